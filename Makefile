@@ -1,0 +1,125 @@
+# accord: one Makefile for the library, the command, tests, demo and CI.
+#
+#   make            bin/accord and libaccord.a
+#   make test       unit tests (one cmocka binary per module) + end-to-end tests
+#   make check      the same tests under AddressSanitizer + UBSan (build/asan)
+#   make demo       a scripted story on a throwaway ledger
+#   make valgrind   the tests under valgrind memcheck
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+VERSION := 0.1.0
+
+PKGS := libsodium libgit2 libcjson
+CC ?= cc
+
+ifeq ($(SANITIZE),1)
+BUILD := build/asan
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT := -O1
+else
+BUILD := build/plain
+SANFLAGS :=
+OPT := -O2
+endif
+# BUILDDIR lets parallel builds (helpers, CI variants) keep separate objects.
+ifdef BUILDDIR
+BUILD := $(BUILDDIR)
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS ?= $(OPT) -g
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DACCORD_VERSION='"$(VERSION)"' $(WARN) $(CFLAGS) $(SANFLAGS) \
+	-Iinclude -Ilib -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
+ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
+
+LIB_SRC := $(sort $(wildcard lib/*.c))
+CMD_SRC := $(sort $(wildcard cmd/*.c))
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+SCHEMAS := $(sort $(wildcard schemas/*.json))
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schemas_gen.o
+CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+LIBA := $(BUILD)/libaccord.a
+ACCORD := $(BUILD)/bin/accord
+
+.PHONY: all deps test check demo valgrind clean install uninstall unit e2e
+
+all: $(ACCORD) $(LIBA)
+ifneq ($(SANITIZE),1)
+	@mkdir -p bin && cp $(ACCORD) bin/accord && cp $(LIBA) libaccord.a
+endif
+
+deps:
+	@ACCORD_DEPS_TESTS=$(DEPS_TESTS) sh tools/deps.sh
+
+$(BUILD)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -o $@ $<
+
+$(BUILD)/gen/schemas_gen.c: $(BUILD)/tools/embed $(SCHEMAS)
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed $@ $(SCHEMAS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -c -o $@ $<
+
+$(LIBA): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(ACCORD): $(CMD_OBJ) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(LIBA) $(PKG_LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIBA)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBA) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+# The tests: every cmocka binary, then the end-to-end scripts against the
+# real binary. tests/run prints the closing "N passed, N failed" line.
+test:
+	@$(MAKE) --no-print-directory deps DEPS_TESTS=1
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(TEST_BIN)
+	@ACCORD_BIN=$(CURDIR)/$(ACCORD) BUILD=$(BUILD) sh tests/run $(TEST_BIN)
+
+check:
+	@$(MAKE) --no-print-directory test SANITIZE=1
+
+valgrind:
+	@$(MAKE) --no-print-directory all $(TEST_BIN)
+	@ACCORD_VALGRIND=1 ACCORD_BIN=$(CURDIR)/$(ACCORD) BUILD=$(BUILD) sh tests/run $(TEST_BIN)
+
+demo:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	@sh tools/demo.sh $(CURDIR)/bin/accord
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/accord
+	install -m 0755 bin/accord $(DESTDIR)$(PREFIX)/bin/accord
+	install -m 0644 libaccord.a $(DESTDIR)$(PREFIX)/lib/libaccord.a
+	install -m 0644 include/accord.h $(DESTDIR)$(PREFIX)/include/accord.h
+	install -m 0644 include/accord/*.h $(DESTDIR)$(PREFIX)/include/accord/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/accord $(DESTDIR)$(PREFIX)/lib/libaccord.a
+	rm -f $(DESTDIR)$(PREFIX)/include/accord.h
+	rm -rf $(DESTDIR)$(PREFIX)/include/accord
+
+clean:
+	rm -rf build bin libaccord.a
+
+-include $(shell find build -name '*.d' 2>/dev/null)

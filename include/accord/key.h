@@ -1,0 +1,95 @@
+#ifndef ACCORD_KEY_H
+#define ACCORD_KEY_H
+
+#include <stddef.h>
+
+#include <sodium.h>
+
+#include "accord/buf.h"
+
+/*
+ * Ed25519 member keys.
+ *
+ * A key id is the lowercase hex of the first 16 bytes of SHA-256 over the
+ * 32-byte public key (32 hex digits). It names the member's feed ref
+ * refs/accord/feeds/<key id>.
+ *
+ * Files in the key home (a 0700 folder outside any ledger):
+ *   key      secret key, mode 0600, created with O_EXCL|O_NOFOLLOW:
+ *              "untrusted comment: accord secret key <name>\n<base64>\n"
+ *            The base64 body: "ACS1" | kdf (1 byte: 0 none, 1 Argon2id)
+ *              | opslimit (u64 BE) | memlimit (u64 BE) | salt[16]
+ *              | nonce[24] | secretbox(seed[32]) (48 bytes), or, without
+ *              a passphrase, the same layout with kdf 0, zeroes for the kdf
+ *              fields and the seed stored in place of the box (+16 zero bytes).
+ *   key.pub  the OpenSSH public line "ssh-ed25519 AAAA... <name>\n", 0644.
+ */
+
+#define ACCORD_KEYID_HEXLEN 32
+
+typedef struct {
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+	char id[ACCORD_KEYID_HEXLEN + 1];
+	char name[64];
+} accord_pubkey;
+
+/* A loaded secret key lives in sodium_malloc memory. */
+typedef struct {
+	accord_pubkey pub;
+	unsigned char *sk; /* crypto_sign_SECRETKEYBYTES, sodium_malloc'd */
+} accord_key;
+
+/* Fill pub->id from pub->pk. */
+void accord_pubkey_set_id(accord_pubkey *pub);
+
+/* The 51-byte SSH public key blob: string "ssh-ed25519" | string pk. */
+void accord_pubkey_blob(accord_buf *out, const accord_pubkey *pub);
+
+/* "ssh-ed25519 <base64 blob> <name>" (no newline). */
+void accord_pubkey_to_openssh(accord_buf *out, const accord_pubkey *pub);
+
+/*
+ * Parse an OpenSSH line "ssh-ed25519 <base64> [comment]"; the comment
+ * (first 63 bytes) becomes the name. ACCORD_EINVALID for other key types
+ * or malformed lines.
+ */
+int accord_pubkey_from_openssh(accord_pubkey *out, const char *line);
+
+/*
+ * Resolve the key home: `explicit_home` if non-NULL, else $ACCORD_HOME,
+ * else ${XDG_CONFIG_HOME:-$HOME/.config}/accord. The caller frees *out.
+ */
+int accord_key_home(char **out, const char *explicit_home);
+
+/*
+ * Generate a key into `home` (created 0700 if missing). With a non-empty
+ * passphrase the seed is sealed with Argon2id (crypto_pwhash) and
+ * secretbox. ACCORD_EEXISTS if a key exists there and !force; with force
+ * the old files are replaced atomically (rename). Returns the new key.
+ */
+int accord_key_generate(accord_key **out, const char *home, const char *name,
+			const char *passphrase, int force);
+
+/*
+ * Load the secret key from `home`. `passphrase` may be NULL when the key
+ * is not encrypted. Refuses a key file that is group or world readable
+ * (ACCORD_EDENIED), a symlink, or malformed (ACCORD_EINVALID);
+ * ACCORD_EPASS when a passphrase is needed and missing or wrong;
+ * ACCORD_ENOTFOUND if there is no key.
+ */
+int accord_key_load(accord_key **out, const char *home, const char *passphrase);
+
+/* True if the key in `home` is passphrase-protected (0 if absent or plain). */
+int accord_key_is_encrypted(const char *home);
+
+/* Load only key.pub (no passphrase needed). */
+int accord_key_load_public(accord_pubkey *out, const char *home);
+
+/* Wipe and free. NULL-safe. */
+void accord_key_free(accord_key *key);
+
+/* Ed25519 detached signature over `len` bytes. */
+void accord_key_sign(unsigned char sig[crypto_sign_BYTES], const accord_key *key,
+		     const void *msg, size_t len);
+
+#endif

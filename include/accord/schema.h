@@ -1,0 +1,47 @@
+#ifndef ACCORD_SCHEMA_H
+#define ACCORD_SCHEMA_H
+
+#include <cJSON.h>
+
+/*
+ * A JSON Schema (draft-07) validator that interprets schema documents,
+ * so schemas/ stays the single source of truth. Supported keywords are
+ * listed in docs/schemas.md; unsupported keywords in a schema are an error
+ * when the schema is added (never silently ignored).
+ *
+ * A registry holds schema documents keyed by their "$id" (an absolute
+ * URI). "$ref" is resolved against the enclosing "$id" base, with JSON
+ * pointers and plain-name fragments, across documents in the registry.
+ */
+typedef struct accord_schema_registry accord_schema_registry;
+
+int accord_schema_registry_new(accord_schema_registry **out);
+void accord_schema_registry_free(accord_schema_registry *reg);
+
+/*
+ * Add a schema document. `base_uri` names it when it has no "$id" (may be
+ * NULL if it has one). The registry takes ownership of `doc` on success
+ * only. ACCORD_EINVALID if it uses an unsupported keyword.
+ */
+int accord_schema_registry_add(accord_schema_registry *reg, cJSON *doc, const char *base_uri);
+
+/*
+ * Validate `instance` against the schema at `uri` (an "$id", optionally
+ * with a fragment). 0 if valid; ACCORD_EINVALID if not, with a message
+ * naming the failing location (JSON pointer into the instance) and the
+ * keyword, e.g. "/body/severity: 7 is greater than maximum 4".
+ * ACCORD_ENOTFOUND if `uri` is not in the registry.
+ */
+int accord_schema_validate(accord_schema_registry *reg, const char *uri, const cJSON *instance);
+
+/*
+ * The registry of accord's own schemas (schemas/*.json, compiled in).
+ * Built on first use; owned by the library (freed by accord_schema_builtin_free()).
+ */
+int accord_schema_builtin(accord_schema_registry **out);
+void accord_schema_builtin_free(void);
+
+/* Base URI of accord's schemas; entry.schema.json is ACCORD_SCHEMA_BASE "entry.schema.json". */
+#define ACCORD_SCHEMA_BASE "https://accord.dev/schemas/"
+
+#endif

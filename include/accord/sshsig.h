@@ -1,0 +1,34 @@
+#ifndef ACCORD_SSHSIG_H
+#define ACCORD_SSHSIG_H
+
+#include <stddef.h>
+
+#include "accord/buf.h"
+#include "accord/key.h"
+
+/*
+ * SSHSIG signatures (OpenSSH PROTOCOL.sshsig), the format git uses for
+ * gpg.format=ssh. Only Ed25519 keys and the sha512 hash are produced;
+ * verification accepts sha256 and sha512.
+ */
+
+/*
+ * Sign `msg` in `namespace` ("git" for commits) and append the armored
+ * signature ("-----BEGIN SSH SIGNATURE-----\n" ... base64 wrapped at 70
+ * columns ... "-----END SSH SIGNATURE-----", no trailing newline) to `out`.
+ */
+void accord_sshsig_sign(accord_buf *out, const accord_key *key, const char *namespace,
+			const void *msg, size_t len);
+
+/*
+ * Verify an armored SSHSIG (`armor`, `armor_len` bytes, trailing newline
+ * allowed) over `msg` in `namespace`. The public key inside the signature
+ * is returned in *signer (if non-NULL) whether or not it matches anything;
+ * the caller decides whether that key is allowed. Returns 0 if the
+ * signature is valid, ACCORD_EINVALID if the armor or blob is malformed,
+ * ACCORD_EBADSIG if the namespace differs or the signature does not verify.
+ */
+int accord_sshsig_verify(accord_pubkey *signer, const char *armor, size_t armor_len,
+			 const char *namespace, const void *msg, size_t len);
+
+#endif

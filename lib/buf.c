@@ -1,0 +1,163 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "accord/buf.h"
+#include "accord/error.h"
+
+void accord_buf_grow(accord_buf *b, size_t extra)
+{
+	size_t need = b->size + extra + 1;
+	size_t nsize;
+	char *p;
+
+	if (need < b->size) /* overflow */
+		abort();
+	if (need <= b->asize)
+		return;
+	nsize = b->asize ? b->asize : 64;
+	while (nsize < need)
+		nsize *= 2;
+	p = realloc(b->ptr, nsize);
+	if (!p)
+		abort();
+	b->ptr = p;
+	b->asize = nsize;
+}
+
+void accord_buf_put(accord_buf *b, const void *data, size_t len)
+{
+	accord_buf_grow(b, len);
+	if (len)
+		memcpy(b->ptr + b->size, data, len);
+	b->size += len;
+	b->ptr[b->size] = '\0';
+}
+
+void accord_buf_puts(accord_buf *b, const char *s)
+{
+	accord_buf_put(b, s, strlen(s));
+}
+
+void accord_buf_putc(accord_buf *b, char c)
+{
+	accord_buf_put(b, &c, 1);
+}
+
+void accord_buf_printf(accord_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		abort();
+	accord_buf_grow(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->ptr + b->size, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->size += (size_t)n;
+}
+
+void accord_buf_put_u32(accord_buf *b, uint32_t v)
+{
+	unsigned char be[4] = { v >> 24, v >> 16, v >> 8, v };
+
+	accord_buf_put(b, be, 4);
+}
+
+void accord_buf_put_sshstr(accord_buf *b, const void *data, size_t len)
+{
+	accord_buf_put_u32(b, (uint32_t)len);
+	accord_buf_put(b, data, len);
+}
+
+void accord_buf_put_json_str(accord_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	accord_buf_putc(b, '"');
+	for (; *p; p++) {
+		switch (*p) {
+		case '"': accord_buf_puts(b, "\\\""); break;
+		case '\\': accord_buf_puts(b, "\\\\"); break;
+		case '\n': accord_buf_puts(b, "\\n"); break;
+		case '\r': accord_buf_puts(b, "\\r"); break;
+		case '\t': accord_buf_puts(b, "\\t"); break;
+		case '\b': accord_buf_puts(b, "\\b"); break;
+		case '\f': accord_buf_puts(b, "\\f"); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				accord_buf_printf(b, "\\u%04x", *p);
+			else
+				accord_buf_putc(b, (char)*p);
+		}
+	}
+	accord_buf_putc(b, '"');
+}
+
+void accord_buf_clear(accord_buf *b)
+{
+	b->size = 0;
+	if (b->ptr)
+		b->ptr[0] = '\0';
+}
+
+char *accord_buf_detach(accord_buf *b)
+{
+	char *p = b->ptr;
+
+	if (!p) {
+		p = calloc(1, 1);
+		if (!p)
+			abort();
+	}
+	b->ptr = NULL;
+	b->size = b->asize = 0;
+	return p;
+}
+
+void accord_buf_dispose(accord_buf *b)
+{
+	free(b->ptr);
+	b->ptr = NULL;
+	b->size = b->asize = 0;
+}
+
+int accord_buf_read_file(accord_buf *out, const char *path, size_t max_size)
+{
+	char chunk[8192];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return accord_error_set(errno == ENOENT ? ACCORD_ENOTFOUND : ACCORD_ERROR,
+					"can't open %s: %s", path, strerror(errno));
+	accord_buf_clear(out);
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			return accord_error_set(ACCORD_ERROR, "can't read %s: %s", path,
+						strerror(errno));
+		}
+		if (out->size + (size_t)n > max_size) {
+			close(fd);
+			return accord_error_set(ACCORD_EINVALID, "%s is larger than %zu bytes",
+						path, max_size);
+		}
+		accord_buf_put(out, chunk, (size_t)n);
+	}
+	close(fd);
+	if (!out->ptr)
+		accord_buf_grow(out, 0);
+	return 0;
+}
