@@ -29,7 +29,7 @@ BUILD := $(BUILDDIR)
 endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
@@ -67,6 +67,9 @@ $(BUILD)/tools/embed: tools/embed.c
 $(BUILD)/gen/schemas_gen.c: $(BUILD)/tools/embed $(SCHEMAS)
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/embed $@ $(SCHEMAS)
+
+$(BUILD)/gen/schemas_gen.o: $(BUILD)/gen/schemas_gen.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -123,3 +126,4 @@ clean:
 	rm -rf build bin libaccord.a
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+.SECONDARY:

@@ -31,7 +31,7 @@ int accord_error_set(int code, const char *fmt, ...)
 
 int accord_error_wrap(int code, const char *fmt, ...)
 {
-	char prefix[512], old[sizeof(last_message)];
+	char prefix[256], old[sizeof(last_message)];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -39,7 +39,7 @@ int accord_error_wrap(int code, const char *fmt, ...)
 	va_end(ap);
 	memcpy(old, last_message, sizeof(old));
 	if (old[0])
-		snprintf(last_message, sizeof(last_message), "%s: %s", prefix, old);
+		snprintf(last_message, sizeof(last_message), "%s: %.760s", prefix, old);
 	else
 		snprintf(last_message, sizeof(last_message), "%s", prefix);
 	return code;

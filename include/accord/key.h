@@ -92,4 +92,11 @@ void accord_key_free(accord_key *key);
 void accord_key_sign(unsigned char sig[crypto_sign_BYTES], const accord_key *key,
 		     const void *msg, size_t len);
 
+/*
+ * Parse a 51-byte SSH public key blob (string "ssh-ed25519" | string pk[32])
+ * with nothing after it. The name is left empty. ACCORD_EINVALID for other
+ * key types, wrong lengths or trailing bytes.
+ */
+int accord_pubkey_from_blob(accord_pubkey *out, const void *blob, size_t len);
+
 #endif

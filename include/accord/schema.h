@@ -35,7 +35,7 @@ int accord_schema_registry_add(accord_schema_registry *reg, cJSON *doc, const ch
 int accord_schema_validate(accord_schema_registry *reg, const char *uri, const cJSON *instance);
 
 /*
- * The registry of accord's own schemas (schemas/*.json, compiled in).
+ * The registry of accord's own schemas (the files of schemas/, compiled in).
  * Built on first use; owned by the library (freed by accord_schema_builtin_free()).
  */
 int accord_schema_builtin(accord_schema_registry **out);
@@ -43,5 +43,20 @@ void accord_schema_builtin_free(void);
 
 /* Base URI of accord's schemas; entry.schema.json is ACCORD_SCHEMA_BASE "entry.schema.json". */
 #define ACCORD_SCHEMA_BASE "https://accord.dev/schemas/"
+
+/*
+ * As accord_schema_registry_add(), but keys that are not keywords are
+ * ignored, as draft-07 says, instead of refused. For third-party schemas
+ * (the JSON-Schema-Test-Suite); accord's own schemas use the strict form.
+ */
+int accord_schema_registry_add_lenient(accord_schema_registry *reg, cJSON *doc,
+				       const char *base_uri);
+
+/*
+ * Check that every "$ref" in the registry resolves to a schema in it.
+ * ACCORD_ENOTFOUND naming the first that does not. accord_schema_builtin()
+ * runs it, so a dangling reference in schemas/ fails at first use.
+ */
+int accord_schema_registry_check(accord_schema_registry *reg);
 
 #endif

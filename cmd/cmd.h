@@ -1,0 +1,100 @@
+#ifndef ACCORD_CMD_H
+#define ACCORD_CMD_H
+
+/*
+ * Shared set-up for the commands. Adding a command:
+ *  1. write cmd/<command>.c with `int cmd_<name>(accord_ctx *, int, char **)`
+ *     and its usage text;
+ *  2. declare it below and add it to the table in cmd/main.c;
+ *  3. document it in docs/accord.1 and tests/e2e/.
+ * Commands return an exit code (ACCORD_EXIT_*), print results on stdout
+ * and errors through cmd_fail() on stderr.
+ */
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include <accord.h>
+
+enum {
+	ACCORD_EXIT_OK = 0,
+	ACCORD_EXIT_FAIL = 1,   /* runtime failure: I/O, not found, refused */
+	ACCORD_EXIT_USAGE = 2,  /* unknown command or option, bad value */
+	ACCORD_EXIT_VERIFY = 3, /* signature, chain or schema verification failed */
+};
+
+typedef struct {
+	const char *dir;  /* -C DIR, else $ACCORD_DIR, else NULL (discover) */
+	const char *home; /* --home DIR, else NULL (accord_key_home decides) */
+	const char *command;
+	accord_store *store;
+	accord_ledger *ledger;
+	accord_key *key;
+} accord_ctx;
+
+/* Print "accord: <message>" on stderr and return the exit code for `error`. */
+int cmd_fail(int error);
+/* Print "accord: <formatted message>" and return `code`. */
+int cmd_failf(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A usage error: the message, then "try 'accord CMD --help'", exit 2. */
+int cmd_usage_error(accord_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Map a library error code to an exit code. */
+int cmd_exit_code(int error);
+
+/*
+ * getopt_long for a command: returns the option, -1 at the end, or '?' after
+ * printing a usage error (the caller returns ACCORD_EXIT_USAGE). "--help"
+ * should be in every table as 'h'.
+ */
+int cmd_getopt(accord_ctx *ctx, int argc, char **argv, const struct option *longopts);
+
+/* Open the ledger's repository (ctx->store). */
+int cmd_open_store(accord_ctx *ctx);
+/* Open and load the verified ledger (ctx->store, ctx->ledger). With `lock`, take the write lock first. */
+int cmd_load(accord_ctx *ctx, int lock);
+/* Load the secret key from the key home (asks for a passphrase if needed). */
+int cmd_load_key(accord_ctx *ctx);
+
+/* Read a passphrase: $ACCORD_PASSPHRASE, else the terminal without echo. NULL if neither. */
+char *cmd_read_passphrase(const char *prompt, int confirm);
+void cmd_free_passphrase(char *pass);
+
+/* Resolve an incident id argument or fail with a message (returns exit code, 0 ok). */
+int cmd_find_incident(const accord_entry **out, accord_ctx *ctx, const char *arg);
+/* The shown form of an incident id: its shortest unique prefix (at least 12). */
+void cmd_short_id(char *out, size_t outlen, accord_ctx *ctx, const char *id);
+
+/* Parse helpers that print a usage error on bad input (return 0 ok, else exit code). */
+int cmd_parse_int(accord_ctx *ctx, int64_t *out, const char *what, const char *s, int64_t min, int64_t max);
+int cmd_parse_time(accord_ctx *ctx, int64_t *out, const char *what, const char *s);
+int cmd_parse_duration(accord_ctx *ctx, int64_t *out, const char *what, const char *s);
+/* Check a user-given text is valid UTF-8 without control characters (newlines allowed if `multiline`). */
+int cmd_check_text(accord_ctx *ctx, const char *what, const char *s, int multiline);
+
+/* A party or member name: letters, digits, '.', '_', '-', starting alphanumeric, at most 64. */
+int cmd_valid_name(const char *s);
+
+/* Print a cJSON document on stdout followed by a newline, and free it. */
+int cmd_print_json(cJSON *doc);
+/* Flush stdout and report write errors (as git does), returning the final exit code. */
+int cmd_finish(int code);
+
+/* Append under the lock, print the new entry id (12 hex digits). */
+int cmd_append(accord_ctx *ctx, const char *type, const char *incident, cJSON *body,
+	       char *out_id);
+
+int cmd_key(accord_ctx *ctx, int argc, char **argv);
+int cmd_init(accord_ctx *ctx, int argc, char **argv);
+int cmd_open(accord_ctx *ctx, int argc, char **argv);
+int cmd_note(accord_ctx *ctx, int argc, char **argv);
+int cmd_status(accord_ctx *ctx, int argc, char **argv);
+int cmd_impact(accord_ctx *ctx, int argc, char **argv);
+int cmd_sla(accord_ctx *ctx, int argc, char **argv);
+int cmd_feedback(accord_ctx *ctx, int argc, char **argv);
+int cmd_show(accord_ctx *ctx, int argc, char **argv);
+int cmd_list(accord_ctx *ctx, int argc, char **argv);
+int cmd_log(accord_ctx *ctx, int argc, char **argv);
+int cmd_export(accord_ctx *ctx, int argc, char **argv);
+int cmd_allowed_signers(accord_ctx *ctx, int argc, char **argv);
+
+#endif

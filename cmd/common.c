@@ -1,0 +1,308 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+int cmd_exit_code(int error)
+{
+	switch (error) {
+	case 0:
+		return ACCORD_EXIT_OK;
+	case ACCORD_EINVALID:
+		return ACCORD_EXIT_USAGE;
+	case ACCORD_EBADSIG:
+		return ACCORD_EXIT_VERIFY;
+	default:
+		return ACCORD_EXIT_FAIL;
+	}
+}
+
+int cmd_fail(int error)
+{
+	const char *msg = accord_error_last();
+
+	fprintf(stderr, "accord: %s\n", msg[0] ? msg : "failed");
+	return cmd_exit_code(error);
+}
+
+int cmd_failf(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("accord: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+int cmd_usage_error(accord_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("accord: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'accord %s --help'.\n", ctx->command ? ctx->command : "");
+	return ACCORD_EXIT_USAGE;
+}
+
+int cmd_getopt(accord_ctx *ctx, int argc, char **argv, const struct option *longopts)
+{
+	int c;
+
+	opterr = 0;
+	c = getopt_long(argc, argv, ":h", longopts, NULL);
+	if (c == '?') {
+		if (optopt)
+			cmd_usage_error(ctx, "unknown option -%c", optopt);
+		else
+			cmd_usage_error(ctx, "unknown option %s", argv[optind - 1]);
+		return '?';
+	}
+	if (c == ':') {
+		cmd_usage_error(ctx, "option %s needs a value", argv[optind - 1]);
+		return '?';
+	}
+	return c;
+}
+
+int cmd_open_store(accord_ctx *ctx)
+{
+	int error;
+
+	if (ctx->store)
+		return 0;
+	if ((error = accord_store_open(&ctx->store, ctx->dir)) < 0)
+		return cmd_fail(error);
+	return 0;
+}
+
+int cmd_load(accord_ctx *ctx, int lock)
+{
+	int error;
+
+	if ((error = cmd_open_store(ctx)) != 0)
+		return error;
+	if (lock && (error = accord_store_lock(ctx->store)) < 0)
+		return cmd_fail(error);
+	if ((error = accord_ledger_load(&ctx->ledger, ctx->store)) < 0)
+		return cmd_fail(error);
+	return 0;
+}
+
+char *cmd_read_passphrase(const char *prompt, int confirm)
+{
+	const char *env = getenv("ACCORD_PASSPHRASE");
+	struct termios old, quiet;
+	char *buf, *again = NULL;
+	size_t n = 0;
+	int fd, c;
+
+	buf = sodium_malloc(1024);
+	if (!buf)
+		return NULL;
+	if (env) {
+		snprintf(buf, 1024, "%s", env);
+		return buf;
+	}
+	fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 || !isatty(fd)) {
+		if (fd >= 0)
+			close(fd);
+		sodium_free(buf);
+		return NULL;
+	}
+	if (write(fd, prompt, strlen(prompt)) < 0) {
+		/* the prompt is a courtesy; read anyway */
+	}
+	tcgetattr(fd, &old);
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	tcsetattr(fd, TCSAFLUSH, &quiet);
+	for (;;) {
+		char ch;
+		ssize_t r = read(fd, &ch, 1);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || ch == '\n' || ch == '\r')
+			break;
+		c = (unsigned char)ch;
+		if (n < 1023)
+			buf[n++] = (char)c;
+	}
+	buf[n] = '\0';
+	tcsetattr(fd, TCSAFLUSH, &old);
+	if (write(fd, "\n", 1) < 0) {
+		/* cosmetic */
+	}
+	close(fd);
+	if (confirm && n > 0) {
+		again = cmd_read_passphrase("Repeat passphrase: ", 0);
+		if (!again || strcmp(again, buf) != 0) {
+			cmd_free_passphrase(again);
+			cmd_free_passphrase(buf);
+			fprintf(stderr, "accord: the passphrases differ\n");
+			return NULL;
+		}
+		cmd_free_passphrase(again);
+	}
+	return buf;
+}
+
+void cmd_free_passphrase(char *pass)
+{
+	if (pass) {
+		sodium_memzero(pass, 1024);
+		sodium_free(pass);
+	}
+}
+
+int cmd_load_key(accord_ctx *ctx)
+{
+	char *home = NULL, *pass = NULL;
+	int error;
+
+	if (ctx->key)
+		return 0;
+	if ((error = accord_key_home(&home, ctx->home)) < 0)
+		return cmd_fail(error);
+	if (accord_key_is_encrypted(home))
+		pass = cmd_read_passphrase("Passphrase: ", 0);
+	error = accord_key_load(&ctx->key, home, pass);
+	cmd_free_passphrase(pass);
+	if (error == ACCORD_ENOTFOUND) {
+		cmd_failf(ACCORD_EXIT_FAIL, "no key in %s (create one with 'accord key new')", home);
+		free(home);
+		return ACCORD_EXIT_FAIL;
+	}
+	free(home);
+	if (error < 0) {
+		cmd_fail(error);
+		return ACCORD_EXIT_FAIL; /* a bad key file or passphrase is not a usage error */
+	}
+	return 0;
+}
+
+int cmd_find_incident(const accord_entry **out, accord_ctx *ctx, const char *arg)
+{
+	int error = accord_ledger_find_incident(out, ctx->ledger, arg);
+
+	if (error == ACCORD_EINVALID)
+		return cmd_usage_error(ctx, "%s", accord_error_last());
+	if (error < 0)
+		return cmd_fail(error);
+	return 0;
+}
+
+void cmd_short_id(char *out, size_t outlen, accord_ctx *ctx, const char *id)
+{
+	size_t len = accord_ledger_short_len(ctx->ledger);
+
+	if (len < 12)
+		len = 12;
+	snprintf(out, outlen, "%.*s", (int)len, id);
+}
+
+int cmd_parse_int(accord_ctx *ctx, int64_t *out, const char *what, const char *s, int64_t min,
+		  int64_t max)
+{
+	char *end = NULL;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (!*s || *end || errno || (s[0] < '0' || s[0] > '9') || v < min || v > max)
+		return cmd_usage_error(ctx, "%s must be a whole number from %lld to %lld, not '%s'",
+				       what, (long long)min, (long long)max, s);
+	*out = v;
+	return 0;
+}
+
+int cmd_parse_time(accord_ctx *ctx, int64_t *out, const char *what, const char *s)
+{
+	if (accord_time_parse(out, s) < 0)
+		return cmd_usage_error(ctx, "%s: %s", what, accord_error_last());
+	return 0;
+}
+
+int cmd_parse_duration(accord_ctx *ctx, int64_t *out, const char *what, const char *s)
+{
+	if (accord_duration_parse(out, s) < 0)
+		return cmd_usage_error(ctx, "%s: %s", what, accord_error_last());
+	return 0;
+}
+
+int cmd_check_text(accord_ctx *ctx, const char *what, const char *s, int multiline)
+{
+	const unsigned char *p;
+
+	if (!accord_utf8_valid(s, strlen(s)))
+		return cmd_usage_error(ctx, "%s is not valid UTF-8", what);
+	if (!*s)
+		return cmd_usage_error(ctx, "%s is empty", what);
+	for (p = (const unsigned char *)s; *p; p++)
+		if ((*p < 0x20 && !(multiline && (*p == '\n' || *p == '\t'))) || *p == 0x7f)
+			return cmd_usage_error(ctx, "%s holds a control character", what);
+	return 0;
+}
+
+int cmd_print_json(cJSON *doc)
+{
+	char *text = cJSON_Print(doc);
+
+	cJSON_Delete(doc);
+	if (!text)
+		return cmd_failf(ACCORD_EXIT_FAIL, "out of memory printing JSON");
+	fputs(text, stdout);
+	fputc('\n', stdout);
+	cJSON_free(text);
+	return 0;
+}
+
+int cmd_finish(int code)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "accord: can't write to standard output: %s\n", strerror(errno));
+		return code ? code : ACCORD_EXIT_FAIL;
+	}
+	return code;
+}
+
+int cmd_append(accord_ctx *ctx, const char *type, const char *incident, cJSON *body,
+	       char *out_id)
+{
+	char id[ACCORD_ID_HEXLEN + 1];
+	int error = accord_ledger_append(id, ctx->ledger, ctx->key, type, incident, body);
+
+	if (error < 0)
+		return cmd_fail(error);
+	if (out_id)
+		memcpy(out_id, id, sizeof(id));
+	return 0;
+}
+
+int cmd_valid_name(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	/* Names end up in git principals and messages: never shaped like a path. */
+	if (n == 0 || n > 64)
+		return 0;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+		int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+
+		if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))
+			return 0;
+	}
+	return 1;
+}

@@ -1,0 +1,375 @@
+/* The commands that write to an incident: open, note, status, impact, sla, feedback. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const char open_usage[] =
+	"usage: accord open --title TEXT --severity 1..4 --service NAME [--started TIME]\n"
+	"                   [--ticket PARTY:ID]...\n\n"
+	"Open an incident and print its id. --started is when customer impact began\n"
+	"(default: now), as RFC 3339 (2026-11-23T07:31:00Z). Severity 1 is the worst.\n"
+	"--ticket keeps a party's own ticket number for the same incident.\n";
+static const char note_usage[] = "usage: accord note ID TEXT\n\nAdd a note to incident ID.\n";
+static const char status_usage[] =
+	"usage: accord status ID investigating|identified|mitigated|resolved|closed [--note TEXT]\n\n"
+	"Move incident ID through its lifecycle. An incident is closed only after it\n"
+	"is resolved; setting investigating on a resolved or closed incident reopens it.\n";
+static const char impact_usage[] =
+	"usage: accord impact ID --customers N --start TIME [--end TIME] [--description TEXT]\n\n"
+	"Record a window of customer impact. Without --end the window is still open;\n"
+	"record it again with the same --start and an --end to close it.\n";
+static const char sla_usage[] =
+	"usage: accord sla ID --name NAME --target DURATION --actual DURATION\n\n"
+	"Record an SLA measurement, e.g. --name first-response --target 30m --actual 12m.\n"
+	"Met means actual <= target. DURATION: 45s, 30m, 4h, 1h30m, 2d.\n";
+static const char feedback_usage[] =
+	"usage: accord feedback ID --score 1..5 [--lost-minutes N] [--comment TEXT]\n\n"
+	"Record how customers felt: a score from 1 (worst) to 5, the minutes of\n"
+	"productive time they lost, and what they said.\n";
+
+static const struct option help_only[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Load the ledger under the write lock, the key, and the incident named by `arg`. */
+static int prepare(accord_ctx *ctx, const accord_entry **open, const char *arg)
+{
+	int error;
+
+	if ((error = cmd_load_key(ctx)) != 0 || (error = cmd_load(ctx, 1)) != 0)
+		return error;
+	if (open && (error = cmd_find_incident(open, ctx, arg)) != 0)
+		return error;
+	return 0;
+}
+
+/* Append and print the new entry's id. Takes `body`. */
+static int finish(accord_ctx *ctx, const char *type, const char *incident, cJSON *body)
+{
+	char id[ACCORD_ID_HEXLEN + 1];
+	int error = cmd_append(ctx, type, incident, body, id);
+
+	cJSON_Delete(body);
+	if (error)
+		return error;
+	printf("%.12s\n", id);
+	return 0;
+}
+
+int cmd_open(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "title", required_argument, NULL, 't' },
+		{ "severity", required_argument, NULL, 's' },
+		{ "service", required_argument, NULL, 'v' },
+		{ "started", required_argument, NULL, 'a' },
+		{ "ticket", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *title = NULL, *service = NULL, *severity = NULL, *started = NULL;
+	cJSON *body = NULL, *tickets = cJSON_CreateArray(), *parties;
+	char id[ACCORD_ID_HEXLEN + 1], shown[ACCORD_ID_HEXLEN + 1], when[ACCORD_TIME_LEN];
+	int64_t sev = 0, start = 0;
+	int c, error = 0;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 't': title = optarg; break;
+		case 's': severity = optarg; break;
+		case 'v': service = optarg; break;
+		case 'a': started = optarg; break;
+		case 'k': {
+			const char *colon = strchr(optarg, ':');
+			char party[65];
+			cJSON *t;
+
+			if (!colon || colon == optarg || !colon[1] || (size_t)(colon - optarg) >= sizeof(party)) {
+				error = cmd_usage_error(ctx, "--ticket takes PARTY:ID, not '%s'", optarg);
+				goto fail;
+			}
+			memcpy(party, optarg, (size_t)(colon - optarg));
+			party[colon - optarg] = '\0';
+			if (!cmd_valid_name(party) || (error = cmd_check_text(ctx, "--ticket", colon + 1, 0))) {
+				error = error ? error : cmd_usage_error(ctx, "invalid party name '%s' in --ticket", party);
+				goto fail;
+			}
+			t = cJSON_CreateObject();
+			cJSON_AddStringToObject(t, "party", party);
+			cJSON_AddStringToObject(t, "id", colon + 1);
+			cJSON_AddItemToArray(tickets, t);
+			break;
+		}
+		case 'h': fputs(open_usage, stdout); error = 0; goto fail;
+		default: error = ACCORD_EXIT_USAGE; goto fail;
+		}
+	}
+	if (optind < argc) {
+		error = cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+		goto fail;
+	}
+	if (!title || !severity || !service) {
+		error = cmd_usage_error(ctx, "--title, --severity and --service are required");
+		goto fail;
+	}
+	if ((error = cmd_check_text(ctx, "--title", title, 0)) ||
+	    (error = cmd_check_text(ctx, "--service", service, 0)) ||
+	    (error = cmd_parse_int(ctx, &sev, "--severity", severity, 1, 4)) ||
+	    (started && (error = cmd_parse_time(ctx, &start, "--started", started))))
+		goto fail;
+	if ((error = prepare(ctx, NULL, NULL)) != 0)
+		goto fail;
+	if (!started)
+		start = accord_time_now();
+	accord_time_format(when, start);
+	body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "title", title);
+	cJSON_AddNumberToObject(body, "severity", (double)sev);
+	cJSON_AddStringToObject(body, "service", service);
+	cJSON_AddStringToObject(body, "started_at", when);
+	parties = cJSON_AddArrayToObject(body, "parties");
+	cJSON_AddItemToArray(parties, cJSON_CreateString(accord_entry_str(ctx->ledger->genesis, "party")));
+	cJSON_AddItemToObject(body, "tickets", tickets);
+	tickets = NULL;
+	error = cmd_append(ctx, "open", NULL, body, id);
+	cJSON_Delete(body);
+	if (error)
+		return error;
+	/* The new incident is not in the loaded ledger: make its shown id unique among the old ones too. */
+	{
+		size_t len = accord_ledger_short_len(ctx->ledger), i;
+
+		for (i = 0; i < ctx->ledger->count; i++) {
+			const accord_entry *e = ctx->ledger->entries[i];
+			size_t k = 0;
+
+			if (strcmp(e->type, "open") != 0)
+				continue;
+			while (k < ACCORD_ID_HEXLEN && e->id[k] == id[k])
+				k++;
+			if (k + 1 > len)
+				len = k + 1;
+		}
+		if (len < 12)
+			len = 12;
+		snprintf(shown, sizeof(shown), "%.*s", (int)len, id);
+	}
+	printf("%s\n", shown);
+	return 0;
+fail:
+	cJSON_Delete(tickets);
+	return error;
+}
+
+int cmd_note(accord_ctx *ctx, int argc, char **argv)
+{
+	const accord_entry *open;
+	cJSON *body;
+	int c, error;
+
+	while ((c = cmd_getopt(ctx, argc, argv, help_only)) != -1) {
+		if (c == 'h') {
+			fputs(note_usage, stdout);
+			return 0;
+		}
+		return ACCORD_EXIT_USAGE;
+	}
+	if (argc - optind != 2)
+		return cmd_usage_error(ctx, "expected an incident id and the note's text");
+	if ((error = cmd_check_text(ctx, "the note", argv[optind + 1], 1)) ||
+	    (error = prepare(ctx, &open, argv[optind])))
+		return error;
+	body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "text", argv[optind + 1]);
+	return finish(ctx, "note", open->id, body);
+}
+
+int cmd_status(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "note", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const valid[] = { "investigating", "identified", "mitigated", "resolved",
+					     "closed" };
+	const accord_entry *open;
+	accord_incident *inc = NULL;
+	const char *note = NULL, *to;
+	cJSON *body;
+	size_t i;
+	int c, error;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'n': note = optarg; break;
+		case 'h': fputs(status_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2)
+		return cmd_usage_error(ctx, "expected an incident id and a status");
+	to = argv[optind + 1];
+	for (i = 0; i < sizeof(valid) / sizeof(*valid); i++)
+		if (!strcmp(to, valid[i]))
+			break;
+	if (i == sizeof(valid) / sizeof(*valid))
+		return cmd_usage_error(ctx, "unknown status '%s' (investigating, identified, mitigated, resolved, closed)",
+				       to);
+	if (note && (error = cmd_check_text(ctx, "--note", note, 1)))
+		return error;
+	if ((error = prepare(ctx, &open, argv[optind])))
+		return error;
+	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
+		return cmd_fail(error);
+	error = accord_incident_transition_ok(inc->status, to);
+	accord_incident_free(inc);
+	if (error < 0)
+		return cmd_fail(error);
+	body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "status", to);
+	if (note)
+		cJSON_AddStringToObject(body, "note", note);
+	return finish(ctx, "status", open->id, body);
+}
+
+int cmd_impact(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "customers", required_argument, NULL, 'c' },
+		{ "start", required_argument, NULL, 's' },
+		{ "end", required_argument, NULL, 'e' },
+		{ "description", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *customers = NULL, *start = NULL, *end = NULL, *desc = NULL;
+	const accord_entry *open;
+	char buf[ACCORD_TIME_LEN];
+	int64_t n = 0, t0 = 0, t1 = 0;
+	cJSON *body;
+	int c, error;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'c': customers = optarg; break;
+		case 's': start = optarg; break;
+		case 'e': end = optarg; break;
+		case 'd': desc = optarg; break;
+		case 'h': fputs(impact_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(ctx, "expected one incident id");
+	if (!customers || !start)
+		return cmd_usage_error(ctx, "--customers and --start are required");
+	if ((error = cmd_parse_int(ctx, &n, "--customers", customers, 0, 1000000000)) ||
+	    (error = cmd_parse_time(ctx, &t0, "--start", start)) ||
+	    (end && (error = cmd_parse_time(ctx, &t1, "--end", end))) ||
+	    (desc && (error = cmd_check_text(ctx, "--description", desc, 1))))
+		return error;
+	if (end && t1 < t0)
+		return cmd_usage_error(ctx, "--end %s is before --start %s", end, start);
+	if ((error = prepare(ctx, &open, argv[optind])))
+		return error;
+	body = cJSON_CreateObject();
+	cJSON_AddNumberToObject(body, "customers", (double)n);
+	accord_time_format(buf, t0);
+	cJSON_AddStringToObject(body, "start", buf);
+	if (end) {
+		accord_time_format(buf, t1);
+		cJSON_AddStringToObject(body, "end", buf);
+	}
+	if (desc)
+		cJSON_AddStringToObject(body, "description", desc);
+	return finish(ctx, "impact", open->id, body);
+}
+
+int cmd_sla(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "target", required_argument, NULL, 't' },
+		{ "actual", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *name = NULL, *target = NULL, *actual = NULL;
+	const accord_entry *open;
+	int64_t t = 0, a = 0;
+	cJSON *body;
+	int c, error;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'n': name = optarg; break;
+		case 't': target = optarg; break;
+		case 'a': actual = optarg; break;
+		case 'h': fputs(sla_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(ctx, "expected one incident id");
+	if (!name || !target || !actual)
+		return cmd_usage_error(ctx, "--name, --target and --actual are required");
+	if ((error = cmd_check_text(ctx, "--name", name, 0)) ||
+	    (error = cmd_parse_duration(ctx, &t, "--target", target)) ||
+	    (error = cmd_parse_duration(ctx, &a, "--actual", actual)))
+		return error;
+	if (t > 31536000 || a > 31536000)
+		return cmd_usage_error(ctx, "SLA durations are at most 365 days");
+	if ((error = prepare(ctx, &open, argv[optind])))
+		return error;
+	body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "name", name);
+	cJSON_AddNumberToObject(body, "target_s", (double)t);
+	cJSON_AddNumberToObject(body, "actual_s", (double)a);
+	return finish(ctx, "sla", open->id, body);
+}
+
+int cmd_feedback(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "score", required_argument, NULL, 's' },
+		{ "lost-minutes", required_argument, NULL, 'l' },
+		{ "comment", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *score = NULL, *lost = NULL, *comment = NULL;
+	const accord_entry *open;
+	int64_t s = 0, l = 0;
+	cJSON *body;
+	int c, error;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 's': score = optarg; break;
+		case 'l': lost = optarg; break;
+		case 'c': comment = optarg; break;
+		case 'h': fputs(feedback_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(ctx, "expected one incident id");
+	if (!score)
+		return cmd_usage_error(ctx, "--score is required");
+	if ((error = cmd_parse_int(ctx, &s, "--score", score, 1, 5)) ||
+	    (lost && (error = cmd_parse_int(ctx, &l, "--lost-minutes", lost, 0, 1000000000))) ||
+	    (comment && (error = cmd_check_text(ctx, "--comment", comment, 1))))
+		return error;
+	if ((error = prepare(ctx, &open, argv[optind])))
+		return error;
+	body = cJSON_CreateObject();
+	cJSON_AddNumberToObject(body, "score", (double)s);
+	if (lost)
+		cJSON_AddNumberToObject(body, "lost_minutes", (double)l);
+	if (comment)
+		cJSON_AddStringToObject(body, "comment", comment);
+	return finish(ctx, "feedback", open->id, body);
+}

@@ -1,0 +1,137 @@
+/* accord key new | show: the member's signing key, kept outside any ledger. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+static const char key_usage[] =
+	"usage: accord key new [--name NAME] [--force]\n"
+	"       accord key show [--json]\n\n"
+	"  new     make an Ed25519 key in the key home (0700), private key 0600;\n"
+	"          asks for a passphrase on a terminal, or reads $ACCORD_PASSPHRASE\n"
+	"          (empty: no passphrase). Never overwrites a key without --force.\n"
+	"  show    print the key id and the OpenSSH public key line.\n\n"
+	"Key home: --home DIR, else $ACCORD_HOME, else ${XDG_CONFIG_HOME:-$HOME/.config}/accord.\n";
+
+static int key_new(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *name = NULL;
+	char *home = NULL, *pass = NULL;
+	accord_key *key = NULL;
+	accord_buf line = ACCORD_BUF_INIT;
+	int force = 0, c, error;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'n': name = optarg; break;
+		case 'f': force = 1; break;
+		case 'h': fputs(key_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	if (!name) {
+		name = getenv("USER");
+		if (!name || !cmd_valid_name(name))
+			name = "member";
+	}
+	if (!cmd_valid_name(name))
+		return cmd_usage_error(ctx, "invalid name '%s': use letters, digits, '.', '_' and '-' (at most 64)",
+				       name);
+	if ((error = accord_key_home(&home, ctx->home)) < 0)
+		return cmd_fail(error);
+	pass = cmd_read_passphrase("Passphrase for the new key (empty for none): ", 1);
+	if (!pass && !getenv("ACCORD_PASSPHRASE") && isatty(0)) {
+		free(home);
+		return cmd_failf(ACCORD_EXIT_FAIL, "no passphrase read; no key was made");
+	}
+	error = accord_key_generate(&key, home, name, pass && *pass ? pass : NULL, force);
+	cmd_free_passphrase(pass);
+	if (error < 0) {
+		free(home);
+		cmd_fail(error);
+		return ACCORD_EXIT_FAIL;
+	}
+	accord_pubkey_to_openssh(&line, &key->pub);
+	fprintf(stderr, "accord: created key %s in %s\n", key->pub.id, home);
+	printf("%s\n%s\n", key->pub.id, line.ptr);
+	accord_buf_dispose(&line);
+	accord_key_free(key);
+	free(home);
+	return 0;
+}
+
+static int key_show(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	accord_pubkey pub;
+	accord_buf line = ACCORD_BUF_INIT;
+	char *home = NULL;
+	int json = 0, c, error;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'h': fputs(key_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	if ((error = accord_key_home(&home, ctx->home)) < 0)
+		return cmd_fail(error);
+	error = accord_key_load_public(&pub, home);
+	if (error < 0) {
+		if (error == ACCORD_ENOTFOUND)
+			cmd_failf(1, "no key in %s (create one with 'accord key new')", home);
+		else
+			cmd_fail(error);
+		free(home);
+		return ACCORD_EXIT_FAIL;
+	}
+	accord_pubkey_to_openssh(&line, &pub);
+	if (json) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "id", pub.id);
+		cJSON_AddStringToObject(o, "public_key", line.ptr);
+		cJSON_AddStringToObject(o, "name", pub.name);
+		cJSON_AddStringToObject(o, "home", home);
+		cJSON_AddBoolToObject(o, "encrypted", accord_key_is_encrypted(home));
+		cmd_print_json(o);
+	} else {
+		printf("%s\n%s\n", pub.id, line.ptr);
+	}
+	accord_buf_dispose(&line);
+	free(home);
+	return 0;
+}
+
+int cmd_key(accord_ctx *ctx, int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(key_usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? ACCORD_EXIT_USAGE : 0;
+	}
+	if (!strcmp(argv[1], "new")) {
+		ctx->command = "key new";
+		return key_new(ctx, argc - 1, argv + 1);
+	}
+	if (!strcmp(argv[1], "show")) {
+		ctx->command = "key show";
+		return key_show(ctx, argc - 1, argv + 1);
+	}
+	return cmd_usage_error(ctx, "unknown key command '%s' (new, show)", argv[1]);
+}

@@ -1,0 +1,158 @@
+/*
+ * accord: a shared-responsibility incident ledger.
+ * The dispatcher: global options, the command table, exit codes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+struct command {
+	const char *name;
+	int (*fn)(accord_ctx *, int, char **);
+	const char *description;
+};
+
+static const struct command commands[] = {
+	{ "key", cmd_key, "create or show your signing key" },
+	{ "init", cmd_init, "create a ledger in a git repository" },
+	{ "open", cmd_open, "open an incident" },
+	{ "note", cmd_note, "add a note to an incident" },
+	{ "status", cmd_status, "move an incident through its lifecycle" },
+	{ "impact", cmd_impact, "record a window of customer impact" },
+	{ "sla", cmd_sla, "record an SLA measurement" },
+	{ "feedback", cmd_feedback, "record how customers felt" },
+	{ "show", cmd_show, "show one incident" },
+	{ "list", cmd_list, "list incidents" },
+	{ "log", cmd_log, "show entries in ledger order" },
+	{ "export", cmd_export, "print every entry exactly as stored" },
+	{ "allowed-signers", cmd_allowed_signers, "print an allowed_signers file for git" },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "usage: accord [-C DIR] [--home DIR] COMMAND [options]\n"
+		     "       accord --help | --version | COMMAND --help\n\n"
+		     "Commands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "  %-16s %s\n", commands[i].name, commands[i].description);
+	fprintf(out, "\nExit codes: 0 success, 1 failure, 2 usage error, 3 verification failed.\n"
+		     "Ledger: -C DIR, else $ACCORD_DIR, else the git repository around the current directory.\n"
+		     "Keys: --home DIR, else $ACCORD_HOME, else ${XDG_CONFIG_HOME:-$HOME/.config}/accord.\n");
+}
+
+/* Damerau-free Levenshtein distance, for "did you mean". */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t row[64];
+
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+static int unknown_command(const char *name)
+{
+	size_t i, best = 99;
+	const char *guess = NULL;
+
+	for (i = 0; i < NCOMMANDS; i++) {
+		size_t d = edit_distance(name, commands[i].name);
+
+		if (d < best) {
+			best = d;
+			guess = commands[i].name;
+		}
+	}
+	fprintf(stderr, "accord: '%s' is not an accord command. See 'accord --help'.\n", name);
+	if (guess && best <= 2)
+		fprintf(stderr, "\nThe most similar command is\n\t%s\n", guess);
+	return ACCORD_EXIT_USAGE;
+}
+
+static void ctx_release(accord_ctx *ctx)
+{
+	accord_ledger_free(ctx->ledger);
+	accord_store_free(ctx->store);
+	accord_key_free(ctx->key);
+}
+
+int main(int argc, char **argv)
+{
+	accord_ctx ctx = { 0 };
+	int i = 1, code;
+	size_t c;
+
+	ctx.dir = getenv("ACCORD_DIR");
+	if (ctx.dir && !*ctx.dir)
+		ctx.dir = NULL;
+	/* Global options come before the command, as with git. */
+	while (i < argc && argv[i][0] == '-') {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			return cmd_finish(0);
+		} else if (!strcmp(a, "--version")) {
+			printf("accord %s\n", ACCORD_VERSION);
+			return cmd_finish(0);
+		} else if (!strcmp(a, "-C") || !strcmp(a, "--home")) {
+			if (i + 1 >= argc || !*argv[i + 1]) {
+				fprintf(stderr, "accord: %s needs a directory\n", a);
+				return ACCORD_EXIT_USAGE;
+			}
+			if (a[1] == 'C')
+				ctx.dir = argv[i + 1];
+			else
+				ctx.home = argv[i + 1];
+			i += 2;
+		} else if (!strncmp(a, "--home=", 7) && a[7]) {
+			ctx.home = a + 7;
+			i++;
+		} else {
+			fprintf(stderr, "accord: unknown option %s\n", a);
+			usage(stderr);
+			return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return ACCORD_EXIT_USAGE;
+	}
+	for (c = 0; c < NCOMMANDS; c++)
+		if (!strcmp(argv[i], commands[c].name))
+			break;
+	if (c == NCOMMANDS)
+		return unknown_command(argv[i]);
+	if (accord_init() < 0) {
+		fprintf(stderr, "accord: %s\n", accord_error_last());
+		return ACCORD_EXIT_FAIL;
+	}
+	ctx.command = commands[c].name;
+	optind = 0; /* GNU getopt: re-initialise for the command's own argv */
+	code = commands[c].fn(&ctx, argc - i, argv + i);
+	ctx_release(&ctx);
+	accord_shutdown();
+	return cmd_finish(code);
+}

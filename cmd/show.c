@@ -1,0 +1,339 @@
+/* The commands that read: show, list, log, export. All of them verify first. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const char show_usage[] = "usage: accord show ID [--json]\n\nShow incident ID: state, impact, SLA, feedback and timeline.\n";
+static const char list_usage[] =
+	"usage: accord list [--status S] [--json]\n\nList incidents, oldest first. --status filters by status.\n";
+static const char log_usage[] =
+	"usage: accord log [ID] [--json]\n\nShow entries in ledger order (all, or incident ID's).\n";
+static const char export_usage[] =
+	"usage: accord export\n\nPrint every entry exactly as stored, one JSON object per line, in ledger order.\n";
+
+static const struct option json_opts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* "member@party" for a founding key, else the key id's first 12 digits. */
+static void author_label(char *out, size_t len, accord_ctx *ctx, const accord_entry *e)
+{
+	const accord_entry *g = ctx->ledger->genesis;
+
+	if (strcmp(g->author.id, e->author.id) == 0)
+		snprintf(out, len, "%s@%s", accord_entry_str(g, "member"), accord_entry_str(g, "party"));
+	else
+		snprintf(out, len, "%.12s", e->author.id);
+}
+
+static void fmt_time(char *out, int64_t t)
+{
+	accord_time_format(out, t);
+}
+
+/* One line saying what an entry did, for log and the timeline. */
+static void entry_summary(accord_buf *out, const accord_entry *e)
+{
+	const char *s;
+
+	if (!strcmp(e->type, "open")) {
+		accord_buf_printf(out, "SEV%lld %s: %s", (long long)accord_entry_int(e, "severity", 0),
+				  accord_entry_str(e, "service"), accord_entry_str(e, "title"));
+	} else if (!strcmp(e->type, "note")) {
+		accord_buf_puts(out, accord_entry_str(e, "text"));
+	} else if (!strcmp(e->type, "status")) {
+		accord_buf_puts(out, accord_entry_str(e, "status"));
+		if ((s = accord_entry_str(e, "note")))
+			accord_buf_printf(out, ": %s", s);
+	} else if (!strcmp(e->type, "impact")) {
+		accord_buf_printf(out, "%lld customers from %s", (long long)accord_entry_int(e, "customers", 0),
+				  accord_entry_str(e, "start"));
+		if ((s = accord_entry_str(e, "end")))
+			accord_buf_printf(out, " to %s", s);
+	} else if (!strcmp(e->type, "sla")) {
+		char t[32], a[32];
+
+		accord_duration_format(t, sizeof(t), accord_entry_int(e, "target_s", 0));
+		accord_duration_format(a, sizeof(a), accord_entry_int(e, "actual_s", 0));
+		accord_buf_printf(out, "%s: target %s, actual %s", accord_entry_str(e, "name"), t, a);
+	} else if (!strcmp(e->type, "feedback")) {
+		accord_buf_printf(out, "score %lld/5", (long long)accord_entry_int(e, "score", 0));
+		if (accord_entry_int(e, "lost_minutes", -1) >= 0)
+			accord_buf_printf(out, ", %lld minutes lost", (long long)accord_entry_int(e, "lost_minutes", 0));
+		if ((s = accord_entry_str(e, "comment")))
+			accord_buf_printf(out, ": %s", s);
+	} else if (!strcmp(e->type, "genesis")) {
+		accord_buf_printf(out, "ledger founded by party %s", accord_entry_str(e, "party"));
+	}
+	/* Keep each item on one line. */
+	for (size_t i = 0; i < out->size; i++)
+		if (out->ptr[i] == '\n' || out->ptr[i] == '\t')
+			out->ptr[i] = ' ';
+}
+
+static int parse_json_flag(accord_ctx *ctx, int argc, char **argv, const char *usage, int *json)
+{
+	int c;
+
+	while ((c = cmd_getopt(ctx, argc, argv, json_opts)) != -1) {
+		switch (c) {
+		case 'j': *json = 1; break;
+		case 'h': fputs(usage, stdout); return -1;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+static void print_incident(accord_ctx *ctx, const accord_incident *inc)
+{
+	char sid[ACCORD_ID_HEXLEN + 1], t[ACCORD_TIME_LEN], t2[ACCORD_TIME_LEN], who[80];
+	const cJSON *tickets = cJSON_GetObjectItemCaseSensitive(inc->open->body, "tickets");
+	const cJSON *item;
+	size_t i;
+
+	cmd_short_id(sid, sizeof(sid), ctx, inc->id);
+	printf("incident %s  SEV%lld  %s\n", sid, (long long)inc->severity, inc->service);
+	printf("  %-17s %s\n", "title", inc->title);
+	fmt_time(t, inc->status_at);
+	printf("  %-17s %s (since %s)\n", "status", inc->status, t);
+	fmt_time(t, inc->started_at);
+	printf("  %-17s %s\n", "impact started", t);
+	fmt_time(t, inc->opened_at);
+	printf("  %-17s %s\n", "opened", t);
+	if (cJSON_GetArraySize(tickets) > 0) {
+		printf("  %-17s", "tickets");
+		cJSON_ArrayForEach(item, tickets)
+			printf(" %s:%s", accord_json_str(item, "party"), accord_json_str(item, "id"));
+		printf("\n");
+	}
+	for (i = 0; i < inc->impact_count; i++) {
+		const accord_impact *w = &inc->impact[i];
+
+		fmt_time(t, w->start);
+		if (w->has_end) {
+			fmt_time(t2, w->end);
+			printf("  %-17s %lld customers, %s to %s (%lld min)\n", i ? "" : "impact",
+			       (long long)w->customers, t, t2, (long long)((w->end - w->start) / 60));
+		} else {
+			printf("  %-17s %lld customers, since %s (ongoing)\n", i ? "" : "impact",
+			       (long long)w->customers, t);
+		}
+	}
+	printf("  %-17s %g\n", "customer-minutes", (double)inc->customer_seconds / 60.0);
+	for (i = 0; i < inc->sla_count; i++) {
+		char a[32], b[32];
+
+		accord_duration_format(a, sizeof(a), inc->sla[i].target);
+		accord_duration_format(b, sizeof(b), inc->sla[i].actual);
+		printf("  %-17s %s: target %s, actual %s, %s\n", i ? "" : "sla", inc->sla[i].name, a, b,
+		       inc->sla[i].met ? "met" : "MISSED");
+	}
+	for (i = 0; i < inc->feedback_count; i++) {
+		const accord_feedback *f = &inc->feedback[i];
+
+		printf("  %-17s score %lld/5", i ? "" : "feedback", (long long)f->score);
+		if (f->lost_minutes >= 0)
+			printf(", %lld minutes lost", (long long)f->lost_minutes);
+		if (f->comment)
+			printf(": %s", f->comment);
+		printf("\n");
+	}
+	printf("  timeline\n");
+	for (i = 0; i < inc->timeline_count; i++) {
+		const accord_entry *e = inc->timeline[i];
+		accord_buf line = ACCORD_BUF_INIT;
+
+		fmt_time(t, e->time);
+		author_label(who, sizeof(who), ctx, e);
+		entry_summary(&line, e);
+		printf("    %s  %-9s %-20s %s\n", t, e->type, who, line.ptr ? line.ptr : "");
+		accord_buf_dispose(&line);
+	}
+}
+
+int cmd_show(accord_ctx *ctx, int argc, char **argv)
+{
+	const accord_entry *open;
+	accord_incident *inc = NULL;
+	int json = 0, error;
+
+	if ((error = parse_json_flag(ctx, argc, argv, show_usage, &json)))
+		return error < 0 ? 0 : error;
+	if (argc - optind != 1)
+		return cmd_usage_error(ctx, "expected one incident id");
+	if ((error = cmd_load(ctx, 0)) || (error = cmd_find_incident(&open, ctx, argv[optind])))
+		return error;
+	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
+		return cmd_fail(error);
+	if (json) {
+		cJSON *doc = accord_incident_to_json(inc);
+		char sid[ACCORD_ID_HEXLEN + 1];
+
+		cmd_short_id(sid, sizeof(sid), ctx, inc->id);
+		cJSON_ReplaceItemInObjectCaseSensitive(doc, "id", cJSON_CreateString(sid));
+		cJSON_AddStringToObject(doc, "full_id", inc->id);
+		cmd_print_json(doc);
+	} else {
+		print_incident(ctx, inc);
+	}
+	accord_incident_free(inc);
+	return 0;
+}
+
+int cmd_list(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "status", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const valid[] = { "investigating", "identified", "mitigated", "resolved",
+					     "closed", "open" };
+	const char *status = NULL;
+	cJSON *arr = NULL;
+	int json = 0, c, error, shown = 0;
+	size_t i;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 's': status = optarg; break;
+		case 'j': json = 1; break;
+		case 'h': fputs(list_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	if (status) {
+		for (i = 0; i < sizeof(valid) / sizeof(*valid); i++)
+			if (!strcmp(status, valid[i]))
+				break;
+		if (i == sizeof(valid) / sizeof(*valid))
+			return cmd_usage_error(ctx, "unknown status '%s'", status);
+	}
+	if ((error = cmd_load(ctx, 0)))
+		return error;
+	if (json)
+		arr = cJSON_CreateArray();
+	for (i = 0; i < ctx->ledger->count; i++) {
+		const accord_entry *e = ctx->ledger->entries[i];
+		accord_incident *inc = NULL;
+		char sid[ACCORD_ID_HEXLEN + 1], t[ACCORD_TIME_LEN];
+
+		if (strcmp(e->type, "open") != 0)
+			continue;
+		if ((error = accord_incident_build(&inc, ctx->ledger, e)) < 0) {
+			cJSON_Delete(arr);
+			return cmd_fail(error);
+		}
+		/* "open" matches everything not yet resolved or closed. */
+		if (status && (strcmp(status, "open") == 0
+				       ? (!strcmp(inc->status, "resolved") || !strcmp(inc->status, "closed"))
+				       : strcmp(status, inc->status) != 0)) {
+			accord_incident_free(inc);
+			continue;
+		}
+		cmd_short_id(sid, sizeof(sid), ctx, inc->id);
+		if (json) {
+			cJSON *o = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(o, "id", sid);
+			cJSON_AddStringToObject(o, "full_id", inc->id);
+			cJSON_AddStringToObject(o, "title", inc->title);
+			cJSON_AddNumberToObject(o, "severity", (double)inc->severity);
+			cJSON_AddStringToObject(o, "service", inc->service);
+			cJSON_AddStringToObject(o, "status", inc->status);
+			fmt_time(t, inc->opened_at);
+			cJSON_AddStringToObject(o, "opened_at", t);
+			fmt_time(t, inc->started_at);
+			cJSON_AddStringToObject(o, "started_at", t);
+			cJSON_AddNumberToObject(o, "customer_minutes", (double)inc->customer_seconds / 60.0);
+			cJSON_AddItemToArray(arr, o);
+		} else {
+			if (!shown++)
+				printf("%-14s %-13s %-4s %-20s %-20s %s\n", "ID", "STATUS", "SEV", "SERVICE",
+				       "OPENED", "TITLE");
+			fmt_time(t, inc->opened_at);
+			printf("%-14s %-13s SEV%-1lld %-20s %-20s %s\n", sid, inc->status,
+			       (long long)inc->severity, inc->service, t, inc->title);
+		}
+		accord_incident_free(inc);
+	}
+	if (json)
+		return cmd_print_json(arr);
+	if (!shown)
+		fprintf(stderr, "accord: no incidents%s%s\n", status ? " with status " : "",
+			status ? status : "");
+	return 0;
+}
+
+int cmd_log(accord_ctx *ctx, int argc, char **argv)
+{
+	const accord_entry *open = NULL;
+	cJSON *arr = NULL;
+	int json = 0, error;
+	size_t i;
+
+	if ((error = parse_json_flag(ctx, argc, argv, log_usage, &json)))
+		return error < 0 ? 0 : error;
+	if (argc - optind > 1)
+		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind + 1]);
+	if ((error = cmd_load(ctx, 0)))
+		return error;
+	if (argc - optind == 1 && (error = cmd_find_incident(&open, ctx, argv[optind])))
+		return error;
+	if (json)
+		arr = cJSON_CreateArray();
+	for (i = 0; i < ctx->ledger->count; i++) {
+		const accord_entry *e = ctx->ledger->entries[i];
+
+		if (open && e != open && strcmp(e->incident, open->id) != 0)
+			continue;
+		if (json) {
+			cJSON *item = accord_entry_to_timeline_json(e);
+
+			cJSON_AddNumberToObject(item, "seq", (double)e->seq);
+			cJSON_AddStringToObject(item, "commit", e->commit);
+			if (e->incident[0])
+				cJSON_AddStringToObject(item, "incident", e->incident);
+			else
+				cJSON_AddNullToObject(item, "incident");
+			cJSON_AddItemToArray(arr, item);
+		} else {
+			char t[ACCORD_TIME_LEN], who[80];
+			accord_buf line = ACCORD_BUF_INIT;
+
+			fmt_time(t, e->time);
+			author_label(who, sizeof(who), ctx, e);
+			entry_summary(&line, e);
+			printf("%.12s %s %-9s %-20s %.12s %s\n", e->id, t, e->type, who,
+			       e->incident[0] ? e->incident : (strcmp(e->type, "open") ? "-" : e->id),
+			       line.ptr ? line.ptr : "");
+			accord_buf_dispose(&line);
+		}
+	}
+	return json ? cmd_print_json(arr) : 0;
+}
+
+int cmd_export(accord_ctx *ctx, int argc, char **argv)
+{
+	int json = 0, error;
+	size_t i;
+
+	if ((error = parse_json_flag(ctx, argc, argv, export_usage, &json)))
+		return error < 0 ? 0 : error;
+	if (optind < argc)
+		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	if ((error = cmd_load(ctx, 0)))
+		return error;
+	for (i = 0; i < ctx->ledger->count; i++) {
+		fwrite(ctx->ledger->entries[i]->raw, 1, ctx->ledger->entries[i]->raw_len, stdout);
+		fputc('\n', stdout);
+	}
+	return 0;
+}

@@ -1,0 +1,19 @@
+#ifndef ACCORD_H
+#define ACCORD_H
+
+/* The whole public API of libaccord, layered util -> crypto -> entry -> store -> ledger. */
+#include "accord/error.h"
+#include "accord/global.h"
+#include "accord/buf.h"
+#include "accord/encode.h"
+#include "accord/timefmt.h"
+#include "accord/json.h"
+#include "accord/schema.h"
+#include "accord/key.h"
+#include "accord/sshsig.h"
+#include "accord/entry.h"
+#include "accord/store.h"
+#include "accord/ledger.h"
+#include "accord/incident.h"
+
+#endif

@@ -1,0 +1,83 @@
+#ifndef ACCORD_INCIDENT_H
+#define ACCORD_INCIDENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "accord/ledger.h"
+
+/*
+ * An incident's current state, derived from its entries in ledger order.
+ * Derivation is a pure function of the set of entries, so every copy of a
+ * ledger computes the same view. Entries that a rule would refuse (a
+ * transition that is not allowed, say, written concurrently by two
+ * parties) stay in the timeline but do not change the state.
+ */
+
+typedef struct {
+	const accord_entry *entry;
+	int64_t customers;
+	int64_t start;
+	int64_t end; /* valid only if has_end */
+	int has_end;
+	const char *description; /* NULL if none */
+} accord_impact;
+
+typedef struct {
+	const accord_entry *entry;
+	const char *name;
+	int64_t target;
+	int64_t actual;
+	int met;
+} accord_sla;
+
+typedef struct {
+	const accord_entry *entry;
+	int64_t score;
+	int64_t lost_minutes; /* -1 if not given */
+	const char *comment;
+} accord_feedback;
+
+typedef struct {
+	const accord_entry *open;
+	const char *id;
+	const char *title;
+	const char *service;
+	int64_t severity;
+	int64_t opened_at;
+	int64_t started_at;
+	const char *status;
+	int64_t status_at;
+	accord_impact *impact;
+	size_t impact_count;
+	accord_sla *sla;
+	size_t sla_count;
+	accord_feedback *feedback;
+	size_t feedback_count;
+	const accord_entry **timeline; /* every entry of the incident, ledger order */
+	size_t timeline_count;
+	int64_t customer_seconds; /* sum of customers x seconds over windows with an end */
+} accord_incident;
+
+/* Derive incident `open` (an "open" entry of `ledger`). Free with accord_incident_free(). */
+int accord_incident_build(accord_incident **out, const accord_ledger *ledger,
+			  const accord_entry *open);
+void accord_incident_free(accord_incident *incident);
+
+/*
+ * Whether status `to` may follow `from`: not the same status again; closed
+ * only after resolved; from resolved or closed only back to investigating
+ * (a reopening) or, from resolved, on to closed. ACCORD_EDENIED with a
+ * message saying why not.
+ */
+int accord_incident_transition_ok(const char *from, const char *to);
+
+/* The `show --json` document. `short_len` is the length of shown ids. */
+cJSON *accord_incident_to_json(const accord_incident *incident);
+
+/* One timeline item as JSON (id, type, author, time, lamport, body). */
+cJSON *accord_entry_to_timeline_json(const accord_entry *entry);
+
+#endif

@@ -1,0 +1,106 @@
+#ifndef ACCORD_STORE_H
+#define ACCORD_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <git2.h>
+
+#include "accord/buf.h"
+#include "accord/key.h"
+
+/*
+ * The git side of the ledger: a repository (bare or not) whose ledger
+ * lives under refs/accord/ only. Branches, index and working tree are
+ * never touched, so a ledger can share a repository with code.
+ *
+ * Each entry is one commit on its author's feed ref
+ * refs/accord/feeds/<key id>: tree = the empty tree, parent = the author's
+ * previous entry, message = the entry's exact bytes, and an SSHSIG in the
+ * gpgsig header so that stock `git verify-commit` can check it.
+ */
+
+#define ACCORD_REF_PREFIX "refs/accord/"
+#define ACCORD_FEED_PREFIX "refs/accord/feeds/"
+#define ACCORD_EMPTY_TREE "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+typedef struct accord_store accord_store;
+
+/*
+ * Open the repository at `path`, or, when `path` is NULL, the one
+ * around the current directory (as git does). ACCORD_ENOTFOUND if there is
+ * none.
+ */
+int accord_store_open(accord_store **out, const char *path);
+
+/* Open `path` as a repository, creating a non-bare one there if there is none. */
+int accord_store_open_or_init(accord_store **out, const char *path);
+
+void accord_store_free(accord_store *store);
+
+git_repository *accord_store_repo(accord_store *store);
+
+/* The repository's git dir ("/x/.git/" or "/x.git/"), borrowed. */
+const char *accord_store_gitdir(accord_store *store);
+
+/*
+ * Path of a file in accord's private state folder <gitdir>/accord/,
+ * created 0700 on demand. Caller frees *out.
+ */
+int accord_store_state_path(char **out, accord_store *store, const char *name);
+
+/*
+ * Take the ledger's write lock (flock on <gitdir>/accord/lock), waiting
+ * for another writer to finish. A lock left by a killed process is
+ * released by the kernel with its file descriptor, so it never goes stale.
+ */
+int accord_store_lock(accord_store *store);
+void accord_store_unlock(accord_store *store);
+
+/* The commit a ref points to; ACCORD_ENOTFOUND if the ref is missing. */
+int accord_store_ref_get(git_oid *out, accord_store *store, const char *refname);
+
+/* Every ref under `prefix`, sorted by name. Caller frees with git_strarray_dispose(). */
+int accord_store_ref_list(git_strarray *out, accord_store *store, const char *prefix);
+
+/*
+ * Write `entry` (len bytes) as a commit signed with `key` whose parent is
+ * `parent` (NULL for a feed's first entry), then move `refname` from
+ * `parent` to it by compare-and-swap. ACCORD_EMODIFIED if the ref moved
+ * meanwhile; the ref is untouched on any failure.
+ */
+int accord_store_append(git_oid *out, accord_store *store, const char *refname,
+			const git_oid *parent, const char *entry, size_t len,
+			const accord_key *key, int64_t time);
+
+/* A ledger commit as stored, split the way signature checking needs it. */
+typedef struct {
+	git_oid id;
+	git_oid tree;
+	git_oid parent;
+	unsigned int parent_count;
+	int64_t committer_time;
+	accord_buf payload;   /* the commit without its gpgsig header: what SSHSIG signs */
+	accord_buf signature; /* the armored gpgsig value, continuation spaces removed */
+	const char *message;  /* the entry bytes: points into payload */
+	size_t message_len;
+	int has_extra_headers; /* encoding, mergetag or anything unexpected */
+} accord_commit;
+
+/*
+ * Read commit `id` and split it. ACCORD_ENOTFOUND if missing,
+ * ACCORD_EBADSIG if it is not a well-formed commit object. Free with
+ * accord_commit_free().
+ */
+int accord_commit_read(accord_commit **out, accord_store *store, const git_oid *id);
+
+/* Split raw commit bytes (as stored in the object database). */
+int accord_commit_parse(accord_commit **out, const char *raw, size_t len);
+
+void accord_commit_free(accord_commit *commit);
+
+/* git config of the repository: get (caller frees) and set a string. */
+int accord_store_config_get(char **out, accord_store *store, const char *name);
+int accord_store_config_set(accord_store *store, const char *name, const char *value);
+
+#endif

@@ -1,0 +1,133 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "accord/encode.h"
+#include "accord/entry.h"
+#include "accord/error.h"
+#include "accord/json.h"
+#include "accord/schema.h"
+#include "accord/timefmt.h"
+
+static void put_hex_or_null(accord_buf *out, const char *hex)
+{
+	if (hex && *hex)
+		accord_buf_printf(out, "\"%s\"", hex);
+	else
+		accord_buf_puts(out, "null");
+}
+
+int accord_entry_build(accord_buf *out, const accord_entry_fields *f)
+{
+	char author[2 * sizeof(f->author->pk) + 1], when[ACCORD_TIME_LEN];
+	char *body;
+	accord_entry *check = NULL;
+	int error;
+
+	body = cJSON_PrintUnformatted(f->body);
+	if (!body)
+		return accord_error_set(ACCORD_ENOMEM, "can't serialize the entry body");
+	accord_hex_encode(author, f->author->pk, sizeof(f->author->pk));
+	accord_time_format(when, f->time);
+
+	accord_buf_clear(out);
+	accord_buf_printf(out, "{\"v\":%d,\"ledger\":", ACCORD_ENTRY_VERSION);
+	put_hex_or_null(out, f->ledger);
+	accord_buf_printf(out, ",\"author\":\"%s\",\"seq\":%lld,\"prev\":", author,
+			  (long long)f->seq);
+	put_hex_or_null(out, f->prev);
+	accord_buf_printf(out, ",\"lamport\":%lld,\"time\":\"%s\",\"type\":", (long long)f->lamport,
+			  when);
+	accord_buf_put_json_str(out, f->type);
+	accord_buf_puts(out, ",\"incident\":");
+	put_hex_or_null(out, f->incident);
+	accord_buf_printf(out, ",\"body\":%s}", body);
+	cJSON_free(body);
+
+	error = accord_entry_parse(&check, out->ptr, out->size);
+	accord_entry_free(check);
+	return error;
+}
+
+static void copy_hex_field(char *dst, const cJSON *json, const char *key)
+{
+	const char *s = accord_json_str(json, key);
+
+	dst[0] = '\0';
+	if (s)
+		snprintf(dst, ACCORD_ID_HEXLEN + 1, "%s", s);
+}
+
+int accord_entry_parse(accord_entry **out, const char *raw, size_t len)
+{
+	accord_schema_registry *reg = NULL;
+	accord_entry *e;
+	const char *s;
+	int error;
+
+	if (len > ACCORD_ENTRY_MAX)
+		return accord_error_set(ACCORD_EINVALID, "entry is %zu bytes, larger than the %d-byte limit",
+					len, ACCORD_ENTRY_MAX);
+	if (!(e = calloc(1, sizeof(*e))))
+		return accord_error_set(ACCORD_ENOMEM, "out of memory");
+	if ((error = accord_json_parse_strict(&e->json, raw, len, ACCORD_ENTRY_MAX, 1)) < 0)
+		goto fail;
+	if ((error = accord_schema_builtin(&reg)) < 0 ||
+	    (error = accord_schema_validate(reg, ACCORD_SCHEMA_BASE "entry.schema.json", e->json)) < 0)
+		goto fail;
+	if (!(e->raw = malloc(len + 1))) {
+		error = accord_error_set(ACCORD_ENOMEM, "out of memory");
+		goto fail;
+	}
+	memcpy(e->raw, raw, len);
+	e->raw[len] = '\0';
+	e->raw_len = len;
+	accord_sha256(e->hash, raw, len);
+	accord_hex_encode(e->id, e->hash, sizeof(e->hash));
+
+	/* The schema guarantees the shapes below; parse defensively all the same. */
+	copy_hex_field(e->ledger, e->json, "ledger");
+	copy_hex_field(e->prev, e->json, "prev");
+	copy_hex_field(e->incident, e->json, "incident");
+	s = accord_json_str(e->json, "author");
+	if (!s || accord_hex_decode(e->author.pk, sizeof(e->author.pk), s) < 0) {
+		error = accord_error_set(ACCORD_EINVALID, "entry author is not a public key");
+		goto fail;
+	}
+	accord_pubkey_set_id(&e->author);
+	s = accord_json_str(e->json, "type");
+	snprintf(e->type, sizeof(e->type), "%s", s ? s : "");
+	s = accord_json_str(e->json, "time");
+	if ((error = accord_json_int(&e->seq, e->json, "seq")) < 0 ||
+	    (error = accord_json_int(&e->lamport, e->json, "lamport")) < 0 ||
+	    !s || (error = accord_time_parse_canonical(&e->time, s)) < 0) {
+		error = accord_error_wrap(ACCORD_EINVALID, "entry envelope");
+		goto fail;
+	}
+	e->body = cJSON_GetObjectItemCaseSensitive(e->json, "body");
+	*out = e;
+	return 0;
+fail:
+	accord_entry_free(e);
+	return error < 0 ? error : ACCORD_EINVALID;
+}
+
+void accord_entry_free(accord_entry *entry)
+{
+	if (!entry)
+		return;
+	free(entry->raw);
+	cJSON_Delete(entry->json);
+	free(entry);
+}
+
+const char *accord_entry_str(const accord_entry *e, const char *key)
+{
+	return accord_json_str(e->body, key);
+}
+
+int64_t accord_entry_int(const accord_entry *e, const char *key, int64_t dflt)
+{
+	int64_t v;
+
+	return accord_json_int(&v, e->body, key) == 0 ? v : dflt;
+}

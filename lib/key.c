@@ -1,0 +1,852 @@
+/*
+ * Ed25519 member keys: generation, the on-disk secret key format, key.pub
+ * and OpenSSH public key lines. See include/accord/key.h for the format.
+ *
+ * Secrets (seed, secret key, derived box key, the decoded key body and the
+ * key file text, which holds the seed when there is no passphrase) only
+ * ever live in sodium_malloc memory and are freed with sodium_free, which
+ * wipes them.
+ *
+ * The key home: missing folders are created 0700 (mkdir -p style, every
+ * component we create is 0700, as the XDG spec asks). An existing home that
+ * is group or world accessible is tightened to 0700 rather than refused,
+ * since the common cause is a folder made by hand under a default umask; a
+ * home owned by another user is refused (ACCORD_EDENIED).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "accord/buf.h"
+#include "accord/encode.h"
+#include "accord/error.h"
+#include "accord/key.h"
+
+#define KEY_MAGIC "ACS1"
+#define KEY_MAGIC_LEN 4
+#define KDF_NONE 0
+#define KDF_ARGON2ID 1
+
+#define OFF_KDF 4
+#define OFF_OPS 5
+#define OFF_MEM 13
+#define OFF_SALT 21
+#define OFF_NONCE 37
+#define OFF_BOX 61
+#define SEED_LEN crypto_sign_SEEDBYTES
+#define BOX_LEN (SEED_LEN + crypto_secretbox_MACBYTES)
+#define BODY_LEN (OFF_BOX + BOX_LEN)
+/* base64 of BODY_LEN bytes, without the NUL */
+#define BODY_B64_LEN (((BODY_LEN + 2) / 3) * 4)
+
+#define KEY_FILE_MAX 4096
+#define COMMENT_PREFIX "untrusted comment: accord secret key "
+
+/* Bounds for stored KDF parameters, so a hostile file can't demand hours or gigabytes. */
+#define OPSLIMIT_MAX 64ULL
+#define MEMLIMIT_MAX (1ULL << 30)
+
+#define ED25519_TYPE "ssh-ed25519"
+#define ED25519_TYPE_LEN 11
+#define PUB_BLOB_LEN (4 + ED25519_TYPE_LEN + 4 + crypto_sign_PUBLICKEYBYTES)
+
+_Static_assert(BODY_LEN == 109 && SEED_LEN == 32 && crypto_pwhash_SALTBYTES == 16 &&
+		       crypto_secretbox_NONCEBYTES == 24,
+	       "the key file layout in key.h assumes these sizes");
+
+static void put_u64be(unsigned char *p, uint64_t v)
+{
+	int i;
+
+	for (i = 7; i >= 0; i--) {
+		p[i] = (unsigned char)(v & 0xff);
+		v >>= 8;
+	}
+}
+
+static uint64_t get_u64be(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static uint32_t get_u32be(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static int is_all_zero(const unsigned char *p, size_t n)
+{
+	return sodium_is_zero(p, n);
+}
+
+/* Names go into a comment line and key.pub: one line of printable ASCII, no edge spaces. */
+static int name_is_valid(const char *name)
+{
+	size_t i, n;
+
+	if (!name)
+		return 0;
+	n = strlen(name);
+	if (n == 0 || n >= sizeof(((accord_pubkey *)0)->name))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (name[i] < 0x20 || name[i] > 0x7e)
+			return 0;
+	return name[0] != ' ' && name[n - 1] != ' ';
+}
+
+void accord_pubkey_set_id(accord_pubkey *pub)
+{
+	unsigned char digest[32];
+
+	accord_sha256(digest, pub->pk, sizeof(pub->pk));
+	accord_hex_encode(pub->id, digest, ACCORD_KEYID_HEXLEN / 2);
+}
+
+void accord_pubkey_blob(accord_buf *out, const accord_pubkey *pub)
+{
+	accord_buf_put_sshstr(out, ED25519_TYPE, ED25519_TYPE_LEN);
+	accord_buf_put_sshstr(out, pub->pk, sizeof(pub->pk));
+}
+
+void accord_pubkey_to_openssh(accord_buf *out, const accord_pubkey *pub)
+{
+	accord_buf blob = ACCORD_BUF_INIT;
+
+	accord_pubkey_blob(&blob, pub);
+	accord_buf_puts(out, ED25519_TYPE " ");
+	accord_base64_encode(out, (const unsigned char *)blob.ptr, blob.size);
+	if (pub->name[0]) {
+		accord_buf_putc(out, ' ');
+		accord_buf_puts(out, pub->name);
+	}
+	accord_buf_dispose(&blob);
+}
+
+int accord_pubkey_from_blob(accord_pubkey *out, const void *blob, size_t len)
+{
+	const unsigned char *p = blob;
+	uint32_t tlen, klen;
+
+	if (len < 4)
+		return accord_error_set(ACCORD_EINVALID, "public key blob is truncated");
+	tlen = get_u32be(p);
+	if (tlen > len - 4)
+		return accord_error_set(ACCORD_EINVALID,
+					"public key blob is malformed (type length %u)", tlen);
+	if (tlen != ED25519_TYPE_LEN || memcmp(p + 4, ED25519_TYPE, ED25519_TYPE_LEN) != 0)
+		return accord_error_set(ACCORD_EINVALID,
+					"unsupported public key type (only ssh-ed25519 keys are accepted)");
+	if (len != PUB_BLOB_LEN)
+		return accord_error_set(ACCORD_EINVALID,
+					"ssh-ed25519 key blob is %zu bytes, expected %d", len,
+					PUB_BLOB_LEN);
+	klen = get_u32be(p + 4 + ED25519_TYPE_LEN);
+	if (klen != crypto_sign_PUBLICKEYBYTES)
+		return accord_error_set(ACCORD_EINVALID,
+					"ssh-ed25519 key blob holds a %u-byte key, expected 32", klen);
+	memset(out, 0, sizeof(*out));
+	memcpy(out->pk, p + 8 + ED25519_TYPE_LEN, crypto_sign_PUBLICKEYBYTES);
+	accord_pubkey_set_id(out);
+	return 0;
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+int accord_pubkey_from_openssh(accord_pubkey *out, const char *line)
+{
+	const char *p = line, *type, *b64, *comment, *end;
+	size_t type_len, b64_len, comment_len, i;
+	accord_buf blob = ACCORD_BUF_INIT;
+	accord_pubkey pub;
+	int rc;
+
+	if (!line)
+		return accord_error_set(ACCORD_EINVALID, "no public key given");
+	while (is_space(*p))
+		p++;
+	type = p;
+	while (*p && !is_space(*p))
+		p++;
+	type_len = (size_t)(p - type);
+	if (type_len == 0)
+		return accord_error_set(ACCORD_EINVALID, "empty public key line");
+	if (type_len != ED25519_TYPE_LEN || memcmp(type, ED25519_TYPE, ED25519_TYPE_LEN) != 0) {
+		char shown[33];
+		size_t n = type_len < 32 ? type_len : 32;
+
+		for (i = 0; i < n; i++)
+			shown[i] = (type[i] >= 0x20 && type[i] <= 0x7e) ? type[i] : '?';
+		shown[n] = '\0';
+		return accord_error_set(ACCORD_EINVALID,
+					"unsupported key type \"%s\" (only ssh-ed25519 keys are accepted)",
+					shown);
+	}
+	if (*p != ' ' && *p != '\t')
+		return accord_error_set(ACCORD_EINVALID, "ssh-ed25519 line has no key data");
+	while (*p == ' ' || *p == '\t')
+		p++;
+	b64 = p;
+	while (*p && !is_space(*p))
+		p++;
+	b64_len = (size_t)(p - b64);
+	if (b64_len == 0)
+		return accord_error_set(ACCORD_EINVALID, "ssh-ed25519 line has no key data");
+	/* the blob is 51 bytes (68 base64 chars); don't decode anything much larger */
+	if (b64_len > 256)
+		return accord_error_set(ACCORD_EINVALID, "ssh-ed25519 key data is too long");
+	if ((rc = accord_base64_decode(&blob, b64, b64_len)) < 0) {
+		accord_buf_dispose(&blob);
+		return accord_error_set(ACCORD_EINVALID, "ssh-ed25519 key data is not valid base64");
+	}
+	rc = accord_pubkey_from_blob(&pub, blob.ptr, blob.size);
+	accord_buf_dispose(&blob);
+	if (rc < 0)
+		return rc;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	comment = p;
+	end = comment + strlen(comment);
+	while (end > comment && is_space(end[-1]))
+		end--;
+	comment_len = (size_t)(end - comment);
+	for (i = 0; i < comment_len; i++)
+		if (comment[i] == '\n' || comment[i] == '\r')
+			return accord_error_set(ACCORD_EINVALID,
+						"public key must be a single line");
+	if (comment_len > sizeof(pub.name) - 1)
+		comment_len = sizeof(pub.name) - 1;
+	/* The name ends up in terminals and logs: keep it to printable ASCII. */
+	for (i = 0; i < comment_len; i++)
+		pub.name[i] = (comment[i] >= 0x20 && comment[i] <= 0x7e) ? comment[i] : '?';
+	pub.name[comment_len] = '\0';
+	*out = pub;
+	return 0;
+}
+
+static char *dup_join(const char *a, const char *b)
+{
+	accord_buf buf = ACCORD_BUF_INIT;
+
+	accord_buf_puts(&buf, a);
+	accord_buf_puts(&buf, b);
+	return accord_buf_detach(&buf);
+}
+
+int accord_key_home(char **out, const char *explicit_home)
+{
+	const char *env;
+	char *home;
+
+	if (explicit_home && *explicit_home)
+		home = dup_join(explicit_home, "");
+	else if ((env = getenv("ACCORD_HOME")) && *env)
+		home = dup_join(env, "");
+	/* XDG says relative values are to be ignored */
+	else if ((env = getenv("XDG_CONFIG_HOME")) && env[0] == '/')
+		home = dup_join(env, "/accord");
+	else if ((env = getenv("HOME")) && *env)
+		home = dup_join(env, "/.config/accord");
+	else
+		return accord_error_set(ACCORD_ERROR,
+					"can't find the key home: HOME is not set (set ACCORD_HOME)");
+	*out = home;
+	return 0;
+}
+
+/*
+ * mkdir -p `home` (new components 0700), then open it and make sure it is a
+ * folder of ours with no group/other access. Returns an O_DIRECTORY fd.
+ */
+static int open_home(int *out, const char *home)
+{
+	char *path = dup_join(home, "");
+	size_t i, len = strlen(path);
+	struct stat st;
+	int fd;
+
+	for (i = 1; i <= len; i++) {
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		if (path[i - 1] == '/')
+			continue;
+		path[i] = '\0';
+		if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+			int err = errno;
+
+			accord_error_set(ACCORD_ERROR, "can't create the key home %s: %s", path,
+					 strerror(err));
+			free(path);
+			return ACCORD_ERROR;
+		}
+		if (i < len)
+			path[i] = '/';
+	}
+	free(path);
+
+	fd = open(home, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return accord_error_set(ACCORD_ERROR, "can't open the key home %s: %s", home,
+					strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		accord_error_set(ACCORD_ERROR, "can't stat the key home %s: %s", home,
+				 strerror(errno));
+		close(fd);
+		return ACCORD_ERROR;
+	}
+	if (st.st_uid != geteuid()) {
+		close(fd);
+		return accord_error_set(ACCORD_EDENIED,
+					"the key home %s belongs to another user", home);
+	}
+	if ((st.st_mode & 07777) != 0700 && fchmod(fd, 0700) < 0) {
+		accord_error_set(ACCORD_ERROR, "can't chmod 700 the key home %s: %s", home,
+				 strerror(errno));
+		close(fd);
+		return ACCORD_ERROR;
+	}
+	*out = fd;
+	return 0;
+}
+
+/*
+ * Write `data` to a fresh temporary file in `dfd` with exactly `mode`,
+ * fsync it, and put its name in `tmpname`. Nothing is left behind on failure.
+ */
+static int write_temp(char tmpname[64], int dfd, const char *home, const char *final,
+		      const void *data, size_t len, mode_t mode)
+{
+	unsigned char rnd[8];
+	char hex[17];
+	const unsigned char *p = data;
+	int fd;
+
+	randombytes_buf(rnd, sizeof(rnd));
+	accord_hex_encode(hex, rnd, sizeof(rnd));
+	snprintf(tmpname, 64, ".%s.tmp-%s", final, hex);
+	fd = openat(dfd, tmpname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0)
+		return accord_error_set(ACCORD_ERROR, "can't create %s/%s: %s", home, tmpname,
+					strerror(errno));
+	/* the umask may have taken bits off; key.pub is meant to be 0644 */
+	if (fchmod(fd, mode) < 0)
+		goto fail;
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto fail;
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fsync(fd) < 0)
+		goto fail;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	return 0;
+
+fail:
+	accord_error_set(ACCORD_ERROR, "can't write %s/%s: %s", home, tmpname, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	unlinkat(dfd, tmpname, 0);
+	return ACCORD_ERROR;
+}
+
+static int key_exists(int dfd)
+{
+	struct stat st;
+
+	return fstatat(dfd, "key", &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT;
+}
+
+static int exists_error(const char *home)
+{
+	return accord_error_set(ACCORD_EEXISTS,
+				"a key already exists in %s (use --force to replace it)", home);
+}
+
+/*
+ * Put the temporary secret key in place as "key". Without force, link()
+ * refuses an existing "key" atomically, so two concurrent generates can't
+ * both win; filesystems without hard links fall back to check-then-rename.
+ */
+static int install_key(int dfd, const char *home, const char *tmp, int force)
+{
+	if (!force) {
+		if (linkat(dfd, tmp, dfd, "key", 0) == 0) {
+			unlinkat(dfd, tmp, 0);
+			return 0;
+		}
+		if (errno == EEXIST)
+			return exists_error(home);
+		if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS)
+			return accord_error_set(ACCORD_ERROR, "can't create %s/key: %s", home,
+						strerror(errno));
+		if (key_exists(dfd))
+			return exists_error(home);
+	}
+	if (renameat(dfd, tmp, dfd, "key") < 0)
+		return accord_error_set(ACCORD_ERROR, "can't rename %s/%s to key: %s", home, tmp,
+					strerror(errno));
+	return 0;
+}
+
+static int kdf_fast(void)
+{
+	const char *v = getenv("ACCORD_KDF_FAST");
+
+	return v && strcmp(v, "1") == 0;
+}
+
+/* Build the 109-byte key body for `seed`, sealing it when there is a passphrase. */
+static int seal_body(unsigned char *body, const unsigned char *seed, const char *passphrase)
+{
+	unsigned char *boxkey;
+	unsigned long long ops;
+	size_t mem;
+
+	memset(body, 0, BODY_LEN);
+	memcpy(body, KEY_MAGIC, KEY_MAGIC_LEN);
+	if (!passphrase || !*passphrase) {
+		body[OFF_KDF] = KDF_NONE;
+		memcpy(body + OFF_BOX, seed, SEED_LEN);
+		return 0;
+	}
+	ops = kdf_fast() ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+	mem = kdf_fast() ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE;
+	body[OFF_KDF] = KDF_ARGON2ID;
+	put_u64be(body + OFF_OPS, ops);
+	put_u64be(body + OFF_MEM, mem);
+	randombytes_buf(body + OFF_SALT, crypto_pwhash_SALTBYTES);
+	randombytes_buf(body + OFF_NONCE, crypto_secretbox_NONCEBYTES);
+	if (!(boxkey = sodium_malloc(crypto_secretbox_KEYBYTES)))
+		return accord_error_set(ACCORD_ENOMEM, "out of secure memory");
+	if (crypto_pwhash(boxkey, crypto_secretbox_KEYBYTES, passphrase, strlen(passphrase),
+			  body + OFF_SALT, ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+		sodium_free(boxkey);
+		return accord_error_set(ACCORD_ENOMEM,
+					"can't derive a key from the passphrase (out of memory)");
+	}
+	crypto_secretbox_easy(body + OFF_BOX, seed, SEED_LEN, body + OFF_NONCE, boxkey);
+	sodium_free(boxkey);
+	return 0;
+}
+
+static accord_key *key_alloc(void)
+{
+	accord_key *key = calloc(1, sizeof(*key));
+
+	if (!key)
+		return NULL;
+	if (!(key->sk = sodium_malloc(crypto_sign_SECRETKEYBYTES))) {
+		free(key);
+		return NULL;
+	}
+	return key;
+}
+
+int accord_key_generate(accord_key **out, const char *home, const char *name,
+			const char *passphrase, int force)
+{
+	accord_buf publine = ACCORD_BUF_INIT;
+	accord_key *key = NULL;
+	unsigned char *seed = NULL, *body = NULL;
+	char *text = NULL;
+	char keytmp[64] = "", pubtmp[64] = "";
+	size_t text_cap, text_len;
+	int dfd = -1, rc;
+
+	if (!home)
+		return accord_error_set(ACCORD_EINVALID, "no key home given");
+	if (!name_is_valid(name))
+		return accord_error_set(ACCORD_EINVALID,
+					"key name must be 1-63 printable ASCII characters without leading or trailing spaces");
+	if ((rc = open_home(&dfd, home)) < 0)
+		return rc;
+	/* fail early, before spending a second on Argon2; install_key checks again */
+	if (!force && key_exists(dfd)) {
+		rc = exists_error(home);
+		goto done;
+	}
+
+	text_cap = sizeof(COMMENT_PREFIX) + strlen(name) + 1 + BODY_B64_LEN + 2;
+	key = key_alloc();
+	seed = sodium_malloc(SEED_LEN);
+	body = sodium_malloc(BODY_LEN);
+	text = sodium_malloc(text_cap);
+	if (!key || !seed || !body || !text) {
+		rc = accord_error_set(ACCORD_ENOMEM, "out of secure memory generating a key");
+		goto done;
+	}
+	randombytes_buf(seed, SEED_LEN);
+	crypto_sign_seed_keypair(key->pub.pk, key->sk, seed);
+	accord_pubkey_set_id(&key->pub);
+	memcpy(key->pub.name, name, strlen(name) + 1);
+
+	if ((rc = seal_body(body, seed, passphrase)) < 0)
+		goto done;
+	text_len = (size_t)snprintf(text, text_cap, "%s%s\n", COMMENT_PREFIX, name);
+	sodium_bin2base64(text + text_len, text_cap - text_len, body, BODY_LEN,
+			  sodium_base64_VARIANT_ORIGINAL);
+	text_len += BODY_B64_LEN;
+	text[text_len++] = '\n';
+
+	accord_pubkey_to_openssh(&publine, &key->pub);
+	accord_buf_putc(&publine, '\n');
+
+	if ((rc = write_temp(keytmp, dfd, home, "key", text, text_len, 0600)) < 0) {
+		keytmp[0] = '\0';
+		goto done;
+	}
+	if ((rc = write_temp(pubtmp, dfd, home, "key.pub", publine.ptr, publine.size, 0644)) < 0) {
+		pubtmp[0] = '\0';
+		goto done;
+	}
+	/*
+	 * key first: if we stop between the two renames, load() sees a key.pub
+	 * that doesn't match and refuses, rather than silently using a stale one.
+	 */
+	if ((rc = install_key(dfd, home, keytmp, force)) < 0)
+		goto done;
+	keytmp[0] = '\0';
+	if (renameat(dfd, pubtmp, dfd, "key.pub") < 0) {
+		rc = accord_error_set(ACCORD_ERROR, "can't rename %s/%s to key.pub: %s", home,
+				      pubtmp, strerror(errno));
+		goto done;
+	}
+	pubtmp[0] = '\0';
+	if (fsync(dfd) < 0) {
+		rc = accord_error_set(ACCORD_ERROR, "can't sync the key home %s: %s", home,
+				      strerror(errno));
+		goto done;
+	}
+	*out = key;
+	key = NULL;
+	rc = 0;
+
+done:
+	if (keytmp[0])
+		unlinkat(dfd, keytmp, 0);
+	if (pubtmp[0])
+		unlinkat(dfd, pubtmp, 0);
+	if (dfd >= 0)
+		close(dfd);
+	accord_buf_dispose(&publine);
+	sodium_free(seed);
+	sodium_free(body);
+	sodium_free(text);
+	accord_key_free(key);
+	return rc;
+}
+
+/*
+ * Read a small file without following a symlink at its last component.
+ * With `private`, refuse group/other permission bits. `buf` has room for
+ * `cap` bytes plus a NUL.
+ */
+static int read_small(char *buf, size_t cap, size_t *len, const char *path, int private)
+{
+	struct stat st;
+	size_t total = 0;
+	int fd, rc = 0;
+
+	/* O_NONBLOCK so that a FIFO planted in place of the file can't hang us */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return accord_error_set(ACCORD_ENOTFOUND, "no key at %s", path);
+		if (errno == ELOOP)
+			return accord_error_set(ACCORD_EDENIED,
+						"%s is a symbolic link; refusing to follow it", path);
+		return accord_error_set(ACCORD_ERROR, "can't open %s: %s", path, strerror(errno));
+	}
+	if (fstat(fd, &st) < 0) {
+		rc = accord_error_set(ACCORD_ERROR, "can't stat %s: %s", path, strerror(errno));
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = accord_error_set(ACCORD_EINVALID, "%s is not a regular file", path);
+		goto done;
+	}
+	if (private && (st.st_mode & 077)) {
+		rc = accord_error_set(ACCORD_EDENIED, "%s is readable by others; chmod 600 it",
+				      path);
+		goto done;
+	}
+	if (st.st_size < 0 || (unsigned long long)st.st_size > cap) {
+		rc = accord_error_set(ACCORD_EINVALID, "%s is larger than %zu bytes", path, cap);
+		goto done;
+	}
+	for (;;) {
+		ssize_t n = read(fd, buf + total, cap + 1 - total);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = accord_error_set(ACCORD_ERROR, "can't read %s: %s", path,
+					      strerror(errno));
+			goto done;
+		}
+		if (n == 0)
+			break;
+		total += (size_t)n;
+		/* it grew after fstat */
+		if (total > cap) {
+			rc = accord_error_set(ACCORD_EINVALID, "%s is larger than %zu bytes", path,
+					      cap);
+			goto done;
+		}
+	}
+	buf[total] = '\0';
+	*len = total;
+
+done:
+	close(fd);
+	return rc;
+}
+
+/* Strictly parse the key file text into `body` (BODY_LEN) and `name`. */
+static int parse_key_text(unsigned char *body, char name[64], const char *text, size_t len,
+			  const char *path)
+{
+	const size_t plen = sizeof(COMMENT_PREFIX) - 1;
+	const char *nl, *b64, *rest;
+	size_t name_len, bin_len = 0, b64_len;
+	const char *b64_end = NULL;
+	uint64_t ops, mem;
+
+	if (memchr(text, '\0', len))
+		return accord_error_set(ACCORD_EINVALID, "%s is not a key file (binary data)", path);
+	nl = memchr(text, '\n', len);
+	if (!nl || (size_t)(nl - text) < plen || memcmp(text, COMMENT_PREFIX, plen) != 0)
+		return accord_error_set(ACCORD_EINVALID,
+					"%s is not an accord secret key (bad comment line)", path);
+	name_len = (size_t)(nl - text) - plen;
+	if (name_len == 0 || name_len > 63)
+		return accord_error_set(ACCORD_EINVALID, "%s has a malformed key name", path);
+	memcpy(name, text + plen, name_len);
+	name[name_len] = '\0';
+	if (!name_is_valid(name))
+		return accord_error_set(ACCORD_EINVALID, "%s has a malformed key name", path);
+
+	b64 = nl + 1;
+	rest = memchr(b64, '\n', len - (size_t)(b64 - text));
+	b64_len = rest ? (size_t)(rest - b64) : len - (size_t)(b64 - text);
+	/* at most one final newline, nothing after it */
+	if (rest && rest + 1 != text + len)
+		return accord_error_set(ACCORD_EINVALID, "%s has trailing data after the key",
+					path);
+	if (b64_len != BODY_B64_LEN)
+		return accord_error_set(ACCORD_EINVALID, "%s has a key body of the wrong length",
+					path);
+	if (sodium_base642bin(body, BODY_LEN, b64, b64_len, NULL, &bin_len, &b64_end,
+			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    b64_end != b64 + b64_len || bin_len != BODY_LEN)
+		return accord_error_set(ACCORD_EINVALID, "%s has a malformed key body (base64)",
+					path);
+	if (memcmp(body, KEY_MAGIC, KEY_MAGIC_LEN) != 0)
+		return accord_error_set(ACCORD_EINVALID,
+					"%s is not an accord secret key (bad magic)", path);
+
+	ops = get_u64be(body + OFF_OPS);
+	mem = get_u64be(body + OFF_MEM);
+	switch (body[OFF_KDF]) {
+	case KDF_NONE:
+		/* unused fields must be zero, so nothing can hide in them */
+		if (!is_all_zero(body + OFF_OPS, OFF_BOX - OFF_OPS) ||
+		    !is_all_zero(body + OFF_BOX + SEED_LEN, BOX_LEN - SEED_LEN))
+			return accord_error_set(ACCORD_EINVALID,
+						"%s is malformed (non-zero padding in a plain key)",
+						path);
+		return 0;
+	case KDF_ARGON2ID:
+		if (ops < crypto_pwhash_argon2id_OPSLIMIT_MIN || ops > OPSLIMIT_MAX ||
+		    mem < crypto_pwhash_argon2id_MEMLIMIT_MIN || mem > MEMLIMIT_MAX)
+			return accord_error_set(ACCORD_EINVALID,
+						"%s has unreasonable key derivation parameters (opslimit %llu, memlimit %llu)",
+						path, (unsigned long long)ops,
+						(unsigned long long)mem);
+		return 0;
+	default:
+		return accord_error_set(ACCORD_EINVALID, "%s uses an unknown kdf (%u)", path,
+					body[OFF_KDF]);
+	}
+}
+
+/* Read and parse home/key. *body is sodium_malloc'd (BODY_LEN) on success. */
+static int read_key_file(unsigned char **body_out, char name[64], const char *path)
+{
+	unsigned char *body = sodium_malloc(BODY_LEN);
+	char *text = sodium_malloc(KEY_FILE_MAX + 1);
+	size_t len = 0;
+	int rc;
+
+	if (!body || !text) {
+		rc = accord_error_set(ACCORD_ENOMEM, "out of secure memory reading %s", path);
+		goto done;
+	}
+	if ((rc = read_small(text, KEY_FILE_MAX, &len, path, 1)) < 0)
+		goto done;
+	if ((rc = parse_key_text(body, name, text, len, path)) < 0)
+		goto done;
+	*body_out = body;
+	body = NULL;
+
+done:
+	sodium_free(text);
+	sodium_free(body);
+	return rc;
+}
+
+int accord_key_load_public(accord_pubkey *out, const char *home)
+{
+	char *path, text[KEY_FILE_MAX + 1];
+	size_t len = 0;
+	int rc;
+
+	if (!home)
+		return accord_error_set(ACCORD_EINVALID, "no key home given");
+	path = dup_join(home, "/key.pub");
+	if ((rc = read_small(text, KEY_FILE_MAX, &len, path, 0)) < 0)
+		goto done;
+	if (strlen(text) != len) {
+		rc = accord_error_set(ACCORD_EINVALID, "%s is not a public key (binary data)", path);
+		goto done;
+	}
+	if ((rc = accord_pubkey_from_openssh(out, text)) < 0)
+		accord_error_wrap(rc, "%s", path);
+
+done:
+	free(path);
+	return rc;
+}
+
+int accord_key_is_encrypted(const char *home)
+{
+	unsigned char *body = NULL;
+	char name[64], *path;
+	int enc = 0;
+
+	if (!home)
+		return 0;
+	path = dup_join(home, "/key");
+	if (read_key_file(&body, name, path) == 0)
+		enc = body[OFF_KDF] == KDF_ARGON2ID;
+	sodium_free(body);
+	free(path);
+	return enc;
+}
+
+int accord_key_load(accord_key **out, const char *home, const char *passphrase)
+{
+	unsigned char *body = NULL, *seed = NULL, *boxkey = NULL;
+	accord_key *key = NULL;
+	accord_pubkey filepub;
+	char name[64], *path = NULL;
+	int rc;
+
+	if (!home)
+		return accord_error_set(ACCORD_EINVALID, "no key home given");
+	path = dup_join(home, "/key");
+	if ((rc = read_key_file(&body, name, path)) < 0)
+		goto done;
+	key = key_alloc();
+	seed = sodium_malloc(SEED_LEN);
+	if (!key || !seed) {
+		rc = accord_error_set(ACCORD_ENOMEM, "out of secure memory loading %s", path);
+		goto done;
+	}
+
+	if (body[OFF_KDF] == KDF_ARGON2ID) {
+		if (!passphrase || !*passphrase) {
+			rc = accord_error_set(ACCORD_EPASS, "key %s is protected by a passphrase",
+					      path);
+			goto done;
+		}
+		if (!(boxkey = sodium_malloc(crypto_secretbox_KEYBYTES))) {
+			rc = accord_error_set(ACCORD_ENOMEM, "out of secure memory loading %s",
+					      path);
+			goto done;
+		}
+		if (crypto_pwhash(boxkey, crypto_secretbox_KEYBYTES, passphrase,
+				  strlen(passphrase), body + OFF_SALT,
+				  get_u64be(body + OFF_OPS), (size_t)get_u64be(body + OFF_MEM),
+				  crypto_pwhash_ALG_ARGON2ID13) != 0) {
+			rc = accord_error_set(ACCORD_ENOMEM,
+					      "can't derive the key for %s (out of memory)", path);
+			goto done;
+		}
+		if (crypto_secretbox_open_easy(seed, body + OFF_BOX, BOX_LEN, body + OFF_NONCE,
+					       boxkey) != 0) {
+			rc = accord_error_set(ACCORD_EPASS, "wrong passphrase for %s", path);
+			goto done;
+		}
+	} else {
+		memcpy(seed, body + OFF_BOX, SEED_LEN);
+	}
+	crypto_sign_seed_keypair(key->pub.pk, key->sk, seed);
+	accord_pubkey_set_id(&key->pub);
+	memcpy(key->pub.name, name, sizeof(key->pub.name));
+
+	rc = accord_key_load_public(&filepub, home);
+	if (rc == ACCORD_ENOTFOUND) {
+		accord_error_clear();
+	} else if (rc < 0) {
+		goto done;
+	} else if (sodium_memcmp(filepub.pk, key->pub.pk, sizeof(filepub.pk)) != 0) {
+		rc = accord_error_set(ACCORD_EINVALID, "%s.pub does not match the secret key %s",
+				      path, path);
+		goto done;
+	}
+	*out = key;
+	key = NULL;
+	rc = 0;
+
+done:
+	sodium_free(boxkey);
+	sodium_free(seed);
+	sodium_free(body);
+	accord_key_free(key);
+	free(path);
+	return rc;
+}
+
+void accord_key_free(accord_key *key)
+{
+	if (!key)
+		return;
+	if (key->sk) {
+		sodium_memzero(key->sk, crypto_sign_SECRETKEYBYTES);
+		sodium_free(key->sk);
+	}
+	sodium_memzero(key, sizeof(*key));
+	free(key);
+}
+
+void accord_key_sign(unsigned char sig[crypto_sign_BYTES], const accord_key *key,
+		     const void *msg, size_t len)
+{
+	crypto_sign_detached(sig, NULL, msg, len, key->sk);
+}

@@ -1,0 +1,323 @@
+/*
+ * SSHSIG (OpenSSH PROTOCOL.sshsig) for Ed25519: what git writes into a
+ * commit's gpgsig header when gpg.format=ssh. Everything read from a
+ * signature is bounds-checked, because signatures come from other parties.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "accord/buf.h"
+#include "accord/encode.h"
+#include "accord/error.h"
+#include "accord/key.h"
+#include "accord/sshsig.h"
+
+#define SSHSIG_MAGIC "SSHSIG"
+#define SSHSIG_MAGIC_LEN 6
+#define SSHSIG_VERSION 1
+#define ARMOR_BEGIN "-----BEGIN SSH SIGNATURE-----\n"
+#define ARMOR_END "-----END SSH SIGNATURE-----"
+#define ARMOR_WRAP 70
+#define ARMOR_LINE_MAX 76
+/* An Ed25519 armor is about 300 bytes; anything far larger is not ours. */
+#define ARMOR_MAX 8192
+#define ED25519_TYPE "ssh-ed25519"
+
+/* A bounds-checked cursor over untrusted bytes. */
+struct reader {
+	const unsigned char *p;
+	size_t left;
+};
+
+static int read_bytes(struct reader *r, const unsigned char **out, size_t n)
+{
+	if (n > r->left)
+		return -1;
+	*out = r->p;
+	r->p += n;
+	r->left -= n;
+	return 0;
+}
+
+static int read_u32(struct reader *r, uint32_t *v)
+{
+	const unsigned char *b;
+
+	if (read_bytes(r, &b, 4) < 0)
+		return -1;
+	*v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+	return 0;
+}
+
+static int read_string(struct reader *r, const unsigned char **s, size_t *n)
+{
+	uint32_t len;
+
+	if (read_u32(r, &len) < 0 || read_bytes(r, s, len) < 0)
+		return -1;
+	*n = len;
+	return 0;
+}
+
+static int bytes_eq(const unsigned char *s, size_t n, const char *lit)
+{
+	size_t l = strlen(lit);
+
+	return n == l && memcmp(s, lit, l) == 0;
+}
+
+/* "SSHSIG" | string namespace | string reserved | string hash_alg | string H(msg) */
+static void signed_data(accord_buf *out, const void *ns, size_t ns_len, const void *reserved,
+			size_t reserved_len, const char *hash_alg, const unsigned char *hash,
+			size_t hash_len)
+{
+	accord_buf_put(out, SSHSIG_MAGIC, SSHSIG_MAGIC_LEN);
+	accord_buf_put_sshstr(out, ns, ns_len);
+	accord_buf_put_sshstr(out, reserved, reserved_len);
+	accord_buf_put_sshstr(out, hash_alg, strlen(hash_alg));
+	accord_buf_put_sshstr(out, hash, hash_len);
+}
+
+void accord_sshsig_sign(accord_buf *out, const accord_key *key, const char *namespace,
+			const void *msg, size_t len)
+{
+	unsigned char hash[crypto_hash_sha512_BYTES], sig[crypto_sign_BYTES];
+	accord_buf tbs = ACCORD_BUF_INIT, blob = ACCORD_BUF_INIT, sigblob = ACCORD_BUF_INIT;
+	accord_buf b64 = ACCORD_BUF_INIT;
+	size_t ns_len = strlen(namespace), off;
+
+	crypto_hash_sha512(hash, msg, len);
+	signed_data(&tbs, namespace, ns_len, "", 0, "sha512", hash, sizeof(hash));
+	accord_key_sign(sig, key, tbs.ptr, tbs.size);
+
+	accord_buf_put_sshstr(&sigblob, ED25519_TYPE, strlen(ED25519_TYPE));
+	accord_buf_put_sshstr(&sigblob, sig, sizeof(sig));
+
+	accord_buf_put(&blob, SSHSIG_MAGIC, SSHSIG_MAGIC_LEN);
+	accord_buf_put_u32(&blob, SSHSIG_VERSION);
+	{
+		accord_buf pub = ACCORD_BUF_INIT;
+
+		accord_pubkey_blob(&pub, &key->pub);
+		accord_buf_put_sshstr(&blob, pub.ptr, pub.size);
+		accord_buf_dispose(&pub);
+	}
+	accord_buf_put_sshstr(&blob, namespace, ns_len);
+	accord_buf_put_sshstr(&blob, "", 0);
+	accord_buf_put_sshstr(&blob, "sha512", 6);
+	accord_buf_put_sshstr(&blob, sigblob.ptr, sigblob.size);
+
+	accord_base64_encode(&b64, (const unsigned char *)blob.ptr, blob.size);
+	accord_buf_puts(out, ARMOR_BEGIN);
+	for (off = 0; off < b64.size; off += ARMOR_WRAP) {
+		size_t n = b64.size - off < ARMOR_WRAP ? b64.size - off : ARMOR_WRAP;
+
+		accord_buf_put(out, b64.ptr + off, n);
+		accord_buf_putc(out, '\n');
+	}
+	accord_buf_puts(out, ARMOR_END);
+
+	accord_buf_dispose(&tbs);
+	accord_buf_dispose(&blob);
+	accord_buf_dispose(&sigblob);
+	accord_buf_dispose(&b64);
+}
+
+static int is_b64_char(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '+' || c == '/' || c == '=';
+}
+
+/*
+ * Strip the armor: BEGIN line, base64 lines of 1..76 characters, END line,
+ * at most one newline after it and nothing else. Appends the decoded blob.
+ */
+static int dearmor(accord_buf *blob, const char *armor, size_t len)
+{
+	const size_t begin_len = sizeof(ARMOR_BEGIN) - 1, end_len = sizeof(ARMOR_END) - 1;
+	accord_buf b64 = ACCORD_BUF_INIT;
+	const char *p, *stop = armor + len;
+	int rc = 0, found_end = 0;
+
+	if (len > ARMOR_MAX)
+		return accord_error_set(ACCORD_EINVALID, "SSH signature is too long (%zu bytes)",
+					len);
+	if (len < begin_len || memcmp(armor, ARMOR_BEGIN, begin_len) != 0)
+		return accord_error_set(ACCORD_EINVALID,
+					"SSH signature does not start with -----BEGIN SSH SIGNATURE-----");
+	p = armor + begin_len;
+	while (p < stop) {
+		const char *nl = memchr(p, '\n', (size_t)(stop - p));
+		size_t line_len = nl ? (size_t)(nl - p) : (size_t)(stop - p), i;
+
+		if (line_len == end_len && memcmp(p, ARMOR_END, end_len) == 0) {
+			if (nl && nl + 1 != stop) {
+				rc = accord_error_set(ACCORD_EINVALID,
+						      "unexpected data after the SSH signature");
+				goto done;
+			}
+			found_end = 1;
+			break;
+		}
+		if (!nl)
+			break;
+		if (line_len == 0 || line_len > ARMOR_LINE_MAX) {
+			rc = accord_error_set(ACCORD_EINVALID,
+					      "SSH signature has a line of %zu characters", line_len);
+			goto done;
+		}
+		for (i = 0; i < line_len; i++)
+			if (!is_b64_char((unsigned char)p[i])) {
+				rc = accord_error_set(ACCORD_EINVALID,
+						      "SSH signature contains a non-base64 character");
+				goto done;
+			}
+		accord_buf_put(&b64, p, line_len);
+		p = nl + 1;
+	}
+	if (!found_end) {
+		rc = accord_error_set(ACCORD_EINVALID,
+				      "SSH signature is truncated (no " ARMOR_END " line)");
+		goto done;
+	}
+	if (b64.size == 0) {
+		rc = accord_error_set(ACCORD_EINVALID, "SSH signature is empty");
+		goto done;
+	}
+	if (accord_base64_decode(blob, b64.ptr, b64.size) < 0)
+		rc = accord_error_set(ACCORD_EINVALID, "SSH signature is not valid base64");
+
+done:
+	accord_buf_dispose(&b64);
+	return rc;
+}
+
+static int malformed(const char *what)
+{
+	return accord_error_set(ACCORD_EINVALID, "malformed SSH signature: %s", what);
+}
+
+int accord_sshsig_verify(accord_pubkey *signer, const char *armor, size_t armor_len,
+			 const char *namespace, const void *msg, size_t len)
+{
+	accord_buf blob = ACCORD_BUF_INIT, tbs = ACCORD_BUF_INIT;
+	const unsigned char *magic, *pubblob, *ns, *reserved, *alg, *sigblob, *sigtype, *sig;
+	size_t pubblob_len, ns_len, reserved_len, alg_len, sigblob_len, sigtype_len, sig_len;
+	unsigned char hash[crypto_hash_sha512_BYTES];
+	size_t hash_len;
+	const char *hash_name;
+	accord_pubkey pub;
+	struct reader r, sr;
+	uint32_t version;
+	int rc;
+
+	if (!armor || !namespace || (!msg && len))
+		return accord_error_set(ACCORD_EINVALID, "nothing to verify");
+	if ((rc = dearmor(&blob, armor, armor_len)) < 0)
+		goto done;
+
+	r.p = (const unsigned char *)blob.ptr;
+	r.left = blob.size;
+	if (read_bytes(&r, &magic, SSHSIG_MAGIC_LEN) < 0 ||
+	    memcmp(magic, SSHSIG_MAGIC, SSHSIG_MAGIC_LEN) != 0) {
+		rc = malformed("missing SSHSIG magic");
+		goto done;
+	}
+	if (read_u32(&r, &version) < 0) {
+		rc = malformed("truncated version");
+		goto done;
+	}
+	if (version != SSHSIG_VERSION) {
+		rc = accord_error_set(ACCORD_EINVALID, "unsupported SSH signature version %u",
+				      version);
+		goto done;
+	}
+	if (read_string(&r, &pubblob, &pubblob_len) < 0) {
+		rc = malformed("public key field is truncated or overlong");
+		goto done;
+	}
+	if (read_string(&r, &ns, &ns_len) < 0) {
+		rc = malformed("namespace field is truncated or overlong");
+		goto done;
+	}
+	if (read_string(&r, &reserved, &reserved_len) < 0) {
+		rc = malformed("reserved field is truncated or overlong");
+		goto done;
+	}
+	if (read_string(&r, &alg, &alg_len) < 0) {
+		rc = malformed("hash algorithm field is truncated or overlong");
+		goto done;
+	}
+	if (read_string(&r, &sigblob, &sigblob_len) < 0) {
+		rc = malformed("signature field is truncated or overlong");
+		goto done;
+	}
+	if (r.left != 0) {
+		rc = malformed("trailing bytes after the signature");
+		goto done;
+	}
+
+	sr.p = sigblob;
+	sr.left = sigblob_len;
+	if (read_string(&sr, &sigtype, &sigtype_len) < 0 ||
+	    read_string(&sr, &sig, &sig_len) < 0) {
+		rc = malformed("signature blob is truncated or overlong");
+		goto done;
+	}
+	if (sr.left != 0) {
+		rc = malformed("trailing bytes in the signature blob");
+		goto done;
+	}
+	if ((rc = accord_pubkey_from_blob(&pub, pubblob, pubblob_len)) < 0) {
+		accord_error_wrap(rc, "SSH signature");
+		goto done;
+	}
+	if (!bytes_eq(sigtype, sigtype_len, ED25519_TYPE)) {
+		rc = malformed("signature type does not match the ssh-ed25519 key");
+		goto done;
+	}
+	if (sig_len != crypto_sign_BYTES) {
+		rc = malformed("ssh-ed25519 signature is not 64 bytes");
+		goto done;
+	}
+	if (bytes_eq(alg, alg_len, "sha512")) {
+		hash_name = "sha512";
+		crypto_hash_sha512(hash, msg, len);
+		hash_len = crypto_hash_sha512_BYTES;
+	} else if (bytes_eq(alg, alg_len, "sha256")) {
+		hash_name = "sha256";
+		crypto_hash_sha256(hash, msg, len);
+		hash_len = crypto_hash_sha256_BYTES;
+	} else {
+		rc = accord_error_set(ACCORD_EINVALID,
+				      "SSH signature uses an unsupported hash algorithm");
+		goto done;
+	}
+
+	/* well-formed: the caller may want to name the claimed signer even if it fails below */
+	if (signer)
+		*signer = pub;
+
+	if (!bytes_eq(ns, ns_len, namespace)) {
+		rc = accord_error_set(ACCORD_EBADSIG,
+				      "SSH signature is for another namespace (expected \"%s\")",
+				      namespace);
+		goto done;
+	}
+	signed_data(&tbs, ns, ns_len, reserved, reserved_len, hash_name, hash, hash_len);
+	if (crypto_sign_verify_detached(sig, (const unsigned char *)tbs.ptr, tbs.size,
+					pub.pk) != 0) {
+		rc = accord_error_set(ACCORD_EBADSIG, "SSH signature does not verify (key %s)",
+				      pub.id);
+		goto done;
+	}
+	rc = 0;
+
+done:
+	accord_buf_dispose(&blob);
+	accord_buf_dispose(&tbs);
+	return rc;
+}

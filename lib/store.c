@@ -1,0 +1,430 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "accord/encode.h"
+#include "accord/error.h"
+#include "accord/sshsig.h"
+#include "accord/store.h"
+
+struct accord_store {
+	git_repository *repo;
+	int lock_fd;
+};
+
+static int store_wrap(accord_store **out, git_repository *repo)
+{
+	accord_store *s = calloc(1, sizeof(*s));
+
+	if (!s) {
+		git_repository_free(repo);
+		return accord_error_set(ACCORD_ENOMEM, "out of memory");
+	}
+	s->repo = repo;
+	s->lock_fd = -1;
+	*out = s;
+	return 0;
+}
+
+int accord_store_open(accord_store **out, const char *path)
+{
+	git_repository *repo = NULL;
+	int error;
+
+	if (path)
+		error = git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	else
+		error = git_repository_open_ext(&repo, ".", 0, NULL);
+	if (error < 0) {
+		if (error == GIT_ENOTFOUND)
+			return accord_error_set(ACCORD_ENOTFOUND, "%s is not a git repository (use -C DIR or accord init)",
+						path ? path : "the current directory");
+		return accord_error_git(error, path ? path : ".");
+	}
+	return store_wrap(out, repo);
+}
+
+int accord_store_open_or_init(accord_store **out, const char *path)
+{
+	git_repository *repo = NULL;
+	int error = git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+
+	if (error == GIT_ENOTFOUND)
+		error = git_repository_init(&repo, path, 0);
+	if (error < 0)
+		return accord_error_git(error, path);
+	return store_wrap(out, repo);
+}
+
+void accord_store_free(accord_store *store)
+{
+	if (!store)
+		return;
+	accord_store_unlock(store);
+	git_repository_free(store->repo);
+	free(store);
+}
+
+git_repository *accord_store_repo(accord_store *store)
+{
+	return store->repo;
+}
+
+const char *accord_store_gitdir(accord_store *store)
+{
+	return git_repository_path(store->repo);
+}
+
+int accord_store_state_path(char **out, accord_store *store, const char *name)
+{
+	accord_buf path = ACCORD_BUF_INIT;
+
+	accord_buf_printf(&path, "%saccord", accord_store_gitdir(store));
+	if (mkdir(path.ptr, 0700) < 0 && errno != EEXIST) {
+		int code = accord_error_set(ACCORD_ERROR, "can't create %s: %s", path.ptr,
+					    strerror(errno));
+		accord_buf_dispose(&path);
+		return code;
+	}
+	accord_buf_printf(&path, "/%s", name);
+	*out = accord_buf_detach(&path);
+	return 0;
+}
+
+int accord_store_lock(accord_store *store)
+{
+	char *path = NULL;
+	int fd, error;
+
+	if (store->lock_fd >= 0)
+		return 0;
+	if ((error = accord_store_state_path(&path, store, "lock")) < 0)
+		return error;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		error = accord_error_set(ACCORD_ERROR, "can't open lock %s: %s", path, strerror(errno));
+		free(path);
+		return error;
+	}
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno == EINTR)
+			continue;
+		error = accord_error_set(ACCORD_ELOCKED, "can't lock %s: %s", path, strerror(errno));
+		close(fd);
+		free(path);
+		return error;
+	}
+	free(path);
+	store->lock_fd = fd;
+	return 0;
+}
+
+void accord_store_unlock(accord_store *store)
+{
+	if (store->lock_fd >= 0) {
+		close(store->lock_fd); /* closing releases the flock */
+		store->lock_fd = -1;
+	}
+}
+
+int accord_store_ref_get(git_oid *out, accord_store *store, const char *refname)
+{
+	int error = git_reference_name_to_id(out, store->repo, refname);
+
+	if (error == GIT_ENOTFOUND)
+		return accord_error_set(ACCORD_ENOTFOUND, "no ref %s", refname);
+	if (error < 0)
+		return accord_error_git(error, refname);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int accord_store_ref_list(git_strarray *out, accord_store *store, const char *prefix)
+{
+	int error = git_reference_list(out, store->repo);
+
+	if (error < 0)
+		return accord_error_git(error, "listing refs");
+	{
+		size_t i, n = 0, plen = strlen(prefix);
+
+		for (i = 0; i < out->count; i++) {
+			if (strncmp(out->strings[i], prefix, plen) == 0)
+				out->strings[n++] = out->strings[i];
+			else
+				free(out->strings[i]);
+		}
+		out->count = n;
+	}
+	qsort(out->strings, out->count, sizeof(char *), cmp_str);
+	return 0;
+}
+
+static int ensure_empty_tree(git_tree **out, git_repository *repo)
+{
+	git_treebuilder *tb = NULL;
+	git_oid id;
+	int error;
+
+	if ((error = git_treebuilder_new(&tb, repo, NULL)) < 0 ||
+	    (error = git_treebuilder_write(&id, tb)) < 0 ||
+	    (error = git_tree_lookup(out, repo, &id)) < 0) {
+		git_treebuilder_free(tb);
+		return accord_error_git(error, "writing the empty tree");
+	}
+	git_treebuilder_free(tb);
+	return 0;
+}
+
+int accord_store_append(git_oid *out, accord_store *store, const char *refname,
+			const git_oid *parent, const char *entry, size_t len,
+			const accord_key *key, int64_t time)
+{
+	git_tree *tree = NULL;
+	git_commit *parent_commit = NULL;
+	git_signature *sig = NULL;
+	git_buf content = GIT_BUF_INIT_CONST(NULL, 0);
+	git_reference *ref = NULL;
+	accord_buf email = ACCORD_BUF_INIT, message = ACCORD_BUF_INIT, armor = ACCORD_BUF_INIT;
+	git_oid id;
+	int error;
+
+	accord_buf_printf(&email, "%s@accord", key->pub.id);
+	/* The message must be a C string for libgit2; entries never hold NUL. */
+	accord_buf_put(&message, entry, len);
+
+	if ((error = ensure_empty_tree(&tree, store->repo)) < 0)
+		goto done;
+	if (parent && (error = git_commit_lookup(&parent_commit, store->repo, parent)) < 0) {
+		error = accord_error_git(error, "reading the feed's previous entry");
+		goto done;
+	}
+	if ((error = git_signature_new(&sig, key->pub.name[0] ? key->pub.name : key->pub.id,
+				       email.ptr, (git_time_t)time, 0)) < 0) {
+		error = accord_error_git(error, "making the commit signature");
+		goto done;
+	}
+	{
+		const git_commit *parents[1] = { parent_commit };
+
+		if ((error = git_commit_create_buffer(&content, store->repo, sig, sig, NULL,
+						      message.ptr, tree, parent ? 1 : 0,
+						      parents)) < 0) {
+			error = accord_error_git(error, "building the commit");
+			goto done;
+		}
+	}
+	accord_sshsig_sign(&armor, key, "git", content.ptr, content.size);
+	if ((error = git_commit_create_with_signature(&id, store->repo, content.ptr, armor.ptr,
+						      "gpgsig")) < 0) {
+		error = accord_error_git(error, "writing the commit");
+		goto done;
+	}
+	error = git_reference_create_matching(&ref, store->repo, refname, &id, parent != NULL,
+					      parent, "accord: append");
+	if (error == GIT_EMODIFIED || error == GIT_EEXISTS) {
+		error = accord_error_set(ACCORD_EMODIFIED, "%s moved while appending; nothing was written",
+					 refname);
+		goto done;
+	}
+	if (error < 0) {
+		error = accord_error_git(error, refname);
+		goto done;
+	}
+	git_oid_cpy(out, &id);
+	error = 0;
+done:
+	git_reference_free(ref);
+	git_buf_dispose(&content);
+	git_signature_free(sig);
+	git_commit_free(parent_commit);
+	git_tree_free(tree);
+	accord_buf_dispose(&email);
+	accord_buf_dispose(&message);
+	accord_buf_dispose(&armor);
+	return error;
+}
+
+static int parse_oid_line(git_oid *out, const char *p, size_t n)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	if (n != GIT_OID_HEXSZ)
+		return -1;
+	memcpy(hex, p, n);
+	hex[n] = '\0';
+	if (!accord_is_lower_hex(hex, GIT_OID_HEXSZ))
+		return -1;
+	return git_oid_fromstrn(out, hex, n) < 0 ? -1 : 0;
+}
+
+/* "committer NAME <EMAIL> 1700000000 +0000": the epoch seconds. */
+static int parse_committer_time(int64_t *out, const char *p, size_t n)
+{
+	const char *gt = memrchr(p, '>', n);
+	int64_t t = 0;
+	const char *q;
+
+	if (!gt || gt + 2 >= p + n || gt[1] != ' ')
+		return -1;
+	for (q = gt + 2; q < p + n && *q >= '0' && *q <= '9'; q++) {
+		if (t > (INT64_MAX - 9) / 10)
+			return -1;
+		t = t * 10 + (*q - '0');
+	}
+	if (q == gt + 2 || q >= p + n || *q != ' ')
+		return -1;
+	*out = t;
+	return 0;
+}
+
+int accord_commit_parse(accord_commit **out, const char *raw, size_t len)
+{
+	accord_commit *c = calloc(1, sizeof(*c));
+	const char *p = raw, *end = raw + len;
+	int seen_tree = 0, seen_author = 0, seen_committer = 0, seen_sig = 0;
+
+	if (!c)
+		return accord_error_set(ACCORD_ENOMEM, "out of memory");
+	if (memchr(raw, '\0', len))
+		goto bad;
+	/* Header lines up to the first empty line; gpgsig and its continuation lines are cut out of the payload. */
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n;
+
+		if (!nl)
+			goto bad;
+		n = (size_t)(nl - p);
+		if (n == 0) {
+			p = nl + 1;
+			break;
+		}
+		if (n > 7 && memcmp(p, "gpgsig ", 7) == 0) {
+			if (seen_sig++)
+				goto bad;
+			accord_buf_put(&c->signature, p + 7, n - 7);
+			p = nl + 1;
+			while (p < end && *p == ' ') {
+				nl = memchr(p, '\n', (size_t)(end - p));
+				if (!nl)
+					goto bad;
+				accord_buf_putc(&c->signature, '\n');
+				accord_buf_put(&c->signature, p + 1, (size_t)(nl - p - 1));
+				p = nl + 1;
+			}
+			continue;
+		}
+		accord_buf_put(&c->payload, p, n + 1);
+		if (n > 5 && memcmp(p, "tree ", 5) == 0 && !seen_tree && c->parent_count == 0) {
+			if (parse_oid_line(&c->tree, p + 5, n - 5) < 0)
+				goto bad;
+			seen_tree = 1;
+		} else if (n > 7 && memcmp(p, "parent ", 7) == 0 && seen_tree && !seen_author) {
+			if (c->parent_count++ == 0 && parse_oid_line(&c->parent, p + 7, n - 7) < 0)
+				goto bad;
+		} else if (n > 7 && memcmp(p, "author ", 7) == 0 && seen_tree && !seen_author) {
+			seen_author = 1;
+		} else if (n > 10 && memcmp(p, "committer ", 10) == 0 && seen_author && !seen_committer) {
+			if (parse_committer_time(&c->committer_time, p + 10, n - 10) < 0)
+				goto bad;
+			seen_committer = 1;
+		} else {
+			c->has_extra_headers = 1;
+		}
+		p = nl + 1;
+	}
+	if (!seen_tree || !seen_author || !seen_committer)
+		goto bad;
+	accord_buf_putc(&c->payload, '\n');
+	{
+		size_t off = c->payload.size;
+
+		accord_buf_put(&c->payload, p, (size_t)(end - p));
+		c->message = c->payload.ptr + off;
+		c->message_len = (size_t)(end - p);
+	}
+	if (!c->signature.ptr)
+		accord_buf_grow(&c->signature, 0);
+	*out = c;
+	return 0;
+bad:
+	accord_commit_free(c);
+	return accord_error_set(ACCORD_EBADSIG, "malformed commit object");
+}
+
+int accord_commit_read(accord_commit **out, accord_store *store, const git_oid *id)
+{
+	git_odb *odb = NULL;
+	git_odb_object *obj = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	int error;
+
+	git_oid_tostr(hex, sizeof(hex), id);
+	if ((error = git_repository_odb(&odb, store->repo)) < 0)
+		return accord_error_git(error, "opening the object database");
+	error = git_odb_read(&obj, odb, id);
+	git_odb_free(odb);
+	if (error == GIT_ENOTFOUND)
+		return accord_error_set(ACCORD_ENOTFOUND, "commit %s is missing", hex);
+	if (error < 0)
+		return accord_error_git(error, hex);
+	if (git_odb_object_type(obj) != GIT_OBJECT_COMMIT) {
+		git_odb_object_free(obj);
+		return accord_error_set(ACCORD_EBADSIG, "object %s is not a commit", hex);
+	}
+	error = accord_commit_parse(out, git_odb_object_data(obj), git_odb_object_size(obj));
+	git_odb_object_free(obj);
+	if (error < 0)
+		return accord_error_wrap(error, "commit %s", hex);
+	git_oid_cpy(&(*out)->id, id);
+	return 0;
+}
+
+void accord_commit_free(accord_commit *commit)
+{
+	if (!commit)
+		return;
+	accord_buf_dispose(&commit->payload);
+	accord_buf_dispose(&commit->signature);
+	free(commit);
+}
+
+int accord_store_config_get(char **out, accord_store *store, const char *name)
+{
+	git_config *cfg = NULL;
+	git_buf value = GIT_BUF_INIT_CONST(NULL, 0);
+	int error;
+
+	if ((error = git_repository_config_snapshot(&cfg, store->repo)) < 0)
+		return accord_error_git(error, "reading git config");
+	error = git_config_get_string_buf(&value, cfg, name);
+	git_config_free(cfg);
+	if (error == GIT_ENOTFOUND)
+		return accord_error_set(ACCORD_ENOTFOUND, "git config %s is not set", name);
+	if (error < 0)
+		return accord_error_git(error, name);
+	*out = strdup(value.ptr);
+	git_buf_dispose(&value);
+	return *out ? 0 : accord_error_set(ACCORD_ENOMEM, "out of memory");
+}
+
+int accord_store_config_set(accord_store *store, const char *name, const char *value)
+{
+	git_config *cfg = NULL;
+	int error;
+
+	if ((error = git_repository_config(&cfg, store->repo)) < 0)
+		return accord_error_git(error, "opening git config");
+	error = git_config_set_string(cfg, name, value);
+	git_config_free(cfg);
+	return error < 0 ? accord_error_git(error, name) : 0;
+}

@@ -1,0 +1,197 @@
+# The ledger core (issue 2): keys, init, incidents, verification, exit codes.
+. "$(dirname "$0")/lib.sh"
+
+# --- keys -----------------------------------------------------------------
+expect 0 accord --home "$T/alice" key new --name alice
+equal "$(stat -c %a "$T/alice")" 700 "key home mode"
+equal "$(stat -c %a "$T/alice/key")" 600 "secret key mode"
+expect 1 accord --home "$T/alice" key new --name alice
+contains "$ERR" "already exists" "key new refuses to overwrite"
+expect 0 accord --home "$T/alice" key show --json
+ALICE_ID=$(echo "$OUT" | jget 'd["id"]')
+contains "$(echo "$OUT" | jget 'd["public_key"]')" "ssh-ed25519 AAAA" "key show public_key"
+equal "${#ALICE_ID}" 32 "key id length"
+expect 2 accord --home "$T/x" key new --name ../evil
+expect 2 accord --home "$T/x" key new --bogus
+# a passphrase-protected key
+ACCORD_PASSPHRASE=sesame expect 0 accord --home "$T/sealed" key new --name sealed
+expect 0 accord --home "$T/sealed" key show --json
+equal "$(echo "$OUT" | jget 'd["encrypted"]')" true "key is encrypted"
+if grep -q "$(ACCORD_PASSPHRASE=sesame accord --home "$T/sealed" key show | tail -1 | cut -d' ' -f2)" "$T/sealed/key"; then bad "secret file holds the public key in clear?"; else ok; fi
+
+# --- init -----------------------------------------------------------------
+L="$T/ledger"
+mkdir -p "$L" && git -C "$L" init -q && echo code > "$L/README" && git -C "$L" add README && git -C "$L" commit -qm code
+HEAD_BEFORE=$(git -C "$L" rev-parse HEAD)
+expect 0 accord --home "$T/alice" -C "$L" init --party acme --title "acme ledger"
+LEDGER_ID=$OUT
+equal "${#LEDGER_ID}" 64 "ledger id printed"
+equal "$(git -C "$L" rev-parse HEAD)" "$HEAD_BEFORE" "branches untouched"
+equal "$(git -C "$L" status --porcelain)" "" "working tree untouched"
+equal "$(git -C "$L" for-each-ref --format='%(refname)' refs/accord/)" "refs/accord/feeds/$ALICE_ID" "feed ref named by key id"
+expect 1 accord --home "$T/alice" -C "$L" init --party acme
+contains "$ERR" "already holds a ledger" "init twice refused"
+expect 2 accord --home "$T/alice" -C "$T/other" init --party "a/b"
+# a bare repository works too
+expect 0 accord --home "$T/alice" init --party acme "$T/bare.git"
+git init -q --bare "$T/bare2.git"
+expect 0 accord --home "$T/alice" -C "$T/bare2.git" init --party acme
+equal "$(git -C "$T/bare2.git" rev-parse --is-bare-repository)" true "bare ledger"
+
+export ACCORD_HOME="$T/alice" ACCORD_DIR="$L"
+
+# --- incidents --------------------------------------------------------------
+expect 0 accord open --title "Card payments failing" --severity 2 --service payments \
+	--started 2026-11-20T10:00:00Z --ticket acme:INC-1 --ticket globex:G-77
+ID=$OUT
+equal "$(printf %s "$ID" | wc -c)" 12 "open prints a 12-digit id"
+expect 0 accord note "$ID" "gateway timeouts from the partner"
+expect 0 accord status "$ID" identified --note "TLS cert expired"
+expect 0 accord impact "$ID" --customers 1200 --start 2026-11-20T10:00:00Z --end 2026-11-20T11:30:00Z
+expect 0 accord impact "$ID" --customers 10 --start 2026-11-20T12:00:00Z
+expect 0 accord sla "$ID" --name first-response --target 30m --actual 12m
+expect 0 accord sla "$ID" --name restore --target 1h --actual 1h30m
+expect 0 accord feedback "$ID" --score 2 --lost-minutes 45 --comment "could not pay"
+expect 1 accord status "$ID" closed
+contains "$ERR" "only after it is resolved" "closed before resolved refused"
+expect 0 accord status "$ID" resolved
+expect 0 accord status "$ID" closed
+expect 0 accord status "$ID" investigating
+expect 0 accord show "$ID" --json
+SHOW=$OUT
+equal "$(echo "$SHOW" | jget 'd["status"]')" investigating "reopened"
+equal "$(echo "$SHOW" | jget 'd["id"]')" "$ID" "show id is the printed id"
+equal "$(echo "$SHOW" | jget 'd["severity"]')" 2 "severity"
+equal "$(echo "$SHOW" | jget 'd["service"]')" payments "service"
+equal "$(echo "$SHOW" | jget 'd["started_at"]')" 2026-11-20T10:00:00Z "started_at"
+equal "$(echo "$SHOW" | jget 'd["customer_minutes"]')" 108000 "customer-minutes over closed windows"
+equal "$(echo "$SHOW" | jget 'len(d["impact"])')" 2 "two impact windows"
+equal "$(echo "$SHOW" | jget '[s["met"] for s in d["sla"]]')" "[true, false]" "sla met"
+equal "$(echo "$SHOW" | jget 'd["feedback"][0]["score"]')" 2 "feedback score"
+equal "$(echo "$SHOW" | jget '[t["type"] for t in d["timeline"]]')" \
+	'["open", "note", "status", "impact", "impact", "sla", "sla", "feedback", "status", "status", "status"]' "timeline in order"
+equal "$(echo "$SHOW" | jget 'd["tickets"]')" '[{"party": "acme", "id": "INC-1"}, {"party": "globex", "id": "G-77"}]' "tickets kept"
+# closing the open window with the same start
+expect 0 accord impact "$ID" --customers 10 --start 2026-11-20T12:00:00Z --end 2026-11-20T12:30:00Z
+expect 0 accord show "$ID" --json
+equal "$(echo "$OUT" | jget 'd["customer_minutes"]')" 108300 "window closed later"
+# any unique prefix works; text output
+expect 0 accord show "$(printf %s "$ID" | cut -c1-6)"
+contains "$OUT" "Card payments failing" "show by prefix"
+expect 0 accord list
+contains "$OUT" "$ID" "list shows the incident"
+expect 0 accord list --json --status investigating
+equal "$(echo "$OUT" | jget 'len(d)')" 1 "list --status"
+expect 0 accord list --json --status closed
+equal "$OUT" "[]" "list --status closed is empty"
+expect 0 accord log --json
+equal "$(echo "$OUT" | jget 'len(d)')" 13 "log holds every entry"
+expect 0 accord log "$ID"
+equal "$(echo "$OUT" | wc -l)" 12 "log ID holds the incident's entries"
+
+# --- bad input: exit 2 and nothing written -------------------------------------
+BEFORE=$(refs "$L")
+expect 2 accord open --title t --severity 7 --service s
+expect 2 accord open --title t --severity 0 --service s
+expect 2 accord open --title t --severity two --service s
+expect 2 accord open --title t --severity 1
+expect 2 accord open --title t --severity 1 --service s --started yesterday
+expect 2 accord open --title t --severity 1 --service s --started 2026-02-30T00:00:00Z
+expect 2 accord open --title "$(printf 'bad\377utf8')" --severity 1 --service s
+expect 2 accord open --title t --severity 1 --service s --fault partner
+contains "$ERR" "unknown option --fault" "unknown option named"
+expect 2 accord open --title t --severity 1 --service s --ticket nocolon
+expect 2 accord feedback "$ID" --score 0
+expect 2 accord feedback "$ID" --score 6
+expect 2 accord feedback "$ID" --score 3 --lost-minutes -5
+expect 2 accord sla "$ID" --name x --target 30 --actual 10m
+expect 2 accord sla "$ID" --name x --target 30m --actual soon
+expect 2 accord impact "$ID" --customers 5 --start 2026-11-20T10:00:00Z --end 2026-11-20T09:00:00Z
+expect 2 accord impact "$ID" --customers -1 --start 2026-11-20T10:00:00Z
+expect 2 accord status "$ID" done
+expect 2 accord note "$ID"
+expect 2 accord note "$ID" ""
+expect 2 accord stauts "$ID" resolved
+contains "$ERR" "status" "mistyped command suggests status"
+expect 2 accord
+expect 1 accord note ffffffffffff "x"
+expect 2 accord note zz "x"
+expect 2 accord open --title "$(head -c 300 /dev/zero | tr '\0' a)" --severity 1 --service s
+expect 2 accord note "$ID" "$(head -c 100000 /dev/zero | tr '\0' a)"
+equal "$(refs "$L")" "$BEFORE" "refs unchanged after bad input"
+
+# --- help and version ------------------------------------------------------------
+expect 0 accord --help
+contains "$OUT" "allowed-signers" "help lists commands"
+expect 0 accord --version
+contains "$OUT" "accord " "version"
+expect 0 accord open --help
+contains "$OUT" "--severity" "open --help"
+
+# --- discovery: -C, ACCORD_DIR, the repository around the current directory ------
+mkdir -p "$L/sub/dir"
+(cd "$L/sub/dir" && ACCORD_DIR= "$ACCORD_BIN" list >/dev/null 2>&1) && ok || bad "discovery from a subfolder"
+expect 1 env ACCORD_DIR= "$ACCORD_BIN" -C "$T/nowhere" list
+
+# --- export validates against the schemas with an independent validator ---------
+accord export > "$T/export.jsonl" || bad "export"
+equal "$(wc -l < "$T/export.jsonl")" 13 "export prints every entry"
+/usr/bin/python3 - "$T/export.jsonl" "$(dirname "$0")/../../schemas" <<'PY' && ok || bad "python jsonschema rejects an exported entry"
+import json, sys, glob, os
+from jsonschema import Draft7Validator, RefResolver
+store = {}
+for f in glob.glob(os.path.join(sys.argv[2], "*.json")):
+    s = json.load(open(f)); store[s["$id"]] = s
+root = store["https://accord.dev/schemas/entry.schema.json"]
+v = Draft7Validator(root, resolver=RefResolver.from_schema(root, store=store))
+n = 0
+for line in open(sys.argv[1]):
+    v.validate(json.loads(line)); n += 1
+assert n > 10
+bad = json.loads(line); bad["body"]["fault"] = "partner"
+assert not v.is_valid(bad), "a blame field must be rejected"
+PY
+
+# --- stock git verifies every ledger commit ---------------------------------------
+accord allowed-signers > "$T/allowed" || bad "allowed-signers"
+contains "$(cat "$T/allowed")" "alice@acme namespaces=\"git\" ssh-ed25519 " "allowed-signers line"
+N=0
+for c in $(git -C "$L" rev-list --glob=refs/accord/feeds/); do
+	N=$((N + 1))
+	if git -C "$L" -c gpg.ssh.allowedSignersFile="$T/allowed" verify-commit "$c" 2>&1 | grep -q 'Good "git" signature for alice@acme'; then ok; else bad "git verify-commit $c"; fi
+done
+equal "$N" 13 "verified every commit"
+git -C "$L" fsck --strict >/dev/null 2>&1 && ok || bad "git fsck"
+
+# --- tampering with git plumbing is refused with exit 3 ---------------------------
+FEED=refs/accord/feeds/$ALICE_ID
+HEAD_C=$(git -C "$L" rev-parse $FEED)
+# change one byte of the entry, keep the signature
+git -C "$L" cat-file commit "$HEAD_C" | sed 's/"customers":10/"customers":99/' > "$T/forged"
+FORGED=$(git -C "$L" hash-object -t commit -w "$T/forged")
+[ "$FORGED" != "$HEAD_C" ] && ok || bad "the forgery changed the commit"
+git -C "$L" update-ref $FEED "$FORGED"
+expect 3 accord show "$ID"
+contains "$ERR" "$FORGED" "show names the tampered entry"
+contains "$ERR" "signature" "show says why"
+expect 3 accord log
+expect 3 accord list
+expect 3 accord note "$ID" "on a forged ledger"
+equal "$(git -C "$L" rev-parse $FEED)" "$FORGED" "nothing appended on a forged ledger"
+git -C "$L" update-ref $FEED "$HEAD_C"
+expect 0 accord show "$ID"
+# drop an entry from the middle of the feed: re-parent with plumbing
+MID=$(git -C "$L" rev-parse "$HEAD_C~1")
+git -C "$L" cat-file commit "$HEAD_C" | sed "s/^parent .*/parent $(git -C "$L" rev-parse "$MID~1")/" > "$T/skip"
+git -C "$L" update-ref $FEED "$(git -C "$L" hash-object -t commit -w "$T/skip")"
+expect 3 accord log
+git -C "$L" update-ref $FEED "$HEAD_C"
+# a commit without a signature
+git -C "$L" cat-file commit "$HEAD_C" | awk 'BEGIN{s=0} /^gpgsig /{s=1; next} s==1 && /^ /{next} {s=2; print}' > "$T/unsigned"
+git -C "$L" update-ref $FEED "$(git -C "$L" hash-object -t commit -w "$T/unsigned")"
+expect 3 accord show "$ID"
+contains "$ERR" "not signed" "unsigned commit named"
+git -C "$L" update-ref $FEED "$HEAD_C"
+expect 0 accord log
+
+finish

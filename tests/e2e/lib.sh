@@ -1,0 +1,56 @@
+# Shared helpers for the end-to-end tests: each script sources this, runs
+# real `accord` commands against real git repositories in a temporary
+# folder, and ends with `finish`. A check that fails prints what it saw.
+set -u
+: "${ACCORD_BIN:?}"
+T=$(mktemp -d "${TMPDIR:-/tmp}/accord-e2e.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export ACCORD_KDF_FAST=1 GIT_CONFIG_NOSYSTEM=1 HOME="$T/home-default"
+unset ACCORD_HOME ACCORD_DIR ACCORD_PASSPHRASE ACCORD_NOW
+mkdir -p "$HOME"
+git config --global user.email test@example.invalid
+git config --global user.name test
+git config --global init.defaultBranch main
+CHECKS=0
+FAILS=0
+
+accord() { "$ACCORD_BIN" "$@"; }
+
+ok() { CHECKS=$((CHECKS + 1)); }
+bad() { CHECKS=$((CHECKS + 1)); FAILS=$((FAILS + 1)); echo "not ok: $*" >&2; }
+
+# expect CODE CMD...: run CMD, keep stdout in $OUT and stderr in $ERR, check the exit code.
+expect() {
+	want=$1
+	shift
+	OUT=$("$@" 2>"$T/.stderr")
+	got=$?
+	ERR=$(cat "$T/.stderr")
+	if [ "$got" = "$want" ]; then ok; else bad "'$*' exited $got, expected $want; stderr: $ERR"; fi
+}
+
+# contains HAYSTACK NEEDLE LABEL
+contains() {
+	case "$1" in
+	*"$2"*) ok ;;
+	*) bad "$3: expected to find '$2' in: $1" ;;
+	esac
+}
+
+equal() {
+	if [ "$1" = "$2" ]; then ok; else bad "$3: expected '$2', got '$1'"; fi
+}
+
+# refs of a repository under refs/accord/, for before/after comparisons.
+refs() { git -C "$1" for-each-ref --format='%(refname) %(objectname)' refs/accord/; }
+
+# newkey NAME: a key home $T/NAME with a key named NAME.
+newkey() { accord --home "$T/$1" key new --name "$1" >/dev/null 2>&1 || bad "key new $1"; }
+
+finish() {
+	echo "$CHECKS checks, $FAILS failed"
+	[ "$FAILS" = 0 ]
+}
+
+# jget EXPR: evaluate a Python expression over the JSON document on stdin (bound to d).
+jget() { /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); r=eval(sys.argv[1]); print(json.dumps(r) if isinstance(r,(dict,list,bool)) or r is None else r)' "$1"; }

@@ -1,0 +1,91 @@
+#ifndef ACCORD_TEST_HELPERS_H
+#define ACCORD_TEST_HELPERS_H
+
+/* Shared set-up for the cmocka tests: temporary folders, keys and ledgers. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <accord.h>
+
+/* A fresh folder under /tmp; removed by th_rmdir(). */
+static inline char *th_tmpdir(void)
+{
+	char *p = strdup("/tmp/accord-test.XXXXXX");
+
+	assert_non_null(p);
+	assert_non_null(mkdtemp(p));
+	return p;
+}
+
+static inline void th_rmdir(char *p)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", p);
+	assert_int_equal(system(cmd), 0);
+	free(p);
+}
+
+/* A key named `name` in `dir`/<name>. */
+static inline accord_key *th_key(const char *dir, const char *name)
+{
+	char home[512];
+	accord_key *key = NULL;
+
+	snprintf(home, sizeof(home), "%s/%s", dir, name);
+	assert_int_equal(accord_key_generate(&key, home, name, NULL, 0), 0);
+	return key;
+}
+
+/* A new repository at `dir`/repo with a ledger founded by `key` for `party`. */
+static inline accord_store *th_ledger(const char *dir, const accord_key *key, const char *party)
+{
+	char path[512], id[ACCORD_ID_HEXLEN + 1];
+	accord_store *store = NULL;
+
+	snprintf(path, sizeof(path), "%s/repo", dir);
+	assert_int_equal(accord_store_open_or_init(&store, path), 0);
+	assert_int_equal(accord_ledger_create(id, store, key, party, "test"), 0);
+	return store;
+}
+
+/* Append under the lock. Returns the error code; *id gets the entry id. */
+static inline int th_append(char *id, accord_store *store, const accord_key *key, const char *type,
+			    const char *incident, const char *body_json)
+{
+	accord_ledger *l = NULL;
+	cJSON *body = cJSON_Parse(body_json);
+	int error;
+
+	assert_non_null(body);
+	assert_int_equal(accord_store_lock(store), 0);
+	error = accord_ledger_load(&l, store);
+	if (error == 0)
+		error = accord_ledger_append(id, l, key, type, incident, body);
+	accord_ledger_free(l);
+	accord_store_unlock(store);
+	cJSON_Delete(body);
+	return error;
+}
+
+static inline int th_setup(void **state)
+{
+	(void)state;
+	return accord_init();
+}
+
+static inline int th_teardown(void **state)
+{
+	(void)state;
+	accord_shutdown();
+	return 0;
+}
+
+#endif

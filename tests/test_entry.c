@@ -1,0 +1,126 @@
+/* Entries: exact bytes in, exact bytes out; the schemas decide what is valid. */
+#include "helpers.h"
+
+static const char good_note[] =
+	"{\"v\":1,\"ledger\":\"" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	"\",\"author\":\"" "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	"\",\"seq\":2,\"prev\":\"" "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
+	"\",\"lamport\":3,\"time\":\"2026-11-23T07:31:19Z\",\"type\":\"note\",\"incident\":\""
+	"dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd\",\"body\":{\"text\":\"hi\"}}";
+
+static void test_entry_parse_valid(void **state)
+{
+	accord_entry *e = NULL;
+	unsigned char h[32];
+	char hex[65];
+
+	(void)state;
+	assert_int_equal(accord_entry_parse(&e, good_note, strlen(good_note)), 0);
+	assert_string_equal(e->type, "note");
+	assert_int_equal(e->seq, 2);
+	assert_int_equal(e->lamport, 3);
+	assert_int_equal(e->time, 1795419079);
+	assert_string_equal(accord_entry_str(e, "text"), "hi");
+	accord_sha256(h, good_note, strlen(good_note));
+	accord_hex_encode(hex, h, 32);
+	assert_string_equal(e->id, hex);
+	assert_memory_equal(e->raw, good_note, strlen(good_note));
+	accord_entry_free(e);
+}
+
+/* Replace the first `from` in good_note by `to` and expect the parse to fail with a message containing `why`. */
+static void expect_refused(const char *from, const char *to, const char *why)
+{
+	char buf[4096];
+	const char *at = strstr(good_note, from);
+	accord_entry *e = NULL;
+
+	assert_non_null(at);
+	snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(at - good_note), good_note, to, at + strlen(from));
+	assert_int_equal(accord_entry_parse(&e, buf, strlen(buf)), ACCORD_EINVALID);
+	assert_null(e);
+	if (!strstr(accord_error_last(), why))
+		fail_msg("expected '%s' in '%s' (input %s)", why, accord_error_last(), buf);
+}
+
+static void test_entry_parse_refuses_bad_entries(void **state)
+{
+	(void)state;
+	expect_refused("{\"text\":\"hi\"}", "{\"text\":\"hi\",\"fault\":\"partner\"}", "fault");
+	expect_refused("{\"text\":\"hi\"}", "{\"text\":\"hi\",\"text\":\"ho\"}", "duplicate");
+	expect_refused("\"type\":\"note\"", "\"type\":\"blame\"", "");
+	expect_refused("\"seq\":2", "\"seq\":0", "");
+	expect_refused("\"seq\":2", "\"seq\":2.5", "");
+	expect_refused("2026-11-23T07:31:19Z", "2026-11-23 07:31:19", "");
+	expect_refused("\"v\":1", "\"v\":2", "");
+	expect_refused("\"v\":1,", "", "");
+	expect_refused("{\"text\":\"hi\"}", "{}", "text");
+	expect_refused("{\"text\":\"hi\"}", "{\"text\":\"\\ud800\"}", "");
+	expect_refused("{\"text\":\"hi\"}", "{\"text\":\"\xc3\x28\"}", "UTF-8");
+	expect_refused("\"incident\":\"d", "\"incident\":\"D", "");
+	expect_refused("\"body\":{", "\"extra\":1,\"body\":{", "extra");
+}
+
+static void test_entry_parse_refuses_oversized(void **state)
+{
+	size_t n = ACCORD_ENTRY_MAX + 100;
+	char *big = malloc(n + 1);
+	accord_entry *e = NULL;
+
+	(void)state;
+	assert_non_null(big);
+	memset(big, ' ', n);
+	memcpy(big, good_note, strlen(good_note));
+	big[n] = '\0';
+	assert_int_equal(accord_entry_parse(&e, big, n), ACCORD_EINVALID);
+	assert_non_null(strstr(accord_error_last(), "limit"));
+	free(big);
+}
+
+static void test_entry_build_round_trips(void **state)
+{
+	accord_pubkey pk = { 0 };
+	accord_entry_fields f = { 0 };
+	accord_buf out = ACCORD_BUF_INIT;
+	accord_entry *e = NULL;
+	cJSON *body = cJSON_Parse("{\"score\":4,\"comment\":\"caf\xc3\xa9 \\\"ok\\\"\\n\"}");
+
+	(void)state;
+	memset(pk.pk, 7, sizeof(pk.pk));
+	accord_pubkey_set_id(&pk);
+	f.ledger = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	f.author = &pk;
+	f.seq = 5;
+	f.prev = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
+	f.lamport = 9;
+	f.time = 1795419079;
+	f.type = "feedback";
+	f.incident = f.prev;
+	f.body = body;
+	assert_int_equal(accord_entry_build(&out, &f), 0);
+	assert_int_equal(accord_entry_parse(&e, out.ptr, out.size), 0);
+	assert_string_equal(e->type, "feedback");
+	assert_int_equal(accord_entry_int(e, "score", 0), 4);
+	assert_string_equal(accord_entry_str(e, "comment"), "caf\xc3\xa9 \"ok\"\n");
+	assert_string_equal(e->author.id, pk.id);
+	accord_entry_free(e);
+
+	/* what the schema refuses is never built */
+	cJSON_ReplaceItemInObjectCaseSensitive(body, "score", cJSON_CreateNumber(9));
+	assert_int_equal(accord_entry_build(&out, &f), ACCORD_EINVALID);
+	assert_non_null(strstr(accord_error_last(), "score"));
+	cJSON_Delete(body);
+	accord_buf_dispose(&out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_entry_parse_valid),
+		cmocka_unit_test(test_entry_parse_refuses_bad_entries),
+		cmocka_unit_test(test_entry_parse_refuses_oversized),
+		cmocka_unit_test(test_entry_build_round_trips),
+	};
+
+	return cmocka_run_group_tests(tests, th_setup, th_teardown);
+}

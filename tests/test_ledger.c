@@ -1,0 +1,331 @@
+/* The store and the ledger: commits, feeds, verification on load. */
+#include "helpers.h"
+
+typedef struct {
+	char *dir;
+	accord_key *alice;
+	accord_store *store;
+	char feed[128];
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof(*f));
+
+	f->dir = th_tmpdir();
+	f->alice = th_key(f->dir, "alice");
+	f->store = th_ledger(f->dir, f->alice, "acme");
+	snprintf(f->feed, sizeof(f->feed), "%s%s", ACCORD_FEED_PREFIX, f->alice->pub.id);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+
+	accord_store_free(f->store);
+	accord_key_free(f->alice);
+	th_rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static const char *open_body = "{\"title\":\"t\",\"severity\":2,\"service\":\"web\","
+			       "\"started_at\":\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}";
+
+static void test_ledger_create_and_load(void **state)
+{
+	fixture *f = *state;
+	accord_ledger *l = NULL;
+	char *configured = NULL;
+
+	assert_int_equal(accord_ledger_load(&l, f->store), 0);
+	assert_int_equal(l->count, 1);
+	assert_int_equal(l->feed_count, 1);
+	assert_string_equal(l->genesis->type, "genesis");
+	assert_string_equal(l->id, l->genesis->id);
+	assert_int_equal(accord_store_config_get(&configured, f->store, "accord.ledger"), 0);
+	assert_string_equal(configured, l->id);
+	free(configured);
+	accord_ledger_free(l);
+
+	{
+		char id[65];
+
+		assert_int_equal(accord_ledger_create(id, f->store, f->alice, "acme", ""), ACCORD_EEXISTS);
+	}
+}
+
+static void test_ledger_append_chains(void **state)
+{
+	fixture *f = *state;
+	accord_ledger *l = NULL;
+	char inc[65], note[65];
+	const accord_entry *found = NULL;
+
+	assert_int_equal(th_append(inc, f->store, f->alice, "open", NULL, open_body), 0);
+	assert_int_equal(th_append(note, f->store, f->alice, "note", inc, "{\"text\":\"x\"}"), 0);
+	assert_int_equal(accord_ledger_load(&l, f->store), 0);
+	assert_int_equal(l->count, 3);
+	assert_int_equal(l->feeds[0].seq, 3);
+	assert_string_equal(l->entries[2]->id, note);
+	assert_string_equal(l->entries[2]->prev, inc);
+	assert_string_equal(l->entries[1]->prev, l->genesis->id);
+	assert_true(l->entries[2]->lamport > l->entries[1]->lamport);
+	assert_string_equal(l->entries[2]->ledger, l->id);
+	assert_int_equal(accord_ledger_find_incident(&found, l, inc + 0), 0);
+	assert_ptr_equal(found, l->entries[1]);
+	{
+		char prefix[7];
+
+		snprintf(prefix, sizeof(prefix), "%.6s", inc);
+		assert_int_equal(accord_ledger_find_incident(&found, l, prefix), 0);
+		assert_string_equal(found->id, inc);
+	}
+	/* a note is not an incident; junk is a usage error */
+	assert_int_equal(accord_ledger_find_incident(&found, l, note), ACCORD_ENOTFOUND);
+	assert_int_equal(accord_ledger_find_incident(&found, l, "xyz!"), ACCORD_EINVALID);
+	assert_int_equal(accord_ledger_find_incident(&found, l, "ab"), ACCORD_EINVALID);
+	accord_ledger_free(l);
+}
+
+static void test_ledger_append_refuses_invalid_body(void **state)
+{
+	fixture *f = *state;
+	char inc[65];
+	git_oid before, after;
+
+	assert_int_equal(accord_store_ref_get(&before, f->store, f->feed), 0);
+	assert_int_equal(th_append(inc, f->store, f->alice, "open", NULL,
+				   "{\"title\":\"t\",\"severity\":9,\"service\":\"web\","
+				   "\"started_at\":\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}"),
+			 ACCORD_EINVALID);
+	assert_int_equal(th_append(inc, f->store, f->alice, "note", NULL, "{\"text\":\"x\",\"blame\":\"y\"}"),
+			 ACCORD_EINVALID);
+	assert_int_equal(accord_store_ref_get(&after, f->store, f->feed), 0);
+	assert_true(git_oid_equal(&before, &after));
+}
+
+static void test_store_append_compare_and_swap(void **state)
+{
+	fixture *f = *state;
+	accord_ledger *l = NULL;
+	git_oid stale, now, out;
+	char inc[65];
+
+	assert_int_equal(accord_store_ref_get(&stale, f->store, f->feed), 0);
+	assert_int_equal(th_append(inc, f->store, f->alice, "open", NULL, open_body), 0);
+	assert_int_equal(accord_store_ref_get(&now, f->store, f->feed), 0);
+	/* a writer that read the feed before that append loses the race */
+	assert_int_equal(accord_store_append(&out, f->store, f->feed, &stale, "{}", 2, f->alice, 1),
+			 ACCORD_EMODIFIED);
+	assert_int_equal(accord_store_ref_get(&out, f->store, f->feed), 0);
+	assert_true(git_oid_equal(&out, &now));
+	/* and a first entry cannot replace an existing feed */
+	assert_int_equal(accord_store_append(&out, f->store, f->feed, NULL, "{}", 2, f->alice, 1),
+			 ACCORD_EMODIFIED);
+	assert_int_equal(accord_ledger_load(&l, f->store), 0);
+	accord_ledger_free(l);
+}
+
+/* Write raw commit bytes as an object and point the feed at it. */
+static void put_commit(fixture *f, const char *raw, size_t len, git_oid *out)
+{
+	git_odb *odb = NULL;
+
+	assert_int_equal(git_repository_odb(&odb, accord_store_repo(f->store)), 0);
+	assert_int_equal(git_odb_write(out, odb, raw, len, GIT_OBJECT_COMMIT), 0);
+	git_odb_free(odb);
+	assert_int_equal(git_reference_create(NULL, accord_store_repo(f->store), f->feed, out, 1, NULL), 0);
+}
+
+static char *head_raw(fixture *f, size_t *len)
+{
+	git_odb *odb = NULL;
+	git_odb_object *obj = NULL;
+	git_oid head;
+	char *copy;
+
+	assert_int_equal(accord_store_ref_get(&head, f->store, f->feed), 0);
+	assert_int_equal(git_repository_odb(&odb, accord_store_repo(f->store)), 0);
+	assert_int_equal(git_odb_read(&obj, odb, &head), 0);
+	*len = git_odb_object_size(obj);
+	copy = malloc(*len + 1);
+	memcpy(copy, git_odb_object_data(obj), *len);
+	copy[*len] = '\0';
+	git_odb_object_free(obj);
+	git_odb_free(odb);
+	return copy;
+}
+
+static void expect_load_fails(fixture *f, const char *why)
+{
+	accord_ledger *l = NULL;
+
+	assert_int_equal(accord_ledger_load(&l, f->store), ACCORD_EBADSIG);
+	assert_null(l);
+	if (!strstr(accord_error_last(), why))
+		fail_msg("expected '%s' in '%s'", why, accord_error_last());
+}
+
+static void test_ledger_detects_changed_entry_bytes(void **state)
+{
+	fixture *f = *state;
+	char inc[65];
+	size_t len;
+	char *raw, *at;
+	git_oid forged;
+	char hex[41];
+
+	assert_int_equal(th_append(inc, f->store, f->alice, "note", NULL, "{\"text\":\"x\"}"), ACCORD_EINVALID);
+	assert_int_equal(th_append(inc, f->store, f->alice, "open", NULL, open_body), 0);
+	raw = head_raw(f, &len);
+	at = strstr(raw, "\"severity\":2");
+	assert_non_null(at);
+	at[11] = '1';
+	put_commit(f, raw, len, &forged);
+	git_oid_tostr(hex, sizeof(hex), &forged);
+	expect_load_fails(f, hex);
+	expect_load_fails(f, "bad signature");
+	free(raw);
+}
+
+static void test_ledger_detects_extra_header_and_foreign_tree(void **state)
+{
+	fixture *f = *state;
+	char inc[65];
+	size_t len;
+	char *raw, *nl;
+	accord_buf b = ACCORD_BUF_INIT;
+	git_oid forged;
+
+	assert_int_equal(th_append(inc, f->store, f->alice, "open", NULL, open_body), 0);
+	raw = head_raw(f, &len);
+	nl = strchr(raw, '\n');
+	accord_buf_put(&b, raw, (size_t)(nl - raw + 1));
+	accord_buf_puts(&b, "encoding ISO-8859-1\n");
+	accord_buf_puts(&b, nl + 1);
+	put_commit(f, b.ptr, b.size, &forged);
+	expect_load_fails(f, "unexpected headers");
+	accord_buf_dispose(&b);
+	free(raw);
+}
+
+static void test_commit_parse_splits_signature(void **state)
+{
+	static const char raw[] =
+		"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n"
+		"author a <a@b> 1700000000 +0000\n"
+		"committer a <a@b> 1700000001 +0000\n"
+		"gpgsig -----BEGIN SSH SIGNATURE-----\n"
+		" AAAA\n"
+		" -----END SSH SIGNATURE-----\n"
+		"\n"
+		"{\"x\":1}";
+	static const char payload[] =
+		"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n"
+		"author a <a@b> 1700000000 +0000\n"
+		"committer a <a@b> 1700000001 +0000\n"
+		"\n"
+		"{\"x\":1}";
+	accord_commit *c = NULL;
+
+	(void)state;
+	assert_int_equal(accord_commit_parse(&c, raw, strlen(raw)), 0);
+	assert_string_equal(c->payload.ptr, payload);
+	assert_string_equal(c->signature.ptr,
+			    "-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----");
+	assert_int_equal(c->message_len, 7);
+	assert_memory_equal(c->message, "{\"x\":1}", 7);
+	assert_int_equal(c->committer_time, 1700000001);
+	assert_int_equal(c->parent_count, 0);
+	assert_false(c->has_extra_headers);
+	accord_commit_free(c);
+
+	/* no blank line, no tree, two signatures, NUL: all malformed */
+	assert_int_equal(accord_commit_parse(&c, "tree x\n", 7), ACCORD_EBADSIG);
+	assert_int_equal(accord_commit_parse(&c, payload + 46, strlen(payload + 46)), ACCORD_EBADSIG);
+	{
+		char twice[1024];
+		int at = (int)(strstr(raw, "gpgsig") - raw);
+
+		snprintf(twice, sizeof(twice), "%.*sgpgsig x\n%s", at, raw, raw + at);
+		assert_int_equal(accord_commit_parse(&c, twice, strlen(twice)), ACCORD_EBADSIG);
+	}
+	assert_int_equal(accord_commit_parse(&c, raw, sizeof(raw)), ACCORD_EBADSIG);
+}
+
+static void test_ledger_detects_other_ledger(void **state)
+{
+	fixture *f = *state;
+	accord_ledger *l = NULL;
+	accord_key *mallory = th_key(f->dir, "mallory");
+	accord_entry_fields ef = { 0 };
+	accord_buf raw = ACCORD_BUF_INIT, ref = ACCORD_BUF_INIT;
+	cJSON *body = cJSON_Parse("{\"text\":\"replayed\"}");
+	git_oid out;
+
+	ef.ledger = "1111111111111111111111111111111111111111111111111111111111111111";
+	ef.author = &mallory->pub;
+	ef.seq = 1;
+	ef.lamport = 5;
+	ef.time = 1795419079;
+	ef.type = "note";
+	ef.incident = ef.ledger;
+	ef.body = body;
+	assert_int_equal(accord_entry_build(&raw, &ef), 0);
+	accord_buf_printf(&ref, "%s%s", ACCORD_FEED_PREFIX, mallory->pub.id);
+	assert_int_equal(accord_store_append(&out, f->store, ref.ptr, NULL, raw.ptr, raw.size, mallory,
+					     ef.time), 0);
+	expect_load_fails(f, "another ledger");
+	assert_int_equal(accord_ledger_load(&l, f->store), ACCORD_EBADSIG);
+	cJSON_Delete(body);
+	accord_buf_dispose(&raw);
+	accord_buf_dispose(&ref);
+	accord_key_free(mallory);
+}
+
+static void test_ledger_detects_feed_of_wrong_key(void **state)
+{
+	fixture *f = *state;
+	accord_key *bob = th_key(f->dir, "bob");
+	git_oid head;
+	accord_buf ref = ACCORD_BUF_INIT;
+
+	/* alice's feed copied under bob's name */
+	assert_int_equal(accord_store_ref_get(&head, f->store, f->feed), 0);
+	accord_buf_printf(&ref, "%s%s", ACCORD_FEED_PREFIX, bob->pub.id);
+	assert_int_equal(git_reference_create(NULL, accord_store_repo(f->store), ref.ptr, &head, 1, NULL), 0);
+	expect_load_fails(f, "another key's feed");
+	accord_buf_dispose(&ref);
+	accord_key_free(bob);
+}
+
+static void test_store_lock_is_reentrant_per_handle(void **state)
+{
+	fixture *f = *state;
+
+	assert_int_equal(accord_store_lock(f->store), 0);
+	assert_int_equal(accord_store_lock(f->store), 0);
+	accord_store_unlock(f->store);
+	accord_store_unlock(f->store);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_ledger_create_and_load, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ledger_append_chains, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ledger_append_refuses_invalid_body, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_append_compare_and_swap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ledger_detects_changed_entry_bytes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ledger_detects_extra_header_and_foreign_tree, setup, teardown),
+		cmocka_unit_test(test_commit_parse_splits_signature),
+		cmocka_unit_test_setup_teardown(test_ledger_detects_other_ledger, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ledger_detects_feed_of_wrong_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_lock_is_reentrant_per_handle, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, th_setup, th_teardown);
+}
