@@ -96,5 +96,11 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv);
 int cmd_log(accord_ctx *ctx, int argc, char **argv);
 int cmd_export(accord_ctx *ctx, int argc, char **argv);
 int cmd_allowed_signers(accord_ctx *ctx, int argc, char **argv);
+int cmd_party(accord_ctx *ctx, int argc, char **argv);
+int cmd_member(accord_ctx *ctx, int argc, char **argv);
+int cmd_involve(accord_ctx *ctx, int argc, char **argv);
+int cmd_resolve(accord_ctx *ctx, int argc, char **argv);
+int cmd_cosign(accord_ctx *ctx, int argc, char **argv);
+int cmd_action(accord_ctx *ctx, int argc, char **argv);
 
 #endif

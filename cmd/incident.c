@@ -6,9 +6,10 @@
 
 static const char open_usage[] =
 	"usage: accord open --title TEXT --severity 1..4 --service NAME [--started TIME]\n"
-	"                   [--ticket PARTY:ID]...\n\n"
+	"                   [--parties A,B] [--ticket PARTY:ID]...\n\n"
 	"Open an incident and print its id. --started is when customer impact began\n"
 	"(default: now), as RFC 3339 (2026-11-23T07:31:00Z). Severity 1 is the worst.\n"
+	"--parties names the parties involved (default: yours; yours is always in).\n"
 	"--ticket keeps a party's own ticket number for the same incident.\n";
 static const char note_usage[] = "usage: accord note ID TEXT\n\nAdd a note to incident ID.\n";
 static const char status_usage[] =
@@ -58,6 +59,43 @@ static int finish(accord_ctx *ctx, const char *type, const char *incident, cJSON
 	return 0;
 }
 
+/* The opener's party first, then the others named in --parties A,B. */
+static int add_parties(accord_ctx *ctx, cJSON *arr, const char *plist)
+{
+	const accord_member *m = accord_parties_member(&ctx->ledger->parties, ctx->key->pub.id);
+	const char *own, *p = plist;
+
+	if (!m || m->revoked)
+		return cmd_failf(ACCORD_EXIT_FAIL, "key %s is not an active member of any party of this ledger",
+				 ctx->key->pub.id);
+	own = ctx->ledger->parties.parties[m->party].name;
+	cJSON_AddItemToArray(arr, cJSON_CreateString(own));
+	while (p && *p) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		char name[80];
+		const cJSON *item;
+		int dup = 0;
+
+		if (n == 0 || n >= sizeof(name))
+			return cmd_usage_error(ctx, "--parties takes names separated by commas, not '%s'", plist);
+		memcpy(name, p, n);
+		name[n] = '\0';
+		if (!cmd_valid_name(name))
+			return cmd_usage_error(ctx, "invalid party name '%s'", name);
+		if (!accord_parties_find(&ctx->ledger->parties, name))
+			return cmd_failf(ACCORD_EXIT_FAIL, "there is no party '%s' in this ledger", name);
+		cJSON_ArrayForEach(item, arr)
+			dup |= !strcmp(item->valuestring, name);
+		if (!dup)
+			cJSON_AddItemToArray(arr, cJSON_CreateString(name));
+		p = comma ? comma + 1 : NULL;
+		if (comma && !*p)
+			return cmd_usage_error(ctx, "--parties ends with a comma");
+	}
+	return 0;
+}
+
 int cmd_open(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -66,10 +104,11 @@ int cmd_open(accord_ctx *ctx, int argc, char **argv)
 		{ "service", required_argument, NULL, 'v' },
 		{ "started", required_argument, NULL, 'a' },
 		{ "ticket", required_argument, NULL, 'k' },
+		{ "parties", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *title = NULL, *service = NULL, *severity = NULL, *started = NULL;
+	const char *title = NULL, *service = NULL, *severity = NULL, *started = NULL, *plist = NULL;
 	cJSON *body = NULL, *tickets = cJSON_CreateArray(), *parties;
 	char id[ACCORD_ID_HEXLEN + 1], shown[ACCORD_ID_HEXLEN + 1], when[ACCORD_TIME_LEN];
 	int64_t sev = 0, start = 0;
@@ -81,6 +120,7 @@ int cmd_open(accord_ctx *ctx, int argc, char **argv)
 		case 's': severity = optarg; break;
 		case 'v': service = optarg; break;
 		case 'a': started = optarg; break;
+		case 'p': plist = optarg; break;
 		case 'k': {
 			const char *colon = strchr(optarg, ':');
 			char party[65];
@@ -130,32 +170,18 @@ int cmd_open(accord_ctx *ctx, int argc, char **argv)
 	cJSON_AddStringToObject(body, "service", service);
 	cJSON_AddStringToObject(body, "started_at", when);
 	parties = cJSON_AddArrayToObject(body, "parties");
-	cJSON_AddItemToArray(parties, cJSON_CreateString(accord_entry_str(ctx->ledger->genesis, "party")));
+	if ((error = add_parties(ctx, parties, plist)) != 0) {
+		cJSON_Delete(body);
+		goto fail;
+	}
 	cJSON_AddItemToObject(body, "tickets", tickets);
 	tickets = NULL;
 	error = cmd_append(ctx, "open", NULL, body, id);
 	cJSON_Delete(body);
 	if (error)
 		return error;
-	/* The new incident is not in the loaded ledger: make its shown id unique among the old ones too. */
-	{
-		size_t len = accord_ledger_short_len(ctx->ledger), i;
-
-		for (i = 0; i < ctx->ledger->count; i++) {
-			const accord_entry *e = ctx->ledger->entries[i];
-			size_t k = 0;
-
-			if (strcmp(e->type, "open") != 0)
-				continue;
-			while (k < ACCORD_ID_HEXLEN && e->id[k] == id[k])
-				k++;
-			if (k + 1 > len)
-				len = k + 1;
-		}
-		if (len < 12)
-			len = 12;
-		snprintf(shown, sizeof(shown), "%.*s", (int)len, id);
-	}
+	/* The new entry is part of the ledger now: its shown id is unique among all. */
+	cmd_short_id(shown, sizeof(shown), ctx, id);
 	printf("%s\n", shown);
 	return 0;
 fail:
@@ -225,6 +251,10 @@ int cmd_status(accord_ctx *ctx, int argc, char **argv)
 	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
 		return cmd_fail(error);
 	error = accord_incident_transition_ok(inc->status, to);
+	if (error == 0 && !strcmp(to, "closed") && !(inc->resolution && inc->resolution->joint))
+		error = accord_error_set(ACCORD_EDENIED,
+					 "incident %.12s can be closed only once its resolution is joint (see accord resolve, accord cosign)",
+					 open->id);
 	accord_incident_free(inc);
 	if (error < 0)
 		return cmd_fail(error);

@@ -18,15 +18,9 @@ static const struct option json_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* "member@party" for a founding key, else the key id's first 12 digits. */
 static void author_label(char *out, size_t len, accord_ctx *ctx, const accord_entry *e)
 {
-	const accord_entry *g = ctx->ledger->genesis;
-
-	if (strcmp(g->author.id, e->author.id) == 0)
-		snprintf(out, len, "%s@%s", accord_entry_str(g, "member"), accord_entry_str(g, "party"));
-	else
-		snprintf(out, len, "%.12s", e->author.id);
+	accord_parties_label(out, len, &ctx->ledger->parties, e->author.id);
 }
 
 static void fmt_time(char *out, int64_t t)
@@ -67,6 +61,25 @@ static void entry_summary(accord_buf *out, const accord_entry *e)
 			accord_buf_printf(out, ": %s", s);
 	} else if (!strcmp(e->type, "genesis")) {
 		accord_buf_printf(out, "ledger founded by party %s", accord_entry_str(e, "party"));
+	} else if (!strcmp(e->type, "party-invite")) {
+		accord_buf_printf(out, "invites party %s (root key %.12s)", accord_entry_str(e, "party"),
+				  accord_entry_str(e, "key"));
+	} else if (!strcmp(e->type, "party-accept")) {
+		accord_buf_printf(out, "party %s joins", accord_entry_str(e, "party"));
+	} else if (!strcmp(e->type, "member-add")) {
+		accord_buf_printf(out, "adds member %s (key %.12s)", accord_entry_str(e, "member"),
+				  accord_entry_str(e, "key"));
+	} else if (!strcmp(e->type, "member-revoke")) {
+		accord_buf_printf(out, "revokes key %.12s", accord_entry_str(e, "key"));
+	} else if (!strcmp(e->type, "involve")) {
+		accord_buf_printf(out, "involves %s", accord_entry_str(e, "party"));
+	} else if (!strcmp(e->type, "resolution")) {
+		accord_buf_printf(out, "proposes resolution %.12s: %s", e->id, accord_entry_str(e, "summary"));
+	} else if (!strcmp(e->type, "cosign")) {
+		accord_buf_printf(out, "co-signs resolution %.12s", accord_entry_str(e, "resolution"));
+	} else if (!strcmp(e->type, "action")) {
+		accord_buf_printf(out, "action %lld: %s", (long long)accord_entry_int(e, "action", 0),
+				  accord_entry_str(e, "state"));
 	}
 	/* Keep each item on one line. */
 	for (size_t i = 0; i < out->size; i++)
@@ -88,10 +101,54 @@ static int parse_json_flag(accord_ctx *ctx, int argc, char **argv, const char *u
 	return 0;
 }
 
+static void print_list(const char *label, const cJSON *arr)
+{
+	const cJSON *item;
+
+	cJSON_ArrayForEach(item, arr)
+		printf("    %-15s %s\n", item == arr->child ? label : "", item->valuestring);
+}
+
+static void print_resolution(accord_ctx *ctx, const accord_incident *inc)
+{
+	const accord_resolution *r = inc->resolution;
+	const cJSON *body = r->entry->body;
+	const char **waiting;
+	char t[ACCORD_TIME_LEN];
+	size_t i, n;
+
+	printf("  resolution        %.12s, revision %d: %s\n", r->entry->id, r->revision,
+	       r->joint ? "JOINT" : "proposed");
+	printf("    %-15s %s\n", "summary", accord_json_str(body, "summary"));
+	print_list("factor", cJSON_GetObjectItemCaseSensitive(body, "factors"));
+	print_list("went well", cJSON_GetObjectItemCaseSensitive(body, "went_well"));
+	print_list("went wrong", cJSON_GetObjectItemCaseSensitive(body, "went_wrong"));
+	print_list("lucky", cJSON_GetObjectItemCaseSensitive(body, "lucky"));
+	for (i = 0; i < r->action_count; i++) {
+		const accord_action *a = &r->actions[i];
+		const cJSON *o;
+
+		printf("    %-15s %zu. [%s] %s (", i ? "" : "actions", i + 1, a->done ? "done" : "open",
+		       a->text);
+		cJSON_ArrayForEach(o, a->owners)
+			printf("%s%s", o == a->owners->child ? "" : ", ", o->valuestring);
+		printf(")%s%s\n", a->due ? " due " : "", a->due ? a->due : "");
+	}
+	for (i = 0; i < r->signature_count; i++) {
+		accord_time_format(t, r->signatures[i].entry->time);
+		printf("    %-15s %s for %s, %s\n", i ? "" : "signed by", r->signatures[i].member->key.name,
+		       r->signatures[i].party, t);
+	}
+	waiting = accord_incident_waiting(inc, &n);
+	for (i = 0; i < n; i++)
+		printf("    %-15s %s\n", i ? "" : "waiting for", waiting[i]);
+	free(waiting);
+	(void)ctx;
+}
+
 static void print_incident(accord_ctx *ctx, const accord_incident *inc)
 {
 	char sid[ACCORD_ID_HEXLEN + 1], t[ACCORD_TIME_LEN], t2[ACCORD_TIME_LEN], who[80];
-	const cJSON *tickets = cJSON_GetObjectItemCaseSensitive(inc->open->body, "tickets");
 	const cJSON *item;
 	size_t i;
 
@@ -104,9 +161,13 @@ static void print_incident(accord_ctx *ctx, const accord_incident *inc)
 	printf("  %-17s %s\n", "impact started", t);
 	fmt_time(t, inc->opened_at);
 	printf("  %-17s %s\n", "opened", t);
-	if (cJSON_GetArraySize(tickets) > 0) {
+	printf("  %-17s", "parties");
+	for (i = 0; i < inc->party_count; i++)
+		printf("%s%s", i ? ", " : " ", inc->parties[i]);
+	printf("\n");
+	if (cJSON_GetArraySize(inc->tickets) > 0) {
 		printf("  %-17s", "tickets");
-		cJSON_ArrayForEach(item, tickets)
+		cJSON_ArrayForEach(item, inc->tickets)
 			printf(" %s:%s", accord_json_str(item, "party"), accord_json_str(item, "id"));
 		printf("\n");
 	}
@@ -142,6 +203,8 @@ static void print_incident(accord_ctx *ctx, const accord_incident *inc)
 			printf(": %s", f->comment);
 		printf("\n");
 	}
+	if (inc->resolution)
+		print_resolution(ctx, inc);
 	printf("  timeline\n");
 	for (i = 0; i < inc->timeline_count; i++) {
 		const accord_entry *e = inc->timeline[i];
@@ -170,7 +233,7 @@ int cmd_show(accord_ctx *ctx, int argc, char **argv)
 	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
 		return cmd_fail(error);
 	if (json) {
-		cJSON *doc = accord_incident_to_json(inc);
+		cJSON *doc = accord_incident_to_json(inc, &ctx->ledger->parties);
 		char sid[ACCORD_ID_HEXLEN + 1];
 
 		cmd_short_id(sid, sizeof(sid), ctx, inc->id);
@@ -295,7 +358,7 @@ int cmd_log(accord_ctx *ctx, int argc, char **argv)
 		if (open && e != open && strcmp(e->incident, open->id) != 0)
 			continue;
 		if (json) {
-			cJSON *item = accord_entry_to_timeline_json(e);
+			cJSON *item = accord_entry_to_timeline_json(e, &ctx->ledger->parties);
 
 			cJSON_AddNumberToObject(item, "seq", (double)e->seq);
 			cJSON_AddStringToObject(item, "commit", e->commit);

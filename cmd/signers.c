@@ -6,9 +6,20 @@
 static const char signers_usage[] =
 	"usage: accord allowed-signers\n\n"
 	"Print an allowed_signers file naming every member key of the ledger\n"
-	"(principal member@party, namespaces=\"git\"), for\n"
+	"(principal member@party, namespaces=\"git\", valid-after the time the key was\n"
+	"added and valid-before its revocation), for\n"
 	"  git -c gpg.ssh.allowedSignersFile=FILE verify-commit COMMIT\n"
-	"  git -c gpg.ssh.allowedSignersFile=FILE log --show-signature refs/accord/feeds/...\n";
+	"  git -c gpg.ssh.allowedSignersFile=FILE log --show-signature --glob=refs/accord/feeds/\n";
+
+/* ssh-keygen's timestamp form, in UTC ("Z"). */
+static void ssh_time(char *out, size_t len, int64_t t)
+{
+	char iso[ACCORD_TIME_LEN];
+
+	accord_time_format(iso, t);
+	snprintf(out, len, "%.4s%.2s%.2s%.2s%.2s%.2sZ", iso, iso + 5, iso + 8, iso + 11, iso + 14,
+		 iso + 17);
+}
 
 int cmd_allowed_signers(accord_ctx *ctx, int argc, char **argv)
 {
@@ -16,9 +27,9 @@ int cmd_allowed_signers(accord_ctx *ctx, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const accord_entry *g;
-	accord_buf line = ACCORD_BUF_INIT;
+	const accord_parties *p;
 	int c, error;
+	size_t i;
 
 	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
 		if (c == 'h') {
@@ -31,10 +42,24 @@ int cmd_allowed_signers(accord_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
 	if ((error = cmd_load(ctx, 0)))
 		return error;
-	g = ctx->ledger->genesis;
-	accord_pubkey_to_openssh(&line, &g->author);
-	printf("%s@%s namespaces=\"git\" %s\n", accord_entry_str(g, "member"),
-	       accord_entry_str(g, "party"), line.ptr);
-	accord_buf_dispose(&line);
+	p = &ctx->ledger->parties;
+	for (i = 0; i < p->member_count; i++) {
+		const accord_member *m = p->members[i];
+		accord_buf blob = ACCORD_BUF_INIT, b64 = ACCORD_BUF_INIT;
+		char after[32], before[32];
+
+		accord_pubkey_blob(&blob, &m->key);
+		accord_base64_encode(&b64, (const unsigned char *)blob.ptr, blob.size);
+		ssh_time(after, sizeof(after), m->added);
+		printf("%s@%s namespaces=\"git\",valid-after=\"%s\"", m->key.name,
+		       p->parties[m->party].name, after);
+		if (m->revoked) {
+			ssh_time(before, sizeof(before), m->revoked_at);
+			printf(",valid-before=\"%s\"", before);
+		}
+		printf(" ssh-ed25519 %s\n", b64.ptr);
+		accord_buf_dispose(&blob);
+		accord_buf_dispose(&b64);
+	}
 	return 0;
 }

@@ -8,11 +8,13 @@
 #include "accord/encode.h"
 #include "accord/timefmt.h"
 #include "accord/json.h"
+#include "accord/idmap.h"
 #include "accord/schema.h"
 #include "accord/key.h"
 #include "accord/sshsig.h"
 #include "accord/entry.h"
 #include "accord/store.h"
+#include "accord/party.h"
 #include "accord/ledger.h"
 #include "accord/incident.h"
 

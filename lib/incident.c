@@ -77,10 +77,161 @@ static void apply_impact(accord_incident *inc, const accord_entry *e)
 	PUSH(inc->impact, inc->impact_count, w);
 }
 
+static void resolution_free(accord_resolution *r)
+{
+	if (r) {
+		free(r->signatures);
+		free(r->actions);
+		free(r);
+	}
+}
+
+/* A new proposal starts a new round: earlier signatures and action states do not carry over. */
+static void apply_proposal(accord_incident *inc, const accord_entry *e)
+{
+	accord_resolution *r = calloc(1, sizeof(*r));
+	const cJSON *a;
+
+	if (!r)
+		abort();
+	r->entry = e;
+	r->revision = (int)++inc->proposal_count;
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(e->body, "actions")) {
+		accord_action act = { accord_json_str(a, "text"),
+				      cJSON_GetObjectItemCaseSensitive(a, "owners"),
+				      accord_json_str(a, "due"), 0, NULL };
+
+		PUSH(r->actions, r->action_count, act);
+	}
+	resolution_free(inc->resolution);
+	inc->resolution = r;
+}
+
+static int has_signed(const accord_resolution *r, const char *party)
+{
+	size_t i;
+
+	for (i = 0; i < r->signature_count; i++)
+		if (strcmp(r->signatures[i].party, party) == 0)
+			return 1;
+	return 0;
+}
+
+static void update_joint(accord_incident *inc, int64_t when)
+{
+	accord_resolution *r = inc->resolution;
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < inc->party_count; i++) {
+		if (!has_signed(r, inc->parties[i])) {
+			r->joint = 0;
+			return;
+		}
+	}
+	if (!r->joint) {
+		r->joint = 1;
+		r->joint_at = when;
+	}
+}
+
+static void add_signature(accord_incident *inc, const accord_ledger *l, const accord_entry *e)
+{
+	accord_resolution *r = inc->resolution;
+	const accord_member *m = accord_parties_member(&l->parties, e->author.id);
+	size_t i;
+
+	if (!r || !m)
+		return;
+	for (i = 0; i < r->signature_count; i++)
+		if (r->signatures[i].member == m)
+			return; /* one signature per key */
+	{
+		accord_signature sig = { e, m, l->parties.parties[m->party].name };
+
+		PUSH(r->signatures, r->signature_count, sig);
+	}
+	update_joint(inc, e->time);
+}
+
+static void add_party_name(accord_incident *inc, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < inc->party_count; i++)
+		if (strcmp(inc->parties[i], name) == 0)
+			return;
+	PUSH(inc->parties, inc->party_count, name);
+}
+
+static void add_ticket(accord_incident *inc, const char *party, const char *id)
+{
+	cJSON *t = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(t, "party", party);
+	cJSON_AddStringToObject(t, "id", id);
+	cJSON_AddItemToArray(inc->tickets, t);
+}
+
+static void apply_entry(accord_incident *inc, const accord_ledger *l, const accord_entry *e)
+{
+	const char *s;
+
+	if (strcmp(e->type, "status") == 0) {
+		const char *to = accord_entry_str(e, "status");
+
+		/* Closing needs a joint resolution; a close that came too early changes nothing. */
+		if (to && accord_incident_transition_ok(inc->status, to) == 0 &&
+		    (strcmp(to, "closed") != 0 || (inc->resolution && inc->resolution->joint))) {
+			inc->status = to;
+			inc->status_at = e->time;
+		}
+	} else if (strcmp(e->type, "impact") == 0) {
+		apply_impact(inc, e);
+	} else if (strcmp(e->type, "sla") == 0) {
+		accord_sla sla = { e, accord_entry_str(e, "name"), accord_entry_int(e, "target_s", 0),
+				   accord_entry_int(e, "actual_s", 0), 0 };
+
+		sla.met = sla.actual <= sla.target;
+		PUSH(inc->sla, inc->sla_count, sla);
+	} else if (strcmp(e->type, "feedback") == 0) {
+		accord_feedback fb = { e, accord_entry_int(e, "score", 0),
+				       accord_entry_int(e, "lost_minutes", -1),
+				       accord_entry_str(e, "comment") };
+
+		PUSH(inc->feedback, inc->feedback_count, fb);
+	} else if (strcmp(e->type, "involve") == 0) {
+		add_party_name(inc, accord_entry_str(e, "party"));
+		if ((s = accord_entry_str(e, "ticket")))
+			add_ticket(inc, accord_entry_str(e, "party"), s);
+		update_joint(inc, e->time); /* a newly involved party has not signed yet */
+	} else if (strcmp(e->type, "resolution") == 0) {
+		apply_proposal(inc, e);
+		add_signature(inc, l, e); /* the proposer signs for its own party */
+	} else if (strcmp(e->type, "cosign") == 0) {
+		if (inc->resolution && (s = accord_entry_str(e, "resolution")) &&
+		    strcmp(s, inc->resolution->entry->id) == 0)
+			add_signature(inc, l, e);
+	} else if (strcmp(e->type, "action") == 0) {
+		int64_t n = accord_entry_int(e, "action", 0);
+
+		if (inc->resolution && (s = accord_entry_str(e, "resolution")) &&
+		    strcmp(s, inc->resolution->entry->id) == 0 && n >= 1 &&
+		    (size_t)n <= inc->resolution->action_count) {
+			accord_action *act = &inc->resolution->actions[n - 1];
+
+			act->done = strcmp(accord_entry_str(e, "state"), "done") == 0;
+			act->last = e;
+		}
+	}
+}
+
 int accord_incident_build(accord_incident **out, const accord_ledger *ledger,
 			  const accord_entry *open)
 {
 	accord_incident *inc = calloc(1, sizeof(*inc));
+	const cJSON *item;
 	size_t i;
 
 	if (!inc)
@@ -94,6 +245,11 @@ int accord_incident_build(accord_incident **out, const accord_ledger *ledger,
 	time_field(&inc->started_at, open, "started_at");
 	inc->status = "investigating";
 	inc->status_at = open->time;
+	inc->tickets = cJSON_CreateArray();
+	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(open->body, "parties"))
+		add_party_name(inc, item->valuestring);
+	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(open->body, "tickets"))
+		add_ticket(inc, accord_json_str(item, "party"), accord_json_str(item, "id"));
 	PUSH(inc->timeline, inc->timeline_count, open);
 
 	for (i = 0; i < ledger->count; i++) {
@@ -102,28 +258,7 @@ int accord_incident_build(accord_incident **out, const accord_ledger *ledger,
 		if (strcmp(e->incident, open->id) != 0)
 			continue;
 		PUSH(inc->timeline, inc->timeline_count, e);
-		if (strcmp(e->type, "status") == 0) {
-			const char *to = accord_entry_str(e, "status");
-
-			if (to && accord_incident_transition_ok(inc->status, to) == 0) {
-				inc->status = to;
-				inc->status_at = e->time;
-			}
-		} else if (strcmp(e->type, "impact") == 0) {
-			apply_impact(inc, e);
-		} else if (strcmp(e->type, "sla") == 0) {
-			accord_sla s = { e, accord_entry_str(e, "name"), accord_entry_int(e, "target_s", 0),
-					 accord_entry_int(e, "actual_s", 0), 0 };
-
-			s.met = s.actual <= s.target;
-			PUSH(inc->sla, inc->sla_count, s);
-		} else if (strcmp(e->type, "feedback") == 0) {
-			accord_feedback fb = { e, accord_entry_int(e, "score", 0),
-					       accord_entry_int(e, "lost_minutes", -1),
-					       accord_entry_str(e, "comment") };
-
-			PUSH(inc->feedback, inc->feedback_count, fb);
-		}
+		apply_entry(inc, ledger, e);
 	}
 	for (i = 0; i < inc->impact_count; i++)
 		if (inc->impact[i].has_end)
@@ -131,6 +266,20 @@ int accord_incident_build(accord_incident **out, const accord_ledger *ledger,
 						 (inc->impact[i].end - inc->impact[i].start);
 	*out = inc;
 	return 0;
+}
+
+const char **accord_incident_waiting(const accord_incident *inc, size_t *count)
+{
+	const char **out = calloc(inc->party_count + 1, sizeof(*out));
+	size_t i;
+
+	*count = 0;
+	if (!out)
+		abort();
+	for (i = 0; i < inc->party_count; i++)
+		if (!inc->resolution || !has_signed(inc->resolution, inc->parties[i]))
+			out[(*count)++] = inc->parties[i];
+	return out;
 }
 
 void accord_incident_free(accord_incident *incident)
@@ -141,6 +290,9 @@ void accord_incident_free(accord_incident *incident)
 	free(incident->sla);
 	free(incident->feedback);
 	free(incident->timeline);
+	free(incident->parties);
+	cJSON_Delete(incident->tickets);
+	resolution_free(incident->resolution);
 	free(incident);
 }
 
@@ -152,24 +304,91 @@ static void add_time(cJSON *obj, const char *key, int64_t t)
 	cJSON_AddStringToObject(obj, key, buf);
 }
 
-cJSON *accord_entry_to_timeline_json(const accord_entry *e)
+cJSON *accord_entry_to_timeline_json(const accord_entry *e, const accord_parties *parties)
 {
 	cJSON *item = cJSON_CreateObject();
+	char label[160];
 
+	accord_parties_label(label, sizeof(label), parties, e->author.id);
 	cJSON_AddStringToObject(item, "id", e->id);
 	cJSON_AddStringToObject(item, "type", e->type);
 	cJSON_AddStringToObject(item, "author", e->author.id);
+	cJSON_AddStringToObject(item, "by", label);
 	add_time(item, "time", e->time);
 	cJSON_AddNumberToObject(item, "lamport", (double)e->lamport);
 	cJSON_AddItemToObject(item, "body", cJSON_Duplicate(e->body, 1));
 	return item;
 }
 
-cJSON *accord_incident_to_json(const accord_incident *inc)
+static cJSON *string_list(const cJSON *arr)
+{
+	return arr ? cJSON_Duplicate(arr, 1) : cJSON_CreateArray();
+}
+
+static cJSON *resolution_to_json(const accord_incident *inc)
+{
+	const accord_resolution *r = inc->resolution;
+	const cJSON *body = r->entry->body;
+	cJSON *o = cJSON_CreateObject(), *arr;
+	const char **waiting;
+	size_t i, n;
+
+	cJSON_AddStringToObject(o, "id", r->entry->id);
+	cJSON_AddStringToObject(o, "state", r->joint ? "joint" : "proposed");
+	cJSON_AddNumberToObject(o, "revision", r->revision);
+	if (accord_json_str(body, "revises"))
+		cJSON_AddStringToObject(o, "revises", accord_json_str(body, "revises"));
+	else
+		cJSON_AddNullToObject(o, "revises");
+	cJSON_AddStringToObject(o, "summary", accord_json_str(body, "summary"));
+	cJSON_AddItemToObject(o, "factors", string_list(cJSON_GetObjectItemCaseSensitive(body, "factors")));
+	cJSON_AddItemToObject(o, "went_well", string_list(cJSON_GetObjectItemCaseSensitive(body, "went_well")));
+	cJSON_AddItemToObject(o, "went_wrong", string_list(cJSON_GetObjectItemCaseSensitive(body, "went_wrong")));
+	cJSON_AddItemToObject(o, "lucky", string_list(cJSON_GetObjectItemCaseSensitive(body, "lucky")));
+	arr = cJSON_AddArrayToObject(o, "signatures");
+	for (i = 0; i < r->signature_count; i++) {
+		const accord_signature *sig = &r->signatures[i];
+		cJSON *item = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(item, "party", sig->party);
+		cJSON_AddStringToObject(item, "member", sig->member->key.name);
+		cJSON_AddStringToObject(item, "key", sig->member->key.id);
+		add_time(item, "time", sig->entry->time);
+		cJSON_AddStringToObject(item, "entry", sig->entry->id);
+		cJSON_AddStringToObject(item, "role", sig->entry == r->entry ? "proposer" : "cosigner");
+		cJSON_AddItemToArray(arr, item);
+	}
+	waiting = accord_incident_waiting(inc, &n);
+	arr = cJSON_AddArrayToObject(o, "waiting_for");
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(waiting[i]));
+	free(waiting);
+	if (r->joint)
+		add_time(o, "joint_at", r->joint_at);
+	else
+		cJSON_AddNullToObject(o, "joint_at");
+	arr = cJSON_AddArrayToObject(o, "actions");
+	for (i = 0; i < r->action_count; i++) {
+		const accord_action *a = &r->actions[i];
+		cJSON *item = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(item, "number", (double)(i + 1));
+		cJSON_AddStringToObject(item, "text", a->text);
+		cJSON_AddItemToObject(item, "owners", string_list(a->owners));
+		if (a->due)
+			cJSON_AddStringToObject(item, "due", a->due);
+		else
+			cJSON_AddNullToObject(item, "due");
+		cJSON_AddStringToObject(item, "status", a->done ? "done" : "open");
+		cJSON_AddItemToArray(arr, item);
+	}
+	return o;
+}
+
+cJSON *accord_incident_to_json(const accord_incident *inc, const accord_parties *parties)
 {
 	cJSON *o = cJSON_CreateObject(), *arr;
-	const cJSON *tickets = cJSON_GetObjectItemCaseSensitive(inc->open->body, "tickets");
-	const cJSON *parties = cJSON_GetObjectItemCaseSensitive(inc->open->body, "parties");
+	char label[160];
 	size_t i;
 
 	cJSON_AddStringToObject(o, "id", inc->id);
@@ -180,9 +399,12 @@ cJSON *accord_incident_to_json(const accord_incident *inc)
 	add_time(o, "status_at", inc->status_at);
 	add_time(o, "opened_at", inc->opened_at);
 	add_time(o, "started_at", inc->started_at);
-	cJSON_AddStringToObject(o, "opened_by", inc->open->author.id);
-	cJSON_AddItemToObject(o, "parties", parties ? cJSON_Duplicate(parties, 1) : cJSON_CreateArray());
-	cJSON_AddItemToObject(o, "tickets", tickets ? cJSON_Duplicate(tickets, 1) : cJSON_CreateArray());
+	accord_parties_label(label, sizeof(label), parties, inc->open->author.id);
+	cJSON_AddStringToObject(o, "opened_by", label);
+	arr = cJSON_AddArrayToObject(o, "parties");
+	for (i = 0; i < inc->party_count; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(inc->parties[i]));
+	cJSON_AddItemToObject(o, "tickets", cJSON_Duplicate(inc->tickets, 1));
 
 	arr = cJSON_AddArrayToObject(o, "impact");
 	for (i = 0; i < inc->impact_count; i++) {
@@ -233,8 +455,14 @@ cJSON *accord_incident_to_json(const accord_incident *inc)
 		cJSON_AddItemToArray(arr, item);
 	}
 
+	if (inc->resolution)
+		cJSON_AddItemToObject(o, "resolution", resolution_to_json(inc));
+	else
+		cJSON_AddNullToObject(o, "resolution");
+	cJSON_AddNumberToObject(o, "proposals", (double)inc->proposal_count);
+
 	arr = cJSON_AddArrayToObject(o, "timeline");
 	for (i = 0; i < inc->timeline_count; i++)
-		cJSON_AddItemToArray(arr, accord_entry_to_timeline_json(inc->timeline[i]));
+		cJSON_AddItemToArray(arr, accord_entry_to_timeline_json(inc->timeline[i], parties));
 	return o;
 }

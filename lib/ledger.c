@@ -219,6 +219,25 @@ static int check_ledger_id(accord_ledger *l)
 	return 0;
 }
 
+/* Replay membership in ledger order: each entry must be allowed by the state before it. */
+static int check_authorization(accord_ledger *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->count; i++) {
+		const accord_entry *e = l->entries[i];
+
+		if (accord_parties_apply(&l->parties, e) < 0) {
+			git_oid c;
+
+			git_oid_fromstr(&c, e->commit);
+			return entry_fail(&c, e->author.id, e->seq, "not authorized: %s",
+					  accord_error_last());
+		}
+	}
+	return 0;
+}
+
 int accord_ledger_load(accord_ledger **out, accord_store *store)
 {
 	git_strarray refs = { NULL, 0 };
@@ -229,6 +248,7 @@ int accord_ledger_load(accord_ledger **out, accord_store *store)
 	if (!l)
 		return accord_error_set(ACCORD_ENOMEM, "out of memory");
 	l->store = store;
+	accord_parties_init(&l->parties);
 	if ((error = accord_store_ref_list(&refs, store, ACCORD_FEED_PREFIX)) < 0)
 		goto fail;
 	if (refs.count == 0) {
@@ -261,7 +281,7 @@ int accord_ledger_load(accord_ledger **out, accord_store *store)
 	for (i = 0; i < l->count; i++)
 		if (l->entries[i]->lamport > l->max_lamport)
 			l->max_lamport = l->entries[i]->lamport;
-	if ((error = check_ledger_id(l)) < 0)
+	if ((error = check_ledger_id(l)) < 0 || (error = check_authorization(l)) < 0)
 		goto fail;
 	git_strarray_dispose(&refs);
 	*out = l;
@@ -280,8 +300,12 @@ void accord_ledger_free(accord_ledger *ledger)
 		return;
 	for (i = 0; i < ledger->count; i++)
 		accord_entry_free(ledger->entries[i]);
+	for (i = 0; i < ledger->orphan_count; i++)
+		accord_entry_free(ledger->orphans[i]);
+	free(ledger->orphans);
 	free(ledger->entries);
 	free(ledger->feeds);
+	accord_parties_dispose(&ledger->parties);
 	free(ledger);
 }
 
@@ -368,25 +392,70 @@ size_t accord_ledger_short_len(const accord_ledger *ledger)
 	return len;
 }
 
+/* The new entry joins the loaded ledger, last in ledger order, as a reload would place it. */
+static void adopt_entry(accord_ledger *l, accord_entry *e, const git_oid *commit)
+{
+	accord_feed *feed = (accord_feed *)accord_ledger_feed(l, e->author.id);
+	size_t alloc = l->count; /* push_entry grows from here */
+
+	git_oid_tostr(e->commit, sizeof(e->commit), commit);
+	push_entry(&l->entries, &l->count, &alloc, e);
+	if (!feed) {
+		accord_feed *nf = realloc(l->feeds, (l->feed_count + 1) * sizeof(*nf));
+
+		if (!nf)
+			abort();
+		l->feeds = nf;
+		feed = &nf[l->feed_count++];
+		memset(feed, 0, sizeof(*feed));
+		memcpy(feed->keyid, e->author.id, sizeof(feed->keyid));
+	}
+	feed->head = *commit;
+	feed->seq = e->seq;
+	feed->last = e;
+	if (e->lamport > l->max_lamport)
+		l->max_lamport = e->lamport;
+}
+
+/*
+ * Build, check and write one entry. With a ledger, the author must be
+ * allowed to write it there, and on success it joins the ledger.
+ */
 static int append_raw(char *out_id, accord_store *store, const accord_key *key,
-		      const accord_feed *feed, const accord_entry_fields *f)
+		      const accord_feed *feed, const accord_entry_fields *f, accord_ledger *l)
 {
 	accord_buf raw = ACCORD_BUF_INIT, ref = ACCORD_BUF_INIT;
-	unsigned char hash[32];
+	accord_entry *e = NULL;
 	git_oid commit;
 	int error;
 
 	if ((error = accord_entry_build(&raw, f)) < 0)
 		goto done;
-	accord_buf_printf(&ref, "%s%s", ACCORD_FEED_PREFIX, key->pub.id);
-	if ((error = accord_store_append(&commit, store, ref.ptr, feed ? &feed->head : NULL,
-					 raw.ptr, raw.size, key, f->time)) < 0)
+	if ((error = accord_entry_parse(&e, raw.ptr, raw.size)) < 0)
 		goto done;
-	if (out_id) {
-		accord_sha256(hash, raw.ptr, raw.size);
-		accord_hex_encode(out_id, hash, sizeof(hash));
+	if (l && (error = accord_parties_apply(&l->parties, e)) < 0)
+		goto done;
+	accord_buf_printf(&ref, "%s%s", ACCORD_FEED_PREFIX, key->pub.id);
+	error = accord_store_append(&commit, store, ref.ptr, feed ? &feed->head : NULL, raw.ptr,
+				    raw.size, key, f->time);
+	if (out_id && error == 0)
+		memcpy(out_id, e->id, sizeof(e->id));
+	if (l) {
+		/* Authorization state may point at e now: it lives as long as the ledger. */
+		if (error == 0) {
+			adopt_entry(l, e, &commit);
+		} else {
+			accord_entry **no = realloc(l->orphans, (l->orphan_count + 1) * sizeof(*no));
+
+			if (!no)
+				abort();
+			l->orphans = no;
+			no[l->orphan_count++] = e;
+		}
+		e = NULL;
 	}
 done:
+	accord_entry_free(e);
 	accord_buf_dispose(&raw);
 	accord_buf_dispose(&ref);
 	return error;
@@ -409,7 +478,7 @@ int accord_ledger_append(char *out_id, accord_ledger *ledger, const accord_key *
 	f.type = type;
 	f.incident = incident;
 	f.body = body;
-	return append_raw(out_id, ledger->store, key, feed, &f);
+	return append_raw(out_id, ledger->store, key, feed, &f, ledger);
 }
 
 int accord_ledger_create(char *out_id, accord_store *store, const accord_key *key,
@@ -438,7 +507,7 @@ int accord_ledger_create(char *out_id, accord_store *store, const accord_key *ke
 	f.time = accord_time_now();
 	f.type = "genesis";
 	f.body = body;
-	if ((error = append_raw(out_id, store, key, NULL, &f)) < 0)
+	if ((error = append_raw(out_id, store, key, NULL, &f, NULL)) < 0)
 		goto done;
 	error = accord_store_config_set(store, "accord.ledger", out_id);
 done:

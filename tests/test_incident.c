@@ -76,7 +76,7 @@ static void test_incident_derives_figures(void **state)
 	assert_int_equal(inc->timeline_count, 9);
 	assert_int_equal(inc->started_at, 1795168800);
 	{
-		cJSON *j = accord_incident_to_json(inc);
+		cJSON *j = accord_incident_to_json(inc, &l->parties);
 
 		assert_int_equal((int)cJSON_GetObjectItemCaseSensitive(j, "customer_minutes")->valuedouble, 9300);
 		assert_string_equal(cJSON_GetObjectItemCaseSensitive(j, "status")->valuestring, "resolved");

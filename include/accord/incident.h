@@ -41,6 +41,32 @@ typedef struct {
 } accord_feedback;
 
 typedef struct {
+	const accord_entry *entry; /* the proposal or cosign that signs */
+	const accord_member *member;
+	const char *party;
+} accord_signature;
+
+typedef struct {
+	const char *text;
+	const cJSON *owners; /* array of party names, borrowed */
+	const char *due;     /* YYYY-MM-DD or NULL */
+	int done;
+	const accord_entry *last; /* last action entry, or NULL */
+} accord_action;
+
+/* The current proposal (the latest in ledger order) and who signed it. */
+typedef struct {
+	const accord_entry *entry;
+	int revision; /* 1 for the first proposal */
+	accord_signature *signatures;
+	size_t signature_count;
+	int joint;
+	int64_t joint_at; /* time of the signature that made it joint */
+	accord_action *actions;
+	size_t action_count;
+} accord_resolution;
+
+typedef struct {
 	const accord_entry *open;
 	const char *id;
 	const char *title;
@@ -59,12 +85,20 @@ typedef struct {
 	const accord_entry **timeline; /* every entry of the incident, ledger order */
 	size_t timeline_count;
 	int64_t customer_seconds; /* sum of customers x seconds over windows with an end */
+	const char **parties; /* involved party names, in order of involvement */
+	size_t party_count;
+	cJSON *tickets; /* [{party, id}] from open and involve, owned */
+	accord_resolution *resolution; /* NULL until one is proposed */
+	size_t proposal_count;
 } accord_incident;
 
 /* Derive incident `open` (an "open" entry of `ledger`). Free with accord_incident_free(). */
 int accord_incident_build(accord_incident **out, const accord_ledger *ledger,
 			  const accord_entry *open);
 void accord_incident_free(accord_incident *incident);
+
+/* Parties that still have to sign the current resolution (names, borrowed). Caller frees the array. */
+const char **accord_incident_waiting(const accord_incident *incident, size_t *count);
 
 /*
  * Whether status `to` may follow `from`: not the same status again; closed
@@ -74,10 +108,10 @@ void accord_incident_free(accord_incident *incident);
  */
 int accord_incident_transition_ok(const char *from, const char *to);
 
-/* The `show --json` document. `short_len` is the length of shown ids. */
-cJSON *accord_incident_to_json(const accord_incident *incident);
+/* The `show --json` document (ids in full; labels from `parties`). */
+cJSON *accord_incident_to_json(const accord_incident *incident, const accord_parties *parties);
 
-/* One timeline item as JSON (id, type, author, time, lamport, body). */
-cJSON *accord_entry_to_timeline_json(const accord_entry *entry);
+/* One timeline item as JSON (id, type, author key id and label, time, lamport, body). */
+cJSON *accord_entry_to_timeline_json(const accord_entry *entry, const accord_parties *parties);
 
 #endif

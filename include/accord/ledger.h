@@ -6,6 +6,7 @@
 
 #include "accord/entry.h"
 #include "accord/key.h"
+#include "accord/party.h"
 #include "accord/store.h"
 
 /*
@@ -16,7 +17,8 @@
  * time), the SSH signature over the exact commit bytes by the entry's
  * author, the feed ref naming that author, the schema, the hash chain
  * (prev = id of the parent entry, seq counting up from 1, Lamport clock
- * increasing), and the ledger id. Any failure fails the load with
+ * increasing), the ledger id, and authorization (party.h) at the entry's
+ * place in ledger order. Any failure fails the load with
  * ACCORD_EBADSIG and a message naming the commit, the feed and the reason:
  * nothing unverified is ever handed to a caller.
  *
@@ -40,6 +42,9 @@ typedef struct {
 	accord_feed *feeds;
 	size_t feed_count;
 	int64_t max_lamport;
+	accord_parties parties; /* membership and authorization after the last entry */
+	accord_entry **orphans; /* checked but not written (a failed append); freed with the ledger */
+	size_t orphan_count;
 } accord_ledger;
 
 /*
@@ -72,7 +77,10 @@ size_t accord_ledger_short_len(const accord_ledger *ledger);
  * write lock (accord_store_lock, then accord_ledger_load), so that seq,
  * prev and the Lamport clock are current and checks the caller made on
  * `ledger` still hold. Validates the entry, writes the commit and moves
- * the feed ref by compare-and-swap. On success *out_id (65 bytes, may be
+ * the feed ref by compare-and-swap. ACCORD_EDENIED if the key may not
+ * write this entry (not a member, revoked, party not involved). On success
+ * the new entry is part of `ledger`, so appends can follow; after a failure
+ * the ledger may only be freed. On success *out_id (65 bytes, may be
  * NULL) holds the new entry's id. On failure refs/accord/ is unchanged.
  * The caller keeps `body`.
  */

@@ -55,6 +55,7 @@ expect 0 accord feedback "$ID" --score 2 --lost-minutes 45 --comment "could not 
 expect 1 accord status "$ID" closed
 contains "$ERR" "only after it is resolved" "closed before resolved refused"
 expect 0 accord status "$ID" resolved
+expect 0 accord resolve "$ID" --summary "cert renewed" --factor "no expiry monitoring"
 expect 0 accord status "$ID" closed
 expect 0 accord status "$ID" investigating
 expect 0 accord show "$ID" --json
@@ -69,7 +70,7 @@ equal "$(echo "$SHOW" | jget 'len(d["impact"])')" 2 "two impact windows"
 equal "$(echo "$SHOW" | jget '[s["met"] for s in d["sla"]]')" "[true, false]" "sla met"
 equal "$(echo "$SHOW" | jget 'd["feedback"][0]["score"]')" 2 "feedback score"
 equal "$(echo "$SHOW" | jget '[t["type"] for t in d["timeline"]]')" \
-	'["open", "note", "status", "impact", "impact", "sla", "sla", "feedback", "status", "status", "status"]' "timeline in order"
+	'["open", "note", "status", "impact", "impact", "sla", "sla", "feedback", "status", "resolution", "status", "status"]' "timeline in order"
 equal "$(echo "$SHOW" | jget 'd["tickets"]')" '[{"party": "acme", "id": "INC-1"}, {"party": "globex", "id": "G-77"}]' "tickets kept"
 # closing the open window with the same start
 expect 0 accord impact "$ID" --customers 10 --start 2026-11-20T12:00:00Z --end 2026-11-20T12:30:00Z
@@ -85,9 +86,9 @@ equal "$(echo "$OUT" | jget 'len(d)')" 1 "list --status"
 expect 0 accord list --json --status closed
 equal "$OUT" "[]" "list --status closed is empty"
 expect 0 accord log --json
-equal "$(echo "$OUT" | jget 'len(d)')" 13 "log holds every entry"
+equal "$(echo "$OUT" | jget 'len(d)')" 14 "log holds every entry"
 expect 0 accord log "$ID"
-equal "$(echo "$OUT" | wc -l)" 12 "log ID holds the incident's entries"
+equal "$(echo "$OUT" | wc -l)" 13 "log ID holds the incident's entries"
 
 # --- bad input: exit 2 and nothing written -------------------------------------
 BEFORE=$(refs "$L")
@@ -135,7 +136,7 @@ expect 1 env ACCORD_DIR= "$ACCORD_BIN" -C "$T/nowhere" list
 
 # --- export validates against the schemas with an independent validator ---------
 accord export > "$T/export.jsonl" || bad "export"
-equal "$(wc -l < "$T/export.jsonl")" 13 "export prints every entry"
+equal "$(wc -l < "$T/export.jsonl")" 14 "export prints every entry"
 /usr/bin/python3 - "$T/export.jsonl" "$(dirname "$0")/../../schemas" <<'PY' && ok || bad "python jsonschema rejects an exported entry"
 import json, sys, glob, os
 from jsonschema import Draft7Validator, RefResolver
@@ -154,13 +155,13 @@ PY
 
 # --- stock git verifies every ledger commit ---------------------------------------
 accord allowed-signers > "$T/allowed" || bad "allowed-signers"
-contains "$(cat "$T/allowed")" "alice@acme namespaces=\"git\" ssh-ed25519 " "allowed-signers line"
+contains "$(cat "$T/allowed")" "alice@acme namespaces=\"git\",valid-after=" "allowed-signers line"
 N=0
 for c in $(git -C "$L" rev-list --glob=refs/accord/feeds/); do
 	N=$((N + 1))
 	if git -C "$L" -c gpg.ssh.allowedSignersFile="$T/allowed" verify-commit "$c" 2>&1 | grep -q 'Good "git" signature for alice@acme'; then ok; else bad "git verify-commit $c"; fi
 done
-equal "$N" 13 "verified every commit"
+equal "$N" 14 "verified every commit"
 git -C "$L" fsck --strict >/dev/null 2>&1 && ok || bad "git fsck"
 
 # --- tampering with git plumbing is refused with exit 3 ---------------------------

@@ -1,0 +1,429 @@
+/* accord party invite|accept|list and accord member add|revoke|list. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const char party_usage[] =
+	"usage: accord party invite NAME --key PUBKEY [--name MEMBER]\n"
+	"       accord party accept NAME\n"
+	"       accord party list [--json]\n\n"
+	"  invite  propose party NAME with PUBKEY as its root key (signed by a root\n"
+	"          or admin of your party). PUBKEY is an OpenSSH ssh-ed25519 line or a\n"
+	"          file holding one (such as the output of accord key show).\n"
+	"  accept  signed by the invited key: complete the join. Until then that key\n"
+	"          may write nothing else.\n"
+	"  list    parties, their root keys and pending invitations.\n";
+static const char member_usage[] =
+	"usage: accord member add --key PUBKEY [--name NAME] [--admin]\n"
+	"       accord member revoke KEYID\n"
+	"       accord member list [--json]\n\n"
+	"  add     add a member key to your party (you must be its root or an admin).\n"
+	"  revoke  revoke a member key of your party from now on; what it signed\n"
+	"          before stays valid. KEYID is a key id (or unique prefix) or a\n"
+	"          member name of your party.\n"
+	"  list    every member key: party, name, role, added, revoked.\n";
+
+/* PUBKEY: an OpenSSH line, or the path of a file whose first ssh-ed25519 line is used. */
+static int read_pubkey(accord_ctx *ctx, accord_pubkey *out, const char *arg)
+{
+	accord_buf file = ACCORD_BUF_INIT;
+	char *line, *save = NULL;
+	int error;
+
+	if (!strncmp(arg, "ssh-", 4)) {
+		if (accord_pubkey_from_openssh(out, arg) < 0)
+			return cmd_usage_error(ctx, "--key: %s", accord_error_last());
+		return 0;
+	}
+	if ((error = accord_buf_read_file(&file, arg, 16384)) < 0) {
+		accord_buf_dispose(&file);
+		return cmd_usage_error(ctx, "--key takes an ssh-ed25519 line or a file holding one: %s",
+				       accord_error_last());
+	}
+	for (line = strtok_r(file.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "ssh-ed25519 ", 12) && accord_pubkey_from_openssh(out, line) == 0) {
+			accord_buf_dispose(&file);
+			return 0;
+		}
+	}
+	accord_buf_dispose(&file);
+	return cmd_usage_error(ctx, "%s holds no ssh-ed25519 public key line", arg);
+}
+
+static int writer(accord_ctx *ctx)
+{
+	int error;
+
+	if ((error = cmd_load_key(ctx)) != 0 || (error = cmd_load(ctx, 1)) != 0)
+		return error;
+	return 0;
+}
+
+static int print_new(accord_ctx *ctx, const char *type, cJSON *body)
+{
+	char id[ACCORD_ID_HEXLEN + 1];
+	int error = cmd_append(ctx, type, NULL, body, id);
+
+	cJSON_Delete(body);
+	if (error)
+		return error;
+	printf("%.12s\n", id);
+	return 0;
+}
+
+static int party_invite(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *keyarg = NULL, *name = NULL;
+	char hex[65];
+	accord_pubkey pub;
+	cJSON *body;
+	int c, error;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'k': keyarg = optarg; break;
+		case 'n': name = optarg; break;
+		case 'h': fputs(party_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(ctx, "expected the new party's name");
+	if (!keyarg)
+		return cmd_usage_error(ctx, "--key PUBKEY is required");
+	if (!cmd_valid_name(argv[optind]))
+		return cmd_usage_error(ctx, "invalid party name '%s': use letters, digits, '.', '_' and '-'",
+				       argv[optind]);
+	if ((error = read_pubkey(ctx, &pub, keyarg)))
+		return error;
+	if (!name)
+		name = cmd_valid_name(pub.name) ? pub.name : "root";
+	if (!cmd_valid_name(name))
+		return cmd_usage_error(ctx, "invalid member name '%s'", name);
+	if ((error = writer(ctx)))
+		return error;
+	accord_hex_encode(hex, pub.pk, sizeof(pub.pk));
+	body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "party", argv[optind]);
+	cJSON_AddStringToObject(body, "key", hex);
+	cJSON_AddStringToObject(body, "member", name);
+	return print_new(ctx, "party-invite", body);
+}
+
+static int party_accept(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const accord_invite *inv;
+	cJSON *body;
+	int c, error;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		if (c == 'h') {
+			fputs(party_usage, stdout);
+			return 0;
+		}
+		return ACCORD_EXIT_USAGE;
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(ctx, "expected the party's name");
+	if ((error = writer(ctx)))
+		return error;
+	inv = accord_parties_invite_for(&ctx->ledger->parties, ctx->key->pub.id);
+	if (!inv || strcmp(inv->party, argv[optind]) != 0)
+		return cmd_failf(ACCORD_EXIT_FAIL, "key %s has no pending invitation to join %s",
+				 ctx->key->pub.id, argv[optind]);
+	body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "party", argv[optind]);
+	cJSON_AddStringToObject(body, "invite", inv->entry->id);
+	return print_new(ctx, "party-accept", body);
+}
+
+static int json_flag(accord_ctx *ctx, int argc, char **argv, const char *usage, int *json)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'j': *json = 1; break;
+		case 'h': fputs(usage, stdout); return -1;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+static const char *role(const accord_member *m)
+{
+	return m->root ? "root" : m->admin ? "admin" : "member";
+}
+
+static int party_list(accord_ctx *ctx, int argc, char **argv)
+{
+	const accord_parties *p;
+	char t[ACCORD_TIME_LEN];
+	cJSON *arr = NULL;
+	int json = 0, error;
+	size_t i, j;
+
+	if ((error = json_flag(ctx, argc, argv, party_usage, &json)))
+		return error < 0 ? 0 : error;
+	if ((error = cmd_load(ctx, 0)))
+		return error;
+	p = &ctx->ledger->parties;
+	if (json)
+		arr = cJSON_CreateArray();
+	else
+		printf("%-20s %-8s %-34s %-20s %s\n", "PARTY", "STATE", "ROOT KEY", "JOINED", "MEMBERS");
+	for (i = 0; i < p->party_count; i++) {
+		const accord_member *root = p->members[p->parties[i].root];
+		size_t active = 0;
+
+		for (j = 0; j < p->member_count; j++)
+			active += p->members[j]->party == i && !p->members[j]->revoked;
+		accord_time_format(t, p->parties[i].joined);
+		if (json) {
+			cJSON *o = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(o, "name", p->parties[i].name);
+			cJSON_AddStringToObject(o, "state", "joined");
+			cJSON_AddStringToObject(o, "root_key", root->key.id);
+			cJSON_AddStringToObject(o, "root_member", root->key.name);
+			cJSON_AddStringToObject(o, "joined_at", t);
+			cJSON_AddNumberToObject(o, "members", (double)active);
+			cJSON_AddItemToArray(arr, o);
+		} else {
+			printf("%-20s %-8s %-34s %-20s %zu\n", p->parties[i].name, "joined", root->key.id, t,
+			       active);
+		}
+	}
+	for (i = 0; i < p->invite_count; i++) {
+		const accord_invite *inv = &p->invites[i];
+
+		if (inv->accepted)
+			continue;
+		accord_time_format(t, inv->entry->time);
+		if (json) {
+			cJSON *o = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(o, "name", inv->party);
+			cJSON_AddStringToObject(o, "state", "invited");
+			cJSON_AddStringToObject(o, "root_key", inv->key.id);
+			cJSON_AddStringToObject(o, "root_member", inv->member);
+			cJSON_AddStringToObject(o, "invited_at", t);
+			cJSON_AddNumberToObject(o, "members", 0);
+			cJSON_AddItemToArray(arr, o);
+		} else {
+			printf("%-20s %-8s %-34s %-20s %d\n", inv->party, "invited", inv->key.id, t, 0);
+		}
+	}
+	return json ? cmd_print_json(arr) : 0;
+}
+
+int cmd_party(accord_ctx *ctx, int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(party_usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? ACCORD_EXIT_USAGE : 0;
+	}
+	if (!strcmp(argv[1], "invite")) {
+		ctx->command = "party invite";
+		return party_invite(ctx, argc - 1, argv + 1);
+	}
+	if (!strcmp(argv[1], "accept")) {
+		ctx->command = "party accept";
+		return party_accept(ctx, argc - 1, argv + 1);
+	}
+	if (!strcmp(argv[1], "list")) {
+		ctx->command = "party list";
+		return party_list(ctx, argc - 1, argv + 1);
+	}
+	ctx->command = "party";
+	return cmd_usage_error(ctx, "unknown party command '%s' (invite, accept, list)", argv[1]);
+}
+
+static int member_add(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "admin", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *keyarg = NULL, *name = NULL;
+	accord_pubkey pub;
+	char hex[65];
+	cJSON *body;
+	int admin = 0, c, error;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'k': keyarg = optarg; break;
+		case 'n': name = optarg; break;
+		case 'a': admin = 1; break;
+		case 'h': fputs(member_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	if (!keyarg)
+		return cmd_usage_error(ctx, "--key PUBKEY is required");
+	if ((error = read_pubkey(ctx, &pub, keyarg)))
+		return error;
+	if (!name)
+		name = cmd_valid_name(pub.name) ? pub.name : NULL;
+	if (!name || !cmd_valid_name(name))
+		return cmd_usage_error(ctx, "give the member a --name (letters, digits, '.', '_', '-')");
+	if ((error = writer(ctx)))
+		return error;
+	accord_hex_encode(hex, pub.pk, sizeof(pub.pk));
+	body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "key", hex);
+	cJSON_AddStringToObject(body, "member", name);
+	cJSON_AddBoolToObject(body, "admin", admin);
+	return print_new(ctx, "member-add", body);
+}
+
+static int member_revoke(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "reason", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const accord_member *me, *target = NULL;
+	const accord_parties *p;
+	const char *arg, *reason = NULL;
+	char hex[65];
+	cJSON *body;
+	size_t i, matches = 0;
+	int c, error;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'r': reason = optarg; break;
+		case 'h': fputs(member_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(ctx, "expected one key id");
+	if (reason && (error = cmd_check_text(ctx, "--reason", reason, 1)))
+		return error;
+	arg = argv[optind];
+	if ((error = writer(ctx)))
+		return error;
+	p = &ctx->ledger->parties;
+	me = accord_parties_member(p, ctx->key->pub.id);
+	/* A key id prefix, or a member name of the signer's own party. */
+	for (i = 0; i < p->member_count; i++) {
+		const accord_member *m = p->members[i];
+
+		if ((strlen(arg) >= 4 && !strncmp(m->key.id, arg, strlen(arg))) ||
+		    (me && m->party == me->party && !strcmp(m->key.name, arg) && !m->revoked)) {
+			target = m;
+			matches++;
+		}
+	}
+	if (matches == 0)
+		return cmd_failf(ACCORD_EXIT_FAIL, "no member key %s", arg);
+	if (matches > 1)
+		return cmd_failf(ACCORD_EXIT_FAIL, "%s matches %zu member keys; give more of the key id", arg,
+				 matches);
+	accord_hex_encode(hex, target->key.pk, sizeof(target->key.pk));
+	body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "key", hex);
+	if (reason)
+		cJSON_AddStringToObject(body, "reason", reason);
+	return print_new(ctx, "member-revoke", body);
+}
+
+static int member_list(accord_ctx *ctx, int argc, char **argv)
+{
+	const accord_parties *p;
+	char t[ACCORD_TIME_LEN], r[ACCORD_TIME_LEN];
+	cJSON *arr = NULL;
+	int json = 0, error;
+	size_t i;
+
+	if ((error = json_flag(ctx, argc, argv, member_usage, &json)))
+		return error < 0 ? 0 : error;
+	if ((error = cmd_load(ctx, 0)))
+		return error;
+	p = &ctx->ledger->parties;
+	if (json)
+		arr = cJSON_CreateArray();
+	else
+		printf("%-16s %-16s %-6s %-34s %-20s %s\n", "PARTY", "MEMBER", "ROLE", "KEY ID", "ADDED",
+		       "REVOKED");
+	for (i = 0; i < p->member_count; i++) {
+		const accord_member *m = p->members[i];
+
+		accord_time_format(t, m->added);
+		if (m->revoked)
+			accord_time_format(r, m->revoked_at);
+		if (json) {
+			cJSON *o = cJSON_CreateObject();
+			accord_buf line = ACCORD_BUF_INIT;
+
+			accord_pubkey_to_openssh(&line, &m->key);
+			cJSON_AddStringToObject(o, "party", p->parties[m->party].name);
+			cJSON_AddStringToObject(o, "member", m->key.name);
+			cJSON_AddStringToObject(o, "role", role(m));
+			cJSON_AddStringToObject(o, "key_id", m->key.id);
+			cJSON_AddStringToObject(o, "public_key", line.ptr);
+			cJSON_AddStringToObject(o, "added_at", t);
+			if (m->revoked)
+				cJSON_AddStringToObject(o, "revoked_at", r);
+			else
+				cJSON_AddNullToObject(o, "revoked_at");
+			cJSON_AddBoolToObject(o, "active", !m->revoked);
+			cJSON_AddItemToArray(arr, o);
+			accord_buf_dispose(&line);
+		} else {
+			printf("%-16s %-16s %-6s %-34s %-20s %s\n", p->parties[m->party].name, m->key.name,
+			       role(m), m->key.id, t, m->revoked ? r : "-");
+		}
+	}
+	return json ? cmd_print_json(arr) : 0;
+}
+
+int cmd_member(accord_ctx *ctx, int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(member_usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? ACCORD_EXIT_USAGE : 0;
+	}
+	if (!strcmp(argv[1], "add")) {
+		ctx->command = "member add";
+		return member_add(ctx, argc - 1, argv + 1);
+	}
+	if (!strcmp(argv[1], "revoke")) {
+		ctx->command = "member revoke";
+		return member_revoke(ctx, argc - 1, argv + 1);
+	}
+	if (!strcmp(argv[1], "list")) {
+		ctx->command = "member list";
+		return member_list(ctx, argc - 1, argv + 1);
+	}
+	ctx->command = "member";
+	return cmd_usage_error(ctx, "unknown member command '%s' (add, revoke, list)", argv[1]);
+}

@@ -1,0 +1,383 @@
+/* Working together on an incident: involve, resolve, cosign, action. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const char involve_usage[] =
+	"usage: accord involve ID PARTY [--ticket TICKET]\n\n"
+	"Involve PARTY in incident ID, with its own ticket number if it has one.\n";
+static const char resolve_usage[] =
+	"usage: accord resolve ID --summary TEXT [--factor TEXT]... [--went-well TEXT]...\n"
+	"                         [--went-wrong TEXT]... [--lucky TEXT]...\n"
+	"                         [--action TEXT@PARTY[,PARTY][:YYYY-MM-DD]]... [--revises RES]\n\n"
+	"Propose a resolution for incident ID and print its id. Contributing factors\n"
+	"come from every side; there is no field for fault or a single root cause.\n"
+	"When a proposal exists, the new one revises the latest (or RES): a new round\n"
+	"of signatures starts. The resolution is joint once a member of every\n"
+	"involved party has signed it (the proposer signs for its own party).\n";
+static const char cosign_usage[] =
+	"usage: accord cosign ID [RESOLUTION]\n\n"
+	"Co-sign a proposed resolution of incident ID (default: the latest). The\n"
+	"signature names the proposal by the hash of its exact text.\n";
+static const char action_usage[] =
+	"usage: accord action ID ACTION done|reopen [--note TEXT]\n\n"
+	"Mark action item number ACTION of incident ID's resolution done, or reopen\n"
+	"it. Only members of an owning party may.\n";
+
+static int help_or_usage(accord_ctx *ctx, int argc, char **argv, const struct option *opts,
+			 const char *usage, int (*take)(int c, void *arg), void *arg)
+{
+	int c;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		if (c == 'h') {
+			fputs(usage, stdout);
+			return -1;
+		}
+		if (c == '?' || !take || take(c, arg) != 0)
+			return ACCORD_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Load the key and ledger (locked) and find the incident and its derived state. */
+static int prepare(accord_ctx *ctx, const char *arg, const accord_entry **open,
+		   accord_incident **inc)
+{
+	int error;
+
+	if ((error = cmd_load_key(ctx)) || (error = cmd_load(ctx, 1)) ||
+	    (error = cmd_find_incident(open, ctx, arg)))
+		return error;
+	if (inc && (error = accord_incident_build(inc, ctx->ledger, *open)) < 0)
+		return cmd_fail(error);
+	return 0;
+}
+
+static int write_entry(accord_ctx *ctx, const char *type, const char *incident, cJSON *body)
+{
+	char id[ACCORD_ID_HEXLEN + 1];
+	int error = cmd_append(ctx, type, incident, body, id);
+
+	cJSON_Delete(body);
+	if (error)
+		return error;
+	printf("%.12s\n", id);
+	return 0;
+}
+
+struct involve_opts {
+	const char *ticket;
+};
+
+static int involve_take(int c, void *arg)
+{
+	((struct involve_opts *)arg)->ticket = optarg;
+	return c == 't' ? 0 : -1;
+}
+
+int cmd_involve(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "ticket", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct involve_opts o = { NULL };
+	const accord_entry *open;
+	accord_incident *inc = NULL;
+	cJSON *body;
+	size_t i;
+	int error;
+
+	if ((error = help_or_usage(ctx, argc, argv, opts, involve_usage, involve_take, &o)))
+		return error < 0 ? 0 : error;
+	if (argc - optind != 2)
+		return cmd_usage_error(ctx, "expected an incident id and a party");
+	if (!cmd_valid_name(argv[optind + 1]))
+		return cmd_usage_error(ctx, "invalid party name '%s'", argv[optind + 1]);
+	if (o.ticket && (error = cmd_check_text(ctx, "--ticket", o.ticket, 0)))
+		return error;
+	if ((error = prepare(ctx, argv[optind], &open, &inc)))
+		return error;
+	if (!accord_parties_find(&ctx->ledger->parties, argv[optind + 1])) {
+		accord_incident_free(inc);
+		return cmd_failf(ACCORD_EXIT_FAIL, "there is no party '%s' in this ledger", argv[optind + 1]);
+	}
+	for (i = 0; i < inc->party_count; i++) {
+		if (!strcmp(inc->parties[i], argv[optind + 1])) {
+			accord_incident_free(inc);
+			return cmd_failf(ACCORD_EXIT_FAIL, "%s is already involved", argv[optind + 1]);
+		}
+	}
+	accord_incident_free(inc);
+	body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "party", argv[optind + 1]);
+	if (o.ticket)
+		cJSON_AddStringToObject(body, "ticket", o.ticket);
+	return write_entry(ctx, "involve", open->id, body);
+}
+
+struct resolve_opts {
+	accord_ctx *ctx;
+	const char *summary, *revises;
+	cJSON *factors, *went_well, *went_wrong, *lucky, *actions;
+	int bad;
+};
+
+/* "TEXT@PARTY[,PARTY][:YYYY-MM-DD]", split at the last '@' so the text may hold one. */
+static int parse_action(struct resolve_opts *o, const char *arg)
+{
+	const char *at = strrchr(arg, '@'), *colon;
+	char owners[512], text[8200];
+	cJSON *item, *list;
+	char *p, *save = NULL;
+
+	if (!at || at == arg || !at[1]) {
+		cmd_usage_error(o->ctx, "--action takes TEXT@PARTY[,PARTY][:YYYY-MM-DD], not '%s'", arg);
+		return -1;
+	}
+	snprintf(text, sizeof(text), "%.*s", (int)(at - arg), arg);
+	colon = strchr(at + 1, ':');
+	snprintf(owners, sizeof(owners), "%.*s", (int)(colon ? (size_t)(colon - at - 1) : strlen(at + 1)),
+		 at + 1);
+	if (cmd_check_text(o->ctx, "--action", text, 1))
+		return -1;
+	item = cJSON_CreateObject();
+	cJSON_AddStringToObject(item, "text", text);
+	list = cJSON_AddArrayToObject(item, "owners");
+	for (p = strtok_r(owners, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		if (!cmd_valid_name(p)) {
+			cJSON_Delete(item);
+			cmd_usage_error(o->ctx, "invalid owner party '%s' in --action", p);
+			return -1;
+		}
+		cJSON_AddItemToArray(list, cJSON_CreateString(p));
+	}
+	if (cJSON_GetArraySize(list) == 0) {
+		cJSON_Delete(item);
+		cmd_usage_error(o->ctx, "--action '%s' names no owning party", arg);
+		return -1;
+	}
+	if (colon) {
+		char iso[40];
+		int64_t t;
+
+		snprintf(iso, sizeof(iso), "%.20sT00:00:00Z", colon + 1);
+		if (strlen(colon + 1) != 10 || accord_time_parse(&t, iso) < 0) {
+			cJSON_Delete(item);
+			cmd_usage_error(o->ctx, "due date '%s' in --action is not YYYY-MM-DD", colon + 1);
+			return -1;
+		}
+		cJSON_AddStringToObject(item, "due", colon + 1);
+	}
+	cJSON_AddItemToArray(o->actions, item);
+	return 0;
+}
+
+static int resolve_take(int c, void *arg)
+{
+	struct resolve_opts *o = arg;
+	cJSON *list = NULL;
+
+	switch (c) {
+	case 's': o->summary = optarg; return 0;
+	case 'r': o->revises = optarg; return 0;
+	case 'a': return parse_action(o, optarg);
+	case 'f': list = o->factors; break;
+	case 'w': list = o->went_well; break;
+	case 'x': list = o->went_wrong; break;
+	case 'l': list = o->lucky; break;
+	default: return -1;
+	}
+	if (cmd_check_text(o->ctx, "that item", optarg, 1))
+		return -1;
+	cJSON_AddItemToArray(list, cJSON_CreateString(optarg));
+	return 0;
+}
+
+int cmd_resolve(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "summary", required_argument, NULL, 's' },
+		{ "factor", required_argument, NULL, 'f' },
+		{ "went-well", required_argument, NULL, 'w' },
+		{ "went-wrong", required_argument, NULL, 'x' },
+		{ "lucky", required_argument, NULL, 'l' },
+		{ "action", required_argument, NULL, 'a' },
+		{ "revises", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct resolve_opts o = { ctx, NULL, NULL, cJSON_CreateArray(), cJSON_CreateArray(),
+				  cJSON_CreateArray(), cJSON_CreateArray(), cJSON_CreateArray(), 0 };
+	const accord_entry *open;
+	accord_incident *inc = NULL;
+	const char *revises = NULL;
+	cJSON *body = NULL;
+	int error;
+
+	if ((error = help_or_usage(ctx, argc, argv, opts, resolve_usage, resolve_take, &o))) {
+		error = error < 0 ? 0 : error;
+		goto done;
+	}
+	if (argc - optind != 1) {
+		error = cmd_usage_error(ctx, "expected one incident id");
+		goto done;
+	}
+	if (!o.summary) {
+		error = cmd_usage_error(ctx, "--summary is required");
+		goto done;
+	}
+	if ((error = cmd_check_text(ctx, "--summary", o.summary, 1)) ||
+	    (error = prepare(ctx, argv[optind], &open, &inc)))
+		goto done;
+	if (o.revises) {
+		size_t i, n = strlen(o.revises);
+
+		for (i = 0; i < inc->timeline_count; i++)
+			if (!strcmp(inc->timeline[i]->type, "resolution") && n >= 4 &&
+			    !strncmp(inc->timeline[i]->id, o.revises, n))
+				revises = inc->timeline[i]->id;
+		if (!revises) {
+			error = cmd_failf(ACCORD_EXIT_FAIL, "incident %.12s has no resolution %s", open->id,
+					  o.revises);
+			goto done;
+		}
+	} else if (inc->resolution) {
+		revises = inc->resolution->entry->id;
+	}
+	body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "summary", o.summary);
+	cJSON_AddItemToObject(body, "factors", o.factors);
+	cJSON_AddItemToObject(body, "went_well", o.went_well);
+	cJSON_AddItemToObject(body, "went_wrong", o.went_wrong);
+	cJSON_AddItemToObject(body, "lucky", o.lucky);
+	cJSON_AddItemToObject(body, "actions", o.actions);
+	o.factors = o.went_well = o.went_wrong = o.lucky = o.actions = NULL;
+	if (revises)
+		cJSON_AddStringToObject(body, "revises", revises);
+	error = write_entry(ctx, "resolution", open->id, body);
+done:
+	cJSON_Delete(o.factors);
+	cJSON_Delete(o.went_well);
+	cJSON_Delete(o.went_wrong);
+	cJSON_Delete(o.lucky);
+	cJSON_Delete(o.actions);
+	accord_incident_free(inc);
+	return error;
+}
+
+int cmd_cosign(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const accord_entry *open, *prop = NULL;
+	accord_incident *inc = NULL;
+	cJSON *body;
+	size_t i;
+	int error;
+
+	if ((error = help_or_usage(ctx, argc, argv, opts, cosign_usage, NULL, NULL)))
+		return error < 0 ? 0 : error;
+	if (argc - optind < 1 || argc - optind > 2)
+		return cmd_usage_error(ctx, "expected an incident id and optionally a resolution id");
+	if ((error = prepare(ctx, argv[optind], &open, &inc)))
+		return error;
+	if (!inc->resolution) {
+		accord_incident_free(inc);
+		return cmd_failf(ACCORD_EXIT_FAIL, "incident %.12s has no proposed resolution", open->id);
+	}
+	prop = inc->resolution->entry;
+	if (argc - optind == 2) {
+		const char *want = argv[optind + 1];
+		size_t n = strlen(want);
+
+		prop = NULL;
+		for (i = 0; i < inc->timeline_count; i++)
+			if (!strcmp(inc->timeline[i]->type, "resolution") && n >= 4 &&
+			    !strncmp(inc->timeline[i]->id, want, n))
+				prop = inc->timeline[i];
+		if (!prop) {
+			accord_incident_free(inc);
+			return cmd_failf(ACCORD_EXIT_FAIL, "incident %.12s has no resolution %s", open->id, want);
+		}
+	}
+	if (prop == inc->resolution->entry) {
+		for (i = 0; i < inc->resolution->signature_count; i++) {
+			if (!strcmp(inc->resolution->signatures[i].member->key.id, ctx->key->pub.id)) {
+				accord_incident_free(inc);
+				return cmd_failf(ACCORD_EXIT_FAIL, "you have already signed resolution %.12s",
+						 prop->id);
+			}
+		}
+	} else {
+		fprintf(stderr, "accord: note: %.12s is not the latest proposal; this signature will not make the latest one joint\n",
+			prop->id);
+	}
+	accord_incident_free(inc);
+	body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "resolution", prop->id);
+	return write_entry(ctx, "cosign", open->id, body);
+}
+
+struct action_opts {
+	const char *note;
+};
+
+static int action_take(int c, void *arg)
+{
+	((struct action_opts *)arg)->note = optarg;
+	return c == 'n' ? 0 : -1;
+}
+
+int cmd_action(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "note", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct action_opts o = { NULL };
+	const accord_entry *open;
+	accord_incident *inc = NULL;
+	const char *state;
+	char rid[ACCORD_ID_HEXLEN + 1];
+	int64_t n = 0;
+	cJSON *body;
+	int error, done;
+
+	if ((error = help_or_usage(ctx, argc, argv, opts, action_usage, action_take, &o)))
+		return error < 0 ? 0 : error;
+	if (argc - optind != 3)
+		return cmd_usage_error(ctx, "expected an incident id, an action number and done or reopen");
+	state = argv[optind + 2];
+	if (strcmp(state, "done") && strcmp(state, "reopen"))
+		return cmd_usage_error(ctx, "the action state is done or reopen, not '%s'", state);
+	if ((error = cmd_parse_int(ctx, &n, "ACTION", argv[optind + 1], 1, 64)) ||
+	    (o.note && (error = cmd_check_text(ctx, "--note", o.note, 1))))
+		return error;
+	if ((error = prepare(ctx, argv[optind], &open, &inc)))
+		return error;
+	if (!inc->resolution || (size_t)n > inc->resolution->action_count) {
+		accord_incident_free(inc);
+		return cmd_failf(ACCORD_EXIT_FAIL, "incident %.12s has no action item %lld", open->id,
+				 (long long)n);
+	}
+	done = inc->resolution->actions[n - 1].done;
+	memcpy(rid, inc->resolution->entry->id, sizeof(rid));
+	accord_incident_free(inc);
+	if (done == !strcmp(state, "done"))
+		return cmd_failf(ACCORD_EXIT_FAIL, "action item %lld is %s already", (long long)n,
+				 done ? "done" : "open");
+	body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "resolution", rid);
+	cJSON_AddNumberToObject(body, "action", (double)n);
+	cJSON_AddStringToObject(body, "state", state);
+	if (o.note)
+		cJSON_AddStringToObject(body, "note", o.note);
+	return write_entry(ctx, "action", open->id, body);
+}

@@ -1,0 +1,397 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accord/encode.h"
+#include "accord/error.h"
+#include "accord/json.h"
+#include "accord/party.h"
+
+void accord_parties_init(accord_parties *p)
+{
+	memset(p, 0, sizeof(*p));
+}
+
+static void free_incident(accord_party_incident *inc)
+{
+	if (inc) {
+		free(inc->parties);
+		free(inc);
+	}
+}
+
+void accord_parties_dispose(accord_parties *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->member_count; i++)
+		free(p->members[i]);
+	for (i = 0; i < p->incidents.size; i++)
+		if (p->incidents.keys[i])
+			free_incident(p->incidents.values[i]);
+	free(p->members);
+	free(p->parties);
+	free(p->invites);
+	accord_idmap_dispose(&p->member_by_key);
+	accord_idmap_dispose(&p->incidents);
+	accord_idmap_dispose(&p->proposals);
+	memset(p, 0, sizeof(*p));
+}
+
+const accord_member *accord_parties_member(const accord_parties *p, const char *keyid)
+{
+	return accord_idmap_get(&p->member_by_key, keyid);
+}
+
+const accord_party *accord_parties_find(const accord_parties *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->party_count; i++)
+		if (strcmp(p->parties[i].name, name) == 0)
+			return &p->parties[i];
+	return NULL;
+}
+
+static const accord_invite *pending_invite(const accord_parties *p, const char *keyid,
+					   const char *party)
+{
+	size_t i;
+
+	for (i = 0; i < p->invite_count; i++) {
+		const accord_invite *inv = &p->invites[i];
+
+		if (inv->accepted)
+			continue;
+		if ((keyid && strcmp(inv->key.id, keyid) == 0) || (party && strcmp(inv->party, party) == 0))
+			return inv;
+	}
+	return NULL;
+}
+
+const accord_invite *accord_parties_invite_for(const accord_parties *p, const char *keyid)
+{
+	return pending_invite(p, keyid, NULL);
+}
+
+const accord_party_incident *accord_parties_incident(const accord_parties *p, const char *id)
+{
+	return accord_idmap_get(&p->incidents, id);
+}
+
+void accord_parties_label(char *out, size_t len, const accord_parties *p, const char *keyid)
+{
+	const accord_member *m = accord_parties_member(p, keyid);
+
+	if (m)
+		snprintf(out, len, "%s@%s", m->key.name, p->parties[m->party].name);
+	else
+		snprintf(out, len, "%.12s", keyid);
+}
+
+static int deny(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int deny(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return accord_error_set(ACCORD_EDENIED, "%s", msg);
+}
+
+static size_t add_party(accord_parties *p, const char *name, int64_t joined)
+{
+	accord_party *np = realloc(p->parties, (p->party_count + 1) * sizeof(*np));
+
+	if (!np)
+		abort();
+	p->parties = np;
+	memset(&np[p->party_count], 0, sizeof(*np));
+	snprintf(np[p->party_count].name, sizeof(np->name), "%s", name);
+	np[p->party_count].joined = joined;
+	return p->party_count++;
+}
+
+static accord_member *add_member(accord_parties *p, const accord_pubkey *key, const char *name,
+				 size_t party, const accord_entry *e)
+{
+	accord_member *m = calloc(1, sizeof(*m));
+	accord_member **nm = realloc(p->members, (p->member_count + 1) * sizeof(*nm));
+
+	if (!m || !nm)
+		abort();
+	p->members = nm;
+	m->key = *key;
+	snprintf(m->key.name, sizeof(m->key.name), "%s", name ? name : "");
+	m->party = party;
+	m->added = e->time;
+	m->added_by = e;
+	nm[p->member_count++] = m;
+	accord_idmap_put(&p->member_by_key, m->key.id, m);
+	return m;
+}
+
+/* A public key given in a body as 64 hex digits. */
+static int body_key(accord_pubkey *out, const accord_entry *e)
+{
+	const char *hex = accord_entry_str(e, "key");
+
+	memset(out, 0, sizeof(*out));
+	if (!hex || accord_hex_decode(out->pk, sizeof(out->pk), hex) < 0)
+		return deny("%s names no valid key", e->type);
+	accord_pubkey_set_id(out);
+	return 0;
+}
+
+static int party_involved(const accord_party_incident *inc, size_t party)
+{
+	size_t i;
+
+	for (i = 0; i < inc->party_count; i++)
+		if (inc->parties[i] == party)
+			return 1;
+	return 0;
+}
+
+static void involve(accord_party_incident *inc, size_t party)
+{
+	size_t *np;
+
+	if (party_involved(inc, party))
+		return;
+	np = realloc(inc->parties, (inc->party_count + 1) * sizeof(*np));
+	if (!np)
+		abort();
+	inc->parties = np;
+	np[inc->party_count++] = party;
+}
+
+static int party_index(const accord_parties *p, const char *name, size_t *out)
+{
+	const accord_party *party = name ? accord_parties_find(p, name) : NULL;
+
+	if (!party)
+		return deny("there is no party '%s'", name ? name : "");
+	*out = (size_t)(party - p->parties);
+	return 0;
+}
+
+static int apply_open(accord_parties *p, const accord_entry *e, const accord_member *m)
+{
+	const cJSON *parties = cJSON_GetObjectItemCaseSensitive(e->body, "parties"), *item;
+	accord_party_incident *inc;
+	size_t idx;
+	int error, own = 0;
+
+	cJSON_ArrayForEach(item, parties) {
+		if ((error = party_index(p, cJSON_IsString(item) ? item->valuestring : NULL, &idx)) < 0)
+			return error;
+		own |= idx == m->party;
+	}
+	if (!own)
+		return deny("an incident opened by %s must involve %s", m->key.name,
+			    p->parties[m->party].name);
+	if (!(inc = calloc(1, sizeof(*inc))))
+		abort();
+	inc->open = e;
+	cJSON_ArrayForEach(item, parties) {
+		party_index(p, item->valuestring, &idx);
+		involve(inc, idx);
+	}
+	accord_idmap_put(&p->incidents, e->id, inc);
+	return 0;
+}
+
+/* An entry about an incident: the incident exists and involves the author's party. */
+static int check_incident(accord_parties *p, const accord_entry *e, const accord_member *m,
+			  accord_party_incident **out)
+{
+	accord_party_incident *inc = accord_idmap_get(&p->incidents, e->incident);
+
+	if (!inc)
+		return deny("incident %.12s does not exist", e->incident);
+	if (!party_involved(inc, m->party))
+		return deny("%s is not involved in incident %.12s", p->parties[m->party].name,
+			    e->incident);
+	*out = inc;
+	return 0;
+}
+
+/* A resolution named in a body ("resolution"): a proposal of the same incident. */
+static int check_proposal(accord_parties *p, const accord_entry *e, const accord_entry **out)
+{
+	const char *id = accord_entry_str(e, "resolution");
+	const accord_entry *prop = id ? accord_idmap_get(&p->proposals, id) : NULL;
+
+	if (!prop)
+		return deny("%s names a resolution %.12s that does not exist", e->type, id ? id : "");
+	if (strcmp(prop->incident, e->incident) != 0)
+		return deny("%s names a resolution of another incident", e->type);
+	*out = prop;
+	return 0;
+}
+
+static int apply_action(accord_parties *p, const accord_entry *e, const accord_member *m)
+{
+	const accord_entry *prop;
+	const cJSON *actions, *owners, *o;
+	int64_t n = accord_entry_int(e, "action", 0);
+	int error;
+
+	if ((error = check_proposal(p, e, &prop)) < 0)
+		return error;
+	actions = cJSON_GetObjectItemCaseSensitive(prop->body, "actions");
+	if (n < 1 || n > cJSON_GetArraySize(actions))
+		return deny("resolution %.12s has no action item %lld", prop->id, (long long)n);
+	owners = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(actions, (int)n - 1), "owners");
+	cJSON_ArrayForEach(o, owners)
+		if (cJSON_IsString(o) && strcmp(o->valuestring, p->parties[m->party].name) == 0)
+			return 0;
+	return deny("action item %lld is not owned by %s", (long long)n, p->parties[m->party].name);
+}
+
+int accord_parties_apply(accord_parties *p, const accord_entry *e)
+{
+	accord_member *m = (accord_member *)accord_parties_member(p, e->author.id);
+	accord_party_incident *inc = NULL;
+	accord_pubkey key;
+	size_t idx;
+	int error;
+
+	if (!strcmp(e->type, "genesis")) {
+		if (p->party_count)
+			return deny("a ledger has one genesis entry");
+		idx = add_party(p, accord_entry_str(e, "party"), e->time);
+		m = add_member(p, &e->author, accord_entry_str(e, "member"), idx, e);
+		m->root = m->admin = 1;
+		p->parties[idx].root = p->member_count - 1;
+		return 0;
+	}
+	if (!strcmp(e->type, "party-accept")) {
+		const char *name = accord_entry_str(e, "party");
+		accord_invite *inv = (accord_invite *)pending_invite(p, e->author.id, NULL);
+
+		if (!inv || strcmp(inv->party, name ? name : "") != 0)
+			return deny("key %.12s was not invited to join %s", e->author.id, name ? name : "");
+		if (accord_parties_find(p, inv->party))
+			return deny("party %s exists already", inv->party);
+		inv->accepted = 1;
+		idx = add_party(p, inv->party, e->time);
+		m = add_member(p, &e->author, inv->member, idx, e);
+		m->root = m->admin = 1;
+		p->parties[idx].root = p->member_count - 1;
+		return 0;
+	}
+	if (!m) {
+		if (pending_invite(p, e->author.id, NULL))
+			return deny("key %.12s is invited but has not accepted: it may only write party-accept",
+				    e->author.id);
+		return deny("key %.12s is not a member of any party", e->author.id);
+	}
+	if (m->revoked)
+		return deny("key %.12s (%s@%s) was revoked", e->author.id, m->key.name,
+			    p->parties[m->party].name);
+
+	if (!strcmp(e->type, "party-invite") || !strcmp(e->type, "member-add")) {
+		const char *name = accord_entry_str(e, "member");
+
+		if (!m->admin)
+			return deny("only a party's root or an admin may %s",
+				    e->type[0] == 'p' ? "invite a party" : "add members");
+		if ((error = body_key(&key, e)) < 0)
+			return error;
+		if (accord_parties_member(p, key.id))
+			return deny("key %.12s is already known as a member", key.id);
+		if (pending_invite(p, key.id, NULL))
+			return deny("key %.12s is already invited", key.id);
+		if (e->type[0] == 'p') {
+			const char *party = accord_entry_str(e, "party");
+			accord_invite *ni;
+
+			if (accord_parties_find(p, party) || pending_invite(p, NULL, party))
+				return deny("party %s exists or is invited already", party);
+			ni = realloc(p->invites, (p->invite_count + 1) * sizeof(*ni));
+			if (!ni)
+				abort();
+			p->invites = ni;
+			memset(&ni[p->invite_count], 0, sizeof(*ni));
+			ni[p->invite_count].key = key;
+			snprintf(ni[p->invite_count].party, sizeof(ni->party), "%s", party);
+			snprintf(ni[p->invite_count].member, sizeof(ni->member), "%s", name ? name : "root");
+			ni[p->invite_count].entry = e;
+			p->invite_count++;
+		} else {
+			accord_member *nm = add_member(p, &key, name, m->party, e);
+			const cJSON *admin = cJSON_GetObjectItemCaseSensitive(e->body, "admin");
+
+			nm->admin = cJSON_IsTrue(admin);
+		}
+		return 0;
+	}
+	if (!strcmp(e->type, "member-revoke")) {
+		accord_member *target;
+
+		if (!m->admin)
+			return deny("only a party's root or an admin may revoke members");
+		if ((error = body_key(&key, e)) < 0)
+			return error;
+		target = (accord_member *)accord_parties_member(p, key.id);
+		if (!target || target->party != m->party)
+			return deny("key %.12s is not a member of %s", key.id, p->parties[m->party].name);
+		if (target->revoked)
+			return deny("key %.12s is revoked already", key.id);
+		if (target->root)
+			return deny("the root key of a party cannot be revoked");
+		target->revoked = 1;
+		target->revoked_at = e->time;
+		return 0;
+	}
+	if (!strcmp(e->type, "open"))
+		return apply_open(p, e, m);
+	if (!e->incident[0])
+		return deny("unknown entry type %s", e->type);
+	if ((error = check_incident(p, e, m, &inc)) < 0)
+		return error;
+	if (!strcmp(e->type, "involve")) {
+		if ((error = party_index(p, accord_entry_str(e, "party"), &idx)) < 0)
+			return error;
+		if (party_involved(inc, idx))
+			return deny("%s is already involved", p->parties[idx].name);
+		involve(inc, idx);
+		return 0;
+	}
+	if (!strcmp(e->type, "resolution")) {
+		const char *revises = accord_entry_str(e, "revises");
+		const cJSON *actions = cJSON_GetObjectItemCaseSensitive(e->body, "actions"), *a, *o;
+		const accord_entry *prev;
+
+		if (revises) {
+			prev = accord_idmap_get(&p->proposals, revises);
+			if (!prev || strcmp(prev->incident, e->incident) != 0)
+				return deny("resolution revises %.12s, which is not a resolution of this incident",
+					    revises);
+		}
+		cJSON_ArrayForEach(a, actions) {
+			cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(a, "owners")) {
+				if ((error = party_index(p, o->valuestring, &idx)) < 0)
+					return error;
+			}
+		}
+		accord_idmap_put(&p->proposals, e->id, (void *)e);
+		return 0;
+	}
+	if (!strcmp(e->type, "cosign")) {
+		const accord_entry *prop;
+
+		return check_proposal(p, e, &prop);
+	}
+	if (!strcmp(e->type, "action"))
+		return apply_action(p, e, m);
+	if (!strcmp(e->type, "note") || !strcmp(e->type, "status") || !strcmp(e->type, "impact") ||
+	    !strcmp(e->type, "sla") || !strcmp(e->type, "feedback"))
+		return 0;
+	return deny("unknown entry type %s", e->type);
+}
