@@ -102,5 +102,11 @@ int cmd_involve(accord_ctx *ctx, int argc, char **argv);
 int cmd_resolve(accord_ctx *ctx, int argc, char **argv);
 int cmd_cosign(accord_ctx *ctx, int argc, char **argv);
 int cmd_action(accord_ctx *ctx, int argc, char **argv);
+int cmd_clone(accord_ctx *ctx, int argc, char **argv);
+int cmd_remote(accord_ctx *ctx, int argc, char **argv);
+int cmd_sync(accord_ctx *ctx, int argc, char **argv);
+int cmd_hook(accord_ctx *ctx, int argc, char **argv);
+int cmd_audit(accord_ctx *ctx, int argc, char **argv);
+int cmd_report(accord_ctx *ctx, int argc, char **argv);
 
 #endif

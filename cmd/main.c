@@ -32,7 +32,13 @@ static const struct command commands[] = {
 	{ "list", cmd_list, "list incidents" },
 	{ "log", cmd_log, "show entries in ledger order" },
 	{ "export", cmd_export, "print every entry exactly as stored" },
+	{ "report", cmd_report, "joint outcomes and customer impact, in numbers" },
+	{ "clone", cmd_clone, "get a ledger from another party or a hub, verified" },
+	{ "remote", cmd_remote, "add or list the git remotes to sync with" },
+	{ "sync", cmd_sync, "exchange entries with remotes: verify, fast-forward, push" },
+	{ "audit", cmd_audit, "verify the whole history and report every finding" },
 	{ "allowed-signers", cmd_allowed_signers, "print an allowed_signers file for git" },
+	{ "hook", cmd_hook, "server-side hooks for a hub (pre-receive)" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

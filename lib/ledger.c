@@ -22,6 +22,9 @@ static void push_entry(accord_entry ***arr, size_t *count, size_t *alloc, accord
 	(*arr)[(*count)++] = e;
 }
 
+/* The feed of the last entry_fail(), so callers such as sync can set that feed aside. */
+static __thread char last_failed_feed[ACCORD_KEYID_HEXLEN + 1];
+
 /* Message for a failed entry: "entry <commit> (feed <keyid>, seq N): reason". */
 static int entry_fail(const git_oid *commit, const char *keyid, int64_t seq, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -33,6 +36,7 @@ static int entry_fail(const git_oid *commit, const char *keyid, int64_t seq, con
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
+	snprintf(last_failed_feed, sizeof(last_failed_feed), "%s", keyid);
 	git_oid_tostr(hex, sizeof(hex), commit);
 	if (seq > 0)
 		return accord_error_set(ACCORD_EBADSIG, "entry %s (feed %s, seq %lld): %s", hex,
@@ -46,8 +50,8 @@ static int entry_fail(const git_oid *commit, const char *keyid, int64_t seq, con
  * so the most telling reason is reported: a changed entry byte shows as a
  * bad signature, not as a schema error.
  */
-static int verify_commit(accord_entry **out, const accord_commit *c, const char *keyid,
-			 const accord_entry *prev, int64_t expect_seq)
+int accord_ledger_verify_commit(accord_entry **out, const accord_commit *c, const char *keyid,
+				const accord_entry *prev, int64_t expect_seq)
 {
 	accord_pubkey signer;
 	accord_entry *e = NULL;
@@ -147,7 +151,7 @@ static int load_feed(accord_ledger *l, accord_feed *feed, size_t *alloc)
 	for (i = n; i-- > 0;) {
 		accord_entry *e = NULL;
 
-		if ((error = verify_commit(&e, commits[i], feed->keyid, prev, (int64_t)(n - i))) < 0)
+		if ((error = accord_ledger_verify_commit(&e, commits[i], feed->keyid, prev, (int64_t)(n - i))) < 0)
 			goto done;
 		push_entry(&l->entries, &l->count, alloc, e);
 		prev = e;
@@ -238,42 +242,71 @@ static int check_authorization(accord_ledger *l)
 	return 0;
 }
 
-int accord_ledger_load(accord_ledger **out, accord_store *store)
+int accord_ledger_local_heads(accord_head **out, size_t *count, accord_store *store)
 {
 	git_strarray refs = { NULL, 0 };
-	accord_ledger *l = calloc(1, sizeof(*l));
-	size_t alloc = 0, i;
+	accord_head *heads;
+	size_t i, n = 0;
 	int error;
 
-	if (!l)
-		return accord_error_set(ACCORD_ENOMEM, "out of memory");
-	l->store = store;
-	accord_parties_init(&l->parties);
 	if ((error = accord_store_ref_list(&refs, store, ACCORD_FEED_PREFIX)) < 0)
-		goto fail;
-	if (refs.count == 0) {
-		error = accord_error_set(ACCORD_ENOTFOUND,
-					 "%s holds no ledger (create one with accord init)",
-					 accord_store_gitdir(store));
-		goto fail;
-	}
-	if (!(l->feeds = calloc(refs.count, sizeof(*l->feeds)))) {
-		error = accord_error_set(ACCORD_ENOMEM, "out of memory");
-		goto fail;
+		return error;
+	if (!(heads = calloc(refs.count + 1, sizeof(*heads)))) {
+		git_strarray_dispose(&refs);
+		return accord_error_set(ACCORD_ENOMEM, "out of memory");
 	}
 	for (i = 0; i < refs.count; i++) {
 		const char *keyid = refs.strings[i] + strlen(ACCORD_FEED_PREFIX);
-		accord_feed *f = &l->feeds[l->feed_count];
 
 		if (!accord_is_lower_hex(keyid, ACCORD_KEYID_HEXLEN)) {
 			error = accord_error_set(ACCORD_EBADSIG, "ref %s is not a feed (expected %s<key id>)",
 						 refs.strings[i], ACCORD_FEED_PREFIX);
 			goto fail;
 		}
-		memcpy(f->keyid, keyid, sizeof(f->keyid));
-		if ((error = accord_store_ref_get(&f->head, store, refs.strings[i])) < 0)
+		memcpy(heads[n].keyid, keyid, sizeof(heads[n].keyid));
+		if ((error = accord_store_ref_get(&heads[n].head, store, refs.strings[i])) < 0)
 			goto fail;
-		l->feed_count++;
+		n++;
+	}
+	git_strarray_dispose(&refs);
+	*out = heads;
+	*count = n;
+	return 0;
+fail:
+	git_strarray_dispose(&refs);
+	free(heads);
+	return error;
+}
+
+int accord_ledger_load_heads(accord_ledger **out, accord_store *store, const accord_head *heads,
+			     size_t count, char *failed_feed)
+{
+	accord_ledger *l = calloc(1, sizeof(*l));
+	size_t alloc = 0, i;
+	int error;
+
+	last_failed_feed[0] = '\0';
+	if (failed_feed)
+		failed_feed[0] = '\0';
+	if (!l)
+		return accord_error_set(ACCORD_ENOMEM, "out of memory");
+	l->store = store;
+	accord_parties_init(&l->parties);
+	if (count == 0) {
+		error = accord_error_set(ACCORD_ENOTFOUND,
+					 "%s holds no ledger (create one with accord init)",
+					 accord_store_gitdir(store));
+		goto fail;
+	}
+	if (!(l->feeds = calloc(count, sizeof(*l->feeds)))) {
+		error = accord_error_set(ACCORD_ENOMEM, "out of memory");
+		goto fail;
+	}
+	for (i = 0; i < count; i++) {
+		accord_feed *f = &l->feeds[l->feed_count++];
+
+		memcpy(f->keyid, heads[i].keyid, sizeof(f->keyid));
+		f->head = heads[i].head;
 		if ((error = load_feed(l, f, &alloc)) < 0)
 			goto fail;
 	}
@@ -283,12 +316,25 @@ int accord_ledger_load(accord_ledger **out, accord_store *store)
 			l->max_lamport = l->entries[i]->lamport;
 	if ((error = check_ledger_id(l)) < 0 || (error = check_authorization(l)) < 0)
 		goto fail;
-	git_strarray_dispose(&refs);
 	*out = l;
 	return 0;
 fail:
-	git_strarray_dispose(&refs);
+	if (failed_feed)
+		memcpy(failed_feed, last_failed_feed, sizeof(last_failed_feed));
 	accord_ledger_free(l);
+	return error;
+}
+
+int accord_ledger_load(accord_ledger **out, accord_store *store)
+{
+	accord_head *heads = NULL;
+	size_t count = 0;
+	int error;
+
+	if ((error = accord_ledger_local_heads(&heads, &count, store)) < 0)
+		return error;
+	error = accord_ledger_load_heads(out, store, heads, count, NULL);
+	free(heads);
 	return error;
 }
 

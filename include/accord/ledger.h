@@ -53,6 +53,37 @@ typedef struct {
  */
 int accord_ledger_load(accord_ledger **out, accord_store *store);
 
+/* A feed head: the key id and the commit at the tip of its feed. */
+typedef struct {
+	char keyid[ACCORD_KEYID_HEXLEN + 1];
+	git_oid head;
+} accord_head;
+
+/*
+ * The local feed heads (the refs under refs/accord/feeds/), sorted by key id. Caller
+ * frees *out with free(). ACCORD_EBADSIG for a feed ref not named by a key id.
+ */
+int accord_ledger_local_heads(accord_head **out, size_t *count, accord_store *store);
+
+/*
+ * Load and verify the ledger made of exactly these feed heads, which need
+ * not be refs (sync verifies fetched heads this way before taking them).
+ * On a verification failure `failed_feed` (33 bytes, may be NULL) names
+ * the feed whose entry failed.
+ */
+int accord_ledger_load_heads(accord_ledger **out, accord_store *store, const accord_head *heads,
+			     size_t count, char *failed_feed);
+
+/*
+ * Verify one commit of feed `keyid` and parse its entry: form, signature
+ * by the entry's author, feed, schema, seq (= expect_seq) and chain to
+ * `prev` (the feed's previous entry, NULL for the first). Authorization
+ * and the ledger id are checked over the whole ledger, not here.
+ * ACCORD_EBADSIG with a message naming the commit and the reason.
+ */
+int accord_ledger_verify_commit(accord_entry **out, const accord_commit *c, const char *keyid,
+				const accord_entry *prev, int64_t expect_seq);
+
 void accord_ledger_free(accord_ledger *ledger);
 
 /* The feed of `keyid`, or NULL if that key has written nothing. */

@@ -25,7 +25,8 @@
  *  - incident entries are written by active members of a party the
  *    incident involves; open names the parties, involve adds one;
  *  - cosign names a proposal of the same incident; action marks an item
- *    owned by the signer's party.
+ *    owned by the signer's party;
+ *  - checkpoint (witnessing verified feed heads) by any active member.
  */
 
 typedef struct {
