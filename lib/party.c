@@ -274,8 +274,13 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 		const char *name = accord_entry_str(e, "party");
 		accord_invite *inv = (accord_invite *)pending_invite(p, e->author.id, NULL);
 
+		const char *which = accord_entry_str(e, "invite");
+
 		if (!inv || strcmp(inv->party, name ? name : "") != 0)
 			return deny("key %.12s was not invited to join %s", e->author.id, name ? name : "");
+		if (!which || strcmp(which, inv->entry->id) != 0)
+			return deny("party-accept names invitation %.12s, not %.12s", which ? which : "",
+				    inv->entry->id);
 		if (accord_parties_find(p, inv->party))
 			return deny("party %s exists already", inv->party);
 		inv->accepted = 1;

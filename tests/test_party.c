@@ -1,0 +1,231 @@
+/* Authorization rules, applied to entries in ledger order without git. */
+#include "helpers.h"
+
+#define LEDGER "1111111111111111111111111111111111111111111111111111111111111111"
+
+typedef struct {
+	accord_parties p;
+	accord_entry *owned[64];
+	size_t n;
+	int64_t lamport;
+	char genesis_id[65];
+} world;
+
+static void make_key(accord_pubkey *k, unsigned char fill, const char *name)
+{
+	memset(k, 0, sizeof(*k));
+	memset(k->pk, fill, sizeof(k->pk));
+	accord_pubkey_set_id(k);
+	snprintf(k->name, sizeof(k->name), "%s", name);
+}
+
+/* Build an entry by `author` and apply it; returns accord_parties_apply's result. */
+static int put(world *w, const accord_pubkey *author, const char *type, const char *incident,
+	       const char *body_json, char *id_out)
+{
+	accord_entry_fields f = { 0 };
+	accord_buf raw = ACCORD_BUF_INIT;
+	accord_entry *e = NULL;
+	cJSON *body = cJSON_Parse(body_json);
+	int error;
+
+	assert_non_null(body);
+	f.ledger = strcmp(type, "genesis") ? LEDGER : NULL;
+	f.author = author;
+	f.seq = strcmp(type, "genesis") ? 2 : 1;
+	f.prev = strcmp(type, "genesis") ? LEDGER : NULL;
+	f.lamport = ++w->lamport;
+	f.time = 1795419079 + w->lamport;
+	f.type = type;
+	f.incident = incident;
+	f.body = body;
+	assert_int_equal(accord_entry_build(&raw, &f), 0);
+	assert_int_equal(accord_entry_parse(&e, raw.ptr, raw.size), 0);
+	error = accord_parties_apply(&w->p, e);
+	if (id_out)
+		memcpy(id_out, e->id, 65);
+	w->owned[w->n++] = e; /* the state may point at it */
+	cJSON_Delete(body);
+	accord_buf_dispose(&raw);
+	return error;
+}
+
+static char *keybody(const accord_pubkey *k, const char *fmt_tail)
+{
+	static char buf[512];
+	char hex[65];
+
+	accord_hex_encode(hex, k->pk, 32);
+	snprintf(buf, sizeof(buf), "{\"key\":\"%s\",%s}", hex, fmt_tail);
+	return buf;
+}
+
+static accord_pubkey alice, gina, gus, oscar, amy;
+
+static int setup(void **state)
+{
+	world *w = calloc(1, sizeof(*w));
+
+	accord_parties_init(&w->p);
+	make_key(&alice, 1, "alice");
+	make_key(&gina, 2, "gina");
+	make_key(&gus, 3, "gus");
+	make_key(&oscar, 4, "oscar");
+	make_key(&amy, 5, "amy");
+	assert_int_equal(put(w, &alice, "genesis", NULL,
+			     "{\"title\":\"\",\"party\":\"acme\",\"member\":\"alice\"}", w->genesis_id), 0);
+	*state = w;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	world *w = *state;
+	size_t i;
+
+	accord_parties_dispose(&w->p);
+	for (i = 0; i < w->n; i++)
+		accord_entry_free(w->owned[i]);
+	free(w);
+	return 0;
+}
+
+static const char open_both[] = "{\"title\":\"t\",\"severity\":2,\"service\":\"s\",\"started_at\":"
+				"\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\",\"globex\"],\"tickets\":[]}";
+
+static void join_globex(world *w)
+{
+	char *body = keybody(&gina, "\"party\":\"globex\",\"member\":\"gina\"");
+	char accept[256], invite[65];
+
+	assert_int_equal(put(w, &alice, "party-invite", NULL, body, invite), 0);
+	snprintf(accept, sizeof(accept), "{\"party\":\"globex\",\"invite\":\"%s\"}", invite);
+	assert_int_equal(put(w, &gina, "party-accept", NULL, accept, NULL), 0);
+}
+
+static void test_party_invite_without_accept(void **state)
+{
+	world *w = *state;
+	char *body = keybody(&gina, "\"party\":\"globex\",\"member\":\"gina\"");
+	char invite[65], accept[256];
+
+	assert_int_equal(put(w, &alice, "party-invite", NULL, body, invite), 0);
+	snprintf(accept, sizeof(accept), "{\"party\":\"globex\",\"invite\":\"%s\"}", invite);
+	assert_non_null(accord_parties_invite_for(&w->p, gina.id));
+	assert_null(accord_parties_find(&w->p, "globex"));
+	/* the invited key may write nothing but the accept */
+	assert_int_equal(put(w, &gina, "open", NULL, open_both, NULL), ACCORD_EDENIED);
+	assert_non_null(strstr(accord_error_last(), "not accepted"));
+	/* accepting someone else's invitation or another party fails */
+	assert_int_equal(put(w, &oscar, "party-accept", NULL, "{\"party\":\"globex\",\"invite\":\"" LEDGER "\"}", NULL),
+			 ACCORD_EDENIED);
+	assert_int_equal(put(w, &gina, "party-accept", NULL, "{\"party\":\"initech\",\"invite\":\"" LEDGER "\"}", NULL),
+			 ACCORD_EDENIED);
+	/* the accept must name the invitation itself */
+	assert_int_equal(put(w, &gina, "party-accept", NULL, "{\"party\":\"globex\",\"invite\":\"" LEDGER "\"}", NULL),
+			 ACCORD_EDENIED);
+	assert_int_equal(put(w, &gina, "party-accept", NULL, accept, NULL), 0);
+	assert_non_null(accord_parties_find(&w->p, "globex"));
+	assert_true(accord_parties_member(&w->p, gina.id)->root);
+	/* an invitation cannot be replayed, and a party name is taken once */
+	assert_int_equal(put(w, &gina, "party-accept", NULL, accept, NULL), ACCORD_EDENIED);
+	body = keybody(&oscar, "\"party\":\"globex\",\"member\":\"o\"");
+	assert_int_equal(put(w, &alice, "party-invite", NULL, body, NULL), ACCORD_EDENIED);
+}
+
+static void test_party_admin_versus_member(void **state)
+{
+	world *w = *state;
+
+	join_globex(w);
+	assert_int_equal(put(w, &gina, "member-add", NULL, keybody(&gus, "\"member\":\"gus\",\"admin\":false"), NULL), 0);
+	/* a plain member may not add or revoke */
+	assert_int_equal(put(w, &gus, "member-add", NULL, keybody(&oscar, "\"member\":\"oscar\",\"admin\":false"), NULL),
+			 ACCORD_EDENIED);
+	assert_int_equal(put(w, &gus, "member-revoke", NULL, keybody(&gina, "\"reason\":\"x\""), NULL), ACCORD_EDENIED);
+	/* an admin may add to its own party */
+	assert_int_equal(put(w, &alice, "member-add", NULL, keybody(&amy, "\"member\":\"amy\",\"admin\":true"), NULL), 0);
+	assert_int_equal(put(w, &amy, "member-add", NULL, keybody(&oscar, "\"member\":\"oscar\",\"admin\":false"), NULL), 0);
+	assert_int_equal(accord_parties_member(&w->p, oscar.id)->party,
+			 accord_parties_member(&w->p, amy.id)->party);
+	/* but not revoke in another party, nor a root key */
+	assert_int_equal(put(w, &amy, "member-revoke", NULL, keybody(&gus, "\"reason\":\"x\""), NULL), ACCORD_EDENIED);
+	assert_int_equal(put(w, &amy, "member-revoke", NULL, keybody(&alice, "\"reason\":\"x\""), NULL), ACCORD_EDENIED);
+	/* a key already in a party cannot be added again */
+	assert_int_equal(put(w, &gina, "member-add", NULL, keybody(&amy, "\"member\":\"amy\",\"admin\":false"), NULL),
+			 ACCORD_EDENIED);
+}
+
+static void test_party_member_at_the_time_and_revoked_after(void **state)
+{
+	world *w = *state;
+	char inc[65], note[128];
+
+	join_globex(w);
+	/* gus writes nothing before being added */
+	assert_int_equal(put(w, &alice, "open", NULL, open_both, inc), 0);
+	snprintf(note, sizeof(note), "{\"text\":\"early\"}");
+	assert_int_equal(put(w, &gus, "note", inc, note, NULL), ACCORD_EDENIED);
+	assert_int_equal(put(w, &gina, "member-add", NULL, keybody(&gus, "\"member\":\"gus\",\"admin\":false"), NULL), 0);
+	assert_int_equal(put(w, &gus, "note", inc, note, NULL), 0);
+	assert_int_equal(put(w, &gina, "member-revoke", NULL, keybody(&gus, "\"reason\":\"laptop lost\""), NULL), 0);
+	assert_true(accord_parties_member(&w->p, gus.id)->revoked);
+	assert_int_equal(put(w, &gus, "note", inc, note, NULL), ACCORD_EDENIED);
+	assert_non_null(strstr(accord_error_last(), "revoked"));
+	/* and a revoked key is never re-added */
+	assert_int_equal(put(w, &gina, "member-add", NULL, keybody(&gus, "\"member\":\"gus\",\"admin\":false"), NULL),
+			 ACCORD_EDENIED);
+}
+
+static void test_party_incident_rules(void **state)
+{
+	world *w = *state;
+	char inc[65], res[65], body[512];
+
+	join_globex(w);
+	/* an incident must involve the opener's party, and name existing parties */
+	assert_int_equal(put(w, &alice, "open", NULL,
+			     "{\"title\":\"t\",\"severity\":2,\"service\":\"s\",\"started_at\":\"2026-11-20T10:00:00Z\","
+			     "\"parties\":[\"globex\"],\"tickets\":[]}", NULL), ACCORD_EDENIED);
+	assert_int_equal(put(w, &alice, "open", NULL,
+			     "{\"title\":\"t\",\"severity\":2,\"service\":\"s\",\"started_at\":\"2026-11-20T10:00:00Z\","
+			     "\"parties\":[\"acme\",\"initech\"],\"tickets\":[]}", NULL), ACCORD_EDENIED);
+	assert_int_equal(put(w, &alice, "open", NULL,
+			     "{\"title\":\"t\",\"severity\":2,\"service\":\"s\",\"started_at\":\"2026-11-20T10:00:00Z\","
+			     "\"parties\":[\"acme\"],\"tickets\":[]}", inc), 0);
+	/* globex is not involved until someone involves it */
+	assert_int_equal(put(w, &gina, "note", inc, "{\"text\":\"x\"}", NULL), ACCORD_EDENIED);
+	assert_int_equal(put(w, &alice, "involve", inc, "{\"party\":\"globex\"}", NULL), 0);
+	assert_int_equal(put(w, &gina, "note", inc, "{\"text\":\"x\"}", NULL), 0);
+	/* a cosign must name a proposal of this incident */
+	snprintf(body, sizeof(body), "{\"resolution\":\"%s\"}", inc);
+	assert_int_equal(put(w, &gina, "cosign", inc, body, NULL), ACCORD_EDENIED);
+	assert_int_equal(put(w, &alice, "resolution", inc,
+			     "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],\"lucky\":[],"
+			     "\"actions\":[{\"text\":\"a\",\"owners\":[\"globex\"]}]}", res), 0);
+	snprintf(body, sizeof(body), "{\"resolution\":\"%s\"}", res);
+	assert_int_equal(put(w, &gina, "cosign", inc, body, NULL), 0);
+	/* the action item is globex's */
+	snprintf(body, sizeof(body), "{\"resolution\":\"%s\",\"action\":1,\"state\":\"done\"}", res);
+	assert_int_equal(put(w, &alice, "action", inc, body, NULL), ACCORD_EDENIED);
+	assert_int_equal(put(w, &gina, "action", inc, body, NULL), 0);
+	snprintf(body, sizeof(body), "{\"resolution\":\"%s\",\"action\":2,\"state\":\"done\"}", res);
+	assert_int_equal(put(w, &gina, "action", inc, body, NULL), ACCORD_EDENIED);
+	/* notes on an incident that does not exist */
+	assert_int_equal(put(w, &alice, "note", LEDGER, "{\"text\":\"x\"}", NULL), ACCORD_EDENIED);
+	/* a second genesis */
+	assert_int_equal(put(w, &oscar, "genesis", NULL, "{\"title\":\"\",\"party\":\"evil\",\"member\":\"o\"}", NULL),
+			 ACCORD_EDENIED);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_party_invite_without_accept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_party_admin_versus_member, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_party_member_at_the_time_and_revoked_after, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_party_incident_rules, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, th_setup, th_teardown);
+}
