@@ -108,7 +108,7 @@ valgrind:
 demo:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
-	@sh tools/demo.sh $(CURDIR)/bin/accord
+	@bash tools/demo.sh $(CURDIR)/bin/accord
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/accord

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # make demo: a short scripted story on a throwaway ledger with throwaway
 # keys. Everything lives in one temporary folder, removed at the end;
 # nothing is written to your home.
@@ -11,33 +11,46 @@ unset ACCORD_HOME ACCORD_DIR
 mkdir -p "$HOME"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
-run() { printf '$ accord %s\n' "$*" >&2; "$ACCORD" "$@"; }
+run() { printf '$ accord' >&2; printf ' %q' "$@" >&2; printf '\n' >&2; "$ACCORD" "$@"; }
 
-step "Alice at acme makes a signing key (kept in $D/alice, outside any ledger)"
+step "Alice (acme) and Gina (globex, acme's payment partner) each make a signing key"
 run --home "$D/alice" key new --name alice >/dev/null
+run --home "$D/gina" key new --name gina >/dev/null
 run --home "$D/alice" key show
 
-step "She creates the ledger in a git repository"
+step "Alice creates the ledger in a git repository and invites globex"
 git init -q "$D/ledger"
-export ACCORD_DIR="$D/ledger" ACCORD_HOME="$D/alice"
-run init --party acme --title "acme and partners"
+export ACCORD_DIR="$D/ledger"
+run --home "$D/alice" init --party acme --title "acme and partners"
+run --home "$D/alice" party invite globex --key "$("$ACCORD" --home "$D/gina" key show | tail -1)" >/dev/null
+run --home "$D/gina" party accept globex >/dev/null
+run party list
 
-step "Checkout is failing: she opens an incident (impact began at 09:05)"
+step "Checkout is failing: Alice opens an incident with both parties (impact began at 09:05)"
+export ACCORD_HOME="$D/alice"
 ID=$(run open --title "Checkout fails for card payments" --severity 1 --service checkout \
-	--started 2026-11-20T09:05:00Z --ticket acme:INC-4411)
+	--started 2026-11-20T09:05:00Z --parties globex --ticket acme:INC-4411 --ticket globex:PAY-118)
 echo "$ID"
-run note "$ID" "Payment gateway returns 502 for 40% of requests"
-run status "$ID" identified --note "Expired TLS certificate at the gateway"
+run --home "$D/gina" note "$ID" "Payment gateway returns 502 for 40% of requests"
+run --home "$D/gina" status "$ID" identified --note "Expired TLS certificate at the gateway" >/dev/null
 run impact "$ID" --customers 1800 --start 2026-11-20T09:05:00Z --end 2026-11-20T10:35:00Z \
-	--description "card checkout failed"
+	--description "card checkout failed" >/dev/null
 step "The contract's SLA figures are green..."
-run sla "$ID" --name first-response --target 30m --actual 9m
-run sla "$ID" --name restore --target 4h --actual 1h30m
-step "...but customers were not happy"
-run feedback "$ID" --score 1 --lost-minutes 40 --comment "Lost my basket twice"
-run feedback "$ID" --score 2 --lost-minutes 15
-run status "$ID" mitigated
-run status "$ID" resolved
+run --home "$D/gina" sla "$ID" --name first-response --target 30m --actual 9m >/dev/null
+run --home "$D/gina" sla "$ID" --name restore --target 4h --actual 1h30m >/dev/null
+step "...but customers were not happy: a watermelon"
+run feedback "$ID" --score 1 --lost-minutes 40 --comment "Lost my basket twice" >/dev/null
+run feedback "$ID" --score 2 --lost-minutes 15 >/dev/null
+run status "$ID" resolved >/dev/null
+
+step "No blame: Alice proposes a resolution, Gina co-signs it, and it is joint"
+run resolve "$ID" --summary "Certificate renewed; expiry is now monitored on both sides" \
+	--factor "certificate expiry was not monitored" --factor "checkout retried without backoff" \
+	--went-well "joint bridge within 10 minutes" --went-wrong "status page updated late" \
+	--action "expiry alerts for partner certificates@acme,globex:2026-12-15" \
+	--action "retry with backoff@acme" >/dev/null
+run --home "$D/gina" cosign "$ID" >/dev/null
+run status "$ID" closed >/dev/null
 
 step "What happened, as signed entries"
 run show "$ID"
@@ -46,12 +59,12 @@ step "Every entry is an SSH-signed git commit: stock git verifies them"
 run allowed-signers > "$D/allowed_signers"
 cat "$D/allowed_signers"
 git -C "$D/ledger" -c gpg.ssh.allowedSignersFile="$D/allowed_signers" \
-	log --show-signature --format='%h %s' -3 "refs/accord/feeds/" 2>&1 | grep -E 'Good|^[0-9a-f]{7} ' | head -6
+	log --show-signature --format='commit %h' -2 --glob=refs/accord/feeds/ 2>&1 | grep -E 'Good|^commit' | head -4
 
 step "Tampering is caught: change one byte of an entry, keep its signature"
 FEED=$(git -C "$D/ledger" for-each-ref --format='%(refname)' refs/accord/feeds/ | head -1)
 HEADC=$(git -C "$D/ledger" rev-parse "$FEED")
-git -C "$D/ledger" cat-file commit "$HEADC" | sed 's/"resolved"/"closed"/' \
+git -C "$D/ledger" cat-file commit "$HEADC" | sed 's/"closed"/"resolved"/' \
 	| git -C "$D/ledger" hash-object -t commit -w --stdin > "$D/forged"
 git -C "$D/ledger" update-ref "$FEED" "$(cat "$D/forged")"
 set +e
