@@ -50,7 +50,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIBA := $(BUILD)/libaccord.a
 ACCORD := $(BUILD)/bin/accord
 
-.PHONY: all deps test check demo valgrind clean install uninstall unit e2e
+.PHONY: all deps test check demo valgrind stress clean install uninstall
 
 all: $(ACCORD) $(LIBA)
 ifneq ($(SANITIZE),1)
@@ -104,6 +104,11 @@ check:
 valgrind:
 	@$(MAKE) --no-print-directory all $(TEST_BIN)
 	@ACCORD_VALGRIND=1 ACCORD_BIN=$(CURDIR)/$(ACCORD) BUILD=$(BUILD) sh tests/run $(TEST_BIN)
+
+# The long hardening runs (counts in tests/stress.sh); not part of make test.
+stress:
+	@$(MAKE) --no-print-directory all
+	@ACCORD_BIN=$(CURDIR)/$(ACCORD) ACCORD_KDF_FAST=1 sh tests/stress.sh
 
 demo:
 	@$(MAKE) --no-print-directory deps

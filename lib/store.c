@@ -184,6 +184,23 @@ static int ensure_empty_tree(git_tree **out, git_repository *repo)
 	return 0;
 }
 
+/*
+ * Feed refs are written only by accord, under its flock. So while we hold
+ * that lock, a "<ref>.lock" file can only be left by an accord process
+ * that was killed mid-update (git's lock files outlive their process, the
+ * flock does not): remove it rather than refuse every later append.
+ */
+static int remove_stale_ref_lock(accord_store *store, const char *refname)
+{
+	accord_buf path = ACCORD_BUF_INIT;
+	int error;
+
+	accord_buf_printf(&path, "%s%s.lock", accord_store_gitdir(store), refname);
+	error = unlink(path.ptr) == 0 ? 0 : -1;
+	accord_buf_dispose(&path);
+	return error;
+}
+
 int accord_store_append(git_oid *out, accord_store *store, const char *refname,
 			const git_oid *parent, const char *entry, size_t len,
 			const accord_key *key, int64_t time)
@@ -230,6 +247,9 @@ int accord_store_append(git_oid *out, accord_store *store, const char *refname,
 	}
 	error = git_reference_create_matching(&ref, store->repo, refname, &id, parent != NULL,
 					      parent, "accord: append");
+	if (error == GIT_ELOCKED && store->lock_fd >= 0 && remove_stale_ref_lock(store, refname) == 0)
+		error = git_reference_create_matching(&ref, store->repo, refname, &id, parent != NULL,
+						      parent, "accord: append");
 	if (error == GIT_EMODIFIED || error == GIT_EEXISTS) {
 		error = accord_error_set(ACCORD_EMODIFIED, "%s moved while appending; nothing was written",
 					 refname);
@@ -371,6 +391,18 @@ int accord_commit_read(accord_commit **out, accord_store *store, const git_oid *
 	git_oid_tostr(hex, sizeof(hex), id);
 	if ((error = git_repository_odb(&odb, store->repo)) < 0)
 		return accord_error_git(error, "opening the object database");
+	/* Look at the size first: a hostile 1 GB "commit" must not be read into memory. */
+	{
+		size_t size = 0;
+		git_object_t type;
+
+		error = git_odb_read_header(&size, &type, odb, id);
+		if (error == 0 && size > ACCORD_COMMIT_MAX) {
+			git_odb_free(odb);
+			return accord_error_set(ACCORD_EBADSIG, "object %s is %zu bytes, larger than any entry may be",
+						hex, size);
+		}
+	}
 	error = git_odb_read(&obj, odb, id);
 	git_odb_free(odb);
 	if (error == GIT_ENOTFOUND)

@@ -1,0 +1,96 @@
+# Hardening (issue 8), short variants: concurrency, stale locks, kills, hostile input.
+# tests/stress.sh runs the long variants (make stress).
+. "$(dirname "$0")/lib.sh"
+
+N_CONC=${ACCORD_STRESS_CONC:-40}
+N_KILL=${ACCORD_STRESS_KILLS:-40}
+L="$T/ledger"
+git init -q "$L"
+export ACCORD_DIR="$L"
+newkey alice; newkey bob
+accord --home "$T/alice" init --party acme >/dev/null || bad init
+accord --home "$T/alice" member add --key "$(accord --home "$T/bob" key show | tail -1)" --name bob >/dev/null || bad "add bob"
+ID=$(accord --home "$T/alice" open --title t --severity 3 --service s) || bad open
+AID=$(accord --home "$T/alice" key show | head -1)
+BID=$(accord --home "$T/bob" key show | head -1)
+
+# --- two processes, same key: one linear feed, no loss, no failed command ---------------
+before=$(git -C "$L" rev-list --count "refs/accord/feeds/$AID")
+writer() { i=0; while [ $i -lt "$N_CONC" ]; do i=$((i + 1)); accord --home "$T/$1" note "$ID" "$2 $i" >/dev/null 2>>"$T/errors" || echo fail >> "$T/failures"; done; }
+writer alice one & p1=$!
+writer alice two & p2=$!
+wait $p1 $p2
+equal "$(cat "$T/failures" 2>/dev/null | wc -l)" 0 "no failed command with one key ($(cat "$T/errors" 2>/dev/null | head -3))"
+equal "$(git -C "$L" rev-list --count "refs/accord/feeds/$AID")" $((before + 2 * N_CONC)) "one linear feed of every entry"
+equal "$(git -C "$L" rev-list --merges --count "refs/accord/feeds/$AID")" 0 "no merge, no fork"
+# two different keys at once
+writer alice three & p1=$!
+writer bob four & p2=$!
+wait $p1 $p2
+equal "$(cat "$T/failures" 2>/dev/null | wc -l)" 0 "no failed command with two keys"
+equal "$(git -C "$L" rev-list --count "refs/accord/feeds/$BID")" "$N_CONC" "bob's feed complete"
+expect 0 accord log --json
+equal "$(echo "$OUT" | jget 'len([e for e in d if e["type"] == "note"])')" $((4 * N_CONC)) "every note verified and present"
+
+# --- stale locks ---------------------------------------------------------------------------
+# our flock dies with its process; git's ref lock file does not, and is recovered under the flock
+# (one process holds the lock, as accord does, and is killed while holding it)
+/usr/bin/python3 -c 'import fcntl,sys,time; f=open(sys.argv[1],"a"); fcntl.flock(f, fcntl.LOCK_EX); open(sys.argv[2],"w").close(); time.sleep(60)' \
+	"$L/.git/accord/lock" "$T/locked" & holder=$!
+while [ ! -e "$T/locked" ]; do sleep 0.05; done
+kill -9 $holder; wait $holder 2>/dev/null
+expect 0 accord --home "$T/alice" note "$ID" "after a killed lock holder"
+touch "$L/.git/refs/accord/feeds/$AID.lock"
+expect 0 accord --home "$T/alice" note "$ID" "after a stale ref lock"
+[ ! -e "$L/.git/refs/accord/feeds/$AID.lock" ] && ok || bad "stale ref lock removed"
+
+# --- SIGKILL at random moments during appends ------------------------------------------------
+: > "$T/printed"
+i=0
+while [ $i -lt "$N_KILL" ]; do
+	i=$((i + 1))
+	"$ACCORD_BIN" --home "$T/alice" note "$ID" "kill $i" >> "$T/printed" 2>/dev/null &
+	pid=$!
+	# sleep 0 to 40 ms, then kill: sometimes before, during or after the append
+	sleep "0.0$(( $(od -An -N1 -tu1 /dev/urandom) % 5 ))"
+	kill -9 $pid 2>/dev/null
+	wait $pid 2>/dev/null
+done
+git -C "$L" fsck --no-dangling >/dev/null 2>"$T/fsck" && ok || bad "git fsck after kills: $(cat "$T/fsck")"
+expect 0 accord log --json
+LOG=$OUT
+lost=0
+for id in $(cat "$T/printed"); do
+	case "$LOG" in *"\"$id"*) ;; *) lost=$((lost + 1)) ;; esac
+done
+equal "$lost" 0 "every entry whose id was printed before a kill is present ($(wc -l < "$T/printed") printed)"
+expect 0 accord --home "$T/alice" note "$ID" "appends still work after the kills"
+
+# --- hostile input ------------------------------------------------------------------------------
+BEFORE=$(refs "$L")
+expect 2 accord --home "$T/alice" note "$ID" "$(head -c 100000 /dev/zero | tr '\0' x)"
+expect 2 accord --home "$T/alice" open --title "$(head -c 100000 /dev/zero | tr '\0' x)" --severity 1 --service s
+expect 2 accord --home "$T/alice" note "$ID" "$(printf 'bad \300\200 overlong')"
+expect 2 accord --home "$T/alice" note "$ID" "$(printf 'bad \355\240\200 surrogate')"
+expect 2 accord --home "$T/alice" open --title "$(printf 'tab\there')" --severity 1 --service s
+expect 2 accord --home "$T/alice" init --party ../../etc
+expect 2 accord --home "$T/alice" party invite "a/b" --key "$(accord --home "$T/bob" key show | tail -1)"
+expect 2 accord --home "$T/alice" member add --key "$(accord --home "$T/bob" key show | tail -1)" --name "../x"
+expect 2 accord --home "$T/alice" open --title t --severity 1 --service s --parties "..,/etc"
+expect 2 accord --home "$T/alice" open --title t --severity 1 --service s --ticket "../x:1"
+equal "$(refs "$L")" "$BEFORE" "nothing written by hostile input"
+# a 10 MB commit on a feed ref: refused with exit 3 without reading it whole
+head -c 10485760 /dev/zero | tr '\0' ' ' > "$T/big"
+BIGC=$( (printf 'tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor x <x> 1 +0000\ncommitter x <x> 1 +0000\n\n{"v":1,'; cat "$T/big"; printf '}') | git -C "$L" hash-object -t commit -w --stdin --literally)
+git -C "$L" update-ref "refs/accord/feeds/$BID" "$BIGC"
+expect 3 accord list
+contains "$ERR" "larger than" "oversized entry named"
+git -C "$L" update-ref -d "refs/accord/feeds/$BID"
+# refs outside the layout under refs/accord/feeds/
+git -C "$L" update-ref "refs/accord/feeds/not-a-key" "$(git -C "$L" rev-parse "refs/accord/feeds/$AID")"
+expect 3 accord list
+contains "$ERR" "not a feed" "a ref outside the layout is named"
+git -C "$L" update-ref -d "refs/accord/feeds/not-a-key"
+expect 0 accord list
+
+finish
