@@ -1,4 +1,4 @@
-/* accord key new | show: the member's signing key, kept outside any ledger. */
+/* accord key new | import | show: the member's signing key, kept outside any ledger. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -7,10 +7,16 @@
 
 static const char key_usage[] =
 	"usage: accord key new [--name NAME] [--force]\n"
+	"       accord key import FILE [--name NAME] [--force]\n"
 	"       accord key show [--json]\n\n"
 	"  new     make an Ed25519 key in the key home (0700), private key 0600;\n"
 	"          asks for a passphrase on a terminal, or reads $ACCORD_PASSPHRASE\n"
 	"          (empty: no passphrase). Never overwrites a key without --force.\n"
+	"  import  use an existing OpenSSH ed25519 private key FILE (ssh-keygen -t\n"
+	"          ed25519) as the accord key: it is copied into the key home in\n"
+	"          accord's format, with a passphrase as for 'new'; FILE is left\n"
+	"          as it is. The name is --name, else the key's comment. Encrypted\n"
+	"          files must be decrypted first (ssh-keygen -p -N '' -f COPY).\n"
 	"  show    print the key id and the OpenSSH public key line.\n\n"
 	"Key home: --home DIR, else $ACCORD_HOME, else ${XDG_CONFIG_HOME:-$HOME/.config}/accord.\n";
 
@@ -67,6 +73,75 @@ static int key_new(accord_ctx *ctx, int argc, char **argv)
 	accord_key_free(key);
 	free(home);
 	return 0;
+}
+
+static int key_import(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *name = NULL, *file;
+	char *home = NULL, *pass = NULL;
+	accord_key *key = NULL;
+	accord_buf line = ACCORD_BUF_INIT;
+	int force = 0, c, error, code = ACCORD_EXIT_FAIL;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'n': name = optarg; break;
+		case 'f': force = 1; break;
+		case 'h': fputs(key_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return cmd_usage_error(ctx, "missing the OpenSSH private key FILE");
+	file = argv[optind];
+	if (optind + 1 < argc)
+		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind + 1]);
+	if (name && (!cmd_valid_name(name) || strlen(name) > 63))
+		return cmd_usage_error(ctx, "invalid name '%s': use letters, digits, '.', '_' and '-' (at most 63)",
+				       name);
+	if ((error = accord_key_home(&home, ctx->home)) < 0)
+		return cmd_fail(error);
+	/* read the file before asking for a passphrase: it may well be refused */
+	if ((error = accord_key_read_openssh(&key, file)) < 0) {
+		cmd_fail(error);
+		goto done;
+	}
+	if (name && (error = accord_key_set_name(key, name)) < 0) {
+		code = cmd_fail(error);
+		goto done;
+	}
+	if (!key->pub.name[0]) {
+		code = cmd_usage_error(ctx, "the comment in %s is not a usable name; give one with --name",
+				       file);
+		goto done;
+	}
+	pass = cmd_read_passphrase("Passphrase for the imported key (empty for none): ", 1);
+	if (!pass && !getenv("ACCORD_PASSPHRASE") && isatty(0)) {
+		code = cmd_failf(ACCORD_EXIT_FAIL, "no passphrase read; no key was imported");
+		goto done;
+	}
+	error = accord_key_save(key, home, pass && *pass ? pass : NULL, force);
+	cmd_free_passphrase(pass);
+	if (error < 0) {
+		cmd_fail(error);
+		goto done;
+	}
+	accord_pubkey_to_openssh(&line, &key->pub);
+	fprintf(stderr, "accord: imported key %s from %s into %s\n", key->pub.id, file, home);
+	printf("%s\n%s\n", key->pub.id, line.ptr);
+	code = 0;
+
+done:
+	accord_buf_dispose(&line);
+	accord_key_free(key);
+	free(home);
+	return code;
 }
 
 static int key_show(accord_ctx *ctx, int argc, char **argv)
@@ -129,9 +204,13 @@ int cmd_key(accord_ctx *ctx, int argc, char **argv)
 		ctx->command = "key new";
 		return key_new(ctx, argc - 1, argv + 1);
 	}
+	if (!strcmp(argv[1], "import")) {
+		ctx->command = "key import";
+		return key_import(ctx, argc - 1, argv + 1);
+	}
 	if (!strcmp(argv[1], "show")) {
 		ctx->command = "key show";
 		return key_show(ctx, argc - 1, argv + 1);
 	}
-	return cmd_usage_error(ctx, "unknown key command '%s' (new, show)", argv[1]);
+	return cmd_usage_error(ctx, "unknown key command '%s' (new, import, show)", argv[1]);
 }

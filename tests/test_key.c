@@ -1,6 +1,7 @@
 /*
  * Tests for lib/key.c: key files on disk, their permissions, the
- * passphrase, and OpenSSH public key lines.
+ * passphrase, OpenSSH public key lines, and importing OpenSSH private keys
+ * (made by the real ssh-keygen, and hand-built bad ones).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -24,6 +26,7 @@
 #include "accord/encode.h"
 #include "accord/error.h"
 #include "accord/key.h"
+#include "accord/sshsig.h"
 
 #define BODY_LEN 109
 #define PASS "correct horse battery staple"
@@ -78,6 +81,10 @@ static int group_setup(void **state)
 	if (sodium_init() < 0)
 		return -1;
 	setenv("ACCORD_KDF_FAST", "1", 1);
+	if (system("command -v ssh-keygen >/dev/null 2>&1") != 0) {
+		fprintf(stderr, "test_key: ssh-keygen (openssh-client) is required\n");
+		return -1;
+	}
 	return 0;
 }
 
@@ -774,6 +781,692 @@ static void test_key_load_public(void **state)
 	accord_key_free(key);
 }
 
+/* --- importing OpenSSH private keys ------------------------------------- */
+
+/* Run a shell command in `dir`; its exit status. */
+static int run(const char *dir, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int run(const char *dir, const char *fmt, ...)
+{
+	accord_buf cmd = ACCORD_BUF_INIT;
+	char inner[1024];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	assert_true(vsnprintf(inner, sizeof(inner), fmt, ap) < (int)sizeof(inner));
+	va_end(ap);
+	accord_buf_printf(&cmd, "cd '%s' && %s", dir, inner);
+	st = system(cmd.ptr);
+	accord_buf_dispose(&cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* ssh-keygen -t TYPE -N PASS -C COMMENT -f dir/FILE; the private key text in `out`. */
+static void ssh_keygen(accord_buf *out, struct fx *f, const char *type, const char *pass,
+		       const char *comment, const char *file)
+{
+	char path[256];
+
+	assert_int_equal(run(f->dir, "ssh-keygen -q -t %s -N '%s' -C '%s' -f %s </dev/null",
+			     type, pass, comment, file), 0);
+	snprintf(path, sizeof(path), "%s/%s", f->dir, file);
+	accord_buf_clear(out);
+	read_text(out, path);
+}
+
+static int import(struct fx *f, const accord_buf *pem, const char *name, const char *pass,
+		  int force)
+{
+	accord_key *key = NULL;
+	int rc = accord_key_import_openssh(&key, f->home, pem->ptr, pem->size, name, pass, force);
+
+	if (rc < 0)
+		assert_null(key);
+	else
+		assert_non_null(key);
+	accord_key_free(key);
+	return rc;
+}
+
+static int parse_rc(const void *pem, size_t len)
+{
+	accord_key *key = NULL;
+	int rc = accord_key_from_openssh(&key, pem, len, "k");
+
+	if (rc < 0)
+		assert_null(key);
+	accord_key_free(key);
+	return rc;
+}
+
+static void assert_no_home(struct fx *f)
+{
+	struct stat st;
+
+	assert_int_equal(stat(f->home, &st), -1);
+}
+
+static void test_key_import_roundtrip(void **state)
+{
+	struct fx *f = *state;
+	accord_buf pem = ACCORD_BUF_INIT, pubfile = ACCORD_BUF_INIT, line = ACCORD_BUF_INIT;
+	accord_buf ours = ACCORD_BUF_INIT, theirs = ACCORD_BUF_INIT, allowed = ACCORD_BUF_INIT;
+	accord_key *key = NULL, *loaded = NULL;
+	accord_pubkey sshpub, signer;
+	char path[256];
+	const char msg[] = "one key, two signers\n";
+
+	ssh_keygen(&pem, f, "ed25519", "", "comment", "k");
+	assert_int_equal(accord_key_import_openssh(&key, f->home, pem.ptr, pem.size, NULL, NULL, 0),
+			 0);
+	assert_string_equal(key->pub.name, "comment");
+
+	/* the accord public key is the one in ssh-keygen's k.pub */
+	snprintf(path, sizeof(path), "%s/k.pub", f->dir);
+	read_text(&pubfile, path);
+	assert_int_equal(accord_pubkey_from_openssh(&sshpub, pubfile.ptr), 0);
+	assert_memory_equal(sshpub.pk, key->pub.pk, sizeof(sshpub.pk));
+	assert_string_equal(sshpub.id, key->pub.id);
+	/* and key.pub is the same line, since the name is the comment */
+	read_text(&line, f->pubpath);
+	assert_string_equal(line.ptr, pubfile.ptr);
+
+	/* stored in accord's own format: it loads back, and the file is 0600 */
+	assert_int_equal(accord_key_load(&loaded, f->home, NULL), 0);
+	assert_same_key(key, loaded);
+	assert_int_equal(accord_key_is_encrypted(f->home), 0);
+	{
+		struct stat st;
+
+		assert_int_equal(stat(f->keypath, &st), 0);
+		assert_int_equal(st.st_mode & 07777, 0600);
+	}
+
+	/* accord's signature verifies with OpenSSH under the .pub line ... */
+	accord_sshsig_sign(&ours, loaded, "git", msg, strlen(msg));
+	snprintf(path, sizeof(path), "%s/msg", f->dir);
+	write_file(path, msg, strlen(msg), 0600);
+	snprintf(path, sizeof(path), "%s/msg.accord", f->dir);
+	write_file(path, ours.ptr, ours.size, 0600);
+	accord_buf_puts(&allowed, "member namespaces=\"git\" ");
+	accord_buf_puts(&allowed, pubfile.ptr);
+	snprintf(path, sizeof(path), "%s/allowed", f->dir);
+	write_file(path, allowed.ptr, allowed.size, 0600);
+	assert_int_equal(run(f->dir, "ssh-keygen -Y verify -f allowed -I member -n git "
+				     "-s msg.accord < msg >/dev/null 2>&1"), 0);
+	assert_int_not_equal(run(f->dir, "echo tampered >> msg && ssh-keygen -Y verify -f allowed "
+					 "-I member -n git -s msg.accord < msg >/dev/null 2>&1"), 0);
+
+	/* ... and OpenSSH's signature with the original file verifies in accord */
+	snprintf(path, sizeof(path), "%s/msg", f->dir);
+	write_file(path, msg, strlen(msg), 0600);
+	assert_int_equal(run(f->dir, "ssh-keygen -q -Y sign -n git -f k msg 2>/dev/null"), 0);
+	snprintf(path, sizeof(path), "%s/msg.sig", f->dir);
+	read_text(&theirs, path);
+	assert_int_equal(accord_sshsig_verify(&signer, theirs.ptr, theirs.size, "git", msg,
+					      strlen(msg)),
+			 0);
+	assert_memory_equal(signer.pk, key->pub.pk, sizeof(signer.pk));
+	/* Ed25519 is deterministic: the same key gives the very same signature */
+	accord_buf_putc(&ours, '\n');
+	assert_string_equal(theirs.ptr, ours.ptr);
+
+	accord_key_free(key);
+	accord_key_free(loaded);
+	accord_buf_dispose(&pem);
+	accord_buf_dispose(&pubfile);
+	accord_buf_dispose(&line);
+	accord_buf_dispose(&ours);
+	accord_buf_dispose(&theirs);
+	accord_buf_dispose(&allowed);
+}
+
+static void test_key_import_passphrase(void **state)
+{
+	struct fx *f = *state;
+	accord_buf pem = ACCORD_BUF_INIT;
+	accord_key *key = NULL, *loaded = NULL;
+	unsigned char body[BODY_LEN];
+
+	ssh_keygen(&pem, f, "ed25519", "", "sealed", "k");
+	assert_int_equal(accord_key_import_openssh(&key, f->home, pem.ptr, pem.size, NULL, PASS, 0),
+			 0);
+	assert_int_equal(accord_key_is_encrypted(f->home), 1);
+	read_body(body, f->keypath);
+	assert_int_equal(body[4], 1);
+	assert_int_equal(load_rc(f, NULL), ACCORD_EPASS);
+	assert_int_equal(load_rc(f, "wrong"), ACCORD_EPASS);
+	assert_int_equal(accord_key_load(&loaded, f->home, PASS), 0);
+	assert_same_key(key, loaded);
+	accord_key_free(key);
+	accord_key_free(loaded);
+	accord_buf_dispose(&pem);
+}
+
+static void test_key_import_name(void **state)
+{
+	struct fx *f = *state;
+	accord_buf pem = ACCORD_BUF_INIT;
+	accord_key *key = NULL;
+	char path[256];
+
+	/* ssh-keygen's usual comment, user@host, is not a name */
+	ssh_keygen(&pem, f, "ed25519", "", "alice@laptop", "k");
+	assert_int_equal(import(f, &pem, NULL, NULL, 0), ACCORD_EINVALID);
+	assert_non_null(strstr(accord_error_last(), "--name"));
+	assert_no_home(f);
+	assert_int_equal(import(f, &pem, "bad\nname", NULL, 0), ACCORD_EINVALID);
+	assert_no_home(f);
+
+	/* parsing alone leaves the name empty rather than guessing */
+	snprintf(path, sizeof(path), "%s/k", f->dir);
+	assert_int_equal(accord_key_read_openssh(&key, path), 0);
+	assert_string_equal(key->pub.name, "");
+	assert_int_equal(accord_key_set_name(key, ""), ACCORD_EINVALID);
+	assert_int_equal(accord_key_set_name(key, "x\ty"), ACCORD_EINVALID);
+	assert_int_equal(accord_key_set_name(key, "alice"), 0);
+	assert_string_equal(key->pub.name, "alice");
+	accord_key_free(key);
+	key = NULL;
+
+	assert_int_equal(import(f, &pem, "alice", NULL, 0), 0);
+	assert_int_equal(accord_key_load(&key, f->home, NULL), 0);
+	assert_string_equal(key->pub.name, "alice");
+	accord_key_free(key);
+	key = NULL;
+
+	/* --name wins over a usable comment; no comment at all needs --name */
+	ssh_keygen(&pem, f, "ed25519", "", "ops-key_2.b", "k2");
+	assert_int_equal(accord_key_from_openssh(&key, pem.ptr, pem.size, NULL), 0);
+	assert_string_equal(key->pub.name, "ops-key_2.b");
+	accord_key_free(key);
+	assert_int_equal(import(f, &pem, "bob", NULL, 1), 0);
+	{
+		accord_pubkey pub;
+
+		assert_int_equal(accord_key_load_public(&pub, f->home), 0);
+		assert_string_equal(pub.name, "bob");
+	}
+	ssh_keygen(&pem, f, "ed25519", "", "", "k3");
+	assert_int_equal(import(f, &pem, NULL, NULL, 1), ACCORD_EINVALID);
+	ssh_keygen(&pem, f, "ed25519", "", ".hidden", "k4");
+	assert_int_equal(import(f, &pem, NULL, NULL, 1), ACCORD_EINVALID);
+	accord_buf_dispose(&pem);
+}
+
+static void test_key_import_encrypted_refused(void **state)
+{
+	struct fx *f = *state;
+	accord_buf pem = ACCORD_BUF_INIT;
+	char path[256];
+
+	ssh_keygen(&pem, f, "ed25519", "secret", "comment", "k");
+	assert_int_equal(import(f, &pem, NULL, NULL, 0), ACCORD_EINVALID);
+	assert_non_null(strstr(accord_error_last(), "is encrypted"));
+	assert_non_null(strstr(accord_error_last(), "ssh-keygen -p"));
+	/* even with a passphrase given: it is ours, not the file's */
+	assert_int_equal(import(f, &pem, "alice", "secret", 0), ACCORD_EINVALID);
+	assert_no_home(f);
+
+	/* decrypted as the message says, it imports */
+	assert_int_equal(run(f->dir, "ssh-keygen -q -p -P secret -N '' -f k >/dev/null"), 0);
+	snprintf(path, sizeof(path), "%s/k", f->dir);
+	accord_buf_clear(&pem);
+	read_text(&pem, path);
+	assert_int_equal(import(f, &pem, NULL, NULL, 0), 0);
+	accord_buf_dispose(&pem);
+}
+
+static void test_key_import_other_types_refused(void **state)
+{
+	struct fx *f = *state;
+	accord_buf pem = ACCORD_BUF_INIT;
+
+	ssh_keygen(&pem, f, "rsa -b 2048", "", "comment", "rsa");
+	assert_int_equal(import(f, &pem, NULL, NULL, 0), ACCORD_EINVALID);
+	assert_non_null(strstr(accord_error_last(), "ssh-rsa"));
+	assert_non_null(strstr(accord_error_last(), "ed25519"));
+	/* an encrypted RSA key is refused for being RSA, not for being encrypted */
+	ssh_keygen(&pem, f, "rsa -b 2048", "secret", "comment", "rsa2");
+	assert_int_equal(import(f, &pem, NULL, NULL, 0), ACCORD_EINVALID);
+	assert_non_null(strstr(accord_error_last(), "ssh-rsa"));
+	ssh_keygen(&pem, f, "ecdsa", "", "comment", "ec");
+	assert_int_equal(import(f, &pem, NULL, NULL, 0), ACCORD_EINVALID);
+	assert_non_null(strstr(accord_error_last(), "ecdsa-sha2-nistp256"));
+	/* the old PEM format */
+	ssh_keygen(&pem, f, "ecdsa -m PEM", "", "comment", "ecpem");
+	assert_int_equal(import(f, &pem, NULL, NULL, 0), ACCORD_EINVALID);
+	assert_non_null(strstr(accord_error_last(), "PEM"));
+	/* the .pub file instead of the private one */
+	ssh_keygen(&pem, f, "ed25519", "", "comment", "k");
+	{
+		char path[256];
+
+		snprintf(path, sizeof(path), "%s/k.pub", f->dir);
+		accord_buf_clear(&pem);
+		read_text(&pem, path);
+	}
+	assert_int_equal(import(f, &pem, NULL, NULL, 0), ACCORD_EINVALID);
+	assert_non_null(strstr(accord_error_last(), "public key"));
+	assert_no_home(f);
+	accord_buf_dispose(&pem);
+}
+
+/* Decode the body of an armored OpenSSH key (its lines wrapped at 70). */
+static void ossh_decode(accord_buf *bin, const accord_buf *pem)
+{
+	accord_buf b64 = ACCORD_BUF_INIT;
+	const char *p = strchr(pem->ptr, '\n') + 1;
+	const char *end = strstr(pem->ptr, "-----END");
+
+	for (; p < end; p++)
+		if (*p != '\n')
+			accord_buf_putc(&b64, *p);
+	accord_buf_clear(bin);
+	assert_int_equal(accord_base64_decode(bin, b64.ptr, b64.size), 0);
+	accord_buf_dispose(&b64);
+}
+
+static void ossh_armor(accord_buf *pem, const void *bin, size_t len)
+{
+	accord_buf b64 = ACCORD_BUF_INIT;
+	size_t i;
+
+	accord_base64_encode(&b64, bin, len);
+	accord_buf_clear(pem);
+	accord_buf_puts(pem, "-----BEGIN OPENSSH PRIVATE KEY-----\n");
+	for (i = 0; i < b64.size; i += 70) {
+		accord_buf_put(pem, b64.ptr + i, b64.size - i < 70 ? b64.size - i : 70);
+		accord_buf_putc(pem, '\n');
+	}
+	accord_buf_puts(pem, "-----END OPENSSH PRIVATE KEY-----\n");
+	accord_buf_dispose(&b64);
+}
+
+static void test_key_import_truncated_refused(void **state)
+{
+	struct fx *f = *state;
+	accord_buf pem = ACCORD_BUF_INIT, bin = ACCORD_BUF_INIT, cut = ACCORD_BUF_INIT;
+	size_t n, end_line;
+
+	ssh_keygen(&pem, f, "ed25519", "", "comment", "k");
+	/* every prefix of the text short of the END line fails, the rest parse */
+	end_line = (size_t)(strstr(pem.ptr, "-----END") - pem.ptr) +
+		   strlen("-----END OPENSSH PRIVATE KEY-----");
+	for (n = 0; n <= pem.size; n++)
+		assert_int_equal(parse_rc(pem.ptr, n), n < end_line ? ACCORD_EINVALID : 0);
+	/* every prefix of the binary body, armored properly, fails */
+	ossh_decode(&bin, &pem);
+	for (n = 0; n < bin.size; n++) {
+		ossh_armor(&cut, bin.ptr, n);
+		assert_int_equal(parse_rc(cut.ptr, cut.size), ACCORD_EINVALID);
+	}
+	ossh_armor(&cut, bin.ptr, bin.size);
+	assert_int_equal(parse_rc(cut.ptr, cut.size), 0);
+	accord_buf_dispose(&pem);
+	accord_buf_dispose(&bin);
+	accord_buf_dispose(&cut);
+}
+
+static void test_key_import_corrupt_refused(void **state)
+{
+	static const unsigned char flips[] = { 0x01, 0x80, 0xff };
+	struct fx *f = *state;
+	accord_buf pem = ACCORD_BUF_INIT, bin = ACCORD_BUF_INIT, bad = ACCORD_BUF_INIT;
+	accord_key *orig = NULL, *key = NULL;
+	size_t i, j, comment_at, refused = 0;
+	const char *c;
+
+	ssh_keygen(&pem, f, "ed25519", "", "comment", "k");
+	assert_int_equal(accord_key_from_openssh(&orig, pem.ptr, pem.size, NULL), 0);
+	ossh_decode(&bin, &pem);
+	/* the comment is the one part whose bytes nothing else checks */
+	for (c = bin.ptr, comment_at = 0; comment_at + 7 <= bin.size; comment_at++)
+		if (memcmp(c + comment_at, "comment", 7) == 0)
+			break;
+	assert_true(comment_at + 7 < bin.size);
+
+	for (i = 0; i < bin.size; i++) {
+		for (j = 0; j < sizeof(flips); j++) {
+			int in_comment = i >= comment_at && i < comment_at + 7, rc;
+
+			bin.ptr[i] ^= (char)flips[j];
+			ossh_armor(&bad, bin.ptr, bin.size);
+			bin.ptr[i] ^= (char)flips[j];
+			rc = accord_key_from_openssh(&key, bad.ptr, bad.size, NULL);
+			if (in_comment) {
+				assert_int_equal(rc, 0);
+				assert_memory_equal(key->pub.pk, orig->pub.pk, sizeof(orig->pub.pk));
+				accord_key_free(key);
+				key = NULL;
+			} else {
+				if (rc != ACCORD_EINVALID)
+					fail_msg("flip %02x at byte %zu: rc %d", flips[j], i, rc);
+				assert_null(key);
+				refused++;
+			}
+		}
+	}
+	assert_int_equal(refused, (bin.size - 7) * sizeof(flips));
+
+	/* flips in the text itself: never a crash, never a different key */
+	for (i = 0; i < pem.size; i++) {
+		for (j = 0; j < sizeof(flips); j++) {
+			int rc;
+
+			pem.ptr[i] ^= (char)flips[j];
+			rc = accord_key_from_openssh(&key, pem.ptr, pem.size, NULL);
+			pem.ptr[i] ^= (char)flips[j];
+			assert_true(rc == 0 || rc == ACCORD_EINVALID);
+			if (rc == 0)
+				assert_memory_equal(key->pub.pk, orig->pub.pk, sizeof(orig->pub.pk));
+			accord_key_free(key);
+			key = NULL;
+		}
+	}
+	accord_key_free(orig);
+	accord_buf_dispose(&pem);
+	accord_buf_dispose(&bin);
+	accord_buf_dispose(&bad);
+}
+
+/* One defect each, in a key built by hand (ossh_build). */
+enum ossh_defect {
+	OSSH_OK,
+	OSSH_NKEYS,
+	OSSH_CHECKINT,
+	OSSH_SK_TAIL,
+	OSSH_SEED,
+	OSSH_PRIV_PK,
+	OSSH_PRIV_TYPE,
+	OSSH_SK_LEN,
+	OSSH_PADDING,
+	OSSH_UNALIGNED,
+	OSSH_TRAILING,
+	OSSH_KDF,
+	OSSH_MAGIC,
+	OSSH_CIPHER,
+	OSSH_PUB_TRAILING,
+};
+
+static void ossh_build(accord_buf *bin, const unsigned char seed[32], enum ossh_defect d)
+{
+	unsigned char pk[32], sk[64], other[32], other_sk[64];
+	accord_buf pub = ACCORD_BUF_INIT, priv = ACCORD_BUF_INIT;
+	unsigned char pad = 1;
+
+	crypto_sign_seed_keypair(pk, sk, seed);
+	memset(other, 0x42, sizeof(other));
+	crypto_sign_seed_keypair(other, other_sk, other);
+
+	accord_buf_put_sshstr(&pub, "ssh-ed25519", 11);
+	accord_buf_put_sshstr(&pub, pk, 32);
+	if (d == OSSH_PUB_TRAILING)
+		accord_buf_putc(&pub, 0);
+
+	accord_buf_put_u32(&priv, 0x11223344);
+	accord_buf_put_u32(&priv, d == OSSH_CHECKINT ? 0x11223345 : 0x11223344);
+	accord_buf_put_sshstr(&priv, d == OSSH_PRIV_TYPE ? "ssh-ed25518" : "ssh-ed25519", 11);
+	/* a different but self-consistent key in the private section */
+	if (d == OSSH_PRIV_PK) {
+		memcpy(pk, other, 32);
+		memcpy(sk, other_sk, 64);
+	}
+	accord_buf_put_sshstr(&priv, pk, 32);
+	if (d == OSSH_SK_TAIL)
+		sk[63] ^= 1;
+	if (d == OSSH_SEED)
+		sk[0] ^= 1;
+	accord_buf_put_sshstr(&priv, sk, d == OSSH_SK_LEN ? 32 : 64);
+	accord_buf_put_sshstr(&priv, "comment", 7);
+	while (priv.size % 8)
+		accord_buf_putc(&priv, (char)(d == OSSH_PADDING && pad == 2 ? 9 : pad)), pad++;
+	if (d == OSSH_UNALIGNED)
+		accord_buf_putc(&priv, (char)pad);
+
+	accord_buf_clear(bin);
+	accord_buf_put(bin, d == OSSH_MAGIC ? "openssh-key-v2" : "openssh-key-v1", 15);
+	accord_buf_put_sshstr(bin, d == OSSH_CIPHER ? "aes256-ctr" : "none",
+			      d == OSSH_CIPHER ? 10 : 4);
+	accord_buf_put_sshstr(bin, d == OSSH_KDF ? "bcrypt" : "none", d == OSSH_KDF ? 6 : 4);
+	accord_buf_put_sshstr(bin, "", 0);
+	accord_buf_put_u32(bin, d == OSSH_NKEYS ? 2 : 1);
+	accord_buf_put_sshstr(bin, pub.ptr, pub.size);
+	if (d == OSSH_NKEYS)
+		accord_buf_put_sshstr(bin, pub.ptr, pub.size);
+	accord_buf_put_sshstr(bin, priv.ptr, priv.size);
+	if (d == OSSH_TRAILING)
+		accord_buf_putc(bin, 0);
+	accord_buf_dispose(&pub);
+	accord_buf_dispose(&priv);
+}
+
+static void test_key_import_inconsistent_refused(void **state)
+{
+	static const struct {
+		enum ossh_defect d;
+		const char *says;
+	} cases[] = {
+		{ OSSH_NKEYS, "holds 2 keys" },
+		{ OSSH_CHECKINT, "check bytes differ" },
+		{ OSSH_SK_TAIL, "does not end with its public key" },
+		{ OSSH_SEED, "seed does not give" },
+		{ OSSH_PRIV_PK, "different public key" },
+		{ OSSH_PRIV_TYPE, "type differs" },
+		{ OSSH_SK_LEN, "lengths" },
+		{ OSSH_PADDING, "padding" },
+		{ OSSH_UNALIGNED, "blocks" },
+		{ OSSH_TRAILING, "trailing data" },
+		{ OSSH_KDF, "key derivation" },
+		{ OSSH_MAGIC, "magic" },
+		{ OSSH_CIPHER, "encrypted" },
+		{ OSSH_PUB_TRAILING, "blob" },
+	};
+	struct fx *f = *state;
+	accord_buf bin = ACCORD_BUF_INIT, pem = ACCORD_BUF_INIT;
+	accord_key *key = NULL;
+	unsigned char seed[32];
+	size_t i;
+
+	randombytes_buf(seed, sizeof(seed));
+	/* the builder is right: without a defect the key parses to its seed */
+	ossh_build(&bin, seed, OSSH_OK);
+	ossh_armor(&pem, bin.ptr, bin.size);
+	assert_int_equal(accord_key_from_openssh(&key, pem.ptr, pem.size, NULL), 0);
+	assert_memory_equal(key->sk, seed, 32);
+	assert_string_equal(key->pub.name, "comment");
+	accord_key_free(key);
+	key = NULL;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ossh_build(&bin, seed, cases[i].d);
+		ossh_armor(&pem, bin.ptr, bin.size);
+		assert_int_equal(import(f, &pem, "x", NULL, 0), ACCORD_EINVALID);
+		if (!strstr(accord_error_last(), cases[i].says))
+			fail_msg("defect %d: expected \"%s\" in \"%s\"", (int)cases[i].d,
+				 cases[i].says, accord_error_last());
+	}
+	assert_no_home(f);
+	accord_buf_dispose(&bin);
+	accord_buf_dispose(&pem);
+}
+
+static void test_key_import_armor(void **state)
+{
+	struct fx *f = *state;
+	accord_buf pem = ACCORD_BUF_INIT, v = ACCORD_BUF_INIT;
+	char *big;
+	size_t i;
+
+	ssh_keygen(&pem, f, "ed25519", "", "comment", "k");
+	/* CRLF line ends, leading blank lines and trailing whitespace are fine */
+	accord_buf_puts(&v, "\n  \n");
+	for (i = 0; i < pem.size; i++) {
+		if (pem.ptr[i] == '\n')
+			accord_buf_putc(&v, '\r');
+		accord_buf_putc(&v, pem.ptr[i]);
+	}
+	accord_buf_puts(&v, "\n\n");
+	assert_int_equal(parse_rc(v.ptr, v.size), 0);
+	/* no final newline */
+	assert_int_equal(parse_rc(pem.ptr, pem.size - 1), 0);
+
+	/* but nothing after the END line, and no NUL anywhere */
+	accord_buf_clear(&v);
+	accord_buf_put(&v, pem.ptr, pem.size);
+	accord_buf_puts(&v, "x\n");
+	assert_int_equal(parse_rc(v.ptr, v.size), ACCORD_EINVALID);
+	accord_buf_clear(&v);
+	accord_buf_put(&v, pem.ptr, pem.size);
+	v.ptr[40] = '\0';
+	assert_int_equal(parse_rc(v.ptr, v.size), ACCORD_EINVALID);
+	assert_non_null(strstr(accord_error_last(), "binary"));
+	/* a space inside the base64, a bad BEGIN line, no END line */
+	accord_buf_clear(&v);
+	accord_buf_put(&v, pem.ptr, pem.size);
+	v.ptr[50] = ' ';
+	assert_int_equal(parse_rc(v.ptr, v.size), ACCORD_EINVALID);
+	accord_buf_clear(&v);
+	accord_buf_put(&v, pem.ptr, pem.size);
+	v.ptr[11] = 'X';
+	assert_int_equal(parse_rc(v.ptr, v.size), ACCORD_EINVALID);
+	accord_buf_clear(&v);
+	accord_buf_put(&v, pem.ptr, (size_t)(strstr(pem.ptr, "-----END") - pem.ptr));
+	assert_int_equal(parse_rc(v.ptr, v.size), ACCORD_EINVALID);
+	assert_non_null(strstr(accord_error_last(), "END"));
+	assert_int_equal(parse_rc("", 0), ACCORD_EINVALID);
+	assert_int_equal(parse_rc("garbage", 7), ACCORD_EINVALID);
+	assert_int_equal(accord_key_from_openssh(NULL, pem.ptr, pem.size, NULL), ACCORD_EINVALID);
+	/* an empty body between the lines */
+	assert_int_equal(parse_rc("-----BEGIN OPENSSH PRIVATE KEY-----\n-----END OPENSSH PRIVATE KEY-----\n", 70),
+			 ACCORD_EINVALID);
+
+	/* the size bound: 16 KiB */
+	big = malloc(20000);
+	assert_non_null(big);
+	memset(big, 'A', 20000);
+	memcpy(big, pem.ptr, 36);
+	assert_int_equal(parse_rc(big, 20000), ACCORD_EINVALID);
+	assert_non_null(strstr(accord_error_last(), "larger"));
+	free(big);
+	accord_buf_dispose(&pem);
+	accord_buf_dispose(&v);
+}
+
+static void test_key_import_refuses_overwrite(void **state)
+{
+	struct fx *f = *state;
+	accord_buf pem1 = ACCORD_BUF_INIT, pem2 = ACCORD_BUF_INIT, before = ACCORD_BUF_INIT;
+	accord_buf after = ACCORD_BUF_INIT;
+	accord_key *k1 = NULL, *k2 = NULL, *loaded = NULL;
+	DIR *d;
+	struct dirent *e;
+	int entries = 0;
+
+	ssh_keygen(&pem1, f, "ed25519", "", "one", "k1");
+	ssh_keygen(&pem2, f, "ed25519", "", "two", "k2");
+	assert_int_equal(accord_key_from_openssh(&k1, pem1.ptr, pem1.size, NULL), 0);
+	assert_int_equal(accord_key_from_openssh(&k2, pem2.ptr, pem2.size, NULL), 0);
+
+	assert_int_equal(import(f, &pem1, NULL, NULL, 0), 0);
+	read_text(&before, f->keypath);
+	assert_int_equal(import(f, &pem2, NULL, NULL, 0), ACCORD_EEXISTS);
+	assert_non_null(strstr(accord_error_last(), "--force"));
+	read_text(&after, f->keypath);
+	assert_string_equal(after.ptr, before.ptr);
+	assert_int_equal(accord_key_load(&loaded, f->home, NULL), 0);
+	assert_memory_equal(loaded->pub.pk, k1->pub.pk, 32);
+	accord_key_free(loaded);
+	loaded = NULL;
+
+	assert_int_equal(import(f, &pem2, NULL, NULL, 1), 0);
+	assert_int_equal(accord_key_load(&loaded, f->home, NULL), 0);
+	assert_memory_equal(loaded->pub.pk, k2->pub.pk, 32);
+	assert_string_equal(loaded->pub.name, "two");
+	accord_key_free(loaded);
+
+	/* a generated key is protected the same way, and no temporary files are left */
+	assert_int_equal(accord_key_generate(&loaded, f->home, "gen", NULL, 1), 0);
+	accord_key_free(loaded);
+	assert_int_equal(import(f, &pem1, NULL, NULL, 0), ACCORD_EEXISTS);
+	assert_int_equal(load_rc(f, NULL), 0);
+	d = opendir(f->home);
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' || strncmp(e->d_name, ".key", 4) == 0)
+			entries++;
+	closedir(d);
+	assert_int_equal(entries, 2);
+
+	accord_key_free(k1);
+	accord_key_free(k2);
+	accord_buf_dispose(&pem1);
+	accord_buf_dispose(&pem2);
+	accord_buf_dispose(&before);
+	accord_buf_dispose(&after);
+}
+
+static void test_key_read_openssh_file(void **state)
+{
+	struct fx *f = *state;
+	accord_buf pem = ACCORD_BUF_INIT;
+	accord_key *key = NULL;
+	char path[256], link[256];
+	char *big;
+
+	ssh_keygen(&pem, f, "ed25519", "", "comment", "k");
+	snprintf(path, sizeof(path), "%s/k", f->dir);
+	snprintf(link, sizeof(link), "%s/link", f->dir);
+	/* ~/.ssh may be a link farm: the source (not our key) may be a symlink */
+	assert_int_equal(symlink(path, link), 0);
+	assert_int_equal(accord_key_read_openssh(&key, link), 0);
+	assert_string_equal(key->pub.name, "comment");
+	accord_key_free(key);
+	key = NULL;
+
+	snprintf(path, sizeof(path), "%s/missing", f->dir);
+	assert_int_equal(accord_key_read_openssh(&key, path), ACCORD_ENOTFOUND);
+	assert_int_equal(accord_key_read_openssh(&key, f->dir), ACCORD_EINVALID);
+	big = calloc(1, 16 * 1024 + 1);
+	assert_non_null(big);
+	memset(big, 'A', 16 * 1024 + 1);
+	snprintf(path, sizeof(path), "%s/big", f->dir);
+	write_file(path, big, 16 * 1024 + 1, 0600);
+	assert_int_equal(accord_key_read_openssh(&key, path), ACCORD_EINVALID);
+	assert_non_null(strstr(accord_error_last(), "larger"));
+	free(big);
+	assert_null(key);
+	assert_int_equal(accord_key_read_openssh(NULL, path), ACCORD_EINVALID);
+	accord_buf_dispose(&pem);
+}
+
+static void test_key_save_checks_key(void **state)
+{
+	struct fx *f = *state;
+	accord_key *key = gen(f, NULL), *loaded = NULL;
+	char other[160];
+
+	snprintf(other, sizeof(other), "%s/other", f->dir);
+	key->pub.pk[0] ^= 1;
+	assert_int_equal(accord_key_save(key, other, NULL, 0), ACCORD_EINVALID);
+	key->pub.pk[0] ^= 1;
+	{
+		struct stat st;
+
+		assert_int_equal(stat(other, &st), -1);
+	}
+	key->pub.name[0] = '\0';
+	assert_int_equal(accord_key_save(key, other, NULL, 0), ACCORD_EINVALID);
+	assert_int_equal(accord_key_set_name(key, "copy"), 0);
+	assert_int_equal(accord_key_save(key, other, PASS, 0), 0);
+	assert_int_equal(accord_key_load(&loaded, other, PASS), 0);
+	assert_same_key(key, loaded);
+	assert_int_equal(accord_key_save(NULL, other, NULL, 1), ACCORD_EINVALID);
+	assert_int_equal(accord_key_save(key, NULL, NULL, 1), ACCORD_EINVALID);
+	accord_key_free(key);
+	accord_key_free(loaded);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -803,6 +1496,18 @@ int main(void)
 		T(test_key_openssh_rejects),
 		T(test_key_home_resolution),
 		T(test_key_load_public),
+		T(test_key_import_roundtrip),
+		T(test_key_import_passphrase),
+		T(test_key_import_name),
+		T(test_key_import_encrypted_refused),
+		T(test_key_import_other_types_refused),
+		T(test_key_import_truncated_refused),
+		T(test_key_import_corrupt_refused),
+		T(test_key_import_inconsistent_refused),
+		T(test_key_import_armor),
+		T(test_key_import_refuses_overwrite),
+		T(test_key_read_openssh_file),
+		T(test_key_save_checks_key),
 	};
 
 	return cmocka_run_group_tests_name("key", tests, group_setup, NULL);

@@ -99,4 +99,41 @@ void accord_key_sign(unsigned char sig[crypto_sign_BYTES], const accord_key *key
  */
 int accord_pubkey_from_blob(accord_pubkey *out, const void *blob, size_t len);
 
+/*
+ * Write `key` into `home` (created 0700 if missing) as accord_key_generate
+ * does: key 0600 (sealed with Argon2id + secretbox when `passphrase` is
+ * non-empty) and key.pub, via temporary files and rename. The name is
+ * key->pub.name (1-63 printable ASCII). ACCORD_EEXISTS if a key exists and
+ * !force; ACCORD_EINVALID if the secret key doesn't match key->pub.pk.
+ */
+int accord_key_save(const accord_key *key, const char *home, const char *passphrase, int force);
+
+/* Set the key's name (1-63 printable ASCII, no edge spaces), else ACCORD_EINVALID. */
+int accord_key_set_name(accord_key *key, const char *name);
+
+/*
+ * Parse an unencrypted OpenSSH ed25519 private key ("-----BEGIN OPENSSH
+ * PRIVATE KEY-----", as ssh-keygen writes it; at most 16 KiB) held in
+ * `pem`. The key's comment becomes its name if it is letters, digits, '.',
+ * '_' and '-' starting with a letter or digit (at most 63); otherwise the
+ * name is empty. `source` names the input in messages (NULL: "the key").
+ * ACCORD_EINVALID for malformed, truncated or inconsistent files (the
+ * public key, the secret key's second half and the seed must agree), for
+ * other key types, and for encrypted keys (which must be decrypted with
+ * ssh-keygen -p first: libsodium has no bcrypt_pbkdf or AES-CTR). The
+ * caller frees *out with accord_key_free().
+ */
+int accord_key_from_openssh(accord_key **out, const char *pem, size_t len, const char *source);
+
+/* accord_key_from_openssh on the file at `path` (symlinks followed). */
+int accord_key_read_openssh(accord_key **out, const char *path);
+
+/*
+ * Import an OpenSSH ed25519 private key (see accord_key_from_openssh) into
+ * `home` with accord_key_save. The name is `name` if non-NULL, else the
+ * key's comment; ACCORD_EINVALID if neither is usable. Returns the key.
+ */
+int accord_key_import_openssh(accord_key **out, const char *home, const char *pem, size_t len,
+			      const char *name, const char *passphrase, int force);
+
 #endif
