@@ -52,6 +52,12 @@ int cmd_getopt(accord_ctx *ctx, int argc, char **argv, const struct option *long
 int cmd_open_store(accord_ctx *ctx);
 /* Open and load the verified ledger (ctx->store, ctx->ledger). With `lock`, take the write lock first. */
 int cmd_load(accord_ctx *ctx, int lock);
+/*
+ * The same through the index (index.h): no entries are loaded until an
+ * incident is found with cmd_find_incident, so the cost does not grow with
+ * the ledger. For commands that work on one incident, or on membership.
+ */
+int cmd_load_indexed(accord_ctx *ctx, int lock);
 /* Load the secret key from the key home (asks for a passphrase if needed). */
 int cmd_load_key(accord_ctx *ctx);
 

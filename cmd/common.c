@@ -98,6 +98,19 @@ int cmd_load(accord_ctx *ctx, int lock)
 	return 0;
 }
 
+int cmd_load_indexed(accord_ctx *ctx, int lock)
+{
+	int error;
+
+	if ((error = cmd_open_store(ctx)) != 0)
+		return error;
+	if (lock && (error = accord_store_lock(ctx->store)) < 0)
+		return cmd_fail(error);
+	if ((error = accord_index_open(&ctx->ledger, ctx->store)) < 0)
+		return cmd_fail(error);
+	return 0;
+}
+
 char *cmd_read_passphrase(const char *prompt, int confirm)
 {
 	const char *env = getenv("ACCORD_PASSPHRASE");
@@ -194,7 +207,8 @@ int cmd_load_key(accord_ctx *ctx)
 
 int cmd_find_incident(const accord_entry **out, accord_ctx *ctx, const char *arg)
 {
-	int error = accord_ledger_find_incident(out, ctx->ledger, arg);
+	int error = ctx->ledger->index ? accord_index_find_incident(out, ctx->ledger, arg)
+				       : accord_ledger_find_incident(out, ctx->ledger, arg);
 
 	if (error == ACCORD_EINVALID)
 		return cmd_usage_error(ctx, "%s", accord_error_last());
@@ -205,7 +219,8 @@ int cmd_find_incident(const accord_entry **out, accord_ctx *ctx, const char *arg
 
 void cmd_short_id(char *out, size_t outlen, accord_ctx *ctx, const char *id)
 {
-	size_t len = accord_ledger_short_len(ctx->ledger);
+	size_t len = ctx->ledger->index ? accord_index_short_len(ctx->ledger, id, 12)
+					: accord_ledger_short_len(ctx->ledger);
 
 	if (len < 12)
 		len = 12;

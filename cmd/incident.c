@@ -39,7 +39,7 @@ static int prepare(accord_ctx *ctx, const accord_entry **open, const char *arg)
 {
 	int error;
 
-	if ((error = cmd_load_key(ctx)) != 0 || (error = cmd_load(ctx, 1)) != 0)
+	if ((error = cmd_load_key(ctx)) != 0 || (error = cmd_load_indexed(ctx, 1)) != 0)
 		return error;
 	if (open && (error = cmd_find_incident(open, ctx, arg)) != 0)
 		return error;

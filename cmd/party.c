@@ -55,7 +55,7 @@ static int writer(accord_ctx *ctx)
 {
 	int error;
 
-	if ((error = cmd_load_key(ctx)) != 0 || (error = cmd_load(ctx, 1)) != 0)
+	if ((error = cmd_load_key(ctx)) != 0 || (error = cmd_load_indexed(ctx, 1)) != 0)
 		return error;
 	return 0;
 }
@@ -144,7 +144,7 @@ static int party_accept(accord_ctx *ctx, int argc, char **argv)
 				 ctx->key->pub.id, argv[optind]);
 	body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "party", argv[optind]);
-	cJSON_AddStringToObject(body, "invite", inv->entry->id);
+	cJSON_AddStringToObject(body, "invite", inv->entry_id);
 	return print_new(ctx, "party-accept", body);
 }
 
@@ -184,7 +184,7 @@ static int party_list(accord_ctx *ctx, int argc, char **argv)
 
 	if ((error = json_flag(ctx, argc, argv, party_usage, &json)))
 		return error < 0 ? 0 : error;
-	if ((error = cmd_load(ctx, 0)))
+	if ((error = cmd_load_indexed(ctx, 0)))
 		return error;
 	p = &ctx->ledger->parties;
 	if (json)
@@ -218,7 +218,7 @@ static int party_list(accord_ctx *ctx, int argc, char **argv)
 
 		if (inv->accepted)
 			continue;
-		accord_time_format(t, inv->entry->time);
+		accord_time_format(t, inv->time);
 		if (json) {
 			cJSON *o = cJSON_CreateObject();
 
@@ -366,7 +366,7 @@ static int member_list(accord_ctx *ctx, int argc, char **argv)
 
 	if ((error = json_flag(ctx, argc, argv, member_usage, &json)))
 		return error < 0 ? 0 : error;
-	if ((error = cmd_load(ctx, 0)))
+	if ((error = cmd_load_indexed(ctx, 0)))
 		return error;
 	p = &ctx->ledger->parties;
 	if (json)

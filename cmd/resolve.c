@@ -47,7 +47,7 @@ static int prepare(accord_ctx *ctx, const char *arg, const accord_entry **open,
 {
 	int error;
 
-	if ((error = cmd_load_key(ctx)) || (error = cmd_load(ctx, 1)) ||
+	if ((error = cmd_load_key(ctx)) || (error = cmd_load_indexed(ctx, 1)) ||
 	    (error = cmd_find_incident(open, ctx, arg)))
 		return error;
 	if (inc && (error = accord_incident_build(inc, ctx->ledger, *open)) < 0)

@@ -6,7 +6,9 @@
 
 static const char show_usage[] = "usage: accord show ID [--json]\n\nShow incident ID: state, impact, SLA, feedback and timeline.\n";
 static const char list_usage[] =
-	"usage: accord list [--status S] [--json]\n\nList incidents, oldest first. --status filters by status.\n";
+	"usage: accord list [--status S] [--limit N | --all] [--json]\n\n"
+	"List the most recent incidents (100 unless --limit or --all), oldest first.\n"
+	"--status filters by status; \"open\" means not yet resolved or closed.\n";
 static const char log_usage[] =
 	"usage: accord log [ID] [--json]\n\nShow entries in ledger order (all, or incident ID's).\n";
 static const char export_usage[] =
@@ -228,7 +230,7 @@ int cmd_show(accord_ctx *ctx, int argc, char **argv)
 		return error < 0 ? 0 : error;
 	if (argc - optind != 1)
 		return cmd_usage_error(ctx, "expected one incident id");
-	if ((error = cmd_load(ctx, 0)) || (error = cmd_find_incident(&open, ctx, argv[optind])))
+	if ((error = cmd_load_indexed(ctx, 0)) || (error = cmd_find_incident(&open, ctx, argv[optind])))
 		return error;
 	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
 		return cmd_fail(error);
@@ -251,6 +253,8 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "status", required_argument, NULL, 's' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "all", no_argument, NULL, 'a' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -258,13 +262,20 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 	static const char *const valid[] = { "investigating", "identified", "mitigated", "resolved",
 					     "closed", "open" };
 	const char *status = NULL;
+	accord_index_summary *rows = NULL;
+	int64_t limit = 100;
+	size_t i, count = 0, total = 0;
 	cJSON *arr = NULL;
-	int json = 0, c, error, shown = 0;
-	size_t i;
+	int json = 0, c, error;
 
 	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
 		switch (c) {
 		case 's': status = optarg; break;
+		case 'n':
+			if ((error = cmd_parse_int(ctx, &limit, "--limit", optarg, 1, 1000000000)))
+				return error;
+			break;
+		case 'a': limit = 0; break;
 		case 'j': json = 1; break;
 		case 'h': fputs(list_usage, stdout); return 0;
 		default: return ACCORD_EXIT_USAGE;
@@ -277,59 +288,50 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 			if (!strcmp(status, valid[i]))
 				break;
 		if (i == sizeof(valid) / sizeof(*valid))
-			return cmd_usage_error(ctx, "unknown status '%s'", status);
+			return cmd_usage_error(ctx, "unknown status '%s' (investigating, identified, mitigated, resolved, closed, open)",
+					       status);
 	}
-	if ((error = cmd_load(ctx, 0)))
+	if ((error = cmd_load_indexed(ctx, 0)))
 		return error;
+	if ((error = accord_index_list(&rows, &count, &total, ctx->ledger, status, (size_t)limit)) < 0)
+		return cmd_fail(error);
 	if (json)
 		arr = cJSON_CreateArray();
-	for (i = 0; i < ctx->ledger->count; i++) {
-		const accord_entry *e = ctx->ledger->entries[i];
-		accord_incident *inc = NULL;
+	for (i = 0; i < count; i++) {
+		const accord_index_summary *r = &rows[i];
 		char sid[ACCORD_ID_HEXLEN + 1], t[ACCORD_TIME_LEN];
 
-		if (strcmp(e->type, "open") != 0)
-			continue;
-		if ((error = accord_incident_build(&inc, ctx->ledger, e)) < 0) {
-			cJSON_Delete(arr);
-			return cmd_fail(error);
-		}
-		/* "open" matches everything not yet resolved or closed. */
-		if (status && (strcmp(status, "open") == 0
-				       ? (!strcmp(inc->status, "resolved") || !strcmp(inc->status, "closed"))
-				       : strcmp(status, inc->status) != 0)) {
-			accord_incident_free(inc);
-			continue;
-		}
-		cmd_short_id(sid, sizeof(sid), ctx, inc->id);
+		cmd_short_id(sid, sizeof(sid), ctx, r->id);
+		fmt_time(t, r->opened_at);
 		if (json) {
 			cJSON *o = cJSON_CreateObject();
 
 			cJSON_AddStringToObject(o, "id", sid);
-			cJSON_AddStringToObject(o, "full_id", inc->id);
-			cJSON_AddStringToObject(o, "title", inc->title);
-			cJSON_AddNumberToObject(o, "severity", (double)inc->severity);
-			cJSON_AddStringToObject(o, "service", inc->service);
-			cJSON_AddStringToObject(o, "status", inc->status);
-			fmt_time(t, inc->opened_at);
+			cJSON_AddStringToObject(o, "full_id", r->id);
+			cJSON_AddStringToObject(o, "title", r->title);
+			cJSON_AddNumberToObject(o, "severity", (double)r->severity);
+			cJSON_AddStringToObject(o, "service", r->service);
+			cJSON_AddStringToObject(o, "status", r->status);
 			cJSON_AddStringToObject(o, "opened_at", t);
-			fmt_time(t, inc->started_at);
+			fmt_time(t, r->started_at);
 			cJSON_AddStringToObject(o, "started_at", t);
-			cJSON_AddNumberToObject(o, "customer_minutes", (double)inc->customer_seconds / 60.0);
+			cJSON_AddNumberToObject(o, "customer_minutes", (double)r->customer_seconds / 60.0);
 			cJSON_AddItemToArray(arr, o);
 		} else {
-			if (!shown++)
+			if (i == 0)
 				printf("%-14s %-13s %-4s %-20s %-20s %s\n", "ID", "STATUS", "SEV", "SERVICE",
 				       "OPENED", "TITLE");
-			fmt_time(t, inc->opened_at);
-			printf("%-14s %-13s SEV%-1lld %-20s %-20s %s\n", sid, inc->status,
-			       (long long)inc->severity, inc->service, t, inc->title);
+			printf("%-14s %-13s SEV%-1lld %-20s %-20s %s\n", sid, r->status, (long long)r->severity,
+			       r->service, t, r->title);
 		}
-		accord_incident_free(inc);
 	}
+	free(rows);
+	if (limit && total > (size_t)limit)
+		fprintf(stderr, "accord: showing the %lld most recent of %zu incidents (--all for every one)\n",
+			(long long)limit, total);
 	if (json)
 		return cmd_print_json(arr);
-	if (!shown)
+	if (!count)
 		fprintf(stderr, "accord: no incidents%s%s\n", status ? " with status " : "",
 			status ? status : "");
 	return 0;
@@ -346,7 +348,8 @@ int cmd_log(accord_ctx *ctx, int argc, char **argv)
 		return error < 0 ? 0 : error;
 	if (argc - optind > 1)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind + 1]);
-	if ((error = cmd_load(ctx, 0)))
+	/* One incident's log needs only that incident: go through the index. */
+	if ((error = argc - optind == 1 ? cmd_load_indexed(ctx, 0) : cmd_load(ctx, 0)))
 		return error;
 	if (argc - optind == 1 && (error = cmd_find_incident(&open, ctx, argv[optind])))
 		return error;

@@ -17,5 +17,6 @@
 #include "accord/party.h"
 #include "accord/ledger.h"
 #include "accord/incident.h"
+#include "accord/index.h"
 
 #endif

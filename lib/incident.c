@@ -136,10 +136,10 @@ static void update_joint(accord_incident *inc, int64_t when)
 	}
 }
 
-static void add_signature(accord_incident *inc, const accord_ledger *l, const accord_entry *e)
+static void add_signature(accord_incident *inc, const accord_parties *p, const accord_entry *e)
 {
 	accord_resolution *r = inc->resolution;
-	const accord_member *m = accord_parties_member(&l->parties, e->author.id);
+	const accord_member *m = accord_parties_member(p, e->author.id);
 	size_t i;
 
 	if (!r || !m)
@@ -148,7 +148,7 @@ static void add_signature(accord_incident *inc, const accord_ledger *l, const ac
 		if (r->signatures[i].member == m)
 			return; /* one signature per key */
 	{
-		accord_signature sig = { e, m, l->parties.parties[m->party].name };
+		accord_signature sig = { e, m, p->parties[m->party].name };
 
 		PUSH(r->signatures, r->signature_count, sig);
 	}
@@ -174,7 +174,7 @@ static void add_ticket(accord_incident *inc, const char *party, const char *id)
 	cJSON_AddItemToArray(inc->tickets, t);
 }
 
-static void apply_entry(accord_incident *inc, const accord_ledger *l, const accord_entry *e)
+static void apply_entry(accord_incident *inc, const accord_parties *p, const accord_entry *e)
 {
 	const char *s;
 
@@ -208,11 +208,11 @@ static void apply_entry(accord_incident *inc, const accord_ledger *l, const acco
 		update_joint(inc, e->time); /* a newly involved party has not signed yet */
 	} else if (strcmp(e->type, "resolution") == 0) {
 		apply_proposal(inc, e);
-		add_signature(inc, l, e); /* the proposer signs for its own party */
+		add_signature(inc, p, e); /* the proposer signs for its own party */
 	} else if (strcmp(e->type, "cosign") == 0) {
 		if (inc->resolution && (s = accord_entry_str(e, "resolution")) &&
 		    strcmp(s, inc->resolution->entry->id) == 0)
-			add_signature(inc, l, e);
+			add_signature(inc, p, e);
 	} else if (strcmp(e->type, "action") == 0) {
 		int64_t n = accord_entry_int(e, "action", 0);
 
@@ -227,14 +227,17 @@ static void apply_entry(accord_incident *inc, const accord_ledger *l, const acco
 	}
 }
 
-int accord_incident_build(accord_incident **out, const accord_ledger *ledger,
-			  const accord_entry *open)
+int accord_incident_build_from(accord_incident **out, const accord_parties *parties,
+				const accord_entry *const *entries, size_t count)
 {
-	accord_incident *inc = calloc(1, sizeof(*inc));
+	accord_incident *inc;
+	const accord_entry *open = count ? entries[0] : NULL;
 	const cJSON *item;
 	size_t i;
 
-	if (!inc)
+	if (!open || strcmp(open->type, "open") != 0)
+		return accord_error_set(ACCORD_EINVALID, "an incident starts with its open entry");
+	if (!(inc = calloc(1, sizeof(*inc))))
 		return accord_error_set(ACCORD_ENOMEM, "out of memory");
 	inc->open = open;
 	inc->id = open->id;
@@ -252,13 +255,11 @@ int accord_incident_build(accord_incident **out, const accord_ledger *ledger,
 		add_ticket(inc, accord_json_str(item, "party"), accord_json_str(item, "id"));
 	PUSH(inc->timeline, inc->timeline_count, open);
 
-	for (i = 0; i < ledger->count; i++) {
-		const accord_entry *e = ledger->entries[i];
-
-		if (strcmp(e->incident, open->id) != 0)
+	for (i = 1; i < count; i++) {
+		if (strcmp(entries[i]->incident, open->id) != 0)
 			continue;
-		PUSH(inc->timeline, inc->timeline_count, e);
-		apply_entry(inc, ledger, e);
+		PUSH(inc->timeline, inc->timeline_count, entries[i]);
+		apply_entry(inc, parties, entries[i]);
 	}
 	for (i = 0; i < inc->impact_count; i++)
 		if (inc->impact[i].has_end)
@@ -266,6 +267,22 @@ int accord_incident_build(accord_incident **out, const accord_ledger *ledger,
 						 (inc->impact[i].end - inc->impact[i].start);
 	*out = inc;
 	return 0;
+}
+
+int accord_incident_build(accord_incident **out, const accord_ledger *ledger,
+			  const accord_entry *open)
+{
+	const accord_entry **list = NULL;
+	size_t n = 0, i;
+	int error;
+
+	PUSH(list, n, open);
+	for (i = 0; i < ledger->count; i++)
+		if (strcmp(ledger->entries[i]->incident, open->id) == 0)
+			PUSH(list, n, ledger->entries[i]);
+	error = accord_incident_build_from(out, &ledger->parties, list, n);
+	free(list);
+	return error;
 }
 
 const char **accord_incident_waiting(const accord_incident *inc, size_t *count)

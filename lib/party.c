@@ -128,7 +128,6 @@ static accord_member *add_member(accord_parties *p, const accord_pubkey *key, co
 	snprintf(m->key.name, sizeof(m->key.name), "%s", name ? name : "");
 	m->party = party;
 	m->added = e->time;
-	m->added_by = e;
 	nm[p->member_count++] = m;
 	accord_idmap_put(&p->member_by_key, m->key.id, m);
 	return m;
@@ -278,9 +277,9 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 
 		if (!inv || strcmp(inv->party, name ? name : "") != 0)
 			return deny("key %.12s was not invited to join %s", e->author.id, name ? name : "");
-		if (!which || strcmp(which, inv->entry->id) != 0)
+		if (!which || strcmp(which, inv->entry_id) != 0)
 			return deny("party-accept names invitation %.12s, not %.12s", which ? which : "",
-				    inv->entry->id);
+				    inv->entry_id);
 		if (accord_parties_find(p, inv->party))
 			return deny("party %s exists already", inv->party);
 		inv->accepted = 1;
@@ -326,7 +325,8 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 			ni[p->invite_count].key = key;
 			snprintf(ni[p->invite_count].party, sizeof(ni->party), "%s", party);
 			snprintf(ni[p->invite_count].member, sizeof(ni->member), "%s", name ? name : "root");
-			ni[p->invite_count].entry = e;
+			memcpy(ni[p->invite_count].entry_id, e->id, sizeof(e->id));
+			ni[p->invite_count].time = e->time;
 			p->invite_count++;
 		} else {
 			accord_member *nm = add_member(p, &key, name, m->party, e);
@@ -401,4 +401,65 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 	    !strcmp(e->type, "sla") || !strcmp(e->type, "feedback"))
 		return 0;
 	return deny("unknown entry type %s", e->type);
+}
+
+size_t accord_parties_restore_party(accord_parties *p, const char *name, int64_t joined)
+{
+	return add_party(p, name, joined);
+}
+
+accord_member *accord_parties_restore_member(accord_parties *p, const accord_pubkey *key,
+					     size_t party)
+{
+	accord_member *m = calloc(1, sizeof(*m));
+	accord_member **nm = realloc(p->members, (p->member_count + 1) * sizeof(*nm));
+
+	if (!m || !nm)
+		abort();
+	p->members = nm;
+	m->key = *key;
+	m->party = party;
+	nm[p->member_count++] = m;
+	accord_idmap_put(&p->member_by_key, m->key.id, m);
+	return m;
+}
+
+accord_invite *accord_parties_restore_invite(accord_parties *p)
+{
+	accord_invite *ni = realloc(p->invites, (p->invite_count + 1) * sizeof(*ni));
+
+	if (!ni)
+		abort();
+	p->invites = ni;
+	memset(&ni[p->invite_count], 0, sizeof(*ni));
+	return &ni[p->invite_count++];
+}
+
+int accord_parties_restore_incident(accord_parties *p, const accord_entry *const *entries,
+				    size_t count)
+{
+	accord_party_incident *inc;
+	const cJSON *item;
+	size_t i, idx;
+
+	if (count == 0 || strcmp(entries[0]->type, "open") != 0)
+		return accord_error_set(ACCORD_EINVALID, "an incident starts with its open entry");
+	if (accord_idmap_get(&p->incidents, entries[0]->id))
+		return 0;
+	if (!(inc = calloc(1, sizeof(*inc))))
+		abort();
+	inc->open = entries[0];
+	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(entries[0]->body, "parties"))
+		if (cJSON_IsString(item) && party_index(p, item->valuestring, &idx) == 0)
+			involve(inc, idx);
+	for (i = 1; i < count; i++) {
+		const accord_entry *e = entries[i];
+
+		if (!strcmp(e->type, "involve") && party_index(p, accord_entry_str(e, "party"), &idx) == 0)
+			involve(inc, idx);
+		else if (!strcmp(e->type, "resolution"))
+			accord_idmap_put(&p->proposals, e->id, (void *)e);
+	}
+	accord_idmap_put(&p->incidents, entries[0]->id, inc);
+	return 0;
 }

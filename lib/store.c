@@ -123,6 +123,11 @@ int accord_store_lock(accord_store *store)
 	return 0;
 }
 
+int accord_store_lock_held(const accord_store *store)
+{
+	return store->lock_fd >= 0;
+}
+
 void accord_store_unlock(accord_store *store)
 {
 	if (store->lock_fd >= 0) {

@@ -5,5 +5,10 @@ set -eu
 : "${ACCORD_BIN:?}"
 export ACCORD_STRESS_CONC=${ACCORD_STRESS_CONC:-500}
 export ACCORD_STRESS_KILLS=${ACCORD_STRESS_KILLS:-200}
+# run a copy, so that a rebuild meanwhile cannot pull the binary away
+copy=$(mktemp -d)
+trap 'rm -rf "$copy"' EXIT
+cp "$ACCORD_BIN" "$copy/accord"
+export ACCORD_BIN="$copy/accord"
 echo "stress: $ACCORD_STRESS_CONC appends per process, $ACCORD_STRESS_KILLS killed appends"
 sh tests/e2e/hardening.sh

@@ -97,6 +97,14 @@ int accord_incident_build(accord_incident **out, const accord_ledger *ledger,
 			  const accord_entry *open);
 void accord_incident_free(accord_incident *incident);
 
+/*
+ * The same from the incident's own entries in ledger order, the open entry
+ * first (entries of other incidents are skipped). `parties` gives member
+ * and party names for signatures.
+ */
+int accord_incident_build_from(accord_incident **out, const accord_parties *parties,
+				const accord_entry *const *entries, size_t count);
+
 /* Parties that still have to sign the current resolution (names, borrowed). Caller frees the array. */
 const char **accord_incident_waiting(const accord_incident *incident, size_t *count);
 

@@ -45,6 +45,7 @@ typedef struct {
 	accord_parties parties; /* membership and authorization after the last entry */
 	accord_entry **orphans; /* checked but not written (a failed append); freed with the ledger */
 	size_t orphan_count;
+	struct accord_index *index; /* set when opened through the index (index.h): entries are partial */
 } accord_ledger;
 
 /*
@@ -78,7 +79,9 @@ int accord_ledger_load_heads(accord_ledger **out, accord_store *store, const acc
  * Verify one commit of feed `keyid` and parse its entry: form, signature
  * by the entry's author, feed, schema, seq (= expect_seq) and chain to
  * `prev` (the feed's previous entry, NULL for the first). Authorization
- * and the ledger id are checked over the whole ledger, not here.
+ * and the ledger id are checked over the whole ledger, not here. With
+ * expect_seq 0 the seq and chain checks are skipped (re-reading an entry
+ * whose place was verified before); with `keyid` NULL, so is the feed check.
  * ACCORD_EBADSIG with a message naming the commit and the reason.
  */
 int accord_ledger_verify_commit(accord_entry **out, const accord_commit *c, const char *keyid,

@@ -43,14 +43,14 @@ typedef struct {
 	int revoked;
 	int64_t added;   /* entry time of the add (or genesis/accept) */
 	int64_t revoked_at;
-	const accord_entry *added_by;
 } accord_member;
 
 typedef struct {
 	accord_pubkey key;
 	char party[65];
 	char member[65];
-	const accord_entry *entry;
+	char entry_id[ACCORD_ID_HEXLEN + 1]; /* the party-invite entry */
+	int64_t time;
 	int accepted;
 } accord_invite;
 
@@ -82,6 +82,18 @@ void accord_parties_dispose(accord_parties *p);
  * `e` must outlive the state (it is referenced, not copied).
  */
 int accord_parties_apply(accord_parties *p, const accord_entry *e);
+
+/*
+ * Rebuilding a state saved by the index (index.h) without replaying every
+ * entry. The index saves only what it verified; these do no checks.
+ */
+size_t accord_parties_restore_party(accord_parties *p, const char *name, int64_t joined);
+accord_member *accord_parties_restore_member(accord_parties *p, const accord_pubkey *key,
+					     size_t party);
+accord_invite *accord_parties_restore_invite(accord_parties *p);
+/* An incident's facts from its own entries: the open entry, involve entries, proposals. */
+int accord_parties_restore_incident(accord_parties *p, const accord_entry *const *entries,
+				    size_t count);
 
 /* The member with key id `keyid` (revoked or not), or NULL. */
 const accord_member *accord_parties_member(const accord_parties *p, const char *keyid);

@@ -58,6 +58,8 @@ int accord_store_state_path(char **out, accord_store *store, const char *name);
  */
 int accord_store_lock(accord_store *store);
 void accord_store_unlock(accord_store *store);
+/* 1 if this handle holds the write lock. */
+int accord_store_lock_held(const accord_store *store);
 
 /* The commit a ref points to; ACCORD_ENOTFOUND if the ref is missing. */
 int accord_store_ref_get(git_oid *out, accord_store *store, const char *refname);

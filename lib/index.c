@@ -1,0 +1,1035 @@
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "accord/encode.h"
+#include "accord/error.h"
+#include "accord/incident.h"
+#include "accord/index.h"
+#include "accord/timefmt.h"
+
+#define INDEX_VERSION "accord-index 1"
+
+/* The entries of one incident loaded so far, in ledger order. */
+typedef struct {
+	const accord_entry **entries;
+	size_t count;
+} loaded_incident;
+
+struct accord_index {
+	char *dir; /* <gitdir>/accord/index */
+	accord_idmap loaded;    /* entry id -> entry, for entries held by the ledger */
+	accord_idmap incidents; /* incident id -> loaded_incident */
+	int dirty;              /* the state file lags behind the ledger */
+};
+
+static void push_ptr(void *arrp, size_t *count, const void *item)
+{
+	void ***arr = arrp;
+	void **n = realloc(*arr, (*count + 1) * sizeof(void *));
+
+	if (!n)
+		abort();
+	n[(*count)++] = (void *)item;
+	*arr = n;
+}
+
+static void ledger_push(accord_ledger *l, accord_entry *e)
+{
+	size_t count = l->count;
+
+	push_ptr(&l->entries, &count, e);
+	l->count = count;
+}
+
+void accord_index_free(struct accord_index *ix)
+{
+	size_t i;
+
+	if (!ix)
+		return;
+	for (i = 0; i < ix->incidents.size; i++) {
+		loaded_incident *li = ix->incidents.keys[i] ? ix->incidents.values[i] : NULL;
+
+		if (li) {
+			free(li->entries);
+			free(li);
+		}
+	}
+	accord_idmap_dispose(&ix->incidents);
+	accord_idmap_dispose(&ix->loaded);
+	free(ix->dir);
+	free(ix);
+}
+
+/* ---- files ----------------------------------------------------------- */
+
+static int mkdir_p(const char *path)
+{
+	char tmp[4096];
+	size_t i, n = strlen(path);
+
+	if (n >= sizeof(tmp))
+		return accord_error_set(ACCORD_ERROR, "path too long: %s", path);
+	memcpy(tmp, path, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (tmp[i] == '/' || tmp[i] == '\0') {
+			char c = tmp[i];
+
+			tmp[i] = '\0';
+			if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
+				return accord_error_set(ACCORD_ERROR, "can't create %s: %s", tmp, strerror(errno));
+			tmp[i] = c;
+		}
+	}
+	return 0;
+}
+
+/* Replace `path` by `data` atomically: readers see the old file or the new one. */
+static int write_atomic(const char *path, const accord_buf *data)
+{
+	char tmp[4200];
+	int fd;
+	size_t off = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return accord_error_set(ACCORD_ERROR, "can't write %s: %s", tmp, strerror(errno));
+	while (off < data->size) {
+		ssize_t w = write(fd, data->ptr + off, data->size - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			int code = accord_error_set(ACCORD_ERROR, "can't write %s: %s", tmp, strerror(errno));
+
+			close(fd);
+			unlink(tmp);
+			return code;
+		}
+		off += (size_t)w;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
+		int code = accord_error_set(ACCORD_ERROR, "can't write %s: %s", path, strerror(errno));
+
+		unlink(tmp);
+		return code;
+	}
+	return 0;
+}
+
+static void incident_path(accord_buf *out, const struct accord_index *ix, const char *id)
+{
+	accord_buf_clear(out);
+	accord_buf_printf(out, "%s/incidents/%.2s/%s", ix->dir, id, id);
+}
+
+/* ---- incident files -------------------------------------------------------- */
+
+/*
+ * incidents/<ab>/<id>:
+ *   accord-incident 1
+ *   s <status> <severity> <opened> <started> <status_at> <customer_seconds>
+ *   v <service>
+ *   t <title>
+ *   e <commit> <entry id>          one per entry, ledger order, open first
+ */
+typedef struct {
+	accord_index_summary summary;
+	git_oid *commits;
+	char (*ids)[ACCORD_ID_HEXLEN + 1];
+	size_t count;
+} incident_file;
+
+static void incident_file_dispose(incident_file *f)
+{
+	free(f->commits);
+	free(f->ids);
+	memset(f, 0, sizeof(*f));
+}
+
+static int read_incident_file(incident_file *f, const struct accord_index *ix, const char *id)
+{
+	accord_buf path = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
+	char *line, *save = NULL;
+	int error, first = 1;
+
+	memset(f, 0, sizeof(*f));
+	incident_path(&path, ix, id);
+	error = accord_buf_read_file(&data, path.ptr, 64 << 20);
+	accord_buf_dispose(&path);
+	if (error < 0) {
+		accord_buf_dispose(&data);
+		return error;
+	}
+	for (line = strtok_r(data.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		accord_index_summary *s = &f->summary;
+
+		if (first) {
+			first = 0;
+			if (strcmp(line, "accord-incident 1") != 0)
+				goto bad;
+		} else if (line[0] == 's' && line[1] == ' ') {
+			long long sev, op, st, sa, cs;
+
+			if (sscanf(line + 2, "%15s %lld %lld %lld %lld %lld", s->status, &sev, &op, &st, &sa,
+				   &cs) != 6)
+				goto bad;
+			s->severity = sev;
+			s->opened_at = op;
+			s->started_at = st;
+			s->status_at = sa;
+			s->customer_seconds = cs;
+		} else if (line[0] == 'v' && line[1] == ' ') {
+			snprintf(s->service, sizeof(s->service), "%s", line + 2);
+		} else if (line[0] == 't' && line[1] == ' ') {
+			snprintf(s->title, sizeof(s->title), "%s", line + 2);
+		} else if (line[0] == 'e' && line[1] == ' ' && strlen(line) == 2 + 40 + 1 + 64) {
+			git_oid oid;
+
+			line[42] = '\0';
+			if (git_oid_fromstr(&oid, line + 2) < 0 || !accord_is_lower_hex(line + 43, 64))
+				goto bad;
+			f->commits = realloc(f->commits, (f->count + 1) * sizeof(*f->commits));
+			f->ids = realloc(f->ids, (f->count + 1) * sizeof(*f->ids));
+			if (!f->commits || !f->ids)
+				abort();
+			f->commits[f->count] = oid;
+			memcpy(f->ids[f->count], line + 43, 65);
+			f->count++;
+		} else {
+			goto bad;
+		}
+	}
+	accord_buf_dispose(&data);
+	if (f->count == 0 || strcmp(f->ids[0], id) != 0)
+		goto bad_noclean;
+	memcpy(f->summary.id, id, sizeof(f->summary.id));
+	return 0;
+bad:
+	accord_buf_dispose(&data);
+bad_noclean:
+	incident_file_dispose(f);
+	return accord_error_set(ACCORD_EINVALID, "index file of incident %.12s is damaged", id);
+}
+
+/* Derive the incident from its loaded entries and write its file. */
+static int write_incident_file(const struct accord_index *ix, const accord_parties *parties,
+			       const loaded_incident *li)
+{
+	accord_incident *inc = NULL;
+	accord_buf path = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
+	size_t i;
+	int error;
+
+	if ((error = accord_incident_build_from(&inc, parties, li->entries, li->count)) < 0)
+		return error;
+	accord_buf_printf(&data, "accord-incident 1\ns %s %lld %lld %lld %lld %lld\nv %s\nt %s\n",
+			  inc->status, (long long)inc->severity, (long long)inc->opened_at,
+			  (long long)inc->started_at, (long long)inc->status_at,
+			  (long long)inc->customer_seconds, inc->service ? inc->service : "",
+			  inc->title ? inc->title : "");
+	for (i = 0; i < li->count; i++)
+		accord_buf_printf(&data, "e %s %s\n", li->entries[i]->commit, li->entries[i]->id);
+	accord_buf_printf(&path, "%s/incidents/%.2s", ix->dir, inc->id);
+	if ((error = mkdir_p(path.ptr)) == 0) {
+		incident_path(&path, ix, inc->id);
+		error = write_atomic(path.ptr, &data);
+	}
+	accord_incident_free(inc);
+	accord_buf_dispose(&path);
+	accord_buf_dispose(&data);
+	return error;
+}
+
+static int append_open(const struct accord_index *ix, const char *id)
+{
+	accord_buf path = ACCORD_BUF_INIT;
+	char line[ACCORD_ID_HEXLEN + 2];
+	int fd, error = 0;
+
+	accord_buf_printf(&path, "%s/opens", ix->dir);
+	fd = open(path.ptr, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	snprintf(line, sizeof(line), "%s\n", id);
+	if (fd < 0 || write(fd, line, ACCORD_ID_HEXLEN + 1) != ACCORD_ID_HEXLEN + 1)
+		error = accord_error_set(ACCORD_ERROR, "can't append to %s: %s", path.ptr, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	accord_buf_dispose(&path);
+	return error;
+}
+
+/* ---- the state file ------------------------------------------------------------ */
+
+/* A stand-in for a feed's last entry: what appending needs (id, seq, time, Lamport clock). */
+static accord_entry *stub_entry(accord_ledger *l, const char *id, int64_t seq, int64_t lamport,
+				int64_t time)
+{
+	accord_entry *e = calloc(1, sizeof(*e));
+	accord_entry **no;
+
+	if (!e)
+		abort();
+	snprintf(e->id, sizeof(e->id), "%.64s", id);
+	e->seq = seq;
+	e->lamport = lamport;
+	e->time = time;
+	/* owned by the ledger through its orphan list: never shown, freed with it */
+	no = realloc(l->orphans, (l->orphan_count + 1) * sizeof(*no));
+	if (!no)
+		abort();
+	l->orphans = no;
+	no[l->orphan_count++] = e;
+	return e;
+}
+
+static int save_state(accord_ledger *l)
+{
+	const accord_parties *p = &l->parties;
+	accord_buf path = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
+	size_t i;
+	int error;
+
+	accord_buf_printf(&data, "%s\nledger %s\nlamport %lld\n", INDEX_VERSION, l->id,
+			  (long long)l->max_lamport);
+	for (i = 0; i < l->feed_count; i++) {
+		const accord_feed *f = &l->feeds[i];
+		char head[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(head, sizeof(head), &f->head);
+		accord_buf_printf(&data, "feed %s %s %lld %s %lld %lld\n", f->keyid, head, (long long)f->seq,
+				  f->last->id, (long long)f->last->lamport, (long long)f->last->time);
+	}
+	for (i = 0; i < p->party_count; i++)
+		accord_buf_printf(&data, "party %s %lld\n", p->parties[i].name,
+				  (long long)p->parties[i].joined);
+	for (i = 0; i < p->member_count; i++) {
+		const accord_member *m = p->members[i];
+		char pk[65];
+
+		accord_hex_encode(pk, m->key.pk, sizeof(m->key.pk));
+		accord_buf_printf(&data, "member %s %s %zu %d %d %d %lld %lld\n", pk, m->key.name, m->party,
+				  m->root, m->admin, m->revoked, (long long)m->added, (long long)m->revoked_at);
+	}
+	for (i = 0; i < p->invite_count; i++) {
+		const accord_invite *inv = &p->invites[i];
+		char pk[65];
+
+		accord_hex_encode(pk, inv->key.pk, sizeof(inv->key.pk));
+		accord_buf_printf(&data, "invite %s %s %s %s %lld %d\n", pk, inv->party, inv->member,
+				  inv->entry_id, (long long)inv->time, inv->accepted);
+	}
+	accord_buf_puts(&data, "end\n");
+	accord_buf_printf(&path, "%s/state", l->index->dir);
+	error = write_atomic(path.ptr, &data);
+	accord_buf_dispose(&path);
+	accord_buf_dispose(&data);
+	if (error == 0)
+		l->index->dirty = 0;
+	return error;
+}
+
+static int parse_pubkey(accord_pubkey *k, const char *hex)
+{
+	memset(k, 0, sizeof(*k));
+	if (!accord_is_lower_hex(hex, 64) || accord_hex_decode(k->pk, sizeof(k->pk), hex) < 0)
+		return -1;
+	accord_pubkey_set_id(k);
+	return 0;
+}
+
+/* Read the state file into a new indexed ledger. ACCORD_ENOTFOUND / ACCORD_EINVALID: rebuild. */
+static int load_state(accord_ledger **out, accord_store *store, const char *dir)
+{
+	accord_buf path = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
+	accord_ledger *l = calloc(1, sizeof(*l));
+	char *line, *save = NULL;
+	int error, n = 0, ended = 0;
+
+	if (!l)
+		abort();
+	l->store = store;
+	accord_parties_init(&l->parties);
+	if (!(l->index = calloc(1, sizeof(*l->index))) || !(l->index->dir = strdup(dir)))
+		abort();
+	accord_buf_printf(&path, "%s/state", dir);
+	error = accord_buf_read_file(&data, path.ptr, 64 << 20);
+	accord_buf_dispose(&path);
+	if (error < 0)
+		goto fail;
+	for (line = strtok_r(data.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
+		char a[300], b[300], c[300], d[300];
+		long long x, y, z, w;
+		int i1, i2, i3;
+
+		if (n == 0) {
+			if (strcmp(line, INDEX_VERSION) != 0)
+				goto bad;
+		} else if (sscanf(line, "ledger %64s", a) == 1 && accord_is_lower_hex(a, 64)) {
+			memcpy(l->id, a, sizeof(l->id));
+		} else if (sscanf(line, "lamport %lld", &x) == 1) {
+			l->max_lamport = x;
+		} else if (sscanf(line, "feed %32s %40s %lld %64s %lld %lld", a, b, &x, c, &y, &z) == 6) {
+			accord_feed *nf = realloc(l->feeds, (l->feed_count + 1) * sizeof(*nf));
+
+			if (!nf)
+				abort();
+			l->feeds = nf;
+			nf += l->feed_count++;
+			memset(nf, 0, sizeof(*nf));
+			if (!accord_is_lower_hex(a, 32) || git_oid_fromstr(&nf->head, b) < 0)
+				goto bad;
+			memcpy(nf->keyid, a, sizeof(nf->keyid));
+			nf->seq = x;
+			nf->last = stub_entry(l, c, x, y, z);
+		} else if (sscanf(line, "party %299s %lld", a, &x) == 2) {
+			accord_parties_restore_party(&l->parties, a, x);
+		} else if (sscanf(line, "member %299s %299s %lld %d %d %d %lld %lld", a, b, &w, &i1, &i2, &i3,
+				  &x, &y) == 8) {
+			accord_pubkey k;
+			accord_member *m;
+
+			if (parse_pubkey(&k, a) < 0 || w < 0 || (size_t)w >= l->parties.party_count)
+				goto bad;
+			snprintf(k.name, sizeof(k.name), "%.63s", b);
+			m = accord_parties_restore_member(&l->parties, &k, (size_t)w);
+			m->root = i1;
+			m->admin = i2;
+			m->revoked = i3;
+			m->added = x;
+			m->revoked_at = y;
+			if (m->root)
+				l->parties.parties[w].root = l->parties.member_count - 1;
+		} else if (sscanf(line, "invite %299s %299s %299s %299s %lld %d", a, b, c, d, &x, &i1) == 6) {
+			accord_invite *inv = accord_parties_restore_invite(&l->parties);
+
+			if (parse_pubkey(&inv->key, a) < 0 || !accord_is_lower_hex(d, 64))
+				goto bad;
+			snprintf(inv->party, sizeof(inv->party), "%.64s", b);
+			snprintf(inv->member, sizeof(inv->member), "%.64s", c);
+			memcpy(inv->entry_id, d, sizeof(inv->entry_id));
+			inv->time = x;
+			inv->accepted = i1;
+		} else if (strcmp(line, "end") == 0) {
+			ended = 1;
+		} else {
+			goto bad;
+		}
+	}
+	if (!ended || !l->id[0])
+		goto bad;
+	accord_buf_dispose(&data);
+	*out = l;
+	return 0;
+bad:
+	error = accord_error_set(ACCORD_EINVALID, "the index state in %s is damaged", dir);
+fail:
+	accord_buf_dispose(&data);
+	accord_ledger_free(l);
+	return error;
+}
+
+/* ---- loading incidents -------------------------------------------------------- */
+
+static loaded_incident *loaded(struct accord_index *ix, const char *id, int create)
+{
+	loaded_incident *li = accord_idmap_get(&ix->incidents, id);
+
+	if (!li && create) {
+		if (!(li = calloc(1, sizeof(*li))))
+			abort();
+		accord_idmap_put(&ix->incidents, id, li); /* key: the open entry's id, owned by the ledger */
+	}
+	return li;
+}
+
+/* Hold a verified entry in the ledger and in its incident's list. */
+static void hold(accord_ledger *l, accord_entry *e)
+{
+	struct accord_index *ix = l->index;
+	const char *incident = e->incident[0] ? e->incident : (!strcmp(e->type, "open") ? e->id : NULL);
+
+	ledger_push(l, e);
+	accord_idmap_put(&ix->loaded, e->id, e);
+	if (incident) {
+		loaded_incident *li = loaded(ix, !strcmp(e->type, "open") ? e->id : incident, 1);
+
+		push_ptr(&li->entries, &li->count, e);
+	}
+}
+
+/*
+ * Read an incident's entries through its index file, verifying each again
+ * (signature, schema, and that it belongs to this incident), then restore
+ * the incident's authorization facts.
+ */
+static int load_incident(accord_ledger *l, const char *id)
+{
+	struct accord_index *ix = l->index;
+	incident_file f;
+	loaded_incident *li;
+	size_t i;
+	int error;
+
+	if ((li = loaded(ix, id, 0)) && li->count)
+		return 0;
+	if ((error = read_incident_file(&f, ix, id)) < 0)
+		return error;
+	for (i = 0; i < f.count; i++) {
+		accord_commit *c = NULL;
+		accord_entry *e = NULL;
+
+		if (accord_idmap_get(&ix->loaded, f.ids[i]))
+			continue;
+		if ((error = accord_commit_read(&c, l->store, &f.commits[i])) < 0 ||
+		    (error = accord_ledger_verify_commit(&e, c, NULL, NULL, 0)) < 0) {
+			accord_commit_free(c);
+			error = error == ACCORD_ENOTFOUND ? ACCORD_EBADSIG : error;
+			goto done;
+		}
+		accord_commit_free(c);
+		if (strcmp(e->id, f.ids[i]) != 0 ||
+		    (i == 0 ? strcmp(e->type, "open") : strcmp(e->incident, id)) != 0) {
+			accord_entry_free(e);
+			error = accord_error_set(ACCORD_EINVALID, "index file of incident %.12s is damaged", id);
+			goto done;
+		}
+		hold(l, e);
+	}
+	li = loaded(ix, id, 0);
+	error = li ? accord_parties_restore_incident(&l->parties, li->entries, li->count)
+		   : accord_error_set(ACCORD_EINVALID, "index file of incident %.12s is damaged", id);
+done:
+	incident_file_dispose(&f);
+	return error;
+}
+
+/* ---- recording new entries ----------------------------------------------------- */
+
+static int record(accord_ledger *l, const accord_entry *e)
+{
+	struct accord_index *ix = l->index;
+	loaded_incident *li;
+	int error;
+
+	l->index->dirty = 1;
+	if (!strcmp(e->type, "open")) {
+		li = loaded(ix, e->id, 0);
+		if ((error = write_incident_file(ix, &l->parties, li)) < 0)
+			return error;
+		return append_open(ix, e->id);
+	}
+	if (!e->incident[0])
+		return 0;
+	li = loaded(ix, e->incident, 0);
+	if (!li)
+		return accord_error_set(ACCORD_ERROR, "incident %.12s is not loaded", e->incident);
+	return write_incident_file(ix, &l->parties, li);
+}
+
+int accord_index_record(accord_ledger *l, const accord_entry *e)
+{
+	struct accord_index *ix = l->index;
+	int error;
+
+	if (!ix)
+		return 0;
+	if (!accord_idmap_get(&ix->loaded, e->id)) {
+		/* accord_ledger_append put it in l->entries; index it too */
+		const char *incident = e->incident[0] ? e->incident : (!strcmp(e->type, "open") ? e->id : NULL);
+
+		accord_idmap_put(&ix->loaded, e->id, (void *)e);
+		if (incident)
+			push_ptr(&loaded(ix, incident, 1)->entries, &loaded(ix, incident, 1)->count, e);
+	}
+	if ((error = record(l, e)) < 0)
+		return error;
+	return save_state(l);
+}
+
+/* ---- rebuilding from a full verification ------------------------------------------- */
+
+static int rebuild(accord_store *store, const char *dir)
+{
+	accord_ledger *full = NULL, *shell = NULL;
+	accord_buf path = ACCORD_BUF_INIT, opens = ACCORD_BUF_INIT;
+	accord_idmap groups = ACCORD_IDMAP_INIT;
+	loaded_incident **order = NULL;
+	size_t norder = 0, i;
+	int error;
+
+	if ((error = accord_ledger_load(&full, store)) < 0)
+		return error;
+	/* Start from an empty folder so nothing stale survives. */
+	accord_buf_printf(&path, "rm -rf '%s'", dir);
+	if (strchr(dir, '\'') || system(path.ptr) != 0) {
+		error = accord_error_set(ACCORD_ERROR, "can't clear %s", dir);
+		goto done;
+	}
+	accord_buf_clear(&path);
+	accord_buf_printf(&path, "%s/incidents", dir);
+	if ((error = mkdir_p(path.ptr)) < 0)
+		goto done;
+	for (i = 0; i < full->count; i++) {
+		const accord_entry *e = full->entries[i];
+		loaded_incident *li;
+
+		if (!strcmp(e->type, "open")) {
+			if (!(li = calloc(1, sizeof(*li))))
+				abort();
+			accord_idmap_put(&groups, e->id, li);
+			push_ptr(&order, &norder, li);
+			accord_buf_printf(&opens, "%s\n", e->id);
+		} else if (!e->incident[0] || !(li = accord_idmap_get(&groups, e->incident))) {
+			continue;
+		}
+		push_ptr(&li->entries, &li->count, e);
+	}
+	/* A shell ledger with the full state, to write files with. */
+	if (!(shell = calloc(1, sizeof(*shell))) || !(shell->index = calloc(1, sizeof(*shell->index))) ||
+	    !(shell->index->dir = strdup(dir)))
+		abort();
+	for (i = 0; i < norder && error == 0; i++)
+		error = write_incident_file(shell->index, &full->parties, order[i]);
+	if (error < 0)
+		goto done;
+	accord_buf_clear(&path);
+	accord_buf_printf(&path, "%s/opens", dir);
+	if ((error = write_atomic(path.ptr, &opens)) < 0)
+		goto done;
+	/* save_state reads these from the ledger it is given */
+	memcpy(shell->id, full->id, sizeof(shell->id));
+	shell->max_lamport = full->max_lamport;
+	shell->feeds = full->feeds;
+	shell->feed_count = full->feed_count;
+	shell->parties = full->parties;
+	error = save_state(shell);
+	shell->feeds = NULL;
+	shell->feed_count = 0;
+	accord_parties_init(&shell->parties);
+done:
+	for (i = 0; i < norder; i++) {
+		free(order[i]->entries);
+		free(order[i]);
+	}
+	free(order);
+	accord_idmap_dispose(&groups);
+	accord_ledger_free(shell);
+	accord_ledger_free(full);
+	accord_buf_dispose(&path);
+	accord_buf_dispose(&opens);
+	return error;
+}
+
+/* ---- opening ------------------------------------------------------------------ */
+
+static int cmp_order(const void *a, const void *b)
+{
+	const accord_entry *x = *(accord_entry *const *)a, *y = *(accord_entry *const *)b;
+	int c;
+
+	if (x->lamport != y->lamport)
+		return x->lamport < y->lamport ? -1 : 1;
+	if ((c = strcmp(x->author.id, y->author.id)) != 0)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+#define NEED_REBUILD 1
+
+/*
+ * Verify the commits of one feed from its recorded head (or its root) to
+ * `head`, appending the new entries to *news. NEED_REBUILD if the recorded
+ * head is not an ancestor of the ref (a rewritten feed).
+ */
+static int walk_feed(accord_entry ***news, size_t *nnews, accord_ledger *l, accord_feed *feed,
+		     const git_oid *head)
+{
+	accord_commit **commits = NULL;
+	size_t n = 0, i;
+	git_oid at = *head;
+	const accord_entry *prev = feed->last;
+	int error = 0, found = feed->last == NULL;
+
+	for (;;) {
+		accord_commit *c = NULL;
+
+		if (!found && git_oid_equal(&at, &feed->head)) {
+			found = 1;
+			break;
+		}
+		if ((error = accord_commit_read(&c, l->store, &at)) < 0) {
+			error = NEED_REBUILD; /* the full load names what is wrong */
+			goto done;
+		}
+		push_ptr(&commits, &n, c);
+		if (c->parent_count != 1)
+			break;
+		at = c->parent;
+	}
+	if (!found) {
+		error = NEED_REBUILD;
+		goto done;
+	}
+	for (i = n; i-- > 0;) {
+		accord_entry *e = NULL;
+
+		if ((error = accord_ledger_verify_commit(&e, commits[i], feed->keyid, prev,
+							 feed->seq + (int64_t)(n - i))) < 0)
+			goto done;
+		git_oid_tostr(e->commit, sizeof(e->commit), &commits[i]->id);
+		push_ptr(news, nnews, e);
+		prev = e;
+	}
+	if (n) {
+		feed->head = *head;
+		feed->seq += (int64_t)n;
+		feed->last = prev;
+	}
+done:
+	for (i = 0; i < n; i++)
+		accord_commit_free(commits[i]);
+	free(commits);
+	return error;
+}
+
+/*
+ * Bring `l` (from the state file) up to the refs. Returns 0 when done,
+ * NEED_REBUILD when only a full verification can tell, or an error.
+ */
+static int catch_up(accord_ledger *l)
+{
+	accord_head *heads = NULL;
+	accord_entry **news = NULL;
+	size_t nheads = 0, nnews = 0, i, j;
+	int error;
+
+	if ((error = accord_ledger_local_heads(&heads, &nheads, l->store)) < 0)
+		return error == ACCORD_EBADSIG ? NEED_REBUILD : error;
+	if (nheads < l->feed_count)
+		error = NEED_REBUILD; /* a feed disappeared */
+	for (i = 0; i < nheads && error == 0; i++) {
+		accord_feed *feed = (accord_feed *)accord_ledger_feed(l, heads[i].keyid);
+
+		if (feed && git_oid_equal(&feed->head, &heads[i].head))
+			continue;
+		if (!feed) {
+			accord_feed *nf = realloc(l->feeds, (l->feed_count + 1) * sizeof(*nf));
+
+			if (!nf)
+				abort();
+			l->feeds = nf;
+			feed = &nf[l->feed_count++];
+			memset(feed, 0, sizeof(*feed));
+			memcpy(feed->keyid, heads[i].keyid, sizeof(feed->keyid));
+		}
+		error = walk_feed(&news, &nnews, l, feed, &heads[i].head);
+	}
+	free(heads);
+	if (error == 0 && nnews) {
+		qsort(news, nnews, sizeof(*news), cmp_order);
+		/* Entries that sort before what is recorded change history's order: rebuild. */
+		if (news[0]->lamport <= l->max_lamport)
+			error = NEED_REBUILD;
+	}
+	for (i = 0; i < nnews && error == 0; i++) {
+		accord_entry *e = news[i];
+		git_oid c;
+
+		git_oid_fromstr(&c, e->commit);
+		if (strcmp(e->ledger, l->id) != 0) {
+			error = accord_error_set(ACCORD_EBADSIG, "entry %s (feed %s, seq %lld): entry belongs to another ledger (%.16s)",
+						 e->commit, e->author.id, (long long)e->seq, e->ledger);
+			break;
+		}
+		if (e->incident[0] && (error = load_incident(l, e->incident)) < 0) {
+			error = error == ACCORD_ENOTFOUND ? 0 : error; /* apply names the missing incident */
+			if (error < 0)
+				break;
+		}
+		/* An earlier, interrupted catch-up may have recorded it already: use that copy. */
+		{
+			accord_entry *seen = accord_idmap_get(&l->index->loaded, e->id);
+
+			if (seen) {
+				accord_entry_free(e);
+				e = seen;
+			} else {
+				hold(l, e);
+			}
+			news[i] = NULL;
+		}
+		if (accord_parties_apply(&l->parties, e) < 0) {
+			char why[512];
+
+			snprintf(why, sizeof(why), "%s", accord_error_last());
+			error = accord_error_set(ACCORD_EBADSIG, "entry %s (feed %s, seq %lld): not authorized: %s",
+						 e->commit, e->author.id, (long long)e->seq, why);
+			break;
+		}
+		if (e->lamport > l->max_lamport)
+			l->max_lamport = e->lamport;
+		if ((error = record(l, e)) < 0)
+			break;
+	}
+	for (j = 0; j < nnews; j++)
+		accord_entry_free(news[j]);
+	free(news);
+	if (error == 0 && l->index->dirty)
+		error = save_state(l);
+	return error;
+}
+
+static int index_dir(char **out, accord_store *store)
+{
+	int error = accord_store_state_path(out, store, "index");
+
+	if (error == 0 && mkdir(*out, 0700) < 0 && errno != EEXIST) {
+		error = accord_error_set(ACCORD_ERROR, "can't create %s: %s", *out, strerror(errno));
+		free(*out);
+	}
+	return error;
+}
+
+/* Heads recorded in the state equal the refs: nothing to verify. */
+static int up_to_date(accord_ledger *l)
+{
+	accord_head *heads = NULL;
+	size_t n = 0, i;
+	int same;
+
+	if (accord_ledger_local_heads(&heads, &n, l->store) < 0)
+		return 0;
+	same = n == l->feed_count;
+	for (i = 0; i < n && same; i++) {
+		const accord_feed *f = accord_ledger_feed(l, heads[i].keyid);
+
+		same = f && git_oid_equal(&f->head, &heads[i].head);
+	}
+	free(heads);
+	return same;
+}
+
+int accord_index_open(accord_ledger **out, accord_store *store)
+{
+	accord_ledger *l = NULL;
+	char *dir = NULL;
+	int error, attempt, locked_here = 0;
+
+	if ((error = index_dir(&dir, store)) < 0)
+		return error;
+	for (attempt = 0; attempt < 2; attempt++) {
+		error = load_state(&l, store, dir);
+		if (error == 0 && up_to_date(l))
+			break;
+		/* Changing the index is a write: serialize it with appends. */
+		if (!locked_here && accord_store_lock_held(store) == 0) {
+			if ((error = accord_store_lock(store)) < 0)
+				goto done;
+			locked_here = 1;
+			accord_ledger_free(l);
+			l = NULL;
+			continue; /* someone may have updated it while we waited */
+		}
+		if (error == 0)
+			error = catch_up(l);
+		else if (error != ACCORD_ENOTFOUND && error != ACCORD_EINVALID)
+			goto done;
+		else
+			error = NEED_REBUILD;
+		if (error == NEED_REBUILD) {
+			accord_ledger_free(l);
+			l = NULL;
+			if ((error = rebuild(store, dir)) < 0 || (error = load_state(&l, store, dir)) < 0)
+				goto done;
+		}
+		if (error < 0)
+			goto done;
+		break;
+	}
+done:
+	if (locked_here)
+		accord_store_unlock(store);
+	free(dir);
+	if (error < 0) {
+		accord_ledger_free(l);
+		return error;
+	}
+	*out = l;
+	return 0;
+}
+
+/* ---- finding and listing ------------------------------------------------------- */
+
+/* Incident ids in the bucket of `prefix` (its first two digits) that start with it. */
+static int bucket_matches(char ***out, size_t *count, const struct accord_index *ix,
+			  const char *prefix)
+{
+	accord_buf path = ACCORD_BUF_INIT;
+	size_t plen = strlen(prefix);
+	struct dirent *d;
+	DIR *dir;
+
+	*out = NULL;
+	*count = 0;
+	accord_buf_printf(&path, "%s/incidents/%.2s", ix->dir, prefix);
+	dir = opendir(path.ptr);
+	accord_buf_dispose(&path);
+	if (!dir)
+		return 0;
+	while ((d = readdir(dir))) {
+		char *copy;
+
+		if (!accord_is_lower_hex(d->d_name, ACCORD_ID_HEXLEN) || strncmp(d->d_name, prefix, plen))
+			continue;
+		if (!(copy = strdup(d->d_name)))
+			abort();
+		push_ptr(out, count, copy);
+	}
+	closedir(dir);
+	return 0;
+}
+
+static void free_strings(char **list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+int accord_index_find_incident(const accord_entry **out, accord_ledger *l, const char *prefix)
+{
+	size_t plen = strlen(prefix), n = 0, i;
+	char **ids = NULL;
+	loaded_incident *li;
+	int error;
+
+	if (plen < 4 || plen > ACCORD_ID_HEXLEN || !accord_is_lower_hex(prefix, plen))
+		return accord_error_set(ACCORD_EINVALID,
+					"'%s' is not an incident id (4 to 64 lowercase hex digits)", prefix);
+	bucket_matches(&ids, &n, l->index, prefix);
+	if (n == 0) {
+		free(ids);
+		return accord_error_set(ACCORD_ENOTFOUND, "no incident %s", prefix);
+	}
+	if (n > 1) {
+		accord_buf list = ACCORD_BUF_INIT;
+
+		for (i = 0; i < n && i < 5; i++)
+			accord_buf_printf(&list, " %.12s", ids[i]);
+		error = accord_error_set(ACCORD_EAMBIGUOUS, "incident id %s is ambiguous:%s", prefix, list.ptr);
+		accord_buf_dispose(&list);
+		free_strings(ids, n);
+		return error;
+	}
+	error = load_incident(l, ids[0]);
+	li = error == 0 ? loaded(l->index, ids[0], 0) : NULL;
+	free_strings(ids, n);
+	if (error < 0)
+		return error == ACCORD_EINVALID || error == ACCORD_ENOTFOUND
+			       ? accord_error_wrap(ACCORD_EBADSIG, "index") : error;
+	*out = li->entries[0];
+	return 0;
+}
+
+size_t accord_index_short_len(accord_ledger *l, const char *id, size_t min)
+{
+	char prefix[3] = { id[0], id[1], '\0' };
+	char **ids = NULL;
+	size_t n = 0, i, len = min;
+
+	bucket_matches(&ids, &n, l->index, prefix);
+	for (i = 0; i < n; i++) {
+		size_t k = 0;
+
+		if (!strcmp(ids[i], id))
+			continue;
+		while (k < ACCORD_ID_HEXLEN && ids[i][k] == id[k])
+			k++;
+		if (k + 1 > len)
+			len = k + 1;
+	}
+	free_strings(ids, n);
+	return len;
+}
+
+static int status_matches(const char *want, const char *status)
+{
+	if (!want)
+		return 1;
+	if (!strcmp(want, "open"))
+		return strcmp(status, "resolved") && strcmp(status, "closed");
+	return !strcmp(want, status);
+}
+
+int accord_index_list(accord_index_summary **out, size_t *count, size_t *total,
+		      accord_ledger *l, const char *status, size_t limit)
+{
+	accord_buf path = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
+	accord_index_summary *res = NULL;
+	accord_idmap seen = ACCORD_IDMAP_INIT;
+	size_t n = 0, nlines, i;
+	int error;
+
+	*out = NULL;
+	*count = *total = 0;
+	accord_buf_printf(&path, "%s/opens", l->index->dir);
+	error = accord_buf_read_file(&data, path.ptr, (size_t)1 << 31);
+	accord_buf_dispose(&path);
+	if (error == ACCORD_ENOTFOUND) {
+		accord_buf_dispose(&data);
+		return 0;
+	}
+	if (error < 0 || data.size % (ACCORD_ID_HEXLEN + 1) != 0) {
+		accord_buf_dispose(&data);
+		return error < 0 ? error : accord_error_set(ACCORD_EINVALID, "the index list of incidents is damaged");
+	}
+	nlines = data.size / (ACCORD_ID_HEXLEN + 1);
+	for (i = 0; i < nlines; i++)
+		data.ptr[i * (ACCORD_ID_HEXLEN + 1) + ACCORD_ID_HEXLEN] = '\0';
+	/* Newest first until the limit, skipping lines repeated by an interrupted update. */
+	for (i = nlines; i-- > 0;) {
+		const char *id = data.ptr + i * (ACCORD_ID_HEXLEN + 1);
+		incident_file f;
+
+		if (accord_idmap_get(&seen, id))
+			continue;
+		accord_idmap_put(&seen, id, (void *)id);
+		(*total)++;
+		if (limit && n >= limit)
+			continue;
+		if ((error = read_incident_file(&f, l->index, id)) < 0)
+			break;
+		if (status_matches(status, f.summary.status)) {
+			res = realloc(res, (n + 1) * sizeof(*res));
+			if (!res)
+				abort();
+			res[n++] = f.summary;
+		}
+		incident_file_dispose(&f);
+	}
+	accord_idmap_dispose(&seen);
+	accord_buf_dispose(&data);
+	if (error < 0) {
+		free(res);
+		return error;
+	}
+	/* oldest first */
+	for (i = 0; i < n / 2; i++) {
+		accord_index_summary tmp = res[i];
+
+		res[i] = res[n - 1 - i];
+		res[n - 1 - i] = tmp;
+	}
+	*out = res;
+	*count = n;
+	return 0;
+}

@@ -1,0 +1,231 @@
+/* The index: caught up from the refs, rebuilt when it cannot be, never trusted over them. */
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+typedef struct {
+	char *dir;
+	accord_key *alice;
+	accord_store *store;
+	char inc[65];
+} fixture;
+
+static const char open_body[] = "{\"title\":\"t\",\"severity\":2,\"service\":\"web\","
+				"\"started_at\":\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}";
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof(*f));
+
+	f->dir = th_tmpdir();
+	f->alice = th_key(f->dir, "alice");
+	f->store = th_ledger(f->dir, f->alice, "acme");
+	assert_int_equal(th_append(f->inc, f->store, f->alice, "open", NULL, open_body), 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+
+	accord_store_free(f->store);
+	accord_key_free(f->alice);
+	th_rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* Append through the index, as the everyday commands do. */
+static int indexed_append(fixture *f, const char *type, const char *body_json)
+{
+	accord_ledger *l = NULL;
+	const accord_entry *open = NULL;
+	cJSON *body = cJSON_Parse(body_json);
+	int error;
+
+	assert_int_equal(accord_store_lock(f->store), 0);
+	assert_int_equal(accord_index_open(&l, f->store), 0);
+	assert_int_equal(accord_index_find_incident(&open, l, f->inc), 0);
+	error = accord_ledger_append(NULL, l, f->alice, type, f->inc, body);
+	accord_ledger_free(l);
+	accord_store_unlock(f->store);
+	cJSON_Delete(body);
+	return error;
+}
+
+static const char *status_of(fixture *f)
+{
+	static char status[16];
+	accord_ledger *l = NULL;
+	accord_index_summary *rows = NULL;
+	size_t n = 0, total = 0;
+	int error = accord_index_open(&l, f->store);
+
+	if (error < 0)
+		return NULL;
+	assert_int_equal(accord_index_list(&rows, &n, &total, l, NULL, 0), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, f->inc);
+	snprintf(status, sizeof(status), "%s", rows[0].status);
+	free(rows);
+	accord_ledger_free(l);
+	return status;
+}
+
+static char *index_file(fixture *f, const char *name)
+{
+	char *p = NULL;
+	accord_buf b = ACCORD_BUF_INIT;
+
+	assert_int_equal(accord_store_state_path(&p, f->store, "index"), 0);
+	accord_buf_printf(&b, "%s/%s", p, name);
+	free(p);
+	return accord_buf_detach(&b);
+}
+
+static void test_index_records_appends(void **state)
+{
+	fixture *f = *state;
+	accord_ledger *l = NULL;
+	const accord_entry *open = NULL;
+	accord_incident *inc = NULL;
+
+	assert_string_equal(status_of(f), "investigating");
+	assert_int_equal(indexed_append(f, "status", "{\"status\":\"mitigated\"}"), 0);
+	assert_int_equal(indexed_append(f, "impact", "{\"customers\":10,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T10:06:00Z\"}"), 0);
+	assert_string_equal(status_of(f), "mitigated");
+	/* the incident, read back through the index, holds only its own entries, verified */
+	assert_int_equal(accord_index_open(&l, f->store), 0);
+	assert_int_equal(l->count, 0);
+	assert_int_equal(accord_index_find_incident(&open, l, f->inc), 0);
+	assert_int_equal(l->count, 3);
+	assert_int_equal(accord_incident_build(&inc, l, open), 0);
+	assert_int_equal(inc->customer_seconds, 3600);
+	assert_string_equal(inc->status, "mitigated");
+	accord_incident_free(inc);
+	accord_ledger_free(l);
+}
+
+static void test_index_catches_up_with_writes_behind_its_back(void **state)
+{
+	fixture *f = *state;
+	char id[65];
+
+	assert_string_equal(status_of(f), "investigating");
+	/* the full path does not record in the index */
+	assert_int_equal(th_append(id, f->store, f->alice, "status", f->inc, "{\"status\":\"resolved\"}"), 0);
+	assert_string_equal(status_of(f), "resolved");
+}
+
+static void test_index_refuses_a_forged_head(void **state)
+{
+	fixture *f = *state;
+	git_oid head, forged;
+	git_odb *odb = NULL;
+	git_odb_object *obj = NULL;
+	char feed[128], *raw, *at;
+	size_t len;
+
+	assert_string_equal(status_of(f), "investigating");
+	snprintf(feed, sizeof(feed), "%s%s", ACCORD_FEED_PREFIX, f->alice->pub.id);
+	assert_int_equal(accord_store_ref_get(&head, f->store, feed), 0);
+	assert_int_equal(git_repository_odb(&odb, accord_store_repo(f->store)), 0);
+	assert_int_equal(git_odb_read(&obj, odb, &head), 0);
+	len = git_odb_object_size(obj);
+	raw = malloc(len + 1);
+	memcpy(raw, git_odb_object_data(obj), len);
+	raw[len] = '\0';
+	at = strstr(raw, "\"severity\":2");
+	assert_non_null(at);
+	at[11] = '3';
+	assert_int_equal(git_odb_write(&forged, odb, raw, len, GIT_OBJECT_COMMIT), 0);
+	assert_int_equal(git_reference_create(NULL, accord_store_repo(f->store), feed, &forged, 1, NULL), 0);
+	assert_null(status_of(f));
+	assert_non_null(strstr(accord_error_last(), "signature"));
+	free(raw);
+	git_odb_object_free(obj);
+	git_odb_free(odb);
+}
+
+static void test_index_rebuilds_when_damaged_or_rewritten(void **state)
+{
+	fixture *f = *state;
+	char *statefile, feed[128];
+	git_oid head, old;
+	FILE *fp;
+
+	assert_string_equal(status_of(f), "investigating");
+	snprintf(feed, sizeof(feed), "%s%s", ACCORD_FEED_PREFIX, f->alice->pub.id);
+	assert_int_equal(accord_store_ref_get(&old, f->store, feed), 0);
+	assert_int_equal(indexed_append(f, "status", "{\"status\":\"identified\"}"), 0);
+	/* garbage state: rebuilt, same answer */
+	statefile = index_file(f, "state");
+	fp = fopen(statefile, "w");
+	fputs("nonsense\n", fp);
+	fclose(fp);
+	assert_string_equal(status_of(f), "identified");
+	/* a feed reset to an earlier entry: the recorded head is not an ancestor, rebuilt */
+	assert_int_equal(accord_store_ref_get(&head, f->store, feed), 0);
+	assert_int_equal(git_reference_create(NULL, accord_store_repo(f->store), feed, &old, 1, NULL), 0);
+	assert_string_equal(status_of(f), "investigating");
+	/* and the index folder removed entirely */
+	unlink(statefile);
+	assert_string_equal(status_of(f), "investigating");
+	free(statefile);
+}
+
+static void test_index_never_shows_what_it_cannot_verify(void **state)
+{
+	fixture *f = *state;
+	accord_ledger *l = NULL;
+	const accord_entry *open = NULL;
+	char name[128], *path, line[256];
+	FILE *fp;
+	accord_buf data = ACCORD_BUF_INIT;
+	char *at;
+
+	assert_int_equal(indexed_append(f, "note", "{\"text\":\"x\"}"), 0);
+	snprintf(name, sizeof(name), "incidents/%.2s/%s", f->inc, f->inc);
+	path = index_file(f, name);
+	assert_int_equal(accord_buf_read_file(&data, path, 1 << 20), 0);
+	/* point the note's line at the genesis commit: the read-back check refuses it */
+	at = strstr(data.ptr, "\ne ");
+	assert_non_null(at);
+	at = strstr(at + 1, "\ne ");
+	assert_non_null(at);
+	{
+		git_oid g;
+		char hex[41];
+		accord_ledger *full = NULL;
+
+		assert_int_equal(accord_ledger_load(&full, f->store), 0);
+		snprintf(hex, sizeof(hex), "%s", full->genesis->commit);
+		git_oid_fromstr(&g, hex);
+		memcpy(at + 3, hex, 40);
+		accord_ledger_free(full);
+	}
+	fp = fopen(path, "w");
+	fwrite(data.ptr, 1, data.size, fp);
+	fclose(fp);
+	assert_int_equal(accord_index_open(&l, f->store), 0);
+	assert_int_equal(accord_index_find_incident(&open, l, f->inc), ACCORD_EBADSIG);
+	accord_ledger_free(l);
+	(void)line;
+	free(path);
+	accord_buf_dispose(&data);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_index_records_appends, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_catches_up_with_writes_behind_its_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_refuses_a_forged_head, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_rebuilds_when_damaged_or_rewritten, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_never_shows_what_it_cannot_verify, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, th_setup, th_teardown);
+}
