@@ -80,6 +80,20 @@ int cmd_check_text(accord_ctx *ctx, const char *what, const char *s, int multili
 /* A party or member name: letters, digits, '.', '_', '-', starting alphanumeric, at most 64. */
 int cmd_valid_name(const char *s);
 
+/* Colour: only on a terminal, never with NO_COLOR set (no-color.org). */
+#define SGR_RESET "\033[0m"
+#define SGR_BOLD "\033[1m"
+#define SGR_DIM "\033[2m"
+#define SGR_RED "\033[31m"
+#define SGR_GREEN "\033[32m"
+#define SGR_YELLOW "\033[33m"
+int cmd_color(void);
+/* `code` when colour is on, else "". */
+const char *cmd_sgr(const char *code);
+const char *cmd_status_color(const char *status);
+/* "3h ago", "2d ago", "in 5m", "just now" relative to now ($ACCORD_NOW honoured). */
+void cmd_reltime(char *out, size_t len, int64_t t);
+
 /* Print a cJSON document on stdout followed by a newline, and free it. */
 int cmd_print_json(cJSON *doc);
 /* Flush stdout and report write errors (as git does), returning the final exit code. */

@@ -321,3 +321,56 @@ int cmd_valid_name(const char *s)
 	}
 	return 1;
 }
+
+int cmd_color(void)
+{
+	static int decided = -1;
+	const char *no = getenv("NO_COLOR");
+
+	/* no-color.org: any non-empty NO_COLOR turns colour off; only a terminal gets it */
+	if (decided < 0)
+		decided = isatty(STDOUT_FILENO) && !(no && *no) && !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
+	return decided;
+}
+
+const char *cmd_sgr(const char *code)
+{
+	return cmd_color() ? code : "";
+}
+
+const char *cmd_status_color(const char *status)
+{
+	if (!strcmp(status, "investigating"))
+		return cmd_sgr(SGR_RED);
+	if (!strcmp(status, "identified") || !strcmp(status, "mitigated"))
+		return cmd_sgr(SGR_YELLOW);
+	if (!strcmp(status, "resolved"))
+		return cmd_sgr(SGR_GREEN);
+	return cmd_sgr(SGR_DIM);
+}
+
+void cmd_reltime(char *out, size_t len, int64_t t)
+{
+	int64_t d = accord_time_now() - t, a = d < 0 ? -d : d;
+	const char *unit;
+	int64_t n;
+
+	if (a < 60) {
+		snprintf(out, len, "just now");
+		return;
+	}
+	if (a < 3600)
+		n = a / 60, unit = "m";
+	else if (a < 86400 * 2)
+		n = a / 3600, unit = "h";
+	else if (a < 86400 * 60)
+		n = a / 86400, unit = "d";
+	else if (a < 86400 * 365 * 2)
+		n = a / (86400 * 30), unit = "mo";
+	else
+		n = a / (86400 * 365), unit = "y";
+	if (d < 0)
+		snprintf(out, len, "in %lld%s", (long long)n, unit);
+	else
+		snprintf(out, len, "%lld%s ago", (long long)n, unit);
+}

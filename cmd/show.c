@@ -6,8 +6,9 @@
 
 static const char show_usage[] = "usage: accord show ID [--json]\n\nShow incident ID: state, impact, SLA, feedback and timeline.\n";
 static const char list_usage[] =
-	"usage: accord list [--status S] [--limit N | --all] [--json]\n\n"
+	"usage: accord list [--status S] [--limit N | --all] [--json | --quiet]\n\n"
 	"List the most recent incidents (100 unless --limit or --all), oldest first.\n"
+	"--quiet prints only their ids.\n"
 	"--status filters by status; \"open\" means not yet resolved or closed.\n";
 static const char log_usage[] =
 	"usage: accord log [ID] [--json]\n\nShow entries in ledger order (all, or incident ID's).\n";
@@ -119,8 +120,8 @@ static void print_resolution(accord_ctx *ctx, const accord_incident *inc)
 	char t[ACCORD_TIME_LEN];
 	size_t i, n;
 
-	printf("  resolution        %.12s, revision %d: %s\n", r->entry->id, r->revision,
-	       r->joint ? "JOINT" : "proposed");
+	printf("  resolution        %.12s, revision %d: %s%s%s\n", r->entry->id, r->revision,
+	       cmd_sgr(r->joint ? SGR_GREEN : SGR_YELLOW), r->joint ? "JOINT" : "proposed", cmd_sgr(SGR_RESET));
 	printf("    %-15s %s\n", "summary", accord_json_str(body, "summary"));
 	print_list("factor", cJSON_GetObjectItemCaseSensitive(body, "factors"));
 	print_list("went well", cJSON_GetObjectItemCaseSensitive(body, "went_well"));
@@ -154,15 +155,23 @@ static void print_incident(accord_ctx *ctx, const accord_incident *inc)
 	const cJSON *item;
 	size_t i;
 
+	char rel[32];
+
 	cmd_short_id(sid, sizeof(sid), ctx, inc->id);
-	printf("incident %s  SEV%lld  %s\n", sid, (long long)inc->severity, inc->service);
+	printf("%sincident %s%s  %sSEV%lld%s  %s\n", cmd_sgr(SGR_BOLD), sid, cmd_sgr(SGR_RESET),
+	       inc->severity == 1 ? cmd_sgr(SGR_RED) : "", (long long)inc->severity, cmd_sgr(SGR_RESET),
+	       inc->service);
 	printf("  %-17s %s\n", "title", inc->title);
 	fmt_time(t, inc->status_at);
-	printf("  %-17s %s (since %s)\n", "status", inc->status, t);
+	cmd_reltime(rel, sizeof(rel), inc->status_at);
+	printf("  %-17s %s%s%s since %s (%s)\n", "status", cmd_status_color(inc->status), inc->status,
+	       cmd_sgr(SGR_RESET), t, rel);
 	fmt_time(t, inc->started_at);
-	printf("  %-17s %s\n", "impact started", t);
+	cmd_reltime(rel, sizeof(rel), inc->started_at);
+	printf("  %-17s %s (%s)\n", "impact started", t, rel);
 	fmt_time(t, inc->opened_at);
-	printf("  %-17s %s\n", "opened", t);
+	cmd_reltime(rel, sizeof(rel), inc->opened_at);
+	printf("  %-17s %s (%s)\n", "opened", t, rel);
 	printf("  %-17s", "parties");
 	for (i = 0; i < inc->party_count; i++)
 		printf("%s%s", i ? ", " : " ", inc->parties[i]);
@@ -192,8 +201,9 @@ static void print_incident(accord_ctx *ctx, const accord_incident *inc)
 
 		accord_duration_format(a, sizeof(a), inc->sla[i].target);
 		accord_duration_format(b, sizeof(b), inc->sla[i].actual);
-		printf("  %-17s %s: target %s, actual %s, %s\n", i ? "" : "sla", inc->sla[i].name, a, b,
-		       inc->sla[i].met ? "met" : "MISSED");
+		printf("  %-17s %s: target %s, actual %s, %s%s%s\n", i ? "" : "sla", inc->sla[i].name, a, b,
+		       cmd_sgr(inc->sla[i].met ? SGR_GREEN : SGR_RED), inc->sla[i].met ? "met" : "MISSED",
+		       cmd_sgr(SGR_RESET));
 	}
 	for (i = 0; i < inc->feedback_count; i++) {
 		const accord_feedback *f = &inc->feedback[i];
@@ -255,6 +265,7 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 		{ "status", required_argument, NULL, 's' },
 		{ "limit", required_argument, NULL, 'n' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -266,11 +277,12 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 	int64_t limit = 100;
 	size_t i, count = 0, total = 0;
 	cJSON *arr = NULL;
-	int json = 0, c, error;
+	int json = 0, quiet = 0, c, error;
 
 	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
 		switch (c) {
 		case 's': status = optarg; break;
+		case 'q': quiet = 1; break;
 		case 'n':
 			if ((error = cmd_parse_int(ctx, &limit, "--limit", optarg, 1, 1000000000)))
 				return error;
@@ -303,7 +315,9 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 
 		cmd_short_id(sid, sizeof(sid), ctx, r->id);
 		fmt_time(t, r->opened_at);
-		if (json) {
+		if (quiet) {
+			printf("%s\n", sid);
+		} else if (json) {
 			cJSON *o = cJSON_CreateObject();
 
 			cJSON_AddStringToObject(o, "id", sid);
@@ -318,11 +332,15 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 			cJSON_AddNumberToObject(o, "customer_minutes", (double)r->customer_seconds / 60.0);
 			cJSON_AddItemToArray(arr, o);
 		} else {
+			char rel[32], opened[64];
+
+			cmd_reltime(rel, sizeof(rel), r->opened_at);
+			snprintf(opened, sizeof(opened), "%.10s %.5s (%s)", t, t + 11, rel);
 			if (i == 0)
-				printf("%-14s %-13s %-4s %-20s %-20s %s\n", "ID", "STATUS", "SEV", "SERVICE",
-				       "OPENED", "TITLE");
-			printf("%-14s %-13s SEV%-1lld %-20s %-20s %s\n", sid, r->status, (long long)r->severity,
-			       r->service, t, r->title);
+				printf("%s%-*s  %-13s  %-4s  %-16s  %-27s  %s%s\n", cmd_sgr(SGR_BOLD), (int)strlen(sid), "ID",
+				       "STATUS", "SEV", "SERVICE", "OPENED", "TITLE", cmd_sgr(SGR_RESET));
+			printf("%s  %s%-13s%s  SEV%-1lld  %-16.16s  %-27s  %s\n", sid, cmd_status_color(r->status),
+			       r->status, cmd_sgr(SGR_RESET), (long long)r->severity, r->service, opened, r->title);
 		}
 	}
 	free(rows);
@@ -331,7 +349,7 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 			(long long)limit, total);
 	if (json)
 		return cmd_print_json(arr);
-	if (!count)
+	if (!count && !quiet)
 		fprintf(stderr, "accord: no incidents%s%s\n", status ? " with status " : "",
 			status ? status : "");
 	return 0;
