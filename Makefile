@@ -115,17 +115,29 @@ demo:
 	@$(MAKE) --no-print-directory all
 	@bash tools/demo.sh $(CURDIR)/bin/accord
 
+# Everything a system install needs; DESTDIR for staging, PREFIX for the layout.
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+MANDIR ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(PREFIX)/lib/pkgconfig
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/accord
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/accord \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 0755 bin/accord $(DESTDIR)$(PREFIX)/bin/accord
 	install -m 0644 libaccord.a $(DESTDIR)$(PREFIX)/lib/libaccord.a
 	install -m 0644 include/accord.h $(DESTDIR)$(PREFIX)/include/accord.h
 	install -m 0644 include/accord/*.h $(DESTDIR)$(PREFIX)/include/accord/
+	install -m 0644 docs/accord.1 $(DESTDIR)$(MANDIR)/man1/accord.1
+	install -m 0644 completion/accord.bash $(DESTDIR)$(BASHCOMPDIR)/accord
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' accord.pc.in \
+		> $(DESTDIR)$(PKGCONFIGDIR)/accord.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/accord $(DESTDIR)$(PREFIX)/lib/libaccord.a
 	rm -f $(DESTDIR)$(PREFIX)/include/accord.h
 	rm -rf $(DESTDIR)$(PREFIX)/include/accord
+	rm -f $(DESTDIR)$(MANDIR)/man1/accord.1 $(DESTDIR)$(BASHCOMPDIR)/accord
+	rm -f $(DESTDIR)$(PKGCONFIGDIR)/accord.pc
 
 clean:
 	rm -rf build bin libaccord.a

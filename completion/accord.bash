@@ -1,0 +1,93 @@
+# bash completion for accord. zsh: autoload -U bashcompinit && bashcompinit && source this file.
+#
+# Options come from each command's own --help, so they never drift from
+# the binary; incident ids from `accord list --all --quiet`; remotes from git.
+
+_accord_cmd_words() {
+	local w
+	for w in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
+		case "$w" in -*) ;; *) printf '%s\n' "$w" ;; esac
+	done
+}
+
+_accord() {
+	local cur prev cmd sub words globals=()
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	COMPREPLY=()
+
+	# global options and their arguments, kept for the calls below
+	local i=1
+	while [ $i -lt "$COMP_CWORD" ]; do
+		case "${COMP_WORDS[i]}" in
+		-C|--home) globals+=("${COMP_WORDS[i]}" "${COMP_WORDS[i+1]}"); i=$((i + 2)) ;;
+		-*) i=$((i + 1)) ;;
+		*) break ;;
+		esac
+	done
+	case "$prev" in
+	-C|--home|-o) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+	esac
+	if [ $i -ge "$COMP_CWORD" ]; then
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "-C --home --help --version" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$(accord --help 2>/dev/null | awk '/^Commands:/{c=1; next} c && /^  [a-z]/{print $1}')" -- "$cur"))
+		fi
+		return
+	fi
+	cmd=${COMP_WORDS[i]}
+	sub=${COMP_WORDS[i+1]}
+	if [[ $cur == -* ]]; then
+		local help
+		case "$cmd" in
+		key|party|member|remote|hook) help=$(accord "$cmd" --help 2>/dev/null) ;;
+		*) help=$(accord "$cmd" --help 2>/dev/null) ;;
+		esac
+		COMPREPLY=($(compgen -W "$(printf '%s\n' "$help" | grep -o -- '--[a-z][a-z-]*' | sort -u)" -- "$cur"))
+		return
+	fi
+	# position of the word among the command's positional arguments
+	local n=0 j
+	for ((j = i + 1; j < COMP_CWORD; j++)); do
+		case "${COMP_WORDS[j]}" in
+		--*=*) ;;
+		--title|--severity|--service|--started|--ticket|--parties|--note|--customers|--start|--end|\
+		--description|--name|--target|--actual|--score|--lost-minutes|--comment|--summary|--factor|\
+		--went-well|--went-wrong|--lucky|--action|--revises|--key|--status|--limit|--since|--until|\
+		--party|--format|--tolerance|--reason|-o) j=$((j + 1)) ;;
+		-*) ;;
+		*) n=$((n + 1)) ;;
+		esac
+	done
+	case "$cmd" in
+	key) [ $n -eq 0 ] && COMPREPLY=($(compgen -W "new show import" -- "$cur")) ;;
+	party) [ $n -eq 0 ] && COMPREPLY=($(compgen -W "invite accept list" -- "$cur")) ;;
+	member) [ $n -eq 0 ] && COMPREPLY=($(compgen -W "add revoke list" -- "$cur")) ;;
+	remote) [ $n -eq 0 ] && COMPREPLY=($(compgen -W "add list" -- "$cur")) ;;
+	hook) [ $n -eq 0 ] && COMPREPLY=($(compgen -W "pre-receive" -- "$cur")) ;;
+	sync)
+		local k gitargs=()
+		[ -n "${ACCORD_DIR:-}" ] && gitargs=(-C "$ACCORD_DIR")
+		for ((k = 0; k < ${#globals[@]}; k += 2)); do
+			[ "${globals[k]}" = -C ] && gitargs=(-C "${globals[k+1]}")
+		done
+		COMPREPLY=($(compgen -W "$(git "${gitargs[@]}" remote 2>/dev/null)" -- "$cur")) ;;
+	status)
+		if [ $n -eq 0 ]; then
+			COMPREPLY=($(compgen -W "$(accord "${globals[@]}" list --all --quiet 2>/dev/null)" -- "$cur"))
+		elif [ $n -eq 1 ]; then
+			COMPREPLY=($(compgen -W "investigating identified mitigated resolved closed" -- "$cur"))
+		fi ;;
+	action)
+		if [ $n -eq 0 ]; then
+			COMPREPLY=($(compgen -W "$(accord "${globals[@]}" list --all --quiet 2>/dev/null)" -- "$cur"))
+		elif [ $n -eq 2 ]; then
+			COMPREPLY=($(compgen -W "done reopen" -- "$cur"))
+		fi ;;
+	show|note|impact|sla|feedback|involve|resolve|cosign|log)
+		[ $n -eq 0 ] && COMPREPLY=($(compgen -W "$(accord "${globals[@]}" list --all --quiet 2>/dev/null)" -- "$cur")) ;;
+	init|clone) COMPREPLY=($(compgen -d -- "$cur")) ;;
+	esac
+}
+complete -F _accord accord

@@ -1,0 +1,26 @@
+# Bash completion (issue 9): commands, options, incident ids, statuses, remotes.
+. "$(dirname "$0")/lib.sh"
+command -v bash >/dev/null || { echo "skip: no bash"; finish; exit 0; }
+mkdir -p "$T/bin"
+ln -s "$ACCORD_BIN" "$T/bin/accord"
+newkey alice
+git init -q "$T/l"
+export ACCORD_HOME="$T/alice" ACCORD_DIR="$T/l" PATH="$T/bin:$PATH"
+accord init --party acme >/dev/null
+ID=$(accord open --title t --severity 2 --service s)
+git -C "$T/l" remote add hub "$T/hub.git"
+
+# complete LINE: what the completion offers for the last word of LINE
+complete_line() {
+	bash -c '. "$1"; line=$2; read -ra COMP_WORDS <<< "$line"; [ "${line% }" != "$line" ] && COMP_WORDS+=("");
+		COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _accord; printf "%s\n" "${COMPREPLY[@]}"' _ \
+		"$(dirname "$0")/../../completion/accord.bash" "$1"
+}
+contains "$(complete_line 'accord sta')" "status" "command names"
+equal "$(complete_line 'accord stat')" "status" "a unique command"
+contains "$(complete_line 'accord open --sev')" "--severity" "options from --help"
+equal "$(complete_line "accord show ")" "$ID" "incident ids"
+equal "$(complete_line "accord status $ID res")" "resolved" "statuses"
+equal "$(complete_line "accord key ")" "$(printf 'new\nshow\nimport')" "key subcommands"
+equal "$(complete_line "accord sync h")" "hub" "remote names"
+finish
