@@ -144,3 +144,4 @@ clean:
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 .SECONDARY:
+-include fuzz/fuzz.mk

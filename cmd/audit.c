@@ -1,7 +1,359 @@
-/* accord audit: not written yet (issue 5). */
+/* accord audit: verify the whole history and report every finding. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "accord/audit.h"
 #include "cmd.h"
+
+static const char audit_usage[] =
+	"usage: accord audit [--json | --format text|json] [--tolerance DURATION] [--no-record]\n"
+	"\n"
+	"Verify every entry of every feed (signatures, hash chains, sequence numbers,\n"
+	"schemas, ledger id, authorization in ledger order, cosign references,\n"
+	"timestamps), the evidence refs, partners' checkpoints and the refs under\n"
+	"refs/accord/, without stopping at the first problem. Prints a report that\n"
+	"can be pasted into meeting minutes (text, the default) or a JSON document\n"
+	"(--json; schemas/audit.schema.json).\n"
+	"\n"
+	"  --json               same as --format json\n"
+	"  --format FORMAT      text (default) or json\n"
+	"  --tolerance DURATION how far time may run backwards within a feed (default 5m)\n"
+	"  --no-record          do not record the verified heads after a clean audit\n"
+	"  --threads N          signature-checking threads (default: one per CPU)\n"
+	"\n"
+	"A clean audit records the verified heads in <gitdir>/accord/verified-heads; a\n"
+	"later audit reports a feed that no longer extends them as a rollback.\n"
+	"Exit codes: 0 clean, 3 findings, 1 failure, 2 usage error.\n";
+
+static const char *role_of(const accord_member *m)
+{
+	return m->root ? "root" : m->admin ? "admin" : "member";
+}
+
+static void add_time_or_null(cJSON *obj, const char *name, int64_t t)
+{
+	char when[ACCORD_TIME_LEN];
+
+	if (t) {
+		accord_time_format(when, t);
+		cJSON_AddStringToObject(obj, name, when);
+	} else {
+		cJSON_AddNullToObject(obj, name);
+	}
+}
+
+static void add_str_or_null(cJSON *obj, const char *name, const char *s)
+{
+	if (s && *s)
+		cJSON_AddStringToObject(obj, name, s);
+	else
+		cJSON_AddNullToObject(obj, name);
+}
+
+/* party and member names of a key, or NULLs. */
+static void who(const accord_audit *a, const char *keyid, const char **party, const char **member)
+{
+	const accord_member *m = keyid && *keyid ? accord_parties_member(&a->parties, keyid) : NULL;
+
+	*party = m ? a->parties.parties[m->party].name : NULL;
+	*member = m ? m->key.name : NULL;
+}
+
+static cJSON *audit_json(accord_ctx *ctx, const accord_audit *a, int recorded)
+{
+	cJSON *doc = cJSON_CreateObject(), *o, *arr, *counts;
+	size_t i, count[ACCORD_AUDIT_KIND_COUNT] = { 0 };
+	char when[ACCORD_TIME_LEN];
+
+	add_str_or_null(doc, "ledger", a->ledger);
+	cJSON_AddStringToObject(doc, "title", a->title);
+	cJSON_AddStringToObject(doc, "repository", accord_store_gitdir(ctx->store));
+	accord_time_format(when, accord_time_now());
+	cJSON_AddStringToObject(doc, "generated_at", when);
+	cJSON_AddStringToObject(doc, "generated_by", "accord " ACCORD_VERSION);
+	cJSON_AddNumberToObject(doc, "tolerance_seconds", (double)a->tolerance);
+	cJSON_AddBoolToObject(doc, "clean", a->finding_count == 0);
+	o = cJSON_AddObjectToObject(doc, "period");
+	add_time_or_null(o, "first", a->first_time);
+	add_time_or_null(o, "last", a->last_time);
+	o = cJSON_AddObjectToObject(doc, "totals");
+	cJSON_AddNumberToObject(o, "feeds", (double)a->feed_count);
+	cJSON_AddNumberToObject(o, "entries", (double)a->entries);
+	cJSON_AddNumberToObject(o, "verified", (double)a->verified);
+	cJSON_AddNumberToObject(o, "findings", (double)a->finding_count);
+	cJSON_AddNumberToObject(o, "evidence", (double)a->evidence);
+	cJSON_AddNumberToObject(o, "checkpoints", (double)a->checkpoints);
+	o = cJSON_AddObjectToObject(doc, "record");
+	cJSON_AddBoolToObject(o, "compared", a->had_record);
+	cJSON_AddBoolToObject(o, "written", recorded);
+
+	arr = cJSON_AddArrayToObject(doc, "parties");
+	for (i = 0; i < a->parties.party_count; i++) {
+		const accord_party *p = &a->parties.parties[i];
+		cJSON *it = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(it, "name", p->name);
+		add_time_or_null(it, "joined", p->joined);
+		cJSON_AddStringToObject(it, "root", a->parties.members[p->root]->key.id);
+		cJSON_AddItemToArray(arr, it);
+	}
+	arr = cJSON_AddArrayToObject(doc, "members");
+	for (i = 0; i < a->parties.member_count; i++) {
+		const accord_member *m = a->parties.members[i];
+		cJSON *it = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(it, "name", m->key.name);
+		cJSON_AddStringToObject(it, "party", a->parties.parties[m->party].name);
+		cJSON_AddStringToObject(it, "key", m->key.id);
+		cJSON_AddStringToObject(it, "role", role_of(m));
+		add_time_or_null(it, "added", m->added);
+		add_time_or_null(it, "revoked", m->revoked ? m->revoked_at : 0);
+		cJSON_AddItemToArray(arr, it);
+	}
+	arr = cJSON_AddArrayToObject(doc, "feeds");
+	for (i = 0; i < a->feed_count; i++) {
+		const accord_audit_feed *f = &a->feeds[i];
+		cJSON *it = cJSON_CreateObject();
+		const char *party, *member;
+
+		who(a, f->keyid, &party, &member);
+		cJSON_AddStringToObject(it, "feed", f->keyid);
+		add_str_or_null(it, "party", party);
+		add_str_or_null(it, "member", member);
+		cJSON_AddNumberToObject(it, "entries", (double)f->entries);
+		cJSON_AddNumberToObject(it, "verified", (double)f->verified);
+		if (f->head_commit[0]) {
+			cJSON *h = cJSON_AddObjectToObject(it, "head");
+
+			cJSON_AddNumberToObject(h, "seq", (double)f->head_seq);
+			cJSON_AddStringToObject(h, "commit", f->head_commit);
+			add_str_or_null(h, "entry", f->head_entry);
+		} else {
+			cJSON_AddNullToObject(it, "head");
+		}
+		if (f->broken_at)
+			cJSON_AddNumberToObject(it, "broken_at", (double)f->broken_at);
+		else
+			cJSON_AddNullToObject(it, "broken_at");
+		if (f->witnessed_seq) {
+			cJSON *w = cJSON_AddObjectToObject(it, "witnessed");
+
+			cJSON_AddNumberToObject(w, "seq", (double)f->witnessed_seq);
+			cJSON_AddStringToObject(w, "by", f->witnessed_by);
+		} else {
+			cJSON_AddNullToObject(it, "witnessed");
+		}
+		cJSON_AddItemToArray(arr, it);
+	}
+	arr = cJSON_AddArrayToObject(doc, "findings");
+	for (i = 0; i < a->finding_count; i++) {
+		const accord_audit_finding *f = &a->findings[i];
+		cJSON *it = cJSON_CreateObject();
+		const char *party, *member;
+
+		count[f->kind]++;
+		who(a, f->feed, &party, &member);
+		cJSON_AddStringToObject(it, "kind", accord_audit_kind_name(f->kind));
+		add_str_or_null(it, "feed", f->feed);
+		add_str_or_null(it, "party", party);
+		add_str_or_null(it, "member", member);
+		if (f->seq)
+			cJSON_AddNumberToObject(it, "seq", (double)f->seq);
+		else
+			cJSON_AddNullToObject(it, "seq");
+		add_str_or_null(it, "commit", f->commit);
+		add_str_or_null(it, "entry", f->entry);
+		add_str_or_null(it, "ref", f->ref);
+		cJSON_AddStringToObject(it, "explanation", f->explanation);
+		cJSON_AddItemToArray(arr, it);
+	}
+	counts = cJSON_AddObjectToObject(doc, "counts");
+	for (i = 0; i < ACCORD_AUDIT_KIND_COUNT; i++)
+		if (count[i])
+			cJSON_AddNumberToObject(counts, accord_audit_kind_name((accord_audit_kind)i),
+						(double)count[i]);
+	return doc;
+}
+
+static void audit_text(accord_ctx *ctx, const accord_audit *a, int recorded)
+{
+	size_t i, k, count[ACCORD_AUDIT_KIND_COUNT] = { 0 };
+	char t1[ACCORD_TIME_LEN], t2[ACCORD_TIME_LEN], dur[64];
+
+	for (i = 0; i < a->finding_count; i++)
+		count[a->findings[i].kind]++;
+	printf("Audit of ledger \"%s\" (%s)\n", a->title, a->ledger[0] ? a->ledger : "no genesis found");
+	printf("Repository:  %s\n", accord_store_gitdir(ctx->store));
+	accord_time_format(t1, accord_time_now());
+	printf("Generated:   %s by accord %s\n", t1, ACCORD_VERSION);
+	if (a->first_time) {
+		accord_time_format(t1, a->first_time);
+		accord_time_format(t2, a->last_time);
+		printf("Period:      %s to %s (first and last verified entry)\n", t1, t2);
+	} else {
+		printf("Period:      none (no entry verified)\n");
+	}
+	accord_duration_format(dur, sizeof(dur), a->tolerance);
+	printf("Checked:     signatures, hash chains and sequence numbers, schemas, ledger id,\n"
+	       "             authorization in ledger order, cosign references, checkpoints (%zu),\n"
+	       "             evidence refs (%zu commits), refs/accord/ layout; time may run\n"
+	       "             backwards at most %s within a feed\n",
+	       a->checkpoints, a->evidence, dur);
+	printf("Record:      %s\n", a->had_record ? (recorded ? "compared with the previous audit's verified heads; updated"
+								  : "compared with the previous audit's verified heads")
+					      : (recorded ? "none before; verified heads recorded" : "none"));
+	if (!a->finding_count) {
+		printf("Result:      CLEAN: %zu of %zu entries verified in %zu feeds, no findings\n",
+		       a->verified, a->entries, a->feed_count);
+	} else {
+		const char *sep = "";
+
+		printf("Result:      %zu FINDING%s (", a->finding_count, a->finding_count == 1 ? "" : "S");
+		for (k = 0; k < ACCORD_AUDIT_KIND_COUNT; k++)
+			if (count[k]) {
+				printf("%s%s %zu", sep, accord_audit_kind_name((accord_audit_kind)k), count[k]);
+				sep = ", ";
+			}
+		printf("); %zu of %zu entries verified in %zu feeds\n", a->verified, a->entries,
+		       a->feed_count);
+	}
+
+	printf("\nParties (%zu)\n", a->parties.party_count);
+	for (i = 0; i < a->parties.party_count; i++) {
+		const accord_party *p = &a->parties.parties[i];
+		const accord_member *root = a->parties.members[p->root];
+
+		accord_time_format(t1, p->joined);
+		printf("  %-16s joined %s, root key %s (%s)\n", p->name, t1, root->key.id, root->key.name);
+	}
+	printf("\nMembers (%zu)\n", a->parties.member_count);
+	for (i = 0; i < a->parties.member_count; i++) {
+		const accord_member *m = a->parties.members[i];
+		char label[160];
+
+		snprintf(label, sizeof(label), "%s@%s", m->key.name, a->parties.parties[m->party].name);
+		accord_time_format(t1, m->added);
+		printf("  %-24s %s  %-6s added %s", label, m->key.id, role_of(m), t1);
+		if (m->revoked) {
+			accord_time_format(t2, m->revoked_at);
+			printf(", revoked %s", t2);
+		}
+		putchar('\n');
+	}
+	printf("\nFeeds (%zu)\n", a->feed_count);
+	for (i = 0; i < a->feed_count; i++) {
+		const accord_audit_feed *f = &a->feeds[i];
+
+		printf("  %s  %-24s %zu entries, %zu verified, head seq %lld (commit %.12s)", f->keyid,
+		       f->label, f->entries, f->verified, (long long)f->head_seq,
+		       f->head_commit[0] ? f->head_commit : "-");
+		if (f->broken_at)
+			printf(", first finding at seq %lld", (long long)f->broken_at);
+		if (f->witnessed_seq)
+			printf(", witnessed to seq %lld by %s%s", (long long)f->witnessed_seq,
+			       f->witnessed_by, f->witnessed_seq > f->head_seq ? " (this copy is behind)" : "");
+		putchar('\n');
+	}
+	if (!a->finding_count)
+		return;
+	printf("\nFindings (%zu)\n", a->finding_count);
+	for (k = 0; k < ACCORD_AUDIT_KIND_COUNT; k++) {
+		size_t n = 0;
+
+		if (!count[k])
+			continue;
+		printf("\n  %s (%zu): %s\n", accord_audit_kind_name((accord_audit_kind)k), count[k],
+		       accord_audit_kind_summary((accord_audit_kind)k));
+		for (i = 0; i < a->finding_count; i++) {
+			const accord_audit_finding *f = &a->findings[i];
+
+			if (f->kind != (accord_audit_kind)k)
+				continue;
+			printf("    %zu. ", ++n);
+			if (f->feed[0])
+				printf("feed %s (%s)", f->feed, f->label);
+			if (f->seq)
+				printf(" seq %lld", (long long)f->seq);
+			if (f->commit[0])
+				printf("%scommit %s", f->feed[0] ? ", " : "", f->commit);
+			if (f->entry[0])
+				printf(", entry %s", f->entry);
+			if (f->ref && (!f->feed[0] || k == ACCORD_AUDIT_UNKNOWN_REF || strstr(f->ref, "/evidence/")))
+				printf("%sref %s", f->feed[0] || f->commit[0] ? ", " : "", f->ref);
+			if (!f->feed[0] && !f->commit[0] && !f->ref)
+				printf("the ledger");
+			printf("\n       %s\n", f->explanation);
+		}
+	}
+}
 
 int cmd_audit(accord_ctx *ctx, int argc, char **argv)
 {
-	return cmd_failf(ACCORD_EXIT_FAIL, "audit is not implemented yet");
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "tolerance", required_argument, NULL, 't' },
+		{ "no-record", no_argument, NULL, 'n' },
+		{ "threads", required_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	accord_audit_options o = ACCORD_AUDIT_OPTIONS_INIT;
+	accord_audit *a = NULL;
+	int json = 0, record = 1, recorded = 0, c, error;
+	int64_t v;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(audit_usage, stdout);
+			return 0;
+		case 'j':
+			json = 1;
+			break;
+		case 'f':
+			if (!strcmp(optarg, "json"))
+				json = 1;
+			else if (!strcmp(optarg, "text"))
+				json = 0;
+			else
+				return cmd_usage_error(ctx, "--format must be text or json, not '%s'", optarg);
+			break;
+		case 't':
+			if ((error = cmd_parse_duration(ctx, &v, "--tolerance", optarg)))
+				return error;
+			o.tolerance = v;
+			break;
+		case 'n':
+			record = 0;
+			break;
+		case 'T':
+			if ((error = cmd_parse_int(ctx, &v, "--threads", optarg, 1, 8)))
+				return error;
+			o.threads = (int)v;
+			break;
+		default:
+			return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	if ((error = cmd_open_store(ctx)))
+		return error;
+	if ((error = accord_audit_run(&a, ctx->store, &o)) < 0)
+		return error == ACCORD_ENOTFOUND ? cmd_failf(ACCORD_EXIT_FAIL, "%s", accord_error_last())
+						 : cmd_fail(error);
+	if (record && a->finding_count == 0) {
+		if (accord_audit_heads_write(ctx->store, a) == 0)
+			recorded = 1;
+		else
+			fprintf(stderr, "accord: warning: %s\n", accord_error_last());
+	}
+	if (json)
+		cmd_print_json(audit_json(ctx, a, recorded));
+	else
+		audit_text(ctx, a, recorded);
+	error = a->finding_count ? ACCORD_EXIT_VERIFY : ACCORD_EXIT_OK;
+	accord_audit_free(a);
+	return error;
 }

@@ -18,5 +18,6 @@
 #include "accord/ledger.h"
 #include "accord/incident.h"
 #include "accord/index.h"
+#include "accord/audit.h"
 
 #endif
