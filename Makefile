@@ -11,7 +11,8 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 VERSION := 0.1.0
 
-PKGS := libsodium libgit2 libcjson
+# zlib: lib/batch.c compresses objects to write packfiles in bulk (libgit2 links it anyway).
+PKGS := libsodium libgit2 libcjson zlib
 CC ?= cc
 
 ifeq ($(SANITIZE),1)
@@ -145,3 +146,4 @@ clean:
 -include $(shell find build -name '*.d' 2>/dev/null)
 .SECONDARY:
 -include fuzz/fuzz.mk
+-include bench/bench.mk

@@ -5,7 +5,7 @@
 set -eu
 need=""
 pkg-config --version >/dev/null 2>&1 || need="$need pkg-config"
-for p in libsodium:libsodium-dev libgit2:libgit2-dev libcjson:libcjson-dev cmocka:libcmocka-dev; do
+for p in libsodium:libsodium-dev libgit2:libgit2-dev libcjson:libcjson-dev zlib:zlib1g-dev cmocka:libcmocka-dev; do
 	mod=${p%%:*}; deb=${p#*:}
 	pkg-config --exists "$mod" 2>/dev/null || need="$need $deb"
 done
