@@ -1,7 +1,320 @@
-/* accord report: not written yet (issue 6). */
+/* accord report: joint outcomes and customer impact, in numbers (docs/metrics.md). */
+#include <errno.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "accord/report.h"
 #include "cmd.h"
+
+static const char report_usage[] =
+	"usage: accord report [--since TIME] [--until TIME] [--service NAME] [--party NAME]\n"
+	"                     [--format text|json|csv|md|html] [-o FILE] [--allow-unverified]\n\n"
+	"What customers went through and how the parties worked together, for the\n"
+	"incidents whose impact overlaps the period [--since, --until) (default: all\n"
+	"time until now). Customer-minutes are clipped to the period; feedback, SLA\n"
+	"measurements and resolutions count whenever they were recorded.\n"
+	"docs/metrics.md and every report define each figure.\n\n"
+	"  --service NAME      only incidents of this service\n"
+	"  --party NAME        only incidents involving this party (or owing it an action)\n"
+	"  --format F          text (default), json (schemas/report.schema.json), csv (one\n"
+	"                      row per incident), md (for review minutes), html (one\n"
+	"                      self-contained page with charts, printable)\n"
+	"  -o, --output FILE   write to FILE (atomically) instead of standard output\n"
+	"  --allow-unverified  if the ledger fails verification, report on the feeds\n"
+	"                      that verify, and say so prominently (otherwise exit 3)\n";
+
+/* A part of a feed left out of an unverified report: from commit `from` on, or all of it. */
+typedef struct {
+	char feed[ACCORD_KEYID_HEXLEN + 1];
+	char from[GIT_OID_HEXSZ + 1]; /* empty: the whole feed */
+} feed_cut;
+
+/* The commit a verification message names: "entry <commit> (feed <keyid>...". */
+static int failing_commit(git_oid *out, const char *msg, const char *feed)
+{
+	const char *p;
+
+	for (p = strstr(msg, "entry "); p; p = strstr(p + 1, "entry ")) {
+		const char *hex = p + 6;
+		size_t n = strspn(hex, "0123456789abcdef");
+
+		if (n == GIT_OID_HEXSZ && !strncmp(hex + n, " (feed ", 7) &&
+		    !strncmp(hex + n + 7, feed, ACCORD_KEYID_HEXLEN) && git_oid_fromstrn(out, hex, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Load the ledger. With `allow`, a ledger that fails verification is cut
+ * back to what verifies: each failing feed ends before its first failing
+ * entry (or goes entirely when the message names no entry), until the
+ * rest verifies. Every pass removes at least one entry, so this ends.
+ */
+static int load_ledger(accord_ctx *ctx, int allow, accord_report_meta *meta, char **message,
+		       feed_cut **cuts)
+{
+	accord_head *heads = NULL;
+	size_t count = 0, i, k;
+	int error;
+
+	if ((error = cmd_open_store(ctx)) != 0)
+		return error;
+	error = accord_ledger_load(&ctx->ledger, ctx->store);
+	if (error == 0)
+		return 0;
+	if (error != ACCORD_EBADSIG || !allow) {
+		cmd_fail(error);
+		if (error == ACCORD_EBADSIG)
+			fprintf(stderr, "accord: refusing to report on a ledger that fails verification "
+					"(--allow-unverified reports on the part that verifies)\n");
+		return cmd_exit_code(error);
+	}
+	if (!(*message = strdup(accord_error_last())))
+		abort();
+	meta->verified = 0;
+	meta->verify_message = *message;
+	if ((error = accord_ledger_local_heads(&heads, &count, ctx->store)) < 0)
+		return cmd_fail(error);
+	for (;;) {
+		char failed[ACCORD_KEYID_HEXLEN + 1];
+		accord_commit *bad_commit = NULL;
+		git_oid bad;
+		int keep;
+
+		error = accord_ledger_load_heads(&ctx->ledger, ctx->store, heads, count, failed);
+		if (error != ACCORD_EBADSIG || !failed[0])
+			break;
+		for (i = 0; i < count && strcmp(heads[i].keyid, failed) != 0; i++)
+			;
+		if (i == count)
+			break;
+		for (k = 0; k < meta->excluded_count && strcmp((*cuts)[k].feed, failed) != 0; k++)
+			;
+		if (k == meta->excluded_count) {
+			if (!(*cuts = realloc(*cuts, (k + 1) * sizeof(**cuts))))
+				abort();
+			memcpy((*cuts)[k].feed, failed, sizeof(failed));
+			meta->excluded_count++;
+		}
+		(*cuts)[k].from[0] = '\0';
+		keep = failing_commit(&bad, accord_error_last(), failed) &&
+		       accord_commit_read(&bad_commit, ctx->store, &bad) == 0 && bad_commit->parent_count == 1 &&
+		       !git_oid_equal(&bad_commit->parent, &heads[i].head);
+		if (keep) {
+			git_oid_tostr((*cuts)[k].from, sizeof((*cuts)[k].from), &bad);
+			heads[i].head = bad_commit->parent;
+		} else {
+			memmove(&heads[i], &heads[i + 1], (count - i - 1) * sizeof(*heads));
+			count--;
+		}
+		accord_commit_free(bad_commit);
+	}
+	free(heads);
+	if (error < 0) {
+		cmd_fail(error);
+		fprintf(stderr, "accord: nothing that verifies is left to report on\n");
+		return cmd_exit_code(error);
+	}
+	fprintf(stderr, "accord: WARNING: the ledger failed verification (%s); this report covers only "
+			"what verifies (%zu feeds cut)\n", *message, meta->excluded_count);
+	return 0;
+}
+
+/* Write `data` to `path` through a temporary file in the same folder and a rename. */
+static int write_atomic(const char *path, const char *data, size_t len)
+{
+	struct stat st;
+	char *copy, *tmp;
+	size_t off = 0;
+	mode_t mask;
+	int fd;
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return cmd_failf(ACCORD_EXIT_FAIL, "can't write the report to %s: it is a directory", path);
+	if (!(copy = strdup(path)) || asprintf(&tmp, "%s/.accord-report.XXXXXX", dirname(copy)) < 0)
+		abort();
+	free(copy);
+	if ((fd = mkstemp(tmp)) < 0) {
+		cmd_failf(ACCORD_EXIT_FAIL, "can't write the report to %s: %s", path, strerror(errno));
+		free(tmp);
+		return ACCORD_EXIT_FAIL;
+	}
+	mask = umask(0);
+	umask(mask);
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto fail;
+		off += (size_t)n;
+	}
+	if (fchmod(fd, 0666 & ~mask) < 0 || fsync(fd) < 0)
+		goto fail;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0)
+		goto fail;
+	free(tmp);
+	return 0;
+fail:
+	cmd_failf(ACCORD_EXIT_FAIL, "can't write the report to %s: %s", path, strerror(errno ? errno : EIO));
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	return ACCORD_EXIT_FAIL;
+}
+
+/* The JSON report is checked against its own schema before anyone sees it. */
+static int render_json(accord_buf *out, const accord_report *r, const accord_report_meta *meta)
+{
+	accord_schema_registry *reg = NULL;
+	cJSON *doc = accord_report_to_json(r, meta);
+	char *text;
+	int error;
+
+	if ((error = accord_schema_builtin(&reg)) < 0 ||
+	    (error = accord_schema_validate(reg, ACCORD_SCHEMA_BASE "report.schema.json", doc)) < 0) {
+		cJSON_Delete(doc);
+		return cmd_failf(ACCORD_EXIT_FAIL, "internal error: the report does not match its schema: %s",
+				 accord_error_last());
+	}
+	text = cJSON_Print(doc);
+	cJSON_Delete(doc);
+	if (!text)
+		return cmd_failf(ACCORD_EXIT_FAIL, "out of memory printing the report");
+	accord_buf_puts(out, text);
+	accord_buf_putc(out, '\n');
+	cJSON_free(text);
+	return 0;
+}
 
 int cmd_report(accord_ctx *ctx, int argc, char **argv)
 {
-	return cmd_failf(ACCORD_EXIT_FAIL, "report is not implemented yet");
+	static const struct option opts[] = {
+		{ "since", required_argument, NULL, 's' },
+		{ "until", required_argument, NULL, 'u' },
+		{ "service", required_argument, NULL, 'v' },
+		{ "party", required_argument, NULL, 'p' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "allow-unverified", no_argument, NULL, 'A' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	accord_report_options ro = ACCORD_REPORT_OPTIONS_INIT;
+	accord_report_meta meta = { 0 };
+	accord_report_format format = ACCORD_REPORT_TEXT;
+	accord_report *report = NULL;
+	accord_buf out = ACCORD_BUF_INIT;
+	accord_pubkey pub;
+	char *home = NULL, *message = NULL;
+	feed_cut *cuts = NULL;
+	const char **excluded_ptrs = NULL;
+	const char *since = NULL, *until = NULL, *output = NULL, *no_colour;
+	int c, allow = 0, error = 0, colour;
+	size_t i;
+
+	/* cmd_getopt knows only long options and -h: spell -o FILE as --output FILE */
+	for (i = 1; i < (size_t)argc && strcmp(argv[i], "--") != 0; i++)
+		if (!strcmp(argv[i], "-o"))
+			argv[i] = (char *)"--output";
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 's': since = optarg; break;
+		case 'u': until = optarg; break;
+		case 'v': ro.service = optarg; break;
+		case 'p': ro.party = optarg; break;
+		case 'o': output = optarg; break;
+		case 'A': allow = 1; break;
+		case 'f':
+			if (accord_report_format_parse(&format, optarg) < 0)
+				return cmd_usage_error(ctx, "%s", accord_error_last());
+			break;
+		case 'h': fputs(report_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	if ((since && (error = cmd_parse_time(ctx, &ro.since, "--since", since))) ||
+	    (until && (error = cmd_parse_time(ctx, &ro.until, "--until", until))) ||
+	    (ro.service && (error = cmd_check_text(ctx, "--service", ro.service, 0))))
+		return error;
+	if (ro.party && !cmd_valid_name(ro.party))
+		return cmd_usage_error(ctx, "invalid party name '%s'", ro.party);
+	if (output && !*output)
+		return cmd_usage_error(ctx, "-o needs a file name");
+	ro.has_since = since != NULL;
+	ro.has_until = until != NULL;
+	if (ro.has_since && ro.has_until && ro.until <= ro.since)
+		return cmd_usage_error(ctx, "--until must be after --since");
+	ro.now = accord_time_now();
+	if (output) {
+		struct stat st;
+
+		if (stat(output, &st) == 0 && S_ISDIR(st.st_mode))
+			return cmd_failf(ACCORD_EXIT_FAIL, "can't write the report to %s: it is a directory", output);
+	}
+
+	meta.verified = 1;
+	if ((error = load_ledger(ctx, allow, &meta, &message, &cuts)) != 0)
+		goto done;
+	if (meta.excluded_count) {
+		/* one array: feeds, then where each was cut */
+		excluded_ptrs = calloc(2 * meta.excluded_count, sizeof(*excluded_ptrs));
+		if (!excluded_ptrs)
+			abort();
+		for (i = 0; i < meta.excluded_count; i++) {
+			excluded_ptrs[i] = cuts[i].feed;
+			excluded_ptrs[meta.excluded_count + i] = cuts[i].from[0] ? cuts[i].from : NULL;
+		}
+		meta.excluded_feeds = excluded_ptrs;
+		meta.excluded_from = excluded_ptrs + meta.excluded_count;
+	}
+	if (ro.party && !accord_parties_find(&ctx->ledger->parties, ro.party)) {
+		error = cmd_failf(ACCORD_EXIT_FAIL, "there is no party '%s' in this ledger", ro.party);
+		goto done;
+	}
+	/* The generating key is who ran the report, if they have a key; reading it needs no passphrase. */
+	if (accord_key_home(&home, ctx->home) == 0 && accord_key_load_public(&pub, home) == 0) {
+		meta.key_id = pub.id;
+		meta.key_name = pub.name;
+	}
+	accord_error_clear();
+
+	if ((error = accord_report_compute(&report, ctx->ledger, &ro)) < 0) {
+		error = error == ACCORD_EINVALID ? cmd_usage_error(ctx, "%s", accord_error_last()) : cmd_fail(error);
+		goto done;
+	}
+	no_colour = getenv("NO_COLOR");
+	colour = format == ACCORD_REPORT_TEXT && !output && isatty(STDOUT_FILENO) &&
+		 !(no_colour && *no_colour);
+	if (format == ACCORD_REPORT_JSON)
+		error = render_json(&out, report, &meta);
+	else if ((error = accord_report_render(&out, report, &meta, format, colour)) < 0)
+		error = cmd_fail(error);
+	if (error)
+		goto done;
+	if (output)
+		error = write_atomic(output, out.ptr, out.size);
+	else
+		fwrite(out.ptr, 1, out.size, stdout);
+done:
+	accord_buf_dispose(&out);
+	accord_report_free(report);
+	free(excluded_ptrs);
+	free(cuts);
+	free(message);
+	free(home);
+	return error;
 }

@@ -20,5 +20,6 @@
 #include "accord/incident.h"
 #include "accord/index.h"
 #include "accord/audit.h"
+#include "accord/report.h"
 
 #endif

@@ -72,4 +72,6 @@ run show "$ID" >/dev/null
 echo "exit code: $? (3 = verification failed)"
 set -e
 git -C "$D/ledger" update-ref "$FEED" "$HEADC"
+step "The service review: what customers went through and how the parties worked together"
+run report --since 2026-11-01T00:00:00Z --until 2026-12-01T00:00:00Z
 step "Demo done; the temporary ledger and keys are removed."

@@ -1,0 +1,173 @@
+#ifndef ACCORD_REPORT_H
+#define ACCORD_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "accord/buf.h"
+#include "accord/incident.h"
+#include "accord/ledger.h"
+
+/*
+ * Reports on joint outcomes and customer impact (docs/metrics.md defines
+ * every figure). Computing is a pure function of a loaded ledger, a period
+ * and filters; rendering turns the result into text, Markdown, CSV, JSON
+ * (schemas/report.schema.json) or a self-contained HTML page. The library
+ * never prints: renderers append to an accord_buf.
+ *
+ * Percentiles use the nearest-rank method: the p-th percentile of n sorted
+ * values is the value at rank ceil(p/100 * n) (1-based), so the median is
+ * the ceil(n/2)-th smallest value. Every percentile comes with its count.
+ */
+
+typedef enum {
+	ACCORD_REPORT_TEXT,
+	ACCORD_REPORT_MD,
+	ACCORD_REPORT_CSV,
+	ACCORD_REPORT_JSON,
+	ACCORD_REPORT_HTML,
+} accord_report_format;
+
+typedef struct {
+	int64_t now;   /* "now": open windows end here; overdue is judged against it */
+	int has_since; /* without it the period starts at the beginning of time */
+	int64_t since;
+	int has_until; /* without it the period ends at `now` */
+	int64_t until;
+	const char *service; /* NULL: every service */
+	const char *party;   /* NULL: every party */
+} accord_report_options;
+
+#define ACCORD_REPORT_OPTIONS_INIT { 0, 0, 0, 0, 0, NULL, NULL }
+
+/* Who and what made the report; carried into every format. Strings borrowed. */
+typedef struct {
+	const char *key_id;    /* generating key id, or NULL ("none") */
+	const char *key_name;  /* its name, or NULL */
+	int verified;          /* 1 if the whole ledger verified */
+	const char *verify_message; /* why not, when !verified */
+	const char **excluded_feeds; /* feeds cut because they failed (key ids) */
+	const char **excluded_from;  /* per feed: the first commit left out, or NULL for all of it */
+	size_t excluded_count;
+} accord_report_meta;
+
+/* The figures of one incident in the period. */
+typedef struct {
+	accord_incident *incident; /* owned by the report */
+	size_t windows;            /* impact windows overlapping the period */
+	int64_t customers;         /* largest customer count among those windows */
+	int64_t customer_seconds;  /* customers x seconds, clipped to the period */
+	int64_t longest_s;         /* longest window, clipped to the period */
+	size_t feedback_count;
+	int64_t score_sum;
+	size_t csat_count;   /* scores 4-5 */
+	size_t lost_count;   /* responses that gave lost minutes */
+	int64_t lost_sum;
+	size_t sla_count;
+	size_t sla_met;
+	int watermelon;      /* every SLA met, mean score <= 2 */
+	int resolved;        /* status resolved or closed */
+	int joint;
+	int64_t time_to_joint_s; /* joint_at - started_at, when joint */
+	int revisions;           /* proposals before the agreed one, when joint */
+	const char **waiting;    /* parties yet to sign the current proposal (borrowed names) */
+	size_t waiting_count;
+	size_t actions_open, actions_done, actions_overdue;
+	int64_t week;            /* start (Monday 00:00 UTC) of the week it is charted in */
+} accord_report_incident;
+
+/* A counter keyed by a name (service, party, factor). */
+typedef struct {
+	const char *name; /* borrowed from an entry */
+	size_t count;
+	size_t open, done, overdue; /* action items (by owning party) */
+	int64_t customer_seconds;   /* by service */
+} accord_report_tally;
+
+typedef struct {
+	int64_t start; /* Monday 00:00 UTC */
+	int64_t customer_seconds;
+	size_t sla_count, sla_met;
+	size_t feedback_count, csat_count;
+	size_t incidents;
+} accord_report_week;
+
+typedef struct {
+	accord_report_options opts;
+	int64_t since, until; /* the effective period (since = INT64_MIN when open) */
+	char ledger_id[ACCORD_ID_HEXLEN + 1];
+	size_t entry_count;
+
+	accord_report_incident *incidents; /* in ledger order */
+	size_t count;
+
+	size_t resolved, closed, open; /* by status */
+	size_t by_severity[5];         /* index 1..4 */
+	accord_report_tally *services; /* incidents and customer-minutes by service */
+	size_t service_count;
+
+	int64_t customers;
+	int64_t customer_seconds;
+	const accord_report_incident *longest; /* incident with the longest window, or NULL */
+	int64_t longest_s;
+
+	size_t feedback_count, csat_count, lost_count;
+	int64_t score_sum, lost_sum, lost_median;
+
+	size_t sla_count, sla_met;
+	size_t sla_incidents;  /* with at least one measurement */
+	size_t sla_all_met;    /* with every measurement met */
+	size_t watermelons;
+
+	size_t resolved_total; /* resolved + closed */
+	size_t resolved_joint; /* of those, with a joint resolution */
+	size_t joint_total;    /* joint resolutions, whatever the status */
+	int64_t joint_median_s, joint_p90_s;
+	size_t revised;        /* joint resolutions agreed on a revision */
+	size_t revisions;      /* proposals revised before agreement, summed */
+	size_t waiting_incidents;
+	accord_report_tally *waiting; /* incidents waiting, by party */
+	size_t waiting_party_count;
+
+	size_t actions_open, actions_done, actions_overdue;
+	accord_report_tally *owners; /* action items owned by one party */
+	size_t owner_count;
+	size_t joint_open, joint_done, joint_overdue; /* items owned by several parties */
+
+	accord_report_tally *factors; /* most frequent first */
+	size_t factor_count;
+
+	accord_report_week *weeks;
+	size_t week_count;
+} accord_report;
+
+/*
+ * Compute the report over the incidents of `ledger` that belong to the
+ * period and pass the filters. ACCORD_EINVALID for a period that ends
+ * before it starts. Free with accord_report_free(); the report borrows
+ * from `ledger`, which must outlive it.
+ */
+int accord_report_compute(accord_report **out, const accord_ledger *ledger,
+			  const accord_report_options *opts);
+void accord_report_free(accord_report *report);
+
+/* Nearest-rank percentile (p in 1..100) of `n` values, sorted in place. 0 when n == 0. */
+int64_t accord_report_percentile(int64_t *values, size_t n, int p);
+
+/* The JSON document (schemas/report.schema.json). Caller frees with cJSON_Delete(). */
+cJSON *accord_report_to_json(const accord_report *report, const accord_report_meta *meta);
+
+/*
+ * Render into `out` (appended). `colour` adds ANSI colour to text (the
+ * caller decides: a terminal and no NO_COLOR). ACCORD_EINVALID for an
+ * unknown format.
+ */
+int accord_report_render(accord_buf *out, const accord_report *report,
+			 const accord_report_meta *meta, accord_report_format format, int colour);
+
+/* Parse "text", "json", "csv", "md" or "html". ACCORD_EINVALID otherwise. */
+int accord_report_format_parse(accord_report_format *out, const char *name);
+
+#endif

@@ -1,0 +1,2248 @@
+/*
+ * Reports on joint outcomes and customer impact: the figures (compute),
+ * the JSON document, and the human formats (text, Markdown, CSV, HTML)
+ * built from one list of blocks so that every format says the same thing.
+ * docs/metrics.md defines each figure; the same definitions travel inside
+ * every report.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accord/error.h"
+#include "accord/idmap.h"
+#include "accord/json.h"
+#include "accord/report.h"
+#include "accord/timefmt.h"
+
+#define DAY 86400
+#define WEEK (7 * DAY)
+#define MAX_WEEKS 156   /* three years of weekly bars; older weeks are left off the charts */
+#define TOP_FACTORS 20
+
+#define PUSH(arr, count, item)                                                   \
+	do {                                                                     \
+		void *p_ = realloc((arr), ((count) + 1) * sizeof(*(arr)));       \
+		if (!p_)                                                         \
+			abort();                                                 \
+		(arr) = p_;                                                      \
+		(arr)[(count)++] = (item);                                       \
+	} while (0)
+
+/* The definitions every format carries (docs/metrics.md says the same at more length). */
+static const struct {
+	const char *key, *label, *text;
+} definitions[] = {
+	{ "period", "period",
+	  "An incident belongs to the period [since, until) when one of its impact windows overlaps it "
+	  "(an open window lasts until now); an incident without windows belongs when its impact start "
+	  "falls in the period. Its feedback, SLA measurements and resolution count whenever recorded." },
+	{ "incidents", "incidents",
+	  "Incidents in the period by current status: resolved, closed, or open (investigating, "
+	  "identified or mitigated); by severity (SEV1 is the worst) and by service." },
+	{ "customers_affected", "customers affected",
+	  "Per incident, the largest customer count among its impact windows in the period, summed over "
+	  "incidents (a customer hit by two incidents counts twice)." },
+	{ "customer_minutes", "customer-minutes",
+	  "Sum over impact windows of customers x minutes, each window clipped to the period; an open "
+	  "window runs until now." },
+	{ "longest_impact", "longest impact",
+	  "The longest single impact window, in minutes within the period." },
+	{ "feedback", "feedback",
+	  "Responses recorded for incidents in the period; mean score on the 1-5 scale." },
+	{ "csat", "CSAT%", "Responses scored 4 or 5, divided by all responses, x 100." },
+	{ "lost_minutes", "lost minutes",
+	  "Minutes of productive time customers reported losing: sum and median over the responses that "
+	  "gave a figure (their count is shown)." },
+	{ "sla", "SLA met %",
+	  "SLA measurements recorded for incidents in the period; a measurement is met when actual <= "
+	  "target. Met % = met / measurements x 100." },
+	{ "watermelon", "watermelon",
+	  "An incident whose SLA measurements (at least one) were all met while its customers were "
+	  "unhappy: mean feedback score <= 2 (at least one response). Rate = watermelon incidents / "
+	  "incidents with every SLA measurement met x 100, shown beside SLA met %." },
+	{ "joint_share", "joint resolutions",
+	  "Resolved incidents (status resolved or closed) whose current resolution is signed by every "
+	  "involved party, divided by resolved incidents, x 100." },
+	{ "time_to_joint", "time to joint resolution",
+	  "Per incident with a joint resolution: from impact start to the signature that made the "
+	  "resolution joint. Median and p90 by nearest rank, with the count." },
+	{ "revisions", "revised before agreement",
+	  "Joint resolutions agreed on a revision rather than the first proposal, and the proposals "
+	  "revised before agreement (proposals - 1, summed)." },
+	{ "waiting", "waiting for cosignature",
+	  "Incidents whose current proposal still lacks the signature of an involved party, and which "
+	  "parties." },
+	{ "actions", "action items",
+	  "Items of each incident's current resolution: done, open, and overdue (open after its due day "
+	  "has ended, UTC). By owning party when one party owns the item; jointly owned when several do." },
+	{ "factors", "contributing factors",
+	  "Factors of each incident's current resolution, counted once per incident, compared ignoring "
+	  "case and surrounding spaces; the most frequent first. Never attributed to a party." },
+	{ "percentile", "percentiles",
+	  "Nearest rank: the p-th percentile of n sorted values is the value at rank ceil(p/100 x n); "
+	  "the median is p50." },
+	{ "weeks", "weeks",
+	  "Weeks start on Monday 00:00 UTC. Customer-minutes are split across the weeks they fall in; "
+	  "SLA and feedback are charted in the week of the incident's impact start (or of the period "
+	  "start, if earlier)." },
+	{ "rounding", "rounding",
+	  "Percentages and minutes are rounded to one decimal, mean scores to two." },
+};
+#define NDEFS (sizeof(definitions) / sizeof(definitions[0]))
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* Monday 00:00 UTC of the week holding t (1970-01-01 was a Thursday). */
+static int64_t week_start(int64_t t)
+{
+	int64_t day = floor_div(t, DAY);
+	int64_t wd = ((day + 3) % 7 + 7) % 7;
+
+	return (day - wd) * DAY;
+}
+
+static double round_to(double v, double scale)
+{
+	return round(v * scale) / scale;
+}
+
+static double minutes(int64_t seconds)
+{
+	return round_to((double)seconds / 60.0, 10);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+int64_t accord_report_percentile(int64_t *values, size_t n, int p)
+{
+	size_t rank;
+
+	if (n == 0)
+		return 0;
+	qsort(values, n, sizeof(*values), cmp_i64);
+	/* ceil(p * n / 100) in integers, at least 1 */
+	rank = ((size_t)p * n + 99) / 100;
+	if (rank < 1)
+		rank = 1;
+	if (rank > n)
+		rank = n;
+	return values[rank - 1];
+}
+
+/* An action is overdue once its due day (UTC) has ended and it is not done. */
+static int action_overdue(const accord_action *a, int64_t now)
+{
+	char buf[32];
+	int64_t due;
+
+	if (a->done || !a->due)
+		return 0;
+	snprintf(buf, sizeof(buf), "%sT00:00:00Z", a->due);
+	if (accord_time_parse_canonical(&due, buf) < 0)
+		return 0;
+	return now >= due + DAY;
+}
+
+/* Counters keyed by name, found through a hash map so that large ledgers stay linear. */
+typedef struct {
+	accord_report_tally *items;
+	size_t count;
+	accord_idmap index; /* name -> index + 1 */
+} tally_set;
+
+static accord_report_tally *tally_get(tally_set *s, const char *key, const char *name)
+{
+	size_t i = (size_t)(uintptr_t)accord_idmap_get(&s->index, key);
+	accord_report_tally t = { 0 };
+
+	if (i)
+		return &s->items[i - 1];
+	t.name = name;
+	PUSH(s->items, s->count, t);
+	accord_idmap_put(&s->index, key, (void *)(uintptr_t)s->count);
+	return &s->items[s->count - 1];
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(((const accord_report_tally *)a)->name, ((const accord_report_tally *)b)->name);
+}
+
+static int cmp_service(const void *a, const void *b)
+{
+	const accord_report_tally *x = a, *y = b;
+
+	if (x->customer_seconds != y->customer_seconds)
+		return x->customer_seconds < y->customer_seconds ? 1 : -1;
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+static int cmp_factor(const void *a, const void *b)
+{
+	const accord_report_tally *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+/* Hand the tallies over, sorted; the map only served lookups. */
+static void tally_take(accord_report_tally **out, size_t *count, tally_set *s,
+		       int (*cmp)(const void *, const void *))
+{
+	if (s->count)
+		qsort(s->items, s->count, sizeof(*s->items), cmp);
+	*out = s->items;
+	*count = s->count;
+	accord_idmap_dispose(&s->index);
+}
+
+/* A factor's comparison key: surrounding spaces dropped, inner runs of space made one, ASCII lower case. */
+static char *factor_key(const char *s)
+{
+	size_t n = strlen(s), j = 0;
+	char *k = malloc(n + 1);
+	int space = 0;
+
+	if (!k)
+		abort();
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isspace(c)) {
+			space = j > 0;
+			continue;
+		}
+		if (space)
+			k[j++] = ' ';
+		space = 0;
+		k[j++] = (char)tolower(c);
+	}
+	k[j] = '\0';
+	return k;
+}
+
+/* ---- compute ------------------------------------------------------------ */
+
+typedef struct {
+	const accord_entry *open;
+	const accord_entry **entries;
+	size_t count;
+} bucket;
+
+static int involves(const accord_incident *inc, const char *party)
+{
+	size_t i;
+	const cJSON *o;
+
+	for (i = 0; i < inc->party_count; i++)
+		if (strcmp(inc->parties[i], party) == 0)
+			return 1;
+	if (inc->resolution)
+		for (i = 0; i < inc->resolution->action_count; i++)
+			cJSON_ArrayForEach(o, inc->resolution->actions[i].owners)
+				if (cJSON_IsString(o) && strcmp(o->valuestring, party) == 0)
+					return 1;
+	return 0;
+}
+
+/* The window [s, e) of `w` with open windows ending now; whether it overlaps the period, and the clipped part. */
+static int window_in_period(const accord_report *r, const accord_impact *w, int64_t *cs, int64_t *ce)
+{
+	int64_t s = w->start, e = w->has_end ? w->end : r->opts.now;
+
+	if (e < s)
+		e = s;
+	if (s == e) {
+		if (s < r->since || s >= r->until)
+			return 0;
+	} else if (!(s < r->until && e > r->since)) {
+		return 0;
+	}
+	*cs = s > r->since ? s : r->since;
+	*ce = e < r->until ? e : r->until;
+	if (*ce < *cs)
+		*ce = *cs;
+	return 1;
+}
+
+static int belongs(const accord_report *r, const accord_incident *inc)
+{
+	size_t i;
+	int64_t cs, ce;
+
+	if (inc->impact_count == 0)
+		return inc->started_at >= r->since && inc->started_at < r->until;
+	for (i = 0; i < inc->impact_count; i++)
+		if (window_in_period(r, &inc->impact[i], &cs, &ce))
+			return 1;
+	return 0;
+}
+
+/* Figures of one incident that need nothing but the incident and the period. */
+static void measure(accord_report *r, accord_report_incident *ri)
+{
+	const accord_incident *inc = ri->incident;
+	size_t i;
+
+	for (i = 0; i < inc->impact_count; i++) {
+		const accord_impact *w = &inc->impact[i];
+		int64_t cs, ce;
+
+		if (!window_in_period(r, w, &cs, &ce))
+			continue;
+		ri->windows++;
+		if (w->customers > ri->customers)
+			ri->customers = w->customers;
+		ri->customer_seconds += w->customers * (ce - cs);
+		if (ce - cs > ri->longest_s)
+			ri->longest_s = ce - cs;
+	}
+	for (i = 0; i < inc->feedback_count; i++) {
+		const accord_feedback *f = &inc->feedback[i];
+
+		ri->feedback_count++;
+		ri->score_sum += f->score;
+		ri->csat_count += f->score >= 4;
+		if (f->lost_minutes >= 0) {
+			ri->lost_count++;
+			ri->lost_sum += f->lost_minutes;
+		}
+	}
+	for (i = 0; i < inc->sla_count; i++) {
+		ri->sla_count++;
+		ri->sla_met += inc->sla[i].met != 0;
+	}
+	/* mean <= 2 without rounding: sum <= 2n */
+	ri->watermelon = ri->sla_count > 0 && ri->sla_met == ri->sla_count && ri->feedback_count > 0 &&
+			 ri->score_sum <= 2 * (int64_t)ri->feedback_count;
+	ri->resolved = !strcmp(inc->status, "resolved") || !strcmp(inc->status, "closed");
+	if (inc->resolution) {
+		const accord_resolution *res = inc->resolution;
+
+		ri->joint = res->joint;
+		if (res->joint) {
+			ri->time_to_joint_s = res->joint_at - inc->started_at;
+			ri->revisions = (int)inc->proposal_count - 1;
+		} else {
+			ri->waiting = accord_incident_waiting(inc, &ri->waiting_count);
+		}
+		for (i = 0; i < res->action_count; i++) {
+			if (res->actions[i].done)
+				ri->actions_done++;
+			else
+				ri->actions_open++;
+			ri->actions_overdue += action_overdue(&res->actions[i], r->opts.now);
+		}
+	}
+	{
+		int64_t t = inc->started_at;
+
+		if (t < r->since)
+			t = r->since;
+		if (t >= r->until)
+			t = r->until - 1;
+		ri->week = week_start(t);
+	}
+}
+
+/* Group entries by incident once, so building every incident stays linear in the ledger. */
+static int collect(bucket **out, size_t *count, const accord_ledger *ledger)
+{
+	accord_idmap map = ACCORD_IDMAP_INIT;
+	bucket *b = NULL;
+	size_t n = 0, i;
+
+	for (i = 0; i < ledger->count; i++) {
+		const accord_entry *e = ledger->entries[i];
+		bucket nb = { e, NULL, 0 };
+
+		if (strcmp(e->type, "open") != 0)
+			continue;
+		PUSH(b, n, nb);
+		accord_idmap_put(&map, e->id, (void *)(uintptr_t)n);
+	}
+	for (i = 0; i < ledger->count; i++) {
+		const accord_entry *e = ledger->entries[i];
+		size_t k;
+
+		if (!e->incident[0] || !(k = (size_t)(uintptr_t)accord_idmap_get(&map, e->incident)))
+			continue;
+		PUSH(b[k - 1].entries, b[k - 1].count, e);
+	}
+	accord_idmap_dispose(&map);
+	*out = b;
+	*count = n;
+	return 0;
+}
+
+static void weeks_init(accord_report *r)
+{
+	int64_t lo = INT64_MAX, hi, w;
+	size_t i, n;
+
+	if (r->opts.has_since) {
+		lo = r->since;
+	} else {
+		for (i = 0; i < r->count; i++) {
+			const accord_incident *inc = r->incidents[i].incident;
+			size_t j;
+			int64_t cs, ce;
+
+			if (inc->started_at < lo)
+				lo = inc->started_at;
+			for (j = 0; j < inc->impact_count; j++)
+				if (window_in_period(r, &inc->impact[j], &cs, &ce) && cs < lo)
+					lo = cs;
+		}
+		if (lo == INT64_MAX)
+			return;
+	}
+	hi = r->until - 1;
+	if (hi > r->opts.now && r->opts.now >= lo)
+		hi = r->opts.now;
+	if (hi < lo)
+		hi = lo;
+	lo = week_start(lo);
+	hi = week_start(hi);
+	n = (size_t)((hi - lo) / WEEK) + 1;
+	if (n > MAX_WEEKS) {
+		lo = hi - (int64_t)(MAX_WEEKS - 1) * WEEK;
+		n = MAX_WEEKS;
+	}
+	r->weeks = calloc(n, sizeof(*r->weeks));
+	if (!r->weeks)
+		abort();
+	for (i = 0, w = lo; i < n; i++, w += WEEK)
+		r->weeks[i].start = w;
+	r->week_count = n;
+}
+
+static accord_report_week *week_of(accord_report *r, int64_t t)
+{
+	int64_t k;
+
+	if (!r->week_count || t < r->weeks[0].start)
+		return NULL;
+	k = (t - r->weeks[0].start) / WEEK;
+	return k < (int64_t)r->week_count ? &r->weeks[k] : NULL;
+}
+
+/* Spread one clipped window's customer-seconds over the weeks it covers. */
+static void weeks_add_window(accord_report *r, int64_t customers, int64_t cs, int64_t ce)
+{
+	int64_t t = cs;
+
+	if (!r->week_count)
+		return;
+	if (t < r->weeks[0].start)
+		t = r->weeks[0].start;
+	while (t < ce) {
+		accord_report_week *w = week_of(r, t);
+		int64_t end;
+
+		if (!w)
+			break;
+		end = w->start + WEEK < ce ? w->start + WEEK : ce;
+		w->customer_seconds += customers * (end - t);
+		t = end;
+	}
+}
+
+static void aggregate(accord_report *r, char ***owned_keys, size_t *owned_count)
+{
+	tally_set services = { 0 }, waiting = { 0 }, owners = { 0 }, factors = { 0 };
+	int64_t *lost = NULL, *joint = NULL;
+	size_t nlost = 0, njoint = 0, i, j;
+
+	weeks_init(r);
+	for (i = 0; i < r->count; i++) {
+		accord_report_incident *ri = &r->incidents[i];
+		const accord_incident *inc = ri->incident;
+		accord_report_tally *t;
+		accord_report_week *w;
+
+		if (!strcmp(inc->status, "resolved"))
+			r->resolved++;
+		else if (!strcmp(inc->status, "closed"))
+			r->closed++;
+		else
+			r->open++;
+		if (inc->severity >= 1 && inc->severity <= 4)
+			r->by_severity[inc->severity]++;
+		t = tally_get(&services, inc->service, inc->service);
+		t->count++;
+		t->customer_seconds += ri->customer_seconds;
+
+		r->customers += ri->customers;
+		r->customer_seconds += ri->customer_seconds;
+		if (ri->windows && (!r->longest || ri->longest_s > r->longest_s)) {
+			r->longest = ri;
+			r->longest_s = ri->longest_s;
+		}
+		for (j = 0; j < inc->impact_count; j++) {
+			int64_t cs, ce;
+
+			if (window_in_period(r, &inc->impact[j], &cs, &ce))
+				weeks_add_window(r, inc->impact[j].customers, cs, ce);
+		}
+
+		r->feedback_count += ri->feedback_count;
+		r->csat_count += ri->csat_count;
+		r->score_sum += ri->score_sum;
+		r->lost_count += ri->lost_count;
+		r->lost_sum += ri->lost_sum;
+		for (j = 0; j < inc->feedback_count; j++)
+			if (inc->feedback[j].lost_minutes >= 0)
+				PUSH(lost, nlost, inc->feedback[j].lost_minutes);
+
+		r->sla_count += ri->sla_count;
+		r->sla_met += ri->sla_met;
+		r->sla_incidents += ri->sla_count > 0;
+		r->sla_all_met += ri->sla_count > 0 && ri->sla_met == ri->sla_count;
+		r->watermelons += ri->watermelon;
+		if ((w = week_of(r, ri->week))) {
+			w->incidents++;
+			w->sla_count += ri->sla_count;
+			w->sla_met += ri->sla_met;
+			w->feedback_count += ri->feedback_count;
+			w->csat_count += ri->csat_count;
+		}
+
+		if (ri->resolved) {
+			r->resolved_total++;
+			r->resolved_joint += ri->joint;
+		}
+		if (ri->joint) {
+			r->joint_total++;
+			PUSH(joint, njoint, ri->time_to_joint_s);
+			if (ri->revisions > 0) {
+				r->revised++;
+				r->revisions += (size_t)ri->revisions;
+			}
+		}
+		if (ri->waiting_count) {
+			r->waiting_incidents++;
+			for (j = 0; j < ri->waiting_count; j++)
+				tally_get(&waiting, ri->waiting[j], ri->waiting[j])->count++;
+		}
+		if (inc->resolution) {
+			const accord_resolution *res = inc->resolution;
+			const cJSON *f;
+			accord_idmap seen = ACCORD_IDMAP_INIT;
+
+			for (j = 0; j < res->action_count; j++) {
+				const accord_action *a = &res->actions[j];
+				int overdue = action_overdue(a, r->opts.now);
+				size_t *open_c, *done_c, *over_c;
+
+				if (cJSON_GetArraySize(a->owners) == 1 && cJSON_IsString(a->owners->child)) {
+					const char *p = a->owners->child->valuestring;
+
+					t = tally_get(&owners, p, p);
+					open_c = &t->open, done_c = &t->done, over_c = &t->overdue;
+					t->count++;
+				} else {
+					open_c = &r->joint_open, done_c = &r->joint_done, over_c = &r->joint_overdue;
+				}
+				if (a->done)
+					(*done_c)++, r->actions_done++;
+				else
+					(*open_c)++, r->actions_open++;
+				if (overdue)
+					(*over_c)++, r->actions_overdue++;
+			}
+			cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(res->entry->body, "factors")) {
+				char *key;
+
+				if (!cJSON_IsString(f))
+					continue;
+				key = factor_key(f->valuestring);
+				if (accord_idmap_get(&seen, key)) {
+					free(key);
+					continue;
+				}
+				PUSH(*owned_keys, *owned_count, key);
+				accord_idmap_put(&seen, key, (void *)1);
+				tally_get(&factors, key, f->valuestring)->count++;
+			}
+			accord_idmap_dispose(&seen);
+		}
+	}
+	r->lost_median = accord_report_percentile(lost, nlost, 50);
+	r->joint_median_s = accord_report_percentile(joint, njoint, 50);
+	r->joint_p90_s = accord_report_percentile(joint, njoint, 90);
+	free(lost);
+	free(joint);
+	tally_take(&r->services, &r->service_count, &services, cmp_service);
+	tally_take(&r->waiting, &r->waiting_party_count, &waiting, cmp_name);
+	tally_take(&r->owners, &r->owner_count, &owners, cmp_name);
+	tally_take(&r->factors, &r->factor_count, &factors, cmp_factor);
+}
+
+/* Factor keys are the map keys while aggregating; kept here until the report goes. */
+typedef struct {
+	accord_report pub;
+	char **keys;
+	size_t key_count;
+} report_impl;
+
+int accord_report_compute(accord_report **out, const accord_ledger *ledger,
+			  const accord_report_options *opts)
+{
+	report_impl *impl;
+	accord_report *r;
+	bucket *b = NULL;
+	size_t nb = 0, i;
+	int error = 0;
+
+	if (opts->has_since && opts->has_until && opts->until <= opts->since)
+		return accord_error_set(ACCORD_EINVALID, "the period ends before it starts (--until is not after --since)");
+	if (!(impl = calloc(1, sizeof(*impl))))
+		return accord_error_set(ACCORD_ENOMEM, "out of memory");
+	r = &impl->pub;
+	r->opts = *opts;
+	r->since = opts->has_since ? opts->since : INT64_MIN;
+	r->until = opts->has_until ? opts->until : opts->now + 1; /* "now" itself is in the period */
+	if (r->until <= r->since) {
+		free(impl);
+		return accord_error_set(ACCORD_EINVALID, "the period starts after now (--since is in the future)");
+	}
+	memcpy(r->ledger_id, ledger->id, sizeof(r->ledger_id));
+	r->entry_count = ledger->count;
+	collect(&b, &nb, ledger);
+	for (i = 0; i < nb; i++) {
+		accord_ledger view = *ledger;
+		accord_incident *inc = NULL;
+		accord_report_incident ri = { 0 };
+
+		/* the incident sees only its own entries: the same result, without a scan per incident */
+		view.entries = (accord_entry **)b[i].entries;
+		view.count = b[i].count;
+		if ((error = accord_incident_build(&inc, &view, b[i].open)) < 0)
+			break;
+		if ((opts->service && strcmp(inc->service, opts->service) != 0) ||
+		    (opts->party && !involves(inc, opts->party)) || !belongs(r, inc)) {
+			accord_incident_free(inc);
+			continue;
+		}
+		ri.incident = inc;
+		measure(r, &ri);
+		PUSH(r->incidents, r->count, ri);
+	}
+	for (i = 0; i < nb; i++)
+		free(b[i].entries);
+	free(b);
+	if (error < 0) {
+		accord_report_free(r);
+		return error;
+	}
+	aggregate(r, &impl->keys, &impl->key_count);
+	*out = r;
+	return 0;
+}
+
+void accord_report_free(accord_report *r)
+{
+	report_impl *impl = (report_impl *)r;
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->count; i++) {
+		accord_incident_free(r->incidents[i].incident);
+		free(r->incidents[i].waiting);
+	}
+	free(r->incidents);
+	free(r->services);
+	free(r->waiting);
+	free(r->owners);
+	free(r->factors);
+	free(r->weeks);
+	for (i = 0; i < impl->key_count; i++)
+		free(impl->keys[i]);
+	free(impl->keys);
+	free(impl);
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+static void add_time(cJSON *o, const char *key, int64_t t)
+{
+	char buf[ACCORD_TIME_LEN];
+
+	accord_time_format(buf, t);
+	cJSON_AddStringToObject(o, key, buf);
+}
+
+static void add_date(cJSON *o, const char *key, int64_t t)
+{
+	char buf[ACCORD_TIME_LEN];
+
+	accord_time_format(buf, t);
+	buf[10] = '\0';
+	cJSON_AddStringToObject(o, key, buf);
+}
+
+static void add_str_or_null(cJSON *o, const char *key, const char *s)
+{
+	if (s)
+		cJSON_AddStringToObject(o, key, s);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+/* a / b x 100 rounded to one decimal, or null when b is 0. */
+static void add_pct(cJSON *o, const char *key, size_t a, size_t b)
+{
+	if (b)
+		cJSON_AddNumberToObject(o, key, round_to(100.0 * (double)a / (double)b, 10));
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static void add_mean(cJSON *o, const char *key, int64_t sum, size_t n)
+{
+	if (n)
+		cJSON_AddNumberToObject(o, key, round_to((double)sum / (double)n, 100));
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static void add_count(cJSON *o, const char *key, size_t n)
+{
+	cJSON_AddNumberToObject(o, key, (double)n);
+}
+
+static cJSON *string_array(const char **s, size_t n)
+{
+	cJSON *a = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(s[i]));
+	return a;
+}
+
+static const char *resolution_state(const accord_incident *inc)
+{
+	return !inc->resolution ? "none" : inc->resolution->joint ? "joint" : "proposed";
+}
+
+static cJSON *meta_json(cJSON *doc, const accord_report *r, const accord_report_meta *meta)
+{
+	cJSON *o, *a;
+	size_t i;
+
+	cJSON_AddStringToObject(doc, "report", "accord report");
+	cJSON_AddNumberToObject(doc, "version", 1);
+	add_time(doc, "generated_at", r->opts.now);
+	cJSON_AddStringToObject(doc, "ledger", r->ledger_id);
+	o = cJSON_AddObjectToObject(doc, "generated_by");
+	cJSON_AddStringToObject(o, "key", meta && meta->key_id ? meta->key_id : "none");
+	add_str_or_null(o, "name", meta ? meta->key_name : NULL);
+	o = cJSON_AddObjectToObject(doc, "filters");
+	if (r->opts.has_since)
+		add_time(o, "since", r->opts.since);
+	else
+		cJSON_AddNullToObject(o, "since");
+	add_time(o, "until", r->opts.has_until ? r->opts.until : r->opts.now);
+	add_str_or_null(o, "service", r->opts.service);
+	add_str_or_null(o, "party", r->opts.party);
+	o = cJSON_AddObjectToObject(doc, "verification");
+	cJSON_AddStringToObject(o, "status", !meta || meta->verified ? "verified" : "failed");
+	add_str_or_null(o, "message", meta && !meta->verified ? meta->verify_message : NULL);
+	a = cJSON_AddArrayToObject(o, "excluded");
+	for (i = 0; meta && i < meta->excluded_count; i++) {
+		cJSON *x = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(x, "feed", meta->excluded_feeds[i]);
+		add_str_or_null(x, "from_commit", meta->excluded_from ? meta->excluded_from[i] : NULL);
+		cJSON_AddItemToArray(a, x);
+	}
+	add_count(o, "entries", r->entry_count);
+	o = cJSON_AddObjectToObject(doc, "definitions");
+	for (i = 0; i < NDEFS; i++)
+		cJSON_AddStringToObject(o, definitions[i].key, definitions[i].text);
+	return doc;
+}
+
+static cJSON *incident_row_json(const accord_report *r, const accord_report_incident *ri)
+{
+	const accord_incident *inc = ri->incident;
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "id", inc->id);
+	cJSON_AddStringToObject(o, "title", inc->title);
+	cJSON_AddStringToObject(o, "service", inc->service);
+	cJSON_AddNumberToObject(o, "severity", (double)inc->severity);
+	cJSON_AddStringToObject(o, "status", inc->status);
+	add_time(o, "started_at", inc->started_at);
+	cJSON_AddItemToObject(o, "parties", string_array(inc->parties, inc->party_count));
+	add_count(o, "impact_windows", ri->windows);
+	cJSON_AddNumberToObject(o, "customers", (double)ri->customers);
+	cJSON_AddNumberToObject(o, "customer_minutes", minutes(ri->customer_seconds));
+	cJSON_AddNumberToObject(o, "longest_minutes", minutes(ri->longest_s));
+	add_count(o, "responses", ri->feedback_count);
+	add_mean(o, "mean_score", ri->score_sum, ri->feedback_count);
+	add_pct(o, "csat_pct", ri->csat_count, ri->feedback_count);
+	cJSON_AddNumberToObject(o, "lost_minutes", (double)ri->lost_sum);
+	add_count(o, "sla_measurements", ri->sla_count);
+	add_count(o, "sla_met", ri->sla_met);
+	cJSON_AddBoolToObject(o, "watermelon", ri->watermelon);
+	cJSON_AddStringToObject(o, "resolution", resolution_state(inc));
+	if (ri->joint) {
+		add_time(o, "joint_at", inc->resolution->joint_at);
+		cJSON_AddNumberToObject(o, "time_to_joint_s", (double)ri->time_to_joint_s);
+		cJSON_AddNumberToObject(o, "revisions", ri->revisions);
+	} else {
+		cJSON_AddNullToObject(o, "joint_at");
+		cJSON_AddNullToObject(o, "time_to_joint_s");
+		cJSON_AddNullToObject(o, "revisions");
+	}
+	cJSON_AddItemToObject(o, "waiting_for", string_array(ri->waiting, ri->waiting_count));
+	add_count(o, "actions_open", ri->actions_open);
+	add_count(o, "actions_done", ri->actions_done);
+	add_count(o, "actions_overdue", ri->actions_overdue);
+	(void)r;
+	return o;
+}
+
+static cJSON *action_counts(cJSON *o, size_t open, size_t done, size_t overdue)
+{
+	add_count(o, "open", open);
+	add_count(o, "done", done);
+	add_count(o, "overdue", overdue);
+	return o;
+}
+
+cJSON *accord_report_to_json(const accord_report *r, const accord_report_meta *meta)
+{
+	cJSON *doc = meta_json(cJSON_CreateObject(), r, meta), *o, *a, *item;
+	size_t i, j;
+
+	o = cJSON_AddObjectToObject(doc, "incidents");
+	add_count(o, "total", r->count);
+	add_count(o, "resolved", r->resolved);
+	add_count(o, "closed", r->closed);
+	add_count(o, "open", r->open);
+	item = cJSON_AddObjectToObject(o, "by_severity");
+	for (i = 1; i <= 4; i++) {
+		char k[2] = { (char)('0' + i), 0 };
+
+		add_count(item, k, r->by_severity[i]);
+	}
+	a = cJSON_AddArrayToObject(o, "by_service");
+	for (i = 0; i < r->service_count; i++) {
+		item = cJSON_CreateObject();
+		cJSON_AddStringToObject(item, "service", r->services[i].name);
+		add_count(item, "incidents", r->services[i].count);
+		cJSON_AddNumberToObject(item, "customer_minutes", minutes(r->services[i].customer_seconds));
+		cJSON_AddItemToArray(a, item);
+	}
+
+	o = cJSON_AddObjectToObject(doc, "customer_impact");
+	cJSON_AddNumberToObject(o, "customers_affected", (double)r->customers);
+	cJSON_AddNumberToObject(o, "customer_minutes", minutes(r->customer_seconds));
+	if (r->longest) {
+		item = cJSON_AddObjectToObject(o, "longest");
+		cJSON_AddStringToObject(item, "incident", r->longest->incident->id);
+		cJSON_AddStringToObject(item, "title", r->longest->incident->title);
+		cJSON_AddNumberToObject(item, "minutes", minutes(r->longest_s));
+	} else {
+		cJSON_AddNullToObject(o, "longest");
+	}
+
+	o = cJSON_AddObjectToObject(doc, "experience");
+	add_count(o, "responses", r->feedback_count);
+	add_mean(o, "mean_score", r->score_sum, r->feedback_count);
+	add_pct(o, "csat_pct", r->csat_count, r->feedback_count);
+	add_count(o, "csat_responses", r->csat_count);
+	item = cJSON_AddObjectToObject(o, "lost_minutes");
+	cJSON_AddNumberToObject(item, "sum", (double)r->lost_sum);
+	if (r->lost_count)
+		cJSON_AddNumberToObject(item, "median", (double)r->lost_median);
+	else
+		cJSON_AddNullToObject(item, "median");
+	add_count(item, "responses", r->lost_count);
+
+	o = cJSON_AddObjectToObject(doc, "sla");
+	add_count(o, "measurements", r->sla_count);
+	add_count(o, "met", r->sla_met);
+	add_pct(o, "met_pct", r->sla_met, r->sla_count);
+	add_count(o, "incidents_measured", r->sla_incidents);
+	add_count(o, "incidents_all_met", r->sla_all_met);
+
+	o = cJSON_AddObjectToObject(doc, "watermelon");
+	add_count(o, "count", r->watermelons);
+	add_pct(o, "rate_pct", r->watermelons, r->sla_all_met);
+	add_pct(o, "sla_met_pct", r->sla_met, r->sla_count);
+	a = cJSON_AddArrayToObject(o, "incidents");
+	for (i = 0; i < r->count; i++) {
+		const accord_report_incident *ri = &r->incidents[i];
+
+		if (!ri->watermelon)
+			continue;
+		item = cJSON_CreateObject();
+		cJSON_AddStringToObject(item, "id", ri->incident->id);
+		cJSON_AddStringToObject(item, "title", ri->incident->title);
+		cJSON_AddStringToObject(item, "service", ri->incident->service);
+		add_count(item, "sla_measurements", ri->sla_count);
+		add_mean(item, "mean_score", ri->score_sum, ri->feedback_count);
+		add_count(item, "responses", ri->feedback_count);
+		cJSON_AddItemToArray(a, item);
+	}
+
+	o = cJSON_AddObjectToObject(doc, "joint");
+	add_count(o, "resolved", r->resolved_total);
+	add_count(o, "resolved_joint", r->resolved_joint);
+	add_pct(o, "joint_pct", r->resolved_joint, r->resolved_total);
+	add_count(o, "joint_resolutions", r->joint_total);
+	item = cJSON_AddObjectToObject(o, "time_to_joint");
+	add_count(item, "count", r->joint_total);
+	if (r->joint_total) {
+		cJSON_AddNumberToObject(item, "median_s", (double)r->joint_median_s);
+		cJSON_AddNumberToObject(item, "p90_s", (double)r->joint_p90_s);
+	} else {
+		cJSON_AddNullToObject(item, "median_s");
+		cJSON_AddNullToObject(item, "p90_s");
+	}
+	item = cJSON_AddObjectToObject(o, "revised_before_agreement");
+	add_count(item, "incidents", r->revised);
+	add_count(item, "revisions", r->revisions);
+	item = cJSON_AddObjectToObject(o, "waiting");
+	add_count(item, "incidents", r->waiting_incidents);
+	a = cJSON_AddArrayToObject(item, "by_party");
+	for (i = 0; i < r->waiting_party_count; i++) {
+		cJSON *p = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(p, "party", r->waiting[i].name);
+		add_count(p, "incidents", r->waiting[i].count);
+		cJSON_AddItemToArray(a, p);
+	}
+	a = cJSON_AddArrayToObject(item, "list");
+	for (i = 0; i < r->count; i++) {
+		const accord_report_incident *ri = &r->incidents[i];
+		cJSON *p;
+
+		if (!ri->waiting_count)
+			continue;
+		p = cJSON_CreateObject();
+		cJSON_AddStringToObject(p, "id", ri->incident->id);
+		cJSON_AddStringToObject(p, "title", ri->incident->title);
+		cJSON_AddItemToObject(p, "waiting_for", string_array(ri->waiting, ri->waiting_count));
+		cJSON_AddItemToArray(a, p);
+	}
+
+	o = action_counts(cJSON_AddObjectToObject(doc, "actions"), r->actions_open, r->actions_done,
+			  r->actions_overdue);
+	a = cJSON_AddArrayToObject(o, "by_party");
+	for (i = 0; i < r->owner_count; i++) {
+		item = cJSON_CreateObject();
+		cJSON_AddStringToObject(item, "party", r->owners[i].name);
+		action_counts(item, r->owners[i].open, r->owners[i].done, r->owners[i].overdue);
+		cJSON_AddItemToArray(a, item);
+	}
+	action_counts(cJSON_AddObjectToObject(o, "jointly_owned"), r->joint_open, r->joint_done,
+		      r->joint_overdue);
+	a = cJSON_AddArrayToObject(o, "overdue_items");
+	for (i = 0; i < r->count; i++) {
+		const accord_resolution *res = r->incidents[i].incident->resolution;
+
+		for (j = 0; res && j < res->action_count; j++) {
+			if (!action_overdue(&res->actions[j], r->opts.now))
+				continue;
+			item = cJSON_CreateObject();
+			cJSON_AddStringToObject(item, "incident", r->incidents[i].incident->id);
+			cJSON_AddNumberToObject(item, "number", (double)(j + 1));
+			cJSON_AddStringToObject(item, "text", res->actions[j].text);
+			cJSON_AddItemToObject(item, "owners", cJSON_Duplicate(res->actions[j].owners, 1));
+			cJSON_AddStringToObject(item, "due", res->actions[j].due);
+			cJSON_AddItemToArray(a, item);
+		}
+	}
+
+	o = cJSON_AddObjectToObject(doc, "factors");
+	add_count(o, "distinct", r->factor_count);
+	a = cJSON_AddArrayToObject(o, "top");
+	for (i = 0; i < r->factor_count && i < TOP_FACTORS; i++) {
+		item = cJSON_CreateObject();
+		cJSON_AddStringToObject(item, "factor", r->factors[i].name);
+		add_count(item, "incidents", r->factors[i].count);
+		cJSON_AddItemToArray(a, item);
+	}
+
+	a = cJSON_AddArrayToObject(doc, "weeks");
+	for (i = 0; i < r->week_count; i++) {
+		const accord_report_week *w = &r->weeks[i];
+
+		item = cJSON_CreateObject();
+		add_date(item, "start", w->start);
+		add_count(item, "incidents", w->incidents);
+		cJSON_AddNumberToObject(item, "customer_minutes", minutes(w->customer_seconds));
+		add_count(item, "sla_measurements", w->sla_count);
+		add_pct(item, "sla_met_pct", w->sla_met, w->sla_count);
+		add_count(item, "responses", w->feedback_count);
+		add_pct(item, "csat_pct", w->csat_count, w->feedback_count);
+		cJSON_AddItemToArray(a, item);
+	}
+
+	a = cJSON_AddArrayToObject(doc, "rows");
+	for (i = 0; i < r->count; i++)
+		cJSON_AddItemToArray(a, incident_row_json(r, &r->incidents[i]));
+	return doc;
+}
+
+/* ---- the human formats: one list of blocks, rendered four ways ----------- */
+
+enum { B_H1, B_H2, B_P, B_WARN, B_KV, B_TABLE, B_DEFS, B_CHART };
+enum { CHART_MINUTES, CHART_WATERMELON, CHART_JOINT };
+
+typedef struct {
+	int type;
+	char *text;
+	char **cells; /* rows x cols; for tables row 0 is the header */
+	size_t cols, rows;
+	unsigned right; /* bit i: column i holds numbers */
+	unsigned char *alert; /* per row: draw attention (watermelons, overdue items) */
+	int chart;
+} block;
+
+typedef struct {
+	block *b;
+	size_t n;
+} rdoc;
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s ? s : "");
+
+	if (!d)
+		abort();
+	return d;
+}
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+	accord_buf b = ACCORD_BUF_INIT;
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, f);
+	n = vsnprintf(NULL, 0, f, ap);
+	va_end(ap);
+	accord_buf_grow(&b, (size_t)n + 1);
+	va_start(ap, f);
+	vsnprintf(b.ptr, (size_t)n + 1, f, ap);
+	va_end(ap);
+	b.size = (size_t)n;
+	s = accord_buf_detach(&b);
+	return s ? s : xstrdup("");
+}
+
+/* Text from other parties goes to terminals and files: no control characters. */
+static void sanitize(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = ' ';
+}
+
+/* A number with at most `places` decimals and no trailing zeros: 50, 66.7, 1.25. */
+static void dec(char *out, size_t len, double v, int places)
+{
+	char *p;
+
+	snprintf(out, len, "%.*f", places, v);
+	if (strchr(out, '.')) {
+		for (p = out + strlen(out) - 1; *p == '0'; p--)
+			*p = '\0';
+		if (*p == '.')
+			*p = '\0';
+	}
+	if (!strcmp(out, "-0"))
+		strcpy(out, "0");
+}
+
+static char *num1(double v)
+{
+	char b[64];
+
+	dec(b, sizeof(b), round_to(v, 10), 1);
+	return xstrdup(b);
+}
+
+static char *pct_text(size_t a, size_t b)
+{
+	char d[64];
+
+	if (!b)
+		return xstrdup("n/a");
+	dec(d, sizeof(d), round_to(100.0 * (double)a / (double)b, 10), 1);
+	return fmt("%s%%", d);
+}
+
+static char *mean_text(int64_t sum, size_t n)
+{
+	char d[64];
+
+	if (!n)
+		return xstrdup("n/a");
+	dec(d, sizeof(d), round_to((double)sum / (double)n, 100), 2);
+	return xstrdup(d);
+}
+
+static char *dur_text(int64_t s)
+{
+	char d[48];
+
+	accord_duration_format(d, sizeof(d), s < 0 ? -s : s);
+	return fmt("%s%s", s < 0 ? "-" : "", d);
+}
+
+static block *add_block(rdoc *d, int type)
+{
+	block b = { 0 };
+
+	b.type = type;
+	PUSH(d->b, d->n, b);
+	return &d->b[d->n - 1];
+}
+
+static void add_text(rdoc *d, int type, char *text)
+{
+	block *b = add_block(d, type);
+
+	sanitize(text);
+	b->text = text;
+}
+
+static block *add_table(rdoc *d, int type, size_t cols, unsigned right)
+{
+	block *b = add_block(d, type);
+
+	b->cols = cols;
+	b->right = right;
+	return b;
+}
+
+/* Append a row of `b->cols` cells, taking each (malloc'd) string. */
+static void row(block *b, int alert, ...)
+{
+	va_list ap;
+	size_t i;
+
+	b->cells = realloc(b->cells, (b->rows + 1) * b->cols * sizeof(*b->cells));
+	b->alert = realloc(b->alert, b->rows + 1);
+	if (!b->cells || !b->alert)
+		abort();
+	va_start(ap, alert);
+	for (i = 0; i < b->cols; i++) {
+		char *c = va_arg(ap, char *);
+
+		sanitize(c);
+		b->cells[b->rows * b->cols + i] = c;
+	}
+	va_end(ap);
+	b->alert[b->rows++] = (unsigned char)alert;
+}
+
+static void kv(block *b, int alert, const char *label, char *value)
+{
+	row(b, alert, xstrdup(label), value);
+}
+
+static void rdoc_free(rdoc *d)
+{
+	size_t i, j;
+
+	for (i = 0; i < d->n; i++) {
+		for (j = 0; j < d->b[i].rows * d->b[i].cols; j++)
+			free(d->b[i].cells[j]);
+		free(d->b[i].cells);
+		free(d->b[i].alert);
+		free(d->b[i].text);
+	}
+	free(d->b);
+}
+
+static char *short_id(const char *id)
+{
+	return fmt("%.12s", id);
+}
+
+static char *time_text(int64_t t)
+{
+	char b[ACCORD_TIME_LEN];
+
+	accord_time_format(b, t);
+	return xstrdup(b);
+}
+
+static void build_meta(rdoc *d, const accord_report *r, const accord_report_meta *meta)
+{
+	block *b;
+	char *since, *until;
+	size_t i;
+
+	add_text(d, B_H1, xstrdup("accord report: joint outcomes and customer impact"));
+	if (meta && !meta->verified) {
+		accord_buf ex = ACCORD_BUF_INIT;
+
+		for (i = 0; i < meta->excluded_count; i++) {
+			const char *from = meta->excluded_from ? meta->excluded_from[i] : NULL;
+
+			accord_buf_printf(&ex, "%sfeed %s", i ? "; " : "", meta->excluded_feeds[i]);
+			if (from)
+				accord_buf_printf(&ex, " from commit %.12s on", from);
+			else
+				accord_buf_puts(&ex, " (all of it)");
+		}
+		add_text(d, B_WARN,
+			 fmt("UNVERIFIED DATA: the ledger failed verification (%s). These figures were "
+			     "computed with --allow-unverified over what verifies: each failing feed up to "
+			     "its first failing entry. Left out: %s.",
+			     meta->verify_message ? meta->verify_message : "unknown reason",
+			     ex.size ? ex.ptr : "none"));
+		accord_buf_dispose(&ex);
+	}
+	b = add_table(d, B_KV, 2, 0);
+	kv(b, 0, "generated at", time_text(r->opts.now));
+	kv(b, 0, "ledger", xstrdup(r->ledger_id));
+	if (meta && meta->key_id)
+		kv(b, 0, "generated by", fmt("key %s (%s)", meta->key_id, meta->key_name && *meta->key_name ? meta->key_name : "unnamed"));
+	else
+		kv(b, 0, "generated by", xstrdup("none (no key in the key home)"));
+	since = r->opts.has_since ? time_text(r->opts.since) : xstrdup("the first entry");
+	until = time_text(r->opts.has_until ? r->opts.until : r->opts.now);
+	kv(b, 0, "period", fmt("from %s until %s", since, until));
+	free(since);
+	free(until);
+	kv(b, 0, "filters", r->opts.service || r->opts.party
+				    ? fmt("%s%s%s%s%s", r->opts.service ? "service " : "",
+					  r->opts.service ? r->opts.service : "",
+					  r->opts.service && r->opts.party ? ", " : "",
+					  r->opts.party ? "party " : "", r->opts.party ? r->opts.party : "")
+				    : xstrdup("none"));
+	if (!meta || meta->verified)
+		kv(b, 0, "verification", fmt("verified: every signature, chain and authorization (%zu entries)",
+					     r->entry_count));
+	else
+		kv(b, 1, "verification", fmt("FAILED: %s", meta->verify_message ? meta->verify_message : ""));
+}
+
+static void build_sections(rdoc *d, const accord_report *r)
+{
+	block *b;
+	size_t i, j;
+
+	add_text(d, B_H2, xstrdup("Incidents"));
+	b = add_table(d, B_KV, 2, 0);
+	kv(b, 0, "in the period", fmt("%zu", r->count));
+	kv(b, 0, "resolved", fmt("%zu", r->resolved));
+	kv(b, 0, "closed", fmt("%zu", r->closed));
+	kv(b, 0, "still open", fmt("%zu", r->open));
+	kv(b, 0, "by severity", fmt("SEV1 %zu, SEV2 %zu, SEV3 %zu, SEV4 %zu", r->by_severity[1],
+				    r->by_severity[2], r->by_severity[3], r->by_severity[4]));
+	if (r->service_count) {
+		b = add_table(d, B_TABLE, 3, 6);
+		row(b, 0, xstrdup("service"), xstrdup("incidents"), xstrdup("customer-minutes"));
+		for (i = 0; i < r->service_count; i++)
+			row(b, 0, xstrdup(r->services[i].name), fmt("%zu", r->services[i].count),
+			    num1((double)r->services[i].customer_seconds / 60.0));
+	}
+
+	add_text(d, B_H2, xstrdup("Customer impact"));
+	b = add_table(d, B_KV, 2, 0);
+	kv(b, 0, "customers affected", fmt("%lld", (long long)r->customers));
+	kv(b, 0, "customer-minutes", num1((double)r->customer_seconds / 60.0));
+	if (r->longest) {
+		char *m = num1((double)r->longest_s / 60.0);
+
+		kv(b, 0, "longest impact", fmt("%s minutes (%.12s %s)", m, r->longest->incident->id,
+					       r->longest->incident->title));
+		free(m);
+	} else {
+		kv(b, 0, "longest impact", xstrdup("n/a"));
+	}
+
+	add_text(d, B_H2, xstrdup("Customer experience"));
+	b = add_table(d, B_KV, 2, 0);
+	kv(b, 0, "feedback responses", fmt("%zu", r->feedback_count));
+	{
+		char *mean = mean_text(r->score_sum, r->feedback_count);
+		char *csat = pct_text(r->csat_count, r->feedback_count);
+
+		kv(b, 0, "mean score", fmt("%s of 5 (%zu responses)", mean, r->feedback_count));
+		kv(b, 0, "CSAT%", fmt("%s (%zu of %zu responses scored 4-5)", csat, r->csat_count,
+				      r->feedback_count));
+		free(mean);
+		free(csat);
+	}
+	if (r->lost_count)
+		kv(b, 0, "lost minutes", fmt("sum %lld, median %lld (%zu responses)", (long long)r->lost_sum,
+					     (long long)r->lost_median, r->lost_count));
+	else
+		kv(b, 0, "lost minutes", xstrdup("sum 0, median n/a (0 responses)"));
+
+	add_text(d, B_H2, xstrdup("SLA and watermelons"));
+	b = add_table(d, B_KV, 2, 0);
+	{
+		char *met = pct_text(r->sla_met, r->sla_count);
+		char *rate = pct_text(r->watermelons, r->sla_all_met);
+
+		kv(b, 0, "SLA met", fmt("%s (%zu of %zu measurements)", met, r->sla_met, r->sla_count));
+		kv(b, r->watermelons > 0, "watermelons",
+		   fmt("%zu (rate %s of %zu incidents with every SLA met; SLA met %s)", r->watermelons, rate,
+		       r->sla_all_met, met));
+		free(met);
+		free(rate);
+	}
+	if (r->watermelons) {
+		b = add_table(d, B_TABLE, 6, 8 | 16 | 32);
+		row(b, 0, xstrdup("incident"), xstrdup("title"), xstrdup("service"), xstrdup("SLA met"),
+		    xstrdup("mean score"), xstrdup("responses"));
+		for (i = 0; i < r->count; i++) {
+			const accord_report_incident *ri = &r->incidents[i];
+
+			if (ri->watermelon)
+				row(b, 1, short_id(ri->incident->id), xstrdup(ri->incident->title),
+				    xstrdup(ri->incident->service), fmt("%zu/%zu", ri->sla_met, ri->sla_count),
+				    mean_text(ri->score_sum, ri->feedback_count), fmt("%zu", ri->feedback_count));
+		}
+	}
+
+	add_text(d, B_H2, xstrdup("Joint outcomes"));
+	b = add_table(d, B_KV, 2, 0);
+	{
+		char *share = pct_text(r->resolved_joint, r->resolved_total);
+
+		kv(b, 0, "joint resolutions", fmt("%s of resolved incidents (%zu of %zu)", share,
+						  r->resolved_joint, r->resolved_total));
+		free(share);
+	}
+	if (r->joint_total) {
+		char *m = dur_text(r->joint_median_s), *p = dur_text(r->joint_p90_s);
+
+		kv(b, 0, "time to joint resolution", fmt("median %s, p90 %s (n=%zu)", m, p, r->joint_total));
+		free(m);
+		free(p);
+	} else {
+		kv(b, 0, "time to joint resolution", xstrdup("n/a (n=0)"));
+	}
+	kv(b, 0, "revised before agreement", fmt("%zu incidents, %zu revisions", r->revised, r->revisions));
+	kv(b, r->waiting_incidents > 0, "waiting for cosignature", fmt("%zu incidents", r->waiting_incidents));
+	if (r->waiting_incidents) {
+		b = add_table(d, B_TABLE, 3, 0);
+		row(b, 0, xstrdup("incident"), xstrdup("title"), xstrdup("waiting for"));
+		for (i = 0; i < r->count; i++) {
+			const accord_report_incident *ri = &r->incidents[i];
+			accord_buf w = ACCORD_BUF_INIT;
+
+			if (!ri->waiting_count)
+				continue;
+			for (j = 0; j < ri->waiting_count; j++)
+				accord_buf_printf(&w, "%s%s", j ? ", " : "", ri->waiting[j]);
+			row(b, 0, short_id(ri->incident->id), xstrdup(ri->incident->title), xstrdup(w.ptr));
+			accord_buf_dispose(&w);
+		}
+	}
+
+	add_text(d, B_H2, xstrdup("Shared action items"));
+	b = add_table(d, B_TABLE, 4, 2 | 4 | 8);
+	row(b, 0, xstrdup("owner"), xstrdup("open"), xstrdup("done"), xstrdup("overdue"));
+	for (i = 0; i < r->owner_count; i++)
+		row(b, r->owners[i].overdue > 0, xstrdup(r->owners[i].name), fmt("%zu", r->owners[i].open),
+		    fmt("%zu", r->owners[i].done), fmt("%zu", r->owners[i].overdue));
+	row(b, r->joint_overdue > 0, xstrdup("jointly owned"), fmt("%zu", r->joint_open),
+	    fmt("%zu", r->joint_done), fmt("%zu", r->joint_overdue));
+	row(b, r->actions_overdue > 0, xstrdup("all items"), fmt("%zu", r->actions_open),
+	    fmt("%zu", r->actions_done), fmt("%zu", r->actions_overdue));
+	if (r->actions_overdue) {
+		b = add_table(d, B_TABLE, 5, 2);
+		row(b, 0, xstrdup("incident"), xstrdup("item"), xstrdup("action"), xstrdup("owners"),
+		    xstrdup("due"));
+		for (i = 0; i < r->count; i++) {
+			const accord_resolution *res = r->incidents[i].incident->resolution;
+
+			for (j = 0; res && j < res->action_count; j++) {
+				accord_buf o = ACCORD_BUF_INIT;
+				const cJSON *p;
+
+				if (!action_overdue(&res->actions[j], r->opts.now))
+					continue;
+				cJSON_ArrayForEach(p, res->actions[j].owners)
+					accord_buf_printf(&o, "%s%s", o.size ? ", " : "", p->valuestring);
+				row(b, 1, short_id(r->incidents[i].incident->id), fmt("%zu", j + 1),
+				    xstrdup(res->actions[j].text), xstrdup(o.ptr), xstrdup(res->actions[j].due));
+				accord_buf_dispose(&o);
+			}
+		}
+	}
+
+	add_text(d, B_H2, xstrdup("Contributing factors"));
+	if (r->factor_count) {
+		b = add_table(d, B_TABLE, 2, 2);
+		row(b, 0, xstrdup("factor"), xstrdup("incidents"));
+		for (i = 0; i < r->factor_count && i < TOP_FACTORS; i++)
+			row(b, 0, xstrdup(r->factors[i].name), fmt("%zu", r->factors[i].count));
+	}
+	add_text(d, B_P, fmt("%zu distinct factors across all parties' resolutions; none is attributed to a party.",
+			     r->factor_count));
+}
+
+static void build_weeks(rdoc *d, const accord_report *r)
+{
+	block *b;
+	size_t i;
+
+	add_text(d, B_H2, xstrdup("By week"));
+	b = add_table(d, B_TABLE, 5, 2 | 4 | 8 | 16);
+	row(b, 0, xstrdup("week of"), xstrdup("incidents"), xstrdup("customer-minutes"), xstrdup("SLA met"),
+	    xstrdup("CSAT%"));
+	for (i = 0; i < r->week_count; i++) {
+		const accord_report_week *w = &r->weeks[i];
+		char *t;
+
+		if (!w->incidents && !w->customer_seconds)
+			continue;
+		t = time_text(w->start);
+		t[10] = '\0';
+		row(b, w->sla_count && w->sla_met == w->sla_count && w->feedback_count &&
+			       w->csat_count * 2 < w->feedback_count,
+		    t, fmt("%zu", w->incidents), num1((double)w->customer_seconds / 60.0),
+		    pct_text(w->sla_met, w->sla_count), pct_text(w->csat_count, w->feedback_count));
+	}
+}
+
+static void build_incidents(rdoc *d, const accord_report *r)
+{
+	block *b;
+	size_t i;
+
+	add_text(d, B_H2, xstrdup("Incidents in the period"));
+	b = add_table(d, B_TABLE, 9, 2 | 16 | 32 | 64);
+	row(b, 0, xstrdup("incident"), xstrdup("sev"), xstrdup("service"), xstrdup("status"),
+	    xstrdup("cust-min"), xstrdup("CSAT%"), xstrdup("SLA met"), xstrdup("resolution"), xstrdup("title"));
+	for (i = 0; i < r->count; i++) {
+		const accord_report_incident *ri = &r->incidents[i];
+		const accord_incident *inc = ri->incident;
+
+		row(b, ri->watermelon, short_id(inc->id), fmt("SEV%lld", (long long)inc->severity),
+		    xstrdup(inc->service), xstrdup(inc->status), num1((double)ri->customer_seconds / 60.0),
+		    pct_text(ri->csat_count, ri->feedback_count), fmt("%zu/%zu", ri->sla_met, ri->sla_count),
+		    ri->joint ? fmt("joint r%d", ri->revisions + 1) : xstrdup(resolution_state(inc)),
+		    fmt("%s%s", inc->title, ri->watermelon ? " (watermelon)" : ""));
+	}
+}
+
+static void build_doc(rdoc *d, const accord_report *r, const accord_report_meta *meta, int charts)
+{
+	size_t i;
+
+	build_meta(d, r, meta);
+	if (charts) {
+		add_text(d, B_H2, xstrdup("Charts"));
+		add_block(d, B_CHART)->chart = CHART_MINUTES;
+		add_block(d, B_CHART)->chart = CHART_WATERMELON;
+		add_block(d, B_CHART)->chart = CHART_JOINT;
+	}
+	build_sections(d, r);
+	build_weeks(d, r);
+	build_incidents(d, r);
+	add_text(d, B_H2, xstrdup("How each figure is defined"));
+	{
+		block *b = add_table(d, B_DEFS, 2, 0);
+
+		for (i = 0; i < NDEFS; i++)
+			row(b, 0, xstrdup(definitions[i].label), xstrdup(definitions[i].text));
+	}
+}
+
+/* ---- text ------------------------------------------------------------------ */
+
+#define BOLD "\033[1m"
+#define RED "\033[1;31m"
+#define RESET "\033[0m"
+#define TEXT_CELL_MAX 60
+
+/* Width in code points (UTF-8 continuation bytes do not count). */
+static size_t width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* Put `s` cut to `max` code points (ending in "..." when cut), padded to `w`. */
+static void put_cell(accord_buf *out, const char *s, size_t w, size_t max, int right)
+{
+	size_t n = width(s), i, shown = n > max ? max : n;
+	const char *p = s;
+
+	if (right)
+		for (i = shown; i < w; i++)
+			accord_buf_putc(out, ' ');
+	if (n > max) {
+		size_t cps = 0;
+
+		while (*p && cps < max - 3) {
+			p++;
+			while (((unsigned char)*p & 0xc0) == 0x80)
+				p++;
+			cps++;
+		}
+		accord_buf_put(out, s, (size_t)(p - s));
+		accord_buf_puts(out, "...");
+	} else {
+		accord_buf_puts(out, s);
+	}
+	if (!right)
+		for (i = shown; i < w; i++)
+			accord_buf_putc(out, ' ');
+}
+
+/* Word-wrap `s` at `cols` columns; the cursor is at `col`, continuation lines start at `indent`. */
+static void put_wrapped(accord_buf *out, const char *s, size_t col, size_t indent, size_t cols)
+{
+	int first = 1;
+	size_t i;
+
+	for (;;) {
+		const char *e;
+		size_t w;
+
+		while (*s == ' ')
+			s++;
+		if (!*s)
+			break;
+		for (e = s; *e && *e != ' '; e++)
+			;
+		w = (size_t)(e - s);
+		if (!first && col + 1 + w > cols) {
+			accord_buf_putc(out, '\n');
+			for (i = 0; i < indent; i++)
+				accord_buf_putc(out, ' ');
+			col = indent;
+		} else if (!first) {
+			accord_buf_putc(out, ' ');
+			col++;
+		}
+		accord_buf_put(out, s, w);
+		col += w;
+		first = 0;
+		s = e;
+	}
+	accord_buf_putc(out, '\n');
+}
+
+static void render_text(accord_buf *out, const rdoc *d, int colour)
+{
+	size_t i, r, c, w[16];
+
+	for (i = 0; i < d->n; i++) {
+		const block *b = &d->b[i];
+
+		switch (b->type) {
+		case B_H1:
+			accord_buf_printf(out, "%s%s%s\n", colour ? BOLD : "", b->text, colour ? RESET : "");
+			for (c = width(b->text); c > 0; c--)
+				accord_buf_putc(out, '=');
+			accord_buf_putc(out, '\n');
+			break;
+		case B_H2:
+			accord_buf_printf(out, "\n%s%s%s\n", colour ? BOLD : "", b->text, colour ? RESET : "");
+			break;
+		case B_P:
+			accord_buf_puts(out, "  ");
+			put_wrapped(out, b->text, 2, 2, 100);
+			break;
+		case B_WARN:
+			accord_buf_printf(out, "\n%s!!! ", colour ? RED : "");
+			put_wrapped(out, b->text, 4, 4, 100);
+			if (colour)
+				accord_buf_puts(out, RESET);
+			accord_buf_putc(out, '\n');
+			break;
+		case B_KV:
+		case B_DEFS:
+			w[0] = 0;
+			for (r = 0; r < b->rows; r++)
+				if (width(b->cells[r * 2]) > w[0])
+					w[0] = width(b->cells[r * 2]);
+			for (r = 0; r < b->rows; r++) {
+				int hot = colour && b->alert[r];
+
+				accord_buf_printf(out, "  %s", hot ? RED : "");
+				put_cell(out, b->cells[r * 2], w[0], SIZE_MAX, 0);
+				accord_buf_puts(out, "  ");
+				if (b->type == B_DEFS)
+					put_wrapped(out, b->cells[r * 2 + 1], w[0] + 4, w[0] + 4, 100);
+				else
+					accord_buf_printf(out, "%s%s\n", b->cells[r * 2 + 1], hot ? RESET : "");
+			}
+			break;
+		case B_TABLE:
+			for (c = 0; c < b->cols && c < 16; c++) {
+				w[c] = 0;
+				for (r = 0; r < b->rows; r++) {
+					size_t cw = width(b->cells[r * b->cols + c]);
+
+					if (cw > TEXT_CELL_MAX)
+						cw = TEXT_CELL_MAX;
+					if (cw > w[c])
+						w[c] = cw;
+				}
+			}
+			for (r = 0; r < b->rows; r++) {
+				int hot = colour && b->alert[r];
+
+				accord_buf_printf(out, "  %s%s", r == 0 && colour ? BOLD : "", hot ? RED : "");
+				for (c = 0; c < b->cols && c < 16; c++) {
+					int last = c + 1 == b->cols;
+
+					put_cell(out, b->cells[r * b->cols + c], last && !(b->right >> c & 1) ? 0 : w[c],
+						 TEXT_CELL_MAX, b->right >> c & 1);
+					if (!last)
+						accord_buf_puts(out, "  ");
+				}
+				accord_buf_printf(out, "%s\n", (r == 0 && colour) || hot ? RESET : "");
+				if (r == 0) {
+					size_t total = 0;
+
+					for (c = 0; c < b->cols && c < 16; c++)
+						total += w[c] + (c ? 2 : 0);
+					accord_buf_puts(out, "  ");
+					while (total--)
+						accord_buf_putc(out, '-');
+					accord_buf_putc(out, '\n');
+				}
+			}
+			break;
+		}
+	}
+}
+
+/* ---- Markdown ------------------------------------------------------------ */
+
+static void md_escape(accord_buf *out, const char *s)
+{
+	for (; *s; s++) {
+		if (strchr("\\`*_[]<>|#", *s))
+			accord_buf_putc(out, '\\');
+		accord_buf_putc(out, *s);
+	}
+}
+
+static void render_md(accord_buf *out, const rdoc *d)
+{
+	size_t i, r, c;
+
+	for (i = 0; i < d->n; i++) {
+		const block *b = &d->b[i];
+
+		switch (b->type) {
+		case B_H1:
+			accord_buf_puts(out, "# ");
+			md_escape(out, b->text);
+			accord_buf_puts(out, "\n\n");
+			break;
+		case B_H2:
+			accord_buf_puts(out, "\n## ");
+			md_escape(out, b->text);
+			accord_buf_puts(out, "\n\n");
+			break;
+		case B_P:
+			md_escape(out, b->text);
+			accord_buf_puts(out, "\n");
+			break;
+		case B_WARN:
+			accord_buf_puts(out, "> **WARNING: ");
+			md_escape(out, b->text);
+			accord_buf_puts(out, "**\n\n");
+			break;
+		case B_KV:
+		case B_DEFS:
+			for (r = 0; r < b->rows; r++) {
+				accord_buf_puts(out, b->alert[r] ? "- **" : "- ");
+				md_escape(out, b->cells[r * 2]);
+				accord_buf_puts(out, b->alert[r] ? ":** " : ": ");
+				md_escape(out, b->cells[r * 2 + 1]);
+				accord_buf_putc(out, '\n');
+			}
+			accord_buf_putc(out, '\n');
+			break;
+		case B_TABLE:
+			for (r = 0; r < b->rows; r++) {
+				accord_buf_puts(out, "|");
+				for (c = 0; c < b->cols; c++) {
+					accord_buf_puts(out, b->alert[r] ? " **" : " ");
+					md_escape(out, b->cells[r * b->cols + c]);
+					accord_buf_puts(out, b->alert[r] ? "** |" : " |");
+				}
+				accord_buf_putc(out, '\n');
+				if (r == 0) {
+					accord_buf_puts(out, "|");
+					for (c = 0; c < b->cols; c++)
+						accord_buf_puts(out, b->right >> c & 1 ? " ---: |" : " --- |");
+					accord_buf_putc(out, '\n');
+				}
+			}
+			accord_buf_putc(out, '\n');
+			break;
+		}
+	}
+}
+
+/* ---- HTML ------------------------------------------------------------------ */
+
+static void html_escape(accord_buf *out, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': accord_buf_puts(out, "&amp;"); break;
+		case '<': accord_buf_puts(out, "&lt;"); break;
+		case '>': accord_buf_puts(out, "&gt;"); break;
+		case '"': accord_buf_puts(out, "&quot;"); break;
+		case '\'': accord_buf_puts(out, "&#39;"); break;
+		default: accord_buf_putc(out, *s);
+		}
+	}
+}
+
+/* 1, 2 or 5 times a power of ten, at least v (and at least 1). */
+static double nice_max(double v)
+{
+	double p = 1;
+
+	if (v <= 1)
+		return 1;
+	while (p * 10 < v)
+		p *= 10;
+	if (p >= v)
+		return p;
+	if (2 * p >= v)
+		return 2 * p;
+	if (5 * p >= v)
+		return 5 * p;
+	return 10 * p;
+}
+
+#define SVG_W 960
+#define SVG_H 270
+#define PL 70
+#define PR 20
+#define PT 40
+#define PB 45
+#define PW (SVG_W - PL - PR)
+#define PH (SVG_H - PT - PB)
+
+static void svg_open(accord_buf *out, const char *title, const char *label)
+{
+	accord_buf_printf(out, "<figure class=\"chart\"><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"",
+			  SVG_W, SVG_H, SVG_W, SVG_H);
+	html_escape(out, label);
+	accord_buf_puts(out, "\"><title>");
+	html_escape(out, label);
+	accord_buf_printf(out, "</title><rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#fff\"/>", SVG_W, SVG_H);
+	accord_buf_printf(out, "<text x=\"%d\" y=\"22\" font-size=\"16\" font-weight=\"bold\" fill=\"#1d2330\">", PL);
+	html_escape(out, title);
+	accord_buf_puts(out, "</text>");
+}
+
+/* Horizontal grid lines with labels from 0 to `max` (suffix: "%" or ""). */
+static void svg_axes(accord_buf *out, double max, const char *suffix)
+{
+	int i;
+
+	for (i = 0; i <= 4; i++) {
+		double v = max * i / 4, y = PT + PH - (double)PH * i / 4;
+		char d[64];
+
+		dec(d, sizeof(d), v, 1);
+		accord_buf_printf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1\"/>",
+				  PL, y, PL + PW, y, i ? "#e3e6ee" : "#556");
+		accord_buf_printf(out, "<text x=\"%d\" y=\"%.1f\" font-size=\"12\" text-anchor=\"end\" fill=\"#445\">%s%s</text>",
+				  PL - 6, y + 4, d, suffix);
+	}
+}
+
+/* Week labels under the bars: at most about twelve, evenly spread. */
+static void svg_week_labels(accord_buf *out, const accord_report *r)
+{
+	size_t i, step = r->week_count / 12 + 1;
+	double bw = (double)PW / (double)r->week_count;
+
+	for (i = 0; i < r->week_count; i += step) {
+		char t[ACCORD_TIME_LEN];
+
+		accord_time_format(t, r->weeks[i].start);
+		t[10] = '\0';
+		accord_buf_printf(out, "<text x=\"%.1f\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\" fill=\"#445\">%s</text>",
+				  PL + bw * ((double)i + 0.5), PT + PH + 18, t + 5);
+	}
+	accord_buf_printf(out, "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#445\">week of (MM-DD, weeks start Monday UTC)</text>",
+			  PL, PT + PH + 38);
+}
+
+static void svg_empty(accord_buf *out, const char *what)
+{
+	accord_buf_printf(out, "<text x=\"%d\" y=\"%d\" font-size=\"14\" text-anchor=\"middle\" fill=\"#667\">%s</text>",
+			  PL + PW / 2, PT + PH / 2, what);
+}
+
+static void chart_minutes(accord_buf *out, const accord_report *r)
+{
+	double max = 0, bw;
+	size_t i;
+
+	svg_open(out, "Customer-minutes per week", "Bar chart: customer-minutes per week");
+	for (i = 0; i < r->week_count; i++)
+		if ((double)r->weeks[i].customer_seconds / 60.0 > max)
+			max = (double)r->weeks[i].customer_seconds / 60.0;
+	max = nice_max(max);
+	svg_axes(out, max, "");
+	if (!r->week_count) {
+		svg_empty(out, "no incidents in the period");
+	} else {
+		bw = (double)PW / (double)r->week_count;
+		for (i = 0; i < r->week_count; i++) {
+			double v = (double)r->weeks[i].customer_seconds / 60.0, h = (double)PH * v / max;
+			char t[ACCORD_TIME_LEN], d[64];
+
+			if (v <= 0)
+				continue;
+			accord_time_format(t, r->weeks[i].start);
+			t[10] = '\0';
+			dec(d, sizeof(d), round_to(v, 10), 1);
+			accord_buf_printf(out, "<rect class=\"bar-minutes\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#3b6ea5\"><title>week of %s: %s customer-minutes</title></rect>",
+					  PL + bw * (double)i + bw * 0.1, PT + PH - h, bw * 0.8, h, t, d);
+		}
+		svg_week_labels(out, r);
+	}
+	accord_buf_puts(out, "</svg><figcaption>Customers affected times minutes of impact, per week, clipped to the period.</figcaption></figure>\n");
+}
+
+static void chart_watermelon(accord_buf *out, const accord_report *r)
+{
+	double bw;
+	size_t i;
+
+	svg_open(out, "SLA met % beside CSAT % per week (the watermelon chart)",
+		 "Grouped bars per week: SLA met percent (green) beside CSAT percent (red)");
+	svg_axes(out, 100, "%");
+	accord_buf_printf(out, "<rect x=\"%d\" y=\"12\" width=\"12\" height=\"12\" fill=\"#2e8b57\"/><text x=\"%d\" y=\"22\" font-size=\"12\" fill=\"#1d2330\">SLA met %%</text>"
+			       "<rect x=\"%d\" y=\"12\" width=\"12\" height=\"12\" fill=\"#d9434e\"/><text x=\"%d\" y=\"22\" font-size=\"12\" fill=\"#1d2330\">CSAT %%</text>",
+			  SVG_W - 260, SVG_W - 242, SVG_W - 150, SVG_W - 132);
+	if (!r->week_count) {
+		svg_empty(out, "no incidents in the period");
+	} else {
+		bw = (double)PW / (double)r->week_count;
+		for (i = 0; i < r->week_count; i++) {
+			const accord_report_week *w = &r->weeks[i];
+			char t[ACCORD_TIME_LEN];
+			double x = PL + bw * (double)i + bw * 0.1, half = bw * 0.4;
+
+			accord_time_format(t, w->start);
+			t[10] = '\0';
+			if (w->sla_count) {
+				double v = 100.0 * (double)w->sla_met / (double)w->sla_count, h = PH * v / 100;
+
+				if (h < 2)
+					h = 2;
+				accord_buf_printf(out, "<rect class=\"bar-sla\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#2e8b57\"><title>week of %s: SLA met %.1f%% (%zu measurements)</title></rect>",
+						  x, PT + PH - h, half, h, t, v, w->sla_count);
+			}
+			if (w->feedback_count) {
+				double v = 100.0 * (double)w->csat_count / (double)w->feedback_count, h = PH * v / 100;
+
+				/* zero still gets a sliver, so "measured, 0%" differs from "no data" */
+				if (h < 2)
+					h = 2;
+				accord_buf_printf(out, "<rect class=\"bar-csat\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#d9434e\"><title>week of %s: CSAT %.1f%% (%zu responses)</title></rect>",
+						  x + half, PT + PH - h, half, h, t, v, w->feedback_count);
+			}
+		}
+		svg_week_labels(out, r);
+	}
+	accord_buf_puts(out, "</svg><figcaption>Green outside, red inside: a tall green bar beside a short red one is a week whose SLA figures hide unhappy customers.</figcaption></figure>\n");
+}
+
+static void chart_joint(accord_buf *out, const accord_report *r)
+{
+	static const struct {
+		const char *label;
+		int64_t upto; /* exclusive upper bound in seconds */
+	} buckets[] = {
+		{ "< 1h", 3600 }, { "1-4h", 4 * 3600 }, { "4-24h", DAY }, { "1-3d", 3 * DAY },
+		{ "3-7d", 7 * DAY }, { "7-30d", 30 * DAY }, { ">= 30d", INT64_MAX },
+	};
+	size_t counts[7] = { 0 }, i, k, nb = 7;
+	double max = 0, bw = (double)PW / 7;
+	char caption[160];
+
+	for (i = 0; i < r->count; i++) {
+		if (!r->incidents[i].joint)
+			continue;
+		for (k = 0; k < nb && r->incidents[i].time_to_joint_s >= buckets[k].upto; k++)
+			;
+		counts[k < nb ? k : nb - 1]++;
+	}
+	for (k = 0; k < nb; k++)
+		if ((double)counts[k] > max)
+			max = (double)counts[k];
+	/* whole incidents on every grid line */
+	max = max <= 4 ? 4 : 4 * ceil(max / 4);
+	svg_open(out, "Time from impact start to joint resolution",
+		 "Histogram: incidents by time from impact start to joint resolution");
+	svg_axes(out, max, "");
+	for (k = 0; k < nb; k++) {
+		double h = (double)PH * (double)counts[k] / max;
+
+		if (counts[k])
+			accord_buf_printf(out, "<rect class=\"bar-joint\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#7a5aa6\"><title>%s: %zu incidents</title></rect>",
+					  PL + bw * (double)k + bw * 0.15, PT + PH - h, bw * 0.7, h, buckets[k].label, counts[k]);
+		accord_buf_printf(out, "<text x=\"%.1f\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\" fill=\"#445\">%s</text>",
+				  PL + bw * ((double)k + 0.5), PT + PH + 18, buckets[k].label);
+	}
+	if (r->joint_total) {
+		char *m = dur_text(r->joint_median_s), *p = dur_text(r->joint_p90_s);
+
+		snprintf(caption, sizeof(caption), "median %s, p90 %s (n=%zu, nearest rank)", m, p, r->joint_total);
+		free(m);
+		free(p);
+	} else {
+		snprintf(caption, sizeof(caption), "no joint resolutions in the period (n=0)");
+	}
+	accord_buf_printf(out, "<text x=\"%d\" y=\"%d\" font-size=\"13\" fill=\"#1d2330\">%s</text>", PL, PT + PH + 38, caption);
+	accord_buf_puts(out, "</svg><figcaption>Incidents with a joint resolution, by time from impact start to the last needed signature.</figcaption></figure>\n");
+}
+
+static const char html_style[] =
+	"body{font:14px/1.45 \"DejaVu Sans\",\"Liberation Sans\",Arial,sans-serif;margin:2rem auto;max-width:1100px;color:#1d2330;padding:0 1rem}"
+	"h1{font-size:1.6rem;border-bottom:3px solid #2e8b57;padding-bottom:.3rem}"
+	"h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ccd3e0}"
+	"table{border-collapse:collapse;margin:.5rem 0}"
+	"th,td{padding:.2rem .7rem;border-bottom:1px solid #e3e6ee;text-align:left;vertical-align:top}"
+	"thead th{background:#f2f4f8}"
+	".n{text-align:right;font-variant-numeric:tabular-nums}"
+	"tr.alert td{color:#b00020;font-weight:bold}"
+	"table.kv th{font-weight:bold;color:#445;min-width:13rem}"
+	".warn{border:3px solid #b00020;background:#fde8ea;color:#7a0014;padding:1rem;font-weight:bold;font-size:1.1rem;margin:1rem 0}"
+	"figure.chart{margin:1rem 0}figcaption{color:#556;font-size:.9rem}"
+	"svg{max-width:100%;height:auto;border:1px solid #e3e6ee}"
+	"dt{font-weight:bold;margin-top:.4rem}dd{margin:0 0 0 1.5rem}"
+	"@page{size:A4;margin:14mm}"
+	"@media print{body{margin:0;max-width:none;font-size:10pt}h2{break-after:avoid}"
+	"figure.chart,table,tr{break-inside:avoid}.warn,thead th,svg rect{-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n";
+
+static void render_html(accord_buf *out, const rdoc *d, const accord_report *r)
+{
+	size_t i, row_i, c;
+
+	accord_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+			     "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n"
+			     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+			     "<link rel=\"icon\" href=\"data:,\">\n<title>accord report ");
+	{
+		char t[ACCORD_TIME_LEN];
+
+		accord_time_format(t, r->opts.now);
+		accord_buf_puts(out, t);
+	}
+	accord_buf_printf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n", html_style);
+	for (i = 0; i < d->n; i++) {
+		const block *b = &d->b[i];
+
+		switch (b->type) {
+		case B_H1:
+			accord_buf_puts(out, "<h1>");
+			html_escape(out, b->text);
+			accord_buf_puts(out, "</h1>\n");
+			break;
+		case B_H2:
+			accord_buf_puts(out, "<h2>");
+			html_escape(out, b->text);
+			accord_buf_puts(out, "</h2>\n");
+			break;
+		case B_P:
+			accord_buf_puts(out, "<p>");
+			html_escape(out, b->text);
+			accord_buf_puts(out, "</p>\n");
+			break;
+		case B_WARN:
+			accord_buf_puts(out, "<div class=\"warn\" role=\"alert\">");
+			html_escape(out, b->text);
+			accord_buf_puts(out, "</div>\n");
+			break;
+		case B_KV:
+			accord_buf_puts(out, "<table class=\"kv\">\n");
+			for (row_i = 0; row_i < b->rows; row_i++) {
+				accord_buf_printf(out, "<tr%s><th>", b->alert[row_i] ? " class=\"alert\"" : "");
+				html_escape(out, b->cells[row_i * 2]);
+				accord_buf_puts(out, "</th><td>");
+				html_escape(out, b->cells[row_i * 2 + 1]);
+				accord_buf_puts(out, "</td></tr>\n");
+			}
+			accord_buf_puts(out, "</table>\n");
+			break;
+		case B_DEFS:
+			accord_buf_puts(out, "<dl>\n");
+			for (row_i = 0; row_i < b->rows; row_i++) {
+				accord_buf_puts(out, "<dt>");
+				html_escape(out, b->cells[row_i * 2]);
+				accord_buf_puts(out, "</dt><dd>");
+				html_escape(out, b->cells[row_i * 2 + 1]);
+				accord_buf_puts(out, "</dd>\n");
+			}
+			accord_buf_puts(out, "</dl>\n");
+			break;
+		case B_TABLE:
+			accord_buf_puts(out, "<table>\n");
+			for (row_i = 0; row_i < b->rows; row_i++) {
+				const char *cell = row_i ? "td" : "th";
+
+				if (row_i == 0)
+					accord_buf_puts(out, "<thead>");
+				if (row_i == 1)
+					accord_buf_puts(out, "<tbody>");
+				accord_buf_printf(out, "<tr%s>", b->alert[row_i] ? " class=\"alert\"" : "");
+				for (c = 0; c < b->cols; c++) {
+					accord_buf_printf(out, "<%s%s>", cell, b->right >> c & 1 ? " class=\"n\"" : "");
+					html_escape(out, b->cells[row_i * b->cols + c]);
+					accord_buf_printf(out, "</%s>", cell);
+				}
+				accord_buf_puts(out, "</tr>");
+				if (row_i == 0)
+					accord_buf_puts(out, "</thead>");
+				accord_buf_putc(out, '\n');
+			}
+			accord_buf_puts(out, b->rows > 1 ? "</tbody></table>\n" : "</table>\n");
+			break;
+		case B_CHART:
+			if (b->chart == CHART_MINUTES)
+				chart_minutes(out, r);
+			else if (b->chart == CHART_WATERMELON)
+				chart_watermelon(out, r);
+			else
+				chart_joint(out, r);
+			break;
+		}
+	}
+	accord_buf_puts(out, "</body>\n</html>\n");
+}
+
+/* ---- CSV ------------------------------------------------------------------- */
+
+/* RFC 4180 quoting; `text` fields that a spreadsheet would run as a formula get a leading quote. */
+static void csv_field(accord_buf *out, const char *s, int text, int last)
+{
+	int quote = strpbrk(s, ",\"\r\n") != NULL || (*s && (s[0] == ' ' || s[strlen(s) - 1] == ' '));
+
+	if (quote)
+		accord_buf_putc(out, '"');
+	if (text && *s && strchr("=+-@\t\r", s[0]))
+		accord_buf_putc(out, '\'');
+	for (; *s; s++) {
+		if (*s == '"')
+			accord_buf_putc(out, '"');
+		accord_buf_putc(out, *s);
+	}
+	if (quote)
+		accord_buf_putc(out, '"');
+	accord_buf_puts(out, last ? "\r\n" : ",");
+}
+
+static void csv_num(accord_buf *out, const char *s)
+{
+	csv_field(out, s, 0, 0);
+}
+
+static void render_csv(accord_buf *out, const accord_report *r, const accord_report_meta *meta)
+{
+	static const char *const cols[] = {
+		"id", "title", "service", "severity", "status", "started_at", "parties", "impact_windows",
+		"customers", "customer_minutes", "longest_minutes", "responses", "mean_score", "csat_pct",
+		"lost_minutes", "sla_measurements", "sla_met", "watermelon", "resolution", "joint_at",
+		"time_to_joint_s", "revisions", "waiting_for", "actions_open", "actions_done", "actions_overdue",
+	};
+	size_t i, j, n = sizeof(cols) / sizeof(*cols);
+	char t[ACCORD_TIME_LEN], b[64];
+
+	/* Leading "#" lines carry what every format must say; the header row follows. */
+	accord_time_format(t, r->opts.now);
+	accord_buf_printf(out, "# accord report\r\n# generated_at: %s\r\n# ledger: %s\r\n# generated_by: %s\r\n", t,
+			  r->ledger_id, meta && meta->key_id ? meta->key_id : "none");
+	accord_buf_puts(out, "# filters: since=");
+	if (r->opts.has_since) {
+		accord_time_format(t, r->opts.since);
+		accord_buf_puts(out, t);
+	}
+	accord_time_format(t, r->opts.has_until ? r->opts.until : r->opts.now);
+	accord_buf_printf(out, " until=%s service=%s party=%s\r\n", t, r->opts.service ? r->opts.service : "",
+			  r->opts.party ? r->opts.party : "");
+	if (!meta || meta->verified) {
+		accord_buf_printf(out, "# verification: verified (%zu entries)\r\n", r->entry_count);
+	} else {
+		char *m = xstrdup(meta->verify_message);
+
+		sanitize(m);
+		accord_buf_printf(out, "# verification: FAILED (%s)\r\n# WARNING: UNVERIFIED DATA, computed with --allow-unverified over the feeds that verify\r\n", m);
+		free(m);
+	}
+	for (i = 0; i < NDEFS; i++)
+		accord_buf_printf(out, "# definition %s: %s\r\n", definitions[i].key, definitions[i].text);
+	for (i = 0; i < n; i++)
+		csv_field(out, cols[i], 0, i + 1 == n);
+	for (i = 0; i < r->count; i++) {
+		const accord_report_incident *ri = &r->incidents[i];
+		const accord_incident *inc = ri->incident;
+		accord_buf list = ACCORD_BUF_INIT;
+		char *s;
+
+		csv_field(out, inc->id, 0, 0);
+		csv_field(out, inc->title, 1, 0);
+		csv_field(out, inc->service, 1, 0);
+		snprintf(b, sizeof(b), "%lld", (long long)inc->severity);
+		csv_num(out, b);
+		csv_field(out, inc->status, 0, 0);
+		accord_time_format(t, inc->started_at);
+		csv_num(out, t);
+		for (j = 0; j < inc->party_count; j++)
+			accord_buf_printf(&list, "%s%s", j ? ";" : "", inc->parties[j]);
+		csv_field(out, list.ptr ? list.ptr : "", 1, 0);
+		accord_buf_clear(&list);
+		snprintf(b, sizeof(b), "%zu", ri->windows);
+		csv_num(out, b);
+		snprintf(b, sizeof(b), "%lld", (long long)ri->customers);
+		csv_num(out, b);
+		s = num1((double)ri->customer_seconds / 60.0);
+		csv_num(out, s);
+		free(s);
+		s = num1((double)ri->longest_s / 60.0);
+		csv_num(out, s);
+		free(s);
+		snprintf(b, sizeof(b), "%zu", ri->feedback_count);
+		csv_num(out, b);
+		s = ri->feedback_count ? mean_text(ri->score_sum, ri->feedback_count) : xstrdup("");
+		csv_num(out, s);
+		free(s);
+		if (ri->feedback_count)
+			dec(b, sizeof(b), round_to(100.0 * (double)ri->csat_count / (double)ri->feedback_count, 10), 1);
+		else
+			b[0] = '\0';
+		csv_num(out, b);
+		snprintf(b, sizeof(b), "%lld", (long long)ri->lost_sum);
+		csv_num(out, b);
+		snprintf(b, sizeof(b), "%zu", ri->sla_count);
+		csv_num(out, b);
+		snprintf(b, sizeof(b), "%zu", ri->sla_met);
+		csv_num(out, b);
+		csv_num(out, ri->watermelon ? "yes" : "no");
+		csv_num(out, resolution_state(inc));
+		if (ri->joint) {
+			accord_time_format(t, inc->resolution->joint_at);
+			csv_num(out, t);
+			snprintf(b, sizeof(b), "%lld", (long long)ri->time_to_joint_s);
+			csv_num(out, b);
+			snprintf(b, sizeof(b), "%d", ri->revisions);
+			csv_num(out, b);
+		} else {
+			csv_num(out, "");
+			csv_num(out, "");
+			csv_num(out, "");
+		}
+		for (j = 0; j < ri->waiting_count; j++)
+			accord_buf_printf(&list, "%s%s", j ? ";" : "", ri->waiting[j]);
+		csv_field(out, list.ptr ? list.ptr : "", 1, 0);
+		accord_buf_dispose(&list);
+		snprintf(b, sizeof(b), "%zu", ri->actions_open);
+		csv_num(out, b);
+		snprintf(b, sizeof(b), "%zu", ri->actions_done);
+		csv_num(out, b);
+		snprintf(b, sizeof(b), "%zu", ri->actions_overdue);
+		csv_field(out, b, 0, 1);
+	}
+}
+
+/* ---- entry points -------------------------------------------------------- */
+
+int accord_report_format_parse(accord_report_format *out, const char *name)
+{
+	static const struct {
+		const char *name;
+		accord_report_format f;
+	} names[] = {
+		{ "text", ACCORD_REPORT_TEXT }, { "md", ACCORD_REPORT_MD }, { "csv", ACCORD_REPORT_CSV },
+		{ "json", ACCORD_REPORT_JSON }, { "html", ACCORD_REPORT_HTML },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(*names); i++) {
+		if (!strcmp(name, names[i].name)) {
+			*out = names[i].f;
+			return 0;
+		}
+	}
+	return accord_error_set(ACCORD_EINVALID, "unknown format '%s' (text, json, csv, md, html)", name);
+}
+
+int accord_report_render(accord_buf *out, const accord_report *r, const accord_report_meta *meta,
+			 accord_report_format format, int colour)
+{
+	rdoc d = { 0 };
+
+	switch (format) {
+	case ACCORD_REPORT_JSON: {
+		cJSON *doc = accord_report_to_json(r, meta);
+		char *text = cJSON_Print(doc);
+
+		cJSON_Delete(doc);
+		if (!text)
+			return accord_error_set(ACCORD_ENOMEM, "out of memory printing the report");
+		accord_buf_puts(out, text);
+		accord_buf_putc(out, '\n');
+		cJSON_free(text);
+		return 0;
+	}
+	case ACCORD_REPORT_CSV:
+		render_csv(out, r, meta);
+		return 0;
+	case ACCORD_REPORT_TEXT:
+	case ACCORD_REPORT_MD:
+	case ACCORD_REPORT_HTML:
+		build_doc(&d, r, meta, format == ACCORD_REPORT_HTML);
+		if (format == ACCORD_REPORT_TEXT)
+			render_text(out, &d, colour);
+		else if (format == ACCORD_REPORT_MD)
+			render_md(out, &d);
+		else
+			render_html(out, &d, r);
+		rdoc_free(&d);
+		return 0;
+	}
+	return accord_error_set(ACCORD_EINVALID, "unknown report format %d", (int)format);
+}

@@ -1,0 +1,212 @@
+/* Reports: percentiles, period clipping, filters, the schema and hostile text in every format. */
+#include "helpers.h"
+
+#include "accord/report.h"
+
+static void test_report_percentile_nearest_rank(void **state)
+{
+	int64_t five[] = { 50, 10, 30, 20, 40 }, two[] = { 86400, 21600 }, one[] = { 7 };
+	int64_t ten[] = { 10, 9, 8, 7, 6, 5, 4, 3, 2, 1 };
+
+	(void)state;
+	/* rank ceil(p/100 x n): n=5 -> median 3rd, p90 5th */
+	assert_int_equal(accord_report_percentile(five, 5, 50), 30);
+	assert_int_equal(accord_report_percentile(five, 5, 90), 50);
+	/* n=2: the median is the lower value (rank 1), p90 the upper (rank ceil(1.8) = 2) */
+	assert_int_equal(accord_report_percentile(two, 2, 50), 21600);
+	assert_int_equal(accord_report_percentile(two, 2, 90), 86400);
+	assert_int_equal(accord_report_percentile(one, 1, 90), 7);
+	/* n=10: p90 is rank 9, p50 rank 5 */
+	assert_int_equal(accord_report_percentile(ten, 10, 90), 9);
+	assert_int_equal(accord_report_percentile(ten, 10, 50), 5);
+	assert_int_equal(accord_report_percentile(NULL, 0, 50), 0);
+}
+
+/* A ledger of two incidents by one party; returns the loaded ledger. */
+static accord_ledger *two_incidents(accord_store *s, accord_key *k, char *i1, char *i2)
+{
+	accord_ledger *l = NULL;
+	char x[65];
+
+	setenv("ACCORD_NOW", "2026-11-20T09:00:00Z", 1);
+	assert_int_equal(th_append(i1, s, k, "open", NULL,
+				   "{\"title\":\"Web down\",\"severity\":1,\"service\":\"web\",\"started_at\":"
+				   "\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}"), 0);
+	/* 100 customers 10:00-11:30 (90 min), 10 customers from 12:00, still open */
+	assert_int_equal(th_append(x, s, k, "impact", i1, "{\"customers\":100,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T11:30:00Z\"}"), 0);
+	assert_int_equal(th_append(x, s, k, "impact", i1, "{\"customers\":10,\"start\":\"2026-11-20T12:00:00Z\"}"), 0);
+	assert_int_equal(th_append(x, s, k, "sla", i1, "{\"name\":\"a\",\"target_s\":600,\"actual_s\":60}"), 0);
+	assert_int_equal(th_append(x, s, k, "feedback", i1, "{\"score\":1,\"lost_minutes\":5}"), 0);
+	assert_int_equal(th_append(x, s, k, "feedback", i1, "{\"score\":3}"), 0);
+	/* hostile text in a factor: terminal escapes and markup */
+	assert_int_equal(th_append(x, s, k, "resolution", i1,
+				   "{\"summary\":\"s\",\"factors\":[\"\\u001b[31mred <script>x</script> | a,b\"],"
+				   "\"went_well\":[],\"went_wrong\":[],\"lucky\":[],\"actions\":["
+				   "{\"text\":\"=HYPERLINK(1)\",\"owners\":[\"acme\"],\"due\":\"2026-11-19\"}]}"), 0);
+	assert_int_equal(th_append(i2, s, k, "open", NULL,
+				   "{\"title\":\"=cmd|' /C calc'!A0\",\"severity\":3,\"service\":\"mail\",\"started_at\":"
+				   "\"2026-11-25T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}"), 0);
+	assert_int_equal(accord_ledger_load(&l, s), 0);
+	return l;
+}
+
+static accord_report *compute(const accord_ledger *l, const char *since, const char *until,
+			      const char *now, const char *service)
+{
+	accord_report_options o = ACCORD_REPORT_OPTIONS_INIT;
+	accord_report *r = NULL;
+
+	assert_int_equal(accord_time_parse(&o.now, now), 0);
+	if (since) {
+		o.has_since = 1;
+		assert_int_equal(accord_time_parse(&o.since, since), 0);
+	}
+	if (until) {
+		o.has_until = 1;
+		assert_int_equal(accord_time_parse(&o.until, until), 0);
+	}
+	o.service = service;
+	if (accord_report_compute(&r, l, &o) != 0)
+		fail_msg("compute: %s", accord_error_last());
+	return r;
+}
+
+static void test_report_period_and_clipping(void **state)
+{
+	char *dir = th_tmpdir();
+	accord_key *k = th_key(dir, "alice");
+	accord_store *s = th_ledger(dir, k, "acme");
+	char i1[65], i2[65];
+	accord_ledger *l = two_incidents(s, k, i1, i2);
+	accord_report *r;
+	accord_report_options bad = ACCORD_REPORT_OPTIONS_INIT;
+
+	(void)state;
+	/* now 13:00: 100 x 90 + 10 x 60 = 9600 customer-minutes; I2 starts later, outside */
+	r = compute(l, NULL, NULL, "2026-11-20T13:00:00Z", NULL);
+	assert_int_equal(r->count, 1);
+	assert_int_equal(r->customer_seconds, 9600 * 60);
+	assert_int_equal(r->customers, 100);
+	assert_int_equal(r->longest_s, 90 * 60);
+	assert_int_equal(r->watermelons, 1); /* SLA met, mean (1 + 3) / 2 = 2 */
+	assert_int_equal(r->actions_overdue, 1);
+	assert_int_equal(r->lost_median, 5);
+	accord_report_free(r);
+	/* [11:00, 12:30): 100 x 30 + 10 x 30 = 3300 */
+	r = compute(l, "2026-11-20T11:00:00Z", "2026-11-20T12:30:00Z", "2026-11-20T13:00:00Z", NULL);
+	assert_int_equal(r->count, 1);
+	assert_int_equal(r->customer_seconds, 3300 * 60);
+	assert_int_equal(r->longest_s, 30 * 60);
+	accord_report_free(r);
+	/* a period between the windows holds nothing: [11:30, 12:00) touches both ends only */
+	r = compute(l, "2026-11-20T11:30:00Z", "2026-11-20T12:00:00Z", "2026-11-20T13:00:00Z", NULL);
+	assert_int_equal(r->count, 0);
+	assert_null(r->longest);
+	accord_report_free(r);
+	/* I2 has no windows: it belongs when its start falls in the period; I1's open window runs on */
+	r = compute(l, "2026-11-25T00:00:00Z", "2026-11-26T00:00:00Z", "2026-11-30T00:00:00Z", NULL);
+	assert_int_equal(r->count, 2);
+	assert_string_equal(r->incidents[1].incident->service, "mail");
+	assert_int_equal(r->customer_seconds, 10 * 86400);
+	accord_report_free(r);
+	r = compute(l, "2026-11-25T11:00:00Z", "2026-11-26T00:00:00Z", "2026-11-25T12:00:00Z", NULL);
+	assert_int_equal(r->count, 1); /* I2 started 10:00, before the period */
+	assert_string_equal(r->incidents[0].incident->service, "web");
+	accord_report_free(r);
+	r = compute(l, NULL, NULL, "2026-11-30T00:00:00Z", "mail");
+	assert_int_equal(r->count, 1);
+	accord_report_free(r);
+	bad.has_since = bad.has_until = 1;
+	bad.since = bad.until = 100;
+	r = NULL;
+	assert_int_equal(accord_report_compute(&r, l, &bad), ACCORD_EINVALID);
+	assert_null(r);
+	accord_ledger_free(l);
+	accord_store_free(s);
+	accord_key_free(k);
+	th_rmdir(dir);
+	unsetenv("ACCORD_NOW");
+}
+
+static void test_report_formats_schema_and_hostile_text(void **state)
+{
+	char *dir = th_tmpdir();
+	accord_key *k = th_key(dir, "alice");
+	accord_store *s = th_ledger(dir, k, "acme");
+	char i1[65], i2[65];
+	accord_ledger *l = two_incidents(s, k, i1, i2);
+	accord_report *r = compute(l, NULL, NULL, "2026-11-30T00:00:00Z", NULL);
+	accord_report_meta meta = { 0 };
+	accord_schema_registry *reg = NULL;
+	accord_report_format f;
+	cJSON *doc;
+	const char *feeds[] = { "0123456789abcdef0123456789abcdef" }, *from[] = { NULL };
+	static const accord_report_format all[] = { ACCORD_REPORT_TEXT, ACCORD_REPORT_MD, ACCORD_REPORT_CSV,
+						    ACCORD_REPORT_JSON, ACCORD_REPORT_HTML };
+	size_t i;
+
+	(void)state;
+	meta.verified = 1;
+	doc = accord_report_to_json(r, &meta);
+	assert_int_equal(accord_schema_builtin(&reg), 0);
+	if (accord_schema_validate(reg, ACCORD_SCHEMA_BASE "report.schema.json", doc) != 0)
+		fail_msg("report does not match its schema: %s", accord_error_last());
+	/* the schema can fail: a figure of the wrong type is refused */
+	cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "sla"), "met",
+					       cJSON_CreateString("all"));
+	assert_int_equal(accord_schema_validate(reg, ACCORD_SCHEMA_BASE "report.schema.json", doc), ACCORD_EINVALID);
+	cJSON_Delete(doc);
+	/* unverified data: every format says so */
+	meta.verified = 0;
+	meta.verify_message = "entry 1234 (feed 0123): bad signature";
+	meta.excluded_feeds = feeds;
+	meta.excluded_from = from;
+	meta.excluded_count = 1;
+	doc = accord_report_to_json(r, &meta);
+	assert_int_equal(accord_schema_validate(reg, ACCORD_SCHEMA_BASE "report.schema.json", doc), 0);
+	cJSON_Delete(doc);
+	for (i = 0; i < sizeof(all) / sizeof(*all); i++) {
+		accord_buf b = ACCORD_BUF_INIT;
+
+		assert_int_equal(accord_report_render(&b, r, &meta, all[i], all[i] == ACCORD_REPORT_TEXT), 0);
+		assert_non_null(strstr(b.ptr, all[i] == ACCORD_REPORT_JSON ? "\"failed\"" : "UNVERIFIED"));
+		if (all[i] != ACCORD_REPORT_JSON) {
+			/* no terminal escape from ledger text reaches the output (text's own colour codes aside) */
+			assert_null(strstr(b.ptr, "\033[31mred"));
+		}
+		if (all[i] == ACCORD_REPORT_HTML) {
+			assert_non_null(strstr(b.ptr, "&lt;script&gt;"));
+			assert_null(strstr(b.ptr, "<script"));
+			assert_non_null(strstr(b.ptr, "<svg"));
+		}
+		if (all[i] == ACCORD_REPORT_CSV) {
+			/* formulas are defused */
+			assert_non_null(strstr(b.ptr, ",'=cmd|' /C calc'!A0,mail,"));
+			assert_null(strstr(b.ptr, ",=cmd"));
+		}
+		if (all[i] == ACCORD_REPORT_MD)
+			assert_non_null(strstr(b.ptr, "\\</script\\> \\| a,b"));
+		accord_buf_dispose(&b);
+	}
+	assert_int_equal(accord_report_format_parse(&f, "html"), 0);
+	assert_int_equal(f, ACCORD_REPORT_HTML);
+	assert_int_equal(accord_report_format_parse(&f, "pdf"), ACCORD_EINVALID);
+	accord_report_free(r);
+	accord_report_free(NULL);
+	accord_ledger_free(l);
+	accord_store_free(s);
+	accord_key_free(k);
+	th_rmdir(dir);
+	unsetenv("ACCORD_NOW");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_report_percentile_nearest_rank),
+		cmocka_unit_test(test_report_period_and_clipping),
+		cmocka_unit_test(test_report_formats_schema_and_hostile_text),
+	};
+
+	return cmocka_run_group_tests(tests, th_setup, th_teardown);
+}
