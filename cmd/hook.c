@@ -1,7 +1,132 @@
-/* accord hook pre-receive: not written yet (issue 4). */
+/* accord hook pre-receive: a hub that enforces the ledger's rules on every push. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "accord/sync.h"
 #include "cmd.h"
+
+static const char hook_usage[] =
+	"usage: accord hook pre-receive\n\n"
+	"Run as a bare hub repository's pre-receive hook (hooks/pre-receive:\n"
+	"  #!/bin/sh\n"
+	"  exec accord hook pre-receive\n"
+	"). Reads \"old new ref\" lines on stdin as git gives them and rejects the\n"
+	"push (exit 1, reason on stderr) when a feed under refs/accord/feeds/ would\n"
+	"not fast-forward or be deleted, when an entry fails verification or\n"
+	"authorization, when evidence under refs/accord/evidence/ would be moved or\n"
+	"deleted, or when a ref under refs/accord/ lies outside that layout.\n"
+	"Other refs pass. See docs/hub.md.\n";
+
+#define HOOK_MAX_LINES 100000
+
+static int parse_line(accord_ref_update *u, char *line)
+{
+	char *sp1 = strchr(line, ' '), *sp2;
+
+	if (!sp1)
+		return -1;
+	sp2 = strchr(sp1 + 1, ' ');
+	if (!sp2 || sp1 - line != GIT_OID_HEXSZ || sp2 - sp1 - 1 != GIT_OID_HEXSZ || !sp2[1])
+		return -1;
+	*sp1 = *sp2 = '\0';
+	if (git_oid_fromstr(&u->old_id, line) < 0 || git_oid_fromstr(&u->new_id, sp1 + 1) < 0)
+		return -1;
+	u->ref = sp2 + 1;
+	return 0;
+}
+
+/* The pushed objects wait in a quarantine folder until the hook accepts them. */
+static int add_quarantine(accord_store *store)
+{
+	const char *dirs[2] = { getenv("GIT_QUARANTINE_PATH"), getenv("GIT_OBJECT_DIRECTORY") };
+	git_odb *odb = NULL;
+	int error, i;
+
+	if ((error = git_repository_odb(&odb, accord_store_repo(store))) < 0)
+		return accord_error_git(error, "opening the object database");
+	for (i = 0; i < 2; i++) {
+		if (!dirs[i] || !*dirs[i] || (i == 1 && dirs[0] && !strcmp(dirs[0], dirs[1])))
+			continue;
+		if ((error = git_odb_add_disk_alternate(odb, dirs[i])) < 0) {
+			git_odb_free(odb);
+			return accord_error_git(error, dirs[i]);
+		}
+	}
+	git_odb_free(odb);
+	return 0;
+}
+
+static int pre_receive(accord_ctx *ctx)
+{
+	accord_ref_update *updates = NULL;
+	char **lines = NULL, *line = NULL;
+	size_t n = 0, cap = 0, i, len = 0;
+	const char *gitdir = getenv("GIT_DIR");
+	int error, code = 0;
+
+	while (getline(&line, &len, stdin) > 0) {
+		size_t l = strlen(line);
+
+		while (l && (line[l - 1] == '\n' || line[l - 1] == '\r'))
+			line[--l] = '\0';
+		if (!l)
+			continue;
+		if (n == HOOK_MAX_LINES) {
+			code = cmd_failf(ACCORD_EXIT_FAIL, "rejecting a push of more than %d refs", HOOK_MAX_LINES);
+			goto done;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			lines = realloc(lines, cap * sizeof(*lines));
+			updates = realloc(updates, cap * sizeof(*updates));
+			if (!lines || !updates)
+				abort();
+		}
+		lines[n] = strdup(line);
+		if (!lines[n])
+			abort();
+		if (parse_line(&updates[n], lines[n]) < 0) {
+			free(lines[n]);
+			code = cmd_failf(ACCORD_EXIT_FAIL, "malformed hook input line: %s", line);
+			goto done;
+		}
+		n++;
+	}
+	if ((error = accord_store_open(&ctx->store, gitdir && *gitdir ? gitdir : ".")) < 0 ||
+	    (error = add_quarantine(ctx->store)) < 0) {
+		code = cmd_fail(error);
+		goto done;
+	}
+	if ((error = accord_sync_check_push(ctx->store, updates, n)) < 0) {
+		fprintf(stderr, "accord: push rejected: %s\n", accord_error_last());
+		code = cmd_exit_code(error) == ACCORD_EXIT_VERIFY ? ACCORD_EXIT_VERIFY : ACCORD_EXIT_FAIL;
+	}
+done:
+	for (i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	free(updates);
+	free(line);
+	return code;
+}
 
 int cmd_hook(accord_ctx *ctx, int argc, char **argv)
 {
-	return cmd_failf(ACCORD_EXIT_FAIL, "hook is not implemented yet");
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'h': fputs(hook_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(ctx, "hook needs the hook's name (pre-receive)");
+	if (strcmp(argv[optind], "pre-receive") != 0)
+		return cmd_usage_error(ctx, "unknown hook '%s' (only pre-receive)", argv[optind]);
+	return pre_receive(ctx);
 }

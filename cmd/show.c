@@ -80,6 +80,12 @@ static void entry_summary(accord_buf *out, const accord_entry *e)
 		accord_buf_printf(out, "proposes resolution %.12s: %s", e->id, accord_entry_str(e, "summary"));
 	} else if (!strcmp(e->type, "cosign")) {
 		accord_buf_printf(out, "co-signs resolution %.12s", accord_entry_str(e, "resolution"));
+	} else if (!strcmp(e->type, "checkpoint")) {
+		const cJSON *heads = cJSON_GetObjectItemCaseSensitive(e->body, "heads");
+		const char *remote = accord_entry_str(e, "remote");
+
+		accord_buf_printf(out, "witnessed %d feed heads%s%s", cJSON_GetArraySize(heads),
+				  remote ? " after syncing with " : "", remote ? remote : "");
 	} else if (!strcmp(e->type, "action")) {
 		accord_buf_printf(out, "action %lld: %s", (long long)accord_entry_int(e, "action", 0),
 				  accord_entry_str(e, "state"));

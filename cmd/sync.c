@@ -1,17 +1,313 @@
-/* accord clone, remote and sync: not written yet (issue 4). */
+/* accord clone, remote and sync: exchange the ledger with other parties over git. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "accord/sync.h"
 #include "cmd.h"
+
+static const char clone_usage[] =
+	"usage: accord clone [--accept-new-host-key] URL DIR\n\n"
+	"Get a ledger from another party or a hub: fetch its refs/accord/, verify\n"
+	"every entry (signatures, chains, schema, ledger id, authorization) and only\n"
+	"then write it into a new repository at DIR, with URL as remote 'origin'.\n"
+	"A clone that fails verification leaves nothing behind (exit 3).\n"
+	"URL: a path, file://, git://, ssh:// (keys from ssh-agent or ~/.ssh,\n"
+	"host checked against ~/.ssh/known_hosts) or https://.\n";
+
+static const char remote_usage[] =
+	"usage: accord remote add NAME URL\n"
+	"       accord remote list [--json]\n\n"
+	"Remotes are plain git remotes (git remote add works too). accord remote add\n"
+	"gives the remote a fetch refspec into refs/quarantine/NAME/, so a plain\n"
+	"git fetch never writes the ledger's refs.\n";
+
+static const char sync_usage[] =
+	"usage: accord sync [--json] [--no-checkpoint] [--accept-new-host-key] [REMOTE...]\n\n"
+	"Exchange entries with each REMOTE (default: every remote): fetch its\n"
+	"refs/accord/ into refs/quarantine/REMOTE/, verify every incoming entry,\n"
+	"fast-forward the feeds that pass, keep proof of equivocation under\n"
+	"refs/accord/evidence/, push every feed the remote lacks or is behind on\n"
+	"(never forcing), and report feeds the remote rolled back. Then record a\n"
+	"checkpoint of the verified heads with your key, if you are a member and\n"
+	"something changed (--no-checkpoint: don't).\n\n"
+	"Exit 0 when everything was exchanged, 3 when something was refused (the\n"
+	"valid feeds are still taken), 1 when a remote could not be reached.\n";
+
+static int accept_new_from_env(void)
+{
+	const char *v = getenv("ACCORD_SSH_ACCEPT_NEW");
+
+	return v && strcmp(v, "1") == 0;
+}
+
+/* Progress on a terminal only: one line rewritten in place. */
+static void progress(const char *remote, const char *what, size_t done, size_t total, void *payload)
+{
+	(void)payload;
+	if (total)
+		fprintf(stderr, "\r%s: %s %zu/%zu%s", remote, what, done, total,
+			done == total ? "\n" : "");
+	else
+		fprintf(stderr, "\r%s: %s %zu", remote, what, done);
+}
+
+/* A local path given as a URL is stored absolute, so the remote works from any folder. */
+static char *normalize_url(const char *url)
+{
+	char *abs;
+
+	if (strstr(url, "://") || (strchr(url, ':') && (!strchr(url, '/') || strchr(url, ':') < strchr(url, '/'))))
+		return strdup(url);
+	abs = realpath(url, NULL);
+	return abs ? abs : strdup(url);
+}
 
 int cmd_clone(accord_ctx *ctx, int argc, char **argv)
 {
-	return cmd_failf(ACCORD_EXIT_FAIL, "clone is not implemented yet");
+	static const struct option opts[] = {
+		{ "accept-new-host-key", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	accord_sync_options so = ACCORD_SYNC_OPTIONS_INIT;
+	char id[ACCORD_ID_HEXLEN + 1];
+	int c, error;
+
+	so.accept_new_host_key = accept_new_from_env();
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'a': so.accept_new_host_key = 1; break;
+		case 'h': fputs(clone_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2)
+		return cmd_usage_error(ctx, "clone needs URL and DIR");
+	if (isatty(2))
+		so.progress = progress;
+	if ((error = accord_sync_clone(id, argv[optind], argv[optind + 1], &so)) < 0)
+		return error == ACCORD_EINVALID ? cmd_failf(ACCORD_EXIT_FAIL, "%s", accord_error_last())
+						: cmd_fail(error);
+	printf("%s\n", id);
+	return 0;
+}
+
+static int remote_list(accord_ctx *ctx, int json)
+{
+	git_strarray names = { NULL, 0 };
+	cJSON *doc = json ? cJSON_CreateArray() : NULL;
+	size_t i;
+	int error;
+
+	if ((error = accord_sync_remote_list(&names, ctx->store)) < 0) {
+		cJSON_Delete(doc);
+		return cmd_fail(error);
+	}
+	for (i = 0; i < names.count; i++) {
+		char *url = NULL, *pushurl = NULL;
+
+		if (accord_sync_remote_url(&url, &pushurl, ctx->store, names.strings[i]) < 0)
+			continue;
+		if (json) {
+			cJSON *o = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(o, "name", names.strings[i]);
+			cJSON_AddStringToObject(o, "url", url);
+			if (pushurl)
+				cJSON_AddStringToObject(o, "pushurl", pushurl);
+			cJSON_AddItemToArray(doc, o);
+		} else {
+			printf("%s\t%s\n", names.strings[i], url);
+		}
+		free(url);
+		free(pushurl);
+	}
+	git_strarray_dispose(&names);
+	return json ? cmd_print_json(doc) : 0;
 }
 
 int cmd_remote(accord_ctx *ctx, int argc, char **argv)
 {
-	return cmd_failf(ACCORD_EXIT_FAIL, "remote is not implemented yet");
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, json = 0, error;
+	const char *sub;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'h': fputs(remote_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return cmd_usage_error(ctx, "remote needs add or list");
+	sub = argv[optind];
+	if (!strcmp(sub, "list")) {
+		if (argc - optind != 1)
+			return cmd_usage_error(ctx, "remote list takes no arguments");
+		if ((error = cmd_open_store(ctx)) != 0)
+			return error;
+		return remote_list(ctx, json);
+	}
+	if (!strcmp(sub, "add")) {
+		char *url;
+
+		if (argc - optind != 3 || json)
+			return cmd_usage_error(ctx, "usage: accord remote add NAME URL");
+		if ((error = cmd_open_store(ctx)) != 0)
+			return error;
+		url = normalize_url(argv[optind + 2]);
+		if (!url)
+			return cmd_failf(ACCORD_EXIT_FAIL, "out of memory");
+		error = accord_sync_remote_add(ctx->store, argv[optind + 1], url);
+		free(url);
+		if (error == ACCORD_EINVALID)
+			return cmd_usage_error(ctx, "%s", accord_error_last());
+		return error < 0 ? cmd_fail(error) : 0;
+	}
+	return cmd_usage_error(ctx, "unknown remote command '%s'", sub);
+}
+
+/*
+ * The key for checkpoints: only when there is one and it is an active
+ * member here, so that syncing never asks a non-member for a passphrase.
+ */
+static void load_checkpoint_key(accord_ctx *ctx)
+{
+	accord_pubkey pub;
+	accord_ledger *l = NULL;
+	const accord_member *m;
+	char *home = NULL;
+	int member;
+
+	if (accord_key_home(&home, ctx->home) < 0)
+		return;
+	if (accord_key_load_public(&pub, home) < 0) {
+		free(home);
+		return;
+	}
+	free(home);
+	if (accord_ledger_load(&l, ctx->store) < 0)
+		return; /* the sync itself reports it */
+	m = accord_parties_member(&l->parties, pub.id);
+	member = m && !m->revoked;
+	accord_ledger_free(l);
+	if (member && cmd_load_key(ctx) != 0)
+		fprintf(stderr, "accord: no checkpoint will be written\n");
+}
+
+static void report_text(const accord_sync_result *r)
+{
+	size_t i, entries = 0;
+
+	for (i = 0; i < r->refused_count; i++) {
+		const accord_sync_candidate *c = &r->refused[i];
+
+		if (c->head.keyid[0])
+			fprintf(stderr, "accord: %s: refused feed %s: %s\n", r->remote, c->head.keyid,
+				c->reason);
+		else
+			fprintf(stderr, "accord: %s: %s\n", r->remote, c->reason);
+	}
+	for (i = 0; i < r->evidence_count; i++)
+		fprintf(stderr,
+			"accord: %s: equivocation: key %s signed two different entries with sequence number %lld (%.12s here, %.12s there); both kept under %s%s/, neither taken\n",
+			r->remote, r->evidence[i].feed, (long long)r->evidence[i].seq,
+			r->evidence[i].local, r->evidence[i].remote, ACCORD_EVIDENCE_PREFIX,
+			r->evidence[i].feed);
+	for (i = 0; i < r->rollback_count; i++)
+		fprintf(stderr,
+			"accord: %s: rollback: feed %s moved backwards on the remote (last seen %.12s, now %s%.12s); ours is kept%s\n",
+			r->remote, r->rollbacks[i].feed, r->rollbacks[i].seen,
+			r->rollbacks[i].now[0] ? "" : "gone", r->rollbacks[i].now,
+			r->error ? "" : " and pushed back");
+	if (r->error)
+		fprintf(stderr, "accord: %s: %s\n", r->remote, r->error);
+	for (i = 0; i < r->accepted_count; i++)
+		entries += (size_t)(r->accepted[i].to - r->accepted[i].from);
+	if (!r->error && entries == 0 && r->pushed_count == 0 && !r->checkpoint[0])
+		printf("%s: up to date\n", r->remote);
+	else if (!r->error || entries)
+		printf("%s: took %zu entries in %zu feeds, pushed %zu refs%s%.12s\n", r->remote, entries,
+		       r->accepted_count, r->pushed_count, r->checkpoint[0] ? ", checkpoint " : "",
+		       r->checkpoint);
 }
 
 int cmd_sync(accord_ctx *ctx, int argc, char **argv)
 {
-	return cmd_failf(ACCORD_EXIT_FAIL, "sync is not implemented yet");
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "no-checkpoint", no_argument, NULL, 'n' },
+		{ "accept-new-host-key", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	accord_sync_options so = ACCORD_SYNC_OPTIONS_INIT;
+	git_strarray names = { NULL, 0 };
+	cJSON *doc = NULL, *list = NULL;
+	int c, json = 0, checkpoint = 1, error, verify_failed = 0, failed = 0;
+	size_t i, n;
+
+	so.accept_new_host_key = accept_new_from_env();
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'n': checkpoint = 0; break;
+		case 'a': so.accept_new_host_key = 1; break;
+		case 'h': fputs(sync_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if ((error = cmd_open_store(ctx)) != 0)
+		return error;
+	if (optind < argc) {
+		names.count = (size_t)(argc - optind);
+		names.strings = argv + optind;
+	} else {
+		if ((error = accord_sync_remote_list(&names, ctx->store)) < 0)
+			return cmd_fail(error);
+		if (names.count == 0) {
+			git_strarray_dispose(&names);
+			return cmd_failf(ACCORD_EXIT_FAIL, "no remotes to sync with (accord remote add NAME URL)");
+		}
+	}
+	if (checkpoint)
+		load_checkpoint_key(ctx);
+	so.key = ctx->key;
+	if (isatty(2) && !json)
+		so.progress = progress;
+	if (json) {
+		doc = cJSON_CreateObject();
+		list = cJSON_AddArrayToObject(doc, "remotes");
+	}
+	n = names.count;
+	for (i = 0; i < n; i++) {
+		accord_sync_result *r = NULL;
+
+		error = accord_sync_remote(&r, ctx->store, names.strings[i], &so);
+		if (error == ACCORD_EBADSIG)
+			verify_failed = 1;
+		else if (error < 0)
+			failed = 1;
+		if (!r)
+			continue;
+		if (json) {
+			/* The document carries everything; a failure is also said on stderr. */
+			cJSON_AddItemToArray(list, accord_sync_result_json(r));
+			if (r->error)
+				fprintf(stderr, "accord: %s: %s\n", r->remote, r->error);
+		} else
+			report_text(r);
+		accord_sync_result_free(r);
+	}
+	if (optind >= argc)
+		git_strarray_dispose(&names);
+	if (json)
+		cmd_print_json(doc);
+	return verify_failed ? ACCORD_EXIT_VERIFY : failed ? ACCORD_EXIT_FAIL : 0;
 }

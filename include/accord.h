@@ -21,5 +21,6 @@
 #include "accord/index.h"
 #include "accord/audit.h"
 #include "accord/report.h"
+#include "accord/sync.h"
 
 #endif

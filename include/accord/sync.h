@@ -1,0 +1,231 @@
+#ifndef ACCORD_SYNC_H
+#define ACCORD_SYNC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+#include <git2.h>
+
+#include "accord/key.h"
+#include "accord/ledger.h"
+#include "accord/store.h"
+
+/*
+ * Exchanging a ledger with other parties over plain git remotes.
+ *
+ * A sync with remote NAME fetches the remote's refs/accord/... into the
+ * quarantine namespace refs/quarantine/NAME/ (never onto local refs),
+ * compares every incoming feed head with the local one, verifies the
+ * ledger that taking the incoming heads would make, fast-forwards the
+ * feeds that pass (compare-and-swap, under the write lock), keeps proof of
+ * equivocation under refs/accord/evidence/<key id>/<commit>, pushes
+ * every local feed the remote lacks or is behind on (never forcing) and
+ * remembers the heads it saw there, so that a remote moving backwards is
+ * reported as a rollback.
+ */
+
+#define ACCORD_QUARANTINE_PREFIX "refs/quarantine/"
+#define ACCORD_EVIDENCE_PREFIX "refs/accord/evidence/"
+
+/* How an incoming feed head relates to the local one. */
+typedef enum {
+	ACCORD_SYNC_EQUAL = 0,  /* same commit */
+	ACCORD_SYNC_NEW,        /* we have no such feed: take it if it verifies */
+	ACCORD_SYNC_AHEAD,      /* the remote extends ours: fast-forward candidate */
+	ACCORD_SYNC_BEHIND,     /* ours extends the remote's: we push */
+	ACCORD_SYNC_MISSING,    /* the remote has no such feed: we push */
+	ACCORD_SYNC_FORK,       /* neither extends the other: refused */
+} accord_sync_relation;
+
+/*
+ * Classify `remote` against `local` (either may be NULL for a missing
+ * feed, not both). ACCORD_ERROR if an object is missing or not a commit.
+ */
+int accord_sync_classify(accord_sync_relation *out, accord_store *store, const git_oid *local,
+			 const git_oid *remote);
+
+/* An incoming feed head for accord_sync_verify. */
+typedef struct {
+	accord_head head;
+	int refused;                 /* set when it does not verify */
+	char entry[GIT_OID_HEXSZ + 1]; /* the failing commit, "" if unknown */
+	char reason[768];
+} accord_sync_candidate;
+
+/*
+ * Verify the ledger made of the local heads with each candidate replacing
+ * (or adding) its feed. A candidate whose feed fails is set aside with
+ * the reason and the rest is tried again, so valid feeds are never held
+ * back by a bad one. On success *out (may be NULL) is the verified ledger
+ * of the local heads and the accepted candidates. ACCORD_EBADSIG if the
+ * local heads alone do not verify; ACCORD_ENOTFOUND if nothing is left.
+ */
+int accord_sync_verify(accord_ledger **out, accord_store *store, const accord_head *local,
+		       size_t nlocal, accord_sync_candidate *cands, size_t ncands);
+
+/*
+ * Verify a feed on its own, from its first entry to `head`: form,
+ * signatures, schema, sequence and hash chain (not authorization).
+ * *out_seq (may be NULL) gets the number of entries.
+ */
+int accord_sync_verify_chain(int64_t *out_seq, accord_store *store, const char *keyid,
+			     const git_oid *head);
+
+/*
+ * Heads last seen on a remote, one "<key id> <commit>" line each. Reading
+ * a missing file gives zero heads. Written atomically.
+ */
+int accord_sync_heads_read(accord_head **out, size_t *count, const char *path);
+int accord_sync_heads_write(const char *path, const accord_head *heads, size_t count);
+
+/* A remote feed that moved backwards since the last sync. */
+typedef struct {
+	char feed[ACCORD_KEYID_HEXLEN + 1];
+	char seen[GIT_OID_HEXSZ + 1]; /* head last seen there */
+	char now[GIT_OID_HEXSZ + 1];  /* head now, "" if the feed is gone */
+} accord_sync_rollback;
+
+/*
+ * Compare heads last seen on a remote with its heads now: a feed that
+ * is gone, or whose head does not extend the one seen, is a rollback.
+ * Heads whose objects are unknown here are skipped. *out is malloc'd.
+ */
+int accord_sync_rollbacks(accord_sync_rollback **out, size_t *count, accord_store *store,
+			  const accord_head *seen, size_t nseen, const accord_head *now, size_t nnow);
+
+/* known_hosts verdicts. */
+enum {
+	ACCORD_HOST_OK = 0,
+	ACCORD_HOST_UNKNOWN = 1, /* no key of this type for the host */
+	ACCORD_HOST_CHANGED = 2, /* the host is known with another key of this type */
+	ACCORD_HOST_REVOKED = 3, /* the key is marked @revoked */
+};
+
+/*
+ * Match a host key (SSH wire blob) against known_hosts text, as OpenSSH
+ * does: "host[,host...] keytype base64" lines, "[host]:port" for other
+ * ports than 22, wildcards, negation, hashed "|1|salt|hash" names and the
+ * @revoked marker (@cert-authority lines are ignored).
+ */
+int accord_known_hosts_match(const char *text, size_t len, const char *host, int port,
+			     const unsigned char *blob, size_t bloblen);
+
+/* The same over a file; a missing file knows no host. */
+int accord_known_hosts_check(const char *path, const char *host, int port,
+			     const unsigned char *blob, size_t bloblen);
+
+/* Append a plain line for the host key to `path` (created 0600). */
+int accord_known_hosts_add(const char *path, const char *host, int port,
+			   const unsigned char *blob, size_t bloblen);
+
+/* Progress: `what` is "receiving objects", "pushing objects" or "verifying entries". */
+typedef void (*accord_sync_progress_cb)(const char *remote, const char *what, size_t done,
+					size_t total, void *payload);
+
+typedef struct {
+	accord_sync_progress_cb progress;
+	void *payload;
+	int accept_new_host_key; /* add unknown ssh host keys to known_hosts */
+	const char *known_hosts; /* default: $HOME/.ssh/known_hosts */
+	const accord_key *key;   /* write a checkpoint with it (NULL: none) */
+} accord_sync_options;
+
+#define ACCORD_SYNC_OPTIONS_INIT { NULL, NULL, 0, NULL, NULL }
+
+typedef struct {
+	char feed[ACCORD_KEYID_HEXLEN + 1];
+	int64_t from, to; /* sequence numbers: ours before (0 if new) and after */
+} accord_sync_accepted;
+
+typedef struct {
+	char feed[ACCORD_KEYID_HEXLEN + 1];
+	int64_t seq;
+	char local[GIT_OID_HEXSZ + 1];  /* the two entries with the same key and seq */
+	char remote[GIT_OID_HEXSZ + 1];
+} accord_sync_evidence;
+
+/* What one sync with one remote did. Free with accord_sync_result_free(). */
+typedef struct {
+	char *remote;
+	char *url;
+	size_t fetched; /* new entries the remote offered */
+	accord_sync_accepted *accepted;
+	size_t accepted_count;
+	accord_sync_candidate *refused;
+	size_t refused_count;
+	accord_sync_evidence *evidence;
+	size_t evidence_count;
+	accord_sync_rollback *rollbacks;
+	size_t rollback_count;
+	char **pushed; /* refs pushed */
+	size_t pushed_count;
+	char checkpoint[ACCORD_ID_HEXLEN + 1]; /* id of the checkpoint written, or "" */
+	char *error;    /* why the sync failed (transport, push), or NULL */
+	size_t verified; /* entries in the verified ledger */
+} accord_sync_result;
+
+void accord_sync_result_free(accord_sync_result *result);
+
+/*
+ * Sync with the git remote `name` (its url and pushurl from git config;
+ * its configured refspecs are not used). The result is filled even when
+ * the sync fails: *out is always set unless ACCORD_ENOMEM. Returns 0 when
+ * everything was taken and pushed; ACCORD_EBADSIG when something was
+ * refused (the valid feeds were still taken); ACCORD_ERROR or
+ * ACCORD_ENOTFOUND when the remote could not be reached or updated.
+ */
+int accord_sync_remote(accord_sync_result **out, accord_store *store, const char *name,
+		       const accord_sync_options *opts);
+
+/* The result as one JSON object (see docs/hub.md). */
+cJSON *accord_sync_result_json(const accord_sync_result *result);
+
+/* The fetch refspec for remote `name`: "+refs/accord/<all>:refs/quarantine/<name>/<all>". Caller frees. */
+char *accord_sync_refspec(const char *name);
+
+/*
+ * Create remote `name` for `url` with the quarantine fetch refspec, so a
+ * plain `git fetch` never writes under refs/accord/. ACCORD_EEXISTS if
+ * it exists; ACCORD_EINVALID for a bad name.
+ */
+int accord_sync_remote_add(accord_store *store, const char *name, const char *url);
+
+/*
+ * The url (and pushurl, NULL if unset; `pushurl` may be NULL) of git
+ * remote `name`; the caller frees them. ACCORD_ENOTFOUND if there is none.
+ */
+int accord_sync_remote_url(char **url, char **pushurl, accord_store *store, const char *name);
+
+/* The names of the git remotes (those with a url), sorted. Free with git_strarray_dispose(). */
+int accord_sync_remote_list(git_strarray *out, accord_store *store);
+
+/*
+ * A new ledger at `dir` from `url`: create a repository (refusing a
+ * non-empty `dir`), fetch, verify everything and only then write the
+ * feed refs, git config accord.ledger and remote "origin". On any failure
+ * nothing is left behind (`dir` is removed if this call created it).
+ * ACCORD_EBADSIG if anything fails verification. *out_id (65 bytes)
+ * receives the ledger id.
+ */
+int accord_sync_clone(char *out_id, const char *url, const char *dir,
+		      const accord_sync_options *opts);
+
+/* One line of a pre-receive hook's input. */
+typedef struct {
+	git_oid old_id; /* zero for a new ref */
+	git_oid new_id; /* zero for a deletion */
+	const char *ref;
+} accord_ref_update;
+
+/*
+ * What a hub's pre-receive hook decides: refs outside refs/accord/ pass;
+ * feed refs may only move forward (no deletion, no rewrite); evidence refs
+ * may only be created, with a valid chain; nothing else under
+ * refs/accord/ is allowed; and the ledger the push would make must
+ * verify. ACCORD_EDENIED (layout, rewrite) or ACCORD_EBADSIG
+ * (verification) with a message naming the ref.
+ */
+int accord_sync_check_push(accord_store *store, const accord_ref_update *updates, size_t count);
+
+#endif

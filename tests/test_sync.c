@@ -1,0 +1,338 @@
+/* Sync's pure parts: feed relations, the verification loop, rollbacks, known_hosts, hub checks. */
+#include "helpers.h"
+
+#include "accord/sync.h"
+
+typedef struct {
+	char *dir;
+	accord_key *alice;
+	accord_store *store;
+	char feed[128];
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof(*f));
+
+	f->dir = th_tmpdir();
+	f->alice = th_key(f->dir, "alice");
+	f->store = th_ledger(f->dir, f->alice, "acme");
+	snprintf(f->feed, sizeof(f->feed), "%s%s", ACCORD_FEED_PREFIX, f->alice->pub.id);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+
+	accord_store_free(f->store);
+	accord_key_free(f->alice);
+	th_rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+
+static void head(git_oid *out, fixture *f)
+{
+	assert_int_equal(accord_store_ref_get(out, f->store, f->feed), 0);
+}
+
+/* An incident to hang notes on; returns the feed head after it. */
+static void open_incident(char *id, fixture *f)
+{
+	assert_int_equal(th_append(id, f->store, f->alice, "open", NULL,
+				   "{\"title\":\"t\",\"severity\":2,\"service\":\"web\","
+				   "\"started_at\":\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}"),
+			 0);
+}
+
+/* A commit by `key` with parent `parent`, written without moving any feed ref. */
+static void side_commit(git_oid *out, fixture *f, const git_oid *parent, const char *entry)
+{
+	git_reference *ref = NULL;
+
+	/* A scratch ref, so accord_store_append's compare-and-swap has something to move. */
+	if (parent)
+		assert_int_equal(git_reference_create(&ref, accord_store_repo(f->store), "refs/test/side",
+						       parent, 1, NULL), 0);
+	git_reference_free(ref);
+	assert_int_equal(accord_store_append(out, f->store, "refs/test/side", parent, entry,
+					     strlen(entry), f->alice, 1700000000), 0);
+}
+
+static void test_sync_classify(void **state)
+{
+	fixture *f = *state;
+	char inc[ACCORD_ID_HEXLEN + 1];
+	git_oid h1, h2, side;
+	accord_sync_relation rel;
+
+	head(&h1, f);
+	open_incident(inc, f);
+	head(&h2, f);
+	assert_int_equal(accord_sync_classify(&rel, f->store, &h1, &h1), 0);
+	assert_int_equal(rel, ACCORD_SYNC_EQUAL);
+	assert_int_equal(accord_sync_classify(&rel, f->store, &h1, &h2), 0);
+	assert_int_equal(rel, ACCORD_SYNC_AHEAD);
+	assert_int_equal(accord_sync_classify(&rel, f->store, &h2, &h1), 0);
+	assert_int_equal(rel, ACCORD_SYNC_BEHIND);
+	assert_int_equal(accord_sync_classify(&rel, f->store, NULL, &h1), 0);
+	assert_int_equal(rel, ACCORD_SYNC_NEW);
+	assert_int_equal(accord_sync_classify(&rel, f->store, &h1, NULL), 0);
+	assert_int_equal(rel, ACCORD_SYNC_MISSING);
+	side_commit(&side, f, &h1, "{\"not\":\"an entry, but a commit\"}");
+	assert_int_equal(accord_sync_classify(&rel, f->store, &h2, &side), 0);
+	assert_int_equal(rel, ACCORD_SYNC_FORK);
+	assert_int_not_equal(accord_sync_classify(&rel, f->store, NULL, NULL), 0);
+}
+
+static void test_sync_verify_chain(void **state)
+{
+	fixture *f = *state;
+	char inc[ACCORD_ID_HEXLEN + 1];
+	git_oid h1, side;
+	int64_t seq = 0;
+
+	open_incident(inc, f);
+	head(&h1, f);
+	assert_int_equal(accord_sync_verify_chain(&seq, f->store, f->alice->pub.id, &h1), 0);
+	assert_int_equal(seq, 2);
+	/* the wrong feed, and a commit that is no entry */
+	assert_int_equal(accord_sync_verify_chain(NULL, f->store, "00000000000000000000000000000000", &h1),
+			 ACCORD_EBADSIG);
+	side_commit(&side, f, &h1, "{\"not\":\"an entry\"}");
+	assert_int_equal(accord_sync_verify_chain(NULL, f->store, f->alice->pub.id, &side),
+			 ACCORD_EBADSIG);
+}
+
+/*
+ * The loop sets aside what fails and takes the rest: a second genesis
+ * (another ledger's) is refused, alice's valid growth is accepted.
+ */
+static void verify_loop_once(fixture *f, const char *name)
+{
+	accord_key *mallory = th_key(f->dir, name);
+	accord_head *local = NULL;
+	size_t nlocal = 0;
+	accord_sync_candidate cands[2];
+	accord_ledger *l = NULL;
+	accord_buf raw = ACCORD_BUF_INIT;
+	accord_entry_fields fields = { 0 };
+	cJSON *body = cJSON_Parse("{\"title\":\"\",\"party\":\"evil\",\"member\":\"mallory\"}");
+	char inc[ACCORD_ID_HEXLEN + 1], ref[100];
+	git_oid evil, grown;
+
+	assert_int_equal(accord_ledger_local_heads(&local, &nlocal, f->store), 0);
+	assert_int_equal(nlocal, 1);
+	open_incident(inc, f);
+	head(&grown, f);
+	fields.author = &mallory->pub;
+	fields.seq = 1;
+	fields.lamport = 1;
+	fields.time = 1700000000;
+	fields.type = "genesis";
+	fields.body = body;
+	assert_int_equal(accord_entry_build(&raw, &fields), 0);
+	snprintf(ref, sizeof(ref), "refs/test/%s", name);
+	assert_int_equal(accord_store_append(&evil, f->store, ref, NULL, raw.ptr, raw.size, mallory,
+					     1700000000), 0);
+	memset(cands, 0, sizeof(cands));
+	memcpy(cands[0].head.keyid, mallory->pub.id, sizeof(cands[0].head.keyid));
+	cands[0].head.head = evil;
+	memcpy(cands[1].head.keyid, f->alice->pub.id, sizeof(cands[1].head.keyid));
+	cands[1].head.head = grown;
+	assert_int_equal(accord_sync_verify(&l, f->store, local, nlocal, cands, 2), 0);
+	assert_int_equal(cands[0].refused, 1);
+	assert_non_null(strstr(cands[0].reason, "genesis"));
+	assert_int_equal(cands[1].refused, 0);
+	assert_non_null(accord_ledger_feed(l, f->alice->pub.id));
+	assert_null(accord_ledger_feed(l, mallory->pub.id));
+	accord_ledger_free(l);
+	/* local heads that do not verify are an error, not a refusal */
+	memcpy(local[0].keyid, mallory->pub.id, sizeof(local[0].keyid));
+	local[0].head = grown; /* alice's commits under mallory's feed name */
+	memset(cands, 0, sizeof(cands));
+	assert_int_equal(accord_sync_verify(&l, f->store, local, 1, cands, 0), ACCORD_EBADSIG);
+	free(local);
+	accord_buf_dispose(&raw);
+	cJSON_Delete(body);
+	accord_key_free(mallory);
+}
+
+/*
+ * The loop sets aside what fails and takes the rest: a second genesis
+ * (another ledger's) is refused, alice's valid growth is accepted. Which
+ * genesis comes first in ledger order depends on the random key ids, so
+ * several rounds cover both blame paths.
+ */
+static void test_sync_verify_loop(void **state)
+{
+	char name[32];
+	int round;
+
+	for (round = 0; round < 8; round++) {
+		snprintf(name, sizeof(name), "mallory%d", round);
+		verify_loop_once(*state, name);
+	}
+}
+
+static void test_sync_heads_and_rollbacks(void **state)
+{
+	fixture *f = *state;
+	char inc[ACCORD_ID_HEXLEN + 1], path[600];
+	accord_head seen[2], now[2], *back = NULL;
+	accord_sync_rollback *rb = NULL;
+	size_t n = 0;
+	FILE *fp;
+
+	memset(seen, 0, sizeof(seen));
+	memset(now, 0, sizeof(now));
+	snprintf(path, sizeof(path), "%s/heads", f->dir);
+	assert_int_equal(accord_sync_heads_read(&back, &n, path), 0); /* missing: none */
+	assert_int_equal(n, 0);
+	free(back);
+	memcpy(seen[0].keyid, f->alice->pub.id, sizeof(seen[0].keyid));
+	head(&now[0].head, f);
+	open_incident(inc, f);
+	head(&seen[0].head, f);
+	memcpy(now[0].keyid, f->alice->pub.id, sizeof(now[0].keyid));
+	memcpy(seen[1].keyid, "0123456789abcdef0123456789abcdef", 33);
+	seen[1].head = now[0].head;
+	assert_int_equal(accord_sync_heads_write(path, seen, 2), 0);
+	assert_int_equal(accord_sync_heads_read(&back, &n, path), 0);
+	assert_int_equal(n, 2);
+	assert_true(git_oid_equal(&back[0].head, &seen[1].head) || git_oid_equal(&back[0].head, &seen[0].head));
+	free(back);
+	/* alice's feed went back to an ancestor; the other feed is gone */
+	assert_int_equal(accord_sync_rollbacks(&rb, &n, f->store, seen, 2, now, 1), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(rb[0].feed, f->alice->pub.id);
+	assert_string_equal(rb[1].now, "");
+	free(rb);
+	/* moving forward is no rollback */
+	assert_int_equal(accord_sync_rollbacks(&rb, &n, f->store, now, 1, seen, 1), 0);
+	assert_int_equal(n, 0);
+	free(rb);
+	fp = fopen(path, "w");
+	fputs("not a heads line\n", fp);
+	fclose(fp);
+	assert_int_equal(accord_sync_heads_read(&back, &n, path), ACCORD_EINVALID);
+}
+
+/* ssh-ed25519 blobs: "ssh-ed25519" then 32 key bytes. */
+static void make_blob(accord_buf *blob, unsigned char fill)
+{
+	unsigned char pk[32];
+
+	memset(pk, fill, sizeof(pk));
+	accord_buf_put_sshstr(blob, "ssh-ed25519", 11);
+	accord_buf_put_sshstr(blob, pk, 32);
+}
+
+static void test_sync_known_hosts(void **state)
+{
+	accord_buf k1 = ACCORD_BUF_INIT, k2 = ACCORD_BUF_INIT, text = ACCORD_BUF_INIT;
+	accord_buf b1 = ACCORD_BUF_INIT, b2 = ACCORD_BUF_INIT;
+	const unsigned char *u1, *u2;
+
+	(void)state;
+	make_blob(&k1, 1);
+	make_blob(&k2, 2);
+	accord_base64_encode(&b1, (unsigned char *)k1.ptr, k1.size);
+	accord_base64_encode(&b2, (unsigned char *)k2.ptr, k2.size);
+	u1 = (unsigned char *)k1.ptr;
+	u2 = (unsigned char *)k2.ptr;
+	accord_buf_printf(&text, "# comment\n\nhub.example.org,10.0.0.1 ssh-ed25519 %s\n", b1.ptr);
+	accord_buf_printf(&text, "[hub.example.org]:2222 ssh-ed25519 %s\n", b2.ptr);
+	accord_buf_printf(&text, "*.corp.example,!bad.corp.example ssh-ed25519 %s\n", b1.ptr);
+	accord_buf_printf(&text, "@revoked old.example ssh-ed25519 %s\n", b1.ptr);
+	accord_buf_printf(&text, "@cert-authority * ssh-ed25519 %s\n", b2.ptr);
+	accord_buf_printf(&text, "|1|MDEyMzQ1Njc4OWFiY2RlZjAxMjM=|THWOFQFK11NLyiK37vmxMNuBjCo= ssh-ed25519 %s\n", b1.ptr);
+	accord_buf_printf(&text, "old.example ssh-ed25519 %s\n", b1.ptr);
+#define M(host, port, key) accord_known_hosts_match(text.ptr, text.size, host, port, key, k1.size)
+	assert_int_equal(M("hub.example.org", 22, u1), ACCORD_HOST_OK);
+	assert_int_equal(M("HUB.example.org", 22, u1), ACCORD_HOST_OK);
+	assert_int_equal(M("10.0.0.1", 22, u1), ACCORD_HOST_OK);
+	assert_int_equal(M("hub.example.org", 22, u2), ACCORD_HOST_CHANGED);
+	assert_int_equal(M("hub.example.org", 2222, u2), ACCORD_HOST_OK);
+	assert_int_equal(M("nowhere.example", 22, u1), ACCORD_HOST_UNKNOWN);
+	assert_int_equal(M("git.corp.example", 22, u1), ACCORD_HOST_OK);
+	assert_int_equal(M("bad.corp.example", 22, u1), ACCORD_HOST_UNKNOWN);
+	assert_int_equal(M("old.example", 22, u1), ACCORD_HOST_REVOKED);
+	/* the hashed entry is for [hub.example.org]:2222 with key 1: two keys known there */
+	assert_int_equal(M("hub.example.org", 2222, u1), ACCORD_HOST_OK);
+	assert_int_equal(M("hub.example.org", 2223, u1), ACCORD_HOST_UNKNOWN);
+	/* a malformed blob is never accepted */
+	assert_int_equal(accord_known_hosts_match(text.ptr, text.size, "hub.example.org", 22, u1, 3),
+			 ACCORD_HOST_UNKNOWN);
+#undef M
+	accord_buf_dispose(&k1);
+	accord_buf_dispose(&k2);
+	accord_buf_dispose(&b1);
+	accord_buf_dispose(&b2);
+	accord_buf_dispose(&text);
+}
+
+static void test_sync_check_push(void **state)
+{
+	fixture *f = *state;
+	char inc[ACCORD_ID_HEXLEN + 1], hex[GIT_OID_HEXSZ + 1], evref[200];
+	git_oid h1, h2, side, zero;
+	accord_ref_update u;
+
+	memset(&zero, 0, sizeof(zero));
+	head(&h1, f);
+	open_incident(inc, f);
+	head(&h2, f);
+	u.ref = f->feed;
+	u.old_id = h1;
+	u.new_id = h2;
+	assert_int_equal(accord_sync_check_push(f->store, &u, 1), 0);
+	u.old_id = h2;
+	u.new_id = h1;
+	assert_int_equal(accord_sync_check_push(f->store, &u, 1), ACCORD_EDENIED);
+	assert_non_null(strstr(accord_error_last(), "fast-forward"));
+	u.new_id = zero;
+	assert_int_equal(accord_sync_check_push(f->store, &u, 1), ACCORD_EDENIED);
+	u.ref = "refs/accord/other";
+	u.old_id = zero;
+	u.new_id = h2;
+	assert_int_equal(accord_sync_check_push(f->store, &u, 1), ACCORD_EDENIED);
+	u.ref = "refs/heads/main";
+	assert_int_equal(accord_sync_check_push(f->store, &u, 1), 0);
+	/* a feed grown by a commit that is no valid entry */
+	side_commit(&side, f, &h2, "{\"v\":1}");
+	u.ref = f->feed;
+	u.old_id = h2;
+	u.new_id = side;
+	assert_int_equal(accord_sync_check_push(f->store, &u, 1), ACCORD_EBADSIG);
+	/* evidence: only created, naming its commit */
+	git_oid_tostr(hex, sizeof(hex), &h2);
+	snprintf(evref, sizeof(evref), "%s%s/%s", ACCORD_EVIDENCE_PREFIX, f->alice->pub.id, hex);
+	u.ref = evref;
+	u.old_id = zero;
+	u.new_id = h2;
+	assert_int_equal(accord_sync_check_push(f->store, &u, 1), 0);
+	u.new_id = h1;
+	assert_int_equal(accord_sync_check_push(f->store, &u, 1), ACCORD_EDENIED);
+	u.old_id = h2;
+	u.new_id = zero;
+	assert_int_equal(accord_sync_check_push(f->store, &u, 1), ACCORD_EDENIED);
+	(void)inc;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_sync_classify, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_verify_chain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_verify_loop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_heads_and_rollbacks, setup, teardown),
+		cmocka_unit_test(test_sync_known_hosts),
+		cmocka_unit_test_setup_teardown(test_sync_check_push, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, th_setup, th_teardown);
+}
