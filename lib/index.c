@@ -758,6 +758,11 @@ static int catch_up(accord_ledger *l)
 			accord_entry *seen = accord_idmap_get(&l->index->loaded, e->id);
 
 			if (seen) {
+				size_t k;
+
+				for (k = 0; k < l->feed_count; k++)
+					if (l->feeds[k].last == e)
+						l->feeds[k].last = seen;
 				accord_entry_free(e);
 				e = seen;
 			} else {

@@ -217,6 +217,36 @@ static void test_index_never_shows_what_it_cannot_verify(void **state)
 	accord_buf_dispose(&data);
 }
 
+/*
+ * A catch-up interrupted after it wrote an incident's file but before the
+ * state: the next open meets entries it has recorded already, and the
+ * feed's last entry must still be the right one to append after.
+ */
+static void test_index_resumes_an_interrupted_catch_up(void **state)
+{
+	fixture *f = *state;
+	char id[65], *statefile = index_file(f, "state");
+	accord_buf saved = ACCORD_BUF_INIT;
+	accord_ledger *l = NULL;
+	FILE *fp;
+
+	assert_string_equal(status_of(f), "investigating");
+	assert_int_equal(accord_buf_read_file(&saved, statefile, 1 << 20), 0);
+	assert_int_equal(th_append(id, f->store, f->alice, "note", f->inc, "{\"text\":\"behind its back\"}"), 0);
+	assert_string_equal(status_of(f), "investigating"); /* caught up: the note is recorded */
+	fp = fopen(statefile, "w");
+	fwrite(saved.ptr, 1, saved.size, fp);
+	fclose(fp);
+	/* the state lags again, the incident file does not */
+	assert_int_equal(indexed_append(f, "status", "{\"status\":\"identified\"}"), 0);
+	assert_int_equal(accord_ledger_load(&l, f->store), 0); /* the chain is intact */
+	assert_string_equal(l->entries[l->count - 1]->prev, id);
+	accord_ledger_free(l);
+	assert_string_equal(status_of(f), "identified");
+	free(statefile);
+	accord_buf_dispose(&saved);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +255,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_index_refuses_a_forged_head, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_rebuilds_when_damaged_or_rewritten, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_never_shows_what_it_cannot_verify, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_resumes_an_interrupted_catch_up, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, th_setup, th_teardown);
