@@ -336,19 +336,44 @@ static void quote_key(accord_buf *b, const char *key)
 	accord_buf_puts(b, "...");
 }
 
-static int duplicate_error(const char *key, const accord_buf *path)
+/*
+ * Where check_tree() is, as a chain of frames on its stack: the path
+ * string is only written when there is an error to report.
+ */
+struct trail {
+	const struct trail *up;
+	const char *key; /* NULL: an array index */
+	size_t index;
+};
+
+static void path_push_key(accord_buf *path, const char *key);
+
+static void trail_write(accord_buf *path, const struct trail *t)
 {
-	accord_buf msg = ACCORD_BUF_INIT;
+	if (!t)
+		return;
+	trail_write(path, t->up);
+	if (t->key)
+		path_push_key(path, t->key);
+	else
+		accord_buf_printf(path, "/%zu", t->index);
+}
+
+static int duplicate_error(const char *key, const struct trail *where)
+{
+	accord_buf msg = ACCORD_BUF_INIT, path = ACCORD_BUF_INIT;
 	int error;
 
 	quote_key(&msg, key);
-	if (path->size)
+	trail_write(&path, where);
+	if (path.size)
 		error = accord_error_set(ACCORD_EINVALID, "duplicate key %s in %s",
-					 msg.ptr, path->ptr);
+					 msg.ptr, path.ptr);
 	else
 		error = accord_error_set(ACCORD_EINVALID,
 					 "duplicate key %s in the top-level object", msg.ptr);
 	accord_buf_dispose(&msg);
+	accord_buf_dispose(&path);
 	return error;
 }
 
@@ -356,7 +381,7 @@ static int duplicate_error(const char *key, const accord_buf *path)
  * Refuse an object that names a key twice. Pairwise for small objects;
  * sorting for large ones, as hostile entries may carry 100,000 keys.
  */
-static int check_duplicates(const cJSON *obj, const accord_buf *path)
+static int check_duplicates(const cJSON *obj, const struct trail *path)
 {
 	const cJSON *a, *b;
 	const char **keys;
@@ -410,13 +435,6 @@ static void path_push_key(accord_buf *path, const char *key)
 	}
 }
 
-static void path_truncate(accord_buf *path, size_t size)
-{
-	path->size = size;
-	if (path->ptr)
-		path->ptr[size] = '\0';
-}
-
 static int number_ok(double d)
 {
 	/* the range test first: it also refuses NaN and makes the cast defined */
@@ -426,31 +444,34 @@ static int number_ok(double d)
 }
 
 /* Recursion is bounded: the pre-scan has already limited the depth. */
-static int check_tree(const cJSON *node, accord_buf *path, int integers_only, int depth)
+static int check_tree(const cJSON *node, const struct trail *path, int integers_only, int depth)
 {
 	const cJSON *child;
-	size_t saved = path->size, index = 0;
+	struct trail here;
 	int error;
 
 	if (depth > ACCORD_JSON_MAX_DEPTH + 1)
 		return accord_error_set(ACCORD_EINVALID, "nesting deeper than %d",
 					ACCORD_JSON_MAX_DEPTH);
-	if (cJSON_IsNumber(node) && integers_only && !number_ok(node->valuedouble))
-		return accord_error_set(ACCORD_EINVALID,
-					"number at %s is not an integer within +-(2^53-1)",
-					path->size ? path->ptr : "the top level");
+	if (cJSON_IsNumber(node) && integers_only && !number_ok(node->valuedouble)) {
+		accord_buf where = ACCORD_BUF_INIT;
+
+		trail_write(&where, path);
+		error = accord_error_set(ACCORD_EINVALID,
+					 "number at %s is not an integer within +-(2^53-1)",
+					 where.size ? where.ptr : "the top level");
+		accord_buf_dispose(&where);
+		return error;
+	}
 	if (cJSON_IsObject(node) && (error = check_duplicates(node, path)) < 0)
 		return error;
 	if (!cJSON_IsObject(node) && !cJSON_IsArray(node))
 		return 0;
-	for (child = node->child; child; child = child->next, index++) {
-		if (cJSON_IsObject(node))
-			path_push_key(path, key_of(child));
-		else
-			accord_buf_printf(path, "/%zu", index);
-		error = check_tree(child, path, integers_only, depth + 1);
-		path_truncate(path, saved);
-		if (error < 0)
+	here.up = path;
+	here.index = 0;
+	for (child = node->child; child; child = child->next, here.index++) {
+		here.key = cJSON_IsObject(node) ? key_of(child) : NULL;
+		if ((error = check_tree(child, &here, integers_only, depth + 1)) < 0)
 			return error;
 	}
 	return 0;
@@ -461,7 +482,6 @@ int accord_json_parse_strict(cJSON **out, const char *data, size_t len,
 {
 	const unsigned char *s = (const unsigned char *)data;
 	const char *end = NULL;
-	accord_buf path = ACCORD_BUF_INIT;
 	cJSON *root;
 	size_t bad;
 	int error;
@@ -493,12 +513,10 @@ int accord_json_parse_strict(cJSON **out, const char *data, size_t len,
 					"trailing data after JSON value at byte %zu",
 					(size_t)(end - data));
 	}
-	if ((error = check_tree(root, &path, integers_only, 1)) < 0) {
-		accord_buf_dispose(&path);
+	if ((error = check_tree(root, NULL, integers_only, 1)) < 0) {
 		cJSON_Delete(root);
 		return error;
 	}
-	accord_buf_dispose(&path);
 	*out = root;
 	return 0;
 }

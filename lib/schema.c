@@ -2,8 +2,10 @@
  * JSON Schema draft-07, interpreted: schema documents stay cJSON trees and
  * are walked at validation time, so schemas/ is the only description of
  * what an entry may contain. Adding a document walks it once to reject
- * keywords we do not implement, to index every "$id" and to compile the
- * regular expressions; validation then never changes the registry.
+ * keywords we do not implement, to index every "$id", to compile the
+ * regular expressions and to find each schema object's keywords; then
+ * registry_finalize() resolves "$ref"s and oneOf discriminators. Validation
+ * never changes the registry (several threads may validate at once).
  */
 #include <ctype.h>
 #include <limits.h>
@@ -79,8 +81,37 @@ struct uri_entry {
 struct node_info {
 	const cJSON *node;
 	char *base;
-	regex_t *re;
+	struct pattern *re;
+	struct snode *sn;
 };
+
+/*
+ * A oneOf whose alternatives each fix one member with "const" (an entry's
+ * "type"): at most the alternative whose const equals the instance's member
+ * can match, so it alone is tried first (see one_of_fast()).
+ */
+struct disc {
+	const char *key;
+	size_t n;
+	const cJSON **alt, **want;
+	int height; /* deepest evaluation nesting any alternative can reach */
+};
+
+/*
+ * A schema object as the add walk compiled it: its keywords found once
+ * (instead of by name on every visit), and its "$ref" resolved once the
+ * target is in the registry. Validation only reads these.
+ */
+struct snode {
+	const cJSON *kw[KW_COUNT];
+	const cJSON *ref_target;
+	const char *ref_tbase, *ref_base; /* borrowed from the registry */
+	struct disc *disc;
+	unsigned types; /* "type" as TY_* bits (the walk checked its names); 0 if none */
+	int mark, height; /* for safe_height() */
+};
+
+static void snode_free(struct snode *sn);
 
 /* Every "$ref" seen while adding, so accord_schema_registry_check() can resolve them all. */
 struct ref_site {
@@ -746,12 +777,318 @@ static int regex_translate(accord_buf *out, const char *p, char *err, size_t err
 	return 0;
 }
 
-static int regex_compile(const accord_schema_registry *reg, regex_t **out, const char *pattern,
-			 char *err, size_t errlen)
+/*
+ * Most schema patterns are anchored runs of ASCII character classes
+ * ("^[0-9a-f]{64}$"). glibc's regexec in a UTF-8 locale converts the whole
+ * subject to wide characters first, which costs more than the rest of
+ * validating an entry, so such patterns get a small matcher of their own.
+ * Anything else, and subjects it cannot read (malformed UTF-8), goes to
+ * regexec as before.
+ */
+struct fm_item {
+	uint64_t set[2];       /* ASCII code points the item matches */
+	int nonascii;          /* whether it matches every code point >= 0x80 */
+	unsigned min, max;     /* repetitions; max UINT_MAX for unbounded */
+};
+
+struct pattern {
+	regex_t re;
+	struct fm_item *items; /* NULL: no fast matcher, use re */
+	size_t nitems;
+};
+
+static void fm_add(struct fm_item *it, unsigned lo, unsigned hi)
+{
+	unsigned c;
+
+	for (c = lo; c <= hi; c++)
+		it->set[c >> 6] |= (uint64_t)1 << (c & 63);
+}
+
+/* One ASCII literal of an escape, as escape_literal reads it; -1 if none. */
+static long fm_escape(const char **pp)
+{
+	size_t n;
+	long v = escape_literal(*pp, &n);
+
+	if (v <= 0 || v >= 0x80)
+		return -1;
+	*pp += n;
+	return v;
+}
+
+/* A class after '[', read exactly as translate_class reads it. -1 if not ASCII-only. */
+static int fm_class(struct fm_item *it, const char **pp)
+{
+	const char *p = *pp;
+	int neg = 0, members = 0, k;
+
+	if (*p == '^') {
+		neg = 1;
+		p++;
+	}
+	while (*p && *p != ']') {
+		long lo, hi;
+
+		if ((unsigned char)*p >= 0x80)
+			return -1;
+		if (*p == '\\') {
+			p++;
+			if (*p == 'd' || *p == 'w') {
+				fm_add(it, '0', '9');
+				if (*p == 'w') {
+					fm_add(it, 'A', 'Z');
+					fm_add(it, 'a', 'z');
+					fm_add(it, '_', '_');
+				}
+				p++;
+				members++;
+				continue;
+			}
+			if (*p == 'b') {
+				lo = '\b';
+				p++;
+			} else if ((lo = fm_escape(&p)) < 0) {
+				return -1;
+			}
+		} else {
+			lo = (unsigned char)*p++;
+		}
+		hi = lo;
+		if (p[0] == '-' && p[1] && p[1] != ']') {
+			p++;
+			if (*p == '\\') {
+				p++;
+				if ((hi = fm_escape(&p)) < 0)
+					return -1;
+			} else if ((unsigned char)*p >= 0x80) {
+				return -1;
+			} else {
+				hi = (unsigned char)*p++;
+			}
+			if (hi < lo)
+				return -1;
+		}
+		fm_add(it, (unsigned)lo, (unsigned)hi);
+		members++;
+	}
+	if (*p != ']' || !members)
+		return -1;
+	if (neg) {
+		for (k = 0; k < 2; k++)
+			it->set[k] = ~it->set[k];
+		it->set[0] &= ~(uint64_t)1; /* NUL never occurs in a C string */
+		it->nonascii = 1;
+	}
+	*pp = p + 1;
+	return 0;
+}
+
+/* The quantifier after an atom, if any, with ECMA's lazy marker skipped. -1 if malformed. */
+static int fm_quant(struct fm_item *it, const char **pp)
+{
+	const char *p = *pp;
+	unsigned long a, b;
+	char *end;
+
+	it->min = it->max = 1;
+	if (*p == '*' || *p == '+' || *p == '?') {
+		it->min = *p == '+';
+		it->max = *p == '?' ? 1 : UINT_MAX;
+		p++;
+	} else if (*p == '{') {
+		if (!isdigit((unsigned char)p[1]))
+			return -1;
+		a = strtoul(p + 1, &end, 10);
+		b = a;
+		if (*end == ',') {
+			if (isdigit((unsigned char)end[1]))
+				b = strtoul(end + 1, &end, 10);
+			else {
+				b = UINT_MAX;
+				end++;
+			}
+		}
+		if (*end != '}' || a > b || a > 0x7fff || (b != UINT_MAX && b > 0x7fff))
+			return -1;
+		it->min = (unsigned)a;
+		it->max = (unsigned)b;
+		p = end + 1;
+	}
+	if (*p == '?')
+		p++;
+	*pp = p;
+	return 0;
+}
+
+static int fm_disjoint(const struct fm_item *a, const struct fm_item *b)
+{
+	return !(a->set[0] & b->set[0]) && !(a->set[1] & b->set[1]) &&
+	       !(a->nonascii && b->nonascii);
+}
+
+/*
+ * Compile "^ATOM{m,n}...$" for the fast matcher. Matching is greedy with
+ * no backtracking, which finds a match exactly when one exists only if
+ * every item of variable count is the last or is followed by an item of
+ * at least one repetition matching none of its characters (then the run
+ * an item takes is forced). Patterns outside that shape are left to regexec.
+ */
+static void fm_compile(struct pattern *pat, const char *p)
+{
+	struct fm_item *items = NULL;
+	size_t n = 0, a = 0, i;
+
+	if (*p++ != '^')
+		return;
+	while (*p && !(p[0] == '$' && p[1] == '\0')) {
+		struct fm_item it;
+
+		memset(&it, 0, sizeof(it));
+		if (*p == '[') {
+			p++;
+			if (fm_class(&it, &p) < 0)
+				goto fallback;
+		} else if (*p == '\\') {
+			long v;
+
+			p++;
+			switch (*p) {
+			case 'd': fm_add(&it, '0', '9'); p++; break;
+			case 'w':
+				fm_add(&it, '0', '9');
+				fm_add(&it, 'A', 'Z');
+				fm_add(&it, 'a', 'z');
+				fm_add(&it, '_', '_');
+				p++;
+				break;
+			default:
+				if ((v = fm_escape(&p)) < 0)
+					goto fallback;
+				fm_add(&it, (unsigned)v, (unsigned)v);
+			}
+		} else if (*p == '.') {
+			fm_add(&it, 1, 127);
+			it.set[0] &= ~(((uint64_t)1 << '\n') | ((uint64_t)1 << '\r'));
+			it.nonascii = 1;
+			p++;
+		} else if ((unsigned char)*p < 0x80 && !strchr("^$()|*+?{}[]", *p)) {
+			fm_add(&it, (unsigned char)*p, (unsigned char)*p);
+			p++;
+		} else {
+			goto fallback;
+		}
+		if (fm_quant(&it, &p) < 0)
+			goto fallback;
+		GROW(items, n, a);
+		items[n++] = it;
+	}
+	if (*p != '$')
+		goto fallback;
+	for (i = 0; i + 1 < n; i++)
+		if (items[i].min != items[i].max &&
+		    (items[i + 1].min == 0 || !fm_disjoint(&items[i], &items[i + 1])))
+			goto fallback;
+	if (!items)
+		items = xrealloc(NULL, sizeof(*items));
+	pat->items = items;
+	pat->nitems = n;
+	return;
+fallback:
+	free(items);
+}
+
+/* One code point of well-formed UTF-8 (as the strict parser admits); 0 if malformed. */
+static size_t fm_decode(const unsigned char *s, unsigned long *cp)
+{
+	unsigned long v;
+	size_t n, i;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		v = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		v = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		v = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && (v < 0x800 || (v >= 0xd800 && v < 0xe000))) ||
+	    (n == 4 && (v < 0x10000 || v > 0x10ffff)))
+		return 0;
+	*cp = v;
+	return n;
+}
+
+/* Whether the rest of a subject is well-formed UTF-8. */
+static int fm_readable(const unsigned char *s)
+{
+	unsigned long cp;
+	size_t len;
+
+	for (; *s; s += len)
+		if (*s < 0x80)
+			len = 1;
+		else if ((len = fm_decode(s, &cp)) == 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * 1 on a match, 0 on none, -1 if the subject is not well-formed UTF-8
+ * (then regexec decides, as it always did). NUL is in no item's set.
+ */
+static int fm_match(const struct pattern *pat, const char *subject)
+{
+	const unsigned char *s = (const unsigned char *)subject;
+	unsigned long cp;
+	size_t i, len;
+
+	for (i = 0; i < pat->nitems; i++) {
+		const struct fm_item *it = &pat->items[i];
+		unsigned k;
+
+		for (k = 0; k < it->max; k++) {
+			unsigned ch = *s;
+
+			if (ch < 0x80) {
+				if (!((it->set[ch >> 6] >> (ch & 63)) & 1))
+					break;
+				s++;
+			} else {
+				if ((len = fm_decode(s, &cp)) == 0)
+					return -1;
+				if (!it->nonascii)
+					break;
+				s += len;
+			}
+		}
+		if (k < it->min)
+			return fm_readable(s) ? 0 : -1;
+	}
+	if (!*s)
+		return 1;
+	return fm_readable(s) ? 0 : -1;
+}
+
+static int regex_compile(const accord_schema_registry *reg, struct pattern **out,
+			 const char *pattern, char *err, size_t errlen)
 {
 	accord_buf ere = ACCORD_BUF_INIT;
 	locale_t old = (locale_t)0;
-	regex_t *re;
+	struct pattern *pat;
 	int rc;
 
 	err[0] = '\0';
@@ -759,39 +1096,48 @@ static int regex_compile(const accord_schema_registry *reg, regex_t **out, const
 		accord_buf_dispose(&ere);
 		return -1;
 	}
-	re = xrealloc(NULL, sizeof(*re));
+	pat = xrealloc(NULL, sizeof(*pat));
+	pat->items = NULL;
+	pat->nitems = 0;
 	if (reg->utf8)
 		old = uselocale(reg->utf8);
-	rc = regcomp(re, ere.ptr, REG_EXTENDED | REG_NOSUB);
+	rc = regcomp(&pat->re, ere.ptr, REG_EXTENDED | REG_NOSUB);
 	if (reg->utf8)
 		uselocale(old);
 	accord_buf_dispose(&ere);
 	if (rc != 0) {
-		regerror(rc, re, err, errlen);
-		free(re);
+		regerror(rc, &pat->re, err, errlen);
+		free(pat);
 		return -1;
 	}
-	*out = re;
+	/* Only where regexec counts code points can a code-point matcher stand in for it. */
+	if (reg->utf8)
+		fm_compile(pat, pattern);
+	*out = pat;
 	return 0;
 }
 
-static void regex_free(regex_t *re)
+static void regex_free(struct pattern *pat)
 {
-	if (re) {
-		regfree(re);
-		free(re);
+	if (pat) {
+		regfree(&pat->re);
+		free(pat->items);
+		free(pat);
 	}
 }
 
 /* 1 on a match, 0 on none, -1 if the regex engine failed (e.g. out of memory). */
-static int regex_search(const accord_schema_registry *reg, const regex_t *re, const char *s)
+static int regex_search(const accord_schema_registry *reg, const struct pattern *pat,
+			const char *s)
 {
 	locale_t old = (locale_t)0;
 	int rc;
 
+	if (pat->items && (rc = fm_match(pat, s)) >= 0)
+		return rc;
 	if (reg->utf8)
 		old = uselocale(reg->utf8);
-	rc = regexec(re, s, 0, NULL, 0);
+	rc = regexec(&pat->re, s, 0, NULL, 0);
 	if (reg->utf8)
 		uselocale(old);
 	return rc == 0 ? 1 : rc == REG_NOMATCH ? 0 : -1;
@@ -828,6 +1174,7 @@ void accord_schema_registry_free(accord_schema_registry *reg)
 	for (i = 0; i < reg->map_cap; i++) {
 		free(reg->map[i].base);
 		regex_free(reg->map[i].re);
+		snode_free(reg->map[i].sn);
 	}
 	for (i = 0; i < reg->nrefs; i++) {
 		free(reg->refs[i].base);
@@ -899,13 +1246,68 @@ static int walk_index(struct walk *w, const char *uri, const cJSON *node, const 
 	return 0;
 }
 
-static void walk_info(struct walk *w, const cJSON *node, const char *base, regex_t *re)
+static void walk_info(struct walk *w, const cJSON *node, const char *base, struct pattern *re)
 {
 	GROW(w->infos, w->ninfos, w->ainfos);
 	w->infos[w->ninfos].node = node;
 	w->infos[w->ninfos].base = base ? xstrdup(base) : NULL;
 	w->infos[w->ninfos].re = re;
+	w->infos[w->ninfos].sn = NULL;
 	w->ninfos++;
+}
+
+enum {
+	TY_NULL = 1, TY_BOOLEAN = 2, TY_OBJECT = 4, TY_ARRAY = 8, TY_NUMBER = 16,
+	TY_INTEGER = 32, TY_STRING = 64,
+};
+
+static unsigned type_bit(const cJSON *v)
+{
+	static const char *const names[] = {
+		"null", "boolean", "object", "array", "number", "integer", "string",
+	};
+	unsigned i;
+
+	for (i = 0; cJSON_IsString(v) && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(v->valuestring, names[i]) == 0)
+			return 1u << i;
+	return 0;
+}
+
+/* Record a schema object's keywords (as kw_collect would find them). */
+static void walk_node(struct walk *w, const cJSON *node, const cJSON *const kw[KW_COUNT])
+{
+	struct snode *sn = calloc(1, sizeof(*sn));
+
+	if (!sn)
+		abort();
+	memcpy(sn->kw, kw, sizeof(sn->kw));
+	if (cJSON_IsArray(kw[KW_TYPE])) {
+		const cJSON *t;
+
+		cJSON_ArrayForEach(t, kw[KW_TYPE])
+			sn->types |= type_bit(t);
+	} else if (kw[KW_TYPE]) {
+		sn->types = type_bit(kw[KW_TYPE]);
+	}
+	GROW(w->infos, w->ninfos, w->ainfos);
+	w->infos[w->ninfos].node = node;
+	w->infos[w->ninfos].base = NULL;
+	w->infos[w->ninfos].re = NULL;
+	w->infos[w->ninfos].sn = sn;
+	w->ninfos++;
+}
+
+static void snode_free(struct snode *sn)
+{
+	if (!sn)
+		return;
+	if (sn->disc) {
+		free(sn->disc->alt);
+		free(sn->disc->want);
+		free(sn->disc);
+	}
+	free(sn);
 }
 
 static void walk_free(struct walk *w)
@@ -919,6 +1321,7 @@ static void walk_free(struct walk *w)
 	for (i = 0; i < w->ninfos; i++) {
 		free(w->infos[i].base);
 		regex_free(w->infos[i].re);
+		snode_free(w->infos[i].sn);
 	}
 	for (i = 0; i < w->nrefs; i++) {
 		free(w->refs[i].base);
@@ -1006,7 +1409,7 @@ static int walk_schema_map(struct walk *w, const cJSON *kwv, const char *base, i
 	cJSON_ArrayForEach(c, kwv) {
 		if (patterns) {
 			char err[256];
-			regex_t *re;
+			struct pattern *re;
 
 			if (regex_compile(w->reg, &re, c->string, err, sizeof(err)) < 0)
 				return walk_fail(w, "bad regular expression \"%s\": %s", c->string, err);
@@ -1279,7 +1682,7 @@ static int walk_schema(struct walk *w, const cJSON *s, const char *base, int dep
 				rc = walk_fail(w, "\"pattern\" must be a string");
 			} else {
 				char err[256];
-				regex_t *re;
+				struct pattern *re;
 
 				if (regex_compile(w->reg, &re, v->valuestring, err, sizeof(err)) < 0)
 					rc = walk_fail(w, "bad regular expression \"%s\": %s",
@@ -1292,10 +1695,14 @@ static int walk_schema(struct walk *w, const cJSON *s, const char *base, int dep
 			break; /* $id, $ref, $schema handled above; const, default: any value */
 		}
 	}
+	if (rc == 0)
+		walk_node(w, s, kw);
 done:
 	free(owned);
 	return rc;
 }
+
+static void registry_finalize(accord_schema_registry *reg);
 
 static int registry_add(accord_schema_registry *reg, cJSON *doc, const char *base_uri, int lenient)
 {
@@ -1366,12 +1773,17 @@ static int registry_add(accord_schema_registry *reg, cJSON *doc, const char *bas
 			info->re = w.infos[i].re;
 			w.infos[i].re = NULL;
 		}
+		if (w.infos[i].sn && !info->sn) {
+			info->sn = w.infos[i].sn;
+			w.infos[i].sn = NULL;
+		}
 	}
 	for (i = 0; i < w.nrefs; i++) {
 		GROW(reg->refs, reg->nrefs, reg->arefs);
 		reg->refs[reg->nrefs++] = w.refs[i];
 	}
 	w.nrefs = 0;
+	registry_finalize(reg);
 	rc = 0;
 done:
 	walk_free(&w);
@@ -1554,12 +1966,18 @@ struct const_fail {
 	int depth;
 };
 
+/* Stacks start in the context itself, so a typical validation does not allocate. */
+#define PATH_LOCAL 32
+#define REFS_LOCAL 16
+
 struct vctx {
 	const accord_schema_registry *reg;
 	struct seg *path;
 	size_t npath, apath;
 	struct ref_frame *refs;
 	size_t nrefs, arefs;
+	struct seg path_local[PATH_LOCAL];
+	struct ref_frame refs_local[REFS_LOCAL];
 	int depth;
 	int quiet; /* only valid/invalid matters: no messages, stop at the first failure */
 	struct verr err;
@@ -1571,9 +1989,20 @@ struct vctx {
 	struct strlist tmp;
 };
 
+/* GROW for an array that starts in `local`. */
+#define GROW_LOCAL(arr, n, a, local) do { \
+	if ((n) == (a)) { \
+		void *p_ = xrealloc((arr) == (local) ? NULL : (void *)(arr), (a) * 2 * sizeof(*(arr))); \
+		if ((arr) == (local)) \
+			memcpy(p_, (local), (n) * sizeof(*(arr))); \
+		(arr) = p_; \
+		(a) *= 2; \
+	} \
+} while (0)
+
 static void path_push(struct vctx *c, const char *name, size_t index)
 {
-	GROW(c->path, c->npath, c->apath);
+	GROW_LOCAL(c->path, c->npath, c->apath, c->path_local);
 	c->path[c->npath].name = name;
 	c->path[c->npath].index = index;
 	c->npath++;
@@ -1676,6 +2105,20 @@ static int fail(struct vctx *c, enum fail_kind kind, const char *fmt, ...)
 	return 1;
 }
 
+/* fail() when only the outcome counts: no message, and its arguments are never formatted. */
+static int fail_quiet(struct vctx *c, enum fail_kind kind)
+{
+	int depth = (int)c->npath;
+
+	if (kind == FK_TYPE && depth < c->type_min)
+		c->type_min = depth;
+	if (kind == FK_DISC && depth < c->disc_min)
+		c->disc_min = depth;
+	return 1;
+}
+
+#define FAIL(c, kind, ...) ((c)->quiet ? fail_quiet((c), (kind)) : fail((c), (kind), __VA_ARGS__))
+
 static int hard(struct vctx *c, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -1753,6 +2196,21 @@ static const char *type_of(const cJSON *v)
 	return "unknown";
 }
 
+/* The TY_* bits of the type names `v` is an instance of. */
+static unsigned inst_types(const cJSON *v)
+{
+	switch (v->type & 0xff) {
+	case cJSON_NULL: return TY_NULL;
+	case cJSON_False:
+	case cJSON_True: return TY_BOOLEAN;
+	case cJSON_Number: return is_integral(v->valuedouble) ? TY_NUMBER | TY_INTEGER : TY_NUMBER;
+	case cJSON_String: return TY_STRING;
+	case cJSON_Array: return TY_ARRAY;
+	case cJSON_Object: return TY_OBJECT;
+	default: return 0;
+	}
+}
+
 static int type_matches(const char *t, const cJSON *v)
 {
 	if (strcmp(t, "integer") == 0)
@@ -1812,10 +2270,17 @@ struct scope {
 	size_t ncf;
 };
 
+/*
+ * While quiet nothing sets err or disc (fail() and err_merge() skip them),
+ * and entering quiet cleared them: a scope inside a quiet one need not
+ * save them.
+ */
 static void scope_enter(struct vctx *c, struct scope *sc, int quiet)
 {
-	sc->err = c->err;
-	sc->disc = c->disc;
+	if (!c->quiet) {
+		sc->err = c->err;
+		sc->disc = c->disc;
+	}
 	sc->type_min = c->type_min;
 	sc->disc_min = c->disc_min;
 	sc->quiet = c->quiet;
@@ -1829,8 +2294,10 @@ static void scope_enter(struct vctx *c, struct scope *sc, int quiet)
 
 static void scope_leave(struct vctx *c, const struct scope *sc)
 {
-	c->err = sc->err;
-	c->disc = sc->disc;
+	if (!sc->quiet) {
+		c->err = sc->err;
+		c->disc = sc->disc;
+	}
 	c->type_min = sc->type_min;
 	c->disc_min = sc->disc_min;
 	c->quiet = sc->quiet;
@@ -1996,12 +2463,32 @@ static int report_alternatives(struct vctx *c, const cJSON *arr, const char *bas
 	return fail(c, FK_DISC, "matches none of the %s alternatives", kwname);
 }
 
+/* Evaluate the target of a "$ref", refusing to re-enter it on the same value. */
+static int v_ref_target(struct vctx *c, const cJSON *ref, const cJSON *target, const char *tbase,
+			const cJSON *inst)
+{
+	size_t i;
+	int rc;
+
+	/* Same schema on the same value while still inside it: it can only recurse forever. */
+	for (i = 0; i < c->nrefs; i++)
+		if (c->refs[i].schema == target && c->refs[i].inst == inst)
+			return hard(c, ACCORD_EINVALID, "$ref \"%s\" loops back to itself",
+				    ref->valuestring);
+	GROW_LOCAL(c->refs, c->nrefs, c->arefs, c->refs_local);
+	c->refs[c->nrefs].schema = target;
+	c->refs[c->nrefs].inst = inst;
+	c->nrefs++;
+	rc = v_schema(c, target, tbase, inst);
+	c->nrefs--;
+	return rc;
+}
+
 static int v_ref(struct vctx *c, const cJSON *ref, const char *base, const cJSON *inst)
 {
 	const cJSON *target;
 	const char *tbase;
 	char *uri = uri_resolve(base, ref->valuestring);
-	size_t i;
 	int rc;
 
 	rc = lookup(c->reg, uri, &target, &tbase);
@@ -2012,18 +2499,7 @@ static int v_ref(struct vctx *c, const cJSON *ref, const char *base, const cJSON
 		return rc;
 	}
 	free(uri);
-	/* Same schema on the same value while still inside it: it can only recurse forever. */
-	for (i = 0; i < c->nrefs; i++)
-		if (c->refs[i].schema == target && c->refs[i].inst == inst)
-			return hard(c, ACCORD_EINVALID, "$ref \"%s\" loops back to itself",
-				    ref->valuestring);
-	GROW(c->refs, c->nrefs, c->arefs);
-	c->refs[c->nrefs].schema = target;
-	c->refs[c->nrefs].inst = inst;
-	c->nrefs++;
-	rc = v_schema(c, target, tbase, inst);
-	c->nrefs--;
-	return rc;
+	return v_ref_target(c, ref, target, tbase, inst);
 }
 
 /* Step macro: hard errors end everything; failures end early only when quiet. */
@@ -2047,7 +2523,7 @@ static int v_type(struct vctx *c, const cJSON *t, const cJSON *inst)
 	if (cJSON_IsString(t)) {
 		if (type_matches(t->valuestring, inst))
 			return 0;
-		return fail(c, FK_TYPE, "expected %s, got %s", t->valuestring, type_of(inst));
+		return FAIL(c, FK_TYPE, "expected %s, got %s", t->valuestring, type_of(inst));
 	}
 	want[0] = '\0';
 	cJSON_ArrayForEach(x, t) {
@@ -2059,7 +2535,7 @@ static int v_type(struct vctx *c, const cJSON *t, const cJSON *inst)
 			n += (size_t)snprintf(want + n, sizeof(want) - n, "%s%s",
 					      n ? " or " : "", x->valuestring);
 	}
-	return fail(c, FK_TYPE, "expected %s, got %s", want, type_of(inst));
+	return FAIL(c, FK_TYPE, "expected %s, got %s", want, type_of(inst));
 }
 
 /*
@@ -2069,7 +2545,7 @@ static int v_type(struct vctx *c, const cJSON *t, const cJSON *inst)
 static int pattern_search(struct vctx *c, const cJSON *node, const char *pattern, const char *s)
 {
 	const struct node_info *info = map_get(c->reg, node);
-	regex_t *tmpre = NULL;
+	struct pattern *tmpre = NULL;
 	char err[256];
 	int hit;
 
@@ -2082,7 +2558,7 @@ static int pattern_search(struct vctx *c, const cJSON *node, const char *pattern
 	return hit;
 }
 
-static int v_object(struct vctx *c, const cJSON *kw[KW_COUNT], const char *base,
+static int v_object(struct vctx *c, const cJSON *const kw[KW_COUNT], const char *base,
 		    const cJSON *inst)
 {
 	const cJSON *props = kw[KW_PROPERTIES], *pats = kw[KW_PATTERN_PROPERTIES];
@@ -2093,7 +2569,7 @@ static int v_object(struct vctx *c, const cJSON *kw[KW_COUNT], const char *base,
 	if (kw[KW_REQUIRED]) {
 		cJSON_ArrayForEach(x, kw[KW_REQUIRED])
 			if (cJSON_IsString(x) && !cJSON_GetObjectItemCaseSensitive(inst, x->valuestring))
-				STEP(fail(c, FK_OTHER, "missing required field \"%s\"", x->valuestring));
+				STEP(FAIL(c, FK_OTHER, "missing required field \"%s\"", x->valuestring));
 	}
 	cJSON_ArrayForEach(m, inst) {
 		int matched = 0, r;
@@ -2117,7 +2593,7 @@ static int v_object(struct vctx *c, const cJSON *kw[KW_COUNT], const char *base,
 			STEP(v_schema(c, addl, base, m));
 		path_pop(c);
 		if (!matched && cJSON_IsFalse(addl))
-			STEP(fail(c, FK_OTHER, "unknown field \"%s\"", m->string));
+			STEP(FAIL(c, FK_OTHER, "unknown field \"%s\"", m->string));
 	}
 	if (kw[KW_PROPERTY_NAMES]) {
 		cJSON_ArrayForEach(m, inst) {
@@ -2135,16 +2611,16 @@ static int v_object(struct vctx *c, const cJSON *kw[KW_COUNT], const char *base,
 				 c->err.set ? c->err.msg + c->err.reason : "not allowed");
 			scope_leave(c, &sc);
 			if (r > 0)
-				STEP(fail(c, FK_OTHER, "invalid field name \"%s\": %s", m->string, reason));
+				STEP(FAIL(c, FK_OTHER, "invalid field name \"%s\": %s", m->string, reason));
 			else
 				STEP(r);
 		}
 	}
 	if (is_count(kw[KW_MIN_PROPERTIES]) && count < kw[KW_MIN_PROPERTIES]->valuedouble)
-		STEP(fail(c, FK_OTHER, "has %d fields, fewer than minProperties %s", count,
+		STEP(FAIL(c, FK_OTHER, "has %d fields, fewer than minProperties %s", count,
 			  fmt_num(nb, sizeof(nb), kw[KW_MIN_PROPERTIES]->valuedouble)));
 	if (is_count(kw[KW_MAX_PROPERTIES]) && count > kw[KW_MAX_PROPERTIES]->valuedouble)
-		STEP(fail(c, FK_OTHER, "has %d fields, more than maxProperties %s", count,
+		STEP(FAIL(c, FK_OTHER, "has %d fields, more than maxProperties %s", count,
 			  fmt_num(nb, sizeof(nb), kw[KW_MAX_PROPERTIES]->valuedouble)));
 	if (cJSON_IsObject(kw[KW_DEPENDENCIES])) {
 		cJSON_ArrayForEach(p, kw[KW_DEPENDENCIES]) {
@@ -2154,7 +2630,7 @@ static int v_object(struct vctx *c, const cJSON *kw[KW_COUNT], const char *base,
 				cJSON_ArrayForEach(x, p)
 					if (cJSON_IsString(x) &&
 					    !cJSON_GetObjectItemCaseSensitive(inst, x->valuestring))
-						STEP(fail(c, FK_OTHER, "field \"%s\" requires field \"%s\"",
+						STEP(FAIL(c, FK_OTHER, "field \"%s\" requires field \"%s\"",
 							  p->string, x->valuestring));
 			} else {
 				STEP(v_schema(c, p, base, inst));
@@ -2164,7 +2640,7 @@ static int v_object(struct vctx *c, const cJSON *kw[KW_COUNT], const char *base,
 	return failed;
 }
 
-static int v_array(struct vctx *c, const cJSON *kw[KW_COUNT], const char *base,
+static int v_array(struct vctx *c, const cJSON *const kw[KW_COUNT], const char *base,
 		   const cJSON *inst)
 {
 	const cJSON *items = kw[KW_ITEMS], *x, *y, *sub;
@@ -2183,7 +2659,7 @@ static int v_array(struct vctx *c, const cJSON *kw[KW_COUNT], const char *base,
 			else
 				sub = kw[KW_ADDITIONAL_ITEMS];
 			if (sub && cJSON_IsFalse(sub) && nitems >= 0 && i >= nitems) {
-				STEP(fail(c, FK_OTHER, "has %d items, more than the %d allowed "
+				STEP(FAIL(c, FK_OTHER, "has %d items, more than the %d allowed "
 					  "(additionalItems is false)", count, nitems));
 				break;
 			}
@@ -2199,10 +2675,10 @@ static int v_array(struct vctx *c, const cJSON *kw[KW_COUNT], const char *base,
 		}
 	}
 	if (is_count(kw[KW_MIN_ITEMS]) && count < kw[KW_MIN_ITEMS]->valuedouble)
-		STEP(fail(c, FK_OTHER, "has %d items, fewer than minItems %s", count,
+		STEP(FAIL(c, FK_OTHER, "has %d items, fewer than minItems %s", count,
 			  fmt_num(nb, sizeof(nb), kw[KW_MIN_ITEMS]->valuedouble)));
 	if (is_count(kw[KW_MAX_ITEMS]) && count > kw[KW_MAX_ITEMS]->valuedouble)
-		STEP(fail(c, FK_OTHER, "has %d items, more than maxItems %s", count,
+		STEP(FAIL(c, FK_OTHER, "has %d items, more than maxItems %s", count,
 			  fmt_num(nb, sizeof(nb), kw[KW_MAX_ITEMS]->valuedouble)));
 	if (cJSON_IsTrue(kw[KW_UNIQUE_ITEMS])) {
 		int dup_i = -1, dup_j = -1;
@@ -2215,7 +2691,7 @@ static int v_array(struct vctx *c, const cJSON *kw[KW_COUNT], const char *base,
 					break;
 				}
 		if (dup_i >= 0)
-			STEP(fail(c, FK_OTHER, "items %d and %d are equal, but uniqueItems is set",
+			STEP(FAIL(c, FK_OTHER, "items %d and %d are equal, but uniqueItems is set",
 				  dup_i, dup_j));
 	}
 	if (kw[KW_CONTAINS]) {
@@ -2234,12 +2710,12 @@ static int v_array(struct vctx *c, const cJSON *kw[KW_COUNT], const char *base,
 			}
 		}
 		if (!found)
-			STEP(fail(c, FK_OTHER, "no item matches \"contains\""));
+			STEP(FAIL(c, FK_OTHER, "no item matches \"contains\""));
 	}
 	return failed;
 }
 
-static int v_number(struct vctx *c, const cJSON *kw[KW_COUNT], const cJSON *inst)
+static int v_number(struct vctx *c, const cJSON *const kw[KW_COUNT], const cJSON *inst)
 {
 	double v = inst->valuedouble;
 	char a[32], b[32];
@@ -2247,16 +2723,16 @@ static int v_number(struct vctx *c, const cJSON *kw[KW_COUNT], const cJSON *inst
 	int failed = 0;
 
 	if (cJSON_IsNumber(k = kw[KW_MINIMUM]) && v < k->valuedouble)
-		STEP(fail(c, FK_OTHER, "%s is less than minimum %s", fmt_num(a, sizeof(a), v),
+		STEP(FAIL(c, FK_OTHER, "%s is less than minimum %s", fmt_num(a, sizeof(a), v),
 			  fmt_num(b, sizeof(b), k->valuedouble)));
 	if (cJSON_IsNumber(k = kw[KW_MAXIMUM]) && v > k->valuedouble)
-		STEP(fail(c, FK_OTHER, "%s is greater than maximum %s", fmt_num(a, sizeof(a), v),
+		STEP(FAIL(c, FK_OTHER, "%s is greater than maximum %s", fmt_num(a, sizeof(a), v),
 			  fmt_num(b, sizeof(b), k->valuedouble)));
 	if (cJSON_IsNumber(k = kw[KW_EXCLUSIVE_MINIMUM]) && v <= k->valuedouble)
-		STEP(fail(c, FK_OTHER, "%s is not greater than exclusiveMinimum %s",
+		STEP(FAIL(c, FK_OTHER, "%s is not greater than exclusiveMinimum %s",
 			  fmt_num(a, sizeof(a), v), fmt_num(b, sizeof(b), k->valuedouble)));
 	if (cJSON_IsNumber(k = kw[KW_EXCLUSIVE_MAXIMUM]) && v >= k->valuedouble)
-		STEP(fail(c, FK_OTHER, "%s is not less than exclusiveMaximum %s",
+		STEP(FAIL(c, FK_OTHER, "%s is not less than exclusiveMaximum %s",
 			  fmt_num(a, sizeof(a), v), fmt_num(b, sizeof(b), k->valuedouble)));
 	if (cJSON_IsNumber(k = kw[KW_MULTIPLE_OF]) && k->valuedouble > 0) {
 		double m = k->valuedouble, q = v / m;
@@ -2275,25 +2751,25 @@ static int v_number(struct vctx *c, const cJSON *kw[KW_COUNT], const cJSON *inst
 			ok = dabs(q - r) <= 1e-9 * (dabs(q) > 1.0 ? dabs(q) : 1.0);
 		}
 		if (!ok)
-			STEP(fail(c, FK_OTHER, "%s is not a multiple of %s", fmt_num(a, sizeof(a), v),
+			STEP(FAIL(c, FK_OTHER, "%s is not a multiple of %s", fmt_num(a, sizeof(a), v),
 				  fmt_num(b, sizeof(b), m)));
 	}
 	return failed;
 }
 
-static int v_string(struct vctx *c, const cJSON *kw[KW_COUNT], const cJSON *inst)
+static int v_string(struct vctx *c, const cJSON *const kw[KW_COUNT], const cJSON *inst)
 {
 	const char *s = inst->valuestring;
-	size_t len = utf8_length(s);
+	size_t len = kw[KW_MIN_LENGTH] || kw[KW_MAX_LENGTH] ? utf8_length(s) : 0;
 	char nb[32], vb[128], pb[128];
 	const cJSON *k;
 	int failed = 0;
 
 	if (is_count(k = kw[KW_MIN_LENGTH]) && (double)len < k->valuedouble)
-		STEP(fail(c, FK_OTHER, "is %zu characters long, shorter than minLength %s", len,
+		STEP(FAIL(c, FK_OTHER, "is %zu characters long, shorter than minLength %s", len,
 			  fmt_num(nb, sizeof(nb), k->valuedouble)));
 	if (is_count(k = kw[KW_MAX_LENGTH]) && (double)len > k->valuedouble)
-		STEP(fail(c, FK_OTHER, "is %zu characters long, longer than maxLength %s", len,
+		STEP(FAIL(c, FK_OTHER, "is %zu characters long, longer than maxLength %s", len,
 			  fmt_num(nb, sizeof(nb), k->valuedouble)));
 	if (cJSON_IsString(k = kw[KW_PATTERN])) {
 		int hit = pattern_search(c, k, k->valuestring, s);
@@ -2301,10 +2777,37 @@ static int v_string(struct vctx *c, const cJSON *kw[KW_COUNT], const cJSON *inst
 		if (hit < 0)
 			return hit;
 		if (!hit)
-			STEP(fail(c, FK_OTHER, "%s does not match pattern %s",
+			STEP(FAIL(c, FK_OTHER, "%s does not match pattern %s",
 				  fmt_value(vb, sizeof(vb), inst), fmt_value(pb, sizeof(pb), k)));
 	}
 	return failed;
+}
+
+/*
+ * oneOf with a discriminator (struct disc): every alternative but the one
+ * whose const equals the instance's member fails on that const, and none
+ * can end in a hard error (registry_finalize() proved it), so the
+ * alternative that fits is the whole answer when it matches: 0. 1 when it
+ * does not, or none fits, or the instance lacks the member: then the caller
+ * runs the general oneOf, which finds the same result and the message.
+ */
+static int one_of_fast(struct vctx *c, const struct disc *d, const char *base, const cJSON *inst)
+{
+	const cJSON *m;
+	size_t i;
+	int r;
+
+	if (!cJSON_IsObject(inst) || c->depth + d->height > EVAL_MAX_DEPTH)
+		return 1;
+	if (!(m = cJSON_GetObjectItemCaseSensitive(inst, d->key)))
+		return 1;
+	for (i = 0; i < d->n; i++)
+		if (json_equal(d->want[i], m))
+			break;
+	if (i == d->n)
+		return 1;
+	r = v_quiet(c, d->alt[i], base, inst);
+	return r < 0 ? r : r > 0;
 }
 
 /* The base for a subschema that has "$id": from the add walk, or worked out now. */
@@ -2324,24 +2827,34 @@ static const char *id_base(struct vctx *c, const cJSON *s, const cJSON *id, cons
 
 static int v_keywords(struct vctx *c, const cJSON *s, const char *base, const cJSON *inst)
 {
-	const cJSON *kw[KW_COUNT], *x;
+	const struct node_info *info = map_get(c->reg, s);
+	const struct snode *sn = info ? info->sn : NULL;
+	const cJSON *local[KW_COUNT], *x;
+	const cJSON *const *kw;
 	char vb[128], eb[128];
 	int failed = 0, r = 0;
 
-	kw_collect(s, kw);
+	if (sn) {
+		kw = sn->kw;
+	} else {
+		/* A part of a document the add walk never saw (lenient documents only). */
+		kw_collect(s, local);
+		kw = local;
+	}
 	if (kw[KW_REF]) {
-		const struct node_info *info = map_get(c->reg, s);
-
 		if (!cJSON_IsString(kw[KW_REF]))
 			return hard(c, ACCORD_EINVALID, "\"$ref\" is not a string");
 		if (info && info->base)
 			base = info->base;
+		if (sn && sn->ref_target && (sn->ref_base == base || strcmp(sn->ref_base, base) == 0))
+			return v_ref_target(c, kw[KW_REF], sn->ref_target, sn->ref_tbase, inst);
 		return v_ref(c, kw[KW_REF], base, inst);
 	}
 	if (kw[KW_ID])
 		base = id_base(c, s, kw[KW_ID], base);
 
-	if (kw[KW_TYPE])
+	/* The bits say the same as v_type() but for the message, made only on failure. */
+	if (kw[KW_TYPE] && !(sn && (sn->types & inst_types(inst))))
 		STEP(v_type(c, kw[KW_TYPE], inst));
 	if (kw[KW_CONST] && !json_equal(kw[KW_CONST], inst)) {
 		if (!c->quiet) {
@@ -2351,7 +2864,7 @@ static int v_keywords(struct vctx *c, const cJSON *s, const char *base, const cJ
 			c->cf[c->ncf].depth = (int)c->npath;
 			c->ncf++;
 		}
-		STEP(fail(c, FK_DISC, "must be %s, got %s", fmt_value(eb, sizeof(eb), kw[KW_CONST]),
+		STEP(FAIL(c, FK_DISC, "must be %s, got %s", fmt_value(eb, sizeof(eb), kw[KW_CONST]),
 			  fmt_value(vb, sizeof(vb), inst)));
 	}
 	if (cJSON_IsArray(kw[KW_ENUM])) {
@@ -2359,7 +2872,7 @@ static int v_keywords(struct vctx *c, const cJSON *s, const char *base, const cJ
 			if (json_equal(x, inst))
 				break;
 		if (!x)
-			STEP(fail(c, FK_DISC, "%s is not one of %s", fmt_value(vb, sizeof(vb), inst),
+			STEP(FAIL(c, FK_DISC, "%s is not one of %s", fmt_value(vb, sizeof(vb), inst),
 				  fmt_value(eb, sizeof(eb), kw[KW_ENUM])));
 	}
 	if (cJSON_IsObject(inst))
@@ -2385,7 +2898,12 @@ static int v_keywords(struct vctx *c, const cJSON *s, const char *base, const cJ
 		if (!x)
 			STEP(report_alternatives(c, kw[KW_ANY_OF], base, inst, "anyOf"));
 	}
-	if (cJSON_IsArray(kw[KW_ONE_OF])) {
+	if (cJSON_IsArray(kw[KW_ONE_OF]) && sn && sn->disc &&
+	    (r = one_of_fast(c, sn->disc, base, inst)) <= 0) {
+		if (r < 0)
+			return r;
+		/* exactly one alternative matches */
+	} else if (cJSON_IsArray(kw[KW_ONE_OF])) {
 		int matches = 0, first = -1, second = -1, i = 0;
 
 		cJSON_ArrayForEach(x, kw[KW_ONE_OF]) {
@@ -2402,14 +2920,14 @@ static int v_keywords(struct vctx *c, const cJSON *s, const char *base, const cJ
 		if (matches == 0)
 			STEP(report_alternatives(c, kw[KW_ONE_OF], base, inst, "oneOf"));
 		else if (matches > 1)
-			STEP(fail(c, FK_OTHER, "matches oneOf alternatives #%d and #%d, "
+			STEP(FAIL(c, FK_OTHER, "matches oneOf alternatives #%d and #%d, "
 				  "but must match exactly one", first, second));
 	}
 	if (kw[KW_NOT]) {
 		if ((r = v_quiet(c, kw[KW_NOT], base, inst)) < 0)
 			return r;
 		if (r == 0)
-			STEP(fail(c, FK_OTHER, "must not match the \"not\" schema"));
+			STEP(FAIL(c, FK_OTHER, "must not match the \"not\" schema"));
 	}
 	if (kw[KW_IF]) {
 		if ((r = v_quiet(c, kw[KW_IF], base, inst)) < 0)
@@ -2442,8 +2960,230 @@ static int v_schema(struct vctx *c, const cJSON *s, const char *base, const cJSO
 	return rc;
 }
 
+/* ---- compiling what validation needs, after each add ---- */
+
+enum { MARK_NONE, MARK_BUSY, MARK_SAFE, MARK_UNSAFE };
+
+static const struct snode *snode_of(const accord_schema_registry *reg, const cJSON *s)
+{
+	const struct node_info *info = cJSON_IsObject(s) ? map_get(reg, s) : NULL;
+
+	return info ? info->sn : NULL;
+}
+
+static int safe_height(accord_schema_registry *reg, const cJSON *s, int depth);
+
+/* The larger of *h and 1 + the height of `s`; -1 once anything is unsafe. */
+static void safe_child(accord_schema_registry *reg, const cJSON *s, int depth, int *h)
+{
+	int ch;
+
+	if (*h < 0)
+		return;
+	ch = safe_height(reg, s, depth + 1);
+	if (ch < 0)
+		*h = -1;
+	else if (ch + 1 > *h)
+		*h = ch + 1;
+}
+
+static int pattern_fast(const accord_schema_registry *reg, const cJSON *node)
+{
+	const struct node_info *info = map_get(reg, node);
+
+	return info && info->re && info->re->items;
+}
+
+static void safe_children(accord_schema_registry *reg, const cJSON *const *kw, int depth, int *h)
+{
+	static const int one[] = {
+		KW_ADDITIONAL_PROPERTIES, KW_PROPERTY_NAMES, KW_ADDITIONAL_ITEMS, KW_CONTAINS,
+		KW_NOT, KW_IF, KW_THEN, KW_ELSE,
+	};
+	static const int many[] = { KW_ALL_OF, KW_ANY_OF, KW_ONE_OF };
+	const cJSON *x;
+	size_t i;
+
+	for (i = 0; i < sizeof(one) / sizeof(one[0]); i++)
+		if (kw[one[i]])
+			safe_child(reg, kw[one[i]], depth, h);
+	for (i = 0; i < sizeof(many) / sizeof(many[0]); i++)
+		if (cJSON_IsArray(kw[many[i]]))
+			cJSON_ArrayForEach(x, kw[many[i]])
+				safe_child(reg, x, depth, h);
+	if (cJSON_IsObject(kw[KW_PROPERTIES]))
+		cJSON_ArrayForEach(x, kw[KW_PROPERTIES])
+			safe_child(reg, x, depth, h);
+	if (cJSON_IsObject(kw[KW_PATTERN_PROPERTIES]))
+		cJSON_ArrayForEach(x, kw[KW_PATTERN_PROPERTIES]) {
+			if (!pattern_fast(reg, x))
+				*h = -1;
+			safe_child(reg, x, depth, h);
+		}
+	if (cJSON_IsObject(kw[KW_DEPENDENCIES]))
+		cJSON_ArrayForEach(x, kw[KW_DEPENDENCIES])
+			if (!cJSON_IsArray(x))
+				safe_child(reg, x, depth, h);
+	if (cJSON_IsArray(kw[KW_ITEMS])) {
+		cJSON_ArrayForEach(x, kw[KW_ITEMS])
+			safe_child(reg, x, depth, h);
+	} else if (kw[KW_ITEMS]) {
+		safe_child(reg, kw[KW_ITEMS], depth, h);
+	}
+	/* regexec can fail (out of memory); the fast matcher cannot. */
+	if (cJSON_IsString(kw[KW_PATTERN]) && !pattern_fast(reg, kw[KW_PATTERN]))
+		*h = -1;
+}
+
+/*
+ * How deeply evaluating `s` can nest (1 for a schema without subschemas), or
+ * -1 if it might end in a hard error instead of valid/invalid: a "$ref" not
+ * resolved yet or on a cycle, a part the add walk did not compile, a
+ * pattern left to regexec. Marks are reset by registry_finalize().
+ */
+static int safe_height(accord_schema_registry *reg, const cJSON *s, int depth)
+{
+	struct snode *sn;
+	int h = 1;
+
+	if (cJSON_IsBool(s))
+		return 1;
+	if (depth > EVAL_MAX_DEPTH || !(sn = (struct snode *)snode_of(reg, s)))
+		return -1;
+	if (sn->mark == MARK_SAFE)
+		return sn->height;
+	if (sn->mark != MARK_NONE)
+		return -1;
+	sn->mark = MARK_BUSY;
+	if (sn->kw[KW_REF]) {
+		if (!sn->ref_target)
+			h = -1;
+		else
+			safe_child(reg, sn->ref_target, depth, &h);
+	} else {
+		safe_children(reg, sn->kw, depth, &h);
+	}
+	sn->mark = h < 0 ? MARK_UNSAFE : MARK_SAFE;
+	sn->height = h;
+	return h;
+}
+
+/* Follow "$ref"s to the schema that does the work; NULL if one is unresolved. */
+static const struct snode *follow_refs(const accord_schema_registry *reg, const cJSON *s)
+{
+	const struct snode *sn = snode_of(reg, s);
+	int hops;
+
+	for (hops = 0; sn && sn->kw[KW_REF] && hops < 32; hops++)
+		sn = sn->ref_target ? snode_of(reg, sn->ref_target) : NULL;
+	return sn && !sn->kw[KW_REF] ? sn : NULL;
+}
+
+/* The const that alternative `alt` puts on member `key`, if it has one. */
+static const cJSON *disc_const(const accord_schema_registry *reg, const cJSON *alt,
+			       const char *key)
+{
+	const struct snode *sn = follow_refs(reg, alt);
+	const cJSON *sub;
+
+	if (!sn || !cJSON_IsObject(sn->kw[KW_PROPERTIES]))
+		return NULL;
+	sub = cJSON_GetObjectItemCaseSensitive(sn->kw[KW_PROPERTIES], key);
+	sn = sub ? follow_refs(reg, sub) : NULL;
+	return sn ? sn->kw[KW_CONST] : NULL;
+}
+
+/*
+ * Give a oneOf its discriminator when its shape allows: a member that every
+ * alternative fixes with a different "const" in its "properties" (through
+ * "$ref"s), and alternatives that cannot end in a hard error (so skipping
+ * them changes nothing but time).
+ */
+static void disc_build(accord_schema_registry *reg, struct snode *sn)
+{
+	const cJSON *arr = sn->kw[KW_ONE_OF], *alt, *key;
+	const struct snode *first;
+	struct disc *d;
+	size_t n = (size_t)cJSON_GetArraySize(arr), i, j;
+	int height = 0, h;
+
+	if (n < 2 || !(first = follow_refs(reg, arr->child)) ||
+	    !cJSON_IsObject(first->kw[KW_PROPERTIES]))
+		return;
+	d = xrealloc(NULL, sizeof(*d));
+	d->n = n;
+	d->alt = xrealloc(NULL, n * sizeof(*d->alt));
+	d->want = xrealloc(NULL, n * sizeof(*d->want));
+	cJSON_ArrayForEach(key, first->kw[KW_PROPERTIES]) {
+		i = 0;
+		cJSON_ArrayForEach(alt, arr) {
+			d->alt[i] = alt;
+			if (!(d->want[i] = disc_const(reg, alt, key->string)))
+				break;
+			for (j = 0; j < i && !json_equal(d->want[j], d->want[i]); j++)
+				;
+			if (j < i)
+				break;
+			i++;
+		}
+		if (i == n)
+			break;
+	}
+	if (!key)
+		goto none;
+	for (i = 0; i < n; i++) {
+		if ((h = safe_height(reg, d->alt[i], 0)) < 0)
+			goto none;
+		if (h > height)
+			height = h;
+	}
+	d->key = key->string;
+	d->height = height;
+	sn->disc = d;
+	return;
+none:
+	free(d->alt);
+	free(d->want);
+	free(d);
+}
+
+/*
+ * After each add: resolve the "$ref"s whose targets are now in the
+ * registry (a resolved one never changes: URIs cannot be redefined), and
+ * find discriminators for oneOfs not yet given one.
+ */
+static void registry_finalize(accord_schema_registry *reg)
+{
+	const cJSON *node;
+	const char *base;
+	struct snode *sn;
+	size_t i;
+	char *uri;
+
+	for (i = 0; i < reg->nrefs; i++) {
+		struct node_info *info = map_get(reg, reg->refs[i].node);
+
+		if (!info || !(sn = info->sn) || sn->ref_target || !cJSON_IsString(sn->kw[KW_REF]))
+			continue;
+		uri = uri_resolve(reg->refs[i].base, sn->kw[KW_REF]->valuestring);
+		if (lookup(reg, uri, &node, &base) == 0) {
+			sn->ref_target = node;
+			sn->ref_tbase = base;
+			sn->ref_base = reg->refs[i].base;
+		}
+		free(uri);
+	}
+	for (i = 0; i < reg->map_cap; i++)
+		if (reg->map[i].sn)
+			reg->map[i].sn->mark = MARK_NONE;
+	for (i = 0; i < reg->map_cap; i++)
+		if ((sn = reg->map[i].sn) && !sn->disc && cJSON_IsArray(sn->kw[KW_ONE_OF]))
+			disc_build(reg, sn);
+}
+
 int accord_schema_validate(accord_schema_registry *reg, const char *uri, const cJSON *instance)
 {
+	const struct uri_entry *e;
 	struct vctx c;
 	const cJSON *node;
 	const char *base;
@@ -2455,9 +3195,23 @@ int accord_schema_validate(accord_schema_registry *reg, const char *uri, const c
 	memset(&c, 0, sizeof(c));
 	c.reg = reg;
 	c.type_min = c.disc_min = INT_MAX;
-	abs = uri_resolve(NULL, uri);
-	rc = lookup(reg, abs, &node, &base);
-	free(abs);
+	c.path = c.path_local;
+	c.apath = PATH_LOCAL;
+	c.refs = c.refs_local;
+	c.arefs = REFS_LOCAL;
+	/*
+	 * A URI without fragment that is indexed as it is needs no resolving:
+	 * indexed URIs are already resolved, and resolving is idempotent.
+	 */
+	if (!strchr(uri, '#') && (e = uri_find(reg->uris, reg->nuris, uri)) != NULL) {
+		node = e->node;
+		base = e->base;
+		rc = 0;
+	} else {
+		abs = uri_resolve(NULL, uri);
+		rc = lookup(reg, abs, &node, &base);
+		free(abs);
+	}
 	if (rc < 0) {
 		rc = accord_error_set(ACCORD_ENOTFOUND, "schema %s is not in the registry", uri);
 		goto done;
@@ -2467,8 +3221,10 @@ int accord_schema_validate(accord_schema_registry *reg, const char *uri, const c
 		rc = accord_error_set(ACCORD_EINVALID, "%s",
 				      c.err.set ? c.err.msg : "/: does not match the schema");
 done:
-	free(c.path);
-	free(c.refs);
+	if (c.path != c.path_local)
+		free(c.path);
+	if (c.refs != c.refs_local)
+		free(c.refs);
 	free(c.cf);
 	strlist_free(&c.tmp);
 	return rc;

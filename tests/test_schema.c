@@ -5,6 +5,8 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <locale.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -467,6 +469,146 @@ static void test_schema_oneof_reports_double_match(void **state)
 	accord_schema_registry_free(reg);
 }
 
+/*
+ * A oneOf whose alternatives fix one member with different consts is
+ * decided by trying the alternative the member names first; that must give
+ * draft-07's answer whenever the shortcut does not apply.
+ */
+static void test_schema_oneof_discriminator_keeps_draft07_results(void **state)
+{
+	accord_schema_registry *reg;
+	const char *e = "https://t.test/e.json";
+
+	(void)state;
+	/* Two alternatives fix the same value: both can match, which oneOf refuses. */
+	reg = reg_one("{\"oneOf\":[{\"properties\":{\"t\":{\"const\":\"a\"}}},"
+		      "{\"properties\":{\"t\":{\"const\":\"a\"},\"n\":{\"type\":\"integer\"}}},"
+		      "{\"properties\":{\"t\":{\"const\":\"b\"}}}]}", U);
+	expect_error(reg, U, "{\"t\":\"a\",\"n\":1}", ACCORD_EINVALID,
+		     "/: matches oneOf alternatives #0 and #1, but must match exactly one");
+	expect_valid(reg, U, "{\"t\":\"a\",\"n\":\"x\"}");
+	expect_valid(reg, U, "{\"t\":\"b\"}");
+	accord_schema_registry_free(reg);
+
+	/* Distinct consts, but without the member every alternative applies. */
+	reg = reg_one("{\"oneOf\":[{\"properties\":{\"t\":{\"const\":\"a\"}}},"
+		      "{\"properties\":{\"t\":{\"const\":\"b\"}}}]}", U);
+	expect_valid(reg, U, "{\"t\":\"b\"}");
+	expect_error(reg, U, "{\"n\":1}", ACCORD_EINVALID,
+		     "/: matches oneOf alternatives #0 and #1, but must match exactly one");
+	expect_error(reg, U, "3", ACCORD_EINVALID,
+		     "/: matches oneOf alternatives #0 and #1, but must match exactly one");
+	expect_error(reg, U, "{\"t\":\"c\"}", ACCORD_EINVALID,
+		     "/t: \"c\" is not one of \"a\", \"b\"");
+	accord_schema_registry_free(reg);
+
+	/*
+	 * An alternative the member rules out still runs when it could end in an
+	 * error rather than a verdict: here a $ref that resolves to nothing,
+	 * reached (instance order) before the const fails.
+	 */
+	reg = reg_one("{\"oneOf\":[{\"properties\":{\"t\":{\"const\":\"a\"}}},"
+		      "{\"properties\":{\"t\":{\"const\":\"b\"},"
+		      "\"x\":{\"$ref\":\"missing.json\"}}}]}", U);
+	assert_int_equal(check(reg, U, "{\"x\":1,\"t\":\"a\"}"), ACCORD_ENOTFOUND);
+	assert_non_null(strstr(accord_error_last(), "missing.json"));
+	accord_schema_registry_free(reg);
+
+	/* References resolved by a later add: first an error, then a verdict. */
+	assert_int_equal(accord_schema_registry_new(&reg), 0);
+	assert_int_equal(accord_schema_registry_add(reg, parse_text(
+		"{\"oneOf\":[{\"$ref\":\"a.json\"},{\"$ref\":\"b.json\"}]}"), e), 0);
+	assert_int_equal(check(reg, e, "{\"t\":\"a\"}"), ACCORD_ENOTFOUND);
+	assert_int_equal(accord_schema_registry_add(reg, parse_text(
+		"{\"required\":[\"n\"],\"properties\":{\"t\":{\"const\":\"a\"}}}"),
+		"https://t.test/a.json"), 0);
+	assert_int_equal(accord_schema_registry_add(reg, parse_text(
+		"{\"properties\":{\"t\":{\"$ref\":\"#/definitions/b\"}},"
+		"\"definitions\":{\"b\":{\"const\":\"b\"}}}"), "https://t.test/b.json"), 0);
+	assert_int_equal(accord_schema_registry_check(reg), 0);
+	expect_valid(reg, e, "{\"t\":\"a\",\"n\":1}");
+	expect_valid(reg, e, "{\"t\":\"b\"}");
+	expect_error(reg, e, "{\"t\":\"a\"}", ACCORD_EINVALID, "/: missing required field \"n\"");
+	accord_schema_registry_free(reg);
+}
+
+/*
+ * Simple anchored patterns skip regexec for a matcher of their own; it must
+ * agree with regexec in a UTF-8 locale on every subject, multibyte and
+ * malformed ones included. Each ECMA pattern is paired with the POSIX ERE
+ * it means.
+ */
+static void test_schema_fast_patterns_agree_with_regexec(void **state)
+{
+	static const char *const pats[][2] = {
+		{ "^[0-9a-f]{4}$", "^[0-9a-f]{4}$" },
+		{ "^[0-9]{2}-[0-9]{2}T$", "^[0-9]{2}-[0-9]{2}T$" },
+		{ "^[A-Za-z0-9][A-Za-z0-9._-]{0,3}$", "^[A-Za-z0-9][A-Za-z0-9._-]{0,3}$" },
+		{ "^[^\x01-\x1f\x7f]*$", "^[^\x01-\x1f\x7f]*$" },
+		{ "^[^\\u0001-\\u001f\\u007f]*$", "^[^\x01-\x1f\x7f]*$" },
+		{ "^a*b$", "^a*b$" },
+		{ "^.{2,3}$", "^[^\n\r]{2,3}$" },
+		{ "^\\d+x$", "^[0-9]+x$" },
+		{ "^[^a]{0,2}$", "^[^a]{0,2}$" },
+		{ "^a?$", "^a?$" },
+		{ "^$", "^$" },
+		{ "^x{2,}$", "^x{2,}$" },
+		{ "^\\.\\w$", "^\\.[A-Za-z0-9_]$" },
+		{ "^[a-c]+x?$", "^[a-c]+x?$" }, /* not a fast shape: regexec itself */
+	};
+	static const char *const pieces[] = {
+		"a", "b", "x", "0", "7", "f", "A", "-", ".", "_", "T", " ", "\n", "\r", "\x01", "\x1f",
+		"\x7f", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xff", "\xc3",
+		"\xed\xa0\x80", "\xc0\xaf",
+	};
+	const size_t npieces = sizeof(pieces) / sizeof(pieces[0]);
+	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0), old;
+	unsigned seed = 12345;
+	size_t i, t, k;
+
+	(void)state;
+	assert_non_null(utf8);
+	for (i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
+		accord_schema_registry *reg = NULL;
+		cJSON *doc = cJSON_CreateObject();
+		regex_t re;
+
+		assert_non_null(cJSON_AddStringToObject(doc, "pattern", pats[i][0]));
+		assert_int_equal(accord_schema_registry_new(&reg), 0);
+		assert_int_equal(accord_schema_registry_add(reg, doc, U), 0);
+		old = uselocale(utf8);
+		assert_int_equal(regcomp(&re, pats[i][1], REG_EXTENDED | REG_NOSUB), 0);
+		uselocale(old);
+		for (t = 0; t < 3000; t++) {
+			char subject[64] = "";
+			size_t n = (seed = seed * 1103515245u + 12345u) >> 16 & 7;
+			cJSON *inst;
+			int want, got;
+
+			for (k = 0; k < n; k++) {
+				seed = seed * 1103515245u + 12345u;
+				strcat(subject, pieces[(seed >> 16) % npieces]);
+			}
+			old = uselocale(utf8);
+			want = regexec(&re, subject, 0, NULL, 0) == 0;
+			uselocale(old);
+			/* cJSON_CreateString would not take malformed UTF-8 on trust; set it directly. */
+			inst = cJSON_CreateString("");
+			assert_non_null(inst);
+			cJSON_free(inst->valuestring);
+			inst->valuestring = strdup(subject);
+			got = accord_schema_validate(reg, U, inst);
+			cJSON_Delete(inst);
+			if (got != (want ? 0 : ACCORD_EINVALID))
+				fail_msg("pattern %s on \"%s\": regexec says %s, validation %d", pats[i][0],
+					 subject, want ? "match" : "no match", got);
+		}
+		regfree(&re);
+		accord_schema_registry_free(reg);
+	}
+	freelocale(utf8);
+}
+
 /* ---- strictness when adding ---- */
 
 static void test_schema_add_rejects_unknown_keywords(void **state)
@@ -812,6 +954,8 @@ int main(void)
 		cmocka_unit_test(test_schema_error_names_unknown_and_missing_fields),
 		cmocka_unit_test(test_schema_oneof_reports_matching_branch),
 		cmocka_unit_test(test_schema_oneof_reports_double_match),
+		cmocka_unit_test(test_schema_oneof_discriminator_keeps_draft07_results),
+		cmocka_unit_test(test_schema_fast_patterns_agree_with_regexec),
 		cmocka_unit_test(test_schema_add_rejects_unknown_keywords),
 		cmocka_unit_test(test_schema_ref_loop_is_an_error),
 		cmocka_unit_test(test_schema_ref_across_documents),
