@@ -24,7 +24,8 @@ static const char remote_usage[] =
 
 static const char sync_usage[] =
 	"usage: accord sync [--json] [--no-checkpoint] [--accept-new-host-key] [REMOTE...]\n\n"
-	"Exchange entries with each REMOTE (default: every remote): fetch its\n"
+	"Exchange entries with each REMOTE (default: the remotes named by git config\n"
+	"accord.remote, else every remote): fetch its\n"
 	"refs/accord/ into refs/quarantine/REMOTE/, verify every incoming entry,\n"
 	"fast-forward the feeds that pass, keep proof of equivocation under\n"
 	"refs/accord/evidence/, push every feed the remote lacks or is behind on\n"
@@ -248,6 +249,7 @@ int cmd_sync(accord_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	accord_sync_options so = ACCORD_SYNC_OPTIONS_INIT;
+	char *configured = NULL;
 	git_strarray names = { NULL, 0 };
 	cJSON *doc = NULL, *list = NULL;
 	int c, json = 0, checkpoint = 1, error, verify_failed = 0, failed = 0;
@@ -268,6 +270,22 @@ int cmd_sync(accord_ctx *ctx, int argc, char **argv)
 	if (optind < argc) {
 		names.count = (size_t)(argc - optind);
 		names.strings = argv + optind;
+	} else if (accord_store_config_get(&configured, ctx->store, "accord.remote") == 0 && *configured) {
+		/* git config accord.remote: the default remotes, separated by spaces or commas */
+		char *tok, *save = NULL;
+
+		for (tok = strtok_r(configured, " ,\t", &save); tok; tok = strtok_r(NULL, " ,\t", &save)) {
+			char **grown = realloc(names.strings, (names.count + 1) * sizeof(char *));
+
+			if (!grown || !(grown[names.count] = strdup(tok)))
+				abort();
+			names.strings = grown;
+			names.count++;
+		}
+		if (names.count == 0) {
+			free(configured);
+			return cmd_failf(ACCORD_EXIT_FAIL, "git config accord.remote names no remote");
+		}
 	} else {
 		if ((error = accord_sync_remote_list(&names, ctx->store)) < 0)
 			return cmd_fail(error);
@@ -307,6 +325,7 @@ int cmd_sync(accord_ctx *ctx, int argc, char **argv)
 	}
 	if (optind >= argc)
 		git_strarray_dispose(&names);
+	free(configured);
 	if (json)
 		cmd_print_json(doc);
 	return verify_failed ? ACCORD_EXIT_VERIFY : failed ? ACCORD_EXIT_FAIL : 0;

@@ -121,6 +121,22 @@ expect 2 accord open --title "$(head -c 300 /dev/zero | tr '\0' a)" --severity 1
 expect 2 accord note "$ID" "$(head -c 100000 /dev/zero | tr '\0' a)"
 equal "$(refs "$L")" "$BEFORE" "refs unchanged after bad input"
 
+# --- a passphrase-protected key in use ------------------------------------------------
+ACCORD_PASSPHRASE=wrong expect 1 accord --home "$T/sealed" note "$ID" "with the wrong passphrase"
+contains "$ERR" "wrong passphrase" "a wrong passphrase is said clearly"
+expect 1 env -u ACCORD_PASSPHRASE "$ACCORD_BIN" --home "$T/sealed" note "$ID" "without one"
+
+# --- terminal output: colour on a terminal only, never with NO_COLOR ------------------
+if command -v script >/dev/null; then
+	script -qc "$ACCORD_BIN show $ID" /dev/null > "$T/tty.out" 2>&1
+	grep -q "$(printf '\033')\[" "$T/tty.out" && ok || bad "colour on a terminal"
+	NO_COLOR=1 script -qc "$ACCORD_BIN show $ID" /dev/null > "$T/tty.out" 2>&1
+	grep -q "$(printf '\033')\[" "$T/tty.out" && bad "NO_COLOR ignored" || ok
+fi
+expect 0 accord show "$ID"
+case "$OUT" in *"$(printf '\033')"*) bad "colour in a pipe" ;; *) ok ;; esac
+contains "$OUT" " ago)" "relative times beside absolute ones"
+
 # --- help and version ------------------------------------------------------------
 expect 0 accord --help
 contains "$OUT" "allowed-signers" "help lists commands"
