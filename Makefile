@@ -51,7 +51,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIBA := $(BUILD)/libaccord.a
 ACCORD := $(BUILD)/bin/accord
 
-.PHONY: all deps test check demo valgrind stress clean install uninstall
+.PHONY: all deps test check warnings demo valgrind stress clean install uninstall
 
 all: $(ACCORD) $(LIBA)
 ifneq ($(SANITIZE),1)
@@ -101,6 +101,11 @@ test:
 
 check:
 	@$(MAKE) --no-print-directory test SANITIZE=1
+
+# The whole tree, tests included, must build without a single warning.
+warnings:
+	@$(MAKE) --no-print-directory BUILDDIR=build/werror CFLAGS="-O2 -g -Werror" \
+		build/werror/bin/accord $(TEST_SRC:tests/%.c=build/werror/tests/%)
 
 # Every unit test, and the end-to-end scripts in VALGRIND_E2E (all of them
 # under valgrind take too long for CI), under memcheck: any error or leak fails.
