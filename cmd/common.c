@@ -286,6 +286,8 @@ int cmd_print_json(cJSON *doc)
 int cmd_finish(int code)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno == EPIPE) /* the reader went away (accord log | head): not worth a word */
+			return code ? code : ACCORD_EXIT_FAIL;
 		fprintf(stderr, "accord: can't write to standard output: %s\n", strerror(errno));
 		return code ? code : ACCORD_EXIT_FAIL;
 	}

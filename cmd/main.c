@@ -2,6 +2,7 @@
  * accord: a shared-responsibility incident ledger.
  * The dispatcher: global options, the command table, exit codes.
  */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,6 +117,11 @@ int main(int argc, char **argv)
 	int i = 1, code;
 	size_t c;
 
+	/*
+	 * A cut connection must be an error libgit2 reports (naming the remote),
+	 * not a silent death by SIGPIPE in the middle of a push.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	ctx.dir = getenv("ACCORD_DIR");
 	if (ctx.dir && !*ctx.dir)
 		ctx.dir = NULL;
