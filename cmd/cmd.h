@@ -99,9 +99,11 @@ int cmd_print_json(cJSON *doc);
 /* Flush stdout and report write errors (as git does), returning the final exit code. */
 int cmd_finish(int code);
 
-/* Append under the lock, print the new entry id (12 hex digits). */
+/* Append to the ledger loaded under the lock; *out_id (65 bytes) gets the new entry's id. */
 int cmd_append(accord_ctx *ctx, const char *type, const char *incident, cJSON *body,
 	       char *out_id);
+/* cmd_append, then print the new entry's id (12 hex digits). Takes `body`. */
+int cmd_write(accord_ctx *ctx, const char *type, const char *incident, cJSON *body);
 
 int cmd_key(accord_ctx *ctx, int argc, char **argv);
 int cmd_init(accord_ctx *ctx, int argc, char **argv);

@@ -294,6 +294,18 @@ int cmd_finish(int code)
 	return code;
 }
 
+int cmd_write(accord_ctx *ctx, const char *type, const char *incident, cJSON *body)
+{
+	char id[ACCORD_ID_HEXLEN + 1];
+	int error = cmd_append(ctx, type, incident, body, id);
+
+	cJSON_Delete(body);
+	if (error)
+		return error;
+	printf("%.12s\n", id);
+	return 0;
+}
+
 int cmd_append(accord_ctx *ctx, const char *type, const char *incident, cJSON *body,
 	       char *out_id)
 {

@@ -46,19 +46,6 @@ static int prepare(accord_ctx *ctx, const accord_entry **open, const char *arg)
 	return 0;
 }
 
-/* Append and print the new entry's id. Takes `body`. */
-static int finish(accord_ctx *ctx, const char *type, const char *incident, cJSON *body)
-{
-	char id[ACCORD_ID_HEXLEN + 1];
-	int error = cmd_append(ctx, type, incident, body, id);
-
-	cJSON_Delete(body);
-	if (error)
-		return error;
-	printf("%.12s\n", id);
-	return 0;
-}
-
 /* The opener's party first, then the others named in --parties A,B. */
 static int add_parties(accord_ctx *ctx, cJSON *arr, const char *plist)
 {
@@ -209,7 +196,7 @@ int cmd_note(accord_ctx *ctx, int argc, char **argv)
 		return error;
 	body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "text", argv[optind + 1]);
-	return finish(ctx, "note", open->id, body);
+	return cmd_write(ctx, "note", open->id, body);
 }
 
 int cmd_status(accord_ctx *ctx, int argc, char **argv)
@@ -262,7 +249,7 @@ int cmd_status(accord_ctx *ctx, int argc, char **argv)
 	cJSON_AddStringToObject(body, "status", to);
 	if (note)
 		cJSON_AddStringToObject(body, "note", note);
-	return finish(ctx, "status", open->id, body);
+	return cmd_write(ctx, "status", open->id, body);
 }
 
 int cmd_impact(accord_ctx *ctx, int argc, char **argv)
@@ -315,7 +302,7 @@ int cmd_impact(accord_ctx *ctx, int argc, char **argv)
 	}
 	if (desc)
 		cJSON_AddStringToObject(body, "description", desc);
-	return finish(ctx, "impact", open->id, body);
+	return cmd_write(ctx, "impact", open->id, body);
 }
 
 int cmd_sla(accord_ctx *ctx, int argc, char **argv)
@@ -358,7 +345,7 @@ int cmd_sla(accord_ctx *ctx, int argc, char **argv)
 	cJSON_AddStringToObject(body, "name", name);
 	cJSON_AddNumberToObject(body, "target_s", (double)t);
 	cJSON_AddNumberToObject(body, "actual_s", (double)a);
-	return finish(ctx, "sla", open->id, body);
+	return cmd_write(ctx, "sla", open->id, body);
 }
 
 int cmd_feedback(accord_ctx *ctx, int argc, char **argv)
@@ -401,5 +388,5 @@ int cmd_feedback(accord_ctx *ctx, int argc, char **argv)
 		cJSON_AddNumberToObject(body, "lost_minutes", (double)l);
 	if (comment)
 		cJSON_AddStringToObject(body, "comment", comment);
-	return finish(ctx, "feedback", open->id, body);
+	return cmd_write(ctx, "feedback", open->id, body);
 }

@@ -60,18 +60,6 @@ static int writer(accord_ctx *ctx)
 	return 0;
 }
 
-static int print_new(accord_ctx *ctx, const char *type, cJSON *body)
-{
-	char id[ACCORD_ID_HEXLEN + 1];
-	int error = cmd_append(ctx, type, NULL, body, id);
-
-	cJSON_Delete(body);
-	if (error)
-		return error;
-	printf("%.12s\n", id);
-	return 0;
-}
-
 static int party_invite(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -114,7 +102,7 @@ static int party_invite(accord_ctx *ctx, int argc, char **argv)
 	cJSON_AddStringToObject(body, "party", argv[optind]);
 	cJSON_AddStringToObject(body, "key", hex);
 	cJSON_AddStringToObject(body, "member", name);
-	return print_new(ctx, "party-invite", body);
+	return cmd_write(ctx, "party-invite", NULL, body);
 }
 
 static int party_accept(accord_ctx *ctx, int argc, char **argv)
@@ -145,7 +133,7 @@ static int party_accept(accord_ctx *ctx, int argc, char **argv)
 	body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "party", argv[optind]);
 	cJSON_AddStringToObject(body, "invite", inv->entry_id);
-	return print_new(ctx, "party-accept", body);
+	return cmd_write(ctx, "party-accept", NULL, body);
 }
 
 static int json_flag(accord_ctx *ctx, int argc, char **argv, const char *usage, int *json)
@@ -299,7 +287,7 @@ static int member_add(accord_ctx *ctx, int argc, char **argv)
 	cJSON_AddStringToObject(body, "key", hex);
 	cJSON_AddStringToObject(body, "member", name);
 	cJSON_AddBoolToObject(body, "admin", admin);
-	return print_new(ctx, "member-add", body);
+	return cmd_write(ctx, "member-add", NULL, body);
 }
 
 static int member_revoke(accord_ctx *ctx, int argc, char **argv)
@@ -353,7 +341,7 @@ static int member_revoke(accord_ctx *ctx, int argc, char **argv)
 	cJSON_AddStringToObject(body, "key", hex);
 	if (reason)
 		cJSON_AddStringToObject(body, "reason", reason);
-	return print_new(ctx, "member-revoke", body);
+	return cmd_write(ctx, "member-revoke", NULL, body);
 }
 
 static int member_list(accord_ctx *ctx, int argc, char **argv)

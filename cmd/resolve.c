@@ -55,18 +55,6 @@ static int prepare(accord_ctx *ctx, const char *arg, const accord_entry **open,
 	return 0;
 }
 
-static int write_entry(accord_ctx *ctx, const char *type, const char *incident, cJSON *body)
-{
-	char id[ACCORD_ID_HEXLEN + 1];
-	int error = cmd_append(ctx, type, incident, body, id);
-
-	cJSON_Delete(body);
-	if (error)
-		return error;
-	printf("%.12s\n", id);
-	return 0;
-}
-
 struct involve_opts {
 	const char *ticket;
 };
@@ -116,7 +104,7 @@ int cmd_involve(accord_ctx *ctx, int argc, char **argv)
 	cJSON_AddStringToObject(body, "party", argv[optind + 1]);
 	if (o.ticket)
 		cJSON_AddStringToObject(body, "ticket", o.ticket);
-	return write_entry(ctx, "involve", open->id, body);
+	return cmd_write(ctx, "involve", open->id, body);
 }
 
 struct resolve_opts {
@@ -258,7 +246,7 @@ int cmd_resolve(accord_ctx *ctx, int argc, char **argv)
 	o.factors = o.went_well = o.went_wrong = o.lucky = o.actions = NULL;
 	if (revises)
 		cJSON_AddStringToObject(body, "revises", revises);
-	error = write_entry(ctx, "resolution", open->id, body);
+	error = cmd_write(ctx, "resolution", open->id, body);
 done:
 	cJSON_Delete(o.factors);
 	cJSON_Delete(o.went_well);
@@ -321,7 +309,7 @@ int cmd_cosign(accord_ctx *ctx, int argc, char **argv)
 	accord_incident_free(inc);
 	body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "resolution", prop->id);
-	return write_entry(ctx, "cosign", open->id, body);
+	return cmd_write(ctx, "cosign", open->id, body);
 }
 
 struct action_opts {
@@ -379,5 +367,5 @@ int cmd_action(accord_ctx *ctx, int argc, char **argv)
 	cJSON_AddStringToObject(body, "state", state);
 	if (o.note)
 		cJSON_AddStringToObject(body, "note", o.note);
-	return write_entry(ctx, "action", open->id, body);
+	return cmd_write(ctx, "action", open->id, body);
 }

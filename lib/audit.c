@@ -25,6 +25,7 @@
 #include "accord/encode.h"
 #include "accord/error.h"
 #include "accord/json.h"
+#include "accord/ledger.h"
 #include "accord/schema.h"
 #include "accord/sshsig.h"
 #include "accord/timefmt.h"
@@ -836,18 +837,6 @@ static int read_evidence(struct run *r, const git_strarray *names)
 	return error;
 }
 
-static int cmp_ledger_order(const void *a, const void *b)
-{
-	const accord_entry *x = *(accord_entry *const *)a, *y = *(accord_entry *const *)b;
-	int c;
-
-	if (x->lamport != y->lamport)
-		return x->lamport < y->lamport ? -1 : 1;
-	if ((c = strcmp(x->author.id, y->author.id)) != 0)
-		return c;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
 /* Find the item holding entry `e` (by its commit) in its author's feed. */
 static struct item *item_of(struct run *r, const accord_entry *e)
 {
@@ -969,7 +958,7 @@ static int replay(struct run *r)
 		all[j++] = e;
 	}
 	n = j;
-	qsort(all, n, sizeof(*all), cmp_ledger_order);
+	qsort(all, n, sizeof(*all), accord_ledger_order_cmp);
 	for (i = 0; i < n; i++) {
 		if (accord_parties_apply(&r->a->parties, all[i]) < 0) {
 			char why[512];

@@ -629,18 +629,6 @@ done:
 
 /* ---- opening ------------------------------------------------------------------ */
 
-static int cmp_order(const void *a, const void *b)
-{
-	const accord_entry *x = *(accord_entry *const *)a, *y = *(accord_entry *const *)b;
-	int c;
-
-	if (x->lamport != y->lamport)
-		return x->lamport < y->lamport ? -1 : 1;
-	if ((c = strcmp(x->author.id, y->author.id)) != 0)
-		return c;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
 #define NEED_REBUILD 1
 
 /*
@@ -733,7 +721,7 @@ static int catch_up(accord_ledger *l)
 	}
 	free(heads);
 	if (error == 0 && nnews) {
-		qsort(news, nnews, sizeof(*news), cmp_order);
+		qsort(news, nnews, sizeof(*news), accord_ledger_order_cmp);
 		/* Entries that sort before what is recorded change history's order: rebuild. */
 		if (news[0]->lamport <= l->max_lamport)
 			error = NEED_REBUILD;

@@ -172,7 +172,7 @@ done:
 	return error;
 }
 
-static int cmp_ledger_order(const void *a, const void *b)
+int accord_ledger_order_cmp(const void *a, const void *b)
 {
 	const accord_entry *x = *(accord_entry *const *)a, *y = *(accord_entry *const *)b;
 	int c;
@@ -317,7 +317,7 @@ int accord_ledger_load_heads(accord_ledger **out, accord_store *store, const acc
 		if ((error = load_feed(l, f, &alloc)) < 0)
 			goto fail;
 	}
-	qsort(l->entries, l->count, sizeof(*l->entries), cmp_ledger_order);
+	qsort(l->entries, l->count, sizeof(*l->entries), accord_ledger_order_cmp);
 	for (i = 0; i < l->count; i++)
 		if (l->entries[i]->lamport > l->max_lamport)
 			l->max_lamport = l->entries[i]->lamport;

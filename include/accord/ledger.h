@@ -89,6 +89,12 @@ int accord_ledger_verify_commit(accord_entry **out, const accord_commit *c, cons
 
 void accord_ledger_free(accord_ledger *ledger);
 
+/*
+ * qsort comparator over accord_entry pointers: ledger order (Lamport
+ * clock, then author key id, then sequence number).
+ */
+int accord_ledger_order_cmp(const void *a, const void *b);
+
 /* The feed of `keyid`, or NULL if that key has written nothing. */
 const accord_feed *accord_ledger_feed(const accord_ledger *ledger, const char *keyid);
 
