@@ -75,6 +75,38 @@ static inline int th_append(char *id, accord_store *store, const accord_key *key
 	return error;
 }
 
+/* The usual fixture: a temporary folder, alice's key, a ledger founded by her for acme. */
+typedef struct {
+	char *dir;
+	accord_key *alice;
+	accord_store *store;
+	char feed[128]; /* alice's feed ref */
+} th_fixture;
+
+static inline int th_fixture_setup(void **state)
+{
+	th_fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->dir = th_tmpdir();
+	f->alice = th_key(f->dir, "alice");
+	f->store = th_ledger(f->dir, f->alice, "acme");
+	snprintf(f->feed, sizeof(f->feed), "%s%s", ACCORD_FEED_PREFIX, f->alice->pub.id);
+	*state = f;
+	return 0;
+}
+
+static inline int th_fixture_teardown(void **state)
+{
+	th_fixture *f = *state;
+
+	accord_store_free(f->store);
+	accord_key_free(f->alice);
+	th_rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
 static inline int th_setup(void **state)
 {
 	(void)state;

@@ -1,35 +1,9 @@
 /* The store and the ledger: commits, feeds, verification on load. */
 #include "helpers.h"
 
-typedef struct {
-	char *dir;
-	accord_key *alice;
-	accord_store *store;
-	char feed[128];
-} fixture;
-
-static int setup(void **state)
-{
-	fixture *f = calloc(1, sizeof(*f));
-
-	f->dir = th_tmpdir();
-	f->alice = th_key(f->dir, "alice");
-	f->store = th_ledger(f->dir, f->alice, "acme");
-	snprintf(f->feed, sizeof(f->feed), "%s%s", ACCORD_FEED_PREFIX, f->alice->pub.id);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-
-	accord_store_free(f->store);
-	accord_key_free(f->alice);
-	th_rmdir(f->dir);
-	free(f);
-	return 0;
-}
+typedef th_fixture fixture;
+#define setup th_fixture_setup
+#define teardown th_fixture_teardown
 
 static const char *open_body = "{\"title\":\"t\",\"severity\":2,\"service\":\"web\","
 			       "\"started_at\":\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}";
