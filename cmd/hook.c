@@ -56,8 +56,58 @@ static int add_quarantine(accord_store *store)
 	return 0;
 }
 
+/*
+ * A push may add at most git config accord.maxPushEntries entries (default
+ * 50,000) over all its feeds. Counting stops one past the limit, so a
+ * hostile push of millions of entries costs no more than that.
+ */
+#define HOOK_MAX_ENTRIES_DEFAULT 50000
+
+static int count_new_entries(int64_t *out, accord_store *store, const accord_ref_update *u,
+			     size_t n, int64_t limit)
+{
+	git_revwalk *walk = NULL;
+	git_oid id;
+	int64_t count = 0;
+	size_t i;
+	int error, pushed = 0;
+
+	if ((error = git_revwalk_new(&walk, accord_store_repo(store))) < 0)
+		return accord_error_git(error, "counting pushed entries");
+	for (i = 0; i < n; i++) {
+		if (strncmp(u[i].ref, ACCORD_FEED_PREFIX, strlen(ACCORD_FEED_PREFIX)) != 0 ||
+		    git_oid_is_zero(&u[i].new_id))
+			continue;
+		if (git_revwalk_push(walk, &u[i].new_id) < 0)
+			continue; /* a missing object is for the full check to name */
+		pushed = 1;
+		if (!git_oid_is_zero(&u[i].old_id))
+			git_revwalk_hide(walk, &u[i].old_id);
+	}
+	while (pushed && count <= limit && git_revwalk_next(&id, walk) == 0)
+		count++;
+	git_revwalk_free(walk);
+	*out = count;
+	return 0;
+}
+
+static int64_t max_push_entries(accord_store *store)
+{
+	char *v = NULL, *end = NULL;
+	long long n = HOOK_MAX_ENTRIES_DEFAULT;
+
+	if (accord_store_config_get(&v, store, "accord.maxPushEntries") == 0) {
+		n = strtoll(v, &end, 10);
+		if (!*v || *end || n < 1)
+			n = HOOK_MAX_ENTRIES_DEFAULT;
+		free(v);
+	}
+	return n;
+}
+
 static int pre_receive(accord_ctx *ctx)
 {
+	int64_t limit, count = 0;
 	accord_ref_update *updates = NULL;
 	char **lines = NULL, *line = NULL;
 	size_t n = 0, cap = 0, i, len = 0;
@@ -95,6 +145,17 @@ static int pre_receive(accord_ctx *ctx)
 	if ((error = accord_store_open(&ctx->store, gitdir && *gitdir ? gitdir : ".")) < 0 ||
 	    (error = add_quarantine(ctx->store)) < 0) {
 		code = cmd_fail(error);
+		goto done;
+	}
+	limit = max_push_entries(ctx->store);
+	if ((error = count_new_entries(&count, ctx->store, updates, n, limit)) < 0) {
+		code = cmd_fail(error);
+		goto done;
+	}
+	if (count > limit) {
+		code = cmd_failf(ACCORD_EXIT_FAIL,
+				 "push rejected: it adds more than %lld entries (git config accord.maxPushEntries on the hub)",
+				 (long long)limit);
 		goto done;
 	}
 	if ((error = accord_sync_check_push(ctx->store, updates, n)) < 0) {

@@ -93,4 +93,27 @@ contains "$ERR" "not a feed" "a ref outside the layout is named"
 git -C "$L" update-ref -d "refs/accord/feeds/not-a-key"
 expect 0 accord list
 
+# --- too many entries in one push: the hub's hook refuses it, bounded ---------------------------
+HUB="$T/hub.git"
+git init -q --bare "$HUB"
+printf '#!/bin/sh\nexec "%s" hook pre-receive\n' "$ACCORD_BIN" > "$HUB/hooks/pre-receive"
+chmod +x "$HUB/hooks/pre-receive"
+N_PUSH=${ACCORD_STRESS_PUSH:-0}
+if [ "$N_PUSH" -gt 0 ] && [ -x "$(dirname "$0")/../../bench/gen" ]; then
+	# the long variant: a real ledger of N_PUSH entries against the default limit
+	"$(dirname "$0")/../../bench/gen" --entries "$N_PUSH" --seed 3 --homes "$T/bighomes" "$T/bigledger" >/dev/null 2>&1 || bad "bench/gen"
+	SRC="$T/bigledger"
+else
+	git -C "$HUB" config accord.maxPushEntries 20
+	SRC="$L"
+fi
+expect 1 git -C "$SRC" push "$HUB" 'refs/accord/feeds/*:refs/accord/feeds/*'
+contains "$ERR" "adds more than" "the hook says why the push is refused"
+equal "$(refs "$HUB")" "" "nothing written to the hub"
+if [ "$N_PUSH" = 0 ]; then
+	git -C "$HUB" config accord.maxPushEntries 100000
+	expect 0 git -C "$SRC" push "$HUB" 'refs/accord/feeds/*:refs/accord/feeds/*'
+	equal "$(refs "$HUB")" "$(refs "$SRC")" "a push within the limit is taken"
+fi
+
 finish
