@@ -1,7 +1,9 @@
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -9,6 +11,7 @@
 #include "accord/error.h"
 #include "accord/index.h"
 #include "accord/ledger.h"
+#include "accord/schema.h"
 #include "accord/sshsig.h"
 #include "accord/timefmt.h"
 
@@ -46,31 +49,59 @@ static int entry_fail(const git_oid *commit, const char *keyid, int64_t seq, con
 }
 
 /*
- * Check one commit of a feed and parse its entry. `prev` is the entry
+ * The expensive half of checking a commit: the signature and the entry's
+ * parse. It touches no shared state, so load_feed runs it on several
+ * threads; the cheap checks of the entry's place follow in order.
+ */
+struct prepared {
+	int sig_error;     /* 0, or the code of accord_sshsig_verify */
+	int parse_error;   /* 0, or the code of accord_entry_parse */
+	char msg[640];     /* the reason for the first of those that failed */
+	accord_pubkey signer;
+	accord_entry *entry;
+};
+
+static void prepare_commit(struct prepared *p, const accord_commit *c)
+{
+	memset(p, 0, sizeof(*p));
+	if (c->has_extra_headers || !c->signature.size)
+		return; /* verify_prepared names these first */
+	p->sig_error = accord_sshsig_verify(&p->signer, c->signature.ptr, c->signature.size, "git",
+					    c->payload.ptr, c->payload.size);
+	if (p->sig_error < 0) {
+		snprintf(p->msg, sizeof(p->msg), "%s", accord_error_last());
+		return;
+	}
+	p->parse_error = accord_entry_parse(&p->entry, c->message, c->message_len);
+	if (p->parse_error < 0)
+		snprintf(p->msg, sizeof(p->msg), "%s", accord_error_last());
+}
+
+/*
+ * Check one commit of a feed, given its prepared half. `prev` is the entry
  * before it in the same feed (NULL for the first). The checks are ordered
  * so the most telling reason is reported: a changed entry byte shows as a
- * bad signature, not as a schema error.
+ * bad signature, not as a schema error. Takes p->entry.
  */
-int accord_ledger_verify_commit(accord_entry **out, const accord_commit *c, const char *feed,
-				const accord_entry *prev, int64_t expect_seq)
+static int verify_prepared(accord_entry **out, const accord_commit *c, const char *feed,
+			   const accord_entry *prev, int64_t expect_seq, struct prepared *p)
 {
 	const char *keyid = feed ? feed : "?";
-	accord_pubkey signer;
-	accord_entry *e = NULL;
+	accord_pubkey signer = p->signer;
+	accord_entry *e = p->entry;
 	git_oid empty_tree;
 	int error;
 
+	p->entry = NULL;
 	git_oid_fromstr(&empty_tree, ACCORD_EMPTY_TREE);
 	if (c->has_extra_headers)
 		return entry_fail(&c->id, keyid, expect_seq, "commit has unexpected headers");
 	if (!c->signature.size)
 		return entry_fail(&c->id, keyid, expect_seq, "commit is not signed");
-	error = accord_sshsig_verify(&signer, c->signature.ptr, c->signature.size, "git",
-				     c->payload.ptr, c->payload.size);
-	if (error < 0)
-		return entry_fail(&c->id, keyid, expect_seq, "bad signature: %s", accord_error_last());
-	if ((error = accord_entry_parse(&e, c->message, c->message_len)) < 0)
-		return entry_fail(&c->id, keyid, expect_seq, "invalid entry: %s", accord_error_last());
+	if (p->sig_error < 0)
+		return entry_fail(&c->id, keyid, expect_seq, "bad signature: %s", p->msg);
+	if (p->parse_error < 0)
+		return entry_fail(&c->id, keyid, expect_seq, "invalid entry: %s", p->msg);
 	git_oid_tostr(e->commit, sizeof(e->commit), &c->id);
 	if (sodium_memcmp(signer.pk, e->author.pk, sizeof(signer.pk)) != 0) {
 		error = entry_fail(&c->id, keyid, expect_seq,
@@ -124,9 +155,67 @@ fail:
 	return error;
 }
 
+int accord_ledger_verify_commit(accord_entry **out, const accord_commit *c, const char *feed,
+				const accord_entry *prev, int64_t expect_seq)
+{
+	struct prepared p;
+
+	prepare_commit(&p, c);
+	return verify_prepared(out, c, feed, prev, expect_seq, &p);
+}
+
+/* Signature checks dominate loading: spread them over the cores. */
+struct prepare_job {
+	accord_commit **commits;
+	struct prepared *prepared;
+	size_t n;
+	size_t next; /* shared counter */
+	pthread_mutex_t lock;
+};
+
+static void *prepare_worker(void *arg)
+{
+	struct prepare_job *job = arg;
+
+	for (;;) {
+		size_t i;
+
+		pthread_mutex_lock(&job->lock);
+		i = job->next;
+		job->next += 64;
+		pthread_mutex_unlock(&job->lock);
+		if (i >= job->n)
+			return NULL;
+		for (size_t k = i; k < i + 64 && k < job->n; k++)
+			prepare_commit(&job->prepared[k], job->commits[k]);
+	}
+}
+
+static void prepare_all(struct prepared *prepared, accord_commit **commits, size_t n)
+{
+	struct prepare_job job = { commits, prepared, n, 0, PTHREAD_MUTEX_INITIALIZER };
+	pthread_t threads[8];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int nthreads = cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus, started = 0, t;
+	accord_schema_registry *reg;
+
+	/* small feeds are not worth a thread; the schema registry is built before any starts */
+	if (n < 256 || nthreads == 1 || accord_schema_builtin(&reg) < 0) {
+		prepare_worker(&job);
+		return;
+	}
+	for (t = 1; t < nthreads; t++)
+		if (pthread_create(&threads[started], NULL, prepare_worker, &job) == 0)
+			started++;
+	prepare_worker(&job);
+	for (t = 0; t < started; t++)
+		pthread_join(threads[t], NULL);
+}
+
 /* Read one feed from its head back to its root, then verify it from the root forward. */
 static int load_feed(accord_ledger *l, accord_feed *feed, size_t *alloc)
 {
+	struct prepared *prepared = NULL;
 	accord_commit **commits = NULL;
 	size_t n = 0, nalloc = 0, i;
 	git_oid at = feed->head;
@@ -155,10 +244,14 @@ static int load_feed(accord_ledger *l, accord_feed *feed, size_t *alloc)
 		}
 		at = c->parent;
 	}
+	if (!(prepared = calloc(n, sizeof(*prepared))))
+		abort();
+	prepare_all(prepared, commits, n);
 	for (i = n; i-- > 0;) {
 		accord_entry *e = NULL;
 
-		if ((error = accord_ledger_verify_commit(&e, commits[i], feed->keyid, prev, (int64_t)(n - i))) < 0)
+		if ((error = verify_prepared(&e, commits[i], feed->keyid, prev, (int64_t)(n - i),
+					     &prepared[i])) < 0)
 			goto done;
 		push_entry(&l->entries, &l->count, alloc, e);
 		prev = e;
@@ -166,8 +259,12 @@ static int load_feed(accord_ledger *l, accord_feed *feed, size_t *alloc)
 	feed->seq = (int64_t)n;
 	feed->last = prev;
 done:
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		accord_commit_free(commits[i]);
+		if (prepared)
+			accord_entry_free(prepared[i].entry); /* those not taken after a failure */
+	}
+	free(prepared);
 	free(commits);
 	return error;
 }
