@@ -55,7 +55,7 @@ ACCORD := $(BUILD)/bin/accord
 
 all: $(ACCORD) $(LIBA)
 ifneq ($(SANITIZE),1)
-	@mkdir -p bin && cp $(ACCORD) bin/accord && cp $(LIBA) libaccord.a
+	@mkdir -p bin && cp $(ACCORD) bin/accord.tmp && mv -f bin/accord.tmp bin/accord && cp $(LIBA) libaccord.a
 endif
 
 deps:
@@ -155,3 +155,4 @@ clean:
 .SECONDARY:
 -include fuzz/fuzz.mk
 -include bench/bench.mk
+-include bench/run.mk
