@@ -966,51 +966,82 @@ static int status_matches(const char *want, const char *status)
 int accord_index_list(accord_index_summary **out, size_t *count, size_t *total,
 		      accord_ledger *l, const char *status, size_t limit)
 {
-	accord_buf path = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
+	const size_t line = ACCORD_ID_HEXLEN + 1, chunk_lines = 1024;
+	accord_buf path = ACCORD_BUF_INIT;
 	accord_index_summary *res = NULL;
 	accord_idmap seen = ACCORD_IDMAP_INIT;
-	size_t n = 0, nlines, i;
-	int error;
+	char **ids = NULL; /* the lines read so far, kept for the map's keys */
+	size_t n = 0, nids = 0, nlines, dups = 0, i;
+	off_t end;
+	struct stat st;
+	int fd, error = 0, done = 0;
 
 	*out = NULL;
 	*count = *total = 0;
 	accord_buf_printf(&path, "%s/opens", l->index->dir);
-	error = accord_buf_read_file(&data, path.ptr, (size_t)1 << 31);
+	fd = open(path.ptr, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		error = errno == ENOENT ? 0 : accord_error_set(ACCORD_ERROR, "can't read %s: %s", path.ptr, strerror(errno));
+		accord_buf_dispose(&path);
+		return error;
+	}
 	accord_buf_dispose(&path);
-	if (error == ACCORD_ENOTFOUND) {
-		accord_buf_dispose(&data);
-		return 0;
+	if (fstat(fd, &st) < 0 || st.st_size % (off_t)line != 0) {
+		close(fd);
+		return accord_error_set(ACCORD_EINVALID, "the index list of incidents is damaged");
 	}
-	if (error < 0 || data.size % (ACCORD_ID_HEXLEN + 1) != 0) {
-		accord_buf_dispose(&data);
-		return error < 0 ? error : accord_error_set(ACCORD_EINVALID, "the index list of incidents is damaged");
-	}
-	nlines = data.size / (ACCORD_ID_HEXLEN + 1);
-	for (i = 0; i < nlines; i++)
-		data.ptr[i * (ACCORD_ID_HEXLEN + 1) + ACCORD_ID_HEXLEN] = '\0';
-	/* Newest first until the limit, skipping lines repeated by an interrupted update. */
-	for (i = nlines; i-- > 0;) {
-		const char *id = data.ptr + i * (ACCORD_ID_HEXLEN + 1);
-		incident_file f;
+	nlines = (size_t)st.st_size / line;
+	/*
+	 * Newest first, reading the file backwards a chunk at a time, so that a
+	 * limited list costs O(limit), not O(incidents). Lines repeated by an
+	 * interrupted update are skipped.
+	 */
+	for (end = st.st_size; end > 0 && !done && error == 0;) {
+		size_t want = chunk_lines * line;
+		off_t start = end > (off_t)want ? end - (off_t)want : 0;
+		size_t len = (size_t)(end - start);
+		char *buf = malloc(len + 1);
 
-		if (accord_idmap_get(&seen, id))
-			continue;
-		accord_idmap_put(&seen, id, (void *)id);
-		(*total)++;
-		if (limit && n >= limit)
-			continue;
-		if ((error = read_incident_file(&f, l->index, id)) < 0)
+		if (!buf)
+			abort();
+		if (pread(fd, buf, len, start) != (ssize_t)len) {
+			free(buf);
+			error = accord_error_set(ACCORD_ERROR, "can't read the index list of incidents");
 			break;
-		if (status_matches(status, f.summary.status)) {
-			res = realloc(res, (n + 1) * sizeof(*res));
-			if (!res)
-				abort();
-			res[n++] = f.summary;
 		}
-		incident_file_dispose(&f);
+		push_ptr(&ids, &nids, buf);
+		for (i = len / line; i-- > 0;) {
+			char *id = buf + i * line;
+			incident_file f;
+
+			id[ACCORD_ID_HEXLEN] = '\0';
+			if (accord_idmap_get(&seen, id)) {
+				dups++;
+				continue;
+			}
+			accord_idmap_put(&seen, id, id);
+			if (limit && n >= limit) {
+				done = 1;
+				break;
+			}
+			if ((error = read_incident_file(&f, l->index, id)) < 0)
+				break;
+			if (status_matches(status, f.summary.status)) {
+				res = realloc(res, (n + 1) * sizeof(*res));
+				if (!res)
+					abort();
+				res[n++] = f.summary;
+			}
+			incident_file_dispose(&f);
+		}
+		end = start;
 	}
+	close(fd);
+	*total = nlines - dups;
 	accord_idmap_dispose(&seen);
-	accord_buf_dispose(&data);
+	for (i = 0; i < nids; i++)
+		free(ids[i]);
+	free(ids);
 	if (error < 0) {
 		free(res);
 		return error;
