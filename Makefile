@@ -109,7 +109,7 @@ warnings:
 
 # Every unit test, and the end-to-end scripts in VALGRIND_E2E (all of them
 # under valgrind take too long for CI), under memcheck: any error or leak fails.
-VALGRIND_E2E ?= core.sh parties.sh hardening.sh key-import.sh report.sh
+VALGRIND_E2E ?= core.sh parties.sh report.sh
 valgrind:
 	@$(MAKE) --no-print-directory all $(TEST_BIN)
 	@ACCORD_VALGRIND=1 ACCORD_E2E="$(VALGRIND_E2E)" ACCORD_BIN=$(CURDIR)/$(ACCORD) BUILD=$(BUILD) sh tests/run $(TEST_BIN)
