@@ -66,6 +66,34 @@ done
 equal "$lost" 0 "every entry whose id was printed before a kill is present ($(wc -l < "$T/printed") printed)"
 expect 0 accord --home "$T/alice" note "$ID" "appends still work after the kills"
 
+# --- SIGKILL at random moments during syncs -----------------------------------------------------
+N_SYNCKILL=${ACCORD_STRESS_SYNCKILLS:-5}
+accord clone "$L" "$T/b" >/dev/null 2>&1 || bad "clone for the sync kills"
+i=0
+while [ $i -lt "$N_SYNCKILL" ]; do
+	i=$((i + 1))
+	accord --home "$T/alice" note "$ID" "before sync kill $i" >> "$T/printed" 2>/dev/null || bad "note before sync $i"
+	accord --home "$T/bob" -C "$T/b" note "$ID" "from b, sync kill $i" >> "$T/printed_b" 2>/dev/null || bad "note in b $i"
+	"$ACCORD_BIN" --home "$T/bob" -C "$T/b" sync --no-checkpoint >/dev/null 2>&1 &
+	pid=$!
+	sleep "0.0$(( $(od -An -N1 -tu1 /dev/urandom) % 10 ))"
+	kill -9 $pid 2>/dev/null
+	wait $pid 2>/dev/null
+done
+git -C "$T/b" fsck --no-dangling >/dev/null 2>&1 && ok || bad "git fsck in b after sync kills"
+git -C "$L" fsck --no-dangling >/dev/null 2>&1 && ok || bad "git fsck in a after sync kills"
+expect 0 accord --home "$T/bob" -C "$T/b" sync --no-checkpoint
+expect 0 accord -C "$T/b" audit --no-record
+expect 0 accord audit --no-record
+expect 0 accord -C "$T/b" log --json
+LOGB=$OUT
+lost=0
+for id in $(cat "$T/printed" "$T/printed_b"); do
+	case "$LOGB" in *"\"$id"*) ;; *) lost=$((lost + 1)) ;; esac
+done
+equal "$lost" 0 "after $N_SYNCKILL killed syncs and a retry, every printed entry is in b"
+equal "$(refs "$T/b" | grep feeds)" "$(refs "$L" | grep feeds)" "both sides hold the same feeds"
+
 # --- hostile input ------------------------------------------------------------------------------
 BEFORE=$(refs "$L")
 expect 2 accord --home "$T/alice" note "$ID" "$(head -c 100000 /dev/zero | tr '\0' x)"
