@@ -149,16 +149,20 @@ static int parse_action(struct resolve_opts *o, const char *arg)
 		return -1;
 	}
 	if (colon) {
-		char iso[40];
+		char iso[80], day[ACCORD_TIME_LEN];
 		int64_t t;
 
-		snprintf(iso, sizeof(iso), "%.20sT00:00:00Z", colon + 1);
-		if (strlen(colon + 1) != 10 || accord_time_parse(&t, iso) < 0) {
+		/* A day (YYYY-MM-DD), or a full RFC 3339 time whose UTC day is kept. */
+		snprintf(iso, sizeof(iso), "%.40sT00:00:00Z", colon + 1);
+		if ((strlen(colon + 1) != 10 || accord_time_parse(&t, iso) < 0) &&
+		    accord_time_parse(&t, colon + 1) < 0) {
 			cJSON_Delete(item);
 			cmd_usage_error(o->ctx, "due date '%s' in --action is not YYYY-MM-DD", colon + 1);
 			return -1;
 		}
-		cJSON_AddStringToObject(item, "due", colon + 1);
+		accord_time_format(day, t);
+		day[10] = '\0';
+		cJSON_AddStringToObject(item, "due", day);
 	}
 	cJSON_AddItemToArray(o->actions, item);
 	return 0;
