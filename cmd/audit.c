@@ -300,7 +300,7 @@ int cmd_audit(accord_ctx *ctx, int argc, char **argv)
 	};
 	accord_audit_options o = ACCORD_AUDIT_OPTIONS_INIT;
 	accord_audit *a = NULL;
-	int json = 0, record = 1, recorded = 0, c, error;
+	int json = 0, format_text = 0, record = 1, recorded = 0, c, error;
 	int64_t v;
 
 	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
@@ -309,13 +309,17 @@ int cmd_audit(accord_ctx *ctx, int argc, char **argv)
 			fputs(audit_usage, stdout);
 			return 0;
 		case 'j':
+			if (format_text)
+				return cmd_usage_error(ctx, "--json and --format text exclude each other");
 			json = 1;
 			break;
 		case 'f':
 			if (!strcmp(optarg, "json"))
 				json = 1;
+			else if (!strcmp(optarg, "text") && json)
+				return cmd_usage_error(ctx, "--json and --format text exclude each other");
 			else if (!strcmp(optarg, "text"))
-				json = 0;
+				format_text = 1;
 			else
 				return cmd_usage_error(ctx, "--format must be text or json, not '%s'", optarg);
 			break;

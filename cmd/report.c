@@ -133,8 +133,13 @@ static int write_atomic(const char *path, const char *data, size_t len)
 	mode_t mask;
 	int fd;
 
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+	int exists = lstat(path, &st) == 0;
+
+	if (exists && S_ISDIR(st.st_mode))
 		return cmd_failf(ACCORD_EXIT_FAIL, "can't write the report to %s: it is a directory", path);
+	/* A rename would replace a link, a FIFO or a device with a plain file: refuse them. */
+	if (exists && !S_ISREG(st.st_mode))
+		return cmd_failf(ACCORD_EXIT_FAIL, "can't write the report to %s: not a regular file", path);
 	if (!(copy = strdup(path)) || asprintf(&tmp, "%s/.accord-report.XXXXXX", dirname(copy)) < 0)
 		abort();
 	free(copy);
@@ -154,7 +159,8 @@ static int write_atomic(const char *path, const char *data, size_t len)
 			goto fail;
 		off += (size_t)n;
 	}
-	if (fchmod(fd, 0666 & ~mask) < 0 || fsync(fd) < 0)
+	/* an existing report keeps its mode */
+	if (fchmod(fd, exists ? (st.st_mode & 07777) : (0666 & ~mask)) < 0 || fsync(fd) < 0)
 		goto fail;
 	if (close(fd) < 0) {
 		fd = -1;

@@ -201,7 +201,10 @@ static void print_incident(accord_ctx *ctx, const accord_incident *inc)
 			       (long long)w->customers, t);
 		}
 	}
-	printf("  %-17s %g\n", "customer-minutes", (double)inc->customer_seconds / 60.0);
+	if (inc->customer_seconds % 60 == 0)
+		printf("  %-17s %lld\n", "customer-minutes", (long long)(inc->customer_seconds / 60));
+	else
+		printf("  %-17s %.1f\n", "customer-minutes", (double)inc->customer_seconds / 60.0);
 	for (i = 0; i < inc->sla_count; i++) {
 		char a[32], b[32];
 
@@ -283,15 +286,18 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 	int64_t limit = 100;
 	size_t i, count = 0, total = 0;
 	cJSON *arr = NULL;
-	int json = 0, quiet = 0, c, error;
+	int json = 0, quiet = 0, limit_given = 0, c, error;
 
 	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
 		switch (c) {
 		case 's': status = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'n':
+			if (limit == 0)
+				return cmd_usage_error(ctx, "--limit and --all exclude each other");
 			if ((error = cmd_parse_int(ctx, &limit, "--limit", optarg, 1, 1000000000)))
 				return error;
+			limit_given = 1;
 			break;
 		case 'a': limit = 0; break;
 		case 'j': json = 1; break;
@@ -301,6 +307,10 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	if (json && quiet)
+		return cmd_usage_error(ctx, "--json and --quiet exclude each other");
+	if (limit_given && limit == 0)
+		return cmd_usage_error(ctx, "--limit and --all exclude each other");
 	if (status) {
 		for (i = 0; i < sizeof(valid) / sizeof(*valid); i++)
 			if (!strcmp(status, valid[i]))
