@@ -163,6 +163,15 @@ int main(int argc, char **argv)
 			break;
 	if (c == NCOMMANDS)
 		return unknown_command(argv[i]);
+	/* $ACCORD_NOW fixes "now" for demos and tests: a malformed one must not be ignored silently. */
+	if (getenv("ACCORD_NOW") && *getenv("ACCORD_NOW")) {
+		int64_t t;
+
+		if (accord_time_parse(&t, getenv("ACCORD_NOW")) < 0) {
+			fprintf(stderr, "accord: ACCORD_NOW: %s\n", accord_error_last());
+			return ACCORD_EXIT_USAGE;
+		}
+	}
 	if (accord_init() < 0) {
 		fprintf(stderr, "accord: %s\n", accord_error_last());
 		return ACCORD_EXIT_FAIL;

@@ -21,8 +21,16 @@ typedef struct {
 	size_t count;
 } loaded_incident;
 
+/* The furthest point of a feed this repository ever verified. */
+typedef struct {
+	char keyid[ACCORD_KEYID_HEXLEN + 1];
+	int64_t seq;
+	char id[ACCORD_ID_HEXLEN + 1];
+} high_mark;
+
 struct accord_index {
 	char *dir; /* <gitdir>/accord/index */
+	accord_idmap high;      /* key id -> high_mark: survives rebuilds, never goes down */
 	accord_idmap loaded;    /* entry id -> entry, for entries held by the ledger */
 	accord_idmap incidents; /* incident id -> loaded_incident */
 	int dirty;              /* the state file lags behind the ledger */
@@ -61,6 +69,10 @@ void accord_index_free(struct accord_index *ix)
 			free(li);
 		}
 	}
+	for (i = 0; i < ix->high.size; i++)
+		if (ix->high.keys[i])
+			free(ix->high.values[i]);
+	accord_idmap_dispose(&ix->high);
 	accord_idmap_dispose(&ix->incidents);
 	accord_idmap_dispose(&ix->loaded);
 	free(ix->dir);
@@ -267,6 +279,35 @@ static int append_open(const struct accord_index *ix, const char *id)
 
 /* ---- the state file ------------------------------------------------------------ */
 
+static void raise_mark(struct accord_index *ix, const char *keyid, int64_t seq, const char *id)
+{
+	high_mark *h = accord_idmap_get(&ix->high, keyid);
+
+	if (!h) {
+		if (!(h = calloc(1, sizeof(*h))))
+			abort();
+		snprintf(h->keyid, sizeof(h->keyid), "%.32s", keyid);
+		accord_idmap_put(&ix->high, h->keyid, h);
+	}
+	if (seq > h->seq || !h->id[0]) {
+		h->seq = seq;
+		snprintf(h->id, sizeof(h->id), "%.64s", id);
+	}
+}
+
+int accord_index_check_feed(const accord_ledger *l, const char *keyid, int64_t seq)
+{
+	const high_mark *h = l->index ? accord_idmap_get(&l->index->high, keyid) : NULL;
+
+	if (h && h->seq > seq)
+		return accord_error_set(ACCORD_EBADSIG,
+					"feed %s was rolled back: this repository verified it up to seq %lld (entry %.12s), "
+					"it now ends at seq %lld; writing would sign a second entry with the same "
+					"sequence number. Restore the feed first (accord sync with a copy that has it)",
+					keyid, (long long)h->seq, h->id, (long long)seq);
+	return 0;
+}
+
 /* A stand-in for a feed's last entry: what appending needs (id, seq, time, Lamport clock). */
 static accord_entry *stub_entry(accord_ledger *l, const char *id, int64_t seq, int64_t lamport,
 				int64_t time)
@@ -305,6 +346,14 @@ static int save_state(accord_ledger *l)
 		git_oid_tostr(head, sizeof(head), &f->head);
 		accord_buf_printf(&data, "feed %s %s %lld %s %lld %lld\n", f->keyid, head, (long long)f->seq,
 				  f->last->id, (long long)f->last->lamport, (long long)f->last->time);
+	}
+	for (i = 0; i < l->feed_count; i++)
+		raise_mark(l->index, l->feeds[i].keyid, l->feeds[i].seq, l->feeds[i].last->id);
+	for (i = 0; i < l->index->high.size; i++) {
+		const high_mark *h = l->index->high.keys[i] ? l->index->high.values[i] : NULL;
+
+		if (h)
+			accord_buf_printf(&data, "high %s %lld %s\n", h->keyid, (long long)h->seq, h->id);
 	}
 	for (i = 0; i < p->party_count; i++)
 		accord_buf_printf(&data, "party %s %lld\n", p->parties[i].name,
@@ -388,6 +437,8 @@ static int load_state(accord_ledger **out, accord_store *store, const char *dir)
 			memcpy(nf->keyid, a, sizeof(nf->keyid));
 			nf->seq = x;
 			nf->last = stub_entry(l, c, x, y, z);
+		} else if (sscanf(line, "high %32s %lld %64s", a, &x, b) == 3) {
+			raise_mark(l->index, a, x, b);
 		} else if (sscanf(line, "party %299s %lld", a, &x) == 2) {
 			accord_parties_restore_party(&l->parties, a, x);
 		} else if (sscanf(line, "member %299s %299s %lld %d %d %d %lld %lld", a, b, &w, &i1, &i2, &i3,
@@ -555,6 +606,26 @@ int accord_index_record(accord_ledger *l, const accord_entry *e)
 
 /* ---- rebuilding from a full verification ------------------------------------------- */
 
+/* The high marks of the state file being replaced (a damaged file gives what it can). */
+static void carry_marks(struct accord_index *ix, const char *dir)
+{
+	accord_buf path = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
+	char *line, *save = NULL;
+
+	accord_buf_printf(&path, "%s/state", dir);
+	if (accord_buf_read_file(&data, path.ptr, 64 << 20) == 0) {
+		for (line = strtok_r(data.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			char a[64], b[80];
+			long long x;
+
+			if (sscanf(line, "high %32s %lld %64s", a, &x, b) == 3 && accord_is_lower_hex(a, 32))
+				raise_mark(ix, a, x, b);
+		}
+	}
+	accord_buf_dispose(&path);
+	accord_buf_dispose(&data);
+}
+
 static int rebuild(accord_store *store, const char *dir)
 {
 	accord_ledger *full = NULL, *shell = NULL;
@@ -566,6 +637,11 @@ static int rebuild(accord_store *store, const char *dir)
 
 	if ((error = accord_ledger_load(&full, store)) < 0)
 		return error;
+	/* A shell ledger with the full state, to write files with; it keeps the old high marks. */
+	if (!(shell = calloc(1, sizeof(*shell))) || !(shell->index = calloc(1, sizeof(*shell->index))) ||
+	    !(shell->index->dir = strdup(dir)))
+		abort();
+	carry_marks(shell->index, dir);
 	/* Start from an empty folder so nothing stale survives. */
 	accord_buf_printf(&path, "rm -rf '%s'", dir);
 	if (strchr(dir, '\'') || system(path.ptr) != 0) {
@@ -591,10 +667,6 @@ static int rebuild(accord_store *store, const char *dir)
 		}
 		push_ptr(&li->entries, &li->count, e);
 	}
-	/* A shell ledger with the full state, to write files with. */
-	if (!(shell = calloc(1, sizeof(*shell))) || !(shell->index = calloc(1, sizeof(*shell->index))) ||
-	    !(shell->index->dir = strdup(dir)))
-		abort();
 	for (i = 0; i < norder && error == 0; i++)
 		error = write_incident_file(shell->index, &full->parties, order[i]);
 	if (error < 0)

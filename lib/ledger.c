@@ -620,6 +620,10 @@ int accord_ledger_append(char *out_id, accord_ledger *ledger, const accord_key *
 	const accord_feed *feed = accord_ledger_feed(ledger, key->pub.id);
 	accord_entry_fields f = { 0 };
 	int64_t now = accord_time_now();
+	int error;
+
+	if ((error = accord_index_check_feed(ledger, key->pub.id, feed ? feed->seq : 0)) < 0)
+		return error;
 
 	f.ledger = ledger->id;
 	f.author = &key->pub;

@@ -71,6 +71,14 @@ int accord_index_list(accord_index_summary **out, size_t *count, size_t *total,
 /* Record an entry just appended to an indexed ledger (called by accord_ledger_append). */
 int accord_index_record(accord_ledger *ledger, const accord_entry *entry);
 
+/*
+ * Refuse (ACCORD_EBADSIG) when feed `keyid`, now ending at `seq`, was once
+ * verified further: the index keeps the furthest point of every feed
+ * across rebuilds, so a rolled-back feed is never written on again (that
+ * would sign a second entry with a used sequence number).
+ */
+int accord_index_check_feed(const accord_ledger *ledger, const char *keyid, int64_t seq);
+
 /* Free what the index part of a ledger holds (called by accord_ledger_free). */
 void accord_index_free(struct accord_index *index);
 

@@ -94,6 +94,18 @@ done
 equal "$lost" 0 "after $N_SYNCKILL killed syncs and a retry, every printed entry is in b"
 equal "$(refs "$T/b" | grep feeds)" "$(refs "$L" | grep feeds)" "both sides hold the same feeds"
 
+# --- a rolled-back feed is never written on again (that would be equivocation) ---------------------
+FEED="refs/accord/feeds/$AID"
+HEAD_NOW=$(git -C "$L" rev-parse "$FEED")
+git -C "$L" update-ref "$FEED" "$HEAD_NOW~2"
+rm -rf "$L/.git/accord/index/incidents" # even a damaged index keeps the furthest point verified
+BEFORE=$(refs "$L")
+expect 3 accord --home "$T/alice" note "$ID" "on a rolled-back feed"
+contains "$ERR" "rolled back" "the refusal says the feed was rolled back"
+equal "$(refs "$L")" "$BEFORE" "nothing written on a rolled-back feed"
+git -C "$L" update-ref "$FEED" "$HEAD_NOW"
+expect 0 accord --home "$T/alice" note "$ID" "after the feed is restored"
+
 # --- hostile input ------------------------------------------------------------------------------
 BEFORE=$(refs "$L")
 expect 2 accord --home "$T/alice" note "$ID" "$(head -c 100000 /dev/zero | tr '\0' x)"
