@@ -17,6 +17,7 @@
 #include "accord/encode.h"
 #include "accord/error.h"
 #include "accord/json.h"
+#include "accord/index.h"
 #include "accord/sync.h"
 
 #define ZERO_OID_HEX "0000000000000000000000000000000000000000"
@@ -435,8 +436,18 @@ int accord_sync_classify(accord_sync_relation *out, accord_store *store, const g
 	return 0;
 }
 
+static int verify_chain_head(int64_t *out_seq, accord_entry **out_head, accord_store *store,
+			     const char *keyid, const git_oid *head);
+
 int accord_sync_verify_chain(int64_t *out_seq, accord_store *store, const char *keyid,
 			     const git_oid *head)
+{
+	return verify_chain_head(out_seq, NULL, store, keyid, head);
+}
+
+/* accord_sync_verify_chain, also handing over the head's entry (*out_head, caller frees). */
+static int verify_chain_head(int64_t *out_seq, accord_entry **out_head, accord_store *store,
+			     const char *keyid, const git_oid *head)
 {
 	accord_commit **commits = NULL;
 	accord_entry *prev = NULL;
@@ -471,6 +482,10 @@ int accord_sync_verify_chain(int64_t *out_seq, accord_store *store, const char *
 	}
 	if (out_seq)
 		*out_seq = (int64_t)n;
+	if (out_head) {
+		*out_head = prev;
+		prev = NULL;
+	}
 done:
 	accord_entry_free(prev);
 	for (i = 0; i < n; i++)
@@ -1327,6 +1342,8 @@ static int evidence_name(char *keyid, git_oid *commit, const char *rest)
 static int check_evidence(accord_store *store, const char *rest, const git_oid *target)
 {
 	char keyid[ACCORD_KEYID_HEXLEN + 1];
+	accord_entry *head = NULL;
+	accord_ledger *l = NULL;
 	git_oid named;
 	int error;
 
@@ -1336,9 +1353,23 @@ static int check_evidence(accord_store *store, const char *rest, const git_oid *
 					ACCORD_EVIDENCE_PREFIX);
 	if (!git_oid_equal(&named, target))
 		return accord_error_set(ACCORD_EDENIED, "evidence ref does not point at the commit it names");
-	if ((error = accord_sync_verify_chain(NULL, store, keyid, target)) < 0)
+	if ((error = verify_chain_head(NULL, &head, store, keyid, target)) < 0)
 		return accord_error_wrap(ACCORD_EBADSIG, "evidence does not verify");
-	return 0;
+	/*
+	 * Evidence is an entry of this ledger signed by one of its member keys:
+	 * anything else would be a false charge of equivocation, kept forever.
+	 */
+	if ((error = accord_index_open(&l, store)) < 0) {
+		error = accord_error_set(ACCORD_EDENIED, "evidence can only be kept for an existing ledger");
+	} else if (strcmp(head->ledger[0] ? head->ledger : head->id, l->id) != 0) {
+		error = accord_error_set(ACCORD_EBADSIG, "evidence %s belongs to another ledger", rest);
+	} else if (!accord_parties_member(&l->parties, keyid)) {
+		error = accord_error_set(ACCORD_EBADSIG, "evidence %s is signed by key %.12s, of no party of this ledger",
+					 rest, keyid);
+	}
+	accord_ledger_free(l);
+	accord_entry_free(head);
+	return error;
 }
 
 /* Number of commits from `head` back to `stop` (exclusive) or the root. */

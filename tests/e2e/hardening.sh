@@ -154,6 +154,18 @@ if [ "$N_PUSH" = 0 ]; then
 	git -C "$HUB" config accord.maxPushEntries 100000
 	expect 0 git -C "$SRC" push "$HUB" 'refs/accord/feeds/*:refs/accord/feeds/*'
 	equal "$(refs "$HUB")" "$(refs "$SRC")" "a push within the limit is taken"
+	# "evidence" from another ledger would be a false charge of equivocation kept forever
+	newkey mallory
+	git init -q "$T/other"
+	accord --home "$T/mallory" -C "$T/other" init --party other >/dev/null || bad "other ledger"
+	MK=$(accord --home "$T/mallory" key show | head -1)
+	MC=$(git -C "$T/other" rev-parse "refs/accord/feeds/$MK")
+	expect 1 git -C "$T/other" push "$HUB" "$MC:refs/accord/evidence/$MK/$MC"
+	contains "$ERR" "another ledger" "foreign evidence is refused by the hub"
+	# and a member's own genesis as "evidence" of another ledger's key id under ours
+	AC=$(git -C "$T/other" rev-parse "refs/accord/feeds/$MK")
+	expect 1 git -C "$T/other" push "$HUB" "$AC:refs/accord/evidence/$AID/$AC"
+	equal "$(refs "$HUB")" "$(refs "$SRC")" "the hub holds no false evidence"
 fi
 
 finish
