@@ -1213,10 +1213,55 @@ static int copy_feed(git_repository *src, git_odb *from, git_odb *to, const git_
 }
 
 /*
+ * A hub on a local path enforces its rules through its pre-receive hook,
+ * as it does for stock git push: run it, with "old new ref" lines on
+ * stdin, from inside its git dir. 0 when there is no executable hook.
+ */
+static int run_pre_receive(accord_store *dst, const accord_ref_update *u, size_t n)
+{
+	accord_buf hook = ACCORD_BUF_INIT, cmd = ACCORD_BUF_INIT;
+	const char *gitdir = accord_store_gitdir(dst);
+	FILE *p;
+	size_t i;
+	int status, error = 0;
+
+	accord_buf_printf(&hook, "%shooks/pre-receive", gitdir);
+	if (access(hook.ptr, X_OK) != 0) {
+		accord_buf_dispose(&hook);
+		return 0;
+	}
+	if (strchr(gitdir, '\'')) {
+		accord_buf_dispose(&hook);
+		return accord_error_set(ACCORD_ERROR, "can't run the hook of %s (a quote in its path)", gitdir);
+	}
+	accord_buf_printf(&cmd, "cd '%s' && GIT_DIR=. exec hooks/pre-receive >&2", gitdir);
+	fflush(NULL);
+	if (!(p = popen(cmd.ptr, "w"))) {
+		error = accord_error_set(ACCORD_ERROR, "can't run %s: %s", hook.ptr, strerror(errno));
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		char o[GIT_OID_HEXSZ + 1], nw[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(o, sizeof(o), &u[i].old_id);
+		git_oid_tostr(nw, sizeof(nw), &u[i].new_id);
+		fprintf(p, "%s %s %s\n", o, nw, u[i].ref);
+	}
+	status = pclose(p);
+	if (status != 0)
+		error = accord_error_set(ACCORD_EDENIED, "the pre-receive hook of %s declined the push", gitdir);
+done:
+	accord_buf_dispose(&hook);
+	accord_buf_dispose(&cmd);
+	return error;
+}
+
+/*
  * Push into a repository on this machine. libgit2 cannot push into a
  * non-bare repository, and runs no hook on local pushes, so accord does
- * it itself: objects first, then the same checks a hub's hook makes,
- * then each ref by compare-and-swap under the other ledger's lock.
+ * it itself: objects first, then the same checks a hub's hook makes and
+ * the hub's own pre-receive hook, then each ref by compare-and-swap under
+ * the other ledger's lock.
  */
 static int local_push(transport *t, accord_store *store, const char *path, char **refs,
 		      const git_oid *expect, size_t n)
@@ -1228,8 +1273,6 @@ static int local_push(transport *t, accord_store *store, const char *path, char 
 	int error;
 
 	if ((error = accord_store_open(&dst, path)) < 0)
-		goto done;
-	if ((error = accord_store_lock(dst)) < 0)
 		goto done;
 	if ((error = git_repository_odb(&from, accord_store_repo(store))) < 0 ||
 	    (error = git_repository_odb(&to, accord_store_repo(dst))) < 0) {
@@ -1243,10 +1286,14 @@ static int local_push(transport *t, accord_store *store, const char *path, char 
 		    (error = copy_feed(accord_store_repo(store), from, to, &updates[i].new_id)) < 0)
 			goto done;
 	}
-	if ((error = accord_sync_check_push(dst, updates, n)) < 0) {
+	if ((error = accord_sync_check_push(dst, updates, n)) < 0 ||
+	    (error = run_pre_receive(dst, updates, n)) < 0) {
 		error = accord_error_wrap(ACCORD_ERROR, "%s refused the push", path);
 		goto done;
 	}
+	/* Only now: the hook, an accord process too, may need this lock itself. */
+	if ((error = accord_store_lock(dst)) < 0)
+		goto done;
 	for (i = 0; i < n; i++) {
 		int creating = git_oid_is_zero(&expect[i]);
 

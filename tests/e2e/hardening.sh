@@ -166,6 +166,14 @@ if [ "$N_PUSH" = 0 ]; then
 	AC=$(git -C "$T/other" rev-parse "refs/accord/feeds/$MK")
 	expect 1 git -C "$T/other" push "$HUB" "$AC:refs/accord/evidence/$AID/$AC"
 	equal "$(refs "$HUB")" "$(refs "$SRC")" "the hub holds no false evidence"
+	# accord sync to a hub on a local path runs the hub's hook as git push would
+	git -C "$HUB" config accord.maxPushEntries 1
+	accord --home "$T/alice" note "$ID" "one" >/dev/null && accord --home "$T/alice" note "$ID" "two" >/dev/null
+	git -C "$L" remote add hardhub "$HUB" 2>/dev/null
+	expect 1 accord --home "$T/alice" sync --no-checkpoint hardhub
+	contains "$ERR" "declined" "the hub's hook runs on a local-path sync"
+	git -C "$HUB" config accord.maxPushEntries 100000
+	expect 0 accord --home "$T/alice" sync --no-checkpoint hardhub
 fi
 
 finish
