@@ -99,6 +99,12 @@ int cmd_involve(accord_ctx *ctx, int argc, char **argv)
 			return cmd_failf(ACCORD_EXIT_FAIL, "%s is already involved", argv[optind + 1]);
 		}
 	}
+	/* A closed incident's resolution was joint among its parties: keep it that way. */
+	if (!strcmp(inc->status, "closed")) {
+		accord_incident_free(inc);
+		return cmd_failf(ACCORD_EXIT_FAIL, "incident %.12s is closed; reopen it (status investigating) to involve %s",
+				 open->id, argv[optind + 1]);
+	}
 	accord_incident_free(inc);
 	body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "party", argv[optind + 1]);
@@ -239,6 +245,26 @@ int cmd_resolve(accord_ctx *ctx, int argc, char **argv)
 		}
 	} else if (inc->resolution) {
 		revises = inc->resolution->entry->id;
+	}
+	/* Action items are owned by parties of the incident. */
+	{
+		const cJSON *a, *owner;
+
+		cJSON_ArrayForEach(a, o.actions) {
+			cJSON_ArrayForEach(owner, cJSON_GetObjectItemCaseSensitive(a, "owners")) {
+				size_t k;
+				int involved = 0;
+
+				for (k = 0; k < inc->party_count; k++)
+					involved |= !strcmp(inc->parties[k], owner->valuestring);
+				if (!involved) {
+					error = cmd_failf(ACCORD_EXIT_FAIL,
+							  "action owner %s is not involved in incident %.12s (accord involve first)",
+							  owner->valuestring, open->id);
+					goto done;
+				}
+			}
+		}
 	}
 	body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "summary", o.summary);

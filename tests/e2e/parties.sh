@@ -99,11 +99,20 @@ equal "$(echo "$OUT" | jget 'd["resolution"]["actions"][0]["status"]')" done "ac
 expect 0 accord --home "$T/alice" status "$ID" resolved
 expect 0 accord --home "$T/gina" status "$ID" closed
 
+# a closed incident takes no new party; action owners must be involved
+expect 1 accord --home "$T/alice" involve "$ID" acme
+newkey pat
+accord --home "$T/alice" party invite initech --key "$(pub pat)" >/dev/null && accord --home "$T/pat" party accept initech >/dev/null
+expect 1 accord --home "$T/alice" involve "$ID" initech
+contains "$ERR" "closed" "involving a party in a closed incident is refused"
+
 # --- involve a party later, with its ticket ------------------------------------------------
 expect 0 accord --home "$T/alice" open --title "Slow search" --severity 3 --service search
 ID2=$OUT
 expect 1 accord --home "$T/gus" note "$ID2" "not involved yet"
 contains "$ERR" "not involved" "a party not involved cannot write"
+expect 1 accord --home "$T/alice" resolve "$ID2" --summary s --action "x@globex"
+contains "$ERR" "not involved" "an action owner must be involved"
 expect 0 accord --home "$T/alice" involve "$ID2" globex --ticket G-99
 expect 1 accord --home "$T/alice" involve "$ID2" globex
 expect 0 accord --home "$T/gus" note "$ID2" "looking"
