@@ -57,32 +57,34 @@ static void usage(FILE *out)
 		     "Keys: --home DIR, else $ACCORD_HOME, else ${XDG_CONFIG_HOME:-$HOME/.config}/accord.\n");
 }
 
-/* Damerau-free Levenshtein distance, for "did you mean". */
+/* Edit distance with adjacent transpositions (optimal string alignment), for "did you mean". */
 static size_t edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b), i, j;
-	size_t row[64];
+	size_t d[64][64];
 
 	if (la >= 63 || lb >= 63)
 		return 99;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
 	for (j = 0; j <= lb; j++)
-		row[j] = j;
+		d[0][j] = j;
 	for (i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
 		for (j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
 
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			/* "stauts" is one slip of the fingers from "status", not two */
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
 		}
 	}
-	return row[lb];
+	return d[la][lb];
 }
 
 static int unknown_command(const char *name)
