@@ -142,7 +142,7 @@ static int pre_receive(accord_ctx *ctx)
 		}
 		n++;
 	}
-	if ((error = accord_store_open(&ctx->store, gitdir && *gitdir ? gitdir : ".")) < 0 ||
+	if ((error = accord_store_open(&ctx->store, ctx->dir ? ctx->dir : gitdir && *gitdir ? gitdir : ".")) < 0 ||
 	    (error = add_quarantine(ctx->store)) < 0) {
 		code = cmd_fail(error);
 		goto done;

@@ -16,7 +16,7 @@ static const char party_usage[] =
 	"  list    parties, their root keys and pending invitations.\n";
 static const char member_usage[] =
 	"usage: accord member add --key PUBKEY [--name NAME] [--admin]\n"
-	"       accord member revoke KEYID\n"
+	"       accord member revoke KEYID [--reason TEXT]\n"
 	"       accord member list [--json]\n\n"
 	"  add     add a member key to your party (you must be its root or an admin).\n"
 	"  revoke  revoke a member key of your party from now on; what it signed\n"
@@ -331,8 +331,15 @@ static int member_revoke(accord_ctx *ctx, int argc, char **argv)
 			matches++;
 		}
 	}
-	if (matches == 0)
+	if (matches == 0) {
+		/* say why when the name is known but already revoked */
+		for (i = 0; i < p->member_count; i++)
+			if (me && p->members[i]->party == me->party && !strcmp(p->members[i]->key.name, arg) &&
+			    p->members[i]->revoked)
+				return cmd_failf(ACCORD_EXIT_FAIL, "member %s of %s is revoked already", arg,
+						 p->parties[me->party].name);
 		return cmd_failf(ACCORD_EXIT_FAIL, "no member key %s", arg);
+	}
 	if (matches > 1)
 		return cmd_failf(ACCORD_EXIT_FAIL, "%s matches %zu member keys; give more of the key id", arg,
 				 matches);

@@ -90,7 +90,16 @@ int cmd_involve(accord_ctx *ctx, int argc, char **argv)
 	if ((error = prepare(ctx, argv[optind], &open, &inc)))
 		return error;
 	if (!accord_parties_find(&ctx->ledger->parties, argv[optind + 1])) {
+		size_t k;
+		int invited = 0;
+
+		for (k = 0; k < ctx->ledger->parties.invite_count; k++)
+			invited |= !ctx->ledger->parties.invites[k].accepted &&
+				   !strcmp(ctx->ledger->parties.invites[k].party, argv[optind + 1]);
 		accord_incident_free(inc);
+		if (invited)
+			return cmd_failf(ACCORD_EXIT_FAIL, "party %s is invited but has not accepted yet",
+					 argv[optind + 1]);
 		return cmd_failf(ACCORD_EXIT_FAIL, "there is no party '%s' in this ledger", argv[optind + 1]);
 	}
 	for (i = 0; i < inc->party_count; i++) {
@@ -189,7 +198,8 @@ static int resolve_take(int c, void *arg)
 	case 'l': list = o->lucky; break;
 	default: return -1;
 	}
-	if (cmd_check_text(o->ctx, "that item", optarg, 1))
+	if (cmd_check_text(o->ctx, c == 'f' ? "--factor" : c == 'w' ? "--went-well" : c == 'x' ? "--went-wrong" : "--lucky",
+			   optarg, 1))
 		return -1;
 	cJSON_AddItemToArray(list, cJSON_CreateString(optarg));
 	return 0;

@@ -234,7 +234,7 @@ static void print_incident(accord_ctx *ctx, const accord_incident *inc)
 		fmt_time(t, e->time);
 		author_label(who, sizeof(who), ctx, e);
 		entry_summary(&line, e);
-		printf("    %s  %-10s %-20s %s\n", t, e->type, who, line.ptr ? line.ptr : "");
+		printf("    %s  %-13s %-20s %s\n", t, e->type, who, line.ptr ? line.ptr : "");
 		accord_buf_dispose(&line);
 	}
 }
@@ -411,7 +411,7 @@ int cmd_log(accord_ctx *ctx, int argc, char **argv)
 			fmt_time(t, e->time);
 			author_label(who, sizeof(who), ctx, e);
 			entry_summary(&line, e);
-			printf("%.12s %s %-10s %-20s %.12s %s\n", e->id, t, e->type, who,
+			printf("%.12s %s %-13s %-20s %.12s %s\n", e->id, t, e->type, who,
 			       e->incident[0] ? e->incident : (strcmp(e->type, "open") ? "-" : e->id),
 			       line.ptr ? line.ptr : "");
 			accord_buf_dispose(&line);

@@ -85,6 +85,9 @@ int cmd_clone(accord_ctx *ctx, int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return cmd_usage_error(ctx, "clone needs URL and DIR");
+	/* A plain path that is not there: say so, rather than libgit2's "unsupported URL protocol". */
+	if (!strstr(argv[optind], "://") && !strchr(argv[optind], '@') && access(argv[optind], F_OK) != 0)
+		return cmd_failf(ACCORD_EXIT_FAIL, "no repository at %s", argv[optind]);
 	if (isatty(2))
 		so.progress = progress;
 	if ((error = accord_sync_clone(id, argv[optind], argv[optind + 1], &so)) < 0)
