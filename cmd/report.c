@@ -64,8 +64,29 @@ static int load_ledger(accord_ctx *ctx, int allow, accord_report_meta *meta, cha
 	if ((error = cmd_open_store(ctx)) != 0)
 		return error;
 	error = accord_ledger_load(&ctx->ledger, ctx->store);
-	if (error == 0)
+	if (error == 0) {
+		/* Proof that a member signed two entries with one sequence number is a failure too. */
+		git_strarray ev = { NULL, 0 };
+
+		if (accord_store_ref_list(&ev, ctx->store, "refs/accord/evidence/") == 0 && ev.count > 0) {
+			git_strarray_dispose(&ev);
+			accord_error_set(ACCORD_EBADSIG, "the ledger holds proof of equivocation under refs/accord/evidence/ (see accord audit)");
+			if (!allow) {
+				cmd_fail(ACCORD_EBADSIG);
+				fprintf(stderr, "accord: refusing to report on a ledger that fails verification "
+						"(--allow-unverified reports anyway)\n");
+				return ACCORD_EXIT_VERIFY;
+			}
+			if (!(*message = strdup(accord_error_last())))
+				abort();
+			meta->verified = 0;
+			meta->verify_message = *message;
+			fprintf(stderr, "accord: WARNING: %s\n", *message);
+			return 0;
+		}
+		git_strarray_dispose(&ev);
 		return 0;
+	}
 	if (error != ACCORD_EBADSIG || !allow) {
 		cmd_fail(error);
 		if (error == ACCORD_EBADSIG)

@@ -314,5 +314,9 @@ contains "$ERR" "equivocation" "equivocation reported in text"
 # bob got alice's copy of the feed from her directly, the other from the hub
 expect 3 b sync --no-checkpoint
 equal "$(git -C "$B" for-each-ref --format='%(refname)' refs/accord/evidence/ | wc -l)" 2 "evidence reaches other parties"
+# a report does not call such a ledger verified
+expect 3 a report
+contains "$ERR" "equivocation" "report refuses a ledger with proof of equivocation"
+expect 0 a report --allow-unverified
 
 finish
