@@ -142,7 +142,8 @@ static int pre_receive(accord_ctx *ctx)
 		}
 		n++;
 	}
-	if ((error = accord_store_open(&ctx->store, ctx->dir ? ctx->dir : gitdir && *gitdir ? gitdir : ".")) < 0 ||
+	/* git sets GIT_DIR for its hooks; -C (or ACCORD_DIR) serves a hook run by hand */
+	if ((error = accord_store_open(&ctx->store, gitdir && *gitdir ? gitdir : ctx->dir ? ctx->dir : ".")) < 0 ||
 	    (error = add_quarantine(ctx->store)) < 0) {
 		code = cmd_fail(error);
 		goto done;
