@@ -105,6 +105,19 @@ int cmd_append(accord_ctx *ctx, const char *type, const char *incident, cJSON *b
 /* cmd_append, then print the new entry's id (12 hex digits). Takes `body`. */
 int cmd_write(accord_ctx *ctx, const char *type, const char *incident, cJSON *body);
 
+/* A command group's subcommands ("key new", "party list", ...). */
+struct cmd_sub {
+	const char *name;
+	int (*fn)(accord_ctx *, int, char **);
+};
+/*
+ * Run the subcommand named by argv[1] from `subs` (NULL-terminated), with
+ * ctx->command set to "GROUP NAME"; --help prints `usage`. Exit 2 for a
+ * missing or unknown subcommand.
+ */
+int cmd_dispatch(accord_ctx *ctx, int argc, char **argv, const char *group, const char *usage,
+		 const struct cmd_sub *subs);
+
 int cmd_key(accord_ctx *ctx, int argc, char **argv);
 int cmd_init(accord_ctx *ctx, int argc, char **argv);
 int cmd_open(accord_ctx *ctx, int argc, char **argv);

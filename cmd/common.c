@@ -388,3 +388,29 @@ void cmd_reltime(char *out, size_t len, int64_t t)
 	else
 		snprintf(out, len, "%lld%s ago", (long long)n, unit);
 }
+
+int cmd_dispatch(accord_ctx *ctx, int argc, char **argv, const char *group, const char *usage,
+		 const struct cmd_sub *subs)
+{
+	static char name[64];
+	accord_buf names = ACCORD_BUF_INIT;
+	const struct cmd_sub *s;
+	int code;
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? ACCORD_EXIT_USAGE : 0;
+	}
+	for (s = subs; s->name; s++) {
+		if (!strcmp(argv[1], s->name)) {
+			snprintf(name, sizeof(name), "%s %s", group, s->name);
+			ctx->command = name;
+			return s->fn(ctx, argc - 1, argv + 1);
+		}
+		accord_buf_printf(&names, "%s%s", s == subs ? "" : ", ", s->name);
+	}
+	ctx->command = group;
+	code = cmd_usage_error(ctx, "unknown %s command '%s' (%s)", group, argv[1], names.ptr);
+	accord_buf_dispose(&names);
+	return code;
+}

@@ -196,21 +196,12 @@ static int key_show(accord_ctx *ctx, int argc, char **argv)
 
 int cmd_key(accord_ctx *ctx, int argc, char **argv)
 {
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fputs(key_usage, argc < 2 ? stderr : stdout);
-		return argc < 2 ? ACCORD_EXIT_USAGE : 0;
-	}
-	if (!strcmp(argv[1], "new")) {
-		ctx->command = "key new";
-		return key_new(ctx, argc - 1, argv + 1);
-	}
-	if (!strcmp(argv[1], "import")) {
-		ctx->command = "key import";
-		return key_import(ctx, argc - 1, argv + 1);
-	}
-	if (!strcmp(argv[1], "show")) {
-		ctx->command = "key show";
-		return key_show(ctx, argc - 1, argv + 1);
-	}
-	return cmd_usage_error(ctx, "unknown key command '%s' (new, import, show)", argv[1]);
+	static const struct cmd_sub subs[] = {
+		{ "new", key_new },
+		{ "show", key_show },
+		{ "import", key_import },
+		{ NULL, NULL },
+	};
+
+	return cmd_dispatch(ctx, argc, argv, "key", key_usage, subs);
 }

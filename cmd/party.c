@@ -226,24 +226,14 @@ static int party_list(accord_ctx *ctx, int argc, char **argv)
 
 int cmd_party(accord_ctx *ctx, int argc, char **argv)
 {
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fputs(party_usage, argc < 2 ? stderr : stdout);
-		return argc < 2 ? ACCORD_EXIT_USAGE : 0;
-	}
-	if (!strcmp(argv[1], "invite")) {
-		ctx->command = "party invite";
-		return party_invite(ctx, argc - 1, argv + 1);
-	}
-	if (!strcmp(argv[1], "accept")) {
-		ctx->command = "party accept";
-		return party_accept(ctx, argc - 1, argv + 1);
-	}
-	if (!strcmp(argv[1], "list")) {
-		ctx->command = "party list";
-		return party_list(ctx, argc - 1, argv + 1);
-	}
-	ctx->command = "party";
-	return cmd_usage_error(ctx, "unknown party command '%s' (invite, accept, list)", argv[1]);
+	static const struct cmd_sub subs[] = {
+		{ "invite", party_invite },
+		{ "accept", party_accept },
+		{ "list", party_list },
+		{ NULL, NULL },
+	};
+
+	return cmd_dispatch(ctx, argc, argv, "party", party_usage, subs);
 }
 
 static int member_add(accord_ctx *ctx, int argc, char **argv)
@@ -403,22 +393,12 @@ static int member_list(accord_ctx *ctx, int argc, char **argv)
 
 int cmd_member(accord_ctx *ctx, int argc, char **argv)
 {
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fputs(member_usage, argc < 2 ? stderr : stdout);
-		return argc < 2 ? ACCORD_EXIT_USAGE : 0;
-	}
-	if (!strcmp(argv[1], "add")) {
-		ctx->command = "member add";
-		return member_add(ctx, argc - 1, argv + 1);
-	}
-	if (!strcmp(argv[1], "revoke")) {
-		ctx->command = "member revoke";
-		return member_revoke(ctx, argc - 1, argv + 1);
-	}
-	if (!strcmp(argv[1], "list")) {
-		ctx->command = "member list";
-		return member_list(ctx, argc - 1, argv + 1);
-	}
-	ctx->command = "member";
-	return cmd_usage_error(ctx, "unknown member command '%s' (add, revoke, list)", argv[1]);
+	static const struct cmd_sub subs[] = {
+		{ "add", member_add },
+		{ "revoke", member_revoke },
+		{ "list", member_list },
+		{ NULL, NULL },
+	};
+
+	return cmd_dispatch(ctx, argc, argv, "member", member_usage, subs);
 }

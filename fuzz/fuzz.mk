@@ -41,8 +41,8 @@ $(FUZZ_DIR)/lib/%.o: lib/%.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 
-$(FUZZ_DIR)/fuzz-%: fuzz/%.c fuzz/harnesses.h $(FUZZ_LIB_OBJ)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) $(FUZZ_LIBS)
+$(FUZZ_DIR)/fuzz-%: fuzz/main.c fuzz/harnesses.h $(FUZZ_LIB_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -DFUZZ_FN=fuzz_$* -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) $(FUZZ_LIBS)
 
 # Each harness runs FUZZ_SECONDS; new inputs go to build/fuzz/corpus/<name>/
 # (fuzz/corpus/<name>/ is the checked-in seed corpus, read only).

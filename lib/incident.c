@@ -313,14 +313,6 @@ void accord_incident_free(accord_incident *incident)
 	free(incident);
 }
 
-static void add_time(cJSON *obj, const char *key, int64_t t)
-{
-	char buf[ACCORD_TIME_LEN];
-
-	accord_time_format(buf, t);
-	cJSON_AddStringToObject(obj, key, buf);
-}
-
 cJSON *accord_entry_to_timeline_json(const accord_entry *e, const accord_parties *parties)
 {
 	cJSON *item = cJSON_CreateObject();
@@ -331,7 +323,7 @@ cJSON *accord_entry_to_timeline_json(const accord_entry *e, const accord_parties
 	cJSON_AddStringToObject(item, "type", e->type);
 	cJSON_AddStringToObject(item, "author", e->author.id);
 	cJSON_AddStringToObject(item, "by", label);
-	add_time(item, "time", e->time);
+	accord_json_add_time(item, "time", e->time);
 	cJSON_AddNumberToObject(item, "lamport", (double)e->lamport);
 	cJSON_AddItemToObject(item, "body", cJSON_Duplicate(e->body, 1));
 	return item;
@@ -370,7 +362,7 @@ static cJSON *resolution_to_json(const accord_incident *inc)
 		cJSON_AddStringToObject(item, "party", sig->party);
 		cJSON_AddStringToObject(item, "member", sig->member->key.name);
 		cJSON_AddStringToObject(item, "key", sig->member->key.id);
-		add_time(item, "time", sig->entry->time);
+		accord_json_add_time(item, "time", sig->entry->time);
 		cJSON_AddStringToObject(item, "entry", sig->entry->id);
 		cJSON_AddStringToObject(item, "role", sig->entry == r->entry ? "proposer" : "cosigner");
 		cJSON_AddItemToArray(arr, item);
@@ -381,7 +373,7 @@ static cJSON *resolution_to_json(const accord_incident *inc)
 		cJSON_AddItemToArray(arr, cJSON_CreateString(waiting[i]));
 	free(waiting);
 	if (r->joint)
-		add_time(o, "joint_at", r->joint_at);
+		accord_json_add_time(o, "joint_at", r->joint_at);
 	else
 		cJSON_AddNullToObject(o, "joint_at");
 	arr = cJSON_AddArrayToObject(o, "actions");
@@ -413,9 +405,9 @@ cJSON *accord_incident_to_json(const accord_incident *inc, const accord_parties 
 	cJSON_AddNumberToObject(o, "severity", (double)inc->severity);
 	cJSON_AddStringToObject(o, "service", inc->service ? inc->service : "");
 	cJSON_AddStringToObject(o, "status", inc->status);
-	add_time(o, "status_at", inc->status_at);
-	add_time(o, "opened_at", inc->opened_at);
-	add_time(o, "started_at", inc->started_at);
+	accord_json_add_time(o, "status_at", inc->status_at);
+	accord_json_add_time(o, "opened_at", inc->opened_at);
+	accord_json_add_time(o, "started_at", inc->started_at);
 	accord_parties_label(label, sizeof(label), parties, inc->open->author.id);
 	cJSON_AddStringToObject(o, "opened_by", label);
 	arr = cJSON_AddArrayToObject(o, "parties");
@@ -429,9 +421,9 @@ cJSON *accord_incident_to_json(const accord_incident *inc, const accord_parties 
 		cJSON *item = cJSON_CreateObject();
 
 		cJSON_AddNumberToObject(item, "customers", (double)w->customers);
-		add_time(item, "start", w->start);
+		accord_json_add_time(item, "start", w->start);
 		if (w->has_end) {
-			add_time(item, "end", w->end);
+			accord_json_add_time(item, "end", w->end);
 			cJSON_AddNumberToObject(item, "minutes", (double)(w->end - w->start) / 60.0);
 			cJSON_AddNumberToObject(item, "customer_minutes",
 						(double)(w->customers * (w->end - w->start)) / 60.0);

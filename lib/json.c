@@ -7,6 +7,7 @@
 #include "accord/buf.h"
 #include "accord/error.h"
 #include "accord/json.h"
+#include "accord/timefmt.h"
 
 /*
  * cJSON is lenient where a ledger cannot be: it keeps duplicate keys, lets
@@ -547,4 +548,12 @@ int accord_json_int(int64_t *out, const cJSON *obj, const char *key)
 					"\"%s\" is not an integer within +-(2^53-1)", key);
 	*out = (int64_t)item->valuedouble;
 	return 0;
+}
+
+void accord_json_add_time(cJSON *obj, const char *key, int64_t t)
+{
+	char buf[ACCORD_TIME_LEN];
+
+	accord_time_format(buf, t);
+	cJSON_AddStringToObject(obj, key, buf);
 }

@@ -686,14 +686,6 @@ void accord_report_free(accord_report *r)
 
 /* ---- JSON --------------------------------------------------------------- */
 
-static void add_time(cJSON *o, const char *key, int64_t t)
-{
-	char buf[ACCORD_TIME_LEN];
-
-	accord_time_format(buf, t);
-	cJSON_AddStringToObject(o, key, buf);
-}
-
 static void add_date(cJSON *o, const char *key, int64_t t)
 {
 	char buf[ACCORD_TIME_LEN];
@@ -755,17 +747,17 @@ static cJSON *meta_json(cJSON *doc, const accord_report *r, const accord_report_
 
 	cJSON_AddStringToObject(doc, "report", "accord report");
 	cJSON_AddNumberToObject(doc, "version", 1);
-	add_time(doc, "generated_at", r->opts.now);
+	accord_json_add_time(doc, "generated_at", r->opts.now);
 	cJSON_AddStringToObject(doc, "ledger", r->ledger_id);
 	o = cJSON_AddObjectToObject(doc, "generated_by");
 	cJSON_AddStringToObject(o, "key", meta && meta->key_id ? meta->key_id : "none");
 	add_str_or_null(o, "name", meta ? meta->key_name : NULL);
 	o = cJSON_AddObjectToObject(doc, "filters");
 	if (r->opts.has_since)
-		add_time(o, "since", r->opts.since);
+		accord_json_add_time(o, "since", r->opts.since);
 	else
 		cJSON_AddNullToObject(o, "since");
-	add_time(o, "until", r->opts.has_until ? r->opts.until : r->opts.now);
+	accord_json_add_time(o, "until", r->opts.has_until ? r->opts.until : r->opts.now);
 	add_str_or_null(o, "service", r->opts.service);
 	add_str_or_null(o, "party", r->opts.party);
 	o = cJSON_AddObjectToObject(doc, "verification");
@@ -796,7 +788,7 @@ static cJSON *incident_row_json(const accord_report *r, const accord_report_inci
 	cJSON_AddStringToObject(o, "service", inc->service);
 	cJSON_AddNumberToObject(o, "severity", (double)inc->severity);
 	cJSON_AddStringToObject(o, "status", inc->status);
-	add_time(o, "started_at", inc->started_at);
+	accord_json_add_time(o, "started_at", inc->started_at);
 	cJSON_AddItemToObject(o, "parties", string_array(inc->parties, inc->party_count));
 	add_count(o, "impact_windows", ri->windows);
 	cJSON_AddNumberToObject(o, "customers", (double)ri->customers);
@@ -811,7 +803,7 @@ static cJSON *incident_row_json(const accord_report *r, const accord_report_inci
 	cJSON_AddBoolToObject(o, "watermelon", ri->watermelon);
 	cJSON_AddStringToObject(o, "resolution", resolution_state(inc));
 	if (ri->joint) {
-		add_time(o, "joint_at", inc->resolution->joint_at);
+		accord_json_add_time(o, "joint_at", inc->resolution->joint_at);
 		cJSON_AddNumberToObject(o, "time_to_joint_s", (double)ri->time_to_joint_s);
 		cJSON_AddNumberToObject(o, "revisions", ri->revisions);
 	} else {

@@ -38,4 +38,7 @@ const char *accord_json_str(const cJSON *obj, const char *key);
 /* Integer member into *out; ACCORD_ENOTFOUND if absent, ACCORD_EINVALID if not integral. */
 int accord_json_int(int64_t *out, const cJSON *obj, const char *key);
 
+/* Add `t` (epoch seconds) to `obj` as a canonical RFC 3339 UTC string. */
+void accord_json_add_time(cJSON *obj, const char *key, int64_t t);
+
 #endif

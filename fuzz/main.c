@@ -1,5 +1,12 @@
-/* libFuzzer harness: fuzz_json (fuzz/harnesses.h). */
+/*
+ * The libFuzzer entry points, built once per harness of fuzz/harnesses.h
+ * with -DFUZZ_FN=fuzz_<name> (see fuzz/fuzz.mk).
+ */
 #include "harnesses.h"
+
+#ifndef FUZZ_FN
+#error "build with -DFUZZ_FN=fuzz_<name>"
+#endif
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -13,5 +20,5 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	return fuzz_json(data, size);
+	return FUZZ_FN(data, size);
 }
