@@ -407,8 +407,10 @@ int cmd_dispatch(accord_ctx *ctx, int argc, char **argv, const char *group, cons
 			ctx->command = name;
 			return s->fn(ctx, argc - 1, argv + 1);
 		}
-		accord_buf_printf(&names, "%s%s", s == subs ? "" : ", ", s->name);
 	}
+	/* Only an unknown name needs the list, so build it here, not in the loop. */
+	for (s = subs; s->name; s++)
+		accord_buf_printf(&names, "%s%s", s == subs ? "" : ", ", s->name);
 	ctx->command = group;
 	code = cmd_usage_error(ctx, "unknown %s command '%s' (%s)", group, argv[1], names.ptr);
 	accord_buf_dispose(&names);
