@@ -6,7 +6,7 @@
 #include "cmd.h"
 
 static const char audit_usage[] =
-	"usage: accord audit [--json | --format text|json] [--tolerance DURATION] [--no-record]\n"
+	"usage: accord audit [--json | --format text|json] [--no-record] [--threads N]\n"
 	"\n"
 	"Verify every entry of every feed (signatures, hash chains, sequence numbers,\n"
 	"schemas, ledger id, authorization in ledger order, cosign references,\n"
@@ -17,7 +17,7 @@ static const char audit_usage[] =
 	"\n"
 	"  --json               same as --format json\n"
 	"  --format FORMAT      text (default) or json\n"
-	"  --tolerance DURATION how far time may run backwards within a feed (default 5m)\n"
+
 	"  --no-record          do not record the verified heads after a clean audit\n"
 	"  --threads N          signature-checking threads (default: one per CPU)\n"
 	"\n"
@@ -71,7 +71,6 @@ static cJSON *audit_json(accord_ctx *ctx, const accord_audit *a, int recorded)
 	accord_time_format(when, accord_time_now());
 	cJSON_AddStringToObject(doc, "generated_at", when);
 	cJSON_AddStringToObject(doc, "generated_by", "accord " ACCORD_VERSION);
-	cJSON_AddNumberToObject(doc, "tolerance_seconds", (double)a->tolerance);
 	cJSON_AddBoolToObject(doc, "clean", a->finding_count == 0);
 	o = cJSON_AddObjectToObject(doc, "period");
 	add_time_or_null(o, "first", a->first_time);
@@ -178,7 +177,7 @@ static cJSON *audit_json(accord_ctx *ctx, const accord_audit *a, int recorded)
 static void audit_text(accord_ctx *ctx, const accord_audit *a, int recorded)
 {
 	size_t i, k, count[ACCORD_AUDIT_KIND_COUNT] = { 0 };
-	char t1[ACCORD_TIME_LEN], t2[ACCORD_TIME_LEN], dur[64];
+	char t1[ACCORD_TIME_LEN], t2[ACCORD_TIME_LEN];
 
 	for (i = 0; i < a->finding_count; i++)
 		count[a->findings[i].kind]++;
@@ -193,12 +192,11 @@ static void audit_text(accord_ctx *ctx, const accord_audit *a, int recorded)
 	} else {
 		printf("Period:      none (no entry verified)\n");
 	}
-	accord_duration_format(dur, sizeof(dur), a->tolerance);
-	printf("Checked:     signatures, hash chains and sequence numbers, schemas, ledger id,\n"
-	       "             authorization in ledger order, cosign references, checkpoints (%zu),\n"
-	       "             evidence refs (%zu commits), refs/accord/ layout; time may run\n"
-	       "             backwards at most %s within a feed\n",
-	       a->checkpoints, a->evidence, dur);
+	printf("Checked:     signatures and their one encoding, hash chains and sequence numbers,\n"
+	       "             time order within each feed, schemas, ledger id, authorization in\n"
+	       "             ledger order, cosign references, checkpoints (%zu), evidence refs\n"
+	       "             (%zu commits), refs/accord/ layout\n",
+	       a->checkpoints, a->evidence);
 	printf("Record:      %s\n", a->had_record ? (recorded ? "compared with the previous audit's verified heads; updated"
 								  : "compared with the previous audit's verified heads")
 					      : (recorded ? "none before; verified heads recorded" : "none"));
@@ -292,7 +290,6 @@ int cmd_audit(accord_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "tolerance", required_argument, NULL, 't' },
 		{ "no-record", no_argument, NULL, 'n' },
 		{ "threads", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
@@ -322,11 +319,6 @@ int cmd_audit(accord_ctx *ctx, int argc, char **argv)
 				format_text = 1;
 			else
 				return cmd_usage_error(ctx, "--format must be text or json, not '%s'", optarg);
-			break;
-		case 't':
-			if ((error = cmd_parse_duration(ctx, &v, "--tolerance", optarg)))
-				return error;
-			o.tolerance = v;
 			break;
 		case 'n':
 			record = 0;

@@ -30,7 +30,15 @@ typedef struct {
 	accord_store *store;
 	accord_ledger *ledger;
 	accord_key *key;
+	int strict; /* --strict on a reading command: exit 3 when entries were left out */
 } accord_ctx;
+
+/*
+ * After loading: if the engine left entries out, say so once on stderr
+ * (how many, the first finding, and where to read more). Reading commands
+ * still print what counts and exit 0, unless --strict.
+ */
+void cmd_notice_left_out(accord_ctx *ctx);
 
 /* Print "accord: <message>" on stderr and return the exit code for `error`. */
 int cmd_fail(int error);

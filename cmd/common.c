@@ -95,7 +95,34 @@ int cmd_load(accord_ctx *ctx, int lock)
 		return cmd_fail(error);
 	if ((error = accord_ledger_load(&ctx->ledger, ctx->store)) < 0)
 		return cmd_fail(error);
+	cmd_notice_left_out(ctx);
 	return 0;
+}
+
+void cmd_notice_left_out(accord_ctx *ctx)
+{
+	const accord_ledger *l = ctx->ledger;
+	const accord_finding *f;
+
+	if (!l || (!l->left_out && !l->finding_count))
+		return;
+	f = l->finding_count ? &l->findings[0] : NULL;
+	fprintf(stderr, "accord: %zu entr%s left out, %s do%s not count", l->left_out,
+		l->left_out == 1 ? "y" : "ies", l->left_out == 1 ? "it" : "they", l->left_out == 1 ? "es" : "");
+	if (f) {
+		fprintf(stderr, ": %s", accord_audit_kind_name(f->kind));
+		if (f->feed[0])
+			fprintf(stderr, " on feed %s", f->label[0] ? f->label : f->feed);
+		if (f->seq > 0)
+			fprintf(stderr, " seq %lld", (long long)f->seq);
+		if (f->commit[0])
+			fprintf(stderr, ", commit %s", f->commit);
+		fprintf(stderr, ": %s", f->explanation ? f->explanation : "");
+	}
+	if (l->finding_count > 1)
+		fprintf(stderr, " (and %zu more finding%s)", l->finding_count - 1,
+			l->finding_count == 2 ? "" : "s");
+	fprintf(stderr, "; 'accord audit' lists every finding\n");
 }
 
 int cmd_load_indexed(accord_ctx *ctx, int lock)
@@ -108,6 +135,7 @@ int cmd_load_indexed(accord_ctx *ctx, int lock)
 		return cmd_fail(error);
 	if ((error = accord_index_open(&ctx->ledger, ctx->store)) < 0)
 		return cmd_fail(error);
+	cmd_notice_left_out(ctx);
 	return 0;
 }
 

@@ -12,34 +12,35 @@ struct command {
 	const char *name;
 	int (*fn)(accord_ctx *, int, char **);
 	const char *description;
+	int reads; /* a reading command: takes --strict */
 };
 
 static const struct command commands[] = {
-	{ "key", cmd_key, "create or show your signing key" },
-	{ "init", cmd_init, "create a ledger in a git repository" },
-	{ "party", cmd_party, "invite, accept and list parties" },
-	{ "member", cmd_member, "add, revoke and list member keys" },
-	{ "open", cmd_open, "open an incident" },
-	{ "note", cmd_note, "add a note to an incident" },
-	{ "status", cmd_status, "move an incident through its lifecycle" },
-	{ "impact", cmd_impact, "record a window of customer impact" },
-	{ "sla", cmd_sla, "record an SLA measurement" },
-	{ "feedback", cmd_feedback, "record how customers felt" },
-	{ "involve", cmd_involve, "involve another party in an incident" },
-	{ "resolve", cmd_resolve, "propose a resolution (or a revision)" },
-	{ "cosign", cmd_cosign, "co-sign a proposed resolution" },
-	{ "action", cmd_action, "mark an action item done or reopen it" },
-	{ "show", cmd_show, "show one incident" },
-	{ "list", cmd_list, "list incidents" },
-	{ "log", cmd_log, "show entries in ledger order" },
-	{ "export", cmd_export, "print every entry exactly as stored" },
-	{ "report", cmd_report, "joint outcomes and customer impact, in numbers" },
-	{ "clone", cmd_clone, "get a ledger from another party or a hub, verified" },
-	{ "remote", cmd_remote, "add or list the git remotes to sync with" },
-	{ "sync", cmd_sync, "exchange entries with remotes: verify, fast-forward, push" },
-	{ "audit", cmd_audit, "verify the whole history and report every finding" },
-	{ "allowed-signers", cmd_allowed_signers, "print an allowed_signers file for git" },
-	{ "hook", cmd_hook, "server-side hooks for a hub (pre-receive)" },
+	{ "key", cmd_key, "create or show your signing key", 0 },
+	{ "init", cmd_init, "create a ledger in a git repository", 0 },
+	{ "party", cmd_party, "invite, accept and list parties", 1 },
+	{ "member", cmd_member, "add, revoke and list member keys", 1 },
+	{ "open", cmd_open, "open an incident", 0 },
+	{ "note", cmd_note, "add a note to an incident", 0 },
+	{ "status", cmd_status, "move an incident through its lifecycle", 0 },
+	{ "impact", cmd_impact, "record a window of customer impact", 0 },
+	{ "sla", cmd_sla, "record an SLA measurement", 0 },
+	{ "feedback", cmd_feedback, "record how customers felt", 0 },
+	{ "involve", cmd_involve, "involve another party in an incident", 0 },
+	{ "resolve", cmd_resolve, "propose a resolution (or a revision)", 0 },
+	{ "cosign", cmd_cosign, "co-sign a proposed resolution", 0 },
+	{ "action", cmd_action, "mark an action item done or reopen it", 0 },
+	{ "show", cmd_show, "show one incident", 1 },
+	{ "list", cmd_list, "list incidents", 1 },
+	{ "log", cmd_log, "show entries in ledger order", 1 },
+	{ "export", cmd_export, "print every entry exactly as stored", 1 },
+	{ "report", cmd_report, "joint outcomes and customer impact, in numbers", 1 },
+	{ "clone", cmd_clone, "get a ledger from another party or a hub, verified", 0 },
+	{ "remote", cmd_remote, "add or list the git remotes to sync with", 0 },
+	{ "sync", cmd_sync, "exchange entries with remotes: verify, fast-forward, push", 0 },
+	{ "audit", cmd_audit, "verify the whole history and report every finding", 0 },
+	{ "allowed-signers", cmd_allowed_signers, "print an allowed_signers file for git", 1 },
+	{ "hook", cmd_hook, "server-side hooks for a hub (pre-receive)", 0 },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -104,6 +105,30 @@ static int unknown_command(const char *name)
 	if (guess && best <= 2)
 		fprintf(stderr, "\nThe most similar command is\n\t%s\n", guess);
 	return ACCORD_EXIT_USAGE;
+}
+
+/*
+ * --strict means the same for every reading command (exit 3 when the
+ * engine left entries out), so the dispatcher takes it out of the
+ * command's arguments before the command parses them.
+ */
+static int take_strict(accord_ctx *ctx, int argc, char **argv, int from)
+{
+	int i, j;
+
+	for (i = j = from; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			while (i < argc)
+				argv[j++] = argv[i++];
+			break;
+		}
+		if (!strcmp(argv[i], "--strict"))
+			ctx->strict = 1;
+		else
+			argv[j++] = argv[i];
+	}
+	argv[j] = NULL;
+	return j;
 }
 
 static void ctx_release(accord_ctx *ctx)
@@ -179,8 +204,15 @@ int main(int argc, char **argv)
 		return ACCORD_EXIT_FAIL;
 	}
 	ctx.command = commands[c].name;
+	if (commands[c].reads)
+		argc = take_strict(&ctx, argc, argv, i + 1);
 	optind = 0; /* GNU getopt: re-initialise for the command's own argv */
 	code = commands[c].fn(&ctx, argc - i, argv + i);
+	if (code == 0 && ctx.strict && ctx.ledger && ctx.ledger->left_out) {
+		fprintf(stderr, "accord: --strict: %zu entr%s left out\n", ctx.ledger->left_out,
+			ctx.ledger->left_out == 1 ? "y was" : "ies were");
+		code = ACCORD_EXIT_VERIFY;
+	}
 	ctx_release(&ctx);
 	accord_shutdown();
 	return cmd_finish(code);

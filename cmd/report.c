@@ -11,7 +11,7 @@
 
 static const char report_usage[] =
 	"usage: accord report [--since TIME] [--until TIME] [--service NAME] [--party NAME]\n"
-	"                     [--format text|json|csv|md|html] [-o FILE] [--allow-unverified]\n\n"
+	"                     [--format text|json|csv|md|html] [-o FILE] [--strict]\n\n"
 	"What customers went through and how the parties worked together, for the\n"
 	"incidents whose impact overlaps the period [--since, --until) (default: all\n"
 	"time until now). Customer-minutes are clipped to the period; feedback, SLA\n"
@@ -23,125 +23,55 @@ static const char report_usage[] =
 	"                      row per incident), md (for review minutes), html (one\n"
 	"                      self-contained page with charts, printable)\n"
 	"  -o, --output FILE   write to FILE (atomically) instead of standard output\n"
-	"  --allow-unverified  if the ledger fails verification, report on the feeds\n"
-	"                      that verify, and say so prominently (otherwise exit 3)\n";
+	"  --strict            exit 3 when entries were left out because they do not\n"
+	"                      count (the report always covers only what counts, and\n"
+	"                      names what it left out)\n"
+	"  --allow-unverified  no longer needed: accepted and ignored\n";
 
-/* A part of a feed left out of an unverified report: from commit `from` on, or all of it. */
+/* A feed with entries left out: from commit `from` on, or all of it. */
 typedef struct {
 	char feed[ACCORD_KEYID_HEXLEN + 1];
 	char from[GIT_OID_HEXSZ + 1]; /* empty: the whole feed */
 } feed_cut;
 
-/* The commit a verification message names: "entry <commit> (feed <keyid>...". */
-static int failing_commit(git_oid *out, const char *msg, const char *feed)
-{
-	const char *p;
-
-	for (p = strstr(msg, "entry "); p; p = strstr(p + 1, "entry ")) {
-		const char *hex = p + 6;
-		size_t n = strspn(hex, "0123456789abcdef");
-
-		if (n == GIT_OID_HEXSZ && !strncmp(hex + n, " (feed ", 7) &&
-		    !strncmp(hex + n + 7, feed, ACCORD_KEYID_HEXLEN) && git_oid_fromstrn(out, hex, n) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 /*
- * Load the ledger. With `allow`, a ledger that fails verification is cut
- * back to what verifies: each failing feed ends before its first failing
- * entry (or goes entirely when the message names no entry), until the
- * rest verifies. Every pass removes at least one entry, so this ends.
+ * Load the ledger: what counts, as every path sees it. Entries left out
+ * are named in the report's verification block (and --strict makes the
+ * command exit 3, in the dispatcher).
  */
-static int load_ledger(accord_ctx *ctx, int allow, accord_report_meta *meta, char **message,
-		       feed_cut **cuts)
+static int load_ledger(accord_ctx *ctx, accord_report_meta *meta, char **message, feed_cut **cuts)
 {
-	accord_head *heads = NULL;
-	size_t count = 0, i, k;
+	const accord_ledger *l;
+	size_t i, j;
 	int error;
 
-	if ((error = cmd_open_store(ctx)) != 0)
+	if ((error = cmd_load(ctx, 0)) != 0)
 		return error;
-	error = accord_ledger_load(&ctx->ledger, ctx->store);
-	if (error == 0) {
-		/* Proof that a member signed two entries with one sequence number is a failure too. */
-		git_strarray ev = { NULL, 0 };
-
-		if (accord_store_ref_list(&ev, ctx->store, "refs/accord/evidence/") == 0 && ev.count > 0) {
-			git_strarray_dispose(&ev);
-			accord_error_set(ACCORD_EBADSIG, "the ledger holds proof of equivocation under refs/accord/evidence/ (see accord audit)");
-			if (!allow) {
-				cmd_fail(ACCORD_EBADSIG);
-				fprintf(stderr, "accord: refusing to report on a ledger that fails verification "
-						"(--allow-unverified reports anyway)\n");
-				return ACCORD_EXIT_VERIFY;
-			}
-			if (!(*message = strdup(accord_error_last())))
-				abort();
-			meta->verified = 0;
-			meta->verify_message = *message;
-			fprintf(stderr, "accord: WARNING: %s\n", *message);
-			return 0;
-		}
-		git_strarray_dispose(&ev);
+	l = ctx->ledger;
+	if (!l->left_out && !l->finding_count)
 		return 0;
-	}
-	if (error != ACCORD_EBADSIG || !allow) {
-		cmd_fail(error);
-		if (error == ACCORD_EBADSIG)
-			fprintf(stderr, "accord: refusing to report on a ledger that fails verification "
-					"(--allow-unverified reports on the part that verifies)\n");
-		return cmd_exit_code(error);
-	}
-	if (!(*message = strdup(accord_error_last())))
-		abort();
 	meta->verified = 0;
+	meta->findings = l->findings;
+	meta->finding_count = l->finding_count;
+	if (asprintf(message, "%zu entr%s left out, %zu finding%s", l->left_out,
+		     l->left_out == 1 ? "y" : "ies", l->finding_count, l->finding_count == 1 ? "" : "s") < 0)
+		abort();
 	meta->verify_message = *message;
-	if ((error = accord_ledger_local_heads(&heads, &count, ctx->store)) < 0)
-		return cmd_fail(error);
-	for (;;) {
-		char failed[ACCORD_KEYID_HEXLEN + 1];
-		accord_commit *bad_commit = NULL;
-		git_oid bad;
-		int keep;
+	if (!(*cuts = calloc(l->beyond_count + 1, sizeof(**cuts))))
+		abort();
+	for (i = 0; i < l->beyond_count; i++) {
+		const accord_feed *f = accord_ledger_feed(l, l->beyond[i].keyid);
+		feed_cut *c = &(*cuts)[meta->excluded_count++];
 
-		error = accord_ledger_load_heads(&ctx->ledger, ctx->store, heads, count, failed);
-		if (error != ACCORD_EBADSIG || !failed[0])
-			break;
-		for (i = 0; i < count && strcmp(heads[i].keyid, failed) != 0; i++)
-			;
-		if (i == count)
-			break;
-		for (k = 0; k < meta->excluded_count && strcmp((*cuts)[k].feed, failed) != 0; k++)
-			;
-		if (k == meta->excluded_count) {
-			if (!(*cuts = realloc(*cuts, (k + 1) * sizeof(**cuts))))
-				abort();
-			memcpy((*cuts)[k].feed, failed, sizeof(failed));
-			meta->excluded_count++;
-		}
-		(*cuts)[k].from[0] = '\0';
-		keep = failing_commit(&bad, accord_error_last(), failed) &&
-		       accord_commit_read(&bad_commit, ctx->store, &bad) == 0 && bad_commit->parent_count == 1 &&
-		       !git_oid_equal(&bad_commit->parent, &heads[i].head);
-		if (keep) {
-			git_oid_tostr((*cuts)[k].from, sizeof((*cuts)[k].from), &bad);
-			heads[i].head = bad_commit->parent;
-		} else {
-			memmove(&heads[i], &heads[i + 1], (count - i - 1) * sizeof(*heads));
-			count--;
-		}
-		accord_commit_free(bad_commit);
+		memcpy(c->feed, l->beyond[i].keyid, sizeof(c->feed));
+		/* the first commit of the feed that does not count, from the findings */
+		for (j = 0; f && j < l->finding_count; j++)
+			if (!strcmp(l->findings[j].feed, c->feed) && l->findings[j].commit[0] &&
+			    l->findings[j].seq == f->seq + 1) {
+				memcpy(c->from, l->findings[j].commit, sizeof(c->from));
+				break;
+			}
 	}
-	free(heads);
-	if (error < 0) {
-		cmd_fail(error);
-		fprintf(stderr, "accord: nothing that verifies is left to report on\n");
-		return cmd_exit_code(error);
-	}
-	fprintf(stderr, "accord: WARNING: the ledger failed verification (%s); this report covers only "
-			"what verifies (%zu feeds cut)\n", *message, meta->excluded_count);
 	return 0;
 }
 
@@ -248,7 +178,7 @@ int cmd_report(accord_ctx *ctx, int argc, char **argv)
 	feed_cut *cuts = NULL;
 	const char **excluded_ptrs = NULL;
 	const char *since = NULL, *until = NULL, *output = NULL, *no_colour;
-	int c, allow = 0, error = 0, colour;
+	int c, error = 0, colour;
 	size_t i;
 
 	/* cmd_getopt knows only long options and -h: spell -o FILE as --output FILE */
@@ -262,7 +192,7 @@ int cmd_report(accord_ctx *ctx, int argc, char **argv)
 		case 'v': ro.service = optarg; break;
 		case 'p': ro.party = optarg; break;
 		case 'o': output = optarg; break;
-		case 'A': allow = 1; break;
+		case 'A': break;
 		case 'f':
 			if (accord_report_format_parse(&format, optarg) < 0)
 				return cmd_usage_error(ctx, "%s", accord_error_last());
@@ -294,7 +224,7 @@ int cmd_report(accord_ctx *ctx, int argc, char **argv)
 	}
 
 	meta.verified = 1;
-	if ((error = load_ledger(ctx, allow, &meta, &message, &cuts)) != 0)
+	if ((error = load_ledger(ctx, &meta, &message, &cuts)) != 0)
 		goto done;
 	if (meta.excluded_count) {
 		/* one array: feeds, then where each was cut */

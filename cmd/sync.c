@@ -72,7 +72,9 @@ int cmd_clone(accord_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	accord_sync_options so = ACCORD_SYNC_OPTIONS_INIT;
+	accord_sync_result *res = NULL;
 	char id[ACCORD_ID_HEXLEN + 1];
+	size_t i;
 	int c, error;
 
 	so.accept_new_host_key = accept_new_from_env();
@@ -90,10 +92,18 @@ int cmd_clone(accord_ctx *ctx, int argc, char **argv)
 		return cmd_failf(ACCORD_EXIT_FAIL, "no repository at %s", argv[optind]);
 	if (isatty(2))
 		so.progress = progress;
-	if ((error = accord_sync_clone(id, argv[optind], argv[optind + 1], &so)) < 0)
+	if ((error = accord_sync_clone(id, &res, argv[optind], argv[optind + 1], &so)) < 0)
 		return error == ACCORD_EINVALID ? cmd_failf(ACCORD_EXIT_FAIL, "%s", accord_error_last())
 						: cmd_fail(error);
 	printf("%s\n", id);
+	/* A copy of a ledger with findings is still a copy: it says what it left out. */
+	for (i = 0; res && i < res->refused_count; i++)
+		fprintf(stderr, "accord: origin: left out%s%s: %s\n", res->refused[i].head.keyid[0] ? " from feed " : "",
+			res->refused[i].head.keyid, res->refused[i].reason);
+	if (res && res->refused_count)
+		fprintf(stderr, "accord: %zu feed%s with entries that do not count; run 'accord audit' in %s\n",
+			res->refused_count, res->refused_count == 1 ? "" : "s", argv[optind + 1]);
+	accord_sync_result_free(res);
 	return 0;
 }
 

@@ -30,6 +30,7 @@ typedef struct {
 
 struct accord_index {
 	char *dir; /* <gitdir>/accord/index */
+	char evidence[ACCORD_ID_HEXLEN + 1]; /* digest of the evidence refs the state was made with */
 	accord_idmap high;      /* key id -> high_mark: survives rebuilds, never goes down */
 	accord_idmap loaded;    /* entry id -> entry, for entries held by the ledger */
 	accord_idmap incidents; /* incident id -> loaded_incident */
@@ -330,6 +331,34 @@ static accord_entry *stub_entry(accord_ledger *l, const char *id, int64_t seq, i
 	return e;
 }
 
+/*
+ * A digest of refs/accord/evidence/ (names and targets): new proof of
+ * equivocation changes what counts, so the state is rebuilt when it moves.
+ */
+static void evidence_digest(char *out, accord_store *store)
+{
+	git_strarray refs = { NULL, 0 };
+	accord_buf text = ACCORD_BUF_INIT;
+	unsigned char hash[32];
+	size_t i;
+
+	if (accord_store_ref_list(&refs, store, ACCORD_EVIDENCE_PREFIX) == 0) {
+		for (i = 0; i < refs.count; i++) {
+			git_oid oid;
+			char hex[GIT_OID_HEXSZ + 1] = "";
+
+			if (accord_store_ref_get(&oid, store, refs.strings[i]) == 0)
+				git_oid_tostr(hex, sizeof(hex), &oid);
+			accord_buf_printf(&text, "%s %s\n", refs.strings[i], hex);
+		}
+		git_strarray_dispose(&refs);
+	}
+	accord_error_clear();
+	accord_sha256(hash, text.ptr ? text.ptr : "", text.size);
+	accord_hex_encode(out, hash, sizeof(hash));
+	accord_buf_dispose(&text);
+}
+
 static int save_state(accord_ledger *l)
 {
 	const accord_parties *p = &l->parties;
@@ -337,8 +366,10 @@ static int save_state(accord_ledger *l)
 	size_t i;
 	int error;
 
-	accord_buf_printf(&data, "%s\nledger %s\nlamport %lld\n", INDEX_VERSION, l->id,
-			  (long long)l->max_lamport);
+	if (!l->index->evidence[0])
+		evidence_digest(l->index->evidence, l->store);
+	accord_buf_printf(&data, "%s\nledger %s\nlamport %lld\nevidence %s\n", INDEX_VERSION, l->id,
+			  (long long)l->max_lamport, l->index->evidence);
 	for (i = 0; i < l->feed_count; i++) {
 		const accord_feed *f = &l->feeds[i];
 		char head[GIT_OID_HEXSZ + 1];
@@ -346,6 +377,25 @@ static int save_state(accord_ledger *l)
 		git_oid_tostr(head, sizeof(head), &f->head);
 		accord_buf_printf(&data, "feed %s %s %lld %s %lld %lld\n", f->keyid, head, (long long)f->seq,
 				  f->last->id, (long long)f->last->lamport, (long long)f->last->time);
+	}
+	/* Feed refs that point past what counts: unchanged, they need no new verdict. */
+	for (i = 0; i < l->beyond_count; i++) {
+		char head[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(head, sizeof(head), &l->beyond[i].head);
+		accord_buf_printf(&data, "beyond %s %s\n", l->beyond[i].keyid, head);
+	}
+	accord_buf_printf(&data, "leftout %zu\n", l->left_out);
+	for (i = 0; i < l->finding_count; i++) {
+		const accord_finding *f = &l->findings[i];
+		const char *x;
+
+		accord_buf_printf(&data, "finding %s %s %lld %s %s ", accord_audit_kind_name(f->kind),
+				  f->feed[0] ? f->feed : "-", (long long)f->seq, f->commit[0] ? f->commit : "-",
+				  f->entry[0] ? f->entry : "-");
+		for (x = f->explanation ? f->explanation : ""; *x; x++)
+			accord_buf_putc(&data, *x == '\n' || *x == '\r' ? ' ' : *x);
+		accord_buf_putc(&data, '\n');
 	}
 	for (i = 0; i < l->feed_count; i++)
 		raise_mark(l->index, l->feeds[i].keyid, l->feeds[i].seq, l->feeds[i].last->id);
@@ -393,6 +443,35 @@ static int parse_pubkey(accord_pubkey *k, const char *hex)
 	return 0;
 }
 
+/* "<kind> <feed|-> <seq> <commit|-> <entry|-> <explanation>" back into a finding. */
+static int restore_finding(accord_ledger *l, const char *line)
+{
+	char kind[40], feed[40], commit[48], entry[72];
+	long long seq;
+	int used = 0, k;
+	accord_finding *f, *nf;
+
+	if (sscanf(line, "%39s %39s %lld %47s %71s %n", kind, feed, &seq, commit, entry, &used) != 5 || !used)
+		return -1;
+	for (k = 0; k < ACCORD_AUDIT_KIND_COUNT && strcmp(accord_audit_kind_name((accord_audit_kind)k), kind); k++)
+		;
+	if (k == ACCORD_AUDIT_KIND_COUNT)
+		return -1;
+	if (!(nf = realloc(l->findings, (l->finding_count + 1) * sizeof(*nf))))
+		abort();
+	l->findings = nf;
+	f = &nf[l->finding_count++];
+	memset(f, 0, sizeof(*f));
+	f->kind = (accord_audit_kind)k;
+	f->seq = seq;
+	snprintf(f->feed, sizeof(f->feed), "%.32s", strcmp(feed, "-") ? feed : "");
+	snprintf(f->commit, sizeof(f->commit), "%.40s", strcmp(commit, "-") ? commit : "");
+	snprintf(f->entry, sizeof(f->entry), "%.64s", strcmp(entry, "-") ? entry : "");
+	if (!(f->explanation = strdup(line + used)))
+		abort();
+	return 0;
+}
+
 /* Read the state file into a new indexed ledger. ACCORD_ENOTFOUND / ACCORD_EINVALID: rebuild. */
 static int load_state(accord_ledger **out, accord_store *store, const char *dir)
 {
@@ -422,6 +501,8 @@ static int load_state(accord_ledger **out, accord_store *store, const char *dir)
 				goto bad;
 		} else if (sscanf(line, "ledger %64s", a) == 1 && accord_is_lower_hex(a, 64)) {
 			memcpy(l->id, a, sizeof(l->id));
+		} else if (sscanf(line, "evidence %64s", a) == 1 && accord_is_lower_hex(a, 64)) {
+			memcpy(l->index->evidence, a, sizeof(l->index->evidence));
 		} else if (sscanf(line, "lamport %lld", &x) == 1) {
 			l->max_lamport = x;
 		} else if (sscanf(line, "feed %32s %40s %lld %64s %lld %lld", a, b, &x, c, &y, &z) == 6) {
@@ -437,6 +518,21 @@ static int load_state(accord_ledger **out, accord_store *store, const char *dir)
 			memcpy(nf->keyid, a, sizeof(nf->keyid));
 			nf->seq = x;
 			nf->last = stub_entry(l, c, x, y, z);
+		} else if (sscanf(line, "beyond %32s %40s", a, b) == 2) {
+			accord_head *nb = realloc(l->beyond, (l->beyond_count + 1) * sizeof(*nb));
+
+			if (!nb)
+				abort();
+			l->beyond = nb;
+			nb += l->beyond_count++;
+			if (!accord_is_lower_hex(a, 32) || git_oid_fromstr(&nb->head, b) < 0)
+				goto bad;
+			memcpy(nb->keyid, a, sizeof(nb->keyid));
+		} else if (sscanf(line, "leftout %lld", &x) == 1 && x >= 0) {
+			l->left_out = (size_t)x;
+		} else if (!strncmp(line, "finding ", 8)) {
+			if (restore_finding(l, line + 8) < 0)
+				goto bad;
 		} else if (sscanf(line, "high %32s %lld %64s", a, &x, b) == 3) {
 			raise_mark(l->index, a, x, b);
 		} else if (sscanf(line, "party %299s %lld", a, &x) == 2) {
@@ -475,6 +571,10 @@ static int load_state(accord_ledger **out, accord_store *store, const char *dir)
 	}
 	if (!ended || !l->id[0])
 		goto bad;
+	for (n = 0; (size_t)n < l->finding_count; n++)
+		if (l->findings[n].feed[0])
+			accord_parties_label(l->findings[n].label, sizeof(l->findings[n].label), &l->parties,
+					     l->findings[n].feed);
 	accord_buf_dispose(&data);
 	*out = l;
 	return 0;
@@ -635,12 +735,17 @@ static int rebuild(accord_store *store, const char *dir)
 	size_t norder = 0, i;
 	int error;
 
-	if ((error = accord_ledger_load(&full, store)) < 0)
-		return error;
 	/* A shell ledger with the full state, to write files with; it keeps the old high marks. */
 	if (!(shell = calloc(1, sizeof(*shell))) || !(shell->index = calloc(1, sizeof(*shell->index))) ||
 	    !(shell->index->dir = strdup(dir)))
 		abort();
+	shell->store = store;
+	/* taken before the load: evidence that arrives meanwhile makes the next open rebuild */
+	evidence_digest(shell->index->evidence, store);
+	if ((error = accord_ledger_load(&full, store)) < 0) {
+		accord_ledger_free(shell);
+		return error;
+	}
 	carry_marks(shell->index, dir);
 	/* Start from an empty folder so nothing stale survives. */
 	accord_buf_printf(&path, "rm -rf '%s'", dir);
@@ -681,7 +786,16 @@ static int rebuild(accord_store *store, const char *dir)
 	shell->feeds = full->feeds;
 	shell->feed_count = full->feed_count;
 	shell->parties = full->parties;
+	shell->beyond = full->beyond;
+	shell->beyond_count = full->beyond_count;
+	shell->findings = full->findings;
+	shell->finding_count = full->finding_count;
+	shell->left_out = full->left_out;
 	error = save_state(shell);
+	shell->beyond = NULL;
+	shell->beyond_count = 0;
+	shell->findings = NULL;
+	shell->finding_count = 0;
 	shell->feeds = NULL;
 	shell->feed_count = 0;
 	accord_parties_init(&shell->parties);
@@ -770,13 +884,27 @@ static int catch_up(accord_ledger *l)
 	size_t nheads = 0, nnews = 0, i, j;
 	int error;
 
+	{
+		char ev[ACCORD_ID_HEXLEN + 1];
+
+		evidence_digest(ev, l->store);
+		if (strcmp(ev, l->index->evidence) != 0)
+			return NEED_REBUILD; /* new proof of equivocation can change what counts */
+	}
 	if ((error = accord_ledger_local_heads(&heads, &nheads, l->store)) < 0)
 		return error == ACCORD_EBADSIG ? NEED_REBUILD : error;
 	if (nheads < l->feed_count)
 		error = NEED_REBUILD; /* a feed disappeared */
 	for (i = 0; i < nheads && error == 0; i++) {
 		accord_feed *feed = (accord_feed *)accord_ledger_feed(l, heads[i].keyid);
+		const accord_head *b = accord_ledger_beyond(l, heads[i].keyid);
 
+		if (b && git_oid_equal(&b->head, &heads[i].head))
+			continue;
+		if (b) {
+			error = NEED_REBUILD; /* a feed with entries that do not count moved: a new verdict */
+			break;
+		}
 		if (feed && git_oid_equal(&feed->head, &heads[i].head))
 			continue;
 		if (!feed) {
@@ -846,6 +974,9 @@ static int catch_up(accord_ledger *l)
 	for (j = 0; j < nnews; j++)
 		accord_entry_free(news[j]);
 	free(news);
+	/* Anything that does not verify on the way: the engine's full pass decides what counts. */
+	if (error == ACCORD_EBADSIG)
+		error = NEED_REBUILD;
 	if (error == 0 && l->index->dirty)
 		error = save_state(l);
 	return error;
@@ -862,6 +993,16 @@ static int index_dir(char **out, accord_store *store)
 	return error;
 }
 
+static int find_ref(const accord_head *heads, size_t n, const char *keyid)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(heads[i].keyid, keyid))
+			return 1;
+	return 0;
+}
+
 /* Heads recorded in the state equal the refs: nothing to verify. */
 static int up_to_date(accord_ledger *l)
 {
@@ -869,14 +1010,24 @@ static int up_to_date(accord_ledger *l)
 	size_t n = 0, i;
 	int same;
 
+	char ev[ACCORD_ID_HEXLEN + 1];
+
+	evidence_digest(ev, l->store);
+	if (strcmp(ev, l->index->evidence) != 0)
+		return 0;
 	if (accord_ledger_local_heads(&heads, &n, l->store) < 0)
 		return 0;
-	same = n == l->feed_count;
+	same = 1;
 	for (i = 0; i < n && same; i++) {
 		const accord_feed *f = accord_ledger_feed(l, heads[i].keyid);
+		const accord_head *b = accord_ledger_beyond(l, heads[i].keyid);
 
-		same = f && git_oid_equal(&f->head, &heads[i].head);
+		same = b ? git_oid_equal(&b->head, &heads[i].head)
+			 : f && git_oid_equal(&f->head, &heads[i].head);
 	}
+	/* and no feed is gone */
+	for (i = 0; i < l->feed_count && same; i++)
+		same = find_ref(heads, n, l->feeds[i].keyid);
 	free(heads);
 	return same;
 }

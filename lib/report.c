@@ -761,7 +761,7 @@ static cJSON *meta_json(cJSON *doc, const accord_report *r, const accord_report_
 	add_str_or_null(o, "service", r->opts.service);
 	add_str_or_null(o, "party", r->opts.party);
 	o = cJSON_AddObjectToObject(doc, "verification");
-	cJSON_AddStringToObject(o, "status", !meta || meta->verified ? "verified" : "failed");
+	cJSON_AddStringToObject(o, "status", !meta || meta->verified ? "verified" : "partial");
 	add_str_or_null(o, "message", meta && !meta->verified ? meta->verify_message : NULL);
 	a = cJSON_AddArrayToObject(o, "excluded");
 	for (i = 0; meta && i < meta->excluded_count; i++) {
@@ -769,6 +769,22 @@ static cJSON *meta_json(cJSON *doc, const accord_report *r, const accord_report_
 
 		cJSON_AddStringToObject(x, "feed", meta->excluded_feeds[i]);
 		add_str_or_null(x, "from_commit", meta->excluded_from ? meta->excluded_from[i] : NULL);
+		cJSON_AddItemToArray(a, x);
+	}
+	a = cJSON_AddArrayToObject(o, "findings");
+	for (i = 0; meta && i < meta->finding_count; i++) {
+		const accord_finding *f = &meta->findings[i];
+		cJSON *x = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(x, "kind", accord_audit_kind_name(f->kind));
+		add_str_or_null(x, "feed", f->feed);
+		if (f->seq > 0)
+			add_count(x, "seq", (size_t)f->seq);
+		else
+			cJSON_AddNullToObject(x, "seq");
+		add_str_or_null(x, "commit", f->commit);
+		add_str_or_null(x, "entry", f->entry);
+		cJSON_AddStringToObject(x, "explanation", f->explanation ? f->explanation : "");
 		cJSON_AddItemToArray(a, x);
 	}
 	add_count(o, "entries", r->entry_count);
@@ -1212,10 +1228,10 @@ static void build_meta(rdoc *d, const accord_report *r, const accord_report_meta
 				accord_buf_puts(&ex, " (all of it)");
 		}
 		add_text(d, B_WARN,
-			 fmt("UNVERIFIED DATA: the ledger failed verification (%s). These figures were "
-			     "computed with --allow-unverified over what verifies: each failing feed up to "
-			     "its first failing entry. Left out: %s.",
-			     meta->verify_message ? meta->verify_message : "unknown reason",
+			 fmt("PARTIAL: %s. These figures count only the entries that verify: each "
+			     "feed up to its first entry that does not count. Left out: %s. "
+			     "accord audit explains each finding.",
+			     meta->verify_message ? meta->verify_message : "entries were left out",
 			     ex.size ? ex.ptr : "none"));
 		accord_buf_dispose(&ex);
 	}
@@ -1241,7 +1257,7 @@ static void build_meta(rdoc *d, const accord_report *r, const accord_report_meta
 		kv(b, 0, "verification", fmt("verified: every signature, chain and authorization (%zu entries)",
 					     r->entry_count));
 	else
-		kv(b, 1, "verification", fmt("FAILED: %s", meta->verify_message ? meta->verify_message : ""));
+		kv(b, 1, "verification", fmt("PARTIAL: %s", meta->verify_message ? meta->verify_message : ""));
 }
 
 static void build_sections(rdoc *d, const accord_report *r)
@@ -2102,7 +2118,7 @@ static void render_csv(accord_buf *out, const accord_report *r, const accord_rep
 		char *m = xstrdup(meta->verify_message);
 
 		sanitize(m);
-		accord_buf_printf(out, "# verification: FAILED (%s)\r\n# WARNING: UNVERIFIED DATA, computed with --allow-unverified over the feeds that verify\r\n", m);
+		accord_buf_printf(out, "# verification: PARTIAL (%s)\r\n# WARNING: entries that do not count were left out (accord audit explains them)\r\n", m);
 		free(m);
 	}
 	for (i = 0; i < NDEFS; i++)

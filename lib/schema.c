@@ -1935,6 +1935,15 @@ static int lookup(const accord_schema_registry *reg, const char *uri, const cJSO
 /* ---- validation ---- */
 
 /* How a failure bears on choosing among anyOf/oneOf alternatives. */
+/* Compared by address: the failure that makes an entry's schema failure "unknown-field". */
+static const char unknown_field_fmt[] = "unknown field \"%s\"";
+static __thread accord_schema_failure last_failure;
+
+accord_schema_failure accord_schema_last_failure(void)
+{
+	return last_failure;
+}
+
 enum fail_kind {
 	FK_OTHER, /* the instance has the right shape but a wrong detail */
 	FK_TYPE,  /* "type" mismatch: at the alternative's own level, it is the wrong alternative */
@@ -1943,6 +1952,7 @@ enum fail_kind {
 
 struct verr {
 	int set;
+	int unknown_field; /* the failure is a field the schema does not know */
 	int depth; /* length of the instance path */
 	int disc;  /* a type/const/enum failure, weaker evidence than others */
 	int kind;  /* enum fail_kind */
@@ -2074,6 +2084,7 @@ static void err_format(struct vctx *c, struct verr *e, int kind, const char *fmt
 	e->reason = n;
 	vsnprintf(e->msg + n, sizeof(e->msg) - n, fmt, ap);
 	e->set = 1;
+	e->unknown_field = fmt == unknown_field_fmt;
 	e->depth = (int)c->npath;
 	e->disc = kind != FK_OTHER;
 	e->kind = kind;
@@ -2593,7 +2604,7 @@ static int v_object(struct vctx *c, const cJSON *const kw[KW_COUNT], const char 
 			STEP(v_schema(c, addl, base, m));
 		path_pop(c);
 		if (!matched && cJSON_IsFalse(addl))
-			STEP(FAIL(c, FK_OTHER, "unknown field \"%s\"", m->string));
+			STEP(FAIL(c, FK_OTHER, unknown_field_fmt, m->string));
 	}
 	if (kw[KW_PROPERTY_NAMES]) {
 		cJSON_ArrayForEach(m, inst) {
@@ -3217,6 +3228,8 @@ int accord_schema_validate(accord_schema_registry *reg, const char *uri, const c
 		goto done;
 	}
 	rc = v_schema(&c, node, base, instance);
+	last_failure = rc > 0 && c.err.set && c.err.unknown_field ? ACCORD_SCHEMA_UNKNOWN_FIELD
+								     : ACCORD_SCHEMA_BAD_VALUE;
 	if (rc > 0)
 		rc = accord_error_set(ACCORD_EINVALID, "%s",
 				      c.err.set ? c.err.msg : "/: does not match the schema");

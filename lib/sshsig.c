@@ -80,13 +80,30 @@ static void signed_data(accord_buf *out, const void *ns, size_t ns_len, const vo
 	accord_buf_put_sshstr(out, hash, hash_len);
 }
 
+/* The one armor accord writes: base64 wrapped at 70 columns, as ssh-keygen does, no final newline. */
+static void armor(accord_buf *out, const accord_buf *blob)
+{
+	accord_buf b64 = ACCORD_BUF_INIT;
+	size_t off;
+
+	accord_base64_encode(&b64, (const unsigned char *)blob->ptr, blob->size);
+	accord_buf_puts(out, ARMOR_BEGIN);
+	for (off = 0; off < b64.size; off += ARMOR_WRAP) {
+		size_t n = b64.size - off < ARMOR_WRAP ? b64.size - off : ARMOR_WRAP;
+
+		accord_buf_put(out, b64.ptr + off, n);
+		accord_buf_putc(out, '\n');
+	}
+	accord_buf_puts(out, ARMOR_END);
+	accord_buf_dispose(&b64);
+}
+
 void accord_sshsig_sign(accord_buf *out, const accord_key *key, const char *namespace,
 			const void *msg, size_t len)
 {
 	unsigned char hash[crypto_hash_sha512_BYTES], sig[crypto_sign_BYTES];
 	accord_buf tbs = ACCORD_BUF_INIT, blob = ACCORD_BUF_INIT, sigblob = ACCORD_BUF_INIT;
-	accord_buf b64 = ACCORD_BUF_INIT;
-	size_t ns_len = strlen(namespace), off;
+	size_t ns_len = strlen(namespace);
 
 	crypto_hash_sha512(hash, msg, len);
 	signed_data(&tbs, namespace, ns_len, "", 0, "sha512", hash, sizeof(hash));
@@ -109,20 +126,11 @@ void accord_sshsig_sign(accord_buf *out, const accord_key *key, const char *name
 	accord_buf_put_sshstr(&blob, "sha512", 6);
 	accord_buf_put_sshstr(&blob, sigblob.ptr, sigblob.size);
 
-	accord_base64_encode(&b64, (const unsigned char *)blob.ptr, blob.size);
-	accord_buf_puts(out, ARMOR_BEGIN);
-	for (off = 0; off < b64.size; off += ARMOR_WRAP) {
-		size_t n = b64.size - off < ARMOR_WRAP ? b64.size - off : ARMOR_WRAP;
-
-		accord_buf_put(out, b64.ptr + off, n);
-		accord_buf_putc(out, '\n');
-	}
-	accord_buf_puts(out, ARMOR_END);
+	armor(out, &blob);
 
 	accord_buf_dispose(&tbs);
 	accord_buf_dispose(&blob);
 	accord_buf_dispose(&sigblob);
-	accord_buf_dispose(&b64);
 }
 
 static int is_b64_char(unsigned char c)
@@ -320,4 +328,21 @@ done:
 	accord_buf_dispose(&blob);
 	accord_buf_dispose(&tbs);
 	return rc;
+}
+
+int accord_sshsig_is_canonical(const char *armored, size_t len)
+{
+	accord_buf blob = ACCORD_BUF_INIT, again = ACCORD_BUF_INIT;
+	int same;
+
+	if (dearmor(&blob, armored, len) < 0) {
+		accord_buf_dispose(&blob);
+		accord_error_clear();
+		return 0;
+	}
+	armor(&again, &blob);
+	same = again.size == len && memcmp(again.ptr, armored, len) == 0;
+	accord_buf_dispose(&blob);
+	accord_buf_dispose(&again);
+	return same;
 }

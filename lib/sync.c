@@ -494,56 +494,9 @@ done:
 	return error;
 }
 
-/* The failing commit named in a ledger error message ("entry <hex> ..."). */
-static void failing_entry(char *out, const char *msg)
-{
-	const char *p = strstr(msg, "entry ");
-
-	out[0] = '\0';
-	if (p && hex_span(p + 6, GIT_OID_HEXSZ)) {
-		memcpy(out, p + 6, GIT_OID_HEXSZ);
-		out[GIT_OID_HEXSZ] = '\0';
-	}
-}
-
-/*
- * Whether the failing entry named in `msg` is one the local feed does not
- * hold yet. Ledger order decides which of two conflicting entries fails
- * (two genesis entries: the second), so an old local entry can take the
- * blame for an incoming one; then the blame proves nothing.
- */
-static int blame_is_new(accord_store *store, const accord_head *local, size_t nlocal,
-			const char *msg, const char *feed)
-{
-	char hex[GIT_OID_HEXSZ + 1];
-	git_oid commit;
-	size_t i;
-
-	failing_entry(hex, msg);
-	if (!hex[0] || git_oid_fromstr(&commit, hex) < 0)
-		return 0;
-	for (i = 0; i < nlocal; i++) {
-		if (strcmp(local[i].keyid, feed) != 0)
-			continue;
-		if (git_oid_equal(&local[i].head, &commit) ||
-		    git_graph_descendant_of(accord_store_repo(store), &local[i].head, &commit) != 0)
-			return 0;
-	}
-	return 1;
-}
-
-static void refuse(accord_sync_candidate *c, const char *reason)
-{
-	c->refused = 1;
-	if (reason != c->reason)
-		snprintf(c->reason, sizeof(c->reason), "%s", reason);
-	failing_entry(c->entry, c->reason);
-}
-
-/* Local heads with the accepted candidates (and `extra`, if >= 0) in place. */
+/* Local heads with the candidates in place (each replacing or adding its feed). */
 static accord_head *merge_heads(size_t *count, const accord_head *local, size_t nlocal,
-				const accord_sync_candidate *cands, size_t ncands,
-				const int *accepted, ptrdiff_t extra)
+				const accord_sync_candidate *cands, size_t ncands)
 {
 	accord_head *h = xcalloc(nlocal + ncands + 1, sizeof(*h));
 	size_t n = nlocal, i, j;
@@ -551,8 +504,6 @@ static accord_head *merge_heads(size_t *count, const accord_head *local, size_t 
 	if (nlocal)
 		memcpy(h, local, nlocal * sizeof(*h));
 	for (i = 0; i < ncands; i++) {
-		if (!(accepted ? accepted[i] : !cands[i].refused) && (ptrdiff_t)i != extra)
-			continue;
 		for (j = 0; j < n; j++)
 			if (strcmp(h[j].keyid, cands[i].head.keyid) == 0)
 				break;
@@ -564,84 +515,90 @@ static accord_head *merge_heads(size_t *count, const accord_head *local, size_t 
 	return h;
 }
 
-int accord_sync_verify(accord_ledger **out, accord_store *store, const accord_head *local,
-		       size_t nlocal, accord_sync_candidate *cands, size_t ncands)
+/* The first finding about feed `keyid` at or after seq `from`, or NULL. */
+static const accord_finding *finding_from(const accord_verification *v, const char *keyid,
+					  int64_t from)
 {
+	size_t i;
+
+	for (i = 0; i < v->finding_count; i++)
+		if (!strcmp(v->findings[i].feed, keyid) && v->findings[i].seq >= from)
+			return &v->findings[i];
+	for (i = 0; i < v->finding_count; i++)
+		if (!strcmp(v->findings[i].feed, keyid))
+			return &v->findings[i];
+	return NULL;
+}
+
+int accord_sync_verify(accord_ledger **out, accord_verification **out_v, accord_store *store,
+		       const accord_head *local, size_t nlocal, accord_sync_candidate *cands,
+		       size_t ncands, const accord_head *evidence, size_t nevidence)
+{
+	accord_verify_options vo = ACCORD_VERIFY_OPTIONS_INIT;
+	accord_verification *v = NULL;
 	accord_ledger *l = NULL;
 	accord_head *heads;
-	char failed[ACCORD_KEYID_HEXLEN + 1];
-	int *accepted = NULL, error, progress;
 	size_t n, i;
+	int error;
 
-	/*
-	 * Fast path: verify everything; set aside the candidate of the
-	 * feed that fails, and again, until it verifies.
-	 */
-	for (;;) {
-		heads = merge_heads(&n, local, nlocal, cands, ncands, NULL, -1);
-		if (n == 0) {
-			free(heads);
-			return accord_error_set(ACCORD_ENOTFOUND, "nothing verified");
-		}
-		failed[0] = '\0';
-		error = accord_ledger_load_heads(&l, store, heads, n, failed);
+	/* One verification of everything: cost linear in the entries, however many feeds are bad. */
+	heads = merge_heads(&n, local, nlocal, cands, ncands);
+	if (n == 0) {
 		free(heads);
-		if (error == 0)
-			goto ok;
-		for (i = 0; i < ncands; i++)
-			if (!cands[i].refused && strcmp(cands[i].head.keyid, failed) == 0)
-				break;
-		if (i == ncands || !blame_is_new(store, local, nlocal, accord_error_last(), failed))
-			break;
-		refuse(&cands[i], accord_error_last());
+		return accord_error_set(ACCORD_ENOTFOUND, "nothing to verify");
 	}
-	/*
-	 * The failure names no incoming feed (two genesis entries can blame
-	 * either side, say): start from the local heads and add candidates
-	 * one by one, in passes, so one may depend on another.
-	 */
-	accepted = xcalloc(ncands + 1, sizeof(int));
-	heads = merge_heads(&n, local, nlocal, cands, ncands, accepted, -1);
-	error = n ? accord_ledger_load_heads(&l, store, heads, n, NULL)
-		  : (nlocal ? 0 : ACCORD_ENOTFOUND);
-	free(heads);
-	if (error < 0 && nlocal) {
-		free(accepted);
-		return accord_error_wrap(ACCORD_EBADSIG, "the local ledger does not verify");
-	}
-	accord_ledger_free(l);
-	l = NULL;
-	do {
-		progress = 0;
-		for (i = 0; i < ncands; i++) {
-			if (cands[i].refused || accepted[i])
-				continue;
-			heads = merge_heads(&n, local, nlocal, cands, ncands, accepted, (ptrdiff_t)i);
-			error = accord_ledger_load_heads(&l, store, heads, n, NULL);
-			free(heads);
-			accord_ledger_free(l);
-			l = NULL;
-			if (error == 0) {
-				accepted[i] = 1;
-				progress = 1;
-				cands[i].reason[0] = '\0';
-			} else {
-				snprintf(cands[i].reason, sizeof(cands[i].reason), "%s",
-					 accord_error_last());
-			}
-		}
-	} while (progress);
-	for (i = 0; i < ncands; i++)
-		if (!cands[i].refused && !accepted[i])
-			refuse(&cands[i], cands[i].reason[0] ? cands[i].reason : "does not verify");
-	free(accepted);
-	heads = merge_heads(&n, local, nlocal, cands, ncands, NULL, -1);
-	error = n ? accord_ledger_load_heads(&l, store, heads, n, NULL)
-		  : accord_error_set(ACCORD_ENOTFOUND, "nothing verified");
+	vo.evidence = evidence;
+	vo.evidence_count = nevidence;
+	error = accord_verify_heads(&v, store, heads, n, &vo);
 	free(heads);
 	if (error < 0)
 		return error;
-ok:
+	for (i = 0; i < ncands; i++) {
+		accord_sync_candidate *c = &cands[i];
+		const accord_verified_feed *vf = accord_verification_feed(v, c->head.keyid);
+		const accord_head *was = NULL;
+		const accord_finding *why;
+		size_t j;
+
+		for (j = 0; j < nlocal; j++)
+			if (!strcmp(local[j].keyid, c->head.keyid))
+				was = &local[j];
+		memset(&c->take, 0, sizeof(c->take));
+		c->refused = 0;
+		c->reason[0] = c->entry[0] = '\0';
+		if (vf && (size_t)vf->valid == vf->count && !git_oid_is_zero(&vf->head)) {
+			c->take = c->head.head;
+			continue;
+		}
+		/* Take the feed up to its last entry that counts, if that is new here. */
+		if (vf && vf->valid > 0 && (!was || git_graph_descendant_of(accord_store_repo(store),
+									    &vf->valid_head, &was->head) == 1))
+			c->take = vf->valid_head;
+		c->refused = 1;
+		why = vf ? finding_from(v, c->head.keyid, vf->valid + 1) : NULL;
+		if (why) {
+			snprintf(c->entry, sizeof(c->entry), "%s", why->commit);
+			snprintf(c->reason, sizeof(c->reason), "%s%s%s at seq %lld: %s",
+				 git_oid_is_zero(&c->take) ? "" : "took what counts; ",
+				 accord_audit_kind_name(why->kind), why->commit[0] ? "" : "",
+				 (long long)why->seq, why->explanation);
+		} else {
+			snprintf(c->reason, sizeof(c->reason),
+				 "entries from seq %lld on do not count (they rest on entries that do not)",
+				 vf ? (long long)vf->valid + 1 : 1LL);
+		}
+		c->kind = why ? (int)why->kind : -1;
+		c->seq = why ? why->seq : (vf ? vf->valid + 1 : 0);
+	}
+	error = accord_ledger_from_verification(&l, store, v);
+	if (error < 0) {
+		accord_verification_free(v);
+		return error;
+	}
+	if (out_v)
+		*out_v = v;
+	else
+		accord_verification_free(v);
 	if (out)
 		*out = l;
 	else
@@ -1264,7 +1221,7 @@ done:
  * the other ledger's lock.
  */
 static int local_push(transport *t, accord_store *store, const char *path, char **refs,
-		      const git_oid *expect, size_t n)
+		      char **srcs, const git_oid *expect, size_t n)
 {
 	accord_store *dst = NULL;
 	git_odb *from = NULL, *to = NULL;
@@ -1282,7 +1239,8 @@ static int local_push(transport *t, accord_store *store, const char *path, char 
 	for (i = 0; i < n; i++) {
 		updates[i].ref = refs[i];
 		updates[i].old_id = expect[i];
-		if ((error = accord_store_ref_get(&updates[i].new_id, store, refs[i])) < 0 ||
+		if ((error = accord_store_ref_get(&updates[i].new_id, store,
+						  srcs[i] ? srcs[i] : refs[i])) < 0 ||
 		    (error = copy_feed(accord_store_repo(store), from, to, &updates[i].new_id)) < 0)
 			goto done;
 	}
@@ -1313,9 +1271,9 @@ done:
 	return error;
 }
 
-/* Push `refs` (same name on both sides, never forced). */
+/* Push `refs`, each from srcs[i] (NULL: the same name), never forced. */
 static int push_refs(transport *t, accord_store *store, const char *url, char **refs,
-		     const git_oid *expect, size_t n)
+		     char **srcs, const git_oid *expect, size_t n)
 {
 	git_remote *remote = NULL;
 	git_push_options po;
@@ -1325,7 +1283,7 @@ static int push_refs(transport *t, accord_store *store, const char *url, char **
 	int error;
 
 	if (local) {
-		error = local_push(t, store, local, refs, expect, n);
+		error = local_push(t, store, local, refs, srcs, expect, n);
 		free(local);
 		return error;
 	}
@@ -1335,7 +1293,7 @@ static int push_refs(transport *t, accord_store *store, const char *url, char **
 	for (i = 0; i < n; i++) {
 		accord_buf s = ACCORD_BUF_INIT;
 
-		accord_buf_printf(&s, "%s:%s", refs[i], refs[i]);
+		accord_buf_printf(&s, "%s:%s", srcs[i] ? srcs[i] : refs[i], refs[i]);
 		specs[i] = accord_buf_detach(&s);
 	}
 	if ((error = check_transport(url)) < 0)
@@ -1385,39 +1343,91 @@ static int evidence_name(char *keyid, git_oid *commit, const char *rest)
 	return git_oid_fromstr(commit, rest + ACCORD_KEYID_HEXLEN + 1) < 0 ? -1 : 0;
 }
 
-/* Valid evidence: the ref names its commit, and the chain to it verifies. */
-static int check_evidence(accord_store *store, const char *rest, const git_oid *target)
-{
+/* An evidence commit read and checked on its own. */
+typedef struct {
 	char keyid[ACCORD_KEYID_HEXLEN + 1];
-	accord_entry *head = NULL;
-	accord_ledger *l = NULL;
-	git_oid named;
-	int error;
+	git_oid commit;
+	accord_entry *e; /* NULL if it does not verify */
+	int misnamed;	 /* the ref's name does not fit the layout or its commit */
+	char why[512];
+} evidence_item;
 
-	if (evidence_name(keyid, &named, rest) < 0)
-		return accord_error_set(ACCORD_EDENIED,
-					"evidence ref must be named %s<key id>/<commit>",
-					ACCORD_EVIDENCE_PREFIX);
-	if (!git_oid_equal(&named, target))
-		return accord_error_set(ACCORD_EDENIED, "evidence ref does not point at the commit it names");
-	if ((error = verify_chain_head(NULL, &head, store, keyid, target)) < 0)
-		return accord_error_wrap(ACCORD_EBADSIG, "evidence does not verify");
-	/*
-	 * Evidence is an entry of this ledger signed by one of its member keys:
-	 * anything else would be a false charge of equivocation, kept forever.
-	 */
-	if ((error = accord_index_open(&l, store)) < 0) {
-		error = accord_error_set(ACCORD_EDENIED, "evidence can only be kept for an existing ledger");
-	} else if (strcmp(head->ledger[0] ? head->ledger : head->id, l->id) != 0) {
-		error = accord_error_set(ACCORD_EBADSIG, "evidence %s belongs to another ledger", rest);
-	} else if (!accord_parties_member(&l->parties, keyid)) {
-		error = accord_error_set(ACCORD_EBADSIG, "evidence %s is signed by key %.12s, of no party of this ledger",
-					 rest, keyid);
+/*
+ * Evidence must prove equivocation: an entry of this ledger, signed by a
+ * member key, whose seq holds a different signed entry in this copy (on the
+ * feed, or in another evidence commit). Anything else would be a false
+ * charge, kept forever. Each check reads one commit: linear in the push.
+ */
+static void check_evidence(evidence_item *items, size_t n, const accord_verification *v,
+			   const accord_parties *parties)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		evidence_item *x = &items[i];
+		const accord_verified_feed *f;
+		const accord_verified_item *mine;
+		int proof = 0;
+
+		if (!x->e)
+			continue;
+		if (strcmp(x->e->ledger[0] ? x->e->ledger : x->e->id, v->ledger) != 0) {
+			snprintf(x->why, sizeof(x->why), "it belongs to another ledger");
+			continue;
+		}
+		if (!accord_parties_member(parties, x->keyid)) {
+			snprintf(x->why, sizeof(x->why), "key %.12s is of no party of this ledger", x->keyid);
+			continue;
+		}
+		f = accord_verification_feed(v, x->keyid);
+		mine = f ? accord_verified_feed_item(f, x->e->seq) : NULL;
+		if (mine && !mine->sigfail && mine->id[0] && strcmp(mine->id, x->e->id) != 0)
+			proof = 1;
+		for (j = 0; j < n && !proof; j++)
+			proof = j != i && items[j].e && !strcmp(items[j].keyid, x->keyid) &&
+				items[j].e->seq == x->e->seq && strcmp(items[j].e->id, x->e->id) != 0;
+		if (!proof)
+			snprintf(x->why, sizeof(x->why),
+				 "it proves no equivocation: no other signed entry of key %.12s has seq %lld here",
+				 x->keyid, (long long)x->e->seq);
 	}
-	accord_ledger_free(l);
-	accord_entry_free(head);
-	return error;
 }
+
+/* Read evidence ref `rest` (after the evidence prefix) pointing at `target`. */
+static void read_evidence_item(evidence_item *x, accord_store *store, const char *rest,
+			       const git_oid *target)
+{
+	accord_commit *c = NULL;
+	git_oid named;
+
+	memset(x, 0, sizeof(*x));
+	x->commit = *target;
+	if (evidence_name(x->keyid, &named, rest) < 0) {
+		x->misnamed = 1;
+		snprintf(x->why, sizeof(x->why), "evidence refs are named %s<key id>/<commit>",
+			 ACCORD_EVIDENCE_PREFIX);
+		return;
+	}
+	if (!git_oid_equal(&named, target)) {
+		x->misnamed = 1;
+		snprintf(x->why, sizeof(x->why), "the ref does not point at the commit it names");
+		return;
+	}
+	if (accord_commit_read(&c, store, target) < 0 ||
+	    accord_verify_commit(&x->e, NULL, c, x->keyid, NULL, 0) < 0)
+		snprintf(x->why, sizeof(x->why), "it does not verify: %s", accord_error_last());
+	accord_commit_free(c);
+}
+
+static void evidence_items_free(evidence_item *items, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		accord_entry_free(items[i].e);
+	free(items);
+}
+
 
 /* Number of commits from `head` back to `stop` (exclusive) or the root. */
 static size_t count_new(accord_store *store, const git_oid *head, const git_oid *stop)
@@ -1579,44 +1589,80 @@ static void add_refused(accord_sync_result *res, const char *feed, const char *e
 	c->refused = 1;
 }
 
-/*
- * Take the remote's valid evidence refs we do not have yet (under
- * `qprefix`, the quarantine copy of refs/accord/evidence/).
- */
-static int take_evidence(accord_sync_result *res, accord_store *store, const char *qprefix)
+/* The evidence refs under `qprefix` (a quarantine copy of refs/accord/evidence/), as heads. */
+static int list_evidence(accord_head **out, char ***names, size_t *count, accord_store *store,
+			 const char *qprefix)
 {
 	git_strarray refs = { NULL, 0 };
-	size_t i, plen = strlen(qprefix);
+	size_t i, n = 0, plen = strlen(qprefix);
 	int error;
 
+	*out = NULL;
+	*names = NULL;
+	*count = 0;
 	if ((error = accord_store_ref_list(&refs, store, qprefix)) < 0)
 		return error;
+	*out = xcalloc(refs.count + 1, sizeof(**out));
+	*names = xcalloc(refs.count + 1, sizeof(**names));
 	for (i = 0; i < refs.count; i++) {
 		const char *rest = refs.strings[i] + plen;
-		accord_buf local = ACCORD_BUF_INIT;
-		git_oid target, have;
 
-		accord_buf_printf(&local, "%s%s", ACCORD_EVIDENCE_PREFIX, rest);
-		if (accord_store_ref_get(&target, store, refs.strings[i]) < 0 ||
-		    accord_store_ref_get(&have, store, local.ptr) == 0) {
+		if (accord_store_ref_get(&(*out)[n].head, store, refs.strings[i]) < 0)
+			continue;
+		snprintf((*out)[n].keyid, sizeof((*out)[n].keyid), "%.32s", rest);
+		(*names)[n++] = xstrdup(rest);
+	}
+	git_strarray_dispose(&refs);
+	*count = n;
+	return 0;
+}
+
+/*
+ * Take the remote's evidence refs we do not have yet that prove
+ * equivocation (`v`: the verification of the ledger after the sync); the
+ * rest are reported as refused.
+ */
+static int take_evidence(accord_sync_result *res, accord_store *store, const char *qprefix,
+			 const accord_verification *v, const accord_parties *parties)
+{
+	accord_head *heads = NULL;
+	evidence_item *items = NULL;
+	char **names = NULL;
+	size_t i, n = 0;
+	int error;
+
+	if ((error = list_evidence(&heads, &names, &n, store, qprefix)) < 0)
+		return error;
+	items = xcalloc(n + 1, sizeof(*items));
+	for (i = 0; i < n; i++)
+		read_evidence_item(&items[i], store, names[i], &heads[i].head);
+	check_evidence(items, n, v, parties);
+	for (i = 0; i < n && error == 0; i++) {
+		accord_buf local = ACCORD_BUF_INIT;
+		git_oid have;
+
+		accord_buf_printf(&local, "%s%s", ACCORD_EVIDENCE_PREFIX, names[i]);
+		if (accord_store_ref_get(&have, store, local.ptr) == 0) {
 			accord_buf_dispose(&local);
 			continue;
 		}
-		if (check_evidence(store, rest, &target) < 0) {
-			char feed[ACCORD_KEYID_HEXLEN + 1] = "";
-			char hex[GIT_OID_HEXSZ + 1];
+		if (!items[i].e || items[i].why[0]) {
+			char hex[GIT_OID_HEXSZ + 1], why[700];
 
-			snprintf(feed, sizeof(feed), "%s", rest);
-			git_oid_tostr(hex, sizeof(hex), &target);
-			add_refused(res, feed, hex, accord_error_last());
-		} else if ((error = ref_create(store, local.ptr, &target, NULL)) < 0) {
-			accord_buf_dispose(&local);
-			break;
+			git_oid_tostr(hex, sizeof(hex), &heads[i].head);
+			snprintf(why, sizeof(why), "evidence %s: %s", names[i], items[i].why);
+			add_refused(res, items[i].keyid, hex, why);
+		} else {
+			error = ref_create(store, local.ptr, &heads[i].head, NULL);
 		}
 		accord_buf_dispose(&local);
 	}
-	git_strarray_dispose(&refs);
-	return error < 0 ? error : 0;
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(heads);
+	evidence_items_free(items, n);
+	return error;
 }
 
 /* Heads each key recorded in its last checkpoint: feed -> seq. */
@@ -1729,10 +1775,11 @@ int accord_sync_remote(accord_sync_result **out, accord_store *store, const char
 	size_t nlocal = 0, nremote = 0, nseen = 0, nafter = 0, ncands = 0, nbad = 0, i;
 	accord_sync_candidate *cands = NULL;
 	accord_ledger *before = NULL, *verified = NULL;
+	accord_verification *vv = NULL;
 	char **bad = NULL, *seenfile = NULL, *pushurl = NULL;
-	char **pushes = NULL;
+	char **pushes = NULL, **srcs = NULL;
 	git_oid *expects = NULL;
-	size_t npushes = 0, nexpects = 0;
+	size_t npushes = 0, nexpects = 0, nsrcs = 0;
 	accord_buf qfeeds = ACCORD_BUF_INIT, qevidence = ACCORD_BUF_INIT;
 	int error, locked = 0;
 
@@ -1760,7 +1807,7 @@ int accord_sync_remote(accord_sync_result **out, accord_store *store, const char
 		goto fail;
 	if ((error = accord_ledger_local_heads(&local, &nlocal, store)) < 0)
 		goto fail;
-	if ((error = accord_ledger_load_heads(&before, store, local, nlocal, NULL)) < 0) {
+	if ((error = accord_ledger_load_heads(&before, store, local, nlocal)) < 0) {
 		if (error == ACCORD_ENOTFOUND)
 			error = accord_error_set(ACCORD_ENOTFOUND,
 						 "no ledger here to sync (use accord clone URL DIR)");
@@ -1821,12 +1868,21 @@ int accord_sync_remote(accord_sync_result **out, accord_store *store, const char
 		}
 	}
 
-	if (ncands == 0) {
-		/* Nothing incoming: the local ledger just verified is the result. */
-		verified = before;
-		before = NULL;
-	} else if ((error = accord_sync_verify(&verified, store, local, nlocal, cands, ncands)) < 0) {
-		goto fail;
+	{
+		accord_head *evh = NULL;
+		char **evnames = NULL;
+		size_t nev = 0;
+
+		/* One verification of the local feeds, the candidates and the incoming evidence. */
+		error = list_evidence(&evh, &evnames, &nev, store, qevidence.ptr);
+		if (error == 0)
+			error = accord_sync_verify(&verified, &vv, store, local, nlocal, cands, ncands, evh, nev);
+		for (i = 0; i < nev; i++)
+			free(evnames[i]);
+		free(evnames);
+		free(evh);
+		if (error < 0)
+			goto fail;
 	}
 	res->verified = verified->count;
 	if (opts && opts->progress)
@@ -1838,12 +1894,13 @@ int accord_sync_remote(accord_sync_result **out, accord_store *store, const char
 		const accord_feed *now = accord_ledger_feed(verified, cands[i].head.keyid);
 		accord_buf ref = ACCORD_BUF_INIT;
 
-		if (cands[i].refused) {
+		if (cands[i].refused)
 			*PUSH(res->refused, res->refused_count) = cands[i];
+		/* Never move a feed ref onto an entry that does not count. */
+		if (git_oid_is_zero(&cands[i].take) || (l && git_oid_equal(&cands[i].take, &l->head)))
 			continue;
-		}
 		accord_buf_printf(&ref, "%s%s", ACCORD_FEED_PREFIX, cands[i].head.keyid);
-		error = ref_create(store, ref.ptr, &cands[i].head.head, l ? &l->head : NULL);
+		error = ref_create(store, ref.ptr, &cands[i].take, l ? &l->head : NULL);
 		accord_buf_dispose(&ref);
 		if (error < 0)
 			goto fail;
@@ -1855,7 +1912,7 @@ int accord_sync_remote(accord_sync_result **out, accord_store *store, const char
 			a->to = now ? now->seq : 0;
 		}
 	}
-	if ((error = take_evidence(res, store, qevidence.ptr)) < 0)
+	if ((error = take_evidence(res, store, qevidence.ptr, vv, &verified->parties)) < 0)
 		goto fail;
 
 	/* Rollbacks: the remote's heads now against those seen there last time. */
@@ -1882,14 +1939,35 @@ int accord_sync_remote(accord_sync_result **out, accord_store *store, const char
 	nafter = nremote;
 	for (i = 0; i < nlocal; i++) {
 		const accord_head *r = find_head(remote, nremote, local[i].keyid);
+		const accord_head *beyond = accord_ledger_beyond(verified, local[i].keyid);
 		accord_sync_relation rel;
 		accord_buf ref = ACCORD_BUF_INIT;
+		char *src = NULL;
 
+		/* Only what counts travels: a feed is pushed up to its last entry that counts. */
+		if (beyond && git_oid_equal(&beyond->head, &local[i].head)) {
+			const accord_feed *f = accord_ledger_feed(verified, local[i].keyid);
+
+			if (!f)
+				continue;
+			local[i].head = f->head;
+			accord_buf_printf(&ref, "refs/accord-push/%s", local[i].keyid);
+			if ((error = git_reference_create(NULL, accord_store_repo(store), ref.ptr, &f->head, 1,
+							  "accord: push what counts")) < 0) {
+				accord_buf_dispose(&ref);
+				error = accord_error_git(error, "preparing the push");
+				goto fail;
+			}
+			src = accord_buf_detach(&ref);
+		}
 		if (accord_sync_classify(&rel, store, &local[i].head, r ? &r->head : NULL) < 0 ||
-		    (rel != ACCORD_SYNC_MISSING && rel != ACCORD_SYNC_BEHIND))
+		    (rel != ACCORD_SYNC_MISSING && rel != ACCORD_SYNC_BEHIND)) {
+			free(src);
 			continue;
+		}
 		accord_buf_printf(&ref, "%s%s", ACCORD_FEED_PREFIX, local[i].keyid);
 		*PUSH(pushes, npushes) = accord_buf_detach(&ref);
+		*PUSH(srcs, nsrcs) = src;
 		*PUSH(expects, nexpects) = r ? r->head : (git_oid){ { 0 } };
 	}
 	{
@@ -1906,6 +1984,7 @@ int accord_sync_remote(accord_sync_result **out, accord_store *store, const char
 			if (accord_store_ref_get(&there, store, q.ptr) == ACCORD_ENOTFOUND)
 			{
 				*PUSH(pushes, npushes) = xstrdup(ev.strings[i]);
+				*PUSH(srcs, nsrcs) = NULL;
 				PUSH(expects, nexpects);
 			}
 			accord_buf_dispose(&q);
@@ -1913,7 +1992,7 @@ int accord_sync_remote(accord_sync_result **out, accord_store *store, const char
 		git_strarray_dispose(&ev);
 	}
 	if (npushes) {
-		error = push_refs(&t, store, pushurl, pushes, expects, npushes);
+		error = push_refs(&t, store, pushurl, pushes, srcs, expects, npushes);
 		for (i = 0; i < npushes; i++) {
 			size_t j;
 			int rejected = error < 0;
@@ -1963,13 +2042,17 @@ done:
 	for (i = 0; i < nbad; i++)
 		free(bad[i]);
 	free(bad);
-	for (i = 0; i < npushes; i++)
+	for (i = 0; i < npushes; i++) {
 		free(pushes[i]);
+		free(srcs[i]);
+	}
 	free(pushes);
+	free(srcs);
 	free(expects);
 	transport_dispose(&t);
 	accord_ledger_free(before);
 	accord_ledger_free(verified);
+	accord_verification_free(vv);
 	free(local);
 	free(remote);
 	free(seen);
@@ -2221,10 +2304,11 @@ static int dir_is_empty(const char *dir)
 	return empty;
 }
 
-int accord_sync_clone(char *out_id, const char *url, const char *dir,
+int accord_sync_clone(char *out_id, accord_sync_result **out_res, const char *url, const char *dir,
 		      const accord_sync_options *opts)
 {
 	accord_store *store = NULL;
+	accord_verification *v = NULL;
 	accord_ledger *l = NULL;
 	accord_head *heads = NULL;
 	accord_sync_candidate *cands = NULL;
@@ -2261,10 +2345,12 @@ int accord_sync_clone(char *out_id, const char *url, const char *dir,
 	if ((error = list_feeds(&heads, &n, store, ACCORD_QUARANTINE_PREFIX "origin/feeds/", &bad,
 				&nbad)) < 0)
 		goto done;
-	if (nbad) {
-		error = accord_error_set(ACCORD_EBADSIG, "%s: ref %s is outside the ledger layout",
-					 url, bad[0]);
-		goto done;
+	for (i = 0; i < nbad; i++) {
+		accord_buf why = ACCORD_BUF_INIT;
+
+		accord_buf_printf(&why, "the remote's ref %s is outside the ledger layout; ignored", bad[i]);
+		add_refused(scratch, "", NULL, why.ptr);
+		accord_buf_dispose(&why);
 	}
 	if (n == 0) {
 		error = accord_error_set(ACCORD_ENOTFOUND, "%s holds no ledger (no refs/accord/feeds/)", url);
@@ -2273,13 +2359,19 @@ int accord_sync_clone(char *out_id, const char *url, const char *dir,
 	cands = xcalloc(n, sizeof(*cands));
 	for (i = 0; i < n; i++)
 		cands[i].head = heads[i];
-	error = accord_sync_verify(&l, store, NULL, 0, cands, n);
-	for (i = 0; i < n; i++) {
-		if (cands[i].refused) {
-			error = accord_error_set(ACCORD_EBADSIG, "%s does not verify: %s", url,
-						 cands[i].reason);
-			goto done;
-		}
+	{
+		accord_head *evh = NULL;
+		char **evnames = NULL;
+		size_t nev = 0;
+
+		/* A copy of a ledger whose genesis verifies: what counts, its findings, its evidence. */
+		error = list_evidence(&evh, &evnames, &nev, store, ACCORD_QUARANTINE_PREFIX "origin/evidence/");
+		if (error == 0)
+			error = accord_sync_verify(&l, &v, store, NULL, 0, cands, n, evh, nev);
+		for (i = 0; i < nev; i++)
+			free(evnames[i]);
+		free(evnames);
+		free(evh);
 	}
 	if (error < 0) {
 		error = accord_error_wrap(ACCORD_EBADSIG, "%s does not verify", url);
@@ -2287,30 +2379,42 @@ int accord_sync_clone(char *out_id, const char *url, const char *dir,
 	}
 	if (opts && opts->progress)
 		opts->progress("origin", "verifying entries", l->count, l->count, opts->payload);
-	if ((error = take_evidence(scratch, store, ACCORD_QUARANTINE_PREFIX "origin/evidence/")) < 0)
-		goto done;
-	if (scratch->refused_count) {
-		error = accord_error_set(ACCORD_EBADSIG, "%s does not verify: %s", url,
-					 scratch->refused[0].reason);
-		goto done;
-	}
 	for (i = 0; i < n; i++) {
 		accord_buf ref = ACCORD_BUF_INIT;
 
+		if (cands[i].refused)
+			*PUSH(scratch->refused, scratch->refused_count) = cands[i];
+		if (git_oid_is_zero(&cands[i].take))
+			continue;
 		accord_buf_printf(&ref, "%s%s", ACCORD_FEED_PREFIX, heads[i].keyid);
-		error = ref_create(store, ref.ptr, &heads[i].head, NULL);
+		error = ref_create(store, ref.ptr, &cands[i].take, NULL);
 		accord_buf_dispose(&ref);
 		if (error < 0)
 			goto done;
+		{
+			accord_sync_accepted *a = PUSH(scratch->accepted, scratch->accepted_count);
+			const accord_feed *now = accord_ledger_feed(l, heads[i].keyid);
+
+			memcpy(a->feed, heads[i].keyid, sizeof(a->feed));
+			a->to = now ? now->seq : 0;
+		}
 	}
+	if ((error = take_evidence(scratch, store, ACCORD_QUARANTINE_PREFIX "origin/evidence/", v, &l->parties)) < 0)
+		goto done;
+	scratch->verified = l->count;
 	if ((error = accord_store_config_set(store, "accord.ledger", l->id)) < 0 ||
 	    (error = accord_sync_remote_add(store, "origin", abs_url)) < 0 ||
 	    (error = seen_path(&seenfile, store, "origin")) < 0 ||
 	    (error = accord_sync_heads_write(seenfile, heads, n)) < 0)
 		goto done;
 	memcpy(out_id, l->id, ACCORD_ID_HEXLEN + 1);
+	if (out_res) {
+		*out_res = scratch;
+		scratch = NULL;
+	}
 done:
 	accord_ledger_free(l);
+	accord_verification_free(v);
 	accord_store_free(store);
 	if (error < 0)
 		clone_cleanup(dir, created);
@@ -2331,14 +2435,18 @@ done:
 
 int accord_sync_check_push(accord_store *store, const accord_ref_update *u, size_t count)
 {
-	accord_head *heads = NULL;
+	accord_head *heads = NULL, *evh = xcalloc(count + 1, sizeof(*evh));
 	accord_sync_candidate *cands = xcalloc(count + 1, sizeof(*cands));
-	size_t nhub = 0, ncands = 0, i;
+	evidence_item *items = xcalloc(count + 1, sizeof(*items));
+	accord_verification *v = NULL;
+	accord_ledger *l = NULL;
+	accord_buf why = ACCORD_BUF_INIT;
+	size_t nhub = 0, ncands = 0, nev = 0, i, refused = 0;
 	int error, touched = 0;
 
 	if ((error = accord_ledger_local_heads(&heads, &nhub, store)) < 0) {
-		free(cands);
-		return accord_error_wrap(error, "the hub's ledger refs are malformed");
+		error = accord_error_wrap(error, "the hub's ledger refs are malformed");
+		goto done;
 	}
 	for (i = 0; i < count; i++) {
 		const char *ref = u[i].ref, *k;
@@ -2381,11 +2489,17 @@ int accord_sync_check_push(accord_store *store, const accord_ref_update *u, size
 							 ref);
 				goto done;
 			}
-			if ((error = check_evidence(store, ref + strlen(ACCORD_EVIDENCE_PREFIX),
-						    &u[i].new_id)) < 0) {
-				error = accord_error_wrap(error, "%s", ref);
+			read_evidence_item(&items[nev], store, ref + strlen(ACCORD_EVIDENCE_PREFIX),
+					   &u[i].new_id);
+			if (!items[nev].e) {
+				error = accord_error_set(items[nev].misnamed ? ACCORD_EDENIED : ACCORD_EBADSIG,
+							 "%s: %s", ref, items[nev].why);
 				goto done;
 			}
+			memcpy(evh[nev].keyid, items[nev].keyid, sizeof(evh[nev].keyid));
+			evh[nev].head = u[i].new_id;
+			nev++;
+			touched = 1;
 		} else {
 			error = accord_error_set(ACCORD_EDENIED,
 						 "%s is outside the ledger layout (%s<key id>, %s<key id>/<commit>)",
@@ -2393,24 +2507,35 @@ int accord_sync_check_push(accord_store *store, const accord_ref_update *u, size
 			goto done;
 		}
 	}
-	if (touched) {
-		size_t j;
-
-		/* The pushed feeds as candidates, so the blame falls on them, not on the hub. */
-		if ((error = accord_sync_verify(NULL, store, heads, nhub, cands, ncands)) < 0) {
-			error = accord_error_wrap(ACCORD_EBADSIG, "the hub's ledger does not verify");
-			goto done;
-		}
-		for (j = 0; j < ncands; j++) {
-			if (cands[j].refused) {
-				error = accord_error_set(ACCORD_EBADSIG, "%s%s: %s", ACCORD_FEED_PREFIX,
-							 cands[j].head.keyid, cands[j].reason);
-				goto done;
-			}
-		}
+	if (!touched)
+		goto done;
+	/* One pass over the hub's feeds with the pushed ones in place: linear in the push. */
+	if ((error = accord_sync_verify(&l, &v, store, heads, nhub, cands, ncands, evh, nev)) < 0) {
+		error = accord_error_wrap(ACCORD_EBADSIG, "the ledger this push would make has no valid genesis");
+		goto done;
 	}
-	error = 0;
+	for (i = 0; i < ncands; i++) {
+		if (!cands[i].refused)
+			continue;
+		/* What was on the hub before is not this push's fault. */
+		if (!git_oid_is_zero(&cands[i].take) && git_oid_equal(&cands[i].take, &cands[i].head.head))
+			continue;
+		accord_buf_printf(&why, "%s%s%s: %s", refused++ ? "; " : "", ACCORD_FEED_PREFIX,
+				  cands[i].head.keyid, cands[i].reason);
+	}
+	check_evidence(items, nev, v, &l->parties);
+	for (i = 0; i < nev; i++)
+		if (items[i].why[0])
+			accord_buf_printf(&why, "%s%s%s/%s: %s", refused++ ? "; " : "", ACCORD_EVIDENCE_PREFIX,
+					  items[i].keyid, git_oid_tostr_s(&items[i].commit), items[i].why);
+	if (refused)
+		error = accord_error_set(ACCORD_EBADSIG, "%zu refused: %s", refused, why.ptr);
 done:
+	accord_buf_dispose(&why);
+	accord_verification_free(v);
+	accord_ledger_free(l);
+	evidence_items_free(items, nev);
+	free(evh);
 	free(heads);
 	free(cands);
 	return error;

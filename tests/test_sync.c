@@ -117,9 +117,11 @@ static void verify_loop_once(fixture *f, const char *name)
 	cands[0].head.head = evil;
 	memcpy(cands[1].head.keyid, f->alice->pub.id, sizeof(cands[1].head.keyid));
 	cands[1].head.head = grown;
-	assert_int_equal(accord_sync_verify(&l, f->store, local, nlocal, cands, 2), 0);
+	assert_int_equal(accord_sync_verify(&l, NULL, f->store, local, nlocal, cands, 2, NULL, 0), 0);
 	assert_int_equal(cands[0].refused, 1);
-	assert_non_null(strstr(cands[0].reason, "genesis"));
+	assert_int_equal(cands[0].kind, ACCORD_AUDIT_FOREIGN_LEDGER);
+	assert_true(git_oid_is_zero(&cands[0].take));
+	assert_true(git_oid_equal(&cands[1].take, &grown));
 	assert_int_equal(cands[1].refused, 0);
 	assert_non_null(accord_ledger_feed(l, f->alice->pub.id));
 	assert_null(accord_ledger_feed(l, mallory->pub.id));
@@ -128,7 +130,7 @@ static void verify_loop_once(fixture *f, const char *name)
 	memcpy(local[0].keyid, mallory->pub.id, sizeof(local[0].keyid));
 	local[0].head = grown; /* alice's commits under mallory's feed name */
 	memset(cands, 0, sizeof(cands));
-	assert_int_equal(accord_sync_verify(&l, f->store, local, 1, cands, 0), ACCORD_EBADSIG);
+	assert_int_equal(accord_sync_verify(&l, NULL, f->store, local, 1, cands, 0, NULL, 0), ACCORD_EBADSIG);
 	free(local);
 	accord_buf_dispose(&raw);
 	cJSON_Delete(body);
@@ -282,12 +284,36 @@ static void test_sync_check_push(void **state)
 	u.old_id = h2;
 	u.new_id = side;
 	assert_int_equal(accord_sync_check_push(f->store, &u, 1), ACCORD_EBADSIG);
-	/* evidence: only created, naming its commit */
+	/* evidence that proves nothing (the feed's own entry) is refused */
 	git_oid_tostr(hex, sizeof(hex), &h2);
 	snprintf(evref, sizeof(evref), "%s%s/%s", ACCORD_EVIDENCE_PREFIX, f->alice->pub.id, hex);
 	u.ref = evref;
 	u.old_id = zero;
 	u.new_id = h2;
+	assert_int_equal(accord_sync_check_push(f->store, &u, 1), ACCORD_EBADSIG);
+	assert_non_null(strstr(accord_error_last(), "proves no equivocation"));
+	/* a second signed entry with the same seq is proof: taken, only created, naming its commit */
+	{
+		accord_commit *c = NULL;
+		accord_entry *e = NULL;
+		char *alt, *at;
+
+		assert_int_equal(accord_commit_read(&c, f->store, &h2), 0);
+		assert_int_equal(accord_entry_parse(&e, c->message, c->message_len), 0);
+		alt = strndup(c->message, c->message_len);
+		at = strstr(alt, "\"title\":\"t\"");
+		assert_non_null(at);
+		at[9] = 'u';
+		assert_int_equal(git_reference_create(NULL, accord_store_repo(f->store), "refs/test/alt", &h1, 1, NULL), 0);
+		assert_int_equal(accord_store_append(&side, f->store, "refs/test/alt", &h1, alt, strlen(alt),
+						     f->alice, e->time), 0);
+		free(alt);
+		accord_entry_free(e);
+		accord_commit_free(c);
+	}
+	git_oid_tostr(hex, sizeof(hex), &side);
+	snprintf(evref, sizeof(evref), "%s%s/%s", ACCORD_EVIDENCE_PREFIX, f->alice->pub.id, hex);
+	u.new_id = side;
 	assert_int_equal(accord_sync_check_push(f->store, &u, 1), 0);
 	u.new_id = h1;
 	assert_int_equal(accord_sync_check_push(f->store, &u, 1), ACCORD_EDENIED);

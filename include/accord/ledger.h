@@ -8,28 +8,23 @@
 #include "accord/key.h"
 #include "accord/party.h"
 #include "accord/store.h"
+#include "accord/verify.h"
 
 /*
- * The ledger: every feed under refs/accord/feeds/, read and verified.
- *
- * Loading checks, for every entry: the commit's form (empty tree, one
- * parent per previous entry, no extra headers, committer time = entry
- * time), the SSH signature over the exact commit bytes by the entry's
- * author, the feed ref naming that author, the schema, the hash chain
- * (prev = id of the parent entry, seq counting up from 1, Lamport clock
- * increasing), the ledger id, and authorization (party.h) at the entry's
- * place in ledger order. Any failure fails the load with
- * ACCORD_EBADSIG and a message naming the commit, the feed and the reason:
- * nothing unverified is ever handed to a caller.
- *
- * Entries are then put in one order that every copy of the ledger
+ * The ledger: the entries of refs/accord/feeds/ that count, as the
+ * verification engine (verify.h) judged them, in one order that every copy
  * agrees on: by Lamport clock, then author key id, then sequence number.
+ *
+ * Loading never fails because of an entry: what does not count is left out
+ * and described in `findings` (a reading command says how many it left
+ * out). It fails only when no genesis entry of this ledger verifies.
  */
 
+/* A feed as far as it counts. */
 typedef struct {
 	char keyid[ACCORD_KEYID_HEXLEN + 1];
-	git_oid head;
-	int64_t seq; /* entries in the feed */
+	git_oid head;	/* the commit of its last entry that counts */
+	int64_t seq;	/* entries that count */
 	const accord_entry *last;
 } accord_feed;
 
@@ -46,34 +41,42 @@ typedef struct {
 	accord_entry **orphans; /* checked but not written (a failed append); freed with the ledger */
 	size_t orphan_count;
 	struct accord_index *index; /* set when opened through the index (index.h): entries are partial */
+	accord_finding *findings;   /* why entries were left out, sorted by feed and seq */
+	size_t finding_count;
+	size_t left_out;	    /* commits on feeds that do not count */
+	accord_head *beyond;	    /* feed refs pointing past what counts (or at nothing that does) */
+	size_t beyond_count;
 } accord_ledger;
 
+/* The ref head of feed `keyid` when it points past what counts, else NULL. */
+const accord_head *accord_ledger_beyond(const accord_ledger *ledger, const char *keyid);
+
 /*
- * Load and verify the ledger in `store`. ACCORD_ENOTFOUND if the
- * repository holds no ledger; ACCORD_EBADSIG on any verification failure.
+ * The ledger that a verification's verdicts leave (what counts), taking
+ * what it needs from `v` (which must still be freed). ACCORD_EBADSIG if no
+ * genesis counts.
+ */
+int accord_ledger_from_verification(accord_ledger **out, accord_store *store,
+				    accord_verification *v);
+
+/*
+ * Load the ledger in `store` (its feed refs). ACCORD_ENOTFOUND if the
+ * repository holds no ledger; ACCORD_EBADSIG if no genesis verifies.
  */
 int accord_ledger_load(accord_ledger **out, accord_store *store);
 
-/* A feed head: the key id and the commit at the tip of its feed. */
-typedef struct {
-	char keyid[ACCORD_KEYID_HEXLEN + 1];
-	git_oid head;
-} accord_head;
-
 /*
  * The local feed heads (the refs under refs/accord/feeds/), sorted by key id. Caller
- * frees *out with free(). ACCORD_EBADSIG for a feed ref not named by a key id.
+ * frees *out with free(). Refs not named by a key id are skipped (audit reports them).
  */
 int accord_ledger_local_heads(accord_head **out, size_t *count, accord_store *store);
 
 /*
- * Load and verify the ledger made of exactly these feed heads, which need
- * not be refs (sync verifies fetched heads this way before taking them).
- * On a verification failure `failed_feed` (33 bytes, may be NULL) names
- * the feed whose entry failed.
+ * Load the ledger made of exactly these feed heads, which need not be refs.
+ * ACCORD_ENOTFOUND for no heads; ACCORD_EBADSIG when no genesis verifies.
  */
 int accord_ledger_load_heads(accord_ledger **out, accord_store *store, const accord_head *heads,
-			     size_t count, char *failed_feed);
+			     size_t count);
 
 /*
  * Verify one commit of feed `keyid` and parse its entry: form, signature

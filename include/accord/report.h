@@ -46,11 +46,13 @@ typedef struct {
 typedef struct {
 	const char *key_id;    /* generating key id, or NULL ("none") */
 	const char *key_name;  /* its name, or NULL */
-	int verified;          /* 1 if the whole ledger verified */
-	const char *verify_message; /* why not, when !verified */
-	const char **excluded_feeds; /* feeds cut because they failed (key ids) */
+	int verified;          /* 1 if every entry counts; else some were left out */
+	const char *verify_message; /* what was left out, when !verified */
+	const char **excluded_feeds; /* feeds with entries left out (key ids) */
 	const char **excluded_from;  /* per feed: the first commit left out, or NULL for all of it */
 	size_t excluded_count;
+	const accord_finding *findings; /* why (verify.h) */
+	size_t finding_count;
 } accord_report_meta;
 
 /* The figures of one incident in the period. */

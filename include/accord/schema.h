@@ -34,6 +34,14 @@ int accord_schema_registry_add(accord_schema_registry *reg, cJSON *doc, const ch
  */
 int accord_schema_validate(accord_schema_registry *reg, const char *uri, const cJSON *instance);
 
+/* What made the last failed accord_schema_validate() of this thread fail. */
+typedef enum {
+	ACCORD_SCHEMA_BAD_VALUE = 0,	 /* a value the schema refuses (or a missing field) */
+	ACCORD_SCHEMA_UNKNOWN_FIELD, /* a field the schema does not know */
+} accord_schema_failure;
+
+accord_schema_failure accord_schema_last_failure(void);
+
 /*
  * The registry of accord's own schemas (the files of schemas/, compiled in).
  * Built on first use; owned by the library (freed by accord_schema_builtin_free()).

@@ -31,4 +31,12 @@ void accord_sshsig_sign(accord_buf *out, const accord_key *key, const char *name
 int accord_sshsig_verify(accord_pubkey *signer, const char *armor, size_t armor_len,
 			 const char *namespace, const void *msg, size_t len);
 
+/*
+ * 1 if `armored` is byte for byte the armor accord_sshsig_sign() writes
+ * for the blob it holds (BEGIN line, base64 wrapped at 70 columns, END
+ * line, no final newline). Any other wrapping of the same signature is a
+ * second encoding of the same commit, which accord refuses.
+ */
+int accord_sshsig_is_canonical(const char *armored, size_t len);
+
 #endif

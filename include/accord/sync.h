@@ -26,7 +26,6 @@
  */
 
 #define ACCORD_QUARANTINE_PREFIX "refs/quarantine/"
-#define ACCORD_EVIDENCE_PREFIX "refs/accord/evidence/"
 
 /* How an incoming feed head relates to the local one. */
 typedef enum {
@@ -48,21 +47,28 @@ int accord_sync_classify(accord_sync_relation *out, accord_store *store, const g
 /* An incoming feed head for accord_sync_verify. */
 typedef struct {
 	accord_head head;
-	int refused;                 /* set when it does not verify */
-	char entry[GIT_OID_HEXSZ + 1]; /* the failing commit, "" if unknown */
+	git_oid take;		       /* what to take: its last entry that counts (zero: nothing) */
+	int refused;		       /* set when entries of it do not count */
+	int kind;		       /* the finding's kind (accord_audit_kind), or -1 */
+	int64_t seq;		       /* the seq of the first entry refused */
+	char entry[GIT_OID_HEXSZ + 1]; /* its commit, "" if unknown */
 	char reason[768];
 } accord_sync_candidate;
 
 /*
- * Verify the ledger made of the local heads with each candidate replacing
- * (or adding) its feed. A candidate whose feed fails is set aside with
- * the reason and the rest is tried again, so valid feeds are never held
- * back by a bad one. On success *out (may be NULL) is the verified ledger
- * of the local heads and the accepted candidates. ACCORD_EBADSIG if the
- * local heads alone do not verify; ACCORD_ENOTFOUND if nothing is left.
+ * Verify, in one pass of the engine (verify.h), the ledger made of the
+ * local heads with each candidate replacing (or adding) its feed, and the
+ * extra evidence heads. Each candidate gets `take`, its feed up to the
+ * last entry that counts when that is beyond the local head, and, when
+ * entries of it do not count, `refused` with the first finding. On success
+ * *out (may be NULL) is the ledger as it will be once every `take` is in
+ * place, and *out_v (may be NULL) the verification behind it (its verdicts
+ * on every commit). ACCORD_EBADSIG if no genesis verifies; ACCORD_ENOTFOUND
+ * if there is nothing.
  */
-int accord_sync_verify(accord_ledger **out, accord_store *store, const accord_head *local,
-		       size_t nlocal, accord_sync_candidate *cands, size_t ncands);
+int accord_sync_verify(accord_ledger **out, accord_verification **out_v, accord_store *store,
+		       const accord_head *local, size_t nlocal, accord_sync_candidate *cands,
+		       size_t ncands, const accord_head *evidence, size_t nevidence);
 
 /*
  * Verify a feed on its own, from its first entry to `head`: form,
@@ -203,12 +209,14 @@ int accord_sync_remote_list(git_strarray *out, accord_store *store);
 /*
  * A new ledger at `dir` from `url`: create a repository (refusing a
  * non-empty `dir`), fetch, verify everything and only then write the
- * feed refs, git config accord.ledger and remote "origin". On any failure
- * nothing is left behind (`dir` is removed if this call created it).
- * ACCORD_EBADSIG if anything fails verification. *out_id (65 bytes)
- * receives the ledger id.
+ * feed refs (each up to its last entry that counts), the evidence that
+ * proves equivocation, git config accord.ledger and remote "origin". On
+ * any failure nothing is left behind (`dir` is removed if this call
+ * created it). ACCORD_EBADSIG only if no genesis verifies: entries that do
+ * not count are left out and listed in *out_res (may be NULL; free with
+ * accord_sync_result_free()). *out_id (65 bytes) receives the ledger id.
  */
-int accord_sync_clone(char *out_id, const char *url, const char *dir,
+int accord_sync_clone(char *out_id, accord_sync_result **out_res, const char *url, const char *dir,
 		      const accord_sync_options *opts);
 
 /* One line of a pre-receive hook's input. */
@@ -221,10 +229,12 @@ typedef struct {
 /*
  * What a hub's pre-receive hook decides: refs outside refs/accord/ pass;
  * feed refs may only move forward (no deletion, no rewrite); evidence refs
- * may only be created, with a valid chain; nothing else under
- * refs/accord/ is allowed; and the ledger the push would make must
- * verify. ACCORD_EDENIED (layout, rewrite) or ACCORD_EBADSIG
- * (verification) with a message naming the ref.
+ * may only be created, and must prove equivocation; nothing else under
+ * refs/accord/ is allowed; and every entry the push adds must count (one
+ * pass of the engine over the hub's feeds with the pushed ones). Findings
+ * already on the hub never refuse a push. ACCORD_EDENIED (layout, rewrite)
+ * or ACCORD_EBADSIG (verification) with a message naming each refused
+ * entry.
  */
 int accord_sync_check_push(accord_store *store, const accord_ref_update *updates, size_t count);
 

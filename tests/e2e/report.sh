@@ -261,21 +261,21 @@ FEED=refs/accord/feeds/$GINA
 HEADC=$(git -C "$L" rev-parse "$FEED")
 git -C "$L" cat-file commit "$HEADC" | sed 's/"score":3/"score":1/' | git -C "$L" hash-object -t commit -w --stdin > "$T/forged"
 git -C "$L" update-ref "$FEED" "$(cat "$T/forged")"
-expect 3 accord $A report --format json
-contains "$ERR" "allow-unverified" "points at --allow-unverified"
-equal "$OUT" "" "nothing computed on a failing ledger"
-expect 0 accord $A report --format json --allow-unverified
+expect 3 accord $A report --format json --strict
+expect 0 accord $A report --format json
 U=$OUT
-contains "$ERR" "WARNING" "warns on stderr"
+contains "$ERR" "signature-mismatch" "says on stderr what it left out"
 equal "$(echo "$U" | jget '[d["verification"]["status"], d["verification"]["excluded"][0]["feed"], d["verification"]["excluded"][0]["from_commit"]]')" \
-	"[\"failed\", \"$GINA\", \"$(cat "$T/forged")\"]" "unverified: says what was cut"
+	"[\"partial\", \"$GINA\", \"$(cat "$T/forged")\"]" "partial: says what was left out"
+equal "$(echo "$U" | jget '[d["verification"]["findings"][0]["kind"], d["verification"]["findings"][0]["commit"]]')" \
+	"[\"signature-mismatch\", \"$(cat "$T/forged")\"]" "partial: lists the finding"
 # the forged feedback is gone, everything before it stays: 6 responses, I5 has none
 equal "$(echo "$U" | jget '[d["experience"]["responses"], d["incidents"]["total"], d["customer_impact"]["customer_minutes"]]')" "[6, 5, 659500]" "unverified: computed on what verifies"
-expect 0 accord $A report --allow-unverified
-contains "$OUT" "UNVERIFIED DATA" "text says so prominently"
-contains "$(accord $A report --allow-unverified --format html 2>/dev/null)" 'class="warn"' "html says so prominently"
-contains "$(accord $A report --allow-unverified --format csv 2>/dev/null)" "# WARNING: UNVERIFIED DATA" "csv says so"
-contains "$(accord $A report --allow-unverified --format md 2>/dev/null)" "WARNING: UNVERIFIED DATA" "md says so"
+expect 0 accord $A report
+contains "$OUT" "PARTIAL" "text says so prominently"
+contains "$(accord $A report --format html 2>/dev/null)" 'class="warn"' "html says so prominently"
+contains "$(accord $A report --format csv 2>/dev/null)" "# verification: PARTIAL" "csv says so"
+contains "$(accord $A report --format md 2>/dev/null)" "PARTIAL" "md says so"
 git -C "$L" update-ref "$FEED" "$HEADC"
 expect 0 accord $A report --format json
 equal "$(echo "$OUT" | jget 'd["verification"]["status"]')" verified "verified again"

@@ -59,16 +59,26 @@ mkdir -p "$T/full" && echo x >"$T/full/file"
 expect 1 accord clone "$HUB" "$T/full"
 contains "$ERR" "not an empty folder" "clone refuses a non-empty folder"
 equal "$(ls "$T/full")" "file" "non-empty folder untouched"
-# a source with an altered entry (signature kept): exit 3, nothing left
+# a source with an altered entry (signature kept): the clone takes what counts,
+# leaves the altered entry out and says so; the copy is clean
 cp -r "$HUB" "$T/bad.git"
 BADTIP=$(alter "$T/bad.git" "$(head_of "$HUB" "$ALICE")" '"party":"initech"' '"party":"initeck"')
 git -C "$T/bad.git" update-ref "refs/accord/feeds/$ALICE" "$BADTIP"
-expect 3 accord clone "$T/bad.git" "$T/badclone"
-contains "$ERR" "bad signature" "clone names the reason"
-if [ -e "$T/badclone" ]; then bad "failed clone left $T/badclone behind"; else ok; fi
+expect 0 accord clone "$T/bad.git" "$T/badclone"
+contains "$ERR" "signature-mismatch" "clone names what it left out"
+contains "$ERR" "$ALICE" "clone names the feed"
+equal "$(head_of "$T/badclone" "$ALICE")" "$(git -C "$T/bad.git" rev-parse "$BADTIP~1")" "clone takes the feed up to its last entry that counts"
+expect 0 accord -C "$T/badclone" audit --no-record
 mkdir "$T/emptydir"
-expect 3 accord clone "$T/bad.git" "$T/emptydir"
-equal "$(ls -A "$T/emptydir")" "" "failed clone into an empty folder leaves it empty"
+expect 0 accord clone "$T/bad.git" "$T/emptydir"
+equal "$(refs "$T/emptydir")" "$(refs "$T/badclone")" "two clones of one source agree"
+# a source whose genesis does not verify: exit 3, nothing left behind
+cp -r "$T/bad.git" "$T/nogenesis.git"
+git -C "$T/nogenesis.git" for-each-ref --format='%(refname)' refs/accord/ | while read -r r; do git -C "$T/nogenesis.git" update-ref -d "$r"; done
+ROOT=$(git -C "$T/nogenesis.git" rev-list --max-parents=0 "$BADTIP")
+git -C "$T/nogenesis.git" update-ref "refs/accord/feeds/$ALICE" "$(alter "$T/nogenesis.git" "$ROOT" '"party":"acme"' '"party":"acne"')"
+expect 3 accord clone "$T/nogenesis.git" "$T/nogenesisclone"
+if [ -e "$T/nogenesisclone" ]; then bad "failed clone left $T/nogenesisclone behind"; else ok; fi
 expect 2 accord clone onlyone
 
 # --- joining, convergence of concurrent appends --------------------------------
@@ -223,10 +233,11 @@ DROPPED=$(reparent "$HUB" "$GOOD" "$(git -C "$HUB" rev-parse "$GOOD~2")")
 git -C "$HUB" update-ref "refs/accord/feeds/$ALICE" "$DROPPED"
 BEFORE=$(refs "$B")
 expect 3 b sync --json
-equal "$(refs "$B")" "$BEFORE" "(a) local ledger unchanged"
+equal "$(head_of "$B" "$ALICE")" "$(git -C "$HUB" rev-parse "$GOOD~2")" "(a) the feed is taken up to its last entry that counts"
 equal "$(echo "$OUT" | jget 'd["remotes"][0]["refused"][0]["feed"]')" "$ALICE" "(a) refused feed named"
 equal "$(echo "$OUT" | jget 'd["remotes"][0]["refused"][0]["entry"]')" "$DROPPED" "(a) refused entry named"
-contains "$(echo "$OUT" | jget 'd["remotes"][0]["refused"][0]["reason"]')" "bad signature" "(a) reason given"
+contains "$(echo "$OUT" | jget 'd["remotes"][0]["refused"][0]["reason"]')" "entry-missing" "(a) reason given"
+expect 0 b audit --no-record
 # (b) an entry bob already has, altered with its signature kept; carol's new
 # entry in the same fetch is still taken
 git -C "$HUB" update-ref "refs/accord/feeds/$ALICE" "$GOOD"
@@ -276,7 +287,7 @@ git -C "$A" cat-file commit "$TIP" | sed '1,/^$/d' >"$T/msg"
 FORGED=$(git -C "$A" -c gpg.format=ssh -c user.signingkey="$T/mallory_ssh" commit-tree -S -p "$TIP" -F "$T/msg" 4b825dc642cb6eb9a060e54bf8d69288fbee4904)
 expect 1 git -C "$A" push "$HUB" "$FORGED:refs/accord/feeds/$ALICE"
 contains "$ERR" "push rejected" "hook rejects a commit signed by a foreign key"
-contains "$ERR" "signed by key" "hook names the foreign signature"
+contains "$ERR" "wrong-signer" "hook names the foreign signature"
 # a ledger founded by another key, pushed into the same feed namespace
 newkey mallory
 expect 0 accord --home "$T/mallory" init --party evil "$T/m"
@@ -314,9 +325,15 @@ contains "$ERR" "equivocation" "equivocation reported in text"
 # bob got alice's copy of the feed from her directly, the other from the hub
 expect 3 b sync --no-checkpoint
 equal "$(git -C "$B" for-each-ref --format='%(refname)' refs/accord/evidence/ | wc -l)" 2 "evidence reaches other parties"
-# a report does not call such a ledger verified
-expect 3 a report
-contains "$ERR" "equivocation" "report refuses a ledger with proof of equivocation"
-expect 0 a report --allow-unverified
+# a report does not call such a ledger verified: it leaves the forked entries out and says so
+expect 0 a report --format json
+contains "$ERR" "equivocation" "report says what it left out"
+equal "$(echo "$OUT" | jget 'd["verification"]["status"]')" "partial" "report is marked partial"
+equal "$(echo "$OUT" | jget 'd["verification"]["findings"][0]["kind"]')" "equivocation" "report lists the finding"
+expect 3 a report --strict
+# the key that forked must not write again on this copy, and says what to do
+expect 3 a note "$INC" "a third way"
+contains "$ERR" "two different entries with seq" "a forked key refuses to write"
+contains "$ERR" "member add" "and names the way out"
 
 finish

@@ -1,0 +1,1540 @@
+/*
+ * The verification engine (verify.h): every feed read root first, every
+ * commit checked on its own on every core, then the chains, then the
+ * ledger id, equivocation, authorization and revocation in ledger order.
+ * Problems become findings; an entry that does not count takes with it
+ * only its feed's later entries and what rests on it.
+ */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "accord/encode.h"
+#include "accord/error.h"
+#include "accord/idmap.h"
+#include "accord/json.h"
+#include "accord/schema.h"
+#include "accord/sshsig.h"
+#include "accord/timefmt.h"
+#include "accord/verify.h"
+
+static const struct {
+	const char *name;
+	const char *summary;
+} kinds[ACCORD_AUDIT_KIND_COUNT] = {
+	{ "entry-modified", "entry bytes changed after they were signed" },
+	{ "wrong-signer", "signed by a key other than the entry's author" },
+	{ "entry-missing", "an entry is missing from a feed (removed)" },
+	{ "reordered", "entries of a feed are out of order" },
+	{ "rollback", "a feed no longer extends the head verified before (truncated or rewritten)" },
+	{ "equivocation", "two signed entries with the same author and sequence number" },
+	{ "foreign-ledger", "an entry or feed replayed from another ledger" },
+	{ "unknown-key", "signed by a key of no party" },
+	{ "revoked-key", "signed by a revoked key after its revocation" },
+	{ "bad-cosign", "a cosign naming a missing or altered proposal" },
+	{ "malformed-entry", "not an entry: malformed JSON, invalid UTF-8, duplicate keys or oversized" },
+	{ "unknown-type", "an entry type no schema knows" },
+	{ "unknown-field", "a field no schema knows" },
+	{ "signature-mismatch", "the commit's signature does not verify over the commit and its entry" },
+	{ "unknown-ref", "a ref under refs/accord/ outside the ledger's layout" },
+	{ "split-view", "a partner's signed checkpoint contradicts this copy of a feed" },
+	{ "time-backwards", "time runs backwards within a feed" },
+	{ "schema-violation", "a field with a value its schema refuses" },
+	{ "chain-broken", "prev or the Lamport clock does not follow the feed" },
+	{ "wrong-feed", "an entry stored in another key's feed" },
+	{ "bad-commit", "the git commit around an entry is not in accord's form or encoding" },
+	{ "not-authorized", "the author was not allowed to write this entry at that point" },
+};
+
+const char *accord_audit_kind_name(accord_audit_kind kind)
+{
+	return (unsigned)kind < ACCORD_AUDIT_KIND_COUNT ? kinds[kind].name : "unknown";
+}
+
+const char *accord_audit_kind_summary(accord_audit_kind kind)
+{
+	return (unsigned)kind < ACCORD_AUDIT_KIND_COUNT ? kinds[kind].summary : "";
+}
+
+enum { SIG_OK = 0, SIG_NONE = 1 };
+
+/* One commit of a feed or of an evidence chain, root first. */
+struct item {
+	git_oid oid;
+	accord_verified_item *pub; /* the caller's view of it */
+	accord_commit *c;	   /* freed once verified */
+	int readable;
+	/* from the worker */
+	int sig; /* SIG_OK, SIG_NONE, ACCORD_EINVALID (malformed) or ACCORD_EBADSIG */
+	accord_pubkey signer;
+	int has_signer;
+	char *sig_msg;
+	accord_entry *e; /* parsed and schema-valid, else NULL */
+	int parse_kind;	 /* -1, or the kind of the parse failure */
+	char *parse_msg;
+	char *form_msg; /* commit form problems, joined */
+	int parents;
+	/* the envelope, as far as it could be read */
+	int env;
+	int64_t seq, lamport, time;
+	char id[ACCORD_ID_HEXLEN + 1];
+	char prev[ACCORD_ID_HEXLEN + 1];
+	char ledger[ACCORD_ID_HEXLEN + 1];
+	char author[ACCORD_KEYID_HEXLEN + 1];
+	/* from the main thread */
+	int authentic;	   /* signed by its author, parsed, in its author's feed */
+	int flagged;	   /* some finding is about it */
+	int sigfail;	   /* signature does not verify: modified or mismatched */
+	char *modified_by; /* proof that the bytes changed (who names other bytes) */
+};
+
+struct feed {
+	char keyid[ACCORD_KEYID_HEXLEN + 1];
+	char *ref;
+	git_oid head;
+	struct item *items;
+	size_t n;
+	int64_t *seqs; /* every seq the chain claims, sorted */
+	size_t nseqs;
+	int evidence;
+	int64_t cut; /* entries beyond this seq do not count (for good: equivocation, revocation) */
+};
+
+struct run {
+	accord_verification *v;
+	accord_store *store;
+	int threads;
+	struct feed *feeds;
+	size_t nfeeds;
+	struct feed *ev;
+	size_t nev;
+};
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s ? s : "");
+
+	if (!d)
+		abort();
+	return d;
+}
+
+static char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *xprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	return s;
+}
+
+static accord_finding *new_finding(accord_verification *v, accord_audit_kind kind,
+				   const char *feed, const char *ref)
+{
+	accord_finding *f;
+
+	if (v->finding_count == v->finding_cap) {
+		accord_finding *nf;
+
+		v->finding_cap = v->finding_cap ? v->finding_cap * 2 : 16;
+		if (!(nf = realloc(v->findings, v->finding_cap * sizeof(*nf))))
+			abort();
+		v->findings = nf;
+	}
+	f = &v->findings[v->finding_count++];
+	memset(f, 0, sizeof(*f));
+	f->kind = kind;
+	snprintf(f->feed, sizeof(f->feed), "%s", feed ? feed : "");
+	f->ref = ref ? xstrdup(ref) : NULL;
+	return f;
+}
+
+static void add_finding(struct run *r, accord_audit_kind kind, const char *feed, struct item *it,
+			const char *ref, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static void add_finding(struct run *r, accord_audit_kind kind, const char *feed, struct item *it,
+			const char *ref, const char *fmt, ...)
+{
+	accord_finding *f = new_finding(r->v, kind, feed, ref);
+	va_list ap;
+
+	if (it) {
+		git_oid_tostr(f->commit, sizeof(f->commit), &it->oid);
+		if (it->env) {
+			f->seq = it->seq;
+			memcpy(f->entry, it->id, sizeof(f->entry));
+		}
+		it->flagged = 1;
+	}
+	va_start(ap, fmt);
+	if (vasprintf(&f->explanation, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+}
+
+void accord_verification_add(accord_verification *v, accord_audit_kind kind, const char *feed,
+			     const accord_verified_item *item, const char *ref, const char *fmt, ...)
+{
+	accord_finding *f = new_finding(v, kind, feed, ref);
+	va_list ap;
+
+	if (item) {
+		memcpy(f->commit, item->commit, sizeof(f->commit));
+		f->seq = item->seq;
+		memcpy(f->entry, item->id, sizeof(f->entry));
+	}
+	va_start(ap, fmt);
+	if (vasprintf(&f->explanation, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+}
+
+void accord_finding_dispose(accord_finding *f)
+{
+	if (!f)
+		return;
+	free(f->ref);
+	free(f->explanation);
+	f->ref = f->explanation = NULL;
+}
+
+/* ---- one commit on its own (worker threads) ---- */
+
+static void envelope_from_json(struct item *it, const cJSON *j)
+{
+	const char *s;
+	int64_t v;
+
+	if (!cJSON_IsObject(j))
+		return;
+	if (accord_json_int(&v, j, "seq") == 0 && v >= 1) {
+		it->seq = v;
+		it->env = 1;
+	}
+	if (accord_json_int(&v, j, "lamport") == 0)
+		it->lamport = v;
+	if ((s = accord_json_str(j, "time")) && accord_time_parse_canonical(&v, s) == 0)
+		it->time = v;
+	if ((s = accord_json_str(j, "prev")) && accord_is_lower_hex(s, ACCORD_ID_HEXLEN) &&
+	    !s[ACCORD_ID_HEXLEN])
+		memcpy(it->prev, s, sizeof(it->prev));
+	if ((s = accord_json_str(j, "ledger")) && accord_is_lower_hex(s, ACCORD_ID_HEXLEN) &&
+	    !s[ACCORD_ID_HEXLEN])
+		memcpy(it->ledger, s, sizeof(it->ledger));
+	if ((s = accord_json_str(j, "author")) && strlen(s) == 64) {
+		accord_pubkey pk;
+
+		memset(&pk, 0, sizeof(pk));
+		if (accord_hex_decode(pk.pk, sizeof(pk.pk), s) == 0) {
+			accord_pubkey_set_id(&pk);
+			memcpy(it->author, pk.id, sizeof(it->author));
+		}
+	}
+}
+
+/* Which kind a schema failure is: an unknown type, an unknown field, or a bad value. */
+static int schema_kind(const cJSON *j)
+{
+	static const char *types[] = { "genesis", "open", "note", "status", "impact", "sla",
+				       "feedback", "party-invite", "party-accept", "member-add",
+				       "member-revoke", "involve", "resolution", "cosign", "action",
+				       "checkpoint" };
+	const char *type = accord_json_str(j, "type");
+	size_t i;
+
+	if (type) {
+		for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+			if (!strcmp(type, types[i]))
+				break;
+		if (i == sizeof(types) / sizeof(types[0]))
+			return ACCORD_AUDIT_UNKNOWN_TYPE;
+	}
+	if (accord_schema_last_failure() == ACCORD_SCHEMA_UNKNOWN_FIELD)
+		return ACCORD_AUDIT_UNKNOWN_FIELD;
+	return ACCORD_AUDIT_SCHEMA_VIOLATION;
+}
+
+static void verify_item(struct item *it)
+{
+	const accord_commit *c = it->c;
+	unsigned char hash[32];
+	git_oid empty_tree;
+	accord_buf form = ACCORD_BUF_INIT;
+
+	if (!c)
+		return;
+	it->parents = (int)c->parent_count;
+	accord_sha256(hash, c->message, c->message_len);
+	accord_hex_encode(it->id, hash, sizeof(hash));
+
+	if (!c->signature.size) {
+		it->sig = SIG_NONE;
+	} else {
+		memset(&it->signer, 0, sizeof(it->signer));
+		it->sig = accord_sshsig_verify(&it->signer, c->signature.ptr, c->signature.size, "git",
+					       c->payload.ptr, c->payload.size);
+		it->has_signer = !sodium_is_zero(it->signer.pk, sizeof(it->signer.pk));
+		if (it->has_signer)
+			accord_pubkey_set_id(&it->signer);
+		if (it->sig < 0)
+			it->sig_msg = xstrdup(accord_error_last());
+	}
+
+	it->parse_kind = -1;
+	if (c->message_len > ACCORD_ENTRY_MAX) {
+		it->parse_kind = ACCORD_AUDIT_MALFORMED_ENTRY;
+		it->parse_msg = xprintf("the entry is %zu bytes, larger than the %d-byte limit",
+					c->message_len, ACCORD_ENTRY_MAX);
+	} else if (accord_entry_parse(&it->e, c->message, c->message_len) == 0) {
+		envelope_from_json(it, it->e->json);
+		git_oid_tostr(it->e->commit, sizeof(it->e->commit), &it->oid);
+	} else {
+		char *msg = xstrdup(accord_error_last());
+		int kind = accord_schema_last_failure() == ACCORD_SCHEMA_UNKNOWN_FIELD;
+		cJSON *j = NULL;
+
+		if (accord_json_parse_strict(&j, c->message, c->message_len, ACCORD_ENTRY_MAX, 1) < 0) {
+			it->parse_kind = ACCORD_AUDIT_MALFORMED_ENTRY;
+			it->parse_msg = xprintf("not strict JSON: %s", accord_error_last());
+		} else if (!cJSON_IsObject(j)) {
+			it->parse_kind = ACCORD_AUDIT_MALFORMED_ENTRY;
+			it->parse_msg = xprintf("not a JSON object: %s", msg);
+		} else {
+			it->parse_kind = schema_kind(j);
+			if (it->parse_kind == ACCORD_AUDIT_SCHEMA_VIOLATION && kind)
+				it->parse_kind = ACCORD_AUDIT_UNKNOWN_FIELD;
+			it->parse_msg = xprintf("schema: %s", msg);
+			envelope_from_json(it, j);
+		}
+		cJSON_Delete(j);
+		free(msg);
+	}
+
+	git_oid_fromstr(&empty_tree, ACCORD_EMPTY_TREE);
+	if (c->has_extra_headers)
+		accord_buf_puts(&form, "; the commit has headers accord does not write");
+	if (c->signature.size && it->sig == SIG_OK &&
+	    !accord_sshsig_is_canonical(c->signature.ptr, c->signature.size))
+		accord_buf_puts(&form, "; the signature is not in the one encoding accord writes "
+				       "(re-wrapped or re-encoded armor)");
+	if (!git_oid_equal(&c->tree, &empty_tree))
+		accord_buf_puts(&form, "; the commit's tree is not the empty tree");
+	if (c->parent_count > 1)
+		accord_buf_printf(&form, "; the commit has %u parents (a merge)", c->parent_count);
+	if (it->env && it->time && c->committer_time != it->time)
+		accord_buf_printf(&form, "; committer time %lld differs from the entry time %lld",
+				  (long long)c->committer_time, (long long)it->time);
+	if (form.size)
+		it->form_msg = xstrdup(form.ptr + 2);
+	accord_buf_dispose(&form);
+}
+
+struct pool {
+	struct item *items;
+	size_t n;
+	size_t next;
+	pthread_mutex_t lock;
+};
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+
+	for (;;) {
+		size_t i, end;
+
+		pthread_mutex_lock(&p->lock);
+		i = p->next;
+		p->next = i + 64 < p->n ? i + 64 : p->n;
+		end = p->next;
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->n)
+			break;
+		for (; i < end; i++) {
+			verify_item(&p->items[i]);
+			accord_commit_free(p->items[i].c);
+			p->items[i].c = NULL;
+		}
+	}
+	return NULL;
+}
+
+/* Verify items on `threads` threads (the caller's thread being one of them). */
+static void verify_items(struct item *items, size_t n, int threads)
+{
+	struct pool p = { items, n, 0, PTHREAD_MUTEX_INITIALIZER };
+	pthread_t tids[8];
+	int started = 0, i;
+
+	if (threads > 8)
+		threads = 8;
+	if (n < 256)
+		threads = 1;
+	for (i = 1; i < threads; i++)
+		if (pthread_create(&tids[started], NULL, worker, &p) == 0)
+			started++;
+	worker(&p);
+	for (i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	pthread_mutex_destroy(&p.lock);
+}
+
+/* ---- reading a chain of commits ---- */
+
+static void push_item(struct feed *f, size_t *cap, const git_oid *oid)
+{
+	struct item *it;
+
+	if (f->n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		if (!(f->items = realloc(f->items, *cap * sizeof(*f->items))))
+			abort();
+	}
+	it = &f->items[f->n++];
+	memset(it, 0, sizeof(*it));
+	it->oid = *oid;
+}
+
+/*
+ * Walk from `head` along first parents to the root (or to a commit for
+ * which `stop` says so), then put the commits root first.
+ */
+static int read_chain(struct run *r, struct feed *f, const git_oid *head,
+		      int (*stop)(void *, const git_oid *), void *stop_arg)
+{
+	size_t cap = 0, i;
+	git_oid at = *head;
+
+	for (;;) {
+		accord_commit *c = NULL;
+		struct item *it;
+		int error;
+
+		if (stop && stop(stop_arg, &at))
+			break;
+		push_item(f, &cap, &at);
+		it = &f->items[f->n - 1];
+		error = accord_commit_read(&c, r->store, &at);
+		if (error == ACCORD_ENOTFOUND || error == ACCORD_EBADSIG) {
+			add_finding(r, error == ACCORD_ENOTFOUND ? ACCORD_AUDIT_ENTRY_MISSING : ACCORD_AUDIT_BAD_COMMIT,
+				    f->keyid, it, f->ref,
+				    "%s; the feed before it cannot be read", accord_error_last());
+			break;
+		}
+		if (error < 0)
+			return error;
+		it->c = c;
+		it->readable = 1;
+		if (c->parent_count == 0)
+			break;
+		at = c->parent;
+	}
+	/* root first */
+	for (i = 0; i < f->n / 2; i++) {
+		struct item t = f->items[i];
+
+		f->items[i] = f->items[f->n - 1 - i];
+		f->items[f->n - 1 - i] = t;
+	}
+	return 0;
+}
+
+/* ---- checks on one commit, and on a feed's chain (main thread) ---- */
+
+static void item_findings(struct run *r, struct feed *f, struct item *it)
+{
+	const char *ref = f->evidence ? f->ref : NULL;
+
+	if (!it->readable)
+		return;
+	if (it->form_msg)
+		add_finding(r, ACCORD_AUDIT_BAD_COMMIT, f->keyid, it, ref, "%s", it->form_msg);
+	if (it->sig == SIG_NONE) {
+		add_finding(r, ACCORD_AUDIT_SIGNATURE_MISMATCH, f->keyid, it, ref, "the commit is not signed");
+	} else if (it->sig == ACCORD_EINVALID) {
+		add_finding(r, ACCORD_AUDIT_SIGNATURE_MISMATCH, f->keyid, it, ref,
+			    "the commit's signature is malformed: %s", it->sig_msg);
+	} else if (it->sig < 0) {
+		it->sigfail = 1; /* modified or mismatched: decided once all evidence is in */
+		it->flagged = 1;
+	} else if (it->author[0] && it->has_signer && strcmp(it->signer.id, it->author) != 0) {
+		add_finding(r, ACCORD_AUDIT_WRONG_SIGNER, f->keyid, it, ref,
+			    "the signature is valid but made by key %s, not by the entry's author %s",
+			    it->signer.id, it->author);
+	}
+	if (it->parse_kind >= 0)
+		add_finding(r, (accord_audit_kind)it->parse_kind, f->keyid, it, ref, "%s", it->parse_msg);
+	if (it->author[0] && strcmp(it->author, f->keyid) != 0)
+		add_finding(r, ACCORD_AUDIT_WRONG_FEED, f->keyid, it, ref,
+			    "an entry by key %s stored in the feed of key %s", it->author, f->keyid);
+	it->authentic = it->sig == SIG_OK && it->e && it->has_signer &&
+			!strcmp(it->signer.id, it->author) && !strcmp(it->author, f->keyid);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* How many of the seqs strictly between lo and hi appear nowhere in the feed. */
+static int64_t missing_between(const struct feed *f, int64_t lo, int64_t hi)
+{
+	int64_t present = 0, last = -1;
+	size_t i;
+
+	if (hi - lo <= 1)
+		return 0;
+	for (i = 0; i < f->nseqs; i++) {
+		if (f->seqs[i] > lo && f->seqs[i] < hi && f->seqs[i] != last)
+			present++;
+		last = f->seqs[i];
+	}
+	return (hi - lo - 1) - present;
+}
+
+static int seq_count(const struct feed *f, int64_t seq)
+{
+	size_t lo = 0, hi = f->nseqs;
+	int n = 0;
+
+	while (lo < hi) { /* first index with seqs[i] >= seq */
+		size_t mid = (lo + hi) / 2;
+
+		if (f->seqs[mid] < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo < f->nseqs && f->seqs[lo++] == seq)
+		n++;
+	return n;
+}
+
+/* Seqs, prev, Lamport clock and time along one feed's chain. */
+static void chain_findings(struct run *r, struct feed *f)
+{
+	size_t p, i;
+	struct item *q = NULL;
+	char when[64];
+
+	f->nseqs = 0;
+	if (!(f->seqs = calloc(f->n + 1, sizeof(*f->seqs))))
+		abort();
+	for (i = 0; i < f->n; i++)
+		if (f->items[i].env)
+			f->seqs[f->nseqs++] = f->items[i].seq;
+	qsort(f->seqs, f->nseqs, sizeof(*f->seqs), cmp_i64);
+
+	for (p = 0; p < f->n; p++) {
+		struct item *it = &f->items[p];
+
+		if (!it->env) {
+			q = NULL; /* unreadable or no envelope: reported already, skip pairs over it */
+			continue;
+		}
+		if (!q) {
+			if (p == 0 && it->readable && it->parents == 0) {
+				int64_t gone = missing_between(f, 0, it->seq);
+
+				if (gone > 0)
+					add_finding(r, ACCORD_AUDIT_ENTRY_MISSING, f->keyid, it, NULL,
+						    "the feed starts at seq %lld: %lld earlier entr%s missing",
+						    (long long)it->seq, (long long)gone, gone == 1 ? "y is" : "ies are");
+				else if (it->seq == 1 && it->prev[0])
+					add_finding(r, ACCORD_AUDIT_CHAIN_BROKEN, f->keyid, it, NULL,
+						    "the first entry of the feed names a previous entry %.16s",
+						    it->prev);
+			}
+			q = it;
+			continue;
+		}
+		if (it->seq == q->seq + 1) {
+			if (strcmp(it->prev, q->id) != 0) {
+				if (q->sigfail && !q->modified_by)
+					q->modified_by = xprintf("the next entry (seq %lld, commit %.12s) names %.16s as its predecessor, but these bytes hash to %.16s",
+								 (long long)it->seq, it->pub->commit, it->prev, q->id);
+				else if (!q->sigfail)
+					add_finding(r, ACCORD_AUDIT_CHAIN_BROKEN, f->keyid, it, NULL,
+						    "prev names %.16s, not the previous entry %.16s (seq %lld)",
+						    it->prev[0] ? it->prev : "nothing", q->id, (long long)q->seq);
+			} else if (it->lamport <= q->lamport) {
+				add_finding(r, ACCORD_AUDIT_CHAIN_BROKEN, f->keyid, it, NULL,
+					    "Lamport clock %lld does not increase over %lld", (long long)it->lamport,
+					    (long long)q->lamport);
+			}
+			/* accord never writes an entry earlier than its predecessor: no tolerance */
+			if (it->time < q->time) {
+				accord_duration_format(when, sizeof(when), q->time - it->time);
+				add_finding(r, ACCORD_AUDIT_TIME_BACKWARDS, f->keyid, it, NULL,
+					    "the entry's time is %s before the previous entry's", when);
+			}
+		} else if (it->seq > q->seq + 1) {
+			int64_t gone = missing_between(f, q->seq, it->seq);
+
+			if (gone > 0)
+				add_finding(r, ACCORD_AUDIT_ENTRY_MISSING, f->keyid, it, NULL,
+					    "seq %lld follows seq %lld: %lld entr%s missing (prev names %.16s, which is not in the feed)",
+					    (long long)it->seq, (long long)q->seq, (long long)gone,
+					    gone == 1 ? "y is" : "ies are", it->prev[0] ? it->prev : "nothing");
+			else
+				add_finding(r, ACCORD_AUDIT_REORDERED, f->keyid, it, NULL,
+					    "seq %lld comes after seq %lld in the feed's commit chain",
+					    (long long)it->seq, (long long)q->seq);
+		} else if (seq_count(f, it->seq) == 1) {
+			add_finding(r, ACCORD_AUDIT_REORDERED, f->keyid, it, NULL,
+				    "seq %lld comes after seq %lld in the feed's commit chain",
+				    (long long)it->seq, (long long)q->seq);
+		}
+		q = it;
+	}
+	/* The same seq twice in one chain: equivocation if both are signed and differ. */
+	for (i = 1; i < f->nseqs && f->seqs[i] != f->seqs[i - 1]; i++)
+		;
+	if (i >= f->nseqs)
+		return; /* no seq appears twice: the usual case */
+	for (p = 0; p < f->n; p++) {
+		struct item *x = &f->items[p];
+
+		if (!x->env || seq_count(f, x->seq) < 2)
+			continue;
+		for (i = p + 1; i < f->n; i++) {
+			struct item *y = &f->items[i];
+
+			if (!y->env || y->seq != x->seq)
+				continue;
+			if (!strcmp(x->id, y->id))
+				add_finding(r, ACCORD_AUDIT_REORDERED, f->keyid, y, NULL,
+					    "the entry of seq %lld appears twice in the chain (commits %.12s and %.12s)",
+					    (long long)y->seq, x->pub->commit, y->pub->commit);
+			else if (x->authentic && y->authentic)
+				add_finding(r, ACCORD_AUDIT_EQUIVOCATION, f->keyid, y, NULL,
+					    "two entries signed by %s with seq %lld: %.16s (commit %.12s) and %.16s (commit %.12s)",
+					    f->keyid, (long long)y->seq, x->id, x->pub->commit, y->id, y->pub->commit);
+			else
+				add_finding(r, ACCORD_AUDIT_REORDERED, f->keyid, y, NULL,
+					    "seq %lld appears twice in the chain (commits %.12s and %.12s)",
+					    (long long)y->seq, x->pub->commit, y->pub->commit);
+			break;
+		}
+	}
+}
+
+/* The item of seq `seq` in a feed, or NULL (entries normally sit at seq - 1). */
+static struct item *item_at(struct feed *f, int64_t seq)
+{
+	size_t i;
+
+	if (seq >= 1 && (uint64_t)seq <= f->n && f->items[seq - 1].env && f->items[seq - 1].seq == seq)
+		return &f->items[seq - 1];
+	for (i = 0; i < f->n; i++)
+		if (f->items[i].env && f->items[i].seq == seq)
+			return &f->items[i];
+	return NULL;
+}
+
+static struct feed *find_feed(struct run *r, const char *keyid)
+{
+	size_t lo = 0, hi = r->nfeeds;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(r->feeds[mid].keyid, keyid);
+
+		if (c == 0)
+			return &r->feeds[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* A failed signature is a modified entry when something signed names other bytes; else a mismatch. */
+static void decide_sigfails(struct run *r, struct feed *f)
+{
+	size_t j;
+
+	for (j = 0; j < f->n; j++) {
+		struct item *it = &f->items[j];
+
+		if (!it->sigfail)
+			continue;
+		if (it->modified_by)
+			add_finding(r, ACCORD_AUDIT_ENTRY_MODIFIED, f->keyid, it, f->evidence ? f->ref : NULL,
+				    "the signature does not verify and %s: the entry was changed after it was signed",
+				    it->modified_by);
+		else
+			add_finding(r, ACCORD_AUDIT_SIGNATURE_MISMATCH, f->keyid, it, f->evidence ? f->ref : NULL,
+				    "the signature%s%s does not verify over this commit (%s): the commit was rewritten or its signature belongs to other bytes",
+				    it->has_signer ? " by key " : "", it->has_signer ? it->signer.id : "",
+				    it->sig_msg ? it->sig_msg : "bad signature");
+	}
+}
+
+/*
+ * Pass 1 for one feed: read, verify on every core, check the chain. The
+ * feed counts up to the first commit that is not an authentic entry in
+ * its place.
+ */
+static int read_feed(struct run *r, struct feed *f, accord_verified_feed *o)
+{
+	size_t j;
+	int error;
+
+	if ((error = read_chain(r, f, &f->head, NULL, NULL)) < 0)
+		return error;
+	o->count = f->n;
+	if (!(o->items = calloc(f->n + 1, sizeof(*o->items))))
+		abort();
+	for (j = 0; j < f->n; j++) {
+		f->items[j].pub = &o->items[j];
+		git_oid_tostr(o->items[j].commit, sizeof(o->items[j].commit), &f->items[j].oid);
+	}
+	verify_items(f->items, f->n, r->threads);
+	for (j = 0; j < f->n; j++)
+		item_findings(r, f, &f->items[j]);
+	chain_findings(r, f);
+	decide_sigfails(r, f);
+	f->cut = 0;
+	for (j = 0; j < f->n; j++) {
+		struct item *it = &f->items[j];
+
+		if (!it->authentic || it->flagged || !it->env || it->seq != (int64_t)j + 1)
+			break;
+		f->cut = it->seq;
+	}
+	return 0;
+}
+
+/* ---- evidence: chains kept to prove equivocation ---- */
+
+struct stop_arg {
+	accord_idmap *known;
+};
+
+static int stop_at_known(void *arg, const git_oid *oid)
+{
+	char hex[41];
+
+	git_oid_tostr(hex, sizeof(hex), oid);
+	return accord_idmap_get(((struct stop_arg *)arg)->known, hex) != NULL;
+}
+
+/*
+ * Each evidence commit must be authentic; a signed entry that differs from
+ * the feed's entry of the same seq (compared by entry id, never by commit)
+ * is proof: from that seq on, the key's entries do not count.
+ */
+static int read_evidence(struct run *r)
+{
+	accord_idmap known = ACCORD_IDMAP_INIT;
+	struct stop_arg sa = { &known };
+	size_t i, j;
+	int error = 0;
+
+	if (!r->nev)
+		return 0;
+	for (i = 0; i < r->nfeeds; i++)
+		for (j = 0; j < r->feeds[i].n; j++)
+			accord_idmap_put(&known, r->feeds[i].items[j].pub->commit, &r->feeds[i].items[j]);
+	for (i = 0; i < r->nev; i++) {
+		struct feed *ev = &r->ev[i];
+		struct feed *f;
+
+		if ((error = read_chain(r, ev, &ev->head, stop_at_known, &sa)) < 0)
+			break;
+		for (j = 0; j < ev->n; j++) {
+			/* evidence items have no public view: keep the commit id somewhere stable */
+			if (!(ev->items[j].pub = calloc(1, sizeof(*ev->items[j].pub))))
+				abort();
+			git_oid_tostr(ev->items[j].pub->commit, sizeof(ev->items[j].pub->commit),
+				      &ev->items[j].oid);
+		}
+		verify_items(ev->items, ev->n, r->threads);
+		r->v->evidence += ev->n;
+		f = find_feed(r, ev->keyid);
+		for (j = 0; j < ev->n; j++) {
+			struct item *it = &ev->items[j], *mine;
+
+			item_findings(r, ev, it);
+			if (it->sigfail)
+				add_finding(r, ACCORD_AUDIT_SIGNATURE_MISMATCH, ev->keyid, it, ev->ref,
+					    "evidence commit: the signature does not verify: %s", it->sig_msg);
+			if (!it->authentic)
+				continue;
+			mine = f ? item_at(f, it->seq) : NULL;
+			if (mine && mine->authentic && strcmp(mine->id, it->id) != 0 &&
+			    it->seq <= f->cut) {
+				add_finding(r, ACCORD_AUDIT_EQUIVOCATION, ev->keyid, mine, ev->ref,
+					    "two entries signed by %s with seq %lld: %.16s (commit %.12s, on the feed) and %.16s (commit %.12s, kept under %s); from seq %lld on, this key's entries do not count",
+					    ev->keyid, (long long)it->seq, mine->id, mine->pub->commit, it->id,
+					    it->pub->commit, ev->ref, (long long)it->seq);
+				f->cut = it->seq - 1;
+			}
+		}
+	}
+	accord_idmap_dispose(&known);
+	return error;
+}
+
+/* ---- pass 2: ledger order ---- */
+
+static struct item *item_of(struct run *r, const accord_entry *e)
+{
+	struct feed *f = find_feed(r, e->author.id);
+	struct item *it = f ? item_at(f, e->seq) : NULL;
+
+	return it && it->e == e ? it : NULL;
+}
+
+/* The ledger id: git config accord.ledger, else the genesis most entries name. */
+static void choose_ledger(struct run *r, accord_entry **all, size_t n)
+{
+	char *configured = NULL;
+	size_t i, best = 0;
+	const accord_entry *pick = NULL;
+	accord_verification *v = r->v;
+
+	if (accord_store_config_get(&configured, r->store, "accord.ledger") == 0 &&
+	    accord_is_lower_hex(configured, ACCORD_ID_HEXLEN) && !configured[ACCORD_ID_HEXLEN]) {
+		memcpy(v->ledger, configured, sizeof(v->ledger));
+		for (i = 0; i < n; i++)
+			if (!strcmp(all[i]->type, "genesis") && !strcmp(all[i]->id, configured))
+				pick = all[i];
+		if (!pick)
+			add_finding(r, ACCORD_AUDIT_ENTRY_MISSING, NULL, NULL, NULL,
+				    "the genesis entry %.16s of this ledger (git config accord.ledger) is in no feed",
+				    configured);
+	} else {
+		accord_idmap votes = ACCORD_IDMAP_INIT;
+
+		/* one pass to count, one to pick: linear in the entries */
+		for (i = 0; i < n; i++)
+			if (!strcmp(all[i]->type, "genesis"))
+				accord_idmap_put(&votes, all[i]->id, (void *)(uintptr_t)1);
+		for (i = 0; i < n; i++) {
+			void *c = accord_idmap_get(&votes, all[i]->ledger);
+
+			if (c)
+				accord_idmap_put(&votes, all[i]->ledger, (void *)((uintptr_t)c + 1));
+		}
+		for (i = 0; i < n; i++) {
+			size_t count;
+
+			if (strcmp(all[i]->type, "genesis") != 0)
+				continue;
+			count = (size_t)(uintptr_t)accord_idmap_get(&votes, all[i]->id);
+			if (!pick || count > best) {
+				pick = all[i];
+				best = count;
+			}
+		}
+		accord_idmap_dispose(&votes);
+		if (pick)
+			memcpy(v->ledger, pick->id, sizeof(v->ledger));
+		else
+			add_finding(r, ACCORD_AUDIT_ENTRY_MISSING, NULL, NULL, NULL,
+				    "no genesis entry: the ledger has no founding entry");
+	}
+	free(configured);
+	if (pick) {
+		const char *t = accord_entry_str(pick, "title");
+
+		snprintf(v->title, sizeof(v->title), "%s", t ? t : "");
+	}
+}
+
+static int ledger_order_cmp(const void *a, const void *b)
+{
+	const accord_entry *x = *(accord_entry *const *)a, *y = *(accord_entry *const *)b;
+	int c;
+
+	if (x->lamport != y->lamport)
+		return x->lamport < y->lamport ? -1 : 1;
+	if ((c = strcmp(x->author.id, y->author.id)) != 0)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Authorization failures named by what went wrong. */
+static void deny_finding(struct run *r, const accord_parties *p, struct item *it,
+			 const accord_entry *e, const char *why)
+{
+	const accord_member *m = accord_parties_member(p, e->author.id);
+	char when[ACCORD_TIME_LEN];
+
+	if (!m && strcmp(e->type, "party-accept") != 0 && !accord_parties_invite_for(p, e->author.id)) {
+		add_finding(r, ACCORD_AUDIT_UNKNOWN_KEY, e->author.id, it, NULL,
+			    "key %s is a member of no party at this point: %s", e->author.id, why);
+	} else if (m && m->revoked) {
+		accord_time_format(when, m->revoked_at);
+		add_finding(r, ACCORD_AUDIT_REVOKED_KEY, e->author.id, it, NULL,
+			    "key %s (%s@%s) was revoked at %s; this %s entry comes after the revocation",
+			    e->author.id, m->key.name, p->parties[m->party].name, when, e->type);
+	} else if (!strcmp(e->type, "cosign")) {
+		add_finding(r, ACCORD_AUDIT_BAD_COSIGN, e->author.id, it, NULL,
+			    "%s (a missing proposal, or one whose bytes were not accepted)", why);
+	} else {
+		add_finding(r, ACCORD_AUDIT_NOT_AUTHORIZED, e->author.id, it, NULL, "%s", why);
+	}
+}
+
+/*
+ * One replay in ledger order of the entries within each feed's cut. An
+ * entry the rules refuse is a finding, and its feed stops there (`stop`,
+ * per feed, starts at the cut). Returns the entries that count.
+ */
+static size_t replay_once(struct run *r, accord_entry **all, size_t n, int64_t *stop,
+			  accord_entry **kept, accord_parties *p)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		accord_entry *e = all[i];
+		struct feed *f = find_feed(r, e->author.id);
+		size_t fi = (size_t)(f - r->feeds);
+
+		if (e->seq > stop[fi])
+			continue;
+		if (accord_parties_apply(p, e) < 0) {
+			char why[512];
+
+			snprintf(why, sizeof(why), "%s", accord_error_last());
+			deny_finding(r, p, item_of(r, e), e, why);
+			stop[fi] = e->seq - 1;
+			continue;
+		}
+		kept[k++] = e;
+	}
+	return k;
+}
+
+/*
+ * A key revoked at time T: its entries signed after T do not count, even
+ * when a low Lamport clock orders them before the revocation. Cuts the
+ * feeds of such entries for good; 1 if any cut moved.
+ */
+static int revocation_cuts(struct run *r, accord_entry **kept, size_t k, const accord_parties *p)
+{
+	size_t i;
+	int moved = 0;
+
+	for (i = 0; i < k; i++) {
+		const accord_entry *e = kept[i];
+		const accord_member *m = accord_parties_member(p, e->author.id);
+		struct feed *f;
+		char when[ACCORD_TIME_LEN], late[64];
+
+		if (!m || !m->revoked || e->time <= m->revoked_at)
+			continue;
+		f = find_feed(r, e->author.id);
+		if (e->seq > f->cut)
+			continue;
+		accord_time_format(when, m->revoked_at);
+		accord_duration_format(late, sizeof(late), e->time - m->revoked_at);
+		add_finding(r, ACCORD_AUDIT_REVOKED_KEY, e->author.id, item_of(r, e), NULL,
+			    "key %s (%s) was revoked at %s; this entry is ordered before the revocation by its Lamport clock but was signed %s after it",
+			    e->author.id, m->key.name, when, late);
+		f->cut = e->seq - 1;
+		moved = 1;
+	}
+	return moved;
+}
+
+static int replay(struct run *r)
+{
+	accord_verification *v = r->v;
+	accord_entry **all = NULL, **kept = NULL;
+	int64_t *stop = NULL;
+	size_t n = 0, i, j, k = 0, mark;
+
+	for (i = 0; i < r->nfeeds; i++)
+		n += r->feeds[i].n;
+	if (!(all = calloc(n + 1, sizeof(*all))) || !(kept = calloc(n + 1, sizeof(*kept))) ||
+	    !(stop = calloc(r->nfeeds + 1, sizeof(*stop))))
+		abort();
+	n = 0;
+	for (i = 0; i < r->nfeeds; i++)
+		for (j = 0; j < r->feeds[i].n; j++)
+			if (r->feeds[i].items[j].authentic)
+				all[n++] = r->feeds[i].items[j].e;
+	choose_ledger(r, all, n);
+	/* Entries of another ledger never take part: their feed stops there. */
+	for (i = j = 0; i < n; i++) {
+		accord_entry *e = all[i];
+		struct feed *f = find_feed(r, e->author.id);
+		int foreign = !strcmp(e->type, "genesis") ? strcmp(e->id, v->ledger) != 0
+							  : strcmp(e->ledger, v->ledger) != 0;
+
+		if (e->seq > f->cut)
+			continue;
+		if (foreign && v->ledger[0]) {
+			if (!strcmp(e->type, "genesis"))
+				add_finding(r, ACCORD_AUDIT_FOREIGN_LEDGER, e->author.id, item_of(r, e), NULL,
+					    "a second genesis entry, founding ledger %.16s: replayed from another ledger",
+					    e->id);
+			else
+				add_finding(r, ACCORD_AUDIT_FOREIGN_LEDGER, e->author.id, item_of(r, e), NULL,
+					    "the entry belongs to ledger %.16s, not to this ledger %.16s",
+					    e->ledger[0] ? e->ledger : "(none)", v->ledger);
+			f->cut = e->seq - 1;
+			continue;
+		}
+		all[j++] = e;
+	}
+	n = j;
+	qsort(all, n, sizeof(*all), ledger_order_cmp);
+	/*
+	 * Replay; a revocation can cut entries that sorted before it, which
+	 * can change what follows, so replay again until the cuts hold. Each
+	 * round moves a cut back for good, so this ends; the findings of
+	 * refused entries are those of the last round.
+	 */
+	for (;;) {
+		mark = v->finding_count;
+		for (i = 0; i < r->nfeeds; i++)
+			stop[i] = r->feeds[i].cut;
+		accord_parties_dispose(&v->parties);
+		accord_parties_init(&v->parties);
+		k = replay_once(r, all, n, stop, kept, &v->parties);
+		if (!revocation_cuts(r, kept, k, &v->parties))
+			break;
+		for (i = mark; i < v->finding_count; i++)
+			if (v->findings[i].kind != ACCORD_AUDIT_REVOKED_KEY)
+				accord_finding_dispose(&v->findings[i]);
+		for (i = j = mark; i < v->finding_count; i++)
+			if (v->findings[i].kind == ACCORD_AUDIT_REVOKED_KEY)
+				v->findings[j++] = v->findings[i];
+		v->finding_count = j;
+	}
+	for (i = 0; i < r->nfeeds; i++)
+		r->feeds[i].cut = stop[i];
+	v->entries = kept;
+	v->count = k;
+	kept = NULL;
+	for (i = 0; i < v->count; i++) {
+		const accord_entry *e = v->entries[i];
+
+		if (e->lamport > v->max_lamport)
+			v->max_lamport = e->lamport;
+		if (!v->first_time || e->time < v->first_time)
+			v->first_time = e->time;
+		if (e->time > v->last_time)
+			v->last_time = e->time;
+		if (!strcmp(e->type, "genesis"))
+			v->genesis = e;
+	}
+	free(all);
+	free(kept);
+	free(stop);
+	return 0;
+}
+
+/* ---- results ---- */
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const accord_finding *x = a, *y = b;
+	int c;
+
+	/* Findings about no feed (refs, the ledger) come last. */
+	if (!x->feed[0] != !y->feed[0])
+		return x->feed[0] ? -1 : 1;
+	if ((c = strcmp(x->feed, y->feed)))
+		return c;
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if ((c = strcmp(x->commit, y->commit)))
+		return c;
+	return strcmp(x->explanation, y->explanation);
+}
+
+void accord_verification_sort(accord_verification *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->finding_count; i++)
+		if (v->findings[i].feed[0])
+			accord_parties_label(v->findings[i].label, sizeof(v->findings[i].label),
+					     &v->parties, v->findings[i].feed);
+	if (v->finding_count)
+		qsort(v->findings, v->finding_count, sizeof(*v->findings), cmp_finding);
+}
+
+/* Fill the feeds' views; the entries that count stay with v->entries, the rest are freed. */
+static void finish(struct run *r)
+{
+	accord_verification *v = r->v;
+	size_t i, j;
+
+	for (i = 0; i < r->nfeeds; i++) {
+		struct feed *f = &r->feeds[i];
+		accord_verified_feed *o = &v->feeds[i];
+
+		o->valid = f->cut;
+		v->read += f->n;
+		for (j = 0; j < f->n; j++) {
+			struct item *it = &f->items[j];
+			accord_verified_item *pub = it->pub;
+
+			pub->seq = it->env ? it->seq : (int64_t)j + 1;
+			memcpy(pub->id, it->id, sizeof(pub->id));
+			pub->sigfail = it->sigfail;
+			if ((int64_t)j < f->cut) {
+				pub->verdict = ACCORD_VERDICT_VALID;
+				o->valid_head = it->oid;
+				o->last = it->e;
+				it->e = NULL; /* in v->entries */
+			} else {
+				pub->verdict = it->flagged ? ACCORD_VERDICT_INVALID : ACCORD_VERDICT_FOLLOWS;
+				v->left_out++;
+			}
+		}
+	}
+	accord_verification_sort(v);
+}
+
+static void free_feed(struct feed *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		struct item *it = &f->items[i];
+
+		accord_commit_free(it->c);
+		free(it->sig_msg);
+		free(it->parse_msg);
+		free(it->form_msg);
+		free(it->modified_by);
+		accord_entry_free(it->e);
+		if (f->evidence)
+			free(it->pub);
+	}
+	free(f->items);
+	free(f->seqs);
+	free(f->ref);
+}
+
+/* ---- refs ---- */
+
+/* `n` bytes of `s` are a key id (what follows does not matter). */
+static int is_keyid(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n != ACCORD_KEYID_HEXLEN)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/* A ref must point to a commit; anything else is a finding (returns 1) and is skipped. */
+static int ref_commit(struct run *r, git_oid *out, const char *name, const char *keyid)
+{
+	git_reference *ref = NULL;
+	git_object *obj = NULL;
+	char hex[41];
+	int error;
+
+	if ((error = git_reference_lookup(&ref, accord_store_repo(r->store), name)) < 0)
+		return accord_error_git(error, name);
+	if (git_reference_type(ref) != GIT_REFERENCE_DIRECT) {
+		add_finding(r, ACCORD_AUDIT_UNKNOWN_REF, keyid, NULL, name,
+			    "ref %s is symbolic; feeds are direct refs to commits", name);
+		git_reference_free(ref);
+		return 1;
+	}
+	*out = *git_reference_target(ref);
+	git_reference_free(ref);
+	git_oid_tostr(hex, sizeof(hex), out);
+	if (git_object_lookup(&obj, accord_store_repo(r->store), out, GIT_OBJECT_ANY) < 0) {
+		add_finding(r, ACCORD_AUDIT_ENTRY_MISSING, keyid, NULL, name,
+			    "ref %s points to %s, which is not in the repository", name, hex);
+		return 1;
+	}
+	if (git_object_type(obj) != GIT_OBJECT_COMMIT) {
+		add_finding(r, ACCORD_AUDIT_BAD_COMMIT, keyid, NULL, name,
+			    "ref %s points to a %s (%s), not to a commit", name,
+			    git_object_type2string(git_object_type(obj)), hex);
+		git_object_free(obj);
+		return 1;
+	}
+	git_object_free(obj);
+	return 0;
+}
+
+static void add_evidence(struct run *r, size_t *cap, const char *keyid, const char *ref,
+			 const git_oid *head)
+{
+	struct feed *ev;
+
+	if (r->nev == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		if (!(r->ev = realloc(r->ev, *cap * sizeof(*r->ev))))
+			abort();
+	}
+	ev = &r->ev[r->nev++];
+	memset(ev, 0, sizeof(*ev));
+	ev->evidence = 1;
+	snprintf(ev->keyid, sizeof(ev->keyid), "%.32s", keyid);
+	ev->ref = xstrdup(ref);
+	ev->head = *head;
+}
+
+/* The repository's evidence refs (and any given), as chains to read. */
+static int gather_evidence(struct run *r, const accord_verify_options *opts)
+{
+	git_strarray refs = { NULL, 0 };
+	size_t i, cap = 0;
+	int error;
+
+	for (i = 0; i < opts->evidence_count; i++) {
+		char name[160];
+
+		snprintf(name, sizeof(name), "%s%s/(pushed)", ACCORD_EVIDENCE_PREFIX,
+			 opts->evidence[i].keyid);
+		add_evidence(r, &cap, opts->evidence[i].keyid, name, &opts->evidence[i].head);
+	}
+	if (opts->no_evidence_refs)
+		return 0;
+	if ((error = accord_store_ref_list(&refs, r->store, ACCORD_EVIDENCE_PREFIX)) < 0)
+		return error;
+	for (i = 0; i < refs.count; i++) {
+		const char *rest = refs.strings[i] + strlen(ACCORD_EVIDENCE_PREFIX);
+		git_oid head;
+
+		if (strlen(rest) <= ACCORD_KEYID_HEXLEN + 1 || !is_keyid(rest, ACCORD_KEYID_HEXLEN) ||
+		    rest[ACCORD_KEYID_HEXLEN] != '/')
+			continue; /* accord_verify_refs reports it as outside the layout */
+		{
+			char keyid[ACCORD_KEYID_HEXLEN + 1];
+
+			snprintf(keyid, sizeof(keyid), "%.32s", rest);
+			if ((error = ref_commit(r, &head, refs.strings[i], keyid)) < 0)
+				break;
+			if (error > 0) {
+				error = 0;
+				continue;
+			}
+		}
+		add_evidence(r, &cap, rest, refs.strings[i], &head);
+	}
+	git_strarray_dispose(&refs);
+	return error;
+}
+
+static int cmp_feed(const void *a, const void *b)
+{
+	return strcmp(((const struct feed *)a)->keyid, ((const struct feed *)b)->keyid);
+}
+
+/* Both entry points: `heads` (n) are the feeds; `refs` names their refs, or NULL. */
+static int run_engine(accord_verification **out, accord_store *store, const accord_head *heads,
+		      size_t n, char **refs, accord_verification *v,
+		      const accord_verify_options *opts)
+{
+	accord_verify_options defaults = ACCORD_VERIFY_OPTIONS_INIT;
+	accord_schema_registry *reg = NULL;
+	struct run r;
+	size_t i;
+	int error;
+
+	if (!opts)
+		opts = &defaults;
+	memset(&r, 0, sizeof(r));
+	r.v = v;
+	r.store = store;
+	r.threads = opts->threads;
+	if (r.threads <= 0) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		r.threads = cpus > 0 ? (int)(cpus < 8 ? cpus : 8) : 1;
+	}
+	/* The schema cache is built once, before any worker thread uses it. */
+	if ((error = accord_schema_builtin(&reg)) < 0)
+		goto done;
+	if (!(r.feeds = calloc(n + 1, sizeof(*r.feeds))) ||
+	    !(v->feeds = calloc(n + 1, sizeof(*v->feeds))))
+		abort();
+	for (i = 0; i < n; i++) {
+		struct feed *f = &r.feeds[r.nfeeds];
+
+		memcpy(f->keyid, heads[i].keyid, sizeof(f->keyid));
+		f->head = heads[i].head;
+		f->ref = refs ? refs[i] : NULL;
+		if (refs)
+			refs[i] = NULL;
+		r.nfeeds++;
+	}
+	qsort(r.feeds, r.nfeeds, sizeof(*r.feeds), cmp_feed);
+	for (i = 0; i + 1 < r.nfeeds; i++)
+		if (!strcmp(r.feeds[i].keyid, r.feeds[i + 1].keyid)) {
+			error = accord_error_set(ACCORD_EINVALID, "feed %s given twice", r.feeds[i].keyid);
+			goto done;
+		}
+	v->feed_count = r.nfeeds;
+	for (i = 0; i < r.nfeeds; i++) {
+		struct feed *f = &r.feeds[i];
+		accord_verified_feed *o = &v->feeds[i];
+
+		memcpy(o->keyid, f->keyid, sizeof(o->keyid));
+		o->head = f->head;
+		o->ref = f->ref ? xstrdup(f->ref) : NULL;
+		if (git_oid_is_zero(&f->head))
+			continue; /* the ref named no commit: a finding already */
+		if ((error = read_feed(&r, f, o)) < 0)
+			goto done;
+	}
+	if ((error = gather_evidence(&r, opts)) < 0 || (error = read_evidence(&r)) < 0)
+		goto done;
+	replay(&r);
+	finish(&r);
+	*out = v;
+	v = NULL;
+	error = 0;
+done:
+	for (i = 0; i < r.nfeeds; i++)
+		free_feed(&r.feeds[i]);
+	free(r.feeds);
+	for (i = 0; i < r.nev; i++)
+		free_feed(&r.ev[i]);
+	free(r.ev);
+	accord_verification_free(v);
+	return error;
+}
+
+int accord_verify_heads(accord_verification **out, accord_store *store, const accord_head *heads,
+			size_t count, const accord_verify_options *opts)
+{
+	accord_verification *v = calloc(1, sizeof(*v));
+
+	if (!v)
+		return accord_error_set(ACCORD_ENOMEM, "out of memory");
+	accord_parties_init(&v->parties);
+	return run_engine(out, store, heads, count, NULL, v, opts);
+}
+
+int accord_verify_refs(accord_verification **out, accord_store *store,
+		       const accord_verify_options *opts)
+{
+	git_strarray refs = { NULL, 0 };
+	accord_verification *v = calloc(1, sizeof(*v));
+	accord_head *heads = NULL;
+	char **names = NULL;
+	struct run r; /* for the findings about refs only */
+	size_t i, n = 0;
+	int error;
+
+	if (!v)
+		return accord_error_set(ACCORD_ENOMEM, "out of memory");
+	accord_parties_init(&v->parties);
+	memset(&r, 0, sizeof(r));
+	r.v = v;
+	r.store = store;
+	if ((error = accord_store_ref_list(&refs, store, ACCORD_REF_PREFIX)) < 0)
+		goto fail;
+	if (refs.count == 0) {
+		error = accord_error_set(ACCORD_ENOTFOUND, "%s holds no ledger (nothing under %s)",
+					 accord_store_gitdir(store), ACCORD_REF_PREFIX);
+		goto fail;
+	}
+	if (!(heads = calloc(refs.count, sizeof(*heads))) || !(names = calloc(refs.count, sizeof(*names))))
+		abort();
+	for (i = 0; i < refs.count; i++) {
+		const char *name = refs.strings[i], *rest;
+		char hex[41] = "";
+
+		if (!strncmp(name, ACCORD_FEED_PREFIX, strlen(ACCORD_FEED_PREFIX))) {
+			rest = name + strlen(ACCORD_FEED_PREFIX);
+			if (is_keyid(rest, strlen(rest))) {
+				memcpy(heads[n].keyid, rest, sizeof(heads[n].keyid));
+				if ((error = ref_commit(&r, &heads[n].head, name, rest)) < 0)
+					goto fail;
+				if (error > 0)
+					memset(&heads[n].head, 0, sizeof(heads[n].head));
+				names[n++] = xstrdup(name);
+				continue;
+			}
+		} else if (!strncmp(name, ACCORD_EVIDENCE_PREFIX, strlen(ACCORD_EVIDENCE_PREFIX))) {
+			rest = name + strlen(ACCORD_EVIDENCE_PREFIX);
+			if (strlen(rest) > ACCORD_KEYID_HEXLEN + 1 && is_keyid(rest, ACCORD_KEYID_HEXLEN) &&
+			    rest[ACCORD_KEYID_HEXLEN] == '/')
+				continue;
+		}
+		{
+			git_reference *ref = NULL;
+
+			if (git_reference_lookup(&ref, accord_store_repo(store), name) == 0) {
+				if (git_reference_type(ref) == GIT_REFERENCE_SYMBOLIC)
+					snprintf(hex, sizeof(hex), "symbolic");
+				else
+					git_oid_tostr(hex, sizeof(hex), git_reference_target(ref));
+				git_reference_free(ref);
+			}
+		}
+		add_finding(&r, ACCORD_AUDIT_UNKNOWN_REF, NULL, NULL, name,
+			    "ref %s (-> %s) lies outside the layout (%s<key id>, %s<key id>/<name>)", name,
+			    hex[0] ? hex : "?", ACCORD_FEED_PREFIX, ACCORD_EVIDENCE_PREFIX);
+	}
+	error = run_engine(out, store, heads, n, names, v, opts);
+	v = NULL; /* run_engine owns it now */
+fail:
+	for (i = 0; names && i < n; i++)
+		free(names[i]);
+	free(names);
+	free(heads);
+	git_strarray_dispose(&refs);
+	accord_verification_free(v);
+	return error;
+}
+
+void accord_verification_free(accord_verification *v)
+{
+	size_t i;
+
+	if (!v)
+		return;
+	for (i = 0; i < v->finding_count; i++)
+		accord_finding_dispose(&v->findings[i]);
+	free(v->findings);
+	for (i = 0; i < v->feed_count; i++) {
+		free(v->feeds[i].items);
+		free(v->feeds[i].ref);
+	}
+	free(v->feeds);
+	accord_parties_dispose(&v->parties);
+	for (i = 0; i < v->count; i++)
+		accord_entry_free(v->entries[i]);
+	free(v->entries);
+	free(v);
+}
+
+const accord_verified_feed *accord_verification_feed(const accord_verification *v,
+						     const char *keyid)
+{
+	size_t lo = 0, hi = v->feed_count;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(v->feeds[mid].keyid, keyid);
+
+		if (c == 0)
+			return &v->feeds[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const accord_verified_item *accord_verified_feed_item(const accord_verified_feed *f, int64_t seq)
+{
+	size_t i;
+
+	if (seq >= 1 && (uint64_t)seq <= f->count && f->items[seq - 1].seq == seq)
+		return &f->items[seq - 1];
+	for (i = 0; i < f->count; i++)
+		if (f->items[i].seq == seq)
+			return &f->items[i];
+	return NULL;
+}
+
+int accord_verification_counts(const accord_verification *v, const char *keyid, int64_t seq,
+			       const char *entry_id)
+{
+	const accord_verified_feed *f = accord_verification_feed(v, keyid);
+	const accord_verified_item *it = f && seq <= f->valid ? accord_verified_feed_item(f, seq) : NULL;
+
+	return it && it->verdict == ACCORD_VERDICT_VALID && !strcmp(it->id, entry_id);
+}
+
+/* ---- one commit on its own ---- */
+
+int accord_verify_commit(accord_entry **out, accord_finding *finding, const accord_commit *c,
+			 const char *keyid, const accord_entry *prev, int64_t expect_seq)
+{
+	accord_verification v;
+	accord_verified_item pub;
+	struct feed f;
+	struct item it;
+	struct run r;
+	int error = 0;
+
+	memset(&v, 0, sizeof(v));
+	memset(&pub, 0, sizeof(pub));
+	memset(&f, 0, sizeof(f));
+	memset(&it, 0, sizeof(it));
+	memset(&r, 0, sizeof(r));
+	r.v = &v;
+	snprintf(f.keyid, sizeof(f.keyid), "%s", keyid ? keyid : "");
+	it.oid = c->id;
+	it.pub = &pub;
+	git_oid_tostr(pub.commit, sizeof(pub.commit), &c->id);
+	it.c = (accord_commit *)c;
+	it.readable = 1;
+	verify_item(&it);
+	it.c = NULL;
+	if (!keyid)
+		snprintf(f.keyid, sizeof(f.keyid), "%s", it.author);
+	item_findings(&r, &f, &it);
+	if (it.sigfail)
+		add_finding(&r, ACCORD_AUDIT_SIGNATURE_MISMATCH, f.keyid, &it, NULL,
+			    "the signature does not verify over this commit: %s",
+			    it.sig_msg ? it.sig_msg : "bad signature");
+	if (!v.finding_count && !it.authentic)
+		add_finding(&r, ACCORD_AUDIT_MALFORMED_ENTRY, f.keyid, &it, NULL, "not an entry");
+	if (!v.finding_count && expect_seq > 0) {
+		if (it.seq != expect_seq)
+			add_finding(&r, ACCORD_AUDIT_REORDERED, f.keyid, &it, NULL,
+				    "sequence number %lld where %lld was expected (entry removed, reordered or replayed)",
+				    (long long)it.seq, (long long)expect_seq);
+		else if (prev && (c->parent_count != 1 || strcmp(it.prev, prev->id) != 0))
+			add_finding(&r, ACCORD_AUDIT_CHAIN_BROKEN, f.keyid, &it, NULL,
+				    "hash chain broken: prev does not name the previous entry %.16s", prev->id);
+		else if (prev && it.lamport <= prev->lamport)
+			add_finding(&r, ACCORD_AUDIT_CHAIN_BROKEN, f.keyid, &it, NULL,
+				    "Lamport clock does not increase");
+		else if (prev && it.time < prev->time)
+			add_finding(&r, ACCORD_AUDIT_TIME_BACKWARDS, f.keyid, &it, NULL,
+				    "the entry's time is before the previous entry's");
+		else if (!prev && (c->parent_count != 0 || it.prev[0]))
+			add_finding(&r, ACCORD_AUDIT_CHAIN_BROKEN, f.keyid, &it, NULL,
+				    "the first entry of a feed has a predecessor");
+	}
+	if (v.finding_count) {
+		error = accord_error_set(ACCORD_EBADSIG, "entry %s (feed %s, seq %lld): %s", pub.commit,
+					 f.keyid, (long long)v.findings[0].seq, v.findings[0].explanation);
+		if (finding) {
+			*finding = v.findings[0];
+			v.findings[0].ref = v.findings[0].explanation = NULL;
+		}
+	} else {
+		*out = it.e;
+		it.e = NULL;
+	}
+	for (size_t i = 0; i < v.finding_count; i++)
+		accord_finding_dispose(&v.findings[i]);
+	free(v.findings);
+	accord_entry_free(it.e);
+	free(it.sig_msg);
+	free(it.parse_msg);
+	free(it.form_msg);
+	free(it.modified_by);
+	return error;
+}
