@@ -66,6 +66,7 @@ static int add_quarantine(accord_store *store)
 static int count_new_entries(int64_t *out, accord_store *store, const accord_ref_update *u,
 			     size_t n, int64_t limit)
 {
+	git_strarray have = { NULL, 0 };
 	git_revwalk *walk = NULL;
 	git_oid id;
 	int64_t count = 0;
@@ -74,8 +75,10 @@ static int count_new_entries(int64_t *out, accord_store *store, const accord_ref
 
 	if ((error = git_revwalk_new(&walk, accord_store_repo(store))) < 0)
 		return accord_error_git(error, "counting pushed entries");
+	/* Feeds and evidence alike: proof of equivocation is entries too. */
 	for (i = 0; i < n; i++) {
-		if (strncmp(u[i].ref, ACCORD_FEED_PREFIX, strlen(ACCORD_FEED_PREFIX)) != 0 ||
+		if ((strncmp(u[i].ref, ACCORD_FEED_PREFIX, strlen(ACCORD_FEED_PREFIX)) != 0 &&
+		     strncmp(u[i].ref, ACCORD_EVIDENCE_PREFIX, strlen(ACCORD_EVIDENCE_PREFIX)) != 0) ||
 		    git_oid_is_zero(&u[i].new_id))
 			continue;
 		if (git_revwalk_push(walk, &u[i].new_id) < 0)
@@ -83,6 +86,13 @@ static int count_new_entries(int64_t *out, accord_store *store, const accord_ref
 		pushed = 1;
 		if (!git_oid_is_zero(&u[i].old_id))
 			git_revwalk_hide(walk, &u[i].old_id);
+	}
+	/* what the hub holds already is not new */
+	if (pushed && accord_store_ref_list(&have, store, ACCORD_REF_PREFIX) == 0) {
+		for (i = 0; i < have.count; i++)
+			if (accord_store_ref_get(&id, store, have.strings[i]) == 0)
+				git_revwalk_hide(walk, &id);
+		git_strarray_dispose(&have);
 	}
 	while (pushed && count <= limit && git_revwalk_next(&id, walk) == 0)
 		count++;

@@ -76,7 +76,11 @@ static void modified(accord_verification *v, const accord_verified_item *it, con
 	}
 }
 
-/* Witnessing: what partners' checkpoints say about each feed must hold in this copy. */
+/*
+ * Witnessing: how far partners' checkpoints vouch for each feed, and the
+ * proof that an entry whose signature fails was modified (a checkpoint
+ * that counts names its original bytes).
+ */
 static void check_checkpoints(accord_audit *a, accord_verification *v)
 {
 	struct claim *claims = NULL;
@@ -117,32 +121,18 @@ static void check_checkpoints(accord_audit *a, accord_verification *v)
 		char by[160], why[512];
 
 		label_key(by, sizeof(by), v, c->by->author.id);
-		/* Two witnesses that disagree prove a split view on their own. */
-		if (i > 0 && !strcmp(claims[i - 1].feed, c->feed) && claims[i - 1].seq == c->seq &&
-		    strcmp(claims[i - 1].hash, c->hash) != 0) {
-			char other[160];
-
-			label_key(other, sizeof(other), v, claims[i - 1].by->author.id);
-			accord_verification_add(v, ACCORD_AUDIT_SPLIT_VIEW, c->feed, mine, NULL,
-						"checkpoints disagree on feed %s seq %lld: %s (checkpoint %.16s) saw %.16s, %s (checkpoint %.16s) saw %.16s",
-						c->feed, (long long)c->seq, other, claims[i - 1].by->id,
-						claims[i - 1].hash, by, c->by->id, c->hash);
-		}
 		if (af && c->seq > af->witnessed_seq) {
 			af->witnessed_seq = c->seq;
 			snprintf(af->witnessed_by, sizeof(af->witnessed_by), "%s", by);
 		}
 		if (!mine || !strcmp(mine->id, c->hash))
 			continue;
+		/* a signed entry that differs is the engine's to judge (false-checkpoint) */
 		if (mine->sigfail) {
 			snprintf(why, sizeof(why), "the checkpoint %.16s by %s names %.16s at seq %lld, but these bytes hash to %.16s",
 				 c->by->id, by, c->hash, (long long)c->seq, mine->id);
 			modified(v, mine, why);
-			continue;
 		}
-		accord_verification_add(v, ACCORD_AUDIT_SPLIT_VIEW, c->feed, mine, NULL,
-					"%s verified feed %s at seq %lld as entry %.16s (checkpoint %.16s), but this copy has %.16s there: two signed heads that do not extend each other",
-					by, c->feed, (long long)c->seq, c->hash, c->by->id, mine->id);
 	}
 	free(claims);
 }

@@ -37,6 +37,10 @@ struct accord_index {
 	int dirty;              /* the state file lags behind the ledger */
 };
 
+static void carry_marks(struct accord_index *ix, const char *dir);
+static int check_mark(const struct accord_index *ix, const char *keyid, int64_t seq);
+static void index_marks_dispose(struct accord_index *ix);
+
 static void push_ptr(void *arrp, size_t *count, const void *item)
 {
 	void ***arr = arrp;
@@ -56,6 +60,16 @@ static void ledger_push(accord_ledger *l, accord_entry *e)
 	l->count = count;
 }
 
+static void index_marks_dispose(struct accord_index *ix)
+{
+	size_t i;
+
+	for (i = 0; i < ix->high.size; i++)
+		if (ix->high.keys[i])
+			free(ix->high.values[i]);
+	accord_idmap_dispose(&ix->high);
+}
+
 void accord_index_free(struct accord_index *ix)
 {
 	size_t i;
@@ -70,10 +84,7 @@ void accord_index_free(struct accord_index *ix)
 			free(li);
 		}
 	}
-	for (i = 0; i < ix->high.size; i++)
-		if (ix->high.keys[i])
-			free(ix->high.values[i]);
-	accord_idmap_dispose(&ix->high);
+	index_marks_dispose(ix);
 	accord_idmap_dispose(&ix->incidents);
 	accord_idmap_dispose(&ix->loaded);
 	free(ix->dir);
@@ -298,7 +309,26 @@ static void raise_mark(struct accord_index *ix, const char *keyid, int64_t seq, 
 
 int accord_index_check_feed(const accord_ledger *l, const char *keyid, int64_t seq)
 {
-	const high_mark *h = l->index ? accord_idmap_get(&l->index->high, keyid) : NULL;
+	struct accord_index scratch;
+	char *dir = NULL;
+	int error = 0;
+
+	/* A ledger loaded without the index still obeys the marks the index kept. */
+	if (!l->index) {
+		memset(&scratch, 0, sizeof(scratch));
+		if (accord_store_state_path(&dir, l->store, "index") == 0)
+			carry_marks(&scratch, dir);
+		error = check_mark(&scratch, keyid, seq);
+		free(dir);
+		index_marks_dispose(&scratch);
+		return error;
+	}
+	return check_mark(l->index, keyid, seq);
+}
+
+static int check_mark(const struct accord_index *ix, const char *keyid, int64_t seq)
+{
+	const high_mark *h = accord_idmap_get(&ix->high, keyid);
 
 	if (h && h->seq > seq)
 		return accord_error_set(ACCORD_EBADSIG,

@@ -49,6 +49,7 @@ static const struct {
 	{ "wrong-feed", "an entry stored in another key's feed" },
 	{ "bad-commit", "the git commit around an entry is not in accord's form or encoding" },
 	{ "not-authorized", "the author was not allowed to write this entry at that point" },
+	{ "false-checkpoint", "a checkpoint names, for a feed and seq, an entry other than the feed's signed one, with no proof that the feed forked" },
 };
 
 const char *accord_audit_kind_name(accord_audit_kind kind)
@@ -103,6 +104,7 @@ struct feed {
 	size_t nseqs;
 	int evidence;
 	int64_t cut; /* entries beyond this seq do not count (for good: equivocation, revocation) */
+	int64_t forked_at; /* the seq where proof of equivocation starts, 0 if none */
 };
 
 struct run {
@@ -760,6 +762,8 @@ static int read_evidence(struct run *r)
 				abort();
 			git_oid_tostr(ev->items[j].pub->commit, sizeof(ev->items[j].pub->commit),
 				      &ev->items[j].oid);
+			/* chains that share commits are read once: linear in the evidence */
+			accord_idmap_put(&known, ev->items[j].pub->commit, &ev->items[j]);
 		}
 		verify_items(ev->items, ev->n, r->threads);
 		r->v->evidence += ev->n;
@@ -781,11 +785,61 @@ static int read_evidence(struct run *r)
 					    ev->keyid, (long long)it->seq, mine->id, mine->pub->commit, it->id,
 					    it->pub->commit, ev->ref, (long long)it->seq);
 				f->cut = it->seq - 1;
+				if (!f->forked_at || it->seq < f->forked_at)
+					f->forked_at = it->seq;
 			}
 		}
 	}
 	accord_idmap_dispose(&known);
 	return error;
+}
+
+/*
+ * Checkpoints are checked: a checkpoint that names, for a feed and seq, an
+ * entry other than the signed one this copy holds there is false, unless
+ * this copy holds proof that the feed forked at or before that seq. A
+ * false checkpoint is a finding against its author, whose feed stops there.
+ * A claim this copy cannot check yet (it does not have that seq) is lag.
+ */
+static void check_checkpoints(struct run *r)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->nfeeds; i++) {
+		struct feed *f = &r->feeds[i];
+
+		for (j = 0; j < f->n && (int64_t)j < f->cut; j++) {
+			struct item *it = &f->items[j];
+			const cJSON *h;
+			int bad = 0;
+
+			if (!it->e || strcmp(it->e->type, "checkpoint") != 0)
+				continue;
+			cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(it->e->body, "heads")) {
+				const char *feed = accord_json_str(h, "feed"), *hash = accord_json_str(h, "hash");
+				struct feed *g = feed ? find_feed(r, feed) : NULL;
+				struct item *mine;
+				int64_t seq;
+
+				if (!g || !hash || accord_json_int(&seq, h, "seq") < 0)
+					continue;
+				mine = item_at(g, seq);
+				if (!mine || !mine->authentic || !strcmp(mine->id, hash))
+					continue;
+				if (g->forked_at && g->forked_at <= seq)
+					continue; /* the feed forked: the witness saw the other branch */
+				add_finding(r, ACCORD_AUDIT_FALSE_CHECKPOINT, f->keyid, it, NULL,
+					    "the checkpoint names entry %.16s as seq %lld of feed %s, but that feed's signed entry there is %.16s, and nothing here proves the feed forked",
+					    hash, (long long)seq, feed, mine->id);
+				bad = 1;
+				break;
+			}
+			if (bad) {
+				f->cut = it->seq - 1;
+				break;
+			}
+		}
+	}
 }
 
 /* ---- pass 2: ledger order ---- */
@@ -1302,6 +1356,7 @@ static int run_engine(accord_verification **out, accord_store *store, const acco
 	}
 	if ((error = gather_evidence(&r, opts)) < 0 || (error = read_evidence(&r)) < 0)
 		goto done;
+	check_checkpoints(&r);
 	replay(&r);
 	finish(&r);
 	*out = v;

@@ -170,6 +170,33 @@ static void test_index_refuses_a_forged_head(void **state)
 	git_odb_free(odb);
 }
 
+/*
+ * The documented append sequence without the index (lock, accord_ledger_load,
+ * append) obeys the index's marks too: a rolled-back feed is never written
+ * on again.
+ */
+static void test_index_guard_holds_without_the_index(void **state)
+{
+	fixture *f = *state;
+	char feed[128];
+	git_oid old;
+	accord_ledger *l = NULL;
+	cJSON *body = cJSON_Parse("{\"text\":\"again\"}");
+
+	snprintf(feed, sizeof(feed), "%s%s", ACCORD_FEED_PREFIX, f->alice->pub.id);
+	assert_int_equal(accord_store_ref_get(&old, f->store, feed), 0);
+	assert_int_equal(indexed_append(f, "status", "{\"status\":\"identified\"}"), 0);
+	assert_int_equal(git_reference_create(NULL, accord_store_repo(f->store), feed, &old, 1, NULL), 0);
+	assert_int_equal(accord_store_lock(f->store), 0);
+	assert_int_equal(accord_ledger_load(&l, f->store), 0);
+	assert_null(l->index);
+	assert_int_equal(accord_ledger_append(NULL, l, f->alice, "note", f->inc, body), ACCORD_EBADSIG);
+	assert_non_null(strstr(accord_error_last(), "rolled back"));
+	accord_ledger_free(l);
+	accord_store_unlock(f->store);
+	cJSON_Delete(body);
+}
+
 static void test_index_rebuilds_when_damaged_or_rewritten(void **state)
 {
 	fixture *f = *state;
@@ -274,6 +301,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_index_records_appends, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_catches_up_with_writes_behind_its_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_refuses_a_forged_head, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_guard_holds_without_the_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_rebuilds_when_damaged_or_rewritten, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_never_shows_what_it_cannot_verify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_resumes_an_interrupted_catch_up, setup, teardown),

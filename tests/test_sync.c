@@ -323,6 +323,75 @@ static void test_sync_check_push(void **state)
 	(void)inc;
 }
 
+/*
+ * A push of 400 feeds of unknown keys, or of 400 evidence refs that prove
+ * nothing, is refused with work linear in the push: each commit's
+ * signature is checked about once (the old hook re-verified everything
+ * once per bad feed).
+ */
+static void test_sync_check_push_is_linear(void **state)
+{
+	enum { N = 400 };
+	fixture *f = *state;
+	accord_ref_update *u = calloc(2 * N, sizeof(*u));
+	char (*names)[200] = calloc(2 * N, sizeof(*names));
+	char ledger[ACCORD_ID_HEXLEN + 1], inc[ACCORD_ID_HEXLEN + 1], home[64], hex[GIT_OID_HEXSZ + 1];
+	accord_ledger *l = NULL;
+	size_t before, hub_entries, i;
+	cJSON *body = cJSON_Parse("{\"text\":\"let me in\"}");
+
+	assert_non_null(u);
+	assert_non_null(names);
+	open_incident(inc, f);
+	for (i = 0; i < 30; i++)
+		assert_int_equal(th_append(NULL, f->store, f->alice, "note", inc, "{\"text\":\"n\"}"), 0);
+	assert_int_equal(accord_ledger_load(&l, f->store), 0);
+	memcpy(ledger, l->id, sizeof(ledger));
+	hub_entries = l->count;
+	accord_ledger_free(l);
+	for (i = 0; i < N; i++) {
+		accord_key *k;
+		accord_entry_fields ef = { 0 };
+		accord_buf raw = ACCORD_BUF_INIT;
+		char ref[120];
+		git_oid c;
+
+		snprintf(home, sizeof(home), "k%zu", i);
+		k = th_key(f->dir, home);
+		ef.ledger = ledger;
+		ef.author = &k->pub;
+		ef.seq = 1;
+		ef.lamport = 50;
+		ef.time = 1800000000;
+		ef.type = "note";
+		ef.incident = inc;
+		ef.body = body;
+		assert_int_equal(accord_entry_build(&raw, &ef), 0);
+		snprintf(ref, sizeof(ref), "refs/test/%s", k->pub.id);
+		assert_int_equal(accord_store_append(&c, f->store, ref, NULL, raw.ptr, raw.size, k, ef.time), 0);
+		git_oid_tostr(hex, sizeof(hex), &c);
+		snprintf(names[i], sizeof(names[i]), "%s%s", ACCORD_FEED_PREFIX, k->pub.id);
+		snprintf(names[N + i], sizeof(names[N + i]), "%s%s/%s", ACCORD_EVIDENCE_PREFIX, k->pub.id, hex);
+		u[i].ref = names[i];
+		u[i].new_id = c;
+		u[N + i].ref = names[N + i];
+		u[N + i].new_id = c;
+		accord_buf_dispose(&raw);
+		accord_key_free(k);
+	}
+	before = accord_sshsig_verify_count();
+	assert_int_equal(accord_sync_check_push(f->store, u, N), ACCORD_EBADSIG);
+	assert_non_null(strstr(accord_error_last(), "400 refused"));
+	assert_true(accord_sshsig_verify_count() - before <= 2 * (N + hub_entries));
+	before = accord_sshsig_verify_count();
+	assert_int_equal(accord_sync_check_push(f->store, u + N, N), ACCORD_EBADSIG);
+	assert_non_null(strstr(accord_error_last(), "400 refused"));
+	assert_true(accord_sshsig_verify_count() - before <= 2 * (N + hub_entries));
+	cJSON_Delete(body);
+	free(names);
+	free(u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -332,6 +401,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sync_heads_and_rollbacks, setup, teardown),
 		cmocka_unit_test(test_sync_known_hosts),
 		cmocka_unit_test_setup_teardown(test_sync_check_push, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_check_push_is_linear, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, th_setup, th_teardown);

@@ -31,6 +31,9 @@ void accord_sshsig_sign(accord_buf *out, const accord_key *key, const char *name
 int accord_sshsig_verify(accord_pubkey *signer, const char *armor, size_t armor_len,
 			 const char *namespace, const void *msg, size_t len);
 
+/* How many signatures this process has checked (for tests that count work). */
+size_t accord_sshsig_verify_count(void);
+
 /*
  * 1 if `armored` is byte for byte the armor accord_sshsig_sign() writes
  * for the blob it holds (BEGIN line, base64 wrapped at 70 columns, END

@@ -61,6 +61,7 @@ typedef enum {
 	ACCORD_AUDIT_WRONG_FEED,	 /* an entry stored in another key's feed */
 	ACCORD_AUDIT_BAD_COMMIT,	 /* commit form: headers, tree, time, parents, encoding */
 	ACCORD_AUDIT_NOT_AUTHORIZED,	 /* any other authorization failure */
+	ACCORD_AUDIT_FALSE_CHECKPOINT,	 /* a checkpoint names a head this copy holds otherwise, with no proof */
 	ACCORD_AUDIT_KIND_COUNT
 } accord_audit_kind;
 

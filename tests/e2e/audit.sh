@@ -209,16 +209,20 @@ found unknown-ref "(14) unknown refs"
 equal "$(jget 'sorted(f["ref"] for f in d["findings"] if f["kind"]=="unknown-ref")' < "$T/last.json")" \
 	'["refs/accord/blame", "refs/accord/feeds/NOT-A-KEY", "refs/accord/tags/v1"]' "(14) every injected ref named"
 
-# --- witnessing: a checkpoint that contradicts this copy proves a split view
+# --- witnessing: a checkpoint that names another entry than the feed's signed
+# one, with no proof that the feed forked, is false: the finding is against
+# its author, never against the honest feed
 fresh
 FAKE=$(printf fake | sha256sum | cut -c1-64)
 forge entry "$C" "$T/gina.ssh" --type checkpoint --body "{\"heads\":[{\"feed\":\"$ALICE\",\"seq\":3,\"hash\":\"$FAKE\"}]}" >/dev/null
-found split-view "split view: checkpoint names another entry at a seq"
-# two witnesses disagreeing on a seq this copy does not have yet
+found false-checkpoint "a lying checkpoint is a finding"
+equal "$(jget '[f["feed"] for f in d["findings"]]' < "$T/last.json")" "[\"$GINA\"]" "against the checkpoint's author"
+equal "$(jget 'sorted(f["feed"] for f in d["feeds"] if f["verified"] != f["entries"])' < "$T/last.json")" "[\"$GINA\"]" "only the liar's feed is cut"
+# two witnesses disagreeing on a seq this copy does not have yet: no proof, no finding
 fresh
 forge entry "$C" "$T/gina.ssh" --type checkpoint --body "{\"heads\":[{\"feed\":\"$BOB\",\"seq\":9,\"hash\":\"$FAKE\"}]}" >/dev/null
 forge entry "$C" "$T/alice.ssh" --type checkpoint --body "{\"heads\":[{\"feed\":\"$BOB\",\"seq\":9,\"hash\":\"$(printf x | sha256sum | cut -c1-64)\"}]}" >/dev/null
-found split-view "split view: witnesses disagree"
+expect 0 accord -C "$C" audit --no-record
 # a witness ahead of this copy is lag, not a finding
 fresh
 forge entry "$C" "$T/gina.ssh" --type checkpoint --body "{\"heads\":[{\"feed\":\"$BOB\",\"seq\":9,\"hash\":\"$FAKE\"}]}" >/dev/null
