@@ -144,6 +144,7 @@ int cmd_member(accord_ctx *ctx, int argc, char **argv);
 int cmd_involve(accord_ctx *ctx, int argc, char **argv);
 int cmd_resolve(accord_ctx *ctx, int argc, char **argv);
 int cmd_cosign(accord_ctx *ctx, int argc, char **argv);
+int cmd_recover(accord_ctx *ctx, int argc, char **argv);
 int cmd_action(accord_ctx *ctx, int argc, char **argv);
 int cmd_clone(accord_ctx *ctx, int argc, char **argv);
 int cmd_remote(accord_ctx *ctx, int argc, char **argv);

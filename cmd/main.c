@@ -29,6 +29,7 @@ static const struct command commands[] = {
 	{ "involve", cmd_involve, "involve another party in an incident", 0 },
 	{ "resolve", cmd_resolve, "propose a resolution (or a revision)", 0 },
 	{ "cosign", cmd_cosign, "co-sign a proposed resolution", 0 },
+	{ "recover", cmd_recover, "re-record an old key's entries that no longer count under your key", 0 },
 	{ "action", cmd_action, "mark an action item done or reopen it", 0 },
 	{ "show", cmd_show, "show one incident", 1 },
 	{ "list", cmd_list, "list incidents", 1 },

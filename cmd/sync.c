@@ -228,12 +228,19 @@ static void report_text(const accord_sync_result *r)
 		else
 			fprintf(stderr, "accord: %s: %s\n", r->remote, c->reason);
 	}
-	for (i = 0; i < r->evidence_count; i++)
-		fprintf(stderr,
-			"accord: %s: equivocation: key %s signed two different entries with sequence number %lld (%.12s here, %.12s there); both kept under %s%s/, neither taken\n",
-			r->remote, r->evidence[i].feed, (long long)r->evidence[i].seq,
-			r->evidence[i].local, r->evidence[i].remote, ACCORD_EVIDENCE_PREFIX,
-			r->evidence[i].feed);
+	for (i = 0; i < r->evidence_count; i++) {
+		if (r->evidence[i].local[0])
+			fprintf(stderr,
+				"accord: %s: equivocation: key %s signed two different entries with sequence number %lld (%.12s here, %.12s there); both kept under %s%s/, neither taken\n",
+				r->remote, r->evidence[i].feed, (long long)r->evidence[i].seq,
+				r->evidence[i].local, r->evidence[i].remote, ACCORD_EVIDENCE_PREFIX,
+				r->evidence[i].feed);
+		else
+			fprintf(stderr,
+				"accord: %s: equivocation: took proof that key %s signed two different entries with sequence number %lld (%.12s, kept under %s%s/); its entries from there on do not count\n",
+				r->remote, r->evidence[i].feed, (long long)r->evidence[i].seq,
+				r->evidence[i].remote, ACCORD_EVIDENCE_PREFIX, r->evidence[i].feed);
+	}
 	for (i = 0; i < r->rollback_count; i++)
 		fprintf(stderr,
 			"accord: %s: rollback: feed %s moved backwards on the remote (last seen %.12s, now %s%.12s); ours is kept%s\n",

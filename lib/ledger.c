@@ -454,3 +454,99 @@ done:
 	cJSON_Delete(body);
 	return error;
 }
+
+static int cmp_time_seq(const void *a, const void *b)
+{
+	const accord_entry *x = *(accord_entry *const *)a, *y = *(accord_entry *const *)b;
+
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/* Walk back from `head` while the key's entries do not count; collect each once. */
+static int collect_excluded(accord_entry ***list, size_t *n, size_t *cap, accord_idmap *seen,
+			    const accord_ledger *l, const char *keyid, const git_oid *head)
+{
+	const accord_feed *f = accord_ledger_feed(l, keyid);
+	git_oid at = *head;
+	int error = 0;
+
+	for (;;) {
+		accord_commit *c = NULL;
+		accord_entry *e = NULL;
+		char hex[GIT_OID_HEXSZ + 1];
+
+		if (f && git_oid_equal(&at, &f->head))
+			break; /* what counts from here down */
+		git_oid_tostr(hex, sizeof(hex), &at);
+		if ((error = accord_commit_read(&c, l->store, &at)) < 0)
+			break;
+		if (accord_verify_commit(&e, NULL, c, keyid, NULL, 0) == 0) {
+			if (f && e->seq <= f->seq && accord_ledger_entry(l, e->id)) {
+				accord_entry_free(e); /* it counts: the fork point is below */
+				accord_commit_free(c);
+				break;
+			}
+			if (!accord_idmap_get(seen, e->id)) {
+				memcpy(e->commit, hex, sizeof(e->commit));
+				if (*n == *cap) {
+					*cap = *cap ? *cap * 2 : 16;
+					if (!(*list = realloc(*list, *cap * sizeof(**list))))
+						abort();
+				}
+				(*list)[(*n)++] = e;
+				accord_idmap_put(seen, e->id, e);
+				e = NULL;
+			}
+		}
+		accord_entry_free(e);
+		accord_error_clear();
+		if (c->parent_count != 1) {
+			accord_commit_free(c);
+			break;
+		}
+		at = c->parent;
+		accord_commit_free(c);
+	}
+	return error == ACCORD_ENOTFOUND ? 0 : error;
+}
+
+int accord_ledger_excluded(accord_entry ***out, size_t *count, const accord_ledger *l,
+			   const char *keyid, int with_evidence)
+{
+	accord_idmap seen = ACCORD_IDMAP_INIT;
+	accord_entry **list = NULL;
+	git_strarray refs = { NULL, 0 };
+	const accord_head *b = accord_ledger_beyond(l, keyid);
+	size_t n = 0, cap = 0, i;
+	char prefix[128];
+	int error = 0;
+
+	if (b && !git_oid_is_zero(&b->head))
+		error = collect_excluded(&list, &n, &cap, &seen, l, keyid, &b->head);
+	snprintf(prefix, sizeof(prefix), "%s%s/", ACCORD_EVIDENCE_PREFIX, keyid);
+	if (error == 0 && with_evidence && (error = accord_store_ref_list(&refs, l->store, prefix)) == 0) {
+		for (i = 0; i < refs.count && error == 0; i++) {
+			git_oid h;
+
+			if (accord_store_ref_get(&h, l->store, refs.strings[i]) == 0)
+				error = collect_excluded(&list, &n, &cap, &seen, l, keyid, &h);
+		}
+		git_strarray_dispose(&refs);
+	}
+	accord_idmap_dispose(&seen);
+	if (error < 0) {
+		for (i = 0; i < n; i++)
+			accord_entry_free(list[i]);
+		free(list);
+		return error;
+	}
+	if (n)
+		qsort(list, n, sizeof(*list), cmp_time_seq);
+	*out = list;
+	*count = n;
+	return 0;
+}

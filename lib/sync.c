@@ -1496,7 +1496,7 @@ static int handle_fork(accord_sync_result *res, accord_store *store, const char 
 		       const git_oid *local, const git_oid *remote)
 {
 	git_oid base, dl, dr;
-	int has_base, error;
+	int has_base, error, news = 0;
 	int64_t seq = 0;
 	char lhex[GIT_OID_HEXSZ + 1], rhex[GIT_OID_HEXSZ + 1];
 	accord_buf ref = ACCORD_BUF_INIT;
@@ -1520,7 +1520,21 @@ static int handle_fork(accord_sync_result *res, accord_store *store, const char 
 			 "feed rewritten: the remote head does not extend ours (%s)", reason);
 		return 0;
 	}
-	{
+	accord_buf_printf(&ref, "%s%s/%s", ACCORD_EVIDENCE_PREFIX, keyid, lhex);
+	if (accord_store_ref_get(&base, store, ref.ptr) == ACCORD_ENOTFOUND) {
+		if ((error = ref_create(store, ref.ptr, &dl, NULL)) < 0)
+			goto done;
+		news++;
+	}
+	accord_buf_clear(&ref);
+	accord_buf_printf(&ref, "%s%s/%s", ACCORD_EVIDENCE_PREFIX, keyid, rhex);
+	if (accord_store_ref_get(&base, store, ref.ptr) == ACCORD_ENOTFOUND) {
+		if ((error = ref_create(store, ref.ptr, &dr, NULL)) < 0)
+			goto done;
+		news++;
+	}
+	/* a fork this copy held proof of already is not news: audit lists it */
+	if (news) {
 		accord_sync_evidence *ev = PUSH(res->evidence, res->evidence_count);
 
 		memcpy(ev->feed, keyid, sizeof(ev->feed));
@@ -1528,15 +1542,7 @@ static int handle_fork(accord_sync_result *res, accord_store *store, const char 
 		memcpy(ev->local, lhex, sizeof(ev->local));
 		memcpy(ev->remote, rhex, sizeof(ev->remote));
 	}
-	accord_buf_printf(&ref, "%s%s/%s", ACCORD_EVIDENCE_PREFIX, keyid, lhex);
-	if (accord_store_ref_get(&base, store, ref.ptr) == ACCORD_ENOTFOUND &&
-	    (error = ref_create(store, ref.ptr, &dl, NULL)) < 0)
-		goto done;
-	accord_buf_clear(&ref);
-	accord_buf_printf(&ref, "%s%s/%s", ACCORD_EVIDENCE_PREFIX, keyid, rhex);
-	if (accord_store_ref_get(&base, store, ref.ptr) == ACCORD_ENOTFOUND &&
-	    (error = ref_create(store, ref.ptr, &dr, NULL)) < 0)
-		goto done;
+	accord_error_clear();
 	error = 0;
 done:
 	accord_buf_dispose(&ref);
@@ -1587,6 +1593,24 @@ static void add_refused(accord_sync_result *res, const char *feed, const char *e
 	snprintf(c->entry, sizeof(c->entry), "%s", entry ? entry : "");
 	snprintf(c->reason, sizeof(c->reason), "%s", reason);
 	c->refused = 1;
+}
+
+/*
+ * Whether this copy holds proof of equivocation by `keyid` already (kept
+ * before this sync, or found by it and reported as evidence).
+ */
+static int has_evidence(accord_store *store, const char *keyid)
+{
+	git_strarray refs = { NULL, 0 };
+	char prefix[128];
+	int found;
+
+	snprintf(prefix, sizeof(prefix), "%s%s/", ACCORD_EVIDENCE_PREFIX, keyid);
+	if (accord_store_ref_list(&refs, store, prefix) < 0)
+		return 0;
+	found = refs.count > 0;
+	git_strarray_dispose(&refs);
+	return found;
 }
 
 /* The evidence refs under `qprefix` (a quarantine copy of refs/accord/evidence/), as heads. */
@@ -1652,8 +1676,13 @@ static int take_evidence(accord_sync_result *res, accord_store *store, const cha
 			git_oid_tostr(hex, sizeof(hex), &heads[i].head);
 			snprintf(why, sizeof(why), "evidence %s: %s", names[i], items[i].why);
 			add_refused(res, items[i].keyid, hex, why);
-		} else {
-			error = ref_create(store, local.ptr, &heads[i].head, NULL);
+		} else if ((error = ref_create(store, local.ptr, &heads[i].head, NULL)) == 0) {
+			/* proof received: said like proof found, since it changes what counts */
+			accord_sync_evidence *ev = PUSH(res->evidence, res->evidence_count);
+
+			memcpy(ev->feed, items[i].keyid, sizeof(ev->feed));
+			ev->seq = items[i].e->seq;
+			git_oid_tostr(ev->remote, sizeof(ev->remote), &heads[i].head);
 		}
 		accord_buf_dispose(&local);
 	}
@@ -1894,7 +1923,9 @@ int accord_sync_remote(accord_sync_result **out, accord_store *store, const char
 		const accord_feed *now = accord_ledger_feed(verified, cands[i].head.keyid);
 		accord_buf ref = ACCORD_BUF_INIT;
 
-		if (cands[i].refused)
+		/* a fork this copy already holds proof of is not news: audit lists it */
+		if (cands[i].refused && !(cands[i].kind == ACCORD_AUDIT_EQUIVOCATION &&
+					  has_evidence(store, cands[i].head.keyid)))
 			*PUSH(res->refused, res->refused_count) = cands[i];
 		/* Never move a feed ref onto an entry that does not count. */
 		if (git_oid_is_zero(&cands[i].take) || (l && git_oid_equal(&cands[i].take, &l->head)))

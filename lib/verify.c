@@ -734,13 +734,56 @@ static int stop_at_known(void *arg, const git_oid *oid)
 }
 
 /*
+ * The first authentic evidence item of the same key and seq seen so far, or
+ * NULL (then `it` becomes that item): two evidence chains can prove a fork
+ * on their own, even where this copy has no feed of that key. Keys of the
+ * map are digests of "key id/seq", kept in `names` until the map goes.
+ */
+static struct item *other_evidence(accord_idmap *byseq, char ***names, size_t *nnames,
+				   const char *keyid, struct item *it)
+{
+	char what[64], *name;
+	unsigned char hash[32];
+	struct item *first;
+
+	snprintf(what, sizeof(what), "%s/%lld", keyid, (long long)it->seq);
+	accord_sha256(hash, what, strlen(what));
+	if (!(name = malloc(ACCORD_ID_HEXLEN + 1)))
+		abort();
+	accord_hex_encode(name, hash, sizeof(hash));
+	if ((first = accord_idmap_get(byseq, name))) {
+		free(name);
+		return first;
+	}
+	if (!(*names = realloc(*names, (*nnames + 1) * sizeof(**names))))
+		abort();
+	(*names)[(*nnames)++] = name;
+	accord_idmap_put(byseq, name, it);
+	return NULL;
+}
+
+/* Whether an equivocation finding already names this key at or before `seq`. */
+static int fork_known(struct run *r, const char *keyid, int64_t seq)
+{
+	size_t i;
+
+	for (i = 0; i < r->v->finding_count; i++)
+		if (r->v->findings[i].kind == ACCORD_AUDIT_EQUIVOCATION &&
+		    !strcmp(r->v->findings[i].feed, keyid) && r->v->findings[i].seq <= seq)
+			return 1;
+	return 0;
+}
+
+/*
  * Each evidence commit must be authentic; a signed entry that differs from
  * the feed's entry of the same seq (compared by entry id, never by commit)
  * is proof: from that seq on, the key's entries do not count.
  */
 static int read_evidence(struct run *r)
 {
-	accord_idmap known = ACCORD_IDMAP_INIT;
+	accord_idmap known = ACCORD_IDMAP_INIT, byseq = ACCORD_IDMAP_INIT;
+	char **names = NULL;
+	size_t nnames = 0;
 	struct stop_arg sa = { &known };
 	size_t i, j;
 	int error = 0;
@@ -778,19 +821,30 @@ static int read_evidence(struct run *r)
 			if (!it->authentic)
 				continue;
 			mine = f ? item_at(f, it->seq) : NULL;
+			if (!mine || !mine->authentic)
+				mine = other_evidence(&byseq, &names, &nnames, ev->keyid, it);
+			else
+				other_evidence(&byseq, &names, &nnames, ev->keyid, it);
 			if (mine && mine->authentic && strcmp(mine->id, it->id) != 0 &&
-			    it->seq <= f->cut) {
+			    (!f || it->seq <= f->cut) && !fork_known(r, ev->keyid, it->seq)) {
 				add_finding(r, ACCORD_AUDIT_EQUIVOCATION, ev->keyid, mine, ev->ref,
-					    "two entries signed by %s with seq %lld: %.16s (commit %.12s, on the feed) and %.16s (commit %.12s, kept under %s); from seq %lld on, this key's entries do not count",
-					    ev->keyid, (long long)it->seq, mine->id, mine->pub->commit, it->id,
-					    it->pub->commit, ev->ref, (long long)it->seq);
-				f->cut = it->seq - 1;
-				if (!f->forked_at || it->seq < f->forked_at)
-					f->forked_at = it->seq;
+					    "two entries signed by %s with seq %lld: %.16s (commit %.12s, %s) and %.16s (commit %.12s, kept under %s); from seq %lld on, this key's entries do not count",
+					    ev->keyid, (long long)it->seq, mine->id, mine->pub->commit,
+					    f && mine == item_at(f, it->seq) ? "on the feed" : "kept as evidence",
+					    it->id, it->pub->commit, ev->ref, (long long)it->seq);
+				if (f) {
+					f->cut = it->seq - 1;
+					if (!f->forked_at || it->seq < f->forked_at)
+						f->forked_at = it->seq;
+				}
 			}
 		}
 	}
 	accord_idmap_dispose(&known);
+	accord_idmap_dispose(&byseq);
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
 	return error;
 }
 

@@ -48,6 +48,18 @@ typedef struct {
 	size_t beyond_count;
 } accord_ledger;
 
+/*
+ * The entries signed by `keyid` that this copy holds but that do not count
+ * (past a fork, a bad entry or a revocation): its feed ref beyond what
+ * counts, and with `with_evidence` its evidence chains too (the other
+ * machine's branch of a fork). Each is checked on its own (signature by
+ * that key, schema), so they are the key's own words. Sorted by time, then
+ * seq; duplicates (one entry on two refs) once. What a member re-records
+ * under a new key (accord recover). Caller frees each entry and the array.
+ */
+int accord_ledger_excluded(accord_entry ***out, size_t *count, const accord_ledger *ledger,
+			   const char *keyid, int with_evidence);
+
 /* The ref head of feed `keyid` when it points past what counts, else NULL. */
 const accord_head *accord_ledger_beyond(const accord_ledger *ledger, const char *keyid);
 

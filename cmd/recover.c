@@ -1,0 +1,202 @@
+/* accord recover: re-record, under your current key, what an old key of yours wrote that no longer counts. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "accord/idmap.h"
+#include "cmd.h"
+
+static const char recover_usage[] =
+	"usage: accord recover --from KEY [--with-evidence] [--dry-run] [--json]\n\n"
+	"After a key forked (the same key used on two machines) or was replaced, its\n"
+	"entries from the fork on do not count on any copy. Re-record them under the\n"
+	"key of this key home, which must be an active member of the same party (an\n"
+	"admin adds it with accord member add). Run it on each machine that wrote\n"
+	"with the old key: each re-records its own branch (the old key's feed past what\n"
+	"counts). Each entry keeps its type, incident and body;\n"
+	"incidents and proposals it opened get new ids, and later entries follow them.\n"
+	"Membership acts and checkpoints are not re-recorded (they are listed).\n\n"
+	"  --from KEY   the old key id (or a unique prefix of at least 8 digits)\n"
+	"  --with-evidence  also the other branch kept as evidence (when the machine\n"
+	"               that wrote it is lost; never on both machines)\n"
+	"  --dry-run    list what would be re-recorded, write nothing\n"
+	"  --json       print {recorded:[{old, new, type}], skipped:[{old, type, reason}]}\n";
+
+/* Types that speak for the key's membership or its view of feeds, not for an incident. */
+static int is_membership(const char *type)
+{
+	static const char *const skip[] = { "genesis", "party-invite", "party-accept", "member-add",
+					    "member-revoke", "checkpoint" };
+	size_t i;
+
+	for (i = 0; i < sizeof(skip) / sizeof(*skip); i++)
+		if (!strcmp(type, skip[i]))
+			return 1;
+	return 0;
+}
+
+/* The member whose key id starts with `prefix`, or NULL (an error is printed). */
+static const accord_member *find_old_key(accord_ctx *ctx, const char *prefix)
+{
+	const accord_parties *p = &ctx->ledger->parties;
+	const accord_member *found = NULL;
+	size_t i, n = strlen(prefix), hits = 0;
+
+	for (i = 0; i < p->member_count; i++)
+		if (!strncmp(p->members[i]->key.id, prefix, n)) {
+			found = p->members[i];
+			hits++;
+		}
+	if (n < 8 || hits != 1) {
+		cmd_failf(ACCORD_EXIT_FAIL, hits > 1 ? "key %s is ambiguous" : "no member key %s in this ledger",
+			  prefix);
+		return NULL;
+	}
+	return found;
+}
+
+/* A copy of `body` with every string that names a re-recorded entry renamed. */
+static cJSON *remap_body(const cJSON *body, const accord_idmap *renamed)
+{
+	cJSON *copy = cJSON_Duplicate(body, 1), *m;
+
+	if (!copy)
+		abort();
+	cJSON_ArrayForEach(m, copy) {
+		const char *now;
+
+		if (cJSON_IsString(m) && (now = accord_idmap_get(renamed, m->valuestring)))
+			cJSON_SetValuestring(m, now);
+	}
+	return copy;
+}
+
+int cmd_recover(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "from", required_argument, NULL, 'f' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "with-evidence", no_argument, NULL, 'e' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *from = NULL;
+	const accord_member *old, *now;
+	accord_entry **list = NULL;
+	accord_idmap renamed = ACCORD_IDMAP_INIT;
+	char **ids = NULL;
+	cJSON *doc = NULL, *rec = NULL, *skip = NULL;
+	size_t n = 0, i, done = 0, skipped = 0;
+	int c, dry = 0, json = 0, with_evidence = 0, error = 0;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'f': from = optarg; break;
+		case 'n': dry = 1; break;
+		case 'e': with_evidence = 1; break;
+		case 'j': json = 1; break;
+		case 'h': fputs(recover_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	if (!from)
+		return cmd_usage_error(ctx, "recover needs --from KEY (the old key id)");
+	/* the full ledger: what counts must be known entry by entry */
+	if ((error = cmd_load_key(ctx)) != 0 || (error = cmd_load(ctx, 1)) != 0)
+		return error;
+	if (!(old = find_old_key(ctx, from)))
+		return ACCORD_EXIT_FAIL;
+	now = accord_parties_member(&ctx->ledger->parties, ctx->key->pub.id);
+	if (!now || now->revoked)
+		return cmd_failf(ACCORD_EXIT_FAIL, "your key %s is not an active member here; have an admin of your party add it (accord member add)",
+				 ctx->key->pub.id);
+	if (now == old)
+		return cmd_failf(ACCORD_EXIT_FAIL, "key %s is the key of this key home: recover with a new key (accord key new, then accord member add by an admin)",
+				 old->key.id);
+	if (now->party != old->party)
+		return cmd_failf(ACCORD_EXIT_FAIL, "key %s belongs to party %s, yours to %s: a party recovers only its own members' work",
+				 old->key.id, ctx->ledger->parties.parties[old->party].name,
+				 ctx->ledger->parties.parties[now->party].name);
+	if ((error = accord_ledger_excluded(&list, &n, ctx->ledger, old->key.id, with_evidence)) < 0)
+		return cmd_fail(error);
+	if (!(ids = calloc(n + 1, sizeof(*ids))))
+		abort();
+	if (json) {
+		doc = cJSON_CreateObject();
+		rec = cJSON_AddArrayToObject(doc, "recorded");
+		skip = cJSON_AddArrayToObject(doc, "skipped");
+	}
+	for (i = 0; i < n; i++) {
+		const accord_entry *e = list[i];
+		const char *incident = e->incident[0] ? e->incident : NULL, *why = NULL;
+		char id[ACCORD_ID_HEXLEN + 1] = "";
+		cJSON *body;
+
+		if (is_membership(e->type))
+			why = "membership acts and checkpoints are not re-recorded";
+		else if (incident && accord_idmap_get(&renamed, incident))
+			incident = accord_idmap_get(&renamed, incident);
+		if (why) {
+			skipped++;
+			if (json) {
+				cJSON *x = cJSON_CreateObject();
+
+				cJSON_AddStringToObject(x, "old", e->id);
+				cJSON_AddStringToObject(x, "type", e->type);
+				cJSON_AddStringToObject(x, "reason", why);
+				cJSON_AddItemToArray(skip, x);
+			} else {
+				printf("skipped  %.12s %-13s %s\n", e->id, e->type, why);
+			}
+			continue;
+		}
+		body = remap_body(e->body, &renamed);
+		if (!dry) {
+			error = accord_ledger_append(id, ctx->ledger, ctx->key, e->type, incident, body);
+			if (error < 0) {
+				cJSON_Delete(body);
+				error = cmd_failf(cmd_exit_code(error), "re-recording %s entry %.12s: %s (%zu re-recorded before it)",
+						  e->type, e->id, accord_error_last(), done);
+				goto done;
+			}
+			if (!(ids[i] = strdup(id)))
+				abort();
+			accord_idmap_put(&renamed, e->id, ids[i]);
+		}
+		cJSON_Delete(body);
+		done++;
+		if (json) {
+			cJSON *x = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(x, "old", e->id);
+			if (dry)
+				cJSON_AddNullToObject(x, "new");
+			else
+				cJSON_AddStringToObject(x, "new", id);
+			cJSON_AddStringToObject(x, "type", e->type);
+			cJSON_AddItemToArray(rec, x);
+		} else {
+			printf("%s %.12s %-13s -> %.12s\n", dry ? "would re-record" : "recorded", e->id, e->type,
+			       dry ? "(dry run)" : id);
+		}
+	}
+	if (json) {
+		cmd_print_json(doc);
+		doc = NULL;
+	} else
+		printf("%s %zu entr%s of key %.12s under key %.12s; %zu skipped\n", dry ? "would re-record" : "re-recorded",
+		       done, done == 1 ? "y" : "ies", old->key.id, ctx->key->pub.id, skipped);
+	error = 0;
+done:
+	cJSON_Delete(doc);
+	for (i = 0; i < n; i++) {
+		accord_entry_free(list[i]);
+		free(ids[i]);
+	}
+	free(list);
+	free(ids);
+	accord_idmap_dispose(&renamed);
+	return error;
+}

@@ -1,0 +1,85 @@
+# One key on two machines (issue 12): the fork is found and proven on every
+# copy, the forked key stops counting and refuses to write, and the member's
+# work is re-recorded under a new key per machine: nothing is lost.
+. "$(dirname "$0")/lib.sh"
+
+kid() { accord --home "$T/$1" key show --json | jget 'd["id"]'; }
+pub() { accord --home "$T/$1" key show | tail -1; }
+newkey alice
+newkey bob
+ALICE=$(kid alice) BOB=$(kid bob)
+HUB="$T/hub.git" A="$T/a" LAPTOP="$T/laptop" DESKTOP="$T/desktop"
+git init -q --bare "$HUB"
+printf '#!/bin/sh\nexec "%s" hook pre-receive\n' "$ACCORD_BIN" >"$HUB/hooks/pre-receive"
+chmod +x "$HUB/hooks/pre-receive"
+a() { accord --home "$T/alice" -C "$A" "$@"; }
+
+expect 0 accord --home "$T/alice" init --party acme --title "acme and its partners" "$A"
+expect 0 a remote add hub "$HUB"
+expect 0 a member add --key "$(pub bob)" --name bob
+expect 0 a open --title "Checkout fails" --severity 2 --service checkout
+INC=$OUT
+expect 0 a sync --no-checkpoint
+# bob copies his key home to a second machine: the mistake
+expect 0 accord --home "$T/bob" clone "$HUB" "$LAPTOP"
+expect 0 accord --home "$T/bob" clone "$HUB" "$DESKTOP"
+expect 0 accord --home "$T/bob" -C "$LAPTOP" note "$INC" "from the laptop"
+expect 0 accord --home "$T/bob" -C "$DESKTOP" note "$INC" "from the desktop"
+expect 0 accord --home "$T/bob" -C "$DESKTOP" open --title "Refunds slow" --severity 3 --service refunds
+INC2=$OUT
+expect 0 accord --home "$T/bob" -C "$DESKTOP" note "$INC2" "desktop again"
+expect 0 accord --home "$T/bob" -C "$LAPTOP" sync --no-checkpoint
+expect 3 accord --home "$T/bob" -C "$DESKTOP" sync --no-checkpoint
+contains "$ERR" "equivocation" "the second machine finds the fork"
+expect 3 accord --home "$T/bob" -C "$LAPTOP" sync --no-checkpoint
+expect 3 a sync --no-checkpoint
+
+# every copy holds the proof and reaches the same verdict
+for d in "$A" "$LAPTOP" "$DESKTOP"; do
+	expect 3 accord -C "$d" audit --json --no-record
+	equal "$(echo "$OUT" | jget '[f["kind"] for f in d["findings"] if f["feed"] == "'"$BOB"'"]')" '["equivocation"]' "proof on $(basename "$d")"
+done
+expect 0 a show "$INC"
+contains "$ERR" "equivocation" "show says what it left out"
+case "$OUT" in *"from the laptop"*|*"from the desktop"*) bad "a forked entry is shown" ;; *) ok ;; esac
+# the forked key refuses to write, and says what to do
+expect 3 accord --home "$T/bob" -C "$LAPTOP" note "$INC" "still here?"
+contains "$ERR" "two different entries" "the forked key refuses"
+contains "$ERR" "accord recover" "and names the recovery"
+
+# recovery: a new key on each machine, added by alice, re-records what that machine holds
+newkey laptop-bob
+newkey desktop-bob
+expect 0 a member add --key "$(pub laptop-bob)" --name bob-laptop
+expect 0 a member add --key "$(pub desktop-bob)" --name bob-desktop
+expect 0 a sync --no-checkpoint
+# a fork each copy holds proof of already is not news: sync says nothing of it
+expect 0 accord --home "$T/laptop-bob" -C "$LAPTOP" sync --no-checkpoint
+expect 0 accord --home "$T/desktop-bob" -C "$DESKTOP" sync --no-checkpoint
+expect 1 accord --home "$T/bob" -C "$LAPTOP" recover --from "$BOB"
+contains "$ERR" "new key" "recovering with the forked key itself is refused"
+expect 0 accord --home "$T/laptop-bob" -C "$LAPTOP" recover --from "$BOB" --dry-run
+contains "$OUT" "would re-record 1 entry" "dry run on the laptop"
+expect 0 accord --home "$T/laptop-bob" -C "$LAPTOP" recover --from "$BOB" --json
+equal "$(echo "$OUT" | jget '[r["type"] for r in d["recorded"]]')" '["note"]' "the laptop re-records its note"
+expect 0 accord --home "$T/desktop-bob" -C "$DESKTOP" recover --from "$BOB" --json
+equal "$(echo "$OUT" | jget '[r["type"] for r in d["recorded"]]')" '["note", "open", "note"]' "the desktop re-records its three entries"
+NEWINC=$(echo "$OUT" | jget 'd["recorded"][1]["new"]')
+for d in "$LAPTOP" "$DESKTOP" "$A" "$LAPTOP"; do
+	accord --home "$T/alice" -C "$d" sync --no-checkpoint >/dev/null 2>&1
+done
+
+# nothing lost: every copy shows both machines' words, under the new keys
+for d in "$A" "$LAPTOP" "$DESKTOP"; do
+	expect 0 accord -C "$d" show "$INC"
+	contains "$OUT" "from the laptop" "laptop note back on $(basename "$d")"
+	contains "$OUT" "from the desktop" "desktop note back on $(basename "$d")"
+	expect 0 accord -C "$d" show "$NEWINC"
+	contains "$OUT" "Refunds slow" "the incident opened on the desktop is back on $(basename "$d")"
+	contains "$OUT" "desktop again" "and its note follows it on $(basename "$d")"
+done
+# the new keys' entries count everywhere; only the old fork remains a finding
+expect 3 a audit --json --no-record
+equal "$(echo "$OUT" | jget 'sorted(set(f["kind"] for f in d["findings"]))')" '["equivocation"]' "only the proven fork is a finding"
+equal "$(echo "$OUT" | jget '[f["verified"] == f["entries"] for f in d["feeds"] if (f["member"] or "").startswith("bob-")]')" '[true, true]' "the new keys' feeds count in full"
+finish
