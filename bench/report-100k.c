@@ -49,7 +49,7 @@ int main(int argc, char **argv)
 	if (accord_key_generate(&g, path, "gina", NULL, 0) < 0)
 		die("key");
 	snprintf(path, sizeof(path), "%s/ledger", argv[1]);
-	if (accord_store_open_or_init(&s, path) < 0 || accord_ledger_create(id, s, a, "acme", "bench") < 0)
+	if (accord_store_open_or_init(&s, path) < 0 || accord_ledger_create(id, s, a, "acme", "bench", NULL) < 0)
 		die("init");
 	if (accord_store_lock(s) < 0 || accord_ledger_load(&l, s) < 0)
 		die("load");

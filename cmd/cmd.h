@@ -69,6 +69,14 @@ int cmd_load_indexed(accord_ctx *ctx, int lock);
 /* Load the secret key from the key home (asks for a passphrase if needed). */
 int cmd_load_key(accord_ctx *ctx);
 
+/*
+ * The recovery key a party commits to when it is founded or joins: the key
+ * in `dir`, else in <key home>/recovery, made there (0600, sealed with
+ * $ACCORD_PASSPHRASE if set) when there is none. *hash (65 bytes) gets the
+ * SHA-256 of its public key; a note on stderr says to move it offline.
+ */
+int cmd_recovery_commit(accord_ctx *ctx, const char *dir, const char *party, char *hash);
+
 /* Read a passphrase: $ACCORD_PASSPHRASE, else the terminal without echo. NULL if neither. */
 char *cmd_read_passphrase(const char *prompt, int confirm);
 void cmd_free_passphrase(char *pass);

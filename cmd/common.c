@@ -233,6 +233,42 @@ int cmd_load_key(accord_ctx *ctx)
 	return 0;
 }
 
+int cmd_recovery_commit(accord_ctx *ctx, const char *dir, const char *party, char *hash)
+{
+	char *home = NULL, *path = NULL;
+	accord_pubkey pub;
+	accord_key *key = NULL;
+	int error;
+
+	if (!dir) {
+		if ((error = accord_key_home(&home, ctx->home)) < 0)
+			return cmd_fail(error);
+		if (asprintf(&path, "%s/recovery", home) < 0)
+			abort();
+		free(home);
+		dir = path;
+	}
+	if ((error = accord_key_load_public(&pub, dir)) == ACCORD_ENOTFOUND) {
+		const char *pass = getenv("ACCORD_PASSPHRASE");
+
+		if ((error = accord_key_generate(&key, dir, "recovery", pass, 0)) == 0) {
+			pub = key->pub;
+			accord_key_free(key);
+		}
+	}
+	if (error < 0) {
+		error = cmd_failf(ACCORD_EXIT_FAIL, "recovery key in %s: %s", dir, accord_error_last());
+		free(path);
+		return error;
+	}
+	accord_recovery_hash(hash, &pub);
+	fprintf(stderr, "accord: party %s commits to the recovery key in %s (%.12s): move it offline now; "
+			"it alone can replace %s's root key (accord party recover)\n",
+		party, dir, pub.id, party);
+	free(path);
+	return 0;
+}
+
 int cmd_find_incident(const accord_entry **out, accord_ctx *ctx, const char *arg)
 {
 	int error = ctx->ledger->index ? accord_index_find_incident(out, ctx->ledger, arg)

@@ -4,29 +4,34 @@
 #include "cmd.h"
 
 static const char init_usage[] =
-	"usage: accord init --party NAME [--title TEXT] [DIR]\n\n"
+	"usage: accord init --party NAME [--title TEXT] [--recovery DIR] [DIR]\n\n"
 	"Create (or adopt) a git repository as a ledger: DIR, else -C DIR or\n"
 	"$ACCORD_DIR, else the repository around the current directory, else a new\n"
 	"one here. Writes the genesis entry signed by your key, which becomes party\n"
 	"NAME's root key, and prints the ledger id. Only refs/accord/ is used:\n"
-	"branches, index and working tree are left alone.\n";
+	"branches, index and working tree are left alone.\n\n"
+	"The genesis commits to party NAME's recovery key: the key in --recovery DIR,\n"
+	"else <key home>/recovery, made there if missing. Keep it offline: it alone\n"
+	"can replace the party's root key if that key is lost, stolen or forked.\n";
 
 int cmd_init(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "party", required_argument, NULL, 'p' },
 		{ "title", required_argument, NULL, 't' },
+		{ "recovery", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *party = NULL, *title = "", *dir;
-	char id[ACCORD_ID_HEXLEN + 1];
+	const char *party = NULL, *title = "", *dir, *recovery = NULL;
+	char id[ACCORD_ID_HEXLEN + 1], hash[ACCORD_ID_HEXLEN + 1];
 	int c, error;
 
 	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'p': party = optarg; break;
 		case 't': title = optarg; break;
+		case 'r': recovery = optarg; break;
 		case 'h': fputs(init_usage, stdout); return 0;
 		default: return ACCORD_EXIT_USAGE;
 		}
@@ -50,7 +55,9 @@ int cmd_init(accord_ctx *ctx, int argc, char **argv)
 		return cmd_fail(error);
 	if ((error = accord_store_lock(ctx->store)) < 0)
 		return cmd_fail(error);
-	if ((error = accord_ledger_create(id, ctx->store, ctx->key, party, title)) < 0)
+	if ((error = cmd_recovery_commit(ctx, recovery, party, hash)) != 0)
+		return error;
+	if ((error = accord_ledger_create(id, ctx->store, ctx->key, party, title, hash)) < 0)
 		return cmd_exit_code(error) == ACCORD_EXIT_USAGE
 			       ? cmd_usage_error(ctx, "%s", accord_error_last())
 			       : cmd_fail(error);

@@ -6,13 +6,19 @@
 
 static const char party_usage[] =
 	"usage: accord party invite NAME --key PUBKEY [--name MEMBER]\n"
-	"       accord party accept NAME\n"
+	"       accord party accept NAME [--recovery DIR]\n"
+	"       accord party recover NAME --recovery DIR --key PUBKEY [--name MEMBER]\n"
 	"       accord party list [--json]\n\n"
 	"  invite  propose party NAME with PUBKEY as its root key (signed by a root\n"
 	"          or admin of your party). PUBKEY is an OpenSSH ssh-ed25519 line or a\n"
 	"          file holding one (such as the output of accord key show).\n"
 	"  accept  signed by the invited key: complete the join. Until then that key\n"
-	"          may write nothing else.\n"
+	"          may write nothing else. Commits to the party's recovery key (the\n"
+	"          key in DIR, else <key home>/recovery, made if missing): keep it offline.\n"
+	"  recover signed by party NAME's recovery key (in DIR): make PUBKEY its root\n"
+	"          key and revoke the old one, when that key is lost, stolen or forked.\n"
+	"          Commits to a next recovery key, made in DIR/next. Needs no other key\n"
+	"          and no other party: no one else can take a party over.\n"
 	"  list    parties, their root keys and pending invitations.\n";
 static const char member_usage[] =
 	"usage: accord member add --key PUBKEY [--name NAME] [--admin]\n"
@@ -108,10 +114,13 @@ static int party_invite(accord_ctx *ctx, int argc, char **argv)
 static int party_accept(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "recovery", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const accord_invite *inv;
+	const char *recovery = NULL;
+	char hash[ACCORD_ID_HEXLEN + 1];
 	cJSON *body;
 	int c, error;
 
@@ -119,6 +128,10 @@ static int party_accept(accord_ctx *ctx, int argc, char **argv)
 		if (c == 'h') {
 			fputs(party_usage, stdout);
 			return 0;
+		}
+		if (c == 'r') {
+			recovery = optarg;
+			continue;
 		}
 		return ACCORD_EXIT_USAGE;
 	}
@@ -130,10 +143,76 @@ static int party_accept(accord_ctx *ctx, int argc, char **argv)
 	if (!inv || strcmp(inv->party, argv[optind]) != 0)
 		return cmd_failf(ACCORD_EXIT_FAIL, "key %s has no pending invitation to join %s",
 				 ctx->key->pub.id, argv[optind]);
+	if ((error = cmd_recovery_commit(ctx, recovery, argv[optind], hash)) != 0)
+		return error;
 	body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "party", argv[optind]);
 	cJSON_AddStringToObject(body, "invite", inv->entry_id);
+	cJSON_AddStringToObject(body, "recovery", hash);
 	return cmd_write(ctx, "party-accept", NULL, body);
+}
+
+/*
+ * Signed by the party's recovery key, which is no member key: it writes on
+ * its own feed, and the rules check it against the hash the party committed to.
+ */
+static int party_recover(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "recovery", required_argument, NULL, 'r' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *keyarg = NULL, *name = NULL;
+	char hex[ACCORD_ID_HEXLEN + 1], next_hash[ACCORD_ID_HEXLEN + 1], *next = NULL, *pass = NULL;
+	accord_key *rk = NULL;
+	accord_pubkey pub;
+	cJSON *body = NULL;
+	int c, error;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'r': dir = optarg; break;
+		case 'k': keyarg = optarg; break;
+		case 'n': name = optarg; break;
+		case 'h': fputs(party_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(ctx, "expected the party's name");
+	if (!dir || !keyarg)
+		return cmd_usage_error(ctx, "recover needs --recovery DIR (the recovery key) and --key PUBKEY (the new root key)");
+	if ((error = read_pubkey(ctx, &pub, keyarg)))
+		return error;
+	if (!name)
+		name = cmd_valid_name(pub.name) ? pub.name : "root";
+	if (!cmd_valid_name(name))
+		return cmd_usage_error(ctx, "invalid member name '%s'", name);
+	if (accord_key_is_encrypted(dir))
+		pass = cmd_read_passphrase("Recovery key passphrase: ", 0);
+	error = accord_key_load(&rk, dir, pass);
+	cmd_free_passphrase(pass);
+	if (error < 0)
+		return cmd_failf(ACCORD_EXIT_FAIL, "recovery key in %s: %s", dir, accord_error_last());
+	ctx->key = rk; /* the writer of this one entry; freed with the context */
+	if ((error = cmd_load_indexed(ctx, 1)) != 0)
+		return error;
+	if (asprintf(&next, "%s/next", dir) < 0)
+		abort();
+	error = cmd_recovery_commit(ctx, next, argv[optind], next_hash);
+	free(next);
+	if (error)
+		return error;
+	accord_hex_encode(hex, pub.pk, sizeof(pub.pk));
+	body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "party", argv[optind]);
+	cJSON_AddStringToObject(body, "key", hex);
+	cJSON_AddStringToObject(body, "member", name);
+	cJSON_AddStringToObject(body, "recovery", next_hash);
+	return cmd_write(ctx, "party-recover", NULL, body);
 }
 
 static int json_flag(accord_ctx *ctx, int argc, char **argv, const char *usage, int *json)
@@ -229,6 +308,7 @@ int cmd_party(accord_ctx *ctx, int argc, char **argv)
 	static const struct cmd_sub subs[] = {
 		{ "invite", party_invite },
 		{ "accept", party_accept },
+		{ "recover", party_recover },
 		{ "list", party_list },
 		{ NULL, NULL },
 	};

@@ -42,7 +42,7 @@ typedef struct {
 static int load_ledger(accord_ctx *ctx, accord_report_meta *meta, char **message, feed_cut **cuts)
 {
 	const accord_ledger *l;
-	size_t i, j;
+	size_t i;
 	int error;
 
 	if ((error = cmd_load(ctx, 0)) != 0)
@@ -60,17 +60,12 @@ static int load_ledger(accord_ctx *ctx, accord_report_meta *meta, char **message
 	if (!(*cuts = calloc(l->beyond_count + 1, sizeof(**cuts))))
 		abort();
 	for (i = 0; i < l->beyond_count; i++) {
-		const accord_feed *f = accord_ledger_feed(l, l->beyond[i].keyid);
 		feed_cut *c = &(*cuts)[meta->excluded_count++];
 
 		memcpy(c->feed, l->beyond[i].keyid, sizeof(c->feed));
-		/* the first commit of the feed that does not count, from the findings */
-		for (j = 0; f && j < l->finding_count; j++)
-			if (!strcmp(l->findings[j].feed, c->feed) && l->findings[j].commit[0] &&
-			    l->findings[j].seq == f->seq + 1) {
-				memcpy(c->from, l->findings[j].commit, sizeof(c->from));
-				break;
-			}
+		/* from its first commit that does not count on: the whole feed when that is its root */
+		if (!git_oid_is_zero(&l->beyond[i].first_out) && accord_ledger_feed(l, c->feed))
+			git_oid_tostr(c->from, sizeof(c->from), &l->beyond[i].first_out);
 	}
 	return 0;
 }

@@ -13,7 +13,7 @@
 #include "accord/index.h"
 #include "accord/timefmt.h"
 
-#define INDEX_VERSION "accord-index 1"
+#define INDEX_VERSION "accord-index 2"
 
 /* The entries of one incident loaded so far, in ledger order. */
 typedef struct {
@@ -410,10 +410,12 @@ static int save_state(accord_ledger *l)
 	}
 	/* Feed refs that point past what counts: unchanged, they need no new verdict. */
 	for (i = 0; i < l->beyond_count; i++) {
-		char head[GIT_OID_HEXSZ + 1];
+		char head[GIT_OID_HEXSZ + 1], first[GIT_OID_HEXSZ + 1];
 
 		git_oid_tostr(head, sizeof(head), &l->beyond[i].head);
-		accord_buf_printf(&data, "beyond %s %s\n", l->beyond[i].keyid, head);
+		git_oid_tostr(first, sizeof(first), &l->beyond[i].first_out);
+		accord_buf_printf(&data, "beyond %s %s %s %lld\n", l->beyond[i].keyid, head, first,
+				  (long long)l->beyond[i].first_seq);
 	}
 	accord_buf_printf(&data, "leftout %zu\n", l->left_out);
 	for (i = 0; i < l->finding_count; i++) {
@@ -436,8 +438,9 @@ static int save_state(accord_ledger *l)
 			accord_buf_printf(&data, "high %s %lld %s\n", h->keyid, (long long)h->seq, h->id);
 	}
 	for (i = 0; i < p->party_count; i++)
-		accord_buf_printf(&data, "party %s %lld\n", p->parties[i].name,
-				  (long long)p->parties[i].joined);
+		accord_buf_printf(&data, "party %s %lld %s\n", p->parties[i].name,
+				  (long long)p->parties[i].joined,
+				  p->parties[i].recovery[0] ? p->parties[i].recovery : "-");
 	for (i = 0; i < p->member_count; i++) {
 		const accord_member *m = p->members[i];
 		char pk[65];
@@ -548,16 +551,19 @@ static int load_state(accord_ledger **out, accord_store *store, const char *dir)
 			memcpy(nf->keyid, a, sizeof(nf->keyid));
 			nf->seq = x;
 			nf->last = stub_entry(l, c, x, y, z);
-		} else if (sscanf(line, "beyond %32s %40s", a, b) == 2) {
-			accord_head *nb = realloc(l->beyond, (l->beyond_count + 1) * sizeof(*nb));
+		} else if (sscanf(line, "beyond %32s %40s %40s %lld", a, b, c, &x) == 4) {
+			accord_beyond *nb = realloc(l->beyond, (l->beyond_count + 1) * sizeof(*nb));
 
 			if (!nb)
 				abort();
 			l->beyond = nb;
 			nb += l->beyond_count++;
-			if (!accord_is_lower_hex(a, 32) || git_oid_fromstr(&nb->head, b) < 0)
+			memset(nb, 0, sizeof(*nb));
+			if (!accord_is_lower_hex(a, 32) || git_oid_fromstr(&nb->head, b) < 0 ||
+			    git_oid_fromstr(&nb->first_out, c) < 0)
 				goto bad;
 			memcpy(nb->keyid, a, sizeof(nb->keyid));
+			nb->first_seq = x;
 		} else if (sscanf(line, "leftout %lld", &x) == 1 && x >= 0) {
 			l->left_out = (size_t)x;
 		} else if (!strncmp(line, "finding ", 8)) {
@@ -565,8 +571,14 @@ static int load_state(accord_ledger **out, accord_store *store, const char *dir)
 				goto bad;
 		} else if (sscanf(line, "high %32s %lld %64s", a, &x, b) == 3) {
 			raise_mark(l->index, a, x, b);
-		} else if (sscanf(line, "party %299s %lld", a, &x) == 2) {
-			accord_parties_restore_party(&l->parties, a, x);
+		} else if (sscanf(line, "party %299s %lld %299s", a, &x, b) == 3) {
+			size_t pi = accord_parties_restore_party(&l->parties, a, x);
+
+			if (strcmp(b, "-") != 0) {
+				if (!accord_is_lower_hex(b, ACCORD_ID_HEXLEN))
+					goto bad;
+				memcpy(l->parties.parties[pi].recovery, b, ACCORD_ID_HEXLEN + 1);
+			}
 		} else if (sscanf(line, "member %299s %299s %lld %d %d %d %lld %lld", a, b, &w, &i1, &i2, &i3,
 				  &x, &y) == 8) {
 			accord_pubkey k;
@@ -927,7 +939,7 @@ static int catch_up(accord_ledger *l)
 		error = NEED_REBUILD; /* a feed disappeared */
 	for (i = 0; i < nheads && error == 0; i++) {
 		accord_feed *feed = (accord_feed *)accord_ledger_feed(l, heads[i].keyid);
-		const accord_head *b = accord_ledger_beyond(l, heads[i].keyid);
+		const accord_beyond *b = accord_ledger_beyond(l, heads[i].keyid);
 
 		if (b && git_oid_equal(&b->head, &heads[i].head))
 			continue;
@@ -1050,7 +1062,7 @@ static int up_to_date(accord_ledger *l)
 	same = 1;
 	for (i = 0; i < n && same; i++) {
 		const accord_feed *f = accord_ledger_feed(l, heads[i].keyid);
-		const accord_head *b = accord_ledger_beyond(l, heads[i].keyid);
+		const accord_beyond *b = accord_ledger_beyond(l, heads[i].keyid);
 
 		same = b ? git_oid_equal(&b->head, &heads[i].head)
 			 : f && git_oid_equal(&f->head, &heads[i].head);

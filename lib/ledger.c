@@ -128,10 +128,14 @@ int accord_ledger_from_verification(accord_ledger **out, accord_store *store, ac
 		accord_feed *f;
 
 		if ((size_t)vf->valid != vf->count || git_oid_is_zero(&vf->head)) {
-			accord_head *b = &l->beyond[l->beyond_count++];
+			accord_beyond *b = &l->beyond[l->beyond_count++];
 
 			memcpy(b->keyid, vf->keyid, sizeof(b->keyid));
 			b->head = vf->head;
+			if ((size_t)vf->valid < vf->count) {
+				git_oid_fromstr(&b->first_out, vf->items[vf->valid].commit);
+				b->first_seq = vf->items[vf->valid].seq;
+			}
 		}
 		if (vf->valid == 0)
 			continue; /* nothing of it counts: as if it had written nothing */
@@ -201,7 +205,7 @@ void accord_ledger_free(accord_ledger *ledger)
 	free(ledger);
 }
 
-const accord_head *accord_ledger_beyond(const accord_ledger *ledger, const char *keyid)
+const accord_beyond *accord_ledger_beyond(const accord_ledger *ledger, const char *keyid)
 {
 	size_t i;
 
@@ -372,7 +376,7 @@ done:
  */
 static int check_own_feed(const accord_ledger *l, const accord_key *key)
 {
-	const accord_head *b = accord_ledger_beyond(l, key->pub.id);
+	const accord_beyond *b = accord_ledger_beyond(l, key->pub.id);
 	const accord_finding *why = NULL;
 	size_t i;
 
@@ -420,8 +424,16 @@ int accord_ledger_append(char *out_id, accord_ledger *ledger, const accord_key *
 	return append_raw(out_id, ledger->store, key, feed, &f, ledger);
 }
 
+void accord_recovery_hash(char *out, const accord_pubkey *key)
+{
+	unsigned char hash[32];
+
+	accord_sha256(hash, key->pk, sizeof(key->pk));
+	accord_hex_encode(out, hash, sizeof(hash));
+}
+
 int accord_ledger_create(char *out_id, accord_store *store, const accord_key *key,
-			 const char *party, const char *title)
+			 const char *party, const char *title, const char *recovery)
 {
 	git_strarray refs = { NULL, 0 };
 	accord_entry_fields f = { 0 };
@@ -440,6 +452,8 @@ int accord_ledger_create(char *out_id, accord_store *store, const accord_key *ke
 	cJSON_AddStringToObject(body, "title", title ? title : "");
 	cJSON_AddStringToObject(body, "party", party);
 	cJSON_AddStringToObject(body, "member", key->pub.name);
+	if (recovery)
+		cJSON_AddStringToObject(body, "recovery", recovery);
 	f.author = &key->pub;
 	f.seq = 1;
 	f.lamport = 1;
@@ -520,7 +534,7 @@ int accord_ledger_excluded(accord_entry ***out, size_t *count, const accord_ledg
 	accord_idmap seen = ACCORD_IDMAP_INIT;
 	accord_entry **list = NULL;
 	git_strarray refs = { NULL, 0 };
-	const accord_head *b = accord_ledger_beyond(l, keyid);
+	const accord_beyond *b = accord_ledger_beyond(l, keyid);
 	size_t n = 0, cap = 0, i;
 	char prefix[128];
 	int error = 0;

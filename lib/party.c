@@ -133,6 +133,14 @@ static accord_member *add_member(accord_parties *p, const accord_pubkey *key, co
 	return m;
 }
 
+/* The recovery key hash a genesis, party-accept or party-recover commits to. */
+static void commit_recovery(accord_party *party, const accord_entry *e)
+{
+	const char *r = accord_entry_str(e, "recovery");
+
+	snprintf(party->recovery, sizeof(party->recovery), "%s", r ? r : "");
+}
+
 /* A public key given in a body as 64 hex digits. */
 static int body_key(accord_pubkey *out, const accord_entry *e)
 {
@@ -142,6 +150,48 @@ static int body_key(accord_pubkey *out, const accord_entry *e)
 	if (!hex || accord_hex_decode(out->pk, sizeof(out->pk), hex) < 0)
 		return deny("%s names no valid key", e->type);
 	accord_pubkey_set_id(out);
+	return 0;
+}
+
+/*
+ * A party's root key replaced by its recovery key: the author must be the
+ * key whose hash the party committed to, and must be no member; the old
+ * root is revoked, the new key is root, and the next recovery hash takes
+ * the place of this one.
+ */
+static int apply_recover(accord_parties *p, const accord_entry *e)
+{
+	const char *name = accord_entry_str(e, "party");
+	const accord_party *found = accord_parties_find(p, name ? name : "");
+	unsigned char hash[32];
+	char hex[ACCORD_ID_HEXLEN + 1];
+	accord_member *old, *nm;
+	accord_pubkey key;
+	size_t idx;
+	int error;
+
+	if (!found)
+		return deny("there is no party %s to recover", name ? name : "");
+	idx = (size_t)(found - p->parties);
+	if (!found->recovery[0])
+		return deny("party %s committed to no recovery key", found->name);
+	accord_sha256(hash, e->author.pk, sizeof(e->author.pk));
+	accord_hex_encode(hex, hash, sizeof(hash)); /* accord_recovery_hash, one layer down */
+	if (sodium_memcmp(hex, found->recovery, ACCORD_ID_HEXLEN) != 0)
+		return deny("key %.12s is not the recovery key party %s committed to", e->author.id, found->name);
+	if (accord_parties_member(p, e->author.id))
+		return deny("a recovery key is never a member key");
+	if ((error = body_key(&key, e)) < 0)
+		return error;
+	if (accord_parties_member(p, key.id) || pending_invite(p, key.id, NULL))
+		return deny("key %.12s is already known", key.id);
+	old = p->members[found->root];
+	old->revoked = 1;
+	old->revoked_at = e->time;
+	nm = add_member(p, &key, accord_entry_str(e, "member"), idx, e);
+	nm->root = nm->admin = 1;
+	p->parties[idx].root = p->member_count - 1;
+	commit_recovery(&p->parties[idx], e);
 	return 0;
 }
 
@@ -260,10 +310,13 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 	size_t idx;
 	int error;
 
+	if (!strcmp(e->type, "party-recover"))
+		return apply_recover(p, e);
 	if (!strcmp(e->type, "genesis")) {
 		if (p->party_count)
 			return deny("a ledger has one genesis entry");
 		idx = add_party(p, accord_entry_str(e, "party"), e->time);
+		commit_recovery(&p->parties[idx], e);
 		m = add_member(p, &e->author, accord_entry_str(e, "member"), idx, e);
 		m->root = m->admin = 1;
 		p->parties[idx].root = p->member_count - 1;
@@ -284,6 +337,7 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 			return deny("party %s exists already", inv->party);
 		inv->accepted = 1;
 		idx = add_party(p, inv->party, e->time);
+		commit_recovery(&p->parties[idx], e);
 		m = add_member(p, &e->author, inv->member, idx, e);
 		m->root = m->admin = 1;
 		p->parties[idx].root = p->member_count - 1;

@@ -777,13 +777,13 @@ static cJSON *meta_json(cJSON *doc, const accord_report *r, const accord_report_
 		cJSON *x = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(x, "kind", accord_audit_kind_name(f->kind));
-		add_str_or_null(x, "feed", f->feed);
+		add_str_or_null(x, "feed", f->feed[0] ? f->feed : NULL);
 		if (f->seq > 0)
 			add_count(x, "seq", (size_t)f->seq);
 		else
 			cJSON_AddNullToObject(x, "seq");
-		add_str_or_null(x, "commit", f->commit);
-		add_str_or_null(x, "entry", f->entry);
+		add_str_or_null(x, "commit", f->commit[0] ? f->commit : NULL);
+		add_str_or_null(x, "entry", f->entry[0] ? f->entry : NULL);
 		cJSON_AddStringToObject(x, "explanation", f->explanation ? f->explanation : "");
 		cJSON_AddItemToArray(a, x);
 	}

@@ -515,14 +515,18 @@ static accord_head *merge_heads(size_t *count, const accord_head *local, size_t 
 	return h;
 }
 
-/* The first finding about feed `keyid` at or after seq `from`, or NULL. */
-static const accord_finding *finding_from(const accord_verification *v, const char *keyid,
-					  int64_t from)
+/*
+ * Why the first commit of a feed that does not count (`first`) does not:
+ * its own finding, else the first finding of that feed (the one it follows,
+ * or a rule such as equivocation that cut it), else NULL.
+ */
+static const accord_finding *finding_for(const accord_verification *v, const char *keyid,
+					 const accord_verified_item *first)
 {
 	size_t i;
 
-	for (i = 0; i < v->finding_count; i++)
-		if (!strcmp(v->findings[i].feed, keyid) && v->findings[i].seq >= from)
+	for (i = 0; first && i < v->finding_count; i++)
+		if (!strcmp(v->findings[i].feed, keyid) && !strcmp(v->findings[i].commit, first->commit))
 			return &v->findings[i];
 	for (i = 0; i < v->finding_count; i++)
 		if (!strcmp(v->findings[i].feed, keyid))
@@ -557,6 +561,7 @@ int accord_sync_verify(accord_ledger **out, accord_verification **out_v, accord_
 		accord_sync_candidate *c = &cands[i];
 		const accord_verified_feed *vf = accord_verification_feed(v, c->head.keyid);
 		const accord_head *was = NULL;
+		const accord_verified_item *first;
 		const accord_finding *why;
 		size_t j;
 
@@ -575,20 +580,23 @@ int accord_sync_verify(accord_ledger **out, accord_verification **out_v, accord_
 									    &vf->valid_head, &was->head) == 1))
 			c->take = vf->valid_head;
 		c->refused = 1;
-		why = vf ? finding_from(v, c->head.keyid, vf->valid + 1) : NULL;
-		if (why) {
-			snprintf(c->entry, sizeof(c->entry), "%s", why->commit);
-			snprintf(c->reason, sizeof(c->reason), "%s%s%s at seq %lld: %s",
-				 git_oid_is_zero(&c->take) ? "" : "took what counts; ",
-				 accord_audit_kind_name(why->kind), why->commit[0] ? "" : "",
-				 (long long)why->seq, why->explanation);
-		} else {
-			snprintf(c->reason, sizeof(c->reason),
-				 "entries from seq %lld on do not count (they rest on entries that do not)",
-				 vf ? (long long)vf->valid + 1 : 1LL);
-		}
+		first = vf && (size_t)vf->valid < vf->count ? &vf->items[vf->valid] : NULL;
+		why = vf ? finding_for(v, c->head.keyid, first) : NULL;
 		c->kind = why ? (int)why->kind : -1;
-		c->seq = why ? why->seq : (vf ? vf->valid + 1 : 0);
+		c->seq = first ? first->seq : (vf ? vf->valid + 1 : 0);
+		snprintf(c->entry, sizeof(c->entry), "%s", first ? first->commit : "");
+		snprintf(c->reason, sizeof(c->reason), "%sseq %lld, commit %s: %s: %s",
+			 git_oid_is_zero(&c->take) ? "" : "took what counts; refused from ",
+			 (long long)c->seq, c->entry[0] ? c->entry : "(none)",
+			 why ? accord_audit_kind_name(why->kind) : "left out",
+			 why ? why->explanation : "it rests on entries that do not count");
+		if (first && vf->count - (size_t)vf->valid > 1) {
+			size_t used = strlen(c->reason);
+
+			snprintf(c->reason + used, sizeof(c->reason) - used,
+				 " (and the %zu later entries of this feed, which follow it)",
+				 vf->count - (size_t)vf->valid - 1);
+		}
 	}
 	error = accord_ledger_from_verification(&l, store, v);
 	if (error < 0) {
@@ -1054,12 +1062,39 @@ static int anonymous_remote(git_remote **out, accord_store *store, const char *u
 }
 
 /* Delete every ref under `prefix`. */
+/*
+ * Where a feed pushed only up to what counts is staged as a push source:
+ * outside refs/accord/, never exchanged, cleared at the next fetch.
+ */
+#define ACCORD_PUSH_PREFIX "refs/accord-push/"
+
+/* nftw callback: remove git's "<ref>.lock" files. */
+static int unlink_lock(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	size_t n = strlen(path);
+
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_F && n > 5 && !strcmp(path + n - 5, ".lock"))
+		unlink(path);
+	return 0;
+}
+
+/*
+ * Clear the refs under `prefix` (a quarantine). They are written only by
+ * accord under its flock, which we hold: a "<ref>.lock" there was left by an
+ * accord process killed mid-fetch, and would fail every later sync.
+ */
 static int delete_refs(accord_store *store, const char *prefix)
 {
 	git_strarray refs = { NULL, 0 };
+	accord_buf dir = ACCORD_BUF_INIT;
 	size_t i;
 	int error;
 
+	accord_buf_printf(&dir, "%s%s", accord_store_gitdir(store), prefix);
+	nftw(dir.ptr, unlink_lock, 16, FTW_PHYS);
+	accord_buf_dispose(&dir);
 	if ((error = accord_store_ref_list(&refs, store, prefix)) < 0)
 		return error;
 	for (i = 0; i < refs.count; i++) {
@@ -1093,7 +1128,9 @@ static int fetch_quarantine(transport *t, accord_store *store, const char *name,
 	if ((error = check_transport(url)) < 0)
 		goto done;
 	accord_buf_printf(&prefix, "%s%s/", ACCORD_QUARANTINE_PREFIX, name);
-	if ((error = delete_refs(store, prefix.ptr)) < 0)
+	/* the push sources of an earlier sync go too (see the push step) */
+	if ((error = delete_refs(store, prefix.ptr)) < 0 ||
+	    (error = delete_refs(store, ACCORD_PUSH_PREFIX)) < 0)
 		goto done;
 	/* Anonymous: the configured refspecs never take part, not even opportunistically. */
 	if ((error = anonymous_remote(&remote, store, url)) < 0) {
@@ -1970,7 +2007,7 @@ int accord_sync_remote(accord_sync_result **out, accord_store *store, const char
 	nafter = nremote;
 	for (i = 0; i < nlocal; i++) {
 		const accord_head *r = find_head(remote, nremote, local[i].keyid);
-		const accord_head *beyond = accord_ledger_beyond(verified, local[i].keyid);
+		const accord_beyond *beyond = accord_ledger_beyond(verified, local[i].keyid);
 		accord_sync_relation rel;
 		accord_buf ref = ACCORD_BUF_INIT;
 		char *src = NULL;
@@ -1982,7 +2019,7 @@ int accord_sync_remote(accord_sync_result **out, accord_store *store, const char
 			if (!f)
 				continue;
 			local[i].head = f->head;
-			accord_buf_printf(&ref, "refs/accord-push/%s", local[i].keyid);
+			accord_buf_printf(&ref, "%s%s", ACCORD_PUSH_PREFIX, local[i].keyid);
 			if ((error = git_reference_create(NULL, accord_store_repo(store), ref.ptr, &f->head, 1,
 							  "accord: push what counts")) < 0) {
 				accord_buf_dispose(&ref);

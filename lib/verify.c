@@ -248,7 +248,7 @@ static int schema_kind(const cJSON *j)
 	static const char *types[] = { "genesis", "open", "note", "status", "impact", "sla",
 				       "feedback", "party-invite", "party-accept", "member-add",
 				       "member-revoke", "involve", "resolution", "cosign", "action",
-				       "checkpoint" };
+				       "checkpoint", "party-recover" };
 	const char *type = accord_json_str(j, "type");
 	size_t i;
 
@@ -1251,6 +1251,16 @@ static int is_keyid(const char *s, size_t n)
 	return 1;
 }
 
+/* "<key id>/<commit>" after the evidence prefix: the layout the hook enforces. */
+static int evidence_name_ok(const char *rest)
+{
+	const char *c = rest + ACCORD_KEYID_HEXLEN + 1;
+
+	return strlen(rest) == ACCORD_KEYID_HEXLEN + 1 + GIT_OID_HEXSZ &&
+	       is_keyid(rest, ACCORD_KEYID_HEXLEN) && rest[ACCORD_KEYID_HEXLEN] == '/' &&
+	       accord_is_lower_hex(c, GIT_OID_HEXSZ);
+}
+
 /* A ref must point to a commit; anything else is a finding (returns 1) and is skipped. */
 static int ref_commit(struct run *r, git_oid *out, const char *name, const char *keyid)
 {
@@ -1326,19 +1336,24 @@ static int gather_evidence(struct run *r, const accord_verify_options *opts)
 		const char *rest = refs.strings[i] + strlen(ACCORD_EVIDENCE_PREFIX);
 		git_oid head;
 
-		if (strlen(rest) <= ACCORD_KEYID_HEXLEN + 1 || !is_keyid(rest, ACCORD_KEYID_HEXLEN) ||
-		    rest[ACCORD_KEYID_HEXLEN] != '/')
+		if (!evidence_name_ok(rest))
 			continue; /* accord_verify_refs reports it as outside the layout */
 		{
 			char keyid[ACCORD_KEYID_HEXLEN + 1];
 
 			snprintf(keyid, sizeof(keyid), "%.32s", rest);
+			git_oid named;
+
 			if ((error = ref_commit(r, &head, refs.strings[i], keyid)) < 0)
 				break;
 			if (error > 0) {
 				error = 0;
 				continue;
 			}
+			/* a ref that names another commit than it holds proves nothing (audit says so) */
+			if (git_oid_fromstr(&named, rest + ACCORD_KEYID_HEXLEN + 1) < 0 ||
+			    !git_oid_equal(&named, &head))
+				continue;
 		}
 		add_evidence(r, &cap, rest, refs.strings[i], &head);
 	}
@@ -1481,9 +1496,15 @@ int accord_verify_refs(accord_verification **out, accord_store *store,
 			}
 		} else if (!strncmp(name, ACCORD_EVIDENCE_PREFIX, strlen(ACCORD_EVIDENCE_PREFIX))) {
 			rest = name + strlen(ACCORD_EVIDENCE_PREFIX);
-			if (strlen(rest) > ACCORD_KEYID_HEXLEN + 1 && is_keyid(rest, ACCORD_KEYID_HEXLEN) &&
-			    rest[ACCORD_KEYID_HEXLEN] == '/')
+			if (evidence_name_ok(rest)) {
+				git_oid named, at;
+
+				if (git_oid_fromstr(&named, rest + ACCORD_KEYID_HEXLEN + 1) == 0 &&
+				    accord_store_ref_get(&at, store, name) == 0 && !git_oid_equal(&named, &at))
+					add_finding(&r, ACCORD_AUDIT_UNKNOWN_REF, NULL, NULL, name,
+						    "evidence ref %s does not point at the commit it names", name);
 				continue;
+			}
 		}
 		{
 			git_reference *ref = NULL;

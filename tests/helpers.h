@@ -52,7 +52,7 @@ static inline accord_store *th_ledger(const char *dir, const accord_key *key, co
 
 	snprintf(path, sizeof(path), "%s/repo", dir);
 	assert_int_equal(accord_store_open_or_init(&store, path), 0);
-	assert_int_equal(accord_ledger_create(id, store, key, party, "test"), 0);
+	assert_int_equal(accord_ledger_create(id, store, key, party, "test", NULL), 0);
 	return store;
 }
 

@@ -253,7 +253,7 @@ static void test_batch_continues_an_existing_feed(void **state)
 
 	/* the genesis before the batch's entries: time never runs backwards in a feed */
 	setenv("ACCORD_NOW", "2024-12-31T00:00:00Z", 1);
-	assert_int_equal(accord_ledger_create(ledger, f->store, f->alice, "acme", "t"), 0);
+	assert_int_equal(accord_ledger_create(ledger, f->store, f->alice, "acme", "t", NULL), 0);
 	unsetenv("ACCORD_NOW");
 	assert_int_equal(accord_batch_new(&b, f->store), 0);
 	assert_int_equal(accord_batch_set_compression(b, 0), 0); /* stored, not deflated: still valid */
@@ -286,7 +286,7 @@ static void test_batch_free_without_commit_moves_no_ref(void **state)
 	git_oid head_before, head_after;
 	char ledger[65], id[65], feed[128];
 
-	assert_int_equal(accord_ledger_create(ledger, f->store, f->alice, "acme", "t"), 0);
+	assert_int_equal(accord_ledger_create(ledger, f->store, f->alice, "acme", "t", NULL), 0);
 	snprintf(feed, sizeof(feed), "%s%s", ACCORD_FEED_PREFIX, f->alice->pub.id);
 	assert_int_equal(accord_store_ref_get(&head_before, f->store, feed), 0);
 	assert_int_equal(accord_store_ref_list(&before, f->store, ACCORD_REF_PREFIX), 0);
@@ -318,7 +318,7 @@ static void test_batch_commit_loses_the_race(void **state)
 	char ledger[65], id[65], theirs[65], feed[128];
 	git_oid head;
 
-	assert_int_equal(accord_ledger_create(ledger, f->store, f->alice, "acme", "t"), 0);
+	assert_int_equal(accord_ledger_create(ledger, f->store, f->alice, "acme", "t", NULL), 0);
 	assert_int_equal(accord_batch_new(&b, f->store), 0);
 	batch_add(id, b, f->alice, ledger, 2, "open", NULL,
 		  "{\"title\":\"t\",\"severity\":2,\"service\":\"web\","

@@ -27,7 +27,7 @@ static void test_ledger_create_and_load(void **state)
 	{
 		char id[65];
 
-		assert_int_equal(accord_ledger_create(id, f->store, f->alice, "acme", ""), ACCORD_EEXISTS);
+		assert_int_equal(accord_ledger_create(id, f->store, f->alice, "acme", "", NULL), ACCORD_EEXISTS);
 	}
 }
 

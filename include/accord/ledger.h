@@ -44,7 +44,7 @@ typedef struct {
 	accord_finding *findings;   /* why entries were left out, sorted by feed and seq */
 	size_t finding_count;
 	size_t left_out;	    /* commits on feeds that do not count */
-	accord_head *beyond;	    /* feed refs pointing past what counts (or at nothing that does) */
+	struct accord_beyond *beyond; /* feed refs pointing past what counts (or at nothing that does) */
 	size_t beyond_count;
 } accord_ledger;
 
@@ -60,8 +60,16 @@ typedef struct {
 int accord_ledger_excluded(accord_entry ***out, size_t *count, const accord_ledger *ledger,
 			   const char *keyid, int with_evidence);
 
-/* The ref head of feed `keyid` when it points past what counts, else NULL. */
-const accord_head *accord_ledger_beyond(const accord_ledger *ledger, const char *keyid);
+/* A feed ref that points past what counts. */
+typedef struct accord_beyond {
+	char keyid[ACCORD_KEYID_HEXLEN + 1];
+	git_oid head;	   /* where the ref points */
+	git_oid first_out; /* the first commit of its chain that does not count (zero: none read) */
+	int64_t first_seq; /* its seq (its place in the chain when it has none) */
+} accord_beyond;
+
+/* The ref of feed `keyid` when it points past what counts, else NULL. */
+const accord_beyond *accord_ledger_beyond(const accord_ledger *ledger, const char *keyid);
 
 /*
  * The ledger that a verification's verdicts leave (what counts), taking
@@ -144,11 +152,15 @@ int accord_ledger_append(char *out_id, accord_ledger *ledger, const accord_key *
 
 /*
  * Write a genesis entry founding party `party` with `key` as its root
- * key (member name from the key). ACCORD_EEXISTS if the repository
- * already holds a ledger. The ledger id is recorded in git config
- * accord.ledger. *out_id receives it (65 bytes).
+ * key (member name from the key), committing to the recovery key whose
+ * SHA-256 is `recovery` (64 hex, NULL for none). ACCORD_EEXISTS if the
+ * repository already holds a ledger. The ledger id is recorded in git
+ * config accord.ledger. *out_id receives it (65 bytes).
  */
 int accord_ledger_create(char *out_id, accord_store *store, const accord_key *key,
-			 const char *party, const char *title);
+			 const char *party, const char *title, const char *recovery);
+
+/* The SHA-256 (hex, 65 bytes) of a public key: what a party commits to for its recovery key. */
+void accord_recovery_hash(char *out, const accord_pubkey *key);
 
 #endif

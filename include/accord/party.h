@@ -26,13 +26,18 @@
  *    incident involves; open names the parties, involve adds one;
  *  - cosign names a proposal of the same incident; action marks an item
  *    owned by the signer's party;
- *  - checkpoint (witnessing verified feed heads) by any active member.
+ *  - checkpoint (witnessing verified feed heads) by any active member;
+ *  - party-recover replaces a party's root key. Only the recovery key the
+ *    party committed to (its hash in the genesis, party-accept or last
+ *    party-recover) signs it, on its own feed; the old root is revoked and
+ *    the entry names the next recovery key. No other party can do this.
  */
 
 typedef struct {
 	char name[65];
 	size_t root; /* index into members */
 	int64_t joined; /* time of genesis or accept */
+	char recovery[ACCORD_ID_HEXLEN + 1]; /* SHA-256 hex of its recovery key, "" if none */
 } accord_party;
 
 typedef struct {

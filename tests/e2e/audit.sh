@@ -137,11 +137,18 @@ equal "$(echo "$OUT" | grep -c Result:.*CLEAN)" 1 "(5) without a record, a short
 fresh
 forge entry "$C" "$T/bob.ssh" --type note --incident "$INCID" --body '{"text":"another story"}' \
 	--seq 1 --prev null --parent none --ref "refs/accord/evidence/$BOB/fork" >/dev/null
+FORK=$(git -C "$C" rev-parse "refs/accord/evidence/$BOB/fork")
+git -C "$C" update-ref -d "refs/accord/evidence/$BOB/fork"
+git -C "$C" update-ref "refs/accord/evidence/$BOB/$FORK" "$FORK"
 found equivocation "(6) equivocation"
-equal "$(jget '[f["ref"] for f in d["findings"] if f["kind"]=="equivocation"][0]' < "$T/last.json")" "refs/accord/evidence/$BOB/fork" "(6) names the evidence"
+equal "$(jget '[f["ref"] for f in d["findings"] if f["kind"]=="equivocation"][0]' < "$T/last.json")" "refs/accord/evidence/$BOB/$FORK" "(6) names the evidence"
+# evidence under a name that is not its commit proves nothing, and is named as outside the layout
+fresh
+git -C "$C" update-ref "refs/accord/evidence/$BOB/$(tip "$GINA")" "$(tip "$BOB")"
+found unknown-ref "(6) misnamed evidence is reported"
 # evidence that matches the feed is no finding
 fresh
-git -C "$C" update-ref "refs/accord/evidence/$BOB/same" "$(tip "$BOB")"
+git -C "$C" update-ref "refs/accord/evidence/$BOB/$(tip "$BOB")" "$(tip "$BOB")"
 expect 0 accord -C "$C" audit --no-record
 
 # (7) a feed replayed from another ledger, fetched with plain git.

@@ -82,4 +82,37 @@ done
 expect 3 a audit --json --no-record
 equal "$(echo "$OUT" | jget 'sorted(set(f["kind"] for f in d["findings"]))')" '["equivocation"]' "only the proven fork is a finding"
 equal "$(echo "$OUT" | jget '[f["verified"] == f["entries"] for f in d["feeds"] if (f["member"] or "").startswith("bob-")]')" '[true, true]' "the new keys' feeds count in full"
+
+# --- the forked key is its party's only root: the party's recovery key, committed
+# to in the genesis and kept offline, makes a new root; no other party can
+test -f "$T/alice/recovery/key" && ok || bad "init made a recovery key"
+expect 0 accord --home "$T/alice" clone "$HUB" "$T/a2"
+expect 0 a note "$INC" "alice at the office"
+expect 0 accord --home "$T/alice" -C "$T/a2" note "$INC" "alice at home"
+expect 0 a sync --no-checkpoint
+expect 3 accord --home "$T/alice" -C "$T/a2" sync --no-checkpoint
+expect 3 a sync --no-checkpoint
+contains "$ERR" "took proof" "the office copy takes the proof"
+expect 3 a note "$INC" "once more"
+contains "$ERR" "two different entries" "the forked root refuses to write"
+newkey alice-new
+# bob's new key is an admin of nothing: it cannot make itself root, and neither can a stranger's key
+expect 1 accord --home "$T/laptop-bob" -C "$A" party recover acme --recovery "$T/laptop-bob" --key "$(pub alice-new)"
+contains "$ERR" "not the recovery key" "a key the party did not commit to cannot recover it"
+expect 0 accord --home "$T/alice" -C "$A" party recover acme --recovery "$T/alice/recovery" --key "$(pub alice-new)" --name alice
+expect 0 accord -C "$A" member list --json
+equal "$(echo "$OUT" | jget '[m["key_id"] for m in d if m["role"] == "root" and m["active"] and m["party"] == "acme"]')" "[\"$(kid alice-new)\"]" "the new key is acme's only live root"
+equal "$(echo "$OUT" | jget '[m["active"] for m in d if m["key_id"] == "'"$ALICE"'"]')" '[false]' "the forked root is revoked"
+# the recovery key is used once: the party now commits to the next one
+expect 1 accord --home "$T/alice" -C "$A" party recover acme --recovery "$T/alice/recovery" --key "$(pub laptop-bob)"
+contains "$ERR" "not the recovery key" "a recovery key works once"
+test -f "$T/alice/recovery/next/key" && ok || bad "the next recovery key was made"
+# the new root re-records alice's branch, and admin work goes on
+expect 0 accord --home "$T/alice-new" -C "$A" recover --from "$ALICE" --json
+equal "$(echo "$OUT" | jget '[r["type"] for r in d["recorded"]]')" '["note"]' "the office note is re-recorded"
+newkey carol
+expect 0 accord --home "$T/alice-new" -C "$A" member add --key "$(pub carol)" --name carol
+expect 0 accord --home "$T/alice-new" -C "$A" sync --no-checkpoint
+expect 0 accord -C "$A" show "$INC"
+contains "$OUT" "alice at the office" "the root's work is back"
 finish
