@@ -539,6 +539,7 @@ armor_rewrapped malformed duplicate_key unknown_field unknown_type schema_violat
 revoked_key revoked_backdated foreign_ledger time_backwards bad_cosign chain_broken wrong_feed
 not_authorized equivocation invalid_utf8 oversize"
 for c in ${VERDICT_CASES:-$CASES}; do
+	[ "$c" = false_checkpoint ] && continue # below, on its own
 	fresh
 	BAD='' KIND=''
 	"case_$c"
@@ -551,20 +552,27 @@ done
 # alice's feed at seq 3, an entry alice never signed. The finding belongs to the
 # checkpoint's author; alice's honest feed must not be framed, and every path must
 # leave the checkpoint out alike.
-fresh
-LIE=$(forge entry "$C" "$T/gina.ssh" --type checkpoint \
-	--body "{\"heads\":[{\"feed\":\"$ALICE\",\"seq\":3,\"hash\":\"$(printf fake | sha256sum | cut -c1-64)\"}]}")
-expect 3 accord -C "$C" audit --json --no-record
-# BUG: audit reports split-view against alice's honest seq 3, not the false checkpoint
-equal "$(echo "$OUT" | jget '" ".join(sorted(set(f["commit"] for f in d["findings"])))')" "$LIE" "false checkpoint: audit's finding names the checkpoint"
-equal "$(echo "$OUT" | jget '[f["verified"] for f in d["feeds"] if f["feed"] == "'"$ALICE"'"][0]')" 9 "false checkpoint: alice's feed still counts"
-# BUG: the lying checkpoint counts for every other path (exit 0, shown, pushed, cloned)
-expect 0 accord -C "$C" log --json
-case " $(echo "$OUT" | jget '" ".join(e["commit"] for e in d)') " in *" $LIE "*) bad "false checkpoint: log shows the lying checkpoint" ;; *) ok ;; esac
-rm -rf "$T/hub.git" && cp -r "$EHUB" "$T/hub.git"
-expect 1 git -C "$C" push "$T/hub.git" 'refs/accord/feeds/*:refs/accord/feeds/*'
-rm -rf "$T/clone.git"
-expect 0 accord clone "$C" "$T/clone.git"
-expect 0 accord -C "$T/clone.git" audit --no-record
+false_checkpoint() {
+	fresh
+	LIE=$(forge entry "$C" "$T/gina.ssh" --type checkpoint \
+		--body "{\"heads\":[{\"feed\":\"$ALICE\",\"seq\":3,\"hash\":\"$(printf fake | sha256sum | cut -c1-64)\"}]}")
+	expect 3 accord -C "$C" audit --json --no-record
+	AUDIT=$(echo "$OUT" | jget '"\n".join(sorted(f["kind"] + " " + f["commit"] for f in d["findings"] if f["commit"]))')
+	# BUG: audit reports split-view against alice's honest seq 3, not the false checkpoint
+	equal "$(echo "$OUT" | jget '" ".join(sorted(set(f["commit"] for f in d["findings"])))')" "$LIE" "false checkpoint: audit's finding names the checkpoint"
+	equal "$(echo "$OUT" | jget '[f["verified"] for f in d["feeds"] if f["feed"] == "'"$ALICE"'"][0]')" 9 "false checkpoint: alice's feed still counts"
+	# BUG: the lying checkpoint counts for every other path (exit 0, shown, pushed, cloned)
+	expect 0 accord -C "$C" log --json
+	case " $(echo "$OUT" | jget '" ".join(e["commit"] for e in d)') " in *" $LIE "*) bad "false checkpoint: log shows the lying checkpoint" ;; *) ok ;; esac
+	# BUG: report says "verified", with none of audit's findings
+	expect 0 accord -C "$C" report --format json
+	equal "$(echo "$OUT" | jget '"\n".join(sorted(f["kind"] + " " + f["commit"] for f in d["verification"]["findings"] if f.get("commit")))')" "$AUDIT" "false checkpoint: report's findings are audit's"
+	rm -rf "$T/hub.git" && cp -r "$EHUB" "$T/hub.git"
+	expect 1 git -C "$C" push "$T/hub.git" 'refs/accord/feeds/*:refs/accord/feeds/*'
+	rm -rf "$T/clone.git"
+	expect 0 accord clone "$C" "$T/clone.git"
+	expect 0 accord -C "$T/clone.git" audit --no-record
+}
+case " ${VERDICT_CASES:-false_checkpoint} " in *" false_checkpoint "*) false_checkpoint ;; esac
 
 finish
