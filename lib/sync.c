@@ -585,10 +585,10 @@ int accord_sync_verify(accord_ledger **out, accord_verification **out_v, accord_
 		c->kind = why ? (int)why->kind : -1;
 		c->seq = first ? first->seq : (vf ? vf->valid + 1 : 0);
 		snprintf(c->entry, sizeof(c->entry), "%s", first ? first->commit : "");
-		snprintf(c->reason, sizeof(c->reason), "%sseq %lld, commit %s: %s: %s",
-			 git_oid_is_zero(&c->take) ? "" : "took what counts; refused from ",
-			 (long long)c->seq, c->entry[0] ? c->entry : "(none)",
-			 why ? accord_audit_kind_name(why->kind) : "left out",
+		snprintf(c->reason, sizeof(c->reason), "%s%s at seq %lld, commit %s: %s",
+			 git_oid_is_zero(&c->take) ? "" : "took what counts, refused ",
+			 why ? accord_audit_kind_name(why->kind) : "left out", (long long)c->seq,
+			 c->entry[0] ? c->entry : "(none)",
 			 why ? why->explanation : "it rests on entries that do not count");
 		if (first && vf->count - (size_t)vf->valid > 1) {
 			size_t used = strlen(c->reason);

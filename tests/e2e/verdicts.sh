@@ -15,7 +15,6 @@
 #   clone                     exit 0, its feeds are what counts, its audit is clean
 #   writing                   a key whose feed has entries that do not count may not
 #                             write (exit 3); others still can
-# Checks marked "# BUG:" fail on purpose: a path that disagrees (issue 12).
 # VERDICT_CASES="malformed reordered" runs only those cases; VERDICT_KEEP=1 keeps
 # the last case's repositories ($T/case.git, copy.git, hub.git, clone.git).
 . "$(dirname "$0")/lib.sh"
@@ -330,8 +329,8 @@ after_equivocation() {
 	cp -r "$B" "$T/full.git"
 	git -C "$T/full.git" remote add hub "$C"
 	git -C "$T/full.git" config remote.hub.fetch '+refs/accord/*:refs/quarantine/hub/*'
-	# BUG: the proof arrives silently: exit 0, no evidence nor refusal reported, though
-	# bob's seq 2, which this copy had, stops counting
+	# proof that arrives by sync is reported (exit 3): bob's seq 2, which this copy had,
+	# stops counting
 	expect 3 accord -C "$T/full.git" sync --json --no-checkpoint hub
 	equal "$(echo "$OUT" | jtry '" ".join(e["feed"] for e in d["remotes"][0]["evidence"])')" "$BOB" "equivocation: sync reports it"
 	equal "$(git -C "$T/full.git" for-each-ref --format='%(refname)' refs/accord/evidence/)" "refs/accord/evidence/$BOB/$FORK" "equivocation: the proof travels with sync"
@@ -468,17 +467,14 @@ check() {
 		expect 3 accord -C "$C" $args --strict
 	done
 	# 3. report
-	# BUG (malformed, duplicate_key, invalid_utf8, oversize): exit 1, "the report does not
-	# match its schema: /verification/findings/0/entry: \"\" does not match pattern": a
-	# finding on bytes that are no entry has no entry id, and the schema demands one
+	# a finding on bytes that are no entry has no entry id: null, and the report still validates
 	expect 0 accord -C "$C" report --format json
 	echo "$OUT" >"$CK/report.json"
 	equal "$(jtry 'd["verification"]["status"]' <"$CK/report.json")" partial "$n: report is partial"
 	equal "$(jtry '"\n".join(sorted(f["kind"] + " " + f["commit"] for f in d["verification"]["findings"] if f.get("commit")))' <"$CK/report.json")" \
 		"$(cat "$CK/findings")" "$n: report's findings are audit's (kind, commit)"
-	# BUG (entry_missing, reordered): from_commit is the finding whose seq is the last
-	# one that counts plus one (cmd/report.c), not the first commit of the chain left
-	# out: null ("all of the feed") when the seq skips, a later commit when reordered
+	# from_commit is the first commit of the chain left out (not "last seq + 1", which
+	# is wrong when a seq skips or entries are reordered)
 	equal "$(jtry '"\n".join(sorted(x["feed"] + " " + (x["from_commit"] or "null") for x in d["verification"]["excluded"]))' <"$CK/report.json")" \
 		"$(cat "$CK/excluded")" "$n: report excludes each feed from audit's first commit left out"
 	# 4. sync: an older clean copy from an unhooked hub holding the hostile refs
@@ -488,7 +484,7 @@ check() {
 	git -C "$T/copy.git" config remote.hub.fetch '+refs/accord/*:refs/quarantine/hub/*'
 	expect 3 accord -C "$T/copy.git" sync --json --no-checkpoint hub
 	equal "$(heads "$T/copy.git")" "$(want_heads)" "$n: sync takes each feed up to its last commit that counts"
-	# BUG (reordered): sync names the commit with the lowest seq, not the first one refused
+	# sync names the first commit refused in chain order
 	contains "$(echo "$OUT" | jtry '" ".join(r.get("entry") or "" for r in d["remotes"][0]["refused"])')" "$BAD" "$n: sync names the bad commit"
 	equal "$(echo "$OUT" | jtry '" ".join(r["feed"] for r in d["remotes"][0]["refused"])' | sorted | uniq)" \
 		"$(awk '$3 != "-" { print $1 }' "$CK/feeds")" "$n: sync refuses exactly the feeds audit breaks"
@@ -498,10 +494,9 @@ check() {
 	BEFORE=$(refs "$T/hub.git")
 	expect 1 git -C "$C" push "$T/hub.git" 'refs/accord/feeds/*:refs/accord/feeds/*' 'refs/accord/evidence/*:refs/accord/evidence/*'
 	contains "$ERR" "refs/accord/feeds/$BADFEED: " "$n: the hook names the bad entry's feed"
-	# BUG (reordered): the hook and clone name the finding with the lowest seq, not the first entry refused
+	# the hook and clone name the first entry refused in chain order, with its kind
 	contains "$ERR" "$KIND at seq $(echo "$BADSEQ" | sed 's/null//')" "$n: the hook names the bad entry's kind and seq"
-	# BUG: the hook names the feed, kind and seq of a refused entry, not its commit
-	# (not even abbreviated), except where an explanation happens to mention it
+	# the hook names the refused entry's commit
 	contains "$ERR" "$(echo "$BAD" | cut -c1-12)" "$n: the hook names the bad commit"
 	equal "$(refs "$T/hub.git")" "$BEFORE" "$n: the refused push changed nothing on the hub"
 	set --
@@ -558,13 +553,13 @@ false_checkpoint() {
 		--body "{\"heads\":[{\"feed\":\"$ALICE\",\"seq\":3,\"hash\":\"$(printf fake | sha256sum | cut -c1-64)\"}]}")
 	expect 3 accord -C "$C" audit --json --no-record
 	AUDIT=$(echo "$OUT" | jget '"\n".join(sorted(f["kind"] + " " + f["commit"] for f in d["findings"] if f["commit"]))')
-	# BUG: audit reports split-view against alice's honest seq 3, not the false checkpoint
+	# the finding is against the lying checkpoint, never against alice's honest feed
 	equal "$(echo "$OUT" | jget '" ".join(sorted(set(f["commit"] for f in d["findings"])))')" "$LIE" "false checkpoint: audit's finding names the checkpoint"
 	equal "$(echo "$OUT" | jget '[f["verified"] for f in d["feeds"] if f["feed"] == "'"$ALICE"'"][0]')" 9 "false checkpoint: alice's feed still counts"
-	# BUG: the lying checkpoint counts for every other path (exit 0, shown, pushed, cloned)
+	# the lying checkpoint counts on no path (not shown, not pushed, not cloned)
 	expect 0 accord -C "$C" log --json
 	case " $(echo "$OUT" | jget '" ".join(e["commit"] for e in d)') " in *" $LIE "*) bad "false checkpoint: log shows the lying checkpoint" ;; *) ok ;; esac
-	# BUG: report says "verified", with none of audit's findings
+	# report lists audit's findings
 	expect 0 accord -C "$C" report --format json
 	equal "$(echo "$OUT" | jget '"\n".join(sorted(f["kind"] + " " + f["commit"] for f in d["verification"]["findings"] if f.get("commit")))')" "$AUDIT" "false checkpoint: report's findings are audit's"
 	rm -rf "$T/hub.git" && cp -r "$EHUB" "$T/hub.git"
