@@ -496,6 +496,7 @@ static int restore_finding(accord_ledger *l, const char *line)
 	f = &nf[l->finding_count++];
 	memset(f, 0, sizeof(*f));
 	f->kind = (accord_audit_kind)k;
+	f->set_aside = accord_audit_kind_sets_aside(f->kind);
 	f->seq = seq;
 	snprintf(f->feed, sizeof(f->feed), "%.32s", strcmp(feed, "-") ? feed : "");
 	snprintf(f->commit, sizeof(f->commit), "%.40s", strcmp(commit, "-") ? commit : "");

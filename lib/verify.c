@@ -139,6 +139,12 @@ static char *xprintf(const char *fmt, ...)
 	return s;
 }
 
+int accord_audit_kind_sets_aside(accord_audit_kind kind)
+{
+	/* a key's entries past its revocation: expected of a member who wrote before hearing of it */
+	return kind == ACCORD_AUDIT_REVOKED_KEY;
+}
+
 static accord_finding *new_finding(accord_verification *v, accord_audit_kind kind,
 				   const char *feed, const char *ref)
 {
@@ -155,6 +161,7 @@ static accord_finding *new_finding(accord_verification *v, accord_audit_kind kin
 	f = &v->findings[v->finding_count++];
 	memset(f, 0, sizeof(*f));
 	f->kind = kind;
+	f->set_aside = accord_audit_kind_sets_aside(kind);
 	snprintf(f->feed, sizeof(f->feed), "%s", feed ? feed : "");
 	f->ref = ref ? xstrdup(ref) : NULL;
 	return f;

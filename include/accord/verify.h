@@ -80,7 +80,11 @@ typedef struct {
 	char *ref;			    /* the ref it was found under, or NULL */
 	char *explanation;
 	char label[160]; /* member@party of the feed, or the key id prefix */
+	int set_aside;	 /* left out by a documented rule (past a revocation), not a fault found */
 } accord_finding;
+
+/* Whether findings of `kind` set entries aside by a rule rather than report a fault. */
+int accord_audit_kind_sets_aside(accord_audit_kind kind);
 
 /* What became of one commit of a feed. */
 typedef enum {
