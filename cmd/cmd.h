@@ -40,6 +40,14 @@ typedef struct {
  */
 void cmd_notice_left_out(accord_ctx *ctx);
 
+/*
+ * `s` escaped for a terminal (accord_escape; `flags` ACCORD_ESCAPE_MULTILINE
+ * keeps newlines and tabs). The result lives in one of a few rotating
+ * buffers: valid until 16 more calls, enough for the arguments of one printf.
+ */
+const char *cmd_esc(const char *s, unsigned flags);
+/* Print "accord: <formatted message>" on stderr, escaped (accord_escape) onto one line. */
+void cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "accord: <message>" on stderr and return the exit code for `error`. */
 int cmd_fail(int error);
 /* Print "accord: <formatted message>" and return `code`. */

@@ -197,7 +197,7 @@ static int party_list(accord_ctx *ctx, int argc, char **argv)
 			cJSON_AddNumberToObject(o, "members", (double)active);
 			cJSON_AddItemToArray(arr, o);
 		} else {
-			printf("%-20s %-8s %-34s %-20s %zu\n", p->parties[i].name, "joined", root->key.id, t,
+			printf("%-20s %-8s %-34s %-20s %zu\n", cmd_esc(p->parties[i].name, 0), "joined", root->key.id, t,
 			       active);
 		}
 	}
@@ -218,7 +218,7 @@ static int party_list(accord_ctx *ctx, int argc, char **argv)
 			cJSON_AddNumberToObject(o, "members", 0);
 			cJSON_AddItemToArray(arr, o);
 		} else {
-			printf("%-20s %-8s %-34s %-20s %d\n", inv->party, "invited", inv->key.id, t, 0);
+			printf("%-20s %-8s %-34s %-20s %d\n", cmd_esc(inv->party, 0), "invited", inv->key.id, t, 0);
 		}
 	}
 	return json ? cmd_print_json(arr) : 0;
@@ -384,7 +384,7 @@ static int member_list(accord_ctx *ctx, int argc, char **argv)
 			cJSON_AddItemToArray(arr, o);
 			accord_buf_dispose(&line);
 		} else {
-			printf("%-16s %-16s %-6s %-34s %-20s %s\n", p->parties[m->party].name, m->key.name,
+			printf("%-16s %-16s %-6s %-34s %-20s %s\n", cmd_esc(p->parties[m->party].name, 0), cmd_esc(m->key.name, 0),
 			       role(m), m->key.id, t, m->revoked ? r : "-");
 		}
 	}

@@ -98,11 +98,11 @@ int cmd_clone(accord_ctx *ctx, int argc, char **argv)
 	printf("%s\n", id);
 	/* A copy of a ledger with findings is still a copy: it says what it left out. */
 	for (i = 0; res && i < res->refused_count; i++)
-		fprintf(stderr, "accord: origin: left out%s%s: %s\n", res->refused[i].head.keyid[0] ? " from feed " : "",
-			res->refused[i].head.keyid, res->refused[i].reason);
+		cmd_warn("origin: left out%s%s: %s", res->refused[i].head.keyid[0] ? " from feed " : "",
+			 res->refused[i].head.keyid, res->refused[i].reason);
 	if (res && res->refused_count)
-		fprintf(stderr, "accord: %zu feed%s with entries that do not count; run 'accord audit' in %s\n",
-			res->refused_count, res->refused_count == 1 ? "" : "s", argv[optind + 1]);
+		cmd_warn("%zu feed%s with entries that do not count; run 'accord audit' in %s",
+			 res->refused_count, res->refused_count == 1 ? "" : "s", argv[optind + 1]);
 	accord_sync_result_free(res);
 	return 0;
 }
@@ -223,10 +223,9 @@ static void report_text(const accord_sync_result *r)
 		const accord_sync_candidate *c = &r->refused[i];
 
 		if (c->head.keyid[0])
-			fprintf(stderr, "accord: %s: refused feed %s: %s\n", r->remote, c->head.keyid,
-				c->reason);
+			cmd_warn("%s: refused feed %s: %s", r->remote, c->head.keyid, c->reason);
 		else
-			fprintf(stderr, "accord: %s: %s\n", r->remote, c->reason);
+			cmd_warn("%s: %s", r->remote, c->reason);
 	}
 	for (i = 0; i < r->evidence_count; i++) {
 		if (r->evidence[i].local[0])
@@ -248,7 +247,7 @@ static void report_text(const accord_sync_result *r)
 			r->rollbacks[i].now[0] ? "" : "gone", r->rollbacks[i].now,
 			r->error ? "" : " and pushed back");
 	if (r->error)
-		fprintf(stderr, "accord: %s: %s\n", r->remote, r->error);
+		cmd_warn("%s: %s", r->remote, r->error);
 	for (i = 0; i < r->accepted_count; i++)
 		entries += (size_t)(r->accepted[i].to - r->accepted[i].from);
 	if (!r->error && entries == 0 && r->pushed_count == 0 && !r->checkpoint[0])
@@ -338,7 +337,7 @@ int cmd_sync(accord_ctx *ctx, int argc, char **argv)
 			/* The document carries everything; a failure is also said on stderr. */
 			cJSON_AddItemToArray(list, accord_sync_result_json(r));
 			if (r->error)
-				fprintf(stderr, "accord: %s: %s\n", r->remote, r->error);
+				cmd_warn("%s: %s", r->remote, r->error);
 		} else
 			report_text(r);
 		accord_sync_result_free(r);
