@@ -264,6 +264,17 @@ int cmd_load_key(accord_ctx *ctx)
 	if (accord_key_is_encrypted(home))
 		pass = cmd_read_passphrase("Passphrase: ", 0);
 	error = accord_key_load(&ctx->key, home, pass);
+	if (error == ACCORD_EPASS && (!pass || !*pass)) {
+		/* name the way out: scripts and CI have no terminal to ask on */
+		if (pass)
+			cmd_failf(ACCORD_EXIT_FAIL, "%s, and the one given is empty", accord_error_last());
+		else
+			cmd_failf(ACCORD_EXIT_FAIL, "%s, and there is no terminal to ask for it on: set ACCORD_PASSPHRASE",
+				  accord_error_last());
+		cmd_free_passphrase(pass);
+		free(home);
+		return ACCORD_EXIT_FAIL;
+	}
 	cmd_free_passphrase(pass);
 	if (error == ACCORD_ENOTFOUND) {
 		cmd_failf(ACCORD_EXIT_FAIL, "no key in %s (create one with 'accord key new')", home);

@@ -2,10 +2,10 @@
 . "$(dirname "$0")/lib.sh"
 
 # --- keys -----------------------------------------------------------------
-expect 0 accord --home "$T/alice" key new --name alice
+expect 0 accord --home "$T/alice" key new --name alice --no-passphrase
 equal "$(stat -c %a "$T/alice")" 700 "key home mode"
 equal "$(stat -c %a "$T/alice/key")" 600 "secret key mode"
-expect 1 accord --home "$T/alice" key new --name alice
+expect 1 accord --home "$T/alice" key new --name alice --no-passphrase
 contains "$ERR" "already exists" "key new refuses to overwrite"
 expect 0 accord --home "$T/alice" key show --json
 ALICE_ID=$(echo "$OUT" | jget 'd["id"]')
@@ -13,10 +13,26 @@ contains "$(echo "$OUT" | jget 'd["public_key"]')" "ssh-ed25519 AAAA" "key show 
 equal "${#ALICE_ID}" 32 "key id length"
 expect 2 accord --home "$T/x" key new --name ../evil
 expect 2 accord --home "$T/x" key new --bogus
+# no terminal and no passphrase: a key without one takes --no-passphrase, said in the message
+expect 2 accord --home "$T/nopass" key new --name nopass
+contains "$ERR" "set ACCORD_PASSPHRASE, or give --no-passphrase" "key new names both ways out"
+if [ -e "$T/nopass" ]; then bad "key new without a passphrase or --no-passphrase made $T/nopass"; else ok; fi
+ACCORD_PASSPHRASE= expect 2 accord --home "$T/nopass" key new --name nopass
+contains "$ERR" "give --no-passphrase" "an empty ACCORD_PASSPHRASE is not a choice"
+if [ -e "$T/nopass" ]; then bad "key new with an empty ACCORD_PASSPHRASE made $T/nopass"; else ok; fi
+# the name error lists what a name may hold (ssh-keygen's default comment has '@')
+expect 2 accord --home "$T/x" key new --name dave@laptop --no-passphrase
+contains "$ERR" "use letters, digits, '.', '_' and '-', starting with a letter or digit" "name error lists the allowed characters"
 # a passphrase-protected key
 ACCORD_PASSPHRASE=sesame expect 0 accord --home "$T/sealed" key new --name sealed
 expect 0 accord --home "$T/sealed" key show --json
 equal "$(echo "$OUT" | jget 'd["encrypted"]')" true "key is encrypted"
+# sealed at no less than libsodium's interactive cost (opslimit 2, memlimit 64 MiB): there is no cheaper switch
+equal "$(sed -n 2p "$T/sealed/key" | /usr/bin/python3 -c 'import base64,sys; b=base64.b64decode(sys.stdin.read()); print(b[4], int.from_bytes(b[5:13],"big"), int.from_bytes(b[13:21],"big"))')" \
+	"1 2 67108864" "the stored Argon2id cost is libsodium's interactive limits"
+ACCORD_KDF_FAST=1 ACCORD_PASSPHRASE=sesame expect 0 accord --home "$T/sealed2" key new --name sealed2
+equal "$(sed -n 2p "$T/sealed2/key" | /usr/bin/python3 -c 'import base64,sys; b=base64.b64decode(sys.stdin.read()); print(int.from_bytes(b[5:13],"big"), int.from_bytes(b[13:21],"big"))')" \
+	"2 67108864" "ACCORD_KDF_FAST is gone: it weakens nothing"
 if grep -q "$(ACCORD_PASSPHRASE=sesame accord --home "$T/sealed" key show | tail -1 | cut -d' ' -f2)" "$T/sealed/key"; then bad "secret file holds the public key in clear?"; else ok; fi
 
 # --- init -----------------------------------------------------------------
@@ -125,6 +141,7 @@ equal "$(refs "$L")" "$BEFORE" "refs unchanged after bad input"
 ACCORD_PASSPHRASE=wrong expect 1 accord --home "$T/sealed" note "$ID" "with the wrong passphrase"
 contains "$ERR" "wrong passphrase" "a wrong passphrase is said clearly"
 expect 1 env -u ACCORD_PASSPHRASE "$ACCORD_BIN" --home "$T/sealed" note "$ID" "without one"
+contains "$ERR" "is protected by a passphrase, and there is no terminal to ask for it on: set ACCORD_PASSPHRASE" "a protected key names ACCORD_PASSPHRASE"
 
 # --- terminal output: colour on a terminal only, never with NO_COLOR ------------------
 if command -v script >/dev/null; then
