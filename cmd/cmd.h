@@ -95,6 +95,8 @@ int cmd_check_text(accord_ctx *ctx, const char *what, const char *s, int multili
 
 /* A party or member name: letters, digits, '.', '_', '-', starting alphanumeric, at most 64. */
 int cmd_valid_name(const char *s);
+/* A whole ledger id: 64 lowercase hex digits (no prefix: it pins a ledger). */
+int cmd_valid_ledger_id(const char *s);
 
 /* Colour: only on a terminal, never with NO_COLOR set (no-color.org). */
 #define SGR_RESET "\033[0m"

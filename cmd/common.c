@@ -409,6 +409,11 @@ int cmd_append(accord_ctx *ctx, const char *type, const char *incident, cJSON *b
 	return 0;
 }
 
+int cmd_valid_ledger_id(const char *s)
+{
+	return strlen(s) == ACCORD_ID_HEXLEN && strspn(s, "0123456789abcdef") == ACCORD_ID_HEXLEN;
+}
+
 int cmd_valid_name(const char *s)
 {
 	size_t i, n = strlen(s);

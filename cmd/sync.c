@@ -7,11 +7,15 @@
 #include "cmd.h"
 
 static const char clone_usage[] =
-	"usage: accord clone [--accept-new-host-key] URL DIR\n\n"
+	"usage: accord clone [--ledger ID] [--accept-new-host-key] URL DIR\n\n"
 	"Get a ledger from another party or a hub: fetch its refs/accord/, verify\n"
 	"every entry (signatures, chains, schema, ledger id, authorization) and only\n"
 	"then write it into a new repository at DIR, with URL as remote 'origin'.\n"
-	"A clone that fails verification leaves nothing behind (exit 3).\n"
+	"A clone that fails verification leaves nothing behind (exit 3).\n\n"
+	"  --ledger ID  the ledger id you were given (party invite prints it): a\n"
+	"               ledger with another genesis, however alike, is refused\n"
+	"               (exit 3) and nothing is written. Without it, any ledger\n"
+	"               that verifies is taken.\n"
 	"URL: a path, file://, git://, ssh:// (keys from ssh-agent or ~/.ssh,\n"
 	"host checked against ~/.ssh/known_hosts) or https://.\n";
 
@@ -68,6 +72,7 @@ int cmd_clone(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "accept-new-host-key", no_argument, NULL, 'a' },
+		{ "ledger", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -81,6 +86,12 @@ int cmd_clone(accord_ctx *ctx, int argc, char **argv)
 	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'a': so.accept_new_host_key = 1; break;
+		case 'l':
+			if (!cmd_valid_ledger_id(optarg))
+				return cmd_usage_error(ctx, "--ledger takes a ledger id: 64 lowercase hex digits, as "
+							    "accord init and party invite print it");
+			so.expect_ledger = optarg;
+			break;
 		case 'h': fputs(clone_usage, stdout); return 0;
 		default: return ACCORD_EXIT_USAGE;
 		}
