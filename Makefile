@@ -76,9 +76,11 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# Tests find their inputs from any working directory: ACCORD_FIXTURES, else
+# the source tree they were built from.
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -DACCORD_SRCDIR='"$(CURDIR)"' -c -o $@ $<
 
 $(LIBA): $(LIB_OBJ)
 	@rm -f $@

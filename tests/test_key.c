@@ -91,7 +91,7 @@ static const char *fixtures(void)
 {
 	const char *d = getenv("ACCORD_FIXTURES");
 
-	return d && *d ? d : "tests/fixtures";
+	return d && *d ? d : ACCORD_SRCDIR "/tests/fixtures";
 }
 
 static void write_file(const char *path, const void *data, size_t len, mode_t mode)

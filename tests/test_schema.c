@@ -40,7 +40,7 @@ static const char *fixtures_dir(void)
 {
 	const char *d = getenv("ACCORD_FIXTURES");
 
-	return d && *d ? d : "tests/fixtures";
+	return d && *d ? d : ACCORD_SRCDIR "/tests/fixtures";
 }
 
 static cJSON *parse_text(const char *text)
