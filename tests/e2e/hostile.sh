@@ -146,14 +146,20 @@ for c in $CLASSES; do
 	expect 3 accord --home "$T/gina" -C "$T/g" sync --no-checkpoint evil
 	contains "$ERR" "refused feed $ALICE" "sync refuses the forged $c note"
 	printf '%s' "$ERR" > "$T/sync.err"; noraw "$T/sync.err" "sync refusing $c"
-	# in a copy where it is the feed's head: show, log and audit refuse it
+	# in a copy where it is the feed's head: show and log leave it out and say so (--strict: exit 3)
 	rm -rf "$T/copy" && git clone -q --mirror "$L" "$T/copy" 2>/dev/null && git -C "$T/copy" config accord.ledger "$(git -C "$L" config accord.ledger)"
 	git -C "$T/copy" update-ref "refs/accord/feeds/$ALICE" "$F"
-	expect 3 accord -C "$T/copy" show "$INC"
-	equal "$OUT" "" "show prints nothing of a ledger with a forged $c note"
-	printf '%s' "$ERR" > "$T/show.err"; noraw "$T/show.err" "show refusing $c"
-	expect 3 accord -C "$T/copy" log
-	equal "$OUT" "" "log prints nothing of a ledger with a forged $c note"
+	expect 3 accord -C "$T/copy" show "$INC" --strict
+	expect 0 accord -C "$T/copy" show "$INC"
+	contains "$ERR" "1 entry left out" "show says it left the forged $c note out"
+	printf '%s\n' "$OUT" > "$T/show.out"; noraw "$T/show.out" "show with a forged $c note"
+	printf '%s' "$ERR" > "$T/show.err"; noraw "$T/show.err" "show stderr with a forged $c note"
+	equal "$(grep -c '  note  ' "$T/show.out")" 1 "show: only the real note, not the forged $c one"
+	expect 3 accord -C "$T/copy" log --strict
+	expect 0 accord -C "$T/copy" log
+	printf '%s\n' "$OUT" > "$T/log.out"; noraw "$T/log.out" "log with a forged $c note"
+	printf '%s' "$ERR" > "$T/log.err"; noraw "$T/log.err" "log stderr with a forged $c note"
+	equal "$(wc -l < "$T/log.out")" "$(accord log | wc -l)" "log: the forged $c note is not listed"
 	accord -C "$T/copy" audit > "$T/audit.out" 2> "$T/audit.err"
 	equal "$?" 3 "audit finds the forged $c note"
 	contains "$(cat "$T/audit.out")" "schema" "audit names it a schema failure ($c)"
@@ -161,10 +167,10 @@ for c in $CLASSES; do
 	noraw "$T/audit.err" "audit stderr with a forged $c note"
 	accord -C "$T/copy" audit --json > "$T/audit.json" 2>/dev/null
 	equal "$(jget '[f["kind"] for f in d["findings"]]' < "$T/audit.json")" '["schema-violation"]' "audit --json: one schema finding ($c)"
-	# reports refuse it, and with --allow-unverified leave it out, saying so in every format
-	expect 3 accord -C "$T/copy" report
+	# reports leave it out, saying so in every format (--strict: exit 3)
+	expect 3 accord -C "$T/copy" report --strict
 	for f in text md csv html; do
-		accord -C "$T/copy" report --allow-unverified --format $f > "$T/report.$f" 2> "$T/report.err"
+		accord -C "$T/copy" report --format $f > "$T/report.$f" 2> "$T/report.err"
 		noraw "$T/report.$f" "report --format $f without the forged $c note" crlf
 		noraw "$T/report.err" "report stderr ($c)"
 	done
