@@ -98,7 +98,7 @@ static int key_new(accord_ctx *ctx, int argc, char **argv)
 		return ACCORD_EXIT_FAIL;
 	}
 	accord_pubkey_to_openssh(&line, &key->pub);
-	fprintf(stderr, "accord: created key %s in %s\n", key->pub.id, home);
+	cmd_warn("created key %s in %s", key->pub.id, home);
 	printf("%s\n%s\n", key->pub.id, line.ptr);
 	accord_buf_dispose(&line);
 	accord_key_free(key);
@@ -166,7 +166,7 @@ static int key_import(accord_ctx *ctx, int argc, char **argv)
 		goto done;
 	}
 	accord_pubkey_to_openssh(&line, &key->pub);
-	fprintf(stderr, "accord: imported key %s from %s into %s\n", key->pub.id, file, home);
+	cmd_warn("imported key %s from %s into %s", key->pub.id, file, home);
 	printf("%s\n%s\n", key->pub.id, line.ptr);
 	code = 0;
 
