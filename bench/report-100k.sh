@@ -9,7 +9,7 @@ N=${N:-100000}
 D=$(mktemp -d "${TMPDIR:-/tmp}/accord-bench.XXXXXX")
 trap 'rm -rf "$D"' EXIT
 echo "ledger and reports in $D (removed at the end)"
-export ACCORD_KDF_FAST=1 GIT_CONFIG_NOSYSTEM=1 HOME="$D/home"
+export GIT_CONFIG_NOSYSTEM=1 HOME="$D/home"
 cc -O2 -std=c11 -D_GNU_SOURCE -Iinclude $(pkg-config --cflags libsodium libgit2 libcjson) \
 	-o "$D/gen" bench/report-100k.c "$B/libaccord.a" $(pkg-config --libs libsodium libgit2 libcjson) -lm
 echo "writing about $N entries..."

@@ -14,7 +14,7 @@ LIBA=${ACCORD_LIBA:-$ROOT/build/plain/libaccord.a}
 T=$(mktemp -d /tmp/accord-bench.XXXXXX)
 PID=""
 trap '[ -n "$PID" ] && kill $PID 2>/dev/null; rm -rf "$T"' EXIT
-export ACCORD_KDF_FAST=1 GIT_CONFIG_NOSYSTEM=1 HOME="$T/home"
+export GIT_CONFIG_NOSYSTEM=1 HOME="$T/home"
 unset ACCORD_HOME ACCORD_DIR ACCORD_PASSPHRASE
 mkdir -p "$HOME"
 
@@ -25,8 +25,8 @@ cc -std=c11 -D_GNU_SOURCE -O2 -I"$ROOT/include" $(pkg-config --cflags libsodium 
 now() { date +%s.%N; }
 secs() { echo "$2 - $1" | bc -l | sed 's/^\./0./' | cut -c1-5; }
 
-"$ACCORD" --home "$T/alice" key new --name alice >/dev/null 2>&1
-"$ACCORD" --home "$T/bob" key new --name bob >/dev/null 2>&1
+"$ACCORD" --home "$T/alice" key new --name alice --no-passphrase >/dev/null 2>&1
+"$ACCORD" --home "$T/bob" key new --name bob --no-passphrase >/dev/null 2>&1
 "$ACCORD" --home "$T/alice" init --party acme "$T/a" >/dev/null
 git init -q --bare "$T/srv/hub.git"
 printf '#!/bin/sh\nexec "%s" hook pre-receive\n' "$ACCORD" >"$T/srv/hub.git/hooks/pre-receive"

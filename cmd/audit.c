@@ -181,8 +181,9 @@ static void audit_text(accord_ctx *ctx, const accord_audit *a, int recorded)
 
 	for (i = 0; i < a->finding_count; i++)
 		count[a->findings[i].kind]++;
-	printf("Audit of ledger \"%s\" (%s)\n", a->title, a->ledger[0] ? a->ledger : "no genesis found");
-	printf("Repository:  %s\n", accord_store_gitdir(ctx->store));
+	/* the title comes from an entry that may not verify: shown, never obeyed */
+	printf("Audit of ledger \"%s\" (%s)\n", cmd_esc(a->title, 0), a->ledger[0] ? cmd_esc(a->ledger, 0) : "no genesis found");
+	printf("Repository:  %s\n", cmd_esc(accord_store_gitdir(ctx->store), 0));
 	accord_time_format(t1, accord_time_now());
 	printf("Generated:   %s by accord %s\n", t1, ACCORD_VERSION);
 	if (a->first_time) {
@@ -222,7 +223,8 @@ static void audit_text(accord_ctx *ctx, const accord_audit *a, int recorded)
 		const accord_member *root = a->parties.members[p->root];
 
 		accord_time_format(t1, p->joined);
-		printf("  %-16s joined %s, root key %s (%s)\n", p->name, t1, root->key.id, root->key.name);
+		printf("  %-16s joined %s, root key %s (%s)\n", cmd_esc(p->name, 0), t1, root->key.id,
+		       cmd_esc(root->key.name, 0));
 	}
 	printf("\nMembers (%zu)\n", a->parties.member_count);
 	for (i = 0; i < a->parties.member_count; i++) {
@@ -231,7 +233,7 @@ static void audit_text(accord_ctx *ctx, const accord_audit *a, int recorded)
 
 		snprintf(label, sizeof(label), "%s@%s", m->key.name, a->parties.parties[m->party].name);
 		accord_time_format(t1, m->added);
-		printf("  %-24s %s  %-6s added %s", label, m->key.id, role_of(m), t1);
+		printf("  %-24s %s  %-6s added %s", cmd_esc(label, 0), m->key.id, role_of(m), t1);
 		if (m->revoked) {
 			accord_time_format(t2, m->revoked_at);
 			printf(", revoked %s", t2);
@@ -243,13 +245,13 @@ static void audit_text(accord_ctx *ctx, const accord_audit *a, int recorded)
 		const accord_audit_feed *f = &a->feeds[i];
 
 		printf("  %s  %-24s %zu entries, %zu verified, head seq %lld (commit %.12s)", f->keyid,
-		       f->label, f->entries, f->verified, (long long)f->head_seq,
+		       cmd_esc(f->label, 0), f->entries, f->verified, (long long)f->head_seq,
 		       f->head_commit[0] ? f->head_commit : "-");
 		if (f->broken_at)
 			printf(", first finding at seq %lld", (long long)f->broken_at);
 		if (f->witnessed_seq)
 			printf(", witnessed to seq %lld by %s%s", (long long)f->witnessed_seq,
-			       f->witnessed_by, f->witnessed_seq > f->head_seq ? " (this copy is behind)" : "");
+			       cmd_esc(f->witnessed_by, 0), f->witnessed_seq > f->head_seq ? " (this copy is behind)" : "");
 		putchar('\n');
 	}
 	if (!a->finding_count)
@@ -269,18 +271,18 @@ static void audit_text(accord_ctx *ctx, const accord_audit *a, int recorded)
 				continue;
 			printf("    %zu. ", ++n);
 			if (f->feed[0])
-				printf("feed %s (%s)", f->feed, f->label);
+				printf("feed %s (%s)", f->feed, cmd_esc(f->label, 0));
 			if (f->seq)
 				printf(" seq %lld", (long long)f->seq);
 			if (f->commit[0])
 				printf("%scommit %s", f->feed[0] ? ", " : "", f->commit);
 			if (f->entry[0])
-				printf(", entry %s", f->entry);
+				printf(", entry %s", cmd_esc(f->entry, 0));
 			if (f->ref && (!f->feed[0] || k == ACCORD_AUDIT_UNKNOWN_REF || strstr(f->ref, "/evidence/")))
-				printf("%sref %s", f->feed[0] || f->commit[0] ? ", " : "", f->ref);
+				printf("%sref %s", f->feed[0] || f->commit[0] ? ", " : "", cmd_esc(f->ref, 0));
 			if (!f->feed[0] && !f->commit[0] && !f->ref)
 				printf("the ledger");
-			printf("\n       %s\n", f->explanation);
+			printf("\n       %s\n", cmd_esc(f->explanation, 0));
 		}
 	}
 }
@@ -343,7 +345,7 @@ int cmd_audit(accord_ctx *ctx, int argc, char **argv)
 		if (accord_audit_heads_write(ctx->store, a) == 0)
 			recorded = 1;
 		else
-			fprintf(stderr, "accord: warning: %s\n", accord_error_last());
+			cmd_warn("warning: %s", accord_error_last());
 	}
 	if (json)
 		cmd_print_json(audit_json(ctx, a, recorded));

@@ -40,6 +40,14 @@ typedef struct {
  */
 void cmd_notice_left_out(accord_ctx *ctx);
 
+/*
+ * `s` escaped for a terminal (accord_escape; `flags` ACCORD_ESCAPE_MULTILINE
+ * keeps newlines and tabs). The result lives in one of a few rotating
+ * buffers: valid until 16 more calls, enough for the arguments of one printf.
+ */
+const char *cmd_esc(const char *s, unsigned flags);
+/* Print "accord: <formatted message>" on stderr, escaped (accord_escape) onto one line. */
+void cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "accord: <message>" on stderr and return the exit code for `error`. */
 int cmd_fail(int error);
 /* Print "accord: <formatted message>" and return `code`. */
@@ -95,6 +103,8 @@ int cmd_check_text(accord_ctx *ctx, const char *what, const char *s, int multili
 
 /* A party or member name: letters, digits, '.', '_', '-', starting alphanumeric, at most 64. */
 int cmd_valid_name(const char *s);
+/* A whole ledger id: 64 lowercase hex digits (no prefix: it pins a ledger). */
+int cmd_valid_ledger_id(const char *s);
 
 /* Colour: only on a terminal, never with NO_COLOR set (no-color.org). */
 #define SGR_RESET "\033[0m"

@@ -22,11 +22,56 @@ int cmd_exit_code(int error)
 	}
 }
 
+/*
+ * Messages quote names, values and other parties' text: they go through
+ * accord_escape like every other output, newlines included, so a message
+ * is one line that cannot move the cursor or forge a line of its own.
+ */
+static void vwarn(const char *fmt, va_list ap)
+{
+	accord_buf raw = ACCORD_BUF_INIT, out = ACCORD_BUF_INIT;
+	va_list cp;
+	int n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n >= 0) {
+		accord_buf_grow(&raw, (size_t)n);
+		vsnprintf(raw.ptr, (size_t)n + 1, fmt, ap);
+		raw.size = (size_t)n;
+	}
+	accord_escape(&out, raw.ptr ? raw.ptr : "", 0);
+	fprintf(stderr, "accord: %s\n", out.ptr);
+	accord_buf_dispose(&raw);
+	accord_buf_dispose(&out);
+}
+
+const char *cmd_esc(const char *s, unsigned flags)
+{
+	static accord_buf ring[16];
+	static unsigned next;
+	accord_buf *b = &ring[next++ % 16];
+
+	accord_buf_clear(b);
+	accord_escape(b, s ? s : "", flags);
+	return b->ptr;
+}
+
+void cmd_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+}
+
 int cmd_fail(int error)
 {
 	const char *msg = accord_error_last();
 
-	fprintf(stderr, "accord: %s\n", msg[0] ? msg : "failed");
+	cmd_warn("%s", msg[0] ? msg : "failed");
 	return cmd_exit_code(error);
 }
 
@@ -34,11 +79,9 @@ int cmd_failf(int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("accord: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vwarn(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return code;
 }
 
@@ -46,11 +89,10 @@ int cmd_usage_error(accord_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("accord: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vwarn(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'accord %s --help'.\n", ctx->command ? ctx->command : "");
+	fprintf(stderr, "Try 'accord %s --help'.\n", ctx->command ? ctx->command : "");
 	return ACCORD_EXIT_USAGE;
 }
 
@@ -103,26 +145,29 @@ void cmd_notice_left_out(accord_ctx *ctx)
 {
 	const accord_ledger *l = ctx->ledger;
 	const accord_finding *f;
+	accord_buf msg = ACCORD_BUF_INIT;
 
 	if (!l || (!l->left_out && !l->finding_count))
 		return;
 	f = l->finding_count ? &l->findings[0] : NULL;
-	fprintf(stderr, "accord: %zu entr%s left out, %s do%s not count", l->left_out,
-		l->left_out == 1 ? "y" : "ies", l->left_out == 1 ? "it" : "they", l->left_out == 1 ? "es" : "");
+	/* built whole, then written through cmd_warn: the explanation may quote a forged entry */
+	accord_buf_printf(&msg, "%zu entr%s left out, %s do%s not count", l->left_out,
+			  l->left_out == 1 ? "y" : "ies", l->left_out == 1 ? "it" : "they", l->left_out == 1 ? "es" : "");
 	if (f) {
-		fprintf(stderr, ": %s", accord_audit_kind_name(f->kind));
+		accord_buf_printf(&msg, ": %s", accord_audit_kind_name(f->kind));
 		if (f->feed[0])
-			fprintf(stderr, " on feed %s", f->label[0] ? f->label : f->feed);
+			accord_buf_printf(&msg, " on feed %s", f->label[0] ? f->label : f->feed);
 		if (f->seq > 0)
-			fprintf(stderr, " seq %lld", (long long)f->seq);
+			accord_buf_printf(&msg, " seq %lld", (long long)f->seq);
 		if (f->commit[0])
-			fprintf(stderr, ", commit %s", f->commit);
-		fprintf(stderr, ": %s", f->explanation ? f->explanation : "");
+			accord_buf_printf(&msg, ", commit %s", f->commit);
+		accord_buf_printf(&msg, ": %s", f->explanation ? f->explanation : "");
 	}
 	if (l->finding_count > 1)
-		fprintf(stderr, " (and %zu more finding%s)", l->finding_count - 1,
-			l->finding_count == 2 ? "" : "s");
-	fprintf(stderr, "; 'accord audit' lists every finding\n");
+		accord_buf_printf(&msg, " (and %zu more finding%s)", l->finding_count - 1,
+				  l->finding_count == 2 ? "" : "s");
+	cmd_warn("%s; 'accord audit' lists every finding", msg.ptr);
+	accord_buf_dispose(&msg);
 }
 
 int cmd_load_indexed(accord_ctx *ctx, int lock)
@@ -219,6 +264,17 @@ int cmd_load_key(accord_ctx *ctx)
 	if (accord_key_is_encrypted(home))
 		pass = cmd_read_passphrase("Passphrase: ", 0);
 	error = accord_key_load(&ctx->key, home, pass);
+	if (error == ACCORD_EPASS && (!pass || !*pass)) {
+		/* name the way out: scripts and CI have no terminal to ask on */
+		if (pass)
+			cmd_failf(ACCORD_EXIT_FAIL, "%s, and the one given is empty", accord_error_last());
+		else
+			cmd_failf(ACCORD_EXIT_FAIL, "%s, and there is no terminal to ask for it on: set ACCORD_PASSPHRASE",
+				  accord_error_last());
+		cmd_free_passphrase(pass);
+		free(home);
+		return ACCORD_EXIT_FAIL;
+	}
 	cmd_free_passphrase(pass);
 	if (error == ACCORD_ENOTFOUND) {
 		cmd_failf(ACCORD_EXIT_FAIL, "no key in %s (create one with 'accord key new')", home);
@@ -262,9 +318,9 @@ int cmd_recovery_commit(accord_ctx *ctx, const char *dir, const char *party, cha
 		return error;
 	}
 	accord_recovery_hash(hash, &pub);
-	fprintf(stderr, "accord: party %s commits to the recovery key in %s (%.12s): move it offline now; "
-			"it alone can replace %s's root key (accord party recover)\n",
-		party, dir, pub.id, party);
+	cmd_warn("party %s commits to the recovery key in %s (%.12s): move it offline now; "
+		 "it alone can replace %s's root key (accord party recover)",
+		 party, dir, pub.id, party);
 	free(path);
 	return 0;
 }
@@ -322,15 +378,21 @@ int cmd_parse_duration(accord_ctx *ctx, int64_t *out, const char *what, const ch
 
 int cmd_check_text(accord_ctx *ctx, const char *what, const char *s, int multiline)
 {
-	const unsigned char *p;
+	uint32_t cp;
+	size_t at;
 
 	if (!accord_utf8_valid(s, strlen(s)))
 		return cmd_usage_error(ctx, "%s is not valid UTF-8", what);
 	if (!*s)
 		return cmd_usage_error(ctx, "%s is empty", what);
-	for (p = (const unsigned char *)s; *p; p++)
-		if ((*p < 0x20 && !(multiline && (*p == '\n' || *p == '\t'))) || *p == 0x7f)
-			return cmd_usage_error(ctx, "%s holds a control character", what);
+	/* the same rule as the schemas, so what the CLI takes is never refused on read */
+	if (accord_text_find_forbidden(&cp, &at, s, multiline)) {
+		if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+			return cmd_usage_error(ctx, "%s holds a bidirectional control character (U+%04X at byte %zu)",
+					       what, (unsigned)cp, at);
+		return cmd_usage_error(ctx, "%s holds a control character (U+%04X at byte %zu)", what,
+				       (unsigned)cp, at);
+	}
 	return 0;
 }
 
@@ -381,6 +443,11 @@ int cmd_append(accord_ctx *ctx, const char *type, const char *incident, cJSON *b
 	if (out_id)
 		memcpy(out_id, id, sizeof(id));
 	return 0;
+}
+
+int cmd_valid_ledger_id(const char *s)
+{
+	return strlen(s) == ACCORD_ID_HEXLEN && strspn(s, "0123456789abcdef") == ACCORD_ID_HEXLEN;
 }
 
 int cmd_valid_name(const char *s)

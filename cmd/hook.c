@@ -170,7 +170,7 @@ static int pre_receive(accord_ctx *ctx)
 		goto done;
 	}
 	if ((error = accord_sync_check_push(ctx->store, updates, n)) < 0) {
-		fprintf(stderr, "accord: push rejected: %s\n", accord_error_last());
+		cmd_warn("push rejected: %s", accord_error_last());
 		code = cmd_exit_code(error) == ACCORD_EXIT_VERIFY ? ACCORD_EXIT_VERIFY : ACCORD_EXIT_FAIL;
 	}
 done:

@@ -6,24 +6,55 @@
 #include "cmd.h"
 
 static const char key_usage[] =
-	"usage: accord key new [--name NAME] [--force]\n"
-	"       accord key import FILE [--name NAME] [--force]\n"
+	"usage: accord key new [--name NAME] [--no-passphrase] [--force]\n"
+	"       accord key import FILE [--name NAME] [--no-passphrase] [--force]\n"
 	"       accord key show [--json]\n\n"
-	"  new     make an Ed25519 key in the key home (0700), private key 0600;\n"
-	"          asks for a passphrase on a terminal, or reads $ACCORD_PASSPHRASE\n"
-	"          (empty: no passphrase). Never overwrites a key without --force.\n"
+	"  new     make an Ed25519 key in the key home (0700), private key 0600,\n"
+	"          sealed with a passphrase (Argon2id, libsodium's interactive cost):\n"
+	"          $ACCORD_PASSPHRASE, else asked on the terminal (empty: none).\n"
+	"          Without a terminal, a key without a passphrase takes an explicit\n"
+	"          --no-passphrase. Never overwrites a key without --force.\n"
 	"  import  use an existing OpenSSH ed25519 private key FILE (ssh-keygen -t\n"
 	"          ed25519) as the accord key: it is copied into the key home in\n"
 	"          accord's format, with a passphrase as for 'new'; FILE is left\n"
-	"          as it is. The name is --name, else the key's comment. Encrypted\n"
-	"          files must be decrypted first (ssh-keygen -p -N '' -f COPY).\n"
+	"          as it is, and refused if group or others may read it (chmod 600).\n"
+	"          The name is --name, else the key's comment. Encrypted files must\n"
+	"          be decrypted first (ssh-keygen -p -N '' -f COPY).\n"
 	"  show    print the key id and the OpenSSH public key line.\n\n"
+	"Names: letters, digits, '.', '_' and '-', starting with a letter or digit.\n"
 	"Key home: --home DIR, else $ACCORD_HOME, else ${XDG_CONFIG_HOME:-$HOME/.config}/accord.\n";
+
+/*
+ * The passphrase that seals a new or imported key, in *out (NULL: none).
+ * No passphrase is never a silent default: it is --no-passphrase, or an
+ * empty answer on the terminal. Returns 0 or an exit code.
+ */
+static int sealing_passphrase(accord_ctx *ctx, char **out, int no_passphrase, const char *what)
+{
+	const char *env = getenv("ACCORD_PASSPHRASE");
+
+	*out = NULL;
+	if (no_passphrase)
+		return 0;
+	if (env && !*env)
+		return cmd_usage_error(ctx, "ACCORD_PASSPHRASE is empty; for a key without a passphrase, "
+					    "give --no-passphrase (no key was %s)", what);
+	*out = cmd_read_passphrase("Passphrase for the key (empty for none): ", 1);
+	if (*out)
+		return 0;
+	if (env)
+		return cmd_failf(ACCORD_EXIT_FAIL, "out of secure memory reading ACCORD_PASSPHRASE");
+	return cmd_failf(ACCORD_EXIT_USAGE,
+			 "no passphrase read (no terminal to ask on, or the two differed): set "
+			 "ACCORD_PASSPHRASE, or give --no-passphrase for a key without one; no key was %s",
+			 what);
+}
 
 static int key_new(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' },
+		{ "no-passphrase", no_argument, NULL, 'P' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -32,11 +63,12 @@ static int key_new(accord_ctx *ctx, int argc, char **argv)
 	char *home = NULL, *pass = NULL;
 	accord_key *key = NULL;
 	accord_buf line = ACCORD_BUF_INIT;
-	int force = 0, c, error;
+	int force = 0, no_pass = 0, c, error;
 
 	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'n': name = optarg; break;
+		case 'P': no_pass = 1; break;
 		case 'f': force = 1; break;
 		case 'h': fputs(key_usage, stdout); return 0;
 		default: return ACCORD_EXIT_USAGE;
@@ -50,14 +82,13 @@ static int key_new(accord_ctx *ctx, int argc, char **argv)
 			name = "member";
 	}
 	if (!cmd_valid_name(name))
-		return cmd_usage_error(ctx, "invalid name '%s': use letters, digits, '.', '_' and '-' (at most 64)",
-				       name);
+		return cmd_usage_error(ctx, "invalid name '%s': use letters, digits, '.', '_' and '-', "
+					    "starting with a letter or digit (at most 63)", name);
 	if ((error = accord_key_home(&home, ctx->home)) < 0)
 		return cmd_fail(error);
-	pass = cmd_read_passphrase("Passphrase for the new key (empty for none): ", 1);
-	if (!pass && !getenv("ACCORD_PASSPHRASE") && isatty(0)) {
+	if ((error = sealing_passphrase(ctx, &pass, no_pass, "made"))) {
 		free(home);
-		return cmd_failf(ACCORD_EXIT_FAIL, "no passphrase read; no key was made");
+		return error;
 	}
 	error = accord_key_generate(&key, home, name, pass && *pass ? pass : NULL, force);
 	cmd_free_passphrase(pass);
@@ -67,7 +98,7 @@ static int key_new(accord_ctx *ctx, int argc, char **argv)
 		return ACCORD_EXIT_FAIL;
 	}
 	accord_pubkey_to_openssh(&line, &key->pub);
-	fprintf(stderr, "accord: created key %s in %s\n", key->pub.id, home);
+	cmd_warn("created key %s in %s", key->pub.id, home);
 	printf("%s\n%s\n", key->pub.id, line.ptr);
 	accord_buf_dispose(&line);
 	accord_key_free(key);
@@ -79,6 +110,7 @@ static int key_import(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' },
+		{ "no-passphrase", no_argument, NULL, 'P' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -87,11 +119,12 @@ static int key_import(accord_ctx *ctx, int argc, char **argv)
 	char *home = NULL, *pass = NULL;
 	accord_key *key = NULL;
 	accord_buf line = ACCORD_BUF_INIT;
-	int force = 0, c, error, code = ACCORD_EXIT_FAIL;
+	int force = 0, no_pass = 0, c, error, code = ACCORD_EXIT_FAIL;
 
 	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'n': name = optarg; break;
+		case 'P': no_pass = 1; break;
 		case 'f': force = 1; break;
 		case 'h': fputs(key_usage, stdout); return 0;
 		default: return ACCORD_EXIT_USAGE;
@@ -103,8 +136,8 @@ static int key_import(accord_ctx *ctx, int argc, char **argv)
 	if (optind + 1 < argc)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind + 1]);
 	if (name && (!cmd_valid_name(name) || strlen(name) > 63))
-		return cmd_usage_error(ctx, "invalid name '%s': use letters, digits, '.', '_' and '-' (at most 63)",
-				       name);
+		return cmd_usage_error(ctx, "invalid name '%s': use letters, digits, '.', '_' and '-', "
+					    "starting with a letter or digit (at most 63)", name);
 	if ((error = accord_key_home(&home, ctx->home)) < 0)
 		return cmd_fail(error);
 	/* read the file before asking for a passphrase: it may well be refused */
@@ -117,13 +150,13 @@ static int key_import(accord_ctx *ctx, int argc, char **argv)
 		goto done;
 	}
 	if (!key->pub.name[0]) {
-		code = cmd_usage_error(ctx, "the comment in %s is not a usable name; give one with --name",
-				       file);
+		code = cmd_usage_error(ctx, "the comment in %s is not a usable name (a name has letters, digits, "
+					    "'.', '_' and '-', starting with a letter or digit, at most 63; "
+					    "ssh-keygen's default user@host has '@'); give one with --name", file);
 		goto done;
 	}
-	pass = cmd_read_passphrase("Passphrase for the imported key (empty for none): ", 1);
-	if (!pass && !getenv("ACCORD_PASSPHRASE") && isatty(0)) {
-		code = cmd_failf(ACCORD_EXIT_FAIL, "no passphrase read; no key was imported");
+	if ((error = sealing_passphrase(ctx, &pass, no_pass, "imported"))) {
+		code = error;
 		goto done;
 	}
 	error = accord_key_save(key, home, pass && *pass ? pass : NULL, force);
@@ -133,7 +166,7 @@ static int key_import(accord_ctx *ctx, int argc, char **argv)
 		goto done;
 	}
 	accord_pubkey_to_openssh(&line, &key->pub);
-	fprintf(stderr, "accord: imported key %s from %s into %s\n", key->pub.id, file, home);
+	cmd_warn("imported key %s from %s into %s", key->pub.id, file, home);
 	printf("%s\n%s\n", key->pub.id, line.ptr);
 	code = 0;
 

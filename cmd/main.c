@@ -102,7 +102,7 @@ static int unknown_command(const char *name)
 			guess = commands[i].name;
 		}
 	}
-	fprintf(stderr, "accord: '%s' is not an accord command. See 'accord --help'.\n", name);
+	cmd_warn("'%s' is not an accord command. See 'accord --help'.", name);
 	if (guess && best <= 2)
 		fprintf(stderr, "\nThe most similar command is\n\t%s\n", guess);
 	return ACCORD_EXIT_USAGE;
@@ -177,7 +177,7 @@ int main(int argc, char **argv)
 			ctx.home = a + 7;
 			i++;
 		} else {
-			fprintf(stderr, "accord: unknown option %s\n", a);
+			cmd_warn("unknown option %s", a);
 			usage(stderr);
 			return ACCORD_EXIT_USAGE;
 		}
@@ -196,12 +196,12 @@ int main(int argc, char **argv)
 		int64_t t;
 
 		if (accord_time_parse(&t, getenv("ACCORD_NOW")) < 0) {
-			fprintf(stderr, "accord: ACCORD_NOW: %s\n", accord_error_last());
+			cmd_warn("ACCORD_NOW: %s", accord_error_last());
 			return ACCORD_EXIT_USAGE;
 		}
 	}
 	if (accord_init() < 0) {
-		fprintf(stderr, "accord: %s\n", accord_error_last());
+		cmd_warn("%s", accord_error_last());
 		return ACCORD_EXIT_FAIL;
 	}
 	ctx.command = commands[c].name;

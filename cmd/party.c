@@ -2,19 +2,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accord/sync.h"
 #include "cmd.h"
 
 static const char party_usage[] =
 	"usage: accord party invite NAME --key PUBKEY [--name MEMBER]\n"
-	"       accord party accept NAME [--recovery DIR]\n"
+	"       accord party accept NAME [--ledger ID] [--recovery DIR]\n"
 	"       accord party recover NAME --recovery DIR --key PUBKEY [--name MEMBER]\n"
 	"       accord party list [--json]\n\n"
 	"  invite  propose party NAME with PUBKEY as its root key (signed by a root\n"
 	"          or admin of your party). PUBKEY is an OpenSSH ssh-ed25519 line or a\n"
-	"          file holding one (such as the output of accord key show).\n"
+	"          file holding one (such as the output of accord key show). Prints\n"
+	"          the invitation's id, and on stderr the commands the invitee runs,\n"
+	"          with the ledger id: send them along with the invitation.\n"
 	"  accept  signed by the invited key: complete the join. Until then that key\n"
-	"          may write nothing else. Commits to the party's recovery key (the\n"
-	"          key in DIR, else <key home>/recovery, made if missing): keep it offline.\n"
+	"          may write nothing else. --ledger ID: the ledger id the inviter\n"
+	"          sent; a ledger with another id is refused (exit 3), nothing written.\n"
+	"          Commits to the party's recovery key (the key in --recovery DIR, else\n"
+	"          <key home>/recovery, made if missing): keep it offline.\n"
 	"  recover signed by party NAME's recovery key (in DIR): make PUBKEY its root\n"
 	"          key and revoke the old one, when that key is lost, stolen or forked.\n"
 	"          Commits to a next recovery key, made in DIR/next. Needs no other key\n"
@@ -66,6 +71,28 @@ static int writer(accord_ctx *ctx)
 	return 0;
 }
 
+/*
+ * What the invitee runs, with the ledger id: a hub could serve them a
+ * look-alike ledger (same names, an invitation for their key), and the id
+ * is what tells the two apart. The URL is this ledger's only remote if it
+ * has exactly one; the invitee's path to the hub may differ all the same.
+ */
+static void print_invitee_commands(accord_ctx *ctx, const char *party, const char *keyid)
+{
+	git_strarray names = { NULL, 0 };
+	char *url = NULL;
+	const char *id = ctx->ledger->id;
+
+	if (accord_sync_remote_list(&names, ctx->store) == 0 && names.count == 1)
+		accord_sync_remote_url(&url, NULL, ctx->store, names.strings[0]);
+	git_strarray_dispose(&names);
+	fprintf(stderr, "accord: invited party %s (root key %s). The invitee runs, with this ledger id:\n",
+		cmd_esc(party, 0), keyid);
+	fprintf(stderr, "  accord clone %s %s --ledger %s\n", url ? cmd_esc(url, 0) : "URL", cmd_esc(party, 0), id);
+	fprintf(stderr, "  cd %s && accord party accept %s --ledger %s\n", cmd_esc(party, 0), cmd_esc(party, 0), id);
+	free(url);
+}
+
 static int party_invite(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -108,37 +135,45 @@ static int party_invite(accord_ctx *ctx, int argc, char **argv)
 	cJSON_AddStringToObject(body, "party", argv[optind]);
 	cJSON_AddStringToObject(body, "key", hex);
 	cJSON_AddStringToObject(body, "member", name);
-	return cmd_write(ctx, "party-invite", NULL, body);
+	if ((error = cmd_write(ctx, "party-invite", NULL, body)))
+		return error;
+	print_invitee_commands(ctx, argv[optind], pub.id);
+	return 0;
 }
 
 static int party_accept(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "ledger", required_argument, NULL, 'l' },
 		{ "recovery", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const accord_invite *inv;
-	const char *recovery = NULL;
+	const char *expect = NULL, *recovery = NULL;
 	char hash[ACCORD_ID_HEXLEN + 1];
 	cJSON *body;
 	int c, error;
 
 	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
-		if (c == 'h') {
-			fputs(party_usage, stdout);
-			return 0;
+		switch (c) {
+		case 'l': expect = optarg; break;
+		case 'r': recovery = optarg; break;
+		case 'h': fputs(party_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
 		}
-		if (c == 'r') {
-			recovery = optarg;
-			continue;
-		}
-		return ACCORD_EXIT_USAGE;
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error(ctx, "expected the party's name");
+	if (expect && !cmd_valid_ledger_id(expect))
+		return cmd_usage_error(ctx, "--ledger takes a ledger id: 64 lowercase hex digits, as "
+					    "party invite prints it");
 	if ((error = writer(ctx)))
 		return error;
+	/* joining a look-alike ledger would sign its invitation as if it were the real one */
+	if (expect && strcmp(ctx->ledger->id, expect) != 0)
+		return cmd_failf(ACCORD_EXIT_VERIFY, "this is ledger %s, not the expected %s; nothing was written",
+				 ctx->ledger->id, expect);
 	inv = accord_parties_invite_for(&ctx->ledger->parties, ctx->key->pub.id);
 	if (!inv || strcmp(inv->party, argv[optind]) != 0)
 		return cmd_failf(ACCORD_EXIT_FAIL, "key %s has no pending invitation to join %s",
@@ -276,7 +311,7 @@ static int party_list(accord_ctx *ctx, int argc, char **argv)
 			cJSON_AddNumberToObject(o, "members", (double)active);
 			cJSON_AddItemToArray(arr, o);
 		} else {
-			printf("%-20s %-8s %-34s %-20s %zu\n", p->parties[i].name, "joined", root->key.id, t,
+			printf("%-20s %-8s %-34s %-20s %zu\n", cmd_esc(p->parties[i].name, 0), "joined", root->key.id, t,
 			       active);
 		}
 	}
@@ -297,7 +332,7 @@ static int party_list(accord_ctx *ctx, int argc, char **argv)
 			cJSON_AddNumberToObject(o, "members", 0);
 			cJSON_AddItemToArray(arr, o);
 		} else {
-			printf("%-20s %-8s %-34s %-20s %d\n", inv->party, "invited", inv->key.id, t, 0);
+			printf("%-20s %-8s %-34s %-20s %d\n", cmd_esc(inv->party, 0), "invited", inv->key.id, t, 0);
 		}
 	}
 	return json ? cmd_print_json(arr) : 0;
@@ -464,7 +499,7 @@ static int member_list(accord_ctx *ctx, int argc, char **argv)
 			cJSON_AddItemToArray(arr, o);
 			accord_buf_dispose(&line);
 		} else {
-			printf("%-16s %-16s %-6s %-34s %-20s %s\n", p->parties[m->party].name, m->key.name,
+			printf("%-16s %-16s %-6s %-34s %-20s %s\n", cmd_esc(p->parties[m->party].name, 0), cmd_esc(m->key.name, 0),
 			       role(m), m->key.id, t, m->revoked ? r : "-");
 		}
 	}

@@ -148,7 +148,7 @@ int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 				cJSON_AddStringToObject(x, "reason", why);
 				cJSON_AddItemToArray(skip, x);
 			} else {
-				printf("skipped  %.12s %-13s %s\n", e->id, e->type, why);
+				printf("skipped  %.12s %-13s %s\n", e->id, cmd_esc(e->type, 0), cmd_esc(why, 0));
 			}
 			continue;
 		}

@@ -11,7 +11,8 @@
 
 static const char report_usage[] =
 	"usage: accord report [--since TIME] [--until TIME] [--service NAME] [--party NAME]\n"
-	"                     [--format text|json|csv|md|html] [-o FILE] [--strict]\n\n"
+	"                     [--format text|json|csv|md|html] [-o FILE] [--meta FILE]\n"
+	"                     [--strict]\n\n"
 	"What customers went through and how the parties worked together, for the\n"
 	"incidents whose impact overlaps the period [--since, --until) (default: all\n"
 	"time until now). Customer-minutes are clipped to the period; feedback, SLA\n"
@@ -19,10 +20,14 @@ static const char report_usage[] =
 	"docs/metrics.md and every report define each figure.\n\n"
 	"  --service NAME      only incidents of this service\n"
 	"  --party NAME        only incidents involving this party (or owing it an action)\n"
-	"  --format F          text (default), json (schemas/report.schema.json), csv (one\n"
-	"                      row per incident), md (for review minutes), html (one\n"
-	"                      self-contained page with charts, printable)\n"
+	"  --format F          text (default), json (schemas/report.schema.json), csv (a\n"
+	"                      header row and one row per incident, nothing else), md\n"
+	"                      (for review minutes), html (one self-contained page with\n"
+	"                      charts, printable)\n"
 	"  -o, --output FILE   write to FILE (atomically) instead of standard output\n"
+	"  --meta FILE         with csv: write what the rows do not say (generation time,\n"
+	"                      ledger, filters, verification, definitions) to FILE, as a\n"
+	"                      CSV of key,value rows\n"
 	"  --strict            exit 3 when entries were left out because they do not\n"
 	"                      count (the report always covers only what counts, and\n"
 	"                      names what it left out)\n"
@@ -159,6 +164,7 @@ int cmd_report(accord_ctx *ctx, int argc, char **argv)
 		{ "party", required_argument, NULL, 'p' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "meta", required_argument, NULL, 'm' },
 		{ "allow-unverified", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -172,7 +178,7 @@ int cmd_report(accord_ctx *ctx, int argc, char **argv)
 	char *home = NULL, *message = NULL;
 	feed_cut *cuts = NULL;
 	const char **excluded_ptrs = NULL;
-	const char *since = NULL, *until = NULL, *output = NULL, *no_colour;
+	const char *since = NULL, *until = NULL, *output = NULL, *meta_file = NULL, *no_colour;
 	int c, error = 0, colour;
 	size_t i;
 
@@ -187,6 +193,7 @@ int cmd_report(accord_ctx *ctx, int argc, char **argv)
 		case 'v': ro.service = optarg; break;
 		case 'p': ro.party = optarg; break;
 		case 'o': output = optarg; break;
+		case 'm': meta_file = optarg; break;
 		case 'A': break;
 		case 'f':
 			if (accord_report_format_parse(&format, optarg) < 0)
@@ -206,6 +213,8 @@ int cmd_report(accord_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error(ctx, "invalid party name '%s'", ro.party);
 	if (output && !*output)
 		return cmd_usage_error(ctx, "-o needs a file name");
+	if (meta_file && (!*meta_file || format != ACCORD_REPORT_CSV))
+		return cmd_usage_error(ctx, "--meta FILE goes with --format csv");
 	ro.has_since = since != NULL;
 	ro.has_until = until != NULL;
 	if (ro.has_since && ro.has_until && ro.until <= ro.since)
@@ -257,6 +266,15 @@ int cmd_report(accord_ctx *ctx, int argc, char **argv)
 		error = cmd_fail(error);
 	if (error)
 		goto done;
+	if (meta_file) {
+		accord_buf m = ACCORD_BUF_INIT;
+
+		accord_report_render_csv_meta(&m, report, &meta);
+		error = write_atomic(meta_file, m.ptr, m.size);
+		accord_buf_dispose(&m);
+		if (error)
+			goto done;
+	}
 	if (output)
 		error = write_atomic(output, out.ptr, out.size);
 	else

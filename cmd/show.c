@@ -13,7 +13,12 @@ static const char list_usage[] =
 static const char log_usage[] =
 	"usage: accord log [ID] [--json]\n\nShow entries in ledger order (all, or incident ID's).\n";
 static const char export_usage[] =
-	"usage: accord export\n\nPrint every entry exactly as stored, one JSON object per line, in ledger order.\n";
+	"usage: accord export\n\n"
+	"Print every entry exactly as stored, one JSON object per line, in ledger order.\n"
+	"This is machine output: the bytes are the signed bytes, never escaped. JSON\n"
+	"escapes C0 controls, but not every character meant for a terminal or a\n"
+	"document; give it to a program (jq, a validator), not to a terminal. The other\n"
+	"commands escape what they print.\n";
 
 static const struct option json_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -115,7 +120,7 @@ static void print_list(const char *label, const cJSON *arr)
 	const cJSON *item;
 
 	cJSON_ArrayForEach(item, arr)
-		printf("    %-15s %s\n", item == arr->child ? label : "", item->valuestring);
+		printf("    %-15s %s\n", item == arr->child ? label : "", cmd_esc(item->valuestring, ACCORD_ESCAPE_MULTILINE));
 }
 
 static void print_resolution(accord_ctx *ctx, const accord_incident *inc)
@@ -128,7 +133,7 @@ static void print_resolution(accord_ctx *ctx, const accord_incident *inc)
 
 	printf("  resolution        %.12s, revision %d: %s%s%s\n", r->entry->id, r->revision,
 	       cmd_sgr(r->joint ? SGR_GREEN : SGR_YELLOW), r->joint ? "JOINT" : "proposed", cmd_sgr(SGR_RESET));
-	printf("    %-15s %s\n", "summary", accord_json_str(body, "summary"));
+	printf("    %-15s %s\n", "summary", cmd_esc(accord_json_str(body, "summary"), ACCORD_ESCAPE_MULTILINE));
 	print_list("factor", cJSON_GetObjectItemCaseSensitive(body, "factors"));
 	print_list("went well", cJSON_GetObjectItemCaseSensitive(body, "went_well"));
 	print_list("went wrong", cJSON_GetObjectItemCaseSensitive(body, "went_wrong"));
@@ -138,19 +143,19 @@ static void print_resolution(accord_ctx *ctx, const accord_incident *inc)
 		const cJSON *o;
 
 		printf("    %-15s %zu. [%s] %s (", i ? "" : "actions", i + 1, a->done ? "done" : "open",
-		       a->text);
+		       cmd_esc(a->text, ACCORD_ESCAPE_MULTILINE));
 		cJSON_ArrayForEach(o, a->owners)
-			printf("%s%s", o == a->owners->child ? "" : ", ", o->valuestring);
-		printf(")%s%s\n", a->due ? " due " : "", a->due ? a->due : "");
+			printf("%s%s", o == a->owners->child ? "" : ", ", cmd_esc(o->valuestring, 0));
+		printf(")%s%s\n", a->due ? " due " : "", a->due ? cmd_esc(a->due, 0) : "");
 	}
 	for (i = 0; i < r->signature_count; i++) {
 		accord_time_format(t, r->signatures[i].entry->time);
-		printf("    %-15s %s for %s, %s\n", i ? "" : "signed by", r->signatures[i].member->key.name,
-		       r->signatures[i].party, t);
+		printf("    %-15s %s for %s, %s\n", i ? "" : "signed by", cmd_esc(r->signatures[i].member->key.name, 0),
+		       cmd_esc(r->signatures[i].party, 0), t);
 	}
 	waiting = accord_incident_waiting(inc, &n);
 	for (i = 0; i < n; i++)
-		printf("    %-15s %s\n", i ? "" : "waiting for", waiting[i]);
+		printf("    %-15s %s\n", i ? "" : "waiting for", cmd_esc(waiting[i], 0));
 	free(waiting);
 	(void)ctx;
 }
@@ -166,11 +171,11 @@ static void print_incident(accord_ctx *ctx, const accord_incident *inc)
 	cmd_short_id(sid, sizeof(sid), ctx, inc->id);
 	printf("%sincident %s%s  %sSEV%lld%s  %s\n", cmd_sgr(SGR_BOLD), sid, cmd_sgr(SGR_RESET),
 	       inc->severity == 1 ? cmd_sgr(SGR_RED) : "", (long long)inc->severity, cmd_sgr(SGR_RESET),
-	       inc->service);
-	printf("  %-17s %s\n", "title", inc->title);
+	       cmd_esc(inc->service, 0));
+	printf("  %-17s %s\n", "title", cmd_esc(inc->title, 0));
 	fmt_time(t, inc->status_at);
 	cmd_reltime(rel, sizeof(rel), inc->status_at);
-	printf("  %-17s %s%s%s since %s (%s)\n", "status", cmd_status_color(inc->status), inc->status,
+	printf("  %-17s %s%s%s since %s (%s)\n", "status", cmd_status_color(inc->status), cmd_esc(inc->status, 0),
 	       cmd_sgr(SGR_RESET), t, rel);
 	fmt_time(t, inc->started_at);
 	cmd_reltime(rel, sizeof(rel), inc->started_at);
@@ -180,12 +185,12 @@ static void print_incident(accord_ctx *ctx, const accord_incident *inc)
 	printf("  %-17s %s (%s)\n", "opened", t, rel);
 	printf("  %-17s", "parties");
 	for (i = 0; i < inc->party_count; i++)
-		printf("%s%s", i ? ", " : " ", inc->parties[i]);
+		printf("%s%s", i ? ", " : " ", cmd_esc(inc->parties[i], 0));
 	printf("\n");
 	if (cJSON_GetArraySize(inc->tickets) > 0) {
 		printf("  %-17s", "tickets");
 		cJSON_ArrayForEach(item, inc->tickets)
-			printf(" %s:%s", accord_json_str(item, "party"), accord_json_str(item, "id"));
+			printf(" %s:%s", cmd_esc(accord_json_str(item, "party"), 0), cmd_esc(accord_json_str(item, "id"), 0));
 		printf("\n");
 	}
 	for (i = 0; i < inc->impact_count; i++) {
@@ -210,7 +215,7 @@ static void print_incident(accord_ctx *ctx, const accord_incident *inc)
 
 		accord_duration_format(a, sizeof(a), inc->sla[i].target);
 		accord_duration_format(b, sizeof(b), inc->sla[i].actual);
-		printf("  %-17s %s: target %s, actual %s, %s%s%s\n", i ? "" : "sla", inc->sla[i].name, a, b,
+		printf("  %-17s %s: target %s, actual %s, %s%s%s\n", i ? "" : "sla", cmd_esc(inc->sla[i].name, 0), a, b,
 		       cmd_sgr(inc->sla[i].met ? SGR_GREEN : SGR_RED), inc->sla[i].met ? "met" : "MISSED",
 		       cmd_sgr(SGR_RESET));
 	}
@@ -221,7 +226,7 @@ static void print_incident(accord_ctx *ctx, const accord_incident *inc)
 		if (f->lost_minutes >= 0)
 			printf(", %lld minutes lost", (long long)f->lost_minutes);
 		if (f->comment)
-			printf(": %s", f->comment);
+			printf(": %s", cmd_esc(f->comment, ACCORD_ESCAPE_MULTILINE));
 		printf("\n");
 	}
 	if (inc->resolution)
@@ -234,7 +239,8 @@ static void print_incident(accord_ctx *ctx, const accord_incident *inc)
 		fmt_time(t, e->time);
 		author_label(who, sizeof(who), ctx, e);
 		entry_summary(&line, e);
-		printf("    %s  %-13s %-20s %s\n", t, e->type, who, line.ptr ? line.ptr : "");
+		/* one line per entry: a note's newlines are shown, not obeyed */
+		printf("    %s  %-13s %-20s %s\n", t, cmd_esc(e->type, 0), cmd_esc(who, 0), cmd_esc(line.ptr, 0));
 		accord_buf_dispose(&line);
 	}
 }
@@ -356,7 +362,8 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 				printf("%s%-*s  %-13s  %-4s  %-16s  %-27s  %s%s\n", cmd_sgr(SGR_BOLD), (int)strlen(sid), "ID",
 				       "STATUS", "SEV", "SERVICE", "OPENED", "TITLE", cmd_sgr(SGR_RESET));
 			printf("%s  %s%-13s%s  SEV%-1lld  %-16.16s  %-27s  %s\n", sid, cmd_status_color(r->status),
-			       r->status, cmd_sgr(SGR_RESET), (long long)r->severity, r->service, opened, r->title);
+			       cmd_esc(r->status, 0), cmd_sgr(SGR_RESET), (long long)r->severity, cmd_esc(r->service, 0),
+			       opened, cmd_esc(r->title, 0));
 		}
 	}
 	free(rows);
@@ -366,8 +373,7 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 	if (json)
 		return cmd_print_json(arr);
 	if (!count && !quiet)
-		fprintf(stderr, "accord: no incidents%s%s\n", status ? " with status " : "",
-			status ? status : "");
+		cmd_warn("no incidents%s%s", status ? " with status " : "", status ? status : "");
 	return 0;
 }
 
@@ -411,9 +417,9 @@ int cmd_log(accord_ctx *ctx, int argc, char **argv)
 			fmt_time(t, e->time);
 			author_label(who, sizeof(who), ctx, e);
 			entry_summary(&line, e);
-			printf("%.12s %s %-13s %-20s %.12s %s\n", e->id, t, e->type, who,
+			printf("%.12s %s %-13s %-20s %.12s %s\n", e->id, t, cmd_esc(e->type, 0), cmd_esc(who, 0),
 			       e->incident[0] ? e->incident : (strcmp(e->type, "open") ? "-" : e->id),
-			       line.ptr ? line.ptr : "");
+			       cmd_esc(line.ptr, 0));
 			accord_buf_dispose(&line);
 		}
 	}

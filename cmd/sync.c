@@ -7,11 +7,15 @@
 #include "cmd.h"
 
 static const char clone_usage[] =
-	"usage: accord clone [--accept-new-host-key] URL DIR\n\n"
+	"usage: accord clone [--ledger ID] [--accept-new-host-key] URL DIR\n\n"
 	"Get a ledger from another party or a hub: fetch its refs/accord/, verify\n"
 	"every entry (signatures, chains, schema, ledger id, authorization) and only\n"
 	"then write it into a new repository at DIR, with URL as remote 'origin'.\n"
-	"A clone that fails verification leaves nothing behind (exit 3).\n"
+	"A clone that fails verification leaves nothing behind (exit 3).\n\n"
+	"  --ledger ID  the ledger id you were given (party invite prints it): a\n"
+	"               ledger with another genesis, however alike, is refused\n"
+	"               (exit 3) and nothing is written. Without it, any ledger\n"
+	"               that verifies is taken.\n"
 	"URL: a path, file://, git://, ssh:// (keys from ssh-agent or ~/.ssh,\n"
 	"host checked against ~/.ssh/known_hosts) or https://.\n";
 
@@ -68,6 +72,7 @@ int cmd_clone(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "accept-new-host-key", no_argument, NULL, 'a' },
+		{ "ledger", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -81,6 +86,12 @@ int cmd_clone(accord_ctx *ctx, int argc, char **argv)
 	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'a': so.accept_new_host_key = 1; break;
+		case 'l':
+			if (!cmd_valid_ledger_id(optarg))
+				return cmd_usage_error(ctx, "--ledger takes a ledger id: 64 lowercase hex digits, as "
+							    "accord init and party invite print it");
+			so.expect_ledger = optarg;
+			break;
 		case 'h': fputs(clone_usage, stdout); return 0;
 		default: return ACCORD_EXIT_USAGE;
 		}
@@ -98,11 +109,11 @@ int cmd_clone(accord_ctx *ctx, int argc, char **argv)
 	printf("%s\n", id);
 	/* A copy of a ledger with findings is still a copy: it says what it left out. */
 	for (i = 0; res && i < res->refused_count; i++)
-		fprintf(stderr, "accord: origin: left out%s%s: %s\n", res->refused[i].head.keyid[0] ? " from feed " : "",
-			res->refused[i].head.keyid, res->refused[i].reason);
+		cmd_warn("origin: left out%s%s: %s", res->refused[i].head.keyid[0] ? " from feed " : "",
+			 res->refused[i].head.keyid, res->refused[i].reason);
 	if (res && res->refused_count)
-		fprintf(stderr, "accord: %zu feed%s with entries that do not count; run 'accord audit' in %s\n",
-			res->refused_count, res->refused_count == 1 ? "" : "s", argv[optind + 1]);
+		cmd_warn("%zu feed%s with entries that do not count; run 'accord audit' in %s",
+			 res->refused_count, res->refused_count == 1 ? "" : "s", argv[optind + 1]);
 	accord_sync_result_free(res);
 	return 0;
 }
@@ -223,10 +234,9 @@ static void report_text(const accord_sync_result *r)
 		const accord_sync_candidate *c = &r->refused[i];
 
 		if (c->head.keyid[0])
-			fprintf(stderr, "accord: %s: refused feed %s: %s\n", r->remote, c->head.keyid,
-				c->reason);
+			cmd_warn("%s: refused feed %s: %s", r->remote, c->head.keyid, c->reason);
 		else
-			fprintf(stderr, "accord: %s: %s\n", r->remote, c->reason);
+			cmd_warn("%s: %s", r->remote, c->reason);
 	}
 	for (i = 0; i < r->evidence_count; i++) {
 		if (r->evidence[i].local[0])
@@ -248,7 +258,7 @@ static void report_text(const accord_sync_result *r)
 			r->rollbacks[i].now[0] ? "" : "gone", r->rollbacks[i].now,
 			r->error ? "" : " and pushed back");
 	if (r->error)
-		fprintf(stderr, "accord: %s: %s\n", r->remote, r->error);
+		cmd_warn("%s: %s", r->remote, r->error);
 	for (i = 0; i < r->accepted_count; i++)
 		entries += (size_t)(r->accepted[i].to - r->accepted[i].from);
 	if (!r->error && entries == 0 && r->pushed_count == 0 && !r->checkpoint[0])
@@ -338,7 +348,7 @@ int cmd_sync(accord_ctx *ctx, int argc, char **argv)
 			/* The document carries everything; a failure is also said on stderr. */
 			cJSON_AddItemToArray(list, accord_sync_result_json(r));
 			if (r->error)
-				fprintf(stderr, "accord: %s: %s\n", r->remote, r->error);
+				cmd_warn("%s: %s", r->remote, r->error);
 		} else
 			report_text(r);
 		accord_sync_result_free(r);

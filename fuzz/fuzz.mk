@@ -50,7 +50,7 @@ fuzz-run: fuzz
 	@for n in $(FUZZ_NAMES); do \
 		mkdir -p $(FUZZ_DIR)/corpus/$$n; \
 		echo "fuzz-$$n: $(FUZZ_SECONDS) s"; \
-		if ! ACCORD_KDF_FAST=1 $(FUZZ_DIR)/fuzz-$$n -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+		if ! $(FUZZ_DIR)/fuzz-$$n -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 			-rss_limit_mb=2048 -max_len=70000 -print_final_stats=1 \
 			-artifact_prefix=$(FUZZ_DIR)/crash-$$n- \
 			$(FUZZ_DIR)/corpus/$$n fuzz/corpus/$$n > $(FUZZ_DIR)/fuzz-$$n.log 2>&1; then \

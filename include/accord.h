@@ -8,6 +8,7 @@
 #include "accord/encode.h"
 #include "accord/timefmt.h"
 #include "accord/json.h"
+#include "accord/escape.h"
 #include "accord/idmap.h"
 #include "accord/schema.h"
 #include "accord/key.h"

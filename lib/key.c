@@ -414,13 +414,6 @@ static int install_key(int dfd, const char *home, const char *tmp, int force)
 	return 0;
 }
 
-static int kdf_fast(void)
-{
-	const char *v = getenv("ACCORD_KDF_FAST");
-
-	return v && strcmp(v, "1") == 0;
-}
-
 /* Build the 109-byte key body for `seed`, sealing it when there is a passphrase. */
 static int seal_body(unsigned char *body, const unsigned char *seed, const char *passphrase)
 {
@@ -435,8 +428,9 @@ static int seal_body(unsigned char *body, const unsigned char *seed, const char 
 		memcpy(body + OFF_BOX, seed, SEED_LEN);
 		return 0;
 	}
-	ops = kdf_fast() ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
-	mem = kdf_fast() ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE;
+	/* never less than libsodium's interactive limits: there is no switch to weaken them */
+	ops = crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE;
+	mem = crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE;
 	body[OFF_KDF] = KDF_ARGON2ID;
 	put_u64be(body + OFF_OPS, ops);
 	put_u64be(body + OFF_MEM, mem);
@@ -612,8 +606,9 @@ done:
 /*
  * Read a small file, by default without following a symlink at its last
  * component (`flags`: READ_*). `buf` has room for `cap` bytes plus a NUL.
+ * `mode`, if not NULL, gets the permission bits of the file read.
  */
-static int read_small(char *buf, size_t cap, size_t *len, const char *path, int flags)
+static int read_small(char *buf, size_t cap, size_t *len, const char *path, int flags, mode_t *mode)
 {
 	struct stat st;
 	size_t total = 0;
@@ -638,9 +633,12 @@ static int read_small(char *buf, size_t cap, size_t *len, const char *path, int 
 		rc = accord_error_set(ACCORD_EINVALID, "%s is not a regular file", path);
 		goto done;
 	}
+	if (mode)
+		*mode = st.st_mode & 07777;
 	if ((flags & READ_PRIVATE) && (st.st_mode & 077)) {
-		rc = accord_error_set(ACCORD_EDENIED, "%s is readable by others; chmod 600 it",
-				      path);
+		rc = accord_error_set(ACCORD_EDENIED,
+				      "%s is a private key open to group or others (mode %04o); chmod 600 it",
+				      path, (unsigned)(st.st_mode & 07777));
 		goto done;
 	}
 	if (st.st_size < 0 || (unsigned long long)st.st_size > cap) {
@@ -730,12 +728,20 @@ static int parse_key_text(unsigned char *body, char name[64], const char *text, 
 						path);
 		return 0;
 	case KDF_ARGON2ID:
-		if (ops < crypto_pwhash_argon2id_OPSLIMIT_MIN || ops > OPSLIMIT_MAX ||
-		    mem < crypto_pwhash_argon2id_MEMLIMIT_MIN || mem > MEMLIMIT_MAX)
+		if (ops > OPSLIMIT_MAX || mem > MEMLIMIT_MAX)
 			return accord_error_set(ACCORD_EINVALID,
 						"%s has unreasonable key derivation parameters (opslimit %llu, memlimit %llu)",
 						path, (unsigned long long)ops,
 						(unsigned long long)mem);
+		/* a file sealed cheaply would be cheap to guess: refuse it rather than trust it */
+		if (ops < crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE ||
+		    mem < crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE)
+			return accord_error_set(ACCORD_EINVALID,
+						"%s has key derivation parameters below libsodium's interactive limits (opslimit %llu < %llu or memlimit %llu < %llu); make a new key",
+						path, (unsigned long long)ops,
+						(unsigned long long)crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE,
+						(unsigned long long)mem,
+						(unsigned long long)crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE);
 		return 0;
 	default:
 		return accord_error_set(ACCORD_EINVALID, "%s uses an unknown kdf (%u)", path,
@@ -755,7 +761,7 @@ static int read_key_file(unsigned char **body_out, char name[64], const char *pa
 		rc = accord_error_set(ACCORD_ENOMEM, "out of secure memory reading %s", path);
 		goto done;
 	}
-	if ((rc = read_small(text, KEY_FILE_MAX, &len, path, READ_PRIVATE)) < 0)
+	if ((rc = read_small(text, KEY_FILE_MAX, &len, path, READ_PRIVATE, NULL)) < 0)
 		goto done;
 	if ((rc = parse_key_text(body, name, text, len, path)) < 0)
 		goto done;
@@ -777,7 +783,7 @@ int accord_key_load_public(accord_pubkey *out, const char *home)
 	if (!home)
 		return accord_error_set(ACCORD_EINVALID, "no key home given");
 	path = dup_join(home, "/key.pub");
-	if ((rc = read_small(text, KEY_FILE_MAX, &len, path, 0)) < 0)
+	if ((rc = read_small(text, KEY_FILE_MAX, &len, path, 0, NULL)) < 0)
 		goto done;
 	if (strlen(text) != len) {
 		rc = accord_error_set(ACCORD_EINVALID, "%s is not a public key (binary data)", path);
@@ -1196,17 +1202,34 @@ done:
 
 int accord_key_read_openssh(accord_key **out, const char *path)
 {
+	accord_key *key = NULL;
 	char *text;
 	size_t len = 0;
+	mode_t mode = 0;
 	int rc;
 
 	if (!out || !path)
 		return accord_error_set(ACCORD_EINVALID, "no key file given");
 	if (!(text = sodium_malloc(OPENSSH_FILE_MAX + 1)))
 		return accord_error_set(ACCORD_ENOMEM, "out of secure memory reading %s", path);
-	/* ssh-keygen makes the file 0600 and ~/.ssh may be a link farm: just read it */
-	if ((rc = read_small(text, OPENSSH_FILE_MAX, &len, path, READ_FOLLOW)) == 0)
-		rc = accord_key_from_openssh(out, text, len, path);
+	/*
+	 * ~/.ssh may be a link farm: follow links. ssh-keygen makes the file
+	 * 0600; a private key that others can read may have been read already,
+	 * so it is refused as our own key would be (ssh refuses it too). The
+	 * mode is checked once the file proves to be a private key, so that a
+	 * .pub or a stray file gets the message that fits it.
+	 */
+	if ((rc = read_small(text, OPENSSH_FILE_MAX, &len, path, READ_FOLLOW, &mode)) == 0 &&
+	    (rc = accord_key_from_openssh(&key, text, len, path)) == 0) {
+		if (mode & 077) {
+			rc = accord_error_set(ACCORD_EDENIED,
+					      "%s is a private key open to group or others (mode %04o); chmod 600 it",
+					      path, (unsigned)mode);
+			accord_key_free(key);
+		} else {
+			*out = key;
+		}
+	}
 	sodium_free(text);
 	return rc;
 }

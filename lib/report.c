@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "accord/error.h"
+#include "accord/escape.h"
 #include "accord/idmap.h"
 #include "accord/json.h"
 #include "accord/report.h"
@@ -1069,12 +1070,17 @@ static char *fmt(const char *f, ...)
 	return s ? s : xstrdup("");
 }
 
-/* Text from other parties goes to terminals and files: no control characters. */
-static void sanitize(char *s)
+/*
+ * Text from other parties goes to terminals and documents: controls and
+ * bidi overrides are shown escaped (accord_escape), in every format. Takes
+ * `s` and returns its replacement.
+ */
+static char *sanitize(char *s)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = ' ';
+	char *r = accord_escape_dup(s, 0);
+
+	free(s);
+	return r;
 }
 
 /* A number with at most `places` decimals and no trailing zeros: 50, 66.7, 1.25. */
@@ -1142,8 +1148,7 @@ static void add_text(rdoc *d, int type, char *text)
 {
 	block *b = add_block(d, type);
 
-	sanitize(text);
-	b->text = text;
+	b->text = sanitize(text);
 }
 
 static block *add_table(rdoc *d, int type, size_t cols, unsigned right)
@@ -1169,8 +1174,7 @@ static void row(block *b, int alert, ...)
 	for (i = 0; i < b->cols; i++) {
 		char *c = va_arg(ap, char *);
 
-		sanitize(c);
-		b->cells[b->rows * b->cols + i] = c;
+		b->cells[b->rows * b->cols + i] = sanitize(c);
 	}
 	va_end(ap);
 	b->alert[b->rows++] = (unsigned char)alert;
@@ -2065,23 +2069,69 @@ static void render_html(accord_buf *out, const rdoc *d, const accord_report *r)
 
 /* ---- CSV ------------------------------------------------------------------- */
 
-/* RFC 4180 quoting; `text` fields that a spreadsheet would run as a formula get a leading quote. */
+/*
+ * Whether a spreadsheet would run `s` as a formula: it starts with = + - @
+ * (or their fullwidth forms, which some spreadsheets fold to ASCII) after
+ * any leading white space, or it starts with a tab or a carriage return.
+ */
+static int csv_formula(const char *s)
+{
+	static const char *const spaces[] = {
+		" ", "\t", "\r", "\n", "\xc2\xa0" /* U+00A0 */, "\xe3\x80\x80" /* U+3000 */,
+		"\xe2\x80\x80", "\xe2\x80\x81", "\xe2\x80\x82", "\xe2\x80\x83", "\xe2\x80\x84",
+		"\xe2\x80\x85", "\xe2\x80\x86", "\xe2\x80\x87", "\xe2\x80\x88", "\xe2\x80\x89",
+		"\xe2\x80\x8a", "\xe2\x80\x8b", "\xe2\x80\xaf", "\xe2\x81\x9f", "\xef\xbb\xbf",
+	};
+	static const char *const formula[] = {
+		"=", "+", "-", "@", "\xef\xbc\x9d" /* U+FF1D */, "\xef\xbc\x8b" /* U+FF0B */,
+		"\xef\xbc\x8d" /* U+FF0D */, "\xef\xbc\xa0" /* U+FF20 */,
+	};
+	size_t i, n;
+	int skipped;
+
+	if (s[0] == '\t' || s[0] == '\r')
+		return 1;
+	do {
+		skipped = 0;
+		for (i = 0; i < sizeof(spaces) / sizeof(*spaces); i++) {
+			n = strlen(spaces[i]);
+			if (!strncmp(s, spaces[i], n)) {
+				s += n;
+				skipped = 1;
+				break;
+			}
+		}
+	} while (skipped);
+	for (i = 0; i < sizeof(formula) / sizeof(*formula); i++)
+		if (!strncmp(s, formula[i], strlen(formula[i])))
+			return 1;
+	return 0;
+}
+
+/*
+ * RFC 4180 quoting. `text` fields come from the ledger: escaped as every
+ * output is (accord_escape), and given a leading quote when a spreadsheet
+ * would run them as a formula.
+ */
 static void csv_field(accord_buf *out, const char *s, int text, int last)
 {
-	int quote = strpbrk(s, ",\"\r\n") != NULL || (*s && (s[0] == ' ' || s[strlen(s) - 1] == ' '));
+	char *esc = text ? accord_escape_dup(s, 0) : NULL;
+	const char *v = esc ? esc : s;
+	int quote = strpbrk(v, ",\"\r\n") != NULL || (*v && (v[0] == ' ' || v[strlen(v) - 1] == ' '));
 
 	if (quote)
 		accord_buf_putc(out, '"');
-	if (text && *s && strchr("=+-@\t\r", s[0]))
+	if (text && csv_formula(s))
 		accord_buf_putc(out, '\'');
-	for (; *s; s++) {
-		if (*s == '"')
+	for (; *v; v++) {
+		if (*v == '"')
 			accord_buf_putc(out, '"');
-		accord_buf_putc(out, *s);
+		accord_buf_putc(out, *v);
 	}
 	if (quote)
 		accord_buf_putc(out, '"');
 	accord_buf_puts(out, last ? "\r\n" : ",");
+	free(esc);
 }
 
 static void csv_num(accord_buf *out, const char *s)
@@ -2089,6 +2139,54 @@ static void csv_num(accord_buf *out, const char *s)
 	csv_field(out, s, 0, 0);
 }
 
+/* One "key,value" row of the metadata CSV. */
+static void csv_meta_row(accord_buf *out, const char *key, const char *value)
+{
+	csv_field(out, key, 0, 0);
+	csv_field(out, value, 1, 1);
+}
+
+void accord_report_render_csv_meta(accord_buf *out, const accord_report *r, const accord_report_meta *meta)
+{
+	char t[ACCORD_TIME_LEN], b[64];
+	size_t i;
+
+	csv_meta_row(out, "key", "value");
+	csv_meta_row(out, "report", "accord report");
+	accord_time_format(t, r->opts.now);
+	csv_meta_row(out, "generated_at", t);
+	csv_meta_row(out, "ledger", r->ledger_id);
+	csv_meta_row(out, "generated_by", meta && meta->key_id ? meta->key_id : "none");
+	if (r->opts.has_since)
+		accord_time_format(t, r->opts.since);
+	csv_meta_row(out, "since", r->opts.has_since ? t : "");
+	accord_time_format(t, r->opts.has_until ? r->opts.until : r->opts.now);
+	csv_meta_row(out, "until", t);
+	csv_meta_row(out, "service", r->opts.service ? r->opts.service : "");
+	csv_meta_row(out, "party", r->opts.party ? r->opts.party : "");
+	if (!meta || meta->verified) {
+		snprintf(b, sizeof(b), "verified (%zu entries)", r->entry_count);
+		csv_meta_row(out, "verification", b);
+	} else {
+		csv_meta_row(out, "verification", "PARTIAL");
+		csv_meta_row(out, "verification_message", meta->verify_message ? meta->verify_message : "");
+		csv_meta_row(out, "warning", "entries that do not count were left out (accord audit explains them)");
+	}
+	for (i = 0; i < NDEFS; i++) {
+		char key[128];
+
+		snprintf(key, sizeof(key), "definition %s", definitions[i].key);
+		csv_meta_row(out, key, definitions[i].text);
+	}
+}
+
+/*
+ * One table, nothing else: a header row and one row per incident, so a
+ * spreadsheet imports it cleanly. What the rows do not say is in
+ * accord_report_render_csv_meta; the last column says whether every
+ * entry counted, so a row computed without some can never pass for one
+ * computed with all.
+ */
 static void render_csv(accord_buf *out, const accord_report *r, const accord_report_meta *meta)
 {
 	static const char *const cols[] = {
@@ -2096,33 +2194,12 @@ static void render_csv(accord_buf *out, const accord_report *r, const accord_rep
 		"customers", "customer_minutes", "longest_minutes", "responses", "mean_score", "csat_pct",
 		"lost_minutes", "sla_measurements", "sla_met", "watermelon", "resolution", "joint_at",
 		"time_to_joint_s", "revisions", "waiting_for", "actions_open", "actions_done", "actions_overdue",
+		"verified",
 	};
 	size_t i, j, n = sizeof(cols) / sizeof(*cols);
 	char t[ACCORD_TIME_LEN], b[64];
+	const char *verified = !meta || meta->verified ? "yes" : "PARTIAL (entries left out)";
 
-	/* Leading "#" lines carry what every format must say; the header row follows. */
-	accord_time_format(t, r->opts.now);
-	accord_buf_printf(out, "# accord report\r\n# generated_at: %s\r\n# ledger: %s\r\n# generated_by: %s\r\n", t,
-			  r->ledger_id, meta && meta->key_id ? meta->key_id : "none");
-	accord_buf_puts(out, "# filters: since=");
-	if (r->opts.has_since) {
-		accord_time_format(t, r->opts.since);
-		accord_buf_puts(out, t);
-	}
-	accord_time_format(t, r->opts.has_until ? r->opts.until : r->opts.now);
-	accord_buf_printf(out, " until=%s service=%s party=%s\r\n", t, r->opts.service ? r->opts.service : "",
-			  r->opts.party ? r->opts.party : "");
-	if (!meta || meta->verified) {
-		accord_buf_printf(out, "# verification: verified (%zu entries)\r\n", r->entry_count);
-	} else {
-		char *m = xstrdup(meta->verify_message);
-
-		sanitize(m);
-		accord_buf_printf(out, "# verification: PARTIAL (%s)\r\n# WARNING: entries that do not count were left out (accord audit explains them)\r\n", m);
-		free(m);
-	}
-	for (i = 0; i < NDEFS; i++)
-		accord_buf_printf(out, "# definition %s: %s\r\n", definitions[i].key, definitions[i].text);
 	for (i = 0; i < n; i++)
 		csv_field(out, cols[i], 0, i + 1 == n);
 	for (i = 0; i < r->count; i++) {
@@ -2192,7 +2269,8 @@ static void render_csv(accord_buf *out, const accord_report *r, const accord_rep
 		snprintf(b, sizeof(b), "%zu", ri->actions_done);
 		csv_num(out, b);
 		snprintf(b, sizeof(b), "%zu", ri->actions_overdue);
-		csv_field(out, b, 0, 1);
+		csv_num(out, b);
+		csv_field(out, verified, 0, 1);
 	}
 }
 

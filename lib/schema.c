@@ -658,10 +658,27 @@ literal:
 				return -1;
 			}
 		}
-		put_bracket_char(&body, lo);
-		if (hi != lo) {
-			accord_buf_putc(&body, '-');
-			put_bracket_char(&body, hi);
+		if (hi >= 0x80 && hi != lo && hi - (lo < 0x80 ? 0x80 : lo) < 256) {
+			/*
+			 * glibc's regcomp refuses ranges that reach past ASCII ("Invalid
+			 * collation character"), so a short one is written out member by
+			 * member (the free-text patterns exclude \u0080-\u009f this way).
+			 */
+			unsigned long c;
+
+			if (lo < 0x80) {
+				put_bracket_char(&body, lo);
+				accord_buf_putc(&body, '-');
+				put_bracket_char(&body, 0x7f);
+			}
+			for (c = lo < 0x80 ? 0x80 : lo; c <= hi; c++)
+				put_bracket_char(&body, c);
+		} else {
+			put_bracket_char(&body, lo);
+			if (hi != lo) {
+				accord_buf_putc(&body, '-');
+				put_bracket_char(&body, hi);
+			}
 		}
 		members++;
 	}
@@ -785,9 +802,13 @@ static int regex_translate(accord_buf *out, const char *p, char *err, size_t err
  * Anything else, and subjects it cannot read (malformed UTF-8), goes to
  * regexec as before.
  */
+#define FM_MAX_EXCLUDED 8
+
 struct fm_item {
 	uint64_t set[2];       /* ASCII code points the item matches */
-	int nonascii;          /* whether it matches every code point >= 0x80 */
+	int nonascii;          /* whether it matches every code point >= 0x80 ... */
+	unsigned nexcluded;    /* ... but those in these ranges (a negated class) */
+	unsigned long excluded[FM_MAX_EXCLUDED][2];
 	unsigned min, max;     /* repetitions; max UINT_MAX for unbounded */
 };
 
@@ -817,11 +838,48 @@ static long fm_escape(const char **pp)
 	return v;
 }
 
-/* A class after '[', read exactly as translate_class reads it. -1 if not ASCII-only. */
+static size_t fm_decode(const unsigned char *s, unsigned long *cp);
+
+/*
+ * One member of a class as a code point: an escape as escape_literal reads
+ * it, or a character of the pattern (UTF-8). -1 if neither. Non-ASCII
+ * members let the free-text patterns ("[^...\u0080-\u009f\u202a-\u202e]")
+ * stay on the fast matcher.
+ */
+static long fm_member(const char **pp)
+{
+	const char *p = *pp;
+	unsigned long cp;
+	size_t n;
+	long v;
+
+	if (*p == '\\') {
+		if ((v = escape_literal(p + 1, &n)) <= 0)
+			return -1;
+		*pp = p + 1 + n;
+		return v;
+	}
+	if ((unsigned char)*p < 0x80) {
+		*pp = p + 1;
+		return (unsigned char)*p;
+	}
+	if ((n = fm_decode((const unsigned char *)p, &cp)) == 0)
+		return -1;
+	*pp = p + n;
+	return (long)cp;
+}
+
+/*
+ * A class after '[', read exactly as translate_class reads it. -1 if it is
+ * not ASCII-only, except that a negated class may exclude a few non-ASCII
+ * ranges.
+ */
 static int fm_class(struct fm_item *it, const char **pp)
 {
 	const char *p = *pp;
 	int neg = 0, members = 0, k;
+	unsigned long nx[FM_MAX_EXCLUDED][2];
+	unsigned nnx = 0;
 
 	if (*p == '^') {
 		neg = 1;
@@ -830,44 +888,42 @@ static int fm_class(struct fm_item *it, const char **pp)
 	while (*p && *p != ']') {
 		long lo, hi;
 
-		if ((unsigned char)*p >= 0x80)
-			return -1;
-		if (*p == '\\') {
+		if (*p == '\\' && (p[1] == 'd' || p[1] == 'w')) {
 			p++;
-			if (*p == 'd' || *p == 'w') {
-				fm_add(it, '0', '9');
-				if (*p == 'w') {
-					fm_add(it, 'A', 'Z');
-					fm_add(it, 'a', 'z');
-					fm_add(it, '_', '_');
-				}
-				p++;
-				members++;
-				continue;
+			fm_add(it, '0', '9');
+			if (*p == 'w') {
+				fm_add(it, 'A', 'Z');
+				fm_add(it, 'a', 'z');
+				fm_add(it, '_', '_');
 			}
-			if (*p == 'b') {
-				lo = '\b';
-				p++;
-			} else if ((lo = fm_escape(&p)) < 0) {
-				return -1;
-			}
-		} else {
-			lo = (unsigned char)*p++;
+			p++;
+			members++;
+			continue;
+		}
+		if (*p == '\\' && p[1] == 'b') {
+			lo = '\b';
+			p += 2;
+		} else if ((lo = fm_member(&p)) < 0) {
+			return -1;
 		}
 		hi = lo;
 		if (p[0] == '-' && p[1] && p[1] != ']') {
 			p++;
-			if (*p == '\\') {
-				p++;
-				if ((hi = fm_escape(&p)) < 0)
-					return -1;
-			} else if ((unsigned char)*p >= 0x80) {
+			if ((hi = fm_member(&p)) < 0 || hi < lo)
 				return -1;
-			} else {
-				hi = (unsigned char)*p++;
+		}
+		if (hi >= 0x80) {
+			/* non-ASCII members only in a negated class, as exclusions */
+			if (!neg || nnx == FM_MAX_EXCLUDED)
+				return -1;
+			nx[nnx][0] = lo < 0x80 ? 0x80 : (unsigned long)lo;
+			nx[nnx][1] = (unsigned long)hi;
+			nnx++;
+			if (lo >= 0x80) {
+				members++;
+				continue;
 			}
-			if (hi < lo)
-				return -1;
+			hi = 0x7f;
 		}
 		fm_add(it, (unsigned)lo, (unsigned)hi);
 		members++;
@@ -879,6 +935,8 @@ static int fm_class(struct fm_item *it, const char **pp)
 			it->set[k] = ~it->set[k];
 		it->set[0] &= ~(uint64_t)1; /* NUL never occurs in a C string */
 		it->nonascii = 1;
+		memcpy(it->excluded, nx, sizeof(nx));
+		it->nexcluded = nnx;
 	}
 	*pp = p + 1;
 	return 0;
@@ -1046,6 +1104,16 @@ static int fm_readable(const unsigned char *s)
 	return 1;
 }
 
+static int fm_excluded(const struct fm_item *it, unsigned long cp)
+{
+	unsigned i;
+
+	for (i = 0; i < it->nexcluded; i++)
+		if (cp >= it->excluded[i][0] && cp <= it->excluded[i][1])
+			return 1;
+	return 0;
+}
+
 /*
  * 1 on a match, 0 on none, -1 if the subject is not well-formed UTF-8
  * (then regexec decides, as it always did). NUL is in no item's set.
@@ -1070,7 +1138,7 @@ static int fm_match(const struct pattern *pat, const char *subject)
 			} else {
 				if ((len = fm_decode(s, &cp)) == 0)
 					return -1;
-				if (!it->nonascii)
+				if (!it->nonascii || fm_excluded(it, cp))
 					break;
 				s += len;
 			}

@@ -2445,6 +2445,17 @@ int accord_sync_clone(char *out_id, accord_sync_result **out_res, const char *ur
 		error = accord_error_wrap(ACCORD_EBADSIG, "%s does not verify", url);
 		goto done;
 	}
+	/*
+	 * A hub can serve a ledger that verifies but is not the one meant: the
+	 * same names, another genesis. The id the inviter gave is the only
+	 * thing a look-alike cannot copy.
+	 */
+	if (opts && opts->expect_ledger && strcmp(l->id, opts->expect_ledger) != 0) {
+		error = accord_error_set(ACCORD_EBADSIG,
+					 "%s holds ledger %s, not the expected %s; nothing was cloned",
+					 url, l->id, opts->expect_ledger);
+		goto done;
+	}
 	if (opts && opts->progress)
 		opts->progress("origin", "verifying entries", l->count, l->count, opts->payload);
 	for (i = 0; i < n; i++) {

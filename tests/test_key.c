@@ -80,7 +80,6 @@ static int group_setup(void **state)
 {
 	if (sodium_init() < 0)
 		return -1;
-	setenv("ACCORD_KDF_FAST", "1", 1);
 	if (system("command -v ssh-keygen >/dev/null 2>&1") != 0) {
 		fprintf(stderr, "test_key: ssh-keygen (openssh-client) is required\n");
 		return -1;
@@ -92,7 +91,7 @@ static const char *fixtures(void)
 {
 	const char *d = getenv("ACCORD_FIXTURES");
 
-	return d && *d ? d : "tests/fixtures";
+	return d && *d ? d : ACCORD_SRCDIR "/tests/fixtures";
 }
 
 static void write_file(const char *path, const void *data, size_t len, mode_t mode)
@@ -212,10 +211,9 @@ static void test_key_roundtrip_passphrase(void **state)
 	assert_int_equal(accord_key_load(&loaded, f->home, PASS), 0);
 	assert_same_key(key, loaded);
 
-	/* the fast KDF parameters were stored, and the seed is not in the clear */
+	/* the seed is not in the clear (the stored cost: test_key_default_kdf_params) */
 	read_body(body, f->keypath);
 	assert_memory_equal(body, "ACS1\x01", 5);
-	assert_int_equal(body[5 + 7], crypto_pwhash_OPSLIMIT_MIN);
 	assert_memory_not_equal(body + 61, loaded->sk, 32);
 	read_text(&text, f->keypath);
 	assert_memory_equal(text.ptr, "untrusted comment: accord secret key alice@example\n", 51);
@@ -341,7 +339,7 @@ static void test_key_group_readable_refused(void **state)
 	accord_key_free(gen(f, NULL));
 	assert_int_equal(chmod(f->keypath, 0640), 0);
 	assert_int_equal(load_rc(f, NULL), ACCORD_EDENIED);
-	assert_non_null(strstr(accord_error_last(), "is readable by others; chmod 600 it"));
+	assert_non_null(strstr(accord_error_last(), "is a private key open to group or others (mode 0640); chmod 600 it"));
 	assert_int_equal(chmod(f->keypath, 0604), 0);
 	assert_int_equal(load_rc(f, NULL), ACCORD_EDENIED);
 	assert_int_equal(chmod(f->keypath, 0600), 0);
@@ -488,6 +486,10 @@ static void test_key_hostile_kdf_refused(void **state)
 		{ 1, (1ULL << 30) + 1 },
 		{ 1, UINT64_MAX },
 		{ 1, 0 },
+		/* below libsodium's interactive limits, the cost a file must have */
+		{ crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE - 1, crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE },
+		{ crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE, crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE - 1 },
+		{ crypto_pwhash_argon2id_OPSLIMIT_MIN, crypto_pwhash_argon2id_MEMLIMIT_MIN },
 	};
 	size_t i;
 
@@ -503,7 +505,7 @@ static void test_key_hostile_kdf_refused(void **state)
 	}
 	/* in-range but different parameters are honoured: the box no longer opens */
 	memcpy(bad, body, BODY_LEN);
-	put_u64be(bad + 5, 2);
+	put_u64be(bad + 5, crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE + 1);
 	write_body(f->keypath, bad, BODY_LEN);
 	assert_int_equal(load_rc(f, PASS), ACCORD_EPASS);
 }
@@ -514,13 +516,11 @@ static void test_key_default_kdf_params(void **state)
 	accord_key *key = NULL, *loaded = NULL;
 	unsigned char body[BODY_LEN], expect[16];
 
-	/* without ACCORD_KDF_FAST the interactive limits are stored and honoured */
-	unsetenv("ACCORD_KDF_FAST");
+	/* libsodium's interactive limits are stored and honoured; there is no cheaper setting */
 	assert_int_equal(accord_key_generate(&key, f->home, "alice@example", PASS, 0), 0);
-	setenv("ACCORD_KDF_FAST", "1", 1);
 	read_body(body, f->keypath);
-	put_u64be(expect, crypto_pwhash_OPSLIMIT_INTERACTIVE);
-	put_u64be(expect + 8, crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	put_u64be(expect, crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE);
+	put_u64be(expect + 8, crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE);
 	assert_memory_equal(body + 5, expect, 16);
 	assert_int_equal(accord_key_load(&loaded, f->home, PASS), 0);
 	assert_same_key(key, loaded);
@@ -919,6 +919,47 @@ static void test_key_import_roundtrip(void **state)
 	accord_buf_dispose(&ours);
 	accord_buf_dispose(&theirs);
 	accord_buf_dispose(&allowed);
+}
+
+/*
+ * An OpenSSH private key that group or others may read is refused, as our
+ * own key is and as ssh refuses it: whoever could read it may hold it
+ * already. Links are followed (~/.ssh may be a link farm), to the mode of
+ * the file they name.
+ */
+static void test_key_read_openssh_refuses_open_permissions(void **state)
+{
+	static const mode_t open_modes[] = { 0644, 0640, 0604, 0620, 0660, 0602, 0700 | 0004 };
+	struct fx *f = *state;
+	accord_buf pem = ACCORD_BUF_INIT;
+	accord_key *key = NULL;
+	char path[512], link[512];
+	size_t i;
+
+	ssh_keygen(&pem, f, "ed25519", "", "dave", "k");
+	snprintf(path, sizeof(path), "%s/k", f->dir);
+	snprintf(link, sizeof(link), "%s/k-link", f->dir);
+	assert_int_equal(symlink(path, link), 0);
+	for (i = 0; i < sizeof(open_modes) / sizeof(*open_modes); i++) {
+		assert_int_equal(chmod(path, open_modes[i]), 0);
+		assert_int_equal(accord_key_read_openssh(&key, path), ACCORD_EDENIED);
+		assert_null(key);
+		assert_non_null(strstr(accord_error_last(), "open to group or others"));
+		assert_non_null(strstr(accord_error_last(), "chmod 600"));
+		assert_int_equal(accord_key_read_openssh(&key, link), ACCORD_EDENIED);
+		assert_null(key);
+	}
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(accord_key_read_openssh(&key, path), 0);
+	assert_string_equal(key->pub.name, "dave");
+	accord_key_free(key);
+	key = NULL;
+	assert_int_equal(accord_key_read_openssh(&key, link), 0);
+	accord_key_free(key);
+	assert_int_equal(chmod(path, 0400), 0);
+	assert_int_equal(accord_key_read_openssh(&key, path), 0);
+	accord_key_free(key);
+	accord_buf_dispose(&pem);
 }
 
 static void test_key_import_passphrase(void **state)
@@ -1497,6 +1538,7 @@ int main(void)
 		T(test_key_home_resolution),
 		T(test_key_load_public),
 		T(test_key_import_roundtrip),
+		T(test_key_read_openssh_refuses_open_permissions),
 		T(test_key_import_passphrase),
 		T(test_key_import_name),
 		T(test_key_import_encrypted_refused),

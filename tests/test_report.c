@@ -38,9 +38,9 @@ static accord_ledger *two_incidents(accord_store *s, accord_key *k, char *i1, ch
 	assert_int_equal(th_append(x, s, k, "sla", i1, "{\"name\":\"a\",\"target_s\":600,\"actual_s\":60}"), 0);
 	assert_int_equal(th_append(x, s, k, "feedback", i1, "{\"score\":1,\"lost_minutes\":5}"), 0);
 	assert_int_equal(th_append(x, s, k, "feedback", i1, "{\"score\":3}"), 0);
-	/* hostile text in a factor: terminal escapes and markup */
+	/* hostile text in a factor: markup (the schemas refuse terminal escapes; see below) */
 	assert_int_equal(th_append(x, s, k, "resolution", i1,
-				   "{\"summary\":\"s\",\"factors\":[\"\\u001b[31mred <script>x</script> | a,b\"],"
+				   "{\"summary\":\"s\",\"factors\":[\"red <script>x</script> | a,b\"],"
 				   "\"went_well\":[],\"went_wrong\":[],\"lucky\":[],\"actions\":["
 				   "{\"text\":\"=HYPERLINK(1)\",\"owners\":[\"acme\"],\"due\":\"2026-11-19\"}]}"), 0);
 	assert_int_equal(th_append(i2, s, k, "open", NULL,
@@ -128,6 +128,81 @@ static void test_report_period_and_clipping(void **state)
 	unsetenv("ACCORD_NOW");
 }
 
+/* Every control class the schemas refuse: CSI, OSC 52 (clipboard), conceal, a C1 CSI, RLO, LRI, PDI. */
+#define HOSTILE "up\033[2A\033[2K\033]52;c;aGk=\a\033[8m\xc2\x9b" "31m\xe2\x80\xae" "exe.txt\xe2\x81\xa6x\xe2\x81\xa9"
+
+/* None of HOSTILE's controls is in `out` as such; each is there escaped (\\ in Markdown). */
+static void check_defused(const char *out, int md)
+{
+	static const char *const raw[] = { "\033[2A", "\033[2K", "\033]52", "\033[8m", "\a", "\xc2\x9b",
+					    "\xe2\x80\xae", "\xe2\x81\xa6", "\xe2\x81\xa9" };
+	static const char *const shown[] = { "x1b", "x07", "u009b", "u202e", "u2066", "u2069" };
+	size_t i;
+
+	for (i = 0; i < sizeof(raw) / sizeof(*raw); i++)
+		if (strstr(out, raw[i]))
+			fail_msg("raw control #%zu reached the output:\n%s", i, out);
+	for (i = 0; i < sizeof(shown) / sizeof(*shown); i++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "%s%s", md ? "\\\\" : "\\", shown[i]);
+		if (!strstr(out, want))
+			fail_msg("expected %s in the output", want);
+	}
+}
+
+/* Cells a spreadsheet would run as formulas get a leading quote; others are left alone. */
+static void test_report_csv_defuses_formulas(void **state)
+{
+	static const struct {
+		const char *title, *cell;
+	} cases[] = {
+		{ "=1+1", ",'=1+1," },
+		{ " =1+1", ",\"' =1+1\"," },                 /* leading space, so quoted too */
+		{ "   @SUM(A1)", ",\"'   @SUM(A1)\"," },
+		{ "\xc2\xa0+1", ",'\xc2\xa0+1," },              /* no-break space */
+		{ "\xe3\x80\x80-1", ",'\xe3\x80\x80-1," },        /* ideographic space */
+		{ "\xef\xbc\x9d" "1+1", ",'\xef\xbc\x9d" "1+1," }, /* fullwidth = */
+		{ "\xef\xbc\x8b" "1", ",'\xef\xbc\x8b" "1," },      /* fullwidth + */
+		{ "\xef\xbc\x8d" "1", ",'\xef\xbc\x8d" "1," },      /* fullwidth - */
+		{ "\xef\xbc\xa0x", ",'\xef\xbc\xa0x," },        /* fullwidth @ */
+		{ "\t=1", ",'\\x09=1," },                   /* tab: escaped, and quoted all the same */
+		{ "\r=1", ",'\\x0d=1," },
+		{ "a=1", ",a=1," },
+		{ " plain", ",\" plain\"," },
+		{ "\xef\xbc\xa1=1", ",\xef\xbc\xa1=1," },       /* fullwidth A: not a formula */
+	};
+	char *dir = th_tmpdir();
+	accord_key *k = th_key(dir, "alice");
+	accord_store *s = th_ledger(dir, k, "acme");
+	char i1[65], i2[65];
+	accord_ledger *l = two_incidents(s, k, i1, i2);
+	accord_report *r = compute(l, NULL, NULL, "2026-11-30T00:00:00Z", NULL);
+	accord_report_meta meta = { 0 };
+	size_t i;
+
+	(void)state;
+	meta.verified = 1;
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		accord_buf b = ACCORD_BUF_INIT;
+
+		((accord_incident *)r->incidents[1].incident)->title = cases[i].title;
+		assert_int_equal(accord_report_render(&b, r, &meta, ACCORD_REPORT_CSV, 0), 0);
+		if (!strstr(b.ptr, cases[i].cell))
+			fail_msg("case %zu: expected %s in:\n%s", i, cases[i].cell, b.ptr);
+		/* one table: the header row first, no comment lines */
+		assert_memory_equal(b.ptr, "id,title,", 9);
+		assert_null(strstr(b.ptr, "\n#"));
+		accord_buf_dispose(&b);
+	}
+	accord_report_free(r);
+	accord_ledger_free(l);
+	accord_store_free(s);
+	accord_key_free(k);
+	th_rmdir(dir);
+	unsetenv("ACCORD_NOW");
+}
+
 static void test_report_formats_schema_and_hostile_text(void **state)
 {
 	char *dir = th_tmpdir();
@@ -165,15 +240,21 @@ static void test_report_formats_schema_and_hostile_text(void **state)
 	doc = accord_report_to_json(r, &meta);
 	assert_int_equal(accord_schema_validate(reg, ACCORD_SCHEMA_BASE "report.schema.json", doc), 0);
 	cJSON_Delete(doc);
+	/*
+	 * The schemas refuse controls, so a ledger cannot hold them; an entry
+	 * that slipped past (an older ledger, a bug) must still be shown, not
+	 * obeyed. Put one in place of a title after verification.
+	 */
+	((accord_incident *)r->incidents[0].incident)->title = HOSTILE;
 	for (i = 0; i < sizeof(all) / sizeof(*all); i++) {
 		accord_buf b = ACCORD_BUF_INIT;
 
 		assert_int_equal(accord_report_render(&b, r, &meta, all[i], all[i] == ACCORD_REPORT_TEXT), 0);
-		assert_non_null(strstr(b.ptr, all[i] == ACCORD_REPORT_JSON ? "\"partial\"" : "PARTIAL"));
-		if (all[i] != ACCORD_REPORT_JSON) {
-			/* no terminal escape from ledger text reaches the output (text's own colour codes aside) */
-			assert_null(strstr(b.ptr, "\033[31mred"));
-		}
+		assert_non_null(strstr(b.ptr, all[i] == ACCORD_REPORT_JSON  ? "\"partial\""
+					      : all[i] == ACCORD_REPORT_CSV ? ",PARTIAL (entries left out)\r\n"
+									    : "PARTIAL"));
+		if (all[i] != ACCORD_REPORT_JSON)
+			check_defused(b.ptr, all[i] == ACCORD_REPORT_MD);
 		if (all[i] == ACCORD_REPORT_HTML) {
 			assert_non_null(strstr(b.ptr, "&lt;script&gt;"));
 			assert_null(strstr(b.ptr, "<script"));
@@ -186,6 +267,19 @@ static void test_report_formats_schema_and_hostile_text(void **state)
 		}
 		if (all[i] == ACCORD_REPORT_MD)
 			assert_non_null(strstr(b.ptr, "\\</script\\> \\| a,b"));
+		accord_buf_dispose(&b);
+	}
+	{
+		/* the CSV's metadata, in a file of its own, says so too (and escapes the message) */
+		accord_buf b = ACCORD_BUF_INIT;
+
+		meta.verify_message = "bad \033[8m signature";
+		accord_report_render_csv_meta(&b, r, &meta);
+		assert_memory_equal(b.ptr, "key,value\r\n", 11);
+		assert_non_null(strstr(b.ptr, "\r\nverification,PARTIAL\r\n"));
+		assert_non_null(strstr(b.ptr, "\r\nverification_message,bad \\x1b[8m signature\r\n"));
+		assert_non_null(strstr(b.ptr, "\r\nwarning,entries that do not count were left out (accord audit explains them)\r\n"));
+		assert_non_null(strstr(b.ptr, "\r\ndefinition customer_minutes,"));
 		accord_buf_dispose(&b);
 	}
 	assert_int_equal(accord_report_format_parse(&f, "html"), 0);
@@ -206,6 +300,7 @@ int main(void)
 		cmocka_unit_test(test_report_percentile_nearest_rank),
 		cmocka_unit_test(test_report_period_and_clipping),
 		cmocka_unit_test(test_report_formats_schema_and_hostile_text),
+		cmocka_unit_test(test_report_csv_defuses_formulas),
 	};
 
 	return cmocka_run_group_tests(tests, th_setup, th_teardown);

@@ -16,6 +16,7 @@
 
 #include "accord/buf.h"
 #include "accord/error.h"
+#include "accord/escape.h"
 #include "accord/schema.h"
 #include "schemas_gen.h"
 
@@ -39,7 +40,7 @@ static const char *fixtures_dir(void)
 {
 	const char *d = getenv("ACCORD_FIXTURES");
 
-	return d && *d ? d : "tests/fixtures";
+	return d && *d ? d : ACCORD_SRCDIR "/tests/fixtures";
 }
 
 static cJSON *parse_text(const char *text)
@@ -555,11 +556,16 @@ static void test_schema_fast_patterns_agree_with_regexec(void **state)
 		{ "^x{2,}$", "^x{2,}$" },
 		{ "^\\.\\w$", "^\\.[A-Za-z0-9_]$" },
 		{ "^[a-c]+x?$", "^[a-c]+x?$" }, /* not a fast shape: regexec itself */
+		/* negated classes excluding non-ASCII ranges, as the free-text patterns do */
+		{ "^[^\\u0001-\\u0008\\u007f-\\u0082\\u202a-\\u202e]*$",
+		  "^[^\x01-\x08\x7f\xc2\x80\xc2\x81\xc2\x82\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad\xe2\x80\xae]*$" },
+		{ "^[^\x01\u2066-\u2069]{1,3}$", "^[^\x01\xe2\x81\xa6\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9]{1,3}$" },
 	};
 	static const char *const pieces[] = {
 		"a", "b", "x", "0", "7", "f", "A", "-", ".", "_", "T", " ", "\n", "\r", "\x01", "\x1f",
 		"\x7f", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xff", "\xc3",
-		"\xed\xa0\x80", "\xc0\xaf",
+		"\xed\xa0\x80", "\xc0\xaf", "\xc2\x80", "\xc2\x82", "\xc2\x83", "\xe2\x80\xa9",
+		"\xe2\x80\xaa", "\xe2\x80\xae", "\xe2\x80\xaf", "\xe2\x81\xa6", "\xe2\x81\xaa",
 	};
 	const size_t npieces = sizeof(pieces) / sizeof(pieces[0]);
 	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0), old;
@@ -946,6 +952,68 @@ static void test_schema_builtin_schemas_are_valid_draft07(void **state)
 	accord_schema_builtin_free();
 }
 
+static void put_cp(char *out, uint32_t cp)
+{
+	unsigned char *o = (unsigned char *)out;
+
+	if (cp < 0x80) {
+		*o++ = (unsigned char)cp;
+	} else if (cp < 0x800) {
+		*o++ = (unsigned char)(0xc0 | cp >> 6);
+		*o++ = (unsigned char)(0x80 | (cp & 0x3f));
+	} else {
+		*o++ = (unsigned char)(0xe0 | cp >> 12);
+		*o++ = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		*o++ = (unsigned char)(0x80 | (cp & 0x3f));
+	}
+	*o = '\0';
+}
+
+/*
+ * The schemas' "line" and "text" (and the genesis title) refuse exactly
+ * what accord_text_char_allowed refuses, so the CLI, the schemas and the
+ * escaping of output agree on every code point up to U+2FFF: C0 controls
+ * (text keeps newline and tab), DEL, C1 controls, and the bidi controls.
+ */
+static void test_schema_free_text_refuses_what_escape_refuses(void **state)
+{
+	static const char *const defs[] = { "line", "text" };
+	accord_schema_registry *reg = NULL;
+	size_t d;
+	uint32_t cp;
+	int refused[2] = { 0, 0 };
+
+	(void)state;
+	assert_int_equal(accord_schema_builtin(&reg), 0);
+	for (d = 0; d < 2; d++) {
+		char uri[256];
+
+		snprintf(uri, sizeof(uri), "%scommon.schema.json#/definitions/%s", ACCORD_SCHEMA_BASE, defs[d]);
+		for (cp = 1; cp < 0x3000; cp++) {
+			char ch[8], subject[16];
+			cJSON *inst;
+			int rc, want;
+
+			if (cp >= 0xd800 && cp < 0xe000)
+				continue;
+			put_cp(ch, cp);
+			snprintf(subject, sizeof(subject), "a%sb", ch);
+			assert_non_null(inst = cJSON_CreateString(subject));
+			rc = accord_schema_validate(reg, uri, inst);
+			cJSON_Delete(inst);
+			want = accord_text_char_allowed(cp, d == 1);
+			if (rc != (want ? 0 : ACCORD_EINVALID))
+				fail_msg("%s with U+%04X: validation %d, expected %s", defs[d], (unsigned)cp, rc,
+					 want ? "valid" : "refused");
+			refused[d] += !want;
+		}
+	}
+	/* 31 C0 + DEL + 32 C1 + 5 + 4 bidi; text allows \n and \t */
+	assert_int_equal(refused[0], 73);
+	assert_int_equal(refused[1], 71);
+	accord_schema_builtin_free();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -967,6 +1035,7 @@ int main(void)
 		cmocka_unit_test(test_schema_object_and_array_keywords),
 		cmocka_unit_test(test_schema_free_accepts_null_and_validate_checks_arguments),
 		cmocka_unit_test(test_schema_builtin_schemas_are_valid_draft07),
+		cmocka_unit_test(test_schema_free_text_refuses_what_escape_refuses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

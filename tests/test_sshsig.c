@@ -59,7 +59,7 @@ static const char *fixtures(void)
 {
 	const char *d = getenv("ACCORD_FIXTURES");
 
-	return d && *d ? d : "tests/fixtures";
+	return d && *d ? d : ACCORD_SRCDIR "/tests/fixtures";
 }
 
 static int read_fixture(accord_buf *out, const char *name)

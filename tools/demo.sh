@@ -24,8 +24,8 @@ say() { printf '$ accord' >&2; printf ' %q' "$@" >&2; printf '\n' >&2; }
 run() { say "$@"; "$ACCORD" "$@"; }
 
 step "Alice (acme) and Gina (globex, acme's payment partner) each make a signing key"
-run --home "$D/alice" key new --name alice >/dev/null
-run --home "$D/gina" key new --name gina >/dev/null
+run --home "$D/alice" key new --name alice --no-passphrase >/dev/null
+run --home "$D/gina" key new --name gina --no-passphrase >/dev/null
 run --home "$D/alice" key show
 ALICE_KEY=$("$ACCORD" --home "$D/alice" key show | head -1)
 

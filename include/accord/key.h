@@ -125,7 +125,11 @@ int accord_key_set_name(accord_key *key, const char *name);
  */
 int accord_key_from_openssh(accord_key **out, const char *pem, size_t len, const char *source);
 
-/* accord_key_from_openssh on the file at `path` (symlinks followed). */
+/*
+ * accord_key_from_openssh on the file at `path` (symlinks followed).
+ * ACCORD_EDENIED if it is a private key that group or others may access,
+ * as accord_key_load refuses its own key file: chmod 600.
+ */
 int accord_key_read_openssh(accord_key **out, const char *path);
 
 /*

@@ -169,6 +169,15 @@ cJSON *accord_report_to_json(const accord_report *report, const accord_report_me
 int accord_report_render(accord_buf *out, const accord_report *report,
 			 const accord_report_meta *meta, accord_report_format format, int colour);
 
+/*
+ * What the CSV's rows do not carry (when and over what it was generated,
+ * filters, verification, the definitions), as a CSV of its own: a "key,value"
+ * header row, then one row per item. The CSV itself is only a header row
+ * and one row per incident, so spreadsheets import it as one table.
+ */
+void accord_report_render_csv_meta(accord_buf *out, const accord_report *report,
+				   const accord_report_meta *meta);
+
 /* Parse "text", "json", "csv", "md" or "html". ACCORD_EINVALID otherwise. */
 int accord_report_format_parse(accord_report_format *out, const char *name);
 

@@ -49,8 +49,14 @@ accord_schema_failure accord_schema_last_failure(void);
 int accord_schema_builtin(accord_schema_registry **out);
 void accord_schema_builtin_free(void);
 
-/* Base URI of accord's schemas; entry.schema.json is ACCORD_SCHEMA_BASE "entry.schema.json". */
-#define ACCORD_SCHEMA_BASE "https://accord.dev/schemas/"
+/*
+ * Base URI under which the builtin registry knows accord's schemas:
+ * entry.schema.json is ACCORD_SCHEMA_BASE "entry.schema.json". The files' own
+ * $ids are relative (their file names), so any validator resolves their
+ * $refs from wherever the files are (file://...) with no registry of ours;
+ * the base is a URN the project owns, never a domain that could lapse.
+ */
+#define ACCORD_SCHEMA_BASE "urn:accord:schemas/"
 
 /*
  * As accord_schema_registry_add(), but keys that are not keywords are

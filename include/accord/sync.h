@@ -135,9 +135,10 @@ typedef struct {
 	int accept_new_host_key; /* add unknown ssh host keys to known_hosts */
 	const char *known_hosts; /* default: $HOME/.ssh/known_hosts */
 	const accord_key *key;   /* write a checkpoint with it (NULL: none) */
+	const char *expect_ledger; /* clone: the ledger id to insist on (NULL: take any) */
 } accord_sync_options;
 
-#define ACCORD_SYNC_OPTIONS_INIT { NULL, NULL, 0, NULL, NULL }
+#define ACCORD_SYNC_OPTIONS_INIT { NULL, NULL, 0, NULL, NULL, NULL }
 
 typedef struct {
 	char feed[ACCORD_KEYID_HEXLEN + 1];
@@ -212,9 +213,11 @@ int accord_sync_remote_list(git_strarray *out, accord_store *store);
  * feed refs (each up to its last entry that counts), the evidence that
  * proves equivocation, git config accord.ledger and remote "origin". On
  * any failure nothing is left behind (`dir` is removed if this call
- * created it). ACCORD_EBADSIG only if no genesis verifies: entries that do
- * not count are left out and listed in *out_res (may be NULL; free with
- * accord_sync_result_free()). *out_id (65 bytes) receives the ledger id.
+ * created it). ACCORD_EBADSIG only if no genesis verifies, or if
+ * opts->expect_ledger is set and the ledger has another id (a look-alike
+ * served in its place): entries that do not count are left out and
+ * listed in *out_res (may be NULL; free with accord_sync_result_free()).
+ * *out_id (65 bytes) receives the ledger id.
  */
 int accord_sync_clone(char *out_id, accord_sync_result **out_res, const char *url, const char *dir,
 		      const accord_sync_options *opts);

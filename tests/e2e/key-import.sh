@@ -9,7 +9,7 @@ sshkey ed25519 "" member id
 SUM_BEFORE=$(sha256sum "$S/id")
 
 # --- the import -------------------------------------------------------------
-expect 0 accord --home "$T/imp" key import "$S/id"
+expect 0 accord --home "$T/imp" key import "$S/id" --no-passphrase
 KEY_ID=$(echo "$OUT" | sed -n 1p)
 equal "${#KEY_ID}" 32 "import prints the key id"
 equal "$(echo "$OUT" | sed -n 2p)" "$(cat "$S/id.pub")" "import prints the .pub line (name = comment)"
@@ -24,15 +24,15 @@ equal "$(sha256sum "$S/id")" "$SUM_BEFORE" "source file untouched"
 
 # never overwrites without --force; --force does, and --name wins over the comment
 sshkey ed25519 "" other id2
-expect 1 accord --home "$T/imp" key import "$S/id2"
+expect 1 accord --home "$T/imp" key import "$S/id2" --no-passphrase
 contains "$ERR" "already exists" "import refuses to overwrite"
 expect 0 accord --home "$T/imp" key show
 equal "$(echo "$OUT" | sed -n 1p)" "$KEY_ID" "old key kept"
-expect 0 accord --home "$T/imp" key import "$S/id2" --force --name bob
+expect 0 accord --home "$T/imp" key import "$S/id2" --force --name bob --no-passphrase
 expect 0 accord --home "$T/imp" key show --json
 equal "$(echo "$OUT" | jget 'd["name"]')" bob "--name used"
 equal "$(echo "$OUT" | jget 'd["public_key"]' | cut -d' ' -f2)" "$(cut -d' ' -f2 "$S/id2.pub")" "replaced with --force"
-expect 0 accord --home "$T/imp" key import "$S/id" --force
+expect 0 accord --home "$T/imp" key import "$S/id" --force --no-passphrase
 expect 0 accord --home "$T/imp" key show
 equal "$(echo "$OUT" | sed -n 1p)" "$KEY_ID" "re-imported"
 
@@ -42,12 +42,37 @@ expect 0 accord --home "$T/sealed" key show --json
 equal "$(echo "$OUT" | jget 'd["encrypted"]')" true "imported key is sealed"
 if grep -q "$(sed -n 2p "$S/id" | cut -c1-20)" "$T/sealed/key"; then bad "sealed key holds the OpenSSH body?"; else ok; fi
 
+# no terminal and no passphrase: an unprotected copy takes --no-passphrase
+expect 2 accord --home "$T/plain" key import "$S/id"
+contains "$ERR" "set ACCORD_PASSPHRASE, or give --no-passphrase" "import names both ways out"
+if [ -e "$T/plain" ]; then bad "import without a passphrase or --no-passphrase made $T/plain"; else ok; fi
+
+# --- permissions: a private key others may read is refused, as ssh and 'key new' refuse it
+for mode in 644 640 604 660 620 602; do
+	chmod "$mode" "$S/id"
+	expect 1 accord --home "$T/perm" key import "$S/id" --no-passphrase
+	equal "$ERR" "accord: $S/id is a private key open to group or others (mode 0$mode); chmod 600 it" "import refuses mode $mode"
+	if [ -e "$T/perm" ]; then bad "refused import (mode $mode) made $T/perm"; else ok; fi
+done
+# through a link, the mode of the file it names counts
+ln -s "$S/id" "$S/id-link"
+chmod 644 "$S/id"
+expect 1 accord --home "$T/perm" key import "$S/id-link" --no-passphrase
+contains "$ERR" "open to group or others" "a link to a readable key is refused"
+chmod 600 "$S/id"
+expect 0 accord --home "$T/perm" key import "$S/id-link" --no-passphrase
+equal "$(echo "$OUT" | sed -n 1p)" "$KEY_ID" "chmod 600, and the import goes through"
+chmod 400 "$S/id"
+expect 0 accord --home "$T/perm2" key import "$S/id" --no-passphrase
+chmod 600 "$S/id"
+
 # --- names --------------------------------------------------------------------
 sshkey ed25519 "" alice@laptop at
-expect 2 accord --home "$T/noname" key import "$S/at"
+expect 2 accord --home "$T/noname" key import "$S/at" --no-passphrase
 contains "$ERR" "--name" "unusable comment asks for --name"
+contains "$ERR" "letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63" "and says what a name may hold"
 if [ -e "$T/noname" ]; then bad "key home made for a refused import"; else ok; fi
-expect 0 accord --home "$T/noname" key import "$S/at" --name alice
+expect 0 accord --home "$T/noname" key import "$S/at" --name alice --no-passphrase
 contains "$OUT" "ssh-ed25519 $(cut -d' ' -f2 "$S/at.pub") alice" "named by --name"
 expect 2 accord --home "$T/x" key import "$S/id" --name ../evil
 expect 2 accord --home "$T/x" key import
@@ -66,7 +91,7 @@ equal "$ERR" "accord: $S/enc is encrypted; decrypt a copy with ssh-keygen -p -N 
 ACCORD_PASSPHRASE=secret expect 1 accord --home "$T/x" key import "$S/enc"
 # following the advice works
 cp "$S/enc" "$S/enc-copy" && ssh-keygen -q -p -P secret -N '' -f "$S/enc-copy" >/dev/null
-expect 0 accord --home "$T/dec" key import "$S/enc-copy"
+expect 0 accord --home "$T/dec" key import "$S/enc-copy" --no-passphrase
 equal "$(echo "$OUT" | sed -n 2p)" "$(cat "$S/enc.pub")" "decrypted copy imports"
 sshkey rsa "" member rsa
 expect 1 accord --home "$T/x" key import "$S/rsa"

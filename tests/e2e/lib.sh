@@ -5,7 +5,7 @@ set -u
 : "${ACCORD_BIN:?}"
 T=$(mktemp -d "${TMPDIR:-/tmp}/accord-e2e.XXXXXX")
 trap 'rm -rf "$T"' EXIT
-export ACCORD_KDF_FAST=1 GIT_CONFIG_NOSYSTEM=1 HOME="$T/home-default"
+export GIT_CONFIG_NOSYSTEM=1 HOME="$T/home-default"
 unset ACCORD_HOME ACCORD_DIR ACCORD_PASSPHRASE ACCORD_NOW
 mkdir -p "$HOME"
 git config --global user.email test@example.invalid
@@ -45,7 +45,7 @@ equal() {
 refs() { git -C "$1" for-each-ref --format='%(refname) %(objectname)' refs/accord/; }
 
 # newkey NAME: a key home $T/NAME with a key named NAME.
-newkey() { accord --home "$T/$1" key new --name "$1" >/dev/null 2>&1 || bad "key new $1"; }
+newkey() { accord --home "$T/$1" key new --name "$1" --no-passphrase >/dev/null 2>&1 || bad "key new $1"; }
 
 finish() {
 	echo "$CHECKS checks, $FAILS failed"

@@ -195,17 +195,23 @@ expect 2 accord $A report --since yesterday
 expect 2 accord $A report extra
 
 # --- the other formats carry the same figures
-expect 0 accord $A report --format csv
-CSV=$OUT
-for s in "# generated_at: 2026-11-23T12:00:00Z" "# ledger: $LEDGER" "# generated_by: $ALICE" "# verification: verified"; do
-	contains "$CSV" "$s" "csv header: $s"
-done
-equal "$(printf '%s\n' "$CSV" | grep -vc '^#')" 6 "csv: header row + one row per incident"
-printf '%s\n' "$CSV" | grep -v '^#' > "$T/report.csv"
+expect 0 accord $A report --format csv -o "$T/report.csv" --meta "$T/report-meta.csv"
+equal "$OUT" "" "csv -o: nothing on stdout"
+# one table a spreadsheet imports as it is: a header row, then one row per incident, nothing else
+equal "$(wc -l < "$T/report.csv" | tr -d ' ')" 6 "csv: header row + one row per incident"
+equal "$(head -c 3 "$T/report.csv")" "id," "csv: starts with the header row"
+equal "$(grep -c '^#' "$T/report.csv")" 0 "csv: no comment lines"
 equal "$(/usr/bin/python3 -c 'import csv,sys
 rows = list(csv.DictReader(open(sys.argv[1], newline="")))
-print([(r["service"], r["customer_minutes"], r["mean_score"], r["csat_pct"], r["watermelon"], r["time_to_joint_s"], r["waiting_for"]) for r in rows])' "$T/report.csv")" \
-	"[('billing', '0', '5', '100', 'no', '', ''), ('checkout', '90000', '1.5', '0', 'yes', '21600', ''), ('search', '48000', '4.5', '100', 'no', '86400', ''), ('login', '517000', '2', '0', 'yes', '', 'globex'), ('api', '4500', '3', '0', 'no', '', '')]" "csv rows"
+print([(r["service"], r["customer_minutes"], r["mean_score"], r["csat_pct"], r["watermelon"], r["time_to_joint_s"], r["waiting_for"], r["verified"]) for r in rows])' "$T/report.csv")" \
+	"[('billing', '0', '5', '100', 'no', '', '', 'yes'), ('checkout', '90000', '1.5', '0', 'yes', '21600', '', 'yes'), ('search', '48000', '4.5', '100', 'no', '86400', '', 'yes'), ('login', '517000', '2', '0', 'yes', '', 'globex', 'yes'), ('api', '4500', '3', '0', 'no', '', '', 'yes')]" "csv rows"
+equal "$(/usr/bin/python3 -c 'import csv,sys
+m = dict(csv.reader(open(sys.argv[1], newline="")))
+print([m["key"], m["generated_at"], m["ledger"], m["generated_by"], m["verification"], "definition customer_minutes" in m])' "$T/report-meta.csv")" \
+	"['value', '2026-11-23T12:00:00Z', '$LEDGER', '$ALICE', 'verified (38 entries)', True]" "csv --meta: what the rows do not say"
+expect 0 accord $A report --format csv
+equal "$(printf '%s' "$OUT" | tr -d '\r')" "$(tr -d '\r' < "$T/report.csv")" "csv: the same table on standard output"
+expect 2 accord $A report --format md --meta "$T/x.csv"
 
 expect 0 accord $A report --format md
 MD=$OUT
@@ -274,7 +280,9 @@ equal "$(echo "$U" | jget '[d["experience"]["responses"], d["incidents"]["total"
 expect 0 accord $A report
 contains "$OUT" "PARTIAL" "text says so prominently"
 contains "$(accord $A report --format html 2>/dev/null)" 'class="warn"' "html says so prominently"
-contains "$(accord $A report --format csv 2>/dev/null)" "# verification: PARTIAL" "csv says so"
+contains "$(accord $A report --format csv --meta "$T/u-meta.csv" 2>/dev/null)" ",PARTIAL (entries left out)" "csv says so in every row"
+contains "$(cat "$T/u-meta.csv")" "verification,PARTIAL" "csv --meta says so"
+contains "$(cat "$T/u-meta.csv")" "warning,entries that do not count were left out" "csv --meta warns"
 contains "$(accord $A report --format md 2>/dev/null)" "PARTIAL" "md says so"
 git -C "$L" update-ref "$FEED" "$HEADC"
 expect 0 accord $A report --format json
