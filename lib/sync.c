@@ -585,8 +585,8 @@ int accord_sync_verify(accord_ledger **out, accord_verification **out_v, accord_
 		c->kind = why ? (int)why->kind : -1;
 		c->seq = first ? first->seq : (vf ? vf->valid + 1 : 0);
 		snprintf(c->entry, sizeof(c->entry), "%s", first ? first->commit : "");
-		snprintf(c->reason, sizeof(c->reason), "%s%s at seq %lld, commit %s: %s",
-			 git_oid_is_zero(&c->take) ? "" : "took what counts, refused ",
+		/* what was taken up to there is in the accepted list; the hook takes nothing */
+		snprintf(c->reason, sizeof(c->reason), "%s at seq %lld, commit %s: %s",
 			 why ? accord_audit_kind_name(why->kind) : "left out", (long long)c->seq,
 			 c->entry[0] ? c->entry : "(none)",
 			 why ? why->explanation : "it rests on entries that do not count");

@@ -484,6 +484,10 @@ static void item_findings(struct run *r, struct feed *f, struct item *it)
 	if (it->author[0] && strcmp(it->author, f->keyid) != 0)
 		add_finding(r, ACCORD_AUDIT_WRONG_FEED, f->keyid, it, ref,
 			    "an entry by key %s stored in the feed of key %s", it->author, f->keyid);
+	if (it->env && it->lamport > ACCORD_LAMPORT_MAX)
+		add_finding(r, ACCORD_AUDIT_CHAIN_BROKEN, f->keyid, it, ref,
+			    "Lamport clock %lld is beyond %lld: no ledger gets there one entry at a time, and it would leave no clock for anyone's next entry",
+			    (long long)it->lamport, (long long)ACCORD_LAMPORT_MAX);
 	it->authentic = it->sig == SIG_OK && it->e && it->has_signer &&
 			!strcmp(it->signer.id, it->author) && !strcmp(it->author, f->keyid);
 }
@@ -740,6 +744,13 @@ static int stop_at_known(void *arg, const git_oid *oid)
 	return accord_idmap_get(((struct stop_arg *)arg)->known, hex) != NULL;
 }
 
+/* Whether an authentic entry belongs to the ledger chosen. */
+static int of_this_ledger(const struct run *r, const accord_entry *e)
+{
+	return !strcmp(e->type, "genesis") ? !strcmp(e->id, r->v->ledger)
+					   : !strcmp(e->ledger, r->v->ledger);
+}
+
 /*
  * The first authentic evidence item of the same key and seq seen so far, or
  * NULL (then `it` becomes that item): two evidence chains can prove a fork
@@ -827,7 +838,16 @@ static int read_evidence(struct run *r)
 					    "evidence commit: the signature does not verify: %s", it->sig_msg);
 			if (!it->authentic)
 				continue;
+			/* an entry of another ledger proves nothing here, whoever signed it */
+			if (!of_this_ledger(r, it->e)) {
+				add_finding(r, ACCORD_AUDIT_FOREIGN_LEDGER, NULL, it, ev->ref,
+					    "evidence %s holds an entry of ledger %.16s, not of this one: it proves nothing here",
+					    ev->ref, it->e->ledger[0] ? it->e->ledger : it->e->id);
+				continue;
+			}
 			mine = f ? item_at(f, it->seq) : NULL;
+			if (mine && mine->authentic && !of_this_ledger(r, mine->e))
+				mine = NULL;
 			if (!mine || !mine->authentic)
 				mine = other_evidence(&byseq, &names, &nnames, ev->keyid, it);
 			else
@@ -1067,6 +1087,25 @@ static int revocation_cuts(struct run *r, accord_entry **kept, size_t k, const a
 	return moved;
 }
 
+/* The ledger id, before anything is judged against it (evidence too). */
+static void pick_ledger(struct run *r)
+{
+	accord_entry **all;
+	size_t n = 0, i, j;
+
+	for (i = 0; i < r->nfeeds; i++)
+		n += r->feeds[i].n;
+	if (!(all = calloc(n + 1, sizeof(*all))))
+		abort();
+	n = 0;
+	for (i = 0; i < r->nfeeds; i++)
+		for (j = 0; j < r->feeds[i].n; j++)
+			if (r->feeds[i].items[j].authentic)
+				all[n++] = r->feeds[i].items[j].e;
+	choose_ledger(r, all, n);
+	free(all);
+}
+
 static int replay(struct run *r)
 {
 	accord_verification *v = r->v;
@@ -1084,7 +1123,6 @@ static int replay(struct run *r)
 		for (j = 0; j < r->feeds[i].n; j++)
 			if (r->feeds[i].items[j].authentic)
 				all[n++] = r->feeds[i].items[j].e;
-	choose_ledger(r, all, n);
 	/* Entries of another ledger never take part: their feed stops there. */
 	for (i = j = 0; i < n; i++) {
 		accord_entry *e = all[i];
@@ -1430,6 +1468,7 @@ static int run_engine(accord_verification **out, accord_store *store, const acco
 		if ((error = read_feed(&r, f, o)) < 0)
 			goto done;
 	}
+	pick_ledger(&r);
 	if ((error = gather_evidence(&r, opts)) < 0 || (error = read_evidence(&r)) < 0)
 		goto done;
 	check_checkpoints(&r);

@@ -147,6 +147,13 @@ typedef struct {
 #define ACCORD_EVIDENCE_PREFIX "refs/accord/evidence/"
 
 /*
+ * No entry's Lamport clock may exceed this: honest ledgers never get near
+ * it (each entry adds one), and one entry claiming 2^53 - 1 would leave no
+ * clock for anyone's next entry.
+ */
+#define ACCORD_LAMPORT_MAX ((int64_t)1 << 48)
+
+/*
  * Verify the ledger made of exactly these feed heads (which need not be
  * refs: sync and the hook verify fetched or pushed heads this way), with
  * the evidence refs of the repository. Findings are results: the return

@@ -146,6 +146,21 @@ equal "$(jget '[f["ref"] for f in d["findings"] if f["kind"]=="equivocation"][0]
 fresh
 git -C "$C" update-ref "refs/accord/evidence/$BOB/$(tip "$GINA")" "$(tip "$BOB")"
 found unknown-ref "(6) misnamed evidence is reported"
+# evidence from another ledger (bob's own seq 1 there, planted by a hub operator) frames nobody
+fresh
+OTHERL=$(printf other | sha256sum | cut -c1-64)
+ALIEN=$(forge entry "$C" "$T/bob.ssh" --type note --incident "$INCID" --ledger "$OTHERL" --body '{"text":"elsewhere"}' \
+	--seq 1 --prev null --parent none --ref "refs/accord/evidence/$BOB/x")
+git -C "$C" update-ref -d "refs/accord/evidence/$BOB/x"
+git -C "$C" update-ref "refs/accord/evidence/$BOB/$ALIEN" "$ALIEN"
+found foreign-ledger "(6) evidence of another ledger is reported"
+equal "$(jget '[f["kind"] for f in d["findings"]]' < "$T/last.json")" '["foreign-ledger"]' "(6) and proves no equivocation"
+equal "$(jget '[f["verified"] == f["entries"] for f in d["feeds"] if f["feed"] == "'"$BOB"'"]' < "$T/last.json")" '[true]' "(6) bob's feed still counts in full"
+# a Lamport clock near 2^53 would leave no clock for anyone's next entry: it does not count
+fresh
+forge entry "$C" "$T/bob.ssh" --type note --incident "$INCID" --lamport 9007199254740991 >/dev/null
+found chain-broken "a Lamport clock beyond 2^48"
+expect 0 accord --home "$T/alice" -C "$C" note "$INCID" "still writing"
 # evidence that matches the feed is no finding
 fresh
 git -C "$C" update-ref "refs/accord/evidence/$BOB/$(tip "$BOB")" "$(tip "$BOB")"
