@@ -99,6 +99,9 @@ static int key_new(accord_ctx *ctx, int argc, char **argv)
 	}
 	accord_pubkey_to_openssh(&line, &key->pub);
 	cmd_warn("created key %s in %s", key->pub.id, home);
+	/* the mistake that forks a feed: say it where the key is made */
+	cmd_warn("use this key on this machine only; on another machine make another key and have "
+		 "an admin add it (a key used on two machines stops counting)");
 	printf("%s\n%s\n", key->pub.id, line.ptr);
 	accord_buf_dispose(&line);
 	accord_key_free(key);
@@ -167,6 +170,8 @@ static int key_import(accord_ctx *ctx, int argc, char **argv)
 	}
 	accord_pubkey_to_openssh(&line, &key->pub);
 	cmd_warn("imported key %s from %s into %s", key->pub.id, file, home);
+	cmd_warn("use this key on this machine only; on another machine make another key and have "
+		 "an admin add it (a key used on two machines stops counting)");
 	printf("%s\n%s\n", key->pub.id, line.ptr);
 	code = 0;
 
