@@ -46,6 +46,13 @@ void cmd_notice_left_out(accord_ctx *ctx);
  * buffers: valid until 16 more calls, enough for the arguments of one printf.
  */
 const char *cmd_esc(const char *s, unsigned flags);
+/*
+ * Multi-line free text for a labelled layout: escaped, and every line after
+ * the first starts with `indent` spaces and "| ", so no line of someone's
+ * text can pass for a label of ours ("signed by", "status"). Rotating
+ * buffers, as cmd_esc.
+ */
+const char *cmd_esc_block(const char *s, int indent);
 /* Print "accord: <formatted message>" on stderr, escaped (accord_escape) onto one line. */
 void cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "accord: <message>" on stderr and return the exit code for `error`. */

@@ -58,6 +58,23 @@ const char *cmd_esc(const char *s, unsigned flags)
 	return b->ptr;
 }
 
+const char *cmd_esc_block(const char *s, int indent)
+{
+	static accord_buf ring[8];
+	static unsigned next;
+	accord_buf *b = &ring[next++ % 8];
+	const char *e = cmd_esc(s, ACCORD_ESCAPE_MULTILINE), *p;
+
+	accord_buf_clear(b);
+	accord_buf_puts(b, "");
+	for (p = e; *p; p++) {
+		accord_buf_putc(b, *p);
+		if (*p == '\n')
+			accord_buf_printf(b, "%*s| ", indent, "");
+	}
+	return b->ptr;
+}
+
 void cmd_warn(const char *fmt, ...)
 {
 	va_list ap;
@@ -399,12 +416,15 @@ int cmd_check_text(accord_ctx *ctx, const char *what, const char *s, int multili
 int cmd_print_json(cJSON *doc)
 {
 	char *text = cJSON_Print(doc);
+	accord_buf safe = ACCORD_BUF_INIT;
 
 	cJSON_Delete(doc);
 	if (!text)
 		return cmd_failf(ACCORD_EXIT_FAIL, "out of memory printing JSON");
-	fputs(text, stdout);
+	accord_escape_json(&safe, text);
+	fputs(safe.ptr, stdout);
 	fputc('\n', stdout);
+	accord_buf_dispose(&safe);
 	cJSON_free(text);
 	return 0;
 }

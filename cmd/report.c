@@ -149,7 +149,7 @@ static int render_json(accord_buf *out, const accord_report *r, const accord_rep
 	cJSON_Delete(doc);
 	if (!text)
 		return cmd_failf(ACCORD_EXIT_FAIL, "out of memory printing the report");
-	accord_buf_puts(out, text);
+	accord_escape_json(out, text);
 	accord_buf_putc(out, '\n');
 	cJSON_free(text);
 	return 0;

@@ -120,7 +120,7 @@ static void print_list(const char *label, const cJSON *arr)
 	const cJSON *item;
 
 	cJSON_ArrayForEach(item, arr)
-		printf("    %-15s %s\n", item == arr->child ? label : "", cmd_esc(item->valuestring, ACCORD_ESCAPE_MULTILINE));
+		printf("    %-15s %s\n", item == arr->child ? label : "", cmd_esc_block(item->valuestring, 20));
 }
 
 static void print_resolution(accord_ctx *ctx, const accord_incident *inc)
@@ -133,7 +133,7 @@ static void print_resolution(accord_ctx *ctx, const accord_incident *inc)
 
 	printf("  resolution        %.12s, revision %d: %s%s%s\n", r->entry->id, r->revision,
 	       cmd_sgr(r->joint ? SGR_GREEN : SGR_YELLOW), r->joint ? "JOINT" : "proposed", cmd_sgr(SGR_RESET));
-	printf("    %-15s %s\n", "summary", cmd_esc(accord_json_str(body, "summary"), ACCORD_ESCAPE_MULTILINE));
+	printf("    %-15s %s\n", "summary", cmd_esc_block(accord_json_str(body, "summary"), 20));
 	print_list("factor", cJSON_GetObjectItemCaseSensitive(body, "factors"));
 	print_list("went well", cJSON_GetObjectItemCaseSensitive(body, "went_well"));
 	print_list("went wrong", cJSON_GetObjectItemCaseSensitive(body, "went_wrong"));
@@ -143,7 +143,7 @@ static void print_resolution(accord_ctx *ctx, const accord_incident *inc)
 		const cJSON *o;
 
 		printf("    %-15s %zu. [%s] %s (", i ? "" : "actions", i + 1, a->done ? "done" : "open",
-		       cmd_esc(a->text, ACCORD_ESCAPE_MULTILINE));
+		       cmd_esc_block(a->text, 20));
 		cJSON_ArrayForEach(o, a->owners)
 			printf("%s%s", o == a->owners->child ? "" : ", ", cmd_esc(o->valuestring, 0));
 		printf(")%s%s\n", a->due ? " due " : "", a->due ? cmd_esc(a->due, 0) : "");
@@ -226,7 +226,7 @@ static void print_incident(accord_ctx *ctx, const accord_incident *inc)
 		if (f->lost_minutes >= 0)
 			printf(", %lld minutes lost", (long long)f->lost_minutes);
 		if (f->comment)
-			printf(": %s", cmd_esc(f->comment, ACCORD_ESCAPE_MULTILINE));
+			printf(": %s", cmd_esc_block(f->comment, 20));
 		printf("\n");
 	}
 	if (inc->resolution)

@@ -143,7 +143,7 @@ static int remote_list(accord_ctx *ctx, int json)
 				cJSON_AddStringToObject(o, "pushurl", pushurl);
 			cJSON_AddItemToArray(doc, o);
 		} else {
-			printf("%s\t%s\n", names.strings[i], url);
+			printf("%s\t%s\n", cmd_esc(names.strings[i], 0), cmd_esc(url, 0));
 		}
 		free(url);
 		free(pushurl);
@@ -242,19 +242,19 @@ static void report_text(const accord_sync_result *r)
 		if (r->evidence[i].local[0])
 			fprintf(stderr,
 				"accord: %s: equivocation: key %s signed two different entries with sequence number %lld (%.12s here, %.12s there); both kept under %s%s/, neither taken\n",
-				r->remote, r->evidence[i].feed, (long long)r->evidence[i].seq,
+				cmd_esc(r->remote, 0), r->evidence[i].feed, (long long)r->evidence[i].seq,
 				r->evidence[i].local, r->evidence[i].remote, ACCORD_EVIDENCE_PREFIX,
 				r->evidence[i].feed);
 		else
 			fprintf(stderr,
 				"accord: %s: equivocation: took proof that key %s signed two different entries with sequence number %lld (%.12s, kept under %s%s/); its entries from there on do not count\n",
-				r->remote, r->evidence[i].feed, (long long)r->evidence[i].seq,
+				cmd_esc(r->remote, 0), r->evidence[i].feed, (long long)r->evidence[i].seq,
 				r->evidence[i].remote, ACCORD_EVIDENCE_PREFIX, r->evidence[i].feed);
 	}
 	for (i = 0; i < r->rollback_count; i++)
 		fprintf(stderr,
 			"accord: %s: rollback: feed %s moved backwards on the remote (last seen %.12s, now %s%.12s); ours is kept%s\n",
-			r->remote, r->rollbacks[i].feed, r->rollbacks[i].seen,
+			cmd_esc(r->remote, 0), r->rollbacks[i].feed, r->rollbacks[i].seen,
 			r->rollbacks[i].now[0] ? "" : "gone", r->rollbacks[i].now,
 			r->error ? "" : " and pushed back");
 	if (r->error)
@@ -262,9 +262,9 @@ static void report_text(const accord_sync_result *r)
 	for (i = 0; i < r->accepted_count; i++)
 		entries += (size_t)(r->accepted[i].to - r->accepted[i].from);
 	if (!r->error && entries == 0 && r->pushed_count == 0 && !r->checkpoint[0])
-		printf("%s: up to date\n", r->remote);
+		printf("%s: up to date\n", cmd_esc(r->remote, 0));
 	else if (!r->error || entries)
-		printf("%s: took %zu entries in %zu feeds, pushed %zu refs%s%.12s\n", r->remote, entries,
+		printf("%s: took %zu entries in %zu feeds, pushed %zu refs%s%.12s\n", cmd_esc(r->remote, 0), entries,
 		       r->accepted_count, r->pushed_count, r->checkpoint[0] ? ", checkpoint " : "",
 		       r->checkpoint);
 }

@@ -94,6 +94,37 @@ void accord_escape(accord_buf *out, const char *s, unsigned flags)
 		accord_buf_puts(out, "");
 }
 
+void accord_escape_json(accord_buf *out, const char *json)
+{
+	const unsigned char *p = (const unsigned char *)json;
+	const unsigned char *run = p;
+	uint32_t c;
+	size_t n;
+
+	/*
+	 * cJSON escapes C0 controls in strings, nothing else. What it leaves can
+	 * only stand inside strings, where \uXXXX is the same character to a
+	 * JSON reader and inert to a terminal; bytes that are not UTF-8 become
+	 * U+FFFD, so the document is valid UTF-8 whatever it quotes.
+	 */
+	while (*p) {
+		if ((n = decode(p, &c)) != 0 && (c < 0x80 ? c != 0x7f : accord_text_char_allowed(c, 1))) {
+			p += n;
+			continue;
+		}
+		accord_buf_put(out, run, (size_t)(p - run));
+		if (n == 0)
+			accord_buf_puts(out, "\\ufffd");
+		else
+			accord_buf_printf(out, "\\u%04x", (unsigned)c);
+		p += n ? n : 1;
+		run = p;
+	}
+	accord_buf_put(out, run, (size_t)(p - run));
+	if (!out->ptr)
+		accord_buf_puts(out, "");
+}
+
 char *accord_escape_dup(const char *s, unsigned flags)
 {
 	accord_buf b = ACCORD_BUF_INIT;

@@ -2070,42 +2070,21 @@ static void render_html(accord_buf *out, const rdoc *d, const accord_report *r)
 /* ---- CSV ------------------------------------------------------------------- */
 
 /*
- * Whether a spreadsheet would run `s` as a formula: it starts with = + - @
- * (or their fullwidth forms, which some spreadsheets fold to ASCII) after
- * any leading white space, or it starts with a tab or a carriage return.
+ * Whether a spreadsheet might run `s` as a formula. Spreadsheets fold many
+ * characters to = + - @ | (fullwidth, small and mathematical forms) and skip
+ * many before them (every kind of space, invisible format characters), and
+ * the lists differ between them: so anything that does not start with an
+ * ASCII letter, digit or a punctuation mark no formula starts with counts.
  */
 static int csv_formula(const char *s)
 {
-	static const char *const spaces[] = {
-		" ", "\t", "\r", "\n", "\xc2\xa0" /* U+00A0 */, "\xe3\x80\x80" /* U+3000 */,
-		"\xe2\x80\x80", "\xe2\x80\x81", "\xe2\x80\x82", "\xe2\x80\x83", "\xe2\x80\x84",
-		"\xe2\x80\x85", "\xe2\x80\x86", "\xe2\x80\x87", "\xe2\x80\x88", "\xe2\x80\x89",
-		"\xe2\x80\x8a", "\xe2\x80\x8b", "\xe2\x80\xaf", "\xe2\x81\x9f", "\xef\xbb\xbf",
-	};
-	static const char *const formula[] = {
-		"=", "+", "-", "@", "\xef\xbc\x9d" /* U+FF1D */, "\xef\xbc\x8b" /* U+FF0B */,
-		"\xef\xbc\x8d" /* U+FF0D */, "\xef\xbc\xa0" /* U+FF20 */,
-	};
-	size_t i, n;
-	int skipped;
+	unsigned char c = (unsigned char)s[0];
 
-	if (s[0] == '\t' || s[0] == '\r')
-		return 1;
-	do {
-		skipped = 0;
-		for (i = 0; i < sizeof(spaces) / sizeof(*spaces); i++) {
-			n = strlen(spaces[i]);
-			if (!strncmp(s, spaces[i], n)) {
-				s += n;
-				skipped = 1;
-				break;
-			}
-		}
-	} while (skipped);
-	for (i = 0; i < sizeof(formula) / sizeof(*formula); i++)
-		if (!strncmp(s, formula[i], strlen(formula[i])))
-			return 1;
-	return 0;
+	if (!c)
+		return 0;
+	if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+		return 0;
+	return !strchr("([{\"'#.,/_!?*&%$~^:;<>", c) || c >= 0x80;
 }
 
 /*
@@ -2117,7 +2096,9 @@ static void csv_field(accord_buf *out, const char *s, int text, int last)
 {
 	char *esc = text ? accord_escape_dup(s, 0) : NULL;
 	const char *v = esc ? esc : s;
-	int quote = strpbrk(v, ",\"\r\n") != NULL || (*v && (v[0] == ' ' || v[strlen(v) - 1] == ' '));
+	/* U+2028 and U+2029 end lines for some readers: quoted like a newline */
+	int quote = strpbrk(v, ",\"\r\n") != NULL || strstr(v, "\xe2\x80\xa8") || strstr(v, "\xe2\x80\xa9") ||
+		    (*v && (v[0] == ' ' || v[strlen(v) - 1] == ' '));
 
 	if (quote)
 		accord_buf_putc(out, '"');
@@ -2309,7 +2290,7 @@ int accord_report_render(accord_buf *out, const accord_report *r, const accord_r
 		cJSON_Delete(doc);
 		if (!text)
 			return accord_error_set(ACCORD_ENOMEM, "out of memory printing the report");
-		accord_buf_puts(out, text);
+		accord_escape_json(out, text);
 		accord_buf_putc(out, '\n');
 		cJSON_free(text);
 		return 0;

@@ -42,6 +42,15 @@ int accord_text_find_forbidden(uint32_t *cp, size_t *offset, const char *s, int 
  */
 void accord_escape(accord_buf *out, const char *s, unsigned flags);
 
+/*
+ * Append JSON text (as cJSON_Print writes it) to `out` with every character
+ * accord_text_char_allowed refuses that cJSON leaves raw (DEL, C1 and bidi
+ * controls) written as a \uXXXX escape, and every byte that is not UTF-8 as
+ * \ufffd: the same document to a JSON reader, inert to a terminal, and
+ * always valid UTF-8.
+ */
+void accord_escape_json(accord_buf *out, const char *json);
+
 /* accord_escape into a new string (free with free()); never NULL: accord_buf aborts on out of memory. */
 char *accord_escape_dup(const char *s, unsigned flags);
 

@@ -194,6 +194,47 @@ contains "$(cat "$T/fg.out")" "Findings" "the findings are there to read"
 expect 3 accord -C "$T/fg" log
 printf '%s' "$ERR" > "$T/fg.err"; noraw "$T/fg.err" "log refusing a forged genesis"
 
+# --- what git hands us (config values, ref names) is escaped too, in text and in JSON --
+# jsonraw FILE: raw characters a JSON output must never hold (its own tabs and
+# newlines aside), counted, or "bad utf-8"
+jsonraw() {
+	/usr/bin/python3 - "$1" <<'PY'
+import sys
+try:
+    s = open(sys.argv[1], "rb").read().decode("utf-8")
+except UnicodeDecodeError:
+    print("bad utf-8"); sys.exit()
+print(len([c for c in s if (ord(c) < 0x20 and c not in "\n\t") or 0x7f <= ord(c) <= 0x9f
+           or 0x202a <= ord(c) <= 0x202e or 0x2066 <= ord(c) <= 0x2069]))
+PY
+}
+git -C "$L" config remote.ev.url "/tmp/x$(printf '\033[31mRED\302\233\342\200\256\377')"
+accord remote list 2>&1 | tr '\t' ' ' > "$T/rl.out" # its own separator is a tab
+noraw "$T/rl.out" "remote list of a hostile url"
+contains "$(cat "$T/rl.out")" '\x1b[31mRED' "the url is shown escaped"
+accord remote list --json > "$T/rlj.out" 2>&1
+equal "$(jsonraw "$T/rlj.out")" 0 "remote list --json of a hostile url: valid UTF-8, nothing raw"
+contains "$(cat "$T/rlj.out")" '\u009b' "JSON writes the C1 control as an escape"
+/usr/bin/python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/rlj.out" && ok || bad "remote list --json is still JSON"
+git -C "$L" config --remove-section remote.ev
+# a ref outside the layout whose name holds C1, RLO and a byte that is not UTF-8
+git -C "$L" update-ref "refs/accord/b$(printf '\302\233')31mX$(printf '\342\200\256')Y$(printf '\377')" "$(git -C "$L" rev-parse "refs/accord/feeds/$ALICE")"
+accord audit --json --no-record > "$T/aj.out" 2>/dev/null
+equal "$(jsonraw "$T/aj.out")" 0 "audit --json naming a hostile ref: valid UTF-8, nothing raw"
+accord audit --no-record > "$T/at.out" 2>&1
+noraw "$T/at.out" "audit text naming a hostile ref"
+git -C "$L" for-each-ref --format='%(refname)' refs/accord/ | grep -v '^refs/accord/feeds/' | while read -r r; do git -C "$L" update-ref -d "$r"; done
+
+# --- multi-line free text cannot pass for a line of show's own layout ----------------
+expect 0 accord resolve "$INC" --summary "$(printf 'globex caused it all\n    signed by       gina for globex, 2026-12-02T13:01:00Z')"
+expect 0 accord show "$INC"
+case "$OUT" in
+*"
+    signed by       gina"*) bad "a summary line passes for a signature" ;;
+*) ok ;;
+esac
+contains "$OUT" "| " "continuation lines of free text are marked"
+
 # --- export keeps the exact signed bytes, and says it is machine output --------------
 expect 0 accord export --help
 contains "$OUT" "never escaped" "export help says its bytes are not escaped"
