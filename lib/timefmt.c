@@ -119,7 +119,7 @@ static int64_t civil_to_time(const struct civil *c, int second)
 	       c->hour * 3600 + c->minute * 60 + second;
 }
 
-/* accord_time_parse without touching the error message, for accord_time_now(). */
+/* RFC 3339 without touching the error message, for accord_time_now(). */
 static int parse_rfc3339(int64_t *out, const char *s, const char **why)
 {
 	struct civil c;
@@ -170,23 +170,76 @@ static int parse_rfc3339(int64_t *out, const char *s, const char **why)
 	return 0;
 }
 
+/*
+ * "2026-11-23T07:31" or "2026-11-23 07:31:19.5": a date and a time of day
+ * with nothing after it. Nobody can tell which zone was meant, so it is
+ * refused; the error shows the input rewritten with Z (and seconds when
+ * they were left out), which the user can paste back or change to an offset.
+ */
+static int zoneless_error(const char *s)
+{
+	size_t n = strlen(s), len;
+	char fixed[QUOTE_MAX + 8];
+	struct civil c;
+	const char *why, *p;
+
+	if (n > QUOTE_MAX || n < 16 || s[4] != '-' || s[7] != '-' || !strchr("Tt ", s[10]) ||
+	    digits(s, 4) < 0 || digits(s + 5, 2) < 0 || digits(s + 8, 2) < 0 ||
+	    digits(s + 11, 2) < 0 || s[13] != ':' || digits(s + 14, 2) < 0)
+		return 0;
+	len = 16;
+	if (n > 16) {
+		if (s[16] != ':' || n < 19 || digits(s + 17, 2) < 0)
+			return 0;
+		len = 19;
+		p = s + 19;
+		if (*p == '.') /* fractions are fine: only the zone is missing */
+			for (p++; *p >= '0' && *p <= '9'; p++)
+				;
+		if (*p)
+			return 0;
+		len = (size_t)(p - s);
+	}
+	snprintf(fixed, sizeof(fixed), "%.10sT%.*s%s", s, (int)(len - 11), s + 11,
+		 len == 16 ? ":00" : "");
+	if (parse_fields(&c, fixed, "T", &why) < 0)
+		return 0; /* an impossible date: say that instead */
+	return accord_error_set(ACCORD_EINVALID,
+				"invalid time \"%s\": no time zone; write %sZ for UTC, or give the offset, such as %s+01:00",
+				s, fixed, fixed);
+}
+
 static int time_error(const char *s, const char *why)
 {
 	if (!s)
 		return accord_error_set(ACCORD_EINVALID, "no time given");
+	if (!why && zoneless_error(s) < 0)
+		return ACCORD_EINVALID;
 	if (why)
 		return accord_error_set(ACCORD_EINVALID, "invalid time \"%.*s\": %s",
 					QUOTE_MAX, s, why);
 	return accord_error_set(ACCORD_EINVALID,
-				"invalid time \"%.*s\": expected RFC 3339 such as 2026-11-23T07:31:00Z",
+				"invalid time \"%.*s\": expected RFC 3339 such as 2026-11-23T07:31:00Z, or a date such as 2026-11-23",
 				QUOTE_MAX, s);
+}
+
+/* RFC 3339, or a plain date meaning its first second in UTC ("--since 2026-11-23"). */
+static int parse_time_or_date(int64_t *out, const char *s, const char **why)
+{
+	char midnight[32];
+
+	if (strnlen(s, 11) == 10) {
+		snprintf(midnight, sizeof(midnight), "%sT00:00:00Z", s);
+		return parse_rfc3339(out, midnight, why);
+	}
+	return parse_rfc3339(out, s, why);
 }
 
 int accord_time_parse(int64_t *out, const char *s)
 {
 	const char *why = NULL;
 
-	if (!s || parse_rfc3339(out, s, &why) < 0)
+	if (!s || parse_time_or_date(out, s, &why) < 0)
 		return time_error(s, why);
 	return 0;
 }
@@ -255,7 +308,7 @@ int64_t accord_time_now(void)
 	int64_t t;
 
 	/* an invalid $ACCORD_NOW falls back to the clock; the CLI reports it */
-	if (env && *env && parse_rfc3339(&t, env, &why) == 0)
+	if (env && *env && parse_time_or_date(&t, env, &why) == 0)
 		return t;
 	return (int64_t)time(NULL);
 }

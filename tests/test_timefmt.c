@@ -37,6 +37,10 @@ static void test_timefmt_parses_rfc3339(void **state)
 		{ "0001-01-01T00:00:00Z", -62135596800LL },
 		{ "9999-12-31T23:59:59Z", 253402300799LL },
 		{ "2027-01-01T00:59:59+01:00", 1798761599 },
+		/* a plain date is its first second in UTC */
+		{ "2026-11-23", 1795392000 },
+		{ "1970-01-01", 0 },
+		{ "2024-02-29", 1709164800 },
 	};
 	size_t i;
 	int64_t t;
@@ -55,9 +59,10 @@ static void test_timefmt_rejects_bad_times(void **state)
 {
 	static const char *const bad[] = {
 		"",
-		"2026-11-23",
 		"2026-11-23T07:31Z",
-		"2026-11-23T07:31:19",
+		"2026-11-2",
+		"2026-11-233",
+		"2026/11/23",
 		" 2026-11-23T07:31:19Z",
 		"2026-11-23T07:31:19Z ",
 		"2026-11-23T07:31:19Zjunk",
@@ -97,6 +102,8 @@ static void test_timefmt_rejects_bad_times(void **state)
 		{ "2026-01-01T00:00:00-00:60", "offset must be within +-23:59" },
 		{ "0001-01-01T00:00:00+00:01", "outside years 0001-9999" },
 		{ "9999-12-31T23:59:59-00:01", "outside years 0001-9999" },
+		{ "2026-02-29", "no such day" },
+		{ "2026-13-01", "month must be 01-12" },
 	};
 	char msg[256];
 	size_t i;
@@ -107,7 +114,7 @@ static void test_timefmt_rejects_bad_times(void **state)
 			print_error("accepted \"%s\"\n", bad[i]);
 		assert_int_equal(accord_time_parse(&t, bad[i]), ACCORD_EINVALID);
 		snprintf(msg, sizeof(msg),
-			 "invalid time \"%s\": expected RFC 3339 such as 2026-11-23T07:31:00Z",
+			 "invalid time \"%s\": expected RFC 3339 such as 2026-11-23T07:31:00Z, or a date such as 2026-11-23",
 			 bad[i]);
 		assert_string_equal(accord_error_last(), msg);
 	}
@@ -120,6 +127,39 @@ static void test_timefmt_rejects_bad_times(void **state)
 	assert_true(t == 777);
 	assert_int_equal(accord_time_parse(&t, NULL), ACCORD_EINVALID);
 	assert_string_equal(accord_error_last(), "no time given");
+}
+
+/* A time of day without a zone is refused, and the message says how to write it. */
+static void test_timefmt_suggests_a_zone(void **state)
+{
+	static const struct {
+		const char *in, *fixed;
+	} cases[] = {
+		{ "2026-11-23T07:31:19", "2026-11-23T07:31:19" },
+		{ "2026-11-23 07:31:19", "2026-11-23T07:31:19" },
+		{ "2026-11-23T07:31", "2026-11-23T07:31:00" },
+		{ "2026-11-23t07:31:19.25", "2026-11-23T07:31:19.25" },
+	};
+	char want[256];
+	size_t i;
+	int64_t t = 5, back;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(accord_time_parse(&t, cases[i].in), ACCORD_EINVALID);
+		snprintf(want, sizeof(want),
+			 "invalid time \"%s\": no time zone; write %sZ for UTC, or give the offset, such as %s+01:00",
+			 cases[i].in, cases[i].fixed, cases[i].fixed);
+		assert_string_equal(accord_error_last(), want);
+		/* both suggestions parse */
+		snprintf(want, sizeof(want), "%sZ", cases[i].fixed);
+		assert_int_equal(accord_time_parse(&back, want), 0);
+		snprintf(want, sizeof(want), "%s+01:00", cases[i].fixed);
+		assert_int_equal(accord_time_parse(&back, want), 0);
+	}
+	assert_true(t == 5);
+	/* an impossible day is named as such, not given a zone */
+	assert_int_equal(accord_time_parse(&t, "2026-02-30T07:31"), ACCORD_EINVALID);
+	assert_null(strstr(accord_error_last(), "no time zone"));
 }
 
 static void test_timefmt_parses_canonical_only(void **state)
@@ -368,6 +408,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_timefmt_parses_rfc3339),
 		cmocka_unit_test(test_timefmt_rejects_bad_times),
+		cmocka_unit_test(test_timefmt_suggests_a_zone),
 		cmocka_unit_test(test_timefmt_parses_canonical_only),
 		cmocka_unit_test(test_timefmt_formats_utc),
 		cmocka_unit_test(test_timefmt_round_trips),

@@ -13,8 +13,11 @@
 /*
  * Parse an RFC 3339 date-time ("2026-11-23T07:31:19Z",
  * "2026-11-23T08:31:19+01:00", fractional seconds allowed and truncated,
- * 't'/'z' and a space instead of 'T' accepted). Rejects anything else,
- * including impossible dates (Feb 30), with ACCORD_EINVALID.
+ * 't'/'z' and a space instead of 'T' accepted), or a plain date
+ * ("2026-11-23"), which means 00:00:00 UTC of that day. Rejects anything
+ * else, including impossible dates (Feb 30), with ACCORD_EINVALID; a time
+ * of day without a zone is refused with a message that shows the input
+ * rewritten with "Z" and with an offset.
  */
 int accord_time_parse(int64_t *out, const char *s);
 
