@@ -206,10 +206,15 @@ static void print_incident(accord_ctx *ctx, const accord_incident *inc)
 			       (long long)w->customers, t);
 		}
 	}
-	if (inc->customer_seconds % 60 == 0)
-		printf("  %-17s %lld\n", "customer-minutes", (long long)(inc->customer_seconds / 60));
-	else
-		printf("  %-17s %.1f\n", "customer-minutes", (double)inc->customer_seconds / 60.0);
+	{
+		int running = 0;
+		double cm = accord_customer_minutes(
+			accord_incident_customer_seconds(inc, accord_time_now(), &running));
+
+		/* the same figure as list --json and report (docs/metrics.md) */
+		printf("  %-17s %.*f%s\n", "customer-minutes", cm == (double)(int64_t)cm ? 0 : 1, cm,
+		       running ? " so far (running: an impact window is still open)" : "");
+	}
 	for (i = 0; i < inc->sla_count; i++) {
 		char a[32], b[32];
 
@@ -260,7 +265,7 @@ int cmd_show(accord_ctx *ctx, int argc, char **argv)
 	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
 		return cmd_fail(error);
 	if (json) {
-		cJSON *doc = accord_incident_to_json(inc, &ctx->ledger->parties);
+		cJSON *doc = accord_incident_to_json(inc, &ctx->ledger->parties, accord_time_now());
 		char sid[ACCORD_ID_HEXLEN + 1];
 
 		cmd_short_id(sid, sizeof(sid), ctx, inc->id);
@@ -327,7 +332,8 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 	}
 	if ((error = cmd_load_indexed(ctx, 0)))
 		return error;
-	if ((error = accord_index_list(&rows, &count, &total, ctx->ledger, status, (size_t)limit)) < 0)
+	if ((error = accord_index_list(&rows, &count, &total, ctx->ledger, status, (size_t)limit,
+				       accord_time_now())) < 0)
 		return cmd_fail(error);
 	if (json)
 		arr = cJSON_CreateArray();
@@ -351,7 +357,8 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 			cJSON_AddStringToObject(o, "opened_at", t);
 			fmt_time(t, r->started_at);
 			cJSON_AddStringToObject(o, "started_at", t);
-			cJSON_AddNumberToObject(o, "customer_minutes", (double)r->customer_seconds / 60.0);
+			cJSON_AddNumberToObject(o, "customer_minutes", accord_customer_minutes(r->customer_seconds));
+			cJSON_AddBoolToObject(o, "customer_minutes_running", r->customer_running);
 			cJSON_AddItemToArray(arr, o);
 		} else {
 			char rel[32], opened[64];

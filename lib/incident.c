@@ -1,3 +1,4 @@
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,41 @@ static void apply_impact(accord_incident *inc, const accord_entry *e)
 		}
 	}
 	PUSH(inc->impact, inc->impact_count, w);
+}
+
+/* One window's customer-seconds at `now`: from its start to its end or now, whichever is earlier. */
+static int64_t window_customer_seconds(const accord_impact *w, int64_t now, int *running)
+{
+	int64_t end = w->has_end && w->end < now ? w->end : now;
+
+	if (!w->has_end && w->start < now && w->customers > 0)
+		*running = 1;
+	return end > w->start ? w->customers * (end - w->start) : 0;
+}
+
+int64_t accord_impact_customer_seconds(const accord_impact *windows, size_t count, int64_t now,
+				       int *running)
+{
+	int64_t sum = 0;
+	int run = 0;
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		sum += window_customer_seconds(&windows[i], now, &run);
+	if (running)
+		*running = run;
+	return sum;
+}
+
+int64_t accord_incident_customer_seconds(const accord_incident *inc, int64_t now, int *running)
+{
+	return accord_impact_customer_seconds(inc->impact, inc->impact_count, now, running);
+}
+
+double accord_customer_minutes(int64_t customer_seconds)
+{
+	/* one decimal, half away from zero, as every report figure (docs/metrics.md) */
+	return round((double)customer_seconds / 6.0) / 10.0;
 }
 
 static void resolution_free(accord_resolution *r)
@@ -261,10 +297,6 @@ int accord_incident_build_from(accord_incident **out, const accord_parties *part
 		PUSH(inc->timeline, inc->timeline_count, entries[i]);
 		apply_entry(inc, parties, entries[i]);
 	}
-	for (i = 0; i < inc->impact_count; i++)
-		if (inc->impact[i].has_end)
-			inc->customer_seconds += inc->impact[i].customers *
-						 (inc->impact[i].end - inc->impact[i].start);
 	*out = inc;
 	return 0;
 }
@@ -394,10 +426,13 @@ static cJSON *resolution_to_json(const accord_incident *inc)
 	return o;
 }
 
-cJSON *accord_incident_to_json(const accord_incident *inc, const accord_parties *parties)
+cJSON *accord_incident_to_json(const accord_incident *inc, const accord_parties *parties,
+				int64_t now)
 {
 	cJSON *o = cJSON_CreateObject(), *arr;
 	char label[160];
+	int64_t cs;
+	int running = 0;
 	size_t i;
 
 	cJSON_AddStringToObject(o, "id", inc->id);
@@ -419,23 +454,27 @@ cJSON *accord_incident_to_json(const accord_incident *inc, const accord_parties 
 	for (i = 0; i < inc->impact_count; i++) {
 		const accord_impact *w = &inc->impact[i];
 		cJSON *item = cJSON_CreateObject();
+		int open = 0;
 
 		cJSON_AddNumberToObject(item, "customers", (double)w->customers);
 		accord_json_add_time(item, "start", w->start);
 		if (w->has_end) {
 			accord_json_add_time(item, "end", w->end);
 			cJSON_AddNumberToObject(item, "minutes", (double)(w->end - w->start) / 60.0);
-			cJSON_AddNumberToObject(item, "customer_minutes",
-						(double)(w->customers * (w->end - w->start)) / 60.0);
 		} else {
 			cJSON_AddNullToObject(item, "end");
 		}
+		cJSON_AddNumberToObject(item, "customer_minutes",
+					accord_customer_minutes(window_customer_seconds(w, now, &open)));
+		cJSON_AddBoolToObject(item, "running", open);
 		if (w->description)
 			cJSON_AddStringToObject(item, "description", w->description);
 		cJSON_AddStringToObject(item, "entry", w->entry->id);
 		cJSON_AddItemToArray(arr, item);
 	}
-	cJSON_AddNumberToObject(o, "customer_minutes", (double)inc->customer_seconds / 60.0);
+	cs = accord_incident_customer_seconds(inc, now, &running);
+	cJSON_AddNumberToObject(o, "customer_minutes", accord_customer_minutes(cs));
+	cJSON_AddBoolToObject(o, "customer_minutes_running", running);
 
 	arr = cJSON_AddArrayToObject(o, "sla");
 	for (i = 0; i < inc->sla_count; i++) {

@@ -13,7 +13,7 @@
 #include "accord/index.h"
 #include "accord/timefmt.h"
 
-#define INDEX_VERSION "accord-index 2"
+#define INDEX_VERSION "accord-index 3" /* 3: incident files keep impact windows */
 
 /* The entries of one incident loaded so far, in ledger order. */
 typedef struct {
@@ -158,10 +158,12 @@ static void incident_path(accord_buf *out, const struct accord_index *ix, const 
 
 /*
  * incidents/<ab>/<id>:
- *   accord-incident 1
- *   s <status> <severity> <opened> <started> <status_at> <customer_seconds>
+ *   accord-incident 2
+ *   s <status> <severity> <opened> <started> <status_at>
  *   v <service>
  *   t <title>
+ *   w <customers> <start> <end|->  one per impact window: customer-minutes
+ *                                  depend on when they are read
  *   e <commit> <entry id>          one per entry, ledger order, open first
  */
 typedef struct {
@@ -169,12 +171,15 @@ typedef struct {
 	git_oid *commits;
 	char (*ids)[ACCORD_ID_HEXLEN + 1];
 	size_t count;
+	accord_impact *windows;
+	size_t window_count;
 } incident_file;
 
 static void incident_file_dispose(incident_file *f)
 {
 	free(f->commits);
 	free(f->ids);
+	free(f->windows);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -197,19 +202,36 @@ static int read_incident_file(incident_file *f, const struct accord_index *ix, c
 
 		if (first) {
 			first = 0;
-			if (strcmp(line, "accord-incident 1") != 0)
+			if (strcmp(line, "accord-incident 2") != 0)
 				goto bad;
 		} else if (line[0] == 's' && line[1] == ' ') {
-			long long sev, op, st, sa, cs;
+			long long sev, op, st, sa;
 
-			if (sscanf(line + 2, "%15s %lld %lld %lld %lld %lld", s->status, &sev, &op, &st, &sa,
-				   &cs) != 6)
+			if (sscanf(line + 2, "%15s %lld %lld %lld %lld", s->status, &sev, &op, &st, &sa) != 5)
 				goto bad;
 			s->severity = sev;
 			s->opened_at = op;
 			s->started_at = st;
 			s->status_at = sa;
-			s->customer_seconds = cs;
+		} else if (line[0] == 'w' && line[1] == ' ') {
+			accord_impact w = { 0 };
+			long long c, ws, we;
+			char end[24];
+
+			if (sscanf(line + 2, "%lld %lld %23s", &c, &ws, end) != 3)
+				goto bad;
+			w.customers = c;
+			w.start = ws;
+			if (strcmp(end, "-") != 0) {
+				if (sscanf(end, "%lld", &we) != 1)
+					goto bad;
+				w.end = we;
+				w.has_end = 1;
+			}
+			f->windows = realloc(f->windows, (f->window_count + 1) * sizeof(*f->windows));
+			if (!f->windows)
+				abort();
+			f->windows[f->window_count++] = w;
 		} else if (line[0] == 'v' && line[1] == ' ') {
 			snprintf(s->service, sizeof(s->service), "%s", line + 2);
 		} else if (line[0] == 't' && line[1] == ' ') {
@@ -254,11 +276,19 @@ static int write_incident_file(const struct accord_index *ix, const accord_parti
 
 	if ((error = accord_incident_build_from(&inc, parties, li->entries, li->count)) < 0)
 		return error;
-	accord_buf_printf(&data, "accord-incident 1\ns %s %lld %lld %lld %lld %lld\nv %s\nt %s\n",
+	accord_buf_printf(&data, "accord-incident 2\ns %s %lld %lld %lld %lld\nv %s\nt %s\n",
 			  inc->status, (long long)inc->severity, (long long)inc->opened_at,
 			  (long long)inc->started_at, (long long)inc->status_at,
-			  (long long)inc->customer_seconds, inc->service ? inc->service : "",
-			  inc->title ? inc->title : "");
+			  inc->service ? inc->service : "", inc->title ? inc->title : "");
+	for (i = 0; i < inc->impact_count; i++) {
+		const accord_impact *w = &inc->impact[i];
+
+		accord_buf_printf(&data, "w %lld %lld ", (long long)w->customers, (long long)w->start);
+		if (w->has_end)
+			accord_buf_printf(&data, "%lld\n", (long long)w->end);
+		else
+			accord_buf_puts(&data, "-\n");
+	}
 	for (i = 0; i < li->count; i++)
 		accord_buf_printf(&data, "e %s %s\n", li->entries[i]->commit, li->entries[i]->id);
 	accord_buf_printf(&path, "%s/incidents/%.2s", ix->dir, inc->id);
@@ -1230,7 +1260,7 @@ static int status_matches(const char *want, const char *status)
 }
 
 int accord_index_list(accord_index_summary **out, size_t *count, size_t *total,
-		      accord_ledger *l, const char *status, size_t limit)
+		      accord_ledger *l, const char *status, size_t limit, int64_t now)
 {
 	const size_t line = ACCORD_ID_HEXLEN + 1, chunk_lines = 1024;
 	accord_buf path = ACCORD_BUF_INIT;
@@ -1293,6 +1323,8 @@ int accord_index_list(accord_index_summary **out, size_t *count, size_t *total,
 			if ((error = read_incident_file(&f, l->index, id)) < 0)
 				break;
 			if (status_matches(status, f.summary.status)) {
+				f.summary.customer_seconds = accord_impact_customer_seconds(
+					f.windows, f.window_count, now, &f.summary.customer_running);
 				res = realloc(res, (n + 1) * sizeof(*res));
 				if (!res)
 					abort();

@@ -65,7 +65,7 @@ static const char *status_of(fixture *f)
 
 	if (error < 0)
 		return NULL;
-	assert_int_equal(accord_index_list(&rows, &n, &total, l, NULL, 0), 0);
+	assert_int_equal(accord_index_list(&rows, &n, &total, l, NULL, 0, 1900000000), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(rows[0].id, f->inc);
 	snprintf(status, sizeof(status), "%s", rows[0].status);
@@ -102,9 +102,32 @@ static void test_index_records_appends(void **state)
 	assert_int_equal(accord_index_find_incident(&open, l, f->inc), 0);
 	assert_int_equal(l->count, 3);
 	assert_int_equal(accord_incident_build(&inc, l, open), 0);
-	assert_int_equal(inc->customer_seconds, 3600);
+	assert_int_equal(accord_incident_customer_seconds(inc, 1900000000, NULL), 3600);
 	assert_string_equal(inc->status, "mitigated");
 	accord_incident_free(inc);
+	accord_ledger_free(l);
+}
+
+/* list's customer-minutes are those of show and report at the same moment: an open window runs until now. */
+static void test_index_list_figures_run_until_now(void **state)
+{
+	fixture *f = *state;
+	accord_ledger *l = NULL;
+	accord_index_summary *rows = NULL;
+	size_t n = 0, total = 0;
+	const int64_t t0 = 1795168800; /* 2026-11-20T10:00:00Z */
+
+	assert_int_equal(indexed_append(f, "impact", "{\"customers\":300,\"start\":\"2026-11-20T10:00:00Z\"}"), 0);
+	assert_int_equal(indexed_append(f, "impact", "{\"customers\":10,\"start\":\"2026-11-20T09:00:00Z\",\"end\":\"2026-11-20T09:06:00Z\"}"), 0);
+	assert_int_equal(accord_index_open(&l, f->store), 0);
+	assert_int_equal(accord_index_list(&rows, &n, &total, l, NULL, 0, t0 + 77 * 3600), 0);
+	assert_int_equal(n, 1);
+	assert_true(rows[0].customer_seconds == (300LL * 4620 + 10 * 6) * 60);
+	assert_int_equal(rows[0].customer_running, 1);
+	free(rows);
+	assert_int_equal(accord_index_list(&rows, &n, &total, l, NULL, 0, t0 + 60), 0);
+	assert_true(rows[0].customer_seconds == (300LL * 1 + 10 * 6) * 60);
+	free(rows);
 	accord_ledger_free(l);
 }
 
@@ -160,7 +183,7 @@ static void test_index_refuses_a_forged_head(void **state)
 		fd = accord_ledger_feed(l, f->alice->pub.id);
 		assert_non_null(fd);
 		assert_int_equal(fd->seq, 1); /* the genesis still counts */
-		assert_int_equal(accord_index_list(&rows, &n, &total, l, NULL, 0), 0);
+		assert_int_equal(accord_index_list(&rows, &n, &total, l, NULL, 0, 1900000000), 0);
 		assert_int_equal(total, 0);
 		free(rows);
 		accord_ledger_free(l);
@@ -299,6 +322,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_index_records_appends, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_list_figures_run_until_now, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_catches_up_with_writes_behind_its_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_refuses_a_forged_head, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_guard_holds_without_the_index, setup, teardown),

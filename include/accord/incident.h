@@ -84,7 +84,6 @@ typedef struct {
 	size_t feedback_count;
 	const accord_entry **timeline; /* every entry of the incident, ledger order */
 	size_t timeline_count;
-	int64_t customer_seconds; /* sum of customers x seconds over windows with an end */
 	const char **parties; /* involved party names, in order of involvement */
 	size_t party_count;
 	cJSON *tickets; /* [{party, id}] from open and involve, owned */
@@ -116,8 +115,26 @@ const char **accord_incident_waiting(const accord_incident *incident, size_t *co
  */
 int accord_incident_transition_ok(const char *from, const char *to);
 
-/* The `show --json` document (ids in full; labels from `parties`). */
-cJSON *accord_incident_to_json(const accord_incident *incident, const accord_parties *parties);
+/*
+ * Customer-seconds at time `now`, the one definition behind show, list and
+ * report (docs/metrics.md): over the impact windows, customers x the time
+ * from the window's start to its end, where an open window runs until now
+ * and no window counts past now. *running (may be NULL) is set to 1 when an
+ * open window is still adding to the figure, else 0.
+ */
+int64_t accord_impact_customer_seconds(const accord_impact *windows, size_t count, int64_t now,
+				       int *running);
+/* The same over an incident's windows. */
+int64_t accord_incident_customer_seconds(const accord_incident *incident, int64_t now, int *running);
+/* Customer-seconds as the customer-minutes shown: one decimal, half away from zero. */
+double accord_customer_minutes(int64_t customer_seconds);
+
+/*
+ * The `show --json` document (ids in full; labels from `parties`), with
+ * customer-minutes as of `now`.
+ */
+cJSON *accord_incident_to_json(const accord_incident *incident, const accord_parties *parties,
+			       int64_t now);
 
 /* One timeline item as JSON (id, type, author key id and label, time, lamport, body). */
 cJSON *accord_entry_to_timeline_json(const accord_entry *entry, const accord_parties *parties);

@@ -35,7 +35,8 @@ typedef struct {
 	int64_t opened_at;
 	int64_t started_at;
 	int64_t status_at;
-	int64_t customer_seconds;
+	int64_t customer_seconds; /* as of `now` (accord_incident_customer_seconds) */
+	int customer_running;     /* an open impact window still adds to it */
 	char service[256];
 	char title[256];
 } accord_index_summary;
@@ -62,11 +63,11 @@ size_t accord_index_short_len(accord_ledger *ledger, const char *id, size_t min)
 /*
  * The summaries of the most recent incidents (at most `limit`, 0 for all),
  * optionally only those with `status` ("open" = not resolved or closed),
- * oldest first. *total is the number of incidents in the ledger. Caller
- * frees *out.
+ * oldest first, with customer-seconds as of `now`. *total is the number of
+ * incidents in the ledger. Caller frees *out.
  */
 int accord_index_list(accord_index_summary **out, size_t *count, size_t *total,
-		      accord_ledger *ledger, const char *status, size_t limit);
+		      accord_ledger *ledger, const char *status, size_t limit, int64_t now);
 
 /* Record an entry just appended to an indexed ledger (called by accord_ledger_append). */
 int accord_index_record(accord_ledger *ledger, const accord_entry *entry);

@@ -74,14 +74,16 @@ expect 0 accord status "$ID" resolved
 expect 0 accord resolve "$ID" --summary "cert renewed" --factor "no expiry monitoring"
 expect 0 accord status "$ID" closed
 expect 0 accord status "$ID" investigating
-expect 0 accord show "$ID" --json
+# customer-minutes as of a fixed now: an open window runs until now (docs/metrics.md)
+ACCORD_NOW=2026-11-20T13:00:00Z expect 0 accord show "$ID" --json
 SHOW=$OUT
 equal "$(echo "$SHOW" | jget 'd["status"]')" investigating "reopened"
 equal "$(echo "$SHOW" | jget 'd["id"]')" "$ID" "show id is the printed id"
 equal "$(echo "$SHOW" | jget 'd["severity"]')" 2 "severity"
 equal "$(echo "$SHOW" | jget 'd["service"]')" payments "service"
 equal "$(echo "$SHOW" | jget 'd["started_at"]')" 2026-11-20T10:00:00Z "started_at"
-equal "$(echo "$SHOW" | jget 'd["customer_minutes"]')" 108000 "customer-minutes over closed windows"
+equal "$(echo "$SHOW" | jget 'd["customer_minutes"]')" 108600 "customer-minutes: the open window runs until now"
+equal "$(echo "$SHOW" | jget 'd["customer_minutes_running"]')" true "customer-minutes marked running"
 equal "$(echo "$SHOW" | jget 'len(d["impact"])')" 2 "two impact windows"
 equal "$(echo "$SHOW" | jget '[s["met"] for s in d["sla"]]')" "[true, false]" "sla met"
 equal "$(echo "$SHOW" | jget 'd["feedback"][0]["score"]')" 2 "feedback score"
