@@ -196,14 +196,15 @@ static void audit_text(accord_ctx *ctx, const accord_audit *a, int recorded)
 	printf("Checked:     signatures and their one encoding, hash chains and sequence numbers,\n"
 	       "             time order within each feed, schemas, ledger id, authorization in\n"
 	       "             ledger order, cosign references, checkpoints (%zu), evidence refs\n"
-	       "             (%zu commits), refs/accord/ layout\n",
-	       a->checkpoints, a->evidence);
+	       "             (%zu %s), refs/accord/ layout\n",
+	       a->checkpoints, a->evidence, accord_plural((long long)a->evidence, "commit", "commits"));
 	printf("Record:      %s\n", a->had_record ? (recorded ? "compared with the previous audit's verified heads; updated"
 								  : "compared with the previous audit's verified heads")
 					      : (recorded ? "none before; verified heads recorded" : "none"));
 	if (!a->finding_count) {
-		printf("Result:      CLEAN: %zu of %zu entries verified in %zu feeds, no findings\n",
-		       a->verified, a->entries, a->feed_count);
+		printf("Result:      CLEAN: %zu of %zu %s verified in %zu %s, no findings\n",
+		       a->verified, a->entries, accord_plural((long long)a->entries, "entry", "entries"),
+		       a->feed_count, accord_plural((long long)a->feed_count, "feed", "feeds"));
 	} else {
 		const char *sep = "";
 
@@ -213,8 +214,9 @@ static void audit_text(accord_ctx *ctx, const accord_audit *a, int recorded)
 				printf("%s%s %zu", sep, accord_audit_kind_name((accord_audit_kind)k), count[k]);
 				sep = ", ";
 			}
-		printf("); %zu of %zu entries verified in %zu feeds\n", a->verified, a->entries,
-		       a->feed_count);
+		printf("); %zu of %zu %s verified in %zu %s\n", a->verified, a->entries,
+		       accord_plural((long long)a->entries, "entry", "entries"), a->feed_count,
+		       accord_plural((long long)a->feed_count, "feed", "feeds"));
 	}
 
 	printf("\nParties (%zu)\n", a->parties.party_count);
@@ -244,8 +246,9 @@ static void audit_text(accord_ctx *ctx, const accord_audit *a, int recorded)
 	for (i = 0; i < a->feed_count; i++) {
 		const accord_audit_feed *f = &a->feeds[i];
 
-		printf("  %s  %-24s %zu entries, %zu verified, head seq %lld (commit %.12s)", f->keyid,
-		       cmd_esc(f->label, 0), f->entries, f->verified, (long long)f->head_seq,
+		printf("  %s  %-24s %zu %s, %zu verified, head seq %lld (commit %.12s)", f->keyid,
+		       cmd_esc(f->label, 0), f->entries, accord_plural((long long)f->entries, "entry", "entries"),
+		       f->verified, (long long)f->head_seq,
 		       f->head_commit[0] ? f->head_commit : "-");
 		if (f->broken_at)
 			printf(", first finding at seq %lld", (long long)f->broken_at);

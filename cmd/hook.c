@@ -165,8 +165,8 @@ static int pre_receive(accord_ctx *ctx)
 	}
 	if (count > limit) {
 		code = cmd_failf(ACCORD_EXIT_FAIL,
-				 "push rejected: it adds more than %lld entries (git config accord.maxPushEntries on the hub)",
-				 (long long)limit);
+				 "push rejected: it adds more than %lld %s (git config accord.maxPushEntries on the hub)",
+				 (long long)limit, accord_plural((long long)limit, "entry", "entries"));
 		goto done;
 	}
 	if ((error = accord_sync_check_push(ctx->store, updates, n)) < 0) {

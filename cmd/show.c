@@ -36,9 +36,28 @@ static void fmt_time(char *out, int64_t t)
 	accord_time_format(out, t);
 }
 
+/*
+ * The key id of a public key an entry names in its body (64 hex digits),
+ * which is how member list, audit and the feed refs name keys; never a
+ * prefix of the raw public key, which would look like a key id but isn't.
+ */
+static const char *body_key_id(char out[ACCORD_KEYID_HEXLEN + 1], const accord_entry *e)
+{
+	accord_pubkey pub;
+	const char *hex = accord_entry_str(e, "key");
+
+	memset(&pub, 0, sizeof(pub));
+	if (!hex || accord_hex_decode(pub.pk, sizeof(pub.pk), hex) < 0)
+		return "?";
+	accord_pubkey_set_id(&pub);
+	memcpy(out, pub.id, ACCORD_KEYID_HEXLEN + 1);
+	return out;
+}
+
 /* One line saying what an entry did, for log and the timeline. */
 static void entry_summary(accord_buf *out, const accord_entry *e)
 {
+	char keyid[ACCORD_KEYID_HEXLEN + 1];
 	const char *s;
 
 	if (!strcmp(e->type, "open")) {
@@ -51,7 +70,9 @@ static void entry_summary(accord_buf *out, const accord_entry *e)
 		if ((s = accord_entry_str(e, "note")))
 			accord_buf_printf(out, ": %s", s);
 	} else if (!strcmp(e->type, "impact")) {
-		accord_buf_printf(out, "%lld customers from %s", (long long)accord_entry_int(e, "customers", 0),
+		long long n = (long long)accord_entry_int(e, "customers", 0);
+
+		accord_buf_printf(out, "%lld %s from %s", n, accord_plural(n, "customer", "customers"),
 				  accord_entry_str(e, "start"));
 		if ((s = accord_entry_str(e, "end")))
 			accord_buf_printf(out, " to %s", s);
@@ -63,22 +84,24 @@ static void entry_summary(accord_buf *out, const accord_entry *e)
 		accord_buf_printf(out, "%s: target %s, actual %s", accord_entry_str(e, "name"), t, a);
 	} else if (!strcmp(e->type, "feedback")) {
 		accord_buf_printf(out, "score %lld/5", (long long)accord_entry_int(e, "score", 0));
-		if (accord_entry_int(e, "lost_minutes", -1) >= 0)
-			accord_buf_printf(out, ", %lld minutes lost", (long long)accord_entry_int(e, "lost_minutes", 0));
+		long long lost = (long long)accord_entry_int(e, "lost_minutes", -1);
+
+		if (lost >= 0)
+			accord_buf_printf(out, ", %lld %s lost", lost, accord_plural(lost, "minute", "minutes"));
 		if ((s = accord_entry_str(e, "comment")))
 			accord_buf_printf(out, ": %s", s);
 	} else if (!strcmp(e->type, "genesis")) {
 		accord_buf_printf(out, "ledger founded by party %s", accord_entry_str(e, "party"));
 	} else if (!strcmp(e->type, "party-invite")) {
 		accord_buf_printf(out, "invites party %s (root key %.12s)", accord_entry_str(e, "party"),
-				  accord_entry_str(e, "key"));
+				  body_key_id(keyid, e));
 	} else if (!strcmp(e->type, "party-accept")) {
 		accord_buf_printf(out, "party %s joins", accord_entry_str(e, "party"));
 	} else if (!strcmp(e->type, "member-add")) {
 		accord_buf_printf(out, "adds member %s (key %.12s)", accord_entry_str(e, "member"),
-				  accord_entry_str(e, "key"));
+				  body_key_id(keyid, e));
 	} else if (!strcmp(e->type, "member-revoke")) {
-		accord_buf_printf(out, "revokes key %.12s", accord_entry_str(e, "key"));
+		accord_buf_printf(out, "revokes key %.12s", body_key_id(keyid, e));
 	} else if (!strcmp(e->type, "involve")) {
 		accord_buf_printf(out, "involves %s", accord_entry_str(e, "party"));
 	} else if (!strcmp(e->type, "resolution")) {
@@ -89,7 +112,9 @@ static void entry_summary(accord_buf *out, const accord_entry *e)
 		const cJSON *heads = cJSON_GetObjectItemCaseSensitive(e->body, "heads");
 		const char *remote = accord_entry_str(e, "remote");
 
-		accord_buf_printf(out, "witnessed %d feed heads%s%s", cJSON_GetArraySize(heads),
+		int n = cJSON_GetArraySize(heads);
+
+		accord_buf_printf(out, "witnessed %d feed %s%s%s", n, accord_plural(n, "head", "heads"),
 				  remote ? " after syncing with " : "", remote ? remote : "");
 	} else if (!strcmp(e->type, "action")) {
 		accord_buf_printf(out, "action %lld: %s", (long long)accord_entry_int(e, "action", 0),
@@ -199,11 +224,12 @@ static void print_incident(accord_ctx *ctx, const accord_incident *inc)
 		fmt_time(t, w->start);
 		if (w->has_end) {
 			fmt_time(t2, w->end);
-			printf("  %-17s %lld customers, %s to %s (%lld min)\n", i ? "" : "impact",
-			       (long long)w->customers, t, t2, (long long)((w->end - w->start) / 60));
+			printf("  %-17s %lld %s, %s to %s (%lld min)\n", i ? "" : "impact",
+			       (long long)w->customers, accord_plural(w->customers, "customer", "customers"), t,
+			       t2, (long long)((w->end - w->start) / 60));
 		} else {
-			printf("  %-17s %lld customers, since %s (ongoing)\n", i ? "" : "impact",
-			       (long long)w->customers, t);
+			printf("  %-17s %lld %s, since %s (ongoing)\n", i ? "" : "impact",
+			       (long long)w->customers, accord_plural(w->customers, "customer", "customers"), t);
 		}
 	}
 	{
@@ -229,7 +255,8 @@ static void print_incident(accord_ctx *ctx, const accord_incident *inc)
 
 		printf("  %-17s score %lld/5", i ? "" : "feedback", (long long)f->score);
 		if (f->lost_minutes >= 0)
-			printf(", %lld minutes lost", (long long)f->lost_minutes);
+			printf(", %lld %s lost", (long long)f->lost_minutes,
+			       accord_plural(f->lost_minutes, "minute", "minutes"));
 		if (f->comment)
 			printf(": %s", cmd_esc_block(f->comment, 20));
 		printf("\n");
@@ -374,7 +401,9 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 		}
 	}
 	free(rows);
-	if (limit && total > (size_t)limit)
+	if (limit == 1 && total > 1)
+		fprintf(stderr, "accord: showing the most recent of %zu incidents (--all for every one)\n", total);
+	else if (limit && total > (size_t)limit)
 		fprintf(stderr, "accord: showing the %lld most recent of %zu incidents (--all for every one)\n",
 			(long long)limit, total);
 	if (json)

@@ -264,9 +264,11 @@ static void report_text(const accord_sync_result *r)
 	if (!r->error && entries == 0 && r->pushed_count == 0 && !r->checkpoint[0])
 		printf("%s: up to date\n", cmd_esc(r->remote, 0));
 	else if (!r->error || entries)
-		printf("%s: took %zu entries in %zu feeds, pushed %zu refs%s%.12s\n", cmd_esc(r->remote, 0), entries,
-		       r->accepted_count, r->pushed_count, r->checkpoint[0] ? ", checkpoint " : "",
-		       r->checkpoint);
+		printf("%s: took %zu %s in %zu %s, pushed %zu %s%s%.12s\n", cmd_esc(r->remote, 0), entries,
+		       accord_plural((long long)entries, "entry", "entries"), r->accepted_count,
+		       accord_plural((long long)r->accepted_count, "feed", "feeds"), r->pushed_count,
+		       accord_plural((long long)r->pushed_count, "ref", "refs"),
+		       r->checkpoint[0] ? ", checkpoint " : "", r->checkpoint);
 }
 
 int cmd_sync(accord_ctx *ctx, int argc, char **argv)

@@ -161,3 +161,8 @@ int accord_buf_read_file(accord_buf *out, const char *path, size_t max_size)
 		accord_buf_grow(out, 0);
 	return 0;
 }
+
+const char *accord_plural(long long n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}

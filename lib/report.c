@@ -1258,8 +1258,8 @@ static void build_meta(rdoc *d, const accord_report *r, const accord_report_meta
 					  r->opts.party ? "party " : "", r->opts.party ? r->opts.party : "")
 				    : xstrdup("none"));
 	if (!meta || meta->verified)
-		kv(b, 0, "verification", fmt("verified: every signature, chain and authorization (%zu entries)",
-					     r->entry_count));
+		kv(b, 0, "verification", fmt("verified: every signature, chain and authorization (%zu %s)",
+					     r->entry_count, accord_plural((long long)r->entry_count, "entry", "entries")));
 	else
 		kv(b, 1, "verification", fmt("PARTIAL: %s", meta->verify_message ? meta->verify_message : ""));
 }
@@ -1292,8 +1292,8 @@ static void build_sections(rdoc *d, const accord_report *r)
 	if (r->longest) {
 		char *m = num1((double)r->longest_s / 60.0);
 
-		kv(b, 0, "longest impact", fmt("%s minutes (%.12s %s)", m, r->longest->incident->id,
-					       r->longest->incident->title));
+		kv(b, 0, "longest impact", fmt("%s %s (%.12s %s)", m, strcmp(m, "1") ? "minutes" : "minute",
+					       r->longest->incident->id, r->longest->incident->title));
 		free(m);
 	} else {
 		kv(b, 0, "longest impact", xstrdup("n/a"));
@@ -1306,15 +1306,18 @@ static void build_sections(rdoc *d, const accord_report *r)
 		char *mean = mean_text(r->score_sum, r->feedback_count);
 		char *csat = pct_text(r->csat_count, r->feedback_count);
 
-		kv(b, 0, "mean score", fmt("%s of 5 (%zu responses)", mean, r->feedback_count));
-		kv(b, 0, "CSAT%", fmt("%s (%zu of %zu responses scored 4-5)", csat, r->csat_count,
-				      r->feedback_count));
+		kv(b, 0, "mean score", fmt("%s of 5 (%zu %s)", mean, r->feedback_count,
+					   accord_plural((long long)r->feedback_count, "response", "responses")));
+		kv(b, 0, "CSAT%", fmt("%s (%zu of %zu %s scored 4-5)", csat, r->csat_count,
+				      r->feedback_count,
+				      accord_plural((long long)r->feedback_count, "response", "responses")));
 		free(mean);
 		free(csat);
 	}
 	if (r->lost_count)
-		kv(b, 0, "lost minutes", fmt("sum %lld, median %lld (%zu responses)", (long long)r->lost_sum,
-					     (long long)r->lost_median, r->lost_count));
+		kv(b, 0, "lost minutes", fmt("sum %lld, median %lld (%zu %s)", (long long)r->lost_sum,
+					     (long long)r->lost_median, r->lost_count,
+					     accord_plural((long long)r->lost_count, "response", "responses")));
 	else
 		kv(b, 0, "lost minutes", xstrdup("sum 0, median n/a (0 responses)"));
 
@@ -1324,10 +1327,11 @@ static void build_sections(rdoc *d, const accord_report *r)
 		char *met = pct_text(r->sla_met, r->sla_count);
 		char *rate = pct_text(r->watermelons, r->sla_all_met);
 
-		kv(b, 0, "SLA met", fmt("%s (%zu of %zu measurements)", met, r->sla_met, r->sla_count));
+		kv(b, 0, "SLA met", fmt("%s (%zu of %zu %s)", met, r->sla_met, r->sla_count,
+					accord_plural((long long)r->sla_count, "measurement", "measurements")));
 		kv(b, r->watermelons > 0, "watermelons",
-		   fmt("%zu (rate %s of %zu incidents with every SLA met; SLA met %s)", r->watermelons, rate,
-		       r->sla_all_met, met));
+		   fmt("%zu (rate %s of %zu %s with every SLA met; SLA met %s)", r->watermelons, rate,
+		       r->sla_all_met, accord_plural((long long)r->sla_all_met, "incident", "incidents"), met));
 		free(met);
 		free(rate);
 	}
@@ -1363,8 +1367,12 @@ static void build_sections(rdoc *d, const accord_report *r)
 	} else {
 		kv(b, 0, "time to joint resolution", xstrdup("n/a (n=0)"));
 	}
-	kv(b, 0, "revised before agreement", fmt("%zu incidents, %zu revisions", r->revised, r->revisions));
-	kv(b, r->waiting_incidents > 0, "waiting for cosignature", fmt("%zu incidents", r->waiting_incidents));
+	kv(b, 0, "revised before agreement",
+	   fmt("%zu %s, %zu %s", r->revised, accord_plural((long long)r->revised, "incident", "incidents"),
+	       r->revisions, accord_plural((long long)r->revisions, "revision", "revisions")));
+	kv(b, r->waiting_incidents > 0, "waiting for cosignature",
+	   fmt("%zu %s", r->waiting_incidents,
+	       accord_plural((long long)r->waiting_incidents, "incident", "incidents")));
 	if (r->waiting_incidents) {
 		b = add_table(d, B_TABLE, 3, 0);
 		row(b, 0, xstrdup("incident"), xstrdup("title"), xstrdup("waiting for"));
@@ -1420,8 +1428,8 @@ static void build_sections(rdoc *d, const accord_report *r)
 		for (i = 0; i < r->factor_count && i < TOP_FACTORS; i++)
 			row(b, 0, xstrdup(r->factors[i].name), fmt("%zu", r->factors[i].count));
 	}
-	add_text(d, B_P, fmt("%zu distinct factors across all parties' resolutions; none is attributed to a party.",
-			     r->factor_count));
+	add_text(d, B_P, fmt("%zu distinct %s across all parties' resolutions; none is attributed to a party.",
+			     r->factor_count, accord_plural((long long)r->factor_count, "factor", "factors")));
 }
 
 static void build_weeks(rdoc *d, const accord_report *r)
@@ -1885,8 +1893,9 @@ static void chart_watermelon(accord_buf *out, const accord_report *r)
 
 				if (h < 2)
 					h = 2;
-				accord_buf_printf(out, "<rect class=\"bar-sla\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#2e8b57\"><title>week of %s: SLA met %.1f%% (%zu measurements)</title></rect>",
-						  x, PT + PH - h, half, h, t, v, w->sla_count);
+				accord_buf_printf(out, "<rect class=\"bar-sla\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#2e8b57\"><title>week of %s: SLA met %.1f%% (%zu %s)</title></rect>",
+						  x, PT + PH - h, half, h, t, v, w->sla_count,
+						  accord_plural((long long)w->sla_count, "measurement", "measurements"));
 			}
 			if (w->feedback_count) {
 				double v = 100.0 * (double)w->csat_count / (double)w->feedback_count, h = PH * v / 100;
@@ -1894,8 +1903,9 @@ static void chart_watermelon(accord_buf *out, const accord_report *r)
 				/* zero still gets a sliver, so "measured, 0%" differs from "no data" */
 				if (h < 2)
 					h = 2;
-				accord_buf_printf(out, "<rect class=\"bar-csat\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#d9434e\"><title>week of %s: CSAT %.1f%% (%zu responses)</title></rect>",
-						  x + half, PT + PH - h, half, h, t, v, w->feedback_count);
+				accord_buf_printf(out, "<rect class=\"bar-csat\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#d9434e\"><title>week of %s: CSAT %.1f%% (%zu %s)</title></rect>",
+						  x + half, PT + PH - h, half, h, t, v, w->feedback_count,
+						  accord_plural((long long)w->feedback_count, "response", "responses"));
 			}
 		}
 		svg_week_labels(out, r);
@@ -1935,8 +1945,9 @@ static void chart_joint(accord_buf *out, const accord_report *r)
 		double h = (double)PH * (double)counts[k] / max;
 
 		if (counts[k])
-			accord_buf_printf(out, "<rect class=\"bar-joint\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#7a5aa6\"><title>%s: %zu incidents</title></rect>",
-					  PL + bw * (double)k + bw * 0.15, PT + PH - h, bw * 0.7, h, buckets[k].label, counts[k]);
+			accord_buf_printf(out, "<rect class=\"bar-joint\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#7a5aa6\"><title>%s: %zu %s</title></rect>",
+					  PL + bw * (double)k + bw * 0.15, PT + PH - h, bw * 0.7, h, buckets[k].label, counts[k],
+					  accord_plural((long long)counts[k], "incident", "incidents"));
 		accord_buf_printf(out, "<text x=\"%.1f\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\" fill=\"#445\">%s</text>",
 				  PL + bw * ((double)k + 0.5), PT + PH + 18, buckets[k].label);
 	}
@@ -2146,7 +2157,8 @@ void accord_report_render_csv_meta(accord_buf *out, const accord_report *r, cons
 	csv_meta_row(out, "service", r->opts.service ? r->opts.service : "");
 	csv_meta_row(out, "party", r->opts.party ? r->opts.party : "");
 	if (!meta || meta->verified) {
-		snprintf(b, sizeof(b), "verified (%zu entries)", r->entry_count);
+		snprintf(b, sizeof(b), "verified (%zu %s)", r->entry_count,
+			 accord_plural((long long)r->entry_count, "entry", "entries"));
 		csv_meta_row(out, "verification", b);
 	} else {
 		csv_meta_row(out, "verification", "PARTIAL");

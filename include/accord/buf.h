@@ -35,6 +35,9 @@ void accord_buf_clear(accord_buf *b);
 char *accord_buf_detach(accord_buf *b);
 void accord_buf_dispose(accord_buf *b);
 
+/* `one` when n is 1, else `many`, for counts shown to people: "1 feed", "2 feeds". */
+const char *accord_plural(long long n, const char *one, const char *many);
+
 /* Read a whole file (at most max_size bytes, else ACCORD_EINVALID). */
 int accord_buf_read_file(accord_buf *out, const char *path, size_t max_size);
 

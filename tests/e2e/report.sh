@@ -233,7 +233,7 @@ for fmt in MD TXT HTML; do
 	eval "doc=\$$fmt"
 	for s in "2026-11-23T12:00:00Z" "$LEDGER" "$ALICE" "659500" "517000" "1800" "10140" "3.14" "42.9%" \
 		"sum 100, median 10 (4 responses)" "80% (4 of 5 measurements)" "66.7% of 3 incidents with every SLA met" \
-		"66.7% of resolved incidents (2 of 3)" "median 6h, p90 1d (n=2)" "1 incidents, 1 revisions" \
+		"66.7% of resolved incidents (2 of 3)" "median 6h, p90 1d (n=2)" "1 incident, 1 revision" \
 		"No expiry monitoring" "Rotate keys" "nearest rank" "globex" "verified"; do
 		contains "$doc" "$s" "$fmt has $s"
 	done
