@@ -25,6 +25,47 @@ static const char audit_usage[] =
 	"later audit reports a feed that no longer extends them as a rollback.\n"
 	"Exit codes: 0 clean, 3 findings, 1 failure, 2 usage error.\n";
 
+/*
+ * What an audit checks and what it cannot prove, said once for both formats:
+ * a reviewer must not read more into "clean" than was checked.
+ */
+static const char *const checked[] = {
+	"signatures and their one encoding", "hash chains and sequence numbers",
+	"time order within each feed", "schemas", "ledger id", "authorization in ledger order",
+	"cosign references", "checkpoints", "evidence refs", "refs/accord/ layout",
+};
+static const char *const not_proven[] = {
+	"when things happened: every time is asserted by the member who signed it; the audit "
+	"checks times only against the order of their own feed and against revocations",
+	"that nothing is missing: a party can withhold entries it never pushed; the audit sees "
+	"what reached this copy, and partners' checkpoints show how far each feed was seen",
+};
+
+/* Print `text` from column 13, wrapped before column 80, the first line already indented. */
+static void print_wrapped(const char *text)
+{
+	const char *p = text;
+	size_t col = 13;
+
+	while (*p) {
+		size_t word = strcspn(p, " ");
+
+		if (col > 13 && col + 1 + word > 79) {
+			printf("\n%13s", "");
+			col = 13;
+		} else if (col > 13) {
+			putchar(' ');
+			col++;
+		}
+		printf("%.*s", (int)word, p);
+		col += word;
+		p += word;
+		while (*p == ' ')
+			p++;
+	}
+	putchar('\n');
+}
+
 static const char *role_of(const accord_member *m)
 {
 	return m->root ? "root" : m->admin ? "admin" : "member";
@@ -85,6 +126,12 @@ static cJSON *audit_json(accord_ctx *ctx, const accord_audit *a, int recorded)
 	o = cJSON_AddObjectToObject(doc, "record");
 	cJSON_AddBoolToObject(o, "compared", a->had_record);
 	cJSON_AddBoolToObject(o, "written", recorded);
+	arr = cJSON_AddArrayToObject(doc, "checked");
+	for (i = 0; i < sizeof(checked) / sizeof(*checked); i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(checked[i]));
+	arr = cJSON_AddArrayToObject(doc, "not_proven");
+	for (i = 0; i < sizeof(not_proven) / sizeof(*not_proven); i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(not_proven[i]));
 
 	arr = cJSON_AddArrayToObject(doc, "parties");
 	for (i = 0; i < a->parties.party_count; i++) {
@@ -162,6 +209,7 @@ static cJSON *audit_json(accord_ctx *ctx, const accord_audit *a, int recorded)
 			cJSON_AddNullToObject(it, "seq");
 		add_str_or_null(it, "commit", f->commit);
 		add_str_or_null(it, "entry", f->entry);
+		add_str_or_null(it, "incident", f->incident);
 		add_str_or_null(it, "ref", f->ref);
 		cJSON_AddStringToObject(it, "explanation", f->explanation);
 		cJSON_AddItemToArray(arr, it);
@@ -193,11 +241,25 @@ static void audit_text(accord_ctx *ctx, const accord_audit *a, int recorded)
 	} else {
 		printf("Period:      none (no entry verified)\n");
 	}
-	printf("Checked:     signatures and their one encoding, hash chains and sequence numbers,\n"
-	       "             time order within each feed, schemas, ledger id, authorization in\n"
-	       "             ledger order, cosign references, checkpoints (%zu), evidence refs\n"
-	       "             (%zu %s), refs/accord/ layout\n",
-	       a->checkpoints, a->evidence, accord_plural((long long)a->evidence, "commit", "commits"));
+	{
+		accord_buf line = ACCORD_BUF_INIT;
+
+		for (i = 0; i < sizeof(checked) / sizeof(*checked); i++) {
+			accord_buf_printf(&line, "%s%s", i ? ", " : "", checked[i]);
+			if (!strcmp(checked[i], "checkpoints"))
+				accord_buf_printf(&line, " (%zu)", a->checkpoints);
+			else if (!strcmp(checked[i], "evidence refs"))
+				accord_buf_printf(&line, " (%zu %s)", a->evidence,
+						  accord_plural((long long)a->evidence, "commit", "commits"));
+		}
+		printf("Checked:     ");
+		print_wrapped(line.ptr);
+		for (i = 0; i < sizeof(not_proven) / sizeof(*not_proven); i++) {
+			printf("%-13s", i ? "" : "Not proven:");
+			print_wrapped(not_proven[i]);
+		}
+		accord_buf_dispose(&line);
+	}
 	printf("Record:      %s\n", a->had_record ? (recorded ? "compared with the previous audit's verified heads; updated"
 								  : "compared with the previous audit's verified heads")
 					      : (recorded ? "none before; verified heads recorded" : "none"));
@@ -281,6 +343,8 @@ static void audit_text(accord_ctx *ctx, const accord_audit *a, int recorded)
 				printf("%scommit %s", f->feed[0] ? ", " : "", f->commit);
 			if (f->entry[0])
 				printf(", entry %s", cmd_esc(f->entry, 0));
+			if (f->incident[0])
+				printf(", incident %.12s", f->incident);
 			if (f->ref && (!f->feed[0] || k == ACCORD_AUDIT_UNKNOWN_REF || strstr(f->ref, "/evidence/")))
 				printf("%sref %s", f->feed[0] || f->commit[0] ? ", " : "", cmd_esc(f->ref, 0));
 			if (!f->feed[0] && !f->commit[0] && !f->ref)

@@ -15,7 +15,9 @@ static const char note_usage[] = "usage: accord note ID TEXT\n\nAdd a note to in
 static const char status_usage[] =
 	"usage: accord status ID investigating|identified|mitigated|resolved|closed [--note TEXT]\n\n"
 	"Move incident ID through its lifecycle. An incident is closed only after it\n"
-	"is resolved; setting investigating on a resolved or closed incident reopens it.\n";
+	"is resolved and once its resolution is joint (signed for every involved\n"
+	"party: accord resolve, accord cosign); setting investigating on a resolved\n"
+	"or closed incident reopens it.\n";
 static const char impact_usage[] =
 	"usage: accord impact ID --customers N --start TIME [--end TIME] [--description TEXT]\n\n"
 	"Record a window of customer impact. Without --end the window is still open;\n"

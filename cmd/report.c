@@ -131,6 +131,46 @@ fail:
 	return ACCORD_EXIT_FAIL;
 }
 
+/*
+ * A filter naming what the ledger does not hold would give an empty report
+ * that looks like good news: refuse it, naming the values that exist.
+ */
+static int check_filters(accord_ctx *ctx, const accord_report_options *ro)
+{
+	const accord_parties *p = &ctx->ledger->parties;
+	accord_buf known = ACCORD_BUF_INIT;
+	accord_idmap seen = ACCORD_IDMAP_INIT;
+	int found = 0, code = 0;
+	size_t i;
+
+	if (ro->party && !accord_parties_find(p, ro->party)) {
+		for (i = 0; i < p->party_count; i++)
+			accord_buf_printf(&known, "%s%s", i ? ", " : "", p->parties[i].name);
+		code = cmd_failf(ACCORD_EXIT_FAIL, "there is no party '%s' in this ledger (known: %s)",
+				 ro->party, known.ptr ? known.ptr : "none");
+		goto done;
+	}
+	if (!ro->service)
+		goto done;
+	for (i = 0; i < ctx->ledger->count && !found; i++) {
+		const accord_entry *e = ctx->ledger->entries[i];
+		const char *service = strcmp(e->type, "open") ? NULL : accord_entry_str(e, "service");
+
+		if (!service || accord_idmap_get(&seen, service))
+			continue;
+		found = !strcmp(service, ro->service);
+		accord_idmap_put(&seen, service, (void *)service);
+		accord_buf_printf(&known, "%s%s", known.size ? ", " : "", service);
+	}
+	if (!found)
+		code = cmd_failf(ACCORD_EXIT_FAIL, "there is no incident of service '%s' in this ledger (known: %s)",
+				 ro->service, known.ptr ? known.ptr : "none");
+done:
+	accord_idmap_dispose(&seen);
+	accord_buf_dispose(&known);
+	return code;
+}
+
 /* The JSON report is checked against its own schema before anyone sees it. */
 static int render_json(accord_buf *out, const accord_report *r, const accord_report_meta *meta)
 {
@@ -242,10 +282,8 @@ int cmd_report(accord_ctx *ctx, int argc, char **argv)
 		meta.excluded_feeds = excluded_ptrs;
 		meta.excluded_from = excluded_ptrs + meta.excluded_count;
 	}
-	if (ro.party && !accord_parties_find(&ctx->ledger->parties, ro.party)) {
-		error = cmd_failf(ACCORD_EXIT_FAIL, "there is no party '%s' in this ledger", ro.party);
+	if ((error = check_filters(ctx, &ro)) != 0)
 		goto done;
-	}
 	/* The generating key is who ran the report, if they have a key; reading it needs no passphrase. */
 	if (accord_key_home(&home, ctx->home) == 0 && accord_key_load_public(&pub, home) == 0) {
 		meta.key_id = pub.id;

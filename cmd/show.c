@@ -11,7 +11,22 @@ static const char list_usage[] =
 	"--quiet prints only their ids.\n"
 	"--status filters by status; \"open\" means not yet resolved or closed.\n";
 static const char log_usage[] =
-	"usage: accord log [ID] [--json]\n\nShow entries in ledger order (all, or incident ID's).\n";
+	"usage: accord log [ID] [--all | --type TYPE] [--json]\n\n"
+	"Show entries in ledger order (all, or incident ID's). Checkpoints, which sync\n"
+	"writes to witness the partners' feeds, are left out unless --all or\n"
+	"--type checkpoint asks for them.\n\n"
+	"  --all        every entry, checkpoints included\n"
+	"  --type TYPE  only entries of this type (open, note, status, impact, sla,\n"
+	"               feedback, involve, resolution, cosign, action, genesis,\n"
+	"               party-invite, party-accept, member-add, member-revoke,\n"
+	"               checkpoint)\n"
+	"  --json       a JSON array\n";
+
+/* Every entry type, for log --type. */
+static const char *const entry_types[] = {
+	"open", "note", "status", "impact", "sla", "feedback", "involve", "resolution", "cosign",
+	"action", "genesis", "party-invite", "party-accept", "member-add", "member-revoke", "checkpoint",
+};
 static const char export_usage[] =
 	"usage: accord export\n\n"
 	"Print every entry exactly as stored, one JSON object per line, in ledger order.\n"
@@ -354,7 +369,7 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 			if (!strcmp(status, valid[i]))
 				break;
 		if (i == sizeof(valid) / sizeof(*valid))
-			return cmd_usage_error(ctx, "unknown status '%s' (investigating, identified, mitigated, resolved, closed, open)",
+			return cmd_usage_error(ctx, "unknown status '%s' (known: investigating, identified, mitigated, resolved, closed, open)",
 					       status);
 	}
 	if ((error = cmd_load_indexed(ctx, 0)))
@@ -415,13 +430,44 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 
 int cmd_log(accord_ctx *ctx, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "type", required_argument, NULL, 't' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	const accord_entry *open = NULL;
+	const char *type = NULL;
 	cJSON *arr = NULL;
-	int json = 0, error;
+	int json = 0, all = 0, c, error;
 	size_t i;
 
-	if ((error = parse_json_flag(ctx, argc, argv, log_usage, &json)))
-		return error < 0 ? 0 : error;
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'a': all = 1; break;
+		case 't': type = optarg; break;
+		case 'j': json = 1; break;
+		case 'h': fputs(log_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (all && type)
+		return cmd_usage_error(ctx, "--all and --type exclude each other");
+	if (type) {
+		accord_buf known = ACCORD_BUF_INIT;
+
+		for (i = 0; i < sizeof(entry_types) / sizeof(*entry_types); i++)
+			if (!strcmp(type, entry_types[i]))
+				break;
+		if (i == sizeof(entry_types) / sizeof(*entry_types)) {
+			for (i = 0; i < sizeof(entry_types) / sizeof(*entry_types); i++)
+				accord_buf_printf(&known, "%s%s", i ? ", " : "", entry_types[i]);
+			error = cmd_usage_error(ctx, "unknown entry type '%s' (known: %s)", type, known.ptr);
+			accord_buf_dispose(&known);
+			return error;
+		}
+	}
 	if (argc - optind > 1)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind + 1]);
 	/* One incident's log needs only that incident: go through the index. */
@@ -435,6 +481,9 @@ int cmd_log(accord_ctx *ctx, int argc, char **argv)
 		const accord_entry *e = ctx->ledger->entries[i];
 
 		if (open && e != open && strcmp(e->incident, open->id) != 0)
+			continue;
+		/* checkpoints are sync's bookkeeping: a third of a small ledger, rarely what is sought */
+		if (type ? strcmp(e->type, type) != 0 : !all && !strcmp(e->type, "checkpoint"))
 			continue;
 		if (json) {
 			cJSON *item = accord_entry_to_timeline_json(e, &ctx->ledger->parties);

@@ -87,6 +87,7 @@ struct item {
 	char prev[ACCORD_ID_HEXLEN + 1];
 	char ledger[ACCORD_ID_HEXLEN + 1];
 	char author[ACCORD_KEYID_HEXLEN + 1];
+	char incident[ACCORD_ID_HEXLEN + 1]; /* as the bytes claim it, for naming it in findings */
 	/* from the main thread */
 	int authentic;	   /* signed by its author, parsed, in its author's feed */
 	int flagged;	   /* some finding is about it */
@@ -181,6 +182,7 @@ static void add_finding(struct run *r, accord_audit_kind kind, const char *feed,
 			f->seq = it->seq;
 			memcpy(f->entry, it->id, sizeof(f->entry));
 		}
+		memcpy(f->incident, it->incident, sizeof(f->incident));
 		it->flagged = 1;
 	}
 	va_start(ap, fmt);
@@ -238,6 +240,12 @@ static void envelope_from_json(struct item *it, const cJSON *j)
 	if ((s = accord_json_str(j, "ledger")) && accord_is_lower_hex(s, ACCORD_ID_HEXLEN) &&
 	    !s[ACCORD_ID_HEXLEN])
 		memcpy(it->ledger, s, sizeof(it->ledger));
+	/* an open entry is its incident; the others name theirs */
+	if ((s = accord_json_str(j, "type")) && !strcmp(s, "open"))
+		memcpy(it->incident, it->id, sizeof(it->incident));
+	else if ((s = accord_json_str(j, "incident")) && accord_is_lower_hex(s, ACCORD_ID_HEXLEN) &&
+		 !s[ACCORD_ID_HEXLEN])
+		memcpy(it->incident, s, sizeof(it->incident));
 	if ((s = accord_json_str(j, "author")) && strlen(s) == 64) {
 		accord_pubkey pk;
 

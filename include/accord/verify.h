@@ -77,6 +77,7 @@ typedef struct {
 	int64_t seq;			    /* 0 when unknown */
 	char commit[41];		    /* "" when none */
 	char entry[ACCORD_ID_HEXLEN + 1];   /* "" when the bytes are no entry */
+	char incident[ACCORD_ID_HEXLEN + 1]; /* the incident the entry is about (its open entry's id), or "" */
 	char *ref;			    /* the ref it was found under, or NULL */
 	char *explanation;
 	char label[160]; /* member@party of the feed, or the key id prefix */
