@@ -55,7 +55,7 @@ _accord() {
 		--title|--severity|--service|--started|--ticket|--parties|--note|--customers|--start|--end|\
 		--description|--name|--target|--actual|--score|--lost-minutes|--comment|--summary|--factor|\
 		--went-well|--went-wrong|--lucky|--action|--revises|--key|--status|--limit|--since|--until|\
-		--party|--format|--reason|--meta|--ledger|-o) j=$((j + 1)) ;;
+		--party|--format|--reason|--meta|--ledger|--threads|--type|--output|-o) j=$((j + 1)) ;;
 		-*) ;;
 		*) n=$((n + 1)) ;;
 		esac
