@@ -108,6 +108,12 @@ int cmd_parse_duration(accord_ctx *ctx, int64_t *out, const char *what, const ch
 /* Check a user-given text is valid UTF-8 without control characters (newlines allowed if `multiline`). */
 int cmd_check_text(accord_ctx *ctx, const char *what, const char *s, int multiline);
 
+/*
+ * "there is no party 'NAME' in this ledger (known: a, b)" on stderr, exit 1:
+ * every command that takes a party names the ones there are.
+ */
+int cmd_no_such_party(accord_ctx *ctx, const char *name);
+
 /* A party or member name: letters, digits, '.', '_', '-', starting alphanumeric, at most 64. */
 int cmd_valid_name(const char *s);
 /* A whole ledger id: 64 lowercase hex digits (no prefix: it pins a ledger). */

@@ -470,6 +470,21 @@ int cmd_valid_ledger_id(const char *s)
 	return strlen(s) == ACCORD_ID_HEXLEN && strspn(s, "0123456789abcdef") == ACCORD_ID_HEXLEN;
 }
 
+int cmd_no_such_party(accord_ctx *ctx, const char *name)
+{
+	const accord_parties *p = &ctx->ledger->parties;
+	accord_buf known = ACCORD_BUF_INIT;
+	size_t i;
+	int code;
+
+	for (i = 0; i < p->party_count; i++)
+		accord_buf_printf(&known, "%s%s", i ? ", " : "", p->parties[i].name);
+	code = cmd_failf(ACCORD_EXIT_FAIL, "there is no party '%s' in this ledger (known: %s)", name,
+			 known.ptr ? known.ptr : "none");
+	accord_buf_dispose(&known);
+	return code;
+}
+
 int cmd_valid_name(const char *s)
 {
 	size_t i, n = strlen(s);

@@ -73,7 +73,7 @@ static int add_parties(accord_ctx *ctx, cJSON *arr, const char *plist)
 		if (!cmd_valid_name(name))
 			return cmd_usage_error(ctx, "invalid party name '%s'", name);
 		if (!accord_parties_find(&ctx->ledger->parties, name))
-			return cmd_failf(ACCORD_EXIT_FAIL, "there is no party '%s' in this ledger", name);
+			return cmd_no_such_party(ctx, name);
 		cJSON_ArrayForEach(item, arr)
 			dup |= !strcmp(item->valuestring, name);
 		if (!dup)

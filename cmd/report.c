@@ -144,10 +144,7 @@ static int check_filters(accord_ctx *ctx, const accord_report_options *ro)
 	size_t i;
 
 	if (ro->party && !accord_parties_find(p, ro->party)) {
-		for (i = 0; i < p->party_count; i++)
-			accord_buf_printf(&known, "%s%s", i ? ", " : "", p->parties[i].name);
-		code = cmd_failf(ACCORD_EXIT_FAIL, "there is no party '%s' in this ledger (known: %s)",
-				 ro->party, known.ptr ? known.ptr : "none");
+		code = cmd_no_such_party(ctx, ro->party);
 		goto done;
 	}
 	if (!ro->service)

@@ -100,7 +100,7 @@ int cmd_involve(accord_ctx *ctx, int argc, char **argv)
 		if (invited)
 			return cmd_failf(ACCORD_EXIT_FAIL, "party %s is invited but has not accepted yet",
 					 argv[optind + 1]);
-		return cmd_failf(ACCORD_EXIT_FAIL, "there is no party '%s' in this ledger", argv[optind + 1]);
+		return cmd_no_such_party(ctx, argv[optind + 1]);
 	}
 	for (i = 0; i < inc->party_count; i++) {
 		if (!strcmp(inc->parties[i], argv[optind + 1])) {

@@ -103,6 +103,10 @@ expect 1 a report --service nope
 contains "$ERR" "no incident of service 'nope' in this ledger (known: checkout)" "report --service nope"
 expect 1 a report --party umbrella
 contains "$ERR" "no party 'umbrella' in this ledger (known: acme, globex)" "report --party umbrella"
+expect 1 a open --title t --severity 3 --service checkout --parties umbrella
+contains "$ERR" "no party 'umbrella' in this ledger (known: acme, globex)" "open --parties umbrella"
+expect 1 a involve "$ID" umbrella
+contains "$ERR" "no party 'umbrella' in this ledger (known: acme, globex)" "involve ID umbrella"
 expect 2 a log --type nope
 contains "$ERR" "unknown entry type 'nope' (known: open, note," "log --type nope"
 expect 2 a list --status nope
