@@ -142,6 +142,8 @@ git -C "$C" update-ref -d "refs/accord/evidence/$BOB/fork"
 git -C "$C" update-ref "refs/accord/evidence/$BOB/$FORK" "$FORK"
 found equivocation "(6) equivocation"
 equal "$(jget '[f["ref"] for f in d["findings"] if f["kind"]=="equivocation"][0]' < "$T/last.json")" "refs/accord/evidence/$BOB/$FORK" "(6) names the evidence"
+expect 3 accord -C "$C" audit --no-record
+contains "$(printf '%s' "$OUT" | tr -s ' \n' '  ')" "evidence refs (1 commit)," "(6) one evidence commit, in the singular"
 # evidence under a name that is not its commit proves nothing, and is named as outside the layout
 fresh
 git -C "$C" update-ref "refs/accord/evidence/$BOB/$(tip "$GINA")" "$(tip "$BOB")"
