@@ -8,7 +8,8 @@ static const char open_usage[] =
 	"usage: accord open --title TEXT --severity 1..4 --service NAME [--started TIME]\n"
 	"                   [--parties A,B] [--ticket PARTY:ID]...\n\n"
 	"Open an incident and print its id. --started is when customer impact began\n"
-	"(default: now), as RFC 3339 (2026-11-23T07:31:00Z). Severity 1 is the worst.\n"
+	"(default: now), as RFC 3339 (2026-11-23T07:31:00Z) or a date meaning 00:00 UTC\n"
+	"(2026-11-23). Severity 1 is the worst.\n"
 	"--parties names the parties involved (default: yours; yours is always in).\n"
 	"--ticket keeps a party's own ticket number for the same incident.\n";
 static const char note_usage[] = "usage: accord note ID TEXT\n\nAdd a note to incident ID.\n";
@@ -21,7 +22,9 @@ static const char status_usage[] =
 static const char impact_usage[] =
 	"usage: accord impact ID --customers N --start TIME [--end TIME] [--description TEXT]\n\n"
 	"Record a window of customer impact. Without --end the window is still open;\n"
-	"record it again with the same --start and an --end to close it.\n";
+	"record it again with the same --start and an --end to close it.\n"
+	"TIME: RFC 3339 with a zone (2026-11-20T09:05:00Z, 2026-11-20T10:05:00+01:00)\n"
+	"or a date, meaning 00:00 UTC (2026-11-20).\n";
 static const char sla_usage[] =
 	"usage: accord sla ID --name NAME --target DURATION --actual DURATION\n\n"
 	"Record an SLA measurement, e.g. --name first-response --target 30m --actual 12m.\n"
