@@ -663,22 +663,15 @@ static struct item *item_at(struct feed *f, int64_t seq)
 	return NULL;
 }
 
+/* bsearch over feeds sorted by key id, which is each struct's first member. */
+static int cmp_keyid(const void *key, const void *elem)
+{
+	return strcmp(key, elem);
+}
+
 static struct feed *find_feed(struct run *r, const char *keyid)
 {
-	size_t lo = 0, hi = r->nfeeds;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(r->feeds[mid].keyid, keyid);
-
-		if (c == 0)
-			return &r->feeds[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return r->nfeeds ? bsearch(keyid, r->feeds, r->nfeeds, sizeof(*r->feeds), cmp_keyid) : NULL;
 }
 
 /* A failed signature is a modified entry when something signed names other bytes; else a mismatch. */
@@ -1611,20 +1604,8 @@ void accord_verification_free(accord_verification *v)
 const accord_verified_feed *accord_verification_feed(const accord_verification *v,
 						     const char *keyid)
 {
-	size_t lo = 0, hi = v->feed_count;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(v->feeds[mid].keyid, keyid);
-
-		if (c == 0)
-			return &v->feeds[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return v->feed_count ? bsearch(keyid, v->feeds, v->feed_count, sizeof(*v->feeds), cmp_keyid)
+			     : NULL;
 }
 
 const accord_verified_item *accord_verified_feed_item(const accord_verified_feed *f, int64_t seq)
