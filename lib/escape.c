@@ -1,5 +1,6 @@
 /* The one place that decides which characters of other parties' text may reach an output. */
 #include "accord/escape.h"
+#include "accord/json.h"
 
 int accord_text_char_allowed(uint32_t cp, int multiline)
 {
@@ -12,40 +13,6 @@ int accord_text_char_allowed(uint32_t cp, int multiline)
 	return 1;
 }
 
-/* One code point of well-formed UTF-8 (no overlongs, no surrogates); 0 if malformed. */
-static size_t decode(const unsigned char *s, uint32_t *cp)
-{
-	uint32_t v;
-	size_t n, i;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		v = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		v = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		v = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && (v < 0x800 || (v >= 0xd800 && v < 0xe000))) ||
-	    (n == 4 && (v < 0x10000 || v > 0x10ffff)))
-		return 0;
-	*cp = v;
-	return n;
-}
-
 int accord_text_find_forbidden(uint32_t *cp, size_t *offset, const char *s, int multiline)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -53,7 +20,7 @@ int accord_text_find_forbidden(uint32_t *cp, size_t *offset, const char *s, int 
 	size_t n;
 
 	for (; *p; p += n) {
-		if ((n = decode(p, &c)) == 0) {
+		if ((n = accord_utf8_decode(&c, p)) == 0) {
 			*cp = 0x110000u + *p;
 			*offset = (size_t)((const char *)p - s);
 			return 1;
@@ -77,7 +44,7 @@ void accord_escape(accord_buf *out, const char *s, unsigned flags)
 
 	/* copy runs of harmless text at once; most text has nothing to escape */
 	while (*p) {
-		if ((n = decode(p, &c)) != 0 && accord_text_char_allowed(c, multiline)) {
+		if ((n = accord_utf8_decode(&c, p)) != 0 && accord_text_char_allowed(c, multiline)) {
 			p += n;
 			continue;
 		}
@@ -108,7 +75,7 @@ void accord_escape_json(accord_buf *out, const char *json)
 	 * U+FFFD, so the document is valid UTF-8 whatever it quotes.
 	 */
 	while (*p) {
-		if ((n = decode(p, &c)) != 0 && (c < 0x80 ? c != 0x7f : accord_text_char_allowed(c, 1))) {
+		if ((n = accord_utf8_decode(&c, p)) != 0 && (c < 0x80 ? c != 0x7f : accord_text_char_allowed(c, 1))) {
 			p += n;
 			continue;
 		}

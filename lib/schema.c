@@ -22,6 +22,7 @@
 
 #include "accord/buf.h"
 #include "accord/error.h"
+#include "accord/json.h"
 #include "accord/schema.h"
 #include "schemas_gen.h"
 
@@ -838,7 +839,6 @@ static long fm_escape(const char **pp)
 	return v;
 }
 
-static size_t fm_decode(const unsigned char *s, unsigned long *cp);
 
 /*
  * One member of a class as a code point: an escape as escape_literal reads
@@ -849,7 +849,7 @@ static size_t fm_decode(const unsigned char *s, unsigned long *cp);
 static long fm_member(const char **pp)
 {
 	const char *p = *pp;
-	unsigned long cp;
+	uint32_t cp;
 	size_t n;
 	long v;
 
@@ -863,7 +863,7 @@ static long fm_member(const char **pp)
 		*pp = p + 1;
 		return (unsigned char)*p;
 	}
-	if ((n = fm_decode((const unsigned char *)p, &cp)) == 0)
+	if ((n = accord_utf8_decode(&cp, (const unsigned char *)p)) == 0)
 		return -1;
 	*pp = p + n;
 	return (long)cp;
@@ -1056,50 +1056,16 @@ fallback:
 	free(items);
 }
 
-/* One code point of well-formed UTF-8 (as the strict parser admits); 0 if malformed. */
-static size_t fm_decode(const unsigned char *s, unsigned long *cp)
-{
-	unsigned long v;
-	size_t n, i;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		v = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		v = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		v = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && (v < 0x800 || (v >= 0xd800 && v < 0xe000))) ||
-	    (n == 4 && (v < 0x10000 || v > 0x10ffff)))
-		return 0;
-	*cp = v;
-	return n;
-}
-
 /* Whether the rest of a subject is well-formed UTF-8. */
 static int fm_readable(const unsigned char *s)
 {
-	unsigned long cp;
+	uint32_t cp;
 	size_t len;
 
 	for (; *s; s += len)
 		if (*s < 0x80)
 			len = 1;
-		else if ((len = fm_decode(s, &cp)) == 0)
+		else if ((len = accord_utf8_decode(&cp, s)) == 0)
 			return 0;
 	return 1;
 }
@@ -1121,7 +1087,7 @@ static int fm_excluded(const struct fm_item *it, unsigned long cp)
 static int fm_match(const struct pattern *pat, const char *subject)
 {
 	const unsigned char *s = (const unsigned char *)subject;
-	unsigned long cp;
+	uint32_t cp;
 	size_t i, len;
 
 	for (i = 0; i < pat->nitems; i++) {
@@ -1136,7 +1102,7 @@ static int fm_match(const struct pattern *pat, const char *subject)
 					break;
 				s++;
 			} else {
-				if ((len = fm_decode(s, &cp)) == 0)
+				if ((len = accord_utf8_decode(&cp, s)) == 0)
 					return -1;
 				if (!it->nonascii || fm_excluded(it, cp))
 					break;

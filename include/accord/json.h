@@ -30,6 +30,13 @@
 int accord_json_parse_strict(cJSON **out, const char *data, size_t len,
 			     size_t max_size, int integers_only);
 
+/*
+ * One code point of well-formed UTF-8 at `s` (no overlongs, no surrogates):
+ * its length, with the code point in *cp; 0 if malformed. Reads no further
+ * than a NUL byte.
+ */
+size_t accord_utf8_decode(uint32_t *cp, const unsigned char *s);
+
 /* True if the `len` bytes are valid UTF-8 with no NUL byte. */
 int accord_utf8_valid(const char *s, size_t len);
 
