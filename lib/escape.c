@@ -8,7 +8,12 @@ int accord_text_char_allowed(uint32_t cp, int multiline)
 		return multiline && (cp == '\n' || cp == '\t');
 	if (cp >= 0x7f && cp <= 0x9f)
 		return 0;
-	if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+	/* bidi marks, embeddings, overrides and isolates (Trojan Source) */
+	if (cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069))
+		return 0;
+	/* line and paragraph separators end a line in some readers, interlinear annotations hide text */
+	if (cp == 0x2028 || cp == 0x2029 || (cp >= 0xfff9 && cp <= 0xfffb))
 		return 0;
 	return 1;
 }

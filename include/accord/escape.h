@@ -20,7 +20,9 @@
 /*
  * Whether free text may hold code point `cp`: not a C0 control (newline and
  * tab only when `multiline`), not DEL, not a C1 control (U+0080-U+009F),
- * not a bidi embedding, override or isolate (U+202A-U+202E, U+2066-U+2069).
+ * not a bidi mark, embedding, override or isolate (U+061C, U+200E-U+200F,
+ * U+202A-U+202E, U+2066-U+2069), not a line or paragraph separator
+ * (U+2028-U+2029), not an interlinear annotation (U+FFF9-U+FFFB).
  * schemas/common.schema.json says the same for "line" and "text".
  */
 int accord_text_char_allowed(uint32_t cp, int multiline);

@@ -21,7 +21,8 @@ try:
 except UnicodeDecodeError:
     print("bad utf-8"); sys.exit()
 bad = [c for c in s if (ord(c) < 0x20 and c != "\n") or 0x7f <= ord(c) <= 0x9f
-       or 0x202a <= ord(c) <= 0x202e or 0x2066 <= ord(c) <= 0x2069]
+       or 0x202a <= ord(c) <= 0x202e or 0x2066 <= ord(c) <= 0x2069
+       or ord(c) in (0x061c, 0x200e, 0x200f, 0x2028, 0x2029) or 0xfff9 <= ord(c) <= 0xfffb]
 print(len(bad))
 PY
 }
@@ -29,7 +30,7 @@ PY
 noraw() { equal "$(raw "$1" ${3:-})" 0 "$2: no raw control characters"; }
 
 # The classes, each as a label and its bytes; line fields also refuse newline and tab.
-CLASSES="esc bel cr bs vt del nel csi1 lre rle pdf lro rlo lri rli fsi pdi"
+CLASSES="esc bel cr bs vt del nel csi1 lre rle pdf lro rlo lri rli fsi pdi alm lrm rlm lsep psep iaa"
 cls() {
 	case $1 in
 	esc) printf 'x\033[2J\033]52;c;aGk=\007\033[8mx' ;;
@@ -49,6 +50,12 @@ cls() {
 	rli) printf 'x\342\201\247x' ;;
 	fsi) printf 'x\342\201\250x' ;;
 	pdi) printf 'x\342\201\251x' ;;   # U+2069
+	alm) printf 'x\330\234x' ;;       # U+061C
+	lrm) printf 'x\342\200\216x' ;;   # U+200E
+	rlm) printf 'x\342\200\217x' ;;   # U+200F
+	lsep) printf 'x\342\200\250x' ;;  # U+2028
+	psep) printf 'x\342\200\251x' ;;  # U+2029
+	iaa) printf 'x\357\277\271x' ;;   # U+FFF9
 	nl) printf 'x\nx' ;;
 	tab) printf 'x\tx' ;;
 	esac
@@ -205,7 +212,8 @@ try:
 except UnicodeDecodeError:
     print("bad utf-8"); sys.exit()
 print(len([c for c in s if (ord(c) < 0x20 and c not in "\n\t") or 0x7f <= ord(c) <= 0x9f
-           or 0x202a <= ord(c) <= 0x202e or 0x2066 <= ord(c) <= 0x2069]))
+           or 0x202a <= ord(c) <= 0x202e or 0x2066 <= ord(c) <= 0x2069
+           or ord(c) in (0x061c, 0x200e, 0x200f, 0x2028, 0x2029) or 0xfff9 <= ord(c) <= 0xfffb]))
 PY
 }
 git -C "$L" config remote.ev.url "/tmp/x$(printf '\033[31mRED\302\233\342\200\256\377')"
