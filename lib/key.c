@@ -600,7 +600,7 @@ done:
 	return rc;
 }
 
-#define READ_PRIVATE 1 /* refuse group/other permission bits */
+#define READ_PRIVATE 1 /* refuse a file another user owns, or group/other permission bits */
 #define READ_FOLLOW 2  /* follow a symlink (files we only read, never our own key) */
 
 /*
@@ -608,7 +608,25 @@ done:
  * component (`flags`: READ_*). `buf` has room for `cap` bytes plus a NUL.
  * `mode`, if not NULL, gets the permission bits of the file read.
  */
-static int read_small(char *buf, size_t cap, size_t *len, const char *path, int flags, mode_t *mode)
+/*
+ * A private key file must be its reader's alone: owned by it (the owner can
+ * read or replace the key whatever the mode) and closed to group and others.
+ */
+static int private_file_ok(const char *path, const struct stat *st)
+{
+	if (st->st_uid != geteuid())
+		return accord_error_set(ACCORD_EDENIED,
+					"%s is a private key owned by another user (uid %u); only its owner may use it",
+					path, (unsigned)st->st_uid);
+	if (st->st_mode & 077)
+		return accord_error_set(ACCORD_EDENIED,
+					"%s is a private key open to group or others (mode %04o); chmod 600 it",
+					path, (unsigned)(st->st_mode & 07777));
+	return 0;
+}
+
+static int read_small(char *buf, size_t cap, size_t *len, const char *path, int flags,
+		      struct stat *st_out)
 {
 	struct stat st;
 	size_t total = 0;
@@ -633,14 +651,10 @@ static int read_small(char *buf, size_t cap, size_t *len, const char *path, int 
 		rc = accord_error_set(ACCORD_EINVALID, "%s is not a regular file", path);
 		goto done;
 	}
-	if (mode)
-		*mode = st.st_mode & 07777;
-	if ((flags & READ_PRIVATE) && (st.st_mode & 077)) {
-		rc = accord_error_set(ACCORD_EDENIED,
-				      "%s is a private key open to group or others (mode %04o); chmod 600 it",
-				      path, (unsigned)(st.st_mode & 07777));
+	if (st_out)
+		*st_out = st;
+	if ((flags & READ_PRIVATE) && (rc = private_file_ok(path, &st)) < 0)
 		goto done;
-	}
 	if (st.st_size < 0 || (unsigned long long)st.st_size > cap) {
 		rc = accord_error_set(ACCORD_EINVALID, "%s is larger than %zu bytes", path, cap);
 		goto done;
@@ -1205,7 +1219,7 @@ int accord_key_read_openssh(accord_key **out, const char *path)
 	accord_key *key = NULL;
 	char *text;
 	size_t len = 0;
-	mode_t mode = 0;
+	struct stat st;
 	int rc;
 
 	if (!out || !path)
@@ -1214,21 +1228,17 @@ int accord_key_read_openssh(accord_key **out, const char *path)
 		return accord_error_set(ACCORD_ENOMEM, "out of secure memory reading %s", path);
 	/*
 	 * ~/.ssh may be a link farm: follow links. ssh-keygen makes the file
-	 * 0600; a private key that others can read may have been read already,
-	 * so it is refused as our own key would be (ssh refuses it too). The
-	 * mode is checked once the file proves to be a private key, so that a
+	 * 0600; a private key that others can read (or that another user owns)
+	 * may have been read already, so it is refused as our own key would be
+	 * (ssh refuses the first too). The mode is checked once the file proves to be a private key, so that a
 	 * .pub or a stray file gets the message that fits it.
 	 */
-	if ((rc = read_small(text, OPENSSH_FILE_MAX, &len, path, READ_FOLLOW, &mode)) == 0 &&
+	if ((rc = read_small(text, OPENSSH_FILE_MAX, &len, path, READ_FOLLOW, &st)) == 0 &&
 	    (rc = accord_key_from_openssh(&key, text, len, path)) == 0) {
-		if (mode & 077) {
-			rc = accord_error_set(ACCORD_EDENIED,
-					      "%s is a private key open to group or others (mode %04o); chmod 600 it",
-					      path, (unsigned)mode);
+		if ((rc = private_file_ok(path, &st)) < 0)
 			accord_key_free(key);
-		} else {
+		else
 			*out = key;
-		}
 	}
 	sodium_free(text);
 	return rc;

@@ -65,6 +65,16 @@ equal "$(echo "$OUT" | sed -n 1p)" "$KEY_ID" "chmod 600, and the import goes thr
 chmod 400 "$S/id"
 expect 0 accord --home "$T/perm2" key import "$S/id" --no-passphrase
 chmod 600 "$S/id"
+# a 0600 key owned by someone else is theirs: they can read or swap it (CI runs as root, which can chown)
+if [ "$(id -u)" = 0 ]; then
+	chown 65534 "$S/id"
+	expect 1 accord --home "$T/other" key import "$S/id" --no-passphrase
+	equal "$ERR" "accord: $S/id is a private key owned by another user (uid 65534); only its owner may use it" "import refuses a key another user owns"
+	if [ -e "$T/other" ]; then bad "refused import made $T/other"; else ok; fi
+	chown 0 "$S/id"
+else
+	echo "note: not root, the ownership case needs chown and is not run here"
+fi
 
 # --- names --------------------------------------------------------------------
 sshkey ed25519 "" alice@laptop at
