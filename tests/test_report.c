@@ -172,7 +172,7 @@ static void test_report_csv_defuses_formulas(void **state)
 		{ " plain", ",\"' plain\"," },                /* any leading space counts */
 		{ "\xef\xbc\xa1=1", ",'\xef\xbc\xa1=1," },      /* anything not ASCII first counts */
 		{ "\xe1\x9a\x80=1", ",'\xe1\x9a\x80=1," },      /* U+1680 Ogham space mark */
-		{ "\xe2\x80\x8e=1", ",'\xe2\x80\x8e=1," },      /* U+200E left-to-right mark */
+		{ "\xe2\x80\x8e=1", ",'\\u200e=1," },            /* U+200E left-to-right mark: escaped, still guarded */
 		{ "\xe2\x81\xa0=1", ",'\xe2\x81\xa0=1," },      /* U+2060 word joiner */
 		{ "\xe2\x88\x92" "1", ",'\xe2\x88\x92" "1," },    /* U+2212 minus sign */
 		{ "\xef\xb9\xa6" "1", ",'\xef\xb9\xa6" "1," },    /* U+FE66 small equals */
