@@ -23,7 +23,10 @@ static const char audit_usage[] =
 	"\n"
 	"A clean audit records the verified heads in <gitdir>/accord/verified-heads; a\n"
 	"later audit reports a feed that no longer extends them as a rollback.\n"
-	"Exit codes: 0 clean, 3 findings, 1 failure, 2 usage error.\n";
+	"Entries set aside by a documented rule (a key's entries after its revocation)\n"
+	"are listed in a section of their own and do not make the audit fail.\n"
+	"Exit codes: 0 clean (or only entries set aside), 3 findings, 1 failure,\n"
+	"2 usage error.\n";
 
 /*
  * What an audit checks and what it cannot prove, said once for both formats:
@@ -100,10 +103,45 @@ static void who(const accord_audit *a, const char *keyid, const char **party, co
 	*member = m ? m->key.name : NULL;
 }
 
+/*
+ * Findings that set entries aside by a documented rule (verify.h,
+ * accord_audit_kind_sets_aside) are listed apart and do not fail the audit.
+ */
+static size_t set_aside_count(const accord_audit *a)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < a->finding_count; i++)
+		n += a->findings[i].set_aside != 0;
+	return n;
+}
+
+static cJSON *finding_json(const accord_audit *a, const accord_audit_finding *f)
+{
+	cJSON *it = cJSON_CreateObject();
+	const char *party, *member;
+
+	who(a, f->feed, &party, &member);
+	cJSON_AddStringToObject(it, "kind", accord_audit_kind_name(f->kind));
+	add_str_or_null(it, "feed", f->feed);
+	add_str_or_null(it, "party", party);
+	add_str_or_null(it, "member", member);
+	if (f->seq)
+		cJSON_AddNumberToObject(it, "seq", (double)f->seq);
+	else
+		cJSON_AddNullToObject(it, "seq");
+	add_str_or_null(it, "commit", f->commit);
+	add_str_or_null(it, "entry", f->entry);
+	add_str_or_null(it, "incident", f->incident);
+	add_str_or_null(it, "ref", f->ref);
+	cJSON_AddStringToObject(it, "explanation", f->explanation);
+	return it;
+}
+
 static cJSON *audit_json(accord_ctx *ctx, const accord_audit *a, int recorded)
 {
-	cJSON *doc = cJSON_CreateObject(), *o, *arr, *counts;
-	size_t i, count[ACCORD_AUDIT_KIND_COUNT] = { 0 };
+	cJSON *doc = cJSON_CreateObject(), *o, *arr, *section, *counts;
+	size_t i, count[ACCORD_AUDIT_KIND_COUNT] = { 0 }, aside = set_aside_count(a);
 	char when[ACCORD_TIME_LEN];
 
 	add_str_or_null(doc, "ledger", a->ledger);
@@ -112,7 +150,7 @@ static cJSON *audit_json(accord_ctx *ctx, const accord_audit *a, int recorded)
 	accord_time_format(when, accord_time_now());
 	cJSON_AddStringToObject(doc, "generated_at", when);
 	cJSON_AddStringToObject(doc, "generated_by", "accord " ACCORD_VERSION);
-	cJSON_AddBoolToObject(doc, "clean", a->finding_count == 0);
+	cJSON_AddBoolToObject(doc, "clean", a->finding_count == aside);
 	o = cJSON_AddObjectToObject(doc, "period");
 	add_time_or_null(o, "first", a->first_time);
 	add_time_or_null(o, "last", a->last_time);
@@ -120,7 +158,8 @@ static cJSON *audit_json(accord_ctx *ctx, const accord_audit *a, int recorded)
 	cJSON_AddNumberToObject(o, "feeds", (double)a->feed_count);
 	cJSON_AddNumberToObject(o, "entries", (double)a->entries);
 	cJSON_AddNumberToObject(o, "verified", (double)a->verified);
-	cJSON_AddNumberToObject(o, "findings", (double)a->finding_count);
+	cJSON_AddNumberToObject(o, "findings", (double)(a->finding_count - aside));
+	cJSON_AddNumberToObject(o, "set_aside", (double)aside);
 	cJSON_AddNumberToObject(o, "evidence", (double)a->evidence);
 	cJSON_AddNumberToObject(o, "checkpoints", (double)a->checkpoints);
 	o = cJSON_AddObjectToObject(doc, "record");
@@ -192,27 +231,13 @@ static cJSON *audit_json(accord_ctx *ctx, const accord_audit *a, int recorded)
 		cJSON_AddItemToArray(arr, it);
 	}
 	arr = cJSON_AddArrayToObject(doc, "findings");
+	section = cJSON_AddArrayToObject(doc, "set_aside");
 	for (i = 0; i < a->finding_count; i++) {
 		const accord_audit_finding *f = &a->findings[i];
-		cJSON *it = cJSON_CreateObject();
-		const char *party, *member;
 
-		count[f->kind]++;
-		who(a, f->feed, &party, &member);
-		cJSON_AddStringToObject(it, "kind", accord_audit_kind_name(f->kind));
-		add_str_or_null(it, "feed", f->feed);
-		add_str_or_null(it, "party", party);
-		add_str_or_null(it, "member", member);
-		if (f->seq)
-			cJSON_AddNumberToObject(it, "seq", (double)f->seq);
-		else
-			cJSON_AddNullToObject(it, "seq");
-		add_str_or_null(it, "commit", f->commit);
-		add_str_or_null(it, "entry", f->entry);
-		add_str_or_null(it, "incident", f->incident);
-		add_str_or_null(it, "ref", f->ref);
-		cJSON_AddStringToObject(it, "explanation", f->explanation);
-		cJSON_AddItemToArray(arr, it);
+		if (!f->set_aside)
+			count[f->kind]++;
+		cJSON_AddItemToArray(f->set_aside ? section : arr, finding_json(a, f));
 	}
 	counts = cJSON_AddObjectToObject(doc, "counts");
 	for (i = 0; i < ACCORD_AUDIT_KIND_COUNT; i++)
@@ -222,13 +247,60 @@ static cJSON *audit_json(accord_ctx *ctx, const accord_audit *a, int recorded)
 	return doc;
 }
 
+/* One section of the text report: the faults, or the findings that set entries aside. */
+static void print_findings(const accord_audit *a, int set_aside, const char *title)
+{
+	size_t i, k, total = 0, count[ACCORD_AUDIT_KIND_COUNT] = { 0 };
+
+	for (i = 0; i < a->finding_count; i++)
+		if (!a->findings[i].set_aside == !set_aside) {
+			count[a->findings[i].kind]++;
+			total++;
+		}
+	if (!total)
+		return;
+	printf("\n%s (%zu)\n", title, total);
+	for (k = 0; k < ACCORD_AUDIT_KIND_COUNT; k++) {
+		size_t n = 0;
+
+		if (!count[k])
+			continue;
+		printf("\n  %s (%zu): %s\n", accord_audit_kind_name((accord_audit_kind)k), count[k],
+		       accord_audit_kind_summary((accord_audit_kind)k));
+		for (i = 0; i < a->finding_count; i++) {
+			const accord_audit_finding *f = &a->findings[i];
+
+			if (f->kind != (accord_audit_kind)k || !f->set_aside != !set_aside)
+				continue;
+			printf("    %zu. ", ++n);
+			if (f->feed[0])
+				printf("feed %s (%s)", f->feed, cmd_esc(f->label, 0));
+			if (f->seq)
+				printf(" seq %lld", (long long)f->seq);
+			if (f->commit[0])
+				printf("%scommit %s", f->feed[0] ? ", " : "", f->commit);
+			if (f->entry[0])
+				printf(", entry %s", cmd_esc(f->entry, 0));
+			if (f->incident[0])
+				printf(", incident %.12s", f->incident);
+			if (f->ref && (!f->feed[0] || k == ACCORD_AUDIT_UNKNOWN_REF || strstr(f->ref, "/evidence/")))
+				printf("%sref %s", f->feed[0] || f->commit[0] ? ", " : "", cmd_esc(f->ref, 0));
+			if (!f->feed[0] && !f->commit[0] && !f->ref)
+				printf("the ledger");
+			printf("\n       %s\n", cmd_esc(f->explanation, 0));
+		}
+	}
+}
+
 static void audit_text(accord_ctx *ctx, const accord_audit *a, int recorded)
 {
-	size_t i, k, count[ACCORD_AUDIT_KIND_COUNT] = { 0 };
+	size_t i, k, count[ACCORD_AUDIT_KIND_COUNT] = { 0 }, aside = set_aside_count(a);
+	size_t faults = a->finding_count - aside;
 	char t1[ACCORD_TIME_LEN], t2[ACCORD_TIME_LEN];
 
 	for (i = 0; i < a->finding_count; i++)
-		count[a->findings[i].kind]++;
+		if (!a->findings[i].set_aside)
+			count[a->findings[i].kind]++;
 	/* the title comes from an entry that may not verify: shown, never obeyed */
 	printf("Audit of ledger \"%s\" (%s)\n", cmd_esc(a->title, 0), a->ledger[0] ? cmd_esc(a->ledger, 0) : "no genesis found");
 	printf("Repository:  %s\n", cmd_esc(accord_store_gitdir(ctx->store), 0));
@@ -263,23 +335,26 @@ static void audit_text(accord_ctx *ctx, const accord_audit *a, int recorded)
 	printf("Record:      %s\n", a->had_record ? (recorded ? "compared with the previous audit's verified heads; updated"
 								  : "compared with the previous audit's verified heads")
 					      : (recorded ? "none before; verified heads recorded" : "none"));
-	if (!a->finding_count) {
-		printf("Result:      CLEAN: %zu of %zu %s verified in %zu %s, no findings\n",
+	if (faults == 0) {
+		printf("Result:      CLEAN: %zu of %zu %s verified in %zu %s, no findings",
 		       a->verified, a->entries, accord_plural((long long)a->entries, "entry", "entries"),
 		       a->feed_count, accord_plural((long long)a->feed_count, "feed", "feeds"));
 	} else {
 		const char *sep = "";
 
-		printf("Result:      %zu FINDING%s (", a->finding_count, a->finding_count == 1 ? "" : "S");
+		printf("Result:      %zu FINDING%s (", faults, faults == 1 ? "" : "S");
 		for (k = 0; k < ACCORD_AUDIT_KIND_COUNT; k++)
 			if (count[k]) {
 				printf("%s%s %zu", sep, accord_audit_kind_name((accord_audit_kind)k), count[k]);
 				sep = ", ";
 			}
-		printf("); %zu of %zu %s verified in %zu %s\n", a->verified, a->entries,
+		printf("); %zu of %zu %s verified in %zu %s", a->verified, a->entries,
 		       accord_plural((long long)a->entries, "entry", "entries"), a->feed_count,
 		       accord_plural((long long)a->feed_count, "feed", "feeds"));
 	}
+	if (aside)
+		printf("; %zu set aside by rule", aside);
+	putchar('\n');
 
 	printf("\nParties (%zu)\n", a->parties.party_count);
 	for (i = 0; i < a->parties.party_count; i++) {
@@ -319,39 +394,8 @@ static void audit_text(accord_ctx *ctx, const accord_audit *a, int recorded)
 			       cmd_esc(f->witnessed_by, 0), f->witnessed_seq > f->head_seq ? " (this copy is behind)" : "");
 		putchar('\n');
 	}
-	if (!a->finding_count)
-		return;
-	printf("\nFindings (%zu)\n", a->finding_count);
-	for (k = 0; k < ACCORD_AUDIT_KIND_COUNT; k++) {
-		size_t n = 0;
-
-		if (!count[k])
-			continue;
-		printf("\n  %s (%zu): %s\n", accord_audit_kind_name((accord_audit_kind)k), count[k],
-		       accord_audit_kind_summary((accord_audit_kind)k));
-		for (i = 0; i < a->finding_count; i++) {
-			const accord_audit_finding *f = &a->findings[i];
-
-			if (f->kind != (accord_audit_kind)k)
-				continue;
-			printf("    %zu. ", ++n);
-			if (f->feed[0])
-				printf("feed %s (%s)", f->feed, cmd_esc(f->label, 0));
-			if (f->seq)
-				printf(" seq %lld", (long long)f->seq);
-			if (f->commit[0])
-				printf("%scommit %s", f->feed[0] ? ", " : "", f->commit);
-			if (f->entry[0])
-				printf(", entry %s", cmd_esc(f->entry, 0));
-			if (f->incident[0])
-				printf(", incident %.12s", f->incident);
-			if (f->ref && (!f->feed[0] || k == ACCORD_AUDIT_UNKNOWN_REF || strstr(f->ref, "/evidence/")))
-				printf("%sref %s", f->feed[0] || f->commit[0] ? ", " : "", cmd_esc(f->ref, 0));
-			if (!f->feed[0] && !f->commit[0] && !f->ref)
-				printf("the ledger");
-			printf("\n       %s\n", cmd_esc(f->explanation, 0));
-		}
-	}
+	print_findings(a, 0, "Findings");
+	print_findings(a, 1, "Set aside by rule (not faults: see docs/audit.md)");
 }
 
 int cmd_audit(accord_ctx *ctx, int argc, char **argv)
@@ -418,7 +462,8 @@ int cmd_audit(accord_ctx *ctx, int argc, char **argv)
 		cmd_print_json(audit_json(ctx, a, recorded));
 	else
 		audit_text(ctx, a, recorded);
-	error = a->finding_count ? ACCORD_EXIT_VERIFY : ACCORD_EXIT_OK;
+	/* entries set aside by a rule are reported, not faults: they do not fail the audit */
+	error = a->finding_count > set_aside_count(a) ? ACCORD_EXIT_VERIFY : ACCORD_EXIT_OK;
 	accord_audit_free(a);
 	return error;
 }
