@@ -22,7 +22,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (accord_init() < 0 || accord_store_open(&store, argv[1]) < 0 ||
-	    accord_ledger_load(&l, store) < 0)
+	    accord_ledger_open(&l, store, NULL) < 0)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		accord_key *k = NULL;

@@ -51,7 +51,7 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/ledger", argv[1]);
 	if (accord_store_open_or_init(&s, path) < 0 || accord_ledger_create(id, s, a, "acme", "bench", NULL) < 0)
 		die("init");
-	if (accord_store_lock(s) < 0 || accord_ledger_load(&l, s) < 0)
+	if (accord_store_lock(s) < 0 || accord_ledger_open(&l, s, NULL) < 0)
 		die("load");
 	{
 		/* party-invite takes the key as hex of the public key */

@@ -24,7 +24,7 @@ int main(int argc, char **argv)
 	}
 	if (accord_init() < 0 || accord_store_open(&store, argv[1]) < 0 ||
 	    accord_key_load(&key, argv[2], NULL) < 0 || accord_store_lock(store) < 0 ||
-	    accord_ledger_load(&l, store) < 0)
+	    accord_ledger_open(&l, store, NULL) < 0)
 		goto fail;
 	body = cJSON_Parse("{\"title\":\"bench\",\"severity\":3,\"service\":\"bench\","
 			   "\"started_at\":\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}");

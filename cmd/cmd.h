@@ -73,14 +73,18 @@ int cmd_getopt(accord_ctx *ctx, int argc, char **argv, const struct option *long
 
 /* Open the ledger's repository (ctx->store). */
 int cmd_open_store(accord_ctx *ctx);
-/* Open and load the verified ledger (ctx->store, ctx->ledger). With `lock`, take the write lock first. */
+/*
+ * Open the verified ledger (ctx->store, ctx->ledger) holding every entry
+ * that counts (log, export, report). With `lock`, take the write lock first.
+ */
 int cmd_load(accord_ctx *ctx, int lock);
 /*
- * The same through the index (index.h): no entries are loaded until an
- * incident is found with cmd_find_incident, so the cost does not grow with
- * the ledger. For commands that work on one incident, or on membership.
+ * The same, holding only the entries of the incidents found with
+ * cmd_find_incident, so that the cost need not grow with the ledger. For
+ * commands that work on one incident, on the list of incidents or on
+ * membership.
  */
-int cmd_load_indexed(accord_ctx *ctx, int lock);
+int cmd_load_incidents(accord_ctx *ctx, int lock);
 /* Load the secret key from the key home (asks for a passphrase if needed). */
 int cmd_load_key(accord_ctx *ctx);
 

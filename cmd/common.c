@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -144,32 +145,77 @@ int cmd_open_store(accord_ctx *ctx)
 	return 0;
 }
 
-int cmd_load(accord_ctx *ctx, int lock)
+/*
+ * The cache key, kept in the key home (made there, 0600, on first use).
+ * Without one (no home, a read-only one) the ledger is verified in full on
+ * every open: slower, never less sound.
+ */
+static int cache_key(unsigned char *out, accord_ctx *ctx)
 {
+	char *home = NULL, *path = NULL;
+	int ok;
+
+	if (accord_key_home(&home, ctx->home) < 0) {
+		accord_error_clear();
+		return 0;
+	}
+	(void)mkdir(home, 0700);
+	ok = asprintf(&path, "%s/index.key", home) >= 0 && accord_ledger_cache_key(out, path) == 0;
+	if (!ok)
+		accord_error_clear();
+	free(path);
+	free(home);
+	return ok;
+}
+
+/* Open the ledger (ctx->ledger), with the write lock first if `lock`. */
+static int load(accord_ctx *ctx, int lock, unsigned int flags)
+{
+	accord_ledger_options opts = ACCORD_LEDGER_OPTIONS_INIT;
+	unsigned char key[ACCORD_LEDGER_CACHE_KEY_LEN];
 	int error;
 
 	if ((error = cmd_open_store(ctx)) != 0)
 		return error;
 	if (lock && (error = accord_store_lock(ctx->store)) < 0)
 		return cmd_fail(error);
-	if ((error = accord_ledger_load(&ctx->ledger, ctx->store)) < 0)
+	opts.flags = flags;
+	if (cache_key(key, ctx))
+		opts.cache_key = key;
+	error = accord_ledger_open(&ctx->ledger, ctx->store, &opts);
+	sodium_memzero(key, sizeof(key));
+	if (error < 0)
 		return cmd_fail(error);
 	cmd_notice_left_out(ctx);
 	return 0;
 }
 
+int cmd_load(accord_ctx *ctx, int lock)
+{
+	return load(ctx, lock, ACCORD_LEDGER_OPEN_ENTRIES);
+}
+
+int cmd_load_incidents(accord_ctx *ctx, int lock)
+{
+	return load(ctx, lock, 0);
+}
+
 void cmd_notice_left_out(accord_ctx *ctx)
 {
-	const accord_ledger *l = ctx->ledger;
-	const accord_finding *f;
+	const accord_finding *findings, *f;
 	accord_buf msg = ACCORD_BUF_INIT;
+	size_t left_out, finding_count;
 
-	if (!l || (!l->left_out && !l->finding_count))
+	if (!ctx->ledger)
 		return;
-	f = l->finding_count ? &l->findings[0] : NULL;
+	findings = accord_ledger_findings(ctx->ledger, &finding_count);
+	left_out = accord_ledger_left_out(ctx->ledger);
+	if (!left_out && !finding_count)
+		return;
+	f = finding_count ? &findings[0] : NULL;
 	/* built whole, then written through cmd_warn: the explanation may quote a forged entry */
-	accord_buf_printf(&msg, "%zu entr%s left out, %s do%s not count", l->left_out,
-			  l->left_out == 1 ? "y" : "ies", l->left_out == 1 ? "it" : "they", l->left_out == 1 ? "es" : "");
+	accord_buf_printf(&msg, "%zu entr%s left out, %s do%s not count", left_out,
+			  left_out == 1 ? "y" : "ies", left_out == 1 ? "it" : "they", left_out == 1 ? "es" : "");
 	if (f) {
 		accord_buf_printf(&msg, ": %s", accord_audit_kind_name(f->kind));
 		if (f->feed[0])
@@ -180,25 +226,11 @@ void cmd_notice_left_out(accord_ctx *ctx)
 			accord_buf_printf(&msg, ", commit %s", f->commit);
 		accord_buf_printf(&msg, ": %s", f->explanation ? f->explanation : "");
 	}
-	if (l->finding_count > 1)
-		accord_buf_printf(&msg, " (and %zu more finding%s)", l->finding_count - 1,
-				  l->finding_count == 2 ? "" : "s");
+	if (finding_count > 1)
+		accord_buf_printf(&msg, " (and %zu more finding%s)", finding_count - 1,
+				  finding_count == 2 ? "" : "s");
 	cmd_warn("%s; 'accord audit' lists every finding", msg.ptr);
 	accord_buf_dispose(&msg);
-}
-
-int cmd_load_indexed(accord_ctx *ctx, int lock)
-{
-	int error;
-
-	if ((error = cmd_open_store(ctx)) != 0)
-		return error;
-	if (lock && (error = accord_store_lock(ctx->store)) < 0)
-		return cmd_fail(error);
-	if ((error = accord_index_open(&ctx->ledger, ctx->store)) < 0)
-		return cmd_fail(error);
-	cmd_notice_left_out(ctx);
-	return 0;
 }
 
 char *cmd_read_passphrase(const char *prompt, int confirm)
@@ -344,8 +376,7 @@ int cmd_recovery_commit(accord_ctx *ctx, const char *dir, const char *party, cha
 
 int cmd_find_incident(const accord_entry **out, accord_ctx *ctx, const char *arg)
 {
-	int error = ctx->ledger->index ? accord_index_find_incident(out, ctx->ledger, arg)
-				       : accord_ledger_find_incident(out, ctx->ledger, arg);
+	int error = accord_ledger_find_incident(out, ctx->ledger, arg);
 
 	if (error == ACCORD_EINVALID)
 		return cmd_usage_error(ctx, "%s", accord_error_last());
@@ -356,8 +387,7 @@ int cmd_find_incident(const accord_entry **out, accord_ctx *ctx, const char *arg
 
 void cmd_short_id(char *out, size_t outlen, accord_ctx *ctx, const char *id)
 {
-	size_t len = ctx->ledger->index ? accord_index_short_len(ctx->ledger, id, 12)
-					: accord_ledger_short_len(ctx->ledger);
+	size_t len = accord_ledger_short_len(ctx->ledger, id, 12);
 
 	if (len < 12)
 		len = 12;
@@ -472,7 +502,7 @@ int cmd_valid_ledger_id(const char *s)
 
 int cmd_no_such_party(accord_ctx *ctx, const char *name)
 {
-	const accord_parties *p = &ctx->ledger->parties;
+	const accord_parties *p = accord_ledger_parties(ctx->ledger);
 	accord_buf known = ACCORD_BUF_INIT;
 	size_t i;
 	int code;

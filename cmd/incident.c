@@ -44,7 +44,7 @@ static int prepare(accord_ctx *ctx, const accord_entry **open, const char *arg)
 {
 	int error;
 
-	if ((error = cmd_load_key(ctx)) != 0 || (error = cmd_load_indexed(ctx, 1)) != 0)
+	if ((error = cmd_load_key(ctx)) != 0 || (error = cmd_load_incidents(ctx, 1)) != 0)
 		return error;
 	if (open && (error = cmd_find_incident(open, ctx, arg)) != 0)
 		return error;
@@ -54,13 +54,13 @@ static int prepare(accord_ctx *ctx, const accord_entry **open, const char *arg)
 /* The opener's party first, then the others named in --parties A,B. */
 static int add_parties(accord_ctx *ctx, cJSON *arr, const char *plist)
 {
-	const accord_member *m = accord_parties_member(&ctx->ledger->parties, ctx->key->pub.id);
+	const accord_member *m = accord_parties_member(accord_ledger_parties(ctx->ledger), ctx->key->pub.id);
 	const char *own, *p = plist;
 
 	if (!m || m->revoked)
 		return cmd_failf(ACCORD_EXIT_FAIL, "key %s is not an active member of any party of this ledger",
 				 ctx->key->pub.id);
-	own = ctx->ledger->parties.parties[m->party].name;
+	own = accord_ledger_parties(ctx->ledger)->parties[m->party].name;
 	cJSON_AddItemToArray(arr, cJSON_CreateString(own));
 	while (p && *p) {
 		const char *comma = strchr(p, ',');
@@ -75,7 +75,7 @@ static int add_parties(accord_ctx *ctx, cJSON *arr, const char *plist)
 		name[n] = '\0';
 		if (!cmd_valid_name(name))
 			return cmd_usage_error(ctx, "invalid party name '%s'", name);
-		if (!accord_parties_find(&ctx->ledger->parties, name))
+		if (!accord_parties_find(accord_ledger_parties(ctx->ledger), name))
 			return cmd_no_such_party(ctx, name);
 		cJSON_ArrayForEach(item, arr)
 			dup |= !strcmp(item->valuestring, name);

@@ -209,9 +209,9 @@ int main(int argc, char **argv)
 		argc = take_strict(&ctx, argc, argv, i + 1);
 	optind = 0; /* GNU getopt: re-initialise for the command's own argv */
 	code = commands[c].fn(&ctx, argc - i, argv + i);
-	if (code == 0 && ctx.strict && ctx.ledger && ctx.ledger->left_out) {
-		fprintf(stderr, "accord: --strict: %zu entr%s left out\n", ctx.ledger->left_out,
-			ctx.ledger->left_out == 1 ? "y was" : "ies were");
+	if (code == 0 && ctx.strict && ctx.ledger && accord_ledger_left_out(ctx.ledger)) {
+		fprintf(stderr, "accord: --strict: %zu entr%s left out\n", accord_ledger_left_out(ctx.ledger),
+			accord_ledger_left_out(ctx.ledger) == 1 ? "y was" : "ies were");
 		code = ACCORD_EXIT_VERIFY;
 	}
 	ctx_release(&ctx);

@@ -66,7 +66,7 @@ static int writer(accord_ctx *ctx)
 {
 	int error;
 
-	if ((error = cmd_load_key(ctx)) != 0 || (error = cmd_load_indexed(ctx, 1)) != 0)
+	if ((error = cmd_load_key(ctx)) != 0 || (error = cmd_load_incidents(ctx, 1)) != 0)
 		return error;
 	return 0;
 }
@@ -81,7 +81,7 @@ static void print_invitee_commands(accord_ctx *ctx, const char *party, const cha
 {
 	git_strarray names = { NULL, 0 };
 	char *url = NULL;
-	const char *id = ctx->ledger->id;
+	const char *id = accord_ledger_id(ctx->ledger);
 
 	if (accord_sync_remote_list(&names, ctx->store) == 0 && names.count == 1)
 		accord_sync_remote_url(&url, NULL, ctx->store, names.strings[0]);
@@ -171,10 +171,10 @@ static int party_accept(accord_ctx *ctx, int argc, char **argv)
 	if ((error = writer(ctx)))
 		return error;
 	/* joining a look-alike ledger would sign its invitation as if it were the real one */
-	if (expect && strcmp(ctx->ledger->id, expect) != 0)
+	if (expect && strcmp(accord_ledger_id(ctx->ledger), expect) != 0)
 		return cmd_failf(ACCORD_EXIT_VERIFY, "this is ledger %s, not the expected %s; nothing was written",
-				 ctx->ledger->id, expect);
-	inv = accord_parties_invite_for(&ctx->ledger->parties, ctx->key->pub.id);
+				 accord_ledger_id(ctx->ledger), expect);
+	inv = accord_parties_invite_for(accord_ledger_parties(ctx->ledger), ctx->key->pub.id);
 	if (!inv || strcmp(inv->party, argv[optind]) != 0)
 		return cmd_failf(ACCORD_EXIT_FAIL, "key %s has no pending invitation to join %s",
 				 ctx->key->pub.id, argv[optind]);
@@ -233,7 +233,7 @@ static int party_recover(accord_ctx *ctx, int argc, char **argv)
 	if (error < 0)
 		return cmd_failf(ACCORD_EXIT_FAIL, "recovery key in %s: %s", dir, accord_error_last());
 	ctx->key = rk; /* the writer of this one entry; freed with the context */
-	if ((error = cmd_load_indexed(ctx, 1)) != 0)
+	if ((error = cmd_load_incidents(ctx, 1)) != 0)
 		return error;
 	if (asprintf(&next, "%s/next", dir) < 0)
 		abort();
@@ -286,9 +286,9 @@ static int party_list(accord_ctx *ctx, int argc, char **argv)
 
 	if ((error = json_flag(ctx, argc, argv, party_usage, &json)))
 		return error < 0 ? 0 : error;
-	if ((error = cmd_load_indexed(ctx, 0)))
+	if ((error = cmd_load_incidents(ctx, 0)))
 		return error;
-	p = &ctx->ledger->parties;
+	p = accord_ledger_parties(ctx->ledger);
 	if (json)
 		arr = cJSON_CreateArray();
 	else
@@ -424,7 +424,7 @@ static int member_revoke(accord_ctx *ctx, int argc, char **argv)
 	arg = argv[optind];
 	if ((error = writer(ctx)))
 		return error;
-	p = &ctx->ledger->parties;
+	p = accord_ledger_parties(ctx->ledger);
 	me = accord_parties_member(p, ctx->key->pub.id);
 	/* A key id prefix, or a member name of the signer's own party. */
 	for (i = 0; i < p->member_count; i++) {
@@ -466,9 +466,9 @@ static int member_list(accord_ctx *ctx, int argc, char **argv)
 
 	if ((error = json_flag(ctx, argc, argv, member_usage, &json)))
 		return error < 0 ? 0 : error;
-	if ((error = cmd_load_indexed(ctx, 0)))
+	if ((error = cmd_load_incidents(ctx, 0)))
 		return error;
-	p = &ctx->ledger->parties;
+	p = accord_ledger_parties(ctx->ledger);
 	if (json)
 		arr = cJSON_CreateArray();
 	else

@@ -37,7 +37,7 @@ static int is_membership(const char *type)
 /* The member whose key id starts with `prefix`, or NULL (an error is printed). */
 static const accord_member *find_old_key(accord_ctx *ctx, const char *prefix)
 {
-	const accord_parties *p = &ctx->ledger->parties;
+	const accord_parties *p = accord_ledger_parties(ctx->ledger);
 	const accord_member *found = NULL;
 	size_t i, n = strlen(prefix), hits = 0;
 
@@ -108,7 +108,7 @@ int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 		return error;
 	if (!(old = find_old_key(ctx, from)))
 		return ACCORD_EXIT_FAIL;
-	now = accord_parties_member(&ctx->ledger->parties, ctx->key->pub.id);
+	now = accord_parties_member(accord_ledger_parties(ctx->ledger), ctx->key->pub.id);
 	if (!now || now->revoked)
 		return cmd_failf(ACCORD_EXIT_FAIL, "your key %s is not an active member here; have an admin of your party add it (accord member add)",
 				 ctx->key->pub.id);
@@ -117,8 +117,8 @@ int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 				 old->key.id);
 	if (now->party != old->party)
 		return cmd_failf(ACCORD_EXIT_FAIL, "key %s belongs to party %s, yours to %s: a party recovers only its own members' work",
-				 old->key.id, ctx->ledger->parties.parties[old->party].name,
-				 ctx->ledger->parties.parties[now->party].name);
+				 old->key.id, accord_ledger_parties(ctx->ledger)->parties[old->party].name,
+				 accord_ledger_parties(ctx->ledger)->parties[now->party].name);
 	if ((error = accord_ledger_excluded(&list, &n, ctx->ledger, old->key.id, with_evidence)) < 0)
 		return cmd_fail(error);
 	if (!(ids = calloc(n + 1, sizeof(*ids))))

@@ -48,30 +48,35 @@ typedef struct {
 static int load_ledger(accord_ctx *ctx, accord_report_meta *meta, char **message, feed_cut **cuts)
 {
 	const accord_ledger *l;
-	size_t i;
+	const accord_beyond *beyond;
+	size_t i, left_out, finding_count, beyond_count;
 	int error;
 
 	if ((error = cmd_load(ctx, 0)) != 0)
 		return error;
 	l = ctx->ledger;
-	if (!l->left_out && !l->finding_count)
+	meta->findings = accord_ledger_findings(l, &finding_count);
+	left_out = accord_ledger_left_out(l);
+	if (!left_out && !finding_count) {
+		meta->findings = NULL;
 		return 0;
+	}
 	meta->verified = 0;
-	meta->findings = l->findings;
-	meta->finding_count = l->finding_count;
-	if (asprintf(message, "%zu entr%s left out, %zu finding%s", l->left_out,
-		     l->left_out == 1 ? "y" : "ies", l->finding_count, l->finding_count == 1 ? "" : "s") < 0)
+	meta->finding_count = finding_count;
+	if (asprintf(message, "%zu entr%s left out, %zu finding%s", left_out,
+		     left_out == 1 ? "y" : "ies", finding_count, finding_count == 1 ? "" : "s") < 0)
 		abort();
 	meta->verify_message = *message;
-	if (!(*cuts = calloc(l->beyond_count + 1, sizeof(**cuts))))
+	beyond = accord_ledger_beyonds(l, &beyond_count);
+	if (!(*cuts = calloc(beyond_count + 1, sizeof(**cuts))))
 		abort();
-	for (i = 0; i < l->beyond_count; i++) {
+	for (i = 0; i < beyond_count; i++) {
 		feed_cut *c = &(*cuts)[meta->excluded_count++];
 
-		memcpy(c->feed, l->beyond[i].keyid, sizeof(c->feed));
+		memcpy(c->feed, beyond[i].keyid, sizeof(c->feed));
 		/* from its first commit that does not count on: the whole feed when that is its root */
-		if (!git_oid_is_zero(&l->beyond[i].first_out) && accord_ledger_feed(l, c->feed))
-			git_oid_tostr(c->from, sizeof(c->from), &l->beyond[i].first_out);
+		if (!git_oid_is_zero(&beyond[i].first_out) && accord_ledger_feed(l, c->feed))
+			git_oid_tostr(c->from, sizeof(c->from), &beyond[i].first_out);
 	}
 	return 0;
 }
@@ -138,7 +143,7 @@ fail:
  */
 static int check_filters(accord_ctx *ctx, const accord_report_options *ro)
 {
-	const accord_parties *p = &ctx->ledger->parties;
+	const accord_parties *p = accord_ledger_parties(ctx->ledger);
 	accord_buf known = ACCORD_BUF_INIT;
 	accord_idmap seen = ACCORD_IDMAP_INIT;
 	int found = 0, code = 0;
@@ -150,8 +155,8 @@ static int check_filters(accord_ctx *ctx, const accord_report_options *ro)
 	}
 	if (!ro->service)
 		goto done;
-	for (i = 0; i < ctx->ledger->count && !found; i++) {
-		const accord_entry *e = ctx->ledger->entries[i];
+	for (i = 0; i < accord_ledger_entry_count(ctx->ledger) && !found; i++) {
+		const accord_entry *e = accord_ledger_entry_at(ctx->ledger, i);
 		const char *service = strcmp(e->type, "open") ? NULL : accord_entry_str(e, "service");
 
 		if (!service || accord_idmap_get(&seen, service))

@@ -47,7 +47,7 @@ static int prepare(accord_ctx *ctx, const char *arg, const accord_entry **open,
 {
 	int error;
 
-	if ((error = cmd_load_key(ctx)) || (error = cmd_load_indexed(ctx, 1)) ||
+	if ((error = cmd_load_key(ctx)) || (error = cmd_load_incidents(ctx, 1)) ||
 	    (error = cmd_find_incident(open, ctx, arg)))
 		return error;
 	if (inc && (error = accord_incident_build(inc, ctx->ledger, *open)) < 0)
@@ -89,13 +89,13 @@ int cmd_involve(accord_ctx *ctx, int argc, char **argv)
 		return error;
 	if ((error = prepare(ctx, argv[optind], &open, &inc)))
 		return error;
-	if (!accord_parties_find(&ctx->ledger->parties, argv[optind + 1])) {
+	if (!accord_parties_find(accord_ledger_parties(ctx->ledger), argv[optind + 1])) {
 		size_t k;
 		int invited = 0;
 
-		for (k = 0; k < ctx->ledger->parties.invite_count; k++)
-			invited |= !ctx->ledger->parties.invites[k].accepted &&
-				   !strcmp(ctx->ledger->parties.invites[k].party, argv[optind + 1]);
+		for (k = 0; k < accord_ledger_parties(ctx->ledger)->invite_count; k++)
+			invited |= !accord_ledger_parties(ctx->ledger)->invites[k].accepted &&
+				   !strcmp(accord_ledger_parties(ctx->ledger)->invites[k].party, argv[optind + 1]);
 		accord_incident_free(inc);
 		if (invited)
 			return cmd_failf(ACCORD_EXIT_FAIL, "party %s is invited but has not accepted yet",

@@ -43,7 +43,7 @@ static const struct option json_opts[] = {
 
 static void author_label(char *out, size_t len, accord_ctx *ctx, const accord_entry *e)
 {
-	accord_parties_label(out, len, &ctx->ledger->parties, e->author.id);
+	accord_parties_label(out, len, accord_ledger_parties(ctx->ledger), e->author.id);
 }
 
 static void fmt_time(char *out, int64_t t)
@@ -302,12 +302,12 @@ int cmd_show(accord_ctx *ctx, int argc, char **argv)
 		return error < 0 ? 0 : error;
 	if (argc - optind != 1)
 		return cmd_usage_error(ctx, "expected one incident id");
-	if ((error = cmd_load_indexed(ctx, 0)) || (error = cmd_find_incident(&open, ctx, argv[optind])))
+	if ((error = cmd_load_incidents(ctx, 0)) || (error = cmd_find_incident(&open, ctx, argv[optind])))
 		return error;
 	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
 		return cmd_fail(error);
 	if (json) {
-		cJSON *doc = accord_incident_to_json(inc, &ctx->ledger->parties, accord_time_now());
+		cJSON *doc = accord_incident_to_json(inc, accord_ledger_parties(ctx->ledger), accord_time_now());
 		char sid[ACCORD_ID_HEXLEN + 1];
 
 		cmd_short_id(sid, sizeof(sid), ctx, inc->id);
@@ -335,7 +335,7 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 	static const char *const valid[] = { "investigating", "identified", "mitigated", "resolved",
 					     "closed", "open" };
 	const char *status = NULL;
-	accord_index_summary *rows = NULL;
+	accord_incident_summary *rows = NULL;
 	int64_t limit = 100;
 	size_t i, count = 0, total = 0;
 	cJSON *arr = NULL;
@@ -372,15 +372,15 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 			return cmd_usage_error(ctx, "unknown status '%s' (known: investigating, identified, mitigated, resolved, closed, open)",
 					       status);
 	}
-	if ((error = cmd_load_indexed(ctx, 0)))
+	if ((error = cmd_load_incidents(ctx, 0)))
 		return error;
-	if ((error = accord_index_list(&rows, &count, &total, ctx->ledger, status, (size_t)limit,
+	if ((error = accord_ledger_list(&rows, &count, &total, ctx->ledger, status, (size_t)limit,
 				       accord_time_now())) < 0)
 		return cmd_fail(error);
 	if (json)
 		arr = cJSON_CreateArray();
 	for (i = 0; i < count; i++) {
-		const accord_index_summary *r = &rows[i];
+		const accord_incident_summary *r = &rows[i];
 		char sid[ACCORD_ID_HEXLEN + 1], t[ACCORD_TIME_LEN];
 
 		cmd_short_id(sid, sizeof(sid), ctx, r->id);
@@ -471,14 +471,14 @@ int cmd_log(accord_ctx *ctx, int argc, char **argv)
 	if (argc - optind > 1)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind + 1]);
 	/* One incident's log needs only that incident: go through the index. */
-	if ((error = argc - optind == 1 ? cmd_load_indexed(ctx, 0) : cmd_load(ctx, 0)))
+	if ((error = argc - optind == 1 ? cmd_load_incidents(ctx, 0) : cmd_load(ctx, 0)))
 		return error;
 	if (argc - optind == 1 && (error = cmd_find_incident(&open, ctx, argv[optind])))
 		return error;
 	if (json)
 		arr = cJSON_CreateArray();
-	for (i = 0; i < ctx->ledger->count; i++) {
-		const accord_entry *e = ctx->ledger->entries[i];
+	for (i = 0; i < accord_ledger_entry_count(ctx->ledger); i++) {
+		const accord_entry *e = accord_ledger_entry_at(ctx->ledger, i);
 
 		if (open && e != open && strcmp(e->incident, open->id) != 0)
 			continue;
@@ -486,7 +486,7 @@ int cmd_log(accord_ctx *ctx, int argc, char **argv)
 		if (type ? strcmp(e->type, type) != 0 : !all && !strcmp(e->type, "checkpoint"))
 			continue;
 		if (json) {
-			cJSON *item = accord_entry_to_timeline_json(e, &ctx->ledger->parties);
+			cJSON *item = accord_entry_to_timeline_json(e, accord_ledger_parties(ctx->ledger));
 
 			cJSON_AddNumberToObject(item, "seq", (double)e->seq);
 			cJSON_AddStringToObject(item, "commit", e->commit);
@@ -522,8 +522,10 @@ int cmd_export(accord_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
 	if ((error = cmd_load(ctx, 0)))
 		return error;
-	for (i = 0; i < ctx->ledger->count; i++) {
-		fwrite(ctx->ledger->entries[i]->raw, 1, ctx->ledger->entries[i]->raw_len, stdout);
+	for (i = 0; i < accord_ledger_entry_count(ctx->ledger); i++) {
+		const accord_entry *e = accord_ledger_entry_at(ctx->ledger, i);
+
+		fwrite(e->raw, 1, e->raw_len, stdout);
 		fputc('\n', stdout);
 	}
 	return 0;

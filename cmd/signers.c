@@ -40,9 +40,9 @@ int cmd_allowed_signers(accord_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-	if ((error = cmd_load_indexed(ctx, 0)))
+	if ((error = cmd_load_incidents(ctx, 0)))
 		return error;
-	p = &ctx->ledger->parties;
+	p = accord_ledger_parties(ctx->ledger);
 	for (i = 0; i < p->member_count; i++) {
 		const accord_member *m = p->members[i];
 		accord_buf blob = ACCORD_BUF_INIT, b64 = ACCORD_BUF_INIT;

@@ -217,9 +217,9 @@ static void load_checkpoint_key(accord_ctx *ctx)
 		return;
 	}
 	free(home);
-	if (accord_ledger_load(&l, ctx->store) < 0)
+	if (accord_ledger_open(&l, ctx->store, NULL) < 0)
 		return; /* the sync itself reports it */
-	m = accord_parties_member(&l->parties, pub.id);
+	m = accord_parties_member(accord_ledger_parties(l), pub.id);
 	member = m && !m->revoked;
 	accord_ledger_free(l);
 	if (member && cmd_load_key(ctx) != 0)

@@ -19,7 +19,6 @@
 #include "accord/party.h"
 #include "accord/ledger.h"
 #include "accord/incident.h"
-#include "accord/index.h"
 #include "accord/audit.h"
 #include "accord/report.h"
 #include "accord/sync.h"

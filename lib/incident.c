@@ -7,6 +7,8 @@
 #include "accord/json.h"
 #include "accord/timefmt.h"
 
+#include "ledger_impl.h"
+
 static const char *const statuses[] = { "investigating", "identified", "mitigated",
 					"resolved", "closed" };
 

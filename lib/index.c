@@ -10,10 +10,16 @@
 #include "accord/encode.h"
 #include "accord/error.h"
 #include "accord/incident.h"
-#include "accord/index.h"
 #include "accord/timefmt.h"
 
-#define INDEX_VERSION "accord-index 3" /* 3: incident files keep impact windows */
+#include <sodium.h>
+
+#include "index.h"
+
+#define INDEX_VERSION "accord-index 4" /* 4: every file authenticated, opens counted */
+#define TAG_LEN 32		       /* a file's tag: BLAKE2b-256 */
+#define LINE_TAG_LEN 16		       /* an opens line's tag */
+#define OPENS_LINE (ACCORD_ID_HEXLEN + 1 + 2 * LINE_TAG_LEN + 1) /* "<id> <tag>\n" */
 
 /* The entries of one incident loaded so far, in ledger order. */
 typedef struct {
@@ -35,6 +41,8 @@ struct accord_index {
 	accord_idmap loaded;    /* entry id -> entry, for entries held by the ledger */
 	accord_idmap incidents; /* incident id -> loaded_incident */
 	int dirty;              /* the state file lags behind the ledger */
+	size_t opens;           /* lines of `opens` that count (the state says how many) */
+	unsigned char key[crypto_generichash_KEYBYTES]; /* this repository's tag key */
 };
 
 static void carry_marks(struct accord_index *ix, const char *dir);
@@ -85,6 +93,7 @@ void accord_index_free(struct accord_index *ix)
 		}
 	}
 	index_marks_dispose(ix);
+	sodium_memzero(ix->key, sizeof(ix->key));
 	accord_idmap_dispose(&ix->incidents);
 	accord_idmap_dispose(&ix->loaded);
 	free(ix->dir);
@@ -148,10 +157,107 @@ static int write_atomic(const char *path, const accord_buf *data)
 	return 0;
 }
 
-static void incident_path(accord_buf *out, const struct accord_index *ix, const char *id)
+/* An incident file's name in the index folder (what its tag covers). */
+static void incident_name(accord_buf *out, const char *id)
 {
 	accord_buf_clear(out);
-	accord_buf_printf(out, "%s/incidents/%.2s/%s", ix->dir, id, id);
+	accord_buf_printf(out, "incidents/%.2s/%s", id, id);
+}
+
+/* ---- authentication ------------------------------------------------------------ */
+
+/* The tag key of the index of `store`: the user's cache key, bound to this repository. */
+static void derive_key(unsigned char *out, accord_store *store, const unsigned char *cache_key)
+{
+	const char *gitdir = accord_store_gitdir(store);
+
+	crypto_generichash(out, crypto_generichash_KEYBYTES, (const unsigned char *)gitdir, strlen(gitdir),
+			   cache_key, ACCORD_LEDGER_CACHE_KEY_LEN);
+}
+
+/* The tag of `len` bytes of `data` stored as `name` (its place in the index). */
+static void tag_of(unsigned char *out, size_t outlen, const struct accord_index *ix, const char *name,
+		   const void *data, size_t len)
+{
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, ix->key, sizeof(ix->key), outlen);
+	crypto_generichash_update(&st, (const unsigned char *)name, strlen(name) + 1);
+	crypto_generichash_update(&st, data, len);
+	crypto_generichash_final(&st, out, outlen);
+}
+
+/* End `data` (the contents of file `name`) with its tag line "mac <hex>". */
+static void seal(const struct accord_index *ix, const char *name, accord_buf *data)
+{
+	unsigned char tag[TAG_LEN];
+	char hex[2 * TAG_LEN + 1];
+
+	tag_of(tag, sizeof(tag), ix, name, data->ptr ? data->ptr : "", data->size);
+	accord_hex_encode(hex, tag, sizeof(tag));
+	accord_buf_printf(data, "mac %s\n", hex);
+}
+
+/* Check and strip the tag line of `data`; ACCORD_EINVALID when it does not authenticate. */
+static int unseal(const struct accord_index *ix, const char *name, accord_buf *data)
+{
+	const size_t line = 4 + 2 * TAG_LEN + 1;
+	unsigned char want[TAG_LEN];
+	char hex[2 * TAG_LEN + 1];
+	size_t body;
+
+	if (data->size < line || memcmp(data->ptr + data->size - line, "mac ", 4) != 0 ||
+	    data->ptr[data->size - 1] != '\n')
+		return accord_error_set(ACCORD_EINVALID, "index file %s is not authenticated", name);
+	body = data->size - line;
+	tag_of(want, sizeof(want), ix, name, data->ptr, body);
+	accord_hex_encode(hex, want, sizeof(want));
+	if (sodium_memcmp(hex, data->ptr + body + 4, 2 * TAG_LEN) != 0)
+		return accord_error_set(ACCORD_EINVALID, "index file %s does not authenticate", name);
+	data->size = body;
+	data->ptr[body] = '\0';
+	return 0;
+}
+
+/* Read index file `name` (relative to the index folder) and authenticate it. */
+static int read_sealed(accord_buf *out, const struct accord_index *ix, const char *name)
+{
+	accord_buf path = ACCORD_BUF_INIT;
+	int error;
+
+	accord_buf_printf(&path, "%s/%s", ix->dir, name);
+	error = accord_buf_read_file(out, path.ptr, 64 << 20);
+	accord_buf_dispose(&path);
+	if (error == 0)
+		error = unseal(ix, name, out);
+	return error;
+}
+
+/* Seal `data` and write it as index file `name`, atomically. */
+static int write_sealed(const struct accord_index *ix, const char *name, accord_buf *data)
+{
+	accord_buf path = ACCORD_BUF_INIT;
+	int error;
+
+	seal(ix, name, data);
+	accord_buf_printf(&path, "%s/%s", ix->dir, name);
+	error = write_atomic(path.ptr, data);
+	accord_buf_dispose(&path);
+	return error;
+}
+
+/* Line `n` of `opens`: the incident id and a tag binding it to its place. */
+static void opens_line(char *out, const struct accord_index *ix, size_t n, const char *id)
+{
+	unsigned char tag[LINE_TAG_LEN];
+	char place[32 + ACCORD_ID_HEXLEN];
+	int len = snprintf(place, sizeof(place), "%zu %.64s", n, id);
+
+	tag_of(tag, sizeof(tag), ix, "opens", place, (size_t)len);
+	memcpy(out, id, ACCORD_ID_HEXLEN);
+	out[ACCORD_ID_HEXLEN] = ' ';
+	accord_hex_encode(out + ACCORD_ID_HEXLEN + 1, tag, sizeof(tag));
+	out[OPENS_LINE - 1] = '\n';
 }
 
 /* ---- incident files -------------------------------------------------------- */
@@ -167,7 +273,7 @@ static void incident_path(accord_buf *out, const struct accord_index *ix, const 
  *   e <commit> <entry id>          one per entry, ledger order, open first
  */
 typedef struct {
-	accord_index_summary summary;
+	accord_incident_summary summary;
 	git_oid *commits;
 	char (*ids)[ACCORD_ID_HEXLEN + 1];
 	size_t count;
@@ -190,15 +296,15 @@ static int read_incident_file(incident_file *f, const struct accord_index *ix, c
 	int error, first = 1;
 
 	memset(f, 0, sizeof(*f));
-	incident_path(&path, ix, id);
-	error = accord_buf_read_file(&data, path.ptr, 64 << 20);
+	incident_name(&path, id);
+	error = read_sealed(&data, ix, path.ptr);
 	accord_buf_dispose(&path);
 	if (error < 0) {
 		accord_buf_dispose(&data);
 		return error;
 	}
 	for (line = strtok_r(data.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		accord_index_summary *s = &f->summary;
+		accord_incident_summary *s = &f->summary;
 
 		if (first) {
 			first = 0;
@@ -293,8 +399,8 @@ static int write_incident_file(const struct accord_index *ix, const accord_parti
 		accord_buf_printf(&data, "e %s %s\n", li->entries[i]->commit, li->entries[i]->id);
 	accord_buf_printf(&path, "%s/incidents/%.2s", ix->dir, inc->id);
 	if ((error = mkdir_p(path.ptr)) == 0) {
-		incident_path(&path, ix, inc->id);
-		error = write_atomic(path.ptr, &data);
+		incident_name(&path, inc->id);
+		error = write_sealed(ix, path.ptr, &data);
 	}
 	accord_incident_free(inc);
 	accord_buf_dispose(&path);
@@ -302,17 +408,23 @@ static int write_incident_file(const struct accord_index *ix, const accord_parti
 	return error;
 }
 
-static int append_open(const struct accord_index *ix, const char *id)
+/*
+ * Write incident `id` as line ix->opens of `opens`, past which nothing
+ * counts: what an interrupted update left there is overwritten.
+ */
+static int append_open(struct accord_index *ix, const char *id)
 {
 	accord_buf path = ACCORD_BUF_INIT;
-	char line[ACCORD_ID_HEXLEN + 2];
+	char line[OPENS_LINE];
 	int fd, error = 0;
 
 	accord_buf_printf(&path, "%s/opens", ix->dir);
-	fd = open(path.ptr, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
-	snprintf(line, sizeof(line), "%s\n", id);
-	if (fd < 0 || write(fd, line, ACCORD_ID_HEXLEN + 1) != ACCORD_ID_HEXLEN + 1)
-		error = accord_error_set(ACCORD_ERROR, "can't append to %s: %s", path.ptr, strerror(errno));
+	fd = open(path.ptr, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	opens_line(line, ix, ix->opens, id);
+	if (fd < 0 || pwrite(fd, line, sizeof(line), (off_t)(ix->opens * OPENS_LINE)) != (ssize_t)sizeof(line))
+		error = accord_error_set(ACCORD_ERROR, "can't write %s: %s", path.ptr, strerror(errno));
+	else
+		ix->opens++;
 	if (fd >= 0)
 		close(fd);
 	accord_buf_dispose(&path);
@@ -428,8 +540,8 @@ static int save_state(accord_ledger *l)
 
 	if (!l->index->evidence[0])
 		evidence_digest(l->index->evidence, l->store);
-	accord_buf_printf(&data, "%s\nledger %s\nlamport %lld\nevidence %s\n", INDEX_VERSION, l->id,
-			  (long long)l->max_lamport, l->index->evidence);
+	accord_buf_printf(&data, "%s\nledger %s\nlamport %lld\nevidence %s\nopens %zu\n", INDEX_VERSION,
+			  l->id, (long long)l->max_lamport, l->index->evidence, l->index->opens);
 	for (i = 0; i < l->feed_count; i++) {
 		const accord_feed *f = &l->feeds[i];
 		char head[GIT_OID_HEXSZ + 1];
@@ -488,8 +600,7 @@ static int save_state(accord_ledger *l)
 				  inv->entry_id, (long long)inv->time, inv->accepted);
 	}
 	accord_buf_puts(&data, "end\n");
-	accord_buf_printf(&path, "%s/state", l->index->dir);
-	error = write_atomic(path.ptr, &data);
+	error = write_sealed(l->index, "state", &data);
 	accord_buf_dispose(&path);
 	accord_buf_dispose(&data);
 	if (error == 0)
@@ -536,24 +647,32 @@ static int restore_finding(accord_ledger *l, const char *line)
 	return 0;
 }
 
-/* Read the state file into a new indexed ledger. ACCORD_ENOTFOUND / ACCORD_EINVALID: rebuild. */
-static int load_state(accord_ledger **out, accord_store *store, const char *dir)
+/* A new indexed ledger with no entries, for index folder `dir` of `store`, tagging with `key`. */
+static accord_ledger *index_shell(accord_store *store, const char *dir, const unsigned char *key)
 {
-	accord_buf path = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
 	accord_ledger *l = calloc(1, sizeof(*l));
-	char *line, *save = NULL;
-	int error, n = 0, ended = 0;
 
-	if (!l)
+	if (!l || !(l->index = calloc(1, sizeof(*l->index))) || !(l->index->dir = strdup(dir)))
 		abort();
 	l->store = store;
 	accord_parties_init(&l->parties);
-	if (!(l->index = calloc(1, sizeof(*l->index))) || !(l->index->dir = strdup(dir)))
-		abort();
-	accord_buf_printf(&path, "%s/state", dir);
-	error = accord_buf_read_file(&data, path.ptr, 64 << 20);
-	accord_buf_dispose(&path);
-	if (error < 0)
+	memcpy(l->index->key, key, sizeof(l->index->key));
+	return l;
+}
+
+/*
+ * Read the state file into a new indexed ledger. ACCORD_ENOTFOUND /
+ * ACCORD_EINVALID (damaged, or it does not authenticate): rebuild.
+ */
+static int load_state(accord_ledger **out, accord_store *store, const char *dir,
+		      const unsigned char *key)
+{
+	accord_buf data = ACCORD_BUF_INIT;
+	accord_ledger *l = index_shell(store, dir, key);
+	char *line, *save = NULL;
+	int error, n = 0, ended = 0;
+
+	if ((error = read_sealed(&data, l->index, "state")) < 0)
 		goto fail;
 	for (line = strtok_r(data.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
 		char a[300], b[300], c[300], d[300];
@@ -569,6 +688,8 @@ static int load_state(accord_ledger **out, accord_store *store, const char *dir)
 			memcpy(l->index->evidence, a, sizeof(l->index->evidence));
 		} else if (sscanf(line, "lamport %lld", &x) == 1) {
 			l->max_lamport = x;
+		} else if (sscanf(line, "opens %lld", &x) == 1 && x >= 0) {
+			l->index->opens = (size_t)x;
 		} else if (sscanf(line, "feed %32s %40s %lld %64s %lld %lld", a, b, &x, c, &y, &z) == 6) {
 			accord_feed *nf = realloc(l->feeds, (l->feed_count + 1) * sizeof(*nf));
 
@@ -799,7 +920,7 @@ static void carry_marks(struct accord_index *ix, const char *dir)
 	accord_buf_dispose(&data);
 }
 
-static int rebuild(accord_store *store, const char *dir)
+static int rebuild(accord_store *store, const char *dir, const unsigned char *key)
 {
 	accord_ledger *full = NULL, *shell = NULL;
 	accord_buf path = ACCORD_BUF_INIT, opens = ACCORD_BUF_INIT;
@@ -809,10 +930,7 @@ static int rebuild(accord_store *store, const char *dir)
 	int error;
 
 	/* A shell ledger with the full state, to write files with; it keeps the old high marks. */
-	if (!(shell = calloc(1, sizeof(*shell))) || !(shell->index = calloc(1, sizeof(*shell->index))) ||
-	    !(shell->index->dir = strdup(dir)))
-		abort();
-	shell->store = store;
+	shell = index_shell(store, dir, key);
 	/* taken before the load: evidence that arrives meanwhile makes the next open rebuild */
 	evidence_digest(shell->index->evidence, store);
 	if ((error = accord_ledger_load(&full, store)) < 0) {
@@ -839,7 +957,12 @@ static int rebuild(accord_store *store, const char *dir)
 				abort();
 			accord_idmap_put(&groups, e->id, li);
 			push_ptr(&order, &norder, li);
-			accord_buf_printf(&opens, "%s\n", e->id);
+			{
+				char line[OPENS_LINE];
+
+				opens_line(line, shell->index, shell->index->opens++, e->id);
+				accord_buf_put(&opens, line, sizeof(line));
+			}
 		} else if (!e->incident[0] || !(li = accord_idmap_get(&groups, e->incident))) {
 			continue;
 		}
@@ -889,6 +1012,7 @@ done:
 /* ---- opening ------------------------------------------------------------------ */
 
 #define NEED_REBUILD 1
+#define ACCORD_ENOTFOUND_INDEX 3 /* the index lists an incident whose file is gone */
 
 /*
  * Verify the commits of one feed from its recorded head (or its root) to
@@ -1105,16 +1229,18 @@ static int up_to_date(accord_ledger *l)
 	return same;
 }
 
-int accord_index_open(accord_ledger **out, accord_store *store)
+int accord_index_open(accord_ledger **out, accord_store *store, const unsigned char *cache_key)
 {
+	unsigned char key[crypto_generichash_KEYBYTES];
 	accord_ledger *l = NULL;
 	char *dir = NULL;
 	int error, attempt, locked_here = 0;
 
 	if ((error = index_dir(&dir, store)) < 0)
 		return error;
+	derive_key(key, store, cache_key);
 	for (attempt = 0; attempt < 2; attempt++) {
-		error = load_state(&l, store, dir);
+		error = load_state(&l, store, dir, key);
 		if (error == 0 && up_to_date(l))
 			break;
 		/* Changing the index is a write: serialize it with appends. */
@@ -1135,7 +1261,7 @@ int accord_index_open(accord_ledger **out, accord_store *store)
 		if (error == NEED_REBUILD) {
 			accord_ledger_free(l);
 			l = NULL;
-			if ((error = rebuild(store, dir)) < 0 || (error = load_state(&l, store, dir)) < 0)
+			if ((error = rebuild(store, dir, key)) < 0 || (error = load_state(&l, store, dir, key)) < 0)
 				goto done;
 		}
 		if (error < 0)
@@ -1143,6 +1269,7 @@ int accord_index_open(accord_ledger **out, accord_store *store)
 		break;
 	}
 done:
+	sodium_memzero(key, sizeof(key));
 	if (locked_here)
 		accord_store_unlock(store);
 	free(dir);
@@ -1156,35 +1283,6 @@ done:
 
 /* ---- finding and listing ------------------------------------------------------- */
 
-/* Incident ids in the bucket of `prefix` (its first two digits) that start with it. */
-static int bucket_matches(char ***out, size_t *count, const struct accord_index *ix,
-			  const char *prefix)
-{
-	accord_buf path = ACCORD_BUF_INIT;
-	size_t plen = strlen(prefix);
-	struct dirent *d;
-	DIR *dir;
-
-	*out = NULL;
-	*count = 0;
-	accord_buf_printf(&path, "%s/incidents/%.2s", ix->dir, prefix);
-	dir = opendir(path.ptr);
-	accord_buf_dispose(&path);
-	if (!dir)
-		return 0;
-	while ((d = readdir(dir))) {
-		char *copy;
-
-		if (!accord_is_lower_hex(d->d_name, ACCORD_ID_HEXLEN) || strncmp(d->d_name, prefix, plen))
-			continue;
-		if (!(copy = strdup(d->d_name)))
-			abort();
-		push_ptr(out, count, copy);
-	}
-	closedir(dir);
-	return 0;
-}
-
 static void free_strings(char **list, size_t n)
 {
 	size_t i;
@@ -1194,17 +1292,105 @@ static void free_strings(char **list, size_t n)
 	free(list);
 }
 
-int accord_index_find_incident(const accord_entry **out, accord_ledger *l, const char *prefix)
+/*
+ * An index file turned out not to authenticate after the state did (an
+ * incident file or `opens` edited, dropped or truncated): re-derive the
+ * index from the refs by a full verification, under the write lock. The
+ * ledger's state was authentic and current, so it stays as it is.
+ */
+static int repair(accord_ledger *l)
 {
-	size_t plen = strlen(prefix), n = 0, i;
+	struct accord_index *ix = l->index;
+	accord_ledger *fresh = NULL;
+	int error, locked_here = 0;
+
+	if (accord_store_lock_held(l->store) == 0) {
+		if ((error = accord_store_lock(l->store)) < 0)
+			return error;
+		locked_here = 1;
+	}
+	error = rebuild(l->store, ix->dir, ix->key);
+	if (error == 0 && (error = load_state(&fresh, l->store, ix->dir, ix->key)) == 0)
+		ix->opens = fresh->index->opens;
+	accord_ledger_free(fresh);
+	if (locked_here)
+		accord_store_unlock(l->store);
+	return error;
+}
+
+/*
+ * Call fn(l, ...) again after a repair when it found the index damaged:
+ * what the index says is never taken over a full verification.
+ */
+#define WITH_REPAIR(l, call)                                                        \
+	do {                                                                        \
+		error = (call);                                                     \
+		if (error == ACCORD_EINVALID || error == ACCORD_ENOTFOUND_INDEX) {  \
+			if ((error = repair(l)) == 0)                               \
+				error = (call);                                     \
+		}                                                                   \
+	} while (0)
+
+/*
+ * The incident ids of `opens` (its first ix->opens lines, each
+ * authenticated) that start with `prefix`, at most `max` of them (0: all).
+ * ACCORD_EINVALID when the file is shorter than the state says or a line
+ * does not authenticate. Reading it is O(incidents): the one list the index
+ * can vouch for, since a folder listing shows nothing of a deleted file.
+ */
+static int opens_matching(char ***out, size_t *count, const struct accord_index *ix,
+			  const char *prefix, size_t max)
+{
+	accord_buf path = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
+	size_t plen = strlen(prefix), i;
+	int error;
+
+	*out = NULL;
+	*count = 0;
+	if (ix->opens == 0)
+		return 0;
+	accord_buf_printf(&path, "%s/opens", ix->dir);
+	error = accord_buf_read_file(&data, path.ptr, (size_t)-1 >> 1);
+	accord_buf_dispose(&path);
+	if (error < 0 || data.size < ix->opens * OPENS_LINE) {
+		accord_buf_dispose(&data);
+		return accord_error_set(ACCORD_EINVALID, "the index list of incidents is damaged");
+	}
+	for (i = 0; i < ix->opens && error == 0; i++) {
+		const char *line = data.ptr + i * OPENS_LINE;
+		char want[OPENS_LINE], *copy;
+
+		if (strncmp(line, prefix, plen) != 0)
+			continue;
+		opens_line(want, ix, i, line);
+		if (sodium_memcmp(want, line, OPENS_LINE) != 0) {
+			error = accord_error_set(ACCORD_EINVALID, "the index list of incidents does not authenticate");
+			break;
+		}
+		if (max && *count >= max)
+			continue;
+		if (!(copy = strndup(line, ACCORD_ID_HEXLEN)))
+			abort();
+		push_ptr(out, count, copy);
+	}
+	accord_buf_dispose(&data);
+	if (error < 0) {
+		free_strings(*out, *count);
+		*out = NULL;
+		*count = 0;
+	}
+	return error;
+}
+
+static int find_once(const accord_entry **out, accord_ledger *l, const char *prefix)
+{
+	size_t n = 0, i;
 	char **ids = NULL;
 	loaded_incident *li;
 	int error;
 
-	if (plen < 4 || plen > ACCORD_ID_HEXLEN || !accord_is_lower_hex(prefix, plen))
-		return accord_error_set(ACCORD_EINVALID,
-					"'%s' is not an incident id (4 to 64 lowercase hex digits)", prefix);
-	bucket_matches(&ids, &n, l->index, prefix);
+	if ((error = opens_matching(&ids, &n, l->index, prefix, 5)) < 0)
+		return error;
 	if (n == 0) {
 		free(ids);
 		return accord_error_set(ACCORD_ENOTFOUND, "no incident %s", prefix);
@@ -1212,7 +1398,7 @@ int accord_index_find_incident(const accord_entry **out, accord_ledger *l, const
 	if (n > 1) {
 		accord_buf list = ACCORD_BUF_INIT;
 
-		for (i = 0; i < n && i < 5; i++)
+		for (i = 0; i < n; i++)
 			accord_buf_printf(&list, " %.12s", ids[i]);
 		error = accord_error_set(ACCORD_EAMBIGUOUS, "incident id %s is ambiguous:%s", prefix, list.ptr);
 		accord_buf_dispose(&list);
@@ -1222,20 +1408,40 @@ int accord_index_find_incident(const accord_entry **out, accord_ledger *l, const
 	error = load_incident(l, ids[0]);
 	li = error == 0 ? loaded(l->index, ids[0], 0) : NULL;
 	free_strings(ids, n);
+	if (error == ACCORD_ENOTFOUND)
+		return ACCORD_ENOTFOUND_INDEX; /* listed, but its file is gone */
 	if (error < 0)
-		return error == ACCORD_EINVALID || error == ACCORD_ENOTFOUND
-			       ? accord_error_wrap(ACCORD_EBADSIG, "index") : error;
+		return error;
 	*out = li->entries[0];
 	return 0;
 }
 
+int accord_index_find_incident(const accord_entry **out, accord_ledger *l, const char *prefix)
+{
+	size_t plen = strlen(prefix);
+	int error;
+
+	if (plen < 4 || plen > ACCORD_ID_HEXLEN || !accord_is_lower_hex(prefix, plen))
+		return accord_error_set(ACCORD_EINVALID,
+					"'%s' is not an incident id (4 to 64 lowercase hex digits)", prefix);
+	WITH_REPAIR(l, find_once(out, l, prefix));
+	if (error == ACCORD_EINVALID || error == ACCORD_ENOTFOUND_INDEX)
+		return accord_error_wrap(ACCORD_EBADSIG, "index");
+	return error;
+}
+
 size_t accord_index_short_len(accord_ledger *l, const char *id, size_t min)
 {
-	char prefix[3] = { id[0], id[1], '\0' };
+	char prefix[ACCORD_ID_HEXLEN + 1];
 	char **ids = NULL;
 	size_t n = 0, i, len = min;
+	int error;
 
-	bucket_matches(&ids, &n, l->index, prefix);
+	/* ids that share fewer than `min` digits with `id` never make it longer than `min` */
+	snprintf(prefix, sizeof(prefix), "%.*s", (int)(min < ACCORD_ID_HEXLEN ? min : ACCORD_ID_HEXLEN), id);
+	WITH_REPAIR(l, opens_matching(&ids, &n, l->index, prefix, 0));
+	if (error < 0)
+		return ACCORD_ID_HEXLEN; /* the full id is unique whatever the index says */
 	for (i = 0; i < n; i++) {
 		size_t k = 0;
 
@@ -1250,6 +1456,18 @@ size_t accord_index_short_len(accord_ledger *l, const char *id, size_t min)
 	return len;
 }
 
+static void reverse_summaries(accord_incident_summary *res, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n / 2; i++) {
+		accord_incident_summary tmp = res[i];
+
+		res[i] = res[n - 1 - i];
+		res[n - 1 - i] = tmp;
+	}
+}
+
 static int status_matches(const char *want, const char *status)
 {
 	if (!want)
@@ -1259,69 +1477,60 @@ static int status_matches(const char *want, const char *status)
 	return !strcmp(want, status);
 }
 
-int accord_index_list(accord_index_summary **out, size_t *count, size_t *total,
-		      accord_ledger *l, const char *status, size_t limit, int64_t now)
+static int list_once(accord_incident_summary **out, size_t *count, accord_ledger *l,
+		     const char *status, size_t limit, int64_t now)
 {
-	const size_t line = ACCORD_ID_HEXLEN + 1, chunk_lines = 1024;
+	const size_t chunk_lines = 1024;
+	const struct accord_index *ix = l->index;
 	accord_buf path = ACCORD_BUF_INIT;
-	accord_index_summary *res = NULL;
-	accord_idmap seen = ACCORD_IDMAP_INIT;
-	char **ids = NULL; /* the lines read so far, kept for the map's keys */
-	size_t n = 0, nids = 0, nlines, dups = 0, i;
-	off_t end;
-	struct stat st;
+	accord_incident_summary *res = NULL;
+	size_t n = 0, i, end;
 	int fd, error = 0, done = 0;
 
 	*out = NULL;
-	*count = *total = 0;
-	accord_buf_printf(&path, "%s/opens", l->index->dir);
+	*count = 0;
+	if (ix->opens == 0)
+		return 0;
+	accord_buf_printf(&path, "%s/opens", ix->dir);
 	fd = open(path.ptr, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		error = errno == ENOENT ? 0 : accord_error_set(ACCORD_ERROR, "can't read %s: %s", path.ptr, strerror(errno));
-		accord_buf_dispose(&path);
-		return error;
-	}
 	accord_buf_dispose(&path);
-	if (fstat(fd, &st) < 0 || st.st_size % (off_t)line != 0) {
-		close(fd);
-		return accord_error_set(ACCORD_EINVALID, "the index list of incidents is damaged");
-	}
-	nlines = (size_t)st.st_size / line;
+	if (fd < 0)
+		return accord_error_set(ACCORD_EINVALID, "the index list of incidents is gone");
 	/*
-	 * Newest first, reading the file backwards a chunk at a time, so that a
-	 * limited list costs O(limit), not O(incidents). Lines repeated by an
-	 * interrupted update are skipped.
+	 * Newest first, reading the lines that count backwards a chunk at a
+	 * time, so that a limited list costs O(limit), not O(incidents).
 	 */
-	for (end = st.st_size; end > 0 && !done && error == 0;) {
-		size_t want = chunk_lines * line;
-		off_t start = end > (off_t)want ? end - (off_t)want : 0;
-		size_t len = (size_t)(end - start);
-		char *buf = malloc(len + 1);
+	for (end = ix->opens; end > 0 && !done && error == 0;) {
+		size_t start = end > chunk_lines ? end - chunk_lines : 0;
+		size_t len = (end - start) * OPENS_LINE;
+		char *buf = malloc(len);
 
 		if (!buf)
 			abort();
-		if (pread(fd, buf, len, start) != (ssize_t)len) {
+		if (pread(fd, buf, len, (off_t)(start * OPENS_LINE)) != (ssize_t)len) {
 			free(buf);
-			error = accord_error_set(ACCORD_ERROR, "can't read the index list of incidents");
+			error = accord_error_set(ACCORD_EINVALID, "the index list of incidents is damaged");
 			break;
 		}
-		push_ptr(&ids, &nids, buf);
-		for (i = len / line; i-- > 0;) {
-			char *id = buf + i * line;
+		for (i = end; i-- > start && !done;) {
+			char *line = buf + (i - start) * OPENS_LINE, want[OPENS_LINE], id[ACCORD_ID_HEXLEN + 1];
 			incident_file f;
 
-			id[ACCORD_ID_HEXLEN] = '\0';
-			if (accord_idmap_get(&seen, id)) {
-				dups++;
-				continue;
-			}
-			accord_idmap_put(&seen, id, id);
 			if (limit && n >= limit) {
 				done = 1;
 				break;
 			}
-			if ((error = read_incident_file(&f, l->index, id)) < 0)
+			opens_line(want, ix, i, line);
+			if (sodium_memcmp(want, line, OPENS_LINE) != 0) {
+				error = accord_error_set(ACCORD_EINVALID, "the index list of incidents does not authenticate");
 				break;
+			}
+			memcpy(id, line, ACCORD_ID_HEXLEN);
+			id[ACCORD_ID_HEXLEN] = '\0';
+			if ((error = read_incident_file(&f, ix, id)) < 0) {
+				error = error == ACCORD_ENOTFOUND ? ACCORD_ENOTFOUND_INDEX : error;
+				break;
+			}
 			if (status_matches(status, f.summary.status)) {
 				f.summary.customer_seconds = accord_impact_customer_seconds(
 					f.windows, f.window_count, now, &f.summary.customer_running);
@@ -1332,26 +1541,103 @@ int accord_index_list(accord_index_summary **out, size_t *count, size_t *total,
 			}
 			incident_file_dispose(&f);
 		}
+		free(buf);
 		end = start;
 	}
 	close(fd);
-	*total = nlines - dups;
-	accord_idmap_dispose(&seen);
-	for (i = 0; i < nids; i++)
-		free(ids[i]);
-	free(ids);
+	if (error) {
+		free(res);
+		return error;
+	}
+	reverse_summaries(res, n);
+	*out = res;
+	*count = n;
+	return 0;
+}
+
+int accord_index_list(accord_incident_summary **out, size_t *count, size_t *total,
+		      accord_ledger *l, const char *status, size_t limit, int64_t now)
+{
+	int error;
+
+	WITH_REPAIR(l, list_once(out, count, l, status, limit, now));
+	if (error == ACCORD_ENOTFOUND_INDEX)
+		error = accord_error_set(ACCORD_EINVALID, "the index lists an incident it has no file for");
+	if (error == 0)
+		*total = l->index->opens;
+	return error;
+}
+
+/* Derive the summary of `li` (its entries in ledger order) as of `now`. */
+static int summarize(accord_incident_summary *out, const accord_parties *parties,
+		     const loaded_incident *li, int64_t now)
+{
+	accord_incident *inc = NULL;
+	int error;
+
+	if ((error = accord_incident_build_from(&inc, parties, li->entries, li->count)) < 0)
+		return error;
+	memset(out, 0, sizeof(*out));
+	snprintf(out->id, sizeof(out->id), "%s", inc->id);
+	snprintf(out->status, sizeof(out->status), "%s", inc->status);
+	out->severity = inc->severity;
+	out->opened_at = inc->opened_at;
+	out->started_at = inc->started_at;
+	out->status_at = inc->status_at;
+	snprintf(out->service, sizeof(out->service), "%s", inc->service ? inc->service : "");
+	snprintf(out->title, sizeof(out->title), "%s", inc->title ? inc->title : "");
+	out->customer_seconds = accord_impact_customer_seconds(inc->impact, inc->impact_count, now,
+								&out->customer_running);
+	accord_incident_free(inc);
+	return 0;
+}
+
+int accord_index_list_entries(accord_incident_summary **out, size_t *count, size_t *total,
+			      const accord_ledger *l, const char *status, size_t limit, int64_t now)
+{
+	accord_idmap groups = ACCORD_IDMAP_INIT;
+	loaded_incident **order = NULL;
+	accord_incident_summary *res = NULL;
+	size_t norder = 0, n = 0, i;
+	int error = 0;
+
+	for (i = 0; i < l->count; i++) {
+		const accord_entry *e = l->entries[i];
+		loaded_incident *li;
+
+		if (!strcmp(e->type, "open")) {
+			if (!(li = calloc(1, sizeof(*li))))
+				abort();
+			accord_idmap_put(&groups, e->id, li);
+			push_ptr(&order, &norder, li);
+		} else if (!e->incident[0] || !(li = accord_idmap_get(&groups, e->incident))) {
+			continue;
+		}
+		push_ptr(&li->entries, &li->count, e);
+	}
+	/* newest first, as through the index, then oldest first */
+	for (i = norder; i-- > 0 && error == 0 && !(limit && n >= limit);) {
+		accord_incident_summary sm;
+
+		if ((error = summarize(&sm, &l->parties, order[i], now)) < 0 || !status_matches(status, sm.status))
+			continue;
+		if (!(res = realloc(res, (n + 1) * sizeof(*res))))
+			abort();
+		res[n++] = sm;
+	}
+	for (i = 0; i < norder; i++) {
+		free(order[i]->entries);
+		free(order[i]);
+	}
+	free(order);
+	accord_idmap_dispose(&groups);
 	if (error < 0) {
 		free(res);
 		return error;
 	}
-	/* oldest first */
-	for (i = 0; i < n / 2; i++) {
-		accord_index_summary tmp = res[i];
-
-		res[i] = res[n - 1 - i];
-		res[n - 1 - i] = tmp;
-	}
+	reverse_summaries(res, n);
 	*out = res;
 	*count = n;
+	*total = norder;
 	return 0;
 }

@@ -1,3 +1,5 @@
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,11 +11,12 @@
 
 #include "accord/encode.h"
 #include "accord/error.h"
-#include "accord/index.h"
-#include "accord/ledger.h"
 #include "accord/schema.h"
 #include "accord/sshsig.h"
 #include "accord/timefmt.h"
+
+#include "index.h"
+#include "ledger_impl.h"
 
 static void push_entry(accord_entry ***arr, size_t *count, size_t *alloc, accord_entry *e)
 {
@@ -183,6 +186,101 @@ int accord_ledger_load(accord_ledger **out, accord_store *store)
 	return error;
 }
 
+int accord_ledger_open(accord_ledger **out, accord_store *store, const accord_ledger_options *opts)
+{
+	accord_ledger_options none = ACCORD_LEDGER_OPTIONS_INIT;
+
+	if (!opts)
+		opts = &none;
+	if (opts->version != ACCORD_LEDGER_OPTIONS_VERSION)
+		return accord_error_set(ACCORD_EINVALID, "accord_ledger_options version %u (want %u)",
+					opts->version, ACCORD_LEDGER_OPTIONS_VERSION);
+	if (opts->heads)
+		return accord_ledger_load_heads(out, store, opts->heads, opts->head_count);
+	/* The cache holds incidents, not every entry: those who need them all verify them all. */
+	if (opts->cache_key && !(opts->flags & ACCORD_LEDGER_OPEN_ENTRIES))
+		return accord_index_open(out, store, opts->cache_key);
+	return accord_ledger_load(out, store);
+}
+
+int accord_ledger_cache_key(unsigned char *out, const char *path)
+{
+	unsigned char key[ACCORD_LEDGER_CACHE_KEY_LEN];
+	char hex[2 * ACCORD_LEDGER_CACHE_KEY_LEN + 2];
+	accord_buf data = ACCORD_BUF_INIT;
+	int fd, error;
+
+	if ((error = accord_buf_read_file(&data, path, sizeof(hex) + 1)) == ACCORD_ENOTFOUND) {
+		/* first use: a new random key, never replacing one that appeared meanwhile */
+		randombytes_buf(key, sizeof(key));
+		accord_hex_encode(hex, key, sizeof(key));
+		hex[2 * sizeof(key)] = '\n';
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd >= 0 && write(fd, hex, sizeof(hex) - 1) == (ssize_t)sizeof(hex) - 1 && close(fd) == 0) {
+			memcpy(out, key, sizeof(key));
+			sodium_memzero(key, sizeof(key));
+			sodium_memzero(hex, sizeof(hex));
+			return 0;
+		}
+		error = accord_error_set(ACCORD_ERROR, "can't write the cache key %s: %s", path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(path);
+		}
+		sodium_memzero(key, sizeof(key));
+		return error;
+	}
+	if (error < 0)
+		return error;
+	if (data.size != sizeof(hex) - 1 || data.ptr[data.size - 1] != '\n') {
+		error = accord_error_set(ACCORD_EINVALID, "the cache key %s is damaged (remove it: a new one is made)", path);
+	} else {
+		data.ptr[data.size - 1] = '\0';
+		if (accord_hex_decode(out, ACCORD_LEDGER_CACHE_KEY_LEN, data.ptr) < 0)
+			error = accord_error_set(ACCORD_EINVALID, "the cache key %s is damaged (remove it: a new one is made)", path);
+	}
+	sodium_memzero(data.ptr, data.size);
+	accord_buf_dispose(&data);
+	return error;
+}
+
+const char *accord_ledger_id(const accord_ledger *ledger)
+{
+	return ledger->id;
+}
+
+const accord_parties *accord_ledger_parties(const accord_ledger *ledger)
+{
+	return &ledger->parties;
+}
+
+size_t accord_ledger_entry_count(const accord_ledger *ledger)
+{
+	return ledger->count;
+}
+
+const accord_entry *accord_ledger_entry_at(const accord_ledger *ledger, size_t i)
+{
+	return i < ledger->count ? ledger->entries[i] : NULL;
+}
+
+const accord_finding *accord_ledger_findings(const accord_ledger *ledger, size_t *count)
+{
+	*count = ledger->finding_count;
+	return ledger->findings;
+}
+
+size_t accord_ledger_left_out(const accord_ledger *ledger)
+{
+	return ledger->left_out;
+}
+
+const accord_beyond *accord_ledger_beyonds(const accord_ledger *ledger, size_t *count)
+{
+	*count = ledger->beyond_count;
+	return ledger->beyond;
+}
+
 void accord_ledger_free(accord_ledger *ledger)
 {
 	size_t i;
@@ -235,8 +333,8 @@ const accord_entry *accord_ledger_entry(const accord_ledger *ledger, const char 
 	return NULL;
 }
 
-int accord_ledger_find_incident(const accord_entry **out, const accord_ledger *ledger,
-				const char *prefix)
+/* Resolve an incident prefix among the entries the ledger holds (all of them: no index). */
+static int find_held(const accord_entry **out, const accord_ledger *ledger, const char *prefix)
 {
 	size_t i, plen = strlen(prefix), found = 0;
 	const accord_entry *match = NULL;
@@ -270,10 +368,11 @@ int accord_ledger_find_incident(const accord_entry **out, const accord_ledger *l
 	return 0;
 }
 
-size_t accord_ledger_short_len(const accord_ledger *ledger)
+/* Shortest unique prefix (at least `min`) among all incident ids the ledger holds. */
+static size_t short_len_held(const accord_ledger *ledger, size_t min)
 {
 	const accord_entry **opens = NULL;
-	size_t n = 0, i, len = 8;
+	size_t n = 0, i, len = min;
 
 	opens = calloc(ledger->count + 1, sizeof(*opens));
 	if (!opens)
@@ -296,6 +395,24 @@ size_t accord_ledger_short_len(const accord_ledger *ledger)
 	}
 	free(opens);
 	return len;
+}
+
+int accord_ledger_find_incident(const accord_entry **out, accord_ledger *ledger, const char *prefix)
+{
+	return ledger->index ? accord_index_find_incident(out, ledger, prefix)
+			     : find_held(out, ledger, prefix);
+}
+
+size_t accord_ledger_short_len(accord_ledger *ledger, const char *id, size_t min)
+{
+	return ledger->index ? accord_index_short_len(ledger, id, min) : short_len_held(ledger, min);
+}
+
+int accord_ledger_list(accord_incident_summary **out, size_t *count, size_t *total,
+		       accord_ledger *ledger, const char *status, size_t limit, int64_t now)
+{
+	return ledger->index ? accord_index_list(out, count, total, ledger, status, limit, now)
+			     : accord_index_list_entries(out, count, total, ledger, status, limit, now);
 }
 
 /* The new entry joins the loaded ledger, last in ledger order, as a reload would place it. */

@@ -20,6 +20,8 @@
 #include "accord/report.h"
 #include "accord/timefmt.h"
 
+#include "ledger_impl.h"
+
 #define DAY 86400
 #define WEEK (7 * DAY)
 #define MAX_WEEKS 156   /* three years of weekly bars; older weeks are left off the charts */

@@ -17,8 +17,9 @@
 #include "accord/encode.h"
 #include "accord/error.h"
 #include "accord/json.h"
-#include "accord/index.h"
 #include "accord/sync.h"
+
+#include "ledger_impl.h"
 
 #define ZERO_OID_HEX "0000000000000000000000000000000000000000"
 
@@ -1841,6 +1842,7 @@ int accord_sync_remote(accord_sync_result **out, accord_store *store, const char
 	size_t nlocal = 0, nremote = 0, nseen = 0, nafter = 0, ncands = 0, nbad = 0, i;
 	accord_sync_candidate *cands = NULL;
 	accord_ledger *before = NULL, *verified = NULL;
+	accord_ledger_options opts_before = ACCORD_LEDGER_OPTIONS_INIT;
 	accord_verification *vv = NULL;
 	char **bad = NULL, *seenfile = NULL, *pushurl = NULL;
 	char **pushes = NULL, **srcs = NULL;
@@ -1873,7 +1875,9 @@ int accord_sync_remote(accord_sync_result **out, accord_store *store, const char
 		goto fail;
 	if ((error = accord_ledger_local_heads(&local, &nlocal, store)) < 0)
 		goto fail;
-	if ((error = accord_ledger_load_heads(&before, store, local, nlocal)) < 0) {
+	opts_before.heads = local;
+	opts_before.head_count = nlocal;
+	if ((error = accord_ledger_open(&before, store, &opts_before)) < 0) {
 		if (error == ACCORD_ENOTFOUND)
 			error = accord_error_set(ACCORD_ENOTFOUND,
 						 "no ledger here to sync (use accord clone URL DIR)");

@@ -19,7 +19,7 @@ static void append_notes(fixture *f, int n)
 	int i;
 
 	assert_int_equal(accord_store_lock(f->store), 0);
-	assert_int_equal(accord_ledger_load(&l, f->store), 0);
+	assert_int_equal(accord_ledger_open(&l, f->store, NULL), 0);
 	assert_int_equal(accord_ledger_append(inc, l, f->alice, "open", NULL, open), 0);
 	for (i = 0; i < n; i++)
 		assert_int_equal(accord_ledger_append(NULL, l, f->alice, "note", inc, note), 0);
@@ -165,7 +165,7 @@ static void test_audit_checkpoint_split_view(void **state)
 	accord_ledger *l = NULL;
 
 	append_notes(f, 1);
-	assert_int_equal(accord_ledger_load(&l, f->store), 0);
+	assert_int_equal(accord_ledger_open(&l, f->store, NULL), 0);
 	/* a correct checkpoint: clean */
 	snprintf(body, sizeof(body), "{\"heads\":[{\"feed\":\"%s\",\"seq\":1,\"hash\":\"%s\"}]}",
 		 f->alice->pub.id, l->genesis->id);

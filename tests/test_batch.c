@@ -228,7 +228,7 @@ static void test_batch_packs_and_verifies(void **state)
 	assert_int_equal(accord_batch_commit(b), 0);
 	accord_batch_free(b);
 
-	assert_int_equal(accord_ledger_load(&l, f->store), 0);
+	assert_int_equal(accord_ledger_open(&l, f->store, NULL), 0);
 	assert_true(l->count >= 200);
 	assert_string_equal(l->id, ledger);
 	assert_int_equal(l->feed_count, 2);
@@ -263,7 +263,7 @@ static void test_batch_continues_an_existing_feed(void **state)
 	batch_add(id, b, f->alice, ledger, 3, "note", id, "{\"text\":\"x\"}");
 	assert_int_equal(accord_batch_commit(b), 0);
 	accord_batch_free(b);
-	assert_int_equal(accord_ledger_load(&l, f->store), 0);
+	assert_int_equal(accord_ledger_open(&l, f->store, NULL), 0);
 	assert_int_equal(l->count, 3);
 	assert_int_equal(l->feeds[0].seq, 3);
 	assert_string_equal(l->entries[2]->id, id);
@@ -303,7 +303,7 @@ static void test_batch_free_without_commit_moves_no_ref(void **state)
 	assert_true(git_oid_equal(&head_before, &head_after));
 	assert_int_equal(accord_store_ref_list(&after, f->store, ACCORD_REF_PREFIX), 0);
 	assert_int_equal(after.count, before.count);
-	assert_int_equal(accord_ledger_load(&l, f->store), 0);
+	assert_int_equal(accord_ledger_open(&l, f->store, NULL), 0);
 	assert_int_equal(l->count, 1);
 	accord_ledger_free(l);
 	git_strarray_dispose(&before);
@@ -332,7 +332,7 @@ static void test_batch_commit_loses_the_race(void **state)
 	assert_int_equal(accord_batch_commit(b), ACCORD_EMODIFIED);
 	assert_non_null(strstr(accord_error_last(), feed));
 	accord_batch_free(b);
-	assert_int_equal(accord_ledger_load(&l, f->store), 0);
+	assert_int_equal(accord_ledger_open(&l, f->store, NULL), 0);
 	assert_int_equal(l->count, 2);
 	assert_string_equal(l->entries[1]->id, theirs);
 	assert_int_equal(accord_store_ref_get(&head, f->store, feed), 0);

@@ -62,7 +62,7 @@ static void test_incident_derives_figures(void **state)
 	assert_int_equal(th_append(x, s, k, "status", id, "{\"status\":\"mitigated\"}"), 0);
 	assert_int_equal(th_append(x, s, k, "feedback", id, "{\"score\":2,\"lost_minutes\":15}"), 0);
 
-	assert_int_equal(accord_ledger_load(&l, s), 0);
+	assert_int_equal(accord_ledger_open(&l, s, NULL), 0);
 	assert_int_equal(accord_ledger_find_incident(&open, l, id), 0);
 	assert_int_equal(accord_incident_build(&inc, l, open), 0);
 	assert_int_equal(inc->impact_count, 2);
@@ -113,7 +113,7 @@ static void test_incident_open_window_runs_until_now(void **state)
 	/* 300 customers from 10:00, still open; 100 from 10:00 to 11:00 */
 	assert_int_equal(th_append(x, s, k, "impact", id, "{\"customers\":300,\"start\":\"2026-11-20T10:00:00Z\"}"), 0);
 	assert_int_equal(th_append(x, s, k, "impact", id, "{\"customers\":100,\"start\":\"2026-11-20T09:00:00Z\",\"end\":\"2026-11-20T11:00:00Z\"}"), 0);
-	assert_int_equal(accord_ledger_load(&l, s), 0);
+	assert_int_equal(accord_ledger_open(&l, s, NULL), 0);
 	assert_int_equal(accord_ledger_find_incident(&open, l, id), 0);
 	assert_int_equal(accord_incident_build(&inc, l, open), 0);
 

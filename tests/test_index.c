@@ -37,6 +37,18 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* The user's cache key, as the CLI keeps it in the key home. */
+static const unsigned char cache_key[ACCORD_LEDGER_CACHE_KEY_LEN] = "a test key, never a real one...";
+
+/* Open the ledger with its cache, as the everyday commands do. */
+static int open_cached(accord_ledger **out, accord_store *store)
+{
+	accord_ledger_options o = ACCORD_LEDGER_OPTIONS_INIT;
+
+	o.cache_key = cache_key;
+	return accord_ledger_open(out, store, &o);
+}
+
 /* Append through the index, as the everyday commands do. */
 static int indexed_append(fixture *f, const char *type, const char *body_json)
 {
@@ -46,8 +58,8 @@ static int indexed_append(fixture *f, const char *type, const char *body_json)
 	int error;
 
 	assert_int_equal(accord_store_lock(f->store), 0);
-	assert_int_equal(accord_index_open(&l, f->store), 0);
-	assert_int_equal(accord_index_find_incident(&open, l, f->inc), 0);
+	assert_int_equal(open_cached(&l, f->store), 0);
+	assert_int_equal(accord_ledger_find_incident(&open, l, f->inc), 0);
 	error = accord_ledger_append(NULL, l, f->alice, type, f->inc, body);
 	accord_ledger_free(l);
 	accord_store_unlock(f->store);
@@ -59,13 +71,13 @@ static const char *status_of(fixture *f)
 {
 	static char status[16];
 	accord_ledger *l = NULL;
-	accord_index_summary *rows = NULL;
+	accord_incident_summary *rows = NULL;
 	size_t n = 0, total = 0;
-	int error = accord_index_open(&l, f->store);
+	int error = open_cached(&l, f->store);
 
 	if (error < 0)
 		return NULL;
-	assert_int_equal(accord_index_list(&rows, &n, &total, l, NULL, 0, 1900000000), 0);
+	assert_int_equal(accord_ledger_list(&rows, &n, &total, l, NULL, 0, 1900000000), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(rows[0].id, f->inc);
 	snprintf(status, sizeof(status), "%s", rows[0].status);
@@ -97,9 +109,9 @@ static void test_index_records_appends(void **state)
 	assert_int_equal(indexed_append(f, "impact", "{\"customers\":10,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T10:06:00Z\"}"), 0);
 	assert_string_equal(status_of(f), "mitigated");
 	/* the incident, read back through the index, holds only its own entries, verified */
-	assert_int_equal(accord_index_open(&l, f->store), 0);
+	assert_int_equal(open_cached(&l, f->store), 0);
 	assert_int_equal(l->count, 0);
-	assert_int_equal(accord_index_find_incident(&open, l, f->inc), 0);
+	assert_int_equal(accord_ledger_find_incident(&open, l, f->inc), 0);
 	assert_int_equal(l->count, 3);
 	assert_int_equal(accord_incident_build(&inc, l, open), 0);
 	assert_int_equal(accord_incident_customer_seconds(inc, 1900000000, NULL), 3600);
@@ -113,19 +125,19 @@ static void test_index_list_figures_run_until_now(void **state)
 {
 	fixture *f = *state;
 	accord_ledger *l = NULL;
-	accord_index_summary *rows = NULL;
+	accord_incident_summary *rows = NULL;
 	size_t n = 0, total = 0;
 	const int64_t t0 = 1795168800; /* 2026-11-20T10:00:00Z */
 
 	assert_int_equal(indexed_append(f, "impact", "{\"customers\":300,\"start\":\"2026-11-20T10:00:00Z\"}"), 0);
 	assert_int_equal(indexed_append(f, "impact", "{\"customers\":10,\"start\":\"2026-11-20T09:00:00Z\",\"end\":\"2026-11-20T09:06:00Z\"}"), 0);
-	assert_int_equal(accord_index_open(&l, f->store), 0);
-	assert_int_equal(accord_index_list(&rows, &n, &total, l, NULL, 0, t0 + 77 * 3600), 0);
+	assert_int_equal(open_cached(&l, f->store), 0);
+	assert_int_equal(accord_ledger_list(&rows, &n, &total, l, NULL, 0, t0 + 77 * 3600), 0);
 	assert_int_equal(n, 1);
 	assert_true(rows[0].customer_seconds == (300LL * 4620 + 10 * 6) * 60);
 	assert_int_equal(rows[0].customer_running, 1);
 	free(rows);
-	assert_int_equal(accord_index_list(&rows, &n, &total, l, NULL, 0, t0 + 60), 0);
+	assert_int_equal(accord_ledger_list(&rows, &n, &total, l, NULL, 0, t0 + 60), 0);
 	assert_true(rows[0].customer_seconds == (300LL * 1 + 10 * 6) * 60);
 	free(rows);
 	accord_ledger_free(l);
@@ -171,11 +183,11 @@ static void test_index_refuses_a_forged_head(void **state)
 	 */
 	for (int round = 0; round < 2; round++) {
 		accord_ledger *l = NULL;
-		accord_index_summary *rows = NULL;
+		accord_incident_summary *rows = NULL;
 		size_t n = 9, total = 9;
 		const accord_feed *fd;
 
-		assert_int_equal(accord_index_open(&l, f->store), 0);
+		assert_int_equal(open_cached(&l, f->store), 0);
 		assert_int_equal(l->left_out, 1);
 		assert_int_equal(l->finding_count, 1);
 		assert_int_equal(l->findings[0].kind, ACCORD_AUDIT_SIGNATURE_MISMATCH);
@@ -183,7 +195,7 @@ static void test_index_refuses_a_forged_head(void **state)
 		fd = accord_ledger_feed(l, f->alice->pub.id);
 		assert_non_null(fd);
 		assert_int_equal(fd->seq, 1); /* the genesis still counts */
-		assert_int_equal(accord_index_list(&rows, &n, &total, l, NULL, 0, 1900000000), 0);
+		assert_int_equal(accord_ledger_list(&rows, &n, &total, l, NULL, 0, 1900000000), 0);
 		assert_int_equal(total, 0);
 		free(rows);
 		accord_ledger_free(l);
@@ -194,15 +206,15 @@ static void test_index_refuses_a_forged_head(void **state)
 }
 
 /*
- * The documented append sequence without the index (lock, accord_ledger_load,
- * append) obeys the index's marks too: a rolled-back feed is never written
- * on again.
+ * The append path runs the rollback guard whichever way the ledger was
+ * opened: with its cache, or with none (lock, accord_ledger_open, append).
+ * A rolled-back feed is never written on again.
  */
-static void test_index_guard_holds_without_the_index(void **state)
+static void guard_holds(void **state, int cached)
 {
 	fixture *f = *state;
 	char feed[128];
-	git_oid old;
+	git_oid old, now;
 	accord_ledger *l = NULL;
 	cJSON *body = cJSON_Parse("{\"text\":\"again\"}");
 
@@ -211,13 +223,33 @@ static void test_index_guard_holds_without_the_index(void **state)
 	assert_int_equal(indexed_append(f, "status", "{\"status\":\"identified\"}"), 0);
 	assert_int_equal(git_reference_create(NULL, accord_store_repo(f->store), feed, &old, 1, NULL), 0);
 	assert_int_equal(accord_store_lock(f->store), 0);
-	assert_int_equal(accord_ledger_load(&l, f->store), 0);
-	assert_null(l->index);
+	if (cached) {
+		const accord_entry *open = NULL;
+
+		assert_int_equal(open_cached(&l, f->store), 0);
+		assert_non_null(l->index);
+		assert_int_equal(accord_ledger_find_incident(&open, l, f->inc), 0);
+	} else {
+		assert_int_equal(accord_ledger_open(&l, f->store, NULL), 0);
+		assert_null(l->index);
+	}
 	assert_int_equal(accord_ledger_append(NULL, l, f->alice, "note", f->inc, body), ACCORD_EBADSIG);
 	assert_non_null(strstr(accord_error_last(), "rolled back"));
 	accord_ledger_free(l);
 	accord_store_unlock(f->store);
+	assert_int_equal(accord_store_ref_get(&now, f->store, feed), 0);
+	assert_true(git_oid_equal(&now, &old)); /* nothing written */
 	cJSON_Delete(body);
+}
+
+static void test_index_guard_holds_without_the_index(void **state)
+{
+	guard_holds(state, 0);
+}
+
+static void test_index_guard_holds_with_the_index(void **state)
+{
+	guard_holds(state, 1);
 }
 
 static void test_index_rebuilds_when_damaged_or_rewritten(void **state)
@@ -271,7 +303,7 @@ static void test_index_never_shows_what_it_cannot_verify(void **state)
 		char hex[41];
 		accord_ledger *full = NULL;
 
-		assert_int_equal(accord_ledger_load(&full, f->store), 0);
+		assert_int_equal(accord_ledger_open(&full, f->store, NULL), 0);
 		snprintf(hex, sizeof(hex), "%s", full->genesis->commit);
 		git_oid_fromstr(&g, hex);
 		memcpy(at + 3, hex, 40);
@@ -280,8 +312,11 @@ static void test_index_never_shows_what_it_cannot_verify(void **state)
 	fp = fopen(path, "w");
 	fwrite(data.ptr, 1, data.size, fp);
 	fclose(fp);
-	assert_int_equal(accord_index_open(&l, f->store), 0);
-	assert_int_equal(accord_index_find_incident(&open, l, f->inc), ACCORD_EBADSIG);
+	/* the edited file does not authenticate: the index is re-derived from the refs */
+	assert_int_equal(open_cached(&l, f->store), 0);
+	assert_int_equal(accord_ledger_find_incident(&open, l, f->inc), 0);
+	assert_int_equal(accord_ledger_entry_count(l), 2);
+	assert_string_equal(accord_ledger_entry_at(l, 1)->type, "note");
 	accord_ledger_free(l);
 	(void)line;
 	free(path);
@@ -310,7 +345,7 @@ static void test_index_resumes_an_interrupted_catch_up(void **state)
 	fclose(fp);
 	/* the state lags again, the incident file does not */
 	assert_int_equal(indexed_append(f, "status", "{\"status\":\"identified\"}"), 0);
-	assert_int_equal(accord_ledger_load(&l, f->store), 0); /* the chain is intact */
+	assert_int_equal(accord_ledger_open(&l, f->store, NULL), 0); /* the chain is intact */
 	assert_string_equal(l->entries[l->count - 1]->prev, id);
 	accord_ledger_free(l);
 	assert_string_equal(status_of(f), "identified");
@@ -326,6 +361,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_index_catches_up_with_writes_behind_its_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_refuses_a_forged_head, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_guard_holds_without_the_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_guard_holds_with_the_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_rebuilds_when_damaged_or_rewritten, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_never_shows_what_it_cannot_verify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_resumes_an_interrupted_catch_up, setup, teardown),

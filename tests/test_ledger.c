@@ -14,7 +14,7 @@ static void test_ledger_create_and_load(void **state)
 	accord_ledger *l = NULL;
 	char *configured = NULL;
 
-	assert_int_equal(accord_ledger_load(&l, f->store), 0);
+	assert_int_equal(accord_ledger_open(&l, f->store, NULL), 0);
 	assert_int_equal(l->count, 1);
 	assert_int_equal(l->feed_count, 1);
 	assert_string_equal(l->genesis->type, "genesis");
@@ -40,7 +40,7 @@ static void test_ledger_append_chains(void **state)
 
 	assert_int_equal(th_append(inc, f->store, f->alice, "open", NULL, open_body), 0);
 	assert_int_equal(th_append(note, f->store, f->alice, "note", inc, "{\"text\":\"x\"}"), 0);
-	assert_int_equal(accord_ledger_load(&l, f->store), 0);
+	assert_int_equal(accord_ledger_open(&l, f->store, NULL), 0);
 	assert_int_equal(l->count, 3);
 	assert_int_equal(l->feeds[0].seq, 3);
 	assert_string_equal(l->entries[2]->id, note);
@@ -99,7 +99,7 @@ static void test_store_append_compare_and_swap(void **state)
 	/* and a first entry cannot replace an existing feed */
 	assert_int_equal(accord_store_append(&out, f->store, f->feed, NULL, "{}", 2, f->alice, 1),
 			 ACCORD_EMODIFIED);
-	assert_int_equal(accord_ledger_load(&l, f->store), 0);
+	assert_int_equal(accord_ledger_open(&l, f->store, NULL), 0);
 	accord_ledger_free(l);
 }
 
@@ -143,7 +143,7 @@ static void expect_left_out(fixture *f, accord_audit_kind kind, const char *feed
 	accord_ledger *l = NULL;
 	size_t i, found = 0;
 
-	assert_int_equal(accord_ledger_load(&l, f->store), 0);
+	assert_int_equal(accord_ledger_open(&l, f->store, NULL), 0);
 	assert_non_null(l->genesis);
 	assert_true(l->left_out >= 1);
 	for (i = 0; i < l->finding_count; i++)
@@ -268,7 +268,7 @@ static void test_ledger_detects_other_ledger(void **state)
 					     ef.time), 0);
 	expect_left_out(f, ACCORD_AUDIT_FOREIGN_LEDGER, mallory->pub.id, NULL);
 	/* the rest of the ledger still counts; nothing of mallory's does */
-	assert_int_equal(accord_ledger_load(&l, f->store), 0);
+	assert_int_equal(accord_ledger_open(&l, f->store, NULL), 0);
 	assert_null(accord_ledger_feed(l, mallory->pub.id));
 	assert_non_null(accord_ledger_feed(l, f->alice->pub.id));
 	accord_ledger_free(l);

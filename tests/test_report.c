@@ -46,7 +46,7 @@ static accord_ledger *two_incidents(accord_store *s, accord_key *k, char *i1, ch
 	assert_int_equal(th_append(i2, s, k, "open", NULL,
 				   "{\"title\":\"=cmd|' /C calc'!A0\",\"severity\":3,\"service\":\"mail\",\"started_at\":"
 				   "\"2026-11-25T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}"), 0);
-	assert_int_equal(accord_ledger_load(&l, s), 0);
+	assert_int_equal(accord_ledger_open(&l, s, NULL), 0);
 	return l;
 }
 

@@ -345,7 +345,7 @@ static void test_sync_check_push_is_linear(void **state)
 	open_incident(inc, f);
 	for (i = 0; i < 30; i++)
 		assert_int_equal(th_append(NULL, f->store, f->alice, "note", inc, "{\"text\":\"n\"}"), 0);
-	assert_int_equal(accord_ledger_load(&l, f->store), 0);
+	assert_int_equal(accord_ledger_open(&l, f->store, NULL), 0);
 	memcpy(ledger, l->id, sizeof(ledger));
 	hub_entries = l->count;
 	accord_ledger_free(l);

@@ -28,25 +28,90 @@ typedef struct {
 	const accord_entry *last;
 } accord_feed;
 
+/* Opaque: read it through the functions below. */
+typedef struct accord_ledger accord_ledger;
+
+/* Hold every entry of the ledger, not only the incidents asked for (log, export, report). */
+#define ACCORD_LEDGER_OPEN_ENTRIES 1u
+
 typedef struct {
-	accord_store *store; /* borrowed */
+	unsigned int version;
+	unsigned int flags;		/* ACCORD_LEDGER_OPEN_* */
+	const accord_head *heads;	/* judge exactly these feed heads (need not be refs), not the refs */
+	size_t head_count;
+	const unsigned char *cache_key; /* ACCORD_LEDGER_CACHE_KEY_LEN bytes (accord_ledger_cache_key), or NULL */
+} accord_ledger_options;
+
+#define ACCORD_LEDGER_OPTIONS_VERSION 1
+#define ACCORD_LEDGER_OPTIONS_INIT { ACCORD_LEDGER_OPTIONS_VERSION, 0, NULL, 0, NULL }
+#define ACCORD_LEDGER_CACHE_KEY_LEN 32
+
+/*
+ * Open the ledger in `store`: what counts of its feed refs (or of
+ * opts->heads), as the verification engine judges it. The one way in.
+ *
+ * With opts->cache_key (and no opts->heads) the ledger keeps a private cache
+ * of what this repository already verified (the index, lib/index.h), so
+ * that opening costs O(feeds + new entries); the cache is authenticated
+ * with that key and re-derived from the refs, by a full verification,
+ * whenever it does not authenticate or the refs moved in a way it cannot
+ * follow. Without ACCORD_LEDGER_OPEN_ENTRIES the ledger holds the entries
+ * of the incidents found with accord_ledger_find_incident (and may hold
+ * more); with it, every entry that counts. `opts` may be NULL (no cache,
+ * every entry). ACCORD_ENOTFOUND if the repository (or opts->heads) holds
+ * no ledger; ACCORD_EBADSIG if no genesis verifies.
+ */
+int accord_ledger_open(accord_ledger **out, accord_store *store, const accord_ledger_options *opts);
+
+/*
+ * Read the cache key in file `path` (0600), creating it with a fresh
+ * random key on first use. It must live outside every repository (the
+ * CLI keeps it in the key home): whoever can write the index could
+ * otherwise forge it. out: ACCORD_LEDGER_CACHE_KEY_LEN bytes.
+ */
+int accord_ledger_cache_key(unsigned char *out, const char *path);
+
+/* The ledger id (the genesis entry's id, 64 hex). */
+const char *accord_ledger_id(const accord_ledger *ledger);
+
+/* Membership and authorization after the last entry that counts (borrowed). */
+const accord_parties *accord_ledger_parties(const accord_ledger *ledger);
+
+/* The entries the ledger holds, in ledger order (see accord_ledger_open). */
+size_t accord_ledger_entry_count(const accord_ledger *ledger);
+const accord_entry *accord_ledger_entry_at(const accord_ledger *ledger, size_t i);
+
+/* Why entries were left out, sorted by feed and seq (borrowed). */
+const accord_finding *accord_ledger_findings(const accord_ledger *ledger, size_t *count);
+
+/* How many commits on feed refs do not count. */
+size_t accord_ledger_left_out(const accord_ledger *ledger);
+
+/* The feed refs that point past what counts (borrowed). */
+const struct accord_beyond *accord_ledger_beyonds(const accord_ledger *ledger, size_t *count);
+
+/* A line of `accord list`: an incident as derived from its entries that count. */
+typedef struct {
 	char id[ACCORD_ID_HEXLEN + 1];
-	const accord_entry *genesis;
-	accord_entry **entries; /* owned, in ledger order */
-	size_t count;
-	accord_feed *feeds;
-	size_t feed_count;
-	int64_t max_lamport;
-	accord_parties parties; /* membership and authorization after the last entry */
-	accord_entry **orphans; /* checked but not written (a failed append); freed with the ledger */
-	size_t orphan_count;
-	struct accord_index *index; /* set when opened through the index (index.h): entries are partial */
-	accord_finding *findings;   /* why entries were left out, sorted by feed and seq */
-	size_t finding_count;
-	size_t left_out;	    /* commits on feeds that do not count */
-	struct accord_beyond *beyond; /* feed refs pointing past what counts (or at nothing that does) */
-	size_t beyond_count;
-} accord_ledger;
+	char status[16];
+	int64_t severity;
+	int64_t opened_at;
+	int64_t started_at;
+	int64_t status_at;
+	int64_t customer_seconds; /* as of `now` (accord_incident_customer_seconds) */
+	int customer_running;     /* an open impact window still adds to it */
+	char service[256];
+	char title[256];
+} accord_incident_summary;
+
+/*
+ * The summaries of the most recent incidents (at most `limit`, 0 for all),
+ * optionally only those with `status` ("open" = not resolved or closed),
+ * oldest first, with customer-seconds as of `now`. *total is the number of
+ * incidents in the ledger. Caller frees *out.
+ */
+int accord_ledger_list(accord_incident_summary **out, size_t *count, size_t *total,
+		       accord_ledger *ledger, const char *status, size_t limit, int64_t now);
 
 /*
  * The entries signed by `keyid` that this copy holds but that do not count
@@ -72,31 +137,10 @@ typedef struct accord_beyond {
 const accord_beyond *accord_ledger_beyond(const accord_ledger *ledger, const char *keyid);
 
 /*
- * The ledger that a verification's verdicts leave (what counts), taking
- * what it needs from `v` (which must still be freed). ACCORD_EBADSIG if no
- * genesis counts.
- */
-int accord_ledger_from_verification(accord_ledger **out, accord_store *store,
-				    accord_verification *v);
-
-/*
- * Load the ledger in `store` (its feed refs). ACCORD_ENOTFOUND if the
- * repository holds no ledger; ACCORD_EBADSIG if no genesis verifies.
- */
-int accord_ledger_load(accord_ledger **out, accord_store *store);
-
-/*
  * The local feed heads (the refs under refs/accord/feeds/), sorted by key id. Caller
  * frees *out with free(). Refs not named by a key id are skipped (audit reports them).
  */
 int accord_ledger_local_heads(accord_head **out, size_t *count, accord_store *store);
-
-/*
- * Load the ledger made of exactly these feed heads, which need not be refs.
- * ACCORD_ENOTFOUND for no heads; ACCORD_EBADSIG when no genesis verifies.
- */
-int accord_ledger_load_heads(accord_ledger **out, accord_store *store, const accord_head *heads,
-			     size_t count);
 
 /*
  * Verify one commit of feed `keyid` and parse its entry: form, signature
@@ -125,23 +169,26 @@ const accord_feed *accord_ledger_feed(const accord_ledger *ledger, const char *k
 const accord_entry *accord_ledger_entry(const accord_ledger *ledger, const char *id);
 
 /*
- * Resolve an incident id prefix (at least 4 hex digits) to the id of an
- * "open" entry. ACCORD_ENOTFOUND, ACCORD_EAMBIGUOUS (listing the
- * candidates) or ACCORD_EINVALID for a malformed prefix.
+ * Resolve an incident id prefix (at least 4 hex digits) to its "open"
+ * entry, and make the ledger hold that incident's entries.
+ * ACCORD_ENOTFOUND, ACCORD_EAMBIGUOUS (listing the candidates) or
+ * ACCORD_EINVALID for a malformed prefix.
  */
-int accord_ledger_find_incident(const accord_entry **out, const accord_ledger *ledger,
+int accord_ledger_find_incident(const accord_entry **out, accord_ledger *ledger,
 				const char *prefix);
 
-/* Shortest unique prefix length (at least 8) for `id` among incident ids. */
-size_t accord_ledger_short_len(const accord_ledger *ledger);
+/* Shortest unique prefix length (at least `min`) of incident `id` among incident ids. */
+size_t accord_ledger_short_len(accord_ledger *ledger, const char *id, size_t min);
 
 /*
- * Append an entry by `key` to a ledger loaded while holding the store's
- * write lock (accord_store_lock, then accord_ledger_load), so that seq,
+ * Append an entry by `key` to a ledger opened while holding the store's
+ * write lock (accord_store_lock, then accord_ledger_open), so that seq,
  * prev and the Lamport clock are current and checks the caller made on
  * `ledger` still hold. Validates the entry, writes the commit and moves
  * the feed ref by compare-and-swap. ACCORD_EDENIED if the key may not
- * write this entry (not a member, revoked, party not involved). On success
+ * write this entry (not a member, revoked, party not involved);
+ * ACCORD_EBADSIG if the key's feed was rolled back below what this
+ * repository once verified (checked whether or not a cache exists). On success
  * the new entry is part of `ledger`, so appends can follow; after a failure
  * the ledger may only be freed. On success *out_id (65 bytes, may be
  * NULL) holds the new entry's id. On failure refs/accord/ is unchanged.

@@ -1,0 +1,97 @@
+#ifndef ACCORD_INDEX_H
+#define ACCORD_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ledger_impl.h"
+
+/*
+ * The index: the ledger module's private cache of what this repository has
+ * already verified, so that everyday commands cost O(feeds + size of the
+ * incident), not O(size of the ledger). Only lib/ledger.c opens it
+ * (accord_ledger_open); callers never know whether it was used. It lives
+ * in <gitdir>/accord/index/ and holds:
+ *   state                  the verified feed heads, the Lamport clock, the
+ *                          findings, the membership state after the last
+ *                          entry, the count of incidents, and each feed's
+ *                          furthest verified point (the rollback guard);
+ *   opens                  incident ids in ledger order, one tagged line each;
+ *   incidents/<ab>/<id>    each incident's entry commits in ledger order,
+ *                          with its derived summary (for list).
+ *
+ * Why it can be trusted no further than the refs:
+ * - Authenticity. Every file carries a keyed BLAKE2b tag (libsodium
+ *   crypto_generichash) under a key derived from the user's cache key
+ *   (accord_ledger_cache_key, kept in the key home, outside the repository)
+ *   and the repository's path, over the file's name and bytes; each line
+ *   of `opens` is tagged with its position and `state` records how many
+ *   there are. Whoever can write the repository but not the key home
+ *   cannot make a file that authenticates, so a checksum recomputed by an
+ *   editor is worthless here. A file that does not authenticate (edited,
+ *   truncated, dropped, from another repository or user) makes the ledger
+ *   re-derive the whole index from the refs by a full verification.
+ * - Freshness. Opening compares every feed ref and the evidence refs with
+ *   the heads the state recorded; new commits are verified (signature,
+ *   chain, schema, ledger id, authorization) and recorded; anything else
+ *   (a feed rewritten or gone, entries that sort before what is recorded,
+ *   new evidence) re-derives the index by a full verification.
+ * - Entries read through the index are verified again (signature, schema,
+ *   their incident) when they are read.
+ * What it cannot rule out: someone who can write the repository putting
+ * back an older file that this user's accord wrote for this repository
+ * (replay). A replayed state is consistent with its own recorded heads and
+ * is caught up from the refs; a replayed incident file can leave out that
+ * incident's later entries from show until the incident changes again.
+ * Such a person can also delete the refs, so audit (which never reads the
+ * index) stays the reference.
+ */
+
+struct accord_index;
+
+/*
+ * Open the ledger through the index, bringing the index up to date first
+ * (taking the write lock for that if the caller does not hold it). The
+ * ledger has feeds, membership, id and Lamport clock, but no entries until
+ * an incident is loaded. `key`: the cache key (ACCORD_LEDGER_CACHE_KEY_LEN
+ * bytes). ACCORD_EBADSIG as accord_ledger_open.
+ */
+int accord_index_open(accord_ledger **out, accord_store *store, const unsigned char *key);
+
+/*
+ * Resolve an incident id prefix and load that incident's entries (verified)
+ * into `ledger`. ACCORD_ENOTFOUND, ACCORD_EAMBIGUOUS or ACCORD_EINVALID as
+ * accord_ledger_find_incident.
+ */
+int accord_index_find_incident(const accord_entry **out, accord_ledger *ledger,
+			       const char *prefix);
+
+/* Shortest unique prefix length (at least `min`) of incident `id`. */
+size_t accord_index_short_len(accord_ledger *ledger, const char *id, size_t min);
+
+/* accord_ledger_list through the index. */
+int accord_index_list(accord_incident_summary **out, size_t *count, size_t *total,
+		      accord_ledger *ledger, const char *status, size_t limit, int64_t now);
+
+/* accord_ledger_list over the entries a ledger without an index holds (all of them). */
+int accord_index_list_entries(accord_incident_summary **out, size_t *count, size_t *total,
+			      const accord_ledger *ledger, const char *status, size_t limit,
+			      int64_t now);
+
+/* Record an entry just appended to an indexed ledger (called by accord_ledger_append). */
+int accord_index_record(accord_ledger *ledger, const accord_entry *entry);
+
+/*
+ * Refuse (ACCORD_EBADSIG) when feed `keyid`, now ending at `seq`, was once
+ * verified further: the index keeps the furthest point of every feed
+ * across rebuilds, so a rolled-back feed is never written on again (that
+ * would sign a second entry with a used sequence number). Works on any
+ * ledger, with or without an index: the marks are read from the state
+ * file even when it does not authenticate, since a mark can only refuse.
+ */
+int accord_index_check_feed(const accord_ledger *ledger, const char *keyid, int64_t seq);
+
+/* Free what the index part of a ledger holds (called by accord_ledger_free). */
+void accord_index_free(struct accord_index *index);
+
+#endif

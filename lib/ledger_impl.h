@@ -1,0 +1,49 @@
+#ifndef ACCORD_LEDGER_IMPL_H
+#define ACCORD_LEDGER_IMPL_H
+
+/*
+ * The ledger's inside, for the library's own modules (report, incident,
+ * sync, the index): never installed, never included by cmd/. Everyone
+ * else reads a ledger through include/accord/ledger.h.
+ */
+
+#include "accord/ledger.h"
+
+struct accord_index;
+
+struct accord_ledger {
+	accord_store *store; /* borrowed */
+	char id[ACCORD_ID_HEXLEN + 1];
+	const accord_entry *genesis;
+	accord_entry **entries; /* owned, in ledger order */
+	size_t count;
+	accord_feed *feeds;
+	size_t feed_count;
+	int64_t max_lamport;
+	accord_parties parties; /* membership and authorization after the last entry */
+	accord_entry **orphans; /* checked but not written (a failed append); freed with the ledger */
+	size_t orphan_count;
+	struct accord_index *index; /* the private cache (index.h): entries are only those loaded */
+	accord_finding *findings;   /* why entries were left out, sorted by feed and seq */
+	size_t finding_count;
+	size_t left_out;	    /* commits on feeds that do not count */
+	struct accord_beyond *beyond; /* feed refs pointing past what counts (or at nothing that does) */
+	size_t beyond_count;
+};
+
+/*
+ * The ledger that a verification's verdicts leave (what counts), taking
+ * what it needs from `v` (which must still be freed). ACCORD_EBADSIG if no
+ * genesis counts.
+ */
+int accord_ledger_from_verification(accord_ledger **out, accord_store *store,
+				    accord_verification *v);
+
+/* Every entry that counts among these heads: a full verification, no cache. */
+int accord_ledger_load_heads(accord_ledger **out, accord_store *store, const accord_head *heads,
+			     size_t count);
+
+/* The same over the feed refs. */
+int accord_ledger_load(accord_ledger **out, accord_store *store);
+
+#endif
