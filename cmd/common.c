@@ -145,6 +145,20 @@ int cmd_open_store(accord_ctx *ctx)
 	return 0;
 }
 
+/* Create `path` and its missing parents (0700); failures show when the key is written. */
+static void make_dirs(char *path)
+{
+	char *p;
+
+	for (p = path + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			(void)mkdir(path, 0700);
+			*p = '/';
+		}
+	(void)mkdir(path, 0700);
+}
+
 /*
  * The cache key, kept in the key home (made there, 0600, on first use).
  * Without one (no home, a read-only one) the ledger is verified in full on
@@ -159,7 +173,7 @@ static int cache_key(unsigned char *out, accord_ctx *ctx)
 		accord_error_clear();
 		return 0;
 	}
-	(void)mkdir(home, 0700);
+	make_dirs(home);
 	ok = asprintf(&path, "%s/index.key", home) >= 0 && accord_ledger_cache_key(out, path) == 0;
 	if (!ok)
 		accord_error_clear();

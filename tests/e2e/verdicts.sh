@@ -354,7 +354,7 @@ out = []
 for l in open(path).read().split("\n"):
     w = l.split(" ")
     if w[0] == "member" and w[1] == pk:
-        w[5], w[7] = "0", "0"  # not revoked
+        w[6], w[8] = "0", "0"  # not revoked: "member <pk> <name> <party> <root> <admin> <revoked> <added> <revoked_at>"
     if w[0] in ("feed", "high") and w[1] == feed:
         w = ["feed", feed, commit, "3", eid, lamport, when] if w[0] == "feed" else ["high", feed, "3", eid]
     out.append(" ".join(w))

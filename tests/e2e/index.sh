@@ -1,0 +1,126 @@
+# The index is a cache the ledger owns and never trusts over the refs (issue 12,
+# item 7): every hand edit of its files is caught and re-derived from the refs,
+# so show, list, log and report agree with audit afterwards; and the append
+# path refuses to write on a rolled-back feed with and without the cache.
+. "$(dirname "$0")/lib.sh"
+FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
+forge() { $FORGE "$@" || bad "forge $*"; }
+
+C="$T/ledger.git"
+git init -q --bare "$C"
+newkey alice; newkey carol
+a() { accord --home "$T/alice" -C "$C" "$@"; }
+expect 0 a init --party acme --title "index"
+expect 0 a member add --key "$(accord --home "$T/carol" key show | tail -1)" --name carol
+CAROL=$(accord --home "$T/carol" key show | head -1)
+ALICE=$(accord --home "$T/alice" key show | head -1)
+expect 0 a open --title "Card payments failing" --severity 2 --service payments
+INC=$OUT
+expect 0 accord --home "$T/carol" -C "$C" note "$INC" "on it"
+INCID=$(git -C "$C" log --format=%B -1 "refs/accord/feeds/$CAROL" | jget 'd["incident"]')
+expect 0 a member revoke "$CAROL" --reason "left"
+# carol, revoked, still signs a note with stock ssh-keygen: set aside on every path
+forge sshkey "$T/carol" "$T/carol.ssh"
+forge entry "$C" "$T/carol.ssh" --type note --incident "$INCID" --body '{"text":"still here"}' >/dev/null
+expect 0 a status "$INC" resolved
+
+S="$C/accord/index/state"
+# what counts, by audit (which never reads the index)
+expect 0 accord -C "$C" audit --json --no-record
+AUDIT_IDS=$(echo "$OUT" | jget '" ".join(sorted(f["entry"] for f in d["set_aside"]))')
+equal "$(echo "$OUT" | jget '[f["kind"] for f in d["set_aside"]]')" '["revoked-key"]' "audit sets carol's late note aside"
+LOG_WANT=$(accord -C "$C" log --json 2>/dev/null | jget '" ".join(sorted(e["id"] for e in d))')
+expect 0 accord -C "$C" show "$INC" --json
+SHOW_WANT=$(echo "$OUT" | jget '" ".join(sorted(e["id"] for e in d["timeline"]))')
+LIST_WANT=$(accord -C "$C" list --json 2>/dev/null)
+if [ -f "$S" ]; then ok; else bad "no index state at $S"; fi
+case " $SHOW_WANT " in *" $AUDIT_IDS "*) bad "show lists the set-aside note" ;; *) ok ;; esac
+
+# agree LABEL: every reader shows what counts, as before any edit, and names what it left out
+agree() {
+	expect 0 accord -C "$C" show "$INC" --json
+	equal "$(echo "$OUT" | jget '" ".join(sorted(e["id"] for e in d["timeline"]))')" "$SHOW_WANT" "$1: show"
+	contains "$ERR" "revoked-key" "$1: show says what it left out"
+	expect 0 accord -C "$C" list --json
+	equal "$OUT" "$LIST_WANT" "$1: list"
+	expect 0 accord -C "$C" log --json
+	equal "$(echo "$OUT" | jget '" ".join(sorted(e["id"] for e in d))')" "$LOG_WANT" "$1: log"
+	expect 0 accord -C "$C" report --format json
+	equal "$(echo "$OUT" | jget '[f["kind"] for f in d["verification"]["findings"]]')" '["revoked-key"]' "$1: report"
+	expect 0 accord -C "$C" member list --json
+	equal "$(echo "$OUT" | jget '[m["active"] for m in d if m["member"] == "carol"]')" '[false]' "$1: carol stays revoked"
+	expect 0 accord -C "$C" audit --json --no-record
+	equal "$(echo "$OUT" | jget '" ".join(sorted(f["entry"] for f in d["set_aside"]))')" "$AUDIT_IDS" "$1: audit unchanged"
+}
+agree "untouched"
+
+# edit STATE-PYTHON: rewrite the state file line by line (w: the words of a line)
+edit_state() {
+	/usr/bin/python3 - "$S" "$1" <<'PY'
+import sys
+path, code = sys.argv[1:]
+out = []
+for l in open(path).read().split("\n"):
+    w = l.split(" ")
+    exec(code)
+    if w is not None:
+        out.append(" ".join(w))
+open(path, "w").write("\n".join(out))
+PY
+}
+# 1. un-revoke carol (her member line: revoked flag and time)
+CPK=$(git -C "$C" cat-file commit "$(git -C "$C" rev-list --max-parents=0 "refs/accord/feeds/$CAROL")" | sed '1,/^$/d' | jget 'd["author"]')
+# "member <pk> <name> <party> <root> <admin> <revoked> <added> <revoked_at>"
+grep -q "^member $CPK [^ ]* [^ ]* [^ ]* [^ ]* 1 [^ ]* [1-9]" "$S" && ok || bad "carol is revoked in the state"
+edit_state "if w[0] == 'member' and w[1] == '$CPK': w[6] = w[8] = '0'"
+grep -q "^member $CPK [^ ]* [^ ]* [^ ]* [^ ]* 0 [^ ]* 0$" "$S" && ok || bad "the edit did not un-revoke carol"
+agree "un-revoked in state"
+# 2. drop the finding line
+edit_state "w = None if w[0] == 'finding' else w"
+agree "finding dropped"
+# 3. a recorded head moved to carol's set-aside note, and her feed counted further
+CT=$(git -C "$C" rev-parse "refs/accord/feeds/$CAROL")
+edit_state "w = ['feed', '$CAROL', '$CT'] + w[3:] if w[0] == 'feed' and w[1] == '$CAROL' else w"
+agree "head changed"
+# 4. the state truncated, the list of incidents truncated, an incident file cut short
+head -c 100 "$S" > "$S.cut" && mv "$S.cut" "$S"
+agree "state truncated"
+: > "$C/accord/index/opens"
+agree "opens truncated"
+F=$(find "$C/accord/index/incidents" -type f | head -1)
+head -n 3 "$F" > "$F.cut" && mv "$F.cut" "$F"
+agree "incident file cut short"
+# 5. an incident file's entry line dropped, its tag line recomputed as a plain checksum would be
+F=$(find "$C/accord/index/incidents" -type f | head -1)
+grep -v '^e ' "$F" | grep -v '^mac ' > "$F.cut"
+printf 'mac %s\n' "$(sha256sum < "$F.cut" | cut -c1-64)" >> "$F.cut" && mv "$F.cut" "$F"
+agree "entry line dropped, checksum recomputed"
+# 6. the incident file removed
+rm -f "$F"
+agree "incident file removed"
+# 7. an index copied from another repository of the same ledger (another path)
+cp -r "$C" "$T/copy.git"
+git -C "$T/copy.git" update-ref -d "refs/accord/feeds/$CAROL"
+expect 0 accord -C "$T/copy.git" list
+cp -r "$T/copy.git/accord/index/." "$C/accord/index/"
+agree "index from another repository"
+
+# --- the rollback guard on the append path, with and without the cache ---------------
+OLD=$(git -C "$C" rev-parse "refs/accord/feeds/$ALICE")
+expect 0 a note "$INC" "one more"
+expect 0 a show "$INC" # the cache records how far alice's feed went
+git -C "$C" update-ref "refs/accord/feeds/$ALICE" "$OLD"
+BEFORE=$(refs "$C")
+expect 3 a note "$INC" "after the rollback"
+contains "$ERR" "rolled back" "with the cache: a rolled-back feed is not written on"
+equal "$(refs "$C")" "$BEFORE" "with the cache: nothing written"
+# no cache: a damaged cache key makes every open a full verification
+HOMEKEY="$HOME/.config/accord/index.key"
+AKEY="$T/alice/index.key"
+echo damaged > "$AKEY"
+expect 3 a note "$INC" "after the rollback, no cache"
+contains "$ERR" "rolled back" "without the cache: a rolled-back feed is not written on"
+equal "$(refs "$C")" "$BEFORE" "without the cache: nothing written"
+rm -f "$AKEY"
+[ -f "$HOMEKEY" ] && ok || bad "readers keep their cache key in their key home ($HOMEKEY)"
+finish
