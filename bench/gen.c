@@ -1215,7 +1215,7 @@ static int step(gen *g, incident_t *inc)
 		if (!by)
 			break; /* everyone has signed */
 		jw_open(&w, '{');
-		jw_str(&w, "resolution", inc->res_id);
+		jw_str(&w, "proposal", inc->res_id);
 		jw_close(&w, '}');
 		emit(g, by, "cosign", inc->id, &body, NULL);
 		inc->signed_mask |= 1 << by->party;

@@ -187,5 +187,20 @@ int cmd_sync(accord_ctx *ctx, int argc, char **argv);
 int cmd_hook(accord_ctx *ctx, int argc, char **argv);
 int cmd_audit(accord_ctx *ctx, int argc, char **argv);
 int cmd_report(accord_ctx *ctx, int argc, char **argv);
+int cmd_ticket(accord_ctx *ctx, int argc, char **argv);
+int cmd_amend(accord_ctx *ctx, int argc, char **argv);
+int cmd_retract(accord_ctx *ctx, int argc, char **argv);
+int cmd_void(accord_ctx *ctx, int argc, char **argv);
+int cmd_duplicate(accord_ctx *ctx, int argc, char **argv);
+
+/*
+ * The entry of the whole ledger (cmd_load) whose id starts with `prefix`,
+ * among `types` (none: any type). Exit 1 when none, 2 when several (listed);
+ * `what` names it in the message.
+ */
+int cmd_find_entry(const accord_entry **out, accord_ctx *ctx, const char *prefix,
+		   const char *const *types, size_t type_count, const char *what);
+/* The party of the signing key (borrowed), or exit 1 when it is no active member. */
+int cmd_own_party(const char **out, accord_ctx *ctx);
 
 #endif

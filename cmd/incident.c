@@ -21,8 +21,13 @@ static const char status_usage[] =
 	"or closed incident reopens it.\n";
 static const char impact_usage[] =
 	"usage: accord impact ID --customers N --start TIME [--end TIME] [--description TEXT]\n\n"
-	"Record a window of customer impact. Without --end the window is still open;\n"
-	"record it again with the same --start and an --end to close it.\n"
+	"Record a window of customer impact as your party measured it. Without --end\n"
+	"the window is still open; record it again with the same --start and an --end\n"
+	"to close it. Each party's windows are its own: another party's window for the\n"
+	"same time stands beside yours, and overlapping windows of two parties are a\n"
+	"dispute until one is co-signed (accord cosign). A window starts no earlier\n"
+	"than the incident, ends after it starts, is not in the future, and counts at\n"
+	"most 10^10 customers.\n"
 	"TIME: RFC 3339 with a zone (2026-11-20T09:05:00Z, 2026-11-20T10:05:00+01:00)\n"
 	"or a date, meaning 00:00 UTC (2026-11-20).\n";
 static const char sla_usage[] =
@@ -30,9 +35,16 @@ static const char sla_usage[] =
 	"Record an SLA measurement, e.g. --name first-response --target 30m --actual 12m.\n"
 	"Met means actual <= target. DURATION: 45s, 30m, 4h, 1h30m, 2d.\n";
 static const char feedback_usage[] =
-	"usage: accord feedback ID --score 1..5 [--lost-minutes N] [--comment TEXT]\n\n"
+	"usage: accord feedback ID --score 1..5 [--lost-minutes N] [--comment TEXT] [--response ID]\n\n"
 	"Record how customers felt: a score from 1 (worst) to 5, the minutes of\n"
-	"productive time they lost, and what they said.\n";
+	"productive time they lost, and what they said. Only the customer-facing\n"
+	"party (the one that opened the incident) records feedback. --response gives\n"
+	"the response's own id (a survey answer's): recorded again with the same id,\n"
+	"it replaces the earlier one, so each response counts once.\n";
+static const char ticket_usage[] =
+	"usage: accord ticket ID PARTY:TICKET\n\n"
+	"Name PARTY's own ticket number for incident ID. PARTY must be involved; the\n"
+	"ticket is shown as named by your party.\n";
 
 static const struct option help_only[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -84,6 +96,26 @@ static int add_parties(accord_ctx *ctx, cJSON *arr, const char *plist)
 		p = comma ? comma + 1 : NULL;
 		if (comma && !*p)
 			return cmd_usage_error(ctx, "--parties ends with a comma");
+	}
+	return 0;
+}
+
+/* A ticket names one of the incident's parties: not another party, nor one that does not exist. */
+static int tickets_involved(accord_ctx *ctx, const cJSON *tickets, const cJSON *parties)
+{
+	const cJSON *t, *p;
+
+	cJSON_ArrayForEach(t, tickets) {
+		const char *party = accord_json_str(t, "party");
+		int found = 0;
+
+		cJSON_ArrayForEach(p, parties)
+			found |= !strcmp(p->valuestring, party);
+		if (!found)
+			return cmd_failf(ACCORD_EXIT_USAGE, "--ticket %s:%s: %s %s (name it in --parties first)", party,
+					 accord_json_str(t, "id"), party,
+					 accord_parties_find(&ctx->ledger->parties, party) ? "is not involved in this incident"
+											   : "is no party of this ledger");
 	}
 	return 0;
 }
@@ -151,6 +183,10 @@ int cmd_open(accord_ctx *ctx, int argc, char **argv)
 	    (error = cmd_parse_int(ctx, &sev, "--severity", severity, 1, 4)) ||
 	    (started && (error = cmd_parse_time(ctx, &start, "--started", started))))
 		goto fail;
+	if (started && start > accord_time_now() + ACCORD_FUTURE_SLACK_S) {
+		error = cmd_usage_error(ctx, "--started %s is in the future: impact begins when it has begun", started);
+		goto fail;
+	}
 	if ((error = prepare(ctx, NULL, NULL)) != 0)
 		goto fail;
 	if (!started)
@@ -162,7 +198,7 @@ int cmd_open(accord_ctx *ctx, int argc, char **argv)
 	cJSON_AddStringToObject(body, "service", service);
 	cJSON_AddStringToObject(body, "started_at", when);
 	parties = cJSON_AddArrayToObject(body, "parties");
-	if ((error = add_parties(ctx, parties, plist)) != 0) {
+	if ((error = add_parties(ctx, parties, plist)) != 0 || (error = tickets_involved(ctx, tickets, parties))) {
 		cJSON_Delete(body);
 		goto fail;
 	}
@@ -257,6 +293,24 @@ int cmd_status(accord_ctx *ctx, int argc, char **argv)
 	return cmd_write(ctx, "status", open->id, body);
 }
 
+/* A window starts no earlier than the incident's impact (accord amend cannot move that: open says it). */
+static int impact_after_start(accord_ctx *ctx, const accord_entry *open, int64_t t0, const char *start)
+{
+	accord_incident *inc = NULL;
+	char when[ACCORD_TIME_LEN];
+	int error;
+
+	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
+		return cmd_fail(error);
+	error = 0;
+	if (t0 < inc->started_at) {
+		accord_time_format(when, inc->started_at);
+		error = cmd_usage_error(ctx, "--start %s is before the incident's impact started (%s)", start, when);
+	}
+	accord_incident_free(inc);
+	return error;
+}
+
 int cmd_impact(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -288,14 +342,18 @@ int cmd_impact(accord_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error(ctx, "expected one incident id");
 	if (!customers || !start)
 		return cmd_usage_error(ctx, "--customers and --start are required");
-	if ((error = cmd_parse_int(ctx, &n, "--customers", customers, 0, 1000000000)) ||
+	if ((error = cmd_parse_int(ctx, &n, "--customers", customers, 0, ACCORD_MAX_CUSTOMERS)) ||
 	    (error = cmd_parse_time(ctx, &t0, "--start", start)) ||
 	    (end && (error = cmd_parse_time(ctx, &t1, "--end", end))) ||
 	    (desc && (error = cmd_check_text(ctx, "--description", desc, 1))))
 		return error;
 	if (end && t1 < t0)
-		return cmd_usage_error(ctx, "--end %s is before --start %s", end, start);
-	if ((error = prepare(ctx, &open, argv[optind])))
+		return cmd_usage_error(ctx, "--end %s is before --start %s: a window ends after it starts", end, start);
+	if (t0 > accord_time_now() + ACCORD_FUTURE_SLACK_S || (end && t1 > accord_time_now() + ACCORD_FUTURE_SLACK_S))
+		return cmd_usage_error(ctx, "--%s %s is in the future: record impact that has happened",
+				       t0 > accord_time_now() + ACCORD_FUTURE_SLACK_S ? "start" : "end",
+				       t0 > accord_time_now() + ACCORD_FUTURE_SLACK_S ? start : end);
+	if ((error = prepare(ctx, &open, argv[optind])) || (error = impact_after_start(ctx, open, t0, start)))
 		return error;
 	body = cJSON_CreateObject();
 	cJSON_AddNumberToObject(body, "customers", (double)n);
@@ -353,16 +411,32 @@ int cmd_sla(accord_ctx *ctx, int argc, char **argv)
 	return cmd_write(ctx, "sla", open->id, body);
 }
 
+/* Customer feedback is the customer-facing party's to record: no partner speaks for its customers. */
+static int feedback_party(accord_ctx *ctx, const accord_entry *open)
+{
+	const char *mine = NULL, *theirs = accord_incident_customer_party(&ctx->ledger->parties, open);
+	const accord_member *m = accord_parties_member(&ctx->ledger->parties, ctx->key->pub.id);
+
+	if (m)
+		mine = ctx->ledger->parties.parties[m->party].name;
+	if (!mine || !theirs || strcmp(mine, theirs) != 0)
+		return cmd_failf(ACCORD_EXIT_USAGE,
+				 "feedback on incident %.12s is recorded by %s, its customer-facing party: %s cannot speak for its customers",
+				 open->id, theirs ? theirs : "its customer-facing party", mine ? mine : "this key");
+	return 0;
+}
+
 int cmd_feedback(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "score", required_argument, NULL, 's' },
 		{ "lost-minutes", required_argument, NULL, 'l' },
 		{ "comment", required_argument, NULL, 'c' },
+		{ "response", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *score = NULL, *lost = NULL, *comment = NULL;
+	const char *score = NULL, *lost = NULL, *comment = NULL, *response = NULL;
 	const accord_entry *open;
 	int64_t s = 0, l = 0;
 	cJSON *body;
@@ -373,6 +447,7 @@ int cmd_feedback(accord_ctx *ctx, int argc, char **argv)
 		case 's': score = optarg; break;
 		case 'l': lost = optarg; break;
 		case 'c': comment = optarg; break;
+		case 'r': response = optarg; break;
 		case 'h': fputs(feedback_usage, stdout); return 0;
 		default: return ACCORD_EXIT_USAGE;
 		}
@@ -383,15 +458,68 @@ int cmd_feedback(accord_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error(ctx, "--score is required");
 	if ((error = cmd_parse_int(ctx, &s, "--score", score, 1, 5)) ||
 	    (lost && (error = cmd_parse_int(ctx, &l, "--lost-minutes", lost, 0, 1000000000))) ||
-	    (comment && (error = cmd_check_text(ctx, "--comment", comment, 1))))
+	    (comment && (error = cmd_check_text(ctx, "--comment", comment, 1))) ||
+	    (response && (error = cmd_check_text(ctx, "--response", response, 0))))
 		return error;
-	if ((error = prepare(ctx, &open, argv[optind])))
+	if (response && strlen(response) > 100)
+		return cmd_usage_error(ctx, "--response is at most 100 bytes");
+	if ((error = prepare(ctx, &open, argv[optind])) || (error = feedback_party(ctx, open)))
 		return error;
 	body = cJSON_CreateObject();
 	cJSON_AddNumberToObject(body, "score", (double)s);
+	if (response)
+		cJSON_AddStringToObject(body, "response", response);
 	if (lost)
 		cJSON_AddNumberToObject(body, "lost_minutes", (double)l);
 	if (comment)
 		cJSON_AddStringToObject(body, "comment", comment);
 	return cmd_write(ctx, "feedback", open->id, body);
+}
+
+int cmd_ticket(accord_ctx *ctx, int argc, char **argv)
+{
+	const accord_entry *open;
+	accord_incident *inc = NULL;
+	const char *arg, *colon;
+	char party[65];
+	cJSON *body;
+	size_t i;
+	int c, error, found = 0;
+
+	while ((c = cmd_getopt(ctx, argc, argv, help_only)) != -1) {
+		if (c == 'h') {
+			fputs(ticket_usage, stdout);
+			return 0;
+		}
+		return ACCORD_EXIT_USAGE;
+	}
+	if (argc - optind != 2)
+		return cmd_usage_error(ctx, "expected an incident id and PARTY:TICKET");
+	arg = argv[optind + 1];
+	colon = strchr(arg, ':');
+	if (!colon || colon == arg || !colon[1] || (size_t)(colon - arg) >= sizeof(party))
+		return cmd_usage_error(ctx, "expected PARTY:TICKET, not '%s'", arg);
+	snprintf(party, sizeof(party), "%.*s", (int)(colon - arg), arg);
+	if (!cmd_valid_name(party))
+		return cmd_usage_error(ctx, "invalid party name '%s'", party);
+	if ((error = cmd_check_text(ctx, "the ticket", colon + 1, 0)))
+		return error;
+	if (strlen(colon + 1) > 100)
+		return cmd_usage_error(ctx, "a ticket id is at most 100 bytes");
+	if ((error = prepare(ctx, &open, argv[optind])))
+		return error;
+	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
+		return cmd_fail(error);
+	for (i = 0; i < inc->party_count; i++)
+		found |= !strcmp(inc->parties[i], party);
+	accord_incident_free(inc);
+	if (!found)
+		return cmd_failf(ACCORD_EXIT_USAGE, "ticket %s: %s %s", arg, party,
+				 accord_parties_find(&ctx->ledger->parties, party)
+					 ? "is not involved in this incident (accord involve first)"
+					 : "is no party of this ledger");
+	body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "party", party);
+	cJSON_AddStringToObject(body, "id", colon + 1);
+	return cmd_write(ctx, "ticket", open->id, body);
 }

@@ -10,16 +10,23 @@ static const char involve_usage[] =
 static const char resolve_usage[] =
 	"usage: accord resolve ID --summary TEXT [--factor TEXT]... [--went-well TEXT]...\n"
 	"                         [--went-wrong TEXT]... [--lucky TEXT]...\n"
-	"                         [--action TEXT@PARTY[,PARTY][:YYYY-MM-DD]]... [--revises RES]\n\n"
+	"                         [--action TEXT@PARTY[,PARTY][:YYYY-MM-DD]]... [--revises RES]\n"
+	"                         [--clear factors|went-well|went-wrong|lucky|actions]...\n\n"
 	"Propose a resolution for incident ID and print its id. Contributing factors\n"
 	"come from every side; there is no field for fault or a single root cause.\n"
 	"When a proposal exists, the new one revises the latest (or RES): a new round\n"
-	"of signatures starts. The resolution is joint once a member of every\n"
+	"of signatures starts. A revision keeps the lists it does not restate\n"
+	"(factors, went-well, went-wrong, lucky, actions) unless --clear names them. The resolution is joint once a member of every\n"
 	"involved party has signed it (the proposer signs for its own party).\n";
 static const char cosign_usage[] =
-	"usage: accord cosign ID [RESOLUTION]\n\n"
-	"Co-sign a proposed resolution of incident ID (default: the latest). The\n"
-	"signature names the proposal by the hash of its exact text.\n";
+	"usage: accord cosign PROPOSAL\n"
+	"       accord cosign INCIDENT\n\n"
+	"Co-sign a proposal for your party: a resolution, another party's impact\n"
+	"window (a figure becomes joint once every other involved party co-signs it),\n"
+	"a void or a duplicate. PROPOSAL is its id or a unique prefix (show and log\n"
+	"list them). Given an INCIDENT, co-sign the one proposal of it that waits for\n"
+	"your party; when several wait, they are listed and nothing is signed (exit 2).\n"
+	"The signature names the proposal by the hash of its exact text.\n";
 static const char action_usage[] =
 	"usage: accord action ID ACTION done|reopen [--note TEXT]\n\n"
 	"Mark action item number ACTION of incident ID's resolution done, or reopen\n"
@@ -126,8 +133,61 @@ struct resolve_opts {
 	accord_ctx *ctx;
 	const char *summary, *revises;
 	cJSON *factors, *went_well, *went_wrong, *lucky, *actions;
-	int bad;
+	unsigned clear; /* bits of `lists`: cleared, not inherited */
 };
+
+/* The lists a revision inherits from the proposal it revises unless it restates or clears them. */
+static const char *const lists[] = { "factors", "went_well", "went_wrong", "lucky", "actions" };
+static const char *const list_flags[] = { "factors", "went-well", "went-wrong", "lucky", "actions" };
+
+static cJSON **list_of(struct resolve_opts *o, size_t i)
+{
+	cJSON **all[] = { &o->factors, &o->went_well, &o->went_wrong, &o->lucky, &o->actions };
+
+	return all[i];
+}
+
+static int take_clear(struct resolve_opts *o, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(lists) / sizeof(*lists); i++) {
+		if (!strcmp(name, list_flags[i]) || !strcmp(name, lists[i])) {
+			o->clear |= 1u << i;
+			return 0;
+		}
+	}
+	cmd_usage_error(o->ctx, "--clear takes factors, went-well, went-wrong, lucky or actions, not '%s'", name);
+	return -1;
+}
+
+static const accord_entry *timeline_entry(const accord_incident *inc, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < inc->timeline_count; i++)
+		if (!strcmp(inc->timeline[i]->id, id))
+			return inc->timeline[i];
+	return NULL;
+}
+
+/* A revision keeps what it does not restate: nothing is dropped by leaving it out. */
+static void inherit(struct resolve_opts *o, const accord_entry *revised)
+{
+	size_t i;
+
+	if (!revised)
+		return;
+	for (i = 0; i < sizeof(lists) / sizeof(*lists); i++) {
+		cJSON **mine = list_of(o, i);
+		const cJSON *theirs = cJSON_GetObjectItemCaseSensitive(revised->body, lists[i]);
+
+		if (!(o->clear & (1u << i)) && cJSON_GetArraySize(*mine) == 0 && cJSON_GetArraySize(theirs) > 0) {
+			cJSON_Delete(*mine);
+			*mine = cJSON_Duplicate(theirs, 1);
+		}
+	}
+}
 
 /* "TEXT@PARTY[,PARTY][:YYYY-MM-DD]", split at the last '@' so the text may hold one. */
 static int parse_action(struct resolve_opts *o, const char *arg)
@@ -192,6 +252,7 @@ static int resolve_take(int c, void *arg)
 	case 's': o->summary = optarg; return 0;
 	case 'r': o->revises = optarg; return 0;
 	case 'a': return parse_action(o, optarg);
+	case 'c': return take_clear(o, optarg);
 	case 'f': list = o->factors; break;
 	case 'w': list = o->went_well; break;
 	case 'x': list = o->went_wrong; break;
@@ -215,6 +276,7 @@ int cmd_resolve(accord_ctx *ctx, int argc, char **argv)
 		{ "lucky", required_argument, NULL, 'l' },
 		{ "action", required_argument, NULL, 'a' },
 		{ "revises", required_argument, NULL, 'r' },
+		{ "clear", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -256,6 +318,10 @@ int cmd_resolve(accord_ctx *ctx, int argc, char **argv)
 	} else if (inc->resolution) {
 		revises = inc->resolution->entry->id;
 	}
+	if (revises)
+		inherit(&o, timeline_entry(inc, revises));
+	else if (o.clear)
+		cmd_warn("--clear applies to a revision; this is the first proposal");
 	/* Action items are owned by parties of the incident. */
 	{
 		const cJSON *a, *owner;
@@ -297,58 +363,149 @@ done:
 	return error;
 }
 
+static const char *const proposal_types[] = { "resolution", "impact", "void", "duplicate" };
+
+/* "incident X has 2 proposals waiting for acme's signature: ..." and exit 2. */
+static int list_pending(const accord_incident *inc, const char *party, const accord_entry *const *pending,
+			size_t n)
+{
+	accord_buf list = ACCORD_BUF_INIT;
+	size_t i;
+	int code;
+
+	for (i = 0; i < n; i++)
+		accord_buf_printf(&list, "\n  accord cosign %.12s   (%s)", pending[i]->id, pending[i]->type);
+	code = cmd_failf(ACCORD_EXIT_USAGE, "incident %.12s has %zu proposals waiting for %s's signature; name one:%s",
+			 inc->id, n, party, list.ptr);
+	accord_buf_dispose(&list);
+	return code;
+}
+
+/* The one proposal of incident `open` that waits for `party`, or exit 1 / 2. */
+static int pick_pending(const accord_entry **out, const accord_incident *inc, const char *party)
+{
+	size_t n;
+	const accord_entry **pending = accord_incident_pending(inc, party, &n);
+	int error = 0;
+
+	if (n == 1)
+		*out = pending[0];
+	else if (n == 0)
+		error = cmd_failf(ACCORD_EXIT_FAIL, "nothing of incident %.12s waits for %s's signature%s", inc->id, party,
+				  inc->resolution ? "" : " (it has no proposed resolution)");
+	else
+		error = list_pending(inc, party, pending, n);
+	free(pending);
+	return error;
+}
+
+/* Whether `party` may sign `prop` now: it is current, not its own figure, not signed for it yet. */
+static int cosign_check(const accord_incident *inc, const accord_entry *prop, const char *party,
+			const char *me)
+{
+	const accord_mark *m = accord_incident_mark(inc, prop);
+	size_t i;
+
+	if (m && !strcmp(m->mark, "retracted"))
+		return cmd_failf(ACCORD_EXIT_FAIL, "%s %.12s is retracted", prop->type, prop->id);
+	if (!strcmp(prop->type, "impact")) {
+		for (i = 0; i < inc->figure_count && inc->figures[i].entry != prop; i++)
+			;
+		if (i == inc->figure_count)
+			return cmd_failf(ACCORD_EXIT_FAIL, "impact %.12s is no current figure (superseded or retracted)",
+					 prop->id);
+		if (inc->figures[i].party && !strcmp(inc->figures[i].party, party))
+			return cmd_failf(ACCORD_EXIT_FAIL, "impact %.12s is %s's own figure: the other parties co-sign it",
+					 prop->id, party);
+		for (size_t j = 0; j < inc->figures[i].signed_count; j++)
+			if (!strcmp(inc->figures[i].signed_by[j], party))
+				return cmd_failf(ACCORD_EXIT_FAIL, "%s has already co-signed impact %.12s", party, prop->id);
+	} else if (!strcmp(prop->type, "resolution")) {
+		if (inc->resolution && prop == inc->resolution->entry) {
+			for (i = 0; i < inc->resolution->signature_count; i++)
+				if (!strcmp(inc->resolution->signatures[i].member->key.id, me))
+					return cmd_failf(ACCORD_EXIT_FAIL, "you have already signed resolution %.12s",
+							 prop->id);
+		} else {
+			cmd_warn("note: %.12s is not the latest proposal; this signature will not make the latest one joint",
+				 prop->id);
+		}
+	} else {
+		for (i = 0; i < inc->closure_count && inc->closures[i].entry != prop; i++)
+			;
+		if (i < inc->closure_count && inc->closures[i].joint)
+			return cmd_failf(ACCORD_EXIT_FAIL, "%s %.12s is joint already", prop->type, prop->id);
+	}
+	return 0;
+}
+
+/*
+ * What the argument names: a proposal (id or unique prefix), else an
+ * incident whose one waiting proposal is meant. A prefix of both is ambiguous.
+ */
+static int resolve_cosign_target(const accord_entry **prop, const accord_entry **open, accord_ctx *ctx,
+				 const char *arg, const char *party)
+{
+	size_t n = strlen(arg), i, props = 0;
+	int error;
+
+	for (i = 0; n >= 4 && i < ctx->ledger->count; i++) {
+		const accord_entry *e = ctx->ledger->entries[i];
+		size_t k;
+
+		for (k = 0; k < 4 && strcmp(e->type, proposal_types[k]); k++)
+			;
+		props += k < 4 && !strncmp(e->id, arg, n);
+	}
+	if (props) {
+		const accord_entry *other = NULL;
+
+		if (accord_ledger_find_incident(&other, ctx->ledger, arg) == 0)
+			return cmd_failf(ACCORD_EXIT_USAGE, "%s names both an incident and a proposal; give more digits", arg);
+		if ((error = cmd_find_entry(prop, ctx, arg, proposal_types, 4, "proposal")))
+			return error;
+		return cmd_find_incident(open, ctx, (*prop)->incident);
+	}
+	if ((error = cmd_find_incident(open, ctx, arg)))
+		return error;
+	*prop = NULL;
+	(void)party;
+	return 0;
+}
+
 int cmd_cosign(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const accord_entry *open, *prop = NULL;
+	const accord_entry *open = NULL, *prop = NULL;
 	accord_incident *inc = NULL;
+	const char *party;
 	cJSON *body;
-	size_t i;
 	int error;
 
 	if ((error = help_or_usage(ctx, argc, argv, opts, cosign_usage, NULL, NULL)))
 		return error < 0 ? 0 : error;
 	if (argc - optind < 1 || argc - optind > 2)
-		return cmd_usage_error(ctx, "expected an incident id and optionally a resolution id");
-	if ((error = prepare(ctx, argv[optind], &open, &inc)))
+		return cmd_usage_error(ctx, "expected a proposal or an incident id");
+	if ((error = cmd_load_key(ctx)) || (error = cmd_load(ctx, 1)) || (error = cmd_own_party(&party, ctx)))
 		return error;
-	if (!inc->resolution) {
+	/* the older form: INCIDENT PROPOSAL */
+	if ((error = resolve_cosign_target(&prop, &open, ctx, argv[optind + (argc - optind == 2)], party)))
+		return error;
+	if (argc - optind == 2 && (!prop || strncmp(open->id, argv[optind], strlen(argv[optind])) != 0))
+		return cmd_failf(ACCORD_EXIT_FAIL, "incident %s has no proposal %s", argv[optind], argv[optind + 1]);
+	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
+		return cmd_fail(error);
+	if ((!prop && (error = pick_pending(&prop, inc, party))) ||
+	    (error = cosign_check(inc, prop, party, ctx->key->pub.id))) {
 		accord_incident_free(inc);
-		return cmd_failf(ACCORD_EXIT_FAIL, "incident %.12s has no proposed resolution", open->id);
-	}
-	prop = inc->resolution->entry;
-	if (argc - optind == 2) {
-		const char *want = argv[optind + 1];
-		size_t n = strlen(want);
-
-		prop = NULL;
-		for (i = 0; i < inc->timeline_count; i++)
-			if (!strcmp(inc->timeline[i]->type, "resolution") && n >= 4 &&
-			    !strncmp(inc->timeline[i]->id, want, n))
-				prop = inc->timeline[i];
-		if (!prop) {
-			accord_incident_free(inc);
-			return cmd_failf(ACCORD_EXIT_FAIL, "incident %.12s has no resolution %s", open->id, want);
-		}
-	}
-	if (prop == inc->resolution->entry) {
-		for (i = 0; i < inc->resolution->signature_count; i++) {
-			if (!strcmp(inc->resolution->signatures[i].member->key.id, ctx->key->pub.id)) {
-				accord_incident_free(inc);
-				return cmd_failf(ACCORD_EXIT_FAIL, "you have already signed resolution %.12s",
-						 prop->id);
-			}
-		}
-	} else {
-		fprintf(stderr, "accord: note: %.12s is not the latest proposal; this signature will not make the latest one joint\n",
-			prop->id);
+		return error;
 	}
 	accord_incident_free(inc);
 	body = cJSON_CreateObject();
-	cJSON_AddStringToObject(body, "resolution", prop->id);
+	cJSON_AddStringToObject(body, "proposal", prop->id);
 	return cmd_write(ctx, "cosign", open->id, body);
 }
 

@@ -17,15 +17,15 @@ static const char log_usage[] =
 	"--type checkpoint asks for them.\n\n"
 	"  --all        every entry, checkpoints included\n"
 	"  --type TYPE  only entries of this type (open, note, status, impact, sla,\n"
-	"               feedback, involve, resolution, cosign, action, genesis,\n"
-	"               party-invite, party-accept, member-add, member-revoke,\n"
-	"               checkpoint)\n"
+	"               feedback, involve, ticket, resolution, cosign, action,\n"
+	"               amend, retract, void, duplicate, genesis, party-invite,\n"
+	"               party-accept, member-add, member-revoke, checkpoint)\n"
 	"  --json       a JSON array\n";
 
 /* Every entry type, for log --type. */
 static const char *const entry_types[] = {
-	"open", "note", "status", "impact", "sla", "feedback", "involve", "resolution", "cosign",
-	"action", "genesis", "party-invite", "party-accept", "member-add", "member-revoke", "checkpoint",
+	"open", "note", "status", "impact", "sla", "feedback", "involve", "ticket", "resolution",
+	"cosign", "action", "amend", "retract", "void", "duplicate", "genesis", "party-invite", "party-accept", "member-add", "member-revoke", "checkpoint",
 };
 static const char export_usage[] =
 	"usage: accord export\n\n"
@@ -67,6 +67,24 @@ static const char *body_key_id(char out[ACCORD_KEYID_HEXLEN + 1], const accord_e
 	accord_pubkey_set_id(&pub);
 	memcpy(out, pub.id, ACCORD_KEYID_HEXLEN + 1);
 	return out;
+}
+
+static void amend_summary(accord_buf *out, const accord_entry *e)
+{
+	const char *s, *sep = "amends ";
+
+	if (cJSON_GetObjectItemCaseSensitive(e->body, "severity")) {
+		accord_buf_printf(out, "%sseverity to %lld", sep, (long long)accord_entry_int(e, "severity", 0));
+		sep = ", ";
+	}
+	if ((s = accord_entry_str(e, "title"))) {
+		accord_buf_printf(out, "%stitle to \"%s\"", sep, s);
+		sep = ", ";
+	}
+	if ((s = accord_entry_str(e, "service")))
+		accord_buf_printf(out, "%sservice to %s", sep, s);
+	if ((s = accord_entry_str(e, "reason")))
+		accord_buf_printf(out, ": %s", s);
 }
 
 /* One line saying what an entry did, for log and the timeline. */
@@ -122,7 +140,17 @@ static void entry_summary(accord_buf *out, const accord_entry *e)
 	} else if (!strcmp(e->type, "resolution")) {
 		accord_buf_printf(out, "proposes resolution %.12s: %s", e->id, accord_entry_str(e, "summary"));
 	} else if (!strcmp(e->type, "cosign")) {
-		accord_buf_printf(out, "co-signs resolution %.12s", accord_entry_str(e, "resolution"));
+		accord_buf_printf(out, "co-signs %.12s", accord_entry_str(e, "proposal"));
+	} else if (!strcmp(e->type, "ticket")) {
+		accord_buf_printf(out, "ticket %s:%s", accord_entry_str(e, "party"), accord_entry_str(e, "id"));
+	} else if (!strcmp(e->type, "amend")) {
+		amend_summary(out, e);
+	} else if (!strcmp(e->type, "retract")) {
+		accord_buf_printf(out, "retracts %.12s: %s", accord_entry_str(e, "entry"), accord_entry_str(e, "reason"));
+	} else if (!strcmp(e->type, "void")) {
+		accord_buf_printf(out, "proposes void %.12s: %s", e->id, accord_entry_str(e, "reason"));
+	} else if (!strcmp(e->type, "duplicate")) {
+		accord_buf_printf(out, "proposes duplicate %.12s of %.12s", e->id, accord_entry_str(e, "of"));
 	} else if (!strcmp(e->type, "checkpoint")) {
 		const cJSON *heads = cJSON_GetObjectItemCaseSensitive(e->body, "heads");
 		const char *remote = accord_entry_str(e, "remote");
@@ -200,19 +228,166 @@ static void print_resolution(accord_ctx *ctx, const accord_incident *inc)
 	(void)ctx;
 }
 
-static void print_incident(accord_ctx *ctx, const accord_incident *inc)
+/* "severity  2 (was 1: amended by alice@acme, 2026-11-20T10:00:00Z)": the value and its history. */
+static void print_amendments(accord_ctx *ctx, const accord_incident *inc)
 {
-	char sid[ACCORD_ID_HEXLEN + 1], t[ACCORD_TIME_LEN], t2[ACCORD_TIME_LEN], who[80];
-	const cJSON *item;
+	char t[ACCORD_TIME_LEN], who[80];
 	size_t i;
 
-	char rel[32];
+	for (i = 0; i < inc->amendment_count; i++) {
+		const accord_amendment *a = &inc->amendments[i];
+
+		fmt_time(t, a->entry->time);
+		author_label(who, sizeof(who), ctx, a->entry);
+		if (a->text)
+			printf("  %-17s %s set to %s by %s, %s\n", i ? "" : "amended", a->field, cmd_esc(a->text, 0),
+			       cmd_esc(who, 0), t);
+		else
+			printf("  %-17s %s set to %lld by %s, %s\n", i ? "" : "amended", a->field,
+			       (long long)a->number, cmd_esc(who, 0), t);
+	}
+}
+
+static void print_tickets(const accord_incident *inc)
+{
+	size_t i;
+
+	for (i = 0; i < inc->ticket_count; i++)
+		printf("  %-17s %s:%s, named by %s\n", i ? "" : "tickets", cmd_esc(inc->tickets[i].party, 0),
+		       cmd_esc(inc->tickets[i].id, 0), cmd_esc(inc->tickets[i].named_by ? inc->tickets[i].named_by : "?", 0));
+}
+
+static const char *figure_word(const accord_impact *w)
+{
+	switch (w->state) {
+	case ACCORD_FIGURE_JOINT: return "joint";
+	case ACCORD_FIGURE_UNCONFIRMED: return "unconfirmed";
+	case ACCORD_FIGURE_OWN: return "counts";
+	default: return w->aside;
+	}
+}
+
+static void print_window(const accord_impact *w, int first)
+{
+	char t[ACCORD_TIME_LEN], t2[ACCORD_TIME_LEN];
+
+	fmt_time(t, w->start);
+	printf("  %-17s %s: %lld %s, ", first ? "impact" : "", cmd_esc(w->party ? w->party : "?", 0),
+	       (long long)w->customers, accord_plural(w->customers, "customer", "customers"));
+	if (w->has_end) {
+		fmt_time(t2, w->end);
+		printf("%s to %s (%lld min)", t, t2, (long long)((w->end - w->start) / 60));
+	} else {
+		printf("since %s (ongoing)", t);
+	}
+	printf(" [%s]%s%s%s\n", cmd_esc(figure_word(w), 0), w->disputed ? cmd_sgr(SGR_YELLOW) : "",
+	       w->disputed ? " DISPUTED" : "", w->disputed ? cmd_sgr(SGR_RESET) : "");
+}
+
+static void print_impact(const accord_incident *inc)
+{
+	int64_t now = accord_time_now(), cs;
+	int running = 0;
+	double cm;
+	size_t i;
+
+	for (i = 0; i < inc->figure_count; i++)
+		print_window(&inc->figures[i], i == 0);
+	/* the same figure as list --json and report (docs/metrics.md) */
+	cs = accord_incident_customer_seconds(inc, now, &running);
+	cm = accord_customer_minutes(cs);
+	printf("  %-17s %s%.*f%s%s%s\n", "customer-minutes", accord_saturated(cs) ? "at least " : "",
+	       cm == (double)(int64_t)cm ? 0 : 1, cm,
+	       running ? " so far (running: an impact window is still open)" : "",
+	       inc->unconfirmed ? " (unconfirmed: not the customer-facing party's figures)" : "",
+	       inc->disputed ? " (disputed: see impact)" : "");
+}
+
+static void print_feedback(const accord_feedback *f, int first, const char *why_not)
+{
+	printf("  %-17s score %lld/5", first ? "feedback" : "", (long long)f->score);
+	if (f->lost_minutes >= 0)
+		printf(", %lld %s lost", (long long)f->lost_minutes, accord_plural(f->lost_minutes, "minute", "minutes"));
+	if (f->comment)
+		printf(": %s", cmd_esc_block(f->comment, 20));
+	if (why_not)
+		printf(" [%s: not counted, %s]", cmd_esc(f->party ? f->party : "?", 0), why_not);
+	printf("\n");
+}
+
+static void print_sla_feedback(const accord_incident *inc)
+{
+	size_t i;
+
+	for (i = 0; i < inc->sla_count; i++) {
+		char a[32], b[32];
+
+		accord_duration_format(a, sizeof(a), inc->sla[i].target);
+		accord_duration_format(b, sizeof(b), inc->sla[i].actual);
+		printf("  %-17s %s (%s): target %s, actual %s, %s%s%s\n", i ? "" : "sla", cmd_esc(inc->sla[i].name, 0),
+		       cmd_esc(inc->sla[i].party ? inc->sla[i].party : "?", 0), a, b,
+		       cmd_sgr(inc->sla[i].met ? SGR_GREEN : SGR_RED), inc->sla[i].met ? "met" : "MISSED",
+		       cmd_sgr(SGR_RESET));
+	}
+	for (i = 0; i < inc->feedback_count; i++)
+		print_feedback(&inc->feedback[i], i == 0, NULL);
+	for (i = 0; i < inc->feedback_refused_count; i++)
+		print_feedback(&inc->feedback_refused[i], inc->feedback_count == 0 && i == 0,
+			       "feedback is the customer-facing party's to record");
+}
+
+static void print_closures(const accord_incident *inc)
+{
+	size_t i, j;
+
+	for (i = 0; i < inc->closure_count; i++) {
+		const accord_closure *c = &inc->closures[i];
+
+		printf("  %-17s %.12s %s%s%.12s: %s, signed for", i ? "" : "proposed", c->entry->id, c->kind,
+		       c->of ? " of " : "", c->of ? c->of : "",
+		       c->retracted ? "retracted" : c->joint ? "JOINT, in effect" : "waiting for every party");
+		for (j = 0; j < c->signed_count; j++)
+			printf("%s%s", j ? ", " : " ", cmd_esc(c->signed_by[j], 0));
+		printf("\n");
+	}
+}
+
+static void print_timeline(accord_ctx *ctx, const accord_incident *inc)
+{
+	char t[ACCORD_TIME_LEN], who[80];
+	size_t i;
+
+	printf("  timeline\n");
+	for (i = 0; i < inc->timeline_count; i++) {
+		const accord_entry *e = inc->timeline[i];
+		const accord_mark *m = accord_incident_mark(inc, e);
+		accord_buf line = ACCORD_BUF_INIT;
+
+		fmt_time(t, e->time);
+		author_label(who, sizeof(who), ctx, e);
+		entry_summary(&line, e);
+		/* one line per entry: a note's newlines are shown, not obeyed; the causal core's "clock skew" mark goes beside m */
+		printf("    %s  %-13s %-20s %s%s%s%s\n", t, cmd_esc(e->type, 0), cmd_esc(who, 0), cmd_esc(line.ptr, 0),
+		       m ? " [" : "", m ? cmd_esc(m->mark, 0) : "", m ? "]" : "");
+		accord_buf_dispose(&line);
+	}
+}
+
+static void print_incident(accord_ctx *ctx, const accord_incident *inc)
+{
+	char sid[ACCORD_ID_HEXLEN + 1], t[ACCORD_TIME_LEN], rel[32];
+	size_t i;
 
 	cmd_short_id(sid, sizeof(sid), ctx, inc->id);
 	printf("%sincident %s%s  %sSEV%lld%s  %s\n", cmd_sgr(SGR_BOLD), sid, cmd_sgr(SGR_RESET),
 	       inc->severity == 1 ? cmd_sgr(SGR_RED) : "", (long long)inc->severity, cmd_sgr(SGR_RESET),
 	       cmd_esc(inc->service, 0));
+	if (inc->closed_as)
+		printf("  %-17s %s%s%.12s, agreed by every party: it does not count in reports\n", "closed as",
+		       inc->closed_as->kind, inc->closed_as->of ? " of " : "",
+		       inc->closed_as->of ? inc->closed_as->of : "");
 	printf("  %-17s %s\n", "title", cmd_esc(inc->title, 0));
+	print_amendments(ctx, inc);
 	fmt_time(t, inc->status_at);
 	cmd_reltime(rel, sizeof(rel), inc->status_at);
 	printf("  %-17s %s%s%s since %s (%s)\n", "status", cmd_status_color(inc->status), cmd_esc(inc->status, 0),
@@ -227,69 +402,14 @@ static void print_incident(accord_ctx *ctx, const accord_incident *inc)
 	for (i = 0; i < inc->party_count; i++)
 		printf("%s%s", i ? ", " : " ", cmd_esc(inc->parties[i], 0));
 	printf("\n");
-	if (cJSON_GetArraySize(inc->tickets) > 0) {
-		printf("  %-17s", "tickets");
-		cJSON_ArrayForEach(item, inc->tickets)
-			printf(" %s:%s", cmd_esc(accord_json_str(item, "party"), 0), cmd_esc(accord_json_str(item, "id"), 0));
-		printf("\n");
-	}
-	for (i = 0; i < inc->impact_count; i++) {
-		const accord_impact *w = &inc->impact[i];
-
-		fmt_time(t, w->start);
-		if (w->has_end) {
-			fmt_time(t2, w->end);
-			printf("  %-17s %lld %s, %s to %s (%lld min)\n", i ? "" : "impact",
-			       (long long)w->customers, accord_plural(w->customers, "customer", "customers"), t,
-			       t2, (long long)((w->end - w->start) / 60));
-		} else {
-			printf("  %-17s %lld %s, since %s (ongoing)\n", i ? "" : "impact",
-			       (long long)w->customers, accord_plural(w->customers, "customer", "customers"), t);
-		}
-	}
-	{
-		int running = 0;
-		double cm = accord_customer_minutes(
-			accord_incident_customer_seconds(inc, accord_time_now(), &running));
-
-		/* the same figure as list --json and report (docs/metrics.md) */
-		printf("  %-17s %.*f%s\n", "customer-minutes", cm == (double)(int64_t)cm ? 0 : 1, cm,
-		       running ? " so far (running: an impact window is still open)" : "");
-	}
-	for (i = 0; i < inc->sla_count; i++) {
-		char a[32], b[32];
-
-		accord_duration_format(a, sizeof(a), inc->sla[i].target);
-		accord_duration_format(b, sizeof(b), inc->sla[i].actual);
-		printf("  %-17s %s: target %s, actual %s, %s%s%s\n", i ? "" : "sla", cmd_esc(inc->sla[i].name, 0), a, b,
-		       cmd_sgr(inc->sla[i].met ? SGR_GREEN : SGR_RED), inc->sla[i].met ? "met" : "MISSED",
-		       cmd_sgr(SGR_RESET));
-	}
-	for (i = 0; i < inc->feedback_count; i++) {
-		const accord_feedback *f = &inc->feedback[i];
-
-		printf("  %-17s score %lld/5", i ? "" : "feedback", (long long)f->score);
-		if (f->lost_minutes >= 0)
-			printf(", %lld %s lost", (long long)f->lost_minutes,
-			       accord_plural(f->lost_minutes, "minute", "minutes"));
-		if (f->comment)
-			printf(": %s", cmd_esc_block(f->comment, 20));
-		printf("\n");
-	}
+	printf("  %-17s %s\n", "customer-facing", cmd_esc(inc->customer_party ? inc->customer_party : "?", 0));
+	print_tickets(inc);
+	print_impact(inc);
+	print_sla_feedback(inc);
+	print_closures(inc);
 	if (inc->resolution)
 		print_resolution(ctx, inc);
-	printf("  timeline\n");
-	for (i = 0; i < inc->timeline_count; i++) {
-		const accord_entry *e = inc->timeline[i];
-		accord_buf line = ACCORD_BUF_INIT;
-
-		fmt_time(t, e->time);
-		author_label(who, sizeof(who), ctx, e);
-		entry_summary(&line, e);
-		/* one line per entry: a note's newlines are shown, not obeyed */
-		printf("    %s  %-13s %-20s %s\n", t, cmd_esc(e->type, 0), cmd_esc(who, 0), cmd_esc(line.ptr, 0));
-		accord_buf_dispose(&line);
-	}
+	print_timeline(ctx, inc);
 }
 
 int cmd_show(accord_ctx *ctx, int argc, char **argv)

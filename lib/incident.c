@@ -1,4 +1,9 @@
-#include <math.h>
+/*
+ * An incident's state, derived from its entries in ledger order. Facts
+ * belong to the party that recorded them (lib/figure.c decides which impact
+ * windows count); corrections (amend, retract, void, duplicate) are entries
+ * of their own, so nothing is rewritten.
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +12,7 @@
 #include "accord/json.h"
 #include "accord/timefmt.h"
 
+#include "figure.h"
 #include "ledger_impl.h"
 
 static const char *const statuses[] = { "investigating", "identified", "mitigated",
@@ -40,15 +46,6 @@ int accord_incident_transition_ok(const char *from, const char *to)
 	return 0;
 }
 
-#define PUSH(arr, count, item)                                                   \
-	do {                                                                     \
-		void *p_ = realloc((arr), ((count) + 1) * sizeof(*(arr)));       \
-		if (!p_)                                                         \
-			abort();                                                 \
-		(arr) = p_;                                                      \
-		(arr)[(count)++] = (item);                                       \
-	} while (0)
-
 static void time_field(int64_t *out, const accord_entry *e, const char *key)
 {
 	const char *s = accord_entry_str(e, key);
@@ -57,62 +54,144 @@ static void time_field(int64_t *out, const accord_entry *e, const char *key)
 		*out = 0;
 }
 
-/* A window with the same start as an earlier one updates it (that is how an open window gets its end). */
-static void apply_impact(accord_incident *inc, const accord_entry *e)
+const char *accord_incident_customer_party(const accord_parties *p, const accord_entry *open)
 {
-	accord_impact w = { 0 };
+	/* Issue 18: the customer side of the agreement in force for the service goes first here. */
+	return accord_party_of(p, open);
+}
+
+const char *accord_party_of(const accord_parties *p, const accord_entry *e)
+{
+	const accord_member *m = accord_parties_member(p, e->author.id);
+
+	return m ? p->parties[m->party].name : NULL;
+}
+
+/* The same member: one party, one member name, whichever of its keys wrote. */
+static int same_member(const accord_parties *p, const accord_entry *a, const accord_entry *b)
+{
+	const accord_member *x = accord_parties_member(p, a->author.id);
+	const accord_member *y = accord_parties_member(p, b->author.id);
+
+	return x && y && x->party == y->party && strcmp(x->key.name, y->key.name) == 0;
+}
+
+static void mark(accord_incident *inc, const accord_entry *e, const char *text, const accord_entry *by)
+{
+	accord_mark m = { e, text, by };
+
+	ACCORD_PUSH(inc->marks, inc->mark_count, m);
+}
+
+const accord_mark *accord_incident_mark(const accord_incident *inc, const accord_entry *e)
+{
 	size_t i;
 
-	w.entry = e;
-	w.customers = accord_entry_int(e, "customers", 0);
-	time_field(&w.start, e, "start");
-	if (accord_entry_str(e, "end")) {
-		time_field(&w.end, e, "end");
-		w.has_end = w.end >= w.start;
+	/* the last word counts: a figure first not counted, then retracted, shows as retracted */
+	for (i = inc->mark_count; i-- > 0;)
+		if (inc->marks[i].entry == e)
+			return &inc->marks[i];
+	return NULL;
+}
+
+static int involved(const accord_incident *inc, const char *party)
+{
+	size_t i;
+
+	for (i = 0; party && i < inc->party_count; i++)
+		if (strcmp(inc->parties[i], party) == 0)
+			return 1;
+	return 0;
+}
+
+static void add_party_name(accord_incident *inc, const char *name)
+{
+	if (name && !involved(inc, name))
+		ACCORD_PUSH(inc->parties, inc->party_count, name);
+}
+
+/* A ticket counts when its party is involved; another is refused on read as on write. */
+static void add_ticket(accord_incident *inc, const accord_entry *e, const char *party, const char *id,
+		       const char *named_by)
+{
+	accord_ticket t = { e, party, id, named_by };
+
+	if (!party || !id || !involved(inc, party)) {
+		mark(inc, e, "ticket refused: its party is not involved", NULL);
+		return;
 	}
-	w.description = accord_entry_str(e, "description");
-	for (i = 0; i < inc->impact_count; i++) {
-		if (inc->impact[i].start == w.start) {
-			inc->impact[i] = w;
+	ACCORD_PUSH(inc->tickets, inc->ticket_count, t);
+}
+
+static void apply_sla(accord_incident *inc, const accord_parties *p, const accord_entry *e)
+{
+	accord_sla sla = { e, accord_party_of(p, e), accord_entry_str(e, "name"),
+			   accord_entry_int(e, "target_s", 0), accord_entry_int(e, "actual_s", 0), 0 };
+	size_t i;
+
+	sla.met = sla.actual <= sla.target;
+	for (i = 0; i < inc->sla_count; i++) {
+		if (accord_str_eq(inc->sla[i].party, sla.party) && accord_str_eq(inc->sla[i].name, sla.name)) {
+			mark(inc, inc->sla[i].entry, "superseded by the same party's later measurement", e);
+			inc->sla[i] = sla;
 			return;
 		}
 	}
-	PUSH(inc->impact, inc->impact_count, w);
+	ACCORD_PUSH(inc->sla, inc->sla_count, sla);
 }
 
-/* One window's customer-seconds at `now`: from its start to its end or now, whichever is earlier. */
-static int64_t window_customer_seconds(const accord_impact *w, int64_t now, int *running)
+/* Feedback is the customer-facing party's to record; a response id counts once. */
+static void apply_feedback(accord_incident *inc, const accord_parties *p, const accord_entry *e)
 {
-	int64_t end = w->has_end && w->end < now ? w->end : now;
-
-	if (!w->has_end && w->start < now && w->customers > 0)
-		*running = 1;
-	return end > w->start ? w->customers * (end - w->start) : 0;
-}
-
-int64_t accord_impact_customer_seconds(const accord_impact *windows, size_t count, int64_t now,
-				       int *running)
-{
-	int64_t sum = 0;
-	int run = 0;
+	accord_feedback fb = { e, accord_party_of(p, e), accord_entry_str(e, "response"),
+			       accord_entry_int(e, "score", 0), accord_entry_int(e, "lost_minutes", -1),
+			       accord_entry_str(e, "comment") };
 	size_t i;
 
-	for (i = 0; i < count; i++)
-		sum += window_customer_seconds(&windows[i], now, &run);
-	if (running)
-		*running = run;
-	return sum;
+	if (!fb.response)
+		fb.response = e->id;
+	if (!accord_str_eq(fb.party, inc->customer_party)) {
+		mark(inc, e, "not counted: feedback is recorded by the customer-facing party", NULL);
+		ACCORD_PUSH(inc->feedback_refused, inc->feedback_refused_count, fb);
+		return;
+	}
+	for (i = 0; i < inc->feedback_count; i++) {
+		if (strcmp(inc->feedback[i].response, fb.response) == 0) {
+			mark(inc, inc->feedback[i].entry, "superseded: the same response recorded again", e);
+			inc->feedback[i] = fb;
+			return;
+		}
+	}
+	ACCORD_PUSH(inc->feedback, inc->feedback_count, fb);
 }
 
-int64_t accord_incident_customer_seconds(const accord_incident *inc, int64_t now, int *running)
+/* Severity, title and service change only through the customer-facing party's amend. */
+static void apply_amend(accord_incident *inc, const accord_parties *p, const accord_entry *e)
 {
-	return accord_impact_customer_seconds(inc->impact, inc->impact_count, now, running);
-}
+	const char *s;
 
-double accord_customer_minutes(int64_t customer_seconds)
-{
-	/* one decimal, half away from zero, as every report figure (docs/metrics.md) */
-	return round((double)customer_seconds / 6.0) / 10.0;
+	if (!accord_str_eq(accord_party_of(p, e), inc->customer_party)) {
+		mark(inc, e, "no effect: the customer-facing party amends an incident", NULL);
+		return;
+	}
+	if (cJSON_GetObjectItemCaseSensitive(e->body, "severity")) {
+		accord_amendment a = { e, "severity", NULL, accord_entry_int(e, "severity", 0) };
+
+		inc->severity = a.number;
+		ACCORD_PUSH(inc->amendments, inc->amendment_count, a);
+	}
+	if ((s = accord_entry_str(e, "title"))) {
+		accord_amendment a = { e, "title", s, 0 };
+
+		inc->title = s;
+		ACCORD_PUSH(inc->amendments, inc->amendment_count, a);
+	}
+	if ((s = accord_entry_str(e, "service"))) {
+		accord_amendment a = { e, "service", s, 0 };
+
+		inc->service = s;
+		ACCORD_PUSH(inc->amendments, inc->amendment_count, a);
+	}
 }
 
 static void resolution_free(accord_resolution *r)
@@ -139,7 +218,7 @@ static void apply_proposal(accord_incident *inc, const accord_entry *e)
 				      cJSON_GetObjectItemCaseSensitive(a, "owners"),
 				      accord_json_str(a, "due"), 0, NULL };
 
-		PUSH(r->actions, r->action_count, act);
+		ACCORD_PUSH(r->actions, r->action_count, act);
 	}
 	resolution_free(inc->resolution);
 	inc->resolution = r;
@@ -188,95 +267,228 @@ static void add_signature(accord_incident *inc, const accord_parties *p, const a
 	{
 		accord_signature sig = { e, m, p->parties[m->party].name };
 
-		PUSH(r->signatures, r->signature_count, sig);
+		ACCORD_PUSH(r->signatures, r->signature_count, sig);
 	}
 	update_joint(inc, e->time);
 }
 
-static void add_party_name(accord_incident *inc, const char *name)
+/* A party in a list of names, added once. */
+static void sign_for(const char ***list, size_t *count, const char *party)
 {
 	size_t i;
 
-	for (i = 0; i < inc->party_count; i++)
-		if (strcmp(inc->parties[i], name) == 0)
+	if (!party)
+		return;
+	for (i = 0; i < *count; i++)
+		if (strcmp((*list)[i], party) == 0)
 			return;
-	PUSH(inc->parties, inc->party_count, name);
+	ACCORD_PUSH(*list, *count, party);
 }
 
-static void add_ticket(accord_incident *inc, const char *party, const char *id)
+/* Whether every involved party is in `list`: what makes a void or duplicate take effect. */
+static int all_signed(const accord_incident *inc, const char *const *list, size_t count)
 {
-	cJSON *t = cJSON_CreateObject();
+	size_t i, j;
 
-	cJSON_AddStringToObject(t, "party", party);
-	cJSON_AddStringToObject(t, "id", id);
-	cJSON_AddItemToArray(inc->tickets, t);
+	for (i = 0; i < inc->party_count; i++) {
+		for (j = 0; j < count && strcmp(list[j], inc->parties[i]) != 0; j++)
+			;
+		if (j == count)
+			return 0;
+	}
+	return 1;
 }
 
-static void apply_entry(accord_incident *inc, const accord_parties *p, const accord_entry *e)
+static void update_closures(accord_incident *inc)
 {
-	const char *s;
+	size_t i;
 
-	if (strcmp(e->type, "status") == 0) {
-		const char *to = accord_entry_str(e, "status");
+	for (i = 0; i < inc->closure_count; i++) {
+		accord_closure *c = &inc->closures[i];
 
-		/* Closing needs a joint resolution; a close that came too early changes nothing. */
-		if (to && accord_incident_transition_ok(inc->status, to) == 0 &&
-		    (strcmp(to, "closed") != 0 || (inc->resolution && inc->resolution->joint))) {
-			inc->status = to;
-			inc->status_at = e->time;
-		}
-	} else if (strcmp(e->type, "impact") == 0) {
-		apply_impact(inc, e);
-	} else if (strcmp(e->type, "sla") == 0) {
-		accord_sla sla = { e, accord_entry_str(e, "name"), accord_entry_int(e, "target_s", 0),
-				   accord_entry_int(e, "actual_s", 0), 0 };
-
-		sla.met = sla.actual <= sla.target;
-		PUSH(inc->sla, inc->sla_count, sla);
-	} else if (strcmp(e->type, "feedback") == 0) {
-		accord_feedback fb = { e, accord_entry_int(e, "score", 0),
-				       accord_entry_int(e, "lost_minutes", -1),
-				       accord_entry_str(e, "comment") };
-
-		PUSH(inc->feedback, inc->feedback_count, fb);
-	} else if (strcmp(e->type, "involve") == 0) {
-		add_party_name(inc, accord_entry_str(e, "party"));
-		if ((s = accord_entry_str(e, "ticket")))
-			add_ticket(inc, accord_entry_str(e, "party"), s);
-		update_joint(inc, e->time); /* a newly involved party has not signed yet */
-	} else if (strcmp(e->type, "resolution") == 0) {
-		apply_proposal(inc, e);
-		add_signature(inc, p, e); /* the proposer signs for its own party */
-	} else if (strcmp(e->type, "cosign") == 0) {
-		if (inc->resolution && (s = accord_entry_str(e, "resolution")) &&
-		    strcmp(s, inc->resolution->entry->id) == 0)
-			add_signature(inc, p, e);
-	} else if (strcmp(e->type, "action") == 0) {
-		int64_t n = accord_entry_int(e, "action", 0);
-
-		if (inc->resolution && (s = accord_entry_str(e, "resolution")) &&
-		    strcmp(s, inc->resolution->entry->id) == 0 && n >= 1 &&
-		    (size_t)n <= inc->resolution->action_count) {
-			accord_action *act = &inc->resolution->actions[n - 1];
-
-			act->done = strcmp(accord_entry_str(e, "state"), "done") == 0;
-			act->last = e;
+		if (!c->retracted && !c->joint && all_signed(inc, c->signed_by, c->signed_count)) {
+			c->joint = 1;
+			if (!inc->closed_as)
+				inc->closed_as = c;
 		}
 	}
 }
 
-int accord_incident_build_from(accord_incident **out, const accord_parties *parties,
-				const accord_entry *const *entries, size_t count)
+static void apply_closure(accord_incident *inc, const accord_parties *p, const accord_entry *e)
 {
-	accord_incident *inc;
-	const accord_entry *open = count ? entries[0] : NULL;
-	const cJSON *item;
+	accord_closure c = { e, e->type, accord_entry_str(e, "of"), NULL, 0, 0, 0 };
+
+	sign_for(&c.signed_by, &c.signed_count, accord_party_of(p, e));
+	ACCORD_PUSH(inc->closures, inc->closure_count, c);
+	update_closures(inc);
+}
+
+static accord_closure *find_closure(accord_incident *inc, const char *id)
+{
 	size_t i;
 
-	if (!open || strcmp(open->type, "open") != 0)
-		return accord_error_set(ACCORD_EINVALID, "an incident starts with its open entry");
-	if (!(inc = calloc(1, sizeof(*inc))))
-		return accord_error_set(ACCORD_ENOMEM, "out of memory");
+	for (i = 0; id && i < inc->closure_count; i++)
+		if (strcmp(inc->closures[i].entry->id, id) == 0)
+			return &inc->closures[i];
+	return NULL;
+}
+
+/* A cosign counts for exactly one party, the signer's, and names one proposal. */
+static void apply_cosign(accord_incident *inc, const accord_parties *p, const accord_entry *e)
+{
+	const char *id = accord_entry_str(e, "proposal");
+	const char *party = accord_party_of(p, e);
+	accord_closure *c;
+	accord_impact *w;
+
+	if (!id)
+		return;
+	if (inc->resolution && strcmp(id, inc->resolution->entry->id) == 0) {
+		add_signature(inc, p, e);
+	} else if ((w = accord_figure_find(inc, id))) {
+		sign_for(&w->signed_by, &w->signed_count, party);
+	} else if ((c = find_closure(inc, id)) && !c->retracted) {
+		sign_for(&c->signed_by, &c->signed_count, party);
+		update_closures(inc);
+	} else {
+		mark(inc, e, "no effect: it names no current proposal", NULL);
+	}
+}
+
+/* The fact `target` stops counting; a not-yet-joint proposal is withdrawn. 0 if it was found. */
+static int withdraw(accord_incident *inc, const accord_entry *target)
+{
+	accord_closure *c;
+	size_t i;
+
+	if (accord_figure_remove(inc, target) == 0)
+		return 0;
+	for (i = 0; i < inc->sla_count; i++) {
+		if (inc->sla[i].entry == target) {
+			memmove(&inc->sla[i], &inc->sla[i + 1], (inc->sla_count - i - 1) * sizeof(*inc->sla));
+			inc->sla_count--;
+			return 0;
+		}
+	}
+	for (i = 0; i < inc->feedback_count; i++) {
+		if (inc->feedback[i].entry == target) {
+			memmove(&inc->feedback[i], &inc->feedback[i + 1],
+				(inc->feedback_count - i - 1) * sizeof(*inc->feedback));
+			inc->feedback_count--;
+			return 0;
+		}
+	}
+	for (i = 0; i < inc->ticket_count; i++) {
+		if (inc->tickets[i].entry == target) {
+			memmove(&inc->tickets[i], &inc->tickets[i + 1],
+				(inc->ticket_count - i - 1) * sizeof(*inc->tickets));
+			inc->ticket_count--;
+			return 0;
+		}
+	}
+	if (inc->resolution && inc->resolution->entry == target && !inc->resolution->joint) {
+		resolution_free(inc->resolution);
+		inc->resolution = NULL;
+		return 0;
+	}
+	if ((c = find_closure(inc, target->id)) && !c->joint && !c->retracted) {
+		c->retracted = 1;
+		return 0;
+	}
+	return strcmp(target->type, "note") == 0 ? 0 : -1;
+}
+
+/*
+ * A member retracts its own entry (any of its keys): the entry stays in the
+ * log, marked, and stops counting. Anything else is shown with no effect.
+ */
+static void apply_retract(accord_incident *inc, const accord_parties *p, const accord_entry *e)
+{
+	const char *id = accord_entry_str(e, "entry");
+	const accord_entry *target = NULL;
+	size_t i;
+
+	for (i = 0; id && i < inc->timeline_count; i++)
+		if (strcmp(inc->timeline[i]->id, id) == 0)
+			target = inc->timeline[i];
+	if (!target)
+		mark(inc, e, "no effect: it names no earlier entry of this incident", NULL);
+	else if (!same_member(p, target, e))
+		mark(inc, e, "no effect: a member retracts only its own entries", NULL);
+	else if (withdraw(inc, target) < 0)
+		mark(inc, e, "no effect: that entry cannot be retracted (or is joint)", NULL);
+	else
+		mark(inc, target, "retracted", e);
+}
+
+static void apply_status(accord_incident *inc, const accord_entry *e)
+{
+	const char *to = accord_entry_str(e, "status");
+
+	/* Closing needs a joint resolution; a close that came too early changes nothing. */
+	if (to && accord_incident_transition_ok(inc->status, to) == 0 &&
+	    (strcmp(to, "closed") != 0 || (inc->resolution && inc->resolution->joint))) {
+		inc->status = to;
+		inc->status_at = e->time;
+	}
+}
+
+static void apply_action(accord_incident *inc, const accord_entry *e)
+{
+	const char *s = accord_entry_str(e, "resolution");
+	int64_t n = accord_entry_int(e, "action", 0);
+
+	if (inc->resolution && s && strcmp(s, inc->resolution->entry->id) == 0 && n >= 1 &&
+	    (size_t)n <= inc->resolution->action_count) {
+		accord_action *act = &inc->resolution->actions[n - 1];
+
+		act->done = strcmp(accord_entry_str(e, "state"), "done") == 0;
+		act->last = e;
+	}
+}
+
+static void apply_entry(accord_incident *inc, const accord_parties *p, const accord_entry *e)
+{
+	const char *t = e->type;
+
+	if (!strcmp(t, "status")) {
+		apply_status(inc, e);
+	} else if (!strcmp(t, "impact")) {
+		accord_figure_apply(inc, p, e);
+	} else if (!strcmp(t, "sla")) {
+		apply_sla(inc, p, e);
+	} else if (!strcmp(t, "feedback")) {
+		apply_feedback(inc, p, e);
+	} else if (!strcmp(t, "involve")) {
+		add_party_name(inc, accord_entry_str(e, "party"));
+		if (accord_entry_str(e, "ticket"))
+			add_ticket(inc, e, accord_entry_str(e, "party"), accord_entry_str(e, "ticket"),
+				   accord_party_of(p, e));
+		update_joint(inc, e->time); /* a newly involved party has not signed yet */
+	} else if (!strcmp(t, "ticket")) {
+		add_ticket(inc, e, accord_entry_str(e, "party"), accord_entry_str(e, "id"), accord_party_of(p, e));
+	} else if (!strcmp(t, "resolution")) {
+		apply_proposal(inc, e);
+		add_signature(inc, p, e); /* the proposer signs for its own party */
+	} else if (!strcmp(t, "cosign")) {
+		apply_cosign(inc, p, e);
+	} else if (!strcmp(t, "action")) {
+		apply_action(inc, e);
+	} else if (!strcmp(t, "amend")) {
+		apply_amend(inc, p, e);
+	} else if (!strcmp(t, "retract")) {
+		apply_retract(inc, p, e);
+	} else if (!strcmp(t, "void") || !strcmp(t, "duplicate")) {
+		apply_closure(inc, p, e);
+	}
+}
+
+/* What the open entry says: the first values, the parties, the tickets its author named. */
+static void apply_open(accord_incident *inc, const accord_parties *p, const accord_entry *open)
+{
+	const char *by = accord_party_of(p, open);
+	const cJSON *item;
+
 	inc->open = open;
 	inc->id = open->id;
 	inc->title = accord_entry_str(open, "title");
@@ -286,19 +498,65 @@ int accord_incident_build_from(accord_incident **out, const accord_parties *part
 	time_field(&inc->started_at, open, "started_at");
 	inc->status = "investigating";
 	inc->status_at = open->time;
-	inc->tickets = cJSON_CreateArray();
+	inc->customer_party = accord_incident_customer_party(p, open);
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(open->body, "parties"))
-		add_party_name(inc, item->valuestring);
+		add_party_name(inc, cJSON_IsString(item) ? item->valuestring : NULL);
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(open->body, "tickets"))
-		add_ticket(inc, accord_json_str(item, "party"), accord_json_str(item, "id"));
-	PUSH(inc->timeline, inc->timeline_count, open);
+		add_ticket(inc, open, accord_json_str(item, "party"), accord_json_str(item, "id"), by);
+	ACCORD_PUSH(inc->timeline, inc->timeline_count, open);
+}
 
+/* A timeline item and its place in ledger order, which breaks ties in time. */
+typedef struct {
+	const accord_entry *entry;
+	size_t place;
+} placed;
+
+static int by_time(const void *a, const void *b)
+{
+	const placed *x = a, *y = b;
+
+	if (x->entry->time != y->entry->time)
+		return x->entry->time < y->entry->time ? -1 : 1;
+	return x->place < y->place ? -1 : x->place > y->place;
+}
+
+/* Show lists by time: offline work synced later reads in the order it happened. */
+static void sort_timeline(accord_incident *inc)
+{
+	placed *items = calloc(inc->timeline_count + 1, sizeof(*items));
+	size_t i;
+
+	if (!items)
+		abort();
+	for (i = 0; i < inc->timeline_count; i++)
+		items[i] = (placed){ inc->timeline[i], i };
+	qsort(items, inc->timeline_count, sizeof(*items), by_time);
+	for (i = 0; i < inc->timeline_count; i++)
+		inc->timeline[i] = items[i].entry;
+	free(items);
+}
+
+int accord_incident_build_from(accord_incident **out, const accord_parties *parties,
+				const accord_entry *const *entries, size_t count)
+{
+	accord_incident *inc;
+	const accord_entry *open = count ? entries[0] : NULL;
+	size_t i;
+
+	if (!open || strcmp(open->type, "open") != 0)
+		return accord_error_set(ACCORD_EINVALID, "an incident starts with its open entry");
+	if (!(inc = calloc(1, sizeof(*inc))))
+		return accord_error_set(ACCORD_ENOMEM, "out of memory");
+	apply_open(inc, parties, open);
 	for (i = 1; i < count; i++) {
 		if (strcmp(entries[i]->incident, open->id) != 0)
 			continue;
-		PUSH(inc->timeline, inc->timeline_count, entries[i]);
+		ACCORD_PUSH(inc->timeline, inc->timeline_count, entries[i]);
 		apply_entry(inc, parties, entries[i]);
 	}
+	accord_figure_settle(inc);
+	sort_timeline(inc);
 	*out = inc;
 	return 0;
 }
@@ -310,10 +568,10 @@ int accord_incident_build(accord_incident **out, const accord_ledger *ledger,
 	size_t n = 0, i;
 	int error;
 
-	PUSH(list, n, open);
+	ACCORD_PUSH(list, n, open);
 	for (i = 0; i < ledger->count; i++)
 		if (strcmp(ledger->entries[i]->incident, open->id) == 0)
-			PUSH(list, n, ledger->entries[i]);
+			ACCORD_PUSH(list, n, ledger->entries[i]);
 	error = accord_incident_build_from(out, &ledger->parties, list, n);
 	free(list);
 	return error;
@@ -333,186 +591,62 @@ const char **accord_incident_waiting(const accord_incident *inc, size_t *count)
 	return out;
 }
 
+static int listed(const char *const *list, size_t count, const char *party)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (strcmp(list[i], party) == 0)
+			return 1;
+	return 0;
+}
+
+const accord_entry **accord_incident_pending(const accord_incident *inc, const char *party,
+					     size_t *count)
+{
+	const accord_entry **out = NULL;
+	size_t i, n = 0;
+
+	if (inc->resolution && !inc->resolution->joint && !has_signed(inc->resolution, party))
+		ACCORD_PUSH(out, n, inc->resolution->entry);
+	for (i = 0; i < inc->figure_count; i++) {
+		const accord_impact *w = &inc->figures[i];
+
+		if (w->disputed && !accord_str_eq(w->party, party) &&
+		    !listed(w->signed_by, w->signed_count, party))
+			ACCORD_PUSH(out, n, w->entry);
+	}
+	for (i = 0; i < inc->closure_count; i++) {
+		const accord_closure *c = &inc->closures[i];
+
+		if (!c->joint && !c->retracted && !listed(c->signed_by, c->signed_count, party))
+			ACCORD_PUSH(out, n, c->entry);
+	}
+	*count = n;
+	return out;
+}
+
 void accord_incident_free(accord_incident *incident)
 {
+	size_t i;
+
 	if (!incident)
 		return;
+	for (i = 0; i < incident->figure_count; i++)
+		free(incident->figures[i].signed_by);
+	for (i = 0; i < incident->closure_count; i++)
+		free(incident->closures[i].signed_by);
+	free(incident->figures);
 	free(incident->impact);
 	free(incident->sla);
 	free(incident->feedback);
+	free(incident->feedback_refused);
+	free(incident->tickets);
+	free(incident->amendments);
+	free(incident->closures);
+	free(incident->marks);
 	free(incident->timeline);
 	free(incident->parties);
-	cJSON_Delete(incident->tickets);
 	resolution_free(incident->resolution);
 	free(incident);
-}
-
-cJSON *accord_entry_to_timeline_json(const accord_entry *e, const accord_parties *parties)
-{
-	cJSON *item = cJSON_CreateObject();
-	char label[160];
-
-	accord_parties_label(label, sizeof(label), parties, e->author.id);
-	cJSON_AddStringToObject(item, "id", e->id);
-	cJSON_AddStringToObject(item, "type", e->type);
-	cJSON_AddStringToObject(item, "author", e->author.id);
-	cJSON_AddStringToObject(item, "by", label);
-	accord_json_add_time(item, "time", e->time);
-	cJSON_AddNumberToObject(item, "lamport", (double)e->lamport);
-	cJSON_AddItemToObject(item, "body", cJSON_Duplicate(e->body, 1));
-	return item;
-}
-
-static cJSON *string_list(const cJSON *arr)
-{
-	return arr ? cJSON_Duplicate(arr, 1) : cJSON_CreateArray();
-}
-
-static cJSON *resolution_to_json(const accord_incident *inc)
-{
-	const accord_resolution *r = inc->resolution;
-	const cJSON *body = r->entry->body;
-	cJSON *o = cJSON_CreateObject(), *arr;
-	const char **waiting;
-	size_t i, n;
-
-	cJSON_AddStringToObject(o, "id", r->entry->id);
-	cJSON_AddStringToObject(o, "state", r->joint ? "joint" : "proposed");
-	cJSON_AddNumberToObject(o, "revision", r->revision);
-	if (accord_json_str(body, "revises"))
-		cJSON_AddStringToObject(o, "revises", accord_json_str(body, "revises"));
-	else
-		cJSON_AddNullToObject(o, "revises");
-	cJSON_AddStringToObject(o, "summary", accord_json_str(body, "summary"));
-	cJSON_AddItemToObject(o, "factors", string_list(cJSON_GetObjectItemCaseSensitive(body, "factors")));
-	cJSON_AddItemToObject(o, "went_well", string_list(cJSON_GetObjectItemCaseSensitive(body, "went_well")));
-	cJSON_AddItemToObject(o, "went_wrong", string_list(cJSON_GetObjectItemCaseSensitive(body, "went_wrong")));
-	cJSON_AddItemToObject(o, "lucky", string_list(cJSON_GetObjectItemCaseSensitive(body, "lucky")));
-	arr = cJSON_AddArrayToObject(o, "signatures");
-	for (i = 0; i < r->signature_count; i++) {
-		const accord_signature *sig = &r->signatures[i];
-		cJSON *item = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(item, "party", sig->party);
-		cJSON_AddStringToObject(item, "member", sig->member->key.name);
-		cJSON_AddStringToObject(item, "key", sig->member->key.id);
-		accord_json_add_time(item, "time", sig->entry->time);
-		cJSON_AddStringToObject(item, "entry", sig->entry->id);
-		cJSON_AddStringToObject(item, "role", sig->entry == r->entry ? "proposer" : "cosigner");
-		cJSON_AddItemToArray(arr, item);
-	}
-	waiting = accord_incident_waiting(inc, &n);
-	arr = cJSON_AddArrayToObject(o, "waiting_for");
-	for (i = 0; i < n; i++)
-		cJSON_AddItemToArray(arr, cJSON_CreateString(waiting[i]));
-	free(waiting);
-	if (r->joint)
-		accord_json_add_time(o, "joint_at", r->joint_at);
-	else
-		cJSON_AddNullToObject(o, "joint_at");
-	arr = cJSON_AddArrayToObject(o, "actions");
-	for (i = 0; i < r->action_count; i++) {
-		const accord_action *a = &r->actions[i];
-		cJSON *item = cJSON_CreateObject();
-
-		cJSON_AddNumberToObject(item, "number", (double)(i + 1));
-		cJSON_AddStringToObject(item, "text", a->text);
-		cJSON_AddItemToObject(item, "owners", string_list(a->owners));
-		if (a->due)
-			cJSON_AddStringToObject(item, "due", a->due);
-		else
-			cJSON_AddNullToObject(item, "due");
-		cJSON_AddStringToObject(item, "status", a->done ? "done" : "open");
-		cJSON_AddItemToArray(arr, item);
-	}
-	return o;
-}
-
-cJSON *accord_incident_to_json(const accord_incident *inc, const accord_parties *parties,
-				int64_t now)
-{
-	cJSON *o = cJSON_CreateObject(), *arr;
-	char label[160];
-	int64_t cs;
-	int running = 0;
-	size_t i;
-
-	cJSON_AddStringToObject(o, "id", inc->id);
-	cJSON_AddStringToObject(o, "title", inc->title ? inc->title : "");
-	cJSON_AddNumberToObject(o, "severity", (double)inc->severity);
-	cJSON_AddStringToObject(o, "service", inc->service ? inc->service : "");
-	cJSON_AddStringToObject(o, "status", inc->status);
-	accord_json_add_time(o, "status_at", inc->status_at);
-	accord_json_add_time(o, "opened_at", inc->opened_at);
-	accord_json_add_time(o, "started_at", inc->started_at);
-	accord_parties_label(label, sizeof(label), parties, inc->open->author.id);
-	cJSON_AddStringToObject(o, "opened_by", label);
-	arr = cJSON_AddArrayToObject(o, "parties");
-	for (i = 0; i < inc->party_count; i++)
-		cJSON_AddItemToArray(arr, cJSON_CreateString(inc->parties[i]));
-	cJSON_AddItemToObject(o, "tickets", cJSON_Duplicate(inc->tickets, 1));
-
-	arr = cJSON_AddArrayToObject(o, "impact");
-	for (i = 0; i < inc->impact_count; i++) {
-		const accord_impact *w = &inc->impact[i];
-		cJSON *item = cJSON_CreateObject();
-		int open = 0;
-
-		cJSON_AddNumberToObject(item, "customers", (double)w->customers);
-		accord_json_add_time(item, "start", w->start);
-		if (w->has_end) {
-			accord_json_add_time(item, "end", w->end);
-			cJSON_AddNumberToObject(item, "minutes", (double)(w->end - w->start) / 60.0);
-		} else {
-			cJSON_AddNullToObject(item, "end");
-		}
-		cJSON_AddNumberToObject(item, "customer_minutes",
-					accord_customer_minutes(window_customer_seconds(w, now, &open)));
-		cJSON_AddBoolToObject(item, "running", open);
-		if (w->description)
-			cJSON_AddStringToObject(item, "description", w->description);
-		cJSON_AddStringToObject(item, "entry", w->entry->id);
-		cJSON_AddItemToArray(arr, item);
-	}
-	cs = accord_incident_customer_seconds(inc, now, &running);
-	cJSON_AddNumberToObject(o, "customer_minutes", accord_customer_minutes(cs));
-	cJSON_AddBoolToObject(o, "customer_minutes_running", running);
-
-	arr = cJSON_AddArrayToObject(o, "sla");
-	for (i = 0; i < inc->sla_count; i++) {
-		const accord_sla *s = &inc->sla[i];
-		cJSON *item = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(item, "name", s->name ? s->name : "");
-		cJSON_AddNumberToObject(item, "target_s", (double)s->target);
-		cJSON_AddNumberToObject(item, "actual_s", (double)s->actual);
-		cJSON_AddBoolToObject(item, "met", s->met);
-		cJSON_AddStringToObject(item, "entry", s->entry->id);
-		cJSON_AddItemToArray(arr, item);
-	}
-
-	arr = cJSON_AddArrayToObject(o, "feedback");
-	for (i = 0; i < inc->feedback_count; i++) {
-		const accord_feedback *f = &inc->feedback[i];
-		cJSON *item = cJSON_CreateObject();
-
-		cJSON_AddNumberToObject(item, "score", (double)f->score);
-		if (f->lost_minutes >= 0)
-			cJSON_AddNumberToObject(item, "lost_minutes", (double)f->lost_minutes);
-		if (f->comment)
-			cJSON_AddStringToObject(item, "comment", f->comment);
-		cJSON_AddStringToObject(item, "entry", f->entry->id);
-		cJSON_AddItemToArray(arr, item);
-	}
-
-	if (inc->resolution)
-		cJSON_AddItemToObject(o, "resolution", resolution_to_json(inc));
-	else
-		cJSON_AddNullToObject(o, "resolution");
-	cJSON_AddNumberToObject(o, "proposals", (double)inc->proposal_count);
-
-	arr = cJSON_AddArrayToObject(o, "timeline");
-	for (i = 0; i < inc->timeline_count; i++)
-		cJSON_AddItemToArray(arr, accord_entry_to_timeline_json(inc->timeline[i], parties));
-	return o;
 }

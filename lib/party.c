@@ -228,6 +228,25 @@ static int party_index(const accord_parties *p, const char *name, size_t *out)
 	return 0;
 }
 
+/* A ticket names a party the incident involves: never another party, nor one that does not exist. */
+static int tickets_involved(const accord_parties *p, const accord_entry *e, const cJSON *parties)
+{
+	const cJSON *t, *item;
+
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(e->body, "tickets")) {
+		const char *party = accord_json_str(t, "party");
+		int found = 0;
+
+		cJSON_ArrayForEach(item, parties)
+			found |= cJSON_IsString(item) && party && !strcmp(item->valuestring, party);
+		if (!found)
+			return deny("ticket %s names party %s, which the incident does not involve",
+				    accord_json_str(t, "id") ? accord_json_str(t, "id") : "", party ? party : "");
+	}
+	(void)p;
+	return 0;
+}
+
 static int apply_open(accord_parties *p, const accord_entry *e, const accord_member *m)
 {
 	const cJSON *parties = cJSON_GetObjectItemCaseSensitive(e->body, "parties"), *item;
@@ -243,6 +262,8 @@ static int apply_open(accord_parties *p, const accord_entry *e, const accord_mem
 	if (!own)
 		return deny("an incident opened by %s must involve %s", m->key.name,
 			    p->parties[m->party].name);
+	if ((error = tickets_involved(p, e, parties)) < 0)
+		return error;
 	if (!(inc = calloc(1, sizeof(*inc))))
 		abort();
 	inc->open = e;
@@ -269,14 +290,22 @@ static int check_incident(accord_parties *p, const accord_entry *e, const accord
 	return 0;
 }
 
-/* A resolution named in a body ("resolution"): a proposal of the same incident. */
-static int check_proposal(accord_parties *p, const accord_entry *e, const accord_entry **out)
+/* What a cosign may name: a resolution, an impact window (a figure), a void, a duplicate. */
+static int is_proposal_type(const char *type)
 {
-	const char *id = accord_entry_str(e, "resolution");
+	return !strcmp(type, "resolution") || !strcmp(type, "impact") || !strcmp(type, "void") ||
+	       !strcmp(type, "duplicate");
+}
+
+/* A proposal named in a body (`field`) of the same incident; an action names a resolution. */
+static int check_proposal(accord_parties *p, const accord_entry *e, const char *field,
+			  const accord_entry **out)
+{
+	const char *id = accord_entry_str(e, field);
 	const accord_entry *prop = id ? accord_idmap_get(&p->proposals, id) : NULL;
 
-	if (!prop)
-		return deny("%s names a resolution %.12s that does not exist", e->type, id ? id : "");
+	if (!prop || (!strcmp(e->type, "action") && strcmp(prop->type, "resolution") != 0))
+		return deny("%s names a %s %.12s that does not exist", e->type, field, id ? id : "");
 	if (strcmp(prop->incident, e->incident) != 0)
 		return deny("%s names a resolution of another incident", e->type);
 	*out = prop;
@@ -290,7 +319,7 @@ static int apply_action(accord_parties *p, const accord_entry *e, const accord_m
 	int64_t n = accord_entry_int(e, "action", 0);
 	int error;
 
-	if ((error = check_proposal(p, e, &prop)) < 0)
+	if ((error = check_proposal(p, e, "resolution", &prop)) < 0)
 		return error;
 	actions = cJSON_GetObjectItemCaseSensitive(prop->body, "actions");
 	if (n < 1 || n > cJSON_GetArraySize(actions))
@@ -447,12 +476,32 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 	if (!strcmp(e->type, "cosign")) {
 		const accord_entry *prop;
 
-		return check_proposal(p, e, &prop);
+		return check_proposal(p, e, "proposal", &prop);
 	}
 	if (!strcmp(e->type, "action"))
 		return apply_action(p, e, m);
-	if (!strcmp(e->type, "note") || !strcmp(e->type, "status") || !strcmp(e->type, "impact") ||
-	    !strcmp(e->type, "sla") || !strcmp(e->type, "feedback"))
+	if (!strcmp(e->type, "ticket")) {
+		if ((error = party_index(p, accord_entry_str(e, "party"), &idx)) < 0)
+			return error;
+		if (!party_involved(inc, idx))
+			return deny("ticket for %s, which incident %.12s does not involve",
+				    p->parties[idx].name, e->incident);
+		return 0;
+	}
+	if (!strcmp(e->type, "duplicate")) {
+		const char *of = accord_entry_str(e, "of");
+
+		if (!of || !accord_idmap_get(&p->incidents, of) || !strcmp(of, e->incident))
+			return deny("duplicate names %.12s, which is no other incident", of ? of : "");
+	}
+	if (!strcmp(e->type, "impact") || !strcmp(e->type, "void") || !strcmp(e->type, "duplicate")) {
+		/* proposals a cosign may name; whether they count is the incident's derivation */
+		accord_idmap_put(&p->proposals, e->id, (void *)e);
+		return 0;
+	}
+	/* amend, retract: their effect is the derivation's (lib/incident.c), shown when it has none */
+	if (!strcmp(e->type, "note") || !strcmp(e->type, "status") || !strcmp(e->type, "sla") ||
+	    !strcmp(e->type, "feedback") || !strcmp(e->type, "amend") || !strcmp(e->type, "retract"))
 		return 0;
 	return deny("unknown entry type %s", e->type);
 }
@@ -511,7 +560,7 @@ int accord_parties_restore_incident(accord_parties *p, const accord_entry *const
 
 		if (!strcmp(e->type, "involve") && party_index(p, accord_entry_str(e, "party"), &idx) == 0)
 			involve(inc, idx);
-		else if (!strcmp(e->type, "resolution"))
+		else if (is_proposal_type(e->type))
 			accord_idmap_put(&p->proposals, e->id, (void *)e);
 	}
 	accord_idmap_put(&p->incidents, entries[0]->id, inc);

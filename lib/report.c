@@ -52,11 +52,20 @@ static const struct {
 	  "incidents (a customer hit by two incidents counts twice)." },
 	{ "customer_minutes", "customer-minutes",
 	  "Sum over impact windows of customers x minutes, each window clipped to the period; an open "
-	  "window runs until now." },
+	  "window runs until now. Sums saturate at their largest value rather than wrap, and say so." },
+	{ "figures", "whose figures count",
+	  "Each party's impact windows are its own. Customer-minutes take the joint windows (co-signed by "
+	  "every other involved party), then the customer-facing party's (the opener's) windows; when "
+	  "that party recorded none, the other parties' windows count, marked unconfirmed. Overlapping "
+	  "windows of different parties, none joint, are disputed: listed beside the figure, not added." },
+	{ "excluded", "void and duplicate",
+	  "An incident that every involved party agreed is void, or a duplicate of another, is left "
+	  "out of every figure and counted apart." },
 	{ "longest_impact", "longest impact",
 	  "The longest single impact window, in minutes within the period." },
 	{ "feedback", "feedback",
-	  "Responses recorded for incidents in the period; mean score on the 1-5 scale." },
+	  "Responses recorded for incidents in the period by each incident's customer-facing party; a "
+	  "response recorded again under its response id counts once. Mean score on the 1-5 scale." },
 	{ "csat", "CSAT%", "Responses scored 4 or 5, divided by all responses, x 100." },
 	{ "lost_minutes", "lost minutes",
 	  "Minutes of productive time customers reported losing: sum and median over the responses that "
@@ -301,6 +310,21 @@ static int belongs(const accord_report *r, const accord_incident *inc)
 	return 0;
 }
 
+/* Disputed windows in the period: listed beside the figure, never added to it. */
+static void measure_disputes(accord_report *r, accord_report_incident *ri)
+{
+	const accord_incident *inc = ri->incident;
+	size_t i;
+
+	ri->unconfirmed = inc->unconfirmed;
+	for (i = 0; i < inc->figure_count; i++) {
+		int64_t cs, ce;
+
+		if (inc->figures[i].disputed && window_in_period(r, &inc->figures[i], &cs, &ce))
+			PUSH(ri->disputed, ri->disputed_count, &inc->figures[i]);
+	}
+}
+
 /* Figures of one incident that need nothing but the incident and the period. */
 static void measure(accord_report *r, accord_report_incident *ri)
 {
@@ -316,7 +340,7 @@ static void measure(accord_report *r, accord_report_incident *ri)
 		ri->windows++;
 		if (w->customers > ri->customers)
 			ri->customers = w->customers;
-		ri->customer_seconds += w->customers * (ce - cs);
+		ri->customer_seconds = accord_sat_add(ri->customer_seconds, accord_sat_mul(w->customers, ce - cs));
 		if (ce - cs > ri->longest_s)
 			ri->longest_s = ce - cs;
 	}
@@ -324,17 +348,18 @@ static void measure(accord_report *r, accord_report_incident *ri)
 		const accord_feedback *f = &inc->feedback[i];
 
 		ri->feedback_count++;
-		ri->score_sum += f->score;
+		ri->score_sum = accord_sat_add(ri->score_sum, f->score);
 		ri->csat_count += f->score >= 4;
 		if (f->lost_minutes >= 0) {
 			ri->lost_count++;
-			ri->lost_sum += f->lost_minutes;
+			ri->lost_sum = accord_sat_add(ri->lost_sum, f->lost_minutes);
 		}
 	}
 	for (i = 0; i < inc->sla_count; i++) {
 		ri->sla_count++;
 		ri->sla_met += inc->sla[i].met != 0;
 	}
+	measure_disputes(r, ri);
 	/* mean <= 2 without rounding: sum <= 2n */
 	ri->watermelon = ri->sla_count > 0 && ri->sla_met == ri->sla_count && ri->feedback_count > 0 &&
 			 ri->score_sum <= 2 * (int64_t)ri->feedback_count;
@@ -466,7 +491,7 @@ static void weeks_add_window(accord_report *r, int64_t customers, int64_t cs, in
 		if (!w)
 			break;
 		end = w->start + WEEK < ce ? w->start + WEEK : ce;
-		w->customer_seconds += customers * (end - t);
+		w->customer_seconds = accord_sat_add(w->customer_seconds, accord_sat_mul(customers, end - t));
 		t = end;
 	}
 }
@@ -494,10 +519,12 @@ static void aggregate(accord_report *r, char ***owned_keys, size_t *owned_count)
 			r->by_severity[inc->severity]++;
 		t = tally_get(&services, inc->service, inc->service);
 		t->count++;
-		t->customer_seconds += ri->customer_seconds;
+		t->customer_seconds = accord_sat_add(t->customer_seconds, ri->customer_seconds);
 
-		r->customers += ri->customers;
-		r->customer_seconds += ri->customer_seconds;
+		r->customers = accord_sat_add(r->customers, ri->customers);
+		r->customer_seconds = accord_sat_add(r->customer_seconds, ri->customer_seconds);
+		r->disputed += ri->disputed_count;
+		r->unconfirmed += ri->unconfirmed;
 		if (ri->windows && (!r->longest || ri->longest_s > r->longest_s)) {
 			r->longest = ri;
 			r->longest_s = ri->longest_s;
@@ -511,9 +538,9 @@ static void aggregate(accord_report *r, char ***owned_keys, size_t *owned_count)
 
 		r->feedback_count += ri->feedback_count;
 		r->csat_count += ri->csat_count;
-		r->score_sum += ri->score_sum;
+		r->score_sum = accord_sat_add(r->score_sum, ri->score_sum);
 		r->lost_count += ri->lost_count;
-		r->lost_sum += ri->lost_sum;
+		r->lost_sum = accord_sat_add(r->lost_sum, ri->lost_sum);
 		for (j = 0; j < inc->feedback_count; j++)
 			if (inc->feedback[j].lost_minutes >= 0)
 				PUSH(lost, nlost, inc->feedback[j].lost_minutes);
@@ -648,6 +675,15 @@ int accord_report_compute(accord_report **out, const accord_ledger *ledger,
 			accord_incident_free(inc);
 			continue;
 		}
+		/* agreed by every party to be no incident (or another's): counted apart, nothing else */
+		if (inc->closed_as) {
+			if (!strcmp(inc->closed_as->kind, "void"))
+				r->voided++;
+			else
+				r->duplicates++;
+			accord_incident_free(inc);
+			continue;
+		}
 		ri.incident = inc;
 		measure(r, &ri);
 		PUSH(r->incidents, r->count, ri);
@@ -674,6 +710,7 @@ void accord_report_free(accord_report *r)
 	for (i = 0; i < r->count; i++) {
 		accord_incident_free(r->incidents[i].incident);
 		free(r->incidents[i].waiting);
+		free(r->incidents[i].disputed);
 	}
 	free(r->incidents);
 	free(r->services);
@@ -797,6 +834,33 @@ static cJSON *meta_json(cJSON *doc, const accord_report *r, const accord_report_
 	return doc;
 }
 
+/* Each disputed window: whose, how many, when, and what it would add (clipped to the period). */
+static cJSON *disputed_json(const accord_report *r, const accord_report_incident *ri)
+{
+	cJSON *arr = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; i < ri->disputed_count; i++) {
+		const accord_impact *w = ri->disputed[i];
+		cJSON *item = cJSON_CreateObject();
+		int64_t cs = 0, ce = 0;
+
+		window_in_period(r, w, &cs, &ce);
+		cJSON_AddStringToObject(item, "party", w->party ? w->party : "");
+		cJSON_AddNumberToObject(item, "customers", (double)w->customers);
+		accord_json_add_time(item, "start", w->start);
+		if (w->has_end)
+			accord_json_add_time(item, "end", w->end);
+		else
+			cJSON_AddNullToObject(item, "end");
+		cJSON_AddNumberToObject(item, "customer_minutes", minutes(accord_sat_mul(w->customers, ce - cs)));
+		cJSON_AddBoolToObject(item, "counts", w->state != ACCORD_FIGURE_ASIDE);
+		cJSON_AddStringToObject(item, "entry", w->entry->id);
+		cJSON_AddItemToArray(arr, item);
+	}
+	return arr;
+}
+
 static cJSON *incident_row_json(const accord_report *r, const accord_report_incident *ri)
 {
 	const accord_incident *inc = ri->incident;
@@ -812,6 +876,8 @@ static cJSON *incident_row_json(const accord_report *r, const accord_report_inci
 	add_count(o, "impact_windows", ri->windows);
 	cJSON_AddNumberToObject(o, "customers", (double)ri->customers);
 	cJSON_AddNumberToObject(o, "customer_minutes", minutes(ri->customer_seconds));
+	cJSON_AddBoolToObject(o, "customer_minutes_unconfirmed", ri->unconfirmed);
+	cJSON_AddItemToObject(o, "disputed", disputed_json(r, ri));
 	cJSON_AddNumberToObject(o, "longest_minutes", minutes(ri->longest_s));
 	add_count(o, "responses", ri->feedback_count);
 	add_mean(o, "mean_score", ri->score_sum, ri->feedback_count);
@@ -856,6 +922,8 @@ cJSON *accord_report_to_json(const accord_report *r, const accord_report_meta *m
 	add_count(o, "resolved", r->resolved);
 	add_count(o, "closed", r->closed);
 	add_count(o, "open", r->open);
+	add_count(o, "void", r->voided);
+	add_count(o, "duplicate", r->duplicates);
 	item = cJSON_AddObjectToObject(o, "by_severity");
 	for (i = 1; i <= 4; i++) {
 		char k[2] = { (char)('0' + i), 0 };
@@ -874,6 +942,9 @@ cJSON *accord_report_to_json(const accord_report *r, const accord_report_meta *m
 	o = cJSON_AddObjectToObject(doc, "customer_impact");
 	cJSON_AddNumberToObject(o, "customers_affected", (double)r->customers);
 	cJSON_AddNumberToObject(o, "customer_minutes", minutes(r->customer_seconds));
+	cJSON_AddBoolToObject(o, "saturated", accord_saturated(r->customer_seconds));
+	add_count(o, "disputed_figures", r->disputed);
+	add_count(o, "unconfirmed_incidents", r->unconfirmed);
 	if (r->longest) {
 		item = cJSON_AddObjectToObject(o, "longest");
 		cJSON_AddStringToObject(item, "incident", r->longest->incident->id);
@@ -1109,6 +1180,13 @@ static char *num1(double v)
 	return xstrdup(b);
 }
 
+/* The same into the caller's buffer, for a figure inside a longer text. */
+static const char *num1_in(char *b, size_t n, double v)
+{
+	dec(b, n, round_to(v, 10), 1);
+	return b;
+}
+
 static char *pct_text(size_t a, size_t b)
 {
 	char d[64];
@@ -1266,10 +1344,37 @@ static void build_meta(rdoc *d, const accord_report *r, const accord_report_meta
 		kv(b, 1, "verification", fmt("PARTIAL: %s", meta->verify_message ? meta->verify_message : ""));
 }
 
+/* Disputed windows beside the figure they are not part of: "3f2a… globex: 1 customer, ..., 1 customer-minute". */
+static void kv_disputed(block *b, const accord_report *r)
+{
+	size_t i, j, n = 0;
+	char nb[64];
+
+	for (i = 0; i < r->count; i++) {
+		const accord_report_incident *ri = &r->incidents[i];
+
+		for (j = 0; j < ri->disputed_count; j++) {
+			const accord_impact *w = ri->disputed[j];
+			char *start = time_text(w->start), *end = w->has_end ? time_text(w->end) : xstrdup("ongoing");
+			int64_t cs = 0, ce = 0;
+
+			window_in_period(r, w, &cs, &ce);
+			kv(b, 0, n++ ? "" : "disputed figures",
+			   fmt("%.12s %s: %lld customers, %s to %s, %s customer-minutes (%s)", ri->incident->id,
+			       w->party ? w->party : "?", (long long)w->customers, start, end,
+			       num1_in(nb, sizeof(nb), (double)accord_sat_mul(w->customers, ce - cs) / 60.0),
+			       w->state == ACCORD_FIGURE_ASIDE ? "not counted" : "counted"));
+			free(start);
+			free(end);
+		}
+	}
+}
+
 static void build_sections(rdoc *d, const accord_report *r)
 {
 	block *b;
 	size_t i, j;
+	char nb[64];
 
 	add_text(d, B_H2, xstrdup("Incidents"));
 	b = add_table(d, B_KV, 2, 0);
@@ -1277,6 +1382,9 @@ static void build_sections(rdoc *d, const accord_report *r)
 	kv(b, 0, "resolved", fmt("%zu", r->resolved));
 	kv(b, 0, "closed", fmt("%zu", r->closed));
 	kv(b, 0, "still open", fmt("%zu", r->open));
+	if (r->voided || r->duplicates)
+		kv(b, 0, "left out", fmt("%zu void, %zu %s (agreed by every involved party)", r->voided, r->duplicates,
+					 accord_plural((long long)r->duplicates, "duplicate", "duplicates")));
 	kv(b, 0, "by severity", fmt("SEV1 %zu, SEV2 %zu, SEV3 %zu, SEV4 %zu", r->by_severity[1],
 				    r->by_severity[2], r->by_severity[3], r->by_severity[4]));
 	if (r->service_count) {
@@ -1290,7 +1398,12 @@ static void build_sections(rdoc *d, const accord_report *r)
 	add_text(d, B_H2, xstrdup("Customer impact"));
 	b = add_table(d, B_KV, 2, 0);
 	kv(b, 0, "customers affected", fmt("%lld", (long long)r->customers));
-	kv(b, 0, "customer-minutes", num1((double)r->customer_seconds / 60.0));
+	kv(b, 0, "customer-minutes", fmt("%s%s", accord_saturated(r->customer_seconds) ? "at least " : "",
+					 num1_in(nb, sizeof(nb), (double)r->customer_seconds / 60.0)));
+	if (r->unconfirmed)
+		kv(b, 0, "unconfirmed", fmt("%zu %s counted on another party's windows: the customer-facing party recorded none",
+					    r->unconfirmed, accord_plural((long long)r->unconfirmed, "incident", "incidents")));
+	kv_disputed(b, r);
 	if (r->longest) {
 		char *m = num1((double)r->longest_s / 60.0);
 
@@ -1475,7 +1588,8 @@ static void build_incidents(rdoc *d, const accord_report *r)
 		    xstrdup(inc->service), xstrdup(inc->status), num1((double)ri->customer_seconds / 60.0),
 		    pct_text(ri->csat_count, ri->feedback_count), fmt("%zu/%zu", ri->sla_met, ri->sla_count),
 		    ri->joint ? fmt("joint r%d", ri->revisions + 1) : xstrdup(resolution_state(inc)),
-		    fmt("%s%s", inc->title, ri->watermelon ? " (watermelon)" : ""));
+		    fmt("%s%s%s%s", inc->title, ri->watermelon ? " (watermelon)" : "",
+			ri->unconfirmed ? " (unconfirmed figure)" : "", ri->disputed_count ? " (disputed figure)" : ""));
 	}
 }
 

@@ -138,7 +138,7 @@ static void write_ledger(fixture *f, accord_batch *b, char *ledger, int n)
 		batch_add(res, b, f->alice, ledger, lamport++, "resolution", inc,
 			  "{\"summary\":\"s\",\"factors\":[\"a\"],\"went_well\":[],\"went_wrong\":[],"
 			  "\"lucky\":[],\"actions\":[{\"text\":\"x\",\"owners\":[\"netco\"]}]}");
-		snprintf(body, sizeof(body), "{\"resolution\":\"%s\"}", res);
+		snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", res);
 		batch_add(id, b, f->bob, ledger, lamport++, "cosign", inc, body);
 		snprintf(body, sizeof(body), "{\"resolution\":\"%s\",\"action\":1,\"state\":\"done\"}", res);
 		batch_add(id, b, f->bob, ledger, lamport++, "action", inc, body);

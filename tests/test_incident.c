@@ -109,7 +109,7 @@ static void test_incident_open_window_runs_until_now(void **state)
 	(void)state;
 	assert_int_equal(th_append(id, s, k, "open", NULL,
 				   "{\"title\":\"t\",\"severity\":1,\"service\":\"web\",\"started_at\":"
-				   "\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}"), 0);
+				   "\"2026-11-20T09:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}"), 0);
 	/* 300 customers from 10:00, still open; 100 from 10:00 to 11:00 */
 	assert_int_equal(th_append(x, s, k, "impact", id, "{\"customers\":300,\"start\":\"2026-11-20T10:00:00Z\"}"), 0);
 	assert_int_equal(th_append(x, s, k, "impact", id, "{\"customers\":100,\"start\":\"2026-11-20T09:00:00Z\",\"end\":\"2026-11-20T11:00:00Z\"}"), 0);

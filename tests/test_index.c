@@ -12,7 +12,7 @@ typedef struct {
 } fixture;
 
 static const char open_body[] = "{\"title\":\"t\",\"severity\":2,\"service\":\"web\","
-				"\"started_at\":\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}";
+				"\"started_at\":\"2026-11-20T09:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}";
 
 static int setup(void **state)
 {

@@ -198,12 +198,12 @@ static void test_party_incident_rules(void **state)
 	assert_int_equal(put(w, &alice, "involve", inc, "{\"party\":\"globex\"}", NULL), 0);
 	assert_int_equal(put(w, &gina, "note", inc, "{\"text\":\"x\"}", NULL), 0);
 	/* a cosign must name a proposal of this incident */
-	snprintf(body, sizeof(body), "{\"resolution\":\"%s\"}", inc);
+	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", inc);
 	assert_int_equal(put(w, &gina, "cosign", inc, body, NULL), ACCORD_EDENIED);
 	assert_int_equal(put(w, &alice, "resolution", inc,
 			     "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],\"lucky\":[],"
 			     "\"actions\":[{\"text\":\"a\",\"owners\":[\"globex\"]}]}", res), 0);
-	snprintf(body, sizeof(body), "{\"resolution\":\"%s\"}", res);
+	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", res);
 	assert_int_equal(put(w, &gina, "cosign", inc, body, NULL), 0);
 	/* the action item is globex's */
 	snprintf(body, sizeof(body), "{\"resolution\":\"%s\",\"action\":1,\"state\":\"done\"}", res);

@@ -16,17 +16,45 @@
  * parties) stay in the timeline but do not change the state.
  */
 
+/* How far past its own entry's time a recorded time may lie (clocks disagree a little). */
+#define ACCORD_FUTURE_SLACK_S 300
+/* The most customers one impact window counts (schemas/impact.schema.json). */
+#define ACCORD_MAX_CUSTOMERS 10000000000LL
+
+/*
+ * Facts belong to the party that recorded them: an impact window is keyed
+ * by (recording party, start), an SLA measurement by (party, name), a
+ * feedback response by (party, response id). Only the same party supersedes
+ * or retracts its own fact; another party's figure for the same time stands
+ * beside it.
+ *
+ * How an impact window counts (docs/metrics.md, "Whose figures count"):
+ */
+typedef enum {
+	ACCORD_FIGURE_OWN = 0,   /* counts: the customer-facing party's own window */
+	ACCORD_FIGURE_JOINT,     /* counts: co-signed by every other involved party */
+	ACCORD_FIGURE_UNCONFIRMED, /* counts: another party's; the customer-facing party recorded none */
+	ACCORD_FIGURE_ASIDE,     /* does not count: see `aside` */
+} accord_figure_state;
+
 typedef struct {
 	const accord_entry *entry;
+	const char *party; /* the recording party */
 	int64_t customers;
 	int64_t start;
 	int64_t end; /* valid only if has_end */
 	int has_end;
 	const char *description; /* NULL if none */
+	accord_figure_state state;
+	const char *aside;     /* why it does not count (state ACCORD_FIGURE_ASIDE), else NULL */
+	int disputed;          /* overlaps another party's window and no joint figure settles it */
+	const char **signed_by; /* parties that co-signed this very entry (borrowed names) */
+	size_t signed_count;
 } accord_impact;
 
 typedef struct {
 	const accord_entry *entry;
+	const char *party; /* the measuring party */
 	const char *name;
 	int64_t target;
 	int64_t actual;
@@ -35,10 +63,35 @@ typedef struct {
 
 typedef struct {
 	const accord_entry *entry;
+	const char *party;
+	const char *response; /* the response id: the body's, else the entry id */
 	int64_t score;
 	int64_t lost_minutes; /* -1 if not given */
 	const char *comment;
 } accord_feedback;
+
+/* A ticket number and who named it. */
+typedef struct {
+	const accord_entry *entry; /* open, involve or ticket */
+	const char *party;         /* whose ticket */
+	const char *id;
+	const char *named_by;      /* the party that wrote it down */
+} accord_ticket;
+
+/* One value of severity, title or service and the amend that set it (NULL: the open entry). */
+typedef struct {
+	const accord_entry *entry;
+	const char *field; /* "severity", "title" or "service" */
+	const char *text;  /* title or service */
+	int64_t number;    /* severity */
+} accord_amendment;
+
+/* An entry the derivation marked: retracted, not counted, refused. */
+typedef struct {
+	const accord_entry *entry;
+	const char *mark;          /* "retracted", "not counted: ...", ... */
+	const accord_entry *by;    /* the entry that caused it (a retract), or NULL */
+} accord_mark;
 
 typedef struct {
 	const accord_entry *entry; /* the proposal or cosign that signs */
@@ -53,6 +106,17 @@ typedef struct {
 	int done;
 	const accord_entry *last; /* last action entry, or NULL */
 } accord_action;
+
+/* A proposal to void an incident or mark it a duplicate, and who signed it. */
+typedef struct {
+	const accord_entry *entry;
+	const char *kind; /* "void" or "duplicate" */
+	const char *of;   /* the other incident's id (duplicate), else NULL */
+	const char **signed_by; /* parties (borrowed names); the proposer's first */
+	size_t signed_count;
+	int joint;
+	int retracted;
+} accord_closure;
 
 /* The current proposal (the latest in ledger order) and who signed it. */
 typedef struct {
@@ -76,17 +140,36 @@ typedef struct {
 	int64_t started_at;
 	const char *status;
 	int64_t status_at;
-	accord_impact *impact;
+	const char *customer_party; /* the customer-facing party (accord_incident_customer_party) */
+	accord_impact *figures;     /* every party's current windows, counted or not */
+	size_t figure_count;
+	accord_impact *impact;      /* the windows that count: what every sum uses */
 	size_t impact_count;
+	int unconfirmed;            /* some counted window is another party's, unconfirmed */
+	int disputed;               /* some windows are disputed */
 	accord_sla *sla;
 	size_t sla_count;
-	accord_feedback *feedback;
+	accord_feedback *feedback;  /* the responses that count: the customer-facing party's */
 	size_t feedback_count;
-	const accord_entry **timeline; /* every entry of the incident, ledger order */
+	accord_feedback *feedback_refused; /* other parties' feedback: shown, never counted */
+	size_t feedback_refused_count;
+	accord_ticket *tickets;
+	size_t ticket_count;
+	accord_amendment *amendments; /* every value severity, title and service had, in order */
+	size_t amendment_count;
+	accord_closure *closures;   /* void and duplicate proposals */
+	size_t closure_count;
+	const accord_closure *closed_as; /* the joint void or duplicate, else NULL */
+	accord_mark *marks;
+	size_t mark_count;
+	/*
+	 * Every entry of the incident by time (ties in ledger order). The place
+	 * for a per-item "clock skew" mark is accord_incident_mark().
+	 */
+	const accord_entry **timeline;
 	size_t timeline_count;
 	const char **parties; /* involved party names, in order of involvement */
 	size_t party_count;
-	cJSON *tickets; /* [{party, id}] from open and involve, owned */
 	accord_resolution *resolution; /* NULL until one is proposed */
 	size_t proposal_count;
 } accord_incident;
@@ -104,6 +187,25 @@ void accord_incident_free(accord_incident *incident);
 int accord_incident_build_from(accord_incident **out, const accord_parties *parties,
 				const accord_entry *const *entries, size_t count);
 
+/*
+ * The customer-facing party of an incident: the party that opened it. This
+ * is the one place that decides it; agreements (issue 18) will name the
+ * customer side of the agreement in force for the incident's service here.
+ * Borrowed from `parties`; NULL if the opener is unknown.
+ */
+const char *accord_incident_customer_party(const accord_parties *parties, const accord_entry *open);
+
+/* What the derivation says of `entry` ("retracted", "not counted: ..."), or NULL. */
+const accord_mark *accord_incident_mark(const accord_incident *incident, const accord_entry *entry);
+
+/*
+ * The proposals of the incident that wait for `party`'s signature: the
+ * current resolution, disputed windows of other parties, void and duplicate
+ * proposals, each not yet joint and not signed for `party`. Caller frees the array.
+ */
+const accord_entry **accord_incident_pending(const accord_incident *incident, const char *party,
+					     size_t *count);
+
 /* Parties that still have to sign the current resolution (names, borrowed). Caller frees the array. */
 const char **accord_incident_waiting(const accord_incident *incident, size_t *count);
 
@@ -120,12 +222,22 @@ int accord_incident_transition_ok(const char *from, const char *to);
  * report (docs/metrics.md): over the impact windows, customers x the time
  * from the window's start to its end, where an open window runs until now
  * and no window counts past now. *running (may be NULL) is set to 1 when an
- * open window is still adding to the figure, else 0.
+ * open window is still adding to the figure, else 0. Checked arithmetic: a
+ * sum that would pass INT64_MAX saturates there (accord_saturated()).
  */
 int64_t accord_impact_customer_seconds(const accord_impact *windows, size_t count, int64_t now,
 				       int *running);
 /* The same over an incident's windows. */
 int64_t accord_incident_customer_seconds(const accord_incident *incident, int64_t now, int *running);
+/* Saturating arithmetic for every figure: INT64_MAX (or 0 below) instead of a wrap. */
+int64_t accord_sat_add(int64_t a, int64_t b);
+int64_t accord_sat_mul(int64_t a, int64_t b);
+/* Whether a figure reached the saturation point (shown as "at least"). */
+int accord_saturated(int64_t v);
+
+/* One window's customer-seconds at `now` (checked). *running set when it is open and adding. */
+int64_t accord_impact_window_seconds(const accord_impact *window, int64_t now, int *running);
+
 /* Customer-seconds as the customer-minutes shown: one decimal, half away from zero. */
 double accord_customer_minutes(int64_t customer_seconds);
 

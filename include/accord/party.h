@@ -24,8 +24,10 @@
  *    be revoked, and a revoked key is never re-added;
  *  - incident entries are written by active members of a party the
  *    incident involves; open names the parties, involve adds one;
- *  - cosign names a proposal of the same incident; action marks an item
- *    owned by the signer's party;
+ *  - cosign names a proposal of the same incident (a resolution, an impact
+ *    window, a void or a duplicate); action marks an item owned by the
+ *    signer's party; tickets name involved parties only; a duplicate names
+ *    another incident;
  *  - checkpoint (witnessing verified feed heads) by any active member;
  *  - party-recover replaces a party's root key. Only the recovery key the
  *    party committed to (its hash in the genesis, party-accept or last
@@ -75,7 +77,7 @@ typedef struct {
 	size_t invite_count;
 	accord_idmap member_by_key; /* key id -> accord_member */
 	accord_idmap incidents;     /* open entry id -> accord_party_incident */
-	accord_idmap proposals;     /* resolution entry id -> the resolution entry */
+	accord_idmap proposals;     /* entry id -> what a cosign may name: resolution, impact, void, duplicate */
 } accord_parties;
 
 void accord_parties_init(accord_parties *p);

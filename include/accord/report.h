@@ -78,6 +78,9 @@ typedef struct {
 	size_t waiting_count;
 	size_t actions_open, actions_done, actions_overdue;
 	int64_t week;            /* start (Monday 00:00 UTC) of the week it is charted in */
+	const accord_impact **disputed; /* disputed windows in the period (borrowed from incident) */
+	size_t disputed_count;
+	int unconfirmed;         /* its customer-minutes rest on another party's windows */
 } accord_report_incident;
 
 /* A counter keyed by a name (service, party, factor). */
@@ -111,7 +114,10 @@ typedef struct {
 	size_t service_count;
 
 	int64_t customers;
-	int64_t customer_seconds;
+	int64_t customer_seconds; /* saturates at INT64_MAX (accord_saturated) */
+	size_t disputed;          /* disputed windows, listed beside the figure */
+	size_t unconfirmed;       /* incidents whose figure is unconfirmed */
+	size_t voided, duplicates; /* incidents left out: jointly void, or duplicates */
 	const accord_report_incident *longest; /* incident with the longest window, or NULL */
 	int64_t longest_s;
 

@@ -208,7 +208,7 @@ aside revoked-key "(9) revoked key hiding behind a low Lamport clock"
 # (10) a cosign naming a proposal that does not exist.
 fresh
 forge entry "$C" "$T/gina.ssh" --type cosign --incident "$INCID" \
-	--body '{"resolution":"0000000000000000000000000000000000000000000000000000000000000000"}' >/dev/null
+	--body '{"proposal":"0000000000000000000000000000000000000000000000000000000000000000"}' >/dev/null
 found bad-cosign "(10) cosign of a missing proposal"
 
 # (11) not an entry, though correctly signed by alice.

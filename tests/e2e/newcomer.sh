@@ -50,7 +50,7 @@ contains "$(cat "$ROOT/docs/metrics.md")" "customer_minutes_running" "docs/metri
 unset ACCORD_NOW
 
 # --- plurals -------------------------------------------------------------------
-expect 0 a impact "$ID" --customers 1 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:01:00Z
+expect 0 a impact "$ID" --customers 1 --start 2026-11-20T09:06:00Z --end 2026-11-20T09:07:00Z
 expect 0 a feedback "$ID" --score 4 --lost-minutes 1
 expect 0 a sync
 SYNC_A=$OUT
@@ -63,7 +63,7 @@ expect 0 g note "$ID" "on it"
 expect 0 g sync
 contains "$OUT" "took 0 entries in 0 feeds, pushed 1 ref" "sync: 1 ref"
 expect 0 a show "$ID"
-contains "$OUT" "1 customer, 2026-11-20T09:00:00Z" "show: 1 customer"
+contains "$OUT" "1 customer, 2026-11-20T09:06:00Z" "show: 1 customer"
 contains "$OUT" "1 minute lost" "show: 1 minute lost"
 expect 0 a report
 contains "$OUT" "(1 response)" "report: 1 response"

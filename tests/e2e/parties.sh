@@ -66,7 +66,7 @@ equal "$(echo "$OUT" | jget '[a["owners"] for a in d["resolution"]["actions"]]')
 equal "$(echo "$OUT" | jget 'd["resolution"]["actions"][0]["due"]')" 2026-12-01 "due date"
 expect 1 accord --home "$T/alice" status "$ID" closed
 expect 1 accord --home "$T/alice" cosign "$ID"
-contains "$ERR" "already signed" "the proposer does not cosign itself"
+contains "$ERR" "nothing of incident" "the proposer does not cosign itself: nothing waits for its party"
 expect 1 accord --home "$T/oscar" cosign "$ID"
 expect 0 accord --home "$T/gus" cosign "$ID"
 expect 0 accord show "$ID" --json
@@ -117,7 +117,7 @@ expect 0 accord --home "$T/alice" involve "$ID2" globex --ticket G-99
 expect 1 accord --home "$T/alice" involve "$ID2" globex
 expect 0 accord --home "$T/gus" note "$ID2" "looking"
 expect 0 accord show "$ID2" --json
-equal "$(echo "$OUT" | jget 'd["tickets"]')" '[{"party": "globex", "id": "G-99"}]' "involve keeps the party's ticket"
+equal "$(echo "$OUT" | jget '[(t["party"], t["id"], t["named_by"]) for t in d["tickets"]]')" '[["globex", "G-99", "acme"]]' "involve keeps the party's ticket, named by the involving party"
 
 # --- revocation ---------------------------------------------------------------------------
 expect 1 accord --home "$T/gina" member revoke "$(kid alice)"
@@ -173,7 +173,7 @@ GINA_FEED="refs/accord/feeds/$(kid gina)"
 GINA_HEAD=$(git -C "$L" rev-parse "$GINA_FEED")
 git -C "$L" update-ref "$GINA_FEED" "$GINA_HEAD~1"
 expect 0 accord --home "$T/alice" note "$ID2" "bump the clock"
-expect 0 accord --home "$T/gus" cosign "$ID"
+expect 0 accord --home "$T/gus" cosign "$R2"
 git -C "$L" update-ref "$GINA_FEED" "$GINA_HEAD"
 expect 0 accord show "$ID"
 contains "$ERR" "revoked" "a cosign by a revoked key is rejected on read"

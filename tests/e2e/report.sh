@@ -44,8 +44,8 @@ I2=$(at 2026-11-09T08:05:00Z $G open --title "Search is slow" --severity 3 --ser
 	--started 2026-11-09T08:00:00Z --parties acme) || bad open I2
 at 2026-11-09T12:10:00Z $G impact "$I2" --customers 200 --start 2026-11-09T08:00:00Z --end 2026-11-09T12:00:00Z >/dev/null || bad impact I2
 at 2026-11-09T12:11:00Z $G sla "$I2" --name restore --target 2h --actual 4h >/dev/null || bad sla I2
-at 2026-11-09T12:30:00Z $A feedback "$I2" --score 4 --lost-minutes 0 >/dev/null || bad fb I2
-at 2026-11-09T12:31:00Z $A feedback "$I2" --score 5 >/dev/null || bad fb I2b
+at 2026-11-09T12:30:00Z $G feedback "$I2" --score 4 --lost-minutes 0 >/dev/null || bad fb I2
+at 2026-11-09T12:31:00Z $G feedback "$I2" --score 5 >/dev/null || bad fb I2b
 at 2026-11-09T13:00:00Z $G resolve "$I2" --summary "cache warmed" --factor "  No expiry   monitoring " \
 	--factor "Cache stampede" >/dev/null || bad resolve I2 r1
 at 2026-11-10T07:00:00Z $A resolve "$I2" --summary "cache warmed, load test added" --factor "Cache stampede" \

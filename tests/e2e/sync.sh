@@ -87,7 +87,7 @@ expect 0 b sync
 expect 0 c party accept initech
 expect 0 c sync
 expect 0 a sync
-expect 0 a open --title "Card payments failing" --severity 2 --service payments --parties acme,globex
+expect 0 a open --title "Card payments failing" --severity 2 --service payments --parties acme,globex --started 2026-11-20T10:00:00Z
 INC=$OUT
 expect 0 a sync
 expect 0 b sync

@@ -269,7 +269,7 @@ case_time_backwards() { # alice's note an hour before her previous entry
 }
 case_bad_cosign() { # gina cosigns a proposal that is not there
 	BAD=$(forge entry "$C" "$T/gina.ssh" --type cosign --incident "$INCID" \
-		--body '{"resolution":"0000000000000000000000000000000000000000000000000000000000000000"}')
+		--body '{"proposal":"0000000000000000000000000000000000000000000000000000000000000000"}')
 	later "$T/gina.ssh" "$GINA" 6
 	KIND=bad-cosign
 }

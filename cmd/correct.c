@@ -1,0 +1,318 @@
+/*
+ * Corrections without rewriting: amend, retract, void, duplicate. Each is
+ * an entry of its own; what it changes is derived (lib/incident.c), so the
+ * log keeps what was said before.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const char amend_usage[] =
+	"usage: accord amend ID [--severity 1..4] [--title TEXT] [--service NAME] [--reason TEXT]\n\n"
+	"Correct incident ID's severity, title or service. show displays the current\n"
+	"value and every earlier one. The customer-facing party (the one that opened\n"
+	"the incident) amends it; the others add notes.\n";
+static const char retract_usage[] =
+	"usage: accord retract ENTRY --reason TEXT\n\n"
+	"Retract one of your own entries (written with any of your keys): a note, an\n"
+	"impact window, an SLA measurement, feedback, a ticket, or a proposal that is\n"
+	"not joint yet. It stays in the log, marked retracted, and stops counting in\n"
+	"show and report. ENTRY is an entry id or a unique prefix (accord log).\n";
+static const char void_usage[] =
+	"usage: accord void ID --reason TEXT\n\n"
+	"Propose that incident ID never was one (a false alarm, a test). It takes\n"
+	"effect once every involved party has co-signed it (accord cosign PROPOSAL);\n"
+	"for an incident of one party, at once. A void incident leaves the report.\n";
+static const char duplicate_usage[] =
+	"usage: accord duplicate ID --of OTHER [--reason TEXT]\n\n"
+	"Propose that incident ID is a duplicate of incident OTHER. It takes effect\n"
+	"once every involved party has co-signed it (accord cosign PROPOSAL); for an\n"
+	"incident of one party, at once. A duplicate leaves the report; OTHER stays.\n";
+
+static const char *const retractable[] = { "note", "impact", "sla", "feedback", "ticket",
+					   "resolution", "void", "duplicate" };
+
+int cmd_find_entry(const accord_entry **out, accord_ctx *ctx, const char *prefix,
+		   const char *const *types, size_t type_count, const char *what)
+{
+	size_t i, j, n = strlen(prefix), found = 0;
+	accord_buf list = ACCORD_BUF_INIT;
+	const accord_entry *match = NULL;
+
+	if (n < 4 || n > ACCORD_ID_HEXLEN || strspn(prefix, "0123456789abcdef") != n)
+		return cmd_usage_error(ctx, "'%s' is not an entry id (4 to 64 lowercase hex digits)", prefix);
+	for (i = 0; i < ctx->ledger->count; i++) {
+		const accord_entry *e = ctx->ledger->entries[i];
+
+		if (strncmp(e->id, prefix, n) != 0)
+			continue;
+		for (j = 0; j < type_count && strcmp(e->type, types[j]) != 0; j++)
+			;
+		if (type_count && j == type_count)
+			continue;
+		accord_buf_printf(&list, "\n  %.12s %s", e->id, e->type);
+		match = e;
+		found++;
+	}
+	if (found == 1)
+		*out = match;
+	if (found == 0)
+		cmd_failf(ACCORD_EXIT_FAIL, "no %s %s", what, prefix);
+	else if (found > 1)
+		cmd_failf(ACCORD_EXIT_USAGE, "%s %s is ambiguous; give more digits:%s", what, prefix, list.ptr);
+	accord_buf_dispose(&list);
+	return found == 1 ? 0 : found ? ACCORD_EXIT_USAGE : ACCORD_EXIT_FAIL;
+}
+
+int cmd_own_party(const char **out, accord_ctx *ctx)
+{
+	const accord_member *m = accord_parties_member(&ctx->ledger->parties, ctx->key->pub.id);
+
+	if (!m || m->revoked)
+		return cmd_failf(ACCORD_EXIT_FAIL, "key %.12s is not an active member of any party of this ledger",
+				 ctx->key->pub.id);
+	*out = ctx->ledger->parties.parties[m->party].name;
+	return 0;
+}
+
+/* Key, whole ledger (locked: entries are named by id), the incident, its state. */
+static int prepare(accord_ctx *ctx, const char *arg, const accord_entry **open, accord_incident **inc)
+{
+	int error;
+
+	if ((error = cmd_load_key(ctx)) || (error = cmd_load(ctx, 1)) ||
+	    (error = cmd_find_incident(open, ctx, arg)))
+		return error;
+	if ((error = accord_incident_build(inc, ctx->ledger, *open)) < 0)
+		return cmd_fail(error);
+	return 0;
+}
+
+static int amend_check(accord_ctx *ctx, const accord_incident *inc, const char *party, int64_t sev,
+		       const char *title, const char *service)
+{
+	if (!inc->customer_party || strcmp(party, inc->customer_party) != 0)
+		return cmd_failf(ACCORD_EXIT_USAGE,
+				 "%s opened incident %.12s and is its customer-facing party: only %s amends it (add a note instead)",
+				 inc->customer_party ? inc->customer_party : "another party", inc->id,
+				 inc->customer_party ? inc->customer_party : "it");
+	if ((!sev || sev == inc->severity) && (!title || !strcmp(title, inc->title)) &&
+	    (!service || !strcmp(service, inc->service)))
+		return cmd_failf(ACCORD_EXIT_USAGE, "incident %.12s has these values already: nothing to amend",
+				 inc->id);
+	(void)ctx;
+	return 0;
+}
+
+int cmd_amend(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "severity", required_argument, NULL, 's' },
+		{ "title", required_argument, NULL, 't' },
+		{ "service", required_argument, NULL, 'v' },
+		{ "reason", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *severity = NULL, *title = NULL, *service = NULL, *reason = NULL, *party;
+	const accord_entry *open;
+	accord_incident *inc = NULL;
+	int64_t sev = 0;
+	cJSON *body;
+	int c, error;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 's': severity = optarg; break;
+		case 't': title = optarg; break;
+		case 'v': service = optarg; break;
+		case 'r': reason = optarg; break;
+		case 'h': fputs(amend_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(ctx, "expected one incident id");
+	if (!severity && !title && !service)
+		return cmd_usage_error(ctx, "give at least one of --severity, --title and --service");
+	if ((severity && (error = cmd_parse_int(ctx, &sev, "--severity", severity, 1, 4))) ||
+	    (title && (error = cmd_check_text(ctx, "--title", title, 0))) ||
+	    (service && (error = cmd_check_text(ctx, "--service", service, 0))) ||
+	    (reason && (error = cmd_check_text(ctx, "--reason", reason, 1))))
+		return error;
+	if ((error = prepare(ctx, argv[optind], &open, &inc)) || (error = cmd_own_party(&party, ctx)) ||
+	    (error = amend_check(ctx, inc, party, sev, title, service))) {
+		accord_incident_free(inc);
+		return error;
+	}
+	accord_incident_free(inc);
+	body = cJSON_CreateObject();
+	if (severity)
+		cJSON_AddNumberToObject(body, "severity", (double)sev);
+	if (title)
+		cJSON_AddStringToObject(body, "title", title);
+	if (service)
+		cJSON_AddStringToObject(body, "service", service);
+	if (reason)
+		cJSON_AddStringToObject(body, "reason", reason);
+	return cmd_write(ctx, "amend", open->id, body);
+}
+
+/* Whether `target` is still in force: a current fact or a proposal that is not joint. */
+static int retract_check(accord_ctx *ctx, const accord_entry *target, const accord_incident *inc)
+{
+	const accord_member *me = accord_parties_member(&ctx->ledger->parties, ctx->key->pub.id);
+	const accord_member *them = accord_parties_member(&ctx->ledger->parties, target->author.id);
+	const accord_mark *m = accord_incident_mark(inc, target);
+
+	if (!me || !them || me->party != them->party || strcmp(me->key.name, them->key.name) != 0)
+		return cmd_failf(ACCORD_EXIT_FAIL, "entry %.12s is not yours: a member retracts only its own entries",
+				 target->id);
+	if (m && !strcmp(m->mark, "retracted"))
+		return cmd_failf(ACCORD_EXIT_FAIL, "entry %.12s is retracted already", target->id);
+	if (!strcmp(target->type, "resolution") && inc->resolution && inc->resolution->entry == target &&
+	    inc->resolution->joint)
+		return cmd_failf(ACCORD_EXIT_FAIL, "resolution %.12s is joint: propose a revision instead",
+				 target->id);
+	if (inc->closed_as && inc->closed_as->entry == target)
+		return cmd_failf(ACCORD_EXIT_FAIL, "%s %.12s is joint and in effect", target->type, target->id);
+	return 0;
+}
+
+int cmd_retract(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "reason", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const accord_entry *target, *open;
+	accord_incident *inc = NULL;
+	const char *reason = NULL;
+	cJSON *body;
+	int c, error;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'r': reason = optarg; break;
+		case 'h': fputs(retract_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(ctx, "expected one entry id");
+	if (!reason)
+		return cmd_usage_error(ctx, "--reason is required: say why, for the record");
+	if ((error = cmd_check_text(ctx, "--reason", reason, 1)) || (error = cmd_load_key(ctx)) ||
+	    (error = cmd_load(ctx, 1)) ||
+	    (error = cmd_find_entry(&target, ctx, argv[optind], retractable,
+				    sizeof(retractable) / sizeof(*retractable), "retractable entry")))
+		return error;
+	if ((error = cmd_find_incident(&open, ctx, target->incident)))
+		return error;
+	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
+		return cmd_fail(error);
+	error = retract_check(ctx, target, inc);
+	accord_incident_free(inc);
+	if (error)
+		return error;
+	body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "entry", target->id);
+	cJSON_AddStringToObject(body, "reason", reason);
+	return cmd_write(ctx, "retract", open->id, body);
+}
+
+/* Write a void or duplicate proposal and say who still has to co-sign it. */
+static int propose_closure(accord_ctx *ctx, const accord_entry *open, const char *type, cJSON *body)
+{
+	accord_incident *inc = NULL;
+	char id[ACCORD_ID_HEXLEN + 1];
+	size_t i, k;
+	int error;
+
+	if ((error = cmd_append(ctx, type, open->id, body, id)))
+		return error;
+	printf("%.12s\n", id);
+	if (accord_incident_build(&inc, ctx->ledger, open) < 0)
+		return 0;
+	for (i = 0; i < inc->closure_count; i++) {
+		const accord_closure *c = &inc->closures[i];
+
+		if (strcmp(c->entry->id, id) != 0 || c->joint)
+			continue;
+		for (k = 0; k < inc->party_count; k++) {
+			size_t j;
+
+			for (j = 0; j < c->signed_count && strcmp(c->signed_by[j], inc->parties[k]); j++)
+				;
+			if (j == c->signed_count)
+				cmd_warn("%s takes effect once %s co-signs it: accord cosign %.12s", type,
+					 inc->parties[k], id);
+		}
+	}
+	accord_incident_free(inc);
+	return 0;
+}
+
+static int closure_command(accord_ctx *ctx, int argc, char **argv, const char *type, const char *usage)
+{
+	static const struct option opts[] = {
+		{ "reason", required_argument, NULL, 'r' },
+		{ "of", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *reason = NULL, *of = NULL;
+	const accord_entry *open, *other = NULL;
+	accord_incident *inc = NULL;
+	cJSON *body;
+	int c, error;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'r': reason = optarg; break;
+		case 'o': of = optarg; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(ctx, "expected one incident id");
+	if (type[0] == 'v' && (of || !reason))
+		return cmd_usage_error(ctx, of ? "--of belongs to accord duplicate" : "--reason is required");
+	if (type[0] == 'd' && !of)
+		return cmd_usage_error(ctx, "--of OTHER is required: the incident this one duplicates");
+	if ((reason && (error = cmd_check_text(ctx, "--reason", reason, 1))) ||
+	    (error = prepare(ctx, argv[optind], &open, &inc)) ||
+	    (of && (error = cmd_find_incident(&other, ctx, of)))) {
+		accord_incident_free(inc);
+		return error;
+	}
+	if (other == open || inc->closed_as) {
+		error = other == open ? cmd_failf(ACCORD_EXIT_USAGE, "an incident is no duplicate of itself")
+				      : cmd_failf(ACCORD_EXIT_FAIL, "incident %.12s is already %s", open->id,
+						  inc->closed_as->kind);
+		accord_incident_free(inc);
+		return error;
+	}
+	accord_incident_free(inc);
+	body = cJSON_CreateObject();
+	if (other)
+		cJSON_AddStringToObject(body, "of", other->id);
+	if (reason)
+		cJSON_AddStringToObject(body, "reason", reason);
+	error = propose_closure(ctx, open, type, body);
+	cJSON_Delete(body);
+	return error;
+}
+
+int cmd_void(accord_ctx *ctx, int argc, char **argv)
+{
+	return closure_command(ctx, argc, argv, "void", void_usage);
+}
+
+int cmd_duplicate(accord_ctx *ctx, int argc, char **argv)
+{
+	return closure_command(ctx, argc, argv, "duplicate", duplicate_usage);
+}

@@ -1,0 +1,273 @@
+/*
+ * Impact windows as party-owned figures: which count toward customer-minutes,
+ * which are disputed, and the checked arithmetic every sum goes through.
+ * The rules (docs/metrics.md, "Whose figures count"):
+ *  - a window is keyed by (recording party, start); only that party
+ *    supersedes it;
+ *  - it is joint once every other involved party co-signed that very entry;
+ *  - customer-minutes take the joint windows, then the customer-facing
+ *    party's windows that no joint window overlaps; if that party recorded
+ *    none, the other parties' windows count, marked unconfirmed;
+ *  - windows of different parties that overlap, none of them joint, are a
+ *    dispute: both are shown;
+ *  - a window is judged plausible against its own entry and the incident's
+ *    open entry, never against the reader's clock.
+ */
+#include <math.h>
+#include <stdint.h>
+
+#include "figure.h"
+#include "accord/timefmt.h"
+
+int64_t accord_sat_add(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return a > 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
+int64_t accord_sat_mul(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_mul_overflow(a, b, &r))
+		return (a < 0) != (b < 0) ? INT64_MIN : INT64_MAX;
+	return r;
+}
+
+int accord_saturated(int64_t v)
+{
+	return v == INT64_MAX;
+}
+
+static void time_field(int64_t *out, const accord_entry *e, const char *key)
+{
+	const char *s = accord_entry_str(e, key);
+
+	if (!s || accord_time_parse_canonical(out, s) < 0)
+		*out = 0;
+}
+
+static void window_free(accord_impact *w)
+{
+	free(w->signed_by);
+	w->signed_by = NULL;
+	w->signed_count = 0;
+}
+
+void accord_figure_apply(accord_incident *inc, const accord_parties *p, const accord_entry *e)
+{
+	accord_impact w = { 0 };
+	size_t i;
+
+	w.entry = e;
+	w.party = accord_party_of(p, e);
+	w.customers = accord_entry_int(e, "customers", 0);
+	time_field(&w.start, e, "start");
+	if (accord_entry_str(e, "end")) {
+		time_field(&w.end, e, "end");
+		w.has_end = 1;
+	}
+	w.description = accord_entry_str(e, "description");
+	for (i = 0; i < inc->figure_count; i++) {
+		accord_impact *old = &inc->figures[i];
+
+		/* a new version of the figure: co-signatures named the old bytes, so they stay there */
+		if (accord_str_eq(old->party, w.party) && old->start == w.start) {
+			window_free(old);
+			*old = w;
+			return;
+		}
+	}
+	ACCORD_PUSH(inc->figures, inc->figure_count, w);
+}
+
+accord_impact *accord_figure_find(accord_incident *inc, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < inc->figure_count; i++)
+		if (strcmp(inc->figures[i].entry->id, id) == 0)
+			return &inc->figures[i];
+	return NULL;
+}
+
+int accord_figure_remove(accord_incident *inc, const accord_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < inc->figure_count; i++) {
+		if (inc->figures[i].entry == e) {
+			window_free(&inc->figures[i]);
+			memmove(&inc->figures[i], &inc->figures[i + 1],
+				(inc->figure_count - i - 1) * sizeof(*inc->figures));
+			inc->figure_count--;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Why a window cannot be so, judged against its own entry and the incident's start; NULL if plausible. */
+static const char *implausible(const accord_incident *inc, const accord_impact *w)
+{
+	int64_t limit = accord_sat_add(w->entry->time, ACCORD_FUTURE_SLACK_S);
+
+	if (w->has_end && w->end < w->start)
+		return "implausible: it ends before it starts";
+	if (w->start < inc->started_at)
+		return "implausible: it starts before the incident's start";
+	if (w->start > limit || (w->has_end && w->end > limit))
+		return "implausible: it is later than the entry that records it";
+	return NULL;
+}
+
+/* Whether every involved party other than the recording one co-signed the window. */
+static int joint(const accord_incident *inc, const accord_impact *w)
+{
+	size_t i, j;
+	int others = 0;
+
+	for (i = 0; i < inc->party_count; i++) {
+		if (accord_str_eq(inc->parties[i], w->party))
+			continue;
+		others = 1;
+		for (j = 0; j < w->signed_count && strcmp(w->signed_by[j], inc->parties[i]) != 0; j++)
+			;
+		if (j == w->signed_count)
+			return 0;
+	}
+	return others;
+}
+
+/* Half-open intervals; an open window has no end yet, so it overlaps all that follows. */
+static int overlap(const accord_impact *a, const accord_impact *b)
+{
+	return (!b->has_end || a->start < b->end) && (!a->has_end || b->start < a->end);
+}
+
+static int covered_by_joint(const accord_incident *inc, size_t k)
+{
+	size_t i;
+
+	for (i = 0; i < inc->figure_count; i++)
+		if (i != k && inc->figures[i].state == ACCORD_FIGURE_JOINT &&
+		    overlap(&inc->figures[i], &inc->figures[k]))
+			return 1;
+	return 0;
+}
+
+static int disputed(const accord_incident *inc, size_t k)
+{
+	const accord_impact *w = &inc->figures[k];
+	size_t i;
+
+	if (w->state == ACCORD_FIGURE_JOINT || (w->aside && !strncmp(w->aside, "implausible", 11)) ||
+	    covered_by_joint(inc, k))
+		return 0;
+	for (i = 0; i < inc->figure_count; i++) {
+		const accord_impact *v = &inc->figures[i];
+
+		if (i != k && !accord_str_eq(v->party, w->party) && overlap(v, w) &&
+		    !(v->aside && !strncmp(v->aside, "implausible", 11)))
+			return 1;
+	}
+	return 0;
+}
+
+/* The first pass: implausible windows aside, joint ones found; whether the customer-facing party recorded any. */
+static int first_pass(accord_incident *inc)
+{
+	int own = 0;
+	size_t i;
+
+	for (i = 0; i < inc->figure_count; i++) {
+		accord_impact *w = &inc->figures[i];
+
+		w->aside = implausible(inc, w);
+		w->state = w->aside ? ACCORD_FIGURE_ASIDE : joint(inc, w) ? ACCORD_FIGURE_JOINT : ACCORD_FIGURE_OWN;
+		own |= !w->aside && accord_str_eq(w->party, inc->customer_party);
+	}
+	return own;
+}
+
+static void mark_window(accord_incident *inc, const accord_impact *w)
+{
+	accord_mark m = { w->entry, w->aside, NULL };
+
+	if (w->aside)
+		ACCORD_PUSH(inc->marks, inc->mark_count, m);
+}
+
+void accord_figure_settle(accord_incident *inc)
+{
+	int own = first_pass(inc);
+	size_t i;
+
+	for (i = 0; i < inc->figure_count; i++) {
+		accord_impact *w = &inc->figures[i];
+
+		if (w->state != ACCORD_FIGURE_OWN)
+			continue;
+		if (covered_by_joint(inc, i))
+			w->aside = "not counted: a joint figure covers this time";
+		else if (!accord_str_eq(w->party, inc->customer_party) && own)
+			w->aside = "not counted: the customer-facing party's figures count";
+		else if (!accord_str_eq(w->party, inc->customer_party))
+			w->state = ACCORD_FIGURE_UNCONFIRMED;
+		if (w->aside)
+			w->state = ACCORD_FIGURE_ASIDE;
+	}
+	for (i = 0; i < inc->figure_count; i++) {
+		accord_impact *w = &inc->figures[i];
+
+		w->disputed = disputed(inc, i);
+		inc->disputed |= w->disputed;
+		mark_window(inc, w);
+		if (w->state == ACCORD_FIGURE_ASIDE)
+			continue;
+		inc->unconfirmed |= w->state == ACCORD_FIGURE_UNCONFIRMED;
+		ACCORD_PUSH(inc->impact, inc->impact_count, *w);
+		/* the counted copy shares nothing it would free */
+		inc->impact[inc->impact_count - 1].signed_by = NULL;
+		inc->impact[inc->impact_count - 1].signed_count = 0;
+	}
+}
+
+int64_t accord_impact_window_seconds(const accord_impact *w, int64_t now, int *running)
+{
+	int64_t end = w->has_end && w->end < now ? w->end : now;
+
+	if (!w->has_end && w->start < now && w->customers > 0 && running)
+		*running = 1;
+	if (end <= w->start)
+		return 0;
+	return accord_sat_mul(w->customers, accord_sat_add(end, -w->start));
+}
+
+int64_t accord_impact_customer_seconds(const accord_impact *windows, size_t count, int64_t now,
+				       int *running)
+{
+	int64_t sum = 0;
+	int run = 0;
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		sum = accord_sat_add(sum, accord_impact_window_seconds(&windows[i], now, &run));
+	if (running)
+		*running = run;
+	return sum;
+}
+
+int64_t accord_incident_customer_seconds(const accord_incident *inc, int64_t now, int *running)
+{
+	return accord_impact_customer_seconds(inc->impact, inc->impact_count, now, running);
+}
+
+double accord_customer_minutes(int64_t customer_seconds)
+{
+	/* one decimal, half away from zero, as every report figure (docs/metrics.md) */
+	return round((double)customer_seconds / 6.0) / 10.0;
+}

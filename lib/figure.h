@@ -1,0 +1,42 @@
+/*
+ * Inside the incident module: impact windows as party-owned figures
+ * (lib/figure.c) and the helpers lib/incident.c and lib/figure.c share.
+ * Not part of the public API.
+ */
+#ifndef ACCORD_FIGURE_H
+#define ACCORD_FIGURE_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "accord/incident.h"
+
+/* Append `item` to a realloc'd array; out of memory aborts, as everywhere in derivation. */
+#define ACCORD_PUSH(arr, count, item)                                            \
+	do {                                                                     \
+		void *p_ = realloc((arr), ((count) + 1) * sizeof(*(arr)));       \
+		if (!p_)                                                         \
+			abort();                                                 \
+		(arr) = p_;                                                      \
+		(arr)[(count)++] = (item);                                       \
+	} while (0)
+
+/* Equal strings, NULL equal to nothing. */
+static inline int accord_str_eq(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+/* The party of the member that wrote `e` (borrowed), or NULL. */
+const char *accord_party_of(const accord_parties *p, const accord_entry *e);
+
+/* Record window `e`: it replaces the same party's window with the same start. */
+void accord_figure_apply(accord_incident *inc, const accord_parties *p, const accord_entry *e);
+/* The current window written by entry `id`, or NULL. */
+accord_impact *accord_figure_find(accord_incident *inc, const char *id);
+/* Drop the current window written by `e` (a retraction). 0 if there was one. */
+int accord_figure_remove(accord_incident *inc, const accord_entry *e);
+/* After the last entry: decide which windows count, which are disputed, and fill inc->impact. */
+void accord_figure_settle(accord_incident *inc);
+
+#endif
