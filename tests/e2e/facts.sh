@@ -1,0 +1,247 @@
+# Facts that belong to their party, corrections, plausible figures (issue 13,
+# items 4-8). Each attack is played with the CLI where the CLI lets a member
+# try it, and with stock ssh-keygen and git plumbing (tests/e2e/forge) where
+# the CLI refuses; the verdict is read from show --json, report --json and audit.
+. "$(dirname "$0")/lib.sh"
+FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
+forge() { $FORGE "$@" || bad "forge $*"; }
+unset SSH_AUTH_SOCK
+
+for k in alice gina gus ivan; do newkey $k; done
+pub() { accord --home "$T/$1" key show | tail -1; }
+B="$T/l.git"
+git init -q --bare "$B"
+as() { who=$1; shift; accord --home "$T/$who" -C "$B" "$@"; }
+export ACCORD_NOW=2026-11-20T12:00:00Z
+expect 0 as alice init --party acme --title "acme and partners"
+expect 0 as alice party invite globex --key "$(pub gina)"
+expect 0 as gina party accept globex
+expect 0 as gina member add --key "$(pub gus)" --name gus
+expect 0 as alice party invite initech --key "$(pub ivan)"
+expect 0 as ivan party accept initech
+for k in gina gus; do forge sshkey "$T/$k" "$T/$k.ssh"; done
+# forged entries come after every CLI entry (a feed's time never runs backwards)
+export FORGE_NOW=1795177800 # 2026-11-20T12:30:00Z
+SHOWJ() { as alice show "$1" --json; }
+REPORTJ() { as alice report --format json; }
+
+# --- tickets name involved parties, and say who named them ------------------------
+expect 2 as alice open --title t --severity 2 --service s --started 2026-11-20T09:00:00Z --ticket nosuch:1
+contains "$ERR" "nosuch is no party of this ledger" "a ticket for a party that does not exist is refused"
+expect 2 as alice open --title t --severity 2 --service s --started 2026-11-20T09:00:00Z --ticket initech:1
+contains "$ERR" "initech is not involved" "a ticket for a party not involved is refused"
+expect 2 as alice open --title t --severity 2 --service s --started 2026-11-20T12:30:00Z
+contains "$ERR" "in the future" "--started in the future is refused"
+expect 0 as alice open --title "Checkout fails" --severity 1 --service checkout \
+	--started 2026-11-20T09:05:00Z --parties globex --ticket acme:INC-4411 --ticket globex:PAY-118
+ID=$OUT
+expect 0 as alice show "$ID"
+contains "$OUT" "globex:PAY-118, named by acme" "show says who named a ticket"
+expect 2 as gina ticket "$ID" initech:T-1
+contains "$ERR" "initech is not involved" "ticket for a party not involved, refused"
+expect 2 as gina ticket "$ID" nosuch:T-1
+expect 0 as gina ticket "$ID" globex:PAY-119
+equal "$(SHOWJ "$ID" | jget '[(t["party"], t["id"], t["named_by"]) for t in d["tickets"]]')" \
+	'[["acme", "INC-4411", "acme"], ["globex", "PAY-118", "acme"], ["globex", "PAY-119", "globex"]]' \
+	"tickets attributed to the party that named them"
+
+# --- show lists by time -----------------------------------------------------------------
+expect 0 as alice open --title "Offline" --severity 3 --service api --started 2026-11-20T09:00:00Z --parties globex
+I6=$OUT
+ACCORD_NOW=2026-11-20T12:10:00Z as alice note "$I6" "written at 12:10" >/dev/null
+ACCORD_NOW=2026-11-20T12:05:00Z as gina note "$I6" "written offline at 12:05, synced later" >/dev/null
+equal "$(SHOWJ "$I6" | jget '[t["time"] for t in d["timeline"]]')" \
+	'["2026-11-20T12:00:00Z", "2026-11-20T12:05:00Z", "2026-11-20T12:10:00Z"]' "the timeline reads in time order"
+
+# --- plausible figures, refused when writing with exit 2 and why --------------------
+expect 2 as alice impact "$ID" --customers 5 --start 2026-11-20T10:00:00Z --end 2026-11-20T09:59:00Z
+contains "$ERR" "ends after it starts" "a window ending before it starts"
+expect 2 as alice impact "$ID" --customers 5 --start 2026-11-20T12:06:00Z
+contains "$ERR" "in the future" "a window starting more than 5 minutes from now"
+expect 2 as alice impact "$ID" --customers 5 --start 2026-11-20T10:00:00Z --end 2026-11-21T00:00:00Z
+contains "$ERR" "in the future" "a window ending tomorrow"
+expect 2 as alice impact "$ID" --customers 5 --start 2025-11-20T10:00:00Z
+contains "$ERR" "before the incident's impact started" "a window a year before the incident"
+expect 2 as alice impact "$ID" --customers 10000000001 --start 2026-11-20T10:00:00Z
+expect 0 as alice impact "$ID" --customers 5 --start 2026-11-20T12:04:00Z --end 2026-11-20T12:04:30Z # within the 5 minutes
+# (it lies after now, 12:00: no window counts past now, so it adds nothing yet)
+
+# --- a partner cannot erase the watermelon with the CLI ------------------------------
+expect 0 as alice impact "$ID" --customers 1800 --start 2026-11-20T09:05:00Z --end 2026-11-20T10:35:00Z
+expect 0 as alice feedback "$ID" --score 1 --lost-minutes 40 --response SURVEY-1
+expect 0 as gina sla "$ID" --name restore --target 4h --actual 1h30m
+expect 0 as gina impact "$ID" --customers 1 --start 2026-11-20T09:05:00Z --end 2026-11-20T09:06:00Z
+W_GLOBEX=$OUT
+S=$(SHOWJ "$ID")
+equal "$(echo "$S" | jget 'd["customer_minutes"]')" 162000 "globex's window does not replace acme's: 1800 x 90"
+equal "$(echo "$S" | jget '[(w["party"], w["customers"], w["counts"], w["disputed"]) for w in d["impact"] if w["start"] == "2026-11-20T09:05:00Z"]')" \
+	'[["acme", 1800, true, true], ["globex", 1, false, true]]' "both windows shown, disputed; the customer-facing party's counts"
+expect 0 as alice show "$ID"
+contains "$OUT" "DISPUTED" "show marks the dispute"
+expect 2 as gina feedback "$ID" --score 5
+contains "$ERR" "customer-facing party" "a partner's feedback is refused, saying why"
+R=$(REPORTJ)
+equal "$(echo "$R" | jget '[d["customer_impact"]["customer_minutes"], d["customer_impact"]["disputed_figures"], d["experience"]["csat_pct"], d["watermelon"]["count"]]')" \
+	'[162000, 2, 0, 1]' "report: acme's figure, both sides of the dispute counted, CSAT 0%, still a watermelon"
+equal "$(echo "$R" | jget '[(x["party"], x["customers"], x["counts"]) for x in d["rows"][0]["disputed"]]')" \
+	'[["acme", 1800, true], ["globex", 1, false]]' "report lists the disputed figures beside it, saying which counts"
+expect 0 as alice report
+contains "$OUT" "disputed figures" "the text report lists disputed figures"
+
+# The same with stock ssh-keygen: globex signs nine feedback entries of score 5.
+for n in 1 2 3 4 5 6 7 8 9; do
+	forge entry "$B" "$T/gina.ssh" --type feedback --incident "$(SHOWJ "$ID" | jget 'd["full_id"]')" \
+		--body '{"score":5}' --time $((FORGE_NOW + n)) >/dev/null
+done
+S=$(SHOWJ "$ID")
+equal "$(echo "$S" | jget '[len([f for f in d["feedback"] if f["counts"]]), len([f for f in d["feedback"] if not f["counts"]])]')" \
+	'[1, 9]' "forged partner feedback is shown, not counted"
+R=$(REPORTJ)
+equal "$(echo "$R" | jget '[d["experience"]["responses"], d["experience"]["csat_pct"], d["watermelon"]["count"]]')" \
+	'[1, 0, 1]' "report: CSAT stays 0%, the watermelon stays"
+expect 0 as alice audit
+
+# Each response counts once: the same response id recorded again replaces it.
+expect 0 as alice feedback "$ID" --score 2 --lost-minutes 40 --response SURVEY-1
+equal "$(REPORTJ | jget '[d["experience"]["responses"], d["experience"]["mean_score"]]')" '[1, 2]' \
+	"one response id counts once, its latest score"
+
+# --- co-signing: one way for every proposal ---------------------------------------
+expect 0 as alice resolve "$ID" --summary "Certificate renewed" --factor "expiry not monitored" \
+	--went-well "joint bridge in 10 minutes" --lucky "low traffic" --action "expiry alerts@globex"
+R1=$OUT
+# globex has two proposals waiting: acme's disputed window and the resolution
+expect 2 as gina cosign "$ID"
+contains "$ERR" "2 proposals waiting for globex" "cosign INCIDENT lists what waits when several do"
+W_ACME=$(SHOWJ "$ID" | jget '[w["entry"] for w in d["impact"] if w["party"] == "acme" and w["customers"] == 1800][0]')
+expect 0 as gina cosign "$(echo "$W_ACME" | cut -c1-10)"
+S=$(SHOWJ "$ID")
+equal "$(echo "$S" | jget '[(w["party"], w["state"], w["disputed"]) for w in d["impact"] if w["start"] == "2026-11-20T09:05:00Z"]')" \
+	'[["acme", "joint", false], ["globex", "not counted", false]]' "globex co-signs acme's figure: joint, the dispute settled"
+equal "$(REPORTJ | jget 'd["customer_impact"]["disputed_figures"]')" 0 "no dispute left in the report"
+expect 0 as gina cosign "$ID"
+equal "$(SHOWJ "$ID" | jget 'd["resolution"]["state"]')" joint "cosign INCIDENT with exactly one waiting proposal"
+expect 1 as gina cosign "$ID"
+
+# A revision inherits what it does not restate, unless cleared.
+expect 0 as gina resolve "$ID" --summary "Certificate renewed; expiry monitored on both sides"
+S=$(SHOWJ "$ID")
+equal "$(echo "$S" | jget '[d["resolution"]["factors"], d["resolution"]["went_well"], d["resolution"]["lucky"], len(d["resolution"]["actions"])]')" \
+	'[["expiry not monitored"], ["joint bridge in 10 minutes"], ["low traffic"], 1]' "a revision keeps the lists it does not restate"
+expect 0 as gina resolve "$ID" --summary "Certificate renewed" --clear lucky --clear went-well
+equal "$(SHOWJ "$ID" | jget '[d["resolution"]["factors"], d["resolution"]["went_well"], d["resolution"]["lucky"]]')" \
+	'[["expiry not monitored"], [], []]' "--clear drops a list on purpose"
+expect 2 as gina resolve "$ID" --summary s --clear blame
+
+# --- concurrent figures: two parties, one window, neither disappears -------------------
+expect 0 as alice open --title "Login slow" --severity 2 --service login --started 2026-11-20T08:00:00Z --parties globex
+I2=$OUT
+expect 0 as alice impact "$I2" --customers 12000 --start 2026-11-20T08:00:00Z --end 2026-11-20T09:00:00Z
+expect 0 as gina impact "$I2" --customers 9000 --start 2026-11-20T08:00:00Z --end 2026-11-20T09:00:00Z
+S=$(SHOWJ "$I2")
+equal "$(echo "$S" | jget '[(w["party"], w["customers"], w["counts"], w["disputed"]) for w in d["impact"]]')" \
+	'[["acme", 12000, true, true], ["globex", 9000, false, true]]' "12,000 and 9,000 both shown"
+W9000=$(echo "$S" | jget '[w["entry"] for w in d["impact"] if w["party"] == "globex"][0]')
+# acme accepts globex's count: that figure is joint and counts instead of its own
+expect 0 as alice cosign "$W9000"
+equal "$(SHOWJ "$I2" | jget '[d["customer_minutes"], [(w["party"], w["state"]) for w in d["impact"]]]')" \
+	'[540000, [["acme", "not counted"], ["globex", "joint"]]]' "the joint figure counts"
+# a window only the partner recorded counts, marked unconfirmed
+expect 0 as gina open --title "Mail delayed" --severity 3 --service mail --started 2026-11-20T07:00:00Z --parties acme
+I3=$OUT
+expect 0 as alice impact "$I3" --customers 10 --start 2026-11-20T07:00:00Z --end 2026-11-20T07:10:00Z
+equal "$(SHOWJ "$I3" | jget '[d["customer_minutes"], d["customer_minutes_unconfirmed"], d["customer_party"]]')" \
+	'[100, true, "globex"]' "the other party's window counts, unconfirmed, when the customer-facing party has none"
+
+# --- a partner overwrites a figure with stock ssh-keygen ----------------------------
+# globex forges a retract of acme's joint window, and an impact "from" acme's start.
+FULL=$(SHOWJ "$ID" | jget 'd["full_id"]')
+forge entry "$B" "$T/gina.ssh" --type retract --incident "$FULL" \
+	--body "{\"entry\":\"$W_ACME\",\"reason\":\"wrong\"}" --time $((FORGE_NOW + 20)) >/dev/null
+S=$(SHOWJ "$ID")
+equal "$(echo "$S" | jget '[w["counts"] for w in d["impact"] if w["entry"] == "'"$W_ACME"'"]')" '[true]' \
+	"a forged retract of another party's figure has no effect"
+equal "$(echo "$S" | jget '[t["mark"] for t in d["timeline"] if t["type"] == "retract"]')" \
+	'["no effect: a member retracts only its own entries"]' "and is shown as such"
+
+# --- implausible windows, forged: judged against their own entry, never the reader's clock
+forge entry "$B" "$T/gus.ssh" --type impact --incident "$FULL" \
+	--body '{"customers":5000,"start":"2025-11-20T09:05:00Z","end":"2025-11-21T09:05:00Z"}' --time $((FORGE_NOW + 30)) >/dev/null
+forge entry "$B" "$T/gus.ssh" --type impact --incident "$FULL" \
+	--body '{"customers":5000,"start":"2026-11-20T11:00:00Z","end":"2026-11-22T00:00:00Z"}' --time $((FORGE_NOW + 31)) >/dev/null
+forge entry "$B" "$T/gus.ssh" --type impact --incident "$FULL" \
+	--body '{"customers":5000,"start":"2026-11-20T11:30:00Z","end":"2026-11-20T10:00:00Z"}' --time $((FORGE_NOW + 32)) >/dev/null
+S=$(SHOWJ "$ID")
+equal "$(echo "$S" | jget '[w["why_not"] for w in d["impact"] if w["customers"] == 5000]')" \
+	'["implausible: it starts before the incident'"'"'s start", "implausible: it is later than the entry that records it", "implausible: it ends before it starts"]' \
+	"forged implausible windows are set aside, each saying why"
+equal "$(echo "$S" | jget 'd["customer_minutes"]')" 162000 "and add nothing"
+# the same verdict whatever the reader's clock says
+equal "$(ACCORD_NOW=2030-01-01T00:00:00Z as alice show "$ID" --json | jget '[w["counts"] for w in d["impact"] if w["customers"] == 5000]')" \
+	'[false, false, false]' "a reader years later judges them the same"
+expect 0 as alice audit
+
+# A forged ticket for a party that is not involved is a finding; the rest stands.
+forge entry "$B" "$T/gina.ssh" --type ticket --incident "$FULL" --body '{"party":"initech","id":"X-1"}' \
+	--time $((FORGE_NOW + 40)) >/dev/null
+expect 3 as alice audit
+contains "$OUT" "initech" "audit names the forged ticket"
+git -C "$B" update-ref "refs/accord/feeds/$($FORGE keyid "$T/gina.ssh.pub" | cut -d' ' -f2)" \
+	"$(git -C "$B" rev-parse "refs/accord/feeds/$($FORGE keyid "$T/gina.ssh.pub" | cut -d' ' -f2)~1")"
+expect 0 as alice audit
+
+# --- overflow: checked arithmetic saturates, and says so -----------------------------
+expect 0 as alice open --title "Long" --severity 4 --service legacy --started 1000-01-01T00:00:00Z
+I4=$OUT
+expect 0 as alice impact "$I4" --customers 10000000000 --start 1000-01-01T00:00:00Z --end 2026-11-20T00:00:00Z
+S=$(SHOWJ "$I4")
+equal "$(echo "$S" | jget '[d["customer_minutes_saturated"], d["customer_minutes"] > 1e17]')" '[true, true]' \
+	"10^10 customers over a thousand years: saturated, never wrapped to a small or negative figure"
+expect 0 as alice show "$I4"
+contains "$OUT" "customer-minutes  at least" "show says the figure is a floor"
+equal "$(REPORTJ | jget '[d["customer_impact"]["saturated"], d["customer_impact"]["customer_minutes"] > 1e17]')" '[true, true]' \
+	"the report's sum saturates too"
+
+# --- corrections ----------------------------------------------------------------------
+expect 0 as alice amend "$ID" --severity 2 --title "Card checkout fails" --reason "only cards"
+expect 2 as gina amend "$ID" --severity 4
+contains "$ERR" "customer-facing party" "a partner cannot amend"
+S=$(SHOWJ "$ID")
+equal "$(echo "$S" | jget '[d["severity"], d["title"], [(a["field"], a["value"]) for a in d["amendments"]]]')" \
+	'[2, "Card checkout fails", [["severity", 2], ["title", "Card checkout fails"]]]' "amend: current value and its history"
+expect 0 as alice show "$ID"
+contains "$OUT" "severity set to 2 by alice@acme" "show displays the history"
+expect 0 as alice note "$ID" "typo note"
+NOTE=$OUT
+expect 1 as gina retract "$NOTE" --reason "not yours"
+expect 0 as alice retract "$NOTE" --reason "written on the wrong incident"
+equal "$(SHOWJ "$ID" | jget '[t["mark"] for t in d["timeline"] if t["id"].startswith("'"$NOTE"'")]')" '["retracted"]' "the note stays, marked retracted"
+expect 1 as alice retract "$NOTE" --reason again
+# a retracted window stops counting
+expect 0 as alice impact "$I3" --customers 10 --start 2026-11-20T07:20:00Z --end 2026-11-20T07:30:00Z
+W=$(SHOWJ "$I3" | jget '[w["entry"] for w in d["impact"] if w["start"] == "2026-11-20T07:20:00Z"][0]')
+expect 0 as alice retract "$W" --reason "double counted"
+equal "$(SHOWJ "$I3" | jget 'd["customer_minutes"]')" 100 "a retracted window stops counting"
+
+# void: takes effect only once every involved party co-signed
+expect 0 as alice void "$I2" --reason "monitoring false alarm"
+V=$OUT
+contains "$ERR" "once globex co-signs it" "void says who must co-sign"
+equal "$(SHOWJ "$I2" | jget 'd["closed_as"]')" null "one party alone cannot hide an incident"
+equal "$(REPORTJ | jget '[d["incidents"]["void"], len([r for r in d["rows"] if r["service"] == "login"])]')" '[0, 1]' \
+	"the report still counts it"
+expect 0 as gina cosign "$V"
+equal "$(SHOWJ "$I2" | jget 'd["closed_as"]')" void "void once globex co-signs"
+equal "$(REPORTJ | jget '[d["incidents"]["void"], len([r for r in d["rows"] if r["service"] == "login"])]')" '[1, 0]' \
+	"a void incident leaves the report, counted apart"
+# a single-party incident: at once
+expect 0 as alice open --title "dup" --severity 4 --service legacy --started 2026-11-20T09:00:00Z
+I5=$OUT
+expect 0 as alice duplicate "$I5" --of "$I4"
+equal "$(SHOWJ "$I5" | jget 'd["closed_as"]')" duplicate "a single-party duplicate takes effect at once"
+expect 2 as alice duplicate "$I4" --of "$I4"
+
+# every entry written above validates against the schemas
+as alice export >"$T/export.jsonl"
+/usr/bin/python3 "$(dirname "$0")/schema_check.py" "$(cd "$(dirname "$0")/../.." && pwd)/schemas" entry.schema.json "$T/export.jsonl" >/dev/null 2>&1 && ok || bad "exported entries validate against the schemas"
+finish
