@@ -144,12 +144,194 @@ static void test_incident_open_window_runs_until_now(void **state)
 	th_rmdir(dir);
 }
 
+/* The figures as report and show add them: 2^29 customers over 2^35 s once wrapped to 0. */
+static void test_incident_sums_saturate(void **state)
+{
+	accord_impact w[2];
+	int running = 0;
+
+	(void)state;
+	memset(w, 0, sizeof(w));
+	w[0].customers = 536870912; /* 2^29 */
+	w[0].start = 0;
+	w[0].end = 34359738368LL; /* 2^35 s */
+	w[0].has_end = 1;
+	assert_true(accord_impact_customer_seconds(w, 1, INT64_MAX, &running) == INT64_MAX);
+	assert_true(accord_saturated(accord_impact_customer_seconds(w, 1, INT64_MAX, NULL)));
+	/* just below the edge it is exact; two windows that pass it together saturate too */
+	w[0].customers = 1;
+	w[0].end = INT64_MAX / 2;
+	w[1] = w[0];
+	assert_true(accord_impact_customer_seconds(w, 1, INT64_MAX, NULL) == INT64_MAX / 2);
+	w[1].end = INT64_MAX / 2 + 2;
+	assert_true(accord_impact_customer_seconds(w, 2, INT64_MAX, NULL) == INT64_MAX);
+	assert_false(accord_saturated(INT64_MAX - 1));
+	assert_true(accord_sat_add(INT64_MAX, 1) == INT64_MAX);
+	assert_true(accord_sat_add(INT64_MIN, -1) == INT64_MIN);
+	assert_true(accord_sat_mul(-3, INT64_MAX) == INT64_MIN);
+	assert_true(accord_sat_mul(3, 4) == 12);
+	/* a window that ends before it starts adds nothing, never a negative figure */
+	w[0].start = 100;
+	w[0].end = 50;
+	assert_true(accord_impact_customer_seconds(w, 1, 1000, NULL) == 0);
+	assert_true(accord_customer_minutes(INT64_MAX) > 1.5e17);
+}
+
+/* Two parties, acme (the opener) and globex: whose figures count, and what a party may undo. */
+typedef struct {
+	char *dir;
+	accord_key *alice, *gina;
+	accord_store *s;
+	char inc[65];
+} two;
+
+static void two_setup(two *t)
+{
+	char id[65], body[512], hex[65];
+
+	t->dir = th_tmpdir();
+	t->alice = th_key(t->dir, "alice");
+	t->gina = th_key(t->dir, "gina");
+	t->s = th_ledger(t->dir, t->alice, "acme");
+	accord_hex_encode(hex, t->gina->pub.pk, 32);
+	snprintf(body, sizeof(body), "{\"party\":\"globex\",\"key\":\"%s\",\"member\":\"gina\"}", hex);
+	assert_int_equal(th_append(id, t->s, t->alice, "party-invite", NULL, body), 0);
+	snprintf(body, sizeof(body), "{\"party\":\"globex\",\"invite\":\"%s\"}", id);
+	assert_int_equal(th_append(id, t->s, t->gina, "party-accept", NULL, body), 0);
+	assert_int_equal(th_append(t->inc, t->s, t->alice, "open", NULL,
+				   "{\"title\":\"t\",\"severity\":1,\"service\":\"web\",\"started_at\":"
+				   "\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\",\"globex\"],\"tickets\":[]}"), 0);
+}
+
+static accord_incident *two_build(two *t, accord_ledger **l)
+{
+	const accord_entry *open;
+	accord_incident *inc = NULL;
+
+	assert_int_equal(accord_ledger_load(l, t->s), 0);
+	assert_int_equal(accord_ledger_find_incident(&open, *l, t->inc), 0);
+	assert_int_equal(accord_incident_build(&inc, *l, open), 0);
+	return inc;
+}
+
+static void two_free(two *t, accord_incident *inc, accord_ledger *l)
+{
+	accord_incident_free(inc);
+	accord_ledger_free(l);
+	accord_store_free(t->s);
+	accord_key_free(t->alice);
+	accord_key_free(t->gina);
+	th_rmdir(t->dir);
+}
+
+static void test_incident_facts_belong_to_their_party(void **state)
+{
+	two t;
+	accord_ledger *l = NULL;
+	accord_incident *inc;
+	char acme_w[65], globex_w[65], x[65], body[160];
+
+	(void)state;
+	two_setup(&t);
+	/* 1800 customers for 90 minutes by acme; globex "replaces" it with 1 for a minute */
+	assert_int_equal(th_append(acme_w, t.s, t.alice, "impact", t.inc,
+				   "{\"customers\":1800,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T11:30:00Z\"}"), 0);
+	assert_int_equal(th_append(globex_w, t.s, t.gina, "impact", t.inc,
+				   "{\"customers\":1,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T10:01:00Z\"}"), 0);
+	assert_int_equal(th_append(x, t.s, t.alice, "feedback", t.inc, "{\"score\":1,\"response\":\"r1\"}"), 0);
+	assert_int_equal(th_append(x, t.s, t.gina, "feedback", t.inc, "{\"score\":5}"), 0);
+	assert_int_equal(th_append(x, t.s, t.alice, "feedback", t.inc, "{\"score\":2,\"response\":\"r1\"}"), 0);
+	/* globex retracts acme's window: no effect */
+	snprintf(body, sizeof(body), "{\"entry\":\"%s\",\"reason\":\"no\"}", acme_w);
+	assert_int_equal(th_append(x, t.s, t.gina, "retract", t.inc, body), 0);
+	inc = two_build(&t, &l);
+	assert_string_equal(inc->customer_party, "acme");
+	assert_int_equal(inc->figure_count, 2);
+	assert_int_equal(inc->impact_count, 1);
+	assert_int_equal(inc->impact[0].customers, 1800);
+	assert_true(inc->disputed && inc->figures[0].disputed && inc->figures[1].disputed);
+	assert_int_equal(inc->figures[1].state, ACCORD_FIGURE_ASIDE);
+	assert_true(accord_incident_customer_seconds(inc, 1900000000, NULL) == 1800LL * 90 * 60);
+	/* one response, its latest score; globex's feedback shown apart */
+	assert_int_equal(inc->feedback_count, 1);
+	assert_int_equal(inc->feedback[0].score, 2);
+	assert_int_equal(inc->feedback_refused_count, 1);
+	accord_incident_free(inc);
+	accord_ledger_free(l);
+
+	/* globex co-signs acme's window: joint, the dispute settled, globex's set aside */
+	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", acme_w);
+	assert_int_equal(th_append(x, t.s, t.gina, "cosign", t.inc, body), 0);
+	inc = two_build(&t, &l);
+	assert_int_equal(inc->figures[0].state, ACCORD_FIGURE_JOINT);
+	assert_false(inc->disputed);
+	assert_int_equal(inc->impact_count, 1);
+	accord_incident_free(inc);
+	accord_ledger_free(l);
+
+	/* acme supersedes its own window: the co-signature named the old bytes */
+	assert_int_equal(th_append(x, t.s, t.alice, "impact", t.inc,
+				   "{\"customers\":1700,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T11:30:00Z\"}"), 0);
+	inc = two_build(&t, &l);
+	assert_int_equal(inc->figure_count, 2);
+	assert_int_equal(inc->figures[0].customers, 1700);
+	assert_int_equal(inc->figures[0].state, ACCORD_FIGURE_OWN);
+	assert_true(inc->disputed);
+	two_free(&t, inc, l);
+}
+
+static void test_incident_corrections(void **state)
+{
+	two t;
+	accord_ledger *l = NULL;
+	accord_incident *inc;
+	char note[65], v[65], x[65], body[160];
+
+	(void)state;
+	two_setup(&t);
+	assert_int_equal(th_append(x, t.s, t.alice, "amend", t.inc, "{\"severity\":3}"), 0);
+	assert_int_equal(th_append(x, t.s, t.gina, "amend", t.inc, "{\"severity\":4}"), 0);
+	assert_int_equal(th_append(note, t.s, t.alice, "note", t.inc, "{\"text\":\"oops\"}"), 0);
+	snprintf(body, sizeof(body), "{\"entry\":\"%s\",\"reason\":\"wrong incident\"}", note);
+	assert_int_equal(th_append(x, t.s, t.alice, "retract", t.inc, body), 0);
+	assert_int_equal(th_append(v, t.s, t.alice, "void", t.inc, "{\"reason\":\"test alarm\"}"), 0);
+	inc = two_build(&t, &l);
+	/* the partner's amend has no effect; the opener's does, with its history */
+	assert_int_equal(inc->severity, 3);
+	assert_int_equal(inc->amendment_count, 1);
+	assert_string_equal(accord_incident_mark(inc, inc->timeline[inc->timeline_count - 4])->mark,
+			    "no effect: the customer-facing party amends an incident");
+	{
+		size_t i;
+		const accord_entry *n = NULL;
+
+		for (i = 0; i < inc->timeline_count; i++)
+			if (!strcmp(inc->timeline[i]->id, note))
+				n = inc->timeline[i];
+		assert_non_null(n);
+		assert_string_equal(accord_incident_mark(inc, n)->mark, "retracted");
+	}
+	/* void waits for globex */
+	assert_null(inc->closed_as);
+	accord_incident_free(inc);
+	accord_ledger_free(l);
+	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", v);
+	assert_int_equal(th_append(x, t.s, t.gina, "cosign", t.inc, body), 0);
+	inc = two_build(&t, &l);
+	assert_non_null(inc->closed_as);
+	assert_string_equal(inc->closed_as->kind, "void");
+	two_free(&t, inc, l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_incident_transitions),
 		cmocka_unit_test(test_incident_derives_figures),
 		cmocka_unit_test(test_incident_open_window_runs_until_now),
+		cmocka_unit_test(test_incident_sums_saturate),
+		cmocka_unit_test(test_incident_facts_belong_to_their_party),
+		cmocka_unit_test(test_incident_corrections),
 	};
 
 	return cmocka_run_group_tests(tests, th_setup, th_teardown);

@@ -301,10 +301,59 @@ static void test_report_formats_schema_and_hostile_text(void **state)
 	unsetenv("ACCORD_NOW");
 }
 
+/*
+ * Sums never wrap: two incidents of 10^10 customers over a thousand years pass
+ * INT64_MAX customer-seconds and saturate there, per incident and in total;
+ * an incident voided by its only party leaves every figure, counted apart.
+ */
+static void test_report_sums_saturate_and_void_leaves(void **state)
+{
+	char *dir = th_tmpdir();
+	accord_key *k = th_key(dir, "alice");
+	accord_store *s = th_ledger(dir, k, "acme");
+	accord_ledger *l = NULL;
+	accord_report *r;
+	char i1[65], i2[65], i3[65], x[65];
+	static const char open_body[] = "{\"title\":\"t\",\"severity\":1,\"service\":\"web\",\"started_at\":"
+					"\"1000-01-01T00:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}";
+	static const char window[] = "{\"customers\":10000000000,\"start\":\"1000-01-01T00:00:00Z\","
+				     "\"end\":\"2000-01-01T00:00:00Z\"}";
+	cJSON *j;
+
+	(void)state;
+	assert_int_equal(th_append(i1, s, k, "open", NULL, open_body), 0);
+	assert_int_equal(th_append(x, s, k, "impact", i1, window), 0);
+	assert_int_equal(th_append(i2, s, k, "open", NULL, open_body), 0);
+	assert_int_equal(th_append(x, s, k, "impact", i2, window), 0);
+	assert_int_equal(th_append(i3, s, k, "open", NULL, open_body), 0);
+	assert_int_equal(th_append(x, s, k, "impact", i3, "{\"customers\":5,\"start\":\"1000-01-01T00:00:00Z\"}"), 0);
+	assert_int_equal(th_append(x, s, k, "void", i3, "{\"reason\":\"test\"}"), 0);
+	assert_int_equal(accord_ledger_load(&l, s), 0);
+	r = compute(l, NULL, NULL, "2026-11-20T00:00:00Z", NULL);
+	assert_int_equal(r->count, 2);
+	assert_int_equal(r->voided, 1);
+	/* 10^10 x 3.16e10 s is past INT64_MAX already for one incident */
+	assert_true(r->incidents[0].customer_seconds == INT64_MAX);
+	assert_true(r->customer_seconds == INT64_MAX);
+	assert_true(accord_saturated(r->customer_seconds));
+	j = accord_report_to_json(r, &(accord_report_meta){ 0 });
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(j, "customer_impact"), "saturated")));
+	assert_true(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "incidents"), "void")
+			    ->valuedouble == 1);
+	cJSON_Delete(j);
+	accord_report_free(r);
+	accord_ledger_free(l);
+	accord_store_free(s);
+	accord_key_free(k);
+	th_rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_report_percentile_nearest_rank),
+		cmocka_unit_test(test_report_sums_saturate_and_void_leaves),
 		cmocka_unit_test(test_report_period_and_clipping),
 		cmocka_unit_test(test_report_formats_schema_and_hostile_text),
 		cmocka_unit_test(test_report_csv_defuses_formulas),
