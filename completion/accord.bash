@@ -85,7 +85,7 @@ _accord() {
 		elif [ $n -eq 2 ]; then
 			COMPREPLY=($(compgen -W "done reopen" -- "$cur"))
 		fi ;;
-	show|note|impact|sla|feedback|involve|resolve|cosign|log)
+	show|note|impact|sla|feedback|involve|resolve|cosign|log|ticket|amend|void|duplicate)
 		[ $n -eq 0 ] && COMPREPLY=($(compgen -W "$(accord "${globals[@]}" list --all --quiet 2>/dev/null)" -- "$cur")) ;;
 	init|clone) COMPREPLY=($(compgen -d -- "$cur")) ;;
 	esac

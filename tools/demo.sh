@@ -50,8 +50,16 @@ run --home "$D/gina" note "$ID" "Payment gateway returns 502 for 40% of requests
 at "$D1 09:48"
 run --home "$D/gina" status "$ID" identified --note "Expired TLS certificate at the gateway" >/dev/null
 at "$D1 10:40"
-run impact "$ID" --customers 1800 --start "$(t "$D1 09:05")" --end "$(t "$D1 10:35")" \
-	--description "card checkout failed" >/dev/null
+W=$(run impact "$ID" --customers 1800 --start "$(t "$D1 09:05")" --end "$(t "$D1 10:35")" \
+	--description "card checkout failed")
+step "globex counted fewer customers: two figures for one window, a dispute shown beside the count"
+at "$D1 10:50"
+run --home "$D/gina" impact "$ID" --customers 1200 --start "$(t "$D1 09:05")" --end "$(t "$D1 10:35")" >/dev/null
+run show "$ID" | grep -E '^  (impact|customer-minutes) |^ {20}[a-z]+: [0-9]+ customers'
+step "Gina checks acme's count and co-signs it: the figure is joint, the dispute settled"
+at "$D1 10:55"
+run --home "$D/gina" cosign "$W" >/dev/null
+run show "$ID" | grep -E '^  (impact|customer-minutes) |^ {20}[a-z]+: [0-9]+ customers' 
 step "The contract's SLA figures are green..."
 at "$D1 11:00"
 run --home "$D/gina" sla "$ID" --name first-response --target 30m --actual 9m >/dev/null
@@ -61,6 +69,9 @@ at "$D1 14:00"
 run feedback "$ID" --score 1 --lost-minutes 40 --comment "Lost my basket twice" >/dev/null
 run feedback "$ID" --score 2 --lost-minutes 15 >/dev/null
 run status "$ID" resolved >/dev/null
+step "A correction, without rewriting: the title becomes precise, and show keeps its history"
+run amend "$ID" --title "Card checkout fails: expired gateway certificate" --reason "cause known" >/dev/null
+run show "$ID" | grep -E '^  (title|amended) '
 
 step "No blame: Alice proposes a resolution, Gina co-signs it, and it is joint"
 at "$D2 10:00"
@@ -99,7 +110,7 @@ echo "forged commit $FORGED replaces Alice's head $HEADC"
 git -C "$D/ledger" update-ref "$FEED" "$FORGED"
 step "It is caught and contained: the rest of the ledger still reads, and the bad entry is named"
 set +e
-run show "$ID" | sed -n '1,3p'; SHOW=${PIPESTATUS[0]}
+run show "$ID" | grep -E '^incident|^  (title|status) '; SHOW=${PIPESTATUS[0]}
 run report --since "$SINCE" --until "$UNTIL" | grep -E '^  (resolved|closed|customer-minutes) +[0-9]'; REPORT=${PIPESTATUS[0]}
 run audit | grep -E '^Result:|^  [a-z-]+ \([0-9]+\):|^    [0-9]+\. '; AUDIT=${PIPESTATUS[0]}
 say show "$ID" --strict; "$ACCORD" show "$ID" --strict >/dev/null 2>&1; STRICT=$?

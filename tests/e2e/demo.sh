@@ -16,14 +16,14 @@ FORGED=$(echo "$LINE" | cut -d' ' -f3)
 ORIG=$(echo "$LINE" | cut -d' ' -f7)
 case "$FORGED$ORIG" in *[!0-9a-f]* | "") bad "forged and original commit ids in: $LINE" ;; *) ok ;; esac
 [ ${#FORGED} = 40 ] && [ "$FORGED" != "$ORIG" ] && ok || bad "the forged commit must differ from the original: $LINE"
-contains "$O" "1 entry left out, it does not count: signature-mismatch on feed alice@acme seq 9, commit $FORGED" \
+contains "$O" "1 entry left out, it does not count: signature-mismatch on feed alice@acme seq 10, commit $FORGED" \
 	"show and report name the left-out entry on stderr"
 contains "$O" "Result:      1 FINDING (signature-mismatch 1)" "audit finds the forgery"
-contains "$O" "(alice@acme) seq 9, commit $FORGED, entry " "audit's finding names the forged commit"
+contains "$O" "(alice@acme) seq 10, commit $FORGED, entry " "audit's finding names the forged commit"
 # containment: show and report still work on what counts
 contains "$O" "  status            resolved since" "show still shows the incident, without the forged closing entry"
 contains "$O" "exit codes: show 0, report 0, audit 3, show --strict 3 (" "exit codes while tampered"
-contains "$O" "Result:      CLEAN: 15 of 15 entries verified" "audit is clean once the ref is restored"
+contains "$O" "Result:      CLEAN: 18 of 18 entries verified" "audit is clean once the ref is restored"
 contains "$O" "exit code: 0 (0 = every entry counts)" "audit exits 0 once the ref is restored"
 
 # the final report: dates are relative to today, so its figures are always these
