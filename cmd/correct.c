@@ -42,8 +42,8 @@ int cmd_find_entry(const accord_entry **out, accord_ctx *ctx, const char *prefix
 
 	if (n < 4 || n > ACCORD_ID_HEXLEN || strspn(prefix, "0123456789abcdef") != n)
 		return cmd_usage_error(ctx, "'%s' is not an entry id (4 to 64 lowercase hex digits)", prefix);
-	for (i = 0; i < ctx->ledger->count; i++) {
-		const accord_entry *e = ctx->ledger->entries[i];
+	for (i = 0; i < accord_ledger_entry_count(ctx->ledger); i++) {
+		const accord_entry *e = accord_ledger_entry_at(ctx->ledger, i);
 
 		if (strncmp(e->id, prefix, n) != 0)
 			continue;
@@ -67,12 +67,12 @@ int cmd_find_entry(const accord_entry **out, accord_ctx *ctx, const char *prefix
 
 int cmd_own_party(const char **out, accord_ctx *ctx)
 {
-	const accord_member *m = accord_parties_member(&ctx->ledger->parties, ctx->key->pub.id);
+	const accord_member *m = accord_parties_member(accord_ledger_parties(ctx->ledger), ctx->key->pub.id);
 
 	if (!m || m->revoked)
 		return cmd_failf(ACCORD_EXIT_FAIL, "key %.12s is not an active member of any party of this ledger",
 				 ctx->key->pub.id);
-	*out = ctx->ledger->parties.parties[m->party].name;
+	*out = accord_ledger_parties(ctx->ledger)->parties[m->party].name;
 	return 0;
 }
 
@@ -162,8 +162,8 @@ int cmd_amend(accord_ctx *ctx, int argc, char **argv)
 /* Whether `target` is still in force: a current fact or a proposal that is not joint. */
 static int retract_check(accord_ctx *ctx, const accord_entry *target, const accord_incident *inc)
 {
-	const accord_member *me = accord_parties_member(&ctx->ledger->parties, ctx->key->pub.id);
-	const accord_member *them = accord_parties_member(&ctx->ledger->parties, target->author.id);
+	const accord_member *me = accord_parties_member(accord_ledger_parties(ctx->ledger), ctx->key->pub.id);
+	const accord_member *them = accord_parties_member(accord_ledger_parties(ctx->ledger), target->author.id);
 	const accord_mark *m = accord_incident_mark(inc, target);
 
 	if (!me || !them || me->party != them->party || strcmp(me->key.name, them->key.name) != 0)

@@ -114,7 +114,7 @@ static int tickets_involved(accord_ctx *ctx, const cJSON *tickets, const cJSON *
 		if (!found)
 			return cmd_failf(ACCORD_EXIT_USAGE, "--ticket %s:%s: %s %s (name it in --parties first)", party,
 					 accord_json_str(t, "id"), party,
-					 accord_parties_find(&ctx->ledger->parties, party) ? "is not involved in this incident"
+					 accord_parties_find(accord_ledger_parties(ctx->ledger), party) ? "is not involved in this incident"
 											   : "is no party of this ledger");
 	}
 	return 0;
@@ -414,11 +414,11 @@ int cmd_sla(accord_ctx *ctx, int argc, char **argv)
 /* Customer feedback is the customer-facing party's to record: no partner speaks for its customers. */
 static int feedback_party(accord_ctx *ctx, const accord_entry *open)
 {
-	const char *mine = NULL, *theirs = accord_incident_customer_party(&ctx->ledger->parties, open);
-	const accord_member *m = accord_parties_member(&ctx->ledger->parties, ctx->key->pub.id);
+	const char *mine = NULL, *theirs = accord_incident_customer_party(accord_ledger_parties(ctx->ledger), open);
+	const accord_member *m = accord_parties_member(accord_ledger_parties(ctx->ledger), ctx->key->pub.id);
 
 	if (m)
-		mine = ctx->ledger->parties.parties[m->party].name;
+		mine = accord_ledger_parties(ctx->ledger)->parties[m->party].name;
 	if (!mine || !theirs || strcmp(mine, theirs) != 0)
 		return cmd_failf(ACCORD_EXIT_USAGE,
 				 "feedback on incident %.12s is recorded by %s, its customer-facing party: %s cannot speak for its customers",
@@ -515,7 +515,7 @@ int cmd_ticket(accord_ctx *ctx, int argc, char **argv)
 	accord_incident_free(inc);
 	if (!found)
 		return cmd_failf(ACCORD_EXIT_USAGE, "ticket %s: %s %s", arg, party,
-				 accord_parties_find(&ctx->ledger->parties, party)
+				 accord_parties_find(accord_ledger_parties(ctx->ledger), party)
 					 ? "is not involved in this incident (accord involve first)"
 					 : "is no party of this ledger");
 	body = cJSON_CreateObject();

@@ -449,8 +449,8 @@ static int resolve_cosign_target(const accord_entry **prop, const accord_entry *
 	size_t n = strlen(arg), i, props = 0;
 	int error;
 
-	for (i = 0; n >= 4 && i < ctx->ledger->count; i++) {
-		const accord_entry *e = ctx->ledger->entries[i];
+	for (i = 0; n >= 4 && i < accord_ledger_entry_count(ctx->ledger); i++) {
+		const accord_entry *e = accord_ledger_entry_at(ctx->ledger, i);
 		size_t k;
 
 		for (k = 0; k < 4 && strcmp(e->type, proposal_types[k]); k++)
