@@ -3,11 +3,14 @@
 #include <string.h>
 #include <unistd.h>
 
+extern char **environ;
+
+#include "accord/escape.h"
 #include "accord/sync.h"
 #include "cmd.h"
 
 static const char clone_usage[] =
-	"usage: accord clone [--ledger ID] [--accept-new-host-key] URL DIR\n\n"
+	"usage: accord clone [--ledger ID] URL DIR\n\n"
 	"Get a ledger from another party or a hub: fetch its refs/accord/, verify\n"
 	"every entry (signatures, chains, schema, ledger id, authorization) and only\n"
 	"then write it into a new repository at DIR, with URL as remote 'origin'.\n"
@@ -16,8 +19,9 @@ static const char clone_usage[] =
 	"               ledger with another genesis, however alike, is refused\n"
 	"               (exit 3) and nothing is written. Without it, any ledger\n"
 	"               that verifies is taken.\n"
-	"URL: a path, file://, git://, ssh:// (keys from ssh-agent or ~/.ssh,\n"
-	"host checked against ~/.ssh/known_hosts) or https://.\n";
+	"URL: anything git fetch takes (a path, file://, git://, ssh://, host:path,\n"
+	"https://): accord runs the system git, so ~/.ssh/config, ssh-agent,\n"
+	"credential helpers and proxies work as they do for git.\n";
 
 static const char remote_usage[] =
 	"usage: accord remote add NAME URL\n"
@@ -27,23 +31,61 @@ static const char remote_usage[] =
 	"git fetch never writes the ledger's refs.\n";
 
 static const char sync_usage[] =
-	"usage: accord sync [--json] [--no-checkpoint] [--accept-new-host-key] [REMOTE...]\n\n"
+	"usage: accord sync [--json] [--no-checkpoint] [REMOTE...]\n\n"
 	"Exchange entries with each REMOTE (default: the remotes named by git config\n"
 	"accord.remote, else every remote): fetch its\n"
 	"refs/accord/ into refs/quarantine/REMOTE/, verify every incoming entry,\n"
 	"fast-forward the feeds that pass, keep proof of equivocation under\n"
 	"refs/accord/evidence/, push every feed the remote lacks or is behind on\n"
-	"(never forcing), and report feeds the remote rolled back. Then record a\n"
+	"(only over the heads it verified there, in one atomic push; if the remote\n"
+	"moved meanwhile, fetch, verify and push again, 3 rounds at most), and\n"
+	"report feeds the remote rolled back. Then record a\n"
 	"checkpoint of the verified heads with your key, if you are a member and\n"
 	"something changed (--no-checkpoint: don't).\n\n"
 	"Exit 0 when everything was exchanged, 3 when something was refused (the\n"
 	"valid feeds are still taken), 1 when a remote could not be reached.\n";
 
-static int accept_new_from_env(void)
-{
-	const char *v = getenv("ACCORD_SSH_ACCEPT_NEW");
+/*
+ * What git writes while it works (its progress, the remote's messages),
+ * shown as git shows it: carriage returns and newlines pass, everything
+ * else goes through accord's escaping, a line at a time so that a
+ * character split between two reads is not mistaken for a bad byte.
+ */
+static accord_buf git_line = ACCORD_BUF_INIT;
 
-	return v && strcmp(v, "1") == 0;
+static void git_output_flush(void)
+{
+	if (git_line.size)
+		fputs(cmd_esc(git_line.ptr, ACCORD_ESCAPE_MULTILINE), stderr);
+	accord_buf_clear(&git_line);
+	fflush(stderr);
+}
+
+static void git_output(const char *remote, const char *data, size_t len, void *payload)
+{
+	size_t i;
+
+	(void)remote;
+	(void)payload;
+	for (i = 0; i < len; i++) {
+		if (data[i] == '\r' || data[i] == '\n') {
+			git_output_flush();
+			fputc(data[i], stderr);
+		} else if (data[i] == '\0') {
+			accord_buf_puts(&git_line, "\\x00");
+		} else {
+			accord_buf_putc(&git_line, data[i]);
+		}
+	}
+	fflush(stderr);
+}
+
+/* git runs with this process's environment; on a terminal it shows progress and may ask. */
+static void transport_setup(accord_sync_options *so)
+{
+	so->transport.env = environ;
+	so->transport.interactive = isatty(2);
+	so->transport.output = git_output;
 }
 
 /* Progress on a terminal only: one line rewritten in place. */
@@ -71,7 +113,6 @@ static char *normalize_url(const char *url)
 int cmd_clone(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "accept-new-host-key", no_argument, NULL, 'a' },
 		{ "ledger", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -82,10 +123,8 @@ int cmd_clone(accord_ctx *ctx, int argc, char **argv)
 	size_t i;
 	int c, error;
 
-	so.accept_new_host_key = accept_new_from_env();
 	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
 		switch (c) {
-		case 'a': so.accept_new_host_key = 1; break;
 		case 'l':
 			if (!cmd_valid_ledger_id(optarg))
 				return cmd_usage_error(ctx, "--ledger takes a ledger id: 64 lowercase hex digits, as "
@@ -98,12 +137,12 @@ int cmd_clone(accord_ctx *ctx, int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return cmd_usage_error(ctx, "clone needs URL and DIR");
-	/* A plain path that is not there: say so, rather than libgit2's "unsupported URL protocol". */
-	if (!strstr(argv[optind], "://") && !strchr(argv[optind], '@') && access(argv[optind], F_OK) != 0)
-		return cmd_failf(ACCORD_EXIT_FAIL, "no repository at %s", argv[optind]);
+	transport_setup(&so);
 	if (isatty(2))
 		so.progress = progress;
-	if ((error = accord_sync_clone(id, &res, argv[optind], argv[optind + 1], &so)) < 0)
+	error = accord_sync_clone(id, &res, argv[optind], argv[optind + 1], &so);
+	git_output_flush();
+	if (error < 0)
 		return error == ACCORD_EINVALID ? cmd_failf(ACCORD_EXIT_FAIL, "%s", accord_error_last())
 						: cmd_fail(error);
 	printf("%s\n", id);
@@ -276,7 +315,6 @@ int cmd_sync(accord_ctx *ctx, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "no-checkpoint", no_argument, NULL, 'n' },
-		{ "accept-new-host-key", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -287,12 +325,10 @@ int cmd_sync(accord_ctx *ctx, int argc, char **argv)
 	int c, json = 0, checkpoint = 1, error, verify_failed = 0, failed = 0;
 	size_t i, n;
 
-	so.accept_new_host_key = accept_new_from_env();
 	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'j': json = 1; break;
 		case 'n': checkpoint = 0; break;
-		case 'a': so.accept_new_host_key = 1; break;
 		case 'h': fputs(sync_usage, stdout); return 0;
 		default: return ACCORD_EXIT_USAGE;
 		}
@@ -329,6 +365,7 @@ int cmd_sync(accord_ctx *ctx, int argc, char **argv)
 	if (checkpoint)
 		load_checkpoint_key(ctx);
 	so.key = ctx->key;
+	transport_setup(&so);
 	if (isatty(2) && !json)
 		so.progress = progress;
 	if (json) {
@@ -340,6 +377,7 @@ int cmd_sync(accord_ctx *ctx, int argc, char **argv)
 		accord_sync_result *r = NULL;
 
 		error = accord_sync_remote(&r, ctx->store, names.strings[i], &so);
+		git_output_flush();
 		if (error == ACCORD_EBADSIG)
 			verify_failed = 1;
 		else if (error < 0)

@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <dirent.h>
 #include <ftw.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include "accord/error.h"
 #include "accord/json.h"
 #include "accord/sync.h"
+#include "accord/transport.h"
 
 #include "ledger_impl.h"
 
@@ -64,343 +64,6 @@ static int hex_span(const char *s, size_t n)
 #define PUSH(arr, count) \
 	((arr) = xrealloc((arr), ((count) + 1) * sizeof(*(arr))), \
 	 memset(&(arr)[(count)], 0, sizeof(*(arr))), &(arr)[(count)++])
-
-/* ------------------------------------------------------------------ */
-/* SHA-1 and HMAC-SHA-1, only for OpenSSH's hashed known_hosts names. */
-
-typedef struct {
-	uint32_t h[5];
-	uint64_t len;
-	unsigned char buf[64];
-	size_t fill;
-} sha1_ctx;
-
-static uint32_t rol(uint32_t x, int n)
-{
-	return (x << n) | (x >> (32 - n));
-}
-
-static void sha1_block(sha1_ctx *c, const unsigned char *p)
-{
-	uint32_t w[80], a = c->h[0], b = c->h[1], d = c->h[3], e = c->h[4], cc = c->h[2], t;
-	int i;
-
-	for (i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (i = 16; i < 80; i++)
-		w[i] = rol(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-	for (i = 0; i < 80; i++) {
-		uint32_t f, k;
-
-		if (i < 20) {
-			f = (b & cc) | (~b & d);
-			k = 0x5a827999;
-		} else if (i < 40) {
-			f = b ^ cc ^ d;
-			k = 0x6ed9eba1;
-		} else if (i < 60) {
-			f = (b & cc) | (b & d) | (cc & d);
-			k = 0x8f1bbcdc;
-		} else {
-			f = b ^ cc ^ d;
-			k = 0xca62c1d6;
-		}
-		t = rol(a, 5) + f + e + k + w[i];
-		e = d;
-		d = cc;
-		cc = rol(b, 30);
-		b = a;
-		a = t;
-	}
-	c->h[0] += a;
-	c->h[1] += b;
-	c->h[2] += cc;
-	c->h[3] += d;
-	c->h[4] += e;
-}
-
-static void sha1_init(sha1_ctx *c)
-{
-	static const uint32_t iv[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0 };
-
-	memcpy(c->h, iv, sizeof(iv));
-	c->len = 0;
-	c->fill = 0;
-}
-
-static void sha1_update(sha1_ctx *c, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	c->len += len;
-	while (len > 0) {
-		size_t n = 64 - c->fill < len ? 64 - c->fill : len;
-
-		memcpy(c->buf + c->fill, p, n);
-		c->fill += n;
-		p += n;
-		len -= n;
-		if (c->fill == 64) {
-			sha1_block(c, c->buf);
-			c->fill = 0;
-		}
-	}
-}
-
-static void sha1_final(unsigned char out[20], sha1_ctx *c)
-{
-	uint64_t bits = c->len * 8;
-	unsigned char pad = 0x80, zero = 0, len[8];
-	int i;
-
-	sha1_update(c, &pad, 1);
-	while (c->fill != 56)
-		sha1_update(c, &zero, 1);
-	for (i = 0; i < 8; i++)
-		len[i] = (unsigned char)(bits >> (56 - 8 * i));
-	sha1_update(c, len, 8);
-	for (i = 0; i < 20; i++)
-		out[i] = (unsigned char)(c->h[i / 4] >> (24 - 8 * (i % 4)));
-}
-
-static void hmac_sha1(unsigned char out[20], const unsigned char *key, size_t keylen,
-		      const void *msg, size_t len)
-{
-	unsigned char k[64] = { 0 }, pad[64], inner[20];
-	sha1_ctx c;
-	size_t i;
-
-	if (keylen > 64) {
-		sha1_init(&c);
-		sha1_update(&c, key, keylen);
-		sha1_final(k, &c);
-	} else {
-		memcpy(k, key, keylen);
-	}
-	for (i = 0; i < 64; i++)
-		pad[i] = k[i] ^ 0x36;
-	sha1_init(&c);
-	sha1_update(&c, pad, 64);
-	sha1_update(&c, msg, len);
-	sha1_final(inner, &c);
-	for (i = 0; i < 64; i++)
-		pad[i] = k[i] ^ 0x5c;
-	sha1_init(&c);
-	sha1_update(&c, pad, 64);
-	sha1_update(&c, inner, 20);
-	sha1_final(out, &c);
-}
-
-/* ------------------------------------------------------------------ */
-/* known_hosts */
-
-/* The key type string at the start of an SSH key blob, into `out`. */
-static int blob_type(char *out, size_t outlen, const unsigned char *blob, size_t len)
-{
-	uint32_t n;
-
-	if (len < 4)
-		return -1;
-	n = (uint32_t)blob[0] << 24 | (uint32_t)blob[1] << 16 | (uint32_t)blob[2] << 8 | blob[3];
-	if (n == 0 || n >= outlen || n > len - 4)
-		return -1;
-	memcpy(out, blob + 4, n);
-	out[n] = '\0';
-	return 0;
-}
-
-/* One "|1|salt|hash" name against the host string. */
-static int hashed_name_matches(const char *pat, size_t plen, const char *name)
-{
-	accord_buf salt = ACCORD_BUF_INIT, hash = ACCORD_BUF_INIT;
-	const char *bar;
-	unsigned char mac[20];
-	int match = 0;
-
-	if (plen < 3 || memcmp(pat, "|1|", 3) != 0)
-		return 0;
-	bar = memchr(pat + 3, '|', plen - 3);
-	if (!bar)
-		return 0;
-	if (accord_base64_decode(&salt, pat + 3, (size_t)(bar - pat - 3)) == 0 &&
-	    accord_base64_decode(&hash, bar + 1, (size_t)(pat + plen - bar - 1)) == 0 &&
-	    hash.size == 20) {
-		hmac_sha1(mac, (unsigned char *)salt.ptr, salt.size, name, strlen(name));
-		match = memcmp(mac, hash.ptr, 20) == 0;
-	}
-	accord_buf_dispose(&salt);
-	accord_buf_dispose(&hash);
-	return match;
-}
-
-static char lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-/* OpenSSH's patterns: '*' and '?' only, case-insensitive ('[' is literal). */
-static int wildmatch(const char *pat, const char *s)
-{
-	for (; *pat; pat++, s++) {
-		if (*pat == '*') {
-			while (pat[1] == '*')
-				pat++;
-			if (!pat[1])
-				return 1;
-			for (; *s; s++)
-				if (wildmatch(pat + 1, s))
-					return 1;
-			return 0;
-		}
-		if (!*s)
-			return 0;
-		if (*pat != '?' && lower(*pat) != lower(*s))
-			return 0;
-	}
-	return *s == '\0';
-}
-
-/* The host field of a line: 1 if a pattern matches and no negated one does. */
-static int host_field_matches(const char *field, size_t flen, const char *name)
-{
-	int matched = 0;
-	const char *p = field, *end = field + flen;
-
-	if (flen >= 3 && memcmp(field, "|1|", 3) == 0)
-		return hashed_name_matches(field, flen, name);
-	while (p < end) {
-		const char *comma = memchr(p, ',', (size_t)(end - p));
-		size_t n = (size_t)((comma ? comma : end) - p);
-		int neg = n > 0 && p[0] == '!';
-		char pat[256];
-
-		if (n - (size_t)neg < sizeof(pat) && n > (size_t)neg) {
-			memcpy(pat, p + neg, n - (size_t)neg);
-			pat[n - (size_t)neg] = '\0';
-			if (wildmatch(pat, name)) {
-				if (neg)
-					return 0;
-				matched = 1;
-			}
-		}
-		p += n + (comma ? 1 : 0);
-	}
-	return matched;
-}
-
-int accord_known_hosts_match(const char *text, size_t len, const char *host, int port,
-			     const unsigned char *blob, size_t bloblen)
-{
-	char name[300], want_type[64];
-	const char *p = text, *end = text + len;
-	int known_other = 0, ok = 0;
-
-	if (port <= 0 || port == 22)
-		snprintf(name, sizeof(name), "%s", host);
-	else
-		snprintf(name, sizeof(name), "[%s]:%d", host, port);
-	for (char *q = name; *q; q++)
-		if (*q >= 'A' && *q <= 'Z')
-			*q = (char)(*q - 'A' + 'a');
-	if (blob_type(want_type, sizeof(want_type), blob, bloblen) < 0)
-		return ACCORD_HOST_UNKNOWN;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *lend = nl ? nl : end, *f[4];
-		size_t flen[4], nf = 0;
-		const char *q = p;
-		int revoked = 0, skip = 0;
-		accord_buf key = ACCORD_BUF_INIT;
-		char type[64];
-
-		/* Split into up to four whitespace-separated fields. */
-		while (q < lend && nf < 4) {
-			while (q < lend && (*q == ' ' || *q == '\t' || *q == '\r'))
-				q++;
-			if (q >= lend)
-				break;
-			f[nf] = q;
-			while (q < lend && *q != ' ' && *q != '\t' && *q != '\r')
-				q++;
-			flen[nf] = (size_t)(q - f[nf]);
-			nf++;
-		}
-		p = nl ? nl + 1 : end;
-		if (nf == 0 || f[0][0] == '#')
-			continue;
-		if (f[0][0] == '@') {
-			if (flen[0] == 8 && memcmp(f[0], "@revoked", 8) == 0)
-				revoked = 1;
-			else
-				skip = 1; /* @cert-authority: certificates are not supported */
-			memmove(f, f + 1, 3 * sizeof(*f));
-			memmove(flen, flen + 1, 3 * sizeof(*flen));
-			nf--;
-		}
-		if (skip || nf < 3 || !host_field_matches(f[0], flen[0], name))
-			continue;
-		if (accord_base64_decode(&key, f[2], flen[2]) < 0 ||
-		    blob_type(type, sizeof(type), (unsigned char *)key.ptr, key.size) < 0) {
-			accord_buf_dispose(&key);
-			continue;
-		}
-		if (key.size == bloblen && memcmp(key.ptr, blob, bloblen) == 0) {
-			if (revoked) {
-				accord_buf_dispose(&key);
-				return ACCORD_HOST_REVOKED;
-			}
-			ok = 1;
-		} else if (!revoked && strcmp(type, want_type) == 0) {
-			known_other = 1;
-		}
-		accord_buf_dispose(&key);
-	}
-	if (ok)
-		return ACCORD_HOST_OK;
-	return known_other ? ACCORD_HOST_CHANGED : ACCORD_HOST_UNKNOWN;
-}
-
-int accord_known_hosts_check(const char *path, const char *host, int port,
-			     const unsigned char *blob, size_t bloblen)
-{
-	accord_buf text = ACCORD_BUF_INIT;
-	int verdict;
-
-	if (accord_buf_read_file(&text, path, 16 << 20) < 0) {
-		accord_buf_dispose(&text);
-		return ACCORD_HOST_UNKNOWN;
-	}
-	verdict = accord_known_hosts_match(text.ptr ? text.ptr : "", text.size, host, port, blob,
-					   bloblen);
-	accord_buf_dispose(&text);
-	return verdict;
-}
-
-int accord_known_hosts_add(const char *path, const char *host, int port,
-			   const unsigned char *blob, size_t bloblen)
-{
-	accord_buf line = ACCORD_BUF_INIT;
-	char type[64];
-	int fd, error = 0;
-
-	if (blob_type(type, sizeof(type), blob, bloblen) < 0)
-		return accord_error_set(ACCORD_EINVALID, "malformed host key");
-	if (port <= 0 || port == 22)
-		accord_buf_printf(&line, "%s %s ", host, type);
-	else
-		accord_buf_printf(&line, "[%s]:%d %s ", host, port, type);
-	accord_base64_encode(&line, blob, bloblen);
-	accord_buf_putc(&line, '\n');
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 || write(fd, line.ptr, line.size) != (ssize_t)line.size)
-		error = accord_error_set(ACCORD_ERROR, "can't add the host key to %s: %s", path,
-					 strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	accord_buf_dispose(&line);
-	return error;
-}
 
 /* ------------------------------------------------------------------ */
 /* Feeds: relations, chains, verification */
@@ -742,300 +405,6 @@ int accord_sync_rollbacks(accord_sync_rollback **out, size_t *count, accord_stor
 	return 0;
 }
 
-/* ------------------------------------------------------------------ */
-/* Transport: credentials, host keys, progress */
-
-typedef struct {
-	const accord_sync_options *opts;
-	const char *remote;
-	int port;
-	int cred_tries;
-	char error[512];  /* our reason when a callback refused */
-	char **rejected;  /* "ref: status" from a push */
-	size_t rejected_count;
-} transport;
-
-/* The port of an ssh URL (22 by default), 0 for other schemes. */
-static int url_port(const char *url)
-{
-	const char *p = strstr(url, "://"), *end, *at, *colon;
-
-	if (!p) {
-		/* scp-like [user@]host:path is ssh; a local path has no ':' before '/'. */
-		colon = strchr(url, ':');
-		return colon && (!strchr(url, '/') || colon < strchr(url, '/')) ? 22 : 0;
-	}
-	if (!(strncmp(url, "ssh://", 6) == 0 || strncmp(url, "ssh+git://", 10) == 0 ||
-	      strncmp(url, "git+ssh://", 10) == 0))
-		return 0;
-	p += 3;
-	end = strchr(p, '/');
-	if (!end)
-		end = p + strlen(p);
-	for (at = end; at > p && at[-1] != '@'; at--)
-		;
-	if (*at == '[') {
-		const char *rb = memchr(at, ']', (size_t)(end - at));
-
-		colon = rb && rb + 1 < end && rb[1] == ':' ? rb + 1 : NULL;
-	} else {
-		colon = memchr(at, ':', (size_t)(end - at));
-	}
-	if (colon && colon + 1 < end) {
-		long port = strtol(colon + 1, NULL, 10);
-
-		return port > 0 && port < 65536 ? (int)port : 22;
-	}
-	return 22;
-}
-
-static int is_ssh_url(const char *url)
-{
-	return url_port(url) > 0;
-}
-
-static const char *home_dir(void)
-{
-	const char *home = getenv("HOME");
-	struct passwd *pw;
-
-	if (home && *home)
-		return home;
-	pw = getpwuid(getuid());
-	return pw ? pw->pw_dir : "/";
-}
-
-static const char *local_user(void)
-{
-	const char *user = getenv("USER");
-	struct passwd *pw;
-
-	if (user && *user)
-		return user;
-	pw = getpwuid(getuid());
-	return pw ? pw->pw_name : "git";
-}
-
-static int transport_fail(transport *t, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int transport_fail(transport *t, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(t->error, sizeof(t->error), fmt, ap);
-	va_end(ap);
-	git_error_set_str(GIT_ERROR_SSH, t->error);
-	return code;
-}
-
-static const char *raw_type_name(git_cert_ssh_raw_type_t type)
-{
-	switch (type) {
-	case GIT_CERT_SSH_RAW_TYPE_RSA: return "ssh-rsa";
-	case GIT_CERT_SSH_RAW_TYPE_DSS: return "ssh-dss";
-	case GIT_CERT_SSH_RAW_TYPE_KEY_ECDSA_256: return "ecdsa-sha2-nistp256";
-	case GIT_CERT_SSH_RAW_TYPE_KEY_ECDSA_384: return "ecdsa-sha2-nistp384";
-	case GIT_CERT_SSH_RAW_TYPE_KEY_ECDSA_521: return "ecdsa-sha2-nistp521";
-	case GIT_CERT_SSH_RAW_TYPE_KEY_ED25519: return "ssh-ed25519";
-	default: return "unknown";
-	}
-}
-
-/*
- * libgit2 1.5 checks no ssh host key itself (it accepts whatever this
- * callback accepts), so known_hosts is checked here, strictly.
- */
-static int cb_certificate(git_cert *cert, int valid, const char *host, void *payload)
-{
-	transport *t = payload;
-	const git_cert_hostkey *hk;
-	accord_buf user_file = ACCORD_BUF_INIT, fp = ACCORD_BUF_INIT, dir = ACCORD_BUF_INIT;
-	unsigned char digest[32];
-	int verdict, code = 0;
-
-	if (cert->cert_type != GIT_CERT_HOSTKEY_LIBSSH2) {
-		if (valid)
-			return 0;
-		return transport_fail(t, GIT_ECERTIFICATE, "the TLS certificate of %s is not valid", host);
-	}
-	hk = (const git_cert_hostkey *)cert;
-	if (!(hk->type & GIT_CERT_SSH_RAW) || !hk->hostkey || !hk->hostkey_len)
-		return transport_fail(t, GIT_ECERTIFICATE,
-				      "can't check the host key of %s: libgit2 gave no raw key", host);
-	if (t->opts && t->opts->known_hosts)
-		accord_buf_puts(&user_file, t->opts->known_hosts);
-	else
-		accord_buf_printf(&user_file, "%s/.ssh/known_hosts", home_dir());
-	verdict = accord_known_hosts_check(user_file.ptr, host, t->port,
-					   (const unsigned char *)hk->hostkey, hk->hostkey_len);
-	if (verdict == ACCORD_HOST_UNKNOWN)
-		verdict = accord_known_hosts_check("/etc/ssh/ssh_known_hosts", host, t->port,
-						   (const unsigned char *)hk->hostkey, hk->hostkey_len);
-	accord_sha256(digest, hk->hostkey, hk->hostkey_len);
-	accord_base64_encode(&fp, digest, sizeof(digest));
-	while (fp.size && fp.ptr[fp.size - 1] == '=')
-		fp.ptr[--fp.size] = '\0';
-	switch (verdict) {
-	case ACCORD_HOST_OK:
-		break;
-	case ACCORD_HOST_REVOKED:
-		code = transport_fail(t, GIT_ECERTIFICATE, "the host key of %s (%s SHA256:%s) is revoked",
-				      host, raw_type_name(hk->raw_type), fp.ptr);
-		break;
-	case ACCORD_HOST_CHANGED:
-		code = transport_fail(t, GIT_ECERTIFICATE,
-				      "the host key of %s has CHANGED (now %s SHA256:%s): someone may be intercepting the connection; if the change is expected, fix %s",
-				      host, raw_type_name(hk->raw_type), fp.ptr, user_file.ptr);
-		break;
-	default:
-		if (t->opts && t->opts->accept_new_host_key) {
-			accord_buf_printf(&dir, "%s/.ssh", home_dir());
-			if (!(t->opts && t->opts->known_hosts))
-				mkdir(dir.ptr, 0700);
-			if (accord_known_hosts_add(user_file.ptr, host, t->port,
-						   (const unsigned char *)hk->hostkey,
-						   hk->hostkey_len) < 0)
-				code = transport_fail(t, GIT_ECERTIFICATE, "%s", accord_error_last());
-			break;
-		}
-		code = transport_fail(t, GIT_ECERTIFICATE,
-				      "the host key of %s (%s SHA256:%s) is not in %s; check it and add it (ssh-keyscan), or sync once with --accept-new-host-key",
-				      host, raw_type_name(hk->raw_type), fp.ptr, user_file.ptr);
-	}
-	accord_buf_dispose(&user_file);
-	accord_buf_dispose(&fp);
-	accord_buf_dispose(&dir);
-	return code;
-}
-
-static int cb_credentials(git_credential **out, const char *url, const char *user_from_url,
-			  unsigned int allowed, void *payload)
-{
-	static const char *const names[] = { "id_ed25519", "id_ecdsa", "id_rsa", NULL };
-	transport *t = payload;
-	const char *user = user_from_url && *user_from_url ? user_from_url : local_user();
-
-	if (allowed & GIT_CREDENTIAL_USERNAME)
-		return git_credential_username_new(out, user);
-	if (allowed & GIT_CREDENTIAL_SSH_KEY) {
-		/* Try the agent first, then each key file in ~/.ssh, once each. */
-		for (;;) {
-			int i = t->cred_tries++;
-			accord_buf key = ACCORD_BUF_INIT, pub = ACCORD_BUF_INIT;
-			int error;
-
-			if (i == 0) {
-				if (getenv("SSH_AUTH_SOCK") && *getenv("SSH_AUTH_SOCK"))
-					return git_credential_ssh_key_from_agent(out, user);
-				continue;
-			}
-			if (i > 3 || !names[i - 1])
-				break;
-			accord_buf_printf(&key, "%s/.ssh/%s", home_dir(), names[i - 1]);
-			accord_buf_printf(&pub, "%s.pub", key.ptr);
-			if (access(key.ptr, R_OK) < 0) {
-				accord_buf_dispose(&key);
-				accord_buf_dispose(&pub);
-				continue;
-			}
-			error = git_credential_ssh_key_new(out, user,
-							   access(pub.ptr, R_OK) == 0 ? pub.ptr : NULL,
-							   key.ptr, getenv("ACCORD_SSH_PASSPHRASE"));
-			accord_buf_dispose(&key);
-			accord_buf_dispose(&pub);
-			return error;
-		}
-		return transport_fail(t, GIT_EAUTH,
-				      "no ssh key was accepted for %s (tried ssh-agent and ~/.ssh/id_ed25519, id_ecdsa, id_rsa)",
-				      user);
-	}
-	if (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) {
-		const char *u = getenv("ACCORD_HTTP_USER"), *pw = getenv("ACCORD_HTTP_PASSWORD");
-
-		if (t->cred_tries++ == 0 && pw)
-			return git_credential_userpass_plaintext_new(out, u && *u ? u : user, pw);
-		return transport_fail(t, GIT_EAUTH,
-				      "the server asks for a password: set ACCORD_HTTP_USER and ACCORD_HTTP_PASSWORD");
-	}
-	return transport_fail(t, GIT_EAUTH, "the server asks for credentials accord cannot give");
-}
-
-static int cb_transfer(const git_indexer_progress *s, void *payload)
-{
-	transport *t = payload;
-
-	if (t->opts && t->opts->progress)
-		t->opts->progress(t->remote, "receiving objects", s->received_objects,
-				  s->total_objects, t->opts->payload);
-	return 0;
-}
-
-static int cb_push_transfer(unsigned int current, unsigned int total, size_t bytes, void *payload)
-{
-	transport *t = payload;
-
-	if (t->opts && t->opts->progress)
-		t->opts->progress(t->remote, "pushing objects", current, total, t->opts->payload);
-	return 0;
-}
-
-static int cb_push_update(const char *refname, const char *status, void *payload)
-{
-	transport *t = payload;
-	accord_buf msg = ACCORD_BUF_INIT;
-
-	if (!status)
-		return 0;
-	accord_buf_printf(&msg, "%s: %s", refname, status);
-	*PUSH(t->rejected, t->rejected_count) = accord_buf_detach(&msg);
-	return 0;
-}
-
-static void transport_callbacks(git_remote_callbacks *cb, transport *t)
-{
-	cb->credentials = cb_credentials;
-	cb->certificate_check = cb_certificate;
-	cb->transfer_progress = cb_transfer;
-	cb->push_transfer_progress = cb_push_transfer;
-	cb->push_update_reference = cb_push_update;
-	cb->payload = t;
-}
-
-static void transport_dispose(transport *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->rejected_count; i++)
-		free(t->rejected[i]);
-	free(t->rejected);
-	t->rejected = NULL;
-	t->rejected_count = 0;
-}
-
-/* Record a transport failure: our callback's reason if it has one, else libgit2's. */
-static int transport_error(transport *t, int git_code, const char *what, const char *url)
-{
-	const git_error *e = git_error_last();
-
-	if (t->error[0])
-		return accord_error_set(ACCORD_ERROR, "%s %s: %s", what, url, t->error);
-	(void)git_code;
-	return accord_error_set(ACCORD_ERROR, "%s %s: %s", what, url,
-				e && e->message ? e->message : "failed");
-}
-
-static int check_transport(const char *url)
-{
-	if (is_ssh_url(url) && !(git_libgit2_features() & GIT_FEATURE_SSH))
-		return accord_error_set(ACCORD_ERROR,
-					"%s: this libgit2 was built without ssh support", url);
-	if (strncmp(url, "https://", 8) == 0 && !(git_libgit2_features() & GIT_FEATURE_HTTPS))
-		return accord_error_set(ACCORD_ERROR,
-					"%s: this libgit2 was built without https support", url);
-	return 0;
-}
-
 char *accord_sync_refspec(const char *name)
 {
 	accord_buf spec = ACCORD_BUF_INIT;
@@ -1046,313 +415,6 @@ char *accord_sync_refspec(const char *name)
 
 static int ref_create(accord_store *store, const char *name, const git_oid *id,
 		      const git_oid *expect);
-
-/*
- * A remote for `url` alone. url.<base>.insteadOf is not applied: libgit2
- * 1.5.1 leaks PCRE2 match data on every regex config lookup (fixed in
- * libgit2 PR 6382), and accord must stay clean under valgrind.
- */
-static int anonymous_remote(git_remote **out, accord_store *store, const char *url)
-{
-	git_remote_create_options o;
-
-	git_remote_create_options_init(&o, GIT_REMOTE_CREATE_OPTIONS_VERSION);
-	o.repository = accord_store_repo(store);
-	o.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
-	return git_remote_create_with_opts(out, url, &o);
-}
-
-/* Delete every ref under `prefix`. */
-/*
- * Where a feed pushed only up to what counts is staged as a push source:
- * outside refs/accord/, never exchanged, cleared at the next fetch.
- */
-#define ACCORD_PUSH_PREFIX "refs/accord-push/"
-
-/* nftw callback: remove git's "<ref>.lock" files. */
-static int unlink_lock(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	size_t n = strlen(path);
-
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_F && n > 5 && !strcmp(path + n - 5, ".lock"))
-		unlink(path);
-	return 0;
-}
-
-/*
- * Clear the refs under `prefix` (a quarantine). They are written only by
- * accord under its flock, which we hold: a "<ref>.lock" there was left by an
- * accord process killed mid-fetch, and would fail every later sync.
- */
-static int delete_refs(accord_store *store, const char *prefix)
-{
-	git_strarray refs = { NULL, 0 };
-	accord_buf dir = ACCORD_BUF_INIT;
-	size_t i;
-	int error;
-
-	accord_buf_printf(&dir, "%s%s", accord_store_gitdir(store), prefix);
-	nftw(dir.ptr, unlink_lock, 16, FTW_PHYS);
-	accord_buf_dispose(&dir);
-	if ((error = accord_store_ref_list(&refs, store, prefix)) < 0)
-		return error;
-	for (i = 0; i < refs.count; i++) {
-		git_reference *ref = NULL;
-
-		if (git_reference_lookup(&ref, accord_store_repo(store), refs.strings[i]) == 0) {
-			if ((error = git_reference_delete(ref)) < 0)
-				error = accord_error_git(error, refs.strings[i]);
-			git_reference_free(ref);
-			if (error < 0)
-				break;
-		}
-	}
-	git_strarray_dispose(&refs);
-	return error < 0 ? error : 0;
-}
-
-/*
- * Fetch the remote's refs/accord/... into refs/quarantine/<name>/, which
- * afterwards mirrors the remote exactly (cleared first).
- */
-static int fetch_quarantine(transport *t, accord_store *store, const char *name, const char *url)
-{
-	git_remote *remote = NULL;
-	git_fetch_options fo;
-	accord_buf prefix = ACCORD_BUF_INIT;
-	char *spec = accord_sync_refspec(name);
-	git_strarray specs = { &spec, 1 };
-	int error;
-
-	if ((error = check_transport(url)) < 0)
-		goto done;
-	accord_buf_printf(&prefix, "%s%s/", ACCORD_QUARANTINE_PREFIX, name);
-	/* the push sources of an earlier sync go too (see the push step) */
-	if ((error = delete_refs(store, prefix.ptr)) < 0 ||
-	    (error = delete_refs(store, ACCORD_PUSH_PREFIX)) < 0)
-		goto done;
-	/* Anonymous: the configured refspecs never take part, not even opportunistically. */
-	if ((error = anonymous_remote(&remote, store, url)) < 0) {
-		error = accord_error_git(error, url);
-		goto done;
-	}
-	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
-	transport_callbacks(&fo.callbacks, t);
-	fo.prune = GIT_FETCH_NO_PRUNE;
-	fo.update_fetchhead = 0;
-	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
-	t->error[0] = '\0';
-	t->cred_tries = 0;
-	if ((error = git_remote_fetch(remote, &specs, &fo, "accord: sync")) < 0)
-		error = transport_error(t, error, "can't fetch from", url);
-done:
-	git_remote_free(remote);
-	accord_buf_dispose(&prefix);
-	free(spec);
-	return error;
-}
-
-/* The folder of a local path or file:// URL, else NULL. Caller frees. */
-static char *local_path(const char *url)
-{
-	if (strncmp(url, "file://", 7) == 0)
-		return xstrdup(url + 7);
-	if (strstr(url, "://") || is_ssh_url(url))
-		return NULL;
-	return xstrdup(url);
-}
-
-/* Copy `id` from one object database to another unless it is there. */
-static int copy_object(git_odb *from, git_odb *to, const git_oid *id)
-{
-	git_odb_object *obj = NULL;
-	git_oid written;
-	int error;
-
-	if (git_odb_exists(to, id))
-		return 0;
-	if ((error = git_odb_read(&obj, from, id)) < 0)
-		return accord_error_git(error, "reading an object to push");
-	error = git_odb_write(&written, to, git_odb_object_data(obj), git_odb_object_size(obj),
-			      git_odb_object_type(obj));
-	git_odb_object_free(obj);
-	return error < 0 ? accord_error_git(error, "writing a pushed object") : 0;
-}
-
-/* Copy the commits of a feed (and their empty tree) back to what `to` already has. */
-static int copy_feed(git_repository *src, git_odb *from, git_odb *to, const git_oid *head)
-{
-	git_oid at = *head;
-	int error;
-
-	while (!git_odb_exists(to, &at)) {
-		git_commit *c = NULL;
-
-		if ((error = git_commit_lookup(&c, src, &at)) < 0)
-			return accord_error_git(error, "reading a commit to push");
-		if ((error = copy_object(from, to, git_commit_tree_id(c))) < 0 ||
-		    (error = copy_object(from, to, &at)) < 0) {
-			git_commit_free(c);
-			return error;
-		}
-		if (git_commit_parentcount(c) == 0) {
-			git_commit_free(c);
-			break;
-		}
-		at = *git_commit_parent_id(c, 0);
-		git_commit_free(c);
-	}
-	return 0;
-}
-
-/*
- * A hub on a local path enforces its rules through its pre-receive hook,
- * as it does for stock git push: run it, with "old new ref" lines on
- * stdin, from inside its git dir. 0 when there is no executable hook.
- */
-static int run_pre_receive(accord_store *dst, const accord_ref_update *u, size_t n)
-{
-	accord_buf hook = ACCORD_BUF_INIT, cmd = ACCORD_BUF_INIT;
-	const char *gitdir = accord_store_gitdir(dst);
-	FILE *p;
-	size_t i;
-	int status, error = 0;
-
-	accord_buf_printf(&hook, "%shooks/pre-receive", gitdir);
-	if (access(hook.ptr, X_OK) != 0) {
-		accord_buf_dispose(&hook);
-		return 0;
-	}
-	if (strchr(gitdir, '\'')) {
-		accord_buf_dispose(&hook);
-		return accord_error_set(ACCORD_ERROR, "can't run the hook of %s (a quote in its path)", gitdir);
-	}
-	accord_buf_printf(&cmd, "cd '%s' && GIT_DIR=. exec hooks/pre-receive >&2", gitdir);
-	fflush(NULL);
-	if (!(p = popen(cmd.ptr, "w"))) {
-		error = accord_error_set(ACCORD_ERROR, "can't run %s: %s", hook.ptr, strerror(errno));
-		goto done;
-	}
-	for (i = 0; i < n; i++) {
-		char o[GIT_OID_HEXSZ + 1], nw[GIT_OID_HEXSZ + 1];
-
-		git_oid_tostr(o, sizeof(o), &u[i].old_id);
-		git_oid_tostr(nw, sizeof(nw), &u[i].new_id);
-		fprintf(p, "%s %s %s\n", o, nw, u[i].ref);
-	}
-	status = pclose(p);
-	if (status != 0)
-		error = accord_error_set(ACCORD_EDENIED, "the pre-receive hook of %s declined the push", gitdir);
-done:
-	accord_buf_dispose(&hook);
-	accord_buf_dispose(&cmd);
-	return error;
-}
-
-/*
- * Push into a repository on this machine. libgit2 cannot push into a
- * non-bare repository, and runs no hook on local pushes, so accord does
- * it itself: objects first, then the same checks a hub's hook makes and
- * the hub's own pre-receive hook, then each ref by compare-and-swap under
- * the other ledger's lock.
- */
-static int local_push(transport *t, accord_store *store, const char *path, char **refs,
-		      char **srcs, const git_oid *expect, size_t n)
-{
-	accord_store *dst = NULL;
-	git_odb *from = NULL, *to = NULL;
-	accord_ref_update *updates = xcalloc(n + 1, sizeof(*updates));
-	size_t i;
-	int error;
-
-	if ((error = accord_store_open(&dst, path)) < 0)
-		goto done;
-	if ((error = git_repository_odb(&from, accord_store_repo(store))) < 0 ||
-	    (error = git_repository_odb(&to, accord_store_repo(dst))) < 0) {
-		error = accord_error_git(error, "opening the object databases");
-		goto done;
-	}
-	for (i = 0; i < n; i++) {
-		updates[i].ref = refs[i];
-		updates[i].old_id = expect[i];
-		if ((error = accord_store_ref_get(&updates[i].new_id, store,
-						  srcs[i] ? srcs[i] : refs[i])) < 0 ||
-		    (error = copy_feed(accord_store_repo(store), from, to, &updates[i].new_id)) < 0)
-			goto done;
-	}
-	if ((error = accord_sync_check_push(dst, updates, n)) < 0 ||
-	    (error = run_pre_receive(dst, updates, n)) < 0) {
-		error = accord_error_wrap(ACCORD_ERROR, "%s refused the push", path);
-		goto done;
-	}
-	/* Only now: the hook, an accord process too, may need this lock itself. */
-	if ((error = accord_store_lock(dst)) < 0)
-		goto done;
-	for (i = 0; i < n; i++) {
-		int creating = git_oid_is_zero(&expect[i]);
-
-		if (ref_create(dst, refs[i], &updates[i].new_id, creating ? NULL : &expect[i]) < 0) {
-			accord_buf msg = ACCORD_BUF_INIT;
-
-			accord_buf_printf(&msg, "%s: %s", refs[i], accord_error_last());
-			*PUSH(t->rejected, t->rejected_count) = accord_buf_detach(&msg);
-		}
-	}
-	error = 0;
-done:
-	git_odb_free(from);
-	git_odb_free(to);
-	accord_store_free(dst);
-	free(updates);
-	return error;
-}
-
-/* Push `refs`, each from srcs[i] (NULL: the same name), never forced. */
-static int push_refs(transport *t, accord_store *store, const char *url, char **refs,
-		     char **srcs, const git_oid *expect, size_t n)
-{
-	git_remote *remote = NULL;
-	git_push_options po;
-	char **specs, *local = local_path(url);
-	git_strarray arr;
-	size_t i;
-	int error;
-
-	if (local) {
-		error = local_push(t, store, local, refs, srcs, expect, n);
-		free(local);
-		return error;
-	}
-	specs = xcalloc(n + 1, sizeof(*specs));
-	arr.strings = specs;
-	arr.count = n;
-	for (i = 0; i < n; i++) {
-		accord_buf s = ACCORD_BUF_INIT;
-
-		accord_buf_printf(&s, "%s:%s", srcs[i] ? srcs[i] : refs[i], refs[i]);
-		specs[i] = accord_buf_detach(&s);
-	}
-	if ((error = check_transport(url)) < 0)
-		goto done;
-	if ((error = anonymous_remote(&remote, store, url)) < 0) {
-		error = accord_error_git(error, url);
-		goto done;
-	}
-	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
-	transport_callbacks(&po.callbacks, t);
-	t->error[0] = '\0';
-	t->cred_tries = 0;
-	if ((error = git_remote_push(remote, &arr, &po)) < 0)
-		error = transport_error(t, error, "can't push to", url);
-done:
-	git_remote_free(remote);
-	for (i = 0; i < n; i++)
-		free(specs[i]);
-	free(specs);
-	return error;
-}
 
 /* ------------------------------------------------------------------ */
 /* One sync */
@@ -1833,36 +895,26 @@ static void result_error(accord_sync_result *res)
 	res->error = xstrdup(accord_error_last());
 }
 
-int accord_sync_remote(accord_sync_result **out, accord_store *store, const char *name,
-		       const accord_sync_options *opts)
+/*
+ * One round of a sync: fetch into the quarantine, verify, take what counts,
+ * push. ACCORD_EMODIFIED when the remote moved between the fetch and the
+ * push (nothing was pushed then).
+ */
+static int sync_once(accord_sync_result *res, accord_store *store, const char *name,
+		     const accord_sync_options *opts)
 {
-	accord_sync_result *res = xcalloc(1, sizeof(*res));
-	transport t = { 0 };
 	accord_head *local = NULL, *remote = NULL, *seen = NULL, *after = NULL;
 	size_t nlocal = 0, nremote = 0, nseen = 0, nafter = 0, ncands = 0, nbad = 0, i;
 	accord_sync_candidate *cands = NULL;
 	accord_ledger *before = NULL, *verified = NULL;
 	accord_ledger_options opts_before = ACCORD_LEDGER_OPTIONS_INIT;
 	accord_verification *vv = NULL;
-	char **bad = NULL, *seenfile = NULL, *pushurl = NULL;
-	char **pushes = NULL, **srcs = NULL;
-	git_oid *expects = NULL;
-	size_t npushes = 0, nexpects = 0, nsrcs = 0;
-	accord_buf qfeeds = ACCORD_BUF_INIT, qevidence = ACCORD_BUF_INIT;
+	char **bad = NULL, *seenfile = NULL;
+	accord_transport_update *pushes = NULL;
+	size_t npushes = 0;
+	accord_buf qfeeds = ACCORD_BUF_INIT, qevidence = ACCORD_BUF_INIT, quarantine = ACCORD_BUF_INIT;
 	int error, locked = 0;
 
-	res->remote = xstrdup(name);
-	t.opts = opts;
-	t.remote = name;
-	if ((error = accord_sync_remote_url(&res->url, &pushurl, store, name)) < 0)
-		goto fail;
-	if (!pushurl)
-		pushurl = xstrdup(res->url);
-	if (!*res->url) {
-		error = accord_error_set(ACCORD_EINVALID, "remote '%s' has no url", name);
-		goto fail;
-	}
-	t.port = url_port(res->url);
 	/*
 	 * The write lock covers the quarantine refs too, from the fetch to
 	 * the ref updates; appends wait meanwhile. It is released before the
@@ -1871,7 +923,9 @@ int accord_sync_remote(accord_sync_result **out, accord_store *store, const char
 	if ((error = accord_store_lock(store)) < 0)
 		goto fail;
 	locked = 1;
-	if ((error = fetch_quarantine(&t, store, name, res->url)) < 0)
+	accord_buf_printf(&quarantine, "%s%s/", ACCORD_QUARANTINE_PREFIX, name);
+	if ((error = accord_transport_fetch(store, name, name, quarantine.ptr,
+					    opts ? &opts->transport : NULL)) < 0)
 		goto fail;
 	if ((error = accord_ledger_local_heads(&local, &nlocal, store)) < 0)
 		goto fail;
@@ -2000,7 +1054,7 @@ int accord_sync_remote(accord_sync_result **out, accord_store *store, const char
 	accord_store_unlock(store);
 	locked = 0;
 
-	/* Push what the remote lacks or is behind on; never force. */
+	/* Push what the remote lacks or is behind on, each only over what we saw there. */
 	free(local);
 	local = NULL;
 	if ((error = list_feeds(&local, &nlocal, store, ACCORD_FEED_PREFIX, NULL, NULL)) < 0)
@@ -2014,7 +1068,7 @@ int accord_sync_remote(accord_sync_result **out, accord_store *store, const char
 		const accord_beyond *beyond = accord_ledger_beyond(verified, local[i].keyid);
 		accord_sync_relation rel;
 		accord_buf ref = ACCORD_BUF_INIT;
-		char *src = NULL;
+		accord_transport_update *u;
 
 		/* Only what counts travels: a feed is pushed up to its last entry that counts. */
 		if (beyond && git_oid_equal(&beyond->head, &local[i].head)) {
@@ -2023,24 +1077,16 @@ int accord_sync_remote(accord_sync_result **out, accord_store *store, const char
 			if (!f)
 				continue;
 			local[i].head = f->head;
-			accord_buf_printf(&ref, "%s%s", ACCORD_PUSH_PREFIX, local[i].keyid);
-			if ((error = git_reference_create(NULL, accord_store_repo(store), ref.ptr, &f->head, 1,
-							  "accord: push what counts")) < 0) {
-				accord_buf_dispose(&ref);
-				error = accord_error_git(error, "preparing the push");
-				goto fail;
-			}
-			src = accord_buf_detach(&ref);
 		}
 		if (accord_sync_classify(&rel, store, &local[i].head, r ? &r->head : NULL) < 0 ||
-		    (rel != ACCORD_SYNC_MISSING && rel != ACCORD_SYNC_BEHIND)) {
-			free(src);
+		    (rel != ACCORD_SYNC_MISSING && rel != ACCORD_SYNC_BEHIND))
 			continue;
-		}
 		accord_buf_printf(&ref, "%s%s", ACCORD_FEED_PREFIX, local[i].keyid);
-		*PUSH(pushes, npushes) = accord_buf_detach(&ref);
-		*PUSH(srcs, nsrcs) = src;
-		*PUSH(expects, nexpects) = r ? r->head : (git_oid){ { 0 } };
+		u = PUSH(pushes, npushes);
+		u->ref = accord_buf_detach(&ref);
+		u->new_id = local[i].head;
+		if (r)
+			u->old_id = r->head;
 	}
 	{
 		git_strarray ev = { NULL, 0 };
@@ -2053,47 +1099,35 @@ int accord_sync_remote(accord_sync_result **out, accord_store *store, const char
 
 			accord_buf_printf(&q, "%s%s", qevidence.ptr,
 					  ev.strings[i] + strlen(ACCORD_EVIDENCE_PREFIX));
-			if (accord_store_ref_get(&there, store, q.ptr) == ACCORD_ENOTFOUND)
-			{
-				*PUSH(pushes, npushes) = xstrdup(ev.strings[i]);
-				*PUSH(srcs, nsrcs) = NULL;
-				PUSH(expects, nexpects);
+			if (accord_store_ref_get(&there, store, q.ptr) == ACCORD_ENOTFOUND &&
+			    accord_store_ref_get(&there, store, ev.strings[i]) == 0) {
+				accord_transport_update *u = PUSH(pushes, npushes);
+
+				u->ref = xstrdup(ev.strings[i]);
+				u->new_id = there;
 			}
 			accord_buf_dispose(&q);
 		}
 		git_strarray_dispose(&ev);
 	}
 	if (npushes) {
-		error = push_refs(&t, store, pushurl, pushes, srcs, expects, npushes);
+		error = accord_transport_push(store, name, name, pushes, npushes,
+					      opts ? &opts->transport : NULL);
 		for (i = 0; i < npushes; i++) {
-			size_t j;
-			int rejected = error < 0;
+			const char *ref = pushes[i].ref;
 
-			for (j = 0; j < t.rejected_count && !rejected; j++)
-				if (strncmp(t.rejected[j], pushes[i], strlen(pushes[i])) == 0 &&
-				    t.rejected[j][strlen(pushes[i])] == ':')
-					rejected = 1;
-			if (rejected)
+			if (pushes[i].status != ACCORD_PUSH_OK)
 				continue;
-			*PUSH(res->pushed, res->pushed_count) = xstrdup(pushes[i]);
-			if (strncmp(pushes[i], ACCORD_FEED_PREFIX, strlen(ACCORD_FEED_PREFIX)) == 0) {
-				const char *k = pushes[i] + strlen(ACCORD_FEED_PREFIX);
-				const accord_head *lh = find_head(local, nlocal, k);
+			*PUSH(res->pushed, res->pushed_count) = xstrdup(ref);
+			if (strncmp(ref, ACCORD_FEED_PREFIX, strlen(ACCORD_FEED_PREFIX)) == 0) {
+				const char *k = ref + strlen(ACCORD_FEED_PREFIX);
 				accord_head *a = (accord_head *)find_head(after, nafter, k);
 
 				if (!a)
 					a = &after[nafter++];
-				*a = *lh;
+				memcpy(a->keyid, k, sizeof(a->keyid));
+				a->head = pushes[i].new_id;
 			}
-		}
-		if (error == 0 && t.rejected_count) {
-			accord_buf why = ACCORD_BUF_INIT;
-
-			accord_buf_printf(&why, "%s rejected the push:", pushurl);
-			for (i = 0; i < t.rejected_count; i++)
-				accord_buf_printf(&why, " %s;", t.rejected[i]);
-			error = accord_error_set(ACCORD_ERROR, "%s", why.ptr);
-			accord_buf_dispose(&why);
 		}
 		if (error < 0) {
 			result_error(res);
@@ -2114,14 +1148,9 @@ done:
 	for (i = 0; i < nbad; i++)
 		free(bad[i]);
 	free(bad);
-	for (i = 0; i < npushes; i++) {
-		free(pushes[i]);
-		free(srcs[i]);
-	}
+	for (i = 0; i < npushes; i++)
+		free((char *)pushes[i].ref);
 	free(pushes);
-	free(srcs);
-	free(expects);
-	transport_dispose(&t);
 	accord_ledger_free(before);
 	accord_ledger_free(verified);
 	accord_verification_free(vv);
@@ -2131,9 +1160,80 @@ done:
 	free(after);
 	free(cands);
 	free(seenfile);
-	free(pushurl);
 	accord_buf_dispose(&qfeeds);
 	accord_buf_dispose(&qevidence);
+	accord_buf_dispose(&quarantine);
+	return error;
+}
+
+/* Whether `c` is refused in res->refused[0..n) already (a later round found it again). */
+static int refused_before(const accord_sync_result *res, size_t n, const accord_sync_candidate *c)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(res->refused[i].head.keyid, c->head.keyid) &&
+		    !strcmp(res->refused[i].entry, c->entry) && !strcmp(res->refused[i].reason, c->reason))
+			return 1;
+	return 0;
+}
+
+/*
+ * Fold what a further round found into the result: a feed taken in two
+ * rounds is one feed taken from where it was to where it is, a refusal
+ * said twice is said once.
+ */
+static void merge_round(accord_sync_result *res, size_t accepted0, size_t refused0)
+{
+	size_t i, j, n = accepted0, m = refused0;
+
+	for (i = accepted0; i < res->accepted_count; i++) {
+		for (j = 0; j < accepted0; j++)
+			if (!strcmp(res->accepted[j].feed, res->accepted[i].feed))
+				break;
+		if (j < accepted0)
+			res->accepted[j].to = res->accepted[i].to;
+		else
+			res->accepted[n++] = res->accepted[i];
+	}
+	res->accepted_count = n;
+	for (i = refused0; i < res->refused_count; i++)
+		if (!refused_before(res, refused0, &res->refused[i]))
+			res->refused[m++] = res->refused[i];
+	res->refused_count = m;
+}
+
+int accord_sync_remote(accord_sync_result **out, accord_store *store, const char *name,
+		       const accord_sync_options *opts)
+{
+	accord_sync_result *res = xcalloc(1, sizeof(*res));
+	int error, round;
+
+	res->remote = xstrdup(name);
+	if ((error = accord_sync_remote_url(&res->url, NULL, store, name)) < 0) {
+		result_error(res);
+		*out = res;
+		return error;
+	}
+	/* A hub that moves between our fetch and our push: fetch, verify and push again. */
+	for (round = 1;; round++) {
+		size_t accepted0 = res->accepted_count, refused0 = res->refused_count;
+
+		error = sync_once(res, store, name, opts);
+		merge_round(res, accepted0, refused0);
+		if (error != ACCORD_EMODIFIED)
+			break;
+		if (round == ACCORD_SYNC_ROUNDS) {
+			error = accord_error_set(ACCORD_ERROR,
+						 "%s kept moving during the sync; gave up after %d rounds of fetch, verify and push",
+						 name, round);
+			result_error(res);
+			break;
+		}
+		free(res->error);
+		res->error = NULL;
+	}
+	res->rounds = round;
 	*out = res;
 	return error;
 }
@@ -2359,6 +1459,14 @@ static void clone_cleanup(const char *dir, int created)
 	}
 }
 
+/* git's rule (url_is_local_not_ssh): no ':' at all, or a '/' before the first one. */
+static int is_local_path(const char *url)
+{
+	const char *colon = strchr(url, ':'), *slash = strchr(url, '/');
+
+	return !colon || (slash && slash < colon);
+}
+
 static int dir_is_empty(const char *dir)
 {
 	accord_buf cmd = ACCORD_BUF_INIT;
@@ -2385,7 +1493,6 @@ int accord_sync_clone(char *out_id, accord_sync_result **out_res, const char *ur
 	accord_head *heads = NULL;
 	accord_sync_candidate *cands = NULL;
 	accord_sync_result *scratch = NULL;
-	transport t = { 0 };
 	size_t n = 0, i, nbad = 0;
 	char **bad = NULL, *abs_url = NULL, *seenfile = NULL;
 	struct stat st;
@@ -2403,16 +1510,14 @@ int accord_sync_clone(char *out_id, accord_sync_result **out_res, const char *ur
 	}
 	scratch = xcalloc(1, sizeof(*scratch));
 	/* A local path is kept absolute, so the remote works from anywhere. */
-	if (!strstr(url, "://") && !is_ssh_url(url))
+	if (is_local_path(url))
 		abs_url = realpath(url, NULL);
 	if (!abs_url)
 		abs_url = xstrdup(url);
-	t.opts = opts;
-	t.remote = "origin";
-	t.port = url_port(abs_url);
 	if ((error = accord_store_open_or_init(&store, dir)) < 0)
 		goto done;
-	if ((error = fetch_quarantine(&t, store, "origin", abs_url)) < 0)
+	if ((error = accord_transport_fetch(store, url, abs_url, ACCORD_QUARANTINE_PREFIX "origin/",
+					    opts ? &opts->transport : NULL)) < 0)
 		goto done;
 	if ((error = list_feeds(&heads, &n, store, ACCORD_QUARANTINE_PREFIX "origin/feeds/", &bad,
 				&nbad)) < 0)
@@ -2508,7 +1613,6 @@ done:
 	free(cands);
 	free(abs_url);
 	free(seenfile);
-	transport_dispose(&t);
 	accord_sync_result_free(scratch);
 	return error;
 }

@@ -1,4 +1,4 @@
-/* Sync's pure parts: feed relations, the verification loop, rollbacks, known_hosts, hub checks. */
+/* Sync's pure parts: feed relations, the verification loop, rollbacks, hub checks. */
 #include "helpers.h"
 
 #include "accord/sync.h"
@@ -197,60 +197,6 @@ static void test_sync_heads_and_rollbacks(void **state)
 	assert_int_equal(accord_sync_heads_read(&back, &n, path), ACCORD_EINVALID);
 }
 
-/* ssh-ed25519 blobs: "ssh-ed25519" then 32 key bytes. */
-static void make_blob(accord_buf *blob, unsigned char fill)
-{
-	unsigned char pk[32];
-
-	memset(pk, fill, sizeof(pk));
-	accord_buf_put_sshstr(blob, "ssh-ed25519", 11);
-	accord_buf_put_sshstr(blob, pk, 32);
-}
-
-static void test_sync_known_hosts(void **state)
-{
-	accord_buf k1 = ACCORD_BUF_INIT, k2 = ACCORD_BUF_INIT, text = ACCORD_BUF_INIT;
-	accord_buf b1 = ACCORD_BUF_INIT, b2 = ACCORD_BUF_INIT;
-	const unsigned char *u1, *u2;
-
-	(void)state;
-	make_blob(&k1, 1);
-	make_blob(&k2, 2);
-	accord_base64_encode(&b1, (unsigned char *)k1.ptr, k1.size);
-	accord_base64_encode(&b2, (unsigned char *)k2.ptr, k2.size);
-	u1 = (unsigned char *)k1.ptr;
-	u2 = (unsigned char *)k2.ptr;
-	accord_buf_printf(&text, "# comment\n\nhub.example.org,10.0.0.1 ssh-ed25519 %s\n", b1.ptr);
-	accord_buf_printf(&text, "[hub.example.org]:2222 ssh-ed25519 %s\n", b2.ptr);
-	accord_buf_printf(&text, "*.corp.example,!bad.corp.example ssh-ed25519 %s\n", b1.ptr);
-	accord_buf_printf(&text, "@revoked old.example ssh-ed25519 %s\n", b1.ptr);
-	accord_buf_printf(&text, "@cert-authority * ssh-ed25519 %s\n", b2.ptr);
-	accord_buf_printf(&text, "|1|MDEyMzQ1Njc4OWFiY2RlZjAxMjM=|THWOFQFK11NLyiK37vmxMNuBjCo= ssh-ed25519 %s\n", b1.ptr);
-	accord_buf_printf(&text, "old.example ssh-ed25519 %s\n", b1.ptr);
-#define M(host, port, key) accord_known_hosts_match(text.ptr, text.size, host, port, key, k1.size)
-	assert_int_equal(M("hub.example.org", 22, u1), ACCORD_HOST_OK);
-	assert_int_equal(M("HUB.example.org", 22, u1), ACCORD_HOST_OK);
-	assert_int_equal(M("10.0.0.1", 22, u1), ACCORD_HOST_OK);
-	assert_int_equal(M("hub.example.org", 22, u2), ACCORD_HOST_CHANGED);
-	assert_int_equal(M("hub.example.org", 2222, u2), ACCORD_HOST_OK);
-	assert_int_equal(M("nowhere.example", 22, u1), ACCORD_HOST_UNKNOWN);
-	assert_int_equal(M("git.corp.example", 22, u1), ACCORD_HOST_OK);
-	assert_int_equal(M("bad.corp.example", 22, u1), ACCORD_HOST_UNKNOWN);
-	assert_int_equal(M("old.example", 22, u1), ACCORD_HOST_REVOKED);
-	/* the hashed entry is for [hub.example.org]:2222 with key 1: two keys known there */
-	assert_int_equal(M("hub.example.org", 2222, u1), ACCORD_HOST_OK);
-	assert_int_equal(M("hub.example.org", 2223, u1), ACCORD_HOST_UNKNOWN);
-	/* a malformed blob is never accepted */
-	assert_int_equal(accord_known_hosts_match(text.ptr, text.size, "hub.example.org", 22, u1, 3),
-			 ACCORD_HOST_UNKNOWN);
-#undef M
-	accord_buf_dispose(&k1);
-	accord_buf_dispose(&k2);
-	accord_buf_dispose(&b1);
-	accord_buf_dispose(&b2);
-	accord_buf_dispose(&text);
-}
-
 static void test_sync_check_push(void **state)
 {
 	fixture *f = *state;
@@ -399,7 +345,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sync_verify_chain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_verify_loop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_heads_and_rollbacks, setup, teardown),
-		cmocka_unit_test(test_sync_known_hosts),
 		cmocka_unit_test_setup_teardown(test_sync_check_push, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_check_push_is_linear, setup, teardown),
 	};

@@ -10,17 +10,21 @@
 #include "accord/key.h"
 #include "accord/ledger.h"
 #include "accord/store.h"
+#include "accord/transport.h"
 
 /*
  * Exchanging a ledger with other parties over plain git remotes.
  *
  * A sync with remote NAME fetches the remote's refs/accord/... into the
- * quarantine namespace refs/quarantine/NAME/ (never onto local refs),
+ * quarantine namespace refs/quarantine/NAME/ (never onto local refs)
+ * with the system git (transport.h),
  * compares every incoming feed head with the local one, verifies the
  * ledger that taking the incoming heads would make, fast-forwards the
  * feeds that pass (compare-and-swap, under the write lock), keeps proof of
  * equivocation under refs/accord/evidence/<key id>/<commit>, pushes
- * every local feed the remote lacks or is behind on (never forcing) and
+ * every local feed the remote lacks or is behind on (each only over the
+ * head it saw there, in one atomic push; when the remote moved meanwhile,
+ * it fetches, verifies and pushes again, ACCORD_SYNC_ROUNDS at most) and
  * remembers the heads it saw there, so that a remote moving backwards is
  * reported as a rollback.
  */
@@ -100,45 +104,25 @@ typedef struct {
 int accord_sync_rollbacks(accord_sync_rollback **out, size_t *count, accord_store *store,
 			  const accord_head *seen, size_t nseen, const accord_head *now, size_t nnow);
 
-/* known_hosts verdicts. */
-enum {
-	ACCORD_HOST_OK = 0,
-	ACCORD_HOST_UNKNOWN = 1, /* no key of this type for the host */
-	ACCORD_HOST_CHANGED = 2, /* the host is known with another key of this type */
-	ACCORD_HOST_REVOKED = 3, /* the key is marked @revoked */
-};
-
-/*
- * Match a host key (SSH wire blob) against known_hosts text, as OpenSSH
- * does: "host[,host...] keytype base64" lines, "[host]:port" for other
- * ports than 22, wildcards, negation, hashed "|1|salt|hash" names and the
- * @revoked marker (@cert-authority lines are ignored).
- */
-int accord_known_hosts_match(const char *text, size_t len, const char *host, int port,
-			     const unsigned char *blob, size_t bloblen);
-
-/* The same over a file; a missing file knows no host. */
-int accord_known_hosts_check(const char *path, const char *host, int port,
-			     const unsigned char *blob, size_t bloblen);
-
-/* Append a plain line for the host key to `path` (created 0600). */
-int accord_known_hosts_add(const char *path, const char *host, int port,
-			   const unsigned char *blob, size_t bloblen);
-
-/* Progress: `what` is "receiving objects", "pushing objects" or "verifying entries". */
+/* Progress of accord's own work: `what` is "verifying entries" (git shows its own). */
 typedef void (*accord_sync_progress_cb)(const char *remote, const char *what, size_t done,
 					size_t total, void *payload);
 
 typedef struct {
 	accord_sync_progress_cb progress;
 	void *payload;
-	int accept_new_host_key; /* add unknown ssh host keys to known_hosts */
-	const char *known_hosts; /* default: $HOME/.ssh/known_hosts */
 	const accord_key *key;   /* write a checkpoint with it (NULL: none) */
 	const char *expect_ledger; /* clone: the ledger id to insist on (NULL: take any) */
+	accord_transport_options transport; /* how git runs (transport.h) */
 } accord_sync_options;
 
-#define ACCORD_SYNC_OPTIONS_INIT { NULL, NULL, 0, NULL, NULL, NULL }
+#define ACCORD_SYNC_OPTIONS_INIT { NULL, NULL, NULL, NULL, ACCORD_TRANSPORT_OPTIONS_INIT }
+
+/*
+ * How many rounds of fetch, verify and push a sync makes when the remote
+ * moves between its fetch and its push before it gives up.
+ */
+#define ACCORD_SYNC_ROUNDS 3
 
 typedef struct {
 	char feed[ACCORD_KEYID_HEXLEN + 1];
@@ -170,17 +154,20 @@ typedef struct {
 	char checkpoint[ACCORD_ID_HEXLEN + 1]; /* id of the checkpoint written, or "" */
 	char *error;    /* why the sync failed (transport, push), or NULL */
 	size_t verified; /* entries in the verified ledger */
+	int rounds;      /* rounds of fetch, verify and push (more than 1: the remote moved) */
 } accord_sync_result;
 
 void accord_sync_result_free(accord_sync_result *result);
 
 /*
- * Sync with the git remote `name` (its url and pushurl from git config;
- * its configured refspecs are not used). The result is filled even when
+ * Sync with the git remote `name`, reached as `git fetch` and `git push`
+ * reach it (url, pushurl, insteadOf; its configured refspecs are not
+ * used). The result is filled even when
  * the sync fails: *out is always set unless ACCORD_ENOMEM. Returns 0 when
  * everything was taken and pushed; ACCORD_EBADSIG when something was
  * refused (the valid feeds were still taken); ACCORD_ERROR or
- * ACCORD_ENOTFOUND when the remote could not be reached or updated.
+ * ACCORD_ENOTFOUND when the remote could not be reached or updated;
+ * ACCORD_EDENIED when it refused the push.
  */
 int accord_sync_remote(accord_sync_result **out, accord_store *store, const char *name,
 		       const accord_sync_options *opts);
