@@ -99,17 +99,6 @@ static void progress(const char *remote, const char *what, size_t done, size_t t
 		fprintf(stderr, "\r%s: %s %zu", remote, what, done);
 }
 
-/* A local path given as a URL is stored absolute, so the remote works from any folder. */
-static char *normalize_url(const char *url)
-{
-	char *abs;
-
-	if (strstr(url, "://") || (strchr(url, ':') && (!strchr(url, '/') || strchr(url, ':') < strchr(url, '/'))))
-		return strdup(url);
-	abs = realpath(url, NULL);
-	return abs ? abs : strdup(url);
-}
-
 int cmd_clone(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -219,17 +208,12 @@ int cmd_remote(accord_ctx *ctx, int argc, char **argv)
 		return remote_list(ctx, json);
 	}
 	if (!strcmp(sub, "add")) {
-		char *url;
-
 		if (argc - optind != 3 || json)
 			return cmd_usage_error(ctx, "usage: accord remote add NAME URL");
 		if ((error = cmd_open_store(ctx)) != 0)
 			return error;
-		url = normalize_url(argv[optind + 2]);
-		if (!url)
-			return cmd_failf(ACCORD_EXIT_FAIL, "out of memory");
-		error = accord_sync_remote_add(ctx->store, argv[optind + 1], url);
-		free(url);
+		/* kept as given, as git remote add does: git resolves a relative path in the repository */
+		error = accord_sync_remote_add(ctx->store, argv[optind + 1], argv[optind + 2]);
 		if (error == ACCORD_EINVALID)
 			return cmd_usage_error(ctx, "%s", accord_error_last());
 		return error < 0 ? cmd_fail(error) : 0;

@@ -1317,6 +1317,7 @@ cJSON *accord_sync_result_json(const accord_sync_result *res)
 	else
 		cJSON_AddNullToObject(o, "checkpoint");
 	cJSON_AddNumberToObject(o, "verified", (double)res->verified);
+	cJSON_AddNumberToObject(o, "rounds", (double)res->rounds);
 	if (res->error)
 		cJSON_AddStringToObject(o, "error", res->error);
 	return o;
