@@ -324,6 +324,16 @@ int cmd_load_key(accord_ctx *ctx)
 		return 0;
 	if ((error = accord_key_home(&home, ctx->home)) < 0)
 		return cmd_fail(error);
+	if (accord_key_is_agent(home)) {
+		/* the private half is in ssh-agent: sign through it, never read a key */
+		error = accord_key_load_agent(&ctx->key, home, getenv("SSH_AUTH_SOCK"));
+		free(home);
+		if (error < 0) {
+			cmd_fail(error);
+			return ACCORD_EXIT_FAIL;
+		}
+		return 0;
+	}
 	if (accord_key_is_encrypted(home))
 		pass = cmd_read_passphrase("Passphrase: ", 0);
 	error = accord_key_load(&ctx->key, home, pass);

@@ -3,11 +3,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "accord/agent.h"
 #include "cmd.h"
 
 static const char key_usage[] =
 	"usage: accord key new [--name NAME] [--no-passphrase] [--force]\n"
 	"       accord key import FILE [--name NAME] [--no-passphrase] [--force]\n"
+	"       accord key import --agent FILE.pub [--name NAME] [--force]\n"
 	"       accord key show [--json]\n\n"
 	"  new     make an Ed25519 key in the key home (0700), private key 0600,\n"
 	"          sealed with a passphrase (Argon2id, libsodium's interactive cost):\n"
@@ -20,6 +22,10 @@ static const char key_usage[] =
 	"          as it is, and refused if group or others may read it (chmod 600).\n"
 	"          The name is --name, else the key's comment. Encrypted files must\n"
 	"          be decrypted first (ssh-keygen -p -N '' -f COPY).\n"
+	"          With --agent, FILE.pub is the public key of a key held by\n"
+	"          ssh-agent ($SSH_AUTH_SOCK), a hardware key's included: accord\n"
+	"          records the public key and signs through the agent; no private\n"
+	"          key byte is ever in the key home.\n"
 	"  show    print the key id and the OpenSSH public key line.\n\n"
 	"Names: letters, digits, '.', '_' and '-', starting with a letter or digit.\n"
 	"Key home: --home DIR, else $ACCORD_HOME, else ${XDG_CONFIG_HOME:-$HOME/.config}/accord.\n";
@@ -109,9 +115,58 @@ static int key_new(accord_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* key import --agent: record FILE.pub; the private half stays in ssh-agent. */
+static int import_agent(accord_ctx *ctx, const char *file, const char *name, int force)
+{
+	accord_buf text = ACCORD_BUF_INIT, line = ACCORD_BUF_INIT, blob = ACCORD_BUF_INIT;
+	accord_pubkey pub;
+	char *home = NULL;
+	const char *sock = getenv("SSH_AUTH_SOCK");
+	int error, code = ACCORD_EXIT_FAIL;
+
+	if ((error = accord_buf_read_file(&text, file, 16384)) < 0) {
+		cmd_fail(error);
+		goto done;
+	}
+	if ((error = accord_pubkey_from_openssh(&pub, text.ptr)) < 0) {
+		code = cmd_usage_error(ctx, "%s: %s (an ssh-ed25519 public key line, as FILE.pub holds it)",
+				       file, accord_error_last());
+		goto done;
+	}
+	if (name)
+		snprintf(pub.name, sizeof(pub.name), "%s", name);
+	if (!cmd_valid_name(pub.name)) {
+		code = cmd_usage_error(ctx, "the comment in %s is not a usable name; give one with --name", file);
+		goto done;
+	}
+	/* an agent that lacks the key now is worth saying, not refusing: it may be added later */
+	accord_pubkey_blob(&blob, &pub);
+	error = accord_agent_has_key(sock, blob.ptr, blob.size);
+	if (error == 0)
+		cmd_warn("ssh-agent at %s does not hold this key yet: ssh-add it before signing", sock);
+	else if (error < 0)
+		cmd_warn("%s: ssh-add the key to an agent before signing", accord_error_last());
+	if ((error = accord_key_home(&home, ctx->home)) < 0 ||
+	    (error = accord_key_import_agent(home, &pub, force)) < 0) {
+		cmd_fail(error);
+		goto done;
+	}
+	accord_pubkey_to_openssh(&line, &pub);
+	cmd_warn("recorded key %s in %s; its private half stays in ssh-agent", pub.id, home);
+	printf("%s\n%s\n", pub.id, line.ptr);
+	code = 0;
+done:
+	accord_buf_dispose(&text);
+	accord_buf_dispose(&line);
+	accord_buf_dispose(&blob);
+	free(home);
+	return code;
+}
+
 static int key_import(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "agent", no_argument, NULL, 'a' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "no-passphrase", no_argument, NULL, 'P' },
 		{ "force", no_argument, NULL, 'f' },
@@ -122,10 +177,11 @@ static int key_import(accord_ctx *ctx, int argc, char **argv)
 	char *home = NULL, *pass = NULL;
 	accord_key *key = NULL;
 	accord_buf line = ACCORD_BUF_INIT;
-	int force = 0, no_pass = 0, c, error, code = ACCORD_EXIT_FAIL;
+	int force = 0, no_pass = 0, agent = 0, c, error, code = ACCORD_EXIT_FAIL;
 
 	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
 		switch (c) {
+		case 'a': agent = 1; break;
 		case 'n': name = optarg; break;
 		case 'P': no_pass = 1; break;
 		case 'f': force = 1; break;
@@ -141,6 +197,11 @@ static int key_import(accord_ctx *ctx, int argc, char **argv)
 	if (name && (!cmd_valid_name(name) || strlen(name) > 63))
 		return cmd_usage_error(ctx, "invalid name '%s': use letters, digits, '.', '_' and '-', "
 					    "starting with a letter or digit (at most 63)", name);
+	if (agent) {
+		if (no_pass)
+			return cmd_usage_error(ctx, "--agent takes no passphrase: the agent keeps the key");
+		return import_agent(ctx, file, name, force);
+	}
 	if ((error = accord_key_home(&home, ctx->home)) < 0)
 		return cmd_fail(error);
 	/* read the file before asking for a passphrase: it may well be refused */
@@ -223,6 +284,7 @@ static int key_show(accord_ctx *ctx, int argc, char **argv)
 		cJSON_AddStringToObject(o, "name", pub.name);
 		cJSON_AddStringToObject(o, "home", home);
 		cJSON_AddBoolToObject(o, "encrypted", accord_key_is_encrypted(home));
+		cJSON_AddBoolToObject(o, "agent", accord_key_is_agent(home));
 		cmd_print_json(o);
 	} else {
 		printf("%s\n%s\n", pub.id, line.ptr);

@@ -432,6 +432,7 @@ static int build_commit(accord_batch *b, const batch_feed *f, const accord_key *
 	const char *name = key->pub.name[0] ? key->pub.name : key->pub.id, *p, *nl;
 	char hex[GIT_OID_HEXSZ + 1];
 	size_t nlen = strlen(name), header_len;
+	int error;
 
 	/* git_signature_new refuses or trims these; refuse them here too so the bytes agree. */
 	if (strpbrk(name, "<>\n") || name[0] == ' ' || name[nlen - 1] == ' ')
@@ -456,7 +457,8 @@ static int build_commit(accord_batch *b, const batch_feed *f, const accord_key *
 	accord_buf_put(&b->payload, entry, len);
 
 	accord_buf_clear(&b->armor);
-	accord_sshsig_sign(&b->armor, key, "git", b->payload.ptr, b->payload.size);
+	if ((error = accord_sshsig_sign(&b->armor, key, "git", b->payload.ptr, b->payload.size)) < 0)
+		return error;
 
 	/* Headers, "gpgsig" with each further armor line indented by a space, the rest. */
 	accord_buf_clear(&b->commit);

@@ -29,6 +29,7 @@
 #include "accord/buf.h"
 #include "accord/encode.h"
 #include "accord/error.h"
+#include "accord/agent.h"
 #include "accord/key.h"
 
 #define KEY_MAGIC "ACS1"
@@ -909,6 +910,7 @@ void accord_key_free(accord_key *key)
 		sodium_memzero(key->sk, crypto_sign_SECRETKEYBYTES);
 		sodium_free(key->sk);
 	}
+	free(key->agent);
 	sodium_memzero(key, sizeof(*key));
 	free(key);
 }
@@ -1277,5 +1279,110 @@ int accord_key_import_openssh(accord_key **out, const char *home, const char *pe
 		*out = key;
 	else
 		accord_key_free(key);
+	return rc;
+}
+
+/*
+ * Keys in ssh-agent. The key home holds key.pub and "agent", a marker
+ * with nothing secret in it, and no "key" file: the private half stays
+ * in the agent, and accord signs through it (accord_sshsig_sign).
+ */
+#define AGENT_MARKER "agent"
+#define AGENT_MARKER_TEXT "the private half of key.pub is held by ssh-agent ($SSH_AUTH_SOCK)\n"
+
+int accord_key_is_agent(const char *home)
+{
+	char *marker, *key;
+	struct stat st;
+	int yes;
+
+	if (!home)
+		return 0;
+	marker = dup_join(home, "/" AGENT_MARKER);
+	key = dup_join(home, "/key");
+	yes = lstat(marker, &st) == 0 && lstat(key, &st) < 0 && errno == ENOENT;
+	free(marker);
+	free(key);
+	return yes;
+}
+
+int accord_key_import_agent(const char *home, const accord_pubkey *pub, int force)
+{
+	accord_buf publine = ACCORD_BUF_INIT;
+	char markertmp[64] = "", pubtmp[64] = "";
+	struct stat st;
+	int dfd = -1, rc;
+
+	if (!home)
+		return accord_error_set(ACCORD_EINVALID, "no key home given");
+	if ((rc = check_name(pub->name)) < 0)
+		return rc;
+	if ((rc = open_home(&dfd, home)) < 0)
+		return rc;
+	if (!force && (key_exists(dfd) || fstatat(dfd, AGENT_MARKER, &st, AT_SYMLINK_NOFOLLOW) == 0)) {
+		rc = exists_error(home);
+		goto done;
+	}
+	accord_pubkey_to_openssh(&publine, pub);
+	accord_buf_putc(&publine, '\n');
+	if ((rc = write_temp(markertmp, dfd, home, AGENT_MARKER, AGENT_MARKER_TEXT,
+			     strlen(AGENT_MARKER_TEXT), 0644)) < 0) {
+		markertmp[0] = '\0';
+		goto done;
+	}
+	if ((rc = write_temp(pubtmp, dfd, home, "key.pub", publine.ptr, publine.size, 0644)) < 0) {
+		pubtmp[0] = '\0';
+		goto done;
+	}
+	/* a key file replaced (--force) goes first: never a key.pub that names another key's file */
+	if ((unlinkat(dfd, "key", 0) < 0 && errno != ENOENT) ||
+	    renameat(dfd, markertmp, dfd, AGENT_MARKER) < 0 ||
+	    renameat(dfd, pubtmp, dfd, "key.pub") < 0) {
+		rc = accord_error_set(ACCORD_ERROR, "can't install the agent key in %s: %s", home,
+				      strerror(errno));
+		goto done;
+	}
+	markertmp[0] = pubtmp[0] = '\0';
+	if (fsync(dfd) < 0)
+		rc = accord_error_set(ACCORD_ERROR, "can't sync the key home %s: %s", home,
+				      strerror(errno));
+done:
+	if (markertmp[0])
+		unlinkat(dfd, markertmp, 0);
+	if (pubtmp[0])
+		unlinkat(dfd, pubtmp, 0);
+	close(dfd);
+	accord_buf_dispose(&publine);
+	return rc;
+}
+
+int accord_key_load_agent(accord_key **out, const char *home, const char *sock)
+{
+	accord_buf blob = ACCORD_BUF_INIT;
+	accord_key *key;
+	int rc;
+
+	if (!(key = calloc(1, sizeof(*key))))
+		return accord_error_set(ACCORD_ENOMEM, "out of memory");
+	if ((rc = accord_key_load_public(&key->pub, home)) < 0)
+		goto fail;
+	accord_pubkey_blob(&blob, &key->pub);
+	rc = accord_agent_has_key(sock, blob.ptr, blob.size);
+	if (rc == 0)
+		rc = accord_error_set(ACCORD_ENOTFOUND,
+				      "ssh-agent at %s does not hold key %s (the key in %s): ssh-add it",
+				      sock, key->pub.id, home);
+	if (rc < 0)
+		goto fail;
+	if (!(key->agent = strdup(sock))) {
+		rc = accord_error_set(ACCORD_ENOMEM, "out of memory");
+		goto fail;
+	}
+	accord_buf_dispose(&blob);
+	*out = key;
+	return 0;
+fail:
+	accord_buf_dispose(&blob);
+	accord_key_free(key);
 	return rc;
 }

@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "accord/agent.h"
 #include "accord/buf.h"
 #include "accord/encode.h"
 #include "accord/error.h"
@@ -98,19 +99,59 @@ static void armor(accord_buf *out, const accord_buf *blob)
 	accord_buf_dispose(&b64);
 }
 
-void accord_sshsig_sign(accord_buf *out, const accord_key *key, const char *namespace,
-			const void *msg, size_t len)
+/*
+ * The signature blob (string "ssh-ed25519" | string sig[64]) over `tbs`:
+ * made here with the secret key, or by ssh-agent for an agent-held key.
+ * What the agent returns is checked before it is used: the right type and
+ * length, and a signature by this very key over these very bytes.
+ */
+static int signature_blob(accord_buf *out, const accord_key *key, const accord_buf *tbs)
 {
-	unsigned char hash[crypto_hash_sha512_BYTES], sig[crypto_sign_BYTES];
+	unsigned char sig[crypto_sign_BYTES];
+	accord_buf pub = ACCORD_BUF_INIT, got = ACCORD_BUF_INIT;
+	const unsigned char *type, *s;
+	size_t type_len, s_len;
+	struct reader r;
+	int rc = 0;
+
+	if (!key->agent) {
+		accord_key_sign(sig, key, tbs->ptr, tbs->size);
+		accord_buf_put_sshstr(out, ED25519_TYPE, strlen(ED25519_TYPE));
+		accord_buf_put_sshstr(out, sig, sizeof(sig));
+		return 0;
+	}
+	accord_pubkey_blob(&pub, &key->pub);
+	if ((rc = accord_agent_sign(&got, key->agent, pub.ptr, pub.size, tbs->ptr, tbs->size)) < 0)
+		goto done;
+	r.p = (const unsigned char *)got.ptr;
+	r.left = got.size;
+	if (read_string(&r, &type, &type_len) < 0 || read_string(&r, &s, &s_len) < 0 || r.left ||
+	    !bytes_eq(type, type_len, ED25519_TYPE) || s_len != crypto_sign_BYTES ||
+	    crypto_sign_verify_detached(s, (const unsigned char *)tbs->ptr, tbs->size, key->pub.pk) != 0) {
+		rc = accord_error_set(ACCORD_EBADSIG,
+				      "ssh-agent at %s returned no valid ssh-ed25519 signature by key %s",
+				      key->agent, key->pub.id);
+		goto done;
+	}
+	accord_buf_put(out, got.ptr, got.size);
+done:
+	accord_buf_dispose(&pub);
+	accord_buf_dispose(&got);
+	return rc;
+}
+
+int accord_sshsig_sign(accord_buf *out, const accord_key *key, const char *namespace,
+		       const void *msg, size_t len)
+{
+	unsigned char hash[crypto_hash_sha512_BYTES];
 	accord_buf tbs = ACCORD_BUF_INIT, blob = ACCORD_BUF_INIT, sigblob = ACCORD_BUF_INIT;
 	size_t ns_len = strlen(namespace);
+	int rc;
 
 	crypto_hash_sha512(hash, msg, len);
 	signed_data(&tbs, namespace, ns_len, "", 0, "sha512", hash, sizeof(hash));
-	accord_key_sign(sig, key, tbs.ptr, tbs.size);
-
-	accord_buf_put_sshstr(&sigblob, ED25519_TYPE, strlen(ED25519_TYPE));
-	accord_buf_put_sshstr(&sigblob, sig, sizeof(sig));
+	if ((rc = signature_blob(&sigblob, key, &tbs)) < 0)
+		goto done;
 
 	accord_buf_put(&blob, SSHSIG_MAGIC, SSHSIG_MAGIC_LEN);
 	accord_buf_put_u32(&blob, SSHSIG_VERSION);
@@ -125,12 +166,12 @@ void accord_sshsig_sign(accord_buf *out, const accord_key *key, const char *name
 	accord_buf_put_sshstr(&blob, "", 0);
 	accord_buf_put_sshstr(&blob, "sha512", 6);
 	accord_buf_put_sshstr(&blob, sigblob.ptr, sigblob.size);
-
 	armor(out, &blob);
-
+done:
 	accord_buf_dispose(&tbs);
 	accord_buf_dispose(&blob);
 	accord_buf_dispose(&sigblob);
+	return rc;
 }
 
 static int is_b64_char(unsigned char c)

@@ -244,7 +244,8 @@ int accord_store_append(git_oid *out, accord_store *store, const char *refname,
 			goto done;
 		}
 	}
-	accord_sshsig_sign(&armor, key, "git", content.ptr, content.size);
+	if ((error = accord_sshsig_sign(&armor, key, "git", content.ptr, content.size)) < 0)
+		goto done;
 	if ((error = git_commit_create_with_signature(&id, store->repo, content.ptr, armor.ptr,
 						      "gpgsig")) < 0) {
 		error = accord_error_git(error, "writing the commit");

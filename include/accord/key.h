@@ -33,10 +33,14 @@ typedef struct {
 	char name[64];
 } accord_pubkey;
 
-/* A loaded secret key lives in sodium_malloc memory. */
+/*
+ * A loaded secret key lives in sodium_malloc memory; a key held by
+ * ssh-agent has no secret here, only the agent's socket.
+ */
 typedef struct {
 	accord_pubkey pub;
-	unsigned char *sk; /* crypto_sign_SECRETKEYBYTES, sodium_malloc'd */
+	unsigned char *sk; /* crypto_sign_SECRETKEYBYTES, sodium_malloc'd; NULL for an agent key */
+	char *agent;	   /* the ssh-agent socket that signs for it, or NULL */
 } accord_key;
 
 /* Fill pub->id from pub->pk. */
@@ -139,5 +143,22 @@ int accord_key_read_openssh(accord_key **out, const char *path);
  */
 int accord_key_import_openssh(accord_key **out, const char *home, const char *pem, size_t len,
 			      const char *name, const char *passphrase, int force);
+
+/*
+ * A member key held by ssh-agent: `home` gets key.pub for `pub` and a
+ * marker "agent", never a private key byte. ACCORD_EEXISTS if a key is
+ * there and !force; with force a key file there is removed.
+ */
+int accord_key_import_agent(const char *home, const accord_pubkey *pub, int force);
+
+/* True if the key in `home` is held by ssh-agent (a marker and no key file). */
+int accord_key_is_agent(const char *home);
+
+/*
+ * Load the agent-held key of `home`, signing through the agent at `sock`
+ * ($SSH_AUTH_SOCK). ACCORD_ENOTFOUND if there is no agent there or it does
+ * not hold the key (the message says to ssh-add it).
+ */
+int accord_key_load_agent(accord_key **out, const char *home, const char *sock);
 
 #endif

@@ -16,9 +16,12 @@
  * Sign `msg` in `namespace` ("git" for commits) and append the armored
  * signature ("-----BEGIN SSH SIGNATURE-----\n" ... base64 wrapped at 70
  * columns ... "-----END SSH SIGNATURE-----", no trailing newline) to `out`.
+ * A key held by ssh-agent signs through the agent: then it fails as
+ * accord_agent_sign does, or ACCORD_EBADSIG if the agent's answer is not
+ * a signature by that key. A key in memory never fails.
  */
-void accord_sshsig_sign(accord_buf *out, const accord_key *key, const char *namespace,
-			const void *msg, size_t len);
+int accord_sshsig_sign(accord_buf *out, const accord_key *key, const char *namespace,
+		       const void *msg, size_t len);
 
 /*
  * Verify an armored SSHSIG (`armor`, `armor_len` bytes, trailing newline
