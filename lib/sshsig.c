@@ -396,3 +396,133 @@ int accord_sshsig_is_canonical(const char *armored, size_t len)
 	accord_buf_dispose(&again);
 	return same;
 }
+
+/*
+ * FIDO keys (OpenSSH PROTOCOL.u2f). The public blob is string
+ * "sk-ssh-ed25519@openssh.com" | string pk[32] | string application; the
+ * signature blob adds byte flags | uint32 counter after the 64 bytes, and
+ * the authenticator's Ed25519 signature covers SHA-256(application) |
+ * flags | counter | SHA-256(what was signed).
+ */
+#define SK_ED25519_TYPE "sk-ssh-ed25519@openssh.com"
+#define SK_USER_PRESENT 0x01
+#define SK_APPLICATION_MAX 255
+
+/* The SSHSIG fields, each pointing into the decoded blob. */
+typedef struct {
+	const unsigned char *pub, *ns, *reserved, *alg, *sig;
+	size_t pub_len, ns_len, reserved_len, alg_len, sig_len;
+} sshsig_fields;
+
+static int sshsig_parse(sshsig_fields *f, const accord_buf *blob)
+{
+	const unsigned char *magic;
+	struct reader r = { (const unsigned char *)blob->ptr, blob->size };
+	uint32_t version;
+
+	if (read_bytes(&r, &magic, SSHSIG_MAGIC_LEN) < 0 ||
+	    memcmp(magic, SSHSIG_MAGIC, SSHSIG_MAGIC_LEN) != 0)
+		return malformed("missing SSHSIG magic");
+	if (read_u32(&r, &version) < 0 || version != SSHSIG_VERSION)
+		return accord_error_set(ACCORD_EINVALID, "unsupported SSH signature version");
+	if (read_string(&r, &f->pub, &f->pub_len) < 0 || read_string(&r, &f->ns, &f->ns_len) < 0 ||
+	    read_string(&r, &f->reserved, &f->reserved_len) < 0 ||
+	    read_string(&r, &f->alg, &f->alg_len) < 0 || read_string(&r, &f->sig, &f->sig_len) < 0)
+		return malformed("a field is truncated or overlong");
+	if (r.left != 0)
+		return malformed("trailing bytes after the signature");
+	return 0;
+}
+
+/* The sk public blob: its key and application. */
+static int sk_parse_pub(accord_sk_signer *out, const unsigned char *p, size_t n)
+{
+	struct reader r = { p, n };
+	const unsigned char *type, *pk, *app;
+	size_t type_len, pk_len, app_len;
+
+	if (read_string(&r, &type, &type_len) < 0 || !bytes_eq(type, type_len, SK_ED25519_TYPE))
+		return accord_error_set(ACCORD_EINVALID, "not an " SK_ED25519_TYPE " key");
+	if (read_string(&r, &pk, &pk_len) < 0 || pk_len != crypto_sign_PUBLICKEYBYTES ||
+	    read_string(&r, &app, &app_len) < 0 || app_len > SK_APPLICATION_MAX || r.left ||
+	    memchr(app, '\0', app_len))
+		return malformed(SK_ED25519_TYPE " public key is malformed");
+	memcpy(out->pk, pk, pk_len);
+	memcpy(out->application, app, app_len);
+	out->application[app_len] = '\0';
+	return 0;
+}
+
+int accord_sshsig_verify_sk(accord_sk_signer *signer, const char *armor_text, size_t armor_len,
+			    const char *namespace, const void *msg, size_t len)
+{
+	accord_buf blob = ACCORD_BUF_INIT, tbs = ACCORD_BUF_INIT, sk_msg = ACCORD_BUF_INIT;
+	unsigned char hash[crypto_hash_sha512_BYTES], app_hash[crypto_hash_sha256_BYTES];
+	unsigned char tbs_hash[crypto_hash_sha256_BYTES];
+	const unsigned char *type, *sig, *flags, *counter;
+	size_t type_len, sig_len, hash_len;
+	accord_sk_signer who;
+	sshsig_fields f;
+	struct reader r;
+	int rc;
+
+	__atomic_add_fetch(&verify_count, 1, __ATOMIC_RELAXED);
+	memset(&who, 0, sizeof(who));
+	if (!armor_text || !namespace || (!msg && len))
+		return accord_error_set(ACCORD_EINVALID, "nothing to verify");
+	if ((rc = dearmor(&blob, armor_text, armor_len)) < 0 || (rc = sshsig_parse(&f, &blob)) < 0 ||
+	    (rc = sk_parse_pub(&who, f.pub, f.pub_len)) < 0)
+		goto done;
+	r.p = f.sig;
+	r.left = f.sig_len;
+	if (read_string(&r, &type, &type_len) < 0 || !bytes_eq(type, type_len, SK_ED25519_TYPE) ||
+	    read_string(&r, &sig, &sig_len) < 0 || sig_len != crypto_sign_BYTES ||
+	    read_bytes(&r, &flags, 1) < 0 || read_bytes(&r, &counter, 4) < 0 || r.left) {
+		rc = malformed(SK_ED25519_TYPE " signature is malformed");
+		goto done;
+	}
+	who.flags = flags[0];
+	who.counter = (uint32_t)counter[0] << 24 | (uint32_t)counter[1] << 16 |
+		      (uint32_t)counter[2] << 8 | counter[3];
+	if (bytes_eq(f.alg, f.alg_len, "sha512")) {
+		crypto_hash_sha512(hash, msg, len);
+		hash_len = crypto_hash_sha512_BYTES;
+	} else if (bytes_eq(f.alg, f.alg_len, "sha256")) {
+		crypto_hash_sha256(hash, msg, len);
+		hash_len = crypto_hash_sha256_BYTES;
+	} else {
+		rc = accord_error_set(ACCORD_EINVALID, "SSH signature uses an unsupported hash algorithm");
+		goto done;
+	}
+	if (signer)
+		*signer = who;
+	if (!bytes_eq(f.ns, f.ns_len, namespace)) {
+		rc = accord_error_set(ACCORD_EBADSIG,
+				      "SSH signature is for another namespace (expected \"%s\")", namespace);
+		goto done;
+	}
+	signed_data(&tbs, f.ns, f.ns_len, f.reserved, f.reserved_len,
+		    hash_len == crypto_hash_sha512_BYTES ? "sha512" : "sha256", hash, hash_len);
+	crypto_hash_sha256(app_hash, (const unsigned char *)who.application, strlen(who.application));
+	crypto_hash_sha256(tbs_hash, (const unsigned char *)tbs.ptr, tbs.size);
+	accord_buf_put(&sk_msg, app_hash, sizeof(app_hash));
+	accord_buf_put(&sk_msg, flags, 1);
+	accord_buf_put(&sk_msg, counter, 4);
+	accord_buf_put(&sk_msg, tbs_hash, sizeof(tbs_hash));
+	if (crypto_sign_verify_detached(sig, (const unsigned char *)sk_msg.ptr, sk_msg.size, who.pk) != 0) {
+		rc = accord_error_set(ACCORD_EBADSIG, "SSH signature does not verify (" SK_ED25519_TYPE ")");
+		goto done;
+	}
+	/* as ssh-keygen -Y verify by default: the key was touched */
+	if (!(who.flags & SK_USER_PRESENT)) {
+		rc = accord_error_set(ACCORD_EBADSIG,
+				      "SSH signature was made without user presence (the hardware key was not touched)");
+		goto done;
+	}
+	rc = 0;
+done:
+	accord_buf_dispose(&blob);
+	accord_buf_dispose(&tbs);
+	accord_buf_dispose(&sk_msg);
+	return rc;
+}

@@ -707,6 +707,170 @@ static void test_sshsig_garbage_inputs(void **state)
 	free(big);
 }
 
+/*
+ * An sk-ssh-ed25519 SSHSIG built as a FIDO authenticator builds it, from
+ * an Ed25519 key (no hardware here): the authenticator signs
+ * SHA-256(application) | flags | counter | SHA-256(the SSHSIG data).
+ * `app_signed` is the application the authenticator hashes, `app_blob`
+ * the one the public key names: the same unless a test forges.
+ */
+#define SK_TYPE "sk-ssh-ed25519@openssh.com"
+static void sk_build(accord_buf *armor, accord_buf *pubblob, const accord_key *key,
+		     const char *app_blob, const char *app_signed, unsigned char flags,
+		     uint32_t counter, const char *ns, const char *msg)
+{
+	accord_buf tbs = ACCORD_BUF_INIT, skm = ACCORD_BUF_INIT, sigblob = ACCORD_BUF_INIT,
+		   blob = ACCORD_BUF_INIT;
+	unsigned char h[64], ah[32], th[32], sig[64], ctr[4];
+
+	accord_buf_clear(pubblob);
+	accord_buf_put_sshstr(pubblob, SK_TYPE, strlen(SK_TYPE));
+	accord_buf_put_sshstr(pubblob, key->pub.pk, 32);
+	accord_buf_put_sshstr(pubblob, app_blob, strlen(app_blob));
+	crypto_hash_sha512(h, (const unsigned char *)msg, strlen(msg));
+	accord_buf_put(&tbs, "SSHSIG", 6);
+	accord_buf_put_sshstr(&tbs, ns, strlen(ns));
+	accord_buf_put_sshstr(&tbs, "", 0);
+	accord_buf_put_sshstr(&tbs, "sha512", 6);
+	accord_buf_put_sshstr(&tbs, h, sizeof(h));
+	crypto_hash_sha256(ah, (const unsigned char *)app_signed, strlen(app_signed));
+	crypto_hash_sha256(th, (const unsigned char *)tbs.ptr, tbs.size);
+	put_u32(ctr, counter);
+	accord_buf_put(&skm, ah, 32);
+	accord_buf_put(&skm, &flags, 1);
+	accord_buf_put(&skm, ctr, 4);
+	accord_buf_put(&skm, th, 32);
+	accord_key_sign(sig, key, skm.ptr, skm.size);
+	accord_buf_put_sshstr(&sigblob, SK_TYPE, strlen(SK_TYPE));
+	accord_buf_put_sshstr(&sigblob, sig, sizeof(sig));
+	accord_buf_put(&sigblob, &flags, 1);
+	accord_buf_put(&sigblob, ctr, 4);
+	accord_buf_put(&blob, "SSHSIG", 6);
+	accord_buf_put_u32(&blob, 1);
+	accord_buf_put_sshstr(&blob, pubblob->ptr, pubblob->size);
+	accord_buf_put_sshstr(&blob, ns, strlen(ns));
+	accord_buf_put_sshstr(&blob, "", 0);
+	accord_buf_put_sshstr(&blob, "sha512", 6);
+	accord_buf_put_sshstr(&blob, sigblob.ptr, sigblob.size);
+	rearmor(armor, blob.ptr, blob.size, 70);
+	accord_buf_dispose(&tbs);
+	accord_buf_dispose(&skm);
+	accord_buf_dispose(&sigblob);
+	accord_buf_dispose(&blob);
+}
+
+/* accord's verdict and ssh-keygen -Y verify's on the same sk signature (0 or not). */
+static void sk_verdicts(int *ours, int *openssh, struct fx *f, const accord_buf *armor,
+			const accord_buf *pubblob, const char *msg)
+{
+	accord_buf allowed = ACCORD_BUF_INIT;
+
+	*ours = accord_sshsig_verify_sk(NULL, armor->ptr, armor->size, "git", msg, strlen(msg));
+	write_file(f->dir, "skmsg", msg, strlen(msg));
+	write_file(f->dir, "sksig", armor->ptr, armor->size);
+	accord_buf_puts(&allowed, "sk-id namespaces=\"git\" " SK_TYPE " ");
+	accord_base64_encode(&allowed, (const unsigned char *)pubblob->ptr, pubblob->size);
+	accord_buf_putc(&allowed, '\n');
+	write_file(f->dir, "skallowed", allowed.ptr, allowed.size);
+	*openssh = run(f->dir, "ssh-keygen -Y verify -f skallowed -I sk-id -n git -s sksig < skmsg "
+			       ">/dev/null 2>&1");
+	accord_buf_dispose(&allowed);
+}
+
+static void test_sshsig_sk_agrees_with_ssh_keygen(void **state)
+{
+	struct fx *f = *state;
+	accord_buf armor = ACCORD_BUF_INIT, pub = ACCORD_BUF_INIT;
+	accord_sk_signer who;
+	const char msg[] = "tree 4b82\n\nsigned with a touch\n";
+	int ours, openssh;
+
+	/* a touched key: both accept, and accord reports who and how */
+	sk_build(&armor, &pub, f->key, "ssh:", "ssh:", 0x01, 7, "git", msg);
+	sk_verdicts(&ours, &openssh, f, &armor, &pub, msg);
+	assert_int_equal(ours, 0);
+	assert_int_equal(openssh, 0);
+	assert_int_equal(accord_sshsig_verify_sk(&who, armor.ptr, armor.size, "git", msg, strlen(msg)), 0);
+	assert_memory_equal(who.pk, f->key->pub.pk, 32);
+	assert_string_equal(who.application, "ssh:");
+	assert_int_equal(who.flags, 0x01);
+	assert_int_equal(who.counter, 7);
+	/* user verification on top of presence is fine too */
+	sk_build(&armor, &pub, f->key, "ssh:", "ssh:", 0x05, 8, "git", msg);
+	sk_verdicts(&ours, &openssh, f, &armor, &pub, msg);
+	assert_int_equal(ours, 0);
+	assert_int_equal(openssh, 0);
+	/*
+	 * not touched: accord refuses. ssh-keygen -Y verify 9.2 does not look
+	 * at the flag (OpenSSH requires presence for logins only), so it is the
+	 * one place accord is stricter: a signature nobody touched for can be
+	 * made by anything on the machine the key is plugged into.
+	 */
+	sk_build(&armor, &pub, f->key, "ssh:", "ssh:", 0x00, 9, "git", msg);
+	sk_verdicts(&ours, &openssh, f, &armor, &pub, msg);
+	assert_int_equal(ours, ACCORD_EBADSIG);
+	assert_int_equal(openssh, 0);
+	/* the authenticator signed another application than the key names: both refuse */
+	sk_build(&armor, &pub, f->key, "ssh:", "ssh:other", 0x01, 10, "git", msg);
+	sk_verdicts(&ours, &openssh, f, &armor, &pub, msg);
+	assert_int_equal(ours, ACCORD_EBADSIG);
+	assert_int_not_equal(openssh, 0);
+	/* another message: both refuse */
+	sk_build(&armor, &pub, f->key, "ssh:", "ssh:", 0x01, 11, "git", msg);
+	{
+		const char other[] = "tree 4b82\n\nsigned with a touch!\n";
+
+		sk_verdicts(&ours, &openssh, f, &armor, &pub, other);
+		assert_int_equal(ours, ACCORD_EBADSIG);
+		assert_int_not_equal(openssh, 0);
+	}
+	accord_buf_dispose(&armor);
+	accord_buf_dispose(&pub);
+}
+
+/* Flags and counter are signed: changing either byte after signing breaks the signature. */
+static void test_sshsig_sk_flags_and_counter_are_signed(void **state)
+{
+	struct fx *f = *state;
+	accord_buf armor = ACCORD_BUF_INIT, pub = ACCORD_BUF_INIT, blob = ACCORD_BUF_INIT;
+	const char msg[] = "counter\n";
+	size_t i;
+
+	sk_build(&armor, &pub, f->key, "ssh:", "ssh:", 0x01, 1000, "git", msg);
+	assert_int_equal(accord_sshsig_verify_sk(NULL, armor.ptr, armor.size, "git", msg, strlen(msg)), 0);
+	/* the blob ends with flags (1 byte) and counter (4): corrupt each of those 5 bytes */
+	{
+		accord_buf b64 = ACCORD_BUF_INIT;
+		const char *p;
+
+		for (p = armor.ptr + strlen(BEGIN); p < armor.ptr + armor.size - strlen(END "\n"); p++)
+			if (*p != '\n')
+				accord_buf_putc(&b64, *p);
+		assert_int_equal(accord_base64_decode(&blob, b64.ptr, b64.size), 0);
+		accord_buf_dispose(&b64);
+	}
+	for (i = 1; i <= 5; i++) {
+		accord_buf bad = ACCORD_BUF_INIT, raw = ACCORD_BUF_INIT;
+
+		accord_buf_put(&raw, blob.ptr, blob.size);
+		raw.ptr[raw.size - i] ^= 0x02;
+		rearmor(&bad, raw.ptr, raw.size, 70);
+		assert_int_not_equal(accord_sshsig_verify_sk(NULL, bad.ptr, bad.size, "git", msg, strlen(msg)), 0);
+		accord_buf_dispose(&bad);
+		accord_buf_dispose(&raw);
+	}
+	/* and a plain ssh-ed25519 signature is no sk signature, nor the other way round */
+	assert_int_equal(accord_sshsig_verify(NULL, armor.ptr, armor.size, "git", msg, strlen(msg)),
+			 ACCORD_EINVALID);
+	accord_buf_clear(&armor);
+	accord_sshsig_sign(&armor, f->key, "git", msg, strlen(msg));
+	assert_int_equal(accord_sshsig_verify_sk(NULL, armor.ptr, armor.size, "git", msg, strlen(msg)),
+			 ACCORD_EINVALID);
+	accord_buf_dispose(&armor);
+	accord_buf_dispose(&pub);
+	accord_buf_dispose(&blob);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -732,6 +896,8 @@ int main(void)
 		T(test_sshsig_every_corrupted_byte),
 		T(test_sshsig_line_lengths),
 		T(test_sshsig_garbage_inputs),
+		T(test_sshsig_sk_agrees_with_ssh_keygen),
+		T(test_sshsig_sk_flags_and_counter_are_signed),
 	};
 
 	return cmocka_run_group_tests_name("sshsig", tests, group_setup, NULL);

@@ -2,6 +2,7 @@
 #define ACCORD_SSHSIG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "accord/buf.h"
 #include "accord/key.h"
@@ -33,6 +34,26 @@ int accord_sshsig_sign(accord_buf *out, const accord_key *key, const char *names
  */
 int accord_sshsig_verify(accord_pubkey *signer, const char *armor, size_t armor_len,
 			 const char *namespace, const void *msg, size_t len);
+
+/* The signer of an sk-ssh-ed25519@openssh.com (FIDO) signature. */
+typedef struct {
+	unsigned char pk[32];	   /* the Ed25519 key */
+	char application[256];	   /* the FIDO application, usually "ssh:" */
+	unsigned char flags;	   /* the authenticator's flags: 0x01 user present */
+	uint32_t counter;	   /* its signature counter */
+} accord_sk_signer;
+
+/*
+ * Verify an armored SSHSIG made by a FIDO key (OpenSSH PROTOCOL.u2f), as
+ * `ssh-keygen -Y verify` does: the Ed25519 signature over
+ * SHA-256(application) | flags | counter | SHA-256(the SSHSIG data), and
+ * the user-presence flag set. *signer (may be NULL) gets the key,
+ * application, flags and counter once the signature is well-formed.
+ * Errors as accord_sshsig_verify. Checking the counter against earlier
+ * ones is the caller's business.
+ */
+int accord_sshsig_verify_sk(accord_sk_signer *signer, const char *armor, size_t armor_len,
+			    const char *namespace, const void *msg, size_t len);
 
 /* How many signatures this process has checked (for tests that count work). */
 size_t accord_sshsig_verify_count(void);
