@@ -19,7 +19,7 @@ cc -o "$T/use" "$T/use.c" -I"$D/opt/accord/include" $(pkg-config --cflags libcjs
 if command -v mandoc >/dev/null; then
 	equal "$(mandoc -T lint -W warning "$ROOT/docs/accord.1" 2>&1)" "" "mandoc -T lint reports nothing above style level"
 else
-	echo "skip: mandoc not installed"
+	skip "mandoc not installed"
 fi
 make -s -C "$ROOT" uninstall PREFIX=/opt/accord DESTDIR="$D" >/dev/null 2>&1 && ok || bad "make uninstall"
 equal "$(find "$D" -type f | wc -l)" 0 "uninstall removes every file"

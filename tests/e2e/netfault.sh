@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 GEN="$ROOT/bench/gen"
-[ -x "$GEN" ] || { echo "skip: bench/gen is not built (run make)"; finish; exit 0; }
+[ -x "$GEN" ] || { skip "bench/gen is not built (run make)"; finish; exit $?; }
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 DPORT=$(free_port)

@@ -290,7 +290,7 @@ equal "$(echo "$OUT" | jget 'd["verification"]["status"]')" verified "verified a
 
 # --- headless Chromium: the page loads without console errors and the screenshot shows the charts
 if ! command -v chromium >/dev/null 2>&1; then
-	echo "SKIP: chromium is not installed (apt-get install chromium): html not checked in a browser"
+	skip "chromium is not installed (apt-get install chromium): html not checked in a browser"
 	finish
 	exit $?
 fi

@@ -159,7 +159,7 @@ git -C "$A" remote remove dead
 # passwd entry's home, not $HOME, so the global git config (in $HOME) names
 # the config file: core.sshCommand, a setting accord leaves to git.
 if [ ! -x /usr/sbin/sshd ]; then
-	echo "SKIP: ssh:// case: /usr/sbin/sshd is not installed (apt-get install openssh-server)"
+	skip "ssh:// case: /usr/sbin/sshd is not installed (apt-get install openssh-server)"
 else
 	S="$T/sshd"
 	mkdir -p "$S" "$HOME/.ssh" /run/sshd 2>/dev/null
@@ -189,7 +189,7 @@ EOF
 	i=0
 	until /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $SPORT), 1)" 2>/dev/null || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
 	if ! kill -0 "$SSHD" 2>/dev/null; then
-		echo "SKIP: ssh:// case: sshd could not run here: $(cat "$S/log")"
+		skip "ssh:// case: sshd could not run here: $(cat "$S/log")"
 	else
 		eval "$(ssh-agent -s -a "$S/agent.sock")" >/dev/null
 		PIDS="$PIDS $SSH_AGENT_PID"

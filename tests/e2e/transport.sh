@@ -140,7 +140,7 @@ equal "$(head_of hub.git "$ALICE")" "$(head_of acme "$ALICE")" "once the hub hol
 
 # --- https:// through lighttpd, git http-backend, a test CA and basic auth --------
 if [ ! -x /usr/sbin/lighttpd ] || [ ! -e /usr/lib/lighttpd/mod_openssl.so ]; then
-	echo "SKIP: https:// case: apt-get install lighttpd lighttpd-mod-openssl"
+	skip "https:// case: apt-get install lighttpd lighttpd-mod-openssl"
 	finish
 	exit $?
 fi
