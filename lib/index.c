@@ -1,6 +1,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -920,6 +921,26 @@ static void carry_marks(struct accord_index *ix, const char *dir)
 	accord_buf_dispose(&data);
 }
 
+static int remove_one(const char *path, const struct stat *st, int kind, struct FTW *at)
+{
+	(void)st;
+	(void)kind;
+	(void)at;
+	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+/*
+ * Remove `dir` and everything in it, children first, without a shell and
+ * without following symbolic links: a link planted in the index is
+ * removed, never what it points at.
+ */
+static int remove_tree(const char *dir)
+{
+	if (nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS) < 0 && errno != ENOENT)
+		return accord_error_set(ACCORD_ERROR, "can't clear %s: %s", dir, strerror(errno));
+	return 0;
+}
+
 static int rebuild(accord_store *store, const char *dir, const unsigned char *key)
 {
 	accord_ledger *full = NULL, *shell = NULL;
@@ -939,12 +960,8 @@ static int rebuild(accord_store *store, const char *dir, const unsigned char *ke
 	}
 	carry_marks(shell->index, dir);
 	/* Start from an empty folder so nothing stale survives. */
-	accord_buf_printf(&path, "rm -rf '%s'", dir);
-	if (strchr(dir, '\'') || system(path.ptr) != 0) {
-		error = accord_error_set(ACCORD_ERROR, "can't clear %s", dir);
+	if ((error = remove_tree(dir)) < 0)
 		goto done;
-	}
-	accord_buf_clear(&path);
 	accord_buf_printf(&path, "%s/incidents", dir);
 	if ((error = mkdir_p(path.ptr)) < 0)
 		goto done;

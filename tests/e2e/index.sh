@@ -105,6 +105,15 @@ expect 0 accord -C "$T/copy.git" list
 cp -r "$T/copy.git/accord/index/." "$C/accord/index/"
 agree "index from another repository"
 
+# 8. links planted in the index folder: a rebuild removes the links, never what they point at
+mkdir -p "$T/outside/deep" && echo keep > "$T/outside/precious" && echo keep > "$T/outside/deep/file"
+ln -s "$T/outside" "$C/accord/index/incidents/zz"
+ln -s "$T/outside/precious" "$C/accord/index/link"
+head -c 100 "$S" > "$S.cut" && mv "$S.cut" "$S"
+agree "links planted, then a rebuild"
+[ -f "$T/outside/precious" ] && [ -f "$T/outside/deep/file" ] && ok || bad "a rebuild followed a link out of the index"
+[ -e "$C/accord/index/link" ] || [ -L "$C/accord/index/link" ] && bad "a rebuild left a planted link" || ok
+
 # --- the rollback guard on the append path, with and without the cache ---------------
 OLD=$(git -C "$C" rev-parse "refs/accord/feeds/$ALICE")
 expect 0 a note "$INC" "one more"
