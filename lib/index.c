@@ -17,16 +17,30 @@
 
 #include "index.h"
 
-#define INDEX_VERSION "accord-index 4" /* 4: every file authenticated, opens counted */
+#define INDEX_VERSION "accord-index 5" /* 5: a tree of tags from the state down, opens chained */
 #define TAG_LEN 32		       /* a file's tag: BLAKE2b-256 */
 #define LINE_TAG_LEN 16		       /* an opens line's tag */
 #define OPENS_LINE (ACCORD_ID_HEXLEN + 1 + 2 * LINE_TAG_LEN + 1) /* "<id> <tag>\n" */
+#define BUCKETS 256 /* incidents/<ab>/: one bucket per first byte of the id */
 
 /* The entries of one incident loaded so far, in ledger order. */
 typedef struct {
 	const accord_entry **entries;
 	size_t count;
 } loaded_incident;
+
+/* An incident of a bucket and the tag its file must have. */
+typedef struct {
+	char id[ACCORD_ID_HEXLEN + 1];
+	unsigned char tag[TAG_LEN];
+} bucket_row;
+
+/* A bucket file, incidents/<ab>/bucket: every incident whose id starts with <ab>. */
+typedef struct {
+	bucket_row *rows; /* sorted by id */
+	size_t count;
+	int dirty; /* changed since it was read or written */
+} bucket;
 
 /* The furthest point of a feed this repository ever verified. */
 typedef struct {
@@ -43,6 +57,15 @@ struct accord_index {
 	accord_idmap incidents; /* incident id -> loaded_incident */
 	int dirty;              /* the state file lags behind the ledger */
 	size_t opens;           /* lines of `opens` that count (the state says how many) */
+	char opens_head[2 * LINE_TAG_LEN + 1]; /* the tag of the last of them ("" for none) */
+	/*
+	 * The tree that makes an older file put back show: the state records
+	 * each bucket file's tag, each bucket each of its incident files' tag.
+	 */
+	unsigned char state_tag[TAG_LEN];	    /* of the state file read: has it moved since? */
+	unsigned char bucket_tag[BUCKETS][TAG_LEN]; /* as the state records them */
+	unsigned char has_bucket[BUCKETS];	    /* the state records bucket b */
+	bucket *buckets[BUCKETS];		    /* read (and authenticated) or changed so far */
 	unsigned char key[crypto_generichash_KEYBYTES]; /* this repository's tag key */
 };
 
@@ -67,6 +90,18 @@ static void ledger_push(accord_ledger *l, accord_entry *e)
 
 	push_ptr(&l->entries, &count, e);
 	l->count = count;
+}
+
+static void drop_buckets(struct accord_index *ix)
+{
+	size_t b;
+
+	for (b = 0; b < BUCKETS; b++) {
+		if (ix->buckets[b])
+			free(ix->buckets[b]->rows);
+		free(ix->buckets[b]);
+		ix->buckets[b] = NULL;
+	}
 }
 
 static void index_marks_dispose(struct accord_index *ix)
@@ -94,6 +129,7 @@ void accord_index_free(struct accord_index *ix)
 		}
 	}
 	index_marks_dispose(ix);
+	drop_buckets(ix);
 	sodium_memzero(ix->key, sizeof(ix->key));
 	accord_idmap_dispose(&ix->incidents);
 	accord_idmap_dispose(&ix->loaded);
@@ -188,19 +224,21 @@ static void tag_of(unsigned char *out, size_t outlen, const struct accord_index 
 	crypto_generichash_final(&st, out, outlen);
 }
 
-/* End `data` (the contents of file `name`) with its tag line "mac <hex>". */
-static void seal(const struct accord_index *ix, const char *name, accord_buf *data)
+/* End `data` (the contents of file `name`) with its tag line "mac <hex>"; the tag into `tag`. */
+static void seal(unsigned char *tag, const struct accord_index *ix, const char *name, accord_buf *data)
 {
-	unsigned char tag[TAG_LEN];
 	char hex[2 * TAG_LEN + 1];
 
-	tag_of(tag, sizeof(tag), ix, name, data->ptr ? data->ptr : "", data->size);
-	accord_hex_encode(hex, tag, sizeof(tag));
+	tag_of(tag, TAG_LEN, ix, name, data->ptr ? data->ptr : "", data->size);
+	accord_hex_encode(hex, tag, TAG_LEN);
 	accord_buf_printf(data, "mac %s\n", hex);
 }
 
-/* Check and strip the tag line of `data`; ACCORD_EINVALID when it does not authenticate. */
-static int unseal(const struct accord_index *ix, const char *name, accord_buf *data)
+/*
+ * Check and strip the tag line of `data`, its tag into `tag`; ACCORD_EINVALID
+ * when it does not authenticate.
+ */
+static int unseal(unsigned char *tag, const struct accord_index *ix, const char *name, accord_buf *data)
 {
 	const size_t line = 4 + 2 * TAG_LEN + 1;
 	unsigned char want[TAG_LEN];
@@ -215,13 +253,15 @@ static int unseal(const struct accord_index *ix, const char *name, accord_buf *d
 	accord_hex_encode(hex, want, sizeof(want));
 	if (sodium_memcmp(hex, data->ptr + body + 4, 2 * TAG_LEN) != 0)
 		return accord_error_set(ACCORD_EINVALID, "index file %s does not authenticate", name);
+	memcpy(tag, want, TAG_LEN);
 	data->size = body;
 	data->ptr[body] = '\0';
 	return 0;
 }
 
-/* Read index file `name` (relative to the index folder) and authenticate it. */
-static int read_sealed(accord_buf *out, const struct accord_index *ix, const char *name)
+/* Read index file `name` (relative to the index folder) and authenticate it; its tag into `tag`. */
+static int read_sealed(accord_buf *out, unsigned char *tag, const struct accord_index *ix,
+		       const char *name)
 {
 	accord_buf path = ACCORD_BUF_INIT;
 	int error;
@@ -230,40 +270,224 @@ static int read_sealed(accord_buf *out, const struct accord_index *ix, const cha
 	error = accord_buf_read_file(out, path.ptr, 64 << 20);
 	accord_buf_dispose(&path);
 	if (error == 0)
-		error = unseal(ix, name, out);
+		error = unseal(tag, ix, name, out);
 	return error;
 }
 
-/* Seal `data` and write it as index file `name`, atomically. */
-static int write_sealed(const struct accord_index *ix, const char *name, accord_buf *data)
+/* Seal `data` and write it as index file `name`, atomically; its tag into `tag`. */
+static int write_sealed(unsigned char *tag, const struct accord_index *ix, const char *name,
+			accord_buf *data)
 {
 	accord_buf path = ACCORD_BUF_INIT;
 	int error;
 
-	seal(ix, name, data);
+	seal(tag, ix, name, data);
 	accord_buf_printf(&path, "%s/%s", ix->dir, name);
 	error = write_atomic(path.ptr, data);
 	accord_buf_dispose(&path);
 	return error;
 }
 
-/* Line `n` of `opens`: the incident id and a tag binding it to its place. */
-static void opens_line(char *out, const struct accord_index *ix, size_t n, const char *id)
+/*
+ * The tag (hex) of line `n` of `opens`, incident `id`, chained to `prev`,
+ * the tag of line n-1 ("" for the first): the state records the last tag,
+ * which so vouches for every line before it, and reading backwards from
+ * the end checks only the lines read. An older list put back does not
+ * end in the recorded tag, even with as many lines.
+ */
+static void opens_tag(char *out, const struct accord_index *ix, size_t n, const char *id,
+		      const char *prev)
 {
 	unsigned char tag[LINE_TAG_LEN];
-	char place[32 + ACCORD_ID_HEXLEN];
-	int len = snprintf(place, sizeof(place), "%zu %.64s", n, id);
+	char place[32 + ACCORD_ID_HEXLEN + 2 * LINE_TAG_LEN];
+	int len = snprintf(place, sizeof(place), "%zu %.64s %.32s", n, id, prev);
 
 	tag_of(tag, sizeof(tag), ix, "opens", place, (size_t)len);
+	accord_hex_encode(out, tag, sizeof(tag));
+}
+
+/* A line of `opens`: "<id> <tag>\n" (no NUL). */
+static void opens_line(char *out, const char *id, const char *tag)
+{
 	memcpy(out, id, ACCORD_ID_HEXLEN);
 	out[ACCORD_ID_HEXLEN] = ' ';
-	accord_hex_encode(out + ACCORD_ID_HEXLEN + 1, tag, sizeof(tag));
+	memcpy(out + ACCORD_ID_HEXLEN + 1, tag, 2 * LINE_TAG_LEN);
 	out[OPENS_LINE - 1] = '\n';
+}
+
+/* ---- buckets ------------------------------------------------------------------ */
+
+/* The bucket of an incident id (or of a prefix of two digits or more). */
+static unsigned bucket_of(const char *id)
+{
+	unsigned char b = 0;
+	char hex[3] = { id[0], id[1], '\0' };
+
+	if (accord_hex_decode(&b, 1, hex) < 0)
+		accord_error_clear(); /* callers pass checked hex */
+	return b;
+}
+
+static void bucket_name(accord_buf *out, unsigned b)
+{
+	accord_buf_clear(out);
+	accord_buf_printf(out, "incidents/%02x/bucket", b);
+}
+
+/*
+ * Bucket `b`, read once per open and checked against the tag the state
+ * recorded for it, so that a bucket file put back from earlier does not
+ * pass; empty when the state records none. ACCORD_EINVALID when it does
+ * not match or is gone. Borrowed from the index.
+ */
+static int read_bucket(bucket **out, struct accord_index *ix, unsigned b)
+{
+	accord_buf name = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
+	unsigned char tag[TAG_LEN];
+	char *line, *save = NULL;
+	bucket *bk;
+	int error = 0, first = 1;
+
+	if (ix->buckets[b]) {
+		*out = ix->buckets[b];
+		return 0;
+	}
+	if (!(bk = calloc(1, sizeof(*bk))))
+		abort();
+	if (ix->has_bucket[b]) {
+		bucket_name(&name, b);
+		error = read_sealed(&data, tag, ix, name.ptr);
+		if (error == ACCORD_ENOTFOUND)
+			error = accord_error_set(ACCORD_EINVALID, "index file %s is gone", name.ptr);
+		else if (error == 0 && sodium_memcmp(tag, ix->bucket_tag[b], TAG_LEN) != 0)
+			error = accord_error_set(ACCORD_EINVALID, "index file %s is not the one the state recorded",
+						 name.ptr);
+		for (line = error ? NULL : strtok_r(data.ptr, "\n", &save); line && error == 0;
+		     line = strtok_r(NULL, "\n", &save)) {
+			bucket_row *r;
+
+			if (first) {
+				first = 0;
+				if (strcmp(line, "accord-bucket 1") != 0)
+					error = ACCORD_EINVALID;
+				continue;
+			}
+			if (!(r = realloc(bk->rows, (bk->count + 1) * sizeof(*r))))
+				abort();
+			bk->rows = r;
+			r += bk->count;
+			/* "<id> <tag>", ids in order and of this bucket */
+			if (strlen(line) != ACCORD_ID_HEXLEN + 1 + 2 * TAG_LEN || line[ACCORD_ID_HEXLEN] != ' ') {
+				error = ACCORD_EINVALID;
+				break;
+			}
+			line[ACCORD_ID_HEXLEN] = '\0';
+			if (!accord_is_lower_hex(line, ACCORD_ID_HEXLEN) || bucket_of(line) != b ||
+			    (bk->count && strcmp(r[-1].id, line) >= 0) ||
+			    accord_hex_decode(r->tag, TAG_LEN, line + ACCORD_ID_HEXLEN + 1) < 0) {
+				error = ACCORD_EINVALID;
+				break;
+			}
+			memcpy(r->id, line, sizeof(r->id));
+			bk->count++;
+		}
+		if (error == ACCORD_EINVALID && !first)
+			error = accord_error_set(ACCORD_EINVALID, "index file %s is damaged", name.ptr);
+	}
+	accord_buf_dispose(&name);
+	accord_buf_dispose(&data);
+	if (error < 0) {
+		free(bk->rows);
+		free(bk);
+		return error;
+	}
+	ix->buckets[b] = bk;
+	*out = bk;
+	return 0;
+}
+
+/* Where `id` is in `bk`, or where it would go. */
+static size_t bucket_place(const bucket *bk, const char *id, int *found)
+{
+	size_t lo = 0, hi = bk->count;
+
+	*found = 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(bk->rows[mid].id, id);
+
+		if (c == 0) {
+			*found = 1;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Record `tag` as the tag of incident `id`'s file in its (loaded) bucket. */
+static void bucket_set(bucket *bk, const char *id, const unsigned char *tag)
+{
+	int found;
+	size_t at = bucket_place(bk, id, &found);
+
+	if (!found) {
+		bucket_row *r = realloc(bk->rows, (bk->count + 1) * sizeof(*r));
+
+		if (!r)
+			abort();
+		bk->rows = r;
+		memmove(&r[at + 1], &r[at], (bk->count - at) * sizeof(*r));
+		bk->count++;
+		snprintf(r[at].id, sizeof(r[at].id), "%.64s", id);
+	}
+	memcpy(bk->rows[at].tag, tag, TAG_LEN);
+	bk->dirty = 1;
+}
+
+/* Write the buckets that changed, recording their new tags for the state. */
+static int flush_buckets(struct accord_index *ix)
+{
+	accord_buf name = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
+	unsigned b;
+	size_t i;
+	int error = 0;
+
+	for (b = 0; b < BUCKETS && error == 0; b++) {
+		bucket *bk = ix->buckets[b];
+
+		if (!bk || !bk->dirty)
+			continue;
+		accord_buf_clear(&data);
+		accord_buf_puts(&data, "accord-bucket 1\n");
+		for (i = 0; i < bk->count; i++) {
+			char hex[2 * TAG_LEN + 1];
+
+			accord_hex_encode(hex, bk->rows[i].tag, TAG_LEN);
+			accord_buf_printf(&data, "%s %s\n", bk->rows[i].id, hex);
+		}
+		bucket_name(&name, b);
+		if ((error = write_sealed(ix->bucket_tag[b], ix, name.ptr, &data)) == 0) {
+			ix->has_bucket[b] = 1;
+			bk->dirty = 0;
+		}
+	}
+	accord_buf_dispose(&name);
+	accord_buf_dispose(&data);
+	return error;
 }
 
 /* ---- incident files -------------------------------------------------------- */
 
 /*
+ * incidents/<ab>/bucket (read_bucket):
+ *   accord-bucket 1
+ *   <id> <tag>                     one per incident of the bucket, by id: the
+ *                                  tag its file must carry
+ *
  * incidents/<ab>/<id>:
  *   accord-incident 2
  *   s <status> <severity> <opened> <started> <status_at>
@@ -290,15 +514,33 @@ static void incident_file_dispose(incident_file *f)
 	memset(f, 0, sizeof(*f));
 }
 
-static int read_incident_file(incident_file *f, const struct accord_index *ix, const char *id)
+/*
+ * Read incident `id`'s file, checked down the tree: the state vouches for
+ * its bucket, the bucket for the file. ACCORD_ENOTFOUND when its bucket
+ * does not list it, ACCORD_EINVALID when a file does not match.
+ */
+static int read_incident_file(incident_file *f, struct accord_index *ix, const char *id)
 {
 	accord_buf path = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
+	unsigned char tag[TAG_LEN];
 	char *line, *save = NULL;
-	int error, first = 1;
+	bucket *bk = NULL;
+	size_t at;
+	int error, first = 1, found = 0;
 
 	memset(f, 0, sizeof(*f));
+	if ((error = read_bucket(&bk, ix, bucket_of(id))) < 0)
+		return error;
+	at = bucket_place(bk, id, &found);
+	if (!found)
+		return accord_error_set(ACCORD_ENOTFOUND, "the index has no incident %.12s", id);
 	incident_name(&path, id);
-	error = read_sealed(&data, ix, path.ptr);
+	error = read_sealed(&data, tag, ix, path.ptr);
+	if (error == ACCORD_ENOTFOUND)
+		error = accord_error_set(ACCORD_EINVALID, "index file %s is gone", path.ptr);
+	else if (error == 0 && sodium_memcmp(tag, bk->rows[at].tag, TAG_LEN) != 0)
+		error = accord_error_set(ACCORD_EINVALID, "index file %s is not the one its bucket recorded",
+					 path.ptr);
 	accord_buf_dispose(&path);
 	if (error < 0) {
 		accord_buf_dispose(&data);
@@ -372,17 +614,27 @@ bad_noclean:
 	return accord_error_set(ACCORD_EINVALID, "index file of incident %.12s is damaged", id);
 }
 
-/* Derive the incident from its loaded entries and write its file. */
-static int write_incident_file(const struct accord_index *ix, const accord_parties *parties,
+/*
+ * Derive the incident from its loaded entries, write its file and record
+ * its tag in its bucket (written with the state, flush_buckets).
+ */
+static int write_incident_file(struct accord_index *ix, const accord_parties *parties,
 			       const loaded_incident *li)
 {
 	accord_incident *inc = NULL;
 	accord_buf path = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
+	unsigned char tag[TAG_LEN];
+	bucket *bk = NULL;
 	size_t i;
 	int error;
 
 	if ((error = accord_incident_build_from(&inc, parties, li->entries, li->count)) < 0)
 		return error;
+	/* a bucket that does not match is not written on: the next open re-derives it */
+	if ((error = read_bucket(&bk, ix, bucket_of(inc->id))) < 0) {
+		accord_incident_free(inc);
+		return error;
+	}
 	accord_buf_printf(&data, "accord-incident 2\ns %s %lld %lld %lld %lld\nv %s\nt %s\n",
 			  inc->status, (long long)inc->severity, (long long)inc->opened_at,
 			  (long long)inc->started_at, (long long)inc->status_at,
@@ -401,7 +653,8 @@ static int write_incident_file(const struct accord_index *ix, const accord_parti
 	accord_buf_printf(&path, "%s/incidents/%.2s", ix->dir, inc->id);
 	if ((error = mkdir_p(path.ptr)) == 0) {
 		incident_name(&path, inc->id);
-		error = write_sealed(ix, path.ptr, &data);
+		if ((error = write_sealed(tag, ix, path.ptr, &data)) == 0)
+			bucket_set(bk, inc->id, tag);
 	}
 	accord_incident_free(inc);
 	accord_buf_dispose(&path);
@@ -416,16 +669,19 @@ static int write_incident_file(const struct accord_index *ix, const accord_parti
 static int append_open(struct accord_index *ix, const char *id)
 {
 	accord_buf path = ACCORD_BUF_INIT;
-	char line[OPENS_LINE];
+	char line[OPENS_LINE], tag[2 * LINE_TAG_LEN + 1];
 	int fd, error = 0;
 
 	accord_buf_printf(&path, "%s/opens", ix->dir);
 	fd = open(path.ptr, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	opens_line(line, ix, ix->opens, id);
-	if (fd < 0 || pwrite(fd, line, sizeof(line), (off_t)(ix->opens * OPENS_LINE)) != (ssize_t)sizeof(line))
+	opens_tag(tag, ix, ix->opens, id, ix->opens_head);
+	opens_line(line, id, tag);
+	if (fd < 0 || pwrite(fd, line, sizeof(line), (off_t)(ix->opens * OPENS_LINE)) != (ssize_t)sizeof(line)) {
 		error = accord_error_set(ACCORD_ERROR, "can't write %s: %s", path.ptr, strerror(errno));
-	else
+	} else {
 		ix->opens++;
+		memcpy(ix->opens_head, tag, sizeof(tag));
+	}
 	if (fd >= 0)
 		close(fd);
 	accord_buf_dispose(&path);
@@ -537,12 +793,25 @@ static int save_state(accord_ledger *l)
 	const accord_parties *p = &l->parties;
 	accord_buf path = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
 	size_t i;
+	unsigned b;
 	int error;
 
+	/* the files below the state first: it must vouch for what is there */
+	if ((error = flush_buckets(l->index)) < 0)
+		return error;
 	if (!l->index->evidence[0])
 		evidence_digest(l->index->evidence, l->store);
-	accord_buf_printf(&data, "%s\nledger %s\nlamport %lld\nevidence %s\nopens %zu\n", INDEX_VERSION,
-			  l->id, (long long)l->max_lamport, l->index->evidence, l->index->opens);
+	accord_buf_printf(&data, "%s\nledger %s\nlamport %lld\nevidence %s\nopens %zu %s\n", INDEX_VERSION,
+			  l->id, (long long)l->max_lamport, l->index->evidence, l->index->opens,
+			  l->index->opens ? l->index->opens_head : "-");
+	for (b = 0; b < BUCKETS; b++) {
+		char hex[2 * TAG_LEN + 1];
+
+		if (!l->index->has_bucket[b])
+			continue;
+		accord_hex_encode(hex, l->index->bucket_tag[b], TAG_LEN);
+		accord_buf_printf(&data, "bucket %02x %s\n", b, hex);
+	}
 	for (i = 0; i < l->feed_count; i++) {
 		const accord_feed *f = &l->feeds[i];
 		char head[GIT_OID_HEXSZ + 1];
@@ -601,7 +870,7 @@ static int save_state(accord_ledger *l)
 				  inv->entry_id, (long long)inv->time, inv->accepted);
 	}
 	accord_buf_puts(&data, "end\n");
-	error = write_sealed(l->index, "state", &data);
+	error = write_sealed(l->index->state_tag, l->index, "state", &data);
 	accord_buf_dispose(&path);
 	accord_buf_dispose(&data);
 	if (error == 0)
@@ -673,7 +942,7 @@ static int load_state(accord_ledger **out, accord_store *store, const char *dir,
 	char *line, *save = NULL;
 	int error, n = 0, ended = 0;
 
-	if ((error = read_sealed(&data, l->index, "state")) < 0)
+	if ((error = read_sealed(&data, l->index->state_tag, l->index, "state")) < 0)
 		goto fail;
 	for (line = strtok_r(data.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
 		char a[300], b[300], c[300], d[300];
@@ -683,14 +952,31 @@ static int load_state(accord_ledger **out, accord_store *store, const char *dir,
 		if (n == 0) {
 			if (strcmp(line, INDEX_VERSION) != 0)
 				goto bad;
+		} else if (!strncmp(line, "bucket ", 7)) {
+			/* "bucket <ab> <tag>": 256 of them, so no sscanf tried in turn */
+			unsigned bk;
+
+			if (strlen(line) != 7 + 3 + 2 * TAG_LEN || line[9] != ' ')
+				goto bad;
+			line[9] = '\0';
+			if (!accord_is_lower_hex(line + 7, 2))
+				goto bad;
+			bk = bucket_of(line + 7);
+			if (accord_hex_decode(l->index->bucket_tag[bk], TAG_LEN, line + 10) < 0)
+				goto bad;
+			l->index->has_bucket[bk] = 1;
 		} else if (sscanf(line, "ledger %64s", a) == 1 && accord_is_lower_hex(a, 64)) {
 			memcpy(l->id, a, sizeof(l->id));
 		} else if (sscanf(line, "evidence %64s", a) == 1 && accord_is_lower_hex(a, 64)) {
 			memcpy(l->index->evidence, a, sizeof(l->index->evidence));
 		} else if (sscanf(line, "lamport %lld", &x) == 1) {
 			l->max_lamport = x;
-		} else if (sscanf(line, "opens %lld", &x) == 1 && x >= 0) {
+		} else if (sscanf(line, "opens %lld %32s", &x, a) == 2 && x >= 0) {
 			l->index->opens = (size_t)x;
+			if (x == 0 ? strcmp(a, "-") != 0 : !accord_is_lower_hex(a, 2 * LINE_TAG_LEN))
+				goto bad;
+			if (x)
+				memcpy(l->index->opens_head, a, sizeof(l->index->opens_head));
 		} else if (sscanf(line, "feed %32s %40s %lld %64s %lld %lld", a, b, &x, c, &y, &z) == 6) {
 			accord_feed *nf = realloc(l->feeds, (l->feed_count + 1) * sizeof(*nf));
 
@@ -949,6 +1235,7 @@ static int rebuild(accord_store *store, const char *dir, const unsigned char *ke
 	loaded_incident **order = NULL;
 	size_t norder = 0, i;
 	int error;
+	char *head, line[OPENS_LINE];
 
 	/* A shell ledger with the full state, to write files with; it keeps the old high marks. */
 	shell = index_shell(store, dir, key);
@@ -974,12 +1261,10 @@ static int rebuild(accord_store *store, const char *dir, const unsigned char *ke
 				abort();
 			accord_idmap_put(&groups, e->id, li);
 			push_ptr(&order, &norder, li);
-			{
-				char line[OPENS_LINE];
-
-				opens_line(line, shell->index, shell->index->opens++, e->id);
-				accord_buf_put(&opens, line, sizeof(line));
-			}
+			head = shell->index->opens_head;
+			opens_tag(head, shell->index, shell->index->opens++, e->id, head);
+			opens_line(line, e->id, head);
+			accord_buf_put(&opens, line, sizeof(line));
 		} else if (!e->incident[0] || !(li = accord_idmap_get(&groups, e->incident))) {
 			continue;
 		}
@@ -1188,8 +1473,11 @@ static int catch_up(accord_ledger *l)
 	for (j = 0; j < nnews; j++)
 		accord_entry_free(news[j]);
 	free(news);
-	/* Anything that does not verify on the way: the engine's full pass decides what counts. */
-	if (error == ACCORD_EBADSIG)
+	/*
+	 * Anything that does not verify on the way, or an index file that does
+	 * not match the state: the engine's full pass decides what counts.
+	 */
+	if (error == ACCORD_EBADSIG || error == ACCORD_EINVALID)
 		error = NEED_REBUILD;
 	if (error == 0 && l->index->dirty)
 		error = save_state(l);
@@ -1309,88 +1597,104 @@ static void free_strings(char **list, size_t n)
 	free(list);
 }
 
+/* Take the tree of the state `from` was read from: the files it vouches for. */
+static void adopt_tree(struct accord_index *ix, const struct accord_index *from)
+{
+	drop_buckets(ix);
+	ix->opens = from->opens;
+	memcpy(ix->opens_head, from->opens_head, sizeof(ix->opens_head));
+	memcpy(ix->state_tag, from->state_tag, sizeof(ix->state_tag));
+	memcpy(ix->bucket_tag, from->bucket_tag, sizeof(ix->bucket_tag));
+	memcpy(ix->has_bucket, from->has_bucket, sizeof(ix->has_bucket));
+}
+
 /*
- * An index file turned out not to authenticate after the state did (an
- * incident file or `opens` edited, dropped or truncated): re-derive the
- * index from the refs by a full verification, under the write lock. The
- * ledger's state was authentic and current, so it stays as it is.
+ * An index file turned out not to match the state this ledger read (an
+ * incident file, a bucket or `opens` edited, dropped or put back from
+ * earlier), under the write lock (taken once, *locked says so). First
+ * round: if the state moved on since (another process appended), take its
+ * tree and try again. Otherwise, or the second time, re-derive the index
+ * from the refs by a full verification. The ledger's state was authentic
+ * and current, so it stays as it is.
  */
-static int repair(accord_ledger *l)
+static int repair(accord_ledger *l, int round, int *locked)
 {
 	struct accord_index *ix = l->index;
 	accord_ledger *fresh = NULL;
-	int error, locked_here = 0;
+	int error;
 
-	if (accord_store_lock_held(l->store) == 0) {
+	if (!*locked && accord_store_lock_held(l->store) == 0) {
 		if ((error = accord_store_lock(l->store)) < 0)
 			return error;
-		locked_here = 1;
+		*locked = 1;
 	}
+	if (round == 0 && load_state(&fresh, l->store, ix->dir, ix->key) == 0 &&
+	    sodium_memcmp(fresh->index->state_tag, ix->state_tag, TAG_LEN) != 0) {
+		adopt_tree(ix, fresh->index);
+		accord_ledger_free(fresh);
+		return 0;
+	}
+	accord_ledger_free(fresh);
+	fresh = NULL;
+	accord_error_clear();
 	error = rebuild(l->store, ix->dir, ix->key);
 	if (error == 0 && (error = load_state(&fresh, l->store, ix->dir, ix->key)) == 0)
-		ix->opens = fresh->index->opens;
+		adopt_tree(ix, fresh->index);
 	accord_ledger_free(fresh);
-	if (locked_here)
-		accord_store_unlock(l->store);
 	return error;
 }
+
+#define INDEX_DAMAGED(error) ((error) == ACCORD_EINVALID || (error) == ACCORD_ENOTFOUND_INDEX)
 
 /*
  * Call fn(l, ...) again after a repair when it found the index damaged:
  * what the index says is never taken over a full verification.
  */
-#define WITH_REPAIR(l, call)                                                        \
-	do {                                                                        \
-		error = (call);                                                     \
-		if (error == ACCORD_EINVALID || error == ACCORD_ENOTFOUND_INDEX) {  \
-			if ((error = repair(l)) == 0)                               \
-				error = (call);                                     \
-		}                                                                   \
+#define WITH_REPAIR(l, call)                                                       \
+	do {                                                                       \
+		int round_, locked_ = 0;                                           \
+                                                                                   \
+		error = (call);                                                    \
+		for (round_ = 0; round_ < 2 && INDEX_DAMAGED(error); round_++) {   \
+			if ((error = repair(l, round_, &locked_)) == 0)            \
+				error = (call);                                    \
+		}                                                                  \
+		if (locked_)                                                       \
+			accord_store_unlock((l)->store);                           \
 	} while (0)
 
 /*
- * The incident ids of `opens` (its first ix->opens lines, each
- * authenticated) that start with `prefix`, at most `max` of them (0: all).
- * ACCORD_EINVALID when the file is shorter than the state says or a line
- * does not authenticate. Reading it is O(incidents): the one list the index
- * can vouch for, since a folder listing shows nothing of a deleted file.
+ * The incident ids that start with `prefix`, at most `max` of them (0:
+ * all), from the buckets the prefix can be in (one when it has two digits
+ * or more: O(incidents / 256)). ACCORD_EINVALID when a bucket does not
+ * match the state.
  */
-static int opens_matching(char ***out, size_t *count, const struct accord_index *ix,
-			  const char *prefix, size_t max)
+static int ids_matching(char ***out, size_t *count, struct accord_index *ix, const char *prefix,
+			size_t max)
 {
-	accord_buf path = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
 	size_t plen = strlen(prefix), i;
-	int error;
+	unsigned b;
+	int error = 0;
 
 	*out = NULL;
 	*count = 0;
-	if (ix->opens == 0)
-		return 0;
-	accord_buf_printf(&path, "%s/opens", ix->dir);
-	error = accord_buf_read_file(&data, path.ptr, (size_t)-1 >> 1);
-	accord_buf_dispose(&path);
-	if (error < 0 || data.size < ix->opens * OPENS_LINE) {
-		accord_buf_dispose(&data);
-		return accord_error_set(ACCORD_EINVALID, "the index list of incidents is damaged");
-	}
-	for (i = 0; i < ix->opens && error == 0; i++) {
-		const char *line = data.ptr + i * OPENS_LINE;
-		char want[OPENS_LINE], *copy;
+	for (b = 0; b < BUCKETS && error == 0; b++) {
+		char name[3];
+		bucket *bk = NULL;
 
-		if (strncmp(line, prefix, plen) != 0)
+		snprintf(name, sizeof(name), "%02x", b);
+		if (strncmp(name, prefix, plen < 2 ? plen : 2) != 0 || (error = read_bucket(&bk, ix, b)) < 0)
 			continue;
-		opens_line(want, ix, i, line);
-		if (sodium_memcmp(want, line, OPENS_LINE) != 0) {
-			error = accord_error_set(ACCORD_EINVALID, "the index list of incidents does not authenticate");
-			break;
+		for (i = 0; i < bk->count && !(max && *count >= max); i++) {
+			char *copy;
+
+			if (strncmp(bk->rows[i].id, prefix, plen) != 0)
+				continue;
+			if (!(copy = strdup(bk->rows[i].id)))
+				abort();
+			push_ptr(out, count, copy);
 		}
-		if (max && *count >= max)
-			continue;
-		if (!(copy = strndup(line, ACCORD_ID_HEXLEN)))
-			abort();
-		push_ptr(out, count, copy);
 	}
-	accord_buf_dispose(&data);
 	if (error < 0) {
 		free_strings(*out, *count);
 		*out = NULL;
@@ -1406,7 +1710,7 @@ static int find_once(const accord_entry **out, accord_ledger *l, const char *pre
 	loaded_incident *li;
 	int error;
 
-	if ((error = opens_matching(&ids, &n, l->index, prefix, 5)) < 0)
+	if ((error = ids_matching(&ids, &n, l->index, prefix, 5)) < 0)
 		return error;
 	if (n == 0) {
 		free(ids);
@@ -1442,7 +1746,7 @@ int accord_index_find_incident(const accord_entry **out, accord_ledger *l, const
 		return accord_error_set(ACCORD_EINVALID,
 					"'%s' is not an incident id (4 to 64 lowercase hex digits)", prefix);
 	WITH_REPAIR(l, find_once(out, l, prefix));
-	if (error == ACCORD_EINVALID || error == ACCORD_ENOTFOUND_INDEX)
+	if (INDEX_DAMAGED(error))
 		return accord_error_wrap(ACCORD_EBADSIG, "index");
 	return error;
 }
@@ -1456,7 +1760,7 @@ size_t accord_index_short_len(accord_ledger *l, const char *id, size_t min)
 
 	/* ids that share fewer than `min` digits with `id` never make it longer than `min` */
 	snprintf(prefix, sizeof(prefix), "%.*s", (int)(min < ACCORD_ID_HEXLEN ? min : ACCORD_ID_HEXLEN), id);
-	WITH_REPAIR(l, opens_matching(&ids, &n, l->index, prefix, 0));
+	WITH_REPAIR(l, ids_matching(&ids, &n, l->index, prefix, 0));
 	if (error < 0)
 		return ACCORD_ID_HEXLEN; /* the full id is unique whatever the index says */
 	for (i = 0; i < n; i++) {
@@ -1498,9 +1802,10 @@ static int list_once(accord_incident_summary **out, size_t *count, accord_ledger
 		     const char *status, size_t limit, int64_t now)
 {
 	const size_t chunk_lines = 1024;
-	const struct accord_index *ix = l->index;
+	struct accord_index *ix = l->index;
 	accord_buf path = ACCORD_BUF_INIT;
 	accord_incident_summary *res = NULL;
+	char trusted[2 * LINE_TAG_LEN + 1];
 	size_t n = 0, i, end;
 	int fd, error = 0, done = 0;
 
@@ -1515,33 +1820,40 @@ static int list_once(accord_incident_summary **out, size_t *count, accord_ledger
 		return accord_error_set(ACCORD_EINVALID, "the index list of incidents is gone");
 	/*
 	 * Newest first, reading the lines that count backwards a chunk at a
-	 * time, so that a limited list costs O(limit), not O(incidents).
+	 * time, so that a limited list costs O(limit), not O(incidents). The
+	 * state vouches for the last line's tag, each line for the tag of the
+	 * line before it (read with the chunk).
 	 */
+	memcpy(trusted, ix->opens_head, sizeof(trusted));
 	for (end = ix->opens; end > 0 && !done && error == 0;) {
-		size_t start = end > chunk_lines ? end - chunk_lines : 0;
-		size_t len = (end - start) * OPENS_LINE;
+		size_t start = end > chunk_lines ? end - chunk_lines : 0, from = start ? start - 1 : 0;
+		size_t len = (end - from) * OPENS_LINE;
 		char *buf = malloc(len);
 
 		if (!buf)
 			abort();
-		if (pread(fd, buf, len, (off_t)(start * OPENS_LINE)) != (ssize_t)len) {
+		if (pread(fd, buf, len, (off_t)(from * OPENS_LINE)) != (ssize_t)len) {
 			free(buf);
 			error = accord_error_set(ACCORD_EINVALID, "the index list of incidents is damaged");
 			break;
 		}
 		for (i = end; i-- > start && !done;) {
-			char *line = buf + (i - start) * OPENS_LINE, want[OPENS_LINE], id[ACCORD_ID_HEXLEN + 1];
+			const char *line = buf + (i - from) * OPENS_LINE;
+			const char *prev = i ? line - OPENS_LINE + ACCORD_ID_HEXLEN + 1 : "";
+			char want[2 * LINE_TAG_LEN + 1], id[ACCORD_ID_HEXLEN + 1];
 			incident_file f;
 
 			if (limit && n >= limit) {
 				done = 1;
 				break;
 			}
-			opens_line(want, ix, i, line);
-			if (sodium_memcmp(want, line, OPENS_LINE) != 0) {
+			opens_tag(want, ix, i, line, prev);
+			if (sodium_memcmp(line + ACCORD_ID_HEXLEN + 1, trusted, 2 * LINE_TAG_LEN) != 0 ||
+			    sodium_memcmp(want, trusted, 2 * LINE_TAG_LEN) != 0) {
 				error = accord_error_set(ACCORD_EINVALID, "the index list of incidents does not authenticate");
 				break;
 			}
+			snprintf(trusted, sizeof(trusted), "%.32s", prev);
 			memcpy(id, line, ACCORD_ID_HEXLEN);
 			id[ACCORD_ID_HEXLEN] = '\0';
 			if ((error = read_incident_file(&f, ix, id)) < 0) {

@@ -16,7 +16,12 @@
  *                          findings, the membership state after the last
  *                          entry, the count of incidents, and each feed's
  *                          furthest verified point (the rollback guard);
- *   opens                  incident ids in ledger order, one tagged line each;
+ *                          and the tags of the bucket files and of the
+ *                          last line of `opens`;
+ *   opens                  incident ids in ledger order, each line's tag
+ *                          chained to the line before;
+ *   incidents/<ab>/bucket  the ids of the incidents starting with <ab>, each
+ *                          with the tag of its file;
  *   incidents/<ab>/<id>    each incident's entry commits in ledger order,
  *                          with its derived summary (for list).
  *
@@ -24,13 +29,18 @@
  * - Authenticity. Every file carries a keyed BLAKE2b tag (libsodium
  *   crypto_generichash) under a key derived from the user's cache key
  *   (accord_ledger_cache_key, kept in the key home, outside the repository)
- *   and the repository's path, over the file's name and bytes; each line
- *   of `opens` is tagged with its position and `state` records how many
- *   there are. Whoever can write the repository but not the key home
- *   cannot make a file that authenticates, so a checksum recomputed by an
- *   editor is worthless here. A file that does not authenticate (edited,
- *   truncated, dropped, from another repository or user) makes the ledger
- *   re-derive the whole index from the refs by a full verification.
+ *   and the repository's path, over the file's name and bytes. Whoever can
+ *   write the repository but not the key home cannot make a file that
+ *   authenticates, so a checksum recomputed by an editor is worthless here.
+ * - Currency. The tags form a tree: the state records each bucket's tag
+ *   and the last `opens` line's tag (each line's tag covers its place, its
+ *   id and the tag before it); a bucket records each incident file's tag.
+ *   So an older file put back, though once authentic, is not the one its
+ *   parent records. A file that does not match (edited, truncated,
+ *   dropped, put back from earlier, from another repository or user) makes
+ *   the ledger re-derive the whole index from the refs by a full
+ *   verification; a reader that finds the state moved on since it read it
+ *   (another process appended) takes the newer state's tree instead.
  * - Freshness. Opening compares every feed ref and the evidence refs with
  *   the heads the state recorded; new commits are verified (signature,
  *   chain, schema, ledger id, authorization) and recorded; anything else
@@ -38,13 +48,11 @@
  *   new evidence) re-derives the index by a full verification.
  * - Entries read through the index are verified again (signature, schema,
  *   their incident) when they are read.
- * What it cannot rule out: someone who can write the repository putting
- * back an older file that this user's accord wrote for this repository
- * (replay). A replayed state is consistent with its own recorded heads and
- * is caught up from the refs; a replayed incident file can leave out that
- * incident's later entries from show until the incident changes again.
- * Such a person can also delete the refs, so audit (which never reads the
- * index) stays the reference.
+ * An older state put back is the root of an older tree: consistent with
+ * its own recorded heads, it is caught up from the refs, and any file
+ * below it that does not match re-derives the index. Whoever can write
+ * the repository can also delete the refs, so audit (which never reads
+ * the index) stays the reference.
  */
 
 struct accord_index;

@@ -353,6 +353,56 @@ static void test_index_resumes_an_interrupted_catch_up(void **state)
 	accord_buf_dispose(&saved);
 }
 
+/* An older incident file that this user's accord wrote, put back: its bucket no longer vouches for it. */
+static void test_index_refuses_an_older_file_put_back(void **state)
+{
+	fixture *f = *state;
+	accord_ledger *l = NULL;
+	const accord_entry *open = NULL;
+	accord_buf saved = ACCORD_BUF_INIT;
+	char name[160], *path;
+	FILE *fp;
+
+	snprintf(name, sizeof(name), "incidents/%.2s/%s", f->inc, f->inc);
+	path = index_file(f, name);
+	assert_string_equal(status_of(f), "investigating");
+	assert_int_equal(accord_buf_read_file(&saved, path, 1 << 20), 0);
+	assert_int_equal(indexed_append(f, "note", "{\"text\":\"later\"}"), 0);
+	fp = fopen(path, "w");
+	fwrite(saved.ptr, 1, saved.size, fp);
+	fclose(fp);
+	assert_int_equal(open_cached(&l, f->store), 0);
+	assert_int_equal(accord_ledger_find_incident(&open, l, f->inc), 0);
+	assert_int_equal(accord_ledger_entry_count(l), 2); /* the later note too */
+	accord_ledger_free(l);
+	free(path);
+	accord_buf_dispose(&saved);
+}
+
+/*
+ * A reader whose state was current when it opened meets files that another
+ * process's append changed since: it follows the newer state instead of
+ * re-deriving the whole index (which would empty the folder).
+ */
+static void test_index_follows_a_writer_instead_of_rebuilding(void **state)
+{
+	fixture *f = *state;
+	accord_ledger *l = NULL;
+	const accord_entry *open = NULL;
+	char *marker = index_file(f, "marker");
+	FILE *fp;
+
+	assert_string_equal(status_of(f), "investigating");
+	fp = fopen(marker, "w");
+	fclose(fp);
+	assert_int_equal(open_cached(&l, f->store), 0);
+	assert_int_equal(indexed_append(f, "note", "{\"text\":\"meanwhile\"}"), 0);
+	assert_int_equal(accord_ledger_find_incident(&open, l, f->inc), 0);
+	assert_int_equal(access(marker, F_OK), 0); /* not rebuilt */
+	accord_ledger_free(l);
+	free(marker);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -365,6 +415,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_index_rebuilds_when_damaged_or_rewritten, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_never_shows_what_it_cannot_verify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_resumes_an_interrupted_catch_up, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_refuses_an_older_file_put_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_follows_a_writer_instead_of_rebuilding, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, th_setup, th_teardown);
