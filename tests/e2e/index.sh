@@ -23,6 +23,8 @@ expect 0 a member revoke "$CAROL" --reason "left"
 forge sshkey "$T/carol" "$T/carol.ssh"
 forge entry "$C" "$T/carol.ssh" --type note --incident "$INCID" --body '{"text":"still here"}' >/dev/null
 expect 0 a status "$INC" resolved
+expect 0 a open --title "Search slow" --severity 3 --service search
+INC2=$OUT
 
 S="$C/accord/index/state"
 # what counts, by audit (which never reads the index)
@@ -33,6 +35,11 @@ LOG_WANT=$(accord -C "$C" log --json 2>/dev/null | jget '" ".join(sorted(e["id"]
 expect 0 accord -C "$C" show "$INC" --json
 SHOW_WANT=$(echo "$OUT" | jget '" ".join(sorted(e["id"] for e in d["timeline"]))')
 LIST_WANT=$(accord -C "$C" list --json 2>/dev/null)
+SHOW2_WANT=$(accord -C "$C" show "$INC2" --json 2>/dev/null | jget '" ".join(sorted(e["id"] for e in d["timeline"]))')
+INCID2=$(echo "$LIST_WANT" | jget '[i["full_id"] for i in d if i["id"] == "'"$INC2"'"][0]')
+IX="$C/accord/index"
+FILE1="$IX/incidents/$(echo "$INCID" | cut -c1-2)/$INCID"
+FILE2="$IX/incidents/$(echo "$INCID2" | cut -c1-2)/$INCID2"
 if [ -f "$S" ]; then ok; else bad "no index state at $S"; fi
 case " $SHOW_WANT " in *" $AUDIT_IDS "*) bad "show lists the set-aside note" ;; *) ok ;; esac
 
@@ -41,6 +48,8 @@ agree() {
 	expect 0 accord -C "$C" show "$INC" --json
 	equal "$(echo "$OUT" | jget '" ".join(sorted(e["id"] for e in d["timeline"]))')" "$SHOW_WANT" "$1: show"
 	contains "$ERR" "revoked-key" "$1: show says what it left out"
+	expect 0 accord -C "$C" show "$INC2" --json
+	equal "$(echo "$OUT" | jget '" ".join(sorted(e["id"] for e in d["timeline"]))')" "$SHOW2_WANT" "$1: show the other incident"
 	expect 0 accord -C "$C" list --json
 	equal "$OUT" "$LIST_WANT" "$1: list"
 	expect 0 accord -C "$C" log --json
@@ -53,6 +62,8 @@ agree() {
 	equal "$(echo "$OUT" | jget '" ".join(sorted(f["entry"] for f in d["set_aside"]))')" "$AUDIT_IDS" "$1: audit unchanged"
 }
 agree "untouched"
+# an older copy of the whole index, every file authentic, for the replays below
+cp -r "$IX" "$T/old-index"
 
 # edit STATE-PYTHON: rewrite the state file line by line (w: the words of a line)
 edit_state() {
@@ -87,11 +98,10 @@ head -c 100 "$S" > "$S.cut" && mv "$S.cut" "$S"
 agree "state truncated"
 : > "$C/accord/index/opens"
 agree "opens truncated"
-F=$(find "$C/accord/index/incidents" -type f | head -1)
+F=$FILE1
 head -n 3 "$F" > "$F.cut" && mv "$F.cut" "$F"
 agree "incident file cut short"
 # 5. an incident file's entry line dropped, its tag line recomputed as a plain checksum would be
-F=$(find "$C/accord/index/incidents" -type f | head -1)
 grep -v '^e ' "$F" | grep -v '^mac ' > "$F.cut"
 printf 'mac %s\n' "$(sha256sum < "$F.cut" | cut -c1-64)" >> "$F.cut" && mv "$F.cut" "$F"
 agree "entry line dropped, checksum recomputed"
@@ -113,6 +123,40 @@ head -c 100 "$S" > "$S.cut" && mv "$S.cut" "$S"
 agree "links planted, then a rebuild"
 [ -f "$T/outside/precious" ] && [ -f "$T/outside/deep/file" ] && ok || bad "a rebuild followed a link out of the index"
 [ -e "$C/accord/index/link" ] || [ -L "$C/accord/index/link" ] && bad "a rebuild left a planted link" || ok
+
+# --- replays: older files this user's accord wrote, put back after the ledger moved on ---
+expect 0 a note "$INC" "later"
+expect 0 a open --title "Disk full" --severity 4 --service storage
+expect 0 accord -C "$C" show "$INC" --json
+SHOW_WANT=$(echo "$OUT" | jget '" ".join(sorted(e["id"] for e in d["timeline"]))')
+LIST_WANT=$(accord -C "$C" list --json 2>/dev/null)
+LOG_WANT=$(accord -C "$C" log --json 2>/dev/null | jget '" ".join(sorted(e["id"] for e in d))')
+equal "$(echo "$SHOW_WANT" | wc -w)" "4" "the incident has its later note"
+equal "$(echo "$LIST_WANT" | jget 'len(d)')" "3" "three incidents"
+OLDIX="$T/old-index"
+REL1=${FILE1#"$IX"/}
+REL2=${FILE2#"$IX"/}
+BUCKET1=$(dirname "$REL1")
+# 9. an older copy of one incident file (before its later note)
+cp "$OLDIX/$REL1" "$FILE1"
+agree "older incident file put back"
+# 10. an older bucket file, alone and then with its incident files
+if [ -f "$OLDIX/$BUCKET1/bucket" ]; then cp "$OLDIX/$BUCKET1/bucket" "$IX/$BUCKET1/bucket"; fi
+agree "older bucket file put back"
+cp -r "$OLDIX/$BUCKET1/." "$IX/$BUCKET1/"
+agree "older bucket folder put back"
+# 11. an older opens list (before the third incident)
+cp "$OLDIX/opens" "$IX/opens"
+agree "older opens list put back"
+# 12. an older state with today's files: caught up from the refs
+cp "$OLDIX/state" "$IX/state"
+agree "older state put back"
+# 13. two incidents' files swapped
+cp "$FILE1" "$T/swap" && cp "$FILE2" "$FILE1" && cp "$T/swap" "$FILE2"
+agree "incident files swapped"
+# 14. the whole older index put back: consistent in itself, caught up from the refs
+rm -rf "$IX" && cp -r "$OLDIX" "$IX"
+agree "whole older index put back"
 
 # --- the rollback guard on the append path, with and without the cache ---------------
 OLD=$(git -C "$C" rev-parse "refs/accord/feeds/$ALICE")
