@@ -350,6 +350,9 @@ int accord_commit_parse(accord_commit **out, const char *raw, size_t len)
 			continue;
 		}
 		accord_buf_put(&c->payload, p, n + 1);
+		/* gpgsig elsewhere signs the same bytes, but makes a second commit for the entry */
+		if (seen_sig)
+			c->sig_misplaced = 1;
 		if (n > 5 && memcmp(p, "tree ", 5) == 0 && !seen_tree && c->parent_count == 0) {
 			if (parse_oid_line(&c->tree, p + 5, n - 5) < 0)
 				goto bad;

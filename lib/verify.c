@@ -338,6 +338,8 @@ static void verify_item(struct item *it)
 	git_oid_fromstr(&empty_tree, ACCORD_EMPTY_TREE);
 	if (c->has_extra_headers)
 		accord_buf_puts(&form, "; the commit has headers accord does not write");
+	if (c->sig_misplaced)
+		accord_buf_puts(&form, "; the signature header is not the last header, where accord writes it");
 	if (c->signature.size && it->sig == SIG_OK &&
 	    !accord_sshsig_is_canonical(c->signature.ptr, c->signature.size))
 		accord_buf_puts(&form, "; the signature is not in the one encoding accord writes "

@@ -89,6 +89,7 @@ typedef struct {
 	const char *message;  /* the entry bytes: points into payload */
 	size_t message_len;
 	int has_extra_headers; /* encoding, mergetag or anything unexpected */
+	int sig_misplaced;     /* gpgsig is not the last header, where accord writes it */
 } accord_commit;
 
 /*
