@@ -15,6 +15,7 @@
 #include "accord/sshsig.h"
 #include "accord/entry.h"
 #include "accord/store.h"
+#include "accord/chain.h"
 #include "accord/batch.h"
 #include "accord/party.h"
 #include "accord/ledger.h"

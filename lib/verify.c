@@ -14,6 +14,7 @@
 
 #include <sodium.h>
 
+#include "accord/chain.h"
 #include "accord/encode.h"
 #include "accord/error.h"
 #include "accord/idmap.h"
@@ -423,6 +424,32 @@ static void push_item(struct feed *f, size_t *cap, const git_oid *oid)
 }
 
 /*
+ * A commit that is not in accord's form (accord_commit_read said so) is a
+ * bad commit on its own; if its raw header still names its parent, the
+ * walk goes on there (*at), so its predecessors are judged as if it were
+ * not there. 1: go on at *at, 0: it is a root, -1: its parent cannot be
+ * read either (the error is accord_commit_read's again).
+ */
+static int step_over(struct run *r, struct feed *f, struct item *it, git_oid *at)
+{
+	char *why = xstrdup(accord_error_last());
+	git_oid parent;
+	int error = accord_chain_parent(&parent, r->store, at);
+
+	if (error < 0)
+		accord_error_set(ACCORD_EBADSIG, "%s", why);
+	else
+		add_finding(r, ACCORD_AUDIT_BAD_COMMIT, f->keyid, it, f->ref, "%s", why);
+	free(why);
+	if (error < 0)
+		return -1;
+	if (git_oid_is_zero(&parent))
+		return 0;
+	*at = parent;
+	return 1;
+}
+
+/*
  * Walk from `head` along first parents to the root (or to a commit for
  * which `stop` says so), then put the commits root first.
  */
@@ -435,13 +462,18 @@ static int read_chain(struct run *r, struct feed *f, const git_oid *head,
 	for (;;) {
 		accord_commit *c = NULL;
 		struct item *it;
-		int error;
+		int error, over;
 
 		if (stop && stop(stop_arg, &at))
 			break;
 		push_item(f, &cap, &at);
 		it = &f->items[f->n - 1];
 		error = accord_commit_read(&c, r->store, &at);
+		if (error == ACCORD_EBADSIG && (over = step_over(r, f, it, &at)) >= 0) {
+			if (over == 0)
+				break;
+			continue;
+		}
 		if (error == ACCORD_ENOTFOUND || error == ACCORD_EBADSIG) {
 			add_finding(r, error == ACCORD_ENOTFOUND ? ACCORD_AUDIT_ENTRY_MISSING : ACCORD_AUDIT_BAD_COMMIT,
 				    f->keyid, it, f->ref,
@@ -1313,7 +1345,9 @@ static int evidence_name_ok(const char *rest)
 static int ref_commit(struct run *r, git_oid *out, const char *name, const char *keyid)
 {
 	git_reference *ref = NULL;
-	git_object *obj = NULL;
+	git_odb *odb = NULL;
+	git_object_t type;
+	size_t size;
 	char hex[41];
 	int error;
 
@@ -1328,19 +1362,22 @@ static int ref_commit(struct run *r, git_oid *out, const char *name, const char 
 	*out = *git_reference_target(ref);
 	git_reference_free(ref);
 	git_oid_tostr(hex, sizeof(hex), out);
-	if (git_object_lookup(&obj, accord_store_repo(r->store), out, GIT_OBJECT_ANY) < 0) {
+	/* the type from the object's header: a commit libgit2 cannot parse is still there */
+	if ((error = git_repository_odb(&odb, accord_store_repo(r->store))) < 0)
+		return accord_error_git(error, "opening the object database");
+	if (git_odb_read_header(&size, &type, odb, out) < 0) {
+		git_odb_free(odb);
 		add_finding(r, ACCORD_AUDIT_ENTRY_MISSING, keyid, NULL, name,
 			    "ref %s points to %s, which is not in the repository", name, hex);
 		return 1;
 	}
-	if (git_object_type(obj) != GIT_OBJECT_COMMIT) {
+	git_odb_free(odb);
+	if (type != GIT_OBJECT_COMMIT) {
 		add_finding(r, ACCORD_AUDIT_BAD_COMMIT, keyid, NULL, name,
 			    "ref %s points to a %s (%s), not to a commit", name,
-			    git_object_type2string(git_object_type(obj)), hex);
-		git_object_free(obj);
+			    git_object_type2string(type), hex);
 		return 1;
 	}
-	git_object_free(obj);
 	return 0;
 }
 
