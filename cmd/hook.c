@@ -63,6 +63,29 @@ static int add_quarantine(accord_store *store)
  */
 #define HOOK_MAX_ENTRIES_DEFAULT 50000
 
+/*
+ * libgit2's walk stops at a commit it cannot parse, which would hide any
+ * number of entries behind one: count along first parents read raw
+ * instead, each ref from its new head back to its old one (for evidence,
+ * to the root: more than it adds, but only a push with such a commit pays).
+ */
+static int64_t count_chains(accord_store *store, const accord_ref_update *u, size_t n, int64_t limit)
+{
+	int64_t count = 0;
+	size_t i;
+
+	for (i = 0; i < n && count <= limit; i++) {
+		if ((strncmp(u[i].ref, ACCORD_FEED_PREFIX, strlen(ACCORD_FEED_PREFIX)) != 0 &&
+		     strncmp(u[i].ref, ACCORD_EVIDENCE_PREFIX, strlen(ACCORD_EVIDENCE_PREFIX)) != 0) ||
+		    git_oid_is_zero(&u[i].new_id))
+			continue;
+		count += (int64_t)accord_chain_count(store, &u[i].new_id,
+						     git_oid_is_zero(&u[i].old_id) ? NULL : &u[i].old_id,
+						     (size_t)(limit + 1 - count));
+	}
+	return count;
+}
+
 static int count_new_entries(int64_t *out, accord_store *store, const accord_ref_update *u,
 			     size_t n, int64_t limit)
 {
@@ -94,9 +117,11 @@ static int count_new_entries(int64_t *out, accord_store *store, const accord_ref
 				git_revwalk_hide(walk, &id);
 		git_strarray_dispose(&have);
 	}
-	while (pushed && count <= limit && git_revwalk_next(&id, walk) == 0)
+	while (pushed && count <= limit && (error = git_revwalk_next(&id, walk)) == 0)
 		count++;
 	git_revwalk_free(walk);
+	if (pushed && count <= limit && error != GIT_ITEROVER)
+		count = count_chains(store, u, n, limit);
 	*out = count;
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "accord/chain.h"
 #include "accord/encode.h"
 #include "accord/error.h"
 #include "accord/json.h"
@@ -71,7 +72,6 @@ static int hex_span(const char *s, size_t n)
 int accord_sync_classify(accord_sync_relation *out, accord_store *store, const git_oid *local,
 			 const git_oid *remote)
 {
-	git_repository *repo = accord_store_repo(store);
 	int r;
 
 	if (!local && !remote)
@@ -88,14 +88,15 @@ int accord_sync_classify(accord_sync_relation *out, accord_store *store, const g
 		*out = ACCORD_SYNC_EQUAL;
 		return 0;
 	}
-	if ((r = git_graph_descendant_of(repo, remote, local)) < 0)
-		return accord_error_git(r, "comparing feed heads");
+	/* along first parents read raw: a commit libgit2 cannot parse is the engine's to judge */
+	if ((r = accord_chain_descendant_of(store, remote, local)) < 0)
+		return accord_error_wrap(r, "comparing feed heads");
 	if (r) {
 		*out = ACCORD_SYNC_AHEAD;
 		return 0;
 	}
-	if ((r = git_graph_descendant_of(repo, local, remote)) < 0)
-		return accord_error_git(r, "comparing feed heads");
+	if ((r = accord_chain_descendant_of(store, local, remote)) < 0)
+		return accord_error_wrap(r, "comparing feed heads");
 	*out = r ? ACCORD_SYNC_BEHIND : ACCORD_SYNC_FORK;
 	return 0;
 }
@@ -240,8 +241,8 @@ int accord_sync_verify(accord_ledger **out, accord_verification **out_v, accord_
 			continue;
 		}
 		/* Take the feed up to its last entry that counts, if that is new here. */
-		if (vf && vf->valid > 0 && (!was || git_graph_descendant_of(accord_store_repo(store),
-									    &vf->valid_head, &was->head) == 1))
+		if (vf && vf->valid > 0 && (!was || accord_chain_descendant_of(store, &vf->valid_head,
+									       &was->head) == 1))
 			c->take = vf->valid_head;
 		c->refused = 1;
 		first = vf && (size_t)vf->valid < vf->count ? &vf->items[vf->valid] : NULL;
@@ -391,7 +392,7 @@ int accord_sync_rollbacks(accord_sync_rollback **out, size_t *count, accord_stor
 		/* Without the objects we cannot tell; say nothing rather than guess. */
 		if (!git_odb_exists(odb, &seen[i].head) || (h && !git_odb_exists(odb, &h->head)))
 			continue;
-		if (h && git_graph_descendant_of(accord_store_repo(store), &h->head, &seen[i].head) == 1)
+		if (h && accord_chain_descendant_of(store, &h->head, &seen[i].head) == 1)
 			continue;
 		r = PUSH(rb, n);
 		memcpy(r->feed, seen[i].keyid, sizeof(r->feed));
@@ -532,22 +533,7 @@ static void evidence_items_free(evidence_item *items, size_t n)
 /* Number of commits from `head` back to `stop` (exclusive) or the root. */
 static size_t count_new(accord_store *store, const git_oid *head, const git_oid *stop)
 {
-	size_t ahead = 0, behind = 0;
-	git_revwalk *walk = NULL;
-	git_oid id;
-
-	if (stop) {
-		if (git_graph_ahead_behind(&ahead, &behind, accord_store_repo(store), head, stop) < 0)
-			return 0;
-		return ahead;
-	}
-	if (git_revwalk_new(&walk, accord_store_repo(store)) < 0)
-		return 0;
-	if (git_revwalk_push(walk, head) == 0)
-		while (git_revwalk_next(&id, walk) == 0)
-			ahead++;
-	git_revwalk_free(walk);
-	return ahead;
+	return accord_chain_count(store, head, stop, 100000000);
 }
 
 /* The commit on `head`'s side right after the fork point `base` (NULL: the root). */
@@ -557,20 +543,16 @@ static int first_after(git_oid *out, accord_store *store, const git_oid *head, c
 	size_t steps = 0;
 
 	for (;;) {
-		git_commit *c = NULL;
-		int error = git_commit_lookup(&c, accord_store_repo(store), &at);
-		const git_oid *parent;
+		git_oid parent;
+		int error = accord_chain_parent(&parent, store, &at);
 
 		if (error < 0)
-			return accord_error_git(error, "walking a feed");
-		parent = git_commit_parentcount(c) ? git_commit_parent_id(c, 0) : NULL;
-		if (!parent || (base && git_oid_equal(parent, base)) || ++steps > 100000000) {
-			git_commit_free(c);
+			return accord_error_wrap(error, "walking a feed");
+		if (git_oid_is_zero(&parent) || (base && git_oid_equal(&parent, base)) || ++steps > 100000000) {
 			*out = at;
 			return 0;
 		}
-		at = *parent;
-		git_commit_free(c);
+		at = parent;
 	}
 }
 
@@ -601,7 +583,7 @@ static int handle_fork(accord_sync_result *res, accord_store *store, const char 
 	char lhex[GIT_OID_HEXSZ + 1], rhex[GIT_OID_HEXSZ + 1];
 	accord_buf ref = ACCORD_BUF_INIT;
 
-	has_base = git_merge_base(&base, accord_store_repo(store), local, remote) == 0;
+	has_base = accord_chain_merge_base(&base, store, local, remote) == 0;
 	if ((error = first_after(&dl, store, local, has_base ? &base : NULL)) < 0 ||
 	    (error = first_after(&dr, store, remote, has_base ? &base : NULL)) < 0)
 		return error;
@@ -1652,8 +1634,11 @@ int accord_sync_check_push(accord_store *store, const accord_ref_update *u, size
 				goto done;
 			}
 			if (!creating && !git_oid_equal(&u[i].old_id, &u[i].new_id)) {
-				r = git_graph_descendant_of(accord_store_repo(store), &u[i].new_id,
-							    &u[i].old_id);
+				r = accord_chain_descendant_of(store, &u[i].new_id, &u[i].old_id);
+				if (r < 0) {
+					error = accord_error_wrap(ACCORD_EDENIED, "%s: its chain cannot be read", ref);
+					goto done;
+				}
 				if (r != 1) {
 					error = accord_error_set(ACCORD_EDENIED,
 								 "%s: not a fast-forward (a feed may only grow)",
