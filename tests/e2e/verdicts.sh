@@ -208,6 +208,34 @@ case_armor_rewrapped() { # alice's head re-wrapped at 64 columns with text tools
 	later "$T/alice.ssh" "$ALICE" 10
 	KIND=bad-commit
 }
+# Commits libgit2 cannot parse must take only themselves and what chains from them.
+case_sig_first() { # alice's note with its gpgsig header moved before author: stock git says Good
+	draft "$T/alice.ssh" "$ALICE" "signature first"
+	git -C "$C" cat-file commit "$D" >"$T/orig"
+	# the headers: tree, parent, then the gpgsig block, then author and committer
+	{
+		sed -n '1,2p' "$T/orig"
+		sed -n '/^gpgsig /,/^ -----END/p' "$T/orig"
+		sed -n '/^author /p; /^committer /p' "$T/orig"
+		printf '\n'
+		sed '1,/^$/d' "$T/orig"
+	} >"$T/moved"
+	BAD=$(git -C "$C" hash-object -t commit -w --literally "$T/moved")
+	[ "$BAD" != "$D" ] && ok || bad "sig first: the moved header makes another commit"
+	accord -C "$C" allowed-signers >"$T/allowed" 2>/dev/null
+	expect 0 git -C "$C" -c gpg.ssh.allowedSignersFile="$T/allowed" verify-commit "$BAD"
+	contains "$ERR" 'Good "git" signature' "sig first: stock git verify-commit says Good"
+	setref "$ALICE" "$BAD"
+	later "$T/alice.ssh" "$ALICE" 11
+	KIND=bad-commit
+}
+case_garbage_commit() { # an unsigned commit with a garbage header on alice's feed, a signed note after it
+	printf 'tree %s\nparent %s\ngarbage header\nauthor x\n\nhello' $EMPTY "$(tip "$ALICE")" >"$T/garbage"
+	BAD=$(git -C "$C" hash-object -t commit -w --literally "$T/garbage")
+	setref "$ALICE" "$BAD"
+	later "$T/alice.ssh" "$ALICE" 11
+	KIND=bad-commit
+}
 case_malformed() { # truncated JSON signed by alice
 	BAD=$(forge entry "$C" "$T/alice.ssh" --type note --incident "$INCID" --mangle truncate)
 	later "$T/alice.ssh" "$ALICE" 11
@@ -320,6 +348,16 @@ after_armor_rewrapped() {
 	equal "$(git -C "$T/full.git" rev-parse "refs/accord/feeds/$ALICE")" "$(git -C "$B" rev-parse "refs/accord/feeds/$ALICE")" "armor: alice's feed kept as accord wrote it"
 	expect 0 accord -C "$T/full.git" audit --no-record
 	expect 0 accord --home "$T/alice" -C "$T/full.git" note "$INC" "alice can still write"
+}
+# libgit2's walk stops at the garbage commit: the hook's count of pushed entries
+# must not, or one such commit would hide any number of entries behind it.
+after_garbage_commit() {
+	rm -rf "$T/hub.git"
+	git init -q --bare "$T/hub.git"
+	cp "$EHUB/hooks/pre-receive" "$T/hub.git/hooks/"
+	git -C "$T/hub.git" config accord.maxPushEntries 5
+	expect 1 git -C "$C" push "$T/hub.git" "refs/accord/feeds/$ALICE"
+	contains "$ERR" "it adds more than 5 entries" "garbage: the hook counts past the garbage commit"
 }
 # Equivocation proof travels: a full copy that holds bob's seq 2 takes the evidence
 # and then judges like the copy that had it: bob's feed counts to seq 1.
@@ -542,7 +580,7 @@ kid_of() { case $1 in alice) echo "$ALICE" ;; bob) echo "$BOB" ;; gina) echo "$G
 CASES="entry_modified wrong_signer entry_missing reordered unsigned extra_header tree committer_time
 armor_rewrapped malformed duplicate_key unknown_field unknown_type schema_violation unknown_key
 revoked_key revoked_backdated foreign_ledger time_backwards bad_cosign chain_broken wrong_feed
-not_authorized equivocation invalid_utf8 oversize"
+not_authorized equivocation invalid_utf8 oversize sig_first garbage_commit"
 for c in ${VERDICT_CASES:-$CASES}; do
 	[ "$c" = false_checkpoint ] && continue # below, on its own
 	fresh
