@@ -887,15 +887,20 @@ static int read_evidence(struct run *r)
 				mine = other_evidence(&byseq, &names, &nnames, ev->keyid, it);
 			else
 				other_evidence(&byseq, &names, &nnames, ev->keyid, it);
+			/*
+			 * Proof whatever this copy's feed holds: a copy whose sync stopped
+			 * the feed before the fork holds both sides as evidence only.
+			 */
 			if (mine && mine->authentic && strcmp(mine->id, it->id) != 0 &&
-			    (!f || it->seq <= f->cut) && !fork_known(r, ev->keyid, it->seq)) {
+			    !fork_known(r, ev->keyid, it->seq)) {
 				add_finding(r, ACCORD_AUDIT_EQUIVOCATION, ev->keyid, mine, ev->ref,
 					    "two entries signed by %s with seq %lld: %.16s (commit %.12s, %s) and %.16s (commit %.12s, kept under %s); from seq %lld on, this key's entries do not count",
 					    ev->keyid, (long long)it->seq, mine->id, mine->pub->commit,
 					    f && mine == item_at(f, it->seq) ? "on the feed" : "kept as evidence",
 					    it->id, it->pub->commit, ev->ref, (long long)it->seq);
 				if (f) {
-					f->cut = it->seq - 1;
+					if (it->seq - 1 < f->cut)
+						f->cut = it->seq - 1;
 					if (!f->forked_at || it->seq < f->forked_at)
 						f->forked_at = it->seq;
 				}
