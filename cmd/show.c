@@ -261,8 +261,8 @@ static const char *figure_word(const accord_impact *w)
 {
 	switch (w->state) {
 	case ACCORD_FIGURE_JOINT: return "joint";
-	case ACCORD_FIGURE_UNCONFIRMED: return "unconfirmed";
-	case ACCORD_FIGURE_OWN: return "counts";
+	case ACCORD_FIGURE_UNCONFIRMED: return w->clipped ? "unconfirmed, outside the joint figures' time" : "unconfirmed";
+	case ACCORD_FIGURE_OWN: return w->clipped ? "counts outside the joint figures' time" : "counts";
 	default: return w->aside;
 	}
 }

@@ -6,8 +6,10 @@
  *    supersedes it;
  *  - it is joint once every other involved party co-signed that very entry;
  *  - customer-minutes take the joint windows, then the customer-facing
- *    party's windows that no joint window overlaps; if that party recorded
- *    none, the other parties' windows count, marked unconfirmed;
+ *    party's windows outside the time the joint windows cover (a window is
+ *    clipped, possibly in two, never dropped for a partial overlap); if
+ *    that party recorded none, the other parties' windows count so,
+ *    marked unconfirmed;
  *  - windows of different parties that overlap, none of them joint, are a
  *    dispute: both are shown;
  *  - a window is judged plausible against its own entry and the incident's
@@ -148,15 +150,102 @@ static int overlap(const accord_impact *a, const accord_impact *b)
 	return (!b->has_end || a->start < b->end) && (!a->has_end || b->start < a->end);
 }
 
+/* A piece of a window: [start, end), or from start on when !has_end. */
+typedef struct {
+	int64_t start, end;
+	int has_end;
+} piece;
+
+static int by_start(const void *a, const void *b)
+{
+	const piece *x = a, *y = b;
+
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+/*
+ * The parts of window k that no other joint window covers, in time order:
+ * a joint figure replaces only the time it covers. Caller frees *out.
+ * A window of zero length is one point: kept whole unless covered.
+ */
+static size_t uncovered(piece **out, const accord_incident *inc, size_t k)
+{
+	const accord_impact *w = &inc->figures[k];
+	piece *joints = NULL, *res = NULL, p;
+	size_t nj = 0, n = 0, i;
+	int64_t cur = w->start;
+	int open = 1;
+
+	for (i = 0; i < inc->figure_count; i++) {
+		const accord_impact *j = &inc->figures[i];
+		piece jp = { j->start, j->end, j->has_end };
+
+		if (i != k && j->state == ACCORD_FIGURE_JOINT)
+			ACCORD_PUSH(joints, nj, jp);
+	}
+	qsort(joints, nj, sizeof(*joints), by_start);
+	if (w->has_end && w->end <= w->start) {
+		for (i = 0; i < nj && !(joints[i].start <= cur && (!joints[i].has_end || cur < joints[i].end)); i++)
+			;
+		if (i == nj) {
+			p = (piece){ w->start, w->end, 1 };
+			ACCORD_PUSH(res, n, p);
+		}
+		open = 0;
+	}
+	for (i = 0; open && i < nj; i++) {
+		if (joints[i].has_end && joints[i].end <= cur)
+			continue;
+		if (w->has_end && joints[i].start >= w->end)
+			break;
+		if (joints[i].start > cur) {
+			p = (piece){ cur, joints[i].start, 1 };
+			ACCORD_PUSH(res, n, p);
+		}
+		if (!joints[i].has_end)
+			open = 0; /* the rest of time is covered */
+		else
+			cur = joints[i].end;
+		if (w->has_end && cur >= w->end)
+			open = 0;
+	}
+	if (open) {
+		p = (piece){ cur, w->end, w->has_end };
+		ACCORD_PUSH(res, n, p);
+	}
+	free(joints);
+	*out = res;
+	return n;
+}
+
+/* Whether joint windows cover all of window k's time. */
 static int covered_by_joint(const accord_incident *inc, size_t k)
 {
-	size_t i;
+	piece *p;
+	size_t n = uncovered(&p, inc, k);
 
-	for (i = 0; i < inc->figure_count; i++)
-		if (i != k && inc->figures[i].state == ACCORD_FIGURE_JOINT &&
-		    overlap(&inc->figures[i], &inc->figures[k]))
-			return 1;
-	return 0;
+	free(p);
+	return n == 0;
+}
+
+/* Whether window k and the other party's window v overlap outside the joint windows' time. */
+static int overlap_uncovered(const accord_incident *inc, size_t k, size_t v)
+{
+	piece *a, *b;
+	size_t na = uncovered(&a, inc, k), nb = uncovered(&b, inc, v), i, j;
+	int hit = 0;
+
+	for (i = 0; i < na && !hit; i++)
+		for (j = 0; j < nb && !hit; j++) {
+			accord_impact x = { 0 }, y = { 0 };
+
+			x.start = a[i].start, x.end = a[i].end, x.has_end = a[i].has_end;
+			y.start = b[j].start, y.end = b[j].end, y.has_end = b[j].has_end;
+			hit = overlap(&x, &y);
+		}
+	free(a);
+	free(b);
+	return hit;
 }
 
 static int disputed(const accord_incident *inc, size_t k)
@@ -171,7 +260,7 @@ static int disputed(const accord_incident *inc, size_t k)
 		const accord_impact *v = &inc->figures[i];
 
 		if (i != k && !accord_str_eq(v->party, w->party) && overlap(v, w) &&
-		    !(v->aside && !strncmp(v->aside, "implausible", 11)))
+		    !(v->aside && !strncmp(v->aside, "implausible", 11)) && overlap_uncovered(inc, k, i))
 			return 1;
 	}
 	return 0;
@@ -201,6 +290,32 @@ static void mark_window(accord_incident *inc, const accord_impact *w)
 		ACCORD_PUSH(inc->marks, inc->mark_count, m);
 }
 
+/* Count window k: joint windows whole, the others by the pieces no joint window covers. */
+static void count_window(accord_incident *inc, size_t k)
+{
+	accord_impact w = inc->figures[k];
+	piece *p = NULL;
+	size_t n = 1, i;
+
+	/* the counted copies share nothing they would free */
+	w.signed_by = NULL;
+	w.signed_count = 0;
+	if (w.state != ACCORD_FIGURE_JOINT)
+		n = uncovered(&p, inc, k);
+	for (i = 0; i < n; i++) {
+		if (p) {
+			w.start = p[i].start;
+			w.end = p[i].end;
+			w.has_end = p[i].has_end;
+		}
+		ACCORD_PUSH(inc->impact, inc->impact_count, w);
+	}
+	inc->figures[k].clipped = p && (n != 1 || p[0].start != inc->figures[k].start ||
+					 p[0].has_end != inc->figures[k].has_end ||
+					 (p[0].has_end && p[0].end != inc->figures[k].end));
+	free(p);
+}
+
 void accord_figure_settle(accord_incident *inc)
 {
 	int own = first_pass(inc);
@@ -212,7 +327,7 @@ void accord_figure_settle(accord_incident *inc)
 		if (w->state != ACCORD_FIGURE_OWN)
 			continue;
 		if (covered_by_joint(inc, i))
-			w->aside = "not counted: a joint figure covers this time";
+			w->aside = "not counted: joint figures cover all of its time";
 		else if (!accord_str_eq(w->party, inc->customer_party) && own)
 			w->aside = "not counted: the customer-facing party's figures count";
 		else if (!accord_str_eq(w->party, inc->customer_party))
@@ -229,10 +344,7 @@ void accord_figure_settle(accord_incident *inc)
 		if (w->state == ACCORD_FIGURE_ASIDE)
 			continue;
 		inc->unconfirmed |= w->state == ACCORD_FIGURE_UNCONFIRMED;
-		ACCORD_PUSH(inc->impact, inc->impact_count, *w);
-		/* the counted copy shares nothing it would free */
-		inc->impact[inc->impact_count - 1].signed_by = NULL;
-		inc->impact[inc->impact_count - 1].signed_count = 0;
+		count_window(inc, i);
 	}
 }
 

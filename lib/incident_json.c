@@ -121,7 +121,19 @@ static const char *figure_state(const accord_impact *w)
 	return names[w->state];
 }
 
-static cJSON *window_to_json(const accord_impact *w, int64_t now)
+/* What window `w` adds to the incident's figure: all of it, its parts outside joint windows, or nothing. */
+static int64_t counted_seconds(const accord_incident *inc, const accord_impact *w, int64_t now)
+{
+	int64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < inc->impact_count; i++)
+		if (inc->impact[i].entry == w->entry)
+			sum = accord_sat_add(sum, accord_impact_window_seconds(&inc->impact[i], now, NULL));
+	return sum;
+}
+
+static cJSON *window_to_json(const accord_incident *inc, const accord_impact *w, int64_t now)
 {
 	cJSON *item = cJSON_CreateObject();
 	int open = 0;
@@ -142,6 +154,9 @@ static cJSON *window_to_json(const accord_impact *w, int64_t now)
 	cJSON_AddStringToObject(item, "state", figure_state(w));
 	cJSON_AddBoolToObject(item, "counts", w->state != ACCORD_FIGURE_ASIDE);
 	add_str_or_null(item, "why_not", w->aside);
+	cJSON_AddBoolToObject(item, "clipped", w->clipped);
+	cJSON_AddNumberToObject(item, "counted_customer_minutes",
+				accord_customer_minutes(counted_seconds(inc, w, now)));
 	cJSON_AddBoolToObject(item, "disputed", w->disputed);
 	cJSON_AddItemToObject(item, "cosigned_by", names(w->signed_by, w->signed_count));
 	if (w->description)
@@ -158,7 +173,7 @@ static void add_impact(cJSON *o, const accord_incident *inc, int64_t now)
 	size_t i;
 
 	for (i = 0; i < inc->figure_count; i++)
-		cJSON_AddItemToArray(arr, window_to_json(&inc->figures[i], now));
+		cJSON_AddItemToArray(arr, window_to_json(inc, &inc->figures[i], now));
 	cs = accord_incident_customer_seconds(inc, now, &running);
 	cJSON_AddNumberToObject(o, "customer_minutes", accord_customer_minutes(cs));
 	cJSON_AddBoolToObject(o, "customer_minutes_running", running);

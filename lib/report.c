@@ -329,6 +329,7 @@ static void measure_disputes(accord_report *r, accord_report_incident *ri)
 static void measure(accord_report *r, accord_report_incident *ri)
 {
 	const accord_incident *inc = ri->incident;
+	const accord_entry *last = NULL;
 	size_t i;
 
 	for (i = 0; i < inc->impact_count; i++) {
@@ -337,7 +338,9 @@ static void measure(accord_report *r, accord_report_incident *ri)
 
 		if (!window_in_period(r, w, &cs, &ce))
 			continue;
-		ri->windows++;
+		/* a window clipped by joint ones comes in parts: it is still one window */
+		ri->windows += w->entry != last;
+		last = w->entry;
 		if (w->customers > ri->customers)
 			ri->customers = w->customers;
 		ri->customer_seconds = accord_sat_add(ri->customer_seconds, accord_sat_mul(w->customers, ce - cs));

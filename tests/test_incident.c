@@ -280,6 +280,59 @@ static void test_incident_facts_belong_to_their_party(void **state)
 	two_free(&t, inc, l);
 }
 
+/*
+ * A joint window replaces only the time it covers (issue 13, F1): acme's
+ * 10:00-11:30 window and its open one from 12:00 lose just the minutes of
+ * the joint windows 10:30-10:40 and 12:10-12:20, each split in two, never
+ * dropped whole.
+ */
+static void test_incident_joint_window_clips_not_drops(void **state)
+{
+	two t;
+	accord_ledger *l = NULL;
+	accord_incident *inc;
+	char w[65], x[65], body[160];
+	const int64_t now = 1795183200; /* 2026-11-20T14:00:00Z */
+
+	(void)state;
+	two_setup(&t);
+	assert_int_equal(th_append(x, t.s, t.alice, "impact", t.inc,
+				   "{\"customers\":100,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T11:30:00Z\"}"), 0);
+	assert_int_equal(th_append(x, t.s, t.alice, "impact", t.inc,
+				   "{\"customers\":7,\"start\":\"2026-11-20T12:00:00Z\"}"), 0);
+	assert_int_equal(th_append(w, t.s, t.gina, "impact", t.inc,
+				   "{\"customers\":5,\"start\":\"2026-11-20T10:30:00Z\",\"end\":\"2026-11-20T10:40:00Z\"}"), 0);
+	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", w);
+	assert_int_equal(th_append(x, t.s, t.alice, "cosign", t.inc, body), 0);
+	assert_int_equal(th_append(w, t.s, t.gina, "impact", t.inc,
+				   "{\"customers\":3,\"start\":\"2026-11-20T12:10:00Z\",\"end\":\"2026-11-20T12:20:00Z\"}"), 0);
+	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", w);
+	assert_int_equal(th_append(x, t.s, t.alice, "cosign", t.inc, body), 0);
+	inc = two_build(&t, &l);
+	assert_int_equal(inc->figure_count, 4);
+	assert_true(inc->figures[0].clipped && inc->figures[1].clipped);
+	assert_int_equal(inc->figures[0].state, ACCORD_FIGURE_OWN);
+	assert_false(inc->disputed);
+	/* 2 joint windows whole, and each of acme's in two parts */
+	assert_int_equal(inc->impact_count, 6);
+	/* 100 x 80 min + 5 x 10 min + 3 x 10 min + 7 x (120 - 10) min, now at 14:00 */
+	assert_true(accord_incident_customer_seconds(inc, now, NULL) ==
+		    (100LL * 80 + 5 * 10 + 3 * 10 + 7 * 110) * 60);
+	accord_incident_free(inc);
+	accord_ledger_free(l);
+
+	/* a joint window that covers all of acme's time sets it aside */
+	assert_int_equal(th_append(w, t.s, t.gina, "impact", t.inc,
+				   "{\"customers\":90,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T11:30:00Z\"}"), 0);
+	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", w);
+	assert_int_equal(th_append(x, t.s, t.alice, "cosign", t.inc, body), 0);
+	inc = two_build(&t, &l);
+	assert_int_equal(inc->figures[0].state, ACCORD_FIGURE_ASIDE);
+	assert_true(accord_incident_customer_seconds(inc, now, NULL) ==
+		    (90LL * 90 + 5 * 10 + 3 * 10 + 7 * 110) * 60);
+	two_free(&t, inc, l);
+}
+
 static void test_incident_corrections(void **state)
 {
 	two t;
@@ -331,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_incident_open_window_runs_until_now),
 		cmocka_unit_test(test_incident_sums_saturate),
 		cmocka_unit_test(test_incident_facts_belong_to_their_party),
+		cmocka_unit_test(test_incident_joint_window_clips_not_drops),
 		cmocka_unit_test(test_incident_corrections),
 	};
 

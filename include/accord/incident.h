@@ -48,6 +48,7 @@ typedef struct {
 	accord_figure_state state;
 	const char *aside;     /* why it does not count (state ACCORD_FIGURE_ASIDE), else NULL */
 	int disputed;          /* overlaps another party's window and no joint figure settles it */
+	int clipped;           /* counts only outside the time joint windows cover (inc->impact holds the parts) */
 	const char **signed_by; /* parties that co-signed this very entry (borrowed names) */
 	size_t signed_count;
 } accord_impact;
@@ -143,7 +144,7 @@ typedef struct {
 	const char *customer_party; /* the customer-facing party (accord_incident_customer_party) */
 	accord_impact *figures;     /* every party's current windows, counted or not */
 	size_t figure_count;
-	accord_impact *impact;      /* the windows that count: what every sum uses */
+	accord_impact *impact;      /* the time that counts, a clipped window in parts: what every sum uses */
 	size_t impact_count;
 	int unconfirmed;            /* some counted window is another party's, unconfirmed */
 	int disputed;               /* some windows are disputed */

@@ -241,7 +241,37 @@ expect 0 as alice duplicate "$I5" --of "$I4"
 equal "$(SHOWJ "$I5" | jget 'd["closed_as"]')" duplicate "a single-party duplicate takes effect at once"
 expect 2 as alice duplicate "$I4" --of "$I4"
 
-# every entry written above validates against the schemas
+# --- a second ledger for the attacks on corrections (issue 13, F1-F4) ----------------
 as alice export >"$T/export.jsonl"
+B="$T/f.git"
+git init -q --bare "$B"
+export ACCORD_NOW=2026-12-10T12:00:00Z
+expect 0 as alice init --party acme --title "acme and partners, again"
+expect 0 as alice party invite globex --key "$(pub gina)"
+expect 0 as gina party accept globex
+REP() { as alice report --since 2026-11-01 --until 2026-12-01 --service "$1" --format json; }
+
+# F1: one co-signature must not wipe out the customer-facing party's figure.
+expect 0 as alice open --title "Checkout fails" --severity 1 --service checkout \
+	--started 2026-11-20T09:05:00Z --parties globex
+F1=$OUT
+expect 0 as alice impact "$F1" --customers 1800 --start 2026-11-20T09:05:00Z --end 2026-11-20T10:35:00Z
+expect 0 as alice impact "$F1" --customers 5 --start 2026-11-20T10:34:59Z --end 2026-11-20T10:40:00Z
+expect 0 as gina cosign "$OUT"
+S=$(SHOWJ "$F1")
+# 1800 x (90 min - 1 s) + 5 x 301 s = 9719705 customer-seconds
+equal "$(echo "$S" | jget '[d["customer_minutes"], [(w["customers"], w["state"], w["clipped"], w["counted_customer_minutes"]) for w in d["impact"]]]')" \
+	'[161995.1, [[1800, "own", true, 161970], [5, "joint", false, 25.1]]]' \
+	"a joint window replaces only the second it shares with acme's window"
+equal "$(REP checkout | jget 'd["customer_impact"]["customer_minutes"]')" 161995.1 "the report agrees"
+expect 0 as alice show "$F1"
+contains "$OUT" "counts outside the joint figures' time" "show says the window is clipped, not dropped"
+# a joint window inside another splits it in two
+expect 0 as gina impact "$F1" --customers 2 --start 2026-11-20T09:30:00Z --end 2026-11-20T09:40:00Z
+expect 0 as alice cosign "$OUT"
+equal "$(SHOWJ "$F1" | jget 'd["customer_minutes"]')" 144015.1 "a window split by a joint one counts on both sides of it"
+
+# every entry written above validates against the schemas
+as alice export >>"$T/export.jsonl"
 /usr/bin/python3 "$(dirname "$0")/schema_check.py" "$(cd "$(dirname "$0")/../.." && pwd)/schemas" entry.schema.json "$T/export.jsonl" >/dev/null 2>&1 && ok || bad "exported entries validate against the schemas"
 finish
