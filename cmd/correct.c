@@ -16,8 +16,9 @@ static const char amend_usage[] =
 static const char retract_usage[] =
 	"usage: accord retract ENTRY --reason TEXT\n\n"
 	"Retract one of your own entries (written with any of your keys): a note, an\n"
-	"impact window, an SLA measurement, feedback, a ticket, or a proposal that is\n"
-	"not joint yet. It stays in the log, marked retracted, and stops counting in\n"
+	"impact window, an SLA measurement, feedback, a ticket, or a proposal. What\n"
+	"every party signed once (a joint figure, resolution, void or duplicate) is\n"
+	"no longer yours alone: refused (exit 2). It stays in the log, marked retracted, and stops counting in\n"
 	"show and report. ENTRY is an entry id or a unique prefix (accord log).\n";
 static const char void_usage[] =
 	"usage: accord void ID --reason TEXT\n\n"
@@ -165,6 +166,7 @@ static int retract_check(accord_ctx *ctx, const accord_entry *target, const acco
 	const accord_member *me = accord_parties_member(accord_ledger_parties(ctx->ledger), ctx->key->pub.id);
 	const accord_member *them = accord_parties_member(accord_ledger_parties(ctx->ledger), target->author.id);
 	const accord_mark *m = accord_incident_mark(inc, target);
+	size_t i;
 
 	if (!me || !them || me->party != them->party || strcmp(me->key.name, them->key.name) != 0)
 		return cmd_failf(ACCORD_EXIT_FAIL, "entry %.12s is not yours: a member retracts only its own entries",
@@ -172,11 +174,18 @@ static int retract_check(accord_ctx *ctx, const accord_entry *target, const acco
 	if (m && !strcmp(m->mark, "retracted"))
 		return cmd_failf(ACCORD_EXIT_FAIL, "entry %.12s is retracted already", target->id);
 	if (!strcmp(target->type, "resolution") && inc->resolution && inc->resolution->entry == target &&
-	    inc->resolution->joint)
-		return cmd_failf(ACCORD_EXIT_FAIL, "resolution %.12s is joint: propose a revision instead",
+	    inc->resolution->was_joint)
+		return cmd_failf(ACCORD_EXIT_USAGE, "resolution %.12s was signed by every party: propose a revision instead",
 				 target->id);
-	if (inc->closed_as && inc->closed_as->entry == target)
-		return cmd_failf(ACCORD_EXIT_FAIL, "%s %.12s is joint and in effect", target->type, target->id);
+	for (i = 0; i < inc->figure_count; i++)
+		if (inc->figures[i].entry == target && inc->figures[i].was_joint)
+			return cmd_failf(ACCORD_EXIT_USAGE,
+					 "impact %.12s was co-signed by every party: it is a joint figure and no longer yours alone to retract (a new window with the same start replaces it once every party co-signs that)",
+					 target->id);
+	for (i = 0; i < inc->closure_count; i++)
+		if (inc->closures[i].entry == target && inc->closures[i].joint)
+			return cmd_failf(ACCORD_EXIT_USAGE, "%s %.12s was signed by every party: it cannot be retracted",
+					 target->type, target->id);
 	return 0;
 }
 

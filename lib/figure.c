@@ -5,6 +5,8 @@
  *  - a window is keyed by (recording party, start); only that party
  *    supersedes it;
  *  - it is joint once every other involved party co-signed that very entry;
+ *    a new version of a figure that was joint counts only once joint
+ *    itself: until then the joint one does (no party unmakes an agreement);
  *  - customer-minutes take the joint windows, then the customer-facing
  *    party's windows outside the time the joint windows cover (a window is
  *    clipped, possibly in two, never dropped for a partial overlap); if
@@ -73,17 +75,44 @@ void accord_figure_apply(accord_incident *inc, const accord_parties *p, const ac
 		w.has_end = 1;
 	}
 	w.description = accord_entry_str(e, "description");
+	for (i = inc->figure_count; i-- > 0;) {
+		accord_impact *old = &inc->figures[i];
+
+		if (!accord_str_eq(old->party, w.party) || old->start != w.start)
+			continue;
+		/* a joint figure stays until its new version is joint too */
+		w.pending = old->was_joint || old->pending;
+		if (old->was_joint)
+			break;
+		/* a new version: co-signatures named the old bytes, so they stay there */
+		window_free(old);
+		*old = w;
+		return;
+	}
+	ACCORD_PUSH(inc->figures, inc->figure_count, w);
+}
+
+void accord_figure_cosigned(accord_incident *inc, accord_impact *w)
+{
+	size_t i;
+
+	if (!accord_figure_joint(inc, w))
+		return;
+	w->was_joint = 1;
+	if (!w->pending)
+		return;
+	w->pending = 0;
+	/* the agreed new version replaces the joint one it waited on */
 	for (i = 0; i < inc->figure_count; i++) {
 		accord_impact *old = &inc->figures[i];
 
-		/* a new version of the figure: co-signatures named the old bytes, so they stay there */
-		if (accord_str_eq(old->party, w.party) && old->start == w.start) {
+		if (old != w && accord_str_eq(old->party, w->party) && old->start == w->start) {
 			window_free(old);
-			*old = w;
+			memmove(old, old + 1, (inc->figure_count - i - 1) * sizeof(*old));
+			inc->figure_count--;
 			return;
 		}
 	}
-	ACCORD_PUSH(inc->figures, inc->figure_count, w);
 }
 
 accord_impact *accord_figure_find(accord_incident *inc, const char *id)
@@ -126,8 +155,7 @@ static const char *implausible(const accord_incident *inc, const accord_impact *
 	return NULL;
 }
 
-/* Whether every involved party other than the recording one co-signed the window. */
-static int joint(const accord_incident *inc, const accord_impact *w)
+int accord_figure_joint(const accord_incident *inc, const accord_impact *w)
 {
 	size_t i, j;
 	int others = 0;
@@ -276,7 +304,9 @@ static int first_pass(accord_incident *inc)
 		accord_impact *w = &inc->figures[i];
 
 		w->aside = implausible(inc, w);
-		w->state = w->aside ? ACCORD_FIGURE_ASIDE : joint(inc, w) ? ACCORD_FIGURE_JOINT : ACCORD_FIGURE_OWN;
+		if (!w->aside && w->pending)
+			w->aside = "not counted: a new version of a joint figure counts once every party co-signs it";
+		w->state = w->aside ? ACCORD_FIGURE_ASIDE : accord_figure_joint(inc, w) ? ACCORD_FIGURE_JOINT : ACCORD_FIGURE_OWN;
 		own |= !w->aside && accord_str_eq(w->party, inc->customer_party);
 	}
 	return own;

@@ -32,10 +32,14 @@ const char *accord_party_of(const accord_parties *p, const accord_entry *e);
 
 /* Record window `e`: it replaces the same party's window with the same start. */
 void accord_figure_apply(accord_incident *inc, const accord_parties *p, const accord_entry *e);
+/* After a co-signature of `w`: once joint it stays shared, and a new version replaces the old. */
+void accord_figure_cosigned(accord_incident *inc, accord_impact *w);
 /* The current window written by entry `id`, or NULL. */
 accord_impact *accord_figure_find(accord_incident *inc, const char *id);
 /* Drop the current window written by `e` (a retraction). 0 if there was one. */
 int accord_figure_remove(accord_incident *inc, const accord_entry *e);
+/* Whether every involved party other than the recording one co-signed window `w`. */
+int accord_figure_joint(const accord_incident *inc, const accord_impact *w);
 /* After the last entry: decide which windows count, which are disputed, and fill inc->impact. */
 void accord_figure_settle(accord_incident *inc);
 

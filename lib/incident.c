@@ -249,6 +249,7 @@ static void update_joint(accord_incident *inc, int64_t when)
 	}
 	if (!r->joint) {
 		r->joint = 1;
+		r->was_joint = 1;
 		r->joint_at = when;
 	}
 }
@@ -347,6 +348,7 @@ static void apply_cosign(accord_incident *inc, const accord_parties *p, const ac
 		add_signature(inc, p, e);
 	} else if ((w = accord_figure_find(inc, id))) {
 		sign_for(&w->signed_by, &w->signed_count, party);
+		accord_figure_cosigned(inc, w);
 	} else if ((c = find_closure(inc, id)) && !c->retracted) {
 		sign_for(&c->signed_by, &c->signed_count, party);
 		update_closures(inc);
@@ -355,13 +357,20 @@ static void apply_cosign(accord_incident *inc, const accord_parties *p, const ac
 	}
 }
 
-/* The fact `target` stops counting; a not-yet-joint proposal is withdrawn. 0 if it was found. */
+/*
+ * The fact `target` stops counting; a proposal that never was joint is
+ * withdrawn. 0 if it was found. A figure or proposal every party signed
+ * once is shared: its author alone cannot take it back.
+ */
 static int withdraw(accord_incident *inc, const accord_entry *target)
 {
+	accord_impact *w = accord_figure_find(inc, target->id);
 	accord_closure *c;
 	size_t i;
 
-	if (accord_figure_remove(inc, target) == 0)
+	if (w && w->was_joint)
+		return -1;
+	if (w && accord_figure_remove(inc, target) == 0)
 		return 0;
 	for (i = 0; i < inc->sla_count; i++) {
 		if (inc->sla[i].entry == target) {
@@ -386,7 +395,7 @@ static int withdraw(accord_incident *inc, const accord_entry *target)
 			return 0;
 		}
 	}
-	if (inc->resolution && inc->resolution->entry == target && !inc->resolution->joint) {
+	if (inc->resolution && inc->resolution->entry == target && !inc->resolution->was_joint) {
 		resolution_free(inc->resolution);
 		inc->resolution = NULL;
 		return 0;
@@ -416,7 +425,7 @@ static void apply_retract(accord_incident *inc, const accord_parties *p, const a
 	else if (!same_member(p, target, e))
 		mark(inc, e, "no effect: a member retracts only its own entries", NULL);
 	else if (withdraw(inc, target) < 0)
-		mark(inc, e, "no effect: that entry cannot be retracted (or is joint)", NULL);
+		mark(inc, e, "no effect: that entry cannot be retracted, or every party signed it", NULL);
 	else
 		mark(inc, target, "retracted", e);
 }
@@ -612,7 +621,7 @@ const accord_entry **accord_incident_pending(const accord_incident *inc, const c
 	for (i = 0; i < inc->figure_count; i++) {
 		const accord_impact *w = &inc->figures[i];
 
-		if (w->disputed && !accord_str_eq(w->party, party) &&
+		if ((w->disputed || w->pending) && !accord_str_eq(w->party, party) &&
 		    !listed(w->signed_by, w->signed_count, party))
 			ACCORD_PUSH(out, n, w->entry);
 	}

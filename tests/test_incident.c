@@ -269,14 +269,28 @@ static void test_incident_facts_belong_to_their_party(void **state)
 	accord_incident_free(inc);
 	accord_ledger_free(l);
 
-	/* acme supersedes its own window: the co-signature named the old bytes */
+	/* joint now: acme alone can neither retract it nor replace it with a new version */
+	snprintf(body, sizeof(body), "{\"entry\":\"%s\",\"reason\":\"mine\"}", acme_w);
+	assert_int_equal(th_append(x, t.s, t.alice, "retract", t.inc, body), 0);
 	assert_int_equal(th_append(x, t.s, t.alice, "impact", t.inc,
-				   "{\"customers\":1700,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T11:30:00Z\"}"), 0);
+				   "{\"customers\":1,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T11:30:00Z\"}"), 0);
+	inc = two_build(&t, &l);
+	assert_int_equal(inc->figure_count, 3);
+	assert_int_equal(inc->figures[0].state, ACCORD_FIGURE_JOINT);
+	assert_true(inc->figures[2].pending);
+	assert_int_equal(inc->figures[2].state, ACCORD_FIGURE_ASIDE);
+	assert_true(accord_incident_customer_seconds(inc, 1900000000, NULL) == 1800LL * 90 * 60);
+	accord_incident_free(inc);
+	accord_ledger_free(l);
+
+	/* the new version counts once globex co-signs it too */
+	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", x);
+	assert_int_equal(th_append(x, t.s, t.gina, "cosign", t.inc, body), 0);
 	inc = two_build(&t, &l);
 	assert_int_equal(inc->figure_count, 2);
-	assert_int_equal(inc->figures[0].customers, 1700);
-	assert_int_equal(inc->figures[0].state, ACCORD_FIGURE_OWN);
-	assert_true(inc->disputed);
+	assert_int_equal(inc->figures[1].customers, 1);
+	assert_int_equal(inc->figures[1].state, ACCORD_FIGURE_JOINT);
+	assert_true(accord_incident_customer_seconds(inc, 1900000000, NULL) == 1LL * 90 * 60);
 	two_free(&t, inc, l);
 }
 

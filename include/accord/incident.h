@@ -51,6 +51,8 @@ typedef struct {
 	int clipped;           /* counts only outside the time joint windows cover (inc->impact holds the parts) */
 	const char **signed_by; /* parties that co-signed this very entry (borrowed names) */
 	size_t signed_count;
+	int was_joint;          /* every other involved party co-signed it once: no longer retractable */
+	int pending;            /* a new version of a joint figure: counts once joint, the old one until then */
 } accord_impact;
 
 typedef struct {
@@ -126,6 +128,7 @@ typedef struct {
 	accord_signature *signatures;
 	size_t signature_count;
 	int joint;
+	int was_joint;    /* joint once (a party involved later unsets joint): no longer retractable */
 	int64_t joint_at; /* time of the signature that made it joint */
 	accord_action *actions;
 	size_t action_count;

@@ -271,6 +271,26 @@ expect 0 as gina impact "$F1" --customers 2 --start 2026-11-20T09:30:00Z --end 2
 expect 0 as alice cosign "$OUT"
 equal "$(SHOWJ "$F1" | jget 'd["customer_minutes"]')" 144015.1 "a window split by a joint one counts on both sides of it"
 
+# F2: a joint figure is no longer its recorder's alone: neither retracted nor replaced.
+expect 0 as alice open --title "Refunds slow" --severity 2 --service refunds --started 2026-11-21T08:00:00Z --parties globex
+F2=$OUT
+expect 0 as gina impact "$F2" --customers 3000 --start 2026-11-21T08:00:00Z --end 2026-11-21T10:00:00Z
+GW=$OUT
+expect 0 as alice cosign "$GW"
+expect 2 as gina retract "$GW" --reason withdrawn
+contains "$ERR" "co-signed by every party" "retracting a joint figure is refused, saying why"
+forge entry "$B" "$T/gina.ssh" --type retract --incident "$(SHOWJ "$F2" | jget 'd["full_id"]')" \
+	--body "{\"entry\":\"$(SHOWJ "$F2" | jget 'd["impact"][0]["entry"]')\",\"reason\":\"forged\"}" --time 1796904000 >/dev/null # ACCORD_NOW: gina writes on at that time
+expect 0 as gina impact "$F2" --customers 1 --start 2026-11-21T08:00:00Z --end 2026-11-21T10:00:00Z
+GW2=$OUT
+S=$(SHOWJ "$F2")
+equal "$(echo "$S" | jget '[d["customer_minutes"], [(w["customers"], w["state"]) for w in d["impact"]]]')" \
+	'[360000, [[3000, "joint"], [1, "not counted"]]]' "a forged retract and a new version leave the joint figure counting"
+equal "$(echo "$S" | jget '[t["mark"] for t in d["timeline"] if t["type"] == "retract"]')" \
+	'["no effect: that entry cannot be retracted, or every party signed it"]' "the forged retract is shown with no effect"
+expect 0 as alice cosign "$GW2"
+equal "$(SHOWJ "$F2" | jget 'd["customer_minutes"]')" 120 "the new version counts once acme co-signs it"
+
 # every entry written above validates against the schemas
 as alice export >>"$T/export.jsonl"
 /usr/bin/python3 "$(dirname "$0")/schema_check.py" "$(cd "$(dirname "$0")/../.." && pwd)/schemas" entry.schema.json "$T/export.jsonl" >/dev/null 2>&1 && ok || bad "exported entries validate against the schemas"
