@@ -87,6 +87,34 @@ static int prepare(accord_ctx *ctx, const char *arg, const accord_entry **open, 
 		return error;
 	if ((error = accord_incident_build(inc, ctx->ledger, *open)) < 0)
 		return cmd_fail(error);
+	accord_incident_settle_duplicate_in(*inc, ctx->ledger);
+	return 0;
+}
+
+/* A duplicate must lead to an incident that counts: else it would have no effect (docs/metrics.md). */
+static int duplicate_check(accord_ctx *ctx, const accord_entry *open, const accord_entry *other)
+{
+	accord_incident *inc = NULL;
+	const char *kind = NULL, *why;
+	char of[ACCORD_ID_HEXLEN + 1] = "";
+	int error;
+
+	if ((error = accord_incident_build(&inc, ctx->ledger, other)) < 0)
+		return cmd_fail(error);
+	accord_incident_settle_duplicate_in(inc, ctx->ledger);
+	if (inc->closed_as) {
+		kind = inc->closed_as->kind;
+		snprintf(of, sizeof(of), "%s", inc->closed_as->of ? inc->closed_as->of : "");
+	}
+	accord_incident_free(inc);
+	if (kind && !strcmp(kind, "duplicate"))
+		return cmd_failf(ACCORD_EXIT_USAGE, "incident %.12s is itself a duplicate of %.12s: name that one", other->id,
+				 of);
+	if (kind)
+		return cmd_failf(ACCORD_EXIT_USAGE, "incident %.12s is %s: a duplicate of it would not count", other->id,
+				 kind);
+	if ((why = accord_duplicate_why_not_in(ctx->ledger, open->id, other->id)))
+		return cmd_failf(ACCORD_EXIT_USAGE, "a duplicate of incident %.12s would have %s", other->id, why);
 	return 0;
 }
 
@@ -294,7 +322,8 @@ static int closure_command(accord_ctx *ctx, int argc, char **argv, const char *t
 		return cmd_usage_error(ctx, "--of OTHER is required: the incident this one duplicates");
 	if ((reason && (error = cmd_check_text(ctx, "--reason", reason, 1))) ||
 	    (error = prepare(ctx, argv[optind], &open, &inc)) ||
-	    (of && (error = cmd_find_incident(&other, ctx, of)))) {
+	    (of && (error = cmd_find_incident(&other, ctx, of))) ||
+	    (other && other != open && (error = duplicate_check(ctx, open, other)))) {
 		accord_incident_free(inc);
 		return error;
 	}

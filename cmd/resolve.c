@@ -439,6 +439,17 @@ static int cosign_check(const accord_incident *inc, const accord_entry *prop, co
 	return 0;
 }
 
+/* A duplicate must still lead to an incident that counts when it is signed (docs/metrics.md). */
+static int cosign_duplicate_check(accord_ctx *ctx, const accord_incident *inc, const accord_entry *prop)
+{
+	const char *of = accord_entry_str(prop, "of"), *why;
+
+	if (strcmp(prop->type, "duplicate") != 0 ||
+	    !(why = accord_duplicate_why_not_in(ctx->ledger, inc->id, of ? of : "")))
+		return 0;
+	return cmd_failf(ACCORD_EXIT_USAGE, "duplicate %.12s would have %s", prop->id, why);
+}
+
 /*
  * What the argument names: a proposal (id or unique prefix), else an
  * incident whose one waiting proposal is meant. A prefix of both is ambiguous.
@@ -499,7 +510,8 @@ int cmd_cosign(accord_ctx *ctx, int argc, char **argv)
 	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
 		return cmd_fail(error);
 	if ((!prop && (error = pick_pending(&prop, inc, party))) ||
-	    (error = cosign_check(inc, prop, party, ctx->key->pub.id))) {
+	    (error = cosign_check(inc, prop, party, ctx->key->pub.id)) ||
+	    (error = cosign_duplicate_check(ctx, inc, prop))) {
 		accord_incident_free(inc);
 		return error;
 	}

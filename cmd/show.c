@@ -426,6 +426,7 @@ int cmd_show(accord_ctx *ctx, int argc, char **argv)
 		return error;
 	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
 		return cmd_fail(error);
+	accord_incident_settle_duplicate_in(inc, ctx->ledger);
 	if (json) {
 		cJSON *doc = accord_incident_to_json(inc, accord_ledger_parties(ctx->ledger), accord_time_now());
 		char sid[ACCORD_ID_HEXLEN + 1];

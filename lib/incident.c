@@ -659,3 +659,84 @@ void accord_incident_free(accord_incident *incident)
 	resolution_free(incident->resolution);
 	free(incident);
 }
+
+const char *accord_duplicate_why_not(const char *self, const char *of, accord_closed_as_fn closed_as,
+				     void *payload)
+{
+	const char **seen = NULL, *why = NULL, *cur = of;
+	size_t n = 0, i;
+
+	ACCORD_PUSH(seen, n, self);
+	for (;;) {
+		const char *kind = NULL, *next = NULL;
+
+		for (i = 0; i < n && strcmp(seen[i], cur) != 0; i++)
+			;
+		if (i < n) {
+			why = "no effect: the duplicates it leads through form a cycle";
+			break;
+		}
+		if (closed_as(&kind, &next, cur, payload) < 0) {
+			why = "no effect: it names no incident of this ledger";
+			break;
+		}
+		if (!kind)
+			break; /* ends at an incident that counts */
+		if (strcmp(kind, "duplicate") != 0 || !next) {
+			why = "no effect: the incident it duplicates is void";
+			break;
+		}
+		ACCORD_PUSH(seen, n, cur);
+		cur = next;
+	}
+	free(seen);
+	return why;
+}
+
+static int ledger_closed_as(const char **kind, const char **of, const char *id, void *payload)
+{
+	accord_ledger *ledger = payload;
+	const accord_entry *open;
+	accord_incident *inc = NULL;
+
+	if (accord_ledger_find_incident(&open, ledger, id) < 0 || strcmp(open->id, id) != 0 ||
+	    accord_incident_build(&inc, ledger, open) < 0)
+		return -1;
+	*kind = inc->closed_as ? inc->closed_as->kind : NULL;
+	*of = inc->closed_as ? inc->closed_as->of : NULL;
+	accord_incident_free(inc);
+	return 0;
+}
+
+const char *accord_duplicate_why_not_in(accord_ledger *ledger, const char *self, const char *of)
+{
+	return accord_duplicate_why_not(self, of, ledger_closed_as, ledger);
+}
+
+void accord_incident_settle_duplicate(accord_incident *inc, accord_closed_as_fn closed_as, void *payload)
+{
+	size_t i;
+
+	if (!inc->closed_as)
+		return;
+	/* the first joint void, or joint duplicate that takes effect; a later one may where an earlier cannot */
+	for (i = inc->closed_as - inc->closures; i < inc->closure_count; i++) {
+		accord_closure *c = &inc->closures[i];
+		const char *why;
+
+		if (!c->joint || c->retracted)
+			continue;
+		if (strcmp(c->kind, "duplicate") != 0 ||
+		    !(why = accord_duplicate_why_not(inc->id, c->of ? c->of : "", closed_as, payload))) {
+			inc->closed_as = c;
+			return;
+		}
+		mark(inc, c->entry, why, NULL);
+	}
+	inc->closed_as = NULL;
+}
+
+void accord_incident_settle_duplicate_in(accord_incident *inc, accord_ledger *ledger)
+{
+	accord_incident_settle_duplicate(inc, ledger_closed_as, ledger);
+}

@@ -639,11 +639,63 @@ typedef struct {
 	size_t key_count;
 } report_impl;
 
+/* How an incident was closed before any duplicate was followed. */
+typedef struct {
+	const char *kind, *of;
+} raw_closure;
+
+/*
+ * Every incident of the ledger: a duplicate takes effect only when the
+ * incident it names counts, which needs the other incidents. `map` gives,
+ * by id, how each was closed before any duplicate was followed, so the
+ * verdicts do not depend on the order they are reached in.
+ */
+static int build_all(accord_incident ***out, raw_closure **raw_out, accord_idmap *map, const bucket *b,
+		     size_t nb, const accord_ledger *ledger)
+{
+	accord_incident **all = calloc(nb + 1, sizeof(*all));
+	raw_closure *raw = calloc(nb + 1, sizeof(*raw));
+	size_t i;
+	int error = 0;
+
+	if (!all || !raw)
+		abort();
+	for (i = 0; i < nb && error == 0; i++) {
+		accord_ledger view = *ledger;
+
+		/* the incident sees only its own entries: the same result, without a scan per incident */
+		view.entries = (accord_entry **)b[i].entries;
+		view.count = b[i].count;
+		if ((error = accord_incident_build(&all[i], &view, b[i].open)) < 0)
+			break;
+		if (all[i]->closed_as)
+			raw[i] = (raw_closure){ all[i]->closed_as->kind, all[i]->closed_as->of };
+		accord_idmap_put(map, all[i]->id, &raw[i]);
+	}
+	*out = all;
+	*raw_out = raw;
+	return error < 0 ? error : 0;
+}
+
+static int map_closed_as(const char **kind, const char **of, const char *id, void *payload)
+{
+	const raw_closure *c = accord_idmap_get(payload, id);
+
+	if (!c)
+		return -1;
+	*kind = c->kind;
+	*of = c->of;
+	return 0;
+}
+
 int accord_report_compute(accord_report **out, const accord_ledger *ledger,
 			  const accord_report_options *opts)
 {
 	report_impl *impl;
 	accord_report *r;
+	accord_idmap map = ACCORD_IDMAP_INIT;
+	accord_incident **all = NULL;
+	raw_closure *raw = NULL;
 	bucket *b = NULL;
 	size_t nb = 0, i;
 	int error = 0;
@@ -663,16 +715,14 @@ int accord_report_compute(accord_report **out, const accord_ledger *ledger,
 	memcpy(r->ledger_id, ledger->id, sizeof(r->ledger_id));
 	r->entry_count = ledger->count;
 	collect(&b, &nb, ledger);
-	for (i = 0; i < nb; i++) {
-		accord_ledger view = *ledger;
-		accord_incident *inc = NULL;
+	if ((error = build_all(&all, &raw, &map, b, nb, ledger)) == 0)
+		for (i = 0; i < nb; i++)
+			accord_incident_settle_duplicate(all[i], map_closed_as, &map);
+	for (i = 0; error == 0 && i < nb; i++) {
+		accord_incident *inc = all[i];
 		accord_report_incident ri = { 0 };
 
-		/* the incident sees only its own entries: the same result, without a scan per incident */
-		view.entries = (accord_entry **)b[i].entries;
-		view.count = b[i].count;
-		if ((error = accord_incident_build(&inc, &view, b[i].open)) < 0)
-			break;
+		all[i] = NULL;
 		if ((opts->service && strcmp(inc->service, opts->service) != 0) ||
 		    (opts->party && !involves(inc, opts->party)) || !belongs(r, inc)) {
 			accord_incident_free(inc);
@@ -691,9 +741,14 @@ int accord_report_compute(accord_report **out, const accord_ledger *ledger,
 		measure(r, &ri);
 		PUSH(r->incidents, r->count, ri);
 	}
-	for (i = 0; i < nb; i++)
+	for (i = 0; i < nb; i++) {
 		free(b[i].entries);
+		accord_incident_free(all ? all[i] : NULL);
+	}
 	free(b);
+	free(all);
+	free(raw);
+	accord_idmap_dispose(&map);
 	if (error < 0) {
 		accord_report_free(r);
 		return error;

@@ -199,6 +199,36 @@ int accord_incident_build_from(accord_incident **out, const accord_parties *part
  */
 const char *accord_incident_customer_party(const accord_parties *parties, const accord_entry *open);
 
+/*
+ * How incident `id` (full id) was closed by every party, for following a
+ * duplicate: *kind "void" or "duplicate" (then *of names the other), or
+ * NULL when it counts. Strings borrowed from the ledger's entries; negative
+ * if there is no such incident.
+ */
+typedef int (*accord_closed_as_fn)(const char **kind, const char **of, const char *id, void *payload);
+
+/*
+ * Why incident `self` being a duplicate of `of` has no effect, or NULL: a
+ * duplicate takes effect only while `of`, followed through the incidents it
+ * is itself a duplicate of, ends at an incident that counts (not void, no
+ * cycle back). Otherwise one party could make an incident vanish by voiding
+ * or re-pointing the incident it was agreed to duplicate. The reason is a
+ * static string.
+ */
+const char *accord_duplicate_why_not(const char *self, const char *of, accord_closed_as_fn closed_as,
+				     void *payload);
+/* The same, following the incidents in `ledger` (their entries are loaded as needed). */
+const char *accord_duplicate_why_not_in(accord_ledger *ledger, const char *self, const char *of);
+/*
+ * Settle incident `inc`'s joint duplicate against the other incidents: when
+ * it has no effect, closed_as is cleared and the duplicate entry marked why.
+ * Show and report call this; accord_incident_build alone does not look at
+ * other incidents.
+ */
+void accord_incident_settle_duplicate(accord_incident *inc, accord_closed_as_fn closed_as, void *payload);
+/* The same against the incidents of `ledger`. */
+void accord_incident_settle_duplicate_in(accord_incident *inc, accord_ledger *ledger);
+
 /* What the derivation says of `entry` ("retracted", "not counted: ..."), or NULL. */
 const accord_mark *accord_incident_mark(const accord_incident *incident, const accord_entry *entry);
 

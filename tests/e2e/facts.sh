@@ -291,6 +291,56 @@ equal "$(echo "$S" | jget '[t["mark"] for t in d["timeline"] if t["type"] == "re
 expect 0 as alice cosign "$GW2"
 equal "$(SHOWJ "$F2" | jget 'd["customer_minutes"]')" 120 "the new version counts once acme co-signs it"
 
+# F3: an agreed duplicate counts only while the incident it names counts.
+expect 0 as alice open --title "Login errors" --severity 1 --service login --started 2026-11-22T09:00:00Z --parties globex
+F3=$OUT
+expect 0 as alice impact "$F3" --customers 900 --start 2026-11-22T09:00:00Z --end 2026-11-22T10:00:00Z
+expect 0 as alice feedback "$F3" --score 1 --comment "locked out"
+expect 0 as gina sla "$F3" --name restore --target 4h --actual 1h
+expect 0 as gina open --title "IdP cert" --severity 1 --service login --started 2026-11-22T09:00:00Z
+Z=$OUT
+expect 0 as gina duplicate "$F3" --of "$Z" --reason "same outage"
+D=$OUT
+expect 0 as alice cosign "$D"
+equal "$(REP login | jget '[d["incidents"]["total"], d["incidents"]["duplicate"], d["watermelon"]["count"]]')" '[1, 1, 0]' \
+	"an agreed duplicate leaves the report while the incident it names counts"
+expect 0 as gina void "$Z" --reason "not an incident"
+equal "$(REP login | jget '[d["incidents"]["total"], d["incidents"]["duplicate"], d["incidents"]["void"], d["watermelon"]["count"], d["customer_impact"]["customer_minutes"]]')" \
+	'[1, 0, 1, 1, 54000]' "globex voiding the target alone brings the incident back, watermelon and all"
+S=$(SHOWJ "$F3")
+equal "$(echo "$S" | jget '[d["closed_as"], [t["mark"] for t in d["timeline"] if t["type"] == "duplicate"]]')" \
+	'[null, ["no effect: the incident it duplicates is void"]]' "show says why the duplicate has no effect"
+expect 2 as alice duplicate "$F3" --of "$Z"
+contains "$ERR" "is void" "a duplicate of a void incident is refused"
+# a proposal written before the target was voided cannot be signed after
+expect 0 as gina open --title "IdP cert 2" --severity 1 --service login --started 2026-11-22T09:00:00Z
+Z1=$OUT
+expect 0 as gina duplicate "$F3" --of "$Z1"
+D1=$OUT
+expect 0 as gina void "$Z1" --reason "gone"
+expect 2 as alice cosign "$D1"
+contains "$ERR" "void" "co-signing a duplicate of a void incident is refused"
+
+expect 0 as alice open --title "Search down" --severity 2 --service search --started 2026-11-23T09:00:00Z --parties globex
+F3B=$OUT
+expect 0 as alice impact "$F3B" --customers 400 --start 2026-11-23T09:00:00Z --end 2026-11-23T10:00:00Z
+expect 0 as gina open --title "Index outage" --severity 2 --service search --started 2026-11-23T09:00:00Z
+Z2=$OUT
+expect 0 as gina duplicate "$F3B" --of "$Z2" --reason same
+expect 0 as alice cosign "$OUT"
+expect 2 as gina duplicate "$Z2" --of "$F3B" --reason cycle
+contains "$ERR" "itself a duplicate" "closing a cycle is refused"
+expect 0 as gina open --title "Index outage again" --severity 2 --service search --started 2026-11-23T09:00:00Z
+expect 2 as gina duplicate "$OUT" --of "$F3B"
+contains "$ERR" "itself a duplicate of" "a duplicate of a duplicate is refused, naming the one to name"
+# the cycle, forged with stock ssh-keygen: neither duplicate takes effect
+forge entry "$B" "$T/gina.ssh" --type duplicate --incident "$(SHOWJ "$Z2" | jget 'd["full_id"]')" \
+	--body "{\"of\":\"$(SHOWJ "$F3B" | jget 'd["full_id"]')\",\"reason\":\"cycle\"}" --time 1796904000 >/dev/null
+equal "$(REP search | jget '[d["incidents"]["total"], d["incidents"]["duplicate"], d["customer_impact"]["customer_minutes"]]')" \
+	'[3, 0, 24000]' "a cycle of duplicates: both incidents count"
+equal "$(SHOWJ "$F3B" | jget '[d["closed_as"], [t["mark"] for t in d["timeline"] if t["type"] == "duplicate"]]')" \
+	'[null, ["no effect: the duplicates it leads through form a cycle"]]' "show says so"
+
 # every entry written above validates against the schemas
 as alice export >>"$T/export.jsonl"
 /usr/bin/python3 "$(dirname "$0")/schema_check.py" "$(cd "$(dirname "$0")/../.." && pwd)/schemas" entry.schema.json "$T/export.jsonl" >/dev/null 2>&1 && ok || bad "exported entries validate against the schemas"
