@@ -41,9 +41,10 @@ static const struct {
 	const char *key, *label, *text;
 } definitions[] = {
 	{ "period", "period",
-	  "An incident belongs to the period [since, until) when one of its impact windows overlaps it "
-	  "(an open window lasts until now); an incident without windows belongs when its impact start "
-	  "falls in the period. Its feedback, SLA measurements and resolution count whenever recorded." },
+	  "An incident belongs to the period [since, until) when its impact start falls in it or one of "
+	  "its joint or customer-facing party's impact windows overlaps it (an open window lasts until "
+	  "now); another party's unconfirmed windows do not decide it. Its feedback, SLA measurements "
+	  "and resolution count whenever recorded." },
 	{ "incidents", "incidents",
 	  "Incidents in the period by current status: resolved, closed, or open (investigating, "
 	  "identified or mitigated); by severity (SEV1 is the worst) and by service." },
@@ -297,15 +298,21 @@ static int window_in_period(const accord_report *r, const accord_impact *w, int6
 	return 1;
 }
 
+/*
+ * By the signed start of the incident and the windows the customer-facing
+ * party recorded or every party signed: another party's unconfirmed
+ * figures never move an incident, and its watermelon, out of a period.
+ */
 static int belongs(const accord_report *r, const accord_incident *inc)
 {
 	size_t i;
 	int64_t cs, ce;
 
-	if (inc->impact_count == 0)
-		return inc->started_at >= r->since && inc->started_at < r->until;
+	if (inc->started_at >= r->since && inc->started_at < r->until)
+		return 1;
 	for (i = 0; i < inc->impact_count; i++)
-		if (window_in_period(r, &inc->impact[i], &cs, &ce))
+		if (inc->impact[i].state != ACCORD_FIGURE_UNCONFIRMED &&
+		    window_in_period(r, &inc->impact[i], &cs, &ce))
 			return 1;
 	return 0;
 }

@@ -341,6 +341,16 @@ equal "$(REP search | jget '[d["incidents"]["total"], d["incidents"]["duplicate"
 equal "$(SHOWJ "$F3B" | jget '[d["closed_as"], [t["mark"] for t in d["timeline"] if t["type"] == "duplicate"]]')" \
 	'[null, ["no effect: the duplicates it leads through form a cycle"]]' "show says so"
 
+# F4: a partner's unconfirmed window does not move an incident out of its period.
+expect 0 as alice open --title "Payouts late" --severity 2 --service payouts --started 2026-11-24T08:00:00Z --parties globex
+F4=$OUT
+expect 0 as alice feedback "$F4" --score 1 --comment "no money"
+expect 0 as gina sla "$F4" --name restore --target 4h --actual 1h
+equal "$(REP payouts | jget '[d["incidents"]["total"], d["watermelon"]["count"]]')" '[1, 1]' "November: the incident and its watermelon"
+expect 0 as gina impact "$F4" --customers 1 --start 2026-12-01T00:00:00Z --end 2026-12-01T00:01:00Z
+equal "$(REP payouts | jget '[d["incidents"]["total"], d["watermelon"]["count"], d["customer_impact"]["customer_minutes"]]')" '[1, 1, 0]' \
+	"globex's unconfirmed December window leaves it in November"
+
 # every entry written above validates against the schemas
 as alice export >>"$T/export.jsonl"
 /usr/bin/python3 "$(dirname "$0")/schema_check.py" "$(cd "$(dirname "$0")/../.." && pwd)/schemas" entry.schema.json "$T/export.jsonl" >/dev/null 2>&1 && ok || bad "exported entries validate against the schemas"
