@@ -56,9 +56,10 @@ static const struct {
 	  "window runs until now. Sums saturate at their largest value rather than wrap, and say so." },
 	{ "figures", "whose figures count",
 	  "Each party's impact windows are its own. Customer-minutes take the joint windows (co-signed by "
-	  "every other involved party), then the customer-facing party's (the opener's) windows; when "
-	  "that party recorded none, the other parties' windows count, marked unconfirmed. Overlapping "
-	  "windows of different parties, none joint, are disputed: listed beside the figure, not added." },
+	  "every other involved party), then the customer-facing party's (the opener's) windows outside "
+	  "the time joint windows cover; when that party recorded none, the other parties' windows count "
+	  "so, marked unconfirmed. Overlapping windows of different parties, none joint, are disputed: "
+	  "listed beside the figure, not added. A duplicate counts only while the incident it names counts." },
 	{ "excluded", "void and duplicate",
 	  "An incident that every involved party agreed is void, or a duplicate of another, is left "
 	  "out of every figure and counted apart." },
