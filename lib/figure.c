@@ -211,7 +211,8 @@ static size_t uncovered(piece **out, const accord_incident *inc, size_t k)
 		if (i != k && j->state == ACCORD_FIGURE_JOINT)
 			ACCORD_PUSH(joints, nj, jp);
 	}
-	qsort(joints, nj, sizeof(*joints), by_start);
+	if (nj)
+		qsort(joints, nj, sizeof(*joints), by_start);
 	if (w->has_end && w->end <= w->start) {
 		for (i = 0; i < nj && !(joints[i].start <= cur && (!joints[i].has_end || cur < joints[i].end)); i++)
 			;
