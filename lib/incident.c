@@ -319,8 +319,13 @@ static void apply_closure(accord_incident *inc, const accord_parties *p, const a
 {
 	accord_closure c = { e, e->type, accord_entry_str(e, "of"), NULL, 0, 0, 0 };
 
+	size_t k = inc->closed_as ? (size_t)(inc->closed_as - inc->closures) : 0;
+
 	sign_for(&c.signed_by, &c.signed_count, accord_party_of(p, e));
 	ACCORD_PUSH(inc->closures, inc->closure_count, c);
+	/* the array moved: closed_as must point into the new one */
+	if (inc->closed_as)
+		inc->closed_as = &inc->closures[k];
 	update_closures(inc);
 }
 
