@@ -160,8 +160,13 @@ static int parse_rfc3339(int64_t *out, const char *s, const char **why)
 	/*
 	 * A leap second (:60) is counted as :59: epoch seconds have no room for
 	 * it, and one second of skew is harmless next to the clocks people use.
+	 * It exists only as 23:59:60 UTC, so :60 at any other minute is refused.
 	 */
 	t = civil_to_time(&c, c.second == 60 ? 59 : c.second) - sign * (oh * 3600 + om * 60);
+	if (c.second == 60 && ((t % SECS_PER_DAY) + SECS_PER_DAY) % SECS_PER_DAY != SECS_PER_DAY - 1) {
+		*why = "second 60 is a leap second, which only 23:59:60 UTC can be";
+		return -1;
+	}
 	if (t < MIN_TIME || t > MAX_TIME) {
 		*why = "outside years 0001-9999 in UTC";
 		return -1;

@@ -33,6 +33,7 @@ static void test_timefmt_parses_rfc3339(void **state)
 		{ "2000-02-29T12:00:00Z", 951825600 },
 		{ "2024-02-29T23:59:59Z", 1709251199 },
 		{ "2016-12-31T23:59:60Z", 1483228799 }, /* leap second counts as :59 */
+		{ "2017-01-01T00:59:60+01:00", 1483228799 }, /* the same second, at +01:00 */
 		{ "2038-01-19T03:14:08Z", 2147483648LL },
 		{ "0001-01-01T00:00:00Z", -62135596800LL },
 		{ "9999-12-31T23:59:59Z", 253402300799LL },
@@ -95,6 +96,8 @@ static void test_timefmt_rejects_bad_times(void **state)
 		{ "2026-01-32T00:00:00Z", "no such day" },
 		{ "2026-01-01T24:00:00Z", "hour must be 00-23" },
 		{ "2026-01-01T00:60:00Z", "minute must be 00-59" },
+		{ "2026-11-20T09:05:60Z", "second 60 is a leap second, which only 23:59:60 UTC can be" },
+		{ "2016-12-31T23:59:60+01:00", "second 60 is a leap second, which only 23:59:60 UTC can be" },
 		{ "2026-01-01T00:00:61Z", "second must be 00-60" },
 		{ "0000-01-01T00:00:00Z", "year 0000" },
 		{ "2026-11-23T07:31:19.1234567890Z", "at most 9 fractional digits" },
