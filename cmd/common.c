@@ -25,8 +25,10 @@ int cmd_exit_code(int error)
 
 /*
  * Messages quote names, values and other parties' text: they go through
- * accord_escape like every other output, newlines included, so a message
- * is one line that cannot move the cursor or forge a line of its own.
+ * accord_escape like every other output, so nothing can move the cursor.
+ * A message may list things one per line (ambiguous prefixes); each line
+ * after the first is indented under "accord: ", so no text can pass for a
+ * message of its own.
  */
 static void vwarn(const char *fmt, va_list ap)
 {
@@ -42,8 +44,14 @@ static void vwarn(const char *fmt, va_list ap)
 		vsnprintf(raw.ptr, (size_t)n + 1, fmt, ap);
 		raw.size = (size_t)n;
 	}
-	accord_escape(&out, raw.ptr ? raw.ptr : "", 0);
-	fprintf(stderr, "accord: %s\n", out.ptr);
+	accord_escape(&out, raw.ptr ? raw.ptr : "", ACCORD_ESCAPE_MULTILINE);
+	fputs("accord: ", stderr);
+	for (const char *p = out.ptr; *p; p++) {
+		fputc(*p, stderr);
+		if (*p == '\n')
+			fputs("accord:   ", stderr);
+	}
+	fputc('\n', stderr);
 	accord_buf_dispose(&raw);
 	accord_buf_dispose(&out);
 }

@@ -249,4 +249,10 @@ contains "$ERR" "not signed" "unsigned commit named"
 git -C "$L" update-ref $FEED "$HEAD_C"
 expect 0 accord log
 
+# --- a message that spans lines: each line after the first is indented under "accord: ",
+# so no text can pass for a message of its own; controls stay escaped
+expect 2 accord show "$(printf 'ab\naccord: all is well\033[2J')"
+equal "$(printf '%s\n' "$ERR" | sed -n 1p)" "accord: 'ab" "first line of a two-line message"
+equal "$(printf '%s\n' "$ERR" | sed -n 2p)" "accord:   accord: all is well\\x1b[2J' is not an incident id (4 to 64 lowercase hex digits)" "the next line is indented and escaped"
+
 finish
