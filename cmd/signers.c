@@ -54,8 +54,10 @@ int cmd_allowed_signers(accord_ctx *ctx, int argc, char **argv)
 		printf("%s@%s namespaces=\"git\",valid-after=\"%s\"", m->key.name,
 		       p->parties[m->party].name, after);
 		if (m->revoked) {
-			/* ssh-keygen refuses valid-before earlier than valid-after (clock skew between parties) */
-			ssh_time(before, sizeof(before), m->revoked_at > m->added ? m->revoked_at : m->added + 1);
+			/* until its last entry that counts (the cut); ssh-keygen refuses valid-before <= valid-after */
+			int64_t until = m->valid_until ? m->valid_until : m->revoked_at;
+
+			ssh_time(before, sizeof(before), until > m->added ? until + 1 : m->added + 1);
 			printf(",valid-before=\"%s\"", before);
 		}
 		printf(" ssh-ed25519 %s\n", b64.ptr);

@@ -8,6 +8,44 @@
 #include "accord/schema.h"
 #include "accord/timefmt.h"
 
+/*
+ * The types this version interprets. A type added here needs its schema in
+ * entry.schema.json; any other type is checked against envelope.schema.json.
+ */
+static const char *const known_types[] = {
+	"genesis", "open", "note", "status", "impact", "sla", "feedback", "party-invite",
+	"party-accept", "party-recover", "member-add", "member-revoke", "involve", "resolution",
+	"cosign", "action", "checkpoint", "ticket", "amend", "retract", "void", "duplicate",
+};
+
+int accord_entry_type_known(const char *type)
+{
+	size_t i;
+
+	for (i = 0; type && i < sizeof(known_types) / sizeof(known_types[0]); i++)
+		if (!strcmp(type, known_types[i]))
+			return 1;
+	return 0;
+}
+
+int accord_entry_dep_index(const accord_entry *e, const char *id)
+{
+	size_t lo = 0, hi = e->dep_count;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(e->deps[mid], id);
+
+		if (!c)
+			return (int)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
 static void put_hex_or_null(accord_buf *out, const char *hex)
 {
 	if (hex && *hex)
@@ -21,6 +59,7 @@ int accord_entry_build(accord_buf *out, const accord_entry_fields *f)
 	char author[2 * sizeof(f->author->pk) + 1], when[ACCORD_TIME_LEN];
 	char *body;
 	accord_entry *check = NULL;
+	size_t i;
 	int error;
 
 	body = cJSON_PrintUnformatted(f->body);
@@ -40,6 +79,11 @@ int accord_entry_build(accord_buf *out, const accord_entry_fields *f)
 	accord_buf_put_json_str(out, f->type);
 	accord_buf_puts(out, ",\"incident\":");
 	put_hex_or_null(out, f->incident);
+	accord_buf_puts(out, ",\"deps\":[");
+	for (i = 0; i < f->dep_count; i++)
+		accord_buf_printf(out, "%s\"%s\"", i ? "," : "", f->deps[i]);
+	accord_buf_puts(out, "],\"admission\":");
+	put_hex_or_null(out, f->admission);
 	accord_buf_printf(out, ",\"body\":%s}", body);
 	cJSON_free(body);
 
@@ -57,6 +101,29 @@ static void copy_hex_field(char *dst, const cJSON *json, const char *key)
 		snprintf(dst, ACCORD_ID_HEXLEN + 1, "%s", s);
 }
 
+/* deps: copied out, strictly ascending (one valid encoding of a set). */
+static int copy_deps(accord_entry *e)
+{
+	const cJSON *deps = cJSON_GetObjectItemCaseSensitive(e->json, "deps"), *d;
+	size_t n = 0;
+
+	e->dep_count = (size_t)cJSON_GetArraySize(deps);
+	if (!e->dep_count)
+		return 0;
+	if (!(e->deps = calloc(e->dep_count, sizeof(*e->deps))))
+		return accord_error_set(ACCORD_ENOMEM, "out of memory");
+	cJSON_ArrayForEach(d, deps) {
+		if (!cJSON_IsString(d) || strlen(d->valuestring) != ACCORD_ID_HEXLEN)
+			return accord_error_set(ACCORD_EINVALID, "deps: not an entry id");
+		memcpy(e->deps[n], d->valuestring, ACCORD_ID_HEXLEN + 1);
+		if (n && strcmp(e->deps[n - 1], e->deps[n]) >= 0)
+			return accord_error_set(ACCORD_EINVALID,
+						"deps are not sorted without duplicates (one encoding per entry)");
+		n++;
+	}
+	return 0;
+}
+
 int accord_entry_parse(accord_entry **out, const char *raw, size_t len)
 {
 	accord_schema_registry *reg = NULL;
@@ -71,8 +138,13 @@ int accord_entry_parse(accord_entry **out, const char *raw, size_t len)
 		return accord_error_set(ACCORD_ENOMEM, "out of memory");
 	if ((error = accord_json_parse_strict(&e->json, raw, len, ACCORD_ENTRY_MAX, 1)) < 0)
 		goto fail;
+	s = cJSON_IsObject(e->json) ? accord_json_str(e->json, "type") : NULL;
+	e->known = accord_entry_type_known(s);
 	if ((error = accord_schema_builtin(&reg)) < 0 ||
-	    (error = accord_schema_validate(reg, ACCORD_SCHEMA_BASE "entry.schema.json", e->json)) < 0)
+	    (error = accord_schema_validate(reg,
+					    e->known || !s ? ACCORD_SCHEMA_BASE "entry.schema.json"
+							   : ACCORD_SCHEMA_BASE "envelope.schema.json",
+					    e->json)) < 0)
 		goto fail;
 	if (!(e->raw = malloc(len + 1))) {
 		error = accord_error_set(ACCORD_ENOMEM, "out of memory");
@@ -88,6 +160,9 @@ int accord_entry_parse(accord_entry **out, const char *raw, size_t len)
 	copy_hex_field(e->ledger, e->json, "ledger");
 	copy_hex_field(e->prev, e->json, "prev");
 	copy_hex_field(e->incident, e->json, "incident");
+	copy_hex_field(e->admission, e->json, "admission");
+	if ((error = copy_deps(e)) < 0)
+		goto fail;
 	s = accord_json_str(e->json, "author");
 	if (!s || accord_hex_decode(e->author.pk, sizeof(e->author.pk), s) < 0) {
 		error = accord_error_set(ACCORD_EINVALID, "entry author is not a public key");
@@ -116,6 +191,7 @@ void accord_entry_free(accord_entry *entry)
 	if (!entry)
 		return;
 	free(entry->raw);
+	free(entry->deps);
 	cJSON_Delete(entry->json);
 	free(entry);
 }

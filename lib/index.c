@@ -17,7 +17,7 @@
 
 #include "index.h"
 
-#define INDEX_VERSION "accord-index 5" /* 5: a tree of tags from the state down, opens chained */
+#define INDEX_VERSION "accord-index 6" /* 5: a tree of tags from the state down, opens chained; 6: cuts, format 2 */
 #define TAG_LEN 32		       /* a file's tag: BLAKE2b-256 */
 #define LINE_TAG_LEN 16		       /* an opens line's tag */
 #define OPENS_LINE (ACCORD_ID_HEXLEN + 1 + 2 * LINE_TAG_LEN + 1) /* "<id> <tag>\n" */
@@ -858,8 +858,9 @@ static int save_state(accord_ledger *l)
 		char pk[65];
 
 		accord_hex_encode(pk, m->key.pk, sizeof(m->key.pk));
-		accord_buf_printf(&data, "member %s %s %zu %d %d %d %lld %lld\n", pk, m->key.name, m->party,
-				  m->root, m->admin, m->revoked, (long long)m->added, (long long)m->revoked_at);
+		accord_buf_printf(&data, "member %s %s %zu %d %d %d %lld %lld %lld %lld\n", pk, m->key.name,
+				  m->party, m->root, m->admin, m->revoked, (long long)m->added,
+				  (long long)m->revoked_at, (long long)m->cut, (long long)m->valid_until);
 	}
 	for (i = 0; i < p->invite_count; i++) {
 		const accord_invite *inv = &p->invites[i];
@@ -946,7 +947,7 @@ static int load_state(accord_ledger **out, accord_store *store, const char *dir,
 		goto fail;
 	for (line = strtok_r(data.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
 		char a[300], b[300], c[300], d[300];
-		long long x, y, z, w;
+		long long x, y, z, w, cut, until;
 		int i1, i2, i3;
 
 		if (n == 0) {
@@ -1018,8 +1019,8 @@ static int load_state(accord_ledger **out, accord_store *store, const char *dir,
 					goto bad;
 				memcpy(l->parties.parties[pi].recovery, b, ACCORD_ID_HEXLEN + 1);
 			}
-		} else if (sscanf(line, "member %299s %299s %lld %d %d %d %lld %lld", a, b, &w, &i1, &i2, &i3,
-				  &x, &y) == 8) {
+		} else if (sscanf(line, "member %299s %299s %lld %d %d %d %lld %lld %lld %lld", a, b, &w, &i1,
+				  &i2, &i3, &x, &y, &cut, &until) == 10) {
 			accord_pubkey k;
 			accord_member *m;
 
@@ -1032,6 +1033,8 @@ static int load_state(accord_ledger **out, accord_store *store, const char *dir,
 			m->revoked = i3;
 			m->added = x;
 			m->revoked_at = y;
+			m->cut = cut;
+			m->valid_until = until;
 			if (m->root)
 				l->parties.parties[w].root = l->parties.member_count - 1;
 		} else if (sscanf(line, "invite %299s %299s %299s %299s %lld %d", a, b, c, d, &x, &i1) == 6) {
@@ -1372,6 +1375,59 @@ done:
 	return error;
 }
 
+/* The feeds' last entries as recorded, by id: what new entries may depend on here. */
+static accord_idmap *recorded_lasts(const accord_ledger *l)
+{
+	accord_idmap *m = calloc(1, sizeof(*m));
+	size_t i;
+
+	if (!m)
+		abort();
+	for (i = 0; i < l->feed_count; i++)
+		if (l->feeds[i].last)
+			accord_idmap_put(m, l->feeds[i].last->id, (void *)l->feeds[i].last);
+	return m;
+}
+
+/*
+ * Whether the new entries can be recorded without the engine: none
+ * changes authority (admissions, revocations, a key's first entry) or is
+ * of a type this version does not read, every dep is a recorded feed head
+ * or a new entry, and each clock is exactly one above its prev and deps.
+ * Anything else goes through a full verification (the engine decides).
+ */
+static int causal_simple(accord_ledger *l, accord_entry **news, size_t n, accord_idmap *lasts)
+{
+	static const char *authority[] = { "member-add", "member-revoke", "party-invite",
+					   "party-accept", "party-recover", "genesis" };
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		accord_idmap_put(lasts, news[i]->id, news[i]);
+	for (i = 0; i < n; i++) {
+		const accord_entry *e = news[i], *p = e->prev[0] ? accord_idmap_get(lasts, e->prev) : NULL;
+		int64_t want = p ? p->lamport : 0;
+
+		if (e->seq == 1 || !e->known || (e->prev[0] && !p))
+			return 0;
+		for (j = 0; j < sizeof(authority) / sizeof(authority[0]); j++)
+			if (!strcmp(e->type, authority[j]))
+				return 0;
+		for (j = 0; j < e->dep_count; j++) {
+			const accord_entry *d = accord_idmap_get(lasts, e->deps[j]);
+
+			if (!d || d->time > e->time || !strcmp(d->author.id, e->author.id))
+				return 0;
+			if (d->lamport > want)
+				want = d->lamport;
+		}
+		if (e->lamport != want + 1)
+			return 0;
+	}
+	(void)l;
+	return 1;
+}
+
 /*
  * Bring `l` (from the state file) up to the refs. Returns 0 when done,
  * NEED_REBUILD when only a full verification can tell, or an error.
@@ -1381,6 +1437,7 @@ static int catch_up(accord_ledger *l)
 	accord_head *heads = NULL;
 	accord_entry **news = NULL;
 	size_t nheads = 0, nnews = 0, i, j;
+	accord_idmap *lasts = NULL;
 	int error;
 
 	{
@@ -1394,6 +1451,7 @@ static int catch_up(accord_ledger *l)
 		return error == ACCORD_EBADSIG ? NEED_REBUILD : error;
 	if (nheads < l->feed_count)
 		error = NEED_REBUILD; /* a feed disappeared */
+	lasts = recorded_lasts(l);
 	for (i = 0; i < nheads && error == 0; i++) {
 		accord_feed *feed = (accord_feed *)accord_ledger_feed(l, heads[i].keyid);
 		const accord_beyond *b = accord_ledger_beyond(l, heads[i].keyid);
@@ -1422,7 +1480,7 @@ static int catch_up(accord_ledger *l)
 	if (error == 0 && nnews) {
 		qsort(news, nnews, sizeof(*news), accord_ledger_order_cmp);
 		/* Entries that sort before what is recorded change history's order: rebuild. */
-		if (news[0]->lamport <= l->max_lamport)
+		if (news[0]->lamport <= l->max_lamport || !causal_simple(l, news, nnews, lasts))
 			error = NEED_REBUILD;
 	}
 	for (i = 0; i < nnews && error == 0; i++) {
@@ -1473,6 +1531,9 @@ static int catch_up(accord_ledger *l)
 	for (j = 0; j < nnews; j++)
 		accord_entry_free(news[j]);
 	free(news);
+	if (lasts)
+		accord_idmap_dispose(lasts);
+	free(lasts);
 	/*
 	 * Anything that does not verify on the way, or an index file that does
 	 * not match the state: the engine's full pass decides what counts.

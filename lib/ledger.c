@@ -9,8 +9,10 @@
 
 #include <sodium.h>
 
+#include "accord/causal.h"
 #include "accord/encode.h"
 #include "accord/error.h"
+#include "accord/json.h"
 #include "accord/schema.h"
 #include "accord/sshsig.h"
 #include "accord/timefmt.h"
@@ -44,7 +46,9 @@ int accord_ledger_order_cmp(const void *a, const void *b)
 		return x->lamport < y->lamport ? -1 : 1;
 	if ((c = strcmp(x->author.id, y->author.id)) != 0)
 		return c;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return strcmp(x->id, y->id);
 }
 
 int accord_ledger_local_heads(accord_head **out, size_t *count, accord_store *store)
@@ -119,6 +123,8 @@ int accord_ledger_from_verification(accord_ledger **out, accord_store *store, ac
 	l->count = v->count;
 	l->max_lamport = v->max_lamport;
 	l->parties = v->parties;
+	l->causal = v->causal;
+	v->causal = NULL;
 	v->entries = NULL;
 	v->count = 0;
 	accord_parties_init(&v->parties);
@@ -299,6 +305,7 @@ void accord_ledger_free(accord_ledger *ledger)
 	free(ledger->entries);
 	free(ledger->feeds);
 	accord_parties_dispose(&ledger->parties);
+	accord_causal_free(ledger->causal);
 	accord_index_free(ledger->index);
 	free(ledger);
 }
@@ -311,6 +318,40 @@ const accord_beyond *accord_ledger_beyond(const accord_ledger *ledger, const cha
 		if (strcmp(ledger->beyond[i].keyid, keyid) == 0)
 			return &ledger->beyond[i];
 	return NULL;
+}
+
+/* The frontiers of a ledger opened through the index: one full verification, kept. */
+static int build_causal(accord_ledger *l)
+{
+	accord_verification *v = NULL;
+	accord_head *heads = NULL;
+	size_t n = 0;
+	int error;
+
+	if ((error = accord_ledger_local_heads(&heads, &n, l->store)) < 0)
+		return error;
+	error = accord_verify_heads(&v, l->store, heads, n, NULL);
+	free(heads);
+	if (error < 0)
+		return error;
+	l->causal = v->causal;
+	v->causal = NULL;
+	accord_verification_free(v);
+	return 0;
+}
+
+int accord_ledger_in_past(const accord_ledger *ledger, const accord_entry *later,
+			  const accord_entry *earlier)
+{
+	accord_ledger *l = (accord_ledger *)ledger; /* the frontiers are a cache */
+	int error, yes;
+
+	if (!l->causal && (error = build_causal(l)) < 0)
+		return error;
+	if ((yes = accord_causal_in_past(l->causal, later, earlier)) < 0)
+		return accord_error_set(ACCORD_ENOTFOUND, "entry %.16s is not in this ledger's causal graph",
+					later->id);
+	return yes;
 }
 
 const accord_feed *accord_ledger_feed(const accord_ledger *ledger, const char *keyid)
@@ -456,6 +497,9 @@ static int append_raw(char *out_id, accord_store *store, const accord_key *key,
 		goto done;
 	if ((error = accord_entry_parse(&e, raw.ptr, raw.size)) < 0)
 		goto done;
+	/* its frontier first: authorization reads it (after a failure the ledger is only freed) */
+	if (l && l->causal)
+		accord_causal_add(l->causal, e);
 	if (l && (error = accord_parties_apply(&l->parties, e)) < 0)
 		goto done;
 	accord_buf_printf(&ref, "%s%s", ACCORD_FEED_PREFIX, key->pub.id);
@@ -516,29 +560,198 @@ static int check_own_feed(const accord_ledger *l, const accord_key *key)
 				why ? ": " : "", why ? why->explanation : "");
 }
 
+/* What the writer had seen: one dep, with its clock and time. */
+struct dep {
+	char id[ACCORD_ID_HEXLEN + 1];
+	int64_t lamport, time;
+	int must; /* kept whatever the cap (the feed a revocation names, an admission) */
+};
+
+static int cmp_dep_lamport(const void *a, const void *b)
+{
+	const struct dep *x = a, *y = b;
+
+	if (x->must != y->must)
+		return x->must ? -1 : 1;
+	return x->lamport > y->lamport ? -1 : x->lamport < y->lamport;
+}
+
+static int cmp_dep_id(const void *a, const void *b)
+{
+	return strcmp(((const struct dep *)a)->id, ((const struct dep *)b)->id);
+}
+
+/*
+ * The heads of the other feeds that the author's previous entry does not
+ * already depend on (all of them when that is unknown, as when the ledger
+ * was opened through the index): at most ACCORD_DEPS_MAX, the newest kept,
+ * and the feed `must` names always. Sorted by id. Caller frees *out.
+ */
+static size_t choose_deps(struct dep **out, const accord_ledger *l, const accord_entry *prev,
+			  const char *author, const char *must)
+{
+	struct dep *d = calloc(l->feed_count + 1, sizeof(*d));
+	size_t i, n = 0;
+
+	if (!d)
+		abort();
+	for (i = 0; i < l->feed_count; i++) {
+		const accord_feed *g = &l->feeds[i];
+
+		if (!g->last || !strcmp(g->keyid, author))
+			continue;
+		if (prev && l->causal && accord_causal_seen(l->causal, prev->id, g->keyid) >= g->seq)
+			continue; /* already in the causal past */
+		memcpy(d[n].id, g->last->id, sizeof(d[n].id));
+		d[n].lamport = g->last->lamport;
+		d[n].time = g->last->time;
+		d[n].must = must && !strcmp(g->keyid, must);
+		n++;
+	}
+	if (n > ACCORD_DEPS_MAX) {
+		qsort(d, n, sizeof(*d), cmp_dep_lamport);
+		n = ACCORD_DEPS_MAX;
+	}
+	qsort(d, n, sizeof(*d), cmp_dep_id);
+	*out = d;
+	return n;
+}
+
+/*
+ * The member-add a key's first entry accepts: the one offer in effect for
+ * it. ACCORD_EDENIED when there is none, or several (several parties
+ * added this key: accord does not choose for its owner).
+ */
+static int choose_admission(const accord_offer **out, const accord_ledger *l, const char *keyid)
+{
+	const accord_offer *found = NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < l->parties.offer_count; i++) {
+		const accord_offer *o = &l->parties.offers[i];
+
+		if (!o->withdrawn && !strcmp(o->key.id, keyid)) {
+			found = o;
+			n++;
+		}
+	}
+	if (n == 0)
+		return accord_error_set(ACCORD_EDENIED, "key %.12s is not a member of any party (no member-add names it)", keyid);
+	if (n > 1)
+		return accord_error_set(ACCORD_EDENIED,
+					"key %.12s was added by %zu parties; accord does not choose which one it joins. Use another key",
+					keyid, n);
+	*out = found;
+	return 0;
+}
+
+/*
+ * The admission of a key's first entry, and the key id of the admin who
+ * made it. Offers are kept by a full load only: a ledger opened through
+ * the index loads the ledger once for this (a key's first entry only).
+ */
+static int first_admission(char *id, char *adder, const accord_ledger *l, const char *keyid)
+{
+	accord_ledger *full = NULL;
+	const accord_offer *o = NULL;
+	int error;
+
+	const accord_member *m;
+
+	if (l->index && (error = accord_ledger_load(&full, l->store)) < 0)
+		return error;
+	m = accord_parties_member(&(full ? full : l)->parties, keyid);
+	if (m && m->recovered_by) {
+		memcpy(id, m->recovered_by->id, ACCORD_ID_HEXLEN + 1);
+		memcpy(adder, m->recovered_by->author.id, ACCORD_KEYID_HEXLEN + 1);
+		error = 0;
+	} else if ((error = choose_admission(&o, full ? full : l, keyid)) == 0) {
+		memcpy(id, o->entry->id, ACCORD_ID_HEXLEN + 1);
+		memcpy(adder, o->adder->key.id, ACCORD_KEYID_HEXLEN + 1);
+	}
+	accord_ledger_free(full);
+	return error;
+}
+
+/* A member-revoke's cut: the revoked key's last entry this ledger holds, which deps then cover. */
+static int revoke_body(cJSON **out, const accord_ledger *l, const cJSON *body, const char **target)
+{
+	const char *hex = accord_json_str(body, "key");
+	accord_pubkey key;
+	const accord_feed *g;
+	cJSON *b;
+
+	memset(&key, 0, sizeof(key));
+	if (!hex || accord_hex_decode(key.pk, sizeof(key.pk), hex) < 0)
+		return accord_error_set(ACCORD_EINVALID, "member-revoke names no valid key");
+	accord_pubkey_set_id(&key);
+	g = accord_ledger_feed(l, key.id);
+	if (!(b = cJSON_Duplicate(body, 1)))
+		return accord_error_set(ACCORD_ENOMEM, "out of memory");
+	cJSON_DeleteItemFromObjectCaseSensitive(b, "cut");
+	cJSON_AddNumberToObject(b, "cut", (double)(g ? g->seq : 0));
+	*target = g ? g->keyid : NULL;
+	*out = b;
+	return 0;
+}
+
 int accord_ledger_append(char *out_id, accord_ledger *ledger, const accord_key *key,
 			 const char *type, const char *incident, const cJSON *body)
 {
 	const accord_feed *feed = accord_ledger_feed(ledger, key->pub.id);
+	const accord_entry *prev = feed ? feed->last : NULL;
+	char admission[ACCORD_ID_HEXLEN + 1], adder[ACCORD_KEYID_HEXLEN + 1];
+	const char *must = NULL;
 	accord_entry_fields f = { 0 };
 	int64_t now = accord_time_now();
+	struct dep *deps = NULL;
+	char (*ids)[ACCORD_ID_HEXLEN + 1] = NULL;
+	cJSON *own = NULL;
+	size_t n, i;
 	int error;
 
 	if ((error = check_own_feed(ledger, key)) < 0 ||
 	    (error = accord_index_check_feed(ledger, key->pub.id, feed ? feed->seq : 0)) < 0)
 		return error;
-
+	if (!strcmp(type, "member-revoke") && (error = revoke_body(&own, ledger, body, &must)) < 0)
+		return error;
+	if (!feed && !strcmp(type, "party-accept"))
+		f.admission = accord_json_str(body, "invite");
+	else if (!feed && strcmp(type, "party-recover") != 0) {
+		if ((error = first_admission(admission, adder, ledger, key->pub.id)) < 0)
+			goto done;
+		f.admission = admission;
+		must = adder;
+	}
+	n = choose_deps(&deps, ledger, prev, key->pub.id, must);
+	if (!(ids = calloc(n + 1, sizeof(*ids))))
+		abort();
+	f.lamport = prev ? prev->lamport : 0;
+	/* Time never runs backwards along the causal graph, even if the clock does. */
+	f.time = prev && prev->time > now ? prev->time : now;
+	for (i = 0; i < n; i++) {
+		memcpy(ids[i], deps[i].id, sizeof(ids[i]));
+		if (deps[i].lamport > f.lamport)
+			f.lamport = deps[i].lamport;
+		if (deps[i].time > f.time)
+			f.time = deps[i].time;
+	}
+	f.lamport++;
+	f.deps = (const char (*)[ACCORD_ID_HEXLEN + 1])ids;
+	f.dep_count = n;
 	f.ledger = ledger->id;
 	f.author = &key->pub;
 	f.seq = feed ? feed->seq + 1 : 1;
-	f.prev = feed ? feed->last->id : NULL;
-	f.lamport = ledger->max_lamport + 1;
-	/* Time never runs backwards within a feed, even if the clock does. */
-	f.time = feed && feed->last->time > now ? feed->last->time : now;
+	f.prev = prev ? prev->id : NULL;
 	f.type = type;
 	f.incident = incident;
-	f.body = body;
-	return append_raw(out_id, ledger->store, key, feed, &f, ledger);
+	f.body = own ? own : body;
+	error = append_raw(out_id, ledger->store, key, feed, &f, ledger);
+done:
+	free(deps);
+	free(ids);
+	cJSON_Delete(own);
+	return error;
 }
 
 void accord_recovery_hash(char *out, const accord_pubkey *key)

@@ -29,6 +29,7 @@ struct accord_ledger {
 	size_t left_out;	    /* commits on feeds that do not count */
 	struct accord_beyond *beyond; /* feed refs pointing past what counts (or at nothing that does) */
 	size_t beyond_count;
+	struct accord_causal *causal; /* frontiers (causal.h); built on demand when opened through the index */
 };
 
 /*

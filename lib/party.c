@@ -6,6 +6,7 @@
 #include "accord/encode.h"
 #include "accord/error.h"
 #include "accord/json.h"
+#include "accord/causal.h"
 #include "accord/party.h"
 
 void accord_parties_init(accord_parties *p)
@@ -33,6 +34,7 @@ void accord_parties_dispose(accord_parties *p)
 	free(p->members);
 	free(p->parties);
 	free(p->invites);
+	free(p->offers);
 	accord_idmap_dispose(&p->member_by_key);
 	accord_idmap_dispose(&p->incidents);
 	accord_idmap_dispose(&p->proposals);
@@ -102,6 +104,28 @@ static int deny(const char *fmt, ...)
 	return accord_error_set(ACCORD_EDENIED, "%s", msg);
 }
 
+/* A refusal by the revocation rule: past the key's cut. */
+static int deny_cut(accord_parties *p, const accord_member *m, const accord_entry *e)
+{
+	p->last_rule = m->revocation && p->causal &&
+				       accord_causal_in_past(p->causal, e, m->revocation) == 1
+			       ? ACCORD_RULE_AFTER_REVOCATION
+			       : ACCORD_RULE_PAST_CUT;
+	return deny("key %.12s (%s@%s) was revoked with cut %lld; this %s entry is seq %lld, beyond it%s",
+		    e->author.id, m->key.name, p->parties[m->party].name, (long long)m->cut, e->type,
+		    (long long)e->seq,
+		    p->last_rule == ACCORD_RULE_AFTER_REVOCATION ? ", written after the revocation"
+								   : " (written before its author learned of the revocation)");
+}
+
+/* The key's cut, raised to what other keys of its party counted on (TRUST.md attack 1). */
+static int64_t effective_cut(const accord_parties *p, const accord_member *m)
+{
+	int64_t floor = p->cut_floor ? p->cut_floor(p->cut_floor_arg, m->key.id) : 0;
+
+	return floor > m->cut ? floor : m->cut;
+}
+
 static size_t add_party(accord_parties *p, const char *name, int64_t joined)
 {
 	accord_party *np = realloc(p->parties, (p->party_count + 1) * sizeof(*np));
@@ -128,6 +152,7 @@ static accord_member *add_member(accord_parties *p, const accord_pubkey *key, co
 	snprintf(m->key.name, sizeof(m->key.name), "%s", name ? name : "");
 	m->party = party;
 	m->added = e->time;
+	m->accepted = 1;
 	nm[p->member_count++] = m;
 	accord_idmap_put(&p->member_by_key, m->key.id, m);
 	return m;
@@ -188,10 +213,155 @@ static int apply_recover(accord_parties *p, const accord_entry *e)
 	old = p->members[found->root];
 	old->revoked = 1;
 	old->revoked_at = e->time;
+	old->revocation = e;
+	/* the old root's entries in the recovery's causal past stand; later ones do not */
+	old->cut = p->causal ? accord_causal_seen(p->causal, e->id, old->key.id) : INT64_MAX;
 	nm = add_member(p, &key, accord_entry_str(e, "member"), idx, e);
 	nm->root = nm->admin = 1;
+	nm->recovered_by = e;
 	p->parties[idx].root = p->member_count - 1;
 	commit_recovery(&p->parties[idx], e);
+	return 0;
+}
+
+static accord_offer *find_offer(accord_parties *p, const char *keyid, const char *entry_id,
+				size_t party, int by_party)
+{
+	size_t i;
+
+	for (i = 0; i < p->offer_count; i++) {
+		accord_offer *o = &p->offers[i];
+
+		if (strcmp(o->key.id, keyid) != 0 || o->withdrawn)
+			continue;
+		if (by_party ? o->party == party : !strcmp(o->entry->id, entry_id))
+			return o;
+	}
+	return NULL;
+}
+
+/* A member-add: an offer; the key's record shows the first offer until one is accepted. */
+static int apply_offer(accord_parties *p, const accord_entry *e, const accord_member *adder,
+		       const accord_pubkey *key)
+{
+	accord_member *known = (accord_member *)accord_parties_member(p, key->id);
+	const char *name = accord_entry_str(e, "member");
+	accord_offer *o;
+
+	if (known && known->accepted)
+		return deny("key %.12s is already known as a member", key->id);
+	if (find_offer(p, key->id, NULL, adder->party, 1))
+		return deny("key %.12s was already added to %s", key->id, p->parties[adder->party].name);
+	if (!(o = realloc(p->offers, (p->offer_count + 1) * sizeof(*o))))
+		abort();
+	p->offers = o;
+	o = &o[p->offer_count++];
+	memset(o, 0, sizeof(*o));
+	o->entry = e;
+	o->key = *key;
+	o->party = adder->party;
+	o->admin = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e->body, "admin"));
+	o->adder = adder;
+	snprintf(o->name, sizeof(o->name), "%s", name ? name : "");
+	if (!known) {
+		accord_member *nm = add_member(p, key, name, adder->party, e);
+
+		nm->accepted = 0;
+		nm->admin = o->admin;
+		nm->added_by = adder;
+	}
+	return 0;
+}
+
+/*
+ * A member key's first entry accepts one admission: the member-add it
+ * names, which must be in its causal past. Another party cannot claim a
+ * key by adding it first (TRUST.md attack 3).
+ */
+static int accept_admission(accord_parties *p, accord_member *m, const accord_entry *e)
+{
+	accord_offer *o = e->admission[0] ? find_offer(p, e->author.id, e->admission, 0, 0) : NULL;
+
+	/*
+	 * A state restored by the index keeps members, not offers: there the
+	 * writer's own new entry is checked by the engine on every other copy.
+	 */
+	if (!o && m->accepted && !p->causal && !p->offer_count)
+		return 0;
+	if (m->recovered_by) { /* a root made by party-recover accepts that entry */
+		if (strcmp(e->admission, m->recovered_by->id) != 0 ||
+		    (p->causal && accord_causal_in_past(p->causal, e, m->recovered_by) != 1))
+			return deny("the first entry of key %.12s must name the party-recover that made it root, in its causal past",
+				    e->author.id);
+		return 0;
+	}
+	if (!o)
+		return deny("the first entry of key %.12s names admission %.12s, which is no member-add of this key in effect",
+			    e->author.id, e->admission[0] ? e->admission : "(none)");
+	if (p->causal && accord_causal_in_past(p->causal, e, o->entry) != 1)
+		return deny("the first entry of key %.12s names admission %.12s, which is not in its causal past",
+			    e->author.id, e->admission);
+	m->party = o->party;
+	m->admin = o->admin;
+	m->added_by = o->adder;
+	m->added = o->entry->time;
+	m->accepted = 1;
+	memcpy(m->key.name, o->name, sizeof(m->key.name) < sizeof(o->name) ? sizeof(m->key.name) : sizeof(o->name));
+	m->key.name[sizeof(m->key.name) - 1] = '\0';
+	return 0;
+}
+
+/* An admin revokes keys it admitted, directly or below; the root any key of its party. */
+static int in_subtree(const accord_member *revoker, const accord_member *target)
+{
+	const accord_member *at;
+	size_t hops = 0;
+
+	if (revoker->root)
+		return 1;
+	for (at = target->added_by; at && hops < 1000000; at = at->added_by, hops++)
+		if (at == revoker)
+			return 1;
+	return 0;
+}
+
+static int apply_revoke(accord_parties *p, const accord_entry *e, const accord_member *m)
+{
+	accord_member *target;
+	accord_pubkey key;
+	int64_t cut = accord_entry_int(e, "cut", -1), seen;
+	int error;
+
+	if (!m->admin)
+		return deny("only a party's root or an admin may revoke members");
+	if ((error = body_key(&key, e)) < 0)
+		return error;
+	target = (accord_member *)accord_parties_member(p, key.id);
+	if (target && !target->accepted) {
+		accord_offer *o = find_offer(p, key.id, NULL, m->party, 1);
+
+		if (!o)
+			return deny("key %.12s is not a member of %s", key.id, p->parties[m->party].name);
+		o->withdrawn = 1; /* an admission withdrawn before it was accepted */
+		return 0;
+	}
+	if (!target || target->party != m->party)
+		return deny("key %.12s is not a member of %s", key.id, p->parties[m->party].name);
+	if (target->revoked)
+		return deny("key %.12s is revoked already", key.id);
+	if (target->root)
+		return deny("the root key of a party cannot be revoked");
+	if (!in_subtree(m, target))
+		return deny("%s may revoke only keys it admitted (directly or below); %s was admitted by %s",
+			    m->key.name, target->key.name,
+			    target->added_by ? target->added_by->key.name : "the root");
+	if (p->causal && (seen = accord_causal_seen(p->causal, e->id, key.id)) != cut)
+		return deny("the revocation names cut %lld, but seq %lld of key %.12s is the highest in its causal past",
+			    (long long)cut, (long long)seen, key.id);
+	target->revoked = 1;
+	target->revoked_at = e->time;
+	target->cut = cut;
+	target->revocation = e;
 	return 0;
 }
 
@@ -339,6 +509,9 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 	size_t idx;
 	int error;
 
+	p->last_rule = ACCORD_RULE_NONE;
+	if ((!strcmp(e->type, "party-recover") || !strcmp(e->type, "genesis")) && e->admission[0])
+		return deny("a %s entry names no admission", e->type);
 	if (!strcmp(e->type, "party-recover"))
 		return apply_recover(p, e);
 	if (!strcmp(e->type, "genesis")) {
@@ -362,6 +535,10 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 		if (!which || strcmp(which, inv->entry_id) != 0)
 			return deny("party-accept names invitation %.12s, not %.12s", which ? which : "",
 				    inv->entry_id);
+		if (strcmp(e->admission, inv->entry_id) != 0 || e->seq != 1)
+			return deny("party-accept is its key's first entry and names its invitation as its admission");
+		if (p->causal && !accord_causal_find(p->causal, inv->entry_id, NULL, NULL))
+			return deny("the invitation is not in the causal past of party-accept");
 		if (accord_parties_find(p, inv->party))
 			return deny("party %s exists already", inv->party);
 		inv->accepted = 1;
@@ -378,9 +555,12 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 				    e->author.id);
 		return deny("key %.12s is not a member of any party", e->author.id);
 	}
-	if (m->revoked)
-		return deny("key %.12s (%s@%s) was revoked", e->author.id, m->key.name,
-			    p->parties[m->party].name);
+	if (e->seq == 1 && (error = accept_admission(p, m, e)) < 0)
+		return error;
+	if (!m->accepted)
+		return deny("key %.12s has accepted no admission", e->author.id);
+	if (m->revoked && e->seq > effective_cut(p, m))
+		return deny_cut(p, m, e);
 
 	if (!strcmp(e->type, "party-invite") || !strcmp(e->type, "member-add")) {
 		const char *name = accord_entry_str(e, "member");
@@ -390,11 +570,13 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 				    e->type[0] == 'p' ? "invite a party" : "add members");
 		if ((error = body_key(&key, e)) < 0)
 			return error;
-		if (accord_parties_member(p, key.id))
-			return deny("key %.12s is already known as a member", key.id);
 		if (pending_invite(p, key.id, NULL))
 			return deny("key %.12s is already invited", key.id);
-		if (e->type[0] == 'p') {
+		if (e->type[0] == 'm')
+			return apply_offer(p, e, m, &key);
+		if (accord_parties_member(p, key.id))
+			return deny("key %.12s is already known as a member", key.id);
+		{
 			const char *party = accord_entry_str(e, "party");
 			accord_invite *ni;
 
@@ -411,32 +593,13 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 			memcpy(ni[p->invite_count].entry_id, e->id, sizeof(e->id));
 			ni[p->invite_count].time = e->time;
 			p->invite_count++;
-		} else {
-			accord_member *nm = add_member(p, &key, name, m->party, e);
-			const cJSON *admin = cJSON_GetObjectItemCaseSensitive(e->body, "admin");
-
-			nm->admin = cJSON_IsTrue(admin);
 		}
 		return 0;
 	}
-	if (!strcmp(e->type, "member-revoke")) {
-		accord_member *target;
-
-		if (!m->admin)
-			return deny("only a party's root or an admin may revoke members");
-		if ((error = body_key(&key, e)) < 0)
-			return error;
-		target = (accord_member *)accord_parties_member(p, key.id);
-		if (!target || target->party != m->party)
-			return deny("key %.12s is not a member of %s", key.id, p->parties[m->party].name);
-		if (target->revoked)
-			return deny("key %.12s is revoked already", key.id);
-		if (target->root)
-			return deny("the root key of a party cannot be revoked");
-		target->revoked = 1;
-		target->revoked_at = e->time;
-		return 0;
-	}
+	if (!strcmp(e->type, "member-revoke"))
+		return apply_revoke(p, e, m);
+	if (!e->known)
+		return 0; /* a newer accord's type: its author is a member; the rest is not read here */
 	if (!strcmp(e->type, "open"))
 		return apply_open(p, e, m);
 	if (!strcmp(e->type, "checkpoint"))
@@ -522,6 +685,7 @@ accord_member *accord_parties_restore_member(accord_parties *p, const accord_pub
 	p->members = nm;
 	m->key = *key;
 	m->party = party;
+	m->accepted = 1; /* the index saves members that counted */
 	nm[p->member_count++] = m;
 	accord_idmap_put(&p->member_by_key, m->key.id, m);
 	return m;

@@ -14,6 +14,7 @@
 
 #include <sodium.h>
 
+#include "accord/causal.h"
 #include "accord/chain.h"
 #include "accord/encode.h"
 #include "accord/error.h"
@@ -36,10 +37,10 @@ static const struct {
 	{ "equivocation", "two signed entries with the same author and sequence number" },
 	{ "foreign-ledger", "an entry or feed replayed from another ledger" },
 	{ "unknown-key", "signed by a key of no party" },
-	{ "revoked-key", "signed by a revoked key after its revocation" },
+	{ "revoked-key", "signed by a revoked key beyond its cut, after its revocation (in its causal past)" },
 	{ "bad-cosign", "a cosign naming a missing or altered proposal" },
 	{ "malformed-entry", "not an entry: malformed JSON, invalid UTF-8, duplicate keys or oversized" },
-	{ "unknown-type", "an entry type no schema knows" },
+	{ "unknown-type", "a type that is no type name (other unknown types are kept, not interpreted)" },
 	{ "unknown-field", "a field no schema knows" },
 	{ "signature-mismatch", "the commit's signature does not verify over the commit and its entry" },
 	{ "unknown-ref", "a ref under refs/accord/ outside the ledger's layout" },
@@ -51,6 +52,9 @@ static const struct {
 	{ "bad-commit", "the git commit around an entry is not in accord's form or encoding" },
 	{ "not-authorized", "the author was not allowed to write this entry at that point" },
 	{ "false-checkpoint", "a checkpoint names, for a feed and seq, an entry other than the feed's signed one, with no proof that the feed forked" },
+	{ "past-cut", "set aside: beyond its key's cut (written before its author learned of the revocation), or resting on such an entry" },
+	{ "pending", "names dependencies this copy does not hold: not valid until they arrive" },
+	{ "late", "recorded but without effect: it changes a decision it does not causally follow" },
 };
 
 const char *accord_audit_kind_name(accord_audit_kind kind)
@@ -143,8 +147,12 @@ static char *xprintf(const char *fmt, ...)
 
 int accord_audit_kind_sets_aside(accord_audit_kind kind)
 {
-	/* a key's entries past its revocation: expected of a member who wrote before hearing of it */
-	return kind == ACCORD_AUDIT_REVOKED_KEY;
+	/*
+	 * Left out by a rule, no fault found: entries past a cut written before
+	 * their author heard of it, entries waiting for their dependencies, and
+	 * late changes to decisions.
+	 */
+	return kind == ACCORD_AUDIT_PAST_CUT || kind == ACCORD_AUDIT_PENDING || kind == ACCORD_AUDIT_LATE;
 }
 
 static accord_finding *new_finding(accord_verification *v, accord_audit_kind kind,
@@ -261,20 +269,16 @@ static void envelope_from_json(struct item *it, const cJSON *j)
 /* Which kind a schema failure is: an unknown type, an unknown field, or a bad value. */
 static int schema_kind(const cJSON *j)
 {
-	static const char *types[] = { "genesis", "open", "note", "status", "impact", "sla",
-				       "feedback", "party-invite", "party-accept", "member-add",
-				       "member-revoke", "involve", "resolution", "cosign", "action",
-				       "checkpoint", "party-recover" };
 	const char *type = accord_json_str(j, "type");
-	size_t i;
+	size_t i, n = type ? strlen(type) : 0;
 
-	if (type) {
-		for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-			if (!strcmp(type, types[i]))
-				break;
-		if (i == sizeof(types) / sizeof(types[0]))
+	/* another type is kept when its envelope is right: only a non-name is an unknown type */
+	for (i = 0; type && !accord_entry_type_known(type) && i < n; i++)
+		if (!((type[i] >= 'a' && type[i] <= 'z') || (i && type[i] == '-') ||
+		      (i && type[i] >= '0' && type[i] <= '9')))
 			return ACCORD_AUDIT_UNKNOWN_TYPE;
-	}
+	if (type && (n == 0 || n > 31))
+		return ACCORD_AUDIT_UNKNOWN_TYPE;
 	if (accord_schema_last_failure() == ACCORD_SCHEMA_UNKNOWN_FIELD)
 		return ACCORD_AUDIT_UNKNOWN_FIELD;
 	return ACCORD_AUDIT_SCHEMA_VIOLATION;
@@ -1039,24 +1043,146 @@ static int ledger_order_cmp(const void *a, const void *b)
 		return x->lamport < y->lamport ? -1 : 1;
 	if ((c = strcmp(x->author.id, y->author.id)) != 0)
 		return c;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return strcmp(x->id, y->id); /* a fork's two entries, in one order on every copy */
+}
+
+/* ---- pass 2a: the causal graph ---- */
+
+/*
+ * One entry against what it depends on: every dep held here (else it is
+ * pending), none of its own feed, the Lamport clock exactly one above the
+ * highest of prev and deps, and time not before any of them. 0 if it holds.
+ */
+static int causal_check(struct run *r, struct feed *f, struct item *it, const accord_idmap *held)
+{
+	const accord_entry *e = it->e;
+	const struct item *p = e->seq > 1 ? item_at(f, e->seq - 1) : NULL;
+	int64_t want = p && p->e ? p->e->lamport : 0;
+	char gap[64];
+	size_t i;
+
+	for (i = 0; i < e->dep_count; i++) {
+		const accord_entry *d = accord_idmap_get(held, e->deps[i]);
+
+		if (!d) {
+			add_finding(r, ACCORD_AUDIT_PENDING, f->keyid, it, NULL,
+				    "depends on entry %.16s, which this copy does not hold: pending until it arrives",
+				    e->deps[i]);
+			return -1;
+		}
+		if (!strcmp(d->author.id, e->author.id)) {
+			add_finding(r, ACCORD_AUDIT_CHAIN_BROKEN, f->keyid, it, NULL,
+				    "deps name %.16s, an entry of its own feed (prev orders a feed)", d->id);
+			return -1;
+		}
+		if (d->time > e->time) {
+			accord_duration_format(gap, sizeof(gap), d->time - e->time);
+			add_finding(r, ACCORD_AUDIT_TIME_BACKWARDS, f->keyid, it, NULL,
+				    "the entry's time is %s before that of entry %.16s, which it depends on",
+				    gap, d->id);
+			return -1;
+		}
+		if (d->lamport > want)
+			want = d->lamport;
+	}
+	if (e->lamport != want + 1) {
+		add_finding(r, ACCORD_AUDIT_CHAIN_BROKEN, f->keyid, it, NULL,
+			    "Lamport clock %lld, but 1 + the highest clock of prev and deps is %lld: the clock is derived, not chosen",
+			    (long long)e->lamport, (long long)want + 1);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Every authentic entry of this ledger joins the causal graph, in ledger
+ * order (deps first when clocks are right); those within their feed's cut
+ * are checked against their deps, and a failure cuts the feed there.
+ */
+static void causal_pass(struct run *r)
+{
+	accord_idmap held = ACCORD_IDMAP_INIT;
+	accord_entry **every;
+	size_t n = 0, i, j;
+
+	for (i = 0; i < r->nfeeds; i++)
+		n += r->feeds[i].n;
+	if (!(every = calloc(n + 1, sizeof(*every))))
+		abort();
+	n = 0;
+	for (i = 0; i < r->nfeeds; i++)
+		for (j = 0; j < r->feeds[i].n; j++) {
+			struct item *it = &r->feeds[i].items[j];
+
+			if (it->authentic && (!r->v->ledger[0] || of_this_ledger(r, it->e))) {
+				every[n++] = it->e;
+				accord_idmap_put(&held, it->e->id, it->e);
+			}
+		}
+	qsort(every, n, sizeof(*every), ledger_order_cmp);
+	if (accord_causal_new(&r->v->causal) < 0)
+		abort();
+	for (i = 0; i < n; i++) {
+		accord_entry *e = every[i];
+		struct feed *f = find_feed(r, e->author.id);
+		struct item *it = item_of(r, e);
+
+		if (it && e->seq <= f->cut && causal_check(r, f, it, &held) < 0)
+			f->cut = e->seq - 1;
+		accord_causal_add(r->v->causal, e);
+	}
+	accord_idmap_dispose(&held);
+	free(every);
+}
+
+/* ---- pass 2b: authority in ledger order ---- */
+
+/* Per-round state of the replay: where each feed stops, and why. */
+struct round {
+	int64_t *stop;	  /* per feed: entries beyond do not count this round */
+	int *aside;	  /* per feed: stopped by the revocation rule (set aside) */
+	int64_t *precut;  /* per feed: a cut learnt in an earlier round (INT64_MAX: none) */
+	int64_t *raise;	  /* per feed: a cut raised to what its party counted on */
+};
+
+static int64_t floor_of(void *arg, const char *keyid)
+{
+	struct run *r = ((void **)arg)[0];
+	struct round *rd = ((void **)arg)[1];
+	struct feed *f = find_feed(r, keyid);
+
+	return f ? rd->raise[f - r->feeds] : 0;
+}
+
+/* Whether `id` is an entry left out this round by the revocation rule. */
+static int rests_on_aside(struct run *r, const struct round *rd, const char *id)
+{
+	const char *keyid;
+	int64_t seq;
+	struct feed *f = id && accord_causal_find(r->v->causal, id, &keyid, &seq) ? find_feed(r, keyid) : NULL;
+
+	return f && rd->aside[f - r->feeds] && seq > rd->stop[f - r->feeds];
 }
 
 /* Authorization failures named by what went wrong. */
-static void deny_finding(struct run *r, const accord_parties *p, struct item *it,
-			 const accord_entry *e, const char *why)
+static void deny_finding(struct run *r, const struct round *rd, const accord_parties *p,
+			 struct item *it, const accord_entry *e, const char *why)
 {
 	const accord_member *m = accord_parties_member(p, e->author.id);
-	char when[ACCORD_TIME_LEN];
+	const char *named = e->admission[0] ? e->admission : accord_entry_str(e, "resolution");
 
-	if (!m && strcmp(e->type, "party-accept") != 0 && !accord_parties_invite_for(p, e->author.id)) {
+	if (p->last_rule == ACCORD_RULE_AFTER_REVOCATION) {
+		add_finding(r, ACCORD_AUDIT_REVOKED_KEY, e->author.id, it, NULL, "%s", why);
+	} else if (p->last_rule == ACCORD_RULE_PAST_CUT) {
+		add_finding(r, ACCORD_AUDIT_PAST_CUT, e->author.id, it, NULL, "%s", why);
+	} else if (rests_on_aside(r, rd, named) || rests_on_aside(r, rd, accord_entry_str(e, "invite"))) {
+		add_finding(r, ACCORD_AUDIT_PAST_CUT, e->author.id, it, NULL,
+			    "rests on an entry set aside beyond its key's cut: %s", why);
+	} else if (!m && strcmp(e->type, "party-accept") != 0 && !accord_parties_invite_for(p, e->author.id)) {
 		add_finding(r, ACCORD_AUDIT_UNKNOWN_KEY, e->author.id, it, NULL,
 			    "key %s is a member of no party at this point: %s", e->author.id, why);
-	} else if (m && m->revoked) {
-		accord_time_format(when, m->revoked_at);
-		add_finding(r, ACCORD_AUDIT_REVOKED_KEY, e->author.id, it, NULL,
-			    "key %s (%s@%s) was revoked at %s; this %s entry comes after the revocation",
-			    e->author.id, m->key.name, p->parties[m->party].name, when, e->type);
 	} else if (!strcmp(e->type, "cosign")) {
 		add_finding(r, ACCORD_AUDIT_BAD_COSIGN, e->author.id, it, NULL,
 			    "%s (a missing proposal, or one whose bytes were not accepted)", why);
@@ -1067,10 +1193,11 @@ static void deny_finding(struct run *r, const accord_parties *p, struct item *it
 
 /*
  * One replay in ledger order of the entries within each feed's cut. An
- * entry the rules refuse is a finding, and its feed stops there (`stop`,
- * per feed, starts at the cut). Returns the entries that count.
+ * entry the rules refuse is a finding, and its feed stops there. A cut
+ * learnt in an earlier round holds from the start, since entries beyond
+ * it may sort before their revocation. Returns the entries that count.
  */
-static size_t replay_once(struct run *r, accord_entry **all, size_t n, int64_t *stop,
+static size_t replay_once(struct run *r, accord_entry **all, size_t n, struct round *rd,
 			  accord_entry **kept, accord_parties *p)
 {
 	size_t i, k = 0;
@@ -1079,15 +1206,30 @@ static size_t replay_once(struct run *r, accord_entry **all, size_t n, int64_t *
 		accord_entry *e = all[i];
 		struct feed *f = find_feed(r, e->author.id);
 		size_t fi = (size_t)(f - r->feeds);
+		int64_t pre = rd->precut[fi] > rd->raise[fi] ? rd->precut[fi] : rd->raise[fi];
+		char why[512];
 
-		if (e->seq > stop[fi])
+		if (e->seq > rd->stop[fi])
 			continue;
-		if (accord_parties_apply(p, e) < 0) {
-			char why[512];
+		if (e->seq > pre) {
+			const accord_member *m = accord_parties_member(p, e->author.id);
+			int after = m && m->revocation && accord_causal_in_past(r->v->causal, e, m->revocation) == 1;
 
+			add_finding(r, after ? ACCORD_AUDIT_REVOKED_KEY : ACCORD_AUDIT_PAST_CUT, e->author.id,
+				    item_of(r, e), NULL,
+				    "key %s was revoked with cut %lld; this %s entry is seq %lld, beyond it%s",
+				    e->author.id, (long long)pre, e->type, (long long)e->seq,
+				    after ? ", written after the revocation"
+					  : " (written before its author learned of the revocation)");
+			rd->stop[fi] = e->seq - 1;
+			rd->aside[fi] = 1;
+			continue;
+		}
+		if (accord_parties_apply(p, e) < 0) {
 			snprintf(why, sizeof(why), "%s", accord_error_last());
-			deny_finding(r, p, item_of(r, e), e, why);
-			stop[fi] = e->seq - 1;
+			deny_finding(r, rd, p, item_of(r, e), e, why);
+			rd->aside[fi] = p->last_rule != ACCORD_RULE_NONE;
+			rd->stop[fi] = e->seq - 1;
 			continue;
 		}
 		kept[k++] = e;
@@ -1096,35 +1238,65 @@ static size_t replay_once(struct run *r, accord_entry **all, size_t n, int64_t *
 }
 
 /*
- * A key revoked at time T: its entries signed after T do not count, even
- * when a low Lamport clock orders them before the revocation. Cuts the
- * feeds of such entries for good; 1 if any cut moved.
+ * After a round: cuts the round learnt too late (entries beyond them sorted
+ * before their revocation), and cuts to raise because another key of the
+ * revoked key's party counted on entries beyond them (TRUST.md attack 1).
+ * Cuts only go down and raises only up, so rounds end. 1 if another round
+ * is needed.
  */
-static int revocation_cuts(struct run *r, accord_entry **kept, size_t k, const accord_parties *p)
+static int learn_cuts(struct run *r, accord_entry **kept, size_t k, const accord_parties *p,
+		      struct round *rd)
 {
-	size_t i;
-	int moved = 0;
+	size_t i, j;
+	int again = 0;
 
 	for (i = 0; i < k; i++) {
 		const accord_entry *e = kept[i];
 		const accord_member *m = accord_parties_member(p, e->author.id);
-		struct feed *f;
-		char when[ACCORD_TIME_LEN], late[64];
+		struct feed *f = find_feed(r, e->author.id);
+		size_t fi = (size_t)(f - r->feeds);
 
-		if (!m || !m->revoked || e->time <= m->revoked_at)
+		if (m && m->revoked && m->cut < rd->precut[fi] && e->seq > m->cut) {
+			rd->precut[fi] = m->cut;
+			again = 1;
+		}
+		if (!m)
 			continue;
-		f = find_feed(r, e->author.id);
-		if (e->seq > f->cut)
-			continue;
-		accord_time_format(when, m->revoked_at);
-		accord_duration_format(late, sizeof(late), e->time - m->revoked_at);
-		add_finding(r, ACCORD_AUDIT_REVOKED_KEY, e->author.id, item_of(r, e), NULL,
-			    "key %s (%s) was revoked at %s; this entry is ordered before the revocation by its Lamport clock but was signed %s after it",
-			    e->author.id, m->key.name, when, late);
-		f->cut = e->seq - 1;
-		moved = 1;
+		for (j = 0; j < p->member_count; j++) {
+			const accord_member *x = p->members[j];
+			struct feed *g;
+			int64_t seen;
+
+			if (!x->revoked || x == m || x->party != m->party || !(g = find_feed(r, x->key.id)))
+				continue;
+			seen = accord_causal_seen(r->v->causal, e->id, x->key.id);
+			if (seen > rd->raise[g - r->feeds] && seen > x->cut) {
+				rd->raise[g - r->feeds] = seen;
+				again = 1;
+			}
+		}
 	}
-	return moved;
+	return again;
+}
+
+/* A revoked key is valid, for stock git, until the time of its last entry that counts. */
+static void set_valid_until(struct run *r, accord_parties *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->member_count; i++) {
+		accord_member *m = p->members[i];
+		struct feed *f;
+		struct item *it;
+
+		if (!m->revoked)
+			continue;
+		m->valid_until = m->added;
+		f = find_feed(r, m->key.id);
+		it = f && f->cut > 0 ? item_at(f, f->cut) : NULL;
+		if (it && it->e && it->e->time > m->valid_until)
+			m->valid_until = it->e->time;
+	}
 }
 
 /* The ledger id, before anything is judged against it (evidence too). */
@@ -1150,14 +1322,21 @@ static int replay(struct run *r)
 {
 	accord_verification *v = r->v;
 	accord_entry **all = NULL, **kept = NULL;
-	int64_t *stop = NULL;
+	struct round rd;
+	void *floor_arg[2] = { r, &rd };
 	size_t n = 0, i, j, k = 0, mark;
 
 	for (i = 0; i < r->nfeeds; i++)
 		n += r->feeds[i].n;
 	if (!(all = calloc(n + 1, sizeof(*all))) || !(kept = calloc(n + 1, sizeof(*kept))) ||
-	    !(stop = calloc(r->nfeeds + 1, sizeof(*stop))))
+	    !(rd.stop = calloc(r->nfeeds + 1, sizeof(*rd.stop))) ||
+	    !(rd.aside = calloc(r->nfeeds + 1, sizeof(*rd.aside))) ||
+	    !(rd.precut = calloc(r->nfeeds + 1, sizeof(*rd.precut))) ||
+	    !(rd.raise = calloc(r->nfeeds + 1, sizeof(*rd.raise))))
 		abort();
+	for (i = 0; i < r->nfeeds; i++)
+		rd.precut[i] = INT64_MAX;
+	causal_pass(r);
 	n = 0;
 	for (i = 0; i < r->nfeeds; i++)
 		for (j = 0; j < r->feeds[i].n; j++)
@@ -1189,30 +1368,35 @@ static int replay(struct run *r)
 	n = j;
 	qsort(all, n, sizeof(*all), ledger_order_cmp);
 	/*
-	 * Replay; a revocation can cut entries that sorted before it, which
-	 * can change what follows, so replay again until the cuts hold. Each
-	 * round moves a cut back for good, so this ends; the findings of
-	 * refused entries are those of the last round.
+	 * Replay; a revocation can cut entries that sorted before it, and an
+	 * entry of the revoked key's party can raise a cut, which changes what
+	 * follows: replay again until the cuts hold. The findings of refused
+	 * entries are those of the last round.
 	 */
+	mark = v->finding_count;
 	for (;;) {
-		mark = v->finding_count;
-		for (i = 0; i < r->nfeeds; i++)
-			stop[i] = r->feeds[i].cut;
+		for (i = mark; i < v->finding_count; i++)
+			accord_finding_dispose(&v->findings[i]);
+		v->finding_count = mark;
+		for (i = 0; i < r->nfeeds; i++) {
+			rd.stop[i] = r->feeds[i].cut;
+			rd.aside[i] = 0;
+		}
 		accord_parties_dispose(&v->parties);
 		accord_parties_init(&v->parties);
-		k = replay_once(r, all, n, stop, kept, &v->parties);
-		if (!revocation_cuts(r, kept, k, &v->parties))
+		v->parties.causal = v->causal;
+		v->parties.cut_floor = floor_of;
+		v->parties.cut_floor_arg = floor_arg;
+		k = replay_once(r, all, n, &rd, kept, &v->parties);
+		if (!learn_cuts(r, kept, k, &v->parties, &rd))
 			break;
-		for (i = mark; i < v->finding_count; i++)
-			if (v->findings[i].kind != ACCORD_AUDIT_REVOKED_KEY)
-				accord_finding_dispose(&v->findings[i]);
-		for (i = j = mark; i < v->finding_count; i++)
-			if (v->findings[i].kind == ACCORD_AUDIT_REVOKED_KEY)
-				v->findings[j++] = v->findings[i];
-		v->finding_count = j;
 	}
 	for (i = 0; i < r->nfeeds; i++)
-		r->feeds[i].cut = stop[i];
+		r->feeds[i].cut = rd.stop[i];
+	set_valid_until(r, &v->parties);
+	/* the state outlives this run: no callbacks into it */
+	v->parties.cut_floor = NULL;
+	v->parties.cut_floor_arg = NULL;
 	v->entries = kept;
 	v->count = k;
 	kept = NULL;
@@ -1230,7 +1414,10 @@ static int replay(struct run *r)
 	}
 	free(all);
 	free(kept);
-	free(stop);
+	free(rd.stop);
+	free(rd.aside);
+	free(rd.precut);
+	free(rd.raise);
 	return 0;
 }
 
@@ -1639,6 +1826,7 @@ void accord_verification_free(accord_verification *v)
 	}
 	free(v->feeds);
 	accord_parties_dispose(&v->parties);
+	accord_causal_free(v->causal);
 	for (i = 0; i < v->count; i++)
 		accord_entry_free(v->entries[i]);
 	free(v->entries);

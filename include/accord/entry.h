@@ -12,18 +12,26 @@
 /*
  * An entry is one JSON object, stored byte for byte as a commit message:
  *
- *   {"v":1,"ledger":"<64 hex>"|null,"author":"<64 hex public key>",
+ *   {"v":2,"ledger":"<64 hex>"|null,"author":"<64 hex public key>",
  *    "seq":N,"prev":"<64 hex>"|null,"lamport":N,"time":"<RFC 3339 UTC>",
- *    "type":"<type>","incident":"<64 hex>"|null,"body":{...}}
+ *    "type":"<type>","incident":"<64 hex>"|null,"deps":["<64 hex>",...],
+ *    "admission":"<64 hex>"|null,"body":{...}}
  *
  * Its id is the SHA-256 of those exact bytes. "prev" is the id of the
  * author's previous entry, so the chain does not rest on git's SHA-1.
  * The genesis entry has "ledger": null and its id is the ledger id that
  * every other entry names, so an entry cannot be replayed elsewhere.
  * The bytes are never re-serialized: what was signed is what is read.
+ *
+ * "deps" names the other feeds' entries the author had seen that its
+ * previous entry did not depend on (sorted, no duplicates, at most 32);
+ * "lamport" is 1 + the highest Lamport clock of prev and deps, and
+ * "admission" names, on a feed's first entry, the entry that admitted its
+ * key (docs/format.md, "Causal order"). Version 1 is not read.
  */
 
-#define ACCORD_ENTRY_VERSION 1
+#define ACCORD_ENTRY_VERSION 2
+#define ACCORD_DEPS_MAX 32 /* deps an entry may name */
 #define ACCORD_ENTRY_MAX 65536 /* bytes; larger entries are refused */
 #define ACCORD_ID_HEXLEN 64
 
@@ -43,6 +51,10 @@ typedef struct {
 	int64_t time;
 	char type[32];
 	char incident[ACCORD_ID_HEXLEN + 1];
+	char (*deps)[ACCORD_ID_HEXLEN + 1]; /* sorted, owned; NULL when none */
+	size_t dep_count;
+	char admission[ACCORD_ID_HEXLEN + 1]; /* "" for null */
+	int known;	   /* a type this version interprets (else only verified) */
 	const cJSON *body; /* borrowed from json */
 
 	char commit[41]; /* the git commit holding it, hex; set by the ledger layer */
@@ -58,6 +70,9 @@ typedef struct {
 	int64_t time;
 	const char *type;
 	const char *incident; /* NULL when the type concerns no incident */
+	const char (*deps)[ACCORD_ID_HEXLEN + 1]; /* sorted by the caller, no duplicates */
+	size_t dep_count;
+	const char *admission; /* NULL except on a feed's first entry */
 	const cJSON *body;
 } accord_entry_fields;
 
@@ -70,12 +85,19 @@ int accord_entry_build(accord_buf *out, const accord_entry_fields *f);
 
 /*
  * Parse and validate exact entry bytes: size limit, strict JSON (UTF-8,
- * duplicate keys, integers), then schemas/entry.schema.json. On success
+ * duplicate keys, integers), then schemas/entry.schema.json for a known
+ * type and schemas/envelope.schema.json for another; deps must be sorted. On success
  * *out owns a copy of the bytes. ACCORD_EINVALID with the reason otherwise.
  */
 int accord_entry_parse(accord_entry **out, const char *raw, size_t len);
 
 void accord_entry_free(accord_entry *entry);
+
+/* Whether this version interprets entries of `type` (else they are kept, verified, not read). */
+int accord_entry_type_known(const char *type);
+
+/* Index of `id` in e->deps, or -1. */
+int accord_entry_dep_index(const accord_entry *e, const char *id);
 
 /* Body member helpers (borrowed strings, NULL / default when absent). */
 const char *accord_entry_str(const accord_entry *e, const char *key);

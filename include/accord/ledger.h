@@ -158,9 +158,21 @@ void accord_ledger_free(accord_ledger *ledger);
 
 /*
  * qsort comparator over accord_entry pointers: ledger order (Lamport
- * clock, then author key id, then sequence number).
+ * clock, then author key id, then sequence number, then entry id for the
+ * two sides of a fork): a topological order of the causal graph.
  */
 int accord_ledger_order_cmp(const void *a, const void *b);
+
+/*
+ * Whether `earlier` is in the causal past of `later` (reachable through
+ * prev and deps; an entry is not in its own past): 1 yes, 0 no. Two
+ * entries are concurrent when neither is in the other's past. One
+ * comparison of frontiers; a ledger opened through the index verifies the
+ * ledger once, on the first call, to build them. Negative (ACCORD_ENOTFOUND,
+ * or the verification's error) when `later` is not an entry of this ledger.
+ */
+int accord_ledger_in_past(const accord_ledger *ledger, const accord_entry *later,
+			  const accord_entry *earlier);
 
 /* The feed of `keyid`, or NULL if that key has written nothing. */
 const accord_feed *accord_ledger_feed(const accord_ledger *ledger, const char *keyid);

@@ -19,9 +19,14 @@
  *  - party-invite (by a root or admin) proposes a new party and its root
  *    key; party-accept, signed by that key, completes the join. Until
  *    then the invited key may write nothing else;
- *  - member-add and member-revoke, by the party's root or an admin, add a
- *    key to (or remove it from) the signer's own party; a root key cannot
- *    be revoked, and a revoked key is never re-added;
+ *  - member-add, by the party's root or an admin, offers a key a place in
+ *    the signer's party; the key becomes a member only when its feed's
+ *    first entry names that member-add ("admission") and has it in its
+ *    causal past. An offer never accepted has no effect;
+ *  - member-revoke, by the party's root (any key of the party) or an admin
+ *    (keys of its own admission subtree only), names the cut: the revoked
+ *    key's highest seq in the revocation's causal past. That key's entries
+ *    beyond the cut never count. A root key cannot be revoked;
  *  - incident entries are written by active members of a party the
  *    incident involves; open names the parties, involve adds one;
  *  - cosign names a proposal of the same incident (a resolution, an impact
@@ -42,7 +47,7 @@ typedef struct {
 	char recovery[ACCORD_ID_HEXLEN + 1]; /* SHA-256 hex of its recovery key, "" if none */
 } accord_party;
 
-typedef struct {
+typedef struct accord_member_s {
 	accord_pubkey key; /* key.name is the member name */
 	size_t party;      /* index into parties */
 	int root;
@@ -50,7 +55,31 @@ typedef struct {
 	int revoked;
 	int64_t added;   /* entry time of the add (or genesis/accept) */
 	int64_t revoked_at;
+	int accepted;	     /* its feed's first entry accepted an admission */
+	const struct accord_member_s *added_by; /* the admin whose member-add it accepted; NULL for roots */
+	int64_t cut;	     /* with revoked: its entries beyond this seq never count */
+	int64_t valid_until; /* with revoked: the time of its last entry that counts (set by the engine) */
+	const accord_entry *revocation; /* the member-revoke, when revoked */
+	const accord_entry *recovered_by; /* the party-recover that made it root, which its first entry names */
 } accord_member;
+
+/* An admission offered by a member-add, in effect once the key accepts it. */
+typedef struct {
+	const accord_entry *entry;
+	accord_pubkey key;
+	size_t party;
+	int admin;
+	char name[65];
+	const accord_member *adder;
+	int withdrawn; /* revoked before the key accepted it */
+} accord_offer;
+
+/* Why accord_parties_apply last refused an entry, when a rule rather than a fault. */
+typedef enum {
+	ACCORD_RULE_NONE = 0,
+	ACCORD_RULE_PAST_CUT,	     /* beyond its key's cut, written without seeing the revocation */
+	ACCORD_RULE_AFTER_REVOCATION /* beyond its key's cut, the revocation in its causal past */
+} accord_rule;
 
 typedef struct {
 	accord_pubkey key;
@@ -78,6 +107,18 @@ typedef struct {
 	accord_idmap member_by_key; /* key id -> accord_member */
 	accord_idmap incidents;     /* open entry id -> accord_party_incident */
 	accord_idmap proposals;     /* entry id -> what a cosign may name: resolution, impact, void, duplicate */
+	accord_offer *offers;
+	size_t offer_count;
+	/*
+	 * Set by the verification engine: the causal graph of the entries
+	 * (causal.h), so that admissions and cuts are checked against each
+	 * entry's causal past; and a floor under cuts (TRUST.md attack 1).
+	 * NULL where a caller builds entries it made itself.
+	 */
+	const struct accord_causal *causal;
+	int64_t (*cut_floor)(void *arg, const char *keyid);
+	void *cut_floor_arg;
+	accord_rule last_rule;
 } accord_parties;
 
 void accord_parties_init(accord_parties *p);

@@ -47,10 +47,10 @@ typedef enum {
 	ACCORD_AUDIT_EQUIVOCATION,	 /* (6) two signed entries with one author and seq */
 	ACCORD_AUDIT_FOREIGN_LEDGER,	 /* (7) an entry or feed of another ledger */
 	ACCORD_AUDIT_UNKNOWN_KEY,	 /* (8) signed by a key of no party */
-	ACCORD_AUDIT_REVOKED_KEY,	 /* (9) signed by a key after its revocation */
+	ACCORD_AUDIT_REVOKED_KEY,	 /* (9) signed by a key past its cut, its revocation in its causal past */
 	ACCORD_AUDIT_BAD_COSIGN,	 /* (10) a cosign naming a missing or altered proposal */
 	ACCORD_AUDIT_MALFORMED_ENTRY,	 /* (11) not strict JSON, bad UTF-8, duplicate keys, too big */
-	ACCORD_AUDIT_UNKNOWN_TYPE,	 /* (12) an entry type no schema knows */
+	ACCORD_AUDIT_UNKNOWN_TYPE,	 /* (12) a type that is no type name (others are kept, not read) */
 	ACCORD_AUDIT_UNKNOWN_FIELD,	 /* (12) a field no schema knows (a blame field, say) */
 	ACCORD_AUDIT_SIGNATURE_MISMATCH, /* (13) the signature does not verify over the commit */
 	ACCORD_AUDIT_UNKNOWN_REF,	 /* (14) a ref under refs/accord/ outside the layout */
@@ -62,6 +62,9 @@ typedef enum {
 	ACCORD_AUDIT_BAD_COMMIT,	 /* commit form: headers, tree, time, parents, encoding */
 	ACCORD_AUDIT_NOT_AUTHORIZED,	 /* any other authorization failure */
 	ACCORD_AUDIT_FALSE_CHECKPOINT,	 /* a checkpoint names a head this copy holds otherwise, with no proof */
+	ACCORD_AUDIT_PAST_CUT,		 /* beyond its key's cut, or resting on such an entry: set aside */
+	ACCORD_AUDIT_PENDING,		 /* names deps this copy does not hold: not valid yet */
+	ACCORD_AUDIT_LATE,		 /* a decision's change not caused by the decision: recorded, no effect */
 	ACCORD_AUDIT_KIND_COUNT
 } accord_audit_kind;
 
@@ -129,6 +132,7 @@ typedef struct {
 	size_t evidence;  /* commits read on evidence chains */
 	int64_t max_lamport;
 	int64_t first_time, last_time; /* period covered by the entries that count */
+	struct accord_causal *causal;  /* frontiers of the entries read (causal.h), owned */
 	accord_parties parties; /* membership after the last entry that counts */
 	/* private */
 	size_t finding_cap;

@@ -186,8 +186,8 @@ import json, sys
 e = json.loads(sys.stdin.read())
 for k, v in (("fault", "partner"),):
     b = dict(e); b["body"] = dict(e["body"], **{k: v}); print(json.dumps(b))
-o = {"v": 1, "ledger": e["ledger"], "author": e["author"], "seq": 2, "prev": e["ledger"], "lamport": 2,
-     "time": e["time"], "type": "note", "incident": e["ledger"], "body": {"text": "x"}}
+o = {"v": 2, "ledger": e["ledger"], "author": e["author"], "seq": 2, "prev": e["ledger"], "lamport": 2,
+     "time": e["time"], "type": "note", "incident": e["ledger"], "deps": [], "admission": None, "body": {"text": "x"}}
 for t in ("a\u001b[2Jb", "a\u009bb", "a\u202eb", "a\u2066b", "a\rb"):
     print(json.dumps(dict(o, body={"text": t})))
 # the same note with a newline and a tab is valid: the refusals above are for their text

@@ -154,7 +154,7 @@ MPK=$(/usr/bin/python3 -c 'import base64,sys; b=base64.b64decode(open(sys.argv[1
 MKID=$(/usr/bin/python3 -c 'import hashlib,sys; print(hashlib.sha256(bytes.fromhex(sys.argv[1])).digest()[:16].hex())' "$MPK")
 NOW=$(date +%s)
 STAMP=$(date -u -d "@$NOW" +%Y-%m-%dT%H:%M:%SZ)
-printf '{"v":1,"ledger":"%s","author":"%s","seq":1,"prev":null,"lamport":100000,"time":"%s","type":"note","incident":"%s","body":{"text":"globex is at fault"}}' \
+printf '{"v":2,"ledger":"%s","author":"%s","seq":1,"prev":null,"lamport":1,"time":"%s","type":"note","incident":"%s","deps":[],"admission":null,"body":{"text":"globex is at fault"}}' \
 	"$LEDGER_ID" "$MPK" "$STAMP" "$FULL" > "$T/forged.json"
 FORGED=$(cd "$L" && GIT_COMMITTER_DATE="@$NOW +0000" GIT_AUTHOR_DATE="@$NOW +0000" \
 	git -c gpg.format=ssh -c user.signingKey="$T/mallory" commit-tree -S 4b825dc642cb6eb9a060e54bf8d69288fbee4904 -F "$T/forged.json")
@@ -178,7 +178,7 @@ git -C "$L" update-ref "$GINA_FEED" "$GINA_HEAD"
 expect 0 accord show "$ID"
 contains "$ERR" "revoked" "a cosign by a revoked key is rejected on read"
 expect 0 accord log
-contains "$ERR" "revoked-key" "log says what it left out"
+contains "$ERR" "past-cut" "log says what it left out: set aside beyond the cut"
 expect 3 accord log --strict
 
 finish

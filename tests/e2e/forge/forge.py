@@ -8,7 +8,12 @@ ssh-keygen signatures, never through accord's library.
   forge.py sshkey HOME OUT          accord key home -> OpenSSH private key OUT (+ OUT.pub)
   forge.py keyid PUBFILE            print "<pk hex> <key id>" of an OpenSSH public key
   forge.py entry REPO KEY [opts]    write a signed entry commit (defaults: the key's
-                                    feed's next entry), move its feed ref, print the commit
+                                    feed's next entry, deps = the other feeds' heads,
+                                    lamport = 1 + the highest of prev and deps, the
+                                    admission of a first entry = the member-add or
+                                    invite naming the key), move its feed ref, print
+                                    the commit. --deps none|ID,ID (kept in that order),
+                                    --admission ID|null, --lamport N override them
   forge.py recommit REPO OID [opts] rewrite a commit (parent, message, signature);
                                     print the new commit, refs untouched
 """
@@ -101,6 +106,37 @@ def message_of(repo, oid):
     return raw[raw.index(b"\n\n") + 2:]
 
 
+def all_entries(repo):
+    """Every entry reachable from refs/accord/: id -> (parsed JSON, commit)."""
+    out = {}
+    oids = git(repo, "rev-list", "--glob=refs/accord/").decode().split()
+    if not oids:
+        return out
+    raw = git(repo, "cat-file", "--batch", data=("\n".join(oids) + "\n").encode())
+    i = 0
+    for oid in oids:
+        nl = raw.index(b"\n", i)
+        size = int(raw[i:nl].split()[2])
+        body = raw[nl + 1:nl + 1 + size]
+        i = nl + 1 + size + 1
+        msg = body[body.index(b"\n\n") + 2:]
+        try:
+            out[hashlib.sha256(msg).hexdigest()] = (json.loads(msg), oid)
+        except ValueError:
+            pass
+    return out
+
+
+def default_admission(entries, pkhex, etype, body):
+    if etype == "party-accept":
+        return body.get("invite")
+    if etype in ("genesis", "party-recover"):
+        return None
+    adds = [(j["lamport"], i) for i, (j, _) in entries.items()
+            if j.get("type") == "member-add" and j.get("body", {}).get("key") == pkhex]
+    return max(adds)[1] if adds else None
+
+
 def cmd_entry(a):
     pkhex, keyid = pk_of(a.key + ".pub")
     if a.author:
@@ -116,9 +152,27 @@ def cmd_entry(a):
         j = json.loads(m)
         seq = j["seq"] + 1
         when = 0
-    for r in git(a.repo, "for-each-ref", "--format=%(objectname)", "refs/accord/feeds/").decode().split():
-        j = json.loads(message_of(a.repo, r))
-        lamport = max(lamport, j["lamport"] + 1)
+    entries = all_entries(a.repo)
+    prevlamport = 0
+    if head:
+        prevlamport = json.loads(message_of(a.repo, head))["lamport"]
+    if a.deps is None:
+        deps = []
+        for line in git(a.repo, "for-each-ref", "--format=%(objectname) %(refname)",
+                        "refs/accord/feeds/").decode().splitlines():
+            oid, name = line.split(" ", 1)
+            if name == ref:
+                continue
+            try:
+                deps.append(hashlib.sha256(message_of(a.repo, oid)).hexdigest())
+            except SystemExit:
+                pass
+        deps = sorted(d for d in set(deps) if d in entries)
+    elif a.deps == "none":
+        deps = []
+    else:
+        deps = a.deps.split(",")
+    lamport = 1 + max([prevlamport] + [entries[d][0]["lamport"] for d in deps if d in entries])
     ledger = git(a.repo, "config", "accord.ledger").decode().strip()
     import time as _t
     t = int(a.time) if a.time is not None else int(os.environ.get("FORGE_NOW", _t.time()))
@@ -136,9 +190,14 @@ def cmd_entry(a):
     if a.raw:
         msg = open(a.raw, "rb").read()
     else:
-        e = {"v": 1, "ledger": ledger, "author": pkhex, "seq": seq, "prev": prev, "lamport": lamport,
+        body = json.loads(a.body)
+        if a.admission is not None:
+            admission = None if a.admission == "null" else a.admission
+        else:
+            admission = default_admission(entries, pkhex, a.type, body) if seq == 1 else None
+        e = {"v": 2, "ledger": ledger, "author": pkhex, "seq": seq, "prev": prev, "lamport": lamport,
              "time": _t.strftime("%Y-%m-%dT%H:%M:%SZ", _t.gmtime(t)), "type": a.type,
-             "incident": a.incident, "body": json.loads(a.body)}
+             "incident": a.incident, "deps": deps, "admission": admission, "body": body}
         if a.extra:
             e.update(json.loads(a.extra))
         if a.mangle == "oversize":
@@ -149,7 +208,7 @@ def cmd_entry(a):
         elif a.mangle == "utf8":
             msg = msg.replace(b'"body":{"text":"', b'"body":{"text":"\xff', 1)
         elif a.mangle == "dupkey":
-            msg = msg.replace(b'"v":1,', b'"v":1,"v":1,', 1)
+            msg = msg.replace(b'"v":2,', b'"v":2,"v":2,', 1)
     oid = write_object(a.repo, build_commit(parent, "forger", keyid + "@accord", t, msg,
                                             keyfile=None if a.unsigned else a.key))
     if not a.no_ref:
@@ -217,7 +276,7 @@ def main():
     s = sub.add_parser("keyid"); s.add_argument("pub")
     s = sub.add_parser("entry"); s.add_argument("repo"); s.add_argument("key")
     for o in ("--type", "--incident", "--body", "--time", "--prev", "--ledger", "--parent", "--ref",
-              "--raw", "--extra", "--author", "--mangle"):
+              "--raw", "--extra", "--author", "--mangle", "--deps", "--admission"):
         s.add_argument(o)
     s.add_argument("--seq", type=int); s.add_argument("--lamport", type=int)
     s.add_argument("--no-ref", action="store_true"); s.add_argument("--unsigned", action="store_true")
