@@ -858,9 +858,10 @@ static int save_state(accord_ledger *l)
 		char pk[65];
 
 		accord_hex_encode(pk, m->key.pk, sizeof(m->key.pk));
-		accord_buf_printf(&data, "member %s %s %zu %d %d %d %lld %lld %lld %lld\n", pk, m->key.name,
-				  m->party, m->root, m->admin, m->revoked, (long long)m->added,
-				  (long long)m->revoked_at, (long long)m->cut, (long long)m->valid_until);
+		accord_buf_printf(&data, "member %s %s %zu %d %d %d %lld %lld %lld %lld %d %s\n", pk,
+				  m->key.name, m->party, m->root, m->admin, m->revoked, (long long)m->added,
+				  (long long)m->revoked_at, (long long)m->cut, (long long)m->valid_until,
+				  m->accepted, m->added_by[0] ? m->added_by : "-");
 	}
 	for (i = 0; i < p->invite_count; i++) {
 		const accord_invite *inv = &p->invites[i];
@@ -948,6 +949,7 @@ static int load_state(accord_ledger **out, accord_store *store, const char *dir,
 	for (line = strtok_r(data.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
 		char a[300], b[300], c[300], d[300];
 		long long x, y, z, w, cut, until;
+		int accepted;
 		int i1, i2, i3;
 
 		if (n == 0) {
@@ -1019,8 +1021,8 @@ static int load_state(accord_ledger **out, accord_store *store, const char *dir,
 					goto bad;
 				memcpy(l->parties.parties[pi].recovery, b, ACCORD_ID_HEXLEN + 1);
 			}
-		} else if (sscanf(line, "member %299s %299s %lld %d %d %d %lld %lld %lld %lld", a, b, &w, &i1,
-				  &i2, &i3, &x, &y, &cut, &until) == 10) {
+		} else if (sscanf(line, "member %299s %299s %lld %d %d %d %lld %lld %lld %lld %d %299s", a, b,
+				  &w, &i1, &i2, &i3, &x, &y, &cut, &until, &accepted, c) == 12) {
 			accord_pubkey k;
 			accord_member *m;
 
@@ -1035,6 +1037,9 @@ static int load_state(accord_ledger **out, accord_store *store, const char *dir,
 			m->revoked_at = y;
 			m->cut = cut;
 			m->valid_until = until;
+			m->accepted = accepted;
+			if (strcmp(c, "-") != 0)
+				snprintf(m->added_by, sizeof(m->added_by), "%.32s", c);
 			if (m->root)
 				l->parties.parties[w].root = l->parties.member_count - 1;
 		} else if (sscanf(line, "invite %299s %299s %299s %299s %lld %d", a, b, c, d, &x, &i1) == 6) {

@@ -268,7 +268,7 @@ static int apply_offer(accord_parties *p, const accord_entry *e, const accord_me
 
 		nm->accepted = 0;
 		nm->admin = o->admin;
-		nm->added_by = adder;
+		memcpy(nm->added_by, adder->key.id, sizeof(nm->added_by));
 	}
 	return 0;
 }
@@ -286,8 +286,10 @@ static int accept_admission(accord_parties *p, accord_member *m, const accord_en
 	 * A state restored by the index keeps members, not offers: there the
 	 * writer's own new entry is checked by the engine on every other copy.
 	 */
-	if (!o && m->accepted && !p->causal && !p->offer_count)
+	if (!o && !p->causal && !p->offer_count) {
+		m->accepted = 1;
 		return 0;
+	}
 	if (m->recovered_by) { /* a root made by party-recover accepts that entry */
 		if (strcmp(e->admission, m->recovered_by->id) != 0 ||
 		    (p->causal && accord_causal_in_past(p->causal, e, m->recovered_by) != 1))
@@ -303,7 +305,7 @@ static int accept_admission(accord_parties *p, accord_member *m, const accord_en
 			    e->author.id, e->admission);
 	m->party = o->party;
 	m->admin = o->admin;
-	m->added_by = o->adder;
+	memcpy(m->added_by, o->adder->key.id, sizeof(m->added_by));
 	m->added = o->entry->time;
 	m->accepted = 1;
 	memcpy(m->key.name, o->name, sizeof(m->key.name) < sizeof(o->name) ? sizeof(m->key.name) : sizeof(o->name));
@@ -312,16 +314,21 @@ static int accept_admission(accord_parties *p, accord_member *m, const accord_en
 }
 
 /* An admin revokes keys it admitted, directly or below; the root any key of its party. */
-static int in_subtree(const accord_member *revoker, const accord_member *target)
+static int in_subtree(const accord_parties *revoker_state, const accord_member *revoker,
+		      const accord_member *target)
 {
-	const accord_member *at;
+	const char *at = target->added_by;
+	const accord_member *m;
 	size_t hops = 0;
 
 	if (revoker->root)
 		return 1;
-	for (at = target->added_by; at && hops < 1000000; at = at->added_by, hops++)
-		if (at == revoker)
+	for (; *at && hops < 1000000; at = m->added_by, hops++) {
+		if (!strcmp(at, revoker->key.id))
 			return 1;
+		if (!(m = accord_parties_member(revoker_state, at)))
+			break;
+	}
 	return 0;
 }
 
@@ -351,10 +358,10 @@ static int apply_revoke(accord_parties *p, const accord_entry *e, const accord_m
 		return deny("key %.12s is revoked already", key.id);
 	if (target->root)
 		return deny("the root key of a party cannot be revoked");
-	if (!in_subtree(m, target))
+	if (!in_subtree(p, m, target))
 		return deny("%s may revoke only keys it admitted (directly or below); %s was admitted by %s",
 			    m->key.name, target->key.name,
-			    target->added_by ? target->added_by->key.name : "the root");
+			    target->added_by[0] ? target->added_by : "the root");
 	if (p->causal && (seen = accord_causal_seen(p->causal, e->id, key.id)) != cut)
 		return deny("the revocation names cut %lld, but seq %lld of key %.12s is the highest in its causal past",
 			    (long long)cut, (long long)seen, key.id);
@@ -685,7 +692,7 @@ accord_member *accord_parties_restore_member(accord_parties *p, const accord_pub
 	p->members = nm;
 	m->key = *key;
 	m->party = party;
-	m->accepted = 1; /* the index saves members that counted */
+	m->accepted = 1; /* the index says otherwise for a key that has not written yet */
 	nm[p->member_count++] = m;
 	accord_idmap_put(&p->member_by_key, m->key.id, m);
 	return m;

@@ -1242,10 +1242,11 @@ static size_t replay_once(struct run *r, accord_entry **all, size_t n, struct ro
  * before their revocation), and cuts to raise because another key of the
  * revoked key's party counted on entries beyond them (TRUST.md attack 1).
  * Cuts only go down and raises only up, so rounds end. 1 if another round
- * is needed.
+ * is needed. Raises are learnt only once the cuts hold without them, so no
+ * entry resting on what lies beyond a cut can raise that cut itself.
  */
 static int learn_cuts(struct run *r, accord_entry **kept, size_t k, const accord_parties *p,
-		      struct round *rd)
+		      struct round *rd, int raising)
 {
 	size_t i, j;
 	int again = 0;
@@ -1260,7 +1261,7 @@ static int learn_cuts(struct run *r, accord_entry **kept, size_t k, const accord
 			rd->precut[fi] = m->cut;
 			again = 1;
 		}
-		if (!m)
+		if (!m || !raising)
 			continue;
 		for (j = 0; j < p->member_count; j++) {
 			const accord_member *x = p->members[j];
@@ -1325,6 +1326,7 @@ static int replay(struct run *r)
 	struct round rd;
 	void *floor_arg[2] = { r, &rd };
 	size_t n = 0, i, j, k = 0, mark;
+	int raising;
 
 	for (i = 0; i < r->nfeeds; i++)
 		n += r->feeds[i].n;
@@ -1374,7 +1376,7 @@ static int replay(struct run *r)
 	 * entries are those of the last round.
 	 */
 	mark = v->finding_count;
-	for (;;) {
+	for (raising = 0;;) {
 		for (i = mark; i < v->finding_count; i++)
 			accord_finding_dispose(&v->findings[i]);
 		v->finding_count = mark;
@@ -1388,8 +1390,11 @@ static int replay(struct run *r)
 		v->parties.cut_floor = floor_of;
 		v->parties.cut_floor_arg = floor_arg;
 		k = replay_once(r, all, n, &rd, kept, &v->parties);
-		if (!learn_cuts(r, kept, k, &v->parties, &rd))
+		if (learn_cuts(r, kept, k, &v->parties, &rd, raising))
+			continue;
+		if (raising || !learn_cuts(r, kept, k, &v->parties, &rd, 1))
 			break;
+		raising = 1;
 	}
 	for (i = 0; i < r->nfeeds; i++)
 		r->feeds[i].cut = rd.stop[i];

@@ -56,7 +56,7 @@ typedef struct accord_member_s {
 	int64_t added;   /* entry time of the add (or genesis/accept) */
 	int64_t revoked_at;
 	int accepted;	     /* its feed's first entry accepted an admission */
-	const struct accord_member_s *added_by; /* the admin whose member-add it accepted; NULL for roots */
+	char added_by[ACCORD_KEYID_HEXLEN + 1]; /* key id of the admin whose member-add it accepted; "" for roots */
 	int64_t cut;	     /* with revoked: its entries beyond this seq never count */
 	int64_t valid_until; /* with revoked: the time of its last entry that counts (set by the engine) */
 	const accord_entry *revocation; /* the member-revoke, when revoked */

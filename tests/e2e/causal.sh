@@ -1,0 +1,247 @@
+# Rules no one can game (issue 13): causal order, revocation by cut, admissions.
+# Each attack is played as an attacker would, with the CLI where it can and with
+# stock ssh-keygen and git plumbing (forge.py) otherwise, and checked on every
+# path: the hub's hook refuses the push, sync keeps it out of the refs, show,
+# member list and audit leave it out and say why.
+. "$(dirname "$0")/lib.sh"
+FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
+forge() { $FORGE "$@" || bad "forge $*"; }
+unset SSH_AUTH_SOCK
+
+for k in alice dave erin frank bob carol gina ivan; do newkey $k; done
+pub() { accord --home "$T/$1" key show | tail -1; }
+kid() { accord --home "$T/$1" key show --json | jget 'd["id"]'; }
+pkhex() { $FORGE keyid "$T/$1/key.pub" | cut -d' ' -f1; }
+B="$T/base.git"
+git init -q --bare "$B"
+as() { who=$1; shift; accord --home "$T/$who" -C "$B" "$@"; }
+expect 0 as alice init --party acme --title "causal"
+expect 0 as alice member add --key "$(pub dave)" --name dave --admin
+expect 0 as alice member add --key "$(pub erin)" --name erin --admin
+expect 0 as alice member add --key "$(pub bob)" --name bob
+expect 0 as alice member add --key "$(pub carol)" --name carol
+expect 0 as alice party invite globex --key "$(pub gina)"
+expect 0 as gina party accept globex
+expect 0 as alice open --title "Checkout down" --severity 2 --service checkout \
+	--started 2026-11-20T10:00:00Z --parties acme,globex
+INC=$OUT
+expect 0 as dave member add --key "$(pub frank)" --name frank
+expect 0 as dave note "$INC" "dave's first entry accepts his admission"
+expect 0 as erin note "$INC" "erin too"
+expect 0 as bob note "$INC" "bob too"
+expect 0 as frank note "$INC" "frank too"
+expect 0 as carol note "$INC" "carol too"
+INCID=$(git -C "$B" log --format=%B -1 "refs/accord/feeds/$(kid bob)" | jget 'd["incident"]')
+for k in alice dave bob carol gina; do forge sshkey "$T/$k" "$T/$k.ssh"; done
+ssh-keygen -q -t ed25519 -N '' -C mallory -f "$T/mallory" </dev/null
+MALLORY_PK=$($FORGE keyid "$T/mallory.pub" | cut -d' ' -f1)
+MALLORY=$($FORGE keyid "$T/mallory.pub" | cut -d' ' -f2)
+
+# --- the writer derives deps and the clock ------------------------------------
+test_writer_derives() {
+	M=$(git -C "$B" log -1 --format=%B "refs/accord/feeds/$(kid carol)")
+	equal "$(echo "$M" | jget 'd["v"]')" 2 "writer: format version 2"
+	equal "$(echo "$M" | jget 'd["deps"] == sorted(set(d["deps"])) and len(d["deps"]) > 0')" true \
+		"writer: deps sorted, without duplicates, naming what carol had seen"
+	expect 0 accord -C "$B" audit --json --no-record
+	equal "$(echo "$OUT" | jget 'len(d["findings"])')" 0 "writer: the base ledger is clean"
+}
+
+# --- helpers -------------------------------------------------------------------
+C="$T/case.git" HUB="$T/hub.git"
+fresh() {
+	rm -rf "$C" "$HUB" "$T/copy.git"
+	cp -r "$B" "$C"
+	cp -r "$B" "$HUB"
+	printf '#!/bin/sh\nexec "%s" hook pre-receive\n' "$ACCORD_BIN" >"$HUB/hooks/pre-receive"
+	chmod +x "$HUB/hooks/pre-receive"
+}
+tip() { git -C "$C" rev-parse "refs/accord/feeds/$1"; }
+idof() { git -C "$C" cat-file commit "$1" | sed '1,/^$/d' | tr -d '\n' | sha256sum | cut -c1-64; }
+kinds() { # the finding kinds audit gives $C, sorted, whatever its exit code
+	accord -C "$C" audit --json --no-record 2>/dev/null | jget '" ".join(sorted(set(f["kind"] for f in d["findings"])))'
+}
+# every path leaves FEED's commit BAD out: audit names KIND, the hook refuses the
+# push, sync from an unhooked copy keeps the ref before it, show does not print TEXT
+contained() { # contained NAME FEED BAD KIND TEXT
+	name=$1 feed=$2 bad=$3 kind=$4 text=$5
+	contains " $(kinds) " " $kind " "$name: audit says $kind"
+	accord -C "$C" audit --json --no-record 2>/dev/null >"$T/a.json"
+	equal "$(jget "'$bad' in [f['commit'] for f in d['findings'] if f['kind'] == '$kind']" <"$T/a.json")" true \
+		"$name: audit names the commit"
+	expect 1 git -C "$C" push -q "$HUB" "refs/accord/feeds/*:refs/accord/feeds/*"
+	equal "$(git -C "$HUB" rev-parse "refs/accord/feeds/$feed" 2>/dev/null)" \
+		"$(git -C "$B" rev-parse "refs/accord/feeds/$feed" 2>/dev/null)" "$name: the hook refused the push"
+	rm -rf "$T/copy.git"
+	cp -r "$B" "$T/copy.git"
+	accord --home "$T/alice" -C "$T/copy.git" sync "$C" --no-checkpoint >/dev/null 2>&1
+	if git -C "$T/copy.git" merge-base --is-ancestor "$bad" "refs/accord/feeds/$feed" 2>/dev/null; then
+		bad "$name: sync moved the ref onto a commit that does not count"
+	else ok; fi
+	expect 0 accord -C "$C" show "$INC"
+	case "$OUT" in *"$text"*) bad "$name: show prints what does not count" ;; *) ok ;; esac
+	contains "$ERR" "$kind" "$name: show says what it left out"
+}
+
+# --- a revoked admin backdates a member-add and a party-invite -----------------
+test_revoked_admin_backdates() {
+	fresh
+	DAVE_SEQ=$(git -C "$C" log --format=%B -1 "refs/accord/feeds/$(kid dave)" | jget 'd["seq"]')
+	expect 0 accord --home "$T/alice" -C "$C" member revoke dave
+	equal "$(git -C "$C" log --format=%B -1 "refs/accord/feeds/$(kid alice)" | jget 'd["body"]["cut"]')" "$DAVE_SEQ" \
+		"revoke: the writer derives the cut from its causal past"
+	# dave, revoked, signs with stock ssh-keygen as if he had not seen it, an hour back
+	BACK=$(git -C "$C" log -1 --format=%ct "refs/accord/feeds/$(kid dave)") # as early as his own last entry allows
+	ADD=$(forge entry "$C" "$T/dave.ssh" --type member-add --extra '{"incident":null}' --deps none --time "$BACK" \
+		--body "{\"key\":\"$MALLORY_PK\",\"member\":\"mallory\",\"admin\":true}")
+	forge entry "$C" "$T/mallory" --type note --incident "$INCID" --body '{"text":"mallory was let in"}' \
+		--admission "$(idof "$ADD")" >/dev/null
+	contained "revoked admin" "$(kid dave)" "$ADD" past-cut "mallory was let in"
+	accord -C "$C" audit --json --no-record 2>/dev/null >"$T/a.json"
+	equal "$(jget "[f['kind'] for f in d['findings'] if f['feed'] == '$MALLORY']" <"$T/a.json")" '["past-cut"]' \
+		"revoked admin: the key it added rests on it, set aside too"
+	expect 0 accord -C "$C" member list --json
+	case "$OUT" in *mallory*) bad "revoked admin: member list shows mallory" ;; *) ok ;; esac
+	# the same with a party-invite naming the attacker's root key
+	fresh
+	expect 0 accord --home "$T/alice" -C "$C" member revoke dave
+	INV=$(forge entry "$C" "$T/dave.ssh" --type party-invite --extra '{"incident":null}' --deps none --time "$BACK" \
+		--body "{\"key\":\"$MALLORY_PK\",\"party\":\"evil\",\"member\":\"root\"}")
+	forge entry "$C" "$T/mallory" --type party-accept --extra '{"incident":null}' \
+		--body "{\"party\":\"evil\",\"invite\":\"$(idof "$INV")\"}" >/dev/null
+	contained "revoked admin invite" "$(kid dave)" "$INV" past-cut "evil"
+	expect 0 accord -C "$C" party list --json
+	case "$OUT" in *evil*) bad "revoked admin invite: party list shows evil" ;; *) ok ;; esac
+}
+
+# --- a revoked member writes with the CLI before it has synced -----------------
+test_revoked_member_cli() {
+	fresh
+	rm -rf "$T/carol-copy.git"
+	cp -r "$B" "$T/carol-copy.git"
+	expect 0 accord --home "$T/alice" -C "$HUB" member revoke carol
+	expect 0 accord --home "$T/carol" -C "$T/carol-copy.git" note "$INC" "carol, offline"
+	NOTE=$(git -C "$T/carol-copy.git" rev-parse "refs/accord/feeds/$(kid carol)")
+	expect 1 git -C "$T/carol-copy.git" push -q "$HUB" "refs/accord/feeds/*:refs/accord/feeds/*"
+	equal "$(git -C "$HUB" rev-parse "refs/accord/feeds/$(kid carol)")" "$(git -C "$B" rev-parse "refs/accord/feeds/$(kid carol)")" \
+		"revoked member: the hook refuses the entry past the cut"
+	git -C "$C" fetch -q "$HUB" "+refs/accord/*:refs/accord/*"
+	git -C "$C" fetch -q "$T/carol-copy.git" "+refs/accord/feeds/$(kid carol):refs/accord/feeds/$(kid carol)"
+	contains " $(kinds) " " past-cut " "revoked member: set aside as past-cut, not a fault"
+	expect 0 accord -C "$C" show "$INC"
+	case "$OUT" in *"carol, offline"*) bad "revoked member: show prints it" ;; *) ok ;; esac
+	expect 0 accord -C "$C" allowed-signers
+	contains "$OUT" "carol@acme" "revoked member: allowed-signers lists her"
+	VB=$(echo "$OUT" | grep "^carol@acme" | sed 's/.*valid-before="\([0-9]*\)Z*".*/\1/')
+	LAST=$(git -C "$B" log -1 --format=%cd --date=format-local:%Y%m%d%H%M%S "refs/accord/feeds/$(kid carol)")
+	if [ "$VB" -gt "$LAST" ] 2>/dev/null && [ "$VB" -le "$(TZ=UTC date -d "@$(($(git -C "$B" log -1 --format=%ct "refs/accord/feeds/$(kid carol)") + 1))" +%Y%m%d%H%M%S)" ]; then ok
+	else bad "revoked member: valid-before $VB is not the time of her last entry that counts ($LAST)"; fi
+	: "$NOTE"
+}
+
+# --- Lamport inflation and a chosen low clock ---------------------------------
+test_lamport() {
+	fresh
+	BAD=$(forge entry "$C" "$T/bob.ssh" --type note --incident "$INCID" --body '{"text":"inflated"}' --lamport 9007199254740991)
+	contained "lamport inflation" "$(kid bob)" "$BAD" chain-broken "inflated"
+	fresh
+	BAD=$(forge entry "$C" "$T/bob.ssh" --type note --incident "$INCID" --body '{"text":"backdated"}' --lamport 2)
+	contained "lamport low" "$(kid bob)" "$BAD" chain-broken "backdated"
+	fresh
+	GT=$(git -C "$C" log -1 --format=%ct "refs/accord/feeds/$(kid gina)")
+	BAD=$(forge entry "$C" "$T/bob.ssh" --type note --incident "$INCID" --body '{"text":"before its deps"}' --time "$((GT - 60))")
+	contained "time before a dep" "$(kid bob)" "$BAD" time-backwards "before its deps"
+}
+
+# --- a revoke with a chosen low cut -------------------------------------------
+test_chosen_cut() {
+	fresh
+	BAD=$(forge entry "$C" "$T/alice.ssh" --type member-revoke --extra '{"incident":null}' \
+		--body "{\"key\":\"$(pkhex bob)\",\"cut\":0}")
+	contained "chosen cut" "$(kid alice)" "$BAD" not-authorized "no such text"
+	expect 0 accord -C "$C" show "$INC"
+	contains "$OUT" "bob too" "chosen cut: bob's work still counts"
+}
+
+# --- another party's admin revokes your key; an admin outside its subtree ------
+test_foreign_admin_revoke() {
+	fresh
+	# globex's root adds ivan first, acme's root second; ivan accepts acme's
+	expect 0 accord --home "$T/gina" -C "$C" member add --key "$(pub ivan)" --name ivan
+	expect 0 accord --home "$T/alice" -C "$C" member add --key "$(pub ivan)" --name ivan
+	expect 1 accord --home "$T/ivan" -C "$C" note "$INC" "which party?"
+	contains "$ERR" "does not choose" "two admissions: the CLI does not choose for the key's owner"
+	forge sshkey "$T/ivan" "$T/ivan.ssh"
+	ACME_ADD=$(git -C "$C" log -1 --format=%B "refs/accord/feeds/$(kid alice)" | tr -d '\n' | sha256sum | cut -c1-64)
+	forge entry "$C" "$T/ivan.ssh" --type note --incident "$INCID" --body '{"text":"ivan of acme"}' --admission "$ACME_ADD" >/dev/null
+	forge sshkey "$T/gina" "$T/gina.ssh"
+	BAD=$(forge entry "$C" "$T/gina.ssh" --type member-revoke --extra '{"incident":null}' \
+		--body "{\"key\":\"$(pkhex ivan)\",\"cut\":1}")
+	contained "foreign admin" "$(kid gina)" "$BAD" not-authorized "no such text"
+	expect 0 accord -C "$C" show "$INC"
+	contains "$OUT" "ivan of acme" "foreign admin: ivan's entry still counts"
+	# erin (admin) may not revoke frank, whom dave admitted, nor dave; dave may
+	fresh
+	expect 1 accord --home "$T/erin" -C "$C" member revoke frank
+	contains "$ERR" "only keys it admitted" "sibling admin: the CLI refuses erin's revoke of frank"
+	forge sshkey "$T/erin" "$T/erin.ssh"
+	BAD=$(forge entry "$C" "$T/erin.ssh" --type member-revoke --extra '{"incident":null}' \
+		--body "{\"key\":\"$(pkhex dave)\",\"cut\":$(git -C "$C" log -1 --format=%B "refs/accord/feeds/$(kid dave)" | jget 'd["seq"]')}")
+	contained "sibling admin" "$(kid erin)" "$BAD" not-authorized "no such text"
+	fresh
+	expect 0 accord --home "$T/dave" -C "$C" member revoke frank
+	equal "$(kinds)" "" "subtree: dave revokes the key he admitted"
+}
+
+# --- deps on missing ids pushed to a hub ----------------------------------------
+test_missing_deps() {
+	fresh
+	NOPE=$(printf nothing | sha256sum | cut -c1-64)
+	BAD=$(forge entry "$C" "$T/bob.ssh" --type note --incident "$INCID" --body '{"text":"depends on nothing here"}' --deps "$NOPE")
+	contained "missing deps" "$(kid bob)" "$BAD" pending "depends on nothing here"
+}
+
+# --- an entry of a type a newer accord writes -----------------------------------
+test_unknown_type() {
+	fresh
+	forge entry "$C" "$T/bob.ssh" --type escalation --incident "$INCID" --body '{"level":3}' >/dev/null
+	expect 0 accord --home "$T/bob" -C "$C" note "$INC" "bob after the new type"
+	expect 0 git -C "$C" push -q "$HUB" "refs/accord/feeds/*:refs/accord/feeds/*"
+	equal "$(kinds)" "" "unknown type: kept and verified, and the author's later entries count"
+	expect 0 accord -C "$C" show "$INC"
+	contains "$OUT" "bob after the new type" "unknown type: later entries shown"
+}
+
+# --- incremental verification equals a fresh clone's ----------------------------
+test_incremental() {
+	fresh
+	expect 0 accord --home "$T/alice" -C "$C" member revoke carol
+	forge entry "$C" "$T/carol.ssh" --type note --incident "$INCID" --body '{"text":"late carol"}' --deps none >/dev/null
+	expect 0 accord --home "$T/gina" -C "$C" note "$INC" "gina after"
+	expect 0 accord --home "$T/bob" -C "$C" note "$INC" "bob after"
+	verdict() { accord -C "$1" audit --json --no-record 2>/dev/null | jget 'sorted((f["kind"], f["commit"]) for f in d["findings"])'; }
+	shown() { accord -C "$1" log --json 2>/dev/null | jget 'sorted(e["commit"] for e in d)'; }
+	WANT=$(verdict "$C") WANTLOG=$(shown "$C")
+	for order in "alice gina bob carol dave" "carol bob gina alice dave" "bob carol alice dave gina"; do
+		rm -rf "$T/inc.git"
+		cp -r "$B" "$T/inc.git"
+		accord -C "$T/inc.git" list >/dev/null 2>&1 # the index, warm
+		for who in $order; do
+			git -C "$T/inc.git" fetch -q "$C" "+refs/accord/feeds/$(kid $who):refs/accord/feeds/$(kid $who)"
+			accord -C "$T/inc.git" show "$INC" >/dev/null 2>&1
+		done
+		equal "$(verdict "$T/inc.git")" "$WANT" "incremental ($order): the same findings as a fresh copy"
+		equal "$(shown "$T/inc.git")" "$WANTLOG" "incremental ($order): the same entries count"
+	done
+}
+
+test_writer_derives
+test_revoked_admin_backdates
+test_revoked_member_cli
+test_lamport
+test_chosen_cut
+test_foreign_admin_revoke
+test_missing_deps
+test_unknown_type
+test_incremental
+finish
