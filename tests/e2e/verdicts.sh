@@ -261,8 +261,8 @@ case_unknown_field() { # a blame field in a note, signed by gina
 	later "$T/gina.ssh" "$GINA" 6
 	KIND=unknown-field
 }
-case_unknown_type() { # an entry of type blame, signed by gina
-	BAD=$(forge entry "$C" "$T/gina.ssh" --type blame --incident "$INCID" --body '{"party":"acme"}')
+case_unknown_type() { # an entry of type BLAME (no type name; a well-formed new type would count), signed by gina
+	BAD=$(forge entry "$C" "$T/gina.ssh" --type BLAME --incident "$INCID" --body '{"party":"acme"}')
 	later "$T/gina.ssh" "$GINA" 6
 	KIND=unknown-type
 }
@@ -281,9 +281,9 @@ case_revoked_key() { # carol, revoked, signs a note after her revocation, then a
 	forge entry "$C" "$T/carol.ssh" --type note --incident "$INCID" --body '{"text":"and again"}' >/dev/null
 	KIND=revoked-key ASIDE=1
 }
-case_revoked_backdated() { # carol's note after her revocation, ordered before it by a low Lamport clock
+case_revoked_backdated() { # carol's note after her revocation, ordered before it by a chosen low Lamport clock
 	BAD=$(forge entry "$C" "$T/carol.ssh" --type note --incident "$INCID" --body '{"text":"backdated"}' --lamport 9)
-	KIND=revoked-key ASIDE=1
+	KIND=chain-broken
 }
 case_foreign_ledger() { # alice signs an entry naming another ledger
 	BAD=$(forge entry "$C" "$T/alice.ssh" --type note --incident "$INCID" --ledger "$OTHER")

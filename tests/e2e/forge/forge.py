@@ -161,7 +161,7 @@ def cmd_entry(a):
         for line in git(a.repo, "for-each-ref", "--format=%(objectname) %(refname)",
                         "refs/accord/feeds/").decode().splitlines():
             oid, name = line.split(" ", 1)
-            if name == ref:
+            if name in (ref, "refs/accord/feeds/" + keyid):
                 continue
             try:
                 deps.append(hashlib.sha256(message_of(a.repo, oid)).hexdigest())
