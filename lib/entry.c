@@ -178,6 +178,10 @@ int accord_entry_parse(accord_entry **out, const char *raw, size_t len)
 		error = accord_error_wrap(ACCORD_EINVALID, "entry envelope");
 		goto fail;
 	}
+	if (e->admission[0] && e->seq != 1) {
+		error = accord_error_set(ACCORD_EINVALID, "only a feed's first entry names an admission");
+		goto fail;
+	}
 	e->body = cJSON_GetObjectItemCaseSensitive(e->json, "body");
 	*out = e;
 	return 0;

@@ -2,11 +2,14 @@
 #include "helpers.h"
 
 static const char good_note[] =
-	"{\"v\":1,\"ledger\":\"" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	"{\"v\":2,\"ledger\":\"" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	"\",\"author\":\"" "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 	"\",\"seq\":2,\"prev\":\"" "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
 	"\",\"lamport\":3,\"time\":\"2026-11-23T07:31:19Z\",\"type\":\"note\",\"incident\":\""
-	"dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd\",\"body\":{\"text\":\"hi\"}}";
+	"dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd\",\"deps\":[\""
+	"1111111111111111111111111111111111111111111111111111111111111111\",\""
+	"2222222222222222222222222222222222222222222222222222222222222222\"],\"admission\":null,"
+	"\"body\":{\"text\":\"hi\"}}";
 
 static void test_entry_parse_valid(void **state)
 {
@@ -48,17 +51,42 @@ static void test_entry_parse_refuses_bad_entries(void **state)
 	(void)state;
 	expect_refused("{\"text\":\"hi\"}", "{\"text\":\"hi\",\"fault\":\"partner\"}", "fault");
 	expect_refused("{\"text\":\"hi\"}", "{\"text\":\"hi\",\"text\":\"ho\"}", "duplicate");
-	expect_refused("\"type\":\"note\"", "\"type\":\"blame\"", "");
+	expect_refused("\"type\":\"note\"", "\"type\":\"Blame!\"", "");
+	expect_refused("\"type\":\"note\"", "\"type\":\"blame\",\"x\":1", ""); /* new types: the envelope still */
 	expect_refused("\"seq\":2", "\"seq\":0", "");
 	expect_refused("\"seq\":2", "\"seq\":2.5", "");
 	expect_refused("2026-11-23T07:31:19Z", "2026-11-23 07:31:19", "");
-	expect_refused("\"v\":1", "\"v\":2", "");
-	expect_refused("\"v\":1,", "", "");
+	expect_refused("\"v\":2", "\"v\":1", "");
+	expect_refused("\"v\":2,", "", "");
+	/* deps: one encoding of a set (sorted, no duplicates), at most 32 */
+	expect_refused("\"1111111111111111111111111111111111111111111111111111111111111111\",\"2222",
+		       "\"2222222222222222222222222222222222222222222222222222222222222222\",\"1111", "");
+	expect_refused("\"2222222222222222222222222222222222222222222222222222222222222222\"]",
+		       "\"1111111111111111111111111111111111111111111111111111111111111111\"]", "");
+	expect_refused("\"admission\":null", "\"admission\":\"x\"", "");
+	expect_refused(",\"admission\":null", "", "");
 	expect_refused("{\"text\":\"hi\"}", "{}", "text");
 	expect_refused("{\"text\":\"hi\"}", "{\"text\":\"\\ud800\"}", "");
 	expect_refused("{\"text\":\"hi\"}", "{\"text\":\"\xc3\x28\"}", "UTF-8");
 	expect_refused("\"incident\":\"d", "\"incident\":\"D", "");
 	expect_refused("\"body\":{", "\"extra\":1,\"body\":{", "extra");
+}
+
+/* A type a newer accord writes: kept (its envelope checked), not interpreted. */
+static void test_entry_parse_keeps_unknown_type(void **state)
+{
+	char buf[4096];
+	const char *at = strstr(good_note, "\"type\":\"note\"");
+	accord_entry *e = NULL;
+
+	(void)state;
+	snprintf(buf, sizeof(buf), "%.*s\"type\":\"escalation\"%s", (int)(at - good_note), good_note,
+		 at + strlen("\"type\":\"note\""));
+	assert_int_equal(accord_entry_parse(&e, buf, strlen(buf)), 0);
+	assert_false(e->known);
+	assert_int_equal(e->dep_count, 2);
+	assert_int_equal(accord_entry_dep_index(e, "2222222222222222222222222222222222222222222222222222222222222222"), 1);
+	accord_entry_free(e);
 }
 
 static void test_entry_parse_refuses_oversized(void **state)
@@ -119,6 +147,7 @@ int main(void)
 		cmocka_unit_test(test_entry_parse_valid),
 		cmocka_unit_test(test_entry_parse_refuses_bad_entries),
 		cmocka_unit_test(test_entry_parse_refuses_oversized),
+		cmocka_unit_test(test_entry_parse_keeps_unknown_type),
 		cmocka_unit_test(test_entry_build_round_trips),
 	};
 
