@@ -305,6 +305,8 @@ static int accept_admission(accord_parties *p, accord_member *m, const accord_en
 			    e->author.id, e->admission);
 	m->party = o->party;
 	m->admin = o->admin;
+	m->revoked = 0; /* a withdrawn offer of another party said so */
+	m->revocation = NULL;
 	memcpy(m->added_by, o->adder->key.id, sizeof(m->added_by));
 	m->added = o->entry->time;
 	m->accepted = 1;
@@ -347,9 +349,17 @@ static int apply_revoke(accord_parties *p, const accord_entry *e, const accord_m
 	if (target && !target->accepted) {
 		accord_offer *o = find_offer(p, key.id, NULL, m->party, 1);
 
-		if (!o)
+		/* a state restored by the index has the member, not the offer */
+		if (!o && (p->offer_count || target->party != m->party))
 			return deny("key %.12s is not a member of %s", key.id, p->parties[m->party].name);
-		o->withdrawn = 1; /* an admission withdrawn before it was accepted */
+		if (o)
+			o->withdrawn = 1; /* an admission withdrawn before it was accepted */
+		if (target->party == m->party) {
+			target->revoked = 1; /* shown as revoked until it accepts another party's */
+			target->revoked_at = e->time;
+			target->cut = 0;
+			target->revocation = e;
+		}
 		return 0;
 	}
 	if (!target || target->party != m->party)
