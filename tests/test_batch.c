@@ -48,11 +48,16 @@ static cJSON *json(const char *text)
 	return j;
 }
 
-/* Append one entry through the batch; the body is JSON text. */
-static void batch_add(char *id, accord_batch *b, const accord_key *key, const char *ledger,
-		      int64_t lamport, const char *type, const char *incident, const char *body)
+/*
+ * Append one entry through the batch; the body is JSON text. `dep` (another
+ * feed's entry it depends on) and `admission` may be NULL.
+ */
+static void batch_add_deps(char *id, accord_batch *b, const accord_key *key, const char *ledger,
+			   int64_t lamport, const char *type, const char *incident, const char *body,
+			   const char *dep, const char *admission)
 {
 	accord_entry_fields ef = { 0 };
+	char deps[1][ACCORD_ID_HEXLEN + 1];
 	cJSON *j = json(body);
 
 	ef.ledger = ledger;
@@ -61,8 +66,51 @@ static void batch_add(char *id, accord_batch *b, const accord_key *key, const ch
 	ef.type = type;
 	ef.incident = incident;
 	ef.body = j;
+	if (dep) {
+		snprintf(deps[0], sizeof(deps[0]), "%s", dep);
+		ef.deps = (const char(*)[ACCORD_ID_HEXLEN + 1])deps;
+		ef.dep_count = 1;
+	}
+	ef.admission = admission;
 	assert_int_equal(accord_batch_append(id, NULL, b, key, &ef), 0);
 	cJSON_Delete(j);
+}
+
+static void batch_add(char *id, accord_batch *b, const accord_key *key, const char *ledger,
+		      int64_t lamport, const char *type, const char *incident, const char *body)
+{
+	batch_add_deps(id, b, key, ledger, lamport, type, incident, body, NULL, NULL);
+}
+
+/*
+ * Two feeds written in turns, as two writers who sync before each entry
+ * would: an entry depends on the other feed's last entry when it did not
+ * already, and its clock is derived from prev and that dep.
+ */
+typedef struct {
+	const accord_key *key[2];
+	char last[2][ACCORD_ID_HEXLEN + 1]; /* each feed's last entry, "" if none */
+	int64_t lamport[2];
+	char seen[2][ACCORD_ID_HEXLEN + 1]; /* the other feed's entry each last depended on */
+} two_feeds;
+
+static void turn(char *id, two_feeds *t, accord_batch *b, int who, const char *ledger, const char *type,
+		 const char *incident, const char *body, const char *admission)
+{
+	int other = !who;
+	const char *dep = t->last[other][0] && strcmp(t->seen[who], t->last[other]) ? t->last[other] : NULL;
+	int64_t lamport = t->lamport[who];
+	char out[ACCORD_ID_HEXLEN + 1];
+
+	if (dep && t->lamport[other] > lamport)
+		lamport = t->lamport[other];
+	batch_add_deps(out, b, t->key[who], ledger, lamport + 1, type, incident, body, dep, admission);
+	if (dep)
+		memcpy(t->seen[who], dep, sizeof(t->seen[who]));
+	memcpy(t->last[who], out, sizeof(out));
+	t->lamport[who] = lamport + 1;
+	if (id)
+		memcpy(id, out, sizeof(out));
 }
 
 /* Objects still loose: files in objects/xx/. */
@@ -114,11 +162,11 @@ static const char *open_body =
 static void write_ledger(fixture *f, accord_batch *b, char *ledger, int n)
 {
 	char id[65], invite[65], inc[65], res[65], body[1024];
-	int64_t lamport = 1;
-	int i;
+	two_feeds t = { { f->alice, f->bob }, { "", "" }, { 0, 0 }, { "", "" } };
+	int i, written = 0;
 
-	batch_add(ledger, b, f->alice, NULL, lamport++, "genesis", NULL,
-		  "{\"title\":\"t\",\"party\":\"acme\",\"member\":\"alice\"}");
+	turn(ledger, &t, b, 0, NULL, "genesis", NULL, "{\"title\":\"t\",\"party\":\"acme\",\"member\":\"alice\"}",
+	     NULL);
 	assert_int_equal(accord_store_config_set(f->store, "accord.ledger", ledger), 0);
 	{
 		char pk[65];
@@ -126,22 +174,22 @@ static void write_ledger(fixture *f, accord_batch *b, char *ledger, int n)
 		accord_hex_encode(pk, f->bob->pub.pk, 32);
 		snprintf(body, sizeof(body), "{\"party\":\"netco\",\"key\":\"%s\",\"member\":\"bob\"}", pk);
 	}
-	batch_add(invite, b, f->alice, ledger, lamport++, "party-invite", NULL, body);
+	turn(invite, &t, b, 0, ledger, "party-invite", NULL, body, NULL);
 	snprintf(body, sizeof(body), "{\"party\":\"netco\",\"invite\":\"%s\"}", invite);
-	batch_add(id, b, f->bob, ledger, lamport++, "party-accept", NULL, body);
-	while (lamport < n) {
-		batch_add(inc, b, f->alice, ledger, lamport++, "open", NULL, open_body);
+	turn(id, &t, b, 1, ledger, "party-accept", NULL, body, invite);
+	for (written = 3; written < n; written += 9) {
+		turn(inc, &t, b, 0, ledger, "open", NULL, open_body, NULL);
 		for (i = 0; i < 4; i++)
-			batch_add(id, b, i % 2 ? f->bob : f->alice, ledger, lamport++, "note", inc,
-				  "{\"text\":\"Error rates are back to normal\\nwatching.\"}");
-		batch_add(id, b, f->bob, ledger, lamport++, "status", inc, "{\"status\":\"mitigated\"}");
-		batch_add(res, b, f->alice, ledger, lamport++, "resolution", inc,
-			  "{\"summary\":\"s\",\"factors\":[\"a\"],\"went_well\":[],\"went_wrong\":[],"
-			  "\"lucky\":[],\"actions\":[{\"text\":\"x\",\"owners\":[\"netco\"]}]}");
+			turn(id, &t, b, i % 2, ledger, "note", inc,
+			     "{\"text\":\"Error rates are back to normal\\nwatching.\"}", NULL);
+		turn(id, &t, b, 1, ledger, "status", inc, "{\"status\":\"mitigated\"}", NULL);
+		turn(res, &t, b, 0, ledger, "resolution", inc,
+		     "{\"summary\":\"s\",\"factors\":[\"a\"],\"went_well\":[],\"went_wrong\":[],"
+		     "\"lucky\":[],\"actions\":[{\"text\":\"x\",\"owners\":[\"netco\"]}]}", NULL);
 		snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", res);
-		batch_add(id, b, f->bob, ledger, lamport++, "cosign", inc, body);
+		turn(id, &t, b, 1, ledger, "cosign", inc, body, NULL);
 		snprintf(body, sizeof(body), "{\"resolution\":\"%s\",\"action\":1,\"state\":\"done\"}", res);
-		batch_add(id, b, f->bob, ledger, lamport++, "action", inc, body);
+		turn(id, &t, b, 1, ledger, "action", inc, body, NULL);
 	}
 }
 

@@ -6,6 +6,7 @@
 typedef struct {
 	accord_parties p;
 	accord_entry *owned[64];
+	int applied[64]; /* refused attempts take no place in their feed */
 	size_t n;
 	int64_t lamport;
 	char genesis_id[65];
@@ -19,7 +20,45 @@ static void make_key(accord_pubkey *k, unsigned char fill, const char *name)
 	snprintf(k->name, sizeof(k->name), "%s", name);
 }
 
-/* Build an entry by `author` and apply it; returns accord_parties_apply's result. */
+/* How many entries the key with id `keyid` has written in this world. */
+static int64_t written_by(const world *w, const char *keyid)
+{
+	int64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		n += w->applied[i] && !strcmp(w->owned[i]->author.id, keyid);
+	return n;
+}
+
+/* The last member-add or party-invite in this world that offers the key `keyid` a place. */
+static const char *offer_for(const world *w, const char *keyid)
+{
+	size_t i;
+
+	for (i = w->n; i-- > 0;) {
+		const accord_entry *e = w->owned[i];
+		const char *hex = accord_entry_str(e, "key");
+		accord_pubkey k;
+
+		if (!w->applied[i] || (strcmp(e->type, "member-add") && strcmp(e->type, "party-invite")) || !hex)
+			continue;
+		memset(&k, 0, sizeof(k));
+		if (accord_hex_decode(k.pk, sizeof(k.pk), hex) == 0) {
+			accord_pubkey_set_id(&k);
+			if (!strcmp(k.id, keyid))
+				return e->id;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Build an entry by `author` and apply it; returns accord_parties_apply's
+ * result. Format 2 as a writer makes it: a key's first entry is seq 1 and
+ * names the offer that admitted it, a revocation's cut is the revoked key's
+ * last seq (the world holds every entry, so that is what the revoker saw).
+ */
 static int put(world *w, const accord_pubkey *author, const char *type, const char *incident,
 	       const char *body_json, char *id_out)
 {
@@ -27,23 +66,34 @@ static int put(world *w, const accord_pubkey *author, const char *type, const ch
 	accord_buf raw = ACCORD_BUF_INIT;
 	accord_entry *e = NULL;
 	cJSON *body = cJSON_Parse(body_json);
+	int64_t seq = written_by(w, author->id) + 1;
 	int error;
 
 	assert_non_null(body);
+	if (!strcmp(type, "member-revoke") && !cJSON_GetObjectItem(body, "cut")) {
+		accord_pubkey k;
+
+		memset(&k, 0, sizeof(k));
+		assert_int_equal(accord_hex_decode(k.pk, sizeof(k.pk), cJSON_GetObjectItem(body, "key")->valuestring), 0);
+		accord_pubkey_set_id(&k);
+		cJSON_AddNumberToObject(body, "cut", (double)written_by(w, k.id));
+	}
 	f.ledger = strcmp(type, "genesis") ? LEDGER : NULL;
 	f.author = author;
-	f.seq = strcmp(type, "genesis") ? 2 : 1;
-	f.prev = strcmp(type, "genesis") ? LEDGER : NULL;
+	f.seq = seq;
+	f.prev = seq > 1 ? LEDGER : NULL;
 	f.lamport = ++w->lamport;
 	f.time = 1795419079 + w->lamport;
 	f.type = type;
 	f.incident = incident;
+	f.admission = seq == 1 && strcmp(type, "genesis") ? offer_for(w, author->id) : NULL;
 	f.body = body;
 	assert_int_equal(accord_entry_build(&raw, &f), 0);
 	assert_int_equal(accord_entry_parse(&e, raw.ptr, raw.size), 0);
 	error = accord_parties_apply(&w->p, e);
 	if (id_out)
 		memcpy(id_out, e->id, 65);
+	w->applied[w->n] = error == 0;
 	w->owned[w->n++] = e; /* the state may point at it */
 	cJSON_Delete(body);
 	accord_buf_dispose(&raw);
