@@ -325,6 +325,7 @@ typedef struct {
 	char last_id[ACCORD_ID_HEXLEN + 1];
 	char pkhex[65];
 	int worker;
+	char admission[ACCORD_ID_HEXLEN + 1]; /* the offer its first entry accepts */
 } member;
 
 typedef struct {
@@ -360,6 +361,8 @@ typedef struct {
 	char ledger[ACCORD_ID_HEXLEN + 1];
 	uint64_t seed;
 	int64_t target, written, lamport, now;
+	char last_id[ACCORD_ID_HEXLEN + 1]; /* the ledger's last entry, whoever wrote it */
+	const member *last_by;
 	member *members[MAX_MEMBERS];
 	int nmembers;
 	party_info parties[3];
@@ -595,6 +598,9 @@ static int type_index(const char *type)
 /*
  * Wrap `body` (a JSON object) in the envelope exactly as accord_entry_build
  * lays it out, hand it to the author's worker and advance the clocks.
+ * Every writer has seen the ledger's last entry (one history, as if each
+ * synced before writing): it is the one dep when another key wrote it, so
+ * the derived clock, 1 + the highest of prev and deps, is the global count.
  * `id` (65 bytes, may be NULL) gets the entry id.
  */
 static void emit(gen *g, member *m, const char *type, const char *incident, const accord_buf *body,
@@ -630,6 +636,14 @@ static void emit(gen *g, member *m, const char *type, const char *incident, cons
 		accord_buf_printf(raw, "\"%s\"", incident);
 	else
 		accord_buf_puts(raw, "null");
+	if (g->last_by && g->last_by != m)
+		accord_buf_printf(raw, ",\"deps\":[\"%s\"]", g->last_id);
+	else
+		accord_buf_puts(raw, ",\"deps\":[]");
+	if (!m->seq && m->admission[0])
+		accord_buf_printf(raw, ",\"admission\":\"%s\"", m->admission);
+	else
+		accord_buf_puts(raw, ",\"admission\":null");
 	accord_buf_puts(raw, ",\"body\":");
 	accord_buf_put(raw, body->ptr, body->size);
 	accord_buf_putc(raw, '}');
@@ -637,6 +651,8 @@ static void emit(gen *g, member *m, const char *type, const char *incident, cons
 	accord_sha256(hash, raw->ptr, raw->size);
 	m->seq++;
 	accord_hex_encode(m->last_id, hash, sizeof(hash));
+	memcpy(g->last_id, m->last_id, sizeof(g->last_id));
+	g->last_by = m;
 	if (id)
 		memcpy(id, m->last_id, sizeof(m->last_id));
 
@@ -769,7 +785,7 @@ static void add_member(gen *g, member *by, int admin)
 	jw_key(&w, "admin");
 	accord_buf_puts(&body, admin ? "true" : "false");
 	jw_close(&w, '}');
-	emit(g, by, "member-add", NULL, &body, NULL);
+	emit(g, by, "member-add", NULL, &body, m->admission);
 	accord_buf_dispose(&body);
 }
 
@@ -809,6 +825,7 @@ static void found(gen *g)
 			jw_str(&w, "member", proot->key->pub.name);
 			jw_close(&w, '}');
 			emit(g, by, "party-invite", NULL, &body, invite);
+			memcpy(proot->admission, invite, sizeof(proot->admission));
 
 			accord_buf_clear(&body);
 			w.depth = 0;
@@ -846,16 +863,17 @@ static void revoke_someone(gen *g)
 	if (!n || g->nmembers >= MAX_MEMBERS - 1)
 		return;
 	target = pool[below((uint64_t)n)];
-	/* the root is always there to do it */
-	do
-		by = admin_of(g, target->party);
-	while (by == target);
+	/* the root: an admin may revoke only keys it admitted, the root any key of its party */
+	for (by = NULL, i = 0; i < g->nmembers && !by; i++)
+		if (g->members[i]->party == target->party && g->members[i]->root)
+			by = g->members[i];
 	{
 		jw w = { &body, { 1 }, 0 };
 
 		jw_open(&w, '{');
 		jw_str(&w, "key", target->pkhex);
 		jw_str(&w, "reason", PICK(revoke_reasons));
+		jw_int(&w, "cut", target->seq); /* it saw every entry: the key's last seq */
 		jw_close(&w, '}');
 	}
 	emit(g, by, "member-revoke", NULL, &body, NULL);
