@@ -97,6 +97,7 @@ struct item {
 	int authentic;	   /* signed by its author, parsed, in its author's feed */
 	int flagged;	   /* some finding is about it */
 	int sigfail;	   /* signature does not verify: modified or mismatched */
+	int counted;	   /* counts in the current replay round */
 	char *modified_by; /* proof that the bytes changed (who names other bytes) */
 };
 
@@ -1166,6 +1167,43 @@ static int rests_on_aside(struct run *r, const struct round *rd, const char *id)
 	return f && rd->aside[f - r->feeds] && seq > rd->stop[f - r->feeds];
 }
 
+/*
+ * Whether an entry may count given its deps: each must count this round
+ * (deps sort first, their clocks being lower). A dep that does not count
+ * here (missing, forged, refused) leaves the entry pending, never invalid:
+ * a copy of the dep that counts makes it count (TRUST.md attack 9). The
+ * one exception is a dep set aside by a revocation's cut when the entry's
+ * author is of the revoked key's party: the cut is raised to cover it
+ * (attack 1), which learn_cuts does once this entry counts. 0 if it may
+ * count; else the pending finding is added and -1 returned.
+ */
+static int deps_count(struct run *r, const struct round *rd, const accord_parties *p,
+		      const accord_entry *e)
+{
+	const accord_member *m = accord_parties_member(p, e->author.id);
+	size_t i;
+
+	for (i = 0; i < e->dep_count; i++) {
+		const char *keyid;
+		int64_t seq;
+		struct feed *g = accord_causal_find(r->v->causal, e->deps[i], &keyid, &seq) ? find_feed(r, keyid) : NULL;
+		struct item *d = g ? item_at(g, seq) : NULL;
+		const accord_member *x;
+
+		if (d && d->e && d->counted && !strcmp(d->e->id, e->deps[i]))
+			continue;
+		x = g ? accord_parties_member(p, g->keyid) : NULL;
+		if (m && x && x != m && x->party == m->party && x->revoked && rd->aside[g - r->feeds] &&
+		    seq > rd->stop[g - r->feeds])
+			continue;
+		add_finding(r, ACCORD_AUDIT_PENDING, e->author.id, item_of(r, e), NULL,
+			    "depends on entry %.16s, which does not count on this copy: pending until a copy of it that counts arrives",
+			    e->deps[i]);
+		return -1;
+	}
+	return 0;
+}
+
 /* Authorization failures named by what went wrong. */
 static void deny_finding(struct run *r, const struct round *rd, const accord_parties *p,
 			 struct item *it, const accord_entry *e, const char *why)
@@ -1225,6 +1263,10 @@ static size_t replay_once(struct run *r, accord_entry **all, size_t n, struct ro
 			rd->aside[fi] = 1;
 			continue;
 		}
+		if (deps_count(r, rd, p, e) < 0) {
+			rd->stop[fi] = e->seq - 1;
+			continue;
+		}
 		if (accord_parties_apply(p, e) < 0) {
 			snprintf(why, sizeof(why), "%s", accord_error_last());
 			deny_finding(r, rd, p, item_of(r, e), e, why);
@@ -1232,6 +1274,7 @@ static size_t replay_once(struct run *r, accord_entry **all, size_t n, struct ro
 			rd->stop[fi] = e->seq - 1;
 			continue;
 		}
+		item_of(r, e)->counted = 1;
 		kept[k++] = e;
 	}
 	return k;
@@ -1383,6 +1426,8 @@ static int replay(struct run *r)
 		for (i = 0; i < r->nfeeds; i++) {
 			rd.stop[i] = r->feeds[i].cut;
 			rd.aside[i] = 0;
+			for (j = 0; j < r->feeds[i].n; j++)
+				r->feeds[i].items[j].counted = 0;
 		}
 		accord_parties_dispose(&v->parties);
 		accord_parties_init(&v->parties);
