@@ -149,11 +149,13 @@ static char *xprintf(const char *fmt, ...)
 int accord_audit_kind_sets_aside(accord_audit_kind kind)
 {
 	/*
-	 * Left out by a rule, no fault found: entries past a cut written before
-	 * their author heard of it, entries waiting for their dependencies, and
-	 * late changes to decisions.
+	 * Left out by a rule, no fault in what the ledger holds: entries past a
+	 * cut (written before or after their author heard of the revocation:
+	 * issue 12 lists both as set aside), entries waiting for their
+	 * dependencies, and late changes to decisions.
 	 */
-	return kind == ACCORD_AUDIT_PAST_CUT || kind == ACCORD_AUDIT_PENDING || kind == ACCORD_AUDIT_LATE;
+	return kind == ACCORD_AUDIT_PAST_CUT || kind == ACCORD_AUDIT_REVOKED_KEY ||
+	       kind == ACCORD_AUDIT_PENDING || kind == ACCORD_AUDIT_LATE;
 }
 
 static accord_finding *new_finding(accord_verification *v, accord_audit_kind kind,
