@@ -1296,6 +1296,19 @@ static int learn_cuts(struct run *r, accord_entry **kept, size_t k, const accord
 	size_t i, j;
 	int again = 0;
 
+	/*
+	 * A cut holds only while a revocation that counts names it: one that a
+	 * later round refused (its author cut before it) has no effect at all.
+	 */
+	for (i = 0; i < r->nfeeds; i++) {
+		const accord_member *m = accord_parties_member(p, r->feeds[i].keyid);
+		int64_t want = m && m->revoked && m->revocation ? m->cut : INT64_MAX;
+
+		if (rd->precut[i] != INT64_MAX && rd->precut[i] != want) {
+			rd->precut[i] = want;
+			again = 1;
+		}
+	}
 	for (i = 0; i < k; i++) {
 		const accord_entry *e = kept[i];
 		const accord_member *m = accord_parties_member(p, e->author.id);
@@ -1370,7 +1383,7 @@ static int replay(struct run *r)
 	accord_entry **all = NULL, **kept = NULL;
 	struct round rd;
 	void *floor_arg[2] = { r, &rd };
-	size_t n = 0, i, j, k = 0, mark;
+	size_t n = 0, i, j, k = 0, mark, rounds;
 	int raising;
 
 	for (i = 0; i < r->nfeeds; i++)
@@ -1421,7 +1434,7 @@ static int replay(struct run *r)
 	 * entries are those of the last round.
 	 */
 	mark = v->finding_count;
-	for (raising = 0;;) {
+	for (raising = 0, rounds = 0;;) {
 		for (i = mark; i < v->finding_count; i++)
 			accord_finding_dispose(&v->findings[i]);
 		v->finding_count = mark;
@@ -1437,6 +1450,14 @@ static int replay(struct run *r)
 		v->parties.cut_floor = floor_of;
 		v->parties.cut_floor_arg = floor_arg;
 		k = replay_once(r, all, n, &rd, kept, &v->parties);
+		/*
+		 * A cut dropped because its revoker was cut can revive entries,
+		 * but only down the admission tree (an admin revokes below it
+		 * only), so rounds are bounded by its depth; the cap only
+		 * guarantees an end, the same on every copy.
+		 */
+		if (++rounds > 2 * r->nfeeds + 8)
+			break;
 		if (learn_cuts(r, kept, k, &v->parties, &rd, raising))
 			continue;
 		if (raising || !learn_cuts(r, kept, k, &v->parties, &rd, 1))

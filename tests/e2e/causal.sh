@@ -57,6 +57,11 @@ fresh() {
 	chmod +x "$HUB/hooks/pre-receive"
 }
 tip() { git -C "$C" rev-parse "refs/accord/feeds/$1"; }
+syncwith() { # syncwith WHO REPO OTHER: WHO syncs copy REPO with copy OTHER (its exit code)
+	git -C "$2" remote remove src >/dev/null 2>&1
+	accord -C "$2" remote add src "$3" >/dev/null || bad "remote add $3"
+	accord --home "$T/$1" -C "$2" sync src --no-checkpoint
+}
 idof() { git -C "$C" cat-file commit "$1" | sed '1,/^$/d' | tr -d '\n' | sha256sum | cut -c1-64; }
 kinds() { # the kinds audit gives $C, faults and set aside alike, sorted, whatever its exit code
 	accord -C "$C" audit --json --no-record 2>/dev/null | jget '" ".join(sorted(set(f["kind"] for f in d["findings"] + d["set_aside"])))'
@@ -74,7 +79,7 @@ contained() { # contained NAME FEED BAD KIND TEXT
 		"$(git -C "$B" rev-parse "refs/accord/feeds/$feed" 2>/dev/null)" "$name: the hook refused the push"
 	rm -rf "$T/copy.git"
 	cp -r "$B" "$T/copy.git"
-	accord --home "$T/alice" -C "$T/copy.git" sync "$C" --no-checkpoint >/dev/null 2>&1
+	syncwith alice "$T/copy.git" "$C" >/dev/null 2>&1
 	if git -C "$T/copy.git" merge-base --is-ancestor "$bad" "refs/accord/feeds/$feed" 2>/dev/null; then
 		bad "$name: sync moved the ref onto a commit that does not count"
 	else ok; fi
@@ -237,6 +242,91 @@ test_incremental() {
 	done
 }
 
+# --- F1: a revocation with a clock behind an entry it has seen ---------------------
+# alice's copy syncs carol's note written at :40 (its index holds it); alice then
+# revokes carol with her clock at :35. The note is in the revocation's causal
+# past, so the cut covers it: it counts on every path, the warm index included.
+test_revoke_behind_synced_note() {
+	fresh
+	HOUR=$(date -u -d '+3 hours' +%Y-%m-%dT%H)
+	rm -rf "$T/carol.git"
+	cp -r "$C" "$T/carol.git"
+	ACCORD_NOW=$HOUR:40:00Z expect 0 accord --home "$T/carol" -C "$T/carol.git" note "$INC" "carol at forty"
+	NOTE=$(git -C "$T/carol.git" rev-parse "refs/accord/feeds/$(kid carol)")
+	expect 0 accord --home "$T/alice" -C "$C" list # the index, warm
+	ACCORD_NOW=$HOUR:41:00Z expect 0 syncwith alice "$C" "$T/carol.git"
+	expect 0 accord --home "$T/alice" -C "$C" show "$INC"
+	contains "$OUT" "carol at forty" "F1: the synced note is shown (the index holds it)"
+	ACCORD_NOW=$HOUR:35:00Z expect 0 accord --home "$T/alice" -C "$C" member revoke carol
+	REV=$(git -C "$C" log -1 --format=%B "refs/accord/feeds/$(kid alice)")
+	equal "$(echo "$REV" | jget 'd["body"]["cut"]')" "$(git -C "$C" log -1 --format=%B "$NOTE" | jget 'd["seq"]')" \
+		"F1: the cut covers the note the revoker had seen"
+	equal "$(echo "$REV" | jget "'$(idof "$NOTE")' in d['deps']")" true "F1: the revocation depends on the note"
+	equal "$(echo "$REV" | jget 'd["time"] >= "'"$HOUR"':40:00Z"')" true "F1: its time is not before what it depends on"
+	# a note carol writes on her copy, not having seen the revocation: past the cut everywhere
+	ACCORD_NOW=$HOUR:50:00Z expect 0 accord --home "$T/carol" -C "$T/carol.git" note "$INC" "carol unaware"
+	LATE=$(git -C "$T/carol.git" rev-parse "refs/accord/feeds/$(kid carol)")
+	git -C "$C" fetch -q "$T/carol.git" "+refs/accord/feeds/$(kid carol):refs/accord/feeds/$(kid carol)"
+	N8=$(echo "$NOTE" | cut -c1-8) L8=$(echo "$LATE" | cut -c1-8)
+	paths() { # what show, log, export and audit say of the two notes, on copy $1
+		printf '%s' "$(accord -C "$1" show "$INC" 2>/dev/null | grep -c 'carol at forty')"
+		printf ' %s' "$(accord -C "$1" show "$INC" 2>/dev/null | grep -c 'carol unaware')"
+		printf ' %s' "$(accord -C "$1" log --json 2>/dev/null | jget "[c[:8] for c in sorted(e['commit'] for e in d) if c in ('$NOTE', '$LATE')]")"
+		printf ' %s' "$(accord -C "$1" export 2>/dev/null | grep -c 'carol at forty\|carol unaware')"
+		printf ' %s\n' "$(accord -C "$1" audit --json --no-record 2>/dev/null | jget "sorted(f['kind'] + ':' + (f['commit'] or '')[:8] for f in d['findings'] + d['set_aside'])")"
+	}
+	WARM=$(paths "$C")
+	equal "$WARM" "1 0 [\"$N8\"] 1 [\"past-cut:$L8\"]" \
+		"F1: show, log, export and audit agree: the note counts, the unaware one is past the cut"
+	rm -rf "$C/accord/index"
+	equal "$(paths "$C")" "$WARM" "F1: a rebuilt index agrees with the warm one (TRUST.md attack 5)"
+	rm -rf "$T/copy.git"
+	cp -r "$B" "$T/copy.git"
+	syncwith bob "$T/copy.git" "$C" >/dev/null 2>&1
+	equal "$(paths "$T/copy.git")" "1 0 [\"$N8\"] 1 []" \
+		"F1: a copy synced from it counts the same entries (sync does not carry what does not count)"
+}
+
+# --- F2: a revocation that does not count has no effect at all ------------------------
+# dave (an admin, who added frank) is revoked by alice; dave's stale copy, not having
+# seen it, revokes frank. That revocation is past dave's cut: frank stays a member on
+# every copy, also on one that holds dave's feed, and his later entries count.
+test_stale_revoker() {
+	fresh
+	rm -rf "$T/dave.git"
+	cp -r "$C" "$T/dave.git"
+	expect 0 accord --home "$T/alice" -C "$C" member revoke dave
+	expect 0 accord --home "$T/dave" -C "$T/dave.git" member revoke frank
+	STALE=$(git -C "$T/dave.git" rev-parse "refs/accord/feeds/$(kid dave)")
+	# a copy that holds dave's feed, as a hub serving it would leave one
+	git -C "$C" fetch -q "$T/dave.git" "+refs/accord/feeds/$(kid dave):refs/accord/feeds/$(kid dave)"
+	expect 0 accord --home "$T/frank" -C "$C" note "$INC" "frank still here"
+	FRANK=$(git -C "$C" rev-parse "refs/accord/feeds/$(kid frank)")
+	accord -C "$C" audit --json --no-record 2>/dev/null >"$T/a.json"
+	equal "$(jget "[f['kind'] + ':' + (f['commit'] or '') for f in d['findings'] + d['set_aside']]" <"$T/a.json")" \
+		"[\"past-cut:$STALE\"]" "F2: the stale revocation is set aside, and nothing else"
+	expect 0 accord -C "$C" member list --json
+	equal "$(echo "$OUT" | jget "[m['active'] for m in d if m['member'] == 'frank']")" "[true]" "F2: frank is still a member"
+	expect 0 accord -C "$C" show "$INC"
+	contains "$OUT" "frank still here" "F2: show has frank's note"
+	expect 0 accord -C "$C" log --json
+	equal "$(echo "$OUT" | jget "'$FRANK' in [e['commit'] for e in d]")" true "F2: log has frank's note"
+	rm -rf "$C/accord/index"
+	expect 0 accord -C "$C" log --json
+	equal "$(echo "$OUT" | jget "'$FRANK' in [e['commit'] for e in d]")" true "F2: so does a rebuilt index"
+	expect 0 git -C "$C" push -q "$HUB" "refs/accord/feeds/$(kid alice):refs/accord/feeds/$(kid alice)" \
+		"refs/accord/feeds/$(kid frank):refs/accord/feeds/$(kid frank)"
+	equal "$(git -C "$HUB" rev-parse "refs/accord/feeds/$(kid frank)")" "$FRANK" "F2: the hook takes frank's push"
+	expect 1 git -C "$C" push -q "$HUB" "refs/accord/feeds/$(kid dave):refs/accord/feeds/$(kid dave)"
+	equal "$(git -C "$HUB" rev-parse "refs/accord/feeds/$(kid dave)")" "$(git -C "$B" rev-parse "refs/accord/feeds/$(kid dave)")" \
+		"F2: and refuses the stale revocation"
+	rm -rf "$T/copy.git"
+	cp -r "$B" "$T/copy.git"
+	syncwith bob "$T/copy.git" "$C" >/dev/null 2>&1
+	expect 0 accord -C "$T/copy.git" show "$INC"
+	contains "$OUT" "frank still here" "F2: a copy synced from it has frank's note too"
+}
+
 test_writer_derives
 test_revoked_admin_backdates
 test_revoked_member_cli
@@ -246,4 +336,6 @@ test_foreign_admin_revoke
 test_missing_deps
 test_unknown_type
 test_incremental
+test_revoke_behind_synced_note
+test_stale_revoker
 finish
