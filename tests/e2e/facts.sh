@@ -48,8 +48,13 @@ equal "$(SHOWJ "$ID" | jget '[(t["party"], t["id"], t["named_by"]) for t in d["t
 # --- show lists by time -----------------------------------------------------------------
 expect 0 as alice open --title "Offline" --severity 3 --service api --started 2026-11-20T09:00:00Z --parties globex
 I6=$OUT
+# gina works offline on a copy that never saw alice's 12:10 note: the two notes are
+# concurrent, so hers keeps its 12:05 (a writer that has seen 12:10 cannot claim less)
+rm -rf "$T/offline.git"
+cp -r "$B" "$T/offline.git"
 ACCORD_NOW=2026-11-20T12:10:00Z as alice note "$I6" "written at 12:10" >/dev/null
-ACCORD_NOW=2026-11-20T12:05:00Z as gina note "$I6" "written offline at 12:05, synced later" >/dev/null
+ACCORD_NOW=2026-11-20T12:05:00Z expect 0 accord --home "$T/gina" -C "$T/offline.git" note "$I6" "written offline at 12:05, synced later"
+ACCORD_NOW=2026-11-20T12:11:00Z expect 0 accord --home "$T/gina" -C "$T/offline.git" sync "$B" --no-checkpoint
 equal "$(SHOWJ "$I6" | jget '[t["time"] for t in d["timeline"]]')" \
 	'["2026-11-20T12:00:00Z", "2026-11-20T12:05:00Z", "2026-11-20T12:10:00Z"]' "the timeline reads in time order"
 
