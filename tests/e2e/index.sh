@@ -81,10 +81,10 @@ PY
 }
 # 1. un-revoke carol (her member line: revoked flag and time)
 CPK=$(git -C "$C" cat-file commit "$(git -C "$C" rev-list --max-parents=0 "refs/accord/feeds/$CAROL")" | sed '1,/^$/d' | jget 'd["author"]')
-# "member <pk> <name> <party> <root> <admin> <revoked> <added> <revoked_at>"
+# "member <pk> <name> <party> <root> <admin> <revoked> <added> <revoked_at> <cut> <valid_until> <accepted> <added_by>"
 grep -q "^member $CPK [^ ]* [^ ]* [^ ]* [^ ]* 1 [^ ]* [1-9]" "$S" && ok || bad "carol is revoked in the state"
-edit_state "if w[0] == 'member' and w[1] == '$CPK': w[6] = w[8] = '0'"
-grep -q "^member $CPK [^ ]* [^ ]* [^ ]* [^ ]* 0 [^ ]* 0$" "$S" && ok || bad "the edit did not un-revoke carol"
+edit_state "if w[0] == 'member' and w[1] == '$CPK': w[6] = w[8] = '0'; w[9] = '9007199254740991'"
+grep -q "^member $CPK [^ ]* [^ ]* [^ ]* [^ ]* 0 [^ ]* 0 9007199254740991 " "$S" && ok || bad "the edit did not un-revoke carol"
 agree "un-revoked in state"
 # 2. drop the finding line
 edit_state "w = None if w[0] == 'finding' else w"
