@@ -54,7 +54,8 @@ rm -rf "$T/offline.git"
 cp -r "$B" "$T/offline.git"
 ACCORD_NOW=2026-11-20T12:10:00Z as alice note "$I6" "written at 12:10" >/dev/null
 ACCORD_NOW=2026-11-20T12:05:00Z expect 0 accord --home "$T/gina" -C "$T/offline.git" note "$I6" "written offline at 12:05, synced later"
-ACCORD_NOW=2026-11-20T12:11:00Z expect 0 accord --home "$T/gina" -C "$T/offline.git" sync "$B" --no-checkpoint
+expect 0 accord -C "$T/offline.git" remote add main "$B"
+ACCORD_NOW=2026-11-20T12:11:00Z expect 0 accord --home "$T/gina" -C "$T/offline.git" sync main --no-checkpoint
 equal "$(SHOWJ "$I6" | jget '[t["time"] for t in d["timeline"]]')" \
 	'["2026-11-20T12:00:00Z", "2026-11-20T12:05:00Z", "2026-11-20T12:10:00Z"]' "the timeline reads in time order"
 
