@@ -1147,6 +1147,7 @@ struct round {
 	int64_t *stop;	  /* per feed: entries beyond do not count this round */
 	int *aside;	  /* per feed: stopped by the revocation rule (set aside) */
 	int64_t *precut;  /* per feed: a cut learnt in an earlier round (INT64_MAX: none) */
+	const accord_entry **by; /* per feed: the revocation that named that cut */
 	int64_t *raise;	  /* per feed: a cut raised to what its party counted on */
 };
 
@@ -1296,19 +1297,6 @@ static int learn_cuts(struct run *r, accord_entry **kept, size_t k, const accord
 	size_t i, j;
 	int again = 0;
 
-	/*
-	 * A cut holds only while a revocation that counts names it: one that a
-	 * later round refused (its author cut before it) has no effect at all.
-	 */
-	for (i = 0; i < r->nfeeds; i++) {
-		const accord_member *m = accord_parties_member(p, r->feeds[i].keyid);
-		int64_t want = m && m->revoked && m->revocation ? m->cut : INT64_MAX;
-
-		if (rd->precut[i] != INT64_MAX && rd->precut[i] != want) {
-			rd->precut[i] = want;
-			again = 1;
-		}
-	}
 	for (i = 0; i < k; i++) {
 		const accord_entry *e = kept[i];
 		const accord_member *m = accord_parties_member(p, e->author.id);
@@ -1317,6 +1305,7 @@ static int learn_cuts(struct run *r, accord_entry **kept, size_t k, const accord
 
 		if (m && m->revoked && m->cut < rd->precut[fi] && e->seq > m->cut) {
 			rd->precut[fi] = m->cut;
+			rd->by[fi] = m->revocation;
 			again = 1;
 		}
 		if (!m || !raising)
@@ -1333,6 +1322,22 @@ static int learn_cuts(struct run *r, accord_entry **kept, size_t k, const accord
 				rd->raise[g - r->feeds] = seen;
 				again = 1;
 			}
+		}
+	}
+	/*
+	 * A cut holds only while the revocation naming it is within its own
+	 * author's cut: one written past it (an admin revoked meanwhile, on a
+	 * stale copy) has no effect at all (F2). Decided on the cuts alone,
+	 * not on what else a round refused, so rounds settle.
+	 */
+	for (i = 0; i < r->nfeeds; i++) {
+		const accord_entry *rev = rd->by[i];
+		struct feed *g = rev ? find_feed(r, rev->author.id) : NULL;
+
+		if (g && rd->precut[g - r->feeds] != INT64_MAX && rev->seq > rd->precut[g - r->feeds]) {
+			rd->precut[i] = INT64_MAX;
+			rd->by[i] = NULL;
+			again = 1;
 		}
 	}
 	return again;
@@ -1392,6 +1397,7 @@ static int replay(struct run *r)
 	    !(rd.stop = calloc(r->nfeeds + 1, sizeof(*rd.stop))) ||
 	    !(rd.aside = calloc(r->nfeeds + 1, sizeof(*rd.aside))) ||
 	    !(rd.precut = calloc(r->nfeeds + 1, sizeof(*rd.precut))) ||
+	    !(rd.by = calloc(r->nfeeds + 1, sizeof(*rd.by))) ||
 	    !(rd.raise = calloc(r->nfeeds + 1, sizeof(*rd.raise))))
 		abort();
 	for (i = 0; i < r->nfeeds; i++)
@@ -1490,6 +1496,7 @@ static int replay(struct run *r)
 	free(rd.stop);
 	free(rd.aside);
 	free(rd.precut);
+	free(rd.by);
 	free(rd.raise);
 	return 0;
 }

@@ -290,21 +290,33 @@ test_revoke_behind_synced_note() {
 # --- F2: a revocation that does not count has no effect at all ------------------------
 # dave (an admin, who added frank) is revoked by alice; dave's stale copy, not having
 # seen it, revokes frank. That revocation is past dave's cut: frank stays a member on
-# every copy, also on one that holds dave's feed, and his later entries count.
+# every copy, also on one that holds dave's feed, and his entries count, also one
+# written concurrently that sorts before the stale revocation (a replay round that
+# still took the revocation had cut it).
 test_stale_revoker() {
 	fresh
 	rm -rf "$T/dave.git"
 	cp -r "$C" "$T/dave.git"
+	expect 0 accord --home "$T/frank" -C "$C" note "$INC" "frank concurrent"
+	FRANK1=$(tip "$(kid frank)")
+	expect 0 accord --home "$T/bob" -C "$C" note "$INC" "bob one"
+	expect 0 accord --home "$T/bob" -C "$C" note "$INC" "bob two"
 	expect 0 accord --home "$T/alice" -C "$C" member revoke dave
+	expect 0 accord --home "$T/dave" -C "$T/dave.git" note "$INC" "dave stale"
 	expect 0 accord --home "$T/dave" -C "$T/dave.git" member revoke frank
 	STALE=$(git -C "$T/dave.git" rev-parse "refs/accord/feeds/$(kid dave)")
+	equal "$(git -C "$T/dave.git" log -1 --format=%B "$STALE" | jget 'd["lamport"]')" \
+		"$(($(git -C "$C" log -1 --format=%B "$FRANK1" | jget 'd["lamport"]') + 1))" \
+		"F2: the stale revocation sorts after frank's concurrent note"
 	# a copy that holds dave's feed, as a hub serving it would leave one
 	git -C "$C" fetch -q "$T/dave.git" "+refs/accord/feeds/$(kid dave):refs/accord/feeds/$(kid dave)"
 	expect 0 accord --home "$T/frank" -C "$C" note "$INC" "frank still here"
-	FRANK=$(git -C "$C" rev-parse "refs/accord/feeds/$(kid frank)")
+	FRANK=$(tip "$(kid frank)")
 	accord -C "$C" audit --json --no-record 2>/dev/null >"$T/a.json"
-	equal "$(jget "[f['kind'] + ':' + (f['commit'] or '') for f in d['findings'] + d['set_aside']]" <"$T/a.json")" \
-		"[\"past-cut:$STALE\"]" "F2: the stale revocation is set aside, and nothing else"
+	equal "$(jget "sorted(set(f['kind'] + ':' + str(f['feed']) for f in d['findings'] + d['set_aside']))" <"$T/a.json")" \
+		"[\"past-cut:$(kid dave)\"]" "F2: dave's stale entries are set aside, and nothing else"
+	expect 0 accord -C "$C" show "$INC"
+	contains "$OUT" "frank concurrent" "F2: show has frank's concurrent note"
 	expect 0 accord -C "$C" member list --json
 	equal "$(echo "$OUT" | jget "[m['active'] for m in d if m['member'] == 'frank']")" "[true]" "F2: frank is still a member"
 	expect 0 accord -C "$C" show "$INC"
@@ -315,6 +327,7 @@ test_stale_revoker() {
 	expect 0 accord -C "$C" log --json
 	equal "$(echo "$OUT" | jget "'$FRANK' in [e['commit'] for e in d]")" true "F2: so does a rebuilt index"
 	expect 0 git -C "$C" push -q "$HUB" "refs/accord/feeds/$(kid alice):refs/accord/feeds/$(kid alice)" \
+		"refs/accord/feeds/$(kid bob):refs/accord/feeds/$(kid bob)" \
 		"refs/accord/feeds/$(kid frank):refs/accord/feeds/$(kid frank)"
 	equal "$(git -C "$HUB" rev-parse "refs/accord/feeds/$(kid frank)")" "$FRANK" "F2: the hook takes frank's push"
 	expect 1 git -C "$C" push -q "$HUB" "refs/accord/feeds/$(kid dave):refs/accord/feeds/$(kid dave)"
