@@ -1363,6 +1363,36 @@ static void set_valid_until(struct run *r, accord_parties *p)
 	}
 }
 
+/*
+ * A proven fork is a fault until its party deals with it: once the forked
+ * key is revoked with a cut below the fork, nothing of either branch can
+ * count any more (the member's work is re-recorded under new keys, accord
+ * recover), so the proof stays listed, set aside as recovered.
+ */
+static void settle_recovered_forks(accord_verification *v)
+{
+	accord_buf why = ACCORD_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < v->finding_count; i++) {
+		accord_finding *f = &v->findings[i];
+		const accord_member *m;
+
+		if (f->kind != ACCORD_AUDIT_EQUIVOCATION || f->set_aside)
+			continue;
+		m = accord_parties_member(&v->parties, f->feed);
+		if (!m || !m->revoked || f->seq <= 0 || m->cut >= f->seq)
+			continue;
+		accord_buf_clear(&why);
+		accord_buf_printf(&why, "%s; recovered: the key is revoked with its cut at seq %lld, below the fork",
+				  f->explanation ? f->explanation : "", (long long)m->cut);
+		free(f->explanation);
+		f->explanation = accord_buf_detach(&why);
+		f->set_aside = 1;
+	}
+	accord_buf_dispose(&why);
+}
+
 /* The ledger id, before anything is judged against it (evidence too). */
 static void pick_ledger(struct run *r)
 {
@@ -1473,6 +1503,7 @@ static int replay(struct run *r)
 	for (i = 0; i < r->nfeeds; i++)
 		r->feeds[i].cut = rd.stop[i];
 	set_valid_until(r, &v->parties);
+	settle_recovered_forks(v);
 	/* the state outlives this run: no callbacks into it */
 	v->parties.cut_floor = NULL;
 	v->parties.cut_floor_arg = NULL;

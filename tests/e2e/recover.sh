@@ -41,8 +41,9 @@ expect 3 a sync --no-checkpoint
 # every copy that holds the proof reports the fork alike (exit 3, one equivocation
 # finding naming both entries): the hub, both machines, alice's copy, which holds
 # bob's feed only up to seq 1 (sync took no further) and both forks as evidence,
-# and a fresh clone. Recovery re-records the work under new keys; the proven fork
-# stays a finding (docs/audit.md), so the check is the same after it.
+# and a fresh clone. Recovery re-records the work under new keys and revokes the
+# forked key below the fork: the proof then stays listed, set aside as recovered
+# (docs/audit.md), and the audit exits 0. audit_all LABEL EXIT SECTION.
 FORKS=$(git -C "$HUB" for-each-ref --format='%(objectname)' "refs/accord/evidence/$BOB/" |
 	while read -r c; do git -C "$HUB" cat-file commit "$c" | sed '1,/^$/d' | sha256sum | cut -c1-16; done | sort | tr '\n' ' ')
 equal "$(echo "$FORKS" | wc -w)" 2 "the hub keeps both forked entries as evidence"
@@ -50,14 +51,14 @@ audit_all() {
 	rm -rf "$T/fresh"
 	expect 0 accord clone "$HUB" "$T/fresh"
 	for d in "$HUB" "$LAPTOP" "$DESKTOP" "$A" "$T/fresh"; do
-		expect 3 accord -C "$d" audit --json --no-record
-		equal "$(echo "$OUT" | jget '[f["kind"] for f in d["findings"] if f["feed"] == "'"$BOB"'"]')" '["equivocation"]' "$1: proof on $(basename "$d")"
-		equal "$(echo "$OUT" | jget '" ".join(sorted(i for i in "'"$FORKS"'".split() if i in [f for f in d["findings"] if f["kind"] == "equivocation"][0]["explanation"]))' 2>/dev/null) " \
+		expect "$2" accord -C "$d" audit --json --no-record
+		equal "$(echo "$OUT" | jget '[f["kind"] for f in d["'"$3"'"] if f["feed"] == "'"$BOB"'" and f["kind"] == "equivocation"]')" '["equivocation"]' "$1: proof on $(basename "$d") in $3"
+		equal "$(echo "$OUT" | jget '" ".join(sorted(i for i in "'"$FORKS"'".split() if i in [f for f in d["'"$3"'"] if f["kind"] == "equivocation"][0]["explanation"]))' 2>/dev/null) " \
 			"$FORKS" "$1: the finding on $(basename "$d") names both entries"
-		equal "$(echo "$OUT" | jget 'd["clean"]')" false "$1: $(basename "$d") is not clean"
+		equal "$(echo "$OUT" | jget 'd["clean"]')" "$([ "$2" = 0 ] && echo true || echo false)" "$1: $(basename "$d") clean is $([ "$2" = 0 ] && echo true || echo false)"
 	done
 }
-audit_all "before recovery"
+audit_all "before recovery" 3 findings
 expect 0 a show "$INC"
 contains "$ERR" "equivocation" "show says what it left out"
 case "$OUT" in *"from the laptop"*|*"from the desktop"*) bad "a forked entry is shown" ;; *) ok ;; esac
@@ -89,7 +90,14 @@ for d in "$LAPTOP" "$DESKTOP" "$A" "$LAPTOP"; do
 done
 
 accord --home "$T/alice" -C "$A" sync --no-checkpoint >/dev/null 2>&1
-audit_all "after recovery"
+# re-recorded, but the forked key is still a member: the fork stays a fault
+audit_all "after re-recording" 3 findings
+# the admin revokes the forked key; its cut is below the fork, so nothing of it can count again
+expect 0 a member revoke "$BOB" --reason "forked: used on two machines"
+for d in "$A" "$LAPTOP" "$DESKTOP" "$A"; do
+	accord --home "$T/alice" -C "$d" sync --no-checkpoint >/dev/null 2>&1
+done
+audit_all "after recovery" 0 set_aside
 
 # nothing lost: every copy shows both machines' words, under the new keys
 for d in "$A" "$LAPTOP" "$DESKTOP"; do
@@ -100,9 +108,10 @@ for d in "$A" "$LAPTOP" "$DESKTOP"; do
 	contains "$OUT" "Refunds slow" "the incident opened on the desktop is back on $(basename "$d")"
 	contains "$OUT" "desktop again" "and its note follows it on $(basename "$d")"
 done
-# the new keys' entries count everywhere; only the old fork remains a finding
-expect 3 a audit --json --no-record
-equal "$(echo "$OUT" | jget 'sorted(set(f["kind"] for f in d["findings"]))')" '["equivocation"]' "only the proven fork is a finding"
+# the new keys' entries count everywhere; the old fork is listed, set aside as recovered
+expect 0 a audit --json --no-record
+equal "$(echo "$OUT" | jget 'sorted(set(f["kind"] for f in d["findings"]))')" '[]' "no fault is left"
+contains "$(echo "$OUT" | jget '[f["explanation"] for f in d["set_aside"] if f["kind"] == "equivocation"][0]')" "recovered: the key is revoked" "the fork is set aside as recovered"
 equal "$(echo "$OUT" | jget '[f["verified"] == f["entries"] for f in d["feeds"] if (f["member"] or "").startswith("bob-")]')" '[true, true]' "the new keys' feeds count in full"
 
 # --- the forked key is its party's only root: the party's recovery key, committed
@@ -125,6 +134,10 @@ expect 0 accord --home "$T/alice" -C "$A" party recover acme --recovery "$T/alic
 expect 0 accord -C "$A" member list --json
 equal "$(echo "$OUT" | jget '[m["key_id"] for m in d if m["role"] == "root" and m["active"] and m["party"] == "acme"]')" "[\"$(kid alice-new)\"]" "the new key is acme's only live root"
 equal "$(echo "$OUT" | jget '[m["active"] for m in d if m["key_id"] == "'"$ALICE"'"]')" '[false]' "the forked root is revoked"
+# the recovery revoked the forked root below its fork: that proof too is set aside as recovered
+expect 0 a audit --json --no-record
+equal "$(echo "$OUT" | jget '[f["kind"] for f in d["findings"]]')" '[]' "no fault once the root is recovered"
+equal "$(echo "$OUT" | jget 'sorted(f["feed"][:8] for f in d["set_aside"] if f["kind"] == "equivocation")')" "$(printf '%s\n' "$ALICE" "$BOB" | cut -c1-8 | sort | python3 -c 'import json, sys; print(json.dumps(sorted(sys.stdin.read().split())))')" "both forks are listed as recovered"
 # the recovery key is used once: the party now commits to the next one
 expect 1 accord --home "$T/alice" -C "$A" party recover acme --recovery "$T/alice/recovery" --key "$(pub laptop-bob)"
 contains "$ERR" "not the recovery key" "a recovery key works once"
