@@ -494,7 +494,7 @@ static int check_proposal(accord_parties *p, const accord_entry *e, const char *
 	if (!prop || (!strcmp(e->type, "action") && strcmp(prop->type, "resolution") != 0))
 		return deny("%s names a %s %.12s that does not exist", e->type, field, id ? id : "");
 	if (strcmp(prop->incident, e->incident) != 0)
-		return deny("%s names a resolution of another incident", e->type);
+		return deny("%s names a %s of another incident", e->type, field);
 	*out = prop;
 	return 0;
 }
