@@ -1171,6 +1171,30 @@ static int rests_on_aside(struct run *r, const struct round *rd, const char *id)
 }
 
 /*
+ * How far a raise of revoked member x's cut may go, up to `upto`: not past
+ * an entry of x that has x's revocation in its causal past. Such an entry
+ * was written knowing of the revocation, and no colleague depending on it
+ * can make it count (else a revoked admin could add admins through any
+ * member of its party).
+ */
+static int64_t unaware_of_revocation(struct run *r, struct feed *g, const accord_member *x,
+				     int64_t upto)
+{
+	const accord_entry *rev = x->revocation;
+	int64_t s;
+
+	if (!rev)
+		return upto;
+	for (s = x->cut + 1; s <= upto; s++) {
+		struct item *it = item_at(g, s);
+
+		if (!it || accord_causal_seen(r->v->causal, it->id, rev->author.id) >= rev->seq)
+			return s - 1;
+	}
+	return upto;
+}
+
+/*
  * Whether an entry may count given its deps: each must count this round
  * (deps sort first, their clocks being lower). A dep that does not count
  * here (missing, forged, refused) leaves the entry pending, never invalid:
@@ -1197,7 +1221,7 @@ static int deps_count(struct run *r, const struct round *rd, const accord_partie
 			continue;
 		x = g ? accord_parties_member(p, g->keyid) : NULL;
 		if (m && x && x != m && x->party == m->party && x->revoked && rd->aside[g - r->feeds] &&
-		    seq > rd->stop[g - r->feeds])
+		    seq > rd->stop[g - r->feeds] && unaware_of_revocation(r, g, x, seq) >= seq)
 			continue;
 		add_finding(r, ACCORD_AUDIT_PENDING, e->author.id, item_of(r, e), NULL,
 			    "depends on entry %.16s, which does not count on this copy: pending until a copy of it that counts arrives",
@@ -1317,7 +1341,8 @@ static int learn_cuts(struct run *r, accord_entry **kept, size_t k, const accord
 
 			if (!x->revoked || x == m || x->party != m->party || !(g = find_feed(r, x->key.id)))
 				continue;
-			seen = accord_causal_seen(r->v->causal, e->id, x->key.id);
+			seen = unaware_of_revocation(r, g, x,
+						     accord_causal_seen(r->v->causal, e->id, x->key.id));
 			if (seen > rd->raise[g - r->feeds] && seen > x->cut) {
 				rd->raise[g - r->feeds] = seen;
 				again = 1;

@@ -121,6 +121,29 @@ test_revoked_admin_backdates() {
 	case "$OUT" in *evil*) bad "revoked admin invite: party list shows evil" ;; *) ok ;; esac
 }
 
+# --- a revoked admin who has seen its revocation gets a colleague to vouch --------
+# The cut is raised for entries a colleague of the same party depends on (TRUST
+# attack 1), but never over an entry written knowing of the revocation: else any
+# plain member could let a revoked admin add admins.
+test_vouched_revoked_admin() {
+	fresh
+	expect 0 accord --home "$T/alice" -C "$C" member revoke dave
+	# dave's member-add depends on every head, his revocation included
+	ADD=$(forge entry "$C" "$T/dave.ssh" --type member-add --extra '{"incident":null}' \
+		--body "{\"key\":\"$MALLORY_PK\",\"member\":\"mallory\",\"admin\":true}")
+	# carol, a plain member of acme, vouches for it by depending on it
+	VOUCH=$(forge entry "$C" "$T/carol.ssh" --type note --incident "$INCID" --deps "$(idof "$ADD")" \
+		--body '{"text":"carol vouches"}')
+	forge entry "$C" "$T/mallory" --type note --incident "$INCID" --body '{"text":"mallory vouched in"}' \
+		--admission "$(idof "$ADD")" >/dev/null
+	contained "vouched revoked admin" "$(kid dave)" "$ADD" revoked-key "mallory vouched in"
+	accord -C "$C" audit --json --no-record 2>/dev/null >"$T/a.json"
+	equal "$(jget "[f['kind'] for f in d['findings'] + d['set_aside'] if f['commit'] == '$VOUCH']" <"$T/a.json")" '["pending"]' \
+		"vouched revoked admin: the vouching note waits on what does not count"
+	expect 0 accord -C "$C" member list --json
+	case "$OUT" in *mallory*) bad "vouched revoked admin: member list shows mallory" ;; *) ok ;; esac
+}
+
 # --- a revoked member writes with the CLI before it has synced -----------------
 test_revoked_member_cli() {
 	fresh
@@ -342,6 +365,7 @@ test_stale_revoker() {
 
 test_writer_derives
 test_revoked_admin_backdates
+test_vouched_revoked_admin
 test_revoked_member_cli
 test_lamport
 test_chosen_cut
