@@ -14,6 +14,8 @@ int main(int argc, char **argv)
 {
 	accord_store *store = NULL;
 	accord_ledger *l = NULL;
+	const accord_entry *genesis;
+	char gen_id[ACCORD_ID_HEXLEN + 1];
 	cJSON *body = cJSON_Parse("{\"text\":\"let me in\"}");
 	long i, n;
 
@@ -24,6 +26,8 @@ int main(int argc, char **argv)
 	if (accord_init() < 0 || accord_store_open(&store, argv[1]) < 0 ||
 	    accord_ledger_open(&l, store, NULL) < 0)
 		goto fail;
+	genesis = accord_ledger_entry_at(l, 0); /* ledger order starts with it */
+	snprintf(gen_id, sizeof(gen_id), "%s", genesis->id);
 	for (i = 0; i < n; i++) {
 		accord_key *k = NULL;
 		accord_entry_fields ef = { 0 };
@@ -34,13 +38,17 @@ int main(int argc, char **argv)
 		snprintf(home, sizeof(home), "%s/k%ld", argv[2], i);
 		if (accord_key_generate(&k, home, "outsider", NULL, 0) < 0)
 			goto fail;
-		ef.ledger = l->id;
+		/* format 2: it claims to have seen the genesis and to be admitted by it */
+		ef.ledger = accord_ledger_id(l);
 		ef.author = &k->pub;
 		ef.seq = 1;
-		ef.lamport = l->max_lamport + 1;
-		ef.time = l->genesis->time + 60;
+		ef.deps = &gen_id;
+		ef.dep_count = 1;
+		ef.lamport = genesis->lamport + 1;
+		ef.time = genesis->time + 60;
+		ef.admission = genesis->id;
 		ef.type = "note";
-		ef.incident = l->genesis->id; /* any id: the key is refused before the incident matters */
+		ef.incident = genesis->id; /* any id: the key is refused before the incident matters */
 		ef.body = body;
 		snprintf(ref, sizeof(ref), "%s%s", ACCORD_FEED_PREFIX, k->pub.id);
 		if (accord_entry_build(&raw, &ef) < 0 ||
