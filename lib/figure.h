@@ -11,15 +11,7 @@
 
 #include "accord/incident.h"
 
-/* Append `item` to a realloc'd array; out of memory aborts, as everywhere in derivation. */
-#define ACCORD_PUSH(arr, count, item)                                            \
-	do {                                                                     \
-		void *p_ = realloc((arr), ((count) + 1) * sizeof(*(arr)));       \
-		if (!p_)                                                         \
-			abort();                                                 \
-		(arr) = p_;                                                      \
-		(arr)[(count)++] = (item);                                       \
-	} while (0)
+#include "array.h"
 
 /* Equal strings, NULL equal to nothing. */
 static inline int accord_str_eq(const char *a, const char *b)

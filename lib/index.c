@@ -1223,6 +1223,41 @@ static int remove_one(const char *path, const struct stat *st, int kind, struct 
 	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
 }
 
+
+/* The incidents of `l` in ledger order, each with its entries in ledger order, the open first. */
+static void group_incidents(loaded_incident ***order, size_t *norder, const accord_ledger *l)
+{
+	accord_idmap groups = ACCORD_IDMAP_INIT;
+	size_t i;
+
+	for (i = 0; i < l->count; i++) {
+		const accord_entry *e = l->entries[i];
+		loaded_incident *li;
+
+		if (!strcmp(e->type, "open")) {
+			if (!(li = calloc(1, sizeof(*li))))
+				abort();
+			accord_idmap_put(&groups, e->id, li);
+			push_ptr(order, norder, li);
+		} else if (!e->incident[0] || !(li = accord_idmap_get(&groups, e->incident))) {
+			continue;
+		}
+		push_ptr(&li->entries, &li->count, e);
+	}
+	accord_idmap_dispose(&groups);
+}
+
+static void free_incidents(loaded_incident **order, size_t norder)
+{
+	size_t i;
+
+	for (i = 0; i < norder; i++) {
+		free(order[i]->entries);
+		free(order[i]);
+	}
+	free(order);
+}
+
 /*
  * Remove `dir` and everything in it, children first, without a shell and
  * without following symbolic links: a link planted in the index is
@@ -1239,7 +1274,6 @@ static int rebuild(accord_store *store, const char *dir, const unsigned char *ke
 {
 	accord_ledger *full = NULL, *shell = NULL;
 	accord_buf path = ACCORD_BUF_INIT, opens = ACCORD_BUF_INIT;
-	accord_idmap groups = ACCORD_IDMAP_INIT;
 	loaded_incident **order = NULL;
 	size_t norder = 0, i;
 	int error;
@@ -1260,23 +1294,14 @@ static int rebuild(accord_store *store, const char *dir, const unsigned char *ke
 	accord_buf_printf(&path, "%s/incidents", dir);
 	if ((error = mkdir_p(path.ptr)) < 0)
 		goto done;
-	for (i = 0; i < full->count; i++) {
-		const accord_entry *e = full->entries[i];
-		loaded_incident *li;
+	group_incidents(&order, &norder, full);
+	for (i = 0; i < norder; i++) {
+		const char *id = order[i]->entries[0]->id;
 
-		if (!strcmp(e->type, "open")) {
-			if (!(li = calloc(1, sizeof(*li))))
-				abort();
-			accord_idmap_put(&groups, e->id, li);
-			push_ptr(&order, &norder, li);
-			head = shell->index->opens_head;
-			opens_tag(head, shell->index, shell->index->opens++, e->id, head);
-			opens_line(line, e->id, head);
-			accord_buf_put(&opens, line, sizeof(line));
-		} else if (!e->incident[0] || !(li = accord_idmap_get(&groups, e->incident))) {
-			continue;
-		}
-		push_ptr(&li->entries, &li->count, e);
+		head = shell->index->opens_head;
+		opens_tag(head, shell->index, shell->index->opens++, id, head);
+		opens_line(line, id, head);
+		accord_buf_put(&opens, line, sizeof(line));
 	}
 	for (i = 0; i < norder && error == 0; i++)
 		error = write_incident_file(shell->index, &full->parties, order[i]);
@@ -1306,12 +1331,7 @@ static int rebuild(accord_store *store, const char *dir, const unsigned char *ke
 	shell->feed_count = 0;
 	accord_parties_init(&shell->parties);
 done:
-	for (i = 0; i < norder; i++) {
-		free(order[i]->entries);
-		free(order[i]);
-	}
-	free(order);
-	accord_idmap_dispose(&groups);
+	free_incidents(order, norder);
 	accord_ledger_free(shell);
 	accord_ledger_free(full);
 	accord_buf_dispose(&path);
@@ -1990,26 +2010,12 @@ static int summarize(accord_incident_summary *out, const accord_parties *parties
 int accord_index_list_entries(accord_incident_summary **out, size_t *count, size_t *total,
 			      const accord_ledger *l, const char *status, size_t limit, int64_t now)
 {
-	accord_idmap groups = ACCORD_IDMAP_INIT;
 	loaded_incident **order = NULL;
 	accord_incident_summary *res = NULL;
 	size_t norder = 0, n = 0, i;
 	int error = 0;
 
-	for (i = 0; i < l->count; i++) {
-		const accord_entry *e = l->entries[i];
-		loaded_incident *li;
-
-		if (!strcmp(e->type, "open")) {
-			if (!(li = calloc(1, sizeof(*li))))
-				abort();
-			accord_idmap_put(&groups, e->id, li);
-			push_ptr(&order, &norder, li);
-		} else if (!e->incident[0] || !(li = accord_idmap_get(&groups, e->incident))) {
-			continue;
-		}
-		push_ptr(&li->entries, &li->count, e);
-	}
+	group_incidents(&order, &norder, l);
 	/* newest first, as through the index, then oldest first */
 	for (i = norder; i-- > 0 && error == 0 && !(limit && n >= limit);) {
 		accord_incident_summary sm;
@@ -2020,12 +2026,7 @@ int accord_index_list_entries(accord_incident_summary **out, size_t *count, size
 			abort();
 		res[n++] = sm;
 	}
-	for (i = 0; i < norder; i++) {
-		free(order[i]->entries);
-		free(order[i]);
-	}
-	free(order);
-	accord_idmap_dispose(&groups);
+	free_incidents(order, norder);
 	if (error < 0) {
 		free(res);
 		return error;

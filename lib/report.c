@@ -20,21 +20,13 @@
 #include "accord/report.h"
 #include "accord/timefmt.h"
 
+#include "array.h"
 #include "ledger_impl.h"
 
 #define DAY 86400
 #define WEEK (7 * DAY)
 #define MAX_WEEKS 156   /* three years of weekly bars; older weeks are left off the charts */
 #define TOP_FACTORS 20
-
-#define PUSH(arr, count, item)                                                   \
-	do {                                                                     \
-		void *p_ = realloc((arr), ((count) + 1) * sizeof(*(arr)));       \
-		if (!p_)                                                         \
-			abort();                                                 \
-		(arr) = p_;                                                      \
-		(arr)[(count)++] = (item);                                       \
-	} while (0)
 
 /* The definitions every format carries (docs/metrics.md says the same at more length). */
 static const struct {
@@ -189,7 +181,7 @@ static accord_report_tally *tally_get(tally_set *s, const char *key, const char 
 	if (i)
 		return &s->items[i - 1];
 	t.name = name;
-	PUSH(s->items, s->count, t);
+	ACCORD_PUSH(s->items, s->count, t);
 	accord_idmap_put(&s->index, key, (void *)(uintptr_t)s->count);
 	return &s->items[s->count - 1];
 }
@@ -329,7 +321,7 @@ static void measure_disputes(accord_report *r, accord_report_incident *ri)
 		int64_t cs, ce;
 
 		if (inc->figures[i].disputed && window_in_period(r, &inc->figures[i], &cs, &ce))
-			PUSH(ri->disputed, ri->disputed_count, &inc->figures[i]);
+			ACCORD_PUSH(ri->disputed, ri->disputed_count, &inc->figures[i]);
 	}
 }
 
@@ -417,7 +409,7 @@ static int collect(bucket **out, size_t *count, const accord_ledger *ledger)
 
 		if (strcmp(e->type, "open") != 0)
 			continue;
-		PUSH(b, n, nb);
+		ACCORD_PUSH(b, n, nb);
 		accord_idmap_put(&map, e->id, (void *)(uintptr_t)n);
 	}
 	for (i = 0; i < ledger->count; i++) {
@@ -426,7 +418,7 @@ static int collect(bucket **out, size_t *count, const accord_ledger *ledger)
 
 		if (!e->incident[0] || !(k = (size_t)(uintptr_t)accord_idmap_get(&map, e->incident)))
 			continue;
-		PUSH(b[k - 1].entries, b[k - 1].count, e);
+		ACCORD_PUSH(b[k - 1].entries, b[k - 1].count, e);
 	}
 	accord_idmap_dispose(&map);
 	*out = b;
@@ -554,7 +546,7 @@ static void aggregate(accord_report *r, char ***owned_keys, size_t *owned_count)
 		r->lost_sum = accord_sat_add(r->lost_sum, ri->lost_sum);
 		for (j = 0; j < inc->feedback_count; j++)
 			if (inc->feedback[j].lost_minutes >= 0)
-				PUSH(lost, nlost, inc->feedback[j].lost_minutes);
+				ACCORD_PUSH(lost, nlost, inc->feedback[j].lost_minutes);
 
 		r->sla_count += ri->sla_count;
 		r->sla_met += ri->sla_met;
@@ -575,7 +567,7 @@ static void aggregate(accord_report *r, char ***owned_keys, size_t *owned_count)
 		}
 		if (ri->joint) {
 			r->joint_total++;
-			PUSH(joint, njoint, ri->time_to_joint_s);
+			ACCORD_PUSH(joint, njoint, ri->time_to_joint_s);
 			if (ri->revisions > 0) {
 				r->revised++;
 				r->revisions += (size_t)ri->revisions;
@@ -622,7 +614,7 @@ static void aggregate(accord_report *r, char ***owned_keys, size_t *owned_count)
 					free(key);
 					continue;
 				}
-				PUSH(*owned_keys, *owned_count, key);
+				ACCORD_PUSH(*owned_keys, *owned_count, key);
 				accord_idmap_put(&seen, key, (void *)1);
 				tally_get(&factors, key, f->valuestring)->count++;
 			}
@@ -747,7 +739,7 @@ int accord_report_compute(accord_report **out, const accord_ledger *ledger,
 		}
 		ri.incident = inc;
 		measure(r, &ri);
-		PUSH(r->incidents, r->count, ri);
+		ACCORD_PUSH(r->incidents, r->count, ri);
 	}
 	for (i = 0; i < nb; i++) {
 		free(b[i].entries);
@@ -1286,7 +1278,7 @@ static block *add_block(rdoc *d, int type)
 	block b = { 0 };
 
 	b.type = type;
-	PUSH(d->b, d->n, b);
+	ACCORD_PUSH(d->b, d->n, b);
 	return &d->b[d->n - 1];
 }
 
