@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accord/idmap.h"
+
 #include "cmd.h"
 
 static const char show_usage[] = "usage: accord show ID [--json]\n\nShow incident ID: state, impact, SLA, feedback and timeline.\n";
@@ -162,6 +164,9 @@ static void entry_summary(accord_buf *out, const accord_entry *e)
 	} else if (!strcmp(e->type, "action")) {
 		accord_buf_printf(out, "action %lld: %s", (long long)accord_entry_int(e, "action", 0),
 				  accord_entry_str(e, "state"));
+	} else if (!e->known) {
+		/* verified and counted, but written by a newer accord: its body is not ours to read */
+		accord_buf_printf(out, "needs a newer accord (type %s)", e->type);
 	}
 	/* Keep each item on one line. */
 	for (size_t i = 0; i < out->size; i++)
@@ -366,7 +371,7 @@ static void print_timeline(accord_ctx *ctx, const accord_incident *inc)
 		fmt_time(t, e->time);
 		author_label(who, sizeof(who), ctx, e);
 		entry_summary(&line, e);
-		/* one line per entry: a note's newlines are shown, not obeyed; the causal core's "clock skew" mark goes beside m */
+		/* one line per entry: a note's newlines are shown, not obeyed */
 		printf("    %s  %-13s %-20s %s%s%s%s\n", t, cmd_esc(e->type, 0), cmd_esc(who, 0), cmd_esc(line.ptr, 0),
 		       m ? " [" : "", m ? cmd_esc(m->mark, 0) : "", m ? "]" : "");
 		accord_buf_dispose(&line);
@@ -392,6 +397,14 @@ static void print_incident(accord_ctx *ctx, const accord_incident *inc)
 	cmd_reltime(rel, sizeof(rel), inc->status_at);
 	printf("  %-17s %s%s%s since %s (%s)\n", "status", cmd_status_color(inc->status), cmd_esc(inc->status, 0),
 	       cmd_sgr(SGR_RESET), t, rel);
+	/* concurrent changes: the one in effect won by ledger order alone, so both are shown */
+	for (i = 0; i < inc->conflict_count; i++) {
+		accord_buf line = ACCORD_BUF_INIT;
+
+		accord_conflict_describe(&line, &inc->conflicts[i], accord_ledger_parties(ctx->ledger));
+		printf("  %-17s %s\n", i ? "" : "conflict", cmd_esc(line.ptr, 0));
+		accord_buf_dispose(&line);
+	}
 	fmt_time(t, inc->started_at);
 	cmd_reltime(rel, sizeof(rel), inc->started_at);
 	printf("  %-17s %s (%s)\n", "impact started", t, rel);
@@ -549,6 +562,39 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* Incidents derived for log, by id, so each is derived once. */
+static void free_incidents(accord_idmap *map)
+{
+	size_t i;
+
+	for (i = 0; i < map->size; i++)
+		if (map->keys[i])
+			accord_incident_free(map->values[i]);
+	accord_idmap_dispose(map);
+}
+
+/* What the incident's derivation says of `e`: log marks what show marks. */
+static int log_mark(const accord_mark **out, accord_ctx *ctx, accord_idmap *incidents, const accord_entry *e)
+{
+	const char *id = e->incident[0] ? e->incident : (!strcmp(e->type, "open") ? e->id : NULL);
+	accord_incident *inc;
+	const accord_entry *open;
+	int error;
+
+	*out = NULL;
+	if (!id)
+		return 0;
+	if (!(inc = accord_idmap_get(incidents, id))) {
+		if (!(open = accord_ledger_entry(ctx->ledger, id)))
+			return 0; /* its open does not count: nothing derives it */
+		if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
+			return error;
+		accord_idmap_put(incidents, inc->id, inc);
+	}
+	*out = accord_incident_mark(inc, e);
+	return 0;
+}
+
 int cmd_log(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -561,6 +607,7 @@ int cmd_log(accord_ctx *ctx, int argc, char **argv)
 	const accord_entry *open = NULL;
 	const char *type = NULL;
 	cJSON *arr = NULL;
+	accord_idmap incidents = ACCORD_IDMAP_INIT;
 	int json = 0, all = 0, c, error;
 	size_t i;
 
@@ -598,17 +645,24 @@ int cmd_log(accord_ctx *ctx, int argc, char **argv)
 		return error;
 	if (json)
 		arr = cJSON_CreateArray();
-	for (i = 0; i < accord_ledger_entry_count(ctx->ledger); i++) {
+	for (i = 0; i < accord_ledger_entry_count(ctx->ledger) && error == 0; i++) {
 		const accord_entry *e = accord_ledger_entry_at(ctx->ledger, i);
+		const accord_mark *m = NULL;
 
 		if (open && e != open && strcmp(e->incident, open->id) != 0)
 			continue;
 		/* checkpoints are sync's bookkeeping: a third of a small ledger, rarely what is sought */
 		if (type ? strcmp(e->type, type) != 0 : !all && !strcmp(e->type, "checkpoint"))
 			continue;
+		if ((error = log_mark(&m, ctx, &incidents, e)) < 0)
+			break;
 		if (json) {
 			cJSON *item = accord_entry_to_timeline_json(e, accord_ledger_parties(ctx->ledger));
 
+			if (m)
+				cJSON_AddStringToObject(item, "mark", m->mark);
+			else
+				cJSON_AddNullToObject(item, "mark");
 			cJSON_AddNumberToObject(item, "seq", (double)e->seq);
 			cJSON_AddStringToObject(item, "commit", e->commit);
 			if (e->incident[0])
@@ -623,11 +677,16 @@ int cmd_log(accord_ctx *ctx, int argc, char **argv)
 			fmt_time(t, e->time);
 			author_label(who, sizeof(who), ctx, e);
 			entry_summary(&line, e);
-			printf("%.12s %s %-13s %-20s %.12s %s\n", e->id, t, cmd_esc(e->type, 0), cmd_esc(who, 0),
+			printf("%.12s %s %-13s %-20s %.12s %s%s%s%s\n", e->id, t, cmd_esc(e->type, 0), cmd_esc(who, 0),
 			       e->incident[0] ? e->incident : (strcmp(e->type, "open") ? "-" : e->id),
-			       cmd_esc(line.ptr, 0));
+			       cmd_esc(line.ptr, 0), m ? " [" : "", m ? cmd_esc(m->mark, 0) : "", m ? "]" : "");
 			accord_buf_dispose(&line);
 		}
+	}
+	free_incidents(&incidents);
+	if (error < 0) {
+		cJSON_Delete(arr);
+		return cmd_fail(error);
 	}
 	return json ? cmd_print_json(arr) : 0;
 }

@@ -1,5 +1,6 @@
 /*
- * An incident's state, derived from its entries in ledger order. Facts
+ * An incident's state, derived from its entries in ledger order; decisions
+ * (a close, a new round) are judged on their own causal past. Facts
  * belong to the party that recorded them (lib/figure.c decides which impact
  * windows count); corrections (amend, retract, void, duplicate) are entries
  * of their own, so nothing is rewritten.
@@ -7,13 +8,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accord/buf.h"
 #include "accord/error.h"
+#include "accord/idmap.h"
 #include "accord/incident.h"
 #include "accord/json.h"
 #include "accord/timefmt.h"
 
 #include "figure.h"
 #include "ledger_impl.h"
+
+/* One effective status change: the history a close looks back through. */
+typedef struct {
+	const accord_entry *entry;
+	const char *status;
+} status_step;
+
+/* What derivation needs only while it runs. */
+struct accord_derive {
+	accord_in_past_fn in_past;
+	void *payload;
+	accord_idmap held;  /* the incident's entries by id */
+	int error;          /* the oracle's first error */
+	status_step *steps; /* effective status changes, the open's first */
+	size_t step_count;
+	const accord_entry **party_by; /* beside inc->parties: the entry that involved each */
+	size_t party_by_count;
+};
 
 static const char *const statuses[] = { "investigating", "identified", "mitigated",
 					"resolved", "closed" };
@@ -76,11 +97,157 @@ static int same_member(const accord_parties *p, const accord_entry *a, const acc
 	return x && y && x->party == y->party && strcmp(x->key.name, y->key.name) == 0;
 }
 
+/*
+ * Whether `earlier` is in `later`'s causal past, answered from the
+ * incident's own entries when they can: the Lamport clock rules out what
+ * cannot be, one feed compares by seq, and a walk through prev and deps
+ * that reaches `earlier`'s feed at or past its seq proves it. Only a walk
+ * that leaves the entries held asks the oracle. On the oracle's error the
+ * answer is 0 and the build fails.
+ */
+static int in_past(accord_incident *inc, const accord_entry *later, const accord_entry *earlier)
+{
+	struct accord_derive *d = inc->derive;
+	accord_idmap seen = ACCORD_IDMAP_INIT;
+	const char **stack = NULL;
+	size_t n = 0, i;
+	int yes = 0, open_end = 0;
+
+	if (later == earlier || later->lamport <= earlier->lamport)
+		return 0;
+	if (strcmp(later->author.id, earlier->author.id) == 0)
+		return later->seq > earlier->seq;
+	if (later->prev[0])
+		ACCORD_PUSH(stack, n, later->prev);
+	for (i = 0; i < later->dep_count; i++)
+		ACCORD_PUSH(stack, n, later->deps[i]);
+	while (n && !yes) {
+		const char *id = stack[--n];
+		const accord_entry *e;
+
+		if (accord_idmap_get(&seen, id))
+			continue;
+		accord_idmap_put(&seen, id, (void *)id);
+		if (!(e = accord_idmap_get(&d->held, id))) {
+			open_end = 1;
+			continue;
+		}
+		if (strcmp(e->author.id, earlier->author.id) == 0) {
+			/* one feed: its entry at or past earlier's seq has it in its past; one before never */
+			yes = e->seq >= earlier->seq;
+			continue;
+		}
+		if (e->lamport <= earlier->lamport)
+			continue;
+		if (e->prev[0])
+			ACCORD_PUSH(stack, n, e->prev);
+		for (i = 0; i < e->dep_count; i++)
+			ACCORD_PUSH(stack, n, e->deps[i]);
+	}
+	free(stack);
+	accord_idmap_dispose(&seen);
+	if (yes || !open_end)
+		return yes;
+	if ((yes = d->in_past(later, earlier, d->payload)) < 0) {
+		if (!d->error)
+			d->error = yes;
+		return 0;
+	}
+	return yes;
+}
+
+int accord_incident_ledger_in_past(const accord_entry *later, const accord_entry *earlier, void *payload)
+{
+	return accord_ledger_in_past(payload, later, earlier);
+}
+
+/* Keep a mark text made for this incident. */
+static const char *keep_text(accord_incident *inc, char *text)
+{
+	if (!text)
+		abort();
+	ACCORD_PUSH(inc->texts, inc->text_count, text);
+	return text;
+}
+
+static void mark(accord_incident *inc, const accord_entry *e, const char *text, const accord_entry *by);
+
+/* "late: written without knowing of the close by acme at 2026-03-01 14:02" */
+static void mark_late(accord_incident *inc, const accord_parties *p, const accord_entry *e,
+		      const char *what, const accord_entry *decision)
+{
+	const char *party = accord_party_of(p, decision);
+	char t[ACCORD_TIME_LEN];
+	accord_buf b = ACCORD_BUF_INIT;
+
+	accord_time_format(t, decision->time);
+	t[10] = ' ';
+	t[16] = '\0';
+	accord_buf_printf(&b, "late: written without knowing of the %s by %s at %s", what,
+			  party ? party : "an unknown party", t);
+	mark(inc, e, keep_text(inc, accord_buf_detach(&b)), decision);
+}
+
+/* A conflict of `kind` between `a` (earlier in ledger order) and `b`. */
+static void add_conflict(accord_incident *inc, const char *kind, const char *subject, const accord_entry *a,
+			 const accord_entry *b)
+{
+	accord_conflict c = { kind, subject, a, b };
+
+	ACCORD_PUSH(inc->conflicts, inc->conflict_count, c);
+}
+
+/* An entry of `kind` (and `subject`) that has both sides of a conflict in its past settles it. */
+static void settle_conflicts(accord_incident *inc, const char *kind, const char *subject, const accord_entry *e)
+{
+	size_t i = 0;
+
+	while (i < inc->conflict_count) {
+		accord_conflict *c = &inc->conflicts[i];
+
+		if (strcmp(c->kind, kind) == 0 && (!subject || accord_str_eq(c->subject, subject)) &&
+		    (c->a == e || in_past(inc, e, c->a)) && (c->b == e || in_past(inc, e, c->b))) {
+			memmove(c, c + 1, (inc->conflict_count - i - 1) * sizeof(*c));
+			inc->conflict_count--;
+		} else {
+			i++;
+		}
+	}
+}
+
 static void mark(accord_incident *inc, const accord_entry *e, const char *text, const accord_entry *by)
 {
 	accord_mark m = { e, text, by };
 
 	ACCORD_PUSH(inc->marks, inc->mark_count, m);
+}
+
+/* What one side of a conflict set. */
+static void conflict_value(accord_buf *out, const accord_conflict *c, const accord_entry *e)
+{
+	if (!strcmp(c->kind, "status")) {
+		accord_buf_puts(out, accord_entry_str(e, "status"));
+	} else if (!strcmp(c->kind, "proposal")) {
+		accord_buf_printf(out, "%.12s", e->id);
+	} else if (!strcmp(c->kind, "impact")) {
+		long long n = (long long)accord_entry_int(e, "customers", 0);
+		const char *end = accord_entry_str(e, "end");
+
+		accord_buf_printf(out, "%lld %s to %s", n, n == 1 ? "customer" : "customers", end ? end : "now");
+	} else {
+		accord_buf_printf(out, "actual %llds", (long long)accord_entry_int(e, "actual_s", 0));
+	}
+}
+
+void accord_conflict_describe(accord_buf *out, const accord_conflict *c, const accord_parties *p)
+{
+	const char *pb = accord_party_of(p, c->b), *pa = accord_party_of(p, c->a);
+
+	accord_buf_printf(out, "%s%s%s: ", c->kind, c->subject ? " " : "", c->subject ? c->subject : "");
+	conflict_value(out, c, c->b);
+	accord_buf_printf(out, " by %s, ", pb ? pb : "?");
+	conflict_value(out, c, c->a);
+	accord_buf_printf(out, " by %s", pa ? pa : "?");
 }
 
 const accord_mark *accord_incident_mark(const accord_incident *inc, const accord_entry *e)
@@ -104,10 +271,26 @@ static int involved(const accord_incident *inc, const char *party)
 	return 0;
 }
 
-static void add_party_name(accord_incident *inc, const char *name)
+/* Involve party `name` by entry `by` (the open, or an involve): a close looks at which it knows of. */
+static void add_party_name(accord_incident *inc, const char *name, const accord_entry *by)
 {
-	if (name && !involved(inc, name))
+	struct accord_derive *d = inc->derive;
+
+	if (name && !involved(inc, name)) {
 		ACCORD_PUSH(inc->parties, inc->party_count, name);
+		ACCORD_PUSH(d->party_by, d->party_by_count, by);
+	}
+}
+
+/* Undo a party's involvement (an involve the close did not know of). */
+static void drop_party(accord_incident *inc, size_t i)
+{
+	struct accord_derive *d = inc->derive;
+
+	memmove(&inc->parties[i], &inc->parties[i + 1], (inc->party_count - i - 1) * sizeof(*inc->parties));
+	memmove(&d->party_by[i], &d->party_by[i + 1], (d->party_by_count - i - 1) * sizeof(*d->party_by));
+	inc->party_count--;
+	d->party_by_count--;
 }
 
 /* A ticket counts when its party is involved; another is refused on read as on write. */
@@ -123,6 +306,31 @@ static void add_ticket(accord_incident *inc, const accord_entry *e, const char *
 	ACCORD_PUSH(inc->tickets, inc->ticket_count, t);
 }
 
+/*
+ * Two members of one party writing a window with the same start, neither
+ * knowing of the other's: the later in ledger order replaces the earlier
+ * (lib/figure.c), and both are shown as a conflict until a later version
+ * knows of both.
+ */
+static void impact_conflict(accord_incident *inc, const accord_parties *p, const accord_entry *e)
+{
+	const char *party = accord_party_of(p, e), *start = accord_entry_str(e, "start");
+	size_t i;
+
+	if (!start)
+		return;
+	settle_conflicts(inc, "impact", start, e);
+	for (i = inc->figure_count; i-- > 0;) {
+		const accord_impact *w = &inc->figures[i];
+
+		if (accord_str_eq(w->party, party) && accord_str_eq(accord_entry_str(w->entry, "start"), start)) {
+			if (!in_past(inc, e, w->entry))
+				add_conflict(inc, "impact", start, w->entry, e);
+			return;
+		}
+	}
+}
+
 static void apply_sla(accord_incident *inc, const accord_parties *p, const accord_entry *e)
 {
 	accord_sla sla = { e, accord_party_of(p, e), accord_entry_str(e, "name"),
@@ -132,6 +340,9 @@ static void apply_sla(accord_incident *inc, const accord_parties *p, const accor
 	sla.met = sla.actual <= sla.target;
 	for (i = 0; i < inc->sla_count; i++) {
 		if (accord_str_eq(inc->sla[i].party, sla.party) && accord_str_eq(inc->sla[i].name, sla.name)) {
+			settle_conflicts(inc, "sla", sla.name, e);
+			if (!in_past(inc, e, inc->sla[i].entry))
+				add_conflict(inc, "sla", sla.name, inc->sla[i].entry, e);
 			mark(inc, inc->sla[i].entry, "superseded by the same party's later measurement", e);
 			inc->sla[i] = sla;
 			return;
@@ -203,13 +414,29 @@ static void resolution_free(accord_resolution *r)
 	}
 }
 
-/* A new proposal starts a new round: earlier signatures and action states do not carry over. */
-static void apply_proposal(accord_incident *inc, const accord_entry *e)
+/*
+ * A new proposal starts a new round: earlier signatures and action states
+ * do not carry over. After a joint resolution it does so only if it knew
+ * of the signature that made it joint (and of the close, if closed);
+ * otherwise it is late. 0 if it took effect.
+ */
+static int apply_proposal(accord_incident *inc, const accord_parties *p, const accord_entry *e)
 {
-	accord_resolution *r = calloc(1, sizeof(*r));
+	accord_resolution *old = inc->resolution, *r;
 	const cJSON *a;
 
-	if (!r)
+	if (inc->closed_by && !in_past(inc, e, inc->closed_by)) {
+		mark_late(inc, p, e, "close", inc->closed_by);
+		return -1;
+	}
+	if (old && old->was_joint && old->joint_by && !in_past(inc, e, old->joint_by)) {
+		mark_late(inc, p, e, "joint resolution", old->joint_by);
+		return -1;
+	}
+	settle_conflicts(inc, "proposal", NULL, e);
+	if (old && !in_past(inc, e, old->entry))
+		add_conflict(inc, "proposal", NULL, old->entry, e);
+	if (!(r = calloc(1, sizeof(*r))))
 		abort();
 	r->entry = e;
 	r->revision = (int)++inc->proposal_count;
@@ -222,6 +449,7 @@ static void apply_proposal(accord_incident *inc, const accord_entry *e)
 	}
 	resolution_free(inc->resolution);
 	inc->resolution = r;
+	return 0;
 }
 
 static int has_signed(const accord_resolution *r, const char *party)
@@ -234,13 +462,14 @@ static int has_signed(const accord_resolution *r, const char *party)
 	return 0;
 }
 
-static void update_joint(accord_incident *inc, int64_t when)
+/* After a signature or an involve (`e`): joint once every involved party signed. */
+static void update_joint(accord_incident *inc, const accord_entry *e)
 {
 	accord_resolution *r = inc->resolution;
 	size_t i;
 
-	if (!r)
-		return;
+	if (!r || inc->closed_by)
+		return; /* a close decided it: only a reopen reopens the question */
 	for (i = 0; i < inc->party_count; i++) {
 		if (!has_signed(r, inc->parties[i])) {
 			r->joint = 0;
@@ -250,7 +479,8 @@ static void update_joint(accord_incident *inc, int64_t when)
 	if (!r->joint) {
 		r->joint = 1;
 		r->was_joint = 1;
-		r->joint_at = when;
+		r->joint_at = e->time;
+		r->joint_by = e;
 	}
 }
 
@@ -270,7 +500,7 @@ static void add_signature(accord_incident *inc, const accord_parties *p, const a
 
 		ACCORD_PUSH(r->signatures, r->signature_count, sig);
 	}
-	update_joint(inc, e->time);
+	update_joint(inc, e);
 }
 
 /* A party in a list of names, added once. */
@@ -435,16 +665,132 @@ static void apply_retract(accord_incident *inc, const accord_parties *p, const a
 		mark(inc, target, "retracted", e);
 }
 
-static void apply_status(accord_incident *inc, const accord_entry *e)
+static void push_step(accord_incident *inc, const accord_entry *e, const char *status)
 {
-	const char *to = accord_entry_str(e, "status");
+	struct accord_derive *d = inc->derive;
+	status_step st = { e, status };
 
-	/* Closing needs a joint resolution; a close that came too early changes nothing. */
-	if (to && accord_incident_transition_ok(inc->status, to) == 0 &&
-	    (strcmp(to, "closed") != 0 || (inc->resolution && inc->resolution->joint))) {
-		inc->status = to;
-		inc->status_at = e->time;
+	ACCORD_PUSH(d->steps, d->step_count, st);
+	inc->status = status;
+	inc->status_at = e->time;
+}
+
+/* Whether entry `e` is marked late. */
+static int is_late(const accord_incident *inc, const accord_entry *e)
+{
+	const accord_mark *m = accord_incident_mark(inc, e);
+
+	return m && strncmp(m->mark, "late:", 5) == 0;
+}
+
+/*
+ * Whether the resolution was joint among the parties the close knew were
+ * involved, on signatures the close knew of: an involve or a re-proposal
+ * written concurrently cannot undo it.
+ */
+static int close_joint(accord_incident *inc, const accord_entry *close)
+{
+	struct accord_derive *d = inc->derive;
+	accord_resolution *r = inc->resolution;
+	size_t i, j;
+
+	if (!r || (r->entry != close && !in_past(inc, close, r->entry)))
+		return 0;
+	for (i = 0; i < inc->party_count; i++) {
+		if (d->party_by[i] != inc->open && !in_past(inc, close, d->party_by[i]))
+			continue;
+		for (j = 0; j < r->signature_count; j++)
+			if (strcmp(r->signatures[j].party, inc->parties[i]) == 0 &&
+			    in_past(inc, close, r->signatures[j].entry))
+				break;
+		if (j == r->signature_count)
+			return 0;
 	}
+	return 1;
+}
+
+/*
+ * A close is judged on its own causal past: the last status it knew of
+ * must be resolved, and the resolution joint among what it knew. Status
+ * changes and involves it did not know of, sorted before it, are late.
+ */
+static void apply_close(accord_incident *inc, const accord_parties *p, const accord_entry *e)
+{
+	struct accord_derive *d = inc->derive;
+	accord_resolution *r = inc->resolution;
+	size_t base = d->step_count, i;
+
+	while (base-- > 1 && !in_past(inc, e, d->steps[base].entry))
+		;
+	if (strcmp(d->steps[base].status, "resolved") != 0 || !close_joint(inc, e))
+		return;
+	for (i = base + 1; i < d->step_count; i++)
+		mark_late(inc, p, d->steps[i].entry, "close", e);
+	for (i = inc->party_count; i-- > 0;) {
+		if (d->party_by[i] != inc->open && !in_past(inc, e, d->party_by[i])) {
+			mark_late(inc, p, d->party_by[i], "close", e);
+			drop_party(inc, i);
+		}
+	}
+	d->step_count = base + 1;
+	push_step(inc, e, "closed");
+	inc->closed_by = e;
+	if (!r->joint) {
+		r->joint = 1;
+		if (!r->was_joint || !r->joint_by) {
+			r->was_joint = 1;
+			r->joint_at = e->time;
+			r->joint_by = e;
+		}
+	}
+	/* what it settles: conflicts it knew both sides of, or whose sides it made late */
+	i = 0;
+	while (i < inc->conflict_count) {
+		accord_conflict *c = &inc->conflicts[i];
+
+		if (strcmp(c->kind, "status") == 0 && (is_late(inc, c->a) || in_past(inc, e, c->a)) &&
+		    (is_late(inc, c->b) || in_past(inc, e, c->b))) {
+			memmove(c, c + 1, (inc->conflict_count - i - 1) * sizeof(*c));
+			inc->conflict_count--;
+		} else {
+			i++;
+		}
+	}
+}
+
+/*
+ * Once closed, only a reopen that knew of the close changes the incident;
+ * what did not know of it is late. Before that, statuses follow ledger
+ * order, and two written concurrently are a conflict until a later status
+ * knows of both.
+ */
+static void apply_status(accord_incident *inc, const accord_parties *p, const accord_entry *e)
+{
+	struct accord_derive *d = inc->derive;
+	const char *to = accord_entry_str(e, "status");
+	const status_step *last = &d->steps[d->step_count - 1];
+
+	if (!to)
+		return;
+	if (inc->closed_by) {
+		if (!in_past(inc, e, inc->closed_by)) {
+			mark_late(inc, p, e, "close", inc->closed_by);
+		} else if (accord_incident_transition_ok(inc->status, to) == 0) {
+			inc->closed_by = NULL;
+			push_step(inc, e, to);
+			update_joint(inc, e);
+		}
+		return;
+	}
+	if (strcmp(to, "closed") == 0) {
+		apply_close(inc, p, e);
+		return;
+	}
+	settle_conflicts(inc, "status", NULL, e);
+	if (last->entry != inc->open && strcmp(last->status, to) != 0 && !in_past(inc, e, last->entry))
+		add_conflict(inc, "status", NULL, last->entry, e);
+	if (accord_incident_transition_ok(inc->status, to) == 0)
+		push_step(inc, e, to);
 }
 
 static void apply_action(accord_incident *inc, const accord_entry *e)
@@ -466,24 +812,29 @@ static void apply_entry(accord_incident *inc, const accord_parties *p, const acc
 	const char *t = e->type;
 
 	if (!strcmp(t, "status")) {
-		apply_status(inc, e);
+		apply_status(inc, p, e);
 	} else if (!strcmp(t, "impact")) {
+		impact_conflict(inc, p, e);
 		accord_figure_apply(inc, p, e);
 	} else if (!strcmp(t, "sla")) {
 		apply_sla(inc, p, e);
 	} else if (!strcmp(t, "feedback")) {
 		apply_feedback(inc, p, e);
 	} else if (!strcmp(t, "involve")) {
-		add_party_name(inc, accord_entry_str(e, "party"));
+		if (inc->closed_by && !in_past(inc, e, inc->closed_by)) {
+			mark_late(inc, p, e, "close", inc->closed_by);
+			return;
+		}
+		add_party_name(inc, accord_entry_str(e, "party"), e);
 		if (accord_entry_str(e, "ticket"))
 			add_ticket(inc, e, accord_entry_str(e, "party"), accord_entry_str(e, "ticket"),
 				   accord_party_of(p, e));
-		update_joint(inc, e->time); /* a newly involved party has not signed yet */
+		update_joint(inc, e); /* a newly involved party has not signed yet */
 	} else if (!strcmp(t, "ticket")) {
 		add_ticket(inc, e, accord_entry_str(e, "party"), accord_entry_str(e, "id"), accord_party_of(p, e));
 	} else if (!strcmp(t, "resolution")) {
-		apply_proposal(inc, e);
-		add_signature(inc, p, e); /* the proposer signs for its own party */
+		if (apply_proposal(inc, p, e) == 0)
+			add_signature(inc, p, e); /* the proposer signs for its own party */
 	} else if (!strcmp(t, "cosign")) {
 		apply_cosign(inc, p, e);
 	} else if (!strcmp(t, "action")) {
@@ -510,11 +861,10 @@ static void apply_open(accord_incident *inc, const accord_parties *p, const acco
 	inc->severity = accord_entry_int(open, "severity", 0);
 	inc->opened_at = open->time;
 	time_field(&inc->started_at, open, "started_at");
-	inc->status = "investigating";
-	inc->status_at = open->time;
+	push_step(inc, open, "investigating");
 	inc->customer_party = accord_incident_customer_party(p, open);
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(open->body, "parties"))
-		add_party_name(inc, cJSON_IsString(item) ? item->valuestring : NULL);
+		add_party_name(inc, cJSON_IsString(item) ? item->valuestring : NULL, open);
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(open->body, "tickets"))
 		add_ticket(inc, open, accord_json_str(item, "party"), accord_json_str(item, "id"), by);
 	ACCORD_PUSH(inc->timeline, inc->timeline_count, open);
@@ -552,16 +902,25 @@ static void sort_timeline(accord_incident *inc)
 }
 
 int accord_incident_build_from(accord_incident **out, const accord_parties *parties,
-				const accord_entry *const *entries, size_t count)
+				const accord_entry *const *entries, size_t count,
+				accord_in_past_fn in_past_fn, void *payload)
 {
+	struct accord_derive d = { in_past_fn, payload, ACCORD_IDMAP_INIT, 0, NULL, 0, NULL, 0 };
 	accord_incident *inc;
 	const accord_entry *open = count ? entries[0] : NULL;
 	size_t i;
+	int error;
 
 	if (!open || strcmp(open->type, "open") != 0)
 		return accord_error_set(ACCORD_EINVALID, "an incident starts with its open entry");
+	if (!in_past_fn)
+		return accord_error_set(ACCORD_EINVALID, "deriving an incident needs a causal oracle");
 	if (!(inc = calloc(1, sizeof(*inc))))
 		return accord_error_set(ACCORD_ENOMEM, "out of memory");
+	inc->derive = &d;
+	for (i = 0; i < count; i++)
+		if (i == 0 || strcmp(entries[i]->incident, open->id) == 0)
+			accord_idmap_put(&d.held, entries[i]->id, (void *)entries[i]);
 	apply_open(inc, parties, open);
 	for (i = 1; i < count; i++) {
 		if (strcmp(entries[i]->incident, open->id) != 0)
@@ -571,6 +930,14 @@ int accord_incident_build_from(accord_incident **out, const accord_parties *part
 	}
 	accord_figure_settle(inc);
 	sort_timeline(inc);
+	inc->derive = NULL;
+	accord_idmap_dispose(&d.held);
+	free(d.steps);
+	free(d.party_by);
+	if ((error = d.error) < 0) {
+		accord_incident_free(inc);
+		return error;
+	}
 	*out = inc;
 	return 0;
 }
@@ -586,7 +953,8 @@ int accord_incident_build(accord_incident **out, const accord_ledger *ledger,
 	for (i = 0; i < ledger->count; i++)
 		if (strcmp(ledger->entries[i]->incident, open->id) == 0)
 			ACCORD_PUSH(list, n, ledger->entries[i]);
-	error = accord_incident_build_from(out, &ledger->parties, list, n);
+	error = accord_incident_build_from(out, &ledger->parties, list, n, accord_incident_ledger_in_past,
+					   (void *)ledger);
 	free(list);
 	return error;
 }
@@ -659,6 +1027,10 @@ void accord_incident_free(accord_incident *incident)
 	free(incident->amendments);
 	free(incident->closures);
 	free(incident->marks);
+	free(incident->conflicts);
+	for (i = 0; i < incident->text_count; i++)
+		free(incident->texts[i]);
+	free(incident->texts);
 	free(incident->timeline);
 	free(incident->parties);
 	resolution_free(incident->resolution);

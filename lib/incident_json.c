@@ -20,6 +20,8 @@ cJSON *accord_entry_to_timeline_json(const accord_entry *e, const accord_parties
 	accord_json_add_time(item, "time", e->time);
 	cJSON_AddNumberToObject(item, "lamport", (double)e->lamport);
 	cJSON_AddItemToObject(item, "body", cJSON_Duplicate(e->body, 1));
+	if (!e->known) /* verified and counted, written by a newer accord: not interpreted */
+		cJSON_AddStringToObject(item, "needs", "a newer accord");
 	return item;
 }
 
@@ -286,12 +288,33 @@ static void add_closures(cJSON *o, const accord_incident *inc)
 		cJSON_AddNullToObject(o, "closed_as");
 }
 
+/* Concurrent changes, each with both sides and the line show prints. */
+static void add_conflicts(cJSON *o, const accord_incident *inc, const accord_parties *parties)
+{
+	cJSON *arr = cJSON_AddArrayToObject(o, "conflicts");
+	size_t i;
+
+	for (i = 0; i < inc->conflict_count; i++) {
+		const accord_conflict *c = &inc->conflicts[i];
+		cJSON *item = cJSON_CreateObject();
+		accord_buf line = ACCORD_BUF_INIT;
+
+		accord_conflict_describe(&line, c, parties);
+		cJSON_AddStringToObject(item, "kind", c->kind);
+		add_str_or_null(item, "subject", c->subject);
+		cJSON_AddStringToObject(item, "in_effect", c->b->id);
+		cJSON_AddStringToObject(item, "other", c->a->id);
+		cJSON_AddStringToObject(item, "text", line.ptr);
+		cJSON_AddItemToArray(arr, item);
+		accord_buf_dispose(&line);
+	}
+}
+
 static cJSON *timeline_item(const accord_incident *inc, const accord_entry *e, const accord_parties *parties)
 {
 	cJSON *item = accord_entry_to_timeline_json(e, parties);
 	const accord_mark *m = accord_incident_mark(inc, e);
 
-	/* the causal core adds "clock_skew" here: an entry earlier than one it depends on */
 	add_str_or_null(item, "mark", m ? m->mark : NULL);
 	return item;
 }
@@ -325,6 +348,7 @@ cJSON *accord_incident_to_json(const accord_incident *inc, const accord_parties 
 	else
 		cJSON_AddNullToObject(o, "resolution");
 	cJSON_AddNumberToObject(o, "proposals", (double)inc->proposal_count);
+	add_conflicts(o, inc, parties);
 	arr = cJSON_AddArrayToObject(o, "timeline");
 	for (i = 0; i < inc->timeline_count; i++)
 		cJSON_AddItemToArray(arr, timeline_item(inc, inc->timeline[i], parties));

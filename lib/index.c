@@ -618,7 +618,7 @@ bad_noclean:
  * Derive the incident from its loaded entries, write its file and record
  * its tag in its bucket (written with the state, flush_buckets).
  */
-static int write_incident_file(struct accord_index *ix, const accord_parties *parties,
+static int write_incident_file(struct accord_index *ix, const accord_ledger *l, const accord_parties *parties,
 			       const loaded_incident *li)
 {
 	accord_incident *inc = NULL;
@@ -628,7 +628,8 @@ static int write_incident_file(struct accord_index *ix, const accord_parties *pa
 	size_t i;
 	int error;
 
-	if ((error = accord_incident_build_from(&inc, parties, li->entries, li->count)) < 0)
+	if ((error = accord_incident_build_from(&inc, parties, li->entries, li->count,
+						 accord_incident_ledger_in_past, (void *)l)) < 0)
 		return error;
 	/* a bucket that does not match is not written on: the next open re-derives it */
 	if ((error = read_bucket(&bk, ix, bucket_of(inc->id))) < 0) {
@@ -1161,7 +1162,7 @@ static int record(accord_ledger *l, const accord_entry *e)
 	l->index->dirty = 1;
 	if (!strcmp(e->type, "open")) {
 		li = loaded(ix, e->id, 0);
-		if ((error = write_incident_file(ix, &l->parties, li)) < 0)
+		if ((error = write_incident_file(ix, l, &l->parties, li)) < 0)
 			return error;
 		return append_open(ix, e->id);
 	}
@@ -1170,7 +1171,7 @@ static int record(accord_ledger *l, const accord_entry *e)
 	li = loaded(ix, e->incident, 0);
 	if (!li)
 		return accord_error_set(ACCORD_ERROR, "incident %.12s is not loaded", e->incident);
-	return write_incident_file(ix, &l->parties, li);
+	return write_incident_file(ix, l, &l->parties, li);
 }
 
 int accord_index_record(accord_ledger *l, const accord_entry *e)
@@ -1304,7 +1305,7 @@ static int rebuild(accord_store *store, const char *dir, const unsigned char *ke
 		accord_buf_put(&opens, line, sizeof(line));
 	}
 	for (i = 0; i < norder && error == 0; i++)
-		error = write_incident_file(shell->index, &full->parties, order[i]);
+		error = write_incident_file(shell->index, full, &full->parties, order[i]);
 	if (error < 0)
 		goto done;
 	accord_buf_clear(&path);
@@ -1984,13 +1985,14 @@ int accord_index_list(accord_incident_summary **out, size_t *count, size_t *tota
 }
 
 /* Derive the summary of `li` (its entries in ledger order) as of `now`. */
-static int summarize(accord_incident_summary *out, const accord_parties *parties,
-		     const loaded_incident *li, int64_t now)
+static int summarize(accord_incident_summary *out, const accord_ledger *l, const loaded_incident *li,
+		     int64_t now)
 {
 	accord_incident *inc = NULL;
 	int error;
 
-	if ((error = accord_incident_build_from(&inc, parties, li->entries, li->count)) < 0)
+	if ((error = accord_incident_build_from(&inc, &l->parties, li->entries, li->count,
+						 accord_incident_ledger_in_past, (void *)l)) < 0)
 		return error;
 	memset(out, 0, sizeof(*out));
 	snprintf(out->id, sizeof(out->id), "%s", inc->id);
@@ -2020,7 +2022,7 @@ int accord_index_list_entries(accord_incident_summary **out, size_t *count, size
 	for (i = norder; i-- > 0 && error == 0 && !(limit && n >= limit);) {
 		accord_incident_summary sm;
 
-		if ((error = summarize(&sm, &l->parties, order[i], now)) < 0 || !status_matches(status, sm.status))
+		if ((error = summarize(&sm, l, order[i], now)) < 0 || !status_matches(status, sm.status))
 			continue;
 		if (!(res = realloc(res, (n + 1) * sizeof(*res))))
 			abort();

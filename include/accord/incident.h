@@ -6,15 +6,24 @@
 
 #include <cJSON.h>
 
+#include "accord/buf.h"
 #include "accord/ledger.h"
 
 /*
  * An incident's current state, derived from its entries in ledger order.
- * Derivation is a pure function of the set of entries, so every copy of a
- * ledger computes the same view. Entries that a rule would refuse (a
- * transition that is not allowed, say, written concurrently by two
- * parties) stay in the timeline but do not change the state.
+ * Derivation is a pure function of the set of entries and their causal
+ * graph, so every copy of a ledger computes the same view. Entries that a
+ * rule would refuse (a transition that is not allowed, say, or a change to
+ * a closed incident written without knowing of the close) stay in the
+ * timeline, marked, but do not change the state.
  */
+
+/*
+ * Whether `earlier` is in the causal past of `later`: 1 yes, 0 no,
+ * negative on error (accord_ledger_in_past has this shape). Derivation asks
+ * only when its own entries cannot answer.
+ */
+typedef int (*accord_in_past_fn)(const accord_entry *later, const accord_entry *earlier, void *payload);
 
 /* How far past its own entry's time a recorded time may lie (clocks disagree a little). */
 #define ACCORD_FUTURE_SLACK_S 300
@@ -96,6 +105,18 @@ typedef struct {
 	const accord_entry *by;    /* the entry that caused it (a retract), or NULL */
 } accord_mark;
 
+/*
+ * Two entries of one kind written concurrently (neither author had seen
+ * the other's): both shown until an entry of that kind that has both in
+ * its causal past settles it.
+ */
+typedef struct {
+	const char *kind;       /* "status", "proposal", "impact" or "sla" */
+	const char *subject;    /* what both set: the SLA name or window start; NULL for status and proposal */
+	const accord_entry *a;  /* the earlier in ledger order */
+	const accord_entry *b;  /* the later: the one in effect */
+} accord_conflict;
+
 typedef struct {
 	const accord_entry *entry; /* the proposal or cosign that signs */
 	const accord_member *member;
@@ -130,6 +151,7 @@ typedef struct {
 	int joint;
 	int was_joint;    /* joint once (a party involved later unsets joint): no longer retractable */
 	int64_t joint_at; /* time of the signature that made it joint */
+	const accord_entry *joint_by; /* the entry that made it joint: a new round must follow it */
 	accord_action *actions;
 	size_t action_count;
 } accord_resolution;
@@ -166,9 +188,16 @@ typedef struct {
 	const accord_closure *closed_as; /* the joint void or duplicate, else NULL */
 	accord_mark *marks;
 	size_t mark_count;
+	const accord_entry *closed_by; /* the close in effect, else NULL */
+	accord_conflict *conflicts; /* unsettled concurrent changes */
+	size_t conflict_count;
+	char **texts;               /* mark texts made for this incident (owned) */
+	size_t text_count;
+	struct accord_derive *derive; /* private: set only while deriving */
 	/*
-	 * Every entry of the incident by time (ties in ledger order). The place
-	 * for a per-item "clock skew" mark is accord_incident_mark().
+	 * Every entry of the incident by time (ties in ledger order). Time never
+	 * runs backwards along the causal graph (verified), so this order never
+	 * puts an entry before one it depends on.
 	 */
 	const accord_entry **timeline;
 	size_t timeline_count;
@@ -178,7 +207,10 @@ typedef struct {
 	size_t proposal_count;
 } accord_incident;
 
-/* Derive incident `open` (an "open" entry of `ledger`). Free with accord_incident_free(). */
+/*
+ * Derive incident `open` (an "open" entry of `ledger`), asking `ledger` what
+ * its entries cannot answer about causal order. Free with accord_incident_free().
+ */
 int accord_incident_build(accord_incident **out, const accord_ledger *ledger,
 			  const accord_entry *open);
 void accord_incident_free(accord_incident *incident);
@@ -186,10 +218,16 @@ void accord_incident_free(accord_incident *incident);
 /*
  * The same from the incident's own entries in ledger order, the open entry
  * first (entries of other incidents are skipped). `parties` gives member
- * and party names for signatures.
+ * and party names for signatures; `in_past` (required) answers causal
+ * questions the entries cannot: give every path the same oracle's answers,
+ * or they derive different incidents. Fails with the oracle's error.
  */
 int accord_incident_build_from(accord_incident **out, const accord_parties *parties,
-				const accord_entry *const *entries, size_t count);
+				const accord_entry *const *entries, size_t count,
+				accord_in_past_fn in_past, void *payload);
+
+/* accord_in_past_fn over a ledger (payload: the const accord_ledger *). */
+int accord_incident_ledger_in_past(const accord_entry *later, const accord_entry *earlier, void *payload);
 
 /*
  * The customer-facing party of an incident: the party that opened it. This
@@ -229,7 +267,14 @@ void accord_incident_settle_duplicate(accord_incident *inc, accord_closed_as_fn 
 /* The same against the incidents of `ledger`. */
 void accord_incident_settle_duplicate_in(accord_incident *inc, accord_ledger *ledger);
 
-/* What the derivation says of `entry` ("retracted", "not counted: ..."), or NULL. */
+/*
+ * One conflict as a line: "status: mitigated by globex, identified by acme"
+ * (the one in effect first). Appended to `out`; parties name the writers.
+ */
+void accord_conflict_describe(accord_buf *out, const accord_conflict *conflict,
+			      const accord_parties *parties);
+
+/* What the derivation says of `entry` ("retracted", "not counted: ...", "late: ..."), or NULL. */
 const accord_mark *accord_incident_mark(const accord_incident *incident, const accord_entry *entry);
 
 /*
