@@ -13,7 +13,10 @@
 
 #include "accord/audit.h"
 #include "accord/encode.h"
+#include "accord/causal.h"
 #include "accord/error.h"
+#include "accord/idmap.h"
+#include "accord/incident.h"
 #include "accord/json.h"
 #include "accord/timefmt.h"
 
@@ -188,6 +191,76 @@ static void check_record(accord_audit *a, accord_verification *v, accord_store *
 	free(heads);
 }
 
+static int causal_in_past(const accord_entry *later, const accord_entry *earlier, void *payload)
+{
+	int yes = accord_causal_in_past(payload, later, earlier);
+
+	return yes < 0 ? accord_error_set(ACCORD_ENOTFOUND, "entry %.16s is not in the causal graph", later->id)
+		       : yes;
+}
+
+/* An incident's entries that count, in ledger order, the open first. */
+typedef struct {
+	const accord_entry **entries;
+	size_t count;
+} incident_entries;
+
+/*
+ * Entries that count but changed nothing because they did not know of a
+ * decision (a close, a joint resolution): derived per incident as show
+ * derives them, reported as set aside.
+ */
+static int check_late(accord_verification *v)
+{
+	accord_idmap by_id = ACCORD_IDMAP_INIT;
+	incident_entries *incs = NULL;
+	size_t n = 0, i, j;
+	int error = 0;
+
+	if (!v->causal)
+		return 0;
+	if (!(incs = calloc(v->count + 1, sizeof(*incs))))
+		abort();
+	for (i = 0; i < v->count; i++) {
+		const accord_entry *e = v->entries[i];
+		incident_entries *li;
+
+		if (!strcmp(e->type, "open")) {
+			li = &incs[n++];
+			accord_idmap_put(&by_id, e->id, li);
+		} else if (!e->incident[0] || !(li = accord_idmap_get(&by_id, e->incident))) {
+			continue;
+		}
+		li->entries = realloc(li->entries, (li->count + 1) * sizeof(*li->entries));
+		if (!li->entries)
+			abort();
+		li->entries[li->count++] = e;
+	}
+	for (i = 0; i < n && error == 0; i++) {
+		accord_incident *inc = NULL;
+
+		if ((error = accord_incident_build_from(&inc, &v->parties, incs[i].entries, incs[i].count,
+							 causal_in_past, v->causal)) < 0)
+			break;
+		for (j = 0; j < inc->mark_count; j++) {
+			const accord_mark *m = &inc->marks[j];
+			const accord_verified_feed *f = accord_verification_feed(v, m->entry->author.id);
+
+			if (strncmp(m->mark, "late:", 5) != 0 || accord_incident_mark(inc, m->entry) != m)
+				continue;
+			accord_verification_add(v, ACCORD_AUDIT_LATE, m->entry->author.id,
+						f ? accord_verified_feed_item(f, m->entry->seq) : NULL, f ? f->ref : NULL,
+						"%s of incident %.12s, %s", m->entry->type, inc->id, m->mark);
+		}
+		accord_incident_free(inc);
+	}
+	for (i = 0; i < n; i++)
+		free(incs[i].entries);
+	free(incs);
+	accord_idmap_dispose(&by_id);
+	return error;
+}
+
 int accord_audit_run(accord_audit **out, accord_store *store, const accord_audit_options *opts)
 {
 	accord_verify_options vo = ACCORD_VERIFY_OPTIONS_INIT;
@@ -230,6 +303,12 @@ int accord_audit_run(accord_audit **out, accord_store *store, const accord_audit
 	a->last_time = v->last_time;
 	check_checkpoints(a, v);
 	check_record(a, v, store);
+	if ((error = check_late(v)) < 0) {
+		free(a->feeds);
+		free(a);
+		accord_verification_free(v);
+		return error;
+	}
 	accord_verification_sort(v);
 	/* the audit shows the engine's findings; the entries stay with the verification */
 	a->findings = v->findings;

@@ -34,6 +34,9 @@ struct accord_derive {
 	size_t step_count;
 	const accord_entry **party_by; /* beside inc->parties: the entry that involved each */
 	size_t party_by_count;
+	accord_resolution *rival; /* the proposal a concurrent one replaced: a cosign may still make it joint */
+	const accord_entry **statuses; /* every status entry so far, for a close to judge */
+	size_t status_count;
 };
 
 static const char *const statuses[] = { "investigating", "identified", "mitigated",
@@ -434,10 +437,15 @@ static int apply_proposal(accord_incident *inc, const accord_parties *p, const a
 		return -1;
 	}
 	settle_conflicts(inc, "proposal", NULL, e);
-	if (old && !in_past(inc, e, old->entry))
-		add_conflict(inc, "proposal", NULL, old->entry, e);
 	if (!(r = calloc(1, sizeof(*r))))
 		abort();
+	resolution_free(inc->derive->rival);
+	inc->derive->rival = NULL;
+	if (old && !in_past(inc, e, old->entry))
+		add_conflict(inc, "proposal", NULL, old->entry, e);
+	/* a signature written without knowing of this proposal may still make the old one joint */
+	inc->derive->rival = old;
+	old = NULL;
 	r->entry = e;
 	r->revision = (int)++inc->proposal_count;
 	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(e->body, "actions")) {
@@ -447,9 +455,24 @@ static int apply_proposal(accord_incident *inc, const accord_parties *p, const a
 
 		ACCORD_PUSH(r->actions, r->action_count, act);
 	}
-	resolution_free(inc->resolution);
+	resolution_free(old);
 	inc->resolution = r;
 	return 0;
+}
+
+static void drop_conflicts_of(accord_incident *inc, const accord_entry *e)
+{
+	size_t i = 0;
+
+	while (i < inc->conflict_count) {
+		if (inc->conflicts[i].a == e || inc->conflicts[i].b == e) {
+			memmove(&inc->conflicts[i], &inc->conflicts[i + 1],
+				(inc->conflict_count - i - 1) * sizeof(*inc->conflicts));
+			inc->conflict_count--;
+		} else {
+			i++;
+		}
+	}
 }
 
 static int has_signed(const accord_resolution *r, const char *party)
@@ -581,6 +604,27 @@ static void apply_cosign(accord_incident *inc, const accord_parties *p, const ac
 		return;
 	if (inc->resolution && strcmp(id, inc->resolution->entry->id) == 0) {
 		add_signature(inc, p, e);
+	} else if (inc->derive->rival && strcmp(id, inc->derive->rival->entry->id) == 0 &&
+		   !in_past(inc, e, inc->resolution->entry)) {
+		/*
+		 * A signature on the proposal a concurrent one replaced, by a signer
+		 * that knew only the first: if it makes the first joint, the other
+		 * was a new round written without knowing of the joint resolution.
+		 */
+		accord_resolution *current = inc->resolution;
+
+		inc->resolution = inc->derive->rival;
+		add_signature(inc, p, e);
+		if (inc->resolution->joint) {
+			inc->derive->rival = NULL;
+			mark_late(inc, p, current->entry, "joint resolution", e);
+			drop_conflicts_of(inc, current->entry);
+			resolution_free(current);
+			inc->proposal_count--;
+		} else {
+			inc->derive->rival = inc->resolution;
+			inc->resolution = current;
+		}
 	} else if ((w = accord_figure_find(inc, id))) {
 		sign_for(&w->signed_by, &w->signed_count, party);
 		accord_figure_cosigned(inc, w);
@@ -724,8 +768,10 @@ static void apply_close(accord_incident *inc, const accord_parties *p, const acc
 		;
 	if (strcmp(d->steps[base].status, "resolved") != 0 || !close_joint(inc, e))
 		return;
-	for (i = base + 1; i < d->step_count; i++)
-		mark_late(inc, p, d->steps[i].entry, "close", e);
+	/* every status sorted before it that it did not know of, whether it took effect or not */
+	for (i = 0; i < d->status_count; i++)
+		if (!is_late(inc, d->statuses[i]) && !in_past(inc, e, d->statuses[i]))
+			mark_late(inc, p, d->statuses[i], "close", e);
 	for (i = inc->party_count; i-- > 0;) {
 		if (d->party_by[i] != inc->open && !in_past(inc, e, d->party_by[i])) {
 			mark_late(inc, p, d->party_by[i], "close", e);
@@ -772,6 +818,8 @@ static void apply_status(accord_incident *inc, const accord_parties *p, const ac
 
 	if (!to)
 		return;
+	if (strcmp(to, "closed") != 0)
+		ACCORD_PUSH(d->statuses, d->status_count, e);
 	if (inc->closed_by) {
 		if (!in_past(inc, e, inc->closed_by)) {
 			mark_late(inc, p, e, "close", inc->closed_by);
@@ -905,7 +953,7 @@ int accord_incident_build_from(accord_incident **out, const accord_parties *part
 				const accord_entry *const *entries, size_t count,
 				accord_in_past_fn in_past_fn, void *payload)
 {
-	struct accord_derive d = { in_past_fn, payload, ACCORD_IDMAP_INIT, 0, NULL, 0, NULL, 0 };
+	struct accord_derive d = { in_past_fn, payload, ACCORD_IDMAP_INIT, 0, NULL, 0, NULL, 0, NULL, NULL, 0 };
 	accord_incident *inc;
 	const accord_entry *open = count ? entries[0] : NULL;
 	size_t i;
@@ -934,6 +982,8 @@ int accord_incident_build_from(accord_incident **out, const accord_parties *part
 	accord_idmap_dispose(&d.held);
 	free(d.steps);
 	free(d.party_by);
+	resolution_free(d.rival);
+	free(d.statuses);
 	if ((error = d.error) < 0) {
 		accord_incident_free(inc);
 		return error;

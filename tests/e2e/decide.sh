@@ -1,0 +1,291 @@
+# Decisions are stable, conflicts are visible, entries of a newer accord
+# (issue 13, items 3, 5, 8, 9). Each attack is played as an attacker would:
+# with two CLI copies that write offline and then sync through a hooked hub,
+# and with stock ssh-keygen and git plumbing (forge.py) for what the CLI
+# will not write. Every path is read: the hub's hook, sync, show, show
+# --json, list, report and audit, on a copy opened through its index and on
+# a fresh copy.
+. "$(dirname "$0")/lib.sh"
+FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
+forge() { $FORGE "$@" || bad "forge $*"; }
+unset SSH_AUTH_SOCK
+
+for k in alice bob gina gus ivan; do newkey $k; done
+pub() { accord --home "$T/$1" key show | tail -1; }
+kid() { accord --home "$T/$1" key show --json | jget 'd["id"]'; }
+B="$T/base.git"
+git init -q --bare "$B"
+as() { who=$1; shift; accord --home "$T/$who" -C "$B" "$@"; }
+export ACCORD_NOW=2026-11-20T10:00:00Z
+expect 0 as alice init --party acme --title "decisions"
+expect 0 as alice member add --key "$(pub bob)" --name bob
+expect 0 as alice party invite globex --key "$(pub gina)"
+expect 0 as gina party accept globex
+expect 0 as gina member add --key "$(pub gus)" --name gus
+expect 0 as alice party invite initech --key "$(pub ivan)"
+expect 0 as ivan party accept initech
+expect 0 as alice open --title "Checkout down" --severity 2 --service checkout \
+	--started 2026-11-20T09:00:00Z --parties globex
+INC=$OUT
+expect 0 as bob note "$INC" "bob accepts his admission"
+expect 0 as gus note "$INC" "gus accepts his admission"
+INCID=$(git -C "$B" log --format=%B -1 "refs/accord/feeds/$(kid bob)" | jget 'd["incident"]')
+for k in alice bob gina gus; do forge sshkey "$T/$k" "$T/$k.ssh"; done
+
+# --- helpers -------------------------------------------------------------------
+HUB="$T/hub.git"
+hub() { # a hub holding REPO's entries, with the hook installed
+	rm -rf "$HUB"
+	cp -r "$1" "$HUB"
+	printf '#!/bin/sh\nexec "%s" hook pre-receive\n' "$ACCORD_BIN" >"$HUB/hooks/pre-receive"
+	chmod +x "$HUB/hooks/pre-receive"
+}
+copy() { rm -rf "$2"; cp -r "$1" "$2"; accord -C "$2" remote add hub "$HUB" >/dev/null || bad "remote add"; }
+sync() { accord --home "$T/$1" -C "$2" sync hub --no-checkpoint; } # sync WHO REPO
+push() { git -C "$1" push -q "$HUB" "refs/accord/feeds/*:refs/accord/feeds/*"; }
+idof() { git -C "$1" cat-file commit "$2" | sed '1,/^$/d' | tr -d '\n' | sha256sum | cut -c1-64; }
+lastid() { idof "$1" "$(git -C "$1" rev-parse "refs/accord/feeds/$(kid "$2")")"; } # lastid REPO WHO
+# a fresh copy of REPO: no index, every entry verified from the refs
+fresh() {
+	rm -rf "$T/fresh.git"
+	git init -q --bare "$T/fresh.git"
+	git -C "$T/fresh.git" fetch -q "$1" "+refs/accord/*:refs/accord/*"
+	echo "$T/fresh.git"
+}
+SHOWJ() { accord -C "$1" show "$INC2" --json; }
+# the copy opened through its index and a fresh copy derive the same incident
+agree() { # agree NAME REPO
+	A=$(SHOWJ "$2" | jget 'd') F=$(SHOWJ "$(fresh "$2")" | jget 'd')
+	equal "$A" "$F" "$1: a copy opened through its index and a fresh copy show the same"
+}
+status_of() { accord -C "$1" show "$INC2" --json | jget 'd["status"]'; }
+listed_status() { accord -C "$1" list --json | jget "[i['status'] for i in d if i['id'] == '$INC2'][0]"; }
+mark_of() { # mark_of REPO ENTRY-ID: the timeline's mark of that entry
+	accord -C "$1" show "$INC2" --json | jget "[t['mark'] for t in d['timeline'] if t['id'] == '$2'][0]"
+}
+
+# a second incident, resolved on a joint resolution: the base of every case
+expect 0 as alice open --title "Payments slow" --severity 2 --service payments \
+	--started 2026-11-20T09:30:00Z --parties globex
+INC2=$OUT
+INC2ID=$(as alice show "$INC2" --json | jget 'd["full_id"]')
+expect 0 as alice resolve "$INC2" --summary "Pool resized"
+cp -r "$B" "$T/before-cosign.git"
+expect 0 as gina cosign "$INC2"
+expect 0 as alice status "$INC2" resolved
+J="$T/joint.git"
+cp -r "$B" "$J"
+
+# --- a concurrent involve cannot un-close: forged with a low clock ----------------
+test_forged_involve() {
+	C="$T/c1.git"
+	hub "$J"
+	copy "$J" "$C"
+	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/alice" -C "$C" status "$INC2" closed
+	equal "$(status_of "$C")" closed "forged involve: closed on the joint resolution"
+	# gina signs an involve naming only what she had seen before the close: it sorts before it
+	BADC=$(FORGE_NOW=1795176000 $FORGE entry "$C" "$T/gina.ssh" --type involve --incident "$INC2ID" \
+		--body '{"party":"initech"}' --deps none) || bad "forge involve"
+	BAD=$(idof "$C" "$BADC")
+	CLOSE=$(lastid "$C" alice)
+	equal "$(git -C "$C" log -1 --format=%B "$BADC" | jget 'd["lamport"]')" \
+		"$(git -C "$C" log -1 --format=%B "$BADC" | jget 'd["lamport"]')" "forged involve: (its clock)"
+	equal "$(git -C "$C" log -1 --format=%B "$BADC" | jget 'd["lamport"]' | awk -v c="$(git -C "$C" log -1 --format=%B "refs/accord/feeds/$(kid alice)" | jget 'd["lamport"]')" '{ print ($1 < c) }')" \
+		1 "forged involve: its clock sorts it before the close"
+	expect 0 push "$C"
+	ok
+	equal "$(status_of "$HUB")" closed "forged involve: the hub (hook accepted it) still shows it closed"
+	equal "$(status_of "$C")" closed "forged involve: show --json still says closed"
+	contains "$(mark_of "$C" "$BAD")" "late: written without knowing of the close by acme at 2026-11-20 11:00" \
+		"forged involve: marked late, saying what it missed"
+	expect 0 accord -C "$C" show "$INC2"
+	contains "$OUT" "[late: written without knowing of the close by acme" "forged involve: show marks it late"
+	case "$OUT" in *"waiting for"*) bad "forged involve: show waits for the late party" ;; *) ok ;; esac
+	equal "$(SHOWJ "$C" | jget 'd["parties"]')" '["acme", "globex"]' "forged involve: initech is not involved"
+	equal "$(SHOWJ "$C" | jget 'd["resolution"]["state"]')" joint "forged involve: the resolution stays joint"
+	equal "$(listed_status "$C")" closed "forged involve: list says closed"
+	expect 0 accord -C "$C" log "$INC2"
+	contains "$OUT" "[late: written without knowing of the close" "forged involve: log marks it late"
+	accord -C "$C" report --format json >"$T/r.json" 2>/dev/null
+	equal "$(jget "[i['status'] for i in d['rows'] if i['id'] == '$INC2ID'][0]" <"$T/r.json")" \
+		closed "forged involve: report says closed"
+	expect 0 accord -C "$C" audit --json --no-record
+	equal "$(echo "$OUT" | jget "[f['kind'] for f in d['findings'] + d['set_aside'] if f['commit'] == '$BADC']")" '["late"]' \
+		"forged involve: audit reports it late"
+	G="$T/g1.git"
+	copy "$J" "$G"
+	expect 0 sync gina "$G"
+	equal "$(status_of "$G")" closed "forged involve: a copy synced from the hub says closed"
+	agree "forged involve" "$C"
+}
+
+# --- the same with two CLI copies that do not sync until after ------------------
+test_offline_involve() {
+	hub "$J"
+	A="$T/a2.git" G="$T/g2.git"
+	copy "$J" "$A"
+	copy "$J" "$G"
+	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" status "$INC2" closed
+	ACCORD_NOW=2026-11-20T11:05:00Z expect 0 accord --home "$T/gina" -C "$G" involve "$INC2" initech
+	LATE=$(lastid "$G" gina)
+	ACCORD_NOW=2026-11-20T11:10:00Z expect 0 sync alice "$A"
+	ACCORD_NOW=2026-11-20T11:10:00Z expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-20T11:10:00Z expect 0 sync alice "$A"
+	for R in "$A" "$G" "$HUB"; do
+		equal "$(status_of "$R")" closed "offline involve: $(basename "$R") says closed"
+		contains "$(mark_of "$R" "$LATE")" "late: written without knowing of the close by acme" \
+			"offline involve: $(basename "$R") marks it late"
+	done
+	equal "$(listed_status "$G")" closed "offline involve: list says closed"
+	agree "offline involve" "$A"
+	agree "offline involve (other side)" "$G"
+	# a reopen that knew of the close takes effect: the rule is not "closed forever"
+	ACCORD_NOW=2026-11-20T11:20:00Z expect 0 accord --home "$T/gina" -C "$G" status "$INC2" investigating
+	equal "$(status_of "$G")" investigating "offline involve: a reopen after the close reopens"
+}
+
+# --- a backdated reopen is late ---------------------------------------------------
+test_backdated_reopen() {
+	C="$T/c3.git"
+	hub "$J"
+	copy "$J" "$C"
+	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/alice" -C "$C" status "$INC2" closed
+	BADC=$(FORGE_NOW=1795176000 $FORGE entry "$C" "$T/gina.ssh" --type status --incident "$INC2ID" \
+		--body '{"status":"investigating"}' --deps none) || bad "forge reopen"
+	BAD=$(idof "$C" "$BADC")
+	expect 0 push "$C"
+	equal "$(status_of "$C")" closed "backdated reopen: still closed"
+	equal "$(status_of "$HUB")" closed "backdated reopen: the hub still shows it closed"
+	contains "$(mark_of "$C" "$BAD")" "late: written without knowing of the close" "backdated reopen: marked late"
+	equal "$(listed_status "$C")" closed "backdated reopen: list says closed"
+	expect 0 accord -C "$C" audit --json --no-record
+	equal "$(echo "$OUT" | jget "[f['kind'] for f in d['findings'] + d['set_aside'] if f['commit'] == '$BADC']")" '["late"]' \
+		"backdated reopen: audit reports it late"
+	agree "backdated reopen" "$C"
+}
+
+# --- a concurrent re-proposal after a joint resolution ---------------------------
+test_concurrent_reproposal() {
+	# bob's copy is from before gina co-signed: his proposal does not know it was joint
+	P="$T/p4.git" Q="$T/q4.git"
+	rm -rf "$P" && cp -r "$T/before-cosign.git" "$P"
+	hub "$J"
+	accord -C "$P" remote add hub "$HUB" >/dev/null
+	ACCORD_NOW=2026-11-20T10:30:00Z expect 0 accord --home "$T/bob" -C "$P" resolve "$INC2" --summary "Blame the network"
+	LATE=$(lastid "$P" bob)
+	ACCORD_NOW=2026-11-20T11:10:00Z expect 0 sync bob "$P"
+	[ -n "${DEBUG:-}" ] && accord -C "$P" log "$INC2" --json | jget '[(e["type"], e["lamport"], e["by"], e["mark"]) for e in d]' >&2
+	equal "$(SHOWJ "$P" | jget 'd["resolution"]["summary"]')" "Pool resized" "re-proposal: the joint resolution stands"
+	equal "$(SHOWJ "$P" | jget 'd["resolution"]["state"]')" joint "re-proposal: still joint"
+	contains "$(mark_of "$P" "$LATE")" "late: written without knowing of the joint resolution by globex" \
+		"re-proposal: marked late"
+	agree "re-proposal" "$P"
+	# forged knowing the proposal, not the co-signature: late whichever of the two sorts first
+	Q="$T/q4.git"
+	hub "$J"
+	copy "$J" "$Q"
+	BADC=$(FORGE_NOW=1795176000 $FORGE entry "$Q" "$T/bob.ssh" --type resolution --incident "$INC2ID" \
+		--body '{"summary":"Forged new round","factors":[],"went_well":[],"went_wrong":[],"lucky":[],"actions":[]}' --deps "$(lastid "$T/before-cosign.git" alice)") || bad "forge proposal"
+	BAD=$(idof "$Q" "$BADC")
+	expect 0 push "$Q"
+	equal "$(SHOWJ "$Q" | jget 'd["resolution"]["summary"]')" "Pool resized" "forged re-proposal: the joint resolution stands"
+	contains "$(mark_of "$Q" "$BAD")" "late: written without knowing of the joint resolution" "forged re-proposal: late"
+	equal "$(SHOWJ "$HUB" | jget 'd["resolution"]["state"]')" joint "forged re-proposal: the hub shows it joint"
+	agree "forged re-proposal" "$Q"
+	# a new round that knew of the joint signature opens one
+	ACCORD_NOW=2026-11-20T11:30:00Z expect 0 accord --home "$T/bob" -C "$P" resolve "$INC2" --summary "Pool resized twice"
+	equal "$(SHOWJ "$P" | jget 'd["resolution"]["summary"]')" "Pool resized twice" "re-proposal: a new round after it counts"
+}
+
+# --- concurrent statuses are a conflict until a later status settles it -----------
+test_status_conflict() {
+	hub "$B"
+	A="$T/a5.git" G="$T/g5.git"
+	copy "$B" "$A"
+	copy "$B" "$G"
+	ACCORD_NOW=2026-11-20T10:40:00Z expect 0 accord --home "$T/alice" -C "$A" status "$INC" identified
+	ACCORD_NOW=2026-11-20T10:41:00Z expect 0 accord --home "$T/gina" -C "$G" status "$INC" mitigated
+	ACCORD_NOW=2026-11-20T10:45:00Z expect 0 sync alice "$A"
+	ACCORD_NOW=2026-11-20T10:45:00Z expect 0 sync gina "$G"
+	contains "$OUT$ERR" "1 conflict: status of" "status conflict: the sync summary counts it"
+	contains "$OUT$ERR" "mitigated by globex, identified by acme" "status conflict: the sync summary names both"
+	ACCORD_NOW=2026-11-20T10:45:00Z expect 0 sync alice "$A"
+	for R in "$A" "$G"; do
+		expect 0 accord -C "$R" show "$INC"
+		contains "$OUT" "conflict          status: " "status conflict: show on $(basename "$R")"
+		equal "$(accord -C "$R" show "$INC" --json | jget '[c["kind"] for c in d["conflicts"]]')" '["status"]' \
+			"status conflict: show --json on $(basename "$R")"
+	done
+	equal "$(accord -C "$A" show "$INC" --json | jget 'd')" "$(accord -C "$(fresh "$A")" show "$INC" --json | jget 'd')" \
+		"status conflict: index and fresh copy agree"
+	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/alice" -C "$A" status "$INC" resolved
+	equal "$(accord -C "$A" show "$INC" --json | jget 'd["conflicts"]')" '[]' "status conflict: a later status knowing both settles it"
+	expect 0 accord -C "$A" show "$INC"
+	case "$OUT" in *conflict*) bad "status conflict: show still lists a settled conflict" ;; *) ok ;; esac
+}
+
+# --- two members of one party write one window concurrently ----------------------
+test_figure_conflict() {
+	hub "$B"
+	G="$T/g6.git" U="$T/u6.git"
+	copy "$B" "$G"
+	copy "$B" "$U"
+	ACCORD_NOW=2026-11-20T10:40:00Z expect 0 accord --home "$T/gina" -C "$G" impact "$INC" --customers 12000 \
+		--start 2026-11-20T09:00:00Z --end 2026-11-20T10:00:00Z
+	ACCORD_NOW=2026-11-20T10:41:00Z expect 0 accord --home "$T/gus" -C "$U" impact "$INC" --customers 9000 \
+		--start 2026-11-20T09:00:00Z --end 2026-11-20T10:00:00Z
+	ACCORD_NOW=2026-11-20T10:45:00Z expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-20T10:45:00Z expect 0 sync gus "$U"
+	contains "$OUT$ERR" "1 conflict: impact 2026-11-20T09:00:00Z of" "figure conflict: the sync summary counts it"
+	ACCORD_NOW=2026-11-20T10:45:00Z expect 0 sync gina "$G"
+	expect 0 accord -C "$G" show "$INC"
+	contains "$OUT" "impact 2026-11-20T09:00:00Z: " "figure conflict: show names the window"
+	contains "$OUT" "12000 customers" "figure conflict: show keeps the figure that lost the order"
+	equal "$(accord -C "$G" show "$INC" --json | jget '[c["kind"] for c in d["conflicts"]]')" '["impact"]' \
+		"figure conflict: show --json lists it"
+	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/gina" -C "$G" impact "$INC" --customers 10000 \
+		--start 2026-11-20T09:00:00Z --end 2026-11-20T10:00:00Z
+	equal "$(accord -C "$G" show "$INC" --json | jget 'd["conflicts"]')" '[]' "figure conflict: a version knowing both settles it"
+}
+
+# --- an entry of a type this version does not know -------------------------------
+test_newer_type() {
+	C="$T/c7.git"
+	hub "$B"
+	copy "$B" "$C"
+	NEWC=$(FORGE_NOW=1795176000 $FORGE entry "$C" "$T/bob.ssh" --type escalation --incident "$INCID" \
+		--body '{"level":3}') || bad "forge escalation"
+	expect 0 push "$C"
+	ok
+	expect 0 accord -C "$C" show "$INC"
+	contains "$OUT" "needs a newer accord (type escalation)" "newer type: show says so"
+	expect 0 accord -C "$C" log "$INC"
+	contains "$OUT" "needs a newer accord (type escalation)" "newer type: log says so"
+	equal "$(accord -C "$C" show "$INC" --json | jget "[t.get('needs') for t in d['timeline'] if t['type'] == 'escalation']")" \
+		'["a newer accord"]' "newer type: show --json says so"
+	equal "$(accord -C "$C" log --json | jget "[t.get('needs') for t in d if t['type'] == 'escalation']")" \
+		'["a newer accord"]' "newer type: log --json says so"
+	expect 0 accord -C "$HUB" show "$INC"
+	contains "$OUT" "needs a newer accord (type escalation)" "newer type: the hub's hook accepted it"
+}
+
+# --- the timeline: never earlier than what an entry depends on -------------------
+test_timeline() {
+	C="$T/c8.git"
+	hub "$B"
+	copy "$B" "$C"
+	BADC=$(FORGE_NOW=1795160000 $FORGE entry "$C" "$T/gus.ssh" --type note --incident "$INCID" \
+		--body '{"text":"before its deps"}') || bad "forge"
+	expect 1 push "$C"
+	expect 0 accord -C "$C" show "$INC" --json
+	equal "$(echo "$OUT" | jget '[t["time"] for t in d["timeline"]] == sorted(t["time"] for t in d["timeline"])')" true \
+		"timeline: in time order"
+	case "$OUT" in *"before its deps"*) bad "timeline: an entry earlier than its deps counts" ;; *) ok ;; esac
+}
+
+# DECIDE_TESTS="test_x test_y" runs only those (while working on one)
+for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
+	test_status_conflict test_figure_conflict test_newer_type test_timeline}; do
+	$t
+done
+finish
