@@ -401,7 +401,7 @@ static void print_incident(accord_ctx *ctx, const accord_incident *inc)
 	for (i = 0; i < inc->conflict_count; i++) {
 		accord_buf line = ACCORD_BUF_INIT;
 
-		accord_conflict_describe(&line, &inc->conflicts[i], accord_ledger_parties(ctx->ledger));
+		accord_conflict_describe(&line, &inc->conflicts[i], accord_ledger_parties(ctx->ledger), NULL);
 		printf("  %-17s %s\n", i ? "" : "conflict", cmd_esc(line.ptr, 0));
 		accord_buf_dispose(&line);
 	}

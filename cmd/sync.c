@@ -7,6 +7,8 @@ extern char **environ;
 
 #include "accord/escape.h"
 #include "accord/sync.h"
+#include "accord/idmap.h"
+
 #include "cmd.h"
 
 static const char clone_usage[] =
@@ -294,6 +296,86 @@ static void report_text(const accord_sync_result *r)
 		       r->checkpoint[0] ? ", checkpoint " : "", r->checkpoint);
 }
 
+/* Keep what a sync took, to find the incidents it touched. */
+static void keep_accepted(accord_sync_accepted **all, size_t *n, const accord_sync_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->accepted_count; i++) {
+		accord_sync_accepted *grown = realloc(*all, (*n + 1) * sizeof(**all));
+
+		if (!grown)
+			abort();
+		*all = grown;
+		(*all)[(*n)++] = r->accepted[i];
+	}
+}
+
+static int was_taken(const accord_sync_accepted *all, size_t n, const accord_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(all[i].feed, e->author.id) && e->seq > all[i].from && e->seq <= all[i].to)
+			return 1;
+	return 0;
+}
+
+/*
+ * The conflicts of the incidents the entries taken touched: concurrent
+ * writes meet on sync, so that is where they are said ("1 conflict: status
+ * of 3f2a: mitigated by globex, identified by acme"). Into `arr` with
+ * --json, else on stdout. Nothing taken, nothing said.
+ */
+static int report_conflicts(accord_ctx *ctx, const accord_sync_accepted *all, size_t n, cJSON *arr)
+{
+	accord_idmap seen = ACCORD_IDMAP_INIT;
+	char **lines = NULL;
+	size_t count = 0, i;
+	int error = 0;
+
+	if (n == 0 || cmd_load(ctx, 0) != 0)
+		return 0; /* the sync itself said what failed */
+	for (i = 0; i < accord_ledger_entry_count(ctx->ledger) && error == 0; i++) {
+		const accord_entry *e = accord_ledger_entry_at(ctx->ledger, i), *open;
+		accord_incident *inc = NULL;
+		char sid[ACCORD_ID_HEXLEN + 1];
+		size_t j;
+
+		if (!e->incident[0] || !was_taken(all, n, e) || accord_idmap_get(&seen, e->incident))
+			continue;
+		accord_idmap_put(&seen, e->incident, (void *)e->incident);
+		if (!(open = accord_ledger_entry(ctx->ledger, e->incident)) ||
+		    (error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
+			continue;
+		cmd_short_id(sid, sizeof(sid), ctx, inc->id);
+		for (j = 0; j < inc->conflict_count; j++) {
+			accord_buf line = ACCORD_BUF_INIT;
+			char **grown = realloc(lines, (count + 1) * sizeof(*lines));
+
+			if (!grown)
+				abort();
+			lines = grown;
+			accord_conflict_describe(&line, &inc->conflicts[j], accord_ledger_parties(ctx->ledger), sid);
+			lines[count++] = accord_buf_detach(&line);
+		}
+		accord_incident_free(inc);
+	}
+	accord_idmap_dispose(&seen);
+	if (!arr && count > 1)
+		printf("%zu conflicts:\n", count);
+	for (i = 0; i < count; i++) {
+		if (arr)
+			cJSON_AddItemToArray(arr, cJSON_CreateString(lines[i]));
+		else
+			printf("%s%s\n", count == 1 ? "1 conflict: " : "  ", cmd_esc(lines[i], 0));
+	}
+	for (i = 0; i < count; i++)
+		free(lines[i]);
+	free(lines);
+	return error < 0 ? cmd_fail(error) : 0;
+}
+
 int cmd_sync(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -306,6 +388,8 @@ int cmd_sync(accord_ctx *ctx, int argc, char **argv)
 	char *configured = NULL;
 	git_strarray names = { NULL, 0 };
 	cJSON *doc = NULL, *list = NULL;
+	accord_sync_accepted *taken = NULL;
+	size_t ntaken = 0;
 	int c, json = 0, checkpoint = 1, error, verify_failed = 0, failed = 0;
 	size_t i, n;
 
@@ -368,6 +452,7 @@ int cmd_sync(accord_ctx *ctx, int argc, char **argv)
 			failed = 1;
 		if (!r)
 			continue;
+		keep_accepted(&taken, &ntaken, r);
 		if (json) {
 			/* The document carries everything; a failure is also said on stderr. */
 			cJSON_AddItemToArray(list, accord_sync_result_json(r));
@@ -380,7 +465,11 @@ int cmd_sync(accord_ctx *ctx, int argc, char **argv)
 	if (optind >= argc)
 		git_strarray_dispose(&names);
 	free(configured);
+	error = report_conflicts(ctx, taken, ntaken, json ? cJSON_AddArrayToObject(doc, "conflicts") : NULL);
+	free(taken);
 	if (json)
 		cmd_print_json(doc);
+	if (error)
+		return error;
 	return verify_failed ? ACCORD_EXIT_VERIFY : failed ? ACCORD_EXIT_FAIL : 0;
 }

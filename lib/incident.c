@@ -242,11 +242,13 @@ static void conflict_value(accord_buf *out, const accord_conflict *c, const acco
 	}
 }
 
-void accord_conflict_describe(accord_buf *out, const accord_conflict *c, const accord_parties *p)
+void accord_conflict_describe(accord_buf *out, const accord_conflict *c, const accord_parties *p,
+			      const char *of)
 {
 	const char *pb = accord_party_of(p, c->b), *pa = accord_party_of(p, c->a);
 
-	accord_buf_printf(out, "%s%s%s: ", c->kind, c->subject ? " " : "", c->subject ? c->subject : "");
+	accord_buf_printf(out, "%s%s%s%s%s: ", c->kind, c->subject ? " " : "", c->subject ? c->subject : "",
+			  of ? " of " : "", of ? of : "");
 	conflict_value(out, c, c->b);
 	accord_buf_printf(out, " by %s, ", pb ? pb : "?");
 	conflict_value(out, c, c->a);

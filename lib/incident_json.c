@@ -299,7 +299,7 @@ static void add_conflicts(cJSON *o, const accord_incident *inc, const accord_par
 		cJSON *item = cJSON_CreateObject();
 		accord_buf line = ACCORD_BUF_INIT;
 
-		accord_conflict_describe(&line, c, parties);
+		accord_conflict_describe(&line, c, parties, NULL);
 		cJSON_AddStringToObject(item, "kind", c->kind);
 		add_str_or_null(item, "subject", c->subject);
 		cJSON_AddStringToObject(item, "in_effect", c->b->id);

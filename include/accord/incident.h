@@ -269,10 +269,11 @@ void accord_incident_settle_duplicate_in(accord_incident *inc, accord_ledger *le
 
 /*
  * One conflict as a line: "status: mitigated by globex, identified by acme"
- * (the one in effect first). Appended to `out`; parties name the writers.
+ * (the one in effect first), or with `of` (an incident's short id, may be
+ * NULL) "status of 3f2a: ...". Appended to `out`; parties name the writers.
  */
 void accord_conflict_describe(accord_buf *out, const accord_conflict *conflict,
-			      const accord_parties *parties);
+			      const accord_parties *parties, const char *of);
 
 /* What the derivation says of `entry` ("retracted", "not counted: ...", "late: ..."), or NULL. */
 const accord_mark *accord_incident_mark(const accord_incident *incident, const accord_entry *entry);
