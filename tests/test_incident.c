@@ -1,6 +1,8 @@
 /* Incident state: lifecycle rules and the derived figures. */
 #include "helpers.h"
 
+#include "array.h"
+
 static void test_incident_transitions(void **state)
 {
 	static const struct {
@@ -390,6 +392,88 @@ static void test_incident_corrections(void **state)
 	two_free(&t, inc, l);
 }
 
+/* An oracle that knows nothing: counts how often derivation had to ask, answers no (or fails). */
+static int oracle_calls;
+static int oracle_no(const accord_entry *later, const accord_entry *earlier, void *payload)
+{
+	(void)later;
+	(void)earlier;
+	oracle_calls++;
+	return payload ? ACCORD_ERROR : 0;
+}
+
+/*
+ * Decisions are judged on their own causal past: a reopen counts only with
+ * the close in it. The same entries with the reopen made concurrent (a
+ * clock below the close, no deps) leave the incident closed and the reopen
+ * late, decided from the incident's own entries without asking the oracle;
+ * a walk that leaves them asks, and the oracle's error fails the build.
+ */
+static void test_incident_reopen_needs_the_close(void **state)
+{
+	two t;
+	accord_ledger *l = NULL;
+	accord_incident *inc, *other = NULL;
+	const accord_entry **list = NULL, *close = NULL;
+	accord_entry late;
+	char res[65], x[65], body[160], missing[1][ACCORD_ID_HEXLEN + 1];
+	size_t n = 0, i;
+
+	(void)state;
+	two_setup(&t);
+	assert_int_equal(th_append(res, t.s, t.alice, "resolution", t.inc,
+				   "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],"
+				   "\"lucky\":[],\"actions\":[]}"), 0);
+	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", res);
+	assert_int_equal(th_append(x, t.s, t.gina, "cosign", t.inc, body), 0);
+	assert_int_equal(th_append(x, t.s, t.alice, "status", t.inc, "{\"status\":\"resolved\"}"), 0);
+	assert_int_equal(th_append(x, t.s, t.alice, "status", t.inc, "{\"status\":\"closed\"}"), 0);
+	assert_int_equal(th_append(x, t.s, t.gina, "status", t.inc, "{\"status\":\"investigating\"}"), 0);
+	inc = two_build(&t, &l);
+	assert_string_equal(inc->status, "investigating"); /* it knew of the close: a reopen */
+	assert_null(inc->closed_by);
+	accord_incident_free(inc);
+
+	for (i = 0; i < accord_ledger_entry_count(l); i++) {
+		const accord_entry *e = accord_ledger_entry_at(l, i);
+
+		if (!strcmp(e->id, t.inc) || !strcmp(e->incident, t.inc))
+			ACCORD_PUSH(list, n, e);
+	}
+	assert_int_equal(n, 6);
+	close = list[4];
+	assert_string_equal(accord_entry_str(close, "status"), "closed");
+	late = *list[5];
+	late.dep_count = 0;
+	late.lamport = close->lamport - 1;
+	list[5] = &late;
+	oracle_calls = 0;
+	assert_int_equal(accord_incident_build_from(&inc, &l->parties, list, n, oracle_no, NULL), 0);
+	assert_string_equal(inc->status, "closed");
+	assert_ptr_equal(inc->closed_by, close);
+	assert_non_null(accord_incident_mark(inc, &late));
+	{
+		static const char want[] = "late: written without knowing of the close by acme at ";
+
+		assert_int_equal(strncmp(accord_incident_mark(inc, &late)->mark, want, sizeof(want) - 1), 0);
+	}
+	assert_int_equal(oracle_calls, 0);
+	accord_incident_free(inc);
+
+	/* a dep the incident does not hold: only the ledger can say, and its error is the build's */
+	memset(missing[0], 'a', ACCORD_ID_HEXLEN);
+	missing[0][ACCORD_ID_HEXLEN] = '\0';
+	late.deps = missing;
+	late.dep_count = 1;
+	late.lamport = close->lamport + 1;
+	assert_int_equal(accord_incident_build_from(&other, &l->parties, list, n, oracle_no, (void *)1),
+			 ACCORD_ERROR);
+	assert_null(other);
+	assert_true(oracle_calls > 0);
+	free(list);
+	two_free(&t, NULL, l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +484,7 @@ int main(void)
 		cmocka_unit_test(test_incident_facts_belong_to_their_party),
 		cmocka_unit_test(test_incident_joint_window_clips_not_drops),
 		cmocka_unit_test(test_incident_corrections),
+		cmocka_unit_test(test_incident_reopen_needs_the_close),
 	};
 
 	return cmocka_run_group_tests(tests, th_setup, th_teardown);
