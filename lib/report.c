@@ -661,12 +661,20 @@ static int build_all(accord_incident ***out, raw_closure **raw_out, accord_idmap
 	if (!all || !raw)
 		abort();
 	for (i = 0; i < nb && error == 0; i++) {
-		accord_ledger view = *ledger;
+		const accord_entry **list = NULL;
+		size_t n = 0, j;
 
-		/* the incident sees only its own entries: the same result, without a scan per incident */
-		view.entries = (accord_entry **)b[i].entries;
-		view.count = b[i].count;
-		if ((error = accord_incident_build(&all[i], &view, b[i].open)) < 0)
+		/*
+		 * The incident's own entries: the same result as accord_incident_build,
+		 * without a scan per incident; causal questions go to the ledger itself.
+		 */
+		ACCORD_PUSH(list, n, b[i].open);
+		for (j = 0; j < b[i].count; j++)
+			ACCORD_PUSH(list, n, b[i].entries[j]);
+		error = accord_incident_build_from(&all[i], &ledger->parties, list, n, accord_incident_ledger_in_past,
+						   (void *)ledger);
+		free(list);
+		if (error < 0)
 			break;
 		if (all[i]->closed_as)
 			raw[i] = (raw_closure){ all[i]->closed_as->kind, all[i]->closed_as->of };
