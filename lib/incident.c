@@ -34,7 +34,7 @@ struct accord_derive {
 	size_t step_count;
 	const accord_entry **party_by; /* beside inc->parties: the entry that involved each */
 	size_t party_by_count;
-	accord_resolution *rival; /* the proposal a concurrent one replaced: a cosign may still make it joint */
+	accord_resolution *rival; /* the proposal the current one replaced: a cosign that knew only it may still make it joint */
 	const accord_entry **statuses; /* every status entry so far, for a close to judge */
 	size_t status_count;
 };
