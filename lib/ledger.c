@@ -17,6 +17,7 @@
 #include "accord/sshsig.h"
 #include "accord/timefmt.h"
 
+#include "array.h"
 #include "index.h"
 #include "ledger_impl.h"
 
@@ -320,24 +321,52 @@ const accord_beyond *accord_ledger_beyond(const accord_ledger *ledger, const cha
 	return NULL;
 }
 
-/* The frontiers of a ledger opened through the index: one full verification, kept. */
+/*
+ * The frontiers of a ledger opened through the index, built once. The index
+ * verified every entry up to each feed's head that counts, so the graph is
+ * read from those heads back to the feeds' roots (prev and deps, parsed,
+ * no signature checked again) and added in ledger order: a walk over the
+ * commits, not a second verification. An entry that counts never depends
+ * on one that does not, so leaving those out changes no answer.
+ */
 static int build_causal(accord_ledger *l)
 {
-	accord_verification *v = NULL;
-	accord_head *heads = NULL;
-	size_t n = 0;
-	int error;
+	accord_entry **all = NULL;
+	accord_causal *c = NULL;
+	size_t n = 0, i;
+	int error = 0;
 
-	if ((error = accord_ledger_local_heads(&heads, &n, l->store)) < 0)
-		return error;
-	error = accord_verify_heads(&v, l->store, heads, n, NULL);
-	free(heads);
-	if (error < 0)
-		return error;
-	l->causal = v->causal;
-	v->causal = NULL;
-	accord_verification_free(v);
-	return 0;
+	for (i = 0; i < l->feed_count && error == 0; i++) {
+		git_oid at = l->feeds[i].head;
+		int64_t left = l->feeds[i].seq;
+
+		while (error == 0 && left-- > 0 && !git_oid_is_zero(&at)) {
+			accord_commit *cm = NULL;
+			accord_entry *e = NULL;
+
+			if ((error = accord_commit_read(&cm, l->store, &at)) < 0 ||
+			    (error = accord_entry_parse(&e, cm->message, cm->message_len)) < 0) {
+				accord_commit_free(cm);
+				break;
+			}
+			ACCORD_PUSH(all, n, e);
+			if (cm->parent_count)
+				at = cm->parent;
+			else
+				memset(&at, 0, sizeof(at));
+			accord_commit_free(cm);
+		}
+	}
+	if (error == 0 && (error = accord_causal_new(&c)) == 0) {
+		qsort(all, n, sizeof(*all), accord_ledger_order_cmp);
+		for (i = 0; i < n; i++)
+			accord_causal_add(c, all[i]);
+		l->causal = c;
+	}
+	for (i = 0; i < n; i++)
+		accord_entry_free(all[i]);
+	free(all);
+	return error;
 }
 
 int accord_ledger_in_past(const accord_ledger *ledger, const accord_entry *later,

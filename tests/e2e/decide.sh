@@ -219,10 +219,20 @@ test_status_conflict() {
 	done
 	equal "$(accord -C "$A" show "$INC" --json | jget 'd')" "$(accord -C "$(fresh "$A")" show "$INC" --json | jget 'd')" \
 		"status conflict: index and fresh copy agree"
-	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/alice" -C "$A" status "$INC" resolved
-	equal "$(accord -C "$A" show "$INC" --json | jget 'd["conflicts"]')" '[]' "status conflict: a later status knowing both settles it"
-	expect 0 accord -C "$A" show "$INC"
+	# with checkpoints, as members sync: gina's next status depends on alice's checkpoint,
+	# not on an entry of the incident, so only the ledger's frontiers can say what it knew
+	ACCORD_NOW=2026-11-20T10:46:00Z expect 0 accord --home "$T/alice" -C "$A" sync hub
+	ACCORD_NOW=2026-11-20T10:47:00Z expect 0 accord --home "$T/gina" -C "$G" sync hub
+	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/gina" -C "$G" status "$INC" resolved
+	equal "$(git -C "$G" log -1 --format=%B "refs/accord/feeds/$(kid gina)" | jget "'$(lastid "$G" alice)' in d['deps']")" \
+		true "status conflict: the settling status names alice's checkpoint"
+	equal "$(git -C "$G" log -1 --format=%B "refs/accord/feeds/$(kid alice)" | jget 'd["type"]')" checkpoint \
+		"status conflict: alice's last entry is a checkpoint"
+	equal "$(accord -C "$G" show "$INC" --json | jget 'd["conflicts"]')" '[]' "status conflict: a later status knowing both settles it"
+	expect 0 accord -C "$G" show "$INC"
 	case "$OUT" in *conflict*) bad "status conflict: show still lists a settled conflict" ;; *) ok ;; esac
+	equal "$(accord -C "$G" show "$INC" --json | jget 'd')" "$(accord -C "$(fresh "$G")" show "$INC" --json | jget 'd')" \
+		"status conflict: settled, index and fresh copy agree"
 }
 
 # --- two members of one party write one window concurrently ----------------------
