@@ -167,9 +167,10 @@ int accord_ledger_order_cmp(const void *a, const void *b);
  * Whether `earlier` is in the causal past of `later` (reachable through
  * prev and deps; an entry is not in its own past): 1 yes, 0 no. Two
  * entries are concurrent when neither is in the other's past. One
- * comparison of frontiers; a ledger opened through the index verifies the
- * ledger once, on the first call, to build them. Negative (ACCORD_ENOTFOUND,
- * or the verification's error) when `later` is not an entry of this ledger.
+ * comparison of frontiers; a ledger opened through the index builds them
+ * on the first call, reading its counted feeds once (the index verified
+ * them). Negative (ACCORD_ENOTFOUND, or a read error) when `later` is not
+ * an entry of this ledger.
  */
 int accord_ledger_in_past(const accord_ledger *ledger, const accord_entry *later,
 			  const accord_entry *earlier);
