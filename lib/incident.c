@@ -63,9 +63,10 @@ int accord_incident_transition_ok(const char *from, const char *to)
 	if (t == 4 && f != 3)
 		return accord_error_set(ACCORD_EDENIED, "an incident is closed only after it is resolved (it is %s)",
 					from);
-	if (f >= 3 && t != 0 && !(f == 3 && t == 4))
+	/* from resolved or closed, any open status is an explicit reopen */
+	if (f >= 3 && t >= 3 && !(f == 3 && t == 4))
 		return accord_error_set(ACCORD_EDENIED,
-					"the incident is %s: reopen it with status investigating first",
+					"the incident is %s: reopen it with an open status (investigating, identified or mitigated) first",
 					from);
 	return 0;
 }

@@ -19,8 +19,9 @@ static void test_incident_transitions(void **state)
 		{ "resolved", "investigating", 1 },
 		{ "closed", "investigating", 1 },
 		{ "closed", "resolved", 0 },
-		{ "resolved", "mitigated", 0 },
-		{ "closed", "identified", 0 },
+		{ "resolved", "mitigated", 1 },
+		{ "closed", "closed", 0 },
+		{ "closed", "identified", 1 },
 		{ "identified", "identified", 0 },
 		{ "resolved", "resolved", 0 },
 	};
@@ -60,8 +61,8 @@ static void test_incident_derives_figures(void **state)
 	assert_int_equal(th_append(x, s, k, "sla", id, "{\"name\":\"a\",\"target_s\":600,\"actual_s\":600}"), 0);
 	assert_int_equal(th_append(x, s, k, "sla", id, "{\"name\":\"b\",\"target_s\":600,\"actual_s\":601}"), 0);
 	assert_int_equal(th_append(x, s, k, "status", id, "{\"status\":\"resolved\"}"), 0);
-	/* not allowed: stays in the timeline, does not change the state */
-	assert_int_equal(th_append(x, s, k, "status", id, "{\"status\":\"mitigated\"}"), 0);
+	/* not allowed (closing needs a joint resolution): stays in the timeline, does not change the state */
+	assert_int_equal(th_append(x, s, k, "status", id, "{\"status\":\"closed\"}"), 0);
 	assert_int_equal(th_append(x, s, k, "feedback", id, "{\"score\":2,\"lost_minutes\":15}"), 0);
 
 	assert_int_equal(accord_ledger_open(&l, s, NULL), 0);

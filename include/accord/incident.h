@@ -291,7 +291,7 @@ const char **accord_incident_waiting(const accord_incident *incident, size_t *co
 
 /*
  * Whether status `to` may follow `from`: not the same status again; closed
- * only after resolved; from resolved or closed only back to investigating
+ * only after resolved; from resolved or closed only back to an open status
  * (a reopening) or, from resolved, on to closed. ACCORD_EDENIED with a
  * message saying why not.
  */

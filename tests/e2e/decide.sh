@@ -162,6 +162,9 @@ test_backdated_reopen() {
 	equal "$(echo "$OUT" | jget "[f['kind'] for f in d['findings'] + d['set_aside'] if f['commit'] == '$BADC']")" '["late"]' \
 		"backdated reopen: audit reports it late"
 	agree "backdated reopen" "$C"
+	# any open status written after the close is an explicit reopen
+	ACCORD_NOW=2026-11-20T11:30:00Z expect 0 accord --home "$T/alice" -C "$C" status "$INC2" identified
+	equal "$(status_of "$C")" identified "backdated reopen: an open status after the close reopens"
 }
 
 # --- a concurrent re-proposal after a joint resolution ---------------------------
