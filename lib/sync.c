@@ -236,16 +236,21 @@ int accord_sync_verify(accord_ledger **out, accord_verification **out_v, accord_
 		memset(&c->take, 0, sizeof(c->take));
 		c->refused = 0;
 		c->reason[0] = c->entry[0] = '\0';
-		if (vf && (size_t)vf->valid == vf->count && !git_oid_is_zero(&vf->head)) {
+		/*
+		 * Entries set aside by a rule travel with the feed: they are the
+		 * author's signed words, shown as excluded, and other copies need
+		 * them as deps. Only faults and pending entries are refused.
+		 */
+		if (vf && (size_t)vf->kept == vf->count && !git_oid_is_zero(&vf->head)) {
 			c->take = c->head.head;
 			continue;
 		}
-		/* Take the feed up to its last entry that counts, if that is new here. */
-		if (vf && vf->valid > 0 && (!was || accord_chain_descendant_of(store, &vf->valid_head,
-									       &was->head) == 1))
-			c->take = vf->valid_head;
+		/* Take the feed up to its last entry that counts or is set aside, if that is new here. */
+		if (vf && vf->kept > 0 && (!was || accord_chain_descendant_of(store, &vf->kept_head,
+									      &was->head) == 1))
+			c->take = vf->kept_head;
 		c->refused = 1;
-		first = vf && (size_t)vf->valid < vf->count ? &vf->items[vf->valid] : NULL;
+		first = vf && (size_t)vf->kept < vf->count ? &vf->items[vf->kept] : NULL;
 		why = vf ? finding_for(v, c->head.keyid, first) : NULL;
 		c->kind = why ? (int)why->kind : -1;
 		c->seq = first ? first->seq : (vf ? vf->valid + 1 : 0);
@@ -255,12 +260,12 @@ int accord_sync_verify(accord_ledger **out, accord_verification **out_v, accord_
 			 why ? accord_audit_kind_name(why->kind) : "left out", (long long)c->seq,
 			 c->entry[0] ? c->entry : "(none)",
 			 why ? why->explanation : "it rests on entries that do not count");
-		if (first && vf->count - (size_t)vf->valid > 1) {
+		if (first && vf->count - (size_t)vf->kept > 1) {
 			size_t used = strlen(c->reason);
 
 			snprintf(c->reason + used, sizeof(c->reason) - used,
 				 " (and the %zu later entries of this feed, which follow it)",
-				 vf->count - (size_t)vf->valid - 1);
+				 vf->count - (size_t)vf->kept - 1);
 		}
 	}
 	error = accord_ledger_from_verification(&l, store, v);
@@ -1052,13 +1057,13 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 		accord_buf ref = ACCORD_BUF_INIT;
 		accord_transport_update *u;
 
-		/* Only what counts travels: a feed is pushed up to its last entry that counts. */
+		/* What counts or is set aside by a rule travels, up to the feed's first fault. */
 		if (beyond && git_oid_equal(&beyond->head, &local[i].head)) {
-			const accord_feed *f = accord_ledger_feed(verified, local[i].keyid);
+			const accord_verified_feed *f = accord_verification_feed(vv, local[i].keyid);
 
-			if (!f)
+			if (!f || f->kept == 0)
 				continue;
-			local[i].head = f->head;
+			local[i].head = f->kept_head;
 		}
 		if (accord_sync_classify(&rel, store, &local[i].head, r ? &r->head : NULL) < 0 ||
 		    (rel != ACCORD_SYNC_MISSING && rel != ACCORD_SYNC_BEHIND))

@@ -98,6 +98,7 @@ struct item {
 	int flagged;	   /* some finding is about it */
 	int sigfail;	   /* signature does not verify: modified or mismatched */
 	int counted;	   /* counts in the current replay round */
+	int aside;	   /* set aside by a rule this round, its own deps counting or set aside */
 	char *modified_by; /* proof that the bytes changed (who names other bytes) */
 };
 
@@ -1149,6 +1150,7 @@ struct round {
 	int64_t *precut;  /* per feed: a cut learnt in an earlier round (INT64_MAX: none) */
 	const accord_entry **by; /* per feed: the revocation that named that cut */
 	int64_t *raise;	  /* per feed: a cut raised to what its party counted on */
+	int64_t *sound;	  /* per feed: where faults, forks and missing deps stop it, rules aside */
 };
 
 static int64_t floor_of(void *arg, const char *keyid)
@@ -1195,14 +1197,41 @@ static int64_t unaware_of_revocation(struct run *r, struct feed *g, const accord
 }
 
 /*
+ * Whether every dep of `e` counts or is set aside by a rule this round.
+ * An entry set aside that rests on neither (a dep missing, invalid or
+ * pending) is not sound: its dependants wait like those of a bad entry.
+ */
+static int deps_sound(struct run *r, const accord_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->dep_count; i++) {
+		const char *keyid;
+		int64_t seq;
+		struct feed *g = accord_causal_find(r->v->causal, e->deps[i], &keyid, &seq) ? find_feed(r, keyid) : NULL;
+		struct item *d = g ? item_at(g, seq) : NULL;
+
+		if (!d || !d->e || !(d->counted || d->aside) || strcmp(d->e->id, e->deps[i]) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/*
  * Whether an entry may count given its deps: each must count this round
- * (deps sort first, their clocks being lower). A dep that does not count
- * here (missing, forged, refused) leaves the entry pending, never invalid:
- * a copy of the dep that counts makes it count (TRUST.md attack 9). The
- * one exception is a dep set aside by a revocation's cut when the entry's
- * author is of the revoked key's party: the cut is raised to cover it
- * (attack 1), which learn_cuts does once this entry counts. 0 if it may
- * count; else the pending finding is added and -1 returned.
+ * or be set aside by a rule (deps sort first, their clocks being lower).
+ * A dep set aside by a rule (beyond a cut, resting on such an entry) is
+ * the author's signed word, which this copy holds and judged: it does not
+ * count, nor does what it would carry through a rule reference, but an
+ * entry that saw it counts on its own, else a revoker would choose which
+ * of other parties' work dies (docs/format.md, "Causal order"). A dep that
+ * does not count for any other reason (missing, forged, refused, pending)
+ * leaves the entry pending, never invalid: a copy of the dep that counts
+ * makes it count (TRUST.md attack 9). A dep set aside by a revocation's
+ * cut when the entry's author is of the revoked key's party also raises
+ * the cut to cover it (attack 1), which learn_cuts does once this entry
+ * counts. 0 if it may count; else the pending finding is added and -1
+ * returned.
  */
 static int deps_count(struct run *r, const struct round *rd, const accord_parties *p,
 		      const accord_entry *e)
@@ -1217,7 +1246,7 @@ static int deps_count(struct run *r, const struct round *rd, const accord_partie
 		struct item *d = g ? item_at(g, seq) : NULL;
 		const accord_member *x;
 
-		if (d && d->e && d->counted && !strcmp(d->e->id, e->deps[i]))
+		if (d && d->e && (d->counted || d->aside) && !strcmp(d->e->id, e->deps[i]))
 			continue;
 		x = g ? accord_parties_member(p, g->keyid) : NULL;
 		if (m && x && x != m && x->party == m->party && x->revoked && rd->aside[g - r->feeds] &&
@@ -1231,8 +1260,12 @@ static int deps_count(struct run *r, const struct round *rd, const accord_partie
 	return 0;
 }
 
-/* Authorization failures named by what went wrong. */
-static void deny_finding(struct run *r, const struct round *rd, const accord_parties *p,
+/*
+ * Authorization failures named by what went wrong. 1 if the entry is set
+ * aside by a rule (past a cut, or resting on such an entry through a rule
+ * reference), 0 if it is a fault.
+ */
+static int deny_finding(struct run *r, const struct round *rd, const accord_parties *p,
 			 struct item *it, const accord_entry *e, const char *why)
 {
 	const accord_member *m = accord_parties_member(p, e->author.id);
@@ -1240,11 +1273,16 @@ static void deny_finding(struct run *r, const struct round *rd, const accord_par
 
 	if (p->last_rule == ACCORD_RULE_AFTER_REVOCATION) {
 		add_finding(r, ACCORD_AUDIT_REVOKED_KEY, e->author.id, it, NULL, "%s", why);
+		return 1;
 	} else if (p->last_rule == ACCORD_RULE_PAST_CUT) {
 		add_finding(r, ACCORD_AUDIT_PAST_CUT, e->author.id, it, NULL, "%s", why);
-	} else if (rests_on_aside(r, rd, named) || rests_on_aside(r, rd, accord_entry_str(e, "invite"))) {
+		return 1;
+	} else if (rests_on_aside(r, rd, named) || rests_on_aside(r, rd, accord_entry_str(e, "invite")) ||
+		   rests_on_aside(r, rd, accord_entry_str(e, "proposal")) ||
+		   rests_on_aside(r, rd, accord_entry_str(e, "revises"))) {
 		add_finding(r, ACCORD_AUDIT_PAST_CUT, e->author.id, it, NULL,
 			    "rests on an entry set aside beyond its key's cut: %s", why);
+		return 1;
 	} else if (!m && strcmp(e->type, "party-accept") != 0 && !accord_parties_invite_for(p, e->author.id)) {
 		add_finding(r, ACCORD_AUDIT_UNKNOWN_KEY, e->author.id, it, NULL,
 			    "key %s is a member of no party at this point: %s", e->author.id, why);
@@ -1254,6 +1292,7 @@ static void deny_finding(struct run *r, const struct round *rd, const accord_par
 	} else {
 		add_finding(r, ACCORD_AUDIT_NOT_AUTHORIZED, e->author.id, it, NULL, "%s", why);
 	}
+	return 0;
 }
 
 /*
@@ -1274,8 +1313,15 @@ static size_t replay_once(struct run *r, accord_entry **all, size_t n, struct ro
 		int64_t pre = rd->precut[fi] > rd->raise[fi] ? rd->precut[fi] : rd->raise[fi];
 		char why[512];
 
-		if (e->seq > rd->stop[fi])
+		if (e->seq > rd->stop[fi]) {
+			struct item *prev = item_at(f, e->seq - 1);
+
+			/* a feed set aside by a rule stays its author's word up to its first fault */
+			if (rd->aside[fi] && e->seq <= rd->sound[fi] && prev && prev->aside &&
+			    deps_sound(r, e))
+				item_of(r, e)->aside = 1;
 			continue;
+		}
 		if (e->seq > pre) {
 			const accord_member *m = accord_parties_member(p, e->author.id);
 			int after = m && m->revocation && accord_causal_in_past(r->v->causal, e, m->revocation) == 1;
@@ -1288,6 +1334,7 @@ static size_t replay_once(struct run *r, accord_entry **all, size_t n, struct ro
 					  : " (written before its author learned of the revocation)");
 			rd->stop[fi] = e->seq - 1;
 			rd->aside[fi] = 1;
+			item_of(r, e)->aside = deps_sound(r, e);
 			continue;
 		}
 		if (deps_count(r, rd, p, e) < 0) {
@@ -1296,8 +1343,8 @@ static size_t replay_once(struct run *r, accord_entry **all, size_t n, struct ro
 		}
 		if (accord_parties_apply(p, e) < 0) {
 			snprintf(why, sizeof(why), "%s", accord_error_last());
-			deny_finding(r, rd, p, item_of(r, e), e, why);
-			rd->aside[fi] = p->last_rule != ACCORD_RULE_NONE;
+			rd->aside[fi] = deny_finding(r, rd, p, item_of(r, e), e, why);
+			item_of(r, e)->aside = rd->aside[fi] && deps_sound(r, e);
 			rd->stop[fi] = e->seq - 1;
 			continue;
 		}
@@ -1453,7 +1500,8 @@ static int replay(struct run *r)
 	    !(rd.aside = calloc(r->nfeeds + 1, sizeof(*rd.aside))) ||
 	    !(rd.precut = calloc(r->nfeeds + 1, sizeof(*rd.precut))) ||
 	    !(rd.by = calloc(r->nfeeds + 1, sizeof(*rd.by))) ||
-	    !(rd.raise = calloc(r->nfeeds + 1, sizeof(*rd.raise))))
+	    !(rd.raise = calloc(r->nfeeds + 1, sizeof(*rd.raise))) ||
+	    !(rd.sound = calloc(r->nfeeds + 1, sizeof(*rd.sound))))
 		abort();
 	for (i = 0; i < r->nfeeds; i++)
 		rd.precut[i] = INT64_MAX;
@@ -1500,10 +1548,10 @@ static int replay(struct run *r)
 			accord_finding_dispose(&v->findings[i]);
 		v->finding_count = mark;
 		for (i = 0; i < r->nfeeds; i++) {
-			rd.stop[i] = r->feeds[i].cut;
+			rd.stop[i] = rd.sound[i] = r->feeds[i].cut;
 			rd.aside[i] = 0;
 			for (j = 0; j < r->feeds[i].n; j++)
-				r->feeds[i].items[j].counted = 0;
+				r->feeds[i].items[j].counted = r->feeds[i].items[j].aside = 0;
 		}
 		accord_parties_dispose(&v->parties);
 		accord_parties_init(&v->parties);
@@ -1554,6 +1602,7 @@ static int replay(struct run *r)
 	free(rd.precut);
 	free(rd.by);
 	free(rd.raise);
+	free(rd.sound);
 	return 0;
 }
 
@@ -1600,7 +1649,7 @@ static void finish(struct run *r)
 		struct feed *f = &r->feeds[i];
 		accord_verified_feed *o = &v->feeds[i];
 
-		o->valid = f->cut;
+		o->valid = o->kept = f->cut;
 		v->read += f->n;
 		for (j = 0; j < f->n; j++) {
 			struct item *it = &f->items[j];
@@ -1611,10 +1660,14 @@ static void finish(struct run *r)
 			pub->sigfail = it->sigfail;
 			if ((int64_t)j < f->cut) {
 				pub->verdict = ACCORD_VERDICT_VALID;
-				o->valid_head = it->oid;
+				o->valid_head = o->kept_head = it->oid;
 				o->last = it->e;
 				it->e = NULL; /* in v->entries */
 			} else {
+				if (it->aside && o->kept == (int64_t)j) {
+					o->kept = (int64_t)j + 1;
+					o->kept_head = it->oid;
+				}
 				pub->verdict = it->flagged ? ACCORD_VERDICT_INVALID : ACCORD_VERDICT_FOLLOWS;
 				v->left_out++;
 			}

@@ -115,6 +115,13 @@ typedef struct {
 	int64_t valid;	      /* entries that count: seq 1 .. valid */
 	git_oid valid_head;   /* the last of them (zero when valid == 0) */
 	const accord_entry *last; /* its entry, NULL when valid == 0 */
+	/*
+	 * Entries that count or are set aside by a rule (beyond a cut, resting
+	 * on such an entry): seq 1 .. kept. What travels: the author's signed
+	 * words, which other copies need as deps (docs/format.md).
+	 */
+	int64_t kept;
+	git_oid kept_head; /* the last of them (zero when kept == 0) */
 } accord_verified_feed;
 
 typedef struct {

@@ -532,6 +532,46 @@ check() {
 	# is wrong when a seq skips or entries are reordered)
 	equal "$(jtry '"\n".join(sorted(x["feed"] + " " + (x["from_commit"] or "null") for x in d["verification"]["excluded"]))' <"$CK/report.json")" \
 		"$(cat "$CK/excluded")" "$n: report excludes each feed from audit's first commit left out"
+	# 4-6. entries set aside by a rule travel (the author's signed words, which other
+	# copies need as deps): sync, the hook and clone carry them, and set them aside
+	if [ "${ASIDE:-0}" = 1 ]; then
+		travels "$n"
+	else
+		refused "$n"
+	fi
+	writes "$n"
+}
+
+# travels NAME: sync, the hook and clone carry the feeds whole, and each copy sets
+# the same entries aside and counts the same ones.
+travels() {
+	n=$1
+	rm -rf "$T/copy.git"
+	cp -r "$EARLY" "$T/copy.git"
+	git -C "$T/copy.git" remote add hub "$C"
+	git -C "$T/copy.git" config remote.hub.fetch '+refs/accord/*:refs/quarantine/hub/*'
+	expect 0 accord -C "$T/copy.git" sync --json --no-checkpoint hub
+	equal "$(heads "$T/copy.git")" "$(heads "$C")" "$n: sync carries the entries set aside"
+	rm -rf "$T/hub.git"
+	cp -r "$EHUB" "$T/hub.git"
+	expect 0 git -C "$C" push "$T/hub.git" 'refs/accord/feeds/*:refs/accord/feeds/*' 'refs/accord/evidence/*:refs/accord/evidence/*'
+	equal "$(heads "$T/hub.git")" "$(heads "$C")" "$n: the hook takes the entries set aside"
+	rm -rf "$T/clone.git"
+	expect 0 accord clone "$C" "$T/clone.git"
+	equal "$(heads "$T/clone.git")" "$(heads "$C")" "$n: clone carries the entries set aside"
+	for r in "$T/copy.git" "$T/hub.git" "$T/clone.git"; do
+		OUT=$(accord -C "$r" audit --json --no-record 2>&1)
+		equal "$(echo "$OUT" | jget '" ".join(sorted(set(f["kind"] for f in d["findings"])))')" "" "$n: $(basename "$r")'s audit is clean"
+		contains " $(echo "$OUT" | jget '" ".join(f["kind"] + ":" + (f["commit"] or "") for f in d["set_aside"])') " \
+			" $KIND:$BAD " "$n: $(basename "$r") sets the bad commit aside as $KIND"
+		equal "$(accord -C "$r" log --json 2>/dev/null | jget '" ".join(e["commit"] for e in d)' | sorted)" "$(cat "$CK/commits")" \
+			"$n: $(basename "$r") counts the same entries"
+	done
+}
+
+# refused NAME: sync, the hook and clone keep what does not count out of the refs.
+refused() {
+	n=$1
 	# 4. sync: an older clean copy from an unhooked hub holding the hostile refs
 	rm -rf "$T/copy.git"
 	cp -r "$EARLY" "$T/copy.git"
@@ -580,6 +620,10 @@ check() {
 		equal "$(accord -C "$T/clone.git" log --json 2>/dev/null | jget '" ".join(e["commit"] for e in d)' | sorted)" "$(cat "$CK/commits")" \
 			"$n: and counts the same entries"
 	fi
+}
+
+writes() {
+	n=$1
 	# 7. writing: a key with entries that do not count may not write; others may
 	for f in $(awk '$3 != "-" { print $1 }' "$CK/feeds"); do
 		w=$(owner "$f")
