@@ -1,0 +1,129 @@
+# Revocation holds, and holds only what it names (issue 13, item 2): a revoked
+# key's entries past its cut are set aside, shown as excluded, and travel; an
+# entry of another party that saw them counts on its own, on every copy and
+# path, whatever order entries arrived in. Nothing set aside carries anything
+# through a rule reference: a key it added, a cosign it signed.
+. "$(dirname "$0")/lib.sh"
+FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
+forge() { $FORGE "$@" || bad "forge $*"; }
+unset SSH_AUTH_SOCK
+
+for k in alice dave bob gina; do newkey $k; done
+pub() { accord --home "$T/$1" key show | tail -1; }
+kid() { accord --home "$T/$1" key show --json | jget 'd["id"]'; }
+ALICE=$(kid alice) DAVE=$(kid dave) BOB=$(kid bob) GINA=$(kid gina)
+HUB="$T/hub.git" A="$T/a" BC="$T/bobcopy" G="$T/gcopy"
+git init -q --bare "$HUB"
+printf '#!/bin/sh\nexec "%s" hook pre-receive\n' "$ACCORD_BIN" >"$HUB/hooks/pre-receive"
+chmod +x "$HUB/hooks/pre-receive"
+a() { accord --home "$T/alice" -C "$A" "$@"; }
+b() { accord --home "$T/bob" -C "$BC" "$@"; }
+g() { accord --home "$T/gina" -C "$G" "$@"; }
+tip() { git -C "$1" rev-parse "refs/accord/feeds/$2"; }
+idof() { git -C "$1" cat-file commit "$2" | sed '1,/^$/d' | tr -d '\n' | sha256sum | cut -c1-64; }
+has() { git -C "$1" merge-base --is-ancestor "$2" "refs/accord/feeds/$3" 2>/dev/null; }
+
+# --- acme (alice, dave an admin, bob) and globex (gina) share an incident ------
+expect 0 accord --home "$T/alice" init --party acme --title "revocation holds" "$A"
+expect 0 a remote add hub "$HUB"
+expect 0 a member add --key "$(pub dave)" --name dave --admin
+expect 0 a member add --key "$(pub bob)" --name bob
+expect 0 a party invite globex --key "$(pub gina)"
+expect 0 a sync --no-checkpoint
+expect 0 accord --home "$T/gina" clone "$HUB" "$G"
+expect 0 g party accept globex
+expect 0 g sync --no-checkpoint
+expect 0 a sync --no-checkpoint
+expect 0 a open --title "Checkout down" --severity 2 --service checkout --parties acme,globex
+INC=$OUT
+expect 0 a sync --no-checkpoint
+expect 0 accord --home "$T/bob" clone "$HUB" "$BC"
+expect 0 b note "$INC" "bob before"
+expect 0 b sync --no-checkpoint
+expect 0 accord --home "$T/dave" -C "$A" sync --no-checkpoint
+expect 0 accord --home "$T/dave" -C "$A" note "$INC" "dave before"
+expect 0 a sync --no-checkpoint
+expect 0 g sync --no-checkpoint
+BASE="$T/base.git"
+git clone -q --bare --mirror "$HUB" "$BASE"
+git -C "$BASE" config accord.ledger "$(git -C "$A" config accord.ledger)"
+
+# --- alice revokes bob; bob, not synced, writes; globex builds on it ----------
+expect 0 a member revoke bob
+expect 0 a sync --no-checkpoint
+CUT=$(git -C "$A" log -1 --format=%B "refs/accord/feeds/$ALICE" | jget 'd["body"]["cut"]')
+equal "$CUT" 1 "the cut is bob's last entry alice had seen"
+expect 0 b note "$INC" "bob unaware"
+expect 0 b status "$INC" mitigated
+BOBNOTE=$(git -C "$BC" rev-parse "refs/accord/feeds/$BOB~1") BOBSTATUS=$(tip "$BC" "$BOB")
+# gina syncs from bob's copy (it does not hold the revocation) and writes on it
+expect 0 g remote add bob "$BC"
+expect 0 g sync bob --no-checkpoint
+expect 0 g note "$INC" "globex saw bob's status"
+GNOTE=$(tip "$G" "$GINA")
+equal "$(git -C "$G" log -1 --format=%B "$GNOTE" | jget "'$(idof "$G" "$BOBSTATUS")' in d['deps']")" true \
+	"gina's note depends on bob's status, past his cut"
+expect 0 g status "$INC" identified
+GSTATUS=$(tip "$G" "$GINA")
+# gina's sync takes the revocation and carries bob's feed to the hub: the hook takes it
+expect 0 g sync origin --no-checkpoint
+equal "$(tip "$HUB" "$BOB")" "$BOBSTATUS" "the hook takes bob's feed with its entries set aside"
+equal "$(tip "$HUB" "$GINA")" "$GSTATUS" "the hook takes gina's entries that rest on them"
+expect 0 b sync --no-checkpoint
+expect 0 a sync --no-checkpoint
+expect 0 g sync origin --no-checkpoint
+
+# verdict REPO: what every path of copy REPO says, in one line
+verdict() {
+	r=$1
+	s=$(accord -C "$r" show "$INC" --json 2>/dev/null)
+	printf 'show:%s' "$(echo "$s" | jget "','.join(sorted(e['id'][:8] for e in d['timeline'] if e['id'] in ('$(idof "$HUB" "$GNOTE")', '$(idof "$HUB" "$BOBNOTE")', '$(idof "$HUB" "$BOBSTATUS")', '$(idof "$HUB" "$GSTATUS")')))")"
+	printf ' status:%s' "$(echo "$s" | jget 'd["status"]')"
+	printf ' log:%s' "$(accord -C "$r" log --json 2>/dev/null | jget "','.join(sorted(e['commit'][:8] for e in d if e['commit'] in ('$GNOTE', '$BOBNOTE', '$BOBSTATUS', '$GSTATUS')))")"
+	printf ' audit:%s' "$(accord -C "$r" audit --json --no-record 2>/dev/null | jget "','.join(sorted(f['kind'] + '@' + (f['commit'] or '')[:8] for f in d['findings'] + d['set_aside']))")"
+	printf ' report:%s\n' "$(accord -C "$r" report --format json 2>/dev/null | jget "','.join(sorted(x['feed'][:8] + '@' + (x['from_commit'] or 'null')[:8] for x in d['verification']['excluded']))")"
+}
+G8=$(echo "$GNOTE" | cut -c1-8) S8=$(echo "$GSTATUS" | cut -c1-8) BN8=$(echo "$BOBNOTE" | cut -c1-8)
+GI8=$(idof "$HUB" "$GNOTE" | cut -c1-8) SI8=$(idof "$HUB" "$GSTATUS" | cut -c1-8)
+WANT="show:$(printf '%s\n%s\n' "$GI8" "$SI8" | sort | paste -sd,) status:identified log:$(printf '%s\n%s\n' "$G8" "$S8" | sort | paste -sd,) audit:past-cut@$BN8 report:$(echo "$BOB" | cut -c1-8)@$BN8"
+for r in "$A" "$BC" "$G" "$HUB"; do
+	equal "$(verdict "$r")" "$WANT" "$(basename "$r"): globex's entries count, bob's past the cut are set aside"
+	if has "$r" "$BOBSTATUS" "$BOB"; then ok; else bad "$(basename "$r"): bob's entries past the cut are kept, not lost"; fi
+done
+expect 0 a show "$INC"
+case "$OUT" in *"bob unaware"*) bad "show prints bob's note past the cut" ;; *) ok ;; esac
+contains "$OUT" "globex saw bob's status" "show prints globex's note"
+contains "$ERR" "left out" "show says it left entries out"
+expect 0 a audit --json --no-record
+equal "$(echo "$OUT" | jget '[f["kind"] for f in d["findings"]]')" "[]" "audit finds no fault"
+expect 0 a report --format json
+equal "$(echo "$OUT" | jget 'd["verification"]["status"]')" partial "report says entries are left out"
+# a fresh clone, and a copy whose index is rebuilt from scratch, say the same
+rm -rf "$T/clone"
+expect 0 accord clone "$HUB" "$T/clone"
+equal "$(verdict "$T/clone")" "$WANT" "a fresh clone agrees"
+rm -rf "$G/accord/index"
+equal "$(verdict "$G")" "$WANT" "a rebuilt index agrees"
+
+# --- arrival orders: the same entries in two orders, read between arrivals ------
+# Each step is read (show warms the index, which then catches up), so the index
+# path meets every intermediate state; the end state must be the one above.
+arrive() { # arrive COPY FEED...: fetch those feeds from the hub, then read
+	c=$1
+	shift
+	for f in "$@"; do git -C "$c" fetch -q "$HUB" "+refs/accord/feeds/$f:refs/accord/feeds/$f"; done
+	accord -C "$c" show "$INC" >/dev/null 2>&1
+	accord -C "$c" log >/dev/null 2>&1
+}
+for order in "$ALICE $BOB $GINA" "$BOB $GINA $ALICE" "$GINA $BOB $ALICE"; do
+	rm -rf "$T/order.git"
+	cp -r "$BASE" "$T/order.git"
+	accord -C "$T/order.git" show "$INC" >/dev/null 2>&1
+	set -- $order
+	# a feed fetched alone may wait on one still to come: pending, never a fault
+	arrive "$T/order.git" "$1"
+	arrive "$T/order.git" "$2"
+	arrive "$T/order.git" "$3"
+	equal "$(verdict "$T/order.git")" "$WANT" "arrival order $(echo "$order" | cut -c1-4),...: the same verdicts"
+done
+finish
