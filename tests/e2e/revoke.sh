@@ -126,4 +126,77 @@ for order in "$ALICE $BOB $GINA" "$BOB $GINA $ALICE" "$GINA $BOB $ALICE"; do
 	arrive "$T/order.git" "$3"
 	equal "$(verdict "$T/order.git")" "$WANT" "arrival order $(echo "$order" | cut -c1-4),...: the same verdicts"
 done
+
+# --- a revoked admin backdates a member-add; another party's member vouches ------
+# dave, revoked, signs a member-add with no revocation in its past, as if before
+# it; gina (globex) colludes and depends on it. Her note counts on its own, but
+# what it saw stays set aside: the key it adds is no member and cannot act.
+for k in dave gina bob; do forge sshkey "$T/$k" "$T/$k.ssh"; done
+ssh-keygen -q -t ed25519 -N '' -C mallory -f "$T/mallory" </dev/null
+ssh-keygen -q -t ed25519 -N '' -C trudy -f "$T/trudy" </dev/null
+MALLORY_PK=$($FORGE keyid "$T/mallory.pub" | cut -d' ' -f1) MALLORY=$($FORGE keyid "$T/mallory.pub" | cut -d' ' -f2)
+TRUDY_PK=$($FORGE keyid "$T/trudy.pub" | cut -d' ' -f1)
+INCID=$(git -C "$HUB" log --format=%B -1 "refs/accord/feeds/$GINA" | jget 'd["incident"]')
+N="$T/n.git"
+rm -rf "$N"
+git clone -q --bare --mirror "$HUB" "$N"
+git -C "$N" config accord.ledger "$(git -C "$A" config accord.ledger)"
+expect 0 accord --home "$T/alice" -C "$N" member revoke dave
+BACK=$(git -C "$N" log -1 --format=%ct "refs/accord/feeds/$DAVE")
+ADD=$(forge entry "$N" "$T/dave.ssh" --type member-add --extra '{"incident":null}' --deps none --time "$BACK" \
+	--body "{\"key\":\"$MALLORY_PK\",\"member\":\"mallory\",\"admin\":true}")
+VOUCH=$(forge entry "$N" "$T/gina.ssh" --type note --incident "$INCID" --deps "$(idof "$N" "$ADD")" \
+	--body '{"text":"gina vouches for mallory"}')
+MNOTE=$(forge entry "$N" "$T/mallory" --type note --incident "$INCID" --body '{"text":"mallory was let in"}' \
+	--admission "$(idof "$N" "$ADD")")
+MADD=$(forge entry "$N" "$T/mallory" --type member-add --extra '{"incident":null}' \
+	--body "{\"key\":\"$TRUDY_PK\",\"member\":\"trudy\",\"admin\":true}")
+# collusion verdict REPO: what counts of it, in one line
+collusion() {
+	printf 'vouch:%s' "$(accord -C "$1" log --json 2>/dev/null | jget "'$VOUCH' in [e['commit'] for e in d]")"
+	printf ' members:%s' "$(accord -C "$1" member list --json 2>/dev/null | jget "','.join(sorted(m['member'] for m in d if m['active']))")"
+	printf ' aside:%s' "$(accord -C "$1" audit --json --no-record 2>/dev/null | jget "','.join(sorted(f['kind'] + '@' + (f['commit'] or '')[:8] for f in d['set_aside'] if f['commit'] in ('$ADD', '$MNOTE', '$VOUCH')))")"
+	printf ' faults:%s\n' "$(accord -C "$1" audit --json --no-record 2>/dev/null | jget 'len(d["findings"])')"
+}
+A8=$(echo "$ADD" | cut -c1-8) M8=$(echo "$MNOTE" | cut -c1-8)
+CWANT="vouch:true members:alice,gina aside:$(printf 'past-cut@%s\npast-cut@%s\n' "$A8" "$M8" | sort | paste -sd,) faults:0"
+equal "$(collusion "$N")" "$CWANT" "backdated member-add: gina's vouch counts, mallory is no member, both set aside"
+expect 0 accord -C "$N" show "$INC"
+case "$OUT" in *"mallory was let in"*) bad "backdated member-add: show prints mallory's note" ;; *) ok ;; esac
+contains "$OUT" "gina vouches" "backdated member-add: show prints gina's note"
+# the hooked hub takes it all (set aside, not faults) and says the same; so does a clone
+rm -rf "$T/hub2.git"
+cp -r "$HUB" "$T/hub2.git"
+expect 0 git -C "$N" push -q "$T/hub2.git" 'refs/accord/feeds/*:refs/accord/feeds/*'
+equal "$(collusion "$T/hub2.git")" "$CWANT" "backdated member-add: the hub says the same"
+rm -rf "$T/clone2"
+expect 0 accord clone "$T/hub2.git" "$T/clone2"
+equal "$(collusion "$T/clone2")" "$CWANT" "backdated member-add: a clone says the same"
+rm -rf "$N/accord/index"
+equal "$(collusion "$N")" "$CWANT" "backdated member-add: a rebuilt index says the same"
+
+# --- a cosign past the cut makes nothing joint, even with another party on it ----
+N="$T/n2.git"
+rm -rf "$N"
+git clone -q --bare --mirror "$HUB" "$N"
+git -C "$N" config accord.ledger "$(git -C "$A" config accord.ledger)"
+expect 0 accord --home "$T/gina" -C "$N" resolve "$INC" --summary "cache stampede"
+RES=$(idof "$N" "$(tip "$N" "$GINA")")
+COS=$(forge entry "$N" "$T/bob.ssh" --type cosign --incident "$INCID" --body "{\"proposal\":\"$RES\"}")
+# the CLI names only what counts in deps; a writer may name more, as forge does here
+GON=$(forge entry "$N" "$T/gina.ssh" --type note --incident "$INCID" --deps "$(idof "$N" "$COS")" \
+	--body '{"text":"globex on bob cosign"}')
+equal "$(git -C "$N" log -1 --format=%B "$GON" | jget "'$(idof "$N" "$COS")' in d['deps']")" true \
+	"cosign past the cut: gina's note depends on it"
+state() { accord -C "$1" show "$INC" --json 2>/dev/null | jget 'd["resolution"]["state"] + " " + str(any(e["id"] == "'"$(idof "$N" "$GON")"'" for e in d["timeline"]))'; }
+equal "$(state "$N")" "proposed True" "cosign past the cut: the resolution is not joint; gina's note counts"
+expect 1 accord --home "$T/gina" -C "$N" status "$INC" closed
+rm -rf "$T/clone3"
+cp -r "$HUB" "$T/hub3.git"
+expect 0 git -C "$N" push -q "$T/hub3.git" 'refs/accord/feeds/*:refs/accord/feeds/*'
+expect 0 accord clone "$T/hub3.git" "$T/clone3"
+equal "$(state "$T/clone3")" "proposed True" "cosign past the cut: a clone of the hooked hub agrees"
+# the check can tell: alice's cosign makes it joint
+expect 0 accord --home "$T/alice" -C "$N" cosign "$RES"
+equal "$(state "$N")" "joint True" "cosign past the cut: alice's cosign makes it joint"
 finish
