@@ -655,7 +655,16 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 	}
 	if (!strcmp(e->type, "cosign")) {
 		const accord_entry *prop;
+		const char *id = accord_entry_str(e, "proposal");
 
+		/*
+		 * Signing what a revoked key proposed before it heard of its cut
+		 * is no fault of the signer: the cosign counts, to no effect
+		 * (lib/incident.c), and the signer's later work stands.
+		 */
+		if (id && !accord_idmap_get(&p->proposals, id) && p->set_aside &&
+		    p->set_aside(p->cut_floor_arg, e, id))
+			return 0;
 		return check_proposal(p, e, "proposal", &prop);
 	}
 	if (!strcmp(e->type, "action"))

@@ -1162,6 +1162,21 @@ static int64_t floor_of(void *arg, const char *keyid)
 	return f ? rd->raise[f - r->feeds] : 0;
 }
 
+/* parties.set_aside: a proposal of e's incident in e's causal past, set aside this round. */
+static int proposal_aside(void *arg, const accord_entry *e, const char *id)
+{
+	struct run *r = ((void **)arg)[0];
+	const char *keyid;
+	int64_t seq;
+	struct feed *f = accord_causal_find(r->v->causal, id, &keyid, &seq) ? find_feed(r, keyid) : NULL;
+	struct item *it = f ? item_at(f, seq) : NULL;
+
+	return it && it->aside && it->e && !strcmp(it->e->id, id) && !strcmp(it->e->incident, e->incident) &&
+	       (!strcmp(it->e->type, "resolution") || !strcmp(it->e->type, "impact") ||
+		!strcmp(it->e->type, "void") || !strcmp(it->e->type, "duplicate")) &&
+	       accord_causal_in_past(r->v->causal, e, it->e) == 1;
+}
+
 /* Whether `id` is an entry left out this round by the revocation rule. */
 static int rests_on_aside(struct run *r, const struct round *rd, const char *id)
 {
@@ -1558,6 +1573,7 @@ static int replay(struct run *r)
 		v->parties.causal = v->causal;
 		v->parties.cut_floor = floor_of;
 		v->parties.cut_floor_arg = floor_arg;
+		v->parties.set_aside = proposal_aside;
 		k = replay_once(r, all, n, &rd, kept, &v->parties);
 		/*
 		 * A cut dropped because its revoker was cut can revive entries,
@@ -1580,6 +1596,7 @@ static int replay(struct run *r)
 	/* the state outlives this run: no callbacks into it */
 	v->parties.cut_floor = NULL;
 	v->parties.cut_floor_arg = NULL;
+	v->parties.set_aside = NULL;
 	v->entries = kept;
 	v->count = k;
 	kept = NULL;

@@ -118,6 +118,12 @@ typedef struct {
 	const struct accord_causal *causal;
 	int64_t (*cut_floor)(void *arg, const char *keyid);
 	void *cut_floor_arg;
+	/*
+	 * Also set by the engine: whether `id`, named by `e`, is a proposal of
+	 * e's incident in e's causal past that a rule sets aside (beyond a cut).
+	 * A cosign of it counts, without effect. Takes cut_floor_arg.
+	 */
+	int (*set_aside)(void *arg, const accord_entry *e, const char *id);
 	accord_rule last_rule;
 } accord_parties;
 

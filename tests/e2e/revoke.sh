@@ -199,4 +199,31 @@ equal "$(state "$T/clone3")" "proposed True" "cosign past the cut: a clone of th
 # the check can tell: alice's cosign makes it joint
 expect 0 accord --home "$T/alice" -C "$N" cosign "$RES"
 equal "$(state "$N")" "joint True" "cosign past the cut: alice's cosign makes it joint"
+
+# --- another party cosigns what a revoked member proposed, unaware ---------------
+# bob, past his cut and unaware, proposes; gina cosigns it. Her cosign is no fault:
+# it counts, to no effect (nothing it names counts), and her later work stands.
+N="$T/n3.git"
+rm -rf "$N"
+git clone -q --bare --mirror "$HUB" "$N"
+git -C "$N" config accord.ledger "$(git -C "$A" config accord.ledger)"
+BRES=$(forge entry "$N" "$T/bob.ssh" --type resolution --incident "$INCID" --deps none \
+	--body '{"summary":"bob proposes","factors":[],"went_well":[],"went_wrong":[],"lucky":[],"actions":[]}')
+GCOS=$(forge entry "$N" "$T/gina.ssh" --type cosign --incident "$INCID" --deps "$(idof "$N" "$BRES")" \
+	--body "{\"proposal\":\"$(idof "$N" "$BRES")\"}")
+expect 0 accord --home "$T/gina" -C "$N" note "$INC" "gina after her cosign"
+GAFTER=$(tip "$N" "$GINA")
+cosigned() {
+	printf '%s' "$(accord -C "$1" log --json 2>/dev/null | jget "[c in [e['commit'] for e in d] for c in ('$BRES', '$GCOS', '$GAFTER')]")"
+	printf ' %s' "$(accord -C "$1" show "$INC" --json 2>/dev/null | jget 'd["resolution"]')"
+	printf ' %s\n' "$(accord -C "$1" audit --json --no-record 2>/dev/null | jget "sorted(f['kind'] for f in d['findings'] + d['set_aside'] if f['commit'] in ('$BRES', '$GCOS', '$GAFTER'))")"
+}
+OWANT='[false, true, true] null []' # bob's proposal follows his first entry past the cut
+equal "$(cosigned "$N")" "$OWANT" "cosign of a proposal past the cut: it counts to no effect, gina's later note counts"
+cp -r "$HUB" "$T/hub4.git"
+expect 0 git -C "$N" push -q "$T/hub4.git" 'refs/accord/feeds/*:refs/accord/feeds/*'
+equal "$(cosigned "$T/hub4.git")" "$OWANT" "cosign of a proposal past the cut: the hooked hub agrees"
+if has "$T/hub4.git" "$BRES" "$BOB"; then ok; else bad "cosign of a proposal past the cut: the hub holds bob's proposal"; fi
+rm -rf "$N/accord/index"
+equal "$(cosigned "$N")" "$OWANT" "cosign of a proposal past the cut: a rebuilt index agrees"
 finish
