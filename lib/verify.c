@@ -1183,8 +1183,11 @@ static int rests_on_aside(struct run *r, const struct round *rd, const char *id)
 	const char *keyid;
 	int64_t seq;
 	struct feed *f = id && accord_causal_find(r->v->causal, id, &keyid, &seq) ? find_feed(r, keyid) : NULL;
+	struct item *it = f ? item_at(f, seq) : NULL;
 
-	return f && rd->aside[f - r->feeds] && seq > rd->stop[f - r->feeds];
+	/* the entry itself set aside, not only its feed: one resting on a fault is a fault */
+	return f && rd->aside[f - r->feeds] && seq > rd->stop[f - r->feeds] && it && it->aside &&
+	       it->e && !strcmp(it->e->id, id);
 }
 
 /*
