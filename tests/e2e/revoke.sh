@@ -65,6 +65,10 @@ equal "$(git -C "$G" log -1 --format=%B "$GNOTE" | jget "'$(idof "$G" "$BOBSTATU
 	"gina's note depends on bob's status, past his cut"
 expect 0 g status "$INC" identified
 GSTATUS=$(tip "$G" "$GINA")
+# the hook still refuses what is pending: gina's feed alone, its deps not on the hub
+expect 1 git -C "$G" push -q "$HUB" "refs/accord/feeds/$GINA:refs/accord/feeds/$GINA"
+contains "$ERR" "pending" "the hook refuses gina's entries while bob's they depend on are missing"
+if has "$HUB" "$GNOTE" "$GINA"; then bad "the refused push moved gina's feed on the hub"; else ok; fi
 # gina's sync takes the revocation and carries bob's feed to the hub: the hook takes it
 expect 0 g sync origin --no-checkpoint
 equal "$(tip "$HUB" "$BOB")" "$BOBSTATUS" "the hook takes bob's feed with its entries set aside"
