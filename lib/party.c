@@ -638,6 +638,10 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 		const cJSON *actions = cJSON_GetObjectItemCaseSensitive(e->body, "actions"), *a, *o;
 		const accord_entry *prev;
 
+		/* revising what a revoked key proposed unaware is a new proposal (cosign, above) */
+		if (revises && !accord_idmap_get(&p->proposals, revises) && p->set_aside &&
+		    p->set_aside(p->cut_floor_arg, e, revises))
+			revises = NULL;
 		if (revises) {
 			prev = accord_idmap_get(&p->proposals, revises);
 			if (!prev || strcmp(prev->incident, e->incident) != 0)
