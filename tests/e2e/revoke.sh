@@ -233,4 +233,22 @@ equal "$(cosigned "$T/hub4.git")" "$OWANT" "cosign of a proposal past the cut: t
 if has "$T/hub4.git" "$BRES" "$BOB"; then ok; else bad "cosign of a proposal past the cut: the hub holds bob's proposal"; fi
 rm -rf "$N/accord/index"
 equal "$(cosigned "$N")" "$OWANT" "cosign of a proposal past the cut: a rebuilt index agrees"
+
+# --- the same-party raise stays: a colleague of bob's builds on his unaware work --
+# dave (acme) depends on bob's status past the cut: the cut is raised over it, and
+# bob's unaware note and status count (TRUST.md attack 1), on the copy and the hub.
+N="$T/n4.git"
+rm -rf "$N"
+git clone -q --bare --mirror "$HUB" "$N"
+git -C "$N" config accord.ledger "$(git -C "$A" config accord.ledger)"
+DV=$(forge entry "$N" "$T/dave.ssh" --type note --incident "$INCID" --deps "$(idof "$N" "$BOBSTATUS")" \
+	--body '{"text":"dave builds on bob"}')
+raised() {
+	printf '%s' "$(accord -C "$1" log --json 2>/dev/null | jget "[c in [e['commit'] for e in d] for c in ('$BOBNOTE', '$BOBSTATUS', '$DV', '$GNOTE')]")"
+	printf ' %s\n' "$(accord -C "$1" audit --json --no-record 2>/dev/null | jget "sorted(f['kind'] for f in d['findings'] + d['set_aside'])")"
+}
+equal "$(raised "$N")" '[true, true, true, true] []' "same-party raise: bob's unaware entries count once a colleague builds on them"
+cp -r "$HUB" "$T/hub5.git"
+expect 0 git -C "$N" push -q "$T/hub5.git" 'refs/accord/feeds/*:refs/accord/feeds/*'
+equal "$(raised "$T/hub5.git")" '[true, true, true, true] []' "same-party raise: the hooked hub agrees"
 finish
