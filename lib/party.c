@@ -503,9 +503,13 @@ static int apply_action(accord_parties *p, const accord_entry *e, const accord_m
 {
 	const accord_entry *prop;
 	const cJSON *actions, *owners, *o;
+	const char *id = accord_entry_str(e, "resolution");
 	int64_t n = accord_entry_int(e, "action", 0);
 	int error;
 
+	/* an action on what a revoked key proposed unaware counts, to no effect (cosign, below) */
+	if (id && !accord_idmap_get(&p->proposals, id) && p->set_aside && p->set_aside(p->cut_floor_arg, e, id))
+		return 0;
 	if ((error = check_proposal(p, e, "resolution", &prop)) < 0)
 		return error;
 	actions = cJSON_GetObjectItemCaseSensitive(prop->body, "actions");

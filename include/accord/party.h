@@ -121,8 +121,8 @@ typedef struct {
 	/*
 	 * Also set by the engine: whether `id`, named by `e`, is a proposal of
 	 * e's incident in e's causal past that a rule sets aside (beyond a cut).
-	 * A cosign of it counts, without effect; a resolution revising it is a
-	 * new proposal. Takes cut_floor_arg.
+	 * A cosign or an action naming it counts, without effect; a resolution
+	 * revising it is a new proposal. Takes cut_floor_arg.
 	 */
 	int (*set_aside)(void *arg, const accord_entry *e, const char *id);
 	accord_rule last_rule;

@@ -215,17 +215,19 @@ BRES=$(forge entry "$N" "$T/bob.ssh" --type resolution --incident "$INCID" --dep
 	--body '{"summary":"bob proposes","factors":[],"went_well":[],"went_wrong":[],"lucky":[],"actions":[]}')
 GCOS=$(forge entry "$N" "$T/gina.ssh" --type cosign --incident "$INCID" --deps "$(idof "$N" "$BRES")" \
 	--body "{\"proposal\":\"$(idof "$N" "$BRES")\"}")
+GACT=$(forge entry "$N" "$T/gina.ssh" --type action --incident "$INCID" \
+	--body "{\"resolution\":\"$(idof "$N" "$BRES")\",\"action\":1,\"state\":\"done\"}")
 # a revision of it, as gina's CLI would write it on her unaware copy: a new proposal
 GREV=$(forge entry "$N" "$T/gina.ssh" --type resolution --incident "$INCID" \
 	--body "{\"summary\":\"gina revises\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],\"lucky\":[],\"actions\":[],\"revises\":\"$(idof "$N" "$BRES")\"}")
 expect 0 accord --home "$T/gina" -C "$N" note "$INC" "gina after her cosign"
 GAFTER=$(tip "$N" "$GINA")
 cosigned() {
-	printf '%s' "$(accord -C "$1" log --json 2>/dev/null | jget "[c in [e['commit'] for e in d] for c in ('$BRES', '$GCOS', '$GREV', '$GAFTER')]")"
+	printf '%s' "$(accord -C "$1" log --json 2>/dev/null | jget "[c in [e['commit'] for e in d] for c in ('$BRES', '$GCOS', '$GACT', '$GREV', '$GAFTER')]")"
 	printf ' %s' "$(accord -C "$1" show "$INC" --json 2>/dev/null | jget 'd["resolution"]["summary"] + "/" + d["resolution"]["state"]')"
-	printf ' %s\n' "$(accord -C "$1" audit --json --no-record 2>/dev/null | jget "sorted(f['kind'] for f in d['findings'] + d['set_aside'] if f['commit'] in ('$BRES', '$GCOS', '$GREV', '$GAFTER'))")"
+	printf ' %s\n' "$(accord -C "$1" audit --json --no-record 2>/dev/null | jget "sorted(f['kind'] for f in d['findings'] + d['set_aside'] if f['commit'] in ('$BRES', '$GCOS', '$GACT', '$GREV', '$GAFTER'))")"
 }
-OWANT='[false, true, true, true] gina revises/proposed []' # bob's proposal follows his first entry past the cut
+OWANT='[false, true, true, true, true] gina revises/proposed []' # bob's proposal follows his first entry past the cut
 equal "$(cosigned "$N")" "$OWANT" "cosign of a proposal past the cut: it counts to no effect, gina's later note counts"
 cp -r "$HUB" "$T/hub4.git"
 expect 0 git -C "$N" push -q "$T/hub4.git" 'refs/accord/feeds/*:refs/accord/feeds/*'
