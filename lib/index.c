@@ -1424,7 +1424,7 @@ static accord_idmap *recorded_lasts(const accord_ledger *l)
  */
 static int causal_simple(accord_ledger *l, accord_entry **news, size_t n, accord_idmap *lasts)
 {
-	static const char *authority[] = { "member-add", "member-revoke", "party-invite",
+	static const char *authority[] = { "member-add", "member-revoke", "key-rotate", "party-invite",
 					   "party-accept", "party-recover", "genesis" };
 	size_t i, j;
 

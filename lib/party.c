@@ -305,6 +305,7 @@ static int accept_admission(accord_parties *p, accord_member *m, const accord_en
 			    e->author.id, e->admission);
 	m->party = o->party;
 	m->admin = o->admin;
+	m->root |= o->root;
 	m->revoked = 0; /* a withdrawn offer of another party said so */
 	m->revocation = NULL;
 	memcpy(m->added_by, o->adder->key.id, sizeof(m->added_by));
@@ -331,6 +332,55 @@ static int in_subtree(const accord_parties *revoker_state, const accord_member *
 		if (!(m = accord_parties_member(revoker_state, at)))
 			break;
 	}
+	return 0;
+}
+
+/*
+ * A key-rotate: the author names its successor, which takes the author's
+ * name, party and role once its first entry accepts this entry (as it
+ * would a member-add); the author is cut at this entry's seq, as if
+ * revoked here. Only the key itself signs it, so no one else can move a
+ * member to a key of their choosing.
+ */
+static int apply_rotate(accord_parties *p, const accord_entry *e, accord_member *m)
+{
+	accord_member *nm;
+	accord_offer *o;
+	accord_pubkey key;
+	int error;
+
+	if (m->revoked)
+		return deny("key %.12s is revoked: a revoked key cannot name a successor", m->key.id);
+	if ((error = body_key(&key, e)) < 0)
+		return error;
+	if (accord_parties_member(p, key.id) || pending_invite(p, key.id, NULL))
+		return deny("key-rotate names key %.12s, which is already known", key.id);
+	if (!(o = realloc(p->offers, (p->offer_count + 1) * sizeof(*o))))
+		abort();
+	p->offers = o;
+	o = &o[p->offer_count++];
+	memset(o, 0, sizeof(*o));
+	o->entry = e;
+	o->key = key;
+	o->party = m->party;
+	o->admin = m->admin;
+	o->root = m->root;
+	o->adder = m;
+	memcpy(o->name, m->key.name, sizeof(o->name) < sizeof(m->key.name) ? sizeof(o->name) : sizeof(m->key.name));
+	o->name[sizeof(o->name) - 1] = '\0';
+	nm = add_member(p, &key, o->name, m->party, e);
+	nm->accepted = 0;
+	nm->admin = m->admin;
+	nm->root = m->root;
+	/* below the old key in the admission tree: whoever could revoke it can revoke this one */
+	memcpy(nm->added_by, m->key.id, sizeof(nm->added_by));
+	if (m->root)
+		p->parties[m->party].root = p->member_count - 1;
+	m->revoked = 1;
+	m->revoked_at = e->time;
+	m->cut = e->seq;
+	m->revocation = e;
+	m->rotated_to = nm;
 	return 0;
 }
 
@@ -364,6 +414,38 @@ static int apply_revoke(accord_parties *p, const accord_entry *e, const accord_m
 	}
 	if (!target || target->party != m->party)
 		return deny("key %.12s is not a member of %s", key.id, p->parties[m->party].name);
+	if (target->revoked && target->rotated_to) {
+		/*
+		 * Retired by its own rotation, which may well be concurrent with
+		 * this revocation: the revocation reaches the key that replaced it,
+		 * so rotating cannot outrun a revocation.
+		 */
+		if (p->causal && (seen = accord_causal_seen(p->causal, e->id, key.id)) != cut)
+			return deny("the revocation names cut %lld, but seq %lld of key %.12s is the highest in its causal past",
+				    (long long)cut, (long long)seen, key.id);
+		while (target->revoked && target->rotated_to)
+			target = (accord_member *)target->rotated_to;
+		if (target->revoked)
+			return deny("key %.12s and the key that replaced it are revoked already", key.id);
+		if (target->root)
+			return deny("key %.12s was replaced by the party's root key, which cannot be revoked", key.id);
+		if (!in_subtree(p, m, target))
+			return deny("%s may revoke only keys it admitted (directly or below)", m->key.name);
+		if (!target->accepted) {
+			accord_offer *o = find_offer(p, target->key.id, NULL, m->party, 1);
+
+			if (o)
+				o->withdrawn = 1;
+			cut = 0;
+		} else {
+			cut = p->causal ? accord_causal_seen(p->causal, e->id, target->key.id) : INT64_MAX;
+		}
+		target->revoked = 1;
+		target->revoked_at = e->time;
+		target->cut = cut;
+		target->revocation = e;
+		return 0;
+	}
 	if (target->revoked)
 		return deny("key %.12s is revoked already", key.id);
 	if (target->root)
@@ -619,6 +701,8 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 	}
 	if (!strcmp(e->type, "member-revoke"))
 		return apply_revoke(p, e, m);
+	if (!strcmp(e->type, "key-rotate"))
+		return apply_rotate(p, e, m);
 	if (!e->known)
 		return 0; /* a newer accord's type: its author is a member; the rest is not read here */
 	if (!strcmp(e->type, "open"))

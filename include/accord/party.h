@@ -34,6 +34,11 @@
  *    signer's party; tickets name involved parties only; a duplicate names
  *    another incident;
  *  - checkpoint (witnessing verified feed heads) by any active member;
+ *  - key-rotate, signed by a member key, names its successor: an admission
+ *    of the new key with the same name, party and role (it accepts it as
+ *    it would a member-add), and a cut of the signing key at this entry's
+ *    seq, as if it were revoked there. A revocation that names a key
+ *    retired by rotation revokes its successor too;
  *  - party-recover replaces a party's root key. Only the recovery key the
  *    party committed to (its hash in the genesis, party-accept or last
  *    party-recover) signs it, on its own feed; the old root is revoked and
@@ -61,6 +66,7 @@ typedef struct accord_member_s {
 	int64_t valid_until; /* with revoked: the time of its last entry that counts (set by the engine) */
 	const accord_entry *revocation; /* the member-revoke, when revoked */
 	const accord_entry *recovered_by; /* the party-recover that made it root, which its first entry names */
+	const struct accord_member_s *rotated_to; /* with revoked by its own key-rotate: the key it named */
 } accord_member;
 
 /* An admission offered by a member-add, in effect once the key accepts it. */
@@ -69,8 +75,9 @@ typedef struct {
 	accord_pubkey key;
 	size_t party;
 	int admin;
+	int root;  /* a key-rotate of the party's root: the new key is root */
 	char name[65];
-	const accord_member *adder;
+	const accord_member *adder; /* for a key-rotate, the key that rotated */
 	int withdrawn; /* revoked before the key accepted it */
 } accord_offer;
 
