@@ -1,4 +1,5 @@
-/* accord key new | import | show: the member's signing key, kept outside any ledger. */
+/* accord key new | import | rotate | show: the member's signing key, kept outside any ledger. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@ static const char key_usage[] =
 	"usage: accord key new [--name NAME] [--no-passphrase] [--force]\n"
 	"       accord key import FILE [--name NAME] [--no-passphrase] [--force]\n"
 	"       accord key import --agent FILE.pub [--name NAME] [--force]\n"
+	"       accord key rotate [--agent FILE.pub] [--no-passphrase]\n"
 	"       accord key show [--json]\n\n"
 	"  new     make an Ed25519 key in the key home (0700), private key 0600,\n"
 	"          sealed with a passphrase (Argon2id, libsodium's interactive cost):\n"
@@ -26,7 +28,16 @@ static const char key_usage[] =
 	"          ssh-agent ($SSH_AUTH_SOCK), a hardware key's included: accord\n"
 	"          records the public key and signs through the agent; no private\n"
 	"          key byte is ever in the key home.\n"
+	"  rotate  replace this machine's key in the ledger here: make a new key\n"
+	"          (or, with --agent, use the ssh-agent key FILE.pub), sign with the\n"
+	"          old key an entry naming it, and retire the old key at that entry.\n"
+	"          The member keeps name, party and role. The new key becomes the key\n"
+	"          home's key; the old private key is kept aside as key.old-<id>\n"
+	"          (0600), and can no longer write. A revoked key cannot rotate.\n"
 	"  show    print the key id and the OpenSSH public key line.\n\n"
+	"One key per machine: on each machine make its own key (key new) and\n"
+	"have an admin of your party add it under your name (member add --key\n"
+	"PUBKEY --name NAME). A key used on two machines stops counting.\n"
 	"Names: letters, digits, '.', '_' and '-', starting with a letter or digit.\n"
 	"Key home: --home DIR, else $ACCORD_HOME, else ${XDG_CONFIG_HOME:-$HOME/.config}/accord.\n";
 
@@ -106,8 +117,9 @@ static int key_new(accord_ctx *ctx, int argc, char **argv)
 	accord_pubkey_to_openssh(&line, &key->pub);
 	cmd_warn("created key %s in %s", key->pub.id, home);
 	/* the mistake that forks a feed: say it where the key is made */
-	cmd_warn("use this key on this machine only; on another machine make another key and have "
-		 "an admin add it (a key used on two machines stops counting)");
+	cmd_warn("make one key per machine: use this key on this machine only; on another machine "
+		 "run accord key new there and have an admin add that key under your name "
+		 "(accord member add --key PUBKEY --name NAME); a key used on two machines stops counting");
 	printf("%s\n%s\n", key->pub.id, line.ptr);
 	accord_buf_dispose(&line);
 	accord_key_free(key);
@@ -243,6 +255,181 @@ done:
 	return code;
 }
 
+/* Take a staged key home apart after a failed rotation: nothing of it stays on disk. */
+static void remove_staged(const char *dir)
+{
+	static const char *const files[] = { "key", "key.pub", "agent" };
+	char path[4096];
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+/*
+ * The successor's key in a staged key home inside the key home (same
+ * filesystem, so it moves in with a rename): made here, or an agent key's
+ * public line. Returns 0 or an exit code; *pub is the new public key.
+ */
+static int stage_new_key(accord_ctx *ctx, accord_pubkey *pub, const char *dir, const char *agent_pub,
+			 const char *name, int no_pass)
+{
+	accord_buf text = ACCORD_BUF_INIT, blob = ACCORD_BUF_INIT;
+	accord_key *key = NULL;
+	char *pass = NULL;
+	int error, code = ACCORD_EXIT_FAIL;
+
+	if (agent_pub) {
+		if ((error = accord_buf_read_file(&text, agent_pub, 16384)) < 0) {
+			cmd_fail(error);
+			goto done;
+		}
+		if (accord_pubkey_from_openssh(pub, text.ptr) < 0) {
+			code = cmd_usage_error(ctx, "%s: %s (an ssh-ed25519 public key line, as FILE.pub holds it)",
+					       agent_pub, accord_error_last());
+			goto done;
+		}
+		snprintf(pub->name, sizeof(pub->name), "%s", name);
+		/* the rotation retires the old key: the new one must be able to sign right away */
+		accord_pubkey_blob(&blob, pub);
+		error = accord_agent_has_key(getenv("SSH_AUTH_SOCK"), blob.ptr, blob.size);
+		if (error <= 0) {
+			if (error == 0)
+				cmd_failf(ACCORD_EXIT_FAIL, "ssh-agent does not hold the key in %s: ssh-add it first; nothing was written",
+					  agent_pub);
+			else
+				cmd_failf(ACCORD_EXIT_FAIL, "%s; nothing was written", accord_error_last());
+			goto done;
+		}
+		if ((error = accord_key_import_agent(dir, pub, 0)) < 0) {
+			cmd_fail(error);
+			goto done;
+		}
+		code = 0;
+		goto done;
+	}
+	if ((code = sealing_passphrase(ctx, &pass, no_pass, "made")) != 0)
+		goto done;
+	error = accord_key_generate(&key, dir, name, pass && *pass ? pass : NULL, 0);
+	cmd_free_passphrase(pass);
+	if (error < 0) {
+		cmd_fail(error);
+		goto done;
+	}
+	*pub = key->pub;
+	code = 0;
+done:
+	accord_key_free(key);
+	accord_buf_dispose(&text);
+	accord_buf_dispose(&blob);
+	return code;
+}
+
+/*
+ * key rotate: the old key signs a key-rotate naming the new one, then the
+ * new key takes its place in the key home. The new key is on disk (staged)
+ * before the entry that names it is written, so a failure in between never
+ * leaves a member with a retired key and no successor.
+ */
+static int key_rotate(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "agent", required_argument, NULL, 'a' },
+		{ "no-passphrase", no_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *agent_pub = NULL, *name;
+	const accord_member *me;
+	const accord_parties *p;
+	char *home = NULL, *staged = NULL, hex[65], old_id[ACCORD_KEYID_HEXLEN + 1];
+	char entry_id[ACCORD_ID_HEXLEN + 1];
+	accord_buf line = ACCORD_BUF_INIT;
+	accord_pubkey pub;
+	cJSON *body;
+	int no_pass = 0, c, error, code = ACCORD_EXIT_FAIL;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'a': agent_pub = optarg; break;
+		case 'P': no_pass = 1; break;
+		case 'h': fputs(key_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+	if (agent_pub && no_pass)
+		return cmd_usage_error(ctx, "--agent takes no passphrase: the agent keeps the key");
+	if ((error = accord_key_home(&home, ctx->home)) < 0)
+		return cmd_fail(error);
+	if ((code = cmd_load_key(ctx)) != 0 || (code = cmd_load_incidents(ctx, 1)) != 0)
+		goto done;
+	code = ACCORD_EXIT_FAIL;
+	p = accord_ledger_parties(ctx->ledger);
+	me = accord_parties_member(p, ctx->key->pub.id);
+	if (!me) {
+		cmd_failf(ACCORD_EXIT_FAIL, "key %s is not a member of any party in this ledger: there is nothing to rotate",
+			  ctx->key->pub.id);
+		goto done;
+	}
+	if (me->revoked) {
+		cmd_failf(ACCORD_EXIT_FAIL,
+			  "key %s is revoked: a revoked key cannot rotate. Make a new key (accord key new --force) and "
+			  "have an admin of %s add it (accord member add --key PUBKEY --name %s); nothing was written",
+			  ctx->key->pub.id, cmd_esc(p->parties[me->party].name, 0), cmd_esc(me->key.name, 0));
+		goto done;
+	}
+	name = cmd_valid_name(ctx->key->pub.name) ? ctx->key->pub.name : me->key.name;
+	if (asprintf(&staged, "%s/.rotate-XXXXXX", home) < 0)
+		abort();
+	if (!mkdtemp(staged)) {
+		cmd_failf(ACCORD_EXIT_FAIL, "can't create %s: %s", staged, strerror(errno));
+		free(staged);
+		staged = NULL;
+		goto done;
+	}
+	if ((code = stage_new_key(ctx, &pub, staged, agent_pub, name, no_pass)) != 0)
+		goto done;
+	code = ACCORD_EXIT_FAIL;
+	memcpy(old_id, ctx->key->pub.id, sizeof(old_id));
+	accord_hex_encode(hex, pub.pk, sizeof(pub.pk));
+	body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "key", hex);
+	code = cmd_append(ctx, "key-rotate", NULL, body, entry_id);
+	cJSON_Delete(body);
+	if (code != 0)
+		goto done;
+	if ((error = accord_key_replace(home, staged, old_id)) < 0) {
+		cmd_failf(ACCORD_EXIT_FAIL, "%s. The rotation is written: the new key is in %s; move its files into %s by hand",
+			  accord_error_last(), staged, home);
+		free(staged);
+		staged = NULL;
+		code = ACCORD_EXIT_FAIL;
+		goto done;
+	}
+	free(staged);
+	staged = NULL;
+	accord_pubkey_to_openssh(&line, &pub);
+	cmd_warn("rotated (entry %.12s): key %s is retired there; key %s takes its place as %s of %s",
+		 entry_id, old_id, pub.id, cmd_esc(me->key.name, 0), cmd_esc(p->parties[me->party].name, 0));
+	cmd_warn("the old private key is kept as %s/key.old-%s and can no longer write; sync to share the rotation",
+		 home, old_id);
+	printf("%s\n%s\n", pub.id, line.ptr);
+	code = 0;
+done:
+	if (staged) {
+		remove_staged(staged);
+		free(staged);
+	}
+	accord_buf_dispose(&line);
+	free(home);
+	return code;
+}
+
 static int key_show(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -300,6 +487,7 @@ int cmd_key(accord_ctx *ctx, int argc, char **argv)
 		{ "new", key_new },
 		{ "show", key_show },
 		{ "import", key_import },
+		{ "rotate", key_rotate },
 		{ NULL, NULL },
 	};
 

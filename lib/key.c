@@ -1386,3 +1386,50 @@ fail:
 	accord_key_free(key);
 	return rc;
 }
+
+int accord_key_replace(const char *home, const char *staged, const char *old_id)
+{
+	static const char *const files[] = { "key", AGENT_MARKER, "key.pub" };
+	char aside[64];
+	struct stat st;
+	size_t i;
+	int dfd = -1, sfd = -1, rc = 0;
+
+	if (!home || !staged || !old_id || strlen(old_id) > 32)
+		return accord_error_set(ACCORD_EINVALID, "no key home, staged key or old key id given");
+	if ((rc = open_home(&dfd, home)) < 0)
+		return rc;
+	if ((sfd = open(staged, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		rc = accord_error_set(ACCORD_ERROR, "can't open %s: %s", staged, strerror(errno));
+		goto done;
+	}
+	/* the old key first, under names that nothing loads; a rename keeps its 0600 */
+	snprintf(aside, sizeof(aside), "key.old-%s", old_id);
+	if (fstatat(dfd, "key", &st, AT_SYMLINK_NOFOLLOW) == 0 && renameat(dfd, "key", dfd, aside) < 0)
+		goto fail;
+	snprintf(aside, sizeof(aside), "key.old-%s.pub", old_id);
+	if (fstatat(dfd, "key.pub", &st, AT_SYMLINK_NOFOLLOW) == 0 && renameat(dfd, "key.pub", dfd, aside) < 0)
+		goto fail;
+	if (unlinkat(dfd, AGENT_MARKER, 0) < 0 && errno != ENOENT)
+		goto fail;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (fstatat(sfd, files[i], &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (renameat(sfd, files[i], dfd, files[i]) < 0)
+			goto fail;
+	}
+	if (fsync(dfd) < 0)
+		goto fail;
+	close(sfd);
+	sfd = -1;
+	if (rmdir(staged) < 0)
+		rc = accord_error_set(ACCORD_ERROR, "can't remove %s: %s", staged, strerror(errno));
+	goto done;
+fail:
+	rc = accord_error_set(ACCORD_ERROR, "can't put the new key in place in %s: %s", home, strerror(errno));
+done:
+	if (sfd >= 0)
+		close(sfd);
+	close(dfd);
+	return rc;
+}

@@ -161,4 +161,14 @@ int accord_key_is_agent(const char *home);
  */
 int accord_key_load_agent(accord_key **out, const char *home, const char *sock);
 
+/*
+ * Key rotation's last step: the key in `home` is replaced by the one in
+ * `staged` (a key home on the same filesystem, made by
+ * accord_key_generate or accord_key_import_agent), which is then removed.
+ * The old private key file is kept aside as key.old-<old_id> (renamed, so
+ * still 0600 and sealed as it was) and its public line as
+ * key.old-<old_id>.pub: nothing loads them again.
+ */
+int accord_key_replace(const char *home, const char *staged, const char *old_id);
+
 #endif
