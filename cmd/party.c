@@ -26,14 +26,22 @@ static const char party_usage[] =
 	"          and no other party: no one else can take a party over.\n"
 	"  list    parties, their root keys and pending invitations.\n";
 static const char member_usage[] =
-	"usage: accord member add --key PUBKEY [--name NAME] [--admin]\n"
-	"       accord member revoke KEYID [--reason TEXT]\n"
+	"usage: accord member add --key PUBKEY [--name NAME] [--admin | --role ROLE]\n"
+	"       accord member revoke KEYID|NAME [--reason TEXT]\n"
 	"       accord member list [--json]\n\n"
 	"  add     add a member key to your party (you must be its root or an admin).\n"
+	"          One key per machine: a NAME that is already a member of your\n"
+	"          party gets PUBKEY as another device key (its own feed); its role\n"
+	"          is ROLE (member or admin; --admin is --role admin), else that\n"
+	"          member's role (a root's other devices are admins: a party has one\n"
+	"          root key).\n"
 	"  revoke  revoke a member key of your party from now on; what it signed\n"
-	"          before stays valid. KEYID is a key id (or unique prefix) or a\n"
-	"          member name of your party.\n"
-	"  list    every member key: party, name, role, added, revoked.\n";
+	"          before stays valid. KEYID is a key id (or unique prefix); a\n"
+	"          member name of your party names its key when it has only one\n"
+	"          active key (else exit 2, listing them: give the key id). The\n"
+	"          member's other device keys stay.\n"
+	"  list    every member of every party, its keys grouped under its name:\n"
+	"          role, key id, added, revoked; '*' marks this machine's key.\n";
 
 /* PUBKEY: an OpenSSH line, or the path of a file whose first ssh-ed25519 line is used. */
 static int read_pubkey(accord_ctx *ctx, accord_pubkey *out, const char *arg)
@@ -351,26 +359,52 @@ int cmd_party(accord_ctx *ctx, int argc, char **argv)
 	return cmd_dispatch(ctx, argc, argv, "party", party_usage, subs);
 }
 
+/* The active keys named `name` in `party`, and the first of them (NULL if none). */
+static size_t keys_named(const accord_member **first, const accord_parties *p, size_t party, const char *name)
+{
+	size_t i, n = 0;
+
+	*first = NULL;
+	for (i = 0; i < p->member_count; i++) {
+		const accord_member *m = p->members[i];
+
+		if (m->party != party || m->revoked || strcmp(m->key.name, name) != 0)
+			continue;
+		if (!n++)
+			*first = m;
+	}
+	return n;
+}
+
 static int member_add(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "key", required_argument, NULL, 'k' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "admin", no_argument, NULL, 'a' },
+		{ "role", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *keyarg = NULL, *name = NULL;
+	const accord_member *me, *same;
+	const accord_parties *p;
 	accord_pubkey pub;
 	char hex[65];
 	cJSON *body;
-	int admin = 0, c, error;
+	size_t devices = 0;
+	int admin = -1, c, error;
 
 	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'k': keyarg = optarg; break;
 		case 'n': name = optarg; break;
 		case 'a': admin = 1; break;
+		case 'r':
+			if (strcmp(optarg, "admin") != 0 && strcmp(optarg, "member") != 0)
+				return cmd_usage_error(ctx, "--role takes member or admin (a party has one root key)");
+			admin = !strcmp(optarg, "admin");
+			break;
 		case 'h': fputs(member_usage, stdout); return 0;
 		default: return ACCORD_EXIT_USAGE;
 		}
@@ -387,12 +421,23 @@ static int member_add(accord_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error(ctx, "give the member a --name (letters, digits, '.', '_', '-')");
 	if ((error = writer(ctx)))
 		return error;
+	p = accord_ledger_parties(ctx->ledger);
+	/* a name already in the adder's party: another device of that member */
+	if ((me = accord_parties_member(p, ctx->key->pub.id)) &&
+	    (devices = keys_named(&same, p, me->party, name)) > 0 && admin < 0)
+		admin = same->admin;
 	accord_hex_encode(hex, pub.pk, sizeof(pub.pk));
 	body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "key", hex);
 	cJSON_AddStringToObject(body, "member", name);
-	cJSON_AddBoolToObject(body, "admin", admin);
-	return cmd_write(ctx, "member-add", NULL, body);
+	cJSON_AddBoolToObject(body, "admin", admin > 0);
+	if ((error = cmd_write(ctx, "member-add", NULL, body)))
+		return error;
+	if (devices)
+		cmd_warn("added key %s as another device key of %s (%s), role %s: %s has %zu keys now, "
+			 "each with its own feed", pub.id, cmd_esc(name, 0), cmd_esc(p->parties[me->party].name, 0),
+			 admin > 0 ? "admin" : "member", cmd_esc(name, 0), devices + 1);
+	return 0;
 }
 
 static int member_revoke(accord_ctx *ctx, int argc, char **argv)
@@ -418,7 +463,7 @@ static int member_revoke(accord_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1)
-		return cmd_usage_error(ctx, "expected one key id");
+		return cmd_usage_error(ctx, "expected one key id (or a member name)");
 	if (reason && (error = cmd_check_text(ctx, "--reason", reason, 1)))
 		return error;
 	arg = argv[optind];
@@ -445,9 +490,20 @@ static int member_revoke(accord_ctx *ctx, int argc, char **argv)
 						 p->parties[me->party].name);
 		return cmd_failf(ACCORD_EXIT_FAIL, "no member key %s", arg);
 	}
-	if (matches > 1)
-		return cmd_failf(ACCORD_EXIT_FAIL, "%s matches %zu member keys; give more of the key id", arg,
-				 matches);
+	if (matches > 1) {
+		/* several device keys of one member, or a short prefix: list them, choose none */
+		cmd_failf(ACCORD_EXIT_USAGE, "%s matches %zu member keys; give the key id of the one to revoke:", arg,
+			  matches);
+		for (i = 0; i < p->member_count; i++) {
+			const accord_member *m = p->members[i];
+
+			if ((strlen(arg) >= 4 && !strncmp(m->key.id, arg, strlen(arg))) ||
+			    (me && m->party == me->party && !strcmp(m->key.name, arg) && !m->revoked))
+				fprintf(stderr, "  %s  %s (%s)%s\n", m->key.id, cmd_esc(m->key.name, 0),
+					cmd_esc(p->parties[m->party].name, 0), m->revoked ? ", revoked" : "");
+		}
+		return ACCORD_EXIT_USAGE;
+	}
 	accord_hex_encode(hex, target->key.pk, sizeof(target->key.pk));
 	body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "key", hex);
@@ -456,53 +512,106 @@ static int member_revoke(accord_ctx *ctx, int argc, char **argv)
 	return cmd_write(ctx, "member-revoke", NULL, body);
 }
 
+/* This machine's key id, from the key home's public key (no passphrase needed); "" if none. */
+static void own_key_id(accord_ctx *ctx, char *out)
+{
+	accord_pubkey pub;
+	char *home = NULL;
+
+	out[0] = '\0';
+	if (accord_key_home(&home, ctx->home) == 0 && accord_key_load_public(&pub, home) == 0)
+		memcpy(out, pub.id, ACCORD_KEYID_HEXLEN + 1);
+	free(home);
+	accord_error_clear();
+}
+
+/*
+ * One member is a name in a party; it may hold several keys (one per
+ * device, and the successors of rotated keys). Listed grouped, in the order
+ * each name first appears.
+ */
 static int member_list(accord_ctx *ctx, int argc, char **argv)
 {
 	const accord_parties *p;
-	char t[ACCORD_TIME_LEN], r[ACCORD_TIME_LEN];
+	char t[ACCORD_TIME_LEN], r[ACCORD_TIME_LEN], mine[ACCORD_KEYID_HEXLEN + 1];
 	cJSON *arr = NULL;
 	int json = 0, error;
-	size_t i;
+	unsigned char *done;
+	size_t i, j;
 
 	if ((error = json_flag(ctx, argc, argv, member_usage, &json)))
 		return error < 0 ? 0 : error;
 	if ((error = cmd_load_incidents(ctx, 0)))
 		return error;
+	own_key_id(ctx, mine);
 	p = accord_ledger_parties(ctx->ledger);
+	if (!(done = calloc(p->member_count + 1, 1)))
+		abort();
 	if (json)
 		arr = cJSON_CreateArray();
 	else
 		printf("%-16s %-16s %-6s %-34s %-20s %s\n", "PARTY", "MEMBER", "ROLE", "KEY ID", "ADDED",
 		       "REVOKED");
 	for (i = 0; i < p->member_count; i++) {
-		const accord_member *m = p->members[i];
+		const accord_member *first = p->members[i], *shown = NULL;
+		cJSON *group = NULL, *keys = NULL;
+		int active = 0, row = 0;
 
-		accord_time_format(t, m->added);
-		if (m->revoked)
-			accord_time_format(r, m->revoked_at);
+		if (done[i])
+			continue;
 		if (json) {
-			cJSON *o = cJSON_CreateObject();
-			accord_buf line = ACCORD_BUF_INIT;
+			group = cJSON_CreateObject();
+			keys = cJSON_CreateArray();
+		}
+		for (j = i; j < p->member_count; j++) {
+			const accord_member *m = p->members[j];
+			int here = mine[0] && !strcmp(m->key.id, mine);
 
-			accord_pubkey_to_openssh(&line, &m->key);
-			cJSON_AddStringToObject(o, "party", p->parties[m->party].name);
-			cJSON_AddStringToObject(o, "member", m->key.name);
-			cJSON_AddStringToObject(o, "role", role(m));
-			cJSON_AddStringToObject(o, "key_id", m->key.id);
-			cJSON_AddStringToObject(o, "public_key", line.ptr);
-			cJSON_AddStringToObject(o, "added_at", t);
+			if (m->party != first->party || strcmp(m->key.name, first->key.name) != 0)
+				continue;
+			done[j] = 1;
+			active |= !m->revoked;
+			if (!m->revoked || !shown || shown->revoked)
+				shown = m; /* the group's role: its latest active key's */
+			accord_time_format(t, m->added);
 			if (m->revoked)
-				cJSON_AddStringToObject(o, "revoked_at", r);
-			else
-				cJSON_AddNullToObject(o, "revoked_at");
-			cJSON_AddBoolToObject(o, "active", !m->revoked);
-			cJSON_AddItemToArray(arr, o);
-			accord_buf_dispose(&line);
-		} else {
-			printf("%-16s %-16s %-6s %-34s %-20s %s\n", cmd_esc(p->parties[m->party].name, 0), cmd_esc(m->key.name, 0),
-			       role(m), m->key.id, t, m->revoked ? r : "-");
+				accord_time_format(r, m->revoked_at);
+			if (json) {
+				cJSON *o = cJSON_CreateObject();
+				accord_buf line = ACCORD_BUF_INIT;
+
+				accord_pubkey_to_openssh(&line, &m->key);
+				cJSON_AddStringToObject(o, "key_id", m->key.id);
+				cJSON_AddStringToObject(o, "public_key", line.ptr);
+				cJSON_AddStringToObject(o, "role", role(m));
+				cJSON_AddStringToObject(o, "added_at", t);
+				if (m->revoked)
+					cJSON_AddStringToObject(o, "revoked_at", r);
+				else
+					cJSON_AddNullToObject(o, "revoked_at");
+				cJSON_AddBoolToObject(o, "active", !m->revoked);
+				cJSON_AddBoolToObject(o, "this_machine", here);
+				if (m->rotated_to)
+					cJSON_AddStringToObject(o, "rotated_to", m->rotated_to->key.id);
+				cJSON_AddItemToArray(keys, o);
+				accord_buf_dispose(&line);
+			} else {
+				printf("%-16s %-16s %-6s %-34s %-20s %s%s\n",
+				       row ? "" : cmd_esc(p->parties[m->party].name, 0), row ? "" : cmd_esc(m->key.name, 0),
+				       role(m), m->key.id, t, m->revoked ? r : "-", here ? "  * this machine" : "");
+			}
+			row++;
+		}
+		if (json) {
+			cJSON_AddStringToObject(group, "party", p->parties[first->party].name);
+			cJSON_AddStringToObject(group, "member", first->key.name);
+			cJSON_AddStringToObject(group, "role", role(shown));
+			cJSON_AddBoolToObject(group, "active", active);
+			cJSON_AddItemToObject(group, "keys", keys);
+			cJSON_AddItemToArray(arr, group);
 		}
 	}
+	free(done);
 	return json ? cmd_print_json(arr) : 0;
 }
 
