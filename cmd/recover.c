@@ -25,7 +25,7 @@ static const char recover_usage[] =
 static int is_membership(const char *type)
 {
 	static const char *const skip[] = { "genesis", "party-invite", "party-accept", "member-add",
-					    "member-revoke", "checkpoint" };
+					    "member-revoke", "key-rotate", "checkpoint" };
 	size_t i;
 
 	for (i = 0; i < sizeof(skip) / sizeof(*skip); i++)

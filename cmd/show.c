@@ -21,13 +21,14 @@ static const char log_usage[] =
 	"  --type TYPE  only entries of this type (open, note, status, impact, sla,\n"
 	"               feedback, involve, ticket, resolution, cosign, action,\n"
 	"               amend, retract, void, duplicate, genesis, party-invite,\n"
-	"               party-accept, member-add, member-revoke, checkpoint)\n"
+	"               party-accept, member-add, member-revoke, key-rotate,\n"
+	"               checkpoint)\n"
 	"  --json       a JSON array\n";
 
 /* Every entry type, for log --type. */
 static const char *const entry_types[] = {
 	"open", "note", "status", "impact", "sla", "feedback", "involve", "ticket", "resolution",
-	"cosign", "action", "amend", "retract", "void", "duplicate", "genesis", "party-invite", "party-accept", "member-add", "member-revoke", "checkpoint",
+	"cosign", "action", "amend", "retract", "void", "duplicate", "genesis", "party-invite", "party-accept", "member-add", "member-revoke", "key-rotate", "checkpoint",
 };
 static const char export_usage[] =
 	"usage: accord export\n\n"
@@ -137,6 +138,8 @@ static void entry_summary(accord_buf *out, const accord_entry *e)
 				  body_key_id(keyid, e));
 	} else if (!strcmp(e->type, "member-revoke")) {
 		accord_buf_printf(out, "revokes key %.12s", body_key_id(keyid, e));
+	} else if (!strcmp(e->type, "key-rotate")) {
+		accord_buf_printf(out, "rotates its key to %.12s (this key is retired here)", body_key_id(keyid, e));
 	} else if (!strcmp(e->type, "involve")) {
 		accord_buf_printf(out, "involves %s", accord_entry_str(e, "party"));
 	} else if (!strcmp(e->type, "resolution")) {

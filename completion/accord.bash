@@ -27,6 +27,8 @@ _accord() {
 	done
 	case "$prev" in
 	-C|--home|-o) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+	--agent) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--role) COMPREPLY=($(compgen -W "member admin" -- "$cur")); return ;;
 	esac
 	if [ $i -ge "$COMP_CWORD" ]; then
 		if [[ $cur == -* ]]; then
@@ -55,14 +57,14 @@ _accord() {
 		--title|--severity|--service|--started|--ticket|--parties|--note|--customers|--start|--end|\
 		--description|--name|--target|--actual|--score|--lost-minutes|--comment|--summary|--factor|\
 		--went-well|--went-wrong|--lucky|--action|--revises|--key|--status|--limit|--since|--until|\
-		--party|--format|--reason|--meta|--ledger|--threads|--type|--output|-o) j=$((j + 1)) ;;
+		--party|--format|--reason|--meta|--ledger|--threads|--type|--output|--role|-o) j=$((j + 1)) ;;
 		-*) ;;
 		*) n=$((n + 1)) ;;
 		esac
 	done
 	case "$cmd" in
-	key) [ $n -eq 0 ] && COMPREPLY=($(compgen -W "new show import" -- "$cur")) ;;
-	party) [ $n -eq 0 ] && COMPREPLY=($(compgen -W "invite accept list" -- "$cur")) ;;
+	key) [ $n -eq 0 ] && COMPREPLY=($(compgen -W "new show import rotate" -- "$cur")) ;;
+	party) [ $n -eq 0 ] && COMPREPLY=($(compgen -W "invite accept recover list" -- "$cur")) ;;
 	member) [ $n -eq 0 ] && COMPREPLY=($(compgen -W "add revoke list" -- "$cur")) ;;
 	remote) [ $n -eq 0 ] && COMPREPLY=($(compgen -W "add list" -- "$cur")) ;;
 	hook) [ $n -eq 0 ] && COMPREPLY=($(compgen -W "pre-receive" -- "$cur")) ;;
