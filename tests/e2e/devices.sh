@@ -159,6 +159,7 @@ git -C "$T/desktop-copy" update-ref "refs/accord/feeds/$LAPTOP" "$(tip "$HUB" "$
 
 # --- rotation -----------------------------------------------------------------------------
 cp -r "$T/desktop" "$T/desktop-stale" # a backup of the key home, made before the rotation
+cp -r "$T/boss-copy" "$T/boss-old"     # boss's copy as it was, before it hears of the rotation
 OLD=$DESKTOP
 expect 0 desktop key rotate --no-passphrase
 NEW=$(echo "$OUT" | sed -n 1p)
@@ -254,6 +255,26 @@ contains " $(findings "$T/case.git") " " not-authorized " "a rotation naming ano
 expect 0 accord -C "$T/case.git" show "$INC" --json
 equal "$(echo "$OUT" | jget '[e["by"] for e in d["timeline"] if e["body"].get("text") == "after the rotation"]')" '["alice@acme"]' \
 	"alice's new key is still alice's"
+
+# --- a revocation concurrent with the rotation reaches the new key ------------------------
+# boss, not knowing of the rotation, revokes the desktop's old key; his clock runs past the
+# rotation's, so the rotation sorts first: the revocation must not be void for that
+for i in 1 2 3 4 5; do accord --home "$T/boss" -C "$T/boss-old" note "$INC" "boss, busy $i" >/dev/null || bad "boss note $i"; done
+expect 0 accord --home "$T/boss" -C "$T/boss-old" member revoke "$OLD"
+REV=$(tip "$T/boss-old" "$(kid boss)")
+fresh_case
+git -C "$T/case.git" fetch -q "$T/boss-old" "+refs/accord/feeds/$(kid boss):refs/accord/feeds/$(kid boss)"
+equal "$(git -C "$T/case.git" log -1 --format=%B "$REV" | jget 'd["lamport"]' | awk -v r="$(git -C "$T/case.git" log -1 --format=%B "$ROT" | jget 'd["lamport"]')" '{print ($1 > r)}')" 1 \
+	"the revocation sorts after the rotation it did not see"
+accord -C "$T/case.git" audit --json --no-record 2>/dev/null >"$T/a.json"
+equal "$(jget "sorted(set(f['kind'] for f in d['findings'] + d['set_aside'] if f['feed'] == '$NEW'))" <"$T/a.json")" '["past-cut"]' \
+	"the new key's entries are set aside: the revocation followed the rotation"
+expect 0 accord -C "$T/case.git" member list --json
+equal "$(echo "$OUT" | jget "[k['active'] for m in d for k in m['keys'] if k['key_id'] == '$NEW']")" "[false]" \
+	"the new key is revoked with the old one"
+expect 0 accord -C "$T/case.git" show "$INC"
+case "$OUT" in *"after the rotation"*) bad "show prints the new key's note after a revocation reached it" ;; *) ok ;; esac
+rm -rf "$T/boss-old"
 
 # --- the root rotates too -------------------------------------------------------------------
 expect 0 boss sync
