@@ -31,7 +31,7 @@ static int64_t written_by(const world *w, const char *keyid)
 	return n;
 }
 
-/* The last member-add or party-invite in this world that offers the key `keyid` a place. */
+/* The last member-add, party-invite or key-rotate in this world that offers the key `keyid` a place. */
 static const char *offer_for(const world *w, const char *keyid)
 {
 	size_t i;
@@ -41,7 +41,9 @@ static const char *offer_for(const world *w, const char *keyid)
 		const char *hex = accord_entry_str(e, "key");
 		accord_pubkey k;
 
-		if (!w->applied[i] || (strcmp(e->type, "member-add") && strcmp(e->type, "party-invite")) || !hex)
+		if (!w->applied[i] ||
+		    (strcmp(e->type, "member-add") && strcmp(e->type, "party-invite") && strcmp(e->type, "key-rotate")) ||
+		    !hex)
 			continue;
 		memset(&k, 0, sizeof(k));
 		if (accord_hex_decode(k.pk, sizeof(k.pk), hex) == 0) {
@@ -107,6 +109,17 @@ static char *keybody(const accord_pubkey *k, const char *fmt_tail)
 
 	accord_hex_encode(hex, k->pk, 32);
 	snprintf(buf, sizeof(buf), "{\"key\":\"%s\",%s}", hex, fmt_tail);
+	return buf;
+}
+
+/* A key-rotate's body: the successor's key only. */
+static char *rotbody(const accord_pubkey *k)
+{
+	static char buf[128];
+	char hex[65];
+
+	accord_hex_encode(hex, k->pk, 32);
+	snprintf(buf, sizeof(buf), "{\"key\":\"%s\"}", hex);
 	return buf;
 }
 
@@ -227,6 +240,67 @@ static void test_party_member_at_the_time_and_revoked_after(void **state)
 			 ACCORD_EDENIED);
 }
 
+/*
+ * key-rotate: the successor takes the member's name, party and role once
+ * its first entry accepts the rotation; the old key is cut at it.
+ */
+static void test_party_rotation(void **state)
+{
+	world *w = *state;
+	const accord_member *m;
+	char inc[65], rot[65];
+
+	join_globex(w);
+	assert_int_equal(put(w, &alice, "open", NULL, open_both, inc), 0);
+	assert_int_equal(put(w, &gina, "member-add", NULL, keybody(&gus, "\"member\":\"gus\",\"admin\":false"), NULL), 0);
+	assert_int_equal(put(w, &gus, "note", inc, "{\"text\":\"before\"}", NULL), 0);
+	/* a key already known is never anyone's successor */
+	assert_int_equal(put(w, &gus, "key-rotate", NULL, rotbody(&alice), NULL), ACCORD_EDENIED);
+	assert_int_equal(put(w, &gus, "key-rotate", NULL, rotbody(&oscar), rot), 0);
+	m = accord_parties_member(&w->p, gus.id);
+	assert_true(m->revoked);
+	assert_int_equal(m->cut, 2);
+	assert_ptr_equal(m->rotated_to, accord_parties_member(&w->p, oscar.id));
+	/* the old key writes nothing more, not even another rotation */
+	assert_int_equal(put(w, &gus, "note", inc, "{\"text\":\"after\"}", NULL), ACCORD_EDENIED);
+	assert_int_not_equal(w->p.last_rule, ACCORD_RULE_NONE); /* a cut, not a fault */
+	assert_int_equal(put(w, &gus, "key-rotate", NULL, rotbody(&amy), NULL), ACCORD_EDENIED);
+	/* the successor: same name, party and role, admitted by the rotation */
+	assert_int_equal(put(w, &oscar, "note", inc, "{\"text\":\"new key\"}", NULL), 0);
+	m = accord_parties_member(&w->p, oscar.id);
+	assert_string_equal(m->key.name, "gus");
+	assert_string_equal(w->p.parties[m->party].name, "globex");
+	assert_false(m->admin);
+	assert_false(m->revoked);
+	assert_string_equal(m->added_by, gus.id);
+	/* a revocation naming the retired key reaches its successor */
+	assert_int_equal(put(w, &gina, "member-revoke", NULL, keybody(&gus, "\"reason\":\"x\""), NULL), 0);
+	m = accord_parties_member(&w->p, oscar.id);
+	assert_true(m->revoked);
+	assert_string_equal(m->revocation->type, "member-revoke");
+	/* its cut is derived from the revocation's causal past (causal.h): devices.sh plays that */
+	assert_int_equal(put(w, &gina, "member-revoke", NULL, keybody(&gus, "\"reason\":\"x\""), NULL), ACCORD_EDENIED);
+}
+
+/* A root key rotates: the party's root is the new key, which acts as root once it writes. */
+static void test_party_root_rotation(void **state)
+{
+	world *w = *state;
+	const accord_party *acme;
+
+	assert_int_equal(put(w, &alice, "key-rotate", NULL, rotbody(&amy), NULL), 0);
+	acme = accord_parties_find(&w->p, "acme");
+	assert_non_null(acme);
+	assert_string_equal(w->p.members[acme->root]->key.id, amy.id);
+	assert_int_equal(put(w, &alice, "member-add", NULL, keybody(&gus, "\"member\":\"gus\",\"admin\":false"), NULL),
+			 ACCORD_EDENIED);
+	assert_int_equal(put(w, &amy, "member-add", NULL, keybody(&gus, "\"member\":\"gus\",\"admin\":false"), NULL), 0);
+	assert_true(accord_parties_member(&w->p, amy.id)->root);
+	assert_string_equal(accord_parties_member(&w->p, amy.id)->key.name, "alice");
+	/* the root's successor is never revoked through its retired key */
+	assert_int_equal(put(w, &amy, "member-revoke", NULL, keybody(&alice, "\"reason\":\"x\""), NULL), ACCORD_EDENIED);
+}
+
 static void test_party_incident_rules(void **state)
 {
 	world *w = *state;
@@ -275,6 +349,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_party_admin_versus_member, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_party_member_at_the_time_and_revoked_after, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_party_incident_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_party_rotation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_party_root_rotation, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, th_setup, th_teardown);
