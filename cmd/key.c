@@ -378,7 +378,8 @@ static int key_rotate(accord_ctx *ctx, int argc, char **argv)
 	}
 	if (me->revoked) {
 		cmd_failf(ACCORD_EXIT_FAIL,
-			  "key %s is revoked: a revoked key cannot rotate. Make a new key (accord key new --force) and "
+			  "key %s is revoked, or retired by an earlier rotation: a revoked key cannot rotate. If this "
+			  "machine's key was rotated, its key home holds the new key; else make a new key (accord key new --force) and "
 			  "have an admin of %s add it (accord member add --key PUBKEY --name %s); nothing was written",
 			  ctx->key->pub.id, cmd_esc(p->parties[me->party].name, 0), cmd_esc(me->key.name, 0));
 		goto done;
