@@ -272,11 +272,12 @@ static void remove_staged(const char *dir)
 /*
  * The successor's key in a staged key home inside the key home (same
  * filesystem, so it moves in with a rename): made here, or an agent key's
- * public line. Returns 0 or an exit code; *pub is the new public key.
+ * public line. Returns 0 or an exit code; *out is the new key, to sign with.
  */
-static int stage_new_key(accord_ctx *ctx, accord_pubkey *pub, const char *dir, const char *agent_pub,
+static int stage_new_key(accord_ctx *ctx, accord_key **out, const char *dir, const char *agent_pub,
 			 const char *name, int no_pass)
 {
+	accord_pubkey pubkey, *pub = &pubkey;
 	accord_buf text = ACCORD_BUF_INIT, blob = ACCORD_BUF_INIT;
 	accord_key *key = NULL;
 	char *pass = NULL;
@@ -304,10 +305,13 @@ static int stage_new_key(accord_ctx *ctx, accord_pubkey *pub, const char *dir, c
 				cmd_failf(ACCORD_EXIT_FAIL, "%s; nothing was written", accord_error_last());
 			goto done;
 		}
-		if ((error = accord_key_import_agent(dir, pub, 0)) < 0) {
+		if ((error = accord_key_import_agent(dir, pub, 0)) < 0 ||
+		    (error = accord_key_load_agent(&key, dir, getenv("SSH_AUTH_SOCK"))) < 0) {
 			cmd_fail(error);
 			goto done;
 		}
+		*out = key;
+		key = NULL;
 		code = 0;
 		goto done;
 	}
@@ -319,13 +323,38 @@ static int stage_new_key(accord_ctx *ctx, accord_pubkey *pub, const char *dir, c
 		cmd_fail(error);
 		goto done;
 	}
-	*pub = key->pub;
+	*out = key;
+	key = NULL;
 	code = 0;
 done:
 	accord_key_free(key);
 	accord_buf_dispose(&text);
 	accord_buf_dispose(&blob);
 	return code;
+}
+
+/* The new key's first entry: a checkpoint of the feed heads this copy verified, the rotation's among them. */
+static int accept_rotation(accord_ctx *ctx, const accord_key *next)
+{
+	const accord_feed *f;
+	cJSON *body = cJSON_CreateObject(), *heads = cJSON_AddArrayToObject(body, "heads");
+	size_t i;
+	int error;
+
+	for (i = 0; (f = accord_ledger_feed_at(ctx->ledger, i)) != NULL; i++) {
+		cJSON *h;
+
+		if (!f->last)
+			continue;
+		h = cJSON_CreateObject();
+		cJSON_AddStringToObject(h, "feed", f->keyid);
+		cJSON_AddNumberToObject(h, "seq", (double)f->seq);
+		cJSON_AddStringToObject(h, "hash", f->last->id);
+		cJSON_AddItemToArray(heads, h);
+	}
+	error = accord_ledger_append(NULL, ctx->ledger, next, "checkpoint", NULL, body);
+	cJSON_Delete(body);
+	return error;
 }
 
 /*
@@ -348,7 +377,7 @@ static int key_rotate(accord_ctx *ctx, int argc, char **argv)
 	char *home = NULL, *staged = NULL, hex[65], old_id[ACCORD_KEYID_HEXLEN + 1];
 	char entry_id[ACCORD_ID_HEXLEN + 1];
 	accord_buf line = ACCORD_BUF_INIT;
-	accord_pubkey pub;
+	accord_key *next = NULL;
 	cJSON *body;
 	int no_pass = 0, c, error, code = ACCORD_EXIT_FAIL;
 
@@ -393,17 +422,25 @@ static int key_rotate(accord_ctx *ctx, int argc, char **argv)
 		staged = NULL;
 		goto done;
 	}
-	if ((code = stage_new_key(ctx, &pub, staged, agent_pub, name, no_pass)) != 0)
+	if ((code = stage_new_key(ctx, &next, staged, agent_pub, name, no_pass)) != 0)
 		goto done;
 	code = ACCORD_EXIT_FAIL;
 	memcpy(old_id, ctx->key->pub.id, sizeof(old_id));
-	accord_hex_encode(hex, pub.pk, sizeof(pub.pk));
+	accord_hex_encode(hex, next->pub.pk, sizeof(next->pub.pk));
 	body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "key", hex);
 	code = cmd_append(ctx, "key-rotate", NULL, body, entry_id);
 	cJSON_Delete(body);
 	if (code != 0)
 		goto done;
+	/*
+	 * The new key accepts its rotation at once, with a checkpoint of what
+	 * it saw: until its first entry, another party could offer the same
+	 * key a place and leave it two admissions to choose from.
+	 */
+	if (accept_rotation(ctx, next) < 0)
+		cmd_warn("the new key did not write its first entry (%s); it will with its first write",
+			 accord_error_last());
 	if ((error = accord_key_replace(home, staged, old_id)) < 0) {
 		cmd_failf(ACCORD_EXIT_FAIL, "%s. The rotation is written: the new key is in %s; move its files into %s by hand",
 			  accord_error_last(), staged, home);
@@ -414,14 +451,15 @@ static int key_rotate(accord_ctx *ctx, int argc, char **argv)
 	}
 	free(staged);
 	staged = NULL;
-	accord_pubkey_to_openssh(&line, &pub);
+	accord_pubkey_to_openssh(&line, &next->pub);
 	cmd_warn("rotated (entry %.12s): key %s is retired there; key %s takes its place as %s of %s",
-		 entry_id, old_id, pub.id, cmd_esc(me->key.name, 0), cmd_esc(p->parties[me->party].name, 0));
+		 entry_id, old_id, next->pub.id, cmd_esc(me->key.name, 0), cmd_esc(p->parties[me->party].name, 0));
 	cmd_warn("the old private key is kept as %s/key.old-%s and can no longer write; sync to share the rotation",
 		 home, old_id);
-	printf("%s\n%s\n", pub.id, line.ptr);
+	printf("%s\n%s\n", next->pub.id, line.ptr);
 	code = 0;
 done:
+	accord_key_free(next);
 	if (staged) {
 		remove_staged(staged);
 		free(staged);

@@ -393,6 +393,11 @@ const accord_feed *accord_ledger_feed(const accord_ledger *ledger, const char *k
 	return NULL;
 }
 
+const accord_feed *accord_ledger_feed_at(const accord_ledger *ledger, size_t i)
+{
+	return i < ledger->feed_count ? &ledger->feeds[i] : NULL;
+}
+
 const accord_entry *accord_ledger_entry(const accord_ledger *ledger, const char *id)
 {
 	size_t i;

@@ -178,6 +178,9 @@ int accord_ledger_in_past(const accord_ledger *ledger, const accord_entry *later
 /* The feed of `keyid`, or NULL if that key has written nothing. */
 const accord_feed *accord_ledger_feed(const accord_ledger *ledger, const char *keyid);
 
+/* The i-th feed that holds entries that count (any order), or NULL past the last one. Borrowed. */
+const accord_feed *accord_ledger_feed_at(const accord_ledger *ledger, size_t i);
+
 /* The entry with id `id` (full hex), or NULL. */
 const accord_entry *accord_ledger_entry(const accord_ledger *ledger, const char *id);
 

@@ -173,9 +173,13 @@ ROT=$(tip "$T/desktop-copy" "$OLD")
 equal "$(git -C "$T/desktop-copy" log -1 --format=%B "$ROT" | jget 'd["type"] + " " + d["body"]["key"]')" \
 	"key-rotate $($FORGE keyid "$T/desktop/key.pub" | cut -d' ' -f1)" "the old key signs an entry naming the new one"
 expect 0 desktop note "$INC" "after the rotation"
-equal "$(git -C "$T/desktop-copy" log -1 --format=%B "refs/accord/feeds/$NEW" | jget 'd["admission"]')" "$(idof "$T/desktop-copy" "$ROT")" \
-	"the new key's first entry names the rotation as its admission"
+FIRST=$(git -C "$T/desktop-copy" rev-list --max-parents=0 "refs/accord/feeds/$NEW")
+equal "$(git -C "$T/desktop-copy" log -1 --format=%B "$FIRST" | jget 'd["type"] + " " + d["admission"]')" "checkpoint $(idof "$T/desktop-copy" "$ROT")" \
+	"the new key accepts the rotation at once: its first entry names it as its admission"
 expect 0 desktop sync
+expect 0 gus sync
+expect 1 gus member add --key "$T/desktop/key.pub" --name alice
+contains "$ERR" "already known" "another party cannot offer the new key a place: it has accepted its rotation"
 expect 0 desktop member list --json
 equal "$(echo "$OUT" | jget '[(m["role"], [(k["key_id"], k["active"], k["role"], k["this_machine"]) for k in m["keys"]]) for m in d if m["member"] == "alice" and m["party"] == "acme"]')" \
 	"[[\"admin\", [[\"$LAPTOP\", false, \"admin\", false], [\"$OLD\", false, \"admin\", false], [\"$NEW\", true, \"admin\", true]]]]" \
