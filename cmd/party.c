@@ -591,8 +591,6 @@ static int member_list(accord_ctx *ctx, int argc, char **argv)
 					cJSON_AddNullToObject(o, "revoked_at");
 				cJSON_AddBoolToObject(o, "active", !m->revoked);
 				cJSON_AddBoolToObject(o, "this_machine", here);
-				if (m->rotated_to)
-					cJSON_AddStringToObject(o, "rotated_to", m->rotated_to->key.id);
 				cJSON_AddItemToArray(keys, o);
 				accord_buf_dispose(&line);
 			} else {
