@@ -89,6 +89,43 @@ static void test_entry_parse_keeps_unknown_type(void **state)
 	accord_entry_free(e);
 }
 
+/* key-rotate (format 2): the successor's key and nothing else, outside any incident. */
+static void test_entry_key_rotate_schema(void **state)
+{
+	static const char *const bodies[] = {
+		"{\"key\":\"eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee\"}", /* valid */
+		"{\"key\":\"eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee\",\"member\":\"x\"}",
+		"{\"key\":\"eeee\"}",
+		"{}",
+	};
+	const char *type = strstr(good_note, "\"type\":\"note\""), *deps = strstr(good_note, ",\"deps\"");
+	const char *tail = strstr(good_note, "\"body\":"), *after_type = type + strlen("\"type\":\"note\"");
+	char buf[4096];
+	accord_entry *e = NULL;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		/* the same envelope, as a key-rotate outside any incident */
+		snprintf(buf, sizeof(buf), "%.*s\"type\":\"key-rotate\",\"incident\":null%.*s\"body\":%s}",
+			 (int)(type - good_note), good_note, (int)(tail - deps), deps, bodies[i]);
+		e = NULL;
+		if (i == 0) {
+			if (accord_entry_parse(&e, buf, strlen(buf)) != 0)
+				fail_msg("%s: %s", buf, accord_error_last());
+			assert_true(e->known);
+			assert_string_equal(e->type, "key-rotate");
+			accord_entry_free(e);
+		} else {
+			assert_int_equal(accord_entry_parse(&e, buf, strlen(buf)), ACCORD_EINVALID);
+		}
+	}
+	/* in an incident: refused */
+	snprintf(buf, sizeof(buf), "%.*s\"type\":\"key-rotate\"%.*s\"body\":%s}", (int)(type - good_note), good_note,
+		 (int)(tail - after_type), after_type, bodies[0]);
+	assert_int_equal(accord_entry_parse(&e, buf, strlen(buf)), ACCORD_EINVALID);
+}
+
 static void test_entry_parse_refuses_oversized(void **state)
 {
 	size_t n = ACCORD_ENTRY_MAX + 100;
@@ -148,6 +185,7 @@ int main(void)
 		cmocka_unit_test(test_entry_parse_refuses_bad_entries),
 		cmocka_unit_test(test_entry_parse_refuses_oversized),
 		cmocka_unit_test(test_entry_parse_keeps_unknown_type),
+		cmocka_unit_test(test_entry_key_rotate_schema),
 		cmocka_unit_test(test_entry_build_round_trips),
 	};
 
