@@ -187,6 +187,13 @@ equal "$(echo "$OUT" | jget '[(m["role"], [(k["key_id"], k["active"], k["role"],
 expect 0 desktop show "$INC" --json
 equal "$(echo "$OUT" | jget '[e["by"] for e in d["timeline"] if e["body"].get("text") == "after the rotation"]')" '["alice@acme"]' \
 	"the new key writes as alice"
+# one member across devices: the new desktop key retracts what the laptop's key wrote
+LNOTE=$(echo "$OUT" | jget '[e["id"] for e in d["timeline"] if e["body"].get("text") == "from the laptop"][0]')
+expect 0 desktop retract "$LNOTE" --reason "wrong printer"
+expect 0 desktop show "$INC" --json
+equal "$(echo "$OUT" | jget '[e["mark"] for e in d["timeline"] if e["body"].get("text") == "from the laptop"]')" '["retracted"]' \
+	"a member retracts its own entry written on another device"
+expect 0 desktop sync
 rm -rf "$T/fresh" && expect 0 accord clone "$HUB" "$T/fresh"
 expect 0 accord -C "$T/fresh" audit --no-record
 contains "$OUT" "CLEAN" "a fresh clone audits clean after the rotation"
