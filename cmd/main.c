@@ -16,10 +16,10 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "key", cmd_key, "create or show your signing key", 0 },
+	{ "key", cmd_key, "create, import, rotate or show your signing key", 0 },
 	{ "init", cmd_init, "create a ledger in a git repository", 0 },
 	{ "party", cmd_party, "invite, accept and list parties", 1 },
-	{ "member", cmd_member, "add, revoke and list member keys", 1 },
+	{ "member", cmd_member, "add, revoke and list member keys (one per device)", 1 },
 	{ "open", cmd_open, "open an incident", 0 },
 	{ "note", cmd_note, "add a note to an incident", 0 },
 	{ "status", cmd_status, "move an incident through its lifecycle", 0 },
