@@ -19,6 +19,9 @@
  *  - party-invite (by a root or admin) proposes a new party and its root
  *    key; party-accept, signed by that key, completes the join. Until
  *    then the invited key may write nothing else;
+ *  - a member is a key: keys with one name in one party are one person's
+ *    devices (or a rotated key and its successor), each with its own feed;
+ *    attribution is by (party, name), whichever key wrote;
  *  - member-add, by the party's root or an admin, offers a key a place in
  *    the signer's party; the key becomes a member only when its feed's
  *    first entry names that member-add ("admission") and has it in its
