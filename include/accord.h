@@ -10,6 +10,7 @@
 #include "accord/json.h"
 #include "accord/escape.h"
 #include "accord/idmap.h"
+#include "accord/file.h"
 #include "accord/schema.h"
 #include "accord/key.h"
 #include "accord/sshsig.h"
@@ -23,5 +24,6 @@
 #include "accord/audit.h"
 #include "accord/report.h"
 #include "accord/sync.h"
+#include "accord/ledgers.h"
 
 #endif

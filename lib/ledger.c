@@ -256,6 +256,13 @@ const char *accord_ledger_id(const accord_ledger *ledger)
 	return ledger->id;
 }
 
+const char *accord_ledger_title(const accord_ledger *ledger)
+{
+	const char *t = ledger->genesis ? accord_entry_str(ledger->genesis, "title") : NULL;
+
+	return t ? t : "";
+}
+
 const accord_parties *accord_ledger_parties(const accord_ledger *ledger)
 {
 	return &ledger->parties;

@@ -848,3 +848,19 @@ int accord_parties_restore_incident(accord_parties *p, const accord_entry *const
 	accord_idmap_put(&p->incidents, entries[0]->id, inc);
 	return 0;
 }
+
+int accord_name_valid(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > 64)
+		return 0;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+		int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+
+		if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))
+			return 0;
+	}
+	return 1;
+}

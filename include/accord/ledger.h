@@ -74,6 +74,9 @@ int accord_ledger_cache_key(unsigned char *out, const char *path);
 /* The ledger id (the genesis entry's id, 64 hex). */
 const char *accord_ledger_id(const accord_ledger *ledger);
 
+/* The title its genesis gives (borrowed; "" when it has none). */
+const char *accord_ledger_title(const accord_ledger *ledger);
+
 /* Membership and authorization after the last entry that counts (borrowed). */
 const accord_parties *accord_ledger_parties(const accord_ledger *ledger);
 
