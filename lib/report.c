@@ -522,6 +522,7 @@ static void aggregate(accord_report *r, char ***owned_keys, size_t *owned_count)
 			r->by_severity[inc->severity]++;
 		t = tally_get(&services, inc->service, inc->service);
 		t->count++;
+		t->ledgers |= UINT64_C(1) << ri->ledger;
 		t->customer_seconds = accord_sat_add(t->customer_seconds, ri->customer_seconds);
 
 		r->customers = accord_sat_add(r->customers, ri->customers);
@@ -575,8 +576,11 @@ static void aggregate(accord_report *r, char ***owned_keys, size_t *owned_count)
 		}
 		if (ri->waiting_count) {
 			r->waiting_incidents++;
-			for (j = 0; j < ri->waiting_count; j++)
-				tally_get(&waiting, ri->waiting[j], ri->waiting[j])->count++;
+			for (j = 0; j < ri->waiting_count; j++) {
+				t = tally_get(&waiting, ri->waiting[j], ri->waiting[j]);
+				t->count++;
+				t->ledgers |= UINT64_C(1) << ri->ledger;
+			}
 		}
 		if (inc->resolution) {
 			const accord_resolution *res = inc->resolution;
@@ -594,6 +598,7 @@ static void aggregate(accord_report *r, char ***owned_keys, size_t *owned_count)
 					t = tally_get(&owners, p, p);
 					open_c = &t->open, done_c = &t->done, over_c = &t->overdue;
 					t->count++;
+					t->ledgers |= UINT64_C(1) << ri->ledger;
 				} else {
 					open_c = &r->joint_open, done_c = &r->joint_done, over_c = &r->joint_overdue;
 				}
@@ -616,7 +621,9 @@ static void aggregate(accord_report *r, char ***owned_keys, size_t *owned_count)
 				}
 				ACCORD_PUSH(*owned_keys, *owned_count, key);
 				accord_idmap_put(&seen, key, (void *)1);
-				tally_get(&factors, key, f->valuestring)->count++;
+				t = tally_get(&factors, key, f->valuestring);
+				t->count++;
+				t->ledgers |= UINT64_C(1) << ri->ledger;
 			}
 			accord_idmap_dispose(&seen);
 		}
@@ -696,32 +703,20 @@ static int map_closed_as(const char **kind, const char **of, const char *id, voi
 	return 0;
 }
 
-int accord_report_compute(accord_report **out, const accord_ledger *ledger,
-			  const accord_report_options *opts)
+/*
+ * Measure the incidents of one ledger that belong to the report (period,
+ * filters) into r->incidents. Duplicates are settled within the ledger:
+ * an incident can only duplicate another of its own ledger.
+ */
+static int measure_ledger(accord_report *r, const accord_ledger *ledger, size_t index)
 {
-	report_impl *impl;
-	accord_report *r;
 	accord_idmap map = ACCORD_IDMAP_INIT;
 	accord_incident **all = NULL;
 	raw_closure *raw = NULL;
 	bucket *b = NULL;
 	size_t nb = 0, i;
-	int error = 0;
+	int error;
 
-	if (opts->has_since && opts->has_until && opts->until <= opts->since)
-		return accord_error_set(ACCORD_EINVALID, "the period ends before it starts (--until is not after --since)");
-	if (!(impl = calloc(1, sizeof(*impl))))
-		return accord_error_set(ACCORD_ENOMEM, "out of memory");
-	r = &impl->pub;
-	r->opts = *opts;
-	r->since = opts->has_since ? opts->since : INT64_MIN;
-	r->until = opts->has_until ? opts->until : opts->now + 1; /* "now" itself is in the period */
-	if (r->until <= r->since) {
-		free(impl);
-		return accord_error_set(ACCORD_EINVALID, "the period starts after now (--since is in the future)");
-	}
-	memcpy(r->ledger_id, ledger->id, sizeof(r->ledger_id));
-	r->entry_count = ledger->count;
 	collect(&b, &nb, ledger);
 	if ((error = build_all(&all, &raw, &map, b, nb, ledger)) == 0)
 		for (i = 0; i < nb; i++)
@@ -731,8 +726,8 @@ int accord_report_compute(accord_report **out, const accord_ledger *ledger,
 		accord_report_incident ri = { 0 };
 
 		all[i] = NULL;
-		if ((opts->service && strcmp(inc->service, opts->service) != 0) ||
-		    (opts->party && !involves(inc, opts->party)) || !belongs(r, inc)) {
+		if ((r->opts.service && strcmp(inc->service, r->opts.service) != 0) ||
+		    (r->opts.party && !involves(inc, r->opts.party)) || !belongs(r, inc)) {
 			accord_incident_free(inc);
 			continue;
 		}
@@ -746,6 +741,7 @@ int accord_report_compute(accord_report **out, const accord_ledger *ledger,
 			continue;
 		}
 		ri.incident = inc;
+		ri.ledger = index;
 		measure(r, &ri);
 		ACCORD_PUSH(r->incidents, r->count, ri);
 	}
@@ -757,6 +753,48 @@ int accord_report_compute(accord_report **out, const accord_ledger *ledger,
 	free(all);
 	free(raw);
 	accord_idmap_dispose(&map);
+	return error < 0 ? error : 0;
+}
+
+int accord_report_compute_many(accord_report **out, const accord_report_source *sources, size_t count,
+			       const accord_report_options *opts)
+{
+	report_impl *impl;
+	accord_report *r;
+	size_t i;
+	int error = 0;
+
+	if (opts->has_since && opts->has_until && opts->until <= opts->since)
+		return accord_error_set(ACCORD_EINVALID, "the period ends before it starts (--until is not after --since)");
+	if (count == 0 || count > ACCORD_REPORT_MAX_LEDGERS)
+		return accord_error_set(ACCORD_EINVALID, "a report reads 1 to %d ledgers, not %zu",
+					ACCORD_REPORT_MAX_LEDGERS, count);
+	for (i = 0; i < count; i++)
+		if (count > 1 && !sources[i].name)
+			return accord_error_set(ACCORD_EINVALID, "a report across ledgers names each of them");
+	if (!(impl = calloc(1, sizeof(*impl))))
+		return accord_error_set(ACCORD_ENOMEM, "out of memory");
+	r = &impl->pub;
+	r->opts = *opts;
+	r->since = opts->has_since ? opts->since : INT64_MIN;
+	r->until = opts->has_until ? opts->until : opts->now + 1; /* "now" itself is in the period */
+	if (r->until <= r->since) {
+		free(impl);
+		return accord_error_set(ACCORD_EINVALID, "the period starts after now (--since is in the future)");
+	}
+	if (!(r->ledgers = calloc(count, sizeof(*r->ledgers))))
+		abort();
+	r->ledger_count = count;
+	r->across = sources[0].name != NULL;
+	if (!r->across)
+		memcpy(r->ledger_id, sources[0].ledger->id, sizeof(r->ledger_id));
+	for (i = 0; i < count && error == 0; i++) {
+		memcpy(r->ledgers[i].id, sources[i].ledger->id, sizeof(r->ledgers[i].id));
+		r->ledgers[i].name = sources[i].name;
+		r->ledgers[i].entry_count = sources[i].ledger->count;
+		r->entry_count += sources[i].ledger->count;
+		error = measure_ledger(r, sources[i].ledger, i);
+	}
 	if (error < 0) {
 		accord_report_free(r);
 		return error;
@@ -764,6 +802,25 @@ int accord_report_compute(accord_report **out, const accord_ledger *ledger,
 	aggregate(r, &impl->keys, &impl->key_count);
 	*out = r;
 	return 0;
+}
+
+int accord_report_compute(accord_report **out, const accord_ledger *ledger,
+			  const accord_report_options *opts)
+{
+	accord_report_source one = { ledger, NULL };
+
+	return accord_report_compute_many(out, &one, 1, opts);
+}
+
+void accord_report_ledger_names(accord_buf *out, const accord_report *r, uint64_t set)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->ledger_count; i++)
+		if (set & (UINT64_C(1) << i))
+			accord_buf_printf(out, "%s%s", n++ ? ", " : "", r->ledgers[i].name ? r->ledgers[i].name : "");
+	if (!n)
+		accord_buf_puts(out, "");
 }
 
 void accord_report_free(accord_report *r)
@@ -784,6 +841,7 @@ void accord_report_free(accord_report *r)
 	free(r->owners);
 	free(r->factors);
 	free(r->weeks);
+	free(r->ledgers);
 	for (i = 0; i < impl->key_count; i++)
 		free(impl->keys[i]);
 	free(impl->keys);

@@ -43,7 +43,8 @@ typedef struct {
 #define ACCORD_REPORT_OPTIONS_INIT { 0, 0, 0, 0, 0, NULL, NULL }
 
 /* Who and what made the report; carried into every format. Strings borrowed. */
-typedef struct {
+typedef struct accord_report_meta accord_report_meta;
+struct accord_report_meta {
 	const char *key_id;    /* generating key id, or NULL ("none") */
 	const char *key_name;  /* its name, or NULL */
 	int verified;          /* 1 if every entry counts; else some were left out */
@@ -53,11 +54,19 @@ typedef struct {
 	size_t excluded_count;
 	const accord_finding *findings; /* why (verify.h) */
 	size_t finding_count;
-} accord_report_meta;
+	/*
+	 * Across ledgers: each ledger's own verification, in the report's
+	 * ledger order (its excluded feeds and findings are there, not above;
+	 * `verified` above is 1 only when every ledger verified).
+	 */
+	const accord_report_meta *ledgers;
+	size_t ledger_count;
+};
 
 /* The figures of one incident in the period. */
 typedef struct {
 	accord_incident *incident; /* owned by the report */
+	size_t ledger;             /* index into accord_report.ledgers */
 	size_t windows;            /* impact windows overlapping the period */
 	int64_t customers;         /* largest customer count among those windows */
 	int64_t customer_seconds;  /* customers x seconds, clipped to the period */
@@ -89,6 +98,7 @@ typedef struct {
 	size_t count;
 	size_t open, done, overdue; /* action items (by owning party) */
 	int64_t customer_seconds;   /* by service */
+	uint64_t ledgers;           /* bit i: ledger i of the report counted here */
 } accord_report_tally;
 
 typedef struct {
@@ -99,11 +109,29 @@ typedef struct {
 	size_t incidents;
 } accord_report_week;
 
+/* A ledger a report reads (several: accord_report_compute_many). */
+typedef struct {
+	const accord_ledger *ledger;
+	const char *name; /* the user's name for it (borrowed), or NULL for a report on one ledger */
+} accord_report_source;
+
+/* At most this many ledgers in one report (a tally's ledgers are a 64-bit set). */
+#define ACCORD_REPORT_MAX_LEDGERS 64
+
+typedef struct {
+	char id[ACCORD_ID_HEXLEN + 1];
+	const char *name; /* borrowed from the source, NULL for a report on one ledger */
+	size_t entry_count;
+} accord_report_ledger;
+
 typedef struct {
 	accord_report_options opts;
 	int64_t since, until; /* the effective period (since = INT64_MIN when open) */
-	char ledger_id[ACCORD_ID_HEXLEN + 1];
-	size_t entry_count;
+	char ledger_id[ACCORD_ID_HEXLEN + 1]; /* the one ledger's id; "" across ledgers */
+	size_t entry_count;                    /* summed across ledgers */
+	accord_report_ledger *ledgers;         /* what it read, in the order given */
+	size_t ledger_count;
+	int across; /* named ledgers: every table says which ledgers each figure came from */
 
 	accord_report_incident *incidents; /* in ledger order */
 	size_t count;
@@ -159,6 +187,19 @@ typedef struct {
  */
 int accord_report_compute(accord_report **out, const accord_ledger *ledger,
 			  const accord_report_options *opts);
+/*
+ * The same over several ledgers, named (each source's name is set): the
+ * incidents of all of them, each measured as in its own ledger, every
+ * figure aggregated once over them all, so the figures mean what
+ * docs/metrics.md says whatever the number of ledgers. Tables by name
+ * (service, party) merge across ledgers and say which ledgers each row
+ * came from. ACCORD_EINVALID for more than ACCORD_REPORT_MAX_LEDGERS or a
+ * source without a name. The report borrows from every ledger.
+ */
+int accord_report_compute_many(accord_report **out, const accord_report_source *sources, size_t count,
+			       const accord_report_options *opts);
+/* "a, b": the names of the ledgers in `set` (a tally's ledgers). Appended to `out`. */
+void accord_report_ledger_names(accord_buf *out, const accord_report *report, uint64_t set);
 void accord_report_free(accord_report *report);
 
 /* Nearest-rank percentile (p in 1..100) of `n` values, sorted in place. 0 when n == 0. */
