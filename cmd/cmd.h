@@ -31,7 +31,11 @@ typedef struct {
 	accord_ledger *ledger;
 	accord_key *key;
 	int strict; /* --strict on a reading command: exit 3 when entries were left out */
+	const char *label; /* the listed ledger's name in a cross-ledger view: messages name it */
 } accord_ctx;
+
+/* Free what a ctx opened (store, ledger, key) and forget it. */
+void cmd_ctx_release(accord_ctx *ctx);
 
 /*
  * After loading: if the engine left entries out, say so once on stderr
@@ -192,6 +196,52 @@ int cmd_amend(accord_ctx *ctx, int argc, char **argv);
 int cmd_retract(accord_ctx *ctx, int argc, char **argv);
 int cmd_void(accord_ctx *ctx, int argc, char **argv);
 int cmd_duplicate(accord_ctx *ctx, int argc, char **argv);
+int cmd_ledgers(accord_ctx *ctx, int argc, char **argv);
+
+/*
+ * Cross-ledger views (cmd/ledgers.c): list, report and sync with
+ * --all-ledgers or --ledger NAME (repeatable) work on the ledgers of the
+ * user's list, each opened in a ctx of its own, so that nothing read from
+ * one is ever written into another.
+ */
+#define CMD_MAX_LEDGER_NAMES 32
+typedef struct {
+	int all;	    /* --all-ledgers */
+	const char *names[CMD_MAX_LEDGER_NAMES]; /* --ledger NAME, as given (borrowed from argv) */
+	size_t name_count;
+} cmd_ledger_pick;
+
+typedef struct {
+	char *name, *path;
+	char id[ACCORD_ID_HEXLEN + 1]; /* as listed */
+	accord_ctx ctx;		       /* its own store and ledger, once opened */
+} cmd_ledger_view;
+
+/* The user's list of ledgers (accord_ledgers_load on the key home), or an exit code. */
+int cmd_ledgers_load(accord_ledgers **out, accord_ctx *ctx);
+/*
+ * The listed ledgers `pick` names, in the list's order, not yet opened.
+ * Exit 2 naming the listed ones for a name that is not listed, or when
+ * none is listed. Free with cmd_ledger_views_free().
+ */
+int cmd_ledgers_pick(cmd_ledger_view **out, size_t *count, accord_ctx *ctx, const cmd_ledger_pick *pick);
+/*
+ * Open one (cmd_load with `entries`, else cmd_load_incidents) in v->ctx;
+ * exit 1 when its path now holds another ledger than the one listed.
+ * Messages name the ledger.
+ */
+int cmd_ledger_view_open(cmd_ledger_view *v, accord_ctx *ctx, int entries);
+void cmd_ledger_views_free(cmd_ledger_view *v, size_t count);
+/* "no ledger named 'NAME' is listed (listed: a, b)", exit 2. */
+int cmd_no_such_ledger(accord_ctx *ctx, const accord_ledgers *list, const char *name);
+/*
+ * Take --all-ledgers and --ledger NAME (repeatable) out of argv (before the
+ * command parses it): they mean the same for every command that has them.
+ * Returns the new argc, or -1 after a usage error (--ledger with no name).
+ */
+int cmd_take_ledger_pick(cmd_ledger_pick *out, accord_ctx *ctx, int argc, char **argv);
+/* Whether `pick` asks for a cross-ledger view. */
+#define CMD_LEDGER_PICKED(p) ((p)->all || (p)->name_count > 0)
 
 /*
  * The entry of the whole ledger (cmd_load) whose id starts with `prefix`,

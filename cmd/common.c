@@ -142,6 +142,27 @@ int cmd_getopt(accord_ctx *ctx, int argc, char **argv, const struct option *long
 	return c;
 }
 
+void cmd_ctx_release(accord_ctx *ctx)
+{
+	accord_ledger_free(ctx->ledger);
+	accord_store_free(ctx->store);
+	accord_key_free(ctx->key);
+	ctx->ledger = NULL;
+	ctx->store = NULL;
+	ctx->key = NULL;
+}
+
+/* cmd_fail, naming the listed ledger in a cross-ledger view. */
+static int fail_in(accord_ctx *ctx, int error)
+{
+	const char *msg = accord_error_last();
+
+	if (!ctx->label)
+		return cmd_fail(error);
+	cmd_warn("ledger %s: %s", ctx->label, msg[0] ? msg : "failed");
+	return cmd_exit_code(error);
+}
+
 int cmd_open_store(accord_ctx *ctx)
 {
 	int error;
@@ -149,7 +170,7 @@ int cmd_open_store(accord_ctx *ctx)
 	if (ctx->store)
 		return 0;
 	if ((error = accord_store_open(&ctx->store, ctx->dir)) < 0)
-		return cmd_fail(error);
+		return fail_in(ctx, error);
 	return 0;
 }
 
@@ -200,14 +221,14 @@ static int load(accord_ctx *ctx, int lock, unsigned int flags)
 	if ((error = cmd_open_store(ctx)) != 0)
 		return error;
 	if (lock && (error = accord_store_lock(ctx->store)) < 0)
-		return cmd_fail(error);
+		return fail_in(ctx, error);
 	opts.flags = flags;
 	if (cache_key(key, ctx))
 		opts.cache_key = key;
 	error = accord_ledger_open(&ctx->ledger, ctx->store, &opts);
 	sodium_memzero(key, sizeof(key));
 	if (error < 0)
-		return cmd_fail(error);
+		return fail_in(ctx, error);
 	cmd_notice_left_out(ctx);
 	return 0;
 }
@@ -236,6 +257,8 @@ void cmd_notice_left_out(accord_ctx *ctx)
 		return;
 	f = finding_count ? &findings[0] : NULL;
 	/* built whole, then written through cmd_warn: the explanation may quote a forged entry */
+	if (ctx->label)
+		accord_buf_printf(&msg, "ledger %s: ", ctx->label);
 	accord_buf_printf(&msg, "%zu entr%s left out, %s do%s not count", left_out,
 			  left_out == 1 ? "y" : "ies", left_out == 1 ? "it" : "they", left_out == 1 ? "es" : "");
 	if (f) {
@@ -251,7 +274,8 @@ void cmd_notice_left_out(accord_ctx *ctx)
 	if (finding_count > 1)
 		accord_buf_printf(&msg, " (and %zu more finding%s)", finding_count - 1,
 				  finding_count == 2 ? "" : "s");
-	cmd_warn("%s; 'accord audit' lists every finding", msg.ptr);
+	cmd_warn("%s; 'accord audit'%s%s lists every finding", msg.ptr, ctx->label ? " -C " : "",
+		 ctx->label ? ctx->dir : "");
 	accord_buf_dispose(&msg);
 }
 
@@ -549,19 +573,7 @@ int cmd_no_such_party(accord_ctx *ctx, const char *name)
 
 int cmd_valid_name(const char *s)
 {
-	size_t i, n = strlen(s);
-
-	/* Names end up in git principals and messages: never shaped like a path. */
-	if (n == 0 || n > 64)
-		return 0;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-		int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-
-		if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))
-			return 0;
-	}
-	return 1;
+	return accord_name_valid(s);
 }
 
 int cmd_color(void)
@@ -643,4 +655,43 @@ int cmd_dispatch(accord_ctx *ctx, int argc, char **argv, const char *group, cons
 	code = cmd_usage_error(ctx, "unknown %s command '%s' (%s)", group, argv[1], names.ptr);
 	accord_buf_dispose(&names);
 	return code;
+}
+
+int cmd_take_ledger_pick(cmd_ledger_pick *out, accord_ctx *ctx, int argc, char **argv)
+{
+	int i, j;
+
+	memset(out, 0, sizeof(*out));
+	for (i = j = 1; i < argc; i++) {
+		const char *name = NULL;
+
+		if (!strcmp(argv[i], "--")) {
+			while (i < argc)
+				argv[j++] = argv[i++];
+			break;
+		}
+		if (!strcmp(argv[i], "--all-ledgers")) {
+			out->all = 1;
+			continue;
+		}
+		if (!strcmp(argv[i], "--ledger")) {
+			if (i + 1 >= argc || !*argv[i + 1])
+				return cmd_usage_error(ctx, "--ledger needs the name of a listed ledger"), -1;
+			name = argv[++i];
+		} else if (!strncmp(argv[i], "--ledger=", 9)) {
+			name = argv[i] + 9;
+		}
+		if (name) {
+			if (out->name_count == CMD_MAX_LEDGER_NAMES)
+				return cmd_usage_error(ctx, "more than %d --ledger: use --all-ledgers",
+						       CMD_MAX_LEDGER_NAMES), -1;
+			out->names[out->name_count++] = name;
+			continue;
+		}
+		argv[j++] = argv[i];
+	}
+	argv[j] = NULL;
+	if (out->all && out->name_count)
+		return cmd_usage_error(ctx, "--all-ledgers and --ledger exclude each other"), -1;
+	return j;
 }

@@ -46,6 +46,7 @@ static const struct command commands[] = {
 	{ "sync", cmd_sync, "exchange entries with remotes: verify, fast-forward, push", 0 },
 	{ "audit", cmd_audit, "verify the whole history and report every finding", 0 },
 	{ "allowed-signers", cmd_allowed_signers, "print an allowed_signers file for git", 1 },
+	{ "ledgers", cmd_ledgers, "keep a list of your ledgers, one per relationship, to view together", 0 },
 	{ "hook", cmd_hook, "server-side hooks for a hub (pre-receive)", 0 },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -137,13 +138,6 @@ static int take_strict(accord_ctx *ctx, int argc, char **argv, int from)
 	return j;
 }
 
-static void ctx_release(accord_ctx *ctx)
-{
-	accord_ledger_free(ctx->ledger);
-	accord_store_free(ctx->store);
-	accord_key_free(ctx->key);
-}
-
 int main(int argc, char **argv)
 {
 	accord_ctx ctx = { 0 };
@@ -219,7 +213,7 @@ int main(int argc, char **argv)
 			accord_ledger_left_out(ctx.ledger) == 1 ? "y was" : "ies were");
 		code = ACCORD_EXIT_VERIFY;
 	}
-	ctx_release(&ctx);
+	cmd_ctx_release(&ctx);
 	accord_shutdown();
 	return cmd_finish(code);
 }
