@@ -8,10 +8,13 @@
 
 static const char show_usage[] = "usage: accord show ID [--json]\n\nShow incident ID: state, impact, SLA, feedback and timeline.\n";
 static const char list_usage[] =
-	"usage: accord list [--status S] [--limit N | --all] [--json | --quiet]\n\n"
+	"usage: accord list [--status S] [--limit N | --all] [--json | --quiet]\n"
+	"                   [--all-ledgers | --ledger NAME...]\n\n"
 	"List the most recent incidents (100 unless --limit or --all), oldest first.\n"
 	"--quiet prints only their ids.\n"
-	"--status filters by status; \"open\" means not yet resolved or closed.\n";
+	"--status filters by status; \"open\" means not yet resolved or closed.\n"
+	"--all-ledgers, or --ledger NAME (repeatable): the incidents of the ledgers\n"
+	"listed with 'accord ledgers add', together, each with its ledger.\n";
 static const char log_usage[] =
 	"usage: accord log [ID] [--all | --type TYPE] [--json]\n\n"
 	"Show entries in ledger order (all, or incident ID's). Checkpoints, which sync\n"
@@ -458,6 +461,81 @@ int cmd_show(accord_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+/* A line of list: the summary, its shown id, and (across ledgers) its ledger's name. */
+typedef struct {
+	accord_incident_summary s;
+	char sid[ACCORD_ID_HEXLEN + 1];
+	char *ledger; /* NULL in one ledger */
+} list_row;
+
+/*
+ * Append the incidents of the ledger opened in `lctx` to *rows. Returns 0,
+ * or minus an exit code (the message said).
+ */
+static int gather(list_row **rows, size_t *count, size_t *total, accord_ctx *lctx, const char *ledger,
+		  const char *status, size_t limit)
+{
+	accord_incident_summary *s = NULL;
+	size_t i, n = 0, t = 0;
+	int error;
+
+	/* a cross-ledger view opened it already (and checked it is the listed one) */
+	if (!lctx->ledger && (error = cmd_load_incidents(lctx, 0)))
+		return -error;
+	if ((error = accord_ledger_list(&s, &n, &t, lctx->ledger, status, limit, accord_time_now())) < 0)
+		return -cmd_fail(error);
+	for (i = 0; i < n; i++) {
+		list_row r = { 0 };
+
+		r.s = s[i];
+		cmd_short_id(r.sid, sizeof(r.sid), lctx, s[i].id);
+		list_row *grown = realloc(*rows, (*count + 1) * sizeof(**rows));
+
+		if (!grown || (ledger && !(r.ledger = strdup(ledger))))
+			abort();
+		*rows = grown;
+		(*rows)[(*count)++] = r;
+	}
+	*total += t;
+	free(s);
+	return 0;
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+	const list_row *x = a, *y = b;
+
+	if (x->s.opened_at != y->s.opened_at)
+		return x->s.opened_at < y->s.opened_at ? -1 : 1;
+	return strcmp(x->s.id, y->s.id);
+}
+
+/*
+ * Every incident of the ledgers `pick` names, oldest first. A ledger that
+ * cannot be read is said on stderr and counted in *failed; the others are
+ * still listed.
+ */
+static int gather_across(list_row **rows, size_t *count, size_t *total, accord_ctx *ctx,
+			 const cmd_ledger_pick *pick, const char *status, size_t *failed)
+{
+	cmd_ledger_view *v = NULL;
+	size_t i, n = 0;
+	int error;
+
+	if ((error = cmd_ledgers_pick(&v, &n, ctx, pick)) != 0)
+		return -error;
+	for (i = 0; i < n; i++) {
+		if (cmd_ledger_view_open(&v[i], ctx, 0) != 0 ||
+		    gather(rows, count, total, &v[i].ctx, v[i].name, status, 0) != 0)
+			(*failed)++;
+		cmd_ctx_release(&v[i].ctx);
+	}
+	cmd_ledger_views_free(v, n);
+	if (*count > 1)
+		qsort(*rows, *count, sizeof(**rows), cmp_row);
+	return 0;
+}
+
 int cmd_list(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -472,12 +550,16 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 	static const char *const valid[] = { "investigating", "identified", "mitigated", "resolved",
 					     "closed", "open" };
 	const char *status = NULL;
-	accord_incident_summary *rows = NULL;
+	list_row *rows = NULL;
 	int64_t limit = 100;
-	size_t i, count = 0, total = 0;
+	size_t i, count = 0, total = 0, start, failed_ledgers = 0, ledger_w = 6;
+	int across;
 	cJSON *arr = NULL;
+	cmd_ledger_pick pick;
 	int json = 0, quiet = 0, limit_given = 0, c, error;
 
+	if ((argc = cmd_take_ledger_pick(&pick, ctx, argc, argv)) < 0)
+		return ACCORD_EXIT_USAGE;
 	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
 		switch (c) {
 		case 's': status = optarg; break;
@@ -509,24 +591,37 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 			return cmd_usage_error(ctx, "unknown status '%s' (known: investigating, identified, mitigated, resolved, closed, open)",
 					       status);
 	}
-	if ((error = cmd_load_incidents(ctx, 0)))
-		return error;
-	if ((error = accord_ledger_list(&rows, &count, &total, ctx->ledger, status, (size_t)limit,
-				       accord_time_now())) < 0)
-		return cmd_fail(error);
+	across = CMD_LEDGER_PICKED(&pick);
+	if (across)
+		error = gather_across(&rows, &count, &total, ctx, &pick, status, &failed_ledgers);
+	else
+		error = gather(&rows, &count, &total, ctx, NULL, status, (size_t)limit);
+	if (error < 0)
+		return -error;
+	/* across ledgers each was read whole: keep the most recent `limit` of them all */
+	start = limit && count > (size_t)limit ? count - (size_t)limit : 0;
+	for (i = start; across && i < count; i++)
+		if (strlen(cmd_esc(rows[i].ledger, 0)) > ledger_w)
+			ledger_w = strlen(cmd_esc(rows[i].ledger, 0));
 	if (json)
 		arr = cJSON_CreateArray();
-	for (i = 0; i < count; i++) {
-		const accord_incident_summary *r = &rows[i];
-		char sid[ACCORD_ID_HEXLEN + 1], t[ACCORD_TIME_LEN];
+	for (i = start; i < count; i++) {
+		const list_row *lr = &rows[i];
+		const accord_incident_summary *r = &lr->s;
+		const char *sid = lr->sid;
+		char t[ACCORD_TIME_LEN];
 
-		cmd_short_id(sid, sizeof(sid), ctx, r->id);
 		fmt_time(t, r->opened_at);
 		if (quiet) {
-			printf("%s\n", sid);
+			if (lr->ledger)
+				printf("%s\t%s\n", cmd_esc(lr->ledger, 0), sid);
+			else
+				printf("%s\n", sid);
 		} else if (json) {
 			cJSON *o = cJSON_CreateObject();
 
+			if (lr->ledger)
+				cJSON_AddStringToObject(o, "ledger", lr->ledger);
 			cJSON_AddStringToObject(o, "id", sid);
 			cJSON_AddStringToObject(o, "full_id", r->id);
 			cJSON_AddStringToObject(o, "title", r->title);
@@ -544,25 +639,34 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 
 			cmd_reltime(rel, sizeof(rel), r->opened_at);
 			snprintf(opened, sizeof(opened), "%.10s %.5s (%s)", t, t + 11, rel);
-			if (i == 0)
-				printf("%s%-*s  %-13s  %-4s  %-16s  %-27s  %s%s\n", cmd_sgr(SGR_BOLD), (int)strlen(sid), "ID",
+			if (i == start) {
+				printf("%s", cmd_sgr(SGR_BOLD));
+				if (across)
+					printf("%-*s  ", (int)ledger_w, "LEDGER");
+				printf("%-*s  %-13s  %-4s  %-16s  %-27s  %s%s\n", (int)strlen(sid), "ID",
 				       "STATUS", "SEV", "SERVICE", "OPENED", "TITLE", cmd_sgr(SGR_RESET));
+			}
+			if (across)
+				printf("%-*s  ", (int)ledger_w, cmd_esc(lr->ledger, 0));
 			printf("%s  %s%-13s%s  SEV%-1lld  %-16.16s  %-27s  %s\n", sid, cmd_status_color(r->status),
 			       cmd_esc(r->status, 0), cmd_sgr(SGR_RESET), (long long)r->severity, cmd_esc(r->service, 0),
 			       opened, cmd_esc(r->title, 0));
 		}
 	}
+	for (i = 0; i < count; i++)
+		free(rows[i].ledger);
 	free(rows);
+	count -= start;
 	if (limit == 1 && total > 1)
 		fprintf(stderr, "accord: showing the most recent of %zu incidents (--all for every one)\n", total);
 	else if (limit && total > (size_t)limit)
 		fprintf(stderr, "accord: showing the %lld most recent of %zu incidents (--all for every one)\n",
 			(long long)limit, total);
 	if (json)
-		return cmd_print_json(arr);
-	if (!count && !quiet)
+		error = cmd_print_json(arr);
+	else if (!count && !quiet)
 		cmd_warn("no incidents%s%s", status ? " with status " : "", status ? status : "");
-	return 0;
+	return error ? error : failed_ledgers ? ACCORD_EXIT_FAIL : 0;
 }
 
 /* Incidents derived for log, by id, so each is derived once. */
