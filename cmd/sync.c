@@ -33,7 +33,8 @@ static const char remote_usage[] =
 	"git fetch never writes the ledger's refs.\n";
 
 static const char sync_usage[] =
-	"usage: accord sync [--json] [--no-checkpoint] [REMOTE...]\n\n"
+	"usage: accord sync [--json] [--no-checkpoint] [REMOTE...]\n"
+	"       accord sync [--json] [--no-checkpoint] --all-ledgers | --ledger NAME...\n\n"
 	"Exchange entries with each REMOTE (default: the remotes named by git config\n"
 	"accord.remote, else every remote): fetch its\n"
 	"refs/accord/ into refs/quarantine/REMOTE/, verify every incoming entry,\n"
@@ -45,7 +46,11 @@ static const char sync_usage[] =
 	"checkpoint of the verified heads with your key, if you are a member and\n"
 	"something changed (--no-checkpoint: don't).\n\n"
 	"Exit 0 when everything was exchanged, 3 when something was refused (the\n"
-	"valid feeds are still taken), 1 when a remote could not be reached.\n";
+	"valid feeds are still taken), 1 when a remote could not be reached.\n\n"
+	"  --all-ledgers, --ledger NAME (repeatable)\n"
+	"      sync each ledger listed with 'accord ledgers add' (or each NAME) with\n"
+	"      its own remotes, as above: one line per ledger; a ledger that fails\n"
+	"      does not stop the others, and the exit code is the worst of them.\n";
 
 /*
  * What git writes while it works (its progress, the remote's messages),
@@ -251,49 +256,61 @@ static void load_checkpoint_key(accord_ctx *ctx)
 		fprintf(stderr, "accord: no checkpoint will be written\n");
 }
 
-static void report_text(const accord_sync_result *r)
+/*
+ * Refusals, evidence and rollbacks on stderr (naming the ledger in a
+ * cross-ledger sync); the outcome appended to `line` ("hub: up to date").
+ */
+static void report_text(const accord_sync_result *r, const char *label, accord_buf *line)
 {
 	size_t i, entries = 0;
+	const char *in = label ? "ledger " : "", *sep = label ? ": " : "";
+
+	if (!label)
+		label = "";
 
 	for (i = 0; i < r->refused_count; i++) {
 		const accord_sync_candidate *c = &r->refused[i];
 
 		if (c->head.keyid[0])
-			cmd_warn("%s: refused feed %s: %s", r->remote, c->head.keyid, c->reason);
+			cmd_warn("%s%s%s%s: refused feed %s: %s", in, label, sep, r->remote, c->head.keyid, c->reason);
 		else
-			cmd_warn("%s: %s", r->remote, c->reason);
+			cmd_warn("%s%s%s%s: %s", in, label, sep, r->remote, c->reason);
 	}
 	for (i = 0; i < r->evidence_count; i++) {
 		if (r->evidence[i].local[0])
 			fprintf(stderr,
-				"accord: %s: equivocation: key %s signed two different entries with sequence number %lld (%.12s here, %.12s there); both kept under %s%s/, neither taken\n",
-				cmd_esc(r->remote, 0), r->evidence[i].feed, (long long)r->evidence[i].seq,
+				"accord: %s%s%s%s: equivocation: key %s signed two different entries with sequence number %lld (%.12s here, %.12s there); both kept under %s%s/, neither taken\n",
+				in, cmd_esc(label, 0), sep, cmd_esc(r->remote, 0), r->evidence[i].feed, (long long)r->evidence[i].seq,
 				r->evidence[i].local, r->evidence[i].remote, ACCORD_EVIDENCE_PREFIX,
 				r->evidence[i].feed);
 		else
 			fprintf(stderr,
-				"accord: %s: equivocation: took proof that key %s signed two different entries with sequence number %lld (%.12s, kept under %s%s/); its entries from there on do not count\n",
-				cmd_esc(r->remote, 0), r->evidence[i].feed, (long long)r->evidence[i].seq,
+				"accord: %s%s%s%s: equivocation: took proof that key %s signed two different entries with sequence number %lld (%.12s, kept under %s%s/); its entries from there on do not count\n",
+				in, cmd_esc(label, 0), sep, cmd_esc(r->remote, 0), r->evidence[i].feed, (long long)r->evidence[i].seq,
 				r->evidence[i].remote, ACCORD_EVIDENCE_PREFIX, r->evidence[i].feed);
 	}
 	for (i = 0; i < r->rollback_count; i++)
 		fprintf(stderr,
-			"accord: %s: rollback: feed %s moved backwards on the remote (last seen %.12s, now %s%.12s); ours is kept%s\n",
-			cmd_esc(r->remote, 0), r->rollbacks[i].feed, r->rollbacks[i].seen,
+			"accord: %s%s%s%s: rollback: feed %s moved backwards on the remote (last seen %.12s, now %s%.12s); ours is kept%s\n",
+			in, cmd_esc(label, 0), sep, cmd_esc(r->remote, 0), r->rollbacks[i].feed, r->rollbacks[i].seen,
 			r->rollbacks[i].now[0] ? "" : "gone", r->rollbacks[i].now,
 			r->error ? "" : " and pushed back");
 	if (r->error)
-		cmd_warn("%s: %s", r->remote, r->error);
+		cmd_warn("%s%s%s%s: %s", in, label, sep, r->remote, r->error);
 	for (i = 0; i < r->accepted_count; i++)
 		entries += (size_t)(r->accepted[i].to - r->accepted[i].from);
+	if (line->size)
+		accord_buf_puts(line, "; ");
 	if (!r->error && entries == 0 && r->pushed_count == 0 && !r->checkpoint[0])
-		printf("%s: up to date\n", cmd_esc(r->remote, 0));
+		accord_buf_printf(line, "%s: up to date", cmd_esc(r->remote, 0));
 	else if (!r->error || entries)
-		printf("%s: took %zu %s in %zu %s, pushed %zu %s%s%.12s\n", cmd_esc(r->remote, 0), entries,
+		accord_buf_printf(line, "%s: took %zu %s in %zu %s, pushed %zu %s%s%.12s", cmd_esc(r->remote, 0), entries,
 		       accord_plural((long long)entries, "entry", "entries"), r->accepted_count,
 		       accord_plural((long long)r->accepted_count, "feed", "feeds"), r->pushed_count,
 		       accord_plural((long long)r->pushed_count, "ref", "refs"),
 		       r->checkpoint[0] ? ", checkpoint " : "", r->checkpoint);
+	else if (*label)
+		accord_buf_printf(line, "%s: failed", cmd_esc(r->remote, 0));
 }
 
 /* Keep what a sync took, to find the incidents it touched. */
@@ -362,13 +379,17 @@ static int report_conflicts(accord_ctx *ctx, const accord_sync_accepted *all, si
 		accord_incident_free(inc);
 	}
 	accord_idmap_dispose(&seen);
+	/* across ledgers, the ledger's name says which one the conflict is in */
 	if (!arr && count > 1)
-		printf("%zu conflicts:\n", count);
+		printf("%s%s%zu conflicts:\n", ctx->label ? cmd_esc(ctx->label, 0) : "", ctx->label ? ": " : "", count);
 	for (i = 0; i < count; i++) {
 		if (arr)
 			cJSON_AddItemToArray(arr, cJSON_CreateString(lines[i]));
+		else if (count == 1)
+			printf("%s%s1 conflict: %s\n", ctx->label ? cmd_esc(ctx->label, 0) : "", ctx->label ? ": " : "",
+			       cmd_esc(lines[i], 0));
 		else
-			printf("%s%s\n", count == 1 ? "1 conflict: " : "  ", cmd_esc(lines[i], 0));
+			printf("  %s\n", cmd_esc(lines[i], 0));
 	}
 	for (i = 0; i < count; i++)
 		free(lines[i]);
@@ -376,36 +397,28 @@ static int report_conflicts(accord_ctx *ctx, const accord_sync_accepted *all, si
 	return error < 0 ? cmd_fail(error) : 0;
 }
 
-int cmd_sync(accord_ctx *ctx, int argc, char **argv)
+/*
+ * Sync the ledger of `ctx` with `explicit` remotes (count 0: the default
+ * ones). Each remote's outcome goes into `line` ("; " between them), or
+ * with `list` into that JSON array, and the conflicts of what it took into
+ * `conflicts` (NULL: said on stdout). Returns the exit code.
+ */
+static int sync_ledger(accord_ctx *ctx, char **explicit, size_t explicit_count, int json, int checkpoint,
+		       cJSON *list, cJSON *conflicts, accord_buf *line)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "no-checkpoint", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	accord_sync_options so = ACCORD_SYNC_OPTIONS_INIT;
 	char *configured = NULL;
 	git_strarray names = { NULL, 0 };
-	cJSON *doc = NULL, *list = NULL;
 	accord_sync_accepted *taken = NULL;
 	size_t ntaken = 0;
-	int c, json = 0, checkpoint = 1, error, verify_failed = 0, failed = 0;
-	size_t i, n;
+	int error, verify_failed = 0, failed = 0;
+	size_t i;
 
-	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case 'n': checkpoint = 0; break;
-		case 'h': fputs(sync_usage, stdout); return 0;
-		default: return ACCORD_EXIT_USAGE;
-		}
-	}
 	if ((error = cmd_open_store(ctx)) != 0)
 		return error;
-	if (optind < argc) {
-		names.count = (size_t)(argc - optind);
-		names.strings = argv + optind;
+	if (explicit_count) {
+		names.count = explicit_count;
+		names.strings = explicit;
 	} else if (accord_store_config_get(&configured, ctx->store, "accord.remote") == 0 && *configured) {
 		/* git config accord.remote: the default remotes, separated by spaces or commas */
 		char *tok, *save = NULL;
@@ -420,14 +433,20 @@ int cmd_sync(accord_ctx *ctx, int argc, char **argv)
 		}
 		if (names.count == 0) {
 			free(configured);
-			return cmd_failf(ACCORD_EXIT_FAIL, "git config accord.remote names no remote");
+			accord_buf_puts(line, "no remote: git config accord.remote names none");
+			return cmd_failf(ACCORD_EXIT_FAIL, "%s%s%sgit config accord.remote names no remote",
+					 ctx->label ? "ledger " : "", ctx->label ? ctx->label : "", ctx->label ? ": " : "");
 		}
 	} else {
-		if ((error = accord_sync_remote_list(&names, ctx->store)) < 0)
+		if ((error = accord_sync_remote_list(&names, ctx->store)) < 0) {
+			accord_buf_puts(line, "failed");
 			return cmd_fail(error);
+		}
 		if (names.count == 0) {
 			git_strarray_dispose(&names);
-			return cmd_failf(ACCORD_EXIT_FAIL, "no remotes to sync with (accord remote add NAME URL)");
+			accord_buf_puts(line, "no remotes to sync with");
+			return cmd_failf(ACCORD_EXIT_FAIL, "%s%s%sno remotes to sync with (accord remote add NAME URL)",
+					 ctx->label ? "ledger " : "", ctx->label ? ctx->label : "", ctx->label ? ": " : "");
 		}
 	}
 	if (checkpoint)
@@ -436,12 +455,7 @@ int cmd_sync(accord_ctx *ctx, int argc, char **argv)
 	transport_setup(&so);
 	if (isatty(2) && !json)
 		so.progress = progress;
-	if (json) {
-		doc = cJSON_CreateObject();
-		list = cJSON_AddArrayToObject(doc, "remotes");
-	}
-	n = names.count;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < names.count; i++) {
 		accord_sync_result *r = NULL;
 
 		error = accord_sync_remote(&r, ctx->store, names.strings[i], &so);
@@ -457,19 +471,125 @@ int cmd_sync(accord_ctx *ctx, int argc, char **argv)
 			/* The document carries everything; a failure is also said on stderr. */
 			cJSON_AddItemToArray(list, accord_sync_result_json(r));
 			if (r->error)
-				cmd_warn("%s: %s", r->remote, r->error);
-		} else
-			report_text(r);
+				cmd_warn("%s%s%s%s: %s", ctx->label ? "ledger " : "", ctx->label ? ctx->label : "",
+					 ctx->label ? ": " : "", r->remote, r->error);
+		} else {
+			report_text(r, ctx->label, line);
+			/* one line per remote for one ledger; across ledgers, one line per ledger */
+			if (!ctx->label && line->size)
+				printf("%s\n", line->ptr);
+			if (!ctx->label)
+				accord_buf_clear(line);
+		}
 		accord_sync_result_free(r);
 	}
-	if (optind >= argc)
+	if (!explicit_count)
 		git_strarray_dispose(&names);
 	free(configured);
-	error = report_conflicts(ctx, taken, ntaken, json ? cJSON_AddArrayToObject(doc, "conflicts") : NULL);
+	error = report_conflicts(ctx, taken, ntaken, json ? conflicts : NULL);
 	free(taken);
-	if (json)
-		cmd_print_json(doc);
 	if (error)
 		return error;
 	return verify_failed ? ACCORD_EXIT_VERIFY : failed ? ACCORD_EXIT_FAIL : 0;
+}
+
+/* A worse exit code wins: verification (3) over failure (1) over success. */
+static int worse(int a, int b)
+{
+	if (a == ACCORD_EXIT_VERIFY || b == ACCORD_EXIT_VERIFY)
+		return ACCORD_EXIT_VERIFY;
+	return a ? a : b;
+}
+
+/*
+ * Each listed ledger with its own remotes, each in a ctx of its own: one
+ * line per ledger, and a failing one does not stop the rest.
+ */
+static int sync_across(accord_ctx *ctx, const cmd_ledger_pick *pick, int json, int checkpoint)
+{
+	cmd_ledger_view *v = NULL;
+	cJSON *doc = NULL, *arr = NULL;
+	size_t i, n = 0;
+	int error, code = 0;
+
+	if ((error = cmd_ledgers_pick(&v, &n, ctx, pick)) != 0)
+		return error;
+	if (json) {
+		doc = cJSON_CreateObject();
+		arr = cJSON_AddArrayToObject(doc, "ledgers");
+	}
+	for (i = 0; i < n; i++) {
+		accord_buf line = ACCORD_BUF_INIT;
+		cJSON *o = NULL, *remotes = NULL;
+
+		if (json) {
+			o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "name", v[i].name);
+			cJSON_AddStringToObject(o, "ledger", v[i].id);
+			remotes = cJSON_AddArrayToObject(o, "remotes");
+		}
+		/* a path that now holds another ledger is not synced as the listed one */
+		if ((error = cmd_ledger_view_open(&v[i], ctx, 0)) == 0) {
+			/* opened only to check it is the listed ledger: sync reads the refs afresh */
+			accord_ledger_free(v[i].ctx.ledger);
+			v[i].ctx.ledger = NULL;
+			error = sync_ledger(&v[i].ctx, NULL, 0, json, checkpoint, remotes,
+					    o ? cJSON_AddArrayToObject(o, "conflicts") : NULL, &line);
+		} else
+			accord_buf_puts(&line, "not synced");
+		code = worse(code, error);
+		if (json) {
+			cJSON_AddBoolToObject(o, "ok", error == 0);
+			cJSON_AddItemToArray(arr, o);
+		} else {
+			printf("%s: %s%s\n", cmd_esc(v[i].name, 0), error ? "FAILED: " : "",
+			       line.ptr ? line.ptr : "");
+		}
+		accord_buf_dispose(&line);
+		cmd_ctx_release(&v[i].ctx);
+	}
+	cmd_ledger_views_free(v, n);
+	if (json)
+		cmd_print_json(doc);
+	return code;
+}
+
+int cmd_sync(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "no-checkpoint", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	accord_buf line = ACCORD_BUF_INIT;
+	cmd_ledger_pick pick;
+	cJSON *doc = NULL, *list = NULL;
+	int c, json = 0, checkpoint = 1, code;
+
+	if ((argc = cmd_take_ledger_pick(&pick, ctx, argc, argv)) < 0)
+		return ACCORD_EXIT_USAGE;
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'n': checkpoint = 0; break;
+		case 'h': fputs(sync_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (CMD_LEDGER_PICKED(&pick)) {
+		if (optind < argc)
+			return cmd_usage_error(ctx, "each ledger syncs with its own remotes: no REMOTE with --all-ledgers or --ledger");
+		return sync_across(ctx, &pick, json, checkpoint);
+	}
+	if (json) {
+		doc = cJSON_CreateObject();
+		list = cJSON_AddArrayToObject(doc, "remotes");
+	}
+	code = sync_ledger(ctx, argv + optind, (size_t)(argc - optind), json, checkpoint, list,
+			   doc ? cJSON_AddArrayToObject(doc, "conflicts") : NULL, &line);
+	accord_buf_dispose(&line);
+	if (json)
+		cmd_print_json(doc);
+	return code;
 }
