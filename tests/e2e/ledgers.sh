@@ -1,0 +1,159 @@
+# A ledger per relationship, one view across them (issue 20): acme shares one
+# ledger with globex and another with initech, each through its own bare hub.
+# globex's copy holds nothing of initech's; acme's list, report and sync work
+# across both, with figures checked against numbers worked out by hand.
+. "$(dirname "$0")/lib.sh"
+
+# at TIME CMD...: run accord with "now" at TIME (entries take their time from it).
+at() { t=$1; shift; ACCORD_NOW=$t accord "$@"; }
+newkey alice
+newkey gina
+newkey ivan
+A="--home $T/alice"
+G="--home $T/gina"
+I="--home $T/ivan"
+git init -q --bare "$T/hub-globex.git"
+git init -q --bare "$T/hub-initech.git"
+
+# acme and globex: founded by alice, joined by gina through its hub.
+git init -q "$T/acme-globex"
+LG=$(at 2026-10-01T00:00:00Z $A -C "$T/acme-globex" init --party acme --title acme-globex) || bad init globex ledger
+at 2026-10-01T00:01:00Z $A -C "$T/acme-globex" party invite globex --key "$(accord $G key show | tail -1)" >/dev/null || bad invite globex
+accord -C "$T/acme-globex" remote add hub "$T/hub-globex.git" || bad remote globex
+at 2026-10-01T00:02:00Z $A -C "$T/acme-globex" sync --no-checkpoint >/dev/null 2>&1 || bad sync acme-globex
+accord clone "$T/hub-globex.git" "$T/globex" --ledger "$LG" >/dev/null 2>&1 || bad clone globex
+at 2026-10-01T00:03:00Z $G -C "$T/globex" party accept globex --ledger "$LG" >/dev/null 2>&1 || bad accept globex
+at 2026-10-01T00:04:00Z $G -C "$T/globex" sync --no-checkpoint >/dev/null 2>&1 || bad sync globex
+at 2026-10-01T00:05:00Z $A -C "$T/acme-globex" sync --no-checkpoint >/dev/null 2>&1 || bad sync acme-globex accept
+
+# acme and initech: a title that is no name, so it is listed with --name.
+git init -q "$T/acme-initech"
+LI=$(at 2026-10-01T00:00:00Z $A -C "$T/acme-initech" init --party acme --title "acme and initech") || bad init initech ledger
+at 2026-10-01T00:01:00Z $A -C "$T/acme-initech" party invite initech --key "$(accord $I key show | tail -1)" >/dev/null || bad invite initech
+accord -C "$T/acme-initech" remote add hub "$T/hub-initech.git" || bad remote initech
+at 2026-10-01T00:02:00Z $A -C "$T/acme-initech" sync --no-checkpoint >/dev/null 2>&1 || bad sync acme-initech
+accord clone "$T/hub-initech.git" "$T/initech" --ledger "$LI" >/dev/null 2>&1 || bad clone initech
+at 2026-10-01T00:03:00Z $I -C "$T/initech" party accept initech --ledger "$LI" >/dev/null 2>&1 || bad accept initech
+at 2026-10-01T00:04:00Z $I -C "$T/initech" sync --no-checkpoint >/dev/null 2>&1 || bad sync initech
+at 2026-10-01T00:05:00Z $A -C "$T/acme-initech" sync --no-checkpoint >/dev/null 2>&1 || bad sync acme-initech accept
+
+# ---- the list of ledgers, in alice's key home ----
+export ACCORD_HOME="$T/alice"
+BEFORE="$(refs "$T/acme-globex")$(refs "$T/acme-initech")"
+expect 0 accord ledgers add "$T/acme-globex"
+contains "$OUT" "acme-globex" "a ledger is named by its title"
+expect 2 accord ledgers add "$T/acme-initech"
+contains "$ERR" "--name" "a title that is no name asks for --name"
+expect 0 accord ledgers add "$T/acme-initech" --name acme-initech
+expect 2 accord ledgers add "$T/acme-initech" --name again
+contains "$ERR" "listed already" "the same path twice is refused"
+expect 2 accord ledgers add "$T/acme-globex" --name acme-initech
+contains "$ERR" "a ledger named 'acme-initech' is listed already" "a duplicate name is refused"
+mkdir "$T/plain" && git init -q "$T/plain"
+expect 2 accord ledgers add "$T/plain" --name plain
+contains "$ERR" "not an accord ledger" "a repository without a ledger is refused"
+expect 2 accord ledgers add "$T/nowhere" --name nowhere
+contains "$ERR" "not an accord ledger" "a path that does not exist is refused"
+expect 2 accord ledgers add "$T/acme-globex" --name "bad/name"
+contains "$ERR" "invalid ledger name" "a bad name is refused"
+expect 2 accord ledgers remove nosuch
+contains "$ERR" "no ledger named 'nosuch' is listed (listed: acme-globex, acme-initech)" "removing an unknown name names the listed ones"
+expect 0 accord ledgers list --json
+equal "$(echo "$OUT" | jget '[(x["name"], x["ledger"]) for x in d]')" "[[\"acme-globex\", \"$LG\"], [\"acme-initech\", \"$LI\"]]" "ledgers list --json: names and ids"
+equal "$(echo "$OUT" | jget 'd[1]["path"]')" "$T/acme-initech" "the path is kept absolute"
+equal "$(stat -c %a "$T/alice/ledgers.json")" "600" "the list is private to its owner"
+equal "$(refs "$T/acme-globex")$(refs "$T/acme-initech")" "$BEFORE" "listing ledgers writes nothing into them"
+
+# ---- incidents: two with globex, one with initech ----
+# G1 checkout SEV1 (acme-globex): 1000 customers for 90 min = 90,000 customer-minutes;
+#    globex's restore SLA met; feedback 1 and 2 (a watermelon); joint resolution,
+#    actions owned by acme and by globex.
+# G2 search SEV3 (acme-globex): 200 customers for 60 min = 12,000; feedback 5;
+#    a resolution proposed by acme, waiting for globex.
+# I1 hosting SEV2 (acme-initech): 500 customers for 20 min = 10,000; initech's
+#    first-response SLA missed (45m for 30m); feedback 4; joint, actions owned
+#    by acme and by initech.
+CG="-C $T/acme-globex"
+CI="-C $T/acme-initech"
+G1=$(at 2026-11-02T09:10:00Z $CG open --title "Checkout fails for card payments" --severity 1 --service checkout \
+	--started 2026-11-02T09:00:00Z --parties globex) || bad open G1
+at 2026-11-02T10:40:00Z $CG impact "$G1" --customers 1000 --start 2026-11-02T09:00:00Z --end 2026-11-02T10:30:00Z >/dev/null || bad impact G1
+at 2026-11-03T09:00:00Z $CG feedback "$G1" --score 1 >/dev/null || bad fb G1
+at 2026-11-03T09:01:00Z $CG feedback "$G1" --score 2 >/dev/null || bad fb G1b
+at 2026-11-03T10:00:00Z $CG status "$G1" resolved >/dev/null || bad status G1
+at 2026-11-03T11:00:00Z $CG resolve "$G1" --summary "certificate renewed" --factor "certificate expiry" \
+	--action "expiry alerts@acme:2026-12-31" --action "renew certificates@globex:2026-12-31" >/dev/null || bad resolve G1
+G2=$(at 2026-11-09T08:05:00Z $CG open --title "Search is slow" --severity 3 --service search \
+	--started 2026-11-09T08:00:00Z --parties globex) || bad open G2
+at 2026-11-09T09:10:00Z $CG impact "$G2" --customers 200 --start 2026-11-09T08:00:00Z --end 2026-11-09T09:00:00Z >/dev/null || bad impact G2
+at 2026-11-09T09:20:00Z $CG feedback "$G2" --score 5 >/dev/null || bad fb G2
+at 2026-11-09T10:00:00Z $CG resolve "$G2" --summary "cache warmed" --factor "cache stampede" >/dev/null || bad resolve G2
+at 2026-11-09T10:01:00Z $CG sync --no-checkpoint >/dev/null 2>&1 || bad sync acme-globex 2
+at 2026-11-09T11:00:00Z $G -C "$T/globex" sync --no-checkpoint >/dev/null 2>&1 || bad sync globex 2
+at 2026-11-09T11:01:00Z $G -C "$T/globex" sla "$G1" --name restore --target 4h --actual 1h30m >/dev/null || bad sla G1
+at 2026-11-09T11:02:00Z $G -C "$T/globex" cosign "$G1" >/dev/null || bad cosign G1
+at 2026-11-09T11:03:00Z $G -C "$T/globex" sync --no-checkpoint >/dev/null 2>&1 || bad sync globex 3
+
+I1=$(at 2026-11-16T10:05:00Z $CI open --title "Hosting outage" --severity 2 --service hosting \
+	--started 2026-11-16T10:00:00Z --parties initech) || bad open I1
+at 2026-11-16T10:30:00Z $CI impact "$I1" --customers 500 --start 2026-11-16T10:00:00Z --end 2026-11-16T10:20:00Z >/dev/null || bad impact I1
+at 2026-11-16T11:00:00Z $CI feedback "$I1" --score 4 >/dev/null || bad fb I1
+at 2026-11-16T11:10:00Z $CI status "$I1" resolved >/dev/null || bad status I1
+at 2026-11-16T12:00:00Z $CI resolve "$I1" --summary "failover fixed" --factor "failover untested" \
+	--action "failover runbook@acme:2026-12-31" --action "fix failover@initech:2026-12-31" >/dev/null || bad resolve I1
+at 2026-11-16T12:01:00Z $CI sync --no-checkpoint >/dev/null 2>&1 || bad sync acme-initech 2
+at 2026-11-16T13:00:00Z $I -C "$T/initech" sync --no-checkpoint >/dev/null 2>&1 || bad sync initech 2
+at 2026-11-16T13:01:00Z $I -C "$T/initech" sla "$I1" --name first-response --target 30m --actual 45m >/dev/null || bad sla I1
+at 2026-11-16T13:02:00Z $I -C "$T/initech" cosign "$I1" >/dev/null || bad cosign I1
+at 2026-11-16T13:03:00Z $I -C "$T/initech" sync --no-checkpoint >/dev/null 2>&1 || bad sync initech 3
+export ACCORD_NOW=2026-11-23T12:00:00Z
+
+# ---- sync --all-ledgers brings globex's and initech's entries to acme ----
+expect 0 accord sync --all-ledgers --no-checkpoint
+equal "$(echo "$OUT" | wc -l)" "2" "sync --all-ledgers: one line per ledger"
+contains "$OUT" "acme-globex: hub: took" "acme-globex took globex's entries from its hub"
+contains "$OUT" "acme-initech: hub: took" "acme-initech took initech's entries from its hub"
+equal "$(refs "$T/hub-globex.git")" "$(refs "$T/acme-globex")" "acme-globex and its hub agree"
+equal "$(refs "$T/hub-initech.git")" "$(refs "$T/acme-initech")" "acme-initech and its hub agree"
+expect 0 accord sync --ledger acme-initech --no-checkpoint
+equal "$OUT" "acme-initech: hub: up to date" "sync --ledger NAME syncs that ledger only"
+
+# ---- globex's copy holds nothing of initech's ----
+IVAN_KEY=$(accord $I key show | head -1)
+for obj in $(git -C "$T/acme-initech" rev-list --objects --glob=refs/accord/ | cut -d' ' -f1); do
+	git -C "$T/acme-globex" cat-file -e "$obj" 2>/dev/null && echo "$obj"
+done > "$T/shared-objects"
+# the two ledgers share the empty tree of every entry commit, and nothing else
+equal "$(cat "$T/shared-objects")" "$(git -C "$T/acme-initech" hash-object -t tree /dev/null)" "the ledgers share no commit"
+for obj in $(git -C "$T/acme-initech" rev-list --glob=refs/accord/); do
+	git -C "$T/globex" cat-file -e "$obj" 2>/dev/null && bad "globex's copy holds initech's commit $obj"
+done
+ok
+git -C "$T/initech" rev-parse -q --verify "refs/accord/feeds/$IVAN_KEY" >/dev/null || bad "initech's copy has ivan's feed"
+ok
+equal "$(git -C "$T/globex" for-each-ref --format='%(refname)' | grep -c "$IVAN_KEY")" "0" "globex's copy has no ref of initech's member"
+git -C "$T/globex" log --all --format=%B > "$T/globex-messages"
+grep -q -i "initech\|Hosting outage\|$LI" "$T/globex-messages" && bad "globex's copy mentions initech" || ok
+expect 0 accord $G -C "$T/globex" list --all
+case "$OUT" in *initech* | *Hosting*) bad "list on globex's copy mentions initech: $OUT" ;; *) ok ;; esac
+contains "$OUT" "Checkout fails" "list on globex's copy shows its own incidents"
+expect 0 accord $G -C "$T/globex" report --format json
+case "$OUT" in *initech* | *hosting* | *"$LI"*) bad "report on globex's copy mentions initech" ;; *) ok ;; esac
+equal "$(echo "$OUT" | jget 'd["customer_impact"]["customer_minutes"]')" "102000" "globex's report: 90,000 + 12,000 customer-minutes"
+
+# ---- acme's list across its ledgers ----
+expect 0 accord list --all-ledgers
+equal "$(echo "$OUT" | sed -n 1p | awk '{print $1}')" "LEDGER" "list --all-ledgers has a ledger column"
+equal "$(echo "$OUT" | sed 1d | awk '{print $1}' | tr '\n' ' ')" "acme-globex acme-globex acme-initech " "each incident shows its ledger, oldest first"
+contains "$OUT" "Hosting outage" "initech's incident is listed"
+contains "$OUT" "Search is slow" "globex's incident is listed"
+expect 0 accord list --all-ledgers --json
+equal "$(echo "$OUT" | jget '[(x["ledger"], x["id"]) for x in d]')" "[[\"acme-globex\", \"$G1\"], [\"acme-globex\", \"$G2\"], [\"acme-initech\", \"$I1\"]]" "list --json: the ledger of each incident" 
+expect 0 accord list --ledger acme-initech --quiet
+equal "$OUT" "$(printf 'acme-initech\t%s' "$(echo "$I1" | cut -c1-12)")" "list --ledger NAME: that ledger only"
+expect 0 accord list --ledger acme-initech --ledger acme-globex --status resolved --json
+equal "$(echo "$OUT" | jget '[x["ledger"] for x in d]')" '["acme-globex", "acme-initech"]' "--ledger twice, with --status"
+expect 2 accord list --ledger nosuch
+contains "$ERR" "no ledger named 'nosuch' is listed (listed: acme-globex, acme-initech)" "an unknown ledger name is a usage error naming the listed ones"
+expect 2 accord list --all-ledgers --ledger acme-globex
+contains "$ERR" "exclude each other" "--all-ledgers with --ledger"
