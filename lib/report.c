@@ -904,27 +904,26 @@ static const char *resolution_state(const accord_incident *inc)
 	return !inc->resolution ? "none" : inc->resolution->joint ? "joint" : "proposed";
 }
 
-static cJSON *meta_json(cJSON *doc, const accord_report *r, const accord_report_meta *meta)
+/* Across ledgers: "ledgers": the names of the ledgers in `set`. Nothing for one ledger. */
+static void add_ledgers(cJSON *o, const accord_report *r, uint64_t set)
 {
-	cJSON *o, *a;
+	cJSON *a;
 	size_t i;
 
-	cJSON_AddStringToObject(doc, "report", "accord report");
-	cJSON_AddNumberToObject(doc, "version", 1);
-	accord_json_add_time(doc, "generated_at", r->opts.now);
-	cJSON_AddStringToObject(doc, "ledger", r->ledger_id);
-	o = cJSON_AddObjectToObject(doc, "generated_by");
-	cJSON_AddStringToObject(o, "key", meta && meta->key_id ? meta->key_id : "none");
-	add_str_or_null(o, "name", meta ? meta->key_name : NULL);
-	o = cJSON_AddObjectToObject(doc, "filters");
-	if (r->opts.has_since)
-		accord_json_add_time(o, "since", r->opts.since);
-	else
-		cJSON_AddNullToObject(o, "since");
-	accord_json_add_time(o, "until", r->opts.has_until ? r->opts.until : r->opts.now);
-	add_str_or_null(o, "service", r->opts.service);
-	add_str_or_null(o, "party", r->opts.party);
-	o = cJSON_AddObjectToObject(doc, "verification");
+	if (!r->across)
+		return;
+	a = cJSON_AddArrayToObject(o, "ledgers");
+	for (i = 0; i < r->ledger_count; i++)
+		if (set & (UINT64_C(1) << i))
+			cJSON_AddItemToArray(a, cJSON_CreateString(r->ledgers[i].name));
+}
+
+/* What was verified and what was left out: of one ledger, or the sum of several. */
+static void verification_json(cJSON *o, const accord_report_meta *meta, size_t entries)
+{
+	cJSON *a;
+	size_t i;
+
 	cJSON_AddStringToObject(o, "status", !meta || meta->verified ? "verified" : "partial");
 	add_str_or_null(o, "message", meta && !meta->verified ? meta->verify_message : NULL);
 	a = cJSON_AddArrayToObject(o, "excluded");
@@ -951,7 +950,46 @@ static cJSON *meta_json(cJSON *doc, const accord_report *r, const accord_report_
 		cJSON_AddStringToObject(x, "explanation", f->explanation ? f->explanation : "");
 		cJSON_AddItemToArray(a, x);
 	}
-	add_count(o, "entries", r->entry_count);
+	add_count(o, "entries", entries);
+}
+
+static cJSON *meta_json(cJSON *doc, const accord_report *r, const accord_report_meta *meta)
+{
+	cJSON *o;
+	size_t i;
+
+	cJSON_AddStringToObject(doc, "report", "accord report");
+	cJSON_AddNumberToObject(doc, "version", 1);
+	accord_json_add_time(doc, "generated_at", r->opts.now);
+	if (r->across)
+		cJSON_AddNullToObject(doc, "ledger");
+	else
+		cJSON_AddStringToObject(doc, "ledger", r->ledger_id);
+	o = cJSON_AddObjectToObject(doc, "generated_by");
+	cJSON_AddStringToObject(o, "key", meta && meta->key_id ? meta->key_id : "none");
+	add_str_or_null(o, "name", meta ? meta->key_name : NULL);
+	o = cJSON_AddObjectToObject(doc, "filters");
+	if (r->opts.has_since)
+		accord_json_add_time(o, "since", r->opts.since);
+	else
+		cJSON_AddNullToObject(o, "since");
+	accord_json_add_time(o, "until", r->opts.has_until ? r->opts.until : r->opts.now);
+	add_str_or_null(o, "service", r->opts.service);
+	add_str_or_null(o, "party", r->opts.party);
+	verification_json(cJSON_AddObjectToObject(doc, "verification"), meta, r->entry_count);
+	if (r->across) {
+		cJSON *a = cJSON_AddArrayToObject(doc, "ledgers");
+
+		for (i = 0; i < r->ledger_count; i++) {
+			cJSON *x = cJSON_CreateObject();
+			const accord_report_meta *lm = meta && i < meta->ledger_count ? &meta->ledgers[i] : NULL;
+
+			cJSON_AddStringToObject(x, "name", r->ledgers[i].name);
+			cJSON_AddStringToObject(x, "ledger", r->ledgers[i].id);
+			verification_json(cJSON_AddObjectToObject(x, "verification"), lm, r->ledgers[i].entry_count);
+			cJSON_AddItemToArray(a, x);
+		}
+	}
 	o = cJSON_AddObjectToObject(doc, "definitions");
 	for (i = 0; i < NDEFS; i++)
 		cJSON_AddStringToObject(o, definitions[i].key, definitions[i].text);
@@ -991,6 +1029,8 @@ static cJSON *incident_row_json(const accord_report *r, const accord_report_inci
 	cJSON *o = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(o, "id", inc->id);
+	if (r->across)
+		cJSON_AddStringToObject(o, "ledger", r->ledgers[ri->ledger].name);
 	cJSON_AddStringToObject(o, "title", inc->title);
 	cJSON_AddStringToObject(o, "service", inc->service);
 	cJSON_AddNumberToObject(o, "severity", (double)inc->severity);
@@ -1024,7 +1064,6 @@ static cJSON *incident_row_json(const accord_report *r, const accord_report_inci
 	add_count(o, "actions_open", ri->actions_open);
 	add_count(o, "actions_done", ri->actions_done);
 	add_count(o, "actions_overdue", ri->actions_overdue);
-	(void)r;
 	return o;
 }
 
@@ -1060,6 +1099,7 @@ cJSON *accord_report_to_json(const accord_report *r, const accord_report_meta *m
 		cJSON_AddStringToObject(item, "service", r->services[i].name);
 		add_count(item, "incidents", r->services[i].count);
 		cJSON_AddNumberToObject(item, "customer_minutes", minutes(r->services[i].customer_seconds));
+		add_ledgers(item, r, r->services[i].ledgers);
 		cJSON_AddItemToArray(a, item);
 	}
 
@@ -1143,6 +1183,7 @@ cJSON *accord_report_to_json(const accord_report *r, const accord_report_meta *m
 
 		cJSON_AddStringToObject(p, "party", r->waiting[i].name);
 		add_count(p, "incidents", r->waiting[i].count);
+		add_ledgers(p, r, r->waiting[i].ledgers);
 		cJSON_AddItemToArray(a, p);
 	}
 	a = cJSON_AddArrayToObject(item, "list");
@@ -1166,6 +1207,7 @@ cJSON *accord_report_to_json(const accord_report *r, const accord_report_meta *m
 		item = cJSON_CreateObject();
 		cJSON_AddStringToObject(item, "party", r->owners[i].name);
 		action_counts(item, r->owners[i].open, r->owners[i].done, r->owners[i].overdue);
+		add_ledgers(item, r, r->owners[i].ledgers);
 		cJSON_AddItemToArray(a, item);
 	}
 	action_counts(cJSON_AddObjectToObject(o, "jointly_owned"), r->joint_open, r->joint_done,
@@ -1194,6 +1236,7 @@ cJSON *accord_report_to_json(const accord_report *r, const accord_report_meta *m
 		item = cJSON_CreateObject();
 		cJSON_AddStringToObject(item, "factor", r->factors[i].name);
 		add_count(item, "incidents", r->factors[i].count);
+		add_ledgers(item, r, r->factors[i].ledgers);
 		cJSON_AddItemToArray(a, item);
 	}
 
@@ -1408,6 +1451,18 @@ static char *short_id(const char *id)
 	return fmt("%.12s", id);
 }
 
+/* "a, b": the ledgers of a row across ledgers (malloc'd). */
+static char *ledgers_text(const accord_report *r, uint64_t set)
+{
+	accord_buf b = ACCORD_BUF_INIT;
+	char *s;
+
+	accord_report_ledger_names(&b, r, set);
+	s = xstrdup(b.ptr ? b.ptr : "");
+	accord_buf_dispose(&b);
+	return s;
+}
+
 static char *time_text(int64_t t)
 {
 	char b[ACCORD_TIME_LEN];
@@ -1422,18 +1477,27 @@ static void build_meta(rdoc *d, const accord_report *r, const accord_report_meta
 	char *since, *until;
 	size_t i;
 
-	add_text(d, B_H1, xstrdup("accord report: joint outcomes and customer impact"));
+	add_text(d, B_H1, xstrdup(r->across ? "accord report across ledgers: joint outcomes and customer impact"
+					    : "accord report: joint outcomes and customer impact"));
 	if (meta && !meta->verified) {
 		accord_buf ex = ACCORD_BUF_INIT;
+		/* across ledgers each ledger says what it left out; the others' figures stand */
+		const accord_report_meta *ms = meta->ledger_count ? meta->ledgers : meta;
+		size_t n = meta->ledger_count ? meta->ledger_count : 1, k;
 
-		for (i = 0; i < meta->excluded_count; i++) {
-			const char *from = meta->excluded_from ? meta->excluded_from[i] : NULL;
+		for (k = 0; k < n; k++) {
+			for (i = 0; i < ms[k].excluded_count; i++) {
+				const char *from = ms[k].excluded_from ? ms[k].excluded_from[i] : NULL;
 
-			accord_buf_printf(&ex, "%sfeed %s", i ? "; " : "", meta->excluded_feeds[i]);
-			if (from)
-				accord_buf_printf(&ex, " from commit %.12s on", from);
-			else
-				accord_buf_puts(&ex, " (all of it)");
+				accord_buf_printf(&ex, "%s", ex.size ? "; " : "");
+				if (meta->ledger_count && k < r->ledger_count)
+					accord_buf_printf(&ex, "ledger %s ", r->ledgers[k].name);
+				accord_buf_printf(&ex, "feed %s", ms[k].excluded_feeds[i]);
+				if (from)
+					accord_buf_printf(&ex, " from commit %.12s on", from);
+				else
+					accord_buf_puts(&ex, " (all of it)");
+			}
 		}
 		add_text(d, B_WARN,
 			 fmt("PARTIAL: %s. These figures count only the entries that verify: each "
@@ -1445,7 +1509,19 @@ static void build_meta(rdoc *d, const accord_report *r, const accord_report_meta
 	}
 	b = add_table(d, B_KV, 2, 0);
 	kv(b, 0, "generated at", time_text(r->opts.now));
-	kv(b, 0, "ledger", xstrdup(r->ledger_id));
+	if (!r->across)
+		kv(b, 0, "ledger", xstrdup(r->ledger_id));
+	for (i = 0; r->across && i < r->ledger_count; i++) {
+		const accord_report_meta *lm = meta && i < meta->ledger_count ? &meta->ledgers[i] : NULL;
+		const accord_report_ledger *l = &r->ledgers[i];
+
+		if (!lm || lm->verified)
+			row(b, 0, fmt("ledger %s", l->name), fmt("%s: verified (%zu %s)", l->id, l->entry_count,
+							       accord_plural((long long)l->entry_count, "entry", "entries")));
+		else
+			row(b, 1, fmt("ledger %s", l->name), fmt("%s: PARTIAL: %s", l->id,
+							       lm->verify_message ? lm->verify_message : ""));
+	}
 	if (meta && meta->key_id)
 		kv(b, 0, "generated by", fmt("key %s (%s)", meta->key_id, meta->key_name && *meta->key_name ? meta->key_name : "unnamed"));
 	else
@@ -1511,12 +1587,18 @@ static void build_sections(rdoc *d, const accord_report *r)
 					 accord_plural((long long)r->duplicates, "duplicate", "duplicates")));
 	kv(b, 0, "by severity", fmt("SEV1 %zu, SEV2 %zu, SEV3 %zu, SEV4 %zu", r->by_severity[1],
 				    r->by_severity[2], r->by_severity[3], r->by_severity[4]));
-	if (r->service_count) {
+	if (r->service_count && !r->across) {
 		b = add_table(d, B_TABLE, 3, 6);
 		row(b, 0, xstrdup("service"), xstrdup("incidents"), xstrdup("customer-minutes"));
 		for (i = 0; i < r->service_count; i++)
 			row(b, 0, xstrdup(r->services[i].name), fmt("%zu", r->services[i].count),
 			    num1((double)r->services[i].customer_seconds / 60.0));
+	} else if (r->service_count) {
+		b = add_table(d, B_TABLE, 4, 6);
+		row(b, 0, xstrdup("service"), xstrdup("incidents"), xstrdup("customer-minutes"), xstrdup("ledgers"));
+		for (i = 0; i < r->service_count; i++)
+			row(b, 0, xstrdup(r->services[i].name), fmt("%zu", r->services[i].count),
+			    num1((double)r->services[i].customer_seconds / 60.0), ledgers_text(r, r->services[i].ledgers));
 	}
 
 	add_text(d, B_H2, xstrdup("Customer impact"));
@@ -1613,8 +1695,11 @@ static void build_sections(rdoc *d, const accord_report *r)
 	   fmt("%zu %s", r->waiting_incidents,
 	       accord_plural((long long)r->waiting_incidents, "incident", "incidents")));
 	if (r->waiting_incidents) {
-		b = add_table(d, B_TABLE, 3, 0);
-		row(b, 0, xstrdup("incident"), xstrdup("title"), xstrdup("waiting for"));
+		b = add_table(d, B_TABLE, r->across ? 4 : 3, 0);
+		if (r->across)
+			row(b, 0, xstrdup("incident"), xstrdup("title"), xstrdup("waiting for"), xstrdup("ledger"));
+		else
+			row(b, 0, xstrdup("incident"), xstrdup("title"), xstrdup("waiting for"));
 		for (i = 0; i < r->count; i++) {
 			const accord_report_incident *ri = &r->incidents[i];
 			accord_buf w = ACCORD_BUF_INIT;
@@ -1623,21 +1708,39 @@ static void build_sections(rdoc *d, const accord_report *r)
 				continue;
 			for (j = 0; j < ri->waiting_count; j++)
 				accord_buf_printf(&w, "%s%s", j ? ", " : "", ri->waiting[j]);
-			row(b, 0, short_id(ri->incident->id), xstrdup(ri->incident->title), xstrdup(w.ptr));
+			if (r->across)
+				row(b, 0, short_id(ri->incident->id), xstrdup(ri->incident->title), xstrdup(w.ptr),
+				    xstrdup(r->ledgers[ri->ledger].name));
+			else
+				row(b, 0, short_id(ri->incident->id), xstrdup(ri->incident->title), xstrdup(w.ptr));
 			accord_buf_dispose(&w);
 		}
 	}
 
 	add_text(d, B_H2, xstrdup("Shared action items"));
-	b = add_table(d, B_TABLE, 4, 2 | 4 | 8);
-	row(b, 0, xstrdup("owner"), xstrdup("open"), xstrdup("done"), xstrdup("overdue"));
-	for (i = 0; i < r->owner_count; i++)
-		row(b, r->owners[i].overdue > 0, xstrdup(r->owners[i].name), fmt("%zu", r->owners[i].open),
-		    fmt("%zu", r->owners[i].done), fmt("%zu", r->owners[i].overdue));
-	row(b, r->joint_overdue > 0, xstrdup("jointly owned"), fmt("%zu", r->joint_open),
-	    fmt("%zu", r->joint_done), fmt("%zu", r->joint_overdue));
-	row(b, r->actions_overdue > 0, xstrdup("all items"), fmt("%zu", r->actions_open),
-	    fmt("%zu", r->actions_done), fmt("%zu", r->actions_overdue));
+	if (!r->across) {
+		b = add_table(d, B_TABLE, 4, 2 | 4 | 8);
+		row(b, 0, xstrdup("owner"), xstrdup("open"), xstrdup("done"), xstrdup("overdue"));
+		for (i = 0; i < r->owner_count; i++)
+			row(b, r->owners[i].overdue > 0, xstrdup(r->owners[i].name), fmt("%zu", r->owners[i].open),
+			    fmt("%zu", r->owners[i].done), fmt("%zu", r->owners[i].overdue));
+		row(b, r->joint_overdue > 0, xstrdup("jointly owned"), fmt("%zu", r->joint_open),
+		    fmt("%zu", r->joint_done), fmt("%zu", r->joint_overdue));
+		row(b, r->actions_overdue > 0, xstrdup("all items"), fmt("%zu", r->actions_open),
+		    fmt("%zu", r->actions_done), fmt("%zu", r->actions_overdue));
+	} else {
+		/* a party's items add up across the ledgers it shares with us, which are named */
+		b = add_table(d, B_TABLE, 5, 2 | 4 | 8);
+		row(b, 0, xstrdup("owner"), xstrdup("open"), xstrdup("done"), xstrdup("overdue"), xstrdup("ledgers"));
+		for (i = 0; i < r->owner_count; i++)
+			row(b, r->owners[i].overdue > 0, xstrdup(r->owners[i].name), fmt("%zu", r->owners[i].open),
+			    fmt("%zu", r->owners[i].done), fmt("%zu", r->owners[i].overdue),
+			    ledgers_text(r, r->owners[i].ledgers));
+		row(b, r->joint_overdue > 0, xstrdup("jointly owned"), fmt("%zu", r->joint_open),
+		    fmt("%zu", r->joint_done), fmt("%zu", r->joint_overdue), xstrdup(""));
+		row(b, r->actions_overdue > 0, xstrdup("all items"), fmt("%zu", r->actions_open),
+		    fmt("%zu", r->actions_done), fmt("%zu", r->actions_overdue), xstrdup(""));
+	}
 	if (r->actions_overdue) {
 		b = add_table(d, B_TABLE, 5, 2);
 		row(b, 0, xstrdup("incident"), xstrdup("item"), xstrdup("action"), xstrdup("owners"),
@@ -1662,10 +1765,18 @@ static void build_sections(rdoc *d, const accord_report *r)
 
 	add_text(d, B_H2, xstrdup("Contributing factors"));
 	if (r->factor_count) {
-		b = add_table(d, B_TABLE, 2, 2);
-		row(b, 0, xstrdup("factor"), xstrdup("incidents"));
-		for (i = 0; i < r->factor_count && i < TOP_FACTORS; i++)
-			row(b, 0, xstrdup(r->factors[i].name), fmt("%zu", r->factors[i].count));
+		b = add_table(d, B_TABLE, r->across ? 3 : 2, 2);
+		if (r->across)
+			row(b, 0, xstrdup("factor"), xstrdup("incidents"), xstrdup("ledgers"));
+		else
+			row(b, 0, xstrdup("factor"), xstrdup("incidents"));
+		for (i = 0; i < r->factor_count && i < TOP_FACTORS; i++) {
+			if (r->across)
+				row(b, 0, xstrdup(r->factors[i].name), fmt("%zu", r->factors[i].count),
+				    ledgers_text(r, r->factors[i].ledgers));
+			else
+				row(b, 0, xstrdup(r->factors[i].name), fmt("%zu", r->factors[i].count));
+		}
 	}
 	add_text(d, B_P, fmt("%zu distinct %s across all parties' resolutions; none is attributed to a party.",
 			     r->factor_count, accord_plural((long long)r->factor_count, "factor", "factors")));
@@ -1701,19 +1812,37 @@ static void build_incidents(rdoc *d, const accord_report *r)
 	size_t i;
 
 	add_text(d, B_H2, xstrdup("Incidents in the period"));
-	b = add_table(d, B_TABLE, 9, 2 | 16 | 32 | 64);
-	row(b, 0, xstrdup("incident"), xstrdup("sev"), xstrdup("service"), xstrdup("status"),
-	    xstrdup("cust-min"), xstrdup("CSAT%"), xstrdup("SLA met"), xstrdup("resolution"), xstrdup("title"));
+	if (r->across) {
+		/* the same columns, the incident's ledger first */
+		b = add_table(d, B_TABLE, 10, 4 | 32 | 64 | 128);
+		row(b, 0, xstrdup("ledger"), xstrdup("incident"), xstrdup("sev"), xstrdup("service"), xstrdup("status"),
+		    xstrdup("cust-min"), xstrdup("CSAT%"), xstrdup("SLA met"), xstrdup("resolution"), xstrdup("title"));
+	} else {
+		b = add_table(d, B_TABLE, 9, 2 | 16 | 32 | 64);
+		row(b, 0, xstrdup("incident"), xstrdup("sev"), xstrdup("service"), xstrdup("status"),
+		    xstrdup("cust-min"), xstrdup("CSAT%"), xstrdup("SLA met"), xstrdup("resolution"), xstrdup("title"));
+	}
 	for (i = 0; i < r->count; i++) {
 		const accord_report_incident *ri = &r->incidents[i];
 		const accord_incident *inc = ri->incident;
 
-		row(b, ri->watermelon, short_id(inc->id), fmt("SEV%lld", (long long)inc->severity),
-		    xstrdup(inc->service), xstrdup(inc->status), num1((double)ri->customer_seconds / 60.0),
-		    pct_text(ri->csat_count, ri->feedback_count), fmt("%zu/%zu", ri->sla_met, ri->sla_count),
-		    ri->joint ? fmt("joint r%d", ri->revisions + 1) : xstrdup(resolution_state(inc)),
-		    fmt("%s%s%s%s", inc->title, ri->watermelon ? " (watermelon)" : "",
-			ri->unconfirmed ? " (unconfirmed figure)" : "", ri->disputed_count ? " (disputed figure)" : ""));
+		if (r->across)
+			row(b, ri->watermelon, xstrdup(r->ledgers[ri->ledger].name), short_id(inc->id),
+			    fmt("SEV%lld", (long long)inc->severity), xstrdup(inc->service), xstrdup(inc->status),
+			    num1((double)ri->customer_seconds / 60.0), pct_text(ri->csat_count, ri->feedback_count),
+			    fmt("%zu/%zu", ri->sla_met, ri->sla_count),
+			    ri->joint ? fmt("joint r%d", ri->revisions + 1) : xstrdup(resolution_state(inc)),
+			    fmt("%s%s%s%s", inc->title, ri->watermelon ? " (watermelon)" : "",
+				ri->unconfirmed ? " (unconfirmed figure)" : "",
+				ri->disputed_count ? " (disputed figure)" : ""));
+		else
+			row(b, ri->watermelon, short_id(inc->id), fmt("SEV%lld", (long long)inc->severity),
+			    xstrdup(inc->service), xstrdup(inc->status), num1((double)ri->customer_seconds / 60.0),
+			    pct_text(ri->csat_count, ri->feedback_count), fmt("%zu/%zu", ri->sla_met, ri->sla_count),
+			    ri->joint ? fmt("joint r%d", ri->revisions + 1) : xstrdup(resolution_state(inc)),
+			    fmt("%s%s%s%s", inc->title, ri->watermelon ? " (watermelon)" : "",
+				ri->unconfirmed ? " (unconfirmed figure)" : "",
+				ri->disputed_count ? " (disputed figure)" : ""));
 	}
 }
 
@@ -2387,7 +2516,25 @@ void accord_report_render_csv_meta(accord_buf *out, const accord_report *r, cons
 	csv_meta_row(out, "report", "accord report");
 	accord_time_format(t, r->opts.now);
 	csv_meta_row(out, "generated_at", t);
-	csv_meta_row(out, "ledger", r->ledger_id);
+	if (!r->across)
+		csv_meta_row(out, "ledger", r->ledger_id);
+	for (i = 0; r->across && i < r->ledger_count; i++) {
+		const accord_report_meta *lm = meta && i < meta->ledger_count ? &meta->ledgers[i] : NULL;
+		char key[128];
+
+		snprintf(key, sizeof(key), "ledger %s", r->ledgers[i].name);
+		csv_meta_row(out, key, r->ledgers[i].id);
+		snprintf(key, sizeof(key), "verification %s", r->ledgers[i].name);
+		if (!lm || lm->verified) {
+			snprintf(b, sizeof(b), "verified (%zu %s)", r->ledgers[i].entry_count,
+				 accord_plural((long long)r->ledgers[i].entry_count, "entry", "entries"));
+			csv_meta_row(out, key, b);
+		} else {
+			csv_meta_row(out, key, "PARTIAL");
+			snprintf(key, sizeof(key), "verification_message %s", r->ledgers[i].name);
+			csv_meta_row(out, key, lm->verify_message ? lm->verify_message : "");
+		}
+	}
 	csv_meta_row(out, "generated_by", meta && meta->key_id ? meta->key_id : "none");
 	if (r->opts.has_since)
 		accord_time_format(t, r->opts.since);
@@ -2433,6 +2580,8 @@ static void render_csv(accord_buf *out, const accord_report *r, const accord_rep
 	char t[ACCORD_TIME_LEN], b[64];
 	const char *verified = !meta || meta->verified ? "yes" : "PARTIAL (entries left out)";
 
+	if (r->across)
+		csv_field(out, "ledger", 0, 0);
 	for (i = 0; i < n; i++)
 		csv_field(out, cols[i], 0, i + 1 == n);
 	for (i = 0; i < r->count; i++) {
@@ -2441,6 +2590,13 @@ static void render_csv(accord_buf *out, const accord_report *r, const accord_rep
 		accord_buf list = ACCORD_BUF_INIT;
 		char *s;
 
+		/* across ledgers a row is as verified as its own ledger */
+		if (r->across) {
+			const accord_report_meta *lm = meta && ri->ledger < meta->ledger_count ? &meta->ledgers[ri->ledger] : NULL;
+
+			csv_field(out, r->ledgers[ri->ledger].name, 1, 0);
+			verified = !lm || lm->verified ? "yes" : "PARTIAL (entries left out)";
+		}
 		csv_field(out, inc->id, 0, 0);
 		csv_field(out, inc->title, 1, 0);
 		csv_field(out, inc->service, 1, 0);
