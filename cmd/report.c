@@ -12,7 +12,7 @@
 static const char report_usage[] =
 	"usage: accord report [--since TIME] [--until TIME] [--service NAME] [--party NAME]\n"
 	"                     [--format text|json|csv|md|html] [-o FILE] [--meta FILE]\n"
-	"                     [--strict]\n\n"
+	"                     [--strict] [--all-ledgers | --ledger NAME...]\n\n"
 	"What customers went through and how the parties worked together, for the\n"
 	"incidents whose impact overlaps the period [--since, --until) (default: all\n"
 	"time until now). Customer-minutes are clipped to the period; feedback, SLA\n"
@@ -32,6 +32,13 @@ static const char report_usage[] =
 	"  --strict            exit 3 when entries were left out because they do not\n"
 	"                      count (the report always covers only what counts, and\n"
 	"                      names what it left out)\n"
+	"  --all-ledgers, --ledger NAME (repeatable)\n"
+	"                      across the ledgers listed with 'accord ledgers add' (or\n"
+	"                      each NAME): every figure over all their incidents, each\n"
+	"                      incident and each table row (service, party, factor)\n"
+	"                      naming the ledgers it came from, and each ledger's own\n"
+	"                      verification. Every format; csv has a ledger column and\n"
+	"                      (as for one ledger) no aggregate tables.\n"
 	"  --allow-unverified  no longer needed: accepted and ignored\n";
 
 /* A feed with entries left out: from commit `from` on, or all of it. */
@@ -45,21 +52,30 @@ typedef struct {
  * are named in the report's verification block (and --strict makes the
  * command exit 3, in the dispatcher).
  */
+static void describe_ledger(const accord_ledger *l, accord_report_meta *meta, char **message, feed_cut **cuts);
+
 static int load_ledger(accord_ctx *ctx, accord_report_meta *meta, char **message, feed_cut **cuts)
 {
-	const accord_ledger *l;
-	const accord_beyond *beyond;
-	size_t i, left_out, finding_count, beyond_count;
 	int error;
 
 	if ((error = cmd_load(ctx, 0)) != 0)
 		return error;
-	l = ctx->ledger;
+	describe_ledger(ctx->ledger, meta, message, cuts);
+	return 0;
+}
+
+/* What of the loaded ledger `l` was left out, into `meta` (which borrows *message and *cuts). */
+static void describe_ledger(const accord_ledger *l, accord_report_meta *meta, char **message, feed_cut **cuts)
+{
+	const accord_beyond *beyond;
+	size_t i, left_out, finding_count, beyond_count;
+
+	meta->verified = 1;
 	meta->findings = accord_ledger_findings(l, &finding_count);
 	left_out = accord_ledger_left_out(l);
 	if (!left_out && !finding_count) {
 		meta->findings = NULL;
-		return 0;
+		return;
 	}
 	meta->verified = 0;
 	meta->finding_count = finding_count;
@@ -78,7 +94,26 @@ static int load_ledger(accord_ctx *ctx, accord_report_meta *meta, char **message
 		if (!git_oid_is_zero(&beyond[i].first_out) && accord_ledger_feed(l, c->feed))
 			git_oid_tostr(c->from, sizeof(c->from), &beyond[i].first_out);
 	}
-	return 0;
+	meta->excluded_feeds = NULL;
+}
+
+/* meta->excluded_feeds and excluded_from, pointing into `cuts`; free *ptrs. */
+static void point_at_cuts(accord_report_meta *meta, const feed_cut *cuts, const char ***ptrs)
+{
+	size_t i;
+
+	*ptrs = NULL;
+	if (!meta->excluded_count)
+		return;
+	/* one array: feeds, then where each was cut */
+	if (!(*ptrs = calloc(2 * meta->excluded_count, sizeof(**ptrs))))
+		abort();
+	for (i = 0; i < meta->excluded_count; i++) {
+		(*ptrs)[i] = cuts[i].feed;
+		(*ptrs)[meta->excluded_count + i] = cuts[i].from[0] ? cuts[i].from : NULL;
+	}
+	meta->excluded_feeds = *ptrs;
+	meta->excluded_from = *ptrs + meta->excluded_count;
 }
 
 /* Write `data` to `path` through a temporary file in the same folder and a rename. */
@@ -198,6 +233,167 @@ static int render_json(accord_buf *out, const accord_report *r, const accord_rep
 	return 0;
 }
 
+/* Render `report` in `format` to `output` (atomically) or stdout, and the csv's --meta file. */
+static int emit(const accord_report *report, const accord_report_meta *meta, accord_report_format format,
+		const char *output, const char *meta_file)
+{
+	accord_buf out = ACCORD_BUF_INIT;
+	const char *no_colour = getenv("NO_COLOR");
+	int colour, error;
+
+	colour = format == ACCORD_REPORT_TEXT && !output && isatty(STDOUT_FILENO) && !(no_colour && *no_colour);
+	if (format == ACCORD_REPORT_JSON)
+		error = render_json(&out, report, meta);
+	else if ((error = accord_report_render(&out, report, meta, format, colour)) < 0)
+		error = cmd_fail(error);
+	if (!error && meta_file) {
+		accord_buf m = ACCORD_BUF_INIT;
+
+		accord_report_render_csv_meta(&m, report, meta);
+		error = write_atomic(meta_file, m.ptr, m.size);
+		accord_buf_dispose(&m);
+	}
+	if (!error && output)
+		error = write_atomic(output, out.ptr, out.size);
+	else if (!error)
+		fwrite(out.ptr, 1, out.size, stdout);
+	accord_buf_dispose(&out);
+	return error;
+}
+
+/* The key that generates a report: who ran it, if they have a key (no passphrase needed). */
+static void generated_by(accord_ctx *ctx, accord_report_meta *meta, accord_pubkey *pub)
+{
+	char *home = NULL;
+
+	if (accord_key_home(&home, ctx->home) == 0 && accord_key_load_public(pub, home) == 0) {
+		meta->key_id = pub->id;
+		meta->key_name = pub->name;
+	}
+	free(home);
+	accord_error_clear();
+}
+
+/*
+ * A filter naming what none of the ledgers holds would give an empty report
+ * that looks like good news: refuse it, as for one ledger.
+ */
+static int check_filters_across(accord_ctx *ctx, cmd_ledger_view *v, size_t n, const accord_report_options *ro)
+{
+	size_t i, j;
+	int party = !ro->party, service = !ro->service;
+
+	for (i = 0; i < n; i++) {
+		const accord_ledger *l = v[i].ctx.ledger;
+
+		if (!l)
+			continue;
+		party = party || accord_parties_find(accord_ledger_parties(l), ro->party);
+		for (j = 0; !service && j < accord_ledger_entry_count(l); j++) {
+			const accord_entry *e = accord_ledger_entry_at(l, j);
+			const char *s = strcmp(e->type, "open") ? NULL : accord_entry_str(e, "service");
+
+			service = s && !strcmp(s, ro->service);
+		}
+	}
+	if (!party)
+		return cmd_failf(ACCORD_EXIT_FAIL, "there is no party '%s' in the ledgers reported on", ro->party);
+	if (!service)
+		return cmd_failf(ACCORD_EXIT_FAIL, "there is no incident of service '%s' in the ledgers reported on",
+				 ro->service);
+	return 0;
+}
+
+/*
+ * The report across listed ledgers: each opened in a ctx of its own, each
+ * one's verification kept apart (a ledger with findings is reported as
+ * such, the others' figures still stand), the figures computed once over
+ * all of them. A ledger that cannot be opened at all is said, left out,
+ * and makes the exit 1; the report covers the rest.
+ */
+static int report_across(accord_ctx *ctx, const cmd_ledger_pick *pick, const accord_report_options *ro,
+			 accord_report_format format, const char *output, const char *meta_file)
+{
+	cmd_ledger_view *v = NULL;
+	accord_report_source *src = NULL;
+	accord_report_meta meta = { 0 }, *lm = NULL;
+	accord_report *report = NULL;
+	accord_buf partial = ACCORD_BUF_INIT;
+	accord_pubkey pub;
+	char **messages = NULL;
+	feed_cut **cuts = NULL;
+	const char ***ptrs = NULL;
+	size_t i, n = 0, opened = 0, failed = 0;
+	int error;
+
+	if ((error = cmd_ledgers_pick(&v, &n, ctx, pick)) != 0)
+		return error;
+	src = calloc(n, sizeof(*src));
+	lm = calloc(n, sizeof(*lm));
+	messages = calloc(n, sizeof(*messages));
+	cuts = calloc(n, sizeof(*cuts));
+	ptrs = calloc(n, sizeof(*ptrs));
+	if (!src || !lm || !messages || !cuts || !ptrs)
+		abort();
+	meta.verified = 1;
+	for (i = 0; i < n; i++) {
+		accord_report_meta *m = &lm[opened];
+
+		if (cmd_ledger_view_open(&v[i], ctx, 1) != 0) {
+			failed++;
+			accord_buf_printf(&partial, "%sledger %s could not be read", partial.size ? "; " : "", v[i].name);
+			meta.verified = 0;
+			continue;
+		}
+		describe_ledger(v[i].ctx.ledger, m, &messages[opened], &cuts[opened]);
+		point_at_cuts(m, cuts[opened], &ptrs[opened]);
+		if (!m->verified) {
+			meta.verified = 0;
+			accord_buf_printf(&partial, "%sledger %s: %s", partial.size ? "; " : "", v[i].name,
+					  m->verify_message);
+		}
+		src[opened].ledger = v[i].ctx.ledger;
+		src[opened].name = v[i].name;
+		opened++;
+	}
+	if (!opened) {
+		error = cmd_failf(ACCORD_EXIT_FAIL, "none of the ledgers could be read");
+		goto done;
+	}
+	meta.verify_message = partial.ptr;
+	meta.ledgers = lm;
+	meta.ledger_count = opened;
+	if ((error = check_filters_across(ctx, v, n, ro)) != 0)
+		goto done;
+	generated_by(ctx, &meta, &pub);
+	if ((error = accord_report_compute_many(&report, src, opened, ro)) < 0) {
+		error = error == ACCORD_EINVALID ? cmd_usage_error(ctx, "%s", accord_error_last()) : cmd_fail(error);
+		goto done;
+	}
+	if ((error = emit(report, &meta, format, output, meta_file)) == 0 && failed)
+		error = ACCORD_EXIT_FAIL;
+	/* --strict across ledgers: any ledger that left entries out */
+	if (!error && ctx->strict && !meta.verified) {
+		cmd_warn("--strict: entries were left out (%s)", partial.ptr ? partial.ptr : "");
+		error = ACCORD_EXIT_VERIFY;
+	}
+done:
+	accord_report_free(report);
+	for (i = 0; i < n; i++) {
+		free(messages[i]);
+		free(cuts[i]);
+		free(ptrs[i]);
+	}
+	free(messages);
+	free(cuts);
+	free(ptrs);
+	free(lm);
+	free(src);
+	accord_buf_dispose(&partial);
+	cmd_ledger_views_free(v, n);
+	return error;
+}
+
 int cmd_report(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -216,15 +412,17 @@ int cmd_report(accord_ctx *ctx, int argc, char **argv)
 	accord_report_meta meta = { 0 };
 	accord_report_format format = ACCORD_REPORT_TEXT;
 	accord_report *report = NULL;
-	accord_buf out = ACCORD_BUF_INIT;
 	accord_pubkey pub;
 	char *home = NULL, *message = NULL;
 	feed_cut *cuts = NULL;
 	const char **excluded_ptrs = NULL;
-	const char *since = NULL, *until = NULL, *output = NULL, *meta_file = NULL, *no_colour;
-	int c, error = 0, colour;
+	const char *since = NULL, *until = NULL, *output = NULL, *meta_file = NULL;
+	cmd_ledger_pick pick;
+	int c, error = 0;
 	size_t i;
 
+	if ((argc = cmd_take_ledger_pick(&pick, ctx, argc, argv)) < 0)
+		return ACCORD_EXIT_USAGE;
 	/* cmd_getopt knows only long options and -h: spell -o FILE as --output FILE */
 	for (i = 1; i < (size_t)argc && strcmp(argv[i], "--") != 0; i++)
 		if (!strcmp(argv[i], "-o"))
@@ -270,58 +468,23 @@ int cmd_report(accord_ctx *ctx, int argc, char **argv)
 			return cmd_failf(ACCORD_EXIT_FAIL, "can't write the report to %s: it is a directory", output);
 	}
 
-	meta.verified = 1;
+	if (CMD_LEDGER_PICKED(&pick)) {
+		error = report_across(ctx, &pick, &ro, format, output, meta_file);
+		goto done;
+	}
 	if ((error = load_ledger(ctx, &meta, &message, &cuts)) != 0)
 		goto done;
-	if (meta.excluded_count) {
-		/* one array: feeds, then where each was cut */
-		excluded_ptrs = calloc(2 * meta.excluded_count, sizeof(*excluded_ptrs));
-		if (!excluded_ptrs)
-			abort();
-		for (i = 0; i < meta.excluded_count; i++) {
-			excluded_ptrs[i] = cuts[i].feed;
-			excluded_ptrs[meta.excluded_count + i] = cuts[i].from[0] ? cuts[i].from : NULL;
-		}
-		meta.excluded_feeds = excluded_ptrs;
-		meta.excluded_from = excluded_ptrs + meta.excluded_count;
-	}
+	point_at_cuts(&meta, cuts, &excluded_ptrs);
 	if ((error = check_filters(ctx, &ro)) != 0)
 		goto done;
-	/* The generating key is who ran the report, if they have a key; reading it needs no passphrase. */
-	if (accord_key_home(&home, ctx->home) == 0 && accord_key_load_public(&pub, home) == 0) {
-		meta.key_id = pub.id;
-		meta.key_name = pub.name;
-	}
-	accord_error_clear();
+	generated_by(ctx, &meta, &pub);
 
 	if ((error = accord_report_compute(&report, ctx->ledger, &ro)) < 0) {
 		error = error == ACCORD_EINVALID ? cmd_usage_error(ctx, "%s", accord_error_last()) : cmd_fail(error);
 		goto done;
 	}
-	no_colour = getenv("NO_COLOR");
-	colour = format == ACCORD_REPORT_TEXT && !output && isatty(STDOUT_FILENO) &&
-		 !(no_colour && *no_colour);
-	if (format == ACCORD_REPORT_JSON)
-		error = render_json(&out, report, &meta);
-	else if ((error = accord_report_render(&out, report, &meta, format, colour)) < 0)
-		error = cmd_fail(error);
-	if (error)
-		goto done;
-	if (meta_file) {
-		accord_buf m = ACCORD_BUF_INIT;
-
-		accord_report_render_csv_meta(&m, report, &meta);
-		error = write_atomic(meta_file, m.ptr, m.size);
-		accord_buf_dispose(&m);
-		if (error)
-			goto done;
-	}
-	if (output)
-		error = write_atomic(output, out.ptr, out.size);
-	else
-		fwrite(out.ptr, 1, out.size, stdout);
+	error = emit(report, &meta, format, output, meta_file);
 done:
-	accord_buf_dispose(&out);
 	accord_report_free(report);
 	free(excluded_ptrs);
 	free(cuts);

@@ -157,3 +157,57 @@ expect 2 accord list --ledger nosuch
 contains "$ERR" "no ledger named 'nosuch' is listed (listed: acme-globex, acme-initech)" "an unknown ledger name is a usage error naming the listed ones"
 expect 2 accord list --all-ledgers --ledger acme-globex
 contains "$ERR" "exclude each other" "--all-ledgers with --ledger"
+
+# ---- acme's report across both ledgers, figures worked out by hand ----
+# incidents 3 (G1, G2, I1): resolved 2 (G1, I1), open 1 (G2); SEV1 1, SEV2 1, SEV3 1
+# customers: 1000 + 200 + 500 = 1700
+# customer-minutes: 1000*90 + 200*60 + 500*20 = 90,000 + 12,000 + 10,000 = 112,000
+# feedback: scores 1, 2, 5, 4: 4 responses, mean 12/4 = 3.0, CSAT (4-5) 2 of 4 = 50%
+# SLA: 2 measurements (globex's met, initech's missed): 1 met, 50%
+# watermelons: G1 (every SLA met, mean 1.5 <= 2): 1
+# joint: 2 of 2 resolved (G1, I1); waiting: G2, for globex
+# action items by party: acme 2 open (one per ledger), globex 1, initech 1
+expect 0 accord report --all-ledgers --format json
+echo "$OUT" > "$T/across.json"
+j() { jget "$1" < "$T/across.json"; }
+equal "$(j 'd["ledger"]')" "null" "across ledgers the report names no single ledger"
+equal "$(j '[(l["name"], l["ledger"], l["verification"]["status"]) for l in d["ledgers"]]')" "[[\"acme-globex\", \"$LG\", \"verified\"], [\"acme-initech\", \"$LI\", \"verified\"]]" "each ledger and its verification"
+equal "$(j 'd["incidents"]["total"]')" "3" "incidents across ledgers"
+equal "$(j '[d["incidents"][k] for k in ("resolved","open")]')" "[2, 1]" "resolved and open"
+equal "$(j 'd["incidents"]["by_severity"]')" '{"1": 1, "2": 1, "3": 1, "4": 0}' "by severity"
+equal "$(j 'd["customer_impact"]["customers_affected"]')" "1700" "customers: 1000 + 200 + 500"
+equal "$(j 'd["customer_impact"]["customer_minutes"]')" "112000" "customer-minutes: 90,000 + 12,000 + 10,000"
+equal "$(j '[d["experience"][k] for k in ("responses","mean_score","csat_pct")]')" "[4, 3, 50]" "feedback: 4 responses, mean 3.0, CSAT 50%"
+equal "$(j '[d["sla"][k] for k in ("measurements","met","met_pct")]')" "[2, 1, 50]" "SLA: 1 of 2 met"
+equal "$(j 'd["watermelon"]["count"]')" "1" "one watermelon (G1)"
+equal "$(j '[d["joint"][k] for k in ("resolved","resolved_joint")]')" "[2, 2]" "joint resolutions: 2 of 2"
+equal "$(j 'd["joint"]["waiting"]["by_party"]')" '[{"party": "globex", "incidents": 1, "ledgers": ["acme-globex"]}]' "waiting for globex, in acme-globex"
+equal "$(j '[(p["party"], p["open"], p["ledgers"]) for p in d["actions"]["by_party"]]')" '[["acme", 2, ["acme-globex", "acme-initech"]], ["globex", 1, ["acme-globex"]], ["initech", 1, ["acme-initech"]]]' "action items by party name, with the ledgers they came from"
+equal "$(j '[(s["service"], s["customer_minutes"], s["ledgers"]) for s in d["incidents"]["by_service"]]')" '[["checkout", 90000, ["acme-globex"]], ["search", 12000, ["acme-globex"]], ["hosting", 10000, ["acme-initech"]]]' "services with their ledgers"
+equal "$(j '[(r["ledger"], r["id"][:12], r["customer_minutes"]) for r in d["rows"]]')" "[[\"acme-globex\", \"$(echo $G1 | cut -c1-12)\", 90000], [\"acme-globex\", \"$(echo $G2 | cut -c1-12)\", 12000], [\"acme-initech\", \"$(echo $I1 | cut -c1-12)\", 10000]]" "each incident row names its ledger"
+# (accord checks its JSON report against schemas/report.schema.json before printing it: exit 0 says it matched)
+expect 0 accord report --ledger acme-initech --format json
+equal "$(echo "$OUT" | jget '[d["incidents"]["total"], d["customer_impact"]["customer_minutes"], [l["name"] for l in d["ledgers"]]]')" '[1, 10000, ["acme-initech"]]' "--ledger NAME: that ledger's figures only"
+expect 0 accord report --ledger acme-globex --format json
+equal "$(echo "$OUT" | jget '[d["incidents"]["total"], d["customer_impact"]["customer_minutes"]]')" '[2, 102000]' "--ledger acme-globex: 90,000 + 12,000"
+expect 0 accord report --all-ledgers --party initech --format json
+equal "$(echo "$OUT" | jget '[d["incidents"]["total"], d["customer_impact"]["customer_minutes"]]')" '[1, 10000]' "--party filters across ledgers"
+expect 1 accord report --all-ledgers --party nobody
+contains "$ERR" "no party 'nobody'" "an unknown party across ledgers is refused"
+expect 0 accord report --all-ledgers
+echo "$OUT" > "$T/across.txt"
+contains "$OUT" "ledger acme-globex" "text: each ledger in the header"
+contains "$OUT" "ledger acme-initech" "text: each ledger in the header (initech)"
+contains "$OUT" "customer-minutes    112000" "text: customer-minutes across ledgers"
+contains "$OUT" "50% (2 of 4 responses scored 4-5)" "text: CSAT across ledgers"
+equal "$(grep -E '^ *acme +2 ' "$T/across.txt" | grep -c 'acme-globex, acme-initech')" "1" "text: acme's action items come from both ledgers"
+expect 0 accord report --all-ledgers --format md
+contains "$OUT" "| acme | 2 | 0 | 0 | acme-globex, acme-initech |" "md: the per-party table names the ledgers"
+contains "$OUT" "| acme-initech |" "md: incidents name their ledger"
+expect 0 accord report --all-ledgers --format csv --meta "$T/meta.csv"
+equal "$(echo "$OUT" | head -1 | cut -d, -f1-2)" "ledger,id" "csv: a ledger column first"
+equal "$(echo "$OUT" | sed 1d | cut -d, -f1 | tr '\n' ' ')" "acme-globex acme-globex acme-initech " "csv: each row's ledger"
+contains "$(cat "$T/meta.csv")" "ledger acme-initech,$LI" "csv meta: each ledger's id"
+expect 0 accord report --all-ledgers --format html
+contains "$OUT" "acme-globex, acme-initech" "html: the per-party table names the ledgers"
+contains "$OUT" "<tr><th>customer-minutes</th><td>112000</td></tr>" "html: customer-minutes across ledgers"
