@@ -125,15 +125,13 @@ for obj in $(git -C "$T/acme-initech" rev-list --objects --glob=refs/accord/ | c
 done > "$T/shared-objects"
 # the two ledgers share the empty tree of every entry commit, and nothing else
 equal "$(cat "$T/shared-objects")" "$(git -C "$T/acme-initech" hash-object -t tree /dev/null)" "the ledgers share no commit"
-for obj in $(git -C "$T/acme-initech" rev-list --glob=refs/accord/); do
-	git -C "$T/globex" cat-file -e "$obj" 2>/dev/null && bad "globex's copy holds initech's commit $obj"
-done
-ok
-git -C "$T/initech" rev-parse -q --verify "refs/accord/feeds/$IVAN_KEY" >/dev/null || bad "initech's copy has ivan's feed"
-ok
+INITECH_COMMITS=$(git -C "$T/initech" rev-list --glob=refs/accord/)
+equal "$(echo "$INITECH_COMMITS" | wc -l)" "$(git -C "$T/acme-initech" rev-list --glob=refs/accord/ | wc -l)" "initech's copy holds the whole acme-initech ledger"
+equal "$(for c in $INITECH_COMMITS; do git -C "$T/globex" cat-file -e "$c" 2>/dev/null && echo "$c"; done)" "" "globex's copy holds no commit of the initech ledger"
+git -C "$T/initech" rev-parse -q --verify "refs/accord/feeds/$IVAN_KEY" >/dev/null && ok || bad "initech's copy has ivan's feed"
 equal "$(git -C "$T/globex" for-each-ref --format='%(refname)' | grep -c "$IVAN_KEY")" "0" "globex's copy has no ref of initech's member"
 git -C "$T/globex" log --all --format=%B > "$T/globex-messages"
-grep -q -i "initech\|Hosting outage\|$LI" "$T/globex-messages" && bad "globex's copy mentions initech" || ok
+equal "$(grep -c -i "initech\|Hosting outage\|$LI" "$T/globex-messages")" "0" "no entry in globex's copy mentions initech"
 expect 0 accord $G -C "$T/globex" list --all
 case "$OUT" in *initech* | *Hosting*) bad "list on globex's copy mentions initech: $OUT" ;; *) ok ;; esac
 contains "$OUT" "Checkout fails" "list on globex's copy shows its own incidents"
@@ -211,3 +209,50 @@ contains "$(cat "$T/meta.csv")" "ledger acme-initech,$LI" "csv meta: each ledger
 expect 0 accord report --all-ledgers --format html
 contains "$OUT" "acme-globex, acme-initech" "html: the per-party table names the ledgers"
 contains "$OUT" "<tr><th>customer-minutes</th><td>112000</td></tr>" "html: customer-minutes across ledgers"
+
+# ---- a ledger with a finding is reported as such, the other's figures stand ----
+# A copy of acme-initech where initech's cosignature of I1 lost its signature:
+# it does not count, so I1 is no longer joint there (joint: 1 of 2 resolved).
+cp -r "$T/acme-initech" "$T/tampered"
+FEED=$(git -C "$T/tampered" for-each-ref --format='%(refname)' "refs/accord/feeds/$IVAN_KEY")
+HEAD=$(git -C "$T/tampered" rev-parse "$FEED")
+case "$(git -C "$T/tampered" cat-file commit "$HEAD" | sed '1,/^$/d')" in *'"type":"cosign"'*) ok ;; *) bad "initech's head is not its cosignature" ;; esac
+UNSIGNED=$(git -C "$T/tampered" cat-file commit "$HEAD" | sed '1,/^$/d' |
+	git -C "$T/tampered" commit-tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904 -p "$HEAD^")
+git -C "$T/tampered" update-ref "$FEED" "$UNSIGNED"
+expect 0 accord ledgers add "$T/tampered" --name tampered-initech
+expect 0 accord report --ledger acme-globex --ledger tampered-initech --format json
+echo "$OUT" > "$T/tampered.json"
+equal "$(jget '[(l["name"], l["verification"]["status"]) for l in d["ledgers"]]' < "$T/tampered.json")" '[["acme-globex", "verified"], ["tampered-initech", "partial"]]' "the tampered ledger is partial, the other verified"
+equal "$(jget 'd["verification"]["status"]' < "$T/tampered.json")" "partial" "the report as a whole says partial"
+contains "$(jget '[f["kind"] for f in d["ledgers"][1]["verification"]["findings"]]' < "$T/tampered.json")" '"signature-mismatch"' "the finding is the tampered ledger's"
+equal "$(jget 'd["ledgers"][0]["verification"]["findings"]' < "$T/tampered.json")" "[]" "the other ledger has none"
+equal "$(jget '[d["incidents"]["total"], d["customer_impact"]["customer_minutes"]]' < "$T/tampered.json")" "[3, 112000]" "every ledger's figures still show"
+equal "$(jget '[d["joint"]["resolved"], d["joint"]["resolved_joint"]]' < "$T/tampered.json")" "[2, 1]" "without the forged cosignature, 1 of 2 joint"
+contains "$ERR" "ledger tampered-initech: 1 entry left out" "stderr names the ledger that left entries out"
+expect 0 accord report --ledger acme-globex --ledger tampered-initech
+contains "$OUT" "PARTIAL: ledger tampered-initech: 1 entry left out" "text: the partial ledger is named"
+contains "$(echo "$OUT" | grep '^ *ledger acme-globex ')" "$LG: verified" "text: the other ledger verified"
+contains "$(echo "$OUT" | grep '^ *ledger tampered-initech ')" "$LI: PARTIAL" "text: the tampered ledger partial"
+expect 0 accord report --ledger acme-globex --ledger tampered-initech --format csv
+equal "$(echo "$OUT" | tr -d '\r' | sed 1d | awk -F, '{print $1, $NF}' | tr '\n' ';')" "acme-globex yes;acme-globex yes;tampered-initech PARTIAL (entries left out);" "csv: each row as verified as its ledger"
+expect 3 accord report --ledger acme-globex --ledger tampered-initech --strict --format json
+expect 0 accord list --ledger tampered-initech --ledger acme-globex --quiet
+equal "$(echo "$OUT" | wc -l)" "3" "list: the tampered ledger's incidents still listed"
+contains "$ERR" "ledger tampered-initech:" "list names the ledger with findings"
+expect 0 accord ledgers remove tampered-initech
+
+# ---- sync --all-ledgers goes past a failing ledger and says so ----
+cp -r "$T/acme-globex" "$T/broken"
+git -C "$T/broken" remote set-url hub "$T/no-such-hub.git"
+expect 0 accord ledgers add "$T/broken" --name broken
+expect 1 accord sync --all-ledgers --no-checkpoint
+equal "$(echo "$OUT" | cut -d: -f1 | tr '\n' ' ')" "acme-globex acme-initech broken " "one line per ledger, in the list's order"
+contains "$(echo "$OUT" | grep '^broken')" "FAILED" "the failing ledger's line says so"
+contains "$(echo "$OUT" | grep '^acme-initech')" "hub: up to date" "the ledgers after it are still synced"
+contains "$ERR" "ledger broken: hub:" "the failure names its ledger and remote"
+expect 0 accord ledgers remove broken
+expect 0 accord ledgers list
+equal "$(echo "$OUT" | cut -f1 | tr '\n' ' ')" "acme-globex acme-initech " "remove drops only that ledger"
+test -d "$T/broken/.git" && ok || bad "remove leaves the ledger itself alone"
+finish
