@@ -30,6 +30,14 @@ _accord() {
 	--agent) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--role) COMPREPLY=($(compgen -W "member admin" -- "$cur")); return ;;
 	esac
+	# --ledger NAME of the cross-ledger views: the names in the user's list (clone's --ledger is an id)
+	if [ "$prev" = --ledger ]; then
+		case "${COMP_WORDS[i]}" in
+		list|report|sync)
+			COMPREPLY=($(compgen -W "$(accord "${globals[@]}" ledgers list 2>/dev/null | cut -f1)" -- "$cur"))
+			return ;;
+		esac
+	fi
 	if [ $i -ge "$COMP_CWORD" ]; then
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "-C --home --help --version" -- "$cur"))
@@ -43,7 +51,7 @@ _accord() {
 	if [[ $cur == -* ]]; then
 		local help
 		case "$cmd" in
-		key|party|member|remote|hook) help=$(accord "$cmd" --help 2>/dev/null) ;;
+		key|party|member|remote|hook|ledgers) help=$(accord "$cmd" --help 2>/dev/null) ;;
 		*) help=$(accord "$cmd" --help 2>/dev/null) ;;
 		esac
 		COMPREPLY=($(compgen -W "$(printf '%s\n' "$help" | grep -o -- '--[a-z][a-z-]*' | sort -u)" -- "$cur"))
@@ -68,6 +76,14 @@ _accord() {
 	member) [ $n -eq 0 ] && COMPREPLY=($(compgen -W "add revoke list" -- "$cur")) ;;
 	remote) [ $n -eq 0 ] && COMPREPLY=($(compgen -W "add list" -- "$cur")) ;;
 	hook) [ $n -eq 0 ] && COMPREPLY=($(compgen -W "pre-receive" -- "$cur")) ;;
+	ledgers)
+		if [ $n -eq 0 ]; then
+			COMPREPLY=($(compgen -W "add list remove" -- "$cur"))
+		elif [ $n -eq 1 ] && [ "$sub" = remove ]; then
+			COMPREPLY=($(compgen -W "$(accord "${globals[@]}" ledgers list 2>/dev/null | cut -f1)" -- "$cur"))
+		elif [ $n -eq 1 ] && [ "$sub" = add ]; then
+			COMPREPLY=($(compgen -d -- "$cur"))
+		fi ;;
 	sync)
 		local k gitargs=()
 		[ -n "${ACCORD_DIR:-}" ] && gitargs=(-C "$ACCORD_DIR")

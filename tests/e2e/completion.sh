@@ -27,4 +27,12 @@ contains "$(complete_line "accord key rotate --ag")" "--agent" "key rotate --age
 contains "$(complete_line "accord member add --ro")" "--role" "member add --role"
 equal "$(complete_line "accord member add --role ")" "$(printf 'member\nadmin')" "member add --role values"
 equal "$(complete_line "accord sync h")" "hub" "remote names"
+equal "$(complete_line "accord ledgers ")" "$(printf 'add\nlist\nremove')" "ledgers subcommands"
+contains "$(complete_line "accord report --all-l")" "--all-ledgers" "report --all-ledgers"
+contains "$(complete_line "accord list --all-l")" "--all-ledgers" "list --all-ledgers"
+contains "$(complete_line "accord sync --all-l")" "--all-ledgers" "sync --all-ledgers"
+accord ledgers add "$T/l" --name acme-l >/dev/null || bad "ledgers add"
+equal "$(complete_line "accord report --ledger ")" "acme-l" "--ledger: the listed names"
+equal "$(complete_line "accord ledgers remove ")" "acme-l" "ledgers remove: the listed names"
+contains "$(complete_line "accord ledgers add --")" "--name" "ledgers add --name"
 finish
