@@ -19,4 +19,18 @@ contains "$(cat "$T/out")" "customer" "the quickstart ends with a report"
 A=$(cd "$T/work/acme" && "$ACCORD_BIN" export | sort | sha256sum)
 G=$(cd "$T/work/globex" && ACCORD_HOME="$T/work/gina-keys" "$ACCORD_BIN" sync >/dev/null 2>&1; "$ACCORD_BIN" export | sort | sha256sum)
 equal "$G" "$A" "both ledgers hold the same entries"
+
+# The second partner in its own ledger and the report across both, run after the quickstart.
+awk '/<!-- ledgers:begin -->/{on=1; next} /<!-- ledgers:end -->/{on=0} on && /^```sh$/{code=1; next} on && /^```$/{code=0; next} on && code' \
+	"$ROOT/README.md" > "$T/ledgers.sh"
+contains "$(cat "$T/ledgers.sh")" "accord report --all-ledgers" "the README reports across ledgers"
+(cd "$T/work" && PATH="$T/bin:$PATH" ACCORD_PASSPHRASE= bash -e "$T/ledgers.sh") > "$T/out2" 2> "$T/err2" \
+	&& ok || bad "README ledgers section failed: $(tail -5 "$T/err2")"
+contains "$(cat "$T/out2")" "acme-initech: hub: up to date" "sync --all-ledgers: one line per ledger"
+contains "$(cat "$T/out2")" "Database failover failed" "list --all-ledgers shows initech's incident"
+contains "$(cat "$T/out2")" "ledger acme-globex" "the report names the first ledger"
+# quickstart: 1800 customers for 90 min (acme's window; globex co-signed it) = 162,000;
+# here 300 for 45 min = 13,500: 175,500 across both
+contains "$(cat "$T/out2")" "175500" "the report adds customer-minutes across ledgers"
+equal "$(git -C "$T/work/globex" log --all --format=%B | grep -c 'Database failover\|initech')" "0" "globex's copy holds nothing of initech's"
 finish
