@@ -119,7 +119,13 @@ static int parse(accord_ledgers *list, const char *file, const char *text)
 			goto done;
 		}
 		if ((error = accord_ledgers_add(list, name->valuestring, path->valuestring, id->valuestring)) < 0) {
-			error = accord_error_set(ACCORD_EINVALID, "%s: %s", file, accord_error_last());
+			/* the message is rewritten in the buffer it is read from: copy it first */
+			char *why = strdup(accord_error_last());
+
+			if (!why)
+				abort();
+			error = accord_error_set(ACCORD_EINVALID, "%s: %s", file, why);
+			free(why);
 			goto done;
 		}
 	}
