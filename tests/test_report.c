@@ -349,6 +349,100 @@ static void test_report_sums_saturate_and_void_leaves(void **state)
 	th_rmdir(dir);
 }
 
+
+/* One incident of service web, owned action by acme, with lost minutes, in a fresh ledger. */
+static accord_ledger *one_incident(accord_store *s, accord_key *k, int customers, const char *end,
+				   const char *lost)
+{
+	accord_ledger *l = NULL;
+	char id[65], x[65], body[256];
+
+	setenv("ACCORD_NOW", "2026-11-20T09:00:00Z", 1);
+	assert_int_equal(th_append(id, s, k, "open", NULL,
+				   "{\"title\":\"Web down\",\"severity\":2,\"service\":\"web\",\"started_at\":"
+				   "\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}"), 0);
+	snprintf(body, sizeof(body), "{\"customers\":%d,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"%s\"}",
+		 customers, end);
+	assert_int_equal(th_append(x, s, k, "impact", id, body), 0);
+	for (; *lost; lost += strcspn(lost, ",") + (lost[strcspn(lost, ",")] == ',')) {
+		snprintf(body, sizeof(body), "{\"score\":2,\"lost_minutes\":%d}", atoi(lost));
+		assert_int_equal(th_append(x, s, k, "feedback", id, body), 0);
+	}
+	assert_int_equal(th_append(x, s, k, "resolution", id,
+				   "{\"summary\":\"s\",\"factors\":[\"f\"],\"went_well\":[],\"went_wrong\":[],\"lucky\":[],"
+				   "\"actions\":[{\"text\":\"a\",\"owners\":[\"acme\"],\"due\":\"2026-12-31\"}]}"), 0);
+	assert_int_equal(accord_ledger_open(&l, s, NULL), 0);
+	return l;
+}
+
+/*
+ * Across ledgers the figures are one computation over all incidents: a
+ * median over every response (not a merge of per-ledger medians), tables
+ * by name adding up, each row knowing its ledgers.
+ */
+static void test_report_across_ledgers(void **state)
+{
+	char *d1 = th_tmpdir(), *d2 = th_tmpdir();
+	accord_key *k1 = th_key(d1, "alice"), *k2 = th_key(d2, "alice");
+	accord_store *s1 = th_ledger(d1, k1, "acme"), *s2 = th_ledger(d2, k2, "acme");
+	/* A: 100 customers x 60 min, lost 5; B: 50 x 30, lost 10 and 20 */
+	accord_ledger *a = one_incident(s1, k1, 100, "2026-11-20T11:00:00Z", "5");
+	accord_ledger *b = one_incident(s2, k2, 50, "2026-11-20T10:30:00Z", "10,20");
+	accord_report_source src[2] = { { a, "one" }, { b, "two" } }, unnamed[2] = { { a, NULL }, { b, NULL } };
+	accord_report_options o = ACCORD_REPORT_OPTIONS_INIT;
+	accord_report *r = NULL;
+	accord_buf names = ACCORD_BUF_INIT;
+
+	(void)state;
+	assert_int_equal(accord_time_parse(&o.now, "2026-11-21T00:00:00Z"), 0);
+	assert_int_equal(accord_report_compute_many(&r, src, 2, &o), 0);
+	assert_true(r->across);
+	assert_string_equal(r->ledger_id, "");
+	assert_int_equal(r->ledger_count, 2);
+	assert_string_equal(r->ledgers[1].id, accord_ledger_id(b));
+	assert_int_equal(r->count, 2);
+	assert_int_equal(r->incidents[0].ledger, 0);
+	assert_int_equal(r->incidents[1].ledger, 1);
+	assert_int_equal(r->customer_seconds, (6000 + 1500) * 60);
+	assert_int_equal(r->customers, 150);
+	/* every response: 5, 10, 20 -> median 10, computed over them all (not from the ledgers' 5 and 10) */
+	assert_int_equal(r->lost_count, 3);
+	assert_int_equal(r->lost_median, 10);
+	/* one service, one owner, one factor: each from both ledgers */
+	assert_int_equal(r->service_count, 1);
+	assert_int_equal(r->services[0].count, 2);
+	assert_int_equal(r->services[0].ledgers, 3);
+	assert_int_equal(r->owner_count, 1);
+	assert_int_equal(r->owners[0].open, 2);
+	assert_int_equal(r->owners[0].ledgers, 3);
+	assert_int_equal(r->factors[0].count, 2);
+	accord_report_ledger_names(&names, r, r->owners[0].ledgers);
+	assert_string_equal(names.ptr, "one, two");
+	accord_buf_dispose(&names);
+	accord_report_free(r);
+	/* one ledger named: a view across ledgers all the same */
+	r = NULL;
+	assert_int_equal(accord_report_compute_many(&r, src + 1, 1, &o), 0);
+	assert_true(r->across);
+	assert_int_equal(r->count, 1);
+	assert_int_equal(r->incidents[0].ledger, 0);
+	accord_report_free(r);
+	/* several ledgers must be named; none is no report */
+	r = NULL;
+	assert_int_equal(accord_report_compute_many(&r, unnamed, 2, &o), ACCORD_EINVALID);
+	assert_int_equal(accord_report_compute_many(&r, src, 0, &o), ACCORD_EINVALID);
+	assert_null(r);
+	accord_ledger_free(a);
+	accord_ledger_free(b);
+	accord_store_free(s1);
+	accord_store_free(s2);
+	accord_key_free(k1);
+	accord_key_free(k2);
+	th_rmdir(d1);
+	th_rmdir(d2);
+	unsetenv("ACCORD_NOW");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +451,7 @@ int main(void)
 		cmocka_unit_test(test_report_period_and_clipping),
 		cmocka_unit_test(test_report_formats_schema_and_hostile_text),
 		cmocka_unit_test(test_report_csv_defuses_formulas),
+		cmocka_unit_test(test_report_across_ledgers),
 	};
 
 	return cmocka_run_group_tests(tests, th_setup, th_teardown);
