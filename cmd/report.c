@@ -47,23 +47,6 @@ typedef struct {
 	char from[GIT_OID_HEXSZ + 1]; /* empty: the whole feed */
 } feed_cut;
 
-/*
- * Load the ledger: what counts, as every path sees it. Entries left out
- * are named in the report's verification block (and --strict makes the
- * command exit 3, in the dispatcher).
- */
-static void describe_ledger(const accord_ledger *l, accord_report_meta *meta, char **message, feed_cut **cuts);
-
-static int load_ledger(accord_ctx *ctx, accord_report_meta *meta, char **message, feed_cut **cuts)
-{
-	int error;
-
-	if ((error = cmd_load(ctx, 0)) != 0)
-		return error;
-	describe_ledger(ctx->ledger, meta, message, cuts);
-	return 0;
-}
-
 /* What of the loaded ledger `l` was left out, into `meta` (which borrows *message and *cuts). */
 static void describe_ledger(const accord_ledger *l, accord_report_meta *meta, char **message, feed_cut **cuts)
 {
@@ -94,7 +77,21 @@ static void describe_ledger(const accord_ledger *l, accord_report_meta *meta, ch
 		if (!git_oid_is_zero(&beyond[i].first_out) && accord_ledger_feed(l, c->feed))
 			git_oid_tostr(c->from, sizeof(c->from), &beyond[i].first_out);
 	}
-	meta->excluded_feeds = NULL;
+}
+
+/*
+ * Load the ledger: what counts, as every path sees it. Entries left out
+ * are named in the report's verification block (and --strict makes the
+ * command exit 3, in the dispatcher).
+ */
+static int load_ledger(accord_ctx *ctx, accord_report_meta *meta, char **message, feed_cut **cuts)
+{
+	int error;
+
+	if ((error = cmd_load(ctx, 0)) != 0)
+		return error;
+	describe_ledger(ctx->ledger, meta, message, cuts);
+	return 0;
 }
 
 /* meta->excluded_feeds and excluded_from, pointing into `cuts`; free *ptrs. */
@@ -278,7 +275,7 @@ static void generated_by(accord_ctx *ctx, accord_report_meta *meta, accord_pubke
  * A filter naming what none of the ledgers holds would give an empty report
  * that looks like good news: refuse it, as for one ledger.
  */
-static int check_filters_across(accord_ctx *ctx, cmd_ledger_view *v, size_t n, const accord_report_options *ro)
+static int check_filters_across(cmd_ledger_view *v, size_t n, const accord_report_options *ro)
 {
 	size_t i, j;
 	int party = !ro->party, service = !ro->service;
@@ -363,7 +360,7 @@ static int report_across(accord_ctx *ctx, const cmd_ledger_pick *pick, const acc
 	meta.verify_message = partial.ptr;
 	meta.ledgers = lm;
 	meta.ledger_count = opened;
-	if ((error = check_filters_across(ctx, v, n, ro)) != 0)
+	if ((error = check_filters_across(v, n, ro)) != 0)
 		goto done;
 	generated_by(ctx, &meta, &pub);
 	if ((error = accord_report_compute_many(&report, src, opened, ro)) < 0) {
@@ -413,7 +410,7 @@ int cmd_report(accord_ctx *ctx, int argc, char **argv)
 	accord_report_format format = ACCORD_REPORT_TEXT;
 	accord_report *report = NULL;
 	accord_pubkey pub;
-	char *home = NULL, *message = NULL;
+	char *message = NULL;
 	feed_cut *cuts = NULL;
 	const char **excluded_ptrs = NULL;
 	const char *since = NULL, *until = NULL, *output = NULL, *meta_file = NULL;
@@ -489,6 +486,5 @@ done:
 	free(excluded_ptrs);
 	free(cuts);
 	free(message);
-	free(home);
 	return error;
 }
