@@ -1657,13 +1657,22 @@ static void build_sections(rdoc *d, const accord_report *r)
 		free(rate);
 	}
 	if (r->watermelons) {
-		b = add_table(d, B_TABLE, 6, 8 | 16 | 32);
-		row(b, 0, xstrdup("incident"), xstrdup("title"), xstrdup("service"), xstrdup("SLA met"),
-		    xstrdup("mean score"), xstrdup("responses"));
+		b = add_table(d, B_TABLE, r->across ? 7 : 6, 8 | 16 | 32);
+		if (r->across)
+			row(b, 0, xstrdup("incident"), xstrdup("title"), xstrdup("service"), xstrdup("SLA met"),
+			    xstrdup("mean score"), xstrdup("responses"), xstrdup("ledger"));
+		else
+			row(b, 0, xstrdup("incident"), xstrdup("title"), xstrdup("service"), xstrdup("SLA met"),
+			    xstrdup("mean score"), xstrdup("responses"));
 		for (i = 0; i < r->count; i++) {
 			const accord_report_incident *ri = &r->incidents[i];
 
-			if (ri->watermelon)
+			if (ri->watermelon && r->across)
+				row(b, 1, short_id(ri->incident->id), xstrdup(ri->incident->title),
+				    xstrdup(ri->incident->service), fmt("%zu/%zu", ri->sla_met, ri->sla_count),
+				    mean_text(ri->score_sum, ri->feedback_count), fmt("%zu", ri->feedback_count),
+				    xstrdup(r->ledgers[ri->ledger].name));
+			else if (ri->watermelon)
 				row(b, 1, short_id(ri->incident->id), xstrdup(ri->incident->title),
 				    xstrdup(ri->incident->service), fmt("%zu/%zu", ri->sla_met, ri->sla_count),
 				    mean_text(ri->score_sum, ri->feedback_count), fmt("%zu", ri->feedback_count));
@@ -1742,9 +1751,13 @@ static void build_sections(rdoc *d, const accord_report *r)
 		    fmt("%zu", r->actions_done), fmt("%zu", r->actions_overdue), xstrdup(""));
 	}
 	if (r->actions_overdue) {
-		b = add_table(d, B_TABLE, 5, 2);
-		row(b, 0, xstrdup("incident"), xstrdup("item"), xstrdup("action"), xstrdup("owners"),
-		    xstrdup("due"));
+		b = add_table(d, B_TABLE, r->across ? 6 : 5, 2);
+		if (r->across)
+			row(b, 0, xstrdup("incident"), xstrdup("item"), xstrdup("action"), xstrdup("owners"),
+			    xstrdup("due"), xstrdup("ledger"));
+		else
+			row(b, 0, xstrdup("incident"), xstrdup("item"), xstrdup("action"), xstrdup("owners"),
+			    xstrdup("due"));
 		for (i = 0; i < r->count; i++) {
 			const accord_resolution *res = r->incidents[i].incident->resolution;
 
@@ -1756,8 +1769,13 @@ static void build_sections(rdoc *d, const accord_report *r)
 					continue;
 				cJSON_ArrayForEach(p, res->actions[j].owners)
 					accord_buf_printf(&o, "%s%s", o.size ? ", " : "", p->valuestring);
-				row(b, 1, short_id(r->incidents[i].incident->id), fmt("%zu", j + 1),
-				    xstrdup(res->actions[j].text), xstrdup(o.ptr), xstrdup(res->actions[j].due));
+				if (r->across)
+					row(b, 1, short_id(r->incidents[i].incident->id), fmt("%zu", j + 1),
+					    xstrdup(res->actions[j].text), xstrdup(o.ptr), xstrdup(res->actions[j].due),
+					    xstrdup(r->ledgers[r->incidents[i].ledger].name));
+				else
+					row(b, 1, short_id(r->incidents[i].incident->id), fmt("%zu", j + 1),
+					    xstrdup(res->actions[j].text), xstrdup(o.ptr), xstrdup(res->actions[j].due));
 				accord_buf_dispose(&o);
 			}
 		}

@@ -199,6 +199,7 @@ contains "$OUT" "ledger acme-initech" "text: each ledger in the header (initech)
 contains "$OUT" "customer-minutes    112000" "text: customer-minutes across ledgers"
 contains "$OUT" "50% (2 of 4 responses scored 4-5)" "text: CSAT across ledgers"
 equal "$(grep -E '^ *acme +2 ' "$T/across.txt" | grep -c 'acme-globex, acme-initech')" "1" "text: acme's action items come from both ledgers"
+contains "$(grep ' 1/1 ' "$T/across.txt" | grep '1\.5')" "acme-globex" "text: the watermelon names its ledger"
 expect 0 accord report --all-ledgers --format md
 contains "$OUT" "| acme | 2 | 0 | 0 | acme-globex, acme-initech |" "md: the per-party table names the ledgers"
 contains "$OUT" "| acme-initech |" "md: incidents name their ledger"
