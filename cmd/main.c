@@ -56,7 +56,7 @@ static void usage(FILE *out)
 	size_t i;
 
 	fprintf(out, "usage: accord [-C DIR] [--home DIR] COMMAND [options]\n"
-		     "       accord --help | --version | COMMAND --help\n\n"
+		     "       accord --help | --version | COMMAND --help | help [COMMAND]\n\n"
 		     "Commands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(out, "  %-16s %s\n", commands[i].name, commands[i].description);
@@ -184,6 +184,15 @@ int main(int argc, char **argv)
 	if (i >= argc) {
 		usage(stderr);
 		return ACCORD_EXIT_USAGE;
+	}
+	/* "accord help [COMMAND]", as git has it: the list, or that command's own --help */
+	if (!strcmp(argv[i], "help")) {
+		if (i + 1 >= argc) {
+			usage(stdout);
+			return cmd_finish(0);
+		}
+		argv[i] = argv[i + 1];
+		argv[i + 1] = (char *)"--help";
 	}
 	for (c = 0; c < NCOMMANDS; c++)
 		if (!strcmp(argv[i], commands[c].name))

@@ -37,6 +37,14 @@ at 2026-10-01T00:03:00Z $I -C "$T/initech" party accept initech --ledger "$LI" >
 at 2026-10-01T00:04:00Z $I -C "$T/initech" sync --no-checkpoint >/dev/null 2>&1 || bad sync initech
 at 2026-10-01T00:05:00Z $A -C "$T/acme-initech" sync --no-checkpoint >/dev/null 2>&1 || bad sync acme-initech accept
 
+# ---- help lists the command ----
+expect 0 accord help
+contains "$OUT" "  ledgers " "accord help lists ledgers"
+expect 0 accord help ledgers
+contains "$OUT" "accord ledgers add PATH [--name NAME]" "accord help ledgers: its usage"
+expect 0 accord list --help
+contains "$OUT" "--all-ledgers" "list --help names --all-ledgers"
+
 # ---- the list of ledgers, in alice's key home ----
 export ACCORD_HOME="$T/alice"
 BEFORE="$(refs "$T/acme-globex")$(refs "$T/acme-initech")"
