@@ -6,9 +6,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -149,46 +149,68 @@ static int wait_child(int *out_status, pid_t pid)
 int accord_process_run(int *out_status, accord_buf *out, accord_buf *err,
 		       const accord_process_options *opts)
 {
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t dfl;
-	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, error = 0, rc;
+	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, execp[2] = { -1, -1 }, error = 0, child_errno = 0;
 	char **env = child_env(opts->env ? opts->env : environ, opts->set);
-	pid_t pid;
+	pid_t pid, parent = getpid();
+	ssize_t n;
 
-	if (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
+	if (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 || pipe2(execp, O_CLOEXEC) < 0) {
 		error = accord_error_set(ACCORD_ERROR, "can't run %s: %s", opts->argv[0], strerror(errno));
-		if (outp[0] >= 0) {
-			close(outp[0]);
-			close(outp[1]);
-		}
 		goto done;
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, outp[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, errp[1], 2);
-	/* A child starts with default signal handling, whatever ours is. */
-	posix_spawnattr_init(&attr);
-	sigemptyset(&dfl);
-	sigaddset(&dfl, SIGPIPE);
-	posix_spawnattr_setsigdefault(&attr, &dfl);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
-	rc = posix_spawnp(&pid, opts->argv[0], &fa, &attr, (char *const *)opts->argv, env);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
+	/*
+	 * fork and exec rather than posix_spawn, for one thing posix_spawn
+	 * cannot ask: that the child dies with us. A git fetch left running
+	 * by a killed accord would race the next sync in the quarantine that
+	 * accord's write lock is meant to own. Between fork and exec only
+	 * async-signal-safe calls.
+	 */
+	if ((pid = fork()) < 0) {
+		error = accord_error_set(ACCORD_ERROR, "can't run %s: %s", opts->argv[0], strerror(errno));
+		goto done;
+	}
+	if (pid == 0) {
+		int fd, e;
+
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
+			_exit(127); /* the parent died before the request took hold */
+		/* A child starts with default signal handling, whatever ours is. */
+		signal(SIGPIPE, SIG_DFL);
+		if ((fd = open("/dev/null", O_RDONLY)) < 0 || dup2(fd, 0) < 0 || dup2(outp[1], 1) < 0 ||
+		    dup2(errp[1], 2) < 0)
+			goto child_fail;
+		execvpe(opts->argv[0], (char *const *)opts->argv, env);
+	child_fail:
+		e = errno;
+		(void)!write(execp[1], &e, sizeof(e));
+		_exit(127);
+	}
 	close(outp[1]);
 	close(errp[1]);
-	outp[1] = errp[1] = -1;
-	if (rc != 0) {
-		close(outp[0]);
-		close(errp[0]);
-		error = accord_error_set(ACCORD_ERROR, "can't run %s: %s", opts->argv[0], strerror(rc));
+	close(execp[1]);
+	outp[1] = errp[1] = execp[1] = -1;
+	/* The exec pipe closes on exec; an errno on it means the exec failed. */
+	while ((n = read(execp[0], &child_errno, sizeof(child_errno))) < 0 && errno == EINTR)
+		;
+	if (n == (ssize_t)sizeof(child_errno)) {
+		int status;
+
+		wait_child(&status, pid);
+		error = accord_error_set(ACCORD_ERROR, "can't run %s: %s", opts->argv[0], strerror(child_errno));
 		goto done;
 	}
 	drain(outp[0], errp[0], out, err, opts);
+	outp[0] = errp[0] = -1; /* drain closed them */
 	error = wait_child(out_status, pid);
 done:
+	for (n = 0; n < 2; n++) {
+		if (outp[n] >= 0)
+			close(outp[n]);
+		if (errp[n] >= 0)
+			close(errp[n]);
+		if (execp[n] >= 0)
+			close(execp[n]);
+	}
 	free(env);
 	return error;
 }

@@ -6,8 +6,10 @@
 #include "accord/buf.h"
 
 /*
- * Running a program (the system git) as a child process: posix_spawnp,
- * never a shell, so no argument is ever parsed as shell text.
+ * Running a program (the system git) as a child process: fork and exec
+ * with a PATH lookup, never a shell, so no argument is ever parsed as
+ * shell text. The child gets SIGTERM when the thread that started it dies,
+ * so a killed accord leaves no git behind to race the next command.
  *
  * The environment policy: the child gets the base environment (the
  * caller's `env`, else this process's), so that everything the user set

@@ -80,7 +80,7 @@ while [ $i -lt "$N_SYNCKILL" ]; do
 	kill -9 $pid 2>/dev/null
 	wait $pid 2>/dev/null
 done
-git -C "$T/b" fsck --no-dangling >/dev/null 2>&1 && ok || bad "git fsck in b after sync kills"
+git -C "$T/b" fsck --no-dangling >/dev/null 2>"$T/fsck" && ok || bad "git fsck in b after sync kills: $(cat "$T/fsck")"
 git -C "$L" fsck --no-dangling >/dev/null 2>&1 && ok || bad "git fsck in a after sync kills"
 expect 0 accord --home "$T/bob" -C "$T/b" sync --no-checkpoint
 expect 0 accord -C "$T/b" audit --no-record
@@ -93,6 +93,25 @@ for id in $(cat "$T/printed" "$T/printed_b"); do
 done
 equal "$lost" 0 "after $N_SYNCKILL killed syncs and a retry, every printed entry is in b"
 equal "$(refs "$T/b" | grep feeds)" "$(refs "$L" | grep feeds)" "both sides hold the same feeds"
+
+# --- a killed sync takes its git with it ----------------------------------------------------------
+# a remote whose upload-pack hangs: the git fetch accord starts would outlive a
+# killed accord and race the next sync in the quarantine, unless it dies with it
+git -C "$T/b" remote add slow "$L"
+git -C "$T/b" config remote.slow.uploadpack "sleep 30; git-upload-pack"
+"$ACCORD_BIN" --home "$T/bob" -C "$T/b" sync slow --no-checkpoint >/dev/null 2>&1 &
+pid=$!
+n=0
+while [ $n -lt 100 ] && ! pgrep -P $pid -f "fetch" >/dev/null; do sleep 0.05; n=$((n + 1)); done
+child=$(pgrep -P $pid -f "fetch" | head -1)
+[ -n "$child" ] && ok || bad "the slow sync started its git fetch"
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+n=0
+while [ $n -lt 100 ] && [ -n "$child" ] && kill -0 "$child" 2>/dev/null; do sleep 0.05; n=$((n + 1)); done
+if [ -n "$child" ] && kill -0 "$child" 2>/dev/null; then bad "git fetch $child outlived the killed accord: $(ps -o pid,ppid,stat,args -p $child | tail -1)"; else ok; fi
+git -C "$T/b" remote remove slow
+expect 0 accord --home "$T/bob" -C "$T/b" sync --no-checkpoint
 
 # --- a rolled-back feed is never written on again (that would be equivocation) ---------------------
 FEED="refs/accord/feeds/$AID"
