@@ -601,6 +601,7 @@ static void aggregate(accord_report *r, char ***owned_keys, size_t *owned_count)
 					t->ledgers |= UINT64_C(1) << ri->ledger;
 				} else {
 					open_c = &r->joint_open, done_c = &r->joint_done, over_c = &r->joint_overdue;
+					r->joint_ledgers |= UINT64_C(1) << ri->ledger;
 				}
 				if (a->done)
 					(*done_c)++, r->actions_done++;
@@ -1210,8 +1211,9 @@ cJSON *accord_report_to_json(const accord_report *r, const accord_report_meta *m
 		add_ledgers(item, r, r->owners[i].ledgers);
 		cJSON_AddItemToArray(a, item);
 	}
-	action_counts(cJSON_AddObjectToObject(o, "jointly_owned"), r->joint_open, r->joint_done,
-		      r->joint_overdue);
+	item = cJSON_AddObjectToObject(o, "jointly_owned");
+	action_counts(item, r->joint_open, r->joint_done, r->joint_overdue);
+	add_ledgers(item, r, r->joint_ledgers);
 	a = cJSON_AddArrayToObject(o, "overdue_items");
 	for (i = 0; i < r->count; i++) {
 		const accord_resolution *res = r->incidents[i].incident->resolution;
@@ -1452,6 +1454,17 @@ static char *short_id(const char *id)
 }
 
 /* "a, b": the ledgers of a row across ledgers (malloc'd). */
+/* The ledgers any party's own action items came from. */
+static uint64_t all_owner_ledgers(const accord_report *r)
+{
+	uint64_t set = 0;
+	size_t i;
+
+	for (i = 0; i < r->owner_count; i++)
+		set |= r->owners[i].ledgers;
+	return set;
+}
+
 static char *ledgers_text(const accord_report *r, uint64_t set)
 {
 	accord_buf b = ACCORD_BUF_INIT;
@@ -1746,9 +1759,10 @@ static void build_sections(rdoc *d, const accord_report *r)
 			    fmt("%zu", r->owners[i].done), fmt("%zu", r->owners[i].overdue),
 			    ledgers_text(r, r->owners[i].ledgers));
 		row(b, r->joint_overdue > 0, xstrdup("jointly owned"), fmt("%zu", r->joint_open),
-		    fmt("%zu", r->joint_done), fmt("%zu", r->joint_overdue), xstrdup(""));
+		    fmt("%zu", r->joint_done), fmt("%zu", r->joint_overdue), ledgers_text(r, r->joint_ledgers));
 		row(b, r->actions_overdue > 0, xstrdup("all items"), fmt("%zu", r->actions_open),
-		    fmt("%zu", r->actions_done), fmt("%zu", r->actions_overdue), xstrdup(""));
+		    fmt("%zu", r->actions_done), fmt("%zu", r->actions_overdue),
+		    ledgers_text(r, r->joint_ledgers | all_owner_ledgers(r)));
 	}
 	if (r->actions_overdue) {
 		b = add_table(d, B_TABLE, r->across ? 6 : 5, 2);

@@ -171,6 +171,7 @@ typedef struct {
 	accord_report_tally *owners; /* action items owned by one party */
 	size_t owner_count;
 	size_t joint_open, joint_done, joint_overdue; /* items owned by several parties */
+	uint64_t joint_ledgers;                       /* bit i: ledger i has such items */
 
 	accord_report_tally *factors; /* most frequent first */
 	size_t factor_count;

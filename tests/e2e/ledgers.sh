@@ -77,7 +77,8 @@ equal "$(refs "$T/acme-globex")$(refs "$T/acme-initech")" "$BEFORE" "listing led
 #    globex's restore SLA met; feedback 1 and 2 (a watermelon); joint resolution,
 #    actions owned by acme and by globex.
 # G2 search SEV3 (acme-globex): 200 customers for 60 min = 12,000; feedback 5;
-#    a resolution proposed by acme, waiting for globex.
+#    a resolution proposed by acme, waiting for globex, with an action owned by
+#    acme and globex jointly (all items: 2 + 1 + 2 = 5).
 # I1 hosting SEV2 (acme-initech): 500 customers for 20 min = 10,000; initech's
 #    first-response SLA missed (45m for 30m); feedback 4; joint, actions owned
 #    by acme and by initech.
@@ -95,7 +96,8 @@ G2=$(at 2026-11-09T08:05:00Z $CG open --title "Search is slow" --severity 3 --se
 	--started 2026-11-09T08:00:00Z --parties globex) || bad open G2
 at 2026-11-09T09:10:00Z $CG impact "$G2" --customers 200 --start 2026-11-09T08:00:00Z --end 2026-11-09T09:00:00Z >/dev/null || bad impact G2
 at 2026-11-09T09:20:00Z $CG feedback "$G2" --score 5 >/dev/null || bad fb G2
-at 2026-11-09T10:00:00Z $CG resolve "$G2" --summary "cache warmed" --factor "cache stampede" >/dev/null || bad resolve G2
+at 2026-11-09T10:00:00Z $CG resolve "$G2" --summary "cache warmed" --factor "cache stampede" \
+	--action "shared cache runbook@acme,globex:2026-12-31" >/dev/null || bad resolve G2
 at 2026-11-09T10:01:00Z $CG sync --no-checkpoint >/dev/null 2>&1 || bad sync acme-globex 2
 at 2026-11-09T11:00:00Z $G -C "$T/globex" sync --no-checkpoint >/dev/null 2>&1 || bad sync globex 2
 at 2026-11-09T11:01:00Z $G -C "$T/globex" sla "$G1" --name restore --target 4h --actual 1h30m >/dev/null || bad sla G1
@@ -189,6 +191,7 @@ equal "$(j 'd["watermelon"]["count"]')" "1" "one watermelon (G1)"
 equal "$(j '[d["joint"][k] for k in ("resolved","resolved_joint")]')" "[2, 2]" "joint resolutions: 2 of 2"
 equal "$(j 'd["joint"]["waiting"]["by_party"]')" '[{"party": "globex", "incidents": 1, "ledgers": ["acme-globex"]}]' "waiting for globex, in acme-globex"
 equal "$(j '[(p["party"], p["open"], p["ledgers"]) for p in d["actions"]["by_party"]]')" '[["acme", 2, ["acme-globex", "acme-initech"]], ["globex", 1, ["acme-globex"]], ["initech", 1, ["acme-initech"]]]' "action items by party name, with the ledgers they came from"
+equal "$(j '[d["actions"]["jointly_owned"][k] for k in ("open","ledgers")]')" '[1, ["acme-globex"]]' "a jointly owned item, from its ledger"
 equal "$(j '[(s["service"], s["customer_minutes"], s["ledgers"]) for s in d["incidents"]["by_service"]]')" '[["checkout", 90000, ["acme-globex"]], ["search", 12000, ["acme-globex"]], ["hosting", 10000, ["acme-initech"]]]' "services with their ledgers"
 equal "$(j '[(r["ledger"], r["id"][:12], r["customer_minutes"]) for r in d["rows"]]')" "[[\"acme-globex\", \"$(echo $G1 | cut -c1-12)\", 90000], [\"acme-globex\", \"$(echo $G2 | cut -c1-12)\", 12000], [\"acme-initech\", \"$(echo $I1 | cut -c1-12)\", 10000]]" "each incident row names its ledger"
 # (accord checks its JSON report against schemas/report.schema.json before printing it: exit 0 says it matched)
@@ -208,6 +211,8 @@ contains "$OUT" "customer-minutes    112000" "text: customer-minutes across ledg
 contains "$OUT" "50% (2 of 4 responses scored 4-5)" "text: CSAT across ledgers"
 equal "$(grep -E '^ *acme +2 ' "$T/across.txt" | grep -c 'acme-globex, acme-initech')" "1" "text: acme's action items come from both ledgers"
 contains "$(grep ' 1/1 ' "$T/across.txt" | grep '1\.5')" "acme-globex" "text: the watermelon names its ledger"
+equal "$(grep -E '^ *jointly owned +1 ' "$T/across.txt" | grep -c 'acme-globex')" "1" "text: the jointly owned item names its ledger"
+equal "$(grep -E '^ *all items +5 ' "$T/across.txt" | grep -c 'acme-globex, acme-initech')" "1" "text: all items name both ledgers"
 expect 0 accord report --all-ledgers --format md
 contains "$OUT" "| acme | 2 | 0 | 0 | acme-globex, acme-initech |" "md: the per-party table names the ledgers"
 contains "$OUT" "| acme-initech |" "md: incidents name their ledger"
