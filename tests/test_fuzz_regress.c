@@ -106,7 +106,7 @@ static void test_fuzz_regress_seeds(void **state)
  */
 static void test_fuzz_regress_hostile_entries_refused(void **state)
 {
-	char dir[1024], path[1200];
+	char dir[1024], path[1024 + 1 + 256]; /* dir, '/', a d_name */
 	DIR *d;
 	struct dirent *de;
 	size_t bad = 0, good = 0;
