@@ -285,7 +285,7 @@ static void report_text(const accord_sync_result *r, const char *label, accord_b
 				r->evidence[i].feed);
 		else
 			fprintf(stderr,
-				"accord: %s%s%s%s: equivocation: took proof that key %s signed two different entries with sequence number %lld (%.12s, kept under %s%s/); its entries from there on do not count\n",
+				"accord: %s%s%s%s: equivocation: took proof that key %s signed two different entries with sequence number %lld (%.12s, kept under %s%s/); its entries from there on count only where another key's counted entry depends on them\n",
 				in, cmd_esc(label, 0), sep, cmd_esc(r->remote, 0), r->evidence[i].feed, (long long)r->evidence[i].seq,
 				r->evidence[i].remote, ACCORD_EVIDENCE_PREFIX, r->evidence[i].feed);
 	}

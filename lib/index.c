@@ -1473,6 +1473,13 @@ static int catch_up(accord_ledger *l)
 		if (strcmp(ev, l->index->evidence) != 0)
 			return NEED_REBUILD; /* new proof of equivocation can change what counts */
 	}
+	/*
+	 * With a proven fork, a new entry that depends on a side of it can make
+	 * that side count (TRUST.md attack 2): only the engine can tell.
+	 */
+	for (i = 0; i < l->finding_count; i++)
+		if (l->findings[i].kind == ACCORD_AUDIT_EQUIVOCATION && !l->findings[i].set_aside)
+			return NEED_REBUILD; /* a recovered fork (cut below it) has nothing left to count */
 	if ((error = accord_ledger_local_heads(&heads, &nheads, l->store)) < 0)
 		return error == ACCORD_EBADSIG ? NEED_REBUILD : error;
 	if (nheads < l->feed_count)

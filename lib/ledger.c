@@ -582,7 +582,12 @@ static int check_own_feed(const accord_ledger *l, const accord_key *key)
 	const accord_finding *why = NULL;
 	size_t i;
 
-	if (!b)
+	/* a forked key writes nothing new, even where all of its side counts */
+	for (i = 0; i < l->finding_count && !why; i++)
+		if (!strcmp(l->findings[i].feed, key->pub.id) &&
+		    l->findings[i].kind == ACCORD_AUDIT_EQUIVOCATION)
+			why = &l->findings[i];
+	if (!b && !why)
 		return 0;
 	for (i = 0; i < l->finding_count && !why; i++)
 		if (!strcmp(l->findings[i].feed, key->pub.id))

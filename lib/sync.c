@@ -465,8 +465,11 @@ typedef struct {
  * charge, kept forever. Each check reads one commit: linear in the push.
  */
 static void check_evidence(evidence_item *items, size_t n, const accord_verification *v,
-			   const accord_parties *parties)
+			   const accord_ledger *l)
 {
+	const accord_parties *parties = &l->parties;
+	size_t nf = 0;
+	const accord_finding *fs = accord_ledger_findings(l, &nf);
 	size_t i, j;
 
 	for (i = 0; i < n; i++) {
@@ -496,6 +499,25 @@ static void check_evidence(evidence_item *items, size_t n, const accord_verifica
 			snprintf(x->why, sizeof(x->why),
 				 "it proves no equivocation: no other signed entry of key %.12s has seq %lld here",
 				 x->keyid, (long long)x->e->seq);
+	}
+	/*
+	 * A later entry of a side of a proven fork is kept too (both sides
+	 * travel whole: another key's entry may depend on any of them), but
+	 * only where this copy holds proof at or below its seq.
+	 */
+	for (i = 0; i < n; i++) {
+		evidence_item *x = &items[i];
+
+		if (!x->e || !x->why[0] || strncmp(x->why, "it proves no", 12) != 0)
+			continue;
+		for (j = 0; j < nf; j++)
+			if (fs[j].kind == ACCORD_AUDIT_EQUIVOCATION && !strcmp(fs[j].feed, x->keyid) &&
+			    fs[j].seq <= x->e->seq)
+				x->why[0] = '\0';
+		for (j = 0; j < n && x->why[0]; j++)
+			if (j != i && items[j].e && !items[j].why[0] && !strcmp(items[j].keyid, x->keyid) &&
+			    items[j].e->seq <= x->e->seq)
+				x->why[0] = '\0';
 	}
 }
 
@@ -620,6 +642,29 @@ static int handle_fork(accord_sync_result *res, accord_store *store, const char 
 			goto done;
 		news++;
 	}
+	/*
+	 * Each side's tip too, when it has gone on past its first entry: both
+	 * sides travel whole, since another key's entry may depend on any of
+	 * their entries (docs/format.md, "Forks").
+	 */
+	{
+		const git_oid *tips[2] = { local, remote };
+		const git_oid *firsts[2] = { &dl, &dr };
+		int t;
+
+		for (t = 0; t < 2; t++) {
+			char hex[GIT_OID_HEXSZ + 1];
+
+			if (git_oid_equal(tips[t], firsts[t]))
+				continue;
+			git_oid_tostr(hex, sizeof(hex), tips[t]);
+			accord_buf_clear(&ref);
+			accord_buf_printf(&ref, "%s%s/%s", ACCORD_EVIDENCE_PREFIX, keyid, hex);
+			if (accord_store_ref_get(&base, store, ref.ptr) == ACCORD_ENOTFOUND &&
+			    (error = ref_create(store, ref.ptr, tips[t], NULL)) < 0)
+				goto done;
+		}
+	}
 	/* a fork this copy held proof of already is not news: audit lists it */
 	if (news) {
 		accord_sync_evidence *ev = PUSH(res->evidence, res->evidence_count);
@@ -734,7 +779,7 @@ static int list_evidence(accord_head **out, char ***names, size_t *count, accord
  * rest are reported as refused.
  */
 static int take_evidence(accord_sync_result *res, accord_store *store, const char *qprefix,
-			 const accord_verification *v, const accord_parties *parties)
+			 const accord_verification *v, const accord_ledger *l)
 {
 	accord_head *heads = NULL;
 	evidence_item *items = NULL;
@@ -747,7 +792,7 @@ static int take_evidence(accord_sync_result *res, accord_store *store, const cha
 	items = xcalloc(n + 1, sizeof(*items));
 	for (i = 0; i < n; i++)
 		read_evidence_item(&items[i], store, names[i], &heads[i].head);
-	check_evidence(items, n, v, parties);
+	check_evidence(items, n, v, l);
 	for (i = 0; i < n && error == 0; i++) {
 		accord_buf local = ACCORD_BUF_INIT;
 		git_oid have;
@@ -1025,7 +1070,7 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 			a->to = now ? now->seq : 0;
 		}
 	}
-	if ((error = take_evidence(res, store, qevidence.ptr, vv, &verified->parties)) < 0)
+	if ((error = take_evidence(res, store, qevidence.ptr, vv, verified)) < 0)
 		goto fail;
 
 	/* Rollbacks: the remote's heads now against those seen there last time. */
@@ -1575,7 +1620,7 @@ int accord_sync_clone(char *out_id, accord_sync_result **out_res, const char *ur
 			a->to = now ? now->seq : 0;
 		}
 	}
-	if ((error = take_evidence(scratch, store, ACCORD_QUARANTINE_PREFIX "origin/evidence/", v, &l->parties)) < 0)
+	if ((error = take_evidence(scratch, store, ACCORD_QUARANTINE_PREFIX "origin/evidence/", v, l)) < 0)
 		goto done;
 	scratch->verified = l->count;
 	if ((error = accord_store_config_set(store, "accord.ledger", l->id)) < 0 ||
@@ -1701,7 +1746,7 @@ int accord_sync_check_push(accord_store *store, const accord_ref_update *u, size
 		accord_buf_printf(&why, "%s%s%s: %s", refused++ ? "; " : "", ACCORD_FEED_PREFIX,
 				  cands[i].head.keyid, cands[i].reason);
 	}
-	check_evidence(items, nev, v, &l->parties);
+	check_evidence(items, nev, v, l);
 	for (i = 0; i < nev; i++)
 		if (items[i].why[0])
 			accord_buf_printf(&why, "%s%s%s/%s: %s", refused++ ? "; " : "", ACCORD_EVIDENCE_PREFIX,

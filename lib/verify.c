@@ -24,6 +24,7 @@
 #include "accord/sshsig.h"
 #include "accord/timefmt.h"
 #include "accord/verify.h"
+#include "array.h"
 
 static const struct {
 	const char *name;
@@ -55,6 +56,7 @@ static const struct {
 	{ "past-cut", "set aside: beyond its key's cut (written before its author learned of the revocation), or resting on such an entry" },
 	{ "pending", "names dependencies this copy does not hold: not valid until they arrive" },
 	{ "late", "recorded but without effect: it changes a decision it does not causally follow" },
+	{ "forked", "set aside: an entry of a forked key, from the fork on, that no counted entry of another key depends on" },
 };
 
 const char *accord_audit_kind_name(accord_audit_kind kind)
@@ -99,6 +101,9 @@ struct item {
 	int sigfail;	   /* signature does not verify: modified or mismatched */
 	int counted;	   /* counts in the current replay round */
 	int aside;	   /* set aside by a rule this round, its own deps counting or set aside */
+	int fork;	   /* of a forked key, at or past the fork: counts only if vouched for */
+	int fork_ok;	   /* (fork) its chain and clock check out against its prev, found by id */
+	int vouched;	   /* (fork) in the causal past of a counted entry of a key that did not fork */
 	char *modified_by; /* proof that the bytes changed (who names other bytes) */
 };
 
@@ -113,6 +118,7 @@ struct feed {
 	int evidence;
 	int64_t cut; /* entries beyond this seq do not count (for good: equivocation, revocation) */
 	int64_t forked_at; /* the seq where proof of equivocation starts, 0 if none */
+	int64_t chain;	   /* where the feed's own checks stop it, before any proof or rule */
 };
 
 struct run {
@@ -123,6 +129,9 @@ struct run {
 	size_t nfeeds;
 	struct feed *ev;
 	size_t nev;
+	accord_idmap byid;   /* entry id -> item: every authentic entry of the ledger, feeds and forks */
+	struct item **forks; /* entries of forked keys from the fork on, both sides */
+	size_t nforks;
 };
 
 static char *xstrdup(const char *s)
@@ -156,7 +165,7 @@ int accord_audit_kind_sets_aside(accord_audit_kind kind)
 	 * dependencies, and late changes to decisions.
 	 */
 	return kind == ACCORD_AUDIT_PAST_CUT || kind == ACCORD_AUDIT_REVOKED_KEY ||
-	       kind == ACCORD_AUDIT_PENDING || kind == ACCORD_AUDIT_LATE;
+	       kind == ACCORD_AUDIT_PENDING || kind == ACCORD_AUDIT_LATE || kind == ACCORD_AUDIT_FORKED;
 }
 
 static accord_finding *new_finding(accord_verification *v, accord_audit_kind kind,
@@ -770,6 +779,7 @@ static int read_feed(struct run *r, struct feed *f, accord_verified_feed *o)
 			break;
 		f->cut = it->seq;
 	}
+	f->chain = f->cut;
 	return 0;
 }
 
@@ -902,7 +912,7 @@ static int read_evidence(struct run *r)
 			if (mine && mine->authentic && strcmp(mine->id, it->id) != 0 &&
 			    !fork_known(r, ev->keyid, it->seq)) {
 				add_finding(r, ACCORD_AUDIT_EQUIVOCATION, ev->keyid, mine, ev->ref,
-					    "two entries signed by %s with seq %lld: %.16s (commit %.12s, %s) and %.16s (commit %.12s, kept under %s); from seq %lld on, this key's entries do not count",
+					    "two entries signed by %s with seq %lld: %.16s (commit %.12s, %s) and %.16s (commit %.12s, kept under %s); from seq %lld on, this key's entries count only where a counted entry of another key depends on them",
 					    ev->keyid, (long long)it->seq, mine->id, mine->pub->commit,
 					    f && mine == item_at(f, it->seq) ? "on the feed" : "kept as evidence",
 					    it->id, it->pub->commit, ev->ref, (long long)it->seq);
@@ -975,10 +985,17 @@ static void check_checkpoints(struct run *r)
 
 static struct item *item_of(struct run *r, const accord_entry *e)
 {
-	struct feed *f = find_feed(r, e->author.id);
-	struct item *it = f ? item_at(f, e->seq) : NULL;
+	struct item *it = accord_idmap_get(&r->byid, e->id);
 
 	return it && it->e == e ? it : NULL;
+}
+
+/* The item holding entry `id`, on a feed or on a fork's other side; NULL if none. */
+static struct item *item_by_id(struct run *r, const char *id)
+{
+	struct item *it = id ? accord_idmap_get(&r->byid, id) : NULL;
+
+	return it && it->e && !strcmp(it->e->id, id) ? it : NULL;
 }
 
 /* The ledger id: git config accord.ledger, else the genesis most entries name. */
@@ -1059,11 +1076,11 @@ static int ledger_order_cmp(const void *a, const void *b)
  * pending), none of its own feed, the Lamport clock exactly one above the
  * highest of prev and deps, and time not before any of them. 0 if it holds.
  */
-static int causal_check(struct run *r, struct feed *f, struct item *it, const accord_idmap *held)
+static int causal_check(struct run *r, struct feed *f, struct item *it, const accord_entry *prev,
+			const accord_idmap *held)
 {
 	const accord_entry *e = it->e;
-	const struct item *p = e->seq > 1 ? item_at(f, e->seq - 1) : NULL;
-	int64_t want = p && p->e ? p->e->lamport : 0;
+	int64_t want = prev ? prev->lamport : 0;
 	char gap[64];
 	size_t i;
 
@@ -1105,6 +1122,47 @@ static int causal_check(struct run *r, struct feed *f, struct item *it, const ac
  * order (deps first when clocks are right); those within their feed's cut
  * are checked against their deps, and a failure cuts the feed there.
  */
+static void hold_item(struct run *r, accord_idmap *held, accord_entry **every, size_t *n,
+		      struct item *it)
+{
+	if (accord_idmap_get(&r->byid, it->e->id))
+		return; /* the same entry on the feed and as evidence (another commit of it) */
+	every[(*n)++] = it->e;
+	accord_idmap_put(held, it->e->id, it->e);
+	accord_idmap_put(&r->byid, it->e->id, it);
+}
+
+/*
+ * Whether an entry of a forked key at or past the fork follows its prev,
+ * found by entry id (two entries share each seq from the fork on): the
+ * prev's seq one below, its own chain sound. 0 if it does.
+ */
+static int fork_chain_ok(struct run *r, const struct feed *f, const accord_entry *e,
+			 const accord_entry **prev)
+{
+	const struct item *p;
+
+	*prev = NULL;
+	if (e->seq == 1)
+		return !e->prev[0] ? 0 : -1;
+	if (!(p = item_by_id(r, e->prev)) || p->e->seq != e->seq - 1 ||
+	    strcmp(p->e->author.id, e->author.id) != 0)
+		return -1;
+	*prev = p->e;
+	if (p->fork)
+		return p->fork_ok ? 0 : -1;
+	return p->e->seq <= f->chain ? 0 : -1;
+}
+
+/*
+ * Every authentic entry of this ledger joins the causal graph, in ledger
+ * order (deps first when clocks are right); those within their feed's cut
+ * are checked against their deps, and a failure cuts the feed there.
+ * A forked key's entries from the fork on join too, from the feed and
+ * from the evidence alike (both sides, whichever this copy keeps where),
+ * each checked against its prev found by id: whether they count is
+ * decided by the replay (vouch_forks).
+ */
 static void causal_pass(struct run *r)
 {
 	accord_idmap held = ACCORD_IDMAP_INIT;
@@ -1113,28 +1171,56 @@ static void causal_pass(struct run *r)
 
 	for (i = 0; i < r->nfeeds; i++)
 		n += r->feeds[i].n;
+	for (i = 0; i < r->nev; i++)
+		n += r->ev[i].n;
 	if (!(every = calloc(n + 1, sizeof(*every))))
 		abort();
 	n = 0;
 	for (i = 0; i < r->nfeeds; i++)
 		for (j = 0; j < r->feeds[i].n; j++) {
-			struct item *it = &r->feeds[i].items[j];
+			struct feed *f = &r->feeds[i];
+			struct item *it = &f->items[j];
 
-			if (it->authentic && (!r->v->ledger[0] || of_this_ledger(r, it->e))) {
-				every[n++] = it->e;
-				accord_idmap_put(&held, it->e->id, it->e);
+			if (!it->authentic || (r->v->ledger[0] && !of_this_ledger(r, it->e)))
+				continue;
+			hold_item(r, &held, every, &n, it);
+			if (f->forked_at && it->seq >= f->forked_at && it->seq <= f->chain) {
+				it->fork = 1;
+				ACCORD_PUSH(r->forks, r->nforks, it);
 			}
 		}
-	qsort(every, n, sizeof(*every), ledger_order_cmp);
+	for (i = 0; i < r->nev; i++)
+		for (j = 0; j < r->ev[i].n; j++) {
+			struct item *it = &r->ev[i].items[j];
+			struct feed *f = find_feed(r, r->ev[i].keyid);
+
+			if (!it->authentic || !f || !f->forked_at || it->seq < f->forked_at ||
+			    strcmp(it->e->author.id, f->keyid) != 0 || !of_this_ledger(r, it->e) ||
+			    accord_idmap_get(&r->byid, it->e->id))
+				continue;
+			hold_item(r, &held, every, &n, it);
+			it->fork = 1;
+			ACCORD_PUSH(r->forks, r->nforks, it);
+		}
+	if (n)
+		qsort(every, n, sizeof(*every), ledger_order_cmp);
 	if (accord_causal_new(&r->v->causal) < 0)
 		abort();
 	for (i = 0; i < n; i++) {
 		accord_entry *e = every[i];
 		struct feed *f = find_feed(r, e->author.id);
 		struct item *it = item_of(r, e);
+		const accord_entry *prev = NULL;
 
-		if (it && e->seq <= f->cut && causal_check(r, f, it, &held) < 0)
-			f->cut = e->seq - 1;
+		if (it && it->fork) {
+			it->fork_ok = fork_chain_ok(r, f, e, &prev) == 0 &&
+				      causal_check(r, f, it, prev, &held) == 0;
+		} else if (it && e->seq <= f->cut) {
+			struct item *p = e->seq > 1 ? item_at(f, e->seq - 1) : NULL;
+
+			if (causal_check(r, f, it, p ? p->e : NULL, &held) < 0)
+				f->cut = e->seq - 1;
+		}
 		accord_causal_add(r->v->causal, e);
 	}
 	accord_idmap_dispose(&held);
@@ -1166,12 +1252,9 @@ static int64_t floor_of(void *arg, const char *keyid)
 static int proposal_aside(void *arg, const accord_entry *e, const char *id)
 {
 	struct run *r = ((void **)arg)[0];
-	const char *keyid;
-	int64_t seq;
-	struct feed *f = accord_causal_find(r->v->causal, id, &keyid, &seq) ? find_feed(r, keyid) : NULL;
-	struct item *it = f ? item_at(f, seq) : NULL;
+	struct item *it = item_by_id(r, id);
 
-	return it && it->aside && it->e && !strcmp(it->e->id, id) && !strcmp(it->e->incident, e->incident) &&
+	return it && it->aside && !strcmp(it->e->incident, e->incident) &&
 	       (!strcmp(it->e->type, "resolution") || !strcmp(it->e->type, "impact") ||
 		!strcmp(it->e->type, "void") || !strcmp(it->e->type, "duplicate")) &&
 	       accord_causal_in_past(r->v->causal, e, it->e) == 1;
@@ -1180,14 +1263,12 @@ static int proposal_aside(void *arg, const accord_entry *e, const char *id)
 /* Whether `id` is an entry left out this round by the revocation rule. */
 static int rests_on_aside(struct run *r, const struct round *rd, const char *id)
 {
-	const char *keyid;
-	int64_t seq;
-	struct feed *f = id && accord_causal_find(r->v->causal, id, &keyid, &seq) ? find_feed(r, keyid) : NULL;
-	struct item *it = f ? item_at(f, seq) : NULL;
+	struct item *it = item_by_id(r, id);
+	struct feed *f = it ? find_feed(r, it->e->author.id) : NULL;
 
 	/* the entry itself set aside, not only its feed: one resting on a fault is a fault */
-	return f && rd->aside[f - r->feeds] && seq > rd->stop[f - r->feeds] && it && it->aside &&
-	       it->e && !strcmp(it->e->id, id);
+	return f && it->aside &&
+	       (it->fork || (rd->aside[f - r->feeds] && it->e->seq > rd->stop[f - r->feeds]));
 }
 
 /*
@@ -1224,12 +1305,9 @@ static int deps_sound(struct run *r, const accord_entry *e)
 	size_t i;
 
 	for (i = 0; i < e->dep_count; i++) {
-		const char *keyid;
-		int64_t seq;
-		struct feed *g = accord_causal_find(r->v->causal, e->deps[i], &keyid, &seq) ? find_feed(r, keyid) : NULL;
-		struct item *d = g ? item_at(g, seq) : NULL;
+		struct item *d = item_by_id(r, e->deps[i]);
 
-		if (!d || !d->e || !(d->counted || d->aside) || strcmp(d->e->id, e->deps[i]) != 0)
+		if (!d || !(d->counted || d->aside))
 			return 0;
 	}
 	return 1;
@@ -1258,16 +1336,15 @@ static int deps_count(struct run *r, const struct round *rd, const accord_partie
 	size_t i;
 
 	for (i = 0; i < e->dep_count; i++) {
-		const char *keyid;
-		int64_t seq;
-		struct feed *g = accord_causal_find(r->v->causal, e->deps[i], &keyid, &seq) ? find_feed(r, keyid) : NULL;
-		struct item *d = g ? item_at(g, seq) : NULL;
+		struct item *d = item_by_id(r, e->deps[i]);
+		struct feed *g = d ? find_feed(r, d->e->author.id) : NULL;
+		int64_t seq = d ? d->e->seq : 0;
 		const accord_member *x;
 
-		if (d && d->e && (d->counted || d->aside) && !strcmp(d->e->id, e->deps[i]))
+		if (d && (d->counted || d->aside))
 			continue;
 		x = g ? accord_parties_member(p, g->keyid) : NULL;
-		if (m && x && x != m && x->party == m->party && x->revoked && rd->aside[g - r->feeds] &&
+		if (m && x && x != m && x->party == m->party && x->revoked && !d->fork && rd->aside[g - r->feeds] &&
 		    seq > rd->stop[g - r->feeds] && unaware_of_revocation(r, g, x, seq) >= seq)
 			continue;
 		add_finding(r, ACCORD_AUDIT_PENDING, e->author.id, item_of(r, e), NULL,
@@ -1314,6 +1391,112 @@ static int deny_finding(struct run *r, const struct round *rd, const accord_part
 }
 
 /*
+ * An entry of a forked key at or past the fork, on either side (TRUST.md
+ * attack 2): it counts only where its prev counts, it is within any cut,
+ * a counted entry of a key that did not fork has it in its causal past
+ * (vouch_forks), and the usual rules hold. Else it is set aside, its
+ * author's signed word that travels; nothing else of the feed stops. 0 if
+ * it counts.
+ */
+static int replay_fork(struct run *r, struct round *rd, accord_parties *p, struct item *it,
+		       int64_t pre)
+{
+	const accord_entry *e = it->e;
+	struct feed *f = find_feed(r, e->author.id);
+	size_t fi = (size_t)(f - r->feeds);
+	struct item *pv = e->seq > 1 ? item_by_id(r, e->prev) : NULL;
+	char why[512];
+
+	if (!it->fork_ok || (pv && !pv->counted) || (!pv && e->seq > 1) ||
+	    (pv && !pv->fork && pv->e->seq > rd->stop[fi])) {
+		/* follows an entry that does not count: set aside with it, else left out */
+		it->aside = it->fork_ok && pv && pv->aside && deps_sound(r, e);
+		return -1;
+	}
+	if (e->seq > pre) {
+		const accord_member *m = accord_parties_member(p, e->author.id);
+		int after = m && m->revocation && accord_causal_in_past(r->v->causal, e, m->revocation) == 1;
+
+		add_finding(r, after ? ACCORD_AUDIT_REVOKED_KEY : ACCORD_AUDIT_PAST_CUT, e->author.id, it,
+			    NULL, "key %s was revoked with cut %lld; this %s entry is seq %lld, beyond it",
+			    e->author.id, (long long)pre, e->type, (long long)e->seq);
+		rd->aside[fi] = 1;
+		it->aside = deps_sound(r, e);
+		return -1;
+	}
+	if (!it->vouched) {
+		add_finding(r, ACCORD_AUDIT_FORKED, e->author.id, it, NULL,
+			    "key %s signed two entries with seq %lld; this %s entry (seq %lld) is on one side of the fork, and no counted entry of another key depends on it",
+			    e->author.id, (long long)f->forked_at, e->type, (long long)e->seq);
+		rd->aside[fi] = 1;
+		it->aside = deps_sound(r, e);
+		return -1;
+	}
+	if (deps_count(r, rd, p, e) < 0)
+		return -1;
+	if (accord_parties_apply(p, e) < 0) {
+		snprintf(why, sizeof(why), "%s", accord_error_last());
+		it->aside = deny_finding(r, rd, p, it, e, why) && deps_sound(r, e);
+		return -1;
+	}
+	it->counted = 1;
+	return 0;
+}
+
+/*
+ * After a round: a forked key's entries from the fork on that a counted
+ * entry of a key that did not fork has in its causal past are vouched
+ * for, on whichever side of the fork they are (found by walking prev and
+ * deps by entry id). Vouching only grows, so rounds end; the walk is
+ * linear in the entries above the fork's lowest clock. 1 if it grew.
+ */
+static int vouch_forks(struct run *r, accord_entry **kept, size_t k)
+{
+	accord_idmap seen = ACCORD_IDMAP_INIT;
+	const char **stack = NULL;
+	size_t n = 0, i, j;
+	int64_t low = INT64_MAX;
+	int grew = 0;
+
+	if (!r->nforks)
+		return 0;
+	for (i = 0; i < r->nforks; i++)
+		if (r->forks[i]->e->lamport < low)
+			low = r->forks[i]->e->lamport;
+	for (i = 0; i < k; i++) {
+		struct feed *f = find_feed(r, kept[i]->author.id);
+
+		if (f && f->forked_at)
+			continue; /* a forked key vouches for nothing, not even the other side */
+		if (kept[i]->lamport > low)
+			ACCORD_PUSH(stack, n, kept[i]->id);
+	}
+	while (n) {
+		const char *id = stack[--n];
+		struct item *it = item_by_id(r, id);
+		const accord_entry *e;
+
+		if (!it || accord_idmap_get(&seen, id))
+			continue;
+		e = it->e;
+		accord_idmap_put(&seen, e->id, it);
+		if (it->fork && !it->vouched) {
+			it->vouched = 1;
+			grew = 1;
+		}
+		if (e->lamport <= low)
+			continue;
+		if (e->prev[0])
+			ACCORD_PUSH(stack, n, e->prev);
+		for (j = 0; j < e->dep_count; j++)
+			ACCORD_PUSH(stack, n, e->deps[j]);
+	}
+	free(stack);
+	accord_idmap_dispose(&seen);
+	return grew;
+}
+
+/*
  * One replay in ledger order of the entries within each feed's cut. An
  * entry the rules refuse is a finding, and its feed stops there. A cut
  * learnt in an earlier round holds from the start, since entries beyond
@@ -1329,8 +1512,14 @@ static size_t replay_once(struct run *r, accord_entry **all, size_t n, struct ro
 		struct feed *f = find_feed(r, e->author.id);
 		size_t fi = (size_t)(f - r->feeds);
 		int64_t pre = rd->precut[fi] > rd->raise[fi] ? rd->precut[fi] : rd->raise[fi];
+		struct item *it = item_of(r, e);
 		char why[512];
 
+		if (it && it->fork) {
+			if (replay_fork(r, rd, p, it, pre) == 0)
+				kept[k++] = e;
+			continue;
+		}
 		if (e->seq > rd->stop[fi]) {
 			struct item *prev = item_at(f, e->seq - 1);
 
@@ -1524,11 +1713,16 @@ static int replay(struct run *r)
 	for (i = 0; i < r->nfeeds; i++)
 		rd.precut[i] = INT64_MAX;
 	causal_pass(r);
+	if (!(all = realloc(all, (n + r->nforks + 1) * sizeof(*all))) ||
+	    !(kept = realloc(kept, (n + r->nforks + 1) * sizeof(*kept))))
+		abort();
 	n = 0;
 	for (i = 0; i < r->nfeeds; i++)
 		for (j = 0; j < r->feeds[i].n; j++)
-			if (r->feeds[i].items[j].authentic)
+			if (r->feeds[i].items[j].authentic && !r->feeds[i].items[j].fork)
 				all[n++] = r->feeds[i].items[j].e;
+	for (i = 0; i < r->nforks; i++)
+		all[n++] = r->forks[i]->e; /* of this ledger, both sides of each fork */
 	/* Entries of another ledger never take part: their feed stops there. */
 	for (i = j = 0; i < n; i++) {
 		accord_entry *e = all[i];
@@ -1536,6 +1730,10 @@ static int replay(struct run *r)
 		int foreign = !strcmp(e->type, "genesis") ? strcmp(e->id, v->ledger) != 0
 							  : strcmp(e->ledger, v->ledger) != 0;
 
+		if (item_of(r, e) && item_of(r, e)->fork) {
+			all[j++] = e;
+			continue;
+		}
 		if (e->seq > f->cut)
 			continue;
 		if (foreign && v->ledger[0]) {
@@ -1571,6 +1769,8 @@ static int replay(struct run *r)
 			for (j = 0; j < r->feeds[i].n; j++)
 				r->feeds[i].items[j].counted = r->feeds[i].items[j].aside = 0;
 		}
+		for (i = 0; i < r->nforks; i++)
+			r->forks[i]->counted = r->forks[i]->aside = 0;
 		accord_parties_dispose(&v->parties);
 		accord_parties_init(&v->parties);
 		v->parties.causal = v->causal;
@@ -1584,16 +1784,25 @@ static int replay(struct run *r)
 		 * only), so rounds are bounded by its depth; the cap only
 		 * guarantees an end, the same on every copy.
 		 */
-		if (++rounds > 2 * r->nfeeds + 8)
+		if (++rounds > 2 * r->nfeeds + 8 + r->nforks)
 			break;
+		if (vouch_forks(r, kept, k))
+			continue;
 		if (learn_cuts(r, kept, k, &v->parties, &rd, raising))
 			continue;
 		if (raising || !learn_cuts(r, kept, k, &v->parties, &rd, 1))
 			break;
 		raising = 1;
 	}
-	for (i = 0; i < r->nfeeds; i++)
-		r->feeds[i].cut = rd.stop[i];
+	for (i = 0; i < r->nfeeds; i++) {
+		struct feed *f = &r->feeds[i];
+
+		f->cut = rd.stop[i];
+		/* this copy's side of a fork counts as far as it is vouched for */
+		while (f->forked_at && f->cut < (int64_t)f->n && f->items[f->cut].fork &&
+		       f->items[f->cut].counted && f->items[f->cut].seq == f->cut + 1)
+			f->cut++;
+	}
 	set_valid_until(r, &v->parties);
 	settle_recovered_forks(v);
 	/* the state outlives this run: no callbacks into it */
@@ -1665,6 +1874,11 @@ static void finish(struct run *r)
 	accord_verification *v = r->v;
 	size_t i, j;
 
+	/* entries of a fork's other side that count are in v->entries */
+	for (i = 0; i < r->nev; i++)
+		for (j = 0; j < r->ev[i].n; j++)
+			if (r->ev[i].items[j].counted)
+				r->ev[i].items[j].e = NULL;
 	for (i = 0; i < r->nfeeds; i++) {
 		struct feed *f = &r->feeds[i];
 		accord_verified_feed *o = &v->feeds[i];
@@ -1925,6 +2139,8 @@ done:
 	for (i = 0; i < r.nev; i++)
 		free_feed(&r.ev[i]);
 	free(r.ev);
+	accord_idmap_dispose(&r.byid);
+	free(r.forks);
 	accord_verification_free(v);
 	return error;
 }

@@ -40,8 +40,16 @@ int accord_causal_find(const accord_causal *c, const char *id, const char **keyi
 int64_t accord_causal_seen(const accord_causal *c, const char *id, const char *keyid);
 
 /*
+ * The lowest seq of feed `keyid` at which the graph holds two entries
+ * (the feed forked there: equivocation), 0 if none.
+ */
+int64_t accord_causal_fork_at(const accord_causal *c, const char *keyid);
+
+/*
  * 1 if `earlier` is in the strict causal past of `later`, 0 if not, -1 if
- * `later` is not in the graph.
+ * `later` is not in the graph. One comparison of frontiers, except for an
+ * entry of a forked feed from the fork on, where two entries share a seq:
+ * then a walk through prev and deps compares entry ids.
  */
 int accord_causal_in_past(const accord_causal *c, const accord_entry *later,
 			  const accord_entry *earlier);

@@ -65,6 +65,7 @@ typedef enum {
 	ACCORD_AUDIT_PAST_CUT,		 /* beyond its key's cut, or resting on such an entry: set aside */
 	ACCORD_AUDIT_PENDING,		 /* names deps this copy does not hold: not valid yet */
 	ACCORD_AUDIT_LATE,		 /* a decision's change not caused by the decision: recorded, no effect */
+	ACCORD_AUDIT_FORKED,		 /* a forked key's entry from the fork on that no other key counted on */
 	ACCORD_AUDIT_KIND_COUNT
 } accord_audit_kind;
 
