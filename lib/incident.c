@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "accord/buf.h"
+#include "accord/causal.h"
 #include "accord/error.h"
 #include "accord/idmap.h"
 #include "accord/incident.h"
@@ -37,6 +38,7 @@ struct accord_derive {
 	accord_resolution *rival; /* the proposal the current one replaced: a cosign that knew only it may still make it joint */
 	const accord_entry **statuses; /* every status entry so far, for a close to judge */
 	size_t status_count;
+	const accord_causal *causal; /* the engine's graph, when the parties came with it */
 };
 
 static const char *const statuses[] = { "investigating", "identified", "mitigated",
@@ -119,6 +121,14 @@ static int in_past(accord_incident *inc, const accord_entry *later, const accord
 
 	if (later == earlier || later->lamport <= earlier->lamport)
 		return 0;
+	/*
+	 * A forked key from the fork on: two entries share each seq, so only
+	 * entry ids tell (both sides count where others depend on them).
+	 */
+	if (d->causal && accord_causal_fork_at(d->causal, earlier->author.id) &&
+	    earlier->seq >= accord_causal_fork_at(d->causal, earlier->author.id) &&
+	    (yes = accord_causal_in_past(d->causal, later, earlier)) >= 0)
+		return yes;
 	if (strcmp(later->author.id, earlier->author.id) == 0)
 		return later->seq > earlier->seq;
 	if (later->prev[0])
@@ -956,7 +966,7 @@ int accord_incident_build_from(accord_incident **out, const accord_parties *part
 				const accord_entry *const *entries, size_t count,
 				accord_in_past_fn in_past_fn, void *payload)
 {
-	struct accord_derive d = { in_past_fn, payload, ACCORD_IDMAP_INIT, 0, NULL, 0, NULL, 0, NULL, NULL, 0 };
+	struct accord_derive d = { in_past_fn, payload, ACCORD_IDMAP_INIT, 0, NULL, 0, NULL, 0, NULL, NULL, 0, NULL };
 	accord_incident *inc;
 	const accord_entry *open = count ? entries[0] : NULL;
 	size_t i;
@@ -969,6 +979,7 @@ int accord_incident_build_from(accord_incident **out, const accord_parties *part
 	if (!(inc = calloc(1, sizeof(*inc))))
 		return accord_error_set(ACCORD_ENOMEM, "out of memory");
 	inc->derive = &d;
+	d.causal = parties ? parties->causal : NULL;
 	for (i = 0; i < count; i++)
 		if (i == 0 || strcmp(entries[i]->incident, open->id) == 0)
 			accord_idmap_put(&d.held, entries[i]->id, (void *)entries[i]);

@@ -304,6 +304,202 @@ static void test_store_lock_is_reentrant_per_handle(void **state)
 	accord_store_unlock(f->store);
 }
 
+/* ---- equivocation (TRUST.md attack 2) ---- */
+
+/* A fork of bob's key, as a stale second machine makes one. */
+typedef struct {
+	accord_key *bob, *carol;
+	char a[ACCORD_ID_HEXLEN + 1], b[ACCORD_ID_HEXLEN + 1], c[ACCORD_ID_HEXLEN + 1];
+	char saw_a[ACCORD_ID_HEXLEN + 1], saw_b[ACCORD_ID_HEXLEN + 1], inc[ACCORD_ID_HEXLEN + 1];
+	char a_commit[GIT_OID_HEXSZ + 1];
+} fork_world;
+
+static void set_ref(fixture *f, const char *ref, const git_oid *to)
+{
+	assert_int_equal(git_reference_create(NULL, accord_store_repo(f->store), ref, to, 1, NULL), 0);
+}
+
+static void note(char *id, fixture *f, const accord_key *k, const char *inc, const char *text)
+{
+	char body[128];
+
+	snprintf(body, sizeof(body), "{\"text\":\"%s\"}", text);
+	assert_int_equal(th_append(id, f->store, k, "note", inc, body), 0);
+}
+
+/*
+ * bob writes seq 2 twice: side A (carol depends on it) and side B (alice
+ * depends on it), then C on side B, which nobody depends on. Side B stays
+ * on bob's feed, side A is kept as evidence, as sync keeps it.
+ */
+static void make_fork(fixture *f, fork_world *w)
+{
+	char *inc = w->inc, id[ACCORD_ID_HEXLEN + 1], body[256], hex[65], ref[160];
+	git_oid base, a;
+
+	w->bob = th_key(f->dir, "bob");
+	w->carol = th_key(f->dir, "carol");
+	accord_hex_encode(hex, w->bob->pub.pk, 32);
+	snprintf(body, sizeof(body), "{\"key\":\"%s\",\"member\":\"bob\",\"admin\":false}", hex);
+	assert_int_equal(th_append(id, f->store, f->alice, "member-add", NULL, body), 0);
+	accord_hex_encode(hex, w->carol->pub.pk, 32);
+	snprintf(body, sizeof(body), "{\"key\":\"%s\",\"member\":\"carol\",\"admin\":false}", hex);
+	assert_int_equal(th_append(id, f->store, f->alice, "member-add", NULL, body), 0);
+	assert_int_equal(th_append(inc, f->store, f->alice, "open", NULL, open_body), 0);
+	note(id, f, w->bob, inc, "base");
+	note(id, f, w->carol, inc, "carol joins");
+	snprintf(ref, sizeof(ref), "%s%s", ACCORD_FEED_PREFIX, w->bob->pub.id);
+	assert_int_equal(accord_store_ref_get(&base, f->store, ref), 0);
+	note(w->a, f, w->bob, inc, "side A");
+	assert_int_equal(accord_store_ref_get(&a, f->store, ref), 0);
+	git_oid_tostr(w->a_commit, sizeof(w->a_commit), &a);
+	note(w->saw_a, f, w->carol, inc, "carol saw A");
+	set_ref(f, ref, &base); /* the second machine, which never saw A */
+	note(w->b, f, w->bob, inc, "side B");
+	note(w->saw_b, f, f->alice, inc, "alice saw B");
+	note(w->c, f, w->bob, inc, "C, after B");
+	snprintf(ref, sizeof(ref), "%s%s/%s", ACCORD_EVIDENCE_PREFIX, w->bob->pub.id, w->a_commit);
+	set_ref(f, ref, &a);
+}
+
+static void free_fork(fork_world *w)
+{
+	accord_key_free(w->bob);
+	accord_key_free(w->carol);
+}
+
+static const accord_finding *finding_on(const accord_ledger *l, accord_audit_kind kind, const char *entry)
+{
+	size_t i;
+
+	for (i = 0; i < l->finding_count; i++)
+		if (l->findings[i].kind == kind && (!entry || !strcmp(l->findings[i].entry, entry)))
+			return &l->findings[i];
+	return NULL;
+}
+
+/*
+ * After a proof, a forked key's entries count where a counted entry of
+ * another key depends on them, on either side of the fork; the rest are
+ * set aside (forked), not faults; the other keys' entries count.
+ */
+static void test_ledger_fork_counts_what_others_depend_on(void **state)
+{
+	fixture *f = *state;
+	fork_world w;
+	accord_ledger *l = NULL;
+	const accord_finding *x;
+
+	memset(&w, 0, sizeof(w));
+	make_fork(f, &w);
+	assert_int_equal(accord_ledger_load(&l, f->store), 0);
+	assert_non_null(finding_on(l, ACCORD_AUDIT_EQUIVOCATION, NULL));
+	assert_non_null(accord_ledger_entry(l, w.a));     /* on the evidence, carol depends on it */
+	assert_non_null(accord_ledger_entry(l, w.b));     /* on the feed, alice depends on it */
+	assert_non_null(accord_ledger_entry(l, w.saw_a)); /* neither pending nor left out */
+	assert_non_null(accord_ledger_entry(l, w.saw_b));
+	assert_null(accord_ledger_entry(l, w.c));
+	assert_non_null(x = finding_on(l, ACCORD_AUDIT_FORKED, w.c));
+	assert_true(x->set_aside);
+	assert_null(finding_on(l, ACCORD_AUDIT_FORKED, w.a));
+	assert_null(finding_on(l, ACCORD_AUDIT_PENDING, NULL));
+	/* the two sides are concurrent: the graph compares their ids, not their seq */
+	assert_int_equal(accord_ledger_in_past(l, accord_ledger_entry(l, w.saw_b), accord_ledger_entry(l, w.a)), 0);
+	assert_int_equal(accord_ledger_in_past(l, accord_ledger_entry(l, w.saw_a), accord_ledger_entry(l, w.a)), 1);
+	assert_int_equal(accord_ledger_in_past(l, accord_ledger_entry(l, w.saw_b), accord_ledger_entry(l, w.b)), 1);
+	assert_int_equal(accord_ledger_in_past(l, accord_ledger_entry(l, w.saw_a), accord_ledger_entry(l, w.b)), 0);
+	accord_ledger_free(l);
+	/* the forked key writes nothing new, although all of its feed counts or is set aside */
+	assert_int_equal(th_append(NULL, f->store, w.bob, "note", NULL, "{\"text\":\"x\"}") < 0, 1);
+	free_fork(&w);
+}
+
+/* The incident's timeline (what counts) and the findings, as one comparable text. */
+static char *verdict_text(accord_ledger *l, const char *incident)
+{
+	accord_buf b = ACCORD_BUF_INIT;
+	const accord_entry *open = NULL;
+	accord_incident *inc = NULL;
+	size_t i;
+
+	assert_int_equal(accord_ledger_find_incident(&open, l, incident), 0);
+	assert_int_equal(accord_incident_build(&inc, l, open), 0);
+	for (i = 0; i < inc->timeline_count; i++)
+		accord_buf_printf(&b, "%s %s\n", inc->timeline[i]->type, inc->timeline[i]->id);
+	accord_buf_printf(&b, "status %s\n", inc->status);
+	accord_incident_free(inc);
+	for (i = 0; i < l->finding_count; i++)
+		accord_buf_printf(&b, "%s %s\n", accord_audit_kind_name(l->findings[i].kind), l->findings[i].entry);
+	return accord_buf_detach(&b);
+}
+
+static const unsigned char fork_cache_key[ACCORD_LEDGER_CACHE_KEY_LEN] = "a test key, never a real one...";
+
+/*
+ * TRUST.md attack 5: a copy that received the feeds and the proof one at a
+ * time, in any order, opening through its index after each arrival,
+ * reaches the verdict of a fresh verification of everything.
+ */
+static void test_ledger_fork_same_verdict_any_arrival(void **state)
+{
+	fixture *f = *state;
+	fork_world w;
+	accord_ledger *l = NULL;
+	accord_ledger_options o = ACCORD_LEDGER_OPTIONS_INIT;
+	char *want, *got, refs[4][160], cmd[1024], ledger[ACCORD_ID_HEXLEN + 1];
+	unsigned seed = 7;
+	int order;
+
+	memset(&w, 0, sizeof(w));
+	make_fork(f, &w);
+	assert_int_equal(accord_ledger_load(&l, f->store), 0);
+	want = verdict_text(l, w.inc);
+	assert_non_null(strstr(want, w.a));
+	assert_non_null(strstr(want, w.b));
+	snprintf(ledger, sizeof(ledger), "%s", accord_ledger_id(l));
+	accord_ledger_free(l);
+	snprintf(refs[0], sizeof(refs[0]), "%s%s", ACCORD_FEED_PREFIX, f->alice->pub.id);
+	snprintf(refs[1], sizeof(refs[1]), "%s%s", ACCORD_FEED_PREFIX, w.bob->pub.id);
+	snprintf(refs[2], sizeof(refs[2]), "%s%s", ACCORD_FEED_PREFIX, w.carol->pub.id);
+	snprintf(refs[3], sizeof(refs[3]), "%s%s/%s", ACCORD_EVIDENCE_PREFIX, w.bob->pub.id, w.a_commit);
+	o.cache_key = fork_cache_key;
+	for (order = 0; order < 8; order++) {
+		int perm[4] = { 0, 1, 2, 3 }, i;
+		accord_store *copy = NULL;
+		char path[512];
+
+		for (i = 3; i > 0; i--) { /* a fixed shuffle per round: the same on every run */
+			int j, t;
+
+			seed = seed * 1103515245u + 12345u;
+			j = (int)((seed >> 16) % (unsigned)(i + 1));
+			t = perm[i];
+			perm[i] = perm[j];
+			perm[j] = t;
+		}
+		snprintf(path, sizeof(path), "%s/copy%d", f->dir, order);
+		assert_int_equal(accord_store_open_or_init(&copy, path), 0);
+		assert_int_equal(accord_store_config_set(copy, "accord.ledger", ledger), 0);
+		for (i = 0; i < 4; i++) {
+			snprintf(cmd, sizeof(cmd), "git -C '%s' fetch -q '%s' '+%s:%s'", accord_store_gitdir(copy),
+				 accord_store_gitdir(f->store), refs[perm[i]], refs[perm[i]]);
+			assert_int_equal(system(cmd), 0);
+			/* each arrival read as the everyday commands read it; no genesis yet is an error */
+			if (accord_ledger_open(&l, copy, &o) == 0)
+				accord_ledger_free(l);
+			l = NULL;
+		}
+		assert_int_equal(accord_ledger_open(&l, copy, &o), 0);
+		got = verdict_text(l, w.inc);
+		assert_string_equal(got, want);
+		free(got);
+		accord_ledger_free(l);
+		accord_store_free(copy);
+	}
+	free(want);
+	free_fork(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +513,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ledger_detects_other_ledger, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ledger_detects_feed_of_wrong_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_lock_is_reentrant_per_handle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ledger_fork_counts_what_others_depend_on, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ledger_fork_same_verdict_any_arrival, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, th_setup, th_teardown);

@@ -44,9 +44,14 @@ expect 3 a sync --no-checkpoint
 # and a fresh clone. Recovery re-records the work under new keys and revokes the
 # forked key below the fork: the proof then stays listed, set aside as recovered
 # (docs/audit.md), and the audit exits 0. audit_all LABEL EXIT SECTION.
+# the two entries with the forked seq (each side's later tip is kept too: both sides travel)
 FORKS=$(git -C "$HUB" for-each-ref --format='%(objectname)' "refs/accord/evidence/$BOB/" |
-	while read -r c; do git -C "$HUB" cat-file commit "$c" | sed '1,/^$/d' | sha256sum | cut -c1-16; done | sort | tr '\n' ' ')
+	while read -r c; do git -C "$HUB" cat-file commit "$c" | sed '1,/^$/d' >"$T/ev"
+		echo "$(jget 'd["seq"]' <"$T/ev") $(sha256sum <"$T/ev" | cut -c1-16)"; done |
+	sort -n | awk 'NR == 1 { low = $1 } $1 == low { print $2 }' | sort | tr '\n' ' ')
 equal "$(echo "$FORKS" | wc -w)" 2 "the hub keeps both forked entries as evidence"
+equal "$(git -C "$HUB" for-each-ref "refs/accord/evidence/$BOB/" | wc -l)" 3 \
+	"and the desktop's side's later tip, so that side travels whole"
 audit_all() {
 	rm -rf "$T/fresh"
 	expect 0 accord clone "$HUB" "$T/fresh"
