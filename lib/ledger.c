@@ -875,8 +875,9 @@ static int collect_excluded(accord_entry ***list, size_t *n, size_t *cap, accord
 		if ((error = accord_commit_read(&c, l->store, &at)) < 0)
 			break;
 		if (accord_verify_commit(&e, NULL, c, keyid, NULL, 0) == 0) {
-			if (f && e->seq <= f->seq && accord_ledger_entry(l, e->id)) {
-				accord_entry_free(e); /* it counts: the fork point is below */
+			/* it counts, and so does what it chains from (a side of a fork another key depends on) */
+			if (accord_ledger_entry(l, e->id)) {
+				accord_entry_free(e);
 				accord_commit_free(c);
 				break;
 			}
