@@ -73,8 +73,6 @@ static void join(struct node *into, const struct node *from)
 static void link_up(struct node *nd, struct node *p)
 {
 	join(nd, p);
-	if (!(nd->up = realloc(nd->up, (nd->nup + 1) * sizeof(*nd->up))))
-		abort();
 	nd->up[nd->nup++] = p;
 }
 
@@ -96,6 +94,8 @@ size_t accord_causal_add(accord_causal *c, const accord_entry *e)
 	nd->lamport = e->lamport;
 	nd->feed = own;
 	nd->n = (uint32_t)c->nfeeds;
+	if (!(nd->up = malloc((1 + e->dep_count) * sizeof(*nd->up))))
+		abort();
 	if (e->prev[0]) {
 		if ((p = accord_idmap_get(&c->nodes, e->prev)))
 			link_up(nd, p);

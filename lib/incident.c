@@ -243,6 +243,11 @@ static void conflict_value(accord_buf *out, const accord_conflict *c, const acco
 		accord_buf_puts(out, accord_entry_str(e, "status"));
 	} else if (!strcmp(c->kind, "proposal")) {
 		accord_buf_printf(out, "%.12s", e->id);
+	} else if (!strcmp(c->kind, "amend")) {
+		if (accord_str_eq(c->subject, "severity"))
+			accord_buf_printf(out, "SEV%lld", (long long)accord_entry_int(e, "severity", 0));
+		else if (accord_entry_str(e, c->subject))
+			accord_buf_puts(out, accord_entry_str(e, c->subject));
 	} else if (!strcmp(c->kind, "impact")) {
 		long long n = (long long)accord_entry_int(e, "customers", 0);
 		const char *end = accord_entry_str(e, "end");
@@ -392,6 +397,24 @@ static void apply_feedback(accord_incident *inc, const accord_parties *p, const 
 	ACCORD_PUSH(inc->feedback, inc->feedback_count, fb);
 }
 
+/*
+ * Two amends of one field, neither knowing of the other, are a conflict
+ * (the later in ledger order is in effect) until an amend of that field
+ * with both in its causal past settles it.
+ */
+static void amend_conflict(accord_incident *inc, const accord_entry *e, const char *field)
+{
+	size_t i;
+
+	settle_conflicts(inc, "amend", field, e);
+	for (i = inc->amendment_count; i-- > 0;)
+		if (!strcmp(inc->amendments[i].field, field)) {
+			if (!in_past(inc, e, inc->amendments[i].entry))
+				add_conflict(inc, "amend", field, inc->amendments[i].entry, e);
+			return;
+		}
+}
+
 /* Severity, title and service change only through the customer-facing party's amend. */
 static void apply_amend(accord_incident *inc, const accord_parties *p, const accord_entry *e)
 {
@@ -404,18 +427,21 @@ static void apply_amend(accord_incident *inc, const accord_parties *p, const acc
 	if (cJSON_GetObjectItemCaseSensitive(e->body, "severity")) {
 		accord_amendment a = { e, "severity", NULL, accord_entry_int(e, "severity", 0) };
 
+		amend_conflict(inc, e, "severity");
 		inc->severity = a.number;
 		ACCORD_PUSH(inc->amendments, inc->amendment_count, a);
 	}
 	if ((s = accord_entry_str(e, "title"))) {
 		accord_amendment a = { e, "title", s, 0 };
 
+		amend_conflict(inc, e, "title");
 		inc->title = s;
 		ACCORD_PUSH(inc->amendments, inc->amendment_count, a);
 	}
 	if ((s = accord_entry_str(e, "service"))) {
 		accord_amendment a = { e, "service", s, 0 };
 
+		amend_conflict(inc, e, "service");
 		inc->service = s;
 		ACCORD_PUSH(inc->amendments, inc->amendment_count, a);
 	}

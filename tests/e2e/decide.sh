@@ -262,6 +262,34 @@ test_figure_conflict() {
 	equal "$(accord -C "$G" show "$INC" --json | jget 'd["conflicts"]')" '[]' "figure conflict: a version knowing both settles it"
 }
 
+# --- two members of the customer-facing party amend one field concurrently -------
+test_amend_conflict() {
+	hub "$B"
+	A="$T/a8.git" O="$T/o8.git"
+	copy "$B" "$A"
+	copy "$B" "$O"
+	ACCORD_NOW=2026-11-20T10:40:00Z expect 0 accord --home "$T/alice" -C "$A" amend "$INC" --severity 1
+	ACCORD_NOW=2026-11-20T10:41:00Z expect 0 accord --home "$T/bob" -C "$O" amend "$INC" --severity 3 --title "Checkout slow"
+	ACCORD_NOW=2026-11-20T10:45:00Z expect 0 sync alice "$A"
+	ACCORD_NOW=2026-11-20T10:45:00Z expect 0 sync bob "$O"
+	contains "$OUT$ERR" "1 conflict: amend severity of" "amend conflict: the sync summary counts it"
+	contains "$OUT$ERR" "SEV1 by acme" "amend conflict: the sync summary names alice's value"
+	contains "$OUT$ERR" "SEV3 by acme" "amend conflict: the sync summary names bob's value"
+	ACCORD_NOW=2026-11-20T10:45:00Z expect 0 sync alice "$A"
+	for R in "$A" "$O"; do
+		expect 0 accord -C "$R" show "$INC"
+		contains "$OUT" "amend severity: " "amend conflict: show on $(basename "$R")"
+		equal "$(accord -C "$R" show "$INC" --json | jget '[(c["kind"], c.get("subject")) for c in d["conflicts"]]')" \
+			'[["amend", "severity"]]' "amend conflict: show --json on $(basename "$R"), the title alone is no conflict"
+	done
+	equal "$(accord -C "$A" show "$INC" --json | jget 'd')" "$(accord -C "$(fresh "$A")" show "$INC" --json | jget 'd')" \
+		"amend conflict: index and fresh copy agree"
+	# an amend of that field knowing both settles it
+	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/alice" -C "$A" amend "$INC" --severity 2
+	equal "$(accord -C "$A" show "$INC" --json | jget 'd["conflicts"]')" '[]' "amend conflict: a later amend knowing both settles it"
+	equal "$(accord -C "$A" show "$INC" --json | jget 'd["severity"]')" 2 "amend conflict: the settling value is in effect"
+}
+
 # --- an entry of a type this version does not know -------------------------------
 test_newer_type() {
 	C="$T/c7.git"
@@ -299,7 +327,7 @@ test_timeline() {
 
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
-	test_status_conflict test_figure_conflict test_newer_type test_timeline}; do
+	test_status_conflict test_figure_conflict test_amend_conflict test_newer_type test_timeline}; do
 	$t
 done
 finish
