@@ -986,7 +986,13 @@ static void check_checkpoints(struct run *r)
 static struct item *item_of(struct run *r, const accord_entry *e)
 {
 	struct item *it = accord_idmap_get(&r->byid, e->id);
+	struct feed *f;
 
+	if (it && it->e == e)
+		return it;
+	/* an entry held but not in the graph (of another ledger): on its feed */
+	f = find_feed(r, e->author.id);
+	it = f ? item_at(f, e->seq) : NULL;
 	return it && it->e == e ? it : NULL;
 }
 

@@ -359,25 +359,6 @@ after_garbage_commit() {
 	expect 1 git -C "$C" push "$T/hub.git" "refs/accord/feeds/$ALICE"
 	contains "$ERR" "it adds more than 5 entries" "garbage: the hook counts past the garbage commit"
 }
-# Equivocation proof travels: a full copy that holds bob's seq 2 takes the evidence
-# and then judges like the copy that had it: bob's feed counts to seq 1.
-after_equivocation() {
-	reaudit
-	rm -rf "$T/full.git"
-	cp -r "$B" "$T/full.git"
-	git -C "$T/full.git" remote add hub "$C"
-	git -C "$T/full.git" config remote.hub.fetch '+refs/accord/*:refs/quarantine/hub/*'
-	# proof that arrives by sync is reported (exit 3): bob's seq 2, which this copy had,
-	# stops counting
-	expect 3 accord -C "$T/full.git" sync --json --no-checkpoint hub
-	equal "$(echo "$OUT" | jtry '" ".join(e["feed"] for e in d["remotes"][0]["evidence"])')" "$BOB" "equivocation: sync reports it"
-	equal "$(git -C "$T/full.git" for-each-ref --format='%(refname)' refs/accord/evidence/)" "refs/accord/evidence/$BOB/$FORK" "equivocation: the proof travels with sync"
-	expect 3 accord -C "$T/full.git" audit --json --no-record
-	# the same faults; entries pending on $C (on bob's forked entry) never reached this copy
-	equal "$(echo "$OUT" | jget '"\n".join(sorted(f["kind"] + " " + f["commit"] for f in d["findings"] if f["commit"]))')" "$(grep -v '^pending ' "$T/chk2/findings")" "equivocation: the copy that got the proof finds the same"
-	expect 0 accord -C "$T/full.git" log --json
-	equal "$(echo "$OUT" | jget '" ".join(e["commit"] for e in d)' | sorted)" "$(cat "$T/chk2/commits")" "equivocation: both copies show the same entries"
-}
 # The index is a cache: un-revoking carol in it by hand, and pointing her feed at
 # her post-revocation note, changes nothing that show and log print.
 after_revoked_key() {
@@ -644,9 +625,9 @@ kid_of() { case $1 in alice) echo "$ALICE" ;; bob) echo "$BOB" ;; gina) echo "$G
 CASES="entry_modified wrong_signer entry_missing reordered unsigned extra_header tree committer_time
 armor_rewrapped malformed duplicate_key unknown_field unknown_type schema_violation unknown_key
 revoked_key revoked_backdated foreign_ledger time_backwards bad_cosign chain_broken wrong_feed
-not_authorized equivocation invalid_utf8 oversize sig_first garbage_commit"
+not_authorized invalid_utf8 oversize sig_first garbage_commit"
 for c in ${VERDICT_CASES:-$CASES}; do
-	[ "$c" = false_checkpoint ] && continue # below, on its own
+	case $c in false_checkpoint | equivocation) continue ;; esac # below, on their own
 	fresh
 	BAD='' KIND='' ASIDE=0
 	"case_$c"
@@ -654,6 +635,46 @@ for c in ${VERDICT_CASES:-$CASES}; do
 	echo "verdicts: $c: $(jget '" ".join("%s@%s" % (f["kind"], f["seq"]) for f in d["findings"])' <"$T/chk/audit.json"); $COUNT of $TOTAL entries count"
 	if command -v "after_$c" >/dev/null; then "after_$c"; fi
 done
+
+# --- equivocation (TRUST.md attack 2): bob signs a second seq 2, kept as evidence.
+# It is no bad commit on a feed: bob's seq 2 on the feed, which others depend on,
+# still counts; the forged side, which nobody depends on, is set aside as forked
+# and travels. Every path and copy agrees, and the proof travels with sync and
+# the hook.
+equivocation() {
+	fresh
+	case_equivocation
+	expect 3 accord -C "$C" audit --json --no-record
+	equal "$(echo "$OUT" | jget '" ".join(f["kind"] + ":" + f["commit"] for f in d["findings"])')" "equivocation:$BAD" \
+		"equivocation: the one fault names bob's seq 2 on the feed"
+	equal "$(echo "$OUT" | jget '" ".join(f["kind"] + ":" + f["commit"] for f in d["set_aside"])')" "forked:$FORK" \
+		"equivocation: the side nobody depends on is set aside"
+	AUDIT=$(echo "$OUT" | jget '"\n".join(sorted(f["kind"] + " " + f["commit"] for f in d["findings"] + d["set_aside"]))')
+	expect 0 accord -C "$C" log --json
+	LOG=$(echo "$OUT" | jget '" ".join(e["commit"] for e in d)' | sorted)
+	case " $(echo $LOG) " in *" $BAD "*) ok ;; *) bad "equivocation: log leaves out bob's seq 2, which others depend on" ;; esac
+	case " $(echo $LOG) " in *" $FORK "*) bad "equivocation: log shows the forged side" ;; *) ok ;; esac
+	# the proof travels with sync: a full copy that holds bob's seq 2 takes it and judges alike
+	rm -rf "$T/full.git"
+	cp -r "$B" "$T/full.git"
+	git -C "$T/full.git" remote add hub "$C"
+	git -C "$T/full.git" config remote.hub.fetch '+refs/accord/*:refs/quarantine/hub/*'
+	expect 3 accord -C "$T/full.git" sync --json --no-checkpoint hub
+	equal "$(echo "$OUT" | jtry '" ".join(e["feed"] for e in d["remotes"][0]["evidence"])')" "$BOB" "equivocation: sync reports it"
+	equal "$(git -C "$T/full.git" for-each-ref --format='%(refname)' refs/accord/evidence/)" "refs/accord/evidence/$BOB/$FORK" "equivocation: the proof travels with sync"
+	expect 3 accord -C "$T/full.git" audit --json --no-record
+	equal "$(echo "$OUT" | jget '"\n".join(sorted(f["kind"] + " " + f["commit"] for f in d["findings"] + d["set_aside"]))')" "$AUDIT" \
+		"equivocation: the copy that got the proof finds the same"
+	expect 0 accord -C "$T/full.git" log --json
+	equal "$(echo "$OUT" | jget '" ".join(e["commit"] for e in d)' | sorted)" "$LOG" "equivocation: both copies show the same entries"
+	# the hook keeps the proof and the set-aside side; the hub then judges alike
+	rm -rf "$T/hub.git" && cp -r "$EHUB" "$T/hub.git"
+	expect 0 git -C "$C" push "$T/hub.git" 'refs/accord/feeds/*:refs/accord/feeds/*' 'refs/accord/evidence/*:refs/accord/evidence/*'
+	expect 3 accord -C "$T/hub.git" audit --json --no-record
+	equal "$(echo "$OUT" | jget '"\n".join(sorted(f["kind"] + " " + f["commit"] for f in d["findings"] + d["set_aside"]))')" "$AUDIT" \
+		"equivocation: the hub finds the same"
+}
+case " ${VERDICT_CASES:-equivocation} " in *" equivocation "*) equivocation ;; esac
 
 # --- a lying checkpoint (issue 12, item 5): gina signs a checkpoint naming, for
 # alice's feed at seq 3, an entry alice never signed. The finding belongs to the
