@@ -296,7 +296,7 @@ int accord_audit_run(accord_audit **out, accord_store *store, const accord_audit
 			memcpy(o->head_entry, h->id, sizeof(o->head_entry));
 		}
 	}
-	a->entries = v->read;
+	a->entries = v->read + v->fork_side; /* a fork's other side counts where others depend on it */
 	a->verified = v->count;
 	a->evidence = v->evidence;
 	a->first_time = v->first_time;

@@ -595,7 +595,7 @@ static int check_own_feed(const accord_ledger *l, const accord_key *key)
 	if (why && why->kind == ACCORD_AUDIT_EQUIVOCATION)
 		return accord_error_set(ACCORD_EBADSIG,
 					"key %s signed two different entries with seq %lld (the same key used on two machines?); "
-					"its entries from there on do not count, and it must not write again. "
+					"from there on its entries count only where another key's counted entry depends on them, and it must not write again. "
 					"Have an admin of your party add a new key for you (accord key new on this machine, "
 					"then accord member add), and re-record your excluded entries with accord recover",
 					key->pub.id, (long long)why->seq);

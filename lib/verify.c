@@ -1883,8 +1883,10 @@ static void finish(struct run *r)
 	/* entries of a fork's other side that count are in v->entries */
 	for (i = 0; i < r->nev; i++)
 		for (j = 0; j < r->ev[i].n; j++)
-			if (r->ev[i].items[j].counted)
+			if (r->ev[i].items[j].counted) {
 				r->ev[i].items[j].e = NULL;
+				v->fork_side++;
+			}
 	for (i = 0; i < r->nfeeds; i++) {
 		struct feed *f = &r->feeds[i];
 		accord_verified_feed *o = &v->feeds[i];

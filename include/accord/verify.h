@@ -137,6 +137,7 @@ typedef struct {
 	size_t finding_count;
 	size_t read;	  /* commits read on feeds */
 	size_t left_out;  /* of those, the ones that do not count */
+	size_t fork_side; /* entries of a fork's other side, kept as evidence, that count */
 	size_t evidence;  /* commits read on evidence chains */
 	int64_t max_lamport;
 	int64_t first_time, last_time; /* period covered by the entries that count */

@@ -120,6 +120,8 @@ verdict() { # verdict LABEL: every copy, every path, the same
 		expect 3 accord -C "$c" audit --json --no-record
 		valid audit.schema.json "$1: audit on $n"
 		echo "$OUT" >"$T/audit.json"
+		equal "$(jget 'd["totals"]["verified"] <= d["totals"]["entries"]' <"$T/audit.json")" true \
+			"$1: audit on $n counts the other side's entries it verified among those it read"
 		equal "$(jget '[f["kind"] for f in d["findings"]]' <"$T/audit.json")" '["equivocation"]' \
 			"$1: audit on $n: the fork is the one fault"
 		equal "$(jget 'sorted(f["entry"] for f in d["set_aside"] if f["kind"] == "forked")' <"$T/audit.json")" \
