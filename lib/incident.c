@@ -243,6 +243,8 @@ static void conflict_value(accord_buf *out, const accord_conflict *c, const acco
 		accord_buf_puts(out, accord_entry_str(e, "status"));
 	} else if (!strcmp(c->kind, "proposal")) {
 		accord_buf_printf(out, "%.12s", e->id);
+	} else if (!strcmp(c->kind, "feedback")) {
+		accord_buf_printf(out, "score %lld", (long long)accord_entry_int(e, "score", 0));
 	} else if (!strcmp(c->kind, "amend")) {
 		if (accord_str_eq(c->subject, "severity"))
 			accord_buf_printf(out, "SEV%lld", (long long)accord_entry_int(e, "severity", 0));
@@ -387,8 +389,12 @@ static void apply_feedback(accord_incident *inc, const accord_parties *p, const 
 		ACCORD_PUSH(inc->feedback_refused, inc->feedback_refused_count, fb);
 		return;
 	}
+	settle_conflicts(inc, "feedback", fb.response, e);
 	for (i = 0; i < inc->feedback_count; i++) {
 		if (strcmp(inc->feedback[i].response, fb.response) == 0) {
+			/* recorded twice at once: both shown until a version knowing both */
+			if (!in_past(inc, e, inc->feedback[i].entry))
+				add_conflict(inc, "feedback", fb.response, inc->feedback[i].entry, e);
 			mark(inc, inc->feedback[i].entry, "superseded: the same response recorded again", e);
 			inc->feedback[i] = fb;
 			return;

@@ -290,6 +290,27 @@ test_amend_conflict() {
 	equal "$(accord -C "$A" show "$INC" --json | jget 'd["severity"]')" 2 "amend conflict: the settling value is in effect"
 }
 
+# --- one survey response recorded twice at once, with different scores ------------
+test_feedback_conflict() {
+	hub "$B"
+	A="$T/a9.git" O="$T/o9.git"
+	copy "$B" "$A"
+	copy "$B" "$O"
+	ACCORD_NOW=2026-11-20T10:40:00Z expect 0 accord --home "$T/alice" -C "$A" feedback "$INC" --score 1 --response survey-17
+	ACCORD_NOW=2026-11-20T10:41:00Z expect 0 accord --home "$T/bob" -C "$O" feedback "$INC" --score 5 --response survey-17
+	ACCORD_NOW=2026-11-20T10:45:00Z expect 0 sync alice "$A"
+	ACCORD_NOW=2026-11-20T10:45:00Z expect 0 sync bob "$O"
+	contains "$OUT$ERR" "1 conflict: feedback survey-17 of" "feedback conflict: the sync summary counts it"
+	contains "$OUT$ERR" "score 1 by acme" "feedback conflict: the sync summary names the score that lost the order"
+	ACCORD_NOW=2026-11-20T10:45:00Z expect 0 sync alice "$A"
+	equal "$(accord -C "$A" show "$INC" --json | jget '[(c["kind"], c.get("subject")) for c in d["conflicts"]]')" \
+		'[["feedback", "survey-17"]]' "feedback conflict: show --json lists it"
+	equal "$(accord -C "$A" show "$INC" --json | jget 'd')" "$(accord -C "$(fresh "$A")" show "$INC" --json | jget 'd')" \
+		"feedback conflict: index and fresh copy agree"
+	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/alice" -C "$A" feedback "$INC" --score 2 --response survey-17
+	equal "$(accord -C "$A" show "$INC" --json | jget 'd["conflicts"]')" '[]' "feedback conflict: a version knowing both settles it"
+}
+
 # --- an entry of a type this version does not know -------------------------------
 test_newer_type() {
 	C="$T/c7.git"
@@ -327,7 +348,7 @@ test_timeline() {
 
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
-	test_status_conflict test_figure_conflict test_amend_conflict test_newer_type test_timeline}; do
+	test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict test_newer_type test_timeline}; do
 	$t
 done
 finish
