@@ -166,6 +166,7 @@ int cmd_dispatch(accord_ctx *ctx, int argc, char **argv, const char *group, cons
 		 const struct cmd_sub *subs);
 
 int cmd_key(accord_ctx *ctx, int argc, char **argv);
+int cmd_agreement(accord_ctx *ctx, int argc, char **argv);
 int cmd_init(accord_ctx *ctx, int argc, char **argv);
 int cmd_open(accord_ctx *ctx, int argc, char **argv);
 int cmd_note(accord_ctx *ctx, int argc, char **argv);

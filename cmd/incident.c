@@ -414,7 +414,9 @@ int cmd_sla(accord_ctx *ctx, int argc, char **argv)
 /* Customer feedback is the customer-facing party's to record: no partner speaks for its customers. */
 static int feedback_party(accord_ctx *ctx, const accord_entry *open)
 {
-	const char *mine = NULL, *theirs = accord_incident_customer_party(accord_ledger_parties(ctx->ledger), open);
+	const char *mine = NULL,
+		   *theirs = accord_incident_customer_party(accord_ledger_parties(ctx->ledger), open,
+							    accord_incident_ledger_in_past, ctx->ledger);
 	const accord_member *m = accord_parties_member(accord_ledger_parties(ctx->ledger), ctx->key->pub.id);
 
 	if (m)

@@ -23,7 +23,8 @@ static const char cosign_usage[] =
 	"       accord cosign INCIDENT\n\n"
 	"Co-sign a proposal for your party: a resolution, another party's impact\n"
 	"window (a figure becomes joint once every other involved party co-signs it),\n"
-	"a void or a duplicate. PROPOSAL is its id or a unique prefix (show and log\n"
+	"a void or a duplicate; or an agreement proposed to your party (accord agreement),\n"
+	"which is then in force. PROPOSAL is its id or a unique prefix (show and log\n"
 	"list them). Given an INCIDENT, co-sign the one proposal of it that waits for\n"
 	"your party; when several wait, they are listed and nothing is signed (exit 2).\n"
 	"The signature names the proposal by the hash of its exact text.\n";
@@ -363,7 +364,8 @@ done:
 	return error;
 }
 
-static const char *const proposal_types[] = { "resolution", "impact", "void", "duplicate" };
+static const char *const proposal_types[] = { "resolution", "impact", "void", "duplicate", "agreement" };
+#define PROPOSAL_TYPES (sizeof(proposal_types) / sizeof(proposal_types[0]))
 
 /* "incident X has 2 proposals waiting for acme's signature: ..." and exit 2. */
 static int list_pending(const accord_incident *inc, const char *party, const accord_entry *const *pending,
@@ -464,17 +466,21 @@ static int resolve_cosign_target(const accord_entry **prop, const accord_entry *
 		const accord_entry *e = accord_ledger_entry_at(ctx->ledger, i);
 		size_t k;
 
-		for (k = 0; k < 4 && strcmp(e->type, proposal_types[k]); k++)
+		for (k = 0; k < PROPOSAL_TYPES && strcmp(e->type, proposal_types[k]); k++)
 			;
-		props += k < 4 && !strncmp(e->id, arg, n);
+		props += k < PROPOSAL_TYPES && !strncmp(e->id, arg, n);
 	}
 	if (props) {
 		const accord_entry *other = NULL;
 
 		if (accord_ledger_find_incident(&other, ctx->ledger, arg) == 0)
 			return cmd_failf(ACCORD_EXIT_USAGE, "%s names both an incident and a proposal; give more digits", arg);
-		if ((error = cmd_find_entry(prop, ctx, arg, proposal_types, 4, "proposal")))
+		if ((error = cmd_find_entry(prop, ctx, arg, proposal_types, PROPOSAL_TYPES, "proposal")))
 			return error;
+		if (!(*prop)->incident[0]) {
+			*open = NULL; /* an agreement: a proposal of the ledger, not of an incident */
+			return 0;
+		}
 		return cmd_find_incident(open, ctx, (*prop)->incident);
 	}
 	if ((error = cmd_find_incident(open, ctx, arg)))
@@ -482,6 +488,27 @@ static int resolve_cosign_target(const accord_entry **prop, const accord_entry *
 	*prop = NULL;
 	(void)party;
 	return 0;
+}
+
+/*
+ * An agreement is co-signed by its provider, once: the customer proposed
+ * it, and what a second signature would add is nothing.
+ */
+static int cosign_agreement(accord_ctx *ctx, const accord_entry *prop, const char *party)
+{
+	const accord_agreement *a = accord_parties_agreement(accord_ledger_parties(ctx->ledger), prop->id);
+	cJSON *body;
+
+	if (!a)
+		return cmd_failf(ACCORD_EXIT_FAIL, "agreement %.12s does not count on this copy", prop->id);
+	if (strcmp(a->provider, party) != 0)
+		return cmd_failf(ACCORD_EXIT_FAIL, "agreement %.12s is between %s and %s: only %s co-signs it", a->id,
+				 a->customer, a->provider, a->provider);
+	if (a->joint)
+		return cmd_failf(ACCORD_EXIT_FAIL, "agreement %.12s is joint already", a->id);
+	body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "proposal", prop->id);
+	return cmd_write(ctx, "cosign", NULL, body);
 }
 
 int cmd_cosign(accord_ctx *ctx, int argc, char **argv)
@@ -505,6 +532,12 @@ int cmd_cosign(accord_ctx *ctx, int argc, char **argv)
 	/* the older form: INCIDENT PROPOSAL */
 	if ((error = resolve_cosign_target(&prop, &open, ctx, argv[optind + (argc - optind == 2)], party)))
 		return error;
+	if (prop && !open) {
+		if (argc - optind == 2)
+			return cmd_failf(ACCORD_EXIT_FAIL, "%.12s is an agreement, not a proposal of incident %s", prop->id,
+					 argv[optind]);
+		return cosign_agreement(ctx, prop, party);
+	}
 	if (argc - optind == 2 && (!prop || strncmp(open->id, argv[optind], strlen(argv[optind])) != 0))
 		return cmd_failf(ACCORD_EXIT_FAIL, "incident %s has no proposal %s", argv[optind], argv[optind + 1]);
 	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)

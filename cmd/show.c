@@ -25,13 +25,13 @@ static const char log_usage[] =
 	"               feedback, involve, ticket, resolution, cosign, action,\n"
 	"               amend, retract, void, duplicate, genesis, party-invite,\n"
 	"               party-accept, member-add, member-revoke, key-rotate,\n"
-	"               checkpoint)\n"
+	"               checkpoint, agreement)\n"
 	"  --json       a JSON array\n";
 
 /* Every entry type, for log --type. */
 static const char *const entry_types[] = {
 	"open", "note", "status", "impact", "sla", "feedback", "involve", "ticket", "resolution",
-	"cosign", "action", "amend", "retract", "void", "duplicate", "genesis", "party-invite", "party-accept", "member-add", "member-revoke", "key-rotate", "checkpoint",
+	"cosign", "action", "amend", "retract", "void", "duplicate", "genesis", "party-invite", "party-accept", "member-add", "member-revoke", "key-rotate", "checkpoint", "agreement",
 };
 static const char export_usage[] =
 	"usage: accord export\n\n"
@@ -159,6 +159,14 @@ static void entry_summary(accord_buf *out, const accord_entry *e)
 		accord_buf_printf(out, "proposes void %.12s: %s", e->id, accord_entry_str(e, "reason"));
 	} else if (!strcmp(e->type, "duplicate")) {
 		accord_buf_printf(out, "proposes duplicate %.12s of %.12s", e->id, accord_entry_str(e, "of"));
+	} else if (!strcmp(e->type, "agreement")) {
+		char d[3][32];
+
+		accord_duration_format(d[0], sizeof(d[0]), accord_entry_int(e, "acknowledge_s", 0));
+		accord_duration_format(d[1], sizeof(d[1]), accord_entry_int(e, "mitigate_s", 0));
+		accord_duration_format(d[2], sizeof(d[2]), accord_entry_int(e, "restore_s", 0));
+		accord_buf_printf(out, "proposes agreement %.12s with %s: acknowledge %s, mitigate %s, restore %s", e->id,
+				  accord_entry_str(e, "with"), d[0], d[1], d[2]);
 	} else if (!strcmp(e->type, "checkpoint")) {
 		const cJSON *heads = cJSON_GetObjectItemCaseSensitive(e->body, "heads");
 		const char *remote = accord_entry_str(e, "remote");

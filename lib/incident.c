@@ -81,10 +81,74 @@ static void time_field(int64_t *out, const accord_entry *e, const char *key)
 		*out = 0;
 }
 
-const char *accord_incident_customer_party(const accord_parties *p, const accord_entry *open)
+/* What accord_agreement_in_force asks of an agreement for an incident. */
+struct follows_arg {
+	const accord_entry *open;
+	accord_in_past_fn in_past;
+	void *payload;
+};
+
+static int names_party(const accord_entry *open, const char *party)
 {
-	/* Issue 18: the customer side of the agreement in force for the service goes first here. */
-	return accord_party_of(p, open);
+	const cJSON *item;
+
+	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(open->body, "parties"))
+		if (cJSON_IsString(item) && !strcmp(item->valuestring, party))
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether the open entry has the agreement's co-signature in its causal
+ * past: the oracle answers from the co-signature's place (key, seq, clock).
+ */
+static int open_follows(const accord_agreement *a, void *arg)
+{
+	struct follows_arg *x = arg;
+	accord_entry *stub;
+	int yes;
+
+	if (x->open->lamport <= a->joint_lamport)
+		return 0;
+	if (!(stub = calloc(1, sizeof(*stub))))
+		abort();
+	memcpy(stub->id, a->joint_id, sizeof(stub->id));
+	memcpy(stub->author.id, a->joint_key, sizeof(stub->author.id));
+	stub->seq = a->joint_seq;
+	stub->lamport = a->joint_lamport;
+	stub->time = a->joint_at;
+	yes = x->in_past(x->open, stub, x->payload);
+	free(stub);
+	return yes;
+}
+
+/* open_follows, for an agreement between two parties the open involves. */
+static int open_follows_between(const accord_agreement *a, void *arg)
+{
+	struct follows_arg *x = arg;
+
+	return names_party(x->open, a->customer) && names_party(x->open, a->provider) && open_follows(a, arg);
+}
+
+const accord_agreement *accord_incident_agreement(const accord_parties *p, const accord_entry *open,
+						  const char *provider, accord_in_past_fn in_past,
+						  void *payload)
+{
+	struct follows_arg x = { open, in_past, payload };
+
+	return accord_agreement_in_force(p->agreements, p->agreement_count, NULL, provider,
+					 accord_entry_str(open, "service"), accord_entry_int(open, "severity", 0),
+					 open_follows_between, &x);
+}
+
+const char *accord_incident_customer_party(const accord_parties *p, const accord_entry *open,
+					   accord_in_past_fn in_past, void *payload)
+{
+	const accord_agreement *a = accord_incident_agreement(p, open, NULL, in_past, payload);
+	const accord_party *party = a ? accord_parties_find(p, a->customer) : NULL;
+
+	/* the customer side of the agreement in force for the incident's service, else the opener */
+	return party ? party->name : accord_party_of(p, open);
 }
 
 const char *accord_party_of(const accord_parties *p, const accord_entry *e)
@@ -955,7 +1019,7 @@ static void apply_open(accord_incident *inc, const accord_parties *p, const acco
 	inc->opened_at = open->time;
 	time_field(&inc->started_at, open, "started_at");
 	push_step(inc, open, "investigating");
-	inc->customer_party = accord_incident_customer_party(p, open);
+	inc->customer_party = accord_incident_customer_party(p, open, inc->derive->in_past, inc->derive->payload);
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(open->body, "parties"))
 		add_party_name(inc, cJSON_IsString(item) ? item->valuestring : NULL, open);
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(open->body, "tickets"))

@@ -17,7 +17,7 @@
 
 #include "index.h"
 
-#define INDEX_VERSION "accord-index 6" /* 5: a tree of tags from the state down, opens chained; 6: cuts, format 2 */
+#define INDEX_VERSION "accord-index 7" /* 5: a tree of tags from the state down, opens chained; 6: cuts, format 2; 7: agreements */
 #define TAG_LEN 32		       /* a file's tag: BLAKE2b-256 */
 #define LINE_TAG_LEN 16		       /* an opens line's tag */
 #define OPENS_LINE (ACCORD_ID_HEXLEN + 1 + 2 * LINE_TAG_LEN + 1) /* "<id> <tag>\n" */
@@ -872,6 +872,11 @@ static int save_state(accord_ledger *l)
 		accord_buf_printf(&data, "invite %s %s %s %s %lld %d\n", pk, inv->party, inv->member,
 				  inv->entry_id, (long long)inv->time, inv->accepted);
 	}
+	for (i = 0; i < p->agreement_count; i++) {
+		accord_buf_puts(&data, "agreement ");
+		accord_agreement_save(&data, p->agreements[i]);
+		accord_buf_putc(&data, '\n');
+	}
 	accord_buf_puts(&data, "end\n");
 	error = write_sealed(l->index->state_tag, l->index, "state", &data);
 	accord_buf_dispose(&path);
@@ -1053,6 +1058,12 @@ static int load_state(accord_ledger **out, accord_store *store, const char *dir,
 			memcpy(inv->entry_id, d, sizeof(inv->entry_id));
 			inv->time = x;
 			inv->accepted = i1;
+		} else if (!strncmp(line, "agreement ", 10)) {
+			accord_agreement *ag = accord_agreement_load(line + 10);
+
+			if (!ag)
+				goto bad;
+			accord_parties_restore_agreement(&l->parties, ag);
 		} else if (strcmp(line, "end") == 0) {
 			ended = 1;
 		} else {
@@ -1435,6 +1446,9 @@ static int causal_simple(accord_ledger *l, accord_entry **news, size_t n, accord
 		int64_t want = p ? p->lamport : 0;
 
 		if (e->seq == 1 || !e->known || (e->prev[0] && !p))
+			return 0;
+		/* agreements change every incident's customer side and clocks: the engine re-derives */
+		if (!strcmp(e->type, "agreement") || (!strcmp(e->type, "cosign") && !e->incident[0]))
 			return 0;
 		for (j = 0; j < sizeof(authority) / sizeof(authority[0]); j++)
 			if (!strcmp(e->type, authority[j]))

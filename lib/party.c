@@ -3,10 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "accord/encode.h"
 #include "accord/error.h"
 #include "accord/json.h"
 #include "accord/causal.h"
+#include "accord/hours.h"
 #include "accord/party.h"
 
 void accord_parties_init(accord_parties *p)
@@ -31,6 +33,9 @@ void accord_parties_dispose(accord_parties *p)
 	for (i = 0; i < p->incidents.size; i++)
 		if (p->incidents.keys[i])
 			free_incident(p->incidents.values[i]);
+	for (i = 0; i < p->agreement_count; i++)
+		accord_agreement_free(p->agreements[i]);
+	free(p->agreements);
 	free(p->members);
 	free(p->parties);
 	free(p->invites);
@@ -604,6 +609,80 @@ static int apply_action(accord_parties *p, const accord_entry *e, const accord_m
 	return deny("action item %lld is not owned by %s", (long long)n, p->parties[m->party].name);
 }
 
+const accord_agreement *accord_parties_agreement(const accord_parties *p, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id && i < p->agreement_count; i++)
+		if (!strcmp(p->agreements[i]->id, id))
+			return p->agreements[i];
+	return NULL;
+}
+
+void accord_parties_restore_agreement(accord_parties *p, accord_agreement *a)
+{
+	ACCORD_PUSH(p->agreements, p->agreement_count, a);
+}
+
+/*
+ * An agreement: its author's party is the customer side, `with` another
+ * party; hours, when given, must read here as they will be read by every
+ * copy that computes a clock with them.
+ */
+static int apply_agreement(accord_parties *p, const accord_entry *e, const accord_member *m)
+{
+	accord_agreement *a;
+	accord_hours h;
+	size_t idx;
+	int error;
+
+	if ((error = party_index(p, accord_entry_str(e, "with"), &idx)) < 0)
+		return error;
+	if (idx == m->party)
+		return deny("an agreement is between two parties: %s cannot agree with itself", p->parties[idx].name);
+	if (!(a = accord_agreement_from_body(e->body)))
+		return deny("agreement %.12s does not read", e->id);
+	if (a->week && (accord_hours_parse_week(&h, a->week) < 0 || accord_tzrule_parse(&h.tz, a->tz) < 0)) {
+		accord_agreement_free(a);
+		return deny("agreement %.12s: its business hours do not read: %s", e->id, accord_error_last());
+	}
+	memcpy(a->id, e->id, sizeof(a->id));
+	snprintf(a->customer, sizeof(a->customer), "%s", p->parties[m->party].name);
+	a->proposed_at = e->time;
+	memcpy(a->proposed_by, e->author.id, sizeof(a->proposed_by));
+	ACCORD_PUSH(p->agreements, p->agreement_count, a);
+	return 0;
+}
+
+/*
+ * A co-signature of an agreement: only its provider's members sign it (the
+ * customer proposed it). The first in ledger order makes it joint; a later
+ * one (two members concurrently) counts, to no effect.
+ */
+static int apply_agreement_cosign(accord_parties *p, const accord_entry *e, const accord_member *m)
+{
+	const char *id = accord_entry_str(e, "proposal");
+	accord_agreement *a = (accord_agreement *)accord_parties_agreement(p, id);
+
+	if (!a) {
+		if (id && p->set_aside && p->set_aside(p->cut_floor_arg, e, id))
+			return 0; /* what a revoked key proposed unaware: counts, to no effect */
+		return deny("cosign names an agreement %.12s that does not exist", id ? id : "");
+	}
+	if (strcmp(a->provider, p->parties[m->party].name) != 0)
+		return deny("agreement %.12s is between %s and %s: only %s co-signs it", a->id, a->customer,
+			    a->provider, a->provider);
+	if (a->joint)
+		return 0;
+	a->joint = 1;
+	a->joint_at = e->time;
+	memcpy(a->joint_id, e->id, sizeof(a->joint_id));
+	memcpy(a->joint_key, e->author.id, sizeof(a->joint_key));
+	a->joint_seq = e->seq;
+	a->joint_lamport = e->lamport;
+	return 0;
+}
+
 int accord_parties_apply(accord_parties *p, const accord_entry *e)
 {
 	accord_member *m = (accord_member *)accord_parties_member(p, e->author.id);
@@ -709,6 +788,10 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 		return apply_open(p, e, m);
 	if (!strcmp(e->type, "checkpoint"))
 		return 0; /* any active member may witness what it has verified */
+	if (!strcmp(e->type, "agreement"))
+		return apply_agreement(p, e, m);
+	if (!strcmp(e->type, "cosign") && !e->incident[0])
+		return apply_agreement_cosign(p, e, m);
 	if (!e->incident[0])
 		return deny("unknown entry type %s", e->type);
 	if ((error = check_incident(p, e, m, &inc)) < 0)

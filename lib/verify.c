@@ -1254,7 +1254,7 @@ static int64_t floor_of(void *arg, const char *keyid)
 	return f ? rd->raise[f - r->feeds] : 0;
 }
 
-/* parties.set_aside: a proposal of e's incident in e's causal past, set aside this round. */
+/* parties.set_aside: a proposal of e's incident (an agreement: of none) in e's causal past, set aside this round. */
 static int proposal_aside(void *arg, const accord_entry *e, const char *id)
 {
 	struct run *r = ((void **)arg)[0];
@@ -1262,7 +1262,8 @@ static int proposal_aside(void *arg, const accord_entry *e, const char *id)
 
 	return it && it->aside && !strcmp(it->e->incident, e->incident) &&
 	       (!strcmp(it->e->type, "resolution") || !strcmp(it->e->type, "impact") ||
-		!strcmp(it->e->type, "void") || !strcmp(it->e->type, "duplicate")) &&
+		!strcmp(it->e->type, "void") || !strcmp(it->e->type, "duplicate") ||
+		!strcmp(it->e->type, "agreement")) &&
 	       accord_causal_in_past(r->v->causal, e, it->e) == 1;
 }
 

@@ -230,12 +230,24 @@ int accord_incident_build_from(accord_incident **out, const accord_parties *part
 int accord_incident_ledger_in_past(const accord_entry *later, const accord_entry *earlier, void *payload);
 
 /*
- * The customer-facing party of an incident: the party that opened it. This
- * is the one place that decides it; agreements (issue 18) will name the
- * customer side of the agreement in force for the incident's service here.
- * Borrowed from `parties`; NULL if the opener is unknown.
+ * The agreement in force for the incident opened by `open` (agreement.h):
+ * joint, between two parties the open names (`provider` that one, when not
+ * NULL), covering its service and severity, its co-signature in the open
+ * entry's causal past (`in_past` answers), the most specific and then the
+ * latest. Borrowed from `parties`; NULL when none.
  */
-const char *accord_incident_customer_party(const accord_parties *parties, const accord_entry *open);
+const accord_agreement *accord_incident_agreement(const accord_parties *parties, const accord_entry *open,
+						  const char *provider, accord_in_past_fn in_past,
+						  void *payload);
+
+/*
+ * The customer-facing party of an incident: the customer side of the
+ * agreement in force for it (accord_incident_agreement), else the party
+ * that opened it. The one place that decides it. Borrowed from `parties`;
+ * NULL if the opener is unknown.
+ */
+const char *accord_incident_customer_party(const accord_parties *parties, const accord_entry *open,
+					   accord_in_past_fn in_past, void *payload);
 
 /*
  * How incident `id` (full id) was closed by every party, for following a

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "accord/agreement.h"
 #include "accord/entry.h"
 #include "accord/idmap.h"
 #include "accord/key.h"
@@ -37,6 +38,11 @@
  *    signer's party; tickets name involved parties only; a duplicate names
  *    another incident;
  *  - checkpoint (witnessing verified feed heads) by any active member;
+ *  - agreement (agreement.h), by a member of any party, names another
+ *    party (`with`, the provider); only a member of that party co-signs
+ *    it (a cosign with no incident), and its first such co-signature in
+ *    ledger order makes it joint; hours must be a week and a TZ rule that
+ *    read;
  *  - key-rotate, signed by a member key, names its successor: an admission
  *    of the new key with the same name, party and role (it accepts it as
  *    it would a member-add), and a cut of the signing key at this entry's
@@ -119,6 +125,8 @@ typedef struct {
 	accord_idmap proposals;     /* entry id -> what a cosign may name: resolution, impact, void, duplicate */
 	accord_offer *offers;
 	size_t offer_count;
+	accord_agreement **agreements; /* in ledger order of their proposals */
+	size_t agreement_count;
 	/*
 	 * Set by the verification engine: the causal graph of the entries
 	 * (causal.h), so that admissions and cuts are checked against each
@@ -168,6 +176,12 @@ const accord_party *accord_parties_find(const accord_parties *p, const char *nam
 
 /* The pending (not accepted) invite for key `keyid`, or NULL. */
 const accord_invite *accord_parties_invite_for(const accord_parties *p, const char *keyid);
+
+/* The agreement with entry id `id`, or NULL. */
+const accord_agreement *accord_parties_agreement(const accord_parties *p, const char *id);
+
+/* Restoring an agreement the index saved (takes ownership). */
+void accord_parties_restore_agreement(accord_parties *p, accord_agreement *a);
 
 /* Authorization facts of incident `id` (full id), or NULL. */
 const accord_party_incident *accord_parties_incident(const accord_parties *p, const char *id);

@@ -1,0 +1,77 @@
+#ifndef ACCORD_AGREEMENT_H
+#define ACCORD_AGREEMENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "accord/buf.h"
+
+/*
+ * Agreed terms (issue 18): an `agreement` entry proposes, from the
+ * author's party (the customer side) to party `with` (the provider), the
+ * times to acknowledge, mitigate and restore for a service and severity (or
+ * all), with business hours and experience targets. It is in force once a
+ * member of the provider co-signs it (`cosign` with `incident` null); a
+ * later joint agreement for the same scope supersedes it. For an incident,
+ * the agreement in force is the joint one whose co-signature the incident's
+ * open entry causally follows (docs/format.md, "Agreements").
+ *
+ * The authorization state (party.h) keeps each agreement as this record,
+ * copied out of its entries, so that the index can save it.
+ */
+typedef struct {
+	char id[65];
+	char customer[65];
+	char provider[65];
+	char *service;       /* NULL: every service */
+	int64_t severity;    /* 0: every severity */
+	int64_t acknowledge_s, mitigate_s, restore_s;
+	char *week, *zone, *tz; /* business hours, NULL: 24x7 */
+	int64_t csat_target;         /* percent, -1 none */
+	int64_t lost_minutes_target; /* -1 none */
+	int64_t proposed_at;
+	char proposed_by[33]; /* key id */
+	int joint;
+	int64_t joint_at;
+	char joint_id[65];  /* the co-signature that made it joint */
+	char joint_key[33]; /* its author's key id */
+	int64_t joint_seq, joint_lamport;
+} accord_agreement;
+
+/* From an agreement entry's body (fields of the body only); NULL if it does not read. Free with accord_agreement_free. */
+accord_agreement *accord_agreement_from_body(const cJSON *body);
+void accord_agreement_free(accord_agreement *a);
+
+/* The record as one line of JSON (the index's state file), and back. NULL if it does not read. */
+void accord_agreement_save(accord_buf *out, const accord_agreement *a);
+accord_agreement *accord_agreement_load(const char *line);
+
+/* Whether `a` covers an incident of `service` and `severity`. */
+int accord_agreement_covers(const accord_agreement *a, const char *service, int64_t severity);
+
+/* Same parties and the same service and severity: a later joint one supersedes. */
+int accord_agreement_same_scope(const accord_agreement *a, const accord_agreement *b);
+
+/* Whether joint `a` was co-signed later than joint `b` in ledger order. */
+int accord_agreement_later(const accord_agreement *a, const accord_agreement *b);
+
+/*
+ * The agreement in force among `all` for an incident of `service` and
+ * `severity` between `customer` and `provider` (either may be NULL: any):
+ * joint, covering it, with `follows` (the incident's open entry has the
+ * co-signature in its causal past; NULL: every joint one counts), the most
+ * specific scope (a service before a severity before neither), and of
+ * those the latest co-signed. Borrowed from `all`; NULL when none.
+ */
+const accord_agreement *accord_agreement_in_force(accord_agreement *const *all, size_t count,
+						  const char *customer, const char *provider,
+						  const char *service, int64_t severity,
+						  int (*follows)(const accord_agreement *a, void *payload),
+						  void *payload);
+
+/* The terms as JSON, for list --json and show --json. */
+cJSON *accord_agreement_to_json(const accord_agreement *a);
+
+#endif
