@@ -29,6 +29,7 @@ _accord() {
 	-C|--home|-o) COMPREPLY=($(compgen -d -- "$cur")); return ;;
 	--agent) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--role) COMPREPLY=($(compgen -W "member admin" -- "$cur")); return ;;
+	--with|--on) COMPREPLY=($(compgen -W "$(accord "${globals[@]}" party list --json 2>/dev/null | grep -o '"name":[[:space:]]*"[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/')" -- "$cur")); return ;;
 	esac
 	# --ledger NAME of the cross-ledger views: the names in the user's list (clone's --ledger is an id)
 	if [ "$prev" = --ledger ]; then
@@ -51,7 +52,7 @@ _accord() {
 	if [[ $cur == -* ]]; then
 		local help
 		case "$cmd" in
-		key|party|member|remote|hook|ledgers) help=$(accord "$cmd" --help 2>/dev/null) ;;
+		key|party|member|remote|hook|ledgers|agreement) help=$(accord "$cmd" --help 2>/dev/null) ;;
 		*) help=$(accord "$cmd" --help 2>/dev/null) ;;
 		esac
 		COMPREPLY=($(compgen -W "$(printf '%s\n' "$help" | grep -o -- '--[a-z][a-z-]*' | sort -u)" -- "$cur"))
@@ -65,7 +66,8 @@ _accord() {
 		--title|--severity|--service|--started|--ticket|--parties|--note|--customers|--start|--end|\
 		--description|--name|--target|--actual|--score|--lost-minutes|--comment|--summary|--factor|\
 		--went-well|--went-wrong|--lucky|--action|--revises|--key|--status|--limit|--since|--until|\
-		--party|--format|--reason|--meta|--ledger|--threads|--type|--output|--role|-o) j=$((j + 1)) ;;
+		--party|--format|--reason|--meta|--ledger|--threads|--type|--output|--role|--with|--acknowledge|\
+		--mitigate|--restore|--hours|--csat-target|--lost-minutes-target|--on|--indicator|-o) j=$((j + 1)) ;;
 		-*) ;;
 		*) n=$((n + 1)) ;;
 		esac
@@ -75,6 +77,7 @@ _accord() {
 	party) [ $n -eq 0 ] && COMPREPLY=($(compgen -W "invite accept recover list" -- "$cur")) ;;
 	member) [ $n -eq 0 ] && COMPREPLY=($(compgen -W "add revoke list" -- "$cur")) ;;
 	remote) [ $n -eq 0 ] && COMPREPLY=($(compgen -W "add list" -- "$cur")) ;;
+	agreement) [ $n -eq 0 ] && COMPREPLY=($(compgen -W "propose list" -- "$cur")) ;;
 	hook) [ $n -eq 0 ] && COMPREPLY=($(compgen -W "pre-receive" -- "$cur")) ;;
 	ledgers)
 		if [ $n -eq 0 ]; then

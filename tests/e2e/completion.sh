@@ -35,4 +35,7 @@ accord ledgers add "$T/l" --name acme-l >/dev/null || bad "ledgers add"
 equal "$(complete_line "accord report --ledger ")" "acme-l" "--ledger: the listed names"
 equal "$(complete_line "accord ledgers remove ")" "acme-l" "ledgers remove: the listed names"
 contains "$(complete_line "accord ledgers add --")" "--name" "ledgers add --name"
+equal "$(complete_line "accord agreement ")" "$(printf 'propose\nlist')" "agreement subcommands"
+contains "$(complete_line "accord agreement propose --acknow")" "--acknowledge" "agreement propose options, from its --help"
+equal "$(complete_line "accord agreement propose --with ")" "acme" "--with: the ledger's parties"
 finish
