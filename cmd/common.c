@@ -596,7 +596,7 @@ const char *cmd_status_color(const char *status)
 {
 	if (!strcmp(status, "investigating"))
 		return cmd_sgr(SGR_RED);
-	if (!strcmp(status, "identified") || !strcmp(status, "mitigated"))
+	if (!strcmp(status, "identified") || !strcmp(status, "mitigated") || !strcmp(status, "waiting"))
 		return cmd_sgr(SGR_YELLOW);
 	if (!strcmp(status, "resolved"))
 		return cmd_sgr(SGR_GREEN);

@@ -14,11 +14,15 @@ static const char open_usage[] =
 	"--ticket keeps a party's own ticket number for the same incident.\n";
 static const char note_usage[] = "usage: accord note ID TEXT\n\nAdd a note to incident ID.\n";
 static const char status_usage[] =
-	"usage: accord status ID investigating|identified|mitigated|resolved|closed [--note TEXT]\n\n"
+	"usage: accord status ID investigating|identified|mitigated|resolved|closed [--note TEXT]\n"
+	"       accord status ID waiting --on PARTY [--note TEXT]\n\n"
 	"Move incident ID through its lifecycle. An incident is closed only after it\n"
 	"is resolved and once its resolution is joint (signed for every involved\n"
 	"party: accord resolve, accord cosign); setting investigating on a resolved\n"
-	"or closed incident reopens it.\n";
+	"or closed incident reopens it.\n"
+	"waiting --on PARTY pauses the clocks (accord show) of every party but PARTY\n"
+	"until the next status: say who is waited on and why (--note). A pause that\n"
+	"stops your own party's clock counts once PARTY co-signs it (accord cosign).\n";
 static const char impact_usage[] =
 	"usage: accord impact ID --customers N --start TIME [--end TIME] [--description TEXT]\n\n"
 	"Record a window of customer impact as your party measured it. Without --end\n"
@@ -244,14 +248,15 @@ int cmd_status(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "note", required_argument, NULL, 'n' },
+		{ "on", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const valid[] = { "investigating", "identified", "mitigated", "resolved",
-					     "closed" };
+					     "closed", "waiting" };
 	const accord_entry *open;
 	accord_incident *inc = NULL;
-	const char *note = NULL, *to;
+	const char *note = NULL, *to, *on = NULL;
 	cJSON *body;
 	size_t i;
 	int c, error;
@@ -259,6 +264,7 @@ int cmd_status(accord_ctx *ctx, int argc, char **argv)
 	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'n': note = optarg; break;
+		case 'o': on = optarg; break;
 		case 'h': fputs(status_usage, stdout); return 0;
 		default: return ACCORD_EXIT_USAGE;
 		}
@@ -270,8 +276,12 @@ int cmd_status(accord_ctx *ctx, int argc, char **argv)
 		if (!strcmp(to, valid[i]))
 			break;
 	if (i == sizeof(valid) / sizeof(*valid))
-		return cmd_usage_error(ctx, "unknown status '%s' (investigating, identified, mitigated, resolved, closed)",
+		return cmd_usage_error(ctx, "unknown status '%s' (investigating, identified, mitigated, resolved, closed, waiting)",
 				       to);
+	if (!strcmp(to, "waiting") && !on)
+		return cmd_usage_error(ctx, "waiting needs --on PARTY: the party the incident waits on");
+	if (strcmp(to, "waiting") != 0 && on)
+		return cmd_usage_error(ctx, "--on goes with waiting only");
 	if (note && (error = cmd_check_text(ctx, "--note", note, 1)))
 		return error;
 	if ((error = prepare(ctx, &open, argv[optind])))
@@ -279,6 +289,15 @@ int cmd_status(accord_ctx *ctx, int argc, char **argv)
 	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
 		return cmd_fail(error);
 	error = accord_incident_transition_ok(inc->status, to);
+	if (error == 0 && on) {
+		size_t k;
+
+		for (k = 0; k < inc->party_count && strcmp(inc->parties[k], on) != 0; k++)
+			;
+		if (k == inc->party_count)
+			error = accord_error_set(ACCORD_EDENIED, "incident %.12s does not involve %s: it cannot wait on it",
+						 open->id, on);
+	}
 	if (error == 0 && !strcmp(to, "closed") && !(inc->resolution && inc->resolution->joint))
 		error = accord_error_set(ACCORD_EDENIED,
 					 "incident %.12s can be closed only once its resolution is joint (see accord resolve, accord cosign)",
@@ -288,6 +307,8 @@ int cmd_status(accord_ctx *ctx, int argc, char **argv)
 		return cmd_fail(error);
 	body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "status", to);
+	if (on)
+		cJSON_AddStringToObject(body, "on", on);
 	if (note)
 		cJSON_AddStringToObject(body, "note", note);
 	return cmd_write(ctx, "status", open->id, body);

@@ -23,8 +23,9 @@ static const char cosign_usage[] =
 	"       accord cosign INCIDENT\n\n"
 	"Co-sign a proposal for your party: a resolution, another party's impact\n"
 	"window (a figure becomes joint once every other involved party co-signs it),\n"
-	"a void or a duplicate; or an agreement proposed to your party (accord agreement),\n"
-	"which is then in force. PROPOSAL is its id or a unique prefix (show and log\n"
+	"a void or a duplicate, a pause waiting on your party (accord status ID waiting),\n"
+	"or an agreement proposed to your party (accord agreement), then in force.\n"
+	"PROPOSAL is its id or a unique prefix (show and log\n"
 	"list them). Given an INCIDENT, co-sign the one proposal of it that waits for\n"
 	"your party; when several wait, they are listed and nothing is signed (exit 2).\n"
 	"The signature names the proposal by the hash of its exact text.\n";
@@ -364,7 +365,7 @@ done:
 	return error;
 }
 
-static const char *const proposal_types[] = { "resolution", "impact", "void", "duplicate", "agreement" };
+static const char *const proposal_types[] = { "resolution", "impact", "void", "duplicate", "agreement", "status" };
 #define PROPOSAL_TYPES (sizeof(proposal_types) / sizeof(proposal_types[0]))
 
 /* "incident X has 2 proposals waiting for acme's signature: ..." and exit 2. */
@@ -422,6 +423,17 @@ static int cosign_check(const accord_incident *inc, const accord_entry *prop, co
 		for (size_t j = 0; j < inc->figures[i].signed_count; j++)
 			if (!strcmp(inc->figures[i].signed_by[j], party))
 				return cmd_failf(ACCORD_EXIT_FAIL, "%s has already co-signed impact %.12s", party, prop->id);
+	} else if (!strcmp(prop->type, "status")) {
+		const char *on = accord_entry_str(prop, "on");
+
+		if (!on)
+			return cmd_failf(ACCORD_EXIT_FAIL, "status %.12s is no pause: only a status waiting on a party is co-signed",
+					 prop->id);
+		if (strcmp(on, party) != 0)
+			return cmd_failf(ACCORD_EXIT_FAIL, "pause %.12s waits on %s: only %s co-signs it", prop->id, on, on);
+		for (i = 0; i < inc->pause_sign_count; i++)
+			if (inc->pause_signs[i].pause == prop)
+				return cmd_failf(ACCORD_EXIT_FAIL, "%s has already co-signed pause %.12s", party, prop->id);
 	} else if (!strcmp(prop->type, "resolution")) {
 		if (inc->resolution && prop == inc->resolution->entry) {
 			for (i = 0; i < inc->resolution->signature_count; i++)

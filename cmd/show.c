@@ -392,7 +392,71 @@ static void print_timeline(accord_ctx *ctx, const accord_incident *inc)
 	}
 }
 
-static void print_incident(accord_ctx *ctx, const accord_incident *inc)
+/* The clocks: per provider, each against the agreement in force, with what the party reported. */
+static void print_clocks(const accord_clocks *c)
+{
+	char t1[ACCORD_TIME_LEN], t2[ACCORD_TIME_LEN], d1[32], d2[32], d3[32];
+	size_t i, k;
+
+	for (i = 0; i < c->party_count; i++) {
+		const accord_party_clocks *pc = &c->parties[i];
+
+		if (pc->agreement && pc->agreement->week)
+			printf("  %-17s %s, agreement %.12s, hours %s %s\n", i ? "" : "clocks", cmd_esc(pc->party, 0),
+			       pc->agreement->id, cmd_esc(pc->agreement->week, 0), cmd_esc(pc->agreement->zone, 0));
+		else if (pc->agreement)
+			printf("  %-17s %s, agreement %.12s, hours 24x7\n", i ? "" : "clocks", cmd_esc(pc->party, 0),
+			       pc->agreement->id);
+		else
+			printf("  %-17s %s, no agreement in force: measured 24x7, no target\n", i ? "" : "clocks",
+			       cmd_esc(pc->party, 0));
+		for (k = 0; k < ACCORD_CLOCKS; k++) {
+			const accord_clock *ck = &pc->clocks[k];
+
+			accord_duration_format(d1, sizeof(d1), ck->elapsed_s);
+			fmt_time(t1, ck->from);
+			printf("    %-15s %s%s", ck->name, ck->stopped ? "" : "running, ", d1);
+			if (ck->target_s >= 0) {
+				accord_duration_format(d2, sizeof(d2), ck->target_s);
+				printf(" of %s: %s", d2, ck->state);
+			}
+			if (ck->stopped) {
+				fmt_time(t2, ck->to);
+				printf(" (%s to %s)", t1, t2);
+			} else {
+				printf(" (since %s)", t1);
+			}
+			if (ck->paused_s) {
+				accord_duration_format(d3, sizeof(d3), ck->paused_s);
+				printf(", %s paused", d3);
+			}
+			if (ck->disputed)
+				printf(", its start DISPUTED");
+			printf("\n");
+			if (ck->reported) {
+				accord_duration_format(d2, sizeof(d2), ck->reported->actual);
+				accord_duration_format(d3, sizeof(d3), ck->reported->target);
+				printf("    %-15s reported by %s: %s %s (target %s)%s\n", "", cmd_esc(ck->reported->party, 0),
+				       cmd_esc(ck->reported->name, 0), d2, d3,
+				       ck->disagrees ? ": DISAGREES with the computed clock" : "");
+			}
+		}
+	}
+	for (i = 0; i < c->pause_count; i++) {
+		const accord_pause *ps = &c->pauses[i];
+
+		fmt_time(t1, ps->start);
+		if (ps->has_end)
+			fmt_time(t2, ps->end);
+		printf("  %-17s waiting on %s, set by %s, %s to %s%s%s: %s\n", i ? "" : "pauses",
+		       cmd_esc(ps->on ? ps->on : "?", 0), cmd_esc(ps->setter ? ps->setter : "?", 0), t1,
+		       ps->has_end ? t2 : "now", ps->note ? ", " : "", ps->note ? cmd_esc(ps->note, 0) : "",
+		       ps->counts ? (ps->cosigned_by ? "counts, co-signed" : "counts")
+				  : "does not count until the party waited on co-signs it");
+	}
+}
+
+static void print_incident(accord_ctx *ctx, const accord_incident *inc, const accord_clocks *clocks)
 {
 	char sid[ACCORD_ID_HEXLEN + 1], t[ACCORD_TIME_LEN], rel[32];
 	size_t i;
@@ -432,6 +496,7 @@ static void print_incident(accord_ctx *ctx, const accord_incident *inc)
 	printf("  %-17s %s\n", "customer-facing", cmd_esc(inc->customer_party ? inc->customer_party : "?", 0));
 	print_tickets(inc);
 	print_impact(inc);
+	print_clocks(clocks);
 	print_sla_feedback(inc);
 	print_closures(inc);
 	if (inc->resolution)
@@ -443,6 +508,7 @@ int cmd_show(accord_ctx *ctx, int argc, char **argv)
 {
 	const accord_entry *open;
 	accord_incident *inc = NULL;
+	accord_clocks *clocks = NULL;
 	int json = 0, error;
 
 	if ((error = parse_json_flag(ctx, argc, argv, show_usage, &json)))
@@ -454,17 +520,27 @@ int cmd_show(accord_ctx *ctx, int argc, char **argv)
 	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
 		return cmd_fail(error);
 	accord_incident_settle_duplicate_in(inc, ctx->ledger);
+	if ((error = accord_clocks_compute(&clocks, inc, accord_ledger_parties(ctx->ledger),
+					   accord_incident_ledger_in_past, ctx->ledger, accord_time_now())) < 0) {
+		accord_incident_free(inc);
+		return cmd_fail(error);
+	}
 	if (json) {
 		cJSON *doc = accord_incident_to_json(inc, accord_ledger_parties(ctx->ledger), accord_time_now());
+		cJSON *cl = accord_clocks_to_json(clocks, accord_ledger_parties(ctx->ledger));
 		char sid[ACCORD_ID_HEXLEN + 1];
 
 		cmd_short_id(sid, sizeof(sid), ctx, inc->id);
 		cJSON_ReplaceItemInObjectCaseSensitive(doc, "id", cJSON_CreateString(sid));
 		cJSON_AddStringToObject(doc, "full_id", inc->id);
+		cJSON_AddItemToObject(doc, "clocks", cJSON_DetachItemFromObjectCaseSensitive(cl, "parties"));
+		cJSON_AddItemToObject(doc, "pauses", cJSON_DetachItemFromObjectCaseSensitive(cl, "pauses"));
+		cJSON_Delete(cl);
 		cmd_print_json(doc);
 	} else {
-		print_incident(ctx, inc);
+		print_incident(ctx, inc, clocks);
 	}
+	accord_clocks_free(clocks);
 	accord_incident_free(inc);
 	return 0;
 }
@@ -556,7 +632,7 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const valid[] = { "investigating", "identified", "mitigated", "resolved",
-					     "closed", "open" };
+					     "closed", "waiting", "open" };
 	const char *status = NULL;
 	list_row *rows = NULL;
 	int64_t limit = 100;
@@ -596,7 +672,7 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 			if (!strcmp(status, valid[i]))
 				break;
 		if (i == sizeof(valid) / sizeof(*valid))
-			return cmd_usage_error(ctx, "unknown status '%s' (known: investigating, identified, mitigated, resolved, closed, open)",
+			return cmd_usage_error(ctx, "unknown status '%s' (known: investigating, identified, mitigated, resolved, closed, waiting, open)",
 					       status);
 	}
 	across = CMD_LEDGER_PICKED(&pick);

@@ -98,7 +98,7 @@ _accord() {
 		if [ $n -eq 0 ]; then
 			COMPREPLY=($(compgen -W "$(accord "${globals[@]}" list --all --quiet 2>/dev/null)" -- "$cur"))
 		elif [ $n -eq 1 ]; then
-			COMPREPLY=($(compgen -W "investigating identified mitigated resolved closed" -- "$cur"))
+			COMPREPLY=($(compgen -W "investigating identified mitigated waiting resolved closed" -- "$cur"))
 		fi ;;
 	action)
 		if [ $n -eq 0 ]; then

@@ -19,11 +19,8 @@
 #include "figure.h"
 #include "ledger_impl.h"
 
-/* One effective status change: the history a close looks back through. */
-typedef struct {
-	const accord_entry *entry;
-	const char *status;
-} status_step;
+/* One effective status change: the history a close looks back through (accord_status_step). */
+typedef accord_status_step status_step;
 
 /* What derivation needs only while it runs. */
 struct accord_derive {
@@ -42,7 +39,7 @@ struct accord_derive {
 };
 
 static const char *const statuses[] = { "investigating", "identified", "mitigated",
-					"resolved", "closed" };
+					"resolved", "closed", "waiting" };
 
 static int status_rank(const char *s)
 {
@@ -62,13 +59,16 @@ int accord_incident_transition_ok(const char *from, const char *to)
 		return accord_error_set(ACCORD_EINVALID, "unknown status '%s'", f < 0 ? from : to);
 	if (f == t)
 		return accord_error_set(ACCORD_EDENIED, "the incident is already %s", to);
+	/* waiting (a pause) is an open status, as investigating is */
+	f = f == 5 ? 0 : f;
+	t = t == 5 ? 0 : t;
 	if (t == 4 && f != 3)
 		return accord_error_set(ACCORD_EDENIED, "an incident is closed only after it is resolved (it is %s)",
 					from);
 	/* from resolved or closed, any open status is an explicit reopen */
 	if (f >= 3 && t >= 3 && !(f == 3 && t == 4))
 		return accord_error_set(ACCORD_EDENIED,
-					"the incident is %s: reopen it with an open status (investigating, identified or mitigated) first",
+					"the incident is %s: reopen it with an open status (investigating, identified, mitigated or waiting) first",
 					from);
 	return 0;
 }
@@ -131,12 +131,12 @@ static int open_follows_between(const accord_agreement *a, void *arg)
 }
 
 const accord_agreement *accord_incident_agreement(const accord_parties *p, const accord_entry *open,
-						  const char *provider, accord_in_past_fn in_past,
-						  void *payload)
+						  const char *customer, const char *provider,
+						  accord_in_past_fn in_past, void *payload)
 {
 	struct follows_arg x = { open, in_past, payload };
 
-	return accord_agreement_in_force(p->agreements, p->agreement_count, NULL, provider,
+	return accord_agreement_in_force(p->agreements, p->agreement_count, customer, provider,
 					 accord_entry_str(open, "service"), accord_entry_int(open, "severity", 0),
 					 open_follows_between, &x);
 }
@@ -144,7 +144,7 @@ const accord_agreement *accord_incident_agreement(const accord_parties *p, const
 const char *accord_incident_customer_party(const accord_parties *p, const accord_entry *open,
 					   accord_in_past_fn in_past, void *payload)
 {
-	const accord_agreement *a = accord_incident_agreement(p, open, NULL, in_past, payload);
+	const accord_agreement *a = accord_incident_agreement(p, open, NULL, NULL, in_past, payload);
 	const accord_party *party = a ? accord_parties_find(p, a->customer) : NULL;
 
 	/* the customer side of the agreement in force for the incident's service, else the opener */
@@ -702,10 +702,23 @@ static accord_closure *find_closure(accord_incident *inc, const char *id)
 }
 
 /* A cosign counts for exactly one party, the signer's, and names one proposal. */
+/* The pause (a status waiting) with id `id` among the incident's statuses, or NULL. */
+static const accord_entry *find_pause(const accord_incident *inc, const char *id)
+{
+	const struct accord_derive *d = inc->derive;
+	size_t i;
+
+	for (i = 0; i < d->status_count; i++)
+		if (!strcmp(d->statuses[i]->id, id) && accord_str_eq(accord_entry_str(d->statuses[i], "status"), "waiting"))
+			return d->statuses[i];
+	return NULL;
+}
+
 static void apply_cosign(accord_incident *inc, const accord_parties *p, const accord_entry *e)
 {
 	const char *id = accord_entry_str(e, "proposal");
 	const char *party = accord_party_of(p, e);
+	const accord_entry *pause;
 	accord_closure *c;
 	accord_impact *w;
 
@@ -740,6 +753,10 @@ static void apply_cosign(accord_incident *inc, const accord_parties *p, const ac
 	} else if ((c = find_closure(inc, id)) && !c->retracted) {
 		sign_for(&c->signed_by, &c->signed_count, party);
 		update_closures(inc);
+	} else if ((pause = find_pause(inc, id)) && party && accord_str_eq(accord_entry_str(pause, "on"), party)) {
+		accord_pause_sign ps = { pause, party, e };
+
+		ACCORD_PUSH(inc->pause_signs, inc->pause_sign_count, ps);
 	} else {
 		mark(inc, e, "no effect: it names no current proposal", NULL);
 	}
@@ -818,10 +835,10 @@ static void apply_retract(accord_incident *inc, const accord_parties *p, const a
 		mark(inc, target, "retracted", e);
 }
 
-static void push_step(accord_incident *inc, const accord_entry *e, const char *status)
+static void push_step(accord_incident *inc, const accord_parties *p, const accord_entry *e, const char *status)
 {
 	struct accord_derive *d = inc->derive;
-	status_step st = { e, status };
+	status_step st = { e, status, accord_party_of(p, e) };
 
 	ACCORD_PUSH(d->steps, d->step_count, st);
 	inc->status = status;
@@ -888,7 +905,7 @@ static void apply_close(accord_incident *inc, const accord_parties *p, const acc
 		}
 	}
 	d->step_count = base + 1;
-	push_step(inc, e, "closed");
+	push_step(inc, p, e, "closed");
 	inc->closed_by = e;
 	if (!r->joint) {
 		r->joint = 1;
@@ -934,7 +951,7 @@ static void apply_status(accord_incident *inc, const accord_parties *p, const ac
 			mark_late(inc, p, e, "close", inc->closed_by);
 		} else if (accord_incident_transition_ok(inc->status, to) == 0) {
 			inc->closed_by = NULL;
-			push_step(inc, e, to);
+			push_step(inc, p, e, to);
 			update_joint(inc, e);
 		}
 		return;
@@ -947,7 +964,7 @@ static void apply_status(accord_incident *inc, const accord_parties *p, const ac
 	if (last->entry != inc->open && strcmp(last->status, to) != 0 && !in_past(inc, e, last->entry))
 		add_conflict(inc, "status", NULL, last->entry, e);
 	if (accord_incident_transition_ok(inc->status, to) == 0)
-		push_step(inc, e, to);
+		push_step(inc, p, e, to);
 }
 
 static void apply_action(accord_incident *inc, const accord_entry *e)
@@ -1018,7 +1035,7 @@ static void apply_open(accord_incident *inc, const accord_parties *p, const acco
 	inc->severity = accord_entry_int(open, "severity", 0);
 	inc->opened_at = open->time;
 	time_field(&inc->started_at, open, "started_at");
-	push_step(inc, open, "investigating");
+	push_step(inc, p, open, "investigating");
 	inc->customer_party = accord_incident_customer_party(p, open, inc->derive->in_past, inc->derive->payload);
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(open->body, "parties"))
 		add_party_name(inc, cJSON_IsString(item) ? item->valuestring : NULL, open);
@@ -1090,8 +1107,10 @@ int accord_incident_build_from(accord_incident **out, const accord_parties *part
 	sort_timeline(inc);
 	inc->derive = NULL;
 	accord_idmap_dispose(&d.held);
-	free(d.steps);
-	free(d.party_by);
+	/* what the clocks (lib/clock.c) measure: the status history as decided, who involved whom */
+	inc->steps = (accord_status_step *)d.steps;
+	inc->step_count = d.step_count;
+	inc->involved_by = d.party_by;
 	resolution_free(d.rival);
 	free(d.statuses);
 	if ((error = d.error) < 0) {
@@ -1164,6 +1183,20 @@ const accord_entry **accord_incident_pending(const accord_incident *inc, const c
 		if (!c->joint && !c->retracted && !listed(c->signed_by, c->signed_count, party))
 			ACCORD_PUSH(out, n, c->entry);
 	}
+	/* a pause that stops its setter's own clock waits for the party waited on (lib/clock.c) */
+	for (i = 1; i < inc->step_count; i++) {
+		const accord_status_step *st = &inc->steps[i];
+		const char *on = accord_entry_str(st->entry, "on");
+		size_t j;
+
+		if (strcmp(st->status, "waiting") != 0 || !accord_str_eq(on, party) || accord_str_eq(st->party, on) ||
+		    accord_str_eq(st->party, inc->customer_party))
+			continue;
+		for (j = 0; j < inc->pause_sign_count && inc->pause_signs[j].pause != st->entry; j++)
+			;
+		if (j == inc->pause_sign_count)
+			ACCORD_PUSH(out, n, st->entry);
+	}
 	*count = n;
 	return out;
 }
@@ -1193,6 +1226,9 @@ void accord_incident_free(accord_incident *incident)
 	free(incident->texts);
 	free(incident->timeline);
 	free(incident->parties);
+	free(incident->involved_by);
+	free(incident->steps);
+	free(incident->pause_signs);
 	resolution_free(incident->resolution);
 	free(incident);
 }

@@ -564,11 +564,19 @@ static int check_incident(accord_parties *p, const accord_entry *e, const accord
 	return 0;
 }
 
-/* What a cosign may name: a resolution, an impact window (a figure), a void, a duplicate. */
-static int is_proposal_type(const char *type)
+/* A status that pauses clocks: the party waited on co-signs it when it stops its setter's own clock. */
+static int is_pause(const accord_entry *e)
 {
-	return !strcmp(type, "resolution") || !strcmp(type, "impact") || !strcmp(type, "void") ||
-	       !strcmp(type, "duplicate");
+	const char *s = accord_entry_str(e, "status");
+
+	return !strcmp(e->type, "status") && s && !strcmp(s, "waiting");
+}
+
+/* What a cosign may name: a resolution, an impact window (a figure), a void, a duplicate, a pause. */
+static int is_proposal(const accord_entry *e)
+{
+	return !strcmp(e->type, "resolution") || !strcmp(e->type, "impact") || !strcmp(e->type, "void") ||
+	       !strcmp(e->type, "duplicate") || is_pause(e);
 }
 
 /* A proposal named in a body (`field`) of the same incident; an action names a resolution. */
@@ -863,6 +871,16 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 		accord_idmap_put(&p->proposals, e->id, (void *)e);
 		return 0;
 	}
+	if (is_pause(e)) {
+		/* a pause names the involved party it waits on; a cosign may name it */
+		if ((error = party_index(p, accord_entry_str(e, "on"), &idx)) < 0)
+			return error;
+		if (!party_involved(inc, idx))
+			return deny("status waiting on %s, which incident %.12s does not involve", p->parties[idx].name,
+				    e->incident);
+		accord_idmap_put(&p->proposals, e->id, (void *)e);
+		return 0;
+	}
 	/* amend, retract: their effect is the derivation's (lib/incident.c), shown when it has none */
 	if (!strcmp(e->type, "note") || !strcmp(e->type, "status") || !strcmp(e->type, "sla") ||
 	    !strcmp(e->type, "feedback") || !strcmp(e->type, "amend") || !strcmp(e->type, "retract"))
@@ -925,7 +943,7 @@ int accord_parties_restore_incident(accord_parties *p, const accord_entry *const
 
 		if (!strcmp(e->type, "involve") && party_index(p, accord_entry_str(e, "party"), &idx) == 0)
 			involve(inc, idx);
-		else if (is_proposal_type(e->type))
+		else if (is_proposal(e))
 			accord_idmap_put(&p->proposals, e->id, (void *)e);
 	}
 	accord_idmap_put(&p->incidents, entries[0]->id, inc);

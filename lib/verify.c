@@ -1263,7 +1263,7 @@ static int proposal_aside(void *arg, const accord_entry *e, const char *id)
 	return it && it->aside && !strcmp(it->e->incident, e->incident) &&
 	       (!strcmp(it->e->type, "resolution") || !strcmp(it->e->type, "impact") ||
 		!strcmp(it->e->type, "void") || !strcmp(it->e->type, "duplicate") ||
-		!strcmp(it->e->type, "agreement")) &&
+		!strcmp(it->e->type, "agreement") || !strcmp(it->e->type, "status")) &&
 	       accord_causal_in_past(r->v->causal, e, it->e) == 1;
 }
 

@@ -156,6 +156,20 @@ typedef struct {
 	size_t action_count;
 } accord_resolution;
 
+/* One effective status change, in order: what the clocks measure. */
+typedef struct {
+	const accord_entry *entry; /* the open entry for the first, "investigating" */
+	const char *status;
+	const char *party;         /* its author's party (borrowed), NULL if unknown */
+} accord_status_step;
+
+/* A party's co-signature of a pause (a status waiting on that party). */
+typedef struct {
+	const accord_entry *pause;
+	const char *party;
+	const accord_entry *by;
+} accord_pause_sign;
+
 typedef struct {
 	const accord_entry *open;
 	const char *id;
@@ -205,6 +219,11 @@ typedef struct {
 	size_t party_count;
 	accord_resolution *resolution; /* NULL until one is proposed */
 	size_t proposal_count;
+	const accord_entry **involved_by; /* beside parties: the open or involve that involved each */
+	accord_status_step *steps;  /* effective status changes, the open's "investigating" first */
+	size_t step_count;
+	accord_pause_sign *pause_signs; /* co-signatures of pauses by the party waited on */
+	size_t pause_sign_count;
 } accord_incident;
 
 /*
@@ -231,14 +250,14 @@ int accord_incident_ledger_in_past(const accord_entry *later, const accord_entry
 
 /*
  * The agreement in force for the incident opened by `open` (agreement.h):
- * joint, between two parties the open names (`provider` that one, when not
- * NULL), covering its service and severity, its co-signature in the open
+ * joint, between two parties the open names (`customer` and `provider`
+ * those, when not NULL), covering its service and severity, its co-signature in the open
  * entry's causal past (`in_past` answers), the most specific and then the
  * latest. Borrowed from `parties`; NULL when none.
  */
 const accord_agreement *accord_incident_agreement(const accord_parties *parties, const accord_entry *open,
-						  const char *provider, accord_in_past_fn in_past,
-						  void *payload);
+						  const char *customer, const char *provider,
+						  accord_in_past_fn in_past, void *payload);
 
 /*
  * The customer-facing party of an incident: the customer side of the

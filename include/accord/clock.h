@@ -1,0 +1,87 @@
+#ifndef ACCORD_CLOCK_H
+#define ACCORD_CLOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cJSON.h>
+
+#include "accord/agreement.h"
+#include "accord/incident.h"
+
+/*
+ * Clocks computed from an incident's signed timeline, never typed (issue
+ * 18, docs/metrics.md "Clocks"). For each involved provider party (every
+ * involved party but the customer-facing one):
+ *  - acknowledge: from the party's involvement (the open or the involve
+ *    entry) to its first entry on the incident that has the involvement in
+ *    its causal past;
+ *  - mitigate, restore: from impact start (the earliest start among the
+ *    customer-facing party's impact windows, else the open's started_at)
+ *    to the first effective status mitigated (or later), resolved (or
+ *    closed).
+ * Each counts in the business hours of the agreement in force at the
+ * incident's start (24x7 without one), less pauses: a status waiting on
+ * party W stops every party's clock but W's until the next status; a pause
+ * that stops its setter's own clock counts only once W co-signs it. An end
+ * never counts before its start.
+ */
+
+/* A pause: a status waiting on a party, until the next status. */
+typedef struct {
+	const accord_entry *entry;
+	const char *setter;  /* the party that set it */
+	const char *on;      /* the party waited on: its clock runs on */
+	const char *note;    /* NULL if none */
+	int64_t start, end;  /* end valid only if has_end, else it runs until now */
+	int has_end;
+	int needs_cosign;    /* it stops its setter's own clock */
+	const accord_entry *cosigned_by; /* `on`'s co-signature, or NULL */
+	int counts;
+} accord_pause;
+
+typedef struct {
+	const char *name;          /* "acknowledge", "mitigate", "restore" */
+	int64_t from;              /* where it starts */
+	const accord_entry *from_entry; /* the involvement for acknowledge; NULL when an impact start */
+	int64_t to;                /* where it stopped, valid only if stopped */
+	const accord_entry *to_entry;
+	int stopped;
+	int64_t elapsed_s;         /* business seconds less pauses, until `to` (or now) */
+	int64_t paused_s;          /* business seconds the pauses took off */
+	int64_t target_s;          /* the agreement's, -1 without one */
+	const char *state;         /* "met", "missed", "running", or NULL without an agreement */
+	int disputed;              /* its start is a window another party disputes */
+	const accord_sla *reported; /* the party's own typed measurement of it, or NULL */
+	int disagrees;             /* reported actual and the computed clock differ by more than a minute */
+} accord_clock;
+
+#define ACCORD_CLOCKS 3
+
+typedef struct {
+	const char *party;                  /* the provider */
+	const accord_agreement *agreement;  /* in force at the incident's start (borrowed), or NULL */
+	accord_clock clocks[ACCORD_CLOCKS]; /* acknowledge, mitigate, restore */
+} accord_party_clocks;
+
+typedef struct {
+	const char *customer;          /* the customer-facing party */
+	accord_party_clocks *parties;  /* in order of involvement */
+	size_t party_count;
+	accord_pause *pauses;
+	size_t pause_count;
+} accord_clocks;
+
+/*
+ * The clocks of `inc` as of `now`, agreements from `parties`, causal
+ * questions answered by `in_past` (accord_incident_ledger_in_past over the
+ * ledger). Fails with the oracle's error. Free with accord_clocks_free().
+ */
+int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const accord_parties *parties,
+			  accord_in_past_fn in_past, void *payload, int64_t now);
+void accord_clocks_free(accord_clocks *clocks);
+
+/* The clocks as JSON ("clocks" and "pauses" of show --json). */
+cJSON *accord_clocks_to_json(const accord_clocks *clocks, const accord_parties *parties);
+
+#endif

@@ -1,0 +1,328 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "accord/clock.h"
+#include "accord/error.h"
+#include "accord/hours.h"
+#include "accord/json.h"
+
+#include "array.h"
+#include "figure.h"
+
+static const char *const clock_names[ACCORD_CLOCKS] = { "acknowledge", "mitigate", "restore" };
+
+/* Names a typed `accord sla` measurement may give each clock. */
+static int sla_names_clock(const char *name, int k)
+{
+	static const char *const names[ACCORD_CLOCKS][6] = {
+		{ "acknowledge", "ack", "first-response", "response", "time-to-acknowledge", NULL },
+		{ "mitigate", "mitigation", "time-to-mitigate", NULL },
+		{ "restore", "restoration", "resolve", "resolution", "time-to-restore", NULL },
+	};
+	size_t i;
+
+	for (i = 0; name && names[k][i]; i++)
+		if (!strcmp(name, names[k][i]))
+			return 1;
+	return 0;
+}
+
+/* The pauses: each status waiting, until the next effective status. */
+static void find_pauses(accord_clocks *c, const accord_incident *inc, const accord_parties *p)
+{
+	size_t i, j;
+
+	for (i = 1; i < inc->step_count; i++) {
+		const accord_entry *e = inc->steps[i].entry;
+		accord_pause ps;
+
+		if (strcmp(inc->steps[i].status, "waiting") != 0)
+			continue;
+		memset(&ps, 0, sizeof(ps));
+		ps.entry = e;
+		ps.setter = accord_party_of(p, e);
+		ps.on = accord_entry_str(e, "on");
+		ps.note = accord_entry_str(e, "note");
+		ps.start = e->time;
+		if (i + 1 < inc->step_count) {
+			ps.has_end = 1;
+			ps.end = inc->steps[i + 1].entry->time;
+		}
+		ps.needs_cosign = ps.setter && ps.on && strcmp(ps.setter, ps.on) != 0 &&
+				  !accord_str_eq(ps.setter, inc->customer_party);
+		for (j = 0; j < inc->pause_sign_count; j++)
+			if (inc->pause_signs[j].pause == e && accord_str_eq(inc->pause_signs[j].party, ps.on)) {
+				ps.cosigned_by = inc->pause_signs[j].by;
+				break;
+			}
+		ps.counts = ps.on && (!ps.needs_cosign || ps.cosigned_by);
+		ACCORD_PUSH(c->pauses, c->pause_count, ps);
+	}
+}
+
+/* Impact start: the earliest start of the customer-facing party's windows that count, else --started. */
+static int64_t impact_start(const accord_incident *inc, int *disputed)
+{
+	int64_t start = 0;
+	int found = 0;
+	size_t i;
+
+	*disputed = 0;
+	for (i = 0; i < inc->figure_count; i++) {
+		const accord_impact *w = &inc->figures[i];
+
+		if (w->state == ACCORD_FIGURE_ASIDE || !accord_str_eq(w->party, inc->customer_party))
+			continue;
+		if (!found || w->start < start) {
+			start = w->start;
+			*disputed = w->disputed;
+		}
+		found = 1;
+	}
+	return found ? start : inc->started_at;
+}
+
+/* The first effective status at or past `ranks` (a list of names), or NULL. */
+static const accord_entry *first_status(const accord_incident *inc, const char *const *names)
+{
+	size_t i, k;
+
+	for (i = 1; i < inc->step_count; i++)
+		for (k = 0; names[k]; k++)
+			if (!strcmp(inc->steps[i].status, names[k]))
+				return inc->steps[i].entry;
+	return NULL;
+}
+
+/*
+ * Party `party`'s first entry on the incident that has `involved` in its
+ * causal past (or is it): its acknowledgement. The timeline is in time
+ * order, which never puts an entry before one it depends on.
+ */
+static int first_response(const accord_entry **out, const accord_incident *inc, const accord_parties *p,
+			  const char *party, const accord_entry *involved, accord_in_past_fn in_past,
+			  void *payload)
+{
+	size_t i;
+
+	*out = NULL;
+	if (accord_str_eq(accord_party_of(p, involved), party)) {
+		*out = involved;
+		return 0;
+	}
+	for (i = 0; i < inc->timeline_count; i++) {
+		const accord_entry *e = inc->timeline[i];
+		int yes;
+
+		if (e->time < involved->time || !accord_str_eq(accord_party_of(p, e), party))
+			continue;
+		if ((yes = in_past(e, involved, payload)) < 0)
+			return yes;
+		if (yes) {
+			*out = e;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* Seconds of [a, b) in the hours, less the pauses that stop `party`'s clock. */
+static void measure(accord_clock *k, const accord_hours *h, const accord_clocks *c, const char *party,
+		    int64_t a, int64_t b, int64_t now)
+{
+	int64_t paused = 0;
+	size_t i;
+
+	if (b < a)
+		b = a;
+	for (i = 0; i < c->pause_count; i++) {
+		const accord_pause *ps = &c->pauses[i];
+		int64_t s = ps->start > a ? ps->start : a, e = ps->has_end ? ps->end : now;
+
+		if (!ps->counts || accord_str_eq(ps->on, party))
+			continue;
+		if (e > b)
+			e = b;
+		if (e > s)
+			paused += accord_hours_between(h, s, e);
+	}
+	k->paused_s = paused;
+	k->elapsed_s = accord_hours_between(h, a, b) - paused;
+	if (k->elapsed_s < 0)
+		k->elapsed_s = 0;
+}
+
+static void hours_of(accord_hours *h, const accord_agreement *a)
+{
+	memset(h, 0, sizeof(*h));
+	h->always = 1;
+	/* an agreement's hours were checked when it counted (lib/party.c) */
+	if (a && a->week && accord_hours_parse_week(h, a->week) == 0 && accord_tzrule_parse(&h->tz, a->tz) == 0)
+		h->always = 0;
+	else
+		h->always = 1;
+}
+
+int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const accord_parties *p,
+			  accord_in_past_fn in_past, void *payload, int64_t now)
+{
+	static const char *const mitigated[] = { "mitigated", "resolved", "closed", NULL };
+	static const char *const restored[] = { "resolved", "closed", NULL };
+	accord_clocks *c = calloc(1, sizeof(*c));
+	int64_t start;
+	int disputed, error = 0;
+	size_t i, k, j;
+
+	if (!c)
+		abort();
+	c->customer = inc->customer_party;
+	find_pauses(c, inc, p);
+	start = impact_start(inc, &disputed);
+	for (i = 0; i < inc->party_count && error == 0; i++) {
+		const char *party = inc->parties[i];
+		const accord_entry *ends[ACCORD_CLOCKS], *ack = NULL;
+		accord_party_clocks pc;
+		accord_hours h;
+
+		if (accord_str_eq(party, inc->customer_party))
+			continue;
+		memset(&pc, 0, sizeof(pc));
+		pc.party = party;
+		pc.agreement = accord_incident_agreement(p, inc->open, inc->customer_party, party, in_past, payload);
+		hours_of(&h, pc.agreement);
+		if ((error = first_response(&ack, inc, p, party, inc->involved_by[i], in_past, payload)) < 0)
+			break;
+		ends[0] = ack;
+		ends[1] = first_status(inc, mitigated);
+		ends[2] = first_status(inc, restored);
+		for (k = 0; k < ACCORD_CLOCKS; k++) {
+			accord_clock *ck = &pc.clocks[k];
+			int64_t from = k == 0 ? inc->involved_by[i]->time : start;
+
+			ck->name = clock_names[k];
+			ck->from = from;
+			ck->from_entry = k == 0 ? inc->involved_by[i] : NULL;
+			ck->disputed = k > 0 && disputed;
+			ck->to_entry = ends[k];
+			ck->stopped = ends[k] != NULL;
+			/* a time is its signer's claim: never before the clock's start */
+			ck->to = ck->stopped ? (ends[k]->time > from ? ends[k]->time : from) : 0;
+			measure(ck, &h, c, party, from, ck->stopped ? ck->to : (now > from ? now : from), now);
+			ck->target_s = -1;
+			if (pc.agreement) {
+				ck->target_s = k == 0 ? pc.agreement->acknowledge_s
+					       : k == 1 ? pc.agreement->mitigate_s : pc.agreement->restore_s;
+				ck->state = ck->elapsed_s > ck->target_s ? "missed" : ck->stopped ? "met" : "running";
+			}
+			for (j = 0; j < inc->sla_count; j++) {
+				const accord_sla *s = &inc->sla[j];
+
+				if (!accord_str_eq(s->party, party) || !sla_names_clock(s->name, (int)k))
+					continue;
+				ck->reported = s;
+				ck->disagrees = s->actual > ck->elapsed_s + 60 || s->actual + 60 < ck->elapsed_s;
+			}
+		}
+		ACCORD_PUSH(c->parties, c->party_count, pc);
+	}
+	if (error < 0) {
+		accord_clocks_free(c);
+		return error;
+	}
+	*out = c;
+	return 0;
+}
+
+void accord_clocks_free(accord_clocks *c)
+{
+	if (!c)
+		return;
+	free(c->parties);
+	free(c->pauses);
+	free(c);
+}
+
+static void add_time_or_null(cJSON *o, const char *key, int has, int64_t t)
+{
+	if (has)
+		accord_json_add_time(o, key, t);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static void add_str_or_null(cJSON *o, const char *key, const char *s)
+{
+	if (s)
+		cJSON_AddStringToObject(o, key, s);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+cJSON *accord_clocks_to_json(const accord_clocks *c, const accord_parties *p)
+{
+	cJSON *doc = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(doc, "parties"), *pauses;
+	size_t i, k;
+
+	(void)p;
+	for (i = 0; i < c->party_count; i++) {
+		const accord_party_clocks *pc = &c->parties[i];
+		cJSON *o = cJSON_CreateObject(), *clocks;
+
+		cJSON_AddStringToObject(o, "party", pc->party);
+		if (pc->agreement)
+			cJSON_AddItemToObject(o, "agreement", accord_agreement_to_json(pc->agreement));
+		else
+			cJSON_AddNullToObject(o, "agreement");
+		clocks = cJSON_AddArrayToObject(o, "clocks");
+		for (k = 0; k < ACCORD_CLOCKS; k++) {
+			const accord_clock *ck = &pc->clocks[k];
+			cJSON *x = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(x, "name", ck->name);
+			accord_json_add_time(x, "from", ck->from);
+			add_str_or_null(x, "from_entry", ck->from_entry ? ck->from_entry->id : NULL);
+			add_time_or_null(x, "to", ck->stopped, ck->to);
+			add_str_or_null(x, "to_entry", ck->to_entry ? ck->to_entry->id : NULL);
+			cJSON_AddBoolToObject(x, "running", !ck->stopped);
+			cJSON_AddNumberToObject(x, "elapsed_s", (double)ck->elapsed_s);
+			cJSON_AddNumberToObject(x, "paused_s", (double)ck->paused_s);
+			if (ck->target_s >= 0)
+				cJSON_AddNumberToObject(x, "target_s", (double)ck->target_s);
+			else
+				cJSON_AddNullToObject(x, "target_s");
+			add_str_or_null(x, "state", ck->state);
+			cJSON_AddBoolToObject(x, "disputed", ck->disputed);
+			if (ck->reported) {
+				cJSON *r = cJSON_AddObjectToObject(x, "reported");
+
+				cJSON_AddStringToObject(r, "by", ck->reported->party);
+				cJSON_AddStringToObject(r, "name", ck->reported->name);
+				cJSON_AddNumberToObject(r, "actual_s", (double)ck->reported->actual);
+				cJSON_AddNumberToObject(r, "target_s", (double)ck->reported->target);
+				cJSON_AddStringToObject(r, "entry", ck->reported->entry->id);
+				cJSON_AddBoolToObject(r, "disagrees", ck->disagrees);
+			} else {
+				cJSON_AddNullToObject(x, "reported");
+			}
+			cJSON_AddItemToArray(clocks, x);
+		}
+		cJSON_AddItemToArray(arr, o);
+	}
+	pauses = cJSON_AddArrayToObject(doc, "pauses");
+	for (i = 0; i < c->pause_count; i++) {
+		const accord_pause *ps = &c->pauses[i];
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "entry", ps->entry->id);
+		add_str_or_null(o, "set_by", ps->setter);
+		add_str_or_null(o, "on", ps->on);
+		add_str_or_null(o, "note", ps->note);
+		accord_json_add_time(o, "start", ps->start);
+		add_time_or_null(o, "end", ps->has_end, ps->end);
+		cJSON_AddBoolToObject(o, "needs_cosign", ps->needs_cosign);
+		add_str_or_null(o, "cosigned_by", ps->cosigned_by ? ps->cosigned_by->id : NULL);
+		cJSON_AddBoolToObject(o, "counts", ps->counts);
+		cJSON_AddItemToArray(pauses, o);
+	}
+	return doc;
+}
