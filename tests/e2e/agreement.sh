@@ -185,8 +185,124 @@ test_forged() {
 	refused "agreement cosign inside an incident" "$GK" "$BADC" bad-cosign
 }
 
+# --- clocks in business hours, across a weekend and the end of summer time -----------------
+# The agreement in force for checkout is A2: acknowledge 15m, mitigate 2h, restore 6h,
+# Mon-Fri 08:00-18:00 Europe/Copenhagen. Summer time ends Sunday 2026-10-25 at 01:00Z:
+# Friday 23rd is CEST (UTC+2), Monday 26th CET (UTC+1).
+CL() { # CL WHO ID PARTY CLOCK FIELD: one clock figure of show --json
+	as "$1" show "$2" --json | jget "[k['$5'] for c in d['clocks'] if c['party'] == '$3' for k in c['clocks'] if k['name'] == '$4'][0]"
+}
+test_clocks_business_hours() {
+	# opened Friday 15:00Z (17:00 CEST), impact from 14:30Z (16:30 CEST)
+	AT 2026-10-23T15:00:00Z alice open --title "Checkout slow" --severity 2 --service checkout \
+		--started 2026-10-23T14:30:00Z --parties globex >"$T/out" && ok || bad "open friday"
+	W=$(cat "$T/out")
+	# globex's first entry 15:10Z: acknowledged after 10m, within hours (17:00-17:10 CEST)
+	AT 2026-10-23T15:10:00Z gina note "$W" "looking" >/dev/null && ok || bad "note"
+	# mitigated Monday 08:30Z (09:30 CET), resolved 10:00Z (11:00 CET)
+	AT 2026-10-26T08:30:00Z gina status "$W" mitigated >/dev/null && ok || bad "mitigated"
+	AT 2026-10-26T09:00:00Z gina sla "$W" --name restore --target 6h --actual 1h30m >/dev/null && ok || bad "sla"
+	AT 2026-10-26T10:00:00Z gina status "$W" resolved >/dev/null && ok || bad "resolved"
+	export ACCORD_NOW=2026-10-27T12:00:00Z
+	expect 0 as alice show "$W" --json
+	equal "$(echo "$OUT" | jget '[c["agreement"]["id"][:12] for c in d["clocks"]]')" "[\"$A2\"]" \
+		"clocks: measured against the agreement in force at the start (A2, not the superseded A1)"
+	# acknowledge: 15:00Z to 15:10Z = 10m = 600s <= 15m: met
+	equal "$(CL alice "$W" globex acknowledge elapsed_s)" 600 "acknowledge: 10m"
+	equal "$(CL alice "$W" globex acknowledge state)" met "acknowledge: met"
+	# mitigate: Friday 16:30-18:00 CEST = 1h30m; the weekend nothing; Monday 08:00-09:30 CET
+	# (07:00Z-08:30Z) = 1h30m: 3h = 10800s > 2h: missed. (With summer time on Monday it would
+	# be 08:00-10:30 local, 2h30m: the rule's change is what makes it 1h30m.)
+	equal "$(CL alice "$W" globex mitigate elapsed_s)" 10800 "mitigate: 3h in business hours across the weekend and DST"
+	equal "$(CL alice "$W" globex mitigate state)" missed "mitigate: missed (target 2h)"
+	# restore: Friday 1h30m + Monday 08:00-11:00 CET = 3h: 4h30m = 16200s <= 6h: met
+	equal "$(CL alice "$W" globex restore elapsed_s)" 16200 "restore: 4h30m"
+	equal "$(CL alice "$W" globex restore state)" met "restore: met"
+	# globex typed restore 1h30m: shown as reported by globex, and it disagrees with 4h30m
+	equal "$(CL alice "$W" globex restore reported | jget '[d["by"], d["actual_s"], d["disagrees"]]')" \
+		'["globex", 5400, true]' "a typed measurement is reported by its party, the disagreement flagged"
+	expect 0 as alice show "$W"
+	contains "$OUT" "globex, agreement $A2, hours Mon-Fri 08:00-18:00 Europe/Copenhagen" "show: the clocks' terms"
+	contains "$OUT" "mitigate        3h of 2h: missed (2026-10-23T14:30:00Z to 2026-10-26T08:30:00Z)" "show: the mitigate clock"
+	contains "$OUT" "reported by globex: restore 1h30m (target 6h): DISAGREES with the computed clock" "show: the disagreement"
+}
+
+# --- pauses by each party, 24x7 -------------------------------------------------------
+# A3 (api, acme-globex): acknowledge 1h, mitigate 4h, restore 8h, 24x7. initech has no agreement.
+test_clocks_pauses() {
+	AT 2026-11-01T09:00:00Z gina cosign "$A3" >/dev/null && ok || bad "globex co-signs A3"
+	AT 2026-11-02T10:00:00Z alice open --title "API errors" --severity 3 --service api \
+		--started 2026-11-02T09:00:00Z --parties globex,initech >"$T/out" && ok || bad "open api"
+	P=$(cat "$T/out")
+	AT 2026-11-02T10:20:00Z gina note "$P" "on it" >/dev/null && ok || bad "globex note"
+	AT 2026-11-02T10:45:00Z ivan note "$P" "checking the database" >/dev/null && ok || bad "initech note"
+	expect 2 as gina status "$P" waiting
+	contains "$ERR" "waiting needs --on PARTY" "waiting without --on is refused"
+	expect 1 as gina status "$P" waiting --on nosuch
+	contains "$ERR" "does not involve nosuch" "waiting on a party not involved is refused"
+	# pause 1: globex waits on acme 11:00-12:00; it stops globex's own clock: counts once acme co-signs
+	AT 2026-11-02T11:00:00Z gina status "$P" waiting --on acme --note "need the gateway logs" >"$T/out" && ok || bad "pause 1"
+	P1=$(cat "$T/out")
+	AT 2026-11-02T12:00:00Z alice status "$P" identified >/dev/null && ok || bad "identified"
+	# at 12:02, not co-signed yet: globex's mitigate clock runs 09:00-12:02 = 3h2m = 10920s, no pause
+	equal "$(ACCORD_NOW=2026-11-02T12:02:00Z CL alice "$P" globex mitigate elapsed_s)" 10920 \
+		"a pause stopping its setter's own clock does not count before the co-signature"
+	expect 1 as ivan cosign "$P1"
+	contains "$ERR" "only acme co-signs it" "a pause is co-signed by the party waited on only"
+	AT 2026-11-02T12:05:00Z alice cosign "$P" >/dev/null 2>"$T/err" && ok || bad "acme co-signs the pause: $(cat "$T/err")"
+	# at 12:10: 3h10m less the pause's 1h = 2h10m = 7800s
+	equal "$(ACCORD_NOW=2026-11-02T12:10:00Z CL alice "$P" globex mitigate elapsed_s)" 7800 \
+		"once acme co-signed, the pause stops globex's clock"
+	# pause 2: acme waits on globex 12:30-13:00: stops initech's clock, not globex's; counts at once
+	AT 2026-11-02T12:30:00Z alice status "$P" waiting --on globex >/dev/null && ok || bad "pause 2"
+	AT 2026-11-02T13:00:00Z gina status "$P" mitigated >/dev/null && ok || bad "mitigated"
+	# pause 3: initech waits on globex 14:00-15:00; it stops initech's own clock, never co-signed
+	AT 2026-11-02T14:00:00Z ivan status "$P" waiting --on globex >/dev/null && ok || bad "pause 3"
+	AT 2026-11-02T15:00:00Z gina status "$P" resolved >/dev/null && ok || bad "resolved"
+	export ACCORD_NOW=2026-11-03T09:00:00Z
+	expect 0 as alice show "$P" --json
+	equal "$(echo "$OUT" | jget '[(p["set_by"], p["on"], p["counts"], p["needs_cosign"]) for p in d["pauses"]]')" \
+		'[["globex", "acme", true, true], ["acme", "globex", true, false], ["initech", "globex", false, true]]' \
+		"pauses: who set them, on whom, and whether they count"
+	# globex: acknowledge 10:00-10:20 = 20m = 1200s, met (1h)
+	equal "$(CL alice "$P" globex acknowledge elapsed_s)" 1200 "globex acknowledge: 20m"
+	# globex mitigate: 09:00-13:00 = 4h less pause 1 (1h) = 3h = 10800s, met (4h); pause 2 is on globex
+	equal "$(CL alice "$P" globex mitigate elapsed_s)" 10800 "globex mitigate: 3h"
+	equal "$(CL alice "$P" globex mitigate paused_s)" 3600 "globex mitigate: 1h paused"
+	equal "$(CL alice "$P" globex mitigate state)" met "globex mitigate: met"
+	# globex restore: 09:00-15:00 = 6h less 1h = 5h = 18000s, met (8h)
+	equal "$(CL alice "$P" globex restore elapsed_s)" 18000 "globex restore: 5h"
+	# initech, no agreement: acknowledge 10:00-10:45 = 45m = 2700s, no target, no verdict
+	equal "$(CL alice "$P" initech acknowledge elapsed_s)" 2700 "initech acknowledge: 45m"
+	equal "$(CL alice "$P" initech acknowledge state)" null "initech: no agreement, no verdict"
+	# initech mitigate: 4h less pause 1 (1h) and pause 2 (30m) = 2h30m = 9000s
+	equal "$(CL alice "$P" initech mitigate elapsed_s)" 9000 "initech mitigate: pauses by each party"
+	# initech restore: 6h less 1h and 30m; pause 3 (its own, not co-signed) does not count: 4h30m
+	equal "$(CL alice "$P" initech restore elapsed_s)" 16200 "initech restore: its own pause never co-signed"
+	expect 0 as alice show "$P"
+	contains "$OUT" "waiting on acme, set by globex, 2026-11-02T11:00:00Z to 2026-11-02T12:00:00Z, need the gateway logs: counts, co-signed" \
+		"show: the pause, who set it and why"
+	contains "$OUT" "waiting on globex, set by initech, 2026-11-02T14:00:00Z to 2026-11-02T15:00:00Z: does not count until the party waited on co-signs it" \
+		"show: a pause that does not count"
+	# a copy verified from scratch computes the same clocks
+	rm -rf "$T/clone2.git"
+	git init -q --bare "$T/clone2.git"
+	git -C "$B" for-each-ref --format='%(refname)' refs/accord/ | while read -r r; do
+		git -C "$T/clone2.git" fetch -q "$B" "+$r:$r"; done
+	equal "$(accord --home "$T/ivan" -C "$T/clone2.git" show "$P" --json | jget '[[k["elapsed_s"] for k in c["clocks"]] for c in d["clocks"]]')" \
+		'[[1200, 10800, 18000], [2700, 9000, 16200]]' "every copy computes the same clocks"
+	# a forged pause on a party the incident does not involve: every path refuses it
+	fresh
+	BADC=$(forge entry "$C" "$T/gina.ssh" --type status --incident "$(as alice show "$P" --json | jget 'd["full_id"]')" \
+		--body '{"status":"waiting","on":"nosuch"}')
+	GK=$(/usr/bin/python3 "$(dirname "$0")/forge/forge.py" keyid "$T/gina.ssh.pub" | cut -d' ' -f2)
+	refused "pause on no party" "$GK" "$BADC" not-authorized
+}
+
 test_propose_refused
 test_propose_and_cosign
 test_customer_party
 test_forged
+test_clocks_business_hours
+test_clocks_pauses
 finish
