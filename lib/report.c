@@ -744,6 +744,13 @@ static int measure_ledger(accord_report *r, const accord_ledger *ledger, size_t 
 		ri.incident = inc;
 		ri.ledger = index;
 		measure(r, &ri);
+		if ((error = accord_clocks_compute(&ri.clocks, inc, &ledger->parties, accord_incident_ledger_in_past,
+						   (void *)ledger, r->opts.now)) < 0) {
+			accord_incident_free(inc);
+			free(ri.waiting);
+			free(ri.disputed);
+			break;
+		}
 		ACCORD_PUSH(r->incidents, r->count, ri);
 	}
 	for (i = 0; i < nb; i++) {
@@ -757,8 +764,142 @@ static int measure_ledger(accord_report *r, const accord_ledger *ledger, size_t 
 	return error < 0 ? error : 0;
 }
 
+/* Whether the customers of an incident had a worse experience than agreement `a` targets. */
+static int experience_missed(const accord_report_incident *ri, const accord_agreement *a)
+{
+	int targets = a && (a->csat_target >= 0 || a->lost_minutes_target >= 0);
+
+	if (!targets) /* the watermelon of docs/metrics.md: mean score <= 2, exactly */
+		return ri->feedback_count > 0 && ri->score_sum <= 2 * (int64_t)ri->feedback_count;
+	if (a->csat_target >= 0 && ri->feedback_count > 0 &&
+	    (int64_t)ri->csat_count * 100 < a->csat_target * (int64_t)ri->feedback_count)
+		return 1;
+	return a->lost_minutes_target >= 0 && ri->lost_count > 0 && ri->lost_sum > a->lost_minutes_target;
+}
+
+static int owned_by(const accord_action *a, const char *party)
+{
+	const cJSON *o;
+
+	cJSON_ArrayForEach(o, a->owners)
+		if (cJSON_IsString(o) && !strcmp(o->valuestring, party))
+			return 1;
+	return 0;
+}
+
+/* Add incident `ri`'s figures for provider clocks `pc` to `pv` (its stopped clocks to `vals`). */
+static void provider_add(accord_report *r, accord_report_provider *pv, int64_t **vals,
+			 const accord_report_incident *ri, const accord_party_clocks *pc)
+{
+	const accord_incident *inc = ri->incident;
+	size_t k, met = 0, missed = 0, i;
+
+	pv->incidents++;
+	pv->ledgers |= UINT64_C(1) << ri->ledger;
+	for (k = 0; k < ACCORD_CLOCKS; k++) {
+		const accord_clock *ck = &pc->clocks[k];
+
+		if (ck->stopped) {
+			int64_t *nv = realloc(vals[k], (pv->clock_n[k] + 1) * sizeof(*nv));
+
+			if (!nv)
+				abort();
+			vals[k] = nv;
+			nv[pv->clock_n[k]++] = ck->elapsed_s;
+		}
+		if (ck->state && (ck->stopped || !strcmp(ck->state, "missed"))) {
+			pv->clocks_measured++;
+			pv->clocks_met += !strcmp(ck->state, "met");
+			met += !strcmp(ck->state, "met");
+			missed += !strcmp(ck->state, "missed");
+		}
+	}
+	pv->feedback_count += ri->feedback_count;
+	pv->csat_count += ri->csat_count;
+	pv->lost_count += ri->lost_count;
+	pv->lost_sum = accord_sat_add(pv->lost_sum, ri->lost_sum);
+	/* every clock met against the agreement, the experience target missed */
+	pv->watermelons += met == ACCORD_CLOCKS && !missed && experience_missed(ri, pc->agreement);
+	pv->resolved += ri->resolved != 0;
+	pv->resolved_joint += ri->resolved && ri->joint;
+	for (i = 0; inc->resolution && i < inc->resolution->action_count; i++) {
+		const accord_action *a = &inc->resolution->actions[i];
+
+		if (!owned_by(a, pc->party) || a->done)
+			continue;
+		pv->actions_open++;
+		pv->actions_overdue += action_overdue(a, r->opts.now);
+	}
+}
+
+static int cmp_provider(const void *a, const void *b)
+{
+	return strcmp(((const accord_report_provider *)a)->name, ((const accord_report_provider *)b)->name);
+}
+
+/* The table per provider party (docs/metrics.md, "By provider"). */
+static void aggregate_providers(accord_report *r)
+{
+	int64_t *(*vals)[ACCORD_CLOCKS] = NULL;
+	size_t i, j, k;
+
+	for (i = 0; i < r->count; i++) {
+		const accord_clocks *c = r->incidents[i].clocks;
+
+		for (j = 0; c && j < c->party_count; j++) {
+			const accord_party_clocks *pc = &c->parties[j];
+			size_t at;
+
+			for (at = 0; at < r->provider_count && strcmp(r->providers[at].name, pc->party) != 0; at++)
+				;
+			if (at == r->provider_count) {
+				accord_report_provider pv;
+				int64_t *(*nv)[ACCORD_CLOCKS] = realloc(vals, (at + 1) * sizeof(*nv));
+
+				if (!nv)
+					abort();
+				vals = nv;
+				memset(vals[at], 0, sizeof(vals[at]));
+				memset(&pv, 0, sizeof(pv));
+				pv.name = pc->party;
+				ACCORD_PUSH(r->providers, r->provider_count, pv);
+			}
+			provider_add(r, &r->providers[at], vals[at], &r->incidents[i], pc);
+		}
+	}
+	for (i = 0; i < r->provider_count; i++) {
+		for (k = 0; k < ACCORD_CLOCKS; k++) {
+			r->providers[i].clock_median_s[k] = accord_report_percentile(vals[i][k], r->providers[i].clock_n[k], 50);
+			r->providers[i].clock_p90_s[k] = accord_report_percentile(vals[i][k], r->providers[i].clock_n[k], 90);
+			free(vals[i][k]);
+		}
+	}
+	free(vals);
+	qsort(r->providers, r->provider_count, sizeof(*r->providers), cmp_provider);
+}
+
+/* The provider `name` of report `r`, or NULL. */
+static const accord_report_provider *provider_of(const accord_report *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; r && i < r->provider_count; i++)
+		if (!strcmp(r->providers[i].name, name))
+			return &r->providers[i];
+	return NULL;
+}
+
+static int compute(accord_report **out, const accord_report_source *sources, size_t count,
+		   const accord_report_options *opts, int with_previous);
+
 int accord_report_compute_many(accord_report **out, const accord_report_source *sources, size_t count,
 			       const accord_report_options *opts)
+{
+	return compute(out, sources, count, opts, 1);
+}
+
+static int compute(accord_report **out, const accord_report_source *sources, size_t count,
+		   const accord_report_options *opts, int with_previous)
 {
 	report_impl *impl;
 	accord_report *r;
@@ -790,8 +931,14 @@ int accord_report_compute_many(accord_report **out, const accord_report_source *
 	if (!r->across)
 		memcpy(r->ledger_id, sources[0].ledger->id, sizeof(r->ledger_id));
 	for (i = 0; i < count && error == 0; i++) {
+		const accord_parties *ps = &sources[i].ledger->parties;
+		size_t j;
+
 		memcpy(r->ledgers[i].id, sources[i].ledger->id, sizeof(r->ledgers[i].id));
 		r->ledgers[i].name = sources[i].name;
+		r->ledgers[i].title = accord_ledger_title(sources[i].ledger);
+		for (j = 0; j < ps->party_count; j++)
+			ACCORD_PUSH(r->ledgers[i].parties, r->ledgers[i].party_count, (const char *)ps->parties[j].name);
 		r->ledgers[i].entry_count = sources[i].ledger->count;
 		r->entry_count += sources[i].ledger->count;
 		error = measure_ledger(r, sources[i].ledger, i);
@@ -801,6 +948,20 @@ int accord_report_compute_many(accord_report **out, const accord_report_source *
 		return error;
 	}
 	aggregate(r, &impl->keys, &impl->key_count);
+	aggregate_providers(r);
+	/* the period of the same length just before, for the trend of each provider figure */
+	if (with_previous && opts->has_since) {
+		accord_report_options prev = *opts;
+		int64_t until = opts->has_until ? opts->until : opts->now;
+
+		prev.has_since = prev.has_until = 1;
+		prev.until = opts->since;
+		prev.since = opts->since - (until - opts->since);
+		if (prev.since < prev.until && (error = compute(&r->previous, sources, count, &prev, 0)) < 0) {
+			accord_report_free(r);
+			return error;
+		}
+	}
 	*out = r;
 	return 0;
 }
@@ -833,9 +994,14 @@ void accord_report_free(accord_report *r)
 		return;
 	for (i = 0; i < r->count; i++) {
 		accord_incident_free(r->incidents[i].incident);
+		accord_clocks_free(r->incidents[i].clocks);
 		free(r->incidents[i].waiting);
 		free(r->incidents[i].disputed);
 	}
+	for (i = 0; r->ledgers && i < r->ledger_count; i++)
+		free(r->ledgers[i].parties);
+	free(r->providers);
+	accord_report_free(r->previous);
 	free(r->incidents);
 	free(r->services);
 	free(r->waiting);
@@ -954,6 +1120,29 @@ static void verification_json(cJSON *o, const accord_report_meta *meta, size_t e
 	add_count(o, "entries", entries);
 }
 
+/* Every party of the ledgers read, sorted, once each. Caller frees the array. */
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void report_party_names(const char ***out, size_t *count, const accord_report *r)
+{
+	const char **names = NULL;
+	size_t n = 0, i, j, k = 0;
+
+	for (i = 0; i < r->ledger_count; i++)
+		for (j = 0; j < r->ledgers[i].party_count; j++)
+			ACCORD_PUSH(names, n, r->ledgers[i].parties[j]);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n; i++)
+		if (!k || strcmp(names[k - 1], names[i]) != 0)
+			names[k++] = names[i];
+	*out = names;
+	*count = k;
+}
+
 static cJSON *meta_json(cJSON *doc, const accord_report *r, const accord_report_meta *meta)
 {
 	cJSON *o;
@@ -978,6 +1167,15 @@ static cJSON *meta_json(cJSON *doc, const accord_report *r, const accord_report_
 	add_str_or_null(o, "service", r->opts.service);
 	add_str_or_null(o, "party", r->opts.party);
 	verification_json(cJSON_AddObjectToObject(doc, "verification"), meta, r->entry_count);
+	add_str_or_null(doc, "title", r->across ? NULL : r->ledgers[0].title);
+	{
+		const char **names = NULL;
+		size_t n = 0;
+
+		report_party_names(&names, &n, r);
+		cJSON_AddItemToObject(doc, "parties", string_array(names, n));
+		free(names);
+	}
 	if (r->across) {
 		cJSON *a = cJSON_AddArrayToObject(doc, "ledgers");
 
@@ -987,6 +1185,7 @@ static cJSON *meta_json(cJSON *doc, const accord_report *r, const accord_report_
 
 			cJSON_AddStringToObject(x, "name", r->ledgers[i].name);
 			cJSON_AddStringToObject(x, "ledger", r->ledgers[i].id);
+			cJSON_AddStringToObject(x, "title", r->ledgers[i].title ? r->ledgers[i].title : "");
 			verification_json(cJSON_AddObjectToObject(x, "verification"), lm, r->ledgers[i].entry_count);
 			cJSON_AddItemToArray(a, x);
 		}
@@ -1074,6 +1273,77 @@ static cJSON *action_counts(cJSON *o, size_t open, size_t done, size_t overdue)
 	add_count(o, "done", done);
 	add_count(o, "overdue", overdue);
 	return o;
+}
+
+static cJSON *provider_figures_json(const accord_report_provider *pv)
+{
+	cJSON *o = cJSON_CreateObject(), *c = cJSON_AddObjectToObject(o, "clocks"), *x;
+	static const char *const names[ACCORD_CLOCKS] = { "acknowledge", "mitigate", "restore" };
+	size_t k;
+
+	add_count(o, "incidents", pv->incidents);
+	for (k = 0; k < ACCORD_CLOCKS; k++) {
+		x = cJSON_AddObjectToObject(c, names[k]);
+		add_count(x, "n", pv->clock_n[k]);
+		if (pv->clock_n[k]) {
+			cJSON_AddNumberToObject(x, "median_s", (double)pv->clock_median_s[k]);
+			cJSON_AddNumberToObject(x, "p90_s", (double)pv->clock_p90_s[k]);
+		} else {
+			cJSON_AddNullToObject(x, "median_s");
+			cJSON_AddNullToObject(x, "p90_s");
+		}
+	}
+	x = cJSON_AddObjectToObject(o, "sla");
+	add_count(x, "measured", pv->clocks_measured);
+	add_count(x, "met", pv->clocks_met);
+	add_pct(x, "met_pct", pv->clocks_met, pv->clocks_measured);
+	x = cJSON_AddObjectToObject(o, "experience");
+	add_count(x, "responses", pv->feedback_count);
+	add_pct(x, "csat_pct", pv->csat_count, pv->feedback_count);
+	cJSON_AddNumberToObject(x, "lost_minutes", (double)pv->lost_sum);
+	add_count(x, "lost_responses", pv->lost_count);
+	add_count(o, "watermelons", pv->watermelons);
+	x = cJSON_AddObjectToObject(o, "joint");
+	add_count(x, "resolved", pv->resolved);
+	add_count(x, "joint", pv->resolved_joint);
+	add_pct(x, "joint_pct", pv->resolved_joint, pv->resolved);
+	x = cJSON_AddObjectToObject(o, "actions");
+	add_count(x, "open", pv->actions_open);
+	add_count(x, "overdue", pv->actions_overdue);
+	return o;
+}
+
+/* "providers": each provider's figures, and the previous period's beside them. */
+static void providers_json(cJSON *doc, const accord_report *r)
+{
+	cJSON *a = cJSON_AddArrayToObject(doc, "providers");
+	size_t i;
+
+	for (i = 0; i < r->provider_count; i++) {
+		const accord_report_provider *pv = &r->providers[i], *prev = provider_of(r->previous, pv->name);
+		cJSON *o = provider_figures_json(pv);
+
+		cJSON_AddStringToObject(o, "party", pv->name);
+		add_ledgers(o, r, pv->ledgers);
+		if (prev)
+			cJSON_AddItemToObject(o, "previous", provider_figures_json(prev));
+		else if (r->previous) {
+			accord_report_provider none;
+
+			memset(&none, 0, sizeof(none));
+			cJSON_AddItemToObject(o, "previous", provider_figures_json(&none));
+		} else
+			cJSON_AddNullToObject(o, "previous");
+		cJSON_AddItemToArray(a, o);
+	}
+	if (r->previous) {
+		cJSON *p = cJSON_AddObjectToObject(doc, "previous_period");
+
+		accord_json_add_time(p, "since", r->previous->opts.since);
+		accord_json_add_time(p, "until", r->previous->opts.until);
+	} else {
+		cJSON_AddNullToObject(doc, "previous_period");
+	}
 }
 
 cJSON *accord_report_to_json(const accord_report *r, const accord_report_meta *meta)
@@ -1260,6 +1530,7 @@ cJSON *accord_report_to_json(const accord_report *r, const accord_report_meta *m
 	a = cJSON_AddArrayToObject(doc, "rows");
 	for (i = 0; i < r->count; i++)
 		cJSON_AddItemToArray(a, incident_row_json(r, &r->incidents[i]));
+	providers_json(doc, r);
 	return doc;
 }
 
@@ -1349,11 +1620,66 @@ static char *num1(double v)
 	return xstrdup(b);
 }
 
-/* The same into the caller's buffer, for a figure inside a longer text. */
-static const char *num1_in(char *b, size_t n, double v)
+
+/*
+ * Thousands separators for the human formats (text, md, html; never json
+ * or csv, which programs read): "1234567.5" -> "1,234,567.5".
+ */
+static void group(char *out, size_t len, const char *num)
 {
-	dec(b, n, round_to(v, 10), 1);
-	return b;
+	const char *dot = strchr(num, '.'), *p = num;
+	size_t digits, o = 0;
+
+	if (*p == '-' && o + 1 < len)
+		out[o++] = *p++;
+	digits = (size_t)((dot ? dot : num + strlen(num)) - p);
+	for (; *p && p != dot && o + 2 < len; p++, digits--) {
+		out[o++] = *p;
+		if (digits > 1 && (digits - 1) % 3 == 0)
+			out[o++] = ',';
+	}
+	for (; *p && o + 1 < len; p++)
+		out[o++] = *p;
+	out[o] = '\0';
+}
+
+/* A count, grouped. */
+static char *cnt(long long v)
+{
+	char b[32], g[48];
+
+	snprintf(b, sizeof(b), "%lld", v);
+	group(g, sizeof(g), b);
+	return xstrdup(g);
+}
+
+/* cnt into the caller's buffer, for a figure inside a longer text. */
+static const char *cnt_in(char *g, size_t n, long long v)
+{
+	char b[32];
+
+	snprintf(b, sizeof(b), "%lld", v);
+	group(g, n, b);
+	return g;
+}
+
+/* num1, grouped. */
+static char *num1g(double v)
+{
+	char b[64], g[96];
+
+	dec(b, sizeof(b), round_to(v, 10), 1);
+	group(g, sizeof(g), b);
+	return xstrdup(g);
+}
+
+static const char *num1g_in(char *g, size_t n, double v)
+{
+	char b[64];
+
+	dec(b, sizeof(b), round_to(v, 10), 1);
+	group(g, n, b);
+	return g;
 }
 
 static char *pct_text(size_t a, size_t b)
@@ -1487,7 +1813,7 @@ static char *time_text(int64_t t)
 static void build_meta(rdoc *d, const accord_report *r, const accord_report_meta *meta)
 {
 	block *b;
-	char *since, *until;
+	char *since, *until, gb[48];
 	size_t i;
 
 	add_text(d, B_H1, xstrdup(r->across ? "accord report across ledgers: joint outcomes and customer impact"
@@ -1522,14 +1848,30 @@ static void build_meta(rdoc *d, const accord_report *r, const accord_report_meta
 	}
 	b = add_table(d, B_KV, 2, 0);
 	kv(b, 0, "generated at", time_text(r->opts.now));
-	if (!r->across)
+	if (!r->across) {
 		kv(b, 0, "ledger", xstrdup(r->ledger_id));
+		kv(b, 0, "title", xstrdup(r->ledgers[0].title && *r->ledgers[0].title ? r->ledgers[0].title : "(none)"));
+	}
+	{
+		accord_buf names = ACCORD_BUF_INIT;
+		const char **list = NULL;
+		size_t n = 0;
+
+		report_party_names(&list, &n, r);
+		for (i = 0; i < n; i++)
+			accord_buf_printf(&names, "%s%s", i ? ", " : "", list[i]);
+		kv(b, 0, "parties", xstrdup(n ? names.ptr : "none"));
+		free(list);
+		accord_buf_dispose(&names);
+	}
 	for (i = 0; r->across && i < r->ledger_count; i++) {
 		const accord_report_meta *lm = meta && i < meta->ledger_count ? &meta->ledgers[i] : NULL;
 		const accord_report_ledger *l = &r->ledgers[i];
 
 		if (!lm || lm->verified)
-			row(b, 0, fmt("ledger %s", l->name), fmt("%s: verified (%zu %s)", l->id, l->entry_count,
+			row(b, 0, fmt("ledger %s", l->name), fmt("%s%s%s%s: verified (%s %s)", l->id,
+							       l->title && *l->title ? " \"" : "", l->title ? l->title : "",
+							       l->title && *l->title ? "\"" : "", cnt_in(gb, sizeof(gb), (long long)l->entry_count),
 							       accord_plural((long long)l->entry_count, "entry", "entries")));
 		else
 			row(b, 1, fmt("ledger %s", l->name), fmt("%s: PARTIAL: %s", l->id,
@@ -1551,8 +1893,8 @@ static void build_meta(rdoc *d, const accord_report *r, const accord_report_meta
 					  r->opts.party ? "party " : "", r->opts.party ? r->opts.party : "")
 				    : xstrdup("none"));
 	if (!meta || meta->verified)
-		kv(b, 0, "verification", fmt("verified: every signature, chain and authorization (%zu %s)",
-					     r->entry_count, accord_plural((long long)r->entry_count, "entry", "entries")));
+		kv(b, 0, "verification", fmt("verified: every signature, chain and authorization (%s %s)",
+					     cnt_in(gb, sizeof(gb), (long long)r->entry_count), accord_plural((long long)r->entry_count, "entry", "entries")));
 	else
 		kv(b, 1, "verification", fmt("PARTIAL: %s", meta->verify_message ? meta->verify_message : ""));
 }
@@ -1561,7 +1903,7 @@ static void build_meta(rdoc *d, const accord_report *r, const accord_report_meta
 static void kv_disputed(block *b, const accord_report *r)
 {
 	size_t i, j, n = 0;
-	char nb[64];
+	char nb[64], gb[48];
 
 	for (i = 0; i < r->count; i++) {
 		const accord_report_incident *ri = &r->incidents[i];
@@ -1573,9 +1915,9 @@ static void kv_disputed(block *b, const accord_report *r)
 
 			window_in_period(r, w, &cs, &ce);
 			kv(b, 0, n++ ? "" : "disputed figures",
-			   fmt("%.12s %s: %lld customers, %s to %s, %s customer-minutes (%s)", ri->incident->id,
-			       w->party ? w->party : "?", (long long)w->customers, start, end,
-			       num1_in(nb, sizeof(nb), (double)accord_sat_mul(w->customers, ce - cs) / 60.0),
+			   fmt("%.12s %s: %s customers, %s to %s, %s customer-minutes (%s)", ri->incident->id,
+			       w->party ? w->party : "?", cnt_in(gb, sizeof(gb), (long long)w->customers), start, end,
+			       num1g_in(nb, sizeof(nb), (double)accord_sat_mul(w->customers, ce - cs) / 60.0),
 			       w->state == ACCORD_FIGURE_ASIDE ? "not counted" : "counted"));
 			free(start);
 			free(end);
@@ -1587,14 +1929,14 @@ static void build_sections(rdoc *d, const accord_report *r)
 {
 	block *b;
 	size_t i, j;
-	char nb[64];
+	char nb[64], gb[48], gb2[48];
 
 	add_text(d, B_H2, xstrdup("Incidents"));
 	b = add_table(d, B_KV, 2, 0);
-	kv(b, 0, "in the period", fmt("%zu", r->count));
-	kv(b, 0, "resolved", fmt("%zu", r->resolved));
-	kv(b, 0, "closed", fmt("%zu", r->closed));
-	kv(b, 0, "still open", fmt("%zu", r->open));
+	kv(b, 0, "in the period", cnt((long long)r->count));
+	kv(b, 0, "resolved", cnt((long long)r->resolved));
+	kv(b, 0, "closed", cnt((long long)r->closed));
+	kv(b, 0, "still open", cnt((long long)r->open));
 	if (r->voided || r->duplicates)
 		kv(b, 0, "left out", fmt("%zu void, %zu %s (agreed by every involved party)", r->voided, r->duplicates,
 					 accord_plural((long long)r->duplicates, "duplicate", "duplicates")));
@@ -1604,27 +1946,27 @@ static void build_sections(rdoc *d, const accord_report *r)
 		b = add_table(d, B_TABLE, 3, 6);
 		row(b, 0, xstrdup("service"), xstrdup("incidents"), xstrdup("customer-minutes"));
 		for (i = 0; i < r->service_count; i++)
-			row(b, 0, xstrdup(r->services[i].name), fmt("%zu", r->services[i].count),
-			    num1((double)r->services[i].customer_seconds / 60.0));
+			row(b, 0, xstrdup(r->services[i].name), cnt((long long)r->services[i].count),
+			    num1g((double)r->services[i].customer_seconds / 60.0));
 	} else if (r->service_count) {
 		b = add_table(d, B_TABLE, 4, 6);
 		row(b, 0, xstrdup("service"), xstrdup("incidents"), xstrdup("customer-minutes"), xstrdup("ledgers"));
 		for (i = 0; i < r->service_count; i++)
-			row(b, 0, xstrdup(r->services[i].name), fmt("%zu", r->services[i].count),
-			    num1((double)r->services[i].customer_seconds / 60.0), ledgers_text(r, r->services[i].ledgers));
+			row(b, 0, xstrdup(r->services[i].name), cnt((long long)r->services[i].count),
+			    num1g((double)r->services[i].customer_seconds / 60.0), ledgers_text(r, r->services[i].ledgers));
 	}
 
 	add_text(d, B_H2, xstrdup("Customer impact"));
 	b = add_table(d, B_KV, 2, 0);
-	kv(b, 0, "customers affected", fmt("%lld", (long long)r->customers));
+	kv(b, 0, "customers affected", cnt((long long)r->customers));
 	kv(b, 0, "customer-minutes", fmt("%s%s", accord_saturated(r->customer_seconds) ? "at least " : "",
-					 num1_in(nb, sizeof(nb), (double)r->customer_seconds / 60.0)));
+					 num1g_in(nb, sizeof(nb), (double)r->customer_seconds / 60.0)));
 	if (r->unconfirmed)
 		kv(b, 0, "unconfirmed", fmt("%zu %s counted on another party's windows: the customer-facing party recorded none",
 					    r->unconfirmed, accord_plural((long long)r->unconfirmed, "incident", "incidents")));
 	kv_disputed(b, r);
 	if (r->longest) {
-		char *m = num1((double)r->longest_s / 60.0);
+		char *m = num1g((double)r->longest_s / 60.0);
 
 		kv(b, 0, "longest impact", fmt("%s %s (%.12s %s)", m, strcmp(m, "1") ? "minutes" : "minute",
 					       r->longest->incident->id, r->longest->incident->title));
@@ -1635,7 +1977,7 @@ static void build_sections(rdoc *d, const accord_report *r)
 
 	add_text(d, B_H2, xstrdup("Customer experience"));
 	b = add_table(d, B_KV, 2, 0);
-	kv(b, 0, "feedback responses", fmt("%zu", r->feedback_count));
+	kv(b, 0, "feedback responses", cnt((long long)r->feedback_count));
 	{
 		char *mean = mean_text(r->score_sum, r->feedback_count);
 		char *csat = pct_text(r->csat_count, r->feedback_count);
@@ -1649,8 +1991,8 @@ static void build_sections(rdoc *d, const accord_report *r)
 		free(csat);
 	}
 	if (r->lost_count)
-		kv(b, 0, "lost minutes", fmt("sum %lld, median %lld (%zu %s)", (long long)r->lost_sum,
-					     (long long)r->lost_median, r->lost_count,
+		kv(b, 0, "lost minutes", fmt("sum %s, median %s (%zu %s)", cnt_in(gb, sizeof(gb), (long long)r->lost_sum),
+					     cnt_in(gb2, sizeof(gb2), (long long)r->lost_median), r->lost_count,
 					     accord_plural((long long)r->lost_count, "response", "responses")));
 	else
 		kv(b, 0, "lost minutes", xstrdup("sum 0, median n/a (0 responses)"));
@@ -1683,12 +2025,12 @@ static void build_sections(rdoc *d, const accord_report *r)
 			if (ri->watermelon && r->across)
 				row(b, 1, short_id(ri->incident->id), xstrdup(ri->incident->title),
 				    xstrdup(ri->incident->service), fmt("%zu/%zu", ri->sla_met, ri->sla_count),
-				    mean_text(ri->score_sum, ri->feedback_count), fmt("%zu", ri->feedback_count),
+				    mean_text(ri->score_sum, ri->feedback_count), cnt((long long)ri->feedback_count),
 				    xstrdup(r->ledgers[ri->ledger].name));
 			else if (ri->watermelon)
 				row(b, 1, short_id(ri->incident->id), xstrdup(ri->incident->title),
 				    xstrdup(ri->incident->service), fmt("%zu/%zu", ri->sla_met, ri->sla_count),
-				    mean_text(ri->score_sum, ri->feedback_count), fmt("%zu", ri->feedback_count));
+				    mean_text(ri->score_sum, ri->feedback_count), cnt((long long)ri->feedback_count));
 		}
 	}
 
@@ -1744,24 +2086,24 @@ static void build_sections(rdoc *d, const accord_report *r)
 		b = add_table(d, B_TABLE, 4, 2 | 4 | 8);
 		row(b, 0, xstrdup("owner"), xstrdup("open"), xstrdup("done"), xstrdup("overdue"));
 		for (i = 0; i < r->owner_count; i++)
-			row(b, r->owners[i].overdue > 0, xstrdup(r->owners[i].name), fmt("%zu", r->owners[i].open),
-			    fmt("%zu", r->owners[i].done), fmt("%zu", r->owners[i].overdue));
-		row(b, r->joint_overdue > 0, xstrdup("jointly owned"), fmt("%zu", r->joint_open),
-		    fmt("%zu", r->joint_done), fmt("%zu", r->joint_overdue));
-		row(b, r->actions_overdue > 0, xstrdup("all items"), fmt("%zu", r->actions_open),
-		    fmt("%zu", r->actions_done), fmt("%zu", r->actions_overdue));
+			row(b, r->owners[i].overdue > 0, xstrdup(r->owners[i].name), cnt((long long)r->owners[i].open),
+			    cnt((long long)r->owners[i].done), cnt((long long)r->owners[i].overdue));
+		row(b, r->joint_overdue > 0, xstrdup("jointly owned"), cnt((long long)r->joint_open),
+		    cnt((long long)r->joint_done), cnt((long long)r->joint_overdue));
+		row(b, r->actions_overdue > 0, xstrdup("all items"), cnt((long long)r->actions_open),
+		    cnt((long long)r->actions_done), cnt((long long)r->actions_overdue));
 	} else {
 		/* a party's items add up across the ledgers it shares with us, which are named */
 		b = add_table(d, B_TABLE, 5, 2 | 4 | 8);
 		row(b, 0, xstrdup("owner"), xstrdup("open"), xstrdup("done"), xstrdup("overdue"), xstrdup("ledgers"));
 		for (i = 0; i < r->owner_count; i++)
-			row(b, r->owners[i].overdue > 0, xstrdup(r->owners[i].name), fmt("%zu", r->owners[i].open),
-			    fmt("%zu", r->owners[i].done), fmt("%zu", r->owners[i].overdue),
+			row(b, r->owners[i].overdue > 0, xstrdup(r->owners[i].name), cnt((long long)r->owners[i].open),
+			    cnt((long long)r->owners[i].done), cnt((long long)r->owners[i].overdue),
 			    ledgers_text(r, r->owners[i].ledgers));
-		row(b, r->joint_overdue > 0, xstrdup("jointly owned"), fmt("%zu", r->joint_open),
-		    fmt("%zu", r->joint_done), fmt("%zu", r->joint_overdue), ledgers_text(r, r->joint_ledgers));
-		row(b, r->actions_overdue > 0, xstrdup("all items"), fmt("%zu", r->actions_open),
-		    fmt("%zu", r->actions_done), fmt("%zu", r->actions_overdue),
+		row(b, r->joint_overdue > 0, xstrdup("jointly owned"), cnt((long long)r->joint_open),
+		    cnt((long long)r->joint_done), cnt((long long)r->joint_overdue), ledgers_text(r, r->joint_ledgers));
+		row(b, r->actions_overdue > 0, xstrdup("all items"), cnt((long long)r->actions_open),
+		    cnt((long long)r->actions_done), cnt((long long)r->actions_overdue),
 		    ledgers_text(r, r->joint_ledgers | all_owner_ledgers(r)));
 	}
 	if (r->actions_overdue) {
@@ -1784,11 +2126,11 @@ static void build_sections(rdoc *d, const accord_report *r)
 				cJSON_ArrayForEach(p, res->actions[j].owners)
 					accord_buf_printf(&o, "%s%s", o.size ? ", " : "", p->valuestring);
 				if (r->across)
-					row(b, 1, short_id(r->incidents[i].incident->id), fmt("%zu", j + 1),
+					row(b, 1, short_id(r->incidents[i].incident->id), cnt((long long)j + 1),
 					    xstrdup(res->actions[j].text), xstrdup(o.ptr), xstrdup(res->actions[j].due),
 					    xstrdup(r->ledgers[r->incidents[i].ledger].name));
 				else
-					row(b, 1, short_id(r->incidents[i].incident->id), fmt("%zu", j + 1),
+					row(b, 1, short_id(r->incidents[i].incident->id), cnt((long long)j + 1),
 					    xstrdup(res->actions[j].text), xstrdup(o.ptr), xstrdup(res->actions[j].due));
 				accord_buf_dispose(&o);
 			}
@@ -1804,10 +2146,10 @@ static void build_sections(rdoc *d, const accord_report *r)
 			row(b, 0, xstrdup("factor"), xstrdup("incidents"));
 		for (i = 0; i < r->factor_count && i < TOP_FACTORS; i++) {
 			if (r->across)
-				row(b, 0, xstrdup(r->factors[i].name), fmt("%zu", r->factors[i].count),
+				row(b, 0, xstrdup(r->factors[i].name), cnt((long long)r->factors[i].count),
 				    ledgers_text(r, r->factors[i].ledgers));
 			else
-				row(b, 0, xstrdup(r->factors[i].name), fmt("%zu", r->factors[i].count));
+				row(b, 0, xstrdup(r->factors[i].name), cnt((long long)r->factors[i].count));
 		}
 	}
 	add_text(d, B_P, fmt("%zu distinct %s across all parties' resolutions; none is attributed to a party.",
@@ -1833,7 +2175,7 @@ static void build_weeks(rdoc *d, const accord_report *r)
 		t[10] = '\0';
 		row(b, w->sla_count && w->sla_met == w->sla_count && w->feedback_count &&
 			       w->csat_count * 2 < w->feedback_count,
-		    t, fmt("%zu", w->incidents), num1((double)w->customer_seconds / 60.0),
+		    t, cnt((long long)w->incidents), num1g((double)w->customer_seconds / 60.0),
 		    pct_text(w->sla_met, w->sla_count), pct_text(w->csat_count, w->feedback_count));
 	}
 }
@@ -1861,7 +2203,7 @@ static void build_incidents(rdoc *d, const accord_report *r)
 		if (r->across)
 			row(b, ri->watermelon, xstrdup(r->ledgers[ri->ledger].name), short_id(inc->id),
 			    fmt("SEV%lld", (long long)inc->severity), xstrdup(inc->service), xstrdup(inc->status),
-			    num1((double)ri->customer_seconds / 60.0), pct_text(ri->csat_count, ri->feedback_count),
+			    num1g((double)ri->customer_seconds / 60.0), pct_text(ri->csat_count, ri->feedback_count),
 			    fmt("%zu/%zu", ri->sla_met, ri->sla_count),
 			    ri->joint ? fmt("joint r%d", ri->revisions + 1) : xstrdup(resolution_state(inc)),
 			    fmt("%s%s%s%s", inc->title, ri->watermelon ? " (watermelon)" : "",
@@ -1869,12 +2211,154 @@ static void build_incidents(rdoc *d, const accord_report *r)
 				ri->disputed_count ? " (disputed figure)" : ""));
 		else
 			row(b, ri->watermelon, short_id(inc->id), fmt("SEV%lld", (long long)inc->severity),
-			    xstrdup(inc->service), xstrdup(inc->status), num1((double)ri->customer_seconds / 60.0),
+			    xstrdup(inc->service), xstrdup(inc->status), num1g((double)ri->customer_seconds / 60.0),
 			    pct_text(ri->csat_count, ri->feedback_count), fmt("%zu/%zu", ri->sla_met, ri->sla_count),
 			    ri->joint ? fmt("joint r%d", ri->revisions + 1) : xstrdup(resolution_state(inc)),
 			    fmt("%s%s%s%s", inc->title, ri->watermelon ? " (watermelon)" : "",
 				ri->unconfirmed ? " (unconfirmed figure)" : "",
 				ri->disputed_count ? " (disputed figure)" : ""));
+	}
+}
+
+/* A figure's change from the previous period: "+2", "-20m", "+12.5 pts", "n/a". */
+static char *change_count(long long now, long long before)
+{
+	char g[48];
+
+	cnt_in(g, sizeof(g), now - before);
+	return fmt("%s%s", now > before ? "+" : "", g);
+}
+
+static char *change_dur(size_t n_now, int64_t now, size_t n_before, int64_t before)
+{
+	char *d, *t;
+
+	if (!n_now || !n_before)
+		return xstrdup("n/a");
+	d = dur_text(now - before);
+	t = fmt("%s%s", now > before ? "+" : "", d);
+	free(d);
+	return t;
+}
+
+static char *change_pct(size_t a, size_t b, size_t pa, size_t pb)
+{
+	char d[64];
+	double x, y;
+
+	if (!b || !pb)
+		return xstrdup("n/a");
+	x = round_to(100.0 * (double)a / (double)b, 10);
+	y = round_to(100.0 * (double)pa / (double)pb, 10);
+	dec(d, sizeof(d), round_to(x - y, 10), 1);
+	return fmt("%s%s pts", x > y ? "+" : "", d);
+}
+
+static char *clock_text(const accord_report_provider *pv, size_t k)
+{
+	char *m, *p, *t;
+
+	if (!pv->clock_n[k])
+		return xstrdup("n/a");
+	m = dur_text(pv->clock_median_s[k]);
+	p = dur_text(pv->clock_p90_s[k]);
+	t = fmt("%s / %s (n=%zu)", m, p, pv->clock_n[k]);
+	free(m);
+	free(p);
+	return t;
+}
+
+static char *of_text(size_t a, size_t b)
+{
+	char *pct = pct_text(a, b), *t;
+	char ga[48], gb[48];
+
+	t = fmt("%s (%s of %s)", pct, cnt_in(ga, sizeof(ga), (long long)a), cnt_in(gb, sizeof(gb), (long long)b));
+	free(pct);
+	return t;
+}
+
+/*
+ * A table per provider party: each figure, the previous period's beside it
+ * and the change (docs/metrics.md, "By provider").
+ */
+static void build_providers(rdoc *d, const accord_report *r)
+{
+	static const char *const clock_labels[ACCORD_CLOCKS] = { "time to acknowledge, median / p90",
+								 "time to mitigate, median / p90",
+								 "time to restore, median / p90" };
+	accord_report_provider none;
+	size_t i, k;
+	int prev = r->previous != NULL;
+
+	if (!r->provider_count)
+		return;
+	memset(&none, 0, sizeof(none));
+	add_text(d, B_H2, xstrdup("By provider"));
+	if (prev) {
+		char *a = time_text(r->previous->opts.since), *b = time_text(r->previous->opts.until);
+
+		add_text(d, B_P, fmt("Clocks computed from the signed timeline, against the agreement in force at each "
+				     "incident's start; beside each figure the previous period of the same length "
+				     "(%s to %s) and the change.", a, b));
+		free(a);
+		free(b);
+	} else {
+		add_text(d, B_P, xstrdup("Clocks computed from the signed timeline, against the agreement in force at "
+					 "each incident's start (give --since to compare with the previous period)."));
+	}
+	for (i = 0; i < r->provider_count; i++) {
+		const accord_report_provider *pv = &r->providers[i], *pp = provider_of(r->previous, pv->name);
+		block *b;
+
+		if (!pp)
+			pp = &none;
+		if (r->across) {
+			char *l = ledgers_text(r, pv->ledgers);
+
+			add_text(d, B_P, fmt("%s (ledgers: %s)", pv->name, l));
+			free(l);
+		} else {
+			add_text(d, B_P, fmt("%s", pv->name));
+		}
+		b = add_table(d, B_TABLE, prev ? 4 : 2, prev ? 14 : 2);
+		if (prev)
+			row(b, 0, xstrdup("figure"), xstrdup("this period"), xstrdup("previous"), xstrdup("change"));
+		else
+			row(b, 0, xstrdup("figure"), xstrdup("this period"));
+#define PROW(alert, label, now, before, change)                                                   \
+	do {                                                                                     \
+		if (prev)                                                                        \
+			row(b, alert, xstrdup(label), now, before, change);                      \
+		else                                                                             \
+			row(b, alert, xstrdup(label), now);                                      \
+	} while (0)
+		PROW(0, "incidents", cnt((long long)pv->incidents), prev ? cnt((long long)pp->incidents) : NULL,
+		     prev ? change_count((long long)pv->incidents, (long long)pp->incidents) : NULL);
+		for (k = 0; k < ACCORD_CLOCKS; k++)
+			PROW(0, clock_labels[k], clock_text(pv, k), prev ? clock_text(pp, k) : NULL,
+			     prev ? change_dur(pv->clock_n[k], pv->clock_median_s[k], pp->clock_n[k], pp->clock_median_s[k])
+				  : NULL);
+		PROW(0, "SLA met (computed clocks)", of_text(pv->clocks_met, pv->clocks_measured),
+		     prev ? of_text(pp->clocks_met, pp->clocks_measured) : NULL,
+		     prev ? change_pct(pv->clocks_met, pv->clocks_measured, pp->clocks_met, pp->clocks_measured) : NULL);
+		PROW(0, "CSAT%", of_text(pv->csat_count, pv->feedback_count),
+		     prev ? of_text(pp->csat_count, pp->feedback_count) : NULL,
+		     prev ? change_pct(pv->csat_count, pv->feedback_count, pp->csat_count, pp->feedback_count) : NULL);
+		PROW(0, "lost minutes", cnt((long long)pv->lost_sum), prev ? cnt((long long)pp->lost_sum) : NULL,
+		     prev ? change_count((long long)pv->lost_sum, (long long)pp->lost_sum) : NULL);
+		PROW(pv->watermelons > 0, "watermelons", cnt((long long)pv->watermelons),
+		     prev ? cnt((long long)pp->watermelons) : NULL,
+		     prev ? change_count((long long)pv->watermelons, (long long)pp->watermelons) : NULL);
+		PROW(0, "joint resolutions", of_text(pv->resolved_joint, pv->resolved),
+		     prev ? of_text(pp->resolved_joint, pp->resolved) : NULL,
+		     prev ? change_pct(pv->resolved_joint, pv->resolved, pp->resolved_joint, pp->resolved) : NULL);
+		PROW(0, "action items open", cnt((long long)pv->actions_open), prev ? cnt((long long)pp->actions_open) : NULL,
+		     prev ? change_count((long long)pv->actions_open, (long long)pp->actions_open) : NULL);
+		PROW(pv->actions_overdue > 0, "action items overdue", cnt((long long)pv->actions_overdue),
+		     prev ? cnt((long long)pp->actions_overdue) : NULL,
+		     prev ? change_count((long long)pv->actions_overdue, (long long)pp->actions_overdue) : NULL);
+#undef PROW
 	}
 }
 
@@ -1890,6 +2374,7 @@ static void build_doc(rdoc *d, const accord_report *r, const accord_report_meta 
 		add_block(d, B_CHART)->chart = CHART_JOINT;
 	}
 	build_sections(d, r);
+	build_providers(d, r);
 	build_weeks(d, r);
 	build_incidents(d, r);
 	add_text(d, B_H2, xstrdup("How each figure is defined"));

@@ -7,6 +7,7 @@
 #include <cJSON.h>
 
 #include "accord/buf.h"
+#include "accord/clock.h"
 #include "accord/incident.h"
 #include "accord/ledger.h"
 
@@ -90,7 +91,28 @@ typedef struct {
 	const accord_impact **disputed; /* disputed windows in the period (borrowed from incident) */
 	size_t disputed_count;
 	int unconfirmed;         /* its customer-minutes rest on another party's windows */
+	accord_clocks *clocks;   /* computed per provider as of now (clock.h), owned */
 } accord_report_incident;
+
+/*
+ * One provider party's figures over the incidents of the period that
+ * involve it (docs/metrics.md, "By provider"): its computed clocks, the SLA
+ * met from them against the agreements in force, the experience of the
+ * customers affected, watermelons, joint resolutions and its action items.
+ */
+typedef struct {
+	const char *name;         /* borrowed */
+	uint64_t ledgers;         /* the ledgers its incidents came from */
+	size_t incidents;
+	size_t clock_n[ACCORD_CLOCKS];           /* stopped clocks */
+	int64_t clock_median_s[ACCORD_CLOCKS], clock_p90_s[ACCORD_CLOCKS];
+	size_t clocks_measured, clocks_met;      /* with a target, decided (stopped, or missed already) */
+	size_t feedback_count, csat_count, lost_count;
+	int64_t lost_sum;
+	size_t watermelons;
+	size_t resolved, resolved_joint;
+	size_t actions_open, actions_overdue;
+} accord_report_provider;
 
 /* A counter keyed by a name (service, party, factor). */
 typedef struct {
@@ -122,9 +144,12 @@ typedef struct {
 	char id[ACCORD_ID_HEXLEN + 1];
 	const char *name; /* borrowed from the source, NULL for a report on one ledger */
 	size_t entry_count;
+	const char *title;    /* its genesis title, borrowed ("" when none) */
+	const char **parties; /* its parties' names, borrowed; the array is the report's */
+	size_t party_count;
 } accord_report_ledger;
 
-typedef struct {
+typedef struct accord_report_s {
 	accord_report_options opts;
 	int64_t since, until; /* the effective period (since = INT64_MIN when open) */
 	char ledger_id[ACCORD_ID_HEXLEN + 1]; /* the one ledger's id; "" across ledgers */
@@ -178,6 +203,13 @@ typedef struct {
 
 	accord_report_week *weeks;
 	size_t week_count;
+	accord_report_provider *providers; /* by name */
+	size_t provider_count;
+	/*
+	 * The period of the same length just before (when the report has a
+	 * --since), same filters: each provider figure is shown beside it.
+	 */
+	struct accord_report_s *previous;
 } accord_report;
 
 /*

@@ -299,10 +299,76 @@ test_clocks_pauses() {
 	refused "pause on no party" "$GK" "$BADC" not-authorized
 }
 
+# --- the report: a table per provider, beside the previous period --------------------------
+test_report() {
+	# X: checkout on Tuesday 2026-11-03, every clock met under A2, customers unhappy:
+	# acknowledge 09:00Z-09:05Z = 5m, mitigate 09:00-10:00Z = 1h, restore 09:00-11:00Z = 2h
+	# (10:00-12:00 CET, inside the hours); CSAT 1 of 2 = 50% < the 80% target, 1,500 lost minutes
+	AT 2026-11-03T09:00:00Z alice open --title "Checkout declines" --severity 2 --service checkout \
+		--started 2026-11-03T09:00:00Z --parties globex >"$T/out" && ok || bad "open X"
+	X=$(cat "$T/out")
+	AT 2026-11-03T09:05:00Z gina note "$X" "seen" >/dev/null && ok || bad "X note"
+	AT 2026-11-03T10:00:00Z gina status "$X" mitigated >/dev/null && ok || bad "X mitigated"
+	AT 2026-11-03T11:00:00Z gina status "$X" resolved >/dev/null && ok || bad "X resolved"
+	AT 2026-11-03T12:00:00Z alice feedback "$X" --score 5 --lost-minutes 0 >/dev/null && ok || bad "X feedback 1"
+	AT 2026-11-03T12:01:00Z alice feedback "$X" --score 2 --lost-minutes 1500 >/dev/null && ok || bad "X feedback 2"
+	export ACCORD_NOW=2026-12-01T00:00:00Z
+	expect 0 as alice report --since 2026-11-01 --until 2026-12-01 --format json
+	schema_ok report.schema.json "report --json with providers"
+	echo "$OUT" >"$T/r.json"
+	equal "$(jget '[d["title"], d["parties"], d["previous_period"]]' <"$T/r.json")" \
+		'["acme and partners", ["acme", "globex", "initech"], {"since": "2026-10-02T00:00:00Z", "until": "2026-11-01T00:00:00Z"}]' \
+		"report: the title, the parties, the previous period of the same length (30 days before)"
+	equal "$(jget '[p["party"] for p in d["providers"]]' <"$T/r.json")" '["globex", "initech"]' "report: one table per provider"
+	G='[p for p in d["providers"] if p["party"] == "globex"][0]'
+	# globex this period, over P and X: acknowledge [1200, 300]: median (rank 1 of 2) 300, p90 (rank 2) 1200;
+	# mitigate [10800, 3600]: 3600 / 10800; restore [18000, 7200]: 7200 / 18000
+	equal "$(jget "[[c['n'], c['median_s'], c['p90_s']] for c in $G['clocks'].values()]" <"$T/r.json")" \
+		'[[2, 300, 1200], [2, 3600, 10800], [2, 7200, 18000]]' "globex: median and p90 of each clock"
+	# six clocks with a target, all met; CSAT 1 of 2 = 50%; lost 0 + 1500; X is a watermelon under A2's XLA
+	equal "$(jget "[$G['sla'], $G['experience'], $G['watermelons'], $G['joint']]" <"$T/r.json")" \
+		'[{"measured": 6, "met": 6, "met_pct": 100}, {"responses": 2, "csat_pct": 50, "lost_minutes": 1500, "lost_responses": 2}, 1, {"resolved": 2, "joint": 0, "joint_pct": 0}]' \
+		"globex: SLA met from computed clocks, CSAT, lost minutes, watermelons, joint resolutions"
+	# the previous period (Oct 2 - Nov 1): I1 (globex opened it: acknowledged at once, 0s; mitigate and restore
+	# never stopped: missed) and W (acknowledge 600 met, mitigate 10800 missed, restore 16200 met):
+	# acknowledge [0, 600] -> 0 / 600; mitigate [10800]; restore [16200]; met 3 of 6 = 50%;
+	# I1's one response scored 2: CSAT 0 of 1 = 0%
+	equal "$(jget "[[[c['n'], c['median_s'], c['p90_s']] for c in $G['previous']['clocks'].values()], $G['previous']['sla'], $G['previous']['experience']['csat_pct']]" <"$T/r.json")" \
+		'[[[2, 0, 600], [1, 10800, 10800], [1, 16200, 16200]], {"measured": 6, "met": 3, "met_pct": 50}, 0]' \
+		"globex: the previous period's figures"
+	equal "$(jget '[p["sla"]["measured"] for p in d["providers"] if p["party"] == "initech"]' <"$T/r.json")" '[0]' \
+		"initech: no agreement, no clock measured against a target"
+	expect 0 as alice report --since 2026-11-01 --until 2026-12-01
+	echo "$OUT" >"$T/report.txt"
+	equal "$(grep -c '^  title  *acme and partners$' "$T/report.txt")" 1 "text: the title in the header"
+	equal "$(grep -c '^  parties  *acme, globex, initech$' "$T/report.txt")" 1 "text: the parties in the header"
+	equal "$(grep -c '^  SLA met (computed clocks)  *100% (6 of 6)  *50% (3 of 6)  *+50 pts$' "$T/report.txt")" 1 \
+		"text: SLA met from the computed clocks beside the previous period, with the change"
+	contains "$OUT" "By provider" "text: the provider section"
+	# change of the medians: 300 - 0 = +5m; 3600 - 10800 = -2h; SLA 100 - 50 = +50 pts; lost 1500 - 0 = +1,500
+	contains "$OUT" "time to acknowledge, median / p90" "text: the clock rows"
+	contains "$OUT" "5m / 20m (n=2)" "text: acknowledge median / p90 this period"
+	contains "$OUT" "+5m" "text: the change of the acknowledge median"
+	contains "$OUT" "-2h" "text: the change of the mitigate median"
+	contains "$OUT" "+50 pts" "text: the change of SLA met"
+	contains "$OUT" "1,500" "text: thousands separators"
+	contains "$OUT" "+1,500" "text: the change of lost minutes, grouped"
+	expect 0 as alice report --since 2026-11-01 --until 2026-12-01 --format md
+	contains "$OUT" "1,500" "md: thousands separators"
+	contains "$OUT" "By provider" "md: the provider section"
+	expect 0 as alice report --since 2026-11-01 --until 2026-12-01 --format html
+	contains "$OUT" "1,500" "html: thousands separators"
+	contains "$OUT" "By provider" "html: the provider section"
+	expect 0 as alice report --since 2026-11-01 --until 2026-12-01 --format csv
+	case "$OUT" in *1,500*) bad "csv: no thousands separators" ;; *) ok ;; esac
+	equal "$(jget "$G['experience']['lost_minutes']" <"$T/r.json")" 1500 "json: a plain number, no separators"
+}
+
 test_propose_refused
 test_propose_and_cosign
 test_customer_party
 test_forged
 test_clocks_business_hours
 test_clocks_pauses
+test_report
 finish
