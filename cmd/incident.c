@@ -39,12 +39,16 @@ static const char sla_usage[] =
 	"Record an SLA measurement, e.g. --name first-response --target 30m --actual 12m.\n"
 	"Met means actual <= target. DURATION: 45s, 30m, 4h, 1h30m, 2d.\n";
 static const char feedback_usage[] =
-	"usage: accord feedback ID --score 1..5 [--lost-minutes N] [--comment TEXT] [--response ID]\n\n"
+	"usage: accord feedback ID --score 1..5 [--lost-minutes N] [--comment TEXT] [--response ID]\n"
+	"                          [--indicator WORD]...\n\n"
 	"Record how customers felt: a score from 1 (worst) to 5, the minutes of\n"
 	"productive time they lost, and what they said. Only the customer-facing\n"
-	"party (the one that opened the incident) records feedback. --response gives\n"
-	"the response's own id (a survey answer's): recorded again with the same id,\n"
-	"it replaces the earlier one, so each response counts once.\n";
+	"party (the customer side of the agreement in force, else the one that opened\n"
+	"the incident) records feedback. --response gives the response's own id (a\n"
+	"survey answer's): recorded again with the same id, it replaces the earlier\n"
+	"one, so each response counts once. --indicator says why (repeatable): fast,\n"
+	"kept-informed, slow, had-to-repeat, not-fixed, poor-communication; the report\n"
+	"shows them behind each watermelon.\n";
 static const char ticket_usage[] =
 	"usage: accord ticket ID PARTY:TICKET\n\n"
 	"Name PARTY's own ticket number for incident ID. PARTY must be involved; the\n"
@@ -449,6 +453,26 @@ static int feedback_party(accord_ctx *ctx, const accord_entry *open)
 	return 0;
 }
 
+/* The values of accord feedback: 0, or the exit code of a usage error. */
+static int feedback_checks(accord_ctx *ctx, int argc, const char *score, const char *lost, const char *comment,
+			   const char *response, int64_t *s, int64_t *l)
+{
+	int error;
+
+	if (argc - optind != 1)
+		return cmd_usage_error(ctx, "expected one incident id");
+	if (!score)
+		return cmd_usage_error(ctx, "--score is required");
+	if ((error = cmd_parse_int(ctx, s, "--score", score, 1, 5)) ||
+	    (lost && (error = cmd_parse_int(ctx, l, "--lost-minutes", lost, 0, 1000000000))) ||
+	    (comment && (error = cmd_check_text(ctx, "--comment", comment, 1))) ||
+	    (response && (error = cmd_check_text(ctx, "--response", response, 0))))
+		return error;
+	if (response && strlen(response) > 100)
+		return cmd_usage_error(ctx, "--response is at most 100 bytes");
+	return 0;
+}
+
 int cmd_feedback(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -456,10 +480,13 @@ int cmd_feedback(accord_ctx *ctx, int argc, char **argv)
 		{ "lost-minutes", required_argument, NULL, 'l' },
 		{ "comment", required_argument, NULL, 'c' },
 		{ "response", required_argument, NULL, 'r' },
+		{ "indicator", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *score = NULL, *lost = NULL, *comment = NULL, *response = NULL;
+	cJSON *indicators = NULL;
+	size_t k, j;
 	const accord_entry *open;
 	int64_t s = 0, l = 0;
 	cJSON *body;
@@ -471,23 +498,32 @@ int cmd_feedback(accord_ctx *ctx, int argc, char **argv)
 		case 'l': lost = optarg; break;
 		case 'c': comment = optarg; break;
 		case 'r': response = optarg; break;
-		case 'h': fputs(feedback_usage, stdout); return 0;
-		default: return ACCORD_EXIT_USAGE;
+		case 'i':
+			for (k = 0; accord_feedback_indicators[k] && strcmp(accord_feedback_indicators[k], optarg); k++)
+				;
+			if (!accord_feedback_indicators[k]) {
+				cJSON_Delete(indicators);
+				return cmd_usage_error(ctx,
+						       "--indicator '%s' is none of fast, kept-informed, slow, had-to-repeat, not-fixed, poor-communication",
+						       optarg);
+			}
+			if (!indicators)
+				indicators = cJSON_CreateArray();
+			for (j = 0; j < (size_t)cJSON_GetArraySize(indicators) &&
+				    strcmp(cJSON_GetArrayItem(indicators, (int)j)->valuestring, optarg); j++)
+				;
+			if (j == (size_t)cJSON_GetArraySize(indicators))
+				cJSON_AddItemToArray(indicators, cJSON_CreateString(optarg));
+			break;
+		case 'h': cJSON_Delete(indicators); fputs(feedback_usage, stdout); return 0;
+		default: cJSON_Delete(indicators); return ACCORD_EXIT_USAGE;
 		}
 	}
-	if (argc - optind != 1)
-		return cmd_usage_error(ctx, "expected one incident id");
-	if (!score)
-		return cmd_usage_error(ctx, "--score is required");
-	if ((error = cmd_parse_int(ctx, &s, "--score", score, 1, 5)) ||
-	    (lost && (error = cmd_parse_int(ctx, &l, "--lost-minutes", lost, 0, 1000000000))) ||
-	    (comment && (error = cmd_check_text(ctx, "--comment", comment, 1))) ||
-	    (response && (error = cmd_check_text(ctx, "--response", response, 0))))
+	if ((error = feedback_checks(ctx, argc, score, lost, comment, response, &s, &l)) ||
+	    (error = prepare(ctx, &open, argv[optind])) || (error = feedback_party(ctx, open))) {
+		cJSON_Delete(indicators);
 		return error;
-	if (response && strlen(response) > 100)
-		return cmd_usage_error(ctx, "--response is at most 100 bytes");
-	if ((error = prepare(ctx, &open, argv[optind])) || (error = feedback_party(ctx, open)))
-		return error;
+	}
 	body = cJSON_CreateObject();
 	cJSON_AddNumberToObject(body, "score", (double)s);
 	if (response)
@@ -496,6 +532,8 @@ int cmd_feedback(accord_ctx *ctx, int argc, char **argv)
 		cJSON_AddNumberToObject(body, "lost_minutes", (double)l);
 	if (comment)
 		cJSON_AddStringToObject(body, "comment", comment);
+	if (indicators)
+		cJSON_AddItemToObject(body, "indicators", indicators);
 	return cmd_write(ctx, "feedback", open->id, body);
 }
 

@@ -327,6 +327,15 @@ static void print_feedback(const accord_feedback *f, int first, const char *why_
 	printf("  %-17s score %lld/5", first ? "feedback" : "", (long long)f->score);
 	if (f->lost_minutes >= 0)
 		printf(", %lld %s lost", (long long)f->lost_minutes, accord_plural(f->lost_minutes, "minute", "minutes"));
+	if (f->indicators) {
+		const cJSON *w;
+		int n = 0;
+
+		printf(" (");
+		cJSON_ArrayForEach(w, f->indicators)
+			printf("%s%s", n++ ? ", " : "", cJSON_IsString(w) ? cmd_esc(w->valuestring, 0) : "?");
+		printf(")");
+	}
 	if (f->comment)
 		printf(": %s", cmd_esc_block(f->comment, 20));
 	if (why_not)

@@ -38,6 +38,11 @@ struct accord_derive {
 	const accord_causal *causal; /* the engine's graph, when the parties came with it */
 };
 
+/* schemas/feedback.schema.json holds the same list */
+const char *const accord_feedback_indicators[] = { "fast",	    "kept-informed",	  "slow",
+						   "had-to-repeat", "not-fixed", "poor-communication",
+						   NULL };
+
 static const char *const statuses[] = { "investigating", "identified", "mitigated",
 					"resolved", "closed", "waiting" };
 
@@ -443,7 +448,7 @@ static void apply_feedback(accord_incident *inc, const accord_parties *p, const 
 {
 	accord_feedback fb = { e, accord_party_of(p, e), accord_entry_str(e, "response"),
 			       accord_entry_int(e, "score", 0), accord_entry_int(e, "lost_minutes", -1),
-			       accord_entry_str(e, "comment") };
+			       accord_entry_str(e, "comment"), cJSON_GetObjectItemCaseSensitive(e->body, "indicators") };
 	size_t i;
 
 	if (!fb.response)

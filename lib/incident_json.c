@@ -195,6 +195,8 @@ static cJSON *feedback_to_json(const accord_feedback *f, const char *why_not)
 		cJSON_AddNumberToObject(item, "lost_minutes", (double)f->lost_minutes);
 	if (f->comment)
 		cJSON_AddStringToObject(item, "comment", f->comment);
+	if (f->indicators)
+		cJSON_AddItemToObject(item, "indicators", cJSON_Duplicate(f->indicators, 1));
 	cJSON_AddBoolToObject(item, "counts", !why_not);
 	add_str_or_null(item, "why_not", why_not);
 	cJSON_AddStringToObject(item, "entry", f->entry->id);

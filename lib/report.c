@@ -38,7 +38,7 @@ static const struct {
 	  "now); another party's unconfirmed windows do not decide it. Its feedback, SLA measurements "
 	  "and resolution count whenever recorded." },
 	{ "incidents", "incidents",
-	  "Incidents in the period by current status: resolved, closed, or open (investigating, "
+	  "Incidents in the period by current status: resolved, closed, or open (investigating, waiting, "
 	  "identified or mitigated); by severity (SEV1 is the worst) and by service." },
 	{ "customers_affected", "customers affected",
 	  "Per incident, the largest customer count among its impact windows in the period, summed over "
@@ -48,7 +48,7 @@ static const struct {
 	  "window runs until now. Sums saturate at their largest value rather than wrap, and say so." },
 	{ "figures", "whose figures count",
 	  "Each party's impact windows are its own. Customer-minutes take the joint windows (co-signed by "
-	  "every other involved party), then the customer-facing party's (the opener's) windows outside "
+	  "every other involved party), then the customer-facing party's (the agreement's customer side, else the opener's) windows outside "
 	  "the time joint windows cover; when that party recorded none, the other parties' windows count "
 	  "so, marked unconfirmed. Overlapping windows of different parties, none joint, are disputed: "
 	  "listed beside the figure, not added. A duplicate counts only while the incident it names counts." },
@@ -97,7 +97,22 @@ static const struct {
 	  "SLA and feedback are charted in the week of the incident's impact start (or of the period "
 	  "start, if earlier)." },
 	{ "rounding", "rounding",
-	  "Percentages and minutes are rounded to one decimal, mean scores to two." },
+	  "Percentages and minutes are rounded to one decimal, mean scores to two. Text, Markdown and HTML "
+	  "group thousands (1,500); JSON and CSV never do." },
+	{ "clocks", "clocks",
+	  "Per provider party (every involved party but the customer-facing one), computed from the signed "
+	  "timeline: time to acknowledge (its involvement to its first entry that knew of it), to mitigate "
+	  "and to restore (impact start to the first status mitigated, resolved), in the business hours "
+	  "of the agreement in force at the incident's start, less pauses (status waiting on another "
+	  "party; one that stops its setter's own clock counts once co-signed)." },
+	{ "by_provider", "by provider",
+	  "Over the incidents of the period that involve the provider: median and p90 of each stopped "
+	  "clock; SLA met = clocks met / clocks decided against a target (stopped, or past it already); "
+	  "CSAT% and lost minutes of those incidents' responses; watermelons = incidents with all three "
+	  "clocks met and the agreement's experience target missed (CSAT% below its target, or lost "
+	  "minutes above it; without targets, mean score <= 2); joint resolutions among resolved "
+	  "incidents; its open and overdue action items. Beside each, the previous period of the same "
+	  "length (with --since) and the change." },
 };
 #define NDEFS (sizeof(definitions) / sizeof(definitions[0]))
 
@@ -164,6 +179,60 @@ static int action_overdue(const accord_action *a, int64_t now)
 	if (accord_time_parse_canonical(&due, buf) < 0)
 		return 0;
 	return now >= due + DAY;
+}
+
+/* How many of an incident's counted responses gave each indicator (accord_feedback_indicators order). */
+static void indicator_counts(size_t *counts, const accord_incident *inc)
+{
+	size_t i, k;
+
+	for (k = 0; accord_feedback_indicators[k]; k++)
+		counts[k] = 0;
+	for (i = 0; i < inc->feedback_count; i++) {
+		const cJSON *w;
+
+		cJSON_ArrayForEach(w, inc->feedback[i].indicators)
+			for (k = 0; cJSON_IsString(w) && accord_feedback_indicators[k]; k++)
+				counts[k] += !strcmp(w->valuestring, accord_feedback_indicators[k]);
+	}
+}
+
+/* "had-to-repeat 2, slow 1" (most given first), or "none given". Caller frees. */
+static char *indicators_text(const accord_incident *inc)
+{
+	size_t counts[16], k, best;
+	int used[16] = { 0 };
+	accord_buf b = ACCORD_BUF_INIT;
+	char *t;
+
+	indicator_counts(counts, inc);
+	for (;;) {
+		best = SIZE_MAX;
+		for (k = 0; accord_feedback_indicators[k]; k++)
+			if (!used[k] && counts[k] && (best == SIZE_MAX || counts[k] > counts[best]))
+				best = k;
+		if (best == SIZE_MAX)
+			break;
+		used[best] = 1;
+		accord_buf_printf(&b, "%s%s %zu", b.size ? ", " : "", accord_feedback_indicators[best], counts[best]);
+	}
+	t = strdup(b.size ? b.ptr : "none given");
+	accord_buf_dispose(&b);
+	if (!t)
+		abort();
+	return t;
+}
+
+static cJSON *indicators_json(const accord_incident *inc)
+{
+	size_t counts[16], k;
+	cJSON *o = cJSON_CreateObject();
+
+	indicator_counts(counts, inc);
+	for (k = 0; accord_feedback_indicators[k]; k++)
+		if (counts[k])
+			cJSON_AddNumberToObject(o, accord_feedback_indicators[k], (double)counts[k]);
+	return o;
 }
 
 /* Counters keyed by name, found through a hash map so that large ledgers stay linear. */
@@ -819,7 +888,10 @@ static void provider_add(accord_report *r, accord_report_provider *pv, int64_t *
 	pv->lost_count += ri->lost_count;
 	pv->lost_sum = accord_sat_add(pv->lost_sum, ri->lost_sum);
 	/* every clock met against the agreement, the experience target missed */
-	pv->watermelons += met == ACCORD_CLOCKS && !missed && experience_missed(ri, pc->agreement);
+	if (met == ACCORD_CLOCKS && !missed && experience_missed(ri, pc->agreement)) {
+		pv->watermelons++;
+		ACCORD_PUSH(pv->watermelon_list, pv->watermelon_list_count, ri);
+	}
 	pv->resolved += ri->resolved != 0;
 	pv->resolved_joint += ri->resolved && ri->joint;
 	for (i = 0; inc->resolution && i < inc->resolution->action_count; i++) {
@@ -1000,6 +1072,8 @@ void accord_report_free(accord_report *r)
 	}
 	for (i = 0; r->ledgers && i < r->ledger_count; i++)
 		free(r->ledgers[i].parties);
+	for (i = 0; i < r->provider_count; i++)
+		free(r->providers[i].watermelon_list);
 	free(r->providers);
 	accord_report_free(r->previous);
 	free(r->incidents);
@@ -1250,6 +1324,7 @@ static cJSON *incident_row_json(const accord_report *r, const accord_report_inci
 	add_count(o, "sla_measurements", ri->sla_count);
 	add_count(o, "sla_met", ri->sla_met);
 	cJSON_AddBoolToObject(o, "watermelon", ri->watermelon);
+	cJSON_AddItemToObject(o, "indicators", indicators_json(ri->incident));
 	cJSON_AddStringToObject(o, "resolution", resolution_state(inc));
 	if (ri->joint) {
 		accord_json_add_time(o, "joint_at", inc->resolution->joint_at);
@@ -1325,6 +1400,20 @@ static void providers_json(cJSON *doc, const accord_report *r)
 
 		cJSON_AddStringToObject(o, "party", pv->name);
 		add_ledgers(o, r, pv->ledgers);
+		{
+			cJSON *wl = cJSON_AddArrayToObject(o, "watermelon_incidents");
+			size_t w;
+
+			for (w = 0; w < pv->watermelon_list_count; w++) {
+				const accord_incident *inc = pv->watermelon_list[w]->incident;
+				cJSON *x = cJSON_CreateObject();
+
+				cJSON_AddStringToObject(x, "incident", inc->id);
+				cJSON_AddStringToObject(x, "title", inc->title);
+				cJSON_AddItemToObject(x, "indicators", indicators_json(inc));
+				cJSON_AddItemToArray(wl, x);
+			}
+		}
 		if (prev)
 			cJSON_AddItemToObject(o, "previous", provider_figures_json(prev));
 		else if (r->previous) {
@@ -1869,10 +1958,11 @@ static void build_meta(rdoc *d, const accord_report *r, const accord_report_meta
 		const accord_report_ledger *l = &r->ledgers[i];
 
 		if (!lm || lm->verified)
-			row(b, 0, fmt("ledger %s", l->name), fmt("%s%s%s%s: verified (%s %s)", l->id,
-							       l->title && *l->title ? " \"" : "", l->title ? l->title : "",
-							       l->title && *l->title ? "\"" : "", cnt_in(gb, sizeof(gb), (long long)l->entry_count),
-							       accord_plural((long long)l->entry_count, "entry", "entries")));
+			row(b, 0, fmt("ledger %s", l->name), fmt("%s: verified (%s %s)%s%s%s", l->id,
+							       cnt_in(gb, sizeof(gb), (long long)l->entry_count),
+							       accord_plural((long long)l->entry_count, "entry", "entries"),
+							       l->title && *l->title ? ", title \"" : "", l->title ? l->title : "",
+							       l->title && *l->title ? "\"" : ""));
 		else
 			row(b, 1, fmt("ledger %s", l->name), fmt("%s: PARTIAL: %s", l->id,
 							       lm->verify_message ? lm->verify_message : ""));
@@ -2012,13 +2102,13 @@ static void build_sections(rdoc *d, const accord_report *r)
 		free(rate);
 	}
 	if (r->watermelons) {
-		b = add_table(d, B_TABLE, r->across ? 7 : 6, 8 | 16 | 32);
+		b = add_table(d, B_TABLE, r->across ? 8 : 7, 8 | 16 | 32);
 		if (r->across)
 			row(b, 0, xstrdup("incident"), xstrdup("title"), xstrdup("service"), xstrdup("SLA met"),
-			    xstrdup("mean score"), xstrdup("responses"), xstrdup("ledger"));
+			    xstrdup("mean score"), xstrdup("responses"), xstrdup("why (indicators)"), xstrdup("ledger"));
 		else
 			row(b, 0, xstrdup("incident"), xstrdup("title"), xstrdup("service"), xstrdup("SLA met"),
-			    xstrdup("mean score"), xstrdup("responses"));
+			    xstrdup("mean score"), xstrdup("responses"), xstrdup("why (indicators)"));
 		for (i = 0; i < r->count; i++) {
 			const accord_report_incident *ri = &r->incidents[i];
 
@@ -2026,11 +2116,12 @@ static void build_sections(rdoc *d, const accord_report *r)
 				row(b, 1, short_id(ri->incident->id), xstrdup(ri->incident->title),
 				    xstrdup(ri->incident->service), fmt("%zu/%zu", ri->sla_met, ri->sla_count),
 				    mean_text(ri->score_sum, ri->feedback_count), cnt((long long)ri->feedback_count),
-				    xstrdup(r->ledgers[ri->ledger].name));
+				    indicators_text(ri->incident), xstrdup(r->ledgers[ri->ledger].name));
 			else if (ri->watermelon)
 				row(b, 1, short_id(ri->incident->id), xstrdup(ri->incident->title),
 				    xstrdup(ri->incident->service), fmt("%zu/%zu", ri->sla_met, ri->sla_count),
-				    mean_text(ri->score_sum, ri->feedback_count), cnt((long long)ri->feedback_count));
+				    mean_text(ri->score_sum, ri->feedback_count), cnt((long long)ri->feedback_count),
+				    indicators_text(ri->incident));
 		}
 	}
 
@@ -2359,6 +2450,14 @@ static void build_providers(rdoc *d, const accord_report *r)
 		     prev ? cnt((long long)pp->actions_overdue) : NULL,
 		     prev ? change_count((long long)pv->actions_overdue, (long long)pp->actions_overdue) : NULL);
 #undef PROW
+		for (k = 0; k < pv->watermelon_list_count; k++) {
+			const accord_incident *inc = pv->watermelon_list[k]->incident;
+			char *why = indicators_text(inc);
+
+			add_text(d, B_P, fmt("watermelon %.12s %s: every clock met, the experience target missed; why: %s",
+					     inc->id, inc->title, why));
+			free(why);
+		}
 	}
 }
 

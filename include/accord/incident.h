@@ -80,7 +80,14 @@ typedef struct {
 	int64_t score;
 	int64_t lost_minutes; /* -1 if not given */
 	const char *comment;
+	const cJSON *indicators; /* array of words from accord_feedback_indicators, or NULL */
 } accord_feedback;
+
+/*
+ * The experience indicators a response may give (`accord feedback
+ * --indicator`): why customers felt as they did. NULL-terminated.
+ */
+extern const char *const accord_feedback_indicators[];
 
 /* A ticket number and who named it. */
 typedef struct {

@@ -110,6 +110,8 @@ typedef struct {
 	size_t feedback_count, csat_count, lost_count;
 	int64_t lost_sum;
 	size_t watermelons;
+	const accord_report_incident **watermelon_list; /* which (borrowed from the report) */
+	size_t watermelon_list_count;
 	size_t resolved, resolved_joint;
 	size_t actions_open, actions_overdue;
 } accord_report_provider;

@@ -25,6 +25,7 @@ expect 0 as alice party invite initech --key "$(pub ivan)"
 expect 0 as ivan party accept initech
 forge sshkey "$T/gina" "$T/gina.ssh"
 forge sshkey "$T/ivan" "$T/ivan.ssh"
+forge sshkey "$T/alice" "$T/alice.ssh"
 schema_ok() { # schema_ok SCHEMA LABEL: the JSON in $OUT validates
 	printf '%s\n' "$OUT" | /usr/bin/python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)))' >"$T/doc.jsonl"
 	if /usr/bin/python3 "$(dirname "$0")/schema_check.py" "$SCHEMAS" "$1" "$T/doc.jsonl" >/dev/null 2>&1; then ok
@@ -297,6 +298,13 @@ test_clocks_pauses() {
 		--body '{"status":"waiting","on":"nosuch"}')
 	GK=$(/usr/bin/python3 "$(dirname "$0")/forge/forge.py" keyid "$T/gina.ssh.pub" | cut -d' ' -f2)
 	refused "pause on no party" "$GK" "$BADC" not-authorized
+	# a forged response with an indicator outside the vocabulary: the schema refuses it
+	fresh
+	AK=$(git -C "$C" for-each-ref --format='%(refname:lstrip=3)' refs/accord/feeds/ | while read -r f; do
+		[ "$(git -C "$C" log -1 --format=%B "refs/accord/feeds/$f" | jget 'd["author"]')" = "$(/usr/bin/python3 "$(dirname "$0")/forge/forge.py" keyid "$T/alice.ssh.pub" | cut -d' ' -f1)" ] && echo "$f"; done)
+	BADC=$(forge entry "$C" "$T/alice.ssh" --type feedback --incident "$(as alice show "$P" --json | jget 'd["full_id"]')" \
+		--body '{"score":1,"indicators":["rude"]}')
+	refused "indicator outside the vocabulary" "$AK" "$BADC" schema-violation
 }
 
 # --- the report: a table per provider, beside the previous period --------------------------
@@ -311,7 +319,10 @@ test_report() {
 	AT 2026-11-03T10:00:00Z gina status "$X" mitigated >/dev/null && ok || bad "X mitigated"
 	AT 2026-11-03T11:00:00Z gina status "$X" resolved >/dev/null && ok || bad "X resolved"
 	AT 2026-11-03T12:00:00Z alice feedback "$X" --score 5 --lost-minutes 0 >/dev/null && ok || bad "X feedback 1"
-	AT 2026-11-03T12:01:00Z alice feedback "$X" --score 2 --lost-minutes 1500 >/dev/null && ok || bad "X feedback 2"
+	expect 2 as alice feedback "$X" --score 2 --indicator grumpy
+	contains "$ERR" "--indicator 'grumpy' is none of fast, kept-informed, slow" "feedback: an indicator outside the vocabulary is refused"
+	AT 2026-11-03T12:01:00Z alice feedback "$X" --score 2 --lost-minutes 1500 --indicator had-to-repeat \
+		--indicator slow --indicator slow >/dev/null && ok || bad "X feedback 2"
 	export ACCORD_NOW=2026-12-01T00:00:00Z
 	expect 0 as alice report --since 2026-11-01 --until 2026-12-01 --format json
 	schema_ok report.schema.json "report --json with providers"
@@ -336,6 +347,9 @@ test_report() {
 	equal "$(jget "[[[c['n'], c['median_s'], c['p90_s']] for c in $G['previous']['clocks'].values()], $G['previous']['sla'], $G['previous']['experience']['csat_pct']]" <"$T/r.json")" \
 		'[[[2, 0, 600], [1, 10800, 10800], [1, 16200, 16200]], {"measured": 6, "met": 3, "met_pct": 50}, 0]' \
 		"globex: the previous period's figures"
+	# why X is red: the indicators its customers gave (slow once: a repeated --indicator counts once)
+	equal "$(jget "[[w['incident'][:12], w['indicators']] for w in $G['watermelon_incidents']]" <"$T/r.json")" \
+		"[[\"$X\", {\"slow\": 1, \"had-to-repeat\": 1}]]" "report: the indicators behind each watermelon"
 	equal "$(jget '[p["sla"]["measured"] for p in d["providers"] if p["party"] == "initech"]' <"$T/r.json")" '[0]' \
 		"initech: no agreement, no clock measured against a target"
 	expect 0 as alice report --since 2026-11-01 --until 2026-12-01
@@ -352,6 +366,8 @@ test_report() {
 	contains "$OUT" "-2h" "text: the change of the mitigate median"
 	contains "$OUT" "+50 pts" "text: the change of SLA met"
 	contains "$OUT" "1,500" "text: thousands separators"
+	contains "$(tr -s ' \n' '  ' <"$T/report.txt")" "watermelon $X Checkout declines: every clock met, the experience target missed; why: slow 1, had-to-repeat 1" \
+		"text: why the provider's watermelon is red"
 	contains "$OUT" "+1,500" "text: the change of lost minutes, grouped"
 	expect 0 as alice report --since 2026-11-01 --until 2026-12-01 --format md
 	contains "$OUT" "1,500" "md: thousands separators"

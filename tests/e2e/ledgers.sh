@@ -207,7 +207,7 @@ expect 0 accord report --all-ledgers
 echo "$OUT" > "$T/across.txt"
 contains "$OUT" "ledger acme-globex" "text: each ledger in the header"
 contains "$OUT" "ledger acme-initech" "text: each ledger in the header (initech)"
-contains "$OUT" "customer-minutes    112000" "text: customer-minutes across ledgers"
+contains "$OUT" "customer-minutes    112,000" "text: customer-minutes across ledgers (thousands grouped)"
 contains "$OUT" "50% (2 of 4 responses scored 4-5)" "text: CSAT across ledgers"
 equal "$(grep -E '^ *acme +2 ' "$T/across.txt" | grep -c 'acme-globex, acme-initech')" "1" "text: acme's action items come from both ledgers"
 contains "$(grep ' 1/1 ' "$T/across.txt" | grep '1\.5')" "acme-globex" "text: the watermelon names its ledger"
@@ -222,7 +222,7 @@ equal "$(echo "$OUT" | sed 1d | cut -d, -f1 | tr '\n' ' ')" "acme-globex acme-gl
 contains "$(cat "$T/meta.csv")" "ledger acme-initech,$LI" "csv meta: each ledger's id"
 expect 0 accord report --all-ledgers --format html
 contains "$OUT" "acme-globex, acme-initech" "html: the per-party table names the ledgers"
-contains "$OUT" "<tr><th>customer-minutes</th><td>112000</td></tr>" "html: customer-minutes across ledgers"
+contains "$OUT" "<tr><th>customer-minutes</th><td>112,000</td></tr>" "html: customer-minutes across ledgers"
 
 # ---- a ledger with a finding is reported as such, the other's figures stand ----
 # A copy of acme-initech where initech's cosignature of I1 lost its signature:

@@ -31,6 +31,6 @@ contains "$(cat "$T/out2")" "Database failover failed" "list --all-ledgers shows
 contains "$(cat "$T/out2")" "ledger acme-globex" "the report names the first ledger"
 # quickstart: 1800 customers for 90 min (acme's window; globex co-signed it) = 162,000;
 # here 300 for 45 min = 13,500: 175,500 across both
-contains "$(cat "$T/out2")" "175500" "the report adds customer-minutes across ledgers"
+contains "$(cat "$T/out2")" "175,500" "the report adds customer-minutes across ledgers"
 equal "$(git -C "$T/work/globex" log --all --format=%B | grep -c 'Database failover\|initech')" "0" "globex's copy holds nothing of initech's"
 finish

@@ -93,7 +93,7 @@ equal "$(j 'd["generated_by"]')" "{\"key\": \"$ALICE\", \"name\": \"alice\"}" "g
 equal "$(j 'd["filters"]')" '{"since": null, "until": "2026-11-23T12:00:00Z", "service": null, "party": null}' "filters"
 equal "$(j 'd["verification"]["status"]')" verified "verification status"
 equal "$(j 'd["verification"]["entries"]')" 38 "entries verified"
-equal "$(j 'sorted(d["definitions"])[:3]')" '["actions", "csat", "customer_minutes"]' "definitions carried"
+equal "$(j 'sorted(d["definitions"])[:5]')" '["actions", "by_provider", "clocks", "csat", "customer_minutes"]' "definitions carried (the clocks and the provider table too)"
 
 # incidents: I1 resolved, I4 resolved, I2 closed, I3 mitigated, I5 investigating
 equal "$(j '[d["incidents"][k] for k in ("total","resolved","closed","open")]')" "[5, 2, 1, 2]" "incidents by status"
@@ -231,7 +231,8 @@ equal "$OUT" "" "-o prints nothing"
 HTML=$(cat "$T/report.html")
 for fmt in MD TXT HTML; do
 	eval "doc=\$$fmt"
-	for s in "2026-11-23T12:00:00Z" "$LEDGER" "$ALICE" "659500" "517000" "1800" "10140" "3.14" "42.9%" \
+	# text, md and html group thousands (json and csv never do)
+	for s in "2026-11-23T12:00:00Z" "$LEDGER" "$ALICE" "659,500" "517,000" "1,800" "10,140" "3.14" "42.9%" \
 		"sum 100, median 10 (4 responses)" "80% (4 of 5 measurements)" "66.7% of 3 incidents with every SLA met" \
 		"66.7% of resolved incidents (2 of 3)" "median 6h, p90 1d (n=2)" "1 incident, 1 revision" \
 		"No expiry monitoring" "Rotate keys" "nearest rank" "globex" "verified"; do
