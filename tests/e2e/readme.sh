@@ -15,6 +15,14 @@ equal "$(grep -c 'key new .*--no-passphrase' "$T/quickstart.sh")" 2 "the quickst
 contains "$(cat "$T/err")" "accord party accept globex --ledger $(git -C "$T/work/acme" config accord.ledger)" "invite printed Gina's command"
 contains "$(cat "$T/out")" "JOINT" "the quickstart reaches a joint resolution"
 contains "$(cat "$T/out")" "customer" "the quickstart ends with a report"
+# the agreement, the pause and the computed clocks (times relative to now: the same on any day)
+contains "$(cat "$T/out")" "acme (customer) with globex (provider), service checkout" "the quickstart's agreement is in force"
+contains "$(cat "$T/out")" "waiting on acme, set by globex" "the quickstart's pause"
+contains "$(cat "$T/out")" "of 30m: met" "the quickstart's time to acknowledge, met"
+contains "$(cat "$T/out")" "reported by globex: restore 1h30m (target 4h): DISAGREES with the computed clock" \
+	"the quickstart shows globex's typed figure beside the computed clock"
+contains "$(cat "$T/out")" "SLA met (computed clocks)              100% (3 of 3)" "the report's provider table"
+contains "$(cat "$T/out")" "why: slow 1, had-to-repeat 1" "the quickstart's watermelon, and why"
 # both organizations hold the same history
 A=$(cd "$T/work/acme" && "$ACCORD_BIN" export | sort | sha256sum)
 G=$(cd "$T/work/globex" && ACCORD_HOME="$T/work/gina-keys" "$ACCORD_BIN" sync >/dev/null 2>&1; "$ACCORD_BIN" export | sort | sha256sum)
