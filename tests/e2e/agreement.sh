@@ -378,6 +378,26 @@ test_report() {
 	expect 0 as alice report --since 2026-11-01 --until 2026-12-01 --format csv
 	case "$OUT" in *1,500*) bad "csv: no thousands separators" ;; *) ok ;; esac
 	equal "$(jget "$G['experience']['lost_minutes']" <"$T/r.json")" 1500 "json: a plain number, no separators"
+	# the html report in headless Chromium: it loads without console messages, and the page
+	# shows the provider table with the previous period and the change (the trend)
+	if command -v chromium >/dev/null 2>&1; then
+		as alice report --since 2026-11-01 --until 2026-12-01 --format html -o "$T/agree.html" && ok || bad "html report"
+		chrome() {
+			timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+				--disable-background-networking --disable-component-update --disable-sync \
+				--user-data-dir="$T/chrome" --enable-logging=stderr --v=0 --hide-scrollbars "$@"
+		}
+		chrome --screenshot="$T/agree.png" --window-size=1200,4400 "file://$T/agree.html" 2>"$T/chrome.log" >/dev/null
+		if grep -E 'CONSOLE|Uncaught|Refused to' "$T/chrome.log"; then bad "html: console messages while loading"; else ok; fi
+		[ -s "$T/agree.png" ] && ok || bad "html: no screenshot"
+		chrome --dump-dom "file://$T/agree.html" 2>/dev/null >"$T/dom.html"
+		contains "$(cat "$T/dom.html")" "<h2>By provider</h2>" "html in a browser: the provider section"
+		contains "$(cat "$T/dom.html")" "<th class=\"n\">previous</th><th class=\"n\">change</th>" "html in a browser: the trend columns"
+		contains "$(cat "$T/dom.html")" "+1,500" "html in a browser: the change, grouped"
+		[ -n "${ACCORD_KEEP_SCREENSHOT:-}" ] && cp "$T/agree.png" "$ACCORD_KEEP_SCREENSHOT"
+	else
+		skip "chromium is not installed (apt-get install chromium): the html report is not checked in a browser"
+	fi
 }
 
 test_propose_refused
