@@ -1352,8 +1352,9 @@ static int deps_count(struct run *r, const struct round *rd, const accord_partie
 			continue;
 		x = g ? accord_parties_member(p, g->keyid) : NULL;
 		if (m && x && x != m && x->party == m->party && x->revoked && !d->fork && rd->aside[g - r->feeds] &&
-		    seq > rd->stop[g - r->feeds] && unaware_of_revocation(r, g, x, seq) >= seq)
-			continue;
+		    seq > rd->stop[g - r->feeds] && unaware_of_revocation(r, g, x, seq) >= seq &&
+		    !(x->revocation && accord_causal_in_past(r->v->causal, e, x->revocation) == 1))
+			continue; /* it raises the cut to cover the dep (learn_cuts), as it does there */
 		add_finding(r, ACCORD_AUDIT_PENDING, e->author.id, item_of(r, e), NULL,
 			    "depends on entry %.16s, which does not count on this copy: pending until a copy of it that counts arrives",
 			    e->deps[i]);
@@ -1601,6 +1602,15 @@ static int learn_cuts(struct run *r, accord_entry **kept, size_t k, const accord
 			int64_t seen;
 
 			if (!x->revoked || x == m || x->party != m->party || !(g = find_feed(r, x->key.id)))
+				continue;
+			/*
+			 * Only a colleague unaware of the revocation raises it: one that
+			 * knew (the revoker's own later entries among them) accepted the
+			 * cut, and what it saw beyond it, however it came by it, stays
+			 * set aside (else a revoked admin's backdated member-add would
+			 * come back through any note that depends on it).
+			 */
+			if (x->revocation && accord_causal_in_past(r->v->causal, e, x->revocation) == 1)
 				continue;
 			seen = unaware_of_revocation(r, g, x,
 						     accord_causal_seen(r->v->causal, e->id, x->key.id));
