@@ -178,6 +178,15 @@ expect 0 accord clone "$T/hub2.git" "$T/clone2"
 equal "$(collusion "$T/clone2")" "$CWANT" "backdated member-add: a clone says the same"
 rm -rf "$N/accord/index"
 equal "$(collusion "$N")" "$CWANT" "backdated member-add: a rebuilt index says the same"
+# the revoker herself then writes with the CLI: her note depends on gina's vouch,
+# and so on the member-add. It must not raise dave's cut: she knew of the revocation
+# (finding 05: the raise covers only a colleague's unaware work).
+expect 0 accord --home "$T/alice" -C "$N" note "$INC" "alice saw gina's note"
+equal "$(git -C "$N" log -1 --format=%B "refs/accord/feeds/$ALICE" | jget "'$(idof "$N" "$VOUCH")' in d['deps']")" true \
+	"backdated member-add: the revoker's note depends on gina's vouch"
+equal "$(collusion "$N")" "$CWANT" "backdated member-add: the revoker's later note raises no cut"
+expect 0 accord -C "$N" member list
+case "$OUT" in *mallory*) bad "backdated member-add: member list shows mallory after the revoker's note" ;; *) ok ;; esac
 
 # --- a cosign past the cut makes nothing joint, even with another party on it ----
 N="$T/n2.git"
@@ -253,4 +262,33 @@ equal "$(raised "$N")" '[true, true, true, true] []' "same-party raise: bob's un
 cp -r "$HUB" "$T/hub5.git"
 expect 0 git -C "$N" push -q "$T/hub5.git" 'refs/accord/feeds/*:refs/accord/feeds/*'
 equal "$(raised "$T/hub5.git")" '[true, true, true, true] []' "same-party raise: the hooked hub agrees"
+
+# --- the raise arriving at a copy whose index is warm, through another party ------
+# dave depends on bob's set-aside status only through gina's status, which counts:
+# the index's catch-up cannot append that, it must re-derive (TRUST.md attack 5).
+N="$T/n5.git"
+rm -rf "$N"
+git clone -q --bare --mirror "$HUB" "$N"
+git -C "$N" config accord.ledger "$(git -C "$A" config accord.ledger)"
+# gina, still unaware of the revocation, writes on until her clock is the ledger's
+# highest, so dave's note sorts after everything held (the catch-up's simple path)
+lamport() { git -C "$N" log -1 --format=%B "$1" | jget 'd["lamport"]'; }
+TOP=$(for f in $(git -C "$N" for-each-ref --format='%(objectname)' refs/accord/feeds/); do lamport "$f"; done | sort -n | tail -1)
+GTIP=$GSTATUS
+while [ "$(lamport "$GTIP")" -lt "$TOP" ]; do
+	GTIP=$(forge entry "$N" "$T/gina.ssh" --type note --incident "$INCID" --deps none --body '{"text":"gina writes on"}')
+done
+export ACCORD_HOME="$T/gina" # a key home, so the copy keeps an index
+equal "$(raised "$N")" '[false, false, false, true] ["past-cut"]' "raise through another party: before it, bob's entries are set aside"
+expect 0 accord -C "$N" show "$INC" # show reads through the index, and warms it
+case "$OUT" in *"bob unaware"*) bad "raise through another party: show prints bob's note before the raise" ;; *) ok ;; esac
+if [ -f "$N/accord/index/state" ]; then ok; else bad "raise through another party: the copy has an index"; fi
+DV=$(forge entry "$N" "$T/dave.ssh" --type note --incident "$INCID" --deps "$(idof "$N" "$GTIP")" \
+	--body '{"text":"dave builds on gina"}')
+equal "$(raised "$N")" '[true, true, true, true] []' "raise through another party: the warm index's catch-up re-derives"
+expect 0 accord -C "$N" show "$INC"
+contains "$OUT" "bob unaware" "raise through another party: show on the warm copy prints bob's raised note"
+rm -rf "$N/accord/index"
+equal "$(raised "$N")" '[true, true, true, true] []' "raise through another party: a rebuilt index agrees"
+unset ACCORD_HOME
 finish
