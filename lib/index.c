@@ -1469,6 +1469,37 @@ static int causal_simple(accord_ledger *l, accord_entry **news, size_t n, accord
 }
 
 /*
+ * Whether new entries can change the verdict of entries already judged
+ * here, which appending cannot express (TRUST.md attack 5): a pending
+ * entry may count once what it waits for arrives, and a key's cut is
+ * raised when another key of its party builds on its set-aside entries,
+ * even through a third party's entry that counts. Both take the engine.
+ */
+static int may_change_verdicts(const accord_ledger *l, accord_entry *const *news, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < l->finding_count; i++) {
+		const accord_finding *f = &l->findings[i];
+		const accord_member *x;
+
+		if (f->kind == ACCORD_AUDIT_PENDING)
+			return 1;
+		if (f->kind != ACCORD_AUDIT_PAST_CUT && f->kind != ACCORD_AUDIT_REVOKED_KEY)
+			continue;
+		if (!(x = accord_parties_member(&l->parties, f->feed)) || !x->revoked)
+			continue;
+		for (j = 0; j < n; j++) {
+			const accord_member *m = accord_parties_member(&l->parties, news[j]->author.id);
+
+			if (m && m != x && m->party == x->party)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/*
  * Bring `l` (from the state file) up to the refs. Returns 0 when done,
  * NEED_REBUILD when only a full verification can tell, or an error.
  */
@@ -1527,7 +1558,8 @@ static int catch_up(accord_ledger *l)
 	if (error == 0 && nnews) {
 		qsort(news, nnews, sizeof(*news), accord_ledger_order_cmp);
 		/* Entries that sort before what is recorded change history's order: rebuild. */
-		if (news[0]->lamport <= l->max_lamport || !causal_simple(l, news, nnews, lasts))
+		if (news[0]->lamport <= l->max_lamport || !causal_simple(l, news, nnews, lasts) ||
+		    may_change_verdicts(l, news, nnews))
 			error = NEED_REBUILD;
 	}
 	for (i = 0; i < nnews && error == 0; i++) {
