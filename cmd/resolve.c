@@ -305,6 +305,13 @@ int cmd_resolve(accord_ctx *ctx, int argc, char **argv)
 	if ((error = cmd_check_text(ctx, "--summary", o.summary, 1)) ||
 	    (error = prepare(ctx, argv[optind], &open, &inc)))
 		goto done;
+	/* a closed incident's joint resolution changes only after a reopen (the engine calls it late) */
+	if (inc->closed_by) {
+		error = cmd_failf(ACCORD_EXIT_USAGE,
+				  "incident %.12s is closed on a joint resolution; reopen it first (accord status %.12s investigating)",
+				  open->id, open->id);
+		goto done;
+	}
 	if (o.revises) {
 		size_t i, n = strlen(o.revises);
 

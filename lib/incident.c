@@ -266,8 +266,12 @@ static void mark_late(accord_incident *inc, const accord_parties *p, const accor
 	accord_time_format(t, decision->time);
 	t[10] = ' ';
 	t[16] = '\0';
-	accord_buf_printf(&b, "late: written without knowing of the %s by %s at %s", what,
-			  party ? party : "an unknown party", t);
+	if (what)
+		accord_buf_printf(&b, "late: written without knowing of the %s by %s at %s", what,
+				  party ? party : "an unknown party", t);
+	else
+		accord_buf_printf(&b, "late: proposed on the incident closed by %s at %s, with no reopen before it",
+				  party ? party : "an unknown party", t);
 	mark(inc, e, keep_text(inc, accord_buf_detach(&b)), decision);
 }
 
@@ -534,16 +538,21 @@ static void resolution_free(accord_resolution *r)
 /*
  * A new proposal starts a new round: earlier signatures and action states
  * do not carry over. After a joint resolution it does so only if it knew
- * of the signature that made it joint (and of the close, if closed);
- * otherwise it is late. 0 if it took effect.
+ * of the signature that made it joint, and never on a closed incident
+ * (a reopen first); otherwise it is late. 0 if it took effect.
  */
 static int apply_proposal(accord_incident *inc, const accord_parties *p, const accord_entry *e)
 {
 	accord_resolution *old = inc->resolution, *r;
 	const cJSON *a;
 
-	if (inc->closed_by && !in_past(inc, e, inc->closed_by)) {
-		mark_late(inc, p, e, "close", inc->closed_by);
+	/*
+	 * A closed incident's joint resolution changes only through a reopen
+	 * (issue 13, item 3), which clears closed_by: a proposal while it is
+	 * set is late, whether it knew of the close or not.
+	 */
+	if (inc->closed_by) {
+		mark_late(inc, p, e, in_past(inc, e, inc->closed_by) ? NULL : "close", inc->closed_by);
 		return -1;
 	}
 	if (old && old->was_joint && old->joint_by && !in_past(inc, e, old->joint_by)) {

@@ -199,6 +199,43 @@ test_concurrent_reproposal() {
 	equal "$(SHOWJ "$P" | jget 'd["resolution"]["summary"]')" "Pool resized twice" "re-proposal: a new round after it counts"
 }
 
+# --- a proposal on a closed incident, knowing the close, without a reopen -------
+# (attack finding 06) gina's plain `accord resolve` after the close would make an
+# unsigned revision the closed incident's resolution, and the report would count
+# it as not joint. The CLI refuses; a forged one (its deps name the close) is late.
+test_proposal_after_close() {
+	C="$T/c9.git"
+	hub "$J"
+	copy "$J" "$C"
+	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/alice" -C "$C" status "$INC2" closed
+	expect 0 push "$C"
+	ACCORD_NOW=2026-11-20T11:05:00Z expect 2 accord --home "$T/gina" -C "$C" resolve "$INC2" --summary "It was acme"
+	contains "$ERR" "is closed on a joint resolution; reopen it first" "proposal after close: the CLI refuses"
+	BADC=$(FORGE_NOW=1795182000 $FORGE entry "$C" "$T/gina.ssh" --type resolution --incident "$INC2ID" \
+		--body '{"summary":"It was acme","factors":[],"went_well":[],"went_wrong":[],"lucky":[],"actions":[]}') ||
+		bad "forge proposal"
+	BAD=$(idof "$C" "$BADC")
+	equal "$(git -C "$C" log -1 --format=%B "$BADC" | jget "'$(lastid "$HUB" alice)' in d['deps']")" true \
+		"proposal after close: the forged proposal depends on the close"
+	expect 0 push "$C"
+	for R in "$C" "$HUB"; do
+		equal "$(SHOWJ "$R" | jget 'd["status"] + " " + d["resolution"]["summary"] + " " + d["resolution"]["state"]')" \
+			"closed Pool resized joint" "proposal after close: $(basename "$R") keeps the joint resolution"
+		equal "$(accord -C "$R" report --format json | jget 'd["joint"]["resolved_joint"] == d["joint"]["resolved"] > 0')" \
+			true "proposal after close: $(basename "$R")'s report counts the closed incident as joint"
+	done
+	contains "$(mark_of "$C" "$BAD")" "late: proposed on the incident closed by acme" "proposal after close: marked late"
+	expect 0 accord -C "$C" audit --json --no-record
+	equal "$(echo "$OUT" | jget "[f['kind'] for f in d['findings'] + d['set_aside'] if f['commit'] == '$BADC']")" '["late"]' \
+		"proposal after close: audit reports it late"
+	agree "proposal after close" "$C"
+	# after a reopen, a new proposal opens a new round
+	ACCORD_NOW=2026-11-20T12:30:00Z expect 0 accord --home "$T/alice" -C "$C" status "$INC2" investigating
+	ACCORD_NOW=2026-11-20T12:31:00Z expect 0 accord --home "$T/alice" -C "$C" resolve "$INC2" --summary "Pool resized again"
+	equal "$(SHOWJ "$C" | jget 'd["resolution"]["summary"] + " " + d["resolution"]["state"]')" "Pool resized again proposed" \
+		"proposal after close: after a reopen a proposal counts"
+}
+
 # --- concurrent statuses are a conflict until a later status settles it -----------
 test_status_conflict() {
 	hub "$B"
@@ -348,7 +385,8 @@ test_timeline() {
 
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
-	test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict test_newer_type test_timeline}; do
+	test_proposal_after_close test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_newer_type test_timeline}; do
 	$t
 done
 finish
