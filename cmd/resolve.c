@@ -17,7 +17,8 @@ static const char resolve_usage[] =
 	"When a proposal exists, the new one revises the latest (or RES): a new round\n"
 	"of signatures starts. A revision keeps the lists it does not restate\n"
 	"(factors, went-well, went-wrong, lucky, actions) unless --clear names them. The resolution is joint once a member of every\n"
-	"involved party has signed it (the proposer signs for its own party).\n";
+	"involved party has signed it (the proposer signs for its own party).\n"
+	"A closed incident is refused (exit 2): reopen it first with an open status.\n";
 static const char cosign_usage[] =
 	"usage: accord cosign PROPOSAL\n"
 	"       accord cosign INCIDENT\n\n"

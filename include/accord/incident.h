@@ -118,8 +118,9 @@ typedef struct {
  * its causal past settles it.
  */
 typedef struct {
-	const char *kind;       /* "status", "proposal", "impact" or "sla" */
-	const char *subject;    /* what both set: the SLA name or window start; NULL for status and proposal */
+	const char *kind;       /* "status", "proposal", "impact", "sla", "feedback" or "amend" */
+	const char *subject;    /* what both set: the SLA name, window start, response id or
+				   amended field; NULL for status and proposal */
 	const accord_entry *a;  /* the earlier in ledger order */
 	const accord_entry *b;  /* the later: the one in effect */
 } accord_conflict;
