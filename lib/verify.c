@@ -1302,6 +1302,48 @@ static int64_t unaware_of_revocation(struct run *r, struct feed *g, const accord
 	return upto;
 }
 
+/* A type that gives authority (admits, revokes, invites, founds): never raised over for another party. */
+static int gives_authority(const accord_entry *e)
+{
+	static const char *const types[] = { "genesis", "member-add", "member-revoke", "key-rotate",
+					     "party-invite", "party-accept", "party-recover" };
+	size_t i;
+
+	if (!e->known)
+		return 1; /* a newer accord's type may be one */
+	for (i = 0; i < sizeof(types) / sizeof(*types); i++)
+		if (!strcmp(e->type, types[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * How far another party's close `e` raises revoked member x's cut (TRUST.md
+ * attack 1: a decision of another party resting on the key's entries
+ * stands): to x's last cosign of e's incident in e's causal past, written
+ * unaware of the revocation, and only if nothing between the cut and it
+ * gives authority, so a revoked admin's backdated member-add never comes
+ * back through a partner's close. 0 if it raises nothing.
+ */
+static int64_t close_rests_on(struct run *r, struct feed *g, const accord_member *x, const accord_entry *e)
+{
+	const char *st = accord_entry_str(e, "status");
+	int64_t upto, s, target = 0;
+
+	if (strcmp(e->type, "status") != 0 || !st || strcmp(st, "closed") != 0 || !e->incident[0])
+		return 0;
+	upto = unaware_of_revocation(r, g, x, accord_causal_seen(r->v->causal, e->id, x->key.id));
+	for (s = x->cut + 1; s <= upto; s++) {
+		struct item *it = item_at(g, s);
+
+		if (!it || !it->e || gives_authority(it->e))
+			break;
+		if (!strcmp(it->e->type, "cosign") && !strcmp(it->e->incident, e->incident))
+			target = s;
+	}
+	return target;
+}
+
 /*
  * Whether every dep of `e` counts or is set aside by a rule this round.
  * An entry set aside that rests on neither (a dep missing, invalid or
@@ -1601,7 +1643,7 @@ static int learn_cuts(struct run *r, accord_entry **kept, size_t k, const accord
 			struct feed *g;
 			int64_t seen;
 
-			if (!x->revoked || x == m || x->party != m->party || !(g = find_feed(r, x->key.id)))
+			if (!x->revoked || x == m || !(g = find_feed(r, x->key.id)))
 				continue;
 			/*
 			 * Only a colleague unaware of the revocation raises it: one that
@@ -1612,8 +1654,11 @@ static int learn_cuts(struct run *r, accord_entry **kept, size_t k, const accord
 			 */
 			if (x->revocation && accord_causal_in_past(r->v->causal, e, x->revocation) == 1)
 				continue;
-			seen = unaware_of_revocation(r, g, x,
-						     accord_causal_seen(r->v->causal, e->id, x->key.id));
+			if (x->party != m->party)
+				seen = close_rests_on(r, g, x, e);
+			else
+				seen = unaware_of_revocation(r, g, x,
+							     accord_causal_seen(r->v->causal, e->id, x->key.id));
 			if (seen > rd->raise[g - r->feeds] && seen > x->cut) {
 				rd->raise[g - r->feeds] = seen;
 				again = 1;
