@@ -1243,6 +1243,7 @@ struct round {
 	const accord_entry **by; /* per feed: the revocation that named that cut */
 	int64_t *raise;	  /* per feed: a cut raised to what its party counted on */
 	int64_t *sound;	  /* per feed: where faults, forks and missing deps stop it, rules aside */
+	int64_t *rests;	  /* per feed: a set-aside open another party wrote on, unaware (raised) */
 };
 
 static int64_t floor_of(void *arg, const char *keyid)
@@ -1342,6 +1343,38 @@ static int64_t close_rests_on(struct run *r, struct feed *g, const accord_member
 			target = s;
 	}
 	return target;
+}
+
+/*
+ * Whether `e`, of another key, writes on an incident whose open is a
+ * revoked key's entry beyond its cut, written unaware of the revocation,
+ * with nothing between the cut and it that gives authority, while `e`
+ * does not know of the revocation: then the open stands (TRUST.md attack
+ * 1, finding 15: a revoker cannot hide an incident others built on), and
+ * learn_cuts raises the cut to it once the cuts hold.
+ */
+static void open_rests_on(struct run *r, struct round *rd, const accord_parties *p, const accord_entry *e)
+{
+	const char *keyid;
+	int64_t seq, s;
+	struct feed *g;
+	struct item *it;
+	const accord_member *x;
+
+	if (!e->incident[0] || !strcmp(e->type, "open") ||
+	    !accord_causal_find(r->v->causal, e->incident, &keyid, &seq) || !(g = find_feed(r, keyid)) ||
+	    !(it = item_at(g, seq)) || !it->aside || !it->e || strcmp(it->e->id, e->incident) != 0 ||
+	    strcmp(it->e->type, "open") != 0 || !strcmp(keyid, e->author.id))
+		return;
+	if (!(x = accord_parties_member(p, keyid)) || !x->revoked || seq <= x->cut ||
+	    (x->revocation && accord_causal_in_past(r->v->causal, e, x->revocation) == 1) ||
+	    unaware_of_revocation(r, g, x, seq) < seq)
+		return;
+	for (s = x->cut + 1; s <= seq; s++)
+		if (!(it = item_at(g, s)) || !it->e || gives_authority(it->e))
+			return;
+	if (seq > rd->rests[g - r->feeds])
+		rd->rests[g - r->feeds] = seq;
 }
 
 /*
@@ -1600,6 +1633,7 @@ static size_t replay_once(struct run *r, accord_entry **all, size_t n, struct ro
 		}
 		if (accord_parties_apply(p, e) < 0) {
 			snprintf(why, sizeof(why), "%s", accord_error_last());
+			open_rests_on(r, rd, p, e);
 			rd->aside[fi] = deny_finding(r, rd, p, item_of(r, e), e, why);
 			item_of(r, e)->aside = rd->aside[fi] && deps_sound(r, e);
 			rd->stop[fi] = e->seq - 1;
@@ -1663,6 +1697,12 @@ static int learn_cuts(struct run *r, accord_entry **kept, size_t k, const accord
 				rd->raise[g - r->feeds] = seen;
 				again = 1;
 			}
+		}
+	}
+	for (i = 0; raising && i < r->nfeeds; i++) {
+		if (rd->rests[i] > rd->raise[i]) {
+			rd->raise[i] = rd->rests[i];
+			again = 1;
 		}
 	}
 	/*
@@ -1770,7 +1810,8 @@ static int replay(struct run *r)
 	    !(rd.precut = calloc(r->nfeeds + 1, sizeof(*rd.precut))) ||
 	    !(rd.by = calloc(r->nfeeds + 1, sizeof(*rd.by))) ||
 	    !(rd.raise = calloc(r->nfeeds + 1, sizeof(*rd.raise))) ||
-	    !(rd.sound = calloc(r->nfeeds + 1, sizeof(*rd.sound))))
+	    !(rd.sound = calloc(r->nfeeds + 1, sizeof(*rd.sound))) ||
+	    !(rd.rests = calloc(r->nfeeds + 1, sizeof(*rd.rests))))
 		abort();
 	for (i = 0; i < r->nfeeds; i++)
 		rd.precut[i] = INT64_MAX;
@@ -1894,6 +1935,7 @@ static int replay(struct run *r)
 	free(rd.by);
 	free(rd.raise);
 	free(rd.sound);
+	free(rd.rests);
 	return 0;
 }
 

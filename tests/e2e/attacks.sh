@@ -2,7 +2,7 @@
 # did: the CLI on separate copies syncing through a hooked hub, and stock
 # ssh-keygen and git plumbing (forge.py) for what the CLI will not write.
 #
-# close_stands (finding 03): a revoker who saw another party's close revokes
+# open_stands (finding 15), close_stands (finding 03): a revoker who saw another party's close revokes
 # a member with a derived cut below the cosign the close rests on. The close
 # is judged on its own causal past: it stands, on every copy and path
 # (TRUST.md attack 1: decisions of other parties resting on the key's
@@ -127,6 +127,80 @@ test_close_no_authority() {
 		"close on a cosign past a member-add: gina's close counts on its own, to no effect"
 }
 
+# --- a revocation that leaves out a member's open cannot hide the incident ------
+# (finding 15) bob opens an incident with globex; gina records figures and a note
+# on it; alice, on a copy that never took bob's open, revokes him: the cut falls
+# below the open. The open stands: globex built on it, unaware of the revocation.
+test_open_stands() {
+	H2="$T/hub2.git" A2="$T/acme2" B2="$T/bob2" G2="$T/globex2"
+	rm -rf "$H2" "$A2" "$B2" "$G2"
+	cp -r "$HUB" "$H2"
+	expect 0 accord clone "$H2" "$A2"
+	expect 0 accord clone "$H2" "$B2"
+	expect 0 accord --home "$T/bob" -C "$B2" open --title "payments down" --severity 1 --service pay \
+		--started 2026-12-01T00:00:00Z --parties globex
+	PID=$OUT
+	expect 0 accord --home "$T/bob" -C "$B2" sync
+	expect 0 accord clone "$H2" "$G2"
+	expect 0 accord --home "$T/gina" -C "$G2" impact "$PID" --customers 900 \
+		--start 2026-12-01T00:00:00Z --end 2026-12-01T03:00:00Z
+	expect 0 accord --home "$T/gina" -C "$G2" note "$PID" "globex's view"
+	expect 0 accord --home "$T/gina" -C "$G2" sync
+	BOBSEQ=$(git -C "$A2" log -1 --format=%B "refs/accord/feeds/$(kid bob)" | jget 'd["seq"]')
+	forge entry "$A2" "$T/alice.ssh" --type member-revoke --body "{\"key\":\"$(pkhex bob)\",\"cut\":$BOBSEQ}" >/dev/null
+	expect 0 git -C "$A2" push -q "$H2" "refs/accord/feeds/$(kid alice):refs/accord/feeds/$(kid alice)"
+	expect 0 accord --home "$T/gina" -C "$G2" sync
+	rm -rf "$T/fresh2"
+	expect 0 accord clone "$H2" "$T/fresh2"
+	for R in "$G2" "$H2" "$T/fresh2"; do
+		n=$(basename "$R")
+		expect 0 accord -C "$R" list
+		contains "$OUT" "payments down" "open stands: list on $n"
+		expect 0 accord -C "$R" show "$PID"
+		contains "$OUT" "globex's view" "open stands: show on $n keeps globex's note"
+		equal "$(accord -C "$R" show "$PID" --json | jget 'sum(w["customers"] for w in d["impact"])')" 900 \
+			"open stands: $n keeps globex's figure"
+		equal "$(accord -C "$R" audit --json --no-record | jget 'len(d["findings"])')" 0 "open stands: audit on $n finds no fault"
+	done
+	expect 0 accord -C "$G2" member list --json
+	equal "$(echo "$OUT" | jget "[m['active'] for m in d if m['member'] == 'bob'][0]")" false "open stands: bob is revoked"
+}
+
+# --- a backdated party-recover cannot un-close the other party's incident -------
+# (finding 13) the same as close_stands through the other door that cuts a key:
+# globex's recovery key replaces gina with deps naming only her party-accept, so
+# the old root's cut falls below her cosign; acme's close rests on that cosign.
+test_recover_close_stands() {
+	N="$T/rec.git"
+	rm -rf "$N"
+	cp -r "$BASE" "$N"
+	newkey gnew
+	forge sshkey "$T/gina/recovery" "$T/grec.ssh"
+	x() { who=$1; shift; accord --home "$T/$who" -C "$N" "$@"; }
+	expect 0 x alice open --title "cache down" --severity 2 --service cache --started 2026-12-01T00:00:00Z --parties globex
+	RID=$OUT
+	expect 0 x alice status "$RID" resolved
+	expect 0 x alice resolve "$RID" --summary "fixed"
+	expect 0 x gina cosign "$RID"
+	expect 0 x alice status "$RID" closed
+	equal "$(x alice show "$RID" --json | jget 'd["status"]')" closed "recover: closed before the recovery"
+	PA=$(git -C "$N" log --format=%B --glob=refs/accord/ | grep '"type":"party-accept"' | head -1 | tr -d '\n' | sha256sum | cut -c1-64)
+	forge sshkey "$T/gnew" "$T/gnew.ssh"
+	GPK=$(pkhex gnew)
+	NEXT=$(echo next | sha256sum | cut -c1-64)
+	forge entry "$N" "$T/grec.ssh" --type party-recover --admission null --deps "$PA" \
+		--body "{\"party\":\"globex\",\"key\":\"$GPK\",\"member\":\"gnew\",\"recovery\":\"$NEXT\"}" >/dev/null
+	expect 0 accord -C "$N" member list --json
+	equal "$(echo "$OUT" | jget "sorted((m['member'], m['active']) for m in d if m['party'] == 'globex')")" \
+		'[["gina", false], ["gnew", true]]' "recover: the recovery counts, gina is replaced"
+	equal "$(accord -C "$N" show "$RID" --json | jget 'd["status"] + " " + d["resolution"]["state"]')" "closed joint" \
+		"recover: acme's close resting on gina's cosign stands"
+	rm -rf "$N/accord/index"
+	equal "$(accord -C "$N" report --format json | jget 'd["incidents"]["closed"]')" 1 "recover: the report counts it closed"
+}
+
+test_open_stands
+test_recover_close_stands
 test_close_stands
 test_close_no_authority
 finish
