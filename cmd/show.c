@@ -141,6 +141,8 @@ static void entry_summary(accord_buf *out, const accord_entry *e)
 				  body_key_id(keyid, e));
 	} else if (!strcmp(e->type, "member-revoke")) {
 		accord_buf_printf(out, "revokes key %.12s", body_key_id(keyid, e));
+		if ((s = accord_entry_str(e, "reason")))
+			accord_buf_printf(out, ": %s", s);
 	} else if (!strcmp(e->type, "key-rotate")) {
 		accord_buf_printf(out, "rotates its key to %.12s (this key is retired here)", body_key_id(keyid, e));
 	} else if (!strcmp(e->type, "involve")) {
@@ -176,8 +178,18 @@ static void entry_summary(accord_buf *out, const accord_entry *e)
 		accord_buf_printf(out, "witnessed %d feed %s%s%s", n, accord_plural(n, "head", "heads"),
 				  remote ? " after syncing with " : "", remote ? remote : "");
 	} else if (!strcmp(e->type, "action")) {
+		const char *sep = " ";
+
 		accord_buf_printf(out, "action %lld: %s", (long long)accord_entry_int(e, "action", 0),
 				  accord_entry_str(e, "state"));
+		if ((s = accord_entry_str(e, "owner")))
+			accord_buf_printf(out, "%sowner %s", sep, s), sep = ", ";
+		if ((s = accord_entry_str(e, "link")))
+			accord_buf_printf(out, "%slink %s", sep, s), sep = ", ";
+		if ((s = accord_entry_str(e, "due")))
+			accord_buf_printf(out, "%sdue %s", sep, s);
+		if ((s = accord_entry_str(e, "note")))
+			accord_buf_printf(out, ": %s", s);
 	} else if (!e->known) {
 		/* verified and counted, but written by a newer accord: its body is not ours to read */
 		accord_buf_printf(out, "needs a newer accord (type %s)", e->type);
@@ -217,6 +229,7 @@ static void print_resolution(accord_ctx *ctx, const accord_incident *inc)
 	const char **waiting;
 	char t[ACCORD_TIME_LEN];
 	size_t i, n;
+	int64_t now = accord_time_now();
 
 	printf("  resolution        %.12s, revision %d: %s%s%s\n", r->entry->id, r->revision,
 	       cmd_sgr(r->joint ? SGR_GREEN : SGR_YELLOW), r->joint ? "JOINT" : "proposed", cmd_sgr(SGR_RESET));
@@ -229,11 +242,18 @@ static void print_resolution(accord_ctx *ctx, const accord_incident *inc)
 		const accord_action *a = &r->actions[i];
 		const cJSON *o;
 
-		printf("    %-15s %zu. [%s] %s (", i ? "" : "actions", i + 1, a->done ? "done" : "open",
+		printf("    %-15s %zu. %s [%s] %s (", i ? "" : "actions", i + 1, a->id, accord_action_state_name(a->state),
 		       cmd_esc_block(a->text, 20));
 		cJSON_ArrayForEach(o, a->owners)
 			printf("%s%s", o == a->owners->child ? "" : ", ", cmd_esc(o->valuestring, 0));
-		printf(")%s%s\n", a->due ? " due " : "", a->due ? cmd_esc(a->due, 0) : "");
+		printf(")%s%s%s\n", a->due ? " due " : "", a->due ? cmd_esc(a->due, 0) : "",
+		       accord_action_overdue(a, now) ? " OVERDUE" : "");
+		if (a->owner)
+			printf("    %-15s    owner %s\n", "", cmd_esc(a->owner, 0));
+		if (a->link)
+			printf("    %-15s    link %s\n", "", cmd_esc(a->link, 0));
+		if (a->note)
+			printf("    %-15s    note %s\n", "", cmd_esc_block(a->note, 27));
 	}
 	for (i = 0; i < r->signature_count; i++) {
 		accord_time_format(t, r->signatures[i].entry->time);

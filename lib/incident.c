@@ -5,8 +5,11 @@
  * windows count); corrections (amend, retract, void, duplicate) are entries
  * of their own, so nothing is rewritten.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include "accord/buf.h"
 #include "accord/causal.h"
@@ -36,6 +39,8 @@ struct accord_derive {
 	const accord_entry **statuses; /* every status entry so far, for a close to judge */
 	size_t status_count;
 	const accord_causal *causal; /* the engine's graph, when the parties came with it */
+	accord_action *items; /* every action item's state by id, across revisions */
+	size_t item_count;
 };
 
 /* schemas/feedback.schema.json holds the same list */
@@ -526,6 +531,81 @@ static void apply_amend(accord_incident *inc, const accord_parties *p, const acc
 	}
 }
 
+void accord_action_id(char *out, const char *incident, const char *text, int occurrence)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_state st;
+	char n[16];
+
+	/* the NUL bytes keep the fields apart: no text can pass for another split */
+	snprintf(n, sizeof(n), "%d", occurrence);
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)incident, strlen(incident) + 1);
+	crypto_hash_sha256_update(&st, (const unsigned char *)text, strlen(text) + 1);
+	crypto_hash_sha256_update(&st, (const unsigned char *)n, strlen(n));
+	crypto_hash_sha256_final(&st, h);
+	sodium_bin2hex(out, ACCORD_ACTION_ID_LEN + 1, h, ACCORD_ACTION_ID_LEN / 2);
+}
+
+const char *accord_action_state_name(accord_action_state state)
+{
+	return state == ACCORD_ACTION_DONE ? "done" : state == ACCORD_ACTION_NOT_DOING ? "not-doing" : "open";
+}
+
+int accord_action_overdue(const accord_action *a, int64_t now)
+{
+	char buf[32];
+	int64_t due;
+
+	if (a->state != ACCORD_ACTION_OPEN || !a->due)
+		return 0;
+	snprintf(buf, sizeof(buf), "%sT00:00:00Z", a->due);
+	if (accord_time_parse_canonical(&due, buf) < 0)
+		return 0;
+	return now >= due + 86400;
+}
+
+/* The action items of resolution entry `e`, with their ids and no state yet. */
+static void actions_of(accord_action **out, size_t *count, const accord_incident *inc, const accord_entry *e)
+{
+	const cJSON *a;
+
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(e->body, "actions")) {
+		accord_action act;
+		int occurrence = 1;
+
+		memset(&act, 0, sizeof(act));
+		act.text = accord_json_str(a, "text");
+		act.owners = cJSON_GetObjectItemCaseSensitive(a, "owners");
+		act.due = accord_json_str(a, "due");
+		for (size_t i = 0; i < *count; i++)
+			occurrence += strcmp((*out)[i].text, act.text) == 0;
+		accord_action_id(act.id, inc->id, act.text, occurrence);
+		ACCORD_PUSH(*out, *count, act);
+	}
+}
+
+static const accord_action *item_state(const accord_incident *inc, const char *id)
+{
+	for (size_t i = 0; i < inc->derive->item_count; i++)
+		if (strcmp(inc->derive->items[i].id, id) == 0)
+			return &inc->derive->items[i];
+	return NULL;
+}
+
+/* What the owners said of an item (not its text or owners, which the resolution gives). */
+static void item_carry(accord_action *to, const accord_action *from)
+{
+	to->state = from->state;
+	to->done = from->done;
+	to->note = from->note;
+	to->owner = from->owner;
+	to->link = from->link;
+	if (from->due)
+		to->due = from->due;
+	to->last = from->last;
+}
+
 static void resolution_free(accord_resolution *r)
 {
 	if (r) {
@@ -536,15 +616,15 @@ static void resolution_free(accord_resolution *r)
 }
 
 /*
- * A new proposal starts a new round: earlier signatures and action states
- * do not carry over. After a joint resolution it does so only if it knew
- * of the signature that made it joint, and never on a closed incident
- * (a reopen first); otherwise it is late. 0 if it took effect.
+ * A new proposal starts a new round: earlier signatures do not carry over;
+ * the action items it inherits (same text, so the same id) keep their
+ * state. After a joint resolution it does so only if it knew of the
+ * signature that made it joint, and never on a closed incident (a reopen
+ * first); otherwise it is late. 0 if it took effect.
  */
 static int apply_proposal(accord_incident *inc, const accord_parties *p, const accord_entry *e)
 {
 	accord_resolution *old = inc->resolution, *r;
-	const cJSON *a;
 
 	/*
 	 * A closed incident's joint resolution changes only through a reopen
@@ -571,12 +651,13 @@ static int apply_proposal(accord_incident *inc, const accord_parties *p, const a
 	old = NULL;
 	r->entry = e;
 	r->revision = (int)++inc->proposal_count;
-	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(e->body, "actions")) {
-		accord_action act = { accord_json_str(a, "text"),
-				      cJSON_GetObjectItemCaseSensitive(a, "owners"),
-				      accord_json_str(a, "due"), 0, NULL };
+	actions_of(&r->actions, &r->action_count, inc, e);
+	/* an item a revision inherits keeps the state its owners gave it */
+	for (size_t i = 0; i < r->action_count; i++) {
+		const accord_action *known = item_state(inc, r->actions[i].id);
 
-		ACCORD_PUSH(r->actions, r->action_count, act);
+		if (known)
+			item_carry(&r->actions[i], known);
 	}
 	resolution_free(old);
 	inc->resolution = r;
@@ -981,18 +1062,54 @@ static void apply_status(accord_incident *inc, const accord_parties *p, const ac
 		push_step(inc, p, e, to);
 }
 
+/*
+ * An action entry names an item by its resolution and number; the item's
+ * id carries what it says to the current resolution, if that holds the
+ * item (a revision may have inherited it). `assign` sets owner, link and
+ * due; the other states set the state and its note.
+ */
 static void apply_action(accord_incident *inc, const accord_entry *e)
 {
-	const char *s = accord_entry_str(e, "resolution");
+	const char *s = accord_entry_str(e, "resolution"), *state = accord_entry_str(e, "state");
+	const accord_entry *res = s ? accord_idmap_get(&inc->derive->held, s) : NULL;
 	int64_t n = accord_entry_int(e, "action", 0);
+	accord_action *items = NULL, *rec = NULL;
+	size_t count = 0, i;
+	struct accord_derive *d = inc->derive;
 
-	if (inc->resolution && s && strcmp(s, inc->resolution->entry->id) == 0 && n >= 1 &&
-	    (size_t)n <= inc->resolution->action_count) {
-		accord_action *act = &inc->resolution->actions[n - 1];
-
-		act->done = strcmp(accord_entry_str(e, "state"), "done") == 0;
-		act->last = e;
+	if (!res || strcmp(res->type, "resolution") != 0 || !state)
+		return;
+	actions_of(&items, &count, inc, res);
+	if (n < 1 || (size_t)n > count) {
+		free(items);
+		return;
 	}
+	for (i = 0; i < d->item_count && !rec; i++)
+		if (strcmp(d->items[i].id, items[n - 1].id) == 0)
+			rec = &d->items[i];
+	if (!rec) {
+		ACCORD_PUSH(d->items, d->item_count, items[n - 1]);
+		rec = &d->items[d->item_count - 1];
+	}
+	free(items);
+	if (strcmp(state, "assign") == 0) {
+		if (accord_entry_str(e, "owner"))
+			rec->owner = accord_entry_str(e, "owner");
+		if (accord_entry_str(e, "link"))
+			rec->link = accord_entry_str(e, "link");
+		if (accord_entry_str(e, "due"))
+			rec->due = accord_entry_str(e, "due");
+	} else {
+		rec->state = strcmp(state, "done") == 0	       ? ACCORD_ACTION_DONE
+			     : strcmp(state, "not-doing") == 0 ? ACCORD_ACTION_NOT_DOING
+								: ACCORD_ACTION_OPEN;
+		rec->done = rec->state != ACCORD_ACTION_OPEN;
+		rec->note = accord_entry_str(e, "note");
+	}
+	rec->last = e;
+	for (i = 0; inc->resolution && i < inc->resolution->action_count; i++)
+		if (strcmp(inc->resolution->actions[i].id, rec->id) == 0)
+			item_carry(&inc->resolution->actions[i], rec);
 }
 
 static void apply_entry(accord_incident *inc, const accord_parties *p, const accord_entry *e)
@@ -1093,7 +1210,7 @@ int accord_incident_build_from(accord_incident **out, const accord_parties *part
 				const accord_entry *const *entries, size_t count,
 				accord_in_past_fn in_past_fn, void *payload)
 {
-	struct accord_derive d = { in_past_fn, payload, ACCORD_IDMAP_INIT, 0, NULL, 0, NULL, 0, NULL, NULL, 0, NULL };
+	struct accord_derive d = { in_past_fn, payload, ACCORD_IDMAP_INIT, 0, NULL, 0, NULL, 0, NULL, NULL, 0, NULL, NULL, 0 };
 	accord_incident *inc;
 	const accord_entry *open = count ? entries[0] : NULL;
 	size_t i;
@@ -1127,6 +1244,7 @@ int accord_incident_build_from(accord_incident **out, const accord_parties *part
 	inc->involved_by = d.party_by;
 	resolution_free(d.rival);
 	free(d.statuses);
+	free(d.items);
 	if ((error = d.error) < 0) {
 		accord_incident_free(inc);
 		return error;

@@ -68,7 +68,7 @@ static cJSON *signatures_to_json(const accord_resolution *r)
 	return arr;
 }
 
-static cJSON *actions_to_json(const accord_resolution *r)
+static cJSON *actions_to_json(const accord_resolution *r, int64_t now)
 {
 	cJSON *arr = cJSON_CreateArray();
 	size_t i;
@@ -78,16 +78,21 @@ static cJSON *actions_to_json(const accord_resolution *r)
 		cJSON *item = cJSON_CreateObject();
 
 		cJSON_AddNumberToObject(item, "number", (double)(i + 1));
+		cJSON_AddStringToObject(item, "id", a->id);
 		cJSON_AddStringToObject(item, "text", a->text);
 		cJSON_AddItemToObject(item, "owners", string_list(a->owners));
 		add_str_or_null(item, "due", a->due);
-		cJSON_AddStringToObject(item, "status", a->done ? "done" : "open");
+		cJSON_AddStringToObject(item, "status", accord_action_state_name(a->state));
+		cJSON_AddBoolToObject(item, "overdue", accord_action_overdue(a, now));
+		add_str_or_null(item, "owner", a->owner);
+		add_str_or_null(item, "link", a->link);
+		add_str_or_null(item, "note", a->note);
 		cJSON_AddItemToArray(arr, item);
 	}
 	return arr;
 }
 
-static cJSON *resolution_to_json(const accord_incident *inc)
+static cJSON *resolution_to_json(const accord_incident *inc, int64_t now)
 {
 	const accord_resolution *r = inc->resolution;
 	const cJSON *body = r->entry->body;
@@ -112,7 +117,7 @@ static cJSON *resolution_to_json(const accord_incident *inc)
 		accord_json_add_time(o, "joint_at", r->joint_at);
 	else
 		cJSON_AddNullToObject(o, "joint_at");
-	cJSON_AddItemToObject(o, "actions", actions_to_json(r));
+	cJSON_AddItemToObject(o, "actions", actions_to_json(r, now));
 	return o;
 }
 
@@ -346,7 +351,7 @@ cJSON *accord_incident_to_json(const accord_incident *inc, const accord_parties 
 	add_impact(o, inc, now);
 	add_feedback_and_sla(o, inc);
 	if (inc->resolution)
-		cJSON_AddItemToObject(o, "resolution", resolution_to_json(inc));
+		cJSON_AddItemToObject(o, "resolution", resolution_to_json(inc, now));
 	else
 		cJSON_AddNullToObject(o, "resolution");
 	cJSON_AddNumberToObject(o, "proposals", (double)inc->proposal_count);

@@ -594,6 +594,30 @@ static int check_proposal(accord_parties *p, const accord_entry *e, const char *
 	return 0;
 }
 
+/*
+ * An assigned owner is a person of an owning party: a member name (any of
+ * its keys, revoked or not, since a person keeps their name) there.
+ */
+static int owner_ok(const accord_parties *p, const accord_entry *e, const cJSON *owners)
+{
+	const char *owner = accord_entry_str(e, "owner");
+	const cJSON *o;
+	size_t i;
+
+	if (!owner)
+		return 0;
+	for (i = 0; i < p->member_count; i++) {
+		const accord_member *mm = p->members[i];
+
+		if (strcmp(mm->key.name, owner) != 0)
+			continue;
+		cJSON_ArrayForEach(o, owners)
+			if (cJSON_IsString(o) && strcmp(o->valuestring, p->parties[mm->party].name) == 0)
+				return 0;
+	}
+	return deny("action owner %s is no member of a party that owns the item", owner);
+}
+
 static int apply_action(accord_parties *p, const accord_entry *e, const accord_member *m)
 {
 	const accord_entry *prop;
@@ -613,7 +637,7 @@ static int apply_action(accord_parties *p, const accord_entry *e, const accord_m
 	owners = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(actions, (int)n - 1), "owners");
 	cJSON_ArrayForEach(o, owners)
 		if (cJSON_IsString(o) && strcmp(o->valuestring, p->parties[m->party].name) == 0)
-			return 0;
+			return owner_ok(p, e, owners);
 	return deny("action item %lld is not owned by %s", (long long)n, p->parties[m->party].name);
 }
 

@@ -167,18 +167,10 @@ int64_t accord_report_percentile(int64_t *values, size_t n, int p)
 	return values[rank - 1];
 }
 
-/* An action is overdue once its due day (UTC) has ended and it is not done. */
+/* An action is overdue once its due day (UTC) has ended and it is still open. */
 static int action_overdue(const accord_action *a, int64_t now)
 {
-	char buf[32];
-	int64_t due;
-
-	if (a->done || !a->due)
-		return 0;
-	snprintf(buf, sizeof(buf), "%sT00:00:00Z", a->due);
-	if (accord_time_parse_canonical(&due, buf) < 0)
-		return 0;
-	return now >= due + DAY;
+	return accord_action_overdue(a, now);
 }
 
 /* How many of an incident's counted responses gave each indicator (accord_feedback_indicators order). */

@@ -131,13 +131,50 @@ typedef struct {
 	const char *party;
 } accord_signature;
 
+/* An action item's state: what its owners last said of it. */
+typedef enum {
+	ACCORD_ACTION_OPEN = 0,
+	ACCORD_ACTION_DONE,
+	ACCORD_ACTION_NOT_DOING, /* closed without doing it; the note says why */
+} accord_action_state;
+
+/* The length of an action item's id: hex digits of accord_action_id(). */
+#define ACCORD_ACTION_ID_LEN 8
+
+/*
+ * An action item of the current resolution. Its id is derived from the
+ * incident and its text (accord_action_id), so a revision that inherits
+ * the item keeps the id, and with it the state its owners gave it.
+ */
 typedef struct {
+	char id[ACCORD_ACTION_ID_LEN + 1];
 	const char *text;
 	const cJSON *owners; /* array of party names, borrowed */
-	const char *due;     /* YYYY-MM-DD or NULL */
-	int done;
+	const char *due;     /* YYYY-MM-DD or NULL: the last assign's, else the resolution's */
+	accord_action_state state;
+	int done;            /* no longer open: done or not doing */
+	const char *note;    /* the note of the last state change, or NULL */
+	const char *owner;   /* the member that owns it (assign), or NULL */
+	const char *link;    /* the ticket in the owning party's tracker (assign), or NULL */
 	const accord_entry *last; /* last action entry, or NULL */
 } accord_action;
+
+/*
+ * Action item `text`'s id in incident `incident` (full id): the first
+ * ACCORD_ACTION_ID_LEN hex digits of SHA-256 over the incident id, the
+ * text and `occurrence` (1 for the first item with this text in the
+ * resolution, 2 for the second, ...). `out` gets ACCORD_ACTION_ID_LEN + 1 bytes.
+ */
+void accord_action_id(char *out, const char *incident, const char *text, int occurrence);
+
+/* "open", "done" or "not-doing". */
+const char *accord_action_state_name(accord_action_state state);
+
+/*
+ * Whether action item `a` is overdue at `now`: open, with a due day (UTC)
+ * that has ended.
+ */
+int accord_action_overdue(const accord_action *a, int64_t now);
 
 /* A proposal to void an incident or mark it a duplicate, and who signed it. */
 typedef struct {
