@@ -198,6 +198,14 @@ int cmd_retract(accord_ctx *ctx, int argc, char **argv);
 int cmd_void(accord_ctx *ctx, int argc, char **argv);
 int cmd_duplicate(accord_ctx *ctx, int argc, char **argv);
 int cmd_ledgers(accord_ctx *ctx, int argc, char **argv);
+int cmd_inbox(accord_ctx *ctx, int argc, char **argv);
+int cmd_actions(accord_ctx *ctx, int argc, char **argv);
+/*
+ * The party whose inbox a command shows: `given` (exit 1 naming the parties
+ * if there is none such), else the party of the key in the key home, read
+ * from its public half (no passphrase). The ledger must be loaded.
+ */
+int cmd_inbox_party(const char **out, accord_ctx *ctx, const char *given);
 
 /*
  * Cross-ledger views (cmd/ledgers.c): list, report and sync with

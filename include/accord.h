@@ -24,6 +24,7 @@
 #include "accord/ledger.h"
 #include "accord/incident.h"
 #include "accord/clock.h"
+#include "accord/inbox.h"
 #include "accord/audit.h"
 #include "accord/report.h"
 #include "accord/sync.h"

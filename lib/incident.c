@@ -5,6 +5,7 @@
  * windows count); corrections (amend, retract, void, duplicate) are entries
  * of their own, so nothing is rewritten.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1267,6 +1268,51 @@ int accord_incident_build(accord_incident **out, const accord_ledger *ledger,
 	error = accord_incident_build_from(out, &ledger->parties, list, n, accord_incident_ledger_in_past,
 					   (void *)ledger);
 	free(list);
+	return error;
+}
+
+/* The incident's entries, the open first, in ledger order. */
+typedef struct {
+	const accord_entry **entries;
+	size_t count;
+} entry_list;
+
+int accord_incident_each(const accord_ledger *l, accord_incident_fn fn, void *payload)
+{
+	accord_idmap at = ACCORD_IDMAP_INIT;
+	entry_list *lists = NULL;
+	size_t nlists = 0, i, k;
+	int error = 0;
+
+	for (i = 0; i < l->count; i++) {
+		const accord_entry *e = l->entries[i];
+		const char *id = !strcmp(e->type, "open") ? e->id : e->incident;
+		entry_list fresh = { NULL, 0 };
+
+		if (!id || !id[0])
+			continue;
+		if (!strcmp(e->type, "open")) {
+			ACCORD_PUSH(lists, nlists, fresh);
+			accord_idmap_put(&at, e->id, (void *)(uintptr_t)nlists); /* index + 1: never NULL */
+		}
+		if (!(k = (size_t)(uintptr_t)accord_idmap_get(&at, id)))
+			continue; /* its open does not count */
+		ACCORD_PUSH(lists[k - 1].entries, lists[k - 1].count, e);
+	}
+	for (k = 0; k < nlists && error == 0; k++) {
+		accord_incident *inc = NULL;
+
+		if ((error = accord_incident_build_from(&inc, &l->parties, lists[k].entries, lists[k].count,
+							accord_incident_ledger_in_past, (void *)l)) < 0)
+			break;
+		accord_incident_settle_duplicate_in(inc, (accord_ledger *)l);
+		error = fn(inc, payload);
+		accord_incident_free(inc);
+	}
+	for (k = 0; k < nlists; k++)
+		free(lists[k].entries);
+	free(lists);
+	accord_idmap_dispose(&at);
 	return error;
 }
 

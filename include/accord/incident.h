@@ -279,6 +279,16 @@ int accord_incident_build(accord_incident **out, const accord_ledger *ledger,
 			  const accord_entry *open);
 void accord_incident_free(accord_incident *incident);
 
+/* Called for each incident by accord_incident_each; a negative return stops the walk with it. */
+typedef int (*accord_incident_fn)(const accord_incident *incident, void *payload);
+/*
+ * Derive every incident of `ledger` (holding every entry) in ledger order
+ * of their opens, each once from its own entries (grouped in one pass:
+ * O(entries), not O(incidents x entries)), its duplicate settled, and call
+ * `fn` with it; the incident is freed after. Returns the first error.
+ */
+int accord_incident_each(const accord_ledger *ledger, accord_incident_fn fn, void *payload);
+
 /*
  * The same from the incident's own entries in ledger order, the open entry
  * first (entries of other incidents are skipped). `parties` gives member
