@@ -8,6 +8,7 @@ extern char **environ;
 #include "accord/escape.h"
 #include "accord/sync.h"
 #include "accord/idmap.h"
+#include "accord/process.h"
 
 #include "cmd.h"
 
@@ -338,28 +339,200 @@ static int was_taken(const accord_sync_accepted *all, size_t n, const accord_ent
 	return 0;
 }
 
+/* What a sync took, by what it means to a reader: the summary's counts. */
+typedef struct {
+	size_t incidents, status_changes, proposals, cosignatures, figures, actions, notes, other, conflicts;
+} arrivals;
+
+static void count_arrival(arrivals *a, const accord_entry *e)
+{
+	const char *t = e->type;
+
+	if (!strcmp(t, "open"))
+		a->incidents++;
+	else if (!strcmp(t, "status"))
+		a->status_changes++;
+	else if (!strcmp(t, "resolution") || !strcmp(t, "void") || !strcmp(t, "duplicate"))
+		a->proposals++;
+	else if (!strcmp(t, "cosign"))
+		a->cosignatures++;
+	else if (!strcmp(t, "impact") || !strcmp(t, "sla") || !strcmp(t, "feedback"))
+		a->figures++;
+	else if (!strcmp(t, "action"))
+		a->actions++;
+	else if (!strcmp(t, "note"))
+		a->notes++;
+	else
+		a->other++;
+}
+
+/* "1 new incident, 2 status changes, 1 proposal" (nothing: empty). */
+static void arrivals_text(accord_buf *out, const arrivals *a)
+{
+	const struct {
+		size_t n;
+		const char *one, *many;
+	} parts[] = {
+		{ a->incidents, "new incident", "new incidents" },
+		{ a->status_changes, "status change", "status changes" },
+		{ a->proposals, "proposal", "proposals" },
+		{ a->cosignatures, "cosignature", "cosignatures" },
+		{ a->figures, "figure", "figures" },
+		{ a->actions, "action item change", "action item changes" },
+		{ a->notes, "note", "notes" },
+		{ a->other, "other entry", "other entries" },
+		{ a->conflicts, "conflict", "conflicts" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(parts) / sizeof(*parts); i++)
+		if (parts[i].n)
+			accord_buf_printf(out, "%s%zu %s", out->size ? ", " : "", parts[i].n,
+					  parts[i].n == 1 ? parts[i].one : parts[i].many);
+}
+
+static cJSON *arrivals_json(const arrivals *a, cJSON *incidents)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(o, "new_incidents", incidents);
+	cJSON_AddNumberToObject(o, "status_changes", (double)a->status_changes);
+	cJSON_AddNumberToObject(o, "proposals", (double)a->proposals);
+	cJSON_AddNumberToObject(o, "cosignatures", (double)a->cosignatures);
+	cJSON_AddNumberToObject(o, "figures", (double)a->figures);
+	cJSON_AddNumberToObject(o, "actions", (double)a->actions);
+	cJSON_AddNumberToObject(o, "notes", (double)a->notes);
+	cJSON_AddNumberToObject(o, "other", (double)a->other);
+	cJSON_AddNumberToObject(o, "conflicts", (double)a->conflicts);
+	return o;
+}
+
+/* The notify command's output, shown escaped on stderr as git's hooks' is shown. */
+static void notify_output(const char *data, size_t len, void *payload)
+{
+	git_output(NULL, data, len, payload);
+}
+
 /*
- * The conflicts of the incidents the entries taken touched: concurrent
- * writes meet on sync, so that is where they are said ("1 conflict: status
- * of 3f2a: mitigated by globex, identified by acme"). Into `arr` with
- * --json, else on stdout. Nothing taken, nothing said.
+ * git config accord.notify COMMAND: a shell command, as git's hooks and
+ * aliases are, given on stdin one line of JSON per new inbox item
+ * (schemas/notify.schema.json): the items of our party's inbox whose
+ * entry this sync took. Its failure is reported and the sync goes on.
+ * Into `out` (may be NULL): {"items", "status", "ok"}, or nothing when
+ * nothing was run.
  */
-static int report_conflicts(accord_ctx *ctx, const accord_sync_accepted *all, size_t n, cJSON *arr)
+static void notify(accord_ctx *ctx, const accord_sync_accepted *all, size_t n, cJSON *out)
+{
+	accord_process_options po = ACCORD_PROCESS_OPTIONS_INIT;
+	accord_inbox *box = NULL;
+	accord_buf input = ACCORD_BUF_INIT, ledger_env = ACCORD_BUF_INIT, party_env = ACCORD_BUF_INIT;
+	char *command = NULL;
+	const char *party, *argv[5] = { "sh", "-c", NULL, "accord-notify", NULL }, *set[3];
+	const char *in = ctx->label ? "ledger " : "", *label = ctx->label ? ctx->label : "", *sep = ctx->label ? ": " : "";
+	size_t i, items = 0;
+	int status = 0;
+
+	if (accord_store_config_get(&command, ctx->store, "accord.notify") < 0 || !*command)
+		goto done;
+	/* quietly: without a member key here, there is no inbox of ours to notify of */
+	if (cmd_inbox_party(&party, ctx, NULL) != 0) {
+		cmd_warn("%s%s%saccord.notify: not run, no party of yours to notify for", in, label, sep);
+		goto done;
+	}
+	if (accord_inbox_build(&box, ctx->ledger, party, accord_time_now()) < 0) {
+		cmd_warn("%s%s%saccord.notify: %s", in, label, sep, accord_error_last());
+		goto done;
+	}
+	for (i = 0; i < box->count; i++) {
+		char *line;
+
+		if (!was_taken(all, n, box->items[i].entry))
+			continue;
+		if (!(line = cJSON_PrintUnformatted(box->items[i].json)))
+			abort();
+		accord_buf_printf(&input, "%s\n", line);
+		cJSON_free(line);
+		items++;
+	}
+	if (!items)
+		goto done;
+	accord_buf_printf(&ledger_env, "ACCORD_LEDGER=%s", accord_ledger_id(ctx->ledger));
+	accord_buf_printf(&party_env, "ACCORD_PARTY=%s", party);
+	set[0] = ledger_env.ptr;
+	set[1] = party_env.ptr;
+	set[2] = NULL;
+	argv[2] = command;
+	po.argv = argv;
+	po.env = environ;
+	po.set = set;
+	po.on_stderr = notify_output;
+	po.input = input.ptr;
+	po.input_len = input.size;
+	fflush(stdout);
+	if (accord_process_run(&status, NULL, NULL, &po) < 0)
+		status = -1;
+	git_output_flush();
+	if (status != 0)
+		cmd_warn("%s%s%saccord.notify failed (%s %d) on %zu new inbox %s; the sync itself is done", in, label, sep,
+			 status < 0 ? "could not start:" : "exit", status, items, items == 1 ? "item" : "items");
+	if (out) {
+		cJSON *o = cJSON_AddObjectToObject(out, "notify");
+
+		cJSON_AddNumberToObject(o, "items", (double)items);
+		cJSON_AddNumberToObject(o, "status", status);
+		cJSON_AddBoolToObject(o, "ok", status == 0);
+	}
+done:
+	accord_inbox_free(box);
+	accord_buf_dispose(&input);
+	accord_buf_dispose(&ledger_env);
+	accord_buf_dispose(&party_env);
+	free(command);
+}
+
+/*
+ * What the entries taken brought: counted by kind ("arrived: 1 new
+ * incident, 1 proposal"), and the conflicts of the incidents they touched,
+ * since concurrent writes meet on sync ("1 conflict: status of 3f2a:
+ * mitigated by globex, identified by acme"). Into `doc` ("arrived",
+ * "conflicts", "notify") with --json, else on stdout. Then accord.notify.
+ * Nothing taken, nothing said.
+ */
+static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, size_t n, cJSON *doc)
 {
 	accord_idmap seen = ACCORD_IDMAP_INIT;
+	arrivals a = { 0 };
+	cJSON *incidents = cJSON_CreateArray(), *arr = doc ? cJSON_GetObjectItemCaseSensitive(doc, "conflicts") : NULL;
+	accord_buf said = ACCORD_BUF_INIT;
 	char **lines = NULL;
 	size_t count = 0, i;
 	int error = 0;
 
-	if (n == 0 || cmd_load(ctx, 0) != 0)
+	if (n == 0 || cmd_load(ctx, 0) != 0) {
+		if (doc)
+			cJSON_AddItemToObject(doc, "arrived", arrivals_json(&a, incidents));
+		else
+			cJSON_Delete(incidents);
 		return 0; /* the sync itself said what failed */
+	}
 	for (i = 0; i < accord_ledger_entry_count(ctx->ledger) && error == 0; i++) {
 		const accord_entry *e = accord_ledger_entry_at(ctx->ledger, i), *open;
 		accord_incident *inc = NULL;
 		char sid[ACCORD_ID_HEXLEN + 1];
 		size_t j;
 
-		if (!e->incident[0] || !was_taken(all, n, e) || accord_idmap_get(&seen, e->incident))
+		if (!was_taken(all, n, e))
+			continue;
+		count_arrival(&a, e);
+		if (!strcmp(e->type, "open")) {
+			cJSON *o = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(o, "id", e->id);
+			cJSON_AddStringToObject(o, "title", accord_entry_str(e, "title"));
+			cJSON_AddNumberToObject(o, "severity", (double)accord_entry_int(e, "severity", 0));
+			cJSON_AddItemToArray(incidents, o);
+		}
+		if (!e->incident[0] || accord_idmap_get(&seen, e->incident))
 			continue;
 		accord_idmap_put(&seen, e->incident, (void *)e->incident);
 		if (!(open = accord_ledger_entry(ctx->ledger, e->incident)) ||
@@ -379,6 +552,25 @@ static int report_conflicts(accord_ctx *ctx, const accord_sync_accepted *all, si
 		accord_incident_free(inc);
 	}
 	accord_idmap_dispose(&seen);
+	a.conflicts = count;
+	if (doc) {
+		cJSON_AddItemToObject(doc, "arrived", arrivals_json(&a, incidents));
+	} else {
+		arrivals_text(&said, &a);
+		if (said.size)
+			printf("%s%sarrived: %s\n", ctx->label ? cmd_esc(ctx->label, 0) : "", ctx->label ? ": " : "", said.ptr);
+		for (i = 0; i < (size_t)cJSON_GetArraySize(incidents); i++) {
+			const cJSON *o = cJSON_GetArrayItem(incidents, (int)i);
+			char sid[ACCORD_ID_HEXLEN + 1];
+
+			cmd_short_id(sid, sizeof(sid), ctx, accord_json_str(o, "id"));
+			printf("  new incident %s SEV%d: %s\n", sid,
+			       (int)cJSON_GetObjectItemCaseSensitive(o, "severity")->valuedouble,
+			       cmd_esc(accord_json_str(o, "title"), 0));
+		}
+		cJSON_Delete(incidents);
+	}
+	accord_buf_dispose(&said);
 	/* across ledgers, the ledger's name says which one the conflict is in */
 	if (!arr && count > 1)
 		printf("%s%s%zu conflicts:\n", ctx->label ? cmd_esc(ctx->label, 0) : "", ctx->label ? ": " : "", count);
@@ -394,17 +586,20 @@ static int report_conflicts(accord_ctx *ctx, const accord_sync_accepted *all, si
 	for (i = 0; i < count; i++)
 		free(lines[i]);
 	free(lines);
-	return error < 0 ? cmd_fail(error) : 0;
+	if (error < 0)
+		return cmd_fail(error);
+	notify(ctx, all, n, doc);
+	return 0;
 }
 
 /*
  * Sync the ledger of `ctx` with `explicit` remotes (count 0: the default
  * ones). Each remote's outcome goes into `line` ("; " between them), or
- * with `list` into that JSON array, and the conflicts of what it took into
- * `conflicts` (NULL: said on stdout). Returns the exit code.
+ * with `list` into that JSON array, and what it took (report_arrivals)
+ * into `doc` (NULL: said on stdout). Returns the exit code.
  */
 static int sync_ledger(accord_ctx *ctx, char **explicit, size_t explicit_count, int json, int checkpoint,
-		       cJSON *list, cJSON *conflicts, accord_buf *line)
+		       cJSON *list, cJSON *doc, accord_buf *line)
 {
 	accord_sync_options so = ACCORD_SYNC_OPTIONS_INIT;
 	char *configured = NULL;
@@ -486,7 +681,7 @@ static int sync_ledger(accord_ctx *ctx, char **explicit, size_t explicit_count, 
 	if (!explicit_count)
 		git_strarray_dispose(&names);
 	free(configured);
-	error = report_conflicts(ctx, taken, ntaken, json ? conflicts : NULL);
+	error = report_arrivals(ctx, taken, ntaken, json ? doc : NULL);
 	free(taken);
 	if (error)
 		return error;
@@ -534,7 +729,7 @@ static int sync_across(accord_ctx *ctx, const cmd_ledger_pick *pick, int json, i
 			accord_ledger_free(v[i].ctx.ledger);
 			v[i].ctx.ledger = NULL;
 			error = sync_ledger(&v[i].ctx, NULL, 0, json, checkpoint, remotes,
-					    o ? cJSON_AddArrayToObject(o, "conflicts") : NULL, &line);
+					    o && cJSON_AddArrayToObject(o, "conflicts") ? o : NULL, &line);
 		} else
 			accord_buf_puts(&line, "not synced");
 		code = worse(code, error);
@@ -587,7 +782,7 @@ int cmd_sync(accord_ctx *ctx, int argc, char **argv)
 		list = cJSON_AddArrayToObject(doc, "remotes");
 	}
 	code = sync_ledger(ctx, argv + optind, (size_t)(argc - optind), json, checkpoint, list,
-			   doc ? cJSON_AddArrayToObject(doc, "conflicts") : NULL, &line);
+			   doc && cJSON_AddArrayToObject(doc, "conflicts") ? doc : NULL, &line);
 	accord_buf_dispose(&line);
 	if (json)
 		cmd_print_json(doc);

@@ -6,8 +6,10 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -134,6 +136,38 @@ static void drain(int outfd, int errfd, accord_buf *out, accord_buf *err,
 		close(p[1].fd);
 }
 
+/*
+ * The child's standard input as an anonymous file holding `len` bytes,
+ * read from its start: the child reads at its own pace and we never block
+ * writing to a pipe it does not drain. -1 with the error set.
+ */
+static int input_file(const char *data, size_t len, const char *prog)
+{
+	int fd = memfd_create("accord-input", MFD_CLOEXEC);
+	size_t done = 0;
+
+	if (fd < 0)
+		return accord_error_set(ACCORD_ERROR, "can't run %s: %s", prog, strerror(errno)), -1;
+	while (done < len) {
+		ssize_t n = write(fd, data + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			accord_error_set(ACCORD_ERROR, "can't run %s: %s", prog, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	if (lseek(fd, 0, SEEK_SET) < 0) {
+		accord_error_set(ACCORD_ERROR, "can't run %s: %s", prog, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static int wait_child(int *out_status, pid_t pid)
 {
 	int status;
@@ -150,10 +184,15 @@ int accord_process_run(int *out_status, accord_buf *out, accord_buf *err,
 		       const accord_process_options *opts)
 {
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, execp[2] = { -1, -1 }, error = 0, child_errno = 0;
+	int infd = -1;
 	char **env = child_env(opts->env ? opts->env : environ, opts->set);
 	pid_t pid, parent = getpid();
 	ssize_t n;
 
+	if (opts->input && (infd = input_file(opts->input, opts->input_len, opts->argv[0])) < 0) {
+		error = ACCORD_ERROR;
+		goto done;
+	}
 	if (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 || pipe2(execp, O_CLOEXEC) < 0) {
 		error = accord_error_set(ACCORD_ERROR, "can't run %s: %s", opts->argv[0], strerror(errno));
 		goto done;
@@ -176,7 +215,7 @@ int accord_process_run(int *out_status, accord_buf *out, accord_buf *err,
 			_exit(127); /* the parent died before the request took hold */
 		/* A child starts with default signal handling, whatever ours is. */
 		signal(SIGPIPE, SIG_DFL);
-		if ((fd = open("/dev/null", O_RDONLY)) < 0 || dup2(fd, 0) < 0 || dup2(outp[1], 1) < 0 ||
+		if ((fd = infd >= 0 ? infd : open("/dev/null", O_RDONLY)) < 0 || dup2(fd, 0) < 0 || dup2(outp[1], 1) < 0 ||
 		    dup2(errp[1], 2) < 0)
 			goto child_fail;
 		execvpe(opts->argv[0], (char *const *)opts->argv, env);
@@ -211,6 +250,8 @@ done:
 		if (execp[n] >= 0)
 			close(execp[n]);
 	}
+	if (infd >= 0)
+		close(infd);
 	free(env);
 	return error;
 }

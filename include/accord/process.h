@@ -8,8 +8,10 @@
 /*
  * Running a program (the system git) as a child process: fork and exec
  * with a PATH lookup, never a shell, so no argument is ever parsed as
- * shell text. The child gets SIGTERM when the thread that started it dies,
- * so a killed accord leaves no git behind to race the next command.
+ * shell text. (Where the documented contract is a shell command, as git
+ * config accord.notify's is, like git's hooks and aliases, the caller runs
+ * "sh -c" itself.) The child gets SIGTERM when the thread that started it
+ * dies, so a killed accord leaves no git behind to race the next command.
  *
  * The environment policy: the child gets the base environment (the
  * caller's `env`, else this process's), so that everything the user set
@@ -18,7 +20,8 @@
  * point git at another repository (GIT_DIR, GIT_WORK_TREE,
  * GIT_OBJECT_DIRECTORY, GIT_INDEX_FILE, GIT_QUARANTINE_PATH, ... the
  * list git itself clears for a subprocess in another repository), plus
- * the caller's `set` entries. Standard input is /dev/null.
+ * the caller's `set` entries. Standard input is `input` (a hook's data),
+ * else /dev/null.
  */
 
 /* A piece of what the child wrote to stderr, as it arrives. */
@@ -30,9 +33,11 @@ typedef struct {
 	const char *const *set;	  /* "NAME=value" entries to add or replace; may be NULL */
 	accord_process_output_cb on_stderr; /* may be NULL */
 	void *payload;
+	const char *input; /* the child's standard input, `input_len` bytes; NULL: /dev/null */
+	size_t input_len;
 } accord_process_options;
 
-#define ACCORD_PROCESS_OPTIONS_INIT { NULL, NULL, NULL, NULL, NULL }
+#define ACCORD_PROCESS_OPTIONS_INIT { NULL, NULL, NULL, NULL, NULL, NULL, 0 }
 
 /*
  * Run the program to its end. *out_status is its exit code, or 128 plus
