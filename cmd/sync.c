@@ -425,7 +425,7 @@ static void notify(accord_ctx *ctx, const accord_sync_accepted *all, size_t n, c
 {
 	accord_process_options po = ACCORD_PROCESS_OPTIONS_INIT;
 	accord_inbox *box = NULL;
-	accord_buf input = ACCORD_BUF_INIT, ledger_env = ACCORD_BUF_INIT, party_env = ACCORD_BUF_INIT;
+	accord_buf input = ACCORD_BUF_INIT, said = ACCORD_BUF_INIT, ledger_env = ACCORD_BUF_INIT, party_env = ACCORD_BUF_INIT;
 	char *command = NULL;
 	const char *party, *argv[5] = { "sh", "-c", NULL, "accord-notify", NULL }, *set[3];
 	const char *in = ctx->label ? "ledger " : "", *label = ctx->label ? ctx->label : "", *sep = ctx->label ? ": " : "";
@@ -446,7 +446,8 @@ static void notify(accord_ctx *ctx, const accord_sync_accepted *all, size_t n, c
 	for (i = 0; i < box->count; i++) {
 		char *line;
 
-		if (!was_taken(all, n, box->items[i].entry))
+		if (!was_taken(all, n, box->items[i].entry) &&
+		    !(box->items[i].other && was_taken(all, n, box->items[i].other)))
 			continue;
 		if (!(line = cJSON_PrintUnformatted(box->items[i].json)))
 			abort();
@@ -469,8 +470,10 @@ static void notify(accord_ctx *ctx, const accord_sync_accepted *all, size_t n, c
 	po.input = input.ptr;
 	po.input_len = input.size;
 	fflush(stdout);
-	if (accord_process_run(&status, NULL, NULL, &po) < 0)
+	if (accord_process_run(&status, &said, NULL, &po) < 0)
 		status = -1;
+	/* what it printed, after what it said on stderr as it ran, escaped alike */
+	git_output(NULL, said.ptr ? said.ptr : "", said.size, NULL);
 	git_output_flush();
 	if (status != 0)
 		cmd_warn("%s%s%saccord.notify failed (%s %d) on %zu new inbox %s; the sync itself is done", in, label, sep,
@@ -485,6 +488,7 @@ static void notify(accord_ctx *ctx, const accord_sync_accepted *all, size_t n, c
 done:
 	accord_inbox_free(box);
 	accord_buf_dispose(&input);
+	accord_buf_dispose(&said);
 	accord_buf_dispose(&ledger_env);
 	accord_buf_dispose(&party_env);
 	free(command);

@@ -193,6 +193,7 @@ static void add_conflicts(accord_inbox *box, const accord_ledger *l, const accor
 		accord_conflict_describe(&s, c, accord_ledger_parties(l), NULL);
 		accord_buf_printf(&key, "conflict:%s:%s", c->a->id, c->b->id);
 		it = add_item(box, l, inc, ACCORD_INBOX_CONFLICT, c->b, key.ptr, &s);
+		it->other = c->a;
 		o = cJSON_AddObjectToObject(it->json, "conflict");
 		cJSON_AddStringToObject(o, "kind", c->kind);
 		if (c->subject)

@@ -30,6 +30,7 @@ typedef struct {
 	 * whose entry it took. Borrowed from the ledger.
 	 */
 	const accord_entry *entry;
+	const accord_entry *other; /* a conflict's other entry (it is new when either arrives), else NULL */
 	char incident[ACCORD_ID_HEXLEN + 1];
 	int64_t severity;
 	int64_t since; /* the time of `entry`: how long it has waited */
