@@ -28,6 +28,18 @@ A=$(cd "$T/work/acme" && "$ACCORD_BIN" export | sort | sha256sum)
 G=$(cd "$T/work/globex" && ACCORD_HOME="$T/work/gina-keys" "$ACCORD_BIN" sync >/dev/null 2>&1; "$ACCORD_BIN" export | sort | sha256sum)
 equal "$G" "$A" "both ledgers hold the same entries"
 
+# What waits on me (issue 19), run after the quickstart: the inbox, an action item's life.
+awk '/<!-- inbox:begin -->/{on=1; next} /<!-- inbox:end -->/{on=0} on && /^```sh$/{code=1; next} on && /^```$/{code=0; next} on && code' \
+	"$ROOT/README.md" > "$T/inbox.sh"
+contains "$(cat "$T/inbox.sh")" "accord inbox" "the README shows the inbox"
+ID=$(cd "$T/work/acme" && "$ACCORD_BIN" list --quiet | tail -1)
+(cd "$T/work" && PATH="$T/bin:$PATH" ACCORD_PASSPHRASE= ID="$ID" bash -e "$T/inbox.sh") > "$T/out3" 2> "$T/err3" \
+	&& ok || bad "README inbox section failed: $(tail -5 "$T/err3")"
+contains "$(cat "$T/out3")" "1 item waits on globex" "the inbox: the shared action item"
+contains "$(cat "$T/out3")" "was due 2026-12-15, OVERDUE: expiry alerts for partner certificates" "the inbox: overdue the day after"
+contains "$(cat "$T/out3")" "note expiry alerts on every partner certificate" "actions: the note"
+contains "$(cat "$T/out3")" "nothing waits on globex" "the inbox: empty at the end"
+
 # The second partner in its own ledger and the report across both, run after the quickstart.
 awk '/<!-- ledgers:begin -->/{on=1; next} /<!-- ledgers:end -->/{on=0} on && /^```sh$/{code=1; next} on && /^```$/{code=0; next} on && code' \
 	"$ROOT/README.md" > "$T/ledgers.sh"
