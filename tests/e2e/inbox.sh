@@ -292,10 +292,16 @@ contains "$OUT$ERR" "action owner alice is no member of a party that owns the it
 expect 0 as gina "$G2" show "$ID" --json
 equal "$(echo "$OUT" | jget 'd["resolution"]["actions"][0]["owner"]')" gina "forged owner: show leaves it out"
 # a forged note with a terminal escape fails the schema on every path
-F3=$(forge entry "$T/globex2" "$T/gina.ssh" --type action --incident "$FULL" \
-	--body "{\"resolution\":\"$RES2\",\"action\":2,\"state\":\"not-doing\",\"note\":\"\\u001b[2Jgone\"}" 2>/dev/null) || true
-expect 0 as gina "$G2" actions
-case "$OUT" in *"$(printf '\033')"*) bad "an escape reached the terminal" ;; *) ok ;; esac
+rm -rf "$G2" && cp -r "$G" "$G2"
+F3=$(forge entry "$G2" "$T/gina.ssh" --type action --incident "$FULL" \
+	--body "{\"resolution\":\"$RES2\",\"action\":2,\"state\":\"not-doing\",\"note\":\"\\u001b[2Jgone\"}")
+expect 3 as gina "$G2" audit
+contains "$OUT$ERR" "$(idof "$G2" "$F3" | cut -c1-12)" "forged escape in a note: audit names it"
+for c in actions inbox "show $ID" "log --type action"; do
+	expect 0 as gina "$G2" $c
+	case "$OUT$ERR" in *"$(printf '\033')"*) bad "$c: an escape reached the terminal" ;; *) ok ;; esac
+	case "$OUT" in *gone*) bad "$c: the forged note is shown" ;; *) ok ;; esac
+done
 # a forged not-doing without a note: the schema's one encoding
 rm -rf "$G2" && cp -r "$G" "$G2"
 F4=$(forge entry "$G2" "$T/gina.ssh" --type action --incident "$FULL" \
@@ -325,6 +331,49 @@ expect 0 as gina "$G" sync
 case "$ERR" in *"$(printf '\033')"*) bad "the notify output's escape reached the terminal" ;; *) ok ;; esac
 contains "$ERR" 'x\x1b[2Jy' "notify output: escaped"
 git -C "$G" config --unset accord.notify
+
+# --- docs/notify-chat.sh against a local webhook ------------------------------------
+cat >"$T/webhook.py" <<'EOF'
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        with open(sys.argv[1], "ab") as f:
+            f.write(body + b"\n")
+        self.send_response(200)
+        self.end_headers()
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[2], "w").write(str(s.server_port))
+s.serve_forever()
+EOF
+if command -v curl >/dev/null && command -v jq >/dev/null; then
+	/usr/bin/python3 "$T/webhook.py" "$T/posted" "$T/port" &
+	WEBHOOK=$!
+	n=0; while [ ! -s "$T/port" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+	DOCS="$(cd "$(dirname "$0")/../.." && pwd)/docs"
+	git -C "$G" config accord.notify "\"$DOCS/notify-chat.sh\" http://127.0.0.1:$(cat "$T/port")/hook"
+	expect 0 as alice "$A" open --title "Refunds slow" --severity 3 --service refunds --parties globex
+	expect 0 as alice "$A" sync
+	expect 0 as gina "$G" sync
+	equal "$(jget 'd["text"]' <"$T/posted")" "[globex] Refunds slow (SEV3): involves globex, which has written nothing in it yet (acme named it)" \
+		"docs/notify-chat.sh posts the item to the webhook"
+	kill "$WEBHOOK"
+	# docs/notify-mail.sh, with a mail(1) that keeps what it was given
+	mkdir -p "$T/bin"
+	printf '#!/bin/sh\nprintf "%%s\\n" "$*" >"%s/mailed"\ncat >>"%s/mailed"\n' "$T" "$T" >"$T/bin/mail"
+	chmod +x "$T/bin/mail"
+	git -C "$G" config accord.notify "\"$DOCS/notify-mail.sh\" oncall@globex.example"
+	expect 0 as alice "$A" open --title "Refunds slower" --severity 2 --service refunds --parties globex
+	expect 0 as alice "$A" sync
+	PATH="$T/bin:$PATH" expect 0 as gina "$G" sync
+	equal "$(head -1 "$T/mailed")" "-s accord: 1 new for globex oncall@globex.example" "docs/notify-mail.sh: subject and recipient"
+	contains "$(cat "$T/mailed")" "Refunds slower (SEV2, " "docs/notify-mail.sh: the item"
+	git -C "$G" config --unset accord.notify
+else
+	skip "curl or jq not installed: docs/notify-chat.sh and notify-mail.sh"
+fi
 
 # --- the revocation reason is shown -------------------------------------------------
 newkey gus
