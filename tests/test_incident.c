@@ -475,6 +475,86 @@ static void test_incident_reopen_needs_the_close(void **state)
 	two_free(&t, NULL, l);
 }
 
+/*
+ * Action items: an id derived from the incident and the text (a known
+ * answer from Python's hashlib), owners' changes, and a revision that
+ * inherits an item keeps its id and state. Then the inbox that shows them.
+ */
+static void test_incident_action_items(void **state)
+{
+	two t;
+	accord_ledger *l = NULL;
+	accord_incident *inc;
+	accord_inbox *box = NULL;
+	char res[65], x[65], body[512], id[ACCORD_ACTION_ID_LEN + 1], kept[ACCORD_ACTION_ID_LEN + 1];
+	int64_t day;
+
+	(void)state;
+	accord_action_id(id, "0000000000000000000000000000000000000000000000000000000000000000", "expiry alerts", 1);
+	assert_string_equal(id, "dccd8a04");
+	accord_action_id(id, "0000000000000000000000000000000000000000000000000000000000000000", "expiry alerts", 2);
+	assert_string_equal(id, "313b51f4");
+
+	two_setup(&t);
+	assert_int_equal(th_append(res, t.s, t.alice, "resolution", t.inc,
+				   "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],\"lucky\":[],"
+				   "\"actions\":[{\"text\":\"a\",\"owners\":[\"acme\"]},{\"text\":\"b\",\"owners\":[\"globex\"],"
+				   "\"due\":\"2026-12-01\"},{\"text\":\"a\",\"owners\":[\"acme\"]}]}"), 0);
+	/* only an owning party changes an item, and names only its own members as owner */
+	snprintf(body, sizeof(body), "{\"resolution\":\"%s\",\"action\":2,\"state\":\"done\"}", res);
+	assert_int_equal(th_append(x, t.s, t.alice, "action", t.inc, body), ACCORD_EDENIED);
+	snprintf(body, sizeof(body), "{\"resolution\":\"%s\",\"action\":2,\"state\":\"assign\",\"owner\":\"alice\"}", res);
+	assert_int_equal(th_append(x, t.s, t.gina, "action", t.inc, body), ACCORD_EDENIED);
+	/* one encoding: not-doing says why, assign takes no note */
+	snprintf(body, sizeof(body), "{\"resolution\":\"%s\",\"action\":2,\"state\":\"not-doing\"}", res);
+	assert_int_not_equal(th_append(x, t.s, t.gina, "action", t.inc, body), 0);
+	snprintf(body, sizeof(body), "{\"resolution\":\"%s\",\"action\":2,\"state\":\"assign\",\"note\":\"n\"}", res);
+	assert_int_not_equal(th_append(x, t.s, t.gina, "action", t.inc, body), 0);
+	snprintf(body, sizeof(body), "{\"resolution\":\"%s\",\"action\":2,\"state\":\"assign\",\"owner\":\"gina\","
+		 "\"link\":\"https://t.example/1\"}", res);
+	assert_int_equal(th_append(x, t.s, t.gina, "action", t.inc, body), 0);
+	inc = two_build(&t, &l);
+	assert_int_equal(inc->resolution->action_count, 3);
+	assert_string_not_equal(inc->resolution->actions[0].id, inc->resolution->actions[2].id);
+	assert_string_equal(inc->resolution->actions[1].owner, "gina");
+	assert_string_equal(inc->resolution->actions[1].link, "https://t.example/1");
+	assert_int_equal(inc->resolution->actions[1].state, ACCORD_ACTION_OPEN);
+	assert_int_equal(accord_time_parse(&day, "2026-12-01T23:59:59Z"), 0);
+	assert_false(accord_action_overdue(&inc->resolution->actions[1], day));
+	assert_true(accord_action_overdue(&inc->resolution->actions[1], day + 1));
+	/* globex's inbox: the proposal to co-sign first, then its item; acme's: its two items */
+	assert_int_equal(accord_inbox_build(&box, l, "globex", day), 0);
+	assert_int_equal(box->count, 2);
+	assert_int_equal(box->items[0].kind, ACCORD_INBOX_PROPOSAL);
+	assert_string_equal(box->items[0].entry->id, res);
+	assert_int_equal(box->items[1].kind, ACCORD_INBOX_ACTION);
+	accord_inbox_free(box);
+	assert_int_equal(accord_inbox_build(&box, l, "globex", day + 1), 0);
+	assert_int_equal(box->items[0].kind, ACCORD_INBOX_OVERDUE); /* overdue before everything */
+	accord_inbox_free(box);
+	assert_int_equal(accord_inbox_build(&box, l, "nosuch", day), ACCORD_ENOTFOUND);
+	memcpy(kept, inc->resolution->actions[1].id, sizeof(kept));
+	accord_incident_free(inc);
+	accord_ledger_free(l);
+
+	snprintf(body, sizeof(body), "{\"resolution\":\"%s\",\"action\":2,\"state\":\"not-doing\",\"note\":\"why\"}", res);
+	assert_int_equal(th_append(x, t.s, t.gina, "action", t.inc, body), 0);
+	/* a revision inherits b (now first) and adds c: b keeps its id, state, note and owner */
+	snprintf(body, sizeof(body),
+		 "{\"summary\":\"s2\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],\"lucky\":[],\"revises\":\"%s\","
+		 "\"actions\":[{\"text\":\"b\",\"owners\":[\"globex\"]},{\"text\":\"c\",\"owners\":[\"acme\"]}]}", res);
+	assert_int_equal(th_append(x, t.s, t.alice, "resolution", t.inc, body), 0);
+	inc = two_build(&t, &l);
+	assert_string_equal(inc->resolution->actions[0].id, kept);
+	assert_int_equal(inc->resolution->actions[0].state, ACCORD_ACTION_NOT_DOING);
+	assert_string_equal(inc->resolution->actions[0].note, "why");
+	assert_string_equal(inc->resolution->actions[0].owner, "gina");
+	assert_false(accord_action_overdue(&inc->resolution->actions[0], day + 1));
+	assert_int_equal(inc->resolution->actions[1].state, ACCORD_ACTION_OPEN);
+	assert_null(inc->resolution->actions[1].note);
+	two_free(&t, inc, l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -486,6 +566,7 @@ int main(void)
 		cmocka_unit_test(test_incident_joint_window_clips_not_drops),
 		cmocka_unit_test(test_incident_corrections),
 		cmocka_unit_test(test_incident_reopen_needs_the_close),
+		cmocka_unit_test(test_incident_action_items),
 	};
 
 	return cmocka_run_group_tests(tests, th_setup, th_teardown);
