@@ -166,6 +166,7 @@ contains "$OUT" "1 cosignature" "initech's sync names the cosignature"
 expect 0 as ivan "$I" inbox --json
 equal "$(kinds)" '["proposal", "involved", "action"]' "step 5: initech's inbox: the proposal, its silence, the joint item"
 expect 0 as alice "$A" sync --json
+valid sync.schema.json "sync --json: schema"
 equal "$(echo "$OUT" | jget 'd["arrived"]["cosignatures"]')" 1 "sync --json: the cosignature arrived"
 equal "$(echo "$OUT" | jget '"remotes" in d and "conflicts" in d')" true "sync --json keeps its fields"
 
@@ -178,6 +179,7 @@ expect 0 as alice "$A" sync
 expect 0 as gina "$G" sync --json
 equal "$(echo "$OUT" | jget 'd["arrived"]["status_changes"]')" 1 "sync --json: the status change arrived"
 equal "$(echo "$OUT" | jget 'd["arrived"]["conflicts"]')" 1 "sync --json: the conflict"
+valid sync.schema.json "sync --json with notify: schema"
 equal "$(echo "$OUT" | jget 'd["notify"]')" '{"items": 1, "status": 0, "ok": true}' "sync --json: notify ran for one item"
 notified step6
 equal "$(/usr/bin/python3 -c 'import json,sys; print([json.loads(l)["kind"] for l in open(sys.argv[1])])' "$T/step6.jsonl")" \
@@ -390,6 +392,9 @@ equal "$(echo "$OUT" | jget 'sorted(set(i["ledger_name"] for i in d["items"]))')
 expect 0 accord --home "$T/gina" inbox --ledger acme-globex
 contains "$OUT" "acme-globex" "inbox --ledger: text names the ledger"
 expect 2 accord --home "$T/gina" inbox --ledger nosuch
+expect 0 accord --home "$T/gina" sync --all-ledgers --json
+valid sync.schema.json "sync --all-ledgers --json: schema"
+equal "$(echo "$OUT" | jget '[l["name"] for l in d["ledgers"]]')" '["acme-globex"]' "sync --all-ledgers --json"
 expect 0 accord --home "$T/gina" actions --all-ledgers --json
 valid actions.schema.json "actions --all-ledgers: schema"
 
