@@ -439,9 +439,10 @@ static void measure(accord_report *r, accord_report_incident *ri)
 			ri->waiting = accord_incident_waiting(inc, &ri->waiting_count);
 		}
 		for (i = 0; i < res->action_count; i++) {
-			if (res->actions[i].done)
+			/* an item that will not be done is neither: the report lists it with its reason */
+			if (res->actions[i].state == ACCORD_ACTION_DONE)
 				ri->actions_done++;
-			else
+			else if (res->actions[i].state == ACCORD_ACTION_OPEN)
 				ri->actions_open++;
 			ri->actions_overdue += action_overdue(&res->actions[i], r->opts.now);
 		}
@@ -664,10 +665,12 @@ static void aggregate(accord_report *r, char ***owned_keys, size_t *owned_count)
 					open_c = &r->joint_open, done_c = &r->joint_done, over_c = &r->joint_overdue;
 					r->joint_ledgers |= UINT64_C(1) << ri->ledger;
 				}
-				if (a->done)
+				if (a->state == ACCORD_ACTION_DONE)
 					(*done_c)++, r->actions_done++;
-				else
+				else if (a->state == ACCORD_ACTION_OPEN)
 					(*open_c)++, r->actions_open++;
+				else
+					r->actions_not_doing++;
 				if (overdue)
 					(*over_c)++, r->actions_overdue++;
 			}
@@ -1578,6 +1581,27 @@ cJSON *accord_report_to_json(const accord_report *r, const accord_report_meta *m
 			cJSON_AddStringToObject(item, "text", res->actions[j].text);
 			cJSON_AddItemToObject(item, "owners", cJSON_Duplicate(res->actions[j].owners, 1));
 			cJSON_AddStringToObject(item, "due", res->actions[j].due);
+			cJSON_AddStringToObject(item, "id", res->actions[j].id);
+			add_str_or_null(item, "owner", res->actions[j].owner);
+			add_str_or_null(item, "link", res->actions[j].link);
+			cJSON_AddItemToArray(a, item);
+		}
+	}
+	add_count(o, "not_doing", r->actions_not_doing);
+	a = cJSON_AddArrayToObject(o, "not_doing_items");
+	for (i = 0; i < r->count; i++) {
+		const accord_resolution *res = r->incidents[i].incident->resolution;
+
+		for (j = 0; res && j < res->action_count; j++) {
+			if (res->actions[j].state != ACCORD_ACTION_NOT_DOING)
+				continue;
+			item = cJSON_CreateObject();
+			cJSON_AddStringToObject(item, "incident", r->incidents[i].incident->id);
+			cJSON_AddNumberToObject(item, "number", (double)(j + 1));
+			cJSON_AddStringToObject(item, "id", res->actions[j].id);
+			cJSON_AddStringToObject(item, "text", res->actions[j].text);
+			cJSON_AddItemToObject(item, "owners", cJSON_Duplicate(res->actions[j].owners, 1));
+			cJSON_AddStringToObject(item, "reason", res->actions[j].note);
 			cJSON_AddItemToArray(a, item);
 		}
 	}
@@ -2217,6 +2241,20 @@ static void build_sections(rdoc *d, const accord_report *r)
 					    xstrdup(res->actions[j].text), xstrdup(o.ptr), xstrdup(res->actions[j].due));
 				accord_buf_dispose(&o);
 			}
+		}
+	}
+
+	if (r->actions_not_doing) {
+		add_text(d, B_P, xstrdup("Not doing, and why:"));
+		b = add_table(d, B_TABLE, 4, 2);
+		row(b, 0, xstrdup("incident"), xstrdup("item"), xstrdup("action"), xstrdup("why not"));
+		for (i = 0; i < r->count; i++) {
+			const accord_resolution *res = r->incidents[i].incident->resolution;
+
+			for (j = 0; res && j < res->action_count; j++)
+				if (res->actions[j].state == ACCORD_ACTION_NOT_DOING)
+					row(b, 0, short_id(r->incidents[i].incident->id), fmt("%zu", j + 1),
+					    xstrdup(res->actions[j].text), xstrdup(res->actions[j].note));
 		}
 	}
 

@@ -195,6 +195,7 @@ typedef struct accord_report_s {
 	size_t waiting_party_count;
 
 	size_t actions_open, actions_done, actions_overdue;
+	size_t actions_not_doing; /* closed without doing: in neither open nor done, listed with the reason */
 	accord_report_tally *owners; /* action items owned by one party */
 	size_t owner_count;
 	size_t joint_open, joint_done, joint_overdue; /* items owned by several parties */

@@ -249,6 +249,14 @@ contains "$OUT" "not-doing" "actions: text"
 contains "$OUT" "note initech runs the runbook" "actions: the reason"
 expect 0 as gina "$G" inbox --json
 equal "$(kinds)" '["action"]' "a not-doing item leaves the inbox"
+expect 0 as gina "$G" report --since 2026-11-01T00:00:00Z --until 2026-12-01T00:00:00Z --format json
+valid report.schema.json "report with action states: schema"
+equal "$(echo "$OUT" | jget '[(a["number"], a["reason"]) for a in d["actions"]["not_doing_items"]]')" \
+	'[[3, "initech runs the runbook"]]' "report --format json: the not-doing item and its reason"
+equal "$(echo "$OUT" | jget '[d["actions"][k] for k in ("open", "done", "not_doing")]')" '[2, 0, 1]' "report: open, done, not doing"
+expect 0 as gina "$G" report --since 2026-11-01T00:00:00Z --until 2026-12-01T00:00:00Z
+contains "$OUT" "Not doing, and why" "report: not-doing items listed"
+contains "$OUT" "initech runs the runbook" "report: with the reason"
 
 # a revision that inherits an item keeps its id and state
 expect 0 as gina "$G" sync
