@@ -625,6 +625,16 @@ static int valid_link(const char *s)
 	return 1;
 }
 
+/* Whether an earlier active member of `m`'s party has its name (a person's other device). */
+static int named_before(const accord_parties *p, size_t i, const accord_member *m)
+{
+	while (i-- > 0)
+		if (!p->members[i]->revoked && p->members[i]->party == m->party &&
+		    strcmp(p->members[i]->key.name, m->key.name) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * The owner named by assign: a member of a party that owns the item, else
  * exit 2 naming those there are.
@@ -647,7 +657,7 @@ static int check_owner(accord_ctx *ctx, const accord_action *a, const char *owne
 				accord_buf_dispose(&known);
 				return 0;
 			}
-			if (!m->revoked && (!known.size || !strstr(known.ptr, m->key.name)))
+			if (!m->revoked && !named_before(p, i, m))
 				accord_buf_printf(&known, "%s%s@%s", known.size ? ", " : "", m->key.name,
 						  o->valuestring);
 		}

@@ -262,7 +262,7 @@ static int visit(const accord_incident *inc, void *payload)
 		add_unanswered(b->box, b->l, inc);
 		add_conflicts(b->box, b->l, inc);
 	}
-	add_actions(b->box, b->l, inc, b->now); /* an owner is involved, but keep it simple: owners decide */
+	add_actions(b->box, b->l, inc, b->now); /* owning an item is enough: owners must be involved anyway */
 	return 0;
 }
 
