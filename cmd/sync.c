@@ -499,10 +499,11 @@ done:
  * incident, 1 proposal"), and the conflicts of the incidents they touched,
  * since concurrent writes meet on sync ("1 conflict: status of 3f2a:
  * mitigated by globex, identified by acme"). Into `doc` ("arrived",
- * "conflicts", "notify") with --json, else on stdout. Then accord.notify.
+ * "conflicts", "notify") with --json, else on stdout (across ledgers, the
+ * counts on the ledger's `line`). Then accord.notify.
  * Nothing taken, nothing said.
  */
-static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, size_t n, cJSON *doc)
+static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, size_t n, cJSON *doc, accord_buf *line)
 {
 	accord_idmap seen = ACCORD_IDMAP_INIT;
 	arrivals a = { 0 };
@@ -544,14 +545,14 @@ static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, siz
 			continue;
 		cmd_short_id(sid, sizeof(sid), ctx, inc->id);
 		for (j = 0; j < inc->conflict_count; j++) {
-			accord_buf line = ACCORD_BUF_INIT;
+			accord_buf one = ACCORD_BUF_INIT;
 			char **grown = realloc(lines, (count + 1) * sizeof(*lines));
 
 			if (!grown)
 				abort();
 			lines = grown;
-			accord_conflict_describe(&line, &inc->conflicts[j], accord_ledger_parties(ctx->ledger), sid);
-			lines[count++] = accord_buf_detach(&line);
+			accord_conflict_describe(&one, &inc->conflicts[j], accord_ledger_parties(ctx->ledger), sid);
+			lines[count++] = accord_buf_detach(&one);
 		}
 		accord_incident_free(inc);
 	}
@@ -561,9 +562,12 @@ static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, siz
 		cJSON_AddItemToObject(doc, "arrived", arrivals_json(&a, incidents));
 	} else {
 		arrivals_text(&said, &a);
-		if (said.size)
-			printf("%s%sarrived: %s\n", ctx->label ? cmd_esc(ctx->label, 0) : "", ctx->label ? ": " : "", said.ptr);
-		for (i = 0; i < (size_t)cJSON_GetArraySize(incidents); i++) {
+		/* across ledgers, one line per ledger: what arrived goes on it */
+		if (said.size && ctx->label)
+			accord_buf_printf(line, "; arrived: %s", said.ptr);
+		else if (said.size)
+			printf("arrived: %s\n", said.ptr);
+		for (i = 0; !ctx->label && i < (size_t)cJSON_GetArraySize(incidents); i++) {
 			const cJSON *o = cJSON_GetArrayItem(incidents, (int)i);
 			char sid[ACCORD_ID_HEXLEN + 1];
 
@@ -685,7 +689,7 @@ static int sync_ledger(accord_ctx *ctx, char **explicit, size_t explicit_count, 
 	if (!explicit_count)
 		git_strarray_dispose(&names);
 	free(configured);
-	error = report_arrivals(ctx, taken, ntaken, json ? doc : NULL);
+	error = report_arrivals(ctx, taken, ntaken, json ? doc : NULL, line);
 	free(taken);
 	if (error)
 		return error;

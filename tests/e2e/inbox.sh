@@ -400,6 +400,11 @@ equal "$(echo "$OUT" | jget 'sorted(set(i["ledger_name"] for i in d["items"]))')
 expect 0 accord --home "$T/gina" inbox --ledger acme-globex
 contains "$OUT" "acme-globex" "inbox --ledger: text names the ledger"
 expect 2 accord --home "$T/gina" inbox --ledger nosuch
+expect 0 as alice "$A" note "$ID" "calendar reviewed"
+expect 0 as alice "$A" sync
+expect 0 accord --home "$T/gina" sync --all-ledgers --no-checkpoint
+equal "$(echo "$OUT" | wc -l)" 1 "sync --all-ledgers: still one line per ledger"
+contains "$OUT" "acme-globex: origin: took 1 entry in 1 feed, pushed 1 ref; arrived: 1 note" "sync --all-ledgers: what arrived, on the ledger's line"
 expect 0 accord --home "$T/gina" sync --all-ledgers --json
 valid sync.schema.json "sync --all-ledgers --json: schema"
 equal "$(echo "$OUT" | jget '[l["name"] for l in d["ledgers"]]')" '["acme-globex"]' "sync --all-ledgers --json"
