@@ -12,6 +12,8 @@ DESTDIR ?=
 VERSION := 0.1.0
 
 # zlib: lib/batch.c compresses objects to write packfiles in bulk (libgit2 links it anyway).
+# libmbedcrypto (no pkg-config file in Debian 12): the SHA-1 of those packs' trailers, which
+# libsodium lacks; Debian's libgit2 loads it anyway.
 PKGS := libsodium libgit2 libcjson zlib
 CC ?= cc
 
@@ -30,7 +32,7 @@ BUILD := $(BUILDDIR)
 endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmbedcrypto -lm
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 

@@ -15,7 +15,7 @@ FUZZ_NAMES := entry sshsig json commit schema
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 # The Makefile's PKG_CFLAGS / PKG_LIBS when it defines them (so new dependencies follow).
 FUZZ_PKG_CFLAGS := $(or $(PKG_CFLAGS),$(shell pkg-config --cflags libsodium libgit2 libcjson zlib 2>/dev/null))
-FUZZ_PKG_LIBS := $(or $(PKG_LIBS),$(shell pkg-config --libs libsodium libgit2 libcjson 2>/dev/null) -lm)
+FUZZ_PKG_LIBS := $(or $(PKG_LIBS),$(shell pkg-config --libs libsodium libgit2 libcjson zlib 2>/dev/null) -lmbedcrypto -lm)
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -DACCORD_VERSION='"fuzz"' -g -O1 $(FUZZ_SAN) \
 	-Iinclude -Ilib -I$(FUZZ_DIR)/gen $(FUZZ_PKG_CFLAGS)
 FUZZ_LIBS := $(FUZZ_PKG_LIBS) -lz -lpthread

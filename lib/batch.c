@@ -3,8 +3,10 @@
  * its version 2 index ourselves rather than through libgit2's mempack and
  * packbuilder: the packbuilder searches for deltas between objects, which
  * signed commits never yield, and that search would cost more than the
- * signing. Object ids still come from libgit2 (git_odb_hash); the pack
- * format is git's Documentation/gitformat-pack.txt.
+ * signing. Object ids still come from libgit2 (git_odb_hash), and the
+ * pack's and index's SHA-1 trailers from libmbedcrypto (which Debian's
+ * libgit2 loads anyway; libsodium has no SHA-1); the pack format is git's
+ * Documentation/gitformat-pack.txt.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <mbedtls/sha1.h>
 #include <zlib.h>
 
 #include "accord/batch.h"
@@ -27,99 +30,6 @@
 /* Offsets in a version 2 index are 31 bits unless a large-offset table follows; we never need one. */
 #define PACK_MAX_BYTES (1u << 30)
 #define PACK_HEADER 12
-
-/* ---- SHA-1, for the pack and index checksums only (object ids come from libgit2) ---- */
-
-typedef struct {
-	uint32_t h[5];
-	uint64_t len;
-	unsigned char buf[64];
-	size_t used;
-} sha1_ctx;
-
-#define ROL(x, n) (((x) << (n)) | ((x) >> (32 - (n))))
-
-/* One 64-byte block; the four rounds unrolled so the compiler keeps everything in registers. */
-#define SHA1_ROUND(f, k)                                          \
-	do {                                                      \
-		uint32_t t_ = ROL(a, 5) + (f) + e + (k) + w[i & 15]; \
-		e = d, d = c, c = ROL(b, 30), b = a, a = t_;      \
-	} while (0)
-#define SHA1_W(i) (w[(i) & 15] = ROL(w[((i) + 13) & 15] ^ w[((i) + 8) & 15] ^ w[((i) + 2) & 15] ^ w[(i) & 15], 1))
-
-static void sha1_block(uint32_t h[5], const unsigned char *p)
-{
-	uint32_t w[16], a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
-	int i;
-
-	for (i = 0; i < 16; i++) {
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-		SHA1_ROUND((b & c) | (~b & d), 0x5a827999);
-	}
-	for (; i < 20; i++) {
-		SHA1_W(i);
-		SHA1_ROUND((b & c) | (~b & d), 0x5a827999);
-	}
-	for (; i < 40; i++) {
-		SHA1_W(i);
-		SHA1_ROUND(b ^ c ^ d, 0x6ed9eba1);
-	}
-	for (; i < 60; i++) {
-		SHA1_W(i);
-		SHA1_ROUND((b & c) | (b & d) | (c & d), 0x8f1bbcdc);
-	}
-	for (; i < 80; i++) {
-		SHA1_W(i);
-		SHA1_ROUND(b ^ c ^ d, 0xca62c1d6);
-	}
-	h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e;
-}
-
-static void sha1_init(sha1_ctx *c)
-{
-	static const uint32_t iv[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476,
-					0xc3d2e1f0 };
-
-	memcpy(c->h, iv, sizeof(iv));
-	c->len = 0;
-	c->used = 0;
-}
-
-static void sha1_update(sha1_ctx *c, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	c->len += len;
-	if (c->used) {
-		size_t n = 64 - c->used < len ? 64 - c->used : len;
-
-		memcpy(c->buf + c->used, p, n);
-		c->used += n, p += n, len -= n;
-		if (c->used < 64)
-			return;
-		sha1_block(c->h, c->buf);
-		c->used = 0;
-	}
-	for (; len >= 64; p += 64, len -= 64)
-		sha1_block(c->h, p);
-	memcpy(c->buf, p, len);
-	c->used = len;
-}
-
-static void sha1_final(sha1_ctx *c, unsigned char out[20])
-{
-	uint64_t bits = c->len * 8;
-	unsigned char pad[72] = { 0x80 };
-	size_t padlen = (c->used < 56 ? 56 : 120) - c->used;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		pad[padlen + i] = (unsigned char)(bits >> (56 - 8 * i));
-	sha1_update(c, pad, padlen + 8);
-	for (i = 0; i < 20; i++)
-		out[i] = (unsigned char)(c->h[i / 4] >> (24 - 8 * (i % 4)));
-}
 
 /* ---- the batch ---- */
 
@@ -360,7 +270,6 @@ int accord_batch_flush(accord_batch *b)
 	char hex[41];
 	accord_buf idx = ACCORD_BUF_INIT, path = ACCORD_BUF_INIT;
 	uint32_t fanout[256] = { 0 };
-	sha1_ctx sha;
 	size_t i;
 	int error;
 
@@ -370,9 +279,8 @@ int accord_batch_flush(accord_batch *b)
 	memcpy(b->pack.ptr, "PACK\0\0\0\2", 8);
 	for (i = 0; i < 4; i++)
 		b->pack.ptr[8 + i] = (char)(b->object_count >> (24 - 8 * i));
-	sha1_init(&sha);
-	sha1_update(&sha, b->pack.ptr, b->pack.size);
-	sha1_final(&sha, pack_sum);
+	if (mbedtls_sha1_ret((const unsigned char *)b->pack.ptr, b->pack.size, pack_sum) != 0)
+		return accord_error_set(ACCORD_ERROR, "can't compute the pack's SHA-1");
 	accord_buf_put(&b->pack, pack_sum, sizeof(pack_sum));
 
 	/* The index (version 2): fan-out, sorted ids, CRCs, offsets, both checksums. */
@@ -396,9 +304,10 @@ int accord_batch_flush(accord_batch *b)
 	for (i = 0; i < b->object_count; i++)
 		put_be32(&idx, b->objects[i].offset);
 	accord_buf_put(&idx, pack_sum, sizeof(pack_sum));
-	sha1_init(&sha);
-	sha1_update(&sha, idx.ptr, idx.size);
-	sha1_final(&sha, idx_sum);
+	if (mbedtls_sha1_ret((const unsigned char *)idx.ptr, idx.size, idx_sum) != 0) {
+		error = accord_error_set(ACCORD_ERROR, "can't compute the pack index's SHA-1");
+		goto done;
+	}
 	accord_buf_put(&idx, idx_sum, sizeof(idx_sum));
 
 	/* The pack goes first: git looks for packs by their .idx. */

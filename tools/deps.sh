@@ -9,6 +9,8 @@ for p in libsodium:libsodium-dev libgit2:libgit2-dev libcjson:libcjson-dev zlib:
 	mod=${p%%:*}; deb=${p#*:}
 	pkg-config --exists "$mod" 2>/dev/null || need="$need $deb"
 done
+# libmbedcrypto has no pkg-config file in Debian 12: look for its header
+[ -f /usr/include/mbedtls/sha1.h ] || need="$need libmbedtls-dev"
 command -v git >/dev/null 2>&1 || need="$need git"
 command -v cc >/dev/null 2>&1 || need="$need gcc"
 if [ "${ACCORD_DEPS_TESTS:-0}" = 1 ]; then
