@@ -141,8 +141,8 @@ static int import_agent(accord_ctx *ctx, const char *file, const char *name, int
 		goto done;
 	}
 	if ((error = accord_pubkey_from_openssh(&pub, text.ptr)) < 0) {
-		code = cmd_usage_error(ctx, "%s: %s (an ssh-ed25519 public key line, as FILE.pub holds it)",
-				       file, accord_error_last());
+		code = cmd_usage_error(ctx, "%s: %s (an ssh-ed25519 or " ACCORD_KEY_TYPE_SK " public key line, as FILE.pub holds it)",
+				       cmd_esc(file, 0), accord_error_last());
 		goto done;
 	}
 	if (name)
@@ -164,7 +164,10 @@ static int import_agent(accord_ctx *ctx, const char *file, const char *name, int
 		goto done;
 	}
 	accord_pubkey_to_openssh(&line, &pub);
-	cmd_warn("recorded key %s in %s; its private half stays in ssh-agent", pub.id, home);
+	cmd_warn("recorded key %s in %s; its private half stays in ssh-agent", pub.id, cmd_esc(home, 0));
+	if (pub.type == ACCORD_KEY_SK_ED25519)
+		cmd_warn("a hardware key (" ACCORD_KEY_TYPE_SK ", application %s): touch it for every entry it signs",
+			 cmd_esc(pub.application, 0));
 	printf("%s\n%s\n", pub.id, line.ptr);
 	code = 0;
 done:
@@ -289,8 +292,8 @@ static int stage_new_key(accord_ctx *ctx, accord_key **out, const char *dir, con
 			goto done;
 		}
 		if (accord_pubkey_from_openssh(pub, text.ptr) < 0) {
-			code = cmd_usage_error(ctx, "%s: %s (an ssh-ed25519 public key line, as FILE.pub holds it)",
-					       agent_pub, accord_error_last());
+			code = cmd_usage_error(ctx, "%s: %s (an ssh-ed25519 or " ACCORD_KEY_TYPE_SK " public key line, as FILE.pub holds it)",
+					       cmd_esc(agent_pub, 0), accord_error_last());
 			goto done;
 		}
 		snprintf(pub->name, sizeof(pub->name), "%s", name);
@@ -429,6 +432,7 @@ static int key_rotate(accord_ctx *ctx, int argc, char **argv)
 	accord_hex_encode(hex, next->pub.pk, sizeof(next->pub.pk));
 	body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "key", hex);
+	accord_body_add_key_type(body, &next->pub);
 	code = cmd_append(ctx, "key-rotate", NULL, body, entry_id);
 	cJSON_Delete(body);
 	if (code != 0)

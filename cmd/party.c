@@ -43,31 +43,35 @@ static const char member_usage[] =
 	"  list    every member of every party, its keys grouped under its name:\n"
 	"          role, key id, added, revoked; '*' marks this machine's key.\n";
 
-/* PUBKEY: an OpenSSH line, or the path of a file whose first ssh-ed25519 line is used. */
+/*
+ * PUBKEY: an OpenSSH line, or the path of a file whose first ssh-ed25519
+ * or sk-ssh-ed25519@openssh.com (hardware key) line is used.
+ */
 static int read_pubkey(accord_ctx *ctx, accord_pubkey *out, const char *arg)
 {
 	accord_buf file = ACCORD_BUF_INIT;
 	char *line, *save = NULL;
 	int error;
 
-	if (!strncmp(arg, "ssh-", 4)) {
+	if (!strncmp(arg, "ssh-", 4) || !strncmp(arg, "sk-", 3)) {
 		if (accord_pubkey_from_openssh(out, arg) < 0)
 			return cmd_usage_error(ctx, "--key: %s", accord_error_last());
 		return 0;
 	}
 	if ((error = accord_buf_read_file(&file, arg, 16384)) < 0) {
 		accord_buf_dispose(&file);
-		return cmd_usage_error(ctx, "--key takes an ssh-ed25519 line or a file holding one: %s",
+		return cmd_usage_error(ctx, "--key takes an ssh-ed25519 or " ACCORD_KEY_TYPE_SK " line or a file holding one: %s",
 				       accord_error_last());
 	}
 	for (line = strtok_r(file.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (!strncmp(line, "ssh-ed25519 ", 12) && accord_pubkey_from_openssh(out, line) == 0) {
+		if ((!strncmp(line, "ssh-ed25519 ", 12) || !strncmp(line, ACCORD_KEY_TYPE_SK " ", sizeof(ACCORD_KEY_TYPE_SK))) &&
+		    accord_pubkey_from_openssh(out, line) == 0) {
 			accord_buf_dispose(&file);
 			return 0;
 		}
 	}
 	accord_buf_dispose(&file);
-	return cmd_usage_error(ctx, "%s holds no ssh-ed25519 public key line", arg);
+	return cmd_usage_error(ctx, "%s holds no ssh-ed25519 or " ACCORD_KEY_TYPE_SK " public key line", cmd_esc(arg, 0));
 }
 
 static int writer(accord_ctx *ctx)
@@ -143,6 +147,7 @@ static int party_invite(accord_ctx *ctx, int argc, char **argv)
 	cJSON_AddStringToObject(body, "party", argv[optind]);
 	cJSON_AddStringToObject(body, "key", hex);
 	cJSON_AddStringToObject(body, "member", name);
+	accord_body_add_key_type(body, &pub);
 	if ((error = cmd_write(ctx, "party-invite", NULL, body)))
 		return error;
 	print_invitee_commands(ctx, argv[optind], pub.id);
@@ -255,6 +260,7 @@ static int party_recover(accord_ctx *ctx, int argc, char **argv)
 	cJSON_AddStringToObject(body, "key", hex);
 	cJSON_AddStringToObject(body, "member", name);
 	cJSON_AddStringToObject(body, "recovery", next_hash);
+	accord_body_add_key_type(body, &pub);
 	return cmd_write(ctx, "party-recover", NULL, body);
 }
 
@@ -431,6 +437,7 @@ static int member_add(accord_ctx *ctx, int argc, char **argv)
 	cJSON_AddStringToObject(body, "key", hex);
 	cJSON_AddStringToObject(body, "member", name);
 	cJSON_AddBoolToObject(body, "admin", admin > 0);
+	accord_body_add_key_type(body, &pub);
 	if ((error = cmd_write(ctx, "member-add", NULL, body)))
 		return error;
 	if (devices)

@@ -60,7 +60,7 @@ int cmd_allowed_signers(accord_ctx *ctx, int argc, char **argv)
 			ssh_time(before, sizeof(before), until > m->added ? until + 1 : m->added + 1);
 			printf(",valid-before=\"%s\"", before);
 		}
-		printf(" ssh-ed25519 %s\n", b64.ptr);
+		printf(" %s %s\n", accord_pubkey_type_name(&m->key), b64.ptr);
 		accord_buf_dispose(&blob);
 		accord_buf_dispose(&b64);
 	}

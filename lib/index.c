@@ -17,6 +17,9 @@
 
 #include "index.h"
 
+/* A key's type in the state file: nothing for ssh-ed25519, ":<application>" for an sk key. */
+#define KEY_TYPE_SUFFIX(k) ((k)->type == ACCORD_KEY_SK_ED25519 ? ":" : ""), \
+	((k)->type == ACCORD_KEY_SK_ED25519 ? (k)->application : "")
 #define INDEX_VERSION "accord-index 7" /* 5: a tree of tags from the state down, opens chained; 6: cuts, format 2; 7: agreements */
 #define TAG_LEN 32		       /* a file's tag: BLAKE2b-256 */
 #define LINE_TAG_LEN 16		       /* an opens line's tag */
@@ -859,7 +862,8 @@ static int save_state(accord_ledger *l)
 		char pk[65];
 
 		accord_hex_encode(pk, m->key.pk, sizeof(m->key.pk));
-		accord_buf_printf(&data, "member %s %s %zu %d %d %d %lld %lld %lld %lld %d %s\n", pk,
+		accord_buf_printf(&data, "member %s%s%s %s %zu %d %d %d %lld %lld %lld %lld %d %s\n", pk,
+				  KEY_TYPE_SUFFIX(&m->key),
 				  m->key.name, m->party, m->root, m->admin, m->revoked, (long long)m->added,
 				  (long long)m->revoked_at, (long long)m->cut, (long long)m->valid_until,
 				  m->accepted, m->added_by[0] ? m->added_by : "-");
@@ -869,7 +873,8 @@ static int save_state(accord_ledger *l)
 		char pk[65];
 
 		accord_hex_encode(pk, inv->key.pk, sizeof(inv->key.pk));
-		accord_buf_printf(&data, "invite %s %s %s %s %lld %d\n", pk, inv->party, inv->member,
+		accord_buf_printf(&data, "invite %s%s%s %s %s %s %lld %d\n", pk, KEY_TYPE_SUFFIX(&inv->key),
+				  inv->party, inv->member,
 				  inv->entry_id, (long long)inv->time, inv->accepted);
 	}
 	for (i = 0; i < p->agreement_count; i++) {
@@ -886,11 +891,26 @@ static int save_state(accord_ledger *l)
 	return error;
 }
 
+/* "<64 hex>", or "<64 hex>:<application>" for an sk key (an application has no space). */
 static int parse_pubkey(accord_pubkey *k, const char *hex)
 {
+	char head[65];
+
 	memset(k, 0, sizeof(*k));
-	if (!accord_is_lower_hex(hex, 64) || accord_hex_decode(k->pk, sizeof(k->pk), hex) < 0)
+	if (strlen(hex) < 64)
 		return -1;
+	memcpy(head, hex, 64);
+	head[64] = '\0';
+	if (!accord_is_lower_hex(head, 64) || accord_hex_decode(k->pk, sizeof(k->pk), head) < 0)
+		return -1;
+	if (hex[64] == ':') {
+		if (!accord_sk_application_valid(hex + 65))
+			return -1;
+		k->type = ACCORD_KEY_SK_ED25519;
+		memcpy(k->application, hex + 65, strlen(hex + 65) + 1);
+	} else if (hex[64]) {
+		return -1;
+	}
 	accord_pubkey_set_id(k);
 	return 0;
 }

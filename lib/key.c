@@ -118,10 +118,38 @@ void accord_pubkey_set_id(accord_pubkey *pub)
 	accord_hex_encode(pub->id, digest, ACCORD_KEYID_HEXLEN / 2);
 }
 
+const char *accord_pubkey_type_name(const accord_pubkey *pub)
+{
+	return pub->type == ACCORD_KEY_SK_ED25519 ? ACCORD_KEY_TYPE_SK : ED25519_TYPE;
+}
+
+int accord_pubkey_same(const accord_pubkey *a, const accord_pubkey *b)
+{
+	return sodium_memcmp(a->pk, b->pk, sizeof(a->pk)) == 0 && a->type == b->type &&
+	       (a->type != ACCORD_KEY_SK_ED25519 || strcmp(a->application, b->application) == 0);
+}
+
+int accord_sk_application_valid(const char *app)
+{
+	size_t i, n = app ? strlen(app) : 0;
+
+	/* OpenSSH insists on "ssh:"; the rest ends up in allowed_signers lines and terminals */
+	if (n < 4 || n > ACCORD_SK_APPLICATION_MAX || strncmp(app, "ssh:", 4) != 0)
+		return 0;
+	for (i = 4; i < n; i++)
+		if (app[i] <= 0x20 || app[i] > 0x7e || app[i] == '"' || app[i] == '\\')
+			return 0;
+	return 1;
+}
+
 void accord_pubkey_blob(accord_buf *out, const accord_pubkey *pub)
 {
-	accord_buf_put_sshstr(out, ED25519_TYPE, ED25519_TYPE_LEN);
+	const char *type = accord_pubkey_type_name(pub);
+
+	accord_buf_put_sshstr(out, type, strlen(type));
 	accord_buf_put_sshstr(out, pub->pk, sizeof(pub->pk));
+	if (pub->type == ACCORD_KEY_SK_ED25519)
+		accord_buf_put_sshstr(out, pub->application, strlen(pub->application));
 }
 
 void accord_pubkey_to_openssh(accord_buf *out, const accord_pubkey *pub)
@@ -129,7 +157,8 @@ void accord_pubkey_to_openssh(accord_buf *out, const accord_pubkey *pub)
 	accord_buf blob = ACCORD_BUF_INIT;
 
 	accord_pubkey_blob(&blob, pub);
-	accord_buf_puts(out, ED25519_TYPE " ");
+	accord_buf_puts(out, accord_pubkey_type_name(pub));
+	accord_buf_putc(out, ' ');
 	accord_base64_encode(out, (const unsigned char *)blob.ptr, blob.size);
 	if (pub->name[0]) {
 		accord_buf_putc(out, ' ');
@@ -138,9 +167,35 @@ void accord_pubkey_to_openssh(accord_buf *out, const accord_pubkey *pub)
 	accord_buf_dispose(&blob);
 }
 
+/* An sk blob: string type (read by the caller) | string pk[32] | string application. */
+static int sk_from_blob(accord_pubkey *out, const unsigned char *p, size_t len)
+{
+	uint32_t klen, alen;
+
+	if (len < 4 || (klen = get_u32be(p)) != crypto_sign_PUBLICKEYBYTES || len - 4 < klen + 4)
+		return accord_error_set(ACCORD_EINVALID, ACCORD_KEY_TYPE_SK " key blob is malformed");
+	alen = get_u32be(p + 4 + klen);
+	if (alen != len - 8 - klen)
+		return accord_error_set(ACCORD_EINVALID, ACCORD_KEY_TYPE_SK " key blob is malformed");
+	memset(out, 0, sizeof(*out));
+	if (alen > ACCORD_SK_APPLICATION_MAX || memchr(p + 8 + klen, '\0', alen))
+		return accord_error_set(ACCORD_EINVALID,
+					ACCORD_KEY_TYPE_SK " key with an application accord does not accept");
+	memcpy(out->application, p + 8 + klen, alen);
+	if (!accord_sk_application_valid(out->application))
+		return accord_error_set(ACCORD_EINVALID,
+					ACCORD_KEY_TYPE_SK " key with an application accord does not accept "
+					"(\"ssh:\" and up to 60 printable characters)");
+	memcpy(out->pk, p + 4, crypto_sign_PUBLICKEYBYTES);
+	out->type = ACCORD_KEY_SK_ED25519;
+	accord_pubkey_set_id(out);
+	return 0;
+}
+
 int accord_pubkey_from_blob(accord_pubkey *out, const void *blob, size_t len)
 {
 	const unsigned char *p = blob;
+	const size_t sk_len = sizeof(ACCORD_KEY_TYPE_SK) - 1;
 	uint32_t tlen, klen;
 
 	if (len < 4)
@@ -149,9 +204,12 @@ int accord_pubkey_from_blob(accord_pubkey *out, const void *blob, size_t len)
 	if (tlen > len - 4)
 		return accord_error_set(ACCORD_EINVALID,
 					"public key blob is malformed (type length %u)", tlen);
+	if (tlen == sk_len && memcmp(p + 4, ACCORD_KEY_TYPE_SK, sk_len) == 0)
+		return sk_from_blob(out, p + 4 + sk_len, len - 4 - sk_len);
 	if (tlen != ED25519_TYPE_LEN || memcmp(p + 4, ED25519_TYPE, ED25519_TYPE_LEN) != 0)
 		return accord_error_set(ACCORD_EINVALID,
-					"unsupported public key type (only ssh-ed25519 keys are accepted)");
+					"unsupported public key type (only ssh-ed25519 and "
+					ACCORD_KEY_TYPE_SK " keys are accepted)");
 	if (len != PUB_BLOB_LEN)
 		return accord_error_set(ACCORD_EINVALID,
 					"ssh-ed25519 key blob is %zu bytes, expected %d", len,
@@ -189,7 +247,9 @@ int accord_pubkey_from_openssh(accord_pubkey *out, const char *line)
 	type_len = (size_t)(p - type);
 	if (type_len == 0)
 		return accord_error_set(ACCORD_EINVALID, "empty public key line");
-	if (type_len != ED25519_TYPE_LEN || memcmp(type, ED25519_TYPE, ED25519_TYPE_LEN) != 0) {
+	if ((type_len != ED25519_TYPE_LEN || memcmp(type, ED25519_TYPE, ED25519_TYPE_LEN) != 0) &&
+	    (type_len != sizeof(ACCORD_KEY_TYPE_SK) - 1 ||
+	     memcmp(type, ACCORD_KEY_TYPE_SK, type_len) != 0)) {
 		char shown[33];
 		size_t n = type_len < 32 ? type_len : 32;
 
@@ -197,7 +257,8 @@ int accord_pubkey_from_openssh(accord_pubkey *out, const char *line)
 			shown[i] = (type[i] >= 0x20 && type[i] <= 0x7e) ? type[i] : '?';
 		shown[n] = '\0';
 		return accord_error_set(ACCORD_EINVALID,
-					"unsupported key type \"%s\" (only ssh-ed25519 keys are accepted)",
+					"unsupported key type \"%s\" (only ssh-ed25519 and "
+					ACCORD_KEY_TYPE_SK " keys are accepted)",
 					shown);
 	}
 	if (*p != ' ' && *p != '\t')
@@ -221,6 +282,10 @@ int accord_pubkey_from_openssh(accord_pubkey *out, const char *line)
 	accord_buf_dispose(&blob);
 	if (rc < 0)
 		return rc;
+	/* the line's type must be the blob's: one key, one way of writing it */
+	if (strlen(accord_pubkey_type_name(&pub)) != type_len ||
+	    memcmp(type, accord_pubkey_type_name(&pub), type_len) != 0)
+		return accord_error_set(ACCORD_EINVALID, "the key line's type differs from its key data's");
 
 	while (*p == ' ' || *p == '\t')
 		p++;
@@ -1113,6 +1178,10 @@ static int openssh_parse_bin(accord_key **out, const unsigned char *bin, size_t 
 	blob.left = pub_len;
 	if (rd_str(&blob, &type, &type_len) < 0)
 		return malformed(src, "truncated public key");
+	if (str_is(type, type_len, ACCORD_KEY_TYPE_SK))
+		return accord_error_set(ACCORD_EINVALID,
+					"%s is a hardware key (" ACCORD_KEY_TYPE_SK "), whose private half never leaves it: add it to ssh-agent and use accord key import --agent FILE.pub",
+					src);
 	if (!str_is(type, type_len, ED25519_TYPE)) {
 		shown_type(shown, type, type_len);
 		return accord_error_set(ACCORD_EINVALID,

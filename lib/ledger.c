@@ -538,6 +538,9 @@ static int append_raw(char *out_id, accord_store *store, const accord_key *key,
 		goto done;
 	if ((error = accord_entry_parse(&e, raw.ptr, raw.size)) < 0)
 		goto done;
+	/* signed with this key, as its type: what verification reads from the signature */
+	e->author.type = key->pub.type;
+	memcpy(e->author.application, key->pub.application, sizeof(e->author.application));
 	/* its frontier first: authorization reads it (after a failure the ledger is only freed) */
 	if (l && l->causal)
 		accord_causal_add(l->causal, e);
@@ -830,6 +833,7 @@ int accord_ledger_create(char *out_id, accord_store *store, const accord_key *ke
 	cJSON_AddStringToObject(body, "member", key->pub.name);
 	if (recovery)
 		cJSON_AddStringToObject(body, "recovery", recovery);
+	accord_body_add_key_type(body, &key->pub);
 	f.author = &key->pub;
 	f.seq = 1;
 	f.lamport = 1;

@@ -171,7 +171,35 @@ static void commit_recovery(accord_party *party, const accord_entry *e)
 	snprintf(party->recovery, sizeof(party->recovery), "%s", r ? r : "");
 }
 
-/* A public key given in a body as 64 hex digits. */
+/*
+ * The SSH key type a body gives its key (or, in genesis, its author):
+ * key_type and application for an sk key, neither for ssh-ed25519 (the
+ * schema allows no other encoding).
+ */
+static int body_key_type(accord_pubkey *key, const accord_entry *e)
+{
+	const char *type = accord_entry_str(e, "key_type"), *app = accord_entry_str(e, "application");
+
+	key->type = ACCORD_KEY_ED25519;
+	key->application[0] = '\0';
+	if (!type && !app)
+		return 0;
+	if (!type || !app || strcmp(type, ACCORD_KEY_TYPE_SK) != 0 || !accord_sk_application_valid(app))
+		return deny("%s names a key type or FIDO application accord does not accept", e->type);
+	key->type = ACCORD_KEY_SK_ED25519;
+	memcpy(key->application, app, strlen(app) + 1);
+	return 0;
+}
+
+void accord_body_add_key_type(cJSON *body, const accord_pubkey *key)
+{
+	if (key->type != ACCORD_KEY_SK_ED25519)
+		return;
+	cJSON_AddStringToObject(body, "key_type", ACCORD_KEY_TYPE_SK);
+	cJSON_AddStringToObject(body, "application", key->application);
+}
+
+/* A public key given in a body as 64 hex digits, with its type. */
 static int body_key(accord_pubkey *out, const accord_entry *e)
 {
 	const char *hex = accord_entry_str(e, "key");
@@ -180,7 +208,24 @@ static int body_key(accord_pubkey *out, const accord_entry *e)
 	if (!hex || accord_hex_decode(out->pk, sizeof(out->pk), hex) < 0)
 		return deny("%s names no valid key", e->type);
 	accord_pubkey_set_id(out);
-	return 0;
+	return body_key_type(out, e);
+}
+
+/*
+ * An entry counts only when signed as the SSH key its author was admitted
+ * as: a FIDO key's entries with the user-presence signature of that
+ * application, a plain key's as ssh-ed25519. The same Ed25519 key signing
+ * as the other type would skip the touch the member's type promises.
+ */
+static int check_key_type(accord_parties *p, const accord_entry *e, const accord_pubkey *want)
+{
+	if (accord_pubkey_same(&e->author, want))
+		return 0;
+	p->last_rule = ACCORD_RULE_WRONG_KEY;
+	return deny("signed as %s%s%s, but key %.12s was admitted as %s%s%s", accord_pubkey_type_name(&e->author),
+		    e->author.type == ACCORD_KEY_SK_ED25519 ? " with application " : "", e->author.application,
+		    e->author.id, accord_pubkey_type_name(want),
+		    want->type == ACCORD_KEY_SK_ED25519 ? " with application " : "", want->application);
 }
 
 /*
@@ -215,6 +260,15 @@ static int apply_recover(accord_parties *p, const accord_entry *e)
 		return error;
 	if (accord_parties_member(p, key.id) || pending_invite(p, key.id, NULL))
 		return deny("key %.12s is already known", key.id);
+	{
+		/* a recovery key is accord's own, made in the key home: ssh-ed25519 */
+		accord_pubkey plain = e->author;
+
+		plain.type = ACCORD_KEY_ED25519;
+		plain.application[0] = '\0';
+		if ((error = check_key_type(p, e, &plain)) < 0)
+			return error;
+	}
 	old = p->members[found->root];
 	old->revoked = 1;
 	old->revoked_at = e->time;
@@ -311,6 +365,8 @@ static int accept_admission(accord_parties *p, accord_member *m, const accord_en
 	m->party = o->party;
 	m->admin = o->admin;
 	m->root |= o->root;
+	m->key.type = o->key.type; /* the offer accepted says the type, not the first one made */
+	memcpy(m->key.application, o->key.application, sizeof(m->key.application));
 	m->revoked = 0; /* a withdrawn offer of another party said so */
 	m->revocation = NULL;
 	memcpy(m->added_by, o->adder->key.id, sizeof(m->added_by));
@@ -731,9 +787,12 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 	if (!strcmp(e->type, "genesis")) {
 		if (p->party_count)
 			return deny("a ledger has one genesis entry");
+		key = e->author;
+		if ((error = body_key_type(&key, e)) < 0 || (error = check_key_type(p, e, &key)) < 0)
+			return error;
 		idx = add_party(p, accord_entry_str(e, "party"), e->time);
 		commit_recovery(&p->parties[idx], e);
-		m = add_member(p, &e->author, accord_entry_str(e, "member"), idx, e);
+		m = add_member(p, &key, accord_entry_str(e, "member"), idx, e);
 		m->root = m->admin = 1;
 		p->parties[idx].root = p->member_count - 1;
 		return 0;
@@ -755,10 +814,12 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 			return deny("the invitation is not in the causal past of party-accept");
 		if (accord_parties_find(p, inv->party))
 			return deny("party %s exists already", inv->party);
+		if ((error = check_key_type(p, e, &inv->key)) < 0)
+			return error;
 		inv->accepted = 1;
 		idx = add_party(p, inv->party, e->time);
 		commit_recovery(&p->parties[idx], e);
-		m = add_member(p, &e->author, inv->member, idx, e);
+		m = add_member(p, &inv->key, inv->member, idx, e);
 		m->root = m->admin = 1;
 		p->parties[idx].root = p->member_count - 1;
 		return 0;
@@ -773,6 +834,8 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 		return error;
 	if (!m->accepted)
 		return deny("key %.12s has accepted no admission", e->author.id);
+	if ((error = check_key_type(p, e, &m->key)) < 0)
+		return error;
 	if (m->revoked && e->seq > effective_cut(p, m))
 		return deny_cut(p, m, e);
 

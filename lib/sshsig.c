@@ -25,6 +25,16 @@
 /* An Ed25519 armor is about 300 bytes; anything far larger is not ours. */
 #define ARMOR_MAX 8192
 #define ED25519_TYPE "ssh-ed25519"
+/*
+ * FIDO keys (OpenSSH PROTOCOL.u2f). The public blob is string
+ * "sk-ssh-ed25519@openssh.com" | string pk[32] | string application; the
+ * signature blob adds byte flags | uint32 counter after the 64 bytes, and
+ * the authenticator's Ed25519 signature covers SHA-256(application) |
+ * flags | counter | SHA-256(what was signed).
+ */
+#define SK_ED25519_TYPE "sk-ssh-ed25519@openssh.com"
+#define SK_USER_PRESENT 0x01
+#define SK_APPLICATION_MAX 255
 
 /* A bounds-checked cursor over untrusted bytes. */
 struct reader {
@@ -99,11 +109,60 @@ static void armor(accord_buf *out, const accord_buf *blob)
 	accord_buf_dispose(&b64);
 }
 
+/* What a FIDO authenticator signs: SHA-256(application) | flags | counter | SHA-256(tbs). */
+static void sk_message(accord_buf *out, const char *application, const unsigned char *flags,
+		       const unsigned char *counter, const void *tbs, size_t tbs_len)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(h, (const unsigned char *)application, strlen(application));
+	accord_buf_put(out, h, sizeof(h));
+	accord_buf_put(out, flags, 1);
+	accord_buf_put(out, counter, 4);
+	crypto_hash_sha256(h, tbs, tbs_len);
+	accord_buf_put(out, h, sizeof(h));
+}
+
 /*
- * The signature blob (string "ssh-ed25519" | string sig[64]) over `tbs`:
- * made here with the secret key, or by ssh-agent for an agent-held key.
- * What the agent returns is checked before it is used: the right type and
- * length, and a signature by this very key over these very bytes.
+ * An sk key's signature blob from the agent: string type | string sig[64]
+ * | byte flags | uint32 counter, by this key over `tbs`, with the user
+ * present. Anything else would be an entry every copy refuses, so nothing
+ * is written: EBADSIG, or EDENIED when the key was not touched.
+ */
+static int check_sk_answer(const accord_key *key, const accord_buf *got, const accord_buf *tbs)
+{
+	const unsigned char *type, *s, *flags, *counter;
+	size_t type_len, s_len;
+	accord_buf m = ACCORD_BUF_INIT;
+	struct reader r = { (const unsigned char *)got->ptr, got->size };
+	int ok;
+
+	if (read_string(&r, &type, &type_len) < 0 || !bytes_eq(type, type_len, SK_ED25519_TYPE) ||
+	    read_string(&r, &s, &s_len) < 0 || s_len != crypto_sign_BYTES ||
+	    read_bytes(&r, &flags, 1) < 0 || read_bytes(&r, &counter, 4) < 0 || r.left)
+		return accord_error_set(ACCORD_EBADSIG,
+					"ssh-agent at %s returned no " SK_ED25519_TYPE " signature for key %s",
+					key->agent, key->pub.id);
+	sk_message(&m, key->pub.application, flags, counter, tbs->ptr, tbs->size);
+	ok = crypto_sign_verify_detached(s, (const unsigned char *)m.ptr, m.size, key->pub.pk) == 0;
+	accord_buf_dispose(&m);
+	if (!ok)
+		return accord_error_set(ACCORD_EBADSIG,
+					"ssh-agent at %s returned no valid signature by hardware key %s (application %s)",
+					key->agent, key->pub.id, key->pub.application);
+	if (!(flags[0] & SK_USER_PRESENT))
+		return accord_error_set(ACCORD_EDENIED,
+					"hardware key %s signed without user presence (flags 0x%02x): every copy refuses such a signature; touch the key when it asks",
+					key->pub.id, flags[0]);
+	return 0;
+}
+
+/*
+ * The signature blob (string "ssh-ed25519" | string sig[64], or an sk
+ * key's) over `tbs`: made here with the secret key, or by ssh-agent for an
+ * agent-held key. What the agent returns is checked before it is used: the
+ * right type and length, and a signature by this very key over these very
+ * bytes.
  */
 static int signature_blob(accord_buf *out, const accord_key *key, const accord_buf *tbs)
 {
@@ -114,6 +173,8 @@ static int signature_blob(accord_buf *out, const accord_key *key, const accord_b
 	struct reader r;
 	int rc = 0;
 
+	if (!key->agent && key->pub.type != ACCORD_KEY_ED25519)
+		return accord_error_set(ACCORD_EINVALID, "a hardware key signs only through ssh-agent");
 	if (!key->agent) {
 		accord_key_sign(sig, key, tbs->ptr, tbs->size);
 		accord_buf_put_sshstr(out, ED25519_TYPE, strlen(ED25519_TYPE));
@@ -123,6 +184,11 @@ static int signature_blob(accord_buf *out, const accord_key *key, const accord_b
 	accord_pubkey_blob(&pub, &key->pub);
 	if ((rc = accord_agent_sign(&got, key->agent, pub.ptr, pub.size, tbs->ptr, tbs->size)) < 0)
 		goto done;
+	if (key->pub.type == ACCORD_KEY_SK_ED25519) {
+		if ((rc = check_sk_answer(key, &got, tbs)) == 0)
+			accord_buf_put(out, got.ptr, got.size);
+		goto done;
+	}
 	r.p = (const unsigned char *)got.ptr;
 	r.left = got.size;
 	if (read_string(&r, &type, &type_len) < 0 || read_string(&r, &s, &s_len) < 0 || r.left ||
@@ -257,6 +323,10 @@ size_t accord_sshsig_verify_count(void)
 	return __atomic_load_n(&verify_count, __ATOMIC_RELAXED);
 }
 
+static int is_sk_sshsig(const accord_buf *blob);
+static int verify_sk_as_pubkey(accord_pubkey *signer, const accord_buf *blob, const char *namespace,
+			       const void *msg, size_t len);
+
 int accord_sshsig_verify(accord_pubkey *signer, const char *armor, size_t armor_len,
 			 const char *namespace, const void *msg, size_t len)
 {
@@ -276,6 +346,10 @@ int accord_sshsig_verify(accord_pubkey *signer, const char *armor, size_t armor_
 		return accord_error_set(ACCORD_EINVALID, "nothing to verify");
 	if ((rc = dearmor(&blob, armor, armor_len)) < 0)
 		goto done;
+	if (is_sk_sshsig(&blob)) {
+		rc = verify_sk_as_pubkey(signer, &blob, namespace, msg, len);
+		goto done;
+	}
 
 	r.p = (const unsigned char *)blob.ptr;
 	r.left = blob.size;
@@ -397,16 +471,6 @@ int accord_sshsig_is_canonical(const char *armored, size_t len)
 	return same;
 }
 
-/*
- * FIDO keys (OpenSSH PROTOCOL.u2f). The public blob is string
- * "sk-ssh-ed25519@openssh.com" | string pk[32] | string application; the
- * signature blob adds byte flags | uint32 counter after the 64 bytes, and
- * the authenticator's Ed25519 signature covers SHA-256(application) |
- * flags | counter | SHA-256(what was signed).
- */
-#define SK_ED25519_TYPE "sk-ssh-ed25519@openssh.com"
-#define SK_USER_PRESENT 0x01
-#define SK_APPLICATION_MAX 255
 
 /* The SSHSIG fields, each pointing into the decoded blob. */
 typedef struct {
@@ -453,25 +517,25 @@ static int sk_parse_pub(accord_sk_signer *out, const unsigned char *p, size_t n)
 	return 0;
 }
 
-int accord_sshsig_verify_sk(accord_sk_signer *signer, const char *armor_text, size_t armor_len,
-			    const char *namespace, const void *msg, size_t len)
+/*
+ * The sk SSHSIG in `blob` over `msg`: *who gets the key, application, flags
+ * and counter once the signature is well-formed (*formed = 1), whether or
+ * not it verifies.
+ */
+static int verify_sk_blob(accord_sk_signer *who, int *formed, const accord_buf *blob,
+			  const char *namespace, const void *msg, size_t len)
 {
-	accord_buf blob = ACCORD_BUF_INIT, tbs = ACCORD_BUF_INIT, sk_msg = ACCORD_BUF_INIT;
-	unsigned char hash[crypto_hash_sha512_BYTES], app_hash[crypto_hash_sha256_BYTES];
-	unsigned char tbs_hash[crypto_hash_sha256_BYTES];
+	accord_buf tbs = ACCORD_BUF_INIT, sk_msg = ACCORD_BUF_INIT;
+	unsigned char hash[crypto_hash_sha512_BYTES];
 	const unsigned char *type, *sig, *flags, *counter;
 	size_t type_len, sig_len, hash_len;
-	accord_sk_signer who;
 	sshsig_fields f;
 	struct reader r;
 	int rc;
 
-	__atomic_add_fetch(&verify_count, 1, __ATOMIC_RELAXED);
-	memset(&who, 0, sizeof(who));
-	if (!armor_text || !namespace || (!msg && len))
-		return accord_error_set(ACCORD_EINVALID, "nothing to verify");
-	if ((rc = dearmor(&blob, armor_text, armor_len)) < 0 || (rc = sshsig_parse(&f, &blob)) < 0 ||
-	    (rc = sk_parse_pub(&who, f.pub, f.pub_len)) < 0)
+	memset(who, 0, sizeof(*who));
+	*formed = 0;
+	if ((rc = sshsig_parse(&f, blob)) < 0 || (rc = sk_parse_pub(who, f.pub, f.pub_len)) < 0)
 		goto done;
 	r.p = f.sig;
 	r.left = f.sig_len;
@@ -481,9 +545,9 @@ int accord_sshsig_verify_sk(accord_sk_signer *signer, const char *armor_text, si
 		rc = malformed(SK_ED25519_TYPE " signature is malformed");
 		goto done;
 	}
-	who.flags = flags[0];
-	who.counter = (uint32_t)counter[0] << 24 | (uint32_t)counter[1] << 16 |
-		      (uint32_t)counter[2] << 8 | counter[3];
+	who->flags = flags[0];
+	who->counter = (uint32_t)counter[0] << 24 | (uint32_t)counter[1] << 16 |
+		       (uint32_t)counter[2] << 8 | counter[3];
 	if (bytes_eq(f.alg, f.alg_len, "sha512")) {
 		crypto_hash_sha512(hash, msg, len);
 		hash_len = crypto_hash_sha512_BYTES;
@@ -494,8 +558,7 @@ int accord_sshsig_verify_sk(accord_sk_signer *signer, const char *armor_text, si
 		rc = accord_error_set(ACCORD_EINVALID, "SSH signature uses an unsupported hash algorithm");
 		goto done;
 	}
-	if (signer)
-		*signer = who;
+	*formed = 1;
 	if (!bytes_eq(f.ns, f.ns_len, namespace)) {
 		rc = accord_error_set(ACCORD_EBADSIG,
 				      "SSH signature is for another namespace (expected \"%s\")", namespace);
@@ -503,26 +566,81 @@ int accord_sshsig_verify_sk(accord_sk_signer *signer, const char *armor_text, si
 	}
 	signed_data(&tbs, f.ns, f.ns_len, f.reserved, f.reserved_len,
 		    hash_len == crypto_hash_sha512_BYTES ? "sha512" : "sha256", hash, hash_len);
-	crypto_hash_sha256(app_hash, (const unsigned char *)who.application, strlen(who.application));
-	crypto_hash_sha256(tbs_hash, (const unsigned char *)tbs.ptr, tbs.size);
-	accord_buf_put(&sk_msg, app_hash, sizeof(app_hash));
-	accord_buf_put(&sk_msg, flags, 1);
-	accord_buf_put(&sk_msg, counter, 4);
-	accord_buf_put(&sk_msg, tbs_hash, sizeof(tbs_hash));
-	if (crypto_sign_verify_detached(sig, (const unsigned char *)sk_msg.ptr, sk_msg.size, who.pk) != 0) {
+	sk_message(&sk_msg, who->application, flags, counter, tbs.ptr, tbs.size);
+	if (crypto_sign_verify_detached(sig, (const unsigned char *)sk_msg.ptr, sk_msg.size, who->pk) != 0) {
 		rc = accord_error_set(ACCORD_EBADSIG, "SSH signature does not verify (" SK_ED25519_TYPE ")");
 		goto done;
 	}
 	/* as ssh-keygen -Y verify by default: the key was touched */
-	if (!(who.flags & SK_USER_PRESENT)) {
+	if (!(who->flags & SK_USER_PRESENT)) {
 		rc = accord_error_set(ACCORD_EBADSIG,
 				      "SSH signature was made without user presence (the hardware key was not touched)");
 		goto done;
 	}
 	rc = 0;
 done:
-	accord_buf_dispose(&blob);
 	accord_buf_dispose(&tbs);
 	accord_buf_dispose(&sk_msg);
+	return rc;
+}
+
+int accord_sshsig_verify_sk(accord_sk_signer *signer, const char *armor_text, size_t armor_len,
+			    const char *namespace, const void *msg, size_t len)
+{
+	accord_buf blob = ACCORD_BUF_INIT;
+	accord_sk_signer who;
+	int rc, formed = 0;
+
+	__atomic_add_fetch(&verify_count, 1, __ATOMIC_RELAXED);
+	memset(&who, 0, sizeof(who));
+	if (!armor_text || !namespace || (!msg && len))
+		return accord_error_set(ACCORD_EINVALID, "nothing to verify");
+	if ((rc = dearmor(&blob, armor_text, armor_len)) == 0)
+		rc = verify_sk_blob(&who, &formed, &blob, namespace, msg, len);
+	if (formed && signer)
+		*signer = who;
+	accord_buf_dispose(&blob);
+	return rc;
+}
+
+/* Whether an SSHSIG blob names an sk public key. */
+static int is_sk_sshsig(const accord_buf *blob)
+{
+	const unsigned char *type;
+	size_t type_len;
+	sshsig_fields f;
+	struct reader r;
+
+	if (sshsig_parse(&f, blob) < 0) {
+		accord_error_clear();
+		return 0;
+	}
+	r.p = f.pub;
+	r.left = f.pub_len;
+	return read_string(&r, &type, &type_len) == 0 && bytes_eq(type, type_len, SK_ED25519_TYPE);
+}
+
+/* accord_sshsig_verify for an sk key: the signer as a public key of type sk. */
+static int verify_sk_as_pubkey(accord_pubkey *signer, const accord_buf *blob, const char *namespace,
+			       const void *msg, size_t len)
+{
+	accord_sk_signer who;
+	accord_pubkey pub;
+	int rc, formed;
+
+	rc = verify_sk_blob(&who, &formed, blob, namespace, msg, len);
+	if (!formed)
+		return rc;
+	memset(&pub, 0, sizeof(pub));
+	memcpy(pub.pk, who.pk, sizeof(pub.pk));
+	pub.type = ACCORD_KEY_SK_ED25519;
+	accord_pubkey_set_id(&pub);
+	/* no member can hold an application accord refuses: the signer is named all the same */
+	if (strlen(who.application) <= ACCORD_SK_APPLICATION_MAX)
+		memcpy(pub.application, who.application, strlen(who.application) + 1);
+	if (signer)
+		*signer = pub;
+	if (rc == 0 && !accord_sk_application_valid(pub.application))
+		rc = malformed(SK_ED25519_TYPE " key with an application accord does not accept");
 	return rc;
 }

@@ -353,6 +353,18 @@ static void verify_item(struct item *it)
 		free(msg);
 	}
 
+	/*
+	 * The author field holds the Ed25519 key only; the key that signed says
+	 * which SSH key type it is, and the rules hold it against the type the
+	 * member was admitted with (accord_parties_apply).
+	 */
+	if (it->e && it->sig == SIG_OK && it->has_signer &&
+	    !sodium_memcmp(it->signer.pk, it->e->author.pk, sizeof(it->signer.pk))) {
+		it->e->author.type = it->signer.type;
+		memcpy(it->e->author.application, it->signer.application,
+		       sizeof(it->e->author.application));
+	}
+
 	git_oid_fromstr(&empty_tree, ACCORD_EMPTY_TREE);
 	if (c->has_extra_headers)
 		accord_buf_puts(&form, "; the commit has headers accord does not write");
@@ -1449,7 +1461,9 @@ static int deny_finding(struct run *r, const struct round *rd, const accord_part
 	const accord_member *m = accord_parties_member(p, e->author.id);
 	const char *named = e->admission[0] ? e->admission : accord_entry_str(e, "resolution");
 
-	if (p->last_rule == ACCORD_RULE_AFTER_REVOCATION) {
+	if (p->last_rule == ACCORD_RULE_WRONG_KEY) {
+		add_finding(r, ACCORD_AUDIT_WRONG_SIGNER, e->author.id, it, NULL, "%s", why);
+	} else if (p->last_rule == ACCORD_RULE_AFTER_REVOCATION) {
 		add_finding(r, ACCORD_AUDIT_REVOKED_KEY, e->author.id, it, NULL, "%s", why);
 		return 1;
 	} else if (p->last_rule == ACCORD_RULE_PAST_CUT) {

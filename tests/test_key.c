@@ -664,6 +664,73 @@ static void blob_line(accord_buf *out, const char *type, const void *blob, size_
 	accord_buf_puts(out, " comment\n");
 }
 
+/* A hardware key's line: its type and application kept, the same key id as the plain key. */
+static void test_key_sk_public_line(void **state)
+{
+	accord_buf blob = ACCORD_BUF_INIT, line = ACCORD_BUF_INIT, again = ACCORD_BUF_INIT;
+	unsigned char pk[32];
+	accord_pubkey pub, plain;
+	static const char *bad_apps[] = { "", "ssh", "web:x", "ssh:a b", "ssh:\"q", "ssh:\x01",
+		"ssh:0123456789012345678901234567890123456789012345678901234567890" };
+	size_t i;
+
+	memset(pk, 9, sizeof(pk));
+	accord_buf_put_sshstr(&blob, "sk-ssh-ed25519@openssh.com", 26);
+	accord_buf_put_sshstr(&blob, pk, 32);
+	accord_buf_put_sshstr(&blob, "ssh:", 4);
+	blob_line(&line, "sk-ssh-ed25519@openssh.com", blob.ptr, blob.size);
+	assert_int_equal(accord_pubkey_from_openssh(&pub, line.ptr), 0);
+	assert_int_equal(pub.type, ACCORD_KEY_SK_ED25519);
+	assert_string_equal(pub.application, "ssh:");
+	assert_memory_equal(pub.pk, pk, 32);
+	assert_string_equal(pub.name, "comment");
+	/* written back byte for byte, the blob included */
+	accord_pubkey_to_openssh(&again, &pub);
+	accord_buf_putc(&again, '\n');
+	assert_string_equal(again.ptr, line.ptr);
+	accord_buf_clear(&again);
+	accord_pubkey_blob(&again, &pub);
+	assert_int_equal(again.size, blob.size);
+	assert_memory_equal(again.ptr, blob.ptr, blob.size);
+	/* the same 32 bytes as a plain key: the same key id, but not the same SSH key */
+	plain = pub;
+	plain.type = ACCORD_KEY_ED25519;
+	plain.application[0] = '\0';
+	assert_string_equal(plain.id, pub.id);
+	assert_false(accord_pubkey_same(&plain, &pub));
+	assert_true(accord_pubkey_same(&pub, &pub));
+	snprintf(plain.application, sizeof(plain.application), "ssh:");
+	plain.type = ACCORD_KEY_SK_ED25519;
+	snprintf(plain.application, sizeof(plain.application), "ssh:other");
+	assert_false(accord_pubkey_same(&plain, &pub));
+
+	/* the line's type must be the blob's, both ways */
+	blob_line(&line, "ssh-ed25519", blob.ptr, blob.size);
+	assert_int_equal(accord_pubkey_from_openssh(&pub, line.ptr), ACCORD_EINVALID);
+	/* applications accord does not accept, and a blob with bytes after the application */
+	for (i = 0; i < sizeof(bad_apps) / sizeof(bad_apps[0]); i++) {
+		accord_buf_clear(&blob);
+		accord_buf_put_sshstr(&blob, "sk-ssh-ed25519@openssh.com", 26);
+		accord_buf_put_sshstr(&blob, pk, 32);
+		accord_buf_put_sshstr(&blob, bad_apps[i], strlen(bad_apps[i]));
+		assert_int_equal(accord_pubkey_from_blob(&pub, blob.ptr, blob.size), ACCORD_EINVALID);
+	}
+	accord_buf_clear(&blob);
+	accord_buf_put_sshstr(&blob, "sk-ssh-ed25519@openssh.com", 26);
+	accord_buf_put_sshstr(&blob, pk, 32);
+	accord_buf_put_sshstr(&blob, "ssh:", 4);
+	accord_buf_putc(&blob, 'x');
+	assert_int_equal(accord_pubkey_from_blob(&pub, blob.ptr, blob.size), ACCORD_EINVALID);
+	accord_buf_clear(&blob);
+	accord_buf_put_sshstr(&blob, "sk-ssh-ed25519@openssh.com", 26);
+	accord_buf_put_sshstr(&blob, pk, 31);
+	accord_buf_put_sshstr(&blob, "ssh:", 4);
+	assert_int_equal(accord_pubkey_from_blob(&pub, blob.ptr, blob.size), ACCORD_EINVALID);
+	accord_buf_dispose(&blob);
+	accord_buf_dispose(&line);
+	accord_buf_dispose(&again);
+}
+
 static void test_key_openssh_rejects(void **state)
 {
 	static const char *lines[] = {
@@ -1514,6 +1581,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_key_roundtrip_plain),
+		T(test_key_sk_public_line),
 		T(test_key_roundtrip_passphrase),
 		T(test_key_wrong_passphrase),
 		T(test_key_missing_passphrase),

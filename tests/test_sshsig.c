@@ -829,6 +829,63 @@ static void test_sshsig_sk_agrees_with_ssh_keygen(void **state)
 }
 
 /* Flags and counter are signed: changing either byte after signing breaks the signature. */
+/*
+ * The verifier every path uses (accord_sshsig_verify) checks sk signatures
+ * as strictly as accord_sshsig_verify_sk: user presence, the application
+ * the key names, the bytes; and it names the signer as an sk key, never
+ * as the plain ssh-ed25519 key with the same 32 bytes.
+ */
+static void test_sshsig_sk_through_the_common_verifier(void **state)
+{
+	struct fx *f = *state;
+	accord_buf armor = ACCORD_BUF_INIT, pub = ACCORD_BUF_INIT;
+	const char msg[] = "tree 4b82\n\n{\"v\":2}";
+	accord_pubkey who;
+
+	/* no touch: refused, the signer still named */
+	sk_build(&armor, &pub, f->key, "ssh:", "ssh:", 0x00, 7, "git", msg);
+	memset(&who, 0, sizeof(who));
+	assert_int_equal(accord_sshsig_verify(&who, armor.ptr, armor.size, "git", msg, strlen(msg)),
+			 ACCORD_EBADSIG);
+	assert_string_equal(who.id, f->key->pub.id);
+	assert_int_equal(who.type, ACCORD_KEY_SK_ED25519);
+	/* other flags with the touch bit (user verified too): fine */
+	sk_build(&armor, &pub, f->key, "ssh:", "ssh:", 0x05, 8, "git", msg);
+	assert_int_equal(accord_sshsig_verify(&who, armor.ptr, armor.size, "git", msg, strlen(msg)), 0);
+	/* the authenticator hashed another application than the key names */
+	sk_build(&armor, &pub, f->key, "ssh:", "ssh:other", 0x01, 9, "git", msg);
+	assert_int_equal(accord_sshsig_verify(&who, armor.ptr, armor.size, "git", msg, strlen(msg)),
+			 ACCORD_EBADSIG);
+	/* a valid signature over other bytes */
+	sk_build(&armor, &pub, f->key, "ssh:", "ssh:", 0x01, 10, "git", "other bytes");
+	assert_int_equal(accord_sshsig_verify(&who, armor.ptr, armor.size, "git", msg, strlen(msg)),
+			 ACCORD_EBADSIG);
+	/* another namespace */
+	sk_build(&armor, &pub, f->key, "ssh:", "ssh:", 0x01, 11, "file", msg);
+	assert_int_equal(accord_sshsig_verify(&who, armor.ptr, armor.size, "git", msg, strlen(msg)),
+			 ACCORD_EBADSIG);
+	/* an application no member can hold (not "ssh:...", or with a space): malformed here */
+	sk_build(&armor, &pub, f->key, "web:x", "web:x", 0x01, 12, "git", msg);
+	assert_int_equal(accord_sshsig_verify_sk(NULL, armor.ptr, armor.size, "git", msg, strlen(msg)), 0);
+	assert_int_equal(accord_sshsig_verify(&who, armor.ptr, armor.size, "git", msg, strlen(msg)),
+			 ACCORD_EINVALID);
+	sk_build(&armor, &pub, f->key, "ssh:a b", "ssh:a b", 0x01, 13, "git", msg);
+	assert_int_equal(accord_sshsig_verify(&who, armor.ptr, armor.size, "git", msg, strlen(msg)),
+			 ACCORD_EINVALID);
+	/* a named application is kept as the key names it */
+	sk_build(&armor, &pub, f->key, "ssh:accord", "ssh:accord", 0x01, 14, "git", msg);
+	assert_int_equal(accord_sshsig_verify(&who, armor.ptr, armor.size, "git", msg, strlen(msg)), 0);
+	assert_string_equal(who.application, "ssh:accord");
+	/* a plain signature is named as a plain key */
+	accord_buf_clear(&armor);
+	assert_int_equal(accord_sshsig_sign(&armor, f->key, "git", msg, strlen(msg)), 0);
+	assert_int_equal(accord_sshsig_verify(&who, armor.ptr, armor.size, "git", msg, strlen(msg)), 0);
+	assert_int_equal(who.type, ACCORD_KEY_ED25519);
+	assert_string_equal(who.application, "");
+	accord_buf_dispose(&armor);
+	accord_buf_dispose(&pub);
+}
+
 static void test_sshsig_sk_flags_and_counter_are_signed(void **state)
 {
 	struct fx *f = *state;
@@ -859,9 +916,21 @@ static void test_sshsig_sk_flags_and_counter_are_signed(void **state)
 		accord_buf_dispose(&bad);
 		accord_buf_dispose(&raw);
 	}
-	/* and a plain ssh-ed25519 signature is no sk signature, nor the other way round */
-	assert_int_equal(accord_sshsig_verify(NULL, armor.ptr, armor.size, "git", msg, strlen(msg)),
-			 ACCORD_EINVALID);
+	/*
+	 * accord_sshsig_verify reads both key types and says which one signed
+	 * (the rules hold it against the member's type); but a plain
+	 * ssh-ed25519 signature is no sk signature.
+	 */
+	{
+		accord_pubkey who;
+
+		memset(&who, 0, sizeof(who));
+		assert_int_equal(accord_sshsig_verify(&who, armor.ptr, armor.size, "git", msg, strlen(msg)), 0);
+		assert_int_equal(who.type, ACCORD_KEY_SK_ED25519);
+		assert_string_equal(who.application, "ssh:");
+		assert_memory_equal(who.pk, f->key->pub.pk, 32);
+		assert_string_equal(who.id, f->key->pub.id);
+	}
 	accord_buf_clear(&armor);
 	accord_sshsig_sign(&armor, f->key, "git", msg, strlen(msg));
 	assert_int_equal(accord_sshsig_verify_sk(NULL, armor.ptr, armor.size, "git", msg, strlen(msg)),
@@ -898,6 +967,7 @@ int main(void)
 		T(test_sshsig_garbage_inputs),
 		T(test_sshsig_sk_agrees_with_ssh_keygen),
 		T(test_sshsig_sk_flags_and_counter_are_signed),
+		T(test_sshsig_sk_through_the_common_verifier),
 	};
 
 	return cmocka_run_group_tests_name("sshsig", tests, group_setup, NULL);

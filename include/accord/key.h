@@ -27,11 +27,36 @@
 
 #define ACCORD_KEYID_HEXLEN 32
 
+/*
+ * The SSH key types of a member key. Both are Ed25519 keys with the same
+ * key id; they differ in what is signed, so a member's type (recorded by
+ * the entry that admits it) says how its signatures are checked.
+ */
+typedef enum {
+	ACCORD_KEY_ED25519 = 0,	  /* ssh-ed25519 */
+	ACCORD_KEY_SK_ED25519 = 1 /* sk-ssh-ed25519@openssh.com: a FIDO key, signing through ssh-agent */
+} accord_key_type;
+
+#define ACCORD_KEY_TYPE_SK "sk-ssh-ed25519@openssh.com"
+/* A FIDO application accord accepts: "ssh:" and up to 60 printable, non-space ASCII bytes. */
+#define ACCORD_SK_APPLICATION_MAX 64
+
 typedef struct {
 	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
 	char id[ACCORD_KEYID_HEXLEN + 1];
 	char name[64];
+	accord_key_type type;
+	char application[ACCORD_SK_APPLICATION_MAX + 1]; /* an sk key's FIDO application, else "" */
 } accord_pubkey;
+
+/* "ssh-ed25519" or "sk-ssh-ed25519@openssh.com". */
+const char *accord_pubkey_type_name(const accord_pubkey *pub);
+
+/* 1 if `a` and `b` are the same SSH key: key, type and (sk) application. */
+int accord_pubkey_same(const accord_pubkey *a, const accord_pubkey *b);
+
+/* 1 if `app` is a FIDO application accord accepts (see ACCORD_SK_APPLICATION_MAX). */
+int accord_sk_application_valid(const char *app);
 
 /*
  * A loaded secret key lives in sodium_malloc memory; a key held by
@@ -46,16 +71,21 @@ typedef struct {
 /* Fill pub->id from pub->pk. */
 void accord_pubkey_set_id(accord_pubkey *pub);
 
-/* The 51-byte SSH public key blob: string "ssh-ed25519" | string pk. */
+/*
+ * The SSH public key blob: string "ssh-ed25519" | string pk (51 bytes),
+ * or for an sk key string "sk-ssh-ed25519@openssh.com" | string pk |
+ * string application.
+ */
 void accord_pubkey_blob(accord_buf *out, const accord_pubkey *pub);
 
-/* "ssh-ed25519 <base64 blob> <name>" (no newline). */
+/* "<type> <base64 blob> <name>" (no newline). */
 void accord_pubkey_to_openssh(accord_buf *out, const accord_pubkey *pub);
 
 /*
- * Parse an OpenSSH line "ssh-ed25519 <base64> [comment]"; the comment
- * (first 63 bytes) becomes the name. ACCORD_EINVALID for other key types
- * or malformed lines.
+ * Parse an OpenSSH line "ssh-ed25519 <base64> [comment]" or
+ * "sk-ssh-ed25519@openssh.com <base64> [comment]"; the comment (first 63
+ * bytes) becomes the name. ACCORD_EINVALID for other key types, an sk
+ * application accord does not accept, or malformed lines.
  */
 int accord_pubkey_from_openssh(accord_pubkey *out, const char *line);
 
@@ -97,9 +127,10 @@ void accord_key_sign(unsigned char sig[crypto_sign_BYTES], const accord_key *key
 		     const void *msg, size_t len);
 
 /*
- * Parse a 51-byte SSH public key blob (string "ssh-ed25519" | string pk[32])
- * with nothing after it. The name is left empty. ACCORD_EINVALID for other
- * key types, wrong lengths or trailing bytes.
+ * Parse an SSH public key blob as accord_pubkey_blob writes it, with
+ * nothing after it. The name is left empty. ACCORD_EINVALID for other key
+ * types, wrong lengths, trailing bytes or an sk application accord does
+ * not accept.
  */
 int accord_pubkey_from_blob(accord_pubkey *out, const void *blob, size_t len);
 

@@ -48,6 +48,10 @@
  *    it would a member-add), and a cut of the signing key at this entry's
  *    seq, as if it were revoked there. A revocation that names a key
  *    retired by rotation revokes its successor too;
+ *  - a key is admitted with its SSH key type (ssh-ed25519, or
+ *    sk-ssh-ed25519@openssh.com and its FIDO application: key_type and
+ *    application in the admitting entry's body); every entry of that key
+ *    must be signed as that very type, else it is a wrong signer;
  *  - party-recover replaces a party's root key. Only the recovery key the
  *    party committed to (its hash in the genesis, party-accept or last
  *    party-recover) signs it, on its own feed; the old root is revoked and
@@ -94,7 +98,9 @@ typedef struct {
 typedef enum {
 	ACCORD_RULE_NONE = 0,
 	ACCORD_RULE_PAST_CUT,	     /* beyond its key's cut, written without seeing the revocation */
-	ACCORD_RULE_AFTER_REVOCATION /* beyond its key's cut, the revocation in its causal past */
+	ACCORD_RULE_AFTER_REVOCATION, /* beyond its key's cut, the revocation in its causal past */
+	ACCORD_RULE_WRONG_KEY	      /* a fault, not a rule: signed as another SSH key type or
+					 FIDO application than the key was admitted with */
 } accord_rule;
 
 typedef struct {
@@ -167,6 +173,14 @@ accord_invite *accord_parties_restore_invite(accord_parties *p);
 /* An incident's facts from its own entries: the open entry, involve entries, proposals. */
 int accord_parties_restore_incident(accord_parties *p, const accord_entry *const *entries,
 				    size_t count);
+
+/*
+ * Add `key`'s SSH key type to the body of the entry that admits it
+ * (genesis for its author; party-invite, member-add, key-rotate and
+ * party-recover for their `key`): key_type and application for an sk
+ * key, nothing for ssh-ed25519, its one encoding.
+ */
+void accord_body_add_key_type(cJSON *body, const accord_pubkey *key);
 
 /* The member with key id `keyid` (revoked or not), or NULL. */
 const accord_member *accord_parties_member(const accord_parties *p, const char *keyid);
