@@ -7,7 +7,8 @@ ssh-keygen signatures, never through accord's library.
 
   forge.py sshkey HOME OUT          accord key home -> OpenSSH private key OUT (+ OUT.pub)
   forge.py keyid PUBFILE            print "<pk hex> <key id>" of an OpenSSH public key
-  forge.py entry REPO KEY [opts]    write a signed entry commit (defaults: the key's
+  forge.py entry REPO KEY [opts]    write a signed entry commit (KEY: a private key file,
+                                    or a .pub file whose key ssh-agent holds; defaults: the key's
                                     feed's next entry, deps = the other feeds' heads,
                                     lamport = 1 + the highest of prev and deps, the
                                     admission of a first entry = the member-add or
@@ -63,8 +64,10 @@ def cmd_sshkey(a):
 
 
 def pk_of(pubfile):
+    """The Ed25519 key of an ssh-ed25519 or sk-ssh-ed25519@openssh.com line."""
     blob = base64.b64decode(open(pubfile).read().split()[1])
-    pk = blob[-32:]
+    tlen = struct.unpack(">I", blob[:4])[0]
+    pk = blob[4 + tlen + 4:4 + tlen + 4 + 32]
     return pk.hex(), hashlib.sha256(pk).hexdigest()[:32]
 
 
@@ -138,7 +141,8 @@ def default_admission(entries, pkhex, etype, body):
 
 
 def cmd_entry(a):
-    pkhex, keyid = pk_of(a.key + ".pub")
+    # KEY.pub alone: ssh-keygen signs with the key ssh-agent holds (a hardware key, say)
+    pkhex, keyid = pk_of(a.key + ".pub" if os.path.exists(a.key + ".pub") else a.key)
     if a.author:
         pkhex = a.author
     ref = a.ref or "refs/accord/feeds/" + keyid
