@@ -229,7 +229,7 @@ git init -q "$E"
 expect 0 env SSH_AUTH_SOCK="$T/erin.sock" "$ACCORD_BIN" --home "$EH" -C "$E" init --party initech --title "founded on a token"
 equal "$(git -C "$E" log -1 --format=%B --glob=refs/accord/feeds/ | jget 'd["body"].get("key_type")')" \
 	"sk-ssh-ed25519@openssh.com" "genesis records the founder's key type"
-expect 0 env SSH_AUTH_SOCK="$T/erin.sock" "$ACCORD_BIN" --home "$EH" -C "$E" party invite globex --key "$(cat "$T/gina.pub")"
+expect 0 env SSH_AUTH_SOCK="$T/erin.sock" "$ACCORD_BIN" --home "$EH" -C "$E" party invite globex --key "$(cat "$T/gina.pub")" --name gina
 expect 0 env SSH_AUTH_SOCK="$T/gina.sock" "$ACCORD_BIN" --home "$GH" -C "$E" party accept globex
 expect 0 env SSH_AUTH_SOCK="$T/gina.sock" "$ACCORD_BIN" --home "$GH" -C "$E" open --title "Token party" --severity 4 --service s --parties globex
 # rotation from a software key to a hardware key
@@ -245,4 +245,11 @@ for copy in "$E" "$A"; do
 	done
 done
 equal "$(grep -c 'sk-ssh-ed25519@openssh.com' "$T/allowed2")" 2 "allowed-signers: carol and alice's new key are sk keys"
+# the README's recipe for auditors without accord names hardware keys as accord does
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+awk '/<!-- auditor-signers:begin -->/{on=1; next} /<!-- auditor-signers:end -->/{on=0} on && /^```sh$/{code=1; next} on && /^```$/{code=0; next} on && code' \
+	"$ROOT/README.md" >"$T/signers.sh"
+(cd "$E" && sh "$T/signers.sh") && ok || bad "the README recipe runs on a ledger of hardware keys"
+equal "$(sort "$E/allowed_signers")" "$(accord -C "$E" allowed-signers | sort)" "the README recipe gives accord's allowed_signers for sk keys"
+equal "$(grep -c ' sk-ssh-ed25519@openssh.com ' "$E/allowed_signers")" 2 "both hardware keys in the recipe's file"
 finish
