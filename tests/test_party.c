@@ -92,6 +92,9 @@ static int put(world *w, const accord_pubkey *author, const char *type, const ch
 	f.body = body;
 	assert_int_equal(accord_entry_build(&raw, &f), 0);
 	assert_int_equal(accord_entry_parse(&e, raw.ptr, raw.size), 0);
+	/* signed as `author`'s SSH key type, which verification reads from the signature */
+	e->author.type = author->type;
+	memcpy(e->author.application, author->application, sizeof(e->author.application));
 	error = accord_parties_apply(&w->p, e);
 	if (id_out)
 		memcpy(id_out, e->id, 65);
@@ -194,6 +197,75 @@ static void test_party_invite_without_accept(void **state)
 	assert_int_equal(put(w, &gina, "party-accept", NULL, accept, NULL), ACCORD_EDENIED);
 	body = keybody(&oscar, "\"party\":\"globex\",\"member\":\"o\"");
 	assert_int_equal(put(w, &alice, "party-invite", NULL, body, NULL), ACCORD_EDENIED);
+}
+
+/* `k` as a hardware key of application `app`. */
+static accord_pubkey as_sk(const accord_pubkey *k, const char *app)
+{
+	accord_pubkey sk = *k;
+
+	sk.type = ACCORD_KEY_SK_ED25519;
+	snprintf(sk.application, sizeof(sk.application), "%s", app);
+	return sk;
+}
+
+/*
+ * A key is admitted with its SSH key type, and every entry of it must be
+ * signed as that very key: the same Ed25519 bytes as a plain key, as an
+ * sk key, or under another FIDO application are a wrong signer.
+ */
+static void test_party_key_types(void **state)
+{
+	world *w = *state;
+	accord_pubkey sam = as_sk(&oscar, "ssh:"), sam_other = as_sk(&oscar, "ssh:other");
+	accord_pubkey gina_sk = as_sk(&gina, "ssh:accord"), pat_sk = as_sk(&amy, "ssh:");
+	accord_pubkey gus_sk = as_sk(&gus, "ssh:");
+	char body[512], invite[65], accept[256], cp[256];
+
+	snprintf(cp, sizeof(cp), "{\"heads\":[{\"feed\":\"%s\",\"seq\":1,\"hash\":\"%s\"}]}", alice.id,
+		 w->genesis_id);
+	snprintf(body, sizeof(body), "%s", keybody(&oscar, "\"member\":\"sam\",\"admin\":false,"
+					     "\"key_type\":\"sk-ssh-ed25519@openssh.com\",\"application\":\"ssh:\""));
+	assert_int_equal(put(w, &alice, "member-add", NULL, body, NULL), 0);
+	/* the first entry signed as the plain key: refused, and the key stays unaccepted */
+	assert_int_equal(put(w, &oscar, "checkpoint", NULL, cp, NULL), ACCORD_EDENIED);
+	assert_int_equal(w->p.last_rule, ACCORD_RULE_WRONG_KEY);
+	assert_non_null(strstr(accord_error_last(), "admitted as sk-ssh-ed25519@openssh.com"));
+	assert_int_equal(put(w, &sam, "checkpoint", NULL, cp, NULL), 0);
+	assert_int_equal(accord_parties_member(&w->p, sam.id)->key.type, ACCORD_KEY_SK_ED25519);
+	assert_int_equal(put(w, &sam_other, "checkpoint", NULL, cp, NULL), ACCORD_EDENIED);
+	assert_int_equal(w->p.last_rule, ACCORD_RULE_WRONG_KEY);
+	assert_int_equal(put(w, &oscar, "checkpoint", NULL, cp, NULL), ACCORD_EDENIED);
+	assert_int_equal(put(w, &sam, "checkpoint", NULL, cp, NULL), 0);
+	/* a plain member signing as an sk key */
+	snprintf(body, sizeof(body), "%s", keybody(&gus, "\"member\":\"gus\",\"admin\":false"));
+	assert_int_equal(put(w, &alice, "member-add", NULL, body, NULL), 0);
+	assert_int_equal(put(w, &gus_sk, "checkpoint", NULL, cp, NULL), ACCORD_EDENIED);
+	assert_int_equal(w->p.last_rule, ACCORD_RULE_WRONG_KEY);
+	assert_non_null(strstr(accord_error_last(), "admitted as ssh-ed25519"));
+	assert_int_equal(put(w, &gus, "checkpoint", NULL, cp, NULL), 0);
+	/* an invitation names the type; the accept must be signed as it */
+	snprintf(body, sizeof(body), "%s", keybody(&gina, "\"party\":\"globex\",\"member\":\"gina\","
+					     "\"key_type\":\"sk-ssh-ed25519@openssh.com\",\"application\":\"ssh:accord\""));
+	assert_int_equal(put(w, &alice, "party-invite", NULL, body, invite), 0);
+	snprintf(accept, sizeof(accept), "{\"party\":\"globex\",\"invite\":\"%s\"}", invite);
+	assert_int_equal(put(w, &gina, "party-accept", NULL, accept, NULL), ACCORD_EDENIED);
+	assert_int_equal(w->p.last_rule, ACCORD_RULE_WRONG_KEY);
+	assert_null(accord_parties_find(&w->p, "globex"));
+	assert_int_equal(put(w, &gina_sk, "party-accept", NULL, accept, NULL), 0);
+	assert_int_equal(accord_parties_member(&w->p, gina.id)->key.type, ACCORD_KEY_SK_ED25519);
+	/*
+	 * Two parties offer one key with different types: the offer the key
+	 * accepts says its type, not the first one made.
+	 */
+	snprintf(body, sizeof(body), "%s", keybody(&amy, "\"member\":\"pat\",\"admin\":false"));
+	assert_int_equal(put(w, &gina_sk, "member-add", NULL, body, NULL), 0);
+	snprintf(body, sizeof(body), "%s", keybody(&amy, "\"member\":\"pat\",\"admin\":false,"
+					     "\"key_type\":\"sk-ssh-ed25519@openssh.com\",\"application\":\"ssh:\""));
+	assert_int_equal(put(w, &alice, "member-add", NULL, body, NULL), 0);
+	assert_int_equal(put(w, &pat_sk, "checkpoint", NULL, cp, NULL), 0);
+	assert_string_equal(w->p.parties[accord_parties_member(&w->p, amy.id)->party].name, "acme");
+	assert_int_equal(put(w, &amy, "checkpoint", NULL, cp, NULL), ACCORD_EDENIED);
 }
 
 static void test_party_admin_versus_member(void **state)
@@ -346,6 +418,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_party_invite_without_accept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_party_key_types, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_party_admin_versus_member, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_party_member_at_the_time_and_revoked_after, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_party_incident_rules, setup, teardown),
