@@ -75,6 +75,12 @@ static const char *body_key_id(char out[ACCORD_KEYID_HEXLEN + 1], const accord_e
 	return out;
 }
 
+/* ", a hardware key" when a membership entry names an sk-ssh-ed25519 key. */
+static const char *hardware(const accord_entry *e)
+{
+	return accord_entry_str(e, "key_type") ? ", a hardware key" : "";
+}
+
 static void amend_summary(accord_buf *out, const accord_entry *e)
 {
 	const char *s, *sep = "amends ";
@@ -130,21 +136,23 @@ static void entry_summary(accord_buf *out, const accord_entry *e)
 		if ((s = accord_entry_str(e, "comment")))
 			accord_buf_printf(out, ": %s", s);
 	} else if (!strcmp(e->type, "genesis")) {
-		accord_buf_printf(out, "ledger founded by party %s", accord_entry_str(e, "party"));
+		accord_buf_printf(out, "ledger founded by party %s%s", accord_entry_str(e, "party"),
+				  accord_entry_str(e, "key_type") ? ", with a hardware key" : "");
 	} else if (!strcmp(e->type, "party-invite")) {
-		accord_buf_printf(out, "invites party %s (root key %.12s)", accord_entry_str(e, "party"),
-				  body_key_id(keyid, e));
+		accord_buf_printf(out, "invites party %s (root key %.12s%s)", accord_entry_str(e, "party"),
+				  body_key_id(keyid, e), hardware(e));
 	} else if (!strcmp(e->type, "party-accept")) {
 		accord_buf_printf(out, "party %s joins", accord_entry_str(e, "party"));
 	} else if (!strcmp(e->type, "member-add")) {
-		accord_buf_printf(out, "adds member %s (key %.12s)", accord_entry_str(e, "member"),
-				  body_key_id(keyid, e));
+		accord_buf_printf(out, "adds member %s (key %.12s%s)", accord_entry_str(e, "member"),
+				  body_key_id(keyid, e), hardware(e));
 	} else if (!strcmp(e->type, "member-revoke")) {
 		accord_buf_printf(out, "revokes key %.12s", body_key_id(keyid, e));
 		if ((s = accord_entry_str(e, "reason")))
 			accord_buf_printf(out, ": %s", s);
 	} else if (!strcmp(e->type, "key-rotate")) {
-		accord_buf_printf(out, "rotates its key to %.12s (this key is retired here)", body_key_id(keyid, e));
+		accord_buf_printf(out, "rotates its key to %.12s%s (this key is retired here)", body_key_id(keyid, e),
+				  hardware(e));
 	} else if (!strcmp(e->type, "involve")) {
 		accord_buf_printf(out, "involves %s", accord_entry_str(e, "party"));
 	} else if (!strcmp(e->type, "resolution")) {

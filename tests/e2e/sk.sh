@@ -74,6 +74,8 @@ expect 0 accord --home "$T/alice" -C "$A" member add --key "$T/carol.pub" --name
 ADD=$(git -C "$A" log -1 --format=%B "refs/accord/feeds/$($FORGE keyid "$T/alice/key.pub" | cut -d' ' -f2)")
 equal "$(echo "$ADD" | jget '[d["type"], d["body"].get("key_type"), d["body"].get("application")]')" \
 	'["member-add", "sk-ssh-ed25519@openssh.com", "ssh:"]' "member-add records the key type and application"
+expect 0 accord -C "$A" log --all
+contains "$OUT" "adds member carol (key $(echo "$CAROL" | cut -c1-12), a hardware key)" "log says the member's key is a hardware key"
 expect 0 accord --home "$T/alice" -C "$A" remote add hub "$HUB"
 expect 0 accord --home "$T/alice" -C "$A" sync
 
