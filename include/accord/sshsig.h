@@ -9,8 +9,9 @@
 
 /*
  * SSHSIG signatures (OpenSSH PROTOCOL.sshsig), the format git uses for
- * gpg.format=ssh. Only Ed25519 keys and the sha512 hash are produced;
- * verification accepts sha256 and sha512.
+ * gpg.format=ssh. Ed25519 keys of both SSH types (ssh-ed25519, and
+ * sk-ssh-ed25519@openssh.com through ssh-agent) and the sha512 hash are
+ * produced; verification accepts sha256 and sha512.
  */
 
 /*
@@ -19,16 +20,21 @@
  * columns ... "-----END SSH SIGNATURE-----", no trailing newline) to `out`.
  * A key held by ssh-agent signs through the agent: then it fails as
  * accord_agent_sign does, or ACCORD_EBADSIG if the agent's answer is not
- * a signature by that key. A key in memory never fails.
+ * a signature by that key (for an sk key: over the FIDO message, with its
+ * application), ACCORD_EDENIED if a hardware key signed without the
+ * user-presence flag. A key in memory never fails.
  */
 int accord_sshsig_sign(accord_buf *out, const accord_key *key, const char *namespace,
 		       const void *msg, size_t len);
 
 /*
  * Verify an armored SSHSIG (`armor`, `armor_len` bytes, trailing newline
- * allowed) over `msg` in `namespace`. The public key inside the signature
- * is returned in *signer (if non-NULL) whether or not it matches anything;
- * the caller decides whether that key is allowed. Returns 0 if the
+ * allowed) over `msg` in `namespace`, by an ssh-ed25519 key or, as
+ * accord_sshsig_verify_sk (user presence required), an sk key. The public
+ * key inside the signature, with its type and application, is returned in
+ * *signer (if non-NULL) whether or not it matches anything; the caller
+ * decides whether that key is allowed (and as which type). An sk key
+ * whose application accord does not accept is ACCORD_EINVALID. Returns 0 if the
  * signature is valid, ACCORD_EINVALID if the armor or blob is malformed,
  * ACCORD_EBADSIG if the namespace differs or the signature does not verify.
  */
