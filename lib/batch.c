@@ -338,14 +338,11 @@ done:
 static int build_commit(accord_batch *b, const batch_feed *f, const accord_key *key,
 			const char *entry, size_t len, int64_t time)
 {
-	const char *name = key->pub.name[0] ? key->pub.name : key->pub.id, *p, *nl;
+	const char *p, *nl;
 	char hex[GIT_OID_HEXSZ + 1];
-	size_t nlen = strlen(name), header_len;
+	size_t header_len;
 	int error;
 
-	/* git_signature_new refuses or trims these; refuse them here too so the bytes agree. */
-	if (strpbrk(name, "<>\n") || name[0] == ' ' || name[nlen - 1] == ' ')
-		return accord_error_set(ACCORD_EINVALID, "key name '%s' can't go in a commit", name);
 	/* libgit2 takes the message as a C string. */
 	if (memchr(entry, '\0', len))
 		return accord_error_set(ACCORD_EINVALID, "entry bytes hold a NUL");
@@ -356,11 +353,12 @@ static int build_commit(accord_batch *b, const batch_feed *f, const accord_key *
 		git_oid_tostr(hex, sizeof(hex), &f->head);
 		accord_buf_printf(&b->payload, "parent %s\n", hex);
 	}
-	/* libgit2 prints the time with %u. */
-	accord_buf_printf(&b->payload, "author %s <%s@accord> %u +0000\n", name, key->pub.id,
-			  (unsigned)time);
-	accord_buf_printf(&b->payload, "committer %s <%s@accord> %u +0000\n", name, key->pub.id,
-			  (unsigned)time);
+	/* libgit2 prints the time with %u; so do we, so the bytes agree */
+	accord_buf_puts(&b->payload, "author ");
+	accord_commit_ident(&b->payload, key->pub.id, (int64_t)(unsigned)time);
+	accord_buf_puts(&b->payload, "\ncommitter ");
+	accord_commit_ident(&b->payload, key->pub.id, (int64_t)(unsigned)time);
+	accord_buf_putc(&b->payload, '\n');
 	header_len = b->payload.size;
 	accord_buf_putc(&b->payload, '\n');
 	accord_buf_put(&b->payload, entry, len);

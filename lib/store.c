@@ -229,8 +229,8 @@ int accord_store_append(git_oid *out, accord_store *store, const char *refname,
 		error = accord_error_git(error, "reading the feed's previous entry");
 		goto done;
 	}
-	if ((error = git_signature_new(&sig, key->pub.name[0] ? key->pub.name : key->pub.id,
-				       email.ptr, (git_time_t)time, 0)) < 0) {
+	/* the name is the key id too (accord_commit_ident): nothing the entry does not say */
+	if ((error = git_signature_new(&sig, key->pub.id, email.ptr, (git_time_t)time, 0)) < 0) {
 		error = accord_error_git(error, "making the commit signature");
 		goto done;
 	}
@@ -361,10 +361,14 @@ int accord_commit_parse(accord_commit **out, const char *raw, size_t len)
 			if (c->parent_count++ == 0 && parse_oid_line(&c->parent, p + 7, n - 7) < 0)
 				goto bad;
 		} else if (n > 7 && memcmp(p, "author ", 7) == 0 && seen_tree && !seen_author) {
+			c->author_off = c->payload.size - n - 1 + 7;
+			c->author_len = n - 7;
 			seen_author = 1;
 		} else if (n > 10 && memcmp(p, "committer ", 10) == 0 && seen_author && !seen_committer) {
 			if (parse_committer_time(&c->committer_time, p + 10, n - 10) < 0)
 				goto bad;
+			c->committer_off = c->payload.size - n - 1 + 10;
+			c->committer_len = n - 10;
 			seen_committer = 1;
 		} else {
 			c->has_extra_headers = 1;
@@ -388,6 +392,11 @@ int accord_commit_parse(accord_commit **out, const char *raw, size_t len)
 bad:
 	accord_commit_free(c);
 	return accord_error_set(ACCORD_EBADSIG, "malformed commit object");
+}
+
+void accord_commit_ident(accord_buf *out, const char *keyid, int64_t time)
+{
+	accord_buf_printf(out, "%s <%s@accord> %lld +0000", keyid, keyid, (long long)time);
 }
 
 int accord_commit_read(accord_commit **out, accord_store *store, const git_oid *id)

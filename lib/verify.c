@@ -381,6 +381,19 @@ static void verify_item(struct item *it)
 	if (it->env && it->time && c->committer_time != it->time)
 		accord_buf_printf(&form, "; committer time %lld differs from the entry time %lld",
 				  (long long)c->committer_time, (long long)it->time);
+	/* one encoding: the identity is the entry's author and time, never a name of the writer's */
+	if (it->env && it->author[0]) {
+		accord_buf ident = ACCORD_BUF_INIT;
+
+		accord_commit_ident(&ident, it->author, it->time);
+		if (c->author_len != ident.size ||
+		    memcmp(c->payload.ptr + c->author_off, ident.ptr, ident.size) != 0 ||
+		    c->committer_len != ident.size ||
+		    memcmp(c->payload.ptr + c->committer_off, ident.ptr, ident.size) != 0)
+			accord_buf_printf(&form, "; the commit's author or committer is not \"%s\", "
+						 "the one accord derives from the entry", ident.ptr);
+		accord_buf_dispose(&ident);
+	}
 	if (form.size)
 		it->form_msg = xstrdup(form.ptr + 2);
 	accord_buf_dispose(&form);

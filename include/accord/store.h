@@ -88,6 +88,8 @@ typedef struct {
 	accord_buf signature; /* the armored gpgsig value, continuation spaces removed */
 	const char *message;  /* the entry bytes: points into payload */
 	size_t message_len;
+	size_t author_off, author_len;	     /* the author line's value, within payload */
+	size_t committer_off, committer_len; /* the committer line's value, within payload */
 	int has_extra_headers; /* encoding, mergetag or anything unexpected */
 	int sig_misplaced;     /* gpgsig is not the last header, where accord writes it */
 } accord_commit;
@@ -103,6 +105,14 @@ int accord_commit_read(accord_commit **out, accord_store *store, const git_oid *
 int accord_commit_parse(accord_commit **out, const char *raw, size_t len);
 
 void accord_commit_free(accord_commit *commit);
+
+/*
+ * The one author and committer value accord writes for an entry, derived
+ * from the entry alone: "<key id> <<key id>@accord> <time> +0000". No
+ * name a writer chooses, so a commit cannot show another member's
+ * identity (or terminal escapes) in stock git tools.
+ */
+void accord_commit_ident(accord_buf *out, const char *keyid, int64_t time);
 
 /* git config of the repository: get (caller frees) and set a string. */
 int accord_store_config_get(char **out, accord_store *store, const char *name);

@@ -109,7 +109,8 @@ sign_commit() {
 # unsigned_commit PARENT TREE WHEN EXTRA MSGFILE > FILE: commit bytes as accord writes them,
 # with an optional extra header line.
 unsigned_commit() {
-	printf 'tree %s\nparent %s\nauthor forger <x@accord> %s +0000\ncommitter forger <x@accord> %s +0000\n' "$2" "$1" "$3" "$3"
+	uk=$(python3 -c 'import json, sys, hashlib; print(hashlib.sha256(bytes.fromhex(json.load(open(sys.argv[1]))["author"])).hexdigest()[:32])' "$5")
+	printf 'tree %s\nparent %s\nauthor %s <%s@accord> %s +0000\ncommitter %s <%s@accord> %s +0000\n' "$2" "$1" "$uk" "$uk" "$3" "$uk" "$uk" "$3"
 	[ -n "$4" ] && printf '%s\n' "$4"
 	printf '\n'
 	cat "$5"
@@ -138,6 +139,7 @@ case_wrong_signer() { # bob's first note re-signed by mallory with stock git; hi
 	msgof "$(tip "$BOB" ~1)" | tr -d '\n' >"$T/m"
 	WHEN=$(git -C "$C" log -1 --format=%ct "$(tip "$BOB" ~1)")
 	X=$(cd "$C" && GIT_COMMITTER_DATE="@$WHEN +0000" GIT_AUTHOR_DATE="@$WHEN +0000" \
+		GIT_AUTHOR_NAME=$BOB GIT_AUTHOR_EMAIL=$BOB@accord GIT_COMMITTER_NAME=$BOB GIT_COMMITTER_EMAIL=$BOB@accord \
 		git -c gpg.format=ssh -c user.signingKey="$T/mallory" commit-tree -S $EMPTY -F "$T/m")
 	Y=$(forge recommit "$C" "$(tip "$BOB")" --parent "$X" --key "$T/bob.ssh")
 	setref "$BOB" "$Y"
@@ -184,6 +186,33 @@ case_committer_time() { # a note whose commit time is an hour off its entry time
 	BAD=$(forge recommit "$C" "$D" --time "$((DTIME + 3600))" --key "$T/alice.ssh")
 	setref "$ALICE" "$BAD"
 	later "$T/alice.ssh" "$ALICE" 11
+	KIND=bad-commit
+}
+# One encoding (finding 14): the author and committer are derived from the entry, byte for byte.
+case_commit_identity() { # gina's note whose commit names alice's key id, a terminal escape and +0100
+	draft "$T/gina.ssh" "$GINA" "spoofed author"
+	{
+		printf 'tree %s\nparent %s\n' $EMPTY "$(tip "$GINA")"
+		printf 'author \033[31malice@acme\033[0m <%s@accord> %s +0100\n' "$ALICE" "$DTIME"
+		printf 'committer someone else <%s@accord> %s +0000\n\n' "$GINA" "$DTIME"
+		cat "$T/m"
+	} >"$T/c"
+	BAD=$(sign_commit "$T/c" "$T/gina.ssh")
+	setref "$GINA" "$BAD"
+	later "$T/gina.ssh" "$GINA" 6
+	KIND=bad-commit
+}
+case_commit_name() { # gina's note with her own name before her key id: a second encoding of the entry
+	draft "$T/gina.ssh" "$GINA" "named author"
+	{
+		printf 'tree %s\nparent %s\n' $EMPTY "$(tip "$GINA")"
+		printf 'author gina <%s@accord> %s +0000\n' "$GINA" "$DTIME"
+		printf 'committer gina <%s@accord> %s +0000\n\n' "$GINA" "$DTIME"
+		cat "$T/m"
+	} >"$T/c"
+	BAD=$(sign_commit "$T/c" "$T/gina.ssh")
+	setref "$GINA" "$BAD"
+	later "$T/gina.ssh" "$GINA" 6
 	KIND=bad-commit
 }
 case_armor_rewrapped() { # alice's head re-wrapped at 64 columns with text tools: stock git says Good
@@ -623,6 +652,7 @@ writes() {
 kid_of() { case $1 in alice) echo "$ALICE" ;; bob) echo "$BOB" ;; gina) echo "$GINA" ;; esac; }
 
 CASES="entry_modified wrong_signer entry_missing reordered unsigned extra_header tree committer_time
+commit_identity commit_name
 armor_rewrapped malformed duplicate_key unknown_field unknown_type schema_violation unknown_key
 revoked_key revoked_backdated foreign_ledger time_backwards bad_cosign chain_broken wrong_feed
 not_authorized invalid_utf8 oversize sig_first garbage_commit"

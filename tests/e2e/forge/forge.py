@@ -213,7 +213,13 @@ def cmd_entry(a):
             msg = msg.replace(b'"body":{"text":"', b'"body":{"text":"\xff', 1)
         elif a.mangle == "dupkey":
             msg = msg.replace(b'"v":2,', b'"v":2,"v":2,', 1)
-    oid = write_object(a.repo, build_commit(parent, "forger", keyid + "@accord", t, msg,
+    # the identity accord derives from the entry: its author's key id, as name and e-mail
+    ident = keyid
+    try:
+        ident = hashlib.sha256(bytes.fromhex(json.loads(msg)["author"])).hexdigest()[:32]
+    except (ValueError, KeyError, TypeError):
+        pass
+    oid = write_object(a.repo, build_commit(parent, ident, ident + "@accord", t, msg,
                                             keyfile=None if a.unsigned else a.key))
     if not a.no_ref:
         git(a.repo, "update-ref", ref, oid)
