@@ -121,6 +121,11 @@ int cmd_check_text(accord_ctx *ctx, const char *what, const char *s, int multili
  * every command that takes a party names the ones there are.
  */
 int cmd_no_such_party(accord_ctx *ctx, const char *name);
+/*
+ * 0 if `name` is one party here; else prints the parties of that name (a
+ * name conflict: concurrent invitations) and returns ACCORD_EXIT_USAGE.
+ */
+int cmd_party_ambiguous(accord_ctx *ctx, const char *name);
 
 /* A party or member name: letters, digits, '.', '_', '-', starting alphanumeric, at most 64. */
 int cmd_valid_name(const char *s);

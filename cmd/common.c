@@ -571,6 +571,30 @@ int cmd_no_such_party(accord_ctx *ctx, const char *name)
 	return code;
 }
 
+int cmd_party_ambiguous(accord_ctx *ctx, const char *name)
+{
+	const accord_parties *p = accord_ledger_parties(ctx->ledger);
+	accord_buf which = ACCORD_BUF_INIT;
+	size_t i, n = 0;
+	int code;
+
+	for (i = 0; i < p->party_count; i++) {
+		if (strcmp(p->parties[i].name, name) != 0)
+			continue;
+		accord_buf_printf(&which, "\n  %s  root key %s, joined by entry %.12s", cmd_esc(name, 0),
+				  p->members[p->parties[i].root]->key.id,
+				  p->parties[i].joined_by[0] ? p->parties[i].joined_by : "(unknown)");
+		n++;
+	}
+	code = n > 1 ? cmd_failf(ACCORD_EXIT_USAGE,
+				 "%zu parties are named '%s' (invited concurrently): an entry naming it cannot say which, "
+				 "so nothing was written. They are:%s",
+				 n, cmd_esc(name, 0), which.ptr)
+		     : 0;
+	accord_buf_dispose(&which);
+	return code;
+}
+
 int cmd_valid_name(const char *s)
 {
 	return accord_name_valid(s);

@@ -76,11 +76,14 @@ static int add_parties(accord_ctx *ctx, cJSON *arr, const char *plist)
 {
 	const accord_member *m = accord_parties_member(accord_ledger_parties(ctx->ledger), ctx->key->pub.id);
 	const char *own, *p = plist;
+	int error;
 
 	if (!m || m->revoked)
 		return cmd_failf(ACCORD_EXIT_FAIL, "key %s is not an active member of any party of this ledger",
 				 ctx->key->pub.id);
 	own = accord_ledger_parties(ctx->ledger)->parties[m->party].name;
+	if ((error = cmd_party_ambiguous(ctx, own)))
+		return error;
 	cJSON_AddItemToArray(arr, cJSON_CreateString(own));
 	while (p && *p) {
 		const char *comma = strchr(p, ',');
@@ -97,6 +100,8 @@ static int add_parties(accord_ctx *ctx, cJSON *arr, const char *plist)
 			return cmd_usage_error(ctx, "invalid party name '%s'", name);
 		if (!accord_parties_find(accord_ledger_parties(ctx->ledger), name))
 			return cmd_no_such_party(ctx, name);
+		if ((error = cmd_party_ambiguous(ctx, name)))
+			return error;
 		cJSON_ArrayForEach(item, arr)
 			dup |= !strcmp(item->valuestring, name);
 		if (!dup)

@@ -312,23 +312,32 @@ static int party_list(accord_ctx *ctx, int argc, char **argv)
 		printf("%-20s %-8s %-34s %-20s %s\n", "PARTY", "STATE", "ROOT KEY", "JOINED", "MEMBERS");
 	for (i = 0; i < p->party_count; i++) {
 		const accord_member *root = p->members[p->parties[i].root];
-		size_t active = 0;
+		size_t active = 0, same = 0;
+		const char *state;
 
 		for (j = 0; j < p->member_count; j++)
 			active += p->members[j]->party == i && !p->members[j]->revoked;
+		for (j = 0; j < p->party_count; j++)
+			same += !strcmp(p->parties[j].name, p->parties[i].name);
+		/* two joins of one name (concurrent invitations) are shown, never one hidden */
+		state = same > 1 ? "conflict" : "joined";
+		if (same > 1 && !json && accord_parties_find(p, p->parties[i].name) == &p->parties[i])
+			cmd_warn("%zu parties are named '%s' (invited concurrently): each counts, and an entry "
+				 "that saw both cannot name it",
+				 same, cmd_esc(p->parties[i].name, 0));
 		accord_time_format(t, p->parties[i].joined);
 		if (json) {
 			cJSON *o = cJSON_CreateObject();
 
 			cJSON_AddStringToObject(o, "name", p->parties[i].name);
-			cJSON_AddStringToObject(o, "state", "joined");
+			cJSON_AddStringToObject(o, "state", state);
 			cJSON_AddStringToObject(o, "root_key", root->key.id);
 			cJSON_AddStringToObject(o, "root_member", root->key.name);
 			cJSON_AddStringToObject(o, "joined_at", t);
 			cJSON_AddNumberToObject(o, "members", (double)active);
 			cJSON_AddItemToArray(arr, o);
 		} else {
-			printf("%-20s %-8s %-34s %-20s %zu\n", cmd_esc(p->parties[i].name, 0), "joined", root->key.id, t,
+			printf("%-20s %-8s %-34s %-20s %zu\n", cmd_esc(p->parties[i].name, 0), state, root->key.id, t,
 			       active);
 		}
 	}

@@ -116,6 +116,10 @@ int cmd_involve(accord_ctx *ctx, int argc, char **argv)
 					 argv[optind + 1]);
 		return cmd_no_such_party(ctx, argv[optind + 1]);
 	}
+	if ((error = cmd_party_ambiguous(ctx, argv[optind + 1]))) {
+		accord_incident_free(inc);
+		return error;
+	}
 	for (i = 0; i < inc->party_count; i++) {
 		if (!strcmp(inc->parties[i], argv[optind + 1])) {
 			accord_incident_free(inc);

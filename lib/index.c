@@ -962,6 +962,9 @@ static accord_ledger *index_shell(accord_store *store, const char *dir, const un
  * Read the state file into a new indexed ledger. ACCORD_ENOTFOUND /
  * ACCORD_EINVALID (damaged, or it does not authenticate): rebuild.
  */
+/* load_state: two parties share a name; every open of this ledger is a full verification */
+#define NAME_CONFLICT 2
+
 static int load_state(accord_ledger **out, accord_store *store, const char *dir,
 		      const unsigned char *key)
 {
@@ -1040,7 +1043,14 @@ static int load_state(accord_ledger **out, accord_store *store, const char *dir,
 		} else if (sscanf(line, "high %32s %lld %64s", a, &x, b) == 3) {
 			raise_mark(l->index, a, x, b);
 		} else if (sscanf(line, "party %299s %lld %299s", a, &x, b) == 3) {
-			size_t pi = accord_parties_restore_party(&l->parties, a, x);
+			size_t pi;
+
+			/* a name conflict is resolved by causal pasts, which only the engine has */
+			if (accord_parties_find(&l->parties, a)) {
+				error = NAME_CONFLICT;
+				goto fail;
+			}
+			pi = accord_parties_restore_party(&l->parties, a, x);
 
 			if (strcmp(b, "-") != 0) {
 				if (!accord_is_lower_hex(b, ACCORD_ID_HEXLEN))
@@ -1738,6 +1748,11 @@ int accord_index_open(accord_ledger **out, accord_store *store, const unsigned c
 		break;
 	}
 done:
+	if (error == NAME_CONFLICT) {
+		accord_ledger_free(l);
+		l = NULL;
+		error = accord_ledger_load(&l, store);
+	}
 	sodium_memzero(key, sizeof(key));
 	if (locked_here)
 		accord_store_unlock(store);

@@ -123,6 +123,37 @@ static int deny_cut(accord_parties *p, const accord_member *m, const accord_entr
 								   : " (written before its author learned of the revocation)");
 }
 
+/*
+ * 1 if entry `id` is in the causal past of `e`. Without a graph (a caller
+ * checking its own entry against a state it holds whole) or an id (a
+ * state restored by the index), everything known is.
+ */
+static int seen_id(const accord_parties *p, const accord_entry *e, const char *id)
+{
+	const char *keyid = NULL;
+	int64_t seq = 0;
+
+	if (!p->causal || !id[0])
+		return 1;
+	if (!accord_causal_find(p->causal, id, &keyid, &seq))
+		return 0;
+	return accord_causal_seen(p->causal, e->id, keyid) >= seq;
+}
+
+/* Whether party `name` is joined, or invited, in e's causal past: then e may not take the name. */
+static int name_taken(const accord_parties *p, const accord_entry *e, const char *name, int invites)
+{
+	size_t i;
+
+	for (i = 0; i < p->party_count; i++)
+		if (!strcmp(p->parties[i].name, name) && seen_id(p, e, p->parties[i].joined_by))
+			return 1;
+	for (i = 0; invites && i < p->invite_count; i++)
+		if (!strcmp(p->invites[i].party, name) && seen_id(p, e, p->invites[i].entry_id))
+			return 1;
+	return 0;
+}
+
 /* The key's cut, raised to what other keys of its party counted on (TRUST.md attack 1). */
 static int64_t effective_cut(const accord_parties *p, const accord_member *m)
 {
@@ -137,6 +168,8 @@ static size_t add_party(accord_parties *p, const char *name, int64_t joined)
 
 	if (!np)
 		abort();
+	if (accord_parties_find(p, name))
+		p->name_conflict = 1;
 	p->parties = np;
 	memset(&np[p->party_count], 0, sizeof(*np));
 	snprintf(np[p->party_count].name, sizeof(np->name), "%s", name);
@@ -242,16 +275,21 @@ static int apply_recover(accord_parties *p, const accord_entry *e)
 	char hex[ACCORD_ID_HEXLEN + 1];
 	accord_member *old, *nm;
 	accord_pubkey key;
-	size_t idx;
+	size_t idx, i;
 	int error;
 
 	if (!found)
 		return deny("there is no party %s to recover", name ? name : "");
+	accord_sha256(hash, e->author.pk, sizeof(e->author.pk));
+	accord_hex_encode(hex, hash, sizeof(hash)); /* accord_recovery_hash, one layer down */
+	/* of two parties with one name (a name conflict), the one that committed to this key */
+	for (i = 0; i < p->party_count; i++)
+		if (!strcmp(p->parties[i].name, found->name) && p->parties[i].recovery[0] &&
+		    sodium_memcmp(hex, p->parties[i].recovery, ACCORD_ID_HEXLEN) == 0)
+			found = &p->parties[i];
 	idx = (size_t)(found - p->parties);
 	if (!found->recovery[0])
 		return deny("party %s committed to no recovery key", found->name);
-	accord_sha256(hash, e->author.pk, sizeof(e->author.pk));
-	accord_hex_encode(hex, hash, sizeof(hash)); /* accord_recovery_hash, one layer down */
 	if (sodium_memcmp(hex, found->recovery, ACCORD_ID_HEXLEN) != 0)
 		return deny("key %.12s is not the recovery key party %s committed to", e->author.id, found->name);
 	if (accord_parties_member(p, e->author.id))
@@ -548,14 +586,33 @@ static void involve(accord_party_incident *inc, size_t party)
 	np[inc->party_count++] = party;
 }
 
-static int party_index(const accord_parties *p, const char *name, size_t *out)
+/*
+ * The party `e` means by `name`. Names are unique unless two invites were
+ * concurrent (name_conflict): then it is the one of that name whose join
+ * is in e's causal past, and an entry that saw both names neither. Without
+ * an entry (restoring) or a graph, the first of that name.
+ */
+static int party_index(const accord_parties *p, const accord_entry *e, const char *name,
+		       size_t *out)
 {
 	const accord_party *party = name ? accord_parties_find(p, name) : NULL;
+	size_t i, n = 0;
 
 	if (!party)
 		return deny("there is no party '%s'", name ? name : "");
 	*out = (size_t)(party - p->parties);
-	return 0;
+	if (!p->name_conflict || !e)
+		return 0;
+	for (i = 0; i < p->party_count; i++) {
+		if (strcmp(p->parties[i].name, name) != 0 || !seen_id(p, e, p->parties[i].joined_by))
+			continue;
+		*out = i;
+		n++;
+	}
+	if (n == 1)
+		return 0;
+	return deny("%s names party '%s', and %s parties of that name are in its causal past "
+		    "(concurrent invitations): it cannot say which", e->type, name, n ? "several" : "no");
 }
 
 /* A ticket names a party the incident involves: never another party, nor one that does not exist. */
@@ -585,7 +642,7 @@ static int apply_open(accord_parties *p, const accord_entry *e, const accord_mem
 	int error, own = 0;
 
 	cJSON_ArrayForEach(item, parties) {
-		if ((error = party_index(p, cJSON_IsString(item) ? item->valuestring : NULL, &idx)) < 0)
+		if ((error = party_index(p, e, cJSON_IsString(item) ? item->valuestring : NULL, &idx)) < 0)
 			return error;
 		own |= idx == m->party;
 	}
@@ -598,7 +655,7 @@ static int apply_open(accord_parties *p, const accord_entry *e, const accord_mem
 		abort();
 	inc->open = e;
 	cJSON_ArrayForEach(item, parties) {
-		party_index(p, item->valuestring, &idx);
+		party_index(p, e, item->valuestring, &idx);
 		involve(inc, idx);
 	}
 	accord_idmap_put(&p->incidents, e->id, inc);
@@ -791,6 +848,7 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 		if ((error = body_key_type(&key, e)) < 0 || (error = check_key_type(p, e, &key)) < 0)
 			return error;
 		idx = add_party(p, accord_entry_str(e, "party"), e->time);
+		memcpy(p->parties[idx].joined_by, e->id, sizeof(e->id));
 		commit_recovery(&p->parties[idx], e);
 		m = add_member(p, &key, accord_entry_str(e, "member"), idx, e);
 		m->root = m->admin = 1;
@@ -812,12 +870,13 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 			return deny("party-accept is its key's first entry and names its invitation as its admission");
 		if (p->causal && !accord_causal_find(p->causal, inv->entry_id, NULL, NULL))
 			return deny("the invitation is not in the causal past of party-accept");
-		if (accord_parties_find(p, inv->party))
+		if (name_taken(p, e, inv->party, 0))
 			return deny("party %s exists already", inv->party);
 		if ((error = check_key_type(p, e, &inv->key)) < 0)
 			return error;
 		inv->accepted = 1;
 		idx = add_party(p, inv->party, e->time);
+		memcpy(p->parties[idx].joined_by, e->id, sizeof(e->id));
 		commit_recovery(&p->parties[idx], e);
 		m = add_member(p, &inv->key, inv->member, idx, e);
 		m->root = m->admin = 1;
@@ -857,7 +916,8 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 			const char *party = accord_entry_str(e, "party");
 			accord_invite *ni;
 
-			if (accord_parties_find(p, party) || pending_invite(p, NULL, party))
+			/* only what the inviter saw: a concurrent invite of the name frames no one */
+			if (name_taken(p, e, party ? party : "", 1))
 				return deny("party %s exists or is invited already", party);
 			ni = realloc(p->invites, (p->invite_count + 1) * sizeof(*ni));
 			if (!ni)
@@ -892,7 +952,7 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 	if ((error = check_incident(p, e, m, &inc)) < 0)
 		return error;
 	if (!strcmp(e->type, "involve")) {
-		if ((error = party_index(p, accord_entry_str(e, "party"), &idx)) < 0)
+		if ((error = party_index(p, e, accord_entry_str(e, "party"), &idx)) < 0)
 			return error;
 		if (party_involved(inc, idx))
 			return deny("%s is already involved", p->parties[idx].name);
@@ -916,7 +976,7 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 		}
 		cJSON_ArrayForEach(a, actions) {
 			cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(a, "owners")) {
-				if ((error = party_index(p, o->valuestring, &idx)) < 0)
+				if ((error = party_index(p, e, o->valuestring, &idx)) < 0)
 					return error;
 			}
 		}
@@ -940,7 +1000,7 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 	if (!strcmp(e->type, "action"))
 		return apply_action(p, e, m);
 	if (!strcmp(e->type, "ticket")) {
-		if ((error = party_index(p, accord_entry_str(e, "party"), &idx)) < 0)
+		if ((error = party_index(p, e, accord_entry_str(e, "party"), &idx)) < 0)
 			return error;
 		if (!party_involved(inc, idx))
 			return deny("ticket for %s, which incident %.12s does not involve",
@@ -1023,12 +1083,12 @@ int accord_parties_restore_incident(accord_parties *p, const accord_entry *const
 		abort();
 	inc->open = entries[0];
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(entries[0]->body, "parties"))
-		if (cJSON_IsString(item) && party_index(p, item->valuestring, &idx) == 0)
+		if (cJSON_IsString(item) && party_index(p, NULL, item->valuestring, &idx) == 0)
 			involve(inc, idx);
 	for (i = 1; i < count; i++) {
 		const accord_entry *e = entries[i];
 
-		if (!strcmp(e->type, "involve") && party_index(p, accord_entry_str(e, "party"), &idx) == 0)
+		if (!strcmp(e->type, "involve") && party_index(p, NULL, accord_entry_str(e, "party"), &idx) == 0)
 			involve(inc, idx);
 		else if (is_proposal(e))
 			accord_idmap_put(&p->proposals, e->id, (void *)e);

@@ -19,7 +19,12 @@
  *  - genesis founds the first party; its author is that party's root key;
  *  - party-invite (by a root or admin) proposes a new party and its root
  *    key; party-accept, signed by that key, completes the join. Until
- *    then the invited key may write nothing else;
+ *    then the invited key may write nothing else. A party is its join,
+ *    not its name: an invite or accept of a name already invited or
+ *    joined in its own causal past is refused (only that entry), while
+ *    concurrent ones all stand, a visible name conflict; an entry naming
+ *    a party means the one of that name in its causal past, and is
+ *    refused when it saw two;
  *  - a member is a key: keys with one name in one party are one person's
  *    devices (or a rotated key and its successor), each with its own feed;
  *    attribution is by (party, name), whichever key wrote;
@@ -63,6 +68,7 @@ typedef struct {
 	size_t root; /* index into members */
 	int64_t joined; /* time of genesis or accept */
 	char recovery[ACCORD_ID_HEXLEN + 1]; /* SHA-256 hex of its recovery key, "" if none */
+	char joined_by[ACCORD_ID_HEXLEN + 1]; /* its genesis or party-accept entry; "" when restored */
 } accord_party;
 
 typedef struct accord_member_s {
@@ -133,6 +139,7 @@ typedef struct {
 	size_t offer_count;
 	accord_agreement **agreements; /* in ledger order of their proposals */
 	size_t agreement_count;
+	int name_conflict; /* two parties share a name (concurrent invites): see party_index */
 	/*
 	 * Set by the verification engine: the causal graph of the entries
 	 * (causal.h), so that admissions and cuts are checked against each

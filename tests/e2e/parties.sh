@@ -157,6 +157,7 @@ STAMP=$(date -u -d "@$NOW" +%Y-%m-%dT%H:%M:%SZ)
 printf '{"v":2,"ledger":"%s","author":"%s","seq":1,"prev":null,"lamport":1,"time":"%s","type":"note","incident":"%s","deps":[],"admission":null,"body":{"text":"globex is at fault"}}' \
 	"$LEDGER_ID" "$MPK" "$STAMP" "$FULL" > "$T/forged.json"
 FORGED=$(cd "$L" && GIT_COMMITTER_DATE="@$NOW +0000" GIT_AUTHOR_DATE="@$NOW +0000" \
+	GIT_AUTHOR_NAME=$MKID GIT_AUTHOR_EMAIL=$MKID@accord GIT_COMMITTER_NAME=$MKID GIT_COMMITTER_EMAIL=$MKID@accord \
 	git -c gpg.format=ssh -c user.signingKey="$T/mallory" commit-tree -S 4b825dc642cb6eb9a060e54bf8d69288fbee4904 -F "$T/forged.json")
 git -C "$L" update-ref "refs/accord/feeds/$MKID" "$FORGED"
 expect 0 accord show "$ID"
