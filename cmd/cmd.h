@@ -127,6 +127,9 @@ int cmd_no_such_party(accord_ctx *ctx, const char *name);
  */
 int cmd_party_ambiguous(accord_ctx *ctx, const char *name);
 
+/* A checkpoint's body: the head of every feed of ctx->ledger. Free with cJSON_Delete. */
+cJSON *cmd_heads_body(accord_ctx *ctx);
+
 /* A party or member name: letters, digits, '.', '_', '-', starting alphanumeric, at most 64. */
 int cmd_valid_name(const char *s);
 /* A whole ledger id: 64 lowercase hex digits (no prefix: it pins a ledger). */

@@ -571,6 +571,26 @@ int cmd_no_such_party(accord_ctx *ctx, const char *name)
 	return code;
 }
 
+cJSON *cmd_heads_body(accord_ctx *ctx)
+{
+	const accord_feed *f;
+	cJSON *body = cJSON_CreateObject(), *heads = cJSON_AddArrayToObject(body, "heads");
+	size_t i;
+
+	for (i = 0; (f = accord_ledger_feed_at(ctx->ledger, i)) != NULL; i++) {
+		cJSON *h;
+
+		if (!f->last)
+			continue;
+		h = cJSON_CreateObject();
+		cJSON_AddStringToObject(h, "feed", f->keyid);
+		cJSON_AddNumberToObject(h, "seq", (double)f->seq);
+		cJSON_AddStringToObject(h, "hash", f->last->id);
+		cJSON_AddItemToArray(heads, h);
+	}
+	return body;
+}
+
 int cmd_party_ambiguous(accord_ctx *ctx, const char *name)
 {
 	const accord_parties *p = accord_ledger_parties(ctx->ledger);

@@ -340,22 +340,9 @@ done:
 /* The new key's first entry: a checkpoint of the feed heads this copy verified, the rotation's among them. */
 static int accept_rotation(accord_ctx *ctx, const accord_key *next)
 {
-	const accord_feed *f;
-	cJSON *body = cJSON_CreateObject(), *heads = cJSON_AddArrayToObject(body, "heads");
-	size_t i;
+	cJSON *body = cmd_heads_body(ctx);
 	int error;
 
-	for (i = 0; (f = accord_ledger_feed_at(ctx->ledger, i)) != NULL; i++) {
-		cJSON *h;
-
-		if (!f->last)
-			continue;
-		h = cJSON_CreateObject();
-		cJSON_AddStringToObject(h, "feed", f->keyid);
-		cJSON_AddNumberToObject(h, "seq", (double)f->seq);
-		cJSON_AddStringToObject(h, "hash", f->last->id);
-		cJSON_AddItemToArray(heads, h);
-	}
 	error = accord_ledger_append(NULL, ctx->ledger, next, "checkpoint", NULL, body);
 	cJSON_Delete(body);
 	return error;

@@ -29,6 +29,7 @@ static const char party_usage[] =
 static const char member_usage[] =
 	"usage: accord member add --key PUBKEY [--name NAME] [--admin | --role ROLE]\n"
 	"       accord member revoke KEYID|NAME [--reason TEXT]\n"
+	"       accord member accept PARTY\n"
 	"       accord member list [--json]\n\n"
 	"  add     add a member key to your party (you must be its root or an admin).\n"
 	"          PUBKEY is an OpenSSH ssh-ed25519 or sk-ssh-ed25519@openssh.com\n"
@@ -38,6 +39,9 @@ static const char member_usage[] =
 	"          is ROLE (member or admin; --admin is --role admin), else that\n"
 	"          member's role (a root's other devices are admins: a party has one\n"
 	"          root key).\n"
+	"  accept  when several parties added your key, join PARTY: your key's first\n"
+	"          entry (a checkpoint) accepts PARTY's member-add; the others never\n"
+	"          take effect. With one such party your first write accepts it.\n"
 	"  revoke  revoke a member key of your party from now on; what it signed\n"
 	"          before stays valid. KEYID is a key id (or unique prefix); a\n"
 	"          member name of your party names its key when it has only one\n"
@@ -459,6 +463,48 @@ static int member_add(accord_ctx *ctx, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * member accept PARTY: the key's owner, not accord, chooses which party's
+ * member-add its first entry accepts (TRUST.md attack 3: an admission the
+ * key never accepted has no effect, so another party cannot claim it).
+ */
+static int member_accept(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *party;
+	cJSON *body;
+	int c, error;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'h': fputs(member_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(ctx, "expected the party whose member-add your key accepts");
+	party = argv[optind];
+	if (!cmd_valid_name(party))
+		return cmd_usage_error(ctx, "invalid party name '%s'", party);
+	if ((error = writer(ctx)))
+		return error;
+	if (accord_ledger_feed(ctx->ledger, ctx->key->pub.id))
+		return cmd_failf(ACCORD_EXIT_FAIL, "key %s has written already: its first entry accepted its admission",
+				 ctx->key->pub.id);
+	if ((error = accord_ledger_set_join(ctx->ledger, party)) < 0)
+		return cmd_fail(error);
+	body = cmd_heads_body(ctx);
+	error = cmd_append(ctx, "checkpoint", NULL, body, NULL);
+	cJSON_Delete(body);
+	if (error)
+		return error;
+	cmd_warn("key %s joined %s", ctx->key->pub.id, cmd_esc(party, 0));
+	return 0;
+}
+
 static int member_revoke(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -545,6 +591,71 @@ static void own_key_id(accord_ctx *ctx, char *out)
 }
 
 /*
+ * A key that has not written yet is no member: each party that added it
+ * made an offer, and its first entry accepts one (the others never take
+ * effect). Added by several parties, it is listed with its offers, never
+ * as a member of the first party that added it (attack25 finding 12).
+ */
+static size_t offers_for(const accord_parties *p, const accord_member *m)
+{
+	size_t i, n = 0;
+
+	for (i = 0; !m->accepted && i < p->offer_count; i++)
+		n += !p->offers[i].withdrawn && !strcmp(p->offers[i].key.id, m->key.id);
+	return n;
+}
+
+static void offers_of(const accord_parties *p, const accord_member *m, const char *mine, cJSON *arr)
+{
+	char t[ACCORD_TIME_LEN];
+	accord_buf by = ACCORD_BUF_INIT;
+	const char *party = NULL, *name = m->key.name, *r = "-";
+	size_t i, n = 0;
+	int here = mine[0] && !strcmp(m->key.id, mine);
+
+	for (i = 0; i < p->offer_count; i++) {
+		const accord_offer *o = &p->offers[i];
+
+		if (o->withdrawn || strcmp(o->key.id, m->key.id) != 0)
+			continue;
+		r = o->root ? "root" : o->admin ? "admin" : "member";
+		party = p->parties[o->party].name;
+		name = o->name;
+		accord_buf_printf(&by, "%s%s", n++ ? ", " : "", party);
+		accord_time_format(t, o->entry->time);
+		if (arr) {
+			cJSON *g = cJSON_CreateObject(), *keys = cJSON_AddArrayToObject(g, "keys");
+			cJSON *k = cJSON_CreateObject();
+			accord_buf line = ACCORD_BUF_INIT;
+
+			accord_pubkey_to_openssh(&line, &m->key);
+			cJSON_AddStringToObject(k, "key_id", m->key.id);
+			cJSON_AddStringToObject(k, "public_key", line.ptr);
+			cJSON_AddStringToObject(k, "role", r);
+			cJSON_AddStringToObject(k, "added_at", t);
+			cJSON_AddNullToObject(k, "revoked_at");
+			cJSON_AddBoolToObject(k, "active", 1);
+			cJSON_AddBoolToObject(k, "accepted", 0);
+			cJSON_AddBoolToObject(k, "this_machine", here);
+			cJSON_AddItemToArray(keys, k);
+			cJSON_AddStringToObject(g, "party", party);
+			cJSON_AddStringToObject(g, "member", o->name);
+			cJSON_AddStringToObject(g, "role", r);
+			cJSON_AddBoolToObject(g, "active", 1);
+			cJSON_AddBoolToObject(g, "accepted", 0);
+			cJSON_AddItemToArray(arr, g);
+			accord_buf_dispose(&line);
+		}
+	}
+	/* offers from several parties: the key is in none until its first entry chooses */
+	if (!arr && n)
+		printf("%-16s %-16s %-6s %-34s %-20s %s  (added by %s, not accepted yet)%s\n",
+		       n == 1 ? cmd_esc(party, 0) : "-", cmd_esc(name, 0), n == 1 ? r : "-", m->key.id,
+		       n == 1 ? t : "-", "-", cmd_esc(by.ptr, 0), here ? "  * this machine" : "");
+	accord_buf_dispose(&by);
+}
+
+/*
  * One member is a name in a party; it may hold several keys (one per
  * device, and the successors of rotated keys). Listed grouped, in the order
  * each name first appears.
@@ -562,8 +673,19 @@ static int member_list(accord_ctx *ctx, int argc, char **argv)
 		return error < 0 ? 0 : error;
 	if ((error = cmd_load_incidents(ctx, 0)))
 		return error;
-	own_key_id(ctx, mine);
 	p = accord_ledger_parties(ctx->ledger);
+	/* a key not yet accepted is shown by its offers, which only a full load keeps */
+	for (i = 0; i < p->member_count && !p->offer_count; i++) {
+		if (!p->members[i]->accepted) {
+			accord_ledger_free(ctx->ledger);
+			ctx->ledger = NULL;
+			if ((error = cmd_load(ctx, 0)))
+				return error;
+			p = accord_ledger_parties(ctx->ledger);
+			break;
+		}
+	}
+	own_key_id(ctx, mine);
 	if (!(done = calloc(p->member_count + 1, 1)))
 		abort();
 	if (json)
@@ -578,6 +700,10 @@ static int member_list(accord_ctx *ctx, int argc, char **argv)
 
 		if (done[i])
 			continue;
+		if (offers_for(p, first) > 1) {
+			offers_of(p, first, mine, arr);
+			continue;
+		}
 		if (json) {
 			group = cJSON_CreateObject();
 			keys = cJSON_CreateArray();
@@ -586,7 +712,8 @@ static int member_list(accord_ctx *ctx, int argc, char **argv)
 			const accord_member *m = p->members[j];
 			int here = mine[0] && !strcmp(m->key.id, mine);
 
-			if (m->party != first->party || strcmp(m->key.name, first->key.name) != 0)
+			if (m->party != first->party || strcmp(m->key.name, first->key.name) != 0 ||
+			    offers_for(p, m) > 1)
 				continue;
 			done[j] = 1;
 			active |= !m->revoked;
@@ -636,6 +763,7 @@ int cmd_member(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct cmd_sub subs[] = {
 		{ "add", member_add },
+		{ "accept", member_accept },
 		{ "revoke", member_revoke },
 		{ "list", member_list },
 		{ NULL, NULL },

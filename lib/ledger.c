@@ -668,29 +668,56 @@ static size_t choose_deps(struct dep **out, const accord_ledger *l, const accord
 
 /*
  * The member-add a key's first entry accepts: the one offer in effect for
- * it. ACCORD_EDENIED when there is none, or several (several parties
- * added this key: accord does not choose for its owner).
+ * it, or the one of party `join` when several parties added it.
+ * ACCORD_EDENIED when there is none, or several and no choice (accord does
+ * not choose for the key's owner: an offer it never accepted has no effect).
  */
-static int choose_admission(const accord_offer **out, const accord_ledger *l, const char *keyid)
+static int choose_admission(const accord_offer **out, const accord_ledger *l, const char *keyid,
+			    const char *join)
 {
+	const accord_parties *p = &l->parties;
 	const accord_offer *found = NULL;
+	accord_buf which = ACCORD_BUF_INIT;
 	size_t i, n = 0;
+	int error;
 
-	for (i = 0; i < l->parties.offer_count; i++) {
-		const accord_offer *o = &l->parties.offers[i];
+	for (i = 0; i < p->offer_count; i++) {
+		const accord_offer *o = &p->offers[i];
+		char who[200];
 
-		if (!o->withdrawn && !strcmp(o->key.id, keyid)) {
-			found = o;
-			n++;
-		}
+		if (o->withdrawn || strcmp(o->key.id, keyid) != 0)
+			continue;
+		accord_parties_label(who, sizeof(who), p, o->adder->key.id);
+		accord_buf_printf(&which, "%s%s (member-add %.12s by %s)", n ? ", " : "",
+				  p->parties[o->party].name, o->entry->id, who);
+		if (join[0] && strcmp(p->parties[o->party].name, join) != 0)
+			continue;
+		found = o;
+		n++;
 	}
-	if (n == 0)
-		return accord_error_set(ACCORD_EDENIED, "key %.12s is not a member of any party (no member-add names it)", keyid);
-	if (n > 1)
-		return accord_error_set(ACCORD_EDENIED,
-					"key %.12s was added by %zu parties; accord does not choose which one it joins. Use another key",
-					keyid, n);
-	*out = found;
+	if (n == 1) {
+		*out = found;
+		error = 0;
+	} else if (join[0]) {
+		error = accord_error_set(ACCORD_EDENIED, "key %.12s was not added by party %s (offers: %s)", keyid,
+					 join, which.ptr ? which.ptr : "none");
+	} else if (n == 0) {
+		error = accord_error_set(ACCORD_EDENIED, "key %.12s is not a member of any party (no member-add names it)", keyid);
+	} else {
+		error = accord_error_set(ACCORD_EDENIED,
+					 "key %.12s was added by %zu parties: %s. Only the key's first entry decides which "
+					 "it joins; accord does not choose: accept one with accord member accept PARTY",
+					 keyid, n, which.ptr);
+	}
+	accord_buf_dispose(&which);
+	return error;
+}
+
+int accord_ledger_set_join(accord_ledger *ledger, const char *party)
+{
+	if (party && strlen(party) >= sizeof(ledger->join))
+		return accord_error_set(ACCORD_EINVALID, "party name '%.64s...' is too long", party);
+	snprintf(ledger->join, sizeof(ledger->join), "%s", party ? party : "");
 	return 0;
 }
 
@@ -714,7 +741,7 @@ static int first_admission(char *id, char *adder, const accord_ledger *l, const 
 		memcpy(id, m->recovered_by->id, ACCORD_ID_HEXLEN + 1);
 		memcpy(adder, m->recovered_by->author.id, ACCORD_KEYID_HEXLEN + 1);
 		error = 0;
-	} else if ((error = choose_admission(&o, full ? full : l, keyid)) == 0) {
+	} else if ((error = choose_admission(&o, full ? full : l, keyid, l->join)) == 0) {
 		memcpy(id, o->entry->id, ACCORD_ID_HEXLEN + 1);
 		memcpy(adder, o->adder->key.id, ACCORD_KEYID_HEXLEN + 1);
 	}

@@ -30,6 +30,7 @@ struct accord_ledger {
 	struct accord_beyond *beyond; /* feed refs pointing past what counts (or at nothing that does) */
 	size_t beyond_count;
 	struct accord_causal *causal; /* frontiers (causal.h); built on demand when opened through the index */
+	char join[65]; /* accord_ledger_set_join: the party a key's first entry accepts, "" to not choose */
 };
 
 /*

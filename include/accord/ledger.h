@@ -213,6 +213,14 @@ size_t accord_ledger_short_len(accord_ledger *ledger, const char *id, size_t min
  * NULL) holds the new entry's id. On failure refs/accord/ is unchanged.
  * The caller keeps `body`.
  */
+/*
+ * The party whose member-add a key's first entry accepts (accord_ledger_append)
+ * when several parties added the key: accord never chooses for the key's
+ * owner, since an offer the key never accepted has no effect. NULL or ""
+ * clears it. ACCORD_EINVALID if the name is too long.
+ */
+int accord_ledger_set_join(accord_ledger *ledger, const char *party);
+
 int accord_ledger_append(char *out_id, accord_ledger *ledger, const accord_key *key,
 			 const char *type, const char *incident, const cJSON *body);
 

@@ -156,4 +156,40 @@ contains "$OUT" "Result:      CLEAN" "honest_concurrent: both invites count"
 expect 0 as gina globex party list --json
 equal "$(echo "$OUT" | jget '[p["state"] for p in d if p["name"] == "northwind"]')" '["invited", "invited"]' \
 	"honest_concurrent: both invitations are shown"
+# --- unaccepted_offer (finding 12) ------------------------------------------------
+# gina (globex) adds kate with the CLI; bob (acme admin) signs, backdated, a member-add
+# of the same key for acme. kate never accepted acme's offer: it has no effect anywhere.
+base
+expect 0 as gina globex member add --key "$(pub kate)" --name kate
+sync_all gina:globex
+BP=$(git -C "$T/bobr" show -s --format=%ct "refs/accord/feeds/$(kid bob)")
+forge entry "$T/bobr" "$T/bob.ssh" --type member-add --deps none --time "$BP" \
+	--body "{\"key\":\"$(pkhex kate)\",\"member\":\"kate\",\"admin\":false}" >/dev/null
+git -C "$T/bobr" push -q "$T/hub.git" "refs/accord/feeds/$(kid bob):refs/accord/feeds/$(kid bob)" 2>"$T/push.err" ||
+	bad "unaccepted_offer: the hook takes the (valid) offer: $(cat "$T/push.err")"
+sync_all gina:globex alice:acme
+expect 0 as gina globex member list
+case "$OUT" in *"acme             kate "*) bad "unaccepted_offer: member list shows kate in acme: $OUT" ;; *) ok ;; esac
+contains "$OUT" "added by acme, globex, not accepted yet" "unaccepted_offer: member list shows both offers, neither accepted"
+expect 0 as alice acme member list
+case "$OUT" in *"acme             kate "*) bad "unaccepted_offer: acme's member list shows kate in acme" ;; *) ok ;; esac
+# accord does not choose for kate: a write says how she chooses, and writes nothing
+BEFORE=$(refs "$T/globex")
+expect 1 as kate globex note "$INC" "kate"
+contains "$ERR" "accord member accept PARTY" "unaccepted_offer: the refusal says how to choose"
+contains "$ERR" "globex (member-add" "unaccepted_offer: and lists the offers"
+equal "$(refs "$T/globex")" "$BEFORE" "unaccepted_offer: nothing written"
+expect 1 as kate globex member accept initech
+contains "$ERR" "was not added by party initech" "unaccepted_offer: only a party that added the key"
+expect 0 as kate globex member accept globex
+expect 0 as kate globex note "$INC" "kate of globex"
+expect 1 as kate globex member accept acme
+sync_all kate:globex alice:acme
+expect 0 as alice acme member list --json
+equal "$(echo "$OUT" | jget '[(m["party"], m.get("accepted", True)) for m in d if m["member"] == "kate"]')" '[["globex", true]]' \
+	"unaccepted_offer: kate is globex's, acme's offer never took effect"
+expect 0 as alice acme show "$INC"
+contains "$OUT" "kate@globex" "unaccepted_offer: kate's note is globex's"
+expect 0 as alice acme audit --no-record
+contains "$OUT" "Result:      CLEAN" "unaccepted_offer: audit is clean"
 finish
