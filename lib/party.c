@@ -164,12 +164,12 @@ static int64_t effective_cut(const accord_parties *p, const accord_member *m)
 
 static size_t add_party(accord_parties *p, const char *name, int64_t joined)
 {
-	accord_party *np = realloc(p->parties, (p->party_count + 1) * sizeof(*np));
+	accord_party *np;
 
-	if (!np)
-		abort();
 	if (accord_parties_find(p, name))
 		p->name_conflict = 1;
+	if (!(np = realloc(p->parties, (p->party_count + 1) * sizeof(*np))))
+		abort();
 	p->parties = np;
 	memset(&np[p->party_count], 0, sizeof(*np));
 	snprintf(np[p->party_count].name, sizeof(np->name), "%s", name);
