@@ -781,7 +781,7 @@ static int apply_agreement(accord_parties *p, const accord_entry *e, const accor
 	size_t idx;
 	int error;
 
-	if ((error = party_index(p, accord_entry_str(e, "with"), &idx)) < 0)
+	if ((error = party_index(p, e, accord_entry_str(e, "with"), &idx)) < 0)
 		return error;
 	if (idx == m->party)
 		return deny("an agreement is between two parties: %s cannot agree with itself", p->parties[idx].name);
@@ -1020,7 +1020,7 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 	}
 	if (is_pause(e)) {
 		/* a pause names the involved party it waits on; a cosign may name it */
-		if ((error = party_index(p, accord_entry_str(e, "on"), &idx)) < 0)
+		if ((error = party_index(p, e, accord_entry_str(e, "on"), &idx)) < 0)
 			return error;
 		if (!party_involved(inc, idx))
 			return deny("status waiting on %s, which incident %.12s does not involve", p->parties[idx].name,
