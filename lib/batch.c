@@ -332,36 +332,21 @@ done:
 }
 
 /*
- * The commit git_commit_create_buffer + git_commit_create_with_signature
- * make (see accord_store_append): the same bytes, so the same id.
+ * The commit accord_store_append writes (accord_commit_payload, signed,
+ * the gpgsig header last): the same bytes, so the same id.
  */
 static int build_commit(accord_batch *b, const batch_feed *f, const accord_key *key,
 			const char *entry, size_t len, int64_t time)
 {
 	const char *p, *nl;
-	char hex[GIT_OID_HEXSZ + 1];
 	size_t header_len;
 	int error;
 
-	/* libgit2 takes the message as a C string. */
-	if (memchr(entry, '\0', len))
-		return accord_error_set(ACCORD_EINVALID, "entry bytes hold a NUL");
-
-	accord_buf_clear(&b->payload);
-	accord_buf_printf(&b->payload, "tree %s\n", ACCORD_EMPTY_TREE);
-	if (f->has_head) {
-		git_oid_tostr(hex, sizeof(hex), &f->head);
-		accord_buf_printf(&b->payload, "parent %s\n", hex);
-	}
-	/* libgit2 prints the time with %u; so do we, so the bytes agree */
-	accord_buf_puts(&b->payload, "author ");
-	accord_commit_ident(&b->payload, key->pub.id, (int64_t)(unsigned)time);
-	accord_buf_puts(&b->payload, "\ncommitter ");
-	accord_commit_ident(&b->payload, key->pub.id, (int64_t)(unsigned)time);
-	accord_buf_putc(&b->payload, '\n');
-	header_len = b->payload.size;
-	accord_buf_putc(&b->payload, '\n');
-	accord_buf_put(&b->payload, entry, len);
+	if ((error = accord_commit_payload(&b->payload, f->has_head ? &f->head : NULL, key, entry,
+					   len, time)) < 0)
+		return error;
+	header_len = (size_t)((const char *)memmem(b->payload.ptr, b->payload.size, "\n\n", 2) -
+			      b->payload.ptr) + 1;
 
 	accord_buf_clear(&b->armor);
 	if ((error = accord_sshsig_sign(&b->armor, key, "git", b->payload.ptr, b->payload.size)) < 0)

@@ -206,22 +206,48 @@ static int remove_stale_ref_lock(accord_store *store, const char *refname)
 	return error;
 }
 
+int accord_commit_payload(accord_buf *out, const git_oid *parent, const accord_key *key,
+			  const char *entry, size_t len, int64_t time)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	/* libgit2 takes the message as a C string. */
+	if (memchr(entry, '\0', len))
+		return accord_error_set(ACCORD_EINVALID, "entry bytes hold a NUL");
+	if (time < 0)
+		return accord_error_set(ACCORD_EINVALID, "time %lld is before 1970", (long long)time);
+	accord_buf_clear(out);
+	accord_buf_printf(out, "tree %s\n", ACCORD_EMPTY_TREE);
+	if (parent) {
+		git_oid_tostr(hex, sizeof(hex), parent);
+		accord_buf_printf(out, "parent %s\n", hex);
+	}
+	/*
+	 * Author and committer say nothing the entry does not (accord_commit_ident:
+	 * the key id, the time, +0000), with all 64 bits of the time: libgit2's
+	 * signature writer prints it as a 32-bit unsigned, which would make a
+	 * commit whose time differs from its entry's past 2106 (a bad-commit of
+	 * the writer's own).
+	 */
+	accord_buf_puts(out, "author ");
+	accord_commit_ident(out, key->pub.id, time);
+	accord_buf_puts(out, "\ncommitter ");
+	accord_commit_ident(out, key->pub.id, time);
+	accord_buf_puts(out, "\n\n");
+	accord_buf_put(out, entry, len);
+	return 0;
+}
+
 int accord_store_append(git_oid *out, accord_store *store, const char *refname,
 			const git_oid *parent, const char *entry, size_t len,
 			const accord_key *key, int64_t time)
 {
 	git_tree *tree = NULL;
 	git_commit *parent_commit = NULL;
-	git_signature *sig = NULL;
-	git_buf content = GIT_BUF_INIT_CONST(NULL, 0);
 	git_reference *ref = NULL;
-	accord_buf email = ACCORD_BUF_INIT, message = ACCORD_BUF_INIT, armor = ACCORD_BUF_INIT;
+	accord_buf content = ACCORD_BUF_INIT, armor = ACCORD_BUF_INIT;
 	git_oid id;
 	int error;
-
-	accord_buf_printf(&email, "%s@accord", key->pub.id);
-	/* The message must be a C string for libgit2; entries never hold NUL. */
-	accord_buf_put(&message, entry, len);
 
 	if ((error = ensure_empty_tree(&tree, store->repo)) < 0)
 		goto done;
@@ -229,21 +255,8 @@ int accord_store_append(git_oid *out, accord_store *store, const char *refname,
 		error = accord_error_git(error, "reading the feed's previous entry");
 		goto done;
 	}
-	/* the name is the key id too (accord_commit_ident): nothing the entry does not say */
-	if ((error = git_signature_new(&sig, key->pub.id, email.ptr, (git_time_t)time, 0)) < 0) {
-		error = accord_error_git(error, "making the commit signature");
+	if ((error = accord_commit_payload(&content, parent, key, entry, len, time)) < 0)
 		goto done;
-	}
-	{
-		const git_commit *parents[1] = { parent_commit };
-
-		if ((error = git_commit_create_buffer(&content, store->repo, sig, sig, NULL,
-						      message.ptr, tree, parent ? 1 : 0,
-						      parents)) < 0) {
-			error = accord_error_git(error, "building the commit");
-			goto done;
-		}
-	}
 	if ((error = accord_sshsig_sign(&armor, key, "git", content.ptr, content.size)) < 0)
 		goto done;
 	if ((error = git_commit_create_with_signature(&id, store->repo, content.ptr, armor.ptr,
@@ -269,12 +282,9 @@ int accord_store_append(git_oid *out, accord_store *store, const char *refname,
 	error = 0;
 done:
 	git_reference_free(ref);
-	git_buf_dispose(&content);
-	git_signature_free(sig);
 	git_commit_free(parent_commit);
 	git_tree_free(tree);
-	accord_buf_dispose(&email);
-	accord_buf_dispose(&message);
+	accord_buf_dispose(&content);
 	accord_buf_dispose(&armor);
 	return error;
 }

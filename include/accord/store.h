@@ -68,6 +68,16 @@ int accord_store_ref_get(git_oid *out, accord_store *store, const char *refname)
 int accord_store_ref_list(git_strarray *out, accord_store *store, const char *prefix);
 
 /*
+ * The unsigned commit accord writes for `entry` (len bytes) by `key` at
+ * `time` (epoch seconds, all 64 bits), with `parent` (NULL for a feed's
+ * first entry), into *out (cleared first): what the SSHSIG signs.
+ * ACCORD_EINVALID for a key name git cannot hold, a NUL in the entry, or a
+ * time before 1970.
+ */
+int accord_commit_payload(accord_buf *out, const git_oid *parent, const accord_key *key,
+			  const char *entry, size_t len, int64_t time);
+
+/*
  * Write `entry` (len bytes) as a commit signed with `key` whose parent is
  * `parent` (NULL for a feed's first entry), then move `refname` from
  * `parent` to it by compare-and-swap. ACCORD_EMODIFIED if the ref moved
