@@ -12,6 +12,7 @@
 #include "accord/causal.h"
 #include "accord/encode.h"
 #include "accord/error.h"
+#include "accord/incident.h"
 #include "accord/json.h"
 #include "accord/schema.h"
 #include "accord/sshsig.h"
@@ -634,10 +635,13 @@ static int cmp_dep_id(const void *a, const void *b)
  * The heads of the other feeds that the author's previous entry does not
  * already depend on (all of them when that is unknown, as when the ledger
  * was opened through the index): at most ACCORD_DEPS_MAX, the newest kept,
- * and the feed `must` names always. Sorted by id. Caller frees *out.
+ * and the feed `must` names always. A head dated after `limit` (ahead of
+ * this machine's clock) is not depended on, `must` aside: time >= deps
+ * would carry another member's clock into this author's signed time.
+ * Sorted by id. Caller frees *out.
  */
 static size_t choose_deps(struct dep **out, const accord_ledger *l, const accord_entry *prev,
-			  const char *author, const char *must)
+			  const char *author, const char *must, int64_t limit)
 {
 	struct dep *d = calloc(l->feed_count + 1, sizeof(*d));
 	size_t i, n = 0;
@@ -651,10 +655,12 @@ static size_t choose_deps(struct dep **out, const accord_ledger *l, const accord
 			continue;
 		if (prev && l->causal && accord_causal_seen(l->causal, prev->id, g->keyid) >= g->seq)
 			continue; /* already in the causal past */
+		d[n].must = must && !strcmp(g->keyid, must);
+		if (!d[n].must && g->last->time > limit)
+			continue;
 		memcpy(d[n].id, g->last->id, sizeof(d[n].id));
 		d[n].lamport = g->last->lamport;
 		d[n].time = g->last->time;
-		d[n].must = must && !strcmp(g->keyid, must);
 		n++;
 	}
 	if (n > ACCORD_DEPS_MAX) {
@@ -799,7 +805,8 @@ int accord_ledger_append(char *out_id, accord_ledger *ledger, const accord_key *
 		f.admission = admission;
 		must = adder;
 	}
-	n = choose_deps(&deps, ledger, prev, key->pub.id, must);
+	n = choose_deps(&deps, ledger, prev, key->pub.id, must,
+			accord_sat_add(now, ACCORD_FUTURE_SLACK_S));
 	if (!(ids = calloc(n + 1, sizeof(*ids))))
 		abort();
 	f.lamport = prev ? prev->lamport : 0;

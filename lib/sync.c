@@ -16,8 +16,10 @@
 #include "accord/chain.h"
 #include "accord/encode.h"
 #include "accord/error.h"
+#include "accord/incident.h"
 #include "accord/json.h"
 #include "accord/sync.h"
+#include "accord/timefmt.h"
 #include "accord/transport.h"
 
 #include "ledger_impl.h"
@@ -199,6 +201,96 @@ static const accord_finding *finding_for(const accord_verification *v, const cha
 	return NULL;
 }
 
+/* What sync and the hook hold back of a candidate: entries dated ahead of this machine's clock. */
+struct early {
+	accord_head head; /* the candidate's head as verified: before its first early entry */
+	int gone;	  /* nothing of it is verified (its first new entry is early, no local feed) */
+	int64_t seq, time;
+	char commit[GIT_OID_HEXSZ + 1];
+};
+
+/* The seq of `local`'s head in the verified feed `vf`, 0 when there is none. */
+static int64_t local_seq(const accord_verified_feed *vf, const accord_head *was)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t i;
+
+	if (!vf || !was)
+		return 0;
+	git_oid_tostr(hex, sizeof(hex), &was->head);
+	for (i = 0; i < vf->count; i++)
+		if (!strcmp(vf->items[i].commit, hex))
+			return vf->items[i].seq;
+	return 0;
+}
+
+/*
+ * Hold back each candidate's first new entry that counts and is dated
+ * after `limit`, with what follows it in its feed. Anything depending on
+ * it is dated after it too (time >= deps), so what is left is closed under
+ * the causal past. 1 if a head moved (verify again), else 0.
+ */
+static int hold_back_early(struct early *x, const accord_sync_candidate *cands, size_t ncands,
+			   const accord_head *local, size_t nlocal, const accord_verification *v,
+			   int64_t limit)
+{
+	size_t i, k, j;
+	int moved = 0;
+
+	for (i = 0; i < v->count; i++) {
+		const accord_entry *e = v->entries[i];
+		const accord_verified_feed *vf;
+		const accord_verified_item *before;
+		const accord_head *was = NULL;
+		int64_t from;
+
+		if (e->time <= limit)
+			continue;
+		for (k = 0; k < ncands && strcmp(cands[k].head.keyid, e->author.id) != 0; k++)
+			;
+		if (k == ncands)
+			continue; /* held here already: the verdict is not the clock's */
+		for (j = 0; j < nlocal; j++)
+			if (!strcmp(local[j].keyid, e->author.id))
+				was = &local[j];
+		vf = accord_verification_feed(v, e->author.id);
+		from = local_seq(vf, was);
+		if (e->seq <= from || (x[k].seq && x[k].seq <= e->seq))
+			continue;
+		x[k].seq = e->seq;
+		x[k].time = e->time;
+		snprintf(x[k].commit, sizeof(x[k].commit), "%s", e->commit);
+		if (e->seq - 1 <= from) {
+			if (was)
+				x[k].head = *was;
+			else
+				x[k].gone = 1;
+		} else if ((before = accord_verified_feed_item(vf, e->seq - 1)) != NULL) {
+			git_oid_fromstr(&x[k].head.head, before->commit);
+		} else {
+			x[k].gone = 1;
+		}
+		moved = 1;
+	}
+	return moved;
+}
+
+/* Refuse (for now) what waits for the clock, naming the first entry that does. */
+static void mark_early(accord_sync_candidate *c, const struct early *x)
+{
+	char when[ACCORD_TIME_LEN];
+
+	accord_time_format(when, x->time);
+	c->refused = 1;
+	c->kind = -1;
+	c->seq = x->seq;
+	snprintf(c->entry, sizeof(c->entry), "%s", x->commit);
+	snprintf(c->reason, sizeof(c->reason),
+		 "too early at seq %lld, commit %s: it is dated %s, more than %d minutes ahead of this machine's clock; "
+		 "it and what follows it wait until then (a clock set ahead?)",
+		 (long long)x->seq, x->commit, when, ACCORD_FUTURE_SLACK_S / 60);
+}
+
 int accord_sync_verify(accord_ledger **out, accord_verification **out_v, accord_store *store,
 		       const accord_head *local, size_t nlocal, accord_sync_candidate *cands,
 		       size_t ncands, const accord_head *evidence, size_t nevidence)
@@ -206,22 +298,46 @@ int accord_sync_verify(accord_ledger **out, accord_verification **out_v, accord_
 	accord_verify_options vo = ACCORD_VERIFY_OPTIONS_INIT;
 	accord_verification *v = NULL;
 	accord_ledger *l = NULL;
+	accord_sync_candidate *use = xcalloc(ncands + 1, sizeof(*use));
+	struct early *x = xcalloc(ncands + 1, sizeof(*x));
+	/*
+	 * Not a verdict: a policy of what to take now. An entry dated more than
+	 * a few minutes ahead of this machine's clock waits, like a pending one,
+	 * so no member's clock can drag others' signed times (time >= deps)
+	 * into the future. Verdicts on what is held never read the clock.
+	 */
+	int64_t limit = accord_sat_add(accord_time_now(), ACCORD_FUTURE_SLACK_S);
 	accord_head *heads;
-	size_t n, i;
+	size_t n, i, nuse;
 	int error;
 
-	/* One verification of everything: cost linear in the entries, however many feeds are bad. */
-	heads = merge_heads(&n, local, nlocal, cands, ncands);
-	if (n == 0) {
-		free(heads);
-		return accord_error_set(ACCORD_ENOTFOUND, "nothing to verify");
-	}
+	for (i = 0; i < ncands; i++)
+		x[i].head = cands[i].head;
 	vo.evidence = evidence;
 	vo.evidence_count = nevidence;
-	error = accord_verify_heads(&v, store, heads, n, &vo);
-	free(heads);
-	if (error < 0)
-		return error;
+	/* One verification of everything: cost linear in the entries, however many feeds are bad. */
+	for (;;) {
+		for (i = nuse = 0; i < ncands; i++)
+			if (!x[i].gone) {
+				use[nuse] = cands[i];
+				use[nuse++].head = x[i].head;
+			}
+		heads = merge_heads(&n, local, nlocal, use, nuse);
+		if (n == 0) {
+			free(heads);
+			error = accord_error_set(ACCORD_ENOTFOUND, "nothing to verify");
+			goto fail;
+		}
+		error = accord_verify_heads(&v, store, heads, n, &vo);
+		free(heads);
+		if (error < 0)
+			goto fail;
+		/* rare (a clock far ahead): verify again without what waits */
+		if (!hold_back_early(x, cands, ncands, local, nlocal, v, limit))
+			break;
+		accord_verification_free(v);
+		v = NULL;
+	}
 	for (i = 0; i < ncands; i++) {
 		accord_sync_candidate *c = &cands[i];
 		const accord_verified_feed *vf = accord_verification_feed(v, c->head.keyid);
@@ -241,8 +357,12 @@ int accord_sync_verify(accord_ledger **out, accord_verification **out_v, accord_
 		 * author's signed words, shown as excluded, and other copies need
 		 * them as deps. Only faults and pending entries are refused.
 		 */
+		if (x[i].gone)
+			vf = NULL;
 		if (vf && (size_t)vf->kept == vf->count && !git_oid_is_zero(&vf->head)) {
-			c->take = c->head.head;
+			c->take = vf->head;
+			if (x[i].seq)
+				mark_early(c, &x[i]);
 			continue;
 		}
 		/* Take the feed up to its last entry that counts or is set aside, if that is new here. */
@@ -267,12 +387,12 @@ int accord_sync_verify(accord_ledger **out, accord_verification **out_v, accord_
 				 " (and the %zu later entries of this feed, which follow it)",
 				 vf->count - (size_t)vf->kept - 1);
 		}
+		if (x[i].seq && (!first || first->seq >= x[i].seq))
+			mark_early(c, &x[i]);
 	}
 	error = accord_ledger_from_verification(&l, store, v);
-	if (error < 0) {
-		accord_verification_free(v);
-		return error;
-	}
+	if (error < 0)
+		goto fail;
 	if (out_v)
 		*out_v = v;
 	else
@@ -281,7 +401,14 @@ int accord_sync_verify(accord_ledger **out, accord_verification **out_v, accord_
 		*out = l;
 	else
 		accord_ledger_free(l);
+	free(use);
+	free(x);
 	return 0;
+fail:
+	accord_verification_free(v);
+	free(use);
+	free(x);
+	return error;
 }
 
 /* ------------------------------------------------------------------ */
