@@ -638,10 +638,13 @@ static int cmp_dep_id(const void *a, const void *b)
  * and the feed `must` names always. A head dated after `limit` (ahead of
  * this machine's clock) is not depended on, `must` aside: time >= deps
  * would carry another member's clock into this author's signed time.
- * Sorted by id. Caller frees *out.
+ * With `every`, heads already in the causal past are named too: a
+ * checkpoint names what it claims, so any copy checks its claims against
+ * its deps alone (the index's catch-up among them). Sorted by id. Caller
+ * frees *out.
  */
 static size_t choose_deps(struct dep **out, const accord_ledger *l, const accord_entry *prev,
-			  const char *author, const char *must, int64_t limit)
+			  const char *author, const char *must, int64_t limit, int every)
 {
 	struct dep *d = calloc(l->feed_count + 1, sizeof(*d));
 	size_t i, n = 0;
@@ -653,7 +656,8 @@ static size_t choose_deps(struct dep **out, const accord_ledger *l, const accord
 
 		if (!g->last || !strcmp(g->keyid, author))
 			continue;
-		if (prev && l->causal && accord_causal_seen(l->causal, prev->id, g->keyid) >= g->seq)
+		if (!every && prev && l->causal &&
+		    accord_causal_seen(l->causal, prev->id, g->keyid) >= g->seq)
 			continue; /* already in the causal past */
 		d[n].must = must && !strcmp(g->keyid, must);
 		if (!d[n].must && g->last->time > limit)
@@ -777,6 +781,53 @@ static int revoke_body(cJSON **out, const accord_ledger *l, const cJSON *body, c
 	return 0;
 }
 
+/*
+ * A checkpoint claims only heads in its causal past (docs/format.md): keep
+ * the claims its deps name, or its prev's past holds; drop the rest (feeds
+ * left out by the cap on deps). *out NULL when every claim stays.
+ */
+static int checkpoint_body(cJSON **out, const accord_ledger *l, const cJSON *body,
+			   const accord_entry *prev, const struct dep *deps, size_t n)
+{
+	const cJSON *h;
+	cJSON *b, *heads;
+	size_t i, dropped = 0, kept = 0;
+
+	*out = NULL;
+	if (!(b = cJSON_Duplicate(body, 1)))
+		return accord_error_set(ACCORD_ENOMEM, "out of memory");
+	cJSON_DeleteItemFromObjectCaseSensitive(b, "heads");
+	heads = cJSON_AddArrayToObject(b, "heads");
+	cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(body, "heads")) {
+		const char *feed = accord_json_str(h, "feed"), *hash = accord_json_str(h, "hash");
+		int64_t seq = 0;
+		int ok = 0;
+
+		if (feed && hash && accord_json_int(&seq, h, "seq") == 0) {
+			for (i = 0; i < n && !ok; i++)
+				ok = !strcmp(deps[i].id, hash);
+			if (!ok && prev && l->causal)
+				ok = accord_causal_seen(l->causal, prev->id, feed) >= seq;
+		}
+		if (ok) {
+			cJSON_AddItemToArray(heads, cJSON_Duplicate(h, 1));
+			kept++;
+		} else {
+			dropped++;
+		}
+	}
+	if (!dropped) {
+		cJSON_Delete(b);
+		return 0;
+	}
+	if (!kept) {
+		cJSON_Delete(b);
+		return accord_error_set(ACCORD_EINVALID, "the checkpoint names no head it depends on");
+	}
+	*out = b;
+	return 0;
+}
+
 int accord_ledger_append(char *out_id, accord_ledger *ledger, const accord_key *key,
 			 const char *type, const char *incident, const cJSON *body)
 {
@@ -806,7 +857,7 @@ int accord_ledger_append(char *out_id, accord_ledger *ledger, const accord_key *
 		must = adder;
 	}
 	n = choose_deps(&deps, ledger, prev, key->pub.id, must,
-			accord_sat_add(now, ACCORD_FUTURE_SLACK_S));
+			accord_sat_add(now, ACCORD_FUTURE_SLACK_S), !strcmp(type, "checkpoint"));
 	if (!(ids = calloc(n + 1, sizeof(*ids))))
 		abort();
 	f.lamport = prev ? prev->lamport : 0;
@@ -820,6 +871,8 @@ int accord_ledger_append(char *out_id, accord_ledger *ledger, const accord_key *
 			f.time = deps[i].time;
 	}
 	f.lamport++;
+	if (!strcmp(type, "checkpoint") && (error = checkpoint_body(&own, ledger, body, prev, deps, n)) < 0)
+		goto done;
 	f.deps = (const char (*)[ACCORD_ID_HEXLEN + 1])ids;
 	f.dep_count = n;
 	f.ledger = ledger->id;

@@ -958,54 +958,6 @@ static int read_evidence(struct run *r)
 	return error;
 }
 
-/*
- * Checkpoints are checked: a checkpoint that names, for a feed and seq, an
- * entry other than the signed one this copy holds there is false, unless
- * this copy holds proof that the feed forked at or before that seq. A
- * false checkpoint is a finding against its author, whose feed stops there.
- * A claim this copy cannot check yet (it does not have that seq) is lag.
- */
-static void check_checkpoints(struct run *r)
-{
-	size_t i, j;
-
-	for (i = 0; i < r->nfeeds; i++) {
-		struct feed *f = &r->feeds[i];
-
-		for (j = 0; j < f->n && (int64_t)j < f->cut; j++) {
-			struct item *it = &f->items[j];
-			const cJSON *h;
-			int bad = 0;
-
-			if (!it->e || strcmp(it->e->type, "checkpoint") != 0)
-				continue;
-			cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(it->e->body, "heads")) {
-				const char *feed = accord_json_str(h, "feed"), *hash = accord_json_str(h, "hash");
-				struct feed *g = feed ? find_feed(r, feed) : NULL;
-				struct item *mine;
-				int64_t seq;
-
-				if (!g || !hash || accord_json_int(&seq, h, "seq") < 0)
-					continue;
-				mine = item_at(g, seq);
-				if (!mine || !mine->authentic || !strcmp(mine->id, hash))
-					continue;
-				if (g->forked_at && g->forked_at <= seq)
-					continue; /* the feed forked: the witness saw the other branch */
-				add_finding(r, ACCORD_AUDIT_FALSE_CHECKPOINT, f->keyid, it, NULL,
-					    "the checkpoint names entry %.16s as seq %lld of feed %s, but that feed's signed entry there is %.16s, and nothing here proves the feed forked",
-					    hash, (long long)seq, feed, mine->id);
-				bad = 1;
-				break;
-			}
-			if (bad) {
-				f->cut = it->seq - 1;
-				break;
-			}
-		}
-	}
-}
-
 /* ---- pass 2: ledger order ---- */
 
 static struct item *item_of(struct run *r, const accord_entry *e)
@@ -1149,6 +1101,50 @@ static int causal_check(struct run *r, struct feed *f, struct item *it, const ac
 }
 
 /*
+ * A checkpoint claims only what it can prove: each head it names must be
+ * in its own causal past (reached through prev and deps), and be the
+ * entry this copy holds there. So the verdict rests on the checkpoint's
+ * past alone, the same on every copy holding it and never changed by what
+ * arrives later: a claim about entries not written yet is false at once,
+ * not a trap that turns false when the named feed's author writes, leaving
+ * whatever depended on the checkpoint pending for ever. A feed proven
+ * forked at or before the seq is exempt (the witness may hold the other
+ * branch). 0 if it holds; else a finding against the checkpoint's author.
+ */
+static int checkpoint_check(struct run *r, struct feed *f, struct item *it)
+{
+	const cJSON *h;
+
+	cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(it->e->body, "heads")) {
+		const char *feed = accord_json_str(h, "feed"), *hash = accord_json_str(h, "hash");
+		struct feed *g = feed ? find_feed(r, feed) : NULL;
+		const struct item *mine;
+		int64_t seq, seen;
+
+		if (!feed || !hash || accord_json_int(&seq, h, "seq") < 0)
+			continue; /* the schema refused it already */
+		if (g && g->forked_at && g->forked_at <= seq)
+			continue;
+		seen = accord_causal_seen(r->v->causal, it->e->id, feed);
+		if (seen < seq) {
+			add_finding(r, ACCORD_AUDIT_FALSE_CHECKPOINT, f->keyid, it, NULL,
+				    "the checkpoint names entry %.16s as seq %lld of feed %s, which is not in its causal past (it depends on that feed up to seq %lld): a checkpoint claims only what it depends on",
+				    hash, (long long)seq, feed, (long long)(seen < 0 ? 0 : seen));
+			return -1;
+		}
+		/* a copy of it that does not verify here is the dep chain's to judge (pending) */
+		mine = g ? item_at(g, seq) : NULL;
+		if (mine && mine->authentic && strcmp(mine->id, hash) != 0) {
+			add_finding(r, ACCORD_AUDIT_FALSE_CHECKPOINT, f->keyid, it, NULL,
+				    "the checkpoint names entry %.16s as seq %lld of feed %s, but the entry there in its causal past is %.16s, and nothing here proves the feed forked",
+				    hash, (long long)seq, feed, mine->id);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
  * Every authentic entry of this ledger joins the causal graph, in ledger
  * order (deps first when clocks are right); those within their feed's cut
  * are checked against their deps, and a failure cuts the feed there.
@@ -1253,6 +1249,10 @@ static void causal_pass(struct run *r)
 				f->cut = e->seq - 1;
 		}
 		accord_causal_add(r->v->causal, e);
+		/* its claims against its frontier, now known */
+		if (it && e->seq <= f->cut && !strcmp(e->type, "checkpoint") &&
+		    checkpoint_check(r, f, it) < 0)
+			f->cut = e->seq - 1;
 	}
 	accord_idmap_dispose(&held);
 	free(every);
@@ -2259,7 +2259,6 @@ static int run_engine(accord_verification **out, accord_store *store, const acco
 	pick_ledger(&r);
 	if ((error = gather_evidence(&r, opts)) < 0 || (error = read_evidence(&r)) < 0)
 		goto done;
-	check_checkpoints(&r);
 	replay(&r);
 	finish(&r);
 	*out = v;

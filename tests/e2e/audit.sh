@@ -262,16 +262,21 @@ forge entry "$C" "$T/gina.ssh" --type checkpoint --body "{\"heads\":[{\"feed\":\
 found false-checkpoint "a lying checkpoint is a finding"
 equal "$(jget '[f["feed"] for f in d["findings"]]' < "$T/last.json")" "[\"$GINA\"]" "against the checkpoint's author"
 equal "$(jget 'sorted(f["feed"] for f in d["feeds"] if f["verified"] != f["entries"])' < "$T/last.json")" "[\"$GINA\"]" "only the liar's feed is cut"
-# two witnesses disagreeing on a seq this copy does not have yet: no proof, no finding
+# a claim beyond the checkpoint's own causal past (a seq of bob it does not
+# depend on, a head not written yet) is false at once, on every copy, against
+# its author: not "lag" that turns false later, when bob writes that seq and
+# whatever depended on the checkpoint would be left pending for ever
 fresh
 forge entry "$C" "$T/gina.ssh" --type checkpoint --body "{\"heads\":[{\"feed\":\"$BOB\",\"seq\":9,\"hash\":\"$FAKE\"}]}" >/dev/null
-forge entry "$C" "$T/alice.ssh" --type checkpoint --body "{\"heads\":[{\"feed\":\"$BOB\",\"seq\":9,\"hash\":\"$(printf x | sha256sum | cut -c1-64)\"}]}" >/dev/null
-expect 0 accord -C "$C" audit --no-record
-# a witness ahead of this copy is lag, not a finding
+found false-checkpoint "a claim beyond its causal past is false"
+equal "$(jget '[f["feed"] for f in d["findings"]]' < "$T/last.json")" "[\"$GINA\"]" "claim beyond: against the checkpoint's author"
+contains "$(jget '[f["explanation"] for f in d["findings"]][0]' < "$T/last.json")" "not in its causal past" "claim beyond: says why"
+# a witness that is ahead of this copy depends on what it claims: pending here
+# (its deps are missing), never false, and it counts once they arrive
 fresh
-forge entry "$C" "$T/gina.ssh" --type checkpoint --body "{\"heads\":[{\"feed\":\"$BOB\",\"seq\":9,\"hash\":\"$FAKE\"}]}" >/dev/null
-expect 0 accord -C "$C" audit --no-record
-contains "$OUT" "(this copy is behind)" "lag is shown"
+MISSING=$(printf missing | sha256sum | cut -c1-64)
+forge entry "$C" "$T/gina.ssh" --type checkpoint --deps "$MISSING" --body "{\"heads\":[{\"feed\":\"$BOB\",\"seq\":9,\"hash\":\"$MISSING\"}]}" >/dev/null
+aside pending "a witness ahead of this copy"
 
 # --- timestamps running backwards: accord never writes one, so no reader's
 # tolerance decides it; one second back is enough, and every path agrees
