@@ -981,8 +981,9 @@ static int write_checkpoint(char *out_id, accord_ledger *l, const accord_key *ke
 	const accord_member *m;
 	const accord_entry *last = NULL;
 	cJSON *body = NULL, *heads;
-	size_t i;
+	size_t i, witnessed = 0;
 	int error = 0, changed = 0;
+	int64_t limit = accord_sat_add(accord_time_now(), ACCORD_FUTURE_SLACK_S);
 
 	out_id[0] = '\0';
 	m = accord_parties_member(&l->parties, key->pub.id);
@@ -1014,18 +1015,51 @@ static int write_checkpoint(char *out_id, accord_ledger *l, const accord_key *ke
 
 		if (strcmp(f->keyid, key->pub.id) == 0 || !f->last)
 			continue;
+		/* the writer does not depend on a head dated ahead of the clock, so cannot claim it */
+		if (f->last->time > limit)
+			continue;
+		witnessed++;
 		h = cJSON_CreateObject();
 		cJSON_AddStringToObject(h, "feed", f->keyid);
 		cJSON_AddNumberToObject(h, "seq", (double)f->seq);
 		cJSON_AddStringToObject(h, "hash", f->last->id);
 		cJSON_AddItemToArray(heads, h);
 	}
+	if (!witnessed)
+		goto done;
 	if (remote && *remote && strlen(remote) <= 200)
 		cJSON_AddStringToObject(body, "remote", remote);
 	error = accord_ledger_append(out_id, l, key, "checkpoint", NULL, body);
 done:
 	cJSON_Delete(body);
 	return error;
+}
+
+/*
+ * Move *head back before the feed's first counting entry dated more than
+ * the slack ahead of this machine's clock (a copy may hold one, fetched by
+ * plain git): pushed, the hook would refuse it, and the whole push with it.
+ * -1 when nothing of the feed is before it.
+ */
+static int early_before(git_oid *head, const accord_ledger *l, const accord_verification *v,
+			const char *keyid)
+{
+	int64_t limit = accord_sat_add(accord_time_now(), ACCORD_FUTURE_SLACK_S), first = 0;
+	const accord_verified_item *it;
+	size_t i;
+
+	for (i = 0; i < l->count; i++) {
+		const accord_entry *e = l->entries[i];
+
+		if (e->time > limit && !strcmp(e->author.id, keyid) && (!first || e->seq < first))
+			first = e->seq;
+	}
+	if (!first)
+		return 0;
+	if (first == 1 || !(it = accord_verified_feed_item(accord_verification_feed(v, keyid), first - 1)))
+		return -1;
+	git_oid_fromstr(head, it->commit);
+	return 0;
 }
 
 /* Where the heads last seen on remote `name` are kept. */
@@ -1237,6 +1271,9 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 				continue;
 			local[i].head = f->kept_head;
 		}
+		/* nor what the remote would refuse as too early (held here from elsewhere) */
+		if (early_before(&local[i].head, verified, vv, local[i].keyid) < 0)
+			continue;
 		if (accord_sync_classify(&rel, store, &local[i].head, r ? &r->head : NULL) < 0 ||
 		    (rel != ACCORD_SYNC_MISSING && rel != ACCORD_SYNC_BEHIND))
 			continue;

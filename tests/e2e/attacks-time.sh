@@ -79,8 +79,10 @@ test_future_time_contained() {
 	forge entry "$T/globex" "$T/gina.ssh" --type note --incident "$INCID" \
 		--body '{"text":"from the future"}' --time 2208988800 >/dev/null
 	before=$(git -C "$T/hub.git" rev-parse "refs/accord/feeds/$GINA")
-	expect 1 as gina globex sync
-	contains "$ERR" "too early" "future: the hook refuses the push"
+	expect 0 as gina globex sync
+	equal "$(git -C "$T/hub.git" rev-parse "refs/accord/feeds/$GINA")" "$before" "future: sync does not push it"
+	git -C "$T/globex" push -q "$T/hub.git" "refs/accord/feeds/$GINA" 2>"$T/push.err" && bad "future: the hook took it" || ok
+	contains "$(cat "$T/push.err")" "too early" "future: the hook refuses it, saying why"
 	equal "$(git -C "$T/hub.git" rev-parse "refs/accord/feeds/$GINA")" "$before" "future: the hub's feed did not move"
 	# a hub without the hook holds it: alice's sync leaves it out, saying why
 	git init -q --bare "$T/open.git"
@@ -102,6 +104,11 @@ test_future_time_contained() {
 	case "$(echo "$M" | jget 'd["time"]')" in 2040*) bad "future: alice's note is dated 2040" ;; *) ok ;; esac
 	FUT=$(eid acme "$(git -C "$T/acme" rev-parse "refs/accord/feeds/$GINA")")
 	equal "$(echo "$M" | jget "'$FUT' in d['deps']")" false "future: the writer does not depend on it"
+	# nor does it push it: the hook would refuse it, and alice's own entries with it
+	expect 0 as alice acme sync hub
+	equal "$(git -C "$T/hub.git" log --format=%B "refs/accord/feeds/$ALICE" | grep -c 'after the fetch')" 1 \
+		"future: alice's own entries still reach the hub"
+	equal "$(git -C "$T/hub.git" rev-parse "refs/accord/feeds/$GINA")" "$before" "future: the held entry is not pushed"
 	# and once that time comes, the same entry is taken
 	ACCORD_NOW=2040-01-01T00:03:00Z expect 0 as bob bobrepo remote add open "$T/open.git"
 	ACCORD_NOW=2040-01-01T00:03:00Z expect 0 as bob bobrepo sync open
