@@ -635,13 +635,16 @@ static int cmp_dep_id(const void *a, const void *b)
  * The heads of the other feeds that the author's previous entry does not
  * already depend on (all of them when that is unknown, as when the ledger
  * was opened through the index): at most ACCORD_DEPS_MAX, the newest kept,
- * and the feed `must` names always. A head dated after `limit` (ahead of
- * this machine's clock) is not depended on, `must` aside: time >= deps
- * would carry another member's clock into this author's signed time.
- * With `every`, heads already in the causal past are named too: a
- * checkpoint names what it claims, so any copy checks its claims against
- * its deps alone (the index's catch-up among them). Sorted by id. Caller
- * frees *out.
+ * and the feed `must` names always. With `every` (a checkpoint), heads
+ * already in the causal past are named too, so any copy checks its claims
+ * against its deps alone (the index's catch-up among them), and a head
+ * dated after `limit` (ahead of this machine's clock) is left out: sync's
+ * witnessing never carries another member's clock into this author's time
+ * (time >= deps). Other entries depend on all the author saw, since their
+ * rule references (a cosign's proposal) must be in their causal past; a
+ * copy holds a head that far ahead only if it was fetched around sync, and
+ * sync then holds back what depends on it too. Sorted by id. Caller frees
+ * *out.
  */
 static size_t choose_deps(struct dep **out, const accord_ledger *l, const accord_entry *prev,
 			  const char *author, const char *must, int64_t limit, int every)
@@ -660,7 +663,7 @@ static size_t choose_deps(struct dep **out, const accord_ledger *l, const accord
 		    accord_causal_seen(l->causal, prev->id, g->keyid) >= g->seq)
 			continue; /* already in the causal past */
 		d[n].must = must && !strcmp(g->keyid, must);
-		if (!d[n].must && g->last->time > limit)
+		if (every && !d[n].must && g->last->time > limit)
 			continue;
 		memcpy(d[n].id, g->last->id, sizeof(d[n].id));
 		d[n].lamport = g->last->lamport;

@@ -41,8 +41,10 @@ hub() { # a hub holding REPO's entries, with the hook installed
 	chmod +x "$HUB/hooks/pre-receive"
 }
 copy() { rm -rf "$2"; cp -r "$1" "$2"; accord -C "$2" remote add hub "$HUB" >/dev/null || bad "remote add"; }
-sync() { accord --home "$T/$1" -C "$2" sync hub --no-checkpoint; } # sync WHO REPO
-push() { git -C "$1" push -q "$HUB" "refs/accord/feeds/*:refs/accord/feeds/*"; }
+# sync and the hook take nothing dated ahead of their clock: they run on the
+# real one, later than every time here (ACCORD_NOW goes back and forth)
+sync() { env -u ACCORD_NOW "$ACCORD_BIN" --home "$T/$1" -C "$2" sync hub --no-checkpoint; } # sync WHO REPO
+push() { env -u ACCORD_NOW git -C "$1" push -q "$HUB" "refs/accord/feeds/*:refs/accord/feeds/*"; }
 idof() { git -C "$1" cat-file commit "$2" | sed '1,/^$/d' | tr -d '\n' | sha256sum | cut -c1-64; }
 lastid() { idof "$1" "$(git -C "$1" rev-parse "refs/accord/feeds/$(kid "$2")")"; } # lastid REPO WHO
 # a fresh copy of REPO: no index, every entry verified from the refs
