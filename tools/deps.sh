@@ -17,6 +17,8 @@ if [ "${ACCORD_DEPS_TESTS:-0}" = 1 ]; then
 	[ -d /usr/share/json-schema-test-suite/tests/draft7 ] || need="$need json-schema-test-suite"
 	/usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1 || need="$need python3-jsonschema"
 	command -v ssh-keygen >/dev/null 2>&1 || need="$need openssh-client"
+	# business hours name zones: test_hours and agreement.sh read the tz database
+	[ -f /usr/share/zoneinfo/Europe/Copenhagen ] || need="$need tzdata"
 fi
 [ -z "$need" ] && exit 0
 cmd="apt-get install -y$need"
