@@ -21,7 +21,8 @@ contains "$(cat "$T/out")" "waiting on acme, set by globex" "the quickstart's pa
 contains "$(cat "$T/out")" "of 30m: met" "the quickstart's time to acknowledge, met"
 contains "$(cat "$T/out")" "reported by globex: restore 1h30m (target 4h): DISAGREES with the computed clock" \
 	"the quickstart shows globex's typed figure beside the computed clock"
-contains "$(cat "$T/out")" "SLA met (computed clocks)              100% (3 of 3)" "the report's provider table"
+# the column's width follows the widest clock, which depends on the seconds the run took
+equal "$(grep -c '^  *SLA met (computed clocks)  *100% (3 of 3) ' "$T/out")" 1 "the report's provider table"
 contains "$(cat "$T/out")" "why: slow 1, had-to-repeat 1" "the quickstart's watermelon, and why"
 # both organizations hold the same history
 A=$(cd "$T/work/acme" && "$ACCORD_BIN" export | sort | sha256sum)
