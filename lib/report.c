@@ -942,7 +942,8 @@ static void aggregate_providers(accord_report *r)
 		}
 	}
 	free(vals);
-	qsort(r->providers, r->provider_count, sizeof(*r->providers), cmp_provider);
+	if (r->provider_count > 1) /* none: providers is NULL, which qsort must not get */
+		qsort(r->providers, r->provider_count, sizeof(*r->providers), cmp_provider);
 }
 
 /* The provider `name` of report `r`, or NULL. */
