@@ -107,7 +107,9 @@ static int gather(inbox_row **rows, size_t *count, accord_inbox ***boxes, size_t
 		memset(&r, 0, sizeof(r));
 		r.item = &box->items[i];
 		r.ledger = ledger;
-		cmd_short_id(r.sid, sizeof(r.sid), lctx, box->items[i].incident);
+		/* an agreement is of no incident: its own id */
+		cmd_short_id(r.sid, sizeof(r.sid), lctx,
+			     box->items[i].incident[0] ? box->items[i].incident : box->items[i].entry->id);
 		(*rows)[(*count)++] = r;
 	}
 	return 0;
@@ -135,8 +137,11 @@ static void print_rows(const inbox_row *rows, size_t count, const char *party, i
 		       cmd_sgr(it->kind == ACCORD_INBOX_OVERDUE ? SGR_RESET : ""));
 		if (across)
 			printf("%s  ", cmd_esc(rows[i].ledger, 0));
-		printf("%s  SEV%lld  %s\n", rows[i].sid, (long long)it->severity,
-		       cmd_esc(accord_json_str(inc, "title"), 0));
+		if (cJSON_IsObject(inc))
+			printf("%s  SEV%lld  %s\n", rows[i].sid, (long long)it->severity,
+			       cmd_esc(accord_json_str(inc, "title"), 0));
+		else
+			printf("agreement %s\n", rows[i].sid);
 		printf("  %-8s  %s\n", "", cmd_esc(it->summary, 0));
 	}
 }

@@ -6,11 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accord/agreement.h"
 #include "accord/buf.h"
+#include "accord/clock.h"
 #include "accord/error.h"
 #include "accord/inbox.h"
 #include "accord/incident.h"
 #include "accord/json.h"
+#include "accord/party.h"
+#include "accord/timefmt.h"
 
 #include "array.h"
 #include "figure.h"
@@ -25,7 +29,7 @@ const char *accord_inbox_kind_name(accord_inbox_kind kind)
 	}
 }
 
-/* An item of `inc`, with the fields every kind has; the caller adds its own. */
+/* An item of `inc` (NULL: of no incident, an agreement), with the fields every kind has; the caller adds its own. */
 static accord_inbox_item *add_item(accord_inbox *box, const accord_ledger *l, const accord_incident *inc,
 				   accord_inbox_kind kind, const accord_entry *e, const char *key, accord_buf *summary)
 {
@@ -35,19 +39,24 @@ static accord_inbox_item *add_item(accord_inbox *box, const accord_ledger *l, co
 	memset(&it, 0, sizeof(it));
 	it.kind = kind;
 	it.entry = e;
-	memcpy(it.incident, inc->id, sizeof(it.incident));
-	it.severity = inc->severity;
+	if (inc) {
+		memcpy(it.incident, inc->id, sizeof(it.incident));
+		it.severity = inc->severity;
+	}
 	it.since = e->time;
 	it.summary = accord_buf_detach(summary);
 	cJSON_AddStringToObject(o, "kind", accord_inbox_kind_name(kind));
 	cJSON_AddStringToObject(o, "key", key);
 	cJSON_AddStringToObject(o, "ledger", accord_ledger_id(l));
 	cJSON_AddStringToObject(o, "party", box->party);
-	i = cJSON_AddObjectToObject(o, "incident");
-	cJSON_AddStringToObject(i, "id", inc->id);
-	cJSON_AddStringToObject(i, "title", inc->title);
-	cJSON_AddNumberToObject(i, "severity", (double)inc->severity);
-	cJSON_AddStringToObject(i, "status", inc->status);
+	if (inc) {
+		i = cJSON_AddObjectToObject(o, "incident");
+		cJSON_AddStringToObject(i, "id", inc->id);
+		cJSON_AddStringToObject(i, "title", inc->title);
+		cJSON_AddNumberToObject(i, "severity", (double)inc->severity);
+		cJSON_AddStringToObject(i, "status", inc->status);
+	} else
+		cJSON_AddNullToObject(o, "incident");
 	cJSON_AddStringToObject(o, "entry", e->id);
 	accord_json_add_time(o, "since", e->time);
 	cJSON_AddStringToObject(o, "summary", it.summary);
@@ -105,37 +114,73 @@ static void add_proposals(accord_inbox *box, const accord_ledger *l, const accor
 }
 
 /*
- * An incident that involves us and holds nothing of ours yet: since the
- * involve that named us, or the open. (The acknowledge clock of agreed
- * terms, issue 18, would run from the same entry.)
+ * Our acknowledge clock on `inc` (lib/clock.c: the agreement in force,
+ * business hours, pauses), into `s` and `o`; nothing without an agreement.
  */
-static void add_unanswered(accord_inbox *box, const accord_ledger *l, const accord_incident *inc)
+static void add_acknowledge(accord_buf *s, cJSON *o, const accord_ledger *l, const accord_incident *inc,
+			    const char *party, int64_t now)
 {
+	accord_clocks *c = NULL;
+	size_t i;
+
+	if (accord_clocks_compute(&c, inc, accord_ledger_parties(l), accord_incident_ledger_in_past, (void *)l,
+				  now) < 0)
+		return; /* the item stands without its clock */
+	for (i = 0; i < c->party_count; i++) {
+		const accord_clock *k = &c->parties[i].clocks[0];
+		char elapsed[32], target[32];
+		cJSON *a;
+
+		if (strcmp(c->parties[i].party, party) != 0 || !k->state || k->target_s < 0)
+			continue;
+		accord_duration_format(elapsed, sizeof(elapsed), k->elapsed_s);
+		accord_duration_format(target, sizeof(target), k->target_s);
+		accord_buf_printf(s, "; acknowledge clock %s of %s: %s", elapsed, target, k->state);
+		a = cJSON_AddObjectToObject(o, "acknowledge");
+		cJSON_AddNumberToObject(a, "elapsed_s", (double)k->elapsed_s);
+		cJSON_AddNumberToObject(a, "target_s", (double)k->target_s);
+		cJSON_AddStringToObject(a, "state", k->state);
+	}
+	accord_clocks_free(c);
+}
+
+/*
+ * An incident that involves us and holds nothing of ours yet: since the
+ * involve that named us, or the open, with our acknowledge clock where
+ * agreed terms are in force (issue 18).
+ */
+static void add_unanswered(accord_inbox *box, const accord_ledger *l, const accord_incident *inc, int64_t now)
+{
+	cJSON *ack = cJSON_CreateObject();
 	const accord_entry *since = NULL;
 	accord_buf s = ACCORD_BUF_INIT, key = ACCORD_BUF_INIT;
 	accord_inbox_item *it;
 	size_t i;
 
-	if (!strcmp(inc->status, "closed") || inc->closed_as)
+	if (!strcmp(inc->status, "closed") || inc->closed_as || !strcmp(party_of(l, inc->open), box->party)) {
+		cJSON_Delete(ack);
 		return;
-	if (!strcmp(party_of(l, inc->open), box->party))
-		return;
+	}
 	since = inc->open;
 	for (i = 0; i < inc->timeline_count; i++) {
 		const accord_entry *e = inc->timeline[i];
 		const char *named;
 
-		if (!strcmp(party_of(l, e), box->party))
+		if (!strcmp(party_of(l, e), box->party)) {
+			cJSON_Delete(ack);
 			return; /* we answered */
+		}
 		named = !strcmp(e->type, "involve") ? accord_entry_str(e, "party") : NULL;
 		if (named && !strcmp(named, box->party))
 			since = e;
 	}
 	accord_buf_printf(&s, "involves %s, which has written nothing in it yet (%s named it)", box->party,
 			  party_of(l, since));
+	add_acknowledge(&s, ack, l, inc, box->party, now);
 	accord_buf_printf(&key, "involved:%s", since->id);
 	it = add_item(box, l, inc, ACCORD_INBOX_INVOLVED, since, key.ptr, &s);
-	cJSON_AddStringToObject(cJSON_AddObjectToObject(it->json, "involved"), "by", party_of(l, since));
+	cJSON_AddStringToObject(ack, "by", party_of(l, since));
+	cJSON_AddItemToObject(it->json, "involved", ack);
 	accord_buf_dispose(&key);
 }
 
@@ -206,6 +251,48 @@ static void add_conflicts(accord_inbox *box, const accord_ledger *l, const accor
 	}
 }
 
+/*
+ * Agreements proposed to us (we are the provider) that we have not
+ * co-signed: ledger-wide proposals, of no incident.
+ */
+static void add_agreements(accord_inbox *box, const accord_ledger *l)
+{
+	const accord_parties *p = accord_ledger_parties(l);
+	size_t i;
+
+	for (i = 0; i < p->agreement_count; i++) {
+		const accord_agreement *a = p->agreements[i];
+		const accord_entry *e = accord_ledger_entry(l, a->id);
+		accord_buf s = ACCORD_BUF_INIT, key = ACCORD_BUF_INIT;
+		char ack[32], mit[32], res[32];
+		accord_inbox_item *it;
+		cJSON *o;
+
+		if (a->joint || strcmp(a->provider, box->party) != 0 || !e)
+			continue;
+		accord_duration_format(ack, sizeof(ack), a->acknowledge_s);
+		accord_duration_format(mit, sizeof(mit), a->mitigate_s);
+		accord_duration_format(res, sizeof(res), a->restore_s);
+		accord_buf_printf(&s, "agreement %.12s by %s waits for %s's cosignature: ", a->id, a->customer, box->party);
+		if (a->service)
+			accord_buf_printf(&s, "service %s", a->service);
+		else
+			accord_buf_puts(&s, "every service");
+		if (a->severity)
+			accord_buf_printf(&s, ", SEV%lld", (long long)a->severity);
+		else
+			accord_buf_puts(&s, ", every severity");
+		accord_buf_printf(&s, "; acknowledge %s, mitigate %s, restore %s", ack, mit, res);
+		accord_buf_printf(&key, "proposal:%s", a->id);
+		it = add_item(box, l, NULL, ACCORD_INBOX_PROPOSAL, e, key.ptr, &s);
+		o = cJSON_AddObjectToObject(it->json, "proposal");
+		cJSON_AddStringToObject(o, "id", a->id);
+		cJSON_AddStringToObject(o, "type", "agreement");
+		cJSON_AddStringToObject(o, "by", a->customer);
+		accord_buf_dispose(&key);
+	}
+}
+
 static int involves(const accord_incident *inc, const char *party)
 {
 	size_t i;
@@ -259,7 +346,7 @@ static int visit(const accord_incident *inc, void *payload)
 
 	if (involves(inc, b->box->party)) {
 		add_proposals(b->box, b->l, inc);
-		add_unanswered(b->box, b->l, inc);
+		add_unanswered(b->box, b->l, inc, b->now);
 		add_conflicts(b->box, b->l, inc);
 	}
 	add_actions(b->box, b->l, inc, b->now); /* owning an item is enough: owners must be involved anyway */
@@ -283,6 +370,7 @@ int accord_inbox_build(accord_inbox **out, const accord_ledger *l, const char *p
 		accord_inbox_free(b.box);
 		return error;
 	}
+	add_agreements(b.box, l);
 	if (b.box->count > 1)
 		qsort(b.box->items, b.box->count, sizeof(*b.box->items), cmp_item);
 	*out = b.box;

@@ -411,4 +411,59 @@ equal "$(echo "$OUT" | jget '[l["name"] for l in d["ledgers"]]')" '["acme-globex
 expect 0 accord --home "$T/gina" actions --all-ledgers --json
 valid actions.schema.json "actions --all-ledgers: schema"
 
+# --- agreed terms (issue 18): an agreement waits for the provider; the acknowledge clock runs ---
+export ACCORD_NOW=2026-11-22T09:00:00Z
+# a fourth party, hooli (hank), with a copy of its own: the others' feeds carry this test's forgeries
+newkey hank
+expect 0 as alice "$A" party invite hooli --key "$(pub hank)"
+expect 0 as alice "$A" sync
+expect 0 accord clone "$HUB" "$T/hooli" --ledger "$LEDGER"
+I="$T/hooli"
+expect 0 as hank "$I" party accept hooli --ledger "$LEDGER"
+expect 0 as hank "$I" sync
+expect 0 as alice "$A" sync
+git -C "$I" config accord.notify "$T/keep.sh"
+: >"$T/notified.jsonl"
+expect 0 as alice "$A" agreement propose --with hooli --service billing --acknowledge 30m --mitigate 2h --restore 8h
+AG=$OUT
+expect 0 as alice "$A" sync
+expect 0 as hank "$I" sync
+notified agree
+equal "$(jget '[(d["kind"], d["incident"], d["proposal"]["type"], d["proposal"]["by"]) for d in [d]]' <"$T/agree.jsonl")" \
+	'[["proposal", null, "agreement", "acme"]]' "notify: the agreement waiting for hooli, of no incident"
+if $CHECK "$SCHEMAS" notify.schema.json "$T/agree.jsonl" >/dev/null; then ok; else bad "notify input (agreement): schema"; fi
+expect 0 as hank "$I" inbox --json
+valid inbox.schema.json "agreement: schema"
+equal "$(echo "$OUT" | jget '[i["proposal"]["id"][:12] for i in d["items"] if i["incident"] is None]')" "[\"$AG\"]" \
+	"inbox: the agreement waits for hooli's cosignature"
+expect 0 as hank "$I" inbox
+contains "$OUT" "agreement $AG" "inbox text: the agreement, by its id"
+contains "$OUT" "agreement $AG by acme waits for hooli's cosignature: service billing, every severity; acknowledge 30m, mitigate 2h, restore 8h" \
+	"inbox text: what the terms are"
+expect 0 as alice "$A" inbox --json
+equal "$(echo "$OUT" | jget '[i for i in d["items"] if i["incident"] is None]')" "[]" "the proposer's own agreement is not in its inbox"
+expect 0 as hank "$I" cosign "$AG"
+expect 0 as hank "$I" inbox --json
+equal "$(echo "$OUT" | jget '[i for i in d["items"] if i["incident"] is None]')" "[]" "co-signed, the agreement leaves the inbox"
+expect 0 as hank "$I" sync
+expect 0 as alice "$A" sync
+# an incident of billing opened at 09:10 involving hooli: its acknowledge clock runs from the open
+export ACCORD_NOW=2026-11-22T09:10:00Z
+expect 0 as alice "$A" open --title "Invoices late" --severity 2 --service billing \
+	--started 2026-11-22T09:00:00Z --parties hooli
+BID=$OUT
+expect 0 as alice "$A" sync
+expect 0 as hank "$I" sync
+# 09:10 to 09:22 is 12m (24x7) of the 30m agreed: running
+ACCORD_NOW=2026-11-22T09:22:00Z expect 0 as hank "$I" inbox --json
+valid inbox.schema.json "acknowledge clock: schema"
+equal "$(echo "$OUT" | jget '[i["involved"].get("acknowledge") for i in d["items"] if i["kind"] == "involved" and i["incident"]["title"] == "Invoices late"]')" \
+	'[{"elapsed_s": 720, "target_s": 1800, "state": "running"}]' "inbox: the acknowledge clock runs, 12m of 30m"
+ACCORD_NOW=2026-11-22T09:22:00Z expect 0 as hank "$I" inbox
+contains "$OUT" "acknowledge clock 12m of 30m: running" "inbox text: the acknowledge clock"
+# 09:10 to 09:50 is 40m: missed
+ACCORD_NOW=2026-11-22T09:50:00Z expect 0 as hank "$I" inbox
+contains "$OUT" "acknowledge clock 40m of 30m: missed" "inbox text: the clock missed"
+git -C "$I" config --unset accord.notify
+
 finish
