@@ -1,25 +1,6 @@
 # Bash completion (issue 9): commands, options, incident ids, statuses, remotes.
 . "$(dirname "$0")/lib.sh"
-command -v bash >/dev/null || { echo "skip: no bash"; # issue 19: the new commands and the values the old ones take
-contains "$(complete_line "accord inb")" "inbox" "inbox"
-contains "$(complete_line "accord act")" "actions" "actions"
-contains "$(complete_line "accord inbox --")" "--party" "inbox --party"
-contains "$(complete_line "accord actions --")" "--overdue" "actions --overdue"
-equal "$(complete_line "accord inbox --party ")" "acme" "--party: the party names"
-equal "$(complete_line "accord involve $ID ")" "acme" "involve: the party names"
-equal "$(complete_line "accord member revoke ")" "alice" "member revoke: the member names"
-equal "$(complete_line "accord report --format ")" "$(printf 'text\njson\ncsv\nmd\nhtml')" "report --format values"
-equal "$(complete_line "accord list --status ")" "$(printf 'investigating\nidentified\nmitigated\nresolved\nclosed\nopen')" "list --status values"
-contains "$(complete_line "accord log --type ")" "member-revoke" "log --type values"
-contains "$(complete_line "accord log --type ")" "action" "log --type: action"
-equal "$(complete_line "accord action $ID 1 ")" "$(printf 'done\nnot-doing\nreopen\nassign')" "action states"
-contains "$(complete_line "accord action $ID 1 assign --")" "--owner" "action assign --owner"
-equal "$(complete_line "accord action $ID 1 assign --owner ")" "alice" "--owner: member names"
-equal "$(complete_line "accord inbox --ledger ")" "acme-l" "inbox --ledger: the listed names"
-accord resolve "$ID" --summary s --action "first@acme" --action "second@acme" >/dev/null || bad "resolve"
-equal "$(complete_line "accord action $ID " | sort)" "$(accord show "$ID" --json | jget '"\n".join(sorted(a["id"] for a in d["resolution"]["actions"]))')" \
-	"action: the item ids of the incident"
-finish; exit 0; }
+command -v bash >/dev/null || { echo "skip: no bash"; finish; exit 0; }
 mkdir -p "$T/bin"
 ln -s "$ACCORD_BIN" "$T/bin/accord"
 newkey alice
