@@ -1080,6 +1080,14 @@ static void apply_action(accord_incident *inc, const accord_entry *e)
 
 	if (!res || strcmp(res->type, "resolution") != 0 || !state)
 		return;
+	/*
+	 * Only an action on the current resolution counts: item ids follow the
+	 * text, not the owners, so an action on a party's own rival or late
+	 * revision, restating another party's item with itself as owner, would
+	 * otherwise change that party's item in the resolution in effect.
+	 */
+	if (!inc->resolution || inc->resolution->entry != res)
+		return;
 	actions_of(&items, &count, inc, res);
 	if (n < 1 || (size_t)n > count) {
 		free(items);

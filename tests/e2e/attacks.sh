@@ -199,8 +199,49 @@ test_recover_close_stands() {
 	equal "$(accord -C "$N" report --format json | jget 'd["incidents"]["closed"]')" 1 "recover: the report counts it closed"
 }
 
+# A partner restates our action item in a revision of its own (late: the
+# incident is closed), naming itself owner, then marks it done there (attack26
+# finding 02): item ids follow the text, so without a rule it would close our
+# item in the joint resolution.
+test_action_through_own_revision() {
+	expect 0 a open --title "creds leaked" --severity 2 --service db --started 2026-12-01T00:00:00Z --parties globex
+	AID=$OUT
+	expect 0 a resolve "$AID" --summary "creds leaked" --action "rotate creds@acme:2026-12-10"
+	expect 0 a sync
+	expect 0 g sync
+	expect 0 g cosign "$AID"
+	expect 0 g sync
+	expect 0 a sync
+	expect 0 a status "$AID" resolved
+	expect 0 a status "$AID" closed
+	expect 0 a sync
+	expect 0 g sync
+	FID=$(a list --json | jget "[i['full_id'] for i in d if i['id'] == '$AID'][0]")
+	RC=$(git -C "$G" log --format=%H "refs/accord/feeds/$(kid alice)" | while read -r c; do
+		git -C "$G" cat-file commit "$c" | sed '1,/^$/d' | grep -q '"type":"resolution"' && echo "$c" && break; done)
+	RID=$(git -C "$G" cat-file commit "$RC" | sed '1,/^$/d' | tr -d '\n' | sha256sum | cut -c1-64)
+	BODY=$(git -C "$G" cat-file commit "$RC" | sed '1,/^$/d' | /usr/bin/python3 -c '
+import json, sys
+b = json.load(sys.stdin)["body"]
+for x in b.get("actions", []):
+	x["owners"] = ["globex"]
+b["revises"] = sys.argv[1]
+print(json.dumps(b, separators=(",", ":")))' "$RID")
+	GRC=$(forge entry "$G" "$T/gina.ssh" --type resolution --incident "$FID" --body "$BODY")
+	GRID=$(git -C "$G" cat-file commit "$GRC" | sed '1,/^$/d' | tr -d '\n' | sha256sum | cut -c1-64)
+	forge entry "$G" "$T/gina.ssh" --type action --incident "$FID" --body "{\"resolution\":\"$GRID\",\"action\":1,\"state\":\"done\"}" >/dev/null
+	git -C "$G" push -q "$HUB" "refs/accord/feeds/$(kid gina):refs/accord/feeds/$(kid gina)" 2>/dev/null
+	expect 0 a sync
+	rm -rf "$T/fresh-act" && expect 0 accord clone "$HUB" "$T/fresh-act"
+	for r in "$A" "$T/fresh-act"; do
+		equal "$(accord -C "$r" actions --json | jget "[(x['status'], x['owners']) for x in d if x['text'] == 'rotate creds']")" \
+			'[["open", ["acme"]]]' "$(basename "$r"): acme's item stays open, whatever globex's own revision says"
+	done
+}
+
 test_open_stands
 test_recover_close_stands
 test_close_stands
 test_close_no_authority
+test_action_through_own_revision
 finish
