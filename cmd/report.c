@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "accord/file.h"
 #include "accord/report.h"
 #include "cmd.h"
 
@@ -118,7 +119,6 @@ static int write_atomic(const char *path, const char *data, size_t len)
 {
 	struct stat st;
 	char *copy, *tmp;
-	size_t off = 0;
 	mode_t mask;
 	int fd;
 
@@ -139,15 +139,8 @@ static int write_atomic(const char *path, const char *data, size_t len)
 	}
 	mask = umask(0);
 	umask(mask);
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto fail;
-		off += (size_t)n;
-	}
+	if (accord_file_write_all(fd, data, len) < 0)
+		goto fail;
 	/* an existing report keeps its mode */
 	if (fchmod(fd, exists ? (st.st_mode & 07777) : (0666 & ~mask)) < 0 || fsync(fd) < 0)
 		goto fail;

@@ -10,6 +10,26 @@
 #include "accord/error.h"
 #include "accord/file.h"
 
+int accord_file_write_all(int fd, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 int accord_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
 {
 	const unsigned char *p = data;
@@ -33,16 +53,8 @@ int accord_file_write_atomic(const char *path, const void *data, size_t len, mod
 	}
 	if (fchmod(fd, mode) < 0)
 		goto fail;
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto fail;
-		p += n;
-		len -= (size_t)n;
-	}
+	if (accord_file_write_all(fd, p, len) < 0)
+		goto fail;
 	if (fsync(fd) < 0)
 		goto fail;
 	if (close(fd) < 0) {

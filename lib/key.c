@@ -29,6 +29,7 @@
 #include "accord/buf.h"
 #include "accord/encode.h"
 #include "accord/error.h"
+#include "accord/file.h"
 #include "accord/agent.h"
 #include "accord/key.h"
 
@@ -415,16 +416,8 @@ static int write_temp(char tmpname[64], int dfd, const char *home, const char *f
 	/* the umask may have taken bits off; key.pub is meant to be 0644 */
 	if (fchmod(fd, mode) < 0)
 		goto fail;
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto fail;
-		p += n;
-		len -= (size_t)n;
-	}
+	if (accord_file_write_all(fd, p, len) < 0)
+		goto fail;
 	if (fsync(fd) < 0)
 		goto fail;
 	if (close(fd) < 0) {

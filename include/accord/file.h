@@ -18,6 +18,12 @@
  */
 int accord_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
 
+/*
+ * Write all `len` bytes of `data` to `fd`, retrying short writes and
+ * EINTR. 0, or -1 with errno set (EIO for a write that wrote nothing).
+ */
+int accord_file_write_all(int fd, const void *data, size_t len);
+
 /* Create `path` and its missing parents with `mode` (existing ones are left as they are). */
 int accord_file_mkdirs(const char *path, mode_t mode);
 
