@@ -297,6 +297,17 @@ static const char *role(const accord_member *m)
 	return m->root ? "root" : m->admin ? "admin" : "member";
 }
 
+/* Whether party i is the first of the names alike to its own: the one that carries the warning. */
+static int first_alike(const accord_parties *p, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (accord_party_names_alike(p->parties[j].name, p->parties[i].name))
+			return 0;
+	return 1;
+}
+
 static int party_list(accord_ctx *ctx, int argc, char **argv)
 {
 	const accord_parties *p;
@@ -322,12 +333,12 @@ static int party_list(accord_ctx *ctx, int argc, char **argv)
 		for (j = 0; j < p->member_count; j++)
 			active += p->members[j]->party == i && !p->members[j]->revoked;
 		for (j = 0; j < p->party_count; j++)
-			same += !strcmp(p->parties[j].name, p->parties[i].name);
+			same += accord_party_names_alike(p->parties[j].name, p->parties[i].name);
 		/* two joins of one name (concurrent invitations) are shown, never one hidden */
 		state = same > 1 ? "conflict" : "joined";
-		if (same > 1 && !json && accord_parties_find(p, p->parties[i].name) == &p->parties[i])
-			cmd_warn("%zu parties are named '%s' (invited concurrently): each counts, and an entry "
-				 "that saw both cannot name it",
+		if (same > 1 && !json && first_alike(p, i))
+			cmd_warn("%zu parties are named '%s' or alike in all but case (invited concurrently): "
+				 "each counts, and an entry that saw both cannot name it",
 				 same, cmd_esc(p->parties[i].name, 0));
 		accord_time_format(t, p->parties[i].joined);
 		if (json) {

@@ -140,16 +140,32 @@ static int seen_id(const accord_parties *p, const accord_entry *e, const char *i
 	return accord_causal_seen(p->causal, e->id, keyid) >= seq;
 }
 
-/* Whether party `name` is joined, or invited, in e's causal past: then e may not take the name. */
+int accord_party_names_alike(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
+		char y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
+
+		if (x != y)
+			return 0;
+	}
+	return *a == *b;
+}
+
+/*
+ * Whether party `name`, or one that differs from it only in case, is
+ * joined or invited in e's causal past: then e may not take the name (a
+ * reader does not compare case, so "Acme" beside "acme" is impersonation).
+ */
 static int name_taken(const accord_parties *p, const accord_entry *e, const char *name, int invites)
 {
 	size_t i;
 
 	for (i = 0; i < p->party_count; i++)
-		if (!strcmp(p->parties[i].name, name) && seen_id(p, e, p->parties[i].joined_by))
+		if (accord_party_names_alike(p->parties[i].name, name) && seen_id(p, e, p->parties[i].joined_by))
 			return 1;
 	for (i = 0; invites && i < p->invite_count; i++)
-		if (!strcmp(p->invites[i].party, name) && seen_id(p, e, p->invites[i].entry_id))
+		if (accord_party_names_alike(p->invites[i].party, name) && seen_id(p, e, p->invites[i].entry_id))
 			return 1;
 	return 0;
 }
@@ -165,9 +181,11 @@ static int64_t effective_cut(const accord_parties *p, const accord_member *m)
 static size_t add_party(accord_parties *p, const char *name, int64_t joined)
 {
 	accord_party *np;
+	size_t i;
 
-	if (accord_parties_find(p, name))
-		p->name_conflict = 1;
+	for (i = 0; i < p->party_count; i++)
+		if (accord_party_names_alike(p->parties[i].name, name))
+			p->name_conflict = 1; /* concurrent joins of one name, or of two alike */
 	if (!(np = realloc(p->parties, (p->party_count + 1) * sizeof(*np))))
 		abort();
 	p->parties = np;
@@ -871,7 +889,7 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 		if (p->causal && !accord_causal_find(p->causal, inv->entry_id, NULL, NULL))
 			return deny("the invitation is not in the causal past of party-accept");
 		if (name_taken(p, e, inv->party, 0))
-			return deny("party %s exists already", inv->party);
+			return deny("party %s exists already (names that differ only in case are one name)", inv->party);
 		if ((error = check_key_type(p, e, &inv->key)) < 0)
 			return error;
 		inv->accepted = 1;
@@ -918,7 +936,7 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 
 			/* only what the inviter saw: a concurrent invite of the name frames no one */
 			if (name_taken(p, e, party ? party : "", 1))
-				return deny("party %s exists or is invited already", party);
+				return deny("party %s exists or is invited already (names that differ only in case are one name)", party);
 			ni = realloc(p->invites, (p->invite_count + 1) * sizeof(*ni));
 			if (!ni)
 				abort();
