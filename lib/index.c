@@ -1533,7 +1533,8 @@ static int causal_simple(accord_ledger *l, accord_entry **news, size_t n, accord
  * entry may count once what it waits for arrives, and a key's cut is
  * raised when another key of its party builds on its set-aside entries,
  * even through a third party's entry that counts, or when another party's
- * close rests on its cosign. These take the engine.
+ * close rests on its cosign or its checkpoint on its open. These take the
+ * engine.
  */
 static int may_change_verdicts(const accord_ledger *l, accord_entry *const *news, size_t n)
 {
@@ -1553,8 +1554,9 @@ static int may_change_verdicts(const accord_ledger *l, accord_entry *const *news
 			const accord_member *m = accord_parties_member(&l->parties, news[j]->author.id);
 			const char *st = accord_entry_str(news[j], "status");
 
-			/* a colleague's entry, or another party's close resting on a cosign */
-			if ((m && m != x && m->party == x->party) ||
+			/* a colleague's entry, another party's close resting on a cosign,
+			 * or another party's checkpoint resting on an open */
+			if ((m && m != x && m->party == x->party) || !strcmp(news[j]->type, "checkpoint") ||
 			    (!strcmp(news[j]->type, "status") && st && !strcmp(st, "closed")))
 				return 1;
 		}

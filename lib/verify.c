@@ -104,6 +104,7 @@ struct item {
 	int fork;	   /* of a forked key, at or past the fork: counts only if vouched for */
 	int fork_ok;	   /* (fork) its chain and clock check out against its prev, found by id */
 	int vouched;	   /* (fork) in the causal past of a counted entry of a key that did not fork */
+	int hole;	   /* this round: beyond its key's cut, within a raise, set aside (raised_over) */
 	char *modified_by; /* proof that the bytes changed (who names other bytes) */
 };
 
@@ -1301,7 +1302,7 @@ static int rests_on_aside(struct run *r, const struct round *rd, const char *id)
 
 	/* the entry itself set aside, not only its feed: one resting on a fault is a fault */
 	return f && it->aside &&
-	       (it->fork || (rd->aside[f - r->feeds] && it->e->seq > rd->stop[f - r->feeds]));
+	       (it->fork || it->hole || (rd->aside[f - r->feeds] && it->e->seq > rd->stop[f - r->feeds]));
 }
 
 /*
@@ -1347,9 +1348,10 @@ static int gives_authority(const accord_entry *e)
  * How far another party's close `e` raises revoked member x's cut (TRUST.md
  * attack 1: a decision of another party resting on the key's entries
  * stands): to x's last cosign of e's incident in e's causal past, written
- * unaware of the revocation, and only if nothing between the cut and it
- * gives authority, so a revoked admin's backdated member-add never comes
- * back through a partner's close. 0 if it raises nothing.
+ * unaware of the revocation. What gives authority between the cut and it
+ * stays set aside (beyond_cut_authority), so a revoked admin's backdated
+ * member-add never comes back through a partner's close. 0 if it raises
+ * nothing.
  */
 static int64_t close_rests_on(struct run *r, struct feed *g, const accord_member *x, const accord_entry *e)
 {
@@ -1362,7 +1364,7 @@ static int64_t close_rests_on(struct run *r, struct feed *g, const accord_member
 	for (s = x->cut + 1; s <= upto; s++) {
 		struct item *it = item_at(g, s);
 
-		if (!it || !it->e || gives_authority(it->e))
+		if (!it || !it->e)
 			break;
 		if (!strcmp(it->e->type, "cosign") && !strcmp(it->e->incident, e->incident))
 			target = s;
@@ -1371,9 +1373,40 @@ static int64_t close_rests_on(struct run *r, struct feed *g, const accord_member
 }
 
 /*
+ * How far another party's checkpoint `e` raises revoked member x's cut
+ * (finding 07): to x's last open, in e's causal past and written unaware
+ * of the revocation, of an incident that names e's party. A partner that
+ * has synced an incident opened for it keeps it, as it would had it
+ * written on it: a revoker cannot withdraw what a party it involved has
+ * already taken in. 0 if it raises nothing.
+ */
+static int64_t checkpoint_rests_on(struct run *r, const accord_parties *p, struct feed *g,
+				   const accord_member *x, const accord_member *m, const accord_entry *e)
+{
+	int64_t upto, s, target = 0;
+	const cJSON *name;
+
+	if (strcmp(e->type, "checkpoint") != 0)
+		return 0;
+	upto = unaware_of_revocation(r, g, x, accord_causal_seen(r->v->causal, e->id, x->key.id));
+	for (s = x->cut + 1; s <= upto; s++) {
+		struct item *it = item_at(g, s);
+
+		if (!it || !it->e)
+			break;
+		if (strcmp(it->e->type, "open") != 0)
+			continue;
+		cJSON_ArrayForEach(name, cJSON_GetObjectItemCaseSensitive(it->e->body, "parties"))
+			if (cJSON_IsString(name) && !strcmp(name->valuestring, p->parties[m->party].name))
+				target = s;
+	}
+	return target;
+}
+
+/*
  * Whether `e`, of another key, writes on an incident whose open is a
  * revoked key's entry beyond its cut, written unaware of the revocation,
- * with nothing between the cut and it that gives authority, while `e`
+ * (what gives authority before it stays set aside), while `e`
  * does not know of the revocation: then the open stands (TRUST.md attack
  * 1, finding 15: a revoker cannot hide an incident others built on), and
  * learn_cuts raises the cut to it once the cuts hold.
@@ -1396,7 +1429,7 @@ static void open_rests_on(struct run *r, struct round *rd, const accord_parties 
 	    unaware_of_revocation(r, g, x, seq) < seq)
 		return;
 	for (s = x->cut + 1; s <= seq; s++)
-		if (!(it = item_at(g, s)) || !it->e || gives_authority(it->e))
+		if (!(it = item_at(g, s)) || !it->e)
 			return;
 	if (seq > rd->rests[g - r->feeds])
 		rd->rests[g - r->feeds] = seq;
@@ -1501,6 +1534,63 @@ static int deny_finding(struct run *r, const struct round *rd, const accord_part
 }
 
 /*
+ * Where revoked key `m`'s cut stands this round, and the revocation that
+ * names it: learnt in an earlier round, or applied already in this one.
+ */
+static int64_t cut_now(const struct round *rd, size_t fi, const accord_member *m,
+		       const accord_entry **rev)
+{
+	*rev = rd->by[fi];
+	if (m && m->revoked && m->cut < rd->precut[fi]) {
+		*rev = m->revocation;
+		return m->cut;
+	}
+	return rd->precut[fi];
+}
+
+/*
+ * Whether `e` gives authority and is not what its key's cut names: beyond
+ * the cut (counting, if at all, only through a raise), or, for a forked
+ * key, at or below the cut's seq on the side the revocation did not see
+ * (TRUST.md attack 2: cuts name entry ids). A raise brings back what
+ * colleagues and partners built on (notes, cosigns, opens), never an
+ * admission, revocation or invitation, whoever depends on it: else a
+ * revoked admin adds admins through any colleague's or partner's entry.
+ */
+static int beyond_cut_authority(struct run *r, const struct round *rd, const accord_parties *p,
+				const struct item *it)
+{
+	const accord_entry *e = it->e, *rev;
+	const accord_member *m = accord_parties_member(p, e->author.id);
+	size_t fi = (size_t)(find_feed(r, e->author.id) - r->feeds);
+	int64_t cut = cut_now(rd, fi, m, &rev);
+
+	if (cut == INT64_MAX || !gives_authority(e))
+		return 0;
+	if (e->seq > cut)
+		return e->seq <= rd->raise[fi]; /* beyond the raise, the cut's own finding */
+	return it->fork && (!rev || accord_causal_in_past(r->v->causal, rev, e) != 1);
+}
+
+/*
+ * Set aside an entry that beyond_cut_authority names. Its feed goes on
+ * past it: what the key wrote after it still counts as far as the raise
+ * covers, since nothing there rests on it through the feed alone.
+ */
+static void set_aside_hole(struct run *r, const accord_parties *p, struct item *it)
+{
+	const accord_entry *e = it->e;
+	const accord_member *m = accord_parties_member(p, e->author.id);
+	int after = m && m->revocation && accord_causal_in_past(r->v->causal, e, m->revocation) == 1;
+
+	add_finding(r, after ? ACCORD_AUDIT_REVOKED_KEY : ACCORD_AUDIT_PAST_CUT, e->author.id, it, NULL,
+		    "key %s was revoked, and this %s entry (seq %lld) is not within its cut: what other keys built on beyond a cut counts, never an entry that gives authority",
+		    e->author.id, e->type, (long long)e->seq);
+	it->hole = 1;
+	it->aside = deps_sound(r, e);
+}
+
+/*
  * An entry of a forked key at or past the fork, on either side (TRUST.md
  * attack 2): it counts only where its prev counts, it is within any cut,
  * a counted entry of a key that did not fork has it in its causal past
@@ -1532,6 +1622,10 @@ static int replay_fork(struct run *r, struct round *rd, accord_parties *p, struc
 			    e->author.id, (long long)pre, e->type, (long long)e->seq);
 		rd->aside[fi] = 1;
 		it->aside = deps_sound(r, e);
+		return -1;
+	}
+	if (beyond_cut_authority(r, rd, p, it)) {
+		set_aside_hole(r, p, it);
 		return -1;
 	}
 	if (!it->vouched) {
@@ -1654,6 +1748,10 @@ static size_t replay_once(struct run *r, accord_entry **all, size_t n, struct ro
 			item_of(r, e)->aside = deps_sound(r, e);
 			continue;
 		}
+		if (beyond_cut_authority(r, rd, p, it)) {
+			set_aside_hole(r, p, it);
+			continue;
+		}
 		if (deps_count(r, rd, p, e) < 0) {
 			rd->stop[fi] = e->seq - 1;
 			continue;
@@ -1692,7 +1790,8 @@ static int learn_cuts(struct run *r, accord_entry **kept, size_t k, const accord
 		struct feed *f = find_feed(r, e->author.id);
 		size_t fi = (size_t)(f - r->feeds);
 
-		if (m && m->revoked && m->cut < rd->precut[fi] && e->seq > m->cut) {
+		if (m && m->revoked && m->cut < rd->precut[fi] &&
+		    (e->seq > m->cut || beyond_cut_authority(r, rd, p, item_of(r, e)))) {
 			rd->precut[fi] = m->cut;
 			rd->by[fi] = m->revocation;
 			again = 1;
@@ -1715,9 +1814,11 @@ static int learn_cuts(struct run *r, accord_entry **kept, size_t k, const accord
 			 */
 			if (x->revocation && accord_causal_in_past(r->v->causal, e, x->revocation) == 1)
 				continue;
-			if (x->party != m->party)
+			if (x->party != m->party) {
 				seen = close_rests_on(r, g, x, e);
-			else
+				if (!seen)
+					seen = checkpoint_rests_on(r, p, g, x, m, e);
+			} else
 				seen = unaware_of_revocation(r, g, x,
 							     accord_causal_seen(r->v->causal, e->id, x->key.id));
 			if (seen > rd->raise[g - r->feeds] && seen > x->cut) {
@@ -1897,10 +1998,11 @@ static int replay(struct run *r)
 			rd.stop[i] = rd.sound[i] = r->feeds[i].cut;
 			rd.aside[i] = 0;
 			for (j = 0; j < r->feeds[i].n; j++)
-				r->feeds[i].items[j].counted = r->feeds[i].items[j].aside = 0;
+				r->feeds[i].items[j].counted = r->feeds[i].items[j].aside =
+					r->feeds[i].items[j].hole = 0;
 		}
 		for (i = 0; i < r->nforks; i++)
-			r->forks[i]->counted = r->forks[i]->aside = 0;
+			r->forks[i]->counted = r->forks[i]->aside = r->forks[i]->hole = 0;
 		accord_parties_dispose(&v->parties);
 		accord_parties_init(&v->parties);
 		v->parties.causal = v->causal;
@@ -2017,6 +2119,9 @@ static void finish(struct run *r)
 		accord_verified_feed *o = &v->feeds[i];
 
 		o->valid = o->kept = f->cut;
+		/* a feed's valid prefix ends on an entry that counts, never on a hole */
+		while (o->valid > 0 && f->items[o->valid - 1].hole)
+			o->valid--;
 		v->read += f->n;
 		for (j = 0; j < f->n; j++) {
 			struct item *it = &f->items[j];
@@ -2025,13 +2130,15 @@ static void finish(struct run *r)
 			pub->seq = it->env ? it->seq : (int64_t)j + 1;
 			memcpy(pub->id, it->id, sizeof(pub->id));
 			pub->sigfail = it->sigfail;
-			if ((int64_t)j < f->cut) {
+			if ((int64_t)j < o->valid && !it->hole) {
 				pub->verdict = ACCORD_VERDICT_VALID;
 				o->valid_head = o->kept_head = it->oid;
 				o->last = it->e;
 				it->e = NULL; /* in v->entries */
 			} else {
-				if (it->aside && o->kept == (int64_t)j) {
+				if (it->hole)
+					o->kept_head = it->oid; /* within the kept prefix, set aside alone */
+				else if (it->aside && o->kept == (int64_t)j) {
 					o->kept = (int64_t)j + 1;
 					o->kept_head = it->oid;
 				}

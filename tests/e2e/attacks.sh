@@ -116,15 +116,18 @@ test_close_no_authority() {
 	CLOSE=$(forge entry "$N" "$T/gina.ssh" --type status --incident "$INCID" \
 		--deps "$(git -C "$N" cat-file commit "$COS" | sed '1,/^$/d' | tr -d '\n' | sha256sum | cut -c1-64)" \
 		--body '{"status":"closed"}')
-	equal "$(accord -C "$N" show "$ID" --json | jget 'd["status"] + " " + d["resolution"]["state"]')" "resolved proposed" \
-		"close on a cosign past a member-add: not closed, not joint"
+	# the close rests on bob's cosign, which stands; the member-add before it gives
+	# authority, so no raise brings it back (attack finding 11: an honest member-add
+	# before a cosign must not un-close a partner's incident)
+	equal "$(accord -C "$N" show "$ID" --json | jget 'd["status"] + " " + d["resolution"]["state"]')" "closed joint" \
+		"close on a cosign past a member-add: the close stands"
 	expect 0 accord -C "$N" member list --json
 	equal "$(echo "$OUT" | jget "'mal' in [m['member'] for m in d if m['active']]")" false \
 		"close on a cosign past a member-add: mal is no member"
 	equal "$(accord -C "$N" audit --json --no-record | jget "sorted(f['kind'] for f in d['set_aside'] if f['commit'] in ('$ADD', '$COS'))")" \
-		'["past-cut"]' "close on a cosign past a member-add: bob's entries stay set aside"
+		'["past-cut"]' "close on a cosign past a member-add: bob's member-add alone stays set aside"
 	equal "$(accord -C "$N" log --json | jget "'$CLOSE' in [e['commit'] for e in d]")" true \
-		"close on a cosign past a member-add: gina's close counts on its own, to no effect"
+		"close on a cosign past a member-add: gina's close counts"
 }
 
 # --- a revocation that leaves out a member's open cannot hide the incident ------

@@ -1,0 +1,263 @@
+#!/bin/bash
+# Raised cuts never bring back authority (the second attack round on issue 13,
+# attack26 findings 01, 03, 08, 11, 12 and 10). A revocation's cut is raised to
+# what other keys built on (TRUST.md attack 1), and a forked key's entries count
+# where another key vouches for them (attack 2); neither may revive an entry
+# that gives authority, and neither may stop at one. Played as an attacker
+# would: the CLI where it can, stock ssh-keygen and git plumbing (forge.py)
+# otherwise, through a hub whose pre-receive hook runs accord.
+#   colleague_vouch   a revoked admin's backdated member-add, depended on by a
+#                     colluding plain colleague: the colleague's note counts, the
+#                     new admin does not (finding 01)
+#   fork_below_cut    a revoked admin forks below its cut with a member-add a
+#                     partner depends on: the cut names entry ids, the member-add
+#                     is not the one the revocation saw (finding 03)
+#   race_via_sync     plain CLI: an admin adds an admin right after its
+#                     revocation was written, and an honest colleague syncs it
+#                     before the revocation arrives (finding 08)
+#   close_past_add    plain CLI: a concurrent revocation must not un-close a
+#                     partner's incident because the revoked admin added a member
+#                     before its cosign (finding 11)
+#   open_past_add     plain CLI: nor hide an incident a partner wrote on because
+#                     the revoked admin added a member before opening it (finding 12)
+#   open_synced       plain CLI: a revocation whose cut falls below a fresh open
+#                     must not hide the incident from the involved party that has
+#                     already synced it (finding 07)
+#   case_alike        a partner invites "Acme" beside "acme": refused (finding 10)
+. "$(dirname "$0")/lib.sh"
+FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
+unset SSH_AUTH_SOCK
+
+# Each case works in its own folder $W: a hub with the hook, acme (alice root,
+# bob admin) in $W/acme, globex (gina root) in $W/globex.
+mkkey() { accord --home "$W/k-$1" key new --name "$1" --no-passphrase >/dev/null 2>&1 || bad "key new $1"
+	$FORGE sshkey "$W/k-$1" "$W/ssh-$1" || bad "sshkey $1"; }
+pub() { accord --home "$W/k-$1" key show | tail -1; }
+pkhex() { $FORGE keyid "$W/ssh-$1.pub" | cut -d' ' -f1; }
+kid() { $FORGE keyid "$W/ssh-$1.pub" | cut -d' ' -f2; }
+as() { local n=$1 r=$2; shift 2; accord -C "$W/$r" --home "$W/k-$n" "$@"; }
+q() { "$@" >"$T/.q" 2>&1 || bad "$*: $(tail -3 "$T/.q")"; }
+forge() { local n=$1 r=$2; shift 2; $FORGE entry "$W/$r" "$W/ssh-$n" "$@" || bad "forge $n $*"; }
+eid() { git -C "$W/$1" cat-file commit "$2" | sed '1,/^$/d' | sha256sum | cut -d' ' -f1; }
+fullid() { git -C "$W/$1" log --glob=refs/accord/ --format=%H | while read -r c; do eid "$1" "$c"; done | grep "^$2" | head -1; }
+base() {
+	W="$T/$1"
+	mkdir -p "$W"
+	for k in alice bob gina; do mkkey $k; done
+	git init -q --bare "$W/hub.git"
+	printf '#!/bin/sh\nexec "%s" hook pre-receive\n' "$ACCORD_BIN" >"$W/hub.git/hooks/pre-receive"
+	chmod +x "$W/hub.git/hooks/pre-receive"
+	git init -q "$W/acme"
+	LEDGER=$(as alice acme init --party acme --title t 2>/dev/null)
+	q as alice acme party invite globex --key "$(pub gina)"
+	q as alice acme member add --key "$(pub bob)" --name bob --admin
+	q as alice acme remote add hub "$W/hub.git"
+	q as alice acme sync
+	q accord clone "$W/hub.git" "$W/globex" --ledger "$LEDGER"
+	q as gina globex party accept globex --ledger "$LEDGER"
+	q as gina globex sync
+	q as alice acme sync
+	q accord clone "$W/hub.git" "$W/bobrepo" --ledger "$LEDGER"
+}
+# no_member LABEL NAME REPO...: NAME is an active member on none of the copies
+no_member() {
+	local label=$1 name=$2 r
+	shift 2
+	for r in "$@"; do
+		equal "$(as alice "$r" member list --json 2>/dev/null | jget "'$name' in [m['member'] for m in d if m['active']]")" \
+			false "$label: $name is no member on $r"
+	done
+}
+# aside LABEL REPO ENTRY_ID KIND: the entry is listed set aside with that kind
+aside() {
+	equal "$(as alice "$2" audit --json --no-record 2>/dev/null | jget "[f['kind'] for f in d['set_aside'] if f['entry'] == '$3']")" \
+		"[\"$4\"]" "$1: the entry is set aside as $4"
+}
+
+test_colleague_vouch() {
+	base colleague
+	mkkey carol
+	q as alice acme member add --key "$(pub carol)" --name carol
+	q as alice acme sync
+	q accord clone "$W/hub.git" "$W/carolrepo" --ledger "$LEDGER"
+	ID=$(as alice acme open --title "db down" --severity 2 --service db --started 2026-12-01T00:00:00Z --parties globex 2>/dev/null)
+	q as alice acme sync; q as bob bobrepo sync; q as carol carolrepo sync
+	q as bob bobrepo note "$ID" "bob here"; q as bob bobrepo sync
+	q as alice acme sync
+	q as alice acme member revoke bob --reason fired
+	q as alice acme sync; q as bob bobrepo sync
+	mkkey mal
+	# bob, revoked and aware, backdates a member-add with no deps
+	PT=$(git -C "$W/bobrepo" show -s --format=%ct "refs/accord/feeds/$(kid bob)")
+	MA=$(forge bob bobrepo --type member-add --body "{\"key\":\"$(pkhex mal)\",\"member\":\"mal\",\"admin\":true}" --deps none --time "$PT")
+	MAID=$(eid bobrepo "$MA")
+	q git -C "$W/bobrepo" push -q "$W/hub.git" "refs/accord/feeds/$(kid bob):refs/accord/feeds/$(kid bob)"
+	# carol, colluding, depends on it and omits the revocation
+	q git -C "$W/carolrepo" fetch -q "$W/hub.git" "+refs/accord/feeds/$(kid bob):refs/accord/feeds/$(kid bob)"
+	NOTE=$(forge carol carolrepo --type note --incident "$(fullid carolrepo "$ID")" --body '{"text":"carol vouches"}' --deps "$MAID")
+	expect 0 git -C "$W/carolrepo" push -q "$W/hub.git" "refs/accord/feeds/$(kid carol):refs/accord/feeds/$(kid carol)"
+	q as alice acme sync
+	q accord clone "$W/hub.git" "$W/fresh" --ledger "$LEDGER"
+	no_member colleague_vouch mal acme fresh
+	aside colleague_vouch fresh "$MAID" past-cut
+	expect 0 as alice fresh show "$ID"
+	contains "$OUT" "carol vouches" "colleague_vouch: carol's note counts on its own"
+	expect 1 as mal fresh note "$ID" "mal counts"
+	: "$NOTE"
+}
+
+test_fork_below_cut() {
+	base fork
+	ID=$(as alice acme open --title "db down" --severity 2 --service db --started 2026-12-01T00:00:00Z --parties globex 2>/dev/null)
+	q as alice acme sync; q as bob bobrepo sync
+	q as bob bobrepo note "$ID" "bob here"; q as bob bobrepo sync
+	q as alice acme sync; q as gina globex sync
+	BK=$(kid bob)
+	q as alice acme member revoke bob --reason fired
+	q as alice acme sync; q as bob bobrepo sync; q as gina globex sync
+	# a second entry at bob's last seq (within the cut by seq), on the side the revocation never saw
+	HEAD=$(git -C "$W/bobrepo" rev-parse "refs/accord/feeds/$BK")
+	P1=$(git -C "$W/bobrepo" rev-parse "$HEAD^")
+	PT=$(git -C "$W/bobrepo" show -s --format=%ct "$P1")
+	NS=$(git -C "$W/bobrepo" cat-file commit "$HEAD" | sed '1,/^$/d' | jget 'd["seq"]')
+	PL=$(git -C "$W/bobrepo" cat-file commit "$P1" | sed '1,/^$/d' | jget 'd["lamport"] + 1')
+	mkkey mal
+	F=$(forge bob bobrepo --no-ref --seq "$NS" --prev "$(eid bobrepo "$P1")" --parent "$P1" --type member-add \
+		--body "{\"key\":\"$(pkhex mal)\",\"member\":\"mal\",\"admin\":true}" --deps none --time "$PT" --lamport "$PL")
+	FID=$(eid bobrepo "$F")
+	q git -C "$W/bobrepo" update-ref "refs/accord/evidence/$BK/$F" "$F"
+	q git -C "$W/bobrepo" push "$W/hub.git" "refs/accord/evidence/$BK/$F:refs/accord/evidence/$BK/$F"
+	q git -C "$W/globex" fetch -q "$W/bobrepo" "refs/accord/evidence/$BK/$F:refs/accord/evidence/$BK/$F"
+	# gina (globex) vouches for it
+	forge gina globex --type note --incident "$(fullid globex "$ID")" --body '{"text":"gina vouches"}' --deps "$FID" >/dev/null
+	q as gina globex sync
+	as alice acme sync >/dev/null 2>&1 # reports the fork's proof
+	q accord clone "$W/hub.git" "$W/fresh" --ledger "$LEDGER"
+	no_member fork_below_cut mal acme globex fresh
+	aside fork_below_cut fresh "$FID" past-cut
+	expect 0 as alice fresh show "$ID"
+	contains "$OUT" "gina vouches" "fork_below_cut: gina's note counts on its own"
+	expect 1 as mal fresh note "$ID" "mal counts"
+}
+
+test_race_via_sync() {
+	base race
+	mkkey carol; mkkey mal
+	q as alice acme member add --key "$(pub carol)" --name carol
+	q as alice acme sync
+	q accord clone "$W/hub.git" "$W/carolrepo" --ledger "$LEDGER"
+	q as bob bobrepo sync; q as carol carolrepo sync; q as alice acme sync
+	# alice revokes bob; before her sync, bob (told in person) adds an admin and syncs
+	q as alice acme member revoke bob --reason fired
+	q as bob bobrepo member add --key "$(pub mal)" --name mal --admin
+	q as bob bobrepo sync
+	q as carol carolrepo sync # an honest colleague's routine sync depends on it
+	q as alice acme sync; q as carol carolrepo sync
+	q accord clone "$W/hub.git" "$W/fresh" --ledger "$LEDGER"
+	no_member race_via_sync mal acme carolrepo fresh
+	ADD=$(git -C "$W/fresh" log -1 --format=%H "refs/accord/feeds/$(kid bob)")
+	aside race_via_sync fresh "$(eid fresh "$ADD")" past-cut
+	# carol's checkpoint, which depends on the member-add, counts
+	equal "$(as carol fresh audit --json --no-record | jget "[f['kind'] for f in d['findings'] + d['set_aside'] if f['feed'] == '$(kid carol)']")" \
+		'[]' "race_via_sync: carol's entries count"
+}
+
+test_close_past_add() {
+	base close
+	mkkey carol
+	ID=$(as gina globex open --title "api down" --severity 2 --service api --started 2026-12-01T00:00:00Z --parties acme 2>/dev/null)
+	q as gina globex sync; q as bob bobrepo sync; q as alice acme sync
+	q as gina globex resolve "$ID" --summary fixed
+	q as gina globex sync; q as bob bobrepo sync
+	q as bob bobrepo member add --key "$(pub carol)" --name carol
+	q as bob bobrepo cosign "$ID"
+	q as bob bobrepo sync; q as gina globex sync
+	q as gina globex status "$ID" resolved
+	q as gina globex status "$ID" closed
+	q as gina globex sync
+	# alice, whose copy has not seen bob's last entries, revokes him
+	q as alice acme member revoke bob --reason "laptop stolen"
+	q as alice acme sync; q as gina globex sync
+	q accord clone "$W/hub.git" "$W/fresh" --ledger "$LEDGER"
+	for r in globex acme fresh; do
+		equal "$(as gina "$r" show "$ID" --json | jget 'd["status"] + " " + d["resolution"]["state"]')" "closed joint" \
+			"close_past_add: the close stands on $r"
+	done
+	no_member close_past_add carol acme globex fresh
+	ADD=$(git -C "$W/fresh" log -2 --format=%H "refs/accord/feeds/$(kid bob)" | tail -1)
+	aside close_past_add fresh "$(eid fresh "$ADD")" past-cut
+}
+
+test_open_past_add() {
+	base open
+	mkkey carol
+	q as bob bobrepo sync; q as alice acme sync
+	q as bob bobrepo member add --key "$(pub carol)" --name carol
+	ID=$(as bob bobrepo open --title "acme broke globex checkout" --severity 1 --service checkout \
+		--started 2026-12-01T00:00:00Z --parties globex 2>/dev/null)
+	q as bob bobrepo sync; q as gina globex sync
+	q as gina globex note "$ID" "globex lost 2h of checkout"
+	q as gina globex impact "$ID" --customers 9000 --start 2026-12-01T00:00:00Z --end 2026-12-01T02:00:00Z
+	q as gina globex sync
+	q as alice acme member revoke bob --reason fired
+	q as alice acme sync; q as gina globex sync
+	q accord clone "$W/hub.git" "$W/fresh" --ledger "$LEDGER"
+	for r in globex acme fresh; do
+		expect 0 as gina "$r" list
+		contains "$OUT" "acme broke globex checkout" "open_past_add: the incident stays on $r"
+		equal "$(as gina "$r" show "$ID" --json | jget 'd["customer_minutes"]')" 1080000 \
+			"open_past_add: globex's 9,000 customers for 2 h count on $r"
+	done
+	no_member open_past_add carol acme globex fresh
+}
+
+test_open_synced() {
+	base synced
+	q as bob bobrepo sync; q as alice acme sync
+	ID=$(as bob bobrepo open --title "acme broke globex checkout" --severity 1 --service checkout \
+		--started 2026-12-01T00:00:00Z --parties globex 2>/dev/null)
+	OWN=$(as bob bobrepo open --title "acme-only db" --severity 3 --service db --started 2026-12-01T00:00:00Z 2>/dev/null)
+	q as bob bobrepo sync
+	q as gina globex sync # globex takes the incident in; its checkpoint depends on it
+	# alice has seen the open (plain git) but revokes bob from her copy without it
+	q git -C "$W/acme" fetch -q "$W/hub.git" "refs/accord/feeds/$(kid bob):refs/heads/peek"
+	q as alice acme member revoke bob --reason fired
+	q as alice acme sync; q as gina globex sync
+	expect 0 as gina globex note "$ID" "we lost 2h of checkout because of acme"
+	expect 0 as gina globex impact "$ID" --customers 9000 --start 2026-12-01T00:00:00Z --end 2026-12-01T02:00:00Z
+	q as gina globex sync
+	q accord clone "$W/hub.git" "$W/fresh" --ledger "$LEDGER"
+	for r in globex acme fresh; do
+		expect 0 as gina "$r" list
+		contains "$OUT" "acme broke globex checkout" "open_synced: the incident stays on $r"
+		# an incident that does not name globex stays cut, though globex synced it too
+		case "$OUT" in *"acme-only db"*) bad "open_synced: acme's own incident past the cut stands on $r" ;; *) ok ;; esac
+	done
+	equal "$(as gina fresh show "$ID" --json | jget 'd["customer_minutes"]')" 1080000 "open_synced: globex's figure counts"
+	: "$OWN"
+}
+
+test_case_alike() {
+	base alike
+	mkkey mal
+	expect 1 as gina globex party invite Acme --key "$(pub mal)"
+	contains "$ERR" "differ only in case" "case_alike: the CLI says why"
+	expect 0 as gina globex party list --json
+	equal "$(echo "$OUT" | jget "sorted(p['name'] for p in d)")" '["acme", "globex"]' "case_alike: no Acme"
+	# forged past the CLI: the invite is refused by the rules, on the hub too
+	INV=$(forge gina globex --type party-invite --extra '{"incident":null}' \
+		--body "{\"key\":\"$(pkhex mal)\",\"party\":\"ACME\",\"member\":\"root\"}")
+	expect 1 git -C "$W/globex" push -q "$W/hub.git" "refs/accord/feeds/$(kid gina):refs/accord/feeds/$(kid gina)"
+	expect 0 as gina globex party list --json
+	equal "$(echo "$OUT" | jget "sorted(p['name'] for p in d)")" '["acme", "globex"]' "case_alike: forged ACME is no party"
+	: "$INV"
+}
+
+test_colleague_vouch
+test_fork_below_cut
+test_race_via_sync
+test_close_past_add
+test_open_past_add
+test_open_synced
+test_case_alike
+finish
