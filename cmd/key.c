@@ -101,7 +101,7 @@ static int key_new(accord_ctx *ctx, int argc, char **argv)
 	}
 	if (!cmd_valid_name(name))
 		return cmd_usage_error(ctx, "invalid name '%s': use letters, digits, '.', '_' and '-', "
-					    "starting with a letter or digit (at most 63)", name);
+					    "starting with a letter or digit (at most 64)", name);
 	if ((error = accord_key_home(&home, ctx->home)) < 0)
 		return cmd_fail(error);
 	if ((error = sealing_passphrase(ctx, &pass, no_pass, "made"))) {
@@ -210,9 +210,9 @@ static int key_import(accord_ctx *ctx, int argc, char **argv)
 	file = argv[optind];
 	if (optind + 1 < argc)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind + 1]);
-	if (name && (!cmd_valid_name(name) || strlen(name) > 63))
+	if (name && (!cmd_valid_name(name)))
 		return cmd_usage_error(ctx, "invalid name '%s': use letters, digits, '.', '_' and '-', "
-					    "starting with a letter or digit (at most 63)", name);
+					    "starting with a letter or digit (at most 64)", name);
 	if (agent) {
 		if (no_pass)
 			return cmd_usage_error(ctx, "--agent takes no passphrase: the agent keeps the key");
@@ -231,7 +231,7 @@ static int key_import(accord_ctx *ctx, int argc, char **argv)
 	}
 	if (!key->pub.name[0]) {
 		code = cmd_usage_error(ctx, "the comment in %s is not a usable name (a name has letters, digits, "
-					    "'.', '_' and '-', starting with a letter or digit, at most 63; "
+					    "'.', '_' and '-', starting with a letter or digit, at most 64; "
 					    "ssh-keygen's default user@host has '@'); give one with --name", file);
 		goto done;
 	}

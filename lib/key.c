@@ -525,7 +525,7 @@ static int check_name(const char *name)
 {
 	if (!name_is_valid(name))
 		return accord_error_set(ACCORD_EINVALID,
-					"key name must be 1-63 printable ASCII characters without leading or trailing spaces");
+					"key name must be 1-64 printable ASCII characters without leading or trailing spaces");
 	return 0;
 }
 
@@ -747,7 +747,7 @@ done:
 }
 
 /* Strictly parse the key file text into `body` (BODY_LEN) and `name`. */
-static int parse_key_text(unsigned char *body, char name[64], const char *text, size_t len,
+static int parse_key_text(unsigned char *body, char name[65], const char *text, size_t len,
 			  const char *path)
 {
 	const size_t plen = sizeof(COMMENT_PREFIX) - 1;
@@ -763,7 +763,7 @@ static int parse_key_text(unsigned char *body, char name[64], const char *text, 
 		return accord_error_set(ACCORD_EINVALID,
 					"%s is not an accord secret key (bad comment line)", path);
 	name_len = (size_t)(nl - text) - plen;
-	if (name_len == 0 || name_len > 63)
+	if (name_len == 0 || name_len > 64)
 		return accord_error_set(ACCORD_EINVALID, "%s has a malformed key name", path);
 	memcpy(name, text + plen, name_len);
 	name[name_len] = '\0';
@@ -823,7 +823,7 @@ static int parse_key_text(unsigned char *body, char name[64], const char *text, 
 }
 
 /* Read and parse home/key. *body is sodium_malloc'd (BODY_LEN) on success. */
-static int read_key_file(unsigned char **body_out, char name[64], const char *path)
+static int read_key_file(unsigned char **body_out, char name[65], const char *path)
 {
 	unsigned char *body = sodium_malloc(BODY_LEN);
 	char *text = sodium_malloc(KEY_FILE_MAX + 1);
@@ -873,7 +873,7 @@ done:
 int accord_key_is_encrypted(const char *home)
 {
 	unsigned char *body = NULL;
-	char name[64], *path;
+	char name[65], *path;
 	int enc = 0;
 
 	if (!home)
@@ -891,7 +891,7 @@ int accord_key_load(accord_key **out, const char *home, const char *passphrase)
 	unsigned char *body = NULL, *seed = NULL, *boxkey = NULL;
 	accord_key *key = NULL;
 	accord_pubkey filepub;
-	char name[64], *path = NULL;
+	char name[65], *path = NULL;
 	int rc;
 
 	if (!home)
@@ -1047,12 +1047,12 @@ static void shown_type(char out[41], const unsigned char *s, size_t len)
 	out[n] = '\0';
 }
 
-/* The stricter rule for names taken from a comment: [A-Za-z0-9][A-Za-z0-9._-]*, at most 63. */
+/* The stricter rule for names taken from a comment: [A-Za-z0-9][A-Za-z0-9._-]*, at most 64. */
 static int comment_is_name(const unsigned char *s, size_t len)
 {
 	size_t i;
 
-	if (len == 0 || len > 63)
+	if (len == 0 || len > 64)
 		return 0;
 	for (i = 0; i < len; i++) {
 		unsigned char c = s[i];
@@ -1334,7 +1334,7 @@ int accord_key_import_openssh(accord_key **out, const char *home, const char *pe
 		rc = accord_key_set_name(key, name);
 	else if (!key->pub.name[0])
 		rc = accord_error_set(ACCORD_EINVALID,
-				      "the key's comment is not a usable name (letters, digits, '.', '_', '-', at most 63); give one with --name");
+				      "the key's comment is not a usable name (letters, digits, '.', '_', '-', at most 64); give one with --name");
 	if (rc == 0)
 		rc = accord_key_save(key, home, passphrase, force);
 	if (rc == 0)

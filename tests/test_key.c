@@ -580,7 +580,7 @@ static void test_key_bad_name_refused(void **state)
 	accord_key *key = NULL;
 	struct stat st;
 	static const char *names[] = { "", "a\nb", " lead", "trail ", "tab\there",
-				       "0123456789012345678901234567890123456789012345678901234567890123" };
+				       "01234567890123456789012345678901234567890123456789012345678901234" };
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -589,6 +589,22 @@ static void test_key_bad_name_refused(void **state)
 	assert_int_equal(accord_key_generate(&key, f->home, NULL, NULL, 0), ACCORD_EINVALID);
 	assert_null(key);
 	assert_int_equal(stat(f->home, &st), -1);
+}
+
+/* One name rule: 64 characters, as the schema and the CLI allow, is a key name, kept whole. */
+static void test_key_name_of_64(void **state)
+{
+	struct fx *f = *state;
+	static const char name[] = "a123456789012345678901234567890123456789012345678901234567890123";
+	accord_key *key = NULL, *back = NULL;
+
+	assert_int_equal(strlen(name), 64);
+	assert_int_equal(accord_key_generate(&key, f->home, name, NULL, 0), 0);
+	assert_string_equal(key->pub.name, name);
+	assert_int_equal(accord_key_load(&back, f->home, NULL), 0);
+	assert_string_equal(back->pub.name, name);
+	accord_key_free(key);
+	accord_key_free(back);
 }
 
 static void test_key_openssh_roundtrip(void **state)
@@ -626,10 +642,10 @@ static void test_key_openssh_roundtrip(void **state)
 	assert_int_equal(accord_pubkey_from_openssh(&pub, line.ptr), 0);
 	assert_string_equal(pub.name, "");
 
-	/* long comments are cut to 63 bytes; control characters are replaced */
+	/* long comments are cut to 64 bytes (the name rule); control characters are replaced */
 	accord_buf_puts(&line, " Jane\x01" "Doe 0123456789012345678901234567890123456789012345678901234567890123456789\n");
 	assert_int_equal(accord_pubkey_from_openssh(&pub, line.ptr), 0);
-	assert_int_equal(strlen(pub.name), 63);
+	assert_int_equal(strlen(pub.name), 64);
 	assert_memory_equal(pub.name, "Jane?Doe 01234", 14);
 
 	accord_buf_dispose(&line);
@@ -1600,6 +1616,7 @@ int main(void)
 		T(test_key_pub_mismatch_refused),
 		T(test_key_id_is_sha256_prefix),
 		T(test_key_bad_name_refused),
+		T(test_key_name_of_64),
 		T(test_key_openssh_roundtrip),
 		T(test_key_openssh_matches_ssh_keygen),
 		T(test_key_openssh_rejects),

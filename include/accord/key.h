@@ -44,7 +44,7 @@ typedef enum {
 typedef struct {
 	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
 	char id[ACCORD_KEYID_HEXLEN + 1];
-	char name[64];
+	char name[65];
 	accord_key_type type;
 	char application[ACCORD_SK_APPLICATION_MAX + 1]; /* an sk key's FIDO application, else "" */
 } accord_pubkey;

@@ -80,7 +80,7 @@ fi
 sshkey ed25519 "" alice@laptop at
 expect 2 accord --home "$T/noname" key import "$S/at" --no-passphrase
 contains "$ERR" "--name" "unusable comment asks for --name"
-contains "$ERR" "letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63" "and says what a name may hold"
+contains "$ERR" "letters, digits, '.', '_' and '-', starting with a letter or digit, at most 64" "and says what a name may hold"
 if [ -e "$T/noname" ]; then bad "key home made for a refused import"; else ok; fi
 expect 0 accord --home "$T/noname" key import "$S/at" --name alice --no-passphrase
 contains "$OUT" "ssh-ed25519 $(cut -d' ' -f2 "$S/at.pub") alice" "named by --name"
