@@ -561,6 +561,71 @@ static void weeks_add_window(accord_report *r, int64_t customers, int64_t cs, in
 	}
 }
 
+/*
+ * A party's name as the report shows it. Across ledgers, one name can
+ * stand for different parties: a partner in one ledger can invite a party
+ * named after another ledger's partner (attack26 finding 06). Parties are
+ * one where their root keys are; a name alike (but for case) to another
+ * ledger's party with a different root key is shown with its ledger,
+ * "globex (acme-initech)", and its figures are never added to the other's.
+ */
+typedef struct {
+	size_t ledger;
+	const char *name;
+	char *shown;
+} apart_name;
+
+/* Factor keys are the map keys while aggregating; kept here until the report goes. */
+typedef struct {
+	accord_report pub;
+	char **keys;
+	size_t key_count;
+	apart_name *apart;
+	size_t apart_count;
+} report_impl;
+
+static const char *party_as(const accord_report *r, size_t ledger, const char *name)
+{
+	const report_impl *impl = (const report_impl *)r;
+	size_t i;
+
+	for (i = 0; name && i < impl->apart_count; i++)
+		if (impl->apart[i].ledger == ledger && !strcmp(impl->apart[i].name, name))
+			return impl->apart[i].shown;
+	return name;
+}
+
+/* Which parties of which ledgers are shown apart (party_as). */
+static void find_apart(report_impl *impl, const accord_report_source *sources, size_t count)
+{
+	size_t i, j, k, l;
+
+	for (i = 0; i < count; i++) {
+		const accord_parties *a = &sources[i].ledger->parties;
+
+		for (j = 0; j < a->party_count; j++) {
+			const char *root = a->members[a->parties[j].root]->key.id;
+			int apart = 0;
+
+			for (k = 0; k < count && !apart; k++) {
+				const accord_parties *b = &sources[k].ledger->parties;
+
+				for (l = 0; k != i && l < b->party_count && !apart; l++)
+					apart = accord_party_names_alike(a->parties[j].name, b->parties[l].name) &&
+						strcmp(root, b->members[b->parties[l].root]->key.id) != 0;
+			}
+			if (apart) {
+				apart_name an = { i, a->parties[j].name, NULL };
+				accord_buf shown = ACCORD_BUF_INIT;
+
+				accord_buf_printf(&shown, "%s (%s)", an.name, sources[i].name);
+				an.shown = accord_buf_detach(&shown);
+				ACCORD_PUSH(impl->apart, impl->apart_count, an);
+			}
+		}
+	}
+}
+
 static void aggregate(accord_report *r, char ***owned_keys, size_t *owned_count)
 {
 	tally_set services = { 0 }, waiting = { 0 }, owners = { 0 }, factors = { 0 };
@@ -639,7 +704,9 @@ static void aggregate(accord_report *r, char ***owned_keys, size_t *owned_count)
 		if (ri->waiting_count) {
 			r->waiting_incidents++;
 			for (j = 0; j < ri->waiting_count; j++) {
-				t = tally_get(&waiting, ri->waiting[j], ri->waiting[j]);
+				const char *shown = party_as(r, ri->ledger, ri->waiting[j]);
+
+				t = tally_get(&waiting, shown, shown);
 				t->count++;
 				t->ledgers |= UINT64_C(1) << ri->ledger;
 			}
@@ -655,7 +722,7 @@ static void aggregate(accord_report *r, char ***owned_keys, size_t *owned_count)
 				size_t *open_c, *done_c, *over_c;
 
 				if (cJSON_GetArraySize(a->owners) == 1 && cJSON_IsString(a->owners->child)) {
-					const char *p = a->owners->child->valuestring;
+					const char *p = party_as(r, ri->ledger, a->owners->child->valuestring);
 
 					t = tally_get(&owners, p, p);
 					open_c = &t->open, done_c = &t->done, over_c = &t->overdue;
@@ -704,12 +771,6 @@ static void aggregate(accord_report *r, char ***owned_keys, size_t *owned_count)
 	tally_take(&r->factors, &r->factor_count, &factors, cmp_factor);
 }
 
-/* Factor keys are the map keys while aggregating; kept here until the report goes. */
-typedef struct {
-	accord_report pub;
-	char **keys;
-	size_t key_count;
-} report_impl;
 
 /* How an incident was closed before any duplicate was followed. */
 typedef struct {
@@ -917,7 +978,9 @@ static void aggregate_providers(accord_report *r)
 			const accord_party_clocks *pc = &c->parties[j];
 			size_t at;
 
-			for (at = 0; at < r->provider_count && strcmp(r->providers[at].name, pc->party) != 0; at++)
+			const char *shown = party_as(r, r->incidents[i].ledger, pc->party);
+
+			for (at = 0; at < r->provider_count && strcmp(r->providers[at].name, shown) != 0; at++)
 				;
 			if (at == r->provider_count) {
 				accord_report_provider pv;
@@ -928,7 +991,7 @@ static void aggregate_providers(accord_report *r)
 				vals = nv;
 				memset(vals[at], 0, sizeof(vals[at]));
 				memset(&pv, 0, sizeof(pv));
-				pv.name = pc->party;
+				pv.name = shown;
 				ACCORD_PUSH(r->providers, r->provider_count, pv);
 			}
 			provider_add(r, &r->providers[at], vals[at], &r->incidents[i], pc);
@@ -1015,6 +1078,8 @@ static int compute(accord_report **out, const accord_report_source *sources, siz
 		accord_report_free(r);
 		return error;
 	}
+	if (r->across)
+		find_apart(impl, sources, count);
 	aggregate(r, &impl->keys, &impl->key_count);
 	aggregate_providers(r);
 	/* the period of the same length just before, for the trend of each provider figure */
@@ -1082,6 +1147,9 @@ void accord_report_free(accord_report *r)
 	for (i = 0; i < impl->key_count; i++)
 		free(impl->keys[i]);
 	free(impl->keys);
+	for (i = 0; i < impl->apart_count; i++)
+		free(impl->apart[i].shown);
+	free(impl->apart);
 	free(impl);
 }
 
@@ -1203,7 +1271,7 @@ static void report_party_names(const char ***out, size_t *count, const accord_re
 
 	for (i = 0; i < r->ledger_count; i++)
 		for (j = 0; j < r->ledgers[i].party_count; j++)
-			ACCORD_PUSH(names, n, r->ledgers[i].parties[j]);
+			ACCORD_PUSH(names, n, party_as(r, i, r->ledgers[i].parties[j]));
 	if (n)
 		qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n; i++)

@@ -256,6 +256,32 @@ equal "$(echo "$OUT" | wc -l)" "3" "list: the tampered ledger's incidents still 
 contains "$ERR" "ledger tampered-initech:" "list names the ledger with findings"
 expect 0 accord ledgers remove tampered-initech
 
+# ---- a party named like another ledger's partner is shown apart (attack26 finding 06) ----
+# ivan, initech's root, invites a "globex" of his own into acme-initech (a key he holds,
+# not globex's root) and gets it to wait on a resolution: acme's report across ledgers
+# must not add that to the real globex's figures.
+newkey sock
+at 2026-11-20T10:00:00Z $I -C "$T/initech" sync --no-checkpoint >/dev/null 2>&1 || bad sync initech sock
+at 2026-11-20T10:01:00Z $I -C "$T/initech" party invite globex --key "$(accord --home "$T/sock" key show | tail -1)" >/dev/null 2>&1 || bad invite sock
+at 2026-11-20T10:02:00Z $I -C "$T/initech" sync --no-checkpoint >/dev/null 2>&1 || bad sync initech sock 2
+accord clone "$T/hub-initech.git" "$T/sock-copy" --ledger "$LI" >/dev/null 2>&1 || bad clone sock
+at 2026-11-20T10:03:00Z --home "$T/sock" -C "$T/sock-copy" party accept globex --ledger "$LI" >/dev/null 2>"$T/sock.err" || bad "accept sock: $(cat "$T/sock.err")"
+at 2026-11-20T10:04:00Z --home "$T/sock" -C "$T/sock-copy" sync --no-checkpoint >/dev/null 2>&1 || bad sync sock
+at 2026-11-20T10:05:00Z $I -C "$T/initech" sync --no-checkpoint >/dev/null 2>&1 || bad sync initech sock 3
+S1=$(at 2026-11-20T10:06:00Z $I -C "$T/initech" open --title "sock outage" --severity 1 --service db --started 2026-11-20T09:00:00Z --parties globex 2>/dev/null) || bad open sock
+at 2026-11-20T10:07:00Z $I -C "$T/initech" resolve "$S1" --summary "sock fixed it" >/dev/null 2>&1 || bad resolve sock
+at 2026-11-20T10:08:00Z $I -C "$T/initech" sync --no-checkpoint >/dev/null 2>&1 || bad sync initech sock 4
+at 2026-11-20T10:09:00Z $A -C "$T/acme-initech" sync --no-checkpoint >/dev/null 2>&1 || bad sync acme-initech sock
+at 2026-11-21T00:00:00Z report --all-ledgers --format json >"$T/apart.json" 2>/dev/null || bad report apart
+equal "$(jget 'd["parties"]' <"$T/apart.json")" '["acme", "globex (acme-globex)", "globex (acme-initech)", "initech"]' \
+	"a name standing for two parties (two root keys) is shown apart, with its ledger"
+equal "$(jget '[(w["party"], w["incidents"]) for w in d["joint"]["waiting"]["by_party"] if w["party"].startswith("globex")]' <"$T/apart.json")" \
+	'[["globex (acme-globex)", 1], ["globex (acme-initech)", 1]]' "the real globex's waiting count is its own"
+at 2026-11-21T00:00:00Z report --all-ledgers >"$T/apart.txt" 2>/dev/null || bad report apart text
+case "$(cat "$T/apart.txt")" in *"globex (ledgers: acme-globex, acme-initech)"*) bad "text report merges the two globex" ;; *) ok ;; esac
+# acme, one root key in both ledgers, stays one party
+equal "$(jget '[p for p in d["parties"] if p.startswith("acme")]' <"$T/apart.json")" '["acme"]' "acme is one party across its ledgers"
+
 # ---- sync --all-ledgers goes past a failing ledger and says so ----
 cp -r "$T/acme-globex" "$T/broken"
 git -C "$T/broken" remote set-url hub "$T/no-such-hub.git"
