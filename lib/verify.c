@@ -1345,62 +1345,66 @@ static int gives_authority(const accord_entry *e)
 }
 
 /*
- * How far another party's close `e` raises revoked member x's cut (TRUST.md
- * attack 1: a decision of another party resting on the key's entries
- * stands): to x's last cosign of e's incident in e's causal past, written
- * unaware of the revocation. What gives authority between the cut and it
- * stays set aside (beyond_cut_authority), so a revoked admin's backdated
- * member-add never comes back through a partner's close. 0 if it raises
- * nothing.
+ * The last entry of revoked member x beyond its cut that `e` has in its
+ * causal past, written unaware of the revocation, and that `match`es;
+ * 0 if none. What gives authority on the way stays set aside
+ * (beyond_cut_authority), so a raise to it never brings back a revoked
+ * admin's backdated member-add.
  */
-static int64_t close_rests_on(struct run *r, struct feed *g, const accord_member *x, const accord_entry *e)
+static int64_t last_seen_beyond_cut(struct run *r, struct feed *g, const accord_member *x,
+				    const accord_entry *e, int (*match)(const accord_entry *, const char *),
+				    const char *arg)
 {
-	const char *st = accord_entry_str(e, "status");
-	int64_t upto, s, target = 0;
+	int64_t upto = unaware_of_revocation(r, g, x, accord_causal_seen(r->v->causal, e->id, x->key.id));
+	int64_t s, target = 0;
 
-	if (strcmp(e->type, "status") != 0 || !st || strcmp(st, "closed") != 0 || !e->incident[0])
-		return 0;
-	upto = unaware_of_revocation(r, g, x, accord_causal_seen(r->v->causal, e->id, x->key.id));
 	for (s = x->cut + 1; s <= upto; s++) {
 		struct item *it = item_at(g, s);
 
 		if (!it || !it->e)
 			break;
-		if (!strcmp(it->e->type, "cosign") && !strcmp(it->e->incident, e->incident))
+		if (match(it->e, arg))
 			target = s;
 	}
 	return target;
 }
 
-/*
- * How far another party's checkpoint `e` raises revoked member x's cut
- * (finding 07): to x's last open, in e's causal past and written unaware
- * of the revocation, of an incident that names e's party. A partner that
- * has synced an incident opened for it keeps it, as it would had it
- * written on it: a revoker cannot withdraw what a party it involved has
- * already taken in. 0 if it raises nothing.
- */
-static int64_t checkpoint_rests_on(struct run *r, const accord_parties *p, struct feed *g,
-				   const accord_member *x, const accord_member *m, const accord_entry *e)
+static int cosign_of(const accord_entry *e, const char *incident)
 {
-	int64_t upto, s, target = 0;
+	return !strcmp(e->type, "cosign") && !strcmp(e->incident, incident);
+}
+
+static int open_naming(const accord_entry *e, const char *party)
+{
 	const cJSON *name;
 
-	if (strcmp(e->type, "checkpoint") != 0)
+	if (strcmp(e->type, "open") != 0)
 		return 0;
-	upto = unaware_of_revocation(r, g, x, accord_causal_seen(r->v->causal, e->id, x->key.id));
-	for (s = x->cut + 1; s <= upto; s++) {
-		struct item *it = item_at(g, s);
+	cJSON_ArrayForEach(name, cJSON_GetObjectItemCaseSensitive(e->body, "parties"))
+		if (cJSON_IsString(name) && !strcmp(name->valuestring, party))
+			return 1;
+	return 0;
+}
 
-		if (!it || !it->e)
-			break;
-		if (strcmp(it->e->type, "open") != 0)
-			continue;
-		cJSON_ArrayForEach(name, cJSON_GetObjectItemCaseSensitive(it->e->body, "parties"))
-			if (cJSON_IsString(name) && !strcmp(name->valuestring, p->parties[m->party].name))
-				target = s;
-	}
-	return target;
+/*
+ * How far another party's entry `e` (of member m) raises revoked member
+ * x's cut (TRUST.md attack 1: a decision of another party resting on the
+ * key's entries stands). A close raises it to x's last cosign of e's
+ * incident in e's causal past. A checkpoint raises it to x's last open
+ * of an incident naming m's party (finding 07): a party that has synced an
+ * incident opened for it keeps it, as it would had it written on it, so a
+ * revoker cannot withdraw what it already took in. 0 if it raises nothing.
+ */
+static int64_t other_party_rests_on(struct run *r, const accord_parties *p, struct feed *g,
+				    const accord_member *x, const accord_member *m, const accord_entry *e)
+{
+	const char *st = accord_entry_str(e, "status");
+
+	if (!strcmp(e->type, "status") && st && !strcmp(st, "closed") && e->incident[0])
+		return last_seen_beyond_cut(r, g, x, e, cosign_of, e->incident);
+	if (!strcmp(e->type, "checkpoint"))
+		return last_seen_beyond_cut(r, g, x, e, open_naming, p->parties[m->party].name);
+	return 0;
 }
 
 /*
@@ -1814,11 +1818,9 @@ static int learn_cuts(struct run *r, accord_entry **kept, size_t k, const accord
 			 */
 			if (x->revocation && accord_causal_in_past(r->v->causal, e, x->revocation) == 1)
 				continue;
-			if (x->party != m->party) {
-				seen = close_rests_on(r, g, x, e);
-				if (!seen)
-					seen = checkpoint_rests_on(r, p, g, x, m, e);
-			} else
+			if (x->party != m->party)
+				seen = other_party_rests_on(r, p, g, x, m, e);
+			else
 				seen = unaware_of_revocation(r, g, x,
 							     accord_causal_seen(r->v->causal, e->id, x->key.id));
 			if (seen > rd->raise[g - r->feeds] && seen > x->cut) {
