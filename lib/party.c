@@ -396,6 +396,7 @@ static int apply_offer(accord_parties *p, const accord_entry *e, const accord_me
 static int accept_admission(accord_parties *p, accord_member *m, const accord_entry *e)
 {
 	accord_offer *o = e->admission[0] ? find_offer(p, e->author.id, e->admission, 0, 0) : NULL;
+	int still_revoked = 0;
 
 	/*
 	 * A state restored by the index keeps members, not offers: there the
@@ -412,6 +413,20 @@ static int accept_admission(accord_parties *p, accord_member *m, const accord_en
 				    e->author.id);
 		return 0;
 	}
+	if (!o && m->revoked && e->admission[0]) {
+		size_t i;
+
+		/*
+		 * Revoked before it accepted (cut 0), and still counting: a raise
+		 * covers it, because a colleague built on it. It accepts the
+		 * admission the revocation withdrew; the key stays revoked.
+		 */
+		for (i = 0; i < p->offer_count && !o; i++)
+			if (p->offers[i].withdrawn && !strcmp(p->offers[i].key.id, e->author.id) &&
+			    !strcmp(p->offers[i].entry->id, e->admission))
+				o = &p->offers[i];
+		still_revoked = o != NULL;
+	}
 	if (!o)
 		return deny("the first entry of key %.12s names admission %.12s, which is no member-add of this key in effect",
 			    e->author.id, e->admission[0] ? e->admission : "(none)");
@@ -423,8 +438,10 @@ static int accept_admission(accord_parties *p, accord_member *m, const accord_en
 	m->root |= o->root;
 	m->key.type = o->key.type; /* the offer accepted says the type, not the first one made */
 	memcpy(m->key.application, o->key.application, sizeof(m->key.application));
-	m->revoked = 0; /* a withdrawn offer of another party said so */
-	m->revocation = NULL;
+	if (!still_revoked) {
+		m->revoked = 0; /* a withdrawn offer of another party said so */
+		m->revocation = NULL;
+	}
 	memcpy(m->added_by, o->adder->key.id, sizeof(m->added_by));
 	m->added = o->entry->time;
 	m->accepted = 1;
@@ -907,6 +924,9 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 				    e->author.id);
 		return deny("key %.12s is not a member of any party", e->author.id);
 	}
+	/* revoked before it accepted its admission (cut 0): past the cut, set aside, not a fault */
+	if (m->revoked && !m->accepted && e->seq > effective_cut(p, m))
+		return deny_cut(p, m, e);
 	if (e->seq == 1 && (error = accept_admission(p, m, e)) < 0)
 		return error;
 	if (!m->accepted)

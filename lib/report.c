@@ -618,7 +618,19 @@ static void find_apart(report_impl *impl, const accord_report_source *sources, s
 				apart_name an = { i, a->parties[j].name, NULL };
 				accord_buf shown = ACCORD_BUF_INIT;
 
-				accord_buf_printf(&shown, "%s (%s)", an.name, sources[i].name);
+				/* named by the ledgers this party (this root key) is in */
+				accord_buf_printf(&shown, "%s (", an.name);
+				for (k = 0, apart = 0; k < count; k++) {
+					const accord_parties *b = &sources[k].ledger->parties;
+
+					for (l = 0; l < b->party_count; l++)
+						if (accord_party_names_alike(a->parties[j].name, b->parties[l].name) &&
+						    !strcmp(root, b->members[b->parties[l].root]->key.id)) {
+							accord_buf_printf(&shown, "%s%s", apart++ ? ", " : "", sources[k].name);
+							break;
+						}
+				}
+				accord_buf_putc(&shown, ')');
 				an.shown = accord_buf_detach(&shown);
 				ACCORD_PUSH(impl->apart, impl->apart_count, an);
 			}

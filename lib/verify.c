@@ -1352,8 +1352,8 @@ static int gives_authority(const accord_entry *e)
  * admin's backdated member-add.
  */
 static int64_t last_seen_beyond_cut(struct run *r, struct feed *g, const accord_member *x,
-				    const accord_entry *e, int (*match)(const accord_entry *, const char *),
-				    const char *arg)
+				    const accord_entry *e, int (*match)(const accord_entry *, const void *),
+				    const void *arg)
 {
 	int64_t upto = unaware_of_revocation(r, g, x, accord_causal_seen(r->v->causal, e->id, x->key.id));
 	int64_t s, target = 0;
@@ -1369,12 +1369,7 @@ static int64_t last_seen_beyond_cut(struct run *r, struct feed *g, const accord_
 	return target;
 }
 
-static int cosign_of(const accord_entry *e, const char *incident)
-{
-	return !strcmp(e->type, "cosign") && !strcmp(e->incident, incident);
-}
-
-static int open_naming(const accord_entry *e, const char *party)
+static int open_naming(const accord_entry *e, const void *party)
 {
 	const cJSON *name;
 
@@ -1386,57 +1381,78 @@ static int open_naming(const accord_entry *e, const char *party)
 	return 0;
 }
 
+/* An entry on `incident`: its open (the incident's id), or any entry naming it. */
+static int on_incident(const accord_entry *e, const void *incident)
+{
+	return !strcmp(e->incident, incident) || !strcmp(e->id, incident);
+}
+
+/* match arguments: an incident and a party name */
+struct involving {
+	const char *incident, *party;
+};
+
+/* The open or an involve of an incident, naming a party: what makes it that party's incident. */
+static int involves(const accord_entry *e, const void *arg)
+{
+	const struct involving *in = arg;
+	const char *party = accord_entry_str(e, "party");
+
+	if (!strcmp(e->type, "involve"))
+		return !strcmp(e->incident, in->incident) && party && !strcmp(party, in->party);
+	return !strcmp(e->id, in->incident) && open_naming(e, in->party);
+}
+
 /*
  * How far another party's entry `e` (of member m) raises revoked member
- * x's cut (TRUST.md attack 1: a decision of another party resting on the
- * key's entries stands). A close raises it to x's last cosign of e's
- * incident in e's causal past. A checkpoint raises it to x's last open
- * of an incident naming m's party (finding 07): a party that has synced an
- * incident opened for it keeps it, as it would had it written on it, so a
- * revoker cannot withdraw what it already took in. 0 if it raises nothing.
+ * x's cut (TRUST.md attack 1: decisions of other parties resting on the
+ * key's entries stand). A close raises it to x's last entry on that
+ * incident in e's causal past: the cosign, proposal or status it rests on
+ * (attack26 finding 11, attack27 03 and 04). Any other entry on an
+ * incident raises it to the open or involve that made it e's party's
+ * incident (attack26 12, attack27 01). A checkpoint raises it to x's last
+ * open of an incident naming m's party (attack26 07): a party that synced
+ * an incident opened for it keeps it. 0 if it raises nothing.
  */
 static int64_t other_party_rests_on(struct run *r, const accord_parties *p, struct feed *g,
 				    const accord_member *x, const accord_member *m, const accord_entry *e)
 {
 	const char *st = accord_entry_str(e, "status");
+	struct involving in = { e->incident, p->parties[m->party].name };
 
 	if (!strcmp(e->type, "status") && st && !strcmp(st, "closed") && e->incident[0])
-		return last_seen_beyond_cut(r, g, x, e, cosign_of, e->incident);
+		return last_seen_beyond_cut(r, g, x, e, on_incident, e->incident);
+	if (e->incident[0])
+		return last_seen_beyond_cut(r, g, x, e, involves, &in);
 	if (!strcmp(e->type, "checkpoint"))
-		return last_seen_beyond_cut(r, g, x, e, open_naming, p->parties[m->party].name);
+		return last_seen_beyond_cut(r, g, x, e, open_naming, in.party);
 	return 0;
 }
 
 /*
- * Whether `e`, of another key, writes on an incident whose open is a
- * revoked key's entry beyond its cut, written unaware of the revocation,
- * (what gives authority before it stays set aside), while `e`
- * does not know of the revocation: then the open stands (TRUST.md attack
- * 1, finding 15: a revoker cannot hide an incident others built on), and
- * learn_cuts raises the cut to it once the cuts hold.
+ * When `e`, of another party and unaware of a revocation, is refused: the
+ * revoked key's entries it rests on (other_party_rests_on) may be what was
+ * cut, an open, an involve, what a close rests on. learn_cuts raises the
+ * cut to them once the cuts hold, so a revoker cannot hide or undo the
+ * work of parties that built on them.
  */
-static void open_rests_on(struct run *r, struct round *rd, const accord_parties *p, const accord_entry *e)
+static void rests_on_refused(struct run *r, struct round *rd, const accord_parties *p, const accord_entry *e)
 {
-	const char *keyid;
-	int64_t seq, s;
-	struct feed *g;
-	struct item *it;
-	const accord_member *x;
+	const accord_member *m = accord_parties_member(p, e->author.id);
+	size_t j;
 
-	if (!e->incident[0] || !strcmp(e->type, "open") ||
-	    !accord_causal_find(r->v->causal, e->incident, &keyid, &seq) || !(g = find_feed(r, keyid)) ||
-	    !(it = item_at(g, seq)) || !it->aside || !it->e || strcmp(it->e->id, e->incident) != 0 ||
-	    strcmp(it->e->type, "open") != 0 || !strcmp(keyid, e->author.id))
-		return;
-	if (!(x = accord_parties_member(p, keyid)) || !x->revoked || seq <= x->cut ||
-	    (x->revocation && accord_causal_in_past(r->v->causal, e, x->revocation) == 1) ||
-	    unaware_of_revocation(r, g, x, seq) < seq)
-		return;
-	for (s = x->cut + 1; s <= seq; s++)
-		if (!(it = item_at(g, s)) || !it->e)
-			return;
-	if (seq > rd->rests[g - r->feeds])
-		rd->rests[g - r->feeds] = seq;
+	for (j = 0; m && j < p->member_count; j++) {
+		const accord_member *x = p->members[j];
+		struct feed *g;
+		int64_t seen;
+
+		if (!x->revoked || x->party == m->party || !(g = find_feed(r, x->key.id)) ||
+		    (x->revocation && accord_causal_in_past(r->v->causal, e, x->revocation) == 1))
+			continue;
+		seen = other_party_rests_on(r, p, g, x, m, e);
+		if (seen > x->cut && seen > rd->rests[g - r->feeds])
+			rd->rests[g - r->feeds] = seen;
+	}
 }
 
 /*
@@ -1762,7 +1778,7 @@ static size_t replay_once(struct run *r, accord_entry **all, size_t n, struct ro
 		}
 		if (accord_parties_apply(p, e) < 0) {
 			snprintf(why, sizeof(why), "%s", accord_error_last());
-			open_rests_on(r, rd, p, e);
+			rests_on_refused(r, rd, p, e);
 			rd->aside[fi] = deny_finding(r, rd, p, item_of(r, e), e, why);
 			item_of(r, e)->aside = rd->aside[fi] && deps_sound(r, e);
 			rd->stop[fi] = e->seq - 1;

@@ -384,10 +384,11 @@ static void test_report_across_ledgers(void **state)
 {
 	char *d1 = th_tmpdir(), *d2 = th_tmpdir();
 	accord_key *k1 = th_key(d1, "alice"), *k2 = th_key(d2, "alice");
-	accord_store *s1 = th_ledger(d1, k1, "acme"), *s2 = th_ledger(d2, k2, "acme");
+	/* acme's root key is the same in both ledgers (one key home): one party across them */
+	accord_store *s1 = th_ledger(d1, k1, "acme"), *s2 = th_ledger(d2, k1, "acme");
 	/* A: 100 customers x 60 min, lost 5; B: 50 x 30, lost 10 and 20 */
 	accord_ledger *a = one_incident(s1, k1, 100, "2026-11-20T11:00:00Z", "5");
-	accord_ledger *b = one_incident(s2, k2, 50, "2026-11-20T10:30:00Z", "10,20");
+	accord_ledger *b = one_incident(s2, k1, 50, "2026-11-20T10:30:00Z", "10,20");
 	accord_report_source src[2] = { { a, "one" }, { b, "two" } }, unnamed[2] = { { a, NULL }, { b, NULL } };
 	accord_report_options o = ACCORD_REPORT_OPTIONS_INIT;
 	accord_report *r = NULL;
@@ -427,6 +428,25 @@ static void test_report_across_ledgers(void **state)
 	assert_int_equal(r->count, 1);
 	assert_int_equal(r->incidents[0].ledger, 0);
 	accord_report_free(r);
+	/* a party of that name with another root key is another party: its figures stay apart */
+	{
+		char *d3 = th_tmpdir();
+		accord_store *s3 = th_ledger(d3, k2, "acme");
+		accord_ledger *c = one_incident(s3, k2, 10, "2026-11-20T10:50:00Z", "1");
+		accord_report_source three[3] = { { a, "one" }, { b, "two" }, { c, "three" } };
+
+		r = NULL;
+		assert_int_equal(accord_report_compute_many(&r, three, 3, &o), 0);
+		assert_int_equal(r->owner_count, 2);
+		assert_string_equal(r->owners[0].name, "acme (one, two)");
+		assert_int_equal(r->owners[0].open, 2);
+		assert_string_equal(r->owners[1].name, "acme (three)");
+		assert_int_equal(r->owners[1].open, 1);
+		accord_report_free(r);
+		accord_ledger_free(c);
+		accord_store_free(s3);
+		th_rmdir(d3);
+	}
 	/* several ledgers must be named; none is no report */
 	r = NULL;
 	assert_int_equal(accord_report_compute_many(&r, unnamed, 2, &o), ACCORD_EINVALID);

@@ -23,6 +23,14 @@
 #   open_synced       plain CLI: a revocation whose cut falls below a fresh open
 #                     must not hide the incident from the involved party that has
 #                     already synced it (finding 07)
+#   partner_built_on  plain CLI, a revocation concurrent with what a partner built on
+#                     the revoked admin's entries on an incident or an agreement:
+#                     an involve (attack27 finding 01), a status before a close (03),
+#                     a proposal the partner co-signed and closed on (04): each
+#                     stands
+#   cut_zero          plain CLI: a revocation with cut 0 that sorts before the
+#                     member's first entry sets it aside, never blames it, and the
+#                     partner that built on it is not frozen (attack27 finding 02)
 #   case_alike        a partner invites "Acme" beside "acme": refused (finding 10)
 . "$(dirname "$0")/lib.sh"
 FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
@@ -237,6 +245,68 @@ test_open_synced() {
 	: "$OWN"
 }
 
+# status_of REPO ID: the incident's status and resolution state
+status_of() { as gina "$1" show "$2" --json | jget 'd["status"] + " " + (d["resolution"] or {}).get("state", "none")'; }
+# faults REPO: the kinds of the findings that are faults (not set aside by a rule)
+faults() { as gina "$1" audit --json --no-record 2>/dev/null | jget 'sorted(f["kind"] for f in d["findings"])'; }
+
+test_partner_built_on() {
+	base built
+	ID1=$(as alice acme open --title "payments down" --severity 1 --service pay --started 2026-12-01T00:00:00Z 2>/dev/null)
+	ID2=$(as gina globex open --title "api down" --severity 2 --service api --started 2026-12-01T00:00:00Z --parties acme 2>/dev/null)
+	ID3=$(as gina globex open --title "gateway down" --severity 2 --service gw --started 2026-12-01T00:00:00Z --parties acme 2>/dev/null)
+	q as alice acme sync; q as gina globex sync; q as bob bobrepo sync; q as alice acme sync
+	q as gina globex resolve "$ID2" --summary fixed
+	q as gina globex sync; q as bob bobrepo sync
+	# bob: involves globex in acme's incident, co-signs and resolves globex's, proposes on another
+	q as bob bobrepo involve "$ID1" globex --ticket G-1
+	q as bob bobrepo cosign "$ID2"
+	q as bob bobrepo status "$ID2" resolved
+	q as bob bobrepo resolve "$ID3" --summary "acme fixed its gateway"
+	q as bob bobrepo sync; q as gina globex sync
+	# globex builds on each
+	q as gina globex impact "$ID1" --customers 9000 --start 2026-12-01T00:00:00Z --end 2026-12-01T02:00:00Z
+	q as gina globex status "$ID2" closed
+	q as gina globex cosign "$ID3"
+	q as gina globex status "$ID3" resolved
+	q as gina globex status "$ID3" closed
+	q as gina globex sync
+	# alice, not yet synced, revokes bob below all of it
+	q as alice acme member revoke bob --reason "laptop stolen"
+	q as alice acme sync; q as gina globex sync
+	q accord clone "$W/hub.git" "$W/fresh" --ledger "$LEDGER"
+	for r in globex acme fresh; do
+		equal "$(as gina "$r" show "$ID1" --json | jget 'd["customer_minutes"]')" 1080000 \
+			"partner_built_on: globex's impact on the incident bob involved it in counts on $r"
+		equal "$(status_of "$r" "$ID2")" "closed joint" "partner_built_on: closed on bob's cosign and status, on $r"
+		equal "$(status_of "$r" "$ID3")" "closed joint" "partner_built_on: closed on bob's proposal, on $r"
+		equal "$(faults "$r")" '[]' "partner_built_on: no one is blamed on $r"
+	done
+	expect 0 as gina globex note "$ID1" "globex can still write"
+}
+
+test_cut_zero() {
+	base cutzero
+	ID=$(as alice acme open --title "payments down" --severity 1 --service pay --started 2026-12-01T00:00:00Z --parties globex 2>/dev/null)
+	q as alice acme sync; q as gina globex sync
+	q as bob bobrepo sync
+	q as bob bobrepo note "$ID" "acme rolled back"
+	q as bob bobrepo sync; q as gina globex sync
+	q as gina globex note "$ID" "globex lost 2h of payments"
+	q as gina globex sync
+	# alice, who never saw a bob entry, revokes him: cut 0
+	q as alice acme member revoke bob --reason fired
+	as alice acme export 2>/dev/null | grep member-revoke | grep -q '"cut":0' && ok || bad "cut_zero: the revocation's cut is 0"
+	q as alice acme sync; q as gina globex sync
+	q accord clone "$W/hub.git" "$W/fresh" --ledger "$LEDGER"
+	for r in globex fresh; do
+		equal "$(faults "$r")" '[]' "cut_zero: bob is not blamed on $r"
+		expect 0 as gina "$r" show "$ID"
+		contains "$OUT" "globex lost 2h" "cut_zero: globex's note counts on $r"
+	done
+	expect 0 as gina globex note "$ID" "globex can still write"
+}
+
 test_case_alike() {
 	base alike
 	mkkey mal
@@ -259,5 +329,7 @@ test_race_via_sync
 test_close_past_add
 test_open_past_add
 test_open_synced
+test_partner_built_on
+test_cut_zero
 test_case_alike
 finish
