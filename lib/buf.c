@@ -16,16 +16,17 @@ void accord_buf_grow(accord_buf *b, size_t extra)
 	size_t nsize;
 	char *p;
 
-	if (need < b->size) /* overflow */
+	if (extra >= SIZE_MAX - b->size) /* size + extra + 1 would wrap */
 		abort();
 	if (need <= b->asize)
 		return;
 	nsize = b->asize ? b->asize : 64;
 	while (nsize < need)
-		nsize *= 2;
+		nsize = nsize > SIZE_MAX / 2 ? need : nsize * 2;
 	p = realloc(b->ptr, nsize);
 	if (!p)
 		abort();
+	p[b->size] = '\0'; /* fresh storage is a C string too, before anything is put */
 	b->ptr = p;
 	b->asize = nsize;
 }
