@@ -269,7 +269,8 @@ int accord_store_append(git_oid *out, accord_store *store, const char *refname,
 	if (error == GIT_ELOCKED && store->lock_fd >= 0 && remove_stale_ref_lock(store, refname) == 0)
 		error = git_reference_create_matching(&ref, store->repo, refname, &id, parent != NULL,
 						      parent, "accord: append");
-	if (error == GIT_EMODIFIED || error == GIT_EEXISTS) {
+	/* a ref deleted under us (ENOTFOUND for the expected parent) moved as much as any */
+	if (error == GIT_EMODIFIED || error == GIT_EEXISTS || (parent && error == GIT_ENOTFOUND)) {
 		error = accord_error_set(ACCORD_EMODIFIED, "%s moved while appending; nothing was written",
 					 refname);
 		goto done;
@@ -326,7 +327,7 @@ int accord_commit_parse(accord_commit **out, const char *raw, size_t len)
 {
 	accord_commit *c = calloc(1, sizeof(*c));
 	const char *p = raw, *end = raw + len;
-	int seen_tree = 0, seen_author = 0, seen_committer = 0, seen_sig = 0;
+	int seen_tree = 0, seen_author = 0, seen_committer = 0, seen_sig = 0, seen_blank = 0;
 
 	if (!c)
 		return accord_error_set(ACCORD_ENOMEM, "out of memory");
@@ -342,6 +343,7 @@ int accord_commit_parse(accord_commit **out, const char *raw, size_t len)
 		n = (size_t)(nl - p);
 		if (n == 0) {
 			p = nl + 1;
+			seen_blank = 1;
 			break;
 		}
 		if (n > 7 && memcmp(p, "gpgsig ", 7) == 0) {
@@ -385,7 +387,8 @@ int accord_commit_parse(accord_commit **out, const char *raw, size_t len)
 		}
 		p = nl + 1;
 	}
-	if (!seen_tree || !seen_author || !seen_committer)
+	/* without the blank line, the payload's "\n" would be one the commit does not hold */
+	if (!seen_tree || !seen_author || !seen_committer || !seen_blank)
 		goto bad;
 	accord_buf_putc(&c->payload, '\n');
 	{
