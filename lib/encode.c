@@ -57,6 +57,19 @@ void accord_base64_encode(accord_buf *out, const unsigned char *bin, size_t len)
 	out->size += b64len - 1;
 }
 
+int accord_base64_alphabet(const char *b64, size_t len)
+{
+	/* libsodium 1.0.18 decodes every byte >= 0x80 as '/': a second spelling of the same bytes */
+	for (size_t i = 0; i < len; i++) {
+		char c = b64[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '+' || c == '/' || c == '='))
+			return 0;
+	}
+	return 1;
+}
+
 int accord_base64_decode(accord_buf *out, const char *b64, size_t len)
 {
 	size_t maxbin = len / 4 * 3 + 3, binlen = 0;
@@ -64,14 +77,8 @@ int accord_base64_decode(accord_buf *out, const char *b64, size_t len)
 
 	if (len % 4 != 0)
 		return accord_error_set(ACCORD_EINVALID, "invalid base64 length");
-	/* libsodium 1.0.18 decodes every byte >= 0x80 as '/': a second spelling of the same bytes */
-	for (size_t i = 0; i < len; i++) {
-		char c = b64[i];
-
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '+' || c == '/' || c == '='))
-			return accord_error_set(ACCORD_EINVALID, "invalid base64 character");
-	}
+	if (!accord_base64_alphabet(b64, len))
+		return accord_error_set(ACCORD_EINVALID, "invalid base64 character");
 	accord_buf_grow(out, maxbin);
 	if (sodium_base642bin((unsigned char *)out->ptr + out->size, maxbin, b64, len, NULL,
 			      &binlen, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||

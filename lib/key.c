@@ -780,7 +780,8 @@ static int parse_key_text(unsigned char *body, char name[65], const char *text, 
 	if (b64_len != BODY_B64_LEN)
 		return accord_error_set(ACCORD_EINVALID, "%s has a key body of the wrong length",
 					path);
-	if (sodium_base642bin(body, BODY_LEN, b64, b64_len, NULL, &bin_len, &b64_end,
+	if (!accord_base64_alphabet(b64, b64_len) ||
+	    sodium_base642bin(body, BODY_LEN, b64, b64_len, NULL, &bin_len, &b64_end,
 			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
 	    b64_end != b64 + b64_len || bin_len != BODY_LEN)
 		return accord_error_set(ACCORD_EINVALID, "%s has a malformed key body (base64)",
@@ -1264,7 +1265,8 @@ int accord_key_from_openssh(accord_key **out, const char *pem, size_t len, const
 		rc = accord_error_set(ACCORD_ENOMEM, "out of secure memory reading %s", src);
 		goto done;
 	}
-	if (sodium_base642bin(bin, b64_len / 4 * 3, b64, b64_len, NULL, &bin_len, &b64_end,
+	if (!accord_base64_alphabet(b64, b64_len) ||
+	    sodium_base642bin(bin, b64_len / 4 * 3, b64, b64_len, NULL, &bin_len, &b64_end,
 			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
 	    b64_end != b64 + b64_len) {
 		rc = malformed(src, "bad base64");

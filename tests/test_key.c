@@ -591,6 +591,39 @@ static void test_key_bad_name_refused(void **state)
 	assert_int_equal(stat(f->home, &st), -1);
 }
 
+/*
+ * One encoding per key file: libsodium reads every byte >= 0x80 as '/', so
+ * a body with 0x80 where it has '/' would load as the same key. Refused.
+ */
+static void test_key_base64_high_byte_refused(void **state)
+{
+	struct fx *f = *state;
+	accord_buf text = ACCORD_BUF_INIT;
+	accord_key *key = NULL, *back = NULL;
+	char *slash = NULL, *nl;
+	int tries;
+
+	for (tries = 0; tries < 64 && !slash; tries++) {
+		accord_key_free(key);
+		unlink(f->keypath);
+		unlink(f->pubpath);
+		key = gen(f, NULL);
+		accord_buf_clear(&text);
+		read_text(&text, f->keypath);
+		nl = strchr(text.ptr, '\n');
+		assert_non_null(nl);
+		slash = strchr(nl + 1, '/');
+	}
+	assert_non_null(slash); /* 64 bodies without a '/': about 1e-42 */
+	*slash = (char)0x80;
+	write_file(f->keypath, text.ptr, text.size, 0600);
+	assert_int_equal(accord_key_load(&back, f->home, NULL), ACCORD_EINVALID);
+	assert_non_null(strstr(accord_error_last(), "base64"));
+	assert_null(back);
+	accord_key_free(key);
+	accord_buf_dispose(&text);
+}
+
 /* One name rule: 64 characters, as the schema and the CLI allow, is a key name, kept whole. */
 static void test_key_name_of_64(void **state)
 {
@@ -1617,6 +1650,7 @@ int main(void)
 		T(test_key_id_is_sha256_prefix),
 		T(test_key_bad_name_refused),
 		T(test_key_name_of_64),
+		T(test_key_base64_high_byte_refused),
 		T(test_key_openssh_roundtrip),
 		T(test_key_openssh_matches_ssh_keygen),
 		T(test_key_openssh_rejects),

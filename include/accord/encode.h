@@ -25,6 +25,12 @@ void accord_base64_encode(accord_buf *out, const unsigned char *bin, size_t len)
  * Decode standard base64 (padding required, no whitespace) and append the
  * bytes to `out`. ACCORD_EINVALID on any malformed input.
  */
+/**
+ * 1 if `len` bytes of `b64` are all of the base64 alphabet (and '='). Call
+ * before sodium_base642bin, which reads every byte >= 0x80 as '/'.
+ */
+int accord_base64_alphabet(const char *b64, size_t len);
+
 int accord_base64_decode(accord_buf *out, const char *b64, size_t len);
 
 /* SHA-256 of `len` bytes. */
