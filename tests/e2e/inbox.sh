@@ -369,6 +369,15 @@ if command -v curl >/dev/null && command -v jq >/dev/null; then
 	expect 0 as gina "$G" sync
 	equal "$(jget 'd["text"]' <"$T/posted")" "[globex] Refunds slow (SEV3): involves globex, which has written nothing in it yet (acme named it)" \
 		"docs/notify-chat.sh posts the item to the webhook"
+	# a partner's title is plain text in the chat: Slack's <!channel> and <url|label> arrive escaped
+	: >"$T/posted"
+	expect 0 as alice "$A" open --title "<!channel> pay <https://evil.example|here> & now" --severity 3 \
+		--service refunds --parties globex
+	expect 0 as alice "$A" sync
+	expect 0 as gina "$G" sync
+	equal "$(jget 'd["text"]' <"$T/posted")" \
+		"[globex] &lt;!channel&gt; pay &lt;https://evil.example|here&gt; &amp; now (SEV3): involves globex, which has written nothing in it yet (acme named it)" \
+		"docs/notify-chat.sh: &, < and > of partner text arrive escaped (no @channel, no link)"
 	kill "$WEBHOOK"
 	# docs/notify-mail.sh, with a mail(1) that keeps what it was given
 	mkdir -p "$T/bin"
