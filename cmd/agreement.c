@@ -179,7 +179,7 @@ static const accord_agreement *superseded_by(const accord_parties *p, const acco
 
 static const char *state_of(const accord_parties *p, const accord_agreement *a)
 {
-	return !a->joint ? "proposed" : superseded_by(p, a) ? "superseded" : "in-force";
+	return !a->joint ? (a->withdrawn_by[0] ? "withdrawn" : "proposed") : superseded_by(p, a) ? "superseded" : "in-force";
 }
 
 /* "checkout, severity 1", "every service, every severity" */
@@ -221,6 +221,8 @@ static void print_agreement(const accord_parties *p, const accord_agreement *a)
 	if (a->joint) {
 		accord_time_format(t, a->joint_at);
 		printf(", co-signed %s by %s", t, cmd_esc(a->provider, 0));
+	} else if (a->withdrawn_by[0]) {
+		printf("; withdrawn by %.12s: a co-signature that knew of that does not count", a->withdrawn_by);
 	} else {
 		printf(", waiting for %s's signature (accord cosign %.12s)", cmd_esc(a->provider, 0), a->id);
 	}
@@ -268,6 +270,10 @@ static int agreement_list(accord_ctx *ctx, int argc, char **argv)
 				cJSON_AddStringToObject(o, "superseded_by", by->id);
 			else
 				cJSON_AddNullToObject(o, "superseded_by");
+			if (a->withdrawn_by[0] && !a->joint)
+				cJSON_AddStringToObject(o, "withdrawn_by", a->withdrawn_by);
+			else
+				cJSON_AddNullToObject(o, "withdrawn_by");
 			cJSON_AddItemToArray(arr, o);
 		}
 		return cmd_print_json(doc);

@@ -16,7 +16,8 @@ static const char amend_usage[] =
 static const char retract_usage[] =
 	"usage: accord retract ENTRY --reason TEXT\n\n"
 	"Retract one of your own entries (written with any of your keys): a note, an\n"
-	"impact window, an SLA measurement, feedback, a ticket, or a proposal. What\n"
+	"impact window, an SLA measurement, feedback, a ticket, a dispute, or a proposal\n"
+	"(an agreement you proposed too, while it is not joint). What\n"
 	"every party signed once (a joint figure, resolution, void or duplicate) is\n"
 	"no longer yours alone: refused (exit 2). It stays in the log, marked retracted, and stops counting in\n"
 	"show and report. ENTRY is an entry id or a unique prefix (accord log).\n";
@@ -32,7 +33,7 @@ static const char duplicate_usage[] =
 	"incident of one party, at once. A duplicate leaves the report; OTHER stays.\n";
 
 static const char *const retractable[] = { "note", "impact", "sla", "feedback", "ticket",
-					   "resolution", "void", "duplicate" };
+					   "resolution", "void", "duplicate", "dispute", "agreement" };
 
 int cmd_find_entry(const accord_entry **out, accord_ctx *ctx, const char *prefix,
 		   const char *const *types, size_t type_count, const char *what)
@@ -217,6 +218,33 @@ static int retract_check(accord_ctx *ctx, const accord_entry *target, const acco
 	return 0;
 }
 
+/* An agreement its proposer withdraws while not joint (issue 13: retract covers proposals not yet joint). */
+static int retract_agreement(accord_ctx *ctx, const accord_entry *target, const char *reason)
+{
+	const accord_parties *p = accord_ledger_parties(ctx->ledger);
+	const accord_agreement *a = accord_parties_agreement(p, target->id);
+	const accord_member *me = accord_parties_member(p, ctx->key->pub.id);
+	const accord_member *them = accord_parties_member(p, target->author.id);
+	cJSON *body;
+
+	if (!a)
+		return cmd_failf(ACCORD_EXIT_FAIL, "agreement %.12s does not count on this copy", target->id);
+	if (!me || !them || me->party != them->party || strcmp(me->key.name, them->key.name) != 0)
+		return cmd_failf(ACCORD_EXIT_FAIL, "agreement %.12s is not yours: a member retracts only its own proposals",
+				 target->id);
+	if (a->joint)
+		return cmd_failf(ACCORD_EXIT_USAGE,
+				 "agreement %.12s is joint: %s co-signed it; propose new terms for the same scope instead",
+				 target->id, a->provider);
+	if (a->withdrawn_by[0])
+		return cmd_failf(ACCORD_EXIT_FAIL, "agreement %.12s is withdrawn already (by %.12s)", target->id,
+				 a->withdrawn_by);
+	body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "entry", target->id);
+	cJSON_AddStringToObject(body, "reason", reason);
+	return cmd_write(ctx, "retract", NULL, body);
+}
+
 int cmd_retract(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -246,6 +274,8 @@ int cmd_retract(accord_ctx *ctx, int argc, char **argv)
 	    (error = cmd_find_entry(&target, ctx, argv[optind], retractable,
 				    sizeof(retractable) / sizeof(*retractable), "retractable entry")))
 		return error;
+	if (!strcmp(target->type, "agreement"))
+		return retract_agreement(ctx, target, reason);
 	if ((error = cmd_find_incident(&open, ctx, target->incident)))
 		return error;
 	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)

@@ -534,6 +534,10 @@ static int cosign_agreement(accord_ctx *ctx, const accord_entry *prop, const cha
 				 a->customer, a->provider, a->provider);
 	if (a->joint)
 		return cmd_failf(ACCORD_EXIT_FAIL, "agreement %.12s is joint already", a->id);
+	if (a->withdrawn_by[0])
+		return cmd_failf(ACCORD_EXIT_FAIL,
+				 "agreement %.12s was withdrawn by %.12s (%s proposed new terms for the same scope, or retracted it): it cannot be co-signed",
+				 a->id, a->withdrawn_by, a->customer);
 	body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "proposal", prop->id);
 	return cmd_write(ctx, "cosign", NULL, body);

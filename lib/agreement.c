@@ -115,6 +115,8 @@ void accord_agreement_save(accord_buf *out, const accord_agreement *a)
 		cJSON_AddNumberToObject(o, "joint_seq", (double)a->joint_seq);
 		cJSON_AddNumberToObject(o, "joint_lamport", (double)a->joint_lamport);
 	}
+	if (a->withdrawn_by[0])
+		cJSON_AddStringToObject(o, "withdrawn_by", a->withdrawn_by);
 	if (!(text = cJSON_PrintUnformatted(o)))
 		abort();
 	accord_buf_puts(out, text);
@@ -155,6 +157,9 @@ accord_agreement *accord_agreement_load(const char *line)
 		    copy_hex(a->joint_key, sizeof(a->joint_key), o, "joint_key") < 0)
 			goto bad;
 	}
+	if (accord_json_str(o, "withdrawn_by") &&
+	    copy_hex(a->withdrawn_by, sizeof(a->withdrawn_by), o, "withdrawn_by") < 0)
+		goto bad;
 	cJSON_Delete(o);
 	return a;
 bad:

@@ -268,7 +268,7 @@ static void add_agreements(accord_inbox *box, const accord_ledger *l)
 		accord_inbox_item *it;
 		cJSON *o;
 
-		if (a->joint || strcmp(a->provider, box->party) != 0 || !e)
+		if (a->joint || a->withdrawn_by[0] || strcmp(a->provider, box->party) != 0 || !e)
 			continue;
 		accord_duration_format(ack, sizeof(ack), a->acknowledge_s);
 		accord_duration_format(mit, sizeof(mit), a->mitigate_s);

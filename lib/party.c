@@ -809,6 +809,8 @@ void accord_parties_restore_agreement(accord_parties *p, accord_agreement *a)
  * party; hours, when given, must read here as they will be read by every
  * copy that computes a clock with them.
  */
+static void withdraw_earlier(accord_parties *p, const accord_entry *e, const accord_agreement *fresh);
+
 static int apply_agreement(accord_parties *p, const accord_entry *e, const accord_member *m)
 {
 	accord_agreement *a;
@@ -830,7 +832,49 @@ static int apply_agreement(accord_parties *p, const accord_entry *e, const accor
 	snprintf(a->customer, sizeof(a->customer), "%s", p->parties[m->party].name);
 	a->proposed_at = e->time;
 	memcpy(a->proposed_by, e->author.id, sizeof(a->proposed_by));
+	withdraw_earlier(p, e, a);
 	ACCORD_PUSH(p->agreements, p->agreement_count, a);
+	return 0;
+}
+
+/*
+ * New terms withdraw the customer's earlier proposals for the same scope
+ * that it knew of (in e's causal past) and that are not joint: else the
+ * provider could co-sign the laxer offer the customer replaced and have it
+ * supersede the terms it co-signed since (judged by causal past, never by
+ * the times the entries claim).
+ */
+static void withdraw_earlier(accord_parties *p, const accord_entry *e, const accord_agreement *fresh)
+{
+	size_t i;
+
+	for (i = 0; i < p->agreement_count; i++) {
+		accord_agreement *old = p->agreements[i];
+
+		if (!old->joint && !old->withdrawn_by[0] && accord_agreement_same_scope(old, fresh) &&
+		    seen_id(p, e, old->id))
+			memcpy(old->withdrawn_by, e->id, sizeof(old->withdrawn_by));
+	}
+}
+
+/*
+ * The proposer's retract of its agreement (a retract with no incident):
+ * only its own member (any of its keys, one name), only while not joint.
+ */
+static int apply_agreement_retract(accord_parties *p, const accord_entry *e, const accord_member *m)
+{
+	const char *id = accord_entry_str(e, "entry");
+	accord_agreement *a = (accord_agreement *)accord_parties_agreement(p, id);
+	const accord_member *by = a ? accord_parties_member(p, a->proposed_by) : NULL;
+
+	if (!a)
+		return deny("retract names agreement %.12s, which does not exist", id ? id : "");
+	if (!by || by->party != m->party || strcmp(by->key.name, m->key.name) != 0)
+		return deny("agreement %.12s is not %s's: a member retracts only its own proposals", a->id, m->key.name);
+	if (a->joint)
+		return deny("agreement %.12s is joint: %s co-signed it; propose new terms instead", a->id, a->provider);
+	if (!a->withdrawn_by[0])
+		memcpy(a->withdrawn_by, e->id, sizeof(a->withdrawn_by));
 	return 0;
 }
 
@@ -854,6 +898,10 @@ static int apply_agreement_cosign(accord_parties *p, const accord_entry *e, cons
 			    a->provider, a->provider);
 	if (a->joint)
 		return 0;
+	if (a->withdrawn_by[0] && seen_id(p, e, a->withdrawn_by))
+		return deny("agreement %.12s was withdrawn by %.12s (new terms for the same scope, or a retract) before this co-signature",
+			    a->id, a->withdrawn_by);
+	a->withdrawn_by[0] = '\0'; /* co-signed before the withdrawal reached the provider: it stands */
 	a->joint = 1;
 	a->joint_at = e->time;
 	memcpy(a->joint_id, e->id, sizeof(a->joint_id));
@@ -985,6 +1033,8 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 		return apply_agreement(p, e, m);
 	if (!strcmp(e->type, "cosign") && !e->incident[0])
 		return apply_agreement_cosign(p, e, m);
+	if (!strcmp(e->type, "retract") && !e->incident[0])
+		return apply_agreement_retract(p, e, m);
 	if (!e->incident[0])
 		return deny("unknown entry type %s", e->type);
 	if ((error = check_incident(p, e, m, &inc)) < 0)

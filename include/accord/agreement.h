@@ -38,6 +38,13 @@ typedef struct {
 	char joint_id[65];  /* the co-signature that made it joint */
 	char joint_key[33]; /* its author's key id */
 	int64_t joint_seq, joint_lamport;
+	/*
+	 * Withdrawn while not joint: by a later proposal of the same customer
+	 * for the same scope that has it in its causal past, or by its
+	 * proposer's retract. A co-signature with this entry in its causal
+	 * past is refused; one written without knowing of it still counts.
+	 */
+	char withdrawn_by[65]; /* "" when not withdrawn */
 } accord_agreement;
 
 /* From an agreement entry's body (fields of the body only); NULL if it does not read. Free with accord_agreement_free. */

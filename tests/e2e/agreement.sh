@@ -186,6 +186,73 @@ test_forged() {
 	refused "agreement cosign inside an incident" "$GK" "$BADC" bad-cosign
 }
 
+# --- a superseded lax proposal cannot be revived (finding 04); retracting a proposal ----------
+# acme offers lax terms for search (mitigate 2d), then strict ones (mitigate 1h), which globex
+# co-signs. New terms from the same customer for the same scope, with the old ones in their causal
+# past, withdraw the old proposal: globex co-signing the lax one afterwards must not count.
+test_withdrawn() {
+	AT 2026-10-07T09:00:00Z alice agreement propose --with globex --service search \
+		--acknowledge 1d --mitigate 2d --restore 3d >"$T/out" && ok || bad "propose lax"
+	LAX=$(cat "$T/out")
+	AT 2026-10-07T10:00:00Z alice agreement propose --with globex --service search \
+		--acknowledge 15m --mitigate 1h --restore 4h >"$T/out" && ok || bad "propose strict"
+	STRICT=$(cat "$T/out")
+	AT 2026-10-07T11:00:00Z gina cosign "$STRICT" >/dev/null 2>"$T/err" && ok || bad "globex co-signs strict: $(cat "$T/err")"
+	LAXF=$(as alice agreement list --json | jget "[a['id'] for a in d['agreements'] if a['id'].startswith('$LAX')][0]")
+	STRICTF=$(as alice agreement list --json | jget "[a['id'] for a in d['agreements'] if a['id'].startswith('$STRICT')][0]")
+	expect 1 as gina cosign "$LAX"
+	contains "$ERR" "agreement $LAX was withdrawn by $STRICT" "cosign: the CLI refuses a withdrawn proposal"
+	expect 0 as alice agreement list --json
+	schema_ok agreements.schema.json "agreement list --json with a withdrawn proposal"
+	equal "$(echo "$OUT" | jget "[(a['state'], (a['withdrawn_by'] or '')[:12]) for a in d['agreements'] if a['service'] == 'search']")" \
+		"[[\"withdrawn\", \"$STRICT\"], [\"in-force\", \"\"]]" "list: the lax proposal is withdrawn by the strict one"
+	expect 0 as alice agreement list
+	contains "$OUT" "withdrawn by $STRICT" "list (text): says what withdrew it"
+	expect 0 as gina inbox --json
+	equal "$(echo "$OUT" | jget "[i for i in d['items'] if (i.get('proposal') or {}).get('id') == '$LAXF']")" '[]' \
+		"inbox: a withdrawn proposal waits for no one"
+	# globex forges the co-signature of the lax proposal after the strict one (stock ssh-keygen):
+	# without the rule it would be the later joint agreement and supersede the strict terms
+	fresh
+	GK=$(/usr/bin/python3 "$(dirname "$0")/forge/forge.py" keyid "$T/gina.ssh.pub" | cut -d' ' -f2)
+	BADC=$(forge entry "$C" "$T/gina.ssh" --type cosign --extra '{"incident":null}' \
+		--body "{\"proposal\":\"$LAXF\"}")
+	refused "revived lax proposal" "$GK" "$BADC" bad-cosign
+	equal "$(accord -C "$C" agreement list --json 2>/dev/null | jget "[a['state'] for a in d['agreements'] if a['service'] == 'search']")" \
+		'["withdrawn", "in-force"]' "revived lax proposal: the strict terms stay in force"
+	# retract: acme withdraws its own proposal while it is not joint
+	AT 2026-10-07T12:00:00Z alice agreement propose --with globex --service mail \
+		--acknowledge 1h --mitigate 8h --restore 1d >"$T/out" && ok || bad "propose mail"
+	MAIL=$(cat "$T/out")
+	expect 1 as ivan retract "$MAIL" --reason "not mine"
+	contains "$ERR" "is not yours" "retract: only its proposer retracts an agreement"
+	expect 2 as alice retract "$STRICT" --reason "too strict"
+	contains "$ERR" "is joint" "retract: a joint agreement is not the proposer's alone"
+	AT 2026-10-07T12:05:00Z alice retract "$MAIL" --reason "wrong service" >"$T/out" 2>"$T/err" && ok || bad "retract mail: $(cat "$T/err")"
+	expect 0 as alice agreement list --json
+	equal "$(echo "$OUT" | jget "[a['state'] for a in d['agreements'] if a['service'] == 'mail']")" '["withdrawn"]' \
+		"retract: the proposal is withdrawn"
+	expect 1 as gina cosign "$MAIL"
+	contains "$ERR" "was withdrawn" "retract: the CLI refuses to co-sign it"
+	MAILF=$(as alice agreement list --json | jget "[a['id'] for a in d['agreements'] if a['service'] == 'mail'][0]")
+	fresh
+	BADC=$(forge entry "$C" "$T/gina.ssh" --type cosign --extra '{"incident":null}' \
+		--body "{\"proposal\":\"$MAILF\"}")
+	refused "co-signing a retracted proposal" "$GK" "$BADC" bad-cosign
+	# ivan forges a retract of acme's proposal: not his to withdraw
+	fresh
+	AT 2026-10-07T12:10:00Z alice agreement propose --with globex --service mail2 \
+		--acknowledge 1h --mitigate 8h --restore 1d >/dev/null && ok || bad "propose mail2"
+	fresh
+	M2F=$(as alice agreement list --json | jget "[a['id'] for a in d['agreements'] if a['service'] == 'mail2'][0]")
+	IK=$(/usr/bin/python3 "$(dirname "$0")/forge/forge.py" keyid "$T/ivan.ssh.pub" | cut -d' ' -f2)
+	BADC=$(forge entry "$C" "$T/ivan.ssh" --type retract --extra '{"incident":null}' \
+		--body "{\"entry\":\"$M2F\",\"reason\":\"gone\"}")
+	refused "another party's retract of a proposal" "$IK" "$BADC" not-authorized
+	expect 0 accord -C "$B" audit --json --no-record
+	equal "$(echo "$OUT" | jget 'len(d["findings"])')" 0 "audit: withdrawals and retracts are clean"
+}
+
 # --- clocks in business hours, across a weekend and the end of summer time -----------------
 # The agreement in force for checkout is A2: acknowledge 15m, mitigate 2h, restore 6h,
 # Mon-Fri 08:00-18:00 Europe/Copenhagen. Summer time ends Sunday 2026-10-25 at 01:00Z:
@@ -404,6 +471,7 @@ test_propose_refused
 test_propose_and_cosign
 test_customer_party
 test_forged
+test_withdrawn
 test_clocks_business_hours
 test_clocks_pauses
 test_report
