@@ -203,6 +203,7 @@ int cmd_report(accord_ctx *ctx, int argc, char **argv);
 int cmd_ticket(accord_ctx *ctx, int argc, char **argv);
 int cmd_amend(accord_ctx *ctx, int argc, char **argv);
 int cmd_retract(accord_ctx *ctx, int argc, char **argv);
+int cmd_dispute(accord_ctx *ctx, int argc, char **argv);
 int cmd_void(accord_ctx *ctx, int argc, char **argv);
 int cmd_duplicate(accord_ctx *ctx, int argc, char **argv);
 int cmd_ledgers(accord_ctx *ctx, int argc, char **argv);

@@ -33,6 +33,7 @@ static const struct command commands[] = {
 	{ "ticket", cmd_ticket, "name an involved party's ticket for an incident", 0 },
 	{ "amend", cmd_amend, "correct an incident's severity, title or service", 0 },
 	{ "retract", cmd_retract, "retract one of your own entries, for the record", 0 },
+	{ "dispute", cmd_dispute, "dispute the time another party signed on a clock event", 0 },
 	{ "void", cmd_void, "propose that an incident never was one", 0 },
 	{ "duplicate", cmd_duplicate, "propose that an incident duplicates another", 0 },
 	{ "recover", cmd_recover, "re-record an old key's entries that no longer count under your key", 0 },

@@ -381,7 +381,8 @@ done:
 	return error;
 }
 
-static const char *const proposal_types[] = { "resolution", "impact", "void", "duplicate", "agreement", "status" };
+static const char *const proposal_types[] = { "resolution", "impact", "void", "duplicate", "agreement", "status",
+					      "dispute" };
 #define PROPOSAL_TYPES (sizeof(proposal_types) / sizeof(proposal_types[0]))
 
 /* "incident X has 2 proposals waiting for acme's signature: ..." and exit 2. */
@@ -450,6 +451,18 @@ static int cosign_check(const accord_incident *inc, const accord_entry *prop, co
 		for (i = 0; i < inc->pause_sign_count; i++)
 			if (inc->pause_signs[i].pause == prop)
 				return cmd_failf(ACCORD_EXIT_FAIL, "%s has already co-signed pause %.12s", party, prop->id);
+	} else if (!strcmp(prop->type, "dispute")) {
+		/* the party whose time it disputes accepts the disputer's time */
+		for (i = 0; i < inc->dispute_count && inc->disputes[i].entry != prop; i++)
+			;
+		if (i == inc->dispute_count || inc->disputes[i].retracted)
+			return cmd_failf(ACCORD_EXIT_FAIL, "dispute %.12s has no effect: there is nothing to accept", prop->id);
+		if (!inc->disputes[i].target_party || strcmp(inc->disputes[i].target_party, party) != 0)
+			return cmd_failf(ACCORD_EXIT_FAIL, "dispute %.12s disputes a time %s signed: only %s accepts it",
+					 prop->id, inc->disputes[i].target_party ? inc->disputes[i].target_party : "?",
+					 inc->disputes[i].target_party ? inc->disputes[i].target_party : "its party");
+		if (inc->disputes[i].accepted_by)
+			return cmd_failf(ACCORD_EXIT_FAIL, "%s has already accepted dispute %.12s", party, prop->id);
 	} else if (!strcmp(prop->type, "resolution")) {
 		if (inc->resolution && prop == inc->resolution->entry) {
 			for (i = 0; i < inc->resolution->signature_count; i++)

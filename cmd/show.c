@@ -25,13 +25,13 @@ static const char log_usage[] =
 	"               feedback, involve, ticket, resolution, cosign, action,\n"
 	"               amend, retract, void, duplicate, genesis, party-invite,\n"
 	"               party-accept, member-add, member-revoke, key-rotate,\n"
-	"               checkpoint, agreement)\n"
+	"               checkpoint, agreement, dispute)\n"
 	"  --json       a JSON array\n";
 
 /* Every entry type, for log --type. */
 static const char *const entry_types[] = {
 	"open", "note", "status", "impact", "sla", "feedback", "involve", "ticket", "resolution",
-	"cosign", "action", "amend", "retract", "void", "duplicate", "genesis", "party-invite", "party-accept", "member-add", "member-revoke", "key-rotate", "checkpoint", "agreement",
+	"cosign", "action", "amend", "retract", "void", "duplicate", "genesis", "party-invite", "party-accept", "member-add", "member-revoke", "key-rotate", "checkpoint", "agreement", "dispute",
 };
 static const char export_usage[] =
 	"usage: accord export\n\n"
@@ -165,6 +165,11 @@ static void entry_summary(accord_buf *out, const accord_entry *e)
 		amend_summary(out, e);
 	} else if (!strcmp(e->type, "retract")) {
 		accord_buf_printf(out, "retracts %.12s: %s", accord_entry_str(e, "entry"), accord_entry_str(e, "reason"));
+	} else if (!strcmp(e->type, "dispute")) {
+		accord_buf_printf(out, "disputes the time of %.12s: it existed by %s%s%.12s%s: %s", accord_entry_str(e, "entry"),
+				  accord_entry_str(e, "at"), accord_entry_str(e, "evidence") ? " (evidence " : "",
+				  accord_entry_str(e, "evidence") ? accord_entry_str(e, "evidence") : "",
+				  accord_entry_str(e, "evidence") ? ")" : "", accord_entry_str(e, "reason"));
 	} else if (!strcmp(e->type, "void")) {
 		accord_buf_printf(out, "proposes void %.12s: %s", e->id, accord_entry_str(e, "reason"));
 	} else if (!strcmp(e->type, "duplicate")) {
@@ -408,6 +413,27 @@ static void print_closures(const accord_incident *inc)
 	}
 }
 
+/* After a timeline line: its signed time is disputed (or was, and the signer accepted the other). */
+static void print_time_dispute(const accord_incident *inc, const accord_entry *e)
+{
+	char t[ACCORD_TIME_LEN];
+	size_t i;
+
+	for (i = inc->dispute_count; i-- > 0;) {
+		const accord_dispute *d = &inc->disputes[i];
+
+		if (d->target != e || d->retracted)
+			continue;
+		fmt_time(t, d->at);
+		if (d->accepted_by)
+			printf(" [time settled: %s accepted %s's %s]", cmd_esc(d->target_party ? d->target_party : "?", 0),
+			       cmd_esc(d->by, 0), t);
+		else
+			printf(" [time DISPUTED by %s: it existed by %s, dispute %.12s]", cmd_esc(d->by, 0), t, d->entry->id);
+		return;
+	}
+}
+
 static void print_timeline(accord_ctx *ctx, const accord_incident *inc)
 {
 	char t[ACCORD_TIME_LEN], who[80];
@@ -423,8 +449,10 @@ static void print_timeline(accord_ctx *ctx, const accord_incident *inc)
 		author_label(who, sizeof(who), ctx, e);
 		entry_summary(&line, e);
 		/* one line per entry: a note's newlines are shown, not obeyed */
-		printf("    %s  %-13s %-20s %s%s%s%s\n", t, cmd_esc(e->type, 0), cmd_esc(who, 0), cmd_esc(line.ptr, 0),
+		printf("    %s  %-13s %-20s %s%s%s%s", t, cmd_esc(e->type, 0), cmd_esc(who, 0), cmd_esc(line.ptr, 0),
 		       m ? " [" : "", m ? cmd_esc(m->mark, 0) : "", m ? "]" : "");
+		print_time_dispute(inc, e);
+		printf("\n");
 		accord_buf_dispose(&line);
 	}
 }
@@ -470,6 +498,24 @@ static void print_clocks(const accord_clocks *c)
 			if (ck->disputed)
 				printf(", its start DISPUTED");
 			printf("\n");
+			if (ck->dispute) {
+				const accord_dispute *d = ck->dispute;
+
+				fmt_time(t1, d->target->time);
+				fmt_time(t2, d->at);
+				accord_duration_format(d1, sizeof(d1), ck->dispute_elapsed_s);
+				printf("    %-15s DISPUTED by %s: %s signed %s, %s says %s%s%.12s%s", "", cmd_esc(d->by, 0),
+				       cmd_esc(d->target_party ? d->target_party : "?", 0), t1, cmd_esc(d->by, 0), t2,
+				       d->evidence ? " (its entry " : "", d->evidence ? d->evidence : "",
+				       d->evidence ? ")" : "");
+				if (ck->claimed_state)
+					printf("; on %s's time %s, on %s's %s %s",
+					       cmd_esc(d->target_party ? d->target_party : "?", 0), ck->claimed_state,
+					       cmd_esc(d->by, 0), d1, ck->dispute_state);
+				else
+					printf("; on %s's time %s", cmd_esc(d->by, 0), d1);
+				printf("%s%s\n", d->reason ? ": " : "", d->reason ? cmd_esc(d->reason, 0) : "");
+			}
 			if (ck->reported) {
 				accord_duration_format(d2, sizeof(d2), ck->reported->actual);
 				accord_duration_format(d3, sizeof(d3), ck->reported->target);

@@ -46,7 +46,8 @@ static void find_pauses(accord_clocks *c, const accord_incident *inc, const acco
 		ps.start = e->time;
 		if (i + 1 < inc->step_count) {
 			ps.has_end = 1;
-			ps.end = inc->steps[i + 1].entry->time;
+			ps.end_entry = inc->steps[i + 1].entry;
+			ps.end = ps.end_entry->time;
 		}
 		ps.needs_cosign = ps.setter && ps.on && strcmp(ps.setter, ps.on) != 0 &&
 				  !accord_str_eq(ps.setter, inc->customer_party);
@@ -126,9 +127,40 @@ static int first_response(const accord_entry **out, const accord_incident *inc, 
 	return 0;
 }
 
-/* Seconds of [a, b) in the hours, less the pauses that stop `party`'s clock. */
-static void measure(accord_clock *k, const accord_hours *h, const accord_clocks *c, const char *party,
-		    int64_t a, int64_t b, int64_t now)
+/* The dispute of `e`'s time in effect: the last in ledger order that is not retracted, or NULL. */
+static const accord_dispute *dispute_of(const accord_incident *inc, const accord_entry *e)
+{
+	size_t i;
+
+	for (i = inc->dispute_count; e && i-- > 0;)
+		if (inc->disputes[i].target == e && !inc->disputes[i].retracted)
+			return &inc->disputes[i];
+	return NULL;
+}
+
+/*
+ * The time a clock reads for `e`: the time its signer claims, or the
+ * disputer's once the signer accepted it (co-signed the dispute), or, in
+ * the disputed view, the disputer's while the dispute is open.
+ */
+static int64_t when(const accord_incident *inc, const accord_entry *e, int disputed_view)
+{
+	const accord_dispute *d = dispute_of(inc, e);
+
+	return d && (d->accepted_by || disputed_view) ? d->at : e->time;
+}
+
+/* An open dispute of `e`'s time, or NULL. */
+static const accord_dispute *open_dispute(const accord_incident *inc, const accord_entry *e)
+{
+	const accord_dispute *d = dispute_of(inc, e);
+
+	return d && !d->accepted_by ? d : NULL;
+}
+
+/* Seconds of [a, b) in the hours, less the pauses that stop `party`'s clock, on the signed or the disputed times. */
+static void measure(accord_clock *k, const accord_hours *h, const accord_clocks *c, const accord_incident *inc,
+		    const char *party, int64_t a, int64_t b, int64_t now, int view)
 {
 	int64_t paused = 0;
 	size_t i;
@@ -137,7 +169,8 @@ static void measure(accord_clock *k, const accord_hours *h, const accord_clocks 
 		b = a;
 	for (i = 0; i < c->pause_count; i++) {
 		const accord_pause *ps = &c->pauses[i];
-		int64_t s = ps->start > a ? ps->start : a, e = ps->has_end ? ps->end : now;
+		int64_t start = when(inc, ps->entry, view), end = ps->has_end ? when(inc, ps->end_entry, view) : now;
+		int64_t s = start > a ? start : a, e = end;
 
 		if (!ps->counts || accord_str_eq(ps->on, party))
 			continue;
@@ -150,6 +183,35 @@ static void measure(accord_clock *k, const accord_hours *h, const accord_clocks 
 	k->elapsed_s = accord_hours_between(h, a, b) - paused;
 	if (k->elapsed_s < 0)
 		k->elapsed_s = 0;
+}
+
+static const char *verdict(int64_t elapsed, int64_t target, int stopped)
+{
+	return elapsed > target ? "missed" : stopped ? "met" : "running";
+}
+
+/*
+ * An open dispute of a time clock `ck` of `party` reads: where it starts
+ * (the involvement, for acknowledge), where it stops, or where a pause
+ * that stops it begins or ends. NULL when none.
+ */
+static const accord_dispute *clock_dispute(const accord_clocks *c, const accord_incident *inc, const char *party,
+					   const accord_clock *ck)
+{
+	const accord_dispute *d;
+	size_t i;
+
+	if ((d = open_dispute(inc, ck->from_entry)) || (d = open_dispute(inc, ck->to_entry)))
+		return d;
+	for (i = 0; i < c->pause_count; i++) {
+		const accord_pause *ps = &c->pauses[i];
+
+		if (!ps->counts || accord_str_eq(ps->on, party) || (ck->stopped && ps->start >= ck->to))
+			continue;
+		if ((d = open_dispute(inc, ps->entry)) || (d = open_dispute(inc, ps->end_entry)))
+			return d;
+	}
+	return NULL;
 }
 
 static void hours_of(accord_hours *h, const accord_agreement *a)
@@ -196,8 +258,8 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 		ends[1] = first_status(inc, mitigated);
 		ends[2] = first_status(inc, restored);
 		for (k = 0; k < ACCORD_CLOCKS; k++) {
-			accord_clock *ck = &pc.clocks[k];
-			int64_t from = k == 0 ? inc->involved_by[i]->time : start;
+			accord_clock *ck = &pc.clocks[k], alt;
+			int64_t from = k == 0 ? when(inc, inc->involved_by[i], 0) : start;
 
 			ck->name = clock_names[k];
 			ck->from = from;
@@ -206,13 +268,28 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 			ck->to_entry = ends[k];
 			ck->stopped = ends[k] != NULL;
 			/* a time is its signer's claim: never before the clock's start */
-			ck->to = ck->stopped ? (ends[k]->time > from ? ends[k]->time : from) : 0;
-			measure(ck, &h, c, party, from, ck->stopped ? ck->to : (now > from ? now : from), now);
+			ck->to = ck->stopped ? (when(inc, ends[k], 0) > from ? when(inc, ends[k], 0) : from) : 0;
+			measure(ck, &h, c, inc, party, from, ck->stopped ? ck->to : (now > from ? now : from), now, 0);
 			ck->target_s = -1;
 			if (pc.agreement) {
 				ck->target_s = k == 0 ? pc.agreement->acknowledge_s
 					       : k == 1 ? pc.agreement->mitigate_s : pc.agreement->restore_s;
-				ck->state = ck->elapsed_s > ck->target_s ? "missed" : ck->stopped ? "met" : "running";
+				ck->state = verdict(ck->elapsed_s, ck->target_s, ck->stopped);
+			}
+			/* another party disputes a time it reads: measured on both claims, shown disputed */
+			if ((ck->dispute = clock_dispute(c, inc, party, ck))) {
+				int64_t dfrom = k == 0 ? when(inc, inc->involved_by[i], 1) : start;
+
+				memset(&alt, 0, sizeof(alt));
+				ck->dispute_to = ck->stopped ? (when(inc, ends[k], 1) > dfrom ? when(inc, ends[k], 1) : dfrom) : 0;
+				measure(&alt, &h, c, inc, party, dfrom, ck->stopped ? ck->dispute_to : (now > dfrom ? now : dfrom),
+					now, 1);
+				ck->dispute_elapsed_s = alt.elapsed_s;
+				ck->claimed_state = ck->state;
+				if (pc.agreement) {
+					ck->dispute_state = verdict(alt.elapsed_s, ck->target_s, ck->stopped);
+					ck->state = "disputed";
+				}
 			}
 			for (j = 0; j < inc->sla_count; j++) {
 				const accord_sla *s = &inc->sla[j];
@@ -303,6 +380,24 @@ cJSON *accord_clocks_to_json(const accord_clocks *c, const accord_parties *p)
 				cJSON_AddBoolToObject(r, "disagrees", ck->disagrees);
 			} else {
 				cJSON_AddNullToObject(x, "reported");
+			}
+			if (ck->dispute) {
+				cJSON *d = cJSON_AddObjectToObject(x, "dispute");
+
+				cJSON_AddStringToObject(d, "by", ck->dispute->by);
+				cJSON_AddStringToObject(d, "entry", ck->dispute->entry->id);
+				cJSON_AddStringToObject(d, "event", ck->dispute->target->id);
+				add_str_or_null(d, "event_by", ck->dispute->target_party);
+				accord_json_add_time(d, "claimed_at", ck->dispute->target->time);
+				accord_json_add_time(d, "at", ck->dispute->at);
+				add_str_or_null(d, "evidence", ck->dispute->evidence);
+				add_str_or_null(d, "reason", ck->dispute->reason);
+				add_time_or_null(d, "to", ck->stopped, ck->dispute_to);
+				cJSON_AddNumberToObject(d, "elapsed_s", (double)ck->dispute_elapsed_s);
+				add_str_or_null(d, "state", ck->dispute_state);
+				add_str_or_null(d, "claimed_state", ck->claimed_state);
+			} else {
+				cJSON_AddNullToObject(x, "dispute");
 			}
 			cJSON_AddItemToArray(clocks, x);
 		}

@@ -16,7 +16,7 @@ static const char *const known_types[] = {
 	"genesis", "open", "note", "status", "impact", "sla", "feedback", "party-invite",
 	"party-accept", "party-recover", "member-add", "member-revoke", "involve", "resolution",
 	"cosign", "action", "checkpoint", "ticket", "amend", "retract", "void", "duplicate",
-	"key-rotate", "agreement",
+	"key-rotate", "agreement", "dispute",
 };
 
 int accord_entry_type_known(const char *type)

@@ -810,11 +810,57 @@ static const accord_entry *find_pause(const accord_incident *inc, const char *id
 	return NULL;
 }
 
+static accord_dispute *find_dispute(accord_incident *inc, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id && i < inc->dispute_count; i++)
+		if (!strcmp(inc->disputes[i].entry->id, id))
+			return &inc->disputes[i];
+	return NULL;
+}
+
+/*
+ * A dispute of another party's signed time on this incident. Its time is
+ * held to the graph: never before the time the entry claims (a dispute
+ * says it happened later) nor after the dispute itself, which has it in
+ * its causal past.
+ */
+static void apply_dispute(accord_incident *inc, const accord_parties *p, const accord_entry *e)
+{
+	const char *id = accord_entry_str(e, "entry");
+	const accord_entry *target = id ? accord_idmap_get(&inc->derive->held, id) : NULL;
+	accord_dispute dp;
+
+	if (!target || target == e) {
+		mark(inc, e, "no effect: it names no entry of this incident", NULL);
+		return;
+	}
+	memset(&dp, 0, sizeof(dp));
+	dp.entry = e;
+	dp.target = target;
+	dp.by = accord_party_of(p, e);
+	dp.target_party = accord_party_of(p, target);
+	if (!dp.by || accord_str_eq(dp.by, dp.target_party)) {
+		mark(inc, e, "no effect: only another involved party disputes a party's time", NULL);
+		return;
+	}
+	time_field(&dp.at, e, "at");
+	if (dp.at < target->time)
+		dp.at = target->time;
+	if (dp.at > e->time)
+		dp.at = e->time;
+	dp.reason = accord_entry_str(e, "reason");
+	dp.evidence = accord_entry_str(e, "evidence");
+	ACCORD_PUSH(inc->disputes, inc->dispute_count, dp);
+}
+
 static void apply_cosign(accord_incident *inc, const accord_parties *p, const accord_entry *e)
 {
 	const char *id = accord_entry_str(e, "proposal");
 	const char *party = accord_party_of(p, e);
 	const accord_entry *pause;
+	accord_dispute *dp;
 	accord_closure *c;
 	accord_impact *w;
 
@@ -853,6 +899,11 @@ static void apply_cosign(accord_incident *inc, const accord_parties *p, const ac
 		accord_pause_sign ps = { pause, party, e };
 
 		ACCORD_PUSH(inc->pause_signs, inc->pause_sign_count, ps);
+	} else if ((dp = find_dispute(inc, id)) && !dp->retracted && party &&
+		   accord_str_eq(party, accord_party_of(p, dp->target))) {
+		/* the party whose time it disputes accepts the disputer's: settled */
+		if (!dp->accepted_by)
+			dp->accepted_by = e;
 	} else {
 		mark(inc, e, "no effect: it names no current proposal", NULL);
 	}
@@ -904,6 +955,12 @@ static int withdraw(accord_incident *inc, const accord_entry *target)
 	if ((c = find_closure(inc, target->id)) && !c->joint && !c->retracted) {
 		c->retracted = 1;
 		return 0;
+	}
+	for (i = 0; i < inc->dispute_count; i++) {
+		if (inc->disputes[i].entry == target && !inc->disputes[i].retracted) {
+			inc->disputes[i].retracted = 1;
+			return 0;
+		}
 	}
 	return strcmp(target->type, "note") == 0 ? 0 : -1;
 }
@@ -1159,6 +1216,8 @@ static void apply_entry(accord_incident *inc, const accord_parties *p, const acc
 		apply_retract(inc, p, e);
 	} else if (!strcmp(t, "void") || !strcmp(t, "duplicate")) {
 		apply_closure(inc, p, e);
+	} else if (!strcmp(t, "dispute")) {
+		apply_dispute(inc, p, e);
 	}
 }
 
@@ -1383,6 +1442,13 @@ const accord_entry **accord_incident_pending(const accord_incident *inc, const c
 		if (j == inc->pause_sign_count)
 			ACCORD_PUSH(out, n, st->entry);
 	}
+	/* a dispute of the party's time waits for it: co-signing accepts the disputer's time */
+	for (i = 0; i < inc->dispute_count; i++) {
+		const accord_dispute *dp = &inc->disputes[i];
+
+		if (!dp->retracted && !dp->accepted_by && accord_str_eq(dp->target_party, party))
+			ACCORD_PUSH(out, n, dp->entry);
+	}
 	*count = n;
 	return out;
 }
@@ -1415,6 +1481,7 @@ void accord_incident_free(accord_incident *incident)
 	free(incident->involved_by);
 	free(incident->steps);
 	free(incident->pause_signs);
+	free(incident->disputes);
 	resolution_free(incident->resolution);
 	free(incident);
 }

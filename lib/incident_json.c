@@ -317,12 +317,58 @@ static void add_conflicts(cJSON *o, const accord_incident *inc, const accord_par
 	}
 }
 
+/* Disputed times: both claims, and whether the signer accepted the disputer's (docs/metrics.md). */
+static void add_disputes(cJSON *o, const accord_incident *inc)
+{
+	cJSON *arr = cJSON_AddArrayToObject(o, "disputes");
+	size_t i;
+
+	for (i = 0; i < inc->dispute_count; i++) {
+		const accord_dispute *d = &inc->disputes[i];
+		cJSON *item = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(item, "entry", d->entry->id);
+		add_str_or_null(item, "by", d->by);
+		cJSON_AddStringToObject(item, "event", d->target->id);
+		add_str_or_null(item, "event_by", d->target_party);
+		accord_json_add_time(item, "claimed_at", d->target->time);
+		accord_json_add_time(item, "at", d->at);
+		add_str_or_null(item, "evidence", d->evidence);
+		add_str_or_null(item, "reason", d->reason);
+		add_str_or_null(item, "accepted_by", d->accepted_by ? d->accepted_by->id : NULL);
+		cJSON_AddBoolToObject(item, "retracted", d->retracted);
+		cJSON_AddItemToArray(arr, item);
+	}
+}
+
+/* The open dispute of `e`'s time (the last not retracted), or NULL. */
+static const accord_dispute *time_disputed(const accord_incident *inc, const accord_entry *e)
+{
+	size_t i;
+
+	for (i = inc->dispute_count; i-- > 0;)
+		if (inc->disputes[i].target == e && !inc->disputes[i].retracted)
+			return &inc->disputes[i];
+	return NULL;
+}
+
 static cJSON *timeline_item(const accord_incident *inc, const accord_entry *e, const accord_parties *parties)
 {
 	cJSON *item = accord_entry_to_timeline_json(e, parties);
 	const accord_mark *m = accord_incident_mark(inc, e);
+	const accord_dispute *d = time_disputed(inc, e);
 
 	add_str_or_null(item, "mark", m ? m->mark : NULL);
+	if (d) {
+		cJSON *x = cJSON_AddObjectToObject(item, "time_disputed");
+
+		add_str_or_null(x, "by", d->by);
+		accord_json_add_time(x, "at", d->at);
+		cJSON_AddStringToObject(x, "dispute", d->entry->id);
+		cJSON_AddBoolToObject(x, "accepted", d->accepted_by != NULL);
+	} else {
+		cJSON_AddNullToObject(item, "time_disputed");
+	}
 	return item;
 }
 
@@ -356,6 +402,7 @@ cJSON *accord_incident_to_json(const accord_incident *inc, const accord_parties 
 		cJSON_AddNullToObject(o, "resolution");
 	cJSON_AddNumberToObject(o, "proposals", (double)inc->proposal_count);
 	add_conflicts(o, inc, parties);
+	add_disputes(o, inc);
 	arr = cJSON_AddArrayToObject(o, "timeline");
 	for (i = 0; i < inc->timeline_count; i++)
 		cJSON_AddItemToArray(arr, timeline_item(inc, inc->timeline[i], parties));

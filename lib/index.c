@@ -1504,8 +1504,10 @@ static int causal_simple(accord_ledger *l, accord_entry **news, size_t n, accord
 
 		if (e->seq == 1 || !e->known || (e->prev[0] && !p))
 			return 0;
-		/* agreements change every incident's customer side and clocks: the engine re-derives */
-		if (!strcmp(e->type, "agreement") || (!e->incident[0] && (!strcmp(e->type, "cosign") || !strcmp(e->type, "retract"))))
+		/* agreements change every incident's customer side and clocks, and a dispute is judged
+		 * on the causal graph: the engine re-derives */
+		if (!strcmp(e->type, "agreement") || !strcmp(e->type, "dispute") ||
+		    (!e->incident[0] && (!strcmp(e->type, "cosign") || !strcmp(e->type, "retract"))))
 			return 0;
 		for (j = 0; j < sizeof(authority) / sizeof(authority[0]); j++)
 			if (!strcmp(e->type, authority[j]))

@@ -8,6 +8,7 @@
 #include "accord/error.h"
 #include "accord/json.h"
 #include "accord/causal.h"
+#include "accord/timefmt.h"
 #include "accord/hours.h"
 #include "accord/party.h"
 
@@ -720,11 +721,49 @@ static int is_pause(const accord_entry *e)
 	return !strcmp(e->type, "status") && s && !strcmp(s, "waiting");
 }
 
-/* What a cosign may name: a resolution, an impact window (a figure), a void, a duplicate, a pause. */
+/* What a cosign may name: a resolution, an impact window (a figure), a void, a duplicate, a pause, a dispute. */
 static int is_proposal(const accord_entry *e)
 {
 	return !strcmp(e->type, "resolution") || !strcmp(e->type, "impact") || !strcmp(e->type, "void") ||
-	       !strcmp(e->type, "duplicate") || is_pause(e);
+	       !strcmp(e->type, "duplicate") || is_pause(e) || !strcmp(e->type, "dispute");
+}
+
+/*
+ * A dispute of another party's signed time (docs/metrics.md, "Disputed
+ * times"): `at` no later than the dispute itself; the entry it names, and
+ * its `evidence`, in its causal past; that entry another party's, the
+ * evidence the disputer's own party's, with the entry in its causal past.
+ * Whether a clock reads the entry's time is the derivation's (lib/clock.c).
+ * Without a graph (the CLI checking its own entry) the CLI checked those.
+ * The event's party may co-sign it: a cosign names it like a proposal.
+ */
+static int apply_dispute(accord_parties *p, const accord_entry *e, const accord_member *m)
+{
+	const char *id = accord_entry_str(e, "entry"), *ev = accord_entry_str(e, "evidence");
+	const char *at = accord_entry_str(e, "at"), *keyid = NULL, *evkey = NULL;
+	const accord_member *author, *witness;
+	int64_t t, seq = 0;
+
+	if (!id || !at || accord_time_parse_canonical(&t, at) < 0 || t > e->time)
+		return deny("dispute %.12s claims a time after its own: a party disputes what it has seen", e->id);
+	if (!p->causal)
+		goto ok;
+	if (!accord_causal_find(p->causal, id, &keyid, &seq) || !seen_id(p, e, id))
+		return deny("dispute names entry %.12s, which is not in its causal past", id);
+	author = accord_parties_member(p, keyid);
+	if (!author || author->party == m->party)
+		return deny("%s disputes a time its own party signed (entry %.12s): only another involved party disputes it",
+			    p->parties[m->party].name, id);
+	if (ev) {
+		if (!accord_causal_find(p->causal, ev, &evkey, NULL) || !seen_id(p, e, ev) ||
+		    !(witness = accord_parties_member(p, evkey)) || witness->party != m->party ||
+		    accord_causal_seen(p->causal, ev, keyid) < seq)
+			return deny("dispute's evidence %.12s is no entry of %s in its causal past that has entry %.12s in its own",
+				    ev, p->parties[m->party].name, id);
+	}
+ok:
+	accord_idmap_put(&p->proposals, e->id, (void *)e);
+	return 0;
 }
 
 /* A proposal named in a body (`field`) of the same incident; an action names a resolution. */
@@ -1106,6 +1145,8 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 		accord_idmap_put(&p->proposals, e->id, (void *)e);
 		return 0;
 	}
+	if (!strcmp(e->type, "dispute"))
+		return apply_dispute(p, e, m);
 	if (is_pause(e)) {
 		/* a pause names the involved party it waits on; a cosign may name it */
 		if ((error = party_index(p, e, accord_entry_str(e, "on"), &idx)) < 0)

@@ -936,6 +936,11 @@ static void provider_add(accord_report *r, accord_report_provider *pv, int64_t *
 	for (k = 0; k < ACCORD_CLOCKS; k++) {
 		const accord_clock *ck = &pc->clocks[k];
 
+		/* a disputed time: neither met nor missed, and no value a median may take as agreed */
+		if (ck->dispute) {
+			pv->clocks_disputed++;
+			continue;
+		}
 		if (ck->stopped) {
 			int64_t *nv = realloc(vals[k], (pv->clock_n[k] + 1) * sizeof(*nv));
 
@@ -1448,6 +1453,7 @@ static cJSON *provider_figures_json(const accord_report_provider *pv)
 	add_count(x, "measured", pv->clocks_measured);
 	add_count(x, "met", pv->clocks_met);
 	add_pct(x, "met_pct", pv->clocks_met, pv->clocks_measured);
+	add_count(x, "disputed", pv->clocks_disputed);
 	x = cJSON_AddObjectToObject(o, "experience");
 	add_count(x, "responses", pv->feedback_count);
 	add_pct(x, "csat_pct", pv->csat_count, pv->feedback_count);
@@ -2544,6 +2550,9 @@ static void build_providers(rdoc *d, const accord_report *r)
 		PROW(0, "SLA met (computed clocks)", of_text(pv->clocks_met, pv->clocks_measured),
 		     prev ? of_text(pp->clocks_met, pp->clocks_measured) : NULL,
 		     prev ? change_pct(pv->clocks_met, pv->clocks_measured, pp->clocks_met, pp->clocks_measured) : NULL);
+		PROW(0, "clocks disputed (counted apart)", cnt((long long)pv->clocks_disputed),
+		     prev ? cnt((long long)pp->clocks_disputed) : NULL,
+		     prev ? change_count((long long)pv->clocks_disputed, (long long)pp->clocks_disputed) : NULL);
 		PROW(0, "CSAT%", of_text(pv->csat_count, pv->feedback_count),
 		     prev ? of_text(pp->csat_count, pp->feedback_count) : NULL,
 		     prev ? change_pct(pv->csat_count, pv->feedback_count, pp->csat_count, pp->feedback_count) : NULL);

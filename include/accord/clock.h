@@ -24,7 +24,9 @@
  * incident's start (24x7 without one), less pauses: a status waiting on
  * party W stops every party's clock but W's until the next status; a pause
  * that stops its setter's own clock counts only once W co-signs it. An end
- * never counts before its start.
+ * never counts before its start. A time another involved party disputes
+ * makes the clock "disputed", measured on both claims; once the signer
+ * co-signs the dispute, the disputer's time is the one measured.
  */
 
 /* A pause: a status waiting on a party, until the next status. */
@@ -34,6 +36,7 @@ typedef struct {
 	const char *on;      /* the party waited on: its clock runs on */
 	const char *note;    /* NULL if none */
 	int64_t start, end;  /* end valid only if has_end, else it runs until now */
+	const accord_entry *end_entry; /* the status that ended it, or NULL */
 	int has_end;
 	int needs_cosign;    /* it stops its setter's own clock */
 	const accord_entry *cosigned_by; /* `on`'s co-signature, or NULL */
@@ -54,6 +57,18 @@ typedef struct {
 	int disputed;              /* its start is a window another party disputes */
 	const accord_sla *reported; /* the party's own typed measurement of it, or NULL */
 	int disagrees;             /* reported actual and the computed clock differ by more than a minute */
+	/*
+	 * A time it reads that another involved party disputes (accord_dispute),
+	 * not settled: state is then "disputed", claimed_state the verdict on the
+	 * signed times (elapsed_s, to), and the dispute_* fields the same clock
+	 * on the disputer's times. A settled dispute (the signer co-signed it)
+	 * is not this: its time is simply the one measured. NULL when none.
+	 */
+	const accord_dispute *dispute;
+	const char *claimed_state;
+	int64_t dispute_to;        /* valid only if stopped */
+	int64_t dispute_elapsed_s;
+	const char *dispute_state; /* "met", "missed", "running", or NULL without an agreement */
 } accord_clock;
 
 #define ACCORD_CLOCKS 3

@@ -208,6 +208,24 @@ typedef struct {
 	const char *party;         /* its author's party (borrowed), NULL if unknown */
 } accord_status_step;
 
+/*
+ * A dispute of the time another party signed on an entry of the incident
+ * (docs/metrics.md, "Disputed times"); lib/clock.c decides which clocks
+ * read that time. Settled when the entry's party co-signs it (the
+ * disputer's time is then agreed), ended when its author retracts it.
+ */
+typedef struct {
+	const accord_entry *entry;       /* the dispute */
+	const accord_entry *target;      /* the entry whose time it disputes */
+	const char *by;                  /* the disputing party (borrowed) */
+	const char *target_party;        /* the party that signed the target (borrowed) */
+	int64_t at;                      /* the disputer's time, held to [target's time, the dispute's] */
+	const char *reason;
+	const char *evidence;            /* the disputer's entry `at` came from, or NULL */
+	const accord_entry *accepted_by; /* the target's party's co-signature, or NULL */
+	int retracted;
+} accord_dispute;
+
 /* A party's co-signature of a pause (a status waiting on that party). */
 typedef struct {
 	const accord_entry *pause;
@@ -269,6 +287,8 @@ typedef struct {
 	size_t step_count;
 	accord_pause_sign *pause_signs; /* co-signatures of pauses by the party waited on */
 	size_t pause_sign_count;
+	accord_dispute *disputes;   /* disputed times, in ledger order, retracted ones marked */
+	size_t dispute_count;
 } accord_incident;
 
 /*

@@ -107,6 +107,7 @@ typedef struct {
 	size_t clock_n[ACCORD_CLOCKS];           /* stopped clocks */
 	int64_t clock_median_s[ACCORD_CLOCKS], clock_p90_s[ACCORD_CLOCKS];
 	size_t clocks_measured, clocks_met;      /* with a target, decided (stopped, or missed already) */
+	size_t clocks_disputed;                  /* a time they read is disputed: counted apart, in no median */
 	size_t feedback_count, csat_count, lost_count;
 	int64_t lost_sum;
 	size_t watermelons;

@@ -374,6 +374,99 @@ test_clocks_pauses() {
 	refused "indicator outside the vocabulary" "$AK" "$BADC" schema-violation
 }
 
+# --- a provider backdates its own clock event (finding 09); the customer disputes it -----------
+# dns, acme-globex: acknowledge 1m, mitigate 1m, restore 10m, 24x7. Opened 2026-12-10 10:00:00; acme asks at
+# 10:00:30; globex writes "mitigated" at 10:01:05 but signs 10:00:00 and names only the open as
+# dependency (forged with stock ssh-keygen: the CLI dates what it writes now). acme's first entry
+# that has it in its causal past is at 10:01:10: that is when it demonstrably existed.
+test_disputed_time() {
+	AT 2026-12-09T09:00:00Z alice agreement propose --with globex --service dns \
+		--acknowledge 1m --mitigate 1m --restore 10m >"$T/out" && ok || bad "propose dns"
+	DNS=$(cat "$T/out")
+	AT 2026-12-09T09:10:00Z gina cosign "$DNS" >/dev/null && ok || bad "globex co-signs dns"
+	AT 2026-12-10T10:00:00Z alice open --title "DNS fails" --severity 2 --service dns \
+		--started 2026-12-10T10:00:00Z --parties globex >"$T/out" && ok || bad "open dns"
+	D=$(cat "$T/out")
+	DF=$(as alice show "$D" --json | jget 'd["full_id"]')
+	AT 2026-12-10T10:00:30Z alice note "$D" "still down, globex?" >/dev/null && ok || bad "acme asks"
+	ST=$(FORGE_NOW=0 $FORGE entry "$B" "$T/gina.ssh" --type status --incident "$DF" --deps "$DF" \
+		--time "$(date -u -d 2026-12-10T10:00:00Z +%s)" --body '{"status":"mitigated"}') || bad "forge the backdated status"
+	STID=$(git -C "$B" cat-file commit "$ST" | sed '1,/^$/d' | tr -d '\n' | sha256sum | cut -c1-12)
+	AT 2026-12-10T10:01:10Z alice note "$D" "seen, checking" >"$T/out" && ok || bad "acme sees it"
+	AT 2026-12-10T10:02:00Z gina note "$D" "details follow" >/dev/null && ok || bad "globex's second note"
+	export ACCORD_NOW=2026-12-10T10:05:00Z
+	# the claim alone: mitigate 0s of 1m, met; the timeline lists it before acme's question
+	equal "$(CL alice "$D" globex mitigate state)" met "the backdated claim alone reads as met"
+	# what the CLI refuses (exit 2): a party's own time, an uninvolved party, an entry no clock reads
+	expect 2 as gina dispute "$STID" --reason "ours"
+	contains "$ERR" "is globex's own" "dispute: a party's own time is refused"
+	expect 2 as ivan dispute "$STID" --reason "not ours"
+	contains "$ERR" "initech is not involved" "dispute: an uninvolved party is refused"
+	NOTE2=$(as alice show "$D" --json | jget '[e["id"][:12] for e in d["timeline"] if e["type"] == "note" and e["body"]["text"] == "details follow"][0]')
+	expect 2 as alice dispute "$NOTE2" --reason "late"
+	contains "$ERR" "no clock of incident" "dispute: an entry no clock reads is refused"
+	expect 2 as alice dispute "$STID" --at 2026-12-10T09:59:00Z --reason "x"
+	contains "$ERR" "must lie after the time globex signed" "dispute: --at before the claim is refused"
+	expect 2 as alice dispute "$STID" --at 2026-12-10T10:02:00Z --reason "x"
+	contains "$ERR" "already had the event in its causal past" "dispute: --at after acme's own evidence is refused"
+	AT 2026-12-10T10:03:00Z alice dispute "$STID" --reason "mitigated after our question at 10:00:30" \
+		>"$T/out" 2>"$T/err" && ok || bad "acme disputes: $(cat "$T/err")"
+	DISP=$(as alice show "$D" --json | jget '[e["id"] for e in d["timeline"] if e["type"] == "dispute"][0]')
+	expect 0 as alice show "$D" --json
+	echo "$OUT" >"$T/d.json"
+	# mitigate: claimed 10:00:00-10:00:00 = 0s (met); on acme's evidence 10:00:00-10:01:10 = 70s > 60s: missed
+	equal "$(jget "[[k['state'], k['elapsed_s'], k['dispute']['claimed_state'], k['dispute']['at'], k['dispute']['elapsed_s'], k['dispute']['state'], k['dispute']['by']] for c in d['clocks'] for k in c['clocks'] if k['name'] == 'mitigate'][0]" <"$T/d.json")" \
+		'["disputed", 0, "met", "2026-12-10T10:01:10Z", 70, "missed", "acme"]' "mitigate: disputed, both claims (0s met, 70s missed)"
+	# acknowledge reads the same status (globex's first entry): 0s claimed, 70s on acme's time, target 1m
+	equal "$(jget "[[k['state'], k['dispute']['elapsed_s']] for c in d['clocks'] for k in c['clocks'] if k['name'] == 'acknowledge'][0]" <"$T/d.json")" \
+		'["disputed", 70]' "acknowledge: disputed too (the same entry)"
+	equal "$(jget "[(x['by'], x['event'][:12], x['claimed_at'], x['at'], x['evidence'] is not None, x['accepted_by']) for x in d['disputes']]" <"$T/d.json")" \
+		"[[\"acme\", \"$STID\", \"2026-12-10T10:00:00Z\", \"2026-12-10T10:01:10Z\", true, null]]" "show --json: the dispute, its evidence"
+	equal "$(jget "[e['time_disputed']['by'] for e in d['timeline'] if e['id'].startswith('$STID')]" <"$T/d.json")" '["acme"]' \
+		"show --json: the timeline marks the disputed time"
+	expect 0 as alice show "$D"
+	contains "$OUT" "mitigate        0s of 1m: disputed" "show: the clock is disputed, not met"
+	contains "$OUT" "DISPUTED by acme: globex signed 2026-12-10T10:00:00Z, acme says 2026-12-10T10:01:10Z" "show: both claims"
+	contains "$OUT" "on globex's time met, on acme's 1m10s missed" "show: the verdict on each claim"
+	contains "$OUT" "[time DISPUTED by acme: it existed by 2026-12-10T10:01:10Z" "show: the timeline marks it"
+	# the report counts it apart: neither met nor missed, in no median
+	expect 0 as alice report --since 2026-12-10 --until 2026-12-11 --format json
+	schema_ok report.schema.json "report --json with a disputed clock"
+	equal "$(echo "$OUT" | jget '[[p["sla"], p["clocks"]["mitigate"]["n"]] for p in d["providers"] if p["party"] == "globex"][0]')" \
+		'[{"measured": 0, "met": 0, "met_pct": null, "disputed": 2}, 0]' "report: two disputed clocks, counted apart"
+	expect 0 as alice report --since 2026-12-10 --until 2026-12-11
+	contains "$OUT" "clocks disputed (counted apart)" "report text: the disputed row"
+	# forged disputes: globex disputing its own time, initech (not involved), a time after the dispute's own
+	GK=$(/usr/bin/python3 "$(dirname "$0")/forge/forge.py" keyid "$T/gina.ssh.pub" | cut -d' ' -f2)
+	IK=$(/usr/bin/python3 "$(dirname "$0")/forge/forge.py" keyid "$T/ivan.ssh.pub" | cut -d' ' -f2)
+	STF=$(git -C "$B" cat-file commit "$ST" | sed '1,/^$/d' | tr -d '\n' | sha256sum | cut -c1-64)
+	fresh
+	BADC=$(forge entry "$C" "$T/gina.ssh" --type dispute --incident "$DF" --time "$(date -u -d 2026-12-10T10:05:30Z +%s)" \
+		--body "{\"entry\":\"$STF\",\"at\":\"2026-12-10T10:00:01Z\",\"reason\":\"ours\"}")
+	refused "dispute of the party's own time" "$GK" "$BADC" not-authorized
+	fresh
+	BADC=$(forge entry "$C" "$T/ivan.ssh" --type dispute --incident "$DF" --time "$(date -u -d 2026-12-10T10:05:30Z +%s)" \
+		--body "{\"entry\":\"$STF\",\"at\":\"2026-12-10T10:01:00Z\",\"reason\":\"not ours\"}")
+	refused "dispute by an uninvolved party" "$IK" "$BADC" not-authorized
+	fresh
+	AK=$(git -C "$C" for-each-ref --format='%(refname:lstrip=3)' refs/accord/feeds/ | while read -r f; do
+		[ "$(git -C "$C" log -1 --format=%B "refs/accord/feeds/$f" | jget 'd["author"]')" = "$(/usr/bin/python3 "$(dirname "$0")/forge/forge.py" keyid "$T/alice.ssh.pub" | cut -d' ' -f1)" ] && echo "$f"; done)
+	BADC=$(forge entry "$C" "$T/alice.ssh" --type dispute --incident "$DF" --time "$(date -u -d 2026-12-10T10:05:30Z +%s)" \
+		--body "{\"entry\":\"$STF\",\"at\":\"2099-01-01T00:00:00Z\",\"reason\":\"later than ever\"}")
+	refused "dispute claiming a time after its own" "$AK" "$BADC" not-authorized
+	# globex accepts acme's time by co-signing the dispute: settled, measured on 10:01:10
+	expect 0 as gina inbox --json
+	contains "$OUT" "$DISP" "inbox: the dispute waits for globex"
+	AT 2026-12-10T10:04:00Z gina cosign "$DISP" >/dev/null 2>"$T/err" && ok || bad "globex accepts: $(cat "$T/err")"
+	expect 0 as alice show "$D" --json
+	equal "$(echo "$OUT" | jget "[[k['state'], k['elapsed_s'], k['dispute']] for c in d['clocks'] for k in c['clocks'] if k['name'] == 'mitigate'][0]")" \
+		'["missed", 70, null]' "settled: the disputer's time is measured (70s of 1m: missed)"
+	expect 0 as alice show "$D"
+	contains "$OUT" "[time settled: globex accepted acme's 2026-12-10T10:01:10Z]" "show: the settled time"
+	expect 0 accord -C "$B" audit --json --no-record
+	equal "$(echo "$OUT" | jget 'len(d["findings"])')" 0 "audit: the dispute and its co-signature are clean"
+}
+
 # --- the report: a table per provider, beside the previous period --------------------------
 test_report() {
 	# X: checkout on Tuesday 2026-11-03, every clock met under A2, customers unhappy:
@@ -405,14 +498,14 @@ test_report() {
 		'[[2, 300, 1200], [2, 3600, 10800], [2, 7200, 18000]]' "globex: median and p90 of each clock"
 	# six clocks with a target, all met; CSAT 1 of 2 = 50%; lost 0 + 1500; X is a watermelon under A2's XLA
 	equal "$(jget "[$G['sla'], $G['experience'], $G['watermelons'], $G['joint']]" <"$T/r.json")" \
-		'[{"measured": 6, "met": 6, "met_pct": 100}, {"responses": 2, "csat_pct": 50, "lost_minutes": 1500, "lost_responses": 2}, 1, {"resolved": 2, "joint": 0, "joint_pct": 0}]' \
+		'[{"measured": 6, "met": 6, "met_pct": 100, "disputed": 0}, {"responses": 2, "csat_pct": 50, "lost_minutes": 1500, "lost_responses": 2}, 1, {"resolved": 2, "joint": 0, "joint_pct": 0}]' \
 		"globex: SLA met from computed clocks, CSAT, lost minutes, watermelons, joint resolutions"
 	# the previous period (Oct 2 - Nov 1): I1 (globex opened it: acknowledged at once, 0s; mitigate and restore
 	# never stopped: missed) and W (acknowledge 600 met, mitigate 10800 missed, restore 16200 met):
 	# acknowledge [0, 600] -> 0 / 600; mitigate [10800]; restore [16200]; met 3 of 6 = 50%;
 	# I1's one response scored 2: CSAT 0 of 1 = 0%
 	equal "$(jget "[[[c['n'], c['median_s'], c['p90_s']] for c in $G['previous']['clocks'].values()], $G['previous']['sla'], $G['previous']['experience']['csat_pct']]" <"$T/r.json")" \
-		'[[[2, 0, 600], [1, 10800, 10800], [1, 16200, 16200]], {"measured": 6, "met": 3, "met_pct": 50}, 0]' \
+		'[[[2, 0, 600], [1, 10800, 10800], [1, 16200, 16200]], {"measured": 6, "met": 3, "met_pct": 50, "disputed": 0}, 0]' \
 		"globex: the previous period's figures"
 	# why X is red: the indicators its customers gave (slow once: a repeated --indicator counts once)
 	equal "$(jget "[[w['incident'][:12], w['indicators']] for w in $G['watermelon_incidents']]" <"$T/r.json")" \
@@ -475,4 +568,5 @@ test_withdrawn
 test_clocks_business_hours
 test_clocks_pauses
 test_report
+test_disputed_time
 finish
