@@ -79,7 +79,7 @@ _accord() {
 		--went-well|--went-wrong|--lucky|--action|--revises|--key|--status|--limit|--since|--until|\
 		--party|--format|--reason|--meta|--ledger|--threads|--type|--output|--role|--with|--acknowledge|\
 		--mitigate|--restore|--hours|--csat-target|--lost-minutes-target|--on|--indicator|--owner|--link|\
-		--due|-o) j=$((j + 1)) ;;
+		--due|--at|-o) j=$((j + 1)) ;;
 		-*) ;;
 		*) n=$((n + 1)) ;;
 		esac

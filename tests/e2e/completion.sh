@@ -54,6 +54,11 @@ equal "$(complete_line "accord action $ID 1 ")" "$(printf 'done\nnot-doing\nreop
 contains "$(complete_line "accord action $ID 1 assign --")" "--owner" "action assign --owner"
 equal "$(complete_line "accord action $ID 1 assign --owner ")" "alice" "--owner: member names"
 equal "$(complete_line "accord inbox --ledger ")" "acme-l" "inbox --ledger: the listed names"
+# issue 18: disputing a signed time
+equal "$(complete_line "accord disp")" "dispute" "dispute"
+contains "$(complete_line "accord dispute --")" "--at" "dispute --at, from its --help"
+contains "$(complete_line "accord dispute --")" "--reason" "dispute --reason"
+contains "$(complete_line "accord log --type ")" "dispute" "log --type: dispute"
 accord resolve "$ID" --summary s --action "first@acme" --action "second@acme" >/dev/null || bad "resolve"
 equal "$(complete_line "accord action $ID " | sort)" "$(accord show "$ID" --json | jget '"\n".join(sorted(a["id"] for a in d["resolution"]["actions"]))')" \
 	"action: the item ids of the incident"
