@@ -633,28 +633,52 @@ typedef struct {
 	accord_incident_summary s;
 	char sid[ACCORD_ID_HEXLEN + 1];
 	char *ledger; /* NULL in one ledger */
+	cJSON *clocks; /* with --json: each provider's clocks in brief (accord_clocks_brief_json) */
 } list_row;
+
+/* Incident `id`'s clocks in brief as of `now`; NULL (said on stderr) when it cannot be derived. */
+static cJSON *brief_clocks(accord_ctx *lctx, const char *id, int64_t now)
+{
+	const accord_entry *open;
+	accord_incident *inc = NULL;
+	accord_clocks *clocks = NULL;
+	cJSON *out = NULL;
+
+	if (accord_ledger_find_incident(&open, lctx->ledger, id) == 0 &&
+	    accord_incident_build(&inc, lctx->ledger, open) == 0 &&
+	    accord_clocks_compute(&clocks, inc, accord_ledger_parties(lctx->ledger), accord_incident_ledger_in_past,
+				  lctx->ledger, now) == 0)
+		out = accord_clocks_brief_json(clocks);
+	else
+		cmd_warn("incident %.12s: its clocks: %s", id, accord_error_last());
+	accord_clocks_free(clocks);
+	accord_incident_free(inc);
+	return out;
+}
 
 /*
  * Append the incidents of the ledger opened in `lctx` to *rows. Returns 0,
  * or minus an exit code (the message said).
  */
 static int gather(list_row **rows, size_t *count, size_t *total, accord_ctx *lctx, const char *ledger,
-		  const char *status, size_t limit)
+		  const char *status, size_t limit, int with_clocks)
 {
 	accord_incident_summary *s = NULL;
+	int64_t now = accord_time_now();
 	size_t i, n = 0, t = 0;
 	int error;
 
 	/* a cross-ledger view opened it already (and checked it is the listed one) */
 	if (!lctx->ledger && (error = cmd_load_incidents(lctx, 0)))
 		return -error;
-	if ((error = accord_ledger_list(&s, &n, &t, lctx->ledger, status, limit, accord_time_now())) < 0)
+	if ((error = accord_ledger_list(&s, &n, &t, lctx->ledger, status, limit, now)) < 0)
 		return -cmd_fail(error);
 	for (i = 0; i < n; i++) {
 		list_row r = { 0 };
 
 		r.s = s[i];
+		if (with_clocks)
+			r.clocks = brief_clocks(lctx, s[i].id, now);
 		cmd_short_id(r.sid, sizeof(r.sid), lctx, s[i].id);
 		list_row *grown = realloc(*rows, (*count + 1) * sizeof(**rows));
 
@@ -683,7 +707,7 @@ static int cmp_row(const void *a, const void *b)
  * still listed.
  */
 static int gather_across(list_row **rows, size_t *count, size_t *total, accord_ctx *ctx,
-			 const cmd_ledger_pick *pick, const char *status, size_t *failed)
+			 const cmd_ledger_pick *pick, const char *status, size_t *failed, int with_clocks)
 {
 	cmd_ledger_view *v = NULL;
 	size_t i, n = 0;
@@ -693,7 +717,7 @@ static int gather_across(list_row **rows, size_t *count, size_t *total, accord_c
 		return -error;
 	for (i = 0; i < n; i++) {
 		if (cmd_ledger_view_open(&v[i], ctx, 0) != 0 ||
-		    gather(rows, count, total, &v[i].ctx, v[i].name, status, 0) != 0)
+		    gather(rows, count, total, &v[i].ctx, v[i].name, status, 0, with_clocks) != 0)
 			(*failed)++;
 		cmd_ctx_release(&v[i].ctx);
 	}
@@ -760,9 +784,9 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 	}
 	across = CMD_LEDGER_PICKED(&pick);
 	if (across)
-		error = gather_across(&rows, &count, &total, ctx, &pick, status, &failed_ledgers);
+		error = gather_across(&rows, &count, &total, ctx, &pick, status, &failed_ledgers, json);
 	else
-		error = gather(&rows, &count, &total, ctx, NULL, status, (size_t)limit);
+		error = gather(&rows, &count, &total, ctx, NULL, status, (size_t)limit, json);
 	if (error < 0)
 		return -error;
 	/* across ledgers each was read whole: keep the most recent `limit` of them all */
@@ -800,6 +824,11 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 			cJSON_AddStringToObject(o, "started_at", t);
 			cJSON_AddNumberToObject(o, "customer_minutes", accord_customer_minutes(r->customer_seconds));
 			cJSON_AddBoolToObject(o, "customer_minutes_running", r->customer_running);
+			/* each provider's computed clocks and their verdicts (docs/metrics.md, "Clocks") */
+			if (lr->clocks)
+				cJSON_AddItemToObject(o, "clocks", cJSON_Duplicate(lr->clocks, 1));
+			else
+				cJSON_AddNullToObject(o, "clocks");
 			cJSON_AddItemToArray(arr, o);
 		} else {
 			char rel[32], opened[64];
@@ -820,8 +849,10 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 			       opened, cmd_esc(r->title, 0));
 		}
 	}
-	for (i = 0; i < count; i++)
+	for (i = 0; i < count; i++) {
 		free(rows[i].ledger);
+		cJSON_Delete(rows[i].clocks);
+	}
 	free(rows);
 	count -= start;
 	if (limit == 1 && total > 1)

@@ -335,6 +335,46 @@ static void add_str_or_null(cJSON *o, const char *key, const char *s)
 		cJSON_AddNullToObject(o, key);
 }
 
+cJSON *accord_clocks_brief_json(const accord_clocks *c)
+{
+	cJSON *arr = cJSON_CreateArray();
+	size_t i, k;
+
+	for (i = 0; i < c->party_count; i++) {
+		const accord_party_clocks *pc = &c->parties[i];
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "party", pc->party);
+		add_str_or_null(o, "agreement", pc->agreement ? pc->agreement->id : NULL);
+		for (k = 0; k < ACCORD_CLOCKS; k++) {
+			const accord_clock *ck = &pc->clocks[k];
+			cJSON *x = cJSON_AddObjectToObject(o, ck->name);
+
+			add_str_or_null(x, "state", ck->state);
+			cJSON_AddNumberToObject(x, "elapsed_s", (double)ck->elapsed_s);
+			if (ck->target_s >= 0)
+				cJSON_AddNumberToObject(x, "target_s", (double)ck->target_s);
+			else
+				cJSON_AddNullToObject(x, "target_s");
+			cJSON_AddBoolToObject(x, "running", !ck->stopped);
+		}
+		cJSON_AddItemToArray(arr, o);
+	}
+	return arr;
+}
+
+void accord_clocks_brief_text(accord_buf *out, const accord_clocks *c, size_t k)
+{
+	size_t i;
+
+	for (i = 0; c && k < ACCORD_CLOCKS && i < c->party_count; i++) {
+		const accord_clock *ck = &c->parties[i].clocks[k];
+
+		accord_buf_printf(out, "%s%s:%s:%lld", i ? ";" : "", c->parties[i].party, ck->state ? ck->state : "",
+				  (long long)ck->elapsed_s);
+	}
+}
+
 cJSON *accord_clocks_to_json(const accord_clocks *c, const accord_parties *p)
 {
 	cJSON *doc = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(doc, "parties"), *pauses;

@@ -1420,6 +1420,7 @@ static cJSON *incident_row_json(const accord_report *r, const accord_report_inci
 	add_count(o, "actions_open", ri->actions_open);
 	add_count(o, "actions_done", ri->actions_done);
 	add_count(o, "actions_overdue", ri->actions_overdue);
+	cJSON_AddItemToObject(o, "clocks", ri->clocks ? accord_clocks_brief_json(ri->clocks) : cJSON_CreateArray());
 	return o;
 }
 
@@ -3310,7 +3311,7 @@ static void render_csv(accord_buf *out, const accord_report *r, const accord_rep
 		"customers", "customer_minutes", "longest_minutes", "responses", "mean_score", "csat_pct",
 		"lost_minutes", "sla_measurements", "sla_met", "watermelon", "resolution", "joint_at",
 		"time_to_joint_s", "revisions", "waiting_for", "actions_open", "actions_done", "actions_overdue",
-		"verified",
+		"acknowledge", "mitigate", "restore", "verified",
 	};
 	size_t i, j, n = sizeof(cols) / sizeof(*cols);
 	char t[ACCORD_TIME_LEN], b[64];
@@ -3395,6 +3396,14 @@ static void render_csv(accord_buf *out, const accord_report *r, const accord_rep
 		csv_num(out, b);
 		snprintf(b, sizeof(b), "%zu", ri->actions_overdue);
 		csv_num(out, b);
+		/* each clock: party:verdict:seconds per provider (party names start with a letter or digit) */
+		for (j = 0; j < ACCORD_CLOCKS; j++) {
+			accord_buf cell = ACCORD_BUF_INIT;
+
+			accord_clocks_brief_text(&cell, ri->clocks, j);
+			csv_field(out, cell.ptr ? cell.ptr : "", 1, 0);
+			accord_buf_dispose(&cell);
+		}
 		csv_field(out, verified, 0, 1);
 	}
 }

@@ -96,6 +96,20 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 			  accord_in_past_fn in_past, void *payload, int64_t now);
 void accord_clocks_free(accord_clocks *clocks);
 
+/*
+ * Each provider's clocks in brief, for list --json and the report's rows:
+ * [{"party", "agreement" (id or null), "acknowledge": {"state", "elapsed_s",
+ * "target_s", "running"}, "mitigate": ..., "restore": ...}], state being
+ * the verdict: met, missed, running, disputed, or null without an agreement.
+ */
+cJSON *accord_clocks_brief_json(const accord_clocks *clocks);
+
+/*
+ * One clock of every provider as a line: "globex:met:600;initech::2700"
+ * (party, verdict, elapsed seconds), for the report's CSV. Appended to `out`.
+ */
+void accord_clocks_brief_text(accord_buf *out, const accord_clocks *clocks, size_t clock);
+
 /* The clocks as JSON ("clocks" and "pauses" of show --json). */
 cJSON *accord_clocks_to_json(const accord_clocks *clocks, const accord_parties *parties);
 

@@ -436,6 +436,14 @@ test_disputed_time() {
 		'[{"measured": 0, "met": 0, "met_pct": null, "disputed": 2}, 0]' "report: two disputed clocks, counted apart"
 	expect 0 as alice report --since 2026-12-10 --until 2026-12-11
 	contains "$OUT" "clocks disputed (counted apart)" "report text: the disputed row"
+	expect 0 as alice report --since 2026-12-10 --until 2026-12-11 --format json
+	equal "$(echo "$OUT" | jget "[[c['acknowledge']['state'], c['mitigate']['state'], c['restore']['state']] for r in d['rows'] for c in r['clocks']]")" \
+		'[["disputed", "disputed", "running"]]' "report rows: the disputed clocks"
+	expect 0 as alice list --json
+	equal "$(echo "$OUT" | jget "[c['mitigate']['state'] for i in d if i['id'].startswith('$D') for c in i['clocks']]")" \
+		'["disputed"]' "list --json: the disputed clock"
+	expect 0 as alice report --since 2026-12-10 --until 2026-12-11 --format csv
+	contains "$OUT" "globex:disputed:0,globex:disputed:0,globex:running:300" "csv: the disputed clocks"
 	# forged disputes: globex disputing its own time, initech (not involved), a time after the dispute's own
 	GK=$(/usr/bin/python3 "$(dirname "$0")/forge/forge.py" keyid "$T/gina.ssh.pub" | cut -d' ' -f2)
 	IK=$(/usr/bin/python3 "$(dirname "$0")/forge/forge.py" keyid "$T/ivan.ssh.pub" | cut -d' ' -f2)
@@ -465,6 +473,14 @@ test_disputed_time() {
 	contains "$OUT" "[time settled: globex accepted acme's 2026-12-10T10:01:10Z]" "show: the settled time"
 	expect 0 accord -C "$B" audit --json --no-record
 	equal "$(echo "$OUT" | jget 'len(d["findings"])')" 0 "audit: the dispute and its co-signature are clean"
+	# python3-jsonschema agrees: every entry, the dispute among them, is one of entry.schema.json's
+	expect 0 as alice export
+	printf '%s\n' "$OUT" >"$T/all.jsonl"
+	/usr/bin/python3 "$(dirname "$0")/schema_check.py" "$SCHEMAS" entry.schema.json "$T/all.jsonl" >/dev/null 2>&1 &&
+		ok || bad "python3-jsonschema: every entry validates against entry.schema.json"
+	grep '"type":"dispute"' "$T/all.jsonl" | sed 's/,"reason":"[^"]*"//' >"$T/bad.jsonl"
+	/usr/bin/python3 "$(dirname "$0")/schema_check.py" "$SCHEMAS" entry.schema.json "$T/bad.jsonl" --expect-invalid >/dev/null 2>&1 &&
+		ok || bad "python3-jsonschema: a dispute without a reason is invalid"
 }
 
 # --- the report: a table per provider, beside the previous period --------------------------
@@ -535,8 +551,20 @@ test_report() {
 	expect 0 as alice report --since 2026-11-01 --until 2026-12-01 --format html
 	contains "$OUT" "1,500" "html: thousands separators"
 	contains "$OUT" "By provider" "html: the provider section"
+	# each incident's clocks in the rows: X's acknowledge 5m, mitigate 1h, restore 2h, all met
+	equal "$(jget "[[c['party'], c['agreement'][:12], c['acknowledge']['state'], c['acknowledge']['elapsed_s'], c['mitigate']['state'], c['mitigate']['elapsed_s'], c['restore']['state'], c['restore']['elapsed_s']] for r in d['rows'] if r['id'].startswith('$X') for c in r['clocks']]" <"$T/r.json")" \
+		"[[\"globex\", \"$A2\", \"met\", 300, \"met\", 3600, \"met\", 7200]]" "report rows: each provider's clocks and verdicts"
+	# P: globex's clocks met (A3); initech has no agreement, so no verdict
+	equal "$(jget "[[c['party'], c['acknowledge']['state'], c['restore']['elapsed_s']] for r in d['rows'] if r['id'].startswith('$P') for c in r['clocks']]" <"$T/r.json")" \
+		'[["globex", "met", 18000], ["initech", null, 16200]]' "report rows: a provider without an agreement has no verdict"
+	expect 0 as alice list --json
+	equal "$(echo "$OUT" | jget "[[c['party'], c['acknowledge']['state'], c['mitigate']['state'], c['restore']['state'], c['mitigate']['target_s']] for i in d if i['id'].startswith('$X') for c in i['clocks']]")" \
+		'[["globex", "met", "met", "met", 7200]]' "list --json: each incident's clocks and verdicts"
 	expect 0 as alice report --since 2026-11-01 --until 2026-12-01 --format csv
 	case "$OUT" in *1,500*) bad "csv: no thousands separators" ;; *) ok ;; esac
+	contains "$(echo "$OUT" | head -1)" ",acknowledge,mitigate,restore,verified" "csv: a column per clock"
+	contains "$(echo "$OUT" | grep "^$(jget "[r['id'] for r in d['rows'] if r['id'].startswith('$X')][0]" <"$T/r.json")")" \
+		"globex:met:300,globex:met:3600,globex:met:7200,yes" "csv: each clock as party:verdict:seconds"
 	equal "$(jget "$G['experience']['lost_minutes']" <"$T/r.json")" 1500 "json: a plain number, no separators"
 	# the html report in headless Chromium: it loads without console messages, and the page
 	# shows the provider table with the previous period and the change (the trend)
