@@ -499,6 +499,10 @@ test_report() {
 	contains "$ERR" "--indicator 'grumpy' is none of fast, kept-informed, slow" "feedback: an indicator outside the vocabulary is refused"
 	AT 2026-11-03T12:01:00Z alice feedback "$X" --score 2 --lost-minutes 1500 --indicator had-to-repeat \
 		--indicator slow --indicator slow >/dev/null && ok || bad "X feedback 2"
+	# acme proposes a resolution (not joint: globex has not signed) with two items globex owns,
+	# one alone due 2026-11-20 (overdue from 2026-11-21), one with acme due 2026-12-15 (open)
+	AT 2026-11-03T12:30:00Z alice resolve "$X" --summary "Declines fixed" --action "rotate gateway keys@globex:2026-11-20" \
+		--action "shared runbook@acme,globex:2026-12-15" >/dev/null 2>"$T/err" && ok || bad "X resolution: $(cat "$T/err")"
 	export ACCORD_NOW=2026-12-01T00:00:00Z
 	expect 0 as alice report --since 2026-11-01 --until 2026-12-01 --format json
 	schema_ok report.schema.json "report --json with providers"
@@ -510,6 +514,11 @@ test_report() {
 	G='[p for p in d["providers"] if p["party"] == "globex"][0]'
 	# globex this period, over P and X: acknowledge [1200, 300]: median (rank 1 of 2) 300, p90 (rank 2) 1200;
 	# mitigate [10800, 3600]: 3600 / 10800; restore [18000, 7200]: 7200 / 18000
+	# globex's incidents: P and X; action items of their current resolutions it owns: 2 open, 1 overdue
+	equal "$(jget "[$G['incidents'], $G['actions']]" <"$T/r.json")" '[2, {"open": 2, "overdue": 1}]' \
+		"globex: incidents, action items open and overdue"
+	equal "$(jget '[[p["incidents"], p["actions"]] for p in d["providers"] if p["party"] == "initech"]' <"$T/r.json")" \
+		'[[1, {"open": 0, "overdue": 0}]]' "initech: one incident (P), no action items"
 	equal "$(jget "[[c['n'], c['median_s'], c['p90_s']] for c in $G['clocks'].values()]" <"$T/r.json")" \
 		'[[2, 300, 1200], [2, 3600, 10800], [2, 7200, 18000]]' "globex: median and p90 of each clock"
 	# six clocks with a target, all met; CSAT 1 of 2 = 50%; lost 0 + 1500; X is a watermelon under A2's XLA
