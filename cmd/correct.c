@@ -211,6 +211,11 @@ static int retract_check(accord_ctx *ctx, const accord_entry *target, const acco
 			return cmd_failf(ACCORD_EXIT_USAGE,
 					 "impact %.12s was co-signed by every party: it is a joint figure and no longer yours alone to retract (a new window with the same start replaces it once every party co-signs that)",
 					 target->id);
+	for (i = 0; i < inc->dispute_count; i++)
+		if (inc->disputes[i].entry == target && inc->disputes[i].accepted_by)
+			return cmd_failf(ACCORD_EXIT_USAGE,
+					 "dispute %.12s was accepted by %s: the time it states is agreed and no longer yours alone to retract",
+					 target->id, inc->disputes[i].target_party ? inc->disputes[i].target_party : "its party");
 	for (i = 0; i < inc->closure_count; i++)
 		if (inc->closures[i].entry == target && inc->closures[i].joint)
 			return cmd_failf(ACCORD_EXIT_USAGE, "%s %.12s was signed by every party: it cannot be retracted",

@@ -956,8 +956,11 @@ static int withdraw(accord_incident *inc, const accord_entry *target)
 		c->retracted = 1;
 		return 0;
 	}
+	/* a dispute the other side accepted is an agreed time: no longer the disputer's alone */
 	for (i = 0; i < inc->dispute_count; i++) {
 		if (inc->disputes[i].entry == target && !inc->disputes[i].retracted) {
+			if (inc->disputes[i].accepted_by)
+				return -1;
 			inc->disputes[i].retracted = 1;
 			return 0;
 		}

@@ -462,10 +462,21 @@ test_disputed_time() {
 	BADC=$(forge entry "$C" "$T/alice.ssh" --type dispute --incident "$DF" --time "$(date -u -d 2026-12-10T10:05:30Z +%s)" \
 		--body "{\"entry\":\"$STF\",\"at\":\"2099-01-01T00:00:00Z\",\"reason\":\"later than ever\"}")
 	refused "dispute claiming a time after its own" "$AK" "$BADC" not-authorized
+	# acme retracts its dispute: the signed claim alone again; then disputes anew
+	AT 2026-12-10T10:03:20Z alice retract "$DISP" --reason "restated below" >/dev/null 2>"$T/err" && ok || bad "retract the dispute: $(cat "$T/err")"
+	equal "$(as alice show "$D" --json | jget "[[k['state'], k['dispute']] for c in d['clocks'] for k in c['clocks'] if k['name'] == 'mitigate'][0]")" \
+		'["met", null]' "a retracted dispute ends: the claim alone is measured"
+	AT 2026-12-10T10:03:40Z alice dispute "$STID" --reason "mitigated after our question at 10:00:30" >/dev/null 2>"$T/err" &&
+		ok || bad "acme disputes again: $(cat "$T/err")"
+	DISP=$(as alice show "$D" --json | jget '[x["entry"] for x in d["disputes"] if not x["retracted"]][0]')
 	# globex accepts acme's time by co-signing the dispute: settled, measured on 10:01:10
 	expect 0 as gina inbox --json
 	contains "$OUT" "$DISP" "inbox: the dispute waits for globex"
+	expect 1 as ivan cosign "$DISP"
+	contains "$ERR" "only globex accepts it" "cosign: only the party whose time is disputed accepts it"
 	AT 2026-12-10T10:04:00Z gina cosign "$DISP" >/dev/null 2>"$T/err" && ok || bad "globex accepts: $(cat "$T/err")"
+	expect 2 as alice retract "$DISP" --reason "changed my mind"
+	contains "$ERR" "was accepted by globex" "an accepted dispute is agreed: not the disputer's alone to retract"
 	expect 0 as alice show "$D" --json
 	equal "$(echo "$OUT" | jget "[[k['state'], k['elapsed_s'], k['dispute']] for c in d['clocks'] for k in c['clocks'] if k['name'] == 'mitigate'][0]")" \
 		'["missed", 70, null]' "settled: the disputer's time is measured (70s of 1m: missed)"
