@@ -46,7 +46,8 @@
 
 static const char usage[] =
 	"usage: bench/gen --entries N [--seed S] --homes DIR [--threads T]\n"
-	"                 [--compression L] [--check] LEDGER\n"
+	"                 [--compression L] [--check] [--note-bytes B] [--note-share P]\n"
+	"                 LEDGER\n"
 	"\n"
 	"Write a ledger of exactly N entries into LEDGER (a new path or an empty\n"
 	"git repository) and the members' key homes into DIR/<party>-<member>/\n"
@@ -73,6 +74,13 @@ static const char usage[] =
 	"                authorization (accord_parties_apply) as it is written;\n"
 	"                slow, for testing the generator. Without it every 97th\n"
 	"                entry and the first of each type are parsed.\n"
+	"  --note-bytes B\n"
+	"                pad every note's text to B bytes, 1 to 8192 (the schema's\n"
+	"                limit): ledgers whose entries are large, for memory tests\n"
+	"  --note-share P\n"
+	"                before each step of an incident, write a note instead with\n"
+	"                probability P%%, 0 to 95 (default 0: the usual mix, about\n"
+	"                a quarter notes)\n"
 	"\n"
 	"Exit status: 0 written, 1 failure (LEDGER already holds a ledger, I/O),\n"
 	"2 usage error.\n";
@@ -375,6 +383,8 @@ typedef struct {
 	int nworkers;
 	int check;
 	int compression;
+	int note_bytes; /* --note-bytes: pad notes' text to this size (0: no padding) */
+	int note_share; /* --note-share: percent of steps that become an extra note */
 	accord_parties auth; /* --check: the authorization replay */
 	accord_entry **kept;
 	size_t nkept;
@@ -1126,20 +1136,47 @@ static void sla(gen *g, incident_t *inc, const char *name, int which, int64_t ac
 	accord_buf_dispose(&body);
 }
 
+/* A note on `inc`, its text padded to --note-bytes. */
+static void note(gen *g, incident_t *inc)
+{
+	accord_buf body = ACCORD_BUF_INIT;
+	jw w = { &body, { 1 }, 0 };
+	const char *text = fill(PICK(note_texts), inc->service, (int)between(2, 60));
+
+	if (g->note_bytes) {
+		size_t n = strlen(text);
+
+		/* fill_buf holds the text: pad it in place, cut at the size asked */
+		while (fill_buf.size < (size_t)g->note_bytes)
+			accord_buf_puts(&fill_buf, fill_buf.size == n ? " (" : " padding");
+		fill_buf.size = (size_t)g->note_bytes;
+		fill_buf.ptr[fill_buf.size] = '\0';
+		text = fill_buf.ptr;
+	}
+	jw_open(&w, '{');
+	jw_str(&w, "text", text);
+	jw_close(&w, '}');
+	emit(g, participant(g, inc), "note", inc->id, &body, NULL);
+	accord_buf_dispose(&body);
+}
+
 /* Play the next step of `inc`; returns 1 when its course is over. */
 static int step(gen *g, incident_t *inc)
 {
 	accord_buf body = ACCORD_BUF_INIT;
 	jw w = { &body, { 1 }, 0 };
-	enum step s = (enum step)inc->steps[inc->next++];
+	enum step s;
 	int i;
+
+	if (g->note_share && chance((unsigned)g->note_share)) {
+		note(g, inc); /* the step waits for the next turn */
+		return 0;
+	}
+	s = (enum step)inc->steps[inc->next++];
 
 	switch (s) {
 	case ST_NOTE:
-		jw_open(&w, '{');
-		jw_str(&w, "text", fill(PICK(note_texts), inc->service, (int)between(2, 60)));
-		jw_close(&w, '}');
-		emit(g, participant(g, inc), "note", inc->id, &body, NULL);
+		note(g, inc);
 		break;
 	case ST_INVOLVE: {
 		int p = inc->late_party;
@@ -1445,6 +1482,8 @@ int main(int argc, char **argv)
 		{ "threads", required_argument, NULL, 't' },
 		{ "compression", required_argument, NULL, 'z' },
 		{ "check", no_argument, NULL, 'c' },
+		{ "note-bytes", required_argument, NULL, 'b' },
+		{ "note-share", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1481,6 +1520,12 @@ int main(int argc, char **argv)
 			break;
 		case 'c':
 			g.check = 1;
+			break;
+		case 'b':
+			g.note_bytes = (int)parse_u64(optarg, "--note-bytes", 1, 8192);
+			break;
+		case 'p':
+			g.note_share = (int)parse_u64(optarg, "--note-share", 0, 95);
 			break;
 		case 'h':
 			fputs(usage, stdout);
