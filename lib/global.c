@@ -11,6 +11,16 @@ int accord_init(void)
 		return accord_error_set(ACCORD_ERROR, "libsodium failed to initialise");
 	if (git_libgit2_init() < 0)
 		return accord_error_git(-1, "libgit2 failed to initialise");
+	/*
+	 * Bounded memory (issue 14): accord reads each object once and keeps
+	 * what it needs itself, so libgit2's object cache (256 MB by default)
+	 * and pack windows (up to 8 GB mapped on 64-bit, resident as they are
+	 * read) would only make memory grow with the ledger. Mapped windows are
+	 * recycled least recently used first; 32 MB keep several packs open.
+	 */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)(4 << 20));
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)(1 << 20));
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)(8 << 20));
 	return 0;
 }
 
