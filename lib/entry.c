@@ -201,6 +201,54 @@ void accord_entry_free(accord_entry *entry)
 	free(entry);
 }
 
+/*
+ * Free text that no rule reads: the authorization replay (party.c), the
+ * causal checks and an incident's derivation (incident.c: its marks and
+ * action ids) read none of these, only show and report print them.
+ * Action texts of a resolution are not here: action ids are derived
+ * from them.
+ */
+static const struct {
+	const char *type, *field;
+} free_text[] = {
+	{ "note", "text" },	       { "feedback", "comment" }, { "impact", "description" },
+	{ "status", "note" },	       { "action", "note" },	  { "amend", "reason" },
+	{ "duplicate", "reason" },     { "retract", "reason" },	  { "void", "reason" },
+	{ "member-revoke", "reason" },
+};
+
+void accord_entry_drop_text(accord_entry *e)
+{
+	cJSON *body;
+	size_t i;
+
+	free(e->raw);
+	e->raw = NULL;
+	e->raw_len = 0;
+	/* the envelope is in the struct's fields: of the tree, only the body is read */
+	if ((body = cJSON_DetachItemFromObjectCaseSensitive(e->json, "body"))) {
+		cJSON_Delete(e->json);
+		e->json = body;
+		e->body = body;
+	}
+	if (!e->known)
+		return;
+	for (i = 0; i < sizeof(free_text) / sizeof(*free_text); i++) {
+		cJSON *t;
+
+		if (strcmp(e->type, free_text[i].type) != 0 ||
+		    !cJSON_IsString(t = cJSON_GetObjectItemCaseSensitive(e->body, free_text[i].field)))
+			continue;
+		/*
+		 * "" in its place: present, as the schema found it, and without
+		 * its bytes. A reference to a constant, which cJSON_Delete leaves.
+		 */
+		cJSON_free(t->valuestring);
+		t->valuestring = (char *)"";
+		t->type |= cJSON_IsReference;
+	}
+}
+
 const char *accord_entry_str(const accord_entry *e, const char *key)
 {
 	return accord_json_str(e->body, key);

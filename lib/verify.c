@@ -79,7 +79,7 @@ struct item {
 	int readable;
 	/* from the worker */
 	int sig; /* SIG_OK, SIG_NONE, ACCORD_EINVALID (malformed) or ACCORD_EBADSIG */
-	accord_pubkey signer;
+	char signer[ACCORD_KEYID_HEXLEN + 1]; /* the id of the key that signed, when has_signer */
 	int has_signer;
 	char *sig_msg;
 	accord_entry *e; /* parsed and schema-valid, else NULL */
@@ -92,7 +92,6 @@ struct item {
 	int64_t seq, lamport, time;
 	char id[ACCORD_ID_HEXLEN + 1];
 	char prev[ACCORD_ID_HEXLEN + 1];
-	char ledger[ACCORD_ID_HEXLEN + 1];
 	char author[ACCORD_KEYID_HEXLEN + 1];
 	char incident[ACCORD_ID_HEXLEN + 1]; /* as the bytes claim it, for naming it in findings */
 	/* from the main thread */
@@ -126,6 +125,7 @@ struct run {
 	accord_verification *v;
 	accord_store *store;
 	int threads;
+	int lean; /* accord_verify_options.lean */
 	struct feed *feeds;
 	size_t nfeeds;
 	struct feed *ev;
@@ -260,9 +260,6 @@ static void envelope_from_json(struct item *it, const cJSON *j)
 	if ((s = accord_json_str(j, "prev")) && accord_is_lower_hex(s, ACCORD_ID_HEXLEN) &&
 	    !s[ACCORD_ID_HEXLEN])
 		memcpy(it->prev, s, sizeof(it->prev));
-	if ((s = accord_json_str(j, "ledger")) && accord_is_lower_hex(s, ACCORD_ID_HEXLEN) &&
-	    !s[ACCORD_ID_HEXLEN])
-		memcpy(it->ledger, s, sizeof(it->ledger));
 	/* an open entry is its incident; the others name theirs */
 	if ((s = accord_json_str(j, "type")) && !strcmp(s, "open"))
 		memcpy(it->incident, it->id, sizeof(it->incident));
@@ -304,6 +301,7 @@ static void verify_item(struct item *it)
 	unsigned char hash[32];
 	git_oid empty_tree;
 	accord_buf form = ACCORD_BUF_INIT;
+	accord_pubkey signer;
 
 	if (!c)
 		return;
@@ -311,15 +309,17 @@ static void verify_item(struct item *it)
 	accord_sha256(hash, c->message, c->message_len);
 	accord_hex_encode(it->id, hash, sizeof(hash));
 
+	memset(&signer, 0, sizeof(signer));
 	if (!c->signature.size) {
 		it->sig = SIG_NONE;
 	} else {
-		memset(&it->signer, 0, sizeof(it->signer));
-		it->sig = accord_sshsig_verify(&it->signer, c->signature.ptr, c->signature.size, "git",
+		it->sig = accord_sshsig_verify(&signer, c->signature.ptr, c->signature.size, "git",
 					       c->payload.ptr, c->payload.size);
-		it->has_signer = !sodium_is_zero(it->signer.pk, sizeof(it->signer.pk));
-		if (it->has_signer)
-			accord_pubkey_set_id(&it->signer);
+		it->has_signer = !sodium_is_zero(signer.pk, sizeof(signer.pk));
+		if (it->has_signer) {
+			accord_pubkey_set_id(&signer);
+			memcpy(it->signer, signer.id, sizeof(it->signer));
+		}
 		if (it->sig < 0)
 			it->sig_msg = xstrdup(accord_error_last());
 	}
@@ -360,9 +360,9 @@ static void verify_item(struct item *it)
 	 * member was admitted with (accord_parties_apply).
 	 */
 	if (it->e && it->sig == SIG_OK && it->has_signer &&
-	    !sodium_memcmp(it->signer.pk, it->e->author.pk, sizeof(it->signer.pk))) {
-		it->e->author.type = it->signer.type;
-		memcpy(it->e->author.application, it->signer.application,
+	    !sodium_memcmp(signer.pk, it->e->author.pk, sizeof(signer.pk))) {
+		it->e->author.type = signer.type;
+		memcpy(it->e->author.application, signer.application,
 		       sizeof(it->e->author.application));
 	}
 
@@ -404,6 +404,7 @@ struct pool {
 	struct item *items;
 	size_t n;
 	size_t next;
+	int lean;
 	pthread_mutex_t lock;
 };
 
@@ -423,6 +424,8 @@ static void *worker(void *arg)
 			break;
 		for (; i < end; i++) {
 			verify_item(&p->items[i]);
+			if (p->lean && p->items[i].e)
+				accord_entry_drop_text(p->items[i].e);
 			accord_commit_free(p->items[i].c);
 			p->items[i].c = NULL;
 		}
@@ -430,10 +433,13 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* Verify items on `threads` threads (the caller's thread being one of them). */
-static void verify_items(struct item *items, size_t n, int threads)
+/*
+ * Verify items on `threads` threads (the caller's thread being one of
+ * them); with `lean`, keep of each entry only what the rules read.
+ */
+static void verify_items(struct item *items, size_t n, int threads, int lean)
 {
-	struct pool p = { items, n, 0, PTHREAD_MUTEX_INITIALIZER };
+	struct pool p = { items, n, 0, lean, PTHREAD_MUTEX_INITIALIZER };
 	pthread_t tids[8];
 	int started = 0, i;
 
@@ -493,19 +499,27 @@ static int step_over(struct run *r, struct feed *f, struct item *it, git_oid *at
 }
 
 /*
+ * Commits read and not yet verified, at most: each batch is checked on
+ * every core as soon as it is read, and its commit bytes freed, so a
+ * feed's raw commits are never all in memory at once.
+ */
+#define VERIFY_BATCH 512
+
+/*
  * Walk from `head` along first parents to the root (or to a commit for
- * which `stop` says so), then put the commits root first.
+ * which `stop` says so), verifying each commit on its own (verify_item)
+ * in batches as it goes, then put the commits root first.
  */
 static int read_chain(struct run *r, struct feed *f, const git_oid *head,
 		      int (*stop)(void *, const git_oid *), void *stop_arg)
 {
-	size_t cap = 0, i;
+	size_t cap = 0, i, done = 0;
 	git_oid at = *head;
 
 	for (;;) {
 		accord_commit *c = NULL;
 		struct item *it;
-		int error, over;
+		int error, over, root;
 
 		if (stop && stop(stop_arg, &at))
 			break;
@@ -527,10 +541,19 @@ static int read_chain(struct run *r, struct feed *f, const git_oid *head,
 			return error;
 		it->c = c;
 		it->readable = 1;
-		if (c->parent_count == 0)
-			break;
+		root = c->parent_count == 0;
 		at = c->parent;
+		if (f->n - done >= VERIFY_BATCH) { /* frees the batch's commits, c among them */
+			verify_items(f->items + done, f->n - done, r->threads, r->lean);
+			done = f->n;
+		}
+		if (root)
+			break;
 	}
+	verify_items(f->items + done, f->n - done, r->threads, r->lean);
+	/* no slack: a feed's items stay for the whole verification */
+	if (f->n && f->n < cap && !(f->items = realloc(f->items, f->n * sizeof(*f->items))))
+		abort();
 	/* root first */
 	for (i = 0; i < f->n / 2; i++) {
 		struct item t = f->items[i];
@@ -559,10 +582,10 @@ static void item_findings(struct run *r, struct feed *f, struct item *it)
 	} else if (it->sig < 0) {
 		it->sigfail = 1; /* modified or mismatched: decided once all evidence is in */
 		it->flagged = 1;
-	} else if (it->author[0] && it->has_signer && strcmp(it->signer.id, it->author) != 0) {
+	} else if (it->author[0] && it->has_signer && strcmp(it->signer, it->author) != 0) {
 		add_finding(r, ACCORD_AUDIT_WRONG_SIGNER, f->keyid, it, ref,
 			    "the signature is valid but made by key %s, not by the entry's author %s",
-			    it->signer.id, it->author);
+			    it->signer, it->author);
 	}
 	if (it->parse_kind >= 0)
 		add_finding(r, (accord_audit_kind)it->parse_kind, f->keyid, it, ref, "%s", it->parse_msg);
@@ -574,7 +597,7 @@ static void item_findings(struct run *r, struct feed *f, struct item *it)
 			    "Lamport clock %lld is beyond %lld: no ledger gets there one entry at a time, and it would leave no clock for anyone's next entry",
 			    (long long)it->lamport, (long long)ACCORD_LAMPORT_MAX);
 	it->authentic = it->sig == SIG_OK && it->e && it->has_signer &&
-			!strcmp(it->signer.id, it->author) && !strcmp(it->author, f->keyid);
+			!strcmp(it->signer, it->author) && !strcmp(it->author, f->keyid);
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -768,7 +791,7 @@ static void decide_sigfails(struct run *r, struct feed *f)
 		else
 			add_finding(r, ACCORD_AUDIT_SIGNATURE_MISMATCH, f->keyid, it, f->evidence ? f->ref : NULL,
 				    "the signature%s%s does not verify over this commit (%s): the commit was rewritten or its signature belongs to other bytes",
-				    it->has_signer ? " by key " : "", it->has_signer ? it->signer.id : "",
+				    it->has_signer ? " by key " : "", it->has_signer ? it->signer : "",
 				    it->sig_msg ? it->sig_msg : "bad signature");
 	}
 }
@@ -792,7 +815,6 @@ static int read_feed(struct run *r, struct feed *f, accord_verified_feed *o)
 		f->items[j].pub = &o->items[j];
 		git_oid_tostr(o->items[j].commit, sizeof(o->items[j].commit), &f->items[j].oid);
 	}
-	verify_items(f->items, f->n, r->threads);
 	for (j = 0; j < f->n; j++)
 		item_findings(r, f, &f->items[j]);
 	chain_findings(r, f);
@@ -905,7 +927,6 @@ static int read_evidence(struct run *r)
 			/* chains that share commits are read once: linear in the evidence */
 			accord_idmap_put(&known, ev->items[j].pub->commit, &ev->items[j]);
 		}
-		verify_items(ev->items, ev->n, r->threads);
 		r->v->evidence += ev->n;
 		f = find_feed(r, ev->keyid);
 		for (j = 0; j < ev->n; j++) {
@@ -2341,6 +2362,7 @@ static int run_engine(accord_verification **out, accord_store *store, const acco
 	r.v = v;
 	r.store = store;
 	r.threads = opts->threads;
+	r.lean = opts->lean;
 	if (r.threads <= 0) {
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 

@@ -93,6 +93,15 @@ int accord_entry_parse(accord_entry **out, const char *raw, size_t len);
 
 void accord_entry_free(accord_entry *entry);
 
+/*
+ * Keep of a parsed entry only what the rules read (issue 14): free its
+ * exact bytes (raw becomes NULL) and blank the free-text fields no rule
+ * reads (a note's text, a feedback's comment, reasons, ...), so that a
+ * verification of a large ledger does not hold them. For verifiers that
+ * never show entries: show and report re-read them from the commits.
+ */
+void accord_entry_drop_text(accord_entry *entry);
+
 /* Whether this version interprets entries of `type` (else they are kept, verified, not read). */
 int accord_entry_type_known(const char *type);
 

@@ -153,10 +153,18 @@ typedef struct {
 	const accord_head *evidence; /* evidence heads beyond the repository's evidence refs */
 	size_t evidence_count;
 	int no_evidence_refs;	     /* do not read refs/accord/evidence/ */
+	/*
+	 * Keep of each entry only what the rules read, once its signature and
+	 * schema are checked (accord_entry_drop_text): the verdicts are the
+	 * same, the entries in the result have no raw bytes and no free text.
+	 * For the audit, which shows no entry; memory then stays far below
+	 * the ledger's size.
+	 */
+	int lean;
 } accord_verify_options;
 
 #define ACCORD_VERIFY_OPTIONS_VERSION 1
-#define ACCORD_VERIFY_OPTIONS_INIT { ACCORD_VERIFY_OPTIONS_VERSION, 0, NULL, 0, 0 }
+#define ACCORD_VERIFY_OPTIONS_INIT { ACCORD_VERIFY_OPTIONS_VERSION, 0, NULL, 0, 0, 0 }
 
 #define ACCORD_EVIDENCE_PREFIX "refs/accord/evidence/"
 
