@@ -14,6 +14,7 @@
 #include "accord/file.h"
 #include "accord/schema.h"
 #include "accord/key.h"
+#include "accord/sigcache.h"
 #include "accord/sshsig.h"
 #include "accord/entry.h"
 #include "accord/store.h"

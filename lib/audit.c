@@ -272,6 +272,7 @@ int accord_audit_run(accord_audit **out, accord_store *store, const accord_audit
 	if (opts)
 		vo.threads = opts->threads;
 	vo.lean = 1; /* the audit shows no entry: keep only what the rules read */
+	vo.no_signature_cache = 1; /* and checks every signature itself */
 	if ((error = accord_verify_refs(&v, store, &vo)) < 0)
 		return error;
 	if (!(a = calloc(1, sizeof(*a))) || !(a->feeds = calloc(v->feed_count + 1, sizeof(*a->feeds))))

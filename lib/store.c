@@ -9,11 +9,13 @@
 #include "accord/encode.h"
 #include "accord/error.h"
 #include "accord/sshsig.h"
+#include "accord/sigcache.h"
 #include "accord/store.h"
 
 struct accord_store {
 	git_repository *repo;
 	int lock_fd;
+	accord_sigcache *sigcache; /* owned, may be NULL */
 };
 
 static int store_wrap(accord_store **out, git_repository *repo)
@@ -66,7 +68,20 @@ void accord_store_free(accord_store *store)
 		return;
 	accord_store_unlock(store);
 	git_repository_free(store->repo);
+	accord_sigcache_free(store->sigcache);
 	free(store);
+}
+
+void accord_store_set_sigcache(accord_store *store, accord_sigcache *cache)
+{
+	if (store->sigcache != cache)
+		accord_sigcache_free(store->sigcache);
+	store->sigcache = cache;
+}
+
+accord_sigcache *accord_store_sigcache(accord_store *store)
+{
+	return store->sigcache;
 }
 
 git_repository *accord_store_repo(accord_store *store)

@@ -21,6 +21,7 @@
 #include "accord/idmap.h"
 #include "accord/json.h"
 #include "accord/schema.h"
+#include "accord/sigcache.h"
 #include "accord/sshsig.h"
 #include "accord/timefmt.h"
 #include "accord/verify.h"
@@ -126,6 +127,7 @@ struct run {
 	accord_store *store;
 	int threads;
 	int lean; /* accord_verify_options.lean */
+	accord_sigcache *sigcache; /* the store's, unless the options say otherwise */
 	struct feed *feeds;
 	size_t nfeeds;
 	struct feed *ev;
@@ -295,7 +297,7 @@ static int schema_kind(const cJSON *j)
 	return ACCORD_AUDIT_SCHEMA_VIOLATION;
 }
 
-static void verify_item(struct item *it)
+static void verify_item(struct item *it, accord_sigcache *cache)
 {
 	const accord_commit *c = it->c;
 	unsigned char hash[32];
@@ -313,8 +315,23 @@ static void verify_item(struct item *it)
 	if (!c->signature.size) {
 		it->sig = SIG_NONE;
 	} else {
-		it->sig = accord_sshsig_verify(&signer, c->signature.ptr, c->signature.size, "git",
-					       c->payload.ptr, c->payload.size);
+		unsigned char digest[ACCORD_SIGCACHE_DIGEST_LEN];
+
+		/*
+		 * Checked before over these exact bytes (signature and signed
+		 * commit): the same result again, only the Ed25519 work skipped.
+		 */
+		if (cache)
+			accord_sigcache_digest(digest, c->signature.ptr, c->signature.size, c->payload.ptr,
+					       c->payload.size);
+		if (cache && accord_sigcache_get(&signer, cache, digest)) {
+			it->sig = SIG_OK;
+		} else {
+			it->sig = accord_sshsig_verify(&signer, c->signature.ptr, c->signature.size, "git",
+						       c->payload.ptr, c->payload.size);
+			if (cache && it->sig == SIG_OK)
+				accord_sigcache_put(cache, digest, &signer);
+		}
 		it->has_signer = !sodium_is_zero(signer.pk, sizeof(signer.pk));
 		if (it->has_signer) {
 			accord_pubkey_set_id(&signer);
@@ -405,6 +422,7 @@ struct pool {
 	size_t n;
 	size_t next;
 	int lean;
+	accord_sigcache *cache;
 	pthread_mutex_t lock;
 };
 
@@ -423,7 +441,7 @@ static void *worker(void *arg)
 		if (i >= p->n)
 			break;
 		for (; i < end; i++) {
-			verify_item(&p->items[i]);
+			verify_item(&p->items[i], p->cache);
 			if (p->lean && p->items[i].e)
 				accord_entry_drop_text(p->items[i].e);
 			accord_commit_free(p->items[i].c);
@@ -437,9 +455,9 @@ static void *worker(void *arg)
  * Verify items on `threads` threads (the caller's thread being one of
  * them); with `lean`, keep of each entry only what the rules read.
  */
-static void verify_items(struct item *items, size_t n, int threads, int lean)
+static void verify_items(struct item *items, size_t n, int threads, int lean, accord_sigcache *cache)
 {
-	struct pool p = { items, n, 0, lean, PTHREAD_MUTEX_INITIALIZER };
+	struct pool p = { items, n, 0, lean, cache, PTHREAD_MUTEX_INITIALIZER };
 	pthread_t tids[8];
 	int started = 0, i;
 
@@ -544,13 +562,13 @@ static int read_chain(struct run *r, struct feed *f, const git_oid *head,
 		root = c->parent_count == 0;
 		at = c->parent;
 		if (f->n - done >= VERIFY_BATCH) { /* frees the batch's commits, c among them */
-			verify_items(f->items + done, f->n - done, r->threads, r->lean);
+			verify_items(f->items + done, f->n - done, r->threads, r->lean, r->sigcache);
 			done = f->n;
 		}
 		if (root)
 			break;
 	}
-	verify_items(f->items + done, f->n - done, r->threads, r->lean);
+	verify_items(f->items + done, f->n - done, r->threads, r->lean, r->sigcache);
 	/* no slack: a feed's items stay for the whole verification */
 	if (f->n && f->n < cap && !(f->items = realloc(f->items, f->n * sizeof(*f->items))))
 		abort();
@@ -2363,6 +2381,7 @@ static int run_engine(accord_verification **out, accord_store *store, const acco
 	r.store = store;
 	r.threads = opts->threads;
 	r.lean = opts->lean;
+	r.sigcache = opts->no_signature_cache ? NULL : accord_store_sigcache(store);
 	if (r.threads <= 0) {
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -2408,6 +2427,9 @@ static int run_engine(accord_verification **out, accord_store *store, const acco
 		goto done;
 	replay(&r);
 	finish(&r);
+	/* a memo: failing to write it costs time next run, never a verdict */
+	if (r.sigcache && accord_sigcache_save(r.sigcache) < 0)
+		accord_error_clear();
 	*out = v;
 	v = NULL;
 	error = 0;
@@ -2589,7 +2611,7 @@ int accord_verify_commit(accord_entry **out, accord_finding *finding, const acco
 	git_oid_tostr(pub.commit, sizeof(pub.commit), &c->id);
 	it.c = (accord_commit *)c;
 	it.readable = 1;
-	verify_item(&it);
+	verify_item(&it, NULL);
 	it.c = NULL;
 	if (!keyid)
 		snprintf(f.keyid, sizeof(f.keyid), "%s", it.author);

@@ -338,9 +338,137 @@ static void test_sync_check_push_is_linear(void **state)
 	free(u);
 }
 
+
+/* Append `n` notes to the fixture's ledger, under one load. */
+static void add_notes(fixture *f, const char *inc, int n)
+{
+	accord_ledger *l = NULL;
+	cJSON *note = cJSON_Parse("{\"text\":\"n\"}");
+	int i;
+
+	assert_int_equal(accord_store_lock(f->store), 0);
+	assert_int_equal(accord_ledger_open(&l, f->store, NULL), 0);
+	for (i = 0; i < n; i++)
+		assert_int_equal(accord_ledger_append(NULL, l, f->alice, "note", inc, note), 0);
+	accord_ledger_free(l);
+	accord_store_unlock(f->store);
+	cJSON_Delete(note);
+}
+
+/*
+ * Issue 14: a sync checks the signatures of the new commits only. A copy
+ * of a 300-entry ledger with a memo of verified signatures syncs once
+ * (which checks the ledger's signatures and remembers them), then syncs
+ * 10 new entries: about 10 signature checks, where every sync used to
+ * check every signature of the ledger two or three times. The memo skips
+ * only the Ed25519 check of bytes it saw verify (test_sync_sigcache_exact_bytes).
+ */
+static void test_sync_checks_only_new_signatures(void **state)
+{
+	static const unsigned char key[ACCORD_SIGCACHE_KEY_LEN] = "a test cache key, never real...";
+	fixture *f = *state;
+	char inc[ACCORD_ID_HEXLEN + 1], id[ACCORD_ID_HEXLEN + 1], url[1024], copy[1024];
+	accord_store *b = NULL;
+	accord_sigcache *sc = NULL;
+	accord_sync_result *res = NULL;
+	size_t before, first, second;
+
+	open_incident(inc, f);
+	add_notes(f, inc, 300);
+	snprintf(url, sizeof(url), "%s/repo", f->dir);
+	snprintf(copy, sizeof(copy), "%s/copy", f->dir);
+	assert_int_equal(accord_sync_clone(id, NULL, url, copy, NULL), 0);
+	assert_int_equal(accord_store_open(&b, copy), 0);
+	assert_int_equal(accord_sigcache_open(&sc, accord_store_gitdir(b), key), 0);
+	accord_store_set_sigcache(b, sc);
+
+	before = accord_sshsig_verify_count();
+	assert_int_equal(accord_sync_remote(&res, b, "origin", NULL), 0);
+	first = accord_sshsig_verify_count() - before;
+	accord_sync_result_free(res);
+	assert_true(first >= 300); /* the memo was empty: every signature */
+	assert_true(accord_sigcache_count(sc) >= 300);
+
+	add_notes(f, inc, 10);
+	before = accord_sshsig_verify_count();
+	assert_int_equal(accord_sync_remote(&res, b, "origin", NULL), 0);
+	second = accord_sshsig_verify_count() - before;
+	assert_int_equal(res->verified, 312);
+	accord_sync_result_free(res);
+	print_message("sync of 10 new entries onto 302: %zu signature checks (the first sync: %zu)\n",
+		      second, first);
+	assert_true(second >= 10 && second <= 12);
+
+	/* a memo read back from disk, by a new process as it were, serves as well */
+	accord_store_free(b);
+	assert_int_equal(accord_store_open(&b, copy), 0);
+	assert_int_equal(accord_sigcache_open(&sc, accord_store_gitdir(b), key), 0);
+	assert_true(accord_sigcache_count(sc) >= 312);
+	accord_store_set_sigcache(b, sc);
+	add_notes(f, inc, 10);
+	before = accord_sshsig_verify_count();
+	assert_int_equal(accord_sync_remote(&res, b, "origin", NULL), 0);
+	second = accord_sshsig_verify_count() - before;
+	accord_sync_result_free(res);
+	assert_true(second >= 10 && second <= 12);
+	accord_store_free(b);
+}
+
+/*
+ * The memo answers only for the exact bytes it saw verify: other signed
+ * bytes or another signature miss it; a file changed on disk, or read with
+ * another key, is an empty memo.
+ */
+static void test_sync_sigcache_exact_bytes(void **state)
+{
+	static const unsigned char key[ACCORD_SIGCACHE_KEY_LEN] = "a test cache key, never real...";
+	static const unsigned char other[ACCORD_SIGCACHE_KEY_LEN] = "another key, never a real one..";
+	fixture *f = *state;
+	unsigned char d[ACCORD_SIGCACHE_DIGEST_LEN], d2[ACCORD_SIGCACHE_DIGEST_LEN];
+	accord_sigcache *sc = NULL;
+	accord_pubkey got;
+	accord_buf file = ACCORD_BUF_INIT;
+	char path[1024];
+
+	assert_int_equal(accord_sigcache_open(&sc, accord_store_gitdir(f->store), key), 0);
+	accord_sigcache_digest(d, "sig", 3, "signed bytes", 12);
+	accord_sigcache_put(sc, d, &f->alice->pub);
+	assert_int_equal(accord_sigcache_save(sc), 0);
+	assert_int_equal(accord_sigcache_get(&got, sc, d), 1);
+	assert_string_equal(got.id, f->alice->pub.id);
+	accord_sigcache_digest(d2, "sig", 3, "signed byteS", 12);
+	assert_int_equal(accord_sigcache_get(&got, sc, d2), 0);
+	accord_sigcache_digest(d2, "sig ", 4, "signed bytes", 12);
+	assert_int_equal(accord_sigcache_get(&got, sc, d2), 0);
+	accord_sigcache_digest(d2, "si", 2, "gsigned bytes", 13); /* the boundary moved */
+	assert_int_equal(accord_sigcache_get(&got, sc, d2), 0);
+	accord_sigcache_free(sc);
+
+	/* read back: there with the key, absent with another */
+	assert_int_equal(accord_sigcache_open(&sc, accord_store_gitdir(f->store), key), 0);
+	assert_int_equal(accord_sigcache_get(&got, sc, d), 1);
+	accord_sigcache_free(sc);
+	assert_int_equal(accord_sigcache_open(&sc, accord_store_gitdir(f->store), other), 0);
+	assert_int_equal(accord_sigcache_get(&got, sc, d), 0);
+	accord_sigcache_free(sc);
+
+	/* one byte changed on disk (a key put in a record): not authentic, so empty */
+	snprintf(path, sizeof(path), "%saccord/sigcache", accord_store_gitdir(f->store));
+	assert_int_equal(accord_buf_read_file(&file, path, 1 << 20), 0);
+	file.ptr[strlen("accord-sigcache 1\n") + 40] ^= 1;
+	assert_int_equal(accord_file_write_atomic(path, file.ptr, file.size, 0600), 0);
+	assert_int_equal(accord_sigcache_open(&sc, accord_store_gitdir(f->store), key), 0);
+	assert_int_equal(accord_sigcache_get(&got, sc, d), 0);
+	assert_int_equal(accord_sigcache_count(sc), 0);
+	accord_sigcache_free(sc);
+	accord_buf_dispose(&file);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_sync_checks_only_new_signatures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_sigcache_exact_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_classify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_verify_chain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_verify_loop, setup, teardown),

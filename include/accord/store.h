@@ -40,6 +40,18 @@ int accord_store_open_or_init(accord_store **out, const char *path);
 
 void accord_store_free(accord_store *store);
 
+struct accord_sigcache; /* sigcache.h */
+
+/*
+ * Give the store a memo of verified signatures (sigcache.h), which the
+ * verification engine then consults and fills; the store owns it from
+ * now on (NULL removes it). Without one every signature is checked.
+ */
+void accord_store_set_sigcache(accord_store *store, struct accord_sigcache *cache);
+
+/* The store's memo of verified signatures, or NULL. Borrowed. */
+struct accord_sigcache *accord_store_sigcache(accord_store *store);
+
 git_repository *accord_store_repo(accord_store *store);
 
 /* The repository's git dir ("/x/.git/" or "/x.git/"), borrowed. */

@@ -161,10 +161,15 @@ typedef struct {
 	 * the ledger's size.
 	 */
 	int lean;
+	/*
+	 * Check every signature, also those the store's memo of verified
+	 * signatures (accord_store_set_sigcache) holds: the audit's way.
+	 */
+	int no_signature_cache;
 } accord_verify_options;
 
 #define ACCORD_VERIFY_OPTIONS_VERSION 1
-#define ACCORD_VERIFY_OPTIONS_INIT { ACCORD_VERIFY_OPTIONS_VERSION, 0, NULL, 0, 0, 0 }
+#define ACCORD_VERIFY_OPTIONS_INIT { ACCORD_VERIFY_OPTIONS_VERSION, 0, NULL, 0, 0, 0, 0 }
 
 #define ACCORD_EVIDENCE_PREFIX "refs/accord/evidence/"
 

@@ -1,0 +1,58 @@
+#ifndef ACCORD_SIGCACHE_H
+#define ACCORD_SIGCACHE_H
+
+#include <stddef.h>
+
+#include "accord/key.h"
+
+/*
+ * A memo of signatures that verified (issue 14): so that sync, the index's
+ * catch-up and the hook check only the signatures they have not checked
+ * before, while every other check and every rule runs from scratch.
+ *
+ * What it remembers is a pure function of exact bytes: the key of a
+ * record is the SHA-256 of the armored signature and of the exact bytes
+ * it signs (the commit without its signature header), the value the key
+ * inside that signature. A forged or altered commit has other bytes, so
+ * other digests, and is verified in full; no verdict on what counts is
+ * stored. The file (<gitdir>/accord/sigcache) is tagged with a key
+ * derived from the user's cache key (accord_ledger_cache_key), so only
+ * the holder of that key can add to it; a file that does not
+ * authenticate is ignored, as if empty.
+ */
+
+#define ACCORD_SIGCACHE_DIGEST_LEN 32
+#define ACCORD_SIGCACHE_KEY_LEN 32 /* the cache key's length (ACCORD_LEDGER_CACHE_KEY_LEN) */
+
+typedef struct accord_sigcache accord_sigcache;
+
+/*
+ * Open the cache of the repository at `gitdir`, tagged with `cache_key`
+ * (ACCORD_SIGCACHE_KEY_LEN bytes). A missing or unauthentic file is an
+ * empty cache. Free with accord_sigcache_free().
+ */
+int accord_sigcache_open(accord_sigcache **out, const char *gitdir, const unsigned char *cache_key);
+
+/* The digest a record is found by: of the armored signature and the bytes it signs. */
+void accord_sigcache_digest(unsigned char *out, const char *sig, size_t sig_len, const char *msg,
+			    size_t msg_len);
+
+/*
+ * 1 and the signer in *signer (its id set) if the signature of `digest`
+ * verified before; else 0. Safe from several threads, together with
+ * accord_sigcache_put.
+ */
+int accord_sigcache_get(accord_pubkey *signer, const accord_sigcache *cache, const unsigned char *digest);
+
+/* Remember that the signature of `digest`, by `signer`, verified. Thread-safe. */
+void accord_sigcache_put(accord_sigcache *cache, const unsigned char *digest, const accord_pubkey *signer);
+
+/* Records found and added so far (tests count them). */
+size_t accord_sigcache_count(const accord_sigcache *cache);
+
+/* Write what was added since the open (atomically); 0 when there was nothing to write. */
+int accord_sigcache_save(accord_sigcache *cache);
+
+void accord_sigcache_free(accord_sigcache *cache);
+
+#endif
