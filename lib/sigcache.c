@@ -34,7 +34,8 @@ struct rec {
 struct accord_sigcache {
 	char *path;
 	unsigned char key[crypto_generichash_KEYBYTES];
-	struct rec *recs; /* sorted by digest, read-only once open */
+	int loaded; /* the file was read (accord_sigcache_load) */
+	struct rec *recs; /* sorted by digest, read-only once loaded */
 	size_t n;
 	pthread_mutex_t lock; /* guards what follows */
 	struct rec *added;
@@ -57,6 +58,7 @@ static void parse(accord_sigcache *c, const unsigned char *p, size_t len)
 {
 	const unsigned char *end = p + len;
 	size_t cap = 0;
+	int sorted = 1;
 
 	p += strlen(MAGIC);
 	while (p < end) {
@@ -81,8 +83,10 @@ static void parse(accord_sigcache *c, const unsigned char *p, size_t len)
 				abort();
 		}
 		c->recs[c->n++] = r;
+		sorted = sorted && (c->n < 2 || cmp_rec(&c->recs[c->n - 2], &r) < 0);
 	}
-	qsort(c->recs, c->n, sizeof(*c->recs), cmp_rec);
+	if (!sorted) /* saved sorted: only a file written otherwise needs this */
+		qsort(c->recs, c->n, sizeof(*c->recs), cmp_rec);
 	return;
 bad:
 	for (size_t i = 0; i < c->n; i++)
@@ -97,8 +101,6 @@ int accord_sigcache_open(accord_sigcache **out, const char *gitdir, const unsign
 	static const char purpose[] = "accord signature cache";
 	accord_sigcache *c = calloc(1, sizeof(*c));
 	crypto_generichash_state st;
-	accord_buf data = ACCORD_BUF_INIT;
-	unsigned char want[TAG_LEN];
 	size_t glen = strlen(gitdir);
 
 	if (!c)
@@ -112,6 +114,18 @@ int accord_sigcache_open(accord_sigcache **out, const char *gitdir, const unsign
 	crypto_generichash_update(&st, (const unsigned char *)purpose, sizeof(purpose));
 	crypto_generichash_update(&st, (const unsigned char *)gitdir, glen);
 	crypto_generichash_final(&st, c->key, sizeof(c->key));
+	*out = c;
+	return 0;
+}
+
+void accord_sigcache_load(accord_sigcache *c)
+{
+	accord_buf data = ACCORD_BUF_INIT;
+	unsigned char want[TAG_LEN];
+
+	if (!c || c->loaded)
+		return;
+	c->loaded = 1;
 	if (accord_buf_read_file(&data, c->path, MAX_FILE) == 0 && data.size >= strlen(MAGIC) + TAG_LEN &&
 	    !memcmp(data.ptr, MAGIC, strlen(MAGIC))) {
 		tag_of(want, c, data.ptr, data.size - TAG_LEN);
@@ -120,8 +134,6 @@ int accord_sigcache_open(accord_sigcache **out, const char *gitdir, const unsign
 	}
 	accord_error_clear();
 	accord_buf_dispose(&data);
-	*out = c;
-	return 0;
 }
 
 void accord_sigcache_digest(unsigned char *out, const char *sig, size_t sig_len, const char *msg,
@@ -182,8 +194,9 @@ void accord_sigcache_put(accord_sigcache *cache, const unsigned char *digest, co
 	pthread_mutex_unlock(&cache->lock);
 }
 
-size_t accord_sigcache_count(const accord_sigcache *cache)
+size_t accord_sigcache_count(accord_sigcache *cache)
 {
+	accord_sigcache_load(cache);
 	return cache ? cache->n + cache->nadded : 0;
 }
 
@@ -197,6 +210,7 @@ int accord_sigcache_save(accord_sigcache *cache)
 
 	if (!cache || !cache->nadded)
 		return 0;
+	accord_sigcache_load(cache);
 	/* merge: the table stays sorted, without duplicates */
 	if (!(cache->recs = realloc(cache->recs, (cache->n + cache->nadded) * sizeof(*cache->recs))))
 		abort();

@@ -2382,6 +2382,7 @@ static int run_engine(accord_verification **out, accord_store *store, const acco
 	r.threads = opts->threads;
 	r.lean = opts->lean;
 	r.sigcache = opts->no_signature_cache ? NULL : accord_store_sigcache(store);
+	accord_sigcache_load(r.sigcache); /* before any worker thread looks in it */
 	if (r.threads <= 0) {
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 

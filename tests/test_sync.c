@@ -446,9 +446,11 @@ static void test_sync_sigcache_exact_bytes(void **state)
 
 	/* read back: there with the key, absent with another */
 	assert_int_equal(accord_sigcache_open(&sc, accord_store_gitdir(f->store), key), 0);
+	accord_sigcache_load(sc);
 	assert_int_equal(accord_sigcache_get(&got, sc, d), 1);
 	accord_sigcache_free(sc);
 	assert_int_equal(accord_sigcache_open(&sc, accord_store_gitdir(f->store), other), 0);
+	accord_sigcache_load(sc);
 	assert_int_equal(accord_sigcache_get(&got, sc, d), 0);
 	accord_sigcache_free(sc);
 
@@ -458,6 +460,7 @@ static void test_sync_sigcache_exact_bytes(void **state)
 	file.ptr[strlen("accord-sigcache 1\n") + 40] ^= 1;
 	assert_int_equal(accord_file_write_atomic(path, file.ptr, file.size, 0600), 0);
 	assert_int_equal(accord_sigcache_open(&sc, accord_store_gitdir(f->store), key), 0);
+	accord_sigcache_load(sc);
 	assert_int_equal(accord_sigcache_get(&got, sc, d), 0);
 	assert_int_equal(accord_sigcache_count(sc), 0);
 	accord_sigcache_free(sc);

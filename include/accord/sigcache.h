@@ -28,10 +28,17 @@ typedef struct accord_sigcache accord_sigcache;
 
 /*
  * Open the cache of the repository at `gitdir`, tagged with `cache_key`
- * (ACCORD_SIGCACHE_KEY_LEN bytes). A missing or unauthentic file is an
- * empty cache. Free with accord_sigcache_free().
+ * (ACCORD_SIGCACHE_KEY_LEN bytes). Nothing is read until
+ * accord_sigcache_load: commands that verify nothing pay nothing. Free
+ * with accord_sigcache_free().
  */
 int accord_sigcache_open(accord_sigcache **out, const char *gitdir, const unsigned char *cache_key);
+
+/*
+ * Read the file, once; a missing or unauthentic file is an empty cache.
+ * Call before accord_sigcache_get is used from several threads.
+ */
+void accord_sigcache_load(accord_sigcache *cache);
 
 /* The digest a record is found by: of the armored signature and the bytes it signs. */
 void accord_sigcache_digest(unsigned char *out, const char *sig, size_t sig_len, const char *msg,
@@ -39,16 +46,16 @@ void accord_sigcache_digest(unsigned char *out, const char *sig, size_t sig_len,
 
 /*
  * 1 and the signer in *signer (its id set) if the signature of `digest`
- * verified before; else 0. Safe from several threads, together with
- * accord_sigcache_put.
+ * verified before (as loaded); else 0. Safe from several threads,
+ * together with accord_sigcache_put.
  */
 int accord_sigcache_get(accord_pubkey *signer, const accord_sigcache *cache, const unsigned char *digest);
 
 /* Remember that the signature of `digest`, by `signer`, verified. Thread-safe. */
 void accord_sigcache_put(accord_sigcache *cache, const unsigned char *digest, const accord_pubkey *signer);
 
-/* Records found and added so far (tests count them). */
-size_t accord_sigcache_count(const accord_sigcache *cache);
+/* Records found (it loads) and added so far: tests count them. */
+size_t accord_sigcache_count(accord_sigcache *cache);
 
 /* Write what was added since the open (atomically); 0 when there was nothing to write. */
 int accord_sigcache_save(accord_sigcache *cache);
