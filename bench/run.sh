@@ -293,6 +293,9 @@ step_sync() {
 		how="a local path (git daemon did not answer: $(tail -1 "$W/daemon.err"))"
 	fi
 	acc remote add ahead "$url" >/dev/null 2>"$W/cmd.err" || die "accord remote add: $(tail -1 "$W/cmd.err")"
+	# The sync runs at the clock of the ledger it takes from: at mid's, the
+	# new entries (days later) would be "too early" and wait.
+	LNOW=$(cat "$W/ahead.now")
 	t0=$EPOCHREALTIME
 	rc=0
 	acc sync --no-checkpoint ahead >"$W/sync.out" 2>"$W/cmd.err" || rc=$?
