@@ -452,6 +452,11 @@ static int find_held(const accord_entry **out, const accord_ledger *ledger, cons
 }
 
 /* Shortest unique prefix (at least `min`) among all incident ids the ledger holds. */
+static int cmp_entry_id(const void *a, const void *b)
+{
+	return strcmp((*(const accord_entry *const *)a)->id, (*(const accord_entry *const *)b)->id);
+}
+
 static size_t short_len_held(const accord_ledger *ledger, size_t min)
 {
 	const accord_entry **opens = NULL;
@@ -463,18 +468,21 @@ static size_t short_len_held(const accord_ledger *ledger, size_t min)
 	for (i = 0; i < ledger->count; i++)
 		if (strcmp(ledger->entries[i]->type, "open") == 0)
 			opens[n++] = ledger->entries[i];
-	/* Quadratic, but only over incidents; grow until every pair differs. */
-	for (i = 0; i < n; i++) {
-		size_t j;
+	/*
+	 * Grow until every pair differs: in sorted order the longest common
+	 * prefix of any pair is that of some neighbours. (It compared every
+	 * pair: a sync naming 500 new incidents of a 5,000-incident ledger
+	 * spent minutes here.)
+	 */
+	if (n > 1)
+		qsort(opens, n, sizeof(*opens), cmp_entry_id);
+	for (i = 0; i + 1 < n; i++) {
+		size_t k = 0;
 
-		for (j = i + 1; j < n; j++) {
-			size_t k = 0;
-
-			while (k < ACCORD_ID_HEXLEN && opens[i]->id[k] == opens[j]->id[k])
-				k++;
-			if (k + 1 > len)
-				len = k + 1;
-		}
+		while (k < ACCORD_ID_HEXLEN && opens[i]->id[k] == opens[i + 1]->id[k])
+			k++;
+		if (k + 1 > len)
+			len = k + 1;
 	}
 	free(opens);
 	return len;
