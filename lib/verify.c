@@ -1620,11 +1620,15 @@ static int beyond_cut_authority(struct run *r, const struct round *rd, const acc
 				const struct item *it)
 {
 	const accord_entry *e = it->e, *rev;
-	const accord_member *m = accord_parties_member(p, e->author.id);
-	size_t fi = (size_t)(find_feed(r, e->author.id) - r->feeds);
-	int64_t cut = cut_now(rd, fi, m, &rev);
+	const accord_member *m;
+	size_t fi;
+	int64_t cut;
 
-	if (cut == INT64_MAX || !gives_authority(e))
+	if (!gives_authority(e)) /* most entries: no lookups on the replay's hot path */
+		return 0;
+	m = accord_parties_member(p, e->author.id);
+	fi = (size_t)(find_feed(r, e->author.id) - r->feeds);
+	if ((cut = cut_now(rd, fi, m, &rev)) == INT64_MAX)
 		return 0;
 	if (e->seq > cut)
 		return e->seq <= rd->raise[fi]; /* beyond the raise, the cut's own finding */
