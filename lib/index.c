@@ -831,8 +831,8 @@ static int save_state(accord_ledger *l)
 
 		git_oid_tostr(head, sizeof(head), &l->beyond[i].head);
 		git_oid_tostr(first, sizeof(first), &l->beyond[i].first_out);
-		accord_buf_printf(&data, "beyond %s %s %s %lld\n", l->beyond[i].keyid, head, first,
-				  (long long)l->beyond[i].first_seq);
+		accord_buf_printf(&data, "beyond %s %s %s %lld %d\n", l->beyond[i].keyid, head, first,
+				  (long long)l->beyond[i].first_seq, l->beyond[i].holes);
 	}
 	accord_buf_printf(&data, "leftout %zu\n", l->left_out);
 	for (i = 0; i < l->finding_count; i++) {
@@ -979,6 +979,7 @@ static int load_state(accord_ledger **out, accord_store *store, const char *dir,
 	for (line = strtok_r(data.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
 		char a[300], b[300], c[300], d[300];
 		long long x, y, z, w, cut, until;
+		int holes = 0;
 		int accepted;
 		int i1, i2, i3;
 
@@ -1023,7 +1024,7 @@ static int load_state(accord_ledger **out, accord_store *store, const char *dir,
 			memcpy(nf->keyid, a, sizeof(nf->keyid));
 			nf->seq = x;
 			nf->last = stub_entry(l, c, x, y, z);
-		} else if (sscanf(line, "beyond %32s %40s %40s %lld", a, b, c, &x) == 4) {
+		} else if (sscanf(line, "beyond %32s %40s %40s %lld %d", a, b, c, &x, &holes) >= 4) {
 			accord_beyond *nb = realloc(l->beyond, (l->beyond_count + 1) * sizeof(*nb));
 
 			if (!nb)
@@ -1036,6 +1037,7 @@ static int load_state(accord_ledger **out, accord_store *store, const char *dir,
 				goto bad;
 			memcpy(nb->keyid, a, sizeof(nb->keyid));
 			nb->first_seq = x;
+			nb->holes = holes == 1;
 		} else if (sscanf(line, "leftout %lld", &x) == 1 && x >= 0) {
 			l->left_out = (size_t)x;
 		} else if (!strncmp(line, "finding ", 8)) {
@@ -1554,12 +1556,15 @@ static int may_change_verdicts(const accord_ledger *l, accord_entry *const *news
 			continue;
 		for (j = 0; j < n; j++) {
 			const accord_member *m = accord_parties_member(&l->parties, news[j]->author.id);
-			const char *st = accord_entry_str(news[j], "status");
+			const char *t = news[j]->type, *st = accord_entry_str(news[j], "status");
 
-			/* a colleague's entry, another party's close resting on a cosign,
-			 * or another party's checkpoint resting on an open */
-			if ((m && m != x && m->party == x->party) || !strcmp(news[j]->type, "checkpoint") ||
-			    (!strcmp(news[j]->type, "status") && st && !strcmp(st, "closed")))
+			/* a colleague's entry, or another party's that may raise the cut
+			 * (lib/verify.c, other_party_rests_on): a close resting on the
+			 * key's entries, a cosign or action naming its proposal, a
+			 * checkpoint resting on its open */
+			if ((m && m != x && m->party == x->party) || !strcmp(t, "checkpoint") ||
+			    (!strcmp(t, "status") && st && !strcmp(st, "closed")) || !strcmp(t, "cosign") ||
+			    !strcmp(t, "action"))
 				return 1;
 		}
 	}

@@ -144,8 +144,12 @@ int accord_ledger_from_verification(accord_ledger **out, accord_store *store, ac
 			memcpy(b->keyid, vf->keyid, sizeof(b->keyid));
 			b->head = vf->head;
 			if ((size_t)vf->valid < vf->count) {
+				size_t j;
+
 				git_oid_fromstr(&b->first_out, vf->items[vf->valid].commit);
 				b->first_seq = vf->items[vf->valid].seq;
+				for (j = (size_t)vf->valid, b->holes = 1; j < vf->count; j++)
+					b->holes &= vf->items[j].hole;
 			}
 		}
 		if (vf->valid == 0)
@@ -599,8 +603,8 @@ static int check_own_feed(const accord_ledger *l, const accord_key *key)
 		if (!strcmp(l->findings[i].feed, key->pub.id) &&
 		    l->findings[i].kind == ACCORD_AUDIT_EQUIVOCATION)
 			why = &l->findings[i];
-	if (!b && !why)
-		return 0;
+	if ((!b || b->holes) && !why)
+		return 0; /* entries set aside alone, each for what it named: nothing builds on them */
 	for (i = 0; i < l->finding_count && !why; i++)
 		if (!strcmp(l->findings[i].feed, key->pub.id))
 			why = &l->findings[i];
@@ -839,11 +843,38 @@ static int checkpoint_body(cJSON **out, const accord_ledger *l, const cJSON *bod
 	return 0;
 }
 
+/*
+ * A feed whose entries past what counts are all set aside alone (holes):
+ * the next entry chains on its ref's head, the last of them, as the hub
+ * and every copy hold it. `tail` gets that head and its entry (to free).
+ */
+static int holes_tail(accord_feed *tail, accord_entry **owned, const accord_ledger *l,
+		      const accord_beyond *b)
+{
+	accord_commit *c = NULL;
+	int error;
+
+	if ((error = accord_commit_read(&c, l->store, &b->head)) < 0)
+		return error;
+	error = accord_verify_commit(owned, NULL, c, b->keyid, NULL, 0);
+	accord_commit_free(c);
+	if (error < 0)
+		return error;
+	memcpy(tail->keyid, b->keyid, sizeof(tail->keyid));
+	tail->head = b->head;
+	tail->seq = (*owned)->seq;
+	tail->last = *owned;
+	return 0;
+}
+
 int accord_ledger_append(char *out_id, accord_ledger *ledger, const accord_key *key,
 			 const char *type, const char *incident, const cJSON *body)
 {
 	const accord_feed *feed = accord_ledger_feed(ledger, key->pub.id);
-	const accord_entry *prev = feed ? feed->last : NULL;
+	const accord_beyond *beyond = accord_ledger_beyond(ledger, key->pub.id);
+	accord_entry *tail_entry = NULL;
+	accord_feed tail;
+	const accord_entry *prev;
 	char admission[ACCORD_ID_HEXLEN + 1], adder[ACCORD_KEYID_HEXLEN + 1];
 	const char *must = NULL;
 	accord_entry_fields f = { 0 };
@@ -854,11 +885,18 @@ int accord_ledger_append(char *out_id, accord_ledger *ledger, const accord_key *
 	size_t n, i;
 	int error;
 
-	if ((error = check_own_feed(ledger, key)) < 0 ||
-	    (error = accord_index_check_feed(ledger, key->pub.id, feed ? feed->seq : 0)) < 0)
+	if ((error = check_own_feed(ledger, key)) < 0)
 		return error;
+	if (beyond && beyond->holes) {
+		if ((error = holes_tail(&tail, &tail_entry, ledger, beyond)) < 0)
+			return error;
+		feed = &tail;
+	}
+	prev = feed ? feed->last : NULL;
+	if ((error = accord_index_check_feed(ledger, key->pub.id, feed ? feed->seq : 0)) < 0)
+		goto done;
 	if (!strcmp(type, "member-revoke") && (error = revoke_body(&own, ledger, body, &must)) < 0)
-		return error;
+		goto done;
 	if (!feed && !strcmp(type, "party-accept"))
 		f.admission = accord_json_str(body, "invite");
 	else if (!feed && strcmp(type, "party-recover") != 0) {
@@ -898,6 +936,7 @@ done:
 	free(deps);
 	free(ids);
 	cJSON_Delete(own);
+	accord_entry_free(tail_entry);
 	return error;
 }
 

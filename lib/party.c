@@ -519,6 +519,30 @@ static int apply_rotate(accord_parties *p, const accord_entry *e, accord_member 
 	return 0;
 }
 
+/*
+ * Whether `e` revokes `target` again without having seen its earlier
+ * revocation: two admins above one member revoking it at once. That is no
+ * fault of either, so the second counts too, and the higher cut holds:
+ * whatever any revoker saw of the key before revoking it was written
+ * before that revocation. A revocation that saw the first is refused.
+ */
+static int revoked_concurrently(accord_parties *p, const accord_entry *e, accord_member *target,
+				int64_t cut)
+{
+	const accord_entry *first = target->revocation;
+
+	if (!p->causal || !first || !strcmp(first->type, "key-rotate") ||
+	    accord_causal_in_past(p->causal, e, first) != 0)
+		return 0;
+	if (cut > target->cut) {
+		target->cut = cut;
+		target->revocation = e;
+	}
+	if (e->time < target->revoked_at)
+		target->revoked_at = e->time;
+	return 1;
+}
+
 static int apply_revoke(accord_parties *p, const accord_entry *e, const accord_member *m)
 {
 	accord_member *target;
@@ -560,6 +584,9 @@ static int apply_revoke(accord_parties *p, const accord_entry *e, const accord_m
 				    (long long)cut, (long long)seen, key.id);
 		while (target->revoked && target->rotated_to)
 			target = (accord_member *)target->rotated_to;
+		if (target->revoked && target->accepted &&
+		    revoked_concurrently(p, e, target, accord_causal_seen(p->causal, e->id, target->key.id)))
+			return 0;
 		if (target->revoked)
 			return deny("key %.12s and the key that replaced it are revoked already", key.id);
 		if (target->root)
@@ -581,8 +608,6 @@ static int apply_revoke(accord_parties *p, const accord_entry *e, const accord_m
 		target->revocation = e;
 		return 0;
 	}
-	if (target->revoked)
-		return deny("key %.12s is revoked already", key.id);
 	if (target->root)
 		return deny("the root key of a party cannot be revoked");
 	if (!in_subtree(p, m, target))
@@ -592,6 +617,10 @@ static int apply_revoke(accord_parties *p, const accord_entry *e, const accord_m
 	if (p->causal && (seen = accord_causal_seen(p->causal, e->id, key.id)) != cut)
 		return deny("the revocation names cut %lld, but seq %lld of key %.12s is the highest in its causal past",
 			    (long long)cut, (long long)seen, key.id);
+	if (target->revoked && revoked_concurrently(p, e, target, cut))
+		return 0;
+	if (target->revoked)
+		return deny("key %.12s is revoked already", key.id);
 	target->revoked = 1;
 	target->revoked_at = e->time;
 	target->cut = cut;

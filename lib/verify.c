@@ -135,6 +135,8 @@ struct run {
 	accord_idmap byid;   /* entry id -> item: every authentic entry of the ledger, feeds and forks */
 	struct item **forks; /* entries of forked keys from the fork on, both sides */
 	size_t nforks;
+	struct item **invites; /* every party-invite, for refusals naming a party set aside */
+	size_t ninvites;
 };
 
 static char *xstrdup(const char *s)
@@ -1442,12 +1444,19 @@ static int involves(const accord_entry *e, const void *arg)
 	return !strcmp(e->id, in->incident) && open_naming(e, in->party);
 }
 
+static int is_entry(const accord_entry *e, const void *id)
+{
+	return !strcmp(e->id, id);
+}
+
 /*
  * How far another party's entry `e` (of member m) raises revoked member
  * x's cut (TRUST.md attack 1: decisions of other parties resting on the
- * key's entries stand). A close raises it to x's last entry on that
- * incident in e's causal past: the cosign, proposal or status it rests on
- * (attack26 finding 11, attack27 03 and 04). Any other entry on an
+ * key's entries stand). A cosign raises it to the proposal it signs (a
+ * resolution, an agreement's terms, a pause), an action to the resolution
+ * it updates (attack27 06). A close raises it to x's last entry on that
+ * incident in e's causal past: the cosign, proposal or status it rests on,
+ * a pause x co-signed (attack26 finding 11, attack27 03, 04 and 07). Any other entry on an
  * incident raises it to the open or involve that made it e's party's
  * incident (attack26 12, attack27 01). A checkpoint raises it to x's last
  * open of an incident naming m's party (attack26 07): a party that synced
@@ -1457,15 +1466,19 @@ static int64_t other_party_rests_on(struct run *r, const accord_parties *p, stru
 				    const accord_member *x, const accord_member *m, const accord_entry *e)
 {
 	const char *st = accord_entry_str(e, "status");
+	const char *named = !strcmp(e->type, "cosign")	 ? accord_entry_str(e, "proposal")
+			    : !strcmp(e->type, "action") ? accord_entry_str(e, "resolution")
+							 : NULL;
 	struct involving in = { e->incident, p->parties[m->party].name };
+	int64_t signed_on = named ? last_seen_beyond_cut(r, g, x, e, is_entry, named) : 0, s = 0;
 
 	if (!strcmp(e->type, "status") && st && !strcmp(st, "closed") && e->incident[0])
-		return last_seen_beyond_cut(r, g, x, e, on_incident, e->incident);
-	if (e->incident[0])
-		return last_seen_beyond_cut(r, g, x, e, involves, &in);
-	if (!strcmp(e->type, "checkpoint"))
-		return last_seen_beyond_cut(r, g, x, e, open_naming, in.party);
-	return 0;
+		s = last_seen_beyond_cut(r, g, x, e, on_incident, e->incident);
+	else if (e->incident[0])
+		s = last_seen_beyond_cut(r, g, x, e, involves, &in);
+	else if (!strcmp(e->type, "checkpoint"))
+		s = last_seen_beyond_cut(r, g, x, e, open_naming, in.party);
+	return signed_on > s ? signed_on : s;
 }
 
 /*
@@ -1555,16 +1568,61 @@ static int deps_count(struct run *r, const struct round *rd, const accord_partie
 	return 0;
 }
 
+/* Whether `name` is no party because its invitation, in e's causal past, is set aside this round. */
+static int party_aside(struct run *r, const struct round *rd, const accord_parties *p,
+		       const accord_entry *e, const char *name)
+{
+	size_t i;
+
+	if (!name || accord_parties_find(p, name))
+		return 0;
+	for (i = 0; i < r->ninvites; i++) {
+		const accord_entry *inv = r->invites[i]->e;
+		const char *invited = accord_entry_str(inv, "party");
+
+		if (invited && accord_party_names_alike(invited, name) && rests_on_aside(r, rd, inv->id) &&
+		    accord_causal_in_past(r->v->causal, e, inv) == 1)
+			return 1;
+	}
+	return 0;
+}
+
 /*
- * Authorization failures named by what went wrong. 1 if the entry is set
- * aside by a rule (past a cut, or resting on such an entry through a rule
- * reference), 0 if it is a fault.
+ * Whether `e` refers, other than through its author's own admission, to
+ * an entry set aside this round: the incident it is about, the proposal
+ * or revision it names, a party whose invitation is set aside. Such an
+ * entry is refused for want of what it names, no fault of its author: it
+ * is set aside alone (a hole), and its feed goes on, else a revocation
+ * below an admission or invitation would stop every feed that built on it.
+ */
+static int refers_to_aside(struct run *r, const struct round *rd, const accord_parties *p,
+			   const accord_entry *e)
+{
+	const cJSON *item;
+
+	if (rests_on_aside(r, rd, accord_entry_str(e, "resolution")) ||
+	    rests_on_aside(r, rd, accord_entry_str(e, "proposal")) ||
+	    rests_on_aside(r, rd, accord_entry_str(e, "revises")) ||
+	    (e->incident[0] && rests_on_aside(r, rd, e->incident)) ||
+	    party_aside(r, rd, p, e, accord_entry_str(e, "party")) ||
+	    party_aside(r, rd, p, e, accord_entry_str(e, "with")))
+		return 1;
+	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(e->body, "parties"))
+		if (cJSON_IsString(item) && party_aside(r, rd, p, e, item->valuestring))
+			return 1;
+	return 0;
+}
+
+/*
+ * Authorization failures named by what went wrong. 0 if the entry is a
+ * fault; else set aside by a rule: 1 past a cut or resting on such an
+ * entry through its admission or invite, which stops its feed; 2 when it
+ * refers to such an entry otherwise (refers_to_aside), set aside alone.
  */
 static int deny_finding(struct run *r, const struct round *rd, const accord_parties *p,
 			 struct item *it, const accord_entry *e, const char *why)
 {
 	const accord_member *m = accord_parties_member(p, e->author.id);
-	const char *named = e->admission[0] ? e->admission : accord_entry_str(e, "resolution");
 
 	if (p->last_rule == ACCORD_RULE_WRONG_KEY) {
 		add_finding(r, ACCORD_AUDIT_WRONG_SIGNER, e->author.id, it, NULL, "%s", why);
@@ -1574,12 +1632,14 @@ static int deny_finding(struct run *r, const struct round *rd, const accord_part
 	} else if (p->last_rule == ACCORD_RULE_PAST_CUT) {
 		add_finding(r, ACCORD_AUDIT_PAST_CUT, e->author.id, it, NULL, "%s", why);
 		return 1;
-	} else if (rests_on_aside(r, rd, named) || rests_on_aside(r, rd, accord_entry_str(e, "invite")) ||
-		   rests_on_aside(r, rd, accord_entry_str(e, "proposal")) ||
-		   rests_on_aside(r, rd, accord_entry_str(e, "revises"))) {
+	} else if (rests_on_aside(r, rd, e->admission) || rests_on_aside(r, rd, accord_entry_str(e, "invite"))) {
 		add_finding(r, ACCORD_AUDIT_PAST_CUT, e->author.id, it, NULL,
 			    "rests on an entry set aside beyond its key's cut: %s", why);
 		return 1;
+	} else if (refers_to_aside(r, rd, p, e)) {
+		add_finding(r, ACCORD_AUDIT_PAST_CUT, e->author.id, it, NULL,
+			    "refers to an entry set aside beyond its key's cut: %s", why);
+		return m && !m->revoked ? 2 : 1;
 	} else if (!m && strcmp(e->type, "party-accept") != 0 && !accord_parties_invite_for(p, e->author.id)) {
 		add_finding(r, ACCORD_AUDIT_UNKNOWN_KEY, e->author.id, it, NULL,
 			    "key %s is a member of no party at this point: %s", e->author.id, why);
@@ -1632,7 +1692,9 @@ static int beyond_cut_authority(struct run *r, const struct round *rd, const acc
 		return 0;
 	if (e->seq > cut)
 		return e->seq <= rd->raise[fi]; /* beyond the raise, the cut's own finding */
-	return it->fork && (!rev || accord_causal_in_past(r->v->causal, rev, e) != 1);
+	if (!it->fork || (rev && !strcmp(rev->id, e->id)))
+		return 0; /* a rotation is its key's own cut: the entry the cut names */
+	return !rev || accord_causal_in_past(r->v->causal, rev, e) != 1;
 }
 
 /*
@@ -1820,10 +1882,17 @@ static size_t replay_once(struct run *r, accord_entry **all, size_t n, struct ro
 			continue;
 		}
 		if (accord_parties_apply(p, e) < 0) {
+			int aside;
+
 			snprintf(why, sizeof(why), "%s", accord_error_last());
 			rests_on_refused(r, rd, p, e);
-			rd->aside[fi] = deny_finding(r, rd, p, item_of(r, e), e, why);
-			item_of(r, e)->aside = rd->aside[fi] && deps_sound(r, e);
+			aside = deny_finding(r, rd, p, it, e, why);
+			it->aside = aside && deps_sound(r, e);
+			if (aside == 2) {
+				it->hole = 1; /* refused for what it names alone: the feed goes on */
+				continue;
+			}
+			rd->aside[fi] = aside;
 			rd->stop[fi] = e->seq - 1;
 			continue;
 		}
@@ -2044,6 +2113,9 @@ static int replay(struct run *r)
 	}
 	n = j;
 	qsort(all, n, sizeof(*all), ledger_order_cmp);
+	for (i = 0; i < n; i++)
+		if (!strcmp(all[i]->type, "party-invite") && item_of(r, all[i]))
+			ACCORD_PUSH(r->invites, r->ninvites, item_of(r, all[i]));
 	/*
 	 * Replay; a revocation can cut entries that sorted before it, and an
 	 * entry of the revoked key's party can raise a cut, which changes what
@@ -2191,6 +2263,7 @@ static void finish(struct run *r)
 			pub->seq = it->env ? it->seq : (int64_t)j + 1;
 			memcpy(pub->id, it->id, sizeof(pub->id));
 			pub->sigfail = it->sigfail;
+			pub->hole = it->hole;
 			if ((int64_t)j < o->valid && !it->hole) {
 				pub->verdict = ACCORD_VERDICT_VALID;
 				o->valid_head = o->kept_head = it->oid;
@@ -2447,6 +2520,7 @@ done:
 	free(r.ev);
 	accord_idmap_dispose(&r.byid);
 	free(r.forks);
+	free(r.invites);
 	accord_verification_free(v);
 	return error;
 }

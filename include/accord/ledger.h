@@ -134,6 +134,7 @@ typedef struct accord_beyond {
 	git_oid head;	   /* where the ref points */
 	git_oid first_out; /* the first commit of its chain that does not count (zero: none read) */
 	int64_t first_seq; /* its seq (its place in the chain when it has none) */
+	int holes;	   /* every entry past what counts is set aside alone: the key may write on */
 } accord_beyond;
 
 /* The ref of feed `keyid` when it points past what counts, else NULL. */

@@ -105,6 +105,7 @@ typedef struct {
 	char commit[41];
 	accord_verdict verdict;
 	int sigfail; /* the signature does not verify (modified, or signed over other bytes) */
+	int hole;    /* set aside alone, its feed going on past it (docs/format.md, "Revocation") */
 } accord_verified_item;
 
 typedef struct {

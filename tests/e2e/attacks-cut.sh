@@ -32,6 +32,16 @@
 #                     member's first entry sets it aside, never blames it, and the
 #                     partner that built on it is not frozen (attack27 finding 02)
 #   case_alike        a partner invites "Acme" beside "acme": refused (finding 10)
+#   rotate_fork       a revoked member forks its retired key at the rotation's seq: the
+#                     rotation still counts, the revocation of its successor holds
+#                     (attack27 finding 09)
+#   double_revoke     plain CLI: two admins above one member revoke it at once: neither
+#                     is blamed, the higher cut holds (attack27 finding 10)
+#   admission_built_on plain CLI: a revocation below a member-add and an invite that a
+#                     partner built on: the partner's entries on them are set aside alone,
+#                     its feed goes on (attack27 finding 08)
+#   partner_signed    plain CLI: terms and a pause the revoked member proposed or co-signed,
+#                     which a partner co-signed or closed on, stand (attack27 06, 07)
 . "$(dirname "$0")/lib.sh"
 FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 unset SSH_AUTH_SOCK
@@ -307,6 +317,159 @@ test_cut_zero() {
 	expect 0 as gina globex note "$ID" "globex can still write"
 }
 
+test_rotate_fork() {
+	base rotfork
+	ID=$(as alice acme open --title "db down" --severity 2 --service db --started 2026-12-01T00:00:00Z --parties globex 2>/dev/null)
+	q as alice acme sync; q as bob bobrepo sync
+	OLD=$(kid bob)
+	cp -r "$W/k-bob" "$W/k-bobold" # bob keeps his retired key
+	NEW=$(as bob bobrepo key rotate --no-passphrase 2>/dev/null | sed -n 1p)
+	[ -n "$NEW" ] && [ "$NEW" != "$OLD" ] && ok || bad "rotate_fork: key rotate"
+	q as bob bobrepo note "$ID" "bob, new key"
+	q as bob bobrepo sync; q as alice acme sync; q as gina globex sync
+	q as alice acme member revoke "$NEW" --reason fired
+	q as alice acme sync; q as bob bobrepo sync; q as gina globex sync
+	# bob forks his retired key at the rotation's seq: the rotation must stay what cut it
+	$FORGE sshkey "$W/k-bobold" "$W/ssh-bobold" || bad "sshkey bobold"
+	ROT=$(git -C "$W/bobrepo" rev-parse "refs/accord/feeds/$OLD")
+	P1=$(git -C "$W/bobrepo" rev-parse "$ROT^")
+	NS=$(git -C "$W/bobrepo" cat-file commit "$ROT" | sed '1,/^$/d' | jget 'd["seq"]')
+	F=$(forge bobold bobrepo --no-ref --seq "$NS" --prev "$(eid bobrepo "$P1")" --parent "$P1" \
+		--type note --incident "$(fullid bobrepo "$ID")" --body '{"text":"the retired key, forked"}')
+	q git -C "$W/bobrepo" update-ref "refs/accord/evidence/$OLD/$F" "$F"
+	q git -C "$W/bobrepo" push "$W/hub.git" "refs/accord/evidence/$OLD/$F:refs/accord/evidence/$OLD/$F"
+	# and, past it on that side, a member-add of an admin of his own
+	mkkey mal
+	q git -C "$W/bobrepo" update-ref "refs/heads/side" "$F"
+	MA=$(forge bobold bobrepo --no-ref --seq $((NS + 1)) --prev "$(eid bobrepo "$F")" --parent "$F" --type member-add \
+		--extra '{"incident":null}' --body "{\"key\":\"$(pkhex mal)\",\"member\":\"mal\",\"admin\":true}")
+	q git -C "$W/bobrepo" update-ref "refs/accord/evidence/$OLD/$MA" "$MA"
+	q git -C "$W/bobrepo" push "$W/hub.git" "refs/accord/evidence/$OLD/$MA:refs/accord/evidence/$OLD/$MA"
+	as alice acme sync >/dev/null 2>&1; as gina globex sync >/dev/null 2>&1
+	q accord clone "$W/hub.git" "$W/fresh" --ledger "$LEDGER"
+	for r in acme globex fresh; do
+		equal "$(as gina "$r" member list --json | jget "sorted(k['key_id'] for m in d for k in m['keys'] if k['active'] and k['key_id'] in ('$OLD', '$NEW'))")" \
+			'[]' "rotate_fork: neither of bob's keys is active on $r"
+		expect 0 as gina "$r" show "$ID"
+		contains "$OUT" "bob, new key" "rotate_fork: the new key's note before its revocation counts on $r"
+		case "$OUT" in *"retired key, forked"*) bad "rotate_fork: the fork's note counts on $r" ;; *) ok ;; esac
+	done
+	no_member rotate_fork mal acme globex fresh
+	expect 1 as mal fresh note "$ID" "mal counts"
+}
+
+test_double_revoke() {
+	base double
+	mkkey carol
+	q as bob bobrepo sync
+	q as bob bobrepo member add --key "$(pub carol)" --name carol
+	q as bob bobrepo sync; q as alice acme sync
+	q accord clone "$W/hub.git" "$W/carolrepo" --ledger "$LEDGER"
+	ID=$(as carol carolrepo open --title "db down" --severity 2 --service db --started 2026-12-01T00:00:00Z 2>/dev/null)
+	q as carol carolrepo sync; q as bob bobrepo sync
+	q as carol carolrepo note "$ID" "carol, seen by alice only"
+	q as carol carolrepo sync; q as alice acme sync
+	# alice and bob, both above carol in the admission tree, revoke her at once
+	q as alice acme member revoke carol --reason "laptop stolen"
+	q as bob bobrepo member revoke carol --reason "laptop stolen"
+	q as alice acme note "$ID" "alice after revoking"
+	q as bob bobrepo note "$ID" "bob after revoking"
+	q as alice acme sync; q as bob bobrepo sync; q as alice acme sync
+	q accord clone "$W/hub.git" "$W/fresh" --ledger "$LEDGER"
+	for r in acme bobrepo fresh; do
+		equal "$(faults "$r")" '[]' "double_revoke: neither revoker is blamed on $r"
+		expect 0 as gina "$r" show "$ID"
+		contains "$OUT" "alice after revoking" "double_revoke: alice's feed goes on on $r"
+		contains "$OUT" "bob after revoking" "double_revoke: bob's feed goes on on $r"
+		# the higher cut holds: what any revoker saw before revoking was written before it
+		case "$OUT" in *"carol, seen by alice only"*) ok ;; *) bad "double_revoke: alice saw carol's note; it counts on $r" ;; esac
+	done
+	no_member double_revoke carol acme bobrepo fresh
+}
+
+test_admission_built_on() {
+	base admitted
+	mkkey carol; mkkey ivan
+	q as bob bobrepo sync
+	# bob admits carol and invites initech; a revocation below both is on its way
+	q as bob bobrepo member add --key "$(pub carol)" --name carol
+	q as bob bobrepo party invite initech --key "$(pub ivan)"
+	q as bob bobrepo sync
+	q accord clone "$W/hub.git" "$W/carolrepo" --ledger "$LEDGER"
+	q accord clone "$W/hub.git" "$W/initech" --ledger "$LEDGER"
+	q as ivan initech party accept initech --ledger "$LEDGER"
+	C=$(as carol carolrepo open --title "acme api down" --severity 2 --service api --started 2026-12-01T00:00:00Z --parties globex 2>/dev/null)
+	I=$(as ivan initech open --title "initech dns down" --severity 2 --service dns --started 2026-12-01T00:00:00Z --parties globex 2>/dev/null)
+	q as carol carolrepo sync; q as ivan initech sync; q as gina globex sync
+	# globex builds on both: a note, an impact, an incident naming initech, a note on it
+	q as gina globex note "$C" "globex saw acme's api fail"
+	q as gina globex impact "$I" --customers 500 --start 2026-12-01T00:00:00Z --end 2026-12-01T01:00:00Z
+	G=$(as gina globex open --title "globex checkout" --severity 3 --service checkout --started 2026-12-01T00:00:00Z --parties initech 2>/dev/null)
+	q as gina globex note "$G" "initech's dns broke our checkout"
+	q as gina globex sync
+	q as alice acme member revoke bob --reason "laptop stolen"
+	q as alice acme sync; as gina globex sync >/dev/null 2>&1
+	q accord clone "$W/hub.git" "$W/fresh" --ledger "$LEDGER"
+	for r in globex acme fresh; do
+		equal "$(faults "$r")" '[]' "admission_built_on: no one is blamed on $r"
+		# each of globex's entries resting on them is set aside alone
+		equal "$(as gina "$r" audit --json --no-record 2>/dev/null | jget "len([f for f in d['set_aside'] if f['feed'] == '$(kid gina)'])")" 4 \
+			"admission_built_on: globex's four entries on them are set aside on $r"
+	done
+	no_member admission_built_on carol acme globex fresh
+	expect 0 as gina globex party list --json
+	equal "$(echo "$OUT" | jget "sorted(p['name'] for p in d)")" '["acme", "globex"]' "admission_built_on: no initech"
+	# globex's feed goes on: it writes, syncs, and what it writes counts everywhere
+	N=$(as gina globex open --title "globex api slow" --severity 3 --service api --started 2026-12-01T00:00:00Z 2>/dev/null)
+	expect 0 as gina globex note "$N" "globex can still write"
+	expect 0 as gina globex sync
+	q as alice acme sync
+	for r in globex acme; do
+		expect 0 as gina "$r" show "$N"
+		contains "$OUT" "globex can still write" "admission_built_on: globex's new note counts on $r"
+		equal "$(faults "$r")" '[]' "admission_built_on: still no one is blamed on $r"
+	done
+	expect 1 as carol fresh note "$C" "carol counts"
+}
+
+test_partner_signed() {
+	base signed
+	q as bob bobrepo sync
+	# on bob's incident, globex (the provider) pauses its clock on acme, bob co-signs the
+	# pause and, later, globex's resolution, and globex closes; then bob proposes terms
+	# and globex co-signs them
+	P=$(as bob bobrepo open --title "api down" --severity 2 --service api --started 2026-12-01T00:00:00Z --parties globex 2>/dev/null)
+	q as bob bobrepo sync; q as gina globex sync
+	q as gina globex status "$P" waiting --on acme --note "need acme's logs"
+	q as gina globex sync; q as bob bobrepo sync
+	q as bob bobrepo cosign "$P"
+	q as bob bobrepo sync; q as gina globex sync
+	q as gina globex status "$P" mitigated
+	q as gina globex resolve "$P" --summary "acme sent the logs"
+	q as gina globex sync; q as bob bobrepo sync
+	q as bob bobrepo cosign "$P"
+	q as bob bobrepo sync; q as gina globex sync
+	q as gina globex status "$P" resolved
+	q as gina globex status "$P" closed
+	q as gina globex sync; q as bob bobrepo sync
+	A=$(as bob bobrepo agreement propose --with globex --acknowledge 30m --mitigate 4h --restore 8h 2>/dev/null)
+	q as bob bobrepo sync; q as gina globex sync
+	q as gina globex cosign "$A"
+	q as gina globex sync
+	# alice, who has seen none of it, revokes bob below all of it
+	q as alice acme member revoke bob --reason "laptop stolen"
+	q as alice acme sync; q as gina globex sync
+	q accord clone "$W/hub.git" "$W/fresh" --ledger "$LEDGER"
+	for r in globex acme fresh; do
+		equal "$(as gina "$r" agreement list --json | jget '[a["state"] for a in d["agreements"]]')" '["in-force"]' \
+			"partner_signed: the terms globex co-signed stay in force on $r"
+		equal "$(as gina "$r" show "$P" --json | jget '[(p["set_by"], p["on"], p["counts"]) for p in d["pauses"]]')" \
+			'[["globex", "acme", true]]' "partner_signed: the pause bob co-signed, which the close rests on, counts on $r"
+		equal "$(status_of "$r" "$P")" "closed joint" "partner_signed: the close on bob's cosign stands on $r"
+		equal "$(faults "$r")" '[]' "partner_signed: no one is blamed on $r"
+	done
+}
+
 test_case_alike() {
 	base alike
 	mkkey mal
@@ -332,4 +495,8 @@ test_open_synced
 test_partner_built_on
 test_cut_zero
 test_case_alike
+test_rotate_fork
+test_double_revoke
+test_admission_built_on
+test_partner_signed
 finish

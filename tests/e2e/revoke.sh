@@ -214,14 +214,15 @@ expect 0 accord --home "$T/alice" -C "$N" cosign "$RES"
 equal "$(state "$N")" "joint True" "cosign past the cut: alice's cosign makes it joint"
 
 # --- another party cosigns what a revoked member proposed, unaware ---------------
-# bob, past his cut and unaware, proposes; gina cosigns it. Her cosign is no fault:
-# it counts, to no effect (nothing it names counts), and her later work stands.
+# bob, past his cut and unaware, proposes; gina cosigns it. Her cosign is a decision
+# of another party resting on his entry: it raises his cut to the proposal (TRUST.md
+# attack 1, attack27 finding 06), which is joint; her action and revision count.
 N="$T/n3.git"
 rm -rf "$N"
 git clone -q --bare --mirror "$HUB" "$N"
 git -C "$N" config accord.ledger "$(git -C "$A" config accord.ledger)"
 BRES=$(forge entry "$N" "$T/bob.ssh" --type resolution --incident "$INCID" --deps none \
-	--body '{"summary":"bob proposes","factors":[],"went_well":[],"went_wrong":[],"lucky":[],"actions":[]}')
+	--body '{"summary":"bob proposes","factors":[],"went_well":[],"went_wrong":[],"lucky":[],"actions":[{"text":"fix the cache","owners":["globex"]}]}')
 GCOS=$(forge entry "$N" "$T/gina.ssh" --type cosign --incident "$INCID" --deps "$(idof "$N" "$BRES")" \
 	--body "{\"proposal\":\"$(idof "$N" "$BRES")\"}")
 GACT=$(forge entry "$N" "$T/gina.ssh" --type action --incident "$INCID" \
@@ -236,8 +237,8 @@ cosigned() {
 	printf ' %s' "$(accord -C "$1" show "$INC" --json 2>/dev/null | jget 'd["resolution"]["summary"] + "/" + d["resolution"]["state"]')"
 	printf ' %s\n' "$(accord -C "$1" audit --json --no-record 2>/dev/null | jget "sorted(f['kind'] for f in d['findings'] + d['set_aside'] if f['commit'] in ('$BRES', '$GCOS', '$GACT', '$GREV', '$GAFTER'))")"
 }
-OWANT='[false, true, true, true, true] gina revises/proposed []' # bob's proposal follows his first entry past the cut
-equal "$(cosigned "$N")" "$OWANT" "cosign of a proposal past the cut: it counts to no effect, gina's later note counts"
+OWANT='[true, true, true, true, true] gina revises/proposed []' # raised over bob's first entry past the cut too
+equal "$(cosigned "$N")" "$OWANT" "cosign of a proposal past the cut: it raises the cut to the proposal, gina's later work counts"
 cp -r "$HUB" "$T/hub4.git"
 expect 0 git -C "$N" push -q "$T/hub4.git" 'refs/accord/feeds/*:refs/accord/feeds/*'
 equal "$(cosigned "$T/hub4.git")" "$OWANT" "cosign of a proposal past the cut: the hooked hub agrees"
