@@ -141,22 +141,53 @@ static int seen_id(const accord_parties *p, const accord_entry *e, const char *i
 	return accord_causal_seen(p->causal, e->id, keyid) >= seq;
 }
 
+/*
+ * A name as a reader sees it (after Unicode TR39's "skeleton", for the
+ * name alphabet [A-Za-z0-9._-]): case folded, I l 1 as l, O 0 as o, rn as
+ * m, vv as w, and . _ - as one. NULL if it does not fit `out`.
+ */
+static const char *name_skeleton(char *out, size_t size, const char *name)
+{
+	size_t n = 0;
+
+	for (; *name; name++) {
+		char c = *name;
+
+		if (c == 'I' || c == '1')
+			c = 'l';
+		else if (c == '0')
+			c = 'o';
+		else if (c == '_' || c == '.')
+			c = '-';
+		else if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (n && out[n - 1] == 'r' && c == 'n')
+			out[n - 1] = 'm';
+		else if (n && out[n - 1] == 'v' && c == 'v')
+			out[n - 1] = 'w';
+		else if (n + 1 < size)
+			out[n++] = c;
+		else
+			return NULL;
+	}
+	out[n] = '\0';
+	return out;
+}
+
 int accord_party_names_alike(const char *a, const char *b)
 {
-	for (; *a && *b; a++, b++) {
-		char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
-		char y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
+	char x[128], y[128];
 
-		if (x != y)
-			return 0;
-	}
-	return *a == *b;
+	if (!name_skeleton(x, sizeof(x), a) || !name_skeleton(y, sizeof(y), b))
+		return !strcmp(a, b); /* longer than any name the schema allows */
+	return !strcmp(x, y);
 }
 
 /*
- * Whether party `name`, or one that differs from it only in case, is
- * joined or invited in e's causal past: then e may not take the name (a
- * reader does not compare case, so "Acme" beside "acme" is impersonation).
+ * Whether party `name`, or one that looks like it, is joined or invited
+ * in e's causal past: then e may not take the name (a reader does not
+ * compare case or glyphs, so "Acme" or "acrne" beside "acme" is
+ * impersonation).
  */
 static int name_taken(const accord_parties *p, const accord_entry *e, const char *name, int invites)
 {
@@ -584,7 +615,7 @@ static int apply_revoke(accord_parties *p, const accord_entry *e, const accord_m
 				    (long long)cut, (long long)seen, key.id);
 		while (target->revoked && target->rotated_to)
 			target = (accord_member *)target->rotated_to;
-		if (target->revoked && target->accepted &&
+		if (target->revoked && target->accepted && p->causal &&
 		    revoked_concurrently(p, e, target, accord_causal_seen(p->causal, e->id, target->key.id)))
 			return 0;
 		if (target->revoked)
@@ -1022,7 +1053,7 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 		if (p->causal && !accord_causal_find(p->causal, inv->entry_id, NULL, NULL))
 			return deny("the invitation is not in the causal past of party-accept");
 		if (name_taken(p, e, inv->party, 0))
-			return deny("party %s exists already (names that differ only in case are one name)", inv->party);
+			return deny("party %s exists already (names that differ only in case or look alike are one name)", inv->party);
 		if ((error = check_key_type(p, e, &inv->key)) < 0)
 			return error;
 		inv->accepted = 1;
@@ -1072,7 +1103,7 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 
 			/* only what the inviter saw: a concurrent invite of the name frames no one */
 			if (name_taken(p, e, party ? party : "", 1))
-				return deny("party %s exists or is invited already (names that differ only in case are one name)", party);
+				return deny("party %s exists or is invited already (names that differ only in case or look alike are one name)", party);
 			ni = realloc(p->invites, (p->invite_count + 1) * sizeof(*ni));
 			if (!ni)
 				abort();

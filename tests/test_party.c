@@ -414,9 +414,33 @@ static void test_party_incident_rules(void **state)
 			 ACCORD_EDENIED);
 }
 
+/* Names a reader takes for one name are one name; a name that reads differently is not. */
+static void test_party_names_alike(void **state)
+{
+	static const char *const alike[][2] = {
+		{ "acme", "ACME" },	  { "acme", "acrne" },	  { "globex", "gIobex" },
+		{ "globex", "g1obex" },	  { "globex", "GL0BEX" }, { "acme-eu", "acme_eu" },
+		{ "acme-eu", "ACME.EU" }, { "vvidget", "widget" }, { "rnm", "mm" },
+	};
+	static const char *const apart[][2] = {
+		{ "acme", "acme-eu" }, { "acme", "acne" },   { "globex", "giobex" },
+		{ "acme", "acm" },     { "acme", "acme_" },  { "initech", "lnitech2" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(alike) / sizeof(*alike); i++) {
+		assert_int_equal(accord_party_names_alike(alike[i][0], alike[i][1]), 1);
+		assert_int_equal(accord_party_names_alike(alike[i][1], alike[i][0]), 1);
+	}
+	for (i = 0; i < sizeof(apart) / sizeof(*apart); i++)
+		assert_int_equal(accord_party_names_alike(apart[i][0], apart[i][1]), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_party_names_alike),
 		cmocka_unit_test_setup_teardown(test_party_invite_without_accept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_party_key_types, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_party_admin_versus_member, setup, teardown),

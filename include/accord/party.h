@@ -192,7 +192,10 @@ void accord_body_add_key_type(cJSON *body, const accord_pubkey *key);
 /* The member with key id `keyid` (revoked or not), or NULL. */
 const accord_member *accord_parties_member(const accord_parties *p, const char *keyid);
 
-/** 1 if two party names are one name: equal but for ASCII case. */
+/**
+ * 1 if two party names are one name to a reader: equal but for ASCII case
+ * and look-alike letters (I l 1, O 0, rn m, vv w, . _ -).
+ */
 int accord_party_names_alike(const char *a, const char *b);
 
 /* The party named `name`, or NULL. */

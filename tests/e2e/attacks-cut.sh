@@ -31,7 +31,8 @@
 #   cut_zero          plain CLI: a revocation with cut 0 that sorts before the
 #                     member's first entry sets it aside, never blames it, and the
 #                     partner that built on it is not frozen (attack27 finding 02)
-#   case_alike        a partner invites "Acme" beside "acme": refused (finding 10)
+#   case_alike        a partner invites "Acme" beside "acme", or "acrne", "g1obex":
+#                     refused (attack26 finding 10, attack27 05)
 #   rotate_fork       a revoked member forks its retired key at the rotation's seq: the
 #                     rotation still counts, the revocation of its successor holds
 #                     (attack27 finding 09)
@@ -477,12 +478,25 @@ test_case_alike() {
 	contains "$ERR" "differ only in case" "case_alike: the CLI says why"
 	expect 0 as gina globex party list --json
 	equal "$(echo "$OUT" | jget "sorted(p['name'] for p in d)")" '["acme", "globex"]' "case_alike: no Acme"
+	# names that only look alike are one name too; a name that reads differently is not
+	for n in acrne gIobex g1obex GL0BEX; do
+		expect 1 as gina globex party invite "$n" --key "$(pub mal)"
+		contains "$ERR" "look alike" "case_alike: $n is refused, the CLI says why"
+	done
+	expect 0 as gina globex party invite acme-eu --key "$(pub mal)"
+	mkkey mal2
+	for n in acme_eu ACME.EU; do
+		expect 1 as gina globex party invite "$n" --key "$(pub mal2)"
+		contains "$ERR" "look alike" "case_alike: $n is refused beside acme-eu"
+	done
+	expect 0 as gina globex party list --json
+	equal "$(echo "$OUT" | jget "sorted(p['name'] for p in d)")" '["acme", "acme-eu", "globex"]' "case_alike: acme-eu is a name of its own"
 	# forged past the CLI: the invite is refused by the rules, on the hub too
 	INV=$(forge gina globex --type party-invite --extra '{"incident":null}' \
 		--body "{\"key\":\"$(pkhex mal)\",\"party\":\"ACME\",\"member\":\"root\"}")
 	expect 1 git -C "$W/globex" push -q "$W/hub.git" "refs/accord/feeds/$(kid gina):refs/accord/feeds/$(kid gina)"
 	expect 0 as gina globex party list --json
-	equal "$(echo "$OUT" | jget "sorted(p['name'] for p in d)")" '["acme", "globex"]' "case_alike: forged ACME is no party"
+	equal "$(echo "$OUT" | jget "sorted(p['name'] for p in d)")" '["acme", "acme-eu", "globex"]' "case_alike: forged ACME is no party"
 	: "$INV"
 }
 
