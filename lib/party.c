@@ -1010,61 +1010,101 @@ static int apply_agreement_cosign(accord_parties *p, const accord_entry *e, cons
 	return 0;
 }
 
-int accord_parties_apply(accord_parties *p, const accord_entry *e)
+/* The ledger's founding entry: its party, and that party's root. */
+static int apply_genesis(accord_parties *p, const accord_entry *e)
 {
-	accord_member *m = (accord_member *)accord_parties_member(p, e->author.id);
-	accord_party_incident *inc = NULL;
+	accord_member *m;
 	accord_pubkey key;
 	size_t idx;
 	int error;
 
-	p->last_rule = ACCORD_RULE_NONE;
-	if ((!strcmp(e->type, "party-recover") || !strcmp(e->type, "genesis")) && e->admission[0])
-		return deny("a %s entry names no admission", e->type);
-	if (!strcmp(e->type, "party-recover"))
-		return apply_recover(p, e);
-	if (!strcmp(e->type, "genesis")) {
-		if (p->party_count)
-			return deny("a ledger has one genesis entry");
-		key = e->author;
-		if ((error = body_key_type(&key, e)) < 0 || (error = check_key_type(p, e, &key)) < 0)
-			return error;
-		idx = add_party(p, accord_entry_str(e, "party"), e->time);
-		memcpy(p->parties[idx].joined_by, e->id, sizeof(e->id));
-		commit_recovery(&p->parties[idx], e);
-		m = add_member(p, &key, accord_entry_str(e, "member"), idx, e);
-		m->root = m->admin = 1;
-		p->parties[idx].root = p->member_count - 1;
-		return 0;
-	}
-	if (!strcmp(e->type, "party-accept")) {
-		const char *name = accord_entry_str(e, "party");
-		accord_invite *inv = (accord_invite *)pending_invite(p, e->author.id, NULL);
+	if (p->party_count)
+		return deny("a ledger has one genesis entry");
+	key = e->author;
+	if ((error = body_key_type(&key, e)) < 0 || (error = check_key_type(p, e, &key)) < 0)
+		return error;
+	idx = add_party(p, accord_entry_str(e, "party"), e->time);
+	memcpy(p->parties[idx].joined_by, e->id, sizeof(e->id));
+	commit_recovery(&p->parties[idx], e);
+	m = add_member(p, &key, accord_entry_str(e, "member"), idx, e);
+	m->root = m->admin = 1;
+	p->parties[idx].root = p->member_count - 1;
+	return 0;
+}
 
-		const char *which = accord_entry_str(e, "invite");
+/* An invited key joins: its party, with it as root, named by the invitation. */
+static int apply_accept(accord_parties *p, const accord_entry *e)
+{
+	const char *name = accord_entry_str(e, "party"), *which = accord_entry_str(e, "invite");
+	accord_invite *inv = (accord_invite *)pending_invite(p, e->author.id, NULL);
+	accord_member *m;
+	size_t idx;
+	int error;
 
-		if (!inv || strcmp(inv->party, name ? name : "") != 0)
-			return deny("key %.12s was not invited to join %s", e->author.id, name ? name : "");
-		if (!which || strcmp(which, inv->entry_id) != 0)
-			return deny("party-accept names invitation %.12s, not %.12s", which ? which : "",
-				    inv->entry_id);
-		if (strcmp(e->admission, inv->entry_id) != 0 || e->seq != 1)
-			return deny("party-accept is its key's first entry and names its invitation as its admission");
-		if (p->causal && !accord_causal_find(p->causal, inv->entry_id, NULL, NULL))
-			return deny("the invitation is not in the causal past of party-accept");
-		if (name_taken(p, e, inv->party, 0))
-			return deny("party %s exists already (names that differ only in case or look alike are one name)", inv->party);
-		if ((error = check_key_type(p, e, &inv->key)) < 0)
-			return error;
-		inv->accepted = 1;
-		idx = add_party(p, inv->party, e->time);
-		memcpy(p->parties[idx].joined_by, e->id, sizeof(e->id));
-		commit_recovery(&p->parties[idx], e);
-		m = add_member(p, &inv->key, inv->member, idx, e);
-		m->root = m->admin = 1;
-		p->parties[idx].root = p->member_count - 1;
-		return 0;
-	}
+	if (!inv || strcmp(inv->party, name ? name : "") != 0)
+		return deny("key %.12s was not invited to join %s", e->author.id, name ? name : "");
+	if (!which || strcmp(which, inv->entry_id) != 0)
+		return deny("party-accept names invitation %.12s, not %.12s", which ? which : "",
+			    inv->entry_id);
+	if (strcmp(e->admission, inv->entry_id) != 0 || e->seq != 1)
+		return deny("party-accept is its key's first entry and names its invitation as its admission");
+	if (p->causal && !accord_causal_find(p->causal, inv->entry_id, NULL, NULL))
+		return deny("the invitation is not in the causal past of party-accept");
+	if (name_taken(p, e, inv->party, 0))
+		return deny("party %s exists already (names that differ only in case or look alike are one name)", inv->party);
+	if ((error = check_key_type(p, e, &inv->key)) < 0)
+		return error;
+	inv->accepted = 1;
+	idx = add_party(p, inv->party, e->time);
+	memcpy(p->parties[idx].joined_by, e->id, sizeof(e->id));
+	commit_recovery(&p->parties[idx], e);
+	m = add_member(p, &inv->key, inv->member, idx, e);
+	m->root = m->admin = 1;
+	p->parties[idx].root = p->member_count - 1;
+	return 0;
+}
+
+/* An admin's member-add (an offer its key accepts) or party-invite. */
+static int apply_admit(accord_parties *p, const accord_entry *e, const accord_member *m)
+{
+	const char *name = accord_entry_str(e, "member"), *party = accord_entry_str(e, "party");
+	accord_invite *ni;
+	accord_pubkey key;
+	int error;
+
+	if (!m->admin)
+		return deny("only a party's root or an admin may %s",
+			    e->type[0] == 'p' ? "invite a party" : "add members");
+	if ((error = body_key(&key, e)) < 0)
+		return error;
+	if (pending_invite(p, key.id, NULL))
+		return deny("key %.12s is already invited", key.id);
+	if (e->type[0] == 'm')
+		return apply_offer(p, e, m, &key);
+	if (accord_parties_member(p, key.id))
+		return deny("key %.12s is already known as a member", key.id);
+	/* only what the inviter saw: a concurrent invite of the name frames no one */
+	if (name_taken(p, e, party ? party : "", 1))
+		return deny("party %s exists or is invited already (names that differ only in case or look alike are one name)", party);
+	ni = realloc(p->invites, (p->invite_count + 1) * sizeof(*ni));
+	if (!ni)
+		abort();
+	p->invites = ni;
+	ni += p->invite_count++;
+	memset(ni, 0, sizeof(*ni));
+	ni->key = key;
+	snprintf(ni->party, sizeof(ni->party), "%s", party);
+	snprintf(ni->member, sizeof(ni->member), "%s", name ? name : "root");
+	memcpy(ni->entry_id, e->id, sizeof(e->id));
+	ni->time = e->time;
+	return 0;
+}
+
+/* Whether member m may write `e` at all: admitted, accepted, its key's type, within its cut. */
+static int check_author(accord_parties *p, const accord_entry *e, accord_member *m)
+{
+	int error;
+
 	if (!m) {
 		if (pending_invite(p, e->author.id, NULL))
 			return deny("key %.12s is invited but has not accepted: it may only write party-accept",
@@ -1082,146 +1122,180 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e)
 		return error;
 	if (m->revoked && e->seq > effective_cut(p, m))
 		return deny_cut(p, m, e);
+	return 0;
+}
 
-	if (!strcmp(e->type, "party-invite") || !strcmp(e->type, "member-add")) {
-		const char *name = accord_entry_str(e, "member");
+static int apply_involve(accord_parties *p, const accord_entry *e, accord_party_incident *inc)
+{
+	size_t idx;
+	int error;
 
-		if (!m->admin)
-			return deny("only a party's root or an admin may %s",
-				    e->type[0] == 'p' ? "invite a party" : "add members");
-		if ((error = body_key(&key, e)) < 0)
-			return error;
-		if (pending_invite(p, key.id, NULL))
-			return deny("key %.12s is already invited", key.id);
-		if (e->type[0] == 'm')
-			return apply_offer(p, e, m, &key);
-		if (accord_parties_member(p, key.id))
-			return deny("key %.12s is already known as a member", key.id);
-		{
-			const char *party = accord_entry_str(e, "party");
-			accord_invite *ni;
+	if ((error = party_index(p, e, accord_entry_str(e, "party"), &idx)) < 0)
+		return error;
+	if (party_involved(inc, idx))
+		return deny("%s is already involved", p->parties[idx].name);
+	involve(inc, idx);
+	return 0;
+}
 
-			/* only what the inviter saw: a concurrent invite of the name frames no one */
-			if (name_taken(p, e, party ? party : "", 1))
-				return deny("party %s exists or is invited already (names that differ only in case or look alike are one name)", party);
-			ni = realloc(p->invites, (p->invite_count + 1) * sizeof(*ni));
-			if (!ni)
-				abort();
-			p->invites = ni;
-			memset(&ni[p->invite_count], 0, sizeof(*ni));
-			ni[p->invite_count].key = key;
-			snprintf(ni[p->invite_count].party, sizeof(ni->party), "%s", party);
-			snprintf(ni[p->invite_count].member, sizeof(ni->member), "%s", name ? name : "root");
-			memcpy(ni[p->invite_count].entry_id, e->id, sizeof(e->id));
-			ni[p->invite_count].time = e->time;
-			p->invite_count++;
-		}
-		return 0;
+static int apply_resolution(accord_parties *p, const accord_entry *e)
+{
+	const char *revises = accord_entry_str(e, "revises");
+	const cJSON *a, *o;
+	size_t idx;
+	int error;
+
+	/* revising what a revoked key proposed unaware is a new proposal (cosign, below) */
+	if (revises && !accord_idmap_get(&p->proposals, revises) && p->set_aside &&
+	    p->set_aside(p->cut_floor_arg, e, revises))
+		revises = NULL;
+	if (revises) {
+		const accord_entry *prev = accord_idmap_get(&p->proposals, revises);
+
+		if (!prev || strcmp(prev->incident, e->incident) != 0)
+			return deny("resolution revises %.12s, which is not a resolution of this incident",
+				    revises);
 	}
-	if (!strcmp(e->type, "member-revoke"))
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(e->body, "actions"))
+		cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(a, "owners"))
+			if ((error = party_index(p, e, o->valuestring, &idx)) < 0)
+				return error;
+	accord_idmap_put(&p->proposals, e->id, (void *)e);
+	return 0;
+}
+
+static int apply_cosign(accord_parties *p, const accord_entry *e)
+{
+	const accord_entry *prop;
+	const char *id = accord_entry_str(e, "proposal");
+
+	/*
+	 * Signing what a revoked key proposed before it heard of its cut is
+	 * no fault of the signer: the cosign counts, to no effect
+	 * (lib/incident.c), and the signer's later work stands.
+	 */
+	if (id && !accord_idmap_get(&p->proposals, id) && p->set_aside && p->set_aside(p->cut_floor_arg, e, id))
+		return 0;
+	return check_proposal(p, e, "proposal", &prop);
+}
+
+static int apply_ticket(accord_parties *p, const accord_entry *e, accord_party_incident *inc)
+{
+	size_t idx;
+	int error;
+
+	if ((error = party_index(p, e, accord_entry_str(e, "party"), &idx)) < 0)
+		return error;
+	if (!party_involved(inc, idx))
+		return deny("ticket for %s, which incident %.12s does not involve", p->parties[idx].name,
+			    e->incident);
+	return 0;
+}
+
+/* impact, void, duplicate: proposals a cosign may name; whether they count is the incident's derivation */
+static int apply_proposal(accord_parties *p, const accord_entry *e)
+{
+	const char *of = accord_entry_str(e, "of");
+
+	if (!strcmp(e->type, "duplicate") && (!of || !accord_idmap_get(&p->incidents, of) || !strcmp(of, e->incident)))
+		return deny("duplicate names %.12s, which is no other incident", of ? of : "");
+	accord_idmap_put(&p->proposals, e->id, (void *)e);
+	return 0;
+}
+
+static int apply_status(accord_parties *p, const accord_entry *e, accord_party_incident *inc)
+{
+	size_t idx;
+	int error;
+
+	if (!is_pause(e))
+		return 0;
+	/* a pause names the involved party it waits on; a cosign may name it */
+	if ((error = party_index(p, e, accord_entry_str(e, "on"), &idx)) < 0)
+		return error;
+	if (!party_involved(inc, idx))
+		return deny("status waiting on %s, which incident %.12s does not involve", p->parties[idx].name,
+			    e->incident);
+	accord_idmap_put(&p->proposals, e->id, (void *)e);
+	return 0;
+}
+
+/* An entry of a type about an incident that exists and involves its author's party. */
+static int apply_on_incident(accord_parties *p, const accord_entry *e, const accord_member *m,
+			     accord_party_incident *inc)
+{
+	const char *t = e->type;
+
+	if (!strcmp(t, "involve"))
+		return apply_involve(p, e, inc);
+	if (!strcmp(t, "resolution"))
+		return apply_resolution(p, e);
+	if (!strcmp(t, "cosign"))
+		return apply_cosign(p, e);
+	if (!strcmp(t, "action"))
+		return apply_action(p, e, m);
+	if (!strcmp(t, "ticket"))
+		return apply_ticket(p, e, inc);
+	if (!strcmp(t, "impact") || !strcmp(t, "void") || !strcmp(t, "duplicate"))
+		return apply_proposal(p, e);
+	if (!strcmp(t, "dispute"))
+		return apply_dispute(p, e, m);
+	if (!strcmp(t, "status"))
+		return apply_status(p, e, inc);
+	/* amend, retract: their effect is the derivation's (lib/incident.c), shown when it has none */
+	if (!strcmp(t, "note") || !strcmp(t, "sla") || !strcmp(t, "feedback") || !strcmp(t, "amend") ||
+	    !strcmp(t, "retract"))
+		return 0;
+	return deny("unknown entry type %s", t);
+}
+
+/*
+ * Three kinds of entry, in this order: those that found a party (genesis,
+ * party-accept, party-recover: their author is no member yet), a member's
+ * acts on the ledger (admissions, revocations, rotations, opens,
+ * agreements), and a member's entries about an incident.
+ */
+int accord_parties_apply(accord_parties *p, const accord_entry *e)
+{
+	accord_member *m = (accord_member *)accord_parties_member(p, e->author.id);
+	accord_party_incident *inc = NULL;
+	const char *t = e->type;
+	int error;
+
+	p->last_rule = ACCORD_RULE_NONE;
+	if ((!strcmp(t, "party-recover") || !strcmp(t, "genesis")) && e->admission[0])
+		return deny("a %s entry names no admission", t);
+	if (!strcmp(t, "party-recover"))
+		return apply_recover(p, e);
+	if (!strcmp(t, "genesis"))
+		return apply_genesis(p, e);
+	if (!strcmp(t, "party-accept"))
+		return apply_accept(p, e);
+	if ((error = check_author(p, e, m)) < 0)
+		return error;
+	if (!strcmp(t, "party-invite") || !strcmp(t, "member-add"))
+		return apply_admit(p, e, m);
+	if (!strcmp(t, "member-revoke"))
 		return apply_revoke(p, e, m);
-	if (!strcmp(e->type, "key-rotate"))
+	if (!strcmp(t, "key-rotate"))
 		return apply_rotate(p, e, m);
 	if (!e->known)
 		return 0; /* a newer accord's type: its author is a member; the rest is not read here */
-	if (!strcmp(e->type, "open"))
+	if (!strcmp(t, "open"))
 		return apply_open(p, e, m);
-	if (!strcmp(e->type, "checkpoint"))
+	if (!strcmp(t, "checkpoint"))
 		return 0; /* any active member may witness what it has verified */
-	if (!strcmp(e->type, "agreement"))
+	if (!strcmp(t, "agreement"))
 		return apply_agreement(p, e, m);
-	if (!strcmp(e->type, "cosign") && !e->incident[0])
+	if (!strcmp(t, "cosign") && !e->incident[0])
 		return apply_agreement_cosign(p, e, m);
-	if (!strcmp(e->type, "retract") && !e->incident[0])
+	if (!strcmp(t, "retract") && !e->incident[0])
 		return apply_agreement_retract(p, e, m);
 	if (!e->incident[0])
-		return deny("unknown entry type %s", e->type);
+		return deny("unknown entry type %s", t);
 	if ((error = check_incident(p, e, m, &inc)) < 0)
 		return error;
-	if (!strcmp(e->type, "involve")) {
-		if ((error = party_index(p, e, accord_entry_str(e, "party"), &idx)) < 0)
-			return error;
-		if (party_involved(inc, idx))
-			return deny("%s is already involved", p->parties[idx].name);
-		involve(inc, idx);
-		return 0;
-	}
-	if (!strcmp(e->type, "resolution")) {
-		const char *revises = accord_entry_str(e, "revises");
-		const cJSON *actions = cJSON_GetObjectItemCaseSensitive(e->body, "actions"), *a, *o;
-		const accord_entry *prev;
-
-		/* revising what a revoked key proposed unaware is a new proposal (cosign, above) */
-		if (revises && !accord_idmap_get(&p->proposals, revises) && p->set_aside &&
-		    p->set_aside(p->cut_floor_arg, e, revises))
-			revises = NULL;
-		if (revises) {
-			prev = accord_idmap_get(&p->proposals, revises);
-			if (!prev || strcmp(prev->incident, e->incident) != 0)
-				return deny("resolution revises %.12s, which is not a resolution of this incident",
-					    revises);
-		}
-		cJSON_ArrayForEach(a, actions) {
-			cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(a, "owners")) {
-				if ((error = party_index(p, e, o->valuestring, &idx)) < 0)
-					return error;
-			}
-		}
-		accord_idmap_put(&p->proposals, e->id, (void *)e);
-		return 0;
-	}
-	if (!strcmp(e->type, "cosign")) {
-		const accord_entry *prop;
-		const char *id = accord_entry_str(e, "proposal");
-
-		/*
-		 * Signing what a revoked key proposed before it heard of its cut
-		 * is no fault of the signer: the cosign counts, to no effect
-		 * (lib/incident.c), and the signer's later work stands.
-		 */
-		if (id && !accord_idmap_get(&p->proposals, id) && p->set_aside &&
-		    p->set_aside(p->cut_floor_arg, e, id))
-			return 0;
-		return check_proposal(p, e, "proposal", &prop);
-	}
-	if (!strcmp(e->type, "action"))
-		return apply_action(p, e, m);
-	if (!strcmp(e->type, "ticket")) {
-		if ((error = party_index(p, e, accord_entry_str(e, "party"), &idx)) < 0)
-			return error;
-		if (!party_involved(inc, idx))
-			return deny("ticket for %s, which incident %.12s does not involve",
-				    p->parties[idx].name, e->incident);
-		return 0;
-	}
-	if (!strcmp(e->type, "duplicate")) {
-		const char *of = accord_entry_str(e, "of");
-
-		if (!of || !accord_idmap_get(&p->incidents, of) || !strcmp(of, e->incident))
-			return deny("duplicate names %.12s, which is no other incident", of ? of : "");
-	}
-	if (!strcmp(e->type, "impact") || !strcmp(e->type, "void") || !strcmp(e->type, "duplicate")) {
-		/* proposals a cosign may name; whether they count is the incident's derivation */
-		accord_idmap_put(&p->proposals, e->id, (void *)e);
-		return 0;
-	}
-	if (!strcmp(e->type, "dispute"))
-		return apply_dispute(p, e, m);
-	if (is_pause(e)) {
-		/* a pause names the involved party it waits on; a cosign may name it */
-		if ((error = party_index(p, e, accord_entry_str(e, "on"), &idx)) < 0)
-			return error;
-		if (!party_involved(inc, idx))
-			return deny("status waiting on %s, which incident %.12s does not involve", p->parties[idx].name,
-				    e->incident);
-		accord_idmap_put(&p->proposals, e->id, (void *)e);
-		return 0;
-	}
-	/* amend, retract: their effect is the derivation's (lib/incident.c), shown when it has none */
-	if (!strcmp(e->type, "note") || !strcmp(e->type, "status") || !strcmp(e->type, "sla") ||
-	    !strcmp(e->type, "feedback") || !strcmp(e->type, "amend") || !strcmp(e->type, "retract"))
-		return 0;
-	return deny("unknown entry type %s", e->type);
+	return apply_on_incident(p, e, m, inc);
 }
 
 size_t accord_parties_restore_party(accord_parties *p, const char *name, int64_t joined)
