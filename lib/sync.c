@@ -1093,6 +1093,196 @@ static void result_error(accord_sync_result *res)
  * push. ACCORD_EMODIFIED when the remote moved between the fetch and the
  * push (nothing was pushed then).
  */
+/* Refs under the remote's refs/accord/ outside the layout: each refused, named. */
+static int refuse_outside_layout(accord_sync_result *res, accord_store *store, const char *name,
+				 const accord_buf *qfeeds, const accord_buf *qevidence, char ***bad,
+				 size_t *nbad)
+{
+	git_strarray all = { NULL, 0 };
+	accord_buf q = ACCORD_BUF_INIT;
+	size_t i;
+	int error;
+
+	accord_buf_printf(&q, "%s%s/", ACCORD_QUARANTINE_PREFIX, name);
+	if ((error = accord_store_ref_list(&all, store, q.ptr)) < 0) {
+		accord_buf_dispose(&q);
+		return error;
+	}
+	for (i = 0; i < all.count; i++)
+		if (strncmp(all.strings[i], qfeeds->ptr, qfeeds->size) != 0 &&
+		    strncmp(all.strings[i], qevidence->ptr, qevidence->size) != 0)
+			*PUSH(*bad, *nbad) = xstrdup(all.strings[i]);
+	git_strarray_dispose(&all);
+	for (i = 0; i < *nbad; i++) {
+		accord_buf why = ACCORD_BUF_INIT;
+
+		accord_buf_printf(&why, "the remote's ref %s%s is outside the ledger layout; ignored",
+				  ACCORD_REF_PREFIX, (*bad)[i] + q.size);
+		add_refused(res, "", NULL, why.ptr);
+		accord_buf_dispose(&why);
+	}
+	accord_buf_dispose(&q);
+	return 0;
+}
+
+/* Each remote feed against ours: new or ahead is a candidate, a fork is proof. */
+static int classify_remote(accord_sync_result *res, accord_sync_candidate **cands, size_t *ncands,
+			   accord_store *store, const accord_head *local, size_t nlocal,
+			   const accord_head *remote, size_t nremote)
+{
+	size_t i;
+	int error;
+
+	for (i = 0; i < nremote; i++) {
+		const accord_head *l = find_head(local, nlocal, remote[i].keyid);
+		accord_sync_relation rel;
+
+		if (accord_sync_classify(&rel, store, l ? &l->head : NULL, &remote[i].head) < 0) {
+			char hex[GIT_OID_HEXSZ + 1];
+
+			git_oid_tostr(hex, sizeof(hex), &remote[i].head);
+			add_refused(res, remote[i].keyid, hex, accord_error_last());
+			continue;
+		}
+		if (rel == ACCORD_SYNC_NEW || rel == ACCORD_SYNC_AHEAD) {
+			accord_sync_candidate *c = PUSH(*cands, *ncands);
+
+			c->head = remote[i];
+			res->fetched += count_new(store, &remote[i].head, l ? &l->head : NULL);
+		} else if (rel == ACCORD_SYNC_FORK &&
+			   (error = handle_fork(res, store, remote[i].keyid, &l->head, &remote[i].head)) < 0) {
+			return error;
+		}
+	}
+	return 0;
+}
+
+/* Move each feed ref onto what the verification took of its candidate, never past it. */
+static int take_candidates(accord_sync_result *res, accord_store *store, const accord_sync_candidate *cands,
+			   size_t ncands, const accord_head *local, size_t nlocal,
+			   const accord_ledger *before, const accord_ledger *verified)
+{
+	size_t i;
+	int error;
+
+	for (i = 0; i < ncands; i++) {
+		const accord_head *l = find_head(local, nlocal, cands[i].head.keyid);
+		const accord_feed *was = before ? accord_ledger_feed(before, cands[i].head.keyid) : NULL;
+		const accord_feed *now = accord_ledger_feed(verified, cands[i].head.keyid);
+		accord_sync_accepted *a;
+		accord_buf ref = ACCORD_BUF_INIT;
+
+		/* a fork this copy already holds proof of is not news: audit lists it */
+		if (cands[i].refused && !(cands[i].kind == ACCORD_AUDIT_EQUIVOCATION &&
+					  has_evidence(store, cands[i].head.keyid)))
+			*PUSH(res->refused, res->refused_count) = cands[i];
+		/* Never move a feed ref onto an entry that does not count. */
+		if (git_oid_is_zero(&cands[i].take) || (l && git_oid_equal(&cands[i].take, &l->head)))
+			continue;
+		accord_buf_printf(&ref, "%s%s", ACCORD_FEED_PREFIX, cands[i].head.keyid);
+		error = ref_create(store, ref.ptr, &cands[i].take, l ? &l->head : NULL);
+		accord_buf_dispose(&ref);
+		if (error < 0)
+			return error;
+		a = PUSH(res->accepted, res->accepted_count);
+		memcpy(a->feed, cands[i].head.keyid, sizeof(a->feed));
+		a->from = was ? was->seq : 0;
+		a->to = now ? now->seq : 0;
+	}
+	return 0;
+}
+
+/*
+ * Our feeds the remote lacks or is behind on, each only over what we saw
+ * there: what counts or is set aside by a rule, up to the feed's first
+ * fault, and nothing the remote would refuse as too early.
+ */
+static void plan_feed_pushes(accord_transport_update **pushes, size_t *npushes, accord_store *store,
+			     accord_head *local, size_t nlocal, const accord_head *remote, size_t nremote,
+			     const accord_ledger *verified, const accord_verification *vv)
+{
+	size_t i;
+
+	for (i = 0; i < nlocal; i++) {
+		const accord_head *r = find_head(remote, nremote, local[i].keyid);
+		const accord_beyond *beyond = accord_ledger_beyond(verified, local[i].keyid);
+		accord_sync_relation rel;
+		accord_buf ref = ACCORD_BUF_INIT;
+		accord_transport_update *u;
+
+		if (beyond && git_oid_equal(&beyond->head, &local[i].head)) {
+			const accord_verified_feed *f = accord_verification_feed(vv, local[i].keyid);
+
+			if (!f || f->kept == 0)
+				continue;
+			local[i].head = f->kept_head;
+		}
+		if (early_before(&local[i].head, verified, vv, local[i].keyid) < 0)
+			continue;
+		if (accord_sync_classify(&rel, store, &local[i].head, r ? &r->head : NULL) < 0 ||
+		    (rel != ACCORD_SYNC_MISSING && rel != ACCORD_SYNC_BEHIND))
+			continue;
+		accord_buf_printf(&ref, "%s%s", ACCORD_FEED_PREFIX, local[i].keyid);
+		u = PUSH(*pushes, *npushes);
+		u->ref = accord_buf_detach(&ref);
+		u->new_id = local[i].head;
+		if (r)
+			u->old_id = r->head;
+	}
+}
+
+/* Our evidence refs (proofs of forks) the remote does not hold. */
+static int plan_evidence_pushes(accord_transport_update **pushes, size_t *npushes, accord_store *store,
+				const char *qevidence)
+{
+	git_strarray ev = { NULL, 0 };
+	size_t i;
+	int error;
+
+	if ((error = accord_store_ref_list(&ev, store, ACCORD_EVIDENCE_PREFIX)) < 0)
+		return error;
+	for (i = 0; i < ev.count; i++) {
+		accord_buf q = ACCORD_BUF_INIT;
+		git_oid there;
+
+		accord_buf_printf(&q, "%s%s", qevidence, ev.strings[i] + strlen(ACCORD_EVIDENCE_PREFIX));
+		if (accord_store_ref_get(&there, store, q.ptr) == ACCORD_ENOTFOUND &&
+		    accord_store_ref_get(&there, store, ev.strings[i]) == 0) {
+			accord_transport_update *u = PUSH(*pushes, *npushes);
+
+			u->ref = xstrdup(ev.strings[i]);
+			u->new_id = there;
+		}
+		accord_buf_dispose(&q);
+	}
+	git_strarray_dispose(&ev);
+	return 0;
+}
+
+/* What the remote took: listed, and its feed heads as now seen there (`after`). */
+static void record_pushed(accord_sync_result *res, const accord_transport_update *pushes, size_t npushes,
+			  accord_head *after, size_t *nafter)
+{
+	size_t i;
+
+	for (i = 0; i < npushes; i++) {
+		const char *ref = pushes[i].ref;
+
+		if (pushes[i].status != ACCORD_PUSH_OK)
+			continue;
+		*PUSH(res->pushed, res->pushed_count) = xstrdup(ref);
+		if (strncmp(ref, ACCORD_FEED_PREFIX, strlen(ACCORD_FEED_PREFIX)) == 0) {
+			const char *k = ref + strlen(ACCORD_FEED_PREFIX);
+			accord_head *a = (accord_head *)find_head(after, *nafter, k);
+
+			if (!a)
+				a = &after[(*nafter)++];
+			memcpy(a->keyid, k, sizeof(a->keyid));
+			a->head = pushes[i].new_id;
+		}
+	}
+}
+
 static int sync_once(accord_sync_result *res, accord_store *store, const char *name,
 		     const accord_sync_options *opts)
 {
@@ -1134,56 +1324,10 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 	}
 	accord_buf_printf(&qfeeds, "%s%s/feeds/", ACCORD_QUARANTINE_PREFIX, name);
 	accord_buf_printf(&qevidence, "%s%s/evidence/", ACCORD_QUARANTINE_PREFIX, name);
-	if ((error = list_feeds(&remote, &nremote, store, qfeeds.ptr, &bad, &nbad)) < 0)
+	if ((error = list_feeds(&remote, &nremote, store, qfeeds.ptr, &bad, &nbad)) < 0 ||
+	    (error = refuse_outside_layout(res, store, name, &qfeeds, &qevidence, &bad, &nbad)) < 0 ||
+	    (error = classify_remote(res, &cands, &ncands, store, local, nlocal, remote, nremote)) < 0)
 		goto fail;
-	{
-		/* Refs under the remote's refs/accord/ outside the layout. */
-		git_strarray all = { NULL, 0 };
-		accord_buf q = ACCORD_BUF_INIT;
-
-		accord_buf_printf(&q, "%s%s/", ACCORD_QUARANTINE_PREFIX, name);
-		if ((error = accord_store_ref_list(&all, store, q.ptr)) < 0) {
-			accord_buf_dispose(&q);
-			goto fail;
-		}
-		for (i = 0; i < all.count; i++)
-			if (strncmp(all.strings[i], qfeeds.ptr, qfeeds.size) != 0 &&
-			    strncmp(all.strings[i], qevidence.ptr, qevidence.size) != 0)
-				*PUSH(bad, nbad) = xstrdup(all.strings[i]);
-		git_strarray_dispose(&all);
-		for (i = 0; i < nbad; i++) {
-			accord_buf why = ACCORD_BUF_INIT;
-
-			accord_buf_printf(&why, "the remote's ref %s%s is outside the ledger layout; ignored",
-					  ACCORD_REF_PREFIX, bad[i] + q.size);
-			add_refused(res, "", NULL, why.ptr);
-			accord_buf_dispose(&why);
-		}
-		accord_buf_dispose(&q);
-	}
-
-	for (i = 0; i < nremote; i++) {
-		const accord_head *l = find_head(local, nlocal, remote[i].keyid);
-		accord_sync_relation rel;
-
-		if (accord_sync_classify(&rel, store, l ? &l->head : NULL, &remote[i].head) < 0) {
-			char hex[GIT_OID_HEXSZ + 1];
-
-			git_oid_tostr(hex, sizeof(hex), &remote[i].head);
-			add_refused(res, remote[i].keyid, hex, accord_error_last());
-			continue;
-		}
-		if (rel == ACCORD_SYNC_NEW || rel == ACCORD_SYNC_AHEAD) {
-			accord_sync_candidate *c = PUSH(cands, ncands);
-
-			c->head = remote[i];
-			res->fetched += count_new(store, &remote[i].head, l ? &l->head : NULL);
-		} else if (rel == ACCORD_SYNC_FORK) {
-			if ((error = handle_fork(res, store, remote[i].keyid, &l->head,
-						 &remote[i].head)) < 0)
-				goto fail;
-		}
-	}
 
 	{
 		accord_head *evh = NULL;
@@ -1205,33 +1349,8 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 	if (opts && opts->progress)
 		opts->progress(name, "verifying entries", verified->count, verified->count,
 			       opts->payload);
-	for (i = 0; i < ncands; i++) {
-		const accord_head *l = find_head(local, nlocal, cands[i].head.keyid);
-		const accord_feed *was = before ? accord_ledger_feed(before, cands[i].head.keyid) : NULL;
-		const accord_feed *now = accord_ledger_feed(verified, cands[i].head.keyid);
-		accord_buf ref = ACCORD_BUF_INIT;
-
-		/* a fork this copy already holds proof of is not news: audit lists it */
-		if (cands[i].refused && !(cands[i].kind == ACCORD_AUDIT_EQUIVOCATION &&
-					  has_evidence(store, cands[i].head.keyid)))
-			*PUSH(res->refused, res->refused_count) = cands[i];
-		/* Never move a feed ref onto an entry that does not count. */
-		if (git_oid_is_zero(&cands[i].take) || (l && git_oid_equal(&cands[i].take, &l->head)))
-			continue;
-		accord_buf_printf(&ref, "%s%s", ACCORD_FEED_PREFIX, cands[i].head.keyid);
-		error = ref_create(store, ref.ptr, &cands[i].take, l ? &l->head : NULL);
-		accord_buf_dispose(&ref);
-		if (error < 0)
-			goto fail;
-		{
-			accord_sync_accepted *a = PUSH(res->accepted, res->accepted_count);
-
-			memcpy(a->feed, cands[i].head.keyid, sizeof(a->feed));
-			a->from = was ? was->seq : 0;
-			a->to = now ? now->seq : 0;
-		}
-	}
-	if ((error = take_evidence(res, store, qevidence.ptr, vv, verified)) < 0)
+	if ((error = take_candidates(res, store, cands, ncands, local, nlocal, before, verified)) < 0 ||
+	    (error = take_evidence(res, store, qevidence.ptr, vv, verified)) < 0)
 		goto fail;
 
 	/* Rollbacks: the remote's heads now against those seen there last time. */
@@ -1256,75 +1375,13 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 	if (nremote)
 		memcpy(after, remote, nremote * sizeof(*after));
 	nafter = nremote;
-	for (i = 0; i < nlocal; i++) {
-		const accord_head *r = find_head(remote, nremote, local[i].keyid);
-		const accord_beyond *beyond = accord_ledger_beyond(verified, local[i].keyid);
-		accord_sync_relation rel;
-		accord_buf ref = ACCORD_BUF_INIT;
-		accord_transport_update *u;
-
-		/* What counts or is set aside by a rule travels, up to the feed's first fault. */
-		if (beyond && git_oid_equal(&beyond->head, &local[i].head)) {
-			const accord_verified_feed *f = accord_verification_feed(vv, local[i].keyid);
-
-			if (!f || f->kept == 0)
-				continue;
-			local[i].head = f->kept_head;
-		}
-		/* nor what the remote would refuse as too early (held here from elsewhere) */
-		if (early_before(&local[i].head, verified, vv, local[i].keyid) < 0)
-			continue;
-		if (accord_sync_classify(&rel, store, &local[i].head, r ? &r->head : NULL) < 0 ||
-		    (rel != ACCORD_SYNC_MISSING && rel != ACCORD_SYNC_BEHIND))
-			continue;
-		accord_buf_printf(&ref, "%s%s", ACCORD_FEED_PREFIX, local[i].keyid);
-		u = PUSH(pushes, npushes);
-		u->ref = accord_buf_detach(&ref);
-		u->new_id = local[i].head;
-		if (r)
-			u->old_id = r->head;
-	}
-	{
-		git_strarray ev = { NULL, 0 };
-
-		if ((error = accord_store_ref_list(&ev, store, ACCORD_EVIDENCE_PREFIX)) < 0)
-			goto fail;
-		for (i = 0; i < ev.count; i++) {
-			accord_buf q = ACCORD_BUF_INIT;
-			git_oid there;
-
-			accord_buf_printf(&q, "%s%s", qevidence.ptr,
-					  ev.strings[i] + strlen(ACCORD_EVIDENCE_PREFIX));
-			if (accord_store_ref_get(&there, store, q.ptr) == ACCORD_ENOTFOUND &&
-			    accord_store_ref_get(&there, store, ev.strings[i]) == 0) {
-				accord_transport_update *u = PUSH(pushes, npushes);
-
-				u->ref = xstrdup(ev.strings[i]);
-				u->new_id = there;
-			}
-			accord_buf_dispose(&q);
-		}
-		git_strarray_dispose(&ev);
-	}
+	plan_feed_pushes(&pushes, &npushes, store, local, nlocal, remote, nremote, verified, vv);
+	if ((error = plan_evidence_pushes(&pushes, &npushes, store, qevidence.ptr)) < 0)
+		goto fail;
 	if (npushes) {
 		error = accord_transport_push(store, name, name, pushes, npushes,
 					      opts ? &opts->transport : NULL);
-		for (i = 0; i < npushes; i++) {
-			const char *ref = pushes[i].ref;
-
-			if (pushes[i].status != ACCORD_PUSH_OK)
-				continue;
-			*PUSH(res->pushed, res->pushed_count) = xstrdup(ref);
-			if (strncmp(ref, ACCORD_FEED_PREFIX, strlen(ACCORD_FEED_PREFIX)) == 0) {
-				const char *k = ref + strlen(ACCORD_FEED_PREFIX);
-				accord_head *a = (accord_head *)find_head(after, nafter, k);
-
-				if (!a)
-					a = &after[nafter++];
-				memcpy(a->keyid, k, sizeof(a->keyid));
-				a->head = pushes[i].new_id;
-			}
-		}
+		record_pushed(res, pushes, npushes, after, &nafter);
 		if (error < 0) {
 			result_error(res);
 			/* What was seen stays recorded even when the push failed. */
