@@ -1,5 +1,5 @@
 /*
- * Tests for lib/key.c: key files on disk, their permissions, the
+ * Tests for lib/key*.c: key files on disk, their permissions, the
  * passphrase, OpenSSH public key lines, and importing OpenSSH private keys
  * (made by the real ssh-keygen, and hand-built bad ones).
  */

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.." || exit 2
 layer() {
 	case "$1" in
 	array | buf | encode | error | escape | file | idmap | json | process | timefmt) echo "1 util" ;;
-	agent | key | sigcache | sshsig) echo "2 crypto" ;;
+	agent | key | key_* | sigcache | sshsig) echo "2 crypto" ;;
 	entry | global | schema | schema_* | schemas_gen) echo "3 entry" ;;
 	batch | chain | store) echo "4 store" ;;
 	agreement | causal | clock | figure | hours | incident | incident_json | index | ledger | ledger_impl | party | verify)
