@@ -17,7 +17,35 @@ FAILS=0
 accord() { "$ACCORD_BIN" "$@"; }
 
 ok() { CHECKS=$((CHECKS + 1)); }
-bad() { CHECKS=$((CHECKS + 1)); FAILS=$((FAILS + 1)); echo "not ok: $*" >&2; }
+bad() { CHECKS=$((CHECKS + 1)); FAILS=$((FAILS + 1)); echo "not ok: ${TC_NAME:+$TC_NAME: }$*" >&2; }
+
+# test_case NAME: the checks that follow, up to the next test_case or
+# finish, test one behaviour called NAME (as git's t/ names every
+# test_expect_success), so a failure says which behaviour broke: each
+# failed check is prefixed with NAME, each case ends with "ok N - NAME" or
+# "not ok N - NAME", and finish lists the cases that failed. A suite that
+# never calls test_case prints what it always did.
+TC_NAME=""
+TC_COUNT=0
+TC_FAILS_BEFORE=0
+TC_FAILED=""
+test_case() {
+	test_case_end_
+	TC_COUNT=$((TC_COUNT + 1))
+	TC_NAME=$1
+	TC_FAILS_BEFORE=$FAILS
+}
+test_case_end_() {
+	[ -n "$TC_NAME" ] || return 0
+	if [ "$FAILS" = "$TC_FAILS_BEFORE" ]; then
+		echo "ok $TC_COUNT - $TC_NAME"
+	else
+		echo "not ok $TC_COUNT - $TC_NAME"
+		TC_FAILED="$TC_FAILED
+  $TC_COUNT - $TC_NAME"
+	fi
+	TC_NAME=""
+}
 # skip WHAT: a case that needs a tool or server this machine lacks. CI
 # (.ci/run sets CI=true) installs every one, so there a skip is a failure.
 skip() {
@@ -53,6 +81,8 @@ refs() { git -C "$1" for-each-ref --format='%(refname) %(objectname)' refs/accor
 newkey() { accord --home "$T/$1" key new --name "$1" --no-passphrase >/dev/null 2>&1 || bad "key new $1"; }
 
 finish() {
+	test_case_end_
+	[ -n "$TC_FAILED" ] && echo "failed cases:$TC_FAILED"
 	echo "$CHECKS checks, $FAILS failed"
 	[ "$FAILS" = 0 ]
 }
