@@ -82,29 +82,6 @@ const struct uri_entry *accord_schema_uri_find(const struct uri_entry *v, size_t
 
 /* ---- the node map ---- */
 
-static size_t ptr_hash(const void *p)
-{
-	uint64_t x = (uint64_t)(uintptr_t)p;
-
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	return (size_t)x;
-}
-
-struct node_info *accord_schema_map_get(const accord_schema_registry *reg, const cJSON *node)
-{
-	size_t i;
-
-	if (!reg->map_cap)
-		return NULL;
-	for (i = ptr_hash(node) & (reg->map_cap - 1); reg->map[i].node;
-	     i = (i + 1) & (reg->map_cap - 1))
-		if (reg->map[i].node == node)
-			return &reg->map[i];
-	return NULL;
-}
-
 struct node_info *accord_schema_map_slot(accord_schema_registry *reg, const cJSON *node)
 {
 	struct node_info *info;

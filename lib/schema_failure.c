@@ -173,41 +173,6 @@ const char *accord_schema_fmt_value(char *buf, size_t n, const cJSON *v)
 	return buf;
 }
 
-/*
- * While quiet nothing sets err or disc (accord_schema_fail() and err_merge() skip them),
- * and entering quiet cleared them: a scope inside a quiet one need not
- * save them.
- */
-void accord_schema_scope_enter(struct vctx *c, struct scope *sc, int quiet)
-{
-	if (!c->quiet) {
-		sc->err = c->err;
-		sc->disc = c->disc;
-	}
-	sc->type_min = c->type_min;
-	sc->disc_min = c->disc_min;
-	sc->quiet = c->quiet;
-	sc->npath = c->npath;
-	sc->ncf = c->ncf;
-	c->err.set = 0;
-	c->disc.set = 0;
-	c->type_min = c->disc_min = INT_MAX;
-	c->quiet = quiet || c->quiet;
-}
-
-void accord_schema_scope_leave(struct vctx *c, const struct scope *sc)
-{
-	if (!sc->quiet) {
-		c->err = sc->err;
-		c->disc = sc->disc;
-	}
-	c->type_min = sc->type_min;
-	c->disc_min = sc->disc_min;
-	c->quiet = sc->quiet;
-	c->npath = sc->npath;
-	c->ncf = sc->ncf;
-}
-
 /* Merge an error found in a sub-evaluation into the current one. */
 static void err_merge(struct vctx *c, const struct verr *e, const struct verr *d, int type_min,
 		      int disc_min)

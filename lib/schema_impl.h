@@ -11,7 +11,8 @@
  *   schema_validate.c  validating an instance, keyword by keyword
  *   schema_failure.c   recording failures and choosing the message reported
  *
- * Out of memory aborts everywhere in the module (xrealloc), as accord_buf does.
+ * Out of memory aborts (xrealloc), as in accord_buf; only
+ * accord_schema_registry_new() returns ACCORD_ENOMEM.
  */
 #ifndef ACCORD_SCHEMA_IMPL_H
 #define ACCORD_SCHEMA_IMPL_H
@@ -202,8 +203,31 @@ int accord_schema_kw_lookup(const char *name);
 /* First occurrence of each keyword of `s`, as cJSON_GetObjectItem would find it. */
 void accord_schema_kw_collect(const cJSON *s, const cJSON *kw[KW_COUNT]);
 
-/* What the registry knows about `node`, or NULL. */
-struct node_info *accord_schema_map_get(const accord_schema_registry *reg, const cJSON *node);
+/* The node map: open addressing keyed by node pointer. */
+static inline size_t ptr_hash(const void *p)
+{
+	uint64_t x = (uint64_t)(uintptr_t)p;
+
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return (size_t)x;
+}
+
+/* What the registry knows about `node`, or NULL. Inline: validation asks at each schema object. */
+static inline struct node_info *accord_schema_map_get(const accord_schema_registry *reg,
+						       const cJSON *node)
+{
+	size_t i;
+
+	if (!reg->map_cap)
+		return NULL;
+	for (i = ptr_hash(node) & (reg->map_cap - 1); reg->map[i].node;
+	     i = (i + 1) & (reg->map_cap - 1))
+		if (reg->map[i].node == node)
+			return &reg->map[i];
+	return NULL;
+}
 
 /* The entry for `node`, added (zeroed) if it has none. */
 struct node_info *accord_schema_map_slot(accord_schema_registry *reg, const cJSON *node);

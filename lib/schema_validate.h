@@ -7,6 +7,7 @@
 #ifndef ACCORD_SCHEMA_VALIDATE_H
 #define ACCORD_SCHEMA_VALIDATE_H
 
+#include <limits.h>
 #include <stddef.h>
 
 #include <cJSON.h>
@@ -110,6 +111,44 @@ struct scope {
 	size_t ncf;
 };
 
+/*
+ * Save the error state in `sc` and start afresh; `quiet`: no messages
+ * until the leave. While quiet nothing sets err or disc
+ * (accord_schema_fail() and err_merge() skip them), and entering quiet
+ * cleared them: a scope inside a quiet one need not save them. Inline, as
+ * v_quiet() enters one for every alternative it tries.
+ */
+static inline void accord_schema_scope_enter(struct vctx *c, struct scope *sc, int quiet)
+{
+	if (!c->quiet) {
+		sc->err = c->err;
+		sc->disc = c->disc;
+	}
+	sc->type_min = c->type_min;
+	sc->disc_min = c->disc_min;
+	sc->quiet = c->quiet;
+	sc->npath = c->npath;
+	sc->ncf = c->ncf;
+	c->err.set = 0;
+	c->disc.set = 0;
+	c->type_min = c->disc_min = INT_MAX;
+	c->quiet = quiet || c->quiet;
+}
+
+/* Put back what accord_schema_scope_enter() saved. */
+static inline void accord_schema_scope_leave(struct vctx *c, const struct scope *sc)
+{
+	if (!sc->quiet) {
+		c->err = sc->err;
+		c->disc = sc->disc;
+	}
+	c->type_min = sc->type_min;
+	c->disc_min = sc->disc_min;
+	c->quiet = sc->quiet;
+	c->npath = sc->npath;
+	c->ncf = sc->ncf;
+}
+
 /* Compared by address: the failure that makes an entry's schema failure "unknown-field". */
 extern const char accord_schema_unknown_field_fmt[];
 
@@ -136,12 +175,6 @@ const char *accord_schema_fmt_num(char *buf, size_t n, double v);
 
 /* A value in messages, as compact JSON cut short if long. */
 const char *accord_schema_fmt_value(char *buf, size_t n, const cJSON *v);
-
-/* Save the error state in `sc` and start afresh; `quiet`: no messages until the leave. */
-void accord_schema_scope_enter(struct vctx *c, struct scope *sc, int quiet);
-
-/* Put back what accord_schema_scope_enter() saved. */
-void accord_schema_scope_leave(struct vctx *c, const struct scope *sc);
 
 /*
  * anyOf/oneOf (`kwname`) with no matching alternative in `arr`: report the
