@@ -2051,40 +2051,23 @@ static void pick_ledger(struct run *r)
 	free(all);
 }
 
-static int replay(struct run *r)
+/*
+ * The entries that take part in the replay, in ledger order: every
+ * authentic entry within its feed's cut, both sides of each fork, and no
+ * entry of another ledger (its feed stops there). Fills r->invites.
+ * Returns how many; `all` holds room for every entry read.
+ */
+static size_t in_ledger_order(struct run *r, accord_entry **all)
 {
 	accord_verification *v = r->v;
-	accord_entry **all = NULL, **kept = NULL;
-	struct round rd;
-	void *floor_arg[2] = { r, &rd };
-	size_t n = 0, i, j, k = 0, mark, rounds;
-	int raising;
+	size_t n = 0, i, j;
 
-	for (i = 0; i < r->nfeeds; i++)
-		n += r->feeds[i].n;
-	if (!(all = calloc(n + 1, sizeof(*all))) || !(kept = calloc(n + 1, sizeof(*kept))) ||
-	    !(rd.stop = calloc(r->nfeeds + 1, sizeof(*rd.stop))) ||
-	    !(rd.aside = calloc(r->nfeeds + 1, sizeof(*rd.aside))) ||
-	    !(rd.precut = calloc(r->nfeeds + 1, sizeof(*rd.precut))) ||
-	    !(rd.by = calloc(r->nfeeds + 1, sizeof(*rd.by))) ||
-	    !(rd.raise = calloc(r->nfeeds + 1, sizeof(*rd.raise))) ||
-	    !(rd.sound = calloc(r->nfeeds + 1, sizeof(*rd.sound))) ||
-	    !(rd.rests = calloc(r->nfeeds + 1, sizeof(*rd.rests))))
-		abort();
-	for (i = 0; i < r->nfeeds; i++)
-		rd.precut[i] = INT64_MAX;
-	causal_pass(r);
-	if (!(all = realloc(all, (n + r->nforks + 1) * sizeof(*all))) ||
-	    !(kept = realloc(kept, (n + r->nforks + 1) * sizeof(*kept))))
-		abort();
-	n = 0;
 	for (i = 0; i < r->nfeeds; i++)
 		for (j = 0; j < r->feeds[i].n; j++)
 			if (r->feeds[i].items[j].authentic && !r->feeds[i].items[j].fork)
 				all[n++] = r->feeds[i].items[j].e;
 	for (i = 0; i < r->nforks; i++)
 		all[n++] = r->forks[i]->e; /* of this ledger, both sides of each fork */
-	/* Entries of another ledger never take part: their feed stops there. */
 	for (i = j = 0; i < n; i++) {
 		accord_entry *e = all[i];
 		struct feed *f = find_feed(r, e->author.id);
@@ -2116,6 +2099,79 @@ static int replay(struct run *r)
 	for (i = 0; i < n; i++)
 		if (!strcmp(all[i]->type, "party-invite") && item_of(r, all[i]))
 			ACCORD_PUSH(r->invites, r->ninvites, item_of(r, all[i]));
+	return n;
+}
+
+/* A new round starts from nothing but the cuts and raises learnt: no finding, verdict or state of the last. */
+static void start_round(struct run *r, struct round *rd, size_t mark, void **floor_arg)
+{
+	accord_verification *v = r->v;
+	size_t i, j;
+
+	for (i = mark; i < v->finding_count; i++)
+		accord_finding_dispose(&v->findings[i]);
+	v->finding_count = mark;
+	for (i = 0; i < r->nfeeds; i++) {
+		rd->stop[i] = rd->sound[i] = r->feeds[i].cut;
+		rd->aside[i] = 0;
+		for (j = 0; j < r->feeds[i].n; j++)
+			r->feeds[i].items[j].counted = r->feeds[i].items[j].aside = r->feeds[i].items[j].hole = 0;
+	}
+	for (i = 0; i < r->nforks; i++)
+		r->forks[i]->counted = r->forks[i]->aside = r->forks[i]->hole = 0;
+	accord_parties_dispose(&v->parties);
+	accord_parties_init(&v->parties);
+	v->parties.causal = v->causal;
+	v->parties.cut_floor = floor_of;
+	v->parties.cut_floor_arg = floor_arg;
+	v->parties.set_aside = proposal_aside;
+}
+
+/* What the verification says of the entries that count: clocks, times, the genesis. */
+static void summarize(accord_verification *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->count; i++) {
+		const accord_entry *e = v->entries[i];
+
+		if (e->lamport > v->max_lamport)
+			v->max_lamport = e->lamport;
+		if (!v->first_time || e->time < v->first_time)
+			v->first_time = e->time;
+		if (e->time > v->last_time)
+			v->last_time = e->time;
+		if (!strcmp(e->type, "genesis"))
+			v->genesis = e;
+	}
+}
+
+static int replay(struct run *r)
+{
+	accord_verification *v = r->v;
+	accord_entry **all = NULL, **kept = NULL;
+	struct round rd;
+	void *floor_arg[2] = { r, &rd };
+	size_t n = 0, i, k = 0, mark, rounds;
+	int raising;
+
+	for (i = 0; i < r->nfeeds; i++)
+		n += r->feeds[i].n;
+	if (!(rd.stop = calloc(r->nfeeds + 1, sizeof(*rd.stop))) ||
+	    !(rd.aside = calloc(r->nfeeds + 1, sizeof(*rd.aside))) ||
+	    !(rd.precut = calloc(r->nfeeds + 1, sizeof(*rd.precut))) ||
+	    !(rd.by = calloc(r->nfeeds + 1, sizeof(*rd.by))) ||
+	    !(rd.raise = calloc(r->nfeeds + 1, sizeof(*rd.raise))) ||
+	    !(rd.sound = calloc(r->nfeeds + 1, sizeof(*rd.sound))) ||
+	    !(rd.rests = calloc(r->nfeeds + 1, sizeof(*rd.rests))))
+		abort();
+	for (i = 0; i < r->nfeeds; i++)
+		rd.precut[i] = INT64_MAX;
+	causal_pass(r);
+	if (!(all = calloc(n + r->nforks + 1, sizeof(*all))) ||
+	    !(kept = calloc(n + r->nforks + 1, sizeof(*kept))))
+		abort();
+	n = in_ledger_order(r, all);
 	/*
 	 * Replay; a revocation can cut entries that sorted before it, and an
 	 * entry of the revoked key's party can raise a cut, which changes what
@@ -2124,24 +2180,7 @@ static int replay(struct run *r)
 	 */
 	mark = v->finding_count;
 	for (raising = 0, rounds = 0;;) {
-		for (i = mark; i < v->finding_count; i++)
-			accord_finding_dispose(&v->findings[i]);
-		v->finding_count = mark;
-		for (i = 0; i < r->nfeeds; i++) {
-			rd.stop[i] = rd.sound[i] = r->feeds[i].cut;
-			rd.aside[i] = 0;
-			for (j = 0; j < r->feeds[i].n; j++)
-				r->feeds[i].items[j].counted = r->feeds[i].items[j].aside =
-					r->feeds[i].items[j].hole = 0;
-		}
-		for (i = 0; i < r->nforks; i++)
-			r->forks[i]->counted = r->forks[i]->aside = r->forks[i]->hole = 0;
-		accord_parties_dispose(&v->parties);
-		accord_parties_init(&v->parties);
-		v->parties.causal = v->causal;
-		v->parties.cut_floor = floor_of;
-		v->parties.cut_floor_arg = floor_arg;
-		v->parties.set_aside = proposal_aside;
+		start_round(r, &rd, mark, floor_arg);
 		k = replay_once(r, all, n, &rd, kept, &v->parties);
 		/*
 		 * A cut dropped because its revoker was cut can revive entries,
@@ -2176,21 +2215,8 @@ static int replay(struct run *r)
 	v->parties.set_aside = NULL;
 	v->entries = kept;
 	v->count = k;
-	kept = NULL;
-	for (i = 0; i < v->count; i++) {
-		const accord_entry *e = v->entries[i];
-
-		if (e->lamport > v->max_lamport)
-			v->max_lamport = e->lamport;
-		if (!v->first_time || e->time < v->first_time)
-			v->first_time = e->time;
-		if (e->time > v->last_time)
-			v->last_time = e->time;
-		if (!strcmp(e->type, "genesis"))
-			v->genesis = e;
-	}
+	summarize(v);
 	free(all);
-	free(kept);
 	free(rd.stop);
 	free(rd.aside);
 	free(rd.precut);
