@@ -966,6 +966,165 @@ static accord_ledger *index_shell(accord_store *store, const char *dir, const un
 /* load_state: two parties share a name; every open of this ledger is a full verification */
 #define NAME_CONFLICT 2
 
+/* What state_line says of a line besides 0 (taken): */
+#define LINE_BAD (-1)	/* not a line of this version's state file */
+#define LINE_END 1	/* "end": every line before it was written */
+
+static int state_feed(accord_ledger *l, const char *line)
+{
+	char a[300], b[300], c[300];
+	long long x, y, z;
+	int holes = 0;
+
+	if (sscanf(line, "feed %32s %40s %lld %64s %lld %lld", a, b, &x, c, &y, &z) == 6) {
+		accord_feed *nf = realloc(l->feeds, (l->feed_count + 1) * sizeof(*nf));
+
+		if (!nf)
+			abort();
+		l->feeds = nf;
+		nf += l->feed_count++;
+		memset(nf, 0, sizeof(*nf));
+		if (!accord_is_lower_hex(a, 32) || git_oid_fromstr(&nf->head, b) < 0)
+			return LINE_BAD;
+		memcpy(nf->keyid, a, sizeof(nf->keyid));
+		nf->seq = x;
+		nf->last = stub_entry(l, c, x, y, z);
+		return 0;
+	}
+	if (sscanf(line, "beyond %32s %40s %40s %lld %d", a, b, c, &x, &holes) >= 4) {
+		accord_beyond *nb = realloc(l->beyond, (l->beyond_count + 1) * sizeof(*nb));
+
+		if (!nb)
+			abort();
+		l->beyond = nb;
+		nb += l->beyond_count++;
+		memset(nb, 0, sizeof(*nb));
+		if (!accord_is_lower_hex(a, 32) || git_oid_fromstr(&nb->head, b) < 0 ||
+		    git_oid_fromstr(&nb->first_out, c) < 0)
+			return LINE_BAD;
+		memcpy(nb->keyid, a, sizeof(nb->keyid));
+		nb->first_seq = x;
+		nb->holes = holes == 1;
+		return 0;
+	}
+	return LINE_BAD;
+}
+
+/* Lines of the parties' state: party, member, invite, agreement. */
+static int state_parties(accord_ledger *l, const char *line)
+{
+	char a[300], b[300], c[300], d[300];
+	long long x, y, w, cut, until;
+	int accepted, i1, i2, i3;
+
+	if (sscanf(line, "party %299s %lld %299s", a, &x, b) == 3) {
+		size_t pi;
+
+		/* a name conflict is resolved by causal pasts, which only the engine has */
+		if (accord_parties_find(&l->parties, a))
+			return NAME_CONFLICT;
+		pi = accord_parties_restore_party(&l->parties, a, x);
+		if (strcmp(b, "-") != 0) {
+			if (!accord_is_lower_hex(b, ACCORD_ID_HEXLEN))
+				return LINE_BAD;
+			memcpy(l->parties.parties[pi].recovery, b, ACCORD_ID_HEXLEN + 1);
+		}
+		return 0;
+	}
+	if (sscanf(line, "member %299s %299s %lld %d %d %d %lld %lld %lld %lld %d %299s", a, b, &w, &i1, &i2,
+		   &i3, &x, &y, &cut, &until, &accepted, c) == 12) {
+		accord_pubkey k;
+		accord_member *m;
+
+		if (parse_pubkey(&k, a) < 0 || w < 0 || (size_t)w >= l->parties.party_count)
+			return LINE_BAD;
+		snprintf(k.name, sizeof(k.name), "%.64s", b); /* 64 characters, as the name rule allows */
+		m = accord_parties_restore_member(&l->parties, &k, (size_t)w);
+		m->root = i1;
+		m->admin = i2;
+		m->revoked = i3;
+		m->added = x;
+		m->revoked_at = y;
+		m->cut = cut;
+		m->valid_until = until;
+		m->accepted = accepted;
+		if (strcmp(c, "-") != 0)
+			snprintf(m->added_by, sizeof(m->added_by), "%.32s", c);
+		if (m->root)
+			l->parties.parties[w].root = l->parties.member_count - 1;
+		return 0;
+	}
+	if (sscanf(line, "invite %299s %299s %299s %299s %lld %d", a, b, c, d, &x, &i1) == 6) {
+		accord_invite *inv = accord_parties_restore_invite(&l->parties);
+
+		if (parse_pubkey(&inv->key, a) < 0 || !accord_is_lower_hex(d, 64))
+			return LINE_BAD;
+		snprintf(inv->party, sizeof(inv->party), "%.64s", b);
+		snprintf(inv->member, sizeof(inv->member), "%.64s", c);
+		memcpy(inv->entry_id, d, sizeof(inv->entry_id));
+		inv->time = x;
+		inv->accepted = i1;
+		return 0;
+	}
+	if (!strncmp(line, "agreement ", 10)) {
+		accord_agreement *ag = accord_agreement_load(line + 10);
+
+		if (!ag)
+			return LINE_BAD;
+		accord_parties_restore_agreement(&l->parties, ag);
+		return 0;
+	}
+	return LINE_BAD;
+}
+
+/* One line of the state file (after its version line) into `l`. */
+static int state_line(accord_ledger *l, char *line)
+{
+	char a[300], b[300];
+	long long x;
+
+	if (!strncmp(line, "bucket ", 7)) {
+		/* "bucket <ab> <tag>": 256 of them, so no sscanf tried in turn */
+		unsigned bk;
+
+		if (strlen(line) != 7 + 3 + 2 * TAG_LEN || line[9] != ' ')
+			return LINE_BAD;
+		line[9] = '\0';
+		if (!accord_is_lower_hex(line + 7, 2))
+			return LINE_BAD;
+		bk = bucket_of(line + 7);
+		if (accord_hex_decode(l->index->bucket_tag[bk], TAG_LEN, line + 10) < 0)
+			return LINE_BAD;
+		l->index->has_bucket[bk] = 1;
+	} else if (sscanf(line, "ledger %64s", a) == 1 && accord_is_lower_hex(a, 64)) {
+		memcpy(l->id, a, sizeof(l->id));
+	} else if (sscanf(line, "evidence %64s", a) == 1 && accord_is_lower_hex(a, 64)) {
+		memcpy(l->index->evidence, a, sizeof(l->index->evidence));
+	} else if (sscanf(line, "lamport %lld", &x) == 1) {
+		l->max_lamport = x;
+	} else if (sscanf(line, "opens %lld %32s", &x, a) == 2 && x >= 0) {
+		l->index->opens = (size_t)x;
+		if (x == 0 ? strcmp(a, "-") != 0 : !accord_is_lower_hex(a, 2 * LINE_TAG_LEN))
+			return LINE_BAD;
+		if (x)
+			memcpy(l->index->opens_head, a, sizeof(l->index->opens_head));
+	} else if (!strncmp(line, "feed ", 5) || !strncmp(line, "beyond ", 7)) {
+		return state_feed(l, line);
+	} else if (sscanf(line, "leftout %lld", &x) == 1 && x >= 0) {
+		l->left_out = (size_t)x;
+	} else if (!strncmp(line, "finding ", 8)) {
+		if (restore_finding(l, line + 8) < 0)
+			return LINE_BAD;
+	} else if (sscanf(line, "high %32s %lld %64s", a, &x, b) == 3) {
+		raise_mark(l->index, a, x, b);
+	} else if (strcmp(line, "end") == 0) {
+		return LINE_END;
+	} else {
+		return state_parties(l, line);
+	}
+	return 0;
+}
+
 static int load_state(accord_ledger **out, accord_store *store, const char *dir,
 		      const unsigned char *key)
 {
@@ -977,131 +1136,16 @@ static int load_state(accord_ledger **out, accord_store *store, const char *dir,
 	if ((error = read_sealed(&data, l->index->state_tag, l->index, "state")) < 0)
 		goto fail;
 	for (line = strtok_r(data.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
-		char a[300], b[300], c[300], d[300];
-		long long x, y, z, w, cut, until;
-		int holes = 0;
-		int accepted;
-		int i1, i2, i3;
-
 		if (n == 0) {
 			if (strcmp(line, INDEX_VERSION) != 0)
 				goto bad;
-		} else if (!strncmp(line, "bucket ", 7)) {
-			/* "bucket <ab> <tag>": 256 of them, so no sscanf tried in turn */
-			unsigned bk;
-
-			if (strlen(line) != 7 + 3 + 2 * TAG_LEN || line[9] != ' ')
-				goto bad;
-			line[9] = '\0';
-			if (!accord_is_lower_hex(line + 7, 2))
-				goto bad;
-			bk = bucket_of(line + 7);
-			if (accord_hex_decode(l->index->bucket_tag[bk], TAG_LEN, line + 10) < 0)
-				goto bad;
-			l->index->has_bucket[bk] = 1;
-		} else if (sscanf(line, "ledger %64s", a) == 1 && accord_is_lower_hex(a, 64)) {
-			memcpy(l->id, a, sizeof(l->id));
-		} else if (sscanf(line, "evidence %64s", a) == 1 && accord_is_lower_hex(a, 64)) {
-			memcpy(l->index->evidence, a, sizeof(l->index->evidence));
-		} else if (sscanf(line, "lamport %lld", &x) == 1) {
-			l->max_lamport = x;
-		} else if (sscanf(line, "opens %lld %32s", &x, a) == 2 && x >= 0) {
-			l->index->opens = (size_t)x;
-			if (x == 0 ? strcmp(a, "-") != 0 : !accord_is_lower_hex(a, 2 * LINE_TAG_LEN))
-				goto bad;
-			if (x)
-				memcpy(l->index->opens_head, a, sizeof(l->index->opens_head));
-		} else if (sscanf(line, "feed %32s %40s %lld %64s %lld %lld", a, b, &x, c, &y, &z) == 6) {
-			accord_feed *nf = realloc(l->feeds, (l->feed_count + 1) * sizeof(*nf));
-
-			if (!nf)
-				abort();
-			l->feeds = nf;
-			nf += l->feed_count++;
-			memset(nf, 0, sizeof(*nf));
-			if (!accord_is_lower_hex(a, 32) || git_oid_fromstr(&nf->head, b) < 0)
-				goto bad;
-			memcpy(nf->keyid, a, sizeof(nf->keyid));
-			nf->seq = x;
-			nf->last = stub_entry(l, c, x, y, z);
-		} else if (sscanf(line, "beyond %32s %40s %40s %lld %d", a, b, c, &x, &holes) >= 4) {
-			accord_beyond *nb = realloc(l->beyond, (l->beyond_count + 1) * sizeof(*nb));
-
-			if (!nb)
-				abort();
-			l->beyond = nb;
-			nb += l->beyond_count++;
-			memset(nb, 0, sizeof(*nb));
-			if (!accord_is_lower_hex(a, 32) || git_oid_fromstr(&nb->head, b) < 0 ||
-			    git_oid_fromstr(&nb->first_out, c) < 0)
-				goto bad;
-			memcpy(nb->keyid, a, sizeof(nb->keyid));
-			nb->first_seq = x;
-			nb->holes = holes == 1;
-		} else if (sscanf(line, "leftout %lld", &x) == 1 && x >= 0) {
-			l->left_out = (size_t)x;
-		} else if (!strncmp(line, "finding ", 8)) {
-			if (restore_finding(l, line + 8) < 0)
-				goto bad;
-		} else if (sscanf(line, "high %32s %lld %64s", a, &x, b) == 3) {
-			raise_mark(l->index, a, x, b);
-		} else if (sscanf(line, "party %299s %lld %299s", a, &x, b) == 3) {
-			size_t pi;
-
-			/* a name conflict is resolved by causal pasts, which only the engine has */
-			if (accord_parties_find(&l->parties, a)) {
-				error = NAME_CONFLICT;
-				goto fail;
-			}
-			pi = accord_parties_restore_party(&l->parties, a, x);
-
-			if (strcmp(b, "-") != 0) {
-				if (!accord_is_lower_hex(b, ACCORD_ID_HEXLEN))
-					goto bad;
-				memcpy(l->parties.parties[pi].recovery, b, ACCORD_ID_HEXLEN + 1);
-			}
-		} else if (sscanf(line, "member %299s %299s %lld %d %d %d %lld %lld %lld %lld %d %299s", a, b,
-				  &w, &i1, &i2, &i3, &x, &y, &cut, &until, &accepted, c) == 12) {
-			accord_pubkey k;
-			accord_member *m;
-
-			if (parse_pubkey(&k, a) < 0 || w < 0 || (size_t)w >= l->parties.party_count)
-				goto bad;
-			snprintf(k.name, sizeof(k.name), "%.63s", b);
-			m = accord_parties_restore_member(&l->parties, &k, (size_t)w);
-			m->root = i1;
-			m->admin = i2;
-			m->revoked = i3;
-			m->added = x;
-			m->revoked_at = y;
-			m->cut = cut;
-			m->valid_until = until;
-			m->accepted = accepted;
-			if (strcmp(c, "-") != 0)
-				snprintf(m->added_by, sizeof(m->added_by), "%.32s", c);
-			if (m->root)
-				l->parties.parties[w].root = l->parties.member_count - 1;
-		} else if (sscanf(line, "invite %299s %299s %299s %299s %lld %d", a, b, c, d, &x, &i1) == 6) {
-			accord_invite *inv = accord_parties_restore_invite(&l->parties);
-
-			if (parse_pubkey(&inv->key, a) < 0 || !accord_is_lower_hex(d, 64))
-				goto bad;
-			snprintf(inv->party, sizeof(inv->party), "%.64s", b);
-			snprintf(inv->member, sizeof(inv->member), "%.64s", c);
-			memcpy(inv->entry_id, d, sizeof(inv->entry_id));
-			inv->time = x;
-			inv->accepted = i1;
-		} else if (!strncmp(line, "agreement ", 10)) {
-			accord_agreement *ag = accord_agreement_load(line + 10);
-
-			if (!ag)
-				goto bad;
-			accord_parties_restore_agreement(&l->parties, ag);
-		} else if (strcmp(line, "end") == 0) {
-			ended = 1;
-		} else {
-			goto bad;
+			continue;
 		}
+		if ((error = state_line(l, line)) == LINE_BAD)
+			goto bad;
+		if (error == NAME_CONFLICT)
+			goto fail;
+		ended |= error == LINE_END;
 	}
 	if (!ended || !l->id[0])
 		goto bad;

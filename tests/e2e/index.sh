@@ -176,4 +176,19 @@ contains "$ERR" "rolled back" "without the cache: a rolled-back feed is not writ
 equal "$(refs "$C")" "$BEFORE" "without the cache: nothing written"
 rm -f "$AKEY"
 [ -f "$HOMEKEY" ] && ok || bad "readers keep their cache key in their key home ($HOMEKEY)"
+
+# --- a 64-character name, the longest the name rule allows, read back from the index -
+C="$T/long.git"
+git init -q --bare "$C"
+LONG=$(printf 'n%.0s' $(seq 64))
+newkey long64
+expect 0 a init --party acme --title "long names"
+expect 0 a member add --key "$(accord --home "$T/long64" key show | tail -1)" --name "$LONG"
+expect 0 accord --home "$T/long64" -C "$C" open --title "a long name" --severity 3 --service s # accepts
+names() { accord -C "$C" member list --json 2>/dev/null | jget 'sorted(m["member"] for m in d)'; }
+rm -rf "$C/accord/index"
+FULL=$(names)    # a full verification, which writes the index
+WARM=$(names)    # read back from the index
+contains "$FULL" "$LONG" "the full verification has the 64-character name"
+equal "$WARM" "$FULL" "the index gives the 64-character name whole"
 finish
