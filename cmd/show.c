@@ -413,24 +413,35 @@ static void print_closures(const accord_incident *inc)
 	}
 }
 
-/* After a timeline line: its signed time is disputed (or was, and the signer accepted the other). */
-static void print_time_dispute(const accord_incident *inc, const accord_entry *e)
+/* The dispute in effect of `e`'s time (the last not retracted), or NULL. */
+static const accord_dispute *time_dispute(const accord_incident *inc, const accord_entry *e)
 {
-	char t[ACCORD_TIME_LEN];
 	size_t i;
 
-	for (i = inc->dispute_count; i-- > 0;) {
-		const accord_dispute *d = &inc->disputes[i];
+	for (i = inc->dispute_count; i-- > 0;)
+		if (inc->disputes[i].target == e && !inc->disputes[i].retracted)
+			return &inc->disputes[i];
+	return NULL;
+}
 
-		if (d->target != e || d->retracted)
-			continue;
-		fmt_time(t, d->at);
-		if (d->accepted_by)
-			printf(" [time settled: %s accepted %s's %s]", cmd_esc(d->target_party ? d->target_party : "?", 0),
-			       cmd_esc(d->by, 0), t);
-		else
-			printf(" [time DISPUTED by %s: it existed by %s, dispute %.12s]", cmd_esc(d->by, 0), t, d->entry->id);
+/*
+ * After a timeline line: its signed time is disputed, or was and the
+ * signer accepted the other; then the line carries (and the timeline is
+ * sorted by, lib/incident.c) the agreed time, and this names the signed one.
+ */
+static void print_time_dispute(const accord_dispute *d)
+{
+	char t[ACCORD_TIME_LEN];
+
+	if (!d)
 		return;
+	if (d->accepted_by) {
+		fmt_time(t, d->target->time);
+		printf(" [time settled: %s accepted %s's time; it signed %s]",
+		       cmd_esc(d->target_party ? d->target_party : "?", 0), cmd_esc(d->by, 0), t);
+	} else {
+		fmt_time(t, d->at);
+		printf(" [time DISPUTED by %s: it existed by %s, dispute %.12s]", cmd_esc(d->by, 0), t, d->entry->id);
 	}
 }
 
@@ -443,15 +454,16 @@ static void print_timeline(accord_ctx *ctx, const accord_incident *inc)
 	for (i = 0; i < inc->timeline_count; i++) {
 		const accord_entry *e = inc->timeline[i];
 		const accord_mark *m = accord_incident_mark(inc, e);
+		const accord_dispute *d = time_dispute(inc, e);
 		accord_buf line = ACCORD_BUF_INIT;
 
-		fmt_time(t, e->time);
+		fmt_time(t, d && d->accepted_by ? d->at : e->time);
 		author_label(who, sizeof(who), ctx, e);
 		entry_summary(&line, e);
 		/* one line per entry: a note's newlines are shown, not obeyed */
 		printf("    %s  %-13s %-20s %s%s%s%s", t, cmd_esc(e->type, 0), cmd_esc(who, 0), cmd_esc(line.ptr, 0),
 		       m ? " [" : "", m ? cmd_esc(m->mark, 0) : "", m ? "]" : "");
-		print_time_dispute(inc, e);
+		print_time_dispute(d);
 		printf("\n");
 		accord_buf_dispose(&line);
 	}

@@ -1246,9 +1246,10 @@ static void apply_open(accord_incident *inc, const accord_parties *p, const acco
 	ACCORD_PUSH(inc->timeline, inc->timeline_count, open);
 }
 
-/* A timeline item and its place in ledger order, which breaks ties in time. */
+/* A timeline item, the time it is listed at, and its place in ledger order, which breaks ties. */
 typedef struct {
 	const accord_entry *entry;
+	int64_t time;
 	size_t place;
 } placed;
 
@@ -1256,9 +1257,31 @@ static int by_time(const void *a, const void *b)
 {
 	const placed *x = a, *y = b;
 
-	if (x->entry->time != y->entry->time)
-		return x->entry->time < y->entry->time ? -1 : 1;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
 	return x->place < y->place ? -1 : x->place > y->place;
+}
+
+/*
+ * The time `e` is listed at: its signed time, or, once its party accepted
+ * a dispute of it (co-signed it), the agreed time; and never before an
+ * entry so moved that `e` has in its causal past, so the timeline still
+ * never lists an entry before one it depends on. An open dispute moves
+ * nothing: the signed claim stands, marked, until the signer accepts.
+ * The oracle's error fails the build (in_past).
+ */
+static int64_t listed_time(accord_incident *inc, const accord_entry *e)
+{
+	int64_t t = e->time;
+	size_t i;
+
+	for (i = 0; i < inc->dispute_count; i++) {
+		const accord_dispute *dp = &inc->disputes[i];
+
+		if (!dp->retracted && dp->accepted_by && dp->at > t && (dp->target == e || in_past(inc, e, dp->target)))
+			t = dp->at;
+	}
+	return t;
 }
 
 /* Show lists by time: offline work synced later reads in the order it happened. */
@@ -1270,7 +1293,7 @@ static void sort_timeline(accord_incident *inc)
 	if (!items)
 		abort();
 	for (i = 0; i < inc->timeline_count; i++)
-		items[i] = (placed){ inc->timeline[i], i };
+		items[i] = (placed){ inc->timeline[i], listed_time(inc, inc->timeline[i]), i };
 	qsort(items, inc->timeline_count, sizeof(*items), by_time);
 	for (i = 0; i < inc->timeline_count; i++)
 		inc->timeline[i] = items[i].entry;

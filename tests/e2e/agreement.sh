@@ -429,6 +429,8 @@ test_disputed_time() {
 	contains "$OUT" "DISPUTED by acme: globex signed 2026-12-10T10:00:00Z, acme says 2026-12-10T10:01:10Z" "show: both claims"
 	contains "$OUT" "on globex's time met, on acme's 1m10s missed" "show: the verdict on each claim"
 	contains "$OUT" "[time DISPUTED by acme: it existed by 2026-12-10T10:01:10Z" "show: the timeline marks it"
+	equal "$(echo "$OUT" | sed -n '/^  timeline/,$p' | sed -n '3p' | awk '{print $1, $2, $3, $4, $5}')" \
+		"2026-12-10T10:00:00Z status gina@globex mitigated [time" "show: an open dispute leaves the claim in place, marked"
 	# the report counts it apart: neither met nor missed, in no median
 	expect 0 as alice report --since 2026-12-10 --until 2026-12-11 --format json
 	schema_ok report.schema.json "report --json with a disputed clock"
@@ -481,7 +483,14 @@ test_disputed_time() {
 	equal "$(echo "$OUT" | jget "[[k['state'], k['elapsed_s'], k['dispute']] for c in d['clocks'] for k in c['clocks'] if k['name'] == 'mitigate'][0]")" \
 		'["missed", 70, null]' "settled: the disputer's time is measured (70s of 1m: missed)"
 	expect 0 as alice show "$D"
-	contains "$OUT" "[time settled: globex accepted acme's 2026-12-10T10:01:10Z]" "show: the settled time"
+	contains "$OUT" "[time settled: globex accepted acme's time; it signed 2026-12-10T10:00:00Z]" "show: the settled time"
+	# settled, the status is listed at the agreed 10:01:10, after acme's question at 10:00:30 (it was
+	# listed before it while the dispute was open: an open dispute moves nothing, it marks)
+	equal "$(echo "$OUT" | sed -n '/^  timeline/,$p' | sed -n '3,4p' | awk '{print $1, $2, $3, $4}')" \
+		"2026-12-10T10:00:30Z note alice@acme still
+2026-12-10T10:01:10Z status gina@globex mitigated" "show: a settled time is listed at the agreed time"
+	equal "$(as alice show "$D" --json | jget "[e['type'] for e in d['timeline']][:4]")" \
+		'["open", "note", "status", "note"]' "show --json: the timeline in agreed-time order"
 	expect 0 accord -C "$B" audit --json --no-record
 	equal "$(echo "$OUT" | jget 'len(d["findings"])')" 0 "audit: the dispute and its co-signature are clean"
 	# python3-jsonschema agrees: every entry, the dispute among them, is one of entry.schema.json's
