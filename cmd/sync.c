@@ -341,7 +341,7 @@ static int was_taken(const accord_sync_accepted *all, size_t n, const accord_ent
 
 /* What a sync took, by what it means to a reader: the summary's counts. */
 typedef struct {
-	size_t incidents, status_changes, proposals, cosignatures, figures, actions, notes, other, conflicts;
+	size_t incidents, status_changes, proposals, cosignatures, figures, actions, notes, disputes, other, conflicts;
 } arrivals;
 
 static void count_arrival(arrivals *a, const accord_entry *e)
@@ -362,6 +362,8 @@ static void count_arrival(arrivals *a, const accord_entry *e)
 		a->actions++;
 	else if (!strcmp(t, "note"))
 		a->notes++;
+	else if (!strcmp(t, "dispute"))
+		a->disputes++;
 	else
 		a->other++;
 }
@@ -380,6 +382,7 @@ static void arrivals_text(accord_buf *out, const arrivals *a)
 		{ a->figures, "figure", "figures" },
 		{ a->actions, "action item change", "action item changes" },
 		{ a->notes, "note", "notes" },
+		{ a->disputes, "dispute of a time", "disputes of times" },
 		{ a->other, "other entry", "other entries" },
 		{ a->conflicts, "conflict", "conflicts" },
 	};
@@ -391,11 +394,12 @@ static void arrivals_text(accord_buf *out, const arrivals *a)
 					  parts[i].n == 1 ? parts[i].one : parts[i].many);
 }
 
-static cJSON *arrivals_json(const arrivals *a, cJSON *incidents)
+static cJSON *arrivals_json(const arrivals *a, cJSON *incidents, cJSON *disputes)
 {
 	cJSON *o = cJSON_CreateObject();
 
 	cJSON_AddItemToObject(o, "new_incidents", incidents);
+	cJSON_AddItemToObject(o, "disputes", disputes);
 	cJSON_AddNumberToObject(o, "status_changes", (double)a->status_changes);
 	cJSON_AddNumberToObject(o, "proposals", (double)a->proposals);
 	cJSON_AddNumberToObject(o, "cosignatures", (double)a->cosignatures);
@@ -495,6 +499,47 @@ done:
 }
 
 /*
+ * A dispute of a time that arrived, as its incident reads it (who disputes
+ * whose time, the signed and the disputer's time, why), into `arr`; one
+ * that counts for nothing (lib/incident.c marks it) is left out.
+ */
+static int add_arrived_dispute(cJSON *arr, accord_ctx *ctx, const accord_entry *e)
+{
+	const accord_entry *open = e->incident[0] ? accord_ledger_entry(ctx->ledger, e->incident) : NULL;
+	accord_incident *inc = NULL;
+	size_t i;
+	int error;
+
+	if (!open)
+		return 0;
+	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
+		return error;
+	for (i = 0; i < inc->dispute_count; i++) {
+		const accord_dispute *d = &inc->disputes[i];
+		cJSON *o;
+
+		if (d->entry != e)
+			continue;
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", e->id);
+		cJSON_AddStringToObject(o, "incident", inc->id);
+		cJSON_AddStringToObject(o, "by", d->by);
+		cJSON_AddStringToObject(o, "event", d->target->id);
+		cJSON_AddStringToObject(o, "event_type", d->target->type);
+		if (d->target_party)
+			cJSON_AddStringToObject(o, "event_by", d->target_party);
+		else
+			cJSON_AddNullToObject(o, "event_by");
+		accord_json_add_time(o, "claimed_at", d->target->time);
+		accord_json_add_time(o, "at", d->at);
+		cJSON_AddStringToObject(o, "reason", d->reason ? d->reason : "");
+		cJSON_AddItemToArray(arr, o);
+	}
+	accord_incident_free(inc);
+	return 0;
+}
+
+/*
  * What the entries taken brought: counted by kind ("arrived: 1 new
  * incident, 1 proposal"), and the conflicts of the incidents they touched,
  * since concurrent writes meet on sync ("1 conflict: status of 3f2a:
@@ -507,17 +552,20 @@ static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, siz
 {
 	accord_idmap seen = ACCORD_IDMAP_INIT;
 	arrivals a = { 0 };
-	cJSON *incidents = cJSON_CreateArray(), *arr = doc ? cJSON_GetObjectItemCaseSensitive(doc, "conflicts") : NULL;
+	cJSON *incidents = cJSON_CreateArray(), *disputes = cJSON_CreateArray();
+	cJSON *arr = doc ? cJSON_GetObjectItemCaseSensitive(doc, "conflicts") : NULL;
 	accord_buf said = ACCORD_BUF_INIT;
 	char **lines = NULL;
 	size_t count = 0, i;
 	int error = 0;
 
 	if (n == 0 || cmd_load(ctx, 0) != 0) {
-		if (doc)
-			cJSON_AddItemToObject(doc, "arrived", arrivals_json(&a, incidents));
-		else
+		if (doc) {
+			cJSON_AddItemToObject(doc, "arrived", arrivals_json(&a, incidents, disputes));
+		} else {
 			cJSON_Delete(incidents);
+			cJSON_Delete(disputes);
+		}
 		return 0; /* the sync itself said what failed */
 	}
 	for (i = 0; i < accord_ledger_entry_count(ctx->ledger) && error == 0; i++) {
@@ -537,6 +585,8 @@ static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, siz
 			cJSON_AddNumberToObject(o, "severity", (double)accord_entry_int(e, "severity", 0));
 			cJSON_AddItemToArray(incidents, o);
 		}
+		if (!strcmp(e->type, "dispute") && (error = add_arrived_dispute(disputes, ctx, e)) < 0)
+			break;
 		if (!e->incident[0] || accord_idmap_get(&seen, e->incident))
 			continue;
 		accord_idmap_put(&seen, e->incident, (void *)e->incident);
@@ -559,7 +609,7 @@ static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, siz
 	accord_idmap_dispose(&seen);
 	a.conflicts = count;
 	if (doc) {
-		cJSON_AddItemToObject(doc, "arrived", arrivals_json(&a, incidents));
+		cJSON_AddItemToObject(doc, "arrived", arrivals_json(&a, incidents, disputes));
 	} else {
 		arrivals_text(&said, &a);
 		/* across ledgers, one line per ledger: what arrived goes on it */
@@ -576,7 +626,21 @@ static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, siz
 			       (int)cJSON_GetObjectItemCaseSensitive(o, "severity")->valuedouble,
 			       cmd_esc(accord_json_str(o, "title"), 0));
 		}
+		/* a dispute is an argument about a clock: named, not only counted */
+		for (i = 0; !ctx->label && i < (size_t)cJSON_GetArraySize(disputes); i++) {
+			const cJSON *o = cJSON_GetArrayItem(disputes, (int)i);
+			char sid[ACCORD_ID_HEXLEN + 1];
+
+			cmd_short_id(sid, sizeof(sid), ctx, accord_json_str(o, "incident"));
+			printf("  dispute %.12s of incident %s: %s disputes %s's time of %s %.12s, signed %s, says %s: %s\n",
+			       accord_json_str(o, "id"), sid, cmd_esc(accord_json_str(o, "by"), 0),
+			       cmd_esc(accord_json_str(o, "event_by") ? accord_json_str(o, "event_by") : "?", 0),
+			       cmd_esc(accord_json_str(o, "event_type"), 0), accord_json_str(o, "event"),
+			       accord_json_str(o, "claimed_at"), accord_json_str(o, "at"),
+			       cmd_esc(accord_json_str(o, "reason"), 0));
+		}
 		cJSON_Delete(incidents);
+		cJSON_Delete(disputes);
 	}
 	accord_buf_dispose(&said);
 	/* across ledgers, the ledger's name says which one the conflict is in */

@@ -409,8 +409,26 @@ test_disputed_time() {
 	contains "$ERR" "must lie after the time globex signed" "dispute: --at before the claim is refused"
 	expect 2 as alice dispute "$STID" --at 2026-12-10T10:02:00Z --reason "x"
 	contains "$ERR" "already had the event in its causal past" "dispute: --at after acme's own evidence is refused"
+	# globex's own copy, made before the dispute: its next sync must say a dispute arrived, and whose
+	rm -rf "$T/globex.git"
+	git init -q --bare "$T/globex.git"
+	git -C "$B" for-each-ref --format='%(refname)' refs/accord/ | while read -r r; do
+		git -C "$T/globex.git" fetch -q "$B" "+$r:$r"; done
+	accord -C "$T/globex.git" remote add hub "$B" >/dev/null
 	AT 2026-12-10T10:03:00Z alice dispute "$STID" --reason "mitigated after our question at 10:00:30" \
 		>"$T/out" 2>"$T/err" && ok || bad "acme disputes: $(cat "$T/err")"
+	cp -r "$T/globex.git" "$T/globex2.git"
+	expect 0 accord --home "$T/gina" -C "$T/globex.git" sync --no-checkpoint hub
+	contains "$OUT" "arrived: 1 dispute of a time" "sync: the summary counts the dispute"
+	# signed 10:00:00 by globex; acme's evidence, its note, is at 10:01:10
+	contains "$OUT" "  dispute $(cat "$T/out") of incident $D: acme disputes globex's time of status $STID, signed 2026-12-10T10:00:00Z, says 2026-12-10T10:01:10Z: mitigated after our question at 10:00:30" \
+		"sync: the summary names the dispute, both times and why"
+	expect 0 accord --home "$T/gina" -C "$T/globex2.git" sync --json --no-checkpoint hub
+	schema_ok sync.schema.json "sync --json with a dispute"
+	equal "$(echo "$OUT" | jget "[[x['id'][:12], x['by'], x['event'][:12], x['event_by'], x['claimed_at'], x['at']] for x in d['arrived']['disputes']]")" \
+		"[[\"$(cat "$T/out")\", \"acme\", \"$STID\", \"globex\", \"2026-12-10T10:00:00Z\", \"2026-12-10T10:01:10Z\"]]" \
+		"sync --json: the dispute that arrived"
+	rm -rf "$T/globex.git" "$T/globex2.git"
 	DISP=$(as alice show "$D" --json | jget '[e["id"] for e in d["timeline"] if e["type"] == "dispute"][0]')
 	expect 0 as alice show "$D" --json
 	echo "$OUT" >"$T/d.json"
