@@ -138,6 +138,16 @@ int cmd_dispute(accord_ctx *ctx, int argc, char **argv)
 			  open->id);
 		goto done;
 	}
+	/* an impact window's start is a figure, not the entry's time: another window disputes it */
+	if (!strcmp(target->type, "impact")) {
+		cmd_failf(error,
+			  "impact %.12s is a window of customer impact, and its entry's time is no clock's: to dispute "
+			  "when impact started, record your party's own window (accord impact %.12s --customers N "
+			  "--start TIME); overlapping windows of two parties are a dispute, and the clocks that start "
+			  "there are shown disputed, measured from both starts",
+			  target->id, open->id);
+		goto done;
+	}
 	if (!clock_event(clocks, target)) {
 		cmd_failf(error, "no clock of incident %.12s reads the time of %s %.12s: there is nothing to dispute",
 			  open->id, target->type, target->id);

@@ -507,9 +507,26 @@ static void print_clocks(const accord_clocks *c)
 				accord_duration_format(d3, sizeof(d3), ck->paused_s);
 				printf(", %s paused", d3);
 			}
-			if (ck->disputed)
+			if (ck->disputed && !ck->start_window)
 				printf(", its start DISPUTED");
 			printf("\n");
+			if (ck->start_window && !ck->dispute) {
+				const accord_impact *w = ck->start_window;
+
+				fmt_time(t1, ck->from);
+				fmt_time(t2, w->start);
+				accord_duration_format(d1, sizeof(d1), ck->dispute_elapsed_s);
+				printf("    %-15s START DISPUTED by %s's window: %s says impact started %s, %s says %s", "",
+				       cmd_esc(w->party ? w->party : "?", 0), cmd_esc(c->customer ? c->customer : "?", 0),
+				       t1, cmd_esc(w->party ? w->party : "?", 0), t2);
+				if (ck->claimed_state)
+					printf("; from %s's start %s, from %s's %s %s",
+					       cmd_esc(c->customer ? c->customer : "?", 0), ck->claimed_state,
+					       cmd_esc(w->party ? w->party : "?", 0), d1, ck->dispute_state);
+				else
+					printf("; from %s's start %s", cmd_esc(w->party ? w->party : "?", 0), d1);
+				printf("\n");
+			}
 			if (ck->dispute) {
 				const accord_dispute *d = ck->dispute;
 

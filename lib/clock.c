@@ -83,6 +83,24 @@ static int64_t impact_start(const accord_incident *inc, int *disputed)
 	return found ? start : inc->started_at;
 }
 
+/*
+ * The other side of a disputed impact start: the earliest disputed window
+ * of a party other than the customer-facing one, or NULL.
+ */
+static const accord_impact *disputing_window(const accord_incident *inc)
+{
+	const accord_impact *best = NULL;
+	size_t i;
+
+	for (i = 0; i < inc->figure_count; i++) {
+		const accord_impact *w = &inc->figures[i];
+
+		if (w->disputed && !accord_str_eq(w->party, inc->customer_party) && (!best || w->start < best->start))
+			best = w;
+	}
+	return best;
+}
+
 /* The first effective status at or past `ranks` (a list of names), or NULL. */
 static const accord_entry *first_status(const accord_incident *inc, const char *const *names)
 {
@@ -290,6 +308,20 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 					ck->dispute_state = verdict(alt.elapsed_s, ck->target_s, ck->stopped);
 					ck->state = "disputed";
 				}
+			} else if (ck->disputed && (ck->start_window = disputing_window(inc))) {
+				/* its start disputed by another party's window: measured from both starts, the same way */
+				int64_t dfrom = ck->start_window->start;
+
+				memset(&alt, 0, sizeof(alt));
+				ck->dispute_to = ck->stopped ? (ck->to > dfrom ? ck->to : dfrom) : 0;
+				measure(&alt, &h, c, inc, party, dfrom, ck->stopped ? ck->dispute_to : (now > dfrom ? now : dfrom),
+					now, 0);
+				ck->dispute_elapsed_s = alt.elapsed_s;
+				ck->claimed_state = ck->state;
+				if (pc.agreement) {
+					ck->dispute_state = verdict(alt.elapsed_s, ck->target_s, ck->stopped);
+					ck->state = "disputed";
+				}
 			}
 			for (j = 0; j < inc->sla_count; j++) {
 				const accord_sla *s = &inc->sla[j];
@@ -438,6 +470,20 @@ cJSON *accord_clocks_to_json(const accord_clocks *c, const accord_parties *p)
 				add_str_or_null(d, "claimed_state", ck->claimed_state);
 			} else {
 				cJSON_AddNullToObject(x, "dispute");
+			}
+			if (ck->start_window) {
+				cJSON *d = cJSON_AddObjectToObject(x, "start_dispute");
+
+				add_str_or_null(d, "by", ck->start_window->party);
+				cJSON_AddStringToObject(d, "window", ck->start_window->entry->id);
+				accord_json_add_time(d, "claimed_start", ck->from);
+				accord_json_add_time(d, "start", ck->start_window->start);
+				add_time_or_null(d, "to", ck->stopped, ck->dispute_to);
+				cJSON_AddNumberToObject(d, "elapsed_s", (double)ck->dispute_elapsed_s);
+				add_str_or_null(d, "state", ck->dispute_state);
+				add_str_or_null(d, "claimed_state", ck->claimed_state);
+			} else {
+				cJSON_AddNullToObject(x, "start_dispute");
 			}
 			cJSON_AddItemToArray(clocks, x);
 		}

@@ -54,7 +54,17 @@ typedef struct {
 	int64_t paused_s;          /* business seconds the pauses took off */
 	int64_t target_s;          /* the agreement's, -1 without one */
 	const char *state;         /* "met", "missed", "running", or NULL without an agreement */
-	int disputed;              /* its start is a window another party disputes */
+	/*
+	 * Its start is the customer-facing party's window that another party's
+	 * overlapping window disputes (docs/metrics.md, "Whose figures count"):
+	 * a dispute of the start by the impact-window mechanism, not by
+	 * accord_dispute. Unless a time dispute (below) is in effect, it is
+	 * measured the same way: state "disputed", claimed_state the verdict
+	 * from the customer's start, and the dispute_* fields the clock from
+	 * `start_window`'s start (the earliest disputed window of another party).
+	 */
+	int disputed;
+	const accord_impact *start_window;
 	const accord_sla *reported; /* the party's own typed measurement of it, or NULL */
 	int disagrees;             /* reported actual and the computed clock differ by more than a minute */
 	/*
