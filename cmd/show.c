@@ -112,6 +112,9 @@ static void entry_summary(accord_buf *out, const accord_entry *e)
 		accord_buf_puts(out, accord_entry_str(e, "text"));
 	} else if (!strcmp(e->type, "status")) {
 		accord_buf_puts(out, accord_entry_str(e, "status"));
+		/* a pause says whose clock it leaves running: the point of the argument */
+		if ((s = accord_entry_str(e, "on")))
+			accord_buf_printf(out, " on %s", s);
 		if ((s = accord_entry_str(e, "note")))
 			accord_buf_printf(out, ": %s", s);
 	} else if (!strcmp(e->type, "impact")) {

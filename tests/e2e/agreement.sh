@@ -352,6 +352,8 @@ test_clocks_pauses() {
 		"show: the pause, who set it and why"
 	contains "$OUT" "waiting on globex, set by initech, 2026-11-02T14:00:00Z to 2026-11-02T15:00:00Z: does not count until the party waited on co-signs it" \
 		"show: a pause that does not count"
+	contains "$OUT" "gina@globex          waiting on acme: need the gateway logs" "show: the timeline says whom a pause waits on"
+	contains "$OUT" "ivan@initech         waiting on globex" "show: the timeline names the party waited on"
 	# a copy verified from scratch computes the same clocks
 	rm -rf "$T/clone2.git"
 	git init -q --bare "$T/clone2.git"
