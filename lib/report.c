@@ -638,6 +638,27 @@ static void find_apart(report_impl *impl, const accord_report_source *sources, s
 	}
 }
 
+/*
+ * Incident `ri`'s computed clocks decided against an agreement (stopped,
+ * or missed already), over every provider, into a week; a disputed clock
+ * is neither met nor missed (as in provider_add).
+ */
+static void week_add_clocks(accord_report_week *w, const accord_report_incident *ri)
+{
+	size_t i, k;
+
+	for (i = 0; ri->clocks && i < ri->clocks->party_count; i++)
+		for (k = 0; k < ACCORD_CLOCKS; k++) {
+			const accord_clock *ck = &ri->clocks->parties[i].clocks[k];
+
+			if (ck->dispute || ck->start_window || !ck->state ||
+			    !(ck->stopped || !strcmp(ck->state, "missed")))
+				continue;
+			w->clocks_measured++;
+			w->clocks_met += !strcmp(ck->state, "met");
+		}
+}
+
 static void aggregate(accord_report *r, char ***owned_keys, size_t *owned_count)
 {
 	tally_set services = { 0 }, waiting = { 0 }, owners = { 0 }, factors = { 0 };
@@ -697,6 +718,7 @@ static void aggregate(accord_report *r, char ***owned_keys, size_t *owned_count)
 			w->incidents++;
 			w->sla_count += ri->sla_count;
 			w->sla_met += ri->sla_met;
+			week_add_clocks(w, ri);
 			w->feedback_count += ri->feedback_count;
 			w->csat_count += ri->csat_count;
 		}
@@ -1715,6 +1737,8 @@ cJSON *accord_report_to_json(const accord_report *r, const accord_report_meta *m
 		cJSON_AddNumberToObject(item, "customer_minutes", minutes(w->customer_seconds));
 		add_count(item, "sla_measurements", w->sla_count);
 		add_pct(item, "sla_met_pct", w->sla_met, w->sla_count);
+		add_count(item, "clocks_measured", w->clocks_measured);
+		add_pct(item, "clocks_met_pct", w->clocks_met, w->clocks_measured);
 		add_count(item, "responses", w->feedback_count);
 		add_pct(item, "csat_pct", w->csat_count, w->feedback_count);
 		cJSON_AddItemToArray(a, item);
@@ -2587,6 +2611,8 @@ static void build_doc(rdoc *d, const accord_report *r, const accord_report_meta 
 	size_t i;
 
 	build_meta(d, r, meta);
+	/* first: what each provider's clocks and customers say, beside the previous period */
+	build_providers(d, r);
 	if (charts) {
 		add_text(d, B_H2, xstrdup("Charts"));
 		add_block(d, B_CHART)->chart = CHART_MINUTES;
@@ -2594,7 +2620,6 @@ static void build_doc(rdoc *d, const accord_report *r, const accord_report_meta 
 		add_block(d, B_CHART)->chart = CHART_JOINT;
 	}
 	build_sections(d, r);
-	build_providers(d, r);
 	build_weeks(d, r);
 	build_incidents(d, r);
 	add_text(d, B_H2, xstrdup("How each figure is defined"));
@@ -2994,14 +3019,18 @@ static void chart_watermelon(accord_buf *out, const accord_report *r)
 
 			accord_time_format(t, w->start);
 			t[10] = '\0';
-			if (w->sla_count) {
-				double v = 100.0 * (double)w->sla_met / (double)w->sla_count, h = PH * v / 100;
+			/* the computed clocks where an agreement decided any, else the typed measurements */
+			if (w->clocks_measured || w->sla_count) {
+				size_t n = w->clocks_measured ? w->clocks_measured : w->sla_count;
+				size_t met = w->clocks_measured ? w->clocks_met : w->sla_met;
+				double v = 100.0 * (double)met / (double)n, h = PH * v / 100;
 
 				if (h < 2)
 					h = 2;
 				accord_buf_printf(out, "<rect class=\"bar-sla\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#2e8b57\"><title>week of %s: SLA met %.1f%% (%zu %s)</title></rect>",
-						  x, PT + PH - h, half, h, t, v, w->sla_count,
-						  accord_plural((long long)w->sla_count, "measurement", "measurements"));
+						  x, PT + PH - h, half, h, t, v, n,
+						  w->clocks_measured ? accord_plural((long long)n, "computed clock", "computed clocks")
+								     : accord_plural((long long)n, "measurement", "measurements"));
 			}
 			if (w->feedback_count) {
 				double v = 100.0 * (double)w->csat_count / (double)w->feedback_count, h = PH * v / 100;

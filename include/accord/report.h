@@ -130,6 +130,7 @@ typedef struct {
 	int64_t start; /* Monday 00:00 UTC */
 	int64_t customer_seconds;
 	size_t sla_count, sla_met;
+	size_t clocks_measured, clocks_met; /* computed clocks decided against an agreement (docs/metrics.md) */
 	size_t feedback_count, csat_count;
 	size_t incidents;
 } accord_report_week;

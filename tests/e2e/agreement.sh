@@ -615,6 +615,9 @@ test_report() {
 	contains "$(echo "$OUT" | grep "^$(jget "[r['id'] for r in d['rows'] if r['id'].startswith('$X')][0]" <"$T/r.json")")" \
 		"globex:met:300,globex:met:3600,globex:met:7200,yes" "csv: each clock as party:verdict:seconds"
 	equal "$(jget "$G['experience']['lost_minutes']" <"$T/r.json")" 1500 "json: a plain number, no separators"
+	# the weeks: 2026-10-26 has none of this period's incidents; 2026-11-02 has X and P: 6 clocks, all met
+	equal "$(jget "[[w['start'], w['clocks_measured'], w['clocks_met_pct'], w['sla_measurements']] for w in d['weeks']][:2]" <"$T/r.json")" \
+		'[["2026-10-26", 0, null, 0], ["2026-11-02", 6, 100, 0]]' "json: each week's computed clocks met"
 	# the html report in headless Chromium: it loads without console messages, and the page
 	# shows the provider table with the previous period and the change (the trend)
 	if command -v chromium >/dev/null 2>&1; then
@@ -631,6 +634,13 @@ test_report() {
 		contains "$(cat "$T/dom.html")" "<h2>By provider</h2>" "html in a browser: the provider section"
 		contains "$(cat "$T/dom.html")" "<th class=\"n\">previous</th><th class=\"n\">change</th>" "html in a browser: the trend columns"
 		contains "$(cat "$T/dom.html")" "+1,500" "html in a browser: the change, grouped"
+		# the provider table comes first, before the charts, so it is on the first screen
+		equal "$(grep -o '<h2>[^<]*</h2>' "$T/dom.html" | head -2 | tr -d '\n')" "<h2>By provider</h2><h2>Charts</h2>" \
+			"html in a browser: the provider table before the charts"
+		# week of 2026-11-02: X (3 clocks met) and P (globex's 3 met; initech has no agreement): 6 of 6
+		# = 100% beside CSAT 50%: the watermelon week shows, from the computed clocks
+		contains "$(cat "$T/dom.html")" "week of 2026-11-02: SLA met 100.0% (6 computed clocks)" \
+			"html in a browser: the watermelon chart reads the computed clocks"
 		[ -n "${ACCORD_KEEP_SCREENSHOT:-}" ] && cp "$T/agree.png" "$ACCORD_KEEP_SCREENSHOT"
 	else
 		skip "chromium is not installed (apt-get install chromium): the html report is not checked in a browser"
