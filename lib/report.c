@@ -2229,6 +2229,24 @@ static void build_sections(rdoc *d, const accord_report *r)
 		free(met);
 		free(rate);
 	}
+	/* the same questions from the clocks and the agreements: the provider table's figures, summed */
+	if (r->provider_count) {
+		size_t measured = 0, clocks_met = 0, melons = 0;
+		char *met;
+
+		for (i = 0; i < r->provider_count; i++) {
+			measured += r->providers[i].clocks_measured;
+			clocks_met += r->providers[i].clocks_met;
+			melons += r->providers[i].watermelons;
+		}
+		met = pct_text(clocks_met, measured);
+		kv(b, 0, "SLA met (computed clocks)",
+		   fmt("%s (%zu of %zu %s decided against an agreement; see By provider)", met, clocks_met, measured,
+		       accord_plural((long long)measured, "clock", "clocks")));
+		kv(b, melons > 0, "watermelons (agreements)",
+		   fmt("%zu (a provider's every clock met, its agreement's experience target missed; see By provider)", melons));
+		free(met);
+	}
 	if (r->watermelons) {
 		b = add_table(d, B_TABLE, r->across ? 8 : 7, 8 | 16 | 32);
 		if (r->across)

@@ -584,6 +584,11 @@ test_report() {
 	equal "$(grep -c '^  SLA met (computed clocks)  *100% (6 of 6)  *50% (3 of 6)  *+50 pts$' "$T/report.txt")" 1 \
 		"text: SLA met from the computed clocks beside the previous period, with the change"
 	contains "$OUT" "By provider" "text: the provider section"
+	# the SLA section also gives the computed figures: globex 6 of 6 (initech has no agreement), X a watermelon
+	equal "$(grep -c '^  SLA met (computed clocks)  *100% (6 of 6 clocks decided against an agreement; see By provider)$' "$T/report.txt")" 1 \
+		"text: the SLA section gives the computed clocks too"
+	equal "$(grep -c "^  watermelons (agreements)  *1 (a provider's every clock met" "$T/report.txt")" 1 \
+		"text: the SLA section gives the watermelons against agreements"
 	# change of the medians: 300 - 0 = +5m; 3600 - 10800 = -2h; SLA 100 - 50 = +50 pts; lost 1500 - 0 = +1,500
 	contains "$OUT" "time to acknowledge, median / p90" "text: the clock rows"
 	contains "$OUT" "5m / 20m (n=2)" "text: acknowledge median / p90 this period"
