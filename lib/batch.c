@@ -23,7 +23,6 @@
 #include "accord/encode.h"
 #include "accord/error.h"
 #include "accord/idmap.h"
-#include "accord/sshsig.h"
 
 #define DEFAULT_FLUSH_OBJECTS 50000
 #define DEFAULT_FLUSH_BYTES (256u << 20)
@@ -65,7 +64,7 @@ struct accord_batch {
 
 	z_stream z;
 	int z_ready;
-	accord_buf commit, payload, armor;
+	accord_buf commit;
 };
 
 static batch_feed *feed_get(accord_batch *b, const char *keyid)
@@ -331,41 +330,6 @@ done:
 	return error;
 }
 
-/*
- * The commit accord_store_append writes (accord_commit_payload, signed,
- * the gpgsig header last): the same bytes, so the same id.
- */
-static int build_commit(accord_batch *b, const batch_feed *f, const accord_key *key,
-			const char *entry, size_t len, int64_t time)
-{
-	const char *p, *nl;
-	size_t header_len;
-	int error;
-
-	if ((error = accord_commit_payload(&b->payload, f->has_head ? &f->head : NULL, key, entry,
-					   len, time)) < 0)
-		return error;
-	header_len = (size_t)((const char *)memmem(b->payload.ptr, b->payload.size, "\n\n", 2) -
-			      b->payload.ptr) + 1;
-
-	accord_buf_clear(&b->armor);
-	if ((error = accord_sshsig_sign(&b->armor, key, "git", b->payload.ptr, b->payload.size)) < 0)
-		return error;
-
-	/* Headers, "gpgsig" with each further armor line indented by a space, the rest. */
-	accord_buf_clear(&b->commit);
-	accord_buf_put(&b->commit, b->payload.ptr, header_len);
-	accord_buf_puts(&b->commit, "gpgsig ");
-	for (p = b->armor.ptr; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
-		accord_buf_put(&b->commit, p, (size_t)(nl - p));
-		accord_buf_puts(&b->commit, "\n ");
-	}
-	accord_buf_puts(&b->commit, p);
-	accord_buf_putc(&b->commit, '\n');
-	accord_buf_put(&b->commit, b->payload.ptr + header_len, b->payload.size - header_len);
-	return 0;
-}
-
 static int write_entry(git_oid *out_commit, accord_batch *b, batch_feed *f,
 		       const accord_key *key, const char *entry, size_t len, int64_t time)
 {
@@ -384,7 +348,9 @@ static int write_entry(git_oid *out_commit, accord_batch *b, batch_feed *f,
 			return error;
 		b->tree_written = 1;
 	}
-	if ((error = build_commit(b, f, key, entry, len, time)) < 0)
+	/* accord_store_append's bytes, from the same writer: the same id */
+	if ((error = accord_commit_signed(&b->commit, f->has_head ? &f->head : NULL, key, entry, len,
+					  time)) < 0)
 		return error;
 	if ((error = git_odb_hash(&id, b->commit.ptr, b->commit.size, GIT_OBJECT_COMMIT)) < 0)
 		return accord_error_git(error, "hashing a commit");
@@ -532,7 +498,5 @@ void accord_batch_free(accord_batch *b)
 	free(b->packdir);
 	accord_buf_dispose(&b->pack);
 	accord_buf_dispose(&b->commit);
-	accord_buf_dispose(&b->payload);
-	accord_buf_dispose(&b->armor);
 	free(b);
 }

@@ -253,6 +253,45 @@ int accord_commit_payload(accord_buf *out, const git_oid *parent, const accord_k
 	return 0;
 }
 
+/*
+ * The one writer of commit bytes: the payload above, signed, with the
+ * SSHSIG armor as a "gpgsig" header after the others (each further armor
+ * line indented by a space), as git and libgit2's
+ * git_commit_create_with_signature lay it out. accord_store_append and
+ * accord_batch both write exactly these bytes.
+ */
+int accord_commit_signed(accord_buf *out, const git_oid *parent, const accord_key *key,
+			 const char *entry, size_t len, int64_t time)
+{
+	accord_buf payload = ACCORD_BUF_INIT, armor = ACCORD_BUF_INIT;
+	const char *p, *nl, *end;
+	size_t header_len;
+	int error;
+
+	if ((error = accord_commit_payload(&payload, parent, key, entry, len, time)) < 0)
+		goto done;
+	if ((error = accord_sshsig_sign(&armor, key, "git", payload.ptr, payload.size)) < 0)
+		goto done;
+	/* the headers end at the first blank line, which the payload always has */
+	end = memmem(payload.ptr, payload.size, "\n\n", 2);
+	header_len = (size_t)(end - payload.ptr) + 1;
+	accord_buf_clear(out);
+	accord_buf_grow(out, payload.size + armor.size + armor.size / 64 + 16);
+	accord_buf_put(out, payload.ptr, header_len);
+	accord_buf_puts(out, "gpgsig ");
+	for (p = armor.ptr; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		accord_buf_put(out, p, (size_t)(nl - p));
+		accord_buf_puts(out, "\n ");
+	}
+	accord_buf_puts(out, p);
+	accord_buf_putc(out, '\n');
+	accord_buf_put(out, payload.ptr + header_len, payload.size - header_len);
+done:
+	accord_buf_dispose(&payload);
+	accord_buf_dispose(&armor);
+	return error;
+}
+
 int accord_store_append(git_oid *out, accord_store *store, const char *refname,
 			const git_oid *parent, const char *entry, size_t len,
 			const accord_key *key, int64_t time)
@@ -260,7 +299,8 @@ int accord_store_append(git_oid *out, accord_store *store, const char *refname,
 	git_tree *tree = NULL;
 	git_commit *parent_commit = NULL;
 	git_reference *ref = NULL;
-	accord_buf content = ACCORD_BUF_INIT, armor = ACCORD_BUF_INIT;
+	git_odb *odb = NULL;
+	accord_buf commit = ACCORD_BUF_INIT;
 	git_oid id;
 	int error;
 
@@ -270,12 +310,10 @@ int accord_store_append(git_oid *out, accord_store *store, const char *refname,
 		error = accord_error_git(error, "reading the feed's previous entry");
 		goto done;
 	}
-	if ((error = accord_commit_payload(&content, parent, key, entry, len, time)) < 0)
+	if ((error = accord_commit_signed(&commit, parent, key, entry, len, time)) < 0)
 		goto done;
-	if ((error = accord_sshsig_sign(&armor, key, "git", content.ptr, content.size)) < 0)
-		goto done;
-	if ((error = git_commit_create_with_signature(&id, store->repo, content.ptr, armor.ptr,
-						      "gpgsig")) < 0) {
+	if ((error = git_repository_odb(&odb, store->repo)) < 0 ||
+	    (error = git_odb_write(&id, odb, commit.ptr, commit.size, GIT_OBJECT_COMMIT)) < 0) {
 		error = accord_error_git(error, "writing the commit");
 		goto done;
 	}
@@ -298,10 +336,10 @@ int accord_store_append(git_oid *out, accord_store *store, const char *refname,
 	error = 0;
 done:
 	git_reference_free(ref);
+	git_odb_free(odb);
 	git_commit_free(parent_commit);
 	git_tree_free(tree);
-	accord_buf_dispose(&content);
-	accord_buf_dispose(&armor);
+	accord_buf_dispose(&commit);
 	return error;
 }
 

@@ -277,6 +277,35 @@ static void test_store_append_and_read_back(void **state)
 	}
 }
 
+/*
+ * accord_commit_signed is the one writer of commit bytes (append, batch,
+ * bench/gen): it lays the signature out as libgit2's
+ * git_commit_create_with_signature does, so the ids are the ones a commit
+ * written through libgit2 (and read by stock git) would have.
+ */
+static void test_store_commit_signed_as_libgit2_writes_it(void **state)
+{
+	fixture *f = *state;
+	const char *entry = "{\"an\":\"entry\"}";
+	accord_buf payload = ACCORD_BUF_INIT, armor = ACCORD_BUF_INIT, ours = ACCORD_BUF_INIT;
+	git_repository *repo = accord_store_repo(f->store);
+	git_oid parent, theirs, mine;
+
+	append_ok(&parent, f, NULL, "first", T0);
+	assert_int_equal(accord_commit_payload(&payload, &parent, f->alice, entry, strlen(entry), T0 + 9), 0);
+	assert_int_equal(accord_sshsig_sign(&armor, f->alice, "git", payload.ptr, payload.size), 0);
+	assert_int_equal(git_commit_create_with_signature(&theirs, repo, payload.ptr, armor.ptr, "gpgsig"), 0);
+	assert_int_equal(accord_commit_signed(&ours, &parent, f->alice, entry, strlen(entry), T0 + 9), 0);
+	assert_int_equal(git_odb_hash(&mine, ours.ptr, ours.size, GIT_OBJECT_COMMIT), 0);
+	assert_true(git_oid_equal(&mine, &theirs));
+	/* and append writes those bytes */
+	append_ok(&mine, f, &parent, entry, T0 + 9);
+	assert_true(git_oid_equal(&mine, &theirs));
+	accord_buf_dispose(&payload);
+	accord_buf_dispose(&armor);
+	accord_buf_dispose(&ours);
+}
+
 static void test_store_append_compare_and_swap(void **state)
 {
 	fixture *f = *state;
@@ -615,6 +644,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store_state_path_and_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_commit_payload_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_append_and_read_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_commit_signed_as_libgit2_writes_it, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_append_compare_and_swap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_append_clears_stale_ref_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_ref_list, setup, teardown),

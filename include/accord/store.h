@@ -90,6 +90,16 @@ int accord_commit_payload(accord_buf *out, const git_oid *parent, const accord_k
 			  const char *entry, size_t len, int64_t time);
 
 /*
+ * The signed commit accord writes for `entry`: accord_commit_payload with
+ * the SSHSIG of it in a "gpgsig" header, into *out (cleared first). The
+ * one writer of commit bytes: accord_store_append and accord_batch write
+ * these, so stock `git verify-commit` and the ledger see the same commit
+ * whichever wrote it. Errors as accord_commit_payload's and the signer's.
+ */
+int accord_commit_signed(accord_buf *out, const git_oid *parent, const accord_key *key,
+			 const char *entry, size_t len, int64_t time);
+
+/*
  * Write `entry` (len bytes) as a commit signed with `key` whose parent is
  * `parent` (NULL for a feed's first entry), then move `refname` from
  * `parent` to it by compare-and-swap. ACCORD_EMODIFIED if the ref moved
