@@ -606,8 +606,9 @@ static int type_index(const char *type)
 }
 
 /*
- * Wrap `body` (a JSON object) in the envelope exactly as accord_entry_build
- * lays it out, hand it to the author's worker and advance the clocks.
+ * Wrap `body` (a JSON object, as cJSON_PrintUnformatted prints it) in the
+ * envelope with the library's encoder (accord_entry_encode, under
+ * accord_entry_build), hand it to the author's worker and advance the clocks.
  * Every writer has seen the ledger's last entry (one history, as if each
  * synced before writing): it is the one dep when another key wrote it, so
  * the derived clock, 1 + the highest of prev and deps, is the global count.
@@ -616,7 +617,7 @@ static int type_index(const char *type)
 static void emit(gen *g, member *m, const char *type, const char *incident, const accord_buf *body,
 		 char *id)
 {
-	char when[ACCORD_TIME_LEN];
+	accord_entry_fields fields = { 0 };
 	unsigned char hash[32];
 	accord_buf *raw = &g->raw;
 	int ti = type_index(type);
@@ -627,36 +628,20 @@ static void emit(gen *g, member *m, const char *type, const char *incident, cons
 		return;
 	g->lamport++;
 	g->now += between(1, 189); /* about 95 s an entry: a million entries span three years */
-	accord_time_format(when, g->now);
-	accord_buf_clear(raw);
-	accord_buf_printf(raw, "{\"v\":%d,\"ledger\":", ACCORD_ENTRY_VERSION);
-	if (g->ledger[0])
-		accord_buf_printf(raw, "\"%s\"", g->ledger);
-	else
-		accord_buf_puts(raw, "null");
-	accord_buf_printf(raw, ",\"author\":\"%s\",\"seq\":%lld,\"prev\":", m->pkhex,
-			  (long long)(m->seq + 1));
-	if (m->seq)
-		accord_buf_printf(raw, "\"%s\"", m->last_id);
-	else
-		accord_buf_puts(raw, "null");
-	accord_buf_printf(raw, ",\"lamport\":%lld,\"time\":\"%s\",\"type\":\"%s\",\"incident\":",
-			  (long long)g->lamport, when, type);
-	if (incident)
-		accord_buf_printf(raw, "\"%s\"", incident);
-	else
-		accord_buf_puts(raw, "null");
-	if (g->last_by && g->last_by != m)
-		accord_buf_printf(raw, ",\"deps\":[\"%s\"]", g->last_id);
-	else
-		accord_buf_puts(raw, ",\"deps\":[]");
-	if (!m->seq && m->admission[0])
-		accord_buf_printf(raw, ",\"admission\":\"%s\"", m->admission);
-	else
-		accord_buf_puts(raw, ",\"admission\":null");
-	accord_buf_puts(raw, ",\"body\":");
-	accord_buf_put(raw, body->ptr, body->size);
-	accord_buf_putc(raw, '}');
+	fields.ledger = g->ledger[0] ? g->ledger : NULL;
+	fields.author = &m->key->pub;
+	fields.seq = m->seq + 1;
+	fields.prev = m->seq ? m->last_id : NULL;
+	fields.lamport = g->lamport;
+	fields.time = g->now;
+	fields.type = type;
+	fields.incident = incident;
+	if (g->last_by && g->last_by != m) {
+		fields.deps = (const char(*)[ACCORD_ID_HEXLEN + 1]) & g->last_id;
+		fields.dep_count = 1;
+	}
+	fields.admission = !m->seq && m->admission[0] ? m->admission : NULL;
+	accord_entry_encode(raw, &fields, body->ptr, body->size);
 
 	accord_sha256(hash, raw->ptr, raw->size);
 	m->seq++;

@@ -55,20 +55,14 @@ static void put_hex_or_null(accord_buf *out, const char *hex)
 		accord_buf_puts(out, "null");
 }
 
-int accord_entry_build(accord_buf *out, const accord_entry_fields *f)
+void accord_entry_encode(accord_buf *out, const accord_entry_fields *f, const char *body,
+			 size_t body_len)
 {
 	char author[2 * sizeof(f->author->pk) + 1], when[ACCORD_TIME_LEN];
-	char *body;
-	accord_entry *check = NULL;
 	size_t i;
-	int error;
 
-	body = cJSON_PrintUnformatted(f->body);
-	if (!body)
-		return accord_error_set(ACCORD_ENOMEM, "can't serialize the entry body");
 	accord_hex_encode(author, f->author->pk, sizeof(f->author->pk));
 	accord_time_format(when, f->time);
-
 	accord_buf_clear(out);
 	accord_buf_printf(out, "{\"v\":%d,\"ledger\":", ACCORD_ENTRY_VERSION);
 	put_hex_or_null(out, f->ledger);
@@ -85,7 +79,21 @@ int accord_entry_build(accord_buf *out, const accord_entry_fields *f)
 		accord_buf_printf(out, "%s\"%s\"", i ? "," : "", f->deps[i]);
 	accord_buf_puts(out, "],\"admission\":");
 	put_hex_or_null(out, f->admission);
-	accord_buf_printf(out, ",\"body\":%s}", body);
+	accord_buf_puts(out, ",\"body\":");
+	accord_buf_put(out, body, body_len);
+	accord_buf_putc(out, '}');
+}
+
+int accord_entry_build(accord_buf *out, const accord_entry_fields *f)
+{
+	accord_entry *check = NULL;
+	char *body;
+	int error;
+
+	body = cJSON_PrintUnformatted(f->body);
+	if (!body)
+		return accord_error_set(ACCORD_ENOMEM, "can't serialize the entry body");
+	accord_entry_encode(out, f, body, strlen(body));
 	cJSON_free(body);
 
 	error = accord_entry_parse(&check, out->ptr, out->size);

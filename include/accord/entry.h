@@ -84,6 +84,17 @@ typedef struct {
 int accord_entry_build(accord_buf *out, const accord_entry_fields *f);
 
 /*
+ * The encoder under accord_entry_build, for writers that serialize the
+ * body themselves (bench/gen): `f` in the fixed order above with `body`
+ * (body_len bytes of JSON, as cJSON_PrintUnformatted would print it) as
+ * the body, into `out` (cleared first); f->body is not read. Nothing is
+ * checked: the caller answers for the body, and accord_entry_parse, which
+ * the ledger runs on read, says whether the result is an entry.
+ */
+void accord_entry_encode(accord_buf *out, const accord_entry_fields *f, const char *body,
+			 size_t body_len);
+
+/*
  * Parse and validate exact entry bytes: size limit, strict JSON (UTF-8,
  * duplicate keys, integers), then schemas/entry.schema.json for a known
  * type and schemas/envelope.schema.json for another; deps must be sorted. On success
