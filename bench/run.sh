@@ -138,17 +138,18 @@ everyday() {
 }
 
 # once OUT CMD...: run accord once on the ledger in use under /usr/bin/time,
-# stdout to OUT; sets SECS (wall) and KB (peak RSS) and RC (0 or 3).
+# stdout to OUT; sets SECS (wall), KB (peak RSS), USER_S and SYS_S (CPU
+# seconds) and RC (0 or 3).
 once() {
 	local out=$1
 	shift
 	RC=0
-	ACCORD_NOW=$LNOW /usr/bin/time -f '%e %M' -o "$W/time.out" \
+	ACCORD_NOW=$LNOW /usr/bin/time -f '%e %M %U %S' -o "$W/time.out" \
 		"$ACCORD" -C "$LDIR" --home "$LHOME" "$@" >"$out" 2>"$W/cmd.err" || RC=$?
 	[ "$RC" = 0 ] || [ "$RC" = 3 ] ||
 		die "accord $1 (exit $RC): $(grep -v '^Command exited' "$W/cmd.err" | tail -1)"
 	# GNU time puts "Command exited with non-zero status N" first then.
-	read -r SECS KB < <(tail -1 "$W/time.out")
+	read -r SECS KB USER_S SYS_S < <(tail -1 "$W/time.out")
 }
 
 # audit KEY: one full audit of the ledger in use: entries/s and peak RSS.
@@ -159,7 +160,7 @@ audit() {
 	once "$W/audit.$key" audit --threads "$threads"
 	[ "$RC" = 0 ] || note="; exit 3: $(grep -m1 '^Result:' "$W/audit.$key" | tr -s ' ')"
 	put "${key}_rate" "$(awk -v n="$n" -v s="$SECS" 'BEGIN { printf "%.0f\n", (s > 0 ? n / s : 0) }')" \
-		"$n entries in $SECS s, --threads $threads$note"
+		"$n entries in $SECS s (CPU: user $USER_S s, system $SYS_S s), --threads $threads$note"
 	put "${key}_rss" "$(awk -v k="$KB" 'BEGIN { printf "%.1f\n", k / 1024 }')" "maximum resident set size, $KB kB"
 	put "${key}_secs" "$SECS" "$n entries"
 }
@@ -187,8 +188,9 @@ step_big_gen() {
 	log "generating $N entries"
 	gen "$W/big" "$N"
 	# The generator's own figure: its wall time, ledger written and packed.
+	# Its CPU time too: on a loaded machine the wall clock says little.
 	put gen_rate "$(grep -o '[0-9]* entries/s' "$W/big.gen.out" | cut -d' ' -f1)" \
-		"$(head -1 "$W/big.gen.out" | sed 's/^wrote //; s/ to [^ ]* in / in /; s/: [0-9]* entries\/s//'), $(nproc) threads"
+		"$(head -1 "$W/big.gen.out" | sed 's/^wrote //; s/ to [^ ]* in / in /; s/: [0-9]* entries\/s//'), $(nproc) threads; $(sed -n 2p "$W/big.gen.out"); $(sed -n 3p "$W/big.gen.out")"
 }
 
 step_big_first() {
@@ -217,7 +219,7 @@ step_big_audit() {
 # every core (bench/verify-limit), over messages of the big ledger's mean
 # entry size, taken right after its audit so that both see about the same load.
 step_limit() {
-	local bytes=700 count threads one
+	local bytes=700 count threads one us
 	if [ -d "$W/big" ]; then
 		count=$(git -C "$W/big" rev-list -n 1000 --glob=refs/accord/feeds/ | wc -l)
 		[ "$count" -gt 0 ] &&
@@ -227,7 +229,8 @@ step_limit() {
 	"$LIMIT" --seconds 5 --bytes "$bytes" >"$W/limit.out" 2>&1 || die "bench/verify-limit: $(tail -1 "$W/limit.out")"
 	threads=$(grep -o '^[0-9]* threads: [0-9]*' "$W/limit.out" | cut -d' ' -f3)
 	one=$(grep -o '^1 thread: [0-9]*' "$W/limit.out" | cut -d' ' -f3)
-	put ed25519_rate "$threads" "crypto_sign_verify_detached on $(nproc) threads for 5 s, $bytes-byte messages (the mean entry of the $N-entry ledger); one thread alone: $one/s"
+	us=$(grep '^[0-9]* threads:' "$W/limit.out" | grep -o '[0-9.]* us of CPU each' | cut -d' ' -f1)
+	put ed25519_rate "$threads" "crypto_sign_verify_detached on $(nproc) threads for 5 s, $us µs of CPU each, $bytes-byte messages (the mean entry of the $N-entry ledger); one thread alone: $one/s"
 }
 
 step_big_report() {
