@@ -129,7 +129,8 @@ static long number(const char *s, const char *what, long lo, long hi)
 	errno = 0;
 	v = strtol(s ? s : "", &end, 10);
 	if (!s || !*s || *end || errno || v < lo || v > hi) {
-		fprintf(stderr, "verify-limit: %s must be a number from %ld to %ld\n", what, lo, hi);
+		fprintf(stderr, "verify-limit: %s must be a number from %ld to %ld\n", what, lo,
+			hi);
 		exit(2);
 	}
 	return v;
@@ -153,7 +154,8 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--bytes") && i + 1 < argc) {
 			msg_len = (size_t)number(argv[++i], "--bytes", 1, (long)sizeof(msgs[0]));
 		} else {
-			fprintf(stderr, "verify-limit: unknown argument '%s' (see --help)\n", argv[i]);
+			fprintf(stderr, "verify-limit: unknown argument '%s' (see --help)\n",
+				argv[i]);
 			return 2;
 		}
 	}

@@ -349,8 +349,8 @@ static int write_entry(git_oid *out_commit, accord_batch *b, batch_feed *f,
 		b->tree_written = 1;
 	}
 	/* accord_store_append's bytes, from the same writer: the same id */
-	if ((error = accord_commit_signed(&b->commit, f->has_head ? &f->head : NULL, key, entry, len,
-					  time)) < 0)
+	if ((error = accord_commit_signed(&b->commit, f->has_head ? &f->head : NULL, key, entry,
+					  len, time)) < 0)
 		return error;
 	if ((error = git_odb_hash(&id, b->commit.ptr, b->commit.size, GIT_OBJECT_COMMIT)) < 0)
 		return accord_error_git(error, "hashing a commit");

@@ -292,10 +292,15 @@ static void test_store_commit_signed_as_libgit2_writes_it(void **state)
 	git_oid parent, theirs, mine;
 
 	append_ok(&parent, f, NULL, "first", T0);
-	assert_int_equal(accord_commit_payload(&payload, &parent, f->alice, entry, strlen(entry), T0 + 9), 0);
+	assert_int_equal(
+		accord_commit_payload(&payload, &parent, f->alice, entry, strlen(entry), T0 + 9),
+		0);
 	assert_int_equal(accord_sshsig_sign(&armor, f->alice, "git", payload.ptr, payload.size), 0);
-	assert_int_equal(git_commit_create_with_signature(&theirs, repo, payload.ptr, armor.ptr, "gpgsig"), 0);
-	assert_int_equal(accord_commit_signed(&ours, &parent, f->alice, entry, strlen(entry), T0 + 9), 0);
+	assert_int_equal(
+		git_commit_create_with_signature(&theirs, repo, payload.ptr, armor.ptr, "gpgsig"),
+		0);
+	assert_int_equal(
+		accord_commit_signed(&ours, &parent, f->alice, entry, strlen(entry), T0 + 9), 0);
 	assert_int_equal(git_odb_hash(&mine, ours.ptr, ours.size, GIT_OBJECT_COMMIT), 0);
 	assert_true(git_oid_equal(&mine, &theirs));
 	/* and append writes those bytes */
@@ -644,7 +649,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store_state_path_and_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_commit_payload_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_append_and_read_back, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_commit_signed_as_libgit2_writes_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_commit_signed_as_libgit2_writes_it,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_append_compare_and_swap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_append_clears_stale_ref_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_ref_list, setup, teardown),
