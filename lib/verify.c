@@ -137,6 +137,8 @@ struct run {
 	size_t nforks;
 	struct item **invites; /* every party-invite, for refusals naming a party set aside */
 	size_t ninvites;
+	struct item **involves; /* every involve, for refusals of a party's entry on an incident */
+	size_t ninvolves;
 };
 
 static char *xstrdup(const char *s)
@@ -1587,10 +1589,32 @@ static int party_aside(struct run *r, const struct round *rd, const accord_parti
 	return 0;
 }
 
+/* Whether e's party was involved in e's incident by an involve, in e's causal past, set aside this round. */
+static int involve_aside(struct run *r, const struct round *rd, const accord_parties *p,
+			 const accord_entry *e)
+{
+	const accord_member *m = accord_parties_member(p, e->author.id);
+	size_t i;
+
+	if (!m || !e->incident[0])
+		return 0;
+	for (i = 0; i < r->ninvolves; i++) {
+		const accord_entry *inv = r->involves[i]->e;
+		const char *party = accord_entry_str(inv, "party");
+
+		if (!strcmp(inv->incident, e->incident) && party &&
+		    accord_party_names_alike(party, p->parties[m->party].name) &&
+		    rests_on_aside(r, rd, inv->id) && accord_causal_in_past(r->v->causal, e, inv) == 1)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Whether `e` refers, other than through its author's own admission, to
- * an entry set aside this round: the incident it is about, the proposal
- * or revision it names, a party whose invitation is set aside. Such an
+ * an entry set aside this round: the incident it is about, the involve
+ * that made it its party's incident, the proposal or revision it names, a
+ * party whose invitation is set aside. Such an
  * entry is refused for want of what it names, no fault of its author: it
  * is set aside alone (a hole), and its feed goes on, else a revocation
  * below an admission or invitation would stop every feed that built on it.
@@ -1603,7 +1627,7 @@ static int refers_to_aside(struct run *r, const struct round *rd, const accord_p
 	if (rests_on_aside(r, rd, accord_entry_str(e, "resolution")) ||
 	    rests_on_aside(r, rd, accord_entry_str(e, "proposal")) ||
 	    rests_on_aside(r, rd, accord_entry_str(e, "revises")) ||
-	    (e->incident[0] && rests_on_aside(r, rd, e->incident)) ||
+	    (e->incident[0] && rests_on_aside(r, rd, e->incident)) || involve_aside(r, rd, p, e) ||
 	    party_aside(r, rd, p, e, accord_entry_str(e, "party")) ||
 	    party_aside(r, rd, p, e, accord_entry_str(e, "with")))
 		return 1;
@@ -2096,9 +2120,14 @@ static size_t in_ledger_order(struct run *r, accord_entry **all)
 	}
 	n = j;
 	qsort(all, n, sizeof(*all), ledger_order_cmp);
-	for (i = 0; i < n; i++)
-		if (!strcmp(all[i]->type, "party-invite") && item_of(r, all[i]))
+	for (i = 0; i < n; i++) {
+		if (!item_of(r, all[i]))
+			continue;
+		if (!strcmp(all[i]->type, "party-invite"))
 			ACCORD_PUSH(r->invites, r->ninvites, item_of(r, all[i]));
+		else if (!strcmp(all[i]->type, "involve"))
+			ACCORD_PUSH(r->involves, r->ninvolves, item_of(r, all[i]));
+	}
 	return n;
 }
 
@@ -2547,6 +2576,7 @@ done:
 	accord_idmap_dispose(&r.byid);
 	free(r.forks);
 	free(r.invites);
+	free(r.involves);
 	accord_verification_free(v);
 	return error;
 }
