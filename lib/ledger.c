@@ -333,41 +333,68 @@ const accord_beyond *accord_ledger_beyond(const accord_ledger *ledger, const cha
 	return NULL;
 }
 
+/* Walk back from `head`, adding each entry not added yet; stop at one that was (the rest is in). */
+static int walk_into(accord_entry ***all, size_t *n, accord_idmap *added, const accord_ledger *l,
+		     git_oid at, int64_t left)
+{
+	int error = 0;
+
+	while (error == 0 && left-- > 0 && !git_oid_is_zero(&at)) {
+		accord_commit *cm = NULL;
+		accord_entry *e = NULL;
+
+		if ((error = accord_commit_read(&cm, l->store, &at)) < 0 ||
+		    (error = accord_entry_parse(&e, cm->message, cm->message_len)) < 0) {
+			accord_commit_free(cm);
+			break;
+		}
+		if (accord_idmap_get(added, e->id)) {
+			accord_entry_free(e);
+			accord_commit_free(cm);
+			break;
+		}
+		ACCORD_PUSH(*all, *n, e);
+		accord_idmap_put(added, e->id, e);
+		if (cm->parent_count)
+			at = cm->parent;
+		else
+			memset(&at, 0, sizeof(at));
+		accord_commit_free(cm);
+	}
+	return error;
+}
+
 /*
  * The frontiers of a ledger opened through the index, built once. The index
  * verified every entry up to each feed's head that counts, so the graph is
  * read from those heads back to the feeds' roots (prev and deps, parsed,
  * no signature checked again) and added in ledger order: a walk over the
  * commits, not a second verification. An entry that counts never depends
- * on one that does not, so leaving those out changes no answer.
+ * on one that does not, so leaving those out changes no answer. The other
+ * side of a fork, kept under refs/accord/evidence/, is walked too: its
+ * entries count where another key's entry depends on them (attack28 06).
  */
 static int build_causal(accord_ledger *l)
 {
+	accord_idmap added = ACCORD_IDMAP_INIT;
+	git_strarray ev = { NULL, 0 };
 	accord_entry **all = NULL;
 	accord_causal *c = NULL;
 	size_t n = 0, i;
 	int error = 0;
 
-	for (i = 0; i < l->feed_count && error == 0; i++) {
-		git_oid at = l->feeds[i].head;
-		int64_t left = l->feeds[i].seq;
+	for (i = 0; i < l->feed_count && error == 0; i++)
+		error = walk_into(&all, &n, &added, l, l->feeds[i].head, l->feeds[i].seq);
+	if (error == 0 && (error = accord_store_ref_list(&ev, l->store, ACCORD_EVIDENCE_PREFIX)) == 0) {
+		for (i = 0; i < ev.count && error == 0; i++) {
+			git_oid head;
 
-		while (error == 0 && left-- > 0 && !git_oid_is_zero(&at)) {
-			accord_commit *cm = NULL;
-			accord_entry *e = NULL;
-
-			if ((error = accord_commit_read(&cm, l->store, &at)) < 0 ||
-			    (error = accord_entry_parse(&e, cm->message, cm->message_len)) < 0) {
-				accord_commit_free(cm);
-				break;
-			}
-			ACCORD_PUSH(all, n, e);
-			if (cm->parent_count)
-				at = cm->parent;
-			else
-				memset(&at, 0, sizeof(at));
-			accord_commit_free(cm);
+			/* evidence that does not read adds nothing: the engine judged it */
+			if (accord_store_ref_get(&head, l->store, ev.strings[i]) == 0 &&
+			    walk_into(&all, &n, &added, l, head, INT64_MAX) < 0)
+				accord_error_clear();
 		}
+		git_strarray_dispose(&ev);
 	}
 	if (error == 0 && (error = accord_causal_new(&c)) == 0) {
 		qsort(all, n, sizeof(*all), accord_ledger_order_cmp);
@@ -375,6 +402,7 @@ static int build_causal(accord_ledger *l)
 			accord_causal_add(c, all[i]);
 		l->causal = c;
 	}
+	accord_idmap_dispose(&added);
 	for (i = 0; i < n; i++)
 		accord_entry_free(all[i]);
 	free(all);
@@ -844,6 +872,47 @@ static int checkpoint_body(cJSON **out, const accord_ledger *l, const cJSON *bod
 }
 
 /*
+ * Never write on a feed a remote holds further than this copy: a clone
+ * takes a feed only as far as it counts, so after an entry of it stopped
+ * counting the next append would sign a second entry with that entry's
+ * seq, proof of equivocation against an honest key (attack28 finding 05).
+ * What sync last saw there (refs/quarantine/REMOTE/feeds/KEY) must be
+ * this copy's head or behind it.
+ */
+static int check_remote_copies(const accord_ledger *l, const char *keyid)
+{
+	git_strarray refs = { NULL, 0 };
+	git_oid mine, theirs;
+	char suffix[64];
+	size_t i, n = (size_t)snprintf(suffix, sizeof(suffix), "/feeds/%s", keyid);
+	accord_buf ref = ACCORD_BUF_INIT;
+	int error, have;
+
+	accord_buf_printf(&ref, "%s%s", ACCORD_FEED_PREFIX, keyid);
+	have = accord_store_ref_get(&mine, l->store, ref.ptr) == 0;
+	accord_buf_dispose(&ref);
+	if ((error = accord_store_ref_list(&refs, l->store, ACCORD_QUARANTINE_PREFIX)) < 0)
+		return error;
+	for (i = 0; i < refs.count && error == 0; i++) {
+		const char *name = refs.strings[i];
+		size_t len = strlen(name);
+
+		if (len < n || strcmp(name + len - n, suffix) != 0 ||
+		    accord_store_ref_get(&theirs, l->store, name) < 0 || (have && git_oid_equal(&mine, &theirs)) ||
+		    (have && git_graph_descendant_of(accord_store_repo(l->store), &mine, &theirs) == 1))
+			continue;
+		error = accord_error_set(ACCORD_EBADSIG,
+					 "%.*s holds entries of your feed %s that this copy does not count or does not have; "
+					 "writing would sign a second entry with the same sequence number. "
+					 "Run accord audit, and accord sync, to see why",
+					 (int)(len - n - strlen(ACCORD_QUARANTINE_PREFIX)), name + strlen(ACCORD_QUARANTINE_PREFIX),
+					 keyid);
+	}
+	git_strarray_dispose(&refs);
+	return error;
+}
+
+/*
  * A feed whose entries past what counts are all set aside alone (holes):
  * the next entry chains on its ref's head, the last of them, as the hub
  * and every copy hold it. `tail` gets that head and its entry (to free).
@@ -885,7 +954,7 @@ int accord_ledger_append(char *out_id, accord_ledger *ledger, const accord_key *
 	size_t n, i;
 	int error;
 
-	if ((error = check_own_feed(ledger, key)) < 0)
+	if ((error = check_own_feed(ledger, key)) < 0 || (error = check_remote_copies(ledger, key->pub.id)) < 0)
 		return error;
 	if (beyond && beyond->holes) {
 		if ((error = holes_tail(&tail, &tail_entry, ledger, beyond)) < 0)

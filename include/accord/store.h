@@ -22,6 +22,8 @@
 
 #define ACCORD_REF_PREFIX "refs/accord/"
 #define ACCORD_FEED_PREFIX "refs/accord/feeds/"
+/* what sync fetched from remote R: refs/quarantine/R/feeds/KEY, kept as seen there last */
+#define ACCORD_QUARANTINE_PREFIX "refs/quarantine/"
 #define ACCORD_EMPTY_TREE "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 /* An entry (at most 64 KiB) plus its commit headers and signature. */
 #define ACCORD_COMMIT_MAX (65536 + 8192)

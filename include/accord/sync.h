@@ -29,7 +29,6 @@
  * reported as a rollback.
  */
 
-#define ACCORD_QUARANTINE_PREFIX "refs/quarantine/"
 
 /* How an incoming feed head relates to the local one. */
 typedef enum {
