@@ -603,10 +603,14 @@ cJSON *cmd_heads_body(accord_ctx *ctx)
 int cmd_party_ambiguous(accord_ctx *ctx, const char *name)
 {
 	const accord_parties *p = accord_ledger_parties(ctx->ledger);
+	const accord_member *me = ctx->key ? accord_parties_member(p, ctx->key->pub.id) : NULL;
 	accord_buf which = ACCORD_BUF_INIT;
 	size_t i, n = 0;
 	int code;
 
+	/* a member naming its own party means it (the rules say so too) */
+	if (me && me->accepted && !strcmp(p->parties[me->party].name, name))
+		return 0;
 	for (i = 0; i < p->party_count; i++) {
 		if (strcmp(p->parties[i].name, name) != 0)
 			continue;

@@ -337,7 +337,7 @@ static int party_list(accord_ctx *ctx, int argc, char **argv)
 		/* two joins of one name (concurrent invitations) are shown, never one hidden */
 		state = same > 1 ? "conflict" : "joined";
 		if (same > 1 && !json && first_alike(p, i))
-			cmd_warn("%zu parties are named '%s' or alike in all but case (invited concurrently): "
+			cmd_warn("%zu parties are named '%s' or a name that looks alike (invited concurrently): "
 				 "each counts, and an entry that saw both cannot name it",
 				 same, cmd_esc(p->parties[i].name, 0));
 		accord_time_format(t, p->parties[i].joined);

@@ -707,6 +707,15 @@ static int party_index(const accord_parties *p, const accord_entry *e, const cha
 	}
 	if (n == 1)
 		return 0;
+	{
+		/* a member of one of them means its own: no concurrent invite takes a party's name from it */
+		const accord_member *m = accord_parties_member(p, e->author.id);
+
+		if (m && m->accepted && !strcmp(p->parties[m->party].name, name)) {
+			*out = m->party;
+			return 0;
+		}
+	}
 	return deny("%s names party '%s', and %s parties of that name are in its causal past "
 		    "(concurrent invitations): it cannot say which", e->type, name, n ? "several" : "no");
 }

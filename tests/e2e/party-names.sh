@@ -12,7 +12,8 @@
 #   invite_seen_name      an invite of a name already invited in its causal past:
 #                         refused, that entry only
 #   honest_concurrent     two admins invite one name at once with the CLI: both
-#                         joins count, nothing stops counting
+#                         joins count, nothing stops counting, and each party's own
+#                         members still name it (attack28 findings 03, 09)
 #   unaccepted_offer      another party's admin "adds" a key a globex admin added:
 #                         member list shows no membership the key never accepted,
 #                         and the key's owner chooses with member accept (finding 12)
@@ -156,6 +157,20 @@ contains "$OUT" "Result:      CLEAN" "honest_concurrent: both invites count"
 expect 0 as gina globex party list --json
 equal "$(echo "$OUT" | jget '[p["state"] for p in d if p["name"] == "northwind"]')" '["invited", "invited"]' \
 	"honest_concurrent: both invitations are shown"
+# both join; each party's own members still name it (their own), another party cannot say which
+for k in nina kate; do
+	rm -rf "$T/$k-r"
+	accord clone "$T/hub.git" "$T/$k-r" --ledger "$LEDGER" >/dev/null 2>&1 || bad "clone $k"
+done
+for k in nina kate; do expect 0 as $k $k-r party accept northwind --ledger "$LEDGER"; done
+sync_all nina:nina-r kate:kate-r nina:nina-r alice:acme gina:globex
+expect 0 as nina nina-r open --title "northwind down" --severity 3 --service web --started 2026-12-01T00:00:00Z --parties northwind
+expect 0 as nina nina-r sync
+expect 2 as alice acme open --title "which northwind" --severity 3 --service web --started 2026-12-01T00:00:00Z --parties northwind
+contains "$ERR" "cannot say which" "honest_concurrent: another party naming the name is refused, listing both"
+sync_all alice:acme
+expect 0 as alice acme list
+contains "$OUT" "northwind down" "honest_concurrent: a joined party's own member still opens an incident naming it"
 # --- unaccepted_offer (finding 12) ------------------------------------------------
 # gina (globex) adds kate with the CLI; bob (acme admin) signs, backdated, a member-add
 # of the same key for acme. kate never accepted acme's offer: it has no effect anywhere.
