@@ -41,6 +41,13 @@
 #   admission_built_on plain CLI: a revocation below a member-add and an invite that a
 #                     partner built on: the partner's entries on them are set aside alone,
 #                     its feed goes on (attack27 finding 08)
+#   involve_aside     plain CLI: a partner's note on an incident it was involved in by a
+#                     member whose admission a revocation set aside is set aside alone,
+#                     the partner goes on (attack28 finding 02, and 07 that follows it)
+#   fork_side_shown   a vouched-for entry on the other side of a fork, kept as evidence,
+#                     does not make the incident unreadable (attack28 finding 06)
+#   remote_ahead      a copy holding its own feed short of the hub's refuses to write
+#                     (attack28 finding 05: a re-clone that left out an entry)
 #   partner_signed    plain CLI: terms and a pause the revoked member proposed or co-signed,
 #                     which a partner co-signed or closed on, stand (attack27 06, 07)
 . "$(dirname "$0")/lib.sh"
@@ -471,6 +478,100 @@ test_partner_signed() {
 	done
 }
 
+test_remote_ahead() {
+	base ahead
+	ID=$(as gina globex open --title "api down" --severity 2 --service api --started 2026-12-01T00:00:00Z --parties acme 2>/dev/null)
+	q as gina globex note "$ID" "first"
+	q as gina globex sync
+	# a copy that holds gina's feed short of what the hub holds (an entry it does not count,
+	# taken out here by hand): writing would sign a second entry with that seq
+	q accord clone "$W/hub.git" "$W/laptop" --ledger "$LEDGER"
+	GK=$(kid gina)
+	HUBHEAD=$(git -C "$W/hub.git" rev-parse "refs/accord/feeds/$GK")
+	q git -C "$W/laptop" update-ref "refs/accord/feeds/$GK" "$HUBHEAD^"
+	rm -rf "$W/laptop/.git/accord/index"
+	BEFORE=$(git -C "$W/laptop" rev-parse "refs/accord/feeds/$GK")
+	expect 3 as gina laptop note "$ID" "from the laptop"
+	contains "$ERR" "holds entries of your feed" "remote_ahead: the CLI says the remote holds more of the feed"
+	equal "$(git -C "$W/laptop" rev-parse "refs/accord/feeds/$GK")" "$BEFORE" "remote_ahead: nothing written"
+	# once the copy takes the feed back from the hub, it writes
+	expect 0 as gina laptop sync
+	expect 0 as gina laptop note "$ID" "from the laptop"
+	equal "$(as gina laptop audit --json --no-record 2>/dev/null | jget '[f["kind"] for f in d["findings"]]')" '[]' \
+		"remote_ahead: no equivocation"
+}
+
+test_involve_aside() {
+	base involve
+	mkkey eve
+	ID=$(as alice acme open --title "acme outage" --severity 2 --service s --started 2026-12-01T00:00:00Z 2>/dev/null)
+	q as alice acme sync; q as bob bobrepo sync
+	# alice revokes bob, not yet pushed; bob adds eve, who involves globex; gina writes on it
+	q as alice acme member revoke bob --reason rogue
+	q as bob bobrepo member add --key "$(pub eve)" --name eve
+	q as bob bobrepo sync
+	q accord clone "$W/hub.git" "$W/everepo" --ledger "$LEDGER"
+	q as eve everepo involve "$ID" globex --ticket GX-1
+	q as eve everepo sync; q as gina globex sync
+	q as gina globex note "$ID" "globex on it"
+	q as gina globex sync
+	q as alice acme sync; as gina globex sync >/dev/null 2>&1
+	q accord clone "$W/hub.git" "$W/fresh" --ledger "$LEDGER"
+	for r in globex acme fresh; do
+		equal "$(faults "$r")" '[]' "involve_aside: gina is not blamed on $r"
+	done
+	expect 0 as gina globex open --title "globex api" --severity 3 --service api --started 2026-12-01T00:00:00Z --parties acme
+	expect 0 as gina globex sync
+	no_member involve_aside eve acme globex fresh
+}
+
+# lamport_of REPO ENTRY_ID: the entry's Lamport clock
+lamport_of() {
+	local c
+	for c in $(git -C "$W/$1" rev-list --glob=refs/accord/); do
+		[ "$(eid "$1" "$c")" = "$2" ] && { git -C "$W/$1" cat-file commit "$c" | sed '1,/^$/d' | jget 'd["lamport"]'; return; }
+	done
+}
+
+test_fork_side_shown() {
+	base forkside
+	mkkey g2
+	q as gina globex member add --key "$(pub g2)" --name gina
+	q as gina globex sync
+	q accord clone "$W/hub.git" "$W/g2repo" --ledger "$LEDGER"
+	q as g2 g2repo sync; q as alice acme sync
+	ID=$(as alice acme open --title outage --severity 2 --service s --started 2026-12-01T00:00:00Z --parties globex 2>/dev/null)
+	R1=$(as alice acme resolve "$ID" --summary "acme config error" 2>/dev/null)
+	q as alice acme sync; q as gina globex sync
+	FI=$(as gina globex show "$ID" --json | jget 'd["full_id"]')
+	R1F=$(as gina globex show "$ID" --json | jget 'd["resolution"]["id"]')
+	GK=$(kid gina)
+	G0C=$(git -C "$W/globex" rev-parse "refs/accord/feeds/$GK")
+	GSEQ=$(git -C "$W/globex" cat-file commit "$G0C" | sed '1,/^$/d' | jget 'd["seq"]')
+	GL=$(git -C "$W/globex" cat-file commit "$G0C" | sed '1,/^$/d' | jget 'd["lamport"]')
+	q as alice acme resolve "$ID" --summary "globex deploy, acme not at fault" --revises "$R1"
+	q as alice acme sync; q as gina globex sync; q as alice acme sync
+	R1L=$(lamport_of globex "$R1F")
+	# gina forks her key: a cosign of the first proposal, as if she had not seen the revision,
+	# kept as evidence, and her second device vouches for it
+	F=$(forge gina globex --no-ref --seq $((GSEQ + 1)) --prev "$(eid globex "$G0C")" --parent "$G0C" --type cosign \
+		--incident "$FI" --deps "$R1F" --lamport $(( (GL > R1L ? GL : R1L) + 1 )) --body "{\"proposal\":\"$R1F\"}")
+	q git -C "$W/globex" push -q "$W/hub.git" "$F:refs/accord/evidence/$GK/$F"
+	as g2 g2repo sync >/dev/null 2>&1 # reports the fork's proof
+	q git -C "$W/g2repo" fetch -q "$W/hub.git" "$F:refs/tmp/f"
+	forge g2 g2repo --type checkpoint --deps "$(eid globex "$F")" \
+		--body "{\"heads\":[{\"feed\":\"$GK\",\"seq\":$((GSEQ + 1)),\"hash\":\"$(eid globex "$F")\"}]}" >/dev/null
+	q git -C "$W/g2repo" push -q "$W/hub.git" "refs/accord/feeds/$(kid g2):refs/accord/feeds/$(kid g2)"
+	as alice acme sync >/dev/null 2>&1
+	q accord clone "$W/hub.git" "$W/fresh" --ledger "$LEDGER"
+	for r in acme fresh; do
+		expect 0 as alice "$r" show "$ID"
+		expect 0 as alice "$r" show "$ID" --json
+		contains "$OUT" "globex deploy" "fork_side_shown: the incident reads on $r"
+	done
+	expect 0 as alice acme status "$ID" resolved
+}
+
 test_case_alike() {
 	base alike
 	mkkey mal
@@ -513,4 +614,7 @@ test_rotate_fork
 test_double_revoke
 test_admission_built_on
 test_partner_signed
+test_remote_ahead
+test_involve_aside
+test_fork_side_shown
 finish
