@@ -232,6 +232,28 @@ static const accord_dispute *clock_dispute(const accord_clocks *c, const accord_
 	return NULL;
 }
 
+/*
+ * A clock whose time another party disputes: measured again from `dfrom`
+ * to `dto` (when stopped) in the disputer's `view`, and, with an agreement,
+ * shown disputed beside the verdict on its signer's claim.
+ */
+static void measure_disputed(accord_clock *ck, const accord_hours *h, const accord_clocks *c,
+			     const accord_incident *inc, const char *party, const accord_agreement *agreement,
+			     int64_t dfrom, int64_t dto, int64_t now, int view)
+{
+	accord_clock alt;
+
+	memset(&alt, 0, sizeof(alt));
+	ck->dispute_to = ck->stopped ? dto : 0;
+	measure(&alt, h, c, inc, party, dfrom, ck->stopped ? dto : (now > dfrom ? now : dfrom), now, view);
+	ck->dispute_elapsed_s = alt.elapsed_s;
+	ck->claimed_state = ck->state;
+	if (agreement) {
+		ck->dispute_state = verdict(alt.elapsed_s, ck->target_s, ck->stopped);
+		ck->state = "disputed";
+	}
+}
+
 static void hours_of(accord_hours *h, const accord_agreement *a)
 {
 	memset(h, 0, sizeof(*h));
@@ -276,7 +298,7 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 		ends[1] = first_status(inc, mitigated);
 		ends[2] = first_status(inc, restored);
 		for (k = 0; k < ACCORD_CLOCKS; k++) {
-			accord_clock *ck = &pc.clocks[k], alt;
+			accord_clock *ck = &pc.clocks[k];
 			int64_t from = k == 0 ? when(inc, inc->involved_by[i], 0) : start;
 
 			ck->name = clock_names[k];
@@ -298,30 +320,15 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 			if ((ck->dispute = clock_dispute(c, inc, party, ck))) {
 				int64_t dfrom = k == 0 ? when(inc, inc->involved_by[i], 1) : start;
 
-				memset(&alt, 0, sizeof(alt));
-				ck->dispute_to = ck->stopped ? (when(inc, ends[k], 1) > dfrom ? when(inc, ends[k], 1) : dfrom) : 0;
-				measure(&alt, &h, c, inc, party, dfrom, ck->stopped ? ck->dispute_to : (now > dfrom ? now : dfrom),
-					now, 1);
-				ck->dispute_elapsed_s = alt.elapsed_s;
-				ck->claimed_state = ck->state;
-				if (pc.agreement) {
-					ck->dispute_state = verdict(alt.elapsed_s, ck->target_s, ck->stopped);
-					ck->state = "disputed";
-				}
+				measure_disputed(ck, &h, c, inc, party, pc.agreement, dfrom,
+						 ck->stopped && when(inc, ends[k], 1) > dfrom ? when(inc, ends[k], 1) : dfrom,
+						 now, 1);
 			} else if (ck->disputed && (ck->start_window = disputing_window(inc))) {
 				/* its start disputed by another party's window: measured from both starts, the same way */
 				int64_t dfrom = ck->start_window->start;
 
-				memset(&alt, 0, sizeof(alt));
-				ck->dispute_to = ck->stopped ? (ck->to > dfrom ? ck->to : dfrom) : 0;
-				measure(&alt, &h, c, inc, party, dfrom, ck->stopped ? ck->dispute_to : (now > dfrom ? now : dfrom),
-					now, 0);
-				ck->dispute_elapsed_s = alt.elapsed_s;
-				ck->claimed_state = ck->state;
-				if (pc.agreement) {
-					ck->dispute_state = verdict(alt.elapsed_s, ck->target_s, ck->stopped);
-					ck->state = "disputed";
-				}
+				measure_disputed(ck, &h, c, inc, party, pc.agreement, dfrom,
+						 ck->stopped && ck->to > dfrom ? ck->to : dfrom, now, 0);
 			}
 			for (j = 0; j < inc->sla_count; j++) {
 				const accord_sla *s = &inc->sla[j];
