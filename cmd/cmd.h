@@ -106,6 +106,24 @@ void cmd_free_passphrase(char *pass);
 
 /* Resolve an incident id argument or fail with a message (returns exit code, 0 ok). */
 int cmd_find_incident(const accord_entry **out, accord_ctx *ctx, const char *arg);
+
+/* What cmd_prepare loads besides the key and the incidents (write lock held). */
+#define CMD_PREPARE_ENTRIES 1 /* the whole ledger: entries are named by id */
+#define CMD_PREPARE_SETTLE 2  /* with the incident's state, a duplicate settled against the one it names */
+
+/*
+ * The set-up of a command that writes on incident `arg`: the key, the
+ * ledger under the write lock, the incident (its open entry in *open, when
+ * open is not NULL) and, when inc is not NULL, its derived state.
+ */
+int cmd_prepare(accord_ctx *ctx, const char *arg, const accord_entry **open, accord_incident **inc, int flags);
+
+/*
+ * Parse the options of `opts`: --help prints `usage` and returns -1, an
+ * option `take` refuses (or any, without it) returns the usage exit code.
+ */
+int cmd_options(accord_ctx *ctx, int argc, char **argv, const struct option *opts, const char *usage,
+		int (*take)(int c, void *arg), void *arg);
 /* The shown form of an incident id: its shortest unique prefix (at least 12). */
 void cmd_short_id(char *out, size_t outlen, accord_ctx *ctx, const char *id);
 

@@ -600,6 +600,40 @@ cJSON *cmd_heads_body(accord_ctx *ctx)
 	return body;
 }
 
+int cmd_prepare(accord_ctx *ctx, const char *arg, const accord_entry **open, accord_incident **inc, int flags)
+{
+	int error;
+
+	if ((error = cmd_load_key(ctx)) ||
+	    (error = flags & CMD_PREPARE_ENTRIES ? cmd_load(ctx, 1) : cmd_load_incidents(ctx, 1)))
+		return error;
+	if (!open)
+		return 0;
+	if ((error = cmd_find_incident(open, ctx, arg)))
+		return error;
+	if (inc && (error = accord_incident_build(inc, ctx->ledger, *open)) < 0)
+		return cmd_fail(error);
+	if (inc && (flags & CMD_PREPARE_SETTLE))
+		accord_incident_settle_duplicate_in(*inc, ctx->ledger);
+	return 0;
+}
+
+int cmd_options(accord_ctx *ctx, int argc, char **argv, const struct option *opts, const char *usage,
+		int (*take)(int c, void *arg), void *arg)
+{
+	int c;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		if (c == 'h') {
+			fputs(usage, stdout);
+			return -1;
+		}
+		if (c == '?' || !take || take(c, arg) != 0)
+			return ACCORD_EXIT_USAGE;
+	}
+	return 0;
+}
+
 int cmd_party_ambiguous(accord_ctx *ctx, const char *name)
 {
 	const accord_parties *p = accord_ledger_parties(ctx->ledger);

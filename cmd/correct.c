@@ -78,20 +78,6 @@ int cmd_own_party(const char **out, accord_ctx *ctx)
 	return 0;
 }
 
-/* Key, whole ledger (locked: entries are named by id), the incident, its state. */
-static int prepare(accord_ctx *ctx, const char *arg, const accord_entry **open, accord_incident **inc)
-{
-	int error;
-
-	if ((error = cmd_load_key(ctx)) || (error = cmd_load(ctx, 1)) ||
-	    (error = cmd_find_incident(open, ctx, arg)))
-		return error;
-	if ((error = accord_incident_build(inc, ctx->ledger, *open)) < 0)
-		return cmd_fail(error);
-	accord_incident_settle_duplicate_in(*inc, ctx->ledger);
-	return 0;
-}
-
 /* A duplicate must lead to an incident that counts: else it would have no effect (docs/metrics.md). */
 static int duplicate_check(accord_ctx *ctx, const accord_entry *open, const accord_entry *other)
 {
@@ -171,7 +157,7 @@ int cmd_amend(accord_ctx *ctx, int argc, char **argv)
 	    (service && (error = cmd_check_text(ctx, "--service", service, 0))) ||
 	    (reason && (error = cmd_check_text(ctx, "--reason", reason, 1))))
 		return error;
-	if ((error = prepare(ctx, argv[optind], &open, &inc)) || (error = cmd_own_party(&party, ctx)) ||
+	if ((error = cmd_prepare(ctx, argv[optind], &open, &inc, CMD_PREPARE_ENTRIES | CMD_PREPARE_SETTLE)) || (error = cmd_own_party(&party, ctx)) ||
 	    (error = amend_check(ctx, inc, party, sev, title, service))) {
 		accord_incident_free(inc);
 		return error;
@@ -356,7 +342,7 @@ static int closure_command(accord_ctx *ctx, int argc, char **argv, const char *t
 	if (type[0] == 'd' && !of)
 		return cmd_usage_error(ctx, "--of OTHER is required: the incident this one duplicates");
 	if ((reason && (error = cmd_check_text(ctx, "--reason", reason, 1))) ||
-	    (error = prepare(ctx, argv[optind], &open, &inc)) ||
+	    (error = cmd_prepare(ctx, argv[optind], &open, &inc, CMD_PREPARE_ENTRIES | CMD_PREPARE_SETTLE)) ||
 	    (of && (error = cmd_find_incident(&other, ctx, of))) ||
 	    (other && other != open && (error = duplicate_check(ctx, open, other)))) {
 		accord_incident_free(inc);

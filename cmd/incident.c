@@ -59,18 +59,6 @@ static const struct option help_only[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Load the ledger under the write lock, the key, and the incident named by `arg`. */
-static int prepare(accord_ctx *ctx, const accord_entry **open, const char *arg)
-{
-	int error;
-
-	if ((error = cmd_load_key(ctx)) != 0 || (error = cmd_load_incidents(ctx, 1)) != 0)
-		return error;
-	if (open && (error = cmd_find_incident(open, ctx, arg)) != 0)
-		return error;
-	return 0;
-}
-
 /* The opener's party first, then the others named in --parties A,B. */
 static int add_parties(accord_ctx *ctx, cJSON *arr, const char *plist)
 {
@@ -200,7 +188,7 @@ int cmd_open(accord_ctx *ctx, int argc, char **argv)
 		error = cmd_usage_error(ctx, "--started %s is in the future: impact begins when it has begun", started);
 		goto fail;
 	}
-	if ((error = prepare(ctx, NULL, NULL)) != 0)
+	if ((error = cmd_prepare(ctx, NULL, NULL, NULL, 0)) != 0)
 		goto fail;
 	if (!started)
 		start = accord_time_now();
@@ -246,7 +234,7 @@ int cmd_note(accord_ctx *ctx, int argc, char **argv)
 	if (argc - optind != 2)
 		return cmd_usage_error(ctx, "expected an incident id and the note's text");
 	if ((error = cmd_check_text(ctx, "the note", argv[optind + 1], 1)) ||
-	    (error = prepare(ctx, &open, argv[optind])))
+	    (error = cmd_prepare(ctx, argv[optind], &open, NULL, 0)))
 		return error;
 	body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "text", argv[optind + 1]);
@@ -293,7 +281,7 @@ int cmd_status(accord_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error(ctx, "--on goes with waiting only");
 	if (note && (error = cmd_check_text(ctx, "--note", note, 1)))
 		return error;
-	if ((error = prepare(ctx, &open, argv[optind])))
+	if ((error = cmd_prepare(ctx, argv[optind], &open, NULL, 0)))
 		return error;
 	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
 		return cmd_fail(error);
@@ -383,7 +371,7 @@ int cmd_impact(accord_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error(ctx, "--%s %s is in the future: record impact that has happened",
 				       t0 > accord_time_now() + ACCORD_FUTURE_SLACK_S ? "start" : "end",
 				       t0 > accord_time_now() + ACCORD_FUTURE_SLACK_S ? start : end);
-	if ((error = prepare(ctx, &open, argv[optind])) || (error = impact_after_start(ctx, open, t0, start)))
+	if ((error = cmd_prepare(ctx, argv[optind], &open, NULL, 0)) || (error = impact_after_start(ctx, open, t0, start)))
 		return error;
 	body = cJSON_CreateObject();
 	cJSON_AddNumberToObject(body, "customers", (double)n);
@@ -432,7 +420,7 @@ int cmd_sla(accord_ctx *ctx, int argc, char **argv)
 		return error;
 	if (t > 31536000 || a > 31536000)
 		return cmd_usage_error(ctx, "SLA durations are at most 365 days");
-	if ((error = prepare(ctx, &open, argv[optind])))
+	if ((error = cmd_prepare(ctx, argv[optind], &open, NULL, 0)))
 		return error;
 	body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "name", name);
@@ -525,7 +513,7 @@ int cmd_feedback(accord_ctx *ctx, int argc, char **argv)
 		}
 	}
 	if ((error = feedback_checks(ctx, argc, score, lost, comment, response, &s, &l)) ||
-	    (error = prepare(ctx, &open, argv[optind])) || (error = feedback_party(ctx, open))) {
+	    (error = cmd_prepare(ctx, argv[optind], &open, NULL, 0)) || (error = feedback_party(ctx, open))) {
 		cJSON_Delete(indicators);
 		return error;
 	}
@@ -572,7 +560,7 @@ int cmd_ticket(accord_ctx *ctx, int argc, char **argv)
 		return error;
 	if (strlen(colon + 1) > 100)
 		return cmd_usage_error(ctx, "a ticket id is at most 100 bytes");
-	if ((error = prepare(ctx, &open, argv[optind])))
+	if ((error = cmd_prepare(ctx, argv[optind], &open, NULL, 0)))
 		return error;
 	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
 		return cmd_fail(error);
