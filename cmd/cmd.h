@@ -107,6 +107,14 @@ void cmd_free_passphrase(char *pass);
 /* Resolve an incident id argument or fail with a message (returns exit code, 0 ok). */
 int cmd_find_incident(const accord_entry **out, accord_ctx *ctx, const char *arg);
 
+/* Shared by show, log and export (show.c). */
+/* "alice@acme", or the key id of an author that is no member. */
+void cmd_author_label(char *out, size_t len, accord_ctx *ctx, const accord_entry *e);
+/* One line saying what an entry did, for log and the timeline. */
+void cmd_entry_summary(accord_buf *out, const accord_entry *e);
+/* Options --json and --help only: *json set, -1 after --help, the usage exit code on others. */
+int cmd_parse_json_flag(accord_ctx *ctx, int argc, char **argv, const char *usage, int *json);
+
 /* What cmd_prepare loads besides the key and the incidents (write lock held). */
 #define CMD_PREPARE_ENTRIES 1 /* the whole ledger: entries are named by id */
 #define CMD_PREPARE_SETTLE 2  /* with the incident's state, a duplicate settled against the one it names */

@@ -1,4 +1,4 @@
-/* The commands that read: show, list, log, export. All of them verify first. */
+/* accord show: one incident, as its signed entries derive it (list.c, log.c read the rest). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,39 +7,7 @@
 #include "cmd.h"
 
 static const char show_usage[] = "usage: accord show ID [--json]\n\nShow incident ID: state, impact, SLA, feedback and timeline.\n";
-static const char list_usage[] =
-	"usage: accord list [--status S] [--limit N | --all] [--json | --quiet]\n"
-	"                   [--all-ledgers | --ledger NAME...]\n\n"
-	"List the most recent incidents (100 unless --limit or --all), oldest first.\n"
-	"--quiet prints only their ids.\n"
-	"--status filters by status; \"open\" means not yet resolved or closed.\n"
-	"--all-ledgers, or --ledger NAME (repeatable): the incidents of the ledgers\n"
-	"listed with 'accord ledgers add', together, each with its ledger.\n";
-static const char log_usage[] =
-	"usage: accord log [ID] [--all | --type TYPE] [--json]\n\n"
-	"Show entries in ledger order (all, or incident ID's). Checkpoints, which sync\n"
-	"writes to witness the partners' feeds, are left out unless --all or\n"
-	"--type checkpoint asks for them.\n\n"
-	"  --all        every entry, checkpoints included\n"
-	"  --type TYPE  only entries of this type (open, note, status, impact, sla,\n"
-	"               feedback, involve, ticket, resolution, cosign, action,\n"
-	"               amend, retract, void, duplicate, genesis, party-invite,\n"
-	"               party-accept, member-add, member-revoke, key-rotate,\n"
-	"               checkpoint, agreement, dispute)\n"
-	"  --json       a JSON array\n";
 
-/* Every entry type, for log --type. */
-static const char *const entry_types[] = {
-	"open", "note", "status", "impact", "sla", "feedback", "involve", "ticket", "resolution",
-	"cosign", "action", "amend", "retract", "void", "duplicate", "genesis", "party-invite", "party-accept", "member-add", "member-revoke", "key-rotate", "checkpoint", "agreement", "dispute",
-};
-static const char export_usage[] =
-	"usage: accord export\n\n"
-	"Print every entry exactly as stored, one JSON object per line, in ledger order.\n"
-	"This is machine output: the bytes are the signed bytes, never escaped. JSON\n"
-	"escapes C0 controls, but not every character meant for a terminal or a\n"
-	"document; give it to a program (jq, a validator), not to a terminal. The other\n"
-	"commands escape what they print.\n";
 
 static const struct option json_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -47,14 +15,9 @@ static const struct option json_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static void author_label(char *out, size_t len, accord_ctx *ctx, const accord_entry *e)
+void cmd_author_label(char *out, size_t len, accord_ctx *ctx, const accord_entry *e)
 {
 	accord_parties_label(out, len, accord_ledger_parties(ctx->ledger), e->author.id);
-}
-
-static void fmt_time(char *out, int64_t t)
-{
-	accord_time_format(out, t);
 }
 
 /*
@@ -100,7 +63,7 @@ static void amend_summary(accord_buf *out, const accord_entry *e)
 }
 
 /* One line saying what an entry did, for log and the timeline. */
-static void entry_summary(accord_buf *out, const accord_entry *e)
+void cmd_entry_summary(accord_buf *out, const accord_entry *e)
 {
 	char keyid[ACCORD_KEYID_HEXLEN + 1];
 	const char *s;
@@ -216,7 +179,7 @@ static void entry_summary(accord_buf *out, const accord_entry *e)
 			out->ptr[i] = ' ';
 }
 
-static int parse_json_flag(accord_ctx *ctx, int argc, char **argv, const char *usage, int *json)
+int cmd_parse_json_flag(accord_ctx *ctx, int argc, char **argv, const char *usage, int *json)
 {
 	int c;
 
@@ -292,8 +255,8 @@ static void print_amendments(accord_ctx *ctx, const accord_incident *inc)
 	for (i = 0; i < inc->amendment_count; i++) {
 		const accord_amendment *a = &inc->amendments[i];
 
-		fmt_time(t, a->entry->time);
-		author_label(who, sizeof(who), ctx, a->entry);
+		accord_time_format(t, a->entry->time);
+		cmd_author_label(who, sizeof(who), ctx, a->entry);
 		if (a->text)
 			printf("  %-17s %s set to %s by %s, %s\n", i ? "" : "amended", a->field, cmd_esc(a->text, 0),
 			       cmd_esc(who, 0), t);
@@ -326,11 +289,11 @@ static void print_window(const accord_impact *w, int first)
 {
 	char t[ACCORD_TIME_LEN], t2[ACCORD_TIME_LEN];
 
-	fmt_time(t, w->start);
+	accord_time_format(t, w->start);
 	printf("  %-17s %s: %lld %s, ", first ? "impact" : "", cmd_esc(w->party ? w->party : "?", 0),
 	       (long long)w->customers, accord_plural(w->customers, "customer", "customers"));
 	if (w->has_end) {
-		fmt_time(t2, w->end);
+		accord_time_format(t2, w->end);
 		printf("%s to %s (%lld min)", t, t2, (long long)((w->end - w->start) / 60));
 	} else {
 		printf("since %s (ongoing)", t);
@@ -439,11 +402,11 @@ static void print_time_dispute(const accord_dispute *d)
 	if (!d)
 		return;
 	if (d->accepted_by) {
-		fmt_time(t, d->target->time);
+		accord_time_format(t, d->target->time);
 		printf(" [time settled: %s accepted %s's time; it signed %s]",
 		       cmd_esc(d->target_party ? d->target_party : "?", 0), cmd_esc(d->by, 0), t);
 	} else {
-		fmt_time(t, d->at);
+		accord_time_format(t, d->at);
 		printf(" [time DISPUTED by %s: it existed by %s, dispute %.12s]", cmd_esc(d->by, 0), t, d->entry->id);
 	}
 }
@@ -460,9 +423,9 @@ static void print_timeline(accord_ctx *ctx, const accord_incident *inc)
 		const accord_dispute *d = time_dispute(inc, e);
 		accord_buf line = ACCORD_BUF_INIT;
 
-		fmt_time(t, d && d->accepted_by ? d->at : e->time);
-		author_label(who, sizeof(who), ctx, e);
-		entry_summary(&line, e);
+		accord_time_format(t, d && d->accepted_by ? d->at : e->time);
+		cmd_author_label(who, sizeof(who), ctx, e);
+		cmd_entry_summary(&line, e);
 		/* one line per entry: a note's newlines are shown, not obeyed */
 		printf("    %s  %-13s %-20s %s%s%s%s", t, cmd_esc(e->type, 0), cmd_esc(who, 0), cmd_esc(line.ptr, 0),
 		       m ? " [" : "", m ? cmd_esc(m->mark, 0) : "", m ? "]" : "");
@@ -494,14 +457,14 @@ static void print_clocks(const accord_clocks *c)
 			const accord_clock *ck = &pc->clocks[k];
 
 			accord_duration_format(d1, sizeof(d1), ck->elapsed_s);
-			fmt_time(t1, ck->from);
+			accord_time_format(t1, ck->from);
 			printf("    %-15s %s%s", ck->name, ck->stopped ? "" : "running, ", d1);
 			if (ck->target_s >= 0) {
 				accord_duration_format(d2, sizeof(d2), ck->target_s);
 				printf(" of %s: %s", d2, ck->state);
 			}
 			if (ck->stopped) {
-				fmt_time(t2, ck->to);
+				accord_time_format(t2, ck->to);
 				printf(" (%s to %s)", t1, t2);
 			} else {
 				printf(" (since %s)", t1);
@@ -516,8 +479,8 @@ static void print_clocks(const accord_clocks *c)
 			if (ck->start_window && !ck->dispute) {
 				const accord_impact *w = ck->start_window;
 
-				fmt_time(t1, ck->from);
-				fmt_time(t2, w->start);
+				accord_time_format(t1, ck->from);
+				accord_time_format(t2, w->start);
 				accord_duration_format(d1, sizeof(d1), ck->dispute_elapsed_s);
 				printf("    %-15s START DISPUTED by %s's window: %s says impact started %s, %s says %s", "",
 				       cmd_esc(w->party ? w->party : "?", 0), cmd_esc(c->customer ? c->customer : "?", 0),
@@ -533,8 +496,8 @@ static void print_clocks(const accord_clocks *c)
 			if (ck->dispute) {
 				const accord_dispute *d = ck->dispute;
 
-				fmt_time(t1, d->target->time);
-				fmt_time(t2, d->at);
+				accord_time_format(t1, d->target->time);
+				accord_time_format(t2, d->at);
 				accord_duration_format(d1, sizeof(d1), ck->dispute_elapsed_s);
 				printf("    %-15s DISPUTED by %s: %s signed %s, %s says %s%s%.12s%s", "", cmd_esc(d->by, 0),
 				       cmd_esc(d->target_party ? d->target_party : "?", 0), t1, cmd_esc(d->by, 0), t2,
@@ -560,9 +523,9 @@ static void print_clocks(const accord_clocks *c)
 	for (i = 0; i < c->pause_count; i++) {
 		const accord_pause *ps = &c->pauses[i];
 
-		fmt_time(t1, ps->start);
+		accord_time_format(t1, ps->start);
 		if (ps->has_end)
-			fmt_time(t2, ps->end);
+			accord_time_format(t2, ps->end);
 		printf("  %-17s waiting on %s, set by %s, %s to %s%s%s: %s\n", i ? "" : "pauses",
 		       cmd_esc(ps->on ? ps->on : "?", 0), cmd_esc(ps->setter ? ps->setter : "?", 0), t1,
 		       ps->has_end ? t2 : "now", ps->note ? ", " : "", ps->note ? cmd_esc(ps->note, 0) : "",
@@ -586,7 +549,7 @@ static void print_incident(accord_ctx *ctx, const accord_incident *inc, const ac
 		       inc->closed_as->of ? inc->closed_as->of : "");
 	printf("  %-17s %s\n", "title", cmd_esc(inc->title, 0));
 	print_amendments(ctx, inc);
-	fmt_time(t, inc->status_at);
+	accord_time_format(t, inc->status_at);
 	cmd_reltime(rel, sizeof(rel), inc->status_at);
 	printf("  %-17s %s%s%s since %s (%s)\n", "status", cmd_status_color(inc->status), cmd_esc(inc->status, 0),
 	       cmd_sgr(SGR_RESET), t, rel);
@@ -598,10 +561,10 @@ static void print_incident(accord_ctx *ctx, const accord_incident *inc, const ac
 		printf("  %-17s %s\n", i ? "" : "conflict", cmd_esc(line.ptr, 0));
 		accord_buf_dispose(&line);
 	}
-	fmt_time(t, inc->started_at);
+	accord_time_format(t, inc->started_at);
 	cmd_reltime(rel, sizeof(rel), inc->started_at);
 	printf("  %-17s %s (%s)\n", "impact started", t, rel);
-	fmt_time(t, inc->opened_at);
+	accord_time_format(t, inc->opened_at);
 	cmd_reltime(rel, sizeof(rel), inc->opened_at);
 	printf("  %-17s %s (%s)\n", "opened", t, rel);
 	printf("  %-17s", "parties");
@@ -626,7 +589,7 @@ int cmd_show(accord_ctx *ctx, int argc, char **argv)
 	accord_clocks *clocks = NULL;
 	int json = 0, error;
 
-	if ((error = parse_json_flag(ctx, argc, argv, show_usage, &json)))
+	if ((error = cmd_parse_json_flag(ctx, argc, argv, show_usage, &json)))
 		return error < 0 ? 0 : error;
 	if (argc - optind != 1)
 		return cmd_usage_error(ctx, "expected one incident id");
@@ -657,393 +620,5 @@ int cmd_show(accord_ctx *ctx, int argc, char **argv)
 	}
 	accord_clocks_free(clocks);
 	accord_incident_free(inc);
-	return 0;
-}
-
-/* A line of list: the summary, its shown id, and (across ledgers) its ledger's name. */
-typedef struct {
-	accord_incident_summary s;
-	char sid[ACCORD_ID_HEXLEN + 1];
-	char *ledger; /* NULL in one ledger */
-	cJSON *clocks; /* with --json: each provider's clocks in brief (accord_clocks_brief_json) */
-} list_row;
-
-/* Incident `id`'s clocks in brief as of `now`; NULL (said on stderr) when it cannot be derived. */
-static cJSON *brief_clocks(accord_ctx *lctx, const char *id, int64_t now)
-{
-	const accord_entry *open;
-	accord_incident *inc = NULL;
-	accord_clocks *clocks = NULL;
-	cJSON *out = NULL;
-
-	if (accord_ledger_find_incident(&open, lctx->ledger, id) == 0 &&
-	    accord_incident_build(&inc, lctx->ledger, open) == 0 &&
-	    accord_clocks_compute(&clocks, inc, accord_ledger_parties(lctx->ledger), accord_incident_ledger_in_past,
-				  lctx->ledger, now) == 0)
-		out = accord_clocks_brief_json(clocks);
-	else
-		cmd_warn("incident %.12s: its clocks: %s", id, accord_error_last());
-	accord_clocks_free(clocks);
-	accord_incident_free(inc);
-	return out;
-}
-
-/*
- * Append the incidents of the ledger opened in `lctx` to *rows. Returns 0,
- * or minus an exit code (the message said).
- */
-static int gather(list_row **rows, size_t *count, size_t *total, accord_ctx *lctx, const char *ledger,
-		  const char *status, size_t limit, int with_clocks)
-{
-	accord_incident_summary *s = NULL;
-	int64_t now = accord_time_now();
-	size_t i, n = 0, t = 0;
-	int error;
-
-	/* a cross-ledger view opened it already (and checked it is the listed one) */
-	if (!lctx->ledger && (error = cmd_load_incidents(lctx, 0)))
-		return -error;
-	if ((error = accord_ledger_list(&s, &n, &t, lctx->ledger, status, limit, now)) < 0)
-		return -cmd_fail(error);
-	for (i = 0; i < n; i++) {
-		list_row r = { 0 };
-
-		r.s = s[i];
-		if (with_clocks)
-			r.clocks = brief_clocks(lctx, s[i].id, now);
-		cmd_short_id(r.sid, sizeof(r.sid), lctx, s[i].id);
-		list_row *grown = realloc(*rows, (*count + 1) * sizeof(**rows));
-
-		if (!grown || (ledger && !(r.ledger = strdup(ledger))))
-			abort();
-		*rows = grown;
-		(*rows)[(*count)++] = r;
-	}
-	*total += t;
-	free(s);
-	return 0;
-}
-
-static int cmp_row(const void *a, const void *b)
-{
-	const list_row *x = a, *y = b;
-
-	if (x->s.opened_at != y->s.opened_at)
-		return x->s.opened_at < y->s.opened_at ? -1 : 1;
-	return strcmp(x->s.id, y->s.id);
-}
-
-/*
- * Every incident of the ledgers `pick` names, oldest first. A ledger that
- * cannot be read is said on stderr and counted in *failed; the others are
- * still listed.
- */
-static int gather_across(list_row **rows, size_t *count, size_t *total, accord_ctx *ctx,
-			 const cmd_ledger_pick *pick, const char *status, size_t *failed, int with_clocks)
-{
-	cmd_ledger_view *v = NULL;
-	size_t i, n = 0;
-	int error;
-
-	if ((error = cmd_ledgers_pick(&v, &n, ctx, pick)) != 0)
-		return -error;
-	for (i = 0; i < n; i++) {
-		if (cmd_ledger_view_open(&v[i], ctx, 0) != 0 ||
-		    gather(rows, count, total, &v[i].ctx, v[i].name, status, 0, with_clocks) != 0)
-			(*failed)++;
-		cmd_ctx_release(&v[i].ctx);
-	}
-	cmd_ledger_views_free(v, n);
-	if (*count > 1)
-		qsort(*rows, *count, sizeof(**rows), cmp_row);
-	return 0;
-}
-
-int cmd_list(accord_ctx *ctx, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "status", required_argument, NULL, 's' },
-		{ "limit", required_argument, NULL, 'n' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const char *const valid[] = { "investigating", "identified", "mitigated", "resolved",
-					     "closed", "waiting", "open" };
-	const char *status = NULL;
-	list_row *rows = NULL;
-	int64_t limit = 100;
-	size_t i, count = 0, total = 0, start, failed_ledgers = 0, ledger_w = 6;
-	int across;
-	cJSON *arr = NULL;
-	cmd_ledger_pick pick;
-	int json = 0, quiet = 0, limit_given = 0, c, error;
-
-	if ((argc = cmd_take_ledger_pick(&pick, ctx, argc, argv)) < 0)
-		return ACCORD_EXIT_USAGE;
-	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
-		switch (c) {
-		case 's': status = optarg; break;
-		case 'q': quiet = 1; break;
-		case 'n':
-			if (limit == 0)
-				return cmd_usage_error(ctx, "--limit and --all exclude each other");
-			if ((error = cmd_parse_int(ctx, &limit, "--limit", optarg, 1, 1000000000)))
-				return error;
-			limit_given = 1;
-			break;
-		case 'a': limit = 0; break;
-		case 'j': json = 1; break;
-		case 'h': fputs(list_usage, stdout); return 0;
-		default: return ACCORD_EXIT_USAGE;
-		}
-	}
-	if (optind < argc)
-		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-	if (json && quiet)
-		return cmd_usage_error(ctx, "--json and --quiet exclude each other");
-	if (limit_given && limit == 0)
-		return cmd_usage_error(ctx, "--limit and --all exclude each other");
-	if (status) {
-		for (i = 0; i < sizeof(valid) / sizeof(*valid); i++)
-			if (!strcmp(status, valid[i]))
-				break;
-		if (i == sizeof(valid) / sizeof(*valid))
-			return cmd_usage_error(ctx, "unknown status '%s' (known: investigating, identified, mitigated, resolved, closed, waiting, open)",
-					       status);
-	}
-	across = CMD_LEDGER_PICKED(&pick);
-	if (across)
-		error = gather_across(&rows, &count, &total, ctx, &pick, status, &failed_ledgers, json);
-	else
-		error = gather(&rows, &count, &total, ctx, NULL, status, (size_t)limit, json);
-	if (error < 0)
-		return -error;
-	/* across ledgers each was read whole: keep the most recent `limit` of them all */
-	start = limit && count > (size_t)limit ? count - (size_t)limit : 0;
-	for (i = start; across && i < count; i++)
-		if (strlen(cmd_esc(rows[i].ledger, 0)) > ledger_w)
-			ledger_w = strlen(cmd_esc(rows[i].ledger, 0));
-	if (json)
-		arr = cJSON_CreateArray();
-	for (i = start; i < count; i++) {
-		const list_row *lr = &rows[i];
-		const accord_incident_summary *r = &lr->s;
-		const char *sid = lr->sid;
-		char t[ACCORD_TIME_LEN];
-
-		fmt_time(t, r->opened_at);
-		if (quiet) {
-			if (lr->ledger)
-				printf("%s\t%s\n", cmd_esc(lr->ledger, 0), sid);
-			else
-				printf("%s\n", sid);
-		} else if (json) {
-			cJSON *o = cJSON_CreateObject();
-
-			if (lr->ledger)
-				cJSON_AddStringToObject(o, "ledger", lr->ledger);
-			cJSON_AddStringToObject(o, "id", sid);
-			cJSON_AddStringToObject(o, "full_id", r->id);
-			cJSON_AddStringToObject(o, "title", r->title);
-			cJSON_AddNumberToObject(o, "severity", (double)r->severity);
-			cJSON_AddStringToObject(o, "service", r->service);
-			cJSON_AddStringToObject(o, "status", r->status);
-			cJSON_AddStringToObject(o, "opened_at", t);
-			fmt_time(t, r->started_at);
-			cJSON_AddStringToObject(o, "started_at", t);
-			cJSON_AddNumberToObject(o, "customer_minutes", accord_customer_minutes(r->customer_seconds));
-			cJSON_AddBoolToObject(o, "customer_minutes_running", r->customer_running);
-			/* each provider's computed clocks and their verdicts (docs/metrics.md, "Clocks") */
-			if (lr->clocks)
-				cJSON_AddItemToObject(o, "clocks", cJSON_Duplicate(lr->clocks, 1));
-			else
-				cJSON_AddNullToObject(o, "clocks");
-			cJSON_AddItemToArray(arr, o);
-		} else {
-			char rel[32], opened[64];
-
-			cmd_reltime(rel, sizeof(rel), r->opened_at);
-			snprintf(opened, sizeof(opened), "%.10s %.5s (%s)", t, t + 11, rel);
-			if (i == start) {
-				printf("%s", cmd_sgr(SGR_BOLD));
-				if (across)
-					printf("%-*s  ", (int)ledger_w, "LEDGER");
-				printf("%-*s  %-13s  %-4s  %-16s  %-27s  %s%s\n", (int)strlen(sid), "ID",
-				       "STATUS", "SEV", "SERVICE", "OPENED", "TITLE", cmd_sgr(SGR_RESET));
-			}
-			if (across)
-				printf("%-*s  ", (int)ledger_w, cmd_esc(lr->ledger, 0));
-			printf("%s  %s%-13s%s  SEV%-1lld  %-16.16s  %-27s  %s\n", sid, cmd_status_color(r->status),
-			       cmd_esc(r->status, 0), cmd_sgr(SGR_RESET), (long long)r->severity, cmd_esc(r->service, 0),
-			       opened, cmd_esc(r->title, 0));
-		}
-	}
-	for (i = 0; i < count; i++) {
-		free(rows[i].ledger);
-		cJSON_Delete(rows[i].clocks);
-	}
-	free(rows);
-	count -= start;
-	if (limit == 1 && total > 1)
-		fprintf(stderr, "accord: showing the most recent of %zu incidents (--all for every one)\n", total);
-	else if (limit && total > (size_t)limit)
-		fprintf(stderr, "accord: showing the %lld most recent of %zu incidents (--all for every one)\n",
-			(long long)limit, total);
-	if (json)
-		error = cmd_print_json(arr);
-	else if (!count && !quiet)
-		cmd_warn("no incidents%s%s", status ? " with status " : "", status ? status : "");
-	return error ? error : failed_ledgers ? ACCORD_EXIT_FAIL : 0;
-}
-
-/* Incidents derived for log, by id, so each is derived once. */
-static void free_incidents(accord_idmap *map)
-{
-	size_t i;
-
-	for (i = 0; i < map->size; i++)
-		if (map->keys[i])
-			accord_incident_free(map->values[i]);
-	accord_idmap_dispose(map);
-}
-
-/* What the incident's derivation says of `e`: log marks what show marks. */
-static int log_mark(const accord_mark **out, accord_ctx *ctx, accord_idmap *incidents, const accord_entry *e)
-{
-	const char *id = e->incident[0] ? e->incident : (!strcmp(e->type, "open") ? e->id : NULL);
-	accord_incident *inc;
-	const accord_entry *open;
-	int error;
-
-	*out = NULL;
-	if (!id)
-		return 0;
-	if (!(inc = accord_idmap_get(incidents, id))) {
-		if (!(open = accord_ledger_entry(ctx->ledger, id)))
-			return 0; /* its open does not count: nothing derives it */
-		if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
-			return error;
-		accord_idmap_put(incidents, inc->id, inc);
-	}
-	*out = accord_incident_mark(inc, e);
-	return 0;
-}
-
-int cmd_log(accord_ctx *ctx, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ "type", required_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const accord_entry *open = NULL;
-	const char *type = NULL;
-	cJSON *arr = NULL;
-	accord_idmap incidents = ACCORD_IDMAP_INIT;
-	int json = 0, all = 0, c, error;
-	size_t i;
-
-	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
-		switch (c) {
-		case 'a': all = 1; break;
-		case 't': type = optarg; break;
-		case 'j': json = 1; break;
-		case 'h': fputs(log_usage, stdout); return 0;
-		default: return ACCORD_EXIT_USAGE;
-		}
-	}
-	if (all && type)
-		return cmd_usage_error(ctx, "--all and --type exclude each other");
-	if (type) {
-		accord_buf known = ACCORD_BUF_INIT;
-
-		for (i = 0; i < sizeof(entry_types) / sizeof(*entry_types); i++)
-			if (!strcmp(type, entry_types[i]))
-				break;
-		if (i == sizeof(entry_types) / sizeof(*entry_types)) {
-			for (i = 0; i < sizeof(entry_types) / sizeof(*entry_types); i++)
-				accord_buf_printf(&known, "%s%s", i ? ", " : "", entry_types[i]);
-			error = cmd_usage_error(ctx, "unknown entry type '%s' (known: %s)", type, known.ptr);
-			accord_buf_dispose(&known);
-			return error;
-		}
-	}
-	if (argc - optind > 1)
-		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind + 1]);
-	/* One incident's log needs only that incident: go through the index. */
-	if ((error = argc - optind == 1 ? cmd_load_incidents(ctx, 0) : cmd_load(ctx, 0)))
-		return error;
-	if (argc - optind == 1 && (error = cmd_find_incident(&open, ctx, argv[optind])))
-		return error;
-	if (json)
-		arr = cJSON_CreateArray();
-	for (i = 0; i < accord_ledger_entry_count(ctx->ledger) && error == 0; i++) {
-		const accord_entry *e = accord_ledger_entry_at(ctx->ledger, i);
-		const accord_mark *m = NULL;
-
-		if (open && e != open && strcmp(e->incident, open->id) != 0)
-			continue;
-		/* checkpoints are sync's bookkeeping: a third of a small ledger, rarely what is sought */
-		if (type ? strcmp(e->type, type) != 0 : !all && !strcmp(e->type, "checkpoint"))
-			continue;
-		if ((error = log_mark(&m, ctx, &incidents, e)) < 0)
-			break;
-		if (json) {
-			cJSON *item = accord_entry_to_timeline_json(e, accord_ledger_parties(ctx->ledger));
-
-			if (m)
-				cJSON_AddStringToObject(item, "mark", m->mark);
-			else
-				cJSON_AddNullToObject(item, "mark");
-			cJSON_AddNumberToObject(item, "seq", (double)e->seq);
-			cJSON_AddStringToObject(item, "commit", e->commit);
-			if (e->incident[0])
-				cJSON_AddStringToObject(item, "incident", e->incident);
-			else
-				cJSON_AddNullToObject(item, "incident");
-			cJSON_AddItemToArray(arr, item);
-		} else {
-			char t[ACCORD_TIME_LEN], who[80];
-			accord_buf line = ACCORD_BUF_INIT;
-
-			fmt_time(t, e->time);
-			author_label(who, sizeof(who), ctx, e);
-			entry_summary(&line, e);
-			printf("%.12s %s %-13s %-20s %.12s %s%s%s%s\n", e->id, t, cmd_esc(e->type, 0), cmd_esc(who, 0),
-			       e->incident[0] ? e->incident : (strcmp(e->type, "open") ? "-" : e->id),
-			       cmd_esc(line.ptr, 0), m ? " [" : "", m ? cmd_esc(m->mark, 0) : "", m ? "]" : "");
-			accord_buf_dispose(&line);
-		}
-	}
-	free_incidents(&incidents);
-	if (error < 0) {
-		cJSON_Delete(arr);
-		return cmd_fail(error);
-	}
-	return json ? cmd_print_json(arr) : 0;
-}
-
-int cmd_export(accord_ctx *ctx, int argc, char **argv)
-{
-	int json = 0, error;
-	size_t i;
-
-	if ((error = parse_json_flag(ctx, argc, argv, export_usage, &json)))
-		return error < 0 ? 0 : error;
-	if (optind < argc)
-		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-	if ((error = cmd_load(ctx, 0)))
-		return error;
-	for (i = 0; i < accord_ledger_entry_count(ctx->ledger); i++) {
-		const accord_entry *e = accord_ledger_entry_at(ctx->ledger, i);
-
-		fwrite(e->raw, 1, e->raw_len, stdout);
-		fputc('\n', stdout);
-	}
 	return 0;
 }
