@@ -107,6 +107,12 @@ void cmd_free_passphrase(char *pass);
 /* Resolve an incident id argument or fail with a message (returns exit code, 0 ok). */
 int cmd_find_incident(const accord_entry **out, accord_ctx *ctx, const char *arg);
 
+/* transport.c: git's output escaped on stderr, progress on a terminal (clone, sync). */
+void cmd_transport_setup(accord_sync_options *so, int show_progress);
+void cmd_transport_output(const char *remote, const char *data, size_t len, void *payload);
+/* What git wrote and no newline ended yet. */
+void cmd_transport_flush(void);
+
 /* Shared by show, log and export (show.c). */
 /* "alice@acme", or the key id of an author that is no member. */
 void cmd_author_label(char *out, size_t len, accord_ctx *ctx, const accord_entry *e);

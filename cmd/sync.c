@@ -1,9 +1,7 @@
-/* accord clone, remote and sync: exchange the ledger with other parties over git. */
+/* accord sync: exchange the ledger with other parties over git (clone.c, remote.c set them up). */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-extern char **environ;
 
 #include "accord/escape.h"
 #include "accord/sync.h"
@@ -11,27 +9,6 @@ extern char **environ;
 #include "accord/process.h"
 
 #include "cmd.h"
-
-static const char clone_usage[] =
-	"usage: accord clone [--ledger ID] URL DIR\n\n"
-	"Get a ledger from another party or a hub: fetch its refs/accord/, verify\n"
-	"every entry (signatures, chains, schema, ledger id, authorization) and only\n"
-	"then write it into a new repository at DIR, with URL as remote 'origin'.\n"
-	"A clone that fails verification leaves nothing behind (exit 3).\n\n"
-	"  --ledger ID  the ledger id you were given (party invite prints it): a\n"
-	"               ledger with another genesis, however alike, is refused\n"
-	"               (exit 3) and nothing is written. Without it, any ledger\n"
-	"               that verifies is taken.\n"
-	"URL: anything git fetch takes (a path, file://, git://, ssh://, host:path,\n"
-	"https://): accord runs the system git, so ~/.ssh/config, ssh-agent,\n"
-	"credential helpers and proxies work as they do for git.\n";
-
-static const char remote_usage[] =
-	"usage: accord remote add NAME URL\n"
-	"       accord remote list [--json]\n\n"
-	"Remotes are plain git remotes (git remote add works too). accord remote add\n"
-	"gives the remote a fetch refspec into refs/quarantine/NAME/, so a plain\n"
-	"git fetch never writes the ledger's refs.\n";
 
 static const char sync_usage[] =
 	"usage: accord sync [--json] [--no-checkpoint] [REMOTE...]\n"
@@ -52,182 +29,6 @@ static const char sync_usage[] =
 	"      sync each ledger listed with 'accord ledgers add' (or each NAME) with\n"
 	"      its own remotes, as above: one line per ledger; a ledger that fails\n"
 	"      does not stop the others, and the exit code is the worst of them.\n";
-
-/*
- * What git writes while it works (its progress, the remote's messages),
- * shown as git shows it: carriage returns and newlines pass, everything
- * else goes through accord's escaping, a line at a time so that a
- * character split between two reads is not mistaken for a bad byte.
- */
-static accord_buf git_line = ACCORD_BUF_INIT;
-
-static void git_output_flush(void)
-{
-	if (git_line.size)
-		fputs(cmd_esc(git_line.ptr, ACCORD_ESCAPE_MULTILINE), stderr);
-	accord_buf_clear(&git_line);
-	fflush(stderr);
-}
-
-static void git_output(const char *remote, const char *data, size_t len, void *payload)
-{
-	size_t i;
-
-	(void)remote;
-	(void)payload;
-	for (i = 0; i < len; i++) {
-		if (data[i] == '\r' || data[i] == '\n') {
-			git_output_flush();
-			fputc(data[i], stderr);
-		} else if (data[i] == '\0') {
-			accord_buf_puts(&git_line, "\\x00");
-		} else {
-			accord_buf_putc(&git_line, data[i]);
-		}
-	}
-	fflush(stderr);
-}
-
-/* git runs with this process's environment; on a terminal it shows progress and may ask. */
-static void transport_setup(accord_sync_options *so)
-{
-	so->transport.env = environ;
-	so->transport.interactive = isatty(2);
-	so->transport.output = git_output;
-}
-
-/* Progress on a terminal only: one line rewritten in place. */
-static void progress(const char *remote, const char *what, size_t done, size_t total, void *payload)
-{
-	(void)payload;
-	if (total)
-		fprintf(stderr, "\r%s: %s %zu/%zu%s", remote, what, done, total,
-			done == total ? "\n" : "");
-	else
-		fprintf(stderr, "\r%s: %s %zu", remote, what, done);
-}
-
-int cmd_clone(accord_ctx *ctx, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "ledger", required_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	accord_sync_options so = ACCORD_SYNC_OPTIONS_INIT;
-	accord_sync_result *res = NULL;
-	char id[ACCORD_ID_HEXLEN + 1];
-	size_t i;
-	int c, error;
-
-	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
-		switch (c) {
-		case 'l':
-			if (!cmd_valid_ledger_id(optarg))
-				return cmd_usage_error(ctx, "--ledger takes a ledger id: 64 lowercase hex digits, as "
-							    "accord init and party invite print it");
-			so.expect_ledger = optarg;
-			break;
-		case 'h': fputs(clone_usage, stdout); return 0;
-		default: return ACCORD_EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 2)
-		return cmd_usage_error(ctx, "clone needs URL and DIR");
-	transport_setup(&so);
-	if (isatty(2))
-		so.progress = progress;
-	error = accord_sync_clone(id, &res, argv[optind], argv[optind + 1], &so);
-	git_output_flush();
-	if (error < 0)
-		return error == ACCORD_EINVALID ? cmd_failf(ACCORD_EXIT_FAIL, "%s", accord_error_last())
-						: cmd_fail(error);
-	printf("%s\n", id);
-	/* A copy of a ledger with findings is still a copy: it says what it left out. */
-	for (i = 0; res && i < res->refused_count; i++)
-		cmd_warn("origin: left out%s%s: %s", res->refused[i].head.keyid[0] ? " from feed " : "",
-			 res->refused[i].head.keyid, res->refused[i].reason);
-	if (res && res->refused_count)
-		cmd_warn("%zu feed%s with entries that do not count; run 'accord audit' in %s",
-			 res->refused_count, res->refused_count == 1 ? "" : "s", argv[optind + 1]);
-	accord_sync_result_free(res);
-	return 0;
-}
-
-static int remote_list(accord_ctx *ctx, int json)
-{
-	git_strarray names = { NULL, 0 };
-	cJSON *doc = json ? cJSON_CreateArray() : NULL;
-	size_t i;
-	int error;
-
-	if ((error = accord_sync_remote_list(&names, ctx->store)) < 0) {
-		cJSON_Delete(doc);
-		return cmd_fail(error);
-	}
-	for (i = 0; i < names.count; i++) {
-		char *url = NULL, *pushurl = NULL;
-
-		if (accord_sync_remote_url(&url, &pushurl, ctx->store, names.strings[i]) < 0)
-			continue;
-		if (json) {
-			cJSON *o = cJSON_CreateObject();
-
-			cJSON_AddStringToObject(o, "name", names.strings[i]);
-			cJSON_AddStringToObject(o, "url", url);
-			if (pushurl)
-				cJSON_AddStringToObject(o, "pushurl", pushurl);
-			cJSON_AddItemToArray(doc, o);
-		} else {
-			printf("%s\t%s\n", cmd_esc(names.strings[i], 0), cmd_esc(url, 0));
-		}
-		free(url);
-		free(pushurl);
-	}
-	git_strarray_dispose(&names);
-	return json ? cmd_print_json(doc) : 0;
-}
-
-int cmd_remote(accord_ctx *ctx, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, json = 0, error;
-	const char *sub;
-
-	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case 'h': fputs(remote_usage, stdout); return 0;
-		default: return ACCORD_EXIT_USAGE;
-		}
-	}
-	if (optind >= argc)
-		return cmd_usage_error(ctx, "remote needs add or list");
-	sub = argv[optind];
-	if (!strcmp(sub, "list")) {
-		if (argc - optind != 1)
-			return cmd_usage_error(ctx, "remote list takes no arguments");
-		if ((error = cmd_open_store(ctx)) != 0)
-			return error;
-		return remote_list(ctx, json);
-	}
-	if (!strcmp(sub, "add")) {
-		if (argc - optind != 3 || json)
-			return cmd_usage_error(ctx, "usage: accord remote add NAME URL");
-		if ((error = cmd_open_store(ctx)) != 0)
-			return error;
-		/* kept as given, as git remote add does: git resolves a relative path in the repository */
-		error = accord_sync_remote_add(ctx->store, argv[optind + 1], argv[optind + 2]);
-		if (error == ACCORD_EINVALID)
-			return cmd_usage_error(ctx, "%s", accord_error_last());
-		return error < 0 ? cmd_fail(error) : 0;
-	}
-	return cmd_usage_error(ctx, "unknown remote command '%s'", sub);
-}
 
 /*
  * The key for checkpoints: only when there is one and it is an active
@@ -414,7 +215,7 @@ static cJSON *arrivals_json(const arrivals *a, cJSON *incidents, cJSON *disputes
 /* The notify command's output, shown escaped on stderr as git's hooks' is shown. */
 static void notify_output(const char *data, size_t len, void *payload)
 {
-	git_output(NULL, data, len, payload);
+	cmd_transport_output(NULL, data, len, payload);
 }
 
 /*
@@ -477,8 +278,8 @@ static void notify(accord_ctx *ctx, const accord_sync_accepted *all, size_t n, c
 	if (accord_process_run(&status, &said, NULL, &po) < 0)
 		status = -1;
 	/* what it printed, after what it said on stderr as it ran, escaped alike */
-	git_output(NULL, said.ptr ? said.ptr : "", said.size, NULL);
-	git_output_flush();
+	cmd_transport_output(NULL, said.ptr ? said.ptr : "", said.size, NULL);
+	cmd_transport_flush();
 	if (status != 0)
 		cmd_warn("%s%s%saccord.notify failed (%s %d) on %zu new inbox %s; the sync itself is done", in, label, sep,
 			 status < 0 ? "could not start:" : "exit", status, items, items == 1 ? "item" : "items");
@@ -719,14 +520,12 @@ static int sync_ledger(accord_ctx *ctx, char **explicit, size_t explicit_count, 
 	if (checkpoint)
 		load_checkpoint_key(ctx);
 	so.key = ctx->key;
-	transport_setup(&so);
-	if (isatty(2) && !json)
-		so.progress = progress;
+	cmd_transport_setup(&so, !json);
 	for (i = 0; i < names.count; i++) {
 		accord_sync_result *r = NULL;
 
 		error = accord_sync_remote(&r, ctx->store, names.strings[i], &so);
-		git_output_flush();
+		cmd_transport_flush();
 		if (error == ACCORD_EBADSIG)
 			verify_failed = 1;
 		else if (error < 0)
