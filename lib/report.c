@@ -1753,7 +1753,7 @@ cJSON *accord_report_to_json(const accord_report *r, const accord_report_meta *m
 
 /* ---- the human formats: one list of blocks, rendered four ways ----------- */
 
-enum { B_H1, B_H2, B_P, B_WARN, B_KV, B_TABLE, B_DEFS, B_CHART };
+enum { B_H1, B_H2, B_H3, B_P, B_WARN, B_KV, B_TABLE, B_DEFS, B_CHART };
 enum { CHART_MINUTES, CHART_WATERMELON, CHART_JOINT };
 
 typedef struct {
@@ -2567,10 +2567,10 @@ static void build_providers(rdoc *d, const accord_report *r)
 		if (r->across) {
 			char *l = ledgers_text(r, pv->ledgers);
 
-			add_text(d, B_P, fmt("%s (ledgers: %s)", pv->name, l));
+			add_text(d, B_H3, fmt("%s (ledgers: %s)", pv->name, l));
 			free(l);
 		} else {
-			add_text(d, B_P, fmt("%s", pv->name));
+			add_text(d, B_H3, fmt("%s", pv->name));
 		}
 		b = add_table(d, B_TABLE, prev ? 4 : 2, prev ? 14 : 2);
 		if (prev)
@@ -2745,6 +2745,9 @@ static void render_text(accord_buf *out, const rdoc *d, int colour)
 		case B_H2:
 			accord_buf_printf(out, "\n%s%s%s\n", colour ? BOLD : "", b->text, colour ? RESET : "");
 			break;
+		case B_H3:
+			accord_buf_printf(out, "  %s%s%s\n", colour ? BOLD : "", b->text, colour ? RESET : "");
+			break;
 		case B_P:
 			accord_buf_puts(out, "  ");
 			put_wrapped(out, b->text, 2, 2, 100);
@@ -2840,7 +2843,8 @@ static void render_md(accord_buf *out, const rdoc *d)
 			accord_buf_puts(out, "\n\n");
 			break;
 		case B_H2:
-			accord_buf_puts(out, "\n## ");
+		case B_H3:
+			accord_buf_puts(out, b->type == B_H2 ? "\n## " : "\n### ");
 			md_escape(out, b->text);
 			accord_buf_puts(out, "\n\n");
 			break;
@@ -3160,9 +3164,10 @@ static void render_html(accord_buf *out, const rdoc *d, const accord_report *r)
 			accord_buf_puts(out, "</h1>\n");
 			break;
 		case B_H2:
-			accord_buf_puts(out, "<h2>");
+		case B_H3:
+			accord_buf_puts(out, b->type == B_H2 ? "<h2>" : "<h3>");
 			html_escape(out, b->text);
-			accord_buf_puts(out, "</h2>\n");
+			accord_buf_puts(out, b->type == B_H2 ? "</h2>\n" : "</h3>\n");
 			break;
 		case B_P:
 			accord_buf_puts(out, "<p>");

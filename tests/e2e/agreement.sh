@@ -605,6 +605,7 @@ test_report() {
 	expect 0 as alice report --since 2026-11-01 --until 2026-12-01 --format html
 	contains "$OUT" "1,500" "html: thousands separators"
 	contains "$OUT" "By provider" "html: the provider section"
+	contains "$OUT" "<h3>globex</h3>" "html: each provider under a heading of its own"
 	# each incident's clocks in the rows: X's acknowledge 5m, mitigate 1h, restore 2h, all met
 	equal "$(jget "[[c['party'], c['agreement'][:12], c['acknowledge']['state'], c['acknowledge']['elapsed_s'], c['mitigate']['state'], c['mitigate']['elapsed_s'], c['restore']['state'], c['restore']['elapsed_s']] for r in d['rows'] if r['id'].startswith('$X') for c in r['clocks']]" <"$T/r.json")" \
 		"[[\"globex\", \"$A2\", \"met\", 300, \"met\", 3600, \"met\", 7200]]" "report rows: each provider's clocks and verdicts"
