@@ -138,6 +138,7 @@ int cmd_prepare(accord_ctx *ctx, const char *arg, const accord_entry **open, acc
  */
 int cmd_options(accord_ctx *ctx, int argc, char **argv, const struct option *opts, const char *usage,
 		int (*take)(int c, void *arg), void *arg);
+
 /* The shown form of an incident id: its shortest unique prefix (at least 12). */
 void cmd_short_id(char *out, size_t outlen, accord_ctx *ctx, const char *id);
 
