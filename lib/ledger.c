@@ -333,6 +333,27 @@ const accord_beyond *accord_ledger_beyond(const accord_ledger *ledger, const cha
 	return NULL;
 }
 
+/*
+ * The entry of commit `at`, parsed, no signature checked: for commits a
+ * verification judged already. `parent` (may be NULL) gets its parent,
+ * zero for a root.
+ */
+static int read_verified(accord_entry **out, git_oid *parent, const accord_ledger *l, const git_oid *at)
+{
+	accord_commit *cm = NULL;
+	int error;
+
+	if ((error = accord_commit_read(&cm, l->store, at)) == 0 &&
+	    (error = accord_entry_parse(out, cm->message, cm->message_len)) == 0 && parent) {
+		if (cm->parent_count)
+			*parent = cm->parent;
+		else
+			memset(parent, 0, sizeof(*parent));
+	}
+	accord_commit_free(cm);
+	return error;
+}
+
 /* Walk back from `head`, adding each entry not added yet; stop at one that was (the rest is in). */
 static int walk_into(accord_entry ***all, size_t *n, accord_idmap *added, const accord_ledger *l,
 		     git_oid at, int64_t left)
@@ -340,26 +361,16 @@ static int walk_into(accord_entry ***all, size_t *n, accord_idmap *added, const 
 	int error = 0;
 
 	while (error == 0 && left-- > 0 && !git_oid_is_zero(&at)) {
-		accord_commit *cm = NULL;
 		accord_entry *e = NULL;
 
-		if ((error = accord_commit_read(&cm, l->store, &at)) < 0 ||
-		    (error = accord_entry_parse(&e, cm->message, cm->message_len)) < 0) {
-			accord_commit_free(cm);
+		if ((error = read_verified(&e, &at, l, &at)) < 0)
 			break;
-		}
 		if (accord_idmap_get(added, e->id)) {
 			accord_entry_free(e);
-			accord_commit_free(cm);
 			break;
 		}
 		ACCORD_PUSH(*all, *n, e);
 		accord_idmap_put(added, e->id, e);
-		if (cm->parent_count)
-			at = cm->parent;
-		else
-			memset(&at, 0, sizeof(at));
-		accord_commit_free(cm);
 	}
 	return error;
 }
@@ -920,14 +931,9 @@ static int check_remote_copies(const accord_ledger *l, const char *keyid)
 static int holes_tail(accord_feed *tail, accord_entry **owned, const accord_ledger *l,
 		      const accord_beyond *b)
 {
-	accord_commit *c = NULL;
 	int error;
 
-	if ((error = accord_commit_read(&c, l->store, &b->head)) < 0)
-		return error;
-	error = accord_verify_commit(owned, NULL, c, b->keyid, NULL, 0);
-	accord_commit_free(c);
-	if (error < 0)
+	if ((error = read_verified(owned, NULL, l, &b->head)) < 0)
 		return error;
 	memcpy(tail->keyid, b->keyid, sizeof(tail->keyid));
 	tail->head = b->head;

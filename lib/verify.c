@@ -1589,20 +1589,33 @@ static int party_aside(struct run *r, const struct round *rd, const accord_parti
 	return 0;
 }
 
+static int cmp_item_incident(const void *a, const void *b)
+{
+	return strcmp((*(struct item *const *)a)->e->incident, (*(struct item *const *)b)->e->incident);
+}
+
 /* Whether e's party was involved in e's incident by an involve, in e's causal past, set aside this round. */
 static int involve_aside(struct run *r, const struct round *rd, const accord_parties *p,
 			 const accord_entry *e)
 {
 	const accord_member *m = accord_parties_member(p, e->author.id);
-	size_t i;
+	size_t lo = 0, hi = r->ninvolves, i;
 
 	if (!m || !e->incident[0])
 		return 0;
-	for (i = 0; i < r->ninvolves; i++) {
+	while (lo < hi) { /* the first involve of e's incident (r->involves is sorted by incident) */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(r->involves[mid]->e->incident, e->incident) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < r->ninvolves && !strcmp(r->involves[i]->e->incident, e->incident); i++) {
 		const accord_entry *inv = r->involves[i]->e;
 		const char *party = accord_entry_str(inv, "party");
 
-		if (!strcmp(inv->incident, e->incident) && party &&
+		if (party &&
 		    accord_party_names_alike(party, p->parties[m->party].name) &&
 		    rests_on_aside(r, rd, inv->id) && accord_causal_in_past(r->v->causal, e, inv) == 1)
 			return 1;
@@ -2078,7 +2091,8 @@ static void pick_ledger(struct run *r)
 /*
  * The entries that take part in the replay, in ledger order: every
  * authentic entry within its feed's cut, both sides of each fork, and no
- * entry of another ledger (its feed stops there). Fills r->invites.
+ * entry of another ledger (its feed stops there). Fills r->invites, and
+ * r->involves sorted by incident (involve_aside looks them up).
  * Returns how many; `all` holds room for every entry read.
  */
 static size_t in_ledger_order(struct run *r, accord_entry **all)
@@ -2128,6 +2142,8 @@ static size_t in_ledger_order(struct run *r, accord_entry **all)
 		else if (!strcmp(all[i]->type, "involve"))
 			ACCORD_PUSH(r->involves, r->ninvolves, item_of(r, all[i]));
 	}
+	if (r->ninvolves > 1)
+		qsort(r->involves, r->ninvolves, sizeof(*r->involves), cmp_item_incident);
 	return n;
 }
 
