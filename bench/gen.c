@@ -140,16 +140,22 @@ static const char *const services[3][5] = {
 	{ "card-authorization", "payouts", "fraud-scoring", "3ds-gateway", "webhooks" },
 };
 static const char *const first_names[] = {
-	"alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy",
-	"ken", "laura", "mike", "nina", "oscar", "peggy", "quinn", "rita", "sam", "tina",
-	"uma", "victor", "wendy", "xavier", "yara", "zoe",
+	"alice", "bob",	 "carol", "dave",   "erin",  "frank",  "grace", "heidi", "ivan",
+	"judy",	 "ken",	 "laura", "mike",   "nina",  "oscar",  "peggy", "quinn", "rita",
+	"sam",	 "tina", "uma",	  "victor", "wendy", "xavier", "yara",	"zoe",
 };
 static const char *const symptoms[] = {
-	"Elevated 5xx responses from %s", "%s latency above SLO", "Timeouts calling %s",
-	"Partial outage of %s in eu-west-1", "Degraded throughput on %s",
-	"Intermittent authentication failures on %s", "Stale data served by %s",
-	"Expired certificate broke %s", "%s queue backlog growing",
-	"Packet loss between %s and its upstream", "%s rejecting valid requests",
+	"Elevated 5xx responses from %s",
+	"%s latency above SLO",
+	"Timeouts calling %s",
+	"Partial outage of %s in eu-west-1",
+	"Degraded throughput on %s",
+	"Intermittent authentication failures on %s",
+	"Stale data served by %s",
+	"Expired certificate broke %s",
+	"%s queue backlog growing",
+	"Packet loss between %s and its upstream",
+	"%s rejecting valid requests",
 	"Memory pressure restarting %s pods",
 };
 /* {s} is the service, {n} a number */
@@ -168,18 +174,27 @@ static const char *const note_texts[] = {
 	"Joined the partner bridge call; sharing traces for {s}.",
 };
 static const char *const status_notes[] = {
-	"Cause understood, fix in progress.", "Mitigation in place; monitoring.",
-	"Service restored for all customers.", "Confirmed stable for an hour.",
+	"Cause understood, fix in progress.",
+	"Mitigation in place; monitoring.",
+	"Service restored for all customers.",
+	"Confirmed stable for an hour.",
 };
 static const char *const impact_texts[] = {
-	"Checkout failing for a share of customers.", "Slow page loads across the storefront.",
-	"Card payments declined with a generic error.", "API clients seeing timeouts.",
-	"Logins failing on mobile.", "Delayed payouts to merchants.",
+	"Checkout failing for a share of customers.",
+	"Slow page loads across the storefront.",
+	"Card payments declined with a generic error.",
+	"API clients seeing timeouts.",
+	"Logins failing on mobile.",
+	"Delayed payouts to merchants.",
 };
 static const char *const feedback_texts[] = {
-	"Could not pay for two hours, very frustrating.", "Status page kept us informed, thanks.",
-	"Lost a morning of sales.", "Barely noticed.", "Support had no answers for us.",
-	"Quick fix, appreciated the updates.", "Third time this month.",
+	"Could not pay for two hours, very frustrating.",
+	"Status page kept us informed, thanks.",
+	"Lost a morning of sales.",
+	"Barely noticed.",
+	"Support had no answers for us.",
+	"Quick fix, appreciated the updates.",
+	"Third time this month.",
 };
 static const char *const factors[] = {
 	"%s: a configuration change was rolled out to all regions at once.",
@@ -192,21 +207,30 @@ static const char *const factors[] = {
 	"%s: the change was not announced to the partner in advance.",
 };
 static const char *const went_well[] = {
-	"The partner bridge call was up within minutes.", "Rollback was fast and safe.",
-	"Customer communication went out early.", "Traces made the cause easy to find.",
+	"The partner bridge call was up within minutes.",
+	"Rollback was fast and safe.",
+	"Customer communication went out early.",
+	"Traces made the cause easy to find.",
 };
 static const char *const went_wrong[] = {
-	"Detection depended on customer reports.", "Two teams worked the same lead for an hour.",
-	"The status page lagged behind reality.", "Escalation to the partner took too long.",
+	"Detection depended on customer reports.",
+	"Two teams worked the same lead for an hour.",
+	"The status page lagged behind reality.",
+	"Escalation to the partner took too long.",
 };
 static const char *const lucky[] = {
-	"It happened outside the sales peak.", "An engineer who knew the system was online.",
+	"It happened outside the sales peak.",
+	"An engineer who knew the system was online.",
 };
 static const char *const actions[] = {
-	"Stage configuration changes region by region", "Alert on error rate, not only on health checks",
-	"Add client-side backoff with jitter", "Update and rehearse the failover runbook",
-	"Monitor certificate expiry and renewal jobs", "Announce risky changes to partners a day ahead",
-	"Raise capacity limits with the migration checklist", "Add synthetic checks for the payment path",
+	"Stage configuration changes region by region",
+	"Alert on error rate, not only on health checks",
+	"Add client-side backoff with jitter",
+	"Update and rehearse the failover runbook",
+	"Monitor certificate expiry and renewal jobs",
+	"Announce risky changes to partners a day ahead",
+	"Raise capacity limits with the migration checklist",
+	"Add synthetic checks for the payment path",
 };
 static const char *const summaries[] = {
 	"A change on %s degraded service for customers until it was rolled back.",
@@ -214,7 +238,9 @@ static const char *const summaries[] = {
 	"Requests to %s failed intermittently; several small factors combined.",
 };
 static const char *const revoke_reasons[] = {
-	"Left the company.", "Laptop lost; key rotated.", "Moved to another team.",
+	"Left the company.",
+	"Laptop lost; key rotated.",
+	"Moved to another team.",
 };
 
 /* ---- a small JSON writer (entries are ASCII here; strings escaped as accord does) ---- */
@@ -343,9 +369,22 @@ typedef struct {
 } party_info;
 
 enum step {
-	ST_NOTE, ST_INVOLVE, ST_IMPACT_START, ST_IDENTIFIED, ST_MITIGATED, ST_IMPACT_END,
-	ST_SLA_ACK, ST_SLA_MITIGATE, ST_SLA_RESOLVE, ST_RESOLVED, ST_FEEDBACK, ST_RESOLUTION,
-	ST_REVISION, ST_COSIGN, ST_ACTION, ST_CLOSED,
+	ST_NOTE,
+	ST_INVOLVE,
+	ST_IMPACT_START,
+	ST_IDENTIFIED,
+	ST_MITIGATED,
+	ST_IMPACT_END,
+	ST_SLA_ACK,
+	ST_SLA_MITIGATE,
+	ST_SLA_RESOLVE,
+	ST_RESOLVED,
+	ST_FEEDBACK,
+	ST_RESOLUTION,
+	ST_REVISION,
+	ST_COSIGN,
+	ST_ACTION,
+	ST_CLOSED,
 };
 
 typedef struct {
@@ -384,8 +423,8 @@ typedef struct {
 	int nworkers;
 	int check;
 	int compression;
-	int note_bytes; /* --note-bytes: pad notes' text to this size (0: no padding) */
-	int note_share; /* --note-share: percent of steps that become an extra note */
+	int note_bytes;	     /* --note-bytes: pad notes' text to this size (0: no padding) */
+	int note_share;	     /* --note-share: percent of steps that become an extra note */
 	accord_parties auth; /* --check: the authorization replay */
 	accord_entry **kept;
 	size_t nkept;
@@ -592,9 +631,9 @@ static void workers_free(gen *g)
 /* ---- entries ---- */
 
 static const char *const type_names[] = {
-	"genesis", "open", "note", "status", "impact", "sla", "feedback", "party-invite",
-	"party-accept", "member-add", "member-revoke", "involve", "resolution", "cosign",
-	"action", "checkpoint",
+	"genesis",    "open",	      "note",	      "status",	    "impact",	     "sla",
+	"feedback",   "party-invite", "party-accept", "member-add", "member-revoke", "involve",
+	"resolution", "cosign",	      "action",	      "checkpoint",
 };
 
 static int type_index(const char *type)
@@ -664,7 +703,8 @@ static void emit(gen *g, member *m, const char *type, const char *incident, cons
 			accord_entry **nk;
 
 			if (accord_parties_apply(&g->auth, e) < 0)
-				die(EXIT_RUNTIME, "internal error: entry %lld (%s) is not authorized: %s",
+				die(EXIT_RUNTIME,
+				    "internal error: entry %lld (%s) is not authorized: %s",
 				    (long long)g->written + 1, type, accord_error_last());
 			/* the authorization state points into entries: keep them */
 			if (!(nk = realloc(g->kept, (g->nkept + 1) * sizeof(*nk))))
@@ -759,7 +799,8 @@ static member *new_member(gen *g, int party)
 	if ((size_t)n < nn)
 		snprintf(name, sizeof(name), "%s", first_names[(size_t)n]);
 	else
-		snprintf(name, sizeof(name), "%s%zu", first_names[(size_t)n % nn], (size_t)n / nn + 1);
+		snprintf(name, sizeof(name), "%s%zu", first_names[(size_t)n % nn],
+			 (size_t)n / nn + 1);
 	if (!(m = calloc(1, sizeof(*m))))
 		die(EXIT_RUNTIME, "out of memory");
 	m->key = derive_key(g->seed, g->nmembers, name);
@@ -792,7 +833,8 @@ static member *admin_of(gen *g, int party)
 	int i, n = 0;
 
 	for (i = 0; i < g->nmembers; i++)
-		if (g->members[i]->party == party && !g->members[i]->revoked && g->members[i]->admin)
+		if (g->members[i]->party == party && !g->members[i]->revoked &&
+		    g->members[i]->admin)
 			pool[n++] = g->members[i];
 	return n ? pool[below((uint64_t)n)] : NULL;
 }
@@ -968,7 +1010,7 @@ static void plan(incident_t *inc, int total_parties)
 		return; /* resolved, never reviewed */
 	push_step(inc, ST_RESOLUTION);
 	if (total_parties > 1 && chance(20)) {
-		push_step(inc, ST_COSIGN); /* one party signs the first draft... */
+		push_step(inc, ST_COSIGN);   /* one party signs the first draft... */
 		push_step(inc, ST_REVISION); /* ...another revises it, and signing starts over */
 	}
 	for (i = 1; i < total_parties; i++)
@@ -1012,7 +1054,8 @@ static void open_incident(gen *g)
 	inc->started_at = g->now - between(60, 1800);
 	inc->nactions = (int)between(1, 3);
 	for (i = 0; i < inc->nactions; i++) {
-		int allp[3] = { inc->parties[0], inc->nparties > 1 ? inc->parties[1] : inc->parties[0],
+		int allp[3] = { inc->parties[0],
+				inc->nparties > 1 ? inc->parties[1] : inc->parties[0],
 				inc->late_party >= 0 ? inc->late_party : inc->parties[0] };
 		int a = allp[below(3)], b = allp[below(3)];
 
@@ -1193,16 +1236,15 @@ static int step(gen *g, incident_t *inc)
 	s = (enum step)inc->steps[inc->next++];
 
 	switch (s) {
-	case ST_NOTE:
-		note(g, inc);
-		break;
+	case ST_NOTE: note(g, inc); break;
 	case ST_INVOLVE: {
 		int p = inc->late_party;
 
 		jw_open(&w, '{');
 		jw_str(&w, "party", party_names[p]);
 		if (chance(70))
-			jw_str(&w, "ticket", fmt("%s-%d", ticket_prefix[p], 1000 + ++g->parties[p].nticket));
+			jw_str(&w, "ticket",
+			       fmt("%s-%d", ticket_prefix[p], 1000 + ++g->parties[p].nticket));
 		jw_close(&w, '}');
 		emit(g, participant(g, inc), "involve", inc->id, &body, NULL);
 		inc->parties[inc->nparties++] = p;
@@ -1210,7 +1252,8 @@ static int step(gen *g, incident_t *inc)
 	}
 	case ST_IMPACT_START:
 	case ST_IMPACT_END: {
-		static const int64_t lo[4] = { 5000, 500, 50, 1 }, hi[4] = { 200000, 20000, 2000, 200 };
+		static const int64_t lo[4] = { 5000, 500, 50, 1 },
+				     hi[4] = { 200000, 20000, 2000, 200 };
 
 		if (s == ST_IMPACT_START)
 			inc->customers = between(lo[inc->sev - 1], hi[inc->sev - 1]);
@@ -1236,9 +1279,7 @@ static int step(gen *g, incident_t *inc)
 		status(g, inc, "resolved");
 		inc->resolved_at = g->now;
 		break;
-	case ST_CLOSED:
-		status(g, inc, "closed");
-		break;
+	case ST_CLOSED: status(g, inc, "closed"); break;
 	case ST_SLA_ACK:
 		sla(g, inc, "time to acknowledge", 0, inc->identified_at - inc->started_at);
 		break;
@@ -1264,9 +1305,7 @@ static int step(gen *g, incident_t *inc)
 		emit(g, participant(g, inc), "feedback", inc->id, &body, NULL);
 		break;
 	}
-	case ST_RESOLUTION:
-		write_resolution(g, inc, participant(g, inc), NULL);
-		break;
+	case ST_RESOLUTION: write_resolution(g, inc, participant(g, inc), NULL); break;
 	case ST_REVISION: {
 		member *by = NULL;
 		char prev[ACCORD_ID_HEXLEN + 1];
@@ -1380,7 +1419,8 @@ static char *future_path(const char *p)
 		{
 			accord_buf t = ACCORD_BUF_INIT;
 
-			accord_buf_printf(&t, "%s%s%s", cut + 1, rest.size ? "/" : "", rest.ptr ? rest.ptr : "");
+			accord_buf_printf(&t, "%s%s%s", cut + 1, rest.size ? "/" : "",
+					  rest.ptr ? rest.ptr : "");
 			accord_buf_clear(&rest);
 			accord_buf_put(&rest, t.ptr, t.size);
 			accord_buf_dispose(&t);
@@ -1524,33 +1564,18 @@ int main(int argc, char **argv)
 			g.target = (int64_t)parse_u64(optarg, "--entries", 1, 100000000);
 			have_entries = 1;
 			break;
-		case 's':
-			g.seed = parse_u64(optarg, "--seed", 0, UINT64_MAX);
-			break;
-		case 'H':
-			homes = optarg;
-			break;
-		case 't':
-			g.nworkers = (int)parse_u64(optarg, "--threads", 1, 64);
-			break;
-		case 'z':
-			g.compression = (int)parse_u64(optarg, "--compression", 0, 9);
-			break;
-		case 'c':
-			g.check = 1;
-			break;
-		case 'b':
-			g.note_bytes = (int)parse_u64(optarg, "--note-bytes", 1, 8192);
-			break;
-		case 'p':
-			g.note_share = (int)parse_u64(optarg, "--note-share", 0, 95);
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
+		case 's': g.seed = parse_u64(optarg, "--seed", 0, UINT64_MAX); break;
+		case 'H': homes = optarg; break;
+		case 't': g.nworkers = (int)parse_u64(optarg, "--threads", 1, 64); break;
+		case 'z': g.compression = (int)parse_u64(optarg, "--compression", 0, 9); break;
+		case 'c': g.check = 1; break;
+		case 'b': g.note_bytes = (int)parse_u64(optarg, "--note-bytes", 1, 8192); break;
+		case 'p': g.note_share = (int)parse_u64(optarg, "--note-share", 0, 95); break;
+		case 'h': fputs(usage, stdout); return 0;
 		default:
 			if (optopt)
-				die(EXIT_USAGE, "unknown option or missing value near '%s' (see --help)",
+				die(EXIT_USAGE,
+				    "unknown option or missing value near '%s' (see --help)",
 				    argv[optind - 1]);
 			die(EXIT_USAGE, "unknown option '%s' (see --help)", argv[optind - 1]);
 		}
@@ -1560,8 +1585,8 @@ int main(int argc, char **argv)
 	if (!homes || !*homes)
 		die(EXIT_USAGE, "--homes DIR is required (see --help)");
 	if (argc - optind != 1)
-		die(EXIT_USAGE, "%s (see --help)", argc - optind ? "give exactly one LEDGER path"
-								 : "LEDGER is required");
+		die(EXIT_USAGE, "%s (see --help)",
+		    argc - optind ? "give exactly one LEDGER path" : "LEDGER is required");
 	path = argv[optind];
 
 	ledger_abs = future_path(path);
@@ -1581,7 +1606,8 @@ int main(int argc, char **argv)
 		int error = accord_store_open(&probe, ledger_abs);
 
 		if (error == ACCORD_ENOTFOUND && !dir_empty_or_missing(ledger_abs))
-			die(EXIT_RUNTIME, "%s is neither a git repository nor an empty folder", path);
+			die(EXIT_RUNTIME, "%s is neither a git repository nor an empty folder",
+			    path);
 		if (error < 0 && error != ACCORD_ENOTFOUND)
 			die(EXIT_RUNTIME, "%s", accord_error_last());
 		accord_store_free(probe);
@@ -1593,8 +1619,8 @@ int main(int argc, char **argv)
 	if (accord_store_ref_list(&refs, g.store, ACCORD_REF_PREFIX) < 0)
 		die(EXIT_RUNTIME, "%s", accord_error_last());
 	if (refs.count > 0)
-		die(EXIT_RUNTIME, "%s already holds a ledger: give a new path or an empty repository",
-		    path);
+		die(EXIT_RUNTIME,
+		    "%s already holds a ledger: give a new path or an empty repository", path);
 	git_strarray_dispose(&refs);
 	mkdirs(homes_abs, 0700);
 	g.homes = homes_abs;
@@ -1621,8 +1647,8 @@ int main(int argc, char **argv)
 			revoked += g.members[i]->revoked;
 		printf("wrote %lld entries (%d incidents, %d parties, %d members, %d revoked) to %s "
 		       "in %.2f s: %.0f entries/s\n",
-		       (long long)g.written, g.incidents, g.nparties, g.nmembers, revoked, path, t1 - t0,
-		       (double)g.written / (t1 - t0));
+		       (long long)g.written, g.incidents, g.nparties, g.nmembers, revoked, path,
+		       t1 - t0, (double)g.written / (t1 - t0));
 		/* The CPU time tells what a busy machine's wall clock hides. */
 		printf("cpu %.2f s: %.2f s making entries, %.2f s in %d signing threads (%.1f us an entry)\n",
 		       cpu_all, cpu_main, cpu_all - cpu_main, g.nworkers,

@@ -48,7 +48,8 @@ int main(int argc, char **argv)
 		ef.time = genesis->time + 60;
 		ef.admission = genesis->id;
 		ef.type = "note";
-		ef.incident = genesis->id; /* any id: the key is refused before the incident matters */
+		ef.incident =
+			genesis->id; /* any id: the key is refused before the incident matters */
 		ef.body = body;
 		snprintf(ref, sizeof(ref), "%s%s", ACCORD_FEED_PREFIX, k->pub.id);
 		if (accord_entry_build(&raw, &ef) < 0 ||

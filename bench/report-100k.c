@@ -18,8 +18,8 @@ static void die(const char *what)
 	exit(1);
 }
 
-static void append(accord_ledger *l, accord_key *k, const char *type, const char *inc, const char *json,
-		   char *id)
+static void append(accord_ledger *l, accord_key *k, const char *type, const char *inc,
+		   const char *json, char *id)
 {
 	cJSON *body = cJSON_Parse(json);
 
@@ -34,7 +34,8 @@ int main(int argc, char **argv)
 	accord_key *a = NULL, *g = NULL;
 	accord_store *s = NULL;
 	accord_ledger *l = NULL;
-	char path[4096], id[65], inc[65], res[65], json[1024], t0[ACCORD_TIME_LEN], t1[ACCORD_TIME_LEN];
+	char path[4096], id[65], inc[65], res[65], json[1024], t0[ACCORD_TIME_LEN],
+		t1[ACCORD_TIME_LEN];
 	long n = argc > 2 ? atol(argv[2]) : 100000, i;
 	int64_t base;
 
@@ -49,7 +50,8 @@ int main(int argc, char **argv)
 	if (accord_key_generate(&g, path, "gina", NULL, 0) < 0)
 		die("key");
 	snprintf(path, sizeof(path), "%s/ledger", argv[1]);
-	if (accord_store_open_or_init(&s, path) < 0 || accord_ledger_create(id, s, a, "acme", "bench", NULL) < 0)
+	if (accord_store_open_or_init(&s, path) < 0 ||
+	    accord_ledger_create(id, s, a, "acme", "bench", NULL) < 0)
 		die("init");
 	if (accord_store_lock(s) < 0 || accord_ledger_open(&l, s, NULL) < 0)
 		die("load");
@@ -60,7 +62,8 @@ int main(int argc, char **argv)
 
 		for (j = 0; j < 32; j++)
 			sprintf(hex + 2 * j, "%02x", g->pub.pk[j]);
-		snprintf(json, sizeof(json), "{\"party\":\"globex\",\"key\":\"%s\",\"member\":\"gina\"}", hex);
+		snprintf(json, sizeof(json),
+			 "{\"party\":\"globex\",\"key\":\"%s\",\"member\":\"gina\"}", hex);
 	}
 	append(l, a, "party-invite", NULL, json, id);
 	snprintf(json, sizeof(json), "{\"party\":\"globex\",\"invite\":\"%s\"}", id);
@@ -71,26 +74,32 @@ int main(int argc, char **argv)
 
 		accord_time_format(t0, start);
 		accord_time_format(t1, start + 600 + (i % 7) * 600);
-		snprintf(json, sizeof(json),
-			 "{\"title\":\"incident %ld\",\"severity\":%ld,\"service\":\"%s\",\"started_at\":\"%s\","
-			 "\"parties\":[\"acme\",\"globex\"],\"tickets\":[]}",
-			 i, 1 + i % 4, services[i % 5], t0);
+		snprintf(
+			json, sizeof(json),
+			"{\"title\":\"incident %ld\",\"severity\":%ld,\"service\":\"%s\",\"started_at\":\"%s\","
+			"\"parties\":[\"acme\",\"globex\"],\"tickets\":[]}",
+			i, 1 + i % 4, services[i % 5], t0);
 		setenv("ACCORD_NOW", t0, 1);
 		append(l, a, "open", NULL, json, inc);
-		snprintf(json, sizeof(json), "{\"customers\":%ld,\"start\":\"%s\",\"end\":\"%s\"}", 10 + i % 1000, t0, t1);
+		snprintf(json, sizeof(json), "{\"customers\":%ld,\"start\":\"%s\",\"end\":\"%s\"}",
+			 10 + i % 1000, t0, t1);
 		append(l, a, "impact", inc, json, id);
-		append(l, a, "sla", inc, "{\"name\":\"first-response\",\"target_s\":1800,\"actual_s\":600}", id);
-		snprintf(json, sizeof(json), "{\"name\":\"restore\",\"target_s\":3600,\"actual_s\":%ld}", 600 + (i % 9) * 600);
+		append(l, a, "sla", inc,
+		       "{\"name\":\"first-response\",\"target_s\":1800,\"actual_s\":600}", id);
+		snprintf(json, sizeof(json),
+			 "{\"name\":\"restore\",\"target_s\":3600,\"actual_s\":%ld}",
+			 600 + (i % 9) * 600);
 		append(l, g, "sla", inc, json, id);
 		snprintf(json, sizeof(json), "{\"score\":%d,\"lost_minutes\":%ld}", score, i % 90);
 		append(l, a, "feedback", inc, json, id);
 		append(l, a, "feedback", inc, "{\"score\":4}", id);
 		append(l, a, "status", inc, "{\"status\":\"resolved\"}", id);
-		snprintf(json, sizeof(json),
-			 "{\"summary\":\"fixed\",\"factors\":[\"factor %ld\",\"shared cause\"],\"went_well\":[],"
-			 "\"went_wrong\":[],\"lucky\":[],\"actions\":[{\"text\":\"follow up\",\"owners\":[\"globex\"],"
-			 "\"due\":\"2024-06-01\"}]}",
-			 i % 50);
+		snprintf(
+			json, sizeof(json),
+			"{\"summary\":\"fixed\",\"factors\":[\"factor %ld\",\"shared cause\"],\"went_well\":[],"
+			"\"went_wrong\":[],\"lucky\":[],\"actions\":[{\"text\":\"follow up\",\"owners\":[\"globex\"],"
+			"\"due\":\"2024-06-01\"}]}",
+			i % 50);
 		append(l, a, "resolution", inc, json, res);
 		if (i % 3) {
 			snprintf(json, sizeof(json), "{\"resolution\":\"%s\"}", res);

@@ -114,7 +114,8 @@ int main(int argc, char **argv)
 			abort();
 		t0 = cpu_now();
 		for (i = 0; i < iters; i++)
-			if (accord_schema_validate(reg, ACCORD_SCHEMA_BASE "entry.schema.json", json) < 0)
+			if (accord_schema_validate(reg, ACCORD_SCHEMA_BASE "entry.schema.json",
+						   json) < 0)
 				abort();
 		t_schema = (cpu_now() - t0) / (double)iters * 1e6;
 		cJSON_Delete(json);

@@ -26,8 +26,9 @@ int main(int argc, char **argv)
 	    accord_key_load(&key, argv[2], NULL) < 0 || accord_store_lock(store) < 0 ||
 	    accord_ledger_open(&l, store, NULL) < 0)
 		goto fail;
-	body = cJSON_Parse("{\"title\":\"bench\",\"severity\":3,\"service\":\"bench\","
-			   "\"started_at\":\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}");
+	body = cJSON_Parse(
+		"{\"title\":\"bench\",\"severity\":3,\"service\":\"bench\","
+		"\"started_at\":\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}");
 	if (accord_ledger_append(inc, l, key, "open", NULL, body) < 0)
 		goto fail;
 	cJSON_Delete(body);

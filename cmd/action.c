@@ -38,7 +38,8 @@ static const accord_action *find_action(const accord_resolution *r, const char *
 
 	if (!r)
 		return NULL;
-	if (strlen(arg) <= 2 && arg[0] >= '1' && arg[0] <= '9' && (!arg[1] || (arg[1] >= '0' && arg[1] <= '9'))) {
+	if (strlen(arg) <= 2 && arg[0] >= '1' && arg[0] <= '9' &&
+	    (!arg[1] || (arg[1] >= '0' && arg[1] <= '9'))) {
 		i = (size_t)atoi(arg);
 		return i <= r->action_count ? &r->actions[i - 1] : NULL;
 	}
@@ -51,7 +52,9 @@ static const accord_action *find_action(const accord_resolution *r, const char *
 /* A link is shown to people: http(s), printable ASCII without spaces (action.schema.json). */
 static int valid_link(const char *s)
 {
-	size_t n = strlen(s), pre = strncmp(s, "https://", 8) == 0 ? 8 : strncmp(s, "http://", 7) == 0 ? 7 : 0;
+	size_t n = strlen(s), pre = strncmp(s, "https://", 8) == 0  ? 8
+				    : strncmp(s, "http://", 7) == 0 ? 7
+								    : 0;
 
 	if (!pre || n == pre || n > 2048)
 		return 0;
@@ -87,19 +90,21 @@ static int check_owner(accord_ctx *ctx, const accord_action *a, const char *owne
 		const accord_member *m = p->members[i];
 
 		cJSON_ArrayForEach(o, a->owners) {
-			if (!cJSON_IsString(o) || strcmp(o->valuestring, p->parties[m->party].name) != 0)
+			if (!cJSON_IsString(o) ||
+			    strcmp(o->valuestring, p->parties[m->party].name) != 0)
 				continue;
 			if (strcmp(m->key.name, owner) == 0) {
 				accord_buf_dispose(&known);
 				return 0;
 			}
 			if (!m->revoked && !named_before(p, i, m))
-				accord_buf_printf(&known, "%s%s@%s", known.size ? ", " : "", m->key.name,
-						  o->valuestring);
+				accord_buf_printf(&known, "%s%s@%s", known.size ? ", " : "",
+						  m->key.name, o->valuestring);
 		}
 	}
-	code = cmd_usage_error(ctx, "--owner %s is no member of a party that owns action item %s (members: %s)",
-			       owner, a->id, known.size ? known.ptr : "none");
+	code = cmd_usage_error(
+		ctx, "--owner %s is no member of a party that owns action item %s (members: %s)",
+		owner, a->id, known.size ? known.ptr : "none");
 	accord_buf_dispose(&known);
 	return code;
 }
@@ -121,12 +126,9 @@ static int parse_due(accord_ctx *ctx, char *day, const char *arg)
 int cmd_action(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "note", required_argument, NULL, 'n' },
-		{ "owner", required_argument, NULL, 'o' },
-		{ "link", required_argument, NULL, 'l' },
-		{ "due", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{ "note", required_argument, NULL, 'n' }, { "owner", required_argument, NULL, 'o' },
+		{ "link", required_argument, NULL, 'l' }, { "due", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },	  { NULL, 0, NULL, 0 },
 	};
 	struct action_opts o = { NULL, NULL, NULL, NULL };
 	const accord_entry *open;
@@ -141,32 +143,42 @@ int cmd_action(accord_ctx *ctx, int argc, char **argv)
 	if ((error = cmd_options(ctx, argc, argv, opts, action_usage, action_take, &o)))
 		return error < 0 ? 0 : error;
 	if (argc - optind != 3)
-		return cmd_usage_error(ctx, "expected an incident id, an action (number or id) and done, not-doing, reopen or assign");
+		return cmd_usage_error(
+			ctx,
+			"expected an incident id, an action (number or id) and done, not-doing, reopen or assign");
 	state = argv[optind + 2];
-	if (strcmp(state, "done") && strcmp(state, "not-doing") && strcmp(state, "reopen") && strcmp(state, "assign"))
-		return cmd_usage_error(ctx, "the action state is done, not-doing, reopen or assign, not '%s'", state);
+	if (strcmp(state, "done") && strcmp(state, "not-doing") && strcmp(state, "reopen") &&
+	    strcmp(state, "assign"))
+		return cmd_usage_error(
+			ctx, "the action state is done, not-doing, reopen or assign, not '%s'",
+			state);
 	assign = strcmp(state, "assign") == 0;
 	if (assign && o.note)
 		return cmd_usage_error(ctx, "assign takes --owner, --link and --due, not --note");
 	if (!assign && (o.owner || o.link || o.due))
-		return cmd_usage_error(ctx, "--owner, --link and --due go with assign, not %s", state);
+		return cmd_usage_error(ctx, "--owner, --link and --due go with assign, not %s",
+				       state);
 	if (assign && !o.owner && !o.link && !o.due)
 		return cmd_usage_error(ctx, "assign needs --owner, --link or --due");
 	if (!strcmp(state, "not-doing") && !o.note)
-		return cmd_usage_error(ctx, "not-doing needs --note saying why the item will not be done");
+		return cmd_usage_error(
+			ctx, "not-doing needs --note saying why the item will not be done");
 	if ((o.note && (error = cmd_check_text(ctx, "--note", o.note, 1))) ||
 	    (o.due && (error = parse_due(ctx, day, o.due))))
 		return error;
 	if (o.owner && !cmd_valid_name(o.owner))
 		return cmd_usage_error(ctx, "--owner takes a member name, not '%s'", o.owner);
 	if (o.link && !valid_link(o.link))
-		return cmd_usage_error(ctx, "--link takes an http:// or https:// URL without spaces or control characters, not '%s'",
-				       o.link);
+		return cmd_usage_error(
+			ctx,
+			"--link takes an http:// or https:// URL without spaces or control characters, not '%s'",
+			o.link);
 	if ((error = cmd_prepare(ctx, argv[optind], &open, &inc, 0)))
 		return error;
 	if (!(a = find_action(inc->resolution, argv[optind + 1]))) {
 		accord_incident_free(inc);
-		return cmd_failf(ACCORD_EXIT_FAIL, "incident %.12s has no action item %s", open->id, argv[optind + 1]);
+		return cmd_failf(ACCORD_EXIT_FAIL, "incident %.12s has no action item %s", open->id,
+				 argv[optind + 1]);
 	}
 	n = (size_t)(a - inc->resolution->actions) + 1;
 	now = accord_action_state_name(a->state);
@@ -175,8 +187,10 @@ int cmd_action(accord_ctx *ctx, int argc, char **argv)
 		accord_incident_free(inc);
 		return error;
 	}
-	if (!assign && (!strcmp(state, now) || (!strcmp(state, "reopen") && a->state == ACCORD_ACTION_OPEN))) {
-		error = cmd_failf(ACCORD_EXIT_FAIL, "action item %zu (%s) is %s already", n, a->id, now);
+	if (!assign &&
+	    (!strcmp(state, now) || (!strcmp(state, "reopen") && a->state == ACCORD_ACTION_OPEN))) {
+		error = cmd_failf(ACCORD_EXIT_FAIL, "action item %zu (%s) is %s already", n, a->id,
+				  now);
 		accord_incident_free(inc);
 		return error;
 	}

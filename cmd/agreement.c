@@ -100,13 +100,15 @@ static int agreement_propose(accord_ctx *ctx, int argc, char **argv)
 	if (optind != argc)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
 	if (!o.with)
-		return cmd_usage_error(ctx, "--with PARTY is required: the provider the terms are agreed with");
+		return cmd_usage_error(
+			ctx, "--with PARTY is required: the provider the terms are agreed with");
 	if ((error = parse_target(ctx, &ack, "--acknowledge", o.ack)) ||
 	    (error = parse_target(ctx, &mit, "--mitigate", o.mitigate)) ||
 	    (error = parse_target(ctx, &res, "--restore", o.restore)) ||
 	    (o.severity && (error = cmd_parse_int(ctx, &sev, "--severity", o.severity, 1, 4))) ||
 	    (o.csat && (error = cmd_parse_int(ctx, &csat, "--csat-target", o.csat, 0, 100))) ||
-	    (o.lost && (error = cmd_parse_int(ctx, &lost, "--lost-minutes-target", o.lost, 0, 1000000000))) ||
+	    (o.lost &&
+	     (error = cmd_parse_int(ctx, &lost, "--lost-minutes-target", o.lost, 0, 1000000000))) ||
 	    (o.service && (error = cmd_check_text(ctx, "--service", o.service, 0))))
 		return error;
 	if (o.service && strlen(o.service) > 100)
@@ -121,14 +123,18 @@ static int agreement_propose(accord_ctx *ctx, int argc, char **argv)
 		}
 	}
 	error = 0;
-	if ((error = cmd_load_key(ctx)) || (error = cmd_load(ctx, 1)) || (error = cmd_own_party(&mine, ctx)))
+	if ((error = cmd_load_key(ctx)) || (error = cmd_load(ctx, 1)) ||
+	    (error = cmd_own_party(&mine, ctx)))
 		goto done;
 	if (!accord_parties_find(accord_ledger_parties(ctx->ledger), o.with)) {
 		error = cmd_no_such_party(ctx, o.with);
 		goto done;
 	}
 	if (!strcmp(mine, o.with)) {
-		error = cmd_usage_error(ctx, "--with names your own party (%s): an agreement is between two parties", mine);
+		error = cmd_usage_error(
+			ctx,
+			"--with names your own party (%s): an agreement is between two parties",
+			mine);
 		goto done;
 	}
 	body = cJSON_CreateObject();
@@ -170,8 +176,8 @@ static const accord_agreement *superseded_by(const accord_parties *p, const acco
 	for (i = 0; i < p->agreement_count; i++) {
 		const accord_agreement *b = p->agreements[i];
 
-		if (b != a && b->joint && accord_agreement_same_scope(a, b) && accord_agreement_later(b, a) &&
-		    (!by || accord_agreement_later(by, b)))
+		if (b != a && b->joint && accord_agreement_same_scope(a, b) &&
+		    accord_agreement_later(b, a) && (!by || accord_agreement_later(by, b)))
 			by = b; /* the next one after a */
 	}
 	return by;
@@ -179,7 +185,9 @@ static const accord_agreement *superseded_by(const accord_parties *p, const acco
 
 static const char *state_of(const accord_parties *p, const accord_agreement *a)
 {
-	return !a->joint ? (a->withdrawn_by[0] ? "withdrawn" : "proposed") : superseded_by(p, a) ? "superseded" : "in-force";
+	return !a->joint	     ? (a->withdrawn_by[0] ? "withdrawn" : "proposed")
+	       : superseded_by(p, a) ? "superseded"
+				     : "in-force";
 }
 
 /* "checkout, severity 1", "every service, every severity" */
@@ -209,7 +217,8 @@ static void print_agreement(const accord_parties *p, const accord_agreement *a)
 	       cmd_esc(a->provider, 0), cmd_esc(scope.ptr, 0));
 	printf("    acknowledge %s, mitigate %s, restore %s", d1, d2, d3);
 	if (a->week)
-		printf("; hours %s %s (%s)", cmd_esc(a->week, 0), cmd_esc(a->zone, 0), cmd_esc(a->tz, 0));
+		printf("; hours %s %s (%s)", cmd_esc(a->week, 0), cmd_esc(a->zone, 0),
+		       cmd_esc(a->tz, 0));
 	else
 		printf("; hours 24x7");
 	if (a->csat_target >= 0)
@@ -222,9 +231,11 @@ static void print_agreement(const accord_parties *p, const accord_agreement *a)
 		accord_time_format(t, a->joint_at);
 		printf(", co-signed %s by %s", t, cmd_esc(a->provider, 0));
 	} else if (a->withdrawn_by[0]) {
-		printf("; withdrawn by %.12s: a co-signature that knew of that does not count", a->withdrawn_by);
+		printf("; withdrawn by %.12s: a co-signature that knew of that does not count",
+		       a->withdrawn_by);
 	} else {
-		printf(", waiting for %s's signature (accord cosign %.12s)", cmd_esc(a->provider, 0), a->id);
+		printf(", waiting for %s's signature (accord cosign %.12s)",
+		       cmd_esc(a->provider, 0), a->id);
 	}
 	if (by)
 		printf("; superseded by %.12s", by->id);

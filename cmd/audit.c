@@ -33,9 +33,16 @@ static const char audit_usage[] =
  * a reviewer must not read more into "clean" than was checked.
  */
 static const char *const checked[] = {
-	"signatures and their one encoding", "hash chains and sequence numbers",
-	"time order within each feed", "schemas", "ledger id", "authorization in ledger order",
-	"cosign references", "checkpoints", "evidence refs", "refs/accord/ layout",
+	"signatures and their one encoding",
+	"hash chains and sequence numbers",
+	"time order within each feed",
+	"schemas",
+	"ledger id",
+	"authorization in ledger order",
+	"cosign references",
+	"checkpoints",
+	"evidence refs",
+	"refs/accord/ layout",
 };
 static const char *const not_proven[] = {
 	"when things happened: every time is asserted by the member who signed it; the audit "
@@ -242,7 +249,8 @@ static cJSON *audit_json(accord_ctx *ctx, const accord_audit *a, int recorded)
 	counts = cJSON_AddObjectToObject(doc, "counts");
 	for (i = 0; i < ACCORD_AUDIT_KIND_COUNT; i++)
 		if (count[i])
-			cJSON_AddNumberToObject(counts, accord_audit_kind_name((accord_audit_kind)i),
+			cJSON_AddNumberToObject(counts,
+						accord_audit_kind_name((accord_audit_kind)i),
 						(double)count[i]);
 	return doc;
 }
@@ -283,8 +291,10 @@ static void print_findings(const accord_audit *a, int set_aside, const char *tit
 				printf(", entry %s", cmd_esc(f->entry, 0));
 			if (f->incident[0])
 				printf(", incident %.12s", f->incident);
-			if (f->ref && (!f->feed[0] || k == ACCORD_AUDIT_UNKNOWN_REF || strstr(f->ref, "/evidence/")))
-				printf("%sref %s", f->feed[0] || f->commit[0] ? ", " : "", cmd_esc(f->ref, 0));
+			if (f->ref && (!f->feed[0] || k == ACCORD_AUDIT_UNKNOWN_REF ||
+				       strstr(f->ref, "/evidence/")))
+				printf("%sref %s", f->feed[0] || f->commit[0] ? ", " : "",
+				       cmd_esc(f->ref, 0));
 			if (!f->feed[0] && !f->commit[0] && !f->ref)
 				printf("the ledger");
 			printf("\n       %s\n", cmd_esc(f->explanation, 0));
@@ -302,7 +312,8 @@ static void audit_text(accord_ctx *ctx, const accord_audit *a, int recorded)
 		if (!a->findings[i].set_aside)
 			count[a->findings[i].kind]++;
 	/* the title comes from an entry that may not verify: shown, never obeyed */
-	printf("Audit of ledger \"%s\" (%s)\n", cmd_esc(a->title, 0), a->ledger[0] ? cmd_esc(a->ledger, 0) : "no genesis found");
+	printf("Audit of ledger \"%s\" (%s)\n", cmd_esc(a->title, 0),
+	       a->ledger[0] ? cmd_esc(a->ledger, 0) : "no genesis found");
 	printf("Repository:  %s\n", cmd_esc(accord_store_gitdir(ctx->store), 0));
 	accord_time_format(t1, accord_time_now());
 	printf("Generated:   %s by accord %s\n", t1, ACCORD_VERSION);
@@ -321,8 +332,9 @@ static void audit_text(accord_ctx *ctx, const accord_audit *a, int recorded)
 			if (!strcmp(checked[i], "checkpoints"))
 				accord_buf_printf(&line, " (%zu)", a->checkpoints);
 			else if (!strcmp(checked[i], "evidence refs"))
-				accord_buf_printf(&line, " (%zu %s)", a->evidence,
-						  accord_plural((long long)a->evidence, "commit", "commits"));
+				accord_buf_printf(
+					&line, " (%zu %s)", a->evidence,
+					accord_plural((long long)a->evidence, "commit", "commits"));
 		}
 		printf("Checked:     ");
 		print_wrapped(line.ptr);
@@ -332,20 +344,24 @@ static void audit_text(accord_ctx *ctx, const accord_audit *a, int recorded)
 		}
 		accord_buf_dispose(&line);
 	}
-	printf("Record:      %s\n", a->had_record ? (recorded ? "compared with the previous audit's verified heads; updated"
-								  : "compared with the previous audit's verified heads")
-					      : (recorded ? "none before; verified heads recorded" : "none"));
+	printf("Record:      %s\n",
+	       a->had_record
+		       ? (recorded ? "compared with the previous audit's verified heads; updated"
+				   : "compared with the previous audit's verified heads")
+		       : (recorded ? "none before; verified heads recorded" : "none"));
 	if (faults == 0) {
 		printf("Result:      CLEAN: %zu of %zu %s verified in %zu %s, no findings",
-		       a->verified, a->entries, accord_plural((long long)a->entries, "entry", "entries"),
-		       a->feed_count, accord_plural((long long)a->feed_count, "feed", "feeds"));
+		       a->verified, a->entries,
+		       accord_plural((long long)a->entries, "entry", "entries"), a->feed_count,
+		       accord_plural((long long)a->feed_count, "feed", "feeds"));
 	} else {
 		const char *sep = "";
 
 		printf("Result:      %zu FINDING%s (", faults, faults == 1 ? "" : "S");
 		for (k = 0; k < ACCORD_AUDIT_KIND_COUNT; k++)
 			if (count[k]) {
-				printf("%s%s %zu", sep, accord_audit_kind_name((accord_audit_kind)k), count[k]);
+				printf("%s%s %zu", sep,
+				       accord_audit_kind_name((accord_audit_kind)k), count[k]);
 				sep = ", ";
 			}
 		printf("); %zu of %zu %s verified in %zu %s", a->verified, a->entries,
@@ -362,15 +378,16 @@ static void audit_text(accord_ctx *ctx, const accord_audit *a, int recorded)
 		const accord_member *root = a->parties.members[p->root];
 
 		accord_time_format(t1, p->joined);
-		printf("  %-16s joined %s, root key %s (%s)\n", cmd_esc(p->name, 0), t1, root->key.id,
-		       cmd_esc(root->key.name, 0));
+		printf("  %-16s joined %s, root key %s (%s)\n", cmd_esc(p->name, 0), t1,
+		       root->key.id, cmd_esc(root->key.name, 0));
 	}
 	printf("\nMembers (%zu)\n", a->parties.member_count);
 	for (i = 0; i < a->parties.member_count; i++) {
 		const accord_member *m = a->parties.members[i];
 		char label[160];
 
-		snprintf(label, sizeof(label), "%s@%s", m->key.name, a->parties.parties[m->party].name);
+		snprintf(label, sizeof(label), "%s@%s", m->key.name,
+			 a->parties.parties[m->party].name);
 		accord_time_format(t1, m->added);
 		printf("  %-24s %s  %-6s added %s", cmd_esc(label, 0), m->key.id, role_of(m), t1);
 		if (m->revoked) {
@@ -384,14 +401,15 @@ static void audit_text(accord_ctx *ctx, const accord_audit *a, int recorded)
 		const accord_audit_feed *f = &a->feeds[i];
 
 		printf("  %s  %-24s %zu %s, %zu verified, head seq %lld (commit %.12s)", f->keyid,
-		       cmd_esc(f->label, 0), f->entries, accord_plural((long long)f->entries, "entry", "entries"),
-		       f->verified, (long long)f->head_seq,
-		       f->head_commit[0] ? f->head_commit : "-");
+		       cmd_esc(f->label, 0), f->entries,
+		       accord_plural((long long)f->entries, "entry", "entries"), f->verified,
+		       (long long)f->head_seq, f->head_commit[0] ? f->head_commit : "-");
 		if (f->broken_at)
 			printf(", first finding at seq %lld", (long long)f->broken_at);
 		if (f->witnessed_seq)
 			printf(", witnessed to seq %lld by %s%s", (long long)f->witnessed_seq,
-			       cmd_esc(f->witnessed_by, 0), f->witnessed_seq > f->head_seq ? " (this copy is behind)" : "");
+			       cmd_esc(f->witnessed_by, 0),
+			       f->witnessed_seq > f->head_seq ? " (this copy is behind)" : "");
 		putchar('\n');
 	}
 	print_findings(a, 0, "Findings");
@@ -415,34 +433,32 @@ int cmd_audit(accord_ctx *ctx, int argc, char **argv)
 
 	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
 		switch (c) {
-		case 'h':
-			fputs(audit_usage, stdout);
-			return 0;
+		case 'h': fputs(audit_usage, stdout); return 0;
 		case 'j':
 			if (format_text)
-				return cmd_usage_error(ctx, "--json and --format text exclude each other");
+				return cmd_usage_error(
+					ctx, "--json and --format text exclude each other");
 			json = 1;
 			break;
 		case 'f':
 			if (!strcmp(optarg, "json"))
 				json = 1;
 			else if (!strcmp(optarg, "text") && json)
-				return cmd_usage_error(ctx, "--json and --format text exclude each other");
+				return cmd_usage_error(
+					ctx, "--json and --format text exclude each other");
 			else if (!strcmp(optarg, "text"))
 				format_text = 1;
 			else
-				return cmd_usage_error(ctx, "--format must be text or json, not '%s'", optarg);
+				return cmd_usage_error(
+					ctx, "--format must be text or json, not '%s'", optarg);
 			break;
-		case 'n':
-			record = 0;
-			break;
+		case 'n': record = 0; break;
 		case 'T':
 			if ((error = cmd_parse_int(ctx, &v, "--threads", optarg, 1, 8)))
 				return error;
 			o.threads = (int)v;
 			break;
-		default:
-			return ACCORD_EXIT_USAGE;
+		default: return ACCORD_EXIT_USAGE;
 		}
 	}
 	if (optind < argc)
@@ -450,8 +466,9 @@ int cmd_audit(accord_ctx *ctx, int argc, char **argv)
 	if ((error = cmd_open_store(ctx)))
 		return error;
 	if ((error = accord_audit_run(&a, ctx->store, &o)) < 0)
-		return error == ACCORD_ENOTFOUND ? cmd_failf(ACCORD_EXIT_FAIL, "%s", accord_error_last())
-						 : cmd_fail(error);
+		return error == ACCORD_ENOTFOUND
+			       ? cmd_failf(ACCORD_EXIT_FAIL, "%s", accord_error_last())
+			       : cmd_fail(error);
 	if (record && a->finding_count == 0) {
 		if (accord_audit_heads_write(ctx->store, a) == 0)
 			recorded = 1;

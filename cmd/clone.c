@@ -36,8 +36,10 @@ int cmd_clone(accord_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case 'l':
 			if (!cmd_valid_ledger_id(optarg))
-				return cmd_usage_error(ctx, "--ledger takes a ledger id: 64 lowercase hex digits, as "
-							    "accord init and party invite print it");
+				return cmd_usage_error(
+					ctx,
+					"--ledger takes a ledger id: 64 lowercase hex digits, as "
+					"accord init and party invite print it");
 			so.expect_ledger = optarg;
 			break;
 		case 'h': fputs(clone_usage, stdout); return 0;
@@ -50,12 +52,14 @@ int cmd_clone(accord_ctx *ctx, int argc, char **argv)
 	error = accord_sync_clone(id, &res, argv[optind], argv[optind + 1], &so);
 	cmd_transport_flush();
 	if (error < 0)
-		return error == ACCORD_EINVALID ? cmd_failf(ACCORD_EXIT_FAIL, "%s", accord_error_last())
-						: cmd_fail(error);
+		return error == ACCORD_EINVALID
+			       ? cmd_failf(ACCORD_EXIT_FAIL, "%s", accord_error_last())
+			       : cmd_fail(error);
 	printf("%s\n", id);
 	/* A copy of a ledger with findings is still a copy: it says what it left out. */
 	for (i = 0; res && i < res->refused_count; i++)
-		cmd_warn("origin: left out%s%s: %s", res->refused[i].head.keyid[0] ? " from feed " : "",
+		cmd_warn("origin: left out%s%s: %s",
+			 res->refused[i].head.keyid[0] ? " from feed " : "",
 			 res->refused[i].head.keyid, res->refused[i].reason);
 	if (res && res->refused_count)
 		cmd_warn("%zu feed%s with entries that do not count; run 'accord audit' in %s",

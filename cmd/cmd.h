@@ -18,8 +18,8 @@
 
 enum {
 	ACCORD_EXIT_OK = 0,
-	ACCORD_EXIT_FAIL = 1,   /* runtime failure: I/O, not found, refused */
-	ACCORD_EXIT_USAGE = 2,  /* unknown command or option, bad value */
+	ACCORD_EXIT_FAIL = 1,	/* runtime failure: I/O, not found, refused */
+	ACCORD_EXIT_USAGE = 2,	/* unknown command or option, bad value */
 	ACCORD_EXIT_VERIFY = 3, /* signature, chain or schema verification failed */
 };
 
@@ -30,7 +30,7 @@ typedef struct {
 	accord_store *store;
 	accord_ledger *ledger;
 	accord_key *key;
-	int strict; /* --strict on a reading command: exit 3 when entries were left out */
+	int strict;	   /* --strict on a reading command: exit 3 when entries were left out */
 	const char *label; /* the listed ledger's name in a cross-ledger view: messages name it */
 } accord_ctx;
 
@@ -123,27 +123,30 @@ int cmd_parse_json_flag(accord_ctx *ctx, int argc, char **argv, const char *usag
 
 /* What cmd_prepare loads besides the key and the incidents (write lock held). */
 #define CMD_PREPARE_ENTRIES 1 /* the whole ledger: entries are named by id */
-#define CMD_PREPARE_SETTLE 2  /* with the incident's state, a duplicate settled against the one it names */
+#define CMD_PREPARE_SETTLE \
+	2 /* with the incident's state, a duplicate settled against the one it names */
 
 /*
  * The set-up of a command that writes on incident `arg`: the key, the
  * ledger under the write lock, the incident (its open entry in *open, when
  * open is not NULL) and, when inc is not NULL, its derived state.
  */
-int cmd_prepare(accord_ctx *ctx, const char *arg, const accord_entry **open, accord_incident **inc, int flags);
+int cmd_prepare(accord_ctx *ctx, const char *arg, const accord_entry **open, accord_incident **inc,
+		int flags);
 
 /*
  * Parse the options of `opts`: --help prints `usage` and returns -1, an
  * option `take` refuses (or any, without it) returns the usage exit code.
  */
-int cmd_options(accord_ctx *ctx, int argc, char **argv, const struct option *opts, const char *usage,
-		int (*take)(int c, void *arg), void *arg);
+int cmd_options(accord_ctx *ctx, int argc, char **argv, const struct option *opts,
+		const char *usage, int (*take)(int c, void *arg), void *arg);
 
 /* The shown form of an incident id: its shortest unique prefix (at least 12). */
 void cmd_short_id(char *out, size_t outlen, accord_ctx *ctx, const char *id);
 
 /* Parse helpers that print a usage error on bad input (return 0 ok, else exit code). */
-int cmd_parse_int(accord_ctx *ctx, int64_t *out, const char *what, const char *s, int64_t min, int64_t max);
+int cmd_parse_int(accord_ctx *ctx, int64_t *out, const char *what, const char *s, int64_t min,
+		  int64_t max);
 int cmd_parse_time(accord_ctx *ctx, int64_t *out, const char *what, const char *s);
 int cmd_parse_duration(accord_ctx *ctx, int64_t *out, const char *what, const char *s);
 /* Check a user-given text is valid UTF-8 without control characters (newlines allowed if `multiline`). */
@@ -188,8 +191,7 @@ int cmd_print_json(cJSON *doc);
 int cmd_finish(int code);
 
 /* Append to the ledger loaded under the lock; *out_id (65 bytes) gets the new entry's id. */
-int cmd_append(accord_ctx *ctx, const char *type, const char *incident, cJSON *body,
-	       char *out_id);
+int cmd_append(accord_ctx *ctx, const char *type, const char *incident, cJSON *body, char *out_id);
 /* cmd_append, then print the new entry's id (12 hex digits). Takes `body`. */
 int cmd_write(accord_ctx *ctx, const char *type, const char *incident, cJSON *body);
 
@@ -257,7 +259,7 @@ int cmd_inbox_party(const char **out, accord_ctx *ctx, const char *given);
  */
 #define CMD_MAX_LEDGER_NAMES 32
 typedef struct {
-	int all;	    /* --all-ledgers */
+	int all;				 /* --all-ledgers */
 	const char *names[CMD_MAX_LEDGER_NAMES]; /* --ledger NAME, as given (borrowed from argv) */
 	size_t name_count;
 } cmd_ledger_pick;
@@ -275,7 +277,8 @@ int cmd_ledgers_load(accord_ledgers **out, accord_ctx *ctx);
  * Exit 2 naming the listed ones for a name that is not listed, or when
  * none is listed. Free with cmd_ledger_views_free().
  */
-int cmd_ledgers_pick(cmd_ledger_view **out, size_t *count, accord_ctx *ctx, const cmd_ledger_pick *pick);
+int cmd_ledgers_pick(cmd_ledger_view **out, size_t *count, accord_ctx *ctx,
+		     const cmd_ledger_pick *pick);
 /*
  * Open one (cmd_load with `entries`, else cmd_load_incidents) in v->ctx;
  * exit 1 when its path now holds another ledger than the one listed.

@@ -12,14 +12,10 @@
 int cmd_exit_code(int error)
 {
 	switch (error) {
-	case 0:
-		return ACCORD_EXIT_OK;
-	case ACCORD_EINVALID:
-		return ACCORD_EXIT_USAGE;
-	case ACCORD_EBADSIG:
-		return ACCORD_EXIT_VERIFY;
-	default:
-		return ACCORD_EXIT_FAIL;
+	case 0: return ACCORD_EXIT_OK;
+	case ACCORD_EINVALID: return ACCORD_EXIT_USAGE;
+	case ACCORD_EBADSIG: return ACCORD_EXIT_VERIFY;
+	default: return ACCORD_EXIT_FAIL;
 	}
 }
 
@@ -269,7 +265,8 @@ void cmd_notice_left_out(accord_ctx *ctx)
 	if (ctx->label)
 		accord_buf_printf(&msg, "ledger %s: ", ctx->label);
 	accord_buf_printf(&msg, "%zu entr%s left out, %s do%s not count", left_out,
-			  left_out == 1 ? "y" : "ies", left_out == 1 ? "it" : "they", left_out == 1 ? "es" : "");
+			  left_out == 1 ? "y" : "ies", left_out == 1 ? "it" : "they",
+			  left_out == 1 ? "es" : "");
 	if (f) {
 		accord_buf_printf(&msg, ": %s", accord_audit_kind_name(f->kind));
 		if (f->feed[0])
@@ -381,17 +378,21 @@ int cmd_load_key(accord_ctx *ctx)
 	if (error == ACCORD_EPASS && (!pass || !*pass)) {
 		/* name the way out: scripts and CI have no terminal to ask on */
 		if (pass)
-			cmd_failf(ACCORD_EXIT_FAIL, "%s, and the one given is empty", accord_error_last());
-		else
-			cmd_failf(ACCORD_EXIT_FAIL, "%s, and there is no terminal to ask for it on: set ACCORD_PASSPHRASE",
+			cmd_failf(ACCORD_EXIT_FAIL, "%s, and the one given is empty",
 				  accord_error_last());
+		else
+			cmd_failf(
+				ACCORD_EXIT_FAIL,
+				"%s, and there is no terminal to ask for it on: set ACCORD_PASSPHRASE",
+				accord_error_last());
 		cmd_free_passphrase(pass);
 		free(home);
 		return ACCORD_EXIT_FAIL;
 	}
 	cmd_free_passphrase(pass);
 	if (error == ACCORD_ENOTFOUND) {
-		cmd_failf(ACCORD_EXIT_FAIL, "no key in %s (create one with 'accord key new')", home);
+		cmd_failf(ACCORD_EXIT_FAIL, "no key in %s (create one with 'accord key new')",
+			  home);
 		free(home);
 		return ACCORD_EXIT_FAIL;
 	}
@@ -427,7 +428,8 @@ int cmd_recovery_commit(accord_ctx *ctx, const char *dir, const char *party, cha
 		}
 	}
 	if (error < 0) {
-		error = cmd_failf(ACCORD_EXIT_FAIL, "recovery key in %s: %s", dir, accord_error_last());
+		error = cmd_failf(ACCORD_EXIT_FAIL, "recovery key in %s: %s", dir,
+				  accord_error_last());
 		free(path);
 		return error;
 	}
@@ -500,10 +502,12 @@ int cmd_check_text(accord_ctx *ctx, const char *what, const char *s, int multili
 	/* the same rule as the schemas, so what the CLI takes is never refused on read */
 	if (accord_text_find_forbidden(&cp, &at, s, multiline)) {
 		if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
-			return cmd_usage_error(ctx, "%s holds a bidirectional control character (U+%04X at byte %zu)",
-					       what, (unsigned)cp, at);
-		return cmd_usage_error(ctx, "%s holds a control character (U+%04X at byte %zu)", what,
-				       (unsigned)cp, at);
+			return cmd_usage_error(
+				ctx,
+				"%s holds a bidirectional control character (U+%04X at byte %zu)",
+				what, (unsigned)cp, at);
+		return cmd_usage_error(ctx, "%s holds a control character (U+%04X at byte %zu)",
+				       what, (unsigned)cp, at);
 	}
 	return 0;
 }
@@ -547,8 +551,7 @@ int cmd_write(accord_ctx *ctx, const char *type, const char *incident, cJSON *bo
 	return 0;
 }
 
-int cmd_append(accord_ctx *ctx, const char *type, const char *incident, cJSON *body,
-	       char *out_id)
+int cmd_append(accord_ctx *ctx, const char *type, const char *incident, cJSON *body, char *out_id)
 {
 	char id[ACCORD_ID_HEXLEN + 1];
 	int error = accord_ledger_append(id, ctx->ledger, ctx->key, type, incident, body);
@@ -574,8 +577,8 @@ int cmd_no_such_party(accord_ctx *ctx, const char *name)
 
 	for (i = 0; i < p->party_count; i++)
 		accord_buf_printf(&known, "%s%s", i ? ", " : "", p->parties[i].name);
-	code = cmd_failf(ACCORD_EXIT_FAIL, "there is no party '%s' in this ledger (known: %s)", name,
-			 known.ptr ? known.ptr : "none");
+	code = cmd_failf(ACCORD_EXIT_FAIL, "there is no party '%s' in this ledger (known: %s)",
+			 name, known.ptr ? known.ptr : "none");
 	accord_buf_dispose(&known);
 	return code;
 }
@@ -600,7 +603,8 @@ cJSON *cmd_heads_body(accord_ctx *ctx)
 	return body;
 }
 
-int cmd_prepare(accord_ctx *ctx, const char *arg, const accord_entry **open, accord_incident **inc, int flags)
+int cmd_prepare(accord_ctx *ctx, const char *arg, const accord_entry **open, accord_incident **inc,
+		int flags)
 {
 	int error;
 
@@ -618,8 +622,8 @@ int cmd_prepare(accord_ctx *ctx, const char *arg, const accord_entry **open, acc
 	return 0;
 }
 
-int cmd_options(accord_ctx *ctx, int argc, char **argv, const struct option *opts, const char *usage,
-		int (*take)(int c, void *arg), void *arg)
+int cmd_options(accord_ctx *ctx, int argc, char **argv, const struct option *opts,
+		const char *usage, int (*take)(int c, void *arg), void *arg)
 {
 	int c;
 
@@ -648,15 +652,17 @@ int cmd_party_ambiguous(accord_ctx *ctx, const char *name)
 	for (i = 0; i < p->party_count; i++) {
 		if (strcmp(p->parties[i].name, name) != 0)
 			continue;
-		accord_buf_printf(&which, "\n  %s  root key %s, joined by entry %.12s", cmd_esc(name, 0),
-				  p->members[p->parties[i].root]->key.id,
-				  p->parties[i].joined_by[0] ? p->parties[i].joined_by : "(unknown)");
+		accord_buf_printf(&which, "\n  %s  root key %s, joined by entry %.12s",
+				  cmd_esc(name, 0), p->members[p->parties[i].root]->key.id,
+				  p->parties[i].joined_by[0] ? p->parties[i].joined_by
+							     : "(unknown)");
 		n++;
 	}
-	code = n > 1 ? cmd_failf(ACCORD_EXIT_USAGE,
-				 "%zu parties are named '%s' (invited concurrently): an entry naming it cannot say which, "
-				 "so nothing was written. They are:%s",
-				 n, cmd_esc(name, 0), which.ptr)
+	code = n > 1 ? cmd_failf(
+			       ACCORD_EXIT_USAGE,
+			       "%zu parties are named '%s' (invited concurrently): an entry naming it cannot say which, "
+			       "so nothing was written. They are:%s",
+			       n, cmd_esc(name, 0), which.ptr)
 		     : 0;
 	accord_buf_dispose(&which);
 	return code;
@@ -674,7 +680,8 @@ int cmd_color(void)
 
 	/* no-color.org: any non-empty NO_COLOR turns colour off; only a terminal gets it */
 	if (decided < 0)
-		decided = isatty(STDOUT_FILENO) && !(no && *no) && !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
+		decided = isatty(STDOUT_FILENO) && !(no && *no) &&
+			  !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
 	return decided;
 }
 
@@ -687,7 +694,8 @@ const char *cmd_status_color(const char *status)
 {
 	if (!strcmp(status, "investigating"))
 		return cmd_sgr(SGR_RED);
-	if (!strcmp(status, "identified") || !strcmp(status, "mitigated") || !strcmp(status, "waiting"))
+	if (!strcmp(status, "identified") || !strcmp(status, "mitigated") ||
+	    !strcmp(status, "waiting"))
 		return cmd_sgr(SGR_YELLOW);
 	if (!strcmp(status, "resolved"))
 		return cmd_sgr(SGR_GREEN);
@@ -767,15 +775,19 @@ int cmd_take_ledger_pick(cmd_ledger_pick *out, accord_ctx *ctx, int argc, char *
 		}
 		if (!strcmp(argv[i], "--ledger")) {
 			if (i + 1 >= argc || !*argv[i + 1])
-				return cmd_usage_error(ctx, "--ledger needs the name of a listed ledger"), -1;
+				return cmd_usage_error(
+					       ctx, "--ledger needs the name of a listed ledger"),
+				       -1;
 			name = argv[++i];
 		} else if (!strncmp(argv[i], "--ledger=", 9)) {
 			name = argv[i] + 9;
 		}
 		if (name) {
 			if (out->name_count == CMD_MAX_LEDGER_NAMES)
-				return cmd_usage_error(ctx, "more than %d --ledger: use --all-ledgers",
-						       CMD_MAX_LEDGER_NAMES), -1;
+				return cmd_usage_error(ctx,
+						       "more than %d --ledger: use --all-ledgers",
+						       CMD_MAX_LEDGER_NAMES),
+				       -1;
 			out->names[out->name_count++] = name;
 			continue;
 		}

@@ -32,8 +32,9 @@ static const char duplicate_usage[] =
 	"once every involved party has co-signed it (accord cosign PROPOSAL); for an\n"
 	"incident of one party, at once. A duplicate leaves the report; OTHER stays.\n";
 
-static const char *const retractable[] = { "note", "impact", "sla", "feedback", "ticket",
-					   "resolution", "void", "duplicate", "dispute", "agreement" };
+static const char *const retractable[] = { "note",    "impact",	    "sla",  "feedback",
+					   "ticket",  "resolution", "void", "duplicate",
+					   "dispute", "agreement" };
 
 int cmd_find_entry(const accord_entry **out, accord_ctx *ctx, const char *prefix,
 		   const char *const *types, size_t type_count, const char *what)
@@ -43,7 +44,8 @@ int cmd_find_entry(const accord_entry **out, accord_ctx *ctx, const char *prefix
 	const accord_entry *match = NULL;
 
 	if (n < 4 || n > ACCORD_ID_HEXLEN || strspn(prefix, "0123456789abcdef") != n)
-		return cmd_usage_error(ctx, "'%s' is not an entry id (4 to 64 lowercase hex digits)", prefix);
+		return cmd_usage_error(
+			ctx, "'%s' is not an entry id (4 to 64 lowercase hex digits)", prefix);
 	for (i = 0; i < accord_ledger_entry_count(ctx->ledger); i++) {
 		const accord_entry *e = accord_ledger_entry_at(ctx->ledger, i);
 
@@ -62,17 +64,20 @@ int cmd_find_entry(const accord_entry **out, accord_ctx *ctx, const char *prefix
 	if (found == 0)
 		cmd_failf(ACCORD_EXIT_FAIL, "no %s %s", what, prefix);
 	else if (found > 1)
-		cmd_failf(ACCORD_EXIT_USAGE, "%s %s is ambiguous; give more digits:%s", what, prefix, list.ptr);
+		cmd_failf(ACCORD_EXIT_USAGE, "%s %s is ambiguous; give more digits:%s", what,
+			  prefix, list.ptr);
 	accord_buf_dispose(&list);
 	return found == 1 ? 0 : found ? ACCORD_EXIT_USAGE : ACCORD_EXIT_FAIL;
 }
 
 int cmd_own_party(const char **out, accord_ctx *ctx)
 {
-	const accord_member *m = accord_parties_member(accord_ledger_parties(ctx->ledger), ctx->key->pub.id);
+	const accord_member *m =
+		accord_parties_member(accord_ledger_parties(ctx->ledger), ctx->key->pub.id);
 
 	if (!m || m->revoked)
-		return cmd_failf(ACCORD_EXIT_FAIL, "key %.12s is not an active member of any party of this ledger",
+		return cmd_failf(ACCORD_EXIT_FAIL,
+				 "key %.12s is not an active member of any party of this ledger",
 				 ctx->key->pub.id);
 	*out = accord_ledger_parties(ctx->ledger)->parties[m->party].name;
 	return 0;
@@ -95,13 +100,16 @@ static int duplicate_check(accord_ctx *ctx, const accord_entry *open, const acco
 	}
 	accord_incident_free(inc);
 	if (kind && !strcmp(kind, "duplicate"))
-		return cmd_failf(ACCORD_EXIT_USAGE, "incident %.12s is itself a duplicate of %.12s: name that one", other->id,
-				 of);
+		return cmd_failf(ACCORD_EXIT_USAGE,
+				 "incident %.12s is itself a duplicate of %.12s: name that one",
+				 other->id, of);
 	if (kind)
-		return cmd_failf(ACCORD_EXIT_USAGE, "incident %.12s is %s: a duplicate of it would not count", other->id,
-				 kind);
+		return cmd_failf(ACCORD_EXIT_USAGE,
+				 "incident %.12s is %s: a duplicate of it would not count",
+				 other->id, kind);
 	if ((why = accord_duplicate_why_not_in(ctx->ledger, open->id, other->id)))
-		return cmd_failf(ACCORD_EXIT_USAGE, "a duplicate of incident %.12s would have %s", other->id, why);
+		return cmd_failf(ACCORD_EXIT_USAGE, "a duplicate of incident %.12s would have %s",
+				 other->id, why);
 	return 0;
 }
 
@@ -109,13 +117,15 @@ static int amend_check(accord_ctx *ctx, const accord_incident *inc, const char *
 		       const char *title, const char *service)
 {
 	if (!inc->customer_party || strcmp(party, inc->customer_party) != 0)
-		return cmd_failf(ACCORD_EXIT_USAGE,
-				 "%s opened incident %.12s and is its customer-facing party: only %s amends it (add a note instead)",
-				 inc->customer_party ? inc->customer_party : "another party", inc->id,
-				 inc->customer_party ? inc->customer_party : "it");
+		return cmd_failf(
+			ACCORD_EXIT_USAGE,
+			"%s opened incident %.12s and is its customer-facing party: only %s amends it (add a note instead)",
+			inc->customer_party ? inc->customer_party : "another party", inc->id,
+			inc->customer_party ? inc->customer_party : "it");
 	if ((!sev || sev == inc->severity) && (!title || !strcmp(title, inc->title)) &&
 	    (!service || !strcmp(service, inc->service)))
-		return cmd_failf(ACCORD_EXIT_USAGE, "incident %.12s has these values already: nothing to amend",
+		return cmd_failf(ACCORD_EXIT_USAGE,
+				 "incident %.12s has these values already: nothing to amend",
 				 inc->id);
 	(void)ctx;
 	return 0;
@@ -151,13 +161,16 @@ int cmd_amend(accord_ctx *ctx, int argc, char **argv)
 	if (argc - optind != 1)
 		return cmd_usage_error(ctx, "expected one incident id");
 	if (!severity && !title && !service)
-		return cmd_usage_error(ctx, "give at least one of --severity, --title and --service");
+		return cmd_usage_error(ctx,
+				       "give at least one of --severity, --title and --service");
 	if ((severity && (error = cmd_parse_int(ctx, &sev, "--severity", severity, 1, 4))) ||
 	    (title && (error = cmd_check_text(ctx, "--title", title, 0))) ||
 	    (service && (error = cmd_check_text(ctx, "--service", service, 0))) ||
 	    (reason && (error = cmd_check_text(ctx, "--reason", reason, 1))))
 		return error;
-	if ((error = cmd_prepare(ctx, argv[optind], &open, &inc, CMD_PREPARE_ENTRIES | CMD_PREPARE_SETTLE)) || (error = cmd_own_party(&party, ctx)) ||
+	if ((error = cmd_prepare(ctx, argv[optind], &open, &inc,
+				 CMD_PREPARE_ENTRIES | CMD_PREPARE_SETTLE)) ||
+	    (error = cmd_own_party(&party, ctx)) ||
 	    (error = amend_check(ctx, inc, party, sev, title, service))) {
 		accord_incident_free(inc);
 		return error;
@@ -178,34 +191,45 @@ int cmd_amend(accord_ctx *ctx, int argc, char **argv)
 /* Whether `target` is still in force: a current fact or a proposal that is not joint. */
 static int retract_check(accord_ctx *ctx, const accord_entry *target, const accord_incident *inc)
 {
-	const accord_member *me = accord_parties_member(accord_ledger_parties(ctx->ledger), ctx->key->pub.id);
-	const accord_member *them = accord_parties_member(accord_ledger_parties(ctx->ledger), target->author.id);
+	const accord_member *me =
+		accord_parties_member(accord_ledger_parties(ctx->ledger), ctx->key->pub.id);
+	const accord_member *them =
+		accord_parties_member(accord_ledger_parties(ctx->ledger), target->author.id);
 	const accord_mark *m = accord_incident_mark(inc, target);
 	size_t i;
 
 	if (!me || !them || me->party != them->party || strcmp(me->key.name, them->key.name) != 0)
-		return cmd_failf(ACCORD_EXIT_FAIL, "entry %.12s is not yours: a member retracts only its own entries",
+		return cmd_failf(ACCORD_EXIT_FAIL,
+				 "entry %.12s is not yours: a member retracts only its own entries",
 				 target->id);
 	if (m && !strcmp(m->mark, "retracted"))
 		return cmd_failf(ACCORD_EXIT_FAIL, "entry %.12s is retracted already", target->id);
-	if (!strcmp(target->type, "resolution") && inc->resolution && inc->resolution->entry == target &&
-	    inc->resolution->was_joint)
-		return cmd_failf(ACCORD_EXIT_USAGE, "resolution %.12s was signed by every party: propose a revision instead",
-				 target->id);
+	if (!strcmp(target->type, "resolution") && inc->resolution &&
+	    inc->resolution->entry == target && inc->resolution->was_joint)
+		return cmd_failf(
+			ACCORD_EXIT_USAGE,
+			"resolution %.12s was signed by every party: propose a revision instead",
+			target->id);
 	for (i = 0; i < inc->figure_count; i++)
 		if (inc->figures[i].entry == target && inc->figures[i].was_joint)
-			return cmd_failf(ACCORD_EXIT_USAGE,
-					 "impact %.12s was co-signed by every party: it is a joint figure and no longer yours alone to retract (a new window with the same start replaces it once every party co-signs that)",
-					 target->id);
+			return cmd_failf(
+				ACCORD_EXIT_USAGE,
+				"impact %.12s was co-signed by every party: it is a joint figure and no longer yours alone to retract (a new window with the same start replaces it once every party co-signs that)",
+				target->id);
 	for (i = 0; i < inc->dispute_count; i++)
 		if (inc->disputes[i].entry == target && inc->disputes[i].accepted_by)
-			return cmd_failf(ACCORD_EXIT_USAGE,
-					 "dispute %.12s was accepted by %s: the time it states is agreed and no longer yours alone to retract",
-					 target->id, inc->disputes[i].target_party ? inc->disputes[i].target_party : "its party");
+			return cmd_failf(
+				ACCORD_EXIT_USAGE,
+				"dispute %.12s was accepted by %s: the time it states is agreed and no longer yours alone to retract",
+				target->id,
+				inc->disputes[i].target_party ? inc->disputes[i].target_party
+							      : "its party");
 	for (i = 0; i < inc->closure_count; i++)
 		if (inc->closures[i].entry == target && inc->closures[i].joint)
-			return cmd_failf(ACCORD_EXIT_USAGE, "%s %.12s was signed by every party: it cannot be retracted",
-					 target->type, target->id);
+			return cmd_failf(
+				ACCORD_EXIT_USAGE,
+				"%s %.12s was signed by every party: it cannot be retracted",
+				target->type, target->id);
 	return 0;
 }
 
@@ -219,16 +243,21 @@ static int retract_agreement(accord_ctx *ctx, const accord_entry *target, const 
 	cJSON *body;
 
 	if (!a)
-		return cmd_failf(ACCORD_EXIT_FAIL, "agreement %.12s does not count on this copy", target->id);
-	if (!me || !them || me->party != them->party || strcmp(me->key.name, them->key.name) != 0)
-		return cmd_failf(ACCORD_EXIT_FAIL, "agreement %.12s is not yours: a member retracts only its own proposals",
+		return cmd_failf(ACCORD_EXIT_FAIL, "agreement %.12s does not count on this copy",
 				 target->id);
+	if (!me || !them || me->party != them->party || strcmp(me->key.name, them->key.name) != 0)
+		return cmd_failf(
+			ACCORD_EXIT_FAIL,
+			"agreement %.12s is not yours: a member retracts only its own proposals",
+			target->id);
 	if (a->joint)
-		return cmd_failf(ACCORD_EXIT_USAGE,
-				 "agreement %.12s is joint: %s co-signed it; propose new terms for the same scope instead",
-				 target->id, a->provider);
+		return cmd_failf(
+			ACCORD_EXIT_USAGE,
+			"agreement %.12s is joint: %s co-signed it; propose new terms for the same scope instead",
+			target->id, a->provider);
 	if (a->withdrawn_by[0])
-		return cmd_failf(ACCORD_EXIT_FAIL, "agreement %.12s is withdrawn already (by %.12s)", target->id,
+		return cmd_failf(ACCORD_EXIT_FAIL,
+				 "agreement %.12s is withdrawn already (by %.12s)", target->id,
 				 a->withdrawn_by);
 	body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "entry", target->id);
@@ -263,7 +292,8 @@ int cmd_retract(accord_ctx *ctx, int argc, char **argv)
 	if ((error = cmd_check_text(ctx, "--reason", reason, 1)) || (error = cmd_load_key(ctx)) ||
 	    (error = cmd_load(ctx, 1)) ||
 	    (error = cmd_find_entry(&target, ctx, argv[optind], retractable,
-				    sizeof(retractable) / sizeof(*retractable), "retractable entry")))
+				    sizeof(retractable) / sizeof(*retractable),
+				    "retractable entry")))
 		return error;
 	if (!strcmp(target->type, "agreement"))
 		return retract_agreement(ctx, target, reason);
@@ -302,18 +332,20 @@ static int propose_closure(accord_ctx *ctx, const accord_entry *open, const char
 		for (k = 0; k < inc->party_count; k++) {
 			size_t j;
 
-			for (j = 0; j < c->signed_count && strcmp(c->signed_by[j], inc->parties[k]); j++)
+			for (j = 0; j < c->signed_count && strcmp(c->signed_by[j], inc->parties[k]);
+			     j++)
 				;
 			if (j == c->signed_count)
-				cmd_warn("%s takes effect once %s co-signs it: accord cosign %.12s", type,
-					 inc->parties[k], id);
+				cmd_warn("%s takes effect once %s co-signs it: accord cosign %.12s",
+					 type, inc->parties[k], id);
 		}
 	}
 	accord_incident_free(inc);
 	return 0;
 }
 
-static int closure_command(accord_ctx *ctx, int argc, char **argv, const char *type, const char *usage)
+static int closure_command(accord_ctx *ctx, int argc, char **argv, const char *type,
+			   const char *usage)
 {
 	static const struct option opts[] = {
 		{ "reason", required_argument, NULL, 'r' },
@@ -338,20 +370,24 @@ static int closure_command(accord_ctx *ctx, int argc, char **argv, const char *t
 	if (argc - optind != 1)
 		return cmd_usage_error(ctx, "expected one incident id");
 	if (type[0] == 'v' && (of || !reason))
-		return cmd_usage_error(ctx, of ? "--of belongs to accord duplicate" : "--reason is required");
+		return cmd_usage_error(ctx, of ? "--of belongs to accord duplicate"
+					       : "--reason is required");
 	if (type[0] == 'd' && !of)
-		return cmd_usage_error(ctx, "--of OTHER is required: the incident this one duplicates");
+		return cmd_usage_error(ctx,
+				       "--of OTHER is required: the incident this one duplicates");
 	if ((reason && (error = cmd_check_text(ctx, "--reason", reason, 1))) ||
-	    (error = cmd_prepare(ctx, argv[optind], &open, &inc, CMD_PREPARE_ENTRIES | CMD_PREPARE_SETTLE)) ||
+	    (error = cmd_prepare(ctx, argv[optind], &open, &inc,
+				 CMD_PREPARE_ENTRIES | CMD_PREPARE_SETTLE)) ||
 	    (of && (error = cmd_find_incident(&other, ctx, of))) ||
 	    (other && other != open && (error = duplicate_check(ctx, open, other)))) {
 		accord_incident_free(inc);
 		return error;
 	}
 	if (other == open || inc->closed_as) {
-		error = other == open ? cmd_failf(ACCORD_EXIT_USAGE, "an incident is no duplicate of itself")
-				      : cmd_failf(ACCORD_EXIT_FAIL, "incident %.12s is already %s", open->id,
-						  inc->closed_as->kind);
+		error = other == open ? cmd_failf(ACCORD_EXIT_USAGE,
+						  "an incident is no duplicate of itself")
+				      : cmd_failf(ACCORD_EXIT_FAIL, "incident %.12s is already %s",
+						  open->id, inc->closed_as->kind);
 		accord_incident_free(inc);
 		return error;
 	}

@@ -16,21 +16,23 @@ static const char cosign_usage[] =
 	"your party; when several wait, they are listed and nothing is signed (exit 2).\n"
 	"The signature names the proposal by the hash of its exact text.\n";
 
-static const char *const proposal_types[] = { "resolution", "impact", "void", "duplicate", "agreement", "status",
-					      "dispute" };
+static const char *const proposal_types[] = { "resolution", "impact", "void",	"duplicate",
+					      "agreement",  "status", "dispute" };
 #define PROPOSAL_TYPES (sizeof(proposal_types) / sizeof(proposal_types[0]))
 
 /* "incident X has 2 proposals waiting for acme's signature: ..." and exit 2. */
-static int list_pending(const accord_incident *inc, const char *party, const accord_entry *const *pending,
-			size_t n)
+static int list_pending(const accord_incident *inc, const char *party,
+			const accord_entry *const *pending, size_t n)
 {
 	accord_buf list = ACCORD_BUF_INIT;
 	size_t i;
 	int code;
 
 	for (i = 0; i < n; i++)
-		accord_buf_printf(&list, "\n  accord cosign %.12s   (%s)", pending[i]->id, pending[i]->type);
-	code = cmd_failf(ACCORD_EXIT_USAGE, "incident %.12s has %zu proposals waiting for %s's signature; name one:%s",
+		accord_buf_printf(&list, "\n  accord cosign %.12s   (%s)", pending[i]->id,
+				  pending[i]->type);
+	code = cmd_failf(ACCORD_EXIT_USAGE,
+			 "incident %.12s has %zu proposals waiting for %s's signature; name one:%s",
 			 inc->id, n, party, list.ptr);
 	accord_buf_dispose(&list);
 	return code;
@@ -46,8 +48,9 @@ static int pick_pending(const accord_entry **out, const accord_incident *inc, co
 	if (n == 1)
 		*out = pending[0];
 	else if (n == 0)
-		error = cmd_failf(ACCORD_EXIT_FAIL, "nothing of incident %.12s waits for %s's signature%s", inc->id, party,
-				  inc->resolution ? "" : " (it has no proposed resolution)");
+		error = cmd_failf(ACCORD_EXIT_FAIL,
+				  "nothing of incident %.12s waits for %s's signature%s", inc->id,
+				  party, inc->resolution ? "" : " (it has no proposed resolution)");
 	else
 		error = list_pending(inc, party, pending, n);
 	free(pending);
@@ -67,58 +70,82 @@ static int cosign_check(const accord_incident *inc, const accord_entry *prop, co
 		for (i = 0; i < inc->figure_count && inc->figures[i].entry != prop; i++)
 			;
 		if (i == inc->figure_count)
-			return cmd_failf(ACCORD_EXIT_FAIL, "impact %.12s is no current figure (superseded or retracted)",
-					 prop->id);
+			return cmd_failf(
+				ACCORD_EXIT_FAIL,
+				"impact %.12s is no current figure (superseded or retracted)",
+				prop->id);
 		if (inc->figures[i].party && !strcmp(inc->figures[i].party, party))
-			return cmd_failf(ACCORD_EXIT_FAIL, "impact %.12s is %s's own figure: the other parties co-sign it",
-					 prop->id, party);
+			return cmd_failf(
+				ACCORD_EXIT_FAIL,
+				"impact %.12s is %s's own figure: the other parties co-sign it",
+				prop->id, party);
 		for (size_t j = 0; j < inc->figures[i].signed_count; j++)
 			if (!strcmp(inc->figures[i].signed_by[j], party))
-				return cmd_failf(ACCORD_EXIT_FAIL, "%s has already co-signed impact %.12s", party, prop->id);
+				return cmd_failf(ACCORD_EXIT_FAIL,
+						 "%s has already co-signed impact %.12s", party,
+						 prop->id);
 	} else if (!strcmp(prop->type, "status")) {
 		const char *on = accord_entry_str(prop, "on");
 
 		if (!on)
-			return cmd_failf(ACCORD_EXIT_FAIL, "status %.12s is no pause: only a status waiting on a party is co-signed",
-					 prop->id);
+			return cmd_failf(
+				ACCORD_EXIT_FAIL,
+				"status %.12s is no pause: only a status waiting on a party is co-signed",
+				prop->id);
 		if (strcmp(on, party) != 0)
-			return cmd_failf(ACCORD_EXIT_FAIL, "pause %.12s waits on %s: only %s co-signs it", prop->id, on, on);
+			return cmd_failf(ACCORD_EXIT_FAIL,
+					 "pause %.12s waits on %s: only %s co-signs it", prop->id,
+					 on, on);
 		for (i = 0; i < inc->pause_sign_count; i++)
 			if (inc->pause_signs[i].pause == prop)
-				return cmd_failf(ACCORD_EXIT_FAIL, "%s has already co-signed pause %.12s", party, prop->id);
+				return cmd_failf(ACCORD_EXIT_FAIL,
+						 "%s has already co-signed pause %.12s", party,
+						 prop->id);
 	} else if (!strcmp(prop->type, "dispute")) {
 		/* the party whose time it disputes accepts the disputer's time */
 		for (i = 0; i < inc->dispute_count && inc->disputes[i].entry != prop; i++)
 			;
 		if (i == inc->dispute_count || inc->disputes[i].retracted)
-			return cmd_failf(ACCORD_EXIT_FAIL, "dispute %.12s has no effect: there is nothing to accept", prop->id);
-		if (!inc->disputes[i].target_party || strcmp(inc->disputes[i].target_party, party) != 0)
-			return cmd_failf(ACCORD_EXIT_FAIL, "dispute %.12s disputes a time %s signed: only %s accepts it",
-					 prop->id, inc->disputes[i].target_party ? inc->disputes[i].target_party : "?",
-					 inc->disputes[i].target_party ? inc->disputes[i].target_party : "its party");
+			return cmd_failf(ACCORD_EXIT_FAIL,
+					 "dispute %.12s has no effect: there is nothing to accept",
+					 prop->id);
+		if (!inc->disputes[i].target_party ||
+		    strcmp(inc->disputes[i].target_party, party) != 0)
+			return cmd_failf(
+				ACCORD_EXIT_FAIL,
+				"dispute %.12s disputes a time %s signed: only %s accepts it",
+				prop->id,
+				inc->disputes[i].target_party ? inc->disputes[i].target_party : "?",
+				inc->disputes[i].target_party ? inc->disputes[i].target_party
+							      : "its party");
 		if (inc->disputes[i].accepted_by)
-			return cmd_failf(ACCORD_EXIT_FAIL, "%s has already accepted dispute %.12s", party, prop->id);
+			return cmd_failf(ACCORD_EXIT_FAIL, "%s has already accepted dispute %.12s",
+					 party, prop->id);
 	} else if (!strcmp(prop->type, "resolution")) {
 		if (inc->resolution && prop == inc->resolution->entry) {
 			for (i = 0; i < inc->resolution->signature_count; i++)
 				if (!strcmp(inc->resolution->signatures[i].member->key.id, me))
-					return cmd_failf(ACCORD_EXIT_FAIL, "you have already signed resolution %.12s",
+					return cmd_failf(ACCORD_EXIT_FAIL,
+							 "you have already signed resolution %.12s",
 							 prop->id);
 		} else {
-			cmd_warn("note: %.12s is not the latest proposal; this signature will not make the latest one joint",
-				 prop->id);
+			cmd_warn(
+				"note: %.12s is not the latest proposal; this signature will not make the latest one joint",
+				prop->id);
 		}
 	} else {
 		for (i = 0; i < inc->closure_count && inc->closures[i].entry != prop; i++)
 			;
 		if (i < inc->closure_count && inc->closures[i].joint)
-			return cmd_failf(ACCORD_EXIT_FAIL, "%s %.12s is joint already", prop->type, prop->id);
+			return cmd_failf(ACCORD_EXIT_FAIL, "%s %.12s is joint already", prop->type,
+					 prop->id);
 	}
 	return 0;
 }
 
 /* A duplicate must still lead to an incident that counts when it is signed (docs/metrics.md). */
-static int cosign_duplicate_check(accord_ctx *ctx, const accord_incident *inc, const accord_entry *prop)
+static int cosign_duplicate_check(accord_ctx *ctx, const accord_incident *inc,
+				  const accord_entry *prop)
 {
 	const char *of = accord_entry_str(prop, "of"), *why;
 
@@ -132,8 +159,8 @@ static int cosign_duplicate_check(accord_ctx *ctx, const accord_incident *inc, c
  * What the argument names: a proposal (id or unique prefix), else an
  * incident whose one waiting proposal is meant. A prefix of both is ambiguous.
  */
-static int resolve_cosign_target(const accord_entry **prop, const accord_entry **open, accord_ctx *ctx,
-				 const char *arg, const char *party)
+static int resolve_cosign_target(const accord_entry **prop, const accord_entry **open,
+				 accord_ctx *ctx, const char *arg, const char *party)
 {
 	size_t n = strlen(arg), i, props = 0;
 	int error;
@@ -150,8 +177,11 @@ static int resolve_cosign_target(const accord_entry **prop, const accord_entry *
 		const accord_entry *other = NULL;
 
 		if (accord_ledger_find_incident(&other, ctx->ledger, arg) == 0)
-			return cmd_failf(ACCORD_EXIT_USAGE, "%s names both an incident and a proposal; give more digits", arg);
-		if ((error = cmd_find_entry(prop, ctx, arg, proposal_types, PROPOSAL_TYPES, "proposal")))
+			return cmd_failf(
+				ACCORD_EXIT_USAGE,
+				"%s names both an incident and a proposal; give more digits", arg);
+		if ((error = cmd_find_entry(prop, ctx, arg, proposal_types, PROPOSAL_TYPES,
+					    "proposal")))
 			return error;
 		if (!(*prop)->incident[0]) {
 			*open = NULL; /* an agreement: a proposal of the ledger, not of an incident */
@@ -172,20 +202,24 @@ static int resolve_cosign_target(const accord_entry **prop, const accord_entry *
  */
 static int cosign_agreement(accord_ctx *ctx, const accord_entry *prop, const char *party)
 {
-	const accord_agreement *a = accord_parties_agreement(accord_ledger_parties(ctx->ledger), prop->id);
+	const accord_agreement *a =
+		accord_parties_agreement(accord_ledger_parties(ctx->ledger), prop->id);
 	cJSON *body;
 
 	if (!a)
-		return cmd_failf(ACCORD_EXIT_FAIL, "agreement %.12s does not count on this copy", prop->id);
+		return cmd_failf(ACCORD_EXIT_FAIL, "agreement %.12s does not count on this copy",
+				 prop->id);
 	if (strcmp(a->provider, party) != 0)
-		return cmd_failf(ACCORD_EXIT_FAIL, "agreement %.12s is between %s and %s: only %s co-signs it", a->id,
+		return cmd_failf(ACCORD_EXIT_FAIL,
+				 "agreement %.12s is between %s and %s: only %s co-signs it", a->id,
 				 a->customer, a->provider, a->provider);
 	if (a->joint)
 		return cmd_failf(ACCORD_EXIT_FAIL, "agreement %.12s is joint already", a->id);
 	if (a->withdrawn_by[0])
-		return cmd_failf(ACCORD_EXIT_FAIL,
-				 "agreement %.12s was withdrawn by %.12s (%s proposed new terms for the same scope, or retracted it): it cannot be co-signed",
-				 a->id, a->withdrawn_by, a->customer);
+		return cmd_failf(
+			ACCORD_EXIT_FAIL,
+			"agreement %.12s was withdrawn by %.12s (%s proposed new terms for the same scope, or retracted it): it cannot be co-signed",
+			a->id, a->withdrawn_by, a->customer);
 	body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "proposal", prop->id);
 	return cmd_write(ctx, "cosign", NULL, body);
@@ -207,19 +241,24 @@ int cmd_cosign(accord_ctx *ctx, int argc, char **argv)
 		return error < 0 ? 0 : error;
 	if (argc - optind < 1 || argc - optind > 2)
 		return cmd_usage_error(ctx, "expected a proposal or an incident id");
-	if ((error = cmd_load_key(ctx)) || (error = cmd_load(ctx, 1)) || (error = cmd_own_party(&party, ctx)))
+	if ((error = cmd_load_key(ctx)) || (error = cmd_load(ctx, 1)) ||
+	    (error = cmd_own_party(&party, ctx)))
 		return error;
 	/* the older form: INCIDENT PROPOSAL */
-	if ((error = resolve_cosign_target(&prop, &open, ctx, argv[optind + (argc - optind == 2)], party)))
+	if ((error = resolve_cosign_target(&prop, &open, ctx, argv[optind + (argc - optind == 2)],
+					   party)))
 		return error;
 	if (prop && !open) {
 		if (argc - optind == 2)
-			return cmd_failf(ACCORD_EXIT_FAIL, "%.12s is an agreement, not a proposal of incident %s", prop->id,
-					 argv[optind]);
+			return cmd_failf(ACCORD_EXIT_FAIL,
+					 "%.12s is an agreement, not a proposal of incident %s",
+					 prop->id, argv[optind]);
 		return cosign_agreement(ctx, prop, party);
 	}
-	if (argc - optind == 2 && (!prop || strncmp(open->id, argv[optind], strlen(argv[optind])) != 0))
-		return cmd_failf(ACCORD_EXIT_FAIL, "incident %s has no proposal %s", argv[optind], argv[optind + 1]);
+	if (argc - optind == 2 &&
+	    (!prop || strncmp(open->id, argv[optind], strlen(argv[optind])) != 0))
+		return cmd_failf(ACCORD_EXIT_FAIL, "incident %s has no proposal %s", argv[optind],
+				 argv[optind + 1]);
 	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
 		return cmd_fail(error);
 	if ((!prop && (error = pick_pending(&prop, inc, party))) ||

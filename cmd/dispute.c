@@ -46,7 +46,8 @@ static int clock_event(const accord_clocks *c, const accord_entry *e)
 
 	for (i = 0; i < c->party_count; i++)
 		for (k = 0; k < ACCORD_CLOCKS; k++)
-			if (c->parties[i].clocks[k].from_entry == e || c->parties[i].clocks[k].to_entry == e)
+			if (c->parties[i].clocks[k].from_entry == e ||
+			    c->parties[i].clocks[k].to_entry == e)
 				return 1;
 	for (i = 0; i < c->pause_count; i++)
 		if (c->pauses[i].entry == e || c->pauses[i].end_entry == e)
@@ -58,7 +59,8 @@ static int clock_event(const accord_clocks *c, const accord_entry *e)
  * The earliest entry of `party` (by time, then ledger order) that has
  * `target` in its causal past: when the event demonstrably existed for it.
  */
-static int earliest_witness(const accord_entry **out, accord_ctx *ctx, const char *party, const accord_entry *target)
+static int earliest_witness(const accord_entry **out, accord_ctx *ctx, const char *party,
+			    const accord_entry *target)
 {
 	const accord_parties *p = accord_ledger_parties(ctx->ledger);
 	size_t i, n = accord_ledger_entry_count(ctx->ledger);
@@ -109,20 +111,24 @@ int cmd_dispute(accord_ctx *ctx, int argc, char **argv)
 	if (!reason)
 		return cmd_usage_error(ctx, "--reason is required: say why, for the record");
 	if ((error = cmd_check_text(ctx, "--reason", reason, 1)) ||
-	    (at_arg && (error = cmd_parse_time(ctx, &at, "--at", at_arg))) || (error = cmd_load_key(ctx)) ||
-	    (error = cmd_load(ctx, 1)) || (error = cmd_own_party(&party, ctx)) ||
+	    (at_arg && (error = cmd_parse_time(ctx, &at, "--at", at_arg))) ||
+	    (error = cmd_load_key(ctx)) || (error = cmd_load(ctx, 1)) ||
+	    (error = cmd_own_party(&party, ctx)) ||
 	    (error = cmd_find_entry(&target, ctx, argv[optind], NULL, 0, "entry")))
 		return error;
 	if (!target->incident[0] && strcmp(target->type, "open") != 0)
-		return cmd_failf(ACCORD_EXIT_USAGE, "%s %.12s is of no incident: no clock reads its time", target->type,
-				 target->id);
-	if ((error = cmd_find_incident(&open, ctx, target->incident[0] ? target->incident : target->id)))
+		return cmd_failf(ACCORD_EXIT_USAGE,
+				 "%s %.12s is of no incident: no clock reads its time",
+				 target->type, target->id);
+	if ((error = cmd_find_incident(&open, ctx,
+				       target->incident[0] ? target->incident : target->id)))
 		return error;
 	of = party_of(accord_ledger_parties(ctx->ledger), target);
 	if (same(of, party))
-		return cmd_failf(ACCORD_EXIT_USAGE,
-				 "%s %.12s is %s's own: a party does not dispute its own times (add a note instead)",
-				 target->type, target->id, party);
+		return cmd_failf(
+			ACCORD_EXIT_USAGE,
+			"%s %.12s is %s's own: a party does not dispute its own times (add a note instead)",
+			target->type, target->id, party);
 	now = accord_time_now();
 	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0 ||
 	    (error = accord_clocks_compute(&clocks, inc, accord_ledger_parties(ctx->ledger),
@@ -134,23 +140,28 @@ int cmd_dispute(accord_ctx *ctx, int argc, char **argv)
 	for (c = 0; (size_t)c < inc->party_count && strcmp(inc->parties[c], party) != 0; c++)
 		;
 	if ((size_t)c == inc->party_count) {
-		cmd_failf(error, "%s is not involved in incident %.12s: only an involved party disputes its times", party,
-			  open->id);
+		cmd_failf(
+			error,
+			"%s is not involved in incident %.12s: only an involved party disputes its times",
+			party, open->id);
 		goto done;
 	}
 	/* an impact window's start is a figure, not the entry's time: another window disputes it */
 	if (!strcmp(target->type, "impact")) {
-		cmd_failf(error,
-			  "impact %.12s is a window of customer impact, and its entry's time is no clock's: to dispute "
-			  "when impact started, record your party's own window (accord impact %.12s --customers N "
-			  "--start TIME); overlapping windows of two parties are a dispute, and the clocks that start "
-			  "there are shown disputed, measured from both starts",
-			  target->id, open->id);
+		cmd_failf(
+			error,
+			"impact %.12s is a window of customer impact, and its entry's time is no clock's: to dispute "
+			"when impact started, record your party's own window (accord impact %.12s --customers N "
+			"--start TIME); overlapping windows of two parties are a dispute, and the clocks that start "
+			"there are shown disputed, measured from both starts",
+			target->id, open->id);
 		goto done;
 	}
 	if (!clock_event(clocks, target)) {
-		cmd_failf(error, "no clock of incident %.12s reads the time of %s %.12s: there is nothing to dispute",
-			  open->id, target->type, target->id);
+		cmd_failf(
+			error,
+			"no clock of incident %.12s reads the time of %s %.12s: there is nothing to dispute",
+			open->id, target->type, target->id);
 		goto done;
 	}
 	if ((error = earliest_witness(&evidence, ctx, party, target)))
@@ -159,15 +170,18 @@ int cmd_dispute(accord_ctx *ctx, int argc, char **argv)
 		at = evidence ? evidence->time : now;
 	accord_time_format(when, target->time);
 	if (at <= target->time || at > now) {
-		error = cmd_failf(ACCORD_EXIT_USAGE, "--at must lie after the time %s signed (%s) and no later than now",
-				  of ? of : "its author", when);
+		error = cmd_failf(
+			ACCORD_EXIT_USAGE,
+			"--at must lie after the time %s signed (%s) and no later than now",
+			of ? of : "its author", when);
 		goto done;
 	}
 	if (evidence && at > evidence->time) {
 		accord_time_format(when, evidence->time);
-		error = cmd_failf(ACCORD_EXIT_USAGE,
-				  "--at is later than %s's own entry %.12s (%s), which already had the event in its causal past",
-				  party, evidence->id, when);
+		error = cmd_failf(
+			ACCORD_EXIT_USAGE,
+			"--at is later than %s's own entry %.12s (%s), which already had the event in its causal past",
+			party, evidence->id, when);
 		goto done;
 	}
 	accord_time_format(when, at);

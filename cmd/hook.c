@@ -69,19 +69,21 @@ static int add_quarantine(accord_store *store)
  * instead, each ref from its new head back to its old one (for evidence,
  * to the root: more than it adds, but only a push with such a commit pays).
  */
-static int64_t count_chains(accord_store *store, const accord_ref_update *u, size_t n, int64_t limit)
+static int64_t count_chains(accord_store *store, const accord_ref_update *u, size_t n,
+			    int64_t limit)
 {
 	int64_t count = 0;
 	size_t i;
 
 	for (i = 0; i < n && count <= limit; i++) {
 		if ((strncmp(u[i].ref, ACCORD_FEED_PREFIX, strlen(ACCORD_FEED_PREFIX)) != 0 &&
-		     strncmp(u[i].ref, ACCORD_EVIDENCE_PREFIX, strlen(ACCORD_EVIDENCE_PREFIX)) != 0) ||
+		     strncmp(u[i].ref, ACCORD_EVIDENCE_PREFIX, strlen(ACCORD_EVIDENCE_PREFIX)) !=
+			     0) ||
 		    git_oid_is_zero(&u[i].new_id))
 			continue;
-		count += (int64_t)accord_chain_count(store, &u[i].new_id,
-						     git_oid_is_zero(&u[i].old_id) ? NULL : &u[i].old_id,
-						     (size_t)(limit + 1 - count));
+		count += (int64_t)accord_chain_count(
+			store, &u[i].new_id, git_oid_is_zero(&u[i].old_id) ? NULL : &u[i].old_id,
+			(size_t)(limit + 1 - count));
 	}
 	return count;
 }
@@ -101,7 +103,8 @@ static int count_new_entries(int64_t *out, accord_store *store, const accord_ref
 	/* Feeds and evidence alike: proof of equivocation is entries too. */
 	for (i = 0; i < n; i++) {
 		if ((strncmp(u[i].ref, ACCORD_FEED_PREFIX, strlen(ACCORD_FEED_PREFIX)) != 0 &&
-		     strncmp(u[i].ref, ACCORD_EVIDENCE_PREFIX, strlen(ACCORD_EVIDENCE_PREFIX)) != 0) ||
+		     strncmp(u[i].ref, ACCORD_EVIDENCE_PREFIX, strlen(ACCORD_EVIDENCE_PREFIX)) !=
+			     0) ||
 		    git_oid_is_zero(&u[i].new_id))
 			continue;
 		if (git_revwalk_push(walk, &u[i].new_id) < 0)
@@ -157,7 +160,8 @@ static int pre_receive(accord_ctx *ctx)
 		if (!l)
 			continue;
 		if (n == HOOK_MAX_LINES) {
-			code = cmd_failf(ACCORD_EXIT_FAIL, "rejecting a push of more than %d refs", HOOK_MAX_LINES);
+			code = cmd_failf(ACCORD_EXIT_FAIL, "rejecting a push of more than %d refs",
+					 HOOK_MAX_LINES);
 			goto done;
 		}
 		if (n == cap) {
@@ -178,7 +182,9 @@ static int pre_receive(accord_ctx *ctx)
 		n++;
 	}
 	/* git sets GIT_DIR for its hooks; -C (or ACCORD_DIR) serves a hook run by hand */
-	if ((error = accord_store_open(&ctx->store, gitdir && *gitdir ? gitdir : ctx->dir ? ctx->dir : ".")) < 0 ||
+	if ((error = accord_store_open(&ctx->store, gitdir && *gitdir ? gitdir
+						    : ctx->dir	      ? ctx->dir
+								      : ".")) < 0 ||
 	    (error = add_quarantine(ctx->store)) < 0) {
 		code = cmd_fail(error);
 		goto done;
@@ -189,14 +195,16 @@ static int pre_receive(accord_ctx *ctx)
 		goto done;
 	}
 	if (count > limit) {
-		code = cmd_failf(ACCORD_EXIT_FAIL,
-				 "push rejected: it adds more than %lld %s (git config accord.maxPushEntries on the hub)",
-				 (long long)limit, accord_plural((long long)limit, "entry", "entries"));
+		code = cmd_failf(
+			ACCORD_EXIT_FAIL,
+			"push rejected: it adds more than %lld %s (git config accord.maxPushEntries on the hub)",
+			(long long)limit, accord_plural((long long)limit, "entry", "entries"));
 		goto done;
 	}
 	if ((error = accord_sync_check_push(ctx->store, updates, n)) < 0) {
 		cmd_warn("push rejected: %s", accord_error_last());
-		code = cmd_exit_code(error) == ACCORD_EXIT_VERIFY ? ACCORD_EXIT_VERIFY : ACCORD_EXIT_FAIL;
+		code = cmd_exit_code(error) == ACCORD_EXIT_VERIFY ? ACCORD_EXIT_VERIFY
+								  : ACCORD_EXIT_FAIL;
 	}
 done:
 	for (i = 0; i < n; i++)

@@ -52,8 +52,10 @@ int cmd_inbox_party(const char **out, accord_ctx *ctx, const char *given)
 	}
 	free(home);
 	if (!(m = accord_parties_member(p, pub.id)) || m->revoked)
-		return cmd_failf(ACCORD_EXIT_FAIL, "%s%skey %.12s is not an active member of any party of this ledger: give --party P",
-				 ctx->label ? ctx->label : "", ctx->label ? ": " : "", pub.id);
+		return cmd_failf(
+			ACCORD_EXIT_FAIL,
+			"%s%skey %.12s is not an active member of any party of this ledger: give --party P",
+			ctx->label ? ctx->label : "", ctx->label ? ": " : "", pub.id);
 	*out = p->parties[m->party].name;
 	return 0;
 }
@@ -82,8 +84,8 @@ static int cmp_row(const void *x, const void *y)
 }
 
 /* Rows of one ledger's inbox into *rows; the inbox is kept in *boxes to free. */
-static int gather(inbox_row **rows, size_t *count, accord_inbox ***boxes, size_t *nboxes, accord_ctx *lctx,
-		  const char *ledger, const char *given)
+static int gather(inbox_row **rows, size_t *count, accord_inbox ***boxes, size_t *nboxes,
+		  accord_ctx *lctx, const char *ledger, const char *given)
 {
 	accord_inbox *box = NULL, **grownb;
 	const char *party;
@@ -109,7 +111,8 @@ static int gather(inbox_row **rows, size_t *count, accord_inbox ***boxes, size_t
 		r.ledger = ledger;
 		/* an agreement is of no incident: its own id */
 		cmd_short_id(r.sid, sizeof(r.sid), lctx,
-			     box->items[i].incident[0] ? box->items[i].incident : box->items[i].entry->id);
+			     box->items[i].incident[0] ? box->items[i].incident
+						       : box->items[i].entry->id);
 		(*rows)[(*count)++] = r;
 	}
 	return 0;
@@ -127,13 +130,14 @@ static void print_rows(const inbox_row *rows, size_t count, const char *party, i
 		return;
 	}
 	printf("%s%zu %s wait%s on %s, most urgent first:%s\n", cmd_sgr(SGR_BOLD), count,
-	       count == 1 ? "item" : "items", count == 1 ? "s" : "", party ? cmd_esc(party, 0) : "you",
-	       cmd_sgr(SGR_RESET));
+	       count == 1 ? "item" : "items", count == 1 ? "s" : "",
+	       party ? cmd_esc(party, 0) : "you", cmd_sgr(SGR_RESET));
 	for (i = 0; i < count; i++) {
 		const accord_inbox_item *it = rows[i].item;
 		const cJSON *inc = cJSON_GetObjectItemCaseSensitive(it->json, "incident");
 
-		printf("  %s%-8s%s  ", cmd_sgr(it->kind == ACCORD_INBOX_OVERDUE ? SGR_RED : ""), kind_label(it->kind),
+		printf("  %s%-8s%s  ", cmd_sgr(it->kind == ACCORD_INBOX_OVERDUE ? SGR_RED : ""),
+		       kind_label(it->kind),
 		       cmd_sgr(it->kind == ACCORD_INBOX_OVERDUE ? SGR_RESET : ""));
 		if (across)
 			printf("%s  ", cmd_esc(rows[i].ledger, 0));
@@ -180,7 +184,8 @@ int cmd_inbox(accord_ctx *ctx, int argc, char **argv)
 			return error;
 		for (i = 0; i < n; i++)
 			if (cmd_ledger_view_open(&v[i], ctx, 1) != 0 ||
-			    gather(&rows, &count, &boxes, &nboxes, &v[i].ctx, v[i].name, given) != 0)
+			    gather(&rows, &count, &boxes, &nboxes, &v[i].ctx, v[i].name, given) !=
+				    0)
 				failed++;
 		if (count > 1)
 			qsort(rows, count, sizeof(*rows), cmp_row);
@@ -284,8 +289,9 @@ static void print_actions(const cJSON *arr, int across)
 		printf("no action items\n");
 		return;
 	}
-	printf("%s%s%-12s  %-13s  %-9s  %-10s  %-20s  %s%s\n", cmd_sgr(SGR_BOLD), across ? "LEDGER  " : "", "INCIDENT",
-	       "ACTION", "STATE", "DUE", "OWNERS", "TEXT", cmd_sgr(SGR_RESET));
+	printf("%s%s%-12s  %-13s  %-9s  %-10s  %-20s  %s%s\n", cmd_sgr(SGR_BOLD),
+	       across ? "LEDGER  " : "", "INCIDENT", "ACTION", "STATE", "DUE", "OWNERS", "TEXT",
+	       cmd_sgr(SGR_RESET));
 	for (o = arr->child; o; o = o->next) {
 		accord_buf owners = ACCORD_BUF_INIT;
 		const char *due = accord_json_str(o, "due"), *s;
@@ -294,11 +300,19 @@ static void print_actions(const cJSON *arr, int across)
 			accord_buf_printf(&owners, "%s%s", owners.size ? "," : "", p->valuestring);
 		if (across)
 			printf("%s  ", cmd_esc(accord_json_str(o, "ledger_name"), 0));
-		printf("%-12s  %2d. %-9s  %s%-9s%s  %-10s  %-20s  %s\n", accord_json_str(o, "incident_short"),
-		       (int)cJSON_GetObjectItemCaseSensitive(o, "number")->valuedouble, accord_json_str(o, "id"),
-		       cmd_sgr(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "overdue")) ? SGR_RED : ""),
-		       cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "overdue")) ? "OVERDUE" : accord_json_str(o, "status"),
-		       cmd_sgr(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "overdue")) ? SGR_RESET : ""),
+		printf("%-12s  %2d. %-9s  %s%-9s%s  %-10s  %-20s  %s\n",
+		       accord_json_str(o, "incident_short"),
+		       (int)cJSON_GetObjectItemCaseSensitive(o, "number")->valuedouble,
+		       accord_json_str(o, "id"),
+		       cmd_sgr(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "overdue"))
+				       ? SGR_RED
+				       : ""),
+		       cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "overdue"))
+			       ? "OVERDUE"
+			       : accord_json_str(o, "status"),
+		       cmd_sgr(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "overdue"))
+				       ? SGR_RESET
+				       : ""),
 		       due ? cmd_esc(due, 0) : "-", cmd_esc(owners.ptr ? owners.ptr : "", 0),
 		       cmd_esc(accord_json_str(o, "text"), 0));
 		if ((s = accord_json_str(o, "owner")))
@@ -311,7 +325,8 @@ static void print_actions(const cJSON *arr, int across)
 	}
 }
 
-static int actions_of(accord_ctx *lctx, const char *ledger, const char *party, int overdue, cJSON *arr)
+static int actions_of(accord_ctx *lctx, const char *ledger, const char *party, int overdue,
+		      cJSON *arr)
 {
 	struct actions_walk w = { lctx, ledger, NULL, overdue, accord_time_now(), arr };
 	int error;
@@ -348,7 +363,10 @@ int cmd_actions(accord_ctx *ctx, int argc, char **argv)
 		case 'p': party = optarg; break;
 		case 'o': overdue = 1; break;
 		case 'j': json = 1; break;
-		case 'h': fputs(actions_usage, stdout); cJSON_Delete(arr); return 0;
+		case 'h':
+			fputs(actions_usage, stdout);
+			cJSON_Delete(arr);
+			return 0;
 		default: cJSON_Delete(arr); return ACCORD_EXIT_USAGE;
 		}
 	}

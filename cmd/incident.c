@@ -62,12 +62,14 @@ static const struct option help_only[] = {
 /* The opener's party first, then the others named in --parties A,B. */
 static int add_parties(accord_ctx *ctx, cJSON *arr, const char *plist)
 {
-	const accord_member *m = accord_parties_member(accord_ledger_parties(ctx->ledger), ctx->key->pub.id);
+	const accord_member *m =
+		accord_parties_member(accord_ledger_parties(ctx->ledger), ctx->key->pub.id);
 	const char *own, *p = plist;
 	int error;
 
 	if (!m || m->revoked)
-		return cmd_failf(ACCORD_EXIT_FAIL, "key %s is not an active member of any party of this ledger",
+		return cmd_failf(ACCORD_EXIT_FAIL,
+				 "key %s is not an active member of any party of this ledger",
 				 ctx->key->pub.id);
 	own = accord_ledger_parties(ctx->ledger)->parties[m->party].name;
 	if ((error = cmd_party_ambiguous(ctx, own)))
@@ -81,7 +83,8 @@ static int add_parties(accord_ctx *ctx, cJSON *arr, const char *plist)
 		int dup = 0;
 
 		if (n == 0 || n >= sizeof(name))
-			return cmd_usage_error(ctx, "--parties takes names separated by commas, not '%s'", plist);
+			return cmd_usage_error(
+				ctx, "--parties takes names separated by commas, not '%s'", plist);
 		memcpy(name, p, n);
 		name[n] = '\0';
 		if (!cmd_valid_name(name))
@@ -113,10 +116,13 @@ static int tickets_involved(accord_ctx *ctx, const cJSON *tickets, const cJSON *
 		cJSON_ArrayForEach(p, parties)
 			found |= !strcmp(p->valuestring, party);
 		if (!found)
-			return cmd_failf(ACCORD_EXIT_USAGE, "--ticket %s:%s: %s %s (name it in --parties first)", party,
-					 accord_json_str(t, "id"), party,
-					 accord_parties_find(accord_ledger_parties(ctx->ledger), party) ? "is not involved in this incident"
-											   : "is no party of this ledger");
+			return cmd_failf(
+				ACCORD_EXIT_USAGE,
+				"--ticket %s:%s: %s %s (name it in --parties first)", party,
+				accord_json_str(t, "id"), party,
+				accord_parties_find(accord_ledger_parties(ctx->ledger), party)
+					? "is not involved in this incident"
+					: "is no party of this ledger");
 	}
 	return 0;
 }
@@ -151,14 +157,20 @@ int cmd_open(accord_ctx *ctx, int argc, char **argv)
 			char party[65];
 			cJSON *t;
 
-			if (!colon || colon == optarg || !colon[1] || (size_t)(colon - optarg) >= sizeof(party)) {
-				error = cmd_usage_error(ctx, "--ticket takes PARTY:ID, not '%s'", optarg);
+			if (!colon || colon == optarg || !colon[1] ||
+			    (size_t)(colon - optarg) >= sizeof(party)) {
+				error = cmd_usage_error(ctx, "--ticket takes PARTY:ID, not '%s'",
+							optarg);
 				goto fail;
 			}
 			memcpy(party, optarg, (size_t)(colon - optarg));
 			party[colon - optarg] = '\0';
-			if (!cmd_valid_name(party) || (error = cmd_check_text(ctx, "--ticket", colon + 1, 0))) {
-				error = error ? error : cmd_usage_error(ctx, "invalid party name '%s' in --ticket", party);
+			if (!cmd_valid_name(party) ||
+			    (error = cmd_check_text(ctx, "--ticket", colon + 1, 0))) {
+				error = error ? error
+					      : cmd_usage_error(
+							ctx, "invalid party name '%s' in --ticket",
+							party);
 				goto fail;
 			}
 			t = cJSON_CreateObject();
@@ -167,7 +179,10 @@ int cmd_open(accord_ctx *ctx, int argc, char **argv)
 			cJSON_AddItemToArray(tickets, t);
 			break;
 		}
-		case 'h': fputs(open_usage, stdout); error = 0; goto fail;
+		case 'h':
+			fputs(open_usage, stdout);
+			error = 0;
+			goto fail;
 		default: error = ACCORD_EXIT_USAGE; goto fail;
 		}
 	}
@@ -185,7 +200,9 @@ int cmd_open(accord_ctx *ctx, int argc, char **argv)
 	    (started && (error = cmd_parse_time(ctx, &start, "--started", started))))
 		goto fail;
 	if (started && start > accord_time_now() + ACCORD_FUTURE_SLACK_S) {
-		error = cmd_usage_error(ctx, "--started %s is in the future: impact begins when it has begun", started);
+		error = cmd_usage_error(
+			ctx, "--started %s is in the future: impact begins when it has begun",
+			started);
 		goto fail;
 	}
 	if ((error = cmd_prepare(ctx, NULL, NULL, NULL, 0)) != 0)
@@ -199,7 +216,8 @@ int cmd_open(accord_ctx *ctx, int argc, char **argv)
 	cJSON_AddStringToObject(body, "service", service);
 	cJSON_AddStringToObject(body, "started_at", when);
 	parties = cJSON_AddArrayToObject(body, "parties");
-	if ((error = add_parties(ctx, parties, plist)) != 0 || (error = tickets_involved(ctx, tickets, parties))) {
+	if ((error = add_parties(ctx, parties, plist)) != 0 ||
+	    (error = tickets_involved(ctx, tickets, parties))) {
 		cJSON_Delete(body);
 		goto fail;
 	}
@@ -249,8 +267,8 @@ int cmd_status(accord_ctx *ctx, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *const valid[] = { "investigating", "identified", "mitigated", "resolved",
-					     "closed", "waiting" };
+	static const char *const valid[] = { "investigating", "identified", "mitigated",
+					     "resolved",      "closed",	    "waiting" };
 	const accord_entry *open;
 	accord_incident *inc = NULL;
 	const char *note = NULL, *to, *on = NULL;
@@ -273,10 +291,13 @@ int cmd_status(accord_ctx *ctx, int argc, char **argv)
 		if (!strcmp(to, valid[i]))
 			break;
 	if (i == sizeof(valid) / sizeof(*valid))
-		return cmd_usage_error(ctx, "unknown status '%s' (investigating, identified, mitigated, resolved, closed, waiting)",
-				       to);
+		return cmd_usage_error(
+			ctx,
+			"unknown status '%s' (investigating, identified, mitigated, resolved, closed, waiting)",
+			to);
 	if (!strcmp(to, "waiting") && !on)
-		return cmd_usage_error(ctx, "waiting needs --on PARTY: the party the incident waits on");
+		return cmd_usage_error(ctx,
+				       "waiting needs --on PARTY: the party the incident waits on");
 	if (strcmp(to, "waiting") != 0 && on)
 		return cmd_usage_error(ctx, "--on goes with waiting only");
 	if (note && (error = cmd_check_text(ctx, "--note", note, 1)))
@@ -292,13 +313,16 @@ int cmd_status(accord_ctx *ctx, int argc, char **argv)
 		for (k = 0; k < inc->party_count && strcmp(inc->parties[k], on) != 0; k++)
 			;
 		if (k == inc->party_count)
-			error = accord_error_set(ACCORD_EDENIED, "incident %.12s does not involve %s: it cannot wait on it",
-						 open->id, on);
+			error = accord_error_set(
+				ACCORD_EDENIED,
+				"incident %.12s does not involve %s: it cannot wait on it",
+				open->id, on);
 	}
 	if (error == 0 && !strcmp(to, "closed") && !(inc->resolution && inc->resolution->joint))
-		error = accord_error_set(ACCORD_EDENIED,
-					 "incident %.12s can be closed only once its resolution is joint (see accord resolve, accord cosign)",
-					 open->id);
+		error = accord_error_set(
+			ACCORD_EDENIED,
+			"incident %.12s can be closed only once its resolution is joint (see accord resolve, accord cosign)",
+			open->id);
 	accord_incident_free(inc);
 	if (error < 0)
 		return cmd_fail(error);
@@ -312,7 +336,8 @@ int cmd_status(accord_ctx *ctx, int argc, char **argv)
 }
 
 /* A window starts no earlier than the incident's impact (accord amend cannot move that: open says it). */
-static int impact_after_start(accord_ctx *ctx, const accord_entry *open, int64_t t0, const char *start)
+static int impact_after_start(accord_ctx *ctx, const accord_entry *open, int64_t t0,
+			      const char *start)
 {
 	accord_incident *inc = NULL;
 	char when[ACCORD_TIME_LEN];
@@ -323,7 +348,9 @@ static int impact_after_start(accord_ctx *ctx, const accord_entry *open, int64_t
 	error = 0;
 	if (t0 < inc->started_at) {
 		accord_time_format(when, inc->started_at);
-		error = cmd_usage_error(ctx, "--start %s is before the incident's impact started (%s)", start, when);
+		error = cmd_usage_error(ctx,
+					"--start %s is before the incident's impact started (%s)",
+					start, when);
 	}
 	accord_incident_free(inc);
 	return error;
@@ -366,12 +393,17 @@ int cmd_impact(accord_ctx *ctx, int argc, char **argv)
 	    (desc && (error = cmd_check_text(ctx, "--description", desc, 1))))
 		return error;
 	if (end && t1 < t0)
-		return cmd_usage_error(ctx, "--end %s is before --start %s: a window ends after it starts", end, start);
-	if (t0 > accord_time_now() + ACCORD_FUTURE_SLACK_S || (end && t1 > accord_time_now() + ACCORD_FUTURE_SLACK_S))
-		return cmd_usage_error(ctx, "--%s %s is in the future: record impact that has happened",
-				       t0 > accord_time_now() + ACCORD_FUTURE_SLACK_S ? "start" : "end",
-				       t0 > accord_time_now() + ACCORD_FUTURE_SLACK_S ? start : end);
-	if ((error = cmd_prepare(ctx, argv[optind], &open, NULL, 0)) || (error = impact_after_start(ctx, open, t0, start)))
+		return cmd_usage_error(
+			ctx, "--end %s is before --start %s: a window ends after it starts", end,
+			start);
+	if (t0 > accord_time_now() + ACCORD_FUTURE_SLACK_S ||
+	    (end && t1 > accord_time_now() + ACCORD_FUTURE_SLACK_S))
+		return cmd_usage_error(
+			ctx, "--%s %s is in the future: record impact that has happened",
+			t0 > accord_time_now() + ACCORD_FUTURE_SLACK_S ? "start" : "end",
+			t0 > accord_time_now() + ACCORD_FUTURE_SLACK_S ? start : end);
+	if ((error = cmd_prepare(ctx, argv[optind], &open, NULL, 0)) ||
+	    (error = impact_after_start(ctx, open, t0, start)))
 		return error;
 	body = cJSON_CreateObject();
 	cJSON_AddNumberToObject(body, "customers", (double)n);
@@ -432,23 +464,26 @@ int cmd_sla(accord_ctx *ctx, int argc, char **argv)
 /* Customer feedback is the customer-facing party's to record: no partner speaks for its customers. */
 static int feedback_party(accord_ctx *ctx, const accord_entry *open)
 {
-	const char *mine = NULL,
-		   *theirs = accord_incident_customer_party(accord_ledger_parties(ctx->ledger), open,
-							    accord_incident_ledger_in_past, ctx->ledger);
-	const accord_member *m = accord_parties_member(accord_ledger_parties(ctx->ledger), ctx->key->pub.id);
+	const char *mine = NULL, *theirs = accord_incident_customer_party(
+					 accord_ledger_parties(ctx->ledger), open,
+					 accord_incident_ledger_in_past, ctx->ledger);
+	const accord_member *m =
+		accord_parties_member(accord_ledger_parties(ctx->ledger), ctx->key->pub.id);
 
 	if (m)
 		mine = accord_ledger_parties(ctx->ledger)->parties[m->party].name;
 	if (!mine || !theirs || strcmp(mine, theirs) != 0)
-		return cmd_failf(ACCORD_EXIT_USAGE,
-				 "feedback on incident %.12s is recorded by %s, its customer-facing party: %s cannot speak for its customers",
-				 open->id, theirs ? theirs : "its customer-facing party", mine ? mine : "this key");
+		return cmd_failf(
+			ACCORD_EXIT_USAGE,
+			"feedback on incident %.12s is recorded by %s, its customer-facing party: %s cannot speak for its customers",
+			open->id, theirs ? theirs : "its customer-facing party",
+			mine ? mine : "this key");
 	return 0;
 }
 
 /* The values of accord feedback: 0, or the exit code of a usage error. */
-static int feedback_checks(accord_ctx *ctx, int argc, const char *score, const char *lost, const char *comment,
-			   const char *response, int64_t *s, int64_t *l)
+static int feedback_checks(accord_ctx *ctx, int argc, const char *score, const char *lost,
+			   const char *comment, const char *response, int64_t *s, int64_t *l)
 {
 	int error;
 
@@ -492,28 +527,37 @@ int cmd_feedback(accord_ctx *ctx, int argc, char **argv)
 		case 'c': comment = optarg; break;
 		case 'r': response = optarg; break;
 		case 'i':
-			for (k = 0; accord_feedback_indicators[k] && strcmp(accord_feedback_indicators[k], optarg); k++)
+			for (k = 0; accord_feedback_indicators[k] &&
+				    strcmp(accord_feedback_indicators[k], optarg);
+			     k++)
 				;
 			if (!accord_feedback_indicators[k]) {
 				cJSON_Delete(indicators);
-				return cmd_usage_error(ctx,
-						       "--indicator '%s' is none of fast, kept-informed, slow, had-to-repeat, not-fixed, poor-communication",
-						       optarg);
+				return cmd_usage_error(
+					ctx,
+					"--indicator '%s' is none of fast, kept-informed, slow, had-to-repeat, not-fixed, poor-communication",
+					optarg);
 			}
 			if (!indicators)
 				indicators = cJSON_CreateArray();
-			for (j = 0; j < (size_t)cJSON_GetArraySize(indicators) &&
-				    strcmp(cJSON_GetArrayItem(indicators, (int)j)->valuestring, optarg); j++)
+			for (j = 0;
+			     j < (size_t)cJSON_GetArraySize(indicators) &&
+			     strcmp(cJSON_GetArrayItem(indicators, (int)j)->valuestring, optarg);
+			     j++)
 				;
 			if (j == (size_t)cJSON_GetArraySize(indicators))
 				cJSON_AddItemToArray(indicators, cJSON_CreateString(optarg));
 			break;
-		case 'h': cJSON_Delete(indicators); fputs(feedback_usage, stdout); return 0;
+		case 'h':
+			cJSON_Delete(indicators);
+			fputs(feedback_usage, stdout);
+			return 0;
 		default: cJSON_Delete(indicators); return ACCORD_EXIT_USAGE;
 		}
 	}
 	if ((error = feedback_checks(ctx, argc, score, lost, comment, response, &s, &l)) ||
-	    (error = cmd_prepare(ctx, argv[optind], &open, NULL, 0)) || (error = feedback_party(ctx, open))) {
+	    (error = cmd_prepare(ctx, argv[optind], &open, NULL, 0)) ||
+	    (error = feedback_party(ctx, open))) {
 		cJSON_Delete(indicators);
 		return error;
 	}

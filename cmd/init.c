@@ -39,7 +39,9 @@ int cmd_init(accord_ctx *ctx, int argc, char **argv)
 	if (!party)
 		return cmd_usage_error(ctx, "--party NAME is required");
 	if (!cmd_valid_name(party))
-		return cmd_usage_error(ctx, "invalid party name '%s': use letters, digits, '.', '_' and '-'", party);
+		return cmd_usage_error(
+			ctx, "invalid party name '%s': use letters, digits, '.', '_' and '-'",
+			party);
 	if (optind + 1 < argc)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind + 1]);
 	if (*title && (error = cmd_check_text(ctx, "--title", title, 0)) != 0)

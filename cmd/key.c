@@ -55,17 +55,22 @@ static int sealing_passphrase(accord_ctx *ctx, char **out, int no_passphrase, co
 	if (no_passphrase)
 		return 0;
 	if (env && !*env)
-		return cmd_usage_error(ctx, "ACCORD_PASSPHRASE is empty; for a key without a passphrase, "
-					    "give --no-passphrase (no key was %s)", what);
+		return cmd_usage_error(
+			ctx,
+			"ACCORD_PASSPHRASE is empty; for a key without a passphrase, "
+			"give --no-passphrase (no key was %s)",
+			what);
 	*out = cmd_read_passphrase("Passphrase for the key (empty for none): ", 1);
 	if (*out)
 		return 0;
 	if (env)
-		return cmd_failf(ACCORD_EXIT_FAIL, "out of secure memory reading ACCORD_PASSPHRASE");
-	return cmd_failf(ACCORD_EXIT_USAGE,
-			 "no passphrase read (no terminal to ask on, or the two differed): set "
-			 "ACCORD_PASSPHRASE, or give --no-passphrase for a key without one; no key was %s",
-			 what);
+		return cmd_failf(ACCORD_EXIT_FAIL,
+				 "out of secure memory reading ACCORD_PASSPHRASE");
+	return cmd_failf(
+		ACCORD_EXIT_USAGE,
+		"no passphrase read (no terminal to ask on, or the two differed): set "
+		"ACCORD_PASSPHRASE, or give --no-passphrase for a key without one; no key was %s",
+		what);
 }
 
 static int key_new(accord_ctx *ctx, int argc, char **argv)
@@ -100,8 +105,10 @@ static int key_new(accord_ctx *ctx, int argc, char **argv)
 			name = "member";
 	}
 	if (!cmd_valid_name(name))
-		return cmd_usage_error(ctx, "invalid name '%s': use letters, digits, '.', '_' and '-', "
-					    "starting with a letter or digit (at most 64)", name);
+		return cmd_usage_error(ctx,
+				       "invalid name '%s': use letters, digits, '.', '_' and '-', "
+				       "starting with a letter or digit (at most 64)",
+				       name);
 	if ((error = accord_key_home(&home, ctx->home)) < 0)
 		return cmd_fail(error);
 	if ((error = sealing_passphrase(ctx, &pass, no_pass, "made"))) {
@@ -118,9 +125,10 @@ static int key_new(accord_ctx *ctx, int argc, char **argv)
 	accord_pubkey_to_openssh(&line, &key->pub);
 	cmd_warn("created key %s in %s", key->pub.id, home);
 	/* the mistake that forks a feed: say it where the key is made */
-	cmd_warn("make one key per machine: use this key on this machine only; on another machine "
-		 "run accord key new there and have an admin add that key under your name "
-		 "(accord member add --key PUBKEY --name NAME); a key used on two machines stops counting");
+	cmd_warn(
+		"make one key per machine: use this key on this machine only; on another machine "
+		"run accord key new there and have an admin add that key under your name "
+		"(accord member add --key PUBKEY --name NAME); a key used on two machines stops counting");
 	printf("%s\n%s\n", key->pub.id, line.ptr);
 	accord_buf_dispose(&line);
 	accord_key_free(key);
@@ -142,21 +150,25 @@ static int import_agent(accord_ctx *ctx, const char *file, const char *name, int
 		goto done;
 	}
 	if ((error = accord_pubkey_from_openssh(&pub, text.ptr)) < 0) {
-		code = cmd_usage_error(ctx, "%s: %s (an ssh-ed25519 or " ACCORD_KEY_TYPE_SK " public key line, as FILE.pub holds it)",
+		code = cmd_usage_error(ctx,
+				       "%s: %s (an ssh-ed25519 or " ACCORD_KEY_TYPE_SK
+				       " public key line, as FILE.pub holds it)",
 				       cmd_esc(file, 0), accord_error_last());
 		goto done;
 	}
 	if (name)
 		snprintf(pub.name, sizeof(pub.name), "%s", name);
 	if (!cmd_valid_name(pub.name)) {
-		code = cmd_usage_error(ctx, "the comment in %s is not a usable name; give one with --name", file);
+		code = cmd_usage_error(
+			ctx, "the comment in %s is not a usable name; give one with --name", file);
 		goto done;
 	}
 	/* an agent that lacks the key now is worth saying, not refusing: it may be added later */
 	accord_pubkey_blob(&blob, &pub);
 	error = accord_agent_has_key(sock, blob.ptr, blob.size);
 	if (error == 0)
-		cmd_warn("ssh-agent at %s does not hold this key yet: ssh-add it before signing", sock);
+		cmd_warn("ssh-agent at %s does not hold this key yet: ssh-add it before signing",
+			 sock);
 	else if (error < 0)
 		cmd_warn("%s: ssh-add the key to an agent before signing", accord_error_last());
 	if ((error = accord_key_home(&home, ctx->home)) < 0 ||
@@ -165,9 +177,11 @@ static int import_agent(accord_ctx *ctx, const char *file, const char *name, int
 		goto done;
 	}
 	accord_pubkey_to_openssh(&line, &pub);
-	cmd_warn("recorded key %s in %s; its private half stays in ssh-agent", pub.id, cmd_esc(home, 0));
+	cmd_warn("recorded key %s in %s; its private half stays in ssh-agent", pub.id,
+		 cmd_esc(home, 0));
 	if (pub.type == ACCORD_KEY_SK_ED25519)
-		cmd_warn("a hardware key (" ACCORD_KEY_TYPE_SK ", application %s): touch it for every entry it signs",
+		cmd_warn("a hardware key (" ACCORD_KEY_TYPE_SK
+			 ", application %s): touch it for every entry it signs",
 			 cmd_esc(pub.application, 0));
 	printf("%s\n%s\n", pub.id, line.ptr);
 	code = 0;
@@ -211,11 +225,14 @@ static int key_import(accord_ctx *ctx, int argc, char **argv)
 	if (optind + 1 < argc)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind + 1]);
 	if (name && (!cmd_valid_name(name)))
-		return cmd_usage_error(ctx, "invalid name '%s': use letters, digits, '.', '_' and '-', "
-					    "starting with a letter or digit (at most 64)", name);
+		return cmd_usage_error(ctx,
+				       "invalid name '%s': use letters, digits, '.', '_' and '-', "
+				       "starting with a letter or digit (at most 64)",
+				       name);
 	if (agent) {
 		if (no_pass)
-			return cmd_usage_error(ctx, "--agent takes no passphrase: the agent keeps the key");
+			return cmd_usage_error(
+				ctx, "--agent takes no passphrase: the agent keeps the key");
 		return import_agent(ctx, file, name, force);
 	}
 	if ((error = accord_key_home(&home, ctx->home)) < 0)
@@ -230,9 +247,12 @@ static int key_import(accord_ctx *ctx, int argc, char **argv)
 		goto done;
 	}
 	if (!key->pub.name[0]) {
-		code = cmd_usage_error(ctx, "the comment in %s is not a usable name (a name has letters, digits, "
-					    "'.', '_' and '-', starting with a letter or digit, at most 64; "
-					    "ssh-keygen's default user@host has '@'); give one with --name", file);
+		code = cmd_usage_error(
+			ctx,
+			"the comment in %s is not a usable name (a name has letters, digits, "
+			"'.', '_' and '-', starting with a letter or digit, at most 64; "
+			"ssh-keygen's default user@host has '@'); give one with --name",
+			file);
 		goto done;
 	}
 	if ((error = sealing_passphrase(ctx, &pass, no_pass, "imported"))) {
@@ -293,7 +313,9 @@ static int stage_new_key(accord_ctx *ctx, accord_key **out, const char *dir, con
 			goto done;
 		}
 		if (accord_pubkey_from_openssh(pub, text.ptr) < 0) {
-			code = cmd_usage_error(ctx, "%s: %s (an ssh-ed25519 or " ACCORD_KEY_TYPE_SK " public key line, as FILE.pub holds it)",
+			code = cmd_usage_error(ctx,
+					       "%s: %s (an ssh-ed25519 or " ACCORD_KEY_TYPE_SK
+					       " public key line, as FILE.pub holds it)",
 					       cmd_esc(agent_pub, 0), accord_error_last());
 			goto done;
 		}
@@ -303,10 +325,13 @@ static int stage_new_key(accord_ctx *ctx, accord_key **out, const char *dir, con
 		error = accord_agent_has_key(getenv("SSH_AUTH_SOCK"), blob.ptr, blob.size);
 		if (error <= 0) {
 			if (error == 0)
-				cmd_failf(ACCORD_EXIT_FAIL, "ssh-agent does not hold the key in %s: ssh-add it first; nothing was written",
-					  agent_pub);
+				cmd_failf(
+					ACCORD_EXIT_FAIL,
+					"ssh-agent does not hold the key in %s: ssh-add it first; nothing was written",
+					agent_pub);
 			else
-				cmd_failf(ACCORD_EXIT_FAIL, "%s; nothing was written", accord_error_last());
+				cmd_failf(ACCORD_EXIT_FAIL, "%s; nothing was written",
+					  accord_error_last());
 			goto done;
 		}
 		if ((error = accord_key_import_agent(dir, pub, 0)) < 0 ||
@@ -392,16 +417,20 @@ static int key_rotate(accord_ctx *ctx, int argc, char **argv)
 	p = accord_ledger_parties(ctx->ledger);
 	me = accord_parties_member(p, ctx->key->pub.id);
 	if (!me) {
-		cmd_failf(ACCORD_EXIT_FAIL, "key %s is not a member of any party in this ledger: there is nothing to rotate",
-			  ctx->key->pub.id);
+		cmd_failf(
+			ACCORD_EXIT_FAIL,
+			"key %s is not a member of any party in this ledger: there is nothing to rotate",
+			ctx->key->pub.id);
 		goto done;
 	}
 	if (me->revoked) {
-		cmd_failf(ACCORD_EXIT_FAIL,
-			  "key %s is revoked, or retired by an earlier rotation: a revoked key cannot rotate. If this "
-			  "machine's key was rotated, its key home holds the new key; else make a new key (accord key new --force) and "
-			  "have an admin of %s add it (accord member add --key PUBKEY --name %s); nothing was written",
-			  ctx->key->pub.id, cmd_esc(p->parties[me->party].name, 0), cmd_esc(me->key.name, 0));
+		cmd_failf(
+			ACCORD_EXIT_FAIL,
+			"key %s is revoked, or retired by an earlier rotation: a revoked key cannot rotate. If this "
+			"machine's key was rotated, its key home holds the new key; else make a new key (accord key new --force) and "
+			"have an admin of %s add it (accord member add --key PUBKEY --name %s); nothing was written",
+			ctx->key->pub.id, cmd_esc(p->parties[me->party].name, 0),
+			cmd_esc(me->key.name, 0));
 		goto done;
 	}
 	name = cmd_valid_name(ctx->key->pub.name) ? ctx->key->pub.name : me->key.name;
@@ -431,11 +460,14 @@ static int key_rotate(accord_ctx *ctx, int argc, char **argv)
 	 * key a place and leave it two admissions to choose from.
 	 */
 	if (accept_rotation(ctx, next) < 0)
-		cmd_warn("the new key did not write its first entry (%s); it will with its first write",
-			 accord_error_last());
+		cmd_warn(
+			"the new key did not write its first entry (%s); it will with its first write",
+			accord_error_last());
 	if ((error = accord_key_replace(home, staged, old_id)) < 0) {
-		cmd_failf(ACCORD_EXIT_FAIL, "%s. The rotation is written: the new key is in %s; move its files into %s by hand",
-			  accord_error_last(), staged, home);
+		cmd_failf(
+			ACCORD_EXIT_FAIL,
+			"%s. The rotation is written: the new key is in %s; move its files into %s by hand",
+			accord_error_last(), staged, home);
 		free(staged);
 		staged = NULL;
 		code = ACCORD_EXIT_FAIL;
@@ -444,10 +476,13 @@ static int key_rotate(accord_ctx *ctx, int argc, char **argv)
 	free(staged);
 	staged = NULL;
 	accord_pubkey_to_openssh(&line, &next->pub);
-	cmd_warn("rotated (entry %.12s): key %s is retired there; key %s takes its place as %s of %s",
-		 entry_id, old_id, next->pub.id, cmd_esc(me->key.name, 0), cmd_esc(p->parties[me->party].name, 0));
-	cmd_warn("the old private key is kept as %s/key.old-%s and can no longer write; sync to share the rotation",
-		 home, old_id);
+	cmd_warn(
+		"rotated (entry %.12s): key %s is retired there; key %s takes its place as %s of %s",
+		entry_id, old_id, next->pub.id, cmd_esc(me->key.name, 0),
+		cmd_esc(p->parties[me->party].name, 0));
+	cmd_warn(
+		"the old private key is kept as %s/key.old-%s and can no longer write; sync to share the rotation",
+		home, old_id);
 	printf("%s\n%s\n", next->pub.id, line.ptr);
 	code = 0;
 done:
@@ -515,11 +550,8 @@ static int key_show(accord_ctx *ctx, int argc, char **argv)
 int cmd_key(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct cmd_sub subs[] = {
-		{ "new", key_new },
-		{ "show", key_show },
-		{ "import", key_import },
-		{ "rotate", key_rotate },
-		{ NULL, NULL },
+		{ "new", key_new },	  { "show", key_show }, { "import", key_import },
+		{ "rotate", key_rotate }, { NULL, NULL },
 	};
 
 	return cmd_dispatch(ctx, argc, argv, "key", key_usage, subs);

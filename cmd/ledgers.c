@@ -83,21 +83,28 @@ static int ledgers_add(accord_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error(ctx, "expected the path of one ledger");
 	given = argv[optind];
 	if (name && !cmd_valid_name(name))
-		return cmd_usage_error(ctx, "invalid ledger name '%s' (letters, digits, '.', '_', '-', "
-					    "starting with a letter or digit, at most 64)", name);
+		return cmd_usage_error(ctx,
+				       "invalid ledger name '%s' (letters, digits, '.', '_', '-', "
+				       "starting with a letter or digit, at most 64)",
+				       name);
 	if (!realpath(given, abs))
-		return cmd_usage_error(ctx, "%s is not an accord ledger: %s", given, strerror(errno));
+		return cmd_usage_error(ctx, "%s is not an accord ledger: %s", given,
+				       strerror(errno));
 	/* a path is listed only once it holds a ledger that verifies: the views open it as it is */
 	if (accord_store_open(&store, abs) < 0 ||
 	    (error = accord_ledger_open(&ledger, store, &lo)) < 0) {
-		error = cmd_usage_error(ctx, "%s is not an accord ledger: %s", given, accord_error_last());
+		error = cmd_usage_error(ctx, "%s is not an accord ledger: %s", given,
+					accord_error_last());
 		goto done;
 	}
 	if (!name) {
 		name = accord_ledger_title(ledger);
 		if (!cmd_valid_name(name)) {
-			error = cmd_usage_error(ctx, "the ledger's title '%s' is not a valid name (letters, digits, "
-						     "'.', '_', '-'): give one with --name", name);
+			error = cmd_usage_error(
+				ctx,
+				"the ledger's title '%s' is not a valid name (letters, digits, "
+				"'.', '_', '-'): give one with --name",
+				name);
 			goto done;
 		}
 	}
@@ -108,7 +115,8 @@ static int ledgers_add(accord_ctx *ctx, int argc, char **argv)
 		goto done;
 	}
 	if ((error = save(ctx, list)) == 0)
-		printf("%s\t%.12s\t%s\n", cmd_esc(name, 0), accord_ledger_id(ledger), cmd_esc(abs, 0));
+		printf("%s\t%.12s\t%s\n", cmd_esc(name, 0), accord_ledger_id(ledger),
+		       cmd_esc(abs, 0));
 done:
 	accord_ledgers_free(list);
 	accord_ledger_free(ledger);
@@ -152,7 +160,8 @@ static int ledgers_list(accord_ctx *ctx, int argc, char **argv)
 			cJSON_AddStringToObject(o, "path", it->path);
 			cJSON_AddItemToArray(arr, o);
 		} else {
-			printf("%s\t%.12s\t%s\n", cmd_esc(it->name, 0), it->id, cmd_esc(it->path, 0));
+			printf("%s\t%.12s\t%s\n", cmd_esc(it->name, 0), it->id,
+			       cmd_esc(it->path, 0));
 		}
 	}
 	if (!json && !list->count)
@@ -214,7 +223,8 @@ int cmd_no_such_ledger(accord_ctx *ctx, const accord_ledgers *list, const char *
 	return code;
 }
 
-int cmd_ledgers_pick(cmd_ledger_view **out, size_t *count, accord_ctx *ctx, const cmd_ledger_pick *pick)
+int cmd_ledgers_pick(cmd_ledger_view **out, size_t *count, accord_ctx *ctx,
+		     const cmd_ledger_pick *pick)
 {
 	accord_ledgers *list = NULL;
 	cmd_ledger_view *v = NULL;
@@ -225,7 +235,8 @@ int cmd_ledgers_pick(cmd_ledger_view **out, size_t *count, accord_ctx *ctx, cons
 		return error;
 	if (!list->count) {
 		accord_ledgers_free(list);
-		return cmd_usage_error(ctx, "no ledgers listed: add them with 'accord ledgers add PATH'");
+		return cmd_usage_error(
+			ctx, "no ledgers listed: add them with 'accord ledgers add PATH'");
 	}
 	for (i = 0; i < pick->name_count; i++)
 		if (!accord_ledgers_find(list, pick->names[i])) {
@@ -268,9 +279,10 @@ int cmd_ledger_view_open(cmd_ledger_view *v, accord_ctx *ctx, int entries)
 		return error;
 	/* the path may have come to hold another ledger since it was listed */
 	if (strcmp(accord_ledger_id(v->ctx.ledger), v->id) != 0)
-		return cmd_failf(ACCORD_EXIT_FAIL, "ledger %s: %s now holds ledger %.12s, not the listed %.12s "
-				 "(accord ledgers remove %s, then add it again)", v->name, v->path,
-				 accord_ledger_id(v->ctx.ledger), v->id, v->name);
+		return cmd_failf(ACCORD_EXIT_FAIL,
+				 "ledger %s: %s now holds ledger %.12s, not the listed %.12s "
+				 "(accord ledgers remove %s, then add it again)",
+				 v->name, v->path, accord_ledger_id(v->ctx.ledger), v->id, v->name);
 	return 0;
 }
 

@@ -15,12 +15,11 @@ static const char list_usage[] =
 	"--all-ledgers, or --ledger NAME (repeatable): the incidents of the ledgers\n"
 	"listed with 'accord ledgers add', together, each with its ledger.\n";
 
-
 /* A line of list: the summary, its shown id, and (across ledgers) its ledger's name. */
 typedef struct {
 	accord_incident_summary s;
 	char sid[ACCORD_ID_HEXLEN + 1];
-	char *ledger; /* NULL in one ledger */
+	char *ledger;  /* NULL in one ledger */
 	cJSON *clocks; /* with --json: each provider's clocks in brief (accord_clocks_brief_json) */
 } list_row;
 
@@ -34,8 +33,8 @@ static cJSON *brief_clocks(accord_ctx *lctx, const char *id, int64_t now)
 
 	if (accord_ledger_find_incident(&open, lctx->ledger, id) == 0 &&
 	    accord_incident_build(&inc, lctx->ledger, open) == 0 &&
-	    accord_clocks_compute(&clocks, inc, accord_ledger_parties(lctx->ledger), accord_incident_ledger_in_past,
-				  lctx->ledger, now) == 0)
+	    accord_clocks_compute(&clocks, inc, accord_ledger_parties(lctx->ledger),
+				  accord_incident_ledger_in_past, lctx->ledger, now) == 0)
 		out = accord_clocks_brief_json(clocks);
 	else
 		cmd_warn("incident %.12s: its clocks: %s", id, accord_error_last());
@@ -48,8 +47,8 @@ static cJSON *brief_clocks(accord_ctx *lctx, const char *id, int64_t now)
  * Append the incidents of the ledger opened in `lctx` to *rows. Returns 0,
  * or minus an exit code (the message said).
  */
-static int gather(list_row **rows, size_t *count, size_t *total, accord_ctx *lctx, const char *ledger,
-		  const char *status, size_t limit, int with_clocks)
+static int gather(list_row **rows, size_t *count, size_t *total, accord_ctx *lctx,
+		  const char *ledger, const char *status, size_t limit, int with_clocks)
 {
 	accord_incident_summary *s = NULL;
 	int64_t now = accord_time_now();
@@ -95,7 +94,8 @@ static int cmp_row(const void *a, const void *b)
  * still listed.
  */
 static int gather_across(list_row **rows, size_t *count, size_t *total, accord_ctx *ctx,
-			 const cmd_ledger_pick *pick, const char *status, size_t *failed, int with_clocks)
+			 const cmd_ledger_pick *pick, const char *status, size_t *failed,
+			 int with_clocks)
 {
 	cmd_ledger_view *v = NULL;
 	size_t i, n = 0;
@@ -127,7 +127,7 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const valid[] = { "investigating", "identified", "mitigated", "resolved",
-					     "closed", "waiting", "open" };
+					     "closed",	      "waiting",    "open" };
 	const char *status = NULL;
 	list_row *rows = NULL;
 	int64_t limit = 100;
@@ -167,12 +167,15 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 			if (!strcmp(status, valid[i]))
 				break;
 		if (i == sizeof(valid) / sizeof(*valid))
-			return cmd_usage_error(ctx, "unknown status '%s' (known: investigating, identified, mitigated, resolved, closed, waiting, open)",
-					       status);
+			return cmd_usage_error(
+				ctx,
+				"unknown status '%s' (known: investigating, identified, mitigated, resolved, closed, waiting, open)",
+				status);
 	}
 	across = CMD_LEDGER_PICKED(&pick);
 	if (across)
-		error = gather_across(&rows, &count, &total, ctx, &pick, status, &failed_ledgers, json);
+		error = gather_across(&rows, &count, &total, ctx, &pick, status, &failed_ledgers,
+				      json);
 	else
 		error = gather(&rows, &count, &total, ctx, NULL, status, (size_t)limit, json);
 	if (error < 0)
@@ -210,7 +213,8 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 			cJSON_AddStringToObject(o, "opened_at", t);
 			accord_time_format(t, r->started_at);
 			cJSON_AddStringToObject(o, "started_at", t);
-			cJSON_AddNumberToObject(o, "customer_minutes", accord_customer_minutes(r->customer_seconds));
+			cJSON_AddNumberToObject(o, "customer_minutes",
+						accord_customer_minutes(r->customer_seconds));
 			cJSON_AddBoolToObject(o, "customer_minutes_running", r->customer_running);
 			/* each provider's computed clocks and their verdicts (docs/metrics.md, "Clocks") */
 			if (lr->clocks)
@@ -227,13 +231,15 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 				printf("%s", cmd_sgr(SGR_BOLD));
 				if (across)
 					printf("%-*s  ", (int)ledger_w, "LEDGER");
-				printf("%-*s  %-13s  %-4s  %-16s  %-27s  %s%s\n", (int)strlen(sid), "ID",
-				       "STATUS", "SEV", "SERVICE", "OPENED", "TITLE", cmd_sgr(SGR_RESET));
+				printf("%-*s  %-13s  %-4s  %-16s  %-27s  %s%s\n", (int)strlen(sid),
+				       "ID", "STATUS", "SEV", "SERVICE", "OPENED", "TITLE",
+				       cmd_sgr(SGR_RESET));
 			}
 			if (across)
 				printf("%-*s  ", (int)ledger_w, cmd_esc(lr->ledger, 0));
-			printf("%s  %s%-13s%s  SEV%-1lld  %-16.16s  %-27s  %s\n", sid, cmd_status_color(r->status),
-			       cmd_esc(r->status, 0), cmd_sgr(SGR_RESET), (long long)r->severity, cmd_esc(r->service, 0),
+			printf("%s  %s%-13s%s  SEV%-1lld  %-16.16s  %-27s  %s\n", sid,
+			       cmd_status_color(r->status), cmd_esc(r->status, 0),
+			       cmd_sgr(SGR_RESET), (long long)r->severity, cmd_esc(r->service, 0),
 			       opened, cmd_esc(r->title, 0));
 		}
 	}
@@ -244,9 +250,12 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 	free(rows);
 	count -= start;
 	if (limit == 1 && total > 1)
-		fprintf(stderr, "accord: showing the most recent of %zu incidents (--all for every one)\n", total);
+		fprintf(stderr,
+			"accord: showing the most recent of %zu incidents (--all for every one)\n",
+			total);
 	else if (limit && total > (size_t)limit)
-		fprintf(stderr, "accord: showing the %lld most recent of %zu incidents (--all for every one)\n",
+		fprintf(stderr,
+			"accord: showing the %lld most recent of %zu incidents (--all for every one)\n",
 			(long long)limit, total);
 	if (json)
 		error = cmd_print_json(arr);

@@ -28,10 +28,11 @@ static const char export_usage[] =
 
 /* Every entry type, for log --type. */
 static const char *const entry_types[] = {
-	"open", "note", "status", "impact", "sla", "feedback", "involve", "ticket", "resolution",
-	"cosign", "action", "amend", "retract", "void", "duplicate", "genesis", "party-invite", "party-accept", "member-add", "member-revoke", "key-rotate", "checkpoint", "agreement", "dispute",
+	"open",	      "note",	       "status",     "impact",	   "sla",	   "feedback",
+	"involve",    "ticket",	       "resolution", "cosign",	   "action",	   "amend",
+	"retract",    "void",	       "duplicate",  "genesis",	   "party-invite", "party-accept",
+	"member-add", "member-revoke", "key-rotate", "checkpoint", "agreement",	   "dispute",
 };
-
 
 /* Incidents derived for log, by id, so each is derived once. */
 static void free_incidents(accord_idmap *map)
@@ -45,7 +46,8 @@ static void free_incidents(accord_idmap *map)
 }
 
 /* What the incident's derivation says of `e`: log marks what show marks. */
-static int log_mark(const accord_mark **out, accord_ctx *ctx, accord_idmap *incidents, const accord_entry *e)
+static int log_mark(const accord_mark **out, accord_ctx *ctx, accord_idmap *incidents,
+		    const accord_entry *e)
 {
 	const char *id = e->incident[0] ? e->incident : (!strcmp(e->type, "open") ? e->id : NULL);
 	accord_incident *inc;
@@ -102,7 +104,8 @@ int cmd_log(accord_ctx *ctx, int argc, char **argv)
 		if (i == sizeof(entry_types) / sizeof(*entry_types)) {
 			for (i = 0; i < sizeof(entry_types) / sizeof(*entry_types); i++)
 				accord_buf_printf(&known, "%s%s", i ? ", " : "", entry_types[i]);
-			error = cmd_usage_error(ctx, "unknown entry type '%s' (known: %s)", type, known.ptr);
+			error = cmd_usage_error(ctx, "unknown entry type '%s' (known: %s)", type,
+						known.ptr);
 			accord_buf_dispose(&known);
 			return error;
 		}
@@ -128,7 +131,8 @@ int cmd_log(accord_ctx *ctx, int argc, char **argv)
 		if ((error = log_mark(&m, ctx, &incidents, e)) < 0)
 			break;
 		if (json) {
-			cJSON *item = accord_entry_to_timeline_json(e, accord_ledger_parties(ctx->ledger));
+			cJSON *item = accord_entry_to_timeline_json(
+				e, accord_ledger_parties(ctx->ledger));
 
 			if (m)
 				cJSON_AddStringToObject(item, "mark", m->mark);
@@ -148,9 +152,12 @@ int cmd_log(accord_ctx *ctx, int argc, char **argv)
 			accord_time_format(t, e->time);
 			cmd_author_label(who, sizeof(who), ctx, e);
 			cmd_entry_summary(&line, e);
-			printf("%.12s %s %-13s %-20s %.12s %s%s%s%s\n", e->id, t, cmd_esc(e->type, 0), cmd_esc(who, 0),
-			       e->incident[0] ? e->incident : (strcmp(e->type, "open") ? "-" : e->id),
-			       cmd_esc(line.ptr, 0), m ? " [" : "", m ? cmd_esc(m->mark, 0) : "", m ? "]" : "");
+			printf("%.12s %s %-13s %-20s %.12s %s%s%s%s\n", e->id, t,
+			       cmd_esc(e->type, 0), cmd_esc(who, 0),
+			       e->incident[0] ? e->incident
+					      : (strcmp(e->type, "open") ? "-" : e->id),
+			       cmd_esc(line.ptr, 0), m ? " [" : "", m ? cmd_esc(m->mark, 0) : "",
+			       m ? "]" : "");
 			accord_buf_dispose(&line);
 		}
 	}

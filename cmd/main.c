@@ -28,16 +28,20 @@ static const struct command commands[] = {
 	{ "feedback", cmd_feedback, "record how customers felt", 0 },
 	{ "involve", cmd_involve, "involve another party in an incident", 0 },
 	{ "resolve", cmd_resolve, "propose a resolution (or a revision)", 0 },
-	{ "cosign", cmd_cosign, "co-sign a proposal: a resolution, a figure, a void or duplicate, an agreement", 0 },
-	{ "agreement", cmd_agreement, "propose and list agreed terms (SLA and XLA) between two parties", 1 },
+	{ "cosign", cmd_cosign,
+	  "co-sign a proposal: a resolution, a figure, a void or duplicate, an agreement", 0 },
+	{ "agreement", cmd_agreement,
+	  "propose and list agreed terms (SLA and XLA) between two parties", 1 },
 	{ "ticket", cmd_ticket, "name an involved party's ticket for an incident", 0 },
 	{ "amend", cmd_amend, "correct an incident's severity, title or service", 0 },
 	{ "retract", cmd_retract, "retract one of your own entries, for the record", 0 },
 	{ "dispute", cmd_dispute, "dispute the time another party signed on a clock event", 0 },
 	{ "void", cmd_void, "propose that an incident never was one", 0 },
 	{ "duplicate", cmd_duplicate, "propose that an incident duplicates another", 0 },
-	{ "recover", cmd_recover, "re-record an old key's entries that no longer count under your key", 0 },
-	{ "action", cmd_action, "mark an action item done, not-doing or reopen it, or assign it", 0 },
+	{ "recover", cmd_recover,
+	  "re-record an old key's entries that no longer count under your key", 0 },
+	{ "action", cmd_action, "mark an action item done, not-doing or reopen it, or assign it",
+	  0 },
 	{ "actions", cmd_actions, "list action items across incidents (--party, --overdue)", 1 },
 	{ "inbox", cmd_inbox, "what waits on your party, most urgent first", 1 },
 	{ "show", cmd_show, "show one incident", 1 },
@@ -50,7 +54,8 @@ static const struct command commands[] = {
 	{ "sync", cmd_sync, "exchange entries with remotes: verify, fast-forward, push", 0 },
 	{ "audit", cmd_audit, "verify the whole history and report every finding", 0 },
 	{ "allowed-signers", cmd_allowed_signers, "print an allowed_signers file for git", 1 },
-	{ "ledgers", cmd_ledgers, "keep a list of your ledgers, one per relationship, to view together", 0 },
+	{ "ledgers", cmd_ledgers,
+	  "keep a list of your ledgers, one per relationship, to view together", 0 },
 	{ "hook", cmd_hook, "server-side hooks for a hub (pre-receive)", 0 },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -64,9 +69,10 @@ static void usage(FILE *out)
 		     "Commands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(out, "  %-16s %s\n", commands[i].name, commands[i].description);
-	fprintf(out, "\nExit codes: 0 success, 1 failure, 2 usage error, 3 verification failed.\n"
-		     "Ledger: -C DIR, else $ACCORD_DIR, else the git repository around the current directory.\n"
-		     "Keys: --home DIR, else $ACCORD_HOME, else ${XDG_CONFIG_HOME:-$HOME/.config}/accord.\n");
+	fprintf(out,
+		"\nExit codes: 0 success, 1 failure, 2 usage error, 3 verification failed.\n"
+		"Ledger: -C DIR, else $ACCORD_DIR, else the git repository around the current directory.\n"
+		"Keys: --home DIR, else $ACCORD_HOME, else ${XDG_CONFIG_HOME:-$HOME/.config}/accord.\n");
 }
 
 /* Edit distance with adjacent transpositions (optimal string alignment), for "did you mean". */
@@ -222,7 +228,8 @@ int main(int argc, char **argv)
 	optind = 0; /* GNU getopt: re-initialise for the command's own argv */
 	code = commands[c].fn(&ctx, argc - i, argv + i);
 	if (code == 0 && ctx.strict && ctx.ledger && accord_ledger_left_out(ctx.ledger)) {
-		fprintf(stderr, "accord: --strict: %zu entr%s left out\n", accord_ledger_left_out(ctx.ledger),
+		fprintf(stderr, "accord: --strict: %zu entr%s left out\n",
+			accord_ledger_left_out(ctx.ledger),
 			accord_ledger_left_out(ctx.ledger) == 1 ? "y was" : "ies were");
 		code = ACCORD_EXIT_VERIFY;
 	}

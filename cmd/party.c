@@ -67,18 +67,23 @@ static int read_pubkey(accord_ctx *ctx, accord_pubkey *out, const char *arg)
 	}
 	if ((error = accord_buf_read_file(&file, arg, 16384)) < 0) {
 		accord_buf_dispose(&file);
-		return cmd_usage_error(ctx, "--key takes an ssh-ed25519 or " ACCORD_KEY_TYPE_SK " line or a file holding one: %s",
+		return cmd_usage_error(ctx,
+				       "--key takes an ssh-ed25519 or " ACCORD_KEY_TYPE_SK
+				       " line or a file holding one: %s",
 				       accord_error_last());
 	}
 	for (line = strtok_r(file.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if ((!strncmp(line, "ssh-ed25519 ", 12) || !strncmp(line, ACCORD_KEY_TYPE_SK " ", sizeof(ACCORD_KEY_TYPE_SK))) &&
+		if ((!strncmp(line, "ssh-ed25519 ", 12) ||
+		     !strncmp(line, ACCORD_KEY_TYPE_SK " ", sizeof(ACCORD_KEY_TYPE_SK))) &&
 		    accord_pubkey_from_openssh(out, line) == 0) {
 			accord_buf_dispose(&file);
 			return 0;
 		}
 	}
 	accord_buf_dispose(&file);
-	return cmd_usage_error(ctx, "%s holds no ssh-ed25519 or " ACCORD_KEY_TYPE_SK " public key line", cmd_esc(arg, 0));
+	return cmd_usage_error(ctx,
+			       "%s holds no ssh-ed25519 or " ACCORD_KEY_TYPE_SK " public key line",
+			       cmd_esc(arg, 0));
 }
 
 static int writer(accord_ctx *ctx)
@@ -105,10 +110,13 @@ static void print_invitee_commands(accord_ctx *ctx, const char *party, const cha
 	if (accord_sync_remote_list(&names, ctx->store) == 0 && names.count == 1)
 		accord_sync_remote_url(&url, NULL, ctx->store, names.strings[0]);
 	git_strarray_dispose(&names);
-	fprintf(stderr, "accord: invited party %s (root key %s). The invitee runs, with this ledger id:\n",
+	fprintf(stderr,
+		"accord: invited party %s (root key %s). The invitee runs, with this ledger id:\n",
 		cmd_esc(party, 0), keyid);
-	fprintf(stderr, "  accord clone %s %s --ledger %s\n", url ? cmd_esc(url, 0) : "URL", cmd_esc(party, 0), id);
-	fprintf(stderr, "  cd %s && accord party accept %s --ledger %s\n", cmd_esc(party, 0), cmd_esc(party, 0), id);
+	fprintf(stderr, "  accord clone %s %s --ledger %s\n", url ? cmd_esc(url, 0) : "URL",
+		cmd_esc(party, 0), id);
+	fprintf(stderr, "  cd %s && accord party accept %s --ledger %s\n", cmd_esc(party, 0),
+		cmd_esc(party, 0), id);
 	free(url);
 }
 
@@ -139,8 +147,9 @@ static int party_invite(accord_ctx *ctx, int argc, char **argv)
 	if (!keyarg)
 		return cmd_usage_error(ctx, "--key PUBKEY is required");
 	if (!cmd_valid_name(argv[optind]))
-		return cmd_usage_error(ctx, "invalid party name '%s': use letters, digits, '.', '_' and '-'",
-				       argv[optind]);
+		return cmd_usage_error(
+			ctx, "invalid party name '%s': use letters, digits, '.', '_' and '-'",
+			argv[optind]);
 	if ((error = read_pubkey(ctx, &pub, keyarg)))
 		return error;
 	if (!name)
@@ -186,13 +195,15 @@ static int party_accept(accord_ctx *ctx, int argc, char **argv)
 	if (argc - optind != 1)
 		return cmd_usage_error(ctx, "expected the party's name");
 	if (expect && !cmd_valid_ledger_id(expect))
-		return cmd_usage_error(ctx, "--ledger takes a ledger id: 64 lowercase hex digits, as "
-					    "party invite prints it");
+		return cmd_usage_error(ctx,
+				       "--ledger takes a ledger id: 64 lowercase hex digits, as "
+				       "party invite prints it");
 	if ((error = writer(ctx)))
 		return error;
 	/* joining a look-alike ledger would sign its invitation as if it were the real one */
 	if (expect && strcmp(accord_ledger_id(ctx->ledger), expect) != 0)
-		return cmd_failf(ACCORD_EXIT_VERIFY, "this is ledger %s, not the expected %s; nothing was written",
+		return cmd_failf(ACCORD_EXIT_VERIFY,
+				 "this is ledger %s, not the expected %s; nothing was written",
 				 accord_ledger_id(ctx->ledger), expect);
 	inv = accord_parties_invite_for(accord_ledger_parties(ctx->ledger), ctx->key->pub.id);
 	if (!inv || strcmp(inv->party, argv[optind]) != 0)
@@ -239,7 +250,9 @@ static int party_recover(accord_ctx *ctx, int argc, char **argv)
 	if (argc - optind != 1)
 		return cmd_usage_error(ctx, "expected the party's name");
 	if (!dir || !keyarg)
-		return cmd_usage_error(ctx, "recover needs --recovery DIR (the recovery key) and --key PUBKEY (the new root key)");
+		return cmd_usage_error(
+			ctx,
+			"recover needs --recovery DIR (the recovery key) and --key PUBKEY (the new root key)");
 	if ((error = read_pubkey(ctx, &pub, keyarg)))
 		return error;
 	if (!name)
@@ -251,7 +264,8 @@ static int party_recover(accord_ctx *ctx, int argc, char **argv)
 	error = accord_key_load(&rk, dir, pass);
 	cmd_free_passphrase(pass);
 	if (error < 0)
-		return cmd_failf(ACCORD_EXIT_FAIL, "recovery key in %s: %s", dir, accord_error_last());
+		return cmd_failf(ACCORD_EXIT_FAIL, "recovery key in %s: %s", dir,
+				 accord_error_last());
 	ctx->key = rk; /* the writer of this one entry; freed with the context */
 	if ((error = cmd_load_incidents(ctx, 1)) != 0)
 		return error;
@@ -324,7 +338,8 @@ static int party_list(accord_ctx *ctx, int argc, char **argv)
 	if (json)
 		arr = cJSON_CreateArray();
 	else
-		printf("%-20s %-8s %-34s %-20s %s\n", "PARTY", "STATE", "ROOT KEY", "JOINED", "MEMBERS");
+		printf("%-20s %-8s %-34s %-20s %s\n", "PARTY", "STATE", "ROOT KEY", "JOINED",
+		       "MEMBERS");
 	for (i = 0; i < p->party_count; i++) {
 		const accord_member *root = p->members[p->parties[i].root];
 		size_t active = 0, same = 0;
@@ -337,9 +352,10 @@ static int party_list(accord_ctx *ctx, int argc, char **argv)
 		/* two joins of one name (concurrent invitations) are shown, never one hidden */
 		state = same > 1 ? "conflict" : "joined";
 		if (same > 1 && !json && first_alike(p, i))
-			cmd_warn("%zu parties are named '%s' or a name that looks alike (invited concurrently): "
-				 "each counts, and an entry that saw both cannot name it",
-				 same, cmd_esc(p->parties[i].name, 0));
+			cmd_warn(
+				"%zu parties are named '%s' or a name that looks alike (invited concurrently): "
+				"each counts, and an entry that saw both cannot name it",
+				same, cmd_esc(p->parties[i].name, 0));
 		accord_time_format(t, p->parties[i].joined);
 		if (json) {
 			cJSON *o = cJSON_CreateObject();
@@ -352,8 +368,8 @@ static int party_list(accord_ctx *ctx, int argc, char **argv)
 			cJSON_AddNumberToObject(o, "members", (double)active);
 			cJSON_AddItemToArray(arr, o);
 		} else {
-			printf("%-20s %-8s %-34s %-20s %zu\n", cmd_esc(p->parties[i].name, 0), state, root->key.id, t,
-			       active);
+			printf("%-20s %-8s %-34s %-20s %zu\n", cmd_esc(p->parties[i].name, 0),
+			       state, root->key.id, t, active);
 		}
 	}
 	for (i = 0; i < p->invite_count; i++) {
@@ -373,7 +389,8 @@ static int party_list(accord_ctx *ctx, int argc, char **argv)
 			cJSON_AddNumberToObject(o, "members", 0);
 			cJSON_AddItemToArray(arr, o);
 		} else {
-			printf("%-20s %-8s %-34s %-20s %d\n", cmd_esc(inv->party, 0), "invited", inv->key.id, t, 0);
+			printf("%-20s %-8s %-34s %-20s %d\n", cmd_esc(inv->party, 0), "invited",
+			       inv->key.id, t, 0);
 		}
 	}
 	return json ? cmd_print_json(arr) : 0;
@@ -393,7 +410,8 @@ int cmd_party(accord_ctx *ctx, int argc, char **argv)
 }
 
 /* The active keys named `name` in `party`, and the first of them (NULL if none). */
-static size_t keys_named(const accord_member **first, const accord_parties *p, size_t party, const char *name)
+static size_t keys_named(const accord_member **first, const accord_parties *p, size_t party,
+			 const char *name)
 {
 	size_t i, n = 0;
 
@@ -412,12 +430,9 @@ static size_t keys_named(const accord_member **first, const accord_parties *p, s
 static int member_add(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "key", required_argument, NULL, 'k' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "admin", no_argument, NULL, 'a' },
-		{ "role", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{ "key", required_argument, NULL, 'k' }, { "name", required_argument, NULL, 'n' },
+		{ "admin", no_argument, NULL, 'a' },	 { "role", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },	 { NULL, 0, NULL, 0 },
 	};
 	const char *keyarg = NULL, *name = NULL;
 	const accord_member *me, *same;
@@ -435,7 +450,9 @@ static int member_add(accord_ctx *ctx, int argc, char **argv)
 		case 'a': admin = 1; break;
 		case 'r':
 			if (strcmp(optarg, "admin") != 0 && strcmp(optarg, "member") != 0)
-				return cmd_usage_error(ctx, "--role takes member or admin (a party has one root key)");
+				return cmd_usage_error(
+					ctx,
+					"--role takes member or admin (a party has one root key)");
 			admin = !strcmp(optarg, "admin");
 			break;
 		case 'h': fputs(member_usage, stdout); return 0;
@@ -451,7 +468,8 @@ static int member_add(accord_ctx *ctx, int argc, char **argv)
 	if (!name)
 		name = cmd_valid_name(pub.name) ? pub.name : NULL;
 	if (!name || !cmd_valid_name(name))
-		return cmd_usage_error(ctx, "give the member a --name (letters, digits, '.', '_', '-')");
+		return cmd_usage_error(ctx,
+				       "give the member a --name (letters, digits, '.', '_', '-')");
 	if ((error = writer(ctx)))
 		return error;
 	p = accord_ledger_parties(ctx->ledger);
@@ -468,9 +486,11 @@ static int member_add(accord_ctx *ctx, int argc, char **argv)
 	if ((error = cmd_write(ctx, "member-add", NULL, body)))
 		return error;
 	if (devices)
-		cmd_warn("added key %s as another device key of %s (%s), role %s: %s has %zu keys now, "
-			 "each with its own feed", pub.id, cmd_esc(name, 0), cmd_esc(p->parties[me->party].name, 0),
-			 admin > 0 ? "admin" : "member", cmd_esc(name, 0), devices + 1);
+		cmd_warn(
+			"added key %s as another device key of %s (%s), role %s: %s has %zu keys now, "
+			"each with its own feed",
+			pub.id, cmd_esc(name, 0), cmd_esc(p->parties[me->party].name, 0),
+			admin > 0 ? "admin" : "member", cmd_esc(name, 0), devices + 1);
 	return 0;
 }
 
@@ -503,8 +523,10 @@ static int member_accept(accord_ctx *ctx, int argc, char **argv)
 	if ((error = writer(ctx)))
 		return error;
 	if (accord_ledger_feed(ctx->ledger, ctx->key->pub.id))
-		return cmd_failf(ACCORD_EXIT_FAIL, "key %s has written already: its first entry accepted its admission",
-				 ctx->key->pub.id);
+		return cmd_failf(
+			ACCORD_EXIT_FAIL,
+			"key %s has written already: its first entry accepted its admission",
+			ctx->key->pub.id);
 	if ((error = accord_ledger_set_join(ctx->ledger, party)) < 0)
 		return cmd_fail(error);
 	body = cmd_heads_body(ctx);
@@ -560,23 +582,28 @@ static int member_revoke(accord_ctx *ctx, int argc, char **argv)
 	if (matches == 0) {
 		/* say why when the name is known but already revoked */
 		for (i = 0; i < p->member_count; i++)
-			if (me && p->members[i]->party == me->party && !strcmp(p->members[i]->key.name, arg) &&
-			    p->members[i]->revoked)
-				return cmd_failf(ACCORD_EXIT_FAIL, "member %s of %s is revoked already", arg,
+			if (me && p->members[i]->party == me->party &&
+			    !strcmp(p->members[i]->key.name, arg) && p->members[i]->revoked)
+				return cmd_failf(ACCORD_EXIT_FAIL,
+						 "member %s of %s is revoked already", arg,
 						 p->parties[me->party].name);
 		return cmd_failf(ACCORD_EXIT_FAIL, "no member key %s", arg);
 	}
 	if (matches > 1) {
 		/* several device keys of one member, or a short prefix: list them, choose none */
-		cmd_failf(ACCORD_EXIT_USAGE, "%s matches %zu member keys; give the key id of the one to revoke:", arg,
+		cmd_failf(ACCORD_EXIT_USAGE,
+			  "%s matches %zu member keys; give the key id of the one to revoke:", arg,
 			  matches);
 		for (i = 0; i < p->member_count; i++) {
 			const accord_member *m = p->members[i];
 
 			if ((strlen(arg) >= 4 && !strncmp(m->key.id, arg, strlen(arg))) ||
-			    (me && m->party == me->party && !strcmp(m->key.name, arg) && !m->revoked))
-				fprintf(stderr, "  %s  %s (%s)%s\n", m->key.id, cmd_esc(m->key.name, 0),
-					cmd_esc(p->parties[m->party].name, 0), m->revoked ? ", revoked" : "");
+			    (me && m->party == me->party && !strcmp(m->key.name, arg) &&
+			     !m->revoked))
+				fprintf(stderr, "  %s  %s (%s)%s\n", m->key.id,
+					cmd_esc(m->key.name, 0),
+					cmd_esc(p->parties[m->party].name, 0),
+					m->revoked ? ", revoked" : "");
 		}
 		return ACCORD_EXIT_USAGE;
 	}
@@ -661,8 +688,9 @@ static void offers_of(const accord_parties *p, const accord_member *m, const cha
 	/* offers from several parties: the key is in none until its first entry chooses */
 	if (!arr && n)
 		printf("%-16s %-16s %-6s %-34s %-20s %s  (added by %s, not accepted yet)%s\n",
-		       n == 1 ? cmd_esc(party, 0) : "-", cmd_esc(name, 0), n == 1 ? r : "-", m->key.id,
-		       n == 1 ? t : "-", "-", cmd_esc(by.ptr, 0), here ? "  * this machine" : "");
+		       n == 1 ? cmd_esc(party, 0) : "-", cmd_esc(name, 0), n == 1 ? r : "-",
+		       m->key.id, n == 1 ? t : "-", "-", cmd_esc(by.ptr, 0),
+		       here ? "  * this machine" : "");
 	accord_buf_dispose(&by);
 }
 
@@ -702,8 +730,8 @@ static int member_list(accord_ctx *ctx, int argc, char **argv)
 	if (json)
 		arr = cJSON_CreateArray();
 	else
-		printf("%-16s %-16s %-6s %-34s %-20s %s\n", "PARTY", "MEMBER", "ROLE", "KEY ID", "ADDED",
-		       "REVOKED");
+		printf("%-16s %-16s %-6s %-34s %-20s %s\n", "PARTY", "MEMBER", "ROLE", "KEY ID",
+		       "ADDED", "REVOKED");
 	for (i = 0; i < p->member_count; i++) {
 		const accord_member *first = p->members[i], *shown = NULL;
 		cJSON *group = NULL, *keys = NULL;
@@ -752,8 +780,9 @@ static int member_list(accord_ctx *ctx, int argc, char **argv)
 				accord_buf_dispose(&line);
 			} else {
 				printf("%-16s %-16s %-6s %-34s %-20s %s%s\n",
-				       row ? "" : cmd_esc(p->parties[m->party].name, 0), row ? "" : cmd_esc(m->key.name, 0),
-				       role(m), m->key.id, t, m->revoked ? r : "-", here ? "  * this machine" : "");
+				       row ? "" : cmd_esc(p->parties[m->party].name, 0),
+				       row ? "" : cmd_esc(m->key.name, 0), role(m), m->key.id, t,
+				       m->revoked ? r : "-", here ? "  * this machine" : "");
 			}
 			row++;
 		}

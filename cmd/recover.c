@@ -24,8 +24,9 @@ static const char recover_usage[] =
 /* Types that speak for the key's membership or its view of feeds, not for an incident. */
 static int is_membership(const char *type)
 {
-	static const char *const skip[] = { "genesis", "party-invite", "party-accept", "member-add",
-					    "member-revoke", "key-rotate", "checkpoint" };
+	static const char *const skip[] = { "genesis",	  "party-invite",  "party-accept",
+					    "member-add", "member-revoke", "key-rotate",
+					    "checkpoint" };
 	size_t i;
 
 	for (i = 0; i < sizeof(skip) / sizeof(*skip); i++)
@@ -47,7 +48,8 @@ static const accord_member *find_old_key(accord_ctx *ctx, const char *prefix)
 			hits++;
 		}
 	if (n < 8 || hits != 1) {
-		cmd_failf(ACCORD_EXIT_FAIL, hits > 1 ? "key %s is ambiguous" : "no member key %s in this ledger",
+		cmd_failf(ACCORD_EXIT_FAIL,
+			  hits > 1 ? "key %s is ambiguous" : "no member key %s in this ledger",
 			  prefix);
 		return NULL;
 	}
@@ -73,12 +75,9 @@ static cJSON *remap_body(const cJSON *body, const accord_idmap *renamed)
 int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "from", required_argument, NULL, 'f' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "with-evidence", no_argument, NULL, 'e' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{ "from", required_argument, NULL, 'f' },    { "dry-run", no_argument, NULL, 'n' },
+		{ "with-evidence", no_argument, NULL, 'e' }, { "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },	     { NULL, 0, NULL, 0 },
 	};
 	const char *from = NULL;
 	const accord_member *old, *now;
@@ -110,16 +109,23 @@ int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 		return ACCORD_EXIT_FAIL;
 	now = accord_parties_member(accord_ledger_parties(ctx->ledger), ctx->key->pub.id);
 	if (!now || now->revoked)
-		return cmd_failf(ACCORD_EXIT_FAIL, "your key %s is not an active member here; have an admin of your party add it (accord member add)",
-				 ctx->key->pub.id);
+		return cmd_failf(
+			ACCORD_EXIT_FAIL,
+			"your key %s is not an active member here; have an admin of your party add it (accord member add)",
+			ctx->key->pub.id);
 	if (now == old)
-		return cmd_failf(ACCORD_EXIT_FAIL, "key %s is the key of this key home: recover with a new key (accord key new, then accord member add by an admin)",
-				 old->key.id);
+		return cmd_failf(
+			ACCORD_EXIT_FAIL,
+			"key %s is the key of this key home: recover with a new key (accord key new, then accord member add by an admin)",
+			old->key.id);
 	if (now->party != old->party)
-		return cmd_failf(ACCORD_EXIT_FAIL, "key %s belongs to party %s, yours to %s: a party recovers only its own members' work",
-				 old->key.id, accord_ledger_parties(ctx->ledger)->parties[old->party].name,
-				 accord_ledger_parties(ctx->ledger)->parties[now->party].name);
-	if ((error = accord_ledger_excluded(&list, &n, ctx->ledger, old->key.id, with_evidence)) < 0)
+		return cmd_failf(
+			ACCORD_EXIT_FAIL,
+			"key %s belongs to party %s, yours to %s: a party recovers only its own members' work",
+			old->key.id, accord_ledger_parties(ctx->ledger)->parties[old->party].name,
+			accord_ledger_parties(ctx->ledger)->parties[now->party].name);
+	if ((error = accord_ledger_excluded(&list, &n, ctx->ledger, old->key.id, with_evidence)) <
+	    0)
 		return cmd_fail(error);
 	if (!(ids = calloc(n + 1, sizeof(*ids))))
 		abort();
@@ -148,17 +154,21 @@ int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 				cJSON_AddStringToObject(x, "reason", why);
 				cJSON_AddItemToArray(skip, x);
 			} else {
-				printf("skipped  %.12s %-13s %s\n", e->id, cmd_esc(e->type, 0), cmd_esc(why, 0));
+				printf("skipped  %.12s %-13s %s\n", e->id, cmd_esc(e->type, 0),
+				       cmd_esc(why, 0));
 			}
 			continue;
 		}
 		body = remap_body(e->body, &renamed);
 		if (!dry) {
-			error = accord_ledger_append(id, ctx->ledger, ctx->key, e->type, incident, body);
+			error = accord_ledger_append(id, ctx->ledger, ctx->key, e->type, incident,
+						     body);
 			if (error < 0) {
 				cJSON_Delete(body);
-				error = cmd_failf(cmd_exit_code(error), "re-recording %s entry %.12s: %s (%zu re-recorded before it)",
-						  e->type, e->id, accord_error_last(), done);
+				error = cmd_failf(
+					cmd_exit_code(error),
+					"re-recording %s entry %.12s: %s (%zu re-recorded before it)",
+					e->type, e->id, accord_error_last(), done);
 				goto done;
 			}
 			if (!(ids[i] = strdup(id)))
@@ -178,16 +188,17 @@ int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 			cJSON_AddStringToObject(x, "type", e->type);
 			cJSON_AddItemToArray(rec, x);
 		} else {
-			printf("%s %.12s %-13s -> %.12s\n", dry ? "would re-record" : "recorded", e->id, e->type,
-			       dry ? "(dry run)" : id);
+			printf("%s %.12s %-13s -> %.12s\n", dry ? "would re-record" : "recorded",
+			       e->id, e->type, dry ? "(dry run)" : id);
 		}
 	}
 	if (json) {
 		cmd_print_json(doc);
 		doc = NULL;
 	} else
-		printf("%s %zu entr%s of key %.12s under key %.12s; %zu skipped\n", dry ? "would re-record" : "re-recorded",
-		       done, done == 1 ? "y" : "ies", old->key.id, ctx->key->pub.id, skipped);
+		printf("%s %zu entr%s of key %.12s under key %.12s; %zu skipped\n",
+		       dry ? "would re-record" : "re-recorded", done, done == 1 ? "y" : "ies",
+		       old->key.id, ctx->key->pub.id, skipped);
 	error = 0;
 done:
 	cJSON_Delete(doc);

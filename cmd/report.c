@@ -49,7 +49,8 @@ typedef struct {
 } feed_cut;
 
 /* What of the loaded ledger `l` was left out, into `meta` (which borrows *message and *cuts). */
-static void describe_ledger(const accord_ledger *l, accord_report_meta *meta, char **message, feed_cut **cuts)
+static void describe_ledger(const accord_ledger *l, accord_report_meta *meta, char **message,
+			    feed_cut **cuts)
 {
 	const accord_beyond *beyond;
 	size_t i, left_out, finding_count, beyond_count;
@@ -125,15 +126,18 @@ static int write_atomic(const char *path, const char *data, size_t len)
 	int exists = lstat(path, &st) == 0;
 
 	if (exists && S_ISDIR(st.st_mode))
-		return cmd_failf(ACCORD_EXIT_FAIL, "can't write the report to %s: it is a directory", path);
+		return cmd_failf(ACCORD_EXIT_FAIL,
+				 "can't write the report to %s: it is a directory", path);
 	/* A rename would replace a link, a FIFO or a device with a plain file: refuse them. */
 	if (exists && !S_ISREG(st.st_mode))
-		return cmd_failf(ACCORD_EXIT_FAIL, "can't write the report to %s: not a regular file", path);
+		return cmd_failf(ACCORD_EXIT_FAIL,
+				 "can't write the report to %s: not a regular file", path);
 	if (!(copy = strdup(path)) || asprintf(&tmp, "%s/.accord-report.XXXXXX", dirname(copy)) < 0)
 		abort();
 	free(copy);
 	if ((fd = mkstemp(tmp)) < 0) {
-		cmd_failf(ACCORD_EXIT_FAIL, "can't write the report to %s: %s", path, strerror(errno));
+		cmd_failf(ACCORD_EXIT_FAIL, "can't write the report to %s: %s", path,
+			  strerror(errno));
 		free(tmp);
 		return ACCORD_EXIT_FAIL;
 	}
@@ -154,7 +158,8 @@ static int write_atomic(const char *path, const char *data, size_t len)
 	free(tmp);
 	return 0;
 fail:
-	cmd_failf(ACCORD_EXIT_FAIL, "can't write the report to %s: %s", path, strerror(errno ? errno : EIO));
+	cmd_failf(ACCORD_EXIT_FAIL, "can't write the report to %s: %s", path,
+		  strerror(errno ? errno : EIO));
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
@@ -182,7 +187,8 @@ static int check_filters(accord_ctx *ctx, const accord_report_options *ro)
 		goto done;
 	for (i = 0; i < accord_ledger_entry_count(ctx->ledger) && !found; i++) {
 		const accord_entry *e = accord_ledger_entry_at(ctx->ledger, i);
-		const char *service = strcmp(e->type, "open") ? NULL : accord_entry_str(e, "service");
+		const char *service =
+			strcmp(e->type, "open") ? NULL : accord_entry_str(e, "service");
 
 		if (!service || accord_idmap_get(&seen, service))
 			continue;
@@ -191,7 +197,8 @@ static int check_filters(accord_ctx *ctx, const accord_report_options *ro)
 		accord_buf_printf(&known, "%s%s", known.size ? ", " : "", service);
 	}
 	if (!found)
-		code = cmd_failf(ACCORD_EXIT_FAIL, "there is no incident of service '%s' in this ledger (known: %s)",
+		code = cmd_failf(ACCORD_EXIT_FAIL,
+				 "there is no incident of service '%s' in this ledger (known: %s)",
 				 ro->service, known.ptr ? known.ptr : "none");
 done:
 	accord_idmap_dispose(&seen);
@@ -208,9 +215,11 @@ static int render_json(accord_buf *out, const accord_report *r, const accord_rep
 	int error;
 
 	if ((error = accord_schema_builtin(&reg)) < 0 ||
-	    (error = accord_schema_validate(reg, ACCORD_SCHEMA_BASE "report.schema.json", doc)) < 0) {
+	    (error = accord_schema_validate(reg, ACCORD_SCHEMA_BASE "report.schema.json", doc)) <
+		    0) {
 		cJSON_Delete(doc);
-		return cmd_failf(ACCORD_EXIT_FAIL, "internal error: the report does not match its schema: %s",
+		return cmd_failf(ACCORD_EXIT_FAIL,
+				 "internal error: the report does not match its schema: %s",
 				 accord_error_last());
 	}
 	text = cJSON_Print(doc);
@@ -224,14 +233,15 @@ static int render_json(accord_buf *out, const accord_report *r, const accord_rep
 }
 
 /* Render `report` in `format` to `output` (atomically) or stdout, and the csv's --meta file. */
-static int emit(const accord_report *report, const accord_report_meta *meta, accord_report_format format,
-		const char *output, const char *meta_file)
+static int emit(const accord_report *report, const accord_report_meta *meta,
+		accord_report_format format, const char *output, const char *meta_file)
 {
 	accord_buf out = ACCORD_BUF_INIT;
 	const char *no_colour = getenv("NO_COLOR");
 	int colour, error;
 
-	colour = format == ACCORD_REPORT_TEXT && !output && isatty(STDOUT_FILENO) && !(no_colour && *no_colour);
+	colour = format == ACCORD_REPORT_TEXT && !output && isatty(STDOUT_FILENO) &&
+		 !(no_colour && *no_colour);
 	if (format == ACCORD_REPORT_JSON)
 		error = render_json(&out, report, meta);
 	else if ((error = accord_report_render(&out, report, meta, format, colour)) < 0)
@@ -281,15 +291,18 @@ static int check_filters_across(cmd_ledger_view *v, size_t n, const accord_repor
 		party = party || accord_parties_find(accord_ledger_parties(l), ro->party);
 		for (j = 0; !service && j < accord_ledger_entry_count(l); j++) {
 			const accord_entry *e = accord_ledger_entry_at(l, j);
-			const char *s = strcmp(e->type, "open") ? NULL : accord_entry_str(e, "service");
+			const char *s =
+				strcmp(e->type, "open") ? NULL : accord_entry_str(e, "service");
 
 			service = s && !strcmp(s, ro->service);
 		}
 	}
 	if (!party)
-		return cmd_failf(ACCORD_EXIT_FAIL, "there is no party '%s' in the ledgers reported on", ro->party);
+		return cmd_failf(ACCORD_EXIT_FAIL,
+				 "there is no party '%s' in the ledgers reported on", ro->party);
 	if (!service)
-		return cmd_failf(ACCORD_EXIT_FAIL, "there is no incident of service '%s' in the ledgers reported on",
+		return cmd_failf(ACCORD_EXIT_FAIL,
+				 "there is no incident of service '%s' in the ledgers reported on",
 				 ro->service);
 	return 0;
 }
@@ -301,8 +314,9 @@ static int check_filters_across(cmd_ledger_view *v, size_t n, const accord_repor
  * all of them. A ledger that cannot be opened at all is said, left out,
  * and makes the exit 1; the report covers the rest.
  */
-static int report_across(accord_ctx *ctx, const cmd_ledger_pick *pick, const accord_report_options *ro,
-			 accord_report_format format, const char *output, const char *meta_file)
+static int report_across(accord_ctx *ctx, const cmd_ledger_pick *pick,
+			 const accord_report_options *ro, accord_report_format format,
+			 const char *output, const char *meta_file)
 {
 	cmd_ledger_view *v = NULL;
 	accord_report_source *src = NULL;
@@ -331,7 +345,8 @@ static int report_across(accord_ctx *ctx, const cmd_ledger_pick *pick, const acc
 
 		if (cmd_ledger_view_open(&v[i], ctx, 1) != 0) {
 			failed++;
-			accord_buf_printf(&partial, "%sledger %s could not be read", partial.size ? "; " : "", v[i].name);
+			accord_buf_printf(&partial, "%sledger %s could not be read",
+					  partial.size ? "; " : "", v[i].name);
 			meta.verified = 0;
 			continue;
 		}
@@ -339,8 +354,8 @@ static int report_across(accord_ctx *ctx, const cmd_ledger_pick *pick, const acc
 		point_at_cuts(m, cuts[opened], &ptrs[opened]);
 		if (!m->verified) {
 			meta.verified = 0;
-			accord_buf_printf(&partial, "%sledger %s: %s", partial.size ? "; " : "", v[i].name,
-					  m->verify_message);
+			accord_buf_printf(&partial, "%sledger %s: %s", partial.size ? "; " : "",
+					  v[i].name, m->verify_message);
 		}
 		src[opened].ledger = v[i].ctx.ledger;
 		src[opened].name = v[i].name;
@@ -357,7 +372,8 @@ static int report_across(accord_ctx *ctx, const cmd_ledger_pick *pick, const acc
 		goto done;
 	generated_by(ctx, &meta, &pub);
 	if ((error = accord_report_compute_many(&report, src, opened, ro)) < 0) {
-		error = error == ACCORD_EINVALID ? cmd_usage_error(ctx, "%s", accord_error_last()) : cmd_fail(error);
+		error = error == ACCORD_EINVALID ? cmd_usage_error(ctx, "%s", accord_error_last())
+						 : cmd_fail(error);
 		goto done;
 	}
 	if ((error = emit(report, &meta, format, output, meta_file)) == 0 && failed)
@@ -455,7 +471,8 @@ int cmd_report(accord_ctx *ctx, int argc, char **argv)
 		struct stat st;
 
 		if (stat(output, &st) == 0 && S_ISDIR(st.st_mode))
-			return cmd_failf(ACCORD_EXIT_FAIL, "can't write the report to %s: it is a directory", output);
+			return cmd_failf(ACCORD_EXIT_FAIL,
+					 "can't write the report to %s: it is a directory", output);
 	}
 
 	if (CMD_LEDGER_PICKED(&pick)) {
@@ -470,7 +487,8 @@ int cmd_report(accord_ctx *ctx, int argc, char **argv)
 	generated_by(ctx, &meta, &pub);
 
 	if ((error = accord_report_compute(&report, ctx->ledger, &ro)) < 0) {
-		error = error == ACCORD_EINVALID ? cmd_usage_error(ctx, "%s", accord_error_last()) : cmd_fail(error);
+		error = error == ACCORD_EINVALID ? cmd_usage_error(ctx, "%s", accord_error_last())
+						 : cmd_fail(error);
 		goto done;
 	}
 	error = emit(report, &meta, format, output, meta_file);

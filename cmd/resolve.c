@@ -59,10 +59,12 @@ int cmd_involve(accord_ctx *ctx, int argc, char **argv)
 
 		for (k = 0; k < accord_ledger_parties(ctx->ledger)->invite_count; k++)
 			invited |= !accord_ledger_parties(ctx->ledger)->invites[k].accepted &&
-				   !strcmp(accord_ledger_parties(ctx->ledger)->invites[k].party, argv[optind + 1]);
+				   !strcmp(accord_ledger_parties(ctx->ledger)->invites[k].party,
+					   argv[optind + 1]);
 		accord_incident_free(inc);
 		if (invited)
-			return cmd_failf(ACCORD_EXIT_FAIL, "party %s is invited but has not accepted yet",
+			return cmd_failf(ACCORD_EXIT_FAIL,
+					 "party %s is invited but has not accepted yet",
 					 argv[optind + 1]);
 		return cmd_no_such_party(ctx, argv[optind + 1]);
 	}
@@ -73,14 +75,17 @@ int cmd_involve(accord_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < inc->party_count; i++) {
 		if (!strcmp(inc->parties[i], argv[optind + 1])) {
 			accord_incident_free(inc);
-			return cmd_failf(ACCORD_EXIT_FAIL, "%s is already involved", argv[optind + 1]);
+			return cmd_failf(ACCORD_EXIT_FAIL, "%s is already involved",
+					 argv[optind + 1]);
 		}
 	}
 	/* A closed incident's resolution was joint among its parties: keep it that way. */
 	if (!strcmp(inc->status, "closed")) {
 		accord_incident_free(inc);
-		return cmd_failf(ACCORD_EXIT_FAIL, "incident %.12s is closed; reopen it (status investigating) to involve %s",
-				 open->id, argv[optind + 1]);
+		return cmd_failf(
+			ACCORD_EXIT_FAIL,
+			"incident %.12s is closed; reopen it (status investigating) to involve %s",
+			open->id, argv[optind + 1]);
 	}
 	accord_incident_free(inc);
 	body = cJSON_CreateObject();
@@ -99,7 +104,8 @@ struct resolve_opts {
 
 /* The lists a revision inherits from the proposal it revises unless it restates or clears them. */
 static const char *const lists[] = { "factors", "went_well", "went_wrong", "lucky", "actions" };
-static const char *const list_flags[] = { "factors", "went-well", "went-wrong", "lucky", "actions" };
+static const char *const list_flags[] = { "factors", "went-well", "went-wrong", "lucky",
+					  "actions" };
 
 static cJSON **list_of(struct resolve_opts *o, size_t i)
 {
@@ -118,7 +124,9 @@ static int take_clear(struct resolve_opts *o, const char *name)
 			return 0;
 		}
 	}
-	cmd_usage_error(o->ctx, "--clear takes factors, went-well, went-wrong, lucky or actions, not '%s'", name);
+	cmd_usage_error(o->ctx,
+			"--clear takes factors, went-well, went-wrong, lucky or actions, not '%s'",
+			name);
 	return -1;
 }
 
@@ -143,7 +151,8 @@ static void inherit(struct resolve_opts *o, const accord_entry *revised)
 		cJSON **mine = list_of(o, i);
 		const cJSON *theirs = cJSON_GetObjectItemCaseSensitive(revised->body, lists[i]);
 
-		if (!(o->clear & (1u << i)) && cJSON_GetArraySize(*mine) == 0 && cJSON_GetArraySize(theirs) > 0) {
+		if (!(o->clear & (1u << i)) && cJSON_GetArraySize(*mine) == 0 &&
+		    cJSON_GetArraySize(theirs) > 0) {
 			cJSON_Delete(*mine);
 			*mine = cJSON_Duplicate(theirs, 1);
 		}
@@ -159,13 +168,14 @@ static int parse_action(struct resolve_opts *o, const char *arg)
 	char *p, *save = NULL;
 
 	if (!at || at == arg || !at[1]) {
-		cmd_usage_error(o->ctx, "--action takes TEXT@PARTY[,PARTY][:YYYY-MM-DD], not '%s'", arg);
+		cmd_usage_error(o->ctx, "--action takes TEXT@PARTY[,PARTY][:YYYY-MM-DD], not '%s'",
+				arg);
 		return -1;
 	}
 	snprintf(text, sizeof(text), "%.*s", (int)(at - arg), arg);
 	colon = strchr(at + 1, ':');
-	snprintf(owners, sizeof(owners), "%.*s", (int)(colon ? (size_t)(colon - at - 1) : strlen(at + 1)),
-		 at + 1);
+	snprintf(owners, sizeof(owners), "%.*s",
+		 (int)(colon ? (size_t)(colon - at - 1) : strlen(at + 1)), at + 1);
 	if (cmd_check_text(o->ctx, "--action", text, 1))
 		return -1;
 	item = cJSON_CreateObject();
@@ -193,7 +203,8 @@ static int parse_action(struct resolve_opts *o, const char *arg)
 		if ((strlen(colon + 1) != 10 || accord_time_parse(&t, iso) < 0) &&
 		    accord_time_parse(&t, colon + 1) < 0) {
 			cJSON_Delete(item);
-			cmd_usage_error(o->ctx, "due date '%s' in --action is not YYYY-MM-DD", colon + 1);
+			cmd_usage_error(o->ctx, "due date '%s' in --action is not YYYY-MM-DD",
+					colon + 1);
 			return -1;
 		}
 		accord_time_format(day, t);
@@ -220,7 +231,11 @@ static int resolve_take(int c, void *arg)
 	case 'l': list = o->lucky; break;
 	default: return -1;
 	}
-	if (cmd_check_text(o->ctx, c == 'f' ? "--factor" : c == 'w' ? "--went-well" : c == 'x' ? "--went-wrong" : "--lucky",
+	if (cmd_check_text(o->ctx,
+			   c == 'f'   ? "--factor"
+			   : c == 'w' ? "--went-well"
+			   : c == 'x' ? "--went-wrong"
+				      : "--lucky",
 			   optarg, 1))
 		return -1;
 	cJSON_AddItemToArray(list, cJSON_CreateString(optarg));
@@ -241,8 +256,15 @@ int cmd_resolve(accord_ctx *ctx, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct resolve_opts o = { ctx, NULL, NULL, cJSON_CreateArray(), cJSON_CreateArray(),
-				  cJSON_CreateArray(), cJSON_CreateArray(), cJSON_CreateArray(), 0 };
+	struct resolve_opts o = { ctx,
+				  NULL,
+				  NULL,
+				  cJSON_CreateArray(),
+				  cJSON_CreateArray(),
+				  cJSON_CreateArray(),
+				  cJSON_CreateArray(),
+				  cJSON_CreateArray(),
+				  0 };
 	const accord_entry *open;
 	accord_incident *inc = NULL;
 	const char *revises = NULL;
@@ -266,9 +288,10 @@ int cmd_resolve(accord_ctx *ctx, int argc, char **argv)
 		goto done;
 	/* a closed incident's joint resolution changes only after a reopen (the engine calls it late) */
 	if (inc->closed_by) {
-		error = cmd_failf(ACCORD_EXIT_USAGE,
-				  "incident %.12s is closed on a joint resolution; reopen it first (accord status %.12s investigating)",
-				  open->id, open->id);
+		error = cmd_failf(
+			ACCORD_EXIT_USAGE,
+			"incident %.12s is closed on a joint resolution; reopen it first (accord status %.12s investigating)",
+			open->id, open->id);
 		goto done;
 	}
 	if (o.revises) {
@@ -279,8 +302,8 @@ int cmd_resolve(accord_ctx *ctx, int argc, char **argv)
 			    !strncmp(inc->timeline[i]->id, o.revises, n))
 				revises = inc->timeline[i]->id;
 		if (!revises) {
-			error = cmd_failf(ACCORD_EXIT_FAIL, "incident %.12s has no resolution %s", open->id,
-					  o.revises);
+			error = cmd_failf(ACCORD_EXIT_FAIL, "incident %.12s has no resolution %s",
+					  open->id, o.revises);
 			goto done;
 		}
 	} else if (inc->resolution) {
@@ -302,9 +325,10 @@ int cmd_resolve(accord_ctx *ctx, int argc, char **argv)
 				for (k = 0; k < inc->party_count; k++)
 					involved |= !strcmp(inc->parties[k], owner->valuestring);
 				if (!involved) {
-					error = cmd_failf(ACCORD_EXIT_FAIL,
-							  "action owner %s is not involved in incident %.12s (accord involve first)",
-							  owner->valuestring, open->id);
+					error = cmd_failf(
+						ACCORD_EXIT_FAIL,
+						"action owner %s is not involved in incident %.12s (accord involve first)",
+						owner->valuestring, open->id);
 					goto done;
 				}
 			}

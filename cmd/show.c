@@ -6,8 +6,8 @@
 
 #include "cmd.h"
 
-static const char show_usage[] = "usage: accord show ID [--json]\n\nShow incident ID: state, impact, SLA, feedback and timeline.\n";
-
+static const char show_usage[] =
+	"usage: accord show ID [--json]\n\nShow incident ID: state, impact, SLA, feedback and timeline.\n";
 
 static const struct option json_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -49,7 +49,8 @@ static void amend_summary(accord_buf *out, const accord_entry *e)
 	const char *s, *sep = "amends ";
 
 	if (cJSON_GetObjectItemCaseSensitive(e->body, "severity")) {
-		accord_buf_printf(out, "%sseverity to %lld", sep, (long long)accord_entry_int(e, "severity", 0));
+		accord_buf_printf(out, "%sseverity to %lld", sep,
+				  (long long)accord_entry_int(e, "severity", 0));
 		sep = ", ";
 	}
 	if ((s = accord_entry_str(e, "title"))) {
@@ -69,7 +70,8 @@ void cmd_entry_summary(accord_buf *out, const accord_entry *e)
 	const char *s;
 
 	if (!strcmp(e->type, "open")) {
-		accord_buf_printf(out, "SEV%lld %s: %s", (long long)accord_entry_int(e, "severity", 0),
+		accord_buf_printf(out, "SEV%lld %s: %s",
+				  (long long)accord_entry_int(e, "severity", 0),
 				  accord_entry_str(e, "service"), accord_entry_str(e, "title"));
 	} else if (!strcmp(e->type, "note")) {
 		accord_buf_puts(out, accord_entry_str(e, "text"));
@@ -83,7 +85,8 @@ void cmd_entry_summary(accord_buf *out, const accord_entry *e)
 	} else if (!strcmp(e->type, "impact")) {
 		long long n = (long long)accord_entry_int(e, "customers", 0);
 
-		accord_buf_printf(out, "%lld %s from %s", n, accord_plural(n, "customer", "customers"),
+		accord_buf_printf(out, "%lld %s from %s", n,
+				  accord_plural(n, "customer", "customers"),
 				  accord_entry_str(e, "start"));
 		if ((s = accord_entry_str(e, "end")))
 			accord_buf_printf(out, " to %s", s);
@@ -92,74 +95,88 @@ void cmd_entry_summary(accord_buf *out, const accord_entry *e)
 
 		accord_duration_format(t, sizeof(t), accord_entry_int(e, "target_s", 0));
 		accord_duration_format(a, sizeof(a), accord_entry_int(e, "actual_s", 0));
-		accord_buf_printf(out, "%s: target %s, actual %s", accord_entry_str(e, "name"), t, a);
+		accord_buf_printf(out, "%s: target %s, actual %s", accord_entry_str(e, "name"), t,
+				  a);
 	} else if (!strcmp(e->type, "feedback")) {
 		accord_buf_printf(out, "score %lld/5", (long long)accord_entry_int(e, "score", 0));
 		long long lost = (long long)accord_entry_int(e, "lost_minutes", -1);
 
 		if (lost >= 0)
-			accord_buf_printf(out, ", %lld %s lost", lost, accord_plural(lost, "minute", "minutes"));
+			accord_buf_printf(out, ", %lld %s lost", lost,
+					  accord_plural(lost, "minute", "minutes"));
 		if ((s = accord_entry_str(e, "comment")))
 			accord_buf_printf(out, ": %s", s);
 	} else if (!strcmp(e->type, "genesis")) {
 		accord_buf_printf(out, "ledger founded by party %s%s", accord_entry_str(e, "party"),
 				  accord_entry_str(e, "key_type") ? ", with a hardware key" : "");
 	} else if (!strcmp(e->type, "party-invite")) {
-		accord_buf_printf(out, "invites party %s (root key %.12s%s)", accord_entry_str(e, "party"),
-				  body_key_id(keyid, e), hardware(e));
+		accord_buf_printf(out, "invites party %s (root key %.12s%s)",
+				  accord_entry_str(e, "party"), body_key_id(keyid, e), hardware(e));
 	} else if (!strcmp(e->type, "party-accept")) {
 		accord_buf_printf(out, "party %s joins", accord_entry_str(e, "party"));
 	} else if (!strcmp(e->type, "member-add")) {
-		accord_buf_printf(out, "adds member %s (key %.12s%s)", accord_entry_str(e, "member"),
-				  body_key_id(keyid, e), hardware(e));
+		accord_buf_printf(out, "adds member %s (key %.12s%s)",
+				  accord_entry_str(e, "member"), body_key_id(keyid, e),
+				  hardware(e));
 	} else if (!strcmp(e->type, "member-revoke")) {
 		accord_buf_printf(out, "revokes key %.12s", body_key_id(keyid, e));
 		if ((s = accord_entry_str(e, "reason")))
 			accord_buf_printf(out, ": %s", s);
 	} else if (!strcmp(e->type, "key-rotate")) {
-		accord_buf_printf(out, "rotates its key to %.12s%s (this key is retired here)", body_key_id(keyid, e),
-				  hardware(e));
+		accord_buf_printf(out, "rotates its key to %.12s%s (this key is retired here)",
+				  body_key_id(keyid, e), hardware(e));
 	} else if (!strcmp(e->type, "involve")) {
 		accord_buf_printf(out, "involves %s", accord_entry_str(e, "party"));
 	} else if (!strcmp(e->type, "resolution")) {
-		accord_buf_printf(out, "proposes resolution %.12s: %s", e->id, accord_entry_str(e, "summary"));
+		accord_buf_printf(out, "proposes resolution %.12s: %s", e->id,
+				  accord_entry_str(e, "summary"));
 	} else if (!strcmp(e->type, "cosign")) {
 		accord_buf_printf(out, "co-signs %.12s", accord_entry_str(e, "proposal"));
 	} else if (!strcmp(e->type, "ticket")) {
-		accord_buf_printf(out, "ticket %s:%s", accord_entry_str(e, "party"), accord_entry_str(e, "id"));
+		accord_buf_printf(out, "ticket %s:%s", accord_entry_str(e, "party"),
+				  accord_entry_str(e, "id"));
 	} else if (!strcmp(e->type, "amend")) {
 		amend_summary(out, e);
 	} else if (!strcmp(e->type, "retract")) {
-		accord_buf_printf(out, "retracts %.12s: %s", accord_entry_str(e, "entry"), accord_entry_str(e, "reason"));
+		accord_buf_printf(out, "retracts %.12s: %s", accord_entry_str(e, "entry"),
+				  accord_entry_str(e, "reason"));
 	} else if (!strcmp(e->type, "dispute")) {
-		accord_buf_printf(out, "disputes the time of %.12s: it existed by %s%s%.12s%s: %s", accord_entry_str(e, "entry"),
-				  accord_entry_str(e, "at"), accord_entry_str(e, "evidence") ? " (evidence " : "",
-				  accord_entry_str(e, "evidence") ? accord_entry_str(e, "evidence") : "",
-				  accord_entry_str(e, "evidence") ? ")" : "", accord_entry_str(e, "reason"));
+		accord_buf_printf(
+			out, "disputes the time of %.12s: it existed by %s%s%.12s%s: %s",
+			accord_entry_str(e, "entry"), accord_entry_str(e, "at"),
+			accord_entry_str(e, "evidence") ? " (evidence " : "",
+			accord_entry_str(e, "evidence") ? accord_entry_str(e, "evidence") : "",
+			accord_entry_str(e, "evidence") ? ")" : "", accord_entry_str(e, "reason"));
 	} else if (!strcmp(e->type, "void")) {
-		accord_buf_printf(out, "proposes void %.12s: %s", e->id, accord_entry_str(e, "reason"));
+		accord_buf_printf(out, "proposes void %.12s: %s", e->id,
+				  accord_entry_str(e, "reason"));
 	} else if (!strcmp(e->type, "duplicate")) {
-		accord_buf_printf(out, "proposes duplicate %.12s of %.12s", e->id, accord_entry_str(e, "of"));
+		accord_buf_printf(out, "proposes duplicate %.12s of %.12s", e->id,
+				  accord_entry_str(e, "of"));
 	} else if (!strcmp(e->type, "agreement")) {
 		char d[3][32];
 
 		accord_duration_format(d[0], sizeof(d[0]), accord_entry_int(e, "acknowledge_s", 0));
 		accord_duration_format(d[1], sizeof(d[1]), accord_entry_int(e, "mitigate_s", 0));
 		accord_duration_format(d[2], sizeof(d[2]), accord_entry_int(e, "restore_s", 0));
-		accord_buf_printf(out, "proposes agreement %.12s with %s: acknowledge %s, mitigate %s, restore %s", e->id,
-				  accord_entry_str(e, "with"), d[0], d[1], d[2]);
+		accord_buf_printf(
+			out,
+			"proposes agreement %.12s with %s: acknowledge %s, mitigate %s, restore %s",
+			e->id, accord_entry_str(e, "with"), d[0], d[1], d[2]);
 	} else if (!strcmp(e->type, "checkpoint")) {
 		const cJSON *heads = cJSON_GetObjectItemCaseSensitive(e->body, "heads");
 		const char *remote = accord_entry_str(e, "remote");
 
 		int n = cJSON_GetArraySize(heads);
 
-		accord_buf_printf(out, "witnessed %d feed %s%s%s", n, accord_plural(n, "head", "heads"),
+		accord_buf_printf(out, "witnessed %d feed %s%s%s", n,
+				  accord_plural(n, "head", "heads"),
 				  remote ? " after syncing with " : "", remote ? remote : "");
 	} else if (!strcmp(e->type, "action")) {
 		const char *sep = " ";
 
-		accord_buf_printf(out, "action %lld: %s", (long long)accord_entry_int(e, "action", 0),
+		accord_buf_printf(out, "action %lld: %s",
+				  (long long)accord_entry_int(e, "action", 0),
 				  accord_entry_str(e, "state"));
 		if ((s = accord_entry_str(e, "owner")))
 			accord_buf_printf(out, "%sowner %s", sep, s), sep = ", ";
@@ -198,7 +215,8 @@ static void print_list(const char *label, const cJSON *arr)
 	const cJSON *item;
 
 	cJSON_ArrayForEach(item, arr)
-		printf("    %-15s %s\n", item == arr->child ? label : "", cmd_esc_block(item->valuestring, 20));
+		printf("    %-15s %s\n", item == arr->child ? label : "",
+		       cmd_esc_block(item->valuestring, 20));
 }
 
 static void print_resolution(accord_ctx *ctx, const accord_incident *inc)
@@ -211,7 +229,8 @@ static void print_resolution(accord_ctx *ctx, const accord_incident *inc)
 	int64_t now = accord_time_now();
 
 	printf("  resolution        %.12s, revision %d: %s%s%s\n", r->entry->id, r->revision,
-	       cmd_sgr(r->joint ? SGR_GREEN : SGR_YELLOW), r->joint ? "JOINT" : "proposed", cmd_sgr(SGR_RESET));
+	       cmd_sgr(r->joint ? SGR_GREEN : SGR_YELLOW), r->joint ? "JOINT" : "proposed",
+	       cmd_sgr(SGR_RESET));
 	printf("    %-15s %s\n", "summary", cmd_esc_block(accord_json_str(body, "summary"), 20));
 	print_list("factor", cJSON_GetObjectItemCaseSensitive(body, "factors"));
 	print_list("went well", cJSON_GetObjectItemCaseSensitive(body, "went_well"));
@@ -221,10 +240,11 @@ static void print_resolution(accord_ctx *ctx, const accord_incident *inc)
 		const accord_action *a = &r->actions[i];
 		const cJSON *o;
 
-		printf("    %-15s %zu. %s [%s] %s (", i ? "" : "actions", i + 1, a->id, accord_action_state_name(a->state),
-		       cmd_esc_block(a->text, 20));
+		printf("    %-15s %zu. %s [%s] %s (", i ? "" : "actions", i + 1, a->id,
+		       accord_action_state_name(a->state), cmd_esc_block(a->text, 20));
 		cJSON_ArrayForEach(o, a->owners)
-			printf("%s%s", o == a->owners->child ? "" : ", ", cmd_esc(o->valuestring, 0));
+			printf("%s%s", o == a->owners->child ? "" : ", ",
+			       cmd_esc(o->valuestring, 0));
 		printf(")%s%s%s\n", a->due ? " due " : "", a->due ? cmd_esc(a->due, 0) : "",
 		       accord_action_overdue(a, now) ? " OVERDUE" : "");
 		if (a->owner)
@@ -236,7 +256,8 @@ static void print_resolution(accord_ctx *ctx, const accord_incident *inc)
 	}
 	for (i = 0; i < r->signature_count; i++) {
 		accord_time_format(t, r->signatures[i].entry->time);
-		printf("    %-15s %s for %s, %s\n", i ? "" : "signed by", cmd_esc(r->signatures[i].member->key.name, 0),
+		printf("    %-15s %s for %s, %s\n", i ? "" : "signed by",
+		       cmd_esc(r->signatures[i].member->key.name, 0),
 		       cmd_esc(r->signatures[i].party, 0), t);
 	}
 	waiting = accord_incident_waiting(inc, &n);
@@ -258,8 +279,8 @@ static void print_amendments(accord_ctx *ctx, const accord_incident *inc)
 		accord_time_format(t, a->entry->time);
 		cmd_author_label(who, sizeof(who), ctx, a->entry);
 		if (a->text)
-			printf("  %-17s %s set to %s by %s, %s\n", i ? "" : "amended", a->field, cmd_esc(a->text, 0),
-			       cmd_esc(who, 0), t);
+			printf("  %-17s %s set to %s by %s, %s\n", i ? "" : "amended", a->field,
+			       cmd_esc(a->text, 0), cmd_esc(who, 0), t);
 		else
 			printf("  %-17s %s set to %lld by %s, %s\n", i ? "" : "amended", a->field,
 			       (long long)a->number, cmd_esc(who, 0), t);
@@ -271,16 +292,19 @@ static void print_tickets(const accord_incident *inc)
 	size_t i;
 
 	for (i = 0; i < inc->ticket_count; i++)
-		printf("  %-17s %s:%s, named by %s\n", i ? "" : "tickets", cmd_esc(inc->tickets[i].party, 0),
-		       cmd_esc(inc->tickets[i].id, 0), cmd_esc(inc->tickets[i].named_by ? inc->tickets[i].named_by : "?", 0));
+		printf("  %-17s %s:%s, named by %s\n", i ? "" : "tickets",
+		       cmd_esc(inc->tickets[i].party, 0), cmd_esc(inc->tickets[i].id, 0),
+		       cmd_esc(inc->tickets[i].named_by ? inc->tickets[i].named_by : "?", 0));
 }
 
 static const char *figure_word(const accord_impact *w)
 {
 	switch (w->state) {
 	case ACCORD_FIGURE_JOINT: return "joint";
-	case ACCORD_FIGURE_UNCONFIRMED: return w->clipped ? "unconfirmed, outside the joint figures' time" : "unconfirmed";
-	case ACCORD_FIGURE_OWN: return w->clipped ? "counts outside the joint figures' time" : "counts";
+	case ACCORD_FIGURE_UNCONFIRMED:
+		return w->clipped ? "unconfirmed, outside the joint figures' time" : "unconfirmed";
+	case ACCORD_FIGURE_OWN:
+		return w->clipped ? "counts outside the joint figures' time" : "counts";
 	default: return w->aside;
 	}
 }
@@ -290,8 +314,9 @@ static void print_window(const accord_impact *w, int first)
 	char t[ACCORD_TIME_LEN], t2[ACCORD_TIME_LEN];
 
 	accord_time_format(t, w->start);
-	printf("  %-17s %s: %lld %s, ", first ? "impact" : "", cmd_esc(w->party ? w->party : "?", 0),
-	       (long long)w->customers, accord_plural(w->customers, "customer", "customers"));
+	printf("  %-17s %s: %lld %s, ", first ? "impact" : "",
+	       cmd_esc(w->party ? w->party : "?", 0), (long long)w->customers,
+	       accord_plural(w->customers, "customer", "customers"));
 	if (w->has_end) {
 		accord_time_format(t2, w->end);
 		printf("%s to %s (%lld min)", t, t2, (long long)((w->end - w->start) / 60));
@@ -314,8 +339,8 @@ static void print_impact(const accord_incident *inc)
 	/* the same figure as list --json and report (docs/metrics.md) */
 	cs = accord_incident_customer_seconds(inc, now, &running);
 	cm = accord_customer_minutes(cs);
-	printf("  %-17s %s%.*f%s%s%s\n", "customer-minutes", accord_saturated(cs) ? "at least " : "",
-	       cm == (double)(int64_t)cm ? 0 : 1, cm,
+	printf("  %-17s %s%.*f%s%s%s\n", "customer-minutes",
+	       accord_saturated(cs) ? "at least " : "", cm == (double)(int64_t)cm ? 0 : 1, cm,
 	       running ? " so far (running: an impact window is still open)" : "",
 	       inc->unconfirmed ? " (unconfirmed: not the customer-facing party's figures)" : "",
 	       inc->disputed ? " (disputed: see impact)" : "");
@@ -325,14 +350,16 @@ static void print_feedback(const accord_feedback *f, int first, const char *why_
 {
 	printf("  %-17s score %lld/5", first ? "feedback" : "", (long long)f->score);
 	if (f->lost_minutes >= 0)
-		printf(", %lld %s lost", (long long)f->lost_minutes, accord_plural(f->lost_minutes, "minute", "minutes"));
+		printf(", %lld %s lost", (long long)f->lost_minutes,
+		       accord_plural(f->lost_minutes, "minute", "minutes"));
 	if (f->indicators) {
 		const cJSON *w;
 		int n = 0;
 
 		printf(" (");
 		cJSON_ArrayForEach(w, f->indicators)
-			printf("%s%s", n++ ? ", " : "", cJSON_IsString(w) ? cmd_esc(w->valuestring, 0) : "?");
+			printf("%s%s", n++ ? ", " : "",
+			       cJSON_IsString(w) ? cmd_esc(w->valuestring, 0) : "?");
 		printf(")");
 	}
 	if (f->comment)
@@ -351,10 +378,11 @@ static void print_sla_feedback(const accord_incident *inc)
 
 		accord_duration_format(a, sizeof(a), inc->sla[i].target);
 		accord_duration_format(b, sizeof(b), inc->sla[i].actual);
-		printf("  %-17s %s (%s): target %s, actual %s, %s%s%s\n", i ? "" : "sla", cmd_esc(inc->sla[i].name, 0),
+		printf("  %-17s %s (%s): target %s, actual %s, %s%s%s\n", i ? "" : "sla",
+		       cmd_esc(inc->sla[i].name, 0),
 		       cmd_esc(inc->sla[i].party ? inc->sla[i].party : "?", 0), a, b,
-		       cmd_sgr(inc->sla[i].met ? SGR_GREEN : SGR_RED), inc->sla[i].met ? "met" : "MISSED",
-		       cmd_sgr(SGR_RESET));
+		       cmd_sgr(inc->sla[i].met ? SGR_GREEN : SGR_RED),
+		       inc->sla[i].met ? "met" : "MISSED", cmd_sgr(SGR_RESET));
 	}
 	for (i = 0; i < inc->feedback_count; i++)
 		print_feedback(&inc->feedback[i], i == 0, NULL);
@@ -370,9 +398,11 @@ static void print_closures(const accord_incident *inc)
 	for (i = 0; i < inc->closure_count; i++) {
 		const accord_closure *c = &inc->closures[i];
 
-		printf("  %-17s %.12s %s%s%.12s: %s, signed for", i ? "" : "proposed", c->entry->id, c->kind,
-		       c->of ? " of " : "", c->of ? c->of : "",
-		       c->retracted ? "retracted" : c->joint ? "JOINT, in effect" : "waiting for every party");
+		printf("  %-17s %.12s %s%s%.12s: %s, signed for", i ? "" : "proposed", c->entry->id,
+		       c->kind, c->of ? " of " : "", c->of ? c->of : "",
+		       c->retracted ? "retracted"
+		       : c->joint   ? "JOINT, in effect"
+				    : "waiting for every party");
 		for (j = 0; j < c->signed_count; j++)
 			printf("%s%s", j ? ", " : " ", cmd_esc(c->signed_by[j], 0));
 		printf("\n");
@@ -407,7 +437,8 @@ static void print_time_dispute(const accord_dispute *d)
 		       cmd_esc(d->target_party ? d->target_party : "?", 0), cmd_esc(d->by, 0), t);
 	} else {
 		accord_time_format(t, d->at);
-		printf(" [time DISPUTED by %s: it existed by %s, dispute %.12s]", cmd_esc(d->by, 0), t, d->entry->id);
+		printf(" [time DISPUTED by %s: it existed by %s, dispute %.12s]", cmd_esc(d->by, 0),
+		       t, d->entry->id);
 	}
 }
 
@@ -427,8 +458,9 @@ static void print_timeline(accord_ctx *ctx, const accord_incident *inc)
 		cmd_author_label(who, sizeof(who), ctx, e);
 		cmd_entry_summary(&line, e);
 		/* one line per entry: a note's newlines are shown, not obeyed */
-		printf("    %s  %-13s %-20s %s%s%s%s", t, cmd_esc(e->type, 0), cmd_esc(who, 0), cmd_esc(line.ptr, 0),
-		       m ? " [" : "", m ? cmd_esc(m->mark, 0) : "", m ? "]" : "");
+		printf("    %s  %-13s %-20s %s%s%s%s", t, cmd_esc(e->type, 0), cmd_esc(who, 0),
+		       cmd_esc(line.ptr, 0), m ? " [" : "", m ? cmd_esc(m->mark, 0) : "",
+		       m ? "]" : "");
 		print_time_dispute(d);
 		printf("\n");
 		accord_buf_dispose(&line);
@@ -445,14 +477,15 @@ static void print_clocks(const accord_clocks *c)
 		const accord_party_clocks *pc = &c->parties[i];
 
 		if (pc->agreement && pc->agreement->week)
-			printf("  %-17s %s, agreement %.12s, hours %s %s\n", i ? "" : "clocks", cmd_esc(pc->party, 0),
-			       pc->agreement->id, cmd_esc(pc->agreement->week, 0), cmd_esc(pc->agreement->zone, 0));
+			printf("  %-17s %s, agreement %.12s, hours %s %s\n", i ? "" : "clocks",
+			       cmd_esc(pc->party, 0), pc->agreement->id,
+			       cmd_esc(pc->agreement->week, 0), cmd_esc(pc->agreement->zone, 0));
 		else if (pc->agreement)
-			printf("  %-17s %s, agreement %.12s, hours 24x7\n", i ? "" : "clocks", cmd_esc(pc->party, 0),
-			       pc->agreement->id);
+			printf("  %-17s %s, agreement %.12s, hours 24x7\n", i ? "" : "clocks",
+			       cmd_esc(pc->party, 0), pc->agreement->id);
 		else
-			printf("  %-17s %s, no agreement in force: measured 24x7, no target\n", i ? "" : "clocks",
-			       cmd_esc(pc->party, 0));
+			printf("  %-17s %s, no agreement in force: measured 24x7, no target\n",
+			       i ? "" : "clocks", cmd_esc(pc->party, 0));
 		for (k = 0; k < ACCORD_CLOCKS; k++) {
 			const accord_clock *ck = &pc->clocks[k];
 
@@ -482,15 +515,19 @@ static void print_clocks(const accord_clocks *c)
 				accord_time_format(t1, ck->from);
 				accord_time_format(t2, w->start);
 				accord_duration_format(d1, sizeof(d1), ck->dispute_elapsed_s);
-				printf("    %-15s START DISPUTED by %s's window: %s says impact started %s, %s says %s", "",
-				       cmd_esc(w->party ? w->party : "?", 0), cmd_esc(c->customer ? c->customer : "?", 0),
-				       t1, cmd_esc(w->party ? w->party : "?", 0), t2);
+				printf("    %-15s START DISPUTED by %s's window: %s says impact started %s, %s says %s",
+				       "", cmd_esc(w->party ? w->party : "?", 0),
+				       cmd_esc(c->customer ? c->customer : "?", 0), t1,
+				       cmd_esc(w->party ? w->party : "?", 0), t2);
 				if (ck->claimed_state)
 					printf("; from %s's start %s, from %s's %s %s",
-					       cmd_esc(c->customer ? c->customer : "?", 0), ck->claimed_state,
-					       cmd_esc(w->party ? w->party : "?", 0), d1, ck->dispute_state);
+					       cmd_esc(c->customer ? c->customer : "?", 0),
+					       ck->claimed_state,
+					       cmd_esc(w->party ? w->party : "?", 0), d1,
+					       ck->dispute_state);
 				else
-					printf("; from %s's start %s", cmd_esc(w->party ? w->party : "?", 0), d1);
+					printf("; from %s's start %s",
+					       cmd_esc(w->party ? w->party : "?", 0), d1);
 				printf("\n");
 			}
 			if (ck->dispute) {
@@ -499,22 +536,26 @@ static void print_clocks(const accord_clocks *c)
 				accord_time_format(t1, d->target->time);
 				accord_time_format(t2, d->at);
 				accord_duration_format(d1, sizeof(d1), ck->dispute_elapsed_s);
-				printf("    %-15s DISPUTED by %s: %s signed %s, %s says %s%s%.12s%s", "", cmd_esc(d->by, 0),
-				       cmd_esc(d->target_party ? d->target_party : "?", 0), t1, cmd_esc(d->by, 0), t2,
-				       d->evidence ? " (its entry " : "", d->evidence ? d->evidence : "",
-				       d->evidence ? ")" : "");
+				printf("    %-15s DISPUTED by %s: %s signed %s, %s says %s%s%.12s%s",
+				       "", cmd_esc(d->by, 0),
+				       cmd_esc(d->target_party ? d->target_party : "?", 0), t1,
+				       cmd_esc(d->by, 0), t2, d->evidence ? " (its entry " : "",
+				       d->evidence ? d->evidence : "", d->evidence ? ")" : "");
 				if (ck->claimed_state)
 					printf("; on %s's time %s, on %s's %s %s",
-					       cmd_esc(d->target_party ? d->target_party : "?", 0), ck->claimed_state,
-					       cmd_esc(d->by, 0), d1, ck->dispute_state);
+					       cmd_esc(d->target_party ? d->target_party : "?", 0),
+					       ck->claimed_state, cmd_esc(d->by, 0), d1,
+					       ck->dispute_state);
 				else
 					printf("; on %s's time %s", cmd_esc(d->by, 0), d1);
-				printf("%s%s\n", d->reason ? ": " : "", d->reason ? cmd_esc(d->reason, 0) : "");
+				printf("%s%s\n", d->reason ? ": " : "",
+				       d->reason ? cmd_esc(d->reason, 0) : "");
 			}
 			if (ck->reported) {
 				accord_duration_format(d2, sizeof(d2), ck->reported->actual);
 				accord_duration_format(d3, sizeof(d3), ck->reported->target);
-				printf("    %-15s reported by %s: %s %s (target %s)%s\n", "", cmd_esc(ck->reported->party, 0),
+				printf("    %-15s reported by %s: %s %s (target %s)%s\n", "",
+				       cmd_esc(ck->reported->party, 0),
 				       cmd_esc(ck->reported->name, 0), d2, d3,
 				       ck->disagrees ? ": DISAGREES with the computed clock" : "");
 			}
@@ -527,8 +568,9 @@ static void print_clocks(const accord_clocks *c)
 		if (ps->has_end)
 			accord_time_format(t2, ps->end);
 		printf("  %-17s waiting on %s, set by %s, %s to %s%s%s: %s\n", i ? "" : "pauses",
-		       cmd_esc(ps->on ? ps->on : "?", 0), cmd_esc(ps->setter ? ps->setter : "?", 0), t1,
-		       ps->has_end ? t2 : "now", ps->note ? ", " : "", ps->note ? cmd_esc(ps->note, 0) : "",
+		       cmd_esc(ps->on ? ps->on : "?", 0), cmd_esc(ps->setter ? ps->setter : "?", 0),
+		       t1, ps->has_end ? t2 : "now", ps->note ? ", " : "",
+		       ps->note ? cmd_esc(ps->note, 0) : "",
 		       ps->counts ? (ps->cosigned_by ? "counts, co-signed" : "counts")
 				  : "does not count until the party waited on co-signs it");
 	}
@@ -541,23 +583,24 @@ static void print_incident(accord_ctx *ctx, const accord_incident *inc, const ac
 
 	cmd_short_id(sid, sizeof(sid), ctx, inc->id);
 	printf("%sincident %s%s  %sSEV%lld%s  %s\n", cmd_sgr(SGR_BOLD), sid, cmd_sgr(SGR_RESET),
-	       inc->severity == 1 ? cmd_sgr(SGR_RED) : "", (long long)inc->severity, cmd_sgr(SGR_RESET),
-	       cmd_esc(inc->service, 0));
+	       inc->severity == 1 ? cmd_sgr(SGR_RED) : "", (long long)inc->severity,
+	       cmd_sgr(SGR_RESET), cmd_esc(inc->service, 0));
 	if (inc->closed_as)
-		printf("  %-17s %s%s%.12s, agreed by every party: it does not count in reports\n", "closed as",
-		       inc->closed_as->kind, inc->closed_as->of ? " of " : "",
+		printf("  %-17s %s%s%.12s, agreed by every party: it does not count in reports\n",
+		       "closed as", inc->closed_as->kind, inc->closed_as->of ? " of " : "",
 		       inc->closed_as->of ? inc->closed_as->of : "");
 	printf("  %-17s %s\n", "title", cmd_esc(inc->title, 0));
 	print_amendments(ctx, inc);
 	accord_time_format(t, inc->status_at);
 	cmd_reltime(rel, sizeof(rel), inc->status_at);
-	printf("  %-17s %s%s%s since %s (%s)\n", "status", cmd_status_color(inc->status), cmd_esc(inc->status, 0),
-	       cmd_sgr(SGR_RESET), t, rel);
+	printf("  %-17s %s%s%s since %s (%s)\n", "status", cmd_status_color(inc->status),
+	       cmd_esc(inc->status, 0), cmd_sgr(SGR_RESET), t, rel);
 	/* concurrent changes: the one in effect won by ledger order alone, so both are shown */
 	for (i = 0; i < inc->conflict_count; i++) {
 		accord_buf line = ACCORD_BUF_INIT;
 
-		accord_conflict_describe(&line, &inc->conflicts[i], accord_ledger_parties(ctx->ledger), NULL);
+		accord_conflict_describe(&line, &inc->conflicts[i],
+					 accord_ledger_parties(ctx->ledger), NULL);
 		printf("  %-17s %s\n", i ? "" : "conflict", cmd_esc(line.ptr, 0));
 		accord_buf_dispose(&line);
 	}
@@ -571,7 +614,8 @@ static void print_incident(accord_ctx *ctx, const accord_incident *inc, const ac
 	for (i = 0; i < inc->party_count; i++)
 		printf("%s%s", i ? ", " : " ", cmd_esc(inc->parties[i], 0));
 	printf("\n");
-	printf("  %-17s %s\n", "customer-facing", cmd_esc(inc->customer_party ? inc->customer_party : "?", 0));
+	printf("  %-17s %s\n", "customer-facing",
+	       cmd_esc(inc->customer_party ? inc->customer_party : "?", 0));
 	print_tickets(inc);
 	print_impact(inc);
 	print_clocks(clocks);
@@ -593,26 +637,31 @@ int cmd_show(accord_ctx *ctx, int argc, char **argv)
 		return error < 0 ? 0 : error;
 	if (argc - optind != 1)
 		return cmd_usage_error(ctx, "expected one incident id");
-	if ((error = cmd_load_incidents(ctx, 0)) || (error = cmd_find_incident(&open, ctx, argv[optind])))
+	if ((error = cmd_load_incidents(ctx, 0)) ||
+	    (error = cmd_find_incident(&open, ctx, argv[optind])))
 		return error;
 	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
 		return cmd_fail(error);
 	accord_incident_settle_duplicate_in(inc, ctx->ledger);
 	if ((error = accord_clocks_compute(&clocks, inc, accord_ledger_parties(ctx->ledger),
-					   accord_incident_ledger_in_past, ctx->ledger, accord_time_now())) < 0) {
+					   accord_incident_ledger_in_past, ctx->ledger,
+					   accord_time_now())) < 0) {
 		accord_incident_free(inc);
 		return cmd_fail(error);
 	}
 	if (json) {
-		cJSON *doc = accord_incident_to_json(inc, accord_ledger_parties(ctx->ledger), accord_time_now());
+		cJSON *doc = accord_incident_to_json(inc, accord_ledger_parties(ctx->ledger),
+						     accord_time_now());
 		cJSON *cl = accord_clocks_to_json(clocks, accord_ledger_parties(ctx->ledger));
 		char sid[ACCORD_ID_HEXLEN + 1];
 
 		cmd_short_id(sid, sizeof(sid), ctx, inc->id);
 		cJSON_ReplaceItemInObjectCaseSensitive(doc, "id", cJSON_CreateString(sid));
 		cJSON_AddStringToObject(doc, "full_id", inc->id);
-		cJSON_AddItemToObject(doc, "clocks", cJSON_DetachItemFromObjectCaseSensitive(cl, "parties"));
-		cJSON_AddItemToObject(doc, "pauses", cJSON_DetachItemFromObjectCaseSensitive(cl, "pauses"));
+		cJSON_AddItemToObject(doc, "clocks",
+				      cJSON_DetachItemFromObjectCaseSensitive(cl, "parties"));
+		cJSON_AddItemToObject(doc, "pauses",
+				      cJSON_DetachItemFromObjectCaseSensitive(cl, "pauses"));
 		cJSON_Delete(cl);
 		cmd_print_json(doc);
 	} else {

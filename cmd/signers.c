@@ -57,7 +57,8 @@ int cmd_allowed_signers(accord_ctx *ctx, int argc, char **argv)
 			/* until its last entry that counts (the cut); ssh-keygen refuses valid-before <= valid-after */
 			int64_t until = m->valid_until ? m->valid_until : m->revoked_at;
 
-			ssh_time(before, sizeof(before), until > m->added ? until + 1 : m->added + 1);
+			ssh_time(before, sizeof(before),
+				 until > m->added ? until + 1 : m->added + 1);
 			printf(",valid-before=\"%s\"", before);
 		}
 		printf(" %s %s\n", accord_pubkey_type_name(&m->key), b64.ptr);

@@ -74,7 +74,8 @@ static void report_text(const accord_sync_result *r, const char *label, accord_b
 		const accord_sync_candidate *c = &r->refused[i];
 
 		if (c->head.keyid[0])
-			cmd_warn("%s%s%s%s: refused feed %s: %s", in, label, sep, r->remote, c->head.keyid, c->reason);
+			cmd_warn("%s%s%s%s: refused feed %s: %s", in, label, sep, r->remote,
+				 c->head.keyid, c->reason);
 		else
 			cmd_warn("%s%s%s%s: %s", in, label, sep, r->remote, c->reason);
 	}
@@ -82,21 +83,23 @@ static void report_text(const accord_sync_result *r, const char *label, accord_b
 		if (r->evidence[i].local[0])
 			fprintf(stderr,
 				"accord: %s%s%s%s: equivocation: key %s signed two different entries with sequence number %lld (%.12s here, %.12s there); both kept under %s%s/, neither taken\n",
-				in, cmd_esc(label, 0), sep, cmd_esc(r->remote, 0), r->evidence[i].feed, (long long)r->evidence[i].seq,
+				in, cmd_esc(label, 0), sep, cmd_esc(r->remote, 0),
+				r->evidence[i].feed, (long long)r->evidence[i].seq,
 				r->evidence[i].local, r->evidence[i].remote, ACCORD_EVIDENCE_PREFIX,
 				r->evidence[i].feed);
 		else
 			fprintf(stderr,
 				"accord: %s%s%s%s: equivocation: took proof that key %s signed two different entries with sequence number %lld (%.12s, kept under %s%s/); its entries from there on count only where another key's counted entry depends on them\n",
-				in, cmd_esc(label, 0), sep, cmd_esc(r->remote, 0), r->evidence[i].feed, (long long)r->evidence[i].seq,
+				in, cmd_esc(label, 0), sep, cmd_esc(r->remote, 0),
+				r->evidence[i].feed, (long long)r->evidence[i].seq,
 				r->evidence[i].remote, ACCORD_EVIDENCE_PREFIX, r->evidence[i].feed);
 	}
 	for (i = 0; i < r->rollback_count; i++)
 		fprintf(stderr,
 			"accord: %s%s%s%s: rollback: feed %s moved backwards on the remote (last seen %.12s, now %s%.12s); ours is kept%s\n",
-			in, cmd_esc(label, 0), sep, cmd_esc(r->remote, 0), r->rollbacks[i].feed, r->rollbacks[i].seen,
-			r->rollbacks[i].now[0] ? "" : "gone", r->rollbacks[i].now,
-			r->error ? "" : " and pushed back");
+			in, cmd_esc(label, 0), sep, cmd_esc(r->remote, 0), r->rollbacks[i].feed,
+			r->rollbacks[i].seen, r->rollbacks[i].now[0] ? "" : "gone",
+			r->rollbacks[i].now, r->error ? "" : " and pushed back");
 	if (r->error)
 		cmd_warn("%s%s%s%s: %s", in, label, sep, r->remote, r->error);
 	for (i = 0; i < r->accepted_count; i++)
@@ -106,11 +109,13 @@ static void report_text(const accord_sync_result *r, const char *label, accord_b
 	if (!r->error && entries == 0 && r->pushed_count == 0 && !r->checkpoint[0])
 		accord_buf_printf(line, "%s: up to date", cmd_esc(r->remote, 0));
 	else if (!r->error || entries)
-		accord_buf_printf(line, "%s: took %zu %s in %zu %s, pushed %zu %s%s%.12s", cmd_esc(r->remote, 0), entries,
-		       accord_plural((long long)entries, "entry", "entries"), r->accepted_count,
-		       accord_plural((long long)r->accepted_count, "feed", "feeds"), r->pushed_count,
-		       accord_plural((long long)r->pushed_count, "ref", "refs"),
-		       r->checkpoint[0] ? ", checkpoint " : "", r->checkpoint);
+		accord_buf_printf(
+			line, "%s: took %zu %s in %zu %s, pushed %zu %s%s%.12s",
+			cmd_esc(r->remote, 0), entries,
+			accord_plural((long long)entries, "entry", "entries"), r->accepted_count,
+			accord_plural((long long)r->accepted_count, "feed", "feeds"),
+			r->pushed_count, accord_plural((long long)r->pushed_count, "ref", "refs"),
+			r->checkpoint[0] ? ", checkpoint " : "", r->checkpoint);
 	else if (*label)
 		accord_buf_printf(line, "%s: failed", cmd_esc(r->remote, 0));
 }
@@ -135,14 +140,16 @@ static int was_taken(const accord_sync_accepted *all, size_t n, const accord_ent
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (!strcmp(all[i].feed, e->author.id) && e->seq > all[i].from && e->seq <= all[i].to)
+		if (!strcmp(all[i].feed, e->author.id) && e->seq > all[i].from &&
+		    e->seq <= all[i].to)
 			return 1;
 	return 0;
 }
 
 /* What a sync took, by what it means to a reader: the summary's counts. */
 typedef struct {
-	size_t incidents, status_changes, proposals, cosignatures, figures, actions, notes, disputes, other, conflicts;
+	size_t incidents, status_changes, proposals, cosignatures, figures, actions, notes,
+		disputes, other, conflicts;
 } arrivals;
 
 static void count_arrival(arrivals *a, const accord_entry *e)
@@ -230,10 +237,12 @@ static void notify(accord_ctx *ctx, const accord_sync_accepted *all, size_t n, c
 {
 	accord_process_options po = ACCORD_PROCESS_OPTIONS_INIT;
 	accord_inbox *box = NULL;
-	accord_buf input = ACCORD_BUF_INIT, said = ACCORD_BUF_INIT, ledger_env = ACCORD_BUF_INIT, party_env = ACCORD_BUF_INIT;
+	accord_buf input = ACCORD_BUF_INIT, said = ACCORD_BUF_INIT, ledger_env = ACCORD_BUF_INIT,
+		   party_env = ACCORD_BUF_INIT;
 	char *command = NULL;
 	const char *party, *argv[5] = { "sh", "-c", NULL, "accord-notify", NULL }, *set[3];
-	const char *in = ctx->label ? "ledger " : "", *label = ctx->label ? ctx->label : "", *sep = ctx->label ? ": " : "";
+	const char *in = ctx->label ? "ledger " : "", *label = ctx->label ? ctx->label : "",
+		   *sep = ctx->label ? ": " : "";
 	size_t i, items = 0;
 	int status = 0;
 
@@ -241,7 +250,8 @@ static void notify(accord_ctx *ctx, const accord_sync_accepted *all, size_t n, c
 		goto done;
 	/* quietly: without a member key here, there is no inbox of ours to notify of */
 	if (cmd_inbox_party(&party, ctx, NULL) != 0) {
-		cmd_warn("%s%s%saccord.notify: not run, no party of yours to notify for", in, label, sep);
+		cmd_warn("%s%s%saccord.notify: not run, no party of yours to notify for", in, label,
+			 sep);
 		goto done;
 	}
 	if (accord_inbox_build(&box, ctx->ledger, party, accord_time_now()) < 0) {
@@ -281,8 +291,10 @@ static void notify(accord_ctx *ctx, const accord_sync_accepted *all, size_t n, c
 	cmd_transport_output(NULL, said.ptr ? said.ptr : "", said.size, NULL);
 	cmd_transport_flush();
 	if (status != 0)
-		cmd_warn("%s%s%saccord.notify failed (%s %d) on %zu new inbox %s; the sync itself is done", in, label, sep,
-			 status < 0 ? "could not start:" : "exit", status, items, items == 1 ? "item" : "items");
+		cmd_warn(
+			"%s%s%saccord.notify failed (%s %d) on %zu new inbox %s; the sync itself is done",
+			in, label, sep, status < 0 ? "could not start:" : "exit", status, items,
+			items == 1 ? "item" : "items");
 	if (out) {
 		cJSON *o = cJSON_AddObjectToObject(out, "notify");
 
@@ -306,7 +318,8 @@ done:
  */
 static int add_arrived_dispute(cJSON *arr, accord_ctx *ctx, const accord_entry *e)
 {
-	const accord_entry *open = e->incident[0] ? accord_ledger_entry(ctx->ledger, e->incident) : NULL;
+	const accord_entry *open =
+		e->incident[0] ? accord_ledger_entry(ctx->ledger, e->incident) : NULL;
 	accord_incident *inc = NULL;
 	size_t i;
 	int error;
@@ -349,7 +362,8 @@ static int add_arrived_dispute(cJSON *arr, accord_ctx *ctx, const accord_entry *
  * counts on the ledger's `line`). Then accord.notify.
  * Nothing taken, nothing said.
  */
-static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, size_t n, cJSON *doc, accord_buf *line)
+static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, size_t n, cJSON *doc,
+			   accord_buf *line)
 {
 	accord_idmap seen = ACCORD_IDMAP_INIT;
 	arrivals a = { 0 };
@@ -362,7 +376,8 @@ static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, siz
 
 	if (n == 0 || cmd_load(ctx, 0) != 0) {
 		if (doc) {
-			cJSON_AddItemToObject(doc, "arrived", arrivals_json(&a, incidents, disputes));
+			cJSON_AddItemToObject(doc, "arrived",
+					      arrivals_json(&a, incidents, disputes));
 		} else {
 			cJSON_Delete(incidents);
 			cJSON_Delete(disputes);
@@ -383,10 +398,12 @@ static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, siz
 
 			cJSON_AddStringToObject(o, "id", e->id);
 			cJSON_AddStringToObject(o, "title", accord_entry_str(e, "title"));
-			cJSON_AddNumberToObject(o, "severity", (double)accord_entry_int(e, "severity", 0));
+			cJSON_AddNumberToObject(o, "severity",
+						(double)accord_entry_int(e, "severity", 0));
 			cJSON_AddItemToArray(incidents, o);
 		}
-		if (!strcmp(e->type, "dispute") && (error = add_arrived_dispute(disputes, ctx, e)) < 0)
+		if (!strcmp(e->type, "dispute") &&
+		    (error = add_arrived_dispute(disputes, ctx, e)) < 0)
 			break;
 		if (!e->incident[0] || accord_idmap_get(&seen, e->incident))
 			continue;
@@ -402,7 +419,8 @@ static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, siz
 			if (!grown)
 				abort();
 			lines = grown;
-			accord_conflict_describe(&one, &inc->conflicts[j], accord_ledger_parties(ctx->ledger), sid);
+			accord_conflict_describe(&one, &inc->conflicts[j],
+						 accord_ledger_parties(ctx->ledger), sid);
 			lines[count++] = accord_buf_detach(&one);
 		}
 		accord_incident_free(inc);
@@ -435,10 +453,13 @@ static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, siz
 			cmd_short_id(sid, sizeof(sid), ctx, accord_json_str(o, "incident"));
 			printf("  dispute %.12s of incident %s: %s disputes %s's time of %s %.12s, signed %s, says %s: %s\n",
 			       accord_json_str(o, "id"), sid, cmd_esc(accord_json_str(o, "by"), 0),
-			       cmd_esc(accord_json_str(o, "event_by") ? accord_json_str(o, "event_by") : "?", 0),
-			       cmd_esc(accord_json_str(o, "event_type"), 0), accord_json_str(o, "event"),
-			       accord_json_str(o, "claimed_at"), accord_json_str(o, "at"),
-			       cmd_esc(accord_json_str(o, "reason"), 0));
+			       cmd_esc(accord_json_str(o, "event_by")
+					       ? accord_json_str(o, "event_by")
+					       : "?",
+				       0),
+			       cmd_esc(accord_json_str(o, "event_type"), 0),
+			       accord_json_str(o, "event"), accord_json_str(o, "claimed_at"),
+			       accord_json_str(o, "at"), cmd_esc(accord_json_str(o, "reason"), 0));
 		}
 		cJSON_Delete(incidents);
 		cJSON_Delete(disputes);
@@ -446,13 +467,14 @@ static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, siz
 	accord_buf_dispose(&said);
 	/* across ledgers, the ledger's name says which one the conflict is in */
 	if (!arr && count > 1)
-		printf("%s%s%zu conflicts:\n", ctx->label ? cmd_esc(ctx->label, 0) : "", ctx->label ? ": " : "", count);
+		printf("%s%s%zu conflicts:\n", ctx->label ? cmd_esc(ctx->label, 0) : "",
+		       ctx->label ? ": " : "", count);
 	for (i = 0; i < count; i++) {
 		if (arr)
 			cJSON_AddItemToArray(arr, cJSON_CreateString(lines[i]));
 		else if (count == 1)
-			printf("%s%s1 conflict: %s\n", ctx->label ? cmd_esc(ctx->label, 0) : "", ctx->label ? ": " : "",
-			       cmd_esc(lines[i], 0));
+			printf("%s%s1 conflict: %s\n", ctx->label ? cmd_esc(ctx->label, 0) : "",
+			       ctx->label ? ": " : "", cmd_esc(lines[i], 0));
 		else
 			printf("  %s\n", cmd_esc(lines[i], 0));
 	}
@@ -471,8 +493,8 @@ static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, siz
  * with `list` into that JSON array, and what it took (report_arrivals)
  * into `doc` (NULL: said on stdout). Returns the exit code.
  */
-static int sync_ledger(accord_ctx *ctx, char **explicit, size_t explicit_count, int json, int checkpoint,
-		       cJSON *list, cJSON *doc, accord_buf *line)
+static int sync_ledger(accord_ctx *ctx, char **explicit, size_t explicit_count, int json,
+		       int checkpoint, cJSON *list, cJSON *doc, accord_buf *line)
 {
 	accord_sync_options so = ACCORD_SYNC_OPTIONS_INIT;
 	char *configured = NULL;
@@ -487,11 +509,13 @@ static int sync_ledger(accord_ctx *ctx, char **explicit, size_t explicit_count, 
 	if (explicit_count) {
 		names.count = explicit_count;
 		names.strings = explicit;
-	} else if (accord_store_config_get(&configured, ctx->store, "accord.remote") == 0 && *configured) {
+	} else if (accord_store_config_get(&configured, ctx->store, "accord.remote") == 0 &&
+		   *configured) {
 		/* git config accord.remote: the default remotes, separated by spaces or commas */
 		char *tok, *save = NULL;
 
-		for (tok = strtok_r(configured, " ,\t", &save); tok; tok = strtok_r(NULL, " ,\t", &save)) {
+		for (tok = strtok_r(configured, " ,\t", &save); tok;
+		     tok = strtok_r(NULL, " ,\t", &save)) {
 			char **grown = realloc(names.strings, (names.count + 1) * sizeof(char *));
 
 			if (!grown || !(grown[names.count] = strdup(tok)))
@@ -502,8 +526,10 @@ static int sync_ledger(accord_ctx *ctx, char **explicit, size_t explicit_count, 
 		if (names.count == 0) {
 			free(configured);
 			accord_buf_puts(line, "no remote: git config accord.remote names none");
-			return cmd_failf(ACCORD_EXIT_FAIL, "%s%s%sgit config accord.remote names no remote",
-					 ctx->label ? "ledger " : "", ctx->label ? ctx->label : "", ctx->label ? ": " : "");
+			return cmd_failf(ACCORD_EXIT_FAIL,
+					 "%s%s%sgit config accord.remote names no remote",
+					 ctx->label ? "ledger " : "", ctx->label ? ctx->label : "",
+					 ctx->label ? ": " : "");
 		}
 	} else {
 		if ((error = accord_sync_remote_list(&names, ctx->store)) < 0) {
@@ -513,8 +539,11 @@ static int sync_ledger(accord_ctx *ctx, char **explicit, size_t explicit_count, 
 		if (names.count == 0) {
 			git_strarray_dispose(&names);
 			accord_buf_puts(line, "no remotes to sync with");
-			return cmd_failf(ACCORD_EXIT_FAIL, "%s%s%sno remotes to sync with (accord remote add NAME URL)",
-					 ctx->label ? "ledger " : "", ctx->label ? ctx->label : "", ctx->label ? ": " : "");
+			return cmd_failf(
+				ACCORD_EXIT_FAIL,
+				"%s%s%sno remotes to sync with (accord remote add NAME URL)",
+				ctx->label ? "ledger " : "", ctx->label ? ctx->label : "",
+				ctx->label ? ": " : "");
 		}
 	}
 	if (checkpoint)
@@ -537,8 +566,9 @@ static int sync_ledger(accord_ctx *ctx, char **explicit, size_t explicit_count, 
 			/* The document carries everything; a failure is also said on stderr. */
 			cJSON_AddItemToArray(list, accord_sync_result_json(r));
 			if (r->error)
-				cmd_warn("%s%s%s%s: %s", ctx->label ? "ledger " : "", ctx->label ? ctx->label : "",
-					 ctx->label ? ": " : "", r->remote, r->error);
+				cmd_warn("%s%s%s%s: %s", ctx->label ? "ledger " : "",
+					 ctx->label ? ctx->label : "", ctx->label ? ": " : "",
+					 r->remote, r->error);
 		} else {
 			report_text(r, ctx->label, line);
 			/* one line per remote for one ledger; across ledgers, one line per ledger */
@@ -600,7 +630,8 @@ static int sync_across(accord_ctx *ctx, const cmd_ledger_pick *pick, int json, i
 			accord_ledger_free(v[i].ctx.ledger);
 			v[i].ctx.ledger = NULL;
 			error = sync_ledger(&v[i].ctx, NULL, 0, json, checkpoint, remotes,
-					    o && cJSON_AddArrayToObject(o, "conflicts") ? o : NULL, &line);
+					    o && cJSON_AddArrayToObject(o, "conflicts") ? o : NULL,
+					    &line);
 		} else
 			accord_buf_puts(&line, "not synced");
 		code = worse(code, error);
@@ -645,7 +676,9 @@ int cmd_sync(accord_ctx *ctx, int argc, char **argv)
 	}
 	if (CMD_LEDGER_PICKED(&pick)) {
 		if (optind < argc)
-			return cmd_usage_error(ctx, "each ledger syncs with its own remotes: no REMOTE with --all-ledgers or --ledger");
+			return cmd_usage_error(
+				ctx,
+				"each ledger syncs with its own remotes: no REMOTE with --all-ledgers or --ledger");
 		return sync_across(ctx, &pick, json, checkpoint);
 	}
 	if (json) {

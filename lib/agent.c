@@ -31,7 +31,8 @@ static int agent_connect(int *out, const char *sock)
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
 	if (strlen(sock) >= sizeof(sa.sun_path))
-		return accord_error_set(ACCORD_ENOTFOUND, "the ssh-agent socket path %s is too long", sock);
+		return accord_error_set(ACCORD_ENOTFOUND,
+					"the ssh-agent socket path %s is too long", sock);
 	memcpy(sa.sun_path, sock, strlen(sock));
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
@@ -101,7 +102,8 @@ static int transact(accord_buf *reply, const char *sock, unsigned char type, con
 	}
 	n = get_u32(len);
 	if (n == 0 || n > AGENT_MAX) {
-		error = accord_error_set(ACCORD_ERROR, "ssh-agent at %s sent a %u-byte message", sock, n);
+		error = accord_error_set(ACCORD_ERROR, "ssh-agent at %s sent a %u-byte message",
+					 sock, n);
 		goto done;
 	}
 	accord_buf_grow(reply, n);
@@ -146,7 +148,8 @@ int accord_agent_has_key(const char *sock, const void *blob, size_t bloblen)
 	p = (const unsigned char *)reply.ptr;
 	end = p + reply.size;
 	if (*p++ != AGENT_IDENTITIES_ANSWER || end - p < 4) {
-		error = accord_error_set(ACCORD_ERROR, "ssh-agent at %s did not list its keys", sock);
+		error = accord_error_set(ACCORD_ERROR, "ssh-agent at %s did not list its keys",
+					 sock);
 		goto done;
 	}
 	count = get_u32(p);
@@ -155,8 +158,10 @@ int accord_agent_has_key(const char *sock, const void *blob, size_t bloblen)
 		const unsigned char *k, *comment;
 		size_t klen, clen;
 
-		if (take_string(&k, &klen, &p, end) < 0 || take_string(&comment, &clen, &p, end) < 0) {
-			error = accord_error_set(ACCORD_ERROR, "ssh-agent at %s sent a malformed key list", sock);
+		if (take_string(&k, &klen, &p, end) < 0 ||
+		    take_string(&comment, &clen, &p, end) < 0) {
+			error = accord_error_set(ACCORD_ERROR,
+						 "ssh-agent at %s sent a malformed key list", sock);
 			goto done;
 		}
 		found = klen == bloblen && memcmp(k, blob, bloblen) == 0;
@@ -183,14 +188,17 @@ int accord_agent_sign(accord_buf *out, const char *sock, const void *blob, size_
 	p = (const unsigned char *)reply.ptr;
 	end = p + reply.size;
 	if (*p == AGENT_FAILURE) {
-		error = accord_error_set(ACCORD_EDENIED,
-					 "ssh-agent at %s refused to sign (it lacks the key, or a hardware key was not touched)",
-					 sock);
+		error = accord_error_set(
+			ACCORD_EDENIED,
+			"ssh-agent at %s refused to sign (it lacks the key, or a hardware key was not touched)",
+			sock);
 		goto done;
 	}
 	p++;
-	if (reply.ptr[0] != AGENT_SIGN_RESPONSE || take_string(&sig, &siglen, &p, end) < 0 || p != end) {
-		error = accord_error_set(ACCORD_ERROR, "ssh-agent at %s sent a malformed signature", sock);
+	if (reply.ptr[0] != AGENT_SIGN_RESPONSE || take_string(&sig, &siglen, &p, end) < 0 ||
+	    p != end) {
+		error = accord_error_set(ACCORD_ERROR, "ssh-agent at %s sent a malformed signature",
+					 sock);
 		goto done;
 	}
 	accord_buf_put(out, sig, siglen);

@@ -140,7 +140,8 @@ accord_agreement *accord_agreement_load(const char *line)
 	accord_agreement *a = NULL;
 	const char *customer;
 
-	if (accord_json_parse_strict(&o, line, strlen(line), 1 << 16, 1) < 0 || !(a = from_object(o)))
+	if (accord_json_parse_strict(&o, line, strlen(line), 1 << 16, 1) < 0 ||
+	    !(a = from_object(o)))
 		goto bad;
 	customer = accord_json_str(o, "customer");
 	if (!customer || strlen(customer) > 64 || copy_hex(a->id, sizeof(a->id), o, "id") < 0 ||
@@ -197,11 +198,10 @@ static int specificity(const accord_agreement *a)
 	return (a->service ? 2 : 0) + (a->severity ? 1 : 0);
 }
 
-const accord_agreement *accord_agreement_in_force(accord_agreement *const *all, size_t count,
-						  const char *customer, const char *provider,
-						  const char *service, int64_t severity,
-						  int (*follows)(const accord_agreement *a, void *payload),
-						  void *payload)
+const accord_agreement *
+accord_agreement_in_force(accord_agreement *const *all, size_t count, const char *customer,
+			  const char *provider, const char *service, int64_t severity,
+			  int (*follows)(const accord_agreement *a, void *payload), void *payload)
 {
 	const accord_agreement *best = NULL;
 	size_t i;
@@ -210,7 +210,8 @@ const accord_agreement *accord_agreement_in_force(accord_agreement *const *all, 
 		const accord_agreement *a = all[i];
 
 		if (!a->joint || (customer && strcmp(a->customer, customer) != 0) ||
-		    (provider && strcmp(a->provider, provider) != 0) || !accord_agreement_covers(a, service, severity))
+		    (provider && strcmp(a->provider, provider) != 0) ||
+		    !accord_agreement_covers(a, service, severity))
 			continue;
 		if (follows && follows(a, payload) != 1)
 			continue;
@@ -241,7 +242,8 @@ cJSON *accord_agreement_to_json(const accord_agreement *a)
 	cJSON_AddNumberToObject(terms, "mitigate_s", (double)a->mitigate_s);
 	cJSON_AddNumberToObject(terms, "restore_s", (double)a->restore_s);
 	if (a->week) {
-		cJSON_AddItemToObject(terms, "hours", cJSON_DetachItemFromObjectCaseSensitive(o, "hours"));
+		cJSON_AddItemToObject(terms, "hours",
+				      cJSON_DetachItemFromObjectCaseSensitive(o, "hours"));
 	} else {
 		cJSON_AddNullToObject(terms, "hours");
 	}
@@ -250,7 +252,8 @@ cJSON *accord_agreement_to_json(const accord_agreement *a)
 	else
 		cJSON_AddNullToObject(terms, "csat_target");
 	if (a->lost_minutes_target >= 0)
-		cJSON_AddNumberToObject(terms, "lost_minutes_target", (double)a->lost_minutes_target);
+		cJSON_AddNumberToObject(terms, "lost_minutes_target",
+					(double)a->lost_minutes_target);
 	else
 		cJSON_AddNullToObject(terms, "lost_minutes_target");
 	accord_json_add_time(terms, "proposed_at", a->proposed_at);

@@ -7,13 +7,13 @@
 #include <stdlib.h>
 
 /* Append `item` to a realloc'd array; out of memory aborts, as everywhere in derivation. */
-#define ACCORD_PUSH(arr, count, item)                                            \
-	do {                                                                     \
-		void *p_ = realloc((arr), ((count) + 1) * sizeof(*(arr)));       \
-		if (!p_)                                                         \
-			abort();                                                 \
-		(arr) = p_;                                                      \
-		(arr)[(count)++] = (item);                                       \
+#define ACCORD_PUSH(arr, count, item)                                      \
+	do {                                                               \
+		void *p_ = realloc((arr), ((count) + 1) * sizeof(*(arr))); \
+		if (!p_)                                                   \
+			abort();                                           \
+		(arr) = p_;                                                \
+		(arr)[(count)++] = (item);                                 \
 	} while (0)
 
 #endif

@@ -68,10 +68,13 @@ static void modified(accord_verification *v, const accord_verified_item *it, con
 		accord_finding *f = &v->findings[i];
 		char *e;
 
-		if (f->kind != ACCORD_AUDIT_SIGNATURE_MISMATCH || strcmp(f->commit, it->commit) != 0)
+		if (f->kind != ACCORD_AUDIT_SIGNATURE_MISMATCH ||
+		    strcmp(f->commit, it->commit) != 0)
 			continue;
-		if (asprintf(&e, "the signature does not verify and %s: the entry was changed after it was signed",
-			     why) < 0)
+		if (asprintf(
+			    &e,
+			    "the signature does not verify and %s: the entry was changed after it was signed",
+			    why) < 0)
 			abort();
 		free(f->explanation);
 		f->explanation = e;
@@ -97,7 +100,8 @@ static void check_checkpoints(accord_audit *a, accord_verification *v)
 			continue;
 		a->checkpoints++;
 		cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(e->body, "heads")) {
-			const char *feed = accord_json_str(h, "feed"), *hash = accord_json_str(h, "hash");
+			const char *feed = accord_json_str(h, "feed"),
+				   *hash = accord_json_str(h, "hash");
 			int64_t seq;
 
 			if (!feed || !hash || accord_json_int(&seq, h, "seq") < 0)
@@ -132,8 +136,10 @@ static void check_checkpoints(accord_audit *a, accord_verification *v)
 			continue;
 		/* a signed entry that differs is the engine's to judge (false-checkpoint) */
 		if (mine->sigfail) {
-			snprintf(why, sizeof(why), "the checkpoint %.16s by %s names %.16s at seq %lld, but these bytes hash to %.16s",
-				 c->by->id, by, c->hash, (long long)c->seq, mine->id);
+			snprintf(
+				why, sizeof(why),
+				"the checkpoint %.16s by %s names %.16s at seq %lld, but these bytes hash to %.16s",
+				c->by->id, by, c->hash, (long long)c->seq, mine->id);
 			modified(v, mine, why);
 		}
 	}
@@ -153,40 +159,46 @@ static void check_record(accord_audit *a, accord_verification *v, accord_store *
 	}
 	a->had_record = 1;
 	if (v->ledger[0] && strcmp(ledger, v->ledger) != 0)
-		accord_verification_add(v, ACCORD_AUDIT_ROLLBACK, NULL, NULL, NULL,
-					"the verified heads were recorded for ledger %.16s, but this is ledger %.16s",
-					ledger, v->ledger);
+		accord_verification_add(
+			v, ACCORD_AUDIT_ROLLBACK, NULL, NULL, NULL,
+			"the verified heads were recorded for ledger %.16s, but this is ledger %.16s",
+			ledger, v->ledger);
 	for (i = 0; i < n; i++) {
 		accord_verified_head *h = &heads[i];
 		const accord_verified_feed *f = accord_verification_feed(v, h->keyid);
 		const accord_verified_item *mine = f ? accord_verified_feed_item(f, h->seq) : NULL;
 
 		if (!f || f->count == 0) {
-			accord_verification_add(v, ACCORD_AUDIT_ROLLBACK, h->keyid, NULL, f ? f->ref : NULL,
-						"feed %s was verified up to seq %lld (entry %.16s), but %s",
-						h->keyid, (long long)h->seq, h->entry,
-						f ? "it cannot be read now" : "its ref is gone");
+			accord_verification_add(
+				v, ACCORD_AUDIT_ROLLBACK, h->keyid, NULL, f ? f->ref : NULL,
+				"feed %s was verified up to seq %lld (entry %.16s), but %s",
+				h->keyid, (long long)h->seq, h->entry,
+				f ? "it cannot be read now" : "its ref is gone");
 			continue;
 		}
 		if (!mine) {
 			const accord_verified_item *last = &f->items[f->count - 1];
 
-			accord_verification_add(v, ACCORD_AUDIT_ROLLBACK, h->keyid, last, f->ref,
-						"feed %s was verified up to seq %lld (entry %.16s); it now ends at seq %lld: truncated or rolled back",
-						h->keyid, (long long)h->seq, h->entry, (long long)last->seq);
+			accord_verification_add(
+				v, ACCORD_AUDIT_ROLLBACK, h->keyid, last, f->ref,
+				"feed %s was verified up to seq %lld (entry %.16s); it now ends at seq %lld: truncated or rolled back",
+				h->keyid, (long long)h->seq, h->entry, (long long)last->seq);
 			continue;
 		}
 		if (!strcmp(mine->id, h->entry))
 			continue;
 		if (mine->sigfail) {
-			snprintf(why, sizeof(why), "a previous audit verified seq %lld as %.16s, but these bytes hash to %.16s",
-				 (long long)h->seq, h->entry, mine->id);
+			snprintf(
+				why, sizeof(why),
+				"a previous audit verified seq %lld as %.16s, but these bytes hash to %.16s",
+				(long long)h->seq, h->entry, mine->id);
 			modified(v, mine, why);
 			continue;
 		}
-		accord_verification_add(v, ACCORD_AUDIT_ROLLBACK, h->keyid, mine, f->ref,
-					"feed %s was verified with entry %.16s at seq %lld; it now has %.16s there: history rewritten",
-					h->keyid, h->entry, (long long)h->seq, mine->id);
+		accord_verification_add(
+			v, ACCORD_AUDIT_ROLLBACK, h->keyid, mine, f->ref,
+			"feed %s was verified with entry %.16s at seq %lld; it now has %.16s there: history rewritten",
+			h->keyid, h->entry, (long long)h->seq, mine->id);
 	}
 	free(heads);
 }
@@ -195,7 +207,8 @@ static int causal_in_past(const accord_entry *later, const accord_entry *earlier
 {
 	int yes = accord_causal_in_past(payload, later, earlier);
 
-	return yes < 0 ? accord_error_set(ACCORD_ENOTFOUND, "entry %.16s is not in the causal graph", later->id)
+	return yes < 0 ? accord_error_set(ACCORD_ENOTFOUND,
+					  "entry %.16s is not in the causal graph", later->id)
 		       : yes;
 }
 
@@ -239,18 +252,23 @@ static int check_late(accord_verification *v)
 	for (i = 0; i < n && error == 0; i++) {
 		accord_incident *inc = NULL;
 
-		if ((error = accord_incident_build_from(&inc, &v->parties, incs[i].entries, incs[i].count,
-							 causal_in_past, v->causal)) < 0)
+		if ((error = accord_incident_build_from(&inc, &v->parties, incs[i].entries,
+							incs[i].count, causal_in_past, v->causal)) <
+		    0)
 			break;
 		for (j = 0; j < inc->mark_count; j++) {
 			const accord_mark *m = &inc->marks[j];
-			const accord_verified_feed *f = accord_verification_feed(v, m->entry->author.id);
+			const accord_verified_feed *f =
+				accord_verification_feed(v, m->entry->author.id);
 
-			if (strncmp(m->mark, "late:", 5) != 0 || accord_incident_mark(inc, m->entry) != m)
+			if (strncmp(m->mark, "late:", 5) != 0 ||
+			    accord_incident_mark(inc, m->entry) != m)
 				continue;
 			accord_verification_add(v, ACCORD_AUDIT_LATE, m->entry->author.id,
-						f ? accord_verified_feed_item(f, m->entry->seq) : NULL, f ? f->ref : NULL,
-						"%s of incident %.12s, %s", m->entry->type, inc->id, m->mark);
+						f ? accord_verified_feed_item(f, m->entry->seq)
+						  : NULL,
+						f ? f->ref : NULL, "%s of incident %.12s, %s",
+						m->entry->type, inc->id, m->mark);
 		}
 		accord_incident_free(inc);
 	}
@@ -271,11 +289,12 @@ int accord_audit_run(accord_audit **out, accord_store *store, const accord_audit
 
 	if (opts)
 		vo.threads = opts->threads;
-	vo.lean = 1; /* the audit shows no entry: keep only what the rules read */
+	vo.lean = 1;		   /* the audit shows no entry: keep only what the rules read */
 	vo.no_signature_cache = 1; /* and checks every signature itself */
 	if ((error = accord_verify_refs(&v, store, &vo)) < 0)
 		return error;
-	if (!(a = calloc(1, sizeof(*a))) || !(a->feeds = calloc(v->feed_count + 1, sizeof(*a->feeds))))
+	if (!(a = calloc(1, sizeof(*a))) ||
+	    !(a->feeds = calloc(v->feed_count + 1, sizeof(*a->feeds))))
 		abort();
 	memcpy(a->ledger, v->ledger, sizeof(a->ledger));
 	memcpy(a->title, v->title, sizeof(a->title));
@@ -298,7 +317,8 @@ int accord_audit_run(accord_audit **out, accord_store *store, const accord_audit
 			memcpy(o->head_entry, h->id, sizeof(o->head_entry));
 		}
 	}
-	a->entries = v->read + v->fork_side; /* a fork's other side counts where others depend on it */
+	a->entries =
+		v->read + v->fork_side; /* a fork's other side counts where others depend on it */
 	a->verified = v->count;
 	a->evidence = v->evidence;
 	a->first_time = v->first_time;
@@ -353,13 +373,15 @@ int accord_audit_heads_read(accord_verified_head **out, size_t *count, char *led
 	if ((error = accord_store_state_path(&path, store, HEADS_FILE)) < 0)
 		return error;
 	if (access(path, F_OK) != 0) {
-		error = accord_error_set(ACCORD_ENOTFOUND, "no record of verified heads (%s)", path);
+		error = accord_error_set(ACCORD_ENOTFOUND, "no record of verified heads (%s)",
+					 path);
 		free(path);
 		return error;
 	}
 	if ((error = accord_buf_read_file(&text, path, 64 << 20)) < 0)
 		goto done;
-	for (line = strtok_r(text.ptr ? text.ptr : "", "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	for (line = strtok_r(text.ptr ? text.ptr : "", "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
 		accord_verified_head h;
 		long long seq;
 		char extra;
@@ -372,11 +394,15 @@ int accord_audit_heads_read(accord_verified_head **out, size_t *count, char *led
 			continue;
 		}
 		memset(&h, 0, sizeof(h));
-		if (sscanf(line, "%32s %lld %64s %40s %c", h.keyid, &seq, h.entry, h.commit, &extra) != 4 ||
-		    strlen(h.keyid) != ACCORD_KEYID_HEXLEN || !accord_is_lower_hex(h.keyid, ACCORD_KEYID_HEXLEN) || seq < 1 ||
-		    !accord_is_lower_hex(h.entry, ACCORD_ID_HEXLEN) || strlen(h.entry) != ACCORD_ID_HEXLEN ||
-		    !accord_is_lower_hex(h.commit, 40) || strlen(h.commit) != 40) {
-			error = accord_error_set(ACCORD_EINVALID, "%s: malformed line '%.80s'", path, line);
+		if (sscanf(line, "%32s %lld %64s %40s %c", h.keyid, &seq, h.entry, h.commit,
+			   &extra) != 4 ||
+		    strlen(h.keyid) != ACCORD_KEYID_HEXLEN ||
+		    !accord_is_lower_hex(h.keyid, ACCORD_KEYID_HEXLEN) || seq < 1 ||
+		    !accord_is_lower_hex(h.entry, ACCORD_ID_HEXLEN) ||
+		    strlen(h.entry) != ACCORD_ID_HEXLEN || !accord_is_lower_hex(h.commit, 40) ||
+		    strlen(h.commit) != 40) {
+			error = accord_error_set(ACCORD_EINVALID, "%s: malformed line '%.80s'",
+						 path, line);
 			goto done;
 		}
 		h.seq = seq;
@@ -413,8 +439,8 @@ int accord_audit_heads_write(accord_store *store, const accord_audit *a)
 		const accord_audit_feed *f = &a->feeds[i];
 
 		if (f->head_seq > 0 && f->head_entry[0])
-			accord_buf_printf(&text, "%s %lld %s %s\n", f->keyid, (long long)f->head_seq,
-					  f->head_entry, f->head_commit);
+			accord_buf_printf(&text, "%s %lld %s %s\n", f->keyid,
+					  (long long)f->head_seq, f->head_entry, f->head_commit);
 	}
 	if ((error = accord_store_state_path(&path, store, HEADS_FILE)) < 0)
 		goto done;
@@ -422,7 +448,8 @@ int accord_audit_heads_write(accord_store *store, const accord_audit *a)
 		abort();
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		error = accord_error_set(ACCORD_ERROR, "can't open %s for writing: %s", tmp, strerror(errno));
+		error = accord_error_set(ACCORD_ERROR, "can't open %s for writing: %s", tmp,
+					 strerror(errno));
 		goto done;
 	}
 	if (write(fd, text.ptr, text.size) != (ssize_t)text.size || fsync(fd) != 0) {

@@ -36,8 +36,8 @@ typedef struct {
 	char keyid[ACCORD_KEYID_HEXLEN + 1]; /* the idmap key */
 	git_oid start, head;
 	int has_start, has_head, touched;
-	int known;   /* seq and last_id are valid (accord_batch_append) */
-	int raw;     /* written with accord_batch_write: seq and last_id unknown */
+	int known; /* seq and last_id are valid (accord_batch_append) */
+	int raw;   /* written with accord_batch_write: seq and last_id unknown */
 	int64_t seq;
 	char last_id[ACCORD_ID_HEXLEN + 1];
 } batch_feed;
@@ -132,7 +132,8 @@ int accord_batch_new(accord_batch **out, accord_store *store)
 		goto fail;
 	}
 	b->z_ready = 1;
-	accord_buf_put(&b->pack, "PACK\0\0\0\2\0\0\0\0", PACK_HEADER); /* the count is set at flush */
+	accord_buf_put(&b->pack, "PACK\0\0\0\2\0\0\0\0",
+		       PACK_HEADER); /* the count is set at flush */
 	git_strarray_dispose(&refs);
 	git_buf_dispose(&objdir);
 	*out = b;
@@ -155,7 +156,8 @@ void accord_batch_set_flush(accord_batch *b, size_t max_objects, size_t max_byte
 int accord_batch_set_compression(accord_batch *b, int level)
 {
 	if (level < 0 || level > 9)
-		return accord_error_set(ACCORD_EINVALID, "compression level %d is not 0 to 9", level);
+		return accord_error_set(ACCORD_EINVALID, "compression level %d is not 0 to 9",
+					level);
 	deflateReset(&b->z);
 	if (deflateParams(&b->z, level, Z_DEFAULT_STRATEGY) != Z_OK)
 		return accord_error_set(ACCORD_ERROR, "zlib refused compression level %d", level);
@@ -250,9 +252,11 @@ static int write_file(accord_batch *b, const char *final, const void *data, size
 	}
 	/* Packs are read-only in git, so nothing rewrites them in place. */
 	if (!error && fchmod(fd, 0444) < 0)
-		error = accord_error_set(ACCORD_ERROR, "can't chmod %s: %s", tmp.ptr, strerror(errno));
+		error = accord_error_set(ACCORD_ERROR, "can't chmod %s: %s", tmp.ptr,
+					 strerror(errno));
 	if (close(fd) < 0 && !error)
-		error = accord_error_set(ACCORD_ERROR, "can't write %s: %s", tmp.ptr, strerror(errno));
+		error = accord_error_set(ACCORD_ERROR, "can't write %s: %s", tmp.ptr,
+					 strerror(errno));
 	if (!error && rename(tmp.ptr, final) < 0)
 		error = accord_error_set(ACCORD_ERROR, "can't rename %s to %s: %s", tmp.ptr, final,
 					 strerror(errno));
@@ -330,8 +334,8 @@ done:
 	return error;
 }
 
-static int write_entry(git_oid *out_commit, accord_batch *b, batch_feed *f,
-		       const accord_key *key, const char *entry, size_t len, int64_t time)
+static int write_entry(git_oid *out_commit, accord_batch *b, batch_feed *f, const accord_key *key,
+		       const char *entry, size_t len, int64_t time)
 {
 	git_oid id;
 	int error;
@@ -397,8 +401,8 @@ static int feed_learn(accord_batch *b, batch_feed *f)
 	return 0;
 }
 
-int accord_batch_append(char *out_id, git_oid *out_commit, accord_batch *b,
-			const accord_key *key, const accord_entry_fields *fields)
+int accord_batch_append(char *out_id, git_oid *out_commit, accord_batch *b, const accord_key *key,
+			const accord_entry_fields *fields)
 {
 	batch_feed *f = feed_get(b, key->pub.id);
 	accord_entry_fields ef = *fields;
@@ -407,9 +411,10 @@ int accord_batch_append(char *out_id, git_oid *out_commit, accord_batch *b,
 	int error;
 
 	if (f->raw)
-		return accord_error_set(ACCORD_EINVALID,
-					"feed %s was written with accord_batch_write: its seq is unknown",
-					f->keyid);
+		return accord_error_set(
+			ACCORD_EINVALID,
+			"feed %s was written with accord_batch_write: its seq is unknown",
+			f->keyid);
 	if ((error = feed_learn(b, f)) < 0)
 		return error;
 	ef.author = &key->pub;
@@ -464,9 +469,10 @@ int accord_batch_commit(accord_batch *b)
 						      "accord: batch append");
 		git_reference_free(ref);
 		if (error == GIT_EMODIFIED || error == GIT_EEXISTS) {
-			error = accord_error_set(ACCORD_EMODIFIED,
-						 "%s moved while the batch was written; it was not updated",
-						 name.ptr);
+			error = accord_error_set(
+				ACCORD_EMODIFIED,
+				"%s moved while the batch was written; it was not updated",
+				name.ptr);
 			break;
 		}
 		if (error < 0) {

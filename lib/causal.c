@@ -16,8 +16,8 @@ struct node {
 	int64_t seq, lamport;
 	struct node **up; /* prev and deps held in the graph: walked for a forked feed */
 	size_t nup;
-	uint32_t feed;	   /* its author's feed index */
-	uint32_t n;	   /* feeds in `seen` */
+	uint32_t feed;	 /* its author's feed index */
+	uint32_t n;	 /* feeds in `seen` */
 	uint32_t seen[]; /* by feed index */
 };
 
@@ -52,7 +52,8 @@ static uint32_t feed_index(accord_causal *c, const char *keyid)
 
 	if (f)
 		return f->ix;
-	if (!(f = calloc(1, sizeof(*f))) || !(c->fx = realloc(c->fx, (c->nfeeds + 1) * sizeof(*c->fx))))
+	if (!(f = calloc(1, sizeof(*f))) ||
+	    !(c->fx = realloc(c->fx, (c->nfeeds + 1) * sizeof(*c->fx))))
 		abort();
 	memcpy(f->keyid, keyid, sizeof(f->keyid));
 	f->ix = (uint32_t)c->nfeeds;
@@ -174,7 +175,8 @@ static int reaches(const struct node *from, const struct node *to)
 	int yes = 0;
 
 	for (i = 0; i < from->nup; i++) {
-		if (n == cap && !(stack = realloc(stack, (cap = cap ? cap * 2 : 16) * sizeof(*stack))))
+		if (n == cap &&
+		    !(stack = realloc(stack, (cap = cap ? cap * 2 : 16) * sizeof(*stack))))
 			abort();
 		stack[n++] = from->up[i];
 	}
@@ -189,7 +191,8 @@ static int reaches(const struct node *from, const struct node *to)
 			continue;
 		accord_idmap_put(&seen, x->id, (void *)x);
 		for (i = 0; i < x->nup; i++) {
-			if (n == cap && !(stack = realloc(stack, (cap = cap ? cap * 2 : 16) * sizeof(*stack))))
+			if (n == cap &&
+			    !(stack = realloc(stack, (cap = cap ? cap * 2 : 16) * sizeof(*stack))))
 				abort();
 			stack[n++] = x->up[i];
 		}

@@ -61,12 +61,14 @@ static int read_head_bytes(char *buf, size_t *len, accord_store *store, const gi
 		}
 		git_odb_stream_free(st);
 	} else if (size > ACCORD_COMMIT_MAX) {
-		error = accord_error_set(ACCORD_EBADSIG, "object %s is %zu bytes, larger than any entry may be",
+		error = accord_error_set(ACCORD_EBADSIG,
+					 "object %s is %zu bytes, larger than any entry may be",
 					 hex, size);
 	} else if ((error = git_odb_read(&obj, odb, id)) < 0) {
 		error = accord_error_git(error, hex);
 	} else {
-		*len = git_odb_object_size(obj) < CHAIN_HEADER_MAX ? git_odb_object_size(obj) : CHAIN_HEADER_MAX;
+		*len = git_odb_object_size(obj) < CHAIN_HEADER_MAX ? git_odb_object_size(obj)
+								   : CHAIN_HEADER_MAX;
 		memcpy(buf, git_odb_object_data(obj), *len);
 		git_odb_object_free(obj);
 	}
@@ -86,11 +88,13 @@ int accord_chain_parent(git_oid *out, accord_store *store, const git_oid *id)
 		return error;
 	git_oid_tostr(hex, sizeof(hex), id);
 	if (oid_line(&tree, buf, len, "tree") < 0)
-		return accord_error_set(ACCORD_EBADSIG, "commit %s does not start with a tree line", hex);
+		return accord_error_set(ACCORD_EBADSIG, "commit %s does not start with a tree line",
+					hex);
 	if (oid_line(&parent, buf + tree_len, len - tree_len, "parent") < 0) {
 		/* no parent line: a root, unless a later line claims one out of place */
 		if (len - tree_len >= 7 && memcmp(buf + tree_len, "parent ", 7) == 0)
-			return accord_error_set(ACCORD_EBADSIG, "commit %s has a malformed parent line", hex);
+			return accord_error_set(ACCORD_EBADSIG,
+						"commit %s has a malformed parent line", hex);
 		memset(out, 0, sizeof(*out));
 		return 0;
 	}
@@ -115,7 +119,8 @@ int accord_chain_descendant_of(accord_store *store, const git_oid *commit, const
 	}
 }
 
-size_t accord_chain_count(accord_store *store, const git_oid *head, const git_oid *stop, size_t limit)
+size_t accord_chain_count(accord_store *store, const git_oid *head, const git_oid *stop,
+			  size_t limit)
 {
 	git_oid at = *head;
 	size_t n = 0;
@@ -138,7 +143,8 @@ int accord_chain_merge_base(git_oid *out, accord_store *store, const git_oid *a,
 
 	/* a's chain into a set; the map borrows its keys, kept in hexes until it goes */
 	while (!git_oid_is_zero(&at)) {
-		if (!(hexes = realloc(hexes, (n + 1) * sizeof(*hexes))) || !(hexes[n] = malloc(sizeof(hex))))
+		if (!(hexes = realloc(hexes, (n + 1) * sizeof(*hexes))) ||
+		    !(hexes[n] = malloc(sizeof(hex))))
 			abort();
 		git_oid_tostr(hexes[n], sizeof(hex), &at);
 		accord_idmap_put(&seen, hexes[n], hexes[n]);

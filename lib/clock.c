@@ -52,7 +52,8 @@ static void find_pauses(accord_clocks *c, const accord_incident *inc, const acco
 		ps.needs_cosign = ps.setter && ps.on && strcmp(ps.setter, ps.on) != 0 &&
 				  !accord_str_eq(ps.setter, inc->customer_party);
 		for (j = 0; j < inc->pause_sign_count; j++)
-			if (inc->pause_signs[j].pause == e && accord_str_eq(inc->pause_signs[j].party, ps.on)) {
+			if (inc->pause_signs[j].pause == e &&
+			    accord_str_eq(inc->pause_signs[j].party, ps.on)) {
 				ps.cosigned_by = inc->pause_signs[j].by;
 				break;
 			}
@@ -72,7 +73,8 @@ static int64_t impact_start(const accord_incident *inc, int *disputed)
 	for (i = 0; i < inc->figure_count; i++) {
 		const accord_impact *w = &inc->figures[i];
 
-		if (w->state == ACCORD_FIGURE_ASIDE || !accord_str_eq(w->party, inc->customer_party))
+		if (w->state == ACCORD_FIGURE_ASIDE ||
+		    !accord_str_eq(w->party, inc->customer_party))
 			continue;
 		if (!found || w->start < start) {
 			start = w->start;
@@ -95,7 +97,8 @@ static const accord_impact *disputing_window(const accord_incident *inc)
 	for (i = 0; i < inc->figure_count; i++) {
 		const accord_impact *w = &inc->figures[i];
 
-		if (w->disputed && !accord_str_eq(w->party, inc->customer_party) && (!best || w->start < best->start))
+		if (w->disputed && !accord_str_eq(w->party, inc->customer_party) &&
+		    (!best || w->start < best->start))
 			best = w;
 	}
 	return best;
@@ -118,9 +121,9 @@ static const accord_entry *first_status(const accord_incident *inc, const char *
  * causal past (or is it): its acknowledgement. The timeline is in time
  * order, which never puts an entry before one it depends on.
  */
-static int first_response(const accord_entry **out, const accord_incident *inc, const accord_parties *p,
-			  const char *party, const accord_entry *involved, accord_in_past_fn in_past,
-			  void *payload)
+static int first_response(const accord_entry **out, const accord_incident *inc,
+			  const accord_parties *p, const char *party, const accord_entry *involved,
+			  accord_in_past_fn in_past, void *payload)
 {
 	size_t i;
 
@@ -177,8 +180,9 @@ static const accord_dispute *open_dispute(const accord_incident *inc, const acco
 }
 
 /* Seconds of [a, b) in the hours, less the pauses that stop `party`'s clock, on the signed or the disputed times. */
-static void measure(accord_clock *k, const accord_hours *h, const accord_clocks *c, const accord_incident *inc,
-		    const char *party, int64_t a, int64_t b, int64_t now, int view)
+static void measure(accord_clock *k, const accord_hours *h, const accord_clocks *c,
+		    const accord_incident *inc, const char *party, int64_t a, int64_t b,
+		    int64_t now, int view)
 {
 	int64_t paused = 0;
 	size_t i;
@@ -187,7 +191,8 @@ static void measure(accord_clock *k, const accord_hours *h, const accord_clocks 
 		b = a;
 	for (i = 0; i < c->pause_count; i++) {
 		const accord_pause *ps = &c->pauses[i];
-		int64_t start = when(inc, ps->entry, view), end = ps->has_end ? when(inc, ps->end_entry, view) : now;
+		int64_t start = when(inc, ps->entry, view),
+			end = ps->has_end ? when(inc, ps->end_entry, view) : now;
 		int64_t s = start > a ? start : a, e = end;
 
 		if (!ps->counts || accord_str_eq(ps->on, party))
@@ -213,8 +218,8 @@ static const char *verdict(int64_t elapsed, int64_t target, int stopped)
  * (the involvement, for acknowledge), where it stops, or where a pause
  * that stops it begins or ends. NULL when none.
  */
-static const accord_dispute *clock_dispute(const accord_clocks *c, const accord_incident *inc, const char *party,
-					   const accord_clock *ck)
+static const accord_dispute *clock_dispute(const accord_clocks *c, const accord_incident *inc,
+					   const char *party, const accord_clock *ck)
 {
 	const accord_dispute *d;
 	size_t i;
@@ -224,7 +229,8 @@ static const accord_dispute *clock_dispute(const accord_clocks *c, const accord_
 	for (i = 0; i < c->pause_count; i++) {
 		const accord_pause *ps = &c->pauses[i];
 
-		if (!ps->counts || accord_str_eq(ps->on, party) || (ck->stopped && ps->start >= ck->to))
+		if (!ps->counts || accord_str_eq(ps->on, party) ||
+		    (ck->stopped && ps->start >= ck->to))
 			continue;
 		if ((d = open_dispute(inc, ps->entry)) || (d = open_dispute(inc, ps->end_entry)))
 			return d;
@@ -238,14 +244,16 @@ static const accord_dispute *clock_dispute(const accord_clocks *c, const accord_
  * shown disputed beside the verdict on its signer's claim.
  */
 static void measure_disputed(accord_clock *ck, const accord_hours *h, const accord_clocks *c,
-			     const accord_incident *inc, const char *party, const accord_agreement *agreement,
-			     int64_t dfrom, int64_t dto, int64_t now, int view)
+			     const accord_incident *inc, const char *party,
+			     const accord_agreement *agreement, int64_t dfrom, int64_t dto,
+			     int64_t now, int view)
 {
 	accord_clock alt;
 
 	memset(&alt, 0, sizeof(alt));
 	ck->dispute_to = ck->stopped ? dto : 0;
-	measure(&alt, h, c, inc, party, dfrom, ck->stopped ? dto : (now > dfrom ? now : dfrom), now, view);
+	measure(&alt, h, c, inc, party, dfrom, ck->stopped ? dto : (now > dfrom ? now : dfrom), now,
+		view);
 	ck->dispute_elapsed_s = alt.elapsed_s;
 	ck->claimed_state = ck->state;
 	if (agreement) {
@@ -259,7 +267,8 @@ static void hours_of(accord_hours *h, const accord_agreement *a)
 	memset(h, 0, sizeof(*h));
 	h->always = 1;
 	/* an agreement's hours were checked when it counted (lib/party.c) */
-	if (a && a->week && accord_hours_parse_week(h, a->week) == 0 && accord_tzrule_parse(&h->tz, a->tz) == 0)
+	if (a && a->week && accord_hours_parse_week(h, a->week) == 0 &&
+	    accord_tzrule_parse(&h->tz, a->tz) == 0)
 		h->always = 0;
 	else
 		h->always = 1;
@@ -290,9 +299,11 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 			continue;
 		memset(&pc, 0, sizeof(pc));
 		pc.party = party;
-		pc.agreement = accord_incident_agreement(p, inc->open, inc->customer_party, party, in_past, payload);
+		pc.agreement = accord_incident_agreement(p, inc->open, inc->customer_party, party,
+							 in_past, payload);
 		hours_of(&h, pc.agreement);
-		if ((error = first_response(&ack, inc, p, party, inc->involved_by[i], in_past, payload)) < 0)
+		if ((error = first_response(&ack, inc, p, party, inc->involved_by[i], in_past,
+					    payload)) < 0)
 			break;
 		ends[0] = ack;
 		ends[1] = first_status(inc, mitigated);
@@ -308,12 +319,16 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 			ck->to_entry = ends[k];
 			ck->stopped = ends[k] != NULL;
 			/* a time is its signer's claim: never before the clock's start */
-			ck->to = ck->stopped ? (when(inc, ends[k], 0) > from ? when(inc, ends[k], 0) : from) : 0;
-			measure(ck, &h, c, inc, party, from, ck->stopped ? ck->to : (now > from ? now : from), now, 0);
+			ck->to = ck->stopped ? (when(inc, ends[k], 0) > from ? when(inc, ends[k], 0)
+									     : from)
+					     : 0;
+			measure(ck, &h, c, inc, party, from,
+				ck->stopped ? ck->to : (now > from ? now : from), now, 0);
 			ck->target_s = -1;
 			if (pc.agreement) {
-				ck->target_s = k == 0 ? pc.agreement->acknowledge_s
-					       : k == 1 ? pc.agreement->mitigate_s : pc.agreement->restore_s;
+				ck->target_s = k == 0	? pc.agreement->acknowledge_s
+					       : k == 1 ? pc.agreement->mitigate_s
+							: pc.agreement->restore_s;
 				ck->state = verdict(ck->elapsed_s, ck->target_s, ck->stopped);
 			}
 			/* another party disputes a time it reads: measured on both claims, shown disputed */
@@ -321,22 +336,27 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 				int64_t dfrom = k == 0 ? when(inc, inc->involved_by[i], 1) : start;
 
 				measure_disputed(ck, &h, c, inc, party, pc.agreement, dfrom,
-						 ck->stopped && when(inc, ends[k], 1) > dfrom ? when(inc, ends[k], 1) : dfrom,
+						 ck->stopped && when(inc, ends[k], 1) > dfrom
+							 ? when(inc, ends[k], 1)
+							 : dfrom,
 						 now, 1);
 			} else if (ck->disputed && (ck->start_window = disputing_window(inc))) {
 				/* its start disputed by another party's window: measured from both starts, the same way */
 				int64_t dfrom = ck->start_window->start;
 
 				measure_disputed(ck, &h, c, inc, party, pc.agreement, dfrom,
-						 ck->stopped && ck->to > dfrom ? ck->to : dfrom, now, 0);
+						 ck->stopped && ck->to > dfrom ? ck->to : dfrom,
+						 now, 0);
 			}
 			for (j = 0; j < inc->sla_count; j++) {
 				const accord_sla *s = &inc->sla[j];
 
-				if (!accord_str_eq(s->party, party) || !sla_names_clock(s->name, (int)k))
+				if (!accord_str_eq(s->party, party) ||
+				    !sla_names_clock(s->name, (int)k))
 					continue;
 				ck->reported = s;
-				ck->disagrees = s->actual > ck->elapsed_s + 60 || s->actual + 60 < ck->elapsed_s;
+				ck->disagrees = s->actual > ck->elapsed_s + 60 ||
+						s->actual + 60 < ck->elapsed_s;
 			}
 		}
 		ACCORD_PUSH(c->parties, c->party_count, pc);
@@ -409,8 +429,8 @@ void accord_clocks_brief_text(accord_buf *out, const accord_clocks *c, size_t k)
 	for (i = 0; c && k < ACCORD_CLOCKS && i < c->party_count; i++) {
 		const accord_clock *ck = &c->parties[i].clocks[k];
 
-		accord_buf_printf(out, "%s%s:%s:%lld", i ? ";" : "", c->parties[i].party, ck->state ? ck->state : "",
-				  (long long)ck->elapsed_s);
+		accord_buf_printf(out, "%s%s:%s:%lld", i ? ";" : "", c->parties[i].party,
+				  ck->state ? ck->state : "", (long long)ck->elapsed_s);
 	}
 }
 
@@ -426,7 +446,8 @@ cJSON *accord_clocks_to_json(const accord_clocks *c, const accord_parties *p)
 
 		cJSON_AddStringToObject(o, "party", pc->party);
 		if (pc->agreement)
-			cJSON_AddItemToObject(o, "agreement", accord_agreement_to_json(pc->agreement));
+			cJSON_AddItemToObject(o, "agreement",
+					      accord_agreement_to_json(pc->agreement));
 		else
 			cJSON_AddNullToObject(o, "agreement");
 		clocks = cJSON_AddArrayToObject(o, "clocks");
@@ -436,7 +457,8 @@ cJSON *accord_clocks_to_json(const accord_clocks *c, const accord_parties *p)
 
 			cJSON_AddStringToObject(x, "name", ck->name);
 			accord_json_add_time(x, "from", ck->from);
-			add_str_or_null(x, "from_entry", ck->from_entry ? ck->from_entry->id : NULL);
+			add_str_or_null(x, "from_entry",
+					ck->from_entry ? ck->from_entry->id : NULL);
 			add_time_or_null(x, "to", ck->stopped, ck->to);
 			add_str_or_null(x, "to_entry", ck->to_entry ? ck->to_entry->id : NULL);
 			cJSON_AddBoolToObject(x, "running", !ck->stopped);
@@ -453,8 +475,10 @@ cJSON *accord_clocks_to_json(const accord_clocks *c, const accord_parties *p)
 
 				cJSON_AddStringToObject(r, "by", ck->reported->party);
 				cJSON_AddStringToObject(r, "name", ck->reported->name);
-				cJSON_AddNumberToObject(r, "actual_s", (double)ck->reported->actual);
-				cJSON_AddNumberToObject(r, "target_s", (double)ck->reported->target);
+				cJSON_AddNumberToObject(r, "actual_s",
+							(double)ck->reported->actual);
+				cJSON_AddNumberToObject(r, "target_s",
+							(double)ck->reported->target);
 				cJSON_AddStringToObject(r, "entry", ck->reported->entry->id);
 				cJSON_AddBoolToObject(r, "disagrees", ck->disagrees);
 			} else {
@@ -472,7 +496,8 @@ cJSON *accord_clocks_to_json(const accord_clocks *c, const accord_parties *p)
 				add_str_or_null(d, "evidence", ck->dispute->evidence);
 				add_str_or_null(d, "reason", ck->dispute->reason);
 				add_time_or_null(d, "to", ck->stopped, ck->dispute_to);
-				cJSON_AddNumberToObject(d, "elapsed_s", (double)ck->dispute_elapsed_s);
+				cJSON_AddNumberToObject(d, "elapsed_s",
+							(double)ck->dispute_elapsed_s);
 				add_str_or_null(d, "state", ck->dispute_state);
 				add_str_or_null(d, "claimed_state", ck->claimed_state);
 			} else {
@@ -486,7 +511,8 @@ cJSON *accord_clocks_to_json(const accord_clocks *c, const accord_parties *p)
 				accord_json_add_time(d, "claimed_start", ck->from);
 				accord_json_add_time(d, "start", ck->start_window->start);
 				add_time_or_null(d, "to", ck->stopped, ck->dispute_to);
-				cJSON_AddNumberToObject(d, "elapsed_s", (double)ck->dispute_elapsed_s);
+				cJSON_AddNumberToObject(d, "elapsed_s",
+							(double)ck->dispute_elapsed_s);
 				add_str_or_null(d, "state", ck->dispute_state);
 				add_str_or_null(d, "claimed_state", ck->claimed_state);
 			} else {

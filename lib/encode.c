@@ -28,7 +28,8 @@ int accord_hex_decode(unsigned char *out, size_t len, const char *hex)
 	if (strlen(hex) != len * 2)
 		return accord_error_set(ACCORD_EINVALID, "expected %zu hex digits", len * 2);
 	for (i = 0; i < len; i++) {
-		int hi = hexval((unsigned char)hex[2 * i]), lo = hexval((unsigned char)hex[2 * i + 1]);
+		int hi = hexval((unsigned char)hex[2 * i]),
+		    lo = hexval((unsigned char)hex[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return accord_error_set(ACCORD_EINVALID, "invalid hex digit");
@@ -52,8 +53,7 @@ void accord_base64_encode(accord_buf *out, const unsigned char *bin, size_t len)
 	size_t b64len = sodium_base64_encoded_len(len, sodium_base64_VARIANT_ORIGINAL);
 
 	accord_buf_grow(out, b64len);
-	sodium_bin2base64(out->ptr + out->size, b64len, bin, len,
-			  sodium_base64_VARIANT_ORIGINAL);
+	sodium_bin2base64(out->ptr + out->size, b64len, bin, len, sodium_base64_VARIANT_ORIGINAL);
 	out->size += b64len - 1;
 }
 

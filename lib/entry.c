@@ -13,10 +13,11 @@
  * entry.schema.json; any other type is checked against envelope.schema.json.
  */
 static const char *const known_types[] = {
-	"genesis", "open", "note", "status", "impact", "sla", "feedback", "party-invite",
-	"party-accept", "party-recover", "member-add", "member-revoke", "involve", "resolution",
-	"cosign", "action", "checkpoint", "ticket", "amend", "retract", "void", "duplicate",
-	"key-rotate", "agreement", "dispute",
+	"genesis",    "open",	       "note",	       "status",       "impact",
+	"sla",	      "feedback",      "party-invite", "party-accept", "party-recover",
+	"member-add", "member-revoke", "involve",      "resolution",   "cosign",
+	"action",     "checkpoint",    "ticket",       "amend",	       "retract",
+	"void",	      "duplicate",     "key-rotate",   "agreement",    "dispute",
 };
 
 int accord_entry_type_known(const char *type)
@@ -126,8 +127,9 @@ static int copy_deps(accord_entry *e)
 			return accord_error_set(ACCORD_EINVALID, "deps: not an entry id");
 		memcpy(e->deps[n], d->valuestring, ACCORD_ID_HEXLEN + 1);
 		if (n && strcmp(e->deps[n - 1], e->deps[n]) >= 0)
-			return accord_error_set(ACCORD_EINVALID,
-						"deps are not sorted without duplicates (one encoding per entry)");
+			return accord_error_set(
+				ACCORD_EINVALID,
+				"deps are not sorted without duplicates (one encoding per entry)");
 		n++;
 	}
 	return 0;
@@ -141,8 +143,9 @@ int accord_entry_parse(accord_entry **out, const char *raw, size_t len)
 	int error;
 
 	if (len > ACCORD_ENTRY_MAX)
-		return accord_error_set(ACCORD_EINVALID, "entry is %zu bytes, larger than the %d-byte limit",
-					len, ACCORD_ENTRY_MAX);
+		return accord_error_set(ACCORD_EINVALID,
+					"entry is %zu bytes, larger than the %d-byte limit", len,
+					ACCORD_ENTRY_MAX);
 	if (!(e = calloc(1, sizeof(*e))))
 		return accord_error_set(ACCORD_ENOMEM, "out of memory");
 	if ((error = accord_json_parse_strict(&e->json, raw, len, ACCORD_ENTRY_MAX, 1)) < 0)
@@ -152,7 +155,8 @@ int accord_entry_parse(accord_entry **out, const char *raw, size_t len)
 	if ((error = accord_schema_builtin(&reg)) < 0 ||
 	    (error = accord_schema_validate(reg,
 					    e->known || !s ? ACCORD_SCHEMA_BASE "entry.schema.json"
-							   : ACCORD_SCHEMA_BASE "envelope.schema.json",
+							   : ACCORD_SCHEMA_BASE
+						    "envelope.schema.json",
 					    e->json)) < 0)
 		goto fail;
 	if (!(e->raw = malloc(len + 1))) {
@@ -182,13 +186,14 @@ int accord_entry_parse(accord_entry **out, const char *raw, size_t len)
 	snprintf(e->type, sizeof(e->type), "%s", s ? s : "");
 	s = accord_json_str(e->json, "time");
 	if ((error = accord_json_int(&e->seq, e->json, "seq")) < 0 ||
-	    (error = accord_json_int(&e->lamport, e->json, "lamport")) < 0 ||
-	    !s || (error = accord_time_parse_canonical(&e->time, s)) < 0) {
+	    (error = accord_json_int(&e->lamport, e->json, "lamport")) < 0 || !s ||
+	    (error = accord_time_parse_canonical(&e->time, s)) < 0) {
 		error = accord_error_wrap(ACCORD_EINVALID, "entry envelope");
 		goto fail;
 	}
 	if (e->admission[0] && e->seq != 1) {
-		error = accord_error_set(ACCORD_EINVALID, "only a feed's first entry names an admission");
+		error = accord_error_set(ACCORD_EINVALID,
+					 "only a feed's first entry names an admission");
 		goto fail;
 	}
 	e->body = cJSON_GetObjectItemCaseSensitive(e->json, "body");
@@ -219,10 +224,11 @@ void accord_entry_free(accord_entry *entry)
 static const struct {
 	const char *type, *field;
 } free_text[] = {
-	{ "note", "text" },	       { "feedback", "comment" }, { "impact", "description" },
-	{ "status", "note" },	       { "action", "note" },	  { "amend", "reason" },
-	{ "duplicate", "reason" },     { "retract", "reason" },	  { "void", "reason" },
-	{ "member-revoke", "reason" },
+	{ "note", "text" },	     { "feedback", "comment" },
+	{ "impact", "description" }, { "status", "note" },
+	{ "action", "note" },	     { "amend", "reason" },
+	{ "duplicate", "reason" },   { "retract", "reason" },
+	{ "void", "reason" },	     { "member-revoke", "reason" },
 };
 
 void accord_entry_drop_text(accord_entry *e)
@@ -245,7 +251,8 @@ void accord_entry_drop_text(accord_entry *e)
 		cJSON *t;
 
 		if (strcmp(e->type, free_text[i].type) != 0 ||
-		    !cJSON_IsString(t = cJSON_GetObjectItemCaseSensitive(e->body, free_text[i].field)))
+		    !cJSON_IsString(
+			    t = cJSON_GetObjectItemCaseSensitive(e->body, free_text[i].field)))
 			continue;
 		/*
 		 * "" in its place: present, as the schema found it, and without

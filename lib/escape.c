@@ -49,7 +49,8 @@ void accord_escape(accord_buf *out, const char *s, unsigned flags)
 
 	/* copy runs of harmless text at once; most text has nothing to escape */
 	while (*p) {
-		if ((n = accord_utf8_decode(&c, p)) != 0 && accord_text_char_allowed(c, multiline)) {
+		if ((n = accord_utf8_decode(&c, p)) != 0 &&
+		    accord_text_char_allowed(c, multiline)) {
 			p += n;
 			continue;
 		}
@@ -80,7 +81,8 @@ void accord_escape_json(accord_buf *out, const char *json)
 	 * U+FFFD, so the document is valid UTF-8 whatever it quotes.
 	 */
 	while (*p) {
-		if ((n = accord_utf8_decode(&c, p)) != 0 && (c < 0x80 ? c != 0x7f : accord_text_char_allowed(c, 1))) {
+		if ((n = accord_utf8_decode(&c, p)) != 0 &&
+		    (c < 0x80 ? c != 0x7f : accord_text_char_allowed(c, 1))) {
 			p += n;
 			continue;
 		}

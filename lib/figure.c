@@ -164,7 +164,8 @@ int accord_figure_joint(const accord_incident *inc, const accord_impact *w)
 		if (accord_str_eq(inc->parties[i], w->party))
 			continue;
 		others = 1;
-		for (j = 0; j < w->signed_count && strcmp(w->signed_by[j], inc->parties[i]) != 0; j++)
+		for (j = 0; j < w->signed_count && strcmp(w->signed_by[j], inc->parties[i]) != 0;
+		     j++)
 			;
 		if (j == w->signed_count)
 			return 0;
@@ -214,7 +215,9 @@ static size_t uncovered(piece **out, const accord_incident *inc, size_t k)
 	if (nj)
 		qsort(joints, nj, sizeof(*joints), by_start);
 	if (w->has_end && w->end <= w->start) {
-		for (i = 0; i < nj && !(joints[i].start <= cur && (!joints[i].has_end || cur < joints[i].end)); i++)
+		for (i = 0; i < nj && !(joints[i].start <= cur &&
+					(!joints[i].has_end || cur < joints[i].end));
+		     i++)
 			;
 		if (i == nj) {
 			p = (piece){ w->start, w->end, 1 };
@@ -282,14 +285,15 @@ static int disputed(const accord_incident *inc, size_t k)
 	const accord_impact *w = &inc->figures[k];
 	size_t i;
 
-	if (w->state == ACCORD_FIGURE_JOINT || (w->aside && !strncmp(w->aside, "implausible", 11)) ||
-	    covered_by_joint(inc, k))
+	if (w->state == ACCORD_FIGURE_JOINT ||
+	    (w->aside && !strncmp(w->aside, "implausible", 11)) || covered_by_joint(inc, k))
 		return 0;
 	for (i = 0; i < inc->figure_count; i++) {
 		const accord_impact *v = &inc->figures[i];
 
 		if (i != k && !accord_str_eq(v->party, w->party) && overlap(v, w) &&
-		    !(v->aside && !strncmp(v->aside, "implausible", 11)) && overlap_uncovered(inc, k, i))
+		    !(v->aside && !strncmp(v->aside, "implausible", 11)) &&
+		    overlap_uncovered(inc, k, i))
 			return 1;
 	}
 	return 0;
@@ -306,8 +310,11 @@ static int first_pass(accord_incident *inc)
 
 		w->aside = implausible(inc, w);
 		if (!w->aside && w->pending)
-			w->aside = "not counted: a new version of a joint figure counts once every party co-signs it";
-		w->state = w->aside ? ACCORD_FIGURE_ASIDE : accord_figure_joint(inc, w) ? ACCORD_FIGURE_JOINT : ACCORD_FIGURE_OWN;
+			w->aside =
+				"not counted: a new version of a joint figure counts once every party co-signs it";
+		w->state = w->aside			 ? ACCORD_FIGURE_ASIDE
+			   : accord_figure_joint(inc, w) ? ACCORD_FIGURE_JOINT
+							 : ACCORD_FIGURE_OWN;
 		own |= !w->aside && accord_str_eq(w->party, inc->customer_party);
 	}
 	return own;
@@ -342,8 +349,8 @@ static void count_window(accord_incident *inc, size_t k)
 		ACCORD_PUSH(inc->impact, inc->impact_count, w);
 	}
 	inc->figures[k].clipped = p && (n != 1 || p[0].start != inc->figures[k].start ||
-					 p[0].has_end != inc->figures[k].has_end ||
-					 (p[0].has_end && p[0].end != inc->figures[k].end));
+					p[0].has_end != inc->figures[k].has_end ||
+					(p[0].has_end && p[0].end != inc->figures[k].end));
 	free(p);
 }
 

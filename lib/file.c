@@ -66,7 +66,8 @@ int accord_file_write_atomic(const char *path, const void *data, size_t len, mod
 		goto fail;
 	goto done;
 fail:
-	error = accord_error_set(ACCORD_ERROR, "can't write %s: %s", path, strerror(errno ? errno : EIO));
+	error = accord_error_set(ACCORD_ERROR, "can't write %s: %s", path,
+				 strerror(errno ? errno : EIO));
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
@@ -91,7 +92,8 @@ int accord_file_mkdirs(const char *path, mode_t mode)
 			continue;
 		tmp[i] = '\0';
 		if (mkdir(tmp, mode) < 0 && errno != EEXIST)
-			error = accord_error_set(ACCORD_ERROR, "can't create %s: %s", tmp, strerror(errno));
+			error = accord_error_set(ACCORD_ERROR, "can't create %s: %s", tmp,
+						 strerror(errno));
 		tmp[i] = c;
 	}
 	free(tmp);

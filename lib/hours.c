@@ -87,8 +87,9 @@ static int parse_date(const char **s, struct accord_tz_date *d)
 	} else if (**s == 'M') {
 		(*s)++;
 		d->kind = 'M';
-		if (parse_number(s, 12, &d->m) < 0 || d->m < 1 || *(*s)++ != '.' || parse_number(s, 5, &d->w) < 0 ||
-		    d->w < 1 || *(*s)++ != '.' || parse_number(s, 6, &d->d) < 0)
+		if (parse_number(s, 12, &d->m) < 0 || d->m < 1 || *(*s)++ != '.' ||
+		    parse_number(s, 5, &d->w) < 0 || d->w < 1 || *(*s)++ != '.' ||
+		    parse_number(s, 6, &d->d) < 0)
 			return -1;
 	} else {
 		d->kind = 'D';
@@ -129,7 +130,8 @@ int accord_tzrule_parse(accord_tzrule *out, const char *rule)
 		tz.end = (struct accord_tz_date){ 'M', 0, 11, 1, 0, 7200 };
 		goto done;
 	}
-	if (*s++ != ',' || parse_date(&s, &tz.start) < 0 || *s++ != ',' || parse_date(&s, &tz.end) < 0 || *s)
+	if (*s++ != ',' || parse_date(&s, &tz.start) < 0 || *s++ != ',' ||
+	    parse_date(&s, &tz.end) < 0 || *s)
 		goto bad;
 done:
 	*out = tz;
@@ -247,24 +249,30 @@ int accord_tzrule_lookup(char **out, const char *zoneinfo, const char *zone)
 	int error;
 
 	if (!zone_valid(zone))
-		return accord_error_set(ACCORD_EINVALID, "'%s' is not a time zone name (like Europe/Copenhagen)", zone);
+		return accord_error_set(ACCORD_EINVALID,
+					"'%s' is not a time zone name (like Europe/Copenhagen)",
+					zone);
 	accord_buf_printf(&path, "%s/%s", zoneinfo, zone);
 	if ((error = accord_buf_read_file(&data, path.ptr, 1 << 20)) < 0) {
-		error = accord_error_set(ACCORD_ENOTFOUND, "unknown time zone '%s' (no %s; Debian package tzdata)",
+		error = accord_error_set(ACCORD_ENOTFOUND,
+					 "unknown time zone '%s' (no %s; Debian package tzdata)",
 					 zone, path.ptr);
 		goto done;
 	}
 	/* TZif version 2 or later ends with "\n<POSIX TZ rule>\n" (RFC 8536, section 3.3) */
 	if (data.size < 6 || memcmp(data.ptr, "TZif", 4) != 0 || data.ptr[4] < '2' ||
 	    data.ptr[data.size - 1] != '\n') {
-		error = accord_error_set(ACCORD_EINVALID, "%s is no TZif file with a POSIX TZ rule", path.ptr);
+		error = accord_error_set(ACCORD_EINVALID, "%s is no TZif file with a POSIX TZ rule",
+					 path.ptr);
 		goto done;
 	}
 	end = data.size - 1;
 	for (start = end; start > 0 && data.ptr[start - 1] != '\n'; start--)
 		;
 	if (start == 0 || start == end) {
-		error = accord_error_set(ACCORD_EINVALID, "time zone %s has no POSIX TZ rule for future times", zone);
+		error = accord_error_set(ACCORD_EINVALID,
+					 "time zone %s has no POSIX TZ rule for future times",
+					 zone);
 		goto done;
 	}
 	if (!(rule = malloc(end - start + 1)))
@@ -337,8 +345,8 @@ int accord_hours_parse_week(accord_hours *out, const char *week)
 			break;
 		s++;
 	}
-	if (*s++ != ' ' || parse_clock(&s, &from) < 0 || *s++ != '-' || parse_clock(&s, &to) < 0 || *s ||
-	    to <= from)
+	if (*s++ != ' ' || parse_clock(&s, &from) < 0 || *s++ != '-' || parse_clock(&s, &to) < 0 ||
+	    *s || to <= from)
 		goto bad;
 	out->days = days;
 	out->from = from;
@@ -346,9 +354,10 @@ int accord_hours_parse_week(accord_hours *out, const char *week)
 	out->always = 0;
 	return 0;
 bad:
-	return accord_error_set(ACCORD_EINVALID,
-				"'%s' are no business hours: days and times like \"Mon-Fri 08:00-18:00\" (days Mon..Sun, ranges or lists; the end after the start)",
-				week);
+	return accord_error_set(
+		ACCORD_EINVALID,
+		"'%s' are no business hours: days and times like \"Mon-Fri 08:00-18:00\" (days Mon..Sun, ranges or lists; the end after the start)",
+		week);
 }
 
 int accord_hours_split(char **week, char **zone, const char *spec)
@@ -359,9 +368,10 @@ int accord_hours_split(char **week, char **zone, const char *spec)
 	int error;
 
 	if (!sp || sp == spec || !sp[1])
-		return accord_error_set(ACCORD_EINVALID,
-					"--hours '%s': give days, times and a time zone, like \"Mon-Fri 08:00-18:00 Europe/Copenhagen\"",
-					spec);
+		return accord_error_set(
+			ACCORD_EINVALID,
+			"--hours '%s': give days, times and a time zone, like \"Mon-Fri 08:00-18:00 Europe/Copenhagen\"",
+			spec);
 	if (!(w = strndup(spec, (size_t)(sp - spec))))
 		abort();
 	if ((error = accord_hours_parse_week(&h, w)) < 0) {
@@ -377,7 +387,8 @@ int accord_hours_split(char **week, char **zone, const char *spec)
 /* UTC of a local wall time (in a gap, an hour either way; in an overlap, the first). */
 static int64_t wall_to_utc(const accord_tzrule *tz, int64_t wall)
 {
-	int32_t o = accord_tzrule_offset(tz, wall - tz->std_off), o2 = accord_tzrule_offset(tz, wall - o);
+	int32_t o = accord_tzrule_offset(tz, wall - tz->std_off),
+		o2 = accord_tzrule_offset(tz, wall - o);
 
 	return wall - (o2 != o ? o2 : o);
 }

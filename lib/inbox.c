@@ -30,8 +30,9 @@ const char *accord_inbox_kind_name(accord_inbox_kind kind)
 }
 
 /* An item of `inc` (NULL: of no incident, an agreement), with the fields every kind has; the caller adds its own. */
-static accord_inbox_item *add_item(accord_inbox *box, const accord_ledger *l, const accord_incident *inc,
-				   accord_inbox_kind kind, const accord_entry *e, const char *key, accord_buf *summary)
+static accord_inbox_item *add_item(accord_inbox *box, const accord_ledger *l,
+				   const accord_incident *inc, accord_inbox_kind kind,
+				   const accord_entry *e, const char *key, accord_buf *summary)
 {
 	accord_inbox_item it;
 	cJSON *o = cJSON_CreateObject(), *i;
@@ -100,8 +101,8 @@ static void add_proposals(accord_inbox *box, const accord_ledger *l, const accor
 		accord_inbox_item *it;
 		cJSON *p;
 
-		accord_buf_printf(&s, "%s %.12s by %s waits for %s's cosignature", what, e->id, party_of(l, e),
-				  box->party);
+		accord_buf_printf(&s, "%s %.12s by %s waits for %s's cosignature", what, e->id,
+				  party_of(l, e), box->party);
 		accord_buf_printf(&key, "proposal:%s", e->id);
 		it = add_item(box, l, inc, ACCORD_INBOX_PROPOSAL, e, key.ptr, &s);
 		p = cJSON_AddObjectToObject(it->json, "proposal");
@@ -117,14 +118,14 @@ static void add_proposals(accord_inbox *box, const accord_ledger *l, const accor
  * Our acknowledge clock on `inc` (lib/clock.c: the agreement in force,
  * business hours, pauses), into `s` and `o`; nothing without an agreement.
  */
-static void add_acknowledge(accord_buf *s, cJSON *o, const accord_ledger *l, const accord_incident *inc,
-			    const char *party, int64_t now)
+static void add_acknowledge(accord_buf *s, cJSON *o, const accord_ledger *l,
+			    const accord_incident *inc, const char *party, int64_t now)
 {
 	accord_clocks *c = NULL;
 	size_t i;
 
-	if (accord_clocks_compute(&c, inc, accord_ledger_parties(l), accord_incident_ledger_in_past, (void *)l,
-				  now) < 0)
+	if (accord_clocks_compute(&c, inc, accord_ledger_parties(l), accord_incident_ledger_in_past,
+				  (void *)l, now) < 0)
 		return; /* the item stands without its clock */
 	for (i = 0; i < c->party_count; i++) {
 		const accord_clock *k = &c->parties[i].clocks[0];
@@ -149,7 +150,8 @@ static void add_acknowledge(accord_buf *s, cJSON *o, const accord_ledger *l, con
  * involve that named us, or the open, with our acknowledge clock where
  * agreed terms are in force (issue 18).
  */
-static void add_unanswered(accord_inbox *box, const accord_ledger *l, const accord_incident *inc, int64_t now)
+static void add_unanswered(accord_inbox *box, const accord_ledger *l, const accord_incident *inc,
+			   int64_t now)
 {
 	cJSON *ack = cJSON_CreateObject();
 	const accord_entry *since = NULL;
@@ -157,7 +159,8 @@ static void add_unanswered(accord_inbox *box, const accord_ledger *l, const acco
 	accord_inbox_item *it;
 	size_t i;
 
-	if (!strcmp(inc->status, "closed") || inc->closed_as || !strcmp(party_of(l, inc->open), box->party)) {
+	if (!strcmp(inc->status, "closed") || inc->closed_as ||
+	    !strcmp(party_of(l, inc->open), box->party)) {
 		cJSON_Delete(ack);
 		return;
 	}
@@ -174,8 +177,8 @@ static void add_unanswered(accord_inbox *box, const accord_ledger *l, const acco
 		if (named && !strcmp(named, box->party))
 			since = e;
 	}
-	accord_buf_printf(&s, "involves %s, which has written nothing in it yet (%s named it)", box->party,
-			  party_of(l, since));
+	accord_buf_printf(&s, "involves %s, which has written nothing in it yet (%s named it)",
+			  box->party, party_of(l, since));
 	add_acknowledge(&s, ack, l, inc, box->party, now);
 	accord_buf_printf(&key, "involved:%s", since->id);
 	it = add_item(box, l, inc, ACCORD_INBOX_INVOLVED, since, key.ptr, &s);
@@ -184,7 +187,8 @@ static void add_unanswered(accord_inbox *box, const accord_ledger *l, const acco
 	accord_buf_dispose(&key);
 }
 
-static void add_actions(accord_inbox *box, const accord_ledger *l, const accord_incident *inc, int64_t now)
+static void add_actions(accord_inbox *box, const accord_ledger *l, const accord_incident *inc,
+			int64_t now)
 {
 	const accord_resolution *r = inc->resolution;
 	size_t i;
@@ -198,7 +202,8 @@ static void add_actions(accord_inbox *box, const accord_ledger *l, const accord_
 
 		if (a->state != ACCORD_ACTION_OPEN || !owns(a, box->party))
 			continue;
-		accord_buf_printf(&s, "action %zu (%s)%s%s%s: %s", i + 1, a->id, a->due ? (overdue ? " was due " : " due ") : "",
+		accord_buf_printf(&s, "action %zu (%s)%s%s%s: %s", i + 1, a->id,
+				  a->due ? (overdue ? " was due " : " due ") : "",
 				  a->due ? a->due : "", overdue ? ", OVERDUE" : "", a->text);
 		accord_buf_printf(&key, "action:%s:%s", inc->id, a->id);
 		it = add_item(box, l, inc, overdue ? ACCORD_INBOX_OVERDUE : ACCORD_INBOX_ACTION,
@@ -273,7 +278,8 @@ static void add_agreements(accord_inbox *box, const accord_ledger *l)
 		accord_duration_format(ack, sizeof(ack), a->acknowledge_s);
 		accord_duration_format(mit, sizeof(mit), a->mitigate_s);
 		accord_duration_format(res, sizeof(res), a->restore_s);
-		accord_buf_printf(&s, "agreement %.12s by %s waits for %s's cosignature: ", a->id, a->customer, box->party);
+		accord_buf_printf(&s, "agreement %.12s by %s waits for %s's cosignature: ", a->id,
+				  a->customer, box->party);
 		if (a->service)
 			accord_buf_printf(&s, "service %s", a->service);
 		else
@@ -349,7 +355,8 @@ static int visit(const accord_incident *inc, void *payload)
 		add_unanswered(b->box, b->l, inc, b->now);
 		add_conflicts(b->box, b->l, inc);
 	}
-	add_actions(b->box, b->l, inc, b->now); /* owning an item is enough: owners must be involved anyway */
+	add_actions(b->box, b->l, inc,
+		    b->now); /* owning an item is enough: owners must be involved anyway */
 	return 0;
 }
 
@@ -363,7 +370,8 @@ int accord_inbox_build(accord_inbox **out, const accord_ledger *l, const char *p
 	for (i = 0; i < p->party_count; i++)
 		known |= strcmp(p->parties[i].name, party) == 0;
 	if (!known)
-		return accord_error_set(ACCORD_ENOTFOUND, "there is no party '%s' in this ledger", party);
+		return accord_error_set(ACCORD_ENOTFOUND, "there is no party '%s' in this ledger",
+					party);
 	if (!(b.box = calloc(1, sizeof(*b.box))) || !(b.box->party = strdup(party)))
 		abort();
 	if ((error = accord_incident_each(l, visit, &b)) < 0) {

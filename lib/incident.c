@@ -31,26 +31,27 @@ struct accord_derive {
 	accord_in_past_fn in_past;
 	void *payload;
 	accord_idmap held;  /* the incident's entries by id */
-	int error;          /* the oracle's first error */
+	int error;	    /* the oracle's first error */
 	status_step *steps; /* effective status changes, the open's first */
 	size_t step_count;
 	const accord_entry **party_by; /* beside inc->parties: the entry that involved each */
 	size_t party_by_count;
-	accord_resolution *rival; /* the proposal the current one replaced: a cosign that knew only it may still make it joint */
+	accord_resolution *
+		rival; /* the proposal the current one replaced: a cosign that knew only it may still make it joint */
 	const accord_entry **statuses; /* every status entry so far, for a close to judge */
 	size_t status_count;
 	const accord_causal *causal; /* the engine's graph, when the parties came with it */
-	accord_action *items; /* every action item's state by id, across revisions */
+	accord_action *items;	     /* every action item's state by id, across revisions */
 	size_t item_count;
 };
 
 /* schemas/feedback.schema.json holds the same list */
-const char *const accord_feedback_indicators[] = { "fast",	    "kept-informed",	  "slow",
-						   "had-to-repeat", "not-fixed", "poor-communication",
-						   NULL };
+const char *const accord_feedback_indicators[] = {
+	"fast", "kept-informed", "slow", "had-to-repeat", "not-fixed", "poor-communication", NULL
+};
 
 static const char *const statuses[] = { "investigating", "identified", "mitigated",
-					"resolved", "closed", "waiting" };
+					"resolved",	 "closed",     "waiting" };
 
 static int status_rank(const char *s)
 {
@@ -74,13 +75,15 @@ int accord_incident_transition_ok(const char *from, const char *to)
 	f = f == 5 ? 0 : f;
 	t = t == 5 ? 0 : t;
 	if (t == 4 && f != 3)
-		return accord_error_set(ACCORD_EDENIED, "an incident is closed only after it is resolved (it is %s)",
-					from);
+		return accord_error_set(
+			ACCORD_EDENIED,
+			"an incident is closed only after it is resolved (it is %s)", from);
 	/* from resolved or closed, any open status is an explicit reopen */
 	if (f >= 3 && t >= 3 && !(f == 3 && t == 4))
-		return accord_error_set(ACCORD_EDENIED,
-					"the incident is %s: reopen it with an open status (investigating, identified, mitigated or waiting) first",
-					from);
+		return accord_error_set(
+			ACCORD_EDENIED,
+			"the incident is %s: reopen it with an open status (investigating, identified, mitigated or waiting) first",
+			from);
 	return 0;
 }
 
@@ -138,7 +141,8 @@ static int open_follows_between(const accord_agreement *a, void *arg)
 {
 	struct follows_arg *x = arg;
 
-	return names_party(x->open, a->customer) && names_party(x->open, a->provider) && open_follows(a, arg);
+	return names_party(x->open, a->customer) && names_party(x->open, a->provider) &&
+	       open_follows(a, arg);
 }
 
 const accord_agreement *accord_incident_agreement(const accord_parties *p, const accord_entry *open,
@@ -148,14 +152,16 @@ const accord_agreement *accord_incident_agreement(const accord_parties *p, const
 	struct follows_arg x = { open, in_past, payload };
 
 	return accord_agreement_in_force(p->agreements, p->agreement_count, customer, provider,
-					 accord_entry_str(open, "service"), accord_entry_int(open, "severity", 0),
+					 accord_entry_str(open, "service"),
+					 accord_entry_int(open, "severity", 0),
 					 open_follows_between, &x);
 }
 
 const char *accord_incident_customer_party(const accord_parties *p, const accord_entry *open,
 					   accord_in_past_fn in_past, void *payload)
 {
-	const accord_agreement *a = accord_incident_agreement(p, open, NULL, NULL, in_past, payload);
+	const accord_agreement *a =
+		accord_incident_agreement(p, open, NULL, NULL, in_past, payload);
 	const accord_party *party = a ? accord_parties_find(p, a->customer) : NULL;
 
 	/* the customer side of the agreement in force for the incident's service, else the opener */
@@ -245,7 +251,8 @@ static int in_past(accord_incident *inc, const accord_entry *later, const accord
 	return yes;
 }
 
-int accord_incident_ledger_in_past(const accord_entry *later, const accord_entry *earlier, void *payload)
+int accord_incident_ledger_in_past(const accord_entry *later, const accord_entry *earlier,
+				   void *payload)
 {
 	return accord_ledger_in_past(payload, later, earlier);
 }
@@ -259,7 +266,8 @@ static const char *keep_text(accord_incident *inc, char *text)
 	return text;
 }
 
-static void mark(accord_incident *inc, const accord_entry *e, const char *text, const accord_entry *by);
+static void mark(accord_incident *inc, const accord_entry *e, const char *text,
+		 const accord_entry *by);
 
 /* "late: written without knowing of the close by acme at 2026-03-01 14:02" */
 static void mark_late(accord_incident *inc, const accord_parties *p, const accord_entry *e,
@@ -276,14 +284,16 @@ static void mark_late(accord_incident *inc, const accord_parties *p, const accor
 		accord_buf_printf(&b, "late: written without knowing of the %s by %s at %s", what,
 				  party ? party : "an unknown party", t);
 	else
-		accord_buf_printf(&b, "late: proposed on the incident closed by %s at %s, with no reopen before it",
-				  party ? party : "an unknown party", t);
+		accord_buf_printf(
+			&b,
+			"late: proposed on the incident closed by %s at %s, with no reopen before it",
+			party ? party : "an unknown party", t);
 	mark(inc, e, keep_text(inc, accord_buf_detach(&b)), decision);
 }
 
 /* A conflict of `kind` between `a` (earlier in ledger order) and `b`. */
-static void add_conflict(accord_incident *inc, const char *kind, const char *subject, const accord_entry *a,
-			 const accord_entry *b)
+static void add_conflict(accord_incident *inc, const char *kind, const char *subject,
+			 const accord_entry *a, const accord_entry *b)
 {
 	accord_conflict c = { kind, subject, a, b };
 
@@ -291,14 +301,16 @@ static void add_conflict(accord_incident *inc, const char *kind, const char *sub
 }
 
 /* An entry of `kind` (and `subject`) that has both sides of a conflict in its past settles it. */
-static void settle_conflicts(accord_incident *inc, const char *kind, const char *subject, const accord_entry *e)
+static void settle_conflicts(accord_incident *inc, const char *kind, const char *subject,
+			     const accord_entry *e)
 {
 	size_t i = 0;
 
 	while (i < inc->conflict_count) {
 		accord_conflict *c = &inc->conflicts[i];
 
-		if (strcmp(c->kind, kind) == 0 && (!subject || accord_str_eq(c->subject, subject)) &&
+		if (strcmp(c->kind, kind) == 0 &&
+		    (!subject || accord_str_eq(c->subject, subject)) &&
 		    (c->a == e || in_past(inc, e, c->a)) && (c->b == e || in_past(inc, e, c->b))) {
 			memmove(c, c + 1, (inc->conflict_count - i - 1) * sizeof(*c));
 			inc->conflict_count--;
@@ -308,7 +320,8 @@ static void settle_conflicts(accord_incident *inc, const char *kind, const char 
 	}
 }
 
-static void mark(accord_incident *inc, const accord_entry *e, const char *text, const accord_entry *by)
+static void mark(accord_incident *inc, const accord_entry *e, const char *text,
+		 const accord_entry *by)
 {
 	accord_mark m = { e, text, by };
 
@@ -326,16 +339,19 @@ static void conflict_value(accord_buf *out, const accord_conflict *c, const acco
 		accord_buf_printf(out, "score %lld", (long long)accord_entry_int(e, "score", 0));
 	} else if (!strcmp(c->kind, "amend")) {
 		if (accord_str_eq(c->subject, "severity"))
-			accord_buf_printf(out, "SEV%lld", (long long)accord_entry_int(e, "severity", 0));
+			accord_buf_printf(out, "SEV%lld",
+					  (long long)accord_entry_int(e, "severity", 0));
 		else if (accord_entry_str(e, c->subject))
 			accord_buf_puts(out, accord_entry_str(e, c->subject));
 	} else if (!strcmp(c->kind, "impact")) {
 		long long n = (long long)accord_entry_int(e, "customers", 0);
 		const char *end = accord_entry_str(e, "end");
 
-		accord_buf_printf(out, "%lld %s to %s", n, n == 1 ? "customer" : "customers", end ? end : "now");
+		accord_buf_printf(out, "%lld %s to %s", n, n == 1 ? "customer" : "customers",
+				  end ? end : "now");
 	} else {
-		accord_buf_printf(out, "actual %llds", (long long)accord_entry_int(e, "actual_s", 0));
+		accord_buf_printf(out, "actual %llds",
+				  (long long)accord_entry_int(e, "actual_s", 0));
 	}
 }
 
@@ -344,8 +360,8 @@ void accord_conflict_describe(accord_buf *out, const accord_conflict *c, const a
 {
 	const char *pb = accord_party_of(p, c->b), *pa = accord_party_of(p, c->a);
 
-	accord_buf_printf(out, "%s%s%s%s%s: ", c->kind, c->subject ? " " : "", c->subject ? c->subject : "",
-			  of ? " of " : "", of ? of : "");
+	accord_buf_printf(out, "%s%s%s%s%s: ", c->kind, c->subject ? " " : "",
+			  c->subject ? c->subject : "", of ? " of " : "", of ? of : "");
 	conflict_value(out, c, c->b);
 	accord_buf_printf(out, " by %s, ", pb ? pb : "?");
 	conflict_value(out, c, c->a);
@@ -389,15 +405,17 @@ static void drop_party(accord_incident *inc, size_t i)
 {
 	struct accord_derive *d = inc->derive;
 
-	memmove(&inc->parties[i], &inc->parties[i + 1], (inc->party_count - i - 1) * sizeof(*inc->parties));
-	memmove(&d->party_by[i], &d->party_by[i + 1], (d->party_by_count - i - 1) * sizeof(*d->party_by));
+	memmove(&inc->parties[i], &inc->parties[i + 1],
+		(inc->party_count - i - 1) * sizeof(*inc->parties));
+	memmove(&d->party_by[i], &d->party_by[i + 1],
+		(d->party_by_count - i - 1) * sizeof(*d->party_by));
 	inc->party_count--;
 	d->party_by_count--;
 }
 
 /* A ticket counts when its party is involved; another is refused on read as on write. */
-static void add_ticket(accord_incident *inc, const accord_entry *e, const char *party, const char *id,
-		       const char *named_by)
+static void add_ticket(accord_incident *inc, const accord_entry *e, const char *party,
+		       const char *id, const char *named_by)
 {
 	accord_ticket t = { e, party, id, named_by };
 
@@ -425,7 +443,8 @@ static void impact_conflict(accord_incident *inc, const accord_parties *p, const
 	for (i = inc->figure_count; i-- > 0;) {
 		const accord_impact *w = &inc->figures[i];
 
-		if (accord_str_eq(w->party, party) && accord_str_eq(accord_entry_str(w->entry, "start"), start)) {
+		if (accord_str_eq(w->party, party) &&
+		    accord_str_eq(accord_entry_str(w->entry, "start"), start)) {
 			if (!in_past(inc, e, w->entry))
 				add_conflict(inc, "impact", start, w->entry, e);
 			return;
@@ -435,17 +454,23 @@ static void impact_conflict(accord_incident *inc, const accord_parties *p, const
 
 static void apply_sla(accord_incident *inc, const accord_parties *p, const accord_entry *e)
 {
-	accord_sla sla = { e, accord_party_of(p, e), accord_entry_str(e, "name"),
-			   accord_entry_int(e, "target_s", 0), accord_entry_int(e, "actual_s", 0), 0 };
+	accord_sla sla = { e,
+			   accord_party_of(p, e),
+			   accord_entry_str(e, "name"),
+			   accord_entry_int(e, "target_s", 0),
+			   accord_entry_int(e, "actual_s", 0),
+			   0 };
 	size_t i;
 
 	sla.met = sla.actual <= sla.target;
 	for (i = 0; i < inc->sla_count; i++) {
-		if (accord_str_eq(inc->sla[i].party, sla.party) && accord_str_eq(inc->sla[i].name, sla.name)) {
+		if (accord_str_eq(inc->sla[i].party, sla.party) &&
+		    accord_str_eq(inc->sla[i].name, sla.name)) {
 			settle_conflicts(inc, "sla", sla.name, e);
 			if (!in_past(inc, e, inc->sla[i].entry))
 				add_conflict(inc, "sla", sla.name, inc->sla[i].entry, e);
-			mark(inc, inc->sla[i].entry, "superseded by the same party's later measurement", e);
+			mark(inc, inc->sla[i].entry,
+			     "superseded by the same party's later measurement", e);
 			inc->sla[i] = sla;
 			return;
 		}
@@ -456,15 +481,20 @@ static void apply_sla(accord_incident *inc, const accord_parties *p, const accor
 /* Feedback is the customer-facing party's to record; a response id counts once. */
 static void apply_feedback(accord_incident *inc, const accord_parties *p, const accord_entry *e)
 {
-	accord_feedback fb = { e, accord_party_of(p, e), accord_entry_str(e, "response"),
-			       accord_entry_int(e, "score", 0), accord_entry_int(e, "lost_minutes", -1),
-			       accord_entry_str(e, "comment"), cJSON_GetObjectItemCaseSensitive(e->body, "indicators") };
+	accord_feedback fb = { e,
+			       accord_party_of(p, e),
+			       accord_entry_str(e, "response"),
+			       accord_entry_int(e, "score", 0),
+			       accord_entry_int(e, "lost_minutes", -1),
+			       accord_entry_str(e, "comment"),
+			       cJSON_GetObjectItemCaseSensitive(e->body, "indicators") };
 	size_t i;
 
 	if (!fb.response)
 		fb.response = e->id;
 	if (!accord_str_eq(fb.party, inc->customer_party)) {
-		mark(inc, e, "not counted: feedback is recorded by the customer-facing party", NULL);
+		mark(inc, e, "not counted: feedback is recorded by the customer-facing party",
+		     NULL);
 		ACCORD_PUSH(inc->feedback_refused, inc->feedback_refused_count, fb);
 		return;
 	}
@@ -473,8 +503,10 @@ static void apply_feedback(accord_incident *inc, const accord_parties *p, const 
 		if (strcmp(inc->feedback[i].response, fb.response) == 0) {
 			/* recorded twice at once: both shown until a version knowing both */
 			if (!in_past(inc, e, inc->feedback[i].entry))
-				add_conflict(inc, "feedback", fb.response, inc->feedback[i].entry, e);
-			mark(inc, inc->feedback[i].entry, "superseded: the same response recorded again", e);
+				add_conflict(inc, "feedback", fb.response, inc->feedback[i].entry,
+					     e);
+			mark(inc, inc->feedback[i].entry,
+			     "superseded: the same response recorded again", e);
 			inc->feedback[i] = fb;
 			return;
 		}
@@ -550,7 +582,9 @@ void accord_action_id(char *out, const char *incident, const char *text, int occ
 
 const char *accord_action_state_name(accord_action_state state)
 {
-	return state == ACCORD_ACTION_DONE ? "done" : state == ACCORD_ACTION_NOT_DOING ? "not-doing" : "open";
+	return state == ACCORD_ACTION_DONE	  ? "done"
+	       : state == ACCORD_ACTION_NOT_DOING ? "not-doing"
+						  : "open";
 }
 
 int accord_action_overdue(const accord_action *a, int64_t now)
@@ -567,7 +601,8 @@ int accord_action_overdue(const accord_action *a, int64_t now)
 }
 
 /* The action items of resolution entry `e`, with their ids and no state yet. */
-static void actions_of(accord_action **out, size_t *count, const accord_incident *inc, const accord_entry *e)
+static void actions_of(accord_action **out, size_t *count, const accord_incident *inc,
+		       const accord_entry *e)
 {
 	const cJSON *a;
 
@@ -633,7 +668,8 @@ static int apply_proposal(accord_incident *inc, const accord_parties *p, const a
 	 * set is late, whether it knew of the close or not.
 	 */
 	if (inc->closed_by) {
-		mark_late(inc, p, e, in_past(inc, e, inc->closed_by) ? NULL : "close", inc->closed_by);
+		mark_late(inc, p, e, in_past(inc, e, inc->closed_by) ? NULL : "close",
+			  inc->closed_by);
 		return -1;
 	}
 	if (old && old->was_joint && old->joint_by && !in_past(inc, e, old->joint_by)) {
@@ -805,7 +841,8 @@ static const accord_entry *find_pause(const accord_incident *inc, const char *id
 	size_t i;
 
 	for (i = 0; i < d->status_count; i++)
-		if (!strcmp(d->statuses[i]->id, id) && accord_str_eq(accord_entry_str(d->statuses[i], "status"), "waiting"))
+		if (!strcmp(d->statuses[i]->id, id) &&
+		    accord_str_eq(accord_entry_str(d->statuses[i], "status"), "waiting"))
 			return d->statuses[i];
 	return NULL;
 }
@@ -842,7 +879,8 @@ static void apply_dispute(accord_incident *inc, const accord_parties *p, const a
 	dp.by = accord_party_of(p, e);
 	dp.target_party = accord_party_of(p, target);
 	if (!dp.by || accord_str_eq(dp.by, dp.target_party)) {
-		mark(inc, e, "no effect: only another involved party disputes a party's time", NULL);
+		mark(inc, e, "no effect: only another involved party disputes a party's time",
+		     NULL);
 		return;
 	}
 	time_field(&dp.at, e, "at");
@@ -895,7 +933,8 @@ static void apply_cosign(accord_incident *inc, const accord_parties *p, const ac
 	} else if ((c = find_closure(inc, id)) && !c->retracted) {
 		sign_for(&c->signed_by, &c->signed_count, party);
 		update_closures(inc);
-	} else if ((pause = find_pause(inc, id)) && party && accord_str_eq(accord_entry_str(pause, "on"), party)) {
+	} else if ((pause = find_pause(inc, id)) && party &&
+		   accord_str_eq(accord_entry_str(pause, "on"), party)) {
 		accord_pause_sign ps = { pause, party, e };
 
 		ACCORD_PUSH(inc->pause_signs, inc->pause_sign_count, ps);
@@ -926,7 +965,8 @@ static int withdraw(accord_incident *inc, const accord_entry *target)
 		return 0;
 	for (i = 0; i < inc->sla_count; i++) {
 		if (inc->sla[i].entry == target) {
-			memmove(&inc->sla[i], &inc->sla[i + 1], (inc->sla_count - i - 1) * sizeof(*inc->sla));
+			memmove(&inc->sla[i], &inc->sla[i + 1],
+				(inc->sla_count - i - 1) * sizeof(*inc->sla));
 			inc->sla_count--;
 			return 0;
 		}
@@ -986,12 +1026,14 @@ static void apply_retract(accord_incident *inc, const accord_parties *p, const a
 	else if (!same_member(p, target, e))
 		mark(inc, e, "no effect: a member retracts only its own entries", NULL);
 	else if (withdraw(inc, target) < 0)
-		mark(inc, e, "no effect: that entry cannot be retracted, or every party signed it", NULL);
+		mark(inc, e, "no effect: that entry cannot be retracted, or every party signed it",
+		     NULL);
 	else
 		mark(inc, target, "retracted", e);
 }
 
-static void push_step(accord_incident *inc, const accord_parties *p, const accord_entry *e, const char *status)
+static void push_step(accord_incident *inc, const accord_parties *p, const accord_entry *e,
+		      const char *status)
 {
 	struct accord_derive *d = inc->derive;
 	status_step st = { e, status, accord_party_of(p, e) };
@@ -1076,7 +1118,8 @@ static void apply_close(accord_incident *inc, const accord_parties *p, const acc
 	while (i < inc->conflict_count) {
 		accord_conflict *c = &inc->conflicts[i];
 
-		if (strcmp(c->kind, "status") == 0 && (is_late(inc, c->a) || in_past(inc, e, c->a)) &&
+		if (strcmp(c->kind, "status") == 0 &&
+		    (is_late(inc, c->a) || in_past(inc, e, c->a)) &&
 		    (is_late(inc, c->b) || in_past(inc, e, c->b))) {
 			memmove(c, c + 1, (inc->conflict_count - i - 1) * sizeof(*c));
 			inc->conflict_count--;
@@ -1117,7 +1160,8 @@ static void apply_status(accord_incident *inc, const accord_parties *p, const ac
 		return;
 	}
 	settle_conflicts(inc, "status", NULL, e);
-	if (last->entry != inc->open && strcmp(last->status, to) != 0 && !in_past(inc, e, last->entry))
+	if (last->entry != inc->open && strcmp(last->status, to) != 0 &&
+	    !in_past(inc, e, last->entry))
 		add_conflict(inc, "status", NULL, last->entry, e);
 	if (accord_incident_transition_ok(inc->status, to) == 0)
 		push_step(inc, p, e, to);
@@ -1171,7 +1215,7 @@ static void apply_action(accord_incident *inc, const accord_entry *e)
 	} else {
 		rec->state = strcmp(state, "done") == 0	       ? ACCORD_ACTION_DONE
 			     : strcmp(state, "not-doing") == 0 ? ACCORD_ACTION_NOT_DOING
-								: ACCORD_ACTION_OPEN;
+							       : ACCORD_ACTION_OPEN;
 		rec->done = rec->state != ACCORD_ACTION_OPEN;
 		rec->note = accord_entry_str(e, "note");
 	}
@@ -1201,11 +1245,12 @@ static void apply_entry(accord_incident *inc, const accord_parties *p, const acc
 		}
 		add_party_name(inc, accord_entry_str(e, "party"), e);
 		if (accord_entry_str(e, "ticket"))
-			add_ticket(inc, e, accord_entry_str(e, "party"), accord_entry_str(e, "ticket"),
-				   accord_party_of(p, e));
+			add_ticket(inc, e, accord_entry_str(e, "party"),
+				   accord_entry_str(e, "ticket"), accord_party_of(p, e));
 		update_joint(inc, e); /* a newly involved party has not signed yet */
 	} else if (!strcmp(t, "ticket")) {
-		add_ticket(inc, e, accord_entry_str(e, "party"), accord_entry_str(e, "id"), accord_party_of(p, e));
+		add_ticket(inc, e, accord_entry_str(e, "party"), accord_entry_str(e, "id"),
+			   accord_party_of(p, e));
 	} else if (!strcmp(t, "resolution")) {
 		if (apply_proposal(inc, p, e) == 0)
 			add_signature(inc, p, e); /* the proposer signs for its own party */
@@ -1238,11 +1283,13 @@ static void apply_open(accord_incident *inc, const accord_parties *p, const acco
 	inc->opened_at = open->time;
 	time_field(&inc->started_at, open, "started_at");
 	push_step(inc, p, open, "investigating");
-	inc->customer_party = accord_incident_customer_party(p, open, inc->derive->in_past, inc->derive->payload);
+	inc->customer_party =
+		accord_incident_customer_party(p, open, inc->derive->in_past, inc->derive->payload);
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(open->body, "parties"))
 		add_party_name(inc, cJSON_IsString(item) ? item->valuestring : NULL, open);
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(open->body, "tickets"))
-		add_ticket(inc, open, accord_json_str(item, "party"), accord_json_str(item, "id"), by);
+		add_ticket(inc, open, accord_json_str(item, "party"), accord_json_str(item, "id"),
+			   by);
 	ACCORD_PUSH(inc->timeline, inc->timeline_count, open);
 }
 
@@ -1278,7 +1325,8 @@ static int64_t listed_time(accord_incident *inc, const accord_entry *e)
 	for (i = 0; i < inc->dispute_count; i++) {
 		const accord_dispute *dp = &inc->disputes[i];
 
-		if (!dp->retracted && dp->accepted_by && dp->at > t && (dp->target == e || in_past(inc, e, dp->target)))
+		if (!dp->retracted && dp->accepted_by && dp->at > t &&
+		    (dp->target == e || in_past(inc, e, dp->target)))
 			t = dp->at;
 	}
 	return t;
@@ -1301,10 +1349,13 @@ static void sort_timeline(accord_incident *inc)
 }
 
 int accord_incident_build_from(accord_incident **out, const accord_parties *parties,
-				const accord_entry *const *entries, size_t count,
-				accord_in_past_fn in_past_fn, void *payload)
+			       const accord_entry *const *entries, size_t count,
+			       accord_in_past_fn in_past_fn, void *payload)
 {
-	struct accord_derive d = { in_past_fn, payload, ACCORD_IDMAP_INIT, 0, NULL, 0, NULL, 0, NULL, NULL, 0, NULL, NULL, 0 };
+	struct accord_derive d = {
+		in_past_fn, payload, ACCORD_IDMAP_INIT, 0, NULL, 0, NULL, 0, NULL, NULL, 0, NULL,
+		NULL,	    0
+	};
 	accord_incident *inc;
 	const accord_entry *open = count ? entries[0] : NULL;
 	size_t i;
@@ -1313,7 +1364,8 @@ int accord_incident_build_from(accord_incident **out, const accord_parties *part
 	if (!open || strcmp(open->type, "open") != 0)
 		return accord_error_set(ACCORD_EINVALID, "an incident starts with its open entry");
 	if (!in_past_fn)
-		return accord_error_set(ACCORD_EINVALID, "deriving an incident needs a causal oracle");
+		return accord_error_set(ACCORD_EINVALID,
+					"deriving an incident needs a causal oracle");
 	if (!(inc = calloc(1, sizeof(*inc))))
 		return accord_error_set(ACCORD_ENOMEM, "out of memory");
 	inc->derive = &d;
@@ -1358,8 +1410,8 @@ int accord_incident_build(accord_incident **out, const accord_ledger *ledger,
 	for (i = 0; i < ledger->count; i++)
 		if (strcmp(ledger->entries[i]->incident, open->id) == 0)
 			ACCORD_PUSH(list, n, ledger->entries[i]);
-	error = accord_incident_build_from(out, &ledger->parties, list, n, accord_incident_ledger_in_past,
-					   (void *)ledger);
+	error = accord_incident_build_from(out, &ledger->parties, list, n,
+					   accord_incident_ledger_in_past, (void *)ledger);
 	free(list);
 	return error;
 }
@@ -1386,7 +1438,8 @@ int accord_incident_each(const accord_ledger *l, accord_incident_fn fn, void *pa
 			continue;
 		if (!strcmp(e->type, "open")) {
 			ACCORD_PUSH(lists, nlists, fresh);
-			accord_idmap_put(&at, e->id, (void *)(uintptr_t)nlists); /* index + 1: never NULL */
+			accord_idmap_put(&at, e->id,
+					 (void *)(uintptr_t)nlists); /* index + 1: never NULL */
 		}
 		if (!(k = (size_t)(uintptr_t)accord_idmap_get(&at, id)))
 			continue; /* its open does not count */
@@ -1395,8 +1448,9 @@ int accord_incident_each(const accord_ledger *l, accord_incident_fn fn, void *pa
 	for (k = 0; k < nlists && error == 0; k++) {
 		accord_incident *inc = NULL;
 
-		if ((error = accord_incident_build_from(&inc, &l->parties, lists[k].entries, lists[k].count,
-							accord_incident_ledger_in_past, (void *)l)) < 0)
+		if ((error = accord_incident_build_from(
+			     &inc, &l->parties, lists[k].entries, lists[k].count,
+			     accord_incident_ledger_in_past, (void *)l)) < 0)
 			break;
 		accord_incident_settle_duplicate_in(inc, (accord_ledger *)l);
 		error = fn(inc, payload);
@@ -1460,10 +1514,11 @@ const accord_entry **accord_incident_pending(const accord_incident *inc, const c
 		const char *on = accord_entry_str(st->entry, "on");
 		size_t j;
 
-		if (strcmp(st->status, "waiting") != 0 || !accord_str_eq(on, party) || accord_str_eq(st->party, on) ||
-		    accord_str_eq(st->party, inc->customer_party))
+		if (strcmp(st->status, "waiting") != 0 || !accord_str_eq(on, party) ||
+		    accord_str_eq(st->party, on) || accord_str_eq(st->party, inc->customer_party))
 			continue;
-		for (j = 0; j < inc->pause_sign_count && inc->pause_signs[j].pause != st->entry; j++)
+		for (j = 0; j < inc->pause_sign_count && inc->pause_signs[j].pause != st->entry;
+		     j++)
 			;
 		if (j == inc->pause_sign_count)
 			ACCORD_PUSH(out, n, st->entry);
@@ -1512,8 +1567,8 @@ void accord_incident_free(accord_incident *incident)
 	free(incident);
 }
 
-const char *accord_duplicate_why_not(const char *self, const char *of, accord_closed_as_fn closed_as,
-				     void *payload)
+const char *accord_duplicate_why_not(const char *self, const char *of,
+				     accord_closed_as_fn closed_as, void *payload)
 {
 	const char **seen = NULL, *why = NULL, *cur = of;
 	size_t n = 0, i;
@@ -1565,7 +1620,8 @@ const char *accord_duplicate_why_not_in(accord_ledger *ledger, const char *self,
 	return accord_duplicate_why_not(self, of, ledger_closed_as, ledger);
 }
 
-void accord_incident_settle_duplicate(accord_incident *inc, accord_closed_as_fn closed_as, void *payload)
+void accord_incident_settle_duplicate(accord_incident *inc, accord_closed_as_fn closed_as,
+				      void *payload)
 {
 	size_t i;
 
@@ -1579,7 +1635,8 @@ void accord_incident_settle_duplicate(accord_incident *inc, accord_closed_as_fn 
 		if (!c->joint || c->retracted)
 			continue;
 		if (strcmp(c->kind, "duplicate") != 0 ||
-		    !(why = accord_duplicate_why_not(inc->id, c->of ? c->of : "", closed_as, payload))) {
+		    !(why = accord_duplicate_why_not(inc->id, c->of ? c->of : "", closed_as,
+						     payload))) {
 			inc->closed_as = c;
 			return;
 		}

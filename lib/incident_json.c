@@ -62,7 +62,8 @@ static cJSON *signatures_to_json(const accord_resolution *r)
 		cJSON_AddStringToObject(item, "key", sig->member->key.id);
 		accord_json_add_time(item, "time", sig->entry->time);
 		cJSON_AddStringToObject(item, "entry", sig->entry->id);
-		cJSON_AddStringToObject(item, "role", sig->entry == r->entry ? "proposer" : "cosigner");
+		cJSON_AddStringToObject(item, "role",
+					sig->entry == r->entry ? "proposer" : "cosigner");
 		cJSON_AddItemToArray(arr, item);
 	}
 	return arr;
@@ -105,10 +106,14 @@ static cJSON *resolution_to_json(const accord_incident *inc, int64_t now)
 	cJSON_AddNumberToObject(o, "revision", r->revision);
 	add_str_or_null(o, "revises", accord_json_str(body, "revises"));
 	cJSON_AddStringToObject(o, "summary", accord_json_str(body, "summary"));
-	cJSON_AddItemToObject(o, "factors", string_list(cJSON_GetObjectItemCaseSensitive(body, "factors")));
-	cJSON_AddItemToObject(o, "went_well", string_list(cJSON_GetObjectItemCaseSensitive(body, "went_well")));
-	cJSON_AddItemToObject(o, "went_wrong", string_list(cJSON_GetObjectItemCaseSensitive(body, "went_wrong")));
-	cJSON_AddItemToObject(o, "lucky", string_list(cJSON_GetObjectItemCaseSensitive(body, "lucky")));
+	cJSON_AddItemToObject(o, "factors",
+			      string_list(cJSON_GetObjectItemCaseSensitive(body, "factors")));
+	cJSON_AddItemToObject(o, "went_well",
+			      string_list(cJSON_GetObjectItemCaseSensitive(body, "went_well")));
+	cJSON_AddItemToObject(o, "went_wrong",
+			      string_list(cJSON_GetObjectItemCaseSensitive(body, "went_wrong")));
+	cJSON_AddItemToObject(o, "lucky",
+			      string_list(cJSON_GetObjectItemCaseSensitive(body, "lucky")));
 	cJSON_AddItemToObject(o, "signatures", signatures_to_json(r));
 	waiting = accord_incident_waiting(inc, &n);
 	cJSON_AddItemToObject(o, "waiting_for", names(waiting, n));
@@ -136,7 +141,8 @@ static int64_t counted_seconds(const accord_incident *inc, const accord_impact *
 
 	for (i = 0; i < inc->impact_count; i++)
 		if (inc->impact[i].entry == w->entry)
-			sum = accord_sat_add(sum, accord_impact_window_seconds(&inc->impact[i], now, NULL));
+			sum = accord_sat_add(
+				sum, accord_impact_window_seconds(&inc->impact[i], now, NULL));
 	return sum;
 }
 
@@ -229,8 +235,9 @@ static void add_feedback_and_sla(cJSON *o, const accord_incident *inc)
 	for (i = 0; i < inc->feedback_count; i++)
 		cJSON_AddItemToArray(arr, feedback_to_json(&inc->feedback[i], NULL));
 	for (i = 0; i < inc->feedback_refused_count; i++)
-		cJSON_AddItemToArray(arr, feedback_to_json(&inc->feedback_refused[i],
-							   "feedback is recorded by the customer-facing party"));
+		cJSON_AddItemToArray(
+			arr, feedback_to_json(&inc->feedback_refused[i],
+					      "feedback is recorded by the customer-facing party"));
 }
 
 static void add_tickets(cJSON *o, const accord_incident *inc)
@@ -284,7 +291,10 @@ static void add_closures(cJSON *o, const accord_incident *inc)
 		cJSON_AddStringToObject(item, "kind", c->kind);
 		add_str_or_null(item, "of", c->of);
 		add_str_or_null(item, "reason", accord_entry_str(c->entry, "reason"));
-		cJSON_AddStringToObject(item, "state", c->retracted ? "retracted" : c->joint ? "joint" : "proposed");
+		cJSON_AddStringToObject(item, "state",
+					c->retracted ? "retracted"
+					: c->joint   ? "joint"
+						     : "proposed");
 		cJSON_AddItemToObject(item, "signed_by", names(c->signed_by, c->signed_count));
 		cJSON_AddStringToObject(item, "entry", c->entry->id);
 		cJSON_AddItemToArray(arr, item);
@@ -352,7 +362,8 @@ static const accord_dispute *time_disputed(const accord_incident *inc, const acc
 	return NULL;
 }
 
-static cJSON *timeline_item(const accord_incident *inc, const accord_entry *e, const accord_parties *parties)
+static cJSON *timeline_item(const accord_incident *inc, const accord_entry *e,
+			    const accord_parties *parties)
 {
 	cJSON *item = accord_entry_to_timeline_json(e, parties);
 	const accord_mark *m = accord_incident_mark(inc, e);
@@ -373,7 +384,7 @@ static cJSON *timeline_item(const accord_incident *inc, const accord_entry *e, c
 }
 
 cJSON *accord_incident_to_json(const accord_incident *inc, const accord_parties *parties,
-				int64_t now)
+			       int64_t now)
 {
 	cJSON *o = cJSON_CreateObject(), *arr;
 	char label[160];

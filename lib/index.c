@@ -19,11 +19,13 @@
 #include "index.h"
 
 /* A key's type in the state file: nothing for ssh-ed25519, ":<application>" for an sk key. */
-#define KEY_TYPE_SUFFIX(k) ((k)->type == ACCORD_KEY_SK_ED25519 ? ":" : ""), \
-	((k)->type == ACCORD_KEY_SK_ED25519 ? (k)->application : "")
-#define INDEX_VERSION "accord-index 7" /* 5: a tree of tags from the state down, opens chained; 6: cuts, format 2; 7: agreements */
-#define TAG_LEN 32		       /* a file's tag: BLAKE2b-256 */
-#define LINE_TAG_LEN 16		       /* an opens line's tag */
+#define KEY_TYPE_SUFFIX(k)                               \
+	((k)->type == ACCORD_KEY_SK_ED25519 ? ":" : ""), \
+		((k)->type == ACCORD_KEY_SK_ED25519 ? (k)->application : "")
+#define INDEX_VERSION \
+	"accord-index 7" /* 5: a tree of tags from the state down, opens chained; 6: cuts, format 2; 7: agreements */
+#define TAG_LEN 32						 /* a file's tag: BLAKE2b-256 */
+#define LINE_TAG_LEN 16						 /* an opens line's tag */
 #define OPENS_LINE (ACCORD_ID_HEXLEN + 1 + 2 * LINE_TAG_LEN + 1) /* "<id> <tag>\n" */
 #define BUCKETS 256 /* incidents/<ab>/: one bucket per first byte of the id */
 
@@ -55,18 +57,19 @@ typedef struct {
 
 struct accord_index {
 	char *dir; /* <gitdir>/accord/index */
-	char evidence[ACCORD_ID_HEXLEN + 1]; /* digest of the evidence refs the state was made with */
-	accord_idmap high;      /* key id -> high_mark: survives rebuilds, never goes down */
-	accord_idmap loaded;    /* entry id -> entry, for entries held by the ledger */
+	char evidence[ACCORD_ID_HEXLEN +
+		      1];	/* digest of the evidence refs the state was made with */
+	accord_idmap high;	/* key id -> high_mark: survives rebuilds, never goes down */
+	accord_idmap loaded;	/* entry id -> entry, for entries held by the ledger */
 	accord_idmap incidents; /* incident id -> loaded_incident */
-	int dirty;              /* the state file lags behind the ledger */
-	size_t opens;           /* lines of `opens` that count (the state says how many) */
+	int dirty;		/* the state file lags behind the ledger */
+	size_t opens;		/* lines of `opens` that count (the state says how many) */
 	char opens_head[2 * LINE_TAG_LEN + 1]; /* the tag of the last of them ("" for none) */
 	/*
 	 * The tree that makes an older file put back show: the state records
 	 * each bucket file's tag, each bucket each of its incident files' tag.
 	 */
-	unsigned char state_tag[TAG_LEN];	    /* of the state file read: has it moved since? */
+	unsigned char state_tag[TAG_LEN]; /* of the state file read: has it moved since? */
 	unsigned char bucket_tag[BUCKETS][TAG_LEN]; /* as the state records them */
 	unsigned char has_bucket[BUCKETS];	    /* the state records bucket b */
 	bucket *buckets[BUCKETS];		    /* read (and authenticated) or changed so far */
@@ -157,7 +160,8 @@ static int mkdir_p(const char *path)
 
 			tmp[i] = '\0';
 			if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
-				return accord_error_set(ACCORD_ERROR, "can't create %s: %s", tmp, strerror(errno));
+				return accord_error_set(ACCORD_ERROR, "can't create %s: %s", tmp,
+							strerror(errno));
 			tmp[i] = c;
 		}
 	}
@@ -181,7 +185,8 @@ static int write_atomic(const char *path, const accord_buf *data)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			int code = accord_error_set(ACCORD_ERROR, "can't write %s: %s", tmp, strerror(errno));
+			int code = accord_error_set(ACCORD_ERROR, "can't write %s: %s", tmp,
+						    strerror(errno));
 
 			close(fd);
 			unlink(tmp);
@@ -190,7 +195,8 @@ static int write_atomic(const char *path, const accord_buf *data)
 		off += (size_t)w;
 	}
 	if (close(fd) < 0 || rename(tmp, path) < 0) {
-		int code = accord_error_set(ACCORD_ERROR, "can't write %s: %s", path, strerror(errno));
+		int code =
+			accord_error_set(ACCORD_ERROR, "can't write %s: %s", path, strerror(errno));
 
 		unlink(tmp);
 		return code;
@@ -212,13 +218,13 @@ static void derive_key(unsigned char *out, accord_store *store, const unsigned c
 {
 	const char *gitdir = accord_store_gitdir(store);
 
-	crypto_generichash(out, crypto_generichash_KEYBYTES, (const unsigned char *)gitdir, strlen(gitdir),
-			   cache_key, ACCORD_LEDGER_CACHE_KEY_LEN);
+	crypto_generichash(out, crypto_generichash_KEYBYTES, (const unsigned char *)gitdir,
+			   strlen(gitdir), cache_key, ACCORD_LEDGER_CACHE_KEY_LEN);
 }
 
 /* The tag of `len` bytes of `data` stored as `name` (its place in the index). */
-static void tag_of(unsigned char *out, size_t outlen, const struct accord_index *ix, const char *name,
-		   const void *data, size_t len)
+static void tag_of(unsigned char *out, size_t outlen, const struct accord_index *ix,
+		   const char *name, const void *data, size_t len)
 {
 	crypto_generichash_state st;
 
@@ -229,7 +235,8 @@ static void tag_of(unsigned char *out, size_t outlen, const struct accord_index 
 }
 
 /* End `data` (the contents of file `name`) with its tag line "mac <hex>"; the tag into `tag`. */
-static void seal(unsigned char *tag, const struct accord_index *ix, const char *name, accord_buf *data)
+static void seal(unsigned char *tag, const struct accord_index *ix, const char *name,
+		 accord_buf *data)
 {
 	char hex[2 * TAG_LEN + 1];
 
@@ -242,7 +249,8 @@ static void seal(unsigned char *tag, const struct accord_index *ix, const char *
  * Check and strip the tag line of `data`, its tag into `tag`; ACCORD_EINVALID
  * when it does not authenticate.
  */
-static int unseal(unsigned char *tag, const struct accord_index *ix, const char *name, accord_buf *data)
+static int unseal(unsigned char *tag, const struct accord_index *ix, const char *name,
+		  accord_buf *data)
 {
 	const size_t line = 4 + 2 * TAG_LEN + 1;
 	unsigned char want[TAG_LEN];
@@ -251,12 +259,14 @@ static int unseal(unsigned char *tag, const struct accord_index *ix, const char 
 
 	if (data->size < line || memcmp(data->ptr + data->size - line, "mac ", 4) != 0 ||
 	    data->ptr[data->size - 1] != '\n')
-		return accord_error_set(ACCORD_EINVALID, "index file %s is not authenticated", name);
+		return accord_error_set(ACCORD_EINVALID, "index file %s is not authenticated",
+					name);
 	body = data->size - line;
 	tag_of(want, sizeof(want), ix, name, data->ptr, body);
 	accord_hex_encode(hex, want, sizeof(want));
 	if (sodium_memcmp(hex, data->ptr + body + 4, 2 * TAG_LEN) != 0)
-		return accord_error_set(ACCORD_EINVALID, "index file %s does not authenticate", name);
+		return accord_error_set(ACCORD_EINVALID, "index file %s does not authenticate",
+					name);
 	memcpy(tag, want, TAG_LEN);
 	data->size = body;
 	data->ptr[body] = '\0';
@@ -362,9 +372,11 @@ static int read_bucket(bucket **out, struct accord_index *ix, unsigned b)
 		bucket_name(&name, b);
 		error = read_sealed(&data, tag, ix, name.ptr);
 		if (error == ACCORD_ENOTFOUND)
-			error = accord_error_set(ACCORD_EINVALID, "index file %s is gone", name.ptr);
+			error = accord_error_set(ACCORD_EINVALID, "index file %s is gone",
+						 name.ptr);
 		else if (error == 0 && sodium_memcmp(tag, ix->bucket_tag[b], TAG_LEN) != 0)
-			error = accord_error_set(ACCORD_EINVALID, "index file %s is not the one the state recorded",
+			error = accord_error_set(ACCORD_EINVALID,
+						 "index file %s is not the one the state recorded",
 						 name.ptr);
 		for (line = error ? NULL : strtok_r(data.ptr, "\n", &save); line && error == 0;
 		     line = strtok_r(NULL, "\n", &save)) {
@@ -381,7 +393,8 @@ static int read_bucket(bucket **out, struct accord_index *ix, unsigned b)
 			bk->rows = r;
 			r += bk->count;
 			/* "<id> <tag>", ids in order and of this bucket */
-			if (strlen(line) != ACCORD_ID_HEXLEN + 1 + 2 * TAG_LEN || line[ACCORD_ID_HEXLEN] != ' ') {
+			if (strlen(line) != ACCORD_ID_HEXLEN + 1 + 2 * TAG_LEN ||
+			    line[ACCORD_ID_HEXLEN] != ' ') {
 				error = ACCORD_EINVALID;
 				break;
 			}
@@ -396,7 +409,8 @@ static int read_bucket(bucket **out, struct accord_index *ix, unsigned b)
 			bk->count++;
 		}
 		if (error == ACCORD_EINVALID && !first)
-			error = accord_error_set(ACCORD_EINVALID, "index file %s is damaged", name.ptr);
+			error = accord_error_set(ACCORD_EINVALID, "index file %s is damaged",
+						 name.ptr);
 	}
 	accord_buf_dispose(&name);
 	accord_buf_dispose(&data);
@@ -543,7 +557,8 @@ static int read_incident_file(incident_file *f, struct accord_index *ix, const c
 	if (error == ACCORD_ENOTFOUND)
 		error = accord_error_set(ACCORD_EINVALID, "index file %s is gone", path.ptr);
 	else if (error == 0 && sodium_memcmp(tag, bk->rows[at].tag, TAG_LEN) != 0)
-		error = accord_error_set(ACCORD_EINVALID, "index file %s is not the one its bucket recorded",
+		error = accord_error_set(ACCORD_EINVALID,
+					 "index file %s is not the one its bucket recorded",
 					 path.ptr);
 	accord_buf_dispose(&path);
 	if (error < 0) {
@@ -560,7 +575,8 @@ static int read_incident_file(incident_file *f, struct accord_index *ix, const c
 		} else if (line[0] == 's' && line[1] == ' ') {
 			long long sev, op, st, sa;
 
-			if (sscanf(line + 2, "%15s %lld %lld %lld %lld", s->status, &sev, &op, &st, &sa) != 5)
+			if (sscanf(line + 2, "%15s %lld %lld %lld %lld", s->status, &sev, &op, &st,
+				   &sa) != 5)
 				goto bad;
 			s->severity = sev;
 			s->opened_at = op;
@@ -581,7 +597,8 @@ static int read_incident_file(incident_file *f, struct accord_index *ix, const c
 				w.end = we;
 				w.has_end = 1;
 			}
-			f->windows = realloc(f->windows, (f->window_count + 1) * sizeof(*f->windows));
+			f->windows =
+				realloc(f->windows, (f->window_count + 1) * sizeof(*f->windows));
 			if (!f->windows)
 				abort();
 			f->windows[f->window_count++] = w;
@@ -593,7 +610,8 @@ static int read_incident_file(incident_file *f, struct accord_index *ix, const c
 			git_oid oid;
 
 			line[42] = '\0';
-			if (git_oid_fromstr(&oid, line + 2) < 0 || !accord_is_lower_hex(line + 43, 64))
+			if (git_oid_fromstr(&oid, line + 2) < 0 ||
+			    !accord_is_lower_hex(line + 43, 64))
 				goto bad;
 			f->commits = realloc(f->commits, (f->count + 1) * sizeof(*f->commits));
 			f->ids = realloc(f->ids, (f->count + 1) * sizeof(*f->ids));
@@ -622,8 +640,8 @@ bad_noclean:
  * Derive the incident from its loaded entries, write its file and record
  * its tag in its bucket (written with the state, flush_buckets).
  */
-static int write_incident_file(struct accord_index *ix, const accord_ledger *l, const accord_parties *parties,
-			       const loaded_incident *li)
+static int write_incident_file(struct accord_index *ix, const accord_ledger *l,
+			       const accord_parties *parties, const loaded_incident *li)
 {
 	accord_incident *inc = NULL;
 	accord_buf path = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
@@ -633,7 +651,7 @@ static int write_incident_file(struct accord_index *ix, const accord_ledger *l, 
 	int error;
 
 	if ((error = accord_incident_build_from(&inc, parties, li->entries, li->count,
-						 accord_incident_ledger_in_past, (void *)l)) < 0)
+						accord_incident_ledger_in_past, (void *)l)) < 0)
 		return error;
 	/* a bucket that does not match is not written on: the next open re-derives it */
 	if ((error = read_bucket(&bk, ix, bucket_of(inc->id))) < 0) {
@@ -647,7 +665,8 @@ static int write_incident_file(struct accord_index *ix, const accord_ledger *l, 
 	for (i = 0; i < inc->impact_count; i++) {
 		const accord_impact *w = &inc->impact[i];
 
-		accord_buf_printf(&data, "w %lld %lld ", (long long)w->customers, (long long)w->start);
+		accord_buf_printf(&data, "w %lld %lld ", (long long)w->customers,
+				  (long long)w->start);
 		if (w->has_end)
 			accord_buf_printf(&data, "%lld\n", (long long)w->end);
 		else
@@ -681,8 +700,10 @@ static int append_open(struct accord_index *ix, const char *id)
 	fd = open(path.ptr, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	opens_tag(tag, ix, ix->opens, id, ix->opens_head);
 	opens_line(line, id, tag);
-	if (fd < 0 || pwrite(fd, line, sizeof(line), (off_t)(ix->opens * OPENS_LINE)) != (ssize_t)sizeof(line)) {
-		error = accord_error_set(ACCORD_ERROR, "can't write %s: %s", path.ptr, strerror(errno));
+	if (fd < 0 || pwrite(fd, line, sizeof(line), (off_t)(ix->opens * OPENS_LINE)) !=
+			      (ssize_t)sizeof(line)) {
+		error = accord_error_set(ACCORD_ERROR, "can't write %s: %s", path.ptr,
+					 strerror(errno));
 	} else {
 		ix->opens++;
 		memcpy(ix->opens_head, tag, sizeof(tag));
@@ -735,11 +756,12 @@ static int check_mark(const struct accord_index *ix, const char *keyid, int64_t 
 	const high_mark *h = accord_idmap_get(&ix->high, keyid);
 
 	if (h && h->seq > seq)
-		return accord_error_set(ACCORD_EBADSIG,
-					"feed %s was rolled back: this repository verified it up to seq %lld (entry %.12s), "
-					"it now ends at seq %lld; writing would sign a second entry with the same "
-					"sequence number. Restore the feed first (accord sync with a copy that has it)",
-					keyid, (long long)h->seq, h->id, (long long)seq);
+		return accord_error_set(
+			ACCORD_EBADSIG,
+			"feed %s was rolled back: this repository verified it up to seq %lld (entry %.12s), "
+			"it now ends at seq %lld; writing would sign a second entry with the same "
+			"sequence number. Restore the feed first (accord sync with a copy that has it)",
+			keyid, (long long)h->seq, h->id, (long long)seq);
 	return 0;
 }
 
@@ -806,9 +828,9 @@ static int save_state(accord_ledger *l)
 		return error;
 	if (!l->index->evidence[0])
 		evidence_digest(l->index->evidence, l->store);
-	accord_buf_printf(&data, "%s\nledger %s\nlamport %lld\nevidence %s\nopens %zu %s\n", INDEX_VERSION,
-			  l->id, (long long)l->max_lamport, l->index->evidence, l->index->opens,
-			  l->index->opens ? l->index->opens_head : "-");
+	accord_buf_printf(&data, "%s\nledger %s\nlamport %lld\nevidence %s\nopens %zu %s\n",
+			  INDEX_VERSION, l->id, (long long)l->max_lamport, l->index->evidence,
+			  l->index->opens, l->index->opens ? l->index->opens_head : "-");
 	for (b = 0; b < BUCKETS; b++) {
 		char hex[2 * TAG_LEN + 1];
 
@@ -822,8 +844,9 @@ static int save_state(accord_ledger *l)
 		char head[GIT_OID_HEXSZ + 1];
 
 		git_oid_tostr(head, sizeof(head), &f->head);
-		accord_buf_printf(&data, "feed %s %s %lld %s %lld %lld\n", f->keyid, head, (long long)f->seq,
-				  f->last->id, (long long)f->last->lamport, (long long)f->last->time);
+		accord_buf_printf(&data, "feed %s %s %lld %s %lld %lld\n", f->keyid, head,
+				  (long long)f->seq, f->last->id, (long long)f->last->lamport,
+				  (long long)f->last->time);
 	}
 	/* Feed refs that point past what counts: unchanged, they need no new verdict. */
 	for (i = 0; i < l->beyond_count; i++) {
@@ -831,16 +854,17 @@ static int save_state(accord_ledger *l)
 
 		git_oid_tostr(head, sizeof(head), &l->beyond[i].head);
 		git_oid_tostr(first, sizeof(first), &l->beyond[i].first_out);
-		accord_buf_printf(&data, "beyond %s %s %s %lld %d\n", l->beyond[i].keyid, head, first,
-				  (long long)l->beyond[i].first_seq, l->beyond[i].holes);
+		accord_buf_printf(&data, "beyond %s %s %s %lld %d\n", l->beyond[i].keyid, head,
+				  first, (long long)l->beyond[i].first_seq, l->beyond[i].holes);
 	}
 	accord_buf_printf(&data, "leftout %zu\n", l->left_out);
 	for (i = 0; i < l->finding_count; i++) {
 		const accord_finding *f = &l->findings[i];
 		const char *x;
 
-		accord_buf_printf(&data, "finding %s %s %lld %s %s ", accord_audit_kind_name(f->kind),
-				  f->feed[0] ? f->feed : "-", (long long)f->seq, f->commit[0] ? f->commit : "-",
+		accord_buf_printf(&data, "finding %s %s %lld %s %s ",
+				  accord_audit_kind_name(f->kind), f->feed[0] ? f->feed : "-",
+				  (long long)f->seq, f->commit[0] ? f->commit : "-",
 				  f->entry[0] ? f->entry : "-");
 		for (x = f->explanation ? f->explanation : ""; *x; x++)
 			accord_buf_putc(&data, *x == '\n' || *x == '\r' ? ' ' : *x);
@@ -852,7 +876,8 @@ static int save_state(accord_ledger *l)
 		const high_mark *h = l->index->high.keys[i] ? l->index->high.values[i] : NULL;
 
 		if (h)
-			accord_buf_printf(&data, "high %s %lld %s\n", h->keyid, (long long)h->seq, h->id);
+			accord_buf_printf(&data, "high %s %lld %s\n", h->keyid, (long long)h->seq,
+					  h->id);
 	}
 	for (i = 0; i < p->party_count; i++)
 		accord_buf_printf(&data, "party %s %lld %s\n", p->parties[i].name,
@@ -863,19 +888,20 @@ static int save_state(accord_ledger *l)
 		char pk[65];
 
 		accord_hex_encode(pk, m->key.pk, sizeof(m->key.pk));
-		accord_buf_printf(&data, "member %s%s%s %s %zu %d %d %d %lld %lld %lld %lld %d %s\n", pk,
-				  KEY_TYPE_SUFFIX(&m->key),
-				  m->key.name, m->party, m->root, m->admin, m->revoked, (long long)m->added,
-				  (long long)m->revoked_at, (long long)m->cut, (long long)m->valid_until,
-				  m->accepted, m->added_by[0] ? m->added_by : "-");
+		accord_buf_printf(
+			&data, "member %s%s%s %s %zu %d %d %d %lld %lld %lld %lld %d %s\n", pk,
+			KEY_TYPE_SUFFIX(&m->key), m->key.name, m->party, m->root, m->admin,
+			m->revoked, (long long)m->added, (long long)m->revoked_at,
+			(long long)m->cut, (long long)m->valid_until, m->accepted,
+			m->added_by[0] ? m->added_by : "-");
 	}
 	for (i = 0; i < p->invite_count; i++) {
 		const accord_invite *inv = &p->invites[i];
 		char pk[65];
 
 		accord_hex_encode(pk, inv->key.pk, sizeof(inv->key.pk));
-		accord_buf_printf(&data, "invite %s%s%s %s %s %s %lld %d\n", pk, KEY_TYPE_SUFFIX(&inv->key),
-				  inv->party, inv->member,
+		accord_buf_printf(&data, "invite %s%s%s %s %s %s %lld %d\n", pk,
+				  KEY_TYPE_SUFFIX(&inv->key), inv->party, inv->member,
 				  inv->entry_id, (long long)inv->time, inv->accepted);
 	}
 	for (i = 0; i < p->agreement_count; i++) {
@@ -924,9 +950,13 @@ static int restore_finding(accord_ledger *l, const char *line)
 	int used = 0, k;
 	accord_finding *f, *nf;
 
-	if (sscanf(line, "%39s %39s %lld %47s %71s %n", kind, feed, &seq, commit, entry, &used) != 5 || !used)
+	if (sscanf(line, "%39s %39s %lld %47s %71s %n", kind, feed, &seq, commit, entry, &used) !=
+		    5 ||
+	    !used)
 		return -1;
-	for (k = 0; k < ACCORD_AUDIT_KIND_COUNT && strcmp(accord_audit_kind_name((accord_audit_kind)k), kind); k++)
+	for (k = 0; k < ACCORD_AUDIT_KIND_COUNT &&
+		    strcmp(accord_audit_kind_name((accord_audit_kind)k), kind);
+	     k++)
 		;
 	if (k == ACCORD_AUDIT_KIND_COUNT)
 		return -1;
@@ -967,8 +997,8 @@ static accord_ledger *index_shell(accord_store *store, const char *dir, const un
 #define NAME_CONFLICT 2
 
 /* What state_line says of a line besides 0 (taken): */
-#define LINE_BAD (-1)	/* not a line of this version's state file */
-#define LINE_END 1	/* "end": every line before it was written */
+#define LINE_BAD (-1) /* not a line of this version's state file */
+#define LINE_END 1    /* "end": every line before it was written */
 
 static int state_feed(accord_ledger *l, const char *line)
 {
@@ -1031,14 +1061,15 @@ static int state_parties(accord_ledger *l, const char *line)
 		}
 		return 0;
 	}
-	if (sscanf(line, "member %299s %299s %lld %d %d %d %lld %lld %lld %lld %d %299s", a, b, &w, &i1, &i2,
-		   &i3, &x, &y, &cut, &until, &accepted, c) == 12) {
+	if (sscanf(line, "member %299s %299s %lld %d %d %d %lld %lld %lld %lld %d %299s", a, b, &w,
+		   &i1, &i2, &i3, &x, &y, &cut, &until, &accepted, c) == 12) {
 		accord_pubkey k;
 		accord_member *m;
 
 		if (parse_pubkey(&k, a) < 0 || w < 0 || (size_t)w >= l->parties.party_count)
 			return LINE_BAD;
-		snprintf(k.name, sizeof(k.name), "%.64s", b); /* 64 characters, as the name rule allows */
+		snprintf(k.name, sizeof(k.name), "%.64s",
+			 b); /* 64 characters, as the name rule allows */
 		m = accord_parties_restore_member(&l->parties, &k, (size_t)w);
 		m->root = i1;
 		m->admin = i2;
@@ -1135,7 +1166,8 @@ static int load_state(accord_ledger **out, accord_store *store, const char *dir,
 
 	if ((error = read_sealed(&data, l->index->state_tag, l->index, "state")) < 0)
 		goto fail;
-	for (line = strtok_r(data.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
+	for (line = strtok_r(data.ptr, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save), n++) {
 		if (n == 0) {
 			if (strcmp(line, INDEX_VERSION) != 0)
 				goto bad;
@@ -1151,8 +1183,8 @@ static int load_state(accord_ledger **out, accord_store *store, const char *dir,
 		goto bad;
 	for (n = 0; (size_t)n < l->finding_count; n++)
 		if (l->findings[n].feed[0])
-			accord_parties_label(l->findings[n].label, sizeof(l->findings[n].label), &l->parties,
-					     l->findings[n].feed);
+			accord_parties_label(l->findings[n].label, sizeof(l->findings[n].label),
+					     &l->parties, l->findings[n].feed);
 	accord_buf_dispose(&data);
 	*out = l;
 	return 0;
@@ -1173,7 +1205,8 @@ static loaded_incident *loaded(struct accord_index *ix, const char *id, int crea
 	if (!li && create) {
 		if (!(li = calloc(1, sizeof(*li))))
 			abort();
-		accord_idmap_put(&ix->incidents, id, li); /* key: the open entry's id, owned by the ledger */
+		accord_idmap_put(&ix->incidents, id,
+				 li); /* key: the open entry's id, owned by the ledger */
 	}
 	return li;
 }
@@ -1182,7 +1215,8 @@ static loaded_incident *loaded(struct accord_index *ix, const char *id, int crea
 static void hold(accord_ledger *l, accord_entry *e)
 {
 	struct accord_index *ix = l->index;
-	const char *incident = e->incident[0] ? e->incident : (!strcmp(e->type, "open") ? e->id : NULL);
+	const char *incident =
+		e->incident[0] ? e->incident : (!strcmp(e->type, "open") ? e->id : NULL);
 
 	ledger_push(l, e);
 	accord_idmap_put(&ix->loaded, e->id, e);
@@ -1226,14 +1260,16 @@ static int load_incident(accord_ledger *l, const char *id)
 		if (strcmp(e->id, f.ids[i]) != 0 ||
 		    (i == 0 ? strcmp(e->type, "open") : strcmp(e->incident, id)) != 0) {
 			accord_entry_free(e);
-			error = accord_error_set(ACCORD_EINVALID, "index file of incident %.12s is damaged", id);
+			error = accord_error_set(ACCORD_EINVALID,
+						 "index file of incident %.12s is damaged", id);
 			goto done;
 		}
 		hold(l, e);
 	}
 	li = loaded(ix, id, 0);
 	error = li ? accord_parties_restore_incident(&l->parties, li->entries, li->count)
-		   : accord_error_set(ACCORD_EINVALID, "index file of incident %.12s is damaged", id);
+		   : accord_error_set(ACCORD_EINVALID, "index file of incident %.12s is damaged",
+				      id);
 done:
 	incident_file_dispose(&f);
 	return error;
@@ -1271,11 +1307,13 @@ int accord_index_record(accord_ledger *l, const accord_entry *e)
 		return 0;
 	if (!accord_idmap_get(&ix->loaded, e->id)) {
 		/* accord_ledger_append put it in l->entries; index it too */
-		const char *incident = e->incident[0] ? e->incident : (!strcmp(e->type, "open") ? e->id : NULL);
+		const char *incident =
+			e->incident[0] ? e->incident : (!strcmp(e->type, "open") ? e->id : NULL);
 
 		accord_idmap_put(&ix->loaded, e->id, (void *)e);
 		if (incident)
-			push_ptr(&loaded(ix, incident, 1)->entries, &loaded(ix, incident, 1)->count, e);
+			push_ptr(&loaded(ix, incident, 1)->entries, &loaded(ix, incident, 1)->count,
+				 e);
 	}
 	if ((error = record(l, e)) < 0)
 		return error;
@@ -1292,11 +1330,13 @@ static void carry_marks(struct accord_index *ix, const char *dir)
 
 	accord_buf_printf(&path, "%s/state", dir);
 	if (accord_buf_read_file(&data, path.ptr, 64 << 20) == 0) {
-		for (line = strtok_r(data.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		for (line = strtok_r(data.ptr, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
 			char a[64], b[80];
 			long long x;
 
-			if (sscanf(line, "high %32s %lld %64s", a, &x, b) == 3 && accord_is_lower_hex(a, 32))
+			if (sscanf(line, "high %32s %lld %64s", a, &x, b) == 3 &&
+			    accord_is_lower_hex(a, 32))
 				raise_mark(ix, a, x, b);
 		}
 	}
@@ -1311,7 +1351,6 @@ static int remove_one(const char *path, const struct stat *st, int kind, struct 
 	(void)at;
 	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
 }
-
 
 /* The incidents of `l` in ledger order, each with its entries in ledger order, the open first. */
 static void group_incidents(loaded_incident ***order, size_t *norder, const accord_ledger *l)
@@ -1538,14 +1577,16 @@ static int claims_named(const accord_entry *e, accord_idmap *lasts)
  */
 static int causal_simple(accord_ledger *l, accord_entry **news, size_t n, accord_idmap *lasts)
 {
-	static const char *authority[] = { "member-add", "member-revoke", "key-rotate", "party-invite",
-					   "party-accept", "party-recover", "genesis" };
+	static const char *authority[] = { "member-add",   "member-revoke", "key-rotate",
+					   "party-invite", "party-accept",  "party-recover",
+					   "genesis" };
 	size_t i, j;
 
 	for (i = 0; i < n; i++)
 		accord_idmap_put(lasts, news[i]->id, news[i]);
 	for (i = 0; i < n; i++) {
-		const accord_entry *e = news[i], *p = e->prev[0] ? accord_idmap_get(lasts, e->prev) : NULL;
+		const accord_entry *e = news[i],
+				   *p = e->prev[0] ? accord_idmap_get(lasts, e->prev) : NULL;
 		int64_t want = p ? p->lamport : 0;
 
 		if (e->seq == 1 || !e->known || (e->prev[0] && !p))
@@ -1553,7 +1594,8 @@ static int causal_simple(accord_ledger *l, accord_entry **news, size_t n, accord
 		/* agreements change every incident's customer side and clocks, and a dispute is judged
 		 * on the causal graph: the engine re-derives */
 		if (!strcmp(e->type, "agreement") || !strcmp(e->type, "dispute") ||
-		    (!e->incident[0] && (!strcmp(e->type, "cosign") || !strcmp(e->type, "retract"))))
+		    (!e->incident[0] &&
+		     (!strcmp(e->type, "cosign") || !strcmp(e->type, "retract"))))
 			return 0;
 		for (j = 0; j < sizeof(authority) / sizeof(authority[0]); j++)
 			if (!strcmp(e->type, authority[j]))
@@ -1599,7 +1641,8 @@ static int may_change_verdicts(const accord_ledger *l, accord_entry *const *news
 		if (!(x = accord_parties_member(&l->parties, f->feed)) || !x->revoked)
 			continue;
 		for (j = 0; j < n; j++) {
-			const accord_member *m = accord_parties_member(&l->parties, news[j]->author.id);
+			const accord_member *m =
+				accord_parties_member(&l->parties, news[j]->author.id);
 			const char *t = news[j]->type, *st = accord_entry_str(news[j], "status");
 
 			/* a colleague's entry, or another party's that may raise the cut
@@ -1607,8 +1650,8 @@ static int may_change_verdicts(const accord_ledger *l, accord_entry *const *news
 			 * key's entries, a cosign or action naming its proposal, a
 			 * checkpoint resting on its open */
 			if ((m && m != x && m->party == x->party) || !strcmp(t, "checkpoint") ||
-			    (!strcmp(t, "status") && st && !strcmp(st, "closed")) || !strcmp(t, "cosign") ||
-			    !strcmp(t, "action"))
+			    (!strcmp(t, "status") && st && !strcmp(st, "closed")) ||
+			    !strcmp(t, "cosign") || !strcmp(t, "action"))
 				return 1;
 		}
 	}
@@ -1684,12 +1727,16 @@ static int catch_up(accord_ledger *l)
 
 		git_oid_fromstr(&c, e->commit);
 		if (strcmp(e->ledger, l->id) != 0) {
-			error = accord_error_set(ACCORD_EBADSIG, "entry %s (feed %s, seq %lld): entry belongs to another ledger (%.16s)",
-						 e->commit, e->author.id, (long long)e->seq, e->ledger);
+			error = accord_error_set(
+				ACCORD_EBADSIG,
+				"entry %s (feed %s, seq %lld): entry belongs to another ledger (%.16s)",
+				e->commit, e->author.id, (long long)e->seq, e->ledger);
 			break;
 		}
 		if (e->incident[0] && (error = load_incident(l, e->incident)) < 0) {
-			error = error == ACCORD_ENOTFOUND ? 0 : error; /* apply names the missing incident */
+			error = error == ACCORD_ENOTFOUND
+					? 0
+					: error; /* apply names the missing incident */
 			if (error < 0)
 				break;
 		}
@@ -1714,7 +1761,8 @@ static int catch_up(accord_ledger *l)
 			char why[512];
 
 			snprintf(why, sizeof(why), "%s", accord_error_last());
-			error = accord_error_set(ACCORD_EBADSIG, "entry %s (feed %s, seq %lld): not authorized: %s",
+			error = accord_error_set(ACCORD_EBADSIG,
+						 "entry %s (feed %s, seq %lld): not authorized: %s",
 						 e->commit, e->author.id, (long long)e->seq, why);
 			break;
 		}
@@ -1745,7 +1793,8 @@ static int index_dir(char **out, accord_store *store)
 	int error = accord_store_state_path(out, store, "index");
 
 	if (error == 0 && mkdir(*out, 0700) < 0 && errno != EEXIST) {
-		error = accord_error_set(ACCORD_ERROR, "can't create %s: %s", *out, strerror(errno));
+		error = accord_error_set(ACCORD_ERROR, "can't create %s: %s", *out,
+					 strerror(errno));
 		free(*out);
 	}
 	return error;
@@ -1822,7 +1871,8 @@ int accord_index_open(accord_ledger **out, accord_store *store, const unsigned c
 		if (error == NEED_REBUILD) {
 			accord_ledger_free(l);
 			l = NULL;
-			if ((error = rebuild(store, dir, key)) < 0 || (error = load_state(&l, store, dir, key)) < 0)
+			if ((error = rebuild(store, dir, key)) < 0 ||
+			    (error = load_state(&l, store, dir, key)) < 0)
 				goto done;
 		}
 		if (error < 0)
@@ -1911,17 +1961,17 @@ static int repair(accord_ledger *l, int round, int *locked)
  * Call fn(l, ...) again after a repair when it found the index damaged:
  * what the index says is never taken over a full verification.
  */
-#define WITH_REPAIR(l, call)                                                       \
-	do {                                                                       \
-		int round_, locked_ = 0;                                           \
-                                                                                   \
-		error = (call);                                                    \
-		for (round_ = 0; round_ < 2 && INDEX_DAMAGED(error); round_++) {   \
-			if ((error = repair(l, round_, &locked_)) == 0)            \
-				error = (call);                                    \
-		}                                                                  \
-		if (locked_)                                                       \
-			accord_store_unlock((l)->store);                           \
+#define WITH_REPAIR(l, call)                                                     \
+	do {                                                                     \
+		int round_, locked_ = 0;                                         \
+                                                                                 \
+		error = (call);                                                  \
+		for (round_ = 0; round_ < 2 && INDEX_DAMAGED(error); round_++) { \
+			if ((error = repair(l, round_, &locked_)) == 0)          \
+				error = (call);                                  \
+		}                                                                \
+		if (locked_)                                                     \
+			accord_store_unlock((l)->store);                         \
 	} while (0)
 
 /*
@@ -1944,7 +1994,8 @@ static int ids_matching(char ***out, size_t *count, struct accord_index *ix, con
 		bucket *bk = NULL;
 
 		snprintf(name, sizeof(name), "%02x", b);
-		if (strncmp(name, prefix, plen < 2 ? plen : 2) != 0 || (error = read_bucket(&bk, ix, b)) < 0)
+		if (strncmp(name, prefix, plen < 2 ? plen : 2) != 0 ||
+		    (error = read_bucket(&bk, ix, b)) < 0)
 			continue;
 		for (i = 0; i < bk->count && !(max && *count >= max); i++) {
 			char *copy;
@@ -1982,7 +2033,8 @@ static int find_once(const accord_entry **out, accord_ledger *l, const char *pre
 
 		for (i = 0; i < n; i++)
 			accord_buf_printf(&list, " %.12s", ids[i]);
-		error = accord_error_set(ACCORD_EAMBIGUOUS, "incident id %s is ambiguous:%s", prefix, list.ptr);
+		error = accord_error_set(ACCORD_EAMBIGUOUS, "incident id %s is ambiguous:%s",
+					 prefix, list.ptr);
 		accord_buf_dispose(&list);
 		free_strings(ids, n);
 		return error;
@@ -2005,7 +2057,8 @@ int accord_index_find_incident(const accord_entry **out, accord_ledger *l, const
 
 	if (plen < 4 || plen > ACCORD_ID_HEXLEN || !accord_is_lower_hex(prefix, plen))
 		return accord_error_set(ACCORD_EINVALID,
-					"'%s' is not an incident id (4 to 64 lowercase hex digits)", prefix);
+					"'%s' is not an incident id (4 to 64 lowercase hex digits)",
+					prefix);
 	WITH_REPAIR(l, find_once(out, l, prefix));
 	if (INDEX_DAMAGED(error))
 		return accord_error_wrap(ACCORD_EBADSIG, "index");
@@ -2020,7 +2073,8 @@ size_t accord_index_short_len(accord_ledger *l, const char *id, size_t min)
 	int error;
 
 	/* ids that share fewer than `min` digits with `id` never make it longer than `min` */
-	snprintf(prefix, sizeof(prefix), "%.*s", (int)(min < ACCORD_ID_HEXLEN ? min : ACCORD_ID_HEXLEN), id);
+	snprintf(prefix, sizeof(prefix), "%.*s",
+		 (int)(min < ACCORD_ID_HEXLEN ? min : ACCORD_ID_HEXLEN), id);
 	WITH_REPAIR(l, ids_matching(&ids, &n, l->index, prefix, 0));
 	if (error < 0)
 		return ACCORD_ID_HEXLEN; /* the full id is unique whatever the index says */
@@ -2087,7 +2141,8 @@ static int list_once(accord_incident_summary **out, size_t *count, accord_ledger
 	 */
 	memcpy(trusted, ix->opens_head, sizeof(trusted));
 	for (end = ix->opens; end > 0 && !done && error == 0;) {
-		size_t start = end > chunk_lines ? end - chunk_lines : 0, from = start ? start - 1 : 0;
+		size_t start = end > chunk_lines ? end - chunk_lines : 0,
+		       from = start ? start - 1 : 0;
 		size_t len = (end - from) * OPENS_LINE;
 		char *buf = malloc(len);
 
@@ -2095,7 +2150,8 @@ static int list_once(accord_incident_summary **out, size_t *count, accord_ledger
 			abort();
 		if (pread(fd, buf, len, (off_t)(from * OPENS_LINE)) != (ssize_t)len) {
 			free(buf);
-			error = accord_error_set(ACCORD_EINVALID, "the index list of incidents is damaged");
+			error = accord_error_set(ACCORD_EINVALID,
+						 "the index list of incidents is damaged");
 			break;
 		}
 		for (i = end; i-- > start && !done;) {
@@ -2109,9 +2165,12 @@ static int list_once(accord_incident_summary **out, size_t *count, accord_ledger
 				break;
 			}
 			opens_tag(want, ix, i, line, prev);
-			if (sodium_memcmp(line + ACCORD_ID_HEXLEN + 1, trusted, 2 * LINE_TAG_LEN) != 0 ||
+			if (sodium_memcmp(line + ACCORD_ID_HEXLEN + 1, trusted, 2 * LINE_TAG_LEN) !=
+				    0 ||
 			    sodium_memcmp(want, trusted, 2 * LINE_TAG_LEN) != 0) {
-				error = accord_error_set(ACCORD_EINVALID, "the index list of incidents does not authenticate");
+				error = accord_error_set(
+					ACCORD_EINVALID,
+					"the index list of incidents does not authenticate");
 				break;
 			}
 			snprintf(trusted, sizeof(trusted), "%.32s", prev);
@@ -2123,7 +2182,8 @@ static int list_once(accord_incident_summary **out, size_t *count, accord_ledger
 			}
 			if (status_matches(status, f.summary.status)) {
 				f.summary.customer_seconds = accord_impact_customer_seconds(
-					f.windows, f.window_count, now, &f.summary.customer_running);
+					f.windows, f.window_count, now,
+					&f.summary.customer_running);
 				res = realloc(res, (n + 1) * sizeof(*res));
 				if (!res)
 					abort();
@@ -2145,28 +2205,29 @@ static int list_once(accord_incident_summary **out, size_t *count, accord_ledger
 	return 0;
 }
 
-int accord_index_list(accord_incident_summary **out, size_t *count, size_t *total,
-		      accord_ledger *l, const char *status, size_t limit, int64_t now)
+int accord_index_list(accord_incident_summary **out, size_t *count, size_t *total, accord_ledger *l,
+		      const char *status, size_t limit, int64_t now)
 {
 	int error;
 
 	WITH_REPAIR(l, list_once(out, count, l, status, limit, now));
 	if (error == ACCORD_ENOTFOUND_INDEX)
-		error = accord_error_set(ACCORD_EINVALID, "the index lists an incident it has no file for");
+		error = accord_error_set(ACCORD_EINVALID,
+					 "the index lists an incident it has no file for");
 	if (error == 0)
 		*total = l->index->opens;
 	return error;
 }
 
 /* Derive the summary of `li` (its entries in ledger order) as of `now`. */
-static int summarize(accord_incident_summary *out, const accord_ledger *l, const loaded_incident *li,
-		     int64_t now)
+static int summarize(accord_incident_summary *out, const accord_ledger *l,
+		     const loaded_incident *li, int64_t now)
 {
 	accord_incident *inc = NULL;
 	int error;
 
 	if ((error = accord_incident_build_from(&inc, &l->parties, li->entries, li->count,
-						 accord_incident_ledger_in_past, (void *)l)) < 0)
+						accord_incident_ledger_in_past, (void *)l)) < 0)
 		return error;
 	memset(out, 0, sizeof(*out));
 	snprintf(out->id, sizeof(out->id), "%s", inc->id);
@@ -2178,7 +2239,7 @@ static int summarize(accord_incident_summary *out, const accord_ledger *l, const
 	snprintf(out->service, sizeof(out->service), "%s", inc->service ? inc->service : "");
 	snprintf(out->title, sizeof(out->title), "%s", inc->title ? inc->title : "");
 	out->customer_seconds = accord_impact_customer_seconds(inc->impact, inc->impact_count, now,
-								&out->customer_running);
+							       &out->customer_running);
 	accord_incident_free(inc);
 	return 0;
 }
@@ -2196,7 +2257,8 @@ int accord_index_list_entries(accord_incident_summary **out, size_t *count, size
 	for (i = norder; i-- > 0 && error == 0 && !(limit && n >= limit);) {
 		accord_incident_summary sm;
 
-		if ((error = summarize(&sm, l, order[i], now)) < 0 || !status_matches(status, sm.status))
+		if ((error = summarize(&sm, l, order[i], now)) < 0 ||
+		    !status_matches(status, sm.status))
 			continue;
 		if (!(res = realloc(res, (n + 1) * sizeof(*res))))
 			abort();

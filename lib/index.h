@@ -71,8 +71,7 @@ int accord_index_open(accord_ledger **out, accord_store *store, const unsigned c
  * into `ledger`. ACCORD_ENOTFOUND, ACCORD_EAMBIGUOUS or ACCORD_EINVALID as
  * accord_ledger_find_incident.
  */
-int accord_index_find_incident(const accord_entry **out, accord_ledger *ledger,
-			       const char *prefix);
+int accord_index_find_incident(const accord_entry **out, accord_ledger *ledger, const char *prefix);
 
 /* Shortest unique prefix length (at least `min`) of incident `id`. */
 size_t accord_index_short_len(accord_ledger *ledger, const char *id, size_t min);

@@ -168,28 +168,31 @@ static int scan_string(size_t *pos, const unsigned char *s, size_t len)
 	for (;;) {
 		if (j >= len)
 			return accord_error_set(ACCORD_EINVALID,
-						"unterminated string starting at byte %zu",
-						start);
+						"unterminated string starting at byte %zu", start);
 		if (s[j] == '"')
 			break;
 		if (s[j] < 0x20)
-			return accord_error_set(ACCORD_EINVALID,
-						"unescaped control character 0x%02x in string at byte %zu",
-						s[j], j);
+			return accord_error_set(
+				ACCORD_EINVALID,
+				"unescaped control character 0x%02x in string at byte %zu", s[j],
+				j);
 		if (s[j] != '\\') {
 			j++;
 			continue;
 		}
 		if (j + 1 >= len)
 			return accord_error_set(ACCORD_EINVALID,
-						"unterminated string starting at byte %zu",
-						start);
+						"unterminated string starting at byte %zu", start);
 		switch (s[j + 1]) {
-		case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
-			j += 2;
-			continue;
-		case 'u':
-			break;
+		case '"':
+		case '\\':
+		case '/':
+		case 'b':
+		case 'f':
+		case 'n':
+		case 'r':
+		case 't': j += 2; continue;
+		case 'u': break;
 		default:
 			return accord_error_set(ACCORD_EINVALID,
 						"invalid escape in string at byte %zu", j);
@@ -199,20 +202,19 @@ static int scan_string(size_t *pos, const unsigned char *s, size_t len)
 						"invalid \\u escape in string at byte %zu", j);
 		if (cp == 0)
 			/* cJSON keeps C strings: U+0000 would cut the string short unseen */
-			return accord_error_set(ACCORD_EINVALID,
-						"\\u0000 in string at byte %zu: NUL characters are not allowed",
-						j);
+			return accord_error_set(
+				ACCORD_EINVALID,
+				"\\u0000 in string at byte %zu: NUL characters are not allowed", j);
 		if (cp >= 0xDC00 && cp <= 0xDFFF)
 			return accord_error_set(ACCORD_EINVALID,
-						"lone surrogate \\u%04X in string at byte %zu",
-						cp, j);
+						"lone surrogate \\u%04X in string at byte %zu", cp,
+						j);
 		if (cp >= 0xD800 && cp <= 0xDBFF) {
 			if (len - j < 12 || s[j + 6] != '\\' || s[j + 7] != 'u' ||
-			    hex4(&lo, s + j + 8, len - j - 8) < 0 ||
-			    lo < 0xDC00 || lo > 0xDFFF)
-				return accord_error_set(ACCORD_EINVALID,
-							"lone surrogate \\u%04X in string at byte %zu",
-							cp, j);
+			    hex4(&lo, s + j + 8, len - j - 8) < 0 || lo < 0xDC00 || lo > 0xDFFF)
+				return accord_error_set(
+					ACCORD_EINVALID,
+					"lone surrogate \\u%04X in string at byte %zu", cp, j);
 			j += 12;
 		} else {
 			j += 6;
@@ -245,9 +247,10 @@ static int scan_number(size_t *pos, const unsigned char *s, size_t len, int inte
 	ndigits = j - int_start;
 
 	if (j < len && (s[j] == '.' || s[j] == 'e' || s[j] == 'E') && integers_only)
-		return accord_error_set(ACCORD_EINVALID,
-					"number at byte %zu is not an integer (no fraction or exponent allowed)",
-					start);
+		return accord_error_set(
+			ACCORD_EINVALID,
+			"number at byte %zu is not an integer (no fraction or exponent allowed)",
+			start);
 	if (j < len && s[j] == '.') {
 		j++;
 		if (j >= len || !is_digit(s[j]))
@@ -271,12 +274,11 @@ static int scan_number(size_t *pos, const unsigned char *s, size_t len, int inte
 		return accord_error_set(ACCORD_EINVALID, "invalid number at byte %zu", start);
 	if (j - start > MAX_NUMBER_LEN)
 		return accord_error_set(ACCORD_EINVALID,
-					"number at byte %zu is longer than %d characters",
-					start, MAX_NUMBER_LEN);
-	if (integers_only &&
-	    (ndigits > sizeof(MAX_SAFE_DIGITS) - 1 ||
-	     (ndigits == sizeof(MAX_SAFE_DIGITS) - 1 &&
-	      memcmp(s + int_start, MAX_SAFE_DIGITS, ndigits) > 0)))
+					"number at byte %zu is longer than %d characters", start,
+					MAX_NUMBER_LEN);
+	if (integers_only && (ndigits > sizeof(MAX_SAFE_DIGITS) - 1 ||
+			      (ndigits == sizeof(MAX_SAFE_DIGITS) - 1 &&
+			       memcmp(s + int_start, MAX_SAFE_DIGITS, ndigits) > 0)))
 		return accord_error_set(ACCORD_EINVALID,
 					"integer at byte %zu is outside +-(2^53-1)", start);
 	*pos = j;
@@ -297,17 +299,22 @@ static int prescan(const unsigned char *s, size_t len, int integers_only)
 		unsigned char c = s[i];
 
 		switch (c) {
-		case ' ': case '\t': case '\n': case '\r': case ',': case ':':
-			i++;
-			break;
-		case '[': case '{':
+		case ' ':
+		case '\t':
+		case '\n':
+		case '\r':
+		case ',':
+		case ':': i++; break;
+		case '[':
+		case '{':
 			if (++depth > ACCORD_JSON_MAX_DEPTH)
 				return accord_error_set(ACCORD_EINVALID,
 							"nesting deeper than %d at byte %zu",
 							ACCORD_JSON_MAX_DEPTH, i);
 			i++;
 			break;
-		case ']': case '}':
+		case ']':
+		case '}':
 			/* unbalanced closers are a syntax error cJSON will report */
 			if (depth > 0)
 				depth--;
@@ -317,7 +324,9 @@ static int prescan(const unsigned char *s, size_t len, int integers_only)
 			if ((error = scan_string(&i, s, len)) < 0)
 				return error;
 			break;
-		case 't': case 'f': case 'n': {
+		case 't':
+		case 'f':
+		case 'n': {
 			const char *lit = c == 't' ? "true" : c == 'f' ? "false" : "null";
 			size_t n = strlen(lit);
 
@@ -401,8 +410,8 @@ static int duplicate_error(const char *key, const struct trail *where)
 	quote_key(&msg, key);
 	trail_write(&path, where);
 	if (path.size)
-		error = accord_error_set(ACCORD_EINVALID, "duplicate key %s in %s",
-					 msg.ptr, path.ptr);
+		error = accord_error_set(ACCORD_EINVALID, "duplicate key %s in %s", msg.ptr,
+					 path.ptr);
 	else
 		error = accord_error_set(ACCORD_EINVALID,
 					 "duplicate key %s in the top-level object", msg.ptr);
@@ -433,7 +442,8 @@ static int check_duplicates(const cJSON *obj, const struct trail *path)
 	}
 	keys = malloc(n * sizeof(*keys));
 	if (!keys)
-		return accord_error_set(ACCORD_ENOMEM, "out of memory checking an object of %zu keys", n);
+		return accord_error_set(ACCORD_ENOMEM,
+					"out of memory checking an object of %zu keys", n);
 	for (i = 0, a = obj->child; a; a = a->next)
 		keys[i++] = key_of(a);
 	qsort(keys, n, sizeof(*keys), keycmp);
@@ -511,8 +521,8 @@ static int check_tree(const cJSON *node, const struct trail *path, int integers_
 	return 0;
 }
 
-int accord_json_parse_strict(cJSON **out, const char *data, size_t len,
-			     size_t max_size, int integers_only)
+int accord_json_parse_strict(cJSON **out, const char *data, size_t len, size_t max_size,
+			     int integers_only)
 {
 	const unsigned char *s = (const unsigned char *)data;
 	const char *end = NULL;
@@ -523,8 +533,8 @@ int accord_json_parse_strict(cJSON **out, const char *data, size_t len,
 	/* before anything else, so an oversized entry costs nothing */
 	if (len > max_size)
 		return accord_error_set(ACCORD_EINVALID,
-					"entry is %zu bytes, larger than the %zu-byte limit",
-					len, max_size);
+					"entry is %zu bytes, larger than the %zu-byte limit", len,
+					max_size);
 	if (!data)
 		return accord_error_set(ACCORD_EINVALID, "no JSON text given");
 	if ((bad = utf8_scan(s, len)) < len) {
@@ -537,8 +547,8 @@ int accord_json_parse_strict(cJSON **out, const char *data, size_t len,
 
 	root = cJSON_ParseWithLengthOpts(data, len, &end, 0);
 	if (!root)
-		return syntax_error(end && end >= data && end <= data + len ?
-				    (size_t)(end - data) : 0);
+		return syntax_error(end && end >= data && end <= data + len ? (size_t)(end - data)
+									    : 0);
 	while (end < data + len && is_ws((unsigned char)*end))
 		end++;
 	if (end != data + len) {

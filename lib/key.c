@@ -98,18 +98,20 @@ static int sk_from_blob(accord_pubkey *out, const unsigned char *p, size_t len)
 	uint32_t klen, alen;
 
 	if (len < 4 || (klen = get_u32be(p)) != crypto_sign_PUBLICKEYBYTES || len - 4 < klen + 4)
-		return accord_error_set(ACCORD_EINVALID, ACCORD_KEY_TYPE_SK " key blob is malformed");
+		return accord_error_set(ACCORD_EINVALID,
+					ACCORD_KEY_TYPE_SK " key blob is malformed");
 	alen = get_u32be(p + 4 + klen);
 	if (alen != len - 8 - klen)
-		return accord_error_set(ACCORD_EINVALID, ACCORD_KEY_TYPE_SK " key blob is malformed");
+		return accord_error_set(ACCORD_EINVALID,
+					ACCORD_KEY_TYPE_SK " key blob is malformed");
 	memset(out, 0, sizeof(*out));
 	if (alen > ACCORD_SK_APPLICATION_MAX || memchr(p + 8 + klen, '\0', alen))
-		return accord_error_set(ACCORD_EINVALID,
-					ACCORD_KEY_TYPE_SK " key with an application accord does not accept");
+		return accord_error_set(ACCORD_EINVALID, ACCORD_KEY_TYPE_SK
+					" key with an application accord does not accept");
 	memcpy(out->application, p + 8 + klen, alen);
 	if (!accord_sk_application_valid(out->application))
-		return accord_error_set(ACCORD_EINVALID,
-					ACCORD_KEY_TYPE_SK " key with an application accord does not accept "
+		return accord_error_set(ACCORD_EINVALID, ACCORD_KEY_TYPE_SK
+					" key with an application accord does not accept "
 					"(\"ssh:\" and up to 60 printable characters)");
 	memcpy(out->pk, p + 4, crypto_sign_PUBLICKEYBYTES);
 	out->type = ACCORD_KEY_SK_ED25519;
@@ -132,9 +134,10 @@ int accord_pubkey_from_blob(accord_pubkey *out, const void *blob, size_t len)
 	if (tlen == sk_len && memcmp(p + 4, ACCORD_KEY_TYPE_SK, sk_len) == 0)
 		return sk_from_blob(out, p + 4 + sk_len, len - 4 - sk_len);
 	if (tlen != ED25519_TYPE_LEN || memcmp(p + 4, ED25519_TYPE, ED25519_TYPE_LEN) != 0)
-		return accord_error_set(ACCORD_EINVALID,
-					"unsupported public key type (only ssh-ed25519 and "
-					ACCORD_KEY_TYPE_SK " keys are accepted)");
+		return accord_error_set(
+			ACCORD_EINVALID,
+			"unsupported public key type (only ssh-ed25519 and " ACCORD_KEY_TYPE_SK
+			" keys are accepted)");
 	if (len != PUB_BLOB_LEN)
 		return accord_error_set(ACCORD_EINVALID,
 					"ssh-ed25519 key blob is %zu bytes, expected %d", len,
@@ -142,7 +145,8 @@ int accord_pubkey_from_blob(accord_pubkey *out, const void *blob, size_t len)
 	klen = get_u32be(p + 4 + ED25519_TYPE_LEN);
 	if (klen != crypto_sign_PUBLICKEYBYTES)
 		return accord_error_set(ACCORD_EINVALID,
-					"ssh-ed25519 key blob holds a %u-byte key, expected 32", klen);
+					"ssh-ed25519 key blob holds a %u-byte key, expected 32",
+					klen);
 	memset(out, 0, sizeof(*out));
 	memcpy(out->pk, p + 8 + ED25519_TYPE_LEN, crypto_sign_PUBLICKEYBYTES);
 	accord_pubkey_set_id(out);
@@ -176,10 +180,11 @@ int accord_pubkey_from_openssh(accord_pubkey *out, const char *line)
 		for (i = 0; i < n; i++)
 			shown[i] = (type[i] >= 0x20 && type[i] <= 0x7e) ? type[i] : '?';
 		shown[n] = '\0';
-		return accord_error_set(ACCORD_EINVALID,
-					"unsupported key type \"%s\" (only ssh-ed25519 and "
-					ACCORD_KEY_TYPE_SK " keys are accepted)",
-					shown);
+		return accord_error_set(
+			ACCORD_EINVALID,
+			"unsupported key type \"%s\" (only ssh-ed25519 and " ACCORD_KEY_TYPE_SK
+			" keys are accepted)",
+			shown);
 	}
 	if (*p != ' ' && *p != '\t')
 		return accord_error_set(ACCORD_EINVALID, "ssh-ed25519 line has no key data");
@@ -196,7 +201,8 @@ int accord_pubkey_from_openssh(accord_pubkey *out, const char *line)
 		return accord_error_set(ACCORD_EINVALID, "ssh-ed25519 key data is too long");
 	if ((rc = accord_base64_decode(&blob, b64, b64_len)) < 0) {
 		accord_buf_dispose(&blob);
-		return accord_error_set(ACCORD_EINVALID, "ssh-ed25519 key data is not valid base64");
+		return accord_error_set(ACCORD_EINVALID,
+					"ssh-ed25519 key data is not valid base64");
 	}
 	rc = accord_pubkey_from_blob(&pub, blob.ptr, blob.size);
 	accord_buf_dispose(&blob);
@@ -205,7 +211,8 @@ int accord_pubkey_from_openssh(accord_pubkey *out, const char *line)
 	/* the line's type must be the blob's: one key, one way of writing it */
 	if (strlen(accord_pubkey_type_name(&pub)) != type_len ||
 	    memcmp(type, accord_pubkey_type_name(&pub), type_len) != 0)
-		return accord_error_set(ACCORD_EINVALID, "the key line's type differs from its key data's");
+		return accord_error_set(ACCORD_EINVALID,
+					"the key line's type differs from its key data's");
 
 	while (*p == ' ' || *p == '\t')
 		p++;
@@ -244,8 +251,9 @@ accord_key *accord_key_alloc(void)
 int accord_key_check_name(const char *name)
 {
 	if (!accord_key_name_valid(name))
-		return accord_error_set(ACCORD_EINVALID,
-					"key name must be 1-64 printable ASCII characters without leading or trailing spaces");
+		return accord_error_set(
+			ACCORD_EINVALID,
+			"key name must be 1-64 printable ASCII characters without leading or trailing spaces");
 	return 0;
 }
 
@@ -262,8 +270,8 @@ void accord_key_free(accord_key *key)
 	free(key);
 }
 
-void accord_key_sign(unsigned char sig[crypto_sign_BYTES], const accord_key *key,
-		     const void *msg, size_t len)
+void accord_key_sign(unsigned char sig[crypto_sign_BYTES], const accord_key *key, const void *msg,
+		     size_t len)
 {
 	crypto_sign_detached(sig, NULL, msg, len, key->sk);
 }

@@ -110,8 +110,8 @@ int accord_key_home(char **out, const char *explicit_home)
 	else if ((env = getenv("HOME")) && *env)
 		home = dup_join(env, "/.config/accord");
 	else
-		return accord_error_set(ACCORD_ERROR,
-					"can't find the key home: HOME is not set (set ACCORD_HOME)");
+		return accord_error_set(
+			ACCORD_ERROR, "can't find the key home: HOME is not set (set ACCORD_HOME)");
 	*out = home;
 	return 0;
 }
@@ -158,8 +158,8 @@ static int open_home(int *out, const char *home)
 	}
 	if (st.st_uid != geteuid()) {
 		close(fd);
-		return accord_error_set(ACCORD_EDENIED,
-					"the key home %s belongs to another user", home);
+		return accord_error_set(ACCORD_EDENIED, "the key home %s belongs to another user",
+					home);
 	}
 	if ((st.st_mode & 07777) != 0700 && fchmod(fd, 0700) < 0) {
 		accord_error_set(ACCORD_ERROR, "can't chmod 700 the key home %s: %s", home,
@@ -311,7 +311,8 @@ int accord_key_save(const accord_key *key, const char *home, const char *passphr
 	crypto_sign_ed25519_sk_to_seed(seed, key->sk);
 	crypto_sign_seed_keypair(pk, sk, seed);
 	if (sodium_memcmp(pk, key->pub.pk, sizeof(pk)) != 0) {
-		rc = accord_error_set(ACCORD_EINVALID, "the secret key does not match its public key");
+		rc = accord_error_set(ACCORD_EINVALID,
+				      "the secret key does not match its public key");
 		goto done;
 	}
 	if ((rc = open_home(&dfd, home)) < 0)
@@ -422,13 +423,15 @@ done:
 int accord_key_private_file_ok(const char *path, const struct stat *st)
 {
 	if (st->st_uid != geteuid())
-		return accord_error_set(ACCORD_EDENIED,
-					"%s is a private key owned by another user (uid %u); only its owner may use it",
-					path, (unsigned)st->st_uid);
+		return accord_error_set(
+			ACCORD_EDENIED,
+			"%s is a private key owned by another user (uid %u); only its owner may use it",
+			path, (unsigned)st->st_uid);
 	if (st->st_mode & 077)
-		return accord_error_set(ACCORD_EDENIED,
-					"%s is a private key open to group or others (mode %04o); chmod 600 it",
-					path, (unsigned)(st->st_mode & 07777));
+		return accord_error_set(
+			ACCORD_EDENIED,
+			"%s is a private key open to group or others (mode %04o); chmod 600 it",
+			path, (unsigned)(st->st_mode & 07777));
 	return 0;
 }
 
@@ -438,21 +441,21 @@ int accord_key_private_file_ok(const char *path, const struct stat *st)
  * `mode`, if not NULL, gets the permission bits of the file read.
  */
 int accord_key_read_small(char *buf, size_t cap, size_t *len, const char *path, int flags,
-		      struct stat *st_out)
+			  struct stat *st_out)
 {
 	struct stat st;
 	size_t total = 0;
 	int fd, rc = 0;
 
 	/* O_NONBLOCK so that a FIFO planted in place of the file can't hang us */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK |
-				(flags & READ_FOLLOW ? 0 : O_NOFOLLOW));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (flags & READ_FOLLOW ? 0 : O_NOFOLLOW));
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return accord_error_set(ACCORD_ENOTFOUND, "no key at %s", path);
 		if (errno == ELOOP)
 			return accord_error_set(ACCORD_EDENIED,
-						"%s is a symbolic link; refusing to follow it", path);
+						"%s is a symbolic link; refusing to follow it",
+						path);
 		return accord_error_set(ACCORD_ERROR, "can't open %s: %s", path, strerror(errno));
 	}
 	if (fstat(fd, &st) < 0) {
@@ -510,7 +513,8 @@ static int parse_key_text(unsigned char *body, char name[65], const char *text, 
 	uint64_t ops, mem;
 
 	if (memchr(text, '\0', len))
-		return accord_error_set(ACCORD_EINVALID, "%s is not a key file (binary data)", path);
+		return accord_error_set(ACCORD_EINVALID, "%s is not a key file (binary data)",
+					path);
 	nl = memchr(text, '\n', len);
 	if (!nl || (size_t)(nl - text) < plen || memcmp(text, COMMENT_PREFIX, plen) != 0)
 		return accord_error_set(ACCORD_EINVALID,
@@ -556,19 +560,20 @@ static int parse_key_text(unsigned char *body, char name[65], const char *text, 
 		return 0;
 	case KDF_ARGON2ID:
 		if (ops > OPSLIMIT_MAX || mem > MEMLIMIT_MAX)
-			return accord_error_set(ACCORD_EINVALID,
-						"%s has unreasonable key derivation parameters (opslimit %llu, memlimit %llu)",
-						path, (unsigned long long)ops,
-						(unsigned long long)mem);
+			return accord_error_set(
+				ACCORD_EINVALID,
+				"%s has unreasonable key derivation parameters (opslimit %llu, memlimit %llu)",
+				path, (unsigned long long)ops, (unsigned long long)mem);
 		/* a file sealed cheaply would be cheap to guess: refuse it rather than trust it */
 		if (ops < crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE ||
 		    mem < crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE)
-			return accord_error_set(ACCORD_EINVALID,
-						"%s has key derivation parameters below libsodium's interactive limits (opslimit %llu < %llu or memlimit %llu < %llu); make a new key",
-						path, (unsigned long long)ops,
-						(unsigned long long)crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE,
-						(unsigned long long)mem,
-						(unsigned long long)crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE);
+			return accord_error_set(
+				ACCORD_EINVALID,
+				"%s has key derivation parameters below libsodium's interactive limits (opslimit %llu < %llu or memlimit %llu < %llu); make a new key",
+				path, (unsigned long long)ops,
+				(unsigned long long)crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE,
+				(unsigned long long)mem,
+				(unsigned long long)crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE);
 		return 0;
 	default:
 		return accord_error_set(ACCORD_EINVALID, "%s uses an unknown kdf (%u)", path,
@@ -613,7 +618,8 @@ int accord_key_load_public(accord_pubkey *out, const char *home)
 	if ((rc = accord_key_read_small(text, KEY_FILE_MAX, &len, path, 0, NULL)) < 0)
 		goto done;
 	if (strlen(text) != len) {
-		rc = accord_error_set(ACCORD_EINVALID, "%s is not a public key (binary data)", path);
+		rc = accord_error_set(ACCORD_EINVALID, "%s is not a public key (binary data)",
+				      path);
 		goto done;
 	}
 	if ((rc = accord_pubkey_from_openssh(out, text)) < 0)
@@ -671,9 +677,9 @@ int accord_key_load(accord_key **out, const char *home, const char *passphrase)
 					      path);
 			goto done;
 		}
-		if (crypto_pwhash(boxkey, crypto_secretbox_KEYBYTES, passphrase,
-				  strlen(passphrase), body + OFF_SALT,
-				  get_u64be(body + OFF_OPS), (size_t)get_u64be(body + OFF_MEM),
+		if (crypto_pwhash(boxkey, crypto_secretbox_KEYBYTES, passphrase, strlen(passphrase),
+				  body + OFF_SALT, get_u64be(body + OFF_OPS),
+				  (size_t)get_u64be(body + OFF_MEM),
 				  crypto_pwhash_ALG_ARGON2ID13) != 0) {
 			rc = accord_error_set(ACCORD_ENOMEM,
 					      "can't derive the key for %s (out of memory)", path);
@@ -751,7 +757,8 @@ int accord_key_import_agent(const char *home, const accord_pubkey *pub, int forc
 		return rc;
 	if ((rc = open_home(&dfd, home)) < 0)
 		return rc;
-	if (!force && (key_exists(dfd) || fstatat(dfd, AGENT_MARKER, &st, AT_SYMLINK_NOFOLLOW) == 0)) {
+	if (!force &&
+	    (key_exists(dfd) || fstatat(dfd, AGENT_MARKER, &st, AT_SYMLINK_NOFOLLOW) == 0)) {
 		rc = exists_error(home);
 		goto done;
 	}
@@ -801,9 +808,10 @@ int accord_key_load_agent(accord_key **out, const char *home, const char *sock)
 	accord_pubkey_blob(&blob, &key->pub);
 	rc = accord_agent_has_key(sock, blob.ptr, blob.size);
 	if (rc == 0)
-		rc = accord_error_set(ACCORD_ENOTFOUND,
-				      "ssh-agent at %s does not hold key %s (the key in %s): ssh-add it",
-				      sock, key->pub.id, home);
+		rc = accord_error_set(
+			ACCORD_ENOTFOUND,
+			"ssh-agent at %s does not hold key %s (the key in %s): ssh-add it", sock,
+			key->pub.id, home);
 	if (rc < 0)
 		goto fail;
 	if (!(key->agent = strdup(sock))) {
@@ -828,7 +836,8 @@ int accord_key_replace(const char *home, const char *staged, const char *old_id)
 	int dfd = -1, sfd = -1, rc = 0;
 
 	if (!home || !staged || !old_id || strlen(old_id) > 32)
-		return accord_error_set(ACCORD_EINVALID, "no key home, staged key or old key id given");
+		return accord_error_set(ACCORD_EINVALID,
+					"no key home, staged key or old key id given");
 	if ((rc = open_home(&dfd, home)) < 0)
 		return rc;
 	if ((sfd = open(staged, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
@@ -837,10 +846,12 @@ int accord_key_replace(const char *home, const char *staged, const char *old_id)
 	}
 	/* the old key first, under names that nothing loads; a rename keeps its 0600 */
 	snprintf(aside, sizeof(aside), "key.old-%s", old_id);
-	if (fstatat(dfd, "key", &st, AT_SYMLINK_NOFOLLOW) == 0 && renameat(dfd, "key", dfd, aside) < 0)
+	if (fstatat(dfd, "key", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    renameat(dfd, "key", dfd, aside) < 0)
 		goto fail;
 	snprintf(aside, sizeof(aside), "key.old-%s.pub", old_id);
-	if (fstatat(dfd, "key.pub", &st, AT_SYMLINK_NOFOLLOW) == 0 && renameat(dfd, "key.pub", dfd, aside) < 0)
+	if (fstatat(dfd, "key.pub", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    renameat(dfd, "key.pub", dfd, aside) < 0)
 		goto fail;
 	if (unlinkat(dfd, AGENT_MARKER, 0) < 0 && errno != ENOENT)
 		goto fail;
@@ -858,7 +869,8 @@ int accord_key_replace(const char *home, const char *staged, const char *old_id)
 		rc = accord_error_set(ACCORD_ERROR, "can't remove %s: %s", staged, strerror(errno));
 	goto done;
 fail:
-	rc = accord_error_set(ACCORD_ERROR, "can't put the new key in place in %s: %s", home, strerror(errno));
+	rc = accord_error_set(ACCORD_ERROR, "can't put the new key in place in %s: %s", home,
+			      strerror(errno));
 done:
 	if (sfd >= 0)
 		close(sfd);

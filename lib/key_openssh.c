@@ -92,7 +92,8 @@ static int comment_is_name(const unsigned char *s, size_t len)
 		return 0;
 	for (i = 0; i < len; i++) {
 		unsigned char c = s[i];
-		int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		int alnum =
+			(c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 
 		if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))
 			return 0;
@@ -122,8 +123,7 @@ static int line_is(const char *p, const char *end, const char *want)
  * Check the armor of `pem` and copy the base64 between the BEGIN and END
  * lines into `b64` (room for `len` bytes), without line breaks.
  */
-static int openssh_unarmor(char *b64, size_t *b64_len, const char *pem, size_t len,
-			   const char *src)
+static int openssh_unarmor(char *b64, size_t *b64_len, const char *pem, size_t len, const char *src)
 {
 	const char *p = pem, *end = pem + len;
 	size_t n = 0;
@@ -134,11 +134,12 @@ static int openssh_unarmor(char *b64, size_t *b64_len, const char *pem, size_t l
 					"%s is not an OpenSSH private key (binary data)", src);
 	while (p < end && is_space(*p))
 		p++;
-	if ((size_t)(end - p) >= 4 && (memcmp(p, "ssh-", 4) == 0 || memcmp(p, "ecds", 4) == 0 ||
-				       memcmp(p, "sk-", 3) == 0))
-		return accord_error_set(ACCORD_EINVALID,
-					"%s is a public key; give the private key file (the one without .pub)",
-					src);
+	if ((size_t)(end - p) >= 4 &&
+	    (memcmp(p, "ssh-", 4) == 0 || memcmp(p, "ecds", 4) == 0 || memcmp(p, "sk-", 3) == 0))
+		return accord_error_set(
+			ACCORD_EINVALID,
+			"%s is a public key; give the private key file (the one without .pub)",
+			src);
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		const char *next = eol ? eol + 1 : end, *lend = eol ? eol : end;
@@ -147,12 +148,14 @@ static int openssh_unarmor(char *b64, size_t *b64_len, const char *pem, size_t l
 		if (first) {
 			if (!line_is(p, lend, OPENSSH_BEGIN)) {
 				if ((size_t)(lend - p) > 11 && memcmp(p, "-----BEGIN ", 11) == 0)
-					return accord_error_set(ACCORD_EINVALID,
-								"%s is a PEM key, not in the OpenSSH format; make an ed25519 key with ssh-keygen -t ed25519",
-								src);
-				return accord_error_set(ACCORD_EINVALID,
-							"%s is not an OpenSSH private key (no \"%s\" line)",
-							src, OPENSSH_BEGIN);
+					return accord_error_set(
+						ACCORD_EINVALID,
+						"%s is a PEM key, not in the OpenSSH format; make an ed25519 key with ssh-keygen -t ed25519",
+						src);
+				return accord_error_set(
+					ACCORD_EINVALID,
+					"%s is not an OpenSSH private key (no \"%s\" line)", src,
+					OPENSSH_BEGIN);
 			}
 			first = 0;
 		} else if (line_is(p, lend, OPENSSH_END)) {
@@ -208,21 +211,25 @@ static int openssh_parse_bin(accord_key **out, const unsigned char *bin, size_t 
 	if (rd_str(&blob, &type, &type_len) < 0)
 		return malformed(src, "truncated public key");
 	if (str_is(type, type_len, ACCORD_KEY_TYPE_SK))
-		return accord_error_set(ACCORD_EINVALID,
-					"%s is a hardware key (" ACCORD_KEY_TYPE_SK "), whose private half never leaves it: add it to ssh-agent and use accord key import --agent FILE.pub",
-					src);
+		return accord_error_set(
+			ACCORD_EINVALID,
+			"%s is a hardware key (" ACCORD_KEY_TYPE_SK
+			"), whose private half never leaves it: add it to ssh-agent and use accord key import --agent FILE.pub",
+			src);
 	if (!str_is(type, type_len, ED25519_TYPE)) {
 		shown_type(shown, type, type_len);
-		return accord_error_set(ACCORD_EINVALID,
-					"%s is a \"%s\" key; accord needs an ed25519 key (ssh-keygen -t ed25519)",
-					src, shown);
+		return accord_error_set(
+			ACCORD_EINVALID,
+			"%s is a \"%s\" key; accord needs an ed25519 key (ssh-keygen -t ed25519)",
+			src, shown);
 	}
 	if ((rc = accord_pubkey_from_blob(&pub, pubblob, pub_len)) < 0)
 		return accord_error_wrap(rc, "%s", src);
 	if (!str_is(cipher, cipher_len, "none"))
-		return accord_error_set(ACCORD_EINVALID,
-					"%s is encrypted; decrypt a copy with ssh-keygen -p -N '' -f COPY first",
-					src);
+		return accord_error_set(
+			ACCORD_EINVALID,
+			"%s is encrypted; decrypt a copy with ssh-keygen -p -N '' -f COPY first",
+			src);
 	if (!str_is(kdf, kdf_len, "none") || kdfopts_len != 0)
 		return malformed(src, "a key derivation without a cipher");
 	if (rd_str(&r, &sect, &sect_len) < 0)
@@ -358,8 +365,9 @@ int accord_key_import_openssh(accord_key **out, const char *home, const char *pe
 	if (name)
 		rc = accord_key_set_name(key, name);
 	else if (!key->pub.name[0])
-		rc = accord_error_set(ACCORD_EINVALID,
-				      "the key's comment is not a usable name (letters, digits, '.', '_', '-', at most 64); give one with --name");
+		rc = accord_error_set(
+			ACCORD_EINVALID,
+			"the key's comment is not a usable name (letters, digits, '.', '_', '-', at most 64); give one with --name");
 	if (rc == 0)
 		rc = accord_key_save(key, home, passphrase, force);
 	if (rc == 0)

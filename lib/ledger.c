@@ -92,7 +92,8 @@ fail:
  * feeds (each up to its last entry that counts), membership, and the
  * findings about what was left out.
  */
-int accord_ledger_from_verification(accord_ledger **out, accord_store *store, accord_verification *v)
+int accord_ledger_from_verification(accord_ledger **out, accord_store *store,
+				    accord_verification *v)
 {
 	accord_ledger *l = calloc(1, sizeof(*l));
 	char *configured = NULL;
@@ -106,13 +107,16 @@ int accord_ledger_from_verification(accord_ledger **out, accord_store *store, ac
 		int code;
 
 		/* A copy created or cloned for one ledger never silently becomes another. */
-		if (accord_store_config_get(&configured, store, "accord.ledger") == 0 && v->ledger[0])
-			code = accord_error_set(ACCORD_EBADSIG,
-						"the genesis %.16s of this ledger (git config accord.ledger) does not verify%s%s",
-						v->ledger, v->finding_count ? ": " : "",
-						v->finding_count ? v->findings[0].explanation : "");
+		if (accord_store_config_get(&configured, store, "accord.ledger") == 0 &&
+		    v->ledger[0])
+			code = accord_error_set(
+				ACCORD_EBADSIG,
+				"the genesis %.16s of this ledger (git config accord.ledger) does not verify%s%s",
+				v->ledger, v->finding_count ? ": " : "",
+				v->finding_count ? v->findings[0].explanation : "");
 		else
-			code = accord_error_set(ACCORD_EBADSIG, "the ledger has no genesis entry that verifies%s%s",
+			code = accord_error_set(ACCORD_EBADSIG,
+						"the ledger has no genesis entry that verifies%s%s",
 						v->finding_count ? ": " : "",
 						v->finding_count ? v->findings[0].explanation : "");
 		free(configured);
@@ -176,7 +180,8 @@ int accord_ledger_load_heads(accord_ledger **out, accord_store *store, const acc
 	int error;
 
 	if (count == 0)
-		return accord_error_set(ACCORD_ENOTFOUND, "%s holds no ledger (create one with accord init)",
+		return accord_error_set(ACCORD_ENOTFOUND,
+					"%s holds no ledger (create one with accord init)",
 					accord_store_gitdir(store));
 	if ((error = accord_verify_heads(&v, store, heads, count, NULL)) < 0)
 		return error;
@@ -205,8 +210,9 @@ int accord_ledger_open(accord_ledger **out, accord_store *store, const accord_le
 	if (!opts)
 		opts = &none;
 	if (opts->version != ACCORD_LEDGER_OPTIONS_VERSION)
-		return accord_error_set(ACCORD_EINVALID, "accord_ledger_options version %u (want %u)",
-					opts->version, ACCORD_LEDGER_OPTIONS_VERSION);
+		return accord_error_set(ACCORD_EINVALID,
+					"accord_ledger_options version %u (want %u)", opts->version,
+					ACCORD_LEDGER_OPTIONS_VERSION);
 	if (opts->heads)
 		return accord_ledger_load_heads(out, store, opts->heads, opts->head_count);
 	/* The cache holds incidents, not every entry: those who need them all verify them all. */
@@ -228,13 +234,15 @@ int accord_ledger_cache_key(unsigned char *out, const char *path)
 		accord_hex_encode(hex, key, sizeof(key));
 		hex[2 * sizeof(key)] = '\n';
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (fd >= 0 && write(fd, hex, sizeof(hex) - 1) == (ssize_t)sizeof(hex) - 1 && close(fd) == 0) {
+		if (fd >= 0 && write(fd, hex, sizeof(hex) - 1) == (ssize_t)sizeof(hex) - 1 &&
+		    close(fd) == 0) {
 			memcpy(out, key, sizeof(key));
 			sodium_memzero(key, sizeof(key));
 			sodium_memzero(hex, sizeof(hex));
 			return 0;
 		}
-		error = accord_error_set(ACCORD_ERROR, "can't write the cache key %s: %s", path, strerror(errno));
+		error = accord_error_set(ACCORD_ERROR, "can't write the cache key %s: %s", path,
+					 strerror(errno));
 		if (fd >= 0) {
 			close(fd);
 			unlink(path);
@@ -245,11 +253,15 @@ int accord_ledger_cache_key(unsigned char *out, const char *path)
 	if (error < 0)
 		return error;
 	if (data.size != sizeof(hex) - 1 || data.ptr[data.size - 1] != '\n') {
-		error = accord_error_set(ACCORD_EINVALID, "the cache key %s is damaged (remove it: a new one is made)", path);
+		error = accord_error_set(
+			ACCORD_EINVALID,
+			"the cache key %s is damaged (remove it: a new one is made)", path);
 	} else {
 		data.ptr[data.size - 1] = '\0';
 		if (accord_hex_decode(out, ACCORD_LEDGER_CACHE_KEY_LEN, data.ptr) < 0)
-			error = accord_error_set(ACCORD_EINVALID, "the cache key %s is damaged (remove it: a new one is made)", path);
+			error = accord_error_set(
+				ACCORD_EINVALID,
+				"the cache key %s is damaged (remove it: a new one is made)", path);
 	}
 	sodium_memzero(data.ptr, data.size);
 	accord_buf_dispose(&data);
@@ -338,7 +350,8 @@ const accord_beyond *accord_ledger_beyond(const accord_ledger *ledger, const cha
  * verification judged already. `parent` (may be NULL) gets its parent,
  * zero for a root.
  */
-static int read_verified(accord_entry **out, git_oid *parent, const accord_ledger *l, const git_oid *at)
+static int read_verified(accord_entry **out, git_oid *parent, const accord_ledger *l,
+			 const git_oid *at)
 {
 	accord_commit *cm = NULL;
 	int error;
@@ -396,7 +409,8 @@ static int build_causal(accord_ledger *l)
 
 	for (i = 0; i < l->feed_count && error == 0; i++)
 		error = walk_into(&all, &n, &added, l, l->feeds[i].head, l->feeds[i].seq);
-	if (error == 0 && (error = accord_store_ref_list(&ev, l->store, ACCORD_EVIDENCE_PREFIX)) == 0) {
+	if (error == 0 &&
+	    (error = accord_store_ref_list(&ev, l->store, ACCORD_EVIDENCE_PREFIX)) == 0) {
 		for (i = 0; i < ev.count && error == 0; i++) {
 			git_oid head;
 
@@ -429,7 +443,8 @@ int accord_ledger_in_past(const accord_ledger *ledger, const accord_entry *later
 	if (!l->causal && (error = build_causal(l)) < 0)
 		return error;
 	if ((yes = accord_causal_in_past(l->causal, later, earlier)) < 0)
-		return accord_error_set(ACCORD_ENOTFOUND, "entry %.16s is not in this ledger's causal graph",
+		return accord_error_set(ACCORD_ENOTFOUND,
+					"entry %.16s is not in this ledger's causal graph",
 					later->id);
 	return yes;
 }
@@ -539,14 +554,16 @@ int accord_ledger_find_incident(const accord_entry **out, accord_ledger *ledger,
 
 size_t accord_ledger_short_len(accord_ledger *ledger, const char *id, size_t min)
 {
-	return ledger->index ? accord_index_short_len(ledger, id, min) : short_len_held(ledger, min);
+	return ledger->index ? accord_index_short_len(ledger, id, min)
+			     : short_len_held(ledger, min);
 }
 
 int accord_ledger_list(accord_incident_summary **out, size_t *count, size_t *total,
 		       accord_ledger *ledger, const char *status, size_t limit, int64_t now)
 {
-	return ledger->index ? accord_index_list(out, count, total, ledger, status, limit, now)
-			     : accord_index_list_entries(out, count, total, ledger, status, limit, now);
+	return ledger->index
+		       ? accord_index_list(out, count, total, ledger, status, limit, now)
+		       : accord_index_list_entries(out, count, total, ledger, status, limit, now);
 }
 
 /* The new entry joins the loaded ledger, last in ledger order, as a reload would place it. */
@@ -610,7 +627,8 @@ static int append_raw(char *out_id, accord_store *store, const accord_key *key,
 			/* The entry is written: an index that lags is caught up by the next open. */
 			accord_index_record(l, e);
 		} else {
-			accord_entry **no = realloc(l->orphans, (l->orphan_count + 1) * sizeof(*no));
+			accord_entry **no =
+				realloc(l->orphans, (l->orphan_count + 1) * sizeof(*no));
 
 			if (!no)
 				abort();
@@ -648,17 +666,19 @@ static int check_own_feed(const accord_ledger *l, const accord_key *key)
 		if (!strcmp(l->findings[i].feed, key->pub.id))
 			why = &l->findings[i];
 	if (why && why->kind == ACCORD_AUDIT_EQUIVOCATION)
-		return accord_error_set(ACCORD_EBADSIG,
-					"key %s signed two different entries with seq %lld (the same key used on two machines?); "
-					"from there on its entries count only where another key's counted entry depends on them, and it must not write again. "
-					"Have an admin of your party add a new key for you (accord key new on this machine, "
-					"then accord member add), and re-record your excluded entries with accord recover",
-					key->pub.id, (long long)why->seq);
-	return accord_error_set(ACCORD_EBADSIG,
-				"your feed %s holds entries that do not count (%s%s%s); writing would build on them. "
-				"Run accord audit for the details",
-				key->pub.id, why ? accord_audit_kind_name(why->kind) : "left out",
-				why ? ": " : "", why ? why->explanation : "");
+		return accord_error_set(
+			ACCORD_EBADSIG,
+			"key %s signed two different entries with seq %lld (the same key used on two machines?); "
+			"from there on its entries count only where another key's counted entry depends on them, and it must not write again. "
+			"Have an admin of your party add a new key for you (accord key new on this machine, "
+			"then accord member add), and re-record your excluded entries with accord recover",
+			key->pub.id, (long long)why->seq);
+	return accord_error_set(
+		ACCORD_EBADSIG,
+		"your feed %s holds entries that do not count (%s%s%s); writing would build on them. "
+		"Run accord audit for the details",
+		key->pub.id, why ? accord_audit_kind_name(why->kind) : "left out", why ? ": " : "",
+		why ? why->explanation : "");
 }
 
 /* What the writer had seen: one dep, with its clock and time. */
@@ -763,15 +783,19 @@ static int choose_admission(const accord_offer **out, const accord_ledger *l, co
 		*out = found;
 		error = 0;
 	} else if (join[0]) {
-		error = accord_error_set(ACCORD_EDENIED, "key %.12s was not added by party %s (offers: %s)", keyid,
+		error = accord_error_set(ACCORD_EDENIED,
+					 "key %.12s was not added by party %s (offers: %s)", keyid,
 					 join, which.ptr ? which.ptr : "none");
 	} else if (n == 0) {
-		error = accord_error_set(ACCORD_EDENIED, "key %.12s is not a member of any party (no member-add names it)", keyid);
+		error = accord_error_set(
+			ACCORD_EDENIED,
+			"key %.12s is not a member of any party (no member-add names it)", keyid);
 	} else {
-		error = accord_error_set(ACCORD_EDENIED,
-					 "key %.12s was added by %zu parties: %s. Only the key's first entry decides which "
-					 "it joins; accord does not choose: accept one with accord member accept PARTY",
-					 keyid, n, which.ptr);
+		error = accord_error_set(
+			ACCORD_EDENIED,
+			"key %.12s was added by %zu parties: %s. Only the key's first entry decides which "
+			"it joins; accord does not choose: accept one with accord member accept PARTY",
+			keyid, n, which.ptr);
 	}
 	accord_buf_dispose(&which);
 	return error;
@@ -780,7 +804,8 @@ static int choose_admission(const accord_offer **out, const accord_ledger *l, co
 int accord_ledger_set_join(accord_ledger *ledger, const char *party)
 {
 	if (party && strlen(party) >= sizeof(ledger->join))
-		return accord_error_set(ACCORD_EINVALID, "party name '%.64s...' is too long", party);
+		return accord_error_set(ACCORD_EINVALID, "party name '%.64s...' is too long",
+					party);
 	snprintf(ledger->join, sizeof(ledger->join), "%s", party ? party : "");
 	return 0;
 }
@@ -876,7 +901,8 @@ static int checkpoint_body(cJSON **out, const accord_ledger *l, const cJSON *bod
 	}
 	if (!kept) {
 		cJSON_Delete(b);
-		return accord_error_set(ACCORD_EINVALID, "the checkpoint names no head it depends on");
+		return accord_error_set(ACCORD_EINVALID,
+					"the checkpoint names no head it depends on");
 	}
 	*out = b;
 	return 0;
@@ -909,15 +935,18 @@ static int check_remote_copies(const accord_ledger *l, const char *keyid)
 		size_t len = strlen(name);
 
 		if (len < n || strcmp(name + len - n, suffix) != 0 ||
-		    accord_store_ref_get(&theirs, l->store, name) < 0 || (have && git_oid_equal(&mine, &theirs)) ||
-		    (have && git_graph_descendant_of(accord_store_repo(l->store), &mine, &theirs) == 1))
+		    accord_store_ref_get(&theirs, l->store, name) < 0 ||
+		    (have && git_oid_equal(&mine, &theirs)) ||
+		    (have &&
+		     git_graph_descendant_of(accord_store_repo(l->store), &mine, &theirs) == 1))
 			continue;
-		error = accord_error_set(ACCORD_EBADSIG,
-					 "%.*s holds entries of your feed %s that this copy does not count or does not have; "
-					 "writing would sign a second entry with the same sequence number. "
-					 "Run accord audit, and accord sync, to see why",
-					 (int)(len - n - strlen(ACCORD_QUARANTINE_PREFIX)), name + strlen(ACCORD_QUARANTINE_PREFIX),
-					 keyid);
+		error = accord_error_set(
+			ACCORD_EBADSIG,
+			"%.*s holds entries of your feed %s that this copy does not count or does not have; "
+			"writing would sign a second entry with the same sequence number. "
+			"Run accord audit, and accord sync, to see why",
+			(int)(len - n - strlen(ACCORD_QUARANTINE_PREFIX)),
+			name + strlen(ACCORD_QUARANTINE_PREFIX), keyid);
 	}
 	git_strarray_dispose(&refs);
 	return error;
@@ -955,12 +984,13 @@ int accord_ledger_append(char *out_id, accord_ledger *ledger, const accord_key *
 	accord_entry_fields f = { 0 };
 	int64_t now = accord_time_now();
 	struct dep *deps = NULL;
-	char (*ids)[ACCORD_ID_HEXLEN + 1] = NULL;
+	char(*ids)[ACCORD_ID_HEXLEN + 1] = NULL;
 	cJSON *own = NULL;
 	size_t n, i;
 	int error;
 
-	if ((error = check_own_feed(ledger, key)) < 0 || (error = check_remote_copies(ledger, key->pub.id)) < 0)
+	if ((error = check_own_feed(ledger, key)) < 0 ||
+	    (error = check_remote_copies(ledger, key->pub.id)) < 0)
 		return error;
 	if (beyond && beyond->holes) {
 		if ((error = holes_tail(&tail, &tail_entry, ledger, beyond)) < 0)
@@ -995,9 +1025,10 @@ int accord_ledger_append(char *out_id, accord_ledger *ledger, const accord_key *
 			f.time = deps[i].time;
 	}
 	f.lamport++;
-	if (!strcmp(type, "checkpoint") && (error = checkpoint_body(&own, ledger, body, prev, deps, n)) < 0)
+	if (!strcmp(type, "checkpoint") &&
+	    (error = checkpoint_body(&own, ledger, body, prev, deps, n)) < 0)
 		goto done;
-	f.deps = (const char (*)[ACCORD_ID_HEXLEN + 1])ids;
+	f.deps = (const char(*)[ACCORD_ID_HEXLEN + 1]) ids;
 	f.dep_count = n;
 	f.ledger = ledger->id;
 	f.author = &key->pub;
@@ -1135,7 +1166,8 @@ int accord_ledger_excluded(accord_entry ***out, size_t *count, const accord_ledg
 	if (b && !git_oid_is_zero(&b->head))
 		error = collect_excluded(&list, &n, &cap, &seen, l, keyid, &b->head);
 	snprintf(prefix, sizeof(prefix), "%s%s/", ACCORD_EVIDENCE_PREFIX, keyid);
-	if (error == 0 && with_evidence && (error = accord_store_ref_list(&refs, l->store, prefix)) == 0) {
+	if (error == 0 && with_evidence &&
+	    (error = accord_store_ref_list(&refs, l->store, prefix)) == 0) {
 		for (i = 0; i < refs.count && error == 0; i++) {
 			git_oid h;
 

@@ -21,16 +21,20 @@ struct accord_ledger {
 	size_t feed_count;
 	int64_t max_lamport;
 	accord_parties parties; /* membership and authorization after the last entry */
-	accord_entry **orphans; /* checked but not written (a failed append); freed with the ledger */
+	accord_entry *
+		*orphans; /* checked but not written (a failed append); freed with the ledger */
 	size_t orphan_count;
 	struct accord_index *index; /* the private cache (index.h): entries are only those loaded */
 	accord_finding *findings;   /* why entries were left out, sorted by feed and seq */
 	size_t finding_count;
-	size_t left_out;	    /* commits on feeds that do not count */
-	struct accord_beyond *beyond; /* feed refs pointing past what counts (or at nothing that does) */
+	size_t left_out; /* commits on feeds that do not count */
+	struct accord_beyond
+		*beyond; /* feed refs pointing past what counts (or at nothing that does) */
 	size_t beyond_count;
-	struct accord_causal *causal; /* frontiers (causal.h); built on demand when opened through the index */
-	char join[65]; /* accord_ledger_set_join: the party a key's first entry accepts, "" to not choose */
+	struct accord_causal
+		*causal; /* frontiers (causal.h); built on demand when opened through the index */
+	char join
+		[65]; /* accord_ledger_set_join: the party a key's first entry accepts, "" to not choose */
 };
 
 /*

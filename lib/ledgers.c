@@ -60,21 +60,24 @@ int accord_ledgers_add(accord_ledgers *list, const char *name, const char *path,
 	size_t i;
 
 	if (!accord_name_valid(name))
-		return accord_error_set(ACCORD_EINVALID,
-					"invalid ledger name '%s' (letters, digits, '.', '_', '-', starting with a letter or digit, at most 64)",
-					name);
+		return accord_error_set(
+			ACCORD_EINVALID,
+			"invalid ledger name '%s' (letters, digits, '.', '_', '-', starting with a letter or digit, at most 64)",
+			name);
 	if (path[0] != '/')
-		return accord_error_set(ACCORD_EINVALID, "a ledger's path must be absolute, not '%s'", path);
+		return accord_error_set(ACCORD_EINVALID,
+					"a ledger's path must be absolute, not '%s'", path);
 	if (!valid_id(id))
 		return accord_error_set(ACCORD_EINVALID, "invalid ledger id '%s'", id);
 	for (i = 0; i < list->count; i++)
 		if (!strcmp(list->items[i].name, name))
-			return accord_error_set(ACCORD_EEXISTS, "a ledger named '%s' is listed already (%s)", name,
+			return accord_error_set(ACCORD_EEXISTS,
+						"a ledger named '%s' is listed already (%s)", name,
 						list->items[i].path);
 	for (i = 0; i < list->count; i++)
 		if (!strcmp(list->items[i].path, path))
-			return accord_error_set(ACCORD_EEXISTS, "%s is listed already, as '%s'", path,
-						list->items[i].name);
+			return accord_error_set(ACCORD_EEXISTS, "%s is listed already, as '%s'",
+						path, list->items[i].name);
 	if (!(it.name = strdup(name)) || !(it.path = strdup(path)))
 		abort();
 	memcpy(it.id, id, sizeof(it.id));
@@ -114,11 +117,13 @@ static int parse(accord_ledgers *list, const char *file, const char *text)
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "ledger");
 
 		if (!cJSON_IsString(name) || !cJSON_IsString(path) || !cJSON_IsString(id)) {
-			error = accord_error_set(ACCORD_EINVALID, "%s: each ledger needs a name, a path and a ledger id",
-						 file);
+			error = accord_error_set(
+				ACCORD_EINVALID,
+				"%s: each ledger needs a name, a path and a ledger id", file);
 			goto done;
 		}
-		if ((error = accord_ledgers_add(list, name->valuestring, path->valuestring, id->valuestring)) < 0) {
+		if ((error = accord_ledgers_add(list, name->valuestring, path->valuestring,
+						id->valuestring)) < 0) {
 			/* the message is rewritten in the buffer it is read from: copy it first */
 			char *why = strdup(accord_error_last());
 
@@ -146,7 +151,8 @@ int accord_ledgers_load(accord_ledgers **out, const char *home)
 		abort();
 	if (!(f = fopen(file, "re"))) {
 		if (errno != ENOENT)
-			error = accord_error_set(ACCORD_ERROR, "can't read %s: %s", file, strerror(errno));
+			error = accord_error_set(ACCORD_ERROR, "can't read %s: %s", file,
+						 strerror(errno));
 		goto done;
 	}
 	for (;;) {

@@ -72,7 +72,8 @@ static const accord_invite *pending_invite(const accord_parties *p, const char *
 
 		if (inv->accepted)
 			continue;
-		if ((keyid && strcmp(inv->key.id, keyid) == 0) || (party && strcmp(inv->party, party) == 0))
+		if ((keyid && strcmp(inv->key.id, keyid) == 0) ||
+		    (party && strcmp(inv->party, party) == 0))
 			return inv;
 	}
 	return NULL;
@@ -117,11 +118,13 @@ static int deny_cut(accord_parties *p, const accord_member *m, const accord_entr
 				       accord_causal_in_past(p->causal, e, m->revocation) == 1
 			       ? ACCORD_RULE_AFTER_REVOCATION
 			       : ACCORD_RULE_PAST_CUT;
-	return deny("key %.12s (%s@%s) was revoked with cut %lld; this %s entry is seq %lld, beyond it%s",
-		    e->author.id, m->key.name, p->parties[m->party].name, (long long)m->cut, e->type,
-		    (long long)e->seq,
-		    p->last_rule == ACCORD_RULE_AFTER_REVOCATION ? ", written after the revocation"
-								   : " (written before its author learned of the revocation)");
+	return deny(
+		"key %.12s (%s@%s) was revoked with cut %lld; this %s entry is seq %lld, beyond it%s",
+		e->author.id, m->key.name, p->parties[m->party].name, (long long)m->cut, e->type,
+		(long long)e->seq,
+		p->last_rule == ACCORD_RULE_AFTER_REVOCATION
+			? ", written after the revocation"
+			: " (written before its author learned of the revocation)");
 }
 
 /*
@@ -194,10 +197,12 @@ static int name_taken(const accord_parties *p, const accord_entry *e, const char
 	size_t i;
 
 	for (i = 0; i < p->party_count; i++)
-		if (accord_party_names_alike(p->parties[i].name, name) && seen_id(p, e, p->parties[i].joined_by))
+		if (accord_party_names_alike(p->parties[i].name, name) &&
+		    seen_id(p, e, p->parties[i].joined_by))
 			return 1;
 	for (i = 0; invites && i < p->invite_count; i++)
-		if (accord_party_names_alike(p->invites[i].party, name) && seen_id(p, e, p->invites[i].entry_id))
+		if (accord_party_names_alike(p->invites[i].party, name) &&
+		    seen_id(p, e, p->invites[i].entry_id))
 			return 1;
 	return 0;
 }
@@ -261,14 +266,17 @@ static void commit_recovery(accord_party *party, const accord_entry *e)
  */
 static int body_key_type(accord_pubkey *key, const accord_entry *e)
 {
-	const char *type = accord_entry_str(e, "key_type"), *app = accord_entry_str(e, "application");
+	const char *type = accord_entry_str(e, "key_type"),
+		   *app = accord_entry_str(e, "application");
 
 	key->type = ACCORD_KEY_ED25519;
 	key->application[0] = '\0';
 	if (!type && !app)
 		return 0;
-	if (!type || !app || strcmp(type, ACCORD_KEY_TYPE_SK) != 0 || !accord_sk_application_valid(app))
-		return deny("%s names a key type or FIDO application accord does not accept", e->type);
+	if (!type || !app || strcmp(type, ACCORD_KEY_TYPE_SK) != 0 ||
+	    !accord_sk_application_valid(app))
+		return deny("%s names a key type or FIDO application accord does not accept",
+			    e->type);
 	key->type = ACCORD_KEY_SK_ED25519;
 	memcpy(key->application, app, strlen(app) + 1);
 	return 0;
@@ -305,10 +313,12 @@ static int check_key_type(accord_parties *p, const accord_entry *e, const accord
 	if (accord_pubkey_same(&e->author, want))
 		return 0;
 	p->last_rule = ACCORD_RULE_WRONG_KEY;
-	return deny("signed as %s%s%s, but key %.12s was admitted as %s%s%s", accord_pubkey_type_name(&e->author),
-		    e->author.type == ACCORD_KEY_SK_ED25519 ? " with application " : "", e->author.application,
-		    e->author.id, accord_pubkey_type_name(want),
-		    want->type == ACCORD_KEY_SK_ED25519 ? " with application " : "", want->application);
+	return deny("signed as %s%s%s, but key %.12s was admitted as %s%s%s",
+		    accord_pubkey_type_name(&e->author),
+		    e->author.type == ACCORD_KEY_SK_ED25519 ? " with application " : "",
+		    e->author.application, e->author.id, accord_pubkey_type_name(want),
+		    want->type == ACCORD_KEY_SK_ED25519 ? " with application " : "",
+		    want->application);
 }
 
 /*
@@ -341,7 +351,8 @@ static int apply_recover(accord_parties *p, const accord_entry *e)
 	if (!found->recovery[0])
 		return deny("party %s committed to no recovery key", found->name);
 	if (sodium_memcmp(hex, found->recovery, ACCORD_ID_HEXLEN) != 0)
-		return deny("key %.12s is not the recovery key party %s committed to", e->author.id, found->name);
+		return deny("key %.12s is not the recovery key party %s committed to", e->author.id,
+			    found->name);
 	if (accord_parties_member(p, e->author.id))
 		return deny("a recovery key is never a member key");
 	if ((error = body_key(&key, e)) < 0)
@@ -398,7 +409,8 @@ static int apply_offer(accord_parties *p, const accord_entry *e, const accord_me
 	if (known && known->accepted)
 		return deny("key %.12s is already known as a member", key->id);
 	if (find_offer(p, key->id, NULL, adder->party, 1))
-		return deny("key %.12s was already added to %s", key->id, p->parties[adder->party].name);
+		return deny("key %.12s was already added to %s", key->id,
+			    p->parties[adder->party].name);
 	if (!(o = realloc(p->offers, (p->offer_count + 1) * sizeof(*o))))
 		abort();
 	p->offers = o;
@@ -441,8 +453,9 @@ static int accept_admission(accord_parties *p, accord_member *m, const accord_en
 	if (m->recovered_by) { /* a root made by party-recover accepts that entry */
 		if (strcmp(e->admission, m->recovered_by->id) != 0 ||
 		    (p->causal && accord_causal_in_past(p->causal, e, m->recovered_by) != 1))
-			return deny("the first entry of key %.12s must name the party-recover that made it root, in its causal past",
-				    e->author.id);
+			return deny(
+				"the first entry of key %.12s must name the party-recover that made it root, in its causal past",
+				e->author.id);
 		return 0;
 	}
 	if (!o && m->revoked && e->admission[0]) {
@@ -460,11 +473,13 @@ static int accept_admission(accord_parties *p, accord_member *m, const accord_en
 		still_revoked = o != NULL;
 	}
 	if (!o)
-		return deny("the first entry of key %.12s names admission %.12s, which is no member-add of this key in effect",
-			    e->author.id, e->admission[0] ? e->admission : "(none)");
+		return deny(
+			"the first entry of key %.12s names admission %.12s, which is no member-add of this key in effect",
+			e->author.id, e->admission[0] ? e->admission : "(none)");
 	if (p->causal && accord_causal_in_past(p->causal, e, o->entry) != 1)
-		return deny("the first entry of key %.12s names admission %.12s, which is not in its causal past",
-			    e->author.id, e->admission);
+		return deny(
+			"the first entry of key %.12s names admission %.12s, which is not in its causal past",
+			e->author.id, e->admission);
 	m->party = o->party;
 	m->admin = o->admin;
 	m->root |= o->root;
@@ -477,7 +492,8 @@ static int accept_admission(accord_parties *p, accord_member *m, const accord_en
 	memcpy(m->added_by, o->adder->key.id, sizeof(m->added_by));
 	m->added = o->entry->time;
 	m->accepted = 1;
-	memcpy(m->key.name, o->name, sizeof(m->key.name) < sizeof(o->name) ? sizeof(m->key.name) : sizeof(o->name));
+	memcpy(m->key.name, o->name,
+	       sizeof(m->key.name) < sizeof(o->name) ? sizeof(m->key.name) : sizeof(o->name));
 	m->key.name[sizeof(m->key.name) - 1] = '\0';
 	return 0;
 }
@@ -516,7 +532,8 @@ static int apply_rotate(accord_parties *p, const accord_entry *e, accord_member 
 	int error;
 
 	if (m->revoked)
-		return deny("key %.12s is revoked: a revoked key cannot name a successor", m->key.id);
+		return deny("key %.12s is revoked: a revoked key cannot name a successor",
+			    m->key.id);
 	if ((error = body_key(&key, e)) < 0)
 		return error;
 	if (accord_parties_member(p, key.id) || pending_invite(p, key.id, NULL))
@@ -532,7 +549,8 @@ static int apply_rotate(accord_parties *p, const accord_entry *e, accord_member 
 	o->admin = m->admin;
 	o->root = m->root;
 	o->adder = m;
-	memcpy(o->name, m->key.name, sizeof(o->name) < sizeof(m->key.name) ? sizeof(o->name) : sizeof(m->key.name));
+	memcpy(o->name, m->key.name,
+	       sizeof(o->name) < sizeof(m->key.name) ? sizeof(o->name) : sizeof(m->key.name));
 	o->name[sizeof(o->name) - 1] = '\0';
 	nm = add_member(p, &key, o->name, m->party, e);
 	nm->accepted = 0;
@@ -591,7 +609,8 @@ static int apply_revoke(accord_parties *p, const accord_entry *e, const accord_m
 
 		/* a state restored by the index has the member, not the offer */
 		if (!o && (p->offer_count || target->party != m->party))
-			return deny("key %.12s is not a member of %s", key.id, p->parties[m->party].name);
+			return deny("key %.12s is not a member of %s", key.id,
+				    p->parties[m->party].name);
 		if (o)
 			o->withdrawn = 1; /* an admission withdrawn before it was accepted */
 		if (target->party == m->party) {
@@ -611,19 +630,25 @@ static int apply_revoke(accord_parties *p, const accord_entry *e, const accord_m
 		 * so rotating cannot outrun a revocation.
 		 */
 		if (p->causal && (seen = accord_causal_seen(p->causal, e->id, key.id)) != cut)
-			return deny("the revocation names cut %lld, but seq %lld of key %.12s is the highest in its causal past",
-				    (long long)cut, (long long)seen, key.id);
+			return deny(
+				"the revocation names cut %lld, but seq %lld of key %.12s is the highest in its causal past",
+				(long long)cut, (long long)seen, key.id);
 		while (target->revoked && target->rotated_to)
 			target = (accord_member *)target->rotated_to;
 		if (target->revoked && target->accepted && p->causal &&
-		    revoked_concurrently(p, e, target, accord_causal_seen(p->causal, e->id, target->key.id)))
+		    revoked_concurrently(p, e, target,
+					 accord_causal_seen(p->causal, e->id, target->key.id)))
 			return 0;
 		if (target->revoked)
-			return deny("key %.12s and the key that replaced it are revoked already", key.id);
+			return deny("key %.12s and the key that replaced it are revoked already",
+				    key.id);
 		if (target->root)
-			return deny("key %.12s was replaced by the party's root key, which cannot be revoked", key.id);
+			return deny(
+				"key %.12s was replaced by the party's root key, which cannot be revoked",
+				key.id);
 		if (!in_subtree(p, m, target))
-			return deny("%s may revoke only keys it admitted (directly or below)", m->key.name);
+			return deny("%s may revoke only keys it admitted (directly or below)",
+				    m->key.name);
 		if (!target->accepted) {
 			accord_offer *o = find_offer(p, target->key.id, NULL, m->party, 1);
 
@@ -631,7 +656,8 @@ static int apply_revoke(accord_parties *p, const accord_entry *e, const accord_m
 				o->withdrawn = 1;
 			cut = 0;
 		} else {
-			cut = p->causal ? accord_causal_seen(p->causal, e->id, target->key.id) : INT64_MAX;
+			cut = p->causal ? accord_causal_seen(p->causal, e->id, target->key.id)
+					: INT64_MAX;
 		}
 		target->revoked = 1;
 		target->revoked_at = e->time;
@@ -642,12 +668,14 @@ static int apply_revoke(accord_parties *p, const accord_entry *e, const accord_m
 	if (target->root)
 		return deny("the root key of a party cannot be revoked");
 	if (!in_subtree(p, m, target))
-		return deny("%s may revoke only keys it admitted (directly or below); %s was admitted by %s",
-			    m->key.name, target->key.name,
-			    target->added_by[0] ? target->added_by : "the root");
+		return deny(
+			"%s may revoke only keys it admitted (directly or below); %s was admitted by %s",
+			m->key.name, target->key.name,
+			target->added_by[0] ? target->added_by : "the root");
 	if (p->causal && (seen = accord_causal_seen(p->causal, e->id, key.id)) != cut)
-		return deny("the revocation names cut %lld, but seq %lld of key %.12s is the highest in its causal past",
-			    (long long)cut, (long long)seen, key.id);
+		return deny(
+			"the revocation names cut %lld, but seq %lld of key %.12s is the highest in its causal past",
+			(long long)cut, (long long)seen, key.id);
 	if (target->revoked && revoked_concurrently(p, e, target, cut))
 		return 0;
 	if (target->revoked)
@@ -700,7 +728,8 @@ static int party_index(const accord_parties *p, const accord_entry *e, const cha
 	if (!p->name_conflict || !e)
 		return 0;
 	for (i = 0; i < p->party_count; i++) {
-		if (strcmp(p->parties[i].name, name) != 0 || !seen_id(p, e, p->parties[i].joined_by))
+		if (strcmp(p->parties[i].name, name) != 0 ||
+		    !seen_id(p, e, p->parties[i].joined_by))
 			continue;
 		*out = i;
 		n++;
@@ -717,7 +746,8 @@ static int party_index(const accord_parties *p, const accord_entry *e, const cha
 		}
 	}
 	return deny("%s names party '%s', and %s parties of that name are in its causal past "
-		    "(concurrent invitations): it cannot say which", e->type, name, n ? "several" : "no");
+		    "(concurrent invitations): it cannot say which",
+		    e->type, name, n ? "several" : "no");
 }
 
 /* A ticket names a party the incident involves: never another party, nor one that does not exist. */
@@ -733,7 +763,8 @@ static int tickets_involved(const accord_parties *p, const accord_entry *e, cons
 			found |= cJSON_IsString(item) && party && !strcmp(item->valuestring, party);
 		if (!found)
 			return deny("ticket %s names party %s, which the incident does not involve",
-				    accord_json_str(t, "id") ? accord_json_str(t, "id") : "", party ? party : "");
+				    accord_json_str(t, "id") ? accord_json_str(t, "id") : "",
+				    party ? party : "");
 	}
 	(void)p;
 	return 0;
@@ -747,7 +778,8 @@ static int apply_open(accord_parties *p, const accord_entry *e, const accord_mem
 	int error, own = 0;
 
 	cJSON_ArrayForEach(item, parties) {
-		if ((error = party_index(p, e, cJSON_IsString(item) ? item->valuestring : NULL, &idx)) < 0)
+		if ((error = party_index(p, e, cJSON_IsString(item) ? item->valuestring : NULL,
+					 &idx)) < 0)
 			return error;
 		own |= idx == m->party;
 	}
@@ -793,8 +825,9 @@ static int is_pause(const accord_entry *e)
 /* What a cosign may name: a resolution, an impact window (a figure), a void, a duplicate, a pause, a dispute. */
 static int is_proposal(const accord_entry *e)
 {
-	return !strcmp(e->type, "resolution") || !strcmp(e->type, "impact") || !strcmp(e->type, "void") ||
-	       !strcmp(e->type, "duplicate") || is_pause(e) || !strcmp(e->type, "dispute");
+	return !strcmp(e->type, "resolution") || !strcmp(e->type, "impact") ||
+	       !strcmp(e->type, "void") || !strcmp(e->type, "duplicate") || is_pause(e) ||
+	       !strcmp(e->type, "dispute");
 }
 
 /*
@@ -814,21 +847,25 @@ static int apply_dispute(accord_parties *p, const accord_entry *e, const accord_
 	int64_t t, seq = 0;
 
 	if (!id || !at || accord_time_parse_canonical(&t, at) < 0 || t > e->time)
-		return deny("dispute %.12s claims a time after its own: a party disputes what it has seen", e->id);
+		return deny(
+			"dispute %.12s claims a time after its own: a party disputes what it has seen",
+			e->id);
 	if (!p->causal)
 		goto ok;
 	if (!accord_causal_find(p->causal, id, &keyid, &seq) || !seen_id(p, e, id))
 		return deny("dispute names entry %.12s, which is not in its causal past", id);
 	author = accord_parties_member(p, keyid);
 	if (!author || author->party == m->party)
-		return deny("%s disputes a time its own party signed (entry %.12s): only another involved party disputes it",
-			    p->parties[m->party].name, id);
+		return deny(
+			"%s disputes a time its own party signed (entry %.12s): only another involved party disputes it",
+			p->parties[m->party].name, id);
 	if (ev) {
 		if (!accord_causal_find(p->causal, ev, &evkey, NULL) || !seen_id(p, e, ev) ||
 		    !(witness = accord_parties_member(p, evkey)) || witness->party != m->party ||
 		    accord_causal_seen(p->causal, ev, keyid) < seq)
-			return deny("dispute's evidence %.12s is no entry of %s in its causal past that has entry %.12s in its own",
-				    ev, p->parties[m->party].name, id);
+			return deny(
+				"dispute's evidence %.12s is no entry of %s in its causal past that has entry %.12s in its own",
+				ev, p->parties[m->party].name, id);
 	}
 ok:
 	accord_idmap_put(&p->proposals, e->id, (void *)e);
@@ -843,7 +880,8 @@ static int check_proposal(accord_parties *p, const accord_entry *e, const char *
 	const accord_entry *prop = id ? accord_idmap_get(&p->proposals, id) : NULL;
 
 	if (!prop || (!strcmp(e->type, "action") && strcmp(prop->type, "resolution") != 0))
-		return deny("%s names a %s %.12s that does not exist", e->type, field, id ? id : "");
+		return deny("%s names a %s %.12s that does not exist", e->type, field,
+			    id ? id : "");
 	if (strcmp(prop->incident, e->incident) != 0)
 		return deny("%s names a %s of another incident", e->type, field);
 	*out = prop;
@@ -868,7 +906,8 @@ static int owner_ok(const accord_parties *p, const accord_entry *e, const cJSON 
 		if (strcmp(mm->key.name, owner) != 0)
 			continue;
 		cJSON_ArrayForEach(o, owners)
-			if (cJSON_IsString(o) && strcmp(o->valuestring, p->parties[mm->party].name) == 0)
+			if (cJSON_IsString(o) &&
+			    strcmp(o->valuestring, p->parties[mm->party].name) == 0)
 				return 0;
 	}
 	return deny("action owner %s is no member of a party that owns the item", owner);
@@ -883,14 +922,16 @@ static int apply_action(accord_parties *p, const accord_entry *e, const accord_m
 	int error;
 
 	/* an action on what a revoked key proposed unaware counts, to no effect (cosign, below) */
-	if (id && !accord_idmap_get(&p->proposals, id) && p->set_aside && p->set_aside(p->cut_floor_arg, e, id))
+	if (id && !accord_idmap_get(&p->proposals, id) && p->set_aside &&
+	    p->set_aside(p->cut_floor_arg, e, id))
 		return 0;
 	if ((error = check_proposal(p, e, "resolution", &prop)) < 0)
 		return error;
 	actions = cJSON_GetObjectItemCaseSensitive(prop->body, "actions");
 	if (n < 1 || n > cJSON_GetArraySize(actions))
 		return deny("resolution %.12s has no action item %lld", prop->id, (long long)n);
-	owners = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(actions, (int)n - 1), "owners");
+	owners =
+		cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(actions, (int)n - 1), "owners");
 	cJSON_ArrayForEach(o, owners)
 		if (cJSON_IsString(o) && strcmp(o->valuestring, p->parties[m->party].name) == 0)
 			return owner_ok(p, e, owners);
@@ -917,7 +958,8 @@ void accord_parties_restore_agreement(accord_parties *p, accord_agreement *a)
  * party; hours, when given, must read here as they will be read by every
  * copy that computes a clock with them.
  */
-static void withdraw_earlier(accord_parties *p, const accord_entry *e, const accord_agreement *fresh);
+static void withdraw_earlier(accord_parties *p, const accord_entry *e,
+			     const accord_agreement *fresh);
 
 static int apply_agreement(accord_parties *p, const accord_entry *e, const accord_member *m)
 {
@@ -929,12 +971,15 @@ static int apply_agreement(accord_parties *p, const accord_entry *e, const accor
 	if ((error = party_index(p, e, accord_entry_str(e, "with"), &idx)) < 0)
 		return error;
 	if (idx == m->party)
-		return deny("an agreement is between two parties: %s cannot agree with itself", p->parties[idx].name);
+		return deny("an agreement is between two parties: %s cannot agree with itself",
+			    p->parties[idx].name);
 	if (!(a = accord_agreement_from_body(e->body)))
 		return deny("agreement %.12s does not read", e->id);
-	if (a->week && (accord_hours_parse_week(&h, a->week) < 0 || accord_tzrule_parse(&h.tz, a->tz) < 0)) {
+	if (a->week &&
+	    (accord_hours_parse_week(&h, a->week) < 0 || accord_tzrule_parse(&h.tz, a->tz) < 0)) {
 		accord_agreement_free(a);
-		return deny("agreement %.12s: its business hours do not read: %s", e->id, accord_error_last());
+		return deny("agreement %.12s: its business hours do not read: %s", e->id,
+			    accord_error_last());
 	}
 	memcpy(a->id, e->id, sizeof(a->id));
 	snprintf(a->customer, sizeof(a->customer), "%s", p->parties[m->party].name);
@@ -952,15 +997,16 @@ static int apply_agreement(accord_parties *p, const accord_entry *e, const accor
  * supersede the terms it co-signed since (judged by causal past, never by
  * the times the entries claim).
  */
-static void withdraw_earlier(accord_parties *p, const accord_entry *e, const accord_agreement *fresh)
+static void withdraw_earlier(accord_parties *p, const accord_entry *e,
+			     const accord_agreement *fresh)
 {
 	size_t i;
 
 	for (i = 0; i < p->agreement_count; i++) {
 		accord_agreement *old = p->agreements[i];
 
-		if (!old->joint && !old->withdrawn_by[0] && accord_agreement_same_scope(old, fresh) &&
-		    seen_id(p, e, old->id))
+		if (!old->joint && !old->withdrawn_by[0] &&
+		    accord_agreement_same_scope(old, fresh) && seen_id(p, e, old->id))
 			memcpy(old->withdrawn_by, e->id, sizeof(old->withdrawn_by));
 	}
 }
@@ -978,9 +1024,11 @@ static int apply_agreement_retract(accord_parties *p, const accord_entry *e, con
 	if (!a)
 		return deny("retract names agreement %.12s, which does not exist", id ? id : "");
 	if (!by || by->party != m->party || strcmp(by->key.name, m->key.name) != 0)
-		return deny("agreement %.12s is not %s's: a member retracts only its own proposals", a->id, m->key.name);
+		return deny("agreement %.12s is not %s's: a member retracts only its own proposals",
+			    a->id, m->key.name);
 	if (a->joint)
-		return deny("agreement %.12s is joint: %s co-signed it; propose new terms instead", a->id, a->provider);
+		return deny("agreement %.12s is joint: %s co-signed it; propose new terms instead",
+			    a->id, a->provider);
 	if (!a->withdrawn_by[0])
 		memcpy(a->withdrawn_by, e->id, sizeof(a->withdrawn_by));
 	return 0;
@@ -1002,14 +1050,16 @@ static int apply_agreement_cosign(accord_parties *p, const accord_entry *e, cons
 		return deny("cosign names an agreement %.12s that does not exist", id ? id : "");
 	}
 	if (strcmp(a->provider, p->parties[m->party].name) != 0)
-		return deny("agreement %.12s is between %s and %s: only %s co-signs it", a->id, a->customer,
-			    a->provider, a->provider);
+		return deny("agreement %.12s is between %s and %s: only %s co-signs it", a->id,
+			    a->customer, a->provider, a->provider);
 	if (a->joint)
 		return 0;
 	if (a->withdrawn_by[0] && seen_id(p, e, a->withdrawn_by))
-		return deny("agreement %.12s was withdrawn by %.12s (new terms for the same scope, or a retract) before this co-signature",
-			    a->id, a->withdrawn_by);
-	a->withdrawn_by[0] = '\0'; /* co-signed before the withdrawal reached the provider: it stands */
+		return deny(
+			"agreement %.12s was withdrawn by %.12s (new terms for the same scope, or a retract) before this co-signature",
+			a->id, a->withdrawn_by);
+	a->withdrawn_by[0] =
+		'\0'; /* co-signed before the withdrawal reached the provider: it stands */
 	a->joint = 1;
 	a->joint_at = e->time;
 	memcpy(a->joint_id, e->id, sizeof(a->joint_id));
@@ -1056,11 +1106,14 @@ static int apply_accept(accord_parties *p, const accord_entry *e)
 		return deny("party-accept names invitation %.12s, not %.12s", which ? which : "",
 			    inv->entry_id);
 	if (strcmp(e->admission, inv->entry_id) != 0 || e->seq != 1)
-		return deny("party-accept is its key's first entry and names its invitation as its admission");
+		return deny(
+			"party-accept is its key's first entry and names its invitation as its admission");
 	if (p->causal && !accord_causal_find(p->causal, inv->entry_id, NULL, NULL))
 		return deny("the invitation is not in the causal past of party-accept");
 	if (name_taken(p, e, inv->party, 0))
-		return deny("party %s exists already (names that differ only in case or look alike are one name)", inv->party);
+		return deny(
+			"party %s exists already (names that differ only in case or look alike are one name)",
+			inv->party);
 	if ((error = check_key_type(p, e, &inv->key)) < 0)
 		return error;
 	inv->accepted = 1;
@@ -1094,7 +1147,9 @@ static int apply_admit(accord_parties *p, const accord_entry *e, const accord_me
 		return deny("key %.12s is already known as a member", key.id);
 	/* only what the inviter saw: a concurrent invite of the name frames no one */
 	if (name_taken(p, e, party ? party : "", 1))
-		return deny("party %s exists or is invited already (names that differ only in case or look alike are one name)", party);
+		return deny(
+			"party %s exists or is invited already (names that differ only in case or look alike are one name)",
+			party);
 	ni = realloc(p->invites, (p->invite_count + 1) * sizeof(*ni));
 	if (!ni)
 		abort();
@@ -1116,8 +1171,9 @@ static int check_author(accord_parties *p, const accord_entry *e, accord_member 
 
 	if (!m) {
 		if (pending_invite(p, e->author.id, NULL))
-			return deny("key %.12s is invited but has not accepted: it may only write party-accept",
-				    e->author.id);
+			return deny(
+				"key %.12s is invited but has not accepted: it may only write party-accept",
+				e->author.id);
 		return deny("key %.12s is not a member of any party", e->author.id);
 	}
 	/* revoked before it accepted its admission (cut 0): past the cut, set aside, not a fault */
@@ -1162,8 +1218,9 @@ static int apply_resolution(accord_parties *p, const accord_entry *e)
 		const accord_entry *prev = accord_idmap_get(&p->proposals, revises);
 
 		if (!prev || strcmp(prev->incident, e->incident) != 0)
-			return deny("resolution revises %.12s, which is not a resolution of this incident",
-				    revises);
+			return deny(
+				"resolution revises %.12s, which is not a resolution of this incident",
+				revises);
 	}
 	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(e->body, "actions"))
 		cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(a, "owners"))
@@ -1183,7 +1240,8 @@ static int apply_cosign(accord_parties *p, const accord_entry *e)
 	 * no fault of the signer: the cosign counts, to no effect
 	 * (lib/incident.c), and the signer's later work stands.
 	 */
-	if (id && !accord_idmap_get(&p->proposals, id) && p->set_aside && p->set_aside(p->cut_floor_arg, e, id))
+	if (id && !accord_idmap_get(&p->proposals, id) && p->set_aside &&
+	    p->set_aside(p->cut_floor_arg, e, id))
 		return 0;
 	return check_proposal(p, e, "proposal", &prop);
 }
@@ -1196,8 +1254,8 @@ static int apply_ticket(accord_parties *p, const accord_entry *e, accord_party_i
 	if ((error = party_index(p, e, accord_entry_str(e, "party"), &idx)) < 0)
 		return error;
 	if (!party_involved(inc, idx))
-		return deny("ticket for %s, which incident %.12s does not involve", p->parties[idx].name,
-			    e->incident);
+		return deny("ticket for %s, which incident %.12s does not involve",
+			    p->parties[idx].name, e->incident);
 	return 0;
 }
 
@@ -1206,7 +1264,8 @@ static int apply_proposal(accord_parties *p, const accord_entry *e)
 {
 	const char *of = accord_entry_str(e, "of");
 
-	if (!strcmp(e->type, "duplicate") && (!of || !accord_idmap_get(&p->incidents, of) || !strcmp(of, e->incident)))
+	if (!strcmp(e->type, "duplicate") &&
+	    (!of || !accord_idmap_get(&p->incidents, of) || !strcmp(of, e->incident)))
 		return deny("duplicate names %.12s, which is no other incident", of ? of : "");
 	accord_idmap_put(&p->proposals, e->id, (void *)e);
 	return 0;
@@ -1223,8 +1282,8 @@ static int apply_status(accord_parties *p, const accord_entry *e, accord_party_i
 	if ((error = party_index(p, e, accord_entry_str(e, "on"), &idx)) < 0)
 		return error;
 	if (!party_involved(inc, idx))
-		return deny("status waiting on %s, which incident %.12s does not involve", p->parties[idx].name,
-			    e->incident);
+		return deny("status waiting on %s, which incident %.12s does not involve",
+			    p->parties[idx].name, e->incident);
 	accord_idmap_put(&p->proposals, e->id, (void *)e);
 	return 0;
 }
@@ -1252,8 +1311,8 @@ static int apply_on_incident(accord_parties *p, const accord_entry *e, const acc
 	if (!strcmp(t, "status"))
 		return apply_status(p, e, inc);
 	/* amend, retract: their effect is the derivation's (lib/incident.c), shown when it has none */
-	if (!strcmp(t, "note") || !strcmp(t, "sla") || !strcmp(t, "feedback") || !strcmp(t, "amend") ||
-	    !strcmp(t, "retract"))
+	if (!strcmp(t, "note") || !strcmp(t, "sla") || !strcmp(t, "feedback") ||
+	    !strcmp(t, "amend") || !strcmp(t, "retract"))
 		return 0;
 	return deny("unknown entry type %s", t);
 }
@@ -1360,7 +1419,8 @@ int accord_parties_restore_incident(accord_parties *p, const accord_entry *const
 	for (i = 1; i < count; i++) {
 		const accord_entry *e = entries[i];
 
-		if (!strcmp(e->type, "involve") && party_index(p, NULL, accord_entry_str(e, "party"), &idx) == 0)
+		if (!strcmp(e->type, "involve") &&
+		    party_index(p, NULL, accord_entry_str(e, "party"), &idx) == 0)
 			involve(inc, idx);
 		else if (is_proposal(e))
 			accord_idmap_put(&p->proposals, e->id, (void *)e);
@@ -1377,7 +1437,8 @@ int accord_name_valid(const char *s)
 		return 0;
 	for (i = 0; i < n; i++) {
 		char c = s[i];
-		int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		int alnum =
+			(c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 
 		if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))
 			return 0;

@@ -27,10 +27,21 @@ extern char **environ;
  * settings), and the receive-pack quarantine a hook runs under.
  */
 static const char *const repo_vars[] = {
-	"GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_DIR", "GIT_GRAFT_FILE",
-	"GIT_IMPLICIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_INTERNAL_SUPER_PREFIX",
-	"GIT_NO_REPLACE_OBJECTS", "GIT_OBJECT_DIRECTORY", "GIT_PREFIX", "GIT_QUARANTINE_PATH",
-	"GIT_REPLACE_REF_BASE", "GIT_SHALLOW_FILE", "GIT_WORK_TREE", NULL,
+	"GIT_ALTERNATE_OBJECT_DIRECTORIES",
+	"GIT_COMMON_DIR",
+	"GIT_DIR",
+	"GIT_GRAFT_FILE",
+	"GIT_IMPLICIT_WORK_TREE",
+	"GIT_INDEX_FILE",
+	"GIT_INTERNAL_SUPER_PREFIX",
+	"GIT_NO_REPLACE_OBJECTS",
+	"GIT_OBJECT_DIRECTORY",
+	"GIT_PREFIX",
+	"GIT_QUARANTINE_PATH",
+	"GIT_REPLACE_REF_BASE",
+	"GIT_SHALLOW_FILE",
+	"GIT_WORK_TREE",
+	NULL,
 };
 
 static size_t name_len(const char *entry)
@@ -147,7 +158,8 @@ static int input_file(const char *data, size_t len, const char *prog)
 	size_t done = 0;
 
 	if (fd < 0)
-		return accord_error_set(ACCORD_ERROR, "can't run %s: %s", prog, strerror(errno)), -1;
+		return accord_error_set(ACCORD_ERROR, "can't run %s: %s", prog, strerror(errno)),
+		       -1;
 	while (done < len) {
 		ssize_t n = write(fd, data + done, len - done);
 
@@ -183,7 +195,8 @@ static int wait_child(int *out_status, pid_t pid)
 int accord_process_run(int *out_status, accord_buf *out, accord_buf *err,
 		       const accord_process_options *opts)
 {
-	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, execp[2] = { -1, -1 }, error = 0, child_errno = 0;
+	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, execp[2] = { -1, -1 }, error = 0,
+	    child_errno = 0;
 	int infd = -1;
 	char **env = child_env(opts->env ? opts->env : environ, opts->set);
 	pid_t pid, parent = getpid();
@@ -193,8 +206,10 @@ int accord_process_run(int *out_status, accord_buf *out, accord_buf *err,
 		error = ACCORD_ERROR;
 		goto done;
 	}
-	if (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 || pipe2(execp, O_CLOEXEC) < 0) {
-		error = accord_error_set(ACCORD_ERROR, "can't run %s: %s", opts->argv[0], strerror(errno));
+	if (pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 ||
+	    pipe2(execp, O_CLOEXEC) < 0) {
+		error = accord_error_set(ACCORD_ERROR, "can't run %s: %s", opts->argv[0],
+					 strerror(errno));
 		goto done;
 	}
 	/*
@@ -205,7 +220,8 @@ int accord_process_run(int *out_status, accord_buf *out, accord_buf *err,
 	 * async-signal-safe calls.
 	 */
 	if ((pid = fork()) < 0) {
-		error = accord_error_set(ACCORD_ERROR, "can't run %s: %s", opts->argv[0], strerror(errno));
+		error = accord_error_set(ACCORD_ERROR, "can't run %s: %s", opts->argv[0],
+					 strerror(errno));
 		goto done;
 	}
 	if (pid == 0) {
@@ -215,11 +231,11 @@ int accord_process_run(int *out_status, accord_buf *out, accord_buf *err,
 			_exit(127); /* the parent died before the request took hold */
 		/* A child starts with default signal handling, whatever ours is. */
 		signal(SIGPIPE, SIG_DFL);
-		if ((fd = infd >= 0 ? infd : open("/dev/null", O_RDONLY)) < 0 || dup2(fd, 0) < 0 || dup2(outp[1], 1) < 0 ||
-		    dup2(errp[1], 2) < 0)
+		if ((fd = infd >= 0 ? infd : open("/dev/null", O_RDONLY)) < 0 || dup2(fd, 0) < 0 ||
+		    dup2(outp[1], 1) < 0 || dup2(errp[1], 2) < 0)
 			goto child_fail;
 		execvpe(opts->argv[0], (char *const *)opts->argv, env);
-	child_fail:
+child_fail:
 		e = errno;
 		(void)!write(execp[1], &e, sizeof(e));
 		_exit(127);
@@ -235,7 +251,8 @@ int accord_process_run(int *out_status, accord_buf *out, accord_buf *err,
 		int status;
 
 		wait_child(&status, pid);
-		error = accord_error_set(ACCORD_ERROR, "can't run %s: %s", opts->argv[0], strerror(child_errno));
+		error = accord_error_set(ACCORD_ERROR, "can't run %s: %s", opts->argv[0],
+					 strerror(child_errno));
 		goto done;
 	}
 	drain(outp[0], errp[0], out, err, opts);

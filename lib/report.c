@@ -25,7 +25,7 @@
 
 #define DAY 86400
 #define WEEK (7 * DAY)
-#define MAX_WEEKS 156   /* three years of weekly bars; older weeks are left off the charts */
+#define MAX_WEEKS 156 /* three years of weekly bars; older weeks are left off the charts */
 #define TOP_FACTORS 20
 
 /* The definitions every format carries (docs/metrics.md says the same at more length). */
@@ -206,7 +206,8 @@ static char *indicators_text(const accord_incident *inc)
 		if (best == SIZE_MAX)
 			break;
 		used[best] = 1;
-		accord_buf_printf(&b, "%s%s %zu", b.size ? ", " : "", accord_feedback_indicators[best], counts[best]);
+		accord_buf_printf(&b, "%s%s %zu", b.size ? ", " : "",
+				  accord_feedback_indicators[best], counts[best]);
 	}
 	t = strdup(b.size ? b.ptr : "none given");
 	accord_buf_dispose(&b);
@@ -223,7 +224,8 @@ static cJSON *indicators_json(const accord_incident *inc)
 	indicator_counts(counts, inc);
 	for (k = 0; accord_feedback_indicators[k]; k++)
 		if (counts[k])
-			cJSON_AddNumberToObject(o, accord_feedback_indicators[k], (double)counts[k]);
+			cJSON_AddNumberToObject(o, accord_feedback_indicators[k],
+						(double)counts[k]);
 	return o;
 }
 
@@ -249,7 +251,8 @@ static accord_report_tally *tally_get(tally_set *s, const char *key, const char 
 
 static int cmp_name(const void *a, const void *b)
 {
-	return strcmp(((const accord_report_tally *)a)->name, ((const accord_report_tally *)b)->name);
+	return strcmp(((const accord_report_tally *)a)->name,
+		      ((const accord_report_tally *)b)->name);
 }
 
 static int cmp_service(const void *a, const void *b)
@@ -333,7 +336,8 @@ static int involves(const accord_incident *inc, const char *party)
 }
 
 /* The window [s, e) of `w` with open windows ending now; whether it overlaps the period, and the clipped part. */
-static int window_in_period(const accord_report *r, const accord_impact *w, int64_t *cs, int64_t *ce)
+static int window_in_period(const accord_report *r, const accord_impact *w, int64_t *cs,
+			    int64_t *ce)
 {
 	int64_t s = w->start, e = w->has_end ? w->end : r->opts.now;
 
@@ -404,7 +408,8 @@ static void measure(accord_report *r, accord_report_incident *ri)
 		last = w->entry;
 		if (w->customers > ri->customers)
 			ri->customers = w->customers;
-		ri->customer_seconds = accord_sat_add(ri->customer_seconds, accord_sat_mul(w->customers, ce - cs));
+		ri->customer_seconds =
+			accord_sat_add(ri->customer_seconds, accord_sat_mul(w->customers, ce - cs));
 		if (ce - cs > ri->longest_s)
 			ri->longest_s = ce - cs;
 	}
@@ -425,8 +430,8 @@ static void measure(accord_report *r, accord_report_incident *ri)
 	}
 	measure_disputes(r, ri);
 	/* mean <= 2 without rounding: sum <= 2n */
-	ri->watermelon = ri->sla_count > 0 && ri->sla_met == ri->sla_count && ri->feedback_count > 0 &&
-			 ri->score_sum <= 2 * (int64_t)ri->feedback_count;
+	ri->watermelon = ri->sla_count > 0 && ri->sla_met == ri->sla_count &&
+			 ri->feedback_count > 0 && ri->score_sum <= 2 * (int64_t)ri->feedback_count;
 	ri->resolved = !strcmp(inc->status, "resolved") || !strcmp(inc->status, "closed");
 	if (inc->resolution) {
 		const accord_resolution *res = inc->resolution;
@@ -478,7 +483,8 @@ static int collect(bucket **out, size_t *count, const accord_ledger *ledger)
 		const accord_entry *e = ledger->entries[i];
 		size_t k;
 
-		if (!e->incident[0] || !(k = (size_t)(uintptr_t)accord_idmap_get(&map, e->incident)))
+		if (!e->incident[0] ||
+		    !(k = (size_t)(uintptr_t)accord_idmap_get(&map, e->incident)))
 			continue;
 		ACCORD_PUSH(b[k - 1].entries, b[k - 1].count, e);
 	}
@@ -556,7 +562,8 @@ static void weeks_add_window(accord_report *r, int64_t customers, int64_t cs, in
 		if (!w)
 			break;
 		end = w->start + WEEK < ce ? w->start + WEEK : ce;
-		w->customer_seconds = accord_sat_add(w->customer_seconds, accord_sat_mul(customers, end - t));
+		w->customer_seconds =
+			accord_sat_add(w->customer_seconds, accord_sat_mul(customers, end - t));
 		t = end;
 	}
 }
@@ -611,8 +618,10 @@ static void find_apart(report_impl *impl, const accord_report_source *sources, s
 				const accord_parties *b = &sources[k].ledger->parties;
 
 				for (l = 0; k != i && l < b->party_count && !apart; l++)
-					apart = accord_party_names_alike(a->parties[j].name, b->parties[l].name) &&
-						strcmp(root, b->members[b->parties[l].root]->key.id) != 0;
+					apart = accord_party_names_alike(a->parties[j].name,
+									 b->parties[l].name) &&
+						strcmp(root,
+						       b->members[b->parties[l].root]->key.id) != 0;
 			}
 			if (apart) {
 				apart_name an = { i, a->parties[j].name, NULL };
@@ -624,9 +633,13 @@ static void find_apart(report_impl *impl, const accord_report_source *sources, s
 					const accord_parties *b = &sources[k].ledger->parties;
 
 					for (l = 0; l < b->party_count; l++)
-						if (accord_party_names_alike(a->parties[j].name, b->parties[l].name) &&
-						    !strcmp(root, b->members[b->parties[l].root]->key.id)) {
-							accord_buf_printf(&shown, "%s%s", apart++ ? ", " : "", sources[k].name);
+						if (accord_party_names_alike(a->parties[j].name,
+									     b->parties[l].name) &&
+						    !strcmp(root, b->members[b->parties[l].root]
+									  ->key.id)) {
+							accord_buf_printf(&shown, "%s%s",
+									  apart++ ? ", " : "",
+									  sources[k].name);
 							break;
 						}
 				}
@@ -755,15 +768,18 @@ static void aggregate(accord_report *r, char ***owned_keys, size_t *owned_count)
 				int overdue = action_overdue(a, r->opts.now);
 				size_t *open_c, *done_c, *over_c;
 
-				if (cJSON_GetArraySize(a->owners) == 1 && cJSON_IsString(a->owners->child)) {
-					const char *p = party_as(r, ri->ledger, a->owners->child->valuestring);
+				if (cJSON_GetArraySize(a->owners) == 1 &&
+				    cJSON_IsString(a->owners->child)) {
+					const char *p = party_as(r, ri->ledger,
+								 a->owners->child->valuestring);
 
 					t = tally_get(&owners, p, p);
 					open_c = &t->open, done_c = &t->done, over_c = &t->overdue;
 					t->count++;
 					t->ledgers |= UINT64_C(1) << ri->ledger;
 				} else {
-					open_c = &r->joint_open, done_c = &r->joint_done, over_c = &r->joint_overdue;
+					open_c = &r->joint_open, done_c = &r->joint_done,
+					over_c = &r->joint_overdue;
 					r->joint_ledgers |= UINT64_C(1) << ri->ledger;
 				}
 				if (a->state == ACCORD_ACTION_DONE)
@@ -775,7 +791,8 @@ static void aggregate(accord_report *r, char ***owned_keys, size_t *owned_count)
 				if (overdue)
 					(*over_c)++, r->actions_overdue++;
 			}
-			cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(res->entry->body, "factors")) {
+			cJSON_ArrayForEach(
+				f, cJSON_GetObjectItemCaseSensitive(res->entry->body, "factors")) {
 				char *key;
 
 				if (!cJSON_IsString(f))
@@ -805,7 +822,6 @@ static void aggregate(accord_report *r, char ***owned_keys, size_t *owned_count)
 	tally_take(&r->factors, &r->factor_count, &factors, cmp_factor);
 }
 
-
 /* How an incident was closed before any duplicate was followed. */
 typedef struct {
 	const char *kind, *of;
@@ -817,8 +833,8 @@ typedef struct {
  * by id, how each was closed before any duplicate was followed, so the
  * verdicts do not depend on the order they are reached in.
  */
-static int build_all(accord_incident ***out, raw_closure **raw_out, accord_idmap *map, const bucket *b,
-		     size_t nb, const accord_ledger *ledger)
+static int build_all(accord_incident ***out, raw_closure **raw_out, accord_idmap *map,
+		     const bucket *b, size_t nb, const accord_ledger *ledger)
 {
 	accord_incident **all = calloc(nb + 1, sizeof(*all));
 	raw_closure *raw = calloc(nb + 1, sizeof(*raw));
@@ -838,8 +854,8 @@ static int build_all(accord_incident ***out, raw_closure **raw_out, accord_idmap
 		ACCORD_PUSH(list, n, b[i].open);
 		for (j = 0; j < b[i].count; j++)
 			ACCORD_PUSH(list, n, b[i].entries[j]);
-		error = accord_incident_build_from(&all[i], &ledger->parties, list, n, accord_incident_ledger_in_past,
-						   (void *)ledger);
+		error = accord_incident_build_from(&all[i], &ledger->parties, list, n,
+						   accord_incident_ledger_in_past, (void *)ledger);
 		free(list);
 		if (error < 0)
 			break;
@@ -903,8 +919,9 @@ static int measure_ledger(accord_report *r, const accord_ledger *ledger, size_t 
 		ri.incident = inc;
 		ri.ledger = index;
 		measure(r, &ri);
-		if ((error = accord_clocks_compute(&ri.clocks, inc, &ledger->parties, accord_incident_ledger_in_past,
-						   (void *)ledger, r->opts.now)) < 0) {
+		if ((error = accord_clocks_compute(&ri.clocks, inc, &ledger->parties,
+						   accord_incident_ledger_in_past, (void *)ledger,
+						   r->opts.now)) < 0) {
 			accord_incident_free(inc);
 			free(ri.waiting);
 			free(ri.disputed);
@@ -933,7 +950,8 @@ static int experience_missed(const accord_report_incident *ri, const accord_agre
 	if (a->csat_target >= 0 && ri->feedback_count > 0 &&
 	    (int64_t)ri->csat_count * 100 < a->csat_target * (int64_t)ri->feedback_count)
 		return 1;
-	return a->lost_minutes_target >= 0 && ri->lost_count > 0 && ri->lost_sum > a->lost_minutes_target;
+	return a->lost_minutes_target >= 0 && ri->lost_count > 0 &&
+	       ri->lost_sum > a->lost_minutes_target;
 }
 
 static int owned_by(const accord_action *a, const char *party)
@@ -1001,7 +1019,8 @@ static void provider_add(accord_report *r, accord_report_provider *pv, int64_t *
 
 static int cmp_provider(const void *a, const void *b)
 {
-	return strcmp(((const accord_report_provider *)a)->name, ((const accord_report_provider *)b)->name);
+	return strcmp(((const accord_report_provider *)a)->name,
+		      ((const accord_report_provider *)b)->name);
 }
 
 /* The table per provider party (docs/metrics.md, "By provider"). */
@@ -1019,11 +1038,14 @@ static void aggregate_providers(accord_report *r)
 
 			const char *shown = party_as(r, r->incidents[i].ledger, pc->party);
 
-			for (at = 0; at < r->provider_count && strcmp(r->providers[at].name, shown) != 0; at++)
+			for (at = 0;
+			     at < r->provider_count && strcmp(r->providers[at].name, shown) != 0;
+			     at++)
 				;
 			if (at == r->provider_count) {
 				accord_report_provider pv;
-				int64_t *(*nv)[ACCORD_CLOCKS] = realloc(vals, (at + 1) * sizeof(*nv));
+				int64_t *(*nv)[ACCORD_CLOCKS] =
+					realloc(vals, (at + 1) * sizeof(*nv));
 
 				if (!nv)
 					abort();
@@ -1038,8 +1060,10 @@ static void aggregate_providers(accord_report *r)
 	}
 	for (i = 0; i < r->provider_count; i++) {
 		for (k = 0; k < ACCORD_CLOCKS; k++) {
-			r->providers[i].clock_median_s[k] = accord_report_percentile(vals[i][k], r->providers[i].clock_n[k], 50);
-			r->providers[i].clock_p90_s[k] = accord_report_percentile(vals[i][k], r->providers[i].clock_n[k], 90);
+			r->providers[i].clock_median_s[k] = accord_report_percentile(
+				vals[i][k], r->providers[i].clock_n[k], 50);
+			r->providers[i].clock_p90_s[k] = accord_report_percentile(
+				vals[i][k], r->providers[i].clock_n[k], 90);
 			free(vals[i][k]);
 		}
 	}
@@ -1062,8 +1086,8 @@ static const accord_report_provider *provider_of(const accord_report *r, const c
 static int compute(accord_report **out, const accord_report_source *sources, size_t count,
 		   const accord_report_options *opts, int with_previous);
 
-int accord_report_compute_many(accord_report **out, const accord_report_source *sources, size_t count,
-			       const accord_report_options *opts)
+int accord_report_compute_many(accord_report **out, const accord_report_source *sources,
+			       size_t count, const accord_report_options *opts)
 {
 	return compute(out, sources, count, opts, 1);
 }
@@ -1077,22 +1101,27 @@ static int compute(accord_report **out, const accord_report_source *sources, siz
 	int error = 0;
 
 	if (opts->has_since && opts->has_until && opts->until <= opts->since)
-		return accord_error_set(ACCORD_EINVALID, "the period ends before it starts (--until is not after --since)");
+		return accord_error_set(
+			ACCORD_EINVALID,
+			"the period ends before it starts (--until is not after --since)");
 	if (count == 0 || count > ACCORD_REPORT_MAX_LEDGERS)
 		return accord_error_set(ACCORD_EINVALID, "a report reads 1 to %d ledgers, not %zu",
 					ACCORD_REPORT_MAX_LEDGERS, count);
 	for (i = 0; i < count; i++)
 		if (count > 1 && !sources[i].name)
-			return accord_error_set(ACCORD_EINVALID, "a report across ledgers names each of them");
+			return accord_error_set(ACCORD_EINVALID,
+						"a report across ledgers names each of them");
 	if (!(impl = calloc(1, sizeof(*impl))))
 		return accord_error_set(ACCORD_ENOMEM, "out of memory");
 	r = &impl->pub;
 	r->opts = *opts;
 	r->since = opts->has_since ? opts->since : INT64_MIN;
-	r->until = opts->has_until ? opts->until : opts->now + 1; /* "now" itself is in the period */
+	r->until =
+		opts->has_until ? opts->until : opts->now + 1; /* "now" itself is in the period */
 	if (r->until <= r->since) {
 		free(impl);
-		return accord_error_set(ACCORD_EINVALID, "the period starts after now (--since is in the future)");
+		return accord_error_set(ACCORD_EINVALID,
+					"the period starts after now (--since is in the future)");
 	}
 	if (!(r->ledgers = calloc(count, sizeof(*r->ledgers))))
 		abort();
@@ -1108,7 +1137,8 @@ static int compute(accord_report **out, const accord_report_source *sources, siz
 		r->ledgers[i].name = sources[i].name;
 		r->ledgers[i].title = accord_ledger_title(sources[i].ledger);
 		for (j = 0; j < ps->party_count; j++)
-			ACCORD_PUSH(r->ledgers[i].parties, r->ledgers[i].party_count, (const char *)ps->parties[j].name);
+			ACCORD_PUSH(r->ledgers[i].parties, r->ledgers[i].party_count,
+				    (const char *)ps->parties[j].name);
 		r->ledgers[i].entry_count = sources[i].ledger->count;
 		r->entry_count += sources[i].ledger->count;
 		error = measure_ledger(r, sources[i].ledger, i);
@@ -1129,7 +1159,8 @@ static int compute(accord_report **out, const accord_report_source *sources, siz
 		prev.has_since = prev.has_until = 1;
 		prev.until = opts->since;
 		prev.since = opts->since - (until - opts->since);
-		if (prev.since < prev.until && (error = compute(&r->previous, sources, count, &prev, 0)) < 0) {
+		if (prev.since < prev.until &&
+		    (error = compute(&r->previous, sources, count, &prev, 0)) < 0) {
 			accord_report_free(r);
 			return error;
 		}
@@ -1152,7 +1183,8 @@ void accord_report_ledger_names(accord_buf *out, const accord_report *r, uint64_
 
 	for (i = 0; i < r->ledger_count; i++)
 		if (set & (UINT64_C(1) << i))
-			accord_buf_printf(out, "%s%s", n++ ? ", " : "", r->ledgers[i].name ? r->ledgers[i].name : "");
+			accord_buf_printf(out, "%s%s", n++ ? ", " : "",
+					  r->ledgers[i].name ? r->ledgers[i].name : "");
 	if (!n)
 		accord_buf_puts(out, "");
 }
@@ -1275,7 +1307,8 @@ static void verification_json(cJSON *o, const accord_report_meta *meta, size_t e
 		cJSON *x = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(x, "feed", meta->excluded_feeds[i]);
-		add_str_or_null(x, "from_commit", meta->excluded_from ? meta->excluded_from[i] : NULL);
+		add_str_or_null(x, "from_commit",
+				meta->excluded_from ? meta->excluded_from[i] : NULL);
 		cJSON_AddItemToArray(a, x);
 	}
 	a = cJSON_AddArrayToObject(o, "findings");
@@ -1358,12 +1391,15 @@ static cJSON *meta_json(cJSON *doc, const accord_report *r, const accord_report_
 
 		for (i = 0; i < r->ledger_count; i++) {
 			cJSON *x = cJSON_CreateObject();
-			const accord_report_meta *lm = meta && i < meta->ledger_count ? &meta->ledgers[i] : NULL;
+			const accord_report_meta *lm =
+				meta && i < meta->ledger_count ? &meta->ledgers[i] : NULL;
 
 			cJSON_AddStringToObject(x, "name", r->ledgers[i].name);
 			cJSON_AddStringToObject(x, "ledger", r->ledgers[i].id);
-			cJSON_AddStringToObject(x, "title", r->ledgers[i].title ? r->ledgers[i].title : "");
-			verification_json(cJSON_AddObjectToObject(x, "verification"), lm, r->ledgers[i].entry_count);
+			cJSON_AddStringToObject(x, "title",
+						r->ledgers[i].title ? r->ledgers[i].title : "");
+			verification_json(cJSON_AddObjectToObject(x, "verification"), lm,
+					  r->ledgers[i].entry_count);
 			cJSON_AddItemToArray(a, x);
 		}
 	}
@@ -1392,7 +1428,8 @@ static cJSON *disputed_json(const accord_report *r, const accord_report_incident
 			accord_json_add_time(item, "end", w->end);
 		else
 			cJSON_AddNullToObject(item, "end");
-		cJSON_AddNumberToObject(item, "customer_minutes", minutes(accord_sat_mul(w->customers, ce - cs)));
+		cJSON_AddNumberToObject(item, "customer_minutes",
+					minutes(accord_sat_mul(w->customers, ce - cs)));
 		cJSON_AddBoolToObject(item, "counts", w->state != ACCORD_FIGURE_ASIDE);
 		cJSON_AddStringToObject(item, "entry", w->entry->id);
 		cJSON_AddItemToArray(arr, item);
@@ -1442,7 +1479,9 @@ static cJSON *incident_row_json(const accord_report *r, const accord_report_inci
 	add_count(o, "actions_open", ri->actions_open);
 	add_count(o, "actions_done", ri->actions_done);
 	add_count(o, "actions_overdue", ri->actions_overdue);
-	cJSON_AddItemToObject(o, "clocks", ri->clocks ? accord_clocks_brief_json(ri->clocks) : cJSON_CreateArray());
+	cJSON_AddItemToObject(o, "clocks",
+			      ri->clocks ? accord_clocks_brief_json(ri->clocks)
+					 : cJSON_CreateArray());
 	return o;
 }
 
@@ -1500,7 +1539,8 @@ static void providers_json(cJSON *doc, const accord_report *r)
 	size_t i;
 
 	for (i = 0; i < r->provider_count; i++) {
-		const accord_report_provider *pv = &r->providers[i], *prev = provider_of(r->previous, pv->name);
+		const accord_report_provider *pv = &r->providers[i],
+					     *prev = provider_of(r->previous, pv->name);
 		cJSON *o = provider_figures_json(pv);
 
 		cJSON_AddStringToObject(o, "party", pv->name);
@@ -1563,7 +1603,8 @@ cJSON *accord_report_to_json(const accord_report *r, const accord_report_meta *m
 		item = cJSON_CreateObject();
 		cJSON_AddStringToObject(item, "service", r->services[i].name);
 		add_count(item, "incidents", r->services[i].count);
-		cJSON_AddNumberToObject(item, "customer_minutes", minutes(r->services[i].customer_seconds));
+		cJSON_AddNumberToObject(item, "customer_minutes",
+					minutes(r->services[i].customer_seconds));
 		add_ledgers(item, r, r->services[i].ledgers);
 		cJSON_AddItemToArray(a, item);
 	}
@@ -1661,7 +1702,8 @@ cJSON *accord_report_to_json(const accord_report *r, const accord_report_meta *m
 		p = cJSON_CreateObject();
 		cJSON_AddStringToObject(p, "id", ri->incident->id);
 		cJSON_AddStringToObject(p, "title", ri->incident->title);
-		cJSON_AddItemToObject(p, "waiting_for", string_array(ri->waiting, ri->waiting_count));
+		cJSON_AddItemToObject(p, "waiting_for",
+				      string_array(ri->waiting, ri->waiting_count));
 		cJSON_AddItemToArray(a, p);
 	}
 
@@ -1689,7 +1731,8 @@ cJSON *accord_report_to_json(const accord_report *r, const accord_report_meta *m
 			cJSON_AddStringToObject(item, "incident", r->incidents[i].incident->id);
 			cJSON_AddNumberToObject(item, "number", (double)(j + 1));
 			cJSON_AddStringToObject(item, "text", res->actions[j].text);
-			cJSON_AddItemToObject(item, "owners", cJSON_Duplicate(res->actions[j].owners, 1));
+			cJSON_AddItemToObject(item, "owners",
+					      cJSON_Duplicate(res->actions[j].owners, 1));
 			cJSON_AddStringToObject(item, "due", res->actions[j].due);
 			cJSON_AddStringToObject(item, "id", res->actions[j].id);
 			add_str_or_null(item, "owner", res->actions[j].owner);
@@ -1710,7 +1753,8 @@ cJSON *accord_report_to_json(const accord_report *r, const accord_report_meta *m
 			cJSON_AddNumberToObject(item, "number", (double)(j + 1));
 			cJSON_AddStringToObject(item, "id", res->actions[j].id);
 			cJSON_AddStringToObject(item, "text", res->actions[j].text);
-			cJSON_AddItemToObject(item, "owners", cJSON_Duplicate(res->actions[j].owners, 1));
+			cJSON_AddItemToObject(item, "owners",
+					      cJSON_Duplicate(res->actions[j].owners, 1));
 			cJSON_AddStringToObject(item, "reason", res->actions[j].note);
 			cJSON_AddItemToArray(a, item);
 		}
@@ -1761,7 +1805,7 @@ typedef struct {
 	char *text;
 	char **cells; /* rows x cols; for tables row 0 is the header */
 	size_t cols, rows;
-	unsigned right; /* bit i: column i holds numbers */
+	unsigned right;	      /* bit i: column i holds numbers */
 	unsigned char *alert; /* per row: draw attention (watermelons, overdue items) */
 	int chart;
 } block;
@@ -1836,7 +1880,6 @@ static char *num1(double v)
 	dec(b, sizeof(b), round_to(v, 10), 1);
 	return xstrdup(b);
 }
-
 
 /*
  * Thousands separators for the human formats (text, md, html; never json
@@ -2033,8 +2076,11 @@ static void build_meta(rdoc *d, const accord_report *r, const accord_report_meta
 	char *since, *until, gb[48];
 	size_t i;
 
-	add_text(d, B_H1, xstrdup(r->across ? "accord report across ledgers: joint outcomes and customer impact"
-					    : "accord report: joint outcomes and customer impact"));
+	add_text(
+		d, B_H1,
+		xstrdup(r->across
+				? "accord report across ledgers: joint outcomes and customer impact"
+				: "accord report: joint outcomes and customer impact"));
 	if (meta && !meta->verified) {
 		accord_buf ex = ACCORD_BUF_INIT;
 		/* across ledgers each ledger says what it left out; the others' figures stand */
@@ -2043,7 +2089,8 @@ static void build_meta(rdoc *d, const accord_report *r, const accord_report_meta
 
 		for (k = 0; k < n; k++) {
 			for (i = 0; i < ms[k].excluded_count; i++) {
-				const char *from = ms[k].excluded_from ? ms[k].excluded_from[i] : NULL;
+				const char *from =
+					ms[k].excluded_from ? ms[k].excluded_from[i] : NULL;
 
 				accord_buf_printf(&ex, "%s", ex.size ? "; " : "");
 				if (meta->ledger_count && k < r->ledger_count)
@@ -2067,7 +2114,9 @@ static void build_meta(rdoc *d, const accord_report *r, const accord_report_meta
 	kv(b, 0, "generated at", time_text(r->opts.now));
 	if (!r->across) {
 		kv(b, 0, "ledger", xstrdup(r->ledger_id));
-		kv(b, 0, "title", xstrdup(r->ledgers[0].title && *r->ledgers[0].title ? r->ledgers[0].title : "(none)"));
+		kv(b, 0, "title",
+		   xstrdup(r->ledgers[0].title && *r->ledgers[0].title ? r->ledgers[0].title
+								       : "(none)"));
 	}
 	{
 		accord_buf names = ACCORD_BUF_INIT;
@@ -2082,21 +2131,26 @@ static void build_meta(rdoc *d, const accord_report *r, const accord_report_meta
 		accord_buf_dispose(&names);
 	}
 	for (i = 0; r->across && i < r->ledger_count; i++) {
-		const accord_report_meta *lm = meta && i < meta->ledger_count ? &meta->ledgers[i] : NULL;
+		const accord_report_meta *lm =
+			meta && i < meta->ledger_count ? &meta->ledgers[i] : NULL;
 		const accord_report_ledger *l = &r->ledgers[i];
 
 		if (!lm || lm->verified)
-			row(b, 0, fmt("ledger %s", l->name), fmt("%s: verified (%s %s)%s%s%s", l->id,
-							       cnt_in(gb, sizeof(gb), (long long)l->entry_count),
-							       accord_plural((long long)l->entry_count, "entry", "entries"),
-							       l->title && *l->title ? ", title \"" : "", l->title ? l->title : "",
-							       l->title && *l->title ? "\"" : ""));
+			row(b, 0, fmt("ledger %s", l->name),
+			    fmt("%s: verified (%s %s)%s%s%s", l->id,
+				cnt_in(gb, sizeof(gb), (long long)l->entry_count),
+				accord_plural((long long)l->entry_count, "entry", "entries"),
+				l->title && *l->title ? ", title \"" : "", l->title ? l->title : "",
+				l->title && *l->title ? "\"" : ""));
 		else
-			row(b, 1, fmt("ledger %s", l->name), fmt("%s: PARTIAL: %s", l->id,
-							       lm->verify_message ? lm->verify_message : ""));
+			row(b, 1, fmt("ledger %s", l->name),
+			    fmt("%s: PARTIAL: %s", l->id,
+				lm->verify_message ? lm->verify_message : ""));
 	}
 	if (meta && meta->key_id)
-		kv(b, 0, "generated by", fmt("key %s (%s)", meta->key_id, meta->key_name && *meta->key_name ? meta->key_name : "unnamed"));
+		kv(b, 0, "generated by",
+		   fmt("key %s (%s)", meta->key_id,
+		       meta->key_name && *meta->key_name ? meta->key_name : "unnamed"));
 	else
 		kv(b, 0, "generated by", xstrdup("none (no key in the key home)"));
 	since = r->opts.has_since ? time_text(r->opts.since) : xstrdup("the first entry");
@@ -2104,17 +2158,21 @@ static void build_meta(rdoc *d, const accord_report *r, const accord_report_meta
 	kv(b, 0, "period", fmt("from %s until %s", since, until));
 	free(since);
 	free(until);
-	kv(b, 0, "filters", r->opts.service || r->opts.party
-				    ? fmt("%s%s%s%s%s", r->opts.service ? "service " : "",
-					  r->opts.service ? r->opts.service : "",
-					  r->opts.service && r->opts.party ? ", " : "",
-					  r->opts.party ? "party " : "", r->opts.party ? r->opts.party : "")
-				    : xstrdup("none"));
+	kv(b, 0, "filters",
+	   r->opts.service || r->opts.party
+		   ? fmt("%s%s%s%s%s", r->opts.service ? "service " : "",
+			 r->opts.service ? r->opts.service : "",
+			 r->opts.service && r->opts.party ? ", " : "",
+			 r->opts.party ? "party " : "", r->opts.party ? r->opts.party : "")
+		   : xstrdup("none"));
 	if (!meta || meta->verified)
-		kv(b, 0, "verification", fmt("verified: every signature, chain and authorization (%s %s)",
-					     cnt_in(gb, sizeof(gb), (long long)r->entry_count), accord_plural((long long)r->entry_count, "entry", "entries")));
+		kv(b, 0, "verification",
+		   fmt("verified: every signature, chain and authorization (%s %s)",
+		       cnt_in(gb, sizeof(gb), (long long)r->entry_count),
+		       accord_plural((long long)r->entry_count, "entry", "entries")));
 	else
-		kv(b, 1, "verification", fmt("PARTIAL: %s", meta->verify_message ? meta->verify_message : ""));
+		kv(b, 1, "verification",
+		   fmt("PARTIAL: %s", meta->verify_message ? meta->verify_message : ""));
 }
 
 /* Disputed windows beside the figure they are not part of: "3f2a… globex: 1 customer, ..., 1 customer-minute". */
@@ -2128,14 +2186,17 @@ static void kv_disputed(block *b, const accord_report *r)
 
 		for (j = 0; j < ri->disputed_count; j++) {
 			const accord_impact *w = ri->disputed[j];
-			char *start = time_text(w->start), *end = w->has_end ? time_text(w->end) : xstrdup("ongoing");
+			char *start = time_text(w->start),
+			     *end = w->has_end ? time_text(w->end) : xstrdup("ongoing");
 			int64_t cs = 0, ce = 0;
 
 			window_in_period(r, w, &cs, &ce);
 			kv(b, 0, n++ ? "" : "disputed figures",
-			   fmt("%.12s %s: %s customers, %s to %s, %s customer-minutes (%s)", ri->incident->id,
-			       w->party ? w->party : "?", cnt_in(gb, sizeof(gb), (long long)w->customers), start, end,
-			       num1g_in(nb, sizeof(nb), (double)accord_sat_mul(w->customers, ce - cs) / 60.0),
+			   fmt("%.12s %s: %s customers, %s to %s, %s customer-minutes (%s)",
+			       ri->incident->id, w->party ? w->party : "?",
+			       cnt_in(gb, sizeof(gb), (long long)w->customers), start, end,
+			       num1g_in(nb, sizeof(nb),
+					(double)accord_sat_mul(w->customers, ce - cs) / 60.0),
 			       w->state == ACCORD_FIGURE_ASIDE ? "not counted" : "counted"));
 			free(start);
 			free(end);
@@ -2156,38 +2217,49 @@ static void build_sections(rdoc *d, const accord_report *r)
 	kv(b, 0, "closed", cnt((long long)r->closed));
 	kv(b, 0, "still open", cnt((long long)r->open));
 	if (r->voided || r->duplicates)
-		kv(b, 0, "left out", fmt("%zu void, %zu %s (agreed by every involved party)", r->voided, r->duplicates,
-					 accord_plural((long long)r->duplicates, "duplicate", "duplicates")));
-	kv(b, 0, "by severity", fmt("SEV1 %zu, SEV2 %zu, SEV3 %zu, SEV4 %zu", r->by_severity[1],
-				    r->by_severity[2], r->by_severity[3], r->by_severity[4]));
+		kv(b, 0, "left out",
+		   fmt("%zu void, %zu %s (agreed by every involved party)", r->voided,
+		       r->duplicates,
+		       accord_plural((long long)r->duplicates, "duplicate", "duplicates")));
+	kv(b, 0, "by severity",
+	   fmt("SEV1 %zu, SEV2 %zu, SEV3 %zu, SEV4 %zu", r->by_severity[1], r->by_severity[2],
+	       r->by_severity[3], r->by_severity[4]));
 	if (r->service_count && !r->across) {
 		b = add_table(d, B_TABLE, 3, 6);
 		row(b, 0, xstrdup("service"), xstrdup("incidents"), xstrdup("customer-minutes"));
 		for (i = 0; i < r->service_count; i++)
-			row(b, 0, xstrdup(r->services[i].name), cnt((long long)r->services[i].count),
+			row(b, 0, xstrdup(r->services[i].name),
+			    cnt((long long)r->services[i].count),
 			    num1g((double)r->services[i].customer_seconds / 60.0));
 	} else if (r->service_count) {
 		b = add_table(d, B_TABLE, 4, 6);
-		row(b, 0, xstrdup("service"), xstrdup("incidents"), xstrdup("customer-minutes"), xstrdup("ledgers"));
+		row(b, 0, xstrdup("service"), xstrdup("incidents"), xstrdup("customer-minutes"),
+		    xstrdup("ledgers"));
 		for (i = 0; i < r->service_count; i++)
-			row(b, 0, xstrdup(r->services[i].name), cnt((long long)r->services[i].count),
-			    num1g((double)r->services[i].customer_seconds / 60.0), ledgers_text(r, r->services[i].ledgers));
+			row(b, 0, xstrdup(r->services[i].name),
+			    cnt((long long)r->services[i].count),
+			    num1g((double)r->services[i].customer_seconds / 60.0),
+			    ledgers_text(r, r->services[i].ledgers));
 	}
 
 	add_text(d, B_H2, xstrdup("Customer impact"));
 	b = add_table(d, B_KV, 2, 0);
 	kv(b, 0, "customers affected", cnt((long long)r->customers));
-	kv(b, 0, "customer-minutes", fmt("%s%s", accord_saturated(r->customer_seconds) ? "at least " : "",
-					 num1g_in(nb, sizeof(nb), (double)r->customer_seconds / 60.0)));
+	kv(b, 0, "customer-minutes",
+	   fmt("%s%s", accord_saturated(r->customer_seconds) ? "at least " : "",
+	       num1g_in(nb, sizeof(nb), (double)r->customer_seconds / 60.0)));
 	if (r->unconfirmed)
-		kv(b, 0, "unconfirmed", fmt("%zu %s counted on another party's windows: the customer-facing party recorded none",
-					    r->unconfirmed, accord_plural((long long)r->unconfirmed, "incident", "incidents")));
+		kv(b, 0, "unconfirmed",
+		   fmt("%zu %s counted on another party's windows: the customer-facing party recorded none",
+		       r->unconfirmed,
+		       accord_plural((long long)r->unconfirmed, "incident", "incidents")));
 	kv_disputed(b, r);
 	if (r->longest) {
 		char *m = num1g((double)r->longest_s / 60.0);
 
-		kv(b, 0, "longest impact", fmt("%s %s (%.12s %s)", m, strcmp(m, "1") ? "minutes" : "minute",
-					       r->longest->incident->id, r->longest->incident->title));
+		kv(b, 0, "longest impact",
+		   fmt("%s %s (%.12s %s)", m, strcmp(m, "1") ? "minutes" : "minute",
+		       r->longest->incident->id, r->longest->incident->title));
 		free(m);
 	} else {
 		kv(b, 0, "longest impact", xstrdup("n/a"));
@@ -2200,18 +2272,20 @@ static void build_sections(rdoc *d, const accord_report *r)
 		char *mean = mean_text(r->score_sum, r->feedback_count);
 		char *csat = pct_text(r->csat_count, r->feedback_count);
 
-		kv(b, 0, "mean score", fmt("%s of 5 (%zu %s)", mean, r->feedback_count,
-					   accord_plural((long long)r->feedback_count, "response", "responses")));
-		kv(b, 0, "CSAT%", fmt("%s (%zu of %zu %s scored 4-5)", csat, r->csat_count,
-				      r->feedback_count,
-				      accord_plural((long long)r->feedback_count, "response", "responses")));
+		kv(b, 0, "mean score",
+		   fmt("%s of 5 (%zu %s)", mean, r->feedback_count,
+		       accord_plural((long long)r->feedback_count, "response", "responses")));
+		kv(b, 0, "CSAT%",
+		   fmt("%s (%zu of %zu %s scored 4-5)", csat, r->csat_count, r->feedback_count,
+		       accord_plural((long long)r->feedback_count, "response", "responses")));
 		free(mean);
 		free(csat);
 	}
 	if (r->lost_count)
-		kv(b, 0, "lost minutes", fmt("sum %s, median %s (%zu %s)", cnt_in(gb, sizeof(gb), (long long)r->lost_sum),
-					     cnt_in(gb2, sizeof(gb2), (long long)r->lost_median), r->lost_count,
-					     accord_plural((long long)r->lost_count, "response", "responses")));
+		kv(b, 0, "lost minutes",
+		   fmt("sum %s, median %s (%zu %s)", cnt_in(gb, sizeof(gb), (long long)r->lost_sum),
+		       cnt_in(gb2, sizeof(gb2), (long long)r->lost_median), r->lost_count,
+		       accord_plural((long long)r->lost_count, "response", "responses")));
 	else
 		kv(b, 0, "lost minutes", xstrdup("sum 0, median n/a (0 responses)"));
 
@@ -2221,11 +2295,13 @@ static void build_sections(rdoc *d, const accord_report *r)
 		char *met = pct_text(r->sla_met, r->sla_count);
 		char *rate = pct_text(r->watermelons, r->sla_all_met);
 
-		kv(b, 0, "SLA met", fmt("%s (%zu of %zu %s)", met, r->sla_met, r->sla_count,
-					accord_plural((long long)r->sla_count, "measurement", "measurements")));
+		kv(b, 0, "SLA met",
+		   fmt("%s (%zu of %zu %s)", met, r->sla_met, r->sla_count,
+		       accord_plural((long long)r->sla_count, "measurement", "measurements")));
 		kv(b, r->watermelons > 0, "watermelons",
-		   fmt("%zu (rate %s of %zu %s with every SLA met; SLA met %s)", r->watermelons, rate,
-		       r->sla_all_met, accord_plural((long long)r->sla_all_met, "incident", "incidents"), met));
+		   fmt("%zu (rate %s of %zu %s with every SLA met; SLA met %s)", r->watermelons,
+		       rate, r->sla_all_met,
+		       accord_plural((long long)r->sla_all_met, "incident", "incidents"), met));
 		free(met);
 		free(rate);
 	}
@@ -2241,32 +2317,41 @@ static void build_sections(rdoc *d, const accord_report *r)
 		}
 		met = pct_text(clocks_met, measured);
 		kv(b, 0, "SLA met (computed clocks)",
-		   fmt("%s (%zu of %zu %s decided against an agreement; see By provider)", met, clocks_met, measured,
+		   fmt("%s (%zu of %zu %s decided against an agreement; see By provider)", met,
+		       clocks_met, measured,
 		       accord_plural((long long)measured, "clock", "clocks")));
 		kv(b, melons > 0, "watermelons (agreements)",
-		   fmt("%zu (a provider's every clock met, its agreement's experience target missed; see By provider)", melons));
+		   fmt("%zu (a provider's every clock met, its agreement's experience target missed; see By provider)",
+		       melons));
 		free(met);
 	}
 	if (r->watermelons) {
 		b = add_table(d, B_TABLE, r->across ? 8 : 7, 8 | 16 | 32);
 		if (r->across)
-			row(b, 0, xstrdup("incident"), xstrdup("title"), xstrdup("service"), xstrdup("SLA met"),
-			    xstrdup("mean score"), xstrdup("responses"), xstrdup("why (indicators)"), xstrdup("ledger"));
+			row(b, 0, xstrdup("incident"), xstrdup("title"), xstrdup("service"),
+			    xstrdup("SLA met"), xstrdup("mean score"), xstrdup("responses"),
+			    xstrdup("why (indicators)"), xstrdup("ledger"));
 		else
-			row(b, 0, xstrdup("incident"), xstrdup("title"), xstrdup("service"), xstrdup("SLA met"),
-			    xstrdup("mean score"), xstrdup("responses"), xstrdup("why (indicators)"));
+			row(b, 0, xstrdup("incident"), xstrdup("title"), xstrdup("service"),
+			    xstrdup("SLA met"), xstrdup("mean score"), xstrdup("responses"),
+			    xstrdup("why (indicators)"));
 		for (i = 0; i < r->count; i++) {
 			const accord_report_incident *ri = &r->incidents[i];
 
 			if (ri->watermelon && r->across)
 				row(b, 1, short_id(ri->incident->id), xstrdup(ri->incident->title),
-				    xstrdup(ri->incident->service), fmt("%zu/%zu", ri->sla_met, ri->sla_count),
-				    mean_text(ri->score_sum, ri->feedback_count), cnt((long long)ri->feedback_count),
-				    indicators_text(ri->incident), xstrdup(r->ledgers[ri->ledger].name));
+				    xstrdup(ri->incident->service),
+				    fmt("%zu/%zu", ri->sla_met, ri->sla_count),
+				    mean_text(ri->score_sum, ri->feedback_count),
+				    cnt((long long)ri->feedback_count),
+				    indicators_text(ri->incident),
+				    xstrdup(r->ledgers[ri->ledger].name));
 			else if (ri->watermelon)
 				row(b, 1, short_id(ri->incident->id), xstrdup(ri->incident->title),
-				    xstrdup(ri->incident->service), fmt("%zu/%zu", ri->sla_met, ri->sla_count),
-				    mean_text(ri->score_sum, ri->feedback_count), cnt((long long)ri->feedback_count),
+				    xstrdup(ri->incident->service),
+				    fmt("%zu/%zu", ri->sla_met, ri->sla_count),
+				    mean_text(ri->score_sum, ri->feedback_count),
+				    cnt((long long)ri->feedback_count),
 				    indicators_text(ri->incident));
 		}
 	}
@@ -2276,29 +2361,33 @@ static void build_sections(rdoc *d, const accord_report *r)
 	{
 		char *share = pct_text(r->resolved_joint, r->resolved_total);
 
-		kv(b, 0, "joint resolutions", fmt("%s of resolved incidents (%zu of %zu)", share,
-						  r->resolved_joint, r->resolved_total));
+		kv(b, 0, "joint resolutions",
+		   fmt("%s of resolved incidents (%zu of %zu)", share, r->resolved_joint,
+		       r->resolved_total));
 		free(share);
 	}
 	if (r->joint_total) {
 		char *m = dur_text(r->joint_median_s), *p = dur_text(r->joint_p90_s);
 
-		kv(b, 0, "time to joint resolution", fmt("median %s, p90 %s (n=%zu)", m, p, r->joint_total));
+		kv(b, 0, "time to joint resolution",
+		   fmt("median %s, p90 %s (n=%zu)", m, p, r->joint_total));
 		free(m);
 		free(p);
 	} else {
 		kv(b, 0, "time to joint resolution", xstrdup("n/a (n=0)"));
 	}
 	kv(b, 0, "revised before agreement",
-	   fmt("%zu %s, %zu %s", r->revised, accord_plural((long long)r->revised, "incident", "incidents"),
-	       r->revisions, accord_plural((long long)r->revisions, "revision", "revisions")));
+	   fmt("%zu %s, %zu %s", r->revised,
+	       accord_plural((long long)r->revised, "incident", "incidents"), r->revisions,
+	       accord_plural((long long)r->revisions, "revision", "revisions")));
 	kv(b, r->waiting_incidents > 0, "waiting for cosignature",
 	   fmt("%zu %s", r->waiting_incidents,
 	       accord_plural((long long)r->waiting_incidents, "incident", "incidents")));
 	if (r->waiting_incidents) {
 		b = add_table(d, B_TABLE, r->across ? 4 : 3, 0);
 		if (r->across)
-			row(b, 0, xstrdup("incident"), xstrdup("title"), xstrdup("waiting for"), xstrdup("ledger"));
+			row(b, 0, xstrdup("incident"), xstrdup("title"), xstrdup("waiting for"),
+			    xstrdup("ledger"));
 		else
 			row(b, 0, xstrdup("incident"), xstrdup("title"), xstrdup("waiting for"));
 		for (i = 0; i < r->count; i++) {
@@ -2310,10 +2399,11 @@ static void build_sections(rdoc *d, const accord_report *r)
 			for (j = 0; j < ri->waiting_count; j++)
 				accord_buf_printf(&w, "%s%s", j ? ", " : "", ri->waiting[j]);
 			if (r->across)
-				row(b, 0, short_id(ri->incident->id), xstrdup(ri->incident->title), xstrdup(w.ptr),
-				    xstrdup(r->ledgers[ri->ledger].name));
+				row(b, 0, short_id(ri->incident->id), xstrdup(ri->incident->title),
+				    xstrdup(w.ptr), xstrdup(r->ledgers[ri->ledger].name));
 			else
-				row(b, 0, short_id(ri->incident->id), xstrdup(ri->incident->title), xstrdup(w.ptr));
+				row(b, 0, short_id(ri->incident->id), xstrdup(ri->incident->title),
+				    xstrdup(w.ptr));
 			accord_buf_dispose(&w);
 		}
 	}
@@ -2323,34 +2413,41 @@ static void build_sections(rdoc *d, const accord_report *r)
 		b = add_table(d, B_TABLE, 4, 2 | 4 | 8);
 		row(b, 0, xstrdup("owner"), xstrdup("open"), xstrdup("done"), xstrdup("overdue"));
 		for (i = 0; i < r->owner_count; i++)
-			row(b, r->owners[i].overdue > 0, xstrdup(r->owners[i].name), cnt((long long)r->owners[i].open),
-			    cnt((long long)r->owners[i].done), cnt((long long)r->owners[i].overdue));
-		row(b, r->joint_overdue > 0, xstrdup("jointly owned"), cnt((long long)r->joint_open),
-		    cnt((long long)r->joint_done), cnt((long long)r->joint_overdue));
-		row(b, r->actions_overdue > 0, xstrdup("all items"), cnt((long long)r->actions_open),
-		    cnt((long long)r->actions_done), cnt((long long)r->actions_overdue));
+			row(b, r->owners[i].overdue > 0, xstrdup(r->owners[i].name),
+			    cnt((long long)r->owners[i].open), cnt((long long)r->owners[i].done),
+			    cnt((long long)r->owners[i].overdue));
+		row(b, r->joint_overdue > 0, xstrdup("jointly owned"),
+		    cnt((long long)r->joint_open), cnt((long long)r->joint_done),
+		    cnt((long long)r->joint_overdue));
+		row(b, r->actions_overdue > 0, xstrdup("all items"),
+		    cnt((long long)r->actions_open), cnt((long long)r->actions_done),
+		    cnt((long long)r->actions_overdue));
 	} else {
 		/* a party's items add up across the ledgers it shares with us, which are named */
 		b = add_table(d, B_TABLE, 5, 2 | 4 | 8);
-		row(b, 0, xstrdup("owner"), xstrdup("open"), xstrdup("done"), xstrdup("overdue"), xstrdup("ledgers"));
+		row(b, 0, xstrdup("owner"), xstrdup("open"), xstrdup("done"), xstrdup("overdue"),
+		    xstrdup("ledgers"));
 		for (i = 0; i < r->owner_count; i++)
-			row(b, r->owners[i].overdue > 0, xstrdup(r->owners[i].name), cnt((long long)r->owners[i].open),
-			    cnt((long long)r->owners[i].done), cnt((long long)r->owners[i].overdue),
+			row(b, r->owners[i].overdue > 0, xstrdup(r->owners[i].name),
+			    cnt((long long)r->owners[i].open), cnt((long long)r->owners[i].done),
+			    cnt((long long)r->owners[i].overdue),
 			    ledgers_text(r, r->owners[i].ledgers));
-		row(b, r->joint_overdue > 0, xstrdup("jointly owned"), cnt((long long)r->joint_open),
-		    cnt((long long)r->joint_done), cnt((long long)r->joint_overdue), ledgers_text(r, r->joint_ledgers));
-		row(b, r->actions_overdue > 0, xstrdup("all items"), cnt((long long)r->actions_open),
-		    cnt((long long)r->actions_done), cnt((long long)r->actions_overdue),
+		row(b, r->joint_overdue > 0, xstrdup("jointly owned"),
+		    cnt((long long)r->joint_open), cnt((long long)r->joint_done),
+		    cnt((long long)r->joint_overdue), ledgers_text(r, r->joint_ledgers));
+		row(b, r->actions_overdue > 0, xstrdup("all items"),
+		    cnt((long long)r->actions_open), cnt((long long)r->actions_done),
+		    cnt((long long)r->actions_overdue),
 		    ledgers_text(r, r->joint_ledgers | all_owner_ledgers(r)));
 	}
 	if (r->actions_overdue) {
 		b = add_table(d, B_TABLE, r->across ? 6 : 5, 2);
 		if (r->across)
-			row(b, 0, xstrdup("incident"), xstrdup("item"), xstrdup("action"), xstrdup("owners"),
-			    xstrdup("due"), xstrdup("ledger"));
+			row(b, 0, xstrdup("incident"), xstrdup("item"), xstrdup("action"),
+			    xstrdup("owners"), xstrdup("due"), xstrdup("ledger"));
 		else
-			row(b, 0, xstrdup("incident"), xstrdup("item"), xstrdup("action"), xstrdup("owners"),
-			    xstrdup("due"));
+			row(b, 0, xstrdup("incident"), xstrdup("item"), xstrdup("action"),
+			    xstrdup("owners"), xstrdup("due"));
 		for (i = 0; i < r->count; i++) {
 			const accord_resolution *res = r->incidents[i].incident->resolution;
 
@@ -2361,14 +2458,17 @@ static void build_sections(rdoc *d, const accord_report *r)
 				if (!action_overdue(&res->actions[j], r->opts.now))
 					continue;
 				cJSON_ArrayForEach(p, res->actions[j].owners)
-					accord_buf_printf(&o, "%s%s", o.size ? ", " : "", p->valuestring);
+					accord_buf_printf(&o, "%s%s", o.size ? ", " : "",
+							  p->valuestring);
 				if (r->across)
-					row(b, 1, short_id(r->incidents[i].incident->id), cnt((long long)j + 1),
-					    xstrdup(res->actions[j].text), xstrdup(o.ptr), xstrdup(res->actions[j].due),
+					row(b, 1, short_id(r->incidents[i].incident->id),
+					    cnt((long long)j + 1), xstrdup(res->actions[j].text),
+					    xstrdup(o.ptr), xstrdup(res->actions[j].due),
 					    xstrdup(r->ledgers[r->incidents[i].ledger].name));
 				else
-					row(b, 1, short_id(r->incidents[i].incident->id), cnt((long long)j + 1),
-					    xstrdup(res->actions[j].text), xstrdup(o.ptr), xstrdup(res->actions[j].due));
+					row(b, 1, short_id(r->incidents[i].incident->id),
+					    cnt((long long)j + 1), xstrdup(res->actions[j].text),
+					    xstrdup(o.ptr), xstrdup(res->actions[j].due));
 				accord_buf_dispose(&o);
 			}
 		}
@@ -2377,14 +2477,16 @@ static void build_sections(rdoc *d, const accord_report *r)
 	if (r->actions_not_doing) {
 		add_text(d, B_P, xstrdup("Not doing, and why:"));
 		b = add_table(d, B_TABLE, 4, 2);
-		row(b, 0, xstrdup("incident"), xstrdup("item"), xstrdup("action"), xstrdup("why not"));
+		row(b, 0, xstrdup("incident"), xstrdup("item"), xstrdup("action"),
+		    xstrdup("why not"));
 		for (i = 0; i < r->count; i++) {
 			const accord_resolution *res = r->incidents[i].incident->resolution;
 
 			for (j = 0; res && j < res->action_count; j++)
 				if (res->actions[j].state == ACCORD_ACTION_NOT_DOING)
-					row(b, 0, short_id(r->incidents[i].incident->id), fmt("%zu", j + 1),
-					    xstrdup(res->actions[j].text), xstrdup(res->actions[j].note));
+					row(b, 0, short_id(r->incidents[i].incident->id),
+					    fmt("%zu", j + 1), xstrdup(res->actions[j].text),
+					    xstrdup(res->actions[j].note));
 		}
 	}
 
@@ -2397,14 +2499,19 @@ static void build_sections(rdoc *d, const accord_report *r)
 			row(b, 0, xstrdup("factor"), xstrdup("incidents"));
 		for (i = 0; i < r->factor_count && i < TOP_FACTORS; i++) {
 			if (r->across)
-				row(b, 0, xstrdup(r->factors[i].name), cnt((long long)r->factors[i].count),
+				row(b, 0, xstrdup(r->factors[i].name),
+				    cnt((long long)r->factors[i].count),
 				    ledgers_text(r, r->factors[i].ledgers));
 			else
-				row(b, 0, xstrdup(r->factors[i].name), cnt((long long)r->factors[i].count));
+				row(b, 0, xstrdup(r->factors[i].name),
+				    cnt((long long)r->factors[i].count));
 		}
 	}
-	add_text(d, B_P, fmt("%zu distinct %s across all parties' resolutions; none is attributed to a party.",
-			     r->factor_count, accord_plural((long long)r->factor_count, "factor", "factors")));
+	add_text(
+		d, B_P,
+		fmt("%zu distinct %s across all parties' resolutions; none is attributed to a party.",
+		    r->factor_count,
+		    accord_plural((long long)r->factor_count, "factor", "factors")));
 }
 
 static void build_weeks(rdoc *d, const accord_report *r)
@@ -2414,8 +2521,8 @@ static void build_weeks(rdoc *d, const accord_report *r)
 
 	add_text(d, B_H2, xstrdup("By week"));
 	b = add_table(d, B_TABLE, 5, 2 | 4 | 8 | 16);
-	row(b, 0, xstrdup("week of"), xstrdup("incidents"), xstrdup("customer-minutes"), xstrdup("SLA met"),
-	    xstrdup("CSAT%"));
+	row(b, 0, xstrdup("week of"), xstrdup("incidents"), xstrdup("customer-minutes"),
+	    xstrdup("SLA met"), xstrdup("CSAT%"));
 	for (i = 0; i < r->week_count; i++) {
 		const accord_report_week *w = &r->weeks[i];
 		char *t;
@@ -2424,8 +2531,9 @@ static void build_weeks(rdoc *d, const accord_report *r)
 			continue;
 		t = time_text(w->start);
 		t[10] = '\0';
-		row(b, w->sla_count && w->sla_met == w->sla_count && w->feedback_count &&
-			       w->csat_count * 2 < w->feedback_count,
+		row(b,
+		    w->sla_count && w->sla_met == w->sla_count && w->feedback_count &&
+			    w->csat_count * 2 < w->feedback_count,
 		    t, cnt((long long)w->incidents), num1g((double)w->customer_seconds / 60.0),
 		    pct_text(w->sla_met, w->sla_count), pct_text(w->csat_count, w->feedback_count));
 	}
@@ -2440,31 +2548,39 @@ static void build_incidents(rdoc *d, const accord_report *r)
 	if (r->across) {
 		/* the same columns, the incident's ledger first */
 		b = add_table(d, B_TABLE, 10, 4 | 32 | 64 | 128);
-		row(b, 0, xstrdup("ledger"), xstrdup("incident"), xstrdup("sev"), xstrdup("service"), xstrdup("status"),
-		    xstrdup("cust-min"), xstrdup("CSAT%"), xstrdup("SLA met"), xstrdup("resolution"), xstrdup("title"));
+		row(b, 0, xstrdup("ledger"), xstrdup("incident"), xstrdup("sev"),
+		    xstrdup("service"), xstrdup("status"), xstrdup("cust-min"), xstrdup("CSAT%"),
+		    xstrdup("SLA met"), xstrdup("resolution"), xstrdup("title"));
 	} else {
 		b = add_table(d, B_TABLE, 9, 2 | 16 | 32 | 64);
-		row(b, 0, xstrdup("incident"), xstrdup("sev"), xstrdup("service"), xstrdup("status"),
-		    xstrdup("cust-min"), xstrdup("CSAT%"), xstrdup("SLA met"), xstrdup("resolution"), xstrdup("title"));
+		row(b, 0, xstrdup("incident"), xstrdup("sev"), xstrdup("service"),
+		    xstrdup("status"), xstrdup("cust-min"), xstrdup("CSAT%"), xstrdup("SLA met"),
+		    xstrdup("resolution"), xstrdup("title"));
 	}
 	for (i = 0; i < r->count; i++) {
 		const accord_report_incident *ri = &r->incidents[i];
 		const accord_incident *inc = ri->incident;
 
 		if (r->across)
-			row(b, ri->watermelon, xstrdup(r->ledgers[ri->ledger].name), short_id(inc->id),
-			    fmt("SEV%lld", (long long)inc->severity), xstrdup(inc->service), xstrdup(inc->status),
-			    num1g((double)ri->customer_seconds / 60.0), pct_text(ri->csat_count, ri->feedback_count),
+			row(b, ri->watermelon, xstrdup(r->ledgers[ri->ledger].name),
+			    short_id(inc->id), fmt("SEV%lld", (long long)inc->severity),
+			    xstrdup(inc->service), xstrdup(inc->status),
+			    num1g((double)ri->customer_seconds / 60.0),
+			    pct_text(ri->csat_count, ri->feedback_count),
 			    fmt("%zu/%zu", ri->sla_met, ri->sla_count),
-			    ri->joint ? fmt("joint r%d", ri->revisions + 1) : xstrdup(resolution_state(inc)),
+			    ri->joint ? fmt("joint r%d", ri->revisions + 1)
+				      : xstrdup(resolution_state(inc)),
 			    fmt("%s%s%s%s", inc->title, ri->watermelon ? " (watermelon)" : "",
 				ri->unconfirmed ? " (unconfirmed figure)" : "",
 				ri->disputed_count ? " (disputed figure)" : ""));
 		else
-			row(b, ri->watermelon, short_id(inc->id), fmt("SEV%lld", (long long)inc->severity),
-			    xstrdup(inc->service), xstrdup(inc->status), num1g((double)ri->customer_seconds / 60.0),
-			    pct_text(ri->csat_count, ri->feedback_count), fmt("%zu/%zu", ri->sla_met, ri->sla_count),
-			    ri->joint ? fmt("joint r%d", ri->revisions + 1) : xstrdup(resolution_state(inc)),
+			row(b, ri->watermelon, short_id(inc->id),
+			    fmt("SEV%lld", (long long)inc->severity), xstrdup(inc->service),
+			    xstrdup(inc->status), num1g((double)ri->customer_seconds / 60.0),
+			    pct_text(ri->csat_count, ri->feedback_count),
+			    fmt("%zu/%zu", ri->sla_met, ri->sla_count),
+			    ri->joint ? fmt("joint r%d", ri->revisions + 1)
+				      : xstrdup(resolution_state(inc)),
 			    fmt("%s%s%s%s", inc->title, ri->watermelon ? " (watermelon)" : "",
 				ri->unconfirmed ? " (unconfirmed figure)" : "",
 				ri->disputed_count ? " (disputed figure)" : ""));
@@ -2524,7 +2640,8 @@ static char *of_text(size_t a, size_t b)
 	char *pct = pct_text(a, b), *t;
 	char ga[48], gb[48];
 
-	t = fmt("%s (%s of %s)", pct, cnt_in(ga, sizeof(ga), (long long)a), cnt_in(gb, sizeof(gb), (long long)b));
+	t = fmt("%s (%s of %s)", pct, cnt_in(ga, sizeof(ga), (long long)a),
+		cnt_in(gb, sizeof(gb), (long long)b));
 	free(pct);
 	return t;
 }
@@ -2535,9 +2652,10 @@ static char *of_text(size_t a, size_t b)
  */
 static void build_providers(rdoc *d, const accord_report *r)
 {
-	static const char *const clock_labels[ACCORD_CLOCKS] = { "time to acknowledge, median / p90",
-								 "time to mitigate, median / p90",
-								 "time to restore, median / p90" };
+	static const char *const clock_labels[ACCORD_CLOCKS] = {
+		"time to acknowledge, median / p90", "time to mitigate, median / p90",
+		"time to restore, median / p90"
+	};
 	accord_report_provider none;
 	size_t i, k;
 	int prev = r->previous != NULL;
@@ -2547,19 +2665,26 @@ static void build_providers(rdoc *d, const accord_report *r)
 	memset(&none, 0, sizeof(none));
 	add_text(d, B_H2, xstrdup("By provider"));
 	if (prev) {
-		char *a = time_text(r->previous->opts.since), *b = time_text(r->previous->opts.until);
+		char *a = time_text(r->previous->opts.since),
+		     *b = time_text(r->previous->opts.until);
 
-		add_text(d, B_P, fmt("Clocks computed from the signed timeline, against the agreement in force at each "
-				     "incident's start; beside each figure the previous period of the same length "
-				     "(%s to %s) and the change.", a, b));
+		add_text(
+			d, B_P,
+			fmt("Clocks computed from the signed timeline, against the agreement in force at each "
+			    "incident's start; beside each figure the previous period of the same length "
+			    "(%s to %s) and the change.",
+			    a, b));
 		free(a);
 		free(b);
 	} else {
-		add_text(d, B_P, xstrdup("Clocks computed from the signed timeline, against the agreement in force at "
-					 "each incident's start (give --since to compare with the previous period)."));
+		add_text(
+			d, B_P,
+			xstrdup("Clocks computed from the signed timeline, against the agreement in force at "
+				"each incident's start (give --since to compare with the previous period)."));
 	}
 	for (i = 0; i < r->provider_count; i++) {
-		const accord_report_provider *pv = &r->providers[i], *pp = provider_of(r->previous, pv->name);
+		const accord_report_provider *pv = &r->providers[i],
+					     *pp = provider_of(r->previous, pv->name);
 		block *b;
 
 		if (!pp)
@@ -2574,51 +2699,72 @@ static void build_providers(rdoc *d, const accord_report *r)
 		}
 		b = add_table(d, B_TABLE, prev ? 4 : 2, prev ? 14 : 2);
 		if (prev)
-			row(b, 0, xstrdup("figure"), xstrdup("this period"), xstrdup("previous"), xstrdup("change"));
+			row(b, 0, xstrdup("figure"), xstrdup("this period"), xstrdup("previous"),
+			    xstrdup("change"));
 		else
 			row(b, 0, xstrdup("figure"), xstrdup("this period"));
-#define PROW(alert, label, now, before, change)                                                   \
-	do {                                                                                     \
-		if (prev)                                                                        \
-			row(b, alert, xstrdup(label), now, before, change);                      \
-		else                                                                             \
-			row(b, alert, xstrdup(label), now);                                      \
+#define PROW(alert, label, now, before, change)                             \
+	do {                                                                \
+		if (prev)                                                   \
+			row(b, alert, xstrdup(label), now, before, change); \
+		else                                                        \
+			row(b, alert, xstrdup(label), now);                 \
 	} while (0)
-		PROW(0, "incidents", cnt((long long)pv->incidents), prev ? cnt((long long)pp->incidents) : NULL,
-		     prev ? change_count((long long)pv->incidents, (long long)pp->incidents) : NULL);
+		PROW(0, "incidents", cnt((long long)pv->incidents),
+		     prev ? cnt((long long)pp->incidents) : NULL,
+		     prev ? change_count((long long)pv->incidents, (long long)pp->incidents)
+			  : NULL);
 		for (k = 0; k < ACCORD_CLOCKS; k++)
 			PROW(0, clock_labels[k], clock_text(pv, k), prev ? clock_text(pp, k) : NULL,
-			     prev ? change_dur(pv->clock_n[k], pv->clock_median_s[k], pp->clock_n[k], pp->clock_median_s[k])
+			     prev ? change_dur(pv->clock_n[k], pv->clock_median_s[k],
+					       pp->clock_n[k], pp->clock_median_s[k])
 				  : NULL);
 		PROW(0, "SLA met (computed clocks)", of_text(pv->clocks_met, pv->clocks_measured),
 		     prev ? of_text(pp->clocks_met, pp->clocks_measured) : NULL,
-		     prev ? change_pct(pv->clocks_met, pv->clocks_measured, pp->clocks_met, pp->clocks_measured) : NULL);
+		     prev ? change_pct(pv->clocks_met, pv->clocks_measured, pp->clocks_met,
+				       pp->clocks_measured)
+			  : NULL);
 		PROW(0, "clocks disputed (counted apart)", cnt((long long)pv->clocks_disputed),
 		     prev ? cnt((long long)pp->clocks_disputed) : NULL,
-		     prev ? change_count((long long)pv->clocks_disputed, (long long)pp->clocks_disputed) : NULL);
+		     prev ? change_count((long long)pv->clocks_disputed,
+					 (long long)pp->clocks_disputed)
+			  : NULL);
 		PROW(0, "CSAT%", of_text(pv->csat_count, pv->feedback_count),
 		     prev ? of_text(pp->csat_count, pp->feedback_count) : NULL,
-		     prev ? change_pct(pv->csat_count, pv->feedback_count, pp->csat_count, pp->feedback_count) : NULL);
-		PROW(0, "lost minutes", cnt((long long)pv->lost_sum), prev ? cnt((long long)pp->lost_sum) : NULL,
+		     prev ? change_pct(pv->csat_count, pv->feedback_count, pp->csat_count,
+				       pp->feedback_count)
+			  : NULL);
+		PROW(0, "lost minutes", cnt((long long)pv->lost_sum),
+		     prev ? cnt((long long)pp->lost_sum) : NULL,
 		     prev ? change_count((long long)pv->lost_sum, (long long)pp->lost_sum) : NULL);
 		PROW(pv->watermelons > 0, "watermelons", cnt((long long)pv->watermelons),
 		     prev ? cnt((long long)pp->watermelons) : NULL,
-		     prev ? change_count((long long)pv->watermelons, (long long)pp->watermelons) : NULL);
+		     prev ? change_count((long long)pv->watermelons, (long long)pp->watermelons)
+			  : NULL);
 		PROW(0, "joint resolutions", of_text(pv->resolved_joint, pv->resolved),
 		     prev ? of_text(pp->resolved_joint, pp->resolved) : NULL,
-		     prev ? change_pct(pv->resolved_joint, pv->resolved, pp->resolved_joint, pp->resolved) : NULL);
-		PROW(0, "action items open", cnt((long long)pv->actions_open), prev ? cnt((long long)pp->actions_open) : NULL,
-		     prev ? change_count((long long)pv->actions_open, (long long)pp->actions_open) : NULL);
-		PROW(pv->actions_overdue > 0, "action items overdue", cnt((long long)pv->actions_overdue),
+		     prev ? change_pct(pv->resolved_joint, pv->resolved, pp->resolved_joint,
+				       pp->resolved)
+			  : NULL);
+		PROW(0, "action items open", cnt((long long)pv->actions_open),
+		     prev ? cnt((long long)pp->actions_open) : NULL,
+		     prev ? change_count((long long)pv->actions_open, (long long)pp->actions_open)
+			  : NULL);
+		PROW(pv->actions_overdue > 0, "action items overdue",
+		     cnt((long long)pv->actions_overdue),
 		     prev ? cnt((long long)pp->actions_overdue) : NULL,
-		     prev ? change_count((long long)pv->actions_overdue, (long long)pp->actions_overdue) : NULL);
+		     prev ? change_count((long long)pv->actions_overdue,
+					 (long long)pp->actions_overdue)
+			  : NULL);
 #undef PROW
 		for (k = 0; k < pv->watermelon_list_count; k++) {
 			const accord_incident *inc = pv->watermelon_list[k]->incident;
 			char *why = indicators_text(inc);
 
-			add_text(d, B_P, fmt("watermelon %.12s %s: every clock met, the experience target missed; why: %s",
-					     inc->id, inc->title, why));
+			add_text(
+				d, B_P,
+				fmt("watermelon %.12s %s: every clock met, the experience target missed; why: %s",
+				    inc->id, inc->title, why));
 			free(why);
 		}
 	}
@@ -2737,16 +2883,19 @@ static void render_text(accord_buf *out, const rdoc *d, int colour)
 
 		switch (b->type) {
 		case B_H1:
-			accord_buf_printf(out, "%s%s%s\n", colour ? BOLD : "", b->text, colour ? RESET : "");
+			accord_buf_printf(out, "%s%s%s\n", colour ? BOLD : "", b->text,
+					  colour ? RESET : "");
 			for (c = width(b->text); c > 0; c--)
 				accord_buf_putc(out, '=');
 			accord_buf_putc(out, '\n');
 			break;
 		case B_H2:
-			accord_buf_printf(out, "\n%s%s%s\n", colour ? BOLD : "", b->text, colour ? RESET : "");
+			accord_buf_printf(out, "\n%s%s%s\n", colour ? BOLD : "", b->text,
+					  colour ? RESET : "");
 			break;
 		case B_H3:
-			accord_buf_printf(out, "  %s%s%s\n", colour ? BOLD : "", b->text, colour ? RESET : "");
+			accord_buf_printf(out, "  %s%s%s\n", colour ? BOLD : "", b->text,
+					  colour ? RESET : "");
 			break;
 		case B_P:
 			accord_buf_puts(out, "  ");
@@ -2772,9 +2921,11 @@ static void render_text(accord_buf *out, const rdoc *d, int colour)
 				put_cell(out, b->cells[r * 2], w[0], SIZE_MAX, 0);
 				accord_buf_puts(out, "  ");
 				if (b->type == B_DEFS)
-					put_wrapped(out, b->cells[r * 2 + 1], w[0] + 4, w[0] + 4, 100);
+					put_wrapped(out, b->cells[r * 2 + 1], w[0] + 4, w[0] + 4,
+						    100);
 				else
-					accord_buf_printf(out, "%s%s\n", b->cells[r * 2 + 1], hot ? RESET : "");
+					accord_buf_printf(out, "%s%s\n", b->cells[r * 2 + 1],
+							  hot ? RESET : "");
 			}
 			break;
 		case B_TABLE:
@@ -2792,16 +2943,19 @@ static void render_text(accord_buf *out, const rdoc *d, int colour)
 			for (r = 0; r < b->rows; r++) {
 				int hot = colour && b->alert[r];
 
-				accord_buf_printf(out, "  %s%s", r == 0 && colour ? BOLD : "", hot ? RED : "");
+				accord_buf_printf(out, "  %s%s", r == 0 && colour ? BOLD : "",
+						  hot ? RED : "");
 				for (c = 0; c < b->cols && c < 16; c++) {
 					int last = c + 1 == b->cols;
 
-					put_cell(out, b->cells[r * b->cols + c], last && !(b->right >> c & 1) ? 0 : w[c],
+					put_cell(out, b->cells[r * b->cols + c],
+						 last && !(b->right >> c & 1) ? 0 : w[c],
 						 TEXT_CELL_MAX, b->right >> c & 1);
 					if (!last)
 						accord_buf_puts(out, "  ");
 				}
-				accord_buf_printf(out, "%s\n", (r == 0 && colour) || hot ? RESET : "");
+				accord_buf_printf(out, "%s\n",
+						  (r == 0 && colour) || hot ? RESET : "");
 				if (r == 0) {
 					size_t total = 0;
 
@@ -2880,7 +3034,8 @@ static void render_md(accord_buf *out, const rdoc *d)
 				if (r == 0) {
 					accord_buf_puts(out, "|");
 					for (c = 0; c < b->cols; c++)
-						accord_buf_puts(out, b->right >> c & 1 ? " ---: |" : " --- |");
+						accord_buf_puts(out, b->right >> c & 1 ? " ---: |"
+										       : " --- |");
 					accord_buf_putc(out, '\n');
 				}
 			}
@@ -2935,13 +3090,20 @@ static double nice_max(double v)
 
 static void svg_open(accord_buf *out, const char *title, const char *label)
 {
-	accord_buf_printf(out, "<figure class=\"chart\"><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"",
-			  SVG_W, SVG_H, SVG_W, SVG_H);
+	accord_buf_printf(
+		out,
+		"<figure class=\"chart\"><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"",
+		SVG_W, SVG_H, SVG_W, SVG_H);
 	html_escape(out, label);
 	accord_buf_puts(out, "\"><title>");
 	html_escape(out, label);
-	accord_buf_printf(out, "</title><rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#fff\"/>", SVG_W, SVG_H);
-	accord_buf_printf(out, "<text x=\"%d\" y=\"22\" font-size=\"16\" font-weight=\"bold\" fill=\"#1d2330\">", PL);
+	accord_buf_printf(
+		out, "</title><rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#fff\"/>",
+		SVG_W, SVG_H);
+	accord_buf_printf(
+		out,
+		"<text x=\"%d\" y=\"22\" font-size=\"16\" font-weight=\"bold\" fill=\"#1d2330\">",
+		PL);
 	html_escape(out, title);
 	accord_buf_puts(out, "</text>");
 }
@@ -2956,10 +3118,14 @@ static void svg_axes(accord_buf *out, double max, const char *suffix)
 		char d[64];
 
 		dec(d, sizeof(d), v, 1);
-		accord_buf_printf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1\"/>",
-				  PL, y, PL + PW, y, i ? "#e3e6ee" : "#556");
-		accord_buf_printf(out, "<text x=\"%d\" y=\"%.1f\" font-size=\"12\" text-anchor=\"end\" fill=\"#445\">%s%s</text>",
-				  PL - 6, y + 4, d, suffix);
+		accord_buf_printf(
+			out,
+			"<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1\"/>",
+			PL, y, PL + PW, y, i ? "#e3e6ee" : "#556");
+		accord_buf_printf(
+			out,
+			"<text x=\"%d\" y=\"%.1f\" font-size=\"12\" text-anchor=\"end\" fill=\"#445\">%s%s</text>",
+			PL - 6, y + 4, d, suffix);
 	}
 }
 
@@ -2974,17 +3140,23 @@ static void svg_week_labels(accord_buf *out, const accord_report *r)
 
 		accord_time_format(t, r->weeks[i].start);
 		t[10] = '\0';
-		accord_buf_printf(out, "<text x=\"%.1f\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\" fill=\"#445\">%s</text>",
-				  PL + bw * ((double)i + 0.5), PT + PH + 18, t + 5);
+		accord_buf_printf(
+			out,
+			"<text x=\"%.1f\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\" fill=\"#445\">%s</text>",
+			PL + bw * ((double)i + 0.5), PT + PH + 18, t + 5);
 	}
-	accord_buf_printf(out, "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#445\">week of (MM-DD, weeks start Monday UTC)</text>",
-			  PL, PT + PH + 38);
+	accord_buf_printf(
+		out,
+		"<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#445\">week of (MM-DD, weeks start Monday UTC)</text>",
+		PL, PT + PH + 38);
 }
 
 static void svg_empty(accord_buf *out, const char *what)
 {
-	accord_buf_printf(out, "<text x=\"%d\" y=\"%d\" font-size=\"14\" text-anchor=\"middle\" fill=\"#667\">%s</text>",
-			  PL + PW / 2, PT + PH / 2, what);
+	accord_buf_printf(
+		out,
+		"<text x=\"%d\" y=\"%d\" font-size=\"14\" text-anchor=\"middle\" fill=\"#667\">%s</text>",
+		PL + PW / 2, PT + PH / 2, what);
 }
 
 static void chart_minutes(accord_buf *out, const accord_report *r)
@@ -3003,7 +3175,8 @@ static void chart_minutes(accord_buf *out, const accord_report *r)
 	} else {
 		bw = (double)PW / (double)r->week_count;
 		for (i = 0; i < r->week_count; i++) {
-			double v = (double)r->weeks[i].customer_seconds / 60.0, h = (double)PH * v / max;
+			double v = (double)r->weeks[i].customer_seconds / 60.0,
+			       h = (double)PH * v / max;
 			char t[ACCORD_TIME_LEN], d[64];
 
 			if (v <= 0)
@@ -3011,12 +3184,16 @@ static void chart_minutes(accord_buf *out, const accord_report *r)
 			accord_time_format(t, r->weeks[i].start);
 			t[10] = '\0';
 			dec(d, sizeof(d), round_to(v, 10), 1);
-			accord_buf_printf(out, "<rect class=\"bar-minutes\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#3b6ea5\"><title>week of %s: %s customer-minutes</title></rect>",
-					  PL + bw * (double)i + bw * 0.1, PT + PH - h, bw * 0.8, h, t, d);
+			accord_buf_printf(
+				out,
+				"<rect class=\"bar-minutes\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#3b6ea5\"><title>week of %s: %s customer-minutes</title></rect>",
+				PL + bw * (double)i + bw * 0.1, PT + PH - h, bw * 0.8, h, t, d);
 		}
 		svg_week_labels(out, r);
 	}
-	accord_buf_puts(out, "</svg><figcaption>Customers affected times minutes of impact, per week, clipped to the period.</figcaption></figure>\n");
+	accord_buf_puts(
+		out,
+		"</svg><figcaption>Customers affected times minutes of impact, per week, clipped to the period.</figcaption></figure>\n");
 }
 
 static void chart_watermelon(accord_buf *out, const accord_report *r)
@@ -3027,9 +3204,11 @@ static void chart_watermelon(accord_buf *out, const accord_report *r)
 	svg_open(out, "SLA met % beside CSAT % per week (the watermelon chart)",
 		 "Grouped bars per week: SLA met percent (green) beside CSAT percent (red)");
 	svg_axes(out, 100, "%");
-	accord_buf_printf(out, "<rect x=\"%d\" y=\"12\" width=\"12\" height=\"12\" fill=\"#2e8b57\"/><text x=\"%d\" y=\"22\" font-size=\"12\" fill=\"#1d2330\">SLA met %%</text>"
-			       "<rect x=\"%d\" y=\"12\" width=\"12\" height=\"12\" fill=\"#d9434e\"/><text x=\"%d\" y=\"22\" font-size=\"12\" fill=\"#1d2330\">CSAT %%</text>",
-			  SVG_W - 260, SVG_W - 242, SVG_W - 150, SVG_W - 132);
+	accord_buf_printf(
+		out,
+		"<rect x=\"%d\" y=\"12\" width=\"12\" height=\"12\" fill=\"#2e8b57\"/><text x=\"%d\" y=\"22\" font-size=\"12\" fill=\"#1d2330\">SLA met %%</text>"
+		"<rect x=\"%d\" y=\"12\" width=\"12\" height=\"12\" fill=\"#d9434e\"/><text x=\"%d\" y=\"22\" font-size=\"12\" fill=\"#1d2330\">CSAT %%</text>",
+		SVG_W - 260, SVG_W - 242, SVG_W - 150, SVG_W - 132);
 	if (!r->week_count) {
 		svg_empty(out, "no incidents in the period");
 	} else {
@@ -3049,25 +3228,37 @@ static void chart_watermelon(accord_buf *out, const accord_report *r)
 
 				if (h < 2)
 					h = 2;
-				accord_buf_printf(out, "<rect class=\"bar-sla\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#2e8b57\"><title>week of %s: SLA met %.1f%% (%zu %s)</title></rect>",
-						  x, PT + PH - h, half, h, t, v, n,
-						  w->clocks_measured ? accord_plural((long long)n, "computed clock", "computed clocks")
-								     : accord_plural((long long)n, "measurement", "measurements"));
+				accord_buf_printf(
+					out,
+					"<rect class=\"bar-sla\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#2e8b57\"><title>week of %s: SLA met %.1f%% (%zu %s)</title></rect>",
+					x, PT + PH - h, half, h, t, v, n,
+					w->clocks_measured
+						? accord_plural((long long)n, "computed clock",
+								"computed clocks")
+						: accord_plural((long long)n, "measurement",
+								"measurements"));
 			}
 			if (w->feedback_count) {
-				double v = 100.0 * (double)w->csat_count / (double)w->feedback_count, h = PH * v / 100;
+				double v = 100.0 * (double)w->csat_count /
+					   (double)w->feedback_count,
+				       h = PH * v / 100;
 
 				/* zero still gets a sliver, so "measured, 0%" differs from "no data" */
 				if (h < 2)
 					h = 2;
-				accord_buf_printf(out, "<rect class=\"bar-csat\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#d9434e\"><title>week of %s: CSAT %.1f%% (%zu %s)</title></rect>",
-						  x + half, PT + PH - h, half, h, t, v, w->feedback_count,
-						  accord_plural((long long)w->feedback_count, "response", "responses"));
+				accord_buf_printf(
+					out,
+					"<rect class=\"bar-csat\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#d9434e\"><title>week of %s: CSAT %.1f%% (%zu %s)</title></rect>",
+					x + half, PT + PH - h, half, h, t, v, w->feedback_count,
+					accord_plural((long long)w->feedback_count, "response",
+						      "responses"));
 			}
 		}
 		svg_week_labels(out, r);
 	}
-	accord_buf_puts(out, "</svg><figcaption>Green outside, red inside: a tall green bar beside a short red one is a week whose SLA figures hide unhappy customers.</figcaption></figure>\n");
+	accord_buf_puts(
+		out,
+		"</svg><figcaption>Green outside, red inside: a tall green bar beside a short red one is a week whose SLA figures hide unhappy customers.</figcaption></figure>\n");
 }
 
 static void chart_joint(accord_buf *out, const accord_report *r)
@@ -3076,8 +3267,9 @@ static void chart_joint(accord_buf *out, const accord_report *r)
 		const char *label;
 		int64_t upto; /* exclusive upper bound in seconds */
 	} buckets[] = {
-		{ "< 1h", 3600 }, { "1-4h", 4 * 3600 }, { "4-24h", DAY }, { "1-3d", 3 * DAY },
-		{ "3-7d", 7 * DAY }, { "7-30d", 30 * DAY }, { ">= 30d", INT64_MAX },
+		{ "< 1h", 3600 },	 { "1-4h", 4 * 3600 }, { "4-24h", DAY },
+		{ "1-3d", 3 * DAY },	 { "3-7d", 7 * DAY },  { "7-30d", 30 * DAY },
+		{ ">= 30d", INT64_MAX },
 	};
 	size_t counts[7] = { 0 }, i, k, nb = 7;
 	double max = 0, bw = (double)PW / 7;
@@ -3102,23 +3294,33 @@ static void chart_joint(accord_buf *out, const accord_report *r)
 		double h = (double)PH * (double)counts[k] / max;
 
 		if (counts[k])
-			accord_buf_printf(out, "<rect class=\"bar-joint\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#7a5aa6\"><title>%s: %zu %s</title></rect>",
-					  PL + bw * (double)k + bw * 0.15, PT + PH - h, bw * 0.7, h, buckets[k].label, counts[k],
-					  accord_plural((long long)counts[k], "incident", "incidents"));
-		accord_buf_printf(out, "<text x=\"%.1f\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\" fill=\"#445\">%s</text>",
-				  PL + bw * ((double)k + 0.5), PT + PH + 18, buckets[k].label);
+			accord_buf_printf(
+				out,
+				"<rect class=\"bar-joint\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#7a5aa6\"><title>%s: %zu %s</title></rect>",
+				PL + bw * (double)k + bw * 0.15, PT + PH - h, bw * 0.7, h,
+				buckets[k].label, counts[k],
+				accord_plural((long long)counts[k], "incident", "incidents"));
+		accord_buf_printf(
+			out,
+			"<text x=\"%.1f\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\" fill=\"#445\">%s</text>",
+			PL + bw * ((double)k + 0.5), PT + PH + 18, buckets[k].label);
 	}
 	if (r->joint_total) {
 		char *m = dur_text(r->joint_median_s), *p = dur_text(r->joint_p90_s);
 
-		snprintf(caption, sizeof(caption), "median %s, p90 %s (n=%zu, nearest rank)", m, p, r->joint_total);
+		snprintf(caption, sizeof(caption), "median %s, p90 %s (n=%zu, nearest rank)", m, p,
+			 r->joint_total);
 		free(m);
 		free(p);
 	} else {
 		snprintf(caption, sizeof(caption), "no joint resolutions in the period (n=0)");
 	}
-	accord_buf_printf(out, "<text x=\"%d\" y=\"%d\" font-size=\"13\" fill=\"#1d2330\">%s</text>", PL, PT + PH + 38, caption);
-	accord_buf_puts(out, "</svg><figcaption>Incidents with a joint resolution, by time from impact start to the last needed signature.</figcaption></figure>\n");
+	accord_buf_printf(out,
+			  "<text x=\"%d\" y=\"%d\" font-size=\"13\" fill=\"#1d2330\">%s</text>", PL,
+			  PT + PH + 38, caption);
+	accord_buf_puts(
+		out,
+		"</svg><figcaption>Incidents with a joint resolution, by time from impact start to the last needed signature.</figcaption></figure>\n");
 }
 
 static const char html_style[] =
@@ -3143,10 +3345,12 @@ static void render_html(accord_buf *out, const rdoc *d, const accord_report *r)
 {
 	size_t i, row_i, c;
 
-	accord_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-			     "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n"
-			     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-			     "<link rel=\"icon\" href=\"data:,\">\n<title>accord report ");
+	accord_buf_puts(
+		out,
+		"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+		"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n"
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		"<link rel=\"icon\" href=\"data:,\">\n<title>accord report ");
 	{
 		char t[ACCORD_TIME_LEN];
 
@@ -3182,7 +3386,8 @@ static void render_html(accord_buf *out, const rdoc *d, const accord_report *r)
 		case B_KV:
 			accord_buf_puts(out, "<table class=\"kv\">\n");
 			for (row_i = 0; row_i < b->rows; row_i++) {
-				accord_buf_printf(out, "<tr%s><th>", b->alert[row_i] ? " class=\"alert\"" : "");
+				accord_buf_printf(out, "<tr%s><th>",
+						  b->alert[row_i] ? " class=\"alert\"" : "");
 				html_escape(out, b->cells[row_i * 2]);
 				accord_buf_puts(out, "</th><td>");
 				html_escape(out, b->cells[row_i * 2 + 1]);
@@ -3210,9 +3415,11 @@ static void render_html(accord_buf *out, const rdoc *d, const accord_report *r)
 					accord_buf_puts(out, "<thead>");
 				if (row_i == 1)
 					accord_buf_puts(out, "<tbody>");
-				accord_buf_printf(out, "<tr%s>", b->alert[row_i] ? " class=\"alert\"" : "");
+				accord_buf_printf(out, "<tr%s>",
+						  b->alert[row_i] ? " class=\"alert\"" : "");
 				for (c = 0; c < b->cols; c++) {
-					accord_buf_printf(out, "<%s%s>", cell, b->right >> c & 1 ? " class=\"n\"" : "");
+					accord_buf_printf(out, "<%s%s>", cell,
+							  b->right >> c & 1 ? " class=\"n\"" : "");
 					html_escape(out, b->cells[row_i * b->cols + c]);
 					accord_buf_printf(out, "</%s>", cell);
 				}
@@ -3266,8 +3473,8 @@ static void csv_field(accord_buf *out, const char *s, int text, int last)
 	char *esc = text ? accord_escape_dup(s, 0) : NULL;
 	const char *v = esc ? esc : s;
 	/* U+2028 and U+2029 end lines for some readers: quoted like a newline */
-	int quote = strpbrk(v, ",\"\r\n") != NULL || strstr(v, "\xe2\x80\xa8") || strstr(v, "\xe2\x80\xa9") ||
-		    (*v && (v[0] == ' ' || v[strlen(v) - 1] == ' '));
+	int quote = strpbrk(v, ",\"\r\n") != NULL || strstr(v, "\xe2\x80\xa8") ||
+		    strstr(v, "\xe2\x80\xa9") || (*v && (v[0] == ' ' || v[strlen(v) - 1] == ' '));
 
 	if (quote)
 		accord_buf_putc(out, '"');
@@ -3296,7 +3503,8 @@ static void csv_meta_row(accord_buf *out, const char *key, const char *value)
 	csv_field(out, value, 1, 1);
 }
 
-void accord_report_render_csv_meta(accord_buf *out, const accord_report *r, const accord_report_meta *meta)
+void accord_report_render_csv_meta(accord_buf *out, const accord_report *r,
+				   const accord_report_meta *meta)
 {
 	char t[ACCORD_TIME_LEN], b[64];
 	size_t i;
@@ -3308,7 +3516,8 @@ void accord_report_render_csv_meta(accord_buf *out, const accord_report *r, cons
 	if (!r->across)
 		csv_meta_row(out, "ledger", r->ledger_id);
 	for (i = 0; r->across && i < r->ledger_count; i++) {
-		const accord_report_meta *lm = meta && i < meta->ledger_count ? &meta->ledgers[i] : NULL;
+		const accord_report_meta *lm =
+			meta && i < meta->ledger_count ? &meta->ledgers[i] : NULL;
 		char key[128];
 
 		snprintf(key, sizeof(key), "ledger %s", r->ledgers[i].name);
@@ -3316,7 +3525,8 @@ void accord_report_render_csv_meta(accord_buf *out, const accord_report *r, cons
 		snprintf(key, sizeof(key), "verification %s", r->ledgers[i].name);
 		if (!lm || lm->verified) {
 			snprintf(b, sizeof(b), "verified (%zu %s)", r->ledgers[i].entry_count,
-				 accord_plural((long long)r->ledgers[i].entry_count, "entry", "entries"));
+				 accord_plural((long long)r->ledgers[i].entry_count, "entry",
+					       "entries"));
 			csv_meta_row(out, key, b);
 		} else {
 			csv_meta_row(out, key, "PARTIAL");
@@ -3338,8 +3548,11 @@ void accord_report_render_csv_meta(accord_buf *out, const accord_report *r, cons
 		csv_meta_row(out, "verification", b);
 	} else {
 		csv_meta_row(out, "verification", "PARTIAL");
-		csv_meta_row(out, "verification_message", meta->verify_message ? meta->verify_message : "");
-		csv_meta_row(out, "warning", "entries that do not count were left out (accord audit explains them)");
+		csv_meta_row(out, "verification_message",
+			     meta->verify_message ? meta->verify_message : "");
+		csv_meta_row(
+			out, "warning",
+			"entries that do not count were left out (accord audit explains them)");
 	}
 	for (i = 0; i < NDEFS; i++) {
 		char key[128];
@@ -3359,11 +3572,36 @@ void accord_report_render_csv_meta(accord_buf *out, const accord_report *r, cons
 static void render_csv(accord_buf *out, const accord_report *r, const accord_report_meta *meta)
 {
 	static const char *const cols[] = {
-		"id", "title", "service", "severity", "status", "started_at", "parties", "impact_windows",
-		"customers", "customer_minutes", "longest_minutes", "responses", "mean_score", "csat_pct",
-		"lost_minutes", "sla_measurements", "sla_met", "watermelon", "resolution", "joint_at",
-		"time_to_joint_s", "revisions", "waiting_for", "actions_open", "actions_done", "actions_overdue",
-		"acknowledge", "mitigate", "restore", "verified",
+		"id",
+		"title",
+		"service",
+		"severity",
+		"status",
+		"started_at",
+		"parties",
+		"impact_windows",
+		"customers",
+		"customer_minutes",
+		"longest_minutes",
+		"responses",
+		"mean_score",
+		"csat_pct",
+		"lost_minutes",
+		"sla_measurements",
+		"sla_met",
+		"watermelon",
+		"resolution",
+		"joint_at",
+		"time_to_joint_s",
+		"revisions",
+		"waiting_for",
+		"actions_open",
+		"actions_done",
+		"actions_overdue",
+		"acknowledge",
+		"mitigate",
+		"restore",
+		"verified",
 	};
 	size_t i, j, n = sizeof(cols) / sizeof(*cols);
 	char t[ACCORD_TIME_LEN], b[64];
@@ -3381,7 +3619,9 @@ static void render_csv(accord_buf *out, const accord_report *r, const accord_rep
 
 		/* across ledgers a row is as verified as its own ledger */
 		if (r->across) {
-			const accord_report_meta *lm = meta && ri->ledger < meta->ledger_count ? &meta->ledgers[ri->ledger] : NULL;
+			const accord_report_meta *lm = meta && ri->ledger < meta->ledger_count
+							       ? &meta->ledgers[ri->ledger]
+							       : NULL;
 
 			csv_field(out, r->ledgers[ri->ledger].name, 1, 0);
 			verified = !lm || lm->verified ? "yes" : "PARTIAL (entries left out)";
@@ -3414,7 +3654,10 @@ static void render_csv(accord_buf *out, const accord_report *r, const accord_rep
 		csv_num(out, s);
 		free(s);
 		if (ri->feedback_count)
-			dec(b, sizeof(b), round_to(100.0 * (double)ri->csat_count / (double)ri->feedback_count, 10), 1);
+			dec(b, sizeof(b),
+			    round_to(100.0 * (double)ri->csat_count / (double)ri->feedback_count,
+				     10),
+			    1);
 		else
 			b[0] = '\0';
 		csv_num(out, b);
@@ -3468,8 +3711,9 @@ int accord_report_format_parse(accord_report_format *out, const char *name)
 		const char *name;
 		accord_report_format f;
 	} names[] = {
-		{ "text", ACCORD_REPORT_TEXT }, { "md", ACCORD_REPORT_MD }, { "csv", ACCORD_REPORT_CSV },
-		{ "json", ACCORD_REPORT_JSON }, { "html", ACCORD_REPORT_HTML },
+		{ "text", ACCORD_REPORT_TEXT }, { "md", ACCORD_REPORT_MD },
+		{ "csv", ACCORD_REPORT_CSV },	{ "json", ACCORD_REPORT_JSON },
+		{ "html", ACCORD_REPORT_HTML },
 	};
 	size_t i;
 
@@ -3479,7 +3723,8 @@ int accord_report_format_parse(accord_report_format *out, const char *name)
 			return 0;
 		}
 	}
-	return accord_error_set(ACCORD_EINVALID, "unknown format '%s' (text, json, csv, md, html)", name);
+	return accord_error_set(ACCORD_EINVALID, "unknown format '%s' (text, json, csv, md, html)",
+				name);
 }
 
 int accord_report_render(accord_buf *out, const accord_report *r, const accord_report_meta *meta,
@@ -3500,9 +3745,7 @@ int accord_report_render(accord_buf *out, const accord_report *r, const accord_r
 		cJSON_free(text);
 		return 0;
 	}
-	case ACCORD_REPORT_CSV:
-		render_csv(out, r, meta);
-		return 0;
+	case ACCORD_REPORT_CSV: render_csv(out, r, meta); return 0;
 	case ACCORD_REPORT_TEXT:
 	case ACCORD_REPORT_MD:
 	case ACCORD_REPORT_HTML:

@@ -30,18 +30,48 @@
 #include "schemas_gen.h"
 
 const char *const accord_schema_kw_names[KW_COUNT] = {
-	"$id", "$schema", "$ref", "$comment", "title", "description",
-	"default", "examples", "format", "definitions",
-	"type", "enum", "const",
-	"properties", "required", "additionalProperties",
-	"patternProperties", "propertyNames", "minProperties",
-	"maxProperties", "dependencies",
-	"items", "additionalItems", "minItems", "maxItems",
-	"uniqueItems", "contains",
-	"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+	"$id",
+	"$schema",
+	"$ref",
+	"$comment",
+	"title",
+	"description",
+	"default",
+	"examples",
+	"format",
+	"definitions",
+	"type",
+	"enum",
+	"const",
+	"properties",
+	"required",
+	"additionalProperties",
+	"patternProperties",
+	"propertyNames",
+	"minProperties",
+	"maxProperties",
+	"dependencies",
+	"items",
+	"additionalItems",
+	"minItems",
+	"maxItems",
+	"uniqueItems",
+	"contains",
+	"minimum",
+	"maximum",
+	"exclusiveMinimum",
+	"exclusiveMaximum",
 	"multipleOf",
-	"minLength", "maxLength", "pattern",
-	"allOf", "anyOf", "oneOf", "not", "if", "then", "else",
+	"minLength",
+	"maxLength",
+	"pattern",
+	"allOf",
+	"anyOf",
+	"oneOf",
+	"not",
+	"if",
+	"then",
+	"else",
 };
 
 int accord_schema_kw_lookup(const char *name)
@@ -224,7 +254,7 @@ static const cJSON *pointer_walk(const accord_schema_registry *reg, const cJSON 
  * *base (borrowed from the registry or from `tmp`). ACCORD_ENOTFOUND if absent.
  */
 int accord_schema_lookup(const accord_schema_registry *reg, const char *uri, const cJSON **node,
-		  const char **base)
+			 const char **base)
 {
 	const struct uri_entry *e;
 	const char *hash = strchr(uri, '#');
@@ -298,8 +328,14 @@ static int pattern_fast(const accord_schema_registry *reg, const cJSON *node)
 static void safe_children(accord_schema_registry *reg, const cJSON *const *kw, int depth, int *h)
 {
 	static const int one[] = {
-		KW_ADDITIONAL_PROPERTIES, KW_PROPERTY_NAMES, KW_ADDITIONAL_ITEMS, KW_CONTAINS,
-		KW_NOT, KW_IF, KW_THEN, KW_ELSE,
+		KW_ADDITIONAL_PROPERTIES,
+		KW_PROPERTY_NAMES,
+		KW_ADDITIONAL_ITEMS,
+		KW_CONTAINS,
+		KW_NOT,
+		KW_IF,
+		KW_THEN,
+		KW_ELSE,
 	};
 	static const int many[] = { KW_ALL_OF, KW_ANY_OF, KW_ONE_OF };
 	const cJSON *x;
@@ -381,8 +417,7 @@ static const struct snode *follow_refs(const accord_schema_registry *reg, const 
 }
 
 /* The const that alternative `alt` puts on member `key`, if it has one. */
-static const cJSON *disc_const(const accord_schema_registry *reg, const cJSON *alt,
-			       const char *key)
+static const cJSON *disc_const(const accord_schema_registry *reg, const cJSON *alt, const char *key)
 {
 	const struct snode *sn = follow_refs(reg, alt);
 	const cJSON *sub;
@@ -496,9 +531,10 @@ int accord_schema_registry_check(accord_schema_registry *reg)
 		ref = cJSON_GetObjectItemCaseSensitive(reg->refs[i].node, "$ref");
 		uri = accord_uri_resolve(reg->refs[i].base, ref->valuestring);
 		if (accord_schema_lookup(reg, uri, &node, &base) < 0)
-			rc = accord_error_set(ACCORD_ENOTFOUND,
-					      "schema %s#%s: $ref \"%s\" (%s) is not in the registry",
-					      reg->refs[i].base, reg->refs[i].where, ref->valuestring, uri);
+			rc = accord_error_set(
+				ACCORD_ENOTFOUND,
+				"schema %s#%s: $ref \"%s\" (%s) is not in the registry",
+				reg->refs[i].base, reg->refs[i].where, ref->valuestring, uri);
 		free(uri);
 	}
 	return rc;
@@ -527,7 +563,8 @@ int accord_schema_builtin(accord_schema_registry **out)
 		cJSON *doc = cJSON_ParseWithLength(f->data, f->len);
 
 		if (!doc) {
-			rc = accord_error_set(ACCORD_EINVALID, "schemas/%s: not valid JSON", f->name);
+			rc = accord_error_set(ACCORD_EINVALID, "schemas/%s: not valid JSON",
+					      f->name);
 			goto done;
 		}
 		accord_buf_clear(&uri);

@@ -36,8 +36,7 @@ struct walk {
 	size_t nrefs, arefs;
 };
 
-static int walk_fail(struct walk *w, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static int walk_fail(struct walk *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static int walk_fail(struct walk *w, const char *fmt, ...)
 {
@@ -216,9 +215,10 @@ static int walk_schema_map(struct walk *w, const cJSON *kwv, const char *base, i
 			char err[256];
 			accord_regex *re;
 
-			if (accord_regex_compile(&re, c->string, w->reg->utf8, err,
-						 sizeof(err)) < 0)
-				return walk_fail(w, "bad regular expression \"%s\": %s", c->string, err);
+			if (accord_regex_compile(&re, c->string, w->reg->utf8, err, sizeof(err)) <
+			    0)
+				return walk_fail(w, "bad regular expression \"%s\": %s", c->string,
+						 err);
 			walk_info(w, c, NULL, re);
 		}
 		if ((rc = walk_sub(w, c->string, c, base, depth)) < 0)
@@ -263,8 +263,7 @@ static int allowed_beside_ref(int k)
 }
 
 /* Handle "$id": index the subschema and work out the base its children see. */
-static int walk_id(struct walk *w, const cJSON *s, const cJSON *id, const char **base,
-		   char **owned)
+static int walk_id(struct walk *w, const cJSON *s, const cJSON *id, const char **base, char **owned)
 {
 	char *full, *nb;
 	const char *frag;
@@ -274,14 +273,16 @@ static int walk_id(struct walk *w, const cJSON *s, const cJSON *id, const char *
 		return walk_fail(w, "\"$id\" must be a string");
 	full = accord_uri_resolve(*base, id->valuestring);
 	if (!accord_uri_is_absolute(full)) {
-		rc = walk_fail(w, "\"$id\" \"%s\" does not resolve to an absolute URI", id->valuestring);
+		rc = walk_fail(w, "\"$id\" \"%s\" does not resolve to an absolute URI",
+			       id->valuestring);
 		goto done;
 	}
 	frag = strchr(full, '#');
 	if (frag && frag[1] == '/') {
 		/* draft-07 allows only plain-name fragments in $id. */
 		if (!w->lenient) {
-			rc = walk_fail(w, "\"$id\" \"%s\" has a JSON-pointer fragment", id->valuestring);
+			rc = walk_fail(w, "\"$id\" \"%s\" has a JSON-pointer fragment",
+				       id->valuestring);
 			goto done;
 		}
 		frag = NULL;
@@ -342,7 +343,8 @@ static int walk_ref(struct walk *w, const cJSON *const kw[KW_COUNT])
 	if (!w->lenient)
 		for (k = 0; k < KW_COUNT; k++)
 			if (kw[k] && !allowed_beside_ref(k))
-				return walk_fail(w, "\"%s\" beside \"$ref\" is ignored by draft-07; "
+				return walk_fail(w,
+						 "\"%s\" beside \"$ref\" is ignored by draft-07; "
 						 "put both in an \"allOf\"",
 						 accord_schema_kw_names[k]);
 	return 0;
@@ -468,10 +470,8 @@ static int walk_value(struct walk *w, int k, const cJSON *v)
 		if (!cJSON_IsBool(v))
 			return walk_fail(w, "\"uniqueItems\" must be true or false");
 		return 0;
-	case KW_PATTERN:
-		return walk_pattern(w, v);
-	default:
-		return 0; /* $id, $ref, $schema handled before; const, default: any value */
+	case KW_PATTERN: return walk_pattern(w, v);
+	default: return 0; /* $id, $ref, $schema handled before; const, default: any value */
 	}
 }
 
@@ -480,10 +480,8 @@ static int walk_keyword(struct walk *w, int k, const cJSON *v, const char *base,
 {
 	switch (k) {
 	case KW_DEFINITIONS:
-	case KW_PROPERTIES:
-		return walk_schema_map(w, v, base, depth, 0);
-	case KW_PATTERN_PROPERTIES:
-		return walk_schema_map(w, v, base, depth, 1);
+	case KW_PROPERTIES: return walk_schema_map(w, v, base, depth, 0);
+	case KW_PATTERN_PROPERTIES: return walk_schema_map(w, v, base, depth, 1);
 	case KW_ADDITIONAL_PROPERTIES:
 	case KW_ADDITIONAL_ITEMS:
 	case KW_PROPERTY_NAMES:
@@ -491,20 +489,16 @@ static int walk_keyword(struct walk *w, int k, const cJSON *v, const char *base,
 	case KW_NOT:
 	case KW_IF:
 	case KW_THEN:
-	case KW_ELSE:
-		return walk_sub(w, v->string, v, base, depth);
+	case KW_ELSE: return walk_sub(w, v->string, v, base, depth);
 	case KW_ITEMS:
 		if (cJSON_IsArray(v))
 			return walk_array_of_schemas(w, v, base, depth, 0);
 		return walk_sub(w, v->string, v, base, depth);
 	case KW_ALL_OF:
 	case KW_ANY_OF:
-	case KW_ONE_OF:
-		return walk_array_of_schemas(w, v, base, depth, 1);
-	case KW_DEPENDENCIES:
-		return walk_dependencies(w, v, base, depth);
-	default:
-		return walk_value(w, k, v);
+	case KW_ONE_OF: return walk_array_of_schemas(w, v, base, depth, 1);
+	case KW_DEPENDENCIES: return walk_dependencies(w, v, base, depth);
+	default: return walk_value(w, k, v);
 	}
 }
 
@@ -557,7 +551,8 @@ static int registry_add(accord_schema_registry *reg, cJSON *doc, const char *bas
 	int rc;
 
 	if (!reg || !doc)
-		return accord_error_set(ACCORD_EINVALID, "schema registry: no registry or document");
+		return accord_error_set(ACCORD_EINVALID,
+					"schema registry: no registry or document");
 	for (i = 0; i < reg->ndocs; i++)
 		if (reg->docs[i] == doc)
 			return accord_error_set(ACCORD_EEXISTS, "schema document added twice");
@@ -571,12 +566,13 @@ static int registry_add(accord_schema_registry *reg, cJSON *doc, const char *bas
 		retrieval = accord_uri_resolve(NULL, base_uri);
 		retrieval[accord_uri_nofrag_len(retrieval)] = '\0';
 		if (!accord_uri_is_absolute(retrieval)) {
-			rc = accord_error_set(ACCORD_EINVALID, "schema base URI \"%s\" is not absolute",
-					      base_uri);
+			rc = accord_error_set(ACCORD_EINVALID,
+					      "schema base URI \"%s\" is not absolute", base_uri);
 			goto done;
 		}
 	} else if (!cJSON_IsString(id)) {
-		rc = accord_error_set(ACCORD_EINVALID, "schema has no \"$id\" and no base URI was given");
+		rc = accord_error_set(ACCORD_EINVALID,
+				      "schema has no \"$id\" and no base URI was given");
 		goto done;
 	}
 	if (cJSON_IsString(id))
@@ -586,8 +582,8 @@ static int registry_add(accord_schema_registry *reg, cJSON *doc, const char *bas
 	rootbase[accord_uri_nofrag_len(rootbase)] = '\0';
 	w.doc_uri = rootbase;
 	if (!accord_uri_is_absolute(rootbase)) {
-		rc = accord_error_set(ACCORD_EINVALID, "schema \"$id\" \"%s\" is not an absolute URI",
-				      rootbase);
+		rc = accord_error_set(ACCORD_EINVALID,
+				      "schema \"$id\" \"%s\" is not an absolute URI", rootbase);
 		goto done;
 	}
 	/* Reachable by the name it was fetched under, and by its own "$id" (indexed by the walk). */

@@ -25,7 +25,12 @@ static size_t path_write(const struct vctx *c, char *dst, size_t n)
 	size_t len = 0, i;
 	const char *p;
 
-#define PUT(ch) do { if (len + 1 < n) dst[len] = (ch); len++; } while (0)
+#define PUT(ch)                          \
+	do {                             \
+		if (len + 1 < n)         \
+			dst[len] = (ch); \
+		len++;                   \
+	} while (0)
 	if (c->npath == 0)
 		PUT('/');
 	for (i = 0; i < c->npath; i++) {
@@ -247,7 +252,7 @@ static int discriminator_fail(struct vctx *c, const struct const_fail *seen, con
  * rest the one that got deepest into the instance wins.
  */
 int accord_schema_report_alternatives(struct vctx *c, const cJSON *arr, const char *base,
-			       const cJSON *inst, const char *kwname)
+				      const cJSON *inst, const char *kwname)
 {
 	struct verr best, best_disc;
 	struct const_fail *seen = NULL; /* failed consts one level down, per alternative */
@@ -290,8 +295,10 @@ int accord_schema_report_alternatives(struct vctx *c, const cJSON *arr, const ch
 			better = 0;
 		else if (best_i < 0 || ruled_out != best_ruled_out)
 			better = best_i < 0 || !ruled_out;
-		else if (ruled_out && c->disc.set && best_disc.set && c->disc.depth != best_disc.depth)
-			better = c->disc.depth > best_disc.depth; /* got further before being ruled out */
+		else if (ruled_out && c->disc.set && best_disc.set &&
+			 c->disc.depth != best_disc.depth)
+			better = c->disc.depth >
+				 best_disc.depth; /* got further before being ruled out */
 		else
 			better = c->err.depth > best.depth;
 		if (better) {

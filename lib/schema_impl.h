@@ -40,18 +40,48 @@
 #define EVAL_MAX_DEPTH 256
 
 enum kw {
-	KW_ID, KW_SCHEMA, KW_REF, KW_COMMENT, KW_TITLE, KW_DESCRIPTION,
-	KW_DEFAULT, KW_EXAMPLES, KW_FORMAT, KW_DEFINITIONS,
-	KW_TYPE, KW_ENUM, KW_CONST,
-	KW_PROPERTIES, KW_REQUIRED, KW_ADDITIONAL_PROPERTIES,
-	KW_PATTERN_PROPERTIES, KW_PROPERTY_NAMES, KW_MIN_PROPERTIES,
-	KW_MAX_PROPERTIES, KW_DEPENDENCIES,
-	KW_ITEMS, KW_ADDITIONAL_ITEMS, KW_MIN_ITEMS, KW_MAX_ITEMS,
-	KW_UNIQUE_ITEMS, KW_CONTAINS,
-	KW_MINIMUM, KW_MAXIMUM, KW_EXCLUSIVE_MINIMUM, KW_EXCLUSIVE_MAXIMUM,
+	KW_ID,
+	KW_SCHEMA,
+	KW_REF,
+	KW_COMMENT,
+	KW_TITLE,
+	KW_DESCRIPTION,
+	KW_DEFAULT,
+	KW_EXAMPLES,
+	KW_FORMAT,
+	KW_DEFINITIONS,
+	KW_TYPE,
+	KW_ENUM,
+	KW_CONST,
+	KW_PROPERTIES,
+	KW_REQUIRED,
+	KW_ADDITIONAL_PROPERTIES,
+	KW_PATTERN_PROPERTIES,
+	KW_PROPERTY_NAMES,
+	KW_MIN_PROPERTIES,
+	KW_MAX_PROPERTIES,
+	KW_DEPENDENCIES,
+	KW_ITEMS,
+	KW_ADDITIONAL_ITEMS,
+	KW_MIN_ITEMS,
+	KW_MAX_ITEMS,
+	KW_UNIQUE_ITEMS,
+	KW_CONTAINS,
+	KW_MINIMUM,
+	KW_MAXIMUM,
+	KW_EXCLUSIVE_MINIMUM,
+	KW_EXCLUSIVE_MAXIMUM,
 	KW_MULTIPLE_OF,
-	KW_MIN_LENGTH, KW_MAX_LENGTH, KW_PATTERN,
-	KW_ALL_OF, KW_ANY_OF, KW_ONE_OF, KW_NOT, KW_IF, KW_THEN, KW_ELSE,
+	KW_MIN_LENGTH,
+	KW_MAX_LENGTH,
+	KW_PATTERN,
+	KW_ALL_OF,
+	KW_ANY_OF,
+	KW_ONE_OF,
+	KW_NOT,
+	KW_IF,
+	KW_THEN,
+	KW_ELSE,
 	KW_COUNT
 };
 
@@ -60,8 +90,13 @@ extern const char *const accord_schema_kw_names[KW_COUNT];
 
 /* "type" names as bits: what a schema object allows (struct snode) or an instance is. */
 enum {
-	TY_NULL = 1, TY_BOOLEAN = 2, TY_OBJECT = 4, TY_ARRAY = 8, TY_NUMBER = 16,
-	TY_INTEGER = 32, TY_STRING = 64,
+	TY_NULL = 1,
+	TY_BOOLEAN = 2,
+	TY_OBJECT = 4,
+	TY_ARRAY = 8,
+	TY_NUMBER = 16,
+	TY_INTEGER = 32,
+	TY_STRING = 64,
 };
 
 /* Identifier of a (sub)schema: an absolute URI, maybe with a plain-name fragment. */
@@ -101,7 +136,7 @@ struct snode {
 	const cJSON *ref_target;
 	const char *ref_tbase, *ref_base; /* borrowed from the registry */
 	struct disc *disc;
-	unsigned types; /* "type" as TY_* bits (the walk checked its names); 0 if none */
+	unsigned types;	  /* "type" as TY_* bits (the walk checked its names); 0 if none */
 	int mark, height; /* for safe_height() */
 };
 
@@ -175,12 +210,13 @@ static inline int is_count(const cJSON *v)
 	       is_integral(v->valuedouble);
 }
 
-#define GROW(arr, n, a) do { \
-	if ((n) == (a)) { \
-		(a) = (a) ? (a) * 2 : 8; \
-		(arr) = xrealloc((arr), (a) * sizeof(*(arr))); \
-	} \
-} while (0)
+#define GROW(arr, n, a)                                                \
+	do {                                                           \
+		if ((n) == (a)) {                                      \
+			(a) = (a) ? (a)*2 : 8;                         \
+			(arr) = xrealloc((arr), (a) * sizeof(*(arr))); \
+		}                                                      \
+	} while (0)
 
 static inline int hexval(const char *p, int n, unsigned long *out)
 {
@@ -190,8 +226,9 @@ static inline int hexval(const char *p, int n, unsigned long *out)
 	for (i = 0; i < n; i++) {
 		if (!isxdigit((unsigned char)p[i]))
 			return -1;
-		v = v * 16 + (unsigned long)(isdigit((unsigned char)p[i]) ? p[i] - '0' :
-					     (tolower((unsigned char)p[i]) - 'a' + 10));
+		v = v * 16 + (unsigned long)(isdigit((unsigned char)p[i])
+						     ? p[i] - '0'
+						     : (tolower((unsigned char)p[i]) - 'a' + 10));
 	}
 	*out = v;
 	return 0;
@@ -216,7 +253,7 @@ static inline size_t ptr_hash(const void *p)
 
 /* What the registry knows about `node`, or NULL. Inline: validation asks at each schema object. */
 static inline struct node_info *accord_schema_map_get(const accord_schema_registry *reg,
-						       const cJSON *node)
+						      const cJSON *node)
 {
 	size_t i;
 

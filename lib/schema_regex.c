@@ -145,10 +145,22 @@ static int translate_class(accord_buf *out, const char **pp, char *err, size_t e
 
 			p++;
 			switch (*p) {
-			case 'd': accord_buf_puts(&body, "0-9"); is_class = 1; break;
-			case 'w': accord_buf_puts(&body, "A-Za-z0-9_"); is_class = 1; break;
-			case 's': accord_buf_puts(&body, "[:space:]"); is_class = 1; break;
-			case 'b': lo = '\b'; p++; goto literal;
+			case 'd':
+				accord_buf_puts(&body, "0-9");
+				is_class = 1;
+				break;
+			case 'w':
+				accord_buf_puts(&body, "A-Za-z0-9_");
+				is_class = 1;
+				break;
+			case 's':
+				accord_buf_puts(&body, "[:space:]");
+				is_class = 1;
+				break;
+			case 'b':
+				lo = '\b';
+				p++;
+				goto literal;
 			default: break;
 			}
 			if (is_class) {
@@ -158,7 +170,9 @@ static int translate_class(accord_buf *out, const char **pp, char *err, size_t e
 			}
 			v = escape_literal(p, &n);
 			if (v < 0) {
-				snprintf(err, errlen, "unsupported escape \\%c in a character class", *p ? *p : '?');
+				snprintf(err, errlen,
+					 "unsupported escape \\%c in a character class",
+					 *p ? *p : '?');
 				accord_buf_dispose(&body);
 				return -1;
 			}
@@ -176,7 +190,8 @@ literal:
 				long v = escape_literal(p + 1, &n);
 
 				if (v < 0) {
-					snprintf(err, errlen, "unsupported range end in a character class");
+					snprintf(err, errlen,
+						 "unsupported range end in a character class");
 					accord_buf_dispose(&body);
 					return -1;
 				}
@@ -252,15 +267,39 @@ static int regex_translate(accord_buf *out, const char *p, char *err, size_t err
 
 			p++;
 			switch (*p) {
-			case 'd': accord_buf_puts(out, "[0-9]"); p++; continue;
-			case 'D': accord_buf_puts(out, "[^0-9]"); p++; continue;
-			case 'w': accord_buf_puts(out, "[A-Za-z0-9_]"); p++; continue;
-			case 'W': accord_buf_puts(out, "[^A-Za-z0-9_]"); p++; continue;
-			case 's': accord_buf_puts(out, "[[:space:]]"); p++; continue;
-			case 'S': accord_buf_puts(out, "[^[:space:]]"); p++; continue;
+			case 'd':
+				accord_buf_puts(out, "[0-9]");
+				p++;
+				continue;
+			case 'D':
+				accord_buf_puts(out, "[^0-9]");
+				p++;
+				continue;
+			case 'w':
+				accord_buf_puts(out, "[A-Za-z0-9_]");
+				p++;
+				continue;
+			case 'W':
+				accord_buf_puts(out, "[^A-Za-z0-9_]");
+				p++;
+				continue;
+			case 's':
+				accord_buf_puts(out, "[[:space:]]");
+				p++;
+				continue;
+			case 'S':
+				accord_buf_puts(out, "[^[:space:]]");
+				p++;
+				continue;
 			/* glibc understands \b and \B as word boundaries in ERE too. */
-			case 'b': accord_buf_puts(out, "\\b"); p++; continue;
-			case 'B': accord_buf_puts(out, "\\B"); p++; continue;
+			case 'b':
+				accord_buf_puts(out, "\\b");
+				p++;
+				continue;
+			case 'B':
+				accord_buf_puts(out, "\\B");
+				p++;
+				continue;
 			default: break;
 			}
 			v = escape_literal(p, &n);
@@ -283,7 +322,8 @@ static int regex_translate(accord_buf *out, const char *p, char *err, size_t err
 			p++;
 			if (*p == '?') {
 				if (p[1] != ':') {
-					snprintf(err, errlen, "lookaround and named groups are not supported");
+					snprintf(err, errlen,
+						 "lookaround and named groups are not supported");
 					return -1;
 				}
 				p += 2;
@@ -338,11 +378,11 @@ static int regex_translate(accord_buf *out, const char *p, char *err, size_t err
 #define FM_MAX_EXCLUDED 8
 
 struct fm_item {
-	uint64_t set[2];       /* ASCII code points the item matches */
-	int nonascii;          /* whether it matches every code point >= 0x80 ... */
-	unsigned nexcluded;    /* ... but those in these ranges (a negated class) */
+	uint64_t set[2];    /* ASCII code points the item matches */
+	int nonascii;	    /* whether it matches every code point >= 0x80 ... */
+	unsigned nexcluded; /* ... but those in these ranges (a negated class) */
 	unsigned long excluded[FM_MAX_EXCLUDED][2];
-	unsigned min, max;     /* repetitions; max UINT_MAX for unbounded */
+	unsigned min, max; /* repetitions; max UINT_MAX for unbounded */
 };
 
 struct accord_regex {
@@ -543,7 +583,10 @@ static void fm_compile(accord_regex *pat, const char *p)
 
 			p++;
 			switch (*p) {
-			case 'd': fm_add(&it, '0', '9'); p++; break;
+			case 'd':
+				fm_add(&it, '0', '9');
+				p++;
+				break;
 			case 'w':
 				fm_add(&it, '0', '9');
 				fm_add(&it, 'A', 'Z');

@@ -183,16 +183,17 @@ static int v_ref(struct vctx *c, const cJSON *ref, const char *base, const cJSON
 }
 
 /* Step macro: hard errors end everything; failures end early only when quiet. */
-#define STEP(expr) do { \
-	int r_ = (expr); \
-	if (r_ < 0) \
-		return r_; \
-	if (r_ > 0) { \
-		failed = 1; \
-		if (c->quiet) \
-			return 1; \
-	} \
-} while (0)
+#define STEP(expr)                        \
+	do {                              \
+		int r_ = (expr);          \
+		if (r_ < 0)               \
+			return r_;        \
+		if (r_ > 0) {             \
+			failed = 1;       \
+			if (c->quiet)     \
+				return 1; \
+		}                         \
+	} while (0)
 
 static int v_type(struct vctx *c, const cJSON *t, const cJSON *inst)
 {
@@ -212,8 +213,8 @@ static int v_type(struct vctx *c, const cJSON *t, const cJSON *inst)
 		if (type_matches(x->valuestring, inst))
 			return 0;
 		if (n < sizeof(want))
-			n += (size_t)snprintf(want + n, sizeof(want) - n, "%s%s",
-					      n ? " or " : "", x->valuestring);
+			n += (size_t)snprintf(want + n, sizeof(want) - n, "%s%s", n ? " or " : "",
+					      x->valuestring);
 	}
 	return FAIL(c, FK_TYPE, "expected %s, got %s", want, type_of(inst));
 }
@@ -251,14 +252,17 @@ static int v_object(struct vctx *c, const cJSON *const kw[KW_COUNT], const char 
 
 	if (kw[KW_REQUIRED]) {
 		cJSON_ArrayForEach(x, kw[KW_REQUIRED])
-			if (cJSON_IsString(x) && !cJSON_GetObjectItemCaseSensitive(inst, x->valuestring))
-				STEP(FAIL(c, FK_OTHER, "missing required field \"%s\"", x->valuestring));
+			if (cJSON_IsString(x) &&
+			    !cJSON_GetObjectItemCaseSensitive(inst, x->valuestring))
+				STEP(FAIL(c, FK_OTHER, "missing required field \"%s\"",
+					  x->valuestring));
 	}
 	cJSON_ArrayForEach(m, inst) {
 		int matched = 0, r;
 
 		path_push(c, m->string, 0);
-		if (cJSON_IsObject(props) && (sub = cJSON_GetObjectItemCaseSensitive(props, m->string))) {
+		if (cJSON_IsObject(props) &&
+		    (sub = cJSON_GetObjectItemCaseSensitive(props, m->string))) {
 			matched = 1;
 			STEP(accord_schema_eval(c, sub, base, m));
 		}
@@ -294,17 +298,20 @@ static int v_object(struct vctx *c, const cJSON *const kw[KW_COUNT], const char 
 				 c->err.set ? c->err.msg + c->err.reason : "not allowed");
 			accord_schema_scope_leave(c, &sc);
 			if (r > 0)
-				STEP(FAIL(c, FK_OTHER, "invalid field name \"%s\": %s", m->string, reason));
+				STEP(FAIL(c, FK_OTHER, "invalid field name \"%s\": %s", m->string,
+					  reason));
 			else
 				STEP(r);
 		}
 	}
 	if (is_count(kw[KW_MIN_PROPERTIES]) && count < kw[KW_MIN_PROPERTIES]->valuedouble)
-		STEP(FAIL(c, FK_OTHER, "has %d fields, fewer than minProperties %s", count,
-			  accord_schema_fmt_num(nb, sizeof(nb), kw[KW_MIN_PROPERTIES]->valuedouble)));
+		STEP(FAIL(
+			c, FK_OTHER, "has %d fields, fewer than minProperties %s", count,
+			accord_schema_fmt_num(nb, sizeof(nb), kw[KW_MIN_PROPERTIES]->valuedouble)));
 	if (is_count(kw[KW_MAX_PROPERTIES]) && count > kw[KW_MAX_PROPERTIES]->valuedouble)
-		STEP(FAIL(c, FK_OTHER, "has %d fields, more than maxProperties %s", count,
-			  accord_schema_fmt_num(nb, sizeof(nb), kw[KW_MAX_PROPERTIES]->valuedouble)));
+		STEP(FAIL(
+			c, FK_OTHER, "has %d fields, more than maxProperties %s", count,
+			accord_schema_fmt_num(nb, sizeof(nb), kw[KW_MAX_PROPERTIES]->valuedouble)));
 	if (cJSON_IsObject(kw[KW_DEPENDENCIES])) {
 		cJSON_ArrayForEach(p, kw[KW_DEPENDENCIES]) {
 			if (!cJSON_GetObjectItemCaseSensitive(inst, p->string))
@@ -313,7 +320,8 @@ static int v_object(struct vctx *c, const cJSON *const kw[KW_COUNT], const char 
 				cJSON_ArrayForEach(x, p)
 					if (cJSON_IsString(x) &&
 					    !cJSON_GetObjectItemCaseSensitive(inst, x->valuestring))
-						STEP(FAIL(c, FK_OTHER, "field \"%s\" requires field \"%s\"",
+						STEP(FAIL(c, FK_OTHER,
+							  "field \"%s\" requires field \"%s\"",
 							  p->string, x->valuestring));
 			} else {
 				STEP(accord_schema_eval(c, p, base, inst));
@@ -342,8 +350,10 @@ static int v_array(struct vctx *c, const cJSON *const kw[KW_COUNT], const char *
 			else
 				sub = kw[KW_ADDITIONAL_ITEMS];
 			if (sub && cJSON_IsFalse(sub) && nitems >= 0 && i >= nitems) {
-				STEP(FAIL(c, FK_OTHER, "has %d items, more than the %d allowed "
-					  "(additionalItems is false)", count, nitems));
+				STEP(FAIL(c, FK_OTHER,
+					  "has %d items, more than the %d allowed "
+					  "(additionalItems is false)",
+					  count, nitems));
 				break;
 			}
 			if (sub) {
@@ -535,7 +545,8 @@ static int v_keywords(struct vctx *c, const cJSON *s, const char *base, const cJ
 			return accord_schema_hard(c, ACCORD_EINVALID, "\"$ref\" is not a string");
 		if (info && info->base)
 			base = info->base;
-		if (sn && sn->ref_target && (sn->ref_base == base || strcmp(sn->ref_base, base) == 0))
+		if (sn && sn->ref_target &&
+		    (sn->ref_base == base || strcmp(sn->ref_base, base) == 0))
 			return v_ref_target(c, kw[KW_REF], sn->ref_target, sn->ref_tbase, inst);
 		return v_ref(c, kw[KW_REF], base, inst);
 	}
@@ -613,8 +624,10 @@ static int v_keywords(struct vctx *c, const cJSON *s, const char *base, const cJ
 			STEP(accord_schema_report_alternatives(c, kw[KW_ONE_OF], base, inst,
 							       "oneOf"));
 		else if (matches > 1)
-			STEP(FAIL(c, FK_OTHER, "matches oneOf alternatives #%d and #%d, "
-				  "but must match exactly one", first, second));
+			STEP(FAIL(c, FK_OTHER,
+				  "matches oneOf alternatives #%d and #%d, "
+				  "but must match exactly one",
+				  first, second));
 	}
 	if (kw[KW_NOT]) {
 		if ((r = v_quiet(c, kw[KW_NOT], base, inst)) < 0)
@@ -647,7 +660,8 @@ int accord_schema_eval(struct vctx *c, const cJSON *s, const char *base, const c
 					  "schema is not an object or a boolean");
 	if (c->depth >= EVAL_MAX_DEPTH)
 		return accord_schema_hard(c, ACCORD_EINVALID,
-			    "schema evaluation nested deeper than %d (a $ref loop?)", EVAL_MAX_DEPTH);
+					  "schema evaluation nested deeper than %d (a $ref loop?)",
+					  EVAL_MAX_DEPTH);
 	c->depth++;
 	rc = v_keywords(c, s, base, inst);
 	c->depth--;
@@ -691,7 +705,7 @@ int accord_schema_validate(accord_schema_registry *reg, const char *uri, const c
 	}
 	rc = accord_schema_eval(&c, node, base, instance);
 	last_failure = rc > 0 && c.err.set && c.err.unknown_field ? ACCORD_SCHEMA_UNKNOWN_FIELD
-								     : ACCORD_SCHEMA_BAD_VALUE;
+								  : ACCORD_SCHEMA_BAD_VALUE;
 	if (rc > 0)
 		rc = accord_error_set(ACCORD_EINVALID, "%s",
 				      c.err.set ? c.err.msg : "/: does not match the schema");

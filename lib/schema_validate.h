@@ -27,10 +27,10 @@ enum fail_kind {
 struct verr {
 	int set;
 	int unknown_field; /* the failure is a field the schema does not know */
-	int depth; /* length of the instance path */
-	int disc;  /* a type/const/enum failure, weaker evidence than others */
-	int kind;  /* enum fail_kind */
-	size_t reason; /* offset of the reason in msg, after "<pointer>: " */
+	int depth;	   /* length of the instance path */
+	int disc;	   /* a type/const/enum failure, weaker evidence than others */
+	int kind;	   /* enum fail_kind */
+	size_t reason;	   /* offset of the reason in msg, after "<pointer>: " */
 	char msg[MSG_MAX];
 };
 
@@ -80,15 +80,17 @@ struct vctx {
 };
 
 /* GROW for an array that starts in `local`. */
-#define GROW_LOCAL(arr, n, a, local) do { \
-	if ((n) == (a)) { \
-		void *p_ = xrealloc((arr) == (local) ? NULL : (void *)(arr), (a) * 2 * sizeof(*(arr))); \
-		if ((arr) == (local)) \
-			memcpy(p_, (local), (n) * sizeof(*(arr))); \
-		(arr) = p_; \
-		(a) *= 2; \
-	} \
-} while (0)
+#define GROW_LOCAL(arr, n, a, local)                                                 \
+	do {                                                                         \
+		if ((n) == (a)) {                                                    \
+			void *p_ = xrealloc((arr) == (local) ? NULL : (void *)(arr), \
+					    (a)*2 * sizeof(*(arr)));                 \
+			if ((arr) == (local))                                        \
+				memcpy(p_, (local), (n) * sizeof(*(arr)));           \
+			(arr) = p_;                                                  \
+			(a) *= 2;                                                    \
+		}                                                                    \
+	} while (0)
 
 static inline void path_push(struct vctx *c, const char *name, size_t index)
 {

@@ -34,7 +34,7 @@ struct rec {
 struct accord_sigcache {
 	char *path;
 	unsigned char key[crypto_generichash_KEYBYTES];
-	int loaded; /* the file was read (accord_sigcache_load) */
+	int loaded;	  /* the file was read (accord_sigcache_load) */
 	struct rec *recs; /* sorted by digest, read-only once loaded */
 	size_t n;
 	pthread_mutex_t lock; /* guards what follows */
@@ -126,8 +126,8 @@ void accord_sigcache_load(accord_sigcache *c)
 	if (!c || c->loaded)
 		return;
 	c->loaded = 1;
-	if (accord_buf_read_file(&data, c->path, MAX_FILE) == 0 && data.size >= strlen(MAGIC) + TAG_LEN &&
-	    !memcmp(data.ptr, MAGIC, strlen(MAGIC))) {
+	if (accord_buf_read_file(&data, c->path, MAX_FILE) == 0 &&
+	    data.size >= strlen(MAGIC) + TAG_LEN && !memcmp(data.ptr, MAGIC, strlen(MAGIC))) {
 		tag_of(want, c, data.ptr, data.size - TAG_LEN);
 		if (sodium_memcmp(want, data.ptr + data.size - TAG_LEN, TAG_LEN) == 0)
 			parse(c, (const unsigned char *)data.ptr, data.size - TAG_LEN);
@@ -153,7 +153,8 @@ void accord_sigcache_digest(unsigned char *out, const char *sig, size_t sig_len,
 	crypto_hash_sha256_final(&st, out);
 }
 
-int accord_sigcache_get(accord_pubkey *signer, const accord_sigcache *cache, const unsigned char *digest)
+int accord_sigcache_get(accord_pubkey *signer, const accord_sigcache *cache,
+			const unsigned char *digest)
 {
 	struct rec key;
 	const struct rec *r;
@@ -173,7 +174,8 @@ int accord_sigcache_get(accord_pubkey *signer, const accord_sigcache *cache, con
 	return 1;
 }
 
-void accord_sigcache_put(accord_sigcache *cache, const unsigned char *digest, const accord_pubkey *signer)
+void accord_sigcache_put(accord_sigcache *cache, const unsigned char *digest,
+			 const accord_pubkey *signer)
 {
 	struct rec *r;
 
@@ -182,14 +184,16 @@ void accord_sigcache_put(accord_sigcache *cache, const unsigned char *digest, co
 	pthread_mutex_lock(&cache->lock);
 	if (cache->nadded == cache->capadded) {
 		cache->capadded = cache->capadded ? cache->capadded * 2 : 256;
-		if (!(cache->added = realloc(cache->added, cache->capadded * sizeof(*cache->added))))
+		if (!(cache->added =
+			      realloc(cache->added, cache->capadded * sizeof(*cache->added))))
 			abort();
 	}
 	r = &cache->added[cache->nadded++];
 	memset(r, 0, sizeof(*r));
 	memcpy(r->digest, digest, sizeof(r->digest));
 	memcpy(r->pk, signer->pk, sizeof(r->pk));
-	if (signer->type == ACCORD_KEY_SK_ED25519 && signer->application[0] && !(r->application = strdup(signer->application)))
+	if (signer->type == ACCORD_KEY_SK_ED25519 && signer->application[0] &&
+	    !(r->application = strdup(signer->application)))
 		abort();
 	pthread_mutex_unlock(&cache->lock);
 }
@@ -212,7 +216,8 @@ int accord_sigcache_save(accord_sigcache *cache)
 		return 0;
 	accord_sigcache_load(cache);
 	/* merge: the table stays sorted, without duplicates */
-	if (!(cache->recs = realloc(cache->recs, (cache->n + cache->nadded) * sizeof(*cache->recs))))
+	if (!(cache->recs =
+		      realloc(cache->recs, (cache->n + cache->nadded) * sizeof(*cache->recs))))
 		abort();
 	memcpy(cache->recs + cache->n, cache->added, cache->nadded * sizeof(*cache->added));
 	cache->n += cache->nadded;

@@ -141,19 +141,22 @@ static int check_sk_answer(const accord_key *key, const accord_buf *got, const a
 	    read_string(&r, &s, &s_len) < 0 || s_len != crypto_sign_BYTES ||
 	    read_bytes(&r, &flags, 1) < 0 || read_bytes(&r, &counter, 4) < 0 || r.left)
 		return accord_error_set(ACCORD_EBADSIG,
-					"ssh-agent at %s returned no " SK_ED25519_TYPE " signature for key %s",
+					"ssh-agent at %s returned no " SK_ED25519_TYPE
+					" signature for key %s",
 					key->agent, key->pub.id);
 	sk_message(&m, key->pub.application, flags, counter, tbs->ptr, tbs->size);
 	ok = crypto_sign_verify_detached(s, (const unsigned char *)m.ptr, m.size, key->pub.pk) == 0;
 	accord_buf_dispose(&m);
 	if (!ok)
-		return accord_error_set(ACCORD_EBADSIG,
-					"ssh-agent at %s returned no valid signature by hardware key %s (application %s)",
-					key->agent, key->pub.id, key->pub.application);
+		return accord_error_set(
+			ACCORD_EBADSIG,
+			"ssh-agent at %s returned no valid signature by hardware key %s (application %s)",
+			key->agent, key->pub.id, key->pub.application);
 	if (!(flags[0] & SK_USER_PRESENT))
-		return accord_error_set(ACCORD_EDENIED,
-					"hardware key %s signed without user presence (flags 0x%02x): every copy refuses such a signature; touch the key when it asks",
-					key->pub.id, flags[0]);
+		return accord_error_set(
+			ACCORD_EDENIED,
+			"hardware key %s signed without user presence (flags 0x%02x): every copy refuses such a signature; touch the key when it asks",
+			key->pub.id, flags[0]);
 	return 0;
 }
 
@@ -174,7 +177,8 @@ static int signature_blob(accord_buf *out, const accord_key *key, const accord_b
 	int rc = 0;
 
 	if (!key->agent && key->pub.type != ACCORD_KEY_ED25519)
-		return accord_error_set(ACCORD_EINVALID, "a hardware key signs only through ssh-agent");
+		return accord_error_set(ACCORD_EINVALID,
+					"a hardware key signs only through ssh-agent");
 	if (!key->agent) {
 		accord_key_sign(sig, key, tbs->ptr, tbs->size);
 		accord_buf_put_sshstr(out, ED25519_TYPE, strlen(ED25519_TYPE));
@@ -193,10 +197,12 @@ static int signature_blob(accord_buf *out, const accord_key *key, const accord_b
 	r.left = got.size;
 	if (read_string(&r, &type, &type_len) < 0 || read_string(&r, &s, &s_len) < 0 || r.left ||
 	    !bytes_eq(type, type_len, ED25519_TYPE) || s_len != crypto_sign_BYTES ||
-	    crypto_sign_verify_detached(s, (const unsigned char *)tbs->ptr, tbs->size, key->pub.pk) != 0) {
-		rc = accord_error_set(ACCORD_EBADSIG,
-				      "ssh-agent at %s returned no valid ssh-ed25519 signature by key %s",
-				      key->agent, key->pub.id);
+	    crypto_sign_verify_detached(s, (const unsigned char *)tbs->ptr, tbs->size,
+					key->pub.pk) != 0) {
+		rc = accord_error_set(
+			ACCORD_EBADSIG,
+			"ssh-agent at %s returned no valid ssh-ed25519 signature by key %s",
+			key->agent, key->pub.id);
 		goto done;
 	}
 	accord_buf_put(out, got.ptr, got.size);
@@ -261,8 +267,9 @@ static int dearmor(accord_buf *blob, const char *armor, size_t len)
 		return accord_error_set(ACCORD_EINVALID, "SSH signature is too long (%zu bytes)",
 					len);
 	if (len < begin_len || memcmp(armor, ARMOR_BEGIN, begin_len) != 0)
-		return accord_error_set(ACCORD_EINVALID,
-					"SSH signature does not start with -----BEGIN SSH SIGNATURE-----");
+		return accord_error_set(
+			ACCORD_EINVALID,
+			"SSH signature does not start with -----BEGIN SSH SIGNATURE-----");
 	p = armor + begin_len;
 	while (p < stop) {
 		const char *nl = memchr(p, '\n', (size_t)(stop - p));
@@ -281,13 +288,15 @@ static int dearmor(accord_buf *blob, const char *armor, size_t len)
 			break;
 		if (line_len == 0 || line_len > ARMOR_LINE_MAX) {
 			rc = accord_error_set(ACCORD_EINVALID,
-					      "SSH signature has a line of %zu characters", line_len);
+					      "SSH signature has a line of %zu characters",
+					      line_len);
 			goto done;
 		}
 		for (i = 0; i < line_len; i++)
 			if (!is_b64_char((unsigned char)p[i])) {
-				rc = accord_error_set(ACCORD_EINVALID,
-						      "SSH signature contains a non-base64 character");
+				rc = accord_error_set(
+					ACCORD_EINVALID,
+					"SSH signature contains a non-base64 character");
 				goto done;
 			}
 		accord_buf_put(&b64, p, line_len);
@@ -394,8 +403,7 @@ int accord_sshsig_verify(accord_pubkey *signer, const char *armor, size_t armor_
 
 	sr.p = sigblob;
 	sr.left = sigblob_len;
-	if (read_string(&sr, &sigtype, &sigtype_len) < 0 ||
-	    read_string(&sr, &sig, &sig_len) < 0) {
+	if (read_string(&sr, &sigtype, &sigtype_len) < 0 || read_string(&sr, &sig, &sig_len) < 0) {
 		rc = malformed("signature blob is truncated or overlong");
 		goto done;
 	}
@@ -440,8 +448,8 @@ int accord_sshsig_verify(accord_pubkey *signer, const char *armor, size_t armor_
 		goto done;
 	}
 	signed_data(&tbs, ns, ns_len, reserved, reserved_len, hash_name, hash, hash_len);
-	if (crypto_sign_verify_detached(sig, (const unsigned char *)tbs.ptr, tbs.size,
-					pub.pk) != 0) {
+	if (crypto_sign_verify_detached(sig, (const unsigned char *)tbs.ptr, tbs.size, pub.pk) !=
+	    0) {
 		rc = accord_error_set(ACCORD_EBADSIG, "SSH signature does not verify (key %s)",
 				      pub.id);
 		goto done;
@@ -470,7 +478,6 @@ int accord_sshsig_is_canonical(const char *armored, size_t len)
 	accord_buf_dispose(&again);
 	return same;
 }
-
 
 /* The SSHSIG fields, each pointing into the decoded blob. */
 typedef struct {
@@ -555,26 +562,31 @@ static int verify_sk_blob(accord_sk_signer *who, int *formed, const accord_buf *
 		crypto_hash_sha256(hash, msg, len);
 		hash_len = crypto_hash_sha256_BYTES;
 	} else {
-		rc = accord_error_set(ACCORD_EINVALID, "SSH signature uses an unsupported hash algorithm");
+		rc = accord_error_set(ACCORD_EINVALID,
+				      "SSH signature uses an unsupported hash algorithm");
 		goto done;
 	}
 	*formed = 1;
 	if (!bytes_eq(f.ns, f.ns_len, namespace)) {
 		rc = accord_error_set(ACCORD_EBADSIG,
-				      "SSH signature is for another namespace (expected \"%s\")", namespace);
+				      "SSH signature is for another namespace (expected \"%s\")",
+				      namespace);
 		goto done;
 	}
 	signed_data(&tbs, f.ns, f.ns_len, f.reserved, f.reserved_len,
 		    hash_len == crypto_hash_sha512_BYTES ? "sha512" : "sha256", hash, hash_len);
 	sk_message(&sk_msg, who->application, flags, counter, tbs.ptr, tbs.size);
-	if (crypto_sign_verify_detached(sig, (const unsigned char *)sk_msg.ptr, sk_msg.size, who->pk) != 0) {
-		rc = accord_error_set(ACCORD_EBADSIG, "SSH signature does not verify (" SK_ED25519_TYPE ")");
+	if (crypto_sign_verify_detached(sig, (const unsigned char *)sk_msg.ptr, sk_msg.size,
+					who->pk) != 0) {
+		rc = accord_error_set(ACCORD_EBADSIG,
+				      "SSH signature does not verify (" SK_ED25519_TYPE ")");
 		goto done;
 	}
 	/* as ssh-keygen -Y verify by default: the key was touched */
 	if (!(who->flags & SK_USER_PRESENT)) {
-		rc = accord_error_set(ACCORD_EBADSIG,
-				      "SSH signature was made without user presence (the hardware key was not touched)");
+		rc = accord_error_set(
+			ACCORD_EBADSIG,
+			"SSH signature was made without user presence (the hardware key was not touched)");
 		goto done;
 	}
 	rc = 0;

@@ -43,8 +43,10 @@ int accord_store_open(accord_store **out, const char *path)
 		error = git_repository_open_ext(&repo, ".", 0, NULL);
 	if (error < 0) {
 		if (error == GIT_ENOTFOUND)
-			return accord_error_set(ACCORD_ENOTFOUND, "%s is not a git repository (use -C DIR or accord init)",
-						path ? path : "the current directory");
+			return accord_error_set(
+				ACCORD_ENOTFOUND,
+				"%s is not a git repository (use -C DIR or accord init)",
+				path ? path : "the current directory");
 		return accord_error_git(error, path ? path : ".");
 	}
 	return store_wrap(out, repo);
@@ -121,14 +123,16 @@ int accord_store_lock(accord_store *store)
 		return error;
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
-		error = accord_error_set(ACCORD_ERROR, "can't open lock %s: %s", path, strerror(errno));
+		error = accord_error_set(ACCORD_ERROR, "can't open lock %s: %s", path,
+					 strerror(errno));
 		free(path);
 		return error;
 	}
 	while (flock(fd, LOCK_EX) < 0) {
 		if (errno == EINTR)
 			continue;
-		error = accord_error_set(ACCORD_ELOCKED, "can't lock %s: %s", path, strerror(errno));
+		error = accord_error_set(ACCORD_ELOCKED, "can't lock %s: %s", path,
+					 strerror(errno));
 		close(fd);
 		free(path);
 		return error;
@@ -230,7 +234,8 @@ int accord_commit_payload(accord_buf *out, const git_oid *parent, const accord_k
 	if (memchr(entry, '\0', len))
 		return accord_error_set(ACCORD_EINVALID, "entry bytes hold a NUL");
 	if (time < 0)
-		return accord_error_set(ACCORD_EINVALID, "time %lld is before 1970", (long long)time);
+		return accord_error_set(ACCORD_EINVALID, "time %lld is before 1970",
+					(long long)time);
 	accord_buf_clear(out);
 	accord_buf_printf(out, "tree %s\n", ACCORD_EMPTY_TREE);
 	if (parent) {
@@ -293,8 +298,8 @@ done:
 }
 
 int accord_store_append(git_oid *out, accord_store *store, const char *refname,
-			const git_oid *parent, const char *entry, size_t len,
-			const accord_key *key, int64_t time)
+			const git_oid *parent, const char *entry, size_t len, const accord_key *key,
+			int64_t time)
 {
 	git_tree *tree = NULL;
 	git_commit *parent_commit = NULL;
@@ -319,13 +324,14 @@ int accord_store_append(git_oid *out, accord_store *store, const char *refname,
 	}
 	error = git_reference_create_matching(&ref, store->repo, refname, &id, parent != NULL,
 					      parent, "accord: append");
-	if (error == GIT_ELOCKED && store->lock_fd >= 0 && remove_stale_ref_lock(store, refname) == 0)
-		error = git_reference_create_matching(&ref, store->repo, refname, &id, parent != NULL,
-						      parent, "accord: append");
+	if (error == GIT_ELOCKED && store->lock_fd >= 0 &&
+	    remove_stale_ref_lock(store, refname) == 0)
+		error = git_reference_create_matching(&ref, store->repo, refname, &id,
+						      parent != NULL, parent, "accord: append");
 	/* a ref deleted under us (ENOTFOUND for the expected parent) moved as much as any */
 	if (error == GIT_EMODIFIED || error == GIT_EEXISTS || (parent && error == GIT_ENOTFOUND)) {
-		error = accord_error_set(ACCORD_EMODIFIED, "%s moved while appending; nothing was written",
-					 refname);
+		error = accord_error_set(ACCORD_EMODIFIED,
+					 "%s moved while appending; nothing was written", refname);
 		goto done;
 	}
 	if (error < 0) {
@@ -429,7 +435,8 @@ int accord_commit_parse(accord_commit **out, const char *raw, size_t len)
 			c->author_off = c->payload.size - n - 1 + 7;
 			c->author_len = n - 7;
 			seen_author = 1;
-		} else if (n > 10 && memcmp(p, "committer ", 10) == 0 && seen_author && !seen_committer) {
+		} else if (n > 10 && memcmp(p, "committer ", 10) == 0 && seen_author &&
+			   !seen_committer) {
 			if (parse_committer_time(&c->committer_time, p + 10, n - 10) < 0)
 				goto bad;
 			c->committer_off = c->payload.size - n - 1 + 10;
@@ -483,8 +490,9 @@ int accord_commit_read(accord_commit **out, accord_store *store, const git_oid *
 		error = git_odb_read_header(&size, &type, odb, id);
 		if (error == 0 && size > ACCORD_COMMIT_MAX) {
 			git_odb_free(odb);
-			return accord_error_set(ACCORD_EBADSIG, "object %s is %zu bytes, larger than any entry may be",
-						hex, size);
+			return accord_error_set(
+				ACCORD_EBADSIG,
+				"object %s is %zu bytes, larger than any entry may be", hex, size);
 		}
 	}
 	error = git_odb_read(&obj, odb, id);

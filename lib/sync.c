@@ -64,7 +64,7 @@ static int hex_span(const char *s, size_t n)
 }
 
 /* Grow an array by one element and return a zeroed pointer to it. */
-#define PUSH(arr, count) \
+#define PUSH(arr, count)                                          \
 	((arr) = xrealloc((arr), ((count) + 1) * sizeof(*(arr))), \
 	 memset(&(arr)[(count)], 0, sizeof(*(arr))), &(arr)[(count)++])
 
@@ -193,7 +193,8 @@ static const accord_finding *finding_for(const accord_verification *v, const cha
 	size_t i;
 
 	for (i = 0; first && i < v->finding_count; i++)
-		if (!strcmp(v->findings[i].feed, keyid) && !strcmp(v->findings[i].commit, first->commit))
+		if (!strcmp(v->findings[i].feed, keyid) &&
+		    !strcmp(v->findings[i].commit, first->commit))
 			return &v->findings[i];
 	for (i = 0; i < v->finding_count; i++)
 		if (!strcmp(v->findings[i].feed, keyid))
@@ -204,7 +205,7 @@ static const accord_finding *finding_for(const accord_verification *v, const cha
 /* What sync and the hook hold back of a candidate: entries dated ahead of this machine's clock. */
 struct early {
 	accord_head head; /* the candidate's head as verified: before its first early entry */
-	int gone;	  /* nothing of it is verified (its first new entry is early, no local feed) */
+	int gone; /* nothing of it is verified (its first new entry is early, no local feed) */
 	int64_t seq, time;
 	char commit[GIT_OID_HEXSZ + 1];
 };
@@ -285,10 +286,11 @@ static void mark_early(accord_sync_candidate *c, const struct early *x)
 	c->kind = -1;
 	c->seq = x->seq;
 	snprintf(c->entry, sizeof(c->entry), "%s", x->commit);
-	snprintf(c->reason, sizeof(c->reason),
-		 "too early at seq %lld, commit %s: it is dated %s, more than %d minutes ahead of this machine's clock; "
-		 "it and what follows it wait until then (a clock set ahead?)",
-		 (long long)x->seq, x->commit, when, ACCORD_FUTURE_SLACK_S / 60);
+	snprintf(
+		c->reason, sizeof(c->reason),
+		"too early at seq %lld, commit %s: it is dated %s, more than %d minutes ahead of this machine's clock; "
+		"it and what follows it wait until then (a clock set ahead?)",
+		(long long)x->seq, x->commit, when, ACCORD_FUTURE_SLACK_S / 60);
 }
 
 int accord_sync_verify(accord_ledger **out, accord_verification **out_v, accord_store *store,
@@ -366,8 +368,8 @@ int accord_sync_verify(accord_ledger **out, accord_verification **out_v, accord_
 			continue;
 		}
 		/* Take the feed up to its last entry that counts or is set aside, if that is new here. */
-		if (vf && vf->kept > 0 && (!was || accord_chain_descendant_of(store, &vf->kept_head,
-									      &was->head) == 1))
+		if (vf && vf->kept > 0 &&
+		    (!was || accord_chain_descendant_of(store, &vf->kept_head, &was->head) == 1))
 			c->take = vf->kept_head;
 		c->refused = 1;
 		first = vf && (size_t)vf->kept < vf->count ? &vf->items[vf->kept] : NULL;
@@ -443,8 +445,8 @@ int accord_sync_heads_read(accord_head **out, size_t *count, const char *path)
 		size_t len = (size_t)((nl ? nl : end) - p);
 		accord_head h;
 
-		if (len != ACCORD_KEYID_HEXLEN + 1 + GIT_OID_HEXSZ || p[ACCORD_KEYID_HEXLEN] != ' ' ||
-		    !hex_span(p, ACCORD_KEYID_HEXLEN) ||
+		if (len != ACCORD_KEYID_HEXLEN + 1 + GIT_OID_HEXSZ ||
+		    p[ACCORD_KEYID_HEXLEN] != ' ' || !hex_span(p, ACCORD_KEYID_HEXLEN) ||
 		    !hex_span(p + ACCORD_KEYID_HEXLEN + 1, GIT_OID_HEXSZ)) {
 			free(heads);
 			accord_buf_dispose(&text);
@@ -506,7 +508,8 @@ static const accord_head *find_head(const accord_head *heads, size_t n, const ch
 }
 
 int accord_sync_rollbacks(accord_sync_rollback **out, size_t *count, accord_store *store,
-			  const accord_head *seen, size_t nseen, const accord_head *now, size_t nnow)
+			  const accord_head *seen, size_t nseen, const accord_head *now,
+			  size_t nnow)
 {
 	accord_sync_rollback *rb = NULL;
 	git_odb *odb = NULL;
@@ -612,7 +615,8 @@ static void check_evidence(evidence_item *items, size_t n, const accord_verifica
 			continue;
 		}
 		if (!accord_parties_member(parties, x->keyid)) {
-			snprintf(x->why, sizeof(x->why), "key %.12s is of no party of this ledger", x->keyid);
+			snprintf(x->why, sizeof(x->why), "key %.12s is of no party of this ledger",
+				 x->keyid);
 			continue;
 		}
 		f = accord_verification_feed(v, x->keyid);
@@ -621,11 +625,13 @@ static void check_evidence(evidence_item *items, size_t n, const accord_verifica
 			proof = 1;
 		for (j = 0; j < n && !proof; j++)
 			proof = j != i && items[j].e && !strcmp(items[j].keyid, x->keyid) &&
-				items[j].e->seq == x->e->seq && strcmp(items[j].e->id, x->e->id) != 0;
+				items[j].e->seq == x->e->seq &&
+				strcmp(items[j].e->id, x->e->id) != 0;
 		if (!proof)
-			snprintf(x->why, sizeof(x->why),
-				 "it proves no equivocation: no other signed entry of key %.12s has seq %lld here",
-				 x->keyid, (long long)x->e->seq);
+			snprintf(
+				x->why, sizeof(x->why),
+				"it proves no equivocation: no other signed entry of key %.12s has seq %lld here",
+				x->keyid, (long long)x->e->seq);
 	}
 	/*
 	 * A later entry of a side of a proven fork is kept too (both sides
@@ -638,12 +644,12 @@ static void check_evidence(evidence_item *items, size_t n, const accord_verifica
 		if (!x->e || !x->why[0] || strncmp(x->why, "it proves no", 12) != 0)
 			continue;
 		for (j = 0; j < nf; j++)
-			if (fs[j].kind == ACCORD_AUDIT_EQUIVOCATION && !strcmp(fs[j].feed, x->keyid) &&
-			    fs[j].seq <= x->e->seq)
+			if (fs[j].kind == ACCORD_AUDIT_EQUIVOCATION &&
+			    !strcmp(fs[j].feed, x->keyid) && fs[j].seq <= x->e->seq)
 				x->why[0] = '\0';
 		for (j = 0; j < n && x->why[0]; j++)
-			if (j != i && items[j].e && !items[j].why[0] && !strcmp(items[j].keyid, x->keyid) &&
-			    items[j].e->seq <= x->e->seq)
+			if (j != i && items[j].e && !items[j].why[0] &&
+			    !strcmp(items[j].keyid, x->keyid) && items[j].e->seq <= x->e->seq)
 				x->why[0] = '\0';
 	}
 }
@@ -683,7 +689,6 @@ static void evidence_items_free(evidence_item *items, size_t n)
 	free(items);
 }
 
-
 /* Number of commits from `head` back to `stop` (exclusive) or the root. */
 static size_t count_new(accord_store *store, const git_oid *head, const git_oid *stop)
 {
@@ -702,7 +707,8 @@ static int first_after(git_oid *out, accord_store *store, const git_oid *head, c
 
 		if (error < 0)
 			return accord_error_wrap(error, "walking a feed");
-		if (git_oid_is_zero(&parent) || (base && git_oid_equal(&parent, base)) || ++steps > 100000000) {
+		if (git_oid_is_zero(&parent) || (base && git_oid_equal(&parent, base)) ||
+		    ++steps > 100000000) {
 			*out = at;
 			return 0;
 		}
@@ -1056,7 +1062,8 @@ static int early_before(git_oid *head, const accord_ledger *l, const accord_veri
 	}
 	if (!first)
 		return 0;
-	if (first == 1 || !(it = accord_verified_feed_item(accord_verification_feed(v, keyid), first - 1)))
+	if (first == 1 ||
+	    !(it = accord_verified_feed_item(accord_verification_feed(v, keyid), first - 1)))
 		return -1;
 	git_oid_fromstr(head, it->commit);
 	return 0;
@@ -1116,7 +1123,8 @@ static int refuse_outside_layout(accord_sync_result *res, accord_store *store, c
 	for (i = 0; i < *nbad; i++) {
 		accord_buf why = ACCORD_BUF_INIT;
 
-		accord_buf_printf(&why, "the remote's ref %s%s is outside the ledger layout; ignored",
+		accord_buf_printf(&why,
+				  "the remote's ref %s%s is outside the ledger layout; ignored",
 				  ACCORD_REF_PREFIX, (*bad)[i] + q.size);
 		add_refused(res, "", NULL, why.ptr);
 		accord_buf_dispose(&why);
@@ -1150,7 +1158,8 @@ static int classify_remote(accord_sync_result *res, accord_sync_candidate **cand
 			c->head = remote[i];
 			res->fetched += count_new(store, &remote[i].head, l ? &l->head : NULL);
 		} else if (rel == ACCORD_SYNC_FORK &&
-			   (error = handle_fork(res, store, remote[i].keyid, &l->head, &remote[i].head)) < 0) {
+			   (error = handle_fork(res, store, remote[i].keyid, &l->head,
+						&remote[i].head)) < 0) {
 			return error;
 		}
 	}
@@ -1158,16 +1167,18 @@ static int classify_remote(accord_sync_result *res, accord_sync_candidate **cand
 }
 
 /* Move each feed ref onto what the verification took of its candidate, never past it. */
-static int take_candidates(accord_sync_result *res, accord_store *store, const accord_sync_candidate *cands,
-			   size_t ncands, const accord_head *local, size_t nlocal,
-			   const accord_ledger *before, const accord_ledger *verified)
+static int take_candidates(accord_sync_result *res, accord_store *store,
+			   const accord_sync_candidate *cands, size_t ncands,
+			   const accord_head *local, size_t nlocal, const accord_ledger *before,
+			   const accord_ledger *verified)
 {
 	size_t i;
 	int error;
 
 	for (i = 0; i < ncands; i++) {
 		const accord_head *l = find_head(local, nlocal, cands[i].head.keyid);
-		const accord_feed *was = before ? accord_ledger_feed(before, cands[i].head.keyid) : NULL;
+		const accord_feed *was =
+			before ? accord_ledger_feed(before, cands[i].head.keyid) : NULL;
 		const accord_feed *now = accord_ledger_feed(verified, cands[i].head.keyid);
 		accord_sync_accepted *a;
 		accord_buf ref = ACCORD_BUF_INIT;
@@ -1177,7 +1188,8 @@ static int take_candidates(accord_sync_result *res, accord_store *store, const a
 					  has_evidence(store, cands[i].head.keyid)))
 			*PUSH(res->refused, res->refused_count) = cands[i];
 		/* Never move a feed ref onto an entry that does not count. */
-		if (git_oid_is_zero(&cands[i].take) || (l && git_oid_equal(&cands[i].take, &l->head)))
+		if (git_oid_is_zero(&cands[i].take) ||
+		    (l && git_oid_equal(&cands[i].take, &l->head)))
 			continue;
 		accord_buf_printf(&ref, "%s%s", ACCORD_FEED_PREFIX, cands[i].head.keyid);
 		error = ref_create(store, ref.ptr, &cands[i].take, l ? &l->head : NULL);
@@ -1198,8 +1210,9 @@ static int take_candidates(accord_sync_result *res, accord_store *store, const a
  * fault, and nothing the remote would refuse as too early.
  */
 static void plan_feed_pushes(accord_transport_update **pushes, size_t *npushes, accord_store *store,
-			     accord_head *local, size_t nlocal, const accord_head *remote, size_t nremote,
-			     const accord_ledger *verified, const accord_verification *vv)
+			     accord_head *local, size_t nlocal, const accord_head *remote,
+			     size_t nremote, const accord_ledger *verified,
+			     const accord_verification *vv)
 {
 	size_t i;
 
@@ -1211,7 +1224,8 @@ static void plan_feed_pushes(accord_transport_update **pushes, size_t *npushes, 
 		accord_transport_update *u;
 
 		if (beyond && git_oid_equal(&beyond->head, &local[i].head)) {
-			const accord_verified_feed *f = accord_verification_feed(vv, local[i].keyid);
+			const accord_verified_feed *f =
+				accord_verification_feed(vv, local[i].keyid);
 
 			if (!f || f->kept == 0)
 				continue;
@@ -1232,8 +1246,8 @@ static void plan_feed_pushes(accord_transport_update **pushes, size_t *npushes, 
 }
 
 /* Our evidence refs (proofs of forks) the remote does not hold. */
-static int plan_evidence_pushes(accord_transport_update **pushes, size_t *npushes, accord_store *store,
-				const char *qevidence)
+static int plan_evidence_pushes(accord_transport_update **pushes, size_t *npushes,
+				accord_store *store, const char *qevidence)
 {
 	git_strarray ev = { NULL, 0 };
 	size_t i;
@@ -1245,7 +1259,8 @@ static int plan_evidence_pushes(accord_transport_update **pushes, size_t *npushe
 		accord_buf q = ACCORD_BUF_INIT;
 		git_oid there;
 
-		accord_buf_printf(&q, "%s%s", qevidence, ev.strings[i] + strlen(ACCORD_EVIDENCE_PREFIX));
+		accord_buf_printf(&q, "%s%s", qevidence,
+				  ev.strings[i] + strlen(ACCORD_EVIDENCE_PREFIX));
 		if (accord_store_ref_get(&there, store, q.ptr) == ACCORD_ENOTFOUND &&
 		    accord_store_ref_get(&there, store, ev.strings[i]) == 0) {
 			accord_transport_update *u = PUSH(*pushes, *npushes);
@@ -1260,8 +1275,8 @@ static int plan_evidence_pushes(accord_transport_update **pushes, size_t *npushe
 }
 
 /* What the remote took: listed, and its feed heads as now seen there (`after`). */
-static void record_pushed(accord_sync_result *res, const accord_transport_update *pushes, size_t npushes,
-			  accord_head *after, size_t *nafter)
+static void record_pushed(accord_sync_result *res, const accord_transport_update *pushes,
+			  size_t npushes, accord_head *after, size_t *nafter)
 {
 	size_t i;
 
@@ -1295,7 +1310,8 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 	char **bad = NULL, *seenfile = NULL;
 	accord_transport_update *pushes = NULL;
 	size_t npushes = 0;
-	accord_buf qfeeds = ACCORD_BUF_INIT, qevidence = ACCORD_BUF_INIT, quarantine = ACCORD_BUF_INIT;
+	accord_buf qfeeds = ACCORD_BUF_INIT, qevidence = ACCORD_BUF_INIT,
+		   quarantine = ACCORD_BUF_INIT;
 	int error, locked = 0;
 
 	/*
@@ -1316,17 +1332,21 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 	opts_before.head_count = nlocal;
 	if ((error = accord_ledger_open(&before, store, &opts_before)) < 0) {
 		if (error == ACCORD_ENOTFOUND)
-			error = accord_error_set(ACCORD_ENOTFOUND,
-						 "no ledger here to sync (use accord clone URL DIR)");
+			error = accord_error_set(
+				ACCORD_ENOTFOUND,
+				"no ledger here to sync (use accord clone URL DIR)");
 		else
-			error = accord_error_wrap(ACCORD_EBADSIG, "the local ledger does not verify");
+			error = accord_error_wrap(ACCORD_EBADSIG,
+						  "the local ledger does not verify");
 		goto fail;
 	}
 	accord_buf_printf(&qfeeds, "%s%s/feeds/", ACCORD_QUARANTINE_PREFIX, name);
 	accord_buf_printf(&qevidence, "%s%s/evidence/", ACCORD_QUARANTINE_PREFIX, name);
 	if ((error = list_feeds(&remote, &nremote, store, qfeeds.ptr, &bad, &nbad)) < 0 ||
-	    (error = refuse_outside_layout(res, store, name, &qfeeds, &qevidence, &bad, &nbad)) < 0 ||
-	    (error = classify_remote(res, &cands, &ncands, store, local, nlocal, remote, nremote)) < 0)
+	    (error = refuse_outside_layout(res, store, name, &qfeeds, &qevidence, &bad, &nbad)) <
+		    0 ||
+	    (error = classify_remote(res, &cands, &ncands, store, local, nlocal, remote, nremote)) <
+		    0)
 		goto fail;
 
 	{
@@ -1337,7 +1357,8 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 		/* One verification of the local feeds, the candidates and the incoming evidence. */
 		error = list_evidence(&evh, &evnames, &nev, store, qevidence.ptr);
 		if (error == 0)
-			error = accord_sync_verify(&verified, &vv, store, local, nlocal, cands, ncands, evh, nev);
+			error = accord_sync_verify(&verified, &vv, store, local, nlocal, cands,
+						   ncands, evh, nev);
 		for (i = 0; i < nev; i++)
 			free(evnames[i]);
 		free(evnames);
@@ -1349,7 +1370,8 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 	if (opts && opts->progress)
 		opts->progress(name, "verifying entries", verified->count, verified->count,
 			       opts->payload);
-	if ((error = take_candidates(res, store, cands, ncands, local, nlocal, before, verified)) < 0 ||
+	if ((error = take_candidates(res, store, cands, ncands, local, nlocal, before, verified)) <
+		    0 ||
 	    (error = take_evidence(res, store, qevidence.ptr, vv, verified)) < 0)
 		goto fail;
 
@@ -1426,7 +1448,8 @@ static int refused_before(const accord_sync_result *res, size_t n, const accord_
 
 	for (i = 0; i < n; i++)
 		if (!strcmp(res->refused[i].head.keyid, c->head.keyid) &&
-		    !strcmp(res->refused[i].entry, c->entry) && !strcmp(res->refused[i].reason, c->reason))
+		    !strcmp(res->refused[i].entry, c->entry) &&
+		    !strcmp(res->refused[i].reason, c->reason))
 			return 1;
 	return 0;
 }
@@ -1477,9 +1500,10 @@ int accord_sync_remote(accord_sync_result **out, accord_store *store, const char
 		if (error != ACCORD_EMODIFIED)
 			break;
 		if (round == ACCORD_SYNC_ROUNDS) {
-			error = accord_error_set(ACCORD_ERROR,
-						 "%s kept moving during the sync; gave up after %d rounds of fetch, verify and push",
-						 name, round);
+			error = accord_error_set(
+				ACCORD_ERROR,
+				"%s kept moving during the sync; gave up after %d rounds of fetch, verify and push",
+				name, round);
 			result_error(res);
 			break;
 		}
@@ -1610,7 +1634,8 @@ int accord_sync_remote_url(char **url, char **pushurl, accord_store *store, cons
 			free(*pushurl);
 			*pushurl = NULL;
 		}
-		return accord_error_set(ACCORD_ENOTFOUND, "no remote '%s' (see accord remote add)", name);
+		return accord_error_set(ACCORD_ENOTFOUND, "no remote '%s' (see accord remote add)",
+					name);
 	}
 	return 0;
 }
@@ -1643,7 +1668,8 @@ int accord_sync_remote_list(git_strarray *out, accord_store *store)
 		    strcmp(entry->name + len - 4, ".url") != 0)
 			continue;
 		for (i = 0; i < n; i++)
-			if (strlen(names[i]) == len - 11 && !strncmp(names[i], entry->name + 7, len - 11))
+			if (strlen(names[i]) == len - 11 &&
+			    !strncmp(names[i], entry->name + 7, len - 11))
 				break;
 		if (i < n)
 			continue;
@@ -1754,10 +1780,12 @@ int accord_sync_clone(char *out_id, accord_sync_result **out_res, const char *ur
 
 	if (stat(dir, &st) == 0) {
 		if (!S_ISDIR(st.st_mode) || !dir_is_empty(dir))
-			return accord_error_set(ACCORD_EEXISTS, "%s exists and is not an empty folder", dir);
+			return accord_error_set(ACCORD_EEXISTS,
+						"%s exists and is not an empty folder", dir);
 	} else if (errno == ENOENT) {
 		if (mkdir(dir, 0777) < 0)
-			return accord_error_set(ACCORD_ERROR, "can't create %s: %s", dir, strerror(errno));
+			return accord_error_set(ACCORD_ERROR, "can't create %s: %s", dir,
+						strerror(errno));
 		created = 1;
 	} else {
 		return accord_error_set(ACCORD_ERROR, "can't use %s: %s", dir, strerror(errno));
@@ -1779,12 +1807,14 @@ int accord_sync_clone(char *out_id, accord_sync_result **out_res, const char *ur
 	for (i = 0; i < nbad; i++) {
 		accord_buf why = ACCORD_BUF_INIT;
 
-		accord_buf_printf(&why, "the remote's ref %s is outside the ledger layout; ignored", bad[i]);
+		accord_buf_printf(&why, "the remote's ref %s is outside the ledger layout; ignored",
+				  bad[i]);
 		add_refused(scratch, "", NULL, why.ptr);
 		accord_buf_dispose(&why);
 	}
 	if (n == 0) {
-		error = accord_error_set(ACCORD_ENOTFOUND, "%s holds no ledger (no refs/accord/feeds/)", url);
+		error = accord_error_set(ACCORD_ENOTFOUND,
+					 "%s holds no ledger (no refs/accord/feeds/)", url);
 		goto done;
 	}
 	cands = xcalloc(n, sizeof(*cands));
@@ -1796,7 +1826,8 @@ int accord_sync_clone(char *out_id, accord_sync_result **out_res, const char *ur
 		size_t nev = 0;
 
 		/* A copy of a ledger whose genesis verifies: what counts, its findings, its evidence. */
-		error = list_evidence(&evh, &evnames, &nev, store, ACCORD_QUARANTINE_PREFIX "origin/evidence/");
+		error = list_evidence(&evh, &evnames, &nev, store,
+				      ACCORD_QUARANTINE_PREFIX "origin/evidence/");
 		if (error == 0)
 			error = accord_sync_verify(&l, &v, store, NULL, 0, cands, n, evh, nev);
 		for (i = 0; i < nev; i++)
@@ -1814,9 +1845,10 @@ int accord_sync_clone(char *out_id, accord_sync_result **out_res, const char *ur
 	 * thing a look-alike cannot copy.
 	 */
 	if (opts && opts->expect_ledger && strcmp(l->id, opts->expect_ledger) != 0) {
-		error = accord_error_set(ACCORD_EBADSIG,
-					 "%s holds ledger %s, not the expected %s; nothing was cloned",
-					 url, l->id, opts->expect_ledger);
+		error = accord_error_set(
+			ACCORD_EBADSIG,
+			"%s holds ledger %s, not the expected %s; nothing was cloned", url, l->id,
+			opts->expect_ledger);
 		goto done;
 	}
 	if (opts && opts->progress)
@@ -1841,7 +1873,8 @@ int accord_sync_clone(char *out_id, accord_sync_result **out_res, const char *ur
 			a->to = now ? now->seq : 0;
 		}
 	}
-	if ((error = take_evidence(scratch, store, ACCORD_QUARANTINE_PREFIX "origin/evidence/", v, l)) < 0)
+	if ((error = take_evidence(scratch, store, ACCORD_QUARANTINE_PREFIX "origin/evidence/", v,
+				   l)) < 0)
 		goto done;
 	scratch->verified = l->count;
 	if ((error = accord_store_config_set(store, "accord.ledger", l->id)) < 0 ||
@@ -1891,7 +1924,8 @@ int accord_sync_check_push(accord_store *store, const accord_ref_update *u, size
 	}
 	for (i = 0; i < count; i++) {
 		const char *ref = u[i].ref, *k;
-		int deleting = git_oid_is_zero(&u[i].new_id), creating = git_oid_is_zero(&u[i].old_id);
+		int deleting = git_oid_is_zero(&u[i].new_id),
+		    creating = git_oid_is_zero(&u[i].old_id);
 
 		if (strncmp(ref, ACCORD_REF_PREFIX, strlen(ACCORD_REF_PREFIX)) != 0)
 			continue; /* branches and tags are not the ledger's business */
@@ -1901,19 +1935,23 @@ int accord_sync_check_push(accord_store *store, const accord_ref_update *u, size
 			int r;
 
 			if (deleting) {
-				error = accord_error_set(ACCORD_EDENIED, "%s: a feed may not be deleted", ref);
+				error = accord_error_set(ACCORD_EDENIED,
+							 "%s: a feed may not be deleted", ref);
 				goto done;
 			}
 			if (!creating && !git_oid_equal(&u[i].old_id, &u[i].new_id)) {
 				r = accord_chain_descendant_of(store, &u[i].new_id, &u[i].old_id);
 				if (r < 0) {
-					error = accord_error_wrap(ACCORD_EDENIED, "%s: its chain cannot be read", ref);
+					error = accord_error_wrap(ACCORD_EDENIED,
+								  "%s: its chain cannot be read",
+								  ref);
 					goto done;
 				}
 				if (r != 1) {
-					error = accord_error_set(ACCORD_EDENIED,
-								 "%s: not a fast-forward (a feed may only grow)",
-								 ref);
+					error = accord_error_set(
+						ACCORD_EDENIED,
+						"%s: not a fast-forward (a feed may only grow)",
+						ref);
 					goto done;
 				}
 			}
@@ -1926,17 +1964,20 @@ int accord_sync_check_push(accord_store *store, const accord_ref_update *u, size
 			}
 			h->head.head = u[i].new_id;
 			touched = 1;
-		} else if (strncmp(ref, ACCORD_EVIDENCE_PREFIX, strlen(ACCORD_EVIDENCE_PREFIX)) == 0) {
+		} else if (strncmp(ref, ACCORD_EVIDENCE_PREFIX, strlen(ACCORD_EVIDENCE_PREFIX)) ==
+			   0) {
 			if (!creating || deleting) {
-				error = accord_error_set(ACCORD_EDENIED,
-							 "%s: evidence may only be added, never moved or deleted",
-							 ref);
+				error = accord_error_set(
+					ACCORD_EDENIED,
+					"%s: evidence may only be added, never moved or deleted",
+					ref);
 				goto done;
 			}
 			read_evidence_item(&items[nev], store, ref + strlen(ACCORD_EVIDENCE_PREFIX),
 					   &u[i].new_id);
 			if (!items[nev].e) {
-				error = accord_error_set(items[nev].misnamed ? ACCORD_EDENIED : ACCORD_EBADSIG,
+				error = accord_error_set(items[nev].misnamed ? ACCORD_EDENIED
+									     : ACCORD_EBADSIG,
 							 "%s: %s", ref, items[nev].why);
 				goto done;
 			}
@@ -1945,9 +1986,10 @@ int accord_sync_check_push(accord_store *store, const accord_ref_update *u, size
 			nev++;
 			touched = 1;
 		} else {
-			error = accord_error_set(ACCORD_EDENIED,
-						 "%s is outside the ledger layout (%s<key id>, %s<key id>/<commit>)",
-						 ref, ACCORD_FEED_PREFIX, ACCORD_EVIDENCE_PREFIX);
+			error = accord_error_set(
+				ACCORD_EDENIED,
+				"%s is outside the ledger layout (%s<key id>, %s<key id>/<commit>)",
+				ref, ACCORD_FEED_PREFIX, ACCORD_EVIDENCE_PREFIX);
 			goto done;
 		}
 	}
@@ -1955,14 +1997,16 @@ int accord_sync_check_push(accord_store *store, const accord_ref_update *u, size
 		goto done;
 	/* One pass over the hub's feeds with the pushed ones in place: linear in the push. */
 	if ((error = accord_sync_verify(&l, &v, store, heads, nhub, cands, ncands, evh, nev)) < 0) {
-		error = accord_error_wrap(ACCORD_EBADSIG, "the ledger this push would make has no valid genesis");
+		error = accord_error_wrap(ACCORD_EBADSIG,
+					  "the ledger this push would make has no valid genesis");
 		goto done;
 	}
 	for (i = 0; i < ncands; i++) {
 		if (!cands[i].refused)
 			continue;
 		/* What was on the hub before is not this push's fault. */
-		if (!git_oid_is_zero(&cands[i].take) && git_oid_equal(&cands[i].take, &cands[i].head.head))
+		if (!git_oid_is_zero(&cands[i].take) &&
+		    git_oid_equal(&cands[i].take, &cands[i].head.head))
 			continue;
 		accord_buf_printf(&why, "%s%s%s: %s", refused++ ? "; " : "", ACCORD_FEED_PREFIX,
 				  cands[i].head.keyid, cands[i].reason);
@@ -1970,8 +2014,9 @@ int accord_sync_check_push(accord_store *store, const accord_ref_update *u, size
 	check_evidence(items, nev, v, l);
 	for (i = 0; i < nev; i++)
 		if (items[i].why[0])
-			accord_buf_printf(&why, "%s%s%s/%s: %s", refused++ ? "; " : "", ACCORD_EVIDENCE_PREFIX,
-					  items[i].keyid, git_oid_tostr_s(&items[i].commit), items[i].why);
+			accord_buf_printf(&why, "%s%s%s/%s: %s", refused++ ? "; " : "",
+					  ACCORD_EVIDENCE_PREFIX, items[i].keyid,
+					  git_oid_tostr_s(&items[i].commit), items[i].why);
 	if (refused)
 		error = accord_error_set(ACCORD_EBADSIG, "%zu refused: %s", refused, why.ptr);
 done:

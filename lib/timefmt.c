@@ -14,7 +14,7 @@
 
 #define SECS_PER_DAY 86400
 #define MIN_TIME (-62135596800LL) /* 0001-01-01T00:00:00Z */
-#define MAX_TIME 253402300799LL   /* 9999-12-31T23:59:59Z */
+#define MAX_TIME 253402300799LL	  /* 9999-12-31T23:59:59Z */
 /* 100 years of 365.25 days: the longest duration anyone means */
 #define MAX_DURATION (36525LL * SECS_PER_DAY)
 /* How much of a bad argument to quote back. */
@@ -163,7 +163,8 @@ static int parse_rfc3339(int64_t *out, const char *s, const char **why)
 	 * It exists only as 23:59:60 UTC, so :60 at any other minute is refused.
 	 */
 	t = civil_to_time(&c, c.second == 60 ? 59 : c.second) - sign * (oh * 3600 + om * 60);
-	if (c.second == 60 && ((t % SECS_PER_DAY) + SECS_PER_DAY) % SECS_PER_DAY != SECS_PER_DAY - 1) {
+	if (c.second == 60 &&
+	    ((t % SECS_PER_DAY) + SECS_PER_DAY) % SECS_PER_DAY != SECS_PER_DAY - 1) {
 		*why = "second 60 is a leap second, which only 23:59:60 UTC can be";
 		return -1;
 	}
@@ -209,9 +210,10 @@ static int zoneless_error(const char *s)
 		 len == 16 ? ":00" : "");
 	if (parse_fields(&c, fixed, "T", &why) < 0)
 		return 0; /* an impossible date: say that instead */
-	return accord_error_set(ACCORD_EINVALID,
-				"invalid time \"%s\": no time zone; write %sZ for UTC, or give the offset, such as %s+01:00",
-				s, fixed, fixed);
+	return accord_error_set(
+		ACCORD_EINVALID,
+		"invalid time \"%s\": no time zone; write %sZ for UTC, or give the offset, such as %s+01:00",
+		s, fixed, fixed);
 }
 
 static int time_error(const char *s, const char *why)
@@ -221,11 +223,12 @@ static int time_error(const char *s, const char *why)
 	if (!why && zoneless_error(s) < 0)
 		return ACCORD_EINVALID;
 	if (why)
-		return accord_error_set(ACCORD_EINVALID, "invalid time \"%.*s\": %s",
-					QUOTE_MAX, s, why);
-	return accord_error_set(ACCORD_EINVALID,
-				"invalid time \"%.*s\": expected RFC 3339 such as 2026-11-23T07:31:00Z, or a date such as 2026-11-23",
-				QUOTE_MAX, s);
+		return accord_error_set(ACCORD_EINVALID, "invalid time \"%.*s\": %s", QUOTE_MAX, s,
+					why);
+	return accord_error_set(
+		ACCORD_EINVALID,
+		"invalid time \"%.*s\": expected RFC 3339 such as 2026-11-23T07:31:00Z, or a date such as 2026-11-23",
+		QUOTE_MAX, s);
 }
 
 /* RFC 3339, or a plain date meaning its first second in UTC ("--since 2026-11-23"). */
@@ -359,8 +362,8 @@ invalid:
 				"invalid duration \"%.*s\": use forms like 45s, 30m, 4h, 1h30m",
 				QUOTE_MAX, s);
 too_long:
-	return accord_error_set(ACCORD_EINVALID,
-				"invalid duration \"%.*s\": longer than 100 years", QUOTE_MAX, s);
+	return accord_error_set(ACCORD_EINVALID, "invalid duration \"%.*s\": longer than 100 years",
+				QUOTE_MAX, s);
 }
 
 void accord_duration_format(char *out, size_t outlen, int64_t seconds)

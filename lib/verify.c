@@ -35,16 +35,21 @@ static const struct {
 	{ "wrong-signer", "signed by a key other than the entry's author" },
 	{ "entry-missing", "an entry is missing from a feed (removed)" },
 	{ "reordered", "entries of a feed are out of order" },
-	{ "rollback", "a feed no longer extends the head verified before (truncated or rewritten)" },
+	{ "rollback",
+	  "a feed no longer extends the head verified before (truncated or rewritten)" },
 	{ "equivocation", "two signed entries with the same author and sequence number" },
 	{ "foreign-ledger", "an entry or feed replayed from another ledger" },
 	{ "unknown-key", "signed by a key of no party" },
-	{ "revoked-key", "signed by a revoked key beyond its cut, after its revocation (in its causal past)" },
+	{ "revoked-key",
+	  "signed by a revoked key beyond its cut, after its revocation (in its causal past)" },
 	{ "bad-cosign", "a cosign naming a missing or altered proposal" },
-	{ "malformed-entry", "not an entry: malformed JSON, invalid UTF-8, duplicate keys or oversized" },
-	{ "unknown-type", "a type that is no type name (other unknown types are kept, not interpreted)" },
+	{ "malformed-entry",
+	  "not an entry: malformed JSON, invalid UTF-8, duplicate keys or oversized" },
+	{ "unknown-type",
+	  "a type that is no type name (other unknown types are kept, not interpreted)" },
 	{ "unknown-field", "a field no schema knows" },
-	{ "signature-mismatch", "the commit's signature does not verify over the commit and its entry" },
+	{ "signature-mismatch",
+	  "the commit's signature does not verify over the commit and its entry" },
 	{ "unknown-ref", "a ref under refs/accord/ outside the ledger's layout" },
 	{ "split-view", "a partner's signed checkpoint contradicts this copy of a feed" },
 	{ "time-backwards", "time runs backwards within a feed" },
@@ -53,11 +58,15 @@ static const struct {
 	{ "wrong-feed", "an entry stored in another key's feed" },
 	{ "bad-commit", "the git commit around an entry is not in accord's form or encoding" },
 	{ "not-authorized", "the author was not allowed to write this entry at that point" },
-	{ "false-checkpoint", "a checkpoint names, for a feed and seq, an entry other than the feed's signed one, with no proof that the feed forked" },
-	{ "past-cut", "set aside: beyond its key's cut (written before its author learned of the revocation), or resting on such an entry" },
+	{ "false-checkpoint",
+	  "a checkpoint names, for a feed and seq, an entry other than the feed's signed one, with no proof that the feed forked" },
+	{ "past-cut",
+	  "set aside: beyond its key's cut (written before its author learned of the revocation), or resting on such an entry" },
 	{ "pending", "names dependencies this copy does not hold: not valid until they arrive" },
-	{ "late", "recorded but without effect: it changes a decision it does not causally follow" },
-	{ "forked", "set aside: an entry of a forked key, from the fork on, that no counted entry of another key depends on" },
+	{ "late",
+	  "recorded but without effect: it changes a decision it does not causally follow" },
+	{ "forked",
+	  "set aside: an entry of a forked key, from the fork on, that no counted entry of another key depends on" },
 };
 
 const char *accord_audit_kind_name(accord_audit_kind kind)
@@ -96,15 +105,15 @@ struct item {
 	char author[ACCORD_KEYID_HEXLEN + 1];
 	char incident[ACCORD_ID_HEXLEN + 1]; /* as the bytes claim it, for naming it in findings */
 	/* from the main thread */
-	int authentic;	   /* signed by its author, parsed, in its author's feed */
-	int flagged;	   /* some finding is about it */
-	int sigfail;	   /* signature does not verify: modified or mismatched */
-	int counted;	   /* counts in the current replay round */
-	int aside;	   /* set aside by a rule this round, its own deps counting or set aside */
-	int fork;	   /* of a forked key, at or past the fork: counts only if vouched for */
-	int fork_ok;	   /* (fork) its chain and clock check out against its prev, found by id */
-	int vouched;	   /* (fork) in the causal past of a counted entry of a key that did not fork */
-	int hole;	   /* this round: beyond its key's cut, within a raise, set aside (raised_over) */
+	int authentic; /* signed by its author, parsed, in its author's feed */
+	int flagged;   /* some finding is about it */
+	int sigfail;   /* signature does not verify: modified or mismatched */
+	int counted;   /* counts in the current replay round */
+	int aside;     /* set aside by a rule this round, its own deps counting or set aside */
+	int fork;      /* of a forked key, at or past the fork: counts only if vouched for */
+	int fork_ok;   /* (fork) its chain and clock check out against its prev, found by id */
+	int vouched;   /* (fork) in the causal past of a counted entry of a key that did not fork */
+	int hole; /* this round: beyond its key's cut, within a raise, set aside (raised_over) */
 	char *modified_by; /* proof that the bytes changed (who names other bytes) */
 };
 
@@ -126,13 +135,14 @@ struct run {
 	accord_verification *v;
 	accord_store *store;
 	int threads;
-	int lean; /* accord_verify_options.lean */
+	int lean;		   /* accord_verify_options.lean */
 	accord_sigcache *sigcache; /* the store's, unless the options say otherwise */
 	struct feed *feeds;
 	size_t nfeeds;
 	struct feed *ev;
 	size_t nev;
-	accord_idmap byid;   /* entry id -> item: every authentic entry of the ledger, feeds and forks */
+	accord_idmap
+		byid; /* entry id -> item: every authentic entry of the ledger, feeds and forks */
 	struct item **forks; /* entries of forked keys from the fork on, both sides */
 	size_t nforks;
 	struct item **invites; /* every party-invite, for refusals naming a party set aside */
@@ -172,11 +182,12 @@ int accord_audit_kind_sets_aside(accord_audit_kind kind)
 	 * dependencies, and late changes to decisions.
 	 */
 	return kind == ACCORD_AUDIT_PAST_CUT || kind == ACCORD_AUDIT_REVOKED_KEY ||
-	       kind == ACCORD_AUDIT_PENDING || kind == ACCORD_AUDIT_LATE || kind == ACCORD_AUDIT_FORKED;
+	       kind == ACCORD_AUDIT_PENDING || kind == ACCORD_AUDIT_LATE ||
+	       kind == ACCORD_AUDIT_FORKED;
 }
 
-static accord_finding *new_finding(accord_verification *v, accord_audit_kind kind,
-				   const char *feed, const char *ref)
+static accord_finding *new_finding(accord_verification *v, accord_audit_kind kind, const char *feed,
+				   const char *ref)
 {
 	accord_finding *f;
 
@@ -198,7 +209,8 @@ static accord_finding *new_finding(accord_verification *v, accord_audit_kind kin
 }
 
 static void add_finding(struct run *r, accord_audit_kind kind, const char *feed, struct item *it,
-			const char *ref, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+			const char *ref, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 static void add_finding(struct run *r, accord_audit_kind kind, const char *feed, struct item *it,
 			const char *ref, const char *fmt, ...)
 {
@@ -221,7 +233,8 @@ static void add_finding(struct run *r, accord_audit_kind kind, const char *feed,
 }
 
 void accord_verification_add(accord_verification *v, accord_audit_kind kind, const char *feed,
-			     const accord_verified_item *item, const char *ref, const char *fmt, ...)
+			     const accord_verified_item *item, const char *ref, const char *fmt,
+			     ...)
 {
 	accord_finding *f = new_finding(v, kind, feed, ref);
 	va_list ap;
@@ -326,13 +339,13 @@ static void verify_item(struct item *it, accord_sigcache *cache)
 		 * commit): the same result again, only the Ed25519 work skipped.
 		 */
 		if (cache)
-			accord_sigcache_digest(digest, c->signature.ptr, c->signature.size, c->payload.ptr,
-					       c->payload.size);
+			accord_sigcache_digest(digest, c->signature.ptr, c->signature.size,
+					       c->payload.ptr, c->payload.size);
 		if (cache && accord_sigcache_get(&signer, cache, digest)) {
 			it->sig = SIG_OK;
 		} else {
-			it->sig = accord_sshsig_verify(&signer, c->signature.ptr, c->signature.size, "git",
-						       c->payload.ptr, c->payload.size);
+			it->sig = accord_sshsig_verify(&signer, c->signature.ptr, c->signature.size,
+						       "git", c->payload.ptr, c->payload.size);
 			if (cache && it->sig == SIG_OK)
 				accord_sigcache_put(cache, digest, &signer);
 		}
@@ -358,7 +371,8 @@ static void verify_item(struct item *it, accord_sigcache *cache)
 		int kind = accord_schema_last_failure() == ACCORD_SCHEMA_UNKNOWN_FIELD;
 		cJSON *j = NULL;
 
-		if (accord_json_parse_strict(&j, c->message, c->message_len, ACCORD_ENTRY_MAX, 1) < 0) {
+		if (accord_json_parse_strict(&j, c->message, c->message_len, ACCORD_ENTRY_MAX, 1) <
+		    0) {
 			it->parse_kind = ACCORD_AUDIT_MALFORMED_ENTRY;
 			it->parse_msg = xprintf("not strict JSON: %s", accord_error_last());
 		} else if (!cJSON_IsObject(j)) {
@@ -391,7 +405,9 @@ static void verify_item(struct item *it, accord_sigcache *cache)
 	if (c->has_extra_headers)
 		accord_buf_puts(&form, "; the commit has headers accord does not write");
 	if (c->sig_misplaced)
-		accord_buf_puts(&form, "; the signature header is not the last header, where accord writes it");
+		accord_buf_puts(
+			&form,
+			"; the signature header is not the last header, where accord writes it");
 	if (c->signature.size && it->sig == SIG_OK &&
 	    !accord_sshsig_is_canonical(c->signature.ptr, c->signature.size))
 		accord_buf_puts(&form, "; the signature is not in the one encoding accord writes "
@@ -412,8 +428,10 @@ static void verify_item(struct item *it, accord_sigcache *cache)
 		    memcmp(c->payload.ptr + c->author_off, ident.ptr, ident.size) != 0 ||
 		    c->committer_len != ident.size ||
 		    memcmp(c->payload.ptr + c->committer_off, ident.ptr, ident.size) != 0)
-			accord_buf_printf(&form, "; the commit's author or committer is not \"%s\", "
-						 "the one accord derives from the entry", ident.ptr);
+			accord_buf_printf(&form,
+					  "; the commit's author or committer is not \"%s\", "
+					  "the one accord derives from the entry",
+					  ident.ptr);
 		accord_buf_dispose(&ident);
 	}
 	if (form.size)
@@ -459,7 +477,8 @@ static void *worker(void *arg)
  * Verify items on `threads` threads (the caller's thread being one of
  * them); with `lean`, keep of each entry only what the rules read.
  */
-static void verify_items(struct item *items, size_t n, int threads, int lean, accord_sigcache *cache)
+static void verify_items(struct item *items, size_t n, int threads, int lean,
+			 accord_sigcache *cache)
 {
 	struct pool p = { items, n, 0, lean, cache, PTHREAD_MUTEX_INITIALIZER };
 	pthread_t tids[8];
@@ -554,9 +573,11 @@ static int read_chain(struct run *r, struct feed *f, const git_oid *head,
 			continue;
 		}
 		if (error == ACCORD_ENOTFOUND || error == ACCORD_EBADSIG) {
-			add_finding(r, error == ACCORD_ENOTFOUND ? ACCORD_AUDIT_ENTRY_MISSING : ACCORD_AUDIT_BAD_COMMIT,
-				    f->keyid, it, f->ref,
-				    "%s; the feed before it cannot be read", accord_error_last());
+			add_finding(r,
+				    error == ACCORD_ENOTFOUND ? ACCORD_AUDIT_ENTRY_MISSING
+							      : ACCORD_AUDIT_BAD_COMMIT,
+				    f->keyid, it, f->ref, "%s; the feed before it cannot be read",
+				    accord_error_last());
 			break;
 		}
 		if (error < 0)
@@ -566,7 +587,8 @@ static int read_chain(struct run *r, struct feed *f, const git_oid *head,
 		root = c->parent_count == 0;
 		at = c->parent;
 		if (f->n - done >= VERIFY_BATCH) { /* frees the batch's commits, c among them */
-			verify_items(f->items + done, f->n - done, r->threads, r->lean, r->sigcache);
+			verify_items(f->items + done, f->n - done, r->threads, r->lean,
+				     r->sigcache);
 			done = f->n;
 		}
 		if (root)
@@ -597,7 +619,8 @@ static void item_findings(struct run *r, struct feed *f, struct item *it)
 	if (it->form_msg)
 		add_finding(r, ACCORD_AUDIT_BAD_COMMIT, f->keyid, it, ref, "%s", it->form_msg);
 	if (it->sig == SIG_NONE) {
-		add_finding(r, ACCORD_AUDIT_SIGNATURE_MISMATCH, f->keyid, it, ref, "the commit is not signed");
+		add_finding(r, ACCORD_AUDIT_SIGNATURE_MISMATCH, f->keyid, it, ref,
+			    "the commit is not signed");
 	} else if (it->sig == ACCORD_EINVALID) {
 		add_finding(r, ACCORD_AUDIT_SIGNATURE_MISMATCH, f->keyid, it, ref,
 			    "the commit's signature is malformed: %s", it->sig_msg);
@@ -605,19 +628,23 @@ static void item_findings(struct run *r, struct feed *f, struct item *it)
 		it->sigfail = 1; /* modified or mismatched: decided once all evidence is in */
 		it->flagged = 1;
 	} else if (it->author[0] && it->has_signer && strcmp(it->signer, it->author) != 0) {
-		add_finding(r, ACCORD_AUDIT_WRONG_SIGNER, f->keyid, it, ref,
-			    "the signature is valid but made by key %s, not by the entry's author %s",
-			    it->signer, it->author);
+		add_finding(
+			r, ACCORD_AUDIT_WRONG_SIGNER, f->keyid, it, ref,
+			"the signature is valid but made by key %s, not by the entry's author %s",
+			it->signer, it->author);
 	}
 	if (it->parse_kind >= 0)
-		add_finding(r, (accord_audit_kind)it->parse_kind, f->keyid, it, ref, "%s", it->parse_msg);
+		add_finding(r, (accord_audit_kind)it->parse_kind, f->keyid, it, ref, "%s",
+			    it->parse_msg);
 	if (it->author[0] && strcmp(it->author, f->keyid) != 0)
 		add_finding(r, ACCORD_AUDIT_WRONG_FEED, f->keyid, it, ref,
-			    "an entry by key %s stored in the feed of key %s", it->author, f->keyid);
+			    "an entry by key %s stored in the feed of key %s", it->author,
+			    f->keyid);
 	if (it->env && it->lamport > ACCORD_LAMPORT_MAX)
-		add_finding(r, ACCORD_AUDIT_CHAIN_BROKEN, f->keyid, it, ref,
-			    "Lamport clock %lld is beyond %lld: no ledger gets there one entry at a time, and it would leave no clock for anyone's next entry",
-			    (long long)it->lamport, (long long)ACCORD_LAMPORT_MAX);
+		add_finding(
+			r, ACCORD_AUDIT_CHAIN_BROKEN, f->keyid, it, ref,
+			"Lamport clock %lld is beyond %lld: no ledger gets there one entry at a time, and it would leave no clock for anyone's next entry",
+			(long long)it->lamport, (long long)ACCORD_LAMPORT_MAX);
 	it->authentic = it->sig == SIG_OK && it->e && it->has_signer &&
 			!strcmp(it->signer, it->author) && !strcmp(it->author, f->keyid);
 }
@@ -690,13 +717,16 @@ static void chain_findings(struct run *r, struct feed *f)
 				int64_t gone = missing_between(f, 0, it->seq);
 
 				if (gone > 0)
-					add_finding(r, ACCORD_AUDIT_ENTRY_MISSING, f->keyid, it, NULL,
-						    "the feed starts at seq %lld: %lld earlier entr%s missing",
-						    (long long)it->seq, (long long)gone, gone == 1 ? "y is" : "ies are");
+					add_finding(
+						r, ACCORD_AUDIT_ENTRY_MISSING, f->keyid, it, NULL,
+						"the feed starts at seq %lld: %lld earlier entr%s missing",
+						(long long)it->seq, (long long)gone,
+						gone == 1 ? "y is" : "ies are");
 				else if (it->seq == 1 && it->prev[0])
-					add_finding(r, ACCORD_AUDIT_CHAIN_BROKEN, f->keyid, it, NULL,
-						    "the first entry of the feed names a previous entry %.16s",
-						    it->prev);
+					add_finding(
+						r, ACCORD_AUDIT_CHAIN_BROKEN, f->keyid, it, NULL,
+						"the first entry of the feed names a previous entry %.16s",
+						it->prev);
 			}
 			q = it;
 			continue;
@@ -704,35 +734,43 @@ static void chain_findings(struct run *r, struct feed *f)
 		if (it->seq == q->seq + 1) {
 			if (strcmp(it->prev, q->id) != 0) {
 				if (q->sigfail && !q->modified_by)
-					q->modified_by = xprintf("the next entry (seq %lld, commit %.12s) names %.16s as its predecessor, but these bytes hash to %.16s",
-								 (long long)it->seq, it->pub->commit, it->prev, q->id);
+					q->modified_by = xprintf(
+						"the next entry (seq %lld, commit %.12s) names %.16s as its predecessor, but these bytes hash to %.16s",
+						(long long)it->seq, it->pub->commit, it->prev,
+						q->id);
 				else if (!q->sigfail)
-					add_finding(r, ACCORD_AUDIT_CHAIN_BROKEN, f->keyid, it, NULL,
-						    "prev names %.16s, not the previous entry %.16s (seq %lld)",
-						    it->prev[0] ? it->prev : "nothing", q->id, (long long)q->seq);
+					add_finding(
+						r, ACCORD_AUDIT_CHAIN_BROKEN, f->keyid, it, NULL,
+						"prev names %.16s, not the previous entry %.16s (seq %lld)",
+						it->prev[0] ? it->prev : "nothing", q->id,
+						(long long)q->seq);
 			} else if (it->lamport <= q->lamport) {
 				add_finding(r, ACCORD_AUDIT_CHAIN_BROKEN, f->keyid, it, NULL,
-					    "Lamport clock %lld does not increase over %lld", (long long)it->lamport,
-					    (long long)q->lamport);
+					    "Lamport clock %lld does not increase over %lld",
+					    (long long)it->lamport, (long long)q->lamport);
 			}
 			/* accord never writes an entry earlier than its predecessor: no tolerance */
 			if (it->time < q->time) {
 				accord_duration_format(when, sizeof(when), q->time - it->time);
 				add_finding(r, ACCORD_AUDIT_TIME_BACKWARDS, f->keyid, it, NULL,
-					    "the entry's time is %s before the previous entry's", when);
+					    "the entry's time is %s before the previous entry's",
+					    when);
 			}
 		} else if (it->seq > q->seq + 1) {
 			int64_t gone = missing_between(f, q->seq, it->seq);
 
 			if (gone > 0)
-				add_finding(r, ACCORD_AUDIT_ENTRY_MISSING, f->keyid, it, NULL,
-					    "seq %lld follows seq %lld: %lld entr%s missing (prev names %.16s, which is not in the feed)",
-					    (long long)it->seq, (long long)q->seq, (long long)gone,
-					    gone == 1 ? "y is" : "ies are", it->prev[0] ? it->prev : "nothing");
+				add_finding(
+					r, ACCORD_AUDIT_ENTRY_MISSING, f->keyid, it, NULL,
+					"seq %lld follows seq %lld: %lld entr%s missing (prev names %.16s, which is not in the feed)",
+					(long long)it->seq, (long long)q->seq, (long long)gone,
+					gone == 1 ? "y is" : "ies are",
+					it->prev[0] ? it->prev : "nothing");
 			else
-				add_finding(r, ACCORD_AUDIT_REORDERED, f->keyid, it, NULL,
-					    "seq %lld comes after seq %lld in the feed's commit chain",
-					    (long long)it->seq, (long long)q->seq);
+				add_finding(
+					r, ACCORD_AUDIT_REORDERED, f->keyid, it, NULL,
+					"seq %lld comes after seq %lld in the feed's commit chain",
+					(long long)it->seq, (long long)q->seq);
 		} else if (seq_count(f, it->seq) == 1) {
 			add_finding(r, ACCORD_AUDIT_REORDERED, f->keyid, it, NULL,
 				    "seq %lld comes after seq %lld in the feed's commit chain",
@@ -756,17 +794,21 @@ static void chain_findings(struct run *r, struct feed *f)
 			if (!y->env || y->seq != x->seq)
 				continue;
 			if (!strcmp(x->id, y->id))
-				add_finding(r, ACCORD_AUDIT_REORDERED, f->keyid, y, NULL,
-					    "the entry of seq %lld appears twice in the chain (commits %.12s and %.12s)",
-					    (long long)y->seq, x->pub->commit, y->pub->commit);
+				add_finding(
+					r, ACCORD_AUDIT_REORDERED, f->keyid, y, NULL,
+					"the entry of seq %lld appears twice in the chain (commits %.12s and %.12s)",
+					(long long)y->seq, x->pub->commit, y->pub->commit);
 			else if (x->authentic && y->authentic)
-				add_finding(r, ACCORD_AUDIT_EQUIVOCATION, f->keyid, y, NULL,
-					    "two entries signed by %s with seq %lld: %.16s (commit %.12s) and %.16s (commit %.12s)",
-					    f->keyid, (long long)y->seq, x->id, x->pub->commit, y->id, y->pub->commit);
+				add_finding(
+					r, ACCORD_AUDIT_EQUIVOCATION, f->keyid, y, NULL,
+					"two entries signed by %s with seq %lld: %.16s (commit %.12s) and %.16s (commit %.12s)",
+					f->keyid, (long long)y->seq, x->id, x->pub->commit, y->id,
+					y->pub->commit);
 			else
-				add_finding(r, ACCORD_AUDIT_REORDERED, f->keyid, y, NULL,
-					    "seq %lld appears twice in the chain (commits %.12s and %.12s)",
-					    (long long)y->seq, x->pub->commit, y->pub->commit);
+				add_finding(
+					r, ACCORD_AUDIT_REORDERED, f->keyid, y, NULL,
+					"seq %lld appears twice in the chain (commits %.12s and %.12s)",
+					(long long)y->seq, x->pub->commit, y->pub->commit);
 			break;
 		}
 	}
@@ -777,7 +819,8 @@ static struct item *item_at(struct feed *f, int64_t seq)
 {
 	size_t i;
 
-	if (seq >= 1 && (uint64_t)seq <= f->n && f->items[seq - 1].env && f->items[seq - 1].seq == seq)
+	if (seq >= 1 && (uint64_t)seq <= f->n && f->items[seq - 1].env &&
+	    f->items[seq - 1].seq == seq)
 		return &f->items[seq - 1];
 	for (i = 0; i < f->n; i++)
 		if (f->items[i].env && f->items[i].seq == seq)
@@ -807,14 +850,18 @@ static void decide_sigfails(struct run *r, struct feed *f)
 		if (!it->sigfail)
 			continue;
 		if (it->modified_by)
-			add_finding(r, ACCORD_AUDIT_ENTRY_MODIFIED, f->keyid, it, f->evidence ? f->ref : NULL,
-				    "the signature does not verify and %s: the entry was changed after it was signed",
-				    it->modified_by);
+			add_finding(
+				r, ACCORD_AUDIT_ENTRY_MODIFIED, f->keyid, it,
+				f->evidence ? f->ref : NULL,
+				"the signature does not verify and %s: the entry was changed after it was signed",
+				it->modified_by);
 		else
-			add_finding(r, ACCORD_AUDIT_SIGNATURE_MISMATCH, f->keyid, it, f->evidence ? f->ref : NULL,
-				    "the signature%s%s does not verify over this commit (%s): the commit was rewritten or its signature belongs to other bytes",
-				    it->has_signer ? " by key " : "", it->has_signer ? it->signer : "",
-				    it->sig_msg ? it->sig_msg : "bad signature");
+			add_finding(
+				r, ACCORD_AUDIT_SIGNATURE_MISMATCH, f->keyid, it,
+				f->evidence ? f->ref : NULL,
+				"the signature%s%s does not verify over this commit (%s): the commit was rewritten or its signature belongs to other bytes",
+				it->has_signer ? " by key " : "", it->has_signer ? it->signer : "",
+				it->sig_msg ? it->sig_msg : "bad signature");
 	}
 }
 
@@ -933,7 +980,8 @@ static int read_evidence(struct run *r)
 		return 0;
 	for (i = 0; i < r->nfeeds; i++)
 		for (j = 0; j < r->feeds[i].n; j++)
-			accord_idmap_put(&known, r->feeds[i].items[j].pub->commit, &r->feeds[i].items[j]);
+			accord_idmap_put(&known, r->feeds[i].items[j].pub->commit,
+					 &r->feeds[i].items[j]);
 	for (i = 0; i < r->nev; i++) {
 		struct feed *ev = &r->ev[i];
 		struct feed *f;
@@ -956,15 +1004,18 @@ static int read_evidence(struct run *r)
 
 			item_findings(r, ev, it);
 			if (it->sigfail)
-				add_finding(r, ACCORD_AUDIT_SIGNATURE_MISMATCH, ev->keyid, it, ev->ref,
-					    "evidence commit: the signature does not verify: %s", it->sig_msg);
+				add_finding(r, ACCORD_AUDIT_SIGNATURE_MISMATCH, ev->keyid, it,
+					    ev->ref,
+					    "evidence commit: the signature does not verify: %s",
+					    it->sig_msg);
 			if (!it->authentic)
 				continue;
 			/* an entry of another ledger proves nothing here, whoever signed it */
 			if (!of_this_ledger(r, it->e)) {
-				add_finding(r, ACCORD_AUDIT_FOREIGN_LEDGER, NULL, it, ev->ref,
-					    "evidence %s holds an entry of ledger %.16s, not of this one: it proves nothing here",
-					    ev->ref, it->e->ledger[0] ? it->e->ledger : it->e->id);
+				add_finding(
+					r, ACCORD_AUDIT_FOREIGN_LEDGER, NULL, it, ev->ref,
+					"evidence %s holds an entry of ledger %.16s, not of this one: it proves nothing here",
+					ev->ref, it->e->ledger[0] ? it->e->ledger : it->e->id);
 				continue;
 			}
 			mine = f ? item_at(f, it->seq) : NULL;
@@ -980,11 +1031,13 @@ static int read_evidence(struct run *r)
 			 */
 			if (mine && mine->authentic && strcmp(mine->id, it->id) != 0 &&
 			    !fork_known(r, ev->keyid, it->seq)) {
-				add_finding(r, ACCORD_AUDIT_EQUIVOCATION, ev->keyid, mine, ev->ref,
-					    "two entries signed by %s with seq %lld: %.16s (commit %.12s, %s) and %.16s (commit %.12s, kept under %s); from seq %lld on, this key's entries count only where a counted entry of another key depends on them",
-					    ev->keyid, (long long)it->seq, mine->id, mine->pub->commit,
-					    f && mine == item_at(f, it->seq) ? "on the feed" : "kept as evidence",
-					    it->id, it->pub->commit, ev->ref, (long long)it->seq);
+				add_finding(
+					r, ACCORD_AUDIT_EQUIVOCATION, ev->keyid, mine, ev->ref,
+					"two entries signed by %s with seq %lld: %.16s (commit %.12s, %s) and %.16s (commit %.12s, kept under %s); from seq %lld on, this key's entries count only where a counted entry of another key depends on them",
+					ev->keyid, (long long)it->seq, mine->id, mine->pub->commit,
+					f && mine == item_at(f, it->seq) ? "on the feed"
+									 : "kept as evidence",
+					it->id, it->pub->commit, ev->ref, (long long)it->seq);
 				if (f) {
 					if (it->seq - 1 < f->cut)
 						f->cut = it->seq - 1;
@@ -1040,9 +1093,10 @@ static void choose_ledger(struct run *r, accord_entry **all, size_t n)
 			if (!strcmp(all[i]->type, "genesis") && !strcmp(all[i]->id, configured))
 				pick = all[i];
 		if (!pick)
-			add_finding(r, ACCORD_AUDIT_ENTRY_MISSING, NULL, NULL, NULL,
-				    "the genesis entry %.16s of this ledger (git config accord.ledger) is in no feed",
-				    configured);
+			add_finding(
+				r, ACCORD_AUDIT_ENTRY_MISSING, NULL, NULL, NULL,
+				"the genesis entry %.16s of this ledger (git config accord.ledger) is in no feed",
+				configured);
 	} else {
 		accord_idmap votes = ACCORD_IDMAP_INIT;
 
@@ -1054,7 +1108,8 @@ static void choose_ledger(struct run *r, accord_entry **all, size_t n)
 			void *c = accord_idmap_get(&votes, all[i]->ledger);
 
 			if (c)
-				accord_idmap_put(&votes, all[i]->ledger, (void *)((uintptr_t)c + 1));
+				accord_idmap_put(&votes, all[i]->ledger,
+						 (void *)((uintptr_t)c + 1));
 		}
 		for (i = 0; i < n; i++) {
 			size_t count;
@@ -1115,30 +1170,35 @@ static int causal_check(struct run *r, struct feed *f, struct item *it, const ac
 		const accord_entry *d = accord_idmap_get(held, e->deps[i]);
 
 		if (!d) {
-			add_finding(r, ACCORD_AUDIT_PENDING, f->keyid, it, NULL,
-				    "depends on entry %.16s, which this copy does not hold: pending until it arrives",
-				    e->deps[i]);
+			add_finding(
+				r, ACCORD_AUDIT_PENDING, f->keyid, it, NULL,
+				"depends on entry %.16s, which this copy does not hold: pending until it arrives",
+				e->deps[i]);
 			return -1;
 		}
 		if (!strcmp(d->author.id, e->author.id)) {
-			add_finding(r, ACCORD_AUDIT_CHAIN_BROKEN, f->keyid, it, NULL,
-				    "deps name %.16s, an entry of its own feed (prev orders a feed)", d->id);
+			add_finding(
+				r, ACCORD_AUDIT_CHAIN_BROKEN, f->keyid, it, NULL,
+				"deps name %.16s, an entry of its own feed (prev orders a feed)",
+				d->id);
 			return -1;
 		}
 		if (d->time > e->time) {
 			accord_duration_format(gap, sizeof(gap), d->time - e->time);
-			add_finding(r, ACCORD_AUDIT_TIME_BACKWARDS, f->keyid, it, NULL,
-				    "the entry's time is %s before that of entry %.16s, which it depends on",
-				    gap, d->id);
+			add_finding(
+				r, ACCORD_AUDIT_TIME_BACKWARDS, f->keyid, it, NULL,
+				"the entry's time is %s before that of entry %.16s, which it depends on",
+				gap, d->id);
 			return -1;
 		}
 		if (d->lamport > want)
 			want = d->lamport;
 	}
 	if (e->lamport != want + 1) {
-		add_finding(r, ACCORD_AUDIT_CHAIN_BROKEN, f->keyid, it, NULL,
-			    "Lamport clock %lld, but 1 + the highest clock of prev and deps is %lld: the clock is derived, not chosen",
-			    (long long)e->lamport, (long long)want + 1);
+		add_finding(
+			r, ACCORD_AUDIT_CHAIN_BROKEN, f->keyid, it, NULL,
+			"Lamport clock %lld, but 1 + the highest clock of prev and deps is %lld: the clock is derived, not chosen",
+			(long long)e->lamport, (long long)want + 1);
 		return -1;
 	}
 	return 0;
@@ -1171,17 +1231,19 @@ static int checkpoint_check(struct run *r, struct feed *f, struct item *it)
 			continue;
 		seen = accord_causal_seen(r->v->causal, it->e->id, feed);
 		if (seen < seq) {
-			add_finding(r, ACCORD_AUDIT_FALSE_CHECKPOINT, f->keyid, it, NULL,
-				    "the checkpoint names entry %.16s as seq %lld of feed %s, which is not in its causal past (it depends on that feed up to seq %lld): a checkpoint claims only what it depends on",
-				    hash, (long long)seq, feed, (long long)(seen < 0 ? 0 : seen));
+			add_finding(
+				r, ACCORD_AUDIT_FALSE_CHECKPOINT, f->keyid, it, NULL,
+				"the checkpoint names entry %.16s as seq %lld of feed %s, which is not in its causal past (it depends on that feed up to seq %lld): a checkpoint claims only what it depends on",
+				hash, (long long)seq, feed, (long long)(seen < 0 ? 0 : seen));
 			return -1;
 		}
 		/* a copy of it that does not verify here is the dep chain's to judge (pending) */
 		mine = g ? item_at(g, seq) : NULL;
 		if (mine && mine->authentic && strcmp(mine->id, hash) != 0) {
-			add_finding(r, ACCORD_AUDIT_FALSE_CHECKPOINT, f->keyid, it, NULL,
-				    "the checkpoint names entry %.16s as seq %lld of feed %s, but the entry there in its causal past is %.16s, and nothing here proves the feed forked",
-				    hash, (long long)seq, feed, mine->id);
+			add_finding(
+				r, ACCORD_AUDIT_FALSE_CHECKPOINT, f->keyid, it, NULL,
+				"the checkpoint names entry %.16s as seq %lld of feed %s, but the entry there in its causal past is %.16s, and nothing here proves the feed forked",
+				hash, (long long)seq, feed, mine->id);
 			return -1;
 		}
 	}
@@ -1306,13 +1368,13 @@ static void causal_pass(struct run *r)
 
 /* Per-round state of the replay: where each feed stops, and why. */
 struct round {
-	int64_t *stop;	  /* per feed: entries beyond do not count this round */
-	int *aside;	  /* per feed: stopped by the revocation rule (set aside) */
-	int64_t *precut;  /* per feed: a cut learnt in an earlier round (INT64_MAX: none) */
+	int64_t *stop;		 /* per feed: entries beyond do not count this round */
+	int *aside;		 /* per feed: stopped by the revocation rule (set aside) */
+	int64_t *precut;	 /* per feed: a cut learnt in an earlier round (INT64_MAX: none) */
 	const accord_entry **by; /* per feed: the revocation that named that cut */
-	int64_t *raise;	  /* per feed: a cut raised to what its party counted on */
-	int64_t *sound;	  /* per feed: where faults, forks and missing deps stop it, rules aside */
-	int64_t *rests;	  /* per feed: a set-aside open another party wrote on, unaware (raised) */
+	int64_t *raise;		 /* per feed: a cut raised to what its party counted on */
+	int64_t *sound; /* per feed: where faults, forks and missing deps stop it, rules aside */
+	int64_t *rests; /* per feed: a set-aside open another party wrote on, unaware (raised) */
 };
 
 static int64_t floor_of(void *arg, const char *keyid)
@@ -1345,7 +1407,8 @@ static int rests_on_aside(struct run *r, const struct round *rd, const char *id)
 
 	/* the entry itself set aside, not only its feed: one resting on a fault is a fault */
 	return f && it->aside &&
-	       (it->fork || it->hole || (rd->aside[f - r->feeds] && it->e->seq > rd->stop[f - r->feeds]));
+	       (it->fork || it->hole ||
+		(rd->aside[f - r->feeds] && it->e->seq > rd->stop[f - r->feeds]));
 }
 
 /*
@@ -1375,8 +1438,9 @@ static int64_t unaware_of_revocation(struct run *r, struct feed *g, const accord
 /* A type that gives authority (admits, revokes, invites, founds): never raised over for another party. */
 static int gives_authority(const accord_entry *e)
 {
-	static const char *const types[] = { "genesis", "member-add", "member-revoke", "key-rotate",
-					     "party-invite", "party-accept", "party-recover" };
+	static const char *const types[] = { "genesis",	     "member-add",   "member-revoke",
+					     "key-rotate",   "party-invite", "party-accept",
+					     "party-recover" };
 	size_t i;
 
 	if (!e->known)
@@ -1395,10 +1459,12 @@ static int gives_authority(const accord_entry *e)
  * admin's backdated member-add.
  */
 static int64_t last_seen_beyond_cut(struct run *r, struct feed *g, const accord_member *x,
-				    const accord_entry *e, int (*match)(const accord_entry *, const void *),
+				    const accord_entry *e,
+				    int (*match)(const accord_entry *, const void *),
 				    const void *arg)
 {
-	int64_t upto = unaware_of_revocation(r, g, x, accord_causal_seen(r->v->causal, e->id, x->key.id));
+	int64_t upto =
+		unaware_of_revocation(r, g, x, accord_causal_seen(r->v->causal, e->id, x->key.id));
 	int64_t s, target = 0;
 
 	for (s = x->cut + 1; s <= upto; s++) {
@@ -1465,7 +1531,8 @@ static int is_entry(const accord_entry *e, const void *id)
  * an incident opened for it keeps it. 0 if it raises nothing.
  */
 static int64_t other_party_rests_on(struct run *r, const accord_parties *p, struct feed *g,
-				    const accord_member *x, const accord_member *m, const accord_entry *e)
+				    const accord_member *x, const accord_member *m,
+				    const accord_entry *e)
 {
 	const char *st = accord_entry_str(e, "status");
 	const char *named = !strcmp(e->type, "cosign")	 ? accord_entry_str(e, "proposal")
@@ -1490,7 +1557,8 @@ static int64_t other_party_rests_on(struct run *r, const accord_parties *p, stru
  * cut to them once the cuts hold, so a revoker cannot hide or undo the
  * work of parties that built on them.
  */
-static void rests_on_refused(struct run *r, struct round *rd, const accord_parties *p, const accord_entry *e)
+static void rests_on_refused(struct run *r, struct round *rd, const accord_parties *p,
+			     const accord_entry *e)
 {
 	const accord_member *m = accord_parties_member(p, e->author.id);
 	size_t j;
@@ -1558,13 +1626,15 @@ static int deps_count(struct run *r, const struct round *rd, const accord_partie
 		if (d && (d->counted || d->aside))
 			continue;
 		x = g ? accord_parties_member(p, g->keyid) : NULL;
-		if (m && x && x != m && x->party == m->party && x->revoked && !d->fork && rd->aside[g - r->feeds] &&
-		    seq > rd->stop[g - r->feeds] && unaware_of_revocation(r, g, x, seq) >= seq &&
+		if (m && x && x != m && x->party == m->party && x->revoked && !d->fork &&
+		    rd->aside[g - r->feeds] && seq > rd->stop[g - r->feeds] &&
+		    unaware_of_revocation(r, g, x, seq) >= seq &&
 		    !(x->revocation && accord_causal_in_past(r->v->causal, e, x->revocation) == 1))
 			continue; /* it raises the cut to cover the dep (learn_cuts), as it does there */
-		add_finding(r, ACCORD_AUDIT_PENDING, e->author.id, item_of(r, e), NULL,
-			    "depends on entry %.16s, which does not count on this copy: pending until a copy of it that counts arrives",
-			    e->deps[i]);
+		add_finding(
+			r, ACCORD_AUDIT_PENDING, e->author.id, item_of(r, e), NULL,
+			"depends on entry %.16s, which does not count on this copy: pending until a copy of it that counts arrives",
+			e->deps[i]);
 		return -1;
 	}
 	return 0;
@@ -1582,7 +1652,8 @@ static int party_aside(struct run *r, const struct round *rd, const accord_parti
 		const accord_entry *inv = r->invites[i]->e;
 		const char *invited = accord_entry_str(inv, "party");
 
-		if (invited && accord_party_names_alike(invited, name) && rests_on_aside(r, rd, inv->id) &&
+		if (invited && accord_party_names_alike(invited, name) &&
+		    rests_on_aside(r, rd, inv->id) &&
 		    accord_causal_in_past(r->v->causal, e, inv) == 1)
 			return 1;
 	}
@@ -1591,7 +1662,8 @@ static int party_aside(struct run *r, const struct round *rd, const accord_parti
 
 static int cmp_item_incident(const void *a, const void *b)
 {
-	return strcmp((*(struct item *const *)a)->e->incident, (*(struct item *const *)b)->e->incident);
+	return strcmp((*(struct item *const *)a)->e->incident,
+		      (*(struct item *const *)b)->e->incident);
 }
 
 /* Whether e's party was involved in e's incident by an involve, in e's causal past, set aside this round. */
@@ -1603,7 +1675,8 @@ static int involve_aside(struct run *r, const struct round *rd, const accord_par
 
 	if (!m || !e->incident[0])
 		return 0;
-	while (lo < hi) { /* the first involve of e's incident (r->involves is sorted by incident) */
+	while (lo <
+	       hi) { /* the first involve of e's incident (r->involves is sorted by incident) */
 		size_t mid = lo + (hi - lo) / 2;
 
 		if (strcmp(r->involves[mid]->e->incident, e->incident) < 0)
@@ -1615,9 +1688,9 @@ static int involve_aside(struct run *r, const struct round *rd, const accord_par
 		const accord_entry *inv = r->involves[i]->e;
 		const char *party = accord_entry_str(inv, "party");
 
-		if (party &&
-		    accord_party_names_alike(party, p->parties[m->party].name) &&
-		    rests_on_aside(r, rd, inv->id) && accord_causal_in_past(r->v->causal, e, inv) == 1)
+		if (party && accord_party_names_alike(party, p->parties[m->party].name) &&
+		    rests_on_aside(r, rd, inv->id) &&
+		    accord_causal_in_past(r->v->causal, e, inv) == 1)
 			return 1;
 	}
 	return 0;
@@ -1657,7 +1730,7 @@ static int refers_to_aside(struct run *r, const struct round *rd, const accord_p
  * refers to such an entry otherwise (refers_to_aside), set aside alone.
  */
 static int deny_finding(struct run *r, const struct round *rd, const accord_parties *p,
-			 struct item *it, const accord_entry *e, const char *why)
+			struct item *it, const accord_entry *e, const char *why)
 {
 	const accord_member *m = accord_parties_member(p, e->author.id);
 
@@ -1669,7 +1742,8 @@ static int deny_finding(struct run *r, const struct round *rd, const accord_part
 	} else if (p->last_rule == ACCORD_RULE_PAST_CUT) {
 		add_finding(r, ACCORD_AUDIT_PAST_CUT, e->author.id, it, NULL, "%s", why);
 		return 1;
-	} else if (rests_on_aside(r, rd, e->admission) || rests_on_aside(r, rd, accord_entry_str(e, "invite"))) {
+	} else if (rests_on_aside(r, rd, e->admission) ||
+		   rests_on_aside(r, rd, accord_entry_str(e, "invite"))) {
 		add_finding(r, ACCORD_AUDIT_PAST_CUT, e->author.id, it, NULL,
 			    "rests on an entry set aside beyond its key's cut: %s", why);
 		return 1;
@@ -1677,7 +1751,8 @@ static int deny_finding(struct run *r, const struct round *rd, const accord_part
 		add_finding(r, ACCORD_AUDIT_PAST_CUT, e->author.id, it, NULL,
 			    "refers to an entry set aside beyond its key's cut: %s", why);
 		return m && !m->revoked ? 2 : 1;
-	} else if (!m && strcmp(e->type, "party-accept") != 0 && !accord_parties_invite_for(p, e->author.id)) {
+	} else if (!m && strcmp(e->type, "party-accept") != 0 &&
+		   !accord_parties_invite_for(p, e->author.id)) {
 		add_finding(r, ACCORD_AUDIT_UNKNOWN_KEY, e->author.id, it, NULL,
 			    "key %s is a member of no party at this point: %s", e->author.id, why);
 	} else if (!strcmp(e->type, "cosign")) {
@@ -1743,11 +1818,13 @@ static void set_aside_hole(struct run *r, const accord_parties *p, struct item *
 {
 	const accord_entry *e = it->e;
 	const accord_member *m = accord_parties_member(p, e->author.id);
-	int after = m && m->revocation && accord_causal_in_past(r->v->causal, e, m->revocation) == 1;
+	int after =
+		m && m->revocation && accord_causal_in_past(r->v->causal, e, m->revocation) == 1;
 
-	add_finding(r, after ? ACCORD_AUDIT_REVOKED_KEY : ACCORD_AUDIT_PAST_CUT, e->author.id, it, NULL,
-		    "key %s was revoked, and this %s entry (seq %lld) is not within its cut: what other keys built on beyond a cut counts, never an entry that gives authority",
-		    e->author.id, e->type, (long long)e->seq);
+	add_finding(
+		r, after ? ACCORD_AUDIT_REVOKED_KEY : ACCORD_AUDIT_PAST_CUT, e->author.id, it, NULL,
+		"key %s was revoked, and this %s entry (seq %lld) is not within its cut: what other keys built on beyond a cut counts, never an entry that gives authority",
+		e->author.id, e->type, (long long)e->seq);
 	it->hole = 1;
 	it->aside = deps_sound(r, e);
 }
@@ -1777,11 +1854,14 @@ static int replay_fork(struct run *r, struct round *rd, accord_parties *p, struc
 	}
 	if (e->seq > pre) {
 		const accord_member *m = accord_parties_member(p, e->author.id);
-		int after = m && m->revocation && accord_causal_in_past(r->v->causal, e, m->revocation) == 1;
+		int after = m && m->revocation &&
+			    accord_causal_in_past(r->v->causal, e, m->revocation) == 1;
 
-		add_finding(r, after ? ACCORD_AUDIT_REVOKED_KEY : ACCORD_AUDIT_PAST_CUT, e->author.id, it,
-			    NULL, "key %s was revoked with cut %lld; this %s entry is seq %lld, beyond it",
-			    e->author.id, (long long)pre, e->type, (long long)e->seq);
+		add_finding(
+			r, after ? ACCORD_AUDIT_REVOKED_KEY : ACCORD_AUDIT_PAST_CUT, e->author.id,
+			it, NULL,
+			"key %s was revoked with cut %lld; this %s entry is seq %lld, beyond it",
+			e->author.id, (long long)pre, e->type, (long long)e->seq);
 		rd->aside[fi] = 1;
 		it->aside = deps_sound(r, e);
 		return -1;
@@ -1791,9 +1871,10 @@ static int replay_fork(struct run *r, struct round *rd, accord_parties *p, struc
 		return -1;
 	}
 	if (!it->vouched) {
-		add_finding(r, ACCORD_AUDIT_FORKED, e->author.id, it, NULL,
-			    "key %s signed two entries with seq %lld; this %s entry (seq %lld) is on one side of the fork, and no counted entry of another key depends on it",
-			    e->author.id, (long long)f->forked_at, e->type, (long long)e->seq);
+		add_finding(
+			r, ACCORD_AUDIT_FORKED, e->author.id, it, NULL,
+			"key %s signed two entries with seq %lld; this %s entry (seq %lld) is on one side of the fork, and no counted entry of another key depends on it",
+			e->author.id, (long long)f->forked_at, e->type, (long long)e->seq);
 		rd->aside[fi] = 1;
 		it->aside = deps_sound(r, e);
 		return -1;
@@ -1897,14 +1978,16 @@ static size_t replay_once(struct run *r, accord_entry **all, size_t n, struct ro
 		}
 		if (e->seq > pre) {
 			const accord_member *m = accord_parties_member(p, e->author.id);
-			int after = m && m->revocation && accord_causal_in_past(r->v->causal, e, m->revocation) == 1;
+			int after = m && m->revocation &&
+				    accord_causal_in_past(r->v->causal, e, m->revocation) == 1;
 
-			add_finding(r, after ? ACCORD_AUDIT_REVOKED_KEY : ACCORD_AUDIT_PAST_CUT, e->author.id,
-				    item_of(r, e), NULL,
-				    "key %s was revoked with cut %lld; this %s entry is seq %lld, beyond it%s",
-				    e->author.id, (long long)pre, e->type, (long long)e->seq,
-				    after ? ", written after the revocation"
-					  : " (written before its author learned of the revocation)");
+			add_finding(
+				r, after ? ACCORD_AUDIT_REVOKED_KEY : ACCORD_AUDIT_PAST_CUT,
+				e->author.id, item_of(r, e), NULL,
+				"key %s was revoked with cut %lld; this %s entry is seq %lld, beyond it%s",
+				e->author.id, (long long)pre, e->type, (long long)e->seq,
+				after ? ", written after the revocation"
+				      : " (written before its author learned of the revocation)");
 			rd->stop[fi] = e->seq - 1;
 			rd->aside[fi] = 1;
 			item_of(r, e)->aside = deps_sound(r, e);
@@ -1926,7 +2009,8 @@ static size_t replay_once(struct run *r, accord_entry **all, size_t n, struct ro
 			aside = deny_finding(r, rd, p, it, e, why);
 			it->aside = aside && deps_sound(r, e);
 			if (aside == 2) {
-				it->hole = 1; /* refused for what it names alone: the feed goes on */
+				it->hole =
+					1; /* refused for what it names alone: the feed goes on */
 				continue;
 			}
 			rd->aside[fi] = aside;
@@ -1981,13 +2065,15 @@ static int learn_cuts(struct run *r, accord_entry **kept, size_t k, const accord
 			 * set aside (else a revoked admin's backdated member-add would
 			 * come back through any note that depends on it).
 			 */
-			if (x->revocation && accord_causal_in_past(r->v->causal, e, x->revocation) == 1)
+			if (x->revocation &&
+			    accord_causal_in_past(r->v->causal, e, x->revocation) == 1)
 				continue;
 			if (x->party != m->party)
 				seen = other_party_rests_on(r, p, g, x, m, e);
 			else
-				seen = unaware_of_revocation(r, g, x,
-							     accord_causal_seen(r->v->causal, e->id, x->key.id));
+				seen = unaware_of_revocation(
+					r, g, x,
+					accord_causal_seen(r->v->causal, e->id, x->key.id));
 			if (seen > rd->raise[g - r->feeds] && seen > x->cut) {
 				rd->raise[g - r->feeds] = seen;
 				again = 1;
@@ -2010,7 +2096,8 @@ static int learn_cuts(struct run *r, accord_entry **kept, size_t k, const accord
 		const accord_entry *rev = rd->by[i];
 		struct feed *g = rev ? find_feed(r, rev->author.id) : NULL;
 
-		if (g && rd->precut[g - r->feeds] != INT64_MAX && rev->seq > rd->precut[g - r->feeds]) {
+		if (g && rd->precut[g - r->feeds] != INT64_MAX &&
+		    rev->seq > rd->precut[g - r->feeds]) {
 			rd->precut[i] = INT64_MAX;
 			rd->by[i] = NULL;
 			again = 1;
@@ -2060,8 +2147,10 @@ static void settle_recovered_forks(accord_verification *v)
 		if (!m || !m->revoked || f->seq <= 0 || m->cut >= f->seq)
 			continue;
 		accord_buf_clear(&why);
-		accord_buf_printf(&why, "%s; recovered: the key is revoked with its cut at seq %lld, below the fork",
-				  f->explanation ? f->explanation : "", (long long)m->cut);
+		accord_buf_printf(
+			&why,
+			"%s; recovered: the key is revoked with its cut at seq %lld, below the fork",
+			f->explanation ? f->explanation : "", (long long)m->cut);
 		free(f->explanation);
 		f->explanation = accord_buf_detach(&why);
 		f->set_aside = 1;
@@ -2120,13 +2209,17 @@ static size_t in_ledger_order(struct run *r, accord_entry **all)
 			continue;
 		if (foreign && v->ledger[0]) {
 			if (!strcmp(e->type, "genesis"))
-				add_finding(r, ACCORD_AUDIT_FOREIGN_LEDGER, e->author.id, item_of(r, e), NULL,
-					    "a second genesis entry, founding ledger %.16s: replayed from another ledger",
-					    e->id);
+				add_finding(
+					r, ACCORD_AUDIT_FOREIGN_LEDGER, e->author.id, item_of(r, e),
+					NULL,
+					"a second genesis entry, founding ledger %.16s: replayed from another ledger",
+					e->id);
 			else
-				add_finding(r, ACCORD_AUDIT_FOREIGN_LEDGER, e->author.id, item_of(r, e), NULL,
-					    "the entry belongs to ledger %.16s, not to this ledger %.16s",
-					    e->ledger[0] ? e->ledger : "(none)", v->ledger);
+				add_finding(
+					r, ACCORD_AUDIT_FOREIGN_LEDGER, e->author.id, item_of(r, e),
+					NULL,
+					"the entry belongs to ledger %.16s, not to this ledger %.16s",
+					e->ledger[0] ? e->ledger : "(none)", v->ledger);
 			f->cut = e->seq - 1;
 			continue;
 		}
@@ -2160,7 +2253,8 @@ static void start_round(struct run *r, struct round *rd, size_t mark, void **flo
 		rd->stop[i] = rd->sound[i] = r->feeds[i].cut;
 		rd->aside[i] = 0;
 		for (j = 0; j < r->feeds[i].n; j++)
-			r->feeds[i].items[j].counted = r->feeds[i].items[j].aside = r->feeds[i].items[j].hole = 0;
+			r->feeds[i].items[j].counted = r->feeds[i].items[j].aside =
+				r->feeds[i].items[j].hole = 0;
 	}
 	for (i = 0; i < r->nforks; i++)
 		r->forks[i]->counted = r->forks[i]->aside = r->forks[i]->hole = 0;
@@ -2342,12 +2436,14 @@ static void finish(struct run *r)
 				it->e = NULL; /* in v->entries */
 			} else {
 				if (it->hole)
-					o->kept_head = it->oid; /* within the kept prefix, set aside alone */
+					o->kept_head =
+						it->oid; /* within the kept prefix, set aside alone */
 				else if (it->aside && o->kept == (int64_t)j) {
 					o->kept = (int64_t)j + 1;
 					o->kept_head = it->oid;
 				}
-				pub->verdict = it->flagged ? ACCORD_VERDICT_INVALID : ACCORD_VERDICT_FOLLOWS;
+				pub->verdict = it->flagged ? ACCORD_VERDICT_INVALID
+							   : ACCORD_VERDICT_FOLLOWS;
 				v->left_out++;
 			}
 		}
@@ -2555,7 +2651,8 @@ static int run_engine(accord_verification **out, accord_store *store, const acco
 	qsort(r.feeds, r.nfeeds, sizeof(*r.feeds), cmp_feed);
 	for (i = 0; i + 1 < r.nfeeds; i++)
 		if (!strcmp(r.feeds[i].keyid, r.feeds[i + 1].keyid)) {
-			error = accord_error_set(ACCORD_EINVALID, "feed %s given twice", r.feeds[i].keyid);
+			error = accord_error_set(ACCORD_EINVALID, "feed %s given twice",
+						 r.feeds[i].keyid);
 			goto done;
 		}
 	v->feed_count = r.nfeeds;
@@ -2632,7 +2729,8 @@ int accord_verify_refs(accord_verification **out, accord_store *store,
 					 accord_store_gitdir(store), ACCORD_REF_PREFIX);
 		goto fail;
 	}
-	if (!(heads = calloc(refs.count, sizeof(*heads))) || !(names = calloc(refs.count, sizeof(*names))))
+	if (!(heads = calloc(refs.count, sizeof(*heads))) ||
+	    !(names = calloc(refs.count, sizeof(*names))))
 		abort();
 	for (i = 0; i < refs.count; i++) {
 		const char *name = refs.strings[i], *rest;
@@ -2655,9 +2753,12 @@ int accord_verify_refs(accord_verification **out, accord_store *store,
 				git_oid named, at;
 
 				if (git_oid_fromstr(&named, rest + ACCORD_KEYID_HEXLEN + 1) == 0 &&
-				    accord_store_ref_get(&at, store, name) == 0 && !git_oid_equal(&named, &at))
-					add_finding(&r, ACCORD_AUDIT_UNKNOWN_REF, NULL, NULL, name,
-						    "evidence ref %s does not point at the commit it names", name);
+				    accord_store_ref_get(&at, store, name) == 0 &&
+				    !git_oid_equal(&named, &at))
+					add_finding(
+						&r, ACCORD_AUDIT_UNKNOWN_REF, NULL, NULL, name,
+						"evidence ref %s does not point at the commit it names",
+						name);
 				continue;
 			}
 		}
@@ -2672,9 +2773,10 @@ int accord_verify_refs(accord_verification **out, accord_store *store,
 				git_reference_free(ref);
 			}
 		}
-		add_finding(&r, ACCORD_AUDIT_UNKNOWN_REF, NULL, NULL, name,
-			    "ref %s (-> %s) lies outside the layout (%s<key id>, %s<key id>/<name>)", name,
-			    hex[0] ? hex : "?", ACCORD_FEED_PREFIX, ACCORD_EVIDENCE_PREFIX);
+		add_finding(
+			&r, ACCORD_AUDIT_UNKNOWN_REF, NULL, NULL, name,
+			"ref %s (-> %s) lies outside the layout (%s<key id>, %s<key id>/<name>)",
+			name, hex[0] ? hex : "?", ACCORD_FEED_PREFIX, ACCORD_EVIDENCE_PREFIX);
 	}
 	error = run_engine(out, store, heads, n, names, v, opts);
 	v = NULL; /* run_engine owns it now */
@@ -2733,7 +2835,8 @@ int accord_verification_counts(const accord_verification *v, const char *keyid, 
 			       const char *entry_id)
 {
 	const accord_verified_feed *f = accord_verification_feed(v, keyid);
-	const accord_verified_item *it = f && seq <= f->valid ? accord_verified_feed_item(f, seq) : NULL;
+	const accord_verified_item *it =
+		f && seq <= f->valid ? accord_verified_feed_item(f, seq) : NULL;
 
 	return it && it->verdict == ACCORD_VERDICT_VALID && !strcmp(it->id, entry_id);
 }
@@ -2775,12 +2878,15 @@ int accord_verify_commit(accord_entry **out, accord_finding *finding, const acco
 		add_finding(&r, ACCORD_AUDIT_MALFORMED_ENTRY, f.keyid, &it, NULL, "not an entry");
 	if (!v.finding_count && expect_seq > 0) {
 		if (it.seq != expect_seq)
-			add_finding(&r, ACCORD_AUDIT_REORDERED, f.keyid, &it, NULL,
-				    "sequence number %lld where %lld was expected (entry removed, reordered or replayed)",
-				    (long long)it.seq, (long long)expect_seq);
+			add_finding(
+				&r, ACCORD_AUDIT_REORDERED, f.keyid, &it, NULL,
+				"sequence number %lld where %lld was expected (entry removed, reordered or replayed)",
+				(long long)it.seq, (long long)expect_seq);
 		else if (prev && (c->parent_count != 1 || strcmp(it.prev, prev->id) != 0))
-			add_finding(&r, ACCORD_AUDIT_CHAIN_BROKEN, f.keyid, &it, NULL,
-				    "hash chain broken: prev does not name the previous entry %.16s", prev->id);
+			add_finding(
+				&r, ACCORD_AUDIT_CHAIN_BROKEN, f.keyid, &it, NULL,
+				"hash chain broken: prev does not name the previous entry %.16s",
+				prev->id);
 		else if (prev && it.lamport <= prev->lamport)
 			add_finding(&r, ACCORD_AUDIT_CHAIN_BROKEN, f.keyid, &it, NULL,
 				    "Lamport clock does not increase");
@@ -2792,8 +2898,9 @@ int accord_verify_commit(accord_entry **out, accord_finding *finding, const acco
 				    "the first entry of a feed has a predecessor");
 	}
 	if (v.finding_count) {
-		error = accord_error_set(ACCORD_EBADSIG, "entry %s (feed %s, seq %lld): %s", pub.commit,
-					 f.keyid, (long long)v.findings[0].seq, v.findings[0].explanation);
+		error = accord_error_set(ACCORD_EBADSIG, "entry %s (feed %s, seq %lld): %s",
+					 pub.commit, f.keyid, (long long)v.findings[0].seq,
+					 v.findings[0].explanation);
 		if (finding) {
 			*finding = v.findings[0];
 			v.findings[0].ref = v.findings[0].explanation = NULL;

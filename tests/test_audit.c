@@ -12,8 +12,9 @@ typedef th_fixture fixture;
 #define setup th_fixture_setup
 #define teardown th_fixture_teardown
 
-static const char *open_body = "{\"title\":\"t\",\"severity\":2,\"service\":\"web\","
-			       "\"started_at\":\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}";
+static const char *open_body =
+	"{\"title\":\"t\",\"severity\":2,\"service\":\"web\","
+	"\"started_at\":\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}";
 
 /* Append `n` notes (after an open) under one load, as a fast writer would. */
 static void append_notes(fixture *f, int n)
@@ -62,16 +63,22 @@ static void test_audit_kind_names(void **state)
 		/* every kind is in the report schema's enum, so --json always validates */
 		snprintf(doc, sizeof(doc), "\"%s\"", accord_audit_kind_name((accord_audit_kind)i));
 		j_name = cJSON_Parse(doc);
-		assert_int_equal(accord_schema_validate(reg, ACCORD_SCHEMA_BASE "audit.schema.json#/definitions/kind",
-							j_name), 0);
+		assert_int_equal(accord_schema_validate(reg,
+							ACCORD_SCHEMA_BASE
+							"audit.schema.json#/definitions/kind",
+							j_name),
+				 0);
 		cJSON_Delete(j_name);
 	}
 	assert_string_equal(accord_audit_kind_name(ACCORD_AUDIT_KIND_COUNT), "unknown");
 	{
 		cJSON *bogus = cJSON_Parse("\"blame\"");
 
-		assert_int_equal(accord_schema_validate(reg, ACCORD_SCHEMA_BASE "audit.schema.json#/definitions/kind",
-							bogus), ACCORD_EINVALID);
+		assert_int_equal(accord_schema_validate(reg,
+							ACCORD_SCHEMA_BASE
+							"audit.schema.json#/definitions/kind",
+							bogus),
+				 ACCORD_EINVALID);
 		cJSON_Delete(bogus);
 	}
 }
@@ -129,7 +136,8 @@ static void test_audit_rollback_against_record(void **state)
 	assert_int_equal(accord_store_ref_get(&head, f->store, f->feed), 0);
 	assert_int_equal(git_commit_lookup(&c, accord_store_repo(f->store), &head), 0);
 	assert_int_equal(git_reference_create(&ref, accord_store_repo(f->store), f->feed,
-					      git_commit_parent_id(c, 0), 1, "test: roll back"), 0);
+					      git_commit_parent_id(c, 0), 1, "test: roll back"),
+			 0);
 	git_reference_free(ref);
 	git_commit_free(c);
 	assert_int_equal(accord_audit_run(&a, f->store, NULL), 0);
@@ -148,10 +156,12 @@ static void test_audit_unknown_ref(void **state)
 
 	assert_int_equal(accord_store_ref_get(&head, f->store, f->feed), 0);
 	assert_int_equal(git_reference_create(&ref, accord_store_repo(f->store), "refs/accord/junk",
-					      &head, 0, "test"), 0);
+					      &head, 0, "test"),
+			 0);
 	git_reference_free(ref);
 	assert_int_equal(git_reference_create(&ref, accord_store_repo(f->store),
-					      "refs/accord/evidence/short/x", &head, 0, "test"), 0);
+					      "refs/accord/evidence/short/x", &head, 0, "test"),
+			 0);
 	git_reference_free(ref);
 	assert_int_equal(accord_audit_run(&a, f->store, NULL), 0);
 	assert_int_equal(count_kind(a, ACCORD_AUDIT_UNKNOWN_REF), 2);
@@ -205,7 +215,8 @@ static void test_audit_threads_agree(void **state)
 	append_notes(f, 400); /* enough for the worker threads to start */
 	assert_int_equal(accord_store_ref_get(&head, f->store, f->feed), 0);
 	assert_int_equal(git_reference_create(&ref, accord_store_repo(f->store), "refs/accord/x",
-					      &head, 0, "test"), 0);
+					      &head, 0, "test"),
+			 0);
 	git_reference_free(ref);
 	o.threads = 1;
 	assert_int_equal(accord_audit_run(&one, f->store, &o), 0);
@@ -260,7 +271,8 @@ static void test_audit_json_validates(void **state)
 	append_notes(f, 1);
 	assert_int_equal(accord_store_ref_get(&head, f->store, f->feed), 0);
 	assert_int_equal(git_reference_create(&ref, accord_store_repo(f->store), "refs/accord/junk",
-					      &head, 0, "test"), 0);
+					      &head, 0, "test"),
+			 0);
 	git_reference_free(ref);
 	snprintf(cmd, sizeof(cmd), "'%s' -C '%s/repo' audit --json", bin, f->dir);
 	p = popen(cmd, "r");
@@ -272,18 +284,21 @@ static void test_audit_json_validates(void **state)
 	doc = cJSON_ParseWithLength(out.ptr, out.size);
 	assert_non_null(doc);
 	assert_int_equal(accord_schema_builtin(&reg), 0);
-	assert_int_equal(accord_schema_validate(reg, ACCORD_SCHEMA_BASE "audit.schema.json", doc), 0);
-	assert_string_equal(cJSON_GetObjectItemCaseSensitive(
-				    cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "findings"), 0), "kind")
-				    ->valuestring,
-			    "unknown-ref");
+	assert_int_equal(accord_schema_validate(reg, ACCORD_SCHEMA_BASE "audit.schema.json", doc),
+			 0);
+	assert_string_equal(
+		cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "findings"), 0),
+			"kind")
+			->valuestring,
+		"unknown-ref");
 	/* and a mangled report does not */
 	cJSON_AddStringToObject(doc, "blame", "x");
-	assert_int_equal(accord_schema_validate(reg, ACCORD_SCHEMA_BASE "audit.schema.json", doc), ACCORD_EINVALID);
+	assert_int_equal(accord_schema_validate(reg, ACCORD_SCHEMA_BASE "audit.schema.json", doc),
+			 ACCORD_EINVALID);
 	cJSON_Delete(doc);
 	accord_buf_dispose(&out);
 }
-
 
 /* Run argv to its end; its exit status, and its peak RSS in kB (ru_maxrss of that child). */
 static int run_child(long *maxrss_kb, char *const argv[])
@@ -316,7 +331,8 @@ static int run_child(long *maxrss_kb, char *const argv[])
  */
 static void test_audit_memory_bounded(void **state)
 {
-	const char *bin = getenv("ACCORD_BIN"), *vg = getenv("ACCORD_VALGRIND"), *build = getenv("BUILD");
+	const char *bin = getenv("ACCORD_BIN"), *vg = getenv("ACCORD_VALGRIND"),
+		   *build = getenv("BUILD");
 	char gen[1024], ledger[1024], homes[1024], *dir, *slash;
 	struct stat st;
 	long rss = 0;
@@ -327,7 +343,8 @@ static void test_audit_memory_bounded(void **state)
 	for (int up = 0; up < 2 && (slash = strrchr(gen, '/')); up++)
 		*slash = '\0';
 	strncat(gen, "/bench/gen", sizeof(gen) - strlen(gen) - 1);
-	if (!bin || (vg && !strcmp(vg, "1")) || (build && strstr(build, "asan")) || stat(gen, &st) != 0) {
+	if (!bin || (vg && !strcmp(vg, "1")) || (build && strstr(build, "asan")) ||
+	    stat(gen, &st) != 0) {
 		skip();
 		return;
 	}
@@ -335,8 +352,8 @@ static void test_audit_memory_bounded(void **state)
 	snprintf(ledger, sizeof(ledger), "%s/ledger", dir);
 	snprintf(homes, sizeof(homes), "%s/homes", dir);
 	{
-		char *argv[] = { gen, "--entries", "50000", "--note-bytes", "8192", "--note-share", "90",
-				 "--homes", homes, ledger, NULL };
+		char *argv[] = { gen,  "--entries", "50000", "--note-bytes", "8192", "--note-share",
+				 "90", "--homes",   homes,   ledger,	     NULL };
 
 		assert_int_equal(run_child(NULL, argv), 0);
 	}
@@ -356,7 +373,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_audit_kind_names),
 		cmocka_unit_test_setup_teardown(test_audit_clean_and_record, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit_rollback_against_record, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_rollback_against_record, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_audit_unknown_ref, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_checkpoint_split_view, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_threads_agree, setup, teardown),

@@ -53,8 +53,8 @@ static cJSON *json(const char *text)
  * feed's entry it depends on) and `admission` may be NULL.
  */
 static void batch_add_deps(char *id, accord_batch *b, const accord_key *key, const char *ledger,
-			   int64_t lamport, const char *type, const char *incident, const char *body,
-			   const char *dep, const char *admission)
+			   int64_t lamport, const char *type, const char *incident,
+			   const char *body, const char *dep, const char *admission)
 {
 	accord_entry_fields ef = { 0 };
 	char deps[1][ACCORD_ID_HEXLEN + 1];
@@ -68,7 +68,7 @@ static void batch_add_deps(char *id, accord_batch *b, const accord_key *key, con
 	ef.body = j;
 	if (dep) {
 		snprintf(deps[0], sizeof(deps[0]), "%s", dep);
-		ef.deps = (const char(*)[ACCORD_ID_HEXLEN + 1])deps;
+		ef.deps = (const char(*)[ACCORD_ID_HEXLEN + 1]) deps;
 		ef.dep_count = 1;
 	}
 	ef.admission = admission;
@@ -94,17 +94,19 @@ typedef struct {
 	char seen[2][ACCORD_ID_HEXLEN + 1]; /* the other feed's entry each last depended on */
 } two_feeds;
 
-static void turn(char *id, two_feeds *t, accord_batch *b, int who, const char *ledger, const char *type,
-		 const char *incident, const char *body, const char *admission)
+static void turn(char *id, two_feeds *t, accord_batch *b, int who, const char *ledger,
+		 const char *type, const char *incident, const char *body, const char *admission)
 {
 	int other = !who;
-	const char *dep = t->last[other][0] && strcmp(t->seen[who], t->last[other]) ? t->last[other] : NULL;
+	const char *dep =
+		t->last[other][0] && strcmp(t->seen[who], t->last[other]) ? t->last[other] : NULL;
 	int64_t lamport = t->lamport[who];
 	char out[ACCORD_ID_HEXLEN + 1];
 
 	if (dep && t->lamport[other] > lamport)
 		lamport = t->lamport[other];
-	batch_add_deps(out, b, t->key[who], ledger, lamport + 1, type, incident, body, dep, admission);
+	batch_add_deps(out, b, t->key[who], ledger, lamport + 1, type, incident, body, dep,
+		       admission);
 	if (dep)
 		memcpy(t->seen[who], dep, sizeof(t->seen[who]));
 	memcpy(t->last[who], out, sizeof(out));
@@ -165,14 +167,15 @@ static void write_ledger(fixture *f, accord_batch *b, char *ledger, int n)
 	two_feeds t = { { f->alice, f->bob }, { "", "" }, { 0, 0 }, { "", "" } };
 	int i, written = 0;
 
-	turn(ledger, &t, b, 0, NULL, "genesis", NULL, "{\"title\":\"t\",\"party\":\"acme\",\"member\":\"alice\"}",
-	     NULL);
+	turn(ledger, &t, b, 0, NULL, "genesis", NULL,
+	     "{\"title\":\"t\",\"party\":\"acme\",\"member\":\"alice\"}", NULL);
 	assert_int_equal(accord_store_config_set(f->store, "accord.ledger", ledger), 0);
 	{
 		char pk[65];
 
 		accord_hex_encode(pk, f->bob->pub.pk, 32);
-		snprintf(body, sizeof(body), "{\"party\":\"netco\",\"key\":\"%s\",\"member\":\"bob\"}", pk);
+		snprintf(body, sizeof(body),
+			 "{\"party\":\"netco\",\"key\":\"%s\",\"member\":\"bob\"}", pk);
 	}
 	turn(invite, &t, b, 0, ledger, "party-invite", NULL, body, NULL);
 	snprintf(body, sizeof(body), "{\"party\":\"netco\",\"invite\":\"%s\"}", invite);
@@ -185,10 +188,12 @@ static void write_ledger(fixture *f, accord_batch *b, char *ledger, int n)
 		turn(id, &t, b, 1, ledger, "status", inc, "{\"status\":\"mitigated\"}", NULL);
 		turn(res, &t, b, 0, ledger, "resolution", inc,
 		     "{\"summary\":\"s\",\"factors\":[\"a\"],\"went_well\":[],\"went_wrong\":[],"
-		     "\"lucky\":[],\"actions\":[{\"text\":\"x\",\"owners\":[\"netco\"]}]}", NULL);
+		     "\"lucky\":[],\"actions\":[{\"text\":\"x\",\"owners\":[\"netco\"]}]}",
+		     NULL);
 		snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", res);
 		turn(id, &t, b, 1, ledger, "cosign", inc, body, NULL);
-		snprintf(body, sizeof(body), "{\"resolution\":\"%s\",\"action\":1,\"state\":\"done\"}", res);
+		snprintf(body, sizeof(body),
+			 "{\"resolution\":\"%s\",\"action\":1,\"state\":\"done\"}", res);
 		turn(id, &t, b, 1, ledger, "action", inc, body, NULL);
 	}
 }
@@ -229,9 +234,11 @@ static void test_batch_same_commit_as_store_append(void **state)
 	snprintf(path, sizeof(path), "%s/other", f->dir);
 	assert_int_equal(accord_store_open_or_init(&other, path), 0);
 	snprintf(path, sizeof(path), "%s%s", ACCORD_FEED_PREFIX, f->alice->pub.id);
-	assert_int_equal(accord_store_append(&s1, other, path, NULL, raw1.ptr, raw1.size, f->alice, T0), 0);
-	assert_int_equal(accord_store_append(&s2, other, path, &s1, raw2.ptr, raw2.size, f->alice,
-					     T0 + 90), 0);
+	assert_int_equal(
+		accord_store_append(&s1, other, path, NULL, raw1.ptr, raw1.size, f->alice, T0), 0);
+	assert_int_equal(
+		accord_store_append(&s2, other, path, &s1, raw2.ptr, raw2.size, f->alice, T0 + 90),
+		0);
 
 	assert_int_equal(accord_batch_new(&b, f->store), 0);
 	assert_int_equal(accord_batch_write(&b1, b, f->alice, raw1.ptr, raw1.size, T0), 0);
@@ -257,7 +264,8 @@ static void test_batch_same_commit_as_store_append(void **state)
 	{
 		accord_entry_fields more = ef;
 
-		assert_int_equal(accord_batch_append(NULL, NULL, b, f->alice, &more), ACCORD_EINVALID);
+		assert_int_equal(accord_batch_append(NULL, NULL, b, f->alice, &more),
+				 ACCORD_EINVALID);
 	}
 	assert_int_equal(accord_batch_commit(b), 0);
 	{
@@ -319,7 +327,8 @@ static void test_batch_continues_an_existing_feed(void **state)
 	assert_int_equal(accord_ledger_create(ledger, f->store, f->alice, "acme", "t", NULL), 0);
 	unsetenv("ACCORD_NOW");
 	assert_int_equal(accord_batch_new(&b, f->store), 0);
-	assert_int_equal(accord_batch_set_compression(b, 0), 0); /* stored, not deflated: still valid */
+	assert_int_equal(accord_batch_set_compression(b, 0),
+			 0); /* stored, not deflated: still valid */
 	batch_add(id, b, f->alice, ledger, 2, "open", NULL,
 		  "{\"title\":\"t\",\"severity\":2,\"service\":\"web\","
 		  "\"started_at\":\"2025-01-01T00:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}");
@@ -335,7 +344,8 @@ static void test_batch_continues_an_existing_feed(void **state)
 	{
 		char cmd[1200];
 
-		snprintf(cmd, sizeof(cmd), "git -C '%s' fsck --full --strict >/dev/null 2>&1", f->repo);
+		snprintf(cmd, sizeof(cmd), "git -C '%s' fsck --full --strict >/dev/null 2>&1",
+			 f->repo);
 		assert_int_equal(system(cmd), 0);
 	}
 }
@@ -355,9 +365,10 @@ static void test_batch_free_without_commit_moves_no_ref(void **state)
 	assert_int_equal(accord_store_ref_list(&before, f->store, ACCORD_REF_PREFIX), 0);
 
 	assert_int_equal(accord_batch_new(&b, f->store), 0);
-	batch_add(id, b, f->alice, ledger, 2, "checkpoint", NULL,
-		  "{\"heads\":[{\"feed\":\"00000000000000000000000000000000\",\"seq\":1,"
-		  "\"hash\":\"0000000000000000000000000000000000000000000000000000000000000000\"}]}");
+	batch_add(
+		id, b, f->alice, ledger, 2, "checkpoint", NULL,
+		"{\"heads\":[{\"feed\":\"00000000000000000000000000000000\",\"seq\":1,"
+		"\"hash\":\"0000000000000000000000000000000000000000000000000000000000000000\"}]}");
 	batch_add(id, b, f->bob, ledger, 3, "note", ledger, "{\"text\":\"x\"}");
 	assert_int_equal(accord_batch_flush(b), 0); /* objects on disk, refs untouched */
 	accord_batch_free(b);
@@ -387,10 +398,12 @@ static void test_batch_commit_loses_the_race(void **state)
 		  "{\"title\":\"t\",\"severity\":2,\"service\":\"web\","
 		  "\"started_at\":\"2025-01-01T00:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}");
 	/* someone appends to the same feed before the batch commits */
-	assert_int_equal(th_append(theirs, f->store, f->alice, "open", NULL,
-				   "{\"title\":\"u\",\"severity\":3,\"service\":\"web\","
-				   "\"started_at\":\"2025-01-01T00:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}"),
-			 0);
+	assert_int_equal(
+		th_append(
+			theirs, f->store, f->alice, "open", NULL,
+			"{\"title\":\"u\",\"severity\":3,\"service\":\"web\","
+			"\"started_at\":\"2025-01-01T00:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}"),
+		0);
 	snprintf(feed, sizeof(feed), "%s%s", ACCORD_FEED_PREFIX, f->alice->pub.id);
 	assert_int_equal(accord_batch_commit(b), ACCORD_EMODIFIED);
 	assert_non_null(strstr(accord_error_last(), feed));
@@ -436,12 +449,16 @@ static void test_batch_refuses_what_the_ledger_would(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_batch_same_commit_as_store_append, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_same_commit_as_store_append, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_batch_packs_and_verifies, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_batch_continues_an_existing_feed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_batch_free_without_commit_moves_no_ref, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_continues_an_existing_feed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_batch_free_without_commit_moves_no_ref, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_batch_commit_loses_the_race, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_batch_refuses_what_the_ledger_would, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_refuses_what_the_ledger_would, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, th_setup, th_teardown);

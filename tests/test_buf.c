@@ -161,7 +161,10 @@ static void test_buf_binary_encodings(void **state)
 	accord_buf_put_sshstr(&b, "", 0);
 	accord_buf_put_sshstr(&b, "a\0b", 3);
 	assert_int_equal(b.size, 4 + 11 + 4 + 4 + 3);
-	assert_memory_equal(b.ptr, "\0\0\0\x0bssh-ed25519\0\0\0\0\0\0\0\x03" "a\0b", b.size);
+	assert_memory_equal(b.ptr,
+			    "\0\0\0\x0bssh-ed25519\0\0\0\0\0\0\0\x03"
+			    "a\0b",
+			    b.size);
 	assert_buf_sane(&b);
 	accord_buf_dispose(&b);
 }
@@ -274,7 +277,8 @@ static void test_buf_read_file(void **state)
 	assert_int_equal(accord_buf_read_file(&b, path, 0), ACCORD_EINVALID);
 	/* a missing file is ENOTFOUND, and names the path */
 	accord_error_clear();
-	assert_int_equal(accord_buf_read_file(&b, "/nonexistent/accord/file", 100), ACCORD_ENOTFOUND);
+	assert_int_equal(accord_buf_read_file(&b, "/nonexistent/accord/file", 100),
+			 ACCORD_ENOTFOUND);
 	assert_non_null(strstr(accord_error_last(), "/nonexistent/accord/file"));
 	/* a directory opens but cannot be read: a plain error */
 	assert_int_equal(accord_buf_read_file(&b, "/tmp", 100), ACCORD_ERROR);
@@ -345,7 +349,8 @@ static void grow_in_child(size_t prefill, size_t extra)
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT)
-		print_error("grow(%zu + %zu): status %#x, wanted SIGABRT\n", prefill, extra, status);
+		print_error("grow(%zu + %zu): status %#x, wanted SIGABRT\n", prefill, extra,
+			    status);
 	assert_true(WIFSIGNALED(status));
 	assert_int_equal(WTERMSIG(status), SIGABRT);
 }

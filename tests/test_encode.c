@@ -68,22 +68,14 @@ static void test_hex_decode_rejects_malformed(void **state)
 		const char *hex;
 		size_t len;
 	} bad[] = {
-		{ "abc", 2 },	   /* odd: one digit short */
-		{ "abcde", 2 },	   /* odd: one digit long */
-		{ "abcdef", 2 },   /* a whole byte too many */
-		{ "ab", 2 },	   /* too few */
-		{ "", 1 },
-		{ "zz", 1 },
-		{ "0g", 1 },
-		{ "g0", 1 },
-		{ " a", 1 },
-		{ "a ", 1 },
-		{ "0x", 1 },
-		{ "+1", 1 },
-		{ "-1", 1 },
-		{ "\xff\xfe", 1 }, /* bytes above ASCII */
-		{ "abcd:f", 3 },
-		{ "ab\0d", 2 },	   /* a NUL where a digit should be */
+		{ "abc", 2 },	 /* odd: one digit short */
+		{ "abcde", 2 },	 /* odd: one digit long */
+		{ "abcdef", 2 }, /* a whole byte too many */
+		{ "ab", 2 },	 /* too few */
+		{ "", 1 },	 { "zz", 1 },	    { "0g", 1 }, { "g0", 1 },
+		{ " a", 1 },	 { "a ", 1 },	    { "0x", 1 }, { "+1", 1 },
+		{ "-1", 1 },	 { "\xff\xfe", 1 }, /* bytes above ASCII */
+		{ "abcd:f", 3 }, { "ab\0d", 2 },    /* a NUL where a digit should be */
 	};
 	unsigned char out[8];
 	size_t i;
@@ -106,8 +98,8 @@ static void test_is_lower_hex(void **state)
 	assert_true(accord_is_lower_hex("", 0));
 	assert_false(accord_is_lower_hex("0123456789ABCDEF", 16)); /* one spelling only */
 	assert_false(accord_is_lower_hex("0123456789abcdeF", 16));
-	assert_false(accord_is_lower_hex("abcdef", 4));		/* longer than n */
-	assert_false(accord_is_lower_hex("ab", 4));		/* shorter than n */
+	assert_false(accord_is_lower_hex("abcdef", 4)); /* longer than n */
+	assert_false(accord_is_lower_hex("ab", 4));	/* shorter than n */
 	assert_false(accord_is_lower_hex("abgd", 4));
 	assert_false(accord_is_lower_hex("ab d", 4));
 	assert_false(accord_is_lower_hex("x", 0));
@@ -257,7 +249,8 @@ static void test_base64_rejects_malformed_and_non_canonical(void **state)
 
 			s[3] = (char)c;
 			if (accord_base64_decode(&dec, s, 4) != ACCORD_EINVALID)
-				print_error("byte %#x decoded to %02x\n", c, dec.size == 3 ? (unsigned char)dec.ptr[2] : 0);
+				print_error("byte %#x decoded to %02x\n", c,
+					    dec.size == 3 ? (unsigned char)dec.ptr[2] : 0);
 			assert_int_equal(accord_base64_decode(&dec, s, 4), ACCORD_EINVALID);
 			assert_int_equal(dec.size, 0);
 			accord_buf_dispose(&dec);
@@ -280,7 +273,8 @@ static void test_sha256_vectors(void **state)
 {
 	static const struct {
 		const char *msg, *hex;
-	} vectors[] = { /* FIPS 180-2 appendix B and the empty message */
+	} vectors[] = {
+		/* FIPS 180-2 appendix B and the empty message */
 		{ "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
 		{ "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
 		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
@@ -302,7 +296,8 @@ static void test_sha256_vectors(void **state)
 	memset(million, 'a', 1000000);
 	accord_sha256(digest, million, 1000000);
 	accord_hex_encode(hex, digest, 32);
-	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	assert_string_equal(hex,
+			    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 	free(million);
 	/* the length is obeyed, NULs are data */
 	accord_sha256(digest, "abc\0def", 3);

@@ -2,9 +2,12 @@
 #include "helpers.h"
 
 static const char good_note[] =
-	"{\"v\":2,\"ledger\":\"" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	"\",\"author\":\"" "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
-	"\",\"seq\":2,\"prev\":\"" "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
+	"{\"v\":2,\"ledger\":\""
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	"\",\"author\":\""
+	"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	"\",\"seq\":2,\"prev\":\""
+	"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
 	"\",\"lamport\":3,\"time\":\"2026-11-23T07:31:19Z\",\"type\":\"note\",\"incident\":\""
 	"dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd\",\"deps\":[\""
 	"1111111111111111111111111111111111111111111111111111111111111111\",\""
@@ -39,7 +42,8 @@ static void expect_refused(const char *from, const char *to, const char *why)
 	accord_entry *e = NULL;
 
 	assert_non_null(at);
-	snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(at - good_note), good_note, to, at + strlen(from));
+	snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(at - good_note), good_note, to,
+		 at + strlen(from));
 	assert_int_equal(accord_entry_parse(&e, buf, strlen(buf)), ACCORD_EINVALID);
 	assert_null(e);
 	if (!strstr(accord_error_last(), why))
@@ -52,15 +56,17 @@ static void test_entry_parse_refuses_bad_entries(void **state)
 	expect_refused("{\"text\":\"hi\"}", "{\"text\":\"hi\",\"fault\":\"partner\"}", "fault");
 	expect_refused("{\"text\":\"hi\"}", "{\"text\":\"hi\",\"text\":\"ho\"}", "duplicate");
 	expect_refused("\"type\":\"note\"", "\"type\":\"Blame!\"", "");
-	expect_refused("\"type\":\"note\"", "\"type\":\"blame\",\"x\":1", ""); /* new types: the envelope still */
+	expect_refused("\"type\":\"note\"", "\"type\":\"blame\",\"x\":1",
+		       ""); /* new types: the envelope still */
 	expect_refused("\"seq\":2", "\"seq\":0", "");
 	expect_refused("\"seq\":2", "\"seq\":2.5", "");
 	expect_refused("2026-11-23T07:31:19Z", "2026-11-23 07:31:19", "");
 	expect_refused("\"v\":2", "\"v\":1", "");
 	expect_refused("\"v\":2,", "", "");
 	/* deps: one encoding of a set (sorted, no duplicates), at most 32 */
-	expect_refused("\"1111111111111111111111111111111111111111111111111111111111111111\",\"2222",
-		       "\"2222222222222222222222222222222222222222222222222222222222222222\",\"1111", "");
+	expect_refused(
+		"\"1111111111111111111111111111111111111111111111111111111111111111\",\"2222",
+		"\"2222222222222222222222222222222222222222222222222222222222222222\",\"1111", "");
 	expect_refused("\"2222222222222222222222222222222222222222222222222222222222222222\"]",
 		       "\"1111111111111111111111111111111111111111111111111111111111111111\"]", "");
 	expect_refused("\"admission\":null", "\"admission\":\"x\"", "");
@@ -80,12 +86,15 @@ static void test_entry_parse_keeps_unknown_type(void **state)
 	accord_entry *e = NULL;
 
 	(void)state;
-	snprintf(buf, sizeof(buf), "%.*s\"type\":\"escalation\"%s", (int)(at - good_note), good_note,
-		 at + strlen("\"type\":\"note\""));
+	snprintf(buf, sizeof(buf), "%.*s\"type\":\"escalation\"%s", (int)(at - good_note),
+		 good_note, at + strlen("\"type\":\"note\""));
 	assert_int_equal(accord_entry_parse(&e, buf, strlen(buf)), 0);
 	assert_false(e->known);
 	assert_int_equal(e->dep_count, 2);
-	assert_int_equal(accord_entry_dep_index(e, "2222222222222222222222222222222222222222222222222222222222222222"), 1);
+	assert_int_equal(
+		accord_entry_dep_index(
+			e, "2222222222222222222222222222222222222222222222222222222222222222"),
+		1);
 	accord_entry_free(e);
 }
 
@@ -98,8 +107,10 @@ static void test_entry_key_rotate_schema(void **state)
 		"{\"key\":\"eeee\"}",
 		"{}",
 	};
-	const char *type = strstr(good_note, "\"type\":\"note\""), *deps = strstr(good_note, ",\"deps\"");
-	const char *tail = strstr(good_note, "\"body\":"), *after_type = type + strlen("\"type\":\"note\"");
+	const char *type = strstr(good_note, "\"type\":\"note\""),
+		   *deps = strstr(good_note, ",\"deps\"");
+	const char *tail = strstr(good_note, "\"body\":"),
+		   *after_type = type + strlen("\"type\":\"note\"");
 	char buf[4096];
 	accord_entry *e = NULL;
 	size_t i;
@@ -107,7 +118,8 @@ static void test_entry_key_rotate_schema(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
 		/* the same envelope, as a key-rotate outside any incident */
-		snprintf(buf, sizeof(buf), "%.*s\"type\":\"key-rotate\",\"incident\":null%.*s\"body\":%s}",
+		snprintf(buf, sizeof(buf),
+			 "%.*s\"type\":\"key-rotate\",\"incident\":null%.*s\"body\":%s}",
 			 (int)(type - good_note), good_note, (int)(tail - deps), deps, bodies[i]);
 		e = NULL;
 		if (i == 0) {
@@ -121,8 +133,9 @@ static void test_entry_key_rotate_schema(void **state)
 		}
 	}
 	/* in an incident: refused */
-	snprintf(buf, sizeof(buf), "%.*s\"type\":\"key-rotate\"%.*s\"body\":%s}", (int)(type - good_note), good_note,
-		 (int)(tail - after_type), after_type, bodies[0]);
+	snprintf(buf, sizeof(buf), "%.*s\"type\":\"key-rotate\"%.*s\"body\":%s}",
+		 (int)(type - good_note), good_note, (int)(tail - after_type), after_type,
+		 bodies[0]);
 	assert_int_equal(accord_entry_parse(&e, buf, strlen(buf)), ACCORD_EINVALID);
 }
 

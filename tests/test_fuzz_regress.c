@@ -18,7 +18,7 @@ static const struct {
 	const char *name;
 	int (*fn)(const uint8_t *, size_t);
 } targets[] = {
-	{ "entry", fuzz_entry }, { "sshsig", fuzz_sshsig }, { "json", fuzz_json },
+	{ "entry", fuzz_entry },   { "sshsig", fuzz_sshsig }, { "json", fuzz_json },
 	{ "commit", fuzz_commit }, { "schema", fuzz_schema },
 };
 #define NTARGETS (sizeof(targets) / sizeof(targets[0]))
@@ -148,23 +148,28 @@ static void test_fuzz_regress_seeds_are_valid(void **state)
 
 	(void)state;
 	/* no skipping when the seeds are not found: that would pass without checking anything */
-	assert_int_equal(accord_buf_read_file(&data, ACCORD_SRCDIR "/fuzz/corpus/entry/e1", 1 << 20), 0);
+	assert_int_equal(
+		accord_buf_read_file(&data, ACCORD_SRCDIR "/fuzz/corpus/entry/e1", 1 << 20), 0);
 	assert_int_equal(accord_entry_parse(&e, data.ptr, data.size), 0);
 	accord_entry_free(e);
 	accord_buf_dispose(&data);
-	assert_int_equal(accord_buf_read_file(&data, ACCORD_SRCDIR "/fuzz/corpus/commit/c1", 1 << 20), 0);
+	assert_int_equal(
+		accord_buf_read_file(&data, ACCORD_SRCDIR "/fuzz/corpus/commit/c1", 1 << 20), 0);
 	assert_int_equal(accord_commit_parse(&c, data.ptr, data.size), 0);
 	accord_commit_free(c);
 	accord_buf_dispose(&data);
-	assert_int_equal(accord_buf_read_file(&data, ACCORD_SRCDIR "/fuzz/corpus/sshsig/g1", 1 << 20), 0);
+	assert_int_equal(
+		accord_buf_read_file(&data, ACCORD_SRCDIR "/fuzz/corpus/sshsig/g1", 1 << 20), 0);
 	nul = memchr(data.ptr, 0, data.size);
 	assert_non_null(nul);
-	assert_int_equal(accord_sshsig_verify(&signer, data.ptr, (size_t)(nul - data.ptr), "git", nul + 1,
-					      data.size - (size_t)(nul - data.ptr) - 1), 0);
+	assert_int_equal(accord_sshsig_verify(&signer, data.ptr, (size_t)(nul - data.ptr), "git",
+					      nul + 1, data.size - (size_t)(nul - data.ptr) - 1),
+			 0);
 	/* and one flipped message byte does not */
 	((char *)nul)[5] ^= 1;
-	assert_int_equal(accord_sshsig_verify(&signer, data.ptr, (size_t)(nul - data.ptr), "git", nul + 1,
-					      data.size - (size_t)(nul - data.ptr) - 1), ACCORD_EBADSIG);
+	assert_int_equal(accord_sshsig_verify(&signer, data.ptr, (size_t)(nul - data.ptr), "git",
+					      nul + 1, data.size - (size_t)(nul - data.ptr) - 1),
+			 ACCORD_EBADSIG);
 	accord_buf_dispose(&data);
 }
 

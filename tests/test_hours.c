@@ -49,9 +49,20 @@ static void test_hours_parses_rules(void **state)
 static void test_hours_rejects_bad_rules(void **state)
 {
 	static const char *bad[] = {
-		"", "C", "CET", "CET-1CEST,M3.5.0", "CET-1CEST,M13.5.0,M10.5.0", "CET-1CEST,M3.6.0,M10.5.0",
-		"CET-1CEST,M3.5.7,M10.5.0", "CET-1CEST,J0,J100", "CET-1CEST,366,100", "CET-25",
-		"CET-1CEST,M3.5.0/168,M10.5.0", "CET-1x", "<AB>1", "CET-1CEST,M3.5.0,M10.5.0 ",
+		"",
+		"C",
+		"CET",
+		"CET-1CEST,M3.5.0",
+		"CET-1CEST,M13.5.0,M10.5.0",
+		"CET-1CEST,M3.6.0,M10.5.0",
+		"CET-1CEST,M3.5.7,M10.5.0",
+		"CET-1CEST,J0,J100",
+		"CET-1CEST,366,100",
+		"CET-25",
+		"CET-1CEST,M3.5.0/168,M10.5.0",
+		"CET-1x",
+		"<AB>1",
+		"CET-1CEST,M3.5.0,M10.5.0 ",
 	};
 	accord_tzrule tz;
 	size_t i;
@@ -78,8 +89,8 @@ static void check_against_glibc(const char *rule, int64_t from, int64_t to, int6
 
 		assert_non_null(localtime_r(&tt, &tm));
 		if (tm.tm_gmtoff != accord_tzrule_offset(&tz, t))
-			fail_msg("%s at %lld: glibc %ld, accord %d", rule, (long long)t, tm.tm_gmtoff,
-				 accord_tzrule_offset(&tz, t));
+			fail_msg("%s at %lld: glibc %ld, accord %d", rule, (long long)t,
+				 tm.tm_gmtoff, accord_tzrule_offset(&tz, t));
 	}
 	unsetenv("TZ");
 	tzset();
@@ -88,17 +99,25 @@ static void check_against_glibc(const char *rule, int64_t from, int64_t to, int6
 static void test_hours_matches_glibc(void **state)
 {
 	static const char *rules[] = {
-		"CET-1CEST,M3.5.0,M10.5.0/3",  "EST5EDT,M3.2.0,M11.1.0",  "AEST-10AEDT,M10.1.0,M4.1.0/3",
-		"NZST-12NZDT,M9.5.0,M4.1.0/3", "<-03>3<-02>,M3.5.0/-2,M10.5.0/-1", "IST-2IDT,M3.4.4/26,M10.5.0",
-		"GMT0BST,M3.5.0/1,M10.5.0",    "WET0WEST,J60,J300/1",       "XST3XDT,59,300",
-		"<+0545>-5:45",                "EST5EDT",
+		"CET-1CEST,M3.5.0,M10.5.0/3",
+		"EST5EDT,M3.2.0,M11.1.0",
+		"AEST-10AEDT,M10.1.0,M4.1.0/3",
+		"NZST-12NZDT,M9.5.0,M4.1.0/3",
+		"<-03>3<-02>,M3.5.0/-2,M10.5.0/-1",
+		"IST-2IDT,M3.4.4/26,M10.5.0",
+		"GMT0BST,M3.5.0/1,M10.5.0",
+		"WET0WEST,J60,J300/1",
+		"XST3XDT,59,300",
+		"<+0545>-5:45",
+		"EST5EDT",
 	};
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		/* every 15 minutes of 2026 to 2028 (2028 a leap year) */
-		check_against_glibc(rules[i], at("2026-01-01T00:00:00Z"), at("2029-01-01T00:00:00Z"), 900);
+		check_against_glibc(rules[i], at("2026-01-01T00:00:00Z"),
+				    at("2029-01-01T00:00:00Z"), 900);
 	}
 }
 
@@ -155,7 +174,8 @@ static void test_hours_splits_spec(void **state)
 	char *week = NULL, *zone = NULL;
 
 	(void)state;
-	assert_int_equal(accord_hours_split(&week, &zone, "Mon-Fri 08:00-18:00 Europe/Copenhagen"), 0);
+	assert_int_equal(accord_hours_split(&week, &zone, "Mon-Fri 08:00-18:00 Europe/Copenhagen"),
+			 0);
 	assert_string_equal(week, "Mon-Fri 08:00-18:00");
 	assert_string_equal(zone, "Europe/Copenhagen");
 	free(week);
@@ -169,19 +189,26 @@ static void test_hours_reads_tzif_footer(void **state)
 	char *rule = NULL;
 
 	(void)state;
-	assert_int_equal(accord_tzrule_lookup(&rule, "/usr/share/zoneinfo", "Europe/Copenhagen"), 0);
+	assert_int_equal(accord_tzrule_lookup(&rule, "/usr/share/zoneinfo", "Europe/Copenhagen"),
+			 0);
 	assert_string_equal(rule, "CET-1CEST,M3.5.0,M10.5.0/3");
 	free(rule);
 	assert_int_equal(accord_tzrule_lookup(&rule, "/usr/share/zoneinfo", "UTC"), 0);
 	assert_string_equal(rule, "UTC0");
 	free(rule);
-	assert_int_equal(accord_tzrule_lookup(&rule, "/usr/share/zoneinfo", "Mars/Olympus"), ACCORD_ENOTFOUND);
-	assert_int_equal(accord_tzrule_lookup(&rule, "/usr/share/zoneinfo", "../../etc/passwd"), ACCORD_EINVALID);
-	assert_int_equal(accord_tzrule_lookup(&rule, "/usr/share/zoneinfo", "/etc/passwd"), ACCORD_EINVALID);
-	assert_int_equal(accord_tzrule_lookup(&rule, "/usr/share/zoneinfo", "Europe/.hidden"), ACCORD_EINVALID);
-	assert_int_equal(accord_tzrule_lookup(&rule, "/usr/share/zoneinfo", "Europe//Paris"), ACCORD_EINVALID);
+	assert_int_equal(accord_tzrule_lookup(&rule, "/usr/share/zoneinfo", "Mars/Olympus"),
+			 ACCORD_ENOTFOUND);
+	assert_int_equal(accord_tzrule_lookup(&rule, "/usr/share/zoneinfo", "../../etc/passwd"),
+			 ACCORD_EINVALID);
+	assert_int_equal(accord_tzrule_lookup(&rule, "/usr/share/zoneinfo", "/etc/passwd"),
+			 ACCORD_EINVALID);
+	assert_int_equal(accord_tzrule_lookup(&rule, "/usr/share/zoneinfo", "Europe/.hidden"),
+			 ACCORD_EINVALID);
+	assert_int_equal(accord_tzrule_lookup(&rule, "/usr/share/zoneinfo", "Europe//Paris"),
+			 ACCORD_EINVALID);
 	/* not a TZif file */
-	assert_int_equal(accord_tzrule_lookup(&rule, "/usr/share/zoneinfo", "zone.tab"), ACCORD_EINVALID);
+	assert_int_equal(accord_tzrule_lookup(&rule, "/usr/share/zoneinfo", "zone.tab"),
+			 ACCORD_EINVALID);
 }
 
 static void test_hours_counts_business_time(void **state)
@@ -194,20 +221,33 @@ static void test_hours_counts_business_time(void **state)
 	assert_int_equal(accord_tzrule_parse(&h.tz, "CET-1CEST,M3.5.0,M10.5.0/3"), 0);
 	/* Friday 2026-11-20 16:00 CET (15:00Z) to Monday 23rd 10:00 CET (09:00Z):
 	 * Friday 16:00-18:00 = 2h, the weekend nothing, Monday 08:00-10:00 = 2h: 4h */
-	assert_int_equal(accord_hours_between(&h, at("2026-11-20T15:00:00Z"), at("2026-11-23T09:00:00Z")), 4 * 3600);
+	assert_int_equal(
+		accord_hours_between(&h, at("2026-11-20T15:00:00Z"), at("2026-11-23T09:00:00Z")),
+		4 * 3600);
 	/* across the end of summer time: Friday 2026-10-23 17:00 CEST (15:00Z) to Monday
 	 * 26th 09:00 CET (08:00Z): Friday 1h, Monday 08:00-09:00 CET 1h = 2h */
-	assert_int_equal(accord_hours_between(&h, at("2026-10-23T15:00:00Z"), at("2026-10-26T08:00:00Z")), 2 * 3600);
+	assert_int_equal(
+		accord_hours_between(&h, at("2026-10-23T15:00:00Z"), at("2026-10-26T08:00:00Z")),
+		2 * 3600);
 	/* Monday 2026-10-26 07:00Z = 08:00 CET: from 07:00Z (opening) to 17:00Z (closing) is 10h */
-	assert_int_equal(accord_hours_between(&h, at("2026-10-26T07:00:00Z"), at("2026-10-26T17:00:00Z")), 10 * 3600);
+	assert_int_equal(
+		accord_hours_between(&h, at("2026-10-26T07:00:00Z"), at("2026-10-26T17:00:00Z")),
+		10 * 3600);
 	/* the Friday before, in summer time, the same UTC span is 08:00Z-16:00Z open: 9h */
-	assert_int_equal(accord_hours_between(&h, at("2026-10-23T07:00:00Z"), at("2026-10-23T17:00:00Z")), 9 * 3600);
+	assert_int_equal(
+		accord_hours_between(&h, at("2026-10-23T07:00:00Z"), at("2026-10-23T17:00:00Z")),
+		9 * 3600);
 	/* empty and reversed spans */
-	assert_int_equal(accord_hours_between(&h, at("2026-11-21T10:00:00Z"), at("2026-11-22T10:00:00Z")), 0);
-	assert_int_equal(accord_hours_between(&h, at("2026-11-23T10:00:00Z"), at("2026-11-23T09:00:00Z")), 0);
+	assert_int_equal(
+		accord_hours_between(&h, at("2026-11-21T10:00:00Z"), at("2026-11-22T10:00:00Z")),
+		0);
+	assert_int_equal(
+		accord_hours_between(&h, at("2026-11-23T10:00:00Z"), at("2026-11-23T09:00:00Z")),
+		0);
 	h.always = 1;
-	assert_int_equal(accord_hours_between(&h, at("2026-11-20T15:00:00Z"), at("2026-11-23T09:00:00Z")),
-			 2 * 86400 + 18 * 3600);
+	assert_int_equal(
+		accord_hours_between(&h, at("2026-11-20T15:00:00Z"), at("2026-11-23T09:00:00Z")),
+		2 * 86400 + 18 * 3600);
 }
 
 int main(void)

@@ -31,7 +31,7 @@ static void assert_map_consistent(const accord_idmap *m)
 		return;
 	}
 	assert_int_equal(m->size & (m->size - 1), 0); /* a power of two */
-	assert_true(m->count * 2 <= m->size);	     /* never more than half full */
+	assert_true(m->count * 2 <= m->size);	      /* never more than half full */
 	for (i = 0; i < m->size; i++) {
 		if (!m->keys[i]) {
 			assert_null(m->values[i]);
@@ -110,7 +110,8 @@ static void test_idmap_many_keys_rehash(void **state)
 	assert_non_null(keys);
 	for (i = 0; i < MANY; i++) {
 		/* id-like keys: 32 hex digits */
-		snprintf(keys[i], sizeof(keys[i]), "%016zx%016zx", (size_t)(i * 0x9e3779b97f4a7c15ULL), i);
+		snprintf(keys[i], sizeof(keys[i]), "%016zx%016zx",
+			 (size_t)(i * 0x9e3779b97f4a7c15ULL), i);
 		accord_idmap_put(&m, keys[i], &keys[i]);
 		assert_int_equal(m.count, i + 1);
 		if (m.size != last_size) {
@@ -236,7 +237,7 @@ static void test_idmap_iterate_and_free_values(void **state)
 		visited++;
 		assert_non_null(v);
 		assert_true(*v >= 0 && *v < 100);
-		assert_int_equal(seen[*v]++, 0); /* each key once */
+		assert_int_equal(seen[*v]++, 0);       /* each key once */
 		assert_ptr_equal(m.keys[i], keys[*v]); /* borrowed: the very pointer given */
 		sum += *v;
 		free(v);

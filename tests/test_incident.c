@@ -9,20 +9,13 @@ static void test_incident_transitions(void **state)
 		const char *from, *to;
 		int ok;
 	} cases[] = {
-		{ "investigating", "identified", 1 },
-		{ "investigating", "mitigated", 1 },
-		{ "investigating", "resolved", 1 },
-		{ "mitigated", "identified", 1 },
-		{ "investigating", "closed", 0 },
-		{ "mitigated", "closed", 0 },
-		{ "resolved", "closed", 1 },
-		{ "resolved", "investigating", 1 },
-		{ "closed", "investigating", 1 },
-		{ "closed", "resolved", 0 },
-		{ "resolved", "mitigated", 1 },
-		{ "closed", "closed", 0 },
-		{ "closed", "identified", 1 },
-		{ "identified", "identified", 0 },
+		{ "investigating", "identified", 1 }, { "investigating", "mitigated", 1 },
+		{ "investigating", "resolved", 1 },   { "mitigated", "identified", 1 },
+		{ "investigating", "closed", 0 },     { "mitigated", "closed", 0 },
+		{ "resolved", "closed", 1 },	      { "resolved", "investigating", 1 },
+		{ "closed", "investigating", 1 },     { "closed", "resolved", 0 },
+		{ "resolved", "mitigated", 1 },	      { "closed", "closed", 0 },
+		{ "closed", "identified", 1 },	      { "identified", "identified", 0 },
 		{ "resolved", "resolved", 0 },
 	};
 	size_t i;
@@ -51,25 +44,43 @@ static void test_incident_derives_figures(void **state)
 	const accord_entry *open;
 
 	(void)state;
-	assert_int_equal(th_append(id, s, k, "open", NULL,
-				   "{\"title\":\"t\",\"severity\":1,\"service\":\"web\",\"started_at\":"
-				   "\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}"), 0);
+	assert_int_equal(
+		th_append(id, s, k, "open", NULL,
+			  "{\"title\":\"t\",\"severity\":1,\"service\":\"web\",\"started_at\":"
+			  "\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}"),
+		0);
 	/* 100 customers for 90 minutes, 10 for an open window, then that window closed after 30 minutes */
-	assert_int_equal(th_append(x, s, k, "impact", id, "{\"customers\":100,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T11:30:00Z\"}"), 0);
-	assert_int_equal(th_append(x, s, k, "impact", id, "{\"customers\":10,\"start\":\"2026-11-20T12:00:00Z\"}"), 0);
-	assert_int_equal(th_append(x, s, k, "impact", id, "{\"customers\":10,\"start\":\"2026-11-20T12:00:00Z\",\"end\":\"2026-11-20T12:30:00Z\"}"), 0);
-	assert_int_equal(th_append(x, s, k, "sla", id, "{\"name\":\"a\",\"target_s\":600,\"actual_s\":600}"), 0);
-	assert_int_equal(th_append(x, s, k, "sla", id, "{\"name\":\"b\",\"target_s\":600,\"actual_s\":601}"), 0);
+	assert_int_equal(
+		th_append(
+			x, s, k, "impact", id,
+			"{\"customers\":100,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T11:30:00Z\"}"),
+		0);
+	assert_int_equal(th_append(x, s, k, "impact", id,
+				   "{\"customers\":10,\"start\":\"2026-11-20T12:00:00Z\"}"),
+			 0);
+	assert_int_equal(
+		th_append(
+			x, s, k, "impact", id,
+			"{\"customers\":10,\"start\":\"2026-11-20T12:00:00Z\",\"end\":\"2026-11-20T12:30:00Z\"}"),
+		0);
+	assert_int_equal(
+		th_append(x, s, k, "sla", id, "{\"name\":\"a\",\"target_s\":600,\"actual_s\":600}"),
+		0);
+	assert_int_equal(
+		th_append(x, s, k, "sla", id, "{\"name\":\"b\",\"target_s\":600,\"actual_s\":601}"),
+		0);
 	assert_int_equal(th_append(x, s, k, "status", id, "{\"status\":\"resolved\"}"), 0);
 	/* not allowed (closing needs a joint resolution): stays in the timeline, does not change the state */
 	assert_int_equal(th_append(x, s, k, "status", id, "{\"status\":\"closed\"}"), 0);
-	assert_int_equal(th_append(x, s, k, "feedback", id, "{\"score\":2,\"lost_minutes\":15}"), 0);
+	assert_int_equal(th_append(x, s, k, "feedback", id, "{\"score\":2,\"lost_minutes\":15}"),
+			 0);
 
 	assert_int_equal(accord_ledger_open(&l, s, NULL), 0);
 	assert_int_equal(accord_ledger_find_incident(&open, l, id), 0);
 	assert_int_equal(accord_incident_build(&inc, l, open), 0);
 	assert_int_equal(inc->impact_count, 2);
-	assert_int_equal(accord_incident_customer_seconds(inc, 1900000000, NULL), 100 * 90 * 60 + 10 * 30 * 60);
+	assert_int_equal(accord_incident_customer_seconds(inc, 1900000000, NULL),
+			 100 * 90 * 60 + 10 * 30 * 60);
 	assert_int_equal(inc->sla_count, 2);
 	assert_true(inc->sla[0].met);
 	assert_false(inc->sla[1].met);
@@ -81,8 +92,11 @@ static void test_incident_derives_figures(void **state)
 	{
 		cJSON *j = accord_incident_to_json(inc, &l->parties, 1900000000);
 
-		assert_int_equal((int)cJSON_GetObjectItemCaseSensitive(j, "customer_minutes")->valuedouble, 9300);
-		assert_string_equal(cJSON_GetObjectItemCaseSensitive(j, "status")->valuestring, "resolved");
+		assert_int_equal(
+			(int)cJSON_GetObjectItemCaseSensitive(j, "customer_minutes")->valuedouble,
+			9300);
+		assert_string_equal(cJSON_GetObjectItemCaseSensitive(j, "status")->valuestring,
+				    "resolved");
 		cJSON_Delete(j);
 	}
 	accord_incident_free(inc);
@@ -110,12 +124,20 @@ static void test_incident_open_window_runs_until_now(void **state)
 	cJSON *j;
 
 	(void)state;
-	assert_int_equal(th_append(id, s, k, "open", NULL,
-				   "{\"title\":\"t\",\"severity\":1,\"service\":\"web\",\"started_at\":"
-				   "\"2026-11-20T09:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}"), 0);
+	assert_int_equal(
+		th_append(id, s, k, "open", NULL,
+			  "{\"title\":\"t\",\"severity\":1,\"service\":\"web\",\"started_at\":"
+			  "\"2026-11-20T09:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}"),
+		0);
 	/* 300 customers from 10:00, still open; 100 from 10:00 to 11:00 */
-	assert_int_equal(th_append(x, s, k, "impact", id, "{\"customers\":300,\"start\":\"2026-11-20T10:00:00Z\"}"), 0);
-	assert_int_equal(th_append(x, s, k, "impact", id, "{\"customers\":100,\"start\":\"2026-11-20T09:00:00Z\",\"end\":\"2026-11-20T11:00:00Z\"}"), 0);
+	assert_int_equal(th_append(x, s, k, "impact", id,
+				   "{\"customers\":300,\"start\":\"2026-11-20T10:00:00Z\"}"),
+			 0);
+	assert_int_equal(
+		th_append(
+			x, s, k, "impact", id,
+			"{\"customers\":100,\"start\":\"2026-11-20T09:00:00Z\",\"end\":\"2026-11-20T11:00:00Z\"}"),
+		0);
 	assert_int_equal(accord_ledger_open(&l, s, NULL), 0);
 	assert_int_equal(accord_ledger_find_incident(&open, l, id), 0);
 	assert_int_equal(accord_incident_build(&inc, l, open), 0);
@@ -125,13 +147,15 @@ static void test_incident_open_window_runs_until_now(void **state)
 		    (300LL * 4620 + 100 * 120) * 60);
 	assert_int_equal(running, 1);
 	/* half an hour in: the open window has 30 minutes, the closed one counts up to now */
-	assert_true(accord_incident_customer_seconds(inc, t0 + 1800, &running) == (300LL * 30 + 100 * 90) * 60);
+	assert_true(accord_incident_customer_seconds(inc, t0 + 1800, &running) ==
+		    (300LL * 30 + 100 * 90) * 60);
 	/* before either window began: nothing, and nothing running yet */
 	assert_true(accord_incident_customer_seconds(inc, t0 - 7200, &running) == 0);
 	assert_int_equal(running, 0);
 
 	j = accord_incident_to_json(inc, &l->parties, t0 + 77 * 3600);
-	assert_true(cJSON_GetObjectItemCaseSensitive(j, "customer_minutes")->valuedouble == 1386000 + 12000);
+	assert_true(cJSON_GetObjectItemCaseSensitive(j, "customer_minutes")->valuedouble ==
+		    1386000 + 12000);
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "customer_minutes_running")));
 	cJSON_Delete(j);
 	/* one decimal, half away from zero, as the report rounds */
@@ -197,13 +221,17 @@ static void two_setup(two *t)
 	t->gina = th_key(t->dir, "gina");
 	t->s = th_ledger(t->dir, t->alice, "acme");
 	accord_hex_encode(hex, t->gina->pub.pk, 32);
-	snprintf(body, sizeof(body), "{\"party\":\"globex\",\"key\":\"%s\",\"member\":\"gina\"}", hex);
+	snprintf(body, sizeof(body), "{\"party\":\"globex\",\"key\":\"%s\",\"member\":\"gina\"}",
+		 hex);
 	assert_int_equal(th_append(id, t->s, t->alice, "party-invite", NULL, body), 0);
 	snprintf(body, sizeof(body), "{\"party\":\"globex\",\"invite\":\"%s\"}", id);
 	assert_int_equal(th_append(id, t->s, t->gina, "party-accept", NULL, body), 0);
-	assert_int_equal(th_append(t->inc, t->s, t->alice, "open", NULL,
-				   "{\"title\":\"t\",\"severity\":1,\"service\":\"web\",\"started_at\":"
-				   "\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\",\"globex\"],\"tickets\":[]}"), 0);
+	assert_int_equal(
+		th_append(
+			t->inc, t->s, t->alice, "open", NULL,
+			"{\"title\":\"t\",\"severity\":1,\"service\":\"web\",\"started_at\":"
+			"\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\",\"globex\"],\"tickets\":[]}"),
+		0);
 }
 
 static accord_incident *two_build(two *t, accord_ledger **l)
@@ -237,13 +265,23 @@ static void test_incident_facts_belong_to_their_party(void **state)
 	(void)state;
 	two_setup(&t);
 	/* 1800 customers for 90 minutes by acme; globex "replaces" it with 1 for a minute */
-	assert_int_equal(th_append(acme_w, t.s, t.alice, "impact", t.inc,
-				   "{\"customers\":1800,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T11:30:00Z\"}"), 0);
-	assert_int_equal(th_append(globex_w, t.s, t.gina, "impact", t.inc,
-				   "{\"customers\":1,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T10:01:00Z\"}"), 0);
-	assert_int_equal(th_append(x, t.s, t.alice, "feedback", t.inc, "{\"score\":1,\"response\":\"r1\"}"), 0);
+	assert_int_equal(
+		th_append(
+			acme_w, t.s, t.alice, "impact", t.inc,
+			"{\"customers\":1800,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T11:30:00Z\"}"),
+		0);
+	assert_int_equal(
+		th_append(
+			globex_w, t.s, t.gina, "impact", t.inc,
+			"{\"customers\":1,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T10:01:00Z\"}"),
+		0);
+	assert_int_equal(
+		th_append(x, t.s, t.alice, "feedback", t.inc, "{\"score\":1,\"response\":\"r1\"}"),
+		0);
 	assert_int_equal(th_append(x, t.s, t.gina, "feedback", t.inc, "{\"score\":5}"), 0);
-	assert_int_equal(th_append(x, t.s, t.alice, "feedback", t.inc, "{\"score\":2,\"response\":\"r1\"}"), 0);
+	assert_int_equal(
+		th_append(x, t.s, t.alice, "feedback", t.inc, "{\"score\":2,\"response\":\"r1\"}"),
+		0);
 	/* globex retracts acme's window: no effect */
 	snprintf(body, sizeof(body), "{\"entry\":\"%s\",\"reason\":\"no\"}", acme_w);
 	assert_int_equal(th_append(x, t.s, t.gina, "retract", t.inc, body), 0);
@@ -275,8 +313,11 @@ static void test_incident_facts_belong_to_their_party(void **state)
 	/* joint now: acme alone can neither retract it nor replace it with a new version */
 	snprintf(body, sizeof(body), "{\"entry\":\"%s\",\"reason\":\"mine\"}", acme_w);
 	assert_int_equal(th_append(x, t.s, t.alice, "retract", t.inc, body), 0);
-	assert_int_equal(th_append(x, t.s, t.alice, "impact", t.inc,
-				   "{\"customers\":1,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T11:30:00Z\"}"), 0);
+	assert_int_equal(
+		th_append(
+			x, t.s, t.alice, "impact", t.inc,
+			"{\"customers\":1,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T11:30:00Z\"}"),
+		0);
 	inc = two_build(&t, &l);
 	assert_int_equal(inc->figure_count, 3);
 	assert_int_equal(inc->figures[0].state, ACCORD_FIGURE_JOINT);
@@ -313,16 +354,26 @@ static void test_incident_joint_window_clips_not_drops(void **state)
 
 	(void)state;
 	two_setup(&t);
+	assert_int_equal(
+		th_append(
+			x, t.s, t.alice, "impact", t.inc,
+			"{\"customers\":100,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T11:30:00Z\"}"),
+		0);
 	assert_int_equal(th_append(x, t.s, t.alice, "impact", t.inc,
-				   "{\"customers\":100,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T11:30:00Z\"}"), 0);
-	assert_int_equal(th_append(x, t.s, t.alice, "impact", t.inc,
-				   "{\"customers\":7,\"start\":\"2026-11-20T12:00:00Z\"}"), 0);
-	assert_int_equal(th_append(w, t.s, t.gina, "impact", t.inc,
-				   "{\"customers\":5,\"start\":\"2026-11-20T10:30:00Z\",\"end\":\"2026-11-20T10:40:00Z\"}"), 0);
+				   "{\"customers\":7,\"start\":\"2026-11-20T12:00:00Z\"}"),
+			 0);
+	assert_int_equal(
+		th_append(
+			w, t.s, t.gina, "impact", t.inc,
+			"{\"customers\":5,\"start\":\"2026-11-20T10:30:00Z\",\"end\":\"2026-11-20T10:40:00Z\"}"),
+		0);
 	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", w);
 	assert_int_equal(th_append(x, t.s, t.alice, "cosign", t.inc, body), 0);
-	assert_int_equal(th_append(w, t.s, t.gina, "impact", t.inc,
-				   "{\"customers\":3,\"start\":\"2026-11-20T12:10:00Z\",\"end\":\"2026-11-20T12:20:00Z\"}"), 0);
+	assert_int_equal(
+		th_append(
+			w, t.s, t.gina, "impact", t.inc,
+			"{\"customers\":3,\"start\":\"2026-11-20T12:10:00Z\",\"end\":\"2026-11-20T12:20:00Z\"}"),
+		0);
 	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", w);
 	assert_int_equal(th_append(x, t.s, t.alice, "cosign", t.inc, body), 0);
 	inc = two_build(&t, &l);
@@ -339,8 +390,11 @@ static void test_incident_joint_window_clips_not_drops(void **state)
 	accord_ledger_free(l);
 
 	/* a joint window that covers all of acme's time sets it aside */
-	assert_int_equal(th_append(w, t.s, t.gina, "impact", t.inc,
-				   "{\"customers\":90,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T11:30:00Z\"}"), 0);
+	assert_int_equal(
+		th_append(
+			w, t.s, t.gina, "impact", t.inc,
+			"{\"customers\":90,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T11:30:00Z\"}"),
+		0);
 	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", w);
 	assert_int_equal(th_append(x, t.s, t.alice, "cosign", t.inc, body), 0);
 	inc = two_build(&t, &l);
@@ -364,7 +418,8 @@ static void test_incident_corrections(void **state)
 	assert_int_equal(th_append(note, t.s, t.alice, "note", t.inc, "{\"text\":\"oops\"}"), 0);
 	snprintf(body, sizeof(body), "{\"entry\":\"%s\",\"reason\":\"wrong incident\"}", note);
 	assert_int_equal(th_append(x, t.s, t.alice, "retract", t.inc, body), 0);
-	assert_int_equal(th_append(v, t.s, t.alice, "void", t.inc, "{\"reason\":\"test alarm\"}"), 0);
+	assert_int_equal(th_append(v, t.s, t.alice, "void", t.inc, "{\"reason\":\"test alarm\"}"),
+			 0);
 	inc = two_build(&t, &l);
 	/* the partner's amend has no effect; the opener's does, with its history */
 	assert_int_equal(inc->severity, 3);
@@ -422,14 +477,18 @@ static void test_incident_reopen_needs_the_close(void **state)
 
 	(void)state;
 	two_setup(&t);
-	assert_int_equal(th_append(res, t.s, t.alice, "resolution", t.inc,
-				   "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],"
-				   "\"lucky\":[],\"actions\":[]}"), 0);
+	assert_int_equal(
+		th_append(res, t.s, t.alice, "resolution", t.inc,
+			  "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],"
+			  "\"lucky\":[],\"actions\":[]}"),
+		0);
 	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", res);
 	assert_int_equal(th_append(x, t.s, t.gina, "cosign", t.inc, body), 0);
-	assert_int_equal(th_append(x, t.s, t.alice, "status", t.inc, "{\"status\":\"resolved\"}"), 0);
+	assert_int_equal(th_append(x, t.s, t.alice, "status", t.inc, "{\"status\":\"resolved\"}"),
+			 0);
 	assert_int_equal(th_append(x, t.s, t.alice, "status", t.inc, "{\"status\":\"closed\"}"), 0);
-	assert_int_equal(th_append(x, t.s, t.gina, "status", t.inc, "{\"status\":\"investigating\"}"), 0);
+	assert_int_equal(
+		th_append(x, t.s, t.gina, "status", t.inc, "{\"status\":\"investigating\"}"), 0);
 	inc = two_build(&t, &l);
 	assert_string_equal(inc->status, "investigating"); /* it knew of the close: a reopen */
 	assert_null(inc->closed_by);
@@ -449,14 +508,16 @@ static void test_incident_reopen_needs_the_close(void **state)
 	late.lamport = close->lamport - 1;
 	list[5] = &late;
 	oracle_calls = 0;
-	assert_int_equal(accord_incident_build_from(&inc, &l->parties, list, n, oracle_no, NULL), 0);
+	assert_int_equal(accord_incident_build_from(&inc, &l->parties, list, n, oracle_no, NULL),
+			 0);
 	assert_string_equal(inc->status, "closed");
 	assert_ptr_equal(inc->closed_by, close);
 	assert_non_null(accord_incident_mark(inc, &late));
 	{
 		static const char want[] = "late: written without knowing of the close by acme at ";
 
-		assert_int_equal(strncmp(accord_incident_mark(inc, &late)->mark, want, sizeof(want) - 1), 0);
+		assert_int_equal(
+			strncmp(accord_incident_mark(inc, &late)->mark, want, sizeof(want) - 1), 0);
 	}
 	assert_int_equal(oracle_calls, 0);
 	accord_incident_free(inc);
@@ -467,8 +528,9 @@ static void test_incident_reopen_needs_the_close(void **state)
 	late.deps = missing;
 	late.dep_count = 1;
 	late.lamport = close->lamport + 1;
-	assert_int_equal(accord_incident_build_from(&other, &l->parties, list, n, oracle_no, (void *)1),
-			 ACCORD_ERROR);
+	assert_int_equal(
+		accord_incident_build_from(&other, &l->parties, list, n, oracle_no, (void *)1),
+		ACCORD_ERROR);
 	assert_null(other);
 	assert_true(oracle_calls > 0);
 	free(list);
@@ -486,32 +548,45 @@ static void test_incident_action_items(void **state)
 	accord_ledger *l = NULL;
 	accord_incident *inc;
 	accord_inbox *box = NULL;
-	char res[65], x[65], body[512], id[ACCORD_ACTION_ID_LEN + 1], kept[ACCORD_ACTION_ID_LEN + 1];
+	char res[65], x[65], body[512], id[ACCORD_ACTION_ID_LEN + 1],
+		kept[ACCORD_ACTION_ID_LEN + 1];
 	int64_t day;
 
 	(void)state;
-	accord_action_id(id, "0000000000000000000000000000000000000000000000000000000000000000", "expiry alerts", 1);
+	accord_action_id(id, "0000000000000000000000000000000000000000000000000000000000000000",
+			 "expiry alerts", 1);
 	assert_string_equal(id, "dccd8a04");
-	accord_action_id(id, "0000000000000000000000000000000000000000000000000000000000000000", "expiry alerts", 2);
+	accord_action_id(id, "0000000000000000000000000000000000000000000000000000000000000000",
+			 "expiry alerts", 2);
 	assert_string_equal(id, "313b51f4");
 
 	two_setup(&t);
-	assert_int_equal(th_append(res, t.s, t.alice, "resolution", t.inc,
-				   "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],\"lucky\":[],"
-				   "\"actions\":[{\"text\":\"a\",\"owners\":[\"acme\"]},{\"text\":\"b\",\"owners\":[\"globex\"],"
-				   "\"due\":\"2026-12-01\"},{\"text\":\"a\",\"owners\":[\"acme\"]}]}"), 0);
+	assert_int_equal(
+		th_append(
+			res, t.s, t.alice, "resolution", t.inc,
+			"{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],\"lucky\":[],"
+			"\"actions\":[{\"text\":\"a\",\"owners\":[\"acme\"]},{\"text\":\"b\",\"owners\":[\"globex\"],"
+			"\"due\":\"2026-12-01\"},{\"text\":\"a\",\"owners\":[\"acme\"]}]}"),
+		0);
 	/* only an owning party changes an item, and names only its own members as owner */
-	snprintf(body, sizeof(body), "{\"resolution\":\"%s\",\"action\":2,\"state\":\"done\"}", res);
+	snprintf(body, sizeof(body), "{\"resolution\":\"%s\",\"action\":2,\"state\":\"done\"}",
+		 res);
 	assert_int_equal(th_append(x, t.s, t.alice, "action", t.inc, body), ACCORD_EDENIED);
-	snprintf(body, sizeof(body), "{\"resolution\":\"%s\",\"action\":2,\"state\":\"assign\",\"owner\":\"alice\"}", res);
+	snprintf(body, sizeof(body),
+		 "{\"resolution\":\"%s\",\"action\":2,\"state\":\"assign\",\"owner\":\"alice\"}",
+		 res);
 	assert_int_equal(th_append(x, t.s, t.gina, "action", t.inc, body), ACCORD_EDENIED);
 	/* one encoding: not-doing says why, assign takes no note */
-	snprintf(body, sizeof(body), "{\"resolution\":\"%s\",\"action\":2,\"state\":\"not-doing\"}", res);
+	snprintf(body, sizeof(body), "{\"resolution\":\"%s\",\"action\":2,\"state\":\"not-doing\"}",
+		 res);
 	assert_int_not_equal(th_append(x, t.s, t.gina, "action", t.inc, body), 0);
-	snprintf(body, sizeof(body), "{\"resolution\":\"%s\",\"action\":2,\"state\":\"assign\",\"note\":\"n\"}", res);
+	snprintf(body, sizeof(body),
+		 "{\"resolution\":\"%s\",\"action\":2,\"state\":\"assign\",\"note\":\"n\"}", res);
 	assert_int_not_equal(th_append(x, t.s, t.gina, "action", t.inc, body), 0);
-	snprintf(body, sizeof(body), "{\"resolution\":\"%s\",\"action\":2,\"state\":\"assign\",\"owner\":\"gina\","
-		 "\"link\":\"https://t.example/1\"}", res);
+	snprintf(body, sizeof(body),
+		 "{\"resolution\":\"%s\",\"action\":2,\"state\":\"assign\",\"owner\":\"gina\","
+		 "\"link\":\"https://t.example/1\"}",
+		 res);
 	assert_int_equal(th_append(x, t.s, t.gina, "action", t.inc, body), 0);
 	inc = two_build(&t, &l);
 	assert_int_equal(inc->resolution->action_count, 3);
@@ -537,12 +612,16 @@ static void test_incident_action_items(void **state)
 	accord_incident_free(inc);
 	accord_ledger_free(l);
 
-	snprintf(body, sizeof(body), "{\"resolution\":\"%s\",\"action\":2,\"state\":\"not-doing\",\"note\":\"why\"}", res);
+	snprintf(body, sizeof(body),
+		 "{\"resolution\":\"%s\",\"action\":2,\"state\":\"not-doing\",\"note\":\"why\"}",
+		 res);
 	assert_int_equal(th_append(x, t.s, t.gina, "action", t.inc, body), 0);
 	/* a revision inherits b (now first) and adds c: b keeps its id, state, note and owner */
-	snprintf(body, sizeof(body),
-		 "{\"summary\":\"s2\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],\"lucky\":[],\"revises\":\"%s\","
-		 "\"actions\":[{\"text\":\"b\",\"owners\":[\"globex\"]},{\"text\":\"c\",\"owners\":[\"acme\"]}]}", res);
+	snprintf(
+		body, sizeof(body),
+		"{\"summary\":\"s2\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],\"lucky\":[],\"revises\":\"%s\","
+		"\"actions\":[{\"text\":\"b\",\"owners\":[\"globex\"]},{\"text\":\"c\",\"owners\":[\"acme\"]}]}",
+		res);
 	assert_int_equal(th_append(x, t.s, t.alice, "resolution", t.inc, body), 0);
 	inc = two_build(&t, &l);
 	assert_string_equal(inc->resolution->actions[0].id, kept);

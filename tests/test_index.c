@@ -11,8 +11,9 @@ typedef struct {
 	char inc[65];
 } fixture;
 
-static const char open_body[] = "{\"title\":\"t\",\"severity\":2,\"service\":\"web\","
-				"\"started_at\":\"2026-11-20T09:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}";
+static const char open_body[] =
+	"{\"title\":\"t\",\"severity\":2,\"service\":\"web\","
+	"\"started_at\":\"2026-11-20T09:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}";
 
 static int setup(void **state)
 {
@@ -38,7 +39,8 @@ static int teardown(void **state)
 }
 
 /* The user's cache key, as the CLI keeps it in the key home. */
-static const unsigned char cache_key[ACCORD_LEDGER_CACHE_KEY_LEN] = "a test key, never a real one...";
+static const unsigned char cache_key[ACCORD_LEDGER_CACHE_KEY_LEN] =
+	"a test key, never a real one...";
 
 /* Open the ledger with its cache, as the everyday commands do. */
 static int open_cached(accord_ledger **out, accord_store *store)
@@ -106,7 +108,11 @@ static void test_index_records_appends(void **state)
 
 	assert_string_equal(status_of(f), "investigating");
 	assert_int_equal(indexed_append(f, "status", "{\"status\":\"mitigated\"}"), 0);
-	assert_int_equal(indexed_append(f, "impact", "{\"customers\":10,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T10:06:00Z\"}"), 0);
+	assert_int_equal(
+		indexed_append(
+			f, "impact",
+			"{\"customers\":10,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T10:06:00Z\"}"),
+		0);
 	assert_string_equal(status_of(f), "mitigated");
 	/* the incident, read back through the index, holds only its own entries, verified */
 	assert_int_equal(open_cached(&l, f->store), 0);
@@ -129,8 +135,14 @@ static void test_index_list_figures_run_until_now(void **state)
 	size_t n = 0, total = 0;
 	const int64_t t0 = 1795168800; /* 2026-11-20T10:00:00Z */
 
-	assert_int_equal(indexed_append(f, "impact", "{\"customers\":300,\"start\":\"2026-11-20T10:00:00Z\"}"), 0);
-	assert_int_equal(indexed_append(f, "impact", "{\"customers\":10,\"start\":\"2026-11-20T09:00:00Z\",\"end\":\"2026-11-20T09:06:00Z\"}"), 0);
+	assert_int_equal(indexed_append(f, "impact",
+					"{\"customers\":300,\"start\":\"2026-11-20T10:00:00Z\"}"),
+			 0);
+	assert_int_equal(
+		indexed_append(
+			f, "impact",
+			"{\"customers\":10,\"start\":\"2026-11-20T09:00:00Z\",\"end\":\"2026-11-20T09:06:00Z\"}"),
+		0);
 	assert_int_equal(open_cached(&l, f->store), 0);
 	assert_int_equal(accord_ledger_list(&rows, &n, &total, l, NULL, 0, t0 + 77 * 3600), 0);
 	assert_int_equal(n, 1);
@@ -150,7 +162,9 @@ static void test_index_catches_up_with_writes_behind_its_back(void **state)
 
 	assert_string_equal(status_of(f), "investigating");
 	/* the full path does not record in the index */
-	assert_int_equal(th_append(id, f->store, f->alice, "status", f->inc, "{\"status\":\"resolved\"}"), 0);
+	assert_int_equal(
+		th_append(id, f->store, f->alice, "status", f->inc, "{\"status\":\"resolved\"}"),
+		0);
 	assert_string_equal(status_of(f), "resolved");
 }
 
@@ -176,7 +190,8 @@ static void test_index_refuses_a_forged_head(void **state)
 	assert_non_null(at);
 	at[11] = '3';
 	assert_int_equal(git_odb_write(&forged, odb, raw, len, GIT_OBJECT_COMMIT), 0);
-	assert_int_equal(git_reference_create(NULL, accord_store_repo(f->store), feed, &forged, 1, NULL), 0);
+	assert_int_equal(
+		git_reference_create(NULL, accord_store_repo(f->store), feed, &forged, 1, NULL), 0);
 	/*
 	 * The forged entry does not count, and nothing else is lost: twice, the
 	 * second time from the index's state (the verdict is kept, not redone).
@@ -221,7 +236,8 @@ static void guard_holds(void **state, int cached)
 	snprintf(feed, sizeof(feed), "%s%s", ACCORD_FEED_PREFIX, f->alice->pub.id);
 	assert_int_equal(accord_store_ref_get(&old, f->store, feed), 0);
 	assert_int_equal(indexed_append(f, "status", "{\"status\":\"identified\"}"), 0);
-	assert_int_equal(git_reference_create(NULL, accord_store_repo(f->store), feed, &old, 1, NULL), 0);
+	assert_int_equal(
+		git_reference_create(NULL, accord_store_repo(f->store), feed, &old, 1, NULL), 0);
 	assert_int_equal(accord_store_lock(f->store), 0);
 	if (cached) {
 		const accord_entry *open = NULL;
@@ -233,7 +249,8 @@ static void guard_holds(void **state, int cached)
 		assert_int_equal(accord_ledger_open(&l, f->store, NULL), 0);
 		assert_null(l->index);
 	}
-	assert_int_equal(accord_ledger_append(NULL, l, f->alice, "note", f->inc, body), ACCORD_EBADSIG);
+	assert_int_equal(accord_ledger_append(NULL, l, f->alice, "note", f->inc, body),
+			 ACCORD_EBADSIG);
 	assert_non_null(strstr(accord_error_last(), "rolled back"));
 	accord_ledger_free(l);
 	accord_store_unlock(f->store);
@@ -271,7 +288,8 @@ static void test_index_rebuilds_when_damaged_or_rewritten(void **state)
 	assert_string_equal(status_of(f), "identified");
 	/* a feed reset to an earlier entry: the recorded head is not an ancestor, rebuilt */
 	assert_int_equal(accord_store_ref_get(&head, f->store, feed), 0);
-	assert_int_equal(git_reference_create(NULL, accord_store_repo(f->store), feed, &old, 1, NULL), 0);
+	assert_int_equal(
+		git_reference_create(NULL, accord_store_repo(f->store), feed, &old, 1, NULL), 0);
 	assert_string_equal(status_of(f), "investigating");
 	/* and the index folder removed entirely */
 	unlink(statefile);
@@ -338,7 +356,9 @@ static void test_index_resumes_an_interrupted_catch_up(void **state)
 
 	assert_string_equal(status_of(f), "investigating");
 	assert_int_equal(accord_buf_read_file(&saved, statefile, 1 << 20), 0);
-	assert_int_equal(th_append(id, f->store, f->alice, "note", f->inc, "{\"text\":\"behind its back\"}"), 0);
+	assert_int_equal(
+		th_append(id, f->store, f->alice, "note", f->inc, "{\"text\":\"behind its back\"}"),
+		0);
 	assert_string_equal(status_of(f), "investigating"); /* caught up: the note is recorded */
 	fp = fopen(statefile, "w");
 	fwrite(saved.ptr, 1, saved.size, fp);
@@ -407,16 +427,25 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_index_records_appends, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_index_list_figures_run_until_now, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_index_catches_up_with_writes_behind_its_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_list_figures_run_until_now, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_index_catches_up_with_writes_behind_its_back,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_refuses_a_forged_head, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_index_guard_holds_without_the_index, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_index_guard_holds_with_the_index, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_index_rebuilds_when_damaged_or_rewritten, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_index_never_shows_what_it_cannot_verify, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_index_resumes_an_interrupted_catch_up, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_index_refuses_an_older_file_put_back, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_index_follows_a_writer_instead_of_rebuilding, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_guard_holds_without_the_index, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_index_guard_holds_with_the_index, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_index_rebuilds_when_damaged_or_rewritten,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_never_shows_what_it_cannot_verify, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_index_resumes_an_interrupted_catch_up, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_index_refuses_an_older_file_put_back, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_index_follows_a_writer_instead_of_rebuilding,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, th_setup, th_teardown);

@@ -132,18 +132,18 @@ static void test_json_rejects_bad_text(void **state)
 		/* raw bytes */
 		{ "{\"a\":\"x\0\"}", 10, 0, "NUL byte at byte 7" },
 		{ "\0", 1, 0, "NUL byte at byte 0" },
-		{ "\"\x80\"", 0, 0, "invalid UTF-8 at byte 1" },             /* stray continuation */
-		{ "\"\xC0\xAF\"", 0, 0, "invalid UTF-8 at byte 1" },         /* overlong '/' */
-		{ "\"\xC1\xBF\"", 0, 0, "invalid UTF-8 at byte 1" },         /* overlong */
-		{ "\"\xE0\x80\xAF\"", 0, 0, "invalid UTF-8 at byte 1" },     /* overlong 3-byte */
+		{ "\"\x80\"", 0, 0, "invalid UTF-8 at byte 1" },	 /* stray continuation */
+		{ "\"\xC0\xAF\"", 0, 0, "invalid UTF-8 at byte 1" },	 /* overlong '/' */
+		{ "\"\xC1\xBF\"", 0, 0, "invalid UTF-8 at byte 1" },	 /* overlong */
+		{ "\"\xE0\x80\xAF\"", 0, 0, "invalid UTF-8 at byte 1" }, /* overlong 3-byte */
 		{ "\"\xF0\x80\x80\xAF\"", 0, 0, "invalid UTF-8 at byte 1" }, /* overlong 4-byte */
 		{ "\"\xED\xA0\x80\"", 0, 0, "invalid UTF-8 at byte 1" },     /* U+D800 */
 		{ "\"\xED\xBF\xBF\"", 0, 0, "invalid UTF-8 at byte 1" },     /* U+DFFF */
 		{ "\"\xF4\x90\x80\x80\"", 0, 0, "invalid UTF-8 at byte 1" }, /* U+110000 */
 		{ "\"\xF5\x80\x80\x80\"", 0, 0, "invalid UTF-8 at byte 1" },
 		{ "\"\xFF\"", 0, 0, "invalid UTF-8 at byte 1" },
-		{ "\"ab\xE2\x82\"", 0, 0, "invalid UTF-8 at byte 3" },       /* truncated */
-		{ "\"ab\xE2\x82", 0, 0, "invalid UTF-8 at byte 3" },         /* truncated at end */
+		{ "\"ab\xE2\x82\"", 0, 0, "invalid UTF-8 at byte 3" }, /* truncated */
+		{ "\"ab\xE2\x82", 0, 0, "invalid UTF-8 at byte 3" },   /* truncated at end */
 		{ "\"\xC3\"", 0, 0, "invalid UTF-8 at byte 1" },
 		{ "\"\xF0\x9F\x98\"", 0, 0, "invalid UTF-8 at byte 1" },
 		{ "\xEF\xBB\xBF{}", 0, 0, "byte order mark" },
@@ -215,13 +215,16 @@ static void test_json_rejects_bad_text(void **state)
 		{ "nullnull", 0, 0, "trailing data after JSON value at byte 4" },
 		{ "{}\n\n,", 0, 0, "trailing data after JSON value at byte 4" },
 		/* duplicate keys */
-		{ "{\"title\":1,\"title\":2}", 0, 0, "duplicate key \"title\" in the top-level object" },
+		{ "{\"title\":1,\"title\":2}", 0, 0,
+		  "duplicate key \"title\" in the top-level object" },
 		{ "{\"body\":{\"title\":\"a\",\"x\":1,\"title\":\"b\"}}", 0, 0,
 		  "duplicate key \"title\" in /body" },
-		{ "{\"a\":[0,{\"b/c\":{\"t\":1,\"t\":1}}]}", 0, 0, "duplicate key \"t\" in /a/1/b~1c" },
+		{ "{\"a\":[0,{\"b/c\":{\"t\":1,\"t\":1}}]}", 0, 0,
+		  "duplicate key \"t\" in /a/1/b~1c" },
 		{ "{\"m~n\":{\"\":1,\"\":2}}", 0, 0, "duplicate key \"\" in /m~0n" },
 		{ "{\"a\":1,\"\\u0061\":2}", 0, 0, "duplicate key \"a\" in the top-level object" },
-		{ "{\"\\n\":{\"q\\\"\":1,\"q\\\"\":2}}", 0, 0, "duplicate key \"q\\\"\" in /\\u000a" },
+		{ "{\"\\n\":{\"q\\\"\":1,\"q\\\"\":2}}", 0, 0,
+		  "duplicate key \"q\\\"\" in /\\u000a" },
 		/* nesting */
 		{ "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", 0, 0,
 		  "nesting deeper than 32 at byte 32" },

@@ -32,7 +32,7 @@
 #define PASS "correct horse battery staple"
 
 struct fx {
-	char dir[64];   /* mkdtemp'd scratch folder */
+	char dir[64];	/* mkdtemp'd scratch folder */
 	char home[128]; /* dir/home, created by accord_key_generate */
 	char keypath[160];
 	char pubpath[160];
@@ -193,8 +193,8 @@ static void test_key_roundtrip_plain(void **state)
 	assert_same_key(key, loaded);
 
 	accord_key_sign(sig, loaded, "msg", 3);
-	assert_int_equal(crypto_sign_verify_detached(sig, (const unsigned char *)"msg", 3,
-						     key->pub.pk), 0);
+	assert_int_equal(
+		crypto_sign_verify_detached(sig, (const unsigned char *)"msg", 3, key->pub.pk), 0);
 	accord_key_free(key);
 	accord_key_free(loaded);
 	accord_key_free(NULL);
@@ -339,7 +339,9 @@ static void test_key_group_readable_refused(void **state)
 	accord_key_free(gen(f, NULL));
 	assert_int_equal(chmod(f->keypath, 0640), 0);
 	assert_int_equal(load_rc(f, NULL), ACCORD_EDENIED);
-	assert_non_null(strstr(accord_error_last(), "is a private key open to group or others (mode 0640); chmod 600 it"));
+	assert_non_null(
+		strstr(accord_error_last(),
+		       "is a private key open to group or others (mode 0640); chmod 600 it"));
 	assert_int_equal(chmod(f->keypath, 0604), 0);
 	assert_int_equal(load_rc(f, NULL), ACCORD_EDENIED);
 	assert_int_equal(chmod(f->keypath, 0600), 0);
@@ -487,8 +489,10 @@ static void test_key_hostile_kdf_refused(void **state)
 		{ 1, UINT64_MAX },
 		{ 1, 0 },
 		/* below libsodium's interactive limits, the cost a file must have */
-		{ crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE - 1, crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE },
-		{ crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE, crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE - 1 },
+		{ crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE - 1,
+		  crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE },
+		{ crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE,
+		  crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE - 1 },
 		{ crypto_pwhash_argon2id_OPSLIMIT_MIN, crypto_pwhash_argon2id_MEMLIMIT_MIN },
 	};
 	size_t i;
@@ -579,8 +583,11 @@ static void test_key_bad_name_refused(void **state)
 	struct fx *f = *state;
 	accord_key *key = NULL;
 	struct stat st;
-	static const char *names[] = { "", "a\nb", " lead", "trail ", "tab\there",
-				       "01234567890123456789012345678901234567890123456789012345678901234" };
+	static const char *names[] = {
+		"",	     "a\nb",
+		" lead",     "trail ",
+		"tab\there", "01234567890123456789012345678901234567890123456789012345678901234"
+	};
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -628,7 +635,8 @@ static void test_key_base64_high_byte_refused(void **state)
 static void test_key_name_of_64(void **state)
 {
 	struct fx *f = *state;
-	static const char name[] = "a123456789012345678901234567890123456789012345678901234567890123";
+	static const char name[] =
+		"a123456789012345678901234567890123456789012345678901234567890123";
 	accord_key *key = NULL, *back = NULL;
 
 	assert_int_equal(strlen(name), 64);
@@ -676,7 +684,10 @@ static void test_key_openssh_roundtrip(void **state)
 	assert_string_equal(pub.name, "");
 
 	/* long comments are cut to 64 bytes (the name rule); control characters are replaced */
-	accord_buf_puts(&line, " Jane\x01" "Doe 0123456789012345678901234567890123456789012345678901234567890123456789\n");
+	accord_buf_puts(
+		&line,
+		" Jane\x01"
+		"Doe 0123456789012345678901234567890123456789012345678901234567890123456789\n");
 	assert_int_equal(accord_pubkey_from_openssh(&pub, line.ptr), 0);
 	assert_int_equal(strlen(pub.name), 64);
 	assert_memory_equal(pub.name, "Jane?Doe 01234", 14);
@@ -719,8 +730,15 @@ static void test_key_sk_public_line(void **state)
 	accord_buf blob = ACCORD_BUF_INIT, line = ACCORD_BUF_INIT, again = ACCORD_BUF_INIT;
 	unsigned char pk[32];
 	accord_pubkey pub, plain;
-	static const char *bad_apps[] = { "", "ssh", "web:x", "ssh:a b", "ssh:\"q", "ssh:\x01",
-		"ssh:0123456789012345678901234567890123456789012345678901234567890" };
+	static const char *bad_apps[] = {
+		"",
+		"ssh",
+		"web:x",
+		"ssh:a b",
+		"ssh:\"q",
+		"ssh:\x01",
+		"ssh:0123456789012345678901234567890123456789012345678901234567890"
+	};
 	size_t i;
 
 	memset(pk, 9, sizeof(pk));
@@ -762,7 +780,8 @@ static void test_key_sk_public_line(void **state)
 		accord_buf_put_sshstr(&blob, "sk-ssh-ed25519@openssh.com", 26);
 		accord_buf_put_sshstr(&blob, pk, 32);
 		accord_buf_put_sshstr(&blob, bad_apps[i], strlen(bad_apps[i]));
-		assert_int_equal(accord_pubkey_from_blob(&pub, blob.ptr, blob.size), ACCORD_EINVALID);
+		assert_int_equal(accord_pubkey_from_blob(&pub, blob.ptr, blob.size),
+				 ACCORD_EINVALID);
 	}
 	accord_buf_clear(&blob);
 	accord_buf_put_sshstr(&blob, "sk-ssh-ed25519@openssh.com", 26);
@@ -923,8 +942,9 @@ static void ssh_keygen(accord_buf *out, struct fx *f, const char *type, const ch
 {
 	char path[256];
 
-	assert_int_equal(run(f->dir, "ssh-keygen -q -t %s -N '%s' -C '%s' -f %s </dev/null",
-			     type, pass, comment, file), 0);
+	assert_int_equal(run(f->dir, "ssh-keygen -q -t %s -N '%s' -C '%s' -f %s </dev/null", type,
+			     pass, comment, file),
+			 0);
 	snprintf(path, sizeof(path), "%s/%s", f->dir, file);
 	accord_buf_clear(out);
 	read_text(out, path);
@@ -1009,9 +1029,11 @@ static void test_key_import_roundtrip(void **state)
 	snprintf(path, sizeof(path), "%s/allowed", f->dir);
 	write_file(path, allowed.ptr, allowed.size, 0600);
 	assert_int_equal(run(f->dir, "ssh-keygen -Y verify -f allowed -I member -n git "
-				     "-s msg.accord < msg >/dev/null 2>&1"), 0);
+				     "-s msg.accord < msg >/dev/null 2>&1"),
+			 0);
 	assert_int_not_equal(run(f->dir, "echo tampered >> msg && ssh-keygen -Y verify -f allowed "
-					 "-I member -n git -s msg.accord < msg >/dev/null 2>&1"), 0);
+					 "-I member -n git -s msg.accord < msg >/dev/null 2>&1"),
+			     0);
 
 	/* ... and OpenSSH's signature with the original file verifies in accord */
 	snprintf(path, sizeof(path), "%s/msg", f->dir);
@@ -1019,9 +1041,8 @@ static void test_key_import_roundtrip(void **state)
 	assert_int_equal(run(f->dir, "ssh-keygen -q -Y sign -n git -f k msg 2>/dev/null"), 0);
 	snprintf(path, sizeof(path), "%s/msg.sig", f->dir);
 	read_text(&theirs, path);
-	assert_int_equal(accord_sshsig_verify(&signer, theirs.ptr, theirs.size, "git", msg,
-					      strlen(msg)),
-			 0);
+	assert_int_equal(
+		accord_sshsig_verify(&signer, theirs.ptr, theirs.size, "git", msg, strlen(msg)), 0);
 	assert_memory_equal(signer.pk, key->pub.pk, sizeof(signer.pk));
 	/* Ed25519 is deterministic: the same key gives the very same signature */
 	accord_buf_putc(&ours, '\n');
@@ -1293,7 +1314,8 @@ static void test_key_import_corrupt_refused(void **state)
 			rc = accord_key_from_openssh(&key, bad.ptr, bad.size, NULL);
 			if (in_comment) {
 				assert_int_equal(rc, 0);
-				assert_memory_equal(key->pub.pk, orig->pub.pk, sizeof(orig->pub.pk));
+				assert_memory_equal(key->pub.pk, orig->pub.pk,
+						    sizeof(orig->pub.pk));
 				accord_key_free(key);
 				key = NULL;
 			} else {
@@ -1316,7 +1338,8 @@ static void test_key_import_corrupt_refused(void **state)
 			pem.ptr[i] ^= (char)flips[j];
 			assert_true(rc == 0 || rc == ACCORD_EINVALID);
 			if (rc == 0)
-				assert_memory_equal(key->pub.pk, orig->pub.pk, sizeof(orig->pub.pk));
+				assert_memory_equal(key->pub.pk, orig->pub.pk,
+						    sizeof(orig->pub.pk));
 			accord_key_free(key);
 			key = NULL;
 		}
@@ -1495,8 +1518,10 @@ static void test_key_import_armor(void **state)
 	assert_int_equal(parse_rc("garbage", 7), ACCORD_EINVALID);
 	assert_int_equal(accord_key_from_openssh(NULL, pem.ptr, pem.size, NULL), ACCORD_EINVALID);
 	/* an empty body between the lines */
-	assert_int_equal(parse_rc("-----BEGIN OPENSSH PRIVATE KEY-----\n-----END OPENSSH PRIVATE KEY-----\n", 70),
-			 ACCORD_EINVALID);
+	assert_int_equal(
+		parse_rc("-----BEGIN OPENSSH PRIVATE KEY-----\n-----END OPENSSH PRIVATE KEY-----\n",
+			 70),
+		ACCORD_EINVALID);
 
 	/* the size bound: 16 KiB */
 	big = malloc(20000);

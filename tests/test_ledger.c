@@ -5,8 +5,9 @@ typedef th_fixture fixture;
 #define setup th_fixture_setup
 #define teardown th_fixture_teardown
 
-static const char *open_body = "{\"title\":\"t\",\"severity\":2,\"service\":\"web\","
-			       "\"started_at\":\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}";
+static const char *open_body =
+	"{\"title\":\"t\",\"severity\":2,\"service\":\"web\","
+	"\"started_at\":\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}";
 
 static void test_ledger_create_and_load(void **state)
 {
@@ -27,7 +28,8 @@ static void test_ledger_create_and_load(void **state)
 	{
 		char id[65];
 
-		assert_int_equal(accord_ledger_create(id, f->store, f->alice, "acme", "", NULL), ACCORD_EEXISTS);
+		assert_int_equal(accord_ledger_create(id, f->store, f->alice, "acme", "", NULL),
+				 ACCORD_EEXISTS);
 	}
 }
 
@@ -71,11 +73,14 @@ static void test_ledger_append_refuses_invalid_body(void **state)
 	git_oid before, after;
 
 	assert_int_equal(accord_store_ref_get(&before, f->store, f->feed), 0);
-	assert_int_equal(th_append(inc, f->store, f->alice, "open", NULL,
-				   "{\"title\":\"t\",\"severity\":9,\"service\":\"web\","
-				   "\"started_at\":\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}"),
-			 ACCORD_EINVALID);
-	assert_int_equal(th_append(inc, f->store, f->alice, "note", NULL, "{\"text\":\"x\",\"blame\":\"y\"}"),
+	assert_int_equal(
+		th_append(
+			inc, f->store, f->alice, "open", NULL,
+			"{\"title\":\"t\",\"severity\":9,\"service\":\"web\","
+			"\"started_at\":\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}"),
+		ACCORD_EINVALID);
+	assert_int_equal(th_append(inc, f->store, f->alice, "note", NULL,
+				   "{\"text\":\"x\",\"blame\":\"y\"}"),
 			 ACCORD_EINVALID);
 	assert_int_equal(accord_store_ref_get(&after, f->store, f->feed), 0);
 	assert_true(git_oid_equal(&before, &after));
@@ -111,7 +116,8 @@ static void put_commit(fixture *f, const char *raw, size_t len, git_oid *out)
 	assert_int_equal(git_repository_odb(&odb, accord_store_repo(f->store)), 0);
 	assert_int_equal(git_odb_write(out, odb, raw, len, GIT_OBJECT_COMMIT), 0);
 	git_odb_free(odb);
-	assert_int_equal(git_reference_create(NULL, accord_store_repo(f->store), f->feed, out, 1, NULL), 0);
+	assert_int_equal(
+		git_reference_create(NULL, accord_store_repo(f->store), f->feed, out, 1, NULL), 0);
 }
 
 static char *head_raw(fixture *f, size_t *len)
@@ -138,7 +144,8 @@ static char *head_raw(fixture *f, size_t *len)
  * with a finding of `kind` on `feed` (naming `commit` if given), and the
  * genesis still counts.
  */
-static void expect_left_out(fixture *f, accord_audit_kind kind, const char *feed, const char *commit)
+static void expect_left_out(fixture *f, accord_audit_kind kind, const char *feed,
+			    const char *commit)
 {
 	accord_ledger *l = NULL;
 	size_t i, found = 0;
@@ -151,7 +158,8 @@ static void expect_left_out(fixture *f, accord_audit_kind kind, const char *feed
 		    (!commit || !strcmp(l->findings[i].commit, commit)))
 			found++;
 	if (!found)
-		fail_msg("no %s finding on feed %s (first: %s: %s)", accord_audit_kind_name(kind), feed,
+		fail_msg("no %s finding on feed %s (first: %s: %s)", accord_audit_kind_name(kind),
+			 feed,
 			 l->finding_count ? accord_audit_kind_name(l->findings[0].kind) : "none",
 			 l->finding_count ? l->findings[0].explanation : "");
 	assert_non_null(accord_ledger_beyond(l, feed));
@@ -167,7 +175,8 @@ static void test_ledger_detects_changed_entry_bytes(void **state)
 	git_oid forged;
 	char hex[41];
 
-	assert_int_equal(th_append(inc, f->store, f->alice, "note", NULL, "{\"text\":\"x\"}"), ACCORD_EINVALID);
+	assert_int_equal(th_append(inc, f->store, f->alice, "note", NULL, "{\"text\":\"x\"}"),
+			 ACCORD_EINVALID);
 	assert_int_equal(th_append(inc, f->store, f->alice, "open", NULL, open_body), 0);
 	raw = head_raw(f, &len);
 	at = strstr(raw, "\"severity\":2");
@@ -202,21 +211,19 @@ static void test_ledger_detects_extra_header_and_foreign_tree(void **state)
 
 static void test_commit_parse_splits_signature(void **state)
 {
-	static const char raw[] =
-		"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n"
-		"author a <a@b> 1700000000 +0000\n"
-		"committer a <a@b> 1700000001 +0000\n"
-		"gpgsig -----BEGIN SSH SIGNATURE-----\n"
-		" AAAA\n"
-		" -----END SSH SIGNATURE-----\n"
-		"\n"
-		"{\"x\":1}";
-	static const char payload[] =
-		"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n"
-		"author a <a@b> 1700000000 +0000\n"
-		"committer a <a@b> 1700000001 +0000\n"
-		"\n"
-		"{\"x\":1}";
+	static const char raw[] = "tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n"
+				  "author a <a@b> 1700000000 +0000\n"
+				  "committer a <a@b> 1700000001 +0000\n"
+				  "gpgsig -----BEGIN SSH SIGNATURE-----\n"
+				  " AAAA\n"
+				  " -----END SSH SIGNATURE-----\n"
+				  "\n"
+				  "{\"x\":1}";
+	static const char payload[] = "tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n"
+				      "author a <a@b> 1700000000 +0000\n"
+				      "committer a <a@b> 1700000001 +0000\n"
+				      "\n"
+				      "{\"x\":1}";
 	accord_commit *c = NULL;
 
 	(void)state;
@@ -233,7 +240,8 @@ static void test_commit_parse_splits_signature(void **state)
 
 	/* no blank line, no tree, two signatures, NUL: all malformed */
 	assert_int_equal(accord_commit_parse(&c, "tree x\n", 7), ACCORD_EBADSIG);
-	assert_int_equal(accord_commit_parse(&c, payload + 46, strlen(payload + 46)), ACCORD_EBADSIG);
+	assert_int_equal(accord_commit_parse(&c, payload + 46, strlen(payload + 46)),
+			 ACCORD_EBADSIG);
 	{
 		char twice[1024];
 		int at = (int)(strstr(raw, "gpgsig") - raw);
@@ -264,8 +272,9 @@ static void test_ledger_detects_other_ledger(void **state)
 	ef.body = body;
 	assert_int_equal(accord_entry_build(&raw, &ef), 0);
 	accord_buf_printf(&ref, "%s%s", ACCORD_FEED_PREFIX, mallory->pub.id);
-	assert_int_equal(accord_store_append(&out, f->store, ref.ptr, NULL, raw.ptr, raw.size, mallory,
-					     ef.time), 0);
+	assert_int_equal(accord_store_append(&out, f->store, ref.ptr, NULL, raw.ptr, raw.size,
+					     mallory, ef.time),
+			 0);
 	expect_left_out(f, ACCORD_AUDIT_FOREIGN_LEDGER, mallory->pub.id, NULL);
 	/* the rest of the ledger still counts; nothing of mallory's does */
 	assert_int_equal(accord_ledger_open(&l, f->store, NULL), 0);
@@ -288,7 +297,9 @@ static void test_ledger_detects_feed_of_wrong_key(void **state)
 	/* alice's feed copied under bob's name */
 	assert_int_equal(accord_store_ref_get(&head, f->store, f->feed), 0);
 	accord_buf_printf(&ref, "%s%s", ACCORD_FEED_PREFIX, bob->pub.id);
-	assert_int_equal(git_reference_create(NULL, accord_store_repo(f->store), ref.ptr, &head, 1, NULL), 0);
+	assert_int_equal(
+		git_reference_create(NULL, accord_store_repo(f->store), ref.ptr, &head, 1, NULL),
+		0);
 	expect_left_out(f, ACCORD_AUDIT_WRONG_FEED, bob->pub.id, NULL);
 	accord_buf_dispose(&ref);
 	accord_key_free(bob);
@@ -316,7 +327,8 @@ typedef struct {
 
 static void set_ref(fixture *f, const char *ref, const git_oid *to)
 {
-	assert_int_equal(git_reference_create(NULL, accord_store_repo(f->store), ref, to, 1, NULL), 0);
+	assert_int_equal(git_reference_create(NULL, accord_store_repo(f->store), ref, to, 1, NULL),
+			 0);
 }
 
 static void note(char *id, fixture *f, const accord_key *k, const char *inc, const char *text)
@@ -368,7 +380,8 @@ static void free_fork(fork_world *w)
 	accord_key_free(w->carol);
 }
 
-static const accord_finding *finding_on(const accord_ledger *l, accord_audit_kind kind, const char *entry)
+static const accord_finding *finding_on(const accord_ledger *l, accord_audit_kind kind,
+					const char *entry)
 {
 	size_t i;
 
@@ -394,8 +407,8 @@ static void test_ledger_fork_counts_what_others_depend_on(void **state)
 	make_fork(f, &w);
 	assert_int_equal(accord_ledger_load(&l, f->store), 0);
 	assert_non_null(finding_on(l, ACCORD_AUDIT_EQUIVOCATION, NULL));
-	assert_non_null(accord_ledger_entry(l, w.a));     /* on the evidence, carol depends on it */
-	assert_non_null(accord_ledger_entry(l, w.b));     /* on the feed, alice depends on it */
+	assert_non_null(accord_ledger_entry(l, w.a));	  /* on the evidence, carol depends on it */
+	assert_non_null(accord_ledger_entry(l, w.b));	  /* on the feed, alice depends on it */
 	assert_non_null(accord_ledger_entry(l, w.saw_a)); /* neither pending nor left out */
 	assert_non_null(accord_ledger_entry(l, w.saw_b));
 	assert_null(accord_ledger_entry(l, w.c));
@@ -404,10 +417,18 @@ static void test_ledger_fork_counts_what_others_depend_on(void **state)
 	assert_null(finding_on(l, ACCORD_AUDIT_FORKED, w.a));
 	assert_null(finding_on(l, ACCORD_AUDIT_PENDING, NULL));
 	/* the two sides are concurrent: the graph compares their ids, not their seq */
-	assert_int_equal(accord_ledger_in_past(l, accord_ledger_entry(l, w.saw_b), accord_ledger_entry(l, w.a)), 0);
-	assert_int_equal(accord_ledger_in_past(l, accord_ledger_entry(l, w.saw_a), accord_ledger_entry(l, w.a)), 1);
-	assert_int_equal(accord_ledger_in_past(l, accord_ledger_entry(l, w.saw_b), accord_ledger_entry(l, w.b)), 1);
-	assert_int_equal(accord_ledger_in_past(l, accord_ledger_entry(l, w.saw_a), accord_ledger_entry(l, w.b)), 0);
+	assert_int_equal(accord_ledger_in_past(l, accord_ledger_entry(l, w.saw_b),
+					       accord_ledger_entry(l, w.a)),
+			 0);
+	assert_int_equal(accord_ledger_in_past(l, accord_ledger_entry(l, w.saw_a),
+					       accord_ledger_entry(l, w.a)),
+			 1);
+	assert_int_equal(accord_ledger_in_past(l, accord_ledger_entry(l, w.saw_b),
+					       accord_ledger_entry(l, w.b)),
+			 1);
+	assert_int_equal(accord_ledger_in_past(l, accord_ledger_entry(l, w.saw_a),
+					       accord_ledger_entry(l, w.b)),
+			 0);
 	accord_ledger_free(l);
 	/* the forked key writes nothing new, although all of its feed counts or is set aside */
 	assert_int_equal(th_append(NULL, f->store, w.bob, "note", NULL, "{\"text\":\"x\"}") < 0, 1);
@@ -429,11 +450,13 @@ static char *verdict_text(accord_ledger *l, const char *incident)
 	accord_buf_printf(&b, "status %s\n", inc->status);
 	accord_incident_free(inc);
 	for (i = 0; i < l->finding_count; i++)
-		accord_buf_printf(&b, "%s %s\n", accord_audit_kind_name(l->findings[i].kind), l->findings[i].entry);
+		accord_buf_printf(&b, "%s %s\n", accord_audit_kind_name(l->findings[i].kind),
+				  l->findings[i].entry);
 	return accord_buf_detach(&b);
 }
 
-static const unsigned char fork_cache_key[ACCORD_LEDGER_CACHE_KEY_LEN] = "a test key, never a real one...";
+static const unsigned char fork_cache_key[ACCORD_LEDGER_CACHE_KEY_LEN] =
+	"a test key, never a real one...";
 
 /*
  * TRUST.md attack 5: a copy that received the feeds and the proof one at a
@@ -461,7 +484,8 @@ static void test_ledger_fork_same_verdict_any_arrival(void **state)
 	snprintf(refs[0], sizeof(refs[0]), "%s%s", ACCORD_FEED_PREFIX, f->alice->pub.id);
 	snprintf(refs[1], sizeof(refs[1]), "%s%s", ACCORD_FEED_PREFIX, w.bob->pub.id);
 	snprintf(refs[2], sizeof(refs[2]), "%s%s", ACCORD_FEED_PREFIX, w.carol->pub.id);
-	snprintf(refs[3], sizeof(refs[3]), "%s%s/%s", ACCORD_EVIDENCE_PREFIX, w.bob->pub.id, w.a_commit);
+	snprintf(refs[3], sizeof(refs[3]), "%s%s/%s", ACCORD_EVIDENCE_PREFIX, w.bob->pub.id,
+		 w.a_commit);
 	o.cache_key = fork_cache_key;
 	for (order = 0; order < 8; order++) {
 		int perm[4] = { 0, 1, 2, 3 }, i;
@@ -481,8 +505,9 @@ static void test_ledger_fork_same_verdict_any_arrival(void **state)
 		assert_int_equal(accord_store_open_or_init(&copy, path), 0);
 		assert_int_equal(accord_store_config_set(copy, "accord.ledger", ledger), 0);
 		for (i = 0; i < 4; i++) {
-			snprintf(cmd, sizeof(cmd), "git -C '%s' fetch -q '%s' '+%s:%s'", accord_store_gitdir(copy),
-				 accord_store_gitdir(f->store), refs[perm[i]], refs[perm[i]]);
+			snprintf(cmd, sizeof(cmd), "git -C '%s' fetch -q '%s' '+%s:%s'",
+				 accord_store_gitdir(copy), accord_store_gitdir(f->store),
+				 refs[perm[i]], refs[perm[i]]);
 			assert_int_equal(system(cmd), 0);
 			/* each arrival read as the everyday commands read it; no genesis yet is an error */
 			if (accord_ledger_open(&l, copy, &o) == 0)
@@ -505,16 +530,24 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ledger_create_and_load, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ledger_append_chains, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ledger_append_refuses_invalid_body, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_append_compare_and_swap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ledger_detects_changed_entry_bytes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ledger_detects_extra_header_and_foreign_tree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ledger_append_refuses_invalid_body, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_store_append_compare_and_swap, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ledger_detects_changed_entry_bytes, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ledger_detects_extra_header_and_foreign_tree,
+						setup, teardown),
 		cmocka_unit_test(test_commit_parse_splits_signature),
 		cmocka_unit_test_setup_teardown(test_ledger_detects_other_ledger, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ledger_detects_feed_of_wrong_key, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_lock_is_reentrant_per_handle, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ledger_fork_counts_what_others_depend_on, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ledger_fork_same_verdict_any_arrival, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ledger_detects_feed_of_wrong_key, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_store_lock_is_reentrant_per_handle, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ledger_fork_counts_what_others_depend_on,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ledger_fork_same_verdict_any_arrival, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, th_setup, th_teardown);

@@ -42,7 +42,8 @@ static const char *offer_for(const world *w, const char *keyid)
 		accord_pubkey k;
 
 		if (!w->applied[i] ||
-		    (strcmp(e->type, "member-add") && strcmp(e->type, "party-invite") && strcmp(e->type, "key-rotate")) ||
+		    (strcmp(e->type, "member-add") && strcmp(e->type, "party-invite") &&
+		     strcmp(e->type, "key-rotate")) ||
 		    !hex)
 			continue;
 		memset(&k, 0, sizeof(k));
@@ -76,7 +77,9 @@ static int put(world *w, const accord_pubkey *author, const char *type, const ch
 		accord_pubkey k;
 
 		memset(&k, 0, sizeof(k));
-		assert_int_equal(accord_hex_decode(k.pk, sizeof(k.pk), cJSON_GetObjectItem(body, "key")->valuestring), 0);
+		assert_int_equal(accord_hex_decode(k.pk, sizeof(k.pk),
+						   cJSON_GetObjectItem(body, "key")->valuestring),
+				 0);
 		accord_pubkey_set_id(&k);
 		cJSON_AddNumberToObject(body, "cut", (double)written_by(w, k.id));
 	}
@@ -139,7 +142,9 @@ static int setup(void **state)
 	make_key(&oscar, 4, "oscar");
 	make_key(&amy, 5, "amy");
 	assert_int_equal(put(w, &alice, "genesis", NULL,
-			     "{\"title\":\"\",\"party\":\"acme\",\"member\":\"alice\"}", w->genesis_id), 0);
+			     "{\"title\":\"\",\"party\":\"acme\",\"member\":\"alice\"}",
+			     w->genesis_id),
+			 0);
 	*state = w;
 	return 0;
 }
@@ -156,8 +161,9 @@ static int teardown(void **state)
 	return 0;
 }
 
-static const char open_both[] = "{\"title\":\"t\",\"severity\":2,\"service\":\"s\",\"started_at\":"
-				"\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\",\"globex\"],\"tickets\":[]}";
+static const char open_both[] =
+	"{\"title\":\"t\",\"severity\":2,\"service\":\"s\",\"started_at\":"
+	"\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\",\"globex\"],\"tickets\":[]}";
 
 static void join_globex(world *w)
 {
@@ -183,12 +189,15 @@ static void test_party_invite_without_accept(void **state)
 	assert_int_equal(put(w, &gina, "open", NULL, open_both, NULL), ACCORD_EDENIED);
 	assert_non_null(strstr(accord_error_last(), "not accepted"));
 	/* accepting someone else's invitation or another party fails */
-	assert_int_equal(put(w, &oscar, "party-accept", NULL, "{\"party\":\"globex\",\"invite\":\"" LEDGER "\"}", NULL),
+	assert_int_equal(put(w, &oscar, "party-accept", NULL,
+			     "{\"party\":\"globex\",\"invite\":\"" LEDGER "\"}", NULL),
 			 ACCORD_EDENIED);
-	assert_int_equal(put(w, &gina, "party-accept", NULL, "{\"party\":\"initech\",\"invite\":\"" LEDGER "\"}", NULL),
+	assert_int_equal(put(w, &gina, "party-accept", NULL,
+			     "{\"party\":\"initech\",\"invite\":\"" LEDGER "\"}", NULL),
 			 ACCORD_EDENIED);
 	/* the accept must name the invitation itself */
-	assert_int_equal(put(w, &gina, "party-accept", NULL, "{\"party\":\"globex\",\"invite\":\"" LEDGER "\"}", NULL),
+	assert_int_equal(put(w, &gina, "party-accept", NULL,
+			     "{\"party\":\"globex\",\"invite\":\"" LEDGER "\"}", NULL),
 			 ACCORD_EDENIED);
 	assert_int_equal(put(w, &gina, "party-accept", NULL, accept, NULL), 0);
 	assert_non_null(accord_parties_find(&w->p, "globex"));
@@ -222,10 +231,12 @@ static void test_party_key_types(void **state)
 	accord_pubkey gus_sk = as_sk(&gus, "ssh:");
 	char body[512], invite[65], accept[256], cp[256];
 
-	snprintf(cp, sizeof(cp), "{\"heads\":[{\"feed\":\"%s\",\"seq\":1,\"hash\":\"%s\"}]}", alice.id,
-		 w->genesis_id);
-	snprintf(body, sizeof(body), "%s", keybody(&oscar, "\"member\":\"sam\",\"admin\":false,"
-					     "\"key_type\":\"sk-ssh-ed25519@openssh.com\",\"application\":\"ssh:\""));
+	snprintf(cp, sizeof(cp), "{\"heads\":[{\"feed\":\"%s\",\"seq\":1,\"hash\":\"%s\"}]}",
+		 alice.id, w->genesis_id);
+	snprintf(body, sizeof(body), "%s",
+		 keybody(&oscar,
+			 "\"member\":\"sam\",\"admin\":false,"
+			 "\"key_type\":\"sk-ssh-ed25519@openssh.com\",\"application\":\"ssh:\""));
 	assert_int_equal(put(w, &alice, "member-add", NULL, body, NULL), 0);
 	/* the first entry signed as the plain key: refused, and the key stays unaccepted */
 	assert_int_equal(put(w, &oscar, "checkpoint", NULL, cp, NULL), ACCORD_EDENIED);
@@ -245,8 +256,11 @@ static void test_party_key_types(void **state)
 	assert_non_null(strstr(accord_error_last(), "admitted as ssh-ed25519"));
 	assert_int_equal(put(w, &gus, "checkpoint", NULL, cp, NULL), 0);
 	/* an invitation names the type; the accept must be signed as it */
-	snprintf(body, sizeof(body), "%s", keybody(&gina, "\"party\":\"globex\",\"member\":\"gina\","
-					     "\"key_type\":\"sk-ssh-ed25519@openssh.com\",\"application\":\"ssh:accord\""));
+	snprintf(
+		body, sizeof(body), "%s",
+		keybody(&gina,
+			"\"party\":\"globex\",\"member\":\"gina\","
+			"\"key_type\":\"sk-ssh-ed25519@openssh.com\",\"application\":\"ssh:accord\""));
 	assert_int_equal(put(w, &alice, "party-invite", NULL, body, invite), 0);
 	snprintf(accept, sizeof(accept), "{\"party\":\"globex\",\"invite\":\"%s\"}", invite);
 	assert_int_equal(put(w, &gina, "party-accept", NULL, accept, NULL), ACCORD_EDENIED);
@@ -260,8 +274,10 @@ static void test_party_key_types(void **state)
 	 */
 	snprintf(body, sizeof(body), "%s", keybody(&amy, "\"member\":\"pat\",\"admin\":false"));
 	assert_int_equal(put(w, &gina_sk, "member-add", NULL, body, NULL), 0);
-	snprintf(body, sizeof(body), "%s", keybody(&amy, "\"member\":\"pat\",\"admin\":false,"
-					     "\"key_type\":\"sk-ssh-ed25519@openssh.com\",\"application\":\"ssh:\""));
+	snprintf(body, sizeof(body), "%s",
+		 keybody(&amy,
+			 "\"member\":\"pat\",\"admin\":false,"
+			 "\"key_type\":\"sk-ssh-ed25519@openssh.com\",\"application\":\"ssh:\""));
 	assert_int_equal(put(w, &alice, "member-add", NULL, body, NULL), 0);
 	assert_int_equal(put(w, &pat_sk, "checkpoint", NULL, cp, NULL), 0);
 	assert_string_equal(w->p.parties[accord_parties_member(&w->p, amy.id)->party].name, "acme");
@@ -273,21 +289,35 @@ static void test_party_admin_versus_member(void **state)
 	world *w = *state;
 
 	join_globex(w);
-	assert_int_equal(put(w, &gina, "member-add", NULL, keybody(&gus, "\"member\":\"gus\",\"admin\":false"), NULL), 0);
+	assert_int_equal(put(w, &gina, "member-add", NULL,
+			     keybody(&gus, "\"member\":\"gus\",\"admin\":false"), NULL),
+			 0);
 	/* a plain member may not add or revoke */
-	assert_int_equal(put(w, &gus, "member-add", NULL, keybody(&oscar, "\"member\":\"oscar\",\"admin\":false"), NULL),
+	assert_int_equal(put(w, &gus, "member-add", NULL,
+			     keybody(&oscar, "\"member\":\"oscar\",\"admin\":false"), NULL),
 			 ACCORD_EDENIED);
-	assert_int_equal(put(w, &gus, "member-revoke", NULL, keybody(&gina, "\"reason\":\"x\""), NULL), ACCORD_EDENIED);
+	assert_int_equal(
+		put(w, &gus, "member-revoke", NULL, keybody(&gina, "\"reason\":\"x\""), NULL),
+		ACCORD_EDENIED);
 	/* an admin may add to its own party */
-	assert_int_equal(put(w, &alice, "member-add", NULL, keybody(&amy, "\"member\":\"amy\",\"admin\":true"), NULL), 0);
-	assert_int_equal(put(w, &amy, "member-add", NULL, keybody(&oscar, "\"member\":\"oscar\",\"admin\":false"), NULL), 0);
+	assert_int_equal(put(w, &alice, "member-add", NULL,
+			     keybody(&amy, "\"member\":\"amy\",\"admin\":true"), NULL),
+			 0);
+	assert_int_equal(put(w, &amy, "member-add", NULL,
+			     keybody(&oscar, "\"member\":\"oscar\",\"admin\":false"), NULL),
+			 0);
 	assert_int_equal(accord_parties_member(&w->p, oscar.id)->party,
 			 accord_parties_member(&w->p, amy.id)->party);
 	/* but not revoke in another party, nor a root key */
-	assert_int_equal(put(w, &amy, "member-revoke", NULL, keybody(&gus, "\"reason\":\"x\""), NULL), ACCORD_EDENIED);
-	assert_int_equal(put(w, &amy, "member-revoke", NULL, keybody(&alice, "\"reason\":\"x\""), NULL), ACCORD_EDENIED);
+	assert_int_equal(
+		put(w, &amy, "member-revoke", NULL, keybody(&gus, "\"reason\":\"x\""), NULL),
+		ACCORD_EDENIED);
+	assert_int_equal(
+		put(w, &amy, "member-revoke", NULL, keybody(&alice, "\"reason\":\"x\""), NULL),
+		ACCORD_EDENIED);
 	/* a key already in a party cannot be added again */
-	assert_int_equal(put(w, &gina, "member-add", NULL, keybody(&amy, "\"member\":\"amy\",\"admin\":false"), NULL),
+	assert_int_equal(put(w, &gina, "member-add", NULL,
+			     keybody(&amy, "\"member\":\"amy\",\"admin\":false"), NULL),
 			 ACCORD_EDENIED);
 }
 
@@ -301,14 +331,19 @@ static void test_party_member_at_the_time_and_revoked_after(void **state)
 	assert_int_equal(put(w, &alice, "open", NULL, open_both, inc), 0);
 	snprintf(note, sizeof(note), "{\"text\":\"early\"}");
 	assert_int_equal(put(w, &gus, "note", inc, note, NULL), ACCORD_EDENIED);
-	assert_int_equal(put(w, &gina, "member-add", NULL, keybody(&gus, "\"member\":\"gus\",\"admin\":false"), NULL), 0);
+	assert_int_equal(put(w, &gina, "member-add", NULL,
+			     keybody(&gus, "\"member\":\"gus\",\"admin\":false"), NULL),
+			 0);
 	assert_int_equal(put(w, &gus, "note", inc, note, NULL), 0);
-	assert_int_equal(put(w, &gina, "member-revoke", NULL, keybody(&gus, "\"reason\":\"laptop lost\""), NULL), 0);
+	assert_int_equal(put(w, &gina, "member-revoke", NULL,
+			     keybody(&gus, "\"reason\":\"laptop lost\""), NULL),
+			 0);
 	assert_true(accord_parties_member(&w->p, gus.id)->revoked);
 	assert_int_equal(put(w, &gus, "note", inc, note, NULL), ACCORD_EDENIED);
 	assert_non_null(strstr(accord_error_last(), "revoked"));
 	/* and a revoked key is never re-added */
-	assert_int_equal(put(w, &gina, "member-add", NULL, keybody(&gus, "\"member\":\"gus\",\"admin\":false"), NULL),
+	assert_int_equal(put(w, &gina, "member-add", NULL,
+			     keybody(&gus, "\"member\":\"gus\",\"admin\":false"), NULL),
 			 ACCORD_EDENIED);
 }
 
@@ -324,7 +359,9 @@ static void test_party_rotation(void **state)
 
 	join_globex(w);
 	assert_int_equal(put(w, &alice, "open", NULL, open_both, inc), 0);
-	assert_int_equal(put(w, &gina, "member-add", NULL, keybody(&gus, "\"member\":\"gus\",\"admin\":false"), NULL), 0);
+	assert_int_equal(put(w, &gina, "member-add", NULL,
+			     keybody(&gus, "\"member\":\"gus\",\"admin\":false"), NULL),
+			 0);
 	assert_int_equal(put(w, &gus, "note", inc, "{\"text\":\"before\"}", NULL), 0);
 	/* a key already known is never anyone's successor */
 	assert_int_equal(put(w, &gus, "key-rotate", NULL, rotbody(&alice), NULL), ACCORD_EDENIED);
@@ -346,12 +383,15 @@ static void test_party_rotation(void **state)
 	assert_false(m->revoked);
 	assert_string_equal(m->added_by, gus.id);
 	/* a revocation naming the retired key reaches its successor */
-	assert_int_equal(put(w, &gina, "member-revoke", NULL, keybody(&gus, "\"reason\":\"x\""), NULL), 0);
+	assert_int_equal(
+		put(w, &gina, "member-revoke", NULL, keybody(&gus, "\"reason\":\"x\""), NULL), 0);
 	m = accord_parties_member(&w->p, oscar.id);
 	assert_true(m->revoked);
 	assert_string_equal(m->revocation->type, "member-revoke");
 	/* its cut is derived from the revocation's causal past (causal.h): devices.sh plays that */
-	assert_int_equal(put(w, &gina, "member-revoke", NULL, keybody(&gus, "\"reason\":\"x\""), NULL), ACCORD_EDENIED);
+	assert_int_equal(
+		put(w, &gina, "member-revoke", NULL, keybody(&gus, "\"reason\":\"x\""), NULL),
+		ACCORD_EDENIED);
 }
 
 /* A root key rotates: the party's root is the new key, which acts as root once it writes. */
@@ -364,13 +404,18 @@ static void test_party_root_rotation(void **state)
 	acme = accord_parties_find(&w->p, "acme");
 	assert_non_null(acme);
 	assert_string_equal(w->p.members[acme->root]->key.id, amy.id);
-	assert_int_equal(put(w, &alice, "member-add", NULL, keybody(&gus, "\"member\":\"gus\",\"admin\":false"), NULL),
+	assert_int_equal(put(w, &alice, "member-add", NULL,
+			     keybody(&gus, "\"member\":\"gus\",\"admin\":false"), NULL),
 			 ACCORD_EDENIED);
-	assert_int_equal(put(w, &amy, "member-add", NULL, keybody(&gus, "\"member\":\"gus\",\"admin\":false"), NULL), 0);
+	assert_int_equal(put(w, &amy, "member-add", NULL,
+			     keybody(&gus, "\"member\":\"gus\",\"admin\":false"), NULL),
+			 0);
 	assert_true(accord_parties_member(&w->p, amy.id)->root);
 	assert_string_equal(accord_parties_member(&w->p, amy.id)->key.name, "alice");
 	/* the root's successor is never revoked through its retired key */
-	assert_int_equal(put(w, &amy, "member-revoke", NULL, keybody(&alice, "\"reason\":\"x\""), NULL), ACCORD_EDENIED);
+	assert_int_equal(
+		put(w, &amy, "member-revoke", NULL, keybody(&alice, "\"reason\":\"x\""), NULL),
+		ACCORD_EDENIED);
 }
 
 static void test_party_incident_rules(void **state)
@@ -380,15 +425,24 @@ static void test_party_incident_rules(void **state)
 
 	join_globex(w);
 	/* an incident must involve the opener's party, and name existing parties */
-	assert_int_equal(put(w, &alice, "open", NULL,
-			     "{\"title\":\"t\",\"severity\":2,\"service\":\"s\",\"started_at\":\"2026-11-20T10:00:00Z\","
-			     "\"parties\":[\"globex\"],\"tickets\":[]}", NULL), ACCORD_EDENIED);
-	assert_int_equal(put(w, &alice, "open", NULL,
-			     "{\"title\":\"t\",\"severity\":2,\"service\":\"s\",\"started_at\":\"2026-11-20T10:00:00Z\","
-			     "\"parties\":[\"acme\",\"initech\"],\"tickets\":[]}", NULL), ACCORD_EDENIED);
-	assert_int_equal(put(w, &alice, "open", NULL,
-			     "{\"title\":\"t\",\"severity\":2,\"service\":\"s\",\"started_at\":\"2026-11-20T10:00:00Z\","
-			     "\"parties\":[\"acme\"],\"tickets\":[]}", inc), 0);
+	assert_int_equal(
+		put(w, &alice, "open", NULL,
+		    "{\"title\":\"t\",\"severity\":2,\"service\":\"s\",\"started_at\":\"2026-11-20T10:00:00Z\","
+		    "\"parties\":[\"globex\"],\"tickets\":[]}",
+		    NULL),
+		ACCORD_EDENIED);
+	assert_int_equal(
+		put(w, &alice, "open", NULL,
+		    "{\"title\":\"t\",\"severity\":2,\"service\":\"s\",\"started_at\":\"2026-11-20T10:00:00Z\","
+		    "\"parties\":[\"acme\",\"initech\"],\"tickets\":[]}",
+		    NULL),
+		ACCORD_EDENIED);
+	assert_int_equal(
+		put(w, &alice, "open", NULL,
+		    "{\"title\":\"t\",\"severity\":2,\"service\":\"s\",\"started_at\":\"2026-11-20T10:00:00Z\","
+		    "\"parties\":[\"acme\"],\"tickets\":[]}",
+		    inc),
+		0);
 	/* globex is not involved until someone involves it */
 	assert_int_equal(put(w, &gina, "note", inc, "{\"text\":\"x\"}", NULL), ACCORD_EDENIED);
 	assert_int_equal(put(w, &alice, "involve", inc, "{\"party\":\"globex\"}", NULL), 0);
@@ -396,21 +450,27 @@ static void test_party_incident_rules(void **state)
 	/* a cosign must name a proposal of this incident */
 	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", inc);
 	assert_int_equal(put(w, &gina, "cosign", inc, body, NULL), ACCORD_EDENIED);
-	assert_int_equal(put(w, &alice, "resolution", inc,
-			     "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],\"lucky\":[],"
-			     "\"actions\":[{\"text\":\"a\",\"owners\":[\"globex\"]}]}", res), 0);
+	assert_int_equal(
+		put(w, &alice, "resolution", inc,
+		    "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],\"lucky\":[],"
+		    "\"actions\":[{\"text\":\"a\",\"owners\":[\"globex\"]}]}",
+		    res),
+		0);
 	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", res);
 	assert_int_equal(put(w, &gina, "cosign", inc, body, NULL), 0);
 	/* the action item is globex's */
-	snprintf(body, sizeof(body), "{\"resolution\":\"%s\",\"action\":1,\"state\":\"done\"}", res);
+	snprintf(body, sizeof(body), "{\"resolution\":\"%s\",\"action\":1,\"state\":\"done\"}",
+		 res);
 	assert_int_equal(put(w, &alice, "action", inc, body, NULL), ACCORD_EDENIED);
 	assert_int_equal(put(w, &gina, "action", inc, body, NULL), 0);
-	snprintf(body, sizeof(body), "{\"resolution\":\"%s\",\"action\":2,\"state\":\"done\"}", res);
+	snprintf(body, sizeof(body), "{\"resolution\":\"%s\",\"action\":2,\"state\":\"done\"}",
+		 res);
 	assert_int_equal(put(w, &gina, "action", inc, body, NULL), ACCORD_EDENIED);
 	/* notes on an incident that does not exist */
 	assert_int_equal(put(w, &alice, "note", LEDGER, "{\"text\":\"x\"}", NULL), ACCORD_EDENIED);
 	/* a second genesis */
-	assert_int_equal(put(w, &oscar, "genesis", NULL, "{\"title\":\"\",\"party\":\"evil\",\"member\":\"o\"}", NULL),
+	assert_int_equal(put(w, &oscar, "genesis", NULL,
+			     "{\"title\":\"\",\"party\":\"evil\",\"member\":\"o\"}", NULL),
 			 ACCORD_EDENIED);
 }
 
@@ -418,13 +478,13 @@ static void test_party_incident_rules(void **state)
 static void test_party_names_alike(void **state)
 {
 	static const char *const alike[][2] = {
-		{ "acme", "ACME" },	  { "acme", "acrne" },	  { "globex", "gIobex" },
-		{ "globex", "g1obex" },	  { "globex", "GL0BEX" }, { "acme-eu", "acme_eu" },
+		{ "acme", "ACME" },	  { "acme", "acrne" },	   { "globex", "gIobex" },
+		{ "globex", "g1obex" },	  { "globex", "GL0BEX" },  { "acme-eu", "acme_eu" },
 		{ "acme-eu", "ACME.EU" }, { "vvidget", "widget" }, { "rnm", "mm" },
 	};
 	static const char *const apart[][2] = {
-		{ "acme", "acme-eu" }, { "acme", "acne" },   { "globex", "giobex" },
-		{ "acme", "acm" },     { "acme", "acme_" },  { "initech", "lnitech2" },
+		{ "acme", "acme-eu" }, { "acme", "acne" },  { "globex", "giobex" },
+		{ "acme", "acm" },     { "acme", "acme_" }, { "initech", "lnitech2" },
 	};
 	size_t i;
 
@@ -444,7 +504,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_party_invite_without_accept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_party_key_types, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_party_admin_versus_member, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_party_member_at_the_time_and_revoked_after, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_party_member_at_the_time_and_revoked_after,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_party_incident_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_party_rotation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_party_root_rotation, setup, teardown),

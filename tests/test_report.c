@@ -29,23 +29,40 @@ static accord_ledger *two_incidents(accord_store *s, accord_key *k, char *i1, ch
 	char x[65];
 
 	setenv("ACCORD_NOW", "2026-11-20T09:00:00Z", 1);
-	assert_int_equal(th_append(i1, s, k, "open", NULL,
-				   "{\"title\":\"Web down\",\"severity\":1,\"service\":\"web\",\"started_at\":"
-				   "\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}"), 0);
+	assert_int_equal(
+		th_append(
+			i1, s, k, "open", NULL,
+			"{\"title\":\"Web down\",\"severity\":1,\"service\":\"web\",\"started_at\":"
+			"\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}"),
+		0);
 	/* 100 customers 10:00-11:30 (90 min), 10 customers from 12:00, still open */
-	assert_int_equal(th_append(x, s, k, "impact", i1, "{\"customers\":100,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T11:30:00Z\"}"), 0);
-	assert_int_equal(th_append(x, s, k, "impact", i1, "{\"customers\":10,\"start\":\"2026-11-20T12:00:00Z\"}"), 0);
-	assert_int_equal(th_append(x, s, k, "sla", i1, "{\"name\":\"a\",\"target_s\":600,\"actual_s\":60}"), 0);
+	assert_int_equal(
+		th_append(
+			x, s, k, "impact", i1,
+			"{\"customers\":100,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T11:30:00Z\"}"),
+		0);
+	assert_int_equal(th_append(x, s, k, "impact", i1,
+				   "{\"customers\":10,\"start\":\"2026-11-20T12:00:00Z\"}"),
+			 0);
+	assert_int_equal(
+		th_append(x, s, k, "sla", i1, "{\"name\":\"a\",\"target_s\":600,\"actual_s\":60}"),
+		0);
 	assert_int_equal(th_append(x, s, k, "feedback", i1, "{\"score\":1,\"lost_minutes\":5}"), 0);
 	assert_int_equal(th_append(x, s, k, "feedback", i1, "{\"score\":3}"), 0);
 	/* hostile text in a factor: markup (the schemas refuse terminal escapes; see below) */
-	assert_int_equal(th_append(x, s, k, "resolution", i1,
-				   "{\"summary\":\"s\",\"factors\":[\"red <script>x</script> | a,b\"],"
-				   "\"went_well\":[],\"went_wrong\":[],\"lucky\":[],\"actions\":["
-				   "{\"text\":\"=HYPERLINK(1)\",\"owners\":[\"acme\"],\"due\":\"2026-11-19\"}]}"), 0);
-	assert_int_equal(th_append(i2, s, k, "open", NULL,
-				   "{\"title\":\"=cmd|' /C calc'!A0\",\"severity\":3,\"service\":\"mail\",\"started_at\":"
-				   "\"2026-11-25T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}"), 0);
+	assert_int_equal(
+		th_append(
+			x, s, k, "resolution", i1,
+			"{\"summary\":\"s\",\"factors\":[\"red <script>x</script> | a,b\"],"
+			"\"went_well\":[],\"went_wrong\":[],\"lucky\":[],\"actions\":["
+			"{\"text\":\"=HYPERLINK(1)\",\"owners\":[\"acme\"],\"due\":\"2026-11-19\"}]}"),
+		0);
+	assert_int_equal(
+		th_append(
+			i2, s, k, "open", NULL,
+			"{\"title\":\"=cmd|' /C calc'!A0\",\"severity\":3,\"service\":\"mail\",\"started_at\":"
+			"\"2026-11-25T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}"),
+		0);
 	assert_int_equal(accord_ledger_open(&l, s, NULL), 0);
 	return l;
 }
@@ -93,23 +110,27 @@ static void test_report_period_and_clipping(void **state)
 	assert_int_equal(r->lost_median, 5);
 	accord_report_free(r);
 	/* [11:00, 12:30): 100 x 30 + 10 x 30 = 3300 */
-	r = compute(l, "2026-11-20T11:00:00Z", "2026-11-20T12:30:00Z", "2026-11-20T13:00:00Z", NULL);
+	r = compute(l, "2026-11-20T11:00:00Z", "2026-11-20T12:30:00Z", "2026-11-20T13:00:00Z",
+		    NULL);
 	assert_int_equal(r->count, 1);
 	assert_int_equal(r->customer_seconds, 3300 * 60);
 	assert_int_equal(r->longest_s, 30 * 60);
 	accord_report_free(r);
 	/* a period between the windows holds nothing: [11:30, 12:00) touches both ends only */
-	r = compute(l, "2026-11-20T11:30:00Z", "2026-11-20T12:00:00Z", "2026-11-20T13:00:00Z", NULL);
+	r = compute(l, "2026-11-20T11:30:00Z", "2026-11-20T12:00:00Z", "2026-11-20T13:00:00Z",
+		    NULL);
 	assert_int_equal(r->count, 0);
 	assert_null(r->longest);
 	accord_report_free(r);
 	/* I2 has no windows: it belongs when its start falls in the period; I1's open window runs on */
-	r = compute(l, "2026-11-25T00:00:00Z", "2026-11-26T00:00:00Z", "2026-11-30T00:00:00Z", NULL);
+	r = compute(l, "2026-11-25T00:00:00Z", "2026-11-26T00:00:00Z", "2026-11-30T00:00:00Z",
+		    NULL);
 	assert_int_equal(r->count, 2);
 	assert_string_equal(r->incidents[1].incident->service, "mail");
 	assert_int_equal(r->customer_seconds, 10 * 86400);
 	accord_report_free(r);
-	r = compute(l, "2026-11-25T11:00:00Z", "2026-11-26T00:00:00Z", "2026-11-25T12:00:00Z", NULL);
+	r = compute(l, "2026-11-25T11:00:00Z", "2026-11-26T00:00:00Z", "2026-11-25T12:00:00Z",
+		    NULL);
 	assert_int_equal(r->count, 1); /* I2 started 10:00, before the period */
 	assert_string_equal(r->incidents[0].incident->service, "web");
 	accord_report_free(r);
@@ -129,13 +150,17 @@ static void test_report_period_and_clipping(void **state)
 }
 
 /* Every control class the schemas refuse: CSI, OSC 52 (clipboard), conceal, a C1 CSI, RLO, LRI, PDI. */
-#define HOSTILE "up\033[2A\033[2K\033]52;c;aGk=\a\033[8m\xc2\x9b" "31m\xe2\x80\xae" "exe.txt\xe2\x81\xa6x\xe2\x81\xa9"
+#define HOSTILE                                           \
+	"up\033[2A\033[2K\033]52;c;aGk=\a\033[8m\xc2\x9b" \
+	"31m\xe2\x80\xae"                                 \
+	"exe.txt\xe2\x81\xa6x\xe2\x81\xa9"
 
 /* None of HOSTILE's controls is in `out` as such; each is there escaped (\\ in Markdown). */
 static void check_defused(const char *out, int md)
 {
-	static const char *const raw[] = { "\033[2A", "\033[2K", "\033]52", "\033[8m", "\a", "\xc2\x9b",
-					    "\xe2\x80\xae", "\xe2\x81\xa6", "\xe2\x81\xa9" };
+	static const char *const raw[] = { "\033[2A",	   "\033[2K",	   "\033]52",
+					   "\033[8m",	   "\a",	   "\xc2\x9b",
+					   "\xe2\x80\xae", "\xe2\x81\xa6", "\xe2\x81\xa9" };
 	static const char *const shown[] = { "x1b", "x07", "u009b", "u202e", "u2066", "u2069" };
 	size_t i;
 
@@ -158,26 +183,42 @@ static void test_report_csv_defuses_formulas(void **state)
 		const char *title, *cell;
 	} cases[] = {
 		{ "=1+1", ",'=1+1," },
-		{ " =1+1", ",\"' =1+1\"," },                 /* leading space, so quoted too */
+		{ " =1+1", ",\"' =1+1\"," }, /* leading space, so quoted too */
 		{ "   @SUM(A1)", ",\"'   @SUM(A1)\"," },
-		{ "\xc2\xa0+1", ",'\xc2\xa0+1," },              /* no-break space */
-		{ "\xe3\x80\x80-1", ",'\xe3\x80\x80-1," },        /* ideographic space */
-		{ "\xef\xbc\x9d" "1+1", ",'\xef\xbc\x9d" "1+1," }, /* fullwidth = */
-		{ "\xef\xbc\x8b" "1", ",'\xef\xbc\x8b" "1," },      /* fullwidth + */
-		{ "\xef\xbc\x8d" "1", ",'\xef\xbc\x8d" "1," },      /* fullwidth - */
-		{ "\xef\xbc\xa0x", ",'\xef\xbc\xa0x," },        /* fullwidth @ */
-		{ "\t=1", ",'\\x09=1," },                   /* tab: escaped, and quoted all the same */
+		{ "\xc2\xa0+1", ",'\xc2\xa0+1," },	   /* no-break space */
+		{ "\xe3\x80\x80-1", ",'\xe3\x80\x80-1," }, /* ideographic space */
+		{ "\xef\xbc\x9d"
+		  "1+1",
+		  ",'\xef\xbc\x9d"
+		  "1+1," }, /* fullwidth = */
+		{ "\xef\xbc\x8b"
+		  "1",
+		  ",'\xef\xbc\x8b"
+		  "1," }, /* fullwidth + */
+		{ "\xef\xbc\x8d"
+		  "1",
+		  ",'\xef\xbc\x8d"
+		  "1," },				 /* fullwidth - */
+		{ "\xef\xbc\xa0x", ",'\xef\xbc\xa0x," }, /* fullwidth @ */
+		{ "\t=1", ",'\\x09=1," },		 /* tab: escaped, and quoted all the same */
 		{ "\r=1", ",'\\x0d=1," },
 		{ "a=1", ",a=1," },
-		{ " plain", ",\"' plain\"," },                /* any leading space counts */
-		{ "\xef\xbc\xa1=1", ",'\xef\xbc\xa1=1," },      /* anything not ASCII first counts */
-		{ "\xe1\x9a\x80=1", ",'\xe1\x9a\x80=1," },      /* U+1680 Ogham space mark */
-		{ "\xe2\x80\x8e=1", ",'\\u200e=1," },            /* U+200E left-to-right mark: escaped, still guarded */
-		{ "\xe2\x81\xa0=1", ",'\xe2\x81\xa0=1," },      /* U+2060 word joiner */
-		{ "\xe2\x88\x92" "1", ",'\xe2\x88\x92" "1," },    /* U+2212 minus sign */
-		{ "\xef\xb9\xa6" "1", ",'\xef\xb9\xa6" "1," },    /* U+FE66 small equals */
-		{ "|calc", ",'|calc," },                      /* DDE */
-		{ "(EU) Web", ",(EU) Web," },                 /* safe punctuation stays as it is */
+		{ " plain", ",\"' plain\"," },		   /* any leading space counts */
+		{ "\xef\xbc\xa1=1", ",'\xef\xbc\xa1=1," }, /* anything not ASCII first counts */
+		{ "\xe1\x9a\x80=1", ",'\xe1\x9a\x80=1," }, /* U+1680 Ogham space mark */
+		{ "\xe2\x80\x8e=1",
+		  ",'\\u200e=1," }, /* U+200E left-to-right mark: escaped, still guarded */
+		{ "\xe2\x81\xa0=1", ",'\xe2\x81\xa0=1," }, /* U+2060 word joiner */
+		{ "\xe2\x88\x92"
+		  "1",
+		  ",'\xe2\x88\x92"
+		  "1," }, /* U+2212 minus sign */
+		{ "\xef\xb9\xa6"
+		  "1",
+		  ",'\xef\xb9\xa6"
+		  "1," },		      /* U+FE66 small equals */
+		{ "|calc", ",'|calc," },      /* DDE */
+		{ "(EU) Web", ",(EU) Web," }, /* safe punctuation stays as it is */
 	};
 	char *dir = th_tmpdir();
 	accord_key *k = th_key(dir, "alice");
@@ -223,8 +264,9 @@ static void test_report_formats_schema_and_hostile_text(void **state)
 	accord_report_format f;
 	cJSON *doc;
 	const char *feeds[] = { "0123456789abcdef0123456789abcdef" }, *from[] = { NULL };
-	static const accord_report_format all[] = { ACCORD_REPORT_TEXT, ACCORD_REPORT_MD, ACCORD_REPORT_CSV,
-						    ACCORD_REPORT_JSON, ACCORD_REPORT_HTML };
+	static const accord_report_format all[] = { ACCORD_REPORT_TEXT, ACCORD_REPORT_MD,
+						    ACCORD_REPORT_CSV, ACCORD_REPORT_JSON,
+						    ACCORD_REPORT_HTML };
 	size_t i;
 
 	(void)state;
@@ -236,7 +278,8 @@ static void test_report_formats_schema_and_hostile_text(void **state)
 	/* the schema can fail: a figure of the wrong type is refused */
 	cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "sla"), "met",
 					       cJSON_CreateString("all"));
-	assert_int_equal(accord_schema_validate(reg, ACCORD_SCHEMA_BASE "report.schema.json", doc), ACCORD_EINVALID);
+	assert_int_equal(accord_schema_validate(reg, ACCORD_SCHEMA_BASE "report.schema.json", doc),
+			 ACCORD_EINVALID);
 	cJSON_Delete(doc);
 	/* unverified data: every format says so */
 	meta.verified = 0;
@@ -245,7 +288,8 @@ static void test_report_formats_schema_and_hostile_text(void **state)
 	meta.excluded_from = from;
 	meta.excluded_count = 1;
 	doc = accord_report_to_json(r, &meta);
-	assert_int_equal(accord_schema_validate(reg, ACCORD_SCHEMA_BASE "report.schema.json", doc), 0);
+	assert_int_equal(accord_schema_validate(reg, ACCORD_SCHEMA_BASE "report.schema.json", doc),
+			 0);
 	cJSON_Delete(doc);
 	/*
 	 * The schemas refuse controls, so a ledger cannot hold them; an entry
@@ -256,10 +300,13 @@ static void test_report_formats_schema_and_hostile_text(void **state)
 	for (i = 0; i < sizeof(all) / sizeof(*all); i++) {
 		accord_buf b = ACCORD_BUF_INIT;
 
-		assert_int_equal(accord_report_render(&b, r, &meta, all[i], all[i] == ACCORD_REPORT_TEXT), 0);
-		assert_non_null(strstr(b.ptr, all[i] == ACCORD_REPORT_JSON  ? "\"partial\""
-					      : all[i] == ACCORD_REPORT_CSV ? ",PARTIAL (entries left out)\r\n"
-									    : "PARTIAL"));
+		assert_int_equal(
+			accord_report_render(&b, r, &meta, all[i], all[i] == ACCORD_REPORT_TEXT),
+			0);
+		assert_non_null(strstr(b.ptr, all[i] == ACCORD_REPORT_JSON ? "\"partial\""
+					      : all[i] == ACCORD_REPORT_CSV
+						      ? ",PARTIAL (entries left out)\r\n"
+						      : "PARTIAL"));
 		if (all[i] != ACCORD_REPORT_JSON)
 			check_defused(b.ptr, all[i] == ACCORD_REPORT_MD);
 		if (all[i] == ACCORD_REPORT_HTML) {
@@ -284,8 +331,11 @@ static void test_report_formats_schema_and_hostile_text(void **state)
 		accord_report_render_csv_meta(&b, r, &meta);
 		assert_memory_equal(b.ptr, "key,value\r\n", 11);
 		assert_non_null(strstr(b.ptr, "\r\nverification,PARTIAL\r\n"));
-		assert_non_null(strstr(b.ptr, "\r\nverification_message,bad \\x1b[8m signature\r\n"));
-		assert_non_null(strstr(b.ptr, "\r\nwarning,entries that do not count were left out (accord audit explains them)\r\n"));
+		assert_non_null(
+			strstr(b.ptr, "\r\nverification_message,bad \\x1b[8m signature\r\n"));
+		assert_non_null(strstr(
+			b.ptr,
+			"\r\nwarning,entries that do not count were left out (accord audit explains them)\r\n"));
 		assert_non_null(strstr(b.ptr, "\r\ndefinition customer_minutes,"));
 		accord_buf_dispose(&b);
 	}
@@ -314,10 +364,12 @@ static void test_report_sums_saturate_and_void_leaves(void **state)
 	accord_ledger *l = NULL;
 	accord_report *r;
 	char i1[65], i2[65], i3[65], x[65];
-	static const char open_body[] = "{\"title\":\"t\",\"severity\":1,\"service\":\"web\",\"started_at\":"
-					"\"1000-01-01T00:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}";
-	static const char window[] = "{\"customers\":10000000000,\"start\":\"1000-01-01T00:00:00Z\","
-				     "\"end\":\"2000-01-01T00:00:00Z\"}";
+	static const char open_body[] =
+		"{\"title\":\"t\",\"severity\":1,\"service\":\"web\",\"started_at\":"
+		"\"1000-01-01T00:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}";
+	static const char window[] =
+		"{\"customers\":10000000000,\"start\":\"1000-01-01T00:00:00Z\","
+		"\"end\":\"2000-01-01T00:00:00Z\"}";
 	cJSON *j;
 
 	(void)state;
@@ -326,7 +378,9 @@ static void test_report_sums_saturate_and_void_leaves(void **state)
 	assert_int_equal(th_append(i2, s, k, "open", NULL, open_body), 0);
 	assert_int_equal(th_append(x, s, k, "impact", i2, window), 0);
 	assert_int_equal(th_append(i3, s, k, "open", NULL, open_body), 0);
-	assert_int_equal(th_append(x, s, k, "impact", i3, "{\"customers\":5,\"start\":\"1000-01-01T00:00:00Z\"}"), 0);
+	assert_int_equal(th_append(x, s, k, "impact", i3,
+				   "{\"customers\":5,\"start\":\"1000-01-01T00:00:00Z\"}"),
+			 0);
 	assert_int_equal(th_append(x, s, k, "void", i3, "{\"reason\":\"test\"}"), 0);
 	assert_int_equal(accord_ledger_load(&l, s), 0);
 	r = compute(l, NULL, NULL, "2026-11-20T00:00:00Z", NULL);
@@ -339,7 +393,8 @@ static void test_report_sums_saturate_and_void_leaves(void **state)
 	j = accord_report_to_json(r, &(accord_report_meta){ 0 });
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
 		cJSON_GetObjectItemCaseSensitive(j, "customer_impact"), "saturated")));
-	assert_true(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(j, "incidents"), "void")
+	assert_true(cJSON_GetObjectItemCaseSensitive(
+			    cJSON_GetObjectItemCaseSensitive(j, "incidents"), "void")
 			    ->valuedouble == 1);
 	cJSON_Delete(j);
 	accord_report_free(r);
@@ -349,7 +404,6 @@ static void test_report_sums_saturate_and_void_leaves(void **state)
 	th_rmdir(dir);
 }
 
-
 /* One incident of service web, owned action by acme, with lost minutes, in a fresh ledger. */
 static accord_ledger *one_incident(accord_store *s, accord_key *k, int customers, const char *end,
 				   const char *lost)
@@ -358,19 +412,26 @@ static accord_ledger *one_incident(accord_store *s, accord_key *k, int customers
 	char id[65], x[65], body[256];
 
 	setenv("ACCORD_NOW", "2026-11-20T09:00:00Z", 1);
-	assert_int_equal(th_append(id, s, k, "open", NULL,
-				   "{\"title\":\"Web down\",\"severity\":2,\"service\":\"web\",\"started_at\":"
-				   "\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}"), 0);
-	snprintf(body, sizeof(body), "{\"customers\":%d,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"%s\"}",
-		 customers, end);
+	assert_int_equal(
+		th_append(
+			id, s, k, "open", NULL,
+			"{\"title\":\"Web down\",\"severity\":2,\"service\":\"web\",\"started_at\":"
+			"\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}"),
+		0);
+	snprintf(body, sizeof(body),
+		 "{\"customers\":%d,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"%s\"}", customers,
+		 end);
 	assert_int_equal(th_append(x, s, k, "impact", id, body), 0);
 	for (; *lost; lost += strcspn(lost, ",") + (lost[strcspn(lost, ",")] == ',')) {
 		snprintf(body, sizeof(body), "{\"score\":2,\"lost_minutes\":%d}", atoi(lost));
 		assert_int_equal(th_append(x, s, k, "feedback", id, body), 0);
 	}
-	assert_int_equal(th_append(x, s, k, "resolution", id,
-				   "{\"summary\":\"s\",\"factors\":[\"f\"],\"went_well\":[],\"went_wrong\":[],\"lucky\":[],"
-				   "\"actions\":[{\"text\":\"a\",\"owners\":[\"acme\"],\"due\":\"2026-12-31\"}]}"), 0);
+	assert_int_equal(
+		th_append(
+			x, s, k, "resolution", id,
+			"{\"summary\":\"s\",\"factors\":[\"f\"],\"went_well\":[],\"went_wrong\":[],\"lucky\":[],"
+			"\"actions\":[{\"text\":\"a\",\"owners\":[\"acme\"],\"due\":\"2026-12-31\"}]}"),
+		0);
 	assert_int_equal(accord_ledger_open(&l, s, NULL), 0);
 	return l;
 }
@@ -389,7 +450,8 @@ static void test_report_across_ledgers(void **state)
 	/* A: 100 customers x 60 min, lost 5; B: 50 x 30, lost 10 and 20 */
 	accord_ledger *a = one_incident(s1, k1, 100, "2026-11-20T11:00:00Z", "5");
 	accord_ledger *b = one_incident(s2, k1, 50, "2026-11-20T10:30:00Z", "10,20");
-	accord_report_source src[2] = { { a, "one" }, { b, "two" } }, unnamed[2] = { { a, NULL }, { b, NULL } };
+	accord_report_source src[2] = { { a, "one" }, { b, "two" } },
+			     unnamed[2] = { { a, NULL }, { b, NULL } };
 	accord_report_options o = ACCORD_REPORT_OPTIONS_INIT;
 	accord_report *r = NULL;
 	accord_buf names = ACCORD_BUF_INIT;

@@ -132,23 +132,50 @@ static void expect_add_error(const char *schema, int code, const char *part)
 
 /* Every file of tests/draft7 must be in one of these lists, so none is left out silently. */
 static const char *const suite_files[] = {
-	"additionalItems.json", "additionalProperties.json", "allOf.json", "anyOf.json",
-	"boolean_schema.json", "const.json", "contains.json", "default.json",
-	"definitions.json", "dependencies.json", "enum.json", "exclusiveMaximum.json",
-	"exclusiveMinimum.json", "if-then-else.json", "items.json", "maxItems.json",
-	"maxLength.json", "maxProperties.json", "maximum.json", "minItems.json",
-	"minLength.json", "minProperties.json", "minimum.json", "multipleOf.json",
-	"not.json", "oneOf.json", "pattern.json", "patternProperties.json",
-	"properties.json", "propertyNames.json", "ref.json", "refRemote.json",
-	"required.json", "type.json", "uniqueItems.json",
+	"additionalItems.json",
+	"additionalProperties.json",
+	"allOf.json",
+	"anyOf.json",
+	"boolean_schema.json",
+	"const.json",
+	"contains.json",
+	"default.json",
+	"definitions.json",
+	"dependencies.json",
+	"enum.json",
+	"exclusiveMaximum.json",
+	"exclusiveMinimum.json",
+	"if-then-else.json",
+	"items.json",
+	"maxItems.json",
+	"maxLength.json",
+	"maxProperties.json",
+	"maximum.json",
+	"minItems.json",
+	"minLength.json",
+	"minProperties.json",
+	"minimum.json",
+	"multipleOf.json",
+	"not.json",
+	"oneOf.json",
+	"pattern.json",
+	"patternProperties.json",
+	"properties.json",
+	"propertyNames.json",
+	"ref.json",
+	"refRemote.json",
+	"required.json",
+	"type.json",
+	"uniqueItems.json",
 	NULL,
 };
 
 static const struct {
 	const char *name, *reason;
 } suite_skipped_files[] = {
-	{ "optional", "optional/: format checks, bignums, ECMA-262 regex corner cases and "
-		      "content keywords, all optional in draft-07; we treat format as an annotation" },
+	{ "optional",
+	  "optional/: format checks, bignums, ECMA-262 regex corner cases and "
+	  "content keywords, all optional in draft-07; we treat format as an annotation" },
 	{ NULL, NULL },
 };
 
@@ -254,7 +281,8 @@ static void run_suite_file(const struct suite_docs *sd, const char *path, const 
 			}
 		}
 		cJSON_ArrayForEach(tc, cJSON_GetObjectItem(g, "tests")) {
-			const char *tdesc = cJSON_GetStringValue(cJSON_GetObjectItem(tc, "description"));
+			const char *tdesc =
+				cJSON_GetStringValue(cJSON_GetObjectItem(tc, "description"));
 			int want = cJSON_IsTrue(cJSON_GetObjectItem(tc, "valid"));
 			const char *why;
 			int rc;
@@ -274,8 +302,9 @@ static void run_suite_file(const struct suite_docs *sd, const char *path, const 
 				t->passed++;
 			} else {
 				t->failed++;
-				printf("    FAIL %s / %s / %s: expected %s, got %d %s\n", file, gdesc,
-				       tdesc, want ? "valid" : "invalid", rc, accord_error_last());
+				printf("    FAIL %s / %s / %s: expected %s, got %d %s\n", file,
+				       gdesc, tdesc, want ? "valid" : "invalid", rc,
+				       accord_error_last());
 			}
 		}
 		accord_schema_registry_free(reg);
@@ -298,7 +327,8 @@ static void test_schema_official_suite_draft7(void **state)
 	d = opendir(dir);
 	if (!d)
 		fail_msg("JSON-Schema-Test-Suite not found at %s: install the Debian package "
-			 "json-schema-test-suite (or point ACCORD_SCHEMA_SUITE at a checkout)", dir);
+			 "json-schema-test-suite (or point ACCORD_SCHEMA_SUITE at a checkout)",
+			 dir);
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -323,7 +353,8 @@ static void test_schema_official_suite_draft7(void **state)
 
 		for (j = 0; suite_skipped_files[j].name; j++)
 			if (strcmp(names[i], suite_skipped_files[j].name) == 0) {
-				printf("  %-28s skipped: %s\n", names[i], suite_skipped_files[j].reason);
+				printf("  %-28s skipped: %s\n", names[i],
+				       suite_skipped_files[j].reason);
 				known = 1;
 			}
 		if (known)
@@ -385,12 +416,14 @@ static void test_schema_error_names_pointer_and_limit(void **state)
 
 static void test_schema_error_names_unknown_and_missing_fields(void **state)
 {
-	accord_schema_registry *reg = reg_one(
-		"{\"required\":[\"title\"],\"properties\":{\"title\":{\"type\":\"string\"},"
-		"\"body\":{\"additionalProperties\":false,\"properties\":{\"a\":true}}}}", U);
+	accord_schema_registry *reg =
+		reg_one("{\"required\":[\"title\"],\"properties\":{\"title\":{\"type\":\"string\"},"
+			"\"body\":{\"additionalProperties\":false,\"properties\":{\"a\":true}}}}",
+			U);
 
 	(void)state;
-	expect_error(reg, U, "{\"body\":{}}", ACCORD_EINVALID, "/: missing required field \"title\"");
+	expect_error(reg, U, "{\"body\":{}}", ACCORD_EINVALID,
+		     "/: missing required field \"title\"");
 	expect_error(reg, U, "{\"title\":\"x\",\"body\":{\"a\":1,\"fault\":\"them\"}}",
 		     ACCORD_EINVALID, "/body: unknown field \"fault\"");
 	/* Field names with '/' and '~' are escaped in the pointer. */
@@ -399,7 +432,8 @@ static void test_schema_error_names_unknown_and_missing_fields(void **state)
 	accord_schema_registry_free(reg);
 
 	reg = reg_one("{\"properties\":{\"a/b~c\":{\"type\":\"null\"}}}", U);
-	expect_error(reg, U, "{\"a/b~c\":1}", ACCORD_EINVALID, "/a~1b~0c: expected null, got integer");
+	expect_error(reg, U, "{\"a/b~c\":1}", ACCORD_EINVALID,
+		     "/a~1b~0c: expected null, got integer");
 	accord_schema_registry_free(reg);
 }
 
@@ -434,7 +468,8 @@ static void test_schema_oneof_reports_matching_branch(void **state)
 	(void)state;
 	assert_int_equal(accord_schema_registry_new(&reg), 0);
 	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++)
-		assert_int_equal(accord_schema_registry_add(reg, parse_text(docs[i][1]), docs[i][0]), 0);
+		assert_int_equal(
+			accord_schema_registry_add(reg, parse_text(docs[i][1]), docs[i][0]), 0);
 	assert_int_equal(accord_schema_registry_check(reg), 0);
 
 	expect_valid(reg, e, "{\"type\":\"open\",\"title\":\"t\",\"body\":{\"severity\":2}}");
@@ -452,8 +487,9 @@ static void test_schema_oneof_reports_matching_branch(void **state)
 	expect_error(reg, e, "{\"type\":\"bogus\"}", ACCORD_EINVALID,
 		     "/type: \"bogus\" is not one of \"open\", \"note\", \"close\"");
 	/* Ruled out everywhere for another reason: the closest failure is named. */
-	expect_error(reg, e, "[]", ACCORD_EINVALID,
-		     "/: matches none of the oneOf alternatives (closest, #0: /: expected object, got array)");
+	expect_error(
+		reg, e, "[]", ACCORD_EINVALID,
+		"/: matches none of the oneOf alternatives (closest, #0: /: expected object, got array)");
 	accord_schema_registry_free(reg);
 }
 
@@ -484,7 +520,8 @@ static void test_schema_oneof_discriminator_keeps_draft07_results(void **state)
 	/* Two alternatives fix the same value: both can match, which oneOf refuses. */
 	reg = reg_one("{\"oneOf\":[{\"properties\":{\"t\":{\"const\":\"a\"}}},"
 		      "{\"properties\":{\"t\":{\"const\":\"a\"},\"n\":{\"type\":\"integer\"}}},"
-		      "{\"properties\":{\"t\":{\"const\":\"b\"}}}]}", U);
+		      "{\"properties\":{\"t\":{\"const\":\"b\"}}}]}",
+		      U);
 	expect_error(reg, U, "{\"t\":\"a\",\"n\":1}", ACCORD_EINVALID,
 		     "/: matches oneOf alternatives #0 and #1, but must match exactly one");
 	expect_valid(reg, U, "{\"t\":\"a\",\"n\":\"x\"}");
@@ -493,7 +530,8 @@ static void test_schema_oneof_discriminator_keeps_draft07_results(void **state)
 
 	/* Distinct consts, but without the member every alternative applies. */
 	reg = reg_one("{\"oneOf\":[{\"properties\":{\"t\":{\"const\":\"a\"}}},"
-		      "{\"properties\":{\"t\":{\"const\":\"b\"}}}]}", U);
+		      "{\"properties\":{\"t\":{\"const\":\"b\"}}}]}",
+		      U);
 	expect_valid(reg, U, "{\"t\":\"b\"}");
 	expect_error(reg, U, "{\"n\":1}", ACCORD_EINVALID,
 		     "/: matches oneOf alternatives #0 and #1, but must match exactly one");
@@ -510,22 +548,34 @@ static void test_schema_oneof_discriminator_keeps_draft07_results(void **state)
 	 */
 	reg = reg_one("{\"oneOf\":[{\"properties\":{\"t\":{\"const\":\"a\"}}},"
 		      "{\"properties\":{\"t\":{\"const\":\"b\"},"
-		      "\"x\":{\"$ref\":\"missing.json\"}}}]}", U);
+		      "\"x\":{\"$ref\":\"missing.json\"}}}]}",
+		      U);
 	assert_int_equal(check(reg, U, "{\"x\":1,\"t\":\"a\"}"), ACCORD_ENOTFOUND);
 	assert_non_null(strstr(accord_error_last(), "missing.json"));
 	accord_schema_registry_free(reg);
 
 	/* References resolved by a later add: first an error, then a verdict. */
 	assert_int_equal(accord_schema_registry_new(&reg), 0);
-	assert_int_equal(accord_schema_registry_add(reg, parse_text(
-		"{\"oneOf\":[{\"$ref\":\"a.json\"},{\"$ref\":\"b.json\"}]}"), e), 0);
+	assert_int_equal(
+		accord_schema_registry_add(
+			reg,
+			parse_text("{\"oneOf\":[{\"$ref\":\"a.json\"},{\"$ref\":\"b.json\"}]}"), e),
+		0);
 	assert_int_equal(check(reg, e, "{\"t\":\"a\"}"), ACCORD_ENOTFOUND);
-	assert_int_equal(accord_schema_registry_add(reg, parse_text(
-		"{\"required\":[\"n\"],\"properties\":{\"t\":{\"const\":\"a\"}}}"),
-		"https://t.test/a.json"), 0);
-	assert_int_equal(accord_schema_registry_add(reg, parse_text(
-		"{\"properties\":{\"t\":{\"$ref\":\"#/definitions/b\"}},"
-		"\"definitions\":{\"b\":{\"const\":\"b\"}}}"), "https://t.test/b.json"), 0);
+	assert_int_equal(
+		accord_schema_registry_add(
+			reg,
+			parse_text(
+				"{\"required\":[\"n\"],\"properties\":{\"t\":{\"const\":\"a\"}}}"),
+			"https://t.test/a.json"),
+		0);
+	assert_int_equal(
+		accord_schema_registry_add(
+			reg,
+			parse_text("{\"properties\":{\"t\":{\"$ref\":\"#/definitions/b\"}},"
+				   "\"definitions\":{\"b\":{\"const\":\"b\"}}}"),
+			"https://t.test/b.json"),
+		0);
 	assert_int_equal(accord_schema_registry_check(reg), 0);
 	expect_valid(reg, e, "{\"t\":\"a\",\"n\":1}");
 	expect_valid(reg, e, "{\"t\":\"b\"}");
@@ -559,13 +609,43 @@ static void test_schema_fast_patterns_agree_with_regexec(void **state)
 		/* negated classes excluding non-ASCII ranges, as the free-text patterns do */
 		{ "^[^\\u0001-\\u0008\\u007f-\\u0082\\u202a-\\u202e]*$",
 		  "^[^\x01-\x08\x7f\xc2\x80\xc2\x81\xc2\x82\xe2\x80\xaa\xe2\x80\xab\xe2\x80\xac\xe2\x80\xad\xe2\x80\xae]*$" },
-		{ "^[^\x01\u2066-\u2069]{1,3}$", "^[^\x01\xe2\x81\xa6\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9]{1,3}$" },
+		{ "^[^\x01\u2066-\u2069]{1,3}$",
+		  "^[^\x01\xe2\x81\xa6\xe2\x81\xa7\xe2\x81\xa8\xe2\x81\xa9]{1,3}$" },
 	};
 	static const char *const pieces[] = {
-		"a", "b", "x", "0", "7", "f", "A", "-", ".", "_", "T", " ", "\n", "\r", "\x01", "\x1f",
-		"\x7f", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xff", "\xc3",
-		"\xed\xa0\x80", "\xc0\xaf", "\xc2\x80", "\xc2\x82", "\xc2\x83", "\xe2\x80\xa9",
-		"\xe2\x80\xaa", "\xe2\x80\xae", "\xe2\x80\xaf", "\xe2\x81\xa6", "\xe2\x81\xaa",
+		"a",
+		"b",
+		"x",
+		"0",
+		"7",
+		"f",
+		"A",
+		"-",
+		".",
+		"_",
+		"T",
+		" ",
+		"\n",
+		"\r",
+		"\x01",
+		"\x1f",
+		"\x7f",
+		"\xc3\xa9",
+		"\xe2\x82\xac",
+		"\xf0\x9f\x98\x80",
+		"\xff",
+		"\xc3",
+		"\xed\xa0\x80",
+		"\xc0\xaf",
+		"\xc2\x80",
+		"\xc2\x82",
+		"\xc2\x83",
+		"\xe2\x80\xa9",
+		"\xe2\x80\xaa",
+		"\xe2\x80\xae",
+		"\xe2\x80\xaf",
+		"\xe2\x81\xa6",
+		"\xe2\x81\xaa",
 	};
 	const size_t npieces = sizeof(pieces) / sizeof(pieces[0]);
 	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0), old;
@@ -606,8 +686,8 @@ static void test_schema_fast_patterns_agree_with_regexec(void **state)
 			got = accord_schema_validate(reg, U, inst);
 			cJSON_Delete(inst);
 			if (got != (want ? 0 : ACCORD_EINVALID))
-				fail_msg("pattern %s on \"%s\": regexec says %s, validation %d", pats[i][0],
-					 subject, want ? "match" : "no match", got);
+				fail_msg("pattern %s on \"%s\": regexec says %s, validation %d",
+					 pats[i][0], subject, want ? "match" : "no match", got);
 		}
 		regfree(&re);
 		accord_schema_registry_free(reg);
@@ -632,10 +712,11 @@ static void test_schema_add_rejects_unknown_keywords(void **state)
 	expect_add_error("{\"type\":\"strin\"}", ACCORD_EINVALID, "\"type\" must name a JSON type");
 	expect_add_error("{\"minLength\":-1}", ACCORD_EINVALID, "non-negative integer");
 	expect_add_error("{\"pattern\":\"(?=x)\"}", ACCORD_EINVALID, "bad regular expression");
-	expect_add_error("{\"$ref\":\"#/definitions/a\",\"maxItems\":2,\"definitions\":{\"a\":true}}",
-			 ACCORD_EINVALID, "\"maxItems\" beside \"$ref\" is ignored by draft-07");
-	expect_add_error("{\"$schema\":\"http://json-schema.org/draft-04/schema#\"}", ACCORD_EINVALID,
-			 "is not draft-07");
+	expect_add_error(
+		"{\"$ref\":\"#/definitions/a\",\"maxItems\":2,\"definitions\":{\"a\":true}}",
+		ACCORD_EINVALID, "\"maxItems\" beside \"$ref\" is ignored by draft-07");
+	expect_add_error("{\"$schema\":\"http://json-schema.org/draft-04/schema#\"}",
+			 ACCORD_EINVALID, "is not draft-07");
 	expect_add_error("{\"definitions\":{\"a\":{\"$id\":\"#x\"},\"b\":{\"$id\":\"#x\"}}}",
 			 ACCORD_EEXISTS, "\"https://t.test/s.json#x\" is already defined");
 	expect_add_error("[1]", ACCORD_EINVALID, "a schema must be an object or a boolean");
@@ -646,7 +727,8 @@ static void test_schema_add_rejects_unknown_keywords(void **state)
 		      "\"definitions\":{\"weird name\":{\"const\":{\"also\":\"fine\"}}},"
 		      "\"patternProperties\":{\"^x-\":{\"enum\":[{\"typ\":1}]}},"
 		      "\"dependencies\":{\"nope\":[\"maxLenght\"]},"
-		      "\"examples\":[{\"whatever\":true}]}", U);
+		      "\"examples\":[{\"whatever\":true}]}",
+		      U);
 	accord_schema_registry_free(reg);
 
 	/* The lenient form ignores unknown keywords, as draft-07 says. */
@@ -688,7 +770,8 @@ static void test_schema_ref_loop_is_an_error(void **state)
 
 	reg = reg_one("{\"definitions\":{\"a\":{\"anyOf\":[{\"$ref\":\"#/definitions/b\"}]},"
 		      "\"b\":{\"not\":{\"$ref\":\"#/definitions/a\"}}},"
-		      "\"allOf\":[{\"$ref\":\"#/definitions/a\"}]}", U);
+		      "\"allOf\":[{\"$ref\":\"#/definitions/a\"}]}",
+		      U);
 	assert_int_equal(check(reg, U, "{}"), ACCORD_EINVALID);
 	assert_non_null(strstr(accord_error_last(), "loops back to itself"));
 	accord_schema_registry_free(reg);
@@ -716,23 +799,35 @@ static void test_schema_ref_across_documents(void **state)
 
 	(void)state;
 	assert_int_equal(accord_schema_registry_new(&reg), 0);
-	assert_int_equal(accord_schema_registry_add(reg, parse_text(
-		"{\"properties\":{\"id\":{\"$ref\":\"defs/common.json#/definitions/id\"},"
-		"\"who\":{\"$ref\":\"defs/common.json#who\"},"
-		"\"sub\":{\"$ref\":\"https://t.test/x/sub.json\"}}}"), "https://t.test/x/main.json"), 0);
+	assert_int_equal(
+		accord_schema_registry_add(
+			reg,
+			parse_text(
+				"{\"properties\":{\"id\":{\"$ref\":\"defs/common.json#/definitions/id\"},"
+				"\"who\":{\"$ref\":\"defs/common.json#who\"},"
+				"\"sub\":{\"$ref\":\"https://t.test/x/sub.json\"}}}"),
+			"https://t.test/x/main.json"),
+		0);
 	/* Refs may dangle until the other documents arrive; check() says which. */
 	assert_int_equal(accord_schema_registry_check(reg), ACCORD_ENOTFOUND);
 	assert_non_null(strstr(accord_error_last(), "defs/common.json#/definitions/id"));
-	assert_int_equal(check(reg, "https://t.test/x/main.json", "{\"id\":\"x\"}"), ACCORD_ENOTFOUND);
-	assert_non_null(strstr(accord_error_last(), "/id: $ref \"defs/common.json#/definitions/id\""));
+	assert_int_equal(check(reg, "https://t.test/x/main.json", "{\"id\":\"x\"}"),
+			 ACCORD_ENOTFOUND);
+	assert_non_null(
+		strstr(accord_error_last(), "/id: $ref \"defs/common.json#/definitions/id\""));
 
-	assert_int_equal(accord_schema_registry_add(reg, parse_text(
-		"{\"$id\":\"https://t.test/x/defs/common.json\",\"definitions\":{"
-		"\"id\":{\"type\":\"string\",\"pattern\":\"^[0-9a-f]{4}$\"},"
-		"\"who\":{\"$id\":\"#who\",\"type\":\"string\",\"minLength\":2},"
-		"\"nested\":{\"$id\":\"https://t.test/x/sub.json\",\"type\":\"object\","
-		"\"properties\":{\"n\":{\"$ref\":\"#/definitions/n\"}},"
-		"\"definitions\":{\"n\":{\"type\":\"integer\"}}}}}"), NULL), 0);
+	assert_int_equal(
+		accord_schema_registry_add(
+			reg,
+			parse_text(
+				"{\"$id\":\"https://t.test/x/defs/common.json\",\"definitions\":{"
+				"\"id\":{\"type\":\"string\",\"pattern\":\"^[0-9a-f]{4}$\"},"
+				"\"who\":{\"$id\":\"#who\",\"type\":\"string\",\"minLength\":2},"
+				"\"nested\":{\"$id\":\"https://t.test/x/sub.json\",\"type\":\"object\","
+				"\"properties\":{\"n\":{\"$ref\":\"#/definitions/n\"}},"
+				"\"definitions\":{\"n\":{\"type\":\"integer\"}}}}}"),
+			NULL),
+		0);
 	assert_int_equal(accord_schema_registry_check(reg), 0);
 	expect_valid(reg, "https://t.test/x/main.json",
 		     "{\"id\":\"00af\",\"who\":\"ab\",\"sub\":{\"n\":1}}");
@@ -756,11 +851,12 @@ static void test_schema_ref_across_documents(void **state)
 
 static void test_schema_ref_pointer_escapes(void **state)
 {
-	accord_schema_registry *reg = reg_one(
-		"{\"definitions\":{\"a~b/c%d\":{\"type\":\"integer\"},"
-		"\"t\":{\"items\":[true,{\"type\":\"null\"}]}},"
-		"\"properties\":{\"x\":{\"$ref\":\"#/definitions/a~0b~1c%25d\"},"
-		"\"y\":{\"$ref\":\"#/definitions/t/items/1\"}}}", U);
+	accord_schema_registry *reg =
+		reg_one("{\"definitions\":{\"a~b/c%d\":{\"type\":\"integer\"},"
+			"\"t\":{\"items\":[true,{\"type\":\"null\"}]}},"
+			"\"properties\":{\"x\":{\"$ref\":\"#/definitions/a~0b~1c%25d\"},"
+			"\"y\":{\"$ref\":\"#/definitions/t/items/1\"}}}",
+			U);
 
 	(void)state;
 	assert_int_equal(accord_schema_registry_check(reg), 0);
@@ -774,10 +870,11 @@ static void test_schema_ref_pointer_escapes(void **state)
 
 static void test_schema_length_counts_code_points(void **state)
 {
-	accord_schema_registry *reg = reg_one("{\"minLength\":2,\"maxLength\":5,\"pattern\":\"^.{2,5}$\"}", U);
+	accord_schema_registry *reg =
+		reg_one("{\"minLength\":2,\"maxLength\":5,\"pattern\":\"^.{2,5}$\"}", U);
 
 	(void)state;
-	expect_valid(reg, U, "\"h\\u00e9llo\"");          /* 5 code points, 6 bytes */
+	expect_valid(reg, U, "\"h\\u00e9llo\"");		  /* 5 code points, 6 bytes */
 	expect_valid(reg, U, "\"\\ud83d\\ude00\\ud83d\\ude00\""); /* 2 code points, 8 bytes */
 	expect_error(reg, U, "\"\\ud83d\\ude00\"", ACCORD_EINVALID,
 		     "/: is 1 characters long, shorter than minLength 2");
@@ -791,36 +888,43 @@ static void test_schema_integer_versus_number(void **state)
 	accord_schema_registry *reg = reg_one(
 		"{\"properties\":{\"i\":{\"type\":\"integer\"},\"n\":{\"type\":\"number\"},"
 		"\"m\":{\"multipleOf\":0.01},\"e\":{\"exclusiveMinimum\":0,\"exclusiveMaximum\":1},"
-		"\"t\":{\"type\":[\"integer\",\"null\"]}}}", U);
+		"\"t\":{\"type\":[\"integer\",\"null\"]}}}",
+		U);
 
 	(void)state;
 	expect_valid(reg, U, "{\"i\":1.0,\"n\":1.5,\"m\":19.99,\"e\":0.5,\"t\":null}");
 	expect_valid(reg, U, "{\"i\":-9007199254740991,\"t\":3}");
 	expect_error(reg, U, "{\"i\":1.5}", ACCORD_EINVALID, "/i: expected integer, got number");
 	expect_error(reg, U, "{\"n\":\"1\"}", ACCORD_EINVALID, "/n: expected number, got string");
-	expect_error(reg, U, "{\"m\":0.015}", ACCORD_EINVALID, "/m: 0.015 is not a multiple of 0.01");
-	expect_error(reg, U, "{\"e\":1}", ACCORD_EINVALID, "/e: 1 is not less than exclusiveMaximum 1");
+	expect_error(reg, U, "{\"m\":0.015}", ACCORD_EINVALID,
+		     "/m: 0.015 is not a multiple of 0.01");
+	expect_error(reg, U, "{\"e\":1}", ACCORD_EINVALID,
+		     "/e: 1 is not less than exclusiveMaximum 1");
 	expect_error(reg, U, "{\"e\":0}", ACCORD_EINVALID,
 		     "/e: 0 is not greater than exclusiveMinimum 0");
-	expect_error(reg, U, "{\"t\":0.5}", ACCORD_EINVALID, "/t: expected integer or null, got number");
+	expect_error(reg, U, "{\"t\":0.5}", ACCORD_EINVALID,
+		     "/t: expected integer or null, got number");
 	accord_schema_registry_free(reg);
 }
 
 static void test_schema_equality_is_json_equality(void **state)
 {
-	accord_schema_registry *reg = reg_one(
-		"{\"properties\":{\"e\":{\"enum\":[1,{\"a\":1,\"b\":[true,null]}]},"
-		"\"c\":{\"const\":{\"x\":{\"y\":2.0},\"z\":\"s\"}},"
-		"\"u\":{\"uniqueItems\":true}}}", U);
+	accord_schema_registry *reg =
+		reg_one("{\"properties\":{\"e\":{\"enum\":[1,{\"a\":1,\"b\":[true,null]}]},"
+			"\"c\":{\"const\":{\"x\":{\"y\":2.0},\"z\":\"s\"}},"
+			"\"u\":{\"uniqueItems\":true}}}",
+			U);
 
 	(void)state;
 	expect_valid(reg, U, "{\"e\":1.0,\"c\":{\"z\":\"s\",\"x\":{\"y\":2}}}");
 	expect_valid(reg, U, "{\"e\":{\"b\":[true,null],\"a\":1.0}}");
 	expect_valid(reg, U, "{\"u\":[1,\"1\",[1],{\"a\":1},{\"a\":2},true,1.5]}");
-	expect_error(reg, U, "{\"e\":{\"a\":1,\"b\":[null,true]}}", ACCORD_EINVALID,
-		     "/e: {\"a\":1,\"b\":[null,true]} is not one of [1,{\"a\":1,\"b\":[true,null]}]");
-	expect_error(reg, U, "{\"c\":{\"z\":\"s\",\"x\":{\"y\":2.5}}}", ACCORD_EINVALID,
-		     "/c: must be {\"x\":{\"y\":2},\"z\":\"s\"}, got {\"z\":\"s\",\"x\":{\"y\":2.5}}");
+	expect_error(
+		reg, U, "{\"e\":{\"a\":1,\"b\":[null,true]}}", ACCORD_EINVALID,
+		"/e: {\"a\":1,\"b\":[null,true]} is not one of [1,{\"a\":1,\"b\":[true,null]}]");
+	expect_error(
+		reg, U, "{\"c\":{\"z\":\"s\",\"x\":{\"y\":2.5}}}", ACCORD_EINVALID,
+		"/c: must be {\"x\":{\"y\":2},\"z\":\"s\"}, got {\"z\":\"s\",\"x\":{\"y\":2.5}}");
 	expect_error(reg, U, "{\"u\":[{\"a\":1,\"b\":2},3,{\"b\":2,\"a\":1.0}]}", ACCORD_EINVALID,
 		     "/u: items 0 and 2 are equal, but uniqueItems is set");
 	expect_valid(reg, U, "{\"u\":[false,0]}");
@@ -829,16 +933,17 @@ static void test_schema_equality_is_json_equality(void **state)
 
 static void test_schema_patterns_use_ecma_escapes(void **state)
 {
-	accord_schema_registry *reg = reg_one(
-		"{\"properties\":{"
-		"\"d\":{\"pattern\":\"^\\\\d{3}-\\\\w+\\\\s\\\\S$\"},"
-		"\"p\":{\"pattern\":\"^a\\\\.b\\\\/c\\\\\\\\d\\\\-[\\\\]\\\\-x^]+$\"},"
-		"\"s\":{\"pattern\":\"b+?c\"},"
-		"\"n\":{\"pattern\":\"^[^\\\\d\\\\s]*$\"},"
-		"\"g\":{\"pattern\":\"^(?:ab)+$\"},"
-		"\"u\":{\"pattern\":\"^\\\\u00e9.$\"}},"
-		"\"patternProperties\":{\"^x-\\\\d+$\":{\"type\":\"integer\"}},"
-		"\"additionalProperties\":false}", U);
+	accord_schema_registry *reg =
+		reg_one("{\"properties\":{"
+			"\"d\":{\"pattern\":\"^\\\\d{3}-\\\\w+\\\\s\\\\S$\"},"
+			"\"p\":{\"pattern\":\"^a\\\\.b\\\\/c\\\\\\\\d\\\\-[\\\\]\\\\-x^]+$\"},"
+			"\"s\":{\"pattern\":\"b+?c\"},"
+			"\"n\":{\"pattern\":\"^[^\\\\d\\\\s]*$\"},"
+			"\"g\":{\"pattern\":\"^(?:ab)+$\"},"
+			"\"u\":{\"pattern\":\"^\\\\u00e9.$\"}},"
+			"\"patternProperties\":{\"^x-\\\\d+$\":{\"type\":\"integer\"}},"
+			"\"additionalProperties\":false}",
+			U);
 
 	(void)state;
 	expect_valid(reg, U, "{\"d\":\"123-a_b \\u00e9\"}");
@@ -857,7 +962,8 @@ static void test_schema_patterns_use_ecma_escapes(void **state)
 	/* "." is one code point, not one byte. */
 	expect_valid(reg, U, "{\"u\":\"\\u00e9\\u00e9\"}");
 	expect_valid(reg, U, "{\"x-12\":3}");
-	expect_error(reg, U, "{\"x-12\":\"3\"}", ACCORD_EINVALID, "/x-12: expected integer, got string");
+	expect_error(reg, U, "{\"x-12\":\"3\"}", ACCORD_EINVALID,
+		     "/x-12: expected integer, got string");
 	expect_error(reg, U, "{\"x-1a\":3}", ACCORD_EINVALID, "/: unknown field \"x-1a\"");
 	accord_schema_registry_free(reg);
 }
@@ -871,24 +977,31 @@ static void test_schema_object_and_array_keywords(void **state)
 		"\"a\":{\"items\":[{\"type\":\"string\"}],\"additionalItems\":false,\"minItems\":1},"
 		"\"c\":{\"contains\":{\"const\":7},\"maxItems\":2},"
 		"\"f\":{\"if\":{\"minimum\":10},\"then\":{\"multipleOf\":10},\"else\":{\"not\":{\"const\":3}}},"
-		"\"z\":false}}", U);
+		"\"z\":false}}",
+		U);
 
 	(void)state;
 	expect_valid(reg, U, "{\"o\":{\"a\":1,\"b\":2},\"a\":[\"x\"],\"c\":[1,7],\"f\":20}");
-	expect_error(reg, U, "{\"o\":{}}", ACCORD_EINVALID, "/o: has 0 fields, fewer than minProperties 1");
+	expect_error(reg, U, "{\"o\":{}}", ACCORD_EINVALID,
+		     "/o: has 0 fields, fewer than minProperties 1");
 	expect_error(reg, U, "{\"o\":{\"b\":1,\"c\":2,\"d\":3}}", ACCORD_EINVALID,
 		     "/o: has 3 fields, more than maxProperties 2");
-	expect_error(reg, U, "{\"o\":{\"a\":1}}", ACCORD_EINVALID, "/o: field \"a\" requires field \"b\"");
-	expect_error(reg, U, "{\"o\":{\"long\":1}}", ACCORD_EINVALID,
-		     "/o: invalid field name \"long\": is 4 characters long, longer than maxLength 3");
+	expect_error(reg, U, "{\"o\":{\"a\":1}}", ACCORD_EINVALID,
+		     "/o: field \"a\" requires field \"b\"");
+	expect_error(
+		reg, U, "{\"o\":{\"long\":1}}", ACCORD_EINVALID,
+		"/o: invalid field name \"long\": is 4 characters long, longer than maxLength 3");
 	expect_error(reg, U, "{\"a\":[\"x\",\"y\"]}", ACCORD_EINVALID,
 		     "/a: has 2 items, more than the 1 allowed (additionalItems is false)");
-	expect_error(reg, U, "{\"a\":[]}", ACCORD_EINVALID, "/a: has 0 items, fewer than minItems 1");
+	expect_error(reg, U, "{\"a\":[]}", ACCORD_EINVALID,
+		     "/a: has 0 items, fewer than minItems 1");
 	expect_error(reg, U, "{\"c\":[1,2]}", ACCORD_EINVALID, "/c: no item matches \"contains\"");
-	expect_error(reg, U, "{\"c\":[7,7,7]}", ACCORD_EINVALID, "/c: has 3 items, more than maxItems 2");
+	expect_error(reg, U, "{\"c\":[7,7,7]}", ACCORD_EINVALID,
+		     "/c: has 3 items, more than maxItems 2");
 	expect_error(reg, U, "{\"f\":15}", ACCORD_EINVALID, "/f: 15 is not a multiple of 10");
 	expect_error(reg, U, "{\"f\":3}", ACCORD_EINVALID, "/f: must not match the \"not\" schema");
-	expect_error(reg, U, "{\"z\":0}", ACCORD_EINVALID, "/z: not allowed here (the schema is false)");
+	expect_error(reg, U, "{\"z\":0}", ACCORD_EINVALID,
+		     "/z: not allowed here (the schema is false)");
 	accord_schema_registry_free(reg);
 }
 
@@ -989,7 +1102,8 @@ static void test_schema_free_text_refuses_what_escape_refuses(void **state)
 	for (d = 0; d < 2; d++) {
 		char uri[256];
 
-		snprintf(uri, sizeof(uri), "%scommon.schema.json#/definitions/%s", ACCORD_SCHEMA_BASE, defs[d]);
+		snprintf(uri, sizeof(uri), "%scommon.schema.json#/definitions/%s",
+			 ACCORD_SCHEMA_BASE, defs[d]);
 		for (cp = 1; cp < 0x10000; cp++) {
 			char ch[8], subject[16];
 			cJSON *inst;
@@ -1004,8 +1118,8 @@ static void test_schema_free_text_refuses_what_escape_refuses(void **state)
 			cJSON_Delete(inst);
 			want = accord_text_char_allowed(cp, d == 1);
 			if (rc != (want ? 0 : ACCORD_EINVALID))
-				fail_msg("%s with U+%04X: validation %d, expected %s", defs[d], (unsigned)cp, rc,
-					 want ? "valid" : "refused");
+				fail_msg("%s with U+%04X: validation %d, expected %s", defs[d],
+					 (unsigned)cp, rc, want ? "valid" : "refused");
 			refused[d] += !want;
 		}
 	}

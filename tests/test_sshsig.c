@@ -240,18 +240,18 @@ static void test_sshsig_roundtrip(void **state)
 
 	accord_sshsig_sign(&armor, f->key, "git", msg, strlen(msg));
 	memset(&signer, 0, sizeof(signer));
-	assert_int_equal(accord_sshsig_verify(&signer, armor.ptr, armor.size, "git", msg,
-					      strlen(msg)), 0);
+	assert_int_equal(
+		accord_sshsig_verify(&signer, armor.ptr, armor.size, "git", msg, strlen(msg)), 0);
 	assert_memory_equal(signer.pk, f->key->pub.pk, sizeof(signer.pk));
 	assert_string_equal(signer.id, f->key->pub.id);
-	assert_int_equal(accord_sshsig_verify(NULL, armor.ptr, armor.size, "git", msg,
-					      strlen(msg)), 0);
+	assert_int_equal(accord_sshsig_verify(NULL, armor.ptr, armor.size, "git", msg, strlen(msg)),
+			 0);
 	/* the armor is not tied to a terminating NUL */
 	accord_buf_putc(&armor, 'X');
-	assert_int_equal(accord_sshsig_verify(NULL, armor.ptr, armor.size - 1, "git", msg,
-					      strlen(msg)), 0);
-	assert_int_equal(accord_sshsig_verify(NULL, armor.ptr, armor.size, "git", msg,
-					      strlen(msg)), ACCORD_EINVALID);
+	assert_int_equal(
+		accord_sshsig_verify(NULL, armor.ptr, armor.size - 1, "git", msg, strlen(msg)), 0);
+	assert_int_equal(accord_sshsig_verify(NULL, armor.ptr, armor.size, "git", msg, strlen(msg)),
+			 ACCORD_EINVALID);
 
 	/* an empty message signs too */
 	accord_buf_clear(&armor);
@@ -317,12 +317,15 @@ static void test_sshsig_verified_by_ssh_keygen(void **state)
 	write_file(f->dir, "allowed", allowed.ptr, allowed.size);
 
 	assert_int_equal(run(f->dir, "ssh-keygen -Y verify -f allowed -I accord-id -n git "
-				     "-s sig < msg >/dev/null 2>&1"), 0);
+				     "-s sig < msg >/dev/null 2>&1"),
+			 0);
 	/* and OpenSSH does say no when it should */
 	assert_int_not_equal(run(f->dir, "ssh-keygen -Y verify -f allowed -I accord-id -n git "
-					 "-s sig < bad >/dev/null 2>&1"), 0);
+					 "-s sig < bad >/dev/null 2>&1"),
+			     0);
 	assert_int_not_equal(run(f->dir, "ssh-keygen -Y verify -f allowed -I accord-id -n file "
-					 "-s sig < msg >/dev/null 2>&1"), 0);
+					 "-s sig < msg >/dev/null 2>&1"),
+			     0);
 	accord_buf_dispose(&armor);
 	accord_buf_dispose(&allowed);
 }
@@ -338,25 +341,31 @@ static void test_sshsig_verifies_ssh_keygen(void **state)
 
 	write_file(f->dir, "msg", msg, strlen(msg));
 	assert_int_equal(run(f->dir, "ssh-keygen -q -t ed25519 -N '' -C openssh-key -f k "
-				     ">/dev/null 2>&1"), 0);
+				     ">/dev/null 2>&1"),
+			 0);
 	read_file(&publine, f->dir, "k.pub");
 	assert_int_equal(accord_pubkey_from_openssh(&pub, publine.ptr), 0);
 	assert_string_equal(pub.name, "openssh-key");
 
 	for (i = 0; i < 2; i++) {
-		assert_int_equal(run(f->dir, "rm -f msg.sig && ssh-keygen -Y sign -n git "
-					     "-O hashalg=%s -f k msg >/dev/null 2>&1 </dev/null",
-				     algs[i]), 0);
+		assert_int_equal(run(f->dir,
+				     "rm -f msg.sig && ssh-keygen -Y sign -n git "
+				     "-O hashalg=%s -f k msg >/dev/null 2>&1 </dev/null",
+				     algs[i]),
+				 0);
 		read_file(&sig, f->dir, "msg.sig");
 		memset(&signer, 0, sizeof(signer));
-		assert_int_equal(accord_sshsig_verify(&signer, sig.ptr, sig.size, "git", msg,
-						      strlen(msg)), 0);
+		assert_int_equal(
+			accord_sshsig_verify(&signer, sig.ptr, sig.size, "git", msg, strlen(msg)),
+			0);
 		assert_memory_equal(signer.pk, pub.pk, sizeof(pub.pk));
 		assert_string_equal(signer.id, pub.id);
-		assert_int_equal(accord_sshsig_verify(&signer, sig.ptr, sig.size, "file", msg,
-						      strlen(msg)), ACCORD_EBADSIG);
+		assert_int_equal(
+			accord_sshsig_verify(&signer, sig.ptr, sig.size, "file", msg, strlen(msg)),
+			ACCORD_EBADSIG);
 		assert_int_equal(accord_sshsig_verify(&signer, sig.ptr, sig.size, "git", msg,
-						      strlen(msg) - 1), ACCORD_EBADSIG);
+						      strlen(msg) - 1),
+				 ACCORD_EBADSIG);
 	}
 	accord_buf_dispose(&sig);
 	accord_buf_dispose(&publine);
@@ -370,16 +379,19 @@ static void test_sshsig_fixture_vector(void **state)
 	assert_int_equal(accord_pubkey_from_openssh(&pub, f->fixture_pub.ptr), 0);
 	memset(&signer, 0, sizeof(signer));
 	assert_int_equal(accord_sshsig_verify(&signer, f->fixture_sig.ptr, f->fixture_sig.size,
-					      "git", fixture_msg, strlen(fixture_msg)), 0);
+					      "git", fixture_msg, strlen(fixture_msg)),
+			 0);
 	assert_memory_equal(signer.pk, pub.pk, sizeof(pub.pk));
 	memset(&signer, 0, sizeof(signer));
 	assert_int_equal(accord_sshsig_verify(&signer, f->fixture_sig256.ptr,
 					      f->fixture_sig256.size, "git", fixture_msg,
-					      strlen(fixture_msg)), 0);
+					      strlen(fixture_msg)),
+			 0);
 	assert_memory_equal(signer.pk, pub.pk, sizeof(pub.pk));
 	/* without its trailing newline too */
 	assert_int_equal(accord_sshsig_verify(NULL, f->fixture_sig.ptr, f->fixture_sig.size - 1,
-					      "git", fixture_msg, strlen(fixture_msg)), 0);
+					      "git", fixture_msg, strlen(fixture_msg)),
+			 0);
 }
 
 static void test_sshsig_flipped_message(void **state)
@@ -391,12 +403,13 @@ static void test_sshsig_flipped_message(void **state)
 	for (i = 0; i + 1 < sizeof(msg); i++) {
 		memcpy(msg, fixture_msg, sizeof(msg));
 		msg[i] ^= 0x01;
-		assert_int_equal(accord_sshsig_verify(NULL, f->fixture_sig.ptr,
-						      f->fixture_sig.size, "git", msg,
-						      strlen(msg)), ACCORD_EBADSIG);
+		assert_int_equal(accord_sshsig_verify(NULL, f->fixture_sig.ptr, f->fixture_sig.size,
+						      "git", msg, strlen(msg)),
+				 ACCORD_EBADSIG);
 	}
 	assert_int_equal(accord_sshsig_verify(NULL, f->fixture_sig256.ptr, f->fixture_sig256.size,
-					      "git", "hello fixture!", 14), ACCORD_EBADSIG);
+					      "git", "hello fixture!", 14),
+			 ACCORD_EBADSIG);
 }
 
 static void test_sshsig_flipped_signature(void **state)
@@ -445,11 +458,11 @@ static void test_sshsig_wrong_namespace(void **state)
 	/* the claimed signer is still reported */
 	assert_int_equal(accord_pubkey_from_openssh(&pub, f->fixture_pub.ptr), 0);
 	assert_memory_equal(signer.pk, pub.pk, sizeof(pub.pk));
-	assert_int_equal(accord_sshsig_verify(NULL, f->fixture_sig.ptr, f->fixture_sig.size,
-					      "gi", fixture_msg, strlen(fixture_msg)),
+	assert_int_equal(accord_sshsig_verify(NULL, f->fixture_sig.ptr, f->fixture_sig.size, "gi",
+					      fixture_msg, strlen(fixture_msg)),
 			 ACCORD_EBADSIG);
-	assert_int_equal(accord_sshsig_verify(NULL, f->fixture_sig.ptr, f->fixture_sig.size,
-					      "", fixture_msg, strlen(fixture_msg)),
+	assert_int_equal(accord_sshsig_verify(NULL, f->fixture_sig.ptr, f->fixture_sig.size, "",
+					      fixture_msg, strlen(fixture_msg)),
 			 ACCORD_EBADSIG);
 }
 
@@ -462,9 +475,11 @@ static void test_sshsig_truncated_armor(void **state)
 	/* every prefix fails, except the one that only drops the final newline */
 	for (n = 0; n + 1 < sig->size; n++)
 		assert_int_equal(accord_sshsig_verify(NULL, sig->ptr, n, "git", fixture_msg,
-						      strlen(fixture_msg)), ACCORD_EINVALID);
+						      strlen(fixture_msg)),
+				 ACCORD_EINVALID);
 	assert_int_equal(accord_sshsig_verify(NULL, sig->ptr, sig->size - 1, "git", fixture_msg,
-					      strlen(fixture_msg)), 0);
+					      strlen(fixture_msg)),
+			 0);
 }
 
 static void test_sshsig_truncated_blob(void **state)
@@ -497,27 +512,30 @@ static void test_sshsig_bad_base64(void **state)
 	accord_buf_put(&armor, f->fixture_sig.ptr, f->fixture_sig.size);
 	armor.ptr[body + 4] = '=';
 	assert_int_equal(accord_sshsig_verify(NULL, armor.ptr, armor.size, "git", fixture_msg,
-					      strlen(fixture_msg)), ACCORD_EINVALID);
+					      strlen(fixture_msg)),
+			 ACCORD_EINVALID);
 	/* a missing character: the length is no longer a multiple of 4 */
 	accord_buf_clear(&armor);
 	accord_buf_put(&armor, f->fixture_sig.ptr, body);
 	accord_buf_put(&armor, f->fixture_sig.ptr + body + 1, f->fixture_sig.size - body - 1);
 	assert_int_equal(accord_sshsig_verify(NULL, armor.ptr, armor.size, "git", fixture_msg,
-					      strlen(fixture_msg)), ACCORD_EINVALID);
+					      strlen(fixture_msg)),
+			 ACCORD_EINVALID);
 	/* an empty body */
 	accord_buf_clear(&armor);
 	accord_buf_puts(&armor, BEGIN END "\n");
 	assert_int_equal(accord_sshsig_verify(NULL, armor.ptr, armor.size, "git", fixture_msg,
-					      strlen(fixture_msg)), ACCORD_EINVALID);
+					      strlen(fixture_msg)),
+			 ACCORD_EINVALID);
 	accord_buf_dispose(&armor);
 }
 
 static void test_sshsig_oversize_length(void **state)
 {
 	struct fx *f = *state;
-	static const size_t fields[] = { OFF_PUBLEN, OFF_NSLEN, OFF_RESLEN, OFF_ALG - 4,
-					 OFF_SIGBLOBLEN, OFF_SIGTYPE - 4, OFF_SIGLEN,
-					 OFF_PUBTYPE - 4, OFF_PUBTYPE + 11 };
+	static const size_t fields[] = { OFF_PUBLEN,  OFF_NSLEN,       OFF_RESLEN,
+					 OFF_ALG - 4, OFF_SIGBLOBLEN,  OFF_SIGTYPE - 4,
+					 OFF_SIGLEN,  OFF_PUBTYPE - 4, OFF_PUBTYPE + 11 };
 	static const uint32_t lens[] = { 0xffffffffu, 0x80000000u, 0x10000u, 1000 };
 	unsigned char blob[BLOB_LEN];
 	size_t i, j;
@@ -558,18 +576,21 @@ static void test_sshsig_trailing_garbage(void **state)
 	accord_buf_put(&armor, f->fixture_sig.ptr, f->fixture_sig.size);
 	accord_buf_puts(&armor, "x");
 	assert_int_equal(accord_sshsig_verify(NULL, armor.ptr, armor.size, "git", fixture_msg,
-					      strlen(fixture_msg)), ACCORD_EINVALID);
+					      strlen(fixture_msg)),
+			 ACCORD_EINVALID);
 	accord_buf_clear(&armor);
 	accord_buf_put(&armor, f->fixture_sig.ptr, f->fixture_sig.size);
 	accord_buf_puts(&armor, "\n");
 	assert_int_equal(accord_sshsig_verify(NULL, armor.ptr, armor.size, "git", fixture_msg,
-					      strlen(fixture_msg)), ACCORD_EINVALID);
+					      strlen(fixture_msg)),
+			 ACCORD_EINVALID);
 	/* leading garbage */
 	accord_buf_clear(&armor);
 	accord_buf_puts(&armor, "\n");
 	accord_buf_put(&armor, f->fixture_sig.ptr, f->fixture_sig.size);
 	assert_int_equal(accord_sshsig_verify(NULL, armor.ptr, armor.size, "git", fixture_msg,
-					      strlen(fixture_msg)), ACCORD_EINVALID);
+					      strlen(fixture_msg)),
+			 ACCORD_EINVALID);
 	accord_buf_dispose(&armor);
 }
 
@@ -668,14 +689,17 @@ static void test_sshsig_line_lengths(void **state)
 	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		rearmor(&armor, f->blob, BLOB_LEN, ok[i]);
 		assert_int_equal(accord_sshsig_verify(NULL, armor.ptr, armor.size, "git",
-						      fixture_msg, strlen(fixture_msg)), 0);
+						      fixture_msg, strlen(fixture_msg)),
+				 0);
 	}
 	rearmor(&armor, f->blob, BLOB_LEN, 77);
 	assert_int_equal(accord_sshsig_verify(NULL, armor.ptr, armor.size, "git", fixture_msg,
-					      strlen(fixture_msg)), ACCORD_EINVALID);
+					      strlen(fixture_msg)),
+			 ACCORD_EINVALID);
 	rearmor(&armor, f->blob, BLOB_LEN, 1000);
 	assert_int_equal(accord_sshsig_verify(NULL, armor.ptr, armor.size, "git", fixture_msg,
-					      strlen(fixture_msg)), ACCORD_EINVALID);
+					      strlen(fixture_msg)),
+			 ACCORD_EINVALID);
 	accord_buf_dispose(&armor);
 }
 
@@ -695,8 +719,9 @@ static void test_sshsig_garbage_inputs(void **state)
 	size_t i;
 
 	for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++)
-		assert_int_equal(accord_sshsig_verify(NULL, inputs[i], strlen(inputs[i]), "git",
-						      "m", 1), ACCORD_EINVALID);
+		assert_int_equal(
+			accord_sshsig_verify(NULL, inputs[i], strlen(inputs[i]), "git", "m", 1),
+			ACCORD_EINVALID);
 	assert_int_equal(accord_sshsig_verify(NULL, NULL, 0, "git", "m", 1), ACCORD_EINVALID);
 
 	big = malloc(100000);
@@ -790,7 +815,8 @@ static void test_sshsig_sk_agrees_with_ssh_keygen(void **state)
 	sk_verdicts(&ours, &openssh, f, &armor, &pub, msg);
 	assert_int_equal(ours, 0);
 	assert_int_equal(openssh, 0);
-	assert_int_equal(accord_sshsig_verify_sk(&who, armor.ptr, armor.size, "git", msg, strlen(msg)), 0);
+	assert_int_equal(
+		accord_sshsig_verify_sk(&who, armor.ptr, armor.size, "git", msg, strlen(msg)), 0);
 	assert_memory_equal(who.pk, f->key->pub.pk, 32);
 	assert_string_equal(who.application, "ssh:");
 	assert_int_equal(who.flags, 0x01);
@@ -851,7 +877,8 @@ static void test_sshsig_sk_through_the_common_verifier(void **state)
 	assert_int_equal(who.type, ACCORD_KEY_SK_ED25519);
 	/* other flags with the touch bit (user verified too): fine */
 	sk_build(&armor, &pub, f->key, "ssh:", "ssh:", 0x05, 8, "git", msg);
-	assert_int_equal(accord_sshsig_verify(&who, armor.ptr, armor.size, "git", msg, strlen(msg)), 0);
+	assert_int_equal(accord_sshsig_verify(&who, armor.ptr, armor.size, "git", msg, strlen(msg)),
+			 0);
 	/* the authenticator hashed another application than the key names */
 	sk_build(&armor, &pub, f->key, "ssh:", "ssh:other", 0x01, 9, "git", msg);
 	assert_int_equal(accord_sshsig_verify(&who, armor.ptr, armor.size, "git", msg, strlen(msg)),
@@ -866,7 +893,8 @@ static void test_sshsig_sk_through_the_common_verifier(void **state)
 			 ACCORD_EBADSIG);
 	/* an application no member can hold (not "ssh:...", or with a space): malformed here */
 	sk_build(&armor, &pub, f->key, "web:x", "web:x", 0x01, 12, "git", msg);
-	assert_int_equal(accord_sshsig_verify_sk(NULL, armor.ptr, armor.size, "git", msg, strlen(msg)), 0);
+	assert_int_equal(
+		accord_sshsig_verify_sk(NULL, armor.ptr, armor.size, "git", msg, strlen(msg)), 0);
 	assert_int_equal(accord_sshsig_verify(&who, armor.ptr, armor.size, "git", msg, strlen(msg)),
 			 ACCORD_EINVALID);
 	sk_build(&armor, &pub, f->key, "ssh:a b", "ssh:a b", 0x01, 13, "git", msg);
@@ -874,12 +902,14 @@ static void test_sshsig_sk_through_the_common_verifier(void **state)
 			 ACCORD_EINVALID);
 	/* a named application is kept as the key names it */
 	sk_build(&armor, &pub, f->key, "ssh:accord", "ssh:accord", 0x01, 14, "git", msg);
-	assert_int_equal(accord_sshsig_verify(&who, armor.ptr, armor.size, "git", msg, strlen(msg)), 0);
+	assert_int_equal(accord_sshsig_verify(&who, armor.ptr, armor.size, "git", msg, strlen(msg)),
+			 0);
 	assert_string_equal(who.application, "ssh:accord");
 	/* a plain signature is named as a plain key */
 	accord_buf_clear(&armor);
 	assert_int_equal(accord_sshsig_sign(&armor, f->key, "git", msg, strlen(msg)), 0);
-	assert_int_equal(accord_sshsig_verify(&who, armor.ptr, armor.size, "git", msg, strlen(msg)), 0);
+	assert_int_equal(accord_sshsig_verify(&who, armor.ptr, armor.size, "git", msg, strlen(msg)),
+			 0);
 	assert_int_equal(who.type, ACCORD_KEY_ED25519);
 	assert_string_equal(who.application, "");
 	accord_buf_dispose(&armor);
@@ -894,13 +924,15 @@ static void test_sshsig_sk_flags_and_counter_are_signed(void **state)
 	size_t i;
 
 	sk_build(&armor, &pub, f->key, "ssh:", "ssh:", 0x01, 1000, "git", msg);
-	assert_int_equal(accord_sshsig_verify_sk(NULL, armor.ptr, armor.size, "git", msg, strlen(msg)), 0);
+	assert_int_equal(
+		accord_sshsig_verify_sk(NULL, armor.ptr, armor.size, "git", msg, strlen(msg)), 0);
 	/* the blob ends with flags (1 byte) and counter (4): corrupt each of those 5 bytes */
 	{
 		accord_buf b64 = ACCORD_BUF_INIT;
 		const char *p;
 
-		for (p = armor.ptr + strlen(BEGIN); p < armor.ptr + armor.size - strlen(END "\n"); p++)
+		for (p = armor.ptr + strlen(BEGIN); p < armor.ptr + armor.size - strlen(END "\n");
+		     p++)
 			if (*p != '\n')
 				accord_buf_putc(&b64, *p);
 		assert_int_equal(accord_base64_decode(&blob, b64.ptr, b64.size), 0);
@@ -912,7 +944,9 @@ static void test_sshsig_sk_flags_and_counter_are_signed(void **state)
 		accord_buf_put(&raw, blob.ptr, blob.size);
 		raw.ptr[raw.size - i] ^= 0x02;
 		rearmor(&bad, raw.ptr, raw.size, 70);
-		assert_int_not_equal(accord_sshsig_verify_sk(NULL, bad.ptr, bad.size, "git", msg, strlen(msg)), 0);
+		assert_int_not_equal(
+			accord_sshsig_verify_sk(NULL, bad.ptr, bad.size, "git", msg, strlen(msg)),
+			0);
 		accord_buf_dispose(&bad);
 		accord_buf_dispose(&raw);
 	}
@@ -925,7 +959,9 @@ static void test_sshsig_sk_flags_and_counter_are_signed(void **state)
 		accord_pubkey who;
 
 		memset(&who, 0, sizeof(who));
-		assert_int_equal(accord_sshsig_verify(&who, armor.ptr, armor.size, "git", msg, strlen(msg)), 0);
+		assert_int_equal(
+			accord_sshsig_verify(&who, armor.ptr, armor.size, "git", msg, strlen(msg)),
+			0);
 		assert_int_equal(who.type, ACCORD_KEY_SK_ED25519);
 		assert_string_equal(who.application, "ssh:");
 		assert_memory_equal(who.pk, f->key->pub.pk, 32);
@@ -933,8 +969,9 @@ static void test_sshsig_sk_flags_and_counter_are_signed(void **state)
 	}
 	accord_buf_clear(&armor);
 	accord_sshsig_sign(&armor, f->key, "git", msg, strlen(msg));
-	assert_int_equal(accord_sshsig_verify_sk(NULL, armor.ptr, armor.size, "git", msg, strlen(msg)),
-			 ACCORD_EINVALID);
+	assert_int_equal(
+		accord_sshsig_verify_sk(NULL, armor.ptr, armor.size, "git", msg, strlen(msg)),
+		ACCORD_EINVALID);
 	accord_buf_dispose(&armor);
 	accord_buf_dispose(&pub);
 	accord_buf_dispose(&blob);

@@ -55,9 +55,11 @@ static void assert_ref_is(accord_store *store, const char *ref, const git_oid *w
 }
 
 /* Append `entry` (a C string) to alice's feed, expecting success. */
-static void append_ok(git_oid *out, fixture *f, const git_oid *parent, const char *entry, int64_t time)
+static void append_ok(git_oid *out, fixture *f, const git_oid *parent, const char *entry,
+		      int64_t time)
 {
-	int error = accord_store_append(out, f->store, f->feed, parent, entry, strlen(entry), f->alice, time);
+	int error = accord_store_append(out, f->store, f->feed, parent, entry, strlen(entry),
+					f->alice, time);
 
 	if (error)
 		print_error("append: %s\n", accord_error_last());
@@ -168,7 +170,8 @@ static void test_store_commit_payload_bytes(void **state)
 	assert_string_equal(out.ptr, want.ptr);
 	/* with a parent, and a time past 2106: all 64 bits, not libgit2's 32 */
 	assert_int_equal(git_oid_fromstr(&parent, "0123456789abcdef0123456789abcdef01234567"), 0);
-	assert_int_equal(accord_commit_payload(&out, &parent, f->alice, "e", 1, 4294967296LL + 5), 0);
+	assert_int_equal(accord_commit_payload(&out, &parent, f->alice, "e", 1, 4294967296LL + 5),
+			 0);
 	accord_buf_clear(&want);
 	accord_buf_printf(&want,
 			  "tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n"
@@ -184,7 +187,8 @@ static void test_store_commit_payload_bytes(void **state)
 	/* refused: a NUL in the entry, a time before 1970; out is left alone */
 	accord_buf_clear(&out);
 	accord_buf_puts(&out, "kept");
-	assert_int_equal(accord_commit_payload(&out, NULL, f->alice, "a\0b", 3, T0), ACCORD_EINVALID);
+	assert_int_equal(accord_commit_payload(&out, NULL, f->alice, "a\0b", 3, T0),
+			 ACCORD_EINVALID);
 	assert_int_equal(accord_commit_payload(&out, NULL, f->alice, "ab", 2, -1), ACCORD_EINVALID);
 	assert_string_equal(out.ptr, "kept");
 	/* the ident, alone */
@@ -196,8 +200,8 @@ static void test_store_commit_payload_bytes(void **state)
 }
 
 /* Check a stored entry commit against what accord promises for it. */
-static void check_entry_commit(fixture *f, const git_oid *id, const git_oid *parent, const char *entry,
-			       int64_t time)
+static void check_entry_commit(fixture *f, const git_oid *id, const git_oid *parent,
+			       const char *entry, int64_t time)
 {
 	accord_commit *c = NULL;
 	accord_buf payload = ACCORD_BUF_INIT;
@@ -211,7 +215,8 @@ static void check_entry_commit(fixture *f, const git_oid *id, const git_oid *par
 	assert_int_equal(c->message_len, strlen(entry));
 	assert_memory_equal(c->message, entry, c->message_len);
 	/* the payload is exactly what accord_commit_payload builds, and what was signed */
-	assert_int_equal(accord_commit_payload(&payload, parent, f->alice, entry, strlen(entry), time), 0);
+	assert_int_equal(
+		accord_commit_payload(&payload, parent, f->alice, entry, strlen(entry), time), 0);
 	assert_int_equal(c->payload.size, payload.size);
 	assert_memory_equal(c->payload.ptr, payload.ptr, payload.size);
 	assert_int_equal(git_oid_fromstr(&empty, ACCORD_EMPTY_TREE), 0);
@@ -225,11 +230,13 @@ static void check_entry_commit(fixture *f, const git_oid *id, const git_oid *par
 	assert_memory_equal(c->signature.ptr, "-----BEGIN SSH SIGNATURE-----\n", 30);
 	assert_true(accord_sshsig_is_canonical(c->signature.ptr, c->signature.size));
 	assert_int_equal(accord_sshsig_verify(&signer, c->signature.ptr, c->signature.size, "git",
-					      c->payload.ptr, c->payload.size), 0);
+					      c->payload.ptr, c->payload.size),
+			 0);
 	assert_string_equal(signer.id, f->alice->pub.id);
 	/* a different namespace or payload does not verify */
 	assert_int_equal(accord_sshsig_verify(&signer, c->signature.ptr, c->signature.size, "file",
-					      c->payload.ptr, c->payload.size), ACCORD_EBADSIG);
+					      c->payload.ptr, c->payload.size),
+			 ACCORD_EBADSIG);
 	/* author and committer, as offsets into the payload */
 	accord_buf_clear(&payload);
 	accord_commit_ident(&payload, f->alice->pub.id, time);
@@ -269,8 +276,8 @@ static void test_store_append_and_read_back(void **state)
 	{
 		git_oid again;
 
-		assert_int_equal(accord_store_append(&again, f->store, "refs/accord/other", NULL, e1,
-						     strlen(e1), f->alice, T0),
+		assert_int_equal(accord_store_append(&again, f->store, "refs/accord/other", NULL,
+						     e1, strlen(e1), f->alice, T0),
 				 0);
 		assert_true(git_oid_equal(&again, &one));
 		assert_ref_is(f->store, "refs/accord/other", &one);
@@ -321,27 +328,33 @@ static void test_store_append_compare_and_swap(void **state)
 	/* as if a first entry, but the feed exists: lost the race */
 	memset(&out, 0, sizeof(out));
 	accord_error_clear();
-	assert_int_equal(accord_store_append(&out, f->store, f->feed, NULL, "x", 1, f->alice, T0 + 2),
-			 ACCORD_EMODIFIED);
+	assert_int_equal(
+		accord_store_append(&out, f->store, f->feed, NULL, "x", 1, f->alice, T0 + 2),
+		ACCORD_EMODIFIED);
 	assert_non_null(strstr(accord_error_last(), f->feed));
 	assert_true(git_oid_is_zero(&out)); /* out is set only on success */
 	assert_ref_is(f->store, f->feed, &two);
 	/* on a parent the ref has moved from */
-	assert_int_equal(accord_store_append(&out, f->store, f->feed, &one, "x", 1, f->alice, T0 + 2),
-			 ACCORD_EMODIFIED);
+	assert_int_equal(
+		accord_store_append(&out, f->store, f->feed, &one, "x", 1, f->alice, T0 + 2),
+		ACCORD_EMODIFIED);
 	assert_ref_is(f->store, f->feed, &two);
 	/* a parent that is no commit at all */
 	assert_int_equal(git_oid_fromstr(&bogus, "00000000000000000000000000000000000000aa"), 0);
-	assert_int_equal(accord_store_append(&out, f->store, f->feed, &bogus, "x", 1, f->alice, T0 + 2),
-			 ACCORD_ENOTFOUND);
+	assert_int_equal(
+		accord_store_append(&out, f->store, f->feed, &bogus, "x", 1, f->alice, T0 + 2),
+		ACCORD_ENOTFOUND);
 	assert_ref_is(f->store, f->feed, &two);
 	/* a parent that names a blob, not a commit */
-	assert_int_equal(git_blob_create_from_buffer(&bogus, accord_store_repo(f->store), "blob", 4), 0);
-	assert_true(accord_store_append(&out, f->store, f->feed, &bogus, "x", 1, f->alice, T0 + 2) < 0);
+	assert_int_equal(
+		git_blob_create_from_buffer(&bogus, accord_store_repo(f->store), "blob", 4), 0);
+	assert_true(accord_store_append(&out, f->store, f->feed, &bogus, "x", 1, f->alice, T0 + 2) <
+		    0);
 	assert_ref_is(f->store, f->feed, &two);
 	/* what accord_commit_payload refuses, append refuses before writing */
-	assert_int_equal(accord_store_append(&out, f->store, f->feed, &two, "x\0y", 3, f->alice, T0),
-			 ACCORD_EINVALID);
+	assert_int_equal(
+		accord_store_append(&out, f->store, f->feed, &two, "x\0y", 3, f->alice, T0),
+		ACCORD_EINVALID);
 	assert_int_equal(accord_store_append(&out, f->store, f->feed, &two, "x", 1, f->alice, -5),
 			 ACCORD_EINVALID);
 	assert_ref_is(f->store, f->feed, &two);
@@ -350,10 +363,12 @@ static void test_store_append_compare_and_swap(void **state)
 		git_reference *ref = NULL;
 		int error;
 
-		assert_int_equal(git_reference_lookup(&ref, accord_store_repo(f->store), f->feed), 0);
+		assert_int_equal(git_reference_lookup(&ref, accord_store_repo(f->store), f->feed),
+				 0);
 		assert_int_equal(git_reference_delete(ref), 0);
 		git_reference_free(ref);
-		error = accord_store_append(&out, f->store, f->feed, &two, "x", 1, f->alice, T0 + 3);
+		error = accord_store_append(&out, f->store, f->feed, &two, "x", 1, f->alice,
+					    T0 + 3);
 		if (error != ACCORD_EMODIFIED)
 			print_error("deleted ref: %d %s\n", error, accord_error_last());
 		assert_int_equal(error, ACCORD_EMODIFIED);
@@ -376,8 +391,9 @@ static void test_store_append_clears_stale_ref_lock(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	/* without accord's lock, another process may be mid-update: refuse, touch nothing */
-	assert_int_equal(accord_store_append(&two, f->store, f->feed, &one, "two", 3, f->alice, T0 + 1),
-			 ACCORD_ERROR);
+	assert_int_equal(
+		accord_store_append(&two, f->store, f->feed, &one, "two", 3, f->alice, T0 + 1),
+		ACCORD_ERROR);
 	assert_int_equal(stat(lockpath, &st), 0);
 	assert_ref_is(f->store, f->feed, &one);
 	/* with it, the lock file can only be stale: removed, and the append goes through */
@@ -392,7 +408,8 @@ static void make_ref(accord_store *store, const char *name, const git_oid *id)
 {
 	git_reference *ref = NULL;
 
-	assert_int_equal(git_reference_create(&ref, accord_store_repo(store), name, id, 0, "test"), 0);
+	assert_int_equal(git_reference_create(&ref, accord_store_repo(store), name, id, 0, "test"),
+			 0);
 	git_reference_free(ref);
 }
 
@@ -453,8 +470,10 @@ static void test_store_ref_get_errors(void **state)
 	assert_int_equal(accord_store_ref_get(&out, f->store, f->feed), ACCORD_ENOTFOUND);
 	assert_non_null(strstr(accord_error_last(), f->feed));
 	/* not a valid ref name: an error, but not "missing" */
-	assert_int_equal(accord_store_ref_get(&out, f->store, "refs/accord/feeds/a..b"), ACCORD_ERROR);
-	assert_int_equal(accord_store_ref_get(&out, f->store, "refs/accord/feeds/a b"), ACCORD_ERROR);
+	assert_int_equal(accord_store_ref_get(&out, f->store, "refs/accord/feeds/a..b"),
+			 ACCORD_ERROR);
+	assert_int_equal(accord_store_ref_get(&out, f->store, "refs/accord/feeds/a b"),
+			 ACCORD_ERROR);
 	/* HEAD of a fresh repository points at an unborn branch */
 	assert_int_equal(accord_store_ref_get(&out, f->store, "HEAD"), ACCORD_ENOTFOUND);
 }
@@ -491,7 +510,8 @@ static void test_commit_read_errors(void **state)
 		static const char raw[] = "tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n"
 					  "committer a <a@accord> 1 +0000\n\nmsg";
 
-		assert_int_equal(git_odb_write(&id, odb, raw, sizeof(raw) - 1, GIT_OBJECT_COMMIT), 0);
+		assert_int_equal(git_odb_write(&id, odb, raw, sizeof(raw) - 1, GIT_OBJECT_COMMIT),
+				 0);
 		assert_int_equal(accord_commit_read(&c, f->store, &id), ACCORD_EBADSIG);
 		assert_non_null(strstr(accord_error_last(), "malformed commit"));
 	}
@@ -534,7 +554,8 @@ static void test_commit_parse_accepts_and_splits(void **state)
 	assert_int_equal(c->committer_time, 7);
 	assert_int_equal(c->author_len, strlen("k <k@accord> 5 +0000"));
 	assert_memory_equal(c->payload.ptr + c->author_off, "k <k@accord> 5 +0000", c->author_len);
-	assert_memory_equal(c->payload.ptr + c->committer_off, "k <k@accord> 7 +0000", c->committer_len);
+	assert_memory_equal(c->payload.ptr + c->committer_off, "k <k@accord> 7 +0000",
+			    c->committer_len);
 	assert_false(c->has_extra_headers);
 	assert_false(c->sig_misplaced);
 	accord_commit_free(c);
@@ -555,7 +576,8 @@ static void test_commit_parse_accepts_and_splits(void **state)
 	assert_true(c->sig_misplaced);
 	assert_string_equal(c->payload.ptr, TREE AUTHOR COMMITTER "\nm");
 	accord_commit_free(c);
-	c = parse_ok(TREE PARENT "parent 1111111111111111111111111111111111111111\n" AUTHOR COMMITTER "\nm");
+	c = parse_ok(TREE PARENT
+		     "parent 1111111111111111111111111111111111111111\n" AUTHOR COMMITTER "\nm");
 	assert_int_equal(c->parent_count, 2);
 	accord_commit_free(c);
 	/* the message is everything after the blank line, blank lines included */
@@ -571,24 +593,26 @@ static void test_commit_parse_refuses_malformed(void **state)
 	static const char *const bad[] = {
 		"",
 		"\n",
-		AUTHOR COMMITTER "\nm",				       /* no tree */
-		TREE COMMITTER "\nm",				       /* no author */
-		TREE AUTHOR "\nm",				       /* no committer */
-		AUTHOR TREE COMMITTER "\nm",			       /* tree not first */
-		TREE COMMITTER AUTHOR "\nm",			       /* committer before author */
-		"tree 4B825DC642CB6EB9A060E54BF8D69288FBEE4904\n" AUTHOR COMMITTER "\nm", /* uppercase */
-		"tree 4b825dc642cb6eb9a060e54bf8d69288fbee490\n" AUTHOR COMMITTER "\nm",  /* short */
-		"tree 4b825dc642cb6eb9a060e54bf8d69288fbee49044\n" AUTHOR COMMITTER "\nm", /* long */
-		TREE "parent 0123\n" AUTHOR COMMITTER "\nm",	       /* short parent */
-		TREE AUTHOR "committer k <k@accord> +0000\n\nm",       /* committer without time */
+		AUTHOR COMMITTER "\nm",	     /* no tree */
+		TREE COMMITTER "\nm",	     /* no author */
+		TREE AUTHOR "\nm",	     /* no committer */
+		AUTHOR TREE COMMITTER "\nm", /* tree not first */
+		TREE COMMITTER AUTHOR "\nm", /* committer before author */
+		"tree 4B825DC642CB6EB9A060E54BF8D69288FBEE4904\n" AUTHOR COMMITTER
+		"\nm", /* uppercase */
+		"tree 4b825dc642cb6eb9a060e54bf8d69288fbee490\n" AUTHOR COMMITTER "\nm", /* short */
+		"tree 4b825dc642cb6eb9a060e54bf8d69288fbee49044\n" AUTHOR COMMITTER
+		"\nm",						 /* long */
+		TREE "parent 0123\n" AUTHOR COMMITTER "\nm",	 /* short parent */
+		TREE AUTHOR "committer k <k@accord> +0000\n\nm", /* committer without time */
 		TREE AUTHOR "committer k <k@accord>\n\nm",
-		TREE AUTHOR "committer k 7 +0000\n\nm",		       /* no '>' */
+		TREE AUTHOR "committer k 7 +0000\n\nm",				      /* no '>' */
 		TREE AUTHOR "committer k <k@accord> 99999999999999999999 +0000\n\nm", /* overflow */
-		TREE AUTHOR COMMITTER SIG SIG "\nm",		       /* two signatures */
-		TREE AUTHOR COMMITTER "gpgsig x\n y",		       /* signature cut short */
-		TREE AUTHOR "committer k <k@accord> 7 +0000",	       /* no newline at all after headers */
-		TREE AUTHOR COMMITTER,				       /* headers only, no blank line */
-		TREE AUTHOR COMMITTER SIG,			       /* ... would sign as if "\n" followed */
+		TREE AUTHOR COMMITTER SIG SIG "\nm",	      /* two signatures */
+		TREE AUTHOR COMMITTER "gpgsig x\n y",	      /* signature cut short */
+		TREE AUTHOR "committer k <k@accord> 7 +0000", /* no newline at all after headers */
+		TREE AUTHOR COMMITTER,			      /* headers only, no blank line */
+		TREE AUTHOR COMMITTER SIG, /* ... would sign as if "\n" followed */
 	};
 	accord_commit *c;
 	size_t i;
@@ -618,7 +642,8 @@ static void test_store_config(void **state)
 	char *value = NULL;
 
 	accord_error_clear();
-	assert_int_equal(accord_store_config_get(&value, f->store, "accord.test"), ACCORD_ENOTFOUND);
+	assert_int_equal(accord_store_config_get(&value, f->store, "accord.test"),
+			 ACCORD_ENOTFOUND);
 	assert_non_null(strstr(accord_error_last(), "accord.test"));
 	assert_null(value);
 	assert_int_equal(accord_store_config_set(f->store, "accord.test", "one two"), 0);
@@ -651,8 +676,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store_append_and_read_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_commit_signed_as_libgit2_writes_it,
 						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_append_compare_and_swap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_store_append_clears_stale_ref_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_append_compare_and_swap, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_store_append_clears_stale_ref_lock, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_store_ref_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_ref_get_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_read_errors, setup, teardown),

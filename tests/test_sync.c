@@ -7,7 +7,6 @@ typedef th_fixture fixture;
 #define setup th_fixture_setup
 #define teardown th_fixture_teardown
 
-
 static void head(git_oid *out, fixture *f)
 {
 	assert_int_equal(accord_store_ref_get(out, f->store, f->feed), 0);
@@ -16,10 +15,12 @@ static void head(git_oid *out, fixture *f)
 /* An incident to hang notes on; returns the feed head after it. */
 static void open_incident(char *id, fixture *f)
 {
-	assert_int_equal(th_append(id, f->store, f->alice, "open", NULL,
-				   "{\"title\":\"t\",\"severity\":2,\"service\":\"web\","
-				   "\"started_at\":\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}"),
-			 0);
+	assert_int_equal(
+		th_append(
+			id, f->store, f->alice, "open", NULL,
+			"{\"title\":\"t\",\"severity\":2,\"service\":\"web\","
+			"\"started_at\":\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}"),
+		0);
 }
 
 /* A commit by `key` with parent `parent`, written without moving any feed ref. */
@@ -29,11 +30,13 @@ static void side_commit(git_oid *out, fixture *f, const git_oid *parent, const c
 
 	/* A scratch ref, so accord_store_append's compare-and-swap has something to move. */
 	if (parent)
-		assert_int_equal(git_reference_create(&ref, accord_store_repo(f->store), "refs/test/side",
-						       parent, 1, NULL), 0);
+		assert_int_equal(git_reference_create(&ref, accord_store_repo(f->store),
+						      "refs/test/side", parent, 1, NULL),
+				 0);
 	git_reference_free(ref);
 	assert_int_equal(accord_store_append(out, f->store, "refs/test/side", parent, entry,
-					     strlen(entry), f->alice, 1700000000), 0);
+					     strlen(entry), f->alice, 1700000000),
+			 0);
 }
 
 static void test_sync_classify(void **state)
@@ -74,8 +77,9 @@ static void test_sync_verify_chain(void **state)
 	assert_int_equal(accord_sync_verify_chain(&seq, f->store, f->alice->pub.id, &h1), 0);
 	assert_int_equal(seq, 2);
 	/* the wrong feed, and a commit that is no entry */
-	assert_int_equal(accord_sync_verify_chain(NULL, f->store, "00000000000000000000000000000000", &h1),
-			 ACCORD_EBADSIG);
+	assert_int_equal(
+		accord_sync_verify_chain(NULL, f->store, "00000000000000000000000000000000", &h1),
+		ACCORD_EBADSIG);
 	side_commit(&side, f, &h1, "{\"not\":\"an entry\"}");
 	assert_int_equal(accord_sync_verify_chain(NULL, f->store, f->alice->pub.id, &side),
 			 ACCORD_EBADSIG);
@@ -111,13 +115,15 @@ static void verify_loop_once(fixture *f, const char *name)
 	assert_int_equal(accord_entry_build(&raw, &fields), 0);
 	snprintf(ref, sizeof(ref), "refs/test/%s", name);
 	assert_int_equal(accord_store_append(&evil, f->store, ref, NULL, raw.ptr, raw.size, mallory,
-					     1700000000), 0);
+					     1700000000),
+			 0);
 	memset(cands, 0, sizeof(cands));
 	memcpy(cands[0].head.keyid, mallory->pub.id, sizeof(cands[0].head.keyid));
 	cands[0].head.head = evil;
 	memcpy(cands[1].head.keyid, f->alice->pub.id, sizeof(cands[1].head.keyid));
 	cands[1].head.head = grown;
-	assert_int_equal(accord_sync_verify(&l, NULL, f->store, local, nlocal, cands, 2, NULL, 0), 0);
+	assert_int_equal(accord_sync_verify(&l, NULL, f->store, local, nlocal, cands, 2, NULL, 0),
+			 0);
 	assert_int_equal(cands[0].refused, 1);
 	assert_int_equal(cands[0].kind, ACCORD_AUDIT_FOREIGN_LEDGER);
 	assert_true(git_oid_is_zero(&cands[0].take));
@@ -130,7 +136,8 @@ static void verify_loop_once(fixture *f, const char *name)
 	memcpy(local[0].keyid, mallory->pub.id, sizeof(local[0].keyid));
 	local[0].head = grown; /* alice's commits under mallory's feed name */
 	memset(cands, 0, sizeof(cands));
-	assert_int_equal(accord_sync_verify(&l, NULL, f->store, local, 1, cands, 0, NULL, 0), ACCORD_EBADSIG);
+	assert_int_equal(accord_sync_verify(&l, NULL, f->store, local, 1, cands, 0, NULL, 0),
+			 ACCORD_EBADSIG);
 	free(local);
 	accord_buf_dispose(&raw);
 	cJSON_Delete(body);
@@ -179,7 +186,8 @@ static void test_sync_heads_and_rollbacks(void **state)
 	assert_int_equal(accord_sync_heads_write(path, seen, 2), 0);
 	assert_int_equal(accord_sync_heads_read(&back, &n, path), 0);
 	assert_int_equal(n, 2);
-	assert_true(git_oid_equal(&back[0].head, &seen[1].head) || git_oid_equal(&back[0].head, &seen[0].head));
+	assert_true(git_oid_equal(&back[0].head, &seen[1].head) ||
+		    git_oid_equal(&back[0].head, &seen[0].head));
 	free(back);
 	/* alice's feed went back to an ancestor; the other feed is gone */
 	assert_int_equal(accord_sync_rollbacks(&rb, &n, f->store, seen, 2, now, 1), 0);
@@ -250,9 +258,12 @@ static void test_sync_check_push(void **state)
 		at = strstr(alt, "\"title\":\"t\"");
 		assert_non_null(at);
 		at[9] = 'u';
-		assert_int_equal(git_reference_create(NULL, accord_store_repo(f->store), "refs/test/alt", &h1, 1, NULL), 0);
-		assert_int_equal(accord_store_append(&side, f->store, "refs/test/alt", &h1, alt, strlen(alt),
-						     f->alice, e->time), 0);
+		assert_int_equal(git_reference_create(NULL, accord_store_repo(f->store),
+						      "refs/test/alt", &h1, 1, NULL),
+				 0);
+		assert_int_equal(accord_store_append(&side, f->store, "refs/test/alt", &h1, alt,
+						     strlen(alt), f->alice, e->time),
+				 0);
 		free(alt);
 		accord_entry_free(e);
 		accord_commit_free(c);
@@ -280,8 +291,9 @@ static void test_sync_check_push_is_linear(void **state)
 	enum { N = 400 };
 	fixture *f = *state;
 	accord_ref_update *u = calloc(2 * N, sizeof(*u));
-	char (*names)[200] = calloc(2 * N, sizeof(*names));
-	char ledger[ACCORD_ID_HEXLEN + 1], inc[ACCORD_ID_HEXLEN + 1], home[64], hex[GIT_OID_HEXSZ + 1];
+	char(*names)[200] = calloc(2 * N, sizeof(*names));
+	char ledger[ACCORD_ID_HEXLEN + 1], inc[ACCORD_ID_HEXLEN + 1], home[64],
+		hex[GIT_OID_HEXSZ + 1];
 	accord_ledger *l = NULL;
 	size_t before, hub_entries, i;
 	cJSON *body = cJSON_Parse("{\"text\":\"let me in\"}");
@@ -290,7 +302,8 @@ static void test_sync_check_push_is_linear(void **state)
 	assert_non_null(names);
 	open_incident(inc, f);
 	for (i = 0; i < 30; i++)
-		assert_int_equal(th_append(NULL, f->store, f->alice, "note", inc, "{\"text\":\"n\"}"), 0);
+		assert_int_equal(
+			th_append(NULL, f->store, f->alice, "note", inc, "{\"text\":\"n\"}"), 0);
 	assert_int_equal(accord_ledger_open(&l, f->store, NULL), 0);
 	memcpy(ledger, l->id, sizeof(ledger));
 	hub_entries = l->count;
@@ -314,10 +327,13 @@ static void test_sync_check_push_is_linear(void **state)
 		ef.body = body;
 		assert_int_equal(accord_entry_build(&raw, &ef), 0);
 		snprintf(ref, sizeof(ref), "refs/test/%s", k->pub.id);
-		assert_int_equal(accord_store_append(&c, f->store, ref, NULL, raw.ptr, raw.size, k, ef.time), 0);
+		assert_int_equal(
+			accord_store_append(&c, f->store, ref, NULL, raw.ptr, raw.size, k, ef.time),
+			0);
 		git_oid_tostr(hex, sizeof(hex), &c);
 		snprintf(names[i], sizeof(names[i]), "%s%s", ACCORD_FEED_PREFIX, k->pub.id);
-		snprintf(names[N + i], sizeof(names[N + i]), "%s%s/%s", ACCORD_EVIDENCE_PREFIX, k->pub.id, hex);
+		snprintf(names[N + i], sizeof(names[N + i]), "%s%s/%s", ACCORD_EVIDENCE_PREFIX,
+			 k->pub.id, hex);
 		u[i].ref = names[i];
 		u[i].new_id = c;
 		u[N + i].ref = names[N + i];
@@ -337,7 +353,6 @@ static void test_sync_check_push_is_linear(void **state)
 	free(names);
 	free(u);
 }
-
 
 /* Append `n` notes to the fixture's ledger, under one load. */
 static void add_notes(fixture *f, const char *inc, int n)
@@ -395,8 +410,9 @@ static void test_sync_checks_only_new_signatures(void **state)
 	second = accord_sshsig_verify_count() - before;
 	assert_int_equal(res->verified, 312);
 	accord_sync_result_free(res);
-	print_message("sync of 10 new entries onto 302: %zu signature checks (the first sync: %zu)\n",
-		      second, first);
+	print_message(
+		"sync of 10 new entries onto 302: %zu signature checks (the first sync: %zu)\n",
+		second, first);
 	assert_true(second >= 10 && second <= 12);
 
 	/* a memo read back from disk, by a new process as it were, serves as well */
@@ -422,7 +438,8 @@ static void test_sync_checks_only_new_signatures(void **state)
 static void test_sync_sigcache_exact_bytes(void **state)
 {
 	static const unsigned char key[ACCORD_SIGCACHE_KEY_LEN] = "a test cache key, never real...";
-	static const unsigned char other[ACCORD_SIGCACHE_KEY_LEN] = "another key, never a real one..";
+	static const unsigned char other[ACCORD_SIGCACHE_KEY_LEN] =
+		"another key, never a real one..";
 	fixture *f = *state;
 	unsigned char d[ACCORD_SIGCACHE_DIGEST_LEN], d2[ACCORD_SIGCACHE_DIGEST_LEN];
 	accord_sigcache *sc = NULL;
@@ -470,7 +487,8 @@ static void test_sync_sigcache_exact_bytes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_sync_checks_only_new_signatures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_checks_only_new_signatures, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_sync_sigcache_exact_bytes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_classify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_verify_chain, setup, teardown),

@@ -32,7 +32,7 @@ static void test_timefmt_parses_rfc3339(void **state)
 		{ "1969-12-31T23:59:59Z", -1 },
 		{ "2000-02-29T12:00:00Z", 951825600 },
 		{ "2024-02-29T23:59:59Z", 1709251199 },
-		{ "2016-12-31T23:59:60Z", 1483228799 }, /* leap second counts as :59 */
+		{ "2016-12-31T23:59:60Z", 1483228799 },	     /* leap second counts as :59 */
 		{ "2017-01-01T00:59:60+01:00", 1483228799 }, /* the same second, at +01:00 */
 		{ "2038-01-19T03:14:08Z", 2147483648LL },
 		{ "0001-01-01T00:00:00Z", -62135596800LL },
@@ -96,8 +96,10 @@ static void test_timefmt_rejects_bad_times(void **state)
 		{ "2026-01-32T00:00:00Z", "no such day" },
 		{ "2026-01-01T24:00:00Z", "hour must be 00-23" },
 		{ "2026-01-01T00:60:00Z", "minute must be 00-59" },
-		{ "2026-11-20T09:05:60Z", "second 60 is a leap second, which only 23:59:60 UTC can be" },
-		{ "2016-12-31T23:59:60+01:00", "second 60 is a leap second, which only 23:59:60 UTC can be" },
+		{ "2026-11-20T09:05:60Z",
+		  "second 60 is a leap second, which only 23:59:60 UTC can be" },
+		{ "2016-12-31T23:59:60+01:00",
+		  "second 60 is a leap second, which only 23:59:60 UTC can be" },
 		{ "2026-01-01T00:00:61Z", "second must be 00-60" },
 		{ "0000-01-01T00:00:00Z", "year 0000" },
 		{ "2026-11-23T07:31:19.1234567890Z", "at most 9 fractional digits" },
@@ -116,9 +118,10 @@ static void test_timefmt_rejects_bad_times(void **state)
 		if (accord_time_parse(&t, bad[i]) != ACCORD_EINVALID)
 			print_error("accepted \"%s\"\n", bad[i]);
 		assert_int_equal(accord_time_parse(&t, bad[i]), ACCORD_EINVALID);
-		snprintf(msg, sizeof(msg),
-			 "invalid time \"%s\": expected RFC 3339 such as 2026-11-23T07:31:00Z, or a date such as 2026-11-23",
-			 bad[i]);
+		snprintf(
+			msg, sizeof(msg),
+			"invalid time \"%s\": expected RFC 3339 such as 2026-11-23T07:31:00Z, or a date such as 2026-11-23",
+			bad[i]);
 		assert_string_equal(accord_error_last(), msg);
 	}
 	for (i = 0; i < sizeof(out_of_range) / sizeof(out_of_range[0]); i++) {
@@ -149,9 +152,10 @@ static void test_timefmt_suggests_a_zone(void **state)
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		assert_int_equal(accord_time_parse(&t, cases[i].in), ACCORD_EINVALID);
-		snprintf(want, sizeof(want),
-			 "invalid time \"%s\": no time zone; write %sZ for UTC, or give the offset, such as %s+01:00",
-			 cases[i].in, cases[i].fixed, cases[i].fixed);
+		snprintf(
+			want, sizeof(want),
+			"invalid time \"%s\": no time zone; write %sZ for UTC, or give the offset, such as %s+01:00",
+			cases[i].in, cases[i].fixed, cases[i].fixed);
 		assert_string_equal(accord_error_last(), want);
 		/* both suggestions parse */
 		snprintf(want, sizeof(want), "%sZ", cases[i].fixed);
@@ -168,10 +172,10 @@ static void test_timefmt_suggests_a_zone(void **state)
 static void test_timefmt_parses_canonical_only(void **state)
 {
 	static const char *const bad[] = {
-		"2026-11-23t07:31:19Z", "2026-11-23 07:31:19Z", "2026-11-23T07:31:19z",
+		"2026-11-23t07:31:19Z",	     "2026-11-23 07:31:19Z",   "2026-11-23T07:31:19z",
 		"2026-11-23T07:31:19+00:00", "2026-11-23T07:31:19.0Z", "2026-11-23T07:31:19Z ",
-		"2026-11-23T07:31:19", "2026-02-29T00:00:00Z", "2026-11-23T07:31:60Z",
-		"2026-11-23T24:00:00Z", "0000-01-01T00:00:00Z", "",
+		"2026-11-23T07:31:19",	     "2026-02-29T00:00:00Z",   "2026-11-23T07:31:60Z",
+		"2026-11-23T24:00:00Z",	     "0000-01-01T00:00:00Z",   "",
 	};
 	size_t i;
 	int64_t t = 0;
@@ -329,13 +333,18 @@ static void test_timefmt_parses_durations(void **state)
 static void test_timefmt_rejects_bad_durations(void **state)
 {
 	static const char *const bad[] = {
-		"", "5", "s", "h30", "1h 30m", " 1h", "1h ", "-5s", "+5s", "1.5h", "30m1h",
-		"1s1m", "1h1h", "1m1m", "5x", "5S", "1H", "1w", "1hm", "1h30", "1d1d",
-		"1e3s", "0x10s", "1h-30m",
+		"",    "5",    "s",	"h30",	"1h 30m", " 1h",  "1h ",   "-5s",
+		"+5s", "1.5h", "30m1h", "1s1m", "1h1h",	  "1m1m", "5x",	   "5S",
+		"1H",  "1w",   "1hm",	"1h30", "1d1d",	  "1e3s", "0x10s", "1h-30m",
 	};
 	static const char *const too_long[] = {
-		"36526d", "36525d1s", "3155760001s", "99999999999999999999999999999s",
-		"9223372036854775807s", "9223372036854775808s", "36525d1h",
+		"36526d",
+		"36525d1s",
+		"3155760001s",
+		"99999999999999999999999999999s",
+		"9223372036854775807s",
+		"9223372036854775808s",
+		"36525d1h",
 		"52596000m1s",
 	};
 	char msg[256];

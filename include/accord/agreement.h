@@ -25,11 +25,11 @@ typedef struct {
 	char id[65];
 	char customer[65];
 	char provider[65];
-	char *service;       /* NULL: every service */
-	int64_t severity;    /* 0: every severity */
+	char *service;	  /* NULL: every service */
+	int64_t severity; /* 0: every severity */
 	int64_t acknowledge_s, mitigate_s, restore_s;
-	char *week, *zone, *tz; /* business hours, NULL: 24x7 */
-	int64_t csat_target;         /* percent, -1 none */
+	char *week, *zone, *tz;	     /* business hours, NULL: 24x7 */
+	int64_t csat_target;	     /* percent, -1 none */
 	int64_t lost_minutes_target; /* -1 none */
 	int64_t proposed_at;
 	char proposed_by[33]; /* key id */
@@ -72,11 +72,10 @@ int accord_agreement_later(const accord_agreement *a, const accord_agreement *b)
  * specific scope (a service before a severity before neither), and of
  * those the latest co-signed. Borrowed from `all`; NULL when none.
  */
-const accord_agreement *accord_agreement_in_force(accord_agreement *const *all, size_t count,
-						  const char *customer, const char *provider,
-						  const char *service, int64_t severity,
-						  int (*follows)(const accord_agreement *a, void *payload),
-						  void *payload);
+const accord_agreement *
+accord_agreement_in_force(accord_agreement *const *all, size_t count, const char *customer,
+			  const char *provider, const char *service, int64_t severity,
+			  int (*follows)(const accord_agreement *a, void *payload), void *payload);
 
 /* The terms as JSON, for list --json and show --json. */
 cJSON *accord_agreement_to_json(const accord_agreement *a);

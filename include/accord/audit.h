@@ -27,7 +27,7 @@ typedef struct {
 	int64_t head_seq;
 	char head_commit[41];
 	char head_entry[ACCORD_ID_HEXLEN + 1];
-	int64_t broken_at;     /* seq (or position) of the first entry that does not count, 0 if none */
+	int64_t broken_at; /* seq (or position) of the first entry that does not count, 0 if none */
 	int64_t witnessed_seq; /* highest seq a partner's checkpoint names, 0 if none */
 	char witnessed_by[160];
 	char label[160];
@@ -45,8 +45,8 @@ typedef struct {
 	size_t evidence; /* commits read under refs/accord/evidence/ */
 	size_t checkpoints;
 	int64_t first_time, last_time; /* period covered by verified entries (0 if none) */
-	int had_record; /* a record of verified heads was compared */
-	accord_parties parties; /* authorization state after the replay */
+	int had_record;		       /* a record of verified heads was compared */
+	accord_parties parties;	       /* authorization state after the replay */
 	/* private */
 	accord_verification *v; /* owns the entries the parties point into */
 } accord_audit;
@@ -57,7 +57,10 @@ typedef struct {
 } accord_audit_options;
 
 #define ACCORD_AUDIT_OPTIONS_VERSION 2
-#define ACCORD_AUDIT_OPTIONS_INIT { ACCORD_AUDIT_OPTIONS_VERSION, 0 }
+#define ACCORD_AUDIT_OPTIONS_INIT               \
+	{                                       \
+		ACCORD_AUDIT_OPTIONS_VERSION, 0 \
+	}
 
 /*
  * Audit the ledger in `store`. Findings are results, not failures: the

@@ -16,14 +16,16 @@ typedef struct {
 	size_t asize;
 } accord_buf;
 
-#define ACCORD_BUF_INIT { NULL, 0, 0 }
+#define ACCORD_BUF_INIT    \
+	{                  \
+		NULL, 0, 0 \
+	}
 
 void accord_buf_grow(accord_buf *b, size_t extra);
 void accord_buf_put(accord_buf *b, const void *data, size_t len);
 void accord_buf_puts(accord_buf *b, const char *s);
 void accord_buf_putc(accord_buf *b, char c);
-void accord_buf_printf(accord_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void accord_buf_printf(accord_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Append a big-endian uint32. */
 void accord_buf_put_u32(accord_buf *b, uint32_t v);
 /* Append an SSH "string": uint32 big-endian length, then the bytes. */

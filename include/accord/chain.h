@@ -33,7 +33,8 @@ int accord_chain_descendant_of(accord_store *store, const git_oid *commit, const
  * root) along first parents, counting at most `limit`. Stops quietly where
  * the chain cannot be read.
  */
-size_t accord_chain_count(accord_store *store, const git_oid *head, const git_oid *stop, size_t limit);
+size_t accord_chain_count(accord_store *store, const git_oid *head, const git_oid *stop,
+			  size_t limit);
 
 /*
  * The newest commit on both first-parent chains into *out.

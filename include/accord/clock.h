@@ -32,28 +32,29 @@
 /* A pause: a status waiting on a party, until the next status. */
 typedef struct {
 	const accord_entry *entry;
-	const char *setter;  /* the party that set it */
-	const char *on;      /* the party waited on: its clock runs on */
-	const char *note;    /* NULL if none */
-	int64_t start, end;  /* end valid only if has_end, else it runs until now */
+	const char *setter;	       /* the party that set it */
+	const char *on;		       /* the party waited on: its clock runs on */
+	const char *note;	       /* NULL if none */
+	int64_t start, end;	       /* end valid only if has_end, else it runs until now */
 	const accord_entry *end_entry; /* the status that ended it, or NULL */
 	int has_end;
-	int needs_cosign;    /* it stops its setter's own clock */
+	int needs_cosign;		 /* it stops its setter's own clock */
 	const accord_entry *cosigned_by; /* `on`'s co-signature, or NULL */
 	int counts;
 } accord_pause;
 
 typedef struct {
-	const char *name;          /* "acknowledge", "mitigate", "restore" */
-	int64_t from;              /* where it starts */
-	const accord_entry *from_entry; /* the involvement for acknowledge; NULL when an impact start */
-	int64_t to;                /* where it stopped, valid only if stopped */
+	const char *name; /* "acknowledge", "mitigate", "restore" */
+	int64_t from;	  /* where it starts */
+	const accord_entry
+		*from_entry; /* the involvement for acknowledge; NULL when an impact start */
+	int64_t to;	     /* where it stopped, valid only if stopped */
 	const accord_entry *to_entry;
 	int stopped;
-	int64_t elapsed_s;         /* business seconds less pauses, until `to` (or now) */
-	int64_t paused_s;          /* business seconds the pauses took off */
-	int64_t target_s;          /* the agreement's, -1 without one */
-	const char *state;         /* "met", "missed", "running", or NULL without an agreement */
+	int64_t elapsed_s; /* business seconds less pauses, until `to` (or now) */
+	int64_t paused_s;  /* business seconds the pauses took off */
+	int64_t target_s;  /* the agreement's, -1 without one */
+	const char *state; /* "met", "missed", "running", or NULL without an agreement */
 	/*
 	 * Its start is the customer-facing party's window that another party's
 	 * overlapping window disputes (docs/metrics.md, "Whose figures count"):
@@ -66,7 +67,7 @@ typedef struct {
 	int disputed;
 	const accord_impact *start_window;
 	const accord_sla *reported; /* the party's own typed measurement of it, or NULL */
-	int disagrees;             /* reported actual and the computed clock differ by more than a minute */
+	int disagrees; /* reported actual and the computed clock differ by more than a minute */
 	/*
 	 * A time it reads that another involved party disputes (accord_dispute),
 	 * not settled: state is then "disputed", claimed_state the verdict on the
@@ -76,7 +77,7 @@ typedef struct {
 	 */
 	const accord_dispute *dispute;
 	const char *claimed_state;
-	int64_t dispute_to;        /* valid only if stopped */
+	int64_t dispute_to; /* valid only if stopped */
 	int64_t dispute_elapsed_s;
 	const char *dispute_state; /* "met", "missed", "running", or NULL without an agreement */
 } accord_clock;
@@ -84,14 +85,15 @@ typedef struct {
 #define ACCORD_CLOCKS 3
 
 typedef struct {
-	const char *party;                  /* the provider */
-	const accord_agreement *agreement;  /* in force at the incident's start (borrowed), or NULL */
+	const char *party; /* the provider */
+	const accord_agreement
+		*agreement; /* in force at the incident's start (borrowed), or NULL */
 	accord_clock clocks[ACCORD_CLOCKS]; /* acknowledge, mitigate, restore */
 } accord_party_clocks;
 
 typedef struct {
-	const char *customer;          /* the customer-facing party */
-	accord_party_clocks *parties;  /* in order of involvement */
+	const char *customer;	      /* the customer-facing party */
+	accord_party_clocks *parties; /* in order of involvement */
 	size_t party_count;
 	accord_pause *pauses;
 	size_t pause_count;
@@ -102,8 +104,9 @@ typedef struct {
  * questions answered by `in_past` (accord_incident_ledger_in_past over the
  * ledger). Fails with the oracle's error. Free with accord_clocks_free().
  */
-int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const accord_parties *parties,
-			  accord_in_past_fn in_past, void *payload, int64_t now);
+int accord_clocks_compute(accord_clocks **out, const accord_incident *inc,
+			  const accord_parties *parties, accord_in_past_fn in_past, void *payload,
+			  int64_t now);
 void accord_clocks_free(accord_clocks *clocks);
 
 /*

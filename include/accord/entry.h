@@ -31,7 +31,7 @@
  */
 
 #define ACCORD_ENTRY_VERSION 2
-#define ACCORD_DEPS_MAX 32 /* deps an entry may name */
+#define ACCORD_DEPS_MAX 32     /* deps an entry may name */
 #define ACCORD_ENTRY_MAX 65536 /* bytes; larger entries are refused */
 #define ACCORD_ID_HEXLEN 64
 
@@ -62,14 +62,14 @@ typedef struct {
 
 /* What the writer supplies; accord_entry_build serializes it in the fixed order above. */
 typedef struct {
-	const char *ledger;   /* NULL for genesis */
+	const char *ledger; /* NULL for genesis */
 	const accord_pubkey *author;
 	int64_t seq;
-	const char *prev;     /* NULL for a feed's first entry */
+	const char *prev; /* NULL for a feed's first entry */
 	int64_t lamport;
 	int64_t time;
 	const char *type;
-	const char *incident; /* NULL when the type concerns no incident */
+	const char *incident;			  /* NULL when the type concerns no incident */
 	const char (*deps)[ACCORD_ID_HEXLEN + 1]; /* sorted by the caller, no duplicates */
 	size_t dep_count;
 	const char *admission; /* NULL except on a feed's first entry */

@@ -20,11 +20,11 @@
 
 /* A parsed POSIX TZ rule. */
 typedef struct {
-	int32_t std_off;  /* seconds east of UTC in standard time */
-	int32_t dst_off;  /* seconds east of UTC in daylight time */
-	int has_dst;      /* a daylight time with its rule */
+	int32_t std_off; /* seconds east of UTC in standard time */
+	int32_t dst_off; /* seconds east of UTC in daylight time */
+	int has_dst;	 /* a daylight time with its rule */
 	struct accord_tz_date {
-		char kind;    /* 'J' (1-365, no Feb 29), 'D' (0-365), 'M' (month.week.day) */
+		char kind; /* 'J' (1-365, no Feb 29), 'D' (0-365), 'M' (month.week.day) */
 		int n, m, w, d;
 		int32_t time; /* seconds after local midnight of the transition (may be < 0 or > 24h) */
 	} start, end;
@@ -48,11 +48,11 @@ int accord_tzrule_lookup(char **out, const char *zoneinfo, const char *zone);
 
 /* Business hours: weekdays (bit 0 Monday ... bit 6 Sunday) from..to, local time. */
 typedef struct {
-	unsigned days;  /* bit mask */
-	int32_t from;   /* seconds after local midnight */
-	int32_t to;     /* > from, at most 24h */
+	unsigned days; /* bit mask */
+	int32_t from;  /* seconds after local midnight */
+	int32_t to;    /* > from, at most 24h */
 	accord_tzrule tz;
-	int always;     /* 24x7: no hours given */
+	int always; /* 24x7: no hours given */
 } accord_hours;
 
 /*

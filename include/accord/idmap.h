@@ -14,7 +14,10 @@ typedef struct {
 	size_t count;
 } accord_idmap;
 
-#define ACCORD_IDMAP_INIT { NULL, NULL, 0, 0 }
+#define ACCORD_IDMAP_INIT        \
+	{                        \
+		NULL, NULL, 0, 0 \
+	}
 
 /* Insert or replace. Aborts on allocation failure, like accord_buf. */
 void accord_idmap_put(accord_idmap *map, const char *key, void *value);

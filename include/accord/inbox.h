@@ -15,10 +15,10 @@
  */
 typedef enum {
 	ACCORD_INBOX_OVERDUE = 0, /* an action item the party owns, past its due day */
-	ACCORD_INBOX_PROPOSAL,    /* a proposal waiting for the party's cosignature */
-	ACCORD_INBOX_INVOLVED,    /* an incident that involves the party, which has written nothing in it */
-	ACCORD_INBOX_CONFLICT,    /* a conflict in an incident that involves the party */
-	ACCORD_INBOX_ACTION,      /* an open action item the party owns, not yet due */
+	ACCORD_INBOX_PROPOSAL,	  /* a proposal waiting for the party's cosignature */
+	ACCORD_INBOX_INVOLVED, /* an incident that involves the party, which has written nothing in it */
+	ACCORD_INBOX_CONFLICT, /* a conflict in an incident that involves the party */
+	ACCORD_INBOX_ACTION,   /* an open action item the party owns, not yet due */
 } accord_inbox_kind;
 
 typedef struct {
@@ -30,7 +30,8 @@ typedef struct {
 	 * whose entry it took. Borrowed from the ledger.
 	 */
 	const accord_entry *entry;
-	const accord_entry *other; /* a conflict's other entry (it is new when either arrives), else NULL */
+	const accord_entry
+		*other; /* a conflict's other entry (it is new when either arrives), else NULL */
 	char incident[ACCORD_ID_HEXLEN + 1];
 	int64_t severity;
 	int64_t since; /* the time of `entry`: how long it has waited */
@@ -49,7 +50,8 @@ typedef struct {
  * with entries) at time `now` (overdue actions, waiting times). ACCORD_ENOTFOUND
  * when the ledger has no such party. Free with accord_inbox_free().
  */
-int accord_inbox_build(accord_inbox **out, const accord_ledger *ledger, const char *party, int64_t now);
+int accord_inbox_build(accord_inbox **out, const accord_ledger *ledger, const char *party,
+		       int64_t now);
 void accord_inbox_free(accord_inbox *inbox);
 
 /*

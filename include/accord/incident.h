@@ -23,7 +23,8 @@
  * negative on error (accord_ledger_in_past has this shape). Derivation asks
  * only when its own entries cannot answer.
  */
-typedef int (*accord_in_past_fn)(const accord_entry *later, const accord_entry *earlier, void *payload);
+typedef int (*accord_in_past_fn)(const accord_entry *later, const accord_entry *earlier,
+				 void *payload);
 
 /* How far past its own entry's time a recorded time may lie (clocks disagree a little). */
 #define ACCORD_FUTURE_SLACK_S 300
@@ -40,10 +41,10 @@ typedef int (*accord_in_past_fn)(const accord_entry *later, const accord_entry *
  * How an impact window counts (docs/metrics.md, "Whose figures count"):
  */
 typedef enum {
-	ACCORD_FIGURE_OWN = 0,   /* counts: the customer-facing party's own window */
-	ACCORD_FIGURE_JOINT,     /* counts: co-signed by every other involved party */
+	ACCORD_FIGURE_OWN = 0, /* counts: the customer-facing party's own window */
+	ACCORD_FIGURE_JOINT,   /* counts: co-signed by every other involved party */
 	ACCORD_FIGURE_UNCONFIRMED, /* counts: another party's; the customer-facing party recorded none */
-	ACCORD_FIGURE_ASIDE,     /* does not count: see `aside` */
+	ACCORD_FIGURE_ASIDE,	   /* does not count: see `aside` */
 } accord_figure_state;
 
 typedef struct {
@@ -55,13 +56,13 @@ typedef struct {
 	int has_end;
 	const char *description; /* NULL if none */
 	accord_figure_state state;
-	const char *aside;     /* why it does not count (state ACCORD_FIGURE_ASIDE), else NULL */
-	int disputed;          /* overlaps another party's window and no joint figure settles it */
-	int clipped;           /* counts only outside the time joint windows cover (inc->impact holds the parts) */
+	const char *aside; /* why it does not count (state ACCORD_FIGURE_ASIDE), else NULL */
+	int disputed;	   /* overlaps another party's window and no joint figure settles it */
+	int clipped; /* counts only outside the time joint windows cover (inc->impact holds the parts) */
 	const char **signed_by; /* parties that co-signed this very entry (borrowed names) */
 	size_t signed_count;
-	int was_joint;          /* every other involved party co-signed it once: no longer retractable */
-	int pending;            /* a new version of a joint figure: counts once joint, the old one until then */
+	int was_joint; /* every other involved party co-signed it once: no longer retractable */
+	int pending; /* a new version of a joint figure: counts once joint, the old one until then */
 } accord_impact;
 
 typedef struct {
@@ -92,9 +93,9 @@ extern const char *const accord_feedback_indicators[];
 /* A ticket number and who named it. */
 typedef struct {
 	const accord_entry *entry; /* open, involve or ticket */
-	const char *party;         /* whose ticket */
+	const char *party;	   /* whose ticket */
 	const char *id;
-	const char *named_by;      /* the party that wrote it down */
+	const char *named_by; /* the party that wrote it down */
 } accord_ticket;
 
 /* One value of severity, title or service and the amend that set it (NULL: the open entry). */
@@ -102,14 +103,14 @@ typedef struct {
 	const accord_entry *entry;
 	const char *field; /* "severity", "title" or "service" */
 	const char *text;  /* title or service */
-	int64_t number;    /* severity */
+	int64_t number;	   /* severity */
 } accord_amendment;
 
 /* An entry the derivation marked: retracted, not counted, refused. */
 typedef struct {
 	const accord_entry *entry;
-	const char *mark;          /* "retracted", "not counted: ...", ... */
-	const accord_entry *by;    /* the entry that caused it (a retract), or NULL */
+	const char *mark;	/* "retracted", "not counted: ...", ... */
+	const accord_entry *by; /* the entry that caused it (a retract), or NULL */
 } accord_mark;
 
 /*
@@ -118,11 +119,11 @@ typedef struct {
  * its causal past settles it.
  */
 typedef struct {
-	const char *kind;       /* "status", "proposal", "impact", "sla", "feedback" or "amend" */
-	const char *subject;    /* what both set: the SLA name, window start, response id or
+	const char *kind;      /* "status", "proposal", "impact", "sla", "feedback" or "amend" */
+	const char *subject;   /* what both set: the SLA name, window start, response id or
 				   amended field; NULL for status and proposal */
-	const accord_entry *a;  /* the earlier in ledger order */
-	const accord_entry *b;  /* the later: the one in effect */
+	const accord_entry *a; /* the earlier in ledger order */
+	const accord_entry *b; /* the later: the one in effect */
 } accord_conflict;
 
 typedef struct {
@@ -152,10 +153,10 @@ typedef struct {
 	const cJSON *owners; /* array of party names, borrowed */
 	const char *due;     /* YYYY-MM-DD or NULL: the last assign's, else the resolution's */
 	accord_action_state state;
-	int done;            /* no longer open: done or not doing */
-	const char *note;    /* the note of the last state change, or NULL */
-	const char *owner;   /* the member that owns it (assign), or NULL */
-	const char *link;    /* the ticket in the owning party's tracker (assign), or NULL */
+	int done;		  /* no longer open: done or not doing */
+	const char *note;	  /* the note of the last state change, or NULL */
+	const char *owner;	  /* the member that owns it (assign), or NULL */
+	const char *link;	  /* the ticket in the owning party's tracker (assign), or NULL */
 	const accord_entry *last; /* last action entry, or NULL */
 } accord_action;
 
@@ -179,8 +180,8 @@ int accord_action_overdue(const accord_action *a, int64_t now);
 /* A proposal to void an incident or mark it a duplicate, and who signed it. */
 typedef struct {
 	const accord_entry *entry;
-	const char *kind; /* "void" or "duplicate" */
-	const char *of;   /* the other incident's id (duplicate), else NULL */
+	const char *kind;	/* "void" or "duplicate" */
+	const char *of;		/* the other incident's id (duplicate), else NULL */
 	const char **signed_by; /* parties (borrowed names); the proposer's first */
 	size_t signed_count;
 	int joint;
@@ -194,8 +195,8 @@ typedef struct {
 	accord_signature *signatures;
 	size_t signature_count;
 	int joint;
-	int was_joint;    /* joint once (a party involved later unsets joint): no longer retractable */
-	int64_t joint_at; /* time of the signature that made it joint */
+	int was_joint; /* joint once (a party involved later unsets joint): no longer retractable */
+	int64_t joint_at;	      /* time of the signature that made it joint */
 	const accord_entry *joint_by; /* the entry that made it joint: a new round must follow it */
 	accord_action *actions;
 	size_t action_count;
@@ -205,7 +206,7 @@ typedef struct {
 typedef struct {
 	const accord_entry *entry; /* the open entry for the first, "investigating" */
 	const char *status;
-	const char *party;         /* its author's party (borrowed), NULL if unknown */
+	const char *party; /* its author's party (borrowed), NULL if unknown */
 } accord_status_step;
 
 /*
@@ -215,13 +216,13 @@ typedef struct {
  * disputer's time is then agreed), ended when its author retracts it.
  */
 typedef struct {
-	const accord_entry *entry;       /* the dispute */
-	const accord_entry *target;      /* the entry whose time it disputes */
-	const char *by;                  /* the disputing party (borrowed) */
-	const char *target_party;        /* the party that signed the target (borrowed) */
-	int64_t at;                      /* the disputer's time, held to [target's time, the dispute's] */
+	const accord_entry *entry;  /* the dispute */
+	const accord_entry *target; /* the entry whose time it disputes */
+	const char *by;		    /* the disputing party (borrowed) */
+	const char *target_party;   /* the party that signed the target (borrowed) */
+	int64_t at; /* the disputer's time, held to [target's time, the dispute's] */
 	const char *reason;
-	const char *evidence;            /* the disputer's entry `at` came from, or NULL */
+	const char *evidence;		 /* the disputer's entry `at` came from, or NULL */
 	const accord_entry *accepted_by; /* the target's party's co-signature, or NULL */
 	int retracted;
 } accord_dispute;
@@ -244,15 +245,16 @@ typedef struct {
 	const char *status;
 	int64_t status_at;
 	const char *customer_party; /* the customer-facing party (accord_incident_customer_party) */
-	accord_impact *figures;     /* every party's current windows, counted or not */
+	accord_impact *figures;	    /* every party's current windows, counted or not */
 	size_t figure_count;
-	accord_impact *impact;      /* the time that counts, a clipped window in parts: what every sum uses */
+	accord_impact
+		*impact; /* the time that counts, a clipped window in parts: what every sum uses */
 	size_t impact_count;
-	int unconfirmed;            /* some counted window is another party's, unconfirmed */
-	int disputed;               /* some windows are disputed */
+	int unconfirmed; /* some counted window is another party's, unconfirmed */
+	int disputed;	 /* some windows are disputed */
 	accord_sla *sla;
 	size_t sla_count;
-	accord_feedback *feedback;  /* the responses that count: the customer-facing party's */
+	accord_feedback *feedback; /* the responses that count: the customer-facing party's */
 	size_t feedback_count;
 	accord_feedback *feedback_refused; /* other parties' feedback: shown, never counted */
 	size_t feedback_refused_count;
@@ -260,15 +262,15 @@ typedef struct {
 	size_t ticket_count;
 	accord_amendment *amendments; /* every value severity, title and service had, in order */
 	size_t amendment_count;
-	accord_closure *closures;   /* void and duplicate proposals */
+	accord_closure *closures; /* void and duplicate proposals */
 	size_t closure_count;
 	const accord_closure *closed_as; /* the joint void or duplicate, else NULL */
 	accord_mark *marks;
 	size_t mark_count;
 	const accord_entry *closed_by; /* the close in effect, else NULL */
-	accord_conflict *conflicts; /* unsettled concurrent changes */
+	accord_conflict *conflicts;    /* unsettled concurrent changes */
 	size_t conflict_count;
-	char **texts;               /* mark texts made for this incident (owned) */
+	char **texts; /* mark texts made for this incident (owned) */
 	size_t text_count;
 	struct accord_derive *derive; /* private: set only while deriving */
 	/*
@@ -282,12 +284,13 @@ typedef struct {
 	size_t party_count;
 	accord_resolution *resolution; /* NULL until one is proposed */
 	size_t proposal_count;
-	const accord_entry **involved_by; /* beside parties: the open or involve that involved each */
-	accord_status_step *steps;  /* effective status changes, the open's "investigating" first */
+	const accord_entry *
+		*involved_by;	   /* beside parties: the open or involve that involved each */
+	accord_status_step *steps; /* effective status changes, the open's "investigating" first */
 	size_t step_count;
 	accord_pause_sign *pause_signs; /* co-signatures of pauses by the party waited on */
 	size_t pause_sign_count;
-	accord_dispute *disputes;   /* disputed times, in ledger order, retracted ones marked */
+	accord_dispute *disputes; /* disputed times, in ledger order, retracted ones marked */
 	size_t dispute_count;
 } accord_incident;
 
@@ -317,11 +320,12 @@ int accord_incident_each(const accord_ledger *ledger, accord_incident_fn fn, voi
  * or they derive different incidents. Fails with the oracle's error.
  */
 int accord_incident_build_from(accord_incident **out, const accord_parties *parties,
-				const accord_entry *const *entries, size_t count,
-				accord_in_past_fn in_past, void *payload);
+			       const accord_entry *const *entries, size_t count,
+			       accord_in_past_fn in_past, void *payload);
 
 /* accord_in_past_fn over a ledger (payload: the const accord_ledger *). */
-int accord_incident_ledger_in_past(const accord_entry *later, const accord_entry *earlier, void *payload);
+int accord_incident_ledger_in_past(const accord_entry *later, const accord_entry *earlier,
+				   void *payload);
 
 /*
  * The agreement in force for the incident opened by `open` (agreement.h):
@@ -330,9 +334,10 @@ int accord_incident_ledger_in_past(const accord_entry *later, const accord_entry
  * entry's causal past (`in_past` answers), the most specific and then the
  * latest. Borrowed from `parties`; NULL when none.
  */
-const accord_agreement *accord_incident_agreement(const accord_parties *parties, const accord_entry *open,
-						  const char *customer, const char *provider,
-						  accord_in_past_fn in_past, void *payload);
+const accord_agreement *accord_incident_agreement(const accord_parties *parties,
+						  const accord_entry *open, const char *customer,
+						  const char *provider, accord_in_past_fn in_past,
+						  void *payload);
 
 /*
  * The customer-facing party of an incident: the customer side of the
@@ -349,7 +354,8 @@ const char *accord_incident_customer_party(const accord_parties *parties, const 
  * NULL when it counts. Strings borrowed from the ledger's entries; negative
  * if there is no such incident.
  */
-typedef int (*accord_closed_as_fn)(const char **kind, const char **of, const char *id, void *payload);
+typedef int (*accord_closed_as_fn)(const char **kind, const char **of, const char *id,
+				   void *payload);
 
 /*
  * Why incident `self` being a duplicate of `of` has no effect, or NULL: a
@@ -359,8 +365,8 @@ typedef int (*accord_closed_as_fn)(const char **kind, const char **of, const cha
  * or re-pointing the incident it was agreed to duplicate. The reason is a
  * static string.
  */
-const char *accord_duplicate_why_not(const char *self, const char *of, accord_closed_as_fn closed_as,
-				     void *payload);
+const char *accord_duplicate_why_not(const char *self, const char *of,
+				     accord_closed_as_fn closed_as, void *payload);
 /* The same, following the incidents in `ledger` (their entries are loaded as needed). */
 const char *accord_duplicate_why_not_in(accord_ledger *ledger, const char *self, const char *of);
 /*
@@ -369,7 +375,8 @@ const char *accord_duplicate_why_not_in(accord_ledger *ledger, const char *self,
  * Show and report call this; accord_incident_build alone does not look at
  * other incidents.
  */
-void accord_incident_settle_duplicate(accord_incident *inc, accord_closed_as_fn closed_as, void *payload);
+void accord_incident_settle_duplicate(accord_incident *inc, accord_closed_as_fn closed_as,
+				      void *payload);
 /* The same against the incidents of `ledger`. */
 void accord_incident_settle_duplicate_in(accord_incident *inc, accord_ledger *ledger);
 
@@ -414,7 +421,8 @@ int accord_incident_transition_ok(const char *from, const char *to);
 int64_t accord_impact_customer_seconds(const accord_impact *windows, size_t count, int64_t now,
 				       int *running);
 /* The same over an incident's windows. */
-int64_t accord_incident_customer_seconds(const accord_incident *incident, int64_t now, int *running);
+int64_t accord_incident_customer_seconds(const accord_incident *incident, int64_t now,
+					 int *running);
 /* Saturating arithmetic for every figure: INT64_MAX (or 0 below) instead of a wrap. */
 int64_t accord_sat_add(int64_t a, int64_t b);
 int64_t accord_sat_mul(int64_t a, int64_t b);

@@ -27,8 +27,8 @@
  *    `integers_only` is set (entries keep numbers integral).
  * The caller frees *out with cJSON_Delete().
  */
-int accord_json_parse_strict(cJSON **out, const char *data, size_t len,
-			     size_t max_size, int integers_only);
+int accord_json_parse_strict(cJSON **out, const char *data, size_t len, size_t max_size,
+			     int integers_only);
 
 /*
  * One code point of well-formed UTF-8 at `s` (no overlongs, no surrogates):

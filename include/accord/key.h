@@ -33,8 +33,9 @@
  * the entry that admits it) says how its signatures are checked.
  */
 typedef enum {
-	ACCORD_KEY_ED25519 = 0,	  /* ssh-ed25519 */
-	ACCORD_KEY_SK_ED25519 = 1 /* sk-ssh-ed25519@openssh.com: a FIDO key, signing through ssh-agent */
+	ACCORD_KEY_ED25519 = 0, /* ssh-ed25519 */
+	ACCORD_KEY_SK_ED25519 =
+		1 /* sk-ssh-ed25519@openssh.com: a FIDO key, signing through ssh-agent */
 } accord_key_type;
 
 #define ACCORD_KEY_TYPE_SK "sk-ssh-ed25519@openssh.com"
@@ -123,8 +124,8 @@ int accord_key_load_public(accord_pubkey *out, const char *home);
 void accord_key_free(accord_key *key);
 
 /* Ed25519 detached signature over `len` bytes. */
-void accord_key_sign(unsigned char sig[crypto_sign_BYTES], const accord_key *key,
-		     const void *msg, size_t len);
+void accord_key_sign(unsigned char sig[crypto_sign_BYTES], const accord_key *key, const void *msg,
+		     size_t len);
 
 /*
  * Parse an SSH public key blob as accord_pubkey_blob writes it, with

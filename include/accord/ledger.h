@@ -23,8 +23,8 @@
 /* A feed as far as it counts. */
 typedef struct {
 	char keyid[ACCORD_KEYID_HEXLEN + 1];
-	git_oid head;	/* the commit of its last entry that counts */
-	int64_t seq;	/* entries that count */
+	git_oid head; /* the commit of its last entry that counts */
+	int64_t seq;  /* entries that count */
 	const accord_entry *last;
 } accord_feed;
 
@@ -36,14 +36,19 @@ typedef struct accord_ledger accord_ledger;
 
 typedef struct {
 	unsigned int version;
-	unsigned int flags;		/* ACCORD_LEDGER_OPEN_* */
-	const accord_head *heads;	/* judge exactly these feed heads (need not be refs), not the refs */
+	unsigned int flags; /* ACCORD_LEDGER_OPEN_* */
+	const accord_head
+		*heads; /* judge exactly these feed heads (need not be refs), not the refs */
 	size_t head_count;
-	const unsigned char *cache_key; /* ACCORD_LEDGER_CACHE_KEY_LEN bytes (accord_ledger_cache_key), or NULL */
+	const unsigned char *
+		cache_key; /* ACCORD_LEDGER_CACHE_KEY_LEN bytes (accord_ledger_cache_key), or NULL */
 } accord_ledger_options;
 
 #define ACCORD_LEDGER_OPTIONS_VERSION 1
-#define ACCORD_LEDGER_OPTIONS_INIT { ACCORD_LEDGER_OPTIONS_VERSION, 0, NULL, 0, NULL }
+#define ACCORD_LEDGER_OPTIONS_INIT                              \
+	{                                                       \
+		ACCORD_LEDGER_OPTIONS_VERSION, 0, NULL, 0, NULL \
+	}
 #define ACCORD_LEDGER_CACHE_KEY_LEN 32
 
 /*
@@ -102,7 +107,7 @@ typedef struct {
 	int64_t started_at;
 	int64_t status_at;
 	int64_t customer_seconds; /* as of `now` (accord_incident_customer_seconds) */
-	int customer_running;     /* an open impact window still adds to it */
+	int customer_running;	  /* an open impact window still adds to it */
 	char service[256];
 	char title[256];
 } accord_incident_summary;
@@ -134,7 +139,7 @@ typedef struct accord_beyond {
 	git_oid head;	   /* where the ref points */
 	git_oid first_out; /* the first commit of its chain that does not count (zero: none read) */
 	int64_t first_seq; /* its seq (its place in the chain when it has none) */
-	int holes;	   /* every entry past what counts is set aside alone: the key may write on */
+	int holes; /* every entry past what counts is set aside alone: the key may write on */
 } accord_beyond;
 
 /* The ref of feed `keyid` when it points past what counts, else NULL. */

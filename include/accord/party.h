@@ -65,27 +65,31 @@
 
 typedef struct {
 	char name[65];
-	size_t root; /* index into members */
-	int64_t joined; /* time of genesis or accept */
+	size_t root;			     /* index into members */
+	int64_t joined;			     /* time of genesis or accept */
 	char recovery[ACCORD_ID_HEXLEN + 1]; /* SHA-256 hex of its recovery key, "" if none */
-	char joined_by[ACCORD_ID_HEXLEN + 1]; /* its genesis or party-accept entry; "" when restored */
+	char joined_by[ACCORD_ID_HEXLEN +
+		       1]; /* its genesis or party-accept entry; "" when restored */
 } accord_party;
 
 typedef struct accord_member_s {
 	accord_pubkey key; /* key.name is the member name */
-	size_t party;      /* index into parties */
+	size_t party;	   /* index into parties */
 	int root;
 	int admin;
 	int revoked;
-	int64_t added;   /* entry time of the add (or genesis/accept) */
+	int64_t added; /* entry time of the add (or genesis/accept) */
 	int64_t revoked_at;
-	int accepted;	     /* its feed's first entry accepted an admission */
-	char added_by[ACCORD_KEYID_HEXLEN + 1]; /* key id of the admin whose member-add it accepted; "" for roots */
-	int64_t cut;	     /* with revoked: its entries beyond this seq never count */
+	int accepted; /* its feed's first entry accepted an admission */
+	char added_by[ACCORD_KEYID_HEXLEN +
+		      1]; /* key id of the admin whose member-add it accepted; "" for roots */
+	int64_t cut;	  /* with revoked: its entries beyond this seq never count */
 	int64_t valid_until; /* with revoked: the time of its last entry that counts (set by the engine) */
 	const accord_entry *revocation; /* the member-revoke, when revoked */
-	const accord_entry *recovered_by; /* the party-recover that made it root, which its first entry names */
-	const struct accord_member_s *rotated_to; /* with revoked by its own key-rotate: the key it named */
+	const accord_entry *
+		recovered_by; /* the party-recover that made it root, which its first entry names */
+	const struct accord_member_s
+		*rotated_to; /* with revoked by its own key-rotate: the key it named */
 } accord_member;
 
 /* An admission offered by a member-add, in effect once the key accepts it. */
@@ -94,16 +98,16 @@ typedef struct {
 	accord_pubkey key;
 	size_t party;
 	int admin;
-	int root;  /* a key-rotate of the party's root: the new key is root */
+	int root; /* a key-rotate of the party's root: the new key is root */
 	char name[65];
 	const accord_member *adder; /* for a key-rotate, the key that rotated */
-	int withdrawn; /* revoked before the key accepted it */
+	int withdrawn;		    /* revoked before the key accepted it */
 } accord_offer;
 
 /* Why accord_parties_apply last refused an entry, when a rule rather than a fault. */
 typedef enum {
 	ACCORD_RULE_NONE = 0,
-	ACCORD_RULE_PAST_CUT,	     /* beyond its key's cut, written without seeing the revocation */
+	ACCORD_RULE_PAST_CUT, /* beyond its key's cut, written without seeing the revocation */
 	ACCORD_RULE_AFTER_REVOCATION, /* beyond its key's cut, the revocation in its causal past */
 	ACCORD_RULE_WRONG_KEY	      /* a fault, not a rule: signed as another SSH key type or
 					 FIDO application than the key was admitted with */
@@ -133,8 +137,9 @@ typedef struct {
 	accord_invite *invites;
 	size_t invite_count;
 	accord_idmap member_by_key; /* key id -> accord_member */
-	accord_idmap incidents;     /* open entry id -> accord_party_incident */
-	accord_idmap proposals;     /* entry id -> what a cosign may name: resolution, impact, void, duplicate */
+	accord_idmap incidents;	    /* open entry id -> accord_party_incident */
+	accord_idmap
+		proposals; /* entry id -> what a cosign may name: resolution, impact, void, duplicate */
 	accord_offer *offers;
 	size_t offer_count;
 	accord_agreement **agreements; /* in ledger order of their proposals */

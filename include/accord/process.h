@@ -28,16 +28,19 @@
 typedef void (*accord_process_output_cb)(const char *data, size_t len, void *payload);
 
 typedef struct {
-	const char *const *argv;  /* argv[0] is looked up in PATH; NULL-terminated */
-	char *const *env;	  /* base environment; NULL: this process's */
-	const char *const *set;	  /* "NAME=value" entries to add or replace; may be NULL */
+	const char *const *argv; /* argv[0] is looked up in PATH; NULL-terminated */
+	char *const *env;	 /* base environment; NULL: this process's */
+	const char *const *set;	 /* "NAME=value" entries to add or replace; may be NULL */
 	accord_process_output_cb on_stderr; /* may be NULL */
 	void *payload;
 	const char *input; /* the child's standard input, `input_len` bytes; NULL: /dev/null */
 	size_t input_len;
 } accord_process_options;
 
-#define ACCORD_PROCESS_OPTIONS_INIT { NULL, NULL, NULL, NULL, NULL, NULL, 0 }
+#define ACCORD_PROCESS_OPTIONS_INIT                   \
+	{                                             \
+		NULL, NULL, NULL, NULL, NULL, NULL, 0 \
+	}
 
 /*
  * Run the program to its end. *out_status is its exit code, or 128 plus

@@ -41,17 +41,20 @@ typedef struct {
 	const char *party;   /* NULL: every party */
 } accord_report_options;
 
-#define ACCORD_REPORT_OPTIONS_INIT { 0, 0, 0, 0, 0, NULL, NULL }
+#define ACCORD_REPORT_OPTIONS_INIT        \
+	{                                 \
+		0, 0, 0, 0, 0, NULL, NULL \
+	}
 
 /* Who and what made the report; carried into every format. Strings borrowed. */
 typedef struct accord_report_meta accord_report_meta;
 struct accord_report_meta {
-	const char *key_id;    /* generating key id, or NULL ("none") */
-	const char *key_name;  /* its name, or NULL */
-	int verified;          /* 1 if every entry counts; else some were left out */
-	const char *verify_message; /* what was left out, when !verified */
+	const char *key_id;	     /* generating key id, or NULL ("none") */
+	const char *key_name;	     /* its name, or NULL */
+	int verified;		     /* 1 if every entry counts; else some were left out */
+	const char *verify_message;  /* what was left out, when !verified */
 	const char **excluded_feeds; /* feeds with entries left out (key ids) */
-	const char **excluded_from;  /* per feed: the first commit left out, or NULL for all of it */
+	const char **excluded_from; /* per feed: the first commit left out, or NULL for all of it */
 	size_t excluded_count;
 	const accord_finding *findings; /* why (verify.h) */
 	size_t finding_count;
@@ -67,31 +70,32 @@ struct accord_report_meta {
 /* The figures of one incident in the period. */
 typedef struct {
 	accord_incident *incident; /* owned by the report */
-	size_t ledger;             /* index into accord_report.ledgers */
-	size_t windows;            /* impact windows overlapping the period */
-	int64_t customers;         /* largest customer count among those windows */
+	size_t ledger;		   /* index into accord_report.ledgers */
+	size_t windows;		   /* impact windows overlapping the period */
+	int64_t customers;	   /* largest customer count among those windows */
 	int64_t customer_seconds;  /* customers x seconds, clipped to the period */
-	int64_t longest_s;         /* longest window, clipped to the period */
+	int64_t longest_s;	   /* longest window, clipped to the period */
 	size_t feedback_count;
 	int64_t score_sum;
-	size_t csat_count;   /* scores 4-5 */
-	size_t lost_count;   /* responses that gave lost minutes */
+	size_t csat_count; /* scores 4-5 */
+	size_t lost_count; /* responses that gave lost minutes */
 	int64_t lost_sum;
 	size_t sla_count;
 	size_t sla_met;
-	int watermelon;      /* every SLA met, mean score <= 2 */
-	int resolved;        /* status resolved or closed */
+	int watermelon; /* every SLA met, mean score <= 2 */
+	int resolved;	/* status resolved or closed */
 	int joint;
 	int64_t time_to_joint_s; /* joint_at - started_at, when joint */
-	int revisions;           /* proposals before the agreed one, when joint */
-	const char **waiting;    /* parties yet to sign the current proposal (borrowed names) */
+	int revisions;		 /* proposals before the agreed one, when joint */
+	const char **waiting;	 /* parties yet to sign the current proposal (borrowed names) */
 	size_t waiting_count;
 	size_t actions_open, actions_done, actions_overdue;
-	int64_t week;            /* start (Monday 00:00 UTC) of the week it is charted in */
-	const accord_impact **disputed; /* disputed windows in the period (borrowed from incident) */
+	int64_t week; /* start (Monday 00:00 UTC) of the week it is charted in */
+	const accord_impact *
+		*disputed; /* disputed windows in the period (borrowed from incident) */
 	size_t disputed_count;
-	int unconfirmed;         /* its customer-minutes rest on another party's windows */
-	accord_clocks *clocks;   /* computed per provider as of now (clock.h), owned */
+	int unconfirmed;       /* its customer-minutes rest on another party's windows */
+	accord_clocks *clocks; /* computed per provider as of now (clock.h), owned */
 } accord_report_incident;
 
 /*
@@ -101,13 +105,14 @@ typedef struct {
  * customers affected, watermelons, joint resolutions and its action items.
  */
 typedef struct {
-	const char *name;         /* borrowed */
-	uint64_t ledgers;         /* the ledgers its incidents came from */
+	const char *name; /* borrowed */
+	uint64_t ledgers; /* the ledgers its incidents came from */
 	size_t incidents;
-	size_t clock_n[ACCORD_CLOCKS];           /* stopped clocks */
+	size_t clock_n[ACCORD_CLOCKS]; /* stopped clocks */
 	int64_t clock_median_s[ACCORD_CLOCKS], clock_p90_s[ACCORD_CLOCKS];
-	size_t clocks_measured, clocks_met;      /* with a target, decided (stopped, or missed already) */
-	size_t clocks_disputed;                  /* a time they read is disputed: counted apart, in no median */
+	size_t clocks_measured,
+		clocks_met;	/* with a target, decided (stopped, or missed already) */
+	size_t clocks_disputed; /* a time they read is disputed: counted apart, in no median */
 	size_t feedback_count, csat_count, lost_count;
 	int64_t lost_sum;
 	size_t watermelons;
@@ -123,14 +128,15 @@ typedef struct {
 	size_t count;
 	size_t open, done, overdue; /* action items (by owning party) */
 	int64_t customer_seconds;   /* by service */
-	uint64_t ledgers;           /* bit i: ledger i of the report counted here */
+	uint64_t ledgers;	    /* bit i: ledger i of the report counted here */
 } accord_report_tally;
 
 typedef struct {
 	int64_t start; /* Monday 00:00 UTC */
 	int64_t customer_seconds;
 	size_t sla_count, sla_met;
-	size_t clocks_measured, clocks_met; /* computed clocks decided against an agreement (docs/metrics.md) */
+	size_t clocks_measured,
+		clocks_met; /* computed clocks decided against an agreement (docs/metrics.md) */
 	size_t feedback_count, csat_count;
 	size_t incidents;
 } accord_report_week;
@@ -138,7 +144,8 @@ typedef struct {
 /* A ledger a report reads (several: accord_report_compute_many). */
 typedef struct {
 	const accord_ledger *ledger;
-	const char *name; /* the user's name for it (borrowed), or NULL for a report on one ledger */
+	const char
+		*name; /* the user's name for it (borrowed), or NULL for a report on one ledger */
 } accord_report_source;
 
 /* At most this many ledgers in one report (a tally's ledgers are a 64-bit set). */
@@ -157,8 +164,8 @@ typedef struct accord_report_s {
 	accord_report_options opts;
 	int64_t since, until; /* the effective period (since = INT64_MIN when open) */
 	char ledger_id[ACCORD_ID_HEXLEN + 1]; /* the one ledger's id; "" across ledgers */
-	size_t entry_count;                    /* summed across ledgers */
-	accord_report_ledger *ledgers;         /* what it read, in the order given */
+	size_t entry_count;		      /* summed across ledgers */
+	accord_report_ledger *ledgers;	      /* what it read, in the order given */
 	size_t ledger_count;
 	int across; /* named ledgers: every table says which ledgers each figure came from */
 
@@ -166,15 +173,15 @@ typedef struct accord_report_s {
 	size_t count;
 
 	size_t resolved, closed, open; /* by status */
-	size_t by_severity[5];         /* index 1..4 */
+	size_t by_severity[5];	       /* index 1..4 */
 	accord_report_tally *services; /* incidents and customer-minutes by service */
 	size_t service_count;
 
 	int64_t customers;
-	int64_t customer_seconds; /* saturates at INT64_MAX (accord_saturated) */
-	size_t disputed;          /* disputed windows, listed beside the figure */
-	size_t unconfirmed;       /* incidents whose figure is unconfirmed */
-	size_t voided, duplicates; /* incidents left out: jointly void, or duplicates */
+	int64_t customer_seconds;	       /* saturates at INT64_MAX (accord_saturated) */
+	size_t disputed;		       /* disputed windows, listed beside the figure */
+	size_t unconfirmed;		       /* incidents whose figure is unconfirmed */
+	size_t voided, duplicates;	       /* incidents left out: jointly void, or duplicates */
 	const accord_report_incident *longest; /* incident with the longest window, or NULL */
 	int64_t longest_s;
 
@@ -182,16 +189,16 @@ typedef struct accord_report_s {
 	int64_t score_sum, lost_sum, lost_median;
 
 	size_t sla_count, sla_met;
-	size_t sla_incidents;  /* with at least one measurement */
-	size_t sla_all_met;    /* with every measurement met */
+	size_t sla_incidents; /* with at least one measurement */
+	size_t sla_all_met;   /* with every measurement met */
 	size_t watermelons;
 
 	size_t resolved_total; /* resolved + closed */
 	size_t resolved_joint; /* of those, with a joint resolution */
 	size_t joint_total;    /* joint resolutions, whatever the status */
 	int64_t joint_median_s, joint_p90_s;
-	size_t revised;        /* joint resolutions agreed on a revision */
-	size_t revisions;      /* proposals revised before agreement, summed */
+	size_t revised;	  /* joint resolutions agreed on a revision */
+	size_t revisions; /* proposals revised before agreement, summed */
 	size_t waiting_incidents;
 	accord_report_tally *waiting; /* incidents waiting, by party */
 	size_t waiting_party_count;
@@ -201,7 +208,7 @@ typedef struct accord_report_s {
 	accord_report_tally *owners; /* action items owned by one party */
 	size_t owner_count;
 	size_t joint_open, joint_done, joint_overdue; /* items owned by several parties */
-	uint64_t joint_ledgers;                       /* bit i: ledger i has such items */
+	uint64_t joint_ledgers;			      /* bit i: ledger i has such items */
 
 	accord_report_tally *factors; /* most frequent first */
 	size_t factor_count;
@@ -234,8 +241,8 @@ int accord_report_compute(accord_report **out, const accord_ledger *ledger,
  * came from. ACCORD_EINVALID for more than ACCORD_REPORT_MAX_LEDGERS or a
  * source without a name. The report borrows from every ledger.
  */
-int accord_report_compute_many(accord_report **out, const accord_report_source *sources, size_t count,
-			       const accord_report_options *opts);
+int accord_report_compute_many(accord_report **out, const accord_report_source *sources,
+			       size_t count, const accord_report_options *opts);
 /* "a, b": the names of the ledgers in `set` (a tally's ledgers). Appended to `out`. */
 void accord_report_ledger_names(accord_buf *out, const accord_report *report, uint64_t set);
 void accord_report_free(accord_report *report);

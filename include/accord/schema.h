@@ -36,7 +36,7 @@ int accord_schema_validate(accord_schema_registry *reg, const char *uri, const c
 
 /* What made the last failed accord_schema_validate() of this thread fail. */
 typedef enum {
-	ACCORD_SCHEMA_BAD_VALUE = 0,	 /* a value the schema refuses (or a missing field) */
+	ACCORD_SCHEMA_BAD_VALUE = 0, /* a value the schema refuses (or a missing field) */
 	ACCORD_SCHEMA_UNKNOWN_FIELD, /* a field the schema does not know */
 } accord_schema_failure;
 

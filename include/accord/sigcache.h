@@ -49,10 +49,12 @@ void accord_sigcache_digest(unsigned char *out, const char *sig, size_t sig_len,
  * verified before (as loaded); else 0. Safe from several threads,
  * together with accord_sigcache_put.
  */
-int accord_sigcache_get(accord_pubkey *signer, const accord_sigcache *cache, const unsigned char *digest);
+int accord_sigcache_get(accord_pubkey *signer, const accord_sigcache *cache,
+			const unsigned char *digest);
 
 /* Remember that the signature of `digest`, by `signer`, verified. Thread-safe. */
-void accord_sigcache_put(accord_sigcache *cache, const unsigned char *digest, const accord_pubkey *signer);
+void accord_sigcache_put(accord_sigcache *cache, const unsigned char *digest,
+			 const accord_pubkey *signer);
 
 /* Records found (it loads) and added so far: tests count them. */
 size_t accord_sigcache_count(accord_sigcache *cache);

@@ -43,10 +43,10 @@ int accord_sshsig_verify(accord_pubkey *signer, const char *armor, size_t armor_
 
 /* The signer of an sk-ssh-ed25519@openssh.com (FIDO) signature. */
 typedef struct {
-	unsigned char pk[32];	   /* the Ed25519 key */
-	char application[256];	   /* the FIDO application, usually "ssh:" */
-	unsigned char flags;	   /* the authenticator's flags: 0x01 user present */
-	uint32_t counter;	   /* its signature counter */
+	unsigned char pk[32];  /* the Ed25519 key */
+	char application[256]; /* the FIDO application, usually "ssh:" */
+	unsigned char flags;   /* the authenticator's flags: 0x01 user present */
+	uint32_t counter;      /* its signature counter */
 } accord_sk_signer;
 
 /*

@@ -108,8 +108,8 @@ int accord_commit_signed(accord_buf *out, const git_oid *parent, const accord_ke
  * meanwhile; the ref is untouched on any failure.
  */
 int accord_store_append(git_oid *out, accord_store *store, const char *refname,
-			const git_oid *parent, const char *entry, size_t len,
-			const accord_key *key, int64_t time);
+			const git_oid *parent, const char *entry, size_t len, const accord_key *key,
+			int64_t time);
 
 /* A ledger commit as stored, split the way signature checking needs it. */
 typedef struct {
@@ -124,8 +124,8 @@ typedef struct {
 	size_t message_len;
 	size_t author_off, author_len;	     /* the author line's value, within payload */
 	size_t committer_off, committer_len; /* the committer line's value, within payload */
-	int has_extra_headers; /* encoding, mergetag or anything unexpected */
-	int sig_misplaced;     /* gpgsig is not the last header, where accord writes it */
+	int has_extra_headers;		     /* encoding, mergetag or anything unexpected */
+	int sig_misplaced; /* gpgsig is not the last header, where accord writes it */
 } accord_commit;
 
 /*

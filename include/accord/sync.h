@@ -29,15 +29,14 @@
  * reported as a rollback.
  */
 
-
 /* How an incoming feed head relates to the local one. */
 typedef enum {
-	ACCORD_SYNC_EQUAL = 0,  /* same commit */
-	ACCORD_SYNC_NEW,        /* we have no such feed: take it if it verifies */
-	ACCORD_SYNC_AHEAD,      /* the remote extends ours: fast-forward candidate */
-	ACCORD_SYNC_BEHIND,     /* ours extends the remote's: we push */
-	ACCORD_SYNC_MISSING,    /* the remote has no such feed: we push */
-	ACCORD_SYNC_FORK,       /* neither extends the other: refused */
+	ACCORD_SYNC_EQUAL = 0, /* same commit */
+	ACCORD_SYNC_NEW,       /* we have no such feed: take it if it verifies */
+	ACCORD_SYNC_AHEAD,     /* the remote extends ours: fast-forward candidate */
+	ACCORD_SYNC_BEHIND,    /* ours extends the remote's: we push */
+	ACCORD_SYNC_MISSING,   /* the remote has no such feed: we push */
+	ACCORD_SYNC_FORK,      /* neither extends the other: refused */
 } accord_sync_relation;
 
 /*
@@ -50,10 +49,10 @@ int accord_sync_classify(accord_sync_relation *out, accord_store *store, const g
 /* An incoming feed head for accord_sync_verify. */
 typedef struct {
 	accord_head head;
-	git_oid take;		       /* what to take: its last entry that counts (zero: nothing) */
-	int refused;		       /* set when entries of it do not count */
-	int kind;		       /* the finding's kind (accord_audit_kind), or -1 */
-	int64_t seq;		       /* the seq of the first entry refused */
+	git_oid take; /* what to take: its last entry that counts (zero: nothing) */
+	int refused;  /* set when entries of it do not count */
+	int kind;     /* the finding's kind (accord_audit_kind), or -1 */
+	int64_t seq;  /* the seq of the first entry refused */
 	char entry[GIT_OID_HEXSZ + 1]; /* its commit, "" if unknown */
 	char reason[768];
 } accord_sync_candidate;
@@ -101,7 +100,8 @@ typedef struct {
  * Heads whose objects are unknown here are skipped. *out is malloc'd.
  */
 int accord_sync_rollbacks(accord_sync_rollback **out, size_t *count, accord_store *store,
-			  const accord_head *seen, size_t nseen, const accord_head *now, size_t nnow);
+			  const accord_head *seen, size_t nseen, const accord_head *now,
+			  size_t nnow);
 
 /* Progress of accord's own work: `what` is "verifying entries" (git shows its own). */
 typedef void (*accord_sync_progress_cb)(const char *remote, const char *what, size_t done,
@@ -110,12 +110,15 @@ typedef void (*accord_sync_progress_cb)(const char *remote, const char *what, si
 typedef struct {
 	accord_sync_progress_cb progress;
 	void *payload;
-	const accord_key *key;   /* write a checkpoint with it (NULL: none) */
-	const char *expect_ledger; /* clone: the ledger id to insist on (NULL: take any) */
+	const accord_key *key;		    /* write a checkpoint with it (NULL: none) */
+	const char *expect_ledger;	    /* clone: the ledger id to insist on (NULL: take any) */
 	accord_transport_options transport; /* how git runs (transport.h) */
 } accord_sync_options;
 
-#define ACCORD_SYNC_OPTIONS_INIT { NULL, NULL, NULL, NULL, ACCORD_TRANSPORT_OPTIONS_INIT }
+#define ACCORD_SYNC_OPTIONS_INIT                                      \
+	{                                                             \
+		NULL, NULL, NULL, NULL, ACCORD_TRANSPORT_OPTIONS_INIT \
+	}
 
 /*
  * How many rounds of fetch, verify and push a sync makes when the remote
@@ -131,7 +134,7 @@ typedef struct {
 typedef struct {
 	char feed[ACCORD_KEYID_HEXLEN + 1];
 	int64_t seq;
-	char local[GIT_OID_HEXSZ + 1];  /* the two entries with the same key and seq */
+	char local[GIT_OID_HEXSZ + 1]; /* the two entries with the same key and seq */
 	char remote[GIT_OID_HEXSZ + 1];
 } accord_sync_evidence;
 
@@ -151,9 +154,9 @@ typedef struct {
 	char **pushed; /* refs pushed */
 	size_t pushed_count;
 	char checkpoint[ACCORD_ID_HEXLEN + 1]; /* id of the checkpoint written, or "" */
-	char *error;    /* why the sync failed (transport, push), or NULL */
-	size_t verified; /* entries in the verified ledger */
-	int rounds;      /* rounds of fetch, verify and push (more than 1: the remote moved) */
+	char *error;			       /* why the sync failed (transport, push), or NULL */
+	size_t verified;		       /* entries in the verified ledger */
+	int rounds; /* rounds of fetch, verify and push (more than 1: the remote moved) */
 } accord_sync_result;
 
 void accord_sync_result_free(accord_sync_result *result);

@@ -22,14 +22,17 @@ typedef void (*accord_transport_output_cb)(const char *remote, const char *data,
 					   void *payload);
 
 typedef struct {
-	char *const *env;  /* the environment git runs with (NULL: this process's) */
-	int interactive;   /* a person at a terminal: git shows progress and may ask for
+	char *const *env; /* the environment git runs with (NULL: this process's) */
+	int interactive;  /* a person at a terminal: git shows progress and may ask for
 			      credentials; otherwise it is quiet and never prompts */
 	accord_transport_output_cb output; /* may be NULL; escape what it gets before showing it */
 	void *payload;
 } accord_transport_options;
 
-#define ACCORD_TRANSPORT_OPTIONS_INIT { NULL, 0, NULL, NULL }
+#define ACCORD_TRANSPORT_OPTIONS_INIT \
+	{                             \
+		NULL, 0, NULL, NULL   \
+	}
 
 /*
  * Fetch `remote` (a remote's name or a URL git understands) into
@@ -44,7 +47,7 @@ int accord_transport_fetch(accord_store *store, const char *label, const char *r
 /* How one ref of a push went. */
 enum {
 	ACCORD_PUSH_PENDING = 0,
-	ACCORD_PUSH_OK,       /* the remote has new_id now */
+	ACCORD_PUSH_OK,	      /* the remote has new_id now */
 	ACCORD_PUSH_STALE,    /* the remote no longer had old_id: it moved since the fetch */
 	ACCORD_PUSH_REJECTED, /* refused (a hook, a rule); `why` says so */
 };

@@ -39,18 +39,18 @@ typedef struct {
 } accord_head;
 
 typedef enum {
-	ACCORD_AUDIT_ENTRY_MODIFIED,	 /* (1) bytes changed after signing, proven by the chain or a record */
-	ACCORD_AUDIT_WRONG_SIGNER,	 /* (2) valid signature, but by a key other than the author */
-	ACCORD_AUDIT_ENTRY_MISSING,	 /* (3) sequence numbers skip: an entry was removed */
-	ACCORD_AUDIT_REORDERED,		 /* (4) sequence numbers run backwards in the chain */
-	ACCORD_AUDIT_ROLLBACK,		 /* (5) a feed no longer extends a head verified before */
-	ACCORD_AUDIT_EQUIVOCATION,	 /* (6) two signed entries with one author and seq */
-	ACCORD_AUDIT_FOREIGN_LEDGER,	 /* (7) an entry or feed of another ledger */
-	ACCORD_AUDIT_UNKNOWN_KEY,	 /* (8) signed by a key of no party */
-	ACCORD_AUDIT_REVOKED_KEY,	 /* (9) signed by a key past its cut, its revocation in its causal past */
-	ACCORD_AUDIT_BAD_COSIGN,	 /* (10) a cosign naming a missing or altered proposal */
-	ACCORD_AUDIT_MALFORMED_ENTRY,	 /* (11) not strict JSON, bad UTF-8, duplicate keys, too big */
-	ACCORD_AUDIT_UNKNOWN_TYPE,	 /* (12) a type that is no type name (others are kept, not read) */
+	ACCORD_AUDIT_ENTRY_MODIFIED, /* (1) bytes changed after signing, proven by the chain or a record */
+	ACCORD_AUDIT_WRONG_SIGNER,   /* (2) valid signature, but by a key other than the author */
+	ACCORD_AUDIT_ENTRY_MISSING,  /* (3) sequence numbers skip: an entry was removed */
+	ACCORD_AUDIT_REORDERED,	     /* (4) sequence numbers run backwards in the chain */
+	ACCORD_AUDIT_ROLLBACK,	     /* (5) a feed no longer extends a head verified before */
+	ACCORD_AUDIT_EQUIVOCATION,   /* (6) two signed entries with one author and seq */
+	ACCORD_AUDIT_FOREIGN_LEDGER, /* (7) an entry or feed of another ledger */
+	ACCORD_AUDIT_UNKNOWN_KEY,    /* (8) signed by a key of no party */
+	ACCORD_AUDIT_REVOKED_KEY, /* (9) signed by a key past its cut, its revocation in its causal past */
+	ACCORD_AUDIT_BAD_COSIGN,      /* (10) a cosign naming a missing or altered proposal */
+	ACCORD_AUDIT_MALFORMED_ENTRY, /* (11) not strict JSON, bad UTF-8, duplicate keys, too big */
+	ACCORD_AUDIT_UNKNOWN_TYPE, /* (12) a type that is no type name (others are kept, not read) */
 	ACCORD_AUDIT_UNKNOWN_FIELD,	 /* (12) a field no schema knows (a blame field, say) */
 	ACCORD_AUDIT_SIGNATURE_MISMATCH, /* (13) the signature does not verify over the commit */
 	ACCORD_AUDIT_UNKNOWN_REF,	 /* (14) a ref under refs/accord/ outside the layout */
@@ -61,11 +61,11 @@ typedef enum {
 	ACCORD_AUDIT_WRONG_FEED,	 /* an entry stored in another key's feed */
 	ACCORD_AUDIT_BAD_COMMIT,	 /* commit form: headers, tree, time, parents, encoding */
 	ACCORD_AUDIT_NOT_AUTHORIZED,	 /* any other authorization failure */
-	ACCORD_AUDIT_FALSE_CHECKPOINT,	 /* a checkpoint names a head this copy holds otherwise, with no proof */
-	ACCORD_AUDIT_PAST_CUT,		 /* beyond its key's cut, or resting on such an entry: set aside */
-	ACCORD_AUDIT_PENDING,		 /* names deps this copy does not hold: not valid yet */
-	ACCORD_AUDIT_LATE,		 /* a decision's change not caused by the decision: recorded, no effect */
-	ACCORD_AUDIT_FORKED,		 /* a forked key's entry from the fork on that no other key counted on */
+	ACCORD_AUDIT_FALSE_CHECKPOINT, /* a checkpoint names a head this copy holds otherwise, with no proof */
+	ACCORD_AUDIT_PAST_CUT, /* beyond its key's cut, or resting on such an entry: set aside */
+	ACCORD_AUDIT_PENDING,  /* names deps this copy does not hold: not valid yet */
+	ACCORD_AUDIT_LATE, /* a decision's change not caused by the decision: recorded, no effect */
+	ACCORD_AUDIT_FORKED, /* a forked key's entry from the fork on that no other key counted on */
 	ACCORD_AUDIT_KIND_COUNT
 } accord_audit_kind;
 
@@ -81,8 +81,9 @@ typedef struct {
 	int64_t seq;			    /* 0 when unknown */
 	char commit[41];		    /* "" when none */
 	char entry[ACCORD_ID_HEXLEN + 1];   /* "" when the bytes are no entry */
-	char incident[ACCORD_ID_HEXLEN + 1]; /* the incident the entry is about (its open entry's id), or "" */
-	char *ref;			    /* the ref it was found under, or NULL */
+	char incident[ACCORD_ID_HEXLEN +
+		      1]; /* the incident the entry is about (its open entry's id), or "" */
+	char *ref;	  /* the ref it was found under, or NULL */
 	char *explanation;
 	char label[160]; /* member@party of the feed, or the key id prefix */
 	int set_aside;	 /* left out by a documented rule (past a revocation), not a fault found */
@@ -100,8 +101,8 @@ typedef enum {
 
 /* One commit of a feed, root first. */
 typedef struct {
-	int64_t seq;			/* from the entry, or the position when unreadable */
-	char id[ACCORD_ID_HEXLEN + 1];	/* "" when the bytes are no entry */
+	int64_t seq;		       /* from the entry, or the position when unreadable */
+	char id[ACCORD_ID_HEXLEN + 1]; /* "" when the bytes are no entry */
 	char commit[41];
 	accord_verdict verdict;
 	int sigfail; /* the signature does not verify (modified, or signed over other bytes) */
@@ -110,12 +111,12 @@ typedef struct {
 
 typedef struct {
 	char keyid[ACCORD_KEYID_HEXLEN + 1];
-	char *ref;	      /* the ref it was read from, NULL for heads given */
-	git_oid head;	      /* the head given (zero if the ref named no commit) */
+	char *ref;		     /* the ref it was read from, NULL for heads given */
+	git_oid head;		     /* the head given (zero if the ref named no commit) */
 	accord_verified_item *items; /* every commit read, root first */
 	size_t count;
-	int64_t valid;	      /* entries that count: seq 1 .. valid */
-	git_oid valid_head;   /* the last of them (zero when valid == 0) */
+	int64_t valid;		  /* entries that count: seq 1 .. valid */
+	git_oid valid_head;	  /* the last of them (zero when valid == 0) */
 	const accord_entry *last; /* its entry, NULL when valid == 0 */
 	/*
 	 * Entries that count or are set aside by a rule (beyond a cut, resting
@@ -129,8 +130,8 @@ typedef struct {
 typedef struct {
 	char ledger[ACCORD_ID_HEXLEN + 1]; /* "" if no genesis could be found */
 	char title[256];
-	const accord_entry *genesis;	  /* NULL if none counts */
-	accord_entry **entries;		  /* entries that count, in ledger order, owned */
+	const accord_entry *genesis; /* NULL if none counts */
+	accord_entry **entries;	     /* entries that count, in ledger order, owned */
 	size_t count;
 	accord_verified_feed *feeds; /* sorted by key id */
 	size_t feed_count;
@@ -143,7 +144,7 @@ typedef struct {
 	int64_t max_lamport;
 	int64_t first_time, last_time; /* period covered by the entries that count */
 	struct accord_causal *causal;  /* frontiers of the entries read (causal.h), owned */
-	accord_parties parties; /* membership after the last entry that counts */
+	accord_parties parties;	       /* membership after the last entry that counts */
 	/* private */
 	size_t finding_cap;
 } accord_verification;
@@ -153,7 +154,7 @@ typedef struct {
 	int threads;		     /* signature-checking threads; 0 = one per CPU (at most 8) */
 	const accord_head *evidence; /* evidence heads beyond the repository's evidence refs */
 	size_t evidence_count;
-	int no_evidence_refs;	     /* do not read refs/accord/evidence/ */
+	int no_evidence_refs; /* do not read refs/accord/evidence/ */
 	/*
 	 * Keep of each entry only what the rules read, once its signature and
 	 * schema are checked (accord_entry_drop_text): the verdicts are the
@@ -170,7 +171,10 @@ typedef struct {
 } accord_verify_options;
 
 #define ACCORD_VERIFY_OPTIONS_VERSION 1
-#define ACCORD_VERIFY_OPTIONS_INIT { ACCORD_VERIFY_OPTIONS_VERSION, 0, NULL, 0, 0, 0, 0 }
+#define ACCORD_VERIFY_OPTIONS_INIT                                 \
+	{                                                          \
+		ACCORD_VERIFY_OPTIONS_VERSION, 0, NULL, 0, 0, 0, 0 \
+	}
 
 #define ACCORD_EVIDENCE_PREFIX "refs/accord/evidence/"
 
@@ -217,8 +221,8 @@ int accord_verification_counts(const accord_verification *v, const char *keyid, 
  * checks). `item` (may be NULL) names where.
  */
 void accord_verification_add(accord_verification *v, accord_audit_kind kind, const char *feed,
-			     const accord_verified_item *item, const char *ref, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+			     const accord_verified_item *item, const char *ref, const char *fmt,
+			     ...) __attribute__((format(printf, 6, 7)));
 
 /* Sort the findings (feed, seq, kind) and label them; after accord_verification_add. */
 void accord_verification_sort(accord_verification *v);

@@ -146,7 +146,8 @@ static void serve(int fd)
 			}
 			if (reply(fd, out, o) < 0)
 				return;
-		} else if (in[0] == 13 && n >= 9) { /* SIGN_REQUEST: string blob | string data | u32 flags */
+		} else if (in[0] == 13 &&
+			   n >= 9) { /* SIGN_REQUEST: string blob | string data | u32 flags */
 			uint32_t bl = get_u32(in + 1), dl;
 			const struct id *id = NULL;
 			unsigned char sigblob[256];
@@ -196,7 +197,8 @@ int main(int argc, char **argv)
 
 	if (argc < 4 || sodium_init() < 0 ||
 	    sodium_hex2bin(seed, sizeof(seed), argv[2], strlen(argv[2]), NULL, NULL, NULL) < 0) {
-		fprintf(stderr, "usage: sk-agent SOCKET SEEDHEX PUBFILE [--flags N] [--identity sk:APP|plain]...\n");
+		fprintf(stderr,
+			"usage: sk-agent SOCKET SEEDHEX PUBFILE [--flags N] [--identity sk:APP|plain]...\n");
 		return 2;
 	}
 	crypto_sign_seed_keypair(pk, sk, seed);
@@ -208,10 +210,12 @@ int main(int argc, char **argv)
 
 			id->sk = strncmp(argv[i + 1], "sk:", 3) == 0;
 			id->app = id->sk ? argv[i + 1] + 3 : "";
-			id->bloblen = put_str(id->blob, id->sk ? SK_TYPE : "ssh-ed25519", id->sk ? strlen(SK_TYPE) : 11);
+			id->bloblen = put_str(id->blob, id->sk ? SK_TYPE : "ssh-ed25519",
+					      id->sk ? strlen(SK_TYPE) : 11);
 			id->bloblen += put_str(id->blob + id->bloblen, pk, sizeof(pk));
 			if (id->sk)
-				id->bloblen += put_str(id->blob + id->bloblen, id->app, strlen(id->app));
+				id->bloblen +=
+					put_str(id->blob + id->bloblen, id->app, strlen(id->app));
 		} else {
 			fprintf(stderr, "sk-agent: unknown option %s\n", argv[i]);
 			return 2;
@@ -234,8 +238,8 @@ int main(int argc, char **argv)
 	}
 	memcpy(sa.sun_path, argv[1], strlen(argv[1]));
 	unlink(argv[1]);
-	if ((lfd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    listen(lfd, 8) < 0) {
+	if ((lfd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0 ||
+	    bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(lfd, 8) < 0) {
 		perror("sk-agent");
 		return 1;
 	}
