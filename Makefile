@@ -11,7 +11,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 VERSION := 0.1.0
 
-# zlib: lib/batch.c compresses objects to write packfiles in bulk (libgit2 links it anyway).
+# zlib: lib/store/batch.c compresses objects to write packfiles in bulk (libgit2 links it anyway).
 # libmbedcrypto (no pkg-config file in Debian 12): the SHA-1 of those packs' trailers, which
 # libsodium lacks; Debian's libgit2 loads it anyway.
 PKGS := libsodium libgit2 libcjson zlib
@@ -38,11 +38,14 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 CFLAGS ?= $(OPT) -g
+# lib/ has one folder per layer, lowest first (README "Layers"); a module's
+# private headers sit beside it and are found by their bare name.
+LIB_DIRS := util crypto entry store ledger sync audit report
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DACCORD_VERSION='"$(VERSION)"' $(WARN) $(CFLAGS) $(SANFLAGS) \
-	-Iinclude -Ilib -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
+	-Iinclude $(LIB_DIRS:%=-Ilib/%) -I$(BUILD)/gen $(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
 
-LIB_SRC := $(sort $(wildcard lib/*.c))
+LIB_SRC := $(sort $(wildcard $(LIB_DIRS:%=lib/%/*.c)))
 CMD_SRC := $(sort $(wildcard cmd/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 SCHEMAS := $(sort $(wildcard schemas/*.json))

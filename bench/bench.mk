@@ -7,7 +7,7 @@ BENCH_GEN := $(BUILD)/bench/gen
 BENCH_LIMIT := $(BUILD)/bench/verify-limit
 BENCH_BIN := $(BENCH_GEN) $(BENCH_LIMIT)
 
-# lib/batch.c deflates pack objects with zlib (which libgit2 links anyway).
+# lib/store/batch.c deflates pack objects with zlib (which libgit2 links anyway).
 ifeq ($(filter -lz,$(PKG_LIBS)),)
 PKG_LIBS += $(shell pkg-config --libs zlib 2>/dev/null || echo -lz)
 endif

@@ -3,7 +3,7 @@
  * issue 7. Everything goes through the library: entries encoded by
  * accord_entry_encode (the encoder under accord_entry_build), commits
  * signed and laid out by accord_commit_signed (what accord_store_append
- * writes), written in bulk as packfiles by accord_batch (lib/batch.c).
+ * writes), written in bulk as packfiles by accord_batch (lib/store/batch.c).
  *
  * The ledger is a pure function of --entries and --seed: parties and
  * members, keys (derived from the seed), times, incidents and every word

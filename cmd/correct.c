@@ -1,6 +1,6 @@
 /*
  * Corrections without rewriting: amend, retract, void, duplicate. Each is
- * an entry of its own; what it changes is derived (lib/incident.c), so the
+ * an entry of its own; what it changes is derived (lib/ledger/incident.c), so the
  * log keeps what was said before.
  */
 #include <stdlib.h>

@@ -423,7 +423,7 @@ static const accord_dispute *time_dispute(const accord_incident *inc, const acco
 /*
  * After a timeline line: its signed time is disputed, or was and the
  * signer accepted the other; then the line carries (and the timeline is
- * sorted by, lib/incident.c) the agreed time, and this names the signed one.
+ * sorted by, lib/ledger/incident.c) the agreed time, and this names the signed one.
  */
 static void print_time_dispute(const accord_dispute *d)
 {

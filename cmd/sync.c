@@ -314,7 +314,7 @@ done:
 /*
  * A dispute of a time that arrived, as its incident reads it (who disputes
  * whose time, the signed and the disputer's time, why), into `arr`; one
- * that counts for nothing (lib/incident.c marks it) is left out.
+ * that counts for nothing (lib/ledger/incident.c marks it) is left out.
  */
 static int add_arrived_dispute(cJSON *arr, accord_ctx *ctx, const accord_entry *e)
 {

@@ -17,9 +17,9 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-om
 FUZZ_PKG_CFLAGS := $(or $(PKG_CFLAGS),$(shell pkg-config --cflags libsodium libgit2 libcjson zlib 2>/dev/null))
 FUZZ_PKG_LIBS := $(or $(PKG_LIBS),$(shell pkg-config --libs libsodium libgit2 libcjson zlib 2>/dev/null) -lmbedcrypto -lm)
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -DACCORD_VERSION='"fuzz"' -g -O1 $(FUZZ_SAN) \
-	-Iinclude -Ilib -I$(FUZZ_DIR)/gen $(FUZZ_PKG_CFLAGS)
+	-Iinclude $(LIB_DIRS:%=-Ilib/%) -I$(FUZZ_DIR)/gen $(FUZZ_PKG_CFLAGS)
 FUZZ_LIBS := $(FUZZ_PKG_LIBS) -lz -lpthread
-FUZZ_LIB_OBJ := $(patsubst lib/%.c,$(FUZZ_DIR)/lib/%.o,$(sort $(wildcard lib/*.c))) $(FUZZ_DIR)/gen/schemas_gen.o
+FUZZ_LIB_OBJ := $(patsubst lib/%.c,$(FUZZ_DIR)/lib/%.o,$(LIB_SRC)) $(FUZZ_DIR)/gen/schemas_gen.o
 FUZZ_BINS := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz-%)
 
 .PHONY: fuzz fuzz-run
@@ -60,4 +60,4 @@ fuzz-run: fuzz
 		grep -E '^Done|stat::number_of_executed_units' $(FUZZ_DIR)/fuzz-$$n.log; \
 	done
 
--include $(wildcard $(FUZZ_DIR)/lib/*.d)
+-include $(wildcard $(FUZZ_DIR)/lib/*/*.d)

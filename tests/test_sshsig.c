@@ -1,5 +1,5 @@
 /*
- * Tests for lib/sshsig.c: interoperability with the real OpenSSH
+ * Tests for lib/crypto/sshsig.c: interoperability with the real OpenSSH
  * ssh-keygen in both directions, a fixed vector made by ssh-keygen
  * (tests/fixtures/sshsig/), and hostile signatures.
  */

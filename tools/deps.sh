@@ -19,6 +19,8 @@ if [ "${ACCORD_DEPS_TESTS:-0}" = 1 ]; then
 	command -v ssh-keygen >/dev/null 2>&1 || need="$need openssh-client"
 	# business hours name zones: test_hours and agreement.sh read the tz database
 	[ -f /usr/share/zoneinfo/Europe/Copenhagen ] || need="$need tzdata"
+	# tools/check-format.sh (tests/e2e/format.sh): the formatter .clang-format is written for
+	command -v clang-format-14 >/dev/null 2>&1 || need="$need clang-format-14"
 fi
 [ -z "$need" ] && exit 0
 cmd="apt-get install -y$need"

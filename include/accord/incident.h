@@ -211,7 +211,7 @@ typedef struct {
 
 /*
  * A dispute of the time another party signed on an entry of the incident
- * (docs/metrics.md, "Disputed times"); lib/clock.c decides which clocks
+ * (docs/metrics.md, "Disputed times"); lib/ledger/clock.c decides which clocks
  * read that time. Settled when the entry's party co-signs it (the
  * disputer's time is then agreed), ended when its author retracts it.
  */

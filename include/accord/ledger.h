@@ -56,7 +56,7 @@ typedef struct {
  * opts->heads), as the verification engine judges it. The one way in.
  *
  * With opts->cache_key (and no opts->heads) the ledger keeps a private cache
- * of what this repository already verified (the index, lib/index.h), so
+ * of what this repository already verified (the index, lib/ledger/index.h), so
  * that opening costs O(feeds + new entries); the cache is authenticated
  * with that key and re-derived from the refs, by a full verification,
  * whenever it does not authenticate or the refs moved in a way it cannot

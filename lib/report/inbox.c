@@ -84,7 +84,7 @@ static int owns(const accord_action *a, const char *party)
 }
 
 /*
- * Proposals waiting for our cosignature (lib/incident.c decides which). A
+ * Proposals waiting for our cosignature (lib/ledger/incident.c decides which). A
  * new kind of proposal the incident knows of (an agreement) comes through
  * accord_incident_pending and needs only its wording here.
  */
@@ -115,7 +115,7 @@ static void add_proposals(accord_inbox *box, const accord_ledger *l, const accor
 }
 
 /*
- * Our acknowledge clock on `inc` (lib/clock.c: the agreement in force,
+ * Our acknowledge clock on `inc` (lib/ledger/clock.c: the agreement in force,
  * business hours, pauses), into `s` and `o`; nothing without an agreement.
  */
 static void add_acknowledge(accord_buf *s, cJSON *o, const accord_ledger *l,

@@ -835,7 +835,7 @@ static int is_proposal(const accord_entry *e)
  * times"): `at` no later than the dispute itself; the entry it names, and
  * its `evidence`, in its causal past; that entry another party's, the
  * evidence the disputer's own party's, with the entry in its causal past.
- * Whether a clock reads the entry's time is the derivation's (lib/clock.c).
+ * Whether a clock reads the entry's time is the derivation's (lib/ledger/clock.c).
  * Without a graph (the CLI checking its own entry) the CLI checked those.
  * The event's party may co-sign it: a cosign names it like a proposal.
  */
@@ -1238,7 +1238,7 @@ static int apply_cosign(accord_parties *p, const accord_entry *e)
 	/*
 	 * Signing what a revoked key proposed before it heard of its cut is
 	 * no fault of the signer: the cosign counts, to no effect
-	 * (lib/incident.c), and the signer's later work stands.
+	 * (lib/ledger/incident.c), and the signer's later work stands.
 	 */
 	if (id && !accord_idmap_get(&p->proposals, id) && p->set_aside &&
 	    p->set_aside(p->cut_floor_arg, e, id))
@@ -1310,7 +1310,7 @@ static int apply_on_incident(accord_parties *p, const accord_entry *e, const acc
 		return apply_dispute(p, e, m);
 	if (!strcmp(t, "status"))
 		return apply_status(p, e, inc);
-	/* amend, retract: their effect is the derivation's (lib/incident.c), shown when it has none */
+	/* amend, retract: their effect is the derivation's (lib/ledger/incident.c), shown when it has none */
 	if (!strcmp(t, "note") || !strcmp(t, "sla") || !strcmp(t, "feedback") ||
 	    !strcmp(t, "amend") || !strcmp(t, "retract"))
 		return 0;

@@ -9,7 +9,7 @@
 /*
  * The index: the ledger module's private cache of what this repository has
  * already verified, so that everyday commands cost O(feeds + size of the
- * incident), not O(size of the ledger). Only lib/ledger.c opens it
+ * incident), not O(size of the ledger). Only lib/ledger/ledger.c opens it
  * (accord_ledger_open); callers never know whether it was used. It lives
  * in <gitdir>/accord/index/ and holds:
  *   state                  the verified feed heads, the Lamport clock, the

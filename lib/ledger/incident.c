@@ -1,7 +1,7 @@
 /*
  * An incident's state, derived from its entries in ledger order; decisions
  * (a close, a new round) are judged on their own causal past. Facts
- * belong to the party that recorded them (lib/figure.c decides which impact
+ * belong to the party that recorded them (lib/ledger/figure.c decides which impact
  * windows count); corrections (amend, retract, void, duplicate) are entries
  * of their own, so nothing is rewritten.
  */
@@ -429,7 +429,7 @@ static void add_ticket(accord_incident *inc, const accord_entry *e, const char *
 /*
  * Two members of one party writing a window with the same start, neither
  * knowing of the other's: the later in ledger order replaces the earlier
- * (lib/figure.c), and both are shown as a conflict until a later version
+ * (lib/ledger/figure.c), and both are shown as a conflict until a later version
  * knows of both.
  */
 static void impact_conflict(accord_incident *inc, const accord_parties *p, const accord_entry *e)
@@ -1384,7 +1384,7 @@ int accord_incident_build_from(accord_incident **out, const accord_parties *part
 	sort_timeline(inc);
 	inc->derive = NULL;
 	accord_idmap_dispose(&d.held);
-	/* what the clocks (lib/clock.c) measure: the status history as decided, who involved whom */
+	/* what the clocks (lib/ledger/clock.c) measure: the status history as decided, who involved whom */
 	inc->steps = (accord_status_step *)d.steps;
 	inc->step_count = d.step_count;
 	inc->involved_by = d.party_by;
@@ -1508,7 +1508,7 @@ const accord_entry **accord_incident_pending(const accord_incident *inc, const c
 		if (!c->joint && !c->retracted && !listed(c->signed_by, c->signed_count, party))
 			ACCORD_PUSH(out, n, c->entry);
 	}
-	/* a pause that stops its setter's own clock waits for the party waited on (lib/clock.c) */
+	/* a pause that stops its setter's own clock waits for the party waited on (lib/ledger/clock.c) */
 	for (i = 1; i < inc->step_count; i++) {
 		const accord_status_step *st = &inc->steps[i];
 		const char *on = accord_entry_str(st->entry, "on");

@@ -1,6 +1,6 @@
 /*
  * Inside the incident module: impact windows as party-owned figures
- * (lib/figure.c) and the helpers lib/incident.c and lib/figure.c share.
+ * (lib/ledger/figure.c) and the helpers lib/ledger/incident.c and lib/ledger/figure.c share.
  * Not part of the public API.
  */
 #ifndef ACCORD_FIGURE_H
