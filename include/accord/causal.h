@@ -17,7 +17,7 @@
  */
 typedef struct accord_causal accord_causal;
 
-/* An empty graph. ACCORD_ENOMEM. Free with accord_causal_free(). */
+/* An empty graph. Free with accord_causal_free(). */
 int accord_causal_new(accord_causal **out);
 
 /*

@@ -19,7 +19,8 @@ enum {
 	ACCORD_ELOCKED = -9,	/* lock held by someone else */
 	ACCORD_EMODIFIED = -10, /* ref moved under us (compare-and-swap lost) */
 	ACCORD_EPASS = -11,	/* wrong or missing passphrase */
-	ACCORD_ENOMEM = -12,
+	ACCORD_ENOMEM =
+		-12, /* secure memory (sodium_malloc) refused: RLIMIT_MEMLOCK; heap exhaustion aborts */
 };
 
 /* The message of the last failure on this thread, or "" if none. Borrowed. */

@@ -19,6 +19,7 @@
 #include "accord/incident.h"
 #include "accord/json.h"
 #include "accord/timefmt.h"
+#include "alloc.h"
 
 #define HEADS_FILE "verified-heads"
 
@@ -75,7 +76,7 @@ static void modified(accord_verification *v, const accord_verified_item *it, con
 			    &e,
 			    "the signature does not verify and %s: the entry was changed after it was signed",
 			    why) < 0)
-			abort();
+			accord_oom();
 		free(f->explanation);
 		f->explanation = e;
 		f->kind = ACCORD_AUDIT_ENTRY_MODIFIED;
@@ -109,7 +110,7 @@ static void check_checkpoints(accord_audit *a, accord_verification *v)
 			if (n == cap) {
 				cap = cap ? cap * 2 : 64;
 				if (!(claims = realloc(claims, cap * sizeof(*claims))))
-					abort();
+					accord_oom();
 			}
 			snprintf(claims[n].feed, sizeof(claims[n].feed), "%s", feed);
 			snprintf(claims[n].hash, sizeof(claims[n].hash), "%s", hash);
@@ -233,7 +234,7 @@ static int check_late(accord_verification *v)
 	if (!v->causal)
 		return 0;
 	if (!(incs = calloc(v->count + 1, sizeof(*incs))))
-		abort();
+		accord_oom();
 	for (i = 0; i < v->count; i++) {
 		const accord_entry *e = v->entries[i];
 		incident_entries *li;
@@ -246,7 +247,7 @@ static int check_late(accord_verification *v)
 		}
 		li->entries = realloc(li->entries, (li->count + 1) * sizeof(*li->entries));
 		if (!li->entries)
-			abort();
+			accord_oom();
 		li->entries[li->count++] = e;
 	}
 	for (i = 0; i < n && error == 0; i++) {
@@ -295,7 +296,7 @@ int accord_audit_run(accord_audit **out, accord_store *store, const accord_audit
 		return error;
 	if (!(a = calloc(1, sizeof(*a))) ||
 	    !(a->feeds = calloc(v->feed_count + 1, sizeof(*a->feeds))))
-		abort();
+		accord_oom();
 	memcpy(a->ledger, v->ledger, sizeof(a->ledger));
 	memcpy(a->title, v->title, sizeof(a->title));
 	a->feed_count = v->feed_count;
@@ -409,7 +410,7 @@ int accord_audit_heads_read(accord_verified_head **out, size_t *count, char *led
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
 			if (!(heads = realloc(heads, cap * sizeof(*heads))))
-				abort();
+				accord_oom();
 		}
 		heads[n++] = h;
 	}
@@ -445,7 +446,7 @@ int accord_audit_heads_write(accord_store *store, const accord_audit *a)
 	if ((error = accord_store_state_path(&path, store, HEADS_FILE)) < 0)
 		goto done;
 	if (asprintf(&tmp, "%s.tmp.%ld", path, (long)getpid()) < 0)
-		abort();
+		accord_oom();
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		error = accord_error_set(ACCORD_ERROR, "can't open %s for writing: %s", tmp,

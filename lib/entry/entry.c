@@ -7,6 +7,7 @@
 #include "accord/json.h"
 #include "accord/schema.h"
 #include "accord/timefmt.h"
+#include "alloc.h"
 
 /*
  * The types this version interprets. A type added here needs its schema in
@@ -120,8 +121,7 @@ static int copy_deps(accord_entry *e)
 	e->dep_count = (size_t)cJSON_GetArraySize(deps);
 	if (!e->dep_count)
 		return 0;
-	if (!(e->deps = calloc(e->dep_count, sizeof(*e->deps))))
-		return accord_error_set(ACCORD_ENOMEM, "out of memory");
+	e->deps = accord_xcalloc(e->dep_count, sizeof(*e->deps));
 	cJSON_ArrayForEach(d, deps) {
 		if (!cJSON_IsString(d) || strlen(d->valuestring) != ACCORD_ID_HEXLEN)
 			return accord_error_set(ACCORD_EINVALID, "deps: not an entry id");
@@ -146,8 +146,7 @@ int accord_entry_parse(accord_entry **out, const char *raw, size_t len)
 		return accord_error_set(ACCORD_EINVALID,
 					"entry is %zu bytes, larger than the %d-byte limit", len,
 					ACCORD_ENTRY_MAX);
-	if (!(e = calloc(1, sizeof(*e))))
-		return accord_error_set(ACCORD_ENOMEM, "out of memory");
+	e = accord_xcalloc(1, sizeof(*e));
 	if ((error = accord_json_parse_strict(&e->json, raw, len, ACCORD_ENTRY_MAX, 1)) < 0)
 		goto fail;
 	s = cJSON_IsObject(e->json) ? accord_json_str(e->json, "type") : NULL;
@@ -159,10 +158,7 @@ int accord_entry_parse(accord_entry **out, const char *raw, size_t len)
 						    "envelope.schema.json",
 					    e->json)) < 0)
 		goto fail;
-	if (!(e->raw = malloc(len + 1))) {
-		error = accord_error_set(ACCORD_ENOMEM, "out of memory");
-		goto fail;
-	}
+	e->raw = accord_xmalloc(len + 1);
 	memcpy(e->raw, raw, len);
 	e->raw[len] = '\0';
 	e->raw_len = len;

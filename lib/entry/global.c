@@ -1,9 +1,17 @@
+#include <stdlib.h>
+
+#include <cJSON.h>
 #include <git2.h>
 #include <sodium.h>
 
 #include "accord/error.h"
 #include "accord/global.h"
 #include "accord/schema.h"
+
+#include "alloc.h"
+
+/* cJSON follows the library's out-of-memory policy (alloc.h). */
+static cJSON_Hooks json_hooks = { accord_xmalloc, free };
 
 int accord_init(void)
 {
@@ -21,6 +29,7 @@ int accord_init(void)
 	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)(4 << 20));
 	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)(1 << 20));
 	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)(8 << 20));
+	cJSON_InitHooks(&json_hooks);
 	return 0;
 }
 

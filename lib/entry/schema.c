@@ -28,6 +28,7 @@
 #include "schema_impl.h"
 #include "schema_uri.h"
 #include "schemas_gen.h"
+#include "alloc.h"
 
 const char *const accord_schema_kw_names[KW_COUNT] = {
 	"$id",
@@ -124,7 +125,7 @@ struct node_info *accord_schema_map_slot(accord_schema_registry *reg, const cJSO
 		reg->map_cap = oldcap ? oldcap * 2 : 64;
 		reg->map = calloc(reg->map_cap, sizeof(*reg->map));
 		if (!reg->map)
-			abort();
+			accord_oom();
 		for (j = 0; j < oldcap; j++) {
 			if (!old[j].node)
 				continue;
@@ -153,9 +154,7 @@ int accord_schema_registry_new(accord_schema_registry **out)
 
 	if (!out)
 		return accord_error_set(ACCORD_EINVALID, "schema registry: no output pointer");
-	reg = calloc(1, sizeof(*reg));
-	if (!reg)
-		return accord_error_set(ACCORD_ENOMEM, "schema registry: out of memory");
+	reg = accord_xcalloc(1, sizeof(*reg));
 	reg->utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 	*out = reg;
 	return 0;
@@ -446,10 +445,10 @@ static void disc_build(accord_schema_registry *reg, struct snode *sn)
 	if (n < 2 || !(first = follow_refs(reg, arr->child)) ||
 	    !cJSON_IsObject(first->kw[KW_PROPERTIES]))
 		return;
-	d = xrealloc(NULL, sizeof(*d));
+	d = accord_xrealloc(NULL, sizeof(*d));
 	d->n = n;
-	d->alt = xrealloc(NULL, n * sizeof(*d->alt));
-	d->want = xrealloc(NULL, n * sizeof(*d->want));
+	d->alt = accord_xrealloc(NULL, n * sizeof(*d->alt));
+	d->want = accord_xrealloc(NULL, n * sizeof(*d->want));
 	cJSON_ArrayForEach(key, first->kw[KW_PROPERTIES]) {
 		i = 0;
 		cJSON_ArrayForEach(alt, arr) {

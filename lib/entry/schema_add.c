@@ -18,6 +18,7 @@
 #include "accord/schema.h"
 #include "schema_impl.h"
 #include "schema_uri.h"
+#include "alloc.h"
 
 #define DRAFT07_URI "http://json-schema.org/draft-07/schema"
 
@@ -96,7 +97,7 @@ static void walk_node(struct walk *w, const cJSON *node, const cJSON *const kw[K
 	struct snode *sn = calloc(1, sizeof(*sn));
 
 	if (!sn)
-		abort();
+		accord_oom();
 	memcpy(sn->kw, kw, sizeof(sn->kw));
 	if (cJSON_IsArray(kw[KW_TYPE])) {
 		const cJSON *t;

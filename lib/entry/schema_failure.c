@@ -284,7 +284,7 @@ int accord_schema_report_alternatives(struct vctx *c, const cJSON *arr, const ch
 				continue;
 			GROW(seen, nseen, aseen);
 			if (aalt < aseen) {
-				seen_alt = xrealloc(seen_alt, aseen * sizeof(*seen_alt));
+				seen_alt = accord_xrealloc(seen_alt, aseen * sizeof(*seen_alt));
 				aalt = aseen;
 			}
 			seen[nseen] = c->cf[k];

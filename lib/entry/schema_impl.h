@@ -11,8 +11,8 @@
  *   schema_validate.c  validating an instance, keyword by keyword
  *   schema_failure.c   recording failures and choosing the message reported
  *
- * Out of memory aborts (xrealloc), as in accord_buf; only
- * accord_schema_registry_new() returns ACCORD_ENOMEM.
+ * Out of memory aborts (accord_xrealloc, lib/util/alloc.h), as everywhere
+ * in the library.
  */
 #ifndef ACCORD_SCHEMA_IMPL_H
 #define ACCORD_SCHEMA_IMPL_H
@@ -29,6 +29,7 @@
 
 #include "accord/schema.h"
 #include "schema_regex.h"
+#include "alloc.h"
 
 /*
  * Nested schema objects a document may have, and nested evaluations
@@ -160,18 +161,9 @@ struct accord_schema_registry {
 	locale_t utf8;
 };
 
-static inline void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-
-	if (!q)
-		abort(); /* as accord_buf does: out of memory is not recoverable here */
-	return q;
-}
-
 static inline char *xstrndup(const char *s, size_t n)
 {
-	char *p = xrealloc(NULL, n + 1);
+	char *p = accord_xrealloc(NULL, n + 1);
 
 	memcpy(p, s, n);
 	p[n] = '\0';
@@ -210,12 +202,12 @@ static inline int is_count(const cJSON *v)
 	       is_integral(v->valuedouble);
 }
 
-#define GROW(arr, n, a)                                                \
-	do {                                                           \
-		if ((n) == (a)) {                                      \
-			(a) = (a) ? (a)*2 : 8;                         \
-			(arr) = xrealloc((arr), (a) * sizeof(*(arr))); \
-		}                                                      \
+#define GROW(arr, n, a)                                                       \
+	do {                                                                  \
+		if ((n) == (a)) {                                             \
+			(a) = (a) ? (a)*2 : 8;                                \
+			(arr) = accord_xrealloc((arr), (a) * sizeof(*(arr))); \
+		}                                                             \
 	} while (0)
 
 static inline int hexval(const char *p, int n, unsigned long *out)

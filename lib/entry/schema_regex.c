@@ -622,7 +622,7 @@ static void fm_compile(accord_regex *pat, const char *p)
 		    (items[i + 1].min == 0 || !fm_disjoint(&items[i], &items[i + 1])))
 			goto fallback;
 	if (!items)
-		items = xrealloc(NULL, sizeof(*items));
+		items = accord_xrealloc(NULL, sizeof(*items));
 	pat->items = items;
 	pat->nitems = n;
 	return;
@@ -704,7 +704,7 @@ int accord_regex_compile(accord_regex **out, const char *pattern, locale_t utf8,
 		accord_buf_dispose(&ere);
 		return -1;
 	}
-	pat = xrealloc(NULL, sizeof(*pat));
+	pat = accord_xrealloc(NULL, sizeof(*pat));
 	pat->items = NULL;
 	pat->nitems = 0;
 	if (utf8)

@@ -80,16 +80,16 @@ struct vctx {
 };
 
 /* GROW for an array that starts in `local`. */
-#define GROW_LOCAL(arr, n, a, local)                                                 \
-	do {                                                                         \
-		if ((n) == (a)) {                                                    \
-			void *p_ = xrealloc((arr) == (local) ? NULL : (void *)(arr), \
-					    (a)*2 * sizeof(*(arr)));                 \
-			if ((arr) == (local))                                        \
-				memcpy(p_, (local), (n) * sizeof(*(arr)));           \
-			(arr) = p_;                                                  \
-			(a) *= 2;                                                    \
-		}                                                                    \
+#define GROW_LOCAL(arr, n, a, local)                                                        \
+	do {                                                                                \
+		if ((n) == (a)) {                                                           \
+			void *p_ = accord_xrealloc((arr) == (local) ? NULL : (void *)(arr), \
+						   (a)*2 * sizeof(*(arr)));                 \
+			if ((arr) == (local))                                               \
+				memcpy(p_, (local), (n) * sizeof(*(arr)));                  \
+			(arr) = p_;                                                         \
+			(a) *= 2;                                                           \
+		}                                                                           \
 	} while (0)
 
 static inline void path_push(struct vctx *c, const char *name, size_t index)

@@ -6,6 +6,7 @@
 #include "accord/encode.h"
 #include "accord/json.h"
 #include "accord/timefmt.h"
+#include "alloc.h"
 
 static char *dup_or_null(const char *s)
 {
@@ -14,7 +15,7 @@ static char *dup_or_null(const char *s)
 	if (!s)
 		return NULL;
 	if (!(d = strdup(s)))
-		abort();
+		accord_oom();
 	return d;
 }
 
@@ -35,7 +36,7 @@ static accord_agreement *from_object(const cJSON *body)
 	if (!with || strlen(with) > 64)
 		return NULL;
 	if (!(a = calloc(1, sizeof(*a))))
-		abort();
+		accord_oom();
 	snprintf(a->provider, sizeof(a->provider), "%s", with);
 	a->service = dup_or_null(accord_json_str(body, "service"));
 	a->severity = int_or(body, "severity", 0);
@@ -118,7 +119,7 @@ void accord_agreement_save(accord_buf *out, const accord_agreement *a)
 	if (a->withdrawn_by[0])
 		cJSON_AddStringToObject(o, "withdrawn_by", a->withdrawn_by);
 	if (!(text = cJSON_PrintUnformatted(o)))
-		abort();
+		accord_oom();
 	accord_buf_puts(out, text);
 	cJSON_free(text);
 	cJSON_Delete(o);

@@ -9,6 +9,7 @@
 #include "accord/causal.h"
 #include "accord/error.h"
 #include "accord/idmap.h"
+#include "alloc.h"
 
 struct node {
 	char id[ACCORD_ID_HEXLEN + 1]; /* copies: entries may go before the graph */
@@ -38,10 +39,8 @@ struct accord_causal {
 
 int accord_causal_new(accord_causal **out)
 {
-	accord_causal *c = calloc(1, sizeof(*c));
+	accord_causal *c = accord_xcalloc(1, sizeof(*c));
 
-	if (!c)
-		return accord_error_set(ACCORD_ENOMEM, "out of memory");
 	*out = c;
 	return 0;
 }
@@ -54,7 +53,7 @@ static uint32_t feed_index(accord_causal *c, const char *keyid)
 		return f->ix;
 	if (!(f = calloc(1, sizeof(*f))) ||
 	    !(c->fx = realloc(c->fx, (c->nfeeds + 1) * sizeof(*c->fx))))
-		abort();
+		accord_oom();
 	memcpy(f->keyid, keyid, sizeof(f->keyid));
 	f->ix = (uint32_t)c->nfeeds;
 	c->fx[c->nfeeds++] = f;
@@ -88,7 +87,7 @@ size_t accord_causal_add(accord_causal *c, const accord_entry *e)
 		return 0;
 	own = feed_index(c, e->author.id);
 	if (!(nd = calloc(1, sizeof(*nd) + c->nfeeds * sizeof(uint32_t))))
-		abort();
+		accord_oom();
 	memcpy(nd->id, e->id, sizeof(nd->id));
 	memcpy(nd->author, e->author.id, sizeof(nd->author));
 	nd->seq = e->seq;
@@ -96,7 +95,7 @@ size_t accord_causal_add(accord_causal *c, const accord_entry *e)
 	nd->feed = own;
 	nd->n = (uint32_t)c->nfeeds;
 	if (!(nd->up = malloc((1 + e->dep_count) * sizeof(*nd->up))))
-		abort();
+		accord_oom();
 	if (e->prev[0]) {
 		if ((p = accord_idmap_get(&c->nodes, e->prev)))
 			link_up(nd, p);
@@ -125,7 +124,7 @@ size_t accord_causal_add(accord_causal *c, const accord_entry *e)
 	if (c->count == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 256;
 		if (!(c->all = realloc(c->all, c->cap * sizeof(*c->all))))
-			abort();
+			accord_oom();
 	}
 	c->all[c->count++] = nd;
 	accord_idmap_put(&c->nodes, nd->id, nd);
@@ -177,7 +176,7 @@ static int reaches(const struct node *from, const struct node *to)
 	for (i = 0; i < from->nup; i++) {
 		if (n == cap &&
 		    !(stack = realloc(stack, (cap = cap ? cap * 2 : 16) * sizeof(*stack))))
-			abort();
+			accord_oom();
 		stack[n++] = from->up[i];
 	}
 	while (n && !yes) {
@@ -193,7 +192,7 @@ static int reaches(const struct node *from, const struct node *to)
 		for (i = 0; i < x->nup; i++) {
 			if (n == cap &&
 			    !(stack = realloc(stack, (cap = cap ? cap * 2 : 16) * sizeof(*stack))))
-				abort();
+				accord_oom();
 			stack[n++] = x->up[i];
 		}
 	}

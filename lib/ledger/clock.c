@@ -8,6 +8,7 @@
 
 #include "array.h"
 #include "figure.h"
+#include "alloc.h"
 
 static const char *const clock_names[ACCORD_CLOCKS] = { "acknowledge", "mitigate", "restore" };
 
@@ -285,7 +286,7 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 	size_t i, k, j;
 
 	if (!c)
-		abort();
+		accord_oom();
 	c->customer = inc->customer_party;
 	find_pauses(c, inc, p);
 	start = impact_start(inc, &disputed);

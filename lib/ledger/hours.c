@@ -4,6 +4,7 @@
 #include "accord/buf.h"
 #include "accord/error.h"
 #include "accord/hours.h"
+#include "alloc.h"
 
 /* ---- POSIX TZ rules (see include/accord/hours.h for why not localtime_r) ---- */
 
@@ -276,7 +277,7 @@ int accord_tzrule_lookup(char **out, const char *zoneinfo, const char *zone)
 		goto done;
 	}
 	if (!(rule = malloc(end - start + 1)))
-		abort();
+		accord_oom();
 	memcpy(rule, data.ptr + start, end - start);
 	rule[end - start] = '\0';
 	if ((error = accord_tzrule_parse(&tz, rule)) < 0) {
@@ -373,13 +374,13 @@ int accord_hours_split(char **week, char **zone, const char *spec)
 			"--hours '%s': give days, times and a time zone, like \"Mon-Fri 08:00-18:00 Europe/Copenhagen\"",
 			spec);
 	if (!(w = strndup(spec, (size_t)(sp - spec))))
-		abort();
+		accord_oom();
 	if ((error = accord_hours_parse_week(&h, w)) < 0) {
 		free(w);
 		return error;
 	}
 	if (!(*zone = strdup(sp + 1)))
-		abort();
+		accord_oom();
 	*week = w;
 	return 0;
 }

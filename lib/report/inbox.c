@@ -18,6 +18,7 @@
 
 #include "array.h"
 #include "figure.h"
+#include "alloc.h"
 
 const char *accord_inbox_kind_name(accord_inbox_kind kind)
 {
@@ -373,7 +374,7 @@ int accord_inbox_build(accord_inbox **out, const accord_ledger *l, const char *p
 		return accord_error_set(ACCORD_ENOTFOUND, "there is no party '%s' in this ledger",
 					party);
 	if (!(b.box = calloc(1, sizeof(*b.box))) || !(b.box->party = strdup(party)))
-		abort();
+		accord_oom();
 	if ((error = accord_incident_each(l, visit, &b)) < 0) {
 		accord_inbox_free(b.box);
 		return error;

@@ -12,6 +12,7 @@
 #include "accord/ledgers.h"
 #include "accord/party.h"
 #include "array.h"
+#include "alloc.h"
 
 #define LEDGERS_FILE "ledgers.json"
 #define LEDGERS_VERSION 1
@@ -21,7 +22,7 @@ static char *path_in(const char *home)
 	char *p = NULL;
 
 	if (asprintf(&p, "%s/%s", home, LEDGERS_FILE) < 0)
-		abort();
+		accord_oom();
 	return p;
 }
 
@@ -79,7 +80,7 @@ int accord_ledgers_add(accord_ledgers *list, const char *name, const char *path,
 			return accord_error_set(ACCORD_EEXISTS, "%s is listed already, as '%s'",
 						path, list->items[i].name);
 	if (!(it.name = strdup(name)) || !(it.path = strdup(path)))
-		abort();
+		accord_oom();
 	memcpy(it.id, id, sizeof(it.id));
 	ACCORD_PUSH(list->items, list->count, it);
 	return 0;
@@ -128,7 +129,7 @@ static int parse(accord_ledgers *list, const char *file, const char *text)
 			char *why = strdup(accord_error_last());
 
 			if (!why)
-				abort();
+				accord_oom();
 			error = accord_error_set(ACCORD_EINVALID, "%s: %s", file, why);
 			free(why);
 			goto done;
@@ -148,7 +149,7 @@ int accord_ledgers_load(accord_ledgers **out, const char *home)
 	int error = 0;
 
 	if (!list)
-		abort();
+		accord_oom();
 	if (!(f = fopen(file, "re"))) {
 		if (errno != ENOENT)
 			error = accord_error_set(ACCORD_ERROR, "can't read %s: %s", file,
@@ -198,7 +199,7 @@ int accord_ledgers_save(const accord_ledgers *list, const char *home)
 	text = cJSON_Print(doc);
 	cJSON_Delete(doc);
 	if (!text)
-		return accord_error_set(ACCORD_ENOMEM, "out of memory");
+		accord_oom(); /* cJSON allocates through accord_xmalloc: this is unreachable */
 	if ((error = accord_file_mkdirs(home, 0700)) == 0) {
 		file = path_in(home);
 		/* 0600 as the rest of the key home: the list says which partners one works with */

@@ -23,6 +23,7 @@
 #include "accord/encode.h"
 #include "accord/error.h"
 #include "accord/idmap.h"
+#include "alloc.h"
 
 #define DEFAULT_FLUSH_OBJECTS 50000
 #define DEFAULT_FLUSH_BYTES (256u << 20)
@@ -76,7 +77,7 @@ static batch_feed *feed_get(accord_batch *b, const char *keyid)
 		return f;
 	if (!(f = calloc(1, sizeof(*f))) ||
 	    !(nf = realloc(b->feeds, (b->feed_count + 1) * sizeof(*nf))))
-		abort();
+		accord_oom();
 	b->feeds = nf;
 	nf[b->feed_count++] = f;
 	snprintf(f->keyid, sizeof(f->keyid), "%s", keyid);
@@ -86,14 +87,12 @@ static batch_feed *feed_get(accord_batch *b, const char *keyid)
 
 int accord_batch_new(accord_batch **out, accord_store *store)
 {
-	accord_batch *b = calloc(1, sizeof(*b));
+	accord_batch *b = accord_xcalloc(1, sizeof(*b));
 	git_strarray refs = { NULL, 0 };
 	git_buf objdir = GIT_BUF_INIT_CONST(NULL, 0);
 	size_t i, plen = strlen(ACCORD_FEED_PREFIX);
 	int error;
 
-	if (!b)
-		return accord_error_set(ACCORD_ENOMEM, "out of memory");
 	b->store = store;
 	b->flush_objects = DEFAULT_FLUSH_OBJECTS;
 	b->flush_bytes = DEFAULT_FLUSH_BYTES;
@@ -204,7 +203,7 @@ static int pack_put(accord_batch *b, git_object_t type, const void *data, size_t
 	if (b->object_count == b->object_alloc) {
 		b->object_alloc = b->object_alloc ? b->object_alloc * 2 : 1024;
 		if (!(b->objects = realloc(b->objects, b->object_alloc * sizeof(*b->objects))))
-			abort();
+			accord_oom();
 	}
 	o = &b->objects[b->object_count++];
 	git_oid_cpy(&o->id, id);

@@ -5,6 +5,7 @@
 #include "accord/encode.h"
 #include "accord/error.h"
 #include "accord/idmap.h"
+#include "alloc.h"
 
 /* Only the header's first lines matter; a hostile huge object is not read whole. */
 #define CHAIN_HEADER_MAX 4096
@@ -145,7 +146,7 @@ int accord_chain_merge_base(git_oid *out, accord_store *store, const git_oid *a,
 	while (!git_oid_is_zero(&at)) {
 		if (!(hexes = realloc(hexes, (n + 1) * sizeof(*hexes))) ||
 		    !(hexes[n] = malloc(sizeof(hex))))
-			abort();
+			accord_oom();
 		git_oid_tostr(hexes[n], sizeof(hex), &at);
 		accord_idmap_put(&seen, hexes[n], hexes[n]);
 		n++;

@@ -11,6 +11,7 @@
 #include "accord/sshsig.h"
 #include "accord/sigcache.h"
 #include "accord/store.h"
+#include "alloc.h"
 
 struct accord_store {
 	git_repository *repo;
@@ -20,12 +21,8 @@ struct accord_store {
 
 static int store_wrap(accord_store **out, git_repository *repo)
 {
-	accord_store *s = calloc(1, sizeof(*s));
+	accord_store *s = accord_xcalloc(1, sizeof(*s));
 
-	if (!s) {
-		git_repository_free(repo);
-		return accord_error_set(ACCORD_ENOMEM, "out of memory");
-	}
 	s->repo = repo;
 	s->lock_fd = -1;
 	*out = s;
@@ -384,12 +381,10 @@ static int parse_committer_time(int64_t *out, const char *p, size_t n)
 
 int accord_commit_parse(accord_commit **out, const char *raw, size_t len)
 {
-	accord_commit *c = calloc(1, sizeof(*c));
+	accord_commit *c = accord_xcalloc(1, sizeof(*c));
 	const char *p = raw, *end = raw + len;
 	int seen_tree = 0, seen_author = 0, seen_committer = 0, seen_sig = 0, seen_blank = 0;
 
-	if (!c)
-		return accord_error_set(ACCORD_ENOMEM, "out of memory");
 	if (memchr(raw, '\0', len))
 		goto bad;
 	/* Header lines up to the first empty line; gpgsig and its continuation lines are cut out of the payload. */
@@ -536,9 +531,9 @@ int accord_store_config_get(char **out, accord_store *store, const char *name)
 		return accord_error_set(ACCORD_ENOTFOUND, "git config %s is not set", name);
 	if (error < 0)
 		return accord_error_git(error, name);
-	*out = strdup(value.ptr);
+	*out = accord_xstrdup(value.ptr);
 	git_buf_dispose(&value);
-	return *out ? 0 : accord_error_set(ACCORD_ENOMEM, "out of memory");
+	return 0;
 }
 
 int accord_store_config_set(accord_store *store, const char *name, const char *value)

@@ -10,6 +10,7 @@
 #include "accord/error.h"
 #include "accord/process.h"
 #include "accord/transport.h"
+#include "alloc.h"
 
 /* Room for the fixed arguments of a fetch or push. */
 #define MAX_ARGS 16
@@ -86,7 +87,7 @@ static int run_git(int *status, accord_buf *out, accord_buf *err, accord_store *
 	for (i = 0; args[i]; i++)
 		;
 	if (!(argv = calloc(i + 4, sizeof(*argv))))
-		abort();
+		accord_oom();
 	argv[n++] = "git";
 	argv[n++] = "-C";
 	argv[n++] = repo_dir(store);
@@ -268,7 +269,7 @@ int accord_transport_push(accord_store *store, const char *label, const char *re
 	int status = 0, error;
 
 	if (!args || !owned)
-		abort();
+		accord_oom();
 	if (!opts)
 		opts = &none;
 	args[n++] = "push";

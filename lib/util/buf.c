@@ -9,6 +9,7 @@
 
 #include "accord/buf.h"
 #include "accord/error.h"
+#include "alloc.h"
 
 void accord_buf_grow(accord_buf *b, size_t extra)
 {
@@ -17,7 +18,7 @@ void accord_buf_grow(accord_buf *b, size_t extra)
 	char *p;
 
 	if (extra >= SIZE_MAX - b->size) /* size + extra + 1 would wrap */
-		abort();
+		accord_oom();
 	if (need <= b->asize)
 		return;
 	nsize = b->asize ? b->asize : 64;
@@ -25,7 +26,7 @@ void accord_buf_grow(accord_buf *b, size_t extra)
 		nsize = nsize > SIZE_MAX / 2 ? need : nsize * 2;
 	p = realloc(b->ptr, nsize);
 	if (!p)
-		abort();
+		accord_oom();
 	p[b->size] = '\0'; /* fresh storage is a C string too, before anything is put */
 	b->ptr = p;
 	b->asize = nsize;
@@ -59,7 +60,7 @@ void accord_buf_printf(accord_buf *b, const char *fmt, ...)
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		abort();
+		accord_oom();
 	accord_buf_grow(b, (size_t)n);
 	va_start(ap, fmt);
 	vsnprintf(b->ptr + b->size, (size_t)n + 1, fmt, ap);
@@ -118,7 +119,7 @@ char *accord_buf_detach(accord_buf *b)
 	if (!p) {
 		p = calloc(1, 1);
 		if (!p)
-			abort();
+			accord_oom();
 	}
 	b->ptr = NULL;
 	b->size = b->asize = 0;

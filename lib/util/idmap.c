@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "accord/idmap.h"
+#include "alloc.h"
 
 /* FNV-1a: ids are random already, but keys may be short or hostile. */
 static size_t hash_key(const char *k)
@@ -23,7 +24,7 @@ static void grow(accord_idmap *map)
 	bigger.keys = calloc(bigger.size, sizeof(*bigger.keys));
 	bigger.values = calloc(bigger.size, sizeof(*bigger.values));
 	if (!bigger.keys || !bigger.values)
-		abort();
+		accord_oom();
 	for (i = 0; i < map->size; i++)
 		if (map->keys[i])
 			accord_idmap_put(&bigger, map->keys[i], map->values[i]);

@@ -8,6 +8,7 @@
 #include "accord/error.h"
 #include "accord/json.h"
 #include "accord/timefmt.h"
+#include "alloc.h"
 
 /*
  * cJSON is lenient where a ledger cannot be: it keeps duplicate keys, lets
@@ -440,10 +441,7 @@ static int check_duplicates(const cJSON *obj, const struct trail *path)
 					return duplicate_error(key_of(a), path);
 		return 0;
 	}
-	keys = malloc(n * sizeof(*keys));
-	if (!keys)
-		return accord_error_set(ACCORD_ENOMEM,
-					"out of memory checking an object of %zu keys", n);
+	keys = accord_xmalloc(n * sizeof(*keys));
 	for (i = 0, a = obj->child; a; a = a->next)
 		keys[i++] = key_of(a);
 	qsort(keys, n, sizeof(*keys), keycmp);

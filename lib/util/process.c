@@ -16,6 +16,7 @@
 
 #include "accord/error.h"
 #include "accord/process.h"
+#include "alloc.h"
 
 extern char **environ;
 
@@ -81,7 +82,7 @@ static char **child_env(char *const *base, const char *const *set)
 	for (i = 0; set && set[i]; i++)
 		n++;
 	if (!(env = calloc(n + 1, sizeof(*env))))
-		abort();
+		accord_oom();
 	for (i = 0; base && base[i]; i++)
 		if (!dropped(base[i], set))
 			env[k++] = base[i];
