@@ -76,7 +76,7 @@ run show "$ID" | grep -E '^  (impact|customer-minutes) |^ {20}[a-z]+: [0-9]+ cus
 step "Gina checks acme's count and co-signs it: the figure is joint, the dispute settled"
 at "$D1 10:55"
 run --home "$D/gina" cosign "$W" >/dev/null
-run show "$ID" | grep -E '^  (impact|customer-minutes) |^ {20}[a-z]+: [0-9]+ customers' 
+run show "$ID" | grep -E '^  (impact|customer-minutes) |^ {20}[a-z]+: [0-9]+ customers'
 step "The contract's SLA figures are green..."
 at "$D1 11:00"
 run --home "$D/gina" sla "$ID" --name first-response --target 30m --actual 9m >/dev/null

@@ -156,7 +156,7 @@ equal "$(echo "$OUT" | sed 1d | awk '{print $1}' | tr '\n' ' ')" "acme-globex ac
 contains "$OUT" "Hosting outage" "initech's incident is listed"
 contains "$OUT" "Search is slow" "globex's incident is listed"
 expect 0 accord list --all-ledgers --json
-equal "$(echo "$OUT" | jget '[(x["ledger"], x["id"]) for x in d]')" "[[\"acme-globex\", \"$G1\"], [\"acme-globex\", \"$G2\"], [\"acme-initech\", \"$I1\"]]" "list --json: the ledger of each incident" 
+equal "$(echo "$OUT" | jget '[(x["ledger"], x["id"]) for x in d]')" "[[\"acme-globex\", \"$G1\"], [\"acme-globex\", \"$G2\"], [\"acme-initech\", \"$I1\"]]" "list --json: the ledger of each incident"
 expect 0 accord list --ledger acme-initech --quiet
 equal "$OUT" "$(printf 'acme-initech\t%s' "$(echo "$I1" | cut -c1-12)")" "list --ledger NAME: that ledger only"
 expect 0 accord list --ledger acme-initech --ledger acme-globex --status resolved --json
