@@ -1,0 +1,367 @@
+/* Clocks computed from a real two-party timeline: agreed targets, verdicts, pauses, the oracle. */
+#include "helpers.h"
+
+#include "accord/clock.h"
+
+#define HOUR 3600
+#define SLACK 120 /* seconds the test itself may take between entries */
+
+/* acme (alice, the customer) and globex (gina, the provider), with or without agreed terms. */
+typedef struct {
+	char *dir;
+	accord_key *alice, *gina;
+	accord_store *s;
+	char inc[ACCORD_ID_HEXLEN + 1];
+	int64_t t0; /* when the incident was opened; impact began 3 hours before */
+	accord_ledger *l;
+	accord_incident *incident;
+	accord_clocks *c;
+} world;
+
+static void append(char *id, world *w, const accord_key *k, const char *type, const char *inc,
+		   const char *body)
+{
+	char scratch[ACCORD_ID_HEXLEN + 1];
+
+	if (th_append(id ? id : scratch, w->s, k, type, inc, body) != 0)
+		fail_msg("%s: %s", type, accord_error_last());
+}
+
+static int setup(void **state)
+{
+	world *w = calloc(1, sizeof(*w));
+	char id[ACCORD_ID_HEXLEN + 1], body[512], hex[65];
+
+	assert_non_null(w);
+	w->dir = th_tmpdir();
+	w->alice = th_key(w->dir, "alice");
+	w->gina = th_key(w->dir, "gina");
+	w->s = th_ledger(w->dir, w->alice, "acme");
+	accord_hex_encode(hex, w->gina->pub.pk, 32);
+	snprintf(body, sizeof(body), "{\"party\":\"globex\",\"key\":\"%s\",\"member\":\"gina\"}",
+		 hex);
+	append(id, w, w->alice, "party-invite", NULL, body);
+	snprintf(body, sizeof(body), "{\"party\":\"globex\",\"invite\":\"%s\"}", id);
+	append(NULL, w, w->gina, "party-accept", NULL, body);
+	*state = w;
+	return 0;
+}
+
+static void forget(world *w)
+{
+	accord_clocks_free(w->c);
+	accord_incident_free(w->incident);
+	accord_ledger_free(w->l);
+	w->c = NULL;
+	w->incident = NULL;
+	w->l = NULL;
+}
+
+static int teardown(void **state)
+{
+	world *w = *state;
+
+	forget(w);
+	accord_store_free(w->s);
+	accord_key_free(w->alice);
+	accord_key_free(w->gina);
+	th_rmdir(w->dir);
+	free(w);
+	return 0;
+}
+
+/* acme proposes 30m / 4h / 6h to globex, and globex co-signs: in force. */
+static void agree(world *w)
+{
+	char ag[ACCORD_ID_HEXLEN + 1], body[256];
+
+	append(ag, w, w->alice, "agreement", NULL,
+	       "{\"with\":\"globex\",\"acknowledge_s\":1800,\"mitigate_s\":14400,"
+	       "\"restore_s\":21600}");
+	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", ag);
+	append(NULL, w, w->gina, "cosign", NULL, body);
+}
+
+/* acme opens an incident involving globex; impact began three hours ago. */
+static void open_incident(world *w)
+{
+	char started[ACCORD_TIME_LEN], body[512];
+
+	w->t0 = accord_time_now();
+	accord_time_format(started, w->t0 - 3 * HOUR);
+	snprintf(body, sizeof(body),
+		 "{\"title\":\"checkout fails\",\"severity\":1,\"service\":\"checkout\","
+		 "\"started_at\":\"%s\",\"parties\":[\"acme\",\"globex\"],\"tickets\":[]}",
+		 started);
+	append(w->inc, w, w->alice, "open", NULL, body);
+}
+
+static void status(char *id, world *w, const accord_key *k, const char *json)
+{
+	append(id, w, k, "status", w->inc, json);
+}
+
+/* The clocks as of `now`, on the ledger as it stands. */
+static const accord_party_clocks *compute(world *w, int64_t now)
+{
+	const accord_entry *open;
+
+	forget(w);
+	assert_int_equal(accord_ledger_load(&w->l, w->s), 0);
+	assert_int_equal(accord_ledger_find_incident(&open, w->l, w->inc), 0);
+	assert_int_equal(accord_incident_build(&w->incident, w->l, open), 0);
+	if (accord_clocks_compute(&w->c, w->incident, accord_ledger_parties(w->l),
+				  accord_incident_ledger_in_past, w->l, now) != 0)
+		fail_msg("clocks: %s", accord_error_last());
+	assert_string_equal(w->c->customer, "acme");
+	assert_int_equal(w->c->party_count, 1); /* the customer has no clocks of its own */
+	assert_string_equal(w->c->parties[0].party, "globex");
+	return &w->c->parties[0];
+}
+
+static void assert_near(int64_t got, int64_t want)
+{
+	if (got < want - SLACK || got > want + SLACK)
+		fail_msg("%lld is not within %d s of %lld", (long long)got, SLACK, (long long)want);
+}
+
+static void test_clock_measured_against_agreement(void **state)
+{
+	world *w = *state;
+	const accord_party_clocks *pc;
+	const accord_clock *ack, *mit, *res;
+	char note[ACCORD_ID_HEXLEN + 1], mitigated[ACCORD_ID_HEXLEN + 1];
+
+	agree(w);
+	open_incident(w);
+
+	/* nobody at globex has written: every clock runs */
+	pc = compute(w, w->t0);
+	assert_non_null(pc->agreement);
+	assert_int_equal(pc->agreement->mitigate_s, 14400);
+	ack = &pc->clocks[0];
+	mit = &pc->clocks[1];
+	res = &pc->clocks[2];
+	assert_string_equal(ack->name, "acknowledge");
+	assert_string_equal(mit->name, "mitigate");
+	assert_string_equal(res->name, "restore");
+	assert_false(ack->stopped);
+	assert_string_equal(ack->state, "running");
+	assert_int_equal(ack->target_s, 1800);
+	assert_near(ack->elapsed_s, 0);
+	/* mitigate and restore count from impact start, three hours before the open */
+	assert_int_equal(mit->from, w->t0 - 3 * HOUR);
+	assert_near(mit->elapsed_s, 3 * HOUR);
+	assert_string_equal(mit->state, "running");
+	assert_int_equal(res->target_s, 21600);
+
+	/* two hours on with no word: acknowledge and mitigate missed, restore still running */
+	pc = compute(w, w->t0 + 2 * HOUR);
+	assert_string_equal(pc->clocks[0].state, "missed");
+	assert_near(pc->clocks[1].elapsed_s, 5 * HOUR);
+	assert_string_equal(pc->clocks[1].state, "missed");
+	assert_string_equal(pc->clocks[2].state, "running");
+
+	/* globex answers and mitigates now: stopped and met, whatever time it is later */
+	append(note, w, w->gina, "note", w->inc, "{\"text\":\"looking\"}");
+	status(mitigated, w, w->gina, "{\"status\":\"mitigated\"}");
+	pc = compute(w, w->t0 + 10 * HOUR);
+	ack = &pc->clocks[0];
+	mit = &pc->clocks[1];
+	res = &pc->clocks[2];
+	assert_true(ack->stopped);
+	assert_non_null(ack->to_entry);
+	assert_string_equal(ack->to_entry->id, note);
+	assert_string_equal(ack->from_entry->id, w->inc); /* the open involved globex */
+	assert_near(ack->elapsed_s, 0);
+	assert_string_equal(ack->state, "met");
+	assert_true(mit->stopped);
+	assert_string_equal(mit->to_entry->id, mitigated);
+	assert_near(mit->elapsed_s, 3 * HOUR);
+	assert_string_equal(mit->state, "met");
+	/* restore ran on: 13 hours by then, past its 6 */
+	assert_false(res->stopped);
+	assert_string_equal(res->state, "missed");
+
+	status(NULL, w, w->gina, "{\"status\":\"resolved\"}");
+	pc = compute(w, w->t0 + 10 * HOUR);
+	assert_true(pc->clocks[2].stopped);
+	assert_near(pc->clocks[2].elapsed_s, 3 * HOUR);
+	assert_string_equal(pc->clocks[2].state, "met");
+}
+
+static void test_clock_without_agreement_has_no_verdict(void **state)
+{
+	world *w = *state;
+	const accord_party_clocks *pc;
+	accord_buf line = ACCORD_BUF_INIT;
+	cJSON *brief;
+
+	open_incident(w);
+	pc = compute(w, w->t0 + HOUR);
+	assert_null(pc->agreement);
+	for (int k = 0; k < ACCORD_CLOCKS; k++) {
+		assert_null(pc->clocks[k].state);
+		assert_int_equal(pc->clocks[k].target_s, -1);
+	}
+	assert_near(pc->clocks[0].elapsed_s, HOUR); /* measured all the same */
+	assert_near(pc->clocks[1].elapsed_s, 4 * HOUR);
+
+	/* in brief: a null verdict, and the CSV line's empty one */
+	brief = accord_clocks_brief_json(w->c);
+	assert_non_null(brief);
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetArrayItem(brief, 0), "agreement")));
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(cJSON_GetArrayItem(brief, 0), "mitigate"), "state")));
+	cJSON_Delete(brief);
+	accord_clocks_brief_text(&line, w->c, 1);
+	assert_int_equal(strncmp(line.ptr, "globex::", 8), 0);
+	accord_buf_dispose(&line);
+}
+
+static void test_clock_brief_reports_verdicts(void **state)
+{
+	world *w = *state;
+	accord_buf line = ACCORD_BUF_INIT;
+	cJSON *brief, *mit, *full;
+	char want[64];
+
+	agree(w);
+	open_incident(w);
+	status(NULL, w, w->gina, "{\"status\":\"mitigated\"}");
+	compute(w, w->t0 + HOUR);
+	brief = accord_clocks_brief_json(w->c);
+	assert_int_equal(cJSON_GetArraySize(brief), 1);
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(brief, 0), "party")->valuestring,
+			    "globex");
+	mit = cJSON_GetObjectItem(cJSON_GetArrayItem(brief, 0), "mitigate");
+	assert_non_null(mit);
+	assert_string_equal(cJSON_GetObjectItem(mit, "state")->valuestring, "met");
+	assert_int_equal((int64_t)cJSON_GetObjectItem(mit, "target_s")->valuedouble, 14400);
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(mit, "running")));
+	cJSON_Delete(brief);
+
+	accord_clocks_brief_text(&line, w->c, 1);
+	snprintf(want, sizeof(want), "globex:met:%lld",
+		 (long long)w->c->parties[0].clocks[1].elapsed_s);
+	assert_string_equal(line.ptr, want);
+	accord_buf_dispose(&line);
+
+	full = accord_clocks_to_json(w->c, accord_ledger_parties(w->l));
+	assert_non_null(full);
+	/* show --json's "clocks": each provider's clocks in full, and the pauses */
+	mit = cJSON_GetArrayItem(
+		cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(full, "parties"), 0),
+				    "clocks"),
+		1);
+	assert_non_null(mit);
+	assert_string_equal(cJSON_GetObjectItem(mit, "name")->valuestring, "mitigate");
+	assert_string_equal(cJSON_GetObjectItem(mit, "state")->valuestring, "met");
+	assert_string_equal(cJSON_GetObjectItem(mit, "to_entry")->valuestring,
+			    w->c->parties[0].clocks[1].to_entry->id);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(full, "pauses")), 0);
+	cJSON_Delete(full);
+}
+
+static void test_clock_pause_counts_once_cosigned(void **state)
+{
+	world *w = *state;
+	const accord_party_clocks *pc;
+	char wait[ACCORD_ID_HEXLEN + 1], body[128];
+
+	agree(w);
+	open_incident(w);
+	/* globex waits on acme: that stops globex's own clock, so it needs acme's word */
+	status(wait, w, w->gina, "{\"status\":\"waiting\",\"on\":\"acme\",\"note\":\"need logs\"}");
+	pc = compute(w, w->t0 + HOUR);
+	assert_int_equal(w->c->pause_count, 1);
+	assert_string_equal(w->c->pauses[0].setter, "globex");
+	assert_string_equal(w->c->pauses[0].on, "acme");
+	assert_string_equal(w->c->pauses[0].note, "need logs");
+	assert_true(w->c->pauses[0].needs_cosign);
+	assert_null(w->c->pauses[0].cosigned_by);
+	assert_false(w->c->pauses[0].counts);
+	assert_false(w->c->pauses[0].has_end);
+	assert_int_equal(pc->clocks[1].paused_s, 0);
+	assert_near(pc->clocks[1].elapsed_s, 4 * HOUR);
+
+	/* acme confirms: the hour since counts as paused */
+	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", wait);
+	append(NULL, w, w->alice, "cosign", w->inc, body);
+	pc = compute(w, w->t0 + HOUR);
+	assert_non_null(w->c->pauses[0].cosigned_by);
+	assert_true(w->c->pauses[0].counts);
+	assert_near(pc->clocks[1].paused_s, HOUR);
+	assert_near(pc->clocks[1].elapsed_s, 3 * HOUR);
+
+	/* the next status ends the pause */
+	status(NULL, w, w->gina, "{\"status\":\"investigating\"}");
+	pc = compute(w, w->t0 + 5 * HOUR);
+	assert_true(w->c->pauses[0].has_end);
+	assert_near(pc->clocks[1].paused_s, 0);
+	assert_near(pc->clocks[1].elapsed_s, 8 * HOUR);
+}
+
+static void test_clock_waited_on_party_runs_on(void **state)
+{
+	world *w = *state;
+	const accord_party_clocks *pc;
+
+	agree(w);
+	open_incident(w);
+	/* acme waits on globex: it stops every clock but globex's, and needs no co-signature */
+	status(NULL, w, w->alice, "{\"status\":\"waiting\",\"on\":\"globex\"}");
+	pc = compute(w, w->t0 + HOUR);
+	assert_int_equal(w->c->pause_count, 1);
+	assert_string_equal(w->c->pauses[0].setter, "acme");
+	assert_false(w->c->pauses[0].needs_cosign);
+	assert_true(w->c->pauses[0].counts);
+	assert_int_equal(pc->clocks[1].paused_s, 0);
+	assert_near(pc->clocks[1].elapsed_s, 4 * HOUR);
+	assert_string_equal(pc->clocks[1].state, "running");
+}
+
+static int oracle_fails(const accord_entry *later, const accord_entry *earlier, void *payload)
+{
+	(void)later;
+	(void)earlier;
+	(void)payload;
+	return accord_error_set(ACCORD_ERROR, "the oracle could not answer");
+}
+
+static void test_clock_oracle_failure_is_returned(void **state)
+{
+	world *w = *state;
+	accord_clocks *c = (accord_clocks *)&c; /* must stay untouched */
+
+	agree(w);
+	open_incident(w);
+	append(NULL, w, w->gina, "note", w->inc, "{\"text\":\"looking\"}");
+	compute(w, w->t0);
+	accord_error_clear();
+	assert_int_equal(accord_clocks_compute(&c, w->incident, accord_ledger_parties(w->l),
+					       oracle_fails, NULL, w->t0),
+			 ACCORD_ERROR);
+	assert_ptr_equal(c, (accord_clocks *)&c);
+	assert_string_equal(accord_error_last(), "the oracle could not answer");
+	accord_clocks_free(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_clock_measured_against_agreement, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_clock_without_agreement_has_no_verdict, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_clock_brief_reports_verdicts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clock_pause_counts_once_cosigned, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_clock_waited_on_party_runs_on, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_clock_oracle_failure_is_returned, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests(tests, th_setup, th_teardown);
+}
