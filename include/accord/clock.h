@@ -123,7 +123,7 @@ cJSON *accord_clocks_brief_json(const accord_clocks *clocks);
  */
 void accord_clocks_brief_text(accord_buf *out, const accord_clocks *clocks, size_t clock);
 
-/* The clocks as JSON ("clocks" and "pauses" of show --json). */
+/* The clocks as JSON: an object of "parties" and "pauses" (show --json's "clocks"). */
 cJSON *accord_clocks_to_json(const accord_clocks *clocks, const accord_parties *parties);
 
 #endif
