@@ -42,7 +42,7 @@ int main(int argc, char **argv)
 	if (argc < 2 || accord_init() < 0)
 		return 2;
 	accord_time_parse(&base, "2024-01-01T00:00:00Z");
-	setenv("ACCORD_NOW", "2024-01-01T00:00:00Z", 1);
+	accord_time_set_now(&base);
 	snprintf(path, sizeof(path), "%s/alice", argv[1]);
 	if (accord_key_generate(&a, path, "alice", NULL, 0) < 0)
 		die("key");
@@ -79,7 +79,7 @@ int main(int argc, char **argv)
 			"{\"title\":\"incident %ld\",\"severity\":%ld,\"service\":\"%s\",\"started_at\":\"%s\","
 			"\"parties\":[\"acme\",\"globex\"],\"tickets\":[]}",
 			i, 1 + i % 4, services[i % 5], t0);
-		setenv("ACCORD_NOW", t0, 1);
+		accord_time_set_now(&start);
 		append(l, a, "open", NULL, json, inc);
 		snprintf(json, sizeof(json), "{\"customers\":%ld,\"start\":\"%s\",\"end\":\"%s\"}",
 			 10 + i % 1000, t0, t1);

@@ -25,7 +25,7 @@ enum {
 
 typedef struct {
 	const char *dir;  /* -C DIR, else $ACCORD_DIR, else NULL (discover) */
-	const char *home; /* --home DIR, else NULL (accord_key_home decides) */
+	const char *home; /* --home DIR, else NULL (cmd_key_home decides) */
 	const char *command;
 	accord_store *store;
 	accord_ledger *ledger;
@@ -89,6 +89,11 @@ int cmd_load(accord_ctx *ctx, int lock);
  * membership.
  */
 int cmd_load_incidents(accord_ctx *ctx, int lock);
+/*
+ * The key home (accord_key_home): --home, else $ACCORD_HOME, else
+ * ${XDG_CONFIG_HOME:-$HOME/.config}/accord. The caller frees *out.
+ */
+int cmd_key_home(char **out, accord_ctx *ctx);
 /* Load the secret key from the key home (asks for a passphrase if needed). */
 int cmd_load_key(accord_ctx *ctx);
 

@@ -203,7 +203,7 @@ static int cache_key(unsigned char *out, accord_ctx *ctx)
 	char *home = NULL, *path = NULL;
 	int ok;
 
-	if (accord_key_home(&home, ctx->home) < 0) {
+	if (cmd_key_home(&home, ctx) < 0) {
 		accord_error_clear();
 		return 0;
 	}
@@ -353,6 +353,16 @@ void cmd_free_passphrase(char *pass)
 	}
 }
 
+int cmd_key_home(char **out, accord_ctx *ctx)
+{
+	accord_key_home_options o = ACCORD_KEY_HOME_OPTIONS_INIT;
+
+	o.home = ctx->home && *ctx->home ? ctx->home : getenv("ACCORD_HOME");
+	o.xdg_config_home = getenv("XDG_CONFIG_HOME");
+	o.user_home = getenv("HOME");
+	return accord_key_home(out, &o);
+}
+
 int cmd_load_key(accord_ctx *ctx)
 {
 	char *home = NULL, *pass = NULL;
@@ -360,7 +370,7 @@ int cmd_load_key(accord_ctx *ctx)
 
 	if (ctx->key)
 		return 0;
-	if ((error = accord_key_home(&home, ctx->home)) < 0)
+	if ((error = cmd_key_home(&home, ctx)) < 0)
 		return cmd_fail(error);
 	if (accord_key_is_agent(home)) {
 		/* the private half is in ssh-agent: sign through it, never read a key */
@@ -412,7 +422,7 @@ int cmd_recovery_commit(accord_ctx *ctx, const char *dir, const char *party, cha
 	int error;
 
 	if (!dir) {
-		if ((error = accord_key_home(&home, ctx->home)) < 0)
+		if ((error = cmd_key_home(&home, ctx)) < 0)
 			return cmd_fail(error);
 		if (asprintf(&path, "%s/recovery", home) < 0)
 			abort();

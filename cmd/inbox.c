@@ -45,7 +45,7 @@ int cmd_inbox_party(const char **out, accord_ctx *ctx, const char *given)
 			}
 		return cmd_no_such_party(ctx, given);
 	}
-	if (accord_key_home(&home, ctx->home) < 0 || accord_key_load_public(&pub, home) < 0) {
+	if (cmd_key_home(&home, ctx) < 0 || accord_key_load_public(&pub, home) < 0) {
 		free(home);
 		return cmd_failf(ACCORD_EXIT_FAIL, "%s%sno key to tell your party: give --party P",
 				 ctx->label ? ctx->label : "", ctx->label ? ": " : "");

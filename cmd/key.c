@@ -109,7 +109,7 @@ static int key_new(accord_ctx *ctx, int argc, char **argv)
 				       "invalid name '%s': use letters, digits, '.', '_' and '-', "
 				       "starting with a letter or digit (at most 64)",
 				       name);
-	if ((error = accord_key_home(&home, ctx->home)) < 0)
+	if ((error = cmd_key_home(&home, ctx)) < 0)
 		return cmd_fail(error);
 	if ((error = sealing_passphrase(ctx, &pass, no_pass, "made"))) {
 		free(home);
@@ -171,7 +171,7 @@ static int import_agent(accord_ctx *ctx, const char *file, const char *name, int
 			 sock);
 	else if (error < 0)
 		cmd_warn("%s: ssh-add the key to an agent before signing", accord_error_last());
-	if ((error = accord_key_home(&home, ctx->home)) < 0 ||
+	if ((error = cmd_key_home(&home, ctx)) < 0 ||
 	    (error = accord_key_import_agent(home, &pub, force)) < 0) {
 		cmd_fail(error);
 		goto done;
@@ -235,7 +235,7 @@ static int key_import(accord_ctx *ctx, int argc, char **argv)
 				ctx, "--agent takes no passphrase: the agent keeps the key");
 		return import_agent(ctx, file, name, force);
 	}
-	if ((error = accord_key_home(&home, ctx->home)) < 0)
+	if ((error = cmd_key_home(&home, ctx)) < 0)
 		return cmd_fail(error);
 	/* read the file before asking for a passphrase: it may well be refused */
 	if ((error = accord_key_read_openssh(&key, file)) < 0) {
@@ -409,7 +409,7 @@ static int key_rotate(accord_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
 	if (agent_pub && no_pass)
 		return cmd_usage_error(ctx, "--agent takes no passphrase: the agent keeps the key");
-	if ((error = accord_key_home(&home, ctx->home)) < 0)
+	if ((error = cmd_key_home(&home, ctx)) < 0)
 		return cmd_fail(error);
 	if ((code = cmd_load_key(ctx)) != 0 || (code = cmd_load_incidents(ctx, 1)) != 0)
 		goto done;
@@ -517,7 +517,7 @@ static int key_show(accord_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-	if ((error = accord_key_home(&home, ctx->home)) < 0)
+	if ((error = cmd_key_home(&home, ctx)) < 0)
 		return cmd_fail(error);
 	error = accord_key_load_public(&pub, home);
 	if (error < 0) {

@@ -28,7 +28,7 @@ static const char ledgers_usage[] =
 
 static int home_of(char **out, accord_ctx *ctx)
 {
-	int error = accord_key_home(out, ctx->home);
+	int error = cmd_key_home(out, ctx);
 
 	return error < 0 ? cmd_fail(error) : 0;
 }

@@ -217,6 +217,7 @@ int main(int argc, char **argv)
 			cmd_warn("ACCORD_NOW: %s", accord_error_last());
 			return ACCORD_EXIT_USAGE;
 		}
+		accord_time_set_now(&t);
 	}
 	if (accord_init() < 0) {
 		cmd_warn("%s", accord_error_last());

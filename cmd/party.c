@@ -622,7 +622,7 @@ static void own_key_id(accord_ctx *ctx, char *out)
 	char *home = NULL;
 
 	out[0] = '\0';
-	if (accord_key_home(&home, ctx->home) == 0 && accord_key_load_public(&pub, home) == 0)
+	if (cmd_key_home(&home, ctx) == 0 && accord_key_load_public(&pub, home) == 0)
 		memcpy(out, pub.id, ACCORD_KEYID_HEXLEN + 1);
 	free(home);
 	accord_error_clear();

@@ -266,7 +266,7 @@ static void generated_by(accord_ctx *ctx, accord_report_meta *meta, accord_pubke
 {
 	char *home = NULL;
 
-	if (accord_key_home(&home, ctx->home) == 0 && accord_key_load_public(pub, home) == 0) {
+	if (cmd_key_home(&home, ctx) == 0 && accord_key_load_public(pub, home) == 0) {
 		meta->key_id = pub->id;
 		meta->key_name = pub->name;
 	}

@@ -42,7 +42,7 @@ static void load_checkpoint_key(accord_ctx *ctx)
 	char *home = NULL;
 	int member;
 
-	if (accord_key_home(&home, ctx->home) < 0)
+	if (cmd_key_home(&home, ctx) < 0)
 		return;
 	if (accord_key_load_public(&pub, home) < 0) {
 		free(home);

@@ -36,6 +36,19 @@ static inline void th_rmdir(char *p)
 	free(p);
 }
 
+/* Fix "now" at the RFC 3339 time `s` for what follows, as the CLI does for $ACCORD_NOW; NULL: the clock again. */
+static inline void th_set_now(const char *s)
+{
+	int64_t t;
+
+	if (!s) {
+		accord_time_set_now(NULL);
+		return;
+	}
+	assert_int_equal(accord_time_parse(&t, s), 0);
+	accord_time_set_now(&t);
+}
+
 /* A key named `name` in `dir`/<name>. */
 static inline accord_key *th_key(const char *dir, const char *name)
 {

@@ -323,9 +323,9 @@ static void test_batch_continues_an_existing_feed(void **state)
 	char ledger[65], id[65];
 
 	/* the genesis before the batch's entries: time never runs backwards in a feed */
-	setenv("ACCORD_NOW", "2024-12-31T00:00:00Z", 1);
+	th_set_now("2024-12-31T00:00:00Z");
 	assert_int_equal(accord_ledger_create(ledger, f->store, f->alice, "acme", "t", NULL), 0);
-	unsetenv("ACCORD_NOW");
+	th_set_now(NULL);
 	assert_int_equal(accord_batch_new(&b, f->store), 0);
 	assert_int_equal(accord_batch_set_compression(b, 0),
 			 0); /* stored, not deflated: still valid */

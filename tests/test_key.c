@@ -854,50 +854,39 @@ static void test_key_openssh_rejects(void **state)
 
 static void test_key_home_resolution(void **state)
 {
-	char *saved[3], *home = NULL;
-	static const char *vars[] = { "ACCORD_HOME", "XDG_CONFIG_HOME", "HOME" };
-	size_t i;
+	accord_key_home_options o = ACCORD_KEY_HOME_OPTIONS_INIT;
+	char *home = NULL;
 
-	for (i = 0; i < 3; i++) {
-		const char *v = getenv(vars[i]);
-
-		saved[i] = v ? strdup(v) : NULL;
-	}
-	setenv("ACCORD_HOME", "/acc", 1);
-	setenv("XDG_CONFIG_HOME", "/xdg", 1);
-	setenv("HOME", "/home/u", 1);
-
-	assert_int_equal(accord_key_home(&home, "/explicit"), 0);
+	(void)state;
+	/* the library reads no environment: only what the program passes counts */
+	assert_int_equal(setenv("ACCORD_HOME", "/env", 1), 0);
+	o.home = "/explicit";
+	o.xdg_config_home = "/xdg";
+	o.user_home = "/home/u";
+	assert_int_equal(accord_key_home(&home, &o), 0);
 	assert_string_equal(home, "/explicit");
 	free(home);
-	assert_int_equal(accord_key_home(&home, NULL), 0);
-	assert_string_equal(home, "/acc");
-	free(home);
-	unsetenv("ACCORD_HOME");
-	assert_int_equal(accord_key_home(&home, NULL), 0);
+	o.home = "";
+	assert_int_equal(accord_key_home(&home, &o), 0);
 	assert_string_equal(home, "/xdg/accord");
 	free(home);
-	setenv("XDG_CONFIG_HOME", "relative", 1);
-	assert_int_equal(accord_key_home(&home, NULL), 0);
+	o.home = NULL;
+	o.xdg_config_home = "relative";
+	assert_int_equal(accord_key_home(&home, &o), 0);
 	assert_string_equal(home, "/home/u/.config/accord");
 	free(home);
-	unsetenv("XDG_CONFIG_HOME");
-	assert_int_equal(accord_key_home(&home, NULL), 0);
+	o.xdg_config_home = NULL;
+	assert_int_equal(accord_key_home(&home, &o), 0);
 	assert_string_equal(home, "/home/u/.config/accord");
 	free(home);
 	home = NULL;
-	unsetenv("HOME");
-	assert_int_equal(accord_key_home(&home, NULL), ACCORD_ERROR);
+	o.user_home = "";
+	assert_int_equal(accord_key_home(&home, &o), ACCORD_ERROR);
 	assert_null(home);
 	assert_non_null(strstr(accord_error_last(), "HOME"));
-
-	for (i = 0; i < 3; i++) {
-		if (saved[i])
-			setenv(vars[i], saved[i], 1);
-		else
-			unsetenv(vars[i]);
-		free(saved[i]);
-	}
+	assert_int_equal(accord_key_home(&home, NULL), ACCORD_ERROR);
+	assert_null(home);
+	assert_int_equal(unsetenv("ACCORD_HOME"), 0);
 }
 
 static void test_key_load_public(void **state)

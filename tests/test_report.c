@@ -28,7 +28,7 @@ static accord_ledger *two_incidents(accord_store *s, accord_key *k, char *i1, ch
 	accord_ledger *l = NULL;
 	char x[65];
 
-	setenv("ACCORD_NOW", "2026-11-20T09:00:00Z", 1);
+	th_set_now("2026-11-20T09:00:00Z");
 	assert_int_equal(
 		th_append(
 			i1, s, k, "open", NULL,
@@ -146,7 +146,7 @@ static void test_report_period_and_clipping(void **state)
 	accord_store_free(s);
 	accord_key_free(k);
 	th_rmdir(dir);
-	unsetenv("ACCORD_NOW");
+	th_set_now(NULL);
 }
 
 /* Every control class the schemas refuse: CSI, OSC 52 (clipboard), conceal, a C1 CSI, RLO, LRI, PDI. */
@@ -248,7 +248,7 @@ static void test_report_csv_defuses_formulas(void **state)
 	accord_store_free(s);
 	accord_key_free(k);
 	th_rmdir(dir);
-	unsetenv("ACCORD_NOW");
+	th_set_now(NULL);
 }
 
 static void test_report_formats_schema_and_hostile_text(void **state)
@@ -348,7 +348,7 @@ static void test_report_formats_schema_and_hostile_text(void **state)
 	accord_store_free(s);
 	accord_key_free(k);
 	th_rmdir(dir);
-	unsetenv("ACCORD_NOW");
+	th_set_now(NULL);
 }
 
 /*
@@ -411,7 +411,7 @@ static accord_ledger *one_incident(accord_store *s, accord_key *k, int customers
 	accord_ledger *l = NULL;
 	char id[65], x[65], body[256];
 
-	setenv("ACCORD_NOW", "2026-11-20T09:00:00Z", 1);
+	th_set_now("2026-11-20T09:00:00Z");
 	assert_int_equal(
 		th_append(
 			id, s, k, "open", NULL,
@@ -522,7 +522,7 @@ static void test_report_across_ledgers(void **state)
 	accord_key_free(k2);
 	th_rmdir(d1);
 	th_rmdir(d2);
-	unsetenv("ACCORD_NOW");
+	th_set_now(NULL);
 }
 
 int main(void)

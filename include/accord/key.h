@@ -91,10 +91,30 @@ void accord_pubkey_to_openssh(accord_buf *out, const accord_pubkey *pub);
 int accord_pubkey_from_openssh(accord_pubkey *out, const char *line);
 
 /*
- * Resolve the key home: `explicit_home` if non-NULL, else $ACCORD_HOME,
- * else ${XDG_CONFIG_HOME:-$HOME/.config}/accord. The caller frees *out.
+ * Where the key home comes from. The library reads no environment: the
+ * program fills these in (the CLI: --home or $ACCORD_HOME, $XDG_CONFIG_HOME,
+ * $HOME). NULL or empty fields are absent.
  */
-int accord_key_home(char **out, const char *explicit_home);
+typedef struct {
+	unsigned int version;
+	const char *home;	     /* the key home itself, used as it is */
+	const char *xdg_config_home; /* <it>/accord, when it is absolute */
+	const char *user_home;	     /* <it>/.config/accord */
+} accord_key_home_options;
+
+#define ACCORD_KEY_HOME_OPTIONS_VERSION 1
+#define ACCORD_KEY_HOME_OPTIONS_INIT                              \
+	{                                                         \
+		ACCORD_KEY_HOME_OPTIONS_VERSION, NULL, NULL, NULL \
+	}
+
+/*
+ * Resolve the key home: opts->home if set, else <xdg_config_home>/accord
+ * when that is absolute (XDG says relative values are to be ignored), else
+ * <user_home>/.config/accord; ACCORD_ERROR when none is set. The caller
+ * frees *out.
+ */
+int accord_key_home(char **out, const accord_key_home_options *opts);
 
 /*
  * Generate a key into `home` (created 0700 if missing). With a non-empty

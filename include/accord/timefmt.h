@@ -30,8 +30,15 @@ int accord_time_parse_canonical(int64_t *out, const char *s);
 /* Format as canonical UTC RFC 3339 into `out` (ACCORD_TIME_LEN bytes). */
 void accord_time_format(char out[ACCORD_TIME_LEN], int64_t t);
 
-/* Current time in seconds; honours $ACCORD_NOW (RFC 3339) for reproducible tests and demos. */
+/* Current time in seconds: the clock, or the time fixed with accord_time_set_now(). */
 int64_t accord_time_now(void);
+
+/*
+ * Fix what accord_time_now() returns for the whole process, for
+ * reproducible tests and demos (the CLI passes $ACCORD_NOW); NULL goes back
+ * to the clock. Not thread-safe: call it before any thread starts.
+ */
+void accord_time_set_now(const int64_t *t);
 
 /*
  * Parse a duration: one or more <integer><unit> groups with units

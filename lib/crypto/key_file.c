@@ -95,20 +95,17 @@ static char *dup_join(const char *a, const char *b)
 	return accord_buf_detach(&buf);
 }
 
-int accord_key_home(char **out, const char *explicit_home)
+int accord_key_home(char **out, const accord_key_home_options *opts)
 {
-	const char *env;
 	char *home;
 
-	if (explicit_home && *explicit_home)
-		home = dup_join(explicit_home, "");
-	else if ((env = getenv("ACCORD_HOME")) && *env)
-		home = dup_join(env, "");
+	if (opts && opts->home && *opts->home)
+		home = dup_join(opts->home, "");
 	/* XDG says relative values are to be ignored */
-	else if ((env = getenv("XDG_CONFIG_HOME")) && env[0] == '/')
-		home = dup_join(env, "/accord");
-	else if ((env = getenv("HOME")) && *env)
-		home = dup_join(env, "/.config/accord");
+	else if (opts && opts->xdg_config_home && opts->xdg_config_home[0] == '/')
+		home = dup_join(opts->xdg_config_home, "/accord");
+	else if (opts && opts->user_home && *opts->user_home)
+		home = dup_join(opts->user_home, "/.config/accord");
 	else
 		return accord_error_set(
 			ACCORD_ERROR, "can't find the key home: HOME is not set (set ACCORD_HOME)");

@@ -119,7 +119,7 @@ static int64_t civil_to_time(const struct civil *c, int second)
 	       c->hour * 3600 + c->minute * 60 + second;
 }
 
-/* RFC 3339 without touching the error message, for accord_time_now(). */
+/* RFC 3339 without touching the error message. */
 static int parse_rfc3339(int64_t *out, const char *s, const char **why)
 {
 	struct civil c;
@@ -309,15 +309,24 @@ void accord_time_format(char out[ACCORD_TIME_LEN], int64_t t)
 	out[20] = '\0';
 }
 
+/*
+ * A fixed "now" for the whole process, set once by the program before any
+ * thread starts (the CLI passes $ACCORD_NOW): the library reads no
+ * environment of its own.
+ */
+static int now_fixed;
+static int64_t now_value;
+
+void accord_time_set_now(const int64_t *t)
+{
+	now_fixed = t != NULL;
+	now_value = t ? *t : 0;
+}
+
 int64_t accord_time_now(void)
 {
-	const char *env = getenv("ACCORD_NOW");
-	const char *why;
-	int64_t t;
-
-	/* an invalid $ACCORD_NOW falls back to the clock; the CLI reports it */
-	if (env && *env && parse_time_or_date(&t, env, &why) == 0)
-		return t;
+	if (now_fixed)
+		return now_value;
 	return (int64_t)time(NULL);
 }
 
