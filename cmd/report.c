@@ -1,6 +1,5 @@
 /* accord report: joint outcomes and customer impact, in numbers (docs/metrics.md). */
 #include <errno.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -115,14 +114,11 @@ static void point_at_cuts(accord_report_meta *meta, const feed_cut *cuts, const 
 	meta->excluded_from = *ptrs + meta->excluded_count;
 }
 
-/* Write `data` to `path` through a temporary file in the same folder and a rename. */
+/* Write `data` to `path` (-o) atomically: a reader sees the old report or the new one. */
 static int write_atomic(const char *path, const char *data, size_t len)
 {
 	struct stat st;
-	char *copy, *tmp;
 	mode_t mask;
-	int fd;
-
 	int exists = lstat(path, &st) == 0;
 
 	if (exists && S_ISDIR(st.st_mode))
@@ -132,39 +128,14 @@ static int write_atomic(const char *path, const char *data, size_t len)
 	if (exists && !S_ISREG(st.st_mode))
 		return cmd_failf(ACCORD_EXIT_FAIL,
 				 "can't write the report to %s: not a regular file", path);
-	if (!(copy = strdup(path)) || asprintf(&tmp, "%s/.accord-report.XXXXXX", dirname(copy)) < 0)
-		abort();
-	free(copy);
-	if ((fd = mkstemp(tmp)) < 0) {
-		cmd_failf(ACCORD_EXIT_FAIL, "can't write the report to %s: %s", path,
-			  strerror(errno));
-		free(tmp);
-		return ACCORD_EXIT_FAIL;
-	}
 	mask = umask(0);
 	umask(mask);
-	if (accord_file_write_all(fd, data, len) < 0)
-		goto fail;
 	/* an existing report keeps its mode */
-	if (fchmod(fd, exists ? (st.st_mode & 07777) : (0666 & ~mask)) < 0 || fsync(fd) < 0)
-		goto fail;
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0)
-		goto fail;
-	free(tmp);
+	if (accord_file_write_atomic(path, data, len,
+				     exists ? (st.st_mode & 07777) : (0666 & ~mask)) < 0)
+		return cmd_failf(ACCORD_EXIT_FAIL, "can't write the report to %s: %s", path,
+				 strerror(errno));
 	return 0;
-fail:
-	cmd_failf(ACCORD_EXIT_FAIL, "can't write the report to %s: %s", path,
-		  strerror(errno ? errno : EIO));
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	free(tmp);
-	return ACCORD_EXIT_FAIL;
 }
 
 /*

@@ -15,6 +15,7 @@
 #include "accord/encode.h"
 #include "accord/causal.h"
 #include "accord/error.h"
+#include "accord/file.h"
 #include "accord/idmap.h"
 #include "accord/incident.h"
 #include "accord/json.h"
@@ -428,9 +429,9 @@ done:
 int accord_audit_heads_write(accord_store *store, const accord_audit *a)
 {
 	accord_buf text = ACCORD_BUF_INIT;
-	char *path = NULL, *tmp = NULL, when[ACCORD_TIME_LEN];
+	char *path = NULL, when[ACCORD_TIME_LEN];
 	size_t i;
-	int fd = -1, error = 0;
+	int error = 0;
 
 	if (a->finding_count)
 		return accord_error_set(ACCORD_EINVALID, "only a clean audit's heads are recorded");
@@ -445,35 +446,8 @@ int accord_audit_heads_write(accord_store *store, const accord_audit *a)
 	}
 	if ((error = accord_store_state_path(&path, store, HEADS_FILE)) < 0)
 		goto done;
-	if (asprintf(&tmp, "%s.tmp.%ld", path, (long)getpid()) < 0)
-		accord_oom();
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		error = accord_error_set(ACCORD_ERROR, "can't open %s for writing: %s", tmp,
-					 strerror(errno));
-		goto done;
-	}
-	if (write(fd, text.ptr, text.size) != (ssize_t)text.size || fsync(fd) != 0) {
-		error = accord_error_set(ACCORD_ERROR, "can't write %s: %s", tmp, strerror(errno));
-		goto done;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		error = accord_error_set(ACCORD_ERROR, "can't write %s: %s", tmp, strerror(errno));
-		goto done;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0) {
-		error = accord_error_set(ACCORD_ERROR, "can't rename %s to %s: %s", tmp, path,
-					 strerror(errno));
-		goto done;
-	}
+	error = accord_file_write_atomic(path, text.ptr, text.size, 0644);
 done:
-	if (fd >= 0)
-		close(fd);
-	if (error < 0 && tmp)
-		unlink(tmp);
-	free(tmp);
 	free(path);
 	accord_buf_dispose(&text);
 	return error;

@@ -168,46 +168,6 @@ static int open_home(int *out, const char *home)
 	return 0;
 }
 
-/*
- * Write `data` to a fresh temporary file in `dfd` with exactly `mode`,
- * fsync it, and put its name in `tmpname`. Nothing is left behind on failure.
- */
-static int write_temp(char tmpname[64], int dfd, const char *home, const char *final,
-		      const void *data, size_t len, mode_t mode)
-{
-	unsigned char rnd[8];
-	char hex[17];
-	const unsigned char *p = data;
-	int fd;
-
-	randombytes_buf(rnd, sizeof(rnd));
-	accord_hex_encode(hex, rnd, sizeof(rnd));
-	snprintf(tmpname, 64, ".%s.tmp-%s", final, hex);
-	fd = openat(dfd, tmpname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-	if (fd < 0)
-		return accord_error_set(ACCORD_ERROR, "can't create %s/%s: %s", home, tmpname,
-					strerror(errno));
-	/* the umask may have taken bits off; key.pub is meant to be 0644 */
-	if (fchmod(fd, mode) < 0)
-		goto fail;
-	if (accord_file_write_all(fd, p, len) < 0)
-		goto fail;
-	if (fsync(fd) < 0)
-		goto fail;
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail;
-	}
-	return 0;
-
-fail:
-	accord_error_set(ACCORD_ERROR, "can't write %s/%s: %s", home, tmpname, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	unlinkat(dfd, tmpname, 0);
-	return ACCORD_ERROR;
-}
-
 static int key_exists(int dfd)
 {
 	struct stat st;
@@ -222,29 +182,15 @@ static int exists_error(const char *home)
 }
 
 /*
- * Put the temporary secret key in place as "key". Without force, link()
- * refuses an existing "key" atomically, so two concurrent generates can't
- * both win; filesystems without hard links fall back to check-then-rename.
+ * Put the temporary secret key in place as "key". Without force an existing
+ * "key" is refused atomically (accord_file_install_at), so two concurrent
+ * generates can't both win. The temporary file is gone either way.
  */
 static int install_key(int dfd, const char *home, const char *tmp, int force)
 {
-	if (!force) {
-		if (linkat(dfd, tmp, dfd, "key", 0) == 0) {
-			unlinkat(dfd, tmp, 0);
-			return 0;
-		}
-		if (errno == EEXIST)
-			return exists_error(home);
-		if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS)
-			return accord_error_set(ACCORD_ERROR, "can't create %s/key: %s", home,
-						strerror(errno));
-		if (key_exists(dfd))
-			return exists_error(home);
-	}
-	if (renameat(dfd, tmp, dfd, "key") < 0)
-		return accord_error_set(ACCORD_ERROR, "can't rename %s/%s to key: %s", home, tmp,
-					strerror(errno));
-	return 0;
+	int rc = accord_file_install_at(dfd, home, tmp, "key", force ? 0 : ACCORD_FILE_NO_REPLACE);
+
+	return rc == ACCORD_EEXISTS ? exists_error(home) : rc;
 }
 
 /* Build the 109-byte key body for `seed`, sealing it when there is a passphrase. */
@@ -288,7 +234,7 @@ int accord_key_save(const accord_key *key, const char *home, const char *passphr
 	unsigned char *seed = NULL, *body = NULL, *sk = NULL;
 	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
 	char *text = NULL;
-	char keytmp[64] = "", pubtmp[64] = "";
+	char keytmp[ACCORD_FILE_TMPNAME_MAX] = "", pubtmp[ACCORD_FILE_TMPNAME_MAX] = "";
 	size_t text_cap, text_len;
 	int dfd = -1, rc;
 
@@ -338,33 +284,21 @@ int accord_key_save(const accord_key *key, const char *home, const char *passphr
 	accord_pubkey_to_openssh(&publine, &key->pub);
 	accord_buf_putc(&publine, '\n');
 
-	if ((rc = write_temp(keytmp, dfd, home, "key", text, text_len, 0600)) < 0) {
-		keytmp[0] = '\0';
+	/* both written before either is installed: a full disk changes nothing */
+	if ((rc = accord_file_temp_at(keytmp, dfd, home, "key", text, text_len, 0600)) < 0 ||
+	    (rc = accord_file_temp_at(pubtmp, dfd, home, "key.pub", publine.ptr, publine.size,
+				      0644)) < 0)
 		goto done;
-	}
-	if ((rc = write_temp(pubtmp, dfd, home, "key.pub", publine.ptr, publine.size, 0644)) < 0) {
-		pubtmp[0] = '\0';
-		goto done;
-	}
 	/*
 	 * key first: if we stop between the two renames, load() sees a key.pub
 	 * that doesn't match and refuses, rather than silently using a stale one.
 	 */
-	if ((rc = install_key(dfd, home, keytmp, force)) < 0)
-		goto done;
+	rc = install_key(dfd, home, keytmp, force);
 	keytmp[0] = '\0';
-	if (renameat(dfd, pubtmp, dfd, "key.pub") < 0) {
-		rc = accord_error_set(ACCORD_ERROR, "can't rename %s/%s to key.pub: %s", home,
-				      pubtmp, strerror(errno));
+	if (rc < 0)
 		goto done;
-	}
+	rc = accord_file_install_at(dfd, home, pubtmp, "key.pub", 0);
 	pubtmp[0] = '\0';
-	if (fsync(dfd) < 0) {
-		rc = accord_error_set(ACCORD_ERROR, "can't sync the key home %s: %s", home,
-				      strerror(errno));
-		goto done;
-	}
-	rc = 0;
 
 done:
 	if (keytmp[0])
@@ -744,7 +678,7 @@ int accord_key_is_agent(const char *home)
 int accord_key_import_agent(const char *home, const accord_pubkey *pub, int force)
 {
 	accord_buf publine = ACCORD_BUF_INIT;
-	char markertmp[64] = "", pubtmp[64] = "";
+	char markertmp[ACCORD_FILE_TMPNAME_MAX] = "", pubtmp[ACCORD_FILE_TMPNAME_MAX] = "";
 	struct stat st;
 	int dfd = -1, rc;
 
@@ -761,27 +695,23 @@ int accord_key_import_agent(const char *home, const accord_pubkey *pub, int forc
 	}
 	accord_pubkey_to_openssh(&publine, pub);
 	accord_buf_putc(&publine, '\n');
-	if ((rc = write_temp(markertmp, dfd, home, AGENT_MARKER, AGENT_MARKER_TEXT,
-			     strlen(AGENT_MARKER_TEXT), 0644)) < 0) {
-		markertmp[0] = '\0';
+	if ((rc = accord_file_temp_at(markertmp, dfd, home, AGENT_MARKER, AGENT_MARKER_TEXT,
+				      strlen(AGENT_MARKER_TEXT), 0644)) < 0 ||
+	    (rc = accord_file_temp_at(pubtmp, dfd, home, "key.pub", publine.ptr, publine.size,
+				      0644)) < 0)
 		goto done;
-	}
-	if ((rc = write_temp(pubtmp, dfd, home, "key.pub", publine.ptr, publine.size, 0644)) < 0) {
-		pubtmp[0] = '\0';
-		goto done;
-	}
 	/* a key file replaced (--force) goes first: never a key.pub that names another key's file */
-	if ((unlinkat(dfd, "key", 0) < 0 && errno != ENOENT) ||
-	    renameat(dfd, markertmp, dfd, AGENT_MARKER) < 0 ||
-	    renameat(dfd, pubtmp, dfd, "key.pub") < 0) {
+	if (unlinkat(dfd, "key", 0) < 0 && errno != ENOENT) {
 		rc = accord_error_set(ACCORD_ERROR, "can't install the agent key in %s: %s", home,
 				      strerror(errno));
 		goto done;
 	}
-	markertmp[0] = pubtmp[0] = '\0';
-	if (fsync(dfd) < 0)
-		rc = accord_error_set(ACCORD_ERROR, "can't sync the key home %s: %s", home,
-				      strerror(errno));
+	rc = accord_file_install_at(dfd, home, markertmp, AGENT_MARKER, 0);
+	markertmp[0] = '\0';
+	if (rc < 0)
+		goto done;
+	rc = accord_file_install_at(dfd, home, pubtmp, "key.pub", 0);
+	pubtmp[0] = '\0';
 done:
 	if (markertmp[0])
 		unlinkat(dfd, markertmp, 0);

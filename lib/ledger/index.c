@@ -10,6 +10,7 @@
 
 #include "accord/encode.h"
 #include "accord/error.h"
+#include "accord/file.h"
 #include "accord/json.h"
 #include "accord/incident.h"
 #include "accord/timefmt.h"
@@ -171,37 +172,7 @@ static int mkdir_p(const char *path)
 /* Replace `path` by `data` atomically: readers see the old file or the new one. */
 static int write_atomic(const char *path, const accord_buf *data)
 {
-	char tmp[4200];
-	int fd;
-	size_t off = 0;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return accord_error_set(ACCORD_ERROR, "can't write %s: %s", tmp, strerror(errno));
-	while (off < data->size) {
-		ssize_t w = write(fd, data->ptr + off, data->size - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			int code = accord_error_set(ACCORD_ERROR, "can't write %s: %s", tmp,
-						    strerror(errno));
-
-			close(fd);
-			unlink(tmp);
-			return code;
-		}
-		off += (size_t)w;
-	}
-	if (close(fd) < 0 || rename(tmp, path) < 0) {
-		int code =
-			accord_error_set(ACCORD_ERROR, "can't write %s: %s", path, strerror(errno));
-
-		unlink(tmp);
-		return code;
-	}
-	return 0;
+	return accord_file_write_cache(path, data->ptr, data->size, 0600);
 }
 
 /* An incident file's name in the index folder (what its tag covers). */

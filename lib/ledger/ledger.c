@@ -12,6 +12,7 @@
 #include "accord/causal.h"
 #include "accord/encode.h"
 #include "accord/error.h"
+#include "accord/file.h"
 #include "accord/incident.h"
 #include "accord/json.h"
 #include "accord/schema.h"
@@ -226,16 +227,14 @@ int accord_ledger_cache_key(unsigned char *out, const char *path)
 	unsigned char key[ACCORD_LEDGER_CACHE_KEY_LEN];
 	char hex[2 * ACCORD_LEDGER_CACHE_KEY_LEN + 2];
 	accord_buf data = ACCORD_BUF_INIT;
-	int fd, error;
+	int error;
 
 	if ((error = accord_buf_read_file(&data, path, sizeof(hex) + 1)) == ACCORD_ENOTFOUND) {
 		/* first use: a new random key, never replacing one that appeared meanwhile */
 		randombytes_buf(key, sizeof(key));
 		accord_hex_encode(hex, key, sizeof(key));
 		hex[2 * sizeof(key)] = '\n';
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (fd >= 0 && write(fd, hex, sizeof(hex) - 1) == (ssize_t)sizeof(hex) - 1 &&
-		    close(fd) == 0) {
+		if (accord_file_create_atomic(path, hex, sizeof(hex) - 1, 0600) == 0) {
 			memcpy(out, key, sizeof(key));
 			sodium_memzero(key, sizeof(key));
 			sodium_memzero(hex, sizeof(hex));
@@ -243,10 +242,6 @@ int accord_ledger_cache_key(unsigned char *out, const char *path)
 		}
 		error = accord_error_set(ACCORD_ERROR, "can't write the cache key %s: %s", path,
 					 strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(path);
-		}
 		sodium_memzero(key, sizeof(key));
 		return error;
 	}

@@ -22,6 +22,7 @@
 #include "accord/batch.h"
 #include "accord/encode.h"
 #include "accord/error.h"
+#include "accord/file.h"
 #include "accord/idmap.h"
 #include "alloc.h"
 
@@ -223,49 +224,6 @@ static void put_be32(accord_buf *out, uint32_t v)
 	accord_buf_put_u32(out, v);
 }
 
-/* Write `len` bytes to a new file in the pack folder, then give it its final name. */
-static int write_file(accord_batch *b, const char *final, const void *data, size_t len)
-{
-	accord_buf tmp = ACCORD_BUF_INIT;
-	const char *p = data;
-	int fd, error = 0;
-
-	accord_buf_printf(&tmp, "%s/tmp_accord_XXXXXX", b->packdir);
-	if ((fd = mkstemp(tmp.ptr)) < 0) {
-		error = accord_error_set(ACCORD_ERROR, "can't create a file in %s: %s", b->packdir,
-					 strerror(errno));
-		goto done;
-	}
-	while (len) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			error = accord_error_set(ACCORD_ERROR, "can't write %s: %s", tmp.ptr,
-						 strerror(errno));
-			break;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	/* Packs are read-only in git, so nothing rewrites them in place. */
-	if (!error && fchmod(fd, 0444) < 0)
-		error = accord_error_set(ACCORD_ERROR, "can't chmod %s: %s", tmp.ptr,
-					 strerror(errno));
-	if (close(fd) < 0 && !error)
-		error = accord_error_set(ACCORD_ERROR, "can't write %s: %s", tmp.ptr,
-					 strerror(errno));
-	if (!error && rename(tmp.ptr, final) < 0)
-		error = accord_error_set(ACCORD_ERROR, "can't rename %s to %s: %s", tmp.ptr, final,
-					 strerror(errno));
-	if (error)
-		unlink(tmp.ptr);
-done:
-	accord_buf_dispose(&tmp);
-	return error;
-}
-
 int accord_batch_flush(accord_batch *b)
 {
 	unsigned char pack_sum[20], idx_sum[20];
@@ -315,11 +273,11 @@ int accord_batch_flush(accord_batch *b)
 	/* The pack goes first: git looks for packs by their .idx. */
 	accord_hex_encode(hex, pack_sum, sizeof(pack_sum));
 	accord_buf_printf(&path, "%s/pack-%s.pack", b->packdir, hex);
-	if ((error = write_file(b, path.ptr, b->pack.ptr, b->pack.size)) < 0)
+	if ((error = accord_file_write_atomic(path.ptr, b->pack.ptr, b->pack.size, 0444)) < 0)
 		goto done;
 	accord_buf_clear(&path);
 	accord_buf_printf(&path, "%s/pack-%s.idx", b->packdir, hex);
-	if ((error = write_file(b, path.ptr, idx.ptr, idx.size)) < 0)
+	if ((error = accord_file_write_atomic(path.ptr, idx.ptr, idx.size, 0444)) < 0)
 		goto done;
 
 	b->object_count = 0;

@@ -16,6 +16,7 @@
 #include "accord/chain.h"
 #include "accord/encode.h"
 #include "accord/error.h"
+#include "accord/file.h"
 #include "accord/incident.h"
 #include "accord/json.h"
 #include "accord/sync.h"
@@ -468,10 +469,10 @@ int accord_sync_heads_read(accord_head **out, size_t *count, const char *path)
 
 int accord_sync_heads_write(const char *path, const accord_head *heads, size_t count)
 {
-	accord_buf text = ACCORD_BUF_INIT, tmp = ACCORD_BUF_INIT;
+	accord_buf text = ACCORD_BUF_INIT;
 	accord_head *sorted = xcalloc(count + 1, sizeof(*sorted));
 	size_t i;
-	int fd, error = 0;
+	int error;
 
 	if (count)
 		memcpy(sorted, heads, count * sizeof(*sorted));
@@ -483,17 +484,8 @@ int accord_sync_heads_write(const char *path, const accord_head *heads, size_t c
 		accord_buf_printf(&text, "%s %s\n", sorted[i].keyid, hex);
 	}
 	free(sorted);
-	accord_buf_printf(&tmp, "%s.tmp", path);
-	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 || (text.size && write(fd, text.ptr, text.size) != (ssize_t)text.size) ||
-	    fsync(fd) < 0 || close(fd) < 0 || (fd = -1, rename(tmp.ptr, path) < 0)) {
-		error = accord_error_set(ACCORD_ERROR, "can't write %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		unlink(tmp.ptr);
-	}
+	error = accord_file_write_atomic(path, text.ptr, text.size, 0600);
 	accord_buf_dispose(&text);
-	accord_buf_dispose(&tmp);
 	return error;
 }
 
