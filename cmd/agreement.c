@@ -123,8 +123,7 @@ static int agreement_propose(accord_ctx *ctx, int argc, char **argv)
 		}
 	}
 	error = 0;
-	if ((error = cmd_load_key(ctx)) || (error = cmd_load(ctx, 1)) ||
-	    (error = cmd_own_party(&mine, ctx)))
+	if ((error = cmd_setup(ctx)) || (error = cmd_own_party(&mine, ctx)))
 		goto done;
 	if (!accord_parties_find(accord_ledger_parties(ctx->ledger), o.with)) {
 		error = cmd_no_such_party(ctx, o.with);
@@ -265,7 +264,7 @@ static int agreement_list(accord_ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-	if ((error = cmd_load_incidents(ctx, 0)))
+	if ((error = cmd_setup(ctx)))
 		return error;
 	p = accord_ledger_parties(ctx->ledger);
 	if (json) {
@@ -311,9 +310,9 @@ static int agreement_list(accord_ctx *ctx, int argc, char **argv)
 int cmd_agreement(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct cmd_sub subs[] = {
-		{ "propose", agreement_propose },
-		{ "list", agreement_list },
-		{ NULL, NULL },
+		{ "propose", agreement_propose, CMD_WRITES_ENTRIES },
+		{ "list", agreement_list, CMD_NEEDS_LEDGER },
+		{ NULL, NULL, 0 },
 	};
 
 	return cmd_dispatch(ctx, argc, argv, "agreement", agreement_usage, subs);

@@ -30,9 +30,33 @@ typedef struct {
 	accord_store *store;
 	accord_ledger *ledger;
 	accord_key *key;
-	int strict;	   /* --strict on a reading command: exit 3 when entries were left out */
-	const char *label; /* the listed ledger's name in a cross-ledger view: messages name it */
+	int strict;	    /* --strict on a reading command: exit 3 when entries were left out */
+	const char *label;  /* the listed ledger's name in a cross-ledger view: messages name it */
+	unsigned int setup; /* CMD_* flags of the command's table row: what cmd_setup() does */
 } accord_ctx;
+
+/*
+ * The set-up a command needs, declared in its row of the command table
+ * (cmd/main.c, or a group's struct cmd_sub) as git's RUN_SETUP: the
+ * dispatcher puts them in ctx->setup, and cmd_setup() does that set-up,
+ * the same way for every command. A command calls cmd_setup() once it has
+ * checked its arguments, so that --help and usage errors never need a key
+ * or a ledger, and come first.
+ */
+#define CMD_READS 0x01	       /* a reading command: takes --strict */
+#define CMD_NEEDS_KEY 0x02     /* the signing key (cmd_load_key) */
+#define CMD_NEEDS_LEDGER 0x04  /* the ledger, its incidents (cmd_load_incidents) */
+#define CMD_NEEDS_ENTRIES 0x08 /* the ledger, every entry (cmd_load) */
+#define CMD_LOCK 0x10	       /* the ledger under the write lock */
+/* A command that writes (key, incidents, lock); one that names entries of the whole ledger. */
+#define CMD_WRITES (CMD_NEEDS_KEY | CMD_NEEDS_LEDGER | CMD_LOCK)
+#define CMD_WRITES_ENTRIES (CMD_NEEDS_KEY | CMD_NEEDS_ENTRIES | CMD_LOCK)
+
+/*
+ * Do the set-up ctx->setup asks for: load the key, then open the ledger
+ * (under the lock). Returns 0 or the exit code, after saying why.
+ */
+int cmd_setup(accord_ctx *ctx);
 
 /* Free what a ctx opened (store, ledger, key) and forget it. */
 void cmd_ctx_release(accord_ctx *ctx);
@@ -126,15 +150,14 @@ void cmd_entry_summary(accord_buf *out, const accord_entry *e);
 /* Options --json and --help only: *json set, -1 after --help, the usage exit code on others. */
 int cmd_parse_json_flag(accord_ctx *ctx, int argc, char **argv, const char *usage, int *json);
 
-/* What cmd_prepare loads besides the key and the incidents (write lock held). */
-#define CMD_PREPARE_ENTRIES 1 /* the whole ledger: entries are named by id */
-#define CMD_PREPARE_SETTLE \
-	2 /* with the incident's state, a duplicate settled against the one it names */
+/* With the incident's state (cmd_prepare), a duplicate settled against the one it names. */
+#define CMD_PREPARE_SETTLE 2
 
 /*
- * The set-up of a command that writes on incident `arg`: the key, the
- * ledger under the write lock, the incident (its open entry in *open, when
- * open is not NULL) and, when inc is not NULL, its derived state.
+ * The set-up of a command that writes on incident `arg`: cmd_setup() (the
+ * key, the ledger under the write lock), then the incident (its open entry
+ * in *open, when open is not NULL) and, when inc is not NULL, its derived
+ * state.
  */
 int cmd_prepare(accord_ctx *ctx, const char *arg, const accord_entry **open, accord_incident **inc,
 		int flags);
@@ -204,11 +227,12 @@ int cmd_write(accord_ctx *ctx, const char *type, const char *incident, cJSON *bo
 struct cmd_sub {
 	const char *name;
 	int (*fn)(accord_ctx *, int, char **);
+	unsigned int setup; /* CMD_* flags for cmd_setup(); 0: the group's */
 };
 /*
  * Run the subcommand named by argv[1] from `subs` (NULL-terminated), with
- * ctx->command set to "GROUP NAME"; --help prints `usage`. Exit 2 for a
- * missing or unknown subcommand.
+ * ctx->command set to "GROUP NAME" and its set-up flags in ctx->setup;
+ * --help prints `usage`. Exit 2 for a missing or unknown subcommand.
  */
 int cmd_dispatch(accord_ctx *ctx, int argc, char **argv, const char *group, const char *usage,
 		 const struct cmd_sub *subs);

@@ -613,13 +613,25 @@ cJSON *cmd_heads_body(accord_ctx *ctx)
 	return body;
 }
 
+int cmd_setup(accord_ctx *ctx)
+{
+	int error, lock = (ctx->setup & CMD_LOCK) != 0;
+
+	if ((ctx->setup & CMD_NEEDS_KEY) && (error = cmd_load_key(ctx)))
+		return error;
+	if (ctx->setup & CMD_NEEDS_ENTRIES)
+		return cmd_load(ctx, lock);
+	if (ctx->setup & CMD_NEEDS_LEDGER)
+		return cmd_load_incidents(ctx, lock);
+	return 0;
+}
+
 int cmd_prepare(accord_ctx *ctx, const char *arg, const accord_entry **open, accord_incident **inc,
 		int flags)
 {
 	int error;
 
-	if ((error = cmd_load_key(ctx)) ||
-	    (error = flags & CMD_PREPARE_ENTRIES ? cmd_load(ctx, 1) : cmd_load_incidents(ctx, 1)))
+	if ((error = cmd_setup(ctx)))
 		return error;
 	if (!open)
 		return 0;
@@ -754,6 +766,8 @@ int cmd_dispatch(accord_ctx *ctx, int argc, char **argv, const char *group, cons
 		if (!strcmp(argv[1], s->name)) {
 			snprintf(name, sizeof(name), "%s %s", group, s->name);
 			ctx->command = name;
+			if (s->setup)
+				ctx->setup = s->setup;
 			return s->fn(ctx, argc - 1, argv + 1);
 		}
 	}

@@ -168,8 +168,7 @@ int cmd_amend(accord_ctx *ctx, int argc, char **argv)
 	    (service && (error = cmd_check_text(ctx, "--service", service, 0))) ||
 	    (reason && (error = cmd_check_text(ctx, "--reason", reason, 1))))
 		return error;
-	if ((error = cmd_prepare(ctx, argv[optind], &open, &inc,
-				 CMD_PREPARE_ENTRIES | CMD_PREPARE_SETTLE)) ||
+	if ((error = cmd_prepare(ctx, argv[optind], &open, &inc, CMD_PREPARE_SETTLE)) ||
 	    (error = cmd_own_party(&party, ctx)) ||
 	    (error = amend_check(ctx, inc, party, sev, title, service))) {
 		accord_incident_free(inc);
@@ -289,8 +288,7 @@ int cmd_retract(accord_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error(ctx, "expected one entry id");
 	if (!reason)
 		return cmd_usage_error(ctx, "--reason is required: say why, for the record");
-	if ((error = cmd_check_text(ctx, "--reason", reason, 1)) || (error = cmd_load_key(ctx)) ||
-	    (error = cmd_load(ctx, 1)) ||
+	if ((error = cmd_check_text(ctx, "--reason", reason, 1)) || (error = cmd_setup(ctx)) ||
 	    (error = cmd_find_entry(&target, ctx, argv[optind], retractable,
 				    sizeof(retractable) / sizeof(*retractable),
 				    "retractable entry")))
@@ -376,8 +374,7 @@ static int closure_command(accord_ctx *ctx, int argc, char **argv, const char *t
 		return cmd_usage_error(ctx,
 				       "--of OTHER is required: the incident this one duplicates");
 	if ((reason && (error = cmd_check_text(ctx, "--reason", reason, 1))) ||
-	    (error = cmd_prepare(ctx, argv[optind], &open, &inc,
-				 CMD_PREPARE_ENTRIES | CMD_PREPARE_SETTLE)) ||
+	    (error = cmd_prepare(ctx, argv[optind], &open, &inc, CMD_PREPARE_SETTLE)) ||
 	    (of && (error = cmd_find_incident(&other, ctx, of))) ||
 	    (other && other != open && (error = duplicate_check(ctx, open, other)))) {
 		accord_incident_free(inc);

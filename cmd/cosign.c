@@ -241,8 +241,7 @@ int cmd_cosign(accord_ctx *ctx, int argc, char **argv)
 		return error < 0 ? 0 : error;
 	if (argc - optind < 1 || argc - optind > 2)
 		return cmd_usage_error(ctx, "expected a proposal or an incident id");
-	if ((error = cmd_load_key(ctx)) || (error = cmd_load(ctx, 1)) ||
-	    (error = cmd_own_party(&party, ctx)))
+	if ((error = cmd_setup(ctx)) || (error = cmd_own_party(&party, ctx)))
 		return error;
 	/* the older form: INCIDENT PROPOSAL */
 	if ((error = resolve_cosign_target(&prop, &open, ctx, argv[optind + (argc - optind == 2)],

@@ -112,8 +112,7 @@ int cmd_dispute(accord_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error(ctx, "--reason is required: say why, for the record");
 	if ((error = cmd_check_text(ctx, "--reason", reason, 1)) ||
 	    (at_arg && (error = cmd_parse_time(ctx, &at, "--at", at_arg))) ||
-	    (error = cmd_load_key(ctx)) || (error = cmd_load(ctx, 1)) ||
-	    (error = cmd_own_party(&party, ctx)) ||
+	    (error = cmd_setup(ctx)) || (error = cmd_own_party(&party, ctx)) ||
 	    (error = cmd_find_entry(&target, ctx, argv[optind], NULL, 0, "entry")))
 		return error;
 	if (!target->incident[0] && strcmp(target->type, "open") != 0)

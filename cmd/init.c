@@ -47,7 +47,7 @@ int cmd_init(accord_ctx *ctx, int argc, char **argv)
 	if (*title && (error = cmd_check_text(ctx, "--title", title, 0)) != 0)
 		return error;
 	dir = optind < argc ? argv[optind] : ctx->dir;
-	if ((error = cmd_load_key(ctx)) != 0)
+	if ((error = cmd_setup(ctx)) != 0)
 		return error;
 	if (dir)
 		error = accord_store_open_or_init(&ctx->store, dir);

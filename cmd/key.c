@@ -411,7 +411,7 @@ static int key_rotate(accord_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error(ctx, "--agent takes no passphrase: the agent keeps the key");
 	if ((error = cmd_key_home(&home, ctx)) < 0)
 		return cmd_fail(error);
-	if ((code = cmd_load_key(ctx)) != 0 || (code = cmd_load_incidents(ctx, 1)) != 0)
+	if ((code = cmd_setup(ctx)) != 0)
 		goto done;
 	code = ACCORD_EXIT_FAIL;
 	p = accord_ledger_parties(ctx->ledger);
@@ -550,8 +550,9 @@ static int key_show(accord_ctx *ctx, int argc, char **argv)
 int cmd_key(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct cmd_sub subs[] = {
-		{ "new", key_new },	  { "show", key_show }, { "import", key_import },
-		{ "rotate", key_rotate }, { NULL, NULL },
+		{ "new", key_new, 0 },	     { "show", key_show, 0 },
+		{ "import", key_import, 0 }, { "rotate", key_rotate, CMD_WRITES },
+		{ NULL, NULL, 0 },
 	};
 
 	return cmd_dispatch(ctx, argc, argv, "key", key_usage, subs);

@@ -200,10 +200,10 @@ static int ledgers_remove(accord_ctx *ctx, int argc, char **argv)
 int cmd_ledgers(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct cmd_sub subs[] = {
-		{ "add", ledgers_add },
-		{ "list", ledgers_list },
-		{ "remove", ledgers_remove },
-		{ NULL, NULL },
+		{ "add", ledgers_add, 0 },
+		{ "list", ledgers_list, 0 },
+		{ "remove", ledgers_remove, 0 },
+		{ NULL, NULL, 0 },
 	};
 
 	return cmd_dispatch(ctx, argc, argv, "ledgers", ledgers_usage, subs);

@@ -178,7 +178,7 @@ int cmd_export(accord_ctx *ctx, int argc, char **argv)
 		return error < 0 ? 0 : error;
 	if (optind < argc)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-	if ((error = cmd_load(ctx, 0)))
+	if ((error = cmd_setup(ctx)))
 		return error;
 	for (i = 0; i < accord_ledger_entry_count(ctx->ledger); i++) {
 		const accord_entry *e = accord_ledger_entry_at(ctx->ledger, i);

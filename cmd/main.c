@@ -12,48 +12,62 @@ struct command {
 	const char *name;
 	int (*fn)(accord_ctx *, int, char **);
 	const char *description;
-	int reads; /* a reading command: takes --strict */
+	unsigned int setup; /* CMD_* flags: what cmd_setup() does for it, and CMD_READS */
 };
 
+/*
+ * Commands whose loading depends on their arguments (log, report, list,
+ * inbox and actions across ledgers, sync, audit) load what they need
+ * themselves; the others declare it here, and groups per subcommand.
+ */
 static const struct command commands[] = {
 	{ "key", cmd_key, "create, import, rotate or show your signing key", 0 },
-	{ "init", cmd_init, "create a ledger in a git repository", 0 },
-	{ "party", cmd_party, "invite, accept and list parties", 1 },
-	{ "member", cmd_member, "add, revoke and list member keys (one per device)", 1 },
-	{ "open", cmd_open, "open an incident", 0 },
-	{ "note", cmd_note, "add a note to an incident", 0 },
-	{ "status", cmd_status, "move an incident through its lifecycle", 0 },
-	{ "impact", cmd_impact, "record a window of customer impact", 0 },
-	{ "sla", cmd_sla, "record an SLA measurement", 0 },
-	{ "feedback", cmd_feedback, "record how customers felt", 0 },
-	{ "involve", cmd_involve, "involve another party in an incident", 0 },
-	{ "resolve", cmd_resolve, "propose a resolution (or a revision)", 0 },
+	{ "init", cmd_init, "create a ledger in a git repository", CMD_NEEDS_KEY },
+	{ "party", cmd_party, "invite, accept and list parties", CMD_READS },
+	{ "member", cmd_member, "add, revoke and list member keys (one per device)", CMD_READS },
+	{ "open", cmd_open, "open an incident", CMD_WRITES },
+	{ "note", cmd_note, "add a note to an incident", CMD_WRITES },
+	{ "status", cmd_status, "move an incident through its lifecycle", CMD_WRITES },
+	{ "impact", cmd_impact, "record a window of customer impact", CMD_WRITES },
+	{ "sla", cmd_sla, "record an SLA measurement", CMD_WRITES },
+	{ "feedback", cmd_feedback, "record how customers felt", CMD_WRITES },
+	{ "involve", cmd_involve, "involve another party in an incident", CMD_WRITES },
+	{ "resolve", cmd_resolve, "propose a resolution (or a revision)", CMD_WRITES },
 	{ "cosign", cmd_cosign,
-	  "co-sign a proposal: a resolution, a figure, a void or duplicate, an agreement", 0 },
+	  "co-sign a proposal: a resolution, a figure, a void or duplicate, an agreement",
+	  CMD_WRITES_ENTRIES },
 	{ "agreement", cmd_agreement,
-	  "propose and list agreed terms (SLA and XLA) between two parties", 1 },
-	{ "ticket", cmd_ticket, "name an involved party's ticket for an incident", 0 },
-	{ "amend", cmd_amend, "correct an incident's severity, title or service", 0 },
-	{ "retract", cmd_retract, "retract one of your own entries, for the record", 0 },
-	{ "dispute", cmd_dispute, "dispute the time another party signed on a clock event", 0 },
-	{ "void", cmd_void, "propose that an incident never was one", 0 },
-	{ "duplicate", cmd_duplicate, "propose that an incident duplicates another", 0 },
+	  "propose and list agreed terms (SLA and XLA) between two parties", CMD_READS },
+	{ "ticket", cmd_ticket, "name an involved party's ticket for an incident", CMD_WRITES },
+	{ "amend", cmd_amend, "correct an incident's severity, title or service",
+	  CMD_WRITES_ENTRIES },
+	{ "retract", cmd_retract, "retract one of your own entries, for the record",
+	  CMD_WRITES_ENTRIES },
+	{ "dispute", cmd_dispute, "dispute the time another party signed on a clock event",
+	  CMD_WRITES_ENTRIES },
+	{ "void", cmd_void, "propose that an incident never was one", CMD_WRITES_ENTRIES },
+	{ "duplicate", cmd_duplicate, "propose that an incident duplicates another",
+	  CMD_WRITES_ENTRIES },
 	{ "recover", cmd_recover,
-	  "re-record an old key's entries that no longer count under your key", 0 },
+	  "re-record an old key's entries that no longer count under your key",
+	  CMD_WRITES_ENTRIES },
 	{ "action", cmd_action, "mark an action item done, not-doing or reopen it, or assign it",
-	  0 },
-	{ "actions", cmd_actions, "list action items across incidents (--party, --overdue)", 1 },
-	{ "inbox", cmd_inbox, "what waits on your party, most urgent first", 1 },
-	{ "show", cmd_show, "show one incident", 1 },
-	{ "list", cmd_list, "list incidents", 1 },
-	{ "log", cmd_log, "show entries in ledger order", 1 },
-	{ "export", cmd_export, "print every entry exactly as stored", 1 },
-	{ "report", cmd_report, "joint outcomes and customer impact, in numbers", 1 },
+	  CMD_WRITES },
+	{ "actions", cmd_actions, "list action items across incidents (--party, --overdue)",
+	  CMD_READS },
+	{ "inbox", cmd_inbox, "what waits on your party, most urgent first", CMD_READS },
+	{ "show", cmd_show, "show one incident", CMD_READS | CMD_NEEDS_LEDGER },
+	{ "list", cmd_list, "list incidents", CMD_READS },
+	{ "log", cmd_log, "show entries in ledger order", CMD_READS },
+	{ "export", cmd_export, "print every entry exactly as stored",
+	  CMD_READS | CMD_NEEDS_ENTRIES },
+	{ "report", cmd_report, "joint outcomes and customer impact, in numbers", CMD_READS },
 	{ "clone", cmd_clone, "get a ledger from another party or a hub, verified", 0 },
 	{ "remote", cmd_remote, "add or list the git remotes to sync with", 0 },
 	{ "sync", cmd_sync, "exchange entries with remotes: verify, fast-forward, push", 0 },
 	{ "audit", cmd_audit, "verify the whole history and report every finding", 0 },
-	{ "allowed-signers", cmd_allowed_signers, "print an allowed_signers file for git", 1 },
+	{ "allowed-signers", cmd_allowed_signers, "print an allowed_signers file for git",
+	  CMD_READS | CMD_NEEDS_LEDGER },
 	{ "ledgers", cmd_ledgers,
 	  "keep a list of your ledgers, one per relationship, to view together", 0 },
 	{ "hook", cmd_hook, "server-side hooks for a hub (pre-receive)", 0 },
@@ -224,7 +238,8 @@ int main(int argc, char **argv)
 		return ACCORD_EXIT_FAIL;
 	}
 	ctx.command = commands[c].name;
-	if (commands[c].reads)
+	ctx.setup = commands[c].setup;
+	if (commands[c].setup & CMD_READS)
 		argc = take_strict(&ctx, argc, argv, i + 1);
 	optind = 0; /* GNU getopt: re-initialise for the command's own argv */
 	code = commands[c].fn(&ctx, argc - i, argv + i);

@@ -86,15 +86,6 @@ static int read_pubkey(accord_ctx *ctx, accord_pubkey *out, const char *arg)
 			       cmd_esc(arg, 0));
 }
 
-static int writer(accord_ctx *ctx)
-{
-	int error;
-
-	if ((error = cmd_load_key(ctx)) != 0 || (error = cmd_load_incidents(ctx, 1)) != 0)
-		return error;
-	return 0;
-}
-
 /*
  * What the invitee runs, with the ledger id: a hub could serve them a
  * look-alike ledger (same names, an invitation for their key), and the id
@@ -156,7 +147,7 @@ static int party_invite(accord_ctx *ctx, int argc, char **argv)
 		name = cmd_valid_name(pub.name) ? pub.name : "root";
 	if (!cmd_valid_name(name))
 		return cmd_usage_error(ctx, "invalid member name '%s'", name);
-	if ((error = writer(ctx)))
+	if ((error = cmd_setup(ctx)))
 		return error;
 	accord_hex_encode(hex, pub.pk, sizeof(pub.pk));
 	body = cJSON_CreateObject();
@@ -198,7 +189,7 @@ static int party_accept(accord_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error(ctx,
 				       "--ledger takes a ledger id: 64 lowercase hex digits, as "
 				       "party invite prints it");
-	if ((error = writer(ctx)))
+	if ((error = cmd_setup(ctx)))
 		return error;
 	/* joining a look-alike ledger would sign its invitation as if it were the real one */
 	if (expect && strcmp(accord_ledger_id(ctx->ledger), expect) != 0)
@@ -267,7 +258,7 @@ static int party_recover(accord_ctx *ctx, int argc, char **argv)
 		return cmd_failf(ACCORD_EXIT_FAIL, "recovery key in %s: %s", dir,
 				 accord_error_last());
 	ctx->key = rk; /* the writer of this one entry; freed with the context */
-	if ((error = cmd_load_incidents(ctx, 1)) != 0)
+	if ((error = cmd_setup(ctx)) != 0)
 		return error;
 	if (asprintf(&next, "%s/next", dir) < 0)
 		abort();
@@ -332,7 +323,7 @@ static int party_list(accord_ctx *ctx, int argc, char **argv)
 
 	if ((error = json_flag(ctx, argc, argv, party_usage, &json)))
 		return error < 0 ? 0 : error;
-	if ((error = cmd_load_incidents(ctx, 0)))
+	if ((error = cmd_setup(ctx)))
 		return error;
 	p = accord_ledger_parties(ctx->ledger);
 	if (json)
@@ -399,11 +390,11 @@ static int party_list(accord_ctx *ctx, int argc, char **argv)
 int cmd_party(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct cmd_sub subs[] = {
-		{ "invite", party_invite },
-		{ "accept", party_accept },
-		{ "recover", party_recover },
-		{ "list", party_list },
-		{ NULL, NULL },
+		{ "invite", party_invite, CMD_WRITES },
+		{ "accept", party_accept, CMD_WRITES },
+		{ "recover", party_recover, CMD_NEEDS_LEDGER | CMD_LOCK },
+		{ "list", party_list, CMD_NEEDS_LEDGER },
+		{ NULL, NULL, 0 },
 	};
 
 	return cmd_dispatch(ctx, argc, argv, "party", party_usage, subs);
@@ -470,7 +461,7 @@ static int member_add(accord_ctx *ctx, int argc, char **argv)
 	if (!name || !cmd_valid_name(name))
 		return cmd_usage_error(ctx,
 				       "give the member a --name (letters, digits, '.', '_', '-')");
-	if ((error = writer(ctx)))
+	if ((error = cmd_setup(ctx)))
 		return error;
 	p = accord_ledger_parties(ctx->ledger);
 	/* a name already in the adder's party: another device of that member */
@@ -520,7 +511,7 @@ static int member_accept(accord_ctx *ctx, int argc, char **argv)
 	party = argv[optind];
 	if (!cmd_valid_name(party))
 		return cmd_usage_error(ctx, "invalid party name '%s'", party);
-	if ((error = writer(ctx)))
+	if ((error = cmd_setup(ctx)))
 		return error;
 	if (accord_ledger_feed(ctx->ledger, ctx->key->pub.id))
 		return cmd_failf(
@@ -565,7 +556,7 @@ static int member_revoke(accord_ctx *ctx, int argc, char **argv)
 	if (reason && (error = cmd_check_text(ctx, "--reason", reason, 1)))
 		return error;
 	arg = argv[optind];
-	if ((error = writer(ctx)))
+	if ((error = cmd_setup(ctx)))
 		return error;
 	p = accord_ledger_parties(ctx->ledger);
 	me = accord_parties_member(p, ctx->key->pub.id);
@@ -710,7 +701,7 @@ static int member_list(accord_ctx *ctx, int argc, char **argv)
 
 	if ((error = json_flag(ctx, argc, argv, member_usage, &json)))
 		return error < 0 ? 0 : error;
-	if ((error = cmd_load_incidents(ctx, 0)))
+	if ((error = cmd_setup(ctx)))
 		return error;
 	p = accord_ledger_parties(ctx->ledger);
 	/* a key not yet accepted is shown by its offers, which only a full load keeps */
@@ -802,11 +793,11 @@ static int member_list(accord_ctx *ctx, int argc, char **argv)
 int cmd_member(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct cmd_sub subs[] = {
-		{ "add", member_add },
-		{ "accept", member_accept },
-		{ "revoke", member_revoke },
-		{ "list", member_list },
-		{ NULL, NULL },
+		{ "add", member_add, CMD_WRITES },
+		{ "accept", member_accept, CMD_WRITES },
+		{ "revoke", member_revoke, CMD_WRITES },
+		{ "list", member_list, CMD_NEEDS_LEDGER },
+		{ NULL, NULL, 0 },
 	};
 
 	return cmd_dispatch(ctx, argc, argv, "member", member_usage, subs);

@@ -637,8 +637,7 @@ int cmd_show(accord_ctx *ctx, int argc, char **argv)
 		return error < 0 ? 0 : error;
 	if (argc - optind != 1)
 		return cmd_usage_error(ctx, "expected one incident id");
-	if ((error = cmd_load_incidents(ctx, 0)) ||
-	    (error = cmd_find_incident(&open, ctx, argv[optind])))
+	if ((error = cmd_setup(ctx)) || (error = cmd_find_incident(&open, ctx, argv[optind])))
 		return error;
 	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
 		return cmd_fail(error);

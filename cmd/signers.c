@@ -40,7 +40,7 @@ int cmd_allowed_signers(accord_ctx *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-	if ((error = cmd_load_incidents(ctx, 0)))
+	if ((error = cmd_setup(ctx)))
 		return error;
 	p = accord_ledger_parties(ctx->ledger);
 	for (i = 0; i < p->member_count; i++) {
