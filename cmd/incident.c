@@ -236,57 +236,96 @@ fail:
 	return error;
 }
 
-int cmd_note(accord_ctx *ctx, int argc, char **argv)
+/*
+ * The commands that write one entry on one incident (note, status, impact,
+ * sla, feedback, ticket) differ only in their options, their checks and
+ * the body they build. Each is a row: incident_write() parses the options,
+ * checks the argument count, runs the row's checks that need no ledger
+ * (usage errors come before any key or ledger is loaded), does the
+ * command's set-up (cmd_prepare: the key, the ledger under the lock, the
+ * incident), builds the body against the ledger and writes it. The
+ * cJSON_Create and cJSON_Add results need no check: cJSON allocates under
+ * the one out-of-memory policy (accord_init; docs/architecture.md).
+ */
+struct incident_cmd {
+	const char *type; /* the entry written */
+	const char *usage;
+	const struct option *opts; /* with "help" as 'h' */
+	int args;		   /* arguments after the incident id */
+	const char *args_wanted;   /* the usage error for another count */
+	/* one option into `vals`: 0, or nonzero after a usage error */
+	int (*take)(int c, void *vals);
+	/* the arguments (args[0] is the incident id) before loading: 0 or an exit code */
+	int (*check)(accord_ctx *ctx, char **args, void *vals);
+	/* *out: the entry's body for incident `open`, or an exit code after saying why */
+	int (*body)(cJSON **out, accord_ctx *ctx, const accord_entry *open, char **args,
+		    void *vals);
+};
+
+static int incident_write(accord_ctx *ctx, int argc, char **argv, const struct incident_cmd *ic,
+			  void *vals)
 {
 	const accord_entry *open;
-	cJSON *body;
-	int c, error;
+	cJSON *body = NULL;
+	int error;
 
-	while ((c = cmd_getopt(ctx, argc, argv, help_only)) != -1) {
-		if (c == 'h') {
-			fputs(note_usage, stdout);
-			return 0;
-		}
-		return ACCORD_EXIT_USAGE;
-	}
-	if (argc - optind != 2)
-		return cmd_usage_error(ctx, "expected an incident id and the note's text");
-	if ((error = cmd_check_text(ctx, "the note", argv[optind + 1], 1)) ||
-	    (error = cmd_prepare(ctx, argv[optind], &open, NULL, 0)))
+	if ((error = cmd_options(ctx, argc, argv, ic->opts, ic->usage, ic->take, vals)))
+		return error < 0 ? 0 : error;
+	if (argc - optind != 1 + ic->args)
+		return cmd_usage_error(ctx, "%s", ic->args_wanted);
+	if ((ic->check && (error = ic->check(ctx, argv + optind, vals))) ||
+	    (error = cmd_prepare(ctx, argv[optind], &open, NULL, 0)) ||
+	    (error = ic->body(&body, ctx, open, argv + optind, vals)))
 		return error;
-	body = cJSON_CreateObject();
-	cJSON_AddStringToObject(body, "text", argv[optind + 1]);
-	return cmd_write(ctx, "note", open->id, body);
+	return cmd_write(ctx, ic->type, open->id, body);
 }
 
-int cmd_status(accord_ctx *ctx, int argc, char **argv)
+static int note_check(accord_ctx *ctx, char **args, void *vals)
 {
-	static const struct option opts[] = {
-		{ "note", required_argument, NULL, 'n' },
-		{ "on", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	return cmd_check_text(ctx, "the note", args[1], 1);
+}
+
+static int note_body(cJSON **out, accord_ctx *ctx, const accord_entry *open, char **args,
+		     void *vals)
+{
+	*out = cJSON_CreateObject();
+	cJSON_AddStringToObject(*out, "text", args[1]);
+	return 0;
+}
+
+int cmd_note(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct incident_cmd note = {
+		"note", note_usage, help_only, 1, "expected an incident id and the note's text",
+		NULL,	note_check, note_body,
 	};
+
+	return incident_write(ctx, argc, argv, &note, NULL);
+}
+
+struct status_vals {
+	const char *note, *on;
+};
+
+static int status_take(int c, void *vals)
+{
+	struct status_vals *v = vals;
+
+	switch (c) {
+	case 'n': v->note = optarg; return 0;
+	case 'o': v->on = optarg; return 0;
+	default: return 1;
+	}
+}
+
+static int status_check(accord_ctx *ctx, char **args, void *vals)
+{
 	static const char *const valid[] = { "investigating", "identified", "mitigated",
 					     "resolved",      "closed",	    "waiting" };
-	const accord_entry *open;
-	accord_incident *inc = NULL;
-	const char *note = NULL, *to, *on = NULL;
-	cJSON *body;
+	const struct status_vals *v = vals;
+	const char *to = args[1];
 	size_t i;
-	int c, error;
 
-	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
-		switch (c) {
-		case 'n': note = optarg; break;
-		case 'o': on = optarg; break;
-		case 'h': fputs(status_usage, stdout); return 0;
-		default: return ACCORD_EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 2)
-		return cmd_usage_error(ctx, "expected an incident id and a status");
-	to = argv[optind + 1];
 	for (i = 0; i < sizeof(valid) / sizeof(*valid); i++)
 		if (!strcmp(to, valid[i]))
 			break;
@@ -295,28 +334,38 @@ int cmd_status(accord_ctx *ctx, int argc, char **argv)
 			ctx,
 			"unknown status '%s' (investigating, identified, mitigated, resolved, closed, waiting)",
 			to);
-	if (!strcmp(to, "waiting") && !on)
+	if (!strcmp(to, "waiting") && !v->on)
 		return cmd_usage_error(ctx,
 				       "waiting needs --on PARTY: the party the incident waits on");
-	if (strcmp(to, "waiting") != 0 && on)
+	if (strcmp(to, "waiting") != 0 && v->on)
 		return cmd_usage_error(ctx, "--on goes with waiting only");
-	if (note && (error = cmd_check_text(ctx, "--note", note, 1)))
-		return error;
-	if ((error = cmd_prepare(ctx, argv[optind], &open, NULL, 0)))
-		return error;
+	if (v->note)
+		return cmd_check_text(ctx, "--note", v->note, 1);
+	return 0;
+}
+
+static int status_body(cJSON **out, accord_ctx *ctx, const accord_entry *open, char **args,
+		       void *vals)
+{
+	const struct status_vals *v = vals;
+	const char *to = args[1];
+	accord_incident *inc = NULL;
+	cJSON *body;
+	int error;
+
 	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
 		return cmd_fail(error);
 	error = accord_incident_transition_ok(inc->status, to);
-	if (error == 0 && on) {
+	if (error == 0 && v->on) {
 		size_t k;
 
-		for (k = 0; k < inc->party_count && strcmp(inc->parties[k], on) != 0; k++)
+		for (k = 0; k < inc->party_count && strcmp(inc->parties[k], v->on) != 0; k++)
 			;
 		if (k == inc->party_count)
 			error = accord_error_set(
 				ACCORD_EDENIED,
 				"incident %.12s does not involve %s: it cannot wait on it",
-				open->id, on);
+				open->id, v->on);
 	}
 	if (error == 0 && !strcmp(to, "closed") && !(inc->resolution && inc->resolution->joint))
 		error = accord_error_set(
@@ -328,11 +377,29 @@ int cmd_status(accord_ctx *ctx, int argc, char **argv)
 		return cmd_fail(error);
 	body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "status", to);
-	if (on)
-		cJSON_AddStringToObject(body, "on", on);
-	if (note)
-		cJSON_AddStringToObject(body, "note", note);
-	return cmd_write(ctx, "status", open->id, body);
+	if (v->on)
+		cJSON_AddStringToObject(body, "on", v->on);
+	if (v->note)
+		cJSON_AddStringToObject(body, "note", v->note);
+	*out = body;
+	return 0;
+}
+
+int cmd_status(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "note", required_argument, NULL, 'n' },
+		{ "on", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct incident_cmd status = {
+		"status",    status_usage, opts,	1, "expected an incident id and a status",
+		status_take, status_check, status_body,
+	};
+	struct status_vals v = { NULL, NULL };
+
+	return incident_write(ctx, argc, argv, &status, &v);
 }
 
 /* A window starts no earlier than the incident's impact (accord amend cannot move that: open says it). */
@@ -356,6 +423,75 @@ static int impact_after_start(accord_ctx *ctx, const accord_entry *open, int64_t
 	return error;
 }
 
+struct impact_vals {
+	const char *customers, *start, *end, *desc;
+	int64_t n, t0, t1;
+};
+
+static int impact_take(int c, void *vals)
+{
+	struct impact_vals *v = vals;
+
+	switch (c) {
+	case 'c': v->customers = optarg; return 0;
+	case 's': v->start = optarg; return 0;
+	case 'e': v->end = optarg; return 0;
+	case 'd': v->desc = optarg; return 0;
+	default: return 1;
+	}
+}
+
+static int impact_check(accord_ctx *ctx, char **args, void *vals)
+{
+	struct impact_vals *v = vals;
+	const char *start = v->start, *end = v->end;
+	int error;
+
+	if (!v->customers || !start)
+		return cmd_usage_error(ctx, "--customers and --start are required");
+	if ((error = cmd_parse_int(ctx, &v->n, "--customers", v->customers, 0,
+				   ACCORD_MAX_CUSTOMERS)) ||
+	    (error = cmd_parse_time(ctx, &v->t0, "--start", start)) ||
+	    (end && (error = cmd_parse_time(ctx, &v->t1, "--end", end))) ||
+	    (v->desc && (error = cmd_check_text(ctx, "--description", v->desc, 1))))
+		return error;
+	if (end && v->t1 < v->t0)
+		return cmd_usage_error(
+			ctx, "--end %s is before --start %s: a window ends after it starts", end,
+			start);
+	if (v->t0 > accord_time_now() + ACCORD_FUTURE_SLACK_S ||
+	    (end && v->t1 > accord_time_now() + ACCORD_FUTURE_SLACK_S))
+		return cmd_usage_error(
+			ctx, "--%s %s is in the future: record impact that has happened",
+			v->t0 > accord_time_now() + ACCORD_FUTURE_SLACK_S ? "start" : "end",
+			v->t0 > accord_time_now() + ACCORD_FUTURE_SLACK_S ? start : end);
+	return 0;
+}
+
+static int impact_body(cJSON **out, accord_ctx *ctx, const accord_entry *open, char **args,
+		       void *vals)
+{
+	const struct impact_vals *v = vals;
+	char when[ACCORD_TIME_LEN];
+	cJSON *body;
+	int error;
+
+	if ((error = impact_after_start(ctx, open, v->t0, v->start)))
+		return error;
+	body = cJSON_CreateObject();
+	cJSON_AddNumberToObject(body, "customers", (double)v->n);
+	accord_time_format(when, v->t0);
+	cJSON_AddStringToObject(body, "start", when);
+	if (v->end) {
+		accord_time_format(when, v->t1);
+		cJSON_AddStringToObject(body, "end", when);
+	}
+	if (v->desc)
+		cJSON_AddStringToObject(body, "description", v->desc);
+	*out = body;
+	return 0;
+}
+
 int cmd_impact(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -366,56 +502,58 @@ int cmd_impact(accord_ctx *ctx, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *customers = NULL, *start = NULL, *end = NULL, *desc = NULL;
-	const accord_entry *open;
-	char buf[ACCORD_TIME_LEN];
-	int64_t n = 0, t0 = 0, t1 = 0;
-	cJSON *body;
-	int c, error;
+	static const struct incident_cmd impact = {
+		"impact",    impact_usage, opts,	0, "expected one incident id",
+		impact_take, impact_check, impact_body,
+	};
+	struct impact_vals v = { NULL, NULL, NULL, NULL, 0, 0, 0 };
 
-	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
-		switch (c) {
-		case 'c': customers = optarg; break;
-		case 's': start = optarg; break;
-		case 'e': end = optarg; break;
-		case 'd': desc = optarg; break;
-		case 'h': fputs(impact_usage, stdout); return 0;
-		default: return ACCORD_EXIT_USAGE;
-		}
+	return incident_write(ctx, argc, argv, &impact, &v);
+}
+
+struct sla_vals {
+	const char *name, *target, *actual;
+	int64_t t, a;
+};
+
+static int sla_take(int c, void *vals)
+{
+	struct sla_vals *v = vals;
+
+	switch (c) {
+	case 'n': v->name = optarg; return 0;
+	case 't': v->target = optarg; return 0;
+	case 'a': v->actual = optarg; return 0;
+	default: return 1;
 	}
-	if (argc - optind != 1)
-		return cmd_usage_error(ctx, "expected one incident id");
-	if (!customers || !start)
-		return cmd_usage_error(ctx, "--customers and --start are required");
-	if ((error = cmd_parse_int(ctx, &n, "--customers", customers, 0, ACCORD_MAX_CUSTOMERS)) ||
-	    (error = cmd_parse_time(ctx, &t0, "--start", start)) ||
-	    (end && (error = cmd_parse_time(ctx, &t1, "--end", end))) ||
-	    (desc && (error = cmd_check_text(ctx, "--description", desc, 1))))
+}
+
+static int sla_check(accord_ctx *ctx, char **args, void *vals)
+{
+	struct sla_vals *v = vals;
+	int error;
+
+	if (!v->name || !v->target || !v->actual)
+		return cmd_usage_error(ctx, "--name, --target and --actual are required");
+	if ((error = cmd_check_text(ctx, "--name", v->name, 0)) ||
+	    (error = cmd_parse_duration(ctx, &v->t, "--target", v->target)) ||
+	    (error = cmd_parse_duration(ctx, &v->a, "--actual", v->actual)))
 		return error;
-	if (end && t1 < t0)
-		return cmd_usage_error(
-			ctx, "--end %s is before --start %s: a window ends after it starts", end,
-			start);
-	if (t0 > accord_time_now() + ACCORD_FUTURE_SLACK_S ||
-	    (end && t1 > accord_time_now() + ACCORD_FUTURE_SLACK_S))
-		return cmd_usage_error(
-			ctx, "--%s %s is in the future: record impact that has happened",
-			t0 > accord_time_now() + ACCORD_FUTURE_SLACK_S ? "start" : "end",
-			t0 > accord_time_now() + ACCORD_FUTURE_SLACK_S ? start : end);
-	if ((error = cmd_prepare(ctx, argv[optind], &open, NULL, 0)) ||
-	    (error = impact_after_start(ctx, open, t0, start)))
-		return error;
-	body = cJSON_CreateObject();
-	cJSON_AddNumberToObject(body, "customers", (double)n);
-	accord_time_format(buf, t0);
-	cJSON_AddStringToObject(body, "start", buf);
-	if (end) {
-		accord_time_format(buf, t1);
-		cJSON_AddStringToObject(body, "end", buf);
-	}
-	if (desc)
-		cJSON_AddStringToObject(body, "description", desc);
-	return cmd_write(ctx, "impact", open->id, body);
+	if (v->t > 31536000 || v->a > 31536000)
+		return cmd_usage_error(ctx, "SLA durations are at most 365 days");
+	return 0;
+}
+
+static int sla_body(cJSON **out, accord_ctx *ctx, const accord_entry *open, char **args, void *vals)
+{
+	const struct sla_vals *v = vals;
+	cJSON *body = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(body, "name", v->name);
+	cJSON_AddNumberToObject(body, "target_s", (double)v->t);
+	cJSON_AddNumberToObject(body, "actual_s", (double)v->a);
+	*out = body;
+	return 0;
 }
 
 int cmd_sla(accord_ctx *ctx, int argc, char **argv)
@@ -427,38 +565,13 @@ int cmd_sla(accord_ctx *ctx, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *name = NULL, *target = NULL, *actual = NULL;
-	const accord_entry *open;
-	int64_t t = 0, a = 0;
-	cJSON *body;
-	int c, error;
+	static const struct incident_cmd sla = {
+		"sla",	  sla_usage, opts,     0, "expected one incident id",
+		sla_take, sla_check, sla_body,
+	};
+	struct sla_vals v = { NULL, NULL, NULL, 0, 0 };
 
-	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
-		switch (c) {
-		case 'n': name = optarg; break;
-		case 't': target = optarg; break;
-		case 'a': actual = optarg; break;
-		case 'h': fputs(sla_usage, stdout); return 0;
-		default: return ACCORD_EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 1)
-		return cmd_usage_error(ctx, "expected one incident id");
-	if (!name || !target || !actual)
-		return cmd_usage_error(ctx, "--name, --target and --actual are required");
-	if ((error = cmd_check_text(ctx, "--name", name, 0)) ||
-	    (error = cmd_parse_duration(ctx, &t, "--target", target)) ||
-	    (error = cmd_parse_duration(ctx, &a, "--actual", actual)))
-		return error;
-	if (t > 31536000 || a > 31536000)
-		return cmd_usage_error(ctx, "SLA durations are at most 365 days");
-	if ((error = cmd_prepare(ctx, argv[optind], &open, NULL, 0)))
-		return error;
-	body = cJSON_CreateObject();
-	cJSON_AddStringToObject(body, "name", name);
-	cJSON_AddNumberToObject(body, "target_s", (double)t);
-	cJSON_AddNumberToObject(body, "actual_s", (double)a);
-	return cmd_write(ctx, "sla", open->id, body);
+	return incident_write(ctx, argc, argv, &sla, &v);
 }
 
 /* Customer feedback is the customer-facing party's to record: no partner speaks for its customers. */
@@ -481,23 +594,85 @@ static int feedback_party(accord_ctx *ctx, const accord_entry *open)
 	return 0;
 }
 
-/* The values of accord feedback: 0, or the exit code of a usage error. */
-static int feedback_checks(accord_ctx *ctx, int argc, const char *score, const char *lost,
-			   const char *comment, const char *response, int64_t *s, int64_t *l)
+struct feedback_vals {
+	accord_ctx *ctx;
+	const char *score, *lost, *comment, *response;
+	cJSON *indicators; /* NULL until the first --indicator */
+	int64_t s, l;
+};
+
+static int feedback_take(int c, void *vals)
 {
+	struct feedback_vals *v = vals;
+	size_t k, j;
+
+	switch (c) {
+	case 's': v->score = optarg; return 0;
+	case 'l': v->lost = optarg; return 0;
+	case 'c': v->comment = optarg; return 0;
+	case 'r': v->response = optarg; return 0;
+	case 'i': break;
+	default: return 1;
+	}
+	for (k = 0; accord_feedback_indicators[k] && strcmp(accord_feedback_indicators[k], optarg);
+	     k++)
+		;
+	if (!accord_feedback_indicators[k])
+		return cmd_usage_error(
+			v->ctx,
+			"--indicator '%s' is none of fast, kept-informed, slow, had-to-repeat, not-fixed, poor-communication",
+			optarg);
+	if (!v->indicators)
+		v->indicators = cJSON_CreateArray();
+	for (j = 0; j < (size_t)cJSON_GetArraySize(v->indicators) &&
+		    strcmp(cJSON_GetArrayItem(v->indicators, (int)j)->valuestring, optarg);
+	     j++)
+		;
+	if (j == (size_t)cJSON_GetArraySize(v->indicators))
+		cJSON_AddItemToArray(v->indicators, cJSON_CreateString(optarg));
+	return 0;
+}
+
+static int feedback_check(accord_ctx *ctx, char **args, void *vals)
+{
+	struct feedback_vals *v = vals;
 	int error;
 
-	if (argc - optind != 1)
-		return cmd_usage_error(ctx, "expected one incident id");
-	if (!score)
+	if (!v->score)
 		return cmd_usage_error(ctx, "--score is required");
-	if ((error = cmd_parse_int(ctx, s, "--score", score, 1, 5)) ||
-	    (lost && (error = cmd_parse_int(ctx, l, "--lost-minutes", lost, 0, 1000000000))) ||
-	    (comment && (error = cmd_check_text(ctx, "--comment", comment, 1))) ||
-	    (response && (error = cmd_check_text(ctx, "--response", response, 0))))
+	if ((error = cmd_parse_int(ctx, &v->s, "--score", v->score, 1, 5)) ||
+	    (v->lost &&
+	     (error = cmd_parse_int(ctx, &v->l, "--lost-minutes", v->lost, 0, 1000000000))) ||
+	    (v->comment && (error = cmd_check_text(ctx, "--comment", v->comment, 1))) ||
+	    (v->response && (error = cmd_check_text(ctx, "--response", v->response, 0))))
 		return error;
-	if (response && strlen(response) > 100)
+	if (v->response && strlen(v->response) > 100)
 		return cmd_usage_error(ctx, "--response is at most 100 bytes");
+	return 0;
+}
+
+static int feedback_body(cJSON **out, accord_ctx *ctx, const accord_entry *open, char **args,
+			 void *vals)
+{
+	struct feedback_vals *v = vals;
+	cJSON *body;
+	int error;
+
+	if ((error = feedback_party(ctx, open)))
+		return error;
+	body = cJSON_CreateObject();
+	cJSON_AddNumberToObject(body, "score", (double)v->s);
+	if (v->response)
+		cJSON_AddStringToObject(body, "response", v->response);
+	if (v->lost)
+		cJSON_AddNumberToObject(body, "lost_minutes", (double)v->l);
+	if (v->comment)
+		cJSON_AddStringToObject(body, "comment", v->comment);
+	if (v->indicators) {
+		cJSON_AddItemToObject(body, "indicators", v->indicators);
+		v->indicators = NULL; /* the body holds it now */
+	}
+	*out = body;
 	return 0;
 }
 
@@ -512,100 +687,44 @@ int cmd_feedback(accord_ctx *ctx, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *score = NULL, *lost = NULL, *comment = NULL, *response = NULL;
-	cJSON *indicators = NULL;
-	size_t k, j;
-	const accord_entry *open;
-	int64_t s = 0, l = 0;
-	cJSON *body;
-	int c, error;
+	static const struct incident_cmd feedback = {
+		"feedback",    feedback_usage, opts,	      0, "expected one incident id",
+		feedback_take, feedback_check, feedback_body,
+	};
+	struct feedback_vals v = { ctx, NULL, NULL, NULL, NULL, NULL, 0, 0 };
+	int code = incident_write(ctx, argc, argv, &feedback, &v);
 
-	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
-		switch (c) {
-		case 's': score = optarg; break;
-		case 'l': lost = optarg; break;
-		case 'c': comment = optarg; break;
-		case 'r': response = optarg; break;
-		case 'i':
-			for (k = 0; accord_feedback_indicators[k] &&
-				    strcmp(accord_feedback_indicators[k], optarg);
-			     k++)
-				;
-			if (!accord_feedback_indicators[k]) {
-				cJSON_Delete(indicators);
-				return cmd_usage_error(
-					ctx,
-					"--indicator '%s' is none of fast, kept-informed, slow, had-to-repeat, not-fixed, poor-communication",
-					optarg);
-			}
-			if (!indicators)
-				indicators = cJSON_CreateArray();
-			for (j = 0;
-			     j < (size_t)cJSON_GetArraySize(indicators) &&
-			     strcmp(cJSON_GetArrayItem(indicators, (int)j)->valuestring, optarg);
-			     j++)
-				;
-			if (j == (size_t)cJSON_GetArraySize(indicators))
-				cJSON_AddItemToArray(indicators, cJSON_CreateString(optarg));
-			break;
-		case 'h':
-			cJSON_Delete(indicators);
-			fputs(feedback_usage, stdout);
-			return 0;
-		default: cJSON_Delete(indicators); return ACCORD_EXIT_USAGE;
-		}
-	}
-	if ((error = feedback_checks(ctx, argc, score, lost, comment, response, &s, &l)) ||
-	    (error = cmd_prepare(ctx, argv[optind], &open, NULL, 0)) ||
-	    (error = feedback_party(ctx, open))) {
-		cJSON_Delete(indicators);
-		return error;
-	}
-	body = cJSON_CreateObject();
-	cJSON_AddNumberToObject(body, "score", (double)s);
-	if (response)
-		cJSON_AddStringToObject(body, "response", response);
-	if (lost)
-		cJSON_AddNumberToObject(body, "lost_minutes", (double)l);
-	if (comment)
-		cJSON_AddStringToObject(body, "comment", comment);
-	if (indicators)
-		cJSON_AddItemToObject(body, "indicators", indicators);
-	return cmd_write(ctx, "feedback", open->id, body);
+	cJSON_Delete(v.indicators);
+	return code;
 }
 
-int cmd_ticket(accord_ctx *ctx, int argc, char **argv)
+static int ticket_check(accord_ctx *ctx, char **args, void *vals)
 {
-	const accord_entry *open;
-	accord_incident *inc = NULL;
-	const char *arg, *colon;
-	char party[65];
-	cJSON *body;
-	size_t i;
-	int c, error, found = 0;
+	const char *arg = args[1], *colon = strchr(arg, ':');
+	char *party = vals;
+	int error;
 
-	while ((c = cmd_getopt(ctx, argc, argv, help_only)) != -1) {
-		if (c == 'h') {
-			fputs(ticket_usage, stdout);
-			return 0;
-		}
-		return ACCORD_EXIT_USAGE;
-	}
-	if (argc - optind != 2)
-		return cmd_usage_error(ctx, "expected an incident id and PARTY:TICKET");
-	arg = argv[optind + 1];
-	colon = strchr(arg, ':');
-	if (!colon || colon == arg || !colon[1] || (size_t)(colon - arg) >= sizeof(party))
+	if (!colon || colon == arg || !colon[1] || (size_t)(colon - arg) >= 65)
 		return cmd_usage_error(ctx, "expected PARTY:TICKET, not '%s'", arg);
-	snprintf(party, sizeof(party), "%.*s", (int)(colon - arg), arg);
+	snprintf(party, 65, "%.*s", (int)(colon - arg), arg);
 	if (!cmd_valid_name(party))
 		return cmd_usage_error(ctx, "invalid party name '%s'", party);
 	if ((error = cmd_check_text(ctx, "the ticket", colon + 1, 0)))
 		return error;
 	if (strlen(colon + 1) > 100)
 		return cmd_usage_error(ctx, "a ticket id is at most 100 bytes");
-	if ((error = cmd_prepare(ctx, argv[optind], &open, NULL, 0)))
-		return error;
+	return 0;
+}
+
+static int ticket_body(cJSON **out, accord_ctx *ctx, const accord_entry *open, char **args,
+		       void *vals)
+{
+	const char *party = vals, *arg = args[1], *ticket = strchr(arg, ':') + 1;
+	accord_incident *inc = NULL;
+	cJSON *body;
+	size_t i;
+	int error, found = 0;
+
 	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
 		return cmd_fail(error);
 	for (i = 0; i < inc->party_count; i++)
@@ -618,6 +737,18 @@ int cmd_ticket(accord_ctx *ctx, int argc, char **argv)
 					 : "is no party of this ledger");
 	body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "party", party);
-	cJSON_AddStringToObject(body, "id", colon + 1);
-	return cmd_write(ctx, "ticket", open->id, body);
+	cJSON_AddStringToObject(body, "id", ticket);
+	*out = body;
+	return 0;
+}
+
+int cmd_ticket(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct incident_cmd ticket = {
+		"ticket", ticket_usage, help_only,   1, "expected an incident id and PARTY:TICKET",
+		NULL,	  ticket_check, ticket_body,
+	};
+	char party[65] = "";
+
+	return incident_write(ctx, argc, argv, &ticket, party);
 }
