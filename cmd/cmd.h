@@ -5,7 +5,9 @@
  * Shared set-up for the commands. Adding a command:
  *  1. write cmd/<command>.c with `int cmd_<name>(accord_ctx *, int, char **)`
  *     and its usage text;
- *  2. declare it below and add it to the table in cmd/main.c;
+ *  2. declare it below and add it to the table in cmd/main.c with the
+ *     set-up it needs (CMD_* flags), and call cmd_setup() once its
+ *     arguments are checked;
  *  3. document it in docs/accord.1 and tests/e2e/.
  * Commands return an exit code (ACCORD_EXIT_*), print results on stdout
  * and errors through cmd_fail() on stderr.
