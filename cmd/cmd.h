@@ -18,6 +18,8 @@
 
 #include <accord.h>
 
+#include "alloc.h" /* out of memory: the library's policy, accord_oom() */
+
 enum {
 	ACCORD_EXIT_OK = 0,
 	ACCORD_EXIT_FAIL = 1,	/* runtime failure: I/O, not found, refused */

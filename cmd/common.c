@@ -425,7 +425,7 @@ int cmd_recovery_commit(accord_ctx *ctx, const char *dir, const char *party, cha
 		if ((error = cmd_key_home(&home, ctx)) < 0)
 			return cmd_fail(error);
 		if (asprintf(&path, "%s/recovery", home) < 0)
-			abort();
+			accord_oom();
 		free(home);
 		dir = path;
 	}

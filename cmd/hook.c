@@ -169,11 +169,11 @@ static int pre_receive(accord_ctx *ctx)
 			lines = realloc(lines, cap * sizeof(*lines));
 			updates = realloc(updates, cap * sizeof(*updates));
 			if (!lines || !updates)
-				abort();
+				accord_oom();
 		}
 		lines[n] = strdup(line);
 		if (!lines[n])
-			abort();
+			accord_oom();
 		if (parse_line(&updates[n], lines[n]) < 0) {
 			free(lines[n]);
 			code = cmd_failf(ACCORD_EXIT_FAIL, "malformed hook input line: %s", line);

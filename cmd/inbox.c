@@ -97,14 +97,14 @@ static int gather(inbox_row **rows, size_t *count, accord_inbox ***boxes, size_t
 	if ((error = accord_inbox_build(&box, lctx->ledger, party, accord_time_now())) < 0)
 		return cmd_fail(error);
 	if (!(grownb = realloc(*boxes, (*nboxes + 1) * sizeof(**boxes))))
-		abort();
+		accord_oom();
 	*boxes = grownb;
 	(*boxes)[(*nboxes)++] = box;
 	for (i = 0; i < box->count; i++) {
 		inbox_row *grown = realloc(*rows, (*count + 1) * sizeof(**rows)), r;
 
 		if (!grown)
-			abort();
+			accord_oom();
 		*rows = grown;
 		memset(&r, 0, sizeof(r));
 		r.item = &box->items[i];

@@ -435,7 +435,7 @@ static int key_rotate(accord_ctx *ctx, int argc, char **argv)
 	}
 	name = cmd_valid_name(ctx->key->pub.name) ? ctx->key->pub.name : me->key.name;
 	if (asprintf(&staged, "%s/.rotate-XXXXXX", home) < 0)
-		abort();
+		accord_oom();
 	if (!mkdtemp(staged)) {
 		cmd_failf(ACCORD_EXIT_FAIL, "can't create %s: %s", staged, strerror(errno));
 		free(staged);

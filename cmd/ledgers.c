@@ -245,7 +245,7 @@ int cmd_ledgers_pick(cmd_ledger_view **out, size_t *count, accord_ctx *ctx,
 			return error;
 		}
 	if (!(v = calloc(list->count, sizeof(*v))))
-		abort();
+		accord_oom();
 	/* in the list's order, each once, whatever order and repeats --ledger came in */
 	for (i = 0; i < list->count; i++) {
 		int wanted = pick->all;
@@ -257,7 +257,7 @@ int cmd_ledgers_pick(cmd_ledger_view **out, size_t *count, accord_ctx *ctx,
 		v[n].name = strdup(list->items[i].name);
 		v[n].path = strdup(list->items[i].path);
 		if (!v[n].name || !v[n].path)
-			abort();
+			accord_oom();
 		memcpy(v[n].id, list->items[i].id, sizeof(v[n].id));
 		n++;
 	}

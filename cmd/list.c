@@ -70,7 +70,7 @@ static int gather(list_row **rows, size_t *count, size_t *total, accord_ctx *lct
 		list_row *grown = realloc(*rows, (*count + 1) * sizeof(**rows));
 
 		if (!grown || (ledger && !(r.ledger = strdup(ledger))))
-			abort();
+			accord_oom();
 		*rows = grown;
 		(*rows)[(*count)++] = r;
 	}

@@ -261,7 +261,7 @@ static int party_recover(accord_ctx *ctx, int argc, char **argv)
 	if ((error = cmd_setup(ctx)) != 0)
 		return error;
 	if (asprintf(&next, "%s/next", dir) < 0)
-		abort();
+		accord_oom();
 	error = cmd_recovery_commit(ctx, next, argv[optind], next_hash);
 	free(next);
 	if (error)
@@ -717,7 +717,7 @@ static int member_list(accord_ctx *ctx, int argc, char **argv)
 	}
 	own_key_id(ctx, mine);
 	if (!(done = calloc(p->member_count + 1, 1)))
-		abort();
+		accord_oom();
 	if (json)
 		arr = cJSON_CreateArray();
 	else

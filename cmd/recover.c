@@ -62,7 +62,7 @@ static cJSON *remap_body(const cJSON *body, const accord_idmap *renamed)
 	cJSON *copy = cJSON_Duplicate(body, 1), *m;
 
 	if (!copy)
-		abort();
+		accord_oom();
 	cJSON_ArrayForEach(m, copy) {
 		const char *now;
 
@@ -128,7 +128,7 @@ int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 	    0)
 		return cmd_fail(error);
 	if (!(ids = calloc(n + 1, sizeof(*ids))))
-		abort();
+		accord_oom();
 	if (json) {
 		doc = cJSON_CreateObject();
 		rec = cJSON_AddArrayToObject(doc, "recorded");
@@ -172,7 +172,7 @@ int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 				goto done;
 			}
 			if (!(ids[i] = strdup(id)))
-				abort();
+				accord_oom();
 			accord_idmap_put(&renamed, e->id, ids[i]);
 		}
 		cJSON_Delete(body);

@@ -65,11 +65,11 @@ static void describe_ledger(const accord_ledger *l, accord_report_meta *meta, ch
 	meta->finding_count = finding_count;
 	if (asprintf(message, "%zu entr%s left out, %zu finding%s", left_out,
 		     left_out == 1 ? "y" : "ies", finding_count, finding_count == 1 ? "" : "s") < 0)
-		abort();
+		accord_oom();
 	meta->verify_message = *message;
 	beyond = accord_ledger_beyonds(l, &beyond_count);
 	if (!(*cuts = calloc(beyond_count + 1, sizeof(**cuts))))
-		abort();
+		accord_oom();
 	for (i = 0; i < beyond_count; i++) {
 		feed_cut *c = &(*cuts)[meta->excluded_count++];
 
@@ -105,7 +105,7 @@ static void point_at_cuts(accord_report_meta *meta, const feed_cut *cuts, const 
 		return;
 	/* one array: feeds, then where each was cut */
 	if (!(*ptrs = calloc(2 * meta->excluded_count, sizeof(**ptrs))))
-		abort();
+		accord_oom();
 	for (i = 0; i < meta->excluded_count; i++) {
 		(*ptrs)[i] = cuts[i].feed;
 		(*ptrs)[meta->excluded_count + i] = cuts[i].from[0] ? cuts[i].from : NULL;
@@ -309,7 +309,7 @@ static int report_across(accord_ctx *ctx, const cmd_ledger_pick *pick,
 	cuts = calloc(n, sizeof(*cuts));
 	ptrs = calloc(n, sizeof(*ptrs));
 	if (!src || !lm || !messages || !cuts || !ptrs)
-		abort();
+		accord_oom();
 	meta.verified = 1;
 	for (i = 0; i < n; i++) {
 		accord_report_meta *m = &lm[opened];

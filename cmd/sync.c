@@ -129,7 +129,7 @@ static void keep_accepted(accord_sync_accepted **all, size_t *n, const accord_sy
 		accord_sync_accepted *grown = realloc(*all, (*n + 1) * sizeof(**all));
 
 		if (!grown)
-			abort();
+			accord_oom();
 		*all = grown;
 		(*all)[(*n)++] = r->accepted[i];
 	}
@@ -265,7 +265,7 @@ static void notify(accord_ctx *ctx, const accord_sync_accepted *all, size_t n, c
 		    !(box->items[i].other && was_taken(all, n, box->items[i].other)))
 			continue;
 		if (!(line = cJSON_PrintUnformatted(box->items[i].json)))
-			abort();
+			accord_oom();
 		accord_buf_printf(&input, "%s\n", line);
 		cJSON_free(line);
 		items++;
@@ -417,7 +417,7 @@ static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, siz
 			char **grown = realloc(lines, (count + 1) * sizeof(*lines));
 
 			if (!grown)
-				abort();
+				accord_oom();
 			lines = grown;
 			accord_conflict_describe(&one, &inc->conflicts[j],
 						 accord_ledger_parties(ctx->ledger), sid);
@@ -519,7 +519,7 @@ static int sync_ledger(accord_ctx *ctx, char **explicit, size_t explicit_count, 
 			char **grown = realloc(names.strings, (names.count + 1) * sizeof(char *));
 
 			if (!grown || !(grown[names.count] = strdup(tok)))
-				abort();
+				accord_oom();
 			names.strings = grown;
 			names.count++;
 		}
