@@ -1,0 +1,331 @@
+/*
+ * Which incidents of a ledger a report counts (period, filters, void and
+ * duplicate settled within the ledger), and the figures of each that need
+ * nothing but the incident and the period (docs/metrics.md).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accord/idmap.h"
+#include "accord/report.h"
+
+#include "array.h"
+#include "ledger_impl.h"
+#include "report_impl.h"
+
+/* How many of an incident's counted responses gave each indicator (accord_feedback_indicators order). */
+void accord_report_indicator_counts(size_t *counts, const accord_incident *inc)
+{
+	size_t i, k;
+
+	for (k = 0; accord_feedback_indicators[k]; k++)
+		counts[k] = 0;
+	for (i = 0; i < inc->feedback_count; i++) {
+		const cJSON *w;
+
+		cJSON_ArrayForEach(w, inc->feedback[i].indicators)
+			for (k = 0; cJSON_IsString(w) && accord_feedback_indicators[k]; k++)
+				counts[k] += !strcmp(w->valuestring, accord_feedback_indicators[k]);
+	}
+}
+
+typedef struct {
+	const accord_entry *open;
+	const accord_entry **entries;
+	size_t count;
+} bucket;
+
+static int involves(const accord_incident *inc, const char *party)
+{
+	size_t i;
+	const cJSON *o;
+
+	for (i = 0; i < inc->party_count; i++)
+		if (strcmp(inc->parties[i], party) == 0)
+			return 1;
+	if (inc->resolution)
+		for (i = 0; i < inc->resolution->action_count; i++)
+			cJSON_ArrayForEach(o, inc->resolution->actions[i].owners)
+				if (cJSON_IsString(o) && strcmp(o->valuestring, party) == 0)
+					return 1;
+	return 0;
+}
+
+/* The window [s, e) of `w` with open windows ending now; whether it overlaps the period, and the clipped part. */
+int accord_report_window_in_period(const accord_report *r, const accord_impact *w, int64_t *cs,
+				   int64_t *ce)
+{
+	int64_t s = w->start, e = w->has_end ? w->end : r->opts.now;
+
+	if (e < s)
+		e = s;
+	if (s == e) {
+		if (s < r->since || s >= r->until)
+			return 0;
+	} else if (!(s < r->until && e > r->since)) {
+		return 0;
+	}
+	*cs = s > r->since ? s : r->since;
+	*ce = e < r->until ? e : r->until;
+	if (*ce < *cs)
+		*ce = *cs;
+	return 1;
+}
+
+/*
+ * By the signed start of the incident and the windows the customer-facing
+ * party recorded or every party signed: another party's unconfirmed
+ * figures never move an incident, and its watermelon, out of a period.
+ */
+static int belongs(const accord_report *r, const accord_incident *inc)
+{
+	size_t i;
+	int64_t cs, ce;
+
+	if (inc->started_at >= r->since && inc->started_at < r->until)
+		return 1;
+	for (i = 0; i < inc->impact_count; i++)
+		if (inc->impact[i].state != ACCORD_FIGURE_UNCONFIRMED &&
+		    accord_report_window_in_period(r, &inc->impact[i], &cs, &ce))
+			return 1;
+	return 0;
+}
+
+/* Disputed windows in the period: listed beside the figure, never added to it. */
+static void measure_disputes(accord_report *r, accord_report_incident *ri)
+{
+	const accord_incident *inc = ri->incident;
+	size_t i;
+
+	ri->unconfirmed = inc->unconfirmed;
+	for (i = 0; i < inc->figure_count; i++) {
+		int64_t cs, ce;
+
+		if (inc->figures[i].disputed &&
+		    accord_report_window_in_period(r, &inc->figures[i], &cs, &ce))
+			ACCORD_PUSH(ri->disputed, ri->disputed_count, &inc->figures[i]);
+	}
+}
+
+/* Figures of one incident that need nothing but the incident and the period. */
+static void measure(accord_report *r, accord_report_incident *ri)
+{
+	const accord_incident *inc = ri->incident;
+	const accord_entry *last = NULL;
+	size_t i;
+
+	for (i = 0; i < inc->impact_count; i++) {
+		const accord_impact *w = &inc->impact[i];
+		int64_t cs, ce;
+
+		if (!accord_report_window_in_period(r, w, &cs, &ce))
+			continue;
+		/* a window clipped by joint ones comes in parts: it is still one window */
+		ri->windows += w->entry != last;
+		last = w->entry;
+		if (w->customers > ri->customers)
+			ri->customers = w->customers;
+		ri->customer_seconds =
+			accord_sat_add(ri->customer_seconds, accord_sat_mul(w->customers, ce - cs));
+		if (ce - cs > ri->longest_s)
+			ri->longest_s = ce - cs;
+	}
+	for (i = 0; i < inc->feedback_count; i++) {
+		const accord_feedback *f = &inc->feedback[i];
+
+		ri->feedback_count++;
+		ri->score_sum = accord_sat_add(ri->score_sum, f->score);
+		ri->csat_count += f->score >= 4;
+		if (f->lost_minutes >= 0) {
+			ri->lost_count++;
+			ri->lost_sum = accord_sat_add(ri->lost_sum, f->lost_minutes);
+		}
+	}
+	for (i = 0; i < inc->sla_count; i++) {
+		ri->sla_count++;
+		ri->sla_met += inc->sla[i].met != 0;
+	}
+	measure_disputes(r, ri);
+	/* mean <= 2 without rounding: sum <= 2n */
+	ri->watermelon = ri->sla_count > 0 && ri->sla_met == ri->sla_count &&
+			 ri->feedback_count > 0 && ri->score_sum <= 2 * (int64_t)ri->feedback_count;
+	ri->resolved = !strcmp(inc->status, "resolved") || !strcmp(inc->status, "closed");
+	if (inc->resolution) {
+		const accord_resolution *res = inc->resolution;
+
+		ri->joint = res->joint;
+		if (res->joint) {
+			ri->time_to_joint_s = res->joint_at - inc->started_at;
+			ri->revisions = (int)inc->proposal_count - 1;
+		} else {
+			ri->waiting = accord_incident_waiting(inc, &ri->waiting_count);
+		}
+		for (i = 0; i < res->action_count; i++) {
+			/* an item that will not be done is neither: the report lists it with its reason */
+			if (res->actions[i].state == ACCORD_ACTION_DONE)
+				ri->actions_done++;
+			else if (res->actions[i].state == ACCORD_ACTION_OPEN)
+				ri->actions_open++;
+			ri->actions_overdue += action_overdue(&res->actions[i], r->opts.now);
+		}
+	}
+	{
+		int64_t t = inc->started_at;
+
+		if (t < r->since)
+			t = r->since;
+		if (t >= r->until)
+			t = r->until - 1;
+		ri->week = week_start(t);
+	}
+}
+
+/* Group entries by incident once, so building every incident stays linear in the ledger. */
+static int collect(bucket **out, size_t *count, const accord_ledger *ledger)
+{
+	accord_idmap map = ACCORD_IDMAP_INIT;
+	bucket *b = NULL;
+	size_t n = 0, i;
+
+	for (i = 0; i < ledger->count; i++) {
+		const accord_entry *e = ledger->entries[i];
+		bucket nb = { e, NULL, 0 };
+
+		if (strcmp(e->type, "open") != 0)
+			continue;
+		ACCORD_PUSH(b, n, nb);
+		accord_idmap_put(&map, e->id, (void *)(uintptr_t)n);
+	}
+	for (i = 0; i < ledger->count; i++) {
+		const accord_entry *e = ledger->entries[i];
+		size_t k;
+
+		if (!e->incident[0] ||
+		    !(k = (size_t)(uintptr_t)accord_idmap_get(&map, e->incident)))
+			continue;
+		ACCORD_PUSH(b[k - 1].entries, b[k - 1].count, e);
+	}
+	accord_idmap_dispose(&map);
+	*out = b;
+	*count = n;
+	return 0;
+}
+
+/* How an incident was closed before any duplicate was followed. */
+typedef struct {
+	const char *kind, *of;
+} raw_closure;
+
+/*
+ * Every incident of the ledger: a duplicate takes effect only when the
+ * incident it names counts, which needs the other incidents. `map` gives,
+ * by id, how each was closed before any duplicate was followed, so the
+ * verdicts do not depend on the order they are reached in.
+ */
+static int build_all(accord_incident ***out, raw_closure **raw_out, accord_idmap *map,
+		     const bucket *b, size_t nb, const accord_ledger *ledger)
+{
+	accord_incident **all = calloc(nb + 1, sizeof(*all));
+	raw_closure *raw = calloc(nb + 1, sizeof(*raw));
+	size_t i;
+	int error = 0;
+
+	if (!all || !raw)
+		abort();
+	for (i = 0; i < nb && error == 0; i++) {
+		const accord_entry **list = NULL;
+		size_t n = 0, j;
+
+		/*
+		 * The incident's own entries: the same result as accord_incident_build,
+		 * without a scan per incident; causal questions go to the ledger itself.
+		 */
+		ACCORD_PUSH(list, n, b[i].open);
+		for (j = 0; j < b[i].count; j++)
+			ACCORD_PUSH(list, n, b[i].entries[j]);
+		error = accord_incident_build_from(&all[i], &ledger->parties, list, n,
+						   accord_incident_ledger_in_past, (void *)ledger);
+		free(list);
+		if (error < 0)
+			break;
+		if (all[i]->closed_as)
+			raw[i] = (raw_closure){ all[i]->closed_as->kind, all[i]->closed_as->of };
+		accord_idmap_put(map, all[i]->id, &raw[i]);
+	}
+	*out = all;
+	*raw_out = raw;
+	return error < 0 ? error : 0;
+}
+
+static int map_closed_as(const char **kind, const char **of, const char *id, void *payload)
+{
+	const raw_closure *c = accord_idmap_get(payload, id);
+
+	if (!c)
+		return -1;
+	*kind = c->kind;
+	*of = c->of;
+	return 0;
+}
+
+/*
+ * Measure the incidents of one ledger that belong to the report (period,
+ * filters) into r->incidents. Duplicates are settled within the ledger:
+ * an incident can only duplicate another of its own ledger.
+ */
+int accord_report_measure_ledger(accord_report *r, const accord_ledger *ledger, size_t index)
+{
+	accord_idmap map = ACCORD_IDMAP_INIT;
+	accord_incident **all = NULL;
+	raw_closure *raw = NULL;
+	bucket *b = NULL;
+	size_t nb = 0, i;
+	int error;
+
+	collect(&b, &nb, ledger);
+	if ((error = build_all(&all, &raw, &map, b, nb, ledger)) == 0)
+		for (i = 0; i < nb; i++)
+			accord_incident_settle_duplicate(all[i], map_closed_as, &map);
+	for (i = 0; error == 0 && i < nb; i++) {
+		accord_incident *inc = all[i];
+		accord_report_incident ri = { 0 };
+
+		all[i] = NULL;
+		if ((r->opts.service && strcmp(inc->service, r->opts.service) != 0) ||
+		    (r->opts.party && !involves(inc, r->opts.party)) || !belongs(r, inc)) {
+			accord_incident_free(inc);
+			continue;
+		}
+		/* agreed by every party to be no incident (or another's): counted apart, nothing else */
+		if (inc->closed_as) {
+			if (!strcmp(inc->closed_as->kind, "void"))
+				r->voided++;
+			else
+				r->duplicates++;
+			accord_incident_free(inc);
+			continue;
+		}
+		ri.incident = inc;
+		ri.ledger = index;
+		measure(r, &ri);
+		if ((error = accord_clocks_compute(&ri.clocks, inc, &ledger->parties,
+						   accord_incident_ledger_in_past, (void *)ledger,
+						   r->opts.now)) < 0) {
+			accord_incident_free(inc);
+			free(ri.waiting);
+			free(ri.disputed);
+			break;
+		}
+		ACCORD_PUSH(r->incidents, r->count, ri);
+	}
+	for (i = 0; i < nb; i++) {
+		free(b[i].entries);
+		accord_incident_free(all ? all[i] : NULL);
+	}
+	free(b);
+	free(all);
+	free(raw);
+	accord_idmap_dispose(&map);
+	return error < 0 ? error : 0;
+}
