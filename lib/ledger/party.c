@@ -1238,7 +1238,7 @@ static int apply_cosign(accord_parties *p, const accord_entry *e)
 	/*
 	 * Signing what a revoked key proposed before it heard of its cut is
 	 * no fault of the signer: the cosign counts, to no effect
-	 * (lib/ledger/incident.c), and the signer's later work stands.
+	 * (lib/ledger/incident_resolution.c), and the signer's later work stands.
 	 */
 	if (id && !accord_idmap_get(&p->proposals, id) && p->set_aside &&
 	    p->set_aside(p->cut_floor_arg, e, id))

@@ -85,7 +85,7 @@ static int owns(const accord_action *a, const char *party)
 }
 
 /*
- * Proposals waiting for our cosignature (lib/ledger/incident.c decides which). A
+ * Proposals waiting for our cosignature (lib/ledger/incident_resolution.c decides which). A
  * new kind of proposal the incident knows of (an agreement) comes through
  * accord_incident_pending and needs only its wording here.
  */

@@ -1,0 +1,206 @@
+/*
+ * What parties record about an incident, besides impact windows
+ * (figure.c): who is involved and their tickets, SLA measurements,
+ * customer feedback, and amendments of severity, title or service. Two
+ * members of one party writing the same fact concurrently make a conflict,
+ * shown until a later entry knows of both.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accord/incident.h"
+
+#include "array.h"
+#include "incident_impl.h"
+
+static int involved(const accord_incident *inc, const char *party)
+{
+	size_t i;
+
+	for (i = 0; party && i < inc->party_count; i++)
+		if (strcmp(inc->parties[i], party) == 0)
+			return 1;
+	return 0;
+}
+
+/* Involve party `name` by entry `by` (the open, or an involve): a close looks at which it knows of. */
+void accord_derive_add_party_name(accord_incident *inc, const char *name, const accord_entry *by)
+{
+	struct accord_derive *d = inc->derive;
+
+	if (name && !involved(inc, name)) {
+		ACCORD_PUSH(inc->parties, inc->party_count, name);
+		ACCORD_PUSH(d->party_by, d->party_by_count, by);
+	}
+}
+
+/* Undo a party's involvement (an involve the close did not know of). */
+void accord_derive_drop_party(accord_incident *inc, size_t i)
+{
+	struct accord_derive *d = inc->derive;
+
+	memmove(&inc->parties[i], &inc->parties[i + 1],
+		(inc->party_count - i - 1) * sizeof(*inc->parties));
+	memmove(&d->party_by[i], &d->party_by[i + 1],
+		(d->party_by_count - i - 1) * sizeof(*d->party_by));
+	inc->party_count--;
+	d->party_by_count--;
+}
+
+/* A ticket counts when its party is involved; another is refused on read as on write. */
+void accord_derive_add_ticket(accord_incident *inc, const accord_entry *e, const char *party,
+			      const char *id, const char *named_by)
+{
+	accord_ticket t = { e, party, id, named_by };
+
+	if (!party || !id || !involved(inc, party)) {
+		accord_derive_mark(inc, e, "ticket refused: its party is not involved", NULL);
+		return;
+	}
+	ACCORD_PUSH(inc->tickets, inc->ticket_count, t);
+}
+
+/*
+ * Two members of one party writing a window with the same start, neither
+ * knowing of the other's: the later in ledger order replaces the earlier
+ * (lib/ledger/figure.c), and both are shown as a conflict until a later version
+ * knows of both.
+ */
+void accord_derive_impact_conflict(accord_incident *inc, const accord_parties *p,
+				   const accord_entry *e)
+{
+	const char *party = accord_party_of(p, e), *start = accord_entry_str(e, "start");
+	size_t i;
+
+	if (!start)
+		return;
+	accord_derive_settle_conflicts(inc, "impact", start, e);
+	for (i = inc->figure_count; i-- > 0;) {
+		const accord_impact *w = &inc->figures[i];
+
+		if (accord_str_eq(w->party, party) &&
+		    accord_str_eq(accord_entry_str(w->entry, "start"), start)) {
+			if (!accord_derive_in_past(inc, e, w->entry))
+				accord_derive_add_conflict(inc, "impact", start, w->entry, e);
+			return;
+		}
+	}
+}
+
+void accord_derive_apply_sla(accord_incident *inc, const accord_parties *p, const accord_entry *e)
+{
+	accord_sla sla = { e,
+			   accord_party_of(p, e),
+			   accord_entry_str(e, "name"),
+			   accord_entry_int(e, "target_s", 0),
+			   accord_entry_int(e, "actual_s", 0),
+			   0 };
+	size_t i;
+
+	sla.met = sla.actual <= sla.target;
+	for (i = 0; i < inc->sla_count; i++) {
+		if (accord_str_eq(inc->sla[i].party, sla.party) &&
+		    accord_str_eq(inc->sla[i].name, sla.name)) {
+			accord_derive_settle_conflicts(inc, "sla", sla.name, e);
+			if (!accord_derive_in_past(inc, e, inc->sla[i].entry))
+				accord_derive_add_conflict(inc, "sla", sla.name, inc->sla[i].entry,
+							   e);
+			accord_derive_mark(inc, inc->sla[i].entry,
+					   "superseded by the same party's later measurement", e);
+			inc->sla[i] = sla;
+			return;
+		}
+	}
+	ACCORD_PUSH(inc->sla, inc->sla_count, sla);
+}
+
+/* Feedback is the customer-facing party's to record; a response id counts once. */
+void accord_derive_apply_feedback(accord_incident *inc, const accord_parties *p,
+				  const accord_entry *e)
+{
+	accord_feedback fb = { e,
+			       accord_party_of(p, e),
+			       accord_entry_str(e, "response"),
+			       accord_entry_int(e, "score", 0),
+			       accord_entry_int(e, "lost_minutes", -1),
+			       accord_entry_str(e, "comment"),
+			       cJSON_GetObjectItemCaseSensitive(e->body, "indicators") };
+	size_t i;
+
+	if (!fb.response)
+		fb.response = e->id;
+	if (!accord_str_eq(fb.party, inc->customer_party)) {
+		accord_derive_mark(inc, e,
+				   "not counted: feedback is recorded by the customer-facing party",
+				   NULL);
+		ACCORD_PUSH(inc->feedback_refused, inc->feedback_refused_count, fb);
+		return;
+	}
+	accord_derive_settle_conflicts(inc, "feedback", fb.response, e);
+	for (i = 0; i < inc->feedback_count; i++) {
+		if (strcmp(inc->feedback[i].response, fb.response) == 0) {
+			/* recorded twice at once: both shown until a version knowing both */
+			if (!accord_derive_in_past(inc, e, inc->feedback[i].entry))
+				accord_derive_add_conflict(inc, "feedback", fb.response,
+							   inc->feedback[i].entry, e);
+			accord_derive_mark(inc, inc->feedback[i].entry,
+					   "superseded: the same response recorded again", e);
+			inc->feedback[i] = fb;
+			return;
+		}
+	}
+	ACCORD_PUSH(inc->feedback, inc->feedback_count, fb);
+}
+
+/*
+ * Two amends of one field, neither knowing of the other, are a conflict
+ * (the later in ledger order is in effect) until an amend of that field
+ * with both in its causal past settles it.
+ */
+static void amend_conflict(accord_incident *inc, const accord_entry *e, const char *field)
+{
+	size_t i;
+
+	accord_derive_settle_conflicts(inc, "amend", field, e);
+	for (i = inc->amendment_count; i-- > 0;)
+		if (!strcmp(inc->amendments[i].field, field)) {
+			if (!accord_derive_in_past(inc, e, inc->amendments[i].entry))
+				accord_derive_add_conflict(inc, "amend", field,
+							   inc->amendments[i].entry, e);
+			return;
+		}
+}
+
+/* Severity, title and service change only through the customer-facing party's amend. */
+void accord_derive_apply_amend(accord_incident *inc, const accord_parties *p, const accord_entry *e)
+{
+	const char *s;
+
+	if (!accord_str_eq(accord_party_of(p, e), inc->customer_party)) {
+		accord_derive_mark(inc, e,
+				   "no effect: the customer-facing party amends an incident", NULL);
+		return;
+	}
+	if (cJSON_GetObjectItemCaseSensitive(e->body, "severity")) {
+		accord_amendment a = { e, "severity", NULL, accord_entry_int(e, "severity", 0) };
+
+		amend_conflict(inc, e, "severity");
+		inc->severity = a.number;
+		ACCORD_PUSH(inc->amendments, inc->amendment_count, a);
+	}
+	if ((s = accord_entry_str(e, "title"))) {
+		accord_amendment a = { e, "title", s, 0 };
+
+		amend_conflict(inc, e, "title");
+		inc->title = s;
+		ACCORD_PUSH(inc->amendments, inc->amendment_count, a);
+	}
+	if ((s = accord_entry_str(e, "service"))) {
+		accord_amendment a = { e, "service", s, 0 };
+
+		amend_conflict(inc, e, "service");
+		inc->service = s;
+		ACCORD_PUSH(inc->amendments, inc->amendment_count, a);
+	}
+}

@@ -1,0 +1,639 @@
+/*
+ * An incident's resolution: proposals and revisions with their action
+ * items (whose state carries across revisions), the signatures that make
+ * one joint, proposals that the incident is void or a duplicate, disputed
+ * clock times, retractions, and who still has to sign.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "accord/idmap.h"
+#include "accord/incident.h"
+#include "accord/json.h"
+#include "accord/timefmt.h"
+
+#include "array.h"
+#include "incident_impl.h"
+
+void accord_action_id(char *out, const char *incident, const char *text, int occurrence)
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_state st;
+	char n[16];
+
+	/* the NUL bytes keep the fields apart: no text can pass for another split */
+	snprintf(n, sizeof(n), "%d", occurrence);
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)incident, strlen(incident) + 1);
+	crypto_hash_sha256_update(&st, (const unsigned char *)text, strlen(text) + 1);
+	crypto_hash_sha256_update(&st, (const unsigned char *)n, strlen(n));
+	crypto_hash_sha256_final(&st, h);
+	sodium_bin2hex(out, ACCORD_ACTION_ID_LEN + 1, h, ACCORD_ACTION_ID_LEN / 2);
+}
+
+const char *accord_action_state_name(accord_action_state state)
+{
+	return state == ACCORD_ACTION_DONE	  ? "done"
+	       : state == ACCORD_ACTION_NOT_DOING ? "not-doing"
+						  : "open";
+}
+
+int accord_action_overdue(const accord_action *a, int64_t now)
+{
+	char buf[32];
+	int64_t due;
+
+	if (a->state != ACCORD_ACTION_OPEN || !a->due)
+		return 0;
+	snprintf(buf, sizeof(buf), "%sT00:00:00Z", a->due);
+	if (accord_time_parse_canonical(&due, buf) < 0)
+		return 0;
+	return now >= due + 86400;
+}
+
+/* The action items of resolution entry `e`, with their ids and no state yet. */
+static void actions_of(accord_action **out, size_t *count, const accord_incident *inc,
+		       const accord_entry *e)
+{
+	const cJSON *a;
+
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(e->body, "actions")) {
+		accord_action act;
+		int occurrence = 1;
+
+		memset(&act, 0, sizeof(act));
+		act.text = accord_json_str(a, "text");
+		act.owners = cJSON_GetObjectItemCaseSensitive(a, "owners");
+		act.due = accord_json_str(a, "due");
+		for (size_t i = 0; i < *count; i++)
+			occurrence += strcmp((*out)[i].text, act.text) == 0;
+		accord_action_id(act.id, inc->id, act.text, occurrence);
+		ACCORD_PUSH(*out, *count, act);
+	}
+}
+
+static const accord_action *item_state(const accord_incident *inc, const char *id)
+{
+	for (size_t i = 0; i < inc->derive->item_count; i++)
+		if (strcmp(inc->derive->items[i].id, id) == 0)
+			return &inc->derive->items[i];
+	return NULL;
+}
+
+/* What the owners said of an item (not its text or owners, which the resolution gives). */
+static void item_carry(accord_action *to, const accord_action *from)
+{
+	to->state = from->state;
+	to->done = from->done;
+	to->note = from->note;
+	to->owner = from->owner;
+	to->link = from->link;
+	if (from->due)
+		to->due = from->due;
+	to->last = from->last;
+}
+
+void accord_derive_resolution_free(accord_resolution *r)
+{
+	if (r) {
+		free(r->signatures);
+		free(r->actions);
+		free(r);
+	}
+}
+
+/*
+ * A new proposal starts a new round: earlier signatures do not carry over;
+ * the action items it inherits (same text, so the same id) keep their
+ * state. After a joint resolution it does so only if it knew of the
+ * signature that made it joint, and never on a closed incident (a reopen
+ * first); otherwise it is late. 0 if it took effect.
+ */
+int accord_derive_apply_proposal(accord_incident *inc, const accord_parties *p,
+				 const accord_entry *e)
+{
+	accord_resolution *old = inc->resolution, *r;
+
+	/*
+	 * A closed incident's joint resolution changes only through a reopen
+	 * (issue 13, item 3), which clears closed_by: a proposal while it is
+	 * set is late, whether it knew of the close or not.
+	 */
+	if (inc->closed_by) {
+		accord_derive_mark_late(
+			inc, p, e, accord_derive_in_past(inc, e, inc->closed_by) ? NULL : "close",
+			inc->closed_by);
+		return -1;
+	}
+	if (old && old->was_joint && old->joint_by &&
+	    !accord_derive_in_past(inc, e, old->joint_by)) {
+		accord_derive_mark_late(inc, p, e, "joint resolution", old->joint_by);
+		return -1;
+	}
+	accord_derive_settle_conflicts(inc, "proposal", NULL, e);
+	if (!(r = calloc(1, sizeof(*r))))
+		abort();
+	accord_derive_resolution_free(inc->derive->rival);
+	inc->derive->rival = NULL;
+	if (old && !accord_derive_in_past(inc, e, old->entry))
+		accord_derive_add_conflict(inc, "proposal", NULL, old->entry, e);
+	/* a signature written without knowing of this proposal may still make the old one joint */
+	inc->derive->rival = old;
+	old = NULL;
+	r->entry = e;
+	r->revision = (int)++inc->proposal_count;
+	actions_of(&r->actions, &r->action_count, inc, e);
+	/* an item a revision inherits keeps the state its owners gave it */
+	for (size_t i = 0; i < r->action_count; i++) {
+		const accord_action *known = item_state(inc, r->actions[i].id);
+
+		if (known)
+			item_carry(&r->actions[i], known);
+	}
+	accord_derive_resolution_free(old);
+	inc->resolution = r;
+	return 0;
+}
+
+static void drop_conflicts_of(accord_incident *inc, const accord_entry *e)
+{
+	size_t i = 0;
+
+	while (i < inc->conflict_count) {
+		if (inc->conflicts[i].a == e || inc->conflicts[i].b == e) {
+			memmove(&inc->conflicts[i], &inc->conflicts[i + 1],
+				(inc->conflict_count - i - 1) * sizeof(*inc->conflicts));
+			inc->conflict_count--;
+		} else {
+			i++;
+		}
+	}
+}
+
+static int has_signed(const accord_resolution *r, const char *party)
+{
+	size_t i;
+
+	for (i = 0; i < r->signature_count; i++)
+		if (strcmp(r->signatures[i].party, party) == 0)
+			return 1;
+	return 0;
+}
+
+/* After a signature or an involve (`e`): joint once every involved party signed. */
+void accord_derive_update_joint(accord_incident *inc, const accord_entry *e)
+{
+	accord_resolution *r = inc->resolution;
+	size_t i;
+
+	if (!r || inc->closed_by)
+		return; /* a close decided it: only a reopen reopens the question */
+	for (i = 0; i < inc->party_count; i++) {
+		if (!has_signed(r, inc->parties[i])) {
+			r->joint = 0;
+			return;
+		}
+	}
+	if (!r->joint) {
+		r->joint = 1;
+		r->was_joint = 1;
+		r->joint_at = e->time;
+		r->joint_by = e;
+	}
+}
+
+void accord_derive_add_signature(accord_incident *inc, const accord_parties *p,
+				 const accord_entry *e)
+{
+	accord_resolution *r = inc->resolution;
+	const accord_member *m = accord_parties_member(p, e->author.id);
+	size_t i;
+
+	if (!r || !m)
+		return;
+	for (i = 0; i < r->signature_count; i++)
+		if (r->signatures[i].member == m)
+			return; /* one signature per key */
+	{
+		accord_signature sig = { e, m, p->parties[m->party].name };
+
+		ACCORD_PUSH(r->signatures, r->signature_count, sig);
+	}
+	accord_derive_update_joint(inc, e);
+}
+
+/* A party in a list of names, added once. */
+static void sign_for(const char ***list, size_t *count, const char *party)
+{
+	size_t i;
+
+	if (!party)
+		return;
+	for (i = 0; i < *count; i++)
+		if (strcmp((*list)[i], party) == 0)
+			return;
+	ACCORD_PUSH(*list, *count, party);
+}
+
+/* Whether every involved party is in `list`: what makes a void or duplicate take effect. */
+static int all_signed(const accord_incident *inc, const char *const *list, size_t count)
+{
+	size_t i, j;
+
+	for (i = 0; i < inc->party_count; i++) {
+		for (j = 0; j < count && strcmp(list[j], inc->parties[i]) != 0; j++)
+			;
+		if (j == count)
+			return 0;
+	}
+	return 1;
+}
+
+static void update_closures(accord_incident *inc)
+{
+	size_t i;
+
+	for (i = 0; i < inc->closure_count; i++) {
+		accord_closure *c = &inc->closures[i];
+
+		if (!c->retracted && !c->joint && all_signed(inc, c->signed_by, c->signed_count)) {
+			c->joint = 1;
+			if (!inc->closed_as)
+				inc->closed_as = c;
+		}
+	}
+}
+
+void accord_derive_apply_closure(accord_incident *inc, const accord_parties *p,
+				 const accord_entry *e)
+{
+	accord_closure c = { e, e->type, accord_entry_str(e, "of"), NULL, 0, 0, 0 };
+
+	size_t k = inc->closed_as ? (size_t)(inc->closed_as - inc->closures) : 0;
+
+	sign_for(&c.signed_by, &c.signed_count, accord_party_of(p, e));
+	ACCORD_PUSH(inc->closures, inc->closure_count, c);
+	/* the array moved: closed_as must point into the new one */
+	if (inc->closed_as)
+		inc->closed_as = &inc->closures[k];
+	update_closures(inc);
+}
+
+static accord_closure *find_closure(accord_incident *inc, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id && i < inc->closure_count; i++)
+		if (strcmp(inc->closures[i].entry->id, id) == 0)
+			return &inc->closures[i];
+	return NULL;
+}
+
+/* A cosign counts for exactly one party, the signer's, and names one proposal. */
+/* The pause (a status waiting) with id `id` among the incident's statuses, or NULL. */
+static const accord_entry *find_pause(const accord_incident *inc, const char *id)
+{
+	const struct accord_derive *d = inc->derive;
+	size_t i;
+
+	for (i = 0; i < d->status_count; i++)
+		if (!strcmp(d->statuses[i]->id, id) &&
+		    accord_str_eq(accord_entry_str(d->statuses[i], "status"), "waiting"))
+			return d->statuses[i];
+	return NULL;
+}
+
+static accord_dispute *find_dispute(accord_incident *inc, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id && i < inc->dispute_count; i++)
+		if (!strcmp(inc->disputes[i].entry->id, id))
+			return &inc->disputes[i];
+	return NULL;
+}
+
+/*
+ * A dispute of another party's signed time on this incident. Its time is
+ * held to the graph: never before the time the entry claims (a dispute
+ * says it happened later) nor after the dispute itself, which has it in
+ * its causal past.
+ */
+void accord_derive_apply_dispute(accord_incident *inc, const accord_parties *p,
+				 const accord_entry *e)
+{
+	const char *id = accord_entry_str(e, "entry");
+	const accord_entry *target = id ? accord_idmap_get(&inc->derive->held, id) : NULL;
+	accord_dispute dp;
+
+	if (!target || target == e) {
+		accord_derive_mark(inc, e, "no effect: it names no entry of this incident", NULL);
+		return;
+	}
+	memset(&dp, 0, sizeof(dp));
+	dp.entry = e;
+	dp.target = target;
+	dp.by = accord_party_of(p, e);
+	dp.target_party = accord_party_of(p, target);
+	if (!dp.by || accord_str_eq(dp.by, dp.target_party)) {
+		accord_derive_mark(inc, e,
+				   "no effect: only another involved party disputes a party's time",
+				   NULL);
+		return;
+	}
+	accord_derive_time_field(&dp.at, e, "at");
+	if (dp.at < target->time)
+		dp.at = target->time;
+	if (dp.at > e->time)
+		dp.at = e->time;
+	dp.reason = accord_entry_str(e, "reason");
+	dp.evidence = accord_entry_str(e, "evidence");
+	ACCORD_PUSH(inc->disputes, inc->dispute_count, dp);
+}
+
+void accord_derive_apply_cosign(accord_incident *inc, const accord_parties *p,
+				const accord_entry *e)
+{
+	const char *id = accord_entry_str(e, "proposal");
+	const char *party = accord_party_of(p, e);
+	const accord_entry *pause;
+	accord_dispute *dp;
+	accord_closure *c;
+	accord_impact *w;
+
+	if (!id)
+		return;
+	if (inc->resolution && strcmp(id, inc->resolution->entry->id) == 0) {
+		accord_derive_add_signature(inc, p, e);
+	} else if (inc->derive->rival && strcmp(id, inc->derive->rival->entry->id) == 0 &&
+		   !accord_derive_in_past(inc, e, inc->resolution->entry)) {
+		/*
+		 * A signature on the proposal a concurrent one replaced, by a signer
+		 * that knew only the first: if it makes the first joint, the other
+		 * was a new round written without knowing of the joint resolution.
+		 */
+		accord_resolution *current = inc->resolution;
+
+		inc->resolution = inc->derive->rival;
+		accord_derive_add_signature(inc, p, e);
+		if (inc->resolution->joint) {
+			inc->derive->rival = NULL;
+			accord_derive_mark_late(inc, p, current->entry, "joint resolution", e);
+			drop_conflicts_of(inc, current->entry);
+			accord_derive_resolution_free(current);
+			inc->proposal_count--;
+		} else {
+			inc->derive->rival = inc->resolution;
+			inc->resolution = current;
+		}
+	} else if ((w = accord_figure_find(inc, id))) {
+		sign_for(&w->signed_by, &w->signed_count, party);
+		accord_figure_cosigned(inc, w);
+	} else if ((c = find_closure(inc, id)) && !c->retracted) {
+		sign_for(&c->signed_by, &c->signed_count, party);
+		update_closures(inc);
+	} else if ((pause = find_pause(inc, id)) && party &&
+		   accord_str_eq(accord_entry_str(pause, "on"), party)) {
+		accord_pause_sign ps = { pause, party, e };
+
+		ACCORD_PUSH(inc->pause_signs, inc->pause_sign_count, ps);
+	} else if ((dp = find_dispute(inc, id)) && !dp->retracted && party &&
+		   accord_str_eq(party, accord_party_of(p, dp->target))) {
+		/* the party whose time it disputes accepts the disputer's: settled */
+		if (!dp->accepted_by)
+			dp->accepted_by = e;
+	} else {
+		accord_derive_mark(inc, e, "no effect: it names no current proposal", NULL);
+	}
+}
+
+/*
+ * The fact `target` stops counting; a proposal that never was joint is
+ * withdrawn. 0 if it was found. A figure or proposal every party signed
+ * once is shared: its author alone cannot take it back.
+ */
+static int withdraw(accord_incident *inc, const accord_entry *target)
+{
+	accord_impact *w = accord_figure_find(inc, target->id);
+	accord_closure *c;
+	size_t i;
+
+	if (w && w->was_joint)
+		return -1;
+	if (w && accord_figure_remove(inc, target) == 0)
+		return 0;
+	for (i = 0; i < inc->sla_count; i++) {
+		if (inc->sla[i].entry == target) {
+			memmove(&inc->sla[i], &inc->sla[i + 1],
+				(inc->sla_count - i - 1) * sizeof(*inc->sla));
+			inc->sla_count--;
+			return 0;
+		}
+	}
+	for (i = 0; i < inc->feedback_count; i++) {
+		if (inc->feedback[i].entry == target) {
+			memmove(&inc->feedback[i], &inc->feedback[i + 1],
+				(inc->feedback_count - i - 1) * sizeof(*inc->feedback));
+			inc->feedback_count--;
+			return 0;
+		}
+	}
+	for (i = 0; i < inc->ticket_count; i++) {
+		if (inc->tickets[i].entry == target) {
+			memmove(&inc->tickets[i], &inc->tickets[i + 1],
+				(inc->ticket_count - i - 1) * sizeof(*inc->tickets));
+			inc->ticket_count--;
+			return 0;
+		}
+	}
+	if (inc->resolution && inc->resolution->entry == target && !inc->resolution->was_joint) {
+		accord_derive_resolution_free(inc->resolution);
+		inc->resolution = NULL;
+		return 0;
+	}
+	if ((c = find_closure(inc, target->id)) && !c->joint && !c->retracted) {
+		c->retracted = 1;
+		return 0;
+	}
+	/* a dispute the other side accepted is an agreed time: no longer the disputer's alone */
+	for (i = 0; i < inc->dispute_count; i++) {
+		if (inc->disputes[i].entry == target && !inc->disputes[i].retracted) {
+			if (inc->disputes[i].accepted_by)
+				return -1;
+			inc->disputes[i].retracted = 1;
+			return 0;
+		}
+	}
+	return strcmp(target->type, "note") == 0 ? 0 : -1;
+}
+
+/* The same member: one party, one member name, whichever of its keys wrote. */
+static int same_member(const accord_parties *p, const accord_entry *a, const accord_entry *b)
+{
+	const accord_member *x = accord_parties_member(p, a->author.id);
+	const accord_member *y = accord_parties_member(p, b->author.id);
+
+	return x && y && x->party == y->party && strcmp(x->key.name, y->key.name) == 0;
+}
+
+/*
+ * A member retracts its own entry (any of its keys): the entry stays in the
+ * log, marked, and stops counting. Anything else is shown with no effect.
+ */
+void accord_derive_apply_retract(accord_incident *inc, const accord_parties *p,
+				 const accord_entry *e)
+{
+	const char *id = accord_entry_str(e, "entry");
+	const accord_entry *target = NULL;
+	size_t i;
+
+	for (i = 0; id && i < inc->timeline_count; i++)
+		if (strcmp(inc->timeline[i]->id, id) == 0)
+			target = inc->timeline[i];
+	if (!target)
+		accord_derive_mark(inc, e, "no effect: it names no earlier entry of this incident",
+				   NULL);
+	else if (!same_member(p, target, e))
+		accord_derive_mark(inc, e, "no effect: a member retracts only its own entries",
+				   NULL);
+	else if (withdraw(inc, target) < 0)
+		accord_derive_mark(
+			inc, e,
+			"no effect: that entry cannot be retracted, or every party signed it",
+			NULL);
+	else
+		accord_derive_mark(inc, target, "retracted", e);
+}
+
+/*
+ * An action entry names an item by its resolution and number; the item's
+ * id carries what it says to the current resolution, if that holds the
+ * item (a revision may have inherited it). `assign` sets owner, link and
+ * due; the other states set the state and its note.
+ */
+void accord_derive_apply_action(accord_incident *inc, const accord_entry *e)
+{
+	const char *s = accord_entry_str(e, "resolution"), *state = accord_entry_str(e, "state");
+	const accord_entry *res = s ? accord_idmap_get(&inc->derive->held, s) : NULL;
+	int64_t n = accord_entry_int(e, "action", 0);
+	accord_action *items = NULL, *rec = NULL;
+	size_t count = 0, i;
+	struct accord_derive *d = inc->derive;
+
+	if (!res || strcmp(res->type, "resolution") != 0 || !state)
+		return;
+	/*
+	 * Only an action on the current resolution counts: item ids follow the
+	 * text, not the owners, so an action on a party's own rival or late
+	 * revision, restating another party's item with itself as owner, would
+	 * otherwise change that party's item in the resolution in effect.
+	 */
+	if (!inc->resolution || inc->resolution->entry != res)
+		return;
+	actions_of(&items, &count, inc, res);
+	if (n < 1 || (size_t)n > count) {
+		free(items);
+		return;
+	}
+	for (i = 0; i < d->item_count && !rec; i++)
+		if (strcmp(d->items[i].id, items[n - 1].id) == 0)
+			rec = &d->items[i];
+	if (!rec) {
+		ACCORD_PUSH(d->items, d->item_count, items[n - 1]);
+		rec = &d->items[d->item_count - 1];
+	}
+	free(items);
+	if (strcmp(state, "assign") == 0) {
+		if (accord_entry_str(e, "owner"))
+			rec->owner = accord_entry_str(e, "owner");
+		if (accord_entry_str(e, "link"))
+			rec->link = accord_entry_str(e, "link");
+		if (accord_entry_str(e, "due"))
+			rec->due = accord_entry_str(e, "due");
+	} else {
+		rec->state = strcmp(state, "done") == 0	       ? ACCORD_ACTION_DONE
+			     : strcmp(state, "not-doing") == 0 ? ACCORD_ACTION_NOT_DOING
+							       : ACCORD_ACTION_OPEN;
+		rec->done = rec->state != ACCORD_ACTION_OPEN;
+		rec->note = accord_entry_str(e, "note");
+	}
+	rec->last = e;
+	for (i = 0; inc->resolution && i < inc->resolution->action_count; i++)
+		if (strcmp(inc->resolution->actions[i].id, rec->id) == 0)
+			item_carry(&inc->resolution->actions[i], rec);
+}
+
+const char **accord_incident_waiting(const accord_incident *inc, size_t *count)
+{
+	const char **out = calloc(inc->party_count + 1, sizeof(*out));
+	size_t i;
+
+	*count = 0;
+	if (!out)
+		abort();
+	for (i = 0; i < inc->party_count; i++)
+		if (!inc->resolution || !has_signed(inc->resolution, inc->parties[i]))
+			out[(*count)++] = inc->parties[i];
+	return out;
+}
+
+static int listed(const char *const *list, size_t count, const char *party)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (strcmp(list[i], party) == 0)
+			return 1;
+	return 0;
+}
+
+const accord_entry **accord_incident_pending(const accord_incident *inc, const char *party,
+					     size_t *count)
+{
+	const accord_entry **out = NULL;
+	size_t i, n = 0;
+
+	if (inc->resolution && !inc->resolution->joint && !has_signed(inc->resolution, party))
+		ACCORD_PUSH(out, n, inc->resolution->entry);
+	for (i = 0; i < inc->figure_count; i++) {
+		const accord_impact *w = &inc->figures[i];
+
+		if ((w->disputed || w->pending) && !accord_str_eq(w->party, party) &&
+		    !listed(w->signed_by, w->signed_count, party))
+			ACCORD_PUSH(out, n, w->entry);
+	}
+	for (i = 0; i < inc->closure_count; i++) {
+		const accord_closure *c = &inc->closures[i];
+
+		if (!c->joint && !c->retracted && !listed(c->signed_by, c->signed_count, party))
+			ACCORD_PUSH(out, n, c->entry);
+	}
+	/* a pause that stops its setter's own clock waits for the party waited on (lib/ledger/clock.c) */
+	for (i = 1; i < inc->step_count; i++) {
+		const accord_status_step *st = &inc->steps[i];
+		const char *on = accord_entry_str(st->entry, "on");
+		size_t j;
+
+		if (strcmp(st->status, "waiting") != 0 || !accord_str_eq(on, party) ||
+		    accord_str_eq(st->party, on) || accord_str_eq(st->party, inc->customer_party))
+			continue;
+		for (j = 0; j < inc->pause_sign_count && inc->pause_signs[j].pause != st->entry;
+		     j++)
+			;
+		if (j == inc->pause_sign_count)
+			ACCORD_PUSH(out, n, st->entry);
+	}
+	/* a dispute of the party's time waits for it: co-signing accepts the disputer's time */
+	for (i = 0; i < inc->dispute_count; i++) {
+		const accord_dispute *dp = &inc->disputes[i];
+
+		if (!dp->retracted && !dp->accepted_by && accord_str_eq(dp->target_party, party))
+			ACCORD_PUSH(out, n, dp->entry);
+	}
+	*count = n;
+	return out;
+}

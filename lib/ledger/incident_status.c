@@ -1,0 +1,187 @@
+/*
+ * An incident's status lifecycle: which transitions are allowed, the
+ * effective status changes a close looks back through, and closes and
+ * reopens judged on their own causal past.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "accord/error.h"
+#include "accord/incident.h"
+
+#include "array.h"
+#include "incident_impl.h"
+
+static const char *const statuses[] = { "investigating", "identified", "mitigated",
+					"resolved",	 "closed",     "waiting" };
+
+static int status_rank(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(statuses) / sizeof(*statuses); i++)
+		if (strcmp(s, statuses[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+int accord_incident_transition_ok(const char *from, const char *to)
+{
+	int f = status_rank(from), t = status_rank(to);
+
+	if (f < 0 || t < 0)
+		return accord_error_set(ACCORD_EINVALID, "unknown status '%s'", f < 0 ? from : to);
+	if (f == t)
+		return accord_error_set(ACCORD_EDENIED, "the incident is already %s", to);
+	/* waiting (a pause) is an open status, as investigating is */
+	f = f == 5 ? 0 : f;
+	t = t == 5 ? 0 : t;
+	if (t == 4 && f != 3)
+		return accord_error_set(
+			ACCORD_EDENIED,
+			"an incident is closed only after it is resolved (it is %s)", from);
+	/* from resolved or closed, any open status is an explicit reopen */
+	if (f >= 3 && t >= 3 && !(f == 3 && t == 4))
+		return accord_error_set(
+			ACCORD_EDENIED,
+			"the incident is %s: reopen it with an open status (investigating, identified, mitigated or waiting) first",
+			from);
+	return 0;
+}
+
+void accord_derive_push_step(accord_incident *inc, const accord_parties *p, const accord_entry *e,
+			     const char *status)
+{
+	struct accord_derive *d = inc->derive;
+	status_step st = { e, status, accord_party_of(p, e) };
+
+	ACCORD_PUSH(d->steps, d->step_count, st);
+	inc->status = status;
+	inc->status_at = e->time;
+}
+
+/* Whether entry `e` is marked late. */
+static int is_late(const accord_incident *inc, const accord_entry *e)
+{
+	const accord_mark *m = accord_incident_mark(inc, e);
+
+	return m && strncmp(m->mark, "late:", 5) == 0;
+}
+
+/*
+ * Whether the resolution was joint among the parties the close knew were
+ * involved, on signatures the close knew of: an involve or a re-proposal
+ * written concurrently cannot undo it.
+ */
+static int close_joint(accord_incident *inc, const accord_entry *close)
+{
+	struct accord_derive *d = inc->derive;
+	accord_resolution *r = inc->resolution;
+	size_t i, j;
+
+	if (!r || (r->entry != close && !accord_derive_in_past(inc, close, r->entry)))
+		return 0;
+	for (i = 0; i < inc->party_count; i++) {
+		if (d->party_by[i] != inc->open &&
+		    !accord_derive_in_past(inc, close, d->party_by[i]))
+			continue;
+		for (j = 0; j < r->signature_count; j++)
+			if (strcmp(r->signatures[j].party, inc->parties[i]) == 0 &&
+			    accord_derive_in_past(inc, close, r->signatures[j].entry))
+				break;
+		if (j == r->signature_count)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * A close is judged on its own causal past: the last status it knew of
+ * must be resolved, and the resolution joint among what it knew. Status
+ * changes and involves it did not know of, sorted before it, are late.
+ */
+static void apply_close(accord_incident *inc, const accord_parties *p, const accord_entry *e)
+{
+	struct accord_derive *d = inc->derive;
+	accord_resolution *r = inc->resolution;
+	size_t base = d->step_count, i;
+
+	while (base-- > 1 && !accord_derive_in_past(inc, e, d->steps[base].entry))
+		;
+	if (strcmp(d->steps[base].status, "resolved") != 0 || !close_joint(inc, e))
+		return;
+	/* every status sorted before it that it did not know of, whether it took effect or not */
+	for (i = 0; i < d->status_count; i++)
+		if (!is_late(inc, d->statuses[i]) && !accord_derive_in_past(inc, e, d->statuses[i]))
+			accord_derive_mark_late(inc, p, d->statuses[i], "close", e);
+	for (i = inc->party_count; i-- > 0;) {
+		if (d->party_by[i] != inc->open && !accord_derive_in_past(inc, e, d->party_by[i])) {
+			accord_derive_mark_late(inc, p, d->party_by[i], "close", e);
+			accord_derive_drop_party(inc, i);
+		}
+	}
+	d->step_count = base + 1;
+	accord_derive_push_step(inc, p, e, "closed");
+	inc->closed_by = e;
+	if (!r->joint) {
+		r->joint = 1;
+		if (!r->was_joint || !r->joint_by) {
+			r->was_joint = 1;
+			r->joint_at = e->time;
+			r->joint_by = e;
+		}
+	}
+	/* what it settles: conflicts it knew both sides of, or whose sides it made late */
+	i = 0;
+	while (i < inc->conflict_count) {
+		accord_conflict *c = &inc->conflicts[i];
+
+		if (strcmp(c->kind, "status") == 0 &&
+		    (is_late(inc, c->a) || accord_derive_in_past(inc, e, c->a)) &&
+		    (is_late(inc, c->b) || accord_derive_in_past(inc, e, c->b))) {
+			memmove(c, c + 1, (inc->conflict_count - i - 1) * sizeof(*c));
+			inc->conflict_count--;
+		} else {
+			i++;
+		}
+	}
+}
+
+/*
+ * Once closed, only a reopen that knew of the close changes the incident;
+ * what did not know of it is late. Before that, statuses follow ledger
+ * order, and two written concurrently are a conflict until a later status
+ * knows of both.
+ */
+void accord_derive_apply_status(accord_incident *inc, const accord_parties *p,
+				const accord_entry *e)
+{
+	struct accord_derive *d = inc->derive;
+	const char *to = accord_entry_str(e, "status");
+	const status_step *last = &d->steps[d->step_count - 1];
+
+	if (!to)
+		return;
+	if (strcmp(to, "closed") != 0)
+		ACCORD_PUSH(d->statuses, d->status_count, e);
+	if (inc->closed_by) {
+		if (!accord_derive_in_past(inc, e, inc->closed_by)) {
+			accord_derive_mark_late(inc, p, e, "close", inc->closed_by);
+		} else if (accord_incident_transition_ok(inc->status, to) == 0) {
+			inc->closed_by = NULL;
+			accord_derive_push_step(inc, p, e, to);
+			accord_derive_update_joint(inc, e);
+		}
+		return;
+	}
+	if (strcmp(to, "closed") == 0) {
+		apply_close(inc, p, e);
+		return;
+	}
+	accord_derive_settle_conflicts(inc, "status", NULL, e);
+	if (last->entry != inc->open && strcmp(last->status, to) != 0 &&
+	    !accord_derive_in_past(inc, e, last->entry))
+		accord_derive_add_conflict(inc, "status", NULL, last->entry, e);
+	if (accord_incident_transition_ok(inc->status, to) == 0)
+		accord_derive_push_step(inc, p, e, to);
+}
