@@ -267,7 +267,7 @@ static void hours_of(accord_hours *h, const accord_agreement *a)
 {
 	memset(h, 0, sizeof(*h));
 	h->always = 1;
-	/* an agreement's hours were checked when it counted (lib/ledger/party.c) */
+	/* an agreement's hours were checked when it counted (lib/ledger/party_agreement.c) */
 	if (a && a->week && accord_hours_parse_week(h, a->week) == 0 &&
 	    accord_tzrule_parse(&h->tz, a->tz) == 0)
 		h->always = 0;

@@ -1,0 +1,429 @@
+/*
+ * A party's members: admissions (party-invite, member-add) and the first
+ * entry that takes one up, key rotations, revocations with their cut, and
+ * recovering a party with its recovery key.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "array.h"
+#include "accord/encode.h"
+#include "accord/error.h"
+#include "accord/json.h"
+#include "accord/causal.h"
+#include "accord/timefmt.h"
+#include "accord/hours.h"
+#include "accord/party.h"
+
+#include "party_impl.h"
+
+/*
+ * A party's root key replaced by its recovery key: the author must be the
+ * key whose hash the party committed to, and must be no member; the old
+ * root is revoked, the new key is root, and the next recovery hash takes
+ * the place of this one.
+ */
+int accord_parties_apply_recover(accord_parties *p, const accord_entry *e)
+{
+	const char *name = accord_entry_str(e, "party");
+	const accord_party *found = accord_parties_find(p, name ? name : "");
+	unsigned char hash[32];
+	char hex[ACCORD_ID_HEXLEN + 1];
+	accord_member *old, *nm;
+	accord_pubkey key;
+	size_t idx, i;
+	int error;
+
+	if (!found)
+		return accord_parties_deny("there is no party %s to recover", name ? name : "");
+	accord_sha256(hash, e->author.pk, sizeof(e->author.pk));
+	accord_hex_encode(hex, hash, sizeof(hash)); /* accord_recovery_hash, one layer down */
+	/* of two parties with one name (a name conflict), the one that committed to this key */
+	for (i = 0; i < p->party_count; i++)
+		if (!strcmp(p->parties[i].name, found->name) && p->parties[i].recovery[0] &&
+		    sodium_memcmp(hex, p->parties[i].recovery, ACCORD_ID_HEXLEN) == 0)
+			found = &p->parties[i];
+	idx = (size_t)(found - p->parties);
+	if (!found->recovery[0])
+		return accord_parties_deny("party %s committed to no recovery key", found->name);
+	if (sodium_memcmp(hex, found->recovery, ACCORD_ID_HEXLEN) != 0)
+		return accord_parties_deny(
+			"key %.12s is not the recovery key party %s committed to", e->author.id,
+			found->name);
+	if (accord_parties_member(p, e->author.id))
+		return accord_parties_deny("a recovery key is never a member key");
+	if ((error = accord_parties_body_key(&key, e)) < 0)
+		return error;
+	if (accord_parties_member(p, key.id) || accord_parties_pending_invite(p, key.id, NULL))
+		return accord_parties_deny("key %.12s is already known", key.id);
+	{
+		/* a recovery key is accord's own, made in the key home: ssh-ed25519 */
+		accord_pubkey plain = e->author;
+
+		plain.type = ACCORD_KEY_ED25519;
+		plain.application[0] = '\0';
+		if ((error = accord_parties_check_key_type(p, e, &plain)) < 0)
+			return error;
+	}
+	old = p->members[found->root];
+	old->revoked = 1;
+	old->revoked_at = e->time;
+	old->revocation = e;
+	/* the old root's entries in the recovery's causal past stand; later ones do not */
+	old->cut = p->causal ? accord_causal_seen(p->causal, e->id, old->key.id) : INT64_MAX;
+	nm = accord_parties_add_member(p, &key, accord_entry_str(e, "member"), idx, e);
+	nm->root = nm->admin = 1;
+	nm->recovered_by = e;
+	p->parties[idx].root = p->member_count - 1;
+	accord_parties_commit_recovery(&p->parties[idx], e);
+	return 0;
+}
+
+static accord_offer *find_offer(accord_parties *p, const char *keyid, const char *entry_id,
+				size_t party, int by_party)
+{
+	size_t i;
+
+	for (i = 0; i < p->offer_count; i++) {
+		accord_offer *o = &p->offers[i];
+
+		if (strcmp(o->key.id, keyid) != 0 || o->withdrawn)
+			continue;
+		if (by_party ? o->party == party : !strcmp(o->entry->id, entry_id))
+			return o;
+	}
+	return NULL;
+}
+
+/* A member-add: an offer; the key's record shows the first offer until one is accepted. */
+static int apply_offer(accord_parties *p, const accord_entry *e, const accord_member *adder,
+		       const accord_pubkey *key)
+{
+	accord_member *known = (accord_member *)accord_parties_member(p, key->id);
+	const char *name = accord_entry_str(e, "member");
+	accord_offer *o;
+
+	if (known && known->accepted)
+		return accord_parties_deny("key %.12s is already known as a member", key->id);
+	if (find_offer(p, key->id, NULL, adder->party, 1))
+		return accord_parties_deny("key %.12s was already added to %s", key->id,
+					   p->parties[adder->party].name);
+	if (!(o = realloc(p->offers, (p->offer_count + 1) * sizeof(*o))))
+		abort();
+	p->offers = o;
+	o = &o[p->offer_count++];
+	memset(o, 0, sizeof(*o));
+	o->entry = e;
+	o->key = *key;
+	o->party = adder->party;
+	o->admin = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e->body, "admin"));
+	o->adder = adder;
+	snprintf(o->name, sizeof(o->name), "%s", name ? name : "");
+	if (!known) {
+		accord_member *nm = accord_parties_add_member(p, key, name, adder->party, e);
+
+		nm->accepted = 0;
+		nm->admin = o->admin;
+		memcpy(nm->added_by, adder->key.id, sizeof(nm->added_by));
+	}
+	return 0;
+}
+
+/*
+ * A member key's first entry accepts one admission: the member-add it
+ * names, which must be in its causal past. Another party cannot claim a
+ * key by adding it first (TRUST.md attack 3).
+ */
+int accord_parties_accept_admission(accord_parties *p, accord_member *m, const accord_entry *e)
+{
+	accord_offer *o = e->admission[0] ? find_offer(p, e->author.id, e->admission, 0, 0) : NULL;
+	int still_revoked = 0;
+
+	/*
+	 * A state restored by the index keeps members, not offers: there the
+	 * writer's own new entry is checked by the engine on every other copy.
+	 */
+	if (!o && !p->causal && !p->offer_count) {
+		m->accepted = 1;
+		return 0;
+	}
+	if (m->recovered_by) { /* a root made by party-recover accepts that entry */
+		if (strcmp(e->admission, m->recovered_by->id) != 0 ||
+		    (p->causal && accord_causal_in_past(p->causal, e, m->recovered_by) != 1))
+			return accord_parties_deny(
+				"the first entry of key %.12s must name the party-recover that made it root, in its causal past",
+				e->author.id);
+		return 0;
+	}
+	if (!o && m->revoked && e->admission[0]) {
+		size_t i;
+
+		/*
+		 * Revoked before it accepted (cut 0), and still counting: a raise
+		 * covers it, because a colleague built on it. It accepts the
+		 * admission the revocation withdrew; the key stays revoked.
+		 */
+		for (i = 0; i < p->offer_count && !o; i++)
+			if (p->offers[i].withdrawn && !strcmp(p->offers[i].key.id, e->author.id) &&
+			    !strcmp(p->offers[i].entry->id, e->admission))
+				o = &p->offers[i];
+		still_revoked = o != NULL;
+	}
+	if (!o)
+		return accord_parties_deny(
+			"the first entry of key %.12s names admission %.12s, which is no member-add of this key in effect",
+			e->author.id, e->admission[0] ? e->admission : "(none)");
+	if (p->causal && accord_causal_in_past(p->causal, e, o->entry) != 1)
+		return accord_parties_deny(
+			"the first entry of key %.12s names admission %.12s, which is not in its causal past",
+			e->author.id, e->admission);
+	m->party = o->party;
+	m->admin = o->admin;
+	m->root |= o->root;
+	m->key.type = o->key.type; /* the offer accepted says the type, not the first one made */
+	memcpy(m->key.application, o->key.application, sizeof(m->key.application));
+	if (!still_revoked) {
+		m->revoked = 0; /* a withdrawn offer of another party said so */
+		m->revocation = NULL;
+	}
+	memcpy(m->added_by, o->adder->key.id, sizeof(m->added_by));
+	m->added = o->entry->time;
+	m->accepted = 1;
+	memcpy(m->key.name, o->name,
+	       sizeof(m->key.name) < sizeof(o->name) ? sizeof(m->key.name) : sizeof(o->name));
+	m->key.name[sizeof(m->key.name) - 1] = '\0';
+	return 0;
+}
+
+/* An admin revokes keys it admitted, directly or below; the root any key of its party. */
+static int in_subtree(const accord_parties *revoker_state, const accord_member *revoker,
+		      const accord_member *target)
+{
+	const char *at = target->added_by;
+	const accord_member *m;
+	size_t hops = 0;
+
+	if (revoker->root)
+		return 1;
+	for (; *at && hops < 1000000; at = m->added_by, hops++) {
+		if (!strcmp(at, revoker->key.id))
+			return 1;
+		if (!(m = accord_parties_member(revoker_state, at)))
+			break;
+	}
+	return 0;
+}
+
+/*
+ * A key-rotate: the author names its successor, which takes the author's
+ * name, party and role once its first entry accepts this entry (as it
+ * would a member-add); the author is cut at this entry's seq, as if
+ * revoked here. Only the key itself signs it, so no one else can move a
+ * member to a key of their choosing.
+ */
+int accord_parties_apply_rotate(accord_parties *p, const accord_entry *e, accord_member *m)
+{
+	accord_member *nm;
+	accord_offer *o;
+	accord_pubkey key;
+	int error;
+
+	if (m->revoked)
+		return accord_parties_deny(
+			"key %.12s is revoked: a revoked key cannot name a successor", m->key.id);
+	if ((error = accord_parties_body_key(&key, e)) < 0)
+		return error;
+	if (accord_parties_member(p, key.id) || accord_parties_pending_invite(p, key.id, NULL))
+		return accord_parties_deny("key-rotate names key %.12s, which is already known",
+					   key.id);
+	if (!(o = realloc(p->offers, (p->offer_count + 1) * sizeof(*o))))
+		abort();
+	p->offers = o;
+	o = &o[p->offer_count++];
+	memset(o, 0, sizeof(*o));
+	o->entry = e;
+	o->key = key;
+	o->party = m->party;
+	o->admin = m->admin;
+	o->root = m->root;
+	o->adder = m;
+	memcpy(o->name, m->key.name,
+	       sizeof(o->name) < sizeof(m->key.name) ? sizeof(o->name) : sizeof(m->key.name));
+	o->name[sizeof(o->name) - 1] = '\0';
+	nm = accord_parties_add_member(p, &key, o->name, m->party, e);
+	nm->accepted = 0;
+	nm->admin = m->admin;
+	nm->root = m->root;
+	/* below the old key in the admission tree: whoever could revoke it can revoke this one */
+	memcpy(nm->added_by, m->key.id, sizeof(nm->added_by));
+	if (m->root)
+		p->parties[m->party].root = p->member_count - 1;
+	m->revoked = 1;
+	m->revoked_at = e->time;
+	m->cut = e->seq;
+	m->revocation = e;
+	m->rotated_to = nm;
+	return 0;
+}
+
+/*
+ * Whether `e` revokes `target` again without having seen its earlier
+ * revocation: two admins above one member revoking it at once. That is no
+ * fault of either, so the second counts too, and the higher cut holds:
+ * whatever any revoker saw of the key before revoking it was written
+ * before that revocation. A revocation that saw the first is refused.
+ */
+static int revoked_concurrently(accord_parties *p, const accord_entry *e, accord_member *target,
+				int64_t cut)
+{
+	const accord_entry *first = target->revocation;
+
+	if (!p->causal || !first || !strcmp(first->type, "key-rotate") ||
+	    accord_causal_in_past(p->causal, e, first) != 0)
+		return 0;
+	if (cut > target->cut) {
+		target->cut = cut;
+		target->revocation = e;
+	}
+	if (e->time < target->revoked_at)
+		target->revoked_at = e->time;
+	return 1;
+}
+
+int accord_parties_apply_revoke(accord_parties *p, const accord_entry *e, const accord_member *m)
+{
+	accord_member *target;
+	accord_pubkey key;
+	int64_t cut = accord_entry_int(e, "cut", -1), seen;
+	int error;
+
+	if (!m->admin)
+		return accord_parties_deny("only a party's root or an admin may revoke members");
+	if ((error = accord_parties_body_key(&key, e)) < 0)
+		return error;
+	target = (accord_member *)accord_parties_member(p, key.id);
+	if (target && !target->accepted) {
+		accord_offer *o = find_offer(p, key.id, NULL, m->party, 1);
+
+		/* a state restored by the index has the member, not the offer */
+		if (!o && (p->offer_count || target->party != m->party))
+			return accord_parties_deny("key %.12s is not a member of %s", key.id,
+						   p->parties[m->party].name);
+		if (o)
+			o->withdrawn = 1; /* an admission withdrawn before it was accepted */
+		if (target->party == m->party) {
+			target->revoked = 1; /* shown as revoked until it accepts another party's */
+			target->revoked_at = e->time;
+			target->cut = 0;
+			target->revocation = e;
+		}
+		return 0;
+	}
+	if (!target || target->party != m->party)
+		return accord_parties_deny("key %.12s is not a member of %s", key.id,
+					   p->parties[m->party].name);
+	if (target->revoked && target->rotated_to) {
+		/*
+		 * Retired by its own rotation, which may well be concurrent with
+		 * this revocation: the revocation reaches the key that replaced it,
+		 * so rotating cannot outrun a revocation.
+		 */
+		if (p->causal && (seen = accord_causal_seen(p->causal, e->id, key.id)) != cut)
+			return accord_parties_deny(
+				"the revocation names cut %lld, but seq %lld of key %.12s is the highest in its causal past",
+				(long long)cut, (long long)seen, key.id);
+		while (target->revoked && target->rotated_to)
+			target = (accord_member *)target->rotated_to;
+		if (target->revoked && target->accepted && p->causal &&
+		    revoked_concurrently(p, e, target,
+					 accord_causal_seen(p->causal, e->id, target->key.id)))
+			return 0;
+		if (target->revoked)
+			return accord_parties_deny(
+				"key %.12s and the key that replaced it are revoked already",
+				key.id);
+		if (target->root)
+			return accord_parties_deny(
+				"key %.12s was replaced by the party's root key, which cannot be revoked",
+				key.id);
+		if (!in_subtree(p, m, target))
+			return accord_parties_deny(
+				"%s may revoke only keys it admitted (directly or below)",
+				m->key.name);
+		if (!target->accepted) {
+			accord_offer *o = find_offer(p, target->key.id, NULL, m->party, 1);
+
+			if (o)
+				o->withdrawn = 1;
+			cut = 0;
+		} else {
+			cut = p->causal ? accord_causal_seen(p->causal, e->id, target->key.id)
+					: INT64_MAX;
+		}
+		target->revoked = 1;
+		target->revoked_at = e->time;
+		target->cut = cut;
+		target->revocation = e;
+		return 0;
+	}
+	if (target->root)
+		return accord_parties_deny("the root key of a party cannot be revoked");
+	if (!in_subtree(p, m, target))
+		return accord_parties_deny(
+			"%s may revoke only keys it admitted (directly or below); %s was admitted by %s",
+			m->key.name, target->key.name,
+			target->added_by[0] ? target->added_by : "the root");
+	if (p->causal && (seen = accord_causal_seen(p->causal, e->id, key.id)) != cut)
+		return accord_parties_deny(
+			"the revocation names cut %lld, but seq %lld of key %.12s is the highest in its causal past",
+			(long long)cut, (long long)seen, key.id);
+	if (target->revoked && revoked_concurrently(p, e, target, cut))
+		return 0;
+	if (target->revoked)
+		return accord_parties_deny("key %.12s is revoked already", key.id);
+	target->revoked = 1;
+	target->revoked_at = e->time;
+	target->cut = cut;
+	target->revocation = e;
+	return 0;
+}
+
+/* An admin's member-add (an offer its key accepts) or party-invite. */
+int accord_parties_apply_admit(accord_parties *p, const accord_entry *e, const accord_member *m)
+{
+	const char *name = accord_entry_str(e, "member"), *party = accord_entry_str(e, "party");
+	accord_invite *ni;
+	accord_pubkey key;
+	int error;
+
+	if (!m->admin)
+		return accord_parties_deny("only a party's root or an admin may %s",
+					   e->type[0] == 'p' ? "invite a party" : "add members");
+	if ((error = accord_parties_body_key(&key, e)) < 0)
+		return error;
+	if (accord_parties_pending_invite(p, key.id, NULL))
+		return accord_parties_deny("key %.12s is already invited", key.id);
+	if (e->type[0] == 'm')
+		return apply_offer(p, e, m, &key);
+	if (accord_parties_member(p, key.id))
+		return accord_parties_deny("key %.12s is already known as a member", key.id);
+	/* only what the inviter saw: a concurrent invite of the name frames no one */
+	if (accord_parties_name_taken(p, e, party ? party : "", 1))
+		return accord_parties_deny(
+			"party %s exists or is invited already (names that differ only in case or look alike are one name)",
+			party);
+	ni = realloc(p->invites, (p->invite_count + 1) * sizeof(*ni));
+	if (!ni)
+		abort();
+	p->invites = ni;
+	ni += p->invite_count++;
+	memset(ni, 0, sizeof(*ni));
+	ni->key = key;
+	snprintf(ni->party, sizeof(ni->party), "%s", party);
+	snprintf(ni->member, sizeof(ni->member), "%s", name ? name : "root");
+	memcpy(ni->entry_id, e->id, sizeof(e->id));
+	ni->time = e->time;
+	return 0;
+}
