@@ -1,0 +1,537 @@
+/*
+ * The index's files and their authentication: every file carries a keyed
+ * BLAKE2b tag, and the tags form a tree from the state down (index.h);
+ * the buckets of incident ids, each incident's file, and `opens`.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "accord/encode.h"
+#include "accord/error.h"
+#include "accord/file.h"
+#include "accord/json.h"
+#include "accord/incident.h"
+#include "accord/timefmt.h"
+
+#include <sodium.h>
+
+#include "index.h"
+#include "index_impl.h"
+
+int accord_index_mkdir_p(const char *path)
+{
+	char tmp[4096];
+	size_t i, n = strlen(path);
+
+	if (n >= sizeof(tmp))
+		return accord_error_set(ACCORD_ERROR, "path too long: %s", path);
+	memcpy(tmp, path, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (tmp[i] == '/' || tmp[i] == '\0') {
+			char c = tmp[i];
+
+			tmp[i] = '\0';
+			if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
+				return accord_error_set(ACCORD_ERROR, "can't create %s: %s", tmp,
+							strerror(errno));
+			tmp[i] = c;
+		}
+	}
+	return 0;
+}
+
+/* Replace `path` by `data` atomically: readers see the old file or the new one. */
+int accord_index_write_atomic(const char *path, const accord_buf *data)
+{
+	return accord_file_write_cache(path, data->ptr, data->size, 0600);
+}
+
+/* An incident file's name in the index folder (what its tag covers). */
+static void incident_name(accord_buf *out, const char *id)
+{
+	accord_buf_clear(out);
+	accord_buf_printf(out, "incidents/%.2s/%s", id, id);
+}
+
+/* The tag key of the index of `store`: the user's cache key, bound to this repository. */
+void accord_index_derive_key(unsigned char *out, accord_store *store,
+			     const unsigned char *cache_key)
+{
+	const char *gitdir = accord_store_gitdir(store);
+
+	crypto_generichash(out, crypto_generichash_KEYBYTES, (const unsigned char *)gitdir,
+			   strlen(gitdir), cache_key, ACCORD_LEDGER_CACHE_KEY_LEN);
+}
+
+/* The tag of `len` bytes of `data` stored as `name` (its place in the index). */
+static void tag_of(unsigned char *out, size_t outlen, const struct accord_index *ix,
+		   const char *name, const void *data, size_t len)
+{
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, ix->key, sizeof(ix->key), outlen);
+	crypto_generichash_update(&st, (const unsigned char *)name, strlen(name) + 1);
+	crypto_generichash_update(&st, data, len);
+	crypto_generichash_final(&st, out, outlen);
+}
+
+/* End `data` (the contents of file `name`) with its tag line "mac <hex>"; the tag into `tag`. */
+static void seal(unsigned char *tag, const struct accord_index *ix, const char *name,
+		 accord_buf *data)
+{
+	char hex[2 * TAG_LEN + 1];
+
+	tag_of(tag, TAG_LEN, ix, name, data->ptr ? data->ptr : "", data->size);
+	accord_hex_encode(hex, tag, TAG_LEN);
+	accord_buf_printf(data, "mac %s\n", hex);
+}
+
+/*
+ * Check and strip the tag line of `data`, its tag into `tag`; ACCORD_EINVALID
+ * when it does not authenticate.
+ */
+static int unseal(unsigned char *tag, const struct accord_index *ix, const char *name,
+		  accord_buf *data)
+{
+	const size_t line = 4 + 2 * TAG_LEN + 1;
+	unsigned char want[TAG_LEN];
+	char hex[2 * TAG_LEN + 1];
+	size_t body;
+
+	if (data->size < line || memcmp(data->ptr + data->size - line, "mac ", 4) != 0 ||
+	    data->ptr[data->size - 1] != '\n')
+		return accord_error_set(ACCORD_EINVALID, "index file %s is not authenticated",
+					name);
+	body = data->size - line;
+	tag_of(want, sizeof(want), ix, name, data->ptr, body);
+	accord_hex_encode(hex, want, sizeof(want));
+	if (sodium_memcmp(hex, data->ptr + body + 4, 2 * TAG_LEN) != 0)
+		return accord_error_set(ACCORD_EINVALID, "index file %s does not authenticate",
+					name);
+	memcpy(tag, want, TAG_LEN);
+	data->size = body;
+	data->ptr[body] = '\0';
+	return 0;
+}
+
+/* Read index file `name` (relative to the index folder) and authenticate it; its tag into `tag`. */
+int accord_index_read_sealed(accord_buf *out, unsigned char *tag, const struct accord_index *ix,
+			     const char *name)
+{
+	accord_buf path = ACCORD_BUF_INIT;
+	int error;
+
+	accord_buf_printf(&path, "%s/%s", ix->dir, name);
+	error = accord_buf_read_file(out, path.ptr, 64 << 20);
+	accord_buf_dispose(&path);
+	if (error == 0)
+		error = unseal(tag, ix, name, out);
+	return error;
+}
+
+/* Seal `data` and write it as index file `name`, atomically; its tag into `tag`. */
+int accord_index_write_sealed(unsigned char *tag, const struct accord_index *ix, const char *name,
+			      accord_buf *data)
+{
+	accord_buf path = ACCORD_BUF_INIT;
+	int error;
+
+	seal(tag, ix, name, data);
+	accord_buf_printf(&path, "%s/%s", ix->dir, name);
+	error = accord_index_write_atomic(path.ptr, data);
+	accord_buf_dispose(&path);
+	return error;
+}
+
+/*
+ * The tag (hex) of line `n` of `opens`, incident `id`, chained to `prev`,
+ * the tag of line n-1 ("" for the first): the state records the last tag,
+ * which so vouches for every line before it, and reading backwards from
+ * the end checks only the lines read. An older list put back does not
+ * end in the recorded tag, even with as many lines.
+ */
+void accord_index_opens_tag(char *out, const struct accord_index *ix, size_t n, const char *id,
+			    const char *prev)
+{
+	unsigned char tag[LINE_TAG_LEN];
+	char place[32 + ACCORD_ID_HEXLEN + 2 * LINE_TAG_LEN];
+	int len = snprintf(place, sizeof(place), "%zu %.64s %.32s", n, id, prev);
+
+	tag_of(tag, sizeof(tag), ix, "opens", place, (size_t)len);
+	accord_hex_encode(out, tag, sizeof(tag));
+}
+
+/* A line of `opens`: "<id> <tag>\n" (no NUL). */
+void accord_index_opens_line(char *out, const char *id, const char *tag)
+{
+	memcpy(out, id, ACCORD_ID_HEXLEN);
+	out[ACCORD_ID_HEXLEN] = ' ';
+	memcpy(out + ACCORD_ID_HEXLEN + 1, tag, 2 * LINE_TAG_LEN);
+	out[OPENS_LINE - 1] = '\n';
+}
+
+/* The bucket of an incident id (or of a prefix of two digits or more). */
+unsigned accord_index_bucket_of(const char *id)
+{
+	unsigned char b = 0;
+	char hex[3] = { id[0], id[1], '\0' };
+
+	if (accord_hex_decode(&b, 1, hex) < 0)
+		accord_error_clear(); /* callers pass checked hex */
+	return b;
+}
+
+static void bucket_name(accord_buf *out, unsigned b)
+{
+	accord_buf_clear(out);
+	accord_buf_printf(out, "incidents/%02x/bucket", b);
+}
+
+/*
+ * Bucket `b`, read once per open and checked against the tag the state
+ * recorded for it, so that a bucket file put back from earlier does not
+ * pass; empty when the state records none. ACCORD_EINVALID when it does
+ * not match or is gone. Borrowed from the index.
+ */
+int accord_index_read_bucket(bucket **out, struct accord_index *ix, unsigned b)
+{
+	accord_buf name = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
+	unsigned char tag[TAG_LEN];
+	char *line, *save = NULL;
+	bucket *bk;
+	int error = 0, first = 1;
+
+	if (ix->buckets[b]) {
+		*out = ix->buckets[b];
+		return 0;
+	}
+	if (!(bk = calloc(1, sizeof(*bk))))
+		abort();
+	if (ix->has_bucket[b]) {
+		bucket_name(&name, b);
+		error = accord_index_read_sealed(&data, tag, ix, name.ptr);
+		if (error == ACCORD_ENOTFOUND)
+			error = accord_error_set(ACCORD_EINVALID, "index file %s is gone",
+						 name.ptr);
+		else if (error == 0 && sodium_memcmp(tag, ix->bucket_tag[b], TAG_LEN) != 0)
+			error = accord_error_set(ACCORD_EINVALID,
+						 "index file %s is not the one the state recorded",
+						 name.ptr);
+		for (line = error ? NULL : strtok_r(data.ptr, "\n", &save); line && error == 0;
+		     line = strtok_r(NULL, "\n", &save)) {
+			bucket_row *r;
+
+			if (first) {
+				first = 0;
+				if (strcmp(line, "accord-bucket 1") != 0)
+					error = ACCORD_EINVALID;
+				continue;
+			}
+			if (!(r = realloc(bk->rows, (bk->count + 1) * sizeof(*r))))
+				abort();
+			bk->rows = r;
+			r += bk->count;
+			/* "<id> <tag>", ids in order and of this bucket */
+			if (strlen(line) != ACCORD_ID_HEXLEN + 1 + 2 * TAG_LEN ||
+			    line[ACCORD_ID_HEXLEN] != ' ') {
+				error = ACCORD_EINVALID;
+				break;
+			}
+			line[ACCORD_ID_HEXLEN] = '\0';
+			if (!accord_is_lower_hex(line, ACCORD_ID_HEXLEN) ||
+			    accord_index_bucket_of(line) != b ||
+			    (bk->count && strcmp(r[-1].id, line) >= 0) ||
+			    accord_hex_decode(r->tag, TAG_LEN, line + ACCORD_ID_HEXLEN + 1) < 0) {
+				error = ACCORD_EINVALID;
+				break;
+			}
+			memcpy(r->id, line, sizeof(r->id));
+			bk->count++;
+		}
+		if (error == ACCORD_EINVALID && !first)
+			error = accord_error_set(ACCORD_EINVALID, "index file %s is damaged",
+						 name.ptr);
+	}
+	accord_buf_dispose(&name);
+	accord_buf_dispose(&data);
+	if (error < 0) {
+		free(bk->rows);
+		free(bk);
+		return error;
+	}
+	ix->buckets[b] = bk;
+	*out = bk;
+	return 0;
+}
+
+/* Where `id` is in `bk`, or where it would go. */
+static size_t bucket_place(const bucket *bk, const char *id, int *found)
+{
+	size_t lo = 0, hi = bk->count;
+
+	*found = 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(bk->rows[mid].id, id);
+
+		if (c == 0) {
+			*found = 1;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Record `tag` as the tag of incident `id`'s file in its (loaded) bucket. */
+static void bucket_set(bucket *bk, const char *id, const unsigned char *tag)
+{
+	int found;
+	size_t at = bucket_place(bk, id, &found);
+
+	if (!found) {
+		bucket_row *r = realloc(bk->rows, (bk->count + 1) * sizeof(*r));
+
+		if (!r)
+			abort();
+		bk->rows = r;
+		memmove(&r[at + 1], &r[at], (bk->count - at) * sizeof(*r));
+		bk->count++;
+		snprintf(r[at].id, sizeof(r[at].id), "%.64s", id);
+	}
+	memcpy(bk->rows[at].tag, tag, TAG_LEN);
+	bk->dirty = 1;
+}
+
+/* Write the buckets that changed, recording their new tags for the state. */
+int accord_index_flush_buckets(struct accord_index *ix)
+{
+	accord_buf name = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
+	unsigned b;
+	size_t i;
+	int error = 0;
+
+	for (b = 0; b < BUCKETS && error == 0; b++) {
+		bucket *bk = ix->buckets[b];
+
+		if (!bk || !bk->dirty)
+			continue;
+		accord_buf_clear(&data);
+		accord_buf_puts(&data, "accord-bucket 1\n");
+		for (i = 0; i < bk->count; i++) {
+			char hex[2 * TAG_LEN + 1];
+
+			accord_hex_encode(hex, bk->rows[i].tag, TAG_LEN);
+			accord_buf_printf(&data, "%s %s\n", bk->rows[i].id, hex);
+		}
+		bucket_name(&name, b);
+		if ((error = accord_index_write_sealed(ix->bucket_tag[b], ix, name.ptr, &data)) ==
+		    0) {
+			ix->has_bucket[b] = 1;
+			bk->dirty = 0;
+		}
+	}
+	accord_buf_dispose(&name);
+	accord_buf_dispose(&data);
+	return error;
+}
+
+void accord_index_incident_file_dispose(incident_file *f)
+{
+	free(f->commits);
+	free(f->ids);
+	free(f->windows);
+	memset(f, 0, sizeof(*f));
+}
+
+/*
+ * Read incident `id`'s file, checked down the tree: the state vouches for
+ * its bucket, the bucket for the file. ACCORD_ENOTFOUND when its bucket
+ * does not list it, ACCORD_EINVALID when a file does not match.
+ */
+int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, const char *id)
+{
+	accord_buf path = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
+	unsigned char tag[TAG_LEN];
+	char *line, *save = NULL;
+	bucket *bk = NULL;
+	size_t at;
+	int error, first = 1, found = 0;
+
+	memset(f, 0, sizeof(*f));
+	if ((error = accord_index_read_bucket(&bk, ix, accord_index_bucket_of(id))) < 0)
+		return error;
+	at = bucket_place(bk, id, &found);
+	if (!found)
+		return accord_error_set(ACCORD_ENOTFOUND, "the index has no incident %.12s", id);
+	incident_name(&path, id);
+	error = accord_index_read_sealed(&data, tag, ix, path.ptr);
+	if (error == ACCORD_ENOTFOUND)
+		error = accord_error_set(ACCORD_EINVALID, "index file %s is gone", path.ptr);
+	else if (error == 0 && sodium_memcmp(tag, bk->rows[at].tag, TAG_LEN) != 0)
+		error = accord_error_set(ACCORD_EINVALID,
+					 "index file %s is not the one its bucket recorded",
+					 path.ptr);
+	accord_buf_dispose(&path);
+	if (error < 0) {
+		accord_buf_dispose(&data);
+		return error;
+	}
+	for (line = strtok_r(data.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		accord_incident_summary *s = &f->summary;
+
+		if (first) {
+			first = 0;
+			if (strcmp(line, "accord-incident 2") != 0)
+				goto bad;
+		} else if (line[0] == 's' && line[1] == ' ') {
+			long long sev, op, st, sa;
+
+			if (sscanf(line + 2, "%15s %lld %lld %lld %lld", s->status, &sev, &op, &st,
+				   &sa) != 5)
+				goto bad;
+			s->severity = sev;
+			s->opened_at = op;
+			s->started_at = st;
+			s->status_at = sa;
+		} else if (line[0] == 'w' && line[1] == ' ') {
+			accord_impact w = { 0 };
+			long long c, ws, we;
+			char end[24];
+
+			if (sscanf(line + 2, "%lld %lld %23s", &c, &ws, end) != 3)
+				goto bad;
+			w.customers = c;
+			w.start = ws;
+			if (strcmp(end, "-") != 0) {
+				if (sscanf(end, "%lld", &we) != 1)
+					goto bad;
+				w.end = we;
+				w.has_end = 1;
+			}
+			f->windows =
+				realloc(f->windows, (f->window_count + 1) * sizeof(*f->windows));
+			if (!f->windows)
+				abort();
+			f->windows[f->window_count++] = w;
+		} else if (line[0] == 'v' && line[1] == ' ') {
+			snprintf(s->service, sizeof(s->service), "%s", line + 2);
+		} else if (line[0] == 't' && line[1] == ' ') {
+			snprintf(s->title, sizeof(s->title), "%s", line + 2);
+		} else if (line[0] == 'e' && line[1] == ' ' && strlen(line) == 2 + 40 + 1 + 64) {
+			git_oid oid;
+
+			line[42] = '\0';
+			if (git_oid_fromstr(&oid, line + 2) < 0 ||
+			    !accord_is_lower_hex(line + 43, 64))
+				goto bad;
+			f->commits = realloc(f->commits, (f->count + 1) * sizeof(*f->commits));
+			f->ids = realloc(f->ids, (f->count + 1) * sizeof(*f->ids));
+			if (!f->commits || !f->ids)
+				abort();
+			f->commits[f->count] = oid;
+			memcpy(f->ids[f->count], line + 43, 65);
+			f->count++;
+		} else {
+			goto bad;
+		}
+	}
+	accord_buf_dispose(&data);
+	if (f->count == 0 || strcmp(f->ids[0], id) != 0)
+		goto bad_noclean;
+	memcpy(f->summary.id, id, sizeof(f->summary.id));
+	return 0;
+bad:
+	accord_buf_dispose(&data);
+bad_noclean:
+	accord_index_incident_file_dispose(f);
+	return accord_error_set(ACCORD_EINVALID, "index file of incident %.12s is damaged", id);
+}
+
+/*
+ * Derive the incident from its loaded entries, write its file and record
+ * its tag in its bucket (written with the state, flush_buckets).
+ */
+int accord_index_write_incident_file(struct accord_index *ix, const accord_ledger *l,
+				     const accord_parties *parties, const loaded_incident *li)
+{
+	accord_incident *inc = NULL;
+	accord_buf path = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
+	unsigned char tag[TAG_LEN];
+	bucket *bk = NULL;
+	size_t i;
+	int error;
+
+	if ((error = accord_incident_build_from(&inc, parties, li->entries, li->count,
+						accord_incident_ledger_in_past, (void *)l)) < 0)
+		return error;
+	/* a bucket that does not match is not written on: the next open re-derives it */
+	if ((error = accord_index_read_bucket(&bk, ix, accord_index_bucket_of(inc->id))) < 0) {
+		accord_incident_free(inc);
+		return error;
+	}
+	accord_buf_printf(&data, "accord-incident 2\ns %s %lld %lld %lld %lld\nv %s\nt %s\n",
+			  inc->status, (long long)inc->severity, (long long)inc->opened_at,
+			  (long long)inc->started_at, (long long)inc->status_at,
+			  inc->service ? inc->service : "", inc->title ? inc->title : "");
+	for (i = 0; i < inc->impact_count; i++) {
+		const accord_impact *w = &inc->impact[i];
+
+		accord_buf_printf(&data, "w %lld %lld ", (long long)w->customers,
+				  (long long)w->start);
+		if (w->has_end)
+			accord_buf_printf(&data, "%lld\n", (long long)w->end);
+		else
+			accord_buf_puts(&data, "-\n");
+	}
+	for (i = 0; i < li->count; i++)
+		accord_buf_printf(&data, "e %s %s\n", li->entries[i]->commit, li->entries[i]->id);
+	accord_buf_printf(&path, "%s/incidents/%.2s", ix->dir, inc->id);
+	if ((error = accord_index_mkdir_p(path.ptr)) == 0) {
+		incident_name(&path, inc->id);
+		if ((error = accord_index_write_sealed(tag, ix, path.ptr, &data)) == 0)
+			bucket_set(bk, inc->id, tag);
+	}
+	accord_incident_free(inc);
+	accord_buf_dispose(&path);
+	accord_buf_dispose(&data);
+	return error;
+}
+
+/*
+ * Write incident `id` as line ix->opens of `opens`, past which nothing
+ * counts: what an interrupted update left there is overwritten.
+ */
+int accord_index_append_open(struct accord_index *ix, const char *id)
+{
+	accord_buf path = ACCORD_BUF_INIT;
+	char line[OPENS_LINE], tag[2 * LINE_TAG_LEN + 1];
+	int fd, error = 0;
+
+	accord_buf_printf(&path, "%s/opens", ix->dir);
+	fd = open(path.ptr, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	accord_index_opens_tag(tag, ix, ix->opens, id, ix->opens_head);
+	accord_index_opens_line(line, id, tag);
+	if (fd < 0 || pwrite(fd, line, sizeof(line), (off_t)(ix->opens * OPENS_LINE)) !=
+			      (ssize_t)sizeof(line)) {
+		error = accord_error_set(ACCORD_ERROR, "can't write %s: %s", path.ptr,
+					 strerror(errno));
+	} else {
+		ix->opens++;
+		memcpy(ix->opens_head, tag, sizeof(tag));
+	}
+	if (fd >= 0)
+		close(fd);
+	accord_buf_dispose(&path);
+	return error;
+}

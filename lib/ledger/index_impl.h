@@ -1,0 +1,215 @@
+/*
+ * Inside the index (index.h says what it is and why it can be trusted no
+ * further than the refs): what its files share. Never installed.
+ *
+ *   index.c        opening: the freshness check against the refs,
+ *                  catching up with new commits, rebuilding from a full
+ *                  verification, recording new entries, loading incidents
+ *   index_files.c  the files and their authentication: tags, buckets,
+ *                  incident files, `opens`
+ *   index_state.c  the state file: feed heads, findings, membership, the
+ *                  rollback guard
+ *   index_query.c  finding an incident by prefix, listing, repairing a
+ *                  damaged index
+ */
+#ifndef ACCORD_INDEX_IMPL_H
+#define ACCORD_INDEX_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sodium.h>
+
+#include "accord/idmap.h"
+
+#include "index.h"
+
+/* A key's type in the state file: nothing for ssh-ed25519, ":<application>" for an sk key. */
+#define KEY_TYPE_SUFFIX(k)                               \
+	((k)->type == ACCORD_KEY_SK_ED25519 ? ":" : ""), \
+		((k)->type == ACCORD_KEY_SK_ED25519 ? (k)->application : "")
+#define INDEX_VERSION \
+	"accord-index 7" /* 5: a tree of tags from the state down, opens chained; 6: cuts, format 2; 7: agreements */
+#define TAG_LEN 32						 /* a file's tag: BLAKE2b-256 */
+#define LINE_TAG_LEN 16						 /* an opens line's tag */
+#define OPENS_LINE (ACCORD_ID_HEXLEN + 1 + 2 * LINE_TAG_LEN + 1) /* "<id> <tag>\n" */
+#define BUCKETS 256 /* incidents/<ab>/: one bucket per first byte of the id */
+
+/* load_state: two parties share a name; every open of this ledger is a full verification */
+#define NAME_CONFLICT 2
+#define ACCORD_ENOTFOUND_INDEX 3 /* the index lists an incident whose file is gone */
+
+/* The entries of one incident loaded so far, in ledger order. */
+typedef struct {
+	const accord_entry **entries;
+	size_t count;
+} loaded_incident;
+
+/* An incident of a bucket and the tag its file must have. */
+typedef struct {
+	char id[ACCORD_ID_HEXLEN + 1];
+	unsigned char tag[TAG_LEN];
+} bucket_row;
+
+/* A bucket file, incidents/<ab>/bucket: every incident whose id starts with <ab>. */
+typedef struct {
+	bucket_row *rows; /* sorted by id */
+	size_t count;
+	int dirty; /* changed since it was read or written */
+} bucket;
+
+/* The furthest point of a feed this repository ever verified. */
+typedef struct {
+	char keyid[ACCORD_KEYID_HEXLEN + 1];
+	int64_t seq;
+	char id[ACCORD_ID_HEXLEN + 1];
+} high_mark;
+
+struct accord_index {
+	char *dir; /* <gitdir>/accord/index */
+	char evidence[ACCORD_ID_HEXLEN +
+		      1];	/* digest of the evidence refs the state was made with */
+	accord_idmap high;	/* key id -> high_mark: survives rebuilds, never goes down */
+	accord_idmap loaded;	/* entry id -> entry, for entries held by the ledger */
+	accord_idmap incidents; /* incident id -> loaded_incident */
+	int dirty;		/* the state file lags behind the ledger */
+	size_t opens;		/* lines of `opens` that count (the state says how many) */
+	char opens_head[2 * LINE_TAG_LEN + 1]; /* the tag of the last of them ("" for none) */
+	/*
+	 * The tree that makes an older file put back show: the state records
+	 * each bucket file's tag, each bucket each of its incident files' tag.
+	 */
+	unsigned char state_tag[TAG_LEN]; /* of the state file read: has it moved since? */
+	unsigned char bucket_tag[BUCKETS][TAG_LEN]; /* as the state records them */
+	unsigned char has_bucket[BUCKETS];	    /* the state records bucket b */
+	bucket *buckets[BUCKETS];		    /* read (and authenticated) or changed so far */
+	unsigned char key[crypto_generichash_KEYBYTES]; /* this repository's tag key */
+};
+
+/*
+ * incidents/<ab>/bucket (read_bucket):
+ *   accord-bucket 1
+ *   <id> <tag>                     one per incident of the bucket, by id: the
+ *                                  tag its file must carry
+ *
+ * incidents/<ab>/<id>:
+ *   accord-incident 2
+ *   s <status> <severity> <opened> <started> <status_at>
+ *   v <service>
+ *   t <title>
+ *   w <customers> <start> <end|->  one per impact window: customer-minutes
+ *                                  depend on when they are read
+ *   e <commit> <entry id>          one per entry, ledger order, open first
+ */
+typedef struct {
+	accord_incident_summary summary;
+	git_oid *commits;
+	char (*ids)[ACCORD_ID_HEXLEN + 1];
+	size_t count;
+	accord_impact *windows;
+	size_t window_count;
+} incident_file;
+
+/* ---- index.c --------------------------------------------------------------- */
+
+/* Append `item` to the pointer array *arrp; out of memory aborts. */
+void accord_index_push_ptr(void *arrp, size_t *count, const void *item);
+
+/* Forget the buckets read or changed. */
+void accord_index_drop_buckets(struct accord_index *ix);
+
+/* Free the high marks. */
+void accord_index_marks_dispose(struct accord_index *ix);
+
+/* The entries of incident `id` loaded so far (made empty with `create`), or NULL. */
+loaded_incident *accord_index_loaded(struct accord_index *ix, const char *id, int create);
+
+/*
+ * Read an incident's entries through its index file, verifying each again
+ * (signature, schema, and that it belongs to this incident).
+ */
+int accord_index_load_incident(accord_ledger *l, const char *id);
+
+/* The high marks of the state file being replaced (a damaged file gives what it can). */
+void accord_index_carry_marks(struct accord_index *ix, const char *dir);
+
+/* The incidents of `l` in ledger order, each with its entries in ledger order, the open first. */
+void accord_index_group_incidents(loaded_incident ***order, size_t *norder, const accord_ledger *l);
+
+/* Free what accord_index_group_incidents made. */
+void accord_index_free_incidents(loaded_incident **order, size_t norder);
+
+/* Re-derive the whole index from the refs by a full verification (under the write lock). */
+int accord_index_rebuild(accord_store *store, const char *dir, const unsigned char *key);
+
+/* ---- index_files.c --------------------------------------------------------- */
+
+/* Make folder `path` and its parents (0700). */
+int accord_index_mkdir_p(const char *path);
+
+/* Replace `path` by `data` atomically: readers see the old file or the new one. */
+int accord_index_write_atomic(const char *path, const accord_buf *data);
+
+/* The tag key of the index of `store`: the user's cache key, bound to this repository. */
+void accord_index_derive_key(unsigned char *out, accord_store *store,
+			     const unsigned char *cache_key);
+
+/* Read index file `name` (relative to the index folder) and authenticate it; its tag into `tag`. */
+int accord_index_read_sealed(accord_buf *out, unsigned char *tag, const struct accord_index *ix,
+			     const char *name);
+
+/* Seal `data` and write it as index file `name`, atomically; its tag into `tag`. */
+int accord_index_write_sealed(unsigned char *tag, const struct accord_index *ix, const char *name,
+			      accord_buf *data);
+
+/* The tag (hex) of line `n` of `opens`, incident `id`, chained to `prev` (line n-1's, or ""). */
+void accord_index_opens_tag(char *out, const struct accord_index *ix, size_t n, const char *id,
+			    const char *prev);
+
+/* A line of `opens`: "<id> <tag>\n" (no NUL). */
+void accord_index_opens_line(char *out, const char *id, const char *tag);
+
+/* The bucket of an incident id (or of a prefix of two digits or more). */
+unsigned accord_index_bucket_of(const char *id);
+
+/* Bucket `b`, read once per open and checked against the tag the state recorded for it. */
+int accord_index_read_bucket(bucket **out, struct accord_index *ix, unsigned b);
+
+/* Write the buckets that changed, recording their new tags for the state. */
+int accord_index_flush_buckets(struct accord_index *ix);
+
+void accord_index_incident_file_dispose(incident_file *f);
+
+/* Read incident `id`'s file, checked down the tree. */
+int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, const char *id);
+
+/* Derive the incident from its loaded entries, write its file, record its tag in its bucket. */
+int accord_index_write_incident_file(struct accord_index *ix, const accord_ledger *l,
+				     const accord_parties *parties, const loaded_incident *li);
+
+/* Write incident `id` as line ix->opens of `opens`, past which nothing counts. */
+int accord_index_append_open(struct accord_index *ix, const char *id);
+
+/* ---- index_state.c --------------------------------------------------------- */
+
+/* Raise key `keyid`'s furthest verified point (the rollback guard) to `seq`, entry `id`. */
+void accord_index_raise_mark(struct accord_index *ix, const char *keyid, int64_t seq,
+			     const char *id);
+
+/* ACCORD_EBADSIG if key `keyid`'s feed now ends below its furthest verified point. */
+int accord_index_check_mark(const struct accord_index *ix, const char *keyid, int64_t seq);
+
+/* A digest of refs/accord/evidence/ (names and targets). */
+void accord_index_evidence_digest(char *out, accord_store *store);
+
+/* Write the state file (and the buckets that changed) for ledger `l`. */
+int accord_index_save_state(accord_ledger *l);
+
+/* A new indexed ledger with no entries, for index folder `dir` of `store`, tagging with `key`. */
+accord_ledger *accord_index_shell(accord_store *store, const char *dir, const unsigned char *key);
+
+/* Read the state file into a new indexed ledger. */
+int accord_index_load_state(accord_ledger **out, accord_store *store, const char *dir,
+			    const unsigned char *key);
+
+#endif
