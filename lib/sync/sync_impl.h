@@ -1,0 +1,140 @@
+/*
+ * Inside the sync module: what its files share. Not part of the public
+ * API (callers use include/accord/sync.h); never installed.
+ *
+ *   sync.c           one sync with a remote: classify what it offers, take
+ *                    what verifies, push what it lacks, checkpoints, and the
+ *                    result (what arrived, what was refused) as JSON
+ *   sync_verify.c    verifying candidate feeds, entries dated ahead held
+ *                    back; the heads last seen on a remote, rollbacks
+ *   sync_evidence.c  proof of equivocation (forks) and the evidence refs
+ *                    that carry it; listing a remote's feeds and evidence
+ *   sync_remote.c    remotes in the git config, and clone
+ *   sync_hub.c       the checks a hub's pre-receive hook makes
+ *
+ * Out of memory aborts (xcalloc), as in accord_buf.
+ */
+#ifndef ACCORD_SYNC_IMPL_H
+#define ACCORD_SYNC_IMPL_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "accord/sync.h"
+
+static inline void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (!p)
+		abort(); /* as accord_buf does: nothing useful can follow */
+	return p;
+}
+
+static inline void *xrealloc(void *p, size_t size)
+{
+	p = realloc(p, size ? size : 1);
+	if (!p)
+		abort();
+	return p;
+}
+
+static inline char *xstrdup(const char *s)
+{
+	char *d = strdup(s ? s : "");
+
+	if (!d)
+		abort();
+	return d;
+}
+
+/* True if the first `n` bytes of `s` are lowercase hex (what follows does not matter). */
+static inline int hex_span(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+/* Grow an array by one element and return a zeroed pointer to it. */
+#define PUSH(arr, count)                                          \
+	((arr) = xrealloc((arr), ((count) + 1) * sizeof(*(arr))), \
+	 memset(&(arr)[(count)], 0, sizeof(*(arr))), &(arr)[(count)++])
+
+/* An evidence commit read and checked on its own. */
+typedef struct {
+	char keyid[ACCORD_KEYID_HEXLEN + 1];
+	git_oid commit;
+	accord_entry *e; /* NULL if it does not verify */
+	int misnamed;	 /* the ref's name does not fit the layout or its commit */
+	char why[512];
+} evidence_item;
+
+/* ---- sync.c ---------------------------------------------------------------- */
+
+/* Where the heads last seen on remote `name` are kept. */
+int accord_sync_seen_path(char **out, accord_store *store, const char *name);
+
+/*
+ * One verification of the local feeds, the candidates and the incoming
+ * evidence (the evidence refs under `qevidence`), as accord_sync_verify.
+ */
+int accord_sync_verify_offer(accord_ledger **verified, accord_verification **vv,
+			     accord_store *store, const accord_head *local, size_t nlocal,
+			     accord_sync_candidate *cands, size_t ncands, const char *qevidence);
+
+/* ---- sync_verify.c --------------------------------------------------------- */
+
+/* The head of feed `keyid` among `heads`, or NULL. */
+const accord_head *accord_sync_find_head(const accord_head *heads, size_t n, const char *keyid);
+
+/* ---- sync_evidence.c ------------------------------------------------------- */
+
+/* A ref name's key id part: exactly 32 lowercase hex digits, else NULL. */
+const char *accord_sync_feed_keyid(const char *ref, const char *prefix);
+
+/* Mark each evidence item that does not prove equivocation by a member key (its `why`). */
+void accord_sync_check_evidence(evidence_item *items, size_t n, const accord_verification *v,
+				const accord_ledger *l);
+
+/* Read evidence ref `rest` (after the evidence prefix) pointing at `target`. */
+void accord_sync_read_evidence_item(evidence_item *x, accord_store *store, const char *rest,
+				    const git_oid *target);
+
+/* Free `n` evidence items and the array. */
+void accord_sync_evidence_items_free(evidence_item *items, size_t n);
+
+/* Number of commits from `head` back to `stop` (exclusive) or the root. */
+size_t accord_sync_count_new(accord_store *store, const git_oid *head, const git_oid *stop);
+
+/* Create ref `name` at `id`, only if it is at `expect` (NULL: only if it does not exist). */
+int accord_sync_ref_create(accord_store *store, const char *name, const git_oid *id,
+			   const git_oid *expect);
+
+/* Neither head extends the other: equivocation kept as evidence, or a rewritten feed refused. */
+int accord_sync_handle_fork(accord_sync_result *res, accord_store *store, const char *keyid,
+			    const git_oid *local, const git_oid *remote);
+
+/* Feed heads under `prefix` (quarantine or local); malformed names go to *bad. */
+int accord_sync_list_feeds(accord_head **out, size_t *count, accord_store *store,
+			   const char *prefix, char ***bad, size_t *nbad);
+
+/* Report feed `feed` (entry `entry`, or none) as refused, and why. */
+void accord_sync_add_refused(accord_sync_result *res, const char *feed, const char *entry,
+			     const char *reason);
+
+/* Whether this copy holds proof of equivocation by `keyid` already. */
+int accord_sync_has_evidence(accord_store *store, const char *keyid);
+
+/* The evidence refs under `qprefix` (a quarantine copy of refs/accord/evidence/), as heads. */
+int accord_sync_list_evidence(accord_head **out, char ***names, size_t *count, accord_store *store,
+			      const char *qprefix);
+
+/* Take the remote's new evidence refs that prove equivocation (`v`: the ledger after the sync). */
+int accord_sync_take_evidence(accord_sync_result *res, accord_store *store, const char *qprefix,
+			      const accord_verification *v, const accord_ledger *l);
+
+#endif
