@@ -52,4 +52,17 @@ int accord_ledger_load_heads(accord_ledger **out, accord_store *store, const acc
 /* The same over the feed refs. */
 int accord_ledger_load(accord_ledger **out, accord_store *store);
 
+/* ---- shared by ledger.c and ledger_append.c ------------------------------ */
+
+/* Append `e` to an array that doubles as it grows; out of memory aborts. */
+void accord_ledger_push_entry(accord_entry ***arr, size_t *count, size_t *alloc, accord_entry *e);
+
+/*
+ * The entry of commit `at`, parsed, no signature checked: for commits a
+ * verification judged already. `parent` (may be NULL) gets its parent,
+ * zero for a root.
+ */
+int accord_ledger_read_verified(accord_entry **out, git_oid *parent, const accord_ledger *l,
+				const git_oid *at);
+
 #endif
