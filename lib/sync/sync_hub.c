@@ -25,6 +25,39 @@
 #include "ledger_impl.h"
 #include "sync_impl.h"
 
+/* A pushed feed ref: never deleted, only fast-forwarded; its new head becomes a candidate. */
+static int check_feed_update(accord_store *store, const accord_ref_update *u, const char *k,
+			     accord_sync_candidate *cands, size_t *ncands)
+{
+	const char *ref = u->ref;
+	int deleting = git_oid_is_zero(&u->new_id), creating = git_oid_is_zero(&u->old_id);
+	accord_sync_candidate *h = NULL;
+	size_t j;
+	int r;
+
+	if (deleting)
+		return accord_error_set(ACCORD_EDENIED, "%s: a feed may not be deleted", ref);
+	if (!creating && !git_oid_equal(&u->old_id, &u->new_id)) {
+		r = accord_chain_descendant_of(store, &u->new_id, &u->old_id);
+		if (r < 0)
+			return accord_error_wrap(ACCORD_EDENIED, "%s: its chain cannot be read",
+						 ref);
+		if (r != 1)
+			return accord_error_set(ACCORD_EDENIED,
+						"%s: not a fast-forward (a feed may only grow)",
+						ref);
+	}
+	for (j = 0; j < *ncands; j++)
+		if (strcmp(cands[j].head.keyid, k) == 0)
+			h = &cands[j];
+	if (!h) {
+		h = &cands[(*ncands)++];
+		memcpy(h->head.keyid, k, sizeof(h->head.keyid));
+	}
+	h->head.head = u->new_id;
+	return 0;
+}
+
 int accord_sync_check_push(accord_store *store, const accord_ref_update *u, size_t count)
 {
 	accord_head *heads = NULL, *evh = xcalloc(count + 1, sizeof(*evh));
@@ -48,39 +81,8 @@ int accord_sync_check_push(accord_store *store, const accord_ref_update *u, size
 		if (strncmp(ref, ACCORD_REF_PREFIX, strlen(ACCORD_REF_PREFIX)) != 0)
 			continue; /* branches and tags are not the ledger's business */
 		if ((k = accord_sync_feed_keyid(ref, ACCORD_FEED_PREFIX))) {
-			accord_sync_candidate *h = NULL;
-			size_t j;
-			int r;
-
-			if (deleting) {
-				error = accord_error_set(ACCORD_EDENIED,
-							 "%s: a feed may not be deleted", ref);
+			if ((error = check_feed_update(store, &u[i], k, cands, &ncands)) < 0)
 				goto done;
-			}
-			if (!creating && !git_oid_equal(&u[i].old_id, &u[i].new_id)) {
-				r = accord_chain_descendant_of(store, &u[i].new_id, &u[i].old_id);
-				if (r < 0) {
-					error = accord_error_wrap(ACCORD_EDENIED,
-								  "%s: its chain cannot be read",
-								  ref);
-					goto done;
-				}
-				if (r != 1) {
-					error = accord_error_set(
-						ACCORD_EDENIED,
-						"%s: not a fast-forward (a feed may only grow)",
-						ref);
-					goto done;
-				}
-			}
-			for (j = 0; j < ncands; j++)
-				if (strcmp(cands[j].head.keyid, k) == 0)
-					h = &cands[j];
-			if (!h) {
-				h = &cands[ncands++];
-				memcpy(h->head.keyid, k, sizeof(h->head.keyid));
-			}
-			h->head.head = u[i].new_id;
 			touched = 1;
 		} else if (strncmp(ref, ACCORD_EVIDENCE_PREFIX, strlen(ACCORD_EVIDENCE_PREFIX)) ==
 			   0) {
