@@ -430,6 +430,149 @@ static void test_sync_checks_only_new_signatures(void **state)
 	accord_store_free(b);
 }
 
+/* Verify the copy's refs with or without the memo: what counts and what is found. */
+static void verdicts(accord_store *b, int memo, size_t *count, size_t *findings, size_t *left_out)
+{
+	accord_verify_options o = ACCORD_VERIFY_OPTIONS_INIT;
+	accord_verification *v = NULL;
+
+	o.no_signature_cache = !memo;
+	assert_int_equal(accord_verify_refs(&v, b, &o), 0);
+	*count = v->count;
+	*findings = v->finding_count;
+	*left_out = v->left_out;
+	accord_verification_free(v);
+}
+
+/* A clone of the fixture's ledger at <dir>/copy, opened with a memo under `key`. */
+static accord_store *memo_copy(fixture *f, const unsigned char *key)
+{
+	char url[1024], copy[1024], id[ACCORD_ID_HEXLEN + 1];
+	accord_store *b = NULL;
+	accord_sigcache *sc = NULL;
+
+	snprintf(url, sizeof(url), "%s/repo", f->dir);
+	snprintf(copy, sizeof(copy), "%s/copy", f->dir);
+	assert_int_equal(accord_sync_clone(id, NULL, url, copy, NULL), 0);
+	assert_int_equal(accord_store_open(&b, copy), 0);
+	assert_int_equal(accord_sigcache_open(&sc, accord_store_gitdir(b), key), 0);
+	accord_store_set_sigcache(b, sc);
+	return b;
+}
+
+/*
+ * Issue 14, "incremental everywhere": a sync runs pass 1 (signature, form,
+ * schema of each commit on its own) on the new commits only. 10 new
+ * entries onto 302: 10 commits checked, where every run of the engine (a
+ * sync runs it two or three times) used to check all 312. Every rule still
+ * runs over the whole ledger, and what counts is what a verification
+ * without the memo finds.
+ */
+static void test_sync_verifies_only_new_commits(void **state)
+{
+	static const unsigned char key[ACCORD_SIGCACHE_KEY_LEN] = "a test cache key, never real...";
+	fixture *f = *state;
+	char inc[ACCORD_ID_HEXLEN + 1];
+	accord_store *b;
+	accord_sync_result *res = NULL;
+	size_t before, first, second, c1, f1, l1, c2, f2, l2;
+
+	open_incident(inc, f);
+	add_notes(f, inc, 300);
+	b = memo_copy(f, key);
+	before = accord_verify_pass1_count();
+	assert_int_equal(accord_sync_remote(&res, b, "origin", NULL), 0);
+	first = accord_verify_pass1_count() - before;
+	accord_sync_result_free(res);
+	assert_true(first >= 302); /* the memo was empty: every commit */
+
+	add_notes(f, inc, 10);
+	before = accord_verify_pass1_count();
+	assert_int_equal(accord_sync_remote(&res, b, "origin", NULL), 0);
+	second = accord_verify_pass1_count() - before;
+	assert_int_equal(res->verified, 312);
+	accord_sync_result_free(res);
+	print_message("sync of 10 new entries onto 302: pass 1 on %zu commits (the first: %zu)\n",
+		      second, first);
+	assert_true(second >= 10 && second <= 12);
+
+	/* the same verdicts as a verification that checks every commit in full */
+	before = accord_verify_pass1_count();
+	verdicts(b, 1, &c1, &f1, &l1);
+	assert_true(accord_verify_pass1_count() - before == 0);
+	verdicts(b, 0, &c2, &f2, &l2);
+	assert_true(accord_verify_pass1_count() - before >= 312);
+	assert_int_equal(c1, c2);
+	assert_int_equal(f1, f2);
+	assert_int_equal(l1, l2);
+	assert_int_equal(c1, 312);
+	accord_store_free(b);
+}
+
+/*
+ * A memo file that does not authenticate under the user's cache key, for
+ * this repository, is no memo: one changed by a byte, or one made for
+ * another repository and put in this one's gitdir. Every commit is then
+ * checked in full, with the same verdicts.
+ */
+static void test_sync_memo_refused(void **state)
+{
+	static const unsigned char key[ACCORD_SIGCACHE_KEY_LEN] = "a test cache key, never real...";
+	fixture *f = *state;
+	char inc[ACCORD_ID_HEXLEN + 1], path[1024], hub[1024], copy[1024];
+	accord_store *b;
+	accord_sigcache *sc = NULL;
+	accord_sync_result *res = NULL;
+	accord_ledger *l = NULL;
+	accord_buf file = ACCORD_BUF_INIT;
+	size_t before, n, c1, f1, l1, c2, f2, l2;
+	int round;
+
+	open_incident(inc, f);
+	add_notes(f, inc, 300);
+	b = memo_copy(f, key);
+	assert_int_equal(accord_sync_remote(&res, b, "origin", NULL), 0);
+	accord_sync_result_free(res);
+	snprintf(path, sizeof(path), "%saccord/sigcache", accord_store_gitdir(b));
+	snprintf(copy, sizeof(copy), "%s/copy", f->dir);
+	/* the hub's own memo, made with the same cache key, of the same commits */
+	assert_int_equal(accord_sigcache_open(&sc, accord_store_gitdir(f->store), key), 0);
+	accord_store_set_sigcache(f->store, sc);
+	assert_int_equal(accord_ledger_open(&l, f->store, NULL), 0);
+	accord_ledger_free(l);
+	snprintf(hub, sizeof(hub), "%saccord/sigcache", accord_store_gitdir(f->store));
+
+	for (round = 0; round < 2; round++) {
+		accord_store_free(b);
+		if (round == 0) { /* one byte of the copy's memo changed */
+			assert_int_equal(accord_buf_read_file(&file, path, 16 << 20), 0);
+			file.ptr[file.size / 2] ^= 1;
+		} else { /* the hub's memo, authentic there, planted here */
+			assert_int_equal(accord_buf_read_file(&file, hub, 16 << 20), 0);
+		}
+		assert_int_equal(accord_file_write_atomic(path, file.ptr, file.size, 0600), 0);
+		accord_buf_dispose(&file);
+		assert_int_equal(accord_store_open(&b, copy), 0);
+		assert_int_equal(accord_sigcache_open(&sc, accord_store_gitdir(b), key), 0);
+		assert_int_equal(accord_sigcache_count(sc), 0);
+		accord_store_set_sigcache(b, sc);
+		add_notes(f, inc, 5);
+		before = accord_verify_pass1_count();
+		assert_int_equal(accord_sync_remote(&res, b, "origin", NULL), 0);
+		n = accord_verify_pass1_count() - before;
+		assert_int_equal(res->verified, 307 + 5 * (size_t)round);
+		accord_sync_result_free(res);
+		assert_true(n >= 307 + 5 * (size_t)round);
+		verdicts(b, 1, &c1, &f1, &l1);
+		verdicts(b, 0, &c2, &f2, &l2);
+		assert_int_equal(c1, c2);
+		assert_int_equal(f1, f2);
+		assert_int_equal(l1, l2);
+		assert_int_equal(c1, 307 + 5 * (size_t)round);
+	}
+	accord_store_free(b);
+}
+
 /*
  * The memo answers only for the exact bytes it saw verify: other signed
  * bytes or another signature miss it; a file changed on disk, or read with
@@ -490,6 +633,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sync_checks_only_new_signatures, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sync_sigcache_exact_bytes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_verifies_only_new_commits, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_sync_memo_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_classify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_verify_chain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_verify_loop, setup, teardown),

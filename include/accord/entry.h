@@ -102,6 +102,21 @@ void accord_entry_encode(accord_buf *out, const accord_entry_fields *f, const ch
  */
 int accord_entry_parse(accord_entry **out, const char *raw, size_t len);
 
+/*
+ * The same without the schemas: for bytes that accord_entry_parse, as
+ * this build has it (accord_entry_checks_fingerprint), accepted before,
+ * which the caller knows from an authenticated memo (the verification
+ * engine's, verify.c). Strict JSON and the envelope are still read.
+ */
+int accord_entry_parse_checked_before(accord_entry **out, const char *raw, size_t len);
+
+/*
+ * 32 bytes naming what accord_entry_parse accepts in this build: its
+ * checks' version and the schemas compiled in. A memo of entries that
+ * passed names it, so a build with other checks does not trust it.
+ */
+void accord_entry_checks_fingerprint(unsigned char *out);
+
 void accord_entry_free(accord_entry *entry);
 
 /*

@@ -238,6 +238,13 @@ void accord_verification_sort(accord_verification *v);
 int accord_verify_commit(accord_entry **out, accord_finding *finding, const accord_commit *c,
 			 const char *keyid, const accord_entry *prev, int64_t expect_seq);
 
+/*
+ * How many commits this process has checked in full on their own (pass 1:
+ * signature, form, schema), not answered by the memo of commits checked
+ * before: tests count them.
+ */
+size_t accord_verify_pass1_count(void);
+
 /* Free what a finding owns. */
 void accord_finding_dispose(accord_finding *f);
 

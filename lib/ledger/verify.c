@@ -137,6 +137,8 @@ struct run {
 	int threads;
 	int lean;		   /* accord_verify_options.lean */
 	accord_sigcache *sigcache; /* the store's, unless the options say otherwise */
+	int memo;		   /* remember and skip pass 1 of commits (with sigcache) */
+	unsigned char domain[32];  /* memo_domain */
 	struct feed *feeds;
 	size_t nfeeds;
 	struct feed *ev;
@@ -314,16 +316,99 @@ static int schema_kind(const cJSON *j)
 	return ACCORD_AUDIT_SCHEMA_VIOLATION;
 }
 
-static void verify_item(struct item *it, accord_sigcache *cache)
+/*
+ * The memo of pass 1 (issue 14): a commit whose checks on its own all
+ * passed (signature by a key, form, encoding, strict JSON, schema) is
+ * remembered by its id in the store's memo of signatures (sigcache.h,
+ * authenticated with the user's cache key), the value being the key that
+ * signed it. Git reads a commit only if its bytes hash to its id, so the
+ * id names those bytes. Read again, such a commit skips the signature,
+ * the armor, the form and the schema: its entry is parsed without the
+ * schemas, and everything after pass 1 on its own (the feed, the chain,
+ * the clocks, every rule) runs as before, so verdicts stay the same.
+ * The record's digest names what was checked: PASS1_CHECKS (bump it when
+ * verify_item checks something else) and the entry checks of this build
+ * (accord_entry_checks_fingerprint), so a memo written by another build
+ * is not used.
+ */
+#define PASS1_CHECKS "accord pass 1, version 1"
+
+static size_t pass1_count;
+
+size_t accord_verify_pass1_count(void)
+{
+	return __atomic_load_n(&pass1_count, __ATOMIC_RELAXED);
+}
+
+static void memo_domain(unsigned char *out)
+{
+	unsigned char fp[32];
+	crypto_hash_sha256_state st;
+
+	accord_entry_checks_fingerprint(fp);
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)PASS1_CHECKS, sizeof(PASS1_CHECKS));
+	crypto_hash_sha256_update(&st, fp, sizeof(fp));
+	crypto_hash_sha256_final(&st, out);
+}
+
+static void memo_digest(unsigned char *out, const unsigned char *domain, const git_oid *oid)
+{
+	crypto_hash_sha256_state st;
+
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, domain, 32);
+	crypto_hash_sha256_update(&st, oid->id, GIT_OID_RAWSZ);
+	crypto_hash_sha256_final(&st, out);
+}
+
+/*
+ * A commit checked before (its memo record says who signed it): what
+ * verify_item would find, without checking it again. 0 if its entry does
+ * not parse after all (then it is checked in full).
+ */
+static int checked_before(struct item *it, const accord_pubkey *signer)
 {
 	const accord_commit *c = it->c;
-	unsigned char hash[32];
+
+	if (accord_entry_parse_checked_before(&it->e, c->message, c->message_len) < 0) {
+		accord_error_clear();
+		return 0;
+	}
+	it->parents = (int)c->parent_count;
+	memcpy(it->id, it->e->id, sizeof(it->id));
+	it->sig = SIG_OK;
+	it->has_signer = 1;
+	memcpy(it->signer, signer->id, sizeof(it->signer));
+	it->parse_kind = -1;
+	envelope_from_json(it, it->e->json);
+	git_oid_tostr(it->e->commit, sizeof(it->e->commit), &it->oid);
+	if (!sodium_memcmp(signer->pk, it->e->author.pk, sizeof(signer->pk))) {
+		it->e->author.type = signer->type;
+		memcpy(it->e->author.application, signer->application,
+		       sizeof(it->e->author.application));
+	}
+	return 1;
+}
+
+static void verify_item(struct item *it, accord_sigcache *cache, const unsigned char *domain)
+{
+	const accord_commit *c = it->c;
+	unsigned char hash[32], memo[ACCORD_SIGCACHE_DIGEST_LEN];
+	unsigned char digest[ACCORD_SIGCACHE_DIGEST_LEN];
+	int sig_new = 0;
 	git_oid empty_tree;
 	accord_buf form = ACCORD_BUF_INIT;
 	accord_pubkey signer;
 
 	if (!c)
 		return;
+	if (cache && domain) {
+		memo_digest(memo, domain, &it->oid);
+		if (accord_sigcache_get(&signer, cache, memo) && checked_before(it, &signer))
+			return;
+	}
+	__atomic_add_fetch(&pass1_count, 1, __ATOMIC_RELAXED);
 	it->parents = (int)c->parent_count;
 	accord_sha256(hash, c->message, c->message_len);
 	accord_hex_encode(it->id, hash, sizeof(hash));
@@ -332,8 +417,6 @@ static void verify_item(struct item *it, accord_sigcache *cache)
 	if (!c->signature.size) {
 		it->sig = SIG_NONE;
 	} else {
-		unsigned char digest[ACCORD_SIGCACHE_DIGEST_LEN];
-
 		/*
 		 * Checked before over these exact bytes (signature and signed
 		 * commit): the same result again, only the Ed25519 work skipped.
@@ -346,8 +429,7 @@ static void verify_item(struct item *it, accord_sigcache *cache)
 		} else {
 			it->sig = accord_sshsig_verify(&signer, c->signature.ptr, c->signature.size,
 						       "git", c->payload.ptr, c->payload.size);
-			if (cache && it->sig == SIG_OK)
-				accord_sigcache_put(cache, digest, &signer);
+			sig_new = cache && it->sig == SIG_OK;
 		}
 		it->has_signer = !sodium_is_zero(signer.pk, sizeof(signer.pk));
 		if (it->has_signer) {
@@ -437,6 +519,12 @@ static void verify_item(struct item *it, accord_sigcache *cache)
 	if (form.size)
 		it->form_msg = xstrdup(form.ptr + 2);
 	accord_buf_dispose(&form);
+	/* remembered: the whole of pass 1 on its own when it all passed, else the signature */
+	if (cache && domain && it->sig == SIG_OK && it->has_signer && it->e && it->parse_kind < 0 &&
+	    !it->form_msg)
+		accord_sigcache_put(cache, memo, &signer);
+	else if (sig_new)
+		accord_sigcache_put(cache, digest, &signer);
 }
 
 struct pool {
@@ -445,6 +533,7 @@ struct pool {
 	size_t next;
 	int lean;
 	accord_sigcache *cache;
+	const unsigned char *domain;
 	pthread_mutex_t lock;
 };
 
@@ -463,7 +552,7 @@ static void *worker(void *arg)
 		if (i >= p->n)
 			break;
 		for (; i < end; i++) {
-			verify_item(&p->items[i], p->cache);
+			verify_item(&p->items[i], p->cache, p->domain);
 			if (p->lean && p->items[i].e)
 				accord_entry_drop_text(p->items[i].e);
 			accord_commit_free(p->items[i].c);
@@ -477,10 +566,16 @@ static void *worker(void *arg)
  * Verify items on `threads` threads (the caller's thread being one of
  * them); with `lean`, keep of each entry only what the rules read.
  */
-static void verify_items(struct item *items, size_t n, int threads, int lean,
-			 accord_sigcache *cache)
+static void verify_items(struct run *r, struct item *items, size_t n)
 {
-	struct pool p = { items, n, 0, lean, cache, PTHREAD_MUTEX_INITIALIZER };
+	struct pool p = { items,
+			  n,
+			  0,
+			  r->lean,
+			  r->sigcache,
+			  r->memo ? r->domain : NULL,
+			  PTHREAD_MUTEX_INITIALIZER };
+	int threads = r->threads;
 	pthread_t tids[8];
 	int started = 0, i;
 
@@ -587,14 +682,13 @@ static int read_chain(struct run *r, struct feed *f, const git_oid *head,
 		root = c->parent_count == 0;
 		at = c->parent;
 		if (f->n - done >= VERIFY_BATCH) { /* frees the batch's commits, c among them */
-			verify_items(f->items + done, f->n - done, r->threads, r->lean,
-				     r->sigcache);
+			verify_items(r, f->items + done, f->n - done);
 			done = f->n;
 		}
 		if (root)
 			break;
 	}
-	verify_items(f->items + done, f->n - done, r->threads, r->lean, r->sigcache);
+	verify_items(r, f->items + done, f->n - done);
 	/* no slack: a feed's items stay for the whole verification */
 	if (f->n && f->n < cap && !(f->items = realloc(f->items, f->n * sizeof(*f->items))))
 		abort();
@@ -2627,6 +2721,8 @@ static int run_engine(accord_verification **out, accord_store *store, const acco
 	r.lean = opts->lean;
 	r.sigcache = opts->no_signature_cache ? NULL : accord_store_sigcache(store);
 	accord_sigcache_load(r.sigcache); /* before any worker thread looks in it */
+	if ((r.memo = r.sigcache != NULL))
+		memo_domain(r.domain);
 	if (r.threads <= 0) {
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -2865,7 +2961,7 @@ int accord_verify_commit(accord_entry **out, accord_finding *finding, const acco
 	git_oid_tostr(pub.commit, sizeof(pub.commit), &c->id);
 	it.c = (accord_commit *)c;
 	it.readable = 1;
-	verify_item(&it, NULL);
+	verify_item(&it, NULL, NULL);
 	it.c = NULL;
 	if (!keyid)
 		snprintf(f.keyid, sizeof(f.keyid), "%s", it.author);
