@@ -515,11 +515,14 @@ static int cmp_entry_id(const void *a, const void *b)
 	return strcmp((*(const accord_entry *const *)a)->id, (*(const accord_entry *const *)b)->id);
 }
 
-static size_t short_len_held(const accord_ledger *ledger, size_t min)
+static size_t short_len_held(accord_ledger *ledger, size_t min)
 {
 	const accord_entry **opens = NULL;
 	size_t n = 0, i, len = min;
 
+	if (ledger->count && ledger->short_len_count == ledger->count &&
+	    ledger->short_len_min == min)
+		return ledger->short_len;
 	opens = calloc(ledger->count + 1, sizeof(*opens));
 	if (!opens)
 		return ACCORD_ID_HEXLEN;
@@ -543,6 +546,9 @@ static size_t short_len_held(const accord_ledger *ledger, size_t min)
 			len = k + 1;
 	}
 	free(opens);
+	ledger->short_len_count = ledger->count;
+	ledger->short_len_min = min;
+	ledger->short_len = len;
 	return len;
 }
 

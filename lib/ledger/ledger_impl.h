@@ -35,6 +35,12 @@ struct accord_ledger {
 		*causal; /* frontiers (causal.h); built on demand when opened through the index */
 	char join
 		[65]; /* accord_ledger_set_join: the party a key's first entry accepts, "" to not choose */
+	/*
+	 * short_len_held's answer for `short_len_min`, while the ledger holds
+	 * `short_len_count` entries (entries are only added): it is the same
+	 * for every incident, and a sync names hundreds of them.
+	 */
+	size_t short_len_count, short_len_min, short_len;
 };
 
 /*
