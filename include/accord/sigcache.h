@@ -19,6 +19,13 @@
  * derived from the user's cache key (accord_ledger_cache_key), so only
  * the holder of that key can add to it; a file that does not
  * authenticate is ignored, as if empty.
+ *
+ * The verification engine keeps a second kind of record in it (verify.c,
+ * "the memo of pass 1"): the digest names a commit id and the build's
+ * pass-1 checks, the value the key that signed it, and the record says
+ * that commit passed every check on its own. The two kinds never share a
+ * digest (each hashes its own domain string first), and a build looks up
+ * only the records it knows how to read.
  */
 
 #define ACCORD_SIGCACHE_DIGEST_LEN 32
