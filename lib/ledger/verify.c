@@ -138,6 +138,7 @@ struct run {
 	int lean;		   /* accord_verify_options.lean */
 	accord_sigcache *sigcache; /* the store's, unless the options say otherwise */
 	int memo;		   /* remember and skip pass 1 of commits (with sigcache) */
+	struct pool *pool;	   /* checks commits on their own, for the whole run */
 	unsigned char domain[32];  /* memo_domain */
 	struct feed *feeds;
 	size_t nfeeds;
@@ -527,69 +528,135 @@ static void verify_item(struct item *it, accord_sigcache *cache, const unsigned 
 		accord_sigcache_put(cache, digest, &signer);
 }
 
+/*
+ * The threads that check commits on their own, for the whole run: the
+ * main thread reads the next batch of commits out of git while they check
+ * the one posted, then helps them finish it (issue 14: reading and
+ * checking used to alternate, one core waiting on the other, and every
+ * batch of 512 started and joined its threads).
+ */
 struct pool {
-	struct item *items;
-	size_t n;
-	size_t next;
+	pthread_t tids[8];
+	int started; /* worker threads running */
+	int want;    /* threads to use, the main thread among them */
+	pthread_mutex_t lock;
+	pthread_cond_t work; /* a batch was posted, or stop */
+	pthread_cond_t idle; /* the batch's last chunk is done */
+	struct item *items;  /* the batch posted */
+	size_t n, next;	     /* its size, and the first item no thread took */
+	size_t busy;	     /* threads checking a chunk of it */
+	int stop;
 	int lean;
 	accord_sigcache *cache;
 	const unsigned char *domain;
-	pthread_mutex_t lock;
 };
+
+static void check_chunk(const struct pool *p, struct item *items, size_t i, size_t end)
+{
+	for (; i < end; i++) {
+		verify_item(&items[i], p->cache, p->domain);
+		if (p->lean && items[i].e)
+			accord_entry_drop_text(items[i].e);
+		accord_commit_free(items[i].c);
+		items[i].c = NULL;
+	}
+}
+
+/* Take chunks of the posted batch until none is left (the lock held on entry and exit). */
+static void take_chunks(struct pool *p)
+{
+	while (p->next < p->n) {
+		size_t i = p->next, end = i + 64 < p->n ? i + 64 : p->n;
+
+		p->next = end;
+		p->busy++;
+		pthread_mutex_unlock(&p->lock);
+		check_chunk(p, p->items, i, end);
+		pthread_mutex_lock(&p->lock);
+		if (--p->busy == 0 && p->next >= p->n)
+			pthread_cond_broadcast(&p->idle);
+	}
+}
 
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
 
+	pthread_mutex_lock(&p->lock);
 	for (;;) {
-		size_t i, end;
-
-		pthread_mutex_lock(&p->lock);
-		i = p->next;
-		p->next = i + 64 < p->n ? i + 64 : p->n;
-		end = p->next;
-		pthread_mutex_unlock(&p->lock);
-		if (i >= p->n)
+		while (!p->stop && p->next >= p->n)
+			pthread_cond_wait(&p->work, &p->lock);
+		if (p->stop)
 			break;
-		for (; i < end; i++) {
-			verify_item(&p->items[i], p->cache, p->domain);
-			if (p->lean && p->items[i].e)
-				accord_entry_drop_text(p->items[i].e);
-			accord_commit_free(p->items[i].c);
-			p->items[i].c = NULL;
-		}
+		take_chunks(p);
 	}
+	pthread_mutex_unlock(&p->lock);
 	return NULL;
 }
 
-/*
- * Verify items on `threads` threads (the caller's thread being one of
- * them); with `lean`, keep of each entry only what the rules read.
- */
-static void verify_items(struct run *r, struct item *items, size_t n)
+static void pool_init(struct pool *p, int threads, int lean, accord_sigcache *cache,
+		      const unsigned char *domain)
 {
-	struct pool p = { items,
-			  n,
-			  0,
-			  r->lean,
-			  r->sigcache,
-			  r->memo ? r->domain : NULL,
-			  PTHREAD_MUTEX_INITIALIZER };
-	int threads = r->threads;
-	pthread_t tids[8];
-	int started = 0, i;
+	memset(p, 0, sizeof(*p));
+	p->want = threads > 8 ? 8 : threads;
+	p->lean = lean;
+	p->cache = cache;
+	p->domain = domain;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->idle, NULL);
+}
 
-	if (threads > 8)
-		threads = 8;
-	if (n < 256)
-		threads = 1;
-	for (i = 1; i < threads; i++)
-		if (pthread_create(&tids[started], NULL, worker, &p) == 0)
-			started++;
-	worker(&p);
-	for (i = 0; i < started; i++)
-		pthread_join(tids[i], NULL);
-	pthread_mutex_destroy(&p.lock);
+/* Finish the batch posted, if any: the calling (main) thread helps, then waits for the rest. */
+static void pool_finish(struct pool *p)
+{
+	pthread_mutex_lock(&p->lock);
+	take_chunks(p);
+	while (p->busy)
+		pthread_cond_wait(&p->idle, &p->lock);
+	p->items = NULL;
+	p->n = p->next = 0;
+	pthread_mutex_unlock(&p->lock);
+}
+
+/*
+ * Check these items on the pool's threads while the caller goes on; with
+ * `lean`, keep of each entry only what the rules read. A batch too small
+ * to share is checked at once on the calling thread. The items must not
+ * move until pool_finish.
+ */
+static void pool_post(struct pool *p, struct item *items, size_t n)
+{
+	pool_finish(p);
+	if (n < 256 || p->want < 2) {
+		check_chunk(p, items, 0, n);
+		return;
+	}
+	while (p->started < p->want - 1 &&
+	       pthread_create(&p->tids[p->started], NULL, worker, p) == 0)
+		p->started++;
+	pthread_mutex_lock(&p->lock);
+	p->items = items;
+	p->n = n;
+	p->next = 0;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void pool_dispose(struct pool *p)
+{
+	int i;
+
+	pool_finish(p);
+	pthread_mutex_lock(&p->lock);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->lock);
+	for (i = 0; i < p->started; i++)
+		pthread_join(p->tids[i], NULL);
+	pthread_cond_destroy(&p->work);
+	pthread_cond_destroy(&p->idle);
+	pthread_mutex_destroy(&p->lock);
 }
 
 /* ---- reading a chain of commits ---- */
@@ -659,6 +726,8 @@ static int read_chain(struct run *r, struct feed *f, const git_oid *head,
 
 		if (stop && stop(stop_arg, &at))
 			break;
+		if (f->n == cap) /* the items move: the batch posted is checked first */
+			pool_finish(r->pool);
 		push_item(f, &cap, &at);
 		it = &f->items[f->n - 1];
 		error = accord_commit_read(&c, r->store, &at);
@@ -675,20 +744,23 @@ static int read_chain(struct run *r, struct feed *f, const git_oid *head,
 				    accord_error_last());
 			break;
 		}
-		if (error < 0)
+		if (error < 0) {
+			pool_finish(r->pool);
 			return error;
+		}
 		it->c = c;
 		it->readable = 1;
 		root = c->parent_count == 0;
 		at = c->parent;
 		if (f->n - done >= VERIFY_BATCH) { /* frees the batch's commits, c among them */
-			verify_items(r, f->items + done, f->n - done);
+			pool_post(r->pool, f->items + done, f->n - done);
 			done = f->n;
 		}
 		if (root)
 			break;
 	}
-	verify_items(r, f->items + done, f->n - done);
+	pool_post(r->pool, f->items + done, f->n - done);
+	pool_finish(r->pool);
 	/* no slack: a feed's items stay for the whole verification */
 	if (f->n && f->n < cap && !(f->items = realloc(f->items, f->n * sizeof(*f->items))))
 		abort();
@@ -2708,6 +2780,7 @@ static int run_engine(accord_verification **out, accord_store *store, const acco
 {
 	accord_verify_options defaults = ACCORD_VERIFY_OPTIONS_INIT;
 	accord_schema_registry *reg = NULL;
+	struct pool pool;
 	struct run r;
 	size_t i;
 	int error;
@@ -2728,6 +2801,8 @@ static int run_engine(accord_verification **out, accord_store *store, const acco
 
 		r.threads = cpus > 0 ? (int)(cpus < 8 ? cpus : 8) : 1;
 	}
+	pool_init(&pool, r.threads, r.lean, r.sigcache, r.memo ? r.domain : NULL);
+	r.pool = &pool;
 	/* The schema cache is built once, before any worker thread uses it. */
 	if ((error = accord_schema_builtin(&reg)) < 0)
 		goto done;
@@ -2776,6 +2851,7 @@ static int run_engine(accord_verification **out, accord_store *store, const acco
 	v = NULL;
 	error = 0;
 done:
+	pool_dispose(&pool);
 	for (i = 0; i < r.nfeeds; i++)
 		free_feed(&r.feeds[i]);
 	free(r.feeds);
