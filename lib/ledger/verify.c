@@ -567,11 +567,12 @@ static void take_chunks(struct pool *p)
 {
 	while (p->next < p->n) {
 		size_t i = p->next, end = i + 64 < p->n ? i + 64 : p->n;
+		struct item *items = p->items; /* stays while busy: pool_finish waits */
 
 		p->next = end;
 		p->busy++;
 		pthread_mutex_unlock(&p->lock);
-		check_chunk(p, p->items, i, end);
+		check_chunk(p, items, i, end);
 		pthread_mutex_lock(&p->lock);
 		if (--p->busy == 0 && p->next >= p->n)
 			pthread_cond_broadcast(&p->idle);
