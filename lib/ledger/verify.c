@@ -629,7 +629,7 @@ static void pool_finish(struct pool *p)
 static void pool_post(struct pool *p, struct item *items, size_t n)
 {
 	pool_finish(p);
-	if (n < 256 || p->want < 2) {
+	if (n < 128 || p->want < 2) {
 		check_chunk(p, items, 0, n);
 		return;
 	}
@@ -703,11 +703,12 @@ static int step_over(struct run *r, struct feed *f, struct item *it, git_oid *at
 }
 
 /*
- * Commits read and not yet verified, at most: each batch is checked on
- * every core as soon as it is read, and its commit bytes freed, so a
- * feed's raw commits are never all in memory at once.
+ * Commits read and not yet verified, at most, in each of the two batches
+ * in flight (the one read, the one posted to the pool): each batch is
+ * checked on every core as soon as it is read, and its commit bytes
+ * freed, so a feed's raw commits are never all in memory at once.
  */
-#define VERIFY_BATCH 512
+#define VERIFY_BATCH 256
 
 /*
  * Walk from `head` along first parents to the root (or to a commit for
