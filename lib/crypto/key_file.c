@@ -33,6 +33,7 @@
 #include "accord/agent.h"
 #include "accord/key.h"
 #include "key_impl.h"
+#include "alloc.h"
 
 #define KEY_MAGIC "ACS1"
 #define KEY_MAGIC_LEN 4
@@ -728,8 +729,7 @@ int accord_key_load_agent(accord_key **out, const char *home, const char *sock)
 	accord_key *key;
 	int rc;
 
-	if (!(key = calloc(1, sizeof(*key))))
-		return accord_error_set(ACCORD_ENOMEM, "out of memory");
+	key = accord_xcalloc(1, sizeof(*key));
 	if ((rc = accord_key_load_public(&key->pub, home)) < 0)
 		goto fail;
 	accord_pubkey_blob(&blob, &key->pub);
@@ -741,10 +741,7 @@ int accord_key_load_agent(accord_key **out, const char *home, const char *sock)
 			key->pub.id, home);
 	if (rc < 0)
 		goto fail;
-	if (!(key->agent = strdup(sock))) {
-		rc = accord_error_set(ACCORD_ENOMEM, "out of memory");
-		goto fail;
-	}
+	key->agent = accord_xstrdup(sock);
 	accord_buf_dispose(&blob);
 	*out = key;
 	return 0;

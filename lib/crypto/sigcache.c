@@ -20,6 +20,7 @@
 #include "accord/error.h"
 #include "accord/file.h"
 #include "accord/sigcache.h"
+#include "alloc.h"
 
 #define MAGIC "accord-sigcache 1\n"
 #define TAG_LEN 32
@@ -73,14 +74,14 @@ static void parse(accord_sigcache *c, const unsigned char *p, size_t len)
 		memcpy(r.pk, p + 32, 32);
 		if (applen) {
 			if (!(r.application = calloc(1, applen + 1)))
-				abort();
+				accord_oom();
 			memcpy(r.application, p + 65, applen);
 		}
 		p += 65 + applen;
 		if (c->n == cap) {
 			cap = cap ? cap * 2 : 1024;
 			if (!(c->recs = realloc(c->recs, cap * sizeof(*c->recs))))
-				abort();
+				accord_oom();
 		}
 		c->recs[c->n++] = r;
 		sorted = sorted && (c->n < 2 || cmp_rec(&c->recs[c->n - 2], &r) < 0);
@@ -99,16 +100,14 @@ bad:
 int accord_sigcache_open(accord_sigcache **out, const char *gitdir, const unsigned char *cache_key)
 {
 	static const char purpose[] = "accord signature cache";
-	accord_sigcache *c = calloc(1, sizeof(*c));
+	accord_sigcache *c = accord_xcalloc(1, sizeof(*c));
 	crypto_generichash_state st;
 	size_t glen = strlen(gitdir);
 
-	if (!c)
-		return accord_error_set(ACCORD_ENOMEM, "out of memory");
 	pthread_mutex_init(&c->lock, NULL);
 	if (asprintf(&c->path, "%s%saccord/sigcache", gitdir,
 		     glen && gitdir[glen - 1] == '/' ? "" : "/") < 0)
-		abort();
+		accord_oom();
 	/* bound to this repository and to this use of the cache key */
 	crypto_generichash_init(&st, cache_key, ACCORD_SIGCACHE_KEY_LEN, sizeof(c->key));
 	crypto_generichash_update(&st, (const unsigned char *)purpose, sizeof(purpose));
@@ -186,7 +185,7 @@ void accord_sigcache_put(accord_sigcache *cache, const unsigned char *digest,
 		cache->capadded = cache->capadded ? cache->capadded * 2 : 256;
 		if (!(cache->added =
 			      realloc(cache->added, cache->capadded * sizeof(*cache->added))))
-			abort();
+			accord_oom();
 	}
 	r = &cache->added[cache->nadded++];
 	memset(r, 0, sizeof(*r));
@@ -194,7 +193,7 @@ void accord_sigcache_put(accord_sigcache *cache, const unsigned char *digest,
 	memcpy(r->pk, signer->pk, sizeof(r->pk));
 	if (signer->type == ACCORD_KEY_SK_ED25519 && signer->application[0] &&
 	    !(r->application = strdup(signer->application)))
-		abort();
+		accord_oom();
 	pthread_mutex_unlock(&cache->lock);
 }
 
@@ -218,7 +217,7 @@ int accord_sigcache_save(accord_sigcache *cache)
 	/* merge: the table stays sorted, without duplicates */
 	if (!(cache->recs =
 		      realloc(cache->recs, (cache->n + cache->nadded) * sizeof(*cache->recs))))
-		abort();
+		accord_oom();
 	memcpy(cache->recs + cache->n, cache->added, cache->nadded * sizeof(*cache->added));
 	cache->n += cache->nadded;
 	cache->nadded = 0;
@@ -245,7 +244,7 @@ int accord_sigcache_save(accord_sigcache *cache)
 	tag_of(tag, cache, data.ptr, data.size);
 	accord_buf_put(&data, (const char *)tag, sizeof(tag));
 	if (!(dir = strdup(cache->path)))
-		abort();
+		accord_oom();
 	if ((slash = strrchr(dir, '/')))
 		*slash = '\0';
 	(void)mkdir(dir, 0700);

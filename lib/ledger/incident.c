@@ -23,6 +23,7 @@
 #include "figure.h"
 #include "incident_impl.h"
 #include "ledger_impl.h"
+#include "alloc.h"
 
 /* schemas/feedback.schema.json holds the same list */
 const char *const accord_feedback_indicators[] = {
@@ -67,7 +68,7 @@ static int open_follows(const accord_agreement *a, void *arg)
 	if (x->open->lamport <= a->joint_lamport)
 		return 0;
 	if (!(stub = calloc(1, sizeof(*stub))))
-		abort();
+		accord_oom();
 	memcpy(stub->id, a->joint_id, sizeof(stub->id));
 	memcpy(stub->author.id, a->joint_key, sizeof(stub->author.id));
 	stub->seq = a->joint_seq;
@@ -195,7 +196,7 @@ int accord_incident_ledger_in_past(const accord_entry *later, const accord_entry
 static const char *keep_text(accord_incident *inc, char *text)
 {
 	if (!text)
-		abort();
+		accord_oom();
 	ACCORD_PUSH(inc->texts, inc->text_count, text);
 	return text;
 }
@@ -428,7 +429,7 @@ static void sort_timeline(accord_incident *inc)
 	size_t i;
 
 	if (!items)
-		abort();
+		accord_oom();
 	for (i = 0; i < inc->timeline_count; i++)
 		items[i] = (placed){ inc->timeline[i], listed_time(inc, inc->timeline[i]), i };
 	qsort(items, inc->timeline_count, sizeof(*items), by_time);
@@ -455,8 +456,7 @@ int accord_incident_build_from(accord_incident **out, const accord_parties *part
 	if (!in_past_fn)
 		return accord_error_set(ACCORD_EINVALID,
 					"deriving an incident needs a causal oracle");
-	if (!(inc = calloc(1, sizeof(*inc))))
-		return accord_error_set(ACCORD_ENOMEM, "out of memory");
+	inc = accord_xcalloc(1, sizeof(*inc));
 	inc->derive = &d;
 	d.causal = parties ? parties->causal : NULL;
 	for (i = 0; i < count; i++)

@@ -18,6 +18,7 @@
 
 #include "array.h"
 #include "incident_impl.h"
+#include "alloc.h"
 
 void accord_action_id(char *out, const char *incident, const char *text, int occurrence)
 {
@@ -136,7 +137,7 @@ int accord_derive_apply_proposal(accord_incident *inc, const accord_parties *p,
 	}
 	accord_derive_settle_conflicts(inc, "proposal", NULL, e);
 	if (!(r = calloc(1, sizeof(*r))))
-		abort();
+		accord_oom();
 	accord_derive_resolution_free(inc->derive->rival);
 	inc->derive->rival = NULL;
 	if (old && !accord_derive_in_past(inc, e, old->entry))
@@ -574,7 +575,7 @@ const char **accord_incident_waiting(const accord_incident *inc, size_t *count)
 
 	*count = 0;
 	if (!out)
-		abort();
+		accord_oom();
 	for (i = 0; i < inc->party_count; i++)
 		if (!inc->resolution || !has_signed(inc->resolution, inc->parties[i]))
 			out[(*count)++] = inc->parties[i];

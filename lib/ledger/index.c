@@ -24,6 +24,7 @@
 
 #include "index.h"
 #include "index_impl.h"
+#include "alloc.h"
 
 void accord_index_push_ptr(void *arrp, size_t *count, const void *item)
 {
@@ -31,7 +32,7 @@ void accord_index_push_ptr(void *arrp, size_t *count, const void *item)
 	void **n = realloc(*arr, (*count + 1) * sizeof(void *));
 
 	if (!n)
-		abort();
+		accord_oom();
 	n[(*count)++] = (void *)item;
 	*arr = n;
 }
@@ -95,7 +96,7 @@ loaded_incident *accord_index_loaded(struct accord_index *ix, const char *id, in
 
 	if (!li && create) {
 		if (!(li = calloc(1, sizeof(*li))))
-			abort();
+			accord_oom();
 		accord_idmap_put(&ix->incidents, id,
 				 li); /* key: the open entry's id, owned by the ledger */
 	}
@@ -252,7 +253,7 @@ void accord_index_group_incidents(loaded_incident ***order, size_t *norder, cons
 
 		if (!strcmp(e->type, "open")) {
 			if (!(li = calloc(1, sizeof(*li))))
-				abort();
+				accord_oom();
 			accord_idmap_put(&groups, e->id, li);
 			accord_index_push_ptr(order, norder, li);
 		} else if (!e->incident[0] || !(li = accord_idmap_get(&groups, e->incident))) {
@@ -421,7 +422,7 @@ static accord_idmap *recorded_lasts(const accord_ledger *l)
 	size_t i;
 
 	if (!m)
-		abort();
+		accord_oom();
 	for (i = 0; i < l->feed_count; i++)
 		if (l->feeds[i].last)
 			accord_idmap_put(m, l->feeds[i].last->id, (void *)l->feeds[i].last);
@@ -643,7 +644,7 @@ static int catch_up(accord_ledger *l)
 			accord_feed *nf = realloc(l->feeds, (l->feed_count + 1) * sizeof(*nf));
 
 			if (!nf)
-				abort();
+				accord_oom();
 			l->feeds = nf;
 			feed = &nf[l->feed_count++];
 			memset(feed, 0, sizeof(*feed));

@@ -24,6 +24,7 @@
 
 #include "index.h"
 #include "index_impl.h"
+#include "alloc.h"
 
 int accord_index_mkdir_p(const char *path)
 {
@@ -213,7 +214,7 @@ int accord_index_read_bucket(bucket **out, struct accord_index *ix, unsigned b)
 		return 0;
 	}
 	if (!(bk = calloc(1, sizeof(*bk))))
-		abort();
+		accord_oom();
 	if (ix->has_bucket[b]) {
 		bucket_name(&name, b);
 		error = accord_index_read_sealed(&data, tag, ix, name.ptr);
@@ -235,7 +236,7 @@ int accord_index_read_bucket(bucket **out, struct accord_index *ix, unsigned b)
 				continue;
 			}
 			if (!(r = realloc(bk->rows, (bk->count + 1) * sizeof(*r))))
-				abort();
+				accord_oom();
 			bk->rows = r;
 			r += bk->count;
 			/* "<id> <tag>", ids in order and of this bucket */
@@ -303,7 +304,7 @@ static void bucket_set(bucket *bk, const char *id, const unsigned char *tag)
 		bucket_row *r = realloc(bk->rows, (bk->count + 1) * sizeof(*r));
 
 		if (!r)
-			abort();
+			accord_oom();
 		bk->rows = r;
 		memmove(&r[at + 1], &r[at], (bk->count - at) * sizeof(*r));
 		bk->count++;
@@ -422,7 +423,7 @@ int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, c
 			f->windows =
 				realloc(f->windows, (f->window_count + 1) * sizeof(*f->windows));
 			if (!f->windows)
-				abort();
+				accord_oom();
 			f->windows[f->window_count++] = w;
 		} else if (line[0] == 'v' && line[1] == ' ') {
 			snprintf(s->service, sizeof(s->service), "%s", line + 2);
@@ -438,7 +439,7 @@ int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, c
 			f->commits = realloc(f->commits, (f->count + 1) * sizeof(*f->commits));
 			f->ids = realloc(f->ids, (f->count + 1) * sizeof(*f->ids));
 			if (!f->commits || !f->ids)
-				abort();
+				accord_oom();
 			f->commits[f->count] = oid;
 			memcpy(f->ids[f->count], line + 43, 65);
 			f->count++;

@@ -23,6 +23,7 @@
 
 #include "index.h"
 #include "index_impl.h"
+#include "alloc.h"
 
 static void free_strings(char **list, size_t n)
 {
@@ -129,7 +130,7 @@ static int ids_matching(char ***out, size_t *count, struct accord_index *ix, con
 			if (strncmp(bk->rows[i].id, prefix, plen) != 0)
 				continue;
 			if (!(copy = strdup(bk->rows[i].id)))
-				abort();
+				accord_oom();
 			accord_index_push_ptr(out, count, copy);
 		}
 	}
@@ -273,7 +274,7 @@ static int list_once(accord_incident_summary **out, size_t *count, accord_ledger
 		char *buf = malloc(len);
 
 		if (!buf)
-			abort();
+			accord_oom();
 		if (pread(fd, buf, len, (off_t)(from * OPENS_LINE)) != (ssize_t)len) {
 			free(buf);
 			error = accord_error_set(ACCORD_EINVALID,
@@ -312,7 +313,7 @@ static int list_once(accord_incident_summary **out, size_t *count, accord_ledger
 					&f.summary.customer_running);
 				res = realloc(res, (n + 1) * sizeof(*res));
 				if (!res)
-					abort();
+					accord_oom();
 				res[n++] = f.summary;
 			}
 			accord_index_incident_file_dispose(&f);
@@ -387,7 +388,7 @@ int accord_index_list_entries(accord_incident_summary **out, size_t *count, size
 		    !status_matches(status, sm.status))
 			continue;
 		if (!(res = realloc(res, (n + 1) * sizeof(*res))))
-			abort();
+			accord_oom();
 		res[n++] = sm;
 	}
 	accord_index_free_incidents(order, norder);

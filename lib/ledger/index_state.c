@@ -23,6 +23,7 @@
 
 #include "index.h"
 #include "index_impl.h"
+#include "alloc.h"
 
 void accord_index_raise_mark(struct accord_index *ix, const char *keyid, int64_t seq,
 			     const char *id)
@@ -31,7 +32,7 @@ void accord_index_raise_mark(struct accord_index *ix, const char *keyid, int64_t
 
 	if (!h) {
 		if (!(h = calloc(1, sizeof(*h))))
-			abort();
+			accord_oom();
 		snprintf(h->keyid, sizeof(h->keyid), "%.32s", keyid);
 		accord_idmap_put(&ix->high, h->keyid, h);
 	}
@@ -82,7 +83,7 @@ static accord_entry *stub_entry(accord_ledger *l, const char *id, int64_t seq, i
 	accord_entry **no;
 
 	if (!e)
-		abort();
+		accord_oom();
 	snprintf(e->id, sizeof(e->id), "%.64s", id);
 	e->seq = seq;
 	e->lamport = lamport;
@@ -90,7 +91,7 @@ static accord_entry *stub_entry(accord_ledger *l, const char *id, int64_t seq, i
 	/* owned by the ledger through its orphan list: never shown, freed with it */
 	no = realloc(l->orphans, (l->orphan_count + 1) * sizeof(*no));
 	if (!no)
-		abort();
+		accord_oom();
 	l->orphans = no;
 	no[l->orphan_count++] = e;
 	return e;
@@ -271,7 +272,7 @@ static int restore_finding(accord_ledger *l, const char *line)
 	if (k == ACCORD_AUDIT_KIND_COUNT)
 		return -1;
 	if (!(nf = realloc(l->findings, (l->finding_count + 1) * sizeof(*nf))))
-		abort();
+		accord_oom();
 	l->findings = nf;
 	f = &nf[l->finding_count++];
 	memset(f, 0, sizeof(*f));
@@ -282,7 +283,7 @@ static int restore_finding(accord_ledger *l, const char *line)
 	snprintf(f->commit, sizeof(f->commit), "%.40s", strcmp(commit, "-") ? commit : "");
 	snprintf(f->entry, sizeof(f->entry), "%.64s", strcmp(entry, "-") ? entry : "");
 	if (!(f->explanation = strdup(line + used)))
-		abort();
+		accord_oom();
 	return 0;
 }
 
@@ -292,7 +293,7 @@ accord_ledger *accord_index_shell(accord_store *store, const char *dir, const un
 	accord_ledger *l = calloc(1, sizeof(*l));
 
 	if (!l || !(l->index = calloc(1, sizeof(*l->index))) || !(l->index->dir = strdup(dir)))
-		abort();
+		accord_oom();
 	l->store = store;
 	accord_parties_init(&l->parties);
 	memcpy(l->index->key, key, sizeof(l->index->key));
@@ -313,7 +314,7 @@ static int state_feed(accord_ledger *l, const char *line)
 		accord_feed *nf = realloc(l->feeds, (l->feed_count + 1) * sizeof(*nf));
 
 		if (!nf)
-			abort();
+			accord_oom();
 		l->feeds = nf;
 		nf += l->feed_count++;
 		memset(nf, 0, sizeof(*nf));
@@ -328,7 +329,7 @@ static int state_feed(accord_ledger *l, const char *line)
 		accord_beyond *nb = realloc(l->beyond, (l->beyond_count + 1) * sizeof(*nb));
 
 		if (!nb)
-			abort();
+			accord_oom();
 		l->beyond = nb;
 		nb += l->beyond_count++;
 		memset(nb, 0, sizeof(*nb));

@@ -27,6 +27,7 @@
 #include "array.h"
 #include "index.h"
 #include "ledger_impl.h"
+#include "alloc.h"
 
 void accord_ledger_push_entry(accord_entry ***arr, size_t *count, size_t *alloc, accord_entry *e)
 {
@@ -34,7 +35,7 @@ void accord_ledger_push_entry(accord_entry ***arr, size_t *count, size_t *alloc,
 		*alloc = *alloc ? *alloc * 2 : 64;
 		*arr = realloc(*arr, *alloc * sizeof(**arr));
 		if (!*arr)
-			abort();
+			accord_oom();
 	}
 	(*arr)[(*count)++] = e;
 }
@@ -68,10 +69,7 @@ int accord_ledger_local_heads(accord_head **out, size_t *count, accord_store *st
 
 	if ((error = accord_store_ref_list(&refs, store, ACCORD_FEED_PREFIX)) < 0)
 		return error;
-	if (!(heads = calloc(refs.count + 1, sizeof(*heads)))) {
-		git_strarray_dispose(&refs);
-		return accord_error_set(ACCORD_ENOMEM, "out of memory");
-	}
+	heads = accord_xcalloc(refs.count + 1, sizeof(*heads));
 	for (i = 0; i < refs.count; i++) {
 		const char *keyid = refs.strings[i] + strlen(ACCORD_FEED_PREFIX);
 
@@ -101,12 +99,10 @@ fail:
 int accord_ledger_from_verification(accord_ledger **out, accord_store *store,
 				    accord_verification *v)
 {
-	accord_ledger *l = calloc(1, sizeof(*l));
+	accord_ledger *l = accord_xcalloc(1, sizeof(*l));
 	char *configured = NULL;
 	size_t i;
 
-	if (!l)
-		return accord_error_set(ACCORD_ENOMEM, "out of memory");
 	l->store = store;
 	accord_parties_init(&l->parties);
 	if (!v->genesis) {
@@ -141,9 +137,9 @@ int accord_ledger_from_verification(accord_ledger **out, accord_store *store,
 	v->count = 0;
 	accord_parties_init(&v->parties);
 	if (!(l->feeds = calloc(v->feed_count + 1, sizeof(*l->feeds))))
-		abort();
+		accord_oom();
 	if (!(l->beyond = calloc(v->feed_count + 1, sizeof(*l->beyond))))
-		abort();
+		accord_oom();
 	for (i = 0; i < v->feed_count; i++) {
 		const accord_verified_feed *vf = &v->feeds[i];
 		accord_feed *f;
@@ -613,7 +609,7 @@ static int collect_excluded(accord_entry ***list, size_t *n, size_t *cap, accord
 				if (*n == *cap) {
 					*cap = *cap ? *cap * 2 : 16;
 					if (!(*list = realloc(*list, *cap * sizeof(**list))))
-						abort();
+						accord_oom();
 				}
 				(*list)[(*n)++] = e;
 				accord_idmap_put(seen, e->id, e);

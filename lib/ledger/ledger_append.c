@@ -26,6 +26,7 @@
 #include "array.h"
 #include "index.h"
 #include "ledger_impl.h"
+#include "alloc.h"
 
 /* The new entry joins the loaded ledger, last in ledger order, as a reload would place it. */
 static void adopt_entry(accord_ledger *l, accord_entry *e, const git_oid *commit)
@@ -39,7 +40,7 @@ static void adopt_entry(accord_ledger *l, accord_entry *e, const git_oid *commit
 		accord_feed *nf = realloc(l->feeds, (l->feed_count + 1) * sizeof(*nf));
 
 		if (!nf)
-			abort();
+			accord_oom();
 		l->feeds = nf;
 		feed = &nf[l->feed_count++];
 		memset(feed, 0, sizeof(*feed));
@@ -92,7 +93,7 @@ static int append_raw(char *out_id, accord_store *store, const accord_key *key,
 				realloc(l->orphans, (l->orphan_count + 1) * sizeof(*no));
 
 			if (!no)
-				abort();
+				accord_oom();
 			l->orphans = no;
 			no[l->orphan_count++] = e;
 		}
@@ -185,7 +186,7 @@ static size_t choose_deps(struct dep **out, const accord_ledger *l, const accord
 	size_t i, n = 0;
 
 	if (!d)
-		abort();
+		accord_oom();
 	for (i = 0; i < l->feed_count; i++) {
 		const accord_feed *g = &l->feeds[i];
 
@@ -474,7 +475,7 @@ int accord_ledger_append(char *out_id, accord_ledger *ledger, const accord_key *
 	n = choose_deps(&deps, ledger, prev, key->pub.id, must,
 			accord_sat_add(now, ACCORD_FUTURE_SLACK_S), !strcmp(type, "checkpoint"));
 	if (!(ids = calloc(n + 1, sizeof(*ids))))
-		abort();
+		accord_oom();
 	f.lamport = prev ? prev->lamport : 0;
 	/* Time never runs backwards along the causal graph, even if the clock does. */
 	f.time = prev && prev->time > now ? prev->time : now;

@@ -20,6 +20,7 @@
 #include "accord/party.h"
 
 #include "party_impl.h"
+#include "alloc.h"
 
 void accord_parties_init(accord_parties *p)
 {
@@ -233,7 +234,7 @@ static size_t add_party(accord_parties *p, const char *name, int64_t joined)
 		if (accord_party_names_alike(p->parties[i].name, name))
 			p->name_conflict = 1; /* concurrent joins of one name, or of two alike */
 	if (!(np = realloc(p->parties, (p->party_count + 1) * sizeof(*np))))
-		abort();
+		accord_oom();
 	p->parties = np;
 	memset(&np[p->party_count], 0, sizeof(*np));
 	snprintf(np[p->party_count].name, sizeof(np->name), "%s", name);
@@ -248,7 +249,7 @@ accord_member *accord_parties_add_member(accord_parties *p, const accord_pubkey 
 	accord_member **nm = realloc(p->members, (p->member_count + 1) * sizeof(*nm));
 
 	if (!m || !nm)
-		abort();
+		accord_oom();
 	p->members = nm;
 	m->key = *key;
 	snprintf(m->key.name, sizeof(m->key.name), "%s", name ? name : "");
@@ -478,7 +479,7 @@ accord_member *accord_parties_restore_member(accord_parties *p, const accord_pub
 	accord_member **nm = realloc(p->members, (p->member_count + 1) * sizeof(*nm));
 
 	if (!m || !nm)
-		abort();
+		accord_oom();
 	p->members = nm;
 	m->key = *key;
 	m->party = party;
@@ -493,7 +494,7 @@ accord_invite *accord_parties_restore_invite(accord_parties *p)
 	accord_invite *ni = realloc(p->invites, (p->invite_count + 1) * sizeof(*ni));
 
 	if (!ni)
-		abort();
+		accord_oom();
 	p->invites = ni;
 	memset(&ni[p->invite_count], 0, sizeof(*ni));
 	return &ni[p->invite_count++];

@@ -19,6 +19,7 @@
 #include "accord/party.h"
 
 #include "party_impl.h"
+#include "alloc.h"
 
 static int party_involved(const accord_party_incident *inc, size_t party)
 {
@@ -38,7 +39,7 @@ static void involve(accord_party_incident *inc, size_t party)
 		return;
 	np = realloc(inc->parties, (inc->party_count + 1) * sizeof(*np));
 	if (!np)
-		abort();
+		accord_oom();
 	inc->parties = np;
 	np[inc->party_count++] = party;
 }
@@ -124,7 +125,7 @@ int accord_parties_apply_open(accord_parties *p, const accord_entry *e, const ac
 	if ((error = tickets_involved(p, e, parties)) < 0)
 		return error;
 	if (!(inc = calloc(1, sizeof(*inc))))
-		abort();
+		accord_oom();
 	inc->open = e;
 	cJSON_ArrayForEach(item, parties) {
 		accord_parties_party_index(p, e, item->valuestring, &idx);
@@ -419,7 +420,7 @@ int accord_parties_restore_incident(accord_parties *p, const accord_entry *const
 	if (accord_idmap_get(&p->incidents, entries[0]->id))
 		return 0;
 	if (!(inc = calloc(1, sizeof(*inc))))
-		abort();
+		accord_oom();
 	inc->open = entries[0];
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(entries[0]->body, "parties"))
 		if (cJSON_IsString(item) &&

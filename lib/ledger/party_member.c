@@ -18,6 +18,7 @@
 #include "accord/party.h"
 
 #include "party_impl.h"
+#include "alloc.h"
 
 /*
  * A party's root key replaced by its recovery key: the author must be the
@@ -111,7 +112,7 @@ static int apply_offer(accord_parties *p, const accord_entry *e, const accord_me
 		return accord_parties_deny("key %.12s was already added to %s", key->id,
 					   p->parties[adder->party].name);
 	if (!(o = realloc(p->offers, (p->offer_count + 1) * sizeof(*o))))
-		abort();
+		accord_oom();
 	p->offers = o;
 	o = &o[p->offer_count++];
 	memset(o, 0, sizeof(*o));
@@ -239,7 +240,7 @@ int accord_parties_apply_rotate(accord_parties *p, const accord_entry *e, accord
 		return accord_parties_deny("key-rotate names key %.12s, which is already known",
 					   key.id);
 	if (!(o = realloc(p->offers, (p->offer_count + 1) * sizeof(*o))))
-		abort();
+		accord_oom();
 	p->offers = o;
 	o = &o[p->offer_count++];
 	memset(o, 0, sizeof(*o));
@@ -416,7 +417,7 @@ int accord_parties_apply_admit(accord_parties *p, const accord_entry *e, const a
 			party);
 	ni = realloc(p->invites, (p->invite_count + 1) * sizeof(*ni));
 	if (!ni)
-		abort();
+		accord_oom();
 	p->invites = ni;
 	ni += p->invite_count++;
 	memset(ni, 0, sizeof(*ni));

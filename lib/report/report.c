@@ -20,6 +20,7 @@
 #include "array.h"
 #include "ledger_impl.h"
 #include "report_impl.h"
+#include "alloc.h"
 
 #define MAX_WEEKS 156 /* three years of weekly bars; older weeks are left off the charts */
 
@@ -198,7 +199,7 @@ static char *factor_key(const char *s)
 	int space = 0;
 
 	if (!k)
-		abort();
+		accord_oom();
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
@@ -252,7 +253,7 @@ static void weeks_init(accord_report *r)
 	}
 	r->weeks = calloc(n, sizeof(*r->weeks));
 	if (!r->weeks)
-		abort();
+		accord_oom();
 	for (i = 0, w = lo; i < n; i++, w += WEEK)
 		r->weeks[i].start = w;
 	r->week_count = n;
@@ -646,8 +647,7 @@ static int compute(accord_report **out, const accord_report_source *sources, siz
 		if (count > 1 && !sources[i].name)
 			return accord_error_set(ACCORD_EINVALID,
 						"a report across ledgers names each of them");
-	if (!(impl = calloc(1, sizeof(*impl))))
-		return accord_error_set(ACCORD_ENOMEM, "out of memory");
+	impl = accord_xcalloc(1, sizeof(*impl));
 	r = &impl->pub;
 	r->opts = *opts;
 	r->since = opts->has_since ? opts->since : INT64_MIN;
@@ -659,7 +659,7 @@ static int compute(accord_report **out, const accord_report_source *sources, siz
 					"the period starts after now (--since is in the future)");
 	}
 	if (!(r->ledgers = calloc(count, sizeof(*r->ledgers))))
-		abort();
+		accord_oom();
 	r->ledger_count = count;
 	r->across = sources[0].name != NULL;
 	if (!r->across)

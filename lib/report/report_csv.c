@@ -78,7 +78,7 @@ static char *num1(double v)
 	char b[64];
 
 	dec(b, sizeof(b), round_to(v, 10), 1);
-	return xstrdup(b);
+	return accord_xstrdup(b);
 }
 
 void accord_report_render_csv_meta(accord_buf *out, const accord_report *r,
@@ -174,7 +174,7 @@ static void csv_incident_row(accord_buf *out, const accord_report_incident *ri,
 	free(s);
 	snprintf(b, sizeof(b), "%zu", ri->feedback_count);
 	csv_num(out, b);
-	s = ri->feedback_count ? mean_text(ri->score_sum, ri->feedback_count) : xstrdup("");
+	s = ri->feedback_count ? mean_text(ri->score_sum, ri->feedback_count) : accord_xstrdup("");
 	csv_num(out, s);
 	free(s);
 	if (ri->feedback_count)

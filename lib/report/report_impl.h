@@ -27,6 +27,7 @@
 
 #include "accord/buf.h"
 #include "accord/report.h"
+#include "alloc.h"
 
 #define DAY 86400
 #define WEEK (7 * DAY)
@@ -78,15 +79,6 @@ static inline const char *resolution_state(const accord_incident *inc)
 	return !inc->resolution ? "none" : inc->resolution->joint ? "joint" : "proposed";
 }
 
-static inline char *xstrdup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-
-	if (!d)
-		abort();
-	return d;
-}
-
 /* A number with at most `places` decimals and no trailing zeros: 50, 66.7, 1.25. */
 static inline void dec(char *out, size_t len, double v, int places)
 {
@@ -108,9 +100,9 @@ static inline char *mean_text(int64_t sum, size_t n)
 	char d[64];
 
 	if (!n)
-		return xstrdup("n/a");
+		return accord_xstrdup("n/a");
 	dec(d, sizeof(d), round_to((double)sum / (double)n, 100), 2);
-	return xstrdup(d);
+	return accord_xstrdup(d);
 }
 
 /* ---- report.c ----------------------------------------------------------- */

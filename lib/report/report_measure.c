@@ -13,6 +13,7 @@
 #include "array.h"
 #include "ledger_impl.h"
 #include "report_impl.h"
+#include "alloc.h"
 
 /* How many of an incident's counted responses gave each indicator (accord_feedback_indicators order). */
 void accord_report_indicator_counts(size_t *counts, const accord_incident *inc)
@@ -232,7 +233,7 @@ static int build_all(accord_incident ***out, raw_closure **raw_out, accord_idmap
 	int error = 0;
 
 	if (!all || !raw)
-		abort();
+		accord_oom();
 	for (i = 0; i < nb && error == 0; i++) {
 		const accord_entry **list = NULL;
 		size_t n = 0, j;

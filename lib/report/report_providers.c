@@ -12,6 +12,7 @@
 
 #include "array.h"
 #include "report_impl.h"
+#include "alloc.h"
 
 /* Whether the customers of an incident had a worse experience than agreement `a` targets. */
 static int experience_missed(const accord_report_incident *ri, const accord_agreement *a)
@@ -58,7 +59,7 @@ static void provider_add(accord_report *r, accord_report_provider *pv, int64_t *
 			int64_t *nv = realloc(vals[k], (pv->clock_n[k] + 1) * sizeof(*nv));
 
 			if (!nv)
-				abort();
+				accord_oom();
 			vals[k] = nv;
 			nv[pv->clock_n[k]++] = ck->elapsed_s;
 		}
@@ -122,7 +123,7 @@ void accord_report_aggregate_providers(accord_report *r)
 					realloc(vals, (at + 1) * sizeof(*nv));
 
 				if (!nv)
-					abort();
+					accord_oom();
 				vals = nv;
 				memset(vals[at], 0, sizeof(vals[at]));
 				memset(&pv, 0, sizeof(pv));

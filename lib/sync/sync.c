@@ -163,7 +163,7 @@ int accord_sync_seen_path(char **out, accord_store *store, const char *name)
 static void result_error(accord_sync_result *res)
 {
 	free(res->error);
-	res->error = xstrdup(accord_error_last());
+	res->error = accord_xstrdup(accord_error_last());
 }
 
 /*
@@ -189,7 +189,7 @@ static int refuse_outside_layout(accord_sync_result *res, accord_store *store, c
 	for (i = 0; i < all.count; i++)
 		if (strncmp(all.strings[i], qfeeds->ptr, qfeeds->size) != 0 &&
 		    strncmp(all.strings[i], qevidence->ptr, qevidence->size) != 0)
-			*PUSH(*bad, *nbad) = xstrdup(all.strings[i]);
+			*PUSH(*bad, *nbad) = accord_xstrdup(all.strings[i]);
 	git_strarray_dispose(&all);
 	for (i = 0; i < *nbad; i++) {
 		accord_buf why = ACCORD_BUF_INIT;
@@ -337,7 +337,7 @@ static int plan_evidence_pushes(accord_transport_update **pushes, size_t *npushe
 		    accord_store_ref_get(&there, store, ev.strings[i]) == 0) {
 			accord_transport_update *u = PUSH(*pushes, *npushes);
 
-			u->ref = xstrdup(ev.strings[i]);
+			u->ref = accord_xstrdup(ev.strings[i]);
 			u->new_id = there;
 		}
 		accord_buf_dispose(&q);
@@ -357,7 +357,7 @@ static void record_pushed(accord_sync_result *res, const accord_transport_update
 
 		if (pushes[i].status != ACCORD_PUSH_OK)
 			continue;
-		*PUSH(res->pushed, res->pushed_count) = xstrdup(ref);
+		*PUSH(res->pushed, res->pushed_count) = accord_xstrdup(ref);
 		if (strncmp(ref, ACCORD_FEED_PREFIX, strlen(ACCORD_FEED_PREFIX)) == 0) {
 			const char *k = ref + strlen(ACCORD_FEED_PREFIX);
 			accord_head *a = (accord_head *)accord_sync_find_head(after, *nafter, k);
@@ -483,7 +483,7 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 	if ((error = accord_sync_list_feeds(&local, &nlocal, store, ACCORD_FEED_PREFIX, NULL,
 					    NULL)) < 0)
 		goto fail;
-	after = xcalloc(nremote + nlocal + 1, sizeof(*after));
+	after = accord_xcalloc(nremote + nlocal + 1, sizeof(*after));
 	if (nremote)
 		memcpy(after, remote, nremote * sizeof(*after));
 	nafter = nremote;
@@ -572,10 +572,10 @@ static void merge_round(accord_sync_result *res, size_t accepted0, size_t refuse
 int accord_sync_remote(accord_sync_result **out, accord_store *store, const char *name,
 		       const accord_sync_options *opts)
 {
-	accord_sync_result *res = xcalloc(1, sizeof(*res));
+	accord_sync_result *res = accord_xcalloc(1, sizeof(*res));
 	int error, round;
 
-	res->remote = xstrdup(name);
+	res->remote = accord_xstrdup(name);
 	if ((error = accord_sync_remote_url(&res->url, NULL, store, name)) < 0) {
 		result_error(res);
 		*out = res;

@@ -293,7 +293,7 @@ int accord_sync_list_feeds(accord_head **out, size_t *count, accord_store *store
 
 		if (!k) {
 			if (bad)
-				*PUSH(*bad, *nbad) = xstrdup(refs.strings[i]);
+				*PUSH(*bad, *nbad) = accord_xstrdup(refs.strings[i]);
 			continue;
 		}
 		h = PUSH(heads, n);
@@ -306,7 +306,7 @@ int accord_sync_list_feeds(accord_head **out, size_t *count, accord_store *store
 		free(heads);
 		return error;
 	}
-	*out = heads ? heads : xcalloc(1, sizeof(*heads));
+	*out = heads ? heads : accord_xcalloc(1, sizeof(*heads));
 	*count = n;
 	return 0;
 }
@@ -353,15 +353,15 @@ int accord_sync_list_evidence(accord_head **out, char ***names, size_t *count, a
 	*count = 0;
 	if ((error = accord_store_ref_list(&refs, store, qprefix)) < 0)
 		return error;
-	*out = xcalloc(refs.count + 1, sizeof(**out));
-	*names = xcalloc(refs.count + 1, sizeof(**names));
+	*out = accord_xcalloc(refs.count + 1, sizeof(**out));
+	*names = accord_xcalloc(refs.count + 1, sizeof(**names));
 	for (i = 0; i < refs.count; i++) {
 		const char *rest = refs.strings[i] + plen;
 
 		if (accord_store_ref_get(&(*out)[n].head, store, refs.strings[i]) < 0)
 			continue;
 		snprintf((*out)[n].keyid, sizeof((*out)[n].keyid), "%.32s", rest);
-		(*names)[n++] = xstrdup(rest);
+		(*names)[n++] = accord_xstrdup(rest);
 	}
 	git_strarray_dispose(&refs);
 	*count = n;
@@ -384,7 +384,7 @@ int accord_sync_take_evidence(accord_sync_result *res, accord_store *store, cons
 
 	if ((error = accord_sync_list_evidence(&heads, &names, &n, store, qprefix)) < 0)
 		return error;
-	items = xcalloc(n + 1, sizeof(*items));
+	items = accord_xcalloc(n + 1, sizeof(*items));
 	for (i = 0; i < n; i++)
 		accord_sync_read_evidence_item(&items[i], store, names[i], &heads[i].head);
 	accord_sync_check_evidence(items, n, v, l);

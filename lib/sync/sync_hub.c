@@ -60,9 +60,9 @@ static int check_feed_update(accord_store *store, const accord_ref_update *u, co
 
 int accord_sync_check_push(accord_store *store, const accord_ref_update *u, size_t count)
 {
-	accord_head *heads = NULL, *evh = xcalloc(count + 1, sizeof(*evh));
-	accord_sync_candidate *cands = xcalloc(count + 1, sizeof(*cands));
-	evidence_item *items = xcalloc(count + 1, sizeof(*items));
+	accord_head *heads = NULL, *evh = accord_xcalloc(count + 1, sizeof(*evh));
+	accord_sync_candidate *cands = accord_xcalloc(count + 1, sizeof(*cands));
+	evidence_item *items = accord_xcalloc(count + 1, sizeof(*items));
 	accord_verification *v = NULL;
 	accord_ledger *l = NULL;
 	accord_buf why = ACCORD_BUF_INIT;

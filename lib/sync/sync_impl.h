@@ -12,7 +12,7 @@
  *   sync_remote.c    remotes in the git config, and clone
  *   sync_hub.c       the checks a hub's pre-receive hook makes
  *
- * Out of memory aborts (xcalloc), as in accord_buf.
+ * Out of memory aborts (accord_oom, lib/util/alloc.h), as everywhere.
  */
 #ifndef ACCORD_SYNC_IMPL_H
 #define ACCORD_SYNC_IMPL_H
@@ -22,31 +22,7 @@
 
 #include "accord/sync.h"
 
-static inline void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (!p)
-		abort(); /* as accord_buf does: nothing useful can follow */
-	return p;
-}
-
-static inline void *xrealloc(void *p, size_t size)
-{
-	p = realloc(p, size ? size : 1);
-	if (!p)
-		abort();
-	return p;
-}
-
-static inline char *xstrdup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-
-	if (!d)
-		abort();
-	return d;
-}
+#include "alloc.h"
 
 /* True if the first `n` bytes of `s` are lowercase hex (what follows does not matter). */
 static inline int hex_span(const char *s, size_t n)
@@ -60,8 +36,8 @@ static inline int hex_span(const char *s, size_t n)
 }
 
 /* Grow an array by one element and return a zeroed pointer to it. */
-#define PUSH(arr, count)                                          \
-	((arr) = xrealloc((arr), ((count) + 1) * sizeof(*(arr))), \
+#define PUSH(arr, count)                                                 \
+	((arr) = accord_xrealloc((arr), ((count) + 1) * sizeof(*(arr))), \
 	 memset(&(arr)[(count)], 0, sizeof(*(arr))), &(arr)[(count)++])
 
 /* An evidence commit read and checked on its own. */

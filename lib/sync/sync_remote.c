@@ -34,7 +34,7 @@ static char *config_string(git_config *cfg, const char *fmt, const char *name)
 
 	accord_buf_printf(&key, fmt, name);
 	if (git_config_get_string_buf(&value, cfg, key.ptr) == 0)
-		out = xstrdup(value.ptr);
+		out = accord_xstrdup(value.ptr);
 	git_buf_dispose(&value);
 	accord_buf_dispose(&key);
 	return out;
@@ -95,8 +95,8 @@ int accord_sync_remote_list(git_strarray *out, accord_store *store)
 				break;
 		if (i < n)
 			continue;
-		names = xrealloc(names, (n + 1) * sizeof(*names));
-		names[n] = xcalloc(len - 10, 1);
+		names = accord_xrealloc(names, (n + 1) * sizeof(*names));
+		names[n] = accord_xcalloc(len - 10, 1);
 		memcpy(names[n++], entry->name + 7, len - 11);
 	}
 	git_config_iterator_free(it);
@@ -221,12 +221,12 @@ int accord_sync_clone(char *out_id, accord_sync_result **out_res, const char *ur
 
 	if ((error = clone_dir(dir, &created)) < 0)
 		return error;
-	scratch = xcalloc(1, sizeof(*scratch));
+	scratch = accord_xcalloc(1, sizeof(*scratch));
 	/* A local path is kept absolute, so the remote works from anywhere. */
 	if (is_local_path(url))
 		abs_url = realpath(url, NULL);
 	if (!abs_url)
-		abs_url = xstrdup(url);
+		abs_url = accord_xstrdup(url);
 	if ((error = accord_store_open_or_init(&store, dir)) < 0)
 		goto done;
 	if ((error = accord_transport_fetch(store, url, abs_url, ACCORD_QUARANTINE_PREFIX "origin/",
@@ -248,7 +248,7 @@ int accord_sync_clone(char *out_id, accord_sync_result **out_res, const char *ur
 					 "%s holds no ledger (no refs/accord/feeds/)", url);
 		goto done;
 	}
-	cands = xcalloc(n, sizeof(*cands));
+	cands = accord_xcalloc(n, sizeof(*cands));
 	for (i = 0; i < n; i++)
 		cands[i].head = heads[i];
 	/* A copy of a ledger whose genesis verifies: what counts, its findings, its evidence. */

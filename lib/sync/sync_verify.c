@@ -83,7 +83,7 @@ static int verify_chain_head(int64_t *out_seq, accord_entry **out_head, accord_s
 
 		if ((error = accord_commit_read(&c, store, &at)) < 0)
 			goto done;
-		commits = xrealloc(commits, (n + 1) * sizeof(*commits));
+		commits = accord_xrealloc(commits, (n + 1) * sizeof(*commits));
 		commits[n++] = c;
 		if (c->parent_count == 0)
 			break;
@@ -121,7 +121,7 @@ done:
 static accord_head *merge_heads(size_t *count, const accord_head *local, size_t nlocal,
 				const accord_sync_candidate *cands, size_t ncands)
 {
-	accord_head *h = xcalloc(nlocal + ncands + 1, sizeof(*h));
+	accord_head *h = accord_xcalloc(nlocal + ncands + 1, sizeof(*h));
 	size_t n = nlocal, i, j;
 
 	if (nlocal)
@@ -256,8 +256,8 @@ int accord_sync_verify(accord_ledger **out, accord_verification **out_v, accord_
 	accord_verify_options vo = ACCORD_VERIFY_OPTIONS_INIT;
 	accord_verification *v = NULL;
 	accord_ledger *l = NULL;
-	accord_sync_candidate *use = xcalloc(ncands + 1, sizeof(*use));
-	struct early *x = xcalloc(ncands + 1, sizeof(*x));
+	accord_sync_candidate *use = accord_xcalloc(ncands + 1, sizeof(*use));
+	struct early *x = accord_xcalloc(ncands + 1, sizeof(*x));
 	/*
 	 * Not a verdict: a policy of what to take now. An entry dated more than
 	 * a few minutes ahead of this machine's clock waits, like a pending one,
@@ -385,7 +385,7 @@ int accord_sync_heads_read(accord_head **out, size_t *count, const char *path)
 	if ((error = accord_buf_read_file(&text, path, 64 << 20)) < 0) {
 		accord_buf_dispose(&text);
 		if (access(path, F_OK) < 0 && errno == ENOENT) {
-			*out = xcalloc(1, sizeof(accord_head));
+			*out = accord_xcalloc(1, sizeof(accord_head));
 			*count = 0;
 			return 0;
 		}
@@ -413,7 +413,7 @@ int accord_sync_heads_read(accord_head **out, size_t *count, const char *path)
 	}
 	accord_buf_dispose(&text);
 	if (!heads)
-		heads = xcalloc(1, sizeof(*heads));
+		heads = accord_xcalloc(1, sizeof(*heads));
 	*out = heads;
 	*count = n;
 	return 0;
@@ -422,7 +422,7 @@ int accord_sync_heads_read(accord_head **out, size_t *count, const char *path)
 int accord_sync_heads_write(const char *path, const accord_head *heads, size_t count)
 {
 	accord_buf text = ACCORD_BUF_INIT;
-	accord_head *sorted = xcalloc(count + 1, sizeof(*sorted));
+	accord_head *sorted = accord_xcalloc(count + 1, sizeof(*sorted));
 	size_t i;
 	int error;
 

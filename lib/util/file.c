@@ -234,12 +234,10 @@ int accord_file_write_cache(const char *path, const void *data, size_t len, mode
 
 int accord_file_mkdirs(const char *path, mode_t mode)
 {
-	char *tmp = strdup(path);
+	char *tmp = accord_xstrdup(path);
 	size_t i, n;
 	int error = 0;
 
-	if (!tmp)
-		return accord_error_set(ACCORD_ENOMEM, "out of memory");
 	n = strlen(tmp);
 	for (i = 1; i <= n && !error; i++) {
 		char c = tmp[i];
