@@ -142,6 +142,12 @@ static void test_report_period_and_clipping(void **state)
 	r = NULL;
 	assert_int_equal(accord_report_compute(&r, l, &bad), ACCORD_EINVALID);
 	assert_null(r);
+	/* options of another version are refused, never misread */
+	bad = (accord_report_options)ACCORD_REPORT_OPTIONS_INIT;
+	bad.version = ACCORD_REPORT_OPTIONS_VERSION + 1;
+	assert_int_equal(accord_report_compute(&r, l, &bad), ACCORD_EINVALID);
+	assert_non_null(strstr(accord_error_last(), "accord_report_options version"));
+	assert_null(r);
 	accord_ledger_free(l);
 	accord_store_free(s);
 	accord_key_free(k);

@@ -397,6 +397,16 @@ static void test_sync_checks_only_new_signatures(void **state)
 	assert_int_equal(accord_sigcache_open(&sc, accord_store_gitdir(b), key), 0);
 	accord_store_set_sigcache(b, sc);
 
+	{
+		/* sync options of another version are refused, and the result still says why */
+		accord_sync_options other = ACCORD_SYNC_OPTIONS_INIT;
+
+		other.version = ACCORD_SYNC_OPTIONS_VERSION + 1;
+		assert_int_equal(accord_sync_remote(&res, b, "origin", &other), ACCORD_EINVALID);
+		assert_non_null(res);
+		assert_non_null(strstr(accord_error_last(), "accord_sync_options version"));
+		accord_sync_result_free(res);
+	}
 	before = accord_sshsig_verify_count();
 	assert_int_equal(accord_sync_remote(&res, b, "origin", NULL), 0);
 	first = accord_sshsig_verify_count() - before;

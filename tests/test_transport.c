@@ -248,6 +248,19 @@ static void test_transport_failures_say_what_git_said(void **state)
 	assert_int_equal(accord_transport_push(f->base->store, "nowhere", missing, &u, 1, NULL),
 			 ACCORD_ERROR);
 	assert_non_null(strstr(accord_error_last(), "can't push to nowhere"));
+	{
+		/* options of another version are refused before git runs, never misread */
+		accord_transport_options other = ACCORD_TRANSPORT_OPTIONS_INIT;
+
+		other.version = ACCORD_TRANSPORT_OPTIONS_VERSION + 1;
+		assert_int_equal(accord_transport_fetch(f->base->store, "nowhere", missing,
+							"refs/quarantine/nowhere/", &other),
+				 ACCORD_EINVALID);
+		assert_non_null(strstr(accord_error_last(), "accord_transport_options version"));
+		assert_int_equal(
+			accord_transport_push(f->base->store, "nowhere", missing, &u, 1, &other),
+			ACCORD_EINVALID);
+	}
 	assert_int_not_equal(u.status, ACCORD_PUSH_OK);
 }
 

@@ -32,8 +32,9 @@ typedef enum {
 } accord_report_format;
 
 typedef struct {
-	int64_t now;   /* "now": open windows end here; overdue is judged against it */
-	int has_since; /* without it the period starts at the beginning of time */
+	unsigned int version; /* ACCORD_REPORT_OPTIONS_VERSION */
+	int64_t now;	      /* "now": open windows end here; overdue is judged against it */
+	int has_since;	      /* without it the period starts at the beginning of time */
 	int64_t since;
 	int has_until; /* without it the period ends at `now` */
 	int64_t until;
@@ -41,9 +42,10 @@ typedef struct {
 	const char *party;   /* NULL: every party */
 } accord_report_options;
 
-#define ACCORD_REPORT_OPTIONS_INIT        \
-	{                                 \
-		0, 0, 0, 0, 0, NULL, NULL \
+#define ACCORD_REPORT_OPTIONS_VERSION 1
+#define ACCORD_REPORT_OPTIONS_INIT                                       \
+	{                                                                \
+		ACCORD_REPORT_OPTIONS_VERSION, 0, 0, 0, 0, 0, NULL, NULL \
 	}
 
 /* Who and what made the report; carried into every format. Strings borrowed. */

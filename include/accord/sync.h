@@ -108,6 +108,7 @@ typedef void (*accord_sync_progress_cb)(const char *remote, const char *what, si
 					size_t total, void *payload);
 
 typedef struct {
+	unsigned int version; /* ACCORD_SYNC_OPTIONS_VERSION */
 	accord_sync_progress_cb progress;
 	void *payload;
 	const accord_key *key;		    /* write a checkpoint with it (NULL: none) */
@@ -115,9 +116,10 @@ typedef struct {
 	accord_transport_options transport; /* how git runs (transport.h) */
 } accord_sync_options;
 
-#define ACCORD_SYNC_OPTIONS_INIT                                      \
-	{                                                             \
-		NULL, NULL, NULL, NULL, ACCORD_TRANSPORT_OPTIONS_INIT \
+#define ACCORD_SYNC_OPTIONS_VERSION 1
+#define ACCORD_SYNC_OPTIONS_INIT                                                                   \
+	{                                                                                          \
+		ACCORD_SYNC_OPTIONS_VERSION, NULL, NULL, NULL, NULL, ACCORD_TRANSPORT_OPTIONS_INIT \
 	}
 
 /*

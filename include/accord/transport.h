@@ -22,6 +22,8 @@ typedef void (*accord_transport_output_cb)(const char *remote, const char *data,
 					   void *payload);
 
 typedef struct {
+	unsigned int
+		version; /* ACCORD_TRANSPORT_OPTIONS_VERSION: fields added later keep old callers working */
 	char *const *env; /* the environment git runs with (NULL: this process's) */
 	int interactive;  /* a person at a terminal: git shows progress and may ask for
 			      credentials; otherwise it is quiet and never prompts */
@@ -29,9 +31,10 @@ typedef struct {
 	void *payload;
 } accord_transport_options;
 
-#define ACCORD_TRANSPORT_OPTIONS_INIT \
-	{                             \
-		NULL, 0, NULL, NULL   \
+#define ACCORD_TRANSPORT_OPTIONS_VERSION 1
+#define ACCORD_TRANSPORT_OPTIONS_INIT                                 \
+	{                                                             \
+		ACCORD_TRANSPORT_OPTIONS_VERSION, NULL, 0, NULL, NULL \
 	}
 
 /*

@@ -625,6 +625,10 @@ static int compute(accord_report **out, const accord_report_source *sources, siz
 int accord_report_compute_many(accord_report **out, const accord_report_source *sources,
 			       size_t count, const accord_report_options *opts)
 {
+	if (opts->version != ACCORD_REPORT_OPTIONS_VERSION)
+		return accord_error_set(ACCORD_EINVALID,
+					"accord_report_options version %u (want %u)", opts->version,
+					ACCORD_REPORT_OPTIONS_VERSION);
 	return compute(out, sources, count, opts, 1);
 }
 

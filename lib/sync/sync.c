@@ -576,7 +576,8 @@ int accord_sync_remote(accord_sync_result **out, accord_store *store, const char
 	int error, round;
 
 	res->remote = accord_xstrdup(name);
-	if ((error = accord_sync_remote_url(&res->url, NULL, store, name)) < 0) {
+	if ((error = accord_sync_options_check(opts)) < 0 ||
+	    (error = accord_sync_remote_url(&res->url, NULL, store, name)) < 0) {
 		result_error(res);
 		*out = res;
 		return error;

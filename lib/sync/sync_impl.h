@@ -20,9 +20,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "accord/error.h"
 #include "accord/sync.h"
 
 #include "alloc.h"
+
+/* 0 if `opts` is of this library's version (or NULL), else ACCORD_EINVALID: never misread. */
+static inline int accord_sync_options_check(const accord_sync_options *opts)
+{
+	if (opts && opts->version != ACCORD_SYNC_OPTIONS_VERSION)
+		return accord_error_set(ACCORD_EINVALID, "accord_sync_options version %u (want %u)",
+					opts->version, ACCORD_SYNC_OPTIONS_VERSION);
+	return 0;
+}
 
 /* True if the first `n` bytes of `s` are lowercase hex (what follows does not matter). */
 static inline int hex_span(const char *s, size_t n)

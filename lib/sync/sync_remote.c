@@ -219,7 +219,7 @@ int accord_sync_clone(char *out_id, accord_sync_result **out_res, const char *ur
 	char **bad = NULL, *abs_url = NULL, *seenfile = NULL;
 	int created = 0, error;
 
-	if ((error = clone_dir(dir, &created)) < 0)
+	if ((error = accord_sync_options_check(opts)) < 0 || (error = clone_dir(dir, &created)) < 0)
 		return error;
 	scratch = accord_xcalloc(1, sizeof(*scratch));
 	/* A local path is kept absolute, so the remote works from anywhere. */

@@ -146,6 +146,13 @@ static int clear_quarantine(accord_store *store, const char *prefix)
 	return error;
 }
 
+/* Options of another version than this library's: refused, never misread. */
+static int options_version(unsigned int version)
+{
+	return accord_error_set(ACCORD_EINVALID, "accord_transport_options version %u (want %u)",
+				version, ACCORD_TRANSPORT_OPTIONS_VERSION);
+}
+
 int accord_transport_fetch(accord_store *store, const char *label, const char *remote,
 			   const char *quarantine, const accord_transport_options *opts)
 {
@@ -157,6 +164,8 @@ int accord_transport_fetch(accord_store *store, const char *label, const char *r
 
 	if (!opts)
 		opts = &none;
+	if (opts->version != ACCORD_TRANSPORT_OPTIONS_VERSION)
+		return options_version(opts->version);
 	if ((error = clear_quarantine(store, quarantine)) < 0)
 		return error;
 	accord_buf_printf(&spec, "+%s*:%s*", ACCORD_REF_PREFIX, quarantine);
@@ -272,6 +281,11 @@ int accord_transport_push(accord_store *store, const char *label, const char *re
 		accord_oom();
 	if (!opts)
 		opts = &none;
+	if (opts->version != ACCORD_TRANSPORT_OPTIONS_VERSION) {
+		free(args);
+		free(owned);
+		return options_version(opts->version);
+	}
 	args[n++] = "push";
 	args[n++] = "--porcelain";
 	args[n++] = "--atomic";
