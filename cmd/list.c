@@ -115,6 +115,76 @@ static int gather_across(list_row **rows, size_t *count, size_t *total, accord_c
 	return 0;
 }
 
+/* 0 when `status` is one list knows, else the usage error (said). */
+static int check_status(accord_ctx *ctx, const char *status)
+{
+	static const char *const valid[] = { "investigating", "identified", "mitigated", "resolved",
+					     "closed",	      "waiting",    "open" };
+	size_t i;
+
+	for (i = 0; i < sizeof(valid) / sizeof(*valid); i++)
+		if (!strcmp(status, valid[i]))
+			return 0;
+	return cmd_usage_error(
+		ctx,
+		"unknown status '%s' (known: investigating, identified, mitigated, resolved, closed, waiting, open)",
+		status);
+}
+
+/* The --json object of a row. */
+static cJSON *row_json(const list_row *lr)
+{
+	const accord_incident_summary *r = &lr->s;
+	cJSON *o = cJSON_CreateObject();
+	char t[ACCORD_TIME_LEN];
+
+	accord_time_format(t, r->opened_at);
+	if (lr->ledger)
+		cJSON_AddStringToObject(o, "ledger", lr->ledger);
+	cJSON_AddStringToObject(o, "id", lr->sid);
+	cJSON_AddStringToObject(o, "full_id", r->id);
+	cJSON_AddStringToObject(o, "title", r->title);
+	cJSON_AddNumberToObject(o, "severity", (double)r->severity);
+	cJSON_AddStringToObject(o, "service", r->service);
+	cJSON_AddStringToObject(o, "status", r->status);
+	cJSON_AddStringToObject(o, "opened_at", t);
+	accord_time_format(t, r->started_at);
+	cJSON_AddStringToObject(o, "started_at", t);
+	cJSON_AddNumberToObject(o, "customer_minutes",
+				accord_customer_minutes(r->customer_seconds));
+	cJSON_AddBoolToObject(o, "customer_minutes_running", r->customer_running);
+	/* each provider's computed clocks and their verdicts (docs/metrics.md, "Clocks") */
+	if (lr->clocks)
+		cJSON_AddItemToObject(o, "clocks", cJSON_Duplicate(lr->clocks, 1));
+	else
+		cJSON_AddNullToObject(o, "clocks");
+	return o;
+}
+
+/* Print a row as a line of the table, after the table's header when `header`. */
+static void print_row(const list_row *lr, int header, int across, size_t ledger_w)
+{
+	const accord_incident_summary *r = &lr->s;
+	const char *sid = lr->sid;
+	char t[ACCORD_TIME_LEN], rel[32], opened[64];
+
+	accord_time_format(t, r->opened_at);
+	cmd_reltime(rel, sizeof(rel), r->opened_at);
+	snprintf(opened, sizeof(opened), "%.10s %.5s (%s)", t, t + 11, rel);
+	if (header) {
+		printf("%s", cmd_sgr(SGR_BOLD));
+		if (across)
+			printf("%-*s  ", (int)ledger_w, "LEDGER");
+		printf("%-*s  %-13s  %-4s  %-16s  %-27s  %s%s\n", (int)strlen(sid), "ID", "STATUS",
+		       "SEV", "SERVICE", "OPENED", "TITLE", cmd_sgr(SGR_RESET));
+	}
+	if (across)
+		printf("%-*s  ", (int)ledger_w, cmd_esc(lr->ledger, 0));
+	printf("%s  %s%-13s%s  SEV%-1lld  %-16.16s  %-27s  %s\n", sid, cmd_status_color(r->status),
+	       cmd_esc(r->status, 0), cmd_sgr(SGR_RESET), (long long)r->severity,
+	       cmd_esc(r->service, 0), opened, cmd_esc(r->title, 0));
+}
+
 int cmd_list(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -126,8 +196,6 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *const valid[] = { "investigating", "identified", "mitigated", "resolved",
-					     "closed",	      "waiting",    "open" };
 	const char *status = NULL;
 	list_row *rows = NULL;
 	int64_t limit = 100;
@@ -162,16 +230,8 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error(ctx, "--json and --quiet exclude each other");
 	if (limit_given && limit == 0)
 		return cmd_usage_error(ctx, "--limit and --all exclude each other");
-	if (status) {
-		for (i = 0; i < sizeof(valid) / sizeof(*valid); i++)
-			if (!strcmp(status, valid[i]))
-				break;
-		if (i == sizeof(valid) / sizeof(*valid))
-			return cmd_usage_error(
-				ctx,
-				"unknown status '%s' (known: investigating, identified, mitigated, resolved, closed, waiting, open)",
-				status);
-	}
+	if (status && (error = check_status(ctx, status)))
+		return error;
 	across = CMD_LEDGER_PICKED(&pick);
 	if (across)
 		error = gather_across(&rows, &count, &total, ctx, &pick, status, &failed_ledgers,
@@ -189,59 +249,16 @@ int cmd_list(accord_ctx *ctx, int argc, char **argv)
 		arr = cJSON_CreateArray();
 	for (i = start; i < count; i++) {
 		const list_row *lr = &rows[i];
-		const accord_incident_summary *r = &lr->s;
-		const char *sid = lr->sid;
-		char t[ACCORD_TIME_LEN];
 
-		accord_time_format(t, r->opened_at);
 		if (quiet) {
 			if (lr->ledger)
-				printf("%s\t%s\n", cmd_esc(lr->ledger, 0), sid);
+				printf("%s\t%s\n", cmd_esc(lr->ledger, 0), lr->sid);
 			else
-				printf("%s\n", sid);
-		} else if (json) {
-			cJSON *o = cJSON_CreateObject();
-
-			if (lr->ledger)
-				cJSON_AddStringToObject(o, "ledger", lr->ledger);
-			cJSON_AddStringToObject(o, "id", sid);
-			cJSON_AddStringToObject(o, "full_id", r->id);
-			cJSON_AddStringToObject(o, "title", r->title);
-			cJSON_AddNumberToObject(o, "severity", (double)r->severity);
-			cJSON_AddStringToObject(o, "service", r->service);
-			cJSON_AddStringToObject(o, "status", r->status);
-			cJSON_AddStringToObject(o, "opened_at", t);
-			accord_time_format(t, r->started_at);
-			cJSON_AddStringToObject(o, "started_at", t);
-			cJSON_AddNumberToObject(o, "customer_minutes",
-						accord_customer_minutes(r->customer_seconds));
-			cJSON_AddBoolToObject(o, "customer_minutes_running", r->customer_running);
-			/* each provider's computed clocks and their verdicts (docs/metrics.md, "Clocks") */
-			if (lr->clocks)
-				cJSON_AddItemToObject(o, "clocks", cJSON_Duplicate(lr->clocks, 1));
-			else
-				cJSON_AddNullToObject(o, "clocks");
-			cJSON_AddItemToArray(arr, o);
-		} else {
-			char rel[32], opened[64];
-
-			cmd_reltime(rel, sizeof(rel), r->opened_at);
-			snprintf(opened, sizeof(opened), "%.10s %.5s (%s)", t, t + 11, rel);
-			if (i == start) {
-				printf("%s", cmd_sgr(SGR_BOLD));
-				if (across)
-					printf("%-*s  ", (int)ledger_w, "LEDGER");
-				printf("%-*s  %-13s  %-4s  %-16s  %-27s  %s%s\n", (int)strlen(sid),
-				       "ID", "STATUS", "SEV", "SERVICE", "OPENED", "TITLE",
-				       cmd_sgr(SGR_RESET));
-			}
-			if (across)
-				printf("%-*s  ", (int)ledger_w, cmd_esc(lr->ledger, 0));
-			printf("%s  %s%-13s%s  SEV%-1lld  %-16.16s  %-27s  %s\n", sid,
-			       cmd_status_color(r->status), cmd_esc(r->status, 0),
-			       cmd_sgr(SGR_RESET), (long long)r->severity, cmd_esc(r->service, 0),
-			       opened, cmd_esc(r->title, 0));
-		}
+				printf("%s\n", lr->sid);
+		} else if (json)
+			cJSON_AddItemToArray(arr, row_json(lr));
+		else
+			print_row(lr, i == start, across, ledger_w);
 	}
 	for (i = 0; i < count; i++) {
 		free(rows[i].ledger);
