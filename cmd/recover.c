@@ -72,6 +72,72 @@ static cJSON *remap_body(const cJSON *body, const accord_idmap *renamed)
 	return copy;
 }
 
+/*
+ * Check that the key of this key home may recover `old`'s work: an active
+ * member of the same party, not `old` itself. Sets *nowp to its member.
+ * Returns 0, or the exit code (the message said).
+ */
+static int check_keys(const accord_member **nowp, accord_ctx *ctx, const accord_member *old)
+{
+	const accord_member *now;
+
+	*nowp = now = accord_parties_member(accord_ledger_parties(ctx->ledger), ctx->key->pub.id);
+	if (!now || now->revoked)
+		return cmd_failf(
+			ACCORD_EXIT_FAIL,
+			"your key %s is not an active member here; have an admin of your party add it (accord member add)",
+			ctx->key->pub.id);
+	if (now == old)
+		return cmd_failf(
+			ACCORD_EXIT_FAIL,
+			"key %s is the key of this key home: recover with a new key (accord key new, then accord member add by an admin)",
+			old->key.id);
+	if (now->party != old->party)
+		return cmd_failf(
+			ACCORD_EXIT_FAIL,
+			"key %s belongs to party %s, yours to %s: a party recovers only its own members' work",
+			old->key.id, accord_ledger_parties(ctx->ledger)->parties[old->party].name,
+			accord_ledger_parties(ctx->ledger)->parties[now->party].name);
+	return 0;
+}
+
+/* Say that entry `e` is not re-recorded, and why: into `skip` with --json, else on stdout. */
+static void say_skipped(cJSON *skip, const accord_entry *e, const char *why)
+{
+	if (skip) {
+		cJSON *x = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(x, "old", e->id);
+		cJSON_AddStringToObject(x, "type", e->type);
+		cJSON_AddStringToObject(x, "reason", why);
+		cJSON_AddItemToArray(skip, x);
+	} else {
+		printf("skipped  %.12s %-13s %s\n", e->id, cmd_esc(e->type, 0), cmd_esc(why, 0));
+	}
+}
+
+/*
+ * Say that entry `e` is re-recorded as `id` (NULL in a dry run): into `rec`
+ * with --json, else on stdout.
+ */
+static void say_recorded(cJSON *rec, const accord_entry *e, const char *id)
+{
+	if (rec) {
+		cJSON *x = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(x, "old", e->id);
+		if (!id)
+			cJSON_AddNullToObject(x, "new");
+		else
+			cJSON_AddStringToObject(x, "new", id);
+		cJSON_AddStringToObject(x, "type", e->type);
+		cJSON_AddItemToArray(rec, x);
+	} else {
+		printf("%s %.12s %-13s -> %.12s\n", !id ? "would re-record" : "recorded", e->id,
+		       e->type, !id ? "(dry run)" : id);
+	}
+}
+
 int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -107,23 +173,8 @@ int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 		return error;
 	if (!(old = find_old_key(ctx, from)))
 		return ACCORD_EXIT_FAIL;
-	now = accord_parties_member(accord_ledger_parties(ctx->ledger), ctx->key->pub.id);
-	if (!now || now->revoked)
-		return cmd_failf(
-			ACCORD_EXIT_FAIL,
-			"your key %s is not an active member here; have an admin of your party add it (accord member add)",
-			ctx->key->pub.id);
-	if (now == old)
-		return cmd_failf(
-			ACCORD_EXIT_FAIL,
-			"key %s is the key of this key home: recover with a new key (accord key new, then accord member add by an admin)",
-			old->key.id);
-	if (now->party != old->party)
-		return cmd_failf(
-			ACCORD_EXIT_FAIL,
-			"key %s belongs to party %s, yours to %s: a party recovers only its own members' work",
-			old->key.id, accord_ledger_parties(ctx->ledger)->parties[old->party].name,
-			accord_ledger_parties(ctx->ledger)->parties[now->party].name);
+	if ((error = check_keys(&now, ctx, old)) != 0)
+		return error;
 	if ((error = accord_ledger_excluded(&list, &n, ctx->ledger, old->key.id, with_evidence)) <
 	    0)
 		return cmd_fail(error);
@@ -146,17 +197,7 @@ int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 			incident = accord_idmap_get(&renamed, incident);
 		if (why) {
 			skipped++;
-			if (json) {
-				cJSON *x = cJSON_CreateObject();
-
-				cJSON_AddStringToObject(x, "old", e->id);
-				cJSON_AddStringToObject(x, "type", e->type);
-				cJSON_AddStringToObject(x, "reason", why);
-				cJSON_AddItemToArray(skip, x);
-			} else {
-				printf("skipped  %.12s %-13s %s\n", e->id, cmd_esc(e->type, 0),
-				       cmd_esc(why, 0));
-			}
+			say_skipped(skip, e, why);
 			continue;
 		}
 		body = remap_body(e->body, &renamed);
@@ -177,20 +218,7 @@ int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 		}
 		cJSON_Delete(body);
 		done++;
-		if (json) {
-			cJSON *x = cJSON_CreateObject();
-
-			cJSON_AddStringToObject(x, "old", e->id);
-			if (dry)
-				cJSON_AddNullToObject(x, "new");
-			else
-				cJSON_AddStringToObject(x, "new", id);
-			cJSON_AddStringToObject(x, "type", e->type);
-			cJSON_AddItemToArray(rec, x);
-		} else {
-			printf("%s %.12s %-13s -> %.12s\n", dry ? "would re-record" : "recorded",
-			       e->id, e->type, dry ? "(dry run)" : id);
-		}
+		say_recorded(rec, e, dry ? NULL : id);
 	}
 	if (json) {
 		cmd_print_json(doc);
