@@ -63,6 +63,108 @@ static void amend_summary(accord_buf *out, const accord_entry *e)
 		accord_buf_printf(out, ": %s", s);
 }
 
+/* A status entry: the status, whose clock a pause leaves running, its note. */
+static void status_summary(accord_buf *out, const accord_entry *e)
+{
+	const char *s;
+
+	accord_buf_puts(out, accord_entry_str(e, "status"));
+	/* a pause says whose clock it leaves running: the point of the argument */
+	if ((s = accord_entry_str(e, "on")))
+		accord_buf_printf(out, " on %s", s);
+	if ((s = accord_entry_str(e, "note")))
+		accord_buf_printf(out, ": %s", s);
+}
+
+/* An impact entry: how many customers, from when to when. */
+static void impact_summary(accord_buf *out, const accord_entry *e)
+{
+	long long n = (long long)accord_entry_int(e, "customers", 0);
+	const char *s;
+
+	accord_buf_printf(out, "%lld %s from %s", n, accord_plural(n, "customer", "customers"),
+			  accord_entry_str(e, "start"));
+	if ((s = accord_entry_str(e, "end")))
+		accord_buf_printf(out, " to %s", s);
+}
+
+/* An sla entry: its name, target and actual durations. */
+static void sla_summary(accord_buf *out, const accord_entry *e)
+{
+	char t[32], a[32];
+
+	accord_duration_format(t, sizeof(t), accord_entry_int(e, "target_s", 0));
+	accord_duration_format(a, sizeof(a), accord_entry_int(e, "actual_s", 0));
+	accord_buf_printf(out, "%s: target %s, actual %s", accord_entry_str(e, "name"), t, a);
+}
+
+/* A feedback entry: the score, the minutes lost, the comment. */
+static void feedback_summary(accord_buf *out, const accord_entry *e)
+{
+	const char *s;
+
+	accord_buf_printf(out, "score %lld/5", (long long)accord_entry_int(e, "score", 0));
+	long long lost = (long long)accord_entry_int(e, "lost_minutes", -1);
+
+	if (lost >= 0)
+		accord_buf_printf(out, ", %lld %s lost", lost,
+				  accord_plural(lost, "minute", "minutes"));
+	if ((s = accord_entry_str(e, "comment")))
+		accord_buf_printf(out, ": %s", s);
+}
+
+/* A dispute entry: the entry whose time it disputes, by when it existed, the evidence. */
+static void dispute_summary(accord_buf *out, const accord_entry *e)
+{
+	accord_buf_printf(out, "disputes the time of %.12s: it existed by %s%s%.12s%s: %s",
+			  accord_entry_str(e, "entry"), accord_entry_str(e, "at"),
+			  accord_entry_str(e, "evidence") ? " (evidence " : "",
+			  accord_entry_str(e, "evidence") ? accord_entry_str(e, "evidence") : "",
+			  accord_entry_str(e, "evidence") ? ")" : "",
+			  accord_entry_str(e, "reason"));
+}
+
+/* An agreement proposal: its party and its three targets. */
+static void agreement_summary(accord_buf *out, const accord_entry *e)
+{
+	char d[3][32];
+
+	accord_duration_format(d[0], sizeof(d[0]), accord_entry_int(e, "acknowledge_s", 0));
+	accord_duration_format(d[1], sizeof(d[1]), accord_entry_int(e, "mitigate_s", 0));
+	accord_duration_format(d[2], sizeof(d[2]), accord_entry_int(e, "restore_s", 0));
+	accord_buf_printf(
+		out, "proposes agreement %.12s with %s: acknowledge %s, mitigate %s, restore %s",
+		e->id, accord_entry_str(e, "with"), d[0], d[1], d[2]);
+}
+
+/* A checkpoint: how many feed heads it witnessed, after syncing with which remote. */
+static void checkpoint_summary(accord_buf *out, const accord_entry *e)
+{
+	const cJSON *heads = cJSON_GetObjectItemCaseSensitive(e->body, "heads");
+	const char *remote = accord_entry_str(e, "remote");
+	int n = cJSON_GetArraySize(heads);
+
+	accord_buf_printf(out, "witnessed %d feed %s%s%s", n, accord_plural(n, "head", "heads"),
+			  remote ? " after syncing with " : "", remote ? remote : "");
+}
+
+/* An action entry: its number, state, owner, link, due date and note. */
+static void action_summary(accord_buf *out, const accord_entry *e)
+{
+	const char *s, *sep = " ";
+
+	accord_buf_printf(out, "action %lld: %s", (long long)accord_entry_int(e, "action", 0),
+			  accord_entry_str(e, "state"));
+	if ((s = accord_entry_str(e, "owner")))
+		accord_buf_printf(out, "%sowner %s", sep, s), sep = ", ";
+	if ((s = accord_entry_str(e, "link")))
+		accord_buf_printf(out, "%slink %s", sep, s), sep = ", ";
+	if ((s = accord_entry_str(e, "due")))
+		accord_buf_printf(out, "%sdue %s", sep, s);
+	if ((s = accord_entry_str(e, "note")))
+		accord_buf_printf(out, ": %s", s);
+}
+
 /* One line saying what an entry did, for log and the timeline. */
 void cmd_entry_summary(accord_buf *out, const accord_entry *e)
 {
@@ -76,36 +178,13 @@ void cmd_entry_summary(accord_buf *out, const accord_entry *e)
 	} else if (!strcmp(e->type, "note")) {
 		accord_buf_puts(out, accord_entry_str(e, "text"));
 	} else if (!strcmp(e->type, "status")) {
-		accord_buf_puts(out, accord_entry_str(e, "status"));
-		/* a pause says whose clock it leaves running: the point of the argument */
-		if ((s = accord_entry_str(e, "on")))
-			accord_buf_printf(out, " on %s", s);
-		if ((s = accord_entry_str(e, "note")))
-			accord_buf_printf(out, ": %s", s);
+		status_summary(out, e);
 	} else if (!strcmp(e->type, "impact")) {
-		long long n = (long long)accord_entry_int(e, "customers", 0);
-
-		accord_buf_printf(out, "%lld %s from %s", n,
-				  accord_plural(n, "customer", "customers"),
-				  accord_entry_str(e, "start"));
-		if ((s = accord_entry_str(e, "end")))
-			accord_buf_printf(out, " to %s", s);
+		impact_summary(out, e);
 	} else if (!strcmp(e->type, "sla")) {
-		char t[32], a[32];
-
-		accord_duration_format(t, sizeof(t), accord_entry_int(e, "target_s", 0));
-		accord_duration_format(a, sizeof(a), accord_entry_int(e, "actual_s", 0));
-		accord_buf_printf(out, "%s: target %s, actual %s", accord_entry_str(e, "name"), t,
-				  a);
+		sla_summary(out, e);
 	} else if (!strcmp(e->type, "feedback")) {
-		accord_buf_printf(out, "score %lld/5", (long long)accord_entry_int(e, "score", 0));
-		long long lost = (long long)accord_entry_int(e, "lost_minutes", -1);
-
-		if (lost >= 0)
-			accord_buf_printf(out, ", %lld %s lost", lost,
-					  accord_plural(lost, "minute", "minutes"));
-		if ((s = accord_entry_str(e, "comment")))
-			accord_buf_printf(out, ": %s", s);
+		feedback_summary(out, e);
 	} else if (!strcmp(e->type, "genesis")) {
 		accord_buf_printf(out, "ledger founded by party %s%s", accord_entry_str(e, "party"),
 				  accord_entry_str(e, "key_type") ? ", with a hardware key" : "");
@@ -141,12 +220,7 @@ void cmd_entry_summary(accord_buf *out, const accord_entry *e)
 		accord_buf_printf(out, "retracts %.12s: %s", accord_entry_str(e, "entry"),
 				  accord_entry_str(e, "reason"));
 	} else if (!strcmp(e->type, "dispute")) {
-		accord_buf_printf(
-			out, "disputes the time of %.12s: it existed by %s%s%.12s%s: %s",
-			accord_entry_str(e, "entry"), accord_entry_str(e, "at"),
-			accord_entry_str(e, "evidence") ? " (evidence " : "",
-			accord_entry_str(e, "evidence") ? accord_entry_str(e, "evidence") : "",
-			accord_entry_str(e, "evidence") ? ")" : "", accord_entry_str(e, "reason"));
+		dispute_summary(out, e);
 	} else if (!strcmp(e->type, "void")) {
 		accord_buf_printf(out, "proposes void %.12s: %s", e->id,
 				  accord_entry_str(e, "reason"));
@@ -154,38 +228,11 @@ void cmd_entry_summary(accord_buf *out, const accord_entry *e)
 		accord_buf_printf(out, "proposes duplicate %.12s of %.12s", e->id,
 				  accord_entry_str(e, "of"));
 	} else if (!strcmp(e->type, "agreement")) {
-		char d[3][32];
-
-		accord_duration_format(d[0], sizeof(d[0]), accord_entry_int(e, "acknowledge_s", 0));
-		accord_duration_format(d[1], sizeof(d[1]), accord_entry_int(e, "mitigate_s", 0));
-		accord_duration_format(d[2], sizeof(d[2]), accord_entry_int(e, "restore_s", 0));
-		accord_buf_printf(
-			out,
-			"proposes agreement %.12s with %s: acknowledge %s, mitigate %s, restore %s",
-			e->id, accord_entry_str(e, "with"), d[0], d[1], d[2]);
+		agreement_summary(out, e);
 	} else if (!strcmp(e->type, "checkpoint")) {
-		const cJSON *heads = cJSON_GetObjectItemCaseSensitive(e->body, "heads");
-		const char *remote = accord_entry_str(e, "remote");
-
-		int n = cJSON_GetArraySize(heads);
-
-		accord_buf_printf(out, "witnessed %d feed %s%s%s", n,
-				  accord_plural(n, "head", "heads"),
-				  remote ? " after syncing with " : "", remote ? remote : "");
+		checkpoint_summary(out, e);
 	} else if (!strcmp(e->type, "action")) {
-		const char *sep = " ";
-
-		accord_buf_printf(out, "action %lld: %s",
-				  (long long)accord_entry_int(e, "action", 0),
-				  accord_entry_str(e, "state"));
-		if ((s = accord_entry_str(e, "owner")))
-			accord_buf_printf(out, "%sowner %s", sep, s), sep = ", ";
-		if ((s = accord_entry_str(e, "link")))
-			accord_buf_printf(out, "%slink %s", sep, s), sep = ", ";
-		if ((s = accord_entry_str(e, "due")))
-			accord_buf_printf(out, "%sdue %s", sep, s);
-		if ((s = accord_entry_str(e, "note")))
-			accord_buf_printf(out, ": %s", s);
+		action_summary(out, e);
 	} else if (!e->known) {
 		/* verified and counted, but written by a newer accord: its body is not ours to read */
 		accord_buf_printf(out, "needs a newer accord (type %s)", e->type);
