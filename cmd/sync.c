@@ -447,6 +447,78 @@ static void by_incident_dispose(by_incident *b)
 	accord_idmap_dispose(&b->lists);
 }
 
+/*
+ * Print, without --json, what arrived (`a`) and the incidents and disputes
+ * among it; across ledgers the counts go on `line` instead. Frees
+ * `incidents` and `disputes`.
+ */
+static void print_arrivals(accord_buf *line, accord_ctx *ctx, const arrivals *a, cJSON *incidents,
+			   cJSON *disputes)
+{
+	accord_buf said = ACCORD_BUF_INIT;
+	size_t i;
+
+	arrivals_text(&said, a);
+	/* across ledgers, one line per ledger: what arrived goes on it */
+	if (said.size && ctx->label)
+		accord_buf_printf(line, "; arrived: %s", said.ptr);
+	else if (said.size)
+		printf("arrived: %s\n", said.ptr);
+	for (i = 0; !ctx->label && i < (size_t)cJSON_GetArraySize(incidents); i++) {
+		const cJSON *o = cJSON_GetArrayItem(incidents, (int)i);
+		char sid[ACCORD_ID_HEXLEN + 1];
+
+		cmd_short_id(sid, sizeof(sid), ctx, accord_json_str(o, "id"));
+		printf("  new incident %s SEV%d: %s\n", sid,
+		       (int)cJSON_GetObjectItemCaseSensitive(o, "severity")->valuedouble,
+		       cmd_esc(accord_json_str(o, "title"), 0));
+	}
+	/* a dispute is an argument about a clock: named, not only counted */
+	for (i = 0; !ctx->label && i < (size_t)cJSON_GetArraySize(disputes); i++) {
+		const cJSON *o = cJSON_GetArrayItem(disputes, (int)i);
+		char sid[ACCORD_ID_HEXLEN + 1];
+
+		cmd_short_id(sid, sizeof(sid), ctx, accord_json_str(o, "incident"));
+		printf("  dispute %.12s of incident %s: %s disputes %s's time of %s %.12s, signed %s, says %s: %s\n",
+		       accord_json_str(o, "id"), sid, cmd_esc(accord_json_str(o, "by"), 0),
+		       cmd_esc(accord_json_str(o, "event_by") ? accord_json_str(o, "event_by")
+							      : "?",
+			       0),
+		       cmd_esc(accord_json_str(o, "event_type"), 0), accord_json_str(o, "event"),
+		       accord_json_str(o, "claimed_at"), accord_json_str(o, "at"),
+		       cmd_esc(accord_json_str(o, "reason"), 0));
+	}
+	cJSON_Delete(incidents);
+	cJSON_Delete(disputes);
+	accord_buf_dispose(&said);
+}
+
+/*
+ * The `count` conflict `lines` into the JSON array `arr`, or printed when
+ * it is NULL; frees them.
+ */
+static void say_conflicts(accord_ctx *ctx, cJSON *arr, char **lines, size_t count)
+{
+	size_t i;
+
+	/* across ledgers, the ledger's name says which one the conflict is in */
+	if (!arr && count > 1)
+		printf("%s%s%zu conflicts:\n", ctx->label ? cmd_esc(ctx->label, 0) : "",
+		       ctx->label ? ": " : "", count);
+	for (i = 0; i < count; i++) {
+		if (arr)
+			cJSON_AddItemToArray(arr, cJSON_CreateString(lines[i]));
+		else if (count == 1)
+			printf("%s%s1 conflict: %s\n", ctx->label ? cmd_esc(ctx->label, 0) : "",
+			       ctx->label ? ": " : "", cmd_esc(lines[i], 0));
+		else
+			printf("  %s\n", cmd_esc(lines[i], 0));
+	}
+	for (i = 0; i < count; i++)
+		free(lines[i]);
+	free(lines);
+}
+
 static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, size_t n, cJSON *doc,
 			   accord_buf *line)
 {
@@ -455,7 +527,6 @@ static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, siz
 	arrivals a = { 0 };
 	cJSON *incidents = cJSON_CreateArray(), *disputes = cJSON_CreateArray();
 	cJSON *arr = doc ? cJSON_GetObjectItemCaseSensitive(doc, "conflicts") : NULL;
-	accord_buf said = ACCORD_BUF_INIT;
 	char **lines = NULL;
 	size_t count = 0, i;
 	int error = 0;
@@ -518,57 +589,9 @@ static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, siz
 	if (doc) {
 		cJSON_AddItemToObject(doc, "arrived", arrivals_json(&a, incidents, disputes));
 	} else {
-		arrivals_text(&said, &a);
-		/* across ledgers, one line per ledger: what arrived goes on it */
-		if (said.size && ctx->label)
-			accord_buf_printf(line, "; arrived: %s", said.ptr);
-		else if (said.size)
-			printf("arrived: %s\n", said.ptr);
-		for (i = 0; !ctx->label && i < (size_t)cJSON_GetArraySize(incidents); i++) {
-			const cJSON *o = cJSON_GetArrayItem(incidents, (int)i);
-			char sid[ACCORD_ID_HEXLEN + 1];
-
-			cmd_short_id(sid, sizeof(sid), ctx, accord_json_str(o, "id"));
-			printf("  new incident %s SEV%d: %s\n", sid,
-			       (int)cJSON_GetObjectItemCaseSensitive(o, "severity")->valuedouble,
-			       cmd_esc(accord_json_str(o, "title"), 0));
-		}
-		/* a dispute is an argument about a clock: named, not only counted */
-		for (i = 0; !ctx->label && i < (size_t)cJSON_GetArraySize(disputes); i++) {
-			const cJSON *o = cJSON_GetArrayItem(disputes, (int)i);
-			char sid[ACCORD_ID_HEXLEN + 1];
-
-			cmd_short_id(sid, sizeof(sid), ctx, accord_json_str(o, "incident"));
-			printf("  dispute %.12s of incident %s: %s disputes %s's time of %s %.12s, signed %s, says %s: %s\n",
-			       accord_json_str(o, "id"), sid, cmd_esc(accord_json_str(o, "by"), 0),
-			       cmd_esc(accord_json_str(o, "event_by")
-					       ? accord_json_str(o, "event_by")
-					       : "?",
-				       0),
-			       cmd_esc(accord_json_str(o, "event_type"), 0),
-			       accord_json_str(o, "event"), accord_json_str(o, "claimed_at"),
-			       accord_json_str(o, "at"), cmd_esc(accord_json_str(o, "reason"), 0));
-		}
-		cJSON_Delete(incidents);
-		cJSON_Delete(disputes);
+		print_arrivals(line, ctx, &a, incidents, disputes);
 	}
-	accord_buf_dispose(&said);
-	/* across ledgers, the ledger's name says which one the conflict is in */
-	if (!arr && count > 1)
-		printf("%s%s%zu conflicts:\n", ctx->label ? cmd_esc(ctx->label, 0) : "",
-		       ctx->label ? ": " : "", count);
-	for (i = 0; i < count; i++) {
-		if (arr)
-			cJSON_AddItemToArray(arr, cJSON_CreateString(lines[i]));
-		else if (count == 1)
-			printf("%s%s1 conflict: %s\n", ctx->label ? cmd_esc(ctx->label, 0) : "",
-			       ctx->label ? ": " : "", cmd_esc(lines[i], 0));
-		else
-			printf("  %s\n", cmd_esc(lines[i], 0));
-	}
-	for (i = 0; i < count; i++)
-		free(lines[i]);
-	free(lines);
+	say_conflicts(ctx, arr, lines, count);
 	if (error < 0)
 		return cmd_fail(error);
 	notify(ctx, all, n, doc);
