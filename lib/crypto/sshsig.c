@@ -336,18 +336,82 @@ static int is_sk_sshsig(const accord_buf *blob);
 static int verify_sk_as_pubkey(accord_pubkey *signer, const accord_buf *blob, const char *namespace,
 			       const void *msg, size_t len);
 
+/* The SSHSIG fields, each pointing into the decoded blob. */
+typedef struct {
+	const unsigned char *pub, *ns, *reserved, *alg, *sig;
+	size_t pub_len, ns_len, reserved_len, alg_len, sig_len;
+} sshsig_fields;
+
+/*
+ * The fields of the (ssh-ed25519) SSHSIG in `blob`, and the signature type
+ * and bytes of its signature field; each error names the field at fault.
+ */
+static int read_ed25519_sshsig(sshsig_fields *f, const unsigned char **sigtype, size_t *sigtype_len,
+			       const unsigned char **sig, size_t *sig_len, const accord_buf *blob)
+{
+	const unsigned char *magic;
+	struct reader r = { (const unsigned char *)blob->ptr, blob->size }, sr;
+	uint32_t version;
+
+	if (read_bytes(&r, &magic, SSHSIG_MAGIC_LEN) < 0 ||
+	    memcmp(magic, SSHSIG_MAGIC, SSHSIG_MAGIC_LEN) != 0)
+		return malformed("missing SSHSIG magic");
+	if (read_u32(&r, &version) < 0)
+		return malformed("truncated version");
+	if (version != SSHSIG_VERSION)
+		return accord_error_set(ACCORD_EINVALID, "unsupported SSH signature version %u",
+					version);
+	if (read_string(&r, &f->pub, &f->pub_len) < 0)
+		return malformed("public key field is truncated or overlong");
+	if (read_string(&r, &f->ns, &f->ns_len) < 0)
+		return malformed("namespace field is truncated or overlong");
+	if (read_string(&r, &f->reserved, &f->reserved_len) < 0)
+		return malformed("reserved field is truncated or overlong");
+	if (read_string(&r, &f->alg, &f->alg_len) < 0)
+		return malformed("hash algorithm field is truncated or overlong");
+	if (read_string(&r, &f->sig, &f->sig_len) < 0)
+		return malformed("signature field is truncated or overlong");
+	if (r.left != 0)
+		return malformed("trailing bytes after the signature");
+	sr.p = f->sig;
+	sr.left = f->sig_len;
+	if (read_string(&sr, sigtype, sigtype_len) < 0 || read_string(&sr, sig, sig_len) < 0)
+		return malformed("signature blob is truncated or overlong");
+	if (sr.left != 0)
+		return malformed("trailing bytes in the signature blob");
+	return 0;
+}
+
+/* `msg` hashed with the SSHSIG hash algorithm `alg` (sha512 or sha256), and its name. */
+static int hash_message(unsigned char *hash, size_t *hash_len, const char **hash_name,
+			const unsigned char *alg, size_t alg_len, const void *msg, size_t len)
+{
+	if (bytes_eq(alg, alg_len, "sha512")) {
+		*hash_name = "sha512";
+		crypto_hash_sha512(hash, msg, len);
+		*hash_len = crypto_hash_sha512_BYTES;
+	} else if (bytes_eq(alg, alg_len, "sha256")) {
+		*hash_name = "sha256";
+		crypto_hash_sha256(hash, msg, len);
+		*hash_len = crypto_hash_sha256_BYTES;
+	} else {
+		return accord_error_set(ACCORD_EINVALID,
+					"SSH signature uses an unsupported hash algorithm");
+	}
+	return 0;
+}
+
 int accord_sshsig_verify(accord_pubkey *signer, const char *armor, size_t armor_len,
 			 const char *namespace, const void *msg, size_t len)
 {
 	accord_buf blob = ACCORD_BUF_INIT, tbs = ACCORD_BUF_INIT;
-	const unsigned char *magic, *pubblob, *ns, *reserved, *alg, *sigblob, *sigtype, *sig;
-	size_t pubblob_len, ns_len, reserved_len, alg_len, sigblob_len, sigtype_len, sig_len;
+	const unsigned char *sigtype, *sig;
+	size_t sigtype_len, sig_len;
 	unsigned char hash[crypto_hash_sha512_BYTES];
-	size_t hash_len;
-	const char *hash_name;
+	size_t hash_len = 0;
+	const char *hash_name = NULL;
 	accord_pubkey pub;
-	struct reader r, sr;
-	uint32_t version;
+	sshsig_fields f;
 	int rc;
 
 	__atomic_add_fetch(&verify_count, 1, __ATOMIC_RELAXED);
@@ -359,59 +423,9 @@ int accord_sshsig_verify(accord_pubkey *signer, const char *armor, size_t armor_
 		rc = verify_sk_as_pubkey(signer, &blob, namespace, msg, len);
 		goto done;
 	}
-
-	r.p = (const unsigned char *)blob.ptr;
-	r.left = blob.size;
-	if (read_bytes(&r, &magic, SSHSIG_MAGIC_LEN) < 0 ||
-	    memcmp(magic, SSHSIG_MAGIC, SSHSIG_MAGIC_LEN) != 0) {
-		rc = malformed("missing SSHSIG magic");
+	if ((rc = read_ed25519_sshsig(&f, &sigtype, &sigtype_len, &sig, &sig_len, &blob)) < 0)
 		goto done;
-	}
-	if (read_u32(&r, &version) < 0) {
-		rc = malformed("truncated version");
-		goto done;
-	}
-	if (version != SSHSIG_VERSION) {
-		rc = accord_error_set(ACCORD_EINVALID, "unsupported SSH signature version %u",
-				      version);
-		goto done;
-	}
-	if (read_string(&r, &pubblob, &pubblob_len) < 0) {
-		rc = malformed("public key field is truncated or overlong");
-		goto done;
-	}
-	if (read_string(&r, &ns, &ns_len) < 0) {
-		rc = malformed("namespace field is truncated or overlong");
-		goto done;
-	}
-	if (read_string(&r, &reserved, &reserved_len) < 0) {
-		rc = malformed("reserved field is truncated or overlong");
-		goto done;
-	}
-	if (read_string(&r, &alg, &alg_len) < 0) {
-		rc = malformed("hash algorithm field is truncated or overlong");
-		goto done;
-	}
-	if (read_string(&r, &sigblob, &sigblob_len) < 0) {
-		rc = malformed("signature field is truncated or overlong");
-		goto done;
-	}
-	if (r.left != 0) {
-		rc = malformed("trailing bytes after the signature");
-		goto done;
-	}
-
-	sr.p = sigblob;
-	sr.left = sigblob_len;
-	if (read_string(&sr, &sigtype, &sigtype_len) < 0 || read_string(&sr, &sig, &sig_len) < 0) {
-		rc = malformed("signature blob is truncated or overlong");
-		goto done;
-	}
-	if (sr.left != 0) {
-		rc = malformed("trailing bytes in the signature blob");
-		goto done;
-	}
-	if ((rc = accord_pubkey_from_blob(&pub, pubblob, pubblob_len)) < 0) {
+	if ((rc = accord_pubkey_from_blob(&pub, f.pub, f.pub_len)) < 0) {
 		accord_error_wrap(rc, "SSH signature");
 		goto done;
 	}
@@ -423,31 +437,20 @@ int accord_sshsig_verify(accord_pubkey *signer, const char *armor, size_t armor_
 		rc = malformed("ssh-ed25519 signature is not 64 bytes");
 		goto done;
 	}
-	if (bytes_eq(alg, alg_len, "sha512")) {
-		hash_name = "sha512";
-		crypto_hash_sha512(hash, msg, len);
-		hash_len = crypto_hash_sha512_BYTES;
-	} else if (bytes_eq(alg, alg_len, "sha256")) {
-		hash_name = "sha256";
-		crypto_hash_sha256(hash, msg, len);
-		hash_len = crypto_hash_sha256_BYTES;
-	} else {
-		rc = accord_error_set(ACCORD_EINVALID,
-				      "SSH signature uses an unsupported hash algorithm");
+	if ((rc = hash_message(hash, &hash_len, &hash_name, f.alg, f.alg_len, msg, len)) < 0)
 		goto done;
-	}
 
 	/* well-formed: the caller may want to name the claimed signer even if it fails below */
 	if (signer)
 		*signer = pub;
 
-	if (!bytes_eq(ns, ns_len, namespace)) {
+	if (!bytes_eq(f.ns, f.ns_len, namespace)) {
 		rc = accord_error_set(ACCORD_EBADSIG,
 				      "SSH signature is for another namespace (expected \"%s\")",
 				      namespace);
 		goto done;
 	}
-	signed_data(&tbs, ns, ns_len, reserved, reserved_len, hash_name, hash, hash_len);
+	signed_data(&tbs, f.ns, f.ns_len, f.reserved, f.reserved_len, hash_name, hash, hash_len);
 	if (crypto_sign_verify_detached(sig, (const unsigned char *)tbs.ptr, tbs.size, pub.pk) !=
 	    0) {
 		rc = accord_error_set(ACCORD_EBADSIG, "SSH signature does not verify (key %s)",
@@ -478,12 +481,6 @@ int accord_sshsig_is_canonical(const char *armored, size_t len)
 	accord_buf_dispose(&again);
 	return same;
 }
-
-/* The SSHSIG fields, each pointing into the decoded blob. */
-typedef struct {
-	const unsigned char *pub, *ns, *reserved, *alg, *sig;
-	size_t pub_len, ns_len, reserved_len, alg_len, sig_len;
-} sshsig_fields;
 
 static int sshsig_parse(sshsig_fields *f, const accord_buf *blob)
 {
