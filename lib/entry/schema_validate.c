@@ -524,6 +524,57 @@ static const char *id_base(struct vctx *c, const cJSON *s, const cJSON *id, cons
 	return strlist_keep(&c->tmp, full);
 }
 
+/* "anyOf" (the array `any`): 0 if an alternative matches, 1 if none does, or a negative error. */
+static int v_any_of(struct vctx *c, const cJSON *any, const char *base, const cJSON *inst)
+{
+	const cJSON *x;
+	int r = 0;
+
+	cJSON_ArrayForEach(x, any) {
+		if ((r = v_quiet(c, x, base, inst)) <= 0)
+			break;
+	}
+	if (x && r < 0)
+		return r;
+	if (!x)
+		return accord_schema_report_alternatives(c, any, base, inst, "anyOf");
+	return 0;
+}
+
+/*
+ * "oneOf" (the array `one`) of the schema node `sn` (NULL when the add walk
+ * never saw it): 0 if exactly one alternative matches, 1 if not, or a
+ * negative error.
+ */
+static int v_one_of(struct vctx *c, const cJSON *one, const struct snode *sn, const char *base,
+		    const cJSON *inst)
+{
+	int matches = 0, first = -1, second = -1, i = 0, r;
+	const cJSON *x;
+
+	if (sn && sn->disc && (r = one_of_fast(c, sn->disc, base, inst)) <= 0)
+		return r; /* exactly one alternative matches, or an error */
+	cJSON_ArrayForEach(x, one) {
+		if ((r = v_quiet(c, x, base, inst)) < 0)
+			return r;
+		if (r == 0) {
+			if (matches++ == 0)
+				first = i;
+			else if (second < 0)
+				second = i;
+		}
+		i++;
+	}
+	if (matches == 0)
+		return accord_schema_report_alternatives(c, one, base, inst, "oneOf");
+	if (matches > 1)
+		return FAIL(c, FK_OTHER,
+			    "matches oneOf alternatives #%d and #%d, "
+			    "but must match exactly one",
+			    first, second);
+	return 0;
+}
+
 static int v_keywords(struct vctx *c, const cJSON *s, const char *base, const cJSON *inst)
 {
 	const struct node_info *info = accord_schema_map_get(c->reg, s);
@@ -590,45 +641,10 @@ static int v_keywords(struct vctx *c, const cJSON *s, const char *base, const cJ
 		cJSON_ArrayForEach(x, kw[KW_ALL_OF])
 			STEP(accord_schema_eval(c, x, base, inst));
 	}
-	if (cJSON_IsArray(kw[KW_ANY_OF])) {
-		cJSON_ArrayForEach(x, kw[KW_ANY_OF]) {
-			if ((r = v_quiet(c, x, base, inst)) <= 0)
-				break;
-		}
-		if (x && r < 0)
-			return r;
-		if (!x)
-			STEP(accord_schema_report_alternatives(c, kw[KW_ANY_OF], base, inst,
-							       "anyOf"));
-	}
-	if (cJSON_IsArray(kw[KW_ONE_OF]) && sn && sn->disc &&
-	    (r = one_of_fast(c, sn->disc, base, inst)) <= 0) {
-		if (r < 0)
-			return r;
-		/* exactly one alternative matches */
-	} else if (cJSON_IsArray(kw[KW_ONE_OF])) {
-		int matches = 0, first = -1, second = -1, i = 0;
-
-		cJSON_ArrayForEach(x, kw[KW_ONE_OF]) {
-			if ((r = v_quiet(c, x, base, inst)) < 0)
-				return r;
-			if (r == 0) {
-				if (matches++ == 0)
-					first = i;
-				else if (second < 0)
-					second = i;
-			}
-			i++;
-		}
-		if (matches == 0)
-			STEP(accord_schema_report_alternatives(c, kw[KW_ONE_OF], base, inst,
-							       "oneOf"));
-		else if (matches > 1)
-			STEP(FAIL(c, FK_OTHER,
-				  "matches oneOf alternatives #%d and #%d, "
-				  "but must match exactly one",
-				  first, second));
-	}
+	if (cJSON_IsArray(kw[KW_ANY_OF]))
+		STEP(v_any_of(c, kw[KW_ANY_OF], base, inst));
+	if (cJSON_IsArray(kw[KW_ONE_OF]))
+		STEP(v_one_of(c, kw[KW_ONE_OF], sn, base, inst));
 	if (kw[KW_NOT]) {
 		if ((r = v_quiet(c, kw[KW_NOT], base, inst)) < 0)
 			return r;
