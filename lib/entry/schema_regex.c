@@ -117,6 +117,67 @@ static unsigned long next_char(const char **pp)
 }
 
 /*
+ * After the class member `lo` at *pp: "-X" makes it the range lo-X. Sets
+ * *hi (to `lo` when it is no range) and moves *pp past what it read.
+ */
+static int read_range_end(const char **pp, unsigned long lo, unsigned long *hi, char *err,
+			  size_t errlen)
+{
+	const char *p = *pp;
+
+	*hi = lo;
+	if (p[0] == '-' && p[1] && p[1] != ']') {
+		p++;
+		if (*p == '\\') {
+			size_t n;
+			long v = escape_literal(p + 1, &n);
+
+			if (v < 0) {
+				snprintf(err, errlen, "unsupported range end in a character class");
+				return -1;
+			}
+			*hi = (unsigned long)v;
+			p += 1 + n;
+		} else {
+			*hi = next_char(&p);
+		}
+		if (*hi < lo) {
+			snprintf(err, errlen, "character range out of order");
+			return -1;
+		}
+	}
+	*pp = p;
+	return 0;
+}
+
+/* Write the class member lo-hi (one character when hi == lo) into the bracket `body`. */
+static void put_member(accord_buf *body, unsigned long lo, unsigned long hi)
+{
+	if (hi >= 0x80 && hi != lo && hi - (lo < 0x80 ? 0x80 : lo) < 256) {
+		/*
+		 * glibc's regcomp refuses ranges that reach past ASCII ("Invalid
+		 * collation character"), so a short one is written out member by
+		 * member (the free-text patterns exclude \u0080-\u009f this way).
+		 */
+		unsigned long c;
+
+		if (lo < 0x80) {
+			put_bracket_char(body, lo);
+			accord_buf_putc(body, '-');
+			put_bracket_char(body, 0x7f);
+		}
+		for (c = lo < 0x80 ? 0x80 : lo; c <= hi; c++)
+			put_bracket_char(body, c);
+	} else {
+		put_bracket_char(body, lo);
+		if (hi != lo) {
+			accord_buf_putc(body, '-');
+			put_bracket_char(body, hi);
+		}
+	}
+}
+
+/*
  * Translate an ECMA-262 character class starting after '['. POSIX has no
  * escapes inside brackets and gives ']' '-' '^' positional meaning, so we
  * collect the members and write them back in an order POSIX reads right.
@@ -182,52 +243,11 @@ static int translate_class(accord_buf *out, const char **pp, char *err, size_t e
 			lo = next_char(&p);
 		}
 literal:
-		hi = lo;
-		if (p[0] == '-' && p[1] && p[1] != ']') {
-			p++;
-			if (*p == '\\') {
-				size_t n;
-				long v = escape_literal(p + 1, &n);
-
-				if (v < 0) {
-					snprintf(err, errlen,
-						 "unsupported range end in a character class");
-					accord_buf_dispose(&body);
-					return -1;
-				}
-				hi = (unsigned long)v;
-				p += 1 + n;
-			} else {
-				hi = next_char(&p);
-			}
-			if (hi < lo) {
-				snprintf(err, errlen, "character range out of order");
-				accord_buf_dispose(&body);
-				return -1;
-			}
+		if (read_range_end(&p, lo, &hi, err, errlen) < 0) {
+			accord_buf_dispose(&body);
+			return -1;
 		}
-		if (hi >= 0x80 && hi != lo && hi - (lo < 0x80 ? 0x80 : lo) < 256) {
-			/*
-			 * glibc's regcomp refuses ranges that reach past ASCII ("Invalid
-			 * collation character"), so a short one is written out member by
-			 * member (the free-text patterns exclude \u0080-\u009f this way).
-			 */
-			unsigned long c;
-
-			if (lo < 0x80) {
-				put_bracket_char(&body, lo);
-				accord_buf_putc(&body, '-');
-				put_bracket_char(&body, 0x7f);
-			}
-			for (c = lo < 0x80 ? 0x80 : lo; c <= hi; c++)
-				put_bracket_char(&body, c);
-		} else {
-			put_bracket_char(&body, lo);
-			if (hi != lo) {
-				accord_buf_putc(&body, '-');
-				put_bracket_char(&body, hi);
-			}
-		}
+		put_member(&body, lo, hi);
 		members++;
 	}
 	if (*p != ']') {
