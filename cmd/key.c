@@ -374,6 +374,53 @@ static int accept_rotation(accord_ctx *ctx, const accord_key *next)
 }
 
 /*
+ * The member whose key this key home holds, if it may rotate (a member, not
+ * revoked), and *pp the ledger's parties; NULL (said) if not.
+ */
+static const accord_member *rotating_member(const accord_parties **pp, accord_ctx *ctx)
+{
+	const accord_parties *p;
+	const accord_member *me;
+
+	p = *pp = accord_ledger_parties(ctx->ledger);
+	me = accord_parties_member(p, ctx->key->pub.id);
+	if (!me) {
+		cmd_failf(
+			ACCORD_EXIT_FAIL,
+			"key %s is not a member of any party in this ledger: there is nothing to rotate",
+			ctx->key->pub.id);
+		return NULL;
+	}
+	if (me->revoked) {
+		cmd_failf(
+			ACCORD_EXIT_FAIL,
+			"key %s is revoked, or retired by an earlier rotation: a revoked key cannot rotate. If this "
+			"machine's key was rotated, its key home holds the new key; else make a new key (accord key new --force) and "
+			"have an admin of %s add it (accord member add --key PUBKEY --name %s); nothing was written",
+			ctx->key->pub.id, cmd_esc(p->parties[me->party].name, 0),
+			cmd_esc(me->key.name, 0));
+		return NULL;
+	}
+	return me;
+}
+
+/* Append the key-rotate entry naming `next`, signed by this key home's key; its id: entry_id. */
+static int append_rotation(accord_ctx *ctx, const accord_key *next, char *entry_id)
+{
+	char hex[65];
+	cJSON *body;
+	int code;
+
+	accord_hex_encode(hex, next->pub.pk, sizeof(next->pub.pk));
+	body = cJSON_CreateObject();
+	cJSON_AddStringToObject(body, "key", hex);
+	accord_body_add_key_type(body, &next->pub);
+	code = cmd_append(ctx, "key-rotate", NULL, body, entry_id);
+	cJSON_Delete(body);
+	return code;
+}
+
+/*
  * key rotate: the old key signs a key-rotate naming the new one, then the
  * new key takes its place in the key home. The new key is on disk (staged)
  * before the entry that names it is written, so a failure in between never
@@ -390,11 +437,10 @@ static int key_rotate(accord_ctx *ctx, int argc, char **argv)
 	const char *agent_pub = NULL, *name;
 	const accord_member *me;
 	const accord_parties *p;
-	char *home = NULL, *staged = NULL, hex[65], old_id[ACCORD_KEYID_HEXLEN + 1];
+	char *home = NULL, *staged = NULL, old_id[ACCORD_KEYID_HEXLEN + 1];
 	char entry_id[ACCORD_ID_HEXLEN + 1];
 	accord_buf line = ACCORD_BUF_INIT;
 	accord_key *next = NULL;
-	cJSON *body;
 	int no_pass = 0, c, error, code = ACCORD_EXIT_FAIL;
 
 	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
@@ -414,25 +460,8 @@ static int key_rotate(accord_ctx *ctx, int argc, char **argv)
 	if ((code = cmd_setup(ctx)) != 0)
 		goto done;
 	code = ACCORD_EXIT_FAIL;
-	p = accord_ledger_parties(ctx->ledger);
-	me = accord_parties_member(p, ctx->key->pub.id);
-	if (!me) {
-		cmd_failf(
-			ACCORD_EXIT_FAIL,
-			"key %s is not a member of any party in this ledger: there is nothing to rotate",
-			ctx->key->pub.id);
+	if (!(me = rotating_member(&p, ctx)))
 		goto done;
-	}
-	if (me->revoked) {
-		cmd_failf(
-			ACCORD_EXIT_FAIL,
-			"key %s is revoked, or retired by an earlier rotation: a revoked key cannot rotate. If this "
-			"machine's key was rotated, its key home holds the new key; else make a new key (accord key new --force) and "
-			"have an admin of %s add it (accord member add --key PUBKEY --name %s); nothing was written",
-			ctx->key->pub.id, cmd_esc(p->parties[me->party].name, 0),
-			cmd_esc(me->key.name, 0));
-		goto done;
-	}
 	name = cmd_valid_name(ctx->key->pub.name) ? ctx->key->pub.name : me->key.name;
 	if (asprintf(&staged, "%s/.rotate-XXXXXX", home) < 0)
 		accord_oom();
@@ -446,12 +475,7 @@ static int key_rotate(accord_ctx *ctx, int argc, char **argv)
 		goto done;
 	code = ACCORD_EXIT_FAIL;
 	memcpy(old_id, ctx->key->pub.id, sizeof(old_id));
-	accord_hex_encode(hex, next->pub.pk, sizeof(next->pub.pk));
-	body = cJSON_CreateObject();
-	cJSON_AddStringToObject(body, "key", hex);
-	accord_body_add_key_type(body, &next->pub);
-	code = cmd_append(ctx, "key-rotate", NULL, body, entry_id);
-	cJSON_Delete(body);
+	code = append_rotation(ctx, next, entry_id);
 	if (code != 0)
 		goto done;
 	/*
