@@ -81,6 +81,72 @@ static int earliest_witness(const accord_entry **out, accord_ctx *ctx, const cha
 	return 0;
 }
 
+/*
+ * Whether `party` may dispute the time of `target` in incident `inc` (opened
+ * by `open`): involved in it, and a clock reads that time. 0, or the usage
+ * exit code (said).
+ */
+static int check_disputable(const accord_incident *inc, const accord_clocks *clocks,
+			    const char *party, const accord_entry *open, const accord_entry *target)
+{
+	size_t i;
+
+	for (i = 0; i < inc->party_count && strcmp(inc->parties[i], party) != 0; i++)
+		;
+	if (i == inc->party_count) {
+		cmd_failf(
+			ACCORD_EXIT_USAGE,
+			"%s is not involved in incident %.12s: only an involved party disputes its times",
+			party, open->id);
+		return ACCORD_EXIT_USAGE;
+	}
+	/* an impact window's start is a figure, not the entry's time: another window disputes it */
+	if (!strcmp(target->type, "impact")) {
+		cmd_failf(
+			ACCORD_EXIT_USAGE,
+			"impact %.12s is a window of customer impact, and its entry's time is no clock's: to dispute "
+			"when impact started, record your party's own window (accord impact %.12s --customers N "
+			"--start TIME); overlapping windows of two parties are a dispute, and the clocks that start "
+			"there are shown disputed, measured from both starts",
+			target->id, open->id);
+		return ACCORD_EXIT_USAGE;
+	}
+	if (!clock_event(clocks, target)) {
+		cmd_failf(
+			ACCORD_EXIT_USAGE,
+			"no clock of incident %.12s reads the time of %s %.12s: there is nothing to dispute",
+			open->id, target->type, target->id);
+		return ACCORD_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/*
+ * Whether `at`, the time `party` says `target` existed by, lies after its
+ * signed time, no later than `now`, and no later than `party`'s own entry
+ * `evidence` that already saw it. 0, or the usage exit code (said).
+ */
+static int check_at(int64_t at, int64_t now, const accord_entry *target, const char *of,
+		    const accord_entry *evidence, const char *party)
+{
+	char when[ACCORD_TIME_LEN];
+
+	accord_time_format(when, target->time);
+	if (at <= target->time || at > now)
+		return cmd_failf(
+			ACCORD_EXIT_USAGE,
+			"--at must lie after the time %s signed (%s) and no later than now",
+			of ? of : "its author", when);
+	if (evidence && at > evidence->time) {
+		accord_time_format(when, evidence->time);
+		return cmd_failf(
+			ACCORD_EXIT_USAGE,
+			"--at is later than %s's own entry %.12s (%s), which already had the event in its causal past",
+			party, evidence->id, when);
+	}
+	return 0;
+}
+
 int cmd_dispute(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -135,54 +201,14 @@ int cmd_dispute(accord_ctx *ctx, int argc, char **argv)
 		error = cmd_fail(error);
 		goto done;
 	}
-	error = ACCORD_EXIT_USAGE;
-	for (c = 0; (size_t)c < inc->party_count && strcmp(inc->parties[c], party) != 0; c++)
-		;
-	if ((size_t)c == inc->party_count) {
-		cmd_failf(
-			error,
-			"%s is not involved in incident %.12s: only an involved party disputes its times",
-			party, open->id);
+	if ((error = check_disputable(inc, clocks, party, open, target)))
 		goto done;
-	}
-	/* an impact window's start is a figure, not the entry's time: another window disputes it */
-	if (!strcmp(target->type, "impact")) {
-		cmd_failf(
-			error,
-			"impact %.12s is a window of customer impact, and its entry's time is no clock's: to dispute "
-			"when impact started, record your party's own window (accord impact %.12s --customers N "
-			"--start TIME); overlapping windows of two parties are a dispute, and the clocks that start "
-			"there are shown disputed, measured from both starts",
-			target->id, open->id);
-		goto done;
-	}
-	if (!clock_event(clocks, target)) {
-		cmd_failf(
-			error,
-			"no clock of incident %.12s reads the time of %s %.12s: there is nothing to dispute",
-			open->id, target->type, target->id);
-		goto done;
-	}
 	if ((error = earliest_witness(&evidence, ctx, party, target)))
 		goto done;
 	if (!at_arg)
 		at = evidence ? evidence->time : now;
-	accord_time_format(when, target->time);
-	if (at <= target->time || at > now) {
-		error = cmd_failf(
-			ACCORD_EXIT_USAGE,
-			"--at must lie after the time %s signed (%s) and no later than now",
-			of ? of : "its author", when);
+	if ((error = check_at(at, now, target, of, evidence, party)))
 		goto done;
-	}
-	if (evidence && at > evidence->time) {
-		accord_time_format(when, evidence->time);
-		error = cmd_failf(
-			ACCORD_EXIT_USAGE,
-			"--at is later than %s's own entry %.12s (%s), which already had the event in its causal past",
-			party, evidence->id, when);
-		goto done;
-	}
 	accord_time_format(when, at);
 	body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "entry", target->id);
