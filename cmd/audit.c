@@ -302,6 +302,84 @@ static void print_findings(const accord_audit *a, int set_aside, const char *tit
 	}
 }
 
+/* The "Checked:" and "Not proven:" lines of the text report. */
+static void print_checked(const accord_audit *a)
+{
+	accord_buf line = ACCORD_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(checked) / sizeof(*checked); i++) {
+		accord_buf_printf(&line, "%s%s", i ? ", " : "", checked[i]);
+		if (!strcmp(checked[i], "checkpoints"))
+			accord_buf_printf(&line, " (%zu)", a->checkpoints);
+		else if (!strcmp(checked[i], "evidence refs"))
+			accord_buf_printf(
+				&line, " (%zu %s)", a->evidence,
+				accord_plural((long long)a->evidence, "commit", "commits"));
+	}
+	printf("Checked:     ");
+	print_wrapped(line.ptr);
+	for (i = 0; i < sizeof(not_proven) / sizeof(*not_proven); i++) {
+		printf("%-13s", i ? "" : "Not proven:");
+		print_wrapped(not_proven[i]);
+	}
+	accord_buf_dispose(&line);
+}
+
+/* The parties and members sections of the text report. */
+static void print_parties(const accord_parties *p)
+{
+	char t1[ACCORD_TIME_LEN], t2[ACCORD_TIME_LEN];
+	size_t i;
+
+	printf("\nParties (%zu)\n", p->party_count);
+	for (i = 0; i < p->party_count; i++) {
+		const accord_party *party = &p->parties[i];
+		const accord_member *root = p->members[party->root];
+
+		accord_time_format(t1, party->joined);
+		printf("  %-16s joined %s, root key %s (%s)\n", cmd_esc(party->name, 0), t1,
+		       root->key.id, cmd_esc(root->key.name, 0));
+	}
+	printf("\nMembers (%zu)\n", p->member_count);
+	for (i = 0; i < p->member_count; i++) {
+		const accord_member *m = p->members[i];
+		char label[160];
+
+		snprintf(label, sizeof(label), "%s@%s", m->key.name, p->parties[m->party].name);
+		accord_time_format(t1, m->added);
+		printf("  %-24s %s  %-6s added %s", cmd_esc(label, 0), m->key.id, role_of(m), t1);
+		if (m->revoked) {
+			accord_time_format(t2, m->revoked_at);
+			printf(", revoked %s", t2);
+		}
+		putchar('\n');
+	}
+}
+
+/* The feeds section of the text report. */
+static void print_feeds(const accord_audit *a)
+{
+	size_t i;
+
+	printf("\nFeeds (%zu)\n", a->feed_count);
+	for (i = 0; i < a->feed_count; i++) {
+		const accord_audit_feed *f = &a->feeds[i];
+
+		printf("  %s  %-24s %zu %s, %zu verified, head seq %lld (commit %.12s)", f->keyid,
+		       cmd_esc(f->label, 0), f->entries,
+		       accord_plural((long long)f->entries, "entry", "entries"), f->verified,
+		       (long long)f->head_seq, f->head_commit[0] ? f->head_commit : "-");
+		if (f->broken_at)
+			printf(", first finding at seq %lld", (long long)f->broken_at);
+		if (f->witnessed_seq)
+			printf(", witnessed to seq %lld by %s%s", (long long)f->witnessed_seq,
+			       cmd_esc(f->witnessed_by, 0),
+			       f->witnessed_seq > f->head_seq ? " (this copy is behind)" : "");
+		putchar('\n');
+	}
+}
+
 static void audit_text(accord_ctx *ctx, const accord_audit *a, int recorded)
 {
 	size_t i, k, count[ACCORD_AUDIT_KIND_COUNT] = { 0 }, aside = set_aside_count(a);
@@ -324,26 +402,7 @@ static void audit_text(accord_ctx *ctx, const accord_audit *a, int recorded)
 	} else {
 		printf("Period:      none (no entry verified)\n");
 	}
-	{
-		accord_buf line = ACCORD_BUF_INIT;
-
-		for (i = 0; i < sizeof(checked) / sizeof(*checked); i++) {
-			accord_buf_printf(&line, "%s%s", i ? ", " : "", checked[i]);
-			if (!strcmp(checked[i], "checkpoints"))
-				accord_buf_printf(&line, " (%zu)", a->checkpoints);
-			else if (!strcmp(checked[i], "evidence refs"))
-				accord_buf_printf(
-					&line, " (%zu %s)", a->evidence,
-					accord_plural((long long)a->evidence, "commit", "commits"));
-		}
-		printf("Checked:     ");
-		print_wrapped(line.ptr);
-		for (i = 0; i < sizeof(not_proven) / sizeof(*not_proven); i++) {
-			printf("%-13s", i ? "" : "Not proven:");
-			print_wrapped(not_proven[i]);
-		}
-		accord_buf_dispose(&line);
-	}
+	print_checked(a);
 	printf("Record:      %s\n",
 	       a->had_record
 		       ? (recorded ? "compared with the previous audit's verified heads; updated"
@@ -372,46 +431,8 @@ static void audit_text(accord_ctx *ctx, const accord_audit *a, int recorded)
 		printf("; %zu set aside by rule", aside);
 	putchar('\n');
 
-	printf("\nParties (%zu)\n", a->parties.party_count);
-	for (i = 0; i < a->parties.party_count; i++) {
-		const accord_party *p = &a->parties.parties[i];
-		const accord_member *root = a->parties.members[p->root];
-
-		accord_time_format(t1, p->joined);
-		printf("  %-16s joined %s, root key %s (%s)\n", cmd_esc(p->name, 0), t1,
-		       root->key.id, cmd_esc(root->key.name, 0));
-	}
-	printf("\nMembers (%zu)\n", a->parties.member_count);
-	for (i = 0; i < a->parties.member_count; i++) {
-		const accord_member *m = a->parties.members[i];
-		char label[160];
-
-		snprintf(label, sizeof(label), "%s@%s", m->key.name,
-			 a->parties.parties[m->party].name);
-		accord_time_format(t1, m->added);
-		printf("  %-24s %s  %-6s added %s", cmd_esc(label, 0), m->key.id, role_of(m), t1);
-		if (m->revoked) {
-			accord_time_format(t2, m->revoked_at);
-			printf(", revoked %s", t2);
-		}
-		putchar('\n');
-	}
-	printf("\nFeeds (%zu)\n", a->feed_count);
-	for (i = 0; i < a->feed_count; i++) {
-		const accord_audit_feed *f = &a->feeds[i];
-
-		printf("  %s  %-24s %zu %s, %zu verified, head seq %lld (commit %.12s)", f->keyid,
-		       cmd_esc(f->label, 0), f->entries,
-		       accord_plural((long long)f->entries, "entry", "entries"), f->verified,
-		       (long long)f->head_seq, f->head_commit[0] ? f->head_commit : "-");
-		if (f->broken_at)
-			printf(", first finding at seq %lld", (long long)f->broken_at);
-		if (f->witnessed_seq)
-			printf(", witnessed to seq %lld by %s%s", (long long)f->witnessed_seq,
-			       cmd_esc(f->witnessed_by, 0),
-			       f->witnessed_seq > f->head_seq ? " (this copy is behind)" : "");
-		putchar('\n');
-	}
+	print_parties(&a->parties);
+	print_feeds(a);
 	print_findings(a, 0, "Findings");
 	print_findings(a, 1, "Set aside by rule (not faults: see docs/audit.md)");
 }
