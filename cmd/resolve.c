@@ -242,6 +242,53 @@ static int resolve_take(int c, void *arg)
 	return 0;
 }
 
+/*
+ * *revises: the resolution this proposal revises (--revises, or else the
+ * incident's current one), or NULL for a first proposal. 0, or the exit
+ * code (said).
+ */
+static int find_revised(const char **revises, const struct resolve_opts *o,
+			const accord_incident *inc, const accord_entry *open)
+{
+	*revises = NULL;
+	if (o->revises) {
+		size_t i, n = strlen(o->revises);
+
+		for (i = 0; i < inc->timeline_count; i++)
+			if (!strcmp(inc->timeline[i]->type, "resolution") && n >= 4 &&
+			    !strncmp(inc->timeline[i]->id, o->revises, n))
+				*revises = inc->timeline[i]->id;
+		if (!*revises)
+			return cmd_failf(ACCORD_EXIT_FAIL, "incident %.12s has no resolution %s",
+					 open->id, o->revises);
+	} else if (inc->resolution) {
+		*revises = inc->resolution->entry->id;
+	}
+	return 0;
+}
+
+/* Action items are owned by parties of the incident: 0, or the exit code (said). */
+static int check_owners(const cJSON *actions, const accord_incident *inc, const accord_entry *open)
+{
+	const cJSON *a, *owner;
+
+	cJSON_ArrayForEach(a, actions) {
+		cJSON_ArrayForEach(owner, cJSON_GetObjectItemCaseSensitive(a, "owners")) {
+			size_t k;
+			int involved = 0;
+
+			for (k = 0; k < inc->party_count; k++)
+				involved |= !strcmp(inc->parties[k], owner->valuestring);
+			if (!involved)
+				return cmd_failf(
+					ACCORD_EXIT_FAIL,
+					"action owner %s is not involved in incident %.12s (accord involve first)",
+					owner->valuestring, open->id);
+		}
+	}
+	return 0;
+}
+
 int cmd_resolve(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -294,46 +341,14 @@ int cmd_resolve(accord_ctx *ctx, int argc, char **argv)
 			open->id, open->id);
 		goto done;
 	}
-	if (o.revises) {
-		size_t i, n = strlen(o.revises);
-
-		for (i = 0; i < inc->timeline_count; i++)
-			if (!strcmp(inc->timeline[i]->type, "resolution") && n >= 4 &&
-			    !strncmp(inc->timeline[i]->id, o.revises, n))
-				revises = inc->timeline[i]->id;
-		if (!revises) {
-			error = cmd_failf(ACCORD_EXIT_FAIL, "incident %.12s has no resolution %s",
-					  open->id, o.revises);
-			goto done;
-		}
-	} else if (inc->resolution) {
-		revises = inc->resolution->entry->id;
-	}
+	if ((error = find_revised(&revises, &o, inc, open)))
+		goto done;
 	if (revises)
 		inherit(&o, timeline_entry(inc, revises));
 	else if (o.clear)
 		cmd_warn("--clear applies to a revision; this is the first proposal");
-	/* Action items are owned by parties of the incident. */
-	{
-		const cJSON *a, *owner;
-
-		cJSON_ArrayForEach(a, o.actions) {
-			cJSON_ArrayForEach(owner, cJSON_GetObjectItemCaseSensitive(a, "owners")) {
-				size_t k;
-				int involved = 0;
-
-				for (k = 0; k < inc->party_count; k++)
-					involved |= !strcmp(inc->parties[k], owner->valuestring);
-				if (!involved) {
-					error = cmd_failf(
-						ACCORD_EXIT_FAIL,
-						"action owner %s is not involved in incident %.12s (accord involve first)",
-						owner->valuestring, open->id);
-					goto done;
-				}
-			}
-		}
-	}
+	if ((error = check_owners(o.actions, inc, open)))
+		goto done;
 	body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "summary", o.summary);
 	cJSON_AddItemToObject(body, "factors", o.factors);
