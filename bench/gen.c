@@ -1221,11 +1221,111 @@ static void note(gen *g, incident_t *inc)
 	accord_buf_dispose(&body);
 }
 
-/* Play the next step of `inc`; returns 1 when its course is over. */
-static int step(gen *g, incident_t *inc)
+/* The incident's late party involved, with a ticket of its own now and then. */
+static void write_involve(gen *g, incident_t *inc)
 {
 	accord_buf body = ACCORD_BUF_INIT;
 	jw w = { &body, { 1 }, 0 };
+	int p = inc->late_party;
+
+	jw_open(&w, '{');
+	jw_str(&w, "party", party_names[p]);
+	if (chance(70))
+		jw_str(&w, "ticket",
+		       fmt("%s-%d", ticket_prefix[p], 1000 + ++g->parties[p].nticket));
+	jw_close(&w, '}');
+	emit(g, participant(g, inc), "involve", inc->id, &body, NULL);
+	inc->parties[inc->nparties++] = p;
+	accord_buf_dispose(&body);
+}
+
+/* An impact window of `inc`: its start (`s` ST_IMPACT_START, a new customer count) or its end. */
+static void write_impact(gen *g, incident_t *inc, enum step s)
+{
+	static const int64_t lo[4] = { 5000, 500, 50, 1 }, hi[4] = { 200000, 20000, 2000, 200 };
+	accord_buf body = ACCORD_BUF_INIT;
+	jw w = { &body, { 1 }, 0 };
+
+	if (s == ST_IMPACT_START)
+		inc->customers = between(lo[inc->sev - 1], hi[inc->sev - 1]);
+	jw_open(&w, '{');
+	jw_int(&w, "customers", inc->customers);
+	jw_time(&w, "start", inc->started_at);
+	if (s == ST_IMPACT_END)
+		jw_time(&w, "end", inc->mitigated_at);
+	jw_str(&w, "description", PICK(impact_texts));
+	jw_close(&w, '}');
+	emit(g, participant(g, inc), "impact", inc->id, &body, NULL);
+	accord_buf_dispose(&body);
+}
+
+/* The customer's feedback on `inc`. */
+static void write_feedback(gen *g, incident_t *inc)
+{
+	accord_buf body = ACCORD_BUF_INIT;
+	jw w = { &body, { 1 }, 0 };
+	/* unhappier with long, severe incidents, whatever the SLA says */
+	int64_t minutes = (inc->mitigated_at - inc->started_at) / 60;
+	int score = (int)between(1, 5) + (minutes < 60) - (inc->sev <= 2);
+
+	score = score < 1 ? 1 : score > 5 ? 5 : score;
+	jw_open(&w, '{');
+	jw_int(&w, "score", score);
+	if (chance(70))
+		jw_int(&w, "lost_minutes", between(0, minutes + 30));
+	if (chance(40))
+		jw_str(&w, "comment", PICK(feedback_texts));
+	jw_close(&w, '}');
+	emit(g, participant(g, inc), "feedback", inc->id, &body, NULL);
+	accord_buf_dispose(&body);
+}
+
+/* A cosign of the resolution of `inc` by a party that has not signed it, if one is left. */
+static void write_cosign(gen *g, incident_t *inc)
+{
+	accord_buf body = ACCORD_BUF_INIT;
+	jw w = { &body, { 1 }, 0 };
+	member *by = NULL;
+	int i;
+
+	for (i = 0; i < inc->nparties && !by; i++)
+		if (!(inc->signed_mask & (1 << inc->parties[i])))
+			by = someone(g, inc->parties[i]);
+	if (!by)
+		return; /* everyone has signed */
+	jw_open(&w, '{');
+	jw_str(&w, "proposal", inc->res_id);
+	jw_close(&w, '}');
+	emit(g, by, "cosign", inc->id, &body, NULL);
+	inc->signed_mask |= 1 << by->party;
+	accord_buf_dispose(&body);
+}
+
+/* The next action item of `inc` done by one of its owners, if one is left. */
+static void write_action(gen *g, incident_t *inc)
+{
+	accord_buf body = ACCORD_BUF_INIT;
+	jw w = { &body, { 1 }, 0 };
+	int a = inc->next_action++;
+	member *by;
+
+	if (a >= inc->nactions)
+		return;
+	by = someone(g, inc->action_owners[a][below((uint64_t)inc->action_nowners[a])]);
+	jw_open(&w, '{');
+	jw_str(&w, "resolution", inc->res_id);
+	jw_int(&w, "action", a + 1);
+	jw_str(&w, "state", "done");
+	if (chance(50))
+		jw_str(&w, "note", "Done and verified in production.");
+	jw_close(&w, '}');
+	emit(g, by, "action", inc->id, &body, NULL);
+	accord_buf_dispose(&body);
+}
+
+/* Play the next step of `inc`; returns 1 when its course is over. */
+static int step(gen *g, incident_t *inc)
+{
 	enum step s;
 	int i;
 
@@ -1237,36 +1337,9 @@ static int step(gen *g, incident_t *inc)
 
 	switch (s) {
 	case ST_NOTE: note(g, inc); break;
-	case ST_INVOLVE: {
-		int p = inc->late_party;
-
-		jw_open(&w, '{');
-		jw_str(&w, "party", party_names[p]);
-		if (chance(70))
-			jw_str(&w, "ticket",
-			       fmt("%s-%d", ticket_prefix[p], 1000 + ++g->parties[p].nticket));
-		jw_close(&w, '}');
-		emit(g, participant(g, inc), "involve", inc->id, &body, NULL);
-		inc->parties[inc->nparties++] = p;
-		break;
-	}
+	case ST_INVOLVE: write_involve(g, inc); break;
 	case ST_IMPACT_START:
-	case ST_IMPACT_END: {
-		static const int64_t lo[4] = { 5000, 500, 50, 1 },
-				     hi[4] = { 200000, 20000, 2000, 200 };
-
-		if (s == ST_IMPACT_START)
-			inc->customers = between(lo[inc->sev - 1], hi[inc->sev - 1]);
-		jw_open(&w, '{');
-		jw_int(&w, "customers", inc->customers);
-		jw_time(&w, "start", inc->started_at);
-		if (s == ST_IMPACT_END)
-			jw_time(&w, "end", inc->mitigated_at);
-		jw_str(&w, "description", PICK(impact_texts));
-		jw_close(&w, '}');
-		emit(g, participant(g, inc), "impact", inc->id, &body, NULL);
-		break;
-	}
+	case ST_IMPACT_END: write_impact(g, inc, s); break;
 	case ST_IDENTIFIED:
 		status(g, inc, "identified");
 		inc->identified_at = g->now;
@@ -1289,22 +1362,7 @@ static int step(gen *g, incident_t *inc)
 	case ST_SLA_RESOLVE:
 		sla(g, inc, "time to resolve", 2, inc->resolved_at - inc->started_at);
 		break;
-	case ST_FEEDBACK: {
-		/* unhappier with long, severe incidents, whatever the SLA says */
-		int64_t minutes = (inc->mitigated_at - inc->started_at) / 60;
-		int score = (int)between(1, 5) + (minutes < 60) - (inc->sev <= 2);
-
-		score = score < 1 ? 1 : score > 5 ? 5 : score;
-		jw_open(&w, '{');
-		jw_int(&w, "score", score);
-		if (chance(70))
-			jw_int(&w, "lost_minutes", between(0, minutes + 30));
-		if (chance(40))
-			jw_str(&w, "comment", PICK(feedback_texts));
-		jw_close(&w, '}');
-		emit(g, participant(g, inc), "feedback", inc->id, &body, NULL);
-		break;
-	}
+	case ST_FEEDBACK: write_feedback(g, inc); break;
 	case ST_RESOLUTION: write_resolution(g, inc, participant(g, inc), NULL); break;
 	case ST_REVISION: {
 		member *by = NULL;
@@ -1318,40 +1376,9 @@ static int step(gen *g, incident_t *inc)
 		write_resolution(g, inc, by ? by : participant(g, inc), prev);
 		break;
 	}
-	case ST_COSIGN: {
-		member *by = NULL;
-
-		for (i = 0; i < inc->nparties && !by; i++)
-			if (!(inc->signed_mask & (1 << inc->parties[i])))
-				by = someone(g, inc->parties[i]);
-		if (!by)
-			break; /* everyone has signed */
-		jw_open(&w, '{');
-		jw_str(&w, "proposal", inc->res_id);
-		jw_close(&w, '}');
-		emit(g, by, "cosign", inc->id, &body, NULL);
-		inc->signed_mask |= 1 << by->party;
-		break;
+	case ST_COSIGN: write_cosign(g, inc); break;
+	case ST_ACTION: write_action(g, inc); break;
 	}
-	case ST_ACTION: {
-		int a = inc->next_action++;
-		member *by;
-
-		if (a >= inc->nactions)
-			break;
-		by = someone(g, inc->action_owners[a][below((uint64_t)inc->action_nowners[a])]);
-		jw_open(&w, '{');
-		jw_str(&w, "resolution", inc->res_id);
-		jw_int(&w, "action", a + 1);
-		jw_str(&w, "state", "done");
-		if (chance(50))
-			jw_str(&w, "note", "Done and verified in production.");
-		jw_close(&w, '}');
-		emit(g, by, "action", inc->id, &body, NULL);
-		break;
-	}
-	}
-	accord_buf_dispose(&body);
 	return inc->next >= inc->nsteps;
 }
 
