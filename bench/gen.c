@@ -1558,7 +1558,8 @@ static double seconds(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-int main(int argc, char **argv)
+/* Read the options into `g` and *homes; -1 after --help, else 0 (a usage error exits). */
+static int parse_options(gen *g, const char **homes, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "entries", required_argument, NULL, 'n' },
@@ -1572,33 +1573,27 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	gen g;
-	const char *homes = NULL, *path;
-	char *ledger_abs, *homes_abs;
-	git_strarray refs = { NULL, 0 };
-	double t0, t1, cpu_main, cpu_all;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int c, i, have_entries = 0;
+	int c, have_entries = 0;
 
-	memset(&g, 0, sizeof(g));
-	g.seed = 1;
-	g.compression = 1;
-	g.nworkers = cpus > 0 ? (cpus > 64 ? 64 : (int)cpus) : 2;
+	g->seed = 1;
+	g->compression = 1;
+	g->nworkers = cpus > 0 ? (cpus > 64 ? 64 : (int)cpus) : 2;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			g.target = (int64_t)parse_u64(optarg, "--entries", 1, 100000000);
+			g->target = (int64_t)parse_u64(optarg, "--entries", 1, 100000000);
 			have_entries = 1;
 			break;
-		case 's': g.seed = parse_u64(optarg, "--seed", 0, UINT64_MAX); break;
-		case 'H': homes = optarg; break;
-		case 't': g.nworkers = (int)parse_u64(optarg, "--threads", 1, 64); break;
-		case 'z': g.compression = (int)parse_u64(optarg, "--compression", 0, 9); break;
-		case 'c': g.check = 1; break;
-		case 'b': g.note_bytes = (int)parse_u64(optarg, "--note-bytes", 1, 8192); break;
-		case 'p': g.note_share = (int)parse_u64(optarg, "--note-share", 0, 95); break;
-		case 'h': fputs(usage, stdout); return 0;
+		case 's': g->seed = parse_u64(optarg, "--seed", 0, UINT64_MAX); break;
+		case 'H': *homes = optarg; break;
+		case 't': g->nworkers = (int)parse_u64(optarg, "--threads", 1, 64); break;
+		case 'z': g->compression = (int)parse_u64(optarg, "--compression", 0, 9); break;
+		case 'c': g->check = 1; break;
+		case 'b': g->note_bytes = (int)parse_u64(optarg, "--note-bytes", 1, 8192); break;
+		case 'p': g->note_share = (int)parse_u64(optarg, "--note-share", 0, 95); break;
+		case 'h': fputs(usage, stdout); return -1;
 		default:
 			if (optopt)
 				die(EXIT_USAGE,
@@ -1609,11 +1604,72 @@ int main(int argc, char **argv)
 	}
 	if (!have_entries)
 		die(EXIT_USAGE, "--entries N is required (see --help)");
-	if (!homes || !*homes)
+	if (!*homes || !**homes)
 		die(EXIT_USAGE, "--homes DIR is required (see --help)");
 	if (argc - optind != 1)
 		die(EXIT_USAGE, "%s (see --help)",
 		    argc - optind ? "give exactly one LEDGER path" : "LEDGER is required");
+	return 0;
+}
+
+/* Open and lock the ledger at `ledger_abs` (`path` as given): a new path or an empty repository. */
+static void open_ledger(gen *g, const char *ledger_abs, const char *path)
+{
+	git_strarray refs = { NULL, 0 };
+	accord_store *probe = NULL;
+	int error = accord_store_open(&probe, ledger_abs);
+
+	if (error == ACCORD_ENOTFOUND && !dir_empty_or_missing(ledger_abs))
+		die(EXIT_RUNTIME, "%s is neither a git repository nor an empty folder", path);
+	if (error < 0 && error != ACCORD_ENOTFOUND)
+		die(EXIT_RUNTIME, "%s", accord_error_last());
+	accord_store_free(probe);
+	if (accord_store_open_or_init(&g->store, ledger_abs) < 0)
+		die(EXIT_RUNTIME, "%s", accord_error_last());
+	if (accord_store_lock(g->store) < 0)
+		die(EXIT_RUNTIME, "%s", accord_error_last());
+	if (accord_store_ref_list(&refs, g->store, ACCORD_REF_PREFIX) < 0)
+		die(EXIT_RUNTIME, "%s", accord_error_last());
+	if (refs.count > 0)
+		die(EXIT_RUNTIME,
+		    "%s already holds a ledger: give a new path or an empty repository", path);
+	git_strarray_dispose(&refs);
+}
+
+/* What was written, in `wall` seconds and `cpu_all` of CPU (`cpu_main` of them making entries). */
+static void print_summary(const gen *g, const char *path, const char *homes, double wall,
+			  double cpu_main, double cpu_all)
+{
+	int i, revoked = 0;
+
+	for (i = 0; i < g->nmembers; i++)
+		revoked += g->members[i]->revoked;
+	printf("wrote %lld entries (%d incidents, %d parties, %d members, %d revoked) to %s "
+	       "in %.2f s: %.0f entries/s\n",
+	       (long long)g->written, g->incidents, g->nparties, g->nmembers, revoked, path, wall,
+	       (double)g->written / wall);
+	/* The CPU time tells what a busy machine's wall clock hides. */
+	printf("cpu %.2f s: %.2f s making entries, %.2f s in %d signing threads (%.1f us an entry)\n",
+	       cpu_all, cpu_main, cpu_all - cpu_main, g->nworkers,
+	       cpu_all * 1e6 / (double)g->written);
+	/* One feed is one thread's: an uneven split leaves a core idle. */
+	printf("entries per signing thread:");
+	for (i = 0; i < g->nworkers; i++)
+		printf(" %lld", (long long)g->workers[i].entries);
+	printf("\nkey homes in %s\n", homes);
+}
+
+int main(int argc, char **argv)
+{
+	gen g;
+	const char *homes = NULL, *path;
+	char *ledger_abs, *homes_abs;
+	double t0, t1, cpu_main, cpu_all;
+	int i;
+
+	memset(&g, 0, sizeof(g));
+	if (parse_options(&g, &homes, argc, argv) < 0)
+		return 0; /* --help */
 	path = argv[optind];
 
 	ledger_abs = future_path(path);
@@ -1628,27 +1684,7 @@ int main(int argc, char **argv)
 
 	if (accord_init() < 0)
 		die(EXIT_RUNTIME, "%s", accord_error_last());
-	{
-		accord_store *probe = NULL;
-		int error = accord_store_open(&probe, ledger_abs);
-
-		if (error == ACCORD_ENOTFOUND && !dir_empty_or_missing(ledger_abs))
-			die(EXIT_RUNTIME, "%s is neither a git repository nor an empty folder",
-			    path);
-		if (error < 0 && error != ACCORD_ENOTFOUND)
-			die(EXIT_RUNTIME, "%s", accord_error_last());
-		accord_store_free(probe);
-	}
-	if (accord_store_open_or_init(&g.store, ledger_abs) < 0)
-		die(EXIT_RUNTIME, "%s", accord_error_last());
-	if (accord_store_lock(g.store) < 0)
-		die(EXIT_RUNTIME, "%s", accord_error_last());
-	if (accord_store_ref_list(&refs, g.store, ACCORD_REF_PREFIX) < 0)
-		die(EXIT_RUNTIME, "%s", accord_error_last());
-	if (refs.count > 0)
-		die(EXIT_RUNTIME,
-		    "%s already holds a ledger: give a new path or an empty repository", path);
-	git_strarray_dispose(&refs);
+	open_ledger(&g, ledger_abs, path);
 	mkdirs(homes_abs, 0700);
 	g.homes = homes_abs;
 
@@ -1667,25 +1703,7 @@ int main(int argc, char **argv)
 	t1 = seconds();
 	cpu_all = cpu_seconds(RUSAGE_SELF);
 
-	{
-		int revoked = 0;
-
-		for (i = 0; i < g.nmembers; i++)
-			revoked += g.members[i]->revoked;
-		printf("wrote %lld entries (%d incidents, %d parties, %d members, %d revoked) to %s "
-		       "in %.2f s: %.0f entries/s\n",
-		       (long long)g.written, g.incidents, g.nparties, g.nmembers, revoked, path,
-		       t1 - t0, (double)g.written / (t1 - t0));
-		/* The CPU time tells what a busy machine's wall clock hides. */
-		printf("cpu %.2f s: %.2f s making entries, %.2f s in %d signing threads (%.1f us an entry)\n",
-		       cpu_all, cpu_main, cpu_all - cpu_main, g.nworkers,
-		       cpu_all * 1e6 / (double)g.written);
-		/* One feed is one thread's: an uneven split leaves a core idle. */
-		printf("entries per signing thread:");
-		for (i = 0; i < g.nworkers; i++)
-			printf(" %lld", (long long)g.workers[i].entries);
-		printf("\nkey homes in %s\n", homes);
-	}
+	print_summary(&g, path, homes, t1 - t0, cpu_main, cpu_all);
 
 	workers_free(&g);
 	for (i = 0; i < g.nactive; i++)
