@@ -13,4 +13,4 @@ trap 'rm -rf "$copy"' EXIT
 cp "$ACCORD_BIN" "$copy/accord"
 export ACCORD_BIN="$copy/accord"
 echo "stress: $ACCORD_STRESS_CONC appends per process, $ACCORD_STRESS_KILLS killed appends, $ACCORD_STRESS_SYNCKILLS killed syncs, a push of $ACCORD_STRESS_PUSH entries"
-sh tests/e2e/hardening.sh
+sh tests/e2e/t6005-hardening.sh

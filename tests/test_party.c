@@ -388,7 +388,7 @@ static void test_party_rotation(void **state)
 	m = accord_parties_member(&w->p, oscar.id);
 	assert_true(m->revoked);
 	assert_string_equal(m->revocation->type, "member-revoke");
-	/* its cut is derived from the revocation's causal past (causal.h): devices.sh plays that */
+	/* its cut is derived from the revocation's causal past (causal.h): t1004-devices.sh plays that */
 	assert_int_equal(
 		put(w, &gina, "member-revoke", NULL, keybody(&gus, "\"reason\":\"x\""), NULL),
 		ACCORD_EDENIED);

@@ -17,9 +17,9 @@ if [ "${ACCORD_DEPS_TESTS:-0}" = 1 ]; then
 	[ -d /usr/share/json-schema-test-suite/tests/draft7 ] || need="$need json-schema-test-suite"
 	/usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1 || need="$need python3-jsonschema"
 	command -v ssh-keygen >/dev/null 2>&1 || need="$need openssh-client"
-	# business hours name zones: test_hours and agreement.sh read the tz database
+	# business hours name zones: test_hours and t2009-agreement.sh read the tz database
 	[ -f /usr/share/zoneinfo/Europe/Copenhagen ] || need="$need tzdata"
-	# tools/check-format.sh (tests/e2e/format.sh): the formatter .clang-format is written for
+	# tools/check-format.sh (tests/e2e/t0009-format.sh): the formatter .clang-format is written for
 	command -v clang-format-14 >/dev/null 2>&1 || need="$need clang-format-14"
 fi
 [ -z "$need" ] && exit 0

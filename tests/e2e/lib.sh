@@ -1,6 +1,17 @@
 # Shared helpers for the end-to-end tests: each script sources this, runs
 # real `accord` commands against real git repositories in a temporary
 # folder, and ends with `finish`. A check that fails prints what it saw.
+#
+# The scripts are numbered by topic, as git's t/ (tNNNN-name.sh):
+#   t0xxx  the basics: a first ledger, the README and demo, install, config,
+#          the tree's layers and formatting
+#   t1xxx  keys: import, ssh-agent, FIDO (sk) keys, several devices
+#   t2xxx  parties and rules: invitations, names, revocation, causal order,
+#          forks, verdicts, decisions, facts, agreements, recovery
+#   t3xxx  local state: the index, the list of ledgers, the inbox
+#   t4xxx  sync and transport: git daemon, sshd, https, cut connections
+#   t5xxx  audit and report
+#   t6xxx  attacks and hardening, built as attackers would (tests/e2e/forge)
 set -u
 : "${ACCORD_BIN:?}"
 T=$(mktemp -d "${TMPDIR:-/tmp}/accord-e2e.XXXXXX")

@@ -2,7 +2,7 @@
 """Count pixels of given colours in a PNG screenshot (no PIL in Debian's base python3).
 
 usage: report_html.py FILE.png RRGGBB...   prints "RRGGBB count" per colour.
-Used by tests/e2e/report.sh to check that headless Chromium drew the report's charts.
+Used by tests/e2e/t5002-report.sh to check that headless Chromium drew the report's charts.
 """
 import struct
 import sys

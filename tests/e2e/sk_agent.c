@@ -1,5 +1,5 @@
 /*
- * A test-only ssh-agent that plays a FIDO authenticator (tests/e2e/sk.sh).
+ * A test-only ssh-agent that plays a FIDO authenticator (tests/e2e/t1003-sk.sh).
  * No hardware is at hand, so this agent holds a software Ed25519 key and
  * answers as an authenticator-backed ssh-agent does (OpenSSH
  * PROTOCOL.agent and PROTOCOL.u2f): REQUEST_IDENTITIES lists the key,

@@ -3,7 +3,7 @@
 # (lighttpd in front of git http-backend, a test CA, basic auth, the
 # password from a git credential helper), a dangling symbolic ref on the
 # hub, the hub's words escaped, and a hub that moves between our fetch and
-# our push. git:// and ssh:// are in sync.sh, a cut connection in netfault.sh.
+# our push. git:// and ssh:// are in t4001-sync.sh, a cut connection in t4004-netfault.sh.
 . "$(dirname "$0")/lib.sh"
 
 PIDS=""

@@ -142,7 +142,7 @@ expect 0 boss sync
 expect 0 laptop note "$INC" "the laptop, before it hears of its revocation"
 STALE_NOTE=$(tip "$T/laptop-copy" "$LAPTOP")
 laptop sync >/dev/null 2>&1
-# honest work past a cut travels, set aside (revoke.sh): the hub keeps it and it counts nowhere
+# honest work past a cut travels, set aside (t2003-revoke.sh): the hub keeps it and it counts nowhere
 equal "$(tip "$HUB" "$LAPTOP")" "$STALE_NOTE" "the hub keeps the revoked laptop's note"
 contains " $(findings "$HUB") " " past-cut " "the hub sets the revoked laptop's note aside"
 expect 0 desktop sync

@@ -31,10 +31,10 @@ equal "$G" "$A" "both ledgers hold the same entries"
 
 # What waits on me (issue 19), run after the quickstart: the inbox, an action item's life.
 awk '/<!-- inbox:begin -->/{on=1; next} /<!-- inbox:end -->/{on=0} on && /^```sh$/{code=1; next} on && /^```$/{code=0; next} on && code' \
-	"$ROOT/README.md" > "$T/inbox.sh"
-contains "$(cat "$T/inbox.sh")" "accord inbox" "the README shows the inbox"
+	"$ROOT/README.md" > "$T/t3003-inbox.sh"
+contains "$(cat "$T/t3003-inbox.sh")" "accord inbox" "the README shows the inbox"
 ID=$(cd "$T/work/acme" && "$ACCORD_BIN" list --quiet | tail -1)
-(cd "$T/work" && PATH="$T/bin:$PATH" ACCORD_PASSPHRASE= ID="$ID" bash -e "$T/inbox.sh") > "$T/out3" 2> "$T/err3" \
+(cd "$T/work" && PATH="$T/bin:$PATH" ACCORD_PASSPHRASE= ID="$ID" bash -e "$T/t3003-inbox.sh") > "$T/out3" 2> "$T/err3" \
 	&& ok || bad "README inbox section failed: $(tail -5 "$T/err3")"
 contains "$(cat "$T/out3")" "1 item waits on globex" "the inbox: the shared action item"
 # the quickstart's item is due 14 days from the day it ran (read back, so midnight cannot split them)
@@ -45,9 +45,9 @@ contains "$(cat "$T/out3")" "nothing waits on globex" "the inbox: empty at the e
 
 # The second partner in its own ledger and the report across both, run after the quickstart.
 awk '/<!-- ledgers:begin -->/{on=1; next} /<!-- ledgers:end -->/{on=0} on && /^```sh$/{code=1; next} on && /^```$/{code=0; next} on && code' \
-	"$ROOT/README.md" > "$T/ledgers.sh"
-contains "$(cat "$T/ledgers.sh")" "accord report --all-ledgers" "the README reports across ledgers"
-(cd "$T/work" && PATH="$T/bin:$PATH" ACCORD_PASSPHRASE= bash -e "$T/ledgers.sh") > "$T/out2" 2> "$T/err2" \
+	"$ROOT/README.md" > "$T/t3002-ledgers.sh"
+contains "$(cat "$T/t3002-ledgers.sh")" "accord report --all-ledgers" "the README reports across ledgers"
+(cd "$T/work" && PATH="$T/bin:$PATH" ACCORD_PASSPHRASE= bash -e "$T/t3002-ledgers.sh") > "$T/out2" 2> "$T/err2" \
 	&& ok || bad "README ledgers section failed: $(tail -5 "$T/err2")"
 contains "$(cat "$T/out2")" "acme-initech: hub: up to date" "sync --all-ledgers: one line per ledger"
 contains "$(cat "$T/out2")" "Database failover failed" "list --all-ledgers shows initech's incident"
