@@ -3,6 +3,7 @@
 
 /* The whole public API of libaccord, layered util -> crypto -> entry -> store -> ledger. */
 #include "accord/error.h"
+#include "accord/name.h"
 #include "accord/global.h"
 #include "accord/buf.h"
 #include "accord/encode.h"

@@ -115,7 +115,7 @@ static accord_key *gen(struct fx *f, const char *pass)
 {
 	accord_key *key = NULL;
 
-	assert_int_equal(accord_key_generate(&key, f->home, "alice@example", pass, 0), 0);
+	assert_int_equal(accord_key_generate(&key, f->home, "alice.example", pass, 0), 0);
 	assert_non_null(key);
 	return key;
 }
@@ -150,7 +150,7 @@ static void write_body(const char *path, const unsigned char *body, size_t len)
 {
 	accord_buf text = ACCORD_BUF_INIT;
 
-	accord_buf_puts(&text, "untrusted comment: accord secret key alice@example\n");
+	accord_buf_puts(&text, "untrusted comment: accord secret key alice.example\n");
 	accord_base64_encode(&text, body, len);
 	accord_buf_putc(&text, '\n');
 	write_file(path, text.ptr, text.size, 0600);
@@ -182,7 +182,7 @@ static void test_key_roundtrip_plain(void **state)
 	accord_key *key = gen(f, NULL), *loaded = NULL;
 	unsigned char sig[crypto_sign_BYTES];
 
-	assert_string_equal(key->pub.name, "alice@example");
+	assert_string_equal(key->pub.name, "alice.example");
 	assert_int_equal(accord_key_is_encrypted(f->home), 0);
 	assert_int_equal(accord_key_load(&loaded, f->home, NULL), 0);
 	assert_same_key(key, loaded);
@@ -216,7 +216,7 @@ static void test_key_roundtrip_passphrase(void **state)
 	assert_memory_equal(body, "ACS1\x01", 5);
 	assert_memory_not_equal(body + 61, loaded->sk, 32);
 	read_text(&text, f->keypath);
-	assert_memory_equal(text.ptr, "untrusted comment: accord secret key alice@example\n", 51);
+	assert_memory_equal(text.ptr, "untrusted comment: accord secret key alice.example\n", 51);
 	accord_buf_dispose(&text);
 	accord_key_free(key);
 	accord_key_free(loaded);
@@ -251,6 +251,14 @@ static void test_key_refuses_overwrite(void **state)
 	assert_null(other);
 	assert_non_null(strstr(accord_error_last(), "a key already exists in"));
 	assert_non_null(strstr(accord_error_last(), "use --force"));
+	/* the one name rule (accord/name.h), as the CLI and the schemas say: no spaces, no '@' */
+	assert_int_equal(accord_key_generate(&other, f->home, "alice smith", NULL, 1),
+			 ACCORD_EINVALID);
+	assert_non_null(
+		strstr(accord_error_last(), "starting with a letter or digit (at most 64)"));
+	assert_int_equal(accord_key_generate(&other, f->home, "alice@example", NULL, 1),
+			 ACCORD_EINVALID);
+	assert_null(other);
 	assert_int_equal(accord_key_load(&loaded, f->home, NULL), 0);
 	assert_same_key(key, loaded);
 	accord_key_free(key);
@@ -391,10 +399,10 @@ static void test_key_malformed_refused(void **state)
 	static const char *texts[] = {
 		"",
 		"\n",
-		"untrusted comment: accord secret key alice@example\n",
-		"untrusted comment: accord public key alice@example\nAAAA\n",
+		"untrusted comment: accord secret key alice.example\n",
+		"untrusted comment: accord public key alice.example\nAAAA\n",
 		"untrusted comment: accord secret key \nAAAA\n",
-		"untrusted comment: accord secret key alice@example\n!!!!\n",
+		"untrusted comment: accord secret key alice.example\n!!!!\n",
 	};
 	size_t i;
 	char big[5000];
@@ -439,7 +447,7 @@ static void test_key_malformed_refused(void **state)
 	assert_int_equal(load_rc(f, NULL), ACCORD_EINVALID);
 
 	/* trailing data after the body line */
-	accord_buf_puts(&text, "untrusted comment: accord secret key alice@example\n");
+	accord_buf_puts(&text, "untrusted comment: accord secret key alice.example\n");
 	accord_base64_encode(&text, body, BODY_LEN);
 	accord_buf_puts(&text, "\nextra\n");
 	write_file(f->keypath, text.ptr, text.size, 0600);
@@ -521,7 +529,7 @@ static void test_key_default_kdf_params(void **state)
 	unsigned char body[BODY_LEN], expect[16];
 
 	/* libsodium's interactive limits are stored and honoured; there is no cheaper setting */
-	assert_int_equal(accord_key_generate(&key, f->home, "alice@example", PASS, 0), 0);
+	assert_int_equal(accord_key_generate(&key, f->home, "alice.example", PASS, 0), 0);
 	read_body(body, f->keypath);
 	put_u64be(expect, crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE);
 	put_u64be(expect + 8, crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE);
@@ -659,7 +667,7 @@ static void test_key_openssh_roundtrip(void **state)
 	assert_int_equal(strncmp(line.ptr, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI", 37), 0);
 	assert_int_equal(accord_pubkey_from_openssh(&pub, line.ptr), 0);
 	assert_memory_equal(pub.pk, key->pub.pk, sizeof(pub.pk));
-	assert_string_equal(pub.name, "alice@example");
+	assert_string_equal(pub.name, "alice.example");
 	assert_string_equal(pub.id, key->pub.id);
 
 	/* key.pub is exactly the line plus a newline */
@@ -673,7 +681,7 @@ static void test_key_openssh_roundtrip(void **state)
 	memset(&pub, 0, sizeof(pub));
 	assert_int_equal(accord_pubkey_from_openssh(&pub, padded.ptr), 0);
 	assert_memory_equal(pub.pk, key->pub.pk, sizeof(pub.pk));
-	assert_string_equal(pub.name, "alice@example");
+	assert_string_equal(pub.name, "alice.example");
 
 	/* no comment: empty name, and no trailing space when printed */
 	accord_buf_clear(&line);
@@ -898,7 +906,7 @@ static void test_key_load_public(void **state)
 	assert_int_equal(accord_key_load_public(&pub, f->home), 0);
 	assert_memory_equal(pub.pk, key->pub.pk, sizeof(pub.pk));
 	assert_string_equal(pub.id, key->pub.id);
-	assert_string_equal(pub.name, "alice@example");
+	assert_string_equal(pub.name, "alice.example");
 	write_file(f->pubpath, "ssh-rsa AAAA x\n", 15, 0644);
 	assert_int_equal(accord_key_load_public(&pub, f->home), ACCORD_EINVALID);
 	assert_non_null(strstr(accord_error_last(), f->pubpath));

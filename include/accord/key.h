@@ -170,9 +170,8 @@ int accord_key_set_name(accord_key *key, const char *name);
 /*
  * Parse an unencrypted OpenSSH ed25519 private key ("-----BEGIN OPENSSH
  * PRIVATE KEY-----", as ssh-keygen writes it; at most 16 KiB) held in
- * `pem`. The key's comment becomes its name if it is letters, digits, '.',
- * '_' and '-' starting with a letter or digit (at most 63); otherwise the
- * name is empty. `source` names the input in messages (NULL: "the key").
+ * `pem`. The key's comment becomes its name if it is a name
+ * (accord_name_valid, accord/name.h); otherwise the name is empty. `source` names the input in messages (NULL: "the key").
  * ACCORD_EINVALID for malformed, truncated or inconsistent files (the
  * public key, the secret key's second half and the seed must agree), for
  * other key types, and for encrypted keys (which must be decrypted with

@@ -8,6 +8,7 @@
 #include "accord/entry.h"
 #include "accord/idmap.h"
 #include "accord/key.h"
+#include "accord/name.h"
 
 /*
  * Parties, members and who may write what: authorization is part of
@@ -220,13 +221,5 @@ const accord_party_incident *accord_parties_incident(const accord_parties *p, co
 
 /* "member@party" for key `keyid`, else the first 12 digits of the key id. */
 void accord_parties_label(char *out, size_t len, const accord_parties *p, const char *keyid);
-
-/*
- * A party or member name, and the name of a ledger in the user's list:
- * letters, digits, '.', '_', '-', starting with a letter or digit, at most
- * 64. Names end up in git principals, tables and messages: never shaped
- * like a path.
- */
-int accord_name_valid(const char *s);
 
 #endif

@@ -16,24 +16,10 @@
 #include "accord/encode.h"
 #include "accord/error.h"
 #include "accord/key.h"
+#include "accord/name.h"
 #include "key_impl.h"
 
 #define PUB_BLOB_LEN (4 + ED25519_TYPE_LEN + 4 + crypto_sign_PUBLICKEYBYTES)
-
-int accord_key_name_valid(const char *name)
-{
-	size_t i, n;
-
-	if (!name)
-		return 0;
-	n = strlen(name);
-	if (n == 0 || n >= sizeof(((accord_pubkey *)0)->name))
-		return 0;
-	for (i = 0; i < n; i++)
-		if (name[i] < 0x20 || name[i] > 0x7e)
-			return 0;
-	return name[0] != ' ' && name[n - 1] != ' ';
-}
 
 void accord_pubkey_set_id(accord_pubkey *pub)
 {
@@ -250,10 +236,9 @@ accord_key *accord_key_alloc(void)
 
 int accord_key_check_name(const char *name)
 {
-	if (!accord_key_name_valid(name))
-		return accord_error_set(
-			ACCORD_EINVALID,
-			"key name must be 1-64 printable ASCII characters without leading or trailing spaces");
+	if (!accord_name_valid(name))
+		return accord_error_set(ACCORD_EINVALID, "invalid name '%s': use %s",
+					name ? name : "", ACCORD_NAME_RULE);
 	return 0;
 }
 

@@ -32,6 +32,7 @@
 #include "accord/file.h"
 #include "accord/agent.h"
 #include "accord/key.h"
+#include "accord/name.h"
 #include "key_impl.h"
 #include "alloc.h"
 
@@ -456,7 +457,7 @@ static int parse_key_text(unsigned char *body, char name[65], const char *text, 
 		return accord_error_set(ACCORD_EINVALID, "%s has a malformed key name", path);
 	memcpy(name, text + plen, name_len);
 	name[name_len] = '\0';
-	if (!accord_key_name_valid(name))
+	if (!accord_name_valid(name))
 		return accord_error_set(ACCORD_EINVALID, "%s has a malformed key name", path);
 
 	b64 = nl + 1;

@@ -38,10 +38,7 @@ static inline int is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* Names go into a comment line and key.pub: one line of printable ASCII, no edge spaces. */
-int accord_key_name_valid(const char *name);
-
-/* accord_key_name_valid(), else ACCORD_EINVALID saying what a name may be. */
+/* accord_name_valid() (accord/name.h), else ACCORD_EINVALID saying what a name may be. */
 int accord_key_check_name(const char *name);
 
 /* A zeroed key with room for a secret key (sodium_malloc). NULL when out of memory. */

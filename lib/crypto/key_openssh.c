@@ -13,6 +13,7 @@
 #include "accord/encode.h"
 #include "accord/error.h"
 #include "accord/key.h"
+#include "accord/name.h"
 #include "key_impl.h"
 
 /*
@@ -81,24 +82,6 @@ static void shown_type(char out[41], const unsigned char *s, size_t len)
 	for (i = 0; i < n; i++)
 		out[i] = (s[i] >= 0x20 && s[i] <= 0x7e) ? (char)s[i] : '?';
 	out[n] = '\0';
-}
-
-/* The stricter rule for names taken from a comment: [A-Za-z0-9][A-Za-z0-9._-]*, at most 64. */
-static int comment_is_name(const unsigned char *s, size_t len)
-{
-	size_t i;
-
-	if (len == 0 || len > 64)
-		return 0;
-	for (i = 0; i < len; i++) {
-		unsigned char c = s[i];
-		int alnum =
-			(c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-
-		if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))
-			return 0;
-	}
-	return 1;
 }
 
 static int malformed(const char *src, const char *why)
@@ -269,7 +252,7 @@ static int openssh_parse_bin(accord_key **out, const unsigned char *bin, size_t 
 		return malformed(src, "the seed does not give its public key");
 	}
 	accord_pubkey_set_id(&key->pub);
-	if (comment_is_name(comment, comment_len)) {
+	if (accord_name_valid_n((const char *)comment, comment_len)) {
 		memcpy(key->pub.name, comment, comment_len);
 		key->pub.name[comment_len] = '\0';
 	}

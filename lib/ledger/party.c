@@ -499,20 +499,3 @@ accord_invite *accord_parties_restore_invite(accord_parties *p)
 	memset(&ni[p->invite_count], 0, sizeof(*ni));
 	return &ni[p->invite_count++];
 }
-
-int accord_name_valid(const char *s)
-{
-	size_t i, n = strlen(s);
-
-	if (n == 0 || n > 64)
-		return 0;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-		int alnum =
-			(c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-
-		if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))
-			return 0;
-	}
-	return 1;
-}
