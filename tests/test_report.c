@@ -2,6 +2,7 @@
 #include "helpers.h"
 
 #include "accord/report.h"
+#include "report_data.h" /* the report's figures: private to lib/report */
 
 static void test_report_percentile_nearest_rank(void **state)
 {

@@ -28,6 +28,7 @@
 #include "accord/buf.h"
 #include "accord/report.h"
 #include "alloc.h"
+#include "report_data.h"
 
 #define DAY 86400
 #define WEEK (7 * DAY)
