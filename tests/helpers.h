@@ -91,6 +91,30 @@ static inline int th_append(char *id, accord_store *store, const accord_key *key
 	return error;
 }
 
+/* th_append that must succeed: the test fails naming the entry type and why. */
+static inline void th_append_ok(char *id, accord_store *store, const accord_key *key,
+				const char *type, const char *incident, const char *body_json)
+{
+	char scratch[ACCORD_ID_HEXLEN + 1];
+
+	if (th_append(id ? id : scratch, store, key, type, incident, body_json) != 0)
+		fail_msg("%s: %s", type, accord_error_last());
+}
+
+/* `admin` invites `party` with `member`'s key as its root, and `member` accepts. */
+static inline void th_invite(accord_store *store, const accord_key *admin, const accord_key *member,
+			     const char *party)
+{
+	char id[ACCORD_ID_HEXLEN + 1], body[512], hex[65];
+
+	accord_hex_encode(hex, member->pub.pk, 32);
+	snprintf(body, sizeof(body), "{\"party\":\"%s\",\"key\":\"%s\",\"member\":\"%s\"}", party,
+		 hex, member->pub.name);
+	th_append_ok(id, store, admin, "party-invite", NULL, body);
+	snprintf(body, sizeof(body), "{\"party\":\"%s\",\"invite\":\"%s\"}", party, id);
+	th_append_ok(NULL, store, member, "party-accept", NULL, body);
+}
+
 /* The usual fixture: a temporary folder, alice's key, a ledger founded by her for acme. */
 typedef struct {
 	char *dir;

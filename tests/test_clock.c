@@ -21,28 +21,19 @@ typedef struct {
 static void append(char *id, world *w, const accord_key *k, const char *type, const char *inc,
 		   const char *body)
 {
-	char scratch[ACCORD_ID_HEXLEN + 1];
-
-	if (th_append(id ? id : scratch, w->s, k, type, inc, body) != 0)
-		fail_msg("%s: %s", type, accord_error_last());
+	th_append_ok(id, w->s, k, type, inc, body);
 }
 
 static int setup(void **state)
 {
 	world *w = calloc(1, sizeof(*w));
-	char id[ACCORD_ID_HEXLEN + 1], body[512], hex[65];
 
 	assert_non_null(w);
 	w->dir = th_tmpdir();
 	w->alice = th_key(w->dir, "alice");
 	w->gina = th_key(w->dir, "gina");
 	w->s = th_ledger(w->dir, w->alice, "acme");
-	accord_hex_encode(hex, w->gina->pub.pk, 32);
-	snprintf(body, sizeof(body), "{\"party\":\"globex\",\"key\":\"%s\",\"member\":\"gina\"}",
-		 hex);
-	append(id, w, w->alice, "party-invite", NULL, body);
-	snprintf(body, sizeof(body), "{\"party\":\"globex\",\"invite\":\"%s\"}", id);
-	append(NULL, w, w->gina, "party-accept", NULL, body);
+	th_invite(w->s, w->alice, w->gina, "globex");
 	*state = w;
 	return 0;
 }

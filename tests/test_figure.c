@@ -28,19 +28,13 @@ static void append(char *id, world *w, const accord_key *k, const char *type, co
 static int setup(void **state)
 {
 	world *w = calloc(1, sizeof(*w));
-	char id[ACCORD_ID_HEXLEN + 1], body[512], hex[65];
 
 	assert_non_null(w);
 	w->dir = th_tmpdir();
 	w->alice = th_key(w->dir, "alice");
 	w->gina = th_key(w->dir, "gina");
 	w->s = th_ledger(w->dir, w->alice, "acme");
-	accord_hex_encode(hex, w->gina->pub.pk, 32);
-	snprintf(body, sizeof(body), "{\"party\":\"globex\",\"key\":\"%s\",\"member\":\"gina\"}",
-		 hex);
-	assert_int_equal(th_append(id, w->s, w->alice, "party-invite", NULL, body), 0);
-	snprintf(body, sizeof(body), "{\"party\":\"globex\",\"invite\":\"%s\"}", id);
-	assert_int_equal(th_append(id, w->s, w->gina, "party-accept", NULL, body), 0);
+	th_invite(w->s, w->alice, w->gina, "globex");
 	assert_int_equal(th_append(w->inc, w->s, w->alice, "open", NULL,
 				   "{\"title\":\"t\",\"severity\":1,\"service\":\"web\","
 				   "\"started_at\":\"" START "\",\"parties\":[\"acme\",\"globex\"],"
