@@ -106,7 +106,7 @@ int accord_entry_parse(accord_entry **out, const char *raw, size_t len);
  * The same without the schemas: for bytes that accord_entry_parse, as
  * this build has it (accord_entry_checks_fingerprint), accepted before,
  * which the caller knows from an authenticated memo (the verification
- * engine's, verify.c). Strict JSON and the envelope are still read.
+ * engine's, verify_check.c). Strict JSON and the envelope are still read.
  */
 int accord_entry_parse_checked_before(accord_entry **out, const char *raw, size_t len);
 

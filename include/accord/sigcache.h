@@ -20,7 +20,7 @@
  * the holder of that key can add to it; a file that does not
  * authenticate is ignored, as if empty.
  *
- * The verification engine keeps a second kind of record in it (verify.c,
+ * The verification engine keeps a second kind of record in it (verify_check.c,
  * "the memo of pass 1"): the digest names a commit id and the build's
  * pass-1 checks, the value the key that signed it, and the record says
  * that commit passed every check on its own. The two kinds never share a

@@ -533,7 +533,7 @@ static int may_change_verdicts(const accord_ledger *l, accord_entry *const *news
 			const char *t = news[j]->type, *st = accord_entry_str(news[j], "status");
 
 			/* a colleague's entry, or another party's that may raise the cut
-			 * (lib/ledger/verify.c, other_party_rests_on): a close resting on the
+			 * (lib/ledger/verify_cut.c, other_party_rests_on): a close resting on the
 			 * key's entries, a cosign or action naming its proposal, a
 			 * checkpoint resting on its open */
 			if ((m && m != x && m->party == x->party) || !strcmp(t, "checkpoint") ||

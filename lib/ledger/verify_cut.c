@@ -1,0 +1,352 @@
+/*
+ * Revocation cuts in the verification engine (verify_impl.h): where a
+ * revoked key's cut stands, how far what others built on raises it, what
+ * gives authority beyond it, and the cuts and raises each replay round
+ * learns.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "accord/causal.h"
+#include "accord/json.h"
+#include "verify_impl.h"
+
+/* ---- how far a cut goes ---- */
+
+/*
+ * How far a raise of revoked member x's cut may go, up to `upto`: not past
+ * an entry of x that has x's revocation in its causal past. Such an entry
+ * was written knowing of the revocation, and no colleague depending on it
+ * can make it count (else a revoked admin could add admins through any
+ * member of its party).
+ */
+int64_t accord_verify_unaware_of_revocation(struct run *r, struct feed *g, const accord_member *x,
+					    int64_t upto)
+{
+	const accord_entry *rev = x->revocation;
+	int64_t s;
+
+	if (!rev)
+		return upto;
+	for (s = x->cut + 1; s <= upto; s++) {
+		struct item *it = accord_verify_item_at(g, s);
+
+		if (!it || accord_causal_seen(r->v->causal, it->id, rev->author.id) >= rev->seq)
+			return s - 1;
+	}
+	return upto;
+}
+
+/* A type that gives authority (admits, revokes, invites, founds): never raised over for another party. */
+static int gives_authority(const accord_entry *e)
+{
+	static const char *const types[] = { "genesis",	     "member-add",   "member-revoke",
+					     "key-rotate",   "party-invite", "party-accept",
+					     "party-recover" };
+	size_t i;
+
+	if (!e->known)
+		return 1; /* a newer accord's type may be one */
+	for (i = 0; i < sizeof(types) / sizeof(*types); i++)
+		if (!strcmp(e->type, types[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * The last entry of revoked member x beyond its cut that `e` has in its
+ * causal past, written unaware of the revocation, and that `match`es;
+ * 0 if none. What gives authority on the way stays set aside
+ * (accord_verify_beyond_cut_authority), so a raise to it never brings back a revoked
+ * admin's backdated member-add.
+ */
+static int64_t last_seen_beyond_cut(struct run *r, struct feed *g, const accord_member *x,
+				    const accord_entry *e,
+				    int (*match)(const accord_entry *, const void *),
+				    const void *arg)
+{
+	int64_t upto = accord_verify_unaware_of_revocation(
+		r, g, x, accord_causal_seen(r->v->causal, e->id, x->key.id));
+	int64_t s, target = 0;
+
+	for (s = x->cut + 1; s <= upto; s++) {
+		struct item *it = accord_verify_item_at(g, s);
+
+		if (!it || !it->e)
+			break;
+		if (match(it->e, arg))
+			target = s;
+	}
+	return target;
+}
+
+static int open_naming(const accord_entry *e, const void *party)
+{
+	const cJSON *name;
+
+	if (strcmp(e->type, "open") != 0)
+		return 0;
+	cJSON_ArrayForEach(name, cJSON_GetObjectItemCaseSensitive(e->body, "parties"))
+		if (cJSON_IsString(name) && !strcmp(name->valuestring, party))
+			return 1;
+	return 0;
+}
+
+/* An entry on `incident`: its open (the incident's id), or any entry naming it. */
+static int on_incident(const accord_entry *e, const void *incident)
+{
+	return !strcmp(e->incident, incident) || !strcmp(e->id, incident);
+}
+
+/* match arguments: an incident and a party name */
+struct involving {
+	const char *incident, *party;
+};
+
+/* The open or an involve of an incident, naming a party: what makes it that party's incident. */
+static int involves(const accord_entry *e, const void *arg)
+{
+	const struct involving *in = arg;
+	const char *party = accord_entry_str(e, "party");
+
+	if (!strcmp(e->type, "involve"))
+		return !strcmp(e->incident, in->incident) && party && !strcmp(party, in->party);
+	return !strcmp(e->id, in->incident) && open_naming(e, in->party);
+}
+
+static int is_entry(const accord_entry *e, const void *id)
+{
+	return !strcmp(e->id, id);
+}
+
+/*
+ * How far another party's entry `e` (of member m) raises revoked member
+ * x's cut (TRUST.md attack 1: decisions of other parties resting on the
+ * key's entries stand). A cosign raises it to the proposal it signs (a
+ * resolution, an agreement's terms, a pause), an action to the resolution
+ * it updates (attack27 06). A close raises it to x's last entry on that
+ * incident in e's causal past: the cosign, proposal or status it rests on,
+ * a pause x co-signed (attack26 finding 11, attack27 03, 04 and 07). Any other entry on an
+ * incident raises it to the open or involve that made it e's party's
+ * incident (attack26 12, attack27 01). A checkpoint raises it to x's last
+ * open of an incident naming m's party (attack26 07): a party that synced
+ * an incident opened for it keeps it. 0 if it raises nothing.
+ */
+static int64_t other_party_rests_on(struct run *r, const accord_parties *p, struct feed *g,
+				    const accord_member *x, const accord_member *m,
+				    const accord_entry *e)
+{
+	const char *st = accord_entry_str(e, "status");
+	const char *named = !strcmp(e->type, "cosign")	 ? accord_entry_str(e, "proposal")
+			    : !strcmp(e->type, "action") ? accord_entry_str(e, "resolution")
+							 : NULL;
+	struct involving in = { e->incident, p->parties[m->party].name };
+	int64_t signed_on = named ? last_seen_beyond_cut(r, g, x, e, is_entry, named) : 0, s = 0;
+
+	if (!strcmp(e->type, "status") && st && !strcmp(st, "closed") && e->incident[0])
+		s = last_seen_beyond_cut(r, g, x, e, on_incident, e->incident);
+	else if (e->incident[0])
+		s = last_seen_beyond_cut(r, g, x, e, involves, &in);
+	else if (!strcmp(e->type, "checkpoint"))
+		s = last_seen_beyond_cut(r, g, x, e, open_naming, in.party);
+	return signed_on > s ? signed_on : s;
+}
+
+/*
+ * When `e`, of another party and unaware of a revocation, is refused: the
+ * revoked key's entries it rests on (other_party_rests_on) may be what was
+ * cut, an open, an involve, what a close rests on. accord_verify_learn_cuts raises the
+ * cut to them once the cuts hold, so a revoker cannot hide or undo the
+ * work of parties that built on them.
+ */
+void accord_verify_rests_on_refused(struct run *r, struct round *rd, const accord_parties *p,
+				    const accord_entry *e)
+{
+	const accord_member *m = accord_parties_member(p, e->author.id);
+	size_t j;
+
+	for (j = 0; m && j < p->member_count; j++) {
+		const accord_member *x = p->members[j];
+		struct feed *g;
+		int64_t seen;
+
+		if (!x->revoked || x->party == m->party ||
+		    !(g = accord_verify_find_feed(r, x->key.id)) ||
+		    (x->revocation && accord_causal_in_past(r->v->causal, e, x->revocation) == 1))
+			continue;
+		seen = other_party_rests_on(r, p, g, x, m, e);
+		if (seen > x->cut && seen > rd->rests[g - r->feeds])
+			rd->rests[g - r->feeds] = seen;
+	}
+}
+
+/*
+ * Where revoked key `m`'s cut stands this round, and the revocation that
+ * names it: learnt in an earlier round, or applied already in this one.
+ */
+static int64_t cut_now(const struct round *rd, size_t fi, const accord_member *m,
+		       const accord_entry **rev)
+{
+	*rev = rd->by[fi];
+	if (m && m->revoked && m->cut < rd->precut[fi]) {
+		*rev = m->revocation;
+		return m->cut;
+	}
+	return rd->precut[fi];
+}
+
+/*
+ * Whether `e` gives authority and is not what its key's cut names: beyond
+ * the cut (counting, if at all, only through a raise), or, for a forked
+ * key, at or below the cut's seq on the side the revocation did not see
+ * (TRUST.md attack 2: cuts name entry ids). A raise brings back what
+ * colleagues and partners built on (notes, cosigns, opens), never an
+ * admission, revocation or invitation, whoever depends on it: else a
+ * revoked admin adds admins through any colleague's or partner's entry.
+ */
+int accord_verify_beyond_cut_authority(struct run *r, const struct round *rd,
+				       const accord_parties *p, const struct item *it)
+{
+	const accord_entry *e = it->e, *rev;
+	const accord_member *m;
+	size_t fi;
+	int64_t cut;
+
+	if (!gives_authority(e)) /* most entries: no lookups on the replay's hot path */
+		return 0;
+	m = accord_parties_member(p, e->author.id);
+	fi = (size_t)(accord_verify_find_feed(r, e->author.id) - r->feeds);
+	if ((cut = cut_now(rd, fi, m, &rev)) == INT64_MAX)
+		return 0;
+	if (e->seq > cut)
+		return e->seq <= rd->raise[fi]; /* beyond the raise, the cut's own finding */
+	if (!it->fork || (rev && !strcmp(rev->id, e->id)))
+		return 0; /* a rotation is its key's own cut: the entry the cut names */
+	return !rev || accord_causal_in_past(r->v->causal, rev, e) != 1;
+}
+
+/*
+ * Set aside an entry that accord_verify_beyond_cut_authority names. Its feed goes on
+ * past it: what the key wrote after it still counts as far as the raise
+ * covers, since nothing there rests on it through the feed alone.
+ */
+void accord_verify_set_aside_hole(struct run *r, const accord_parties *p, struct item *it)
+{
+	const accord_entry *e = it->e;
+	const accord_member *m = accord_parties_member(p, e->author.id);
+	int after =
+		m && m->revocation && accord_causal_in_past(r->v->causal, e, m->revocation) == 1;
+
+	accord_verify_finding(
+		r, after ? ACCORD_AUDIT_REVOKED_KEY : ACCORD_AUDIT_PAST_CUT, e->author.id, it, NULL,
+		"key %s was revoked, and this %s entry (seq %lld) is not within its cut: what other keys built on beyond a cut counts, never an entry that gives authority",
+		e->author.id, e->type, (long long)e->seq);
+	it->hole = 1;
+	it->aside = accord_verify_deps_sound(r, e);
+}
+
+/* ---- after a round ---- */
+
+/*
+ * After a round: cuts the round learnt too late (entries beyond them sorted
+ * before their revocation), and cuts to raise because another key of the
+ * revoked key's party counted on entries beyond them (TRUST.md attack 1).
+ * Cuts only go down and raises only up, so rounds end. 1 if another round
+ * is needed. Raises are learnt only once the cuts hold without them, so no
+ * entry resting on what lies beyond a cut can raise that cut itself.
+ */
+int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const accord_parties *p,
+			     struct round *rd, int raising)
+{
+	size_t i, j;
+	int again = 0;
+
+	for (i = 0; i < k; i++) {
+		const accord_entry *e = kept[i];
+		const accord_member *m = accord_parties_member(p, e->author.id);
+		struct feed *f = accord_verify_find_feed(r, e->author.id);
+		size_t fi = (size_t)(f - r->feeds);
+
+		if (m && m->revoked && m->cut < rd->precut[fi] &&
+		    (e->seq > m->cut ||
+		     accord_verify_beyond_cut_authority(r, rd, p, accord_verify_item_of(r, e)))) {
+			rd->precut[fi] = m->cut;
+			rd->by[fi] = m->revocation;
+			again = 1;
+		}
+		if (!m || !raising)
+			continue;
+		for (j = 0; j < p->member_count; j++) {
+			const accord_member *x = p->members[j];
+			struct feed *g;
+			int64_t seen;
+
+			if (!x->revoked || x == m || !(g = accord_verify_find_feed(r, x->key.id)))
+				continue;
+			/*
+			 * Only a colleague unaware of the revocation raises it: one that
+			 * knew (the revoker's own later entries among them) accepted the
+			 * cut, and what it saw beyond it, however it came by it, stays
+			 * set aside (else a revoked admin's backdated member-add would
+			 * come back through any note that depends on it).
+			 */
+			if (x->revocation &&
+			    accord_causal_in_past(r->v->causal, e, x->revocation) == 1)
+				continue;
+			if (x->party != m->party)
+				seen = other_party_rests_on(r, p, g, x, m, e);
+			else
+				seen = accord_verify_unaware_of_revocation(
+					r, g, x,
+					accord_causal_seen(r->v->causal, e->id, x->key.id));
+			if (seen > rd->raise[g - r->feeds] && seen > x->cut) {
+				rd->raise[g - r->feeds] = seen;
+				again = 1;
+			}
+		}
+	}
+	for (i = 0; raising && i < r->nfeeds; i++) {
+		if (rd->rests[i] > rd->raise[i]) {
+			rd->raise[i] = rd->rests[i];
+			again = 1;
+		}
+	}
+	/*
+	 * A cut holds only while the revocation naming it is within its own
+	 * author's cut: one written past it (an admin revoked meanwhile, on a
+	 * stale copy) has no effect at all (F2). Decided on the cuts alone,
+	 * not on what else a round refused, so rounds settle.
+	 */
+	for (i = 0; i < r->nfeeds; i++) {
+		const accord_entry *rev = rd->by[i];
+		struct feed *g = rev ? accord_verify_find_feed(r, rev->author.id) : NULL;
+
+		if (g && rd->precut[g - r->feeds] != INT64_MAX &&
+		    rev->seq > rd->precut[g - r->feeds]) {
+			rd->precut[i] = INT64_MAX;
+			rd->by[i] = NULL;
+			again = 1;
+		}
+	}
+	return again;
+}
+
+/* A revoked key is valid, for stock git, until the time of its last entry that counts. */
+void accord_verify_set_valid_until(struct run *r, accord_parties *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->member_count; i++) {
+		accord_member *m = p->members[i];
+		struct feed *f;
+		struct item *it;
+
+		if (!m->revoked)
+			continue;
+		m->valid_until = m->added;
+		f = accord_verify_find_feed(r, m->key.id);
+		it = f && f->cut > 0 ? accord_verify_item_at(f, f->cut) : NULL;
+		if (it && it->e && it->e->time > m->valid_until)
+			m->valid_until = it->e->time;
+	}
+}

@@ -1,0 +1,262 @@
+/*
+ * Inside the verification engine (include/accord/verify.h says what it
+ * does): what its files share. Never installed.
+ *
+ *   verify.c        the entry points, the run's set-up and teardown,
+ *                   findings, ledger order, the results, refs, and one
+ *                   commit on its own (accord_verify_commit)
+ *   verify_check.c  pass 1: each commit checked on its own on the pool's
+ *                   threads, the pass-1 memo, reading a chain of commits
+ *   verify_chain.c  a feed's chain, the ledger id, evidence and
+ *                   equivocation, the causal graph (pass 2a), forks vouched
+ *                   for and recovered
+ *   verify_cut.c    revocation cuts: how far a raise goes, authority
+ *                   beyond a cut, the cuts and raises a round learns
+ *   verify_rules.c  pass 2b: the replay in ledger order, deps counting,
+ *                   entries set aside and holes
+ *
+ * Out of memory aborts, as in accord_buf.
+ */
+#ifndef ACCORD_VERIFY_IMPL_H
+#define ACCORD_VERIFY_IMPL_H
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accord/idmap.h"
+#include "accord/party.h"
+#include "accord/sigcache.h"
+#include "accord/verify.h"
+
+enum { SIG_OK = 0, SIG_NONE = 1 };
+
+/* One commit of a feed or of an evidence chain, root first. */
+struct item {
+	git_oid oid;
+	accord_verified_item *pub; /* the caller's view of it */
+	accord_commit *c;	   /* freed once verified */
+	int readable;
+	/* from the worker */
+	int sig; /* SIG_OK, SIG_NONE, ACCORD_EINVALID (malformed) or ACCORD_EBADSIG */
+	char signer[ACCORD_KEYID_HEXLEN + 1]; /* the id of the key that signed, when has_signer */
+	int has_signer;
+	char *sig_msg;
+	accord_entry *e; /* parsed and schema-valid, else NULL */
+	int parse_kind;	 /* -1, or the kind of the parse failure */
+	char *parse_msg;
+	char *form_msg; /* commit form problems, joined */
+	int parents;
+	/* the envelope, as far as it could be read */
+	int env;
+	int64_t seq, lamport, time;
+	char id[ACCORD_ID_HEXLEN + 1];
+	char prev[ACCORD_ID_HEXLEN + 1];
+	char author[ACCORD_KEYID_HEXLEN + 1];
+	char incident[ACCORD_ID_HEXLEN + 1]; /* as the bytes claim it, for naming it in findings */
+	/* from the main thread */
+	int authentic; /* signed by its author, parsed, in its author's feed */
+	int flagged;   /* some finding is about it */
+	int sigfail;   /* signature does not verify: modified or mismatched */
+	int counted;   /* counts in the current replay round */
+	int aside;     /* set aside by a rule this round, its own deps counting or set aside */
+	int fork;      /* of a forked key, at or past the fork: counts only if vouched for */
+	int fork_ok;   /* (fork) its chain and clock check out against its prev, found by id */
+	int vouched;   /* (fork) in the causal past of a counted entry of a key that did not fork */
+	int hole; /* this round: beyond its key's cut, within a raise, set aside (raised_over) */
+	char *modified_by; /* proof that the bytes changed (who names other bytes) */
+};
+
+struct feed {
+	char keyid[ACCORD_KEYID_HEXLEN + 1];
+	char *ref;
+	git_oid head;
+	struct item *items;
+	size_t n;
+	int64_t *seqs; /* every seq the chain claims, sorted */
+	size_t nseqs;
+	int evidence;
+	int64_t cut; /* entries beyond this seq do not count (for good: equivocation, revocation) */
+	int64_t forked_at; /* the seq where proof of equivocation starts, 0 if none */
+	int64_t chain;	   /* where the feed's own checks stop it, before any proof or rule */
+};
+
+struct run {
+	accord_verification *v;
+	accord_store *store;
+	int threads;
+	int lean;		   /* accord_verify_options.lean */
+	accord_sigcache *sigcache; /* the store's, unless the options say otherwise */
+	int memo;		   /* remember and skip pass 1 of commits (with sigcache) */
+	struct pool *pool;	   /* checks commits on their own, for the whole run */
+	unsigned char domain[32];  /* memo_domain */
+	struct feed *feeds;
+	size_t nfeeds;
+	struct feed *ev;
+	size_t nev;
+	accord_idmap
+		byid; /* entry id -> item: every authentic entry of the ledger, feeds and forks */
+	struct item **forks; /* entries of forked keys from the fork on, both sides */
+	size_t nforks;
+	struct item **invites; /* every party-invite, for refusals naming a party set aside */
+	size_t ninvites;
+	struct item **involves; /* every involve, for refusals of a party's entry on an incident */
+	size_t ninvolves;
+};
+
+static inline char *xstrdup(const char *s)
+{
+	char *d = strdup(s ? s : "");
+
+	if (!d)
+		abort();
+	return d;
+}
+
+static inline char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline char *xprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	return s;
+}
+
+/*
+ * The threads that check commits on their own, for the whole run: the
+ * main thread reads the next batch of commits out of git while they check
+ * the one posted, then helps them finish it (issue 14: reading and
+ * checking used to alternate, one core waiting on the other, and every
+ * batch of 512 started and joined its threads).
+ */
+struct pool {
+	pthread_t tids[8];
+	int started; /* worker threads running */
+	int want;    /* threads to use, the main thread among them */
+	pthread_mutex_t lock;
+	pthread_cond_t work; /* a batch was posted, or stop */
+	pthread_cond_t idle; /* the batch's last chunk is done */
+	struct item *items;  /* the batch posted */
+	size_t n, next;	     /* its size, and the first item no thread took */
+	size_t busy;	     /* threads checking a chunk of it */
+	int stop;
+	int lean;
+	accord_sigcache *cache;
+	const unsigned char *domain;
+};
+
+/* Per-round state of the replay: where each feed stops, and why. */
+struct round {
+	int64_t *stop;		 /* per feed: entries beyond do not count this round */
+	int *aside;		 /* per feed: stopped by the revocation rule (set aside) */
+	int64_t *precut;	 /* per feed: a cut learnt in an earlier round (INT64_MAX: none) */
+	const accord_entry **by; /* per feed: the revocation that named that cut */
+	int64_t *raise;		 /* per feed: a cut raised to what its party counted on */
+	int64_t *sound; /* per feed: where faults, forks and missing deps stop it, rules aside */
+	int64_t *rests; /* per feed: a set-aside open another party wrote on, unaware (raised) */
+};
+
+/* ---- verify.c ---- */
+
+/* A finding about `it` (or none), which flags it. */
+void accord_verify_finding(struct run *r, accord_audit_kind kind, const char *feed, struct item *it,
+			   const char *ref, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* The item of seq `seq` in a feed, or NULL (entries normally sit at seq - 1). */
+struct item *accord_verify_item_at(struct feed *f, int64_t seq);
+
+/* The feed of key `keyid`, or NULL. */
+struct feed *accord_verify_find_feed(struct run *r, const char *keyid);
+
+/* The item holding entry `e`, or NULL. */
+struct item *accord_verify_item_of(struct run *r, const accord_entry *e);
+
+/* The item holding entry `id`, on a feed or on a fork's other side; NULL if none. */
+struct item *accord_verify_item_by_id(struct run *r, const char *id);
+
+/* qsort: ledger order (Lamport clock, author, seq, id). */
+int accord_verify_ledger_order_cmp(const void *a, const void *b);
+
+/* The entries that take part in the replay, in ledger order, into `all`; how many. */
+size_t accord_verify_in_ledger_order(struct run *r, accord_entry **all);
+
+/* ---- verify_check.c ---- */
+
+/* What a pass-1 memo record names as checked (PASS1_CHECKS and this build's entry checks). */
+void accord_verify_memo_domain(unsigned char *out);
+
+/* Check one commit on its own (`cache`, `domain`: the memo, or NULL). */
+void accord_verify_item(struct item *it, accord_sigcache *cache, const unsigned char *domain);
+
+/* The findings of pass 1 on one commit, in feed `f`; sets it->authentic. */
+void accord_verify_item_findings(struct run *r, struct feed *f, struct item *it);
+
+/* Read and check, on the pool, the chain from `head` (to a commit `stop` names), root first. */
+int accord_verify_read_chain(struct run *r, struct feed *f, const git_oid *head,
+			     int (*stop)(void *, const git_oid *), void *stop_arg);
+
+void accord_verify_pool_init(struct pool *p, int threads, int lean, accord_sigcache *cache,
+			     const unsigned char *domain);
+void accord_verify_pool_dispose(struct pool *p);
+
+/* ---- verify_chain.c ---- */
+
+/* Pass 1 for one feed: read, check, the chain; where it stops on its own (f->cut). */
+int accord_verify_read_feed(struct run *r, struct feed *f, accord_verified_feed *o);
+
+/* The ledger id, before anything is judged against it. */
+void accord_verify_pick_ledger(struct run *r);
+
+/* The evidence chains, and the equivocation they prove. */
+int accord_verify_read_evidence(struct run *r);
+
+/* Pass 2a: the causal graph, each entry checked against its deps. */
+void accord_verify_causal_pass(struct run *r);
+
+/* After a round: vouch for forked keys' entries counted entries rest on. 1 if it grew. */
+int accord_verify_vouch_forks(struct run *r, accord_entry **kept, size_t k);
+
+/* Proofs of forks the forked key's revocation dealt with: set aside as recovered. */
+void accord_verify_settle_recovered_forks(accord_verification *v);
+
+/* ---- verify_cut.c ---- */
+
+/* How far a raise of revoked member x's cut may go, up to `upto`. */
+int64_t accord_verify_unaware_of_revocation(struct run *r, struct feed *g, const accord_member *x,
+					    int64_t upto);
+
+/* `e`, of another party, is refused: the revoked keys' entries it rests on, to raise. */
+void accord_verify_rests_on_refused(struct run *r, struct round *rd, const accord_parties *p,
+				    const accord_entry *e);
+
+/* Whether an entry gives authority beyond (or beside) its key's cut. */
+int accord_verify_beyond_cut_authority(struct run *r, const struct round *rd,
+				       const accord_parties *p, const struct item *it);
+
+/* Set aside an entry accord_verify_beyond_cut_authority names; its feed goes on. */
+void accord_verify_set_aside_hole(struct run *r, const accord_parties *p, struct item *it);
+
+/* After a round: cuts and raises learnt. 1 if another round is needed. */
+int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const accord_parties *p,
+			     struct round *rd, int raising);
+
+/* A revoked key is valid, for stock git, until the time of its last entry that counts. */
+void accord_verify_set_valid_until(struct run *r, accord_parties *p);
+
+/* ---- verify_rules.c ---- */
+
+/* Whether every dep of `e` counts or is set aside by a rule this round. */
+int accord_verify_deps_sound(struct run *r, const accord_entry *e);
+
+/* Pass 2: the causal graph, then every rule in ledger order until the cuts hold. */
+int accord_verify_replay(struct run *r);
+
+#endif
