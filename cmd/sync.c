@@ -387,7 +387,7 @@ static void list_push(entry_list *l, const accord_entry *e)
 	if (l->count == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 8;
 		if (!(l->entries = realloc(l->entries, l->cap * sizeof(*l->entries))))
-			abort();
+			accord_oom();
 	}
 	l->entries[l->count++] = e;
 }
@@ -408,7 +408,7 @@ static void by_incident_init(by_incident *b, const accord_ledger *l)
 			if (b->count == b->cap) {
 				b->cap = b->cap ? b->cap * 2 : 64;
 				if (!(b->list = realloc(b->list, b->cap * sizeof(*b->list))))
-					abort();
+					accord_oom();
 			}
 			memset(&b->list[b->count++], 0, sizeof(*b->list));
 			k = b->count;

@@ -96,7 +96,7 @@ static accord_finding *new_finding(accord_verification *v, accord_audit_kind kin
 
 		v->finding_cap = v->finding_cap ? v->finding_cap * 2 : 16;
 		if (!(nf = realloc(v->findings, v->finding_cap * sizeof(*nf))))
-			abort();
+			accord_oom();
 		v->findings = nf;
 	}
 	f = &v->findings[v->finding_count++];
@@ -104,7 +104,7 @@ static accord_finding *new_finding(accord_verification *v, accord_audit_kind kin
 	f->kind = kind;
 	f->set_aside = accord_audit_kind_sets_aside(kind);
 	snprintf(f->feed, sizeof(f->feed), "%s", feed ? feed : "");
-	f->ref = ref ? xstrdup(ref) : NULL;
+	f->ref = ref ? accord_xstrdup(ref) : NULL;
 	return f;
 }
 
@@ -125,7 +125,7 @@ void accord_verify_finding(struct run *r, accord_audit_kind kind, const char *fe
 	}
 	va_start(ap, fmt);
 	if (vasprintf(&f->explanation, fmt, ap) < 0)
-		abort();
+		accord_oom();
 	va_end(ap);
 }
 
@@ -143,7 +143,7 @@ void accord_verification_add(accord_verification *v, accord_audit_kind kind, con
 	}
 	va_start(ap, fmt);
 	if (vasprintf(&f->explanation, fmt, ap) < 0)
-		abort();
+		accord_oom();
 	va_end(ap);
 }
 
@@ -469,13 +469,13 @@ static void add_evidence(struct run *r, size_t *cap, const char *keyid, const ch
 	if (r->nev == *cap) {
 		*cap = *cap ? *cap * 2 : 8;
 		if (!(r->ev = realloc(r->ev, *cap * sizeof(*r->ev))))
-			abort();
+			accord_oom();
 	}
 	ev = &r->ev[r->nev++];
 	memset(ev, 0, sizeof(*ev));
 	ev->evidence = 1;
 	snprintf(ev->keyid, sizeof(ev->keyid), "%.32s", keyid);
-	ev->ref = xstrdup(ref);
+	ev->ref = accord_xstrdup(ref);
 	ev->head = *head;
 }
 
@@ -566,7 +566,7 @@ static int run_engine(accord_verification **out, accord_store *store, const acco
 		goto done;
 	if (!(r.feeds = calloc(n + 1, sizeof(*r.feeds))) ||
 	    !(v->feeds = calloc(n + 1, sizeof(*v->feeds))))
-		abort();
+		accord_oom();
 	for (i = 0; i < n; i++) {
 		struct feed *f = &r.feeds[r.nfeeds];
 
@@ -591,7 +591,7 @@ static int run_engine(accord_verification **out, accord_store *store, const acco
 
 		memcpy(o->keyid, f->keyid, sizeof(o->keyid));
 		o->head = f->head;
-		o->ref = f->ref ? xstrdup(f->ref) : NULL;
+		o->ref = f->ref ? accord_xstrdup(f->ref) : NULL;
 		if (git_oid_is_zero(&f->head))
 			continue; /* the ref named no commit: a finding already */
 		if ((error = accord_verify_read_feed(&r, f, o)) < 0)
@@ -662,7 +662,7 @@ int accord_verify_refs(accord_verification **out, accord_store *store,
 	}
 	if (!(heads = calloc(refs.count, sizeof(*heads))) ||
 	    !(names = calloc(refs.count, sizeof(*names))))
-		abort();
+		accord_oom();
 	for (i = 0; i < refs.count; i++) {
 		const char *name = refs.strings[i], *rest;
 		char hex[41] = "";
@@ -675,7 +675,7 @@ int accord_verify_refs(accord_verification **out, accord_store *store,
 					goto fail;
 				if (error > 0)
 					memset(&heads[n].head, 0, sizeof(heads[n].head));
-				names[n++] = xstrdup(name);
+				names[n++] = accord_xstrdup(name);
 				continue;
 			}
 		} else if (!strncmp(name, ACCORD_EVIDENCE_PREFIX, strlen(ACCORD_EVIDENCE_PREFIX))) {

@@ -66,7 +66,7 @@ static void collect_seqs(struct feed *f)
 
 	f->nseqs = 0;
 	if (!(f->seqs = calloc(f->n + 1, sizeof(*f->seqs))))
-		abort();
+		accord_oom();
 	for (i = 0; i < f->n; i++)
 		if (f->items[i].env)
 			f->seqs[f->nseqs++] = f->items[i].seq;
@@ -245,7 +245,7 @@ int accord_verify_read_feed(struct run *r, struct feed *f, accord_verified_feed 
 		return error;
 	o->count = f->n;
 	if (!(o->items = calloc(f->n + 1, sizeof(*o->items))))
-		abort();
+		accord_oom();
 	for (j = 0; j < f->n; j++) {
 		f->items[j].pub = &o->items[j];
 		git_oid_tostr(o->items[j].commit, sizeof(o->items[j].commit), &f->items[j].oid);
@@ -336,7 +336,7 @@ void accord_verify_pick_ledger(struct run *r)
 	for (i = 0; i < r->nfeeds; i++)
 		n += r->feeds[i].n;
 	if (!(all = calloc(n + 1, sizeof(*all))))
-		abort();
+		accord_oom();
 	n = 0;
 	for (i = 0; i < r->nfeeds; i++)
 		for (j = 0; j < r->feeds[i].n; j++)
@@ -383,14 +383,14 @@ static struct item *other_evidence(accord_idmap *byseq, char ***names, size_t *n
 	snprintf(what, sizeof(what), "%s/%lld", keyid, (long long)it->seq);
 	accord_sha256(hash, what, strlen(what));
 	if (!(name = malloc(ACCORD_ID_HEXLEN + 1)))
-		abort();
+		accord_oom();
 	accord_hex_encode(name, hash, sizeof(hash));
 	if ((first = accord_idmap_get(byseq, name))) {
 		free(name);
 		return first;
 	}
 	if (!(*names = realloc(*names, (*nnames + 1) * sizeof(**names))))
-		abort();
+		accord_oom();
 	(*names)[(*nnames)++] = name;
 	accord_idmap_put(byseq, name, it);
 	return NULL;
@@ -437,7 +437,7 @@ int accord_verify_read_evidence(struct run *r)
 		for (j = 0; j < ev->n; j++) {
 			/* evidence items have no public view: keep the commit id somewhere stable */
 			if (!(ev->items[j].pub = calloc(1, sizeof(*ev->items[j].pub))))
-				abort();
+				accord_oom();
 			git_oid_tostr(ev->items[j].pub->commit, sizeof(ev->items[j].pub->commit),
 				      &ev->items[j].oid);
 			/* chains that share commits are read once: linear in the evidence */
@@ -658,7 +658,7 @@ void accord_verify_causal_pass(struct run *r)
 	for (i = 0; i < r->nev; i++)
 		n += r->ev[i].n;
 	if (!(every = calloc(n + 1, sizeof(*every))))
-		abort();
+		accord_oom();
 	n = 0;
 	for (i = 0; i < r->nfeeds; i++)
 		for (j = 0; j < r->feeds[i].n; j++) {
@@ -689,7 +689,7 @@ void accord_verify_causal_pass(struct run *r)
 	if (n)
 		qsort(every, n, sizeof(*every), accord_verify_ledger_order_cmp);
 	if (accord_causal_new(&r->v->causal) < 0)
-		abort();
+		accord_oom();
 	for (i = 0; i < n; i++) {
 		accord_entry *e = every[i];
 		struct feed *f = accord_verify_find_feed(r, e->author.id);

@@ -184,7 +184,7 @@ static int check_signature(struct item *it, const accord_commit *c, accord_sigca
 		memcpy(it->signer, signer->id, sizeof(it->signer));
 	}
 	if (it->sig < 0)
-		it->sig_msg = xstrdup(accord_error_last());
+		it->sig_msg = accord_xstrdup(accord_error_last());
 	return sig_new;
 }
 
@@ -200,7 +200,7 @@ static void parse_entry(struct item *it, const accord_commit *c)
 		envelope_from_json(it, it->e->json);
 		git_oid_tostr(it->e->commit, sizeof(it->e->commit), &it->oid);
 	} else {
-		char *msg = xstrdup(accord_error_last());
+		char *msg = accord_xstrdup(accord_error_last());
 		int kind = accord_schema_last_failure() == ACCORD_SCHEMA_UNKNOWN_FIELD;
 		cJSON *j = NULL;
 
@@ -263,7 +263,7 @@ static void check_form(struct item *it, const accord_commit *c)
 		accord_buf_dispose(&ident);
 	}
 	if (form.size)
-		it->form_msg = xstrdup(form.ptr + 2);
+		it->form_msg = accord_xstrdup(form.ptr + 2);
 	accord_buf_dispose(&form);
 }
 
@@ -429,7 +429,7 @@ static void push_item(struct feed *f, size_t *cap, const git_oid *oid)
 	if (f->n == *cap) {
 		*cap = *cap ? *cap * 2 : 64;
 		if (!(f->items = realloc(f->items, *cap * sizeof(*f->items))))
-			abort();
+			accord_oom();
 	}
 	it = &f->items[f->n++];
 	memset(it, 0, sizeof(*it));
@@ -445,7 +445,7 @@ static void push_item(struct feed *f, size_t *cap, const git_oid *oid)
  */
 static int step_over(struct run *r, struct feed *f, struct item *it, git_oid *at)
 {
-	char *why = xstrdup(accord_error_last());
+	char *why = accord_xstrdup(accord_error_last());
 	git_oid parent;
 	int error = accord_chain_parent(&parent, r->store, at);
 
@@ -526,7 +526,7 @@ int accord_verify_read_chain(struct run *r, struct feed *f, const git_oid *head,
 	pool_finish(r->pool);
 	/* no slack: a feed's items stay for the whole verification */
 	if (f->n && f->n < cap && !(f->items = realloc(f->items, f->n * sizeof(*f->items))))
-		abort();
+		accord_oom();
 	/* root first */
 	for (i = 0; i < f->n / 2; i++) {
 		struct item t = f->items[i];

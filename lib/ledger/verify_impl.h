@@ -31,6 +31,7 @@
 #include "accord/party.h"
 #include "accord/sigcache.h"
 #include "accord/verify.h"
+#include "alloc.h"
 
 enum { SIG_OK = 0, SIG_NONE = 1 };
 
@@ -107,15 +108,6 @@ struct run {
 	size_t ninvolves;
 };
 
-static inline char *xstrdup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-
-	if (!d)
-		abort();
-	return d;
-}
-
 static inline char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static inline char *xprintf(const char *fmt, ...)
 {
@@ -124,7 +116,7 @@ static inline char *xprintf(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (vasprintf(&s, fmt, ap) < 0)
-		abort();
+		accord_oom();
 	va_end(ap);
 	return s;
 }

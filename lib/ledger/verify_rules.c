@@ -439,13 +439,13 @@ int accord_verify_replay(struct run *r)
 	    !(rd.raise = calloc(r->nfeeds + 1, sizeof(*rd.raise))) ||
 	    !(rd.sound = calloc(r->nfeeds + 1, sizeof(*rd.sound))) ||
 	    !(rd.rests = calloc(r->nfeeds + 1, sizeof(*rd.rests))))
-		abort();
+		accord_oom();
 	for (i = 0; i < r->nfeeds; i++)
 		rd.precut[i] = INT64_MAX;
 	accord_verify_causal_pass(r);
 	if (!(all = calloc(n + r->nforks + 1, sizeof(*all))) ||
 	    !(kept = calloc(n + r->nforks + 1, sizeof(*kept))))
-		abort();
+		accord_oom();
 	n = accord_verify_in_ledger_order(r, all);
 	/*
 	 * Replay; a revocation can cut entries that sorted before it, and an
