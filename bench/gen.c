@@ -31,9 +31,9 @@
 
 #include <sodium.h>
 
-#include "accord/batch.h"
+#include "batch.h"
 #include "accord/buf.h"
-#include "accord/encode.h"
+#include "encode.h"
 #include "accord/entry.h"
 #include "accord/error.h"
 #include "accord/global.h"

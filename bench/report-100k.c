@@ -68,7 +68,7 @@ int main(int argc, char **argv)
 	append(l, a, "party-invite", NULL, json, id);
 	snprintf(json, sizeof(json), "{\"party\":\"globex\",\"invite\":\"%s\"}", id);
 	append(l, g, "party-accept", NULL, json, id);
-	for (i = 0; l->count < (size_t)n; i++) {
+	for (i = 0; accord_ledger_entry_count(l) < (size_t)n; i++) {
 		int64_t start = base + i * 3600;
 		int score = 1 + (int)(i % 5);
 
@@ -106,7 +106,7 @@ int main(int argc, char **argv)
 			append(l, g, "cosign", inc, json, id);
 		}
 	}
-	printf("%zu entries\n", l->count);
+	printf("%zu entries\n", accord_ledger_entry_count(l));
 	accord_ledger_free(l);
 	accord_store_unlock(s);
 	accord_store_free(s);

@@ -22,8 +22,8 @@
 
 #include "accord/entry.h"
 #include "accord/error.h"
-#include "accord/json.h"
-#include "accord/schema.h"
+#include "json.h"
+#include "schema.h"
 
 static double cpu_now(void)
 {

@@ -18,7 +18,16 @@
 
 #include <accord.h>
 
+/* The library's own headers the front end shares (not installed: lib/util, lib/crypto, ...) */
 #include "alloc.h" /* out of memory: the library's policy, accord_oom() */
+#include "chain.h"
+#include "encode.h"
+#include "escape.h"
+#include "file.h"
+#include "json.h"
+#include "process.h"
+#include "schema.h"
+#include "sigcache.h"
 
 enum {
 	ACCORD_EXIT_OK = 0,

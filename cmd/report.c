@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "accord/file.h"
+#include "file.h"
 #include "accord/report.h"
 #include "cmd.h"
 

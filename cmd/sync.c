@@ -4,10 +4,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "accord/escape.h"
+#include "escape.h"
 #include "accord/sync.h"
 #include "accord/idmap.h"
-#include "accord/process.h"
+#include "process.h"
 
 #include "cmd.h"
 

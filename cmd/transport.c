@@ -4,7 +4,7 @@
 
 extern char **environ;
 
-#include "accord/escape.h"
+#include "escape.h"
 #include "accord/sync.h"
 
 #include "cmd.h"

@@ -15,7 +15,7 @@
 #include "helpers.h"
 
 #include "accord/agent.h"
-#include "accord/process.h"
+#include "process.h"
 
 typedef struct {
 	char *dir;

@@ -4,7 +4,7 @@
 
 #include "helpers.h"
 
-#include "accord/batch.h"
+#include "batch.h"
 
 #define T0 1735689600 /* 2025-01-01T00:00:00Z */
 

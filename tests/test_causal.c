@@ -1,7 +1,7 @@
 /* accord_causal: frontiers through prev and deps, missing links, forks and the walk they need. */
 #include "helpers.h"
 
-#include "accord/causal.h"
+#include "causal.h"
 
 #define LEDGER "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define INCIDENT "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"

@@ -1,7 +1,7 @@
 /* accord_chain: first-parent chains read from raw commit headers, malformed commits included. */
 #include "helpers.h"
 
-#include "accord/chain.h"
+#include "chain.h"
 
 typedef struct {
 	char *dir;

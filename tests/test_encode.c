@@ -11,7 +11,7 @@
 
 #include <sodium.h>
 
-#include "accord/encode.h"
+#include "encode.h"
 #include "accord/error.h"
 
 static void test_hex_encode_every_byte(void **state)

@@ -11,7 +11,7 @@
 #include <cJSON.h>
 
 #include "accord/buf.h"
-#include "accord/escape.h"
+#include "escape.h"
 
 /* accord_escape(s, flags) as a new string, compared with `want`. */
 static void assert_escapes_to(const char *s, unsigned flags, const char *want)

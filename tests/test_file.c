@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "accord/file.h"
+#include "file.h"
 
 /* The whole content of `path` in a malloc'd buffer (*len bytes), or NULL. */
 static char *slurp(const char *path, size_t *len)

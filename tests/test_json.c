@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "accord/error.h"
-#include "accord/json.h"
+#include "json.h"
 
 #define LIMIT 65536
 

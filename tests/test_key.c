@@ -23,10 +23,10 @@
 #include <sodium.h>
 
 #include "accord/buf.h"
-#include "accord/encode.h"
+#include "encode.h"
 #include "accord/error.h"
 #include "accord/key.h"
-#include "accord/sshsig.h"
+#include "sshsig.h"
 
 #define BODY_LEN 109
 #define PASS "correct horse battery staple"

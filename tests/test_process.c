@@ -8,7 +8,7 @@
 
 #include "helpers.h"
 
-#include "accord/process.h"
+#include "process.h"
 
 extern char **environ;
 

@@ -16,8 +16,8 @@
 
 #include "accord/buf.h"
 #include "accord/error.h"
-#include "accord/escape.h"
-#include "accord/schema.h"
+#include "escape.h"
+#include "schema.h"
 #include "schemas_gen.h"
 
 /*

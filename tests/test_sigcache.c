@@ -5,7 +5,7 @@
 
 #include "helpers.h"
 
-#include "accord/sigcache.h"
+#include "sigcache.h"
 
 typedef struct {
 	th_fixture *base;

@@ -21,10 +21,10 @@
 #include <sodium.h>
 
 #include "accord/buf.h"
-#include "accord/encode.h"
+#include "encode.h"
 #include "accord/error.h"
 #include "accord/key.h"
-#include "accord/sshsig.h"
+#include "sshsig.h"
 
 #define BEGIN "-----BEGIN SSH SIGNATURE-----\n"
 #define END "-----END SSH SIGNATURE-----"

@@ -1,7 +1,7 @@
 /* The verification engine called directly: verdicts, findings and containment on real feeds. */
 #include "helpers.h"
 
-#include "accord/causal.h"
+#include "causal.h"
 
 static const char *open_body =
 	"{\"title\":\"t\",\"severity\":2,\"service\":\"web\","

@@ -12,13 +12,13 @@
 #include <unistd.h>
 
 #include "accord/audit.h"
-#include "accord/encode.h"
-#include "accord/causal.h"
+#include "encode.h"
+#include "causal.h"
 #include "accord/error.h"
-#include "accord/file.h"
+#include "file.h"
 #include "accord/idmap.h"
 #include "accord/incident.h"
-#include "accord/json.h"
+#include "json.h"
 #include "accord/timefmt.h"
 #include "alloc.h"
 

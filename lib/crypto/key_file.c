@@ -27,9 +27,9 @@
 #include <sodium.h>
 
 #include "accord/buf.h"
-#include "accord/encode.h"
+#include "encode.h"
 #include "accord/error.h"
-#include "accord/file.h"
+#include "file.h"
 #include "accord/agent.h"
 #include "accord/key.h"
 #include "accord/name.h"

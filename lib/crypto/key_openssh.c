@@ -10,7 +10,7 @@
 
 #include <sodium.h>
 
-#include "accord/encode.h"
+#include "encode.h"
 #include "accord/error.h"
 #include "accord/key.h"
 #include "accord/name.h"

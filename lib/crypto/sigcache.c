@@ -16,10 +16,10 @@
 #include <sodium.h>
 
 #include "accord/buf.h"
-#include "accord/encode.h"
+#include "encode.h"
 #include "accord/error.h"
-#include "accord/file.h"
-#include "accord/sigcache.h"
+#include "file.h"
+#include "sigcache.h"
 #include "alloc.h"
 
 #define MAGIC "accord-sigcache 1\n"

@@ -10,10 +10,10 @@
 
 #include "accord/agent.h"
 #include "accord/buf.h"
-#include "accord/encode.h"
+#include "encode.h"
 #include "accord/error.h"
 #include "accord/key.h"
-#include "accord/sshsig.h"
+#include "sshsig.h"
 
 #define SSHSIG_MAGIC "SSHSIG"
 #define SSHSIG_MAGIC_LEN 6

@@ -3,11 +3,11 @@
 
 #include <sodium.h>
 
-#include "accord/encode.h"
+#include "encode.h"
 #include "accord/entry.h"
 #include "accord/error.h"
-#include "accord/json.h"
-#include "accord/schema.h"
+#include "json.h"
+#include "schema.h"
 #include "accord/timefmt.h"
 #include "alloc.h"
 #include "schemas_gen.h"

@@ -6,7 +6,7 @@
 
 #include "accord/error.h"
 #include "accord/global.h"
-#include "accord/schema.h"
+#include "schema.h"
 
 #include "alloc.h"
 

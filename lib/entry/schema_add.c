@@ -15,7 +15,7 @@
 
 #include "accord/buf.h"
 #include "accord/error.h"
-#include "accord/schema.h"
+#include "schema.h"
 #include "schema_impl.h"
 #include "schema_uri.h"
 #include "alloc.h"

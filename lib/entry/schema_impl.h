@@ -1,7 +1,7 @@
 /*
  * Inside the schema module: the registry's structure, the compiled form of
  * a schema object, and the small helpers its parts share. Not part of the
- * public API (callers use include/accord/schema.h); never installed.
+ * interface (callers use schema.h beside it); never installed.
  *
  *   schema.c           the registry: its lifetime, the node map, "$ref"
  *                      lookup, discriminators, accord's own schemas
@@ -27,7 +27,7 @@
 
 #include <cJSON.h>
 
-#include "accord/schema.h"
+#include "schema.h"
 #include "schema_regex.h"
 #include "alloc.h"
 

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "accord/buf.h"
-#include "accord/json.h"
+#include "json.h"
 #include "schema_impl.h"
 #include "schema_regex.h"
 

@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "accord/agreement.h"
-#include "accord/encode.h"
-#include "accord/json.h"
+#include "encode.h"
+#include "json.h"
 #include "accord/timefmt.h"
 #include "alloc.h"
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "accord/causal.h"
+#include "causal.h"
 #include "accord/error.h"
 #include "accord/idmap.h"
 #include "alloc.h"

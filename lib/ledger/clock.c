@@ -4,7 +4,7 @@
 #include "accord/clock.h"
 #include "accord/error.h"
 #include "accord/hours.h"
-#include "accord/json.h"
+#include "json.h"
 
 #include "array.h"
 #include "figure.h"

@@ -13,11 +13,11 @@
 #include <string.h>
 
 #include "accord/buf.h"
-#include "accord/causal.h"
+#include "causal.h"
 #include "accord/error.h"
 #include "accord/idmap.h"
 #include "accord/incident.h"
-#include "accord/json.h"
+#include "json.h"
 #include "accord/timefmt.h"
 
 #include "figure.h"

@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "accord/causal.h"
+#include "causal.h"
 #include "accord/idmap.h"
 #include "accord/incident.h"
 

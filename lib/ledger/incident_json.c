@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "accord/incident.h"
-#include "accord/json.h"
+#include "json.h"
 
 #include "figure.h"
 

@@ -13,7 +13,7 @@
 
 #include "accord/idmap.h"
 #include "accord/incident.h"
-#include "accord/json.h"
+#include "json.h"
 #include "accord/timefmt.h"
 
 #include "array.h"

@@ -13,10 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "accord/encode.h"
+#include "encode.h"
 #include "accord/error.h"
-#include "accord/file.h"
-#include "accord/json.h"
+#include "file.h"
+#include "json.h"
 #include "accord/incident.h"
 #include "accord/timefmt.h"
 

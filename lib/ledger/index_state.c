@@ -13,9 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "accord/encode.h"
+#include "encode.h"
 #include "accord/error.h"
-#include "accord/json.h"
+#include "json.h"
 #include "accord/incident.h"
 #include "accord/timefmt.h"
 

@@ -14,13 +14,13 @@
 
 #include <sodium.h>
 
-#include "accord/causal.h"
-#include "accord/encode.h"
+#include "causal.h"
+#include "encode.h"
 #include "accord/error.h"
 #include "accord/incident.h"
-#include "accord/json.h"
-#include "accord/schema.h"
-#include "accord/sshsig.h"
+#include "json.h"
+#include "schema.h"
+#include "sshsig.h"
 #include "accord/timefmt.h"
 
 #include "array.h"

@@ -10,10 +10,10 @@
 #include <string.h>
 
 #include "array.h"
-#include "accord/encode.h"
+#include "encode.h"
 #include "accord/error.h"
-#include "accord/json.h"
-#include "accord/causal.h"
+#include "json.h"
+#include "causal.h"
 #include "accord/timefmt.h"
 #include "accord/hours.h"
 #include "accord/party.h"

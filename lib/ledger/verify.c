@@ -11,12 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "accord/causal.h"
-#include "accord/encode.h"
+#include "causal.h"
+#include "encode.h"
 #include "accord/error.h"
 #include "accord/idmap.h"
-#include "accord/schema.h"
-#include "accord/sigcache.h"
+#include "schema.h"
+#include "sigcache.h"
 #include "accord/verify.h"
 #include "array.h"
 #include "verify_impl.h"

@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "accord/causal.h"
-#include "accord/encode.h"
+#include "causal.h"
+#include "encode.h"
 #include "accord/error.h"
 #include "accord/idmap.h"
-#include "accord/json.h"
+#include "json.h"
 #include "accord/timefmt.h"
 #include "array.h"
 #include "verify_impl.h"

@@ -9,13 +9,13 @@
 
 #include <sodium.h>
 
-#include "accord/chain.h"
-#include "accord/encode.h"
+#include "chain.h"
+#include "encode.h"
 #include "accord/error.h"
-#include "accord/json.h"
-#include "accord/schema.h"
-#include "accord/sigcache.h"
-#include "accord/sshsig.h"
+#include "json.h"
+#include "schema.h"
+#include "sigcache.h"
+#include "sshsig.h"
 #include "accord/timefmt.h"
 #include "verify_impl.h"
 

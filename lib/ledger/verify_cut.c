@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "accord/causal.h"
-#include "accord/json.h"
+#include "causal.h"
+#include "json.h"
 #include "verify_impl.h"
 
 /* ---- how far a cut goes ---- */

@@ -29,7 +29,7 @@
 
 #include "accord/idmap.h"
 #include "accord/party.h"
-#include "accord/sigcache.h"
+#include "sigcache.h"
 #include "accord/verify.h"
 #include "alloc.h"
 

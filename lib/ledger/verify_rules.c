@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "accord/causal.h"
+#include "causal.h"
 #include "accord/error.h"
-#include "accord/json.h"
+#include "json.h"
 #include "verify_impl.h"
 
 /* ---- pass 2b: authority in ledger order ---- */

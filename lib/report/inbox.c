@@ -12,7 +12,7 @@
 #include "accord/error.h"
 #include "accord/inbox.h"
 #include "accord/incident.h"
-#include "accord/json.h"
+#include "json.h"
 #include "accord/party.h"
 #include "accord/timefmt.h"
 

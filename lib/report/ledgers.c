@@ -7,8 +7,8 @@
 
 #include "accord/buf.h"
 #include "accord/error.h"
-#include "accord/file.h"
-#include "accord/json.h"
+#include "file.h"
+#include "json.h"
 #include "accord/ledgers.h"
 #include "accord/party.h"
 #include "array.h"

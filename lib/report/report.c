@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "accord/error.h"
-#include "accord/escape.h"
+#include "escape.h"
 #include "accord/idmap.h"
 #include "accord/report.h"
 

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "accord/buf.h"
-#include "accord/escape.h"
+#include "escape.h"
 #include "accord/report.h"
 #include "accord/timefmt.h"
 

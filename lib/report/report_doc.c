@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "accord/escape.h"
+#include "escape.h"
 #include "accord/report.h"
 #include "accord/timefmt.h"
 

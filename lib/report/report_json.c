@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "accord/json.h"
+#include "json.h"
 #include "accord/report.h"
 #include "accord/timefmt.h"
 

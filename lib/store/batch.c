@@ -19,10 +19,10 @@
 #include <mbedtls/sha1.h>
 #include <zlib.h>
 
-#include "accord/batch.h"
-#include "accord/encode.h"
+#include "batch.h"
+#include "encode.h"
 #include "accord/error.h"
-#include "accord/file.h"
+#include "file.h"
 #include "accord/idmap.h"
 #include "alloc.h"
 

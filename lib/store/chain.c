@@ -1,8 +1,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "accord/chain.h"
-#include "accord/encode.h"
+#include "chain.h"
+#include "encode.h"
 #include "accord/error.h"
 #include "accord/idmap.h"
 #include "alloc.h"

@@ -6,10 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "accord/encode.h"
+#include "encode.h"
 #include "accord/error.h"
-#include "accord/sshsig.h"
-#include "accord/sigcache.h"
+#include "sshsig.h"
+#include "sigcache.h"
 #include "accord/store.h"
 #include "alloc.h"
 

@@ -16,11 +16,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "accord/chain.h"
-#include "accord/encode.h"
+#include "chain.h"
+#include "encode.h"
 #include "accord/error.h"
 #include "accord/incident.h"
-#include "accord/json.h"
+#include "json.h"
 #include "accord/sync.h"
 #include "accord/timefmt.h"
 #include "accord/transport.h"

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "accord/error.h"
-#include "accord/process.h"
+#include "process.h"
 #include "accord/transport.h"
 #include "alloc.h"
 

@@ -2,7 +2,7 @@
 
 #include <sodium.h>
 
-#include "accord/encode.h"
+#include "encode.h"
 #include "accord/error.h"
 
 void accord_hex_encode(char *out, const unsigned char *bin, size_t len)

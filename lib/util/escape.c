@@ -1,6 +1,6 @@
 /* The one place that decides which characters of other parties' text may reach an output. */
-#include "accord/escape.h"
-#include "accord/json.h"
+#include "escape.h"
+#include "json.h"
 
 int accord_text_char_allowed(uint32_t cp, int multiline)
 {

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "accord/error.h"
-#include "accord/file.h"
+#include "file.h"
 
 #include "alloc.h"
 

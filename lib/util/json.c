@@ -6,7 +6,7 @@
 
 #include "accord/buf.h"
 #include "accord/error.h"
-#include "accord/json.h"
+#include "json.h"
 #include "accord/timefmt.h"
 #include "alloc.h"
 

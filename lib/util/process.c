@@ -1,5 +1,5 @@
 /*
- * Child processes without a shell. See include/accord/process.h for the
+ * Child processes without a shell. See process.h for the
  * environment policy.
  */
 #include <errno.h>
@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "accord/error.h"
-#include "accord/process.h"
+#include "process.h"
 #include "alloc.h"
 
 extern char **environ;
