@@ -1,5 +1,4 @@
 /* accord sync: exchange the ledger with other parties over git (clone.c, remote.c set them up). */
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -355,99 +354,6 @@ static int add_arrived_dispute(cJSON *arr, accord_ctx *ctx, const accord_entry *
 }
 
 /*
- * What the entries taken brought: counted by kind ("arrived: 1 new
- * incident, 1 proposal"), and the conflicts of the incidents they touched,
- * since concurrent writes meet on sync ("1 conflict: status of 3f2a:
- * mitigated by globex, identified by acme"). Into `doc` ("arrived",
- * "conflicts", "notify") with --json, else on stdout (across ledgers, the
- * counts on the ledger's `line`). Then accord.notify.
- * Nothing taken, nothing said.
- */
-/*
- * Each incident's entries as accord_incident_build gathers them (its open,
- * then the entries naming it, in ledger order), gathered in one pass: a
- * sync that touches thousands of incidents scanned the whole ledger twice
- * for each of them (accord_ledger_entry, accord_incident_build), most of
- * the time of a sync of 10,000 entries onto 100,000.
- */
-typedef struct {
-	const accord_entry **entries;
-	size_t count, cap;
-} entry_list;
-
-typedef struct {
-	accord_idmap byid;  /* entry id -> the first entry of that id, as accord_ledger_entry */
-	accord_idmap lists; /* incident id -> its index in `list`, plus one */
-	entry_list *list;
-	size_t count, cap;
-} by_incident;
-
-static void list_push(entry_list *l, const accord_entry *e)
-{
-	if (l->count == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 8;
-		if (!(l->entries = realloc(l->entries, l->cap * sizeof(*l->entries))))
-			accord_oom();
-	}
-	l->entries[l->count++] = e;
-}
-
-static void by_incident_init(by_incident *b, const accord_ledger *l)
-{
-	size_t i, k;
-
-	memset(b, 0, sizeof(*b));
-	for (i = 0; i < accord_ledger_entry_count(l); i++) {
-		const accord_entry *e = accord_ledger_entry_at(l, i);
-
-		if (!accord_idmap_get(&b->byid, e->id))
-			accord_idmap_put(&b->byid, e->id, (void *)e);
-		if (!e->incident[0])
-			continue;
-		if (!(k = (size_t)(uintptr_t)accord_idmap_get(&b->lists, e->incident))) {
-			if (b->count == b->cap) {
-				b->cap = b->cap ? b->cap * 2 : 64;
-				if (!(b->list = realloc(b->list, b->cap * sizeof(*b->list))))
-					accord_oom();
-			}
-			memset(&b->list[b->count++], 0, sizeof(*b->list));
-			k = b->count;
-			accord_idmap_put(&b->lists, e->incident, (void *)(uintptr_t)k);
-		}
-		list_push(&b->list[k - 1], e);
-	}
-}
-
-/* accord_incident_build(out, l, open), from the lists. */
-static int by_incident_build(accord_incident **out, const by_incident *b, const accord_ledger *l,
-			     const accord_entry *open)
-{
-	size_t k = (size_t)(uintptr_t)accord_idmap_get(&b->lists, open->id);
-	entry_list all = { NULL, 0, 0 };
-	size_t i;
-	int error;
-
-	list_push(&all, open);
-	for (i = 0; k && i < b->list[k - 1].count; i++)
-		list_push(&all, b->list[k - 1].entries[i]);
-	error = accord_incident_build_from(out, accord_ledger_parties(l), all.entries, all.count,
-					   accord_incident_ledger_in_past, (void *)l);
-	free(all.entries);
-	return error;
-}
-
-static void by_incident_dispose(by_incident *b)
-{
-	size_t i;
-
-	for (i = 0; i < b->count; i++)
-		free(b->list[i].entries);
-	free(b->list);
-	accord_idmap_dispose(&b->byid);
-	accord_idmap_dispose(&b->lists);
-}
-
-/*
  * Print, without --json, what arrived (`a`) and the incidents and disputes
  * among it; across ledgers the counts go on `line` instead. Frees
  * `incidents` and `disputes`.
@@ -519,11 +425,19 @@ static void say_conflicts(accord_ctx *ctx, cJSON *arr, char **lines, size_t coun
 	free(lines);
 }
 
+/*
+ * What the entries taken brought: counted by kind ("arrived: 1 new
+ * incident, 1 proposal"), and the conflicts of the incidents they touched,
+ * since concurrent writes meet on sync ("1 conflict: status of 3f2a:
+ * mitigated by globex, identified by acme"). Into `doc` ("arrived",
+ * "conflicts", "notify") with --json, else on stdout (across ledgers, the
+ * counts on the ledger's `line`). Then accord.notify.
+ * Nothing taken, nothing said.
+ */
 static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, size_t n, cJSON *doc,
 			   accord_buf *line)
 {
 	accord_idmap seen = ACCORD_IDMAP_INIT;
-	by_incident held;
 	arrivals a = { 0 };
 	cJSON *incidents = cJSON_CreateArray(), *disputes = cJSON_CreateArray();
 	cJSON *arr = doc ? cJSON_GetObjectItemCaseSensitive(doc, "conflicts") : NULL;
@@ -541,7 +455,6 @@ static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, siz
 		}
 		return 0; /* the sync itself said what failed */
 	}
-	by_incident_init(&held, ctx->ledger);
 	for (i = 0; i < accord_ledger_entry_count(ctx->ledger) && error == 0; i++) {
 		const accord_entry *e = accord_ledger_entry_at(ctx->ledger, i), *open;
 		accord_incident *inc = NULL;
@@ -566,8 +479,8 @@ static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, siz
 		if (!e->incident[0] || accord_idmap_get(&seen, e->incident))
 			continue;
 		accord_idmap_put(&seen, e->incident, (void *)e->incident);
-		if (!(open = accord_idmap_get(&held.byid, e->incident)) ||
-		    (error = by_incident_build(&inc, &held, ctx->ledger, open)) < 0)
+		if (!(open = accord_ledger_entry(ctx->ledger, e->incident)) ||
+		    (error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
 			continue;
 		cmd_short_id(sid, sizeof(sid), ctx, inc->id);
 		for (j = 0; j < inc->conflict_count; j++) {
@@ -584,7 +497,6 @@ static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, siz
 		accord_incident_free(inc);
 	}
 	accord_idmap_dispose(&seen);
-	by_incident_dispose(&held);
 	a.conflicts = count;
 	if (doc) {
 		cJSON_AddItemToObject(doc, "arrived", arrivals_json(&a, incidents, disputes));

@@ -492,13 +492,13 @@ int accord_incident_build(accord_incident **out, const accord_ledger *ledger,
 			  const accord_entry *open)
 {
 	const accord_entry **list = NULL;
-	size_t n = 0, i;
+	size_t n = 0, i, count;
+	const accord_entry *const *naming = accord_ledger_naming(ledger, open->id, &count);
 	int error;
 
 	ACCORD_PUSH(list, n, open);
-	for (i = 0; i < ledger->count; i++)
-		if (strcmp(ledger->entries[i]->incident, open->id) == 0)
-			ACCORD_PUSH(list, n, ledger->entries[i]);
+	for (i = 0; i < count; i++)
+		ACCORD_PUSH(list, n, naming[i]);
 	error = accord_incident_build_from(out, &ledger->parties, list, n,
 					   accord_incident_ledger_in_past, (void *)ledger);
 	free(list);

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -308,6 +309,52 @@ const accord_beyond *accord_ledger_beyonds(const accord_ledger *ledger, size_t *
 	return ledger->beyond;
 }
 
+static void lookups_dispose(accord_ledger *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->lookup_list_count; i++)
+		free(l->lookup_lists[i].entries);
+	free(l->lookup_lists);
+	l->lookup_lists = NULL;
+	l->lookup_list_count = 0;
+	accord_idmap_dispose(&l->lookup_ids);
+	accord_idmap_dispose(&l->lookup_incidents);
+}
+
+/*
+ * The ledger's lookups by id and by incident, built again whenever it
+ * holds other entries than when they were built (entries are only added,
+ * once per append): a cache, so a const ledger may fill it.
+ */
+static accord_ledger *ledger_lookups(const accord_ledger *ledger)
+{
+	accord_ledger *l = (accord_ledger *)ledger;
+	size_t i, k;
+
+	if (l->lookup_count == l->count)
+		return l;
+	lookups_dispose(l);
+	for (i = 0; i < l->count; i++) {
+		const accord_entry *e = l->entries[i];
+
+		if (!accord_idmap_get(&l->lookup_ids, e->id))
+			accord_idmap_put(&l->lookup_ids, e->id, (void *)e);
+		if (!e->incident[0])
+			continue;
+		if (!(k = (size_t)(uintptr_t)accord_idmap_get(&l->lookup_incidents, e->incident))) {
+			struct accord_entry_list fresh = { NULL, 0 };
+
+			ACCORD_PUSH(l->lookup_lists, l->lookup_list_count, fresh);
+			k = l->lookup_list_count; /* index + 1: never NULL */
+			accord_idmap_put(&l->lookup_incidents, e->incident, (void *)(uintptr_t)k);
+		}
+		ACCORD_PUSH(l->lookup_lists[k - 1].entries, l->lookup_lists[k - 1].count, e);
+	}
+	l->lookup_count = l->count;
+	return l;
+}
+
 void accord_ledger_free(accord_ledger *ledger)
 {
 	size_t i;
@@ -328,6 +375,7 @@ void accord_ledger_free(accord_ledger *ledger)
 	accord_parties_dispose(&ledger->parties);
 	accord_causal_free(ledger->causal);
 	accord_index_free(ledger->index);
+	lookups_dispose(ledger);
 	free(ledger);
 }
 
@@ -462,12 +510,17 @@ const accord_feed *accord_ledger_feed_at(const accord_ledger *ledger, size_t i)
 
 const accord_entry *accord_ledger_entry(const accord_ledger *ledger, const char *id)
 {
-	size_t i;
+	return accord_idmap_get(&ledger_lookups(ledger)->lookup_ids, id);
+}
 
-	for (i = 0; i < ledger->count; i++)
-		if (strcmp(ledger->entries[i]->id, id) == 0)
-			return ledger->entries[i];
-	return NULL;
+const accord_entry *const *accord_ledger_naming(const accord_ledger *ledger, const char *id,
+						size_t *count)
+{
+	accord_ledger *l = ledger_lookups(ledger);
+	size_t k = (size_t)(uintptr_t)accord_idmap_get(&l->lookup_incidents, id);
+
+	*count = k ? l->lookup_lists[k - 1].count : 0;
+	return k ? l->lookup_lists[k - 1].entries : NULL;
 }
 
 /* Resolve an incident prefix among the entries the ledger holds (all of them: no index). */

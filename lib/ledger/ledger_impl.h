@@ -7,6 +7,7 @@
  * else reads a ledger through include/accord/ledger.h.
  */
 
+#include "accord/idmap.h"
 #include "accord/ledger.h"
 
 struct accord_index;
@@ -41,7 +42,28 @@ struct accord_ledger {
 	 * for every incident, and a sync names hundreds of them.
 	 */
 	size_t short_len_count, short_len_min, short_len;
+	/*
+	 * Lookups by entry id and by incident (ledger_lookups in ledger.c),
+	 * built on first use while the ledger holds `lookup_count` entries:
+	 * a command that builds many incidents (sync naming what arrived,
+	 * list) scanned the whole ledger for each.
+	 */
+	size_t lookup_count;
+	accord_idmap lookup_ids;       /* entry id -> the first entry of that id */
+	accord_idmap lookup_incidents; /* incident id -> index + 1 into lookup_lists */
+	struct accord_entry_list {
+		const accord_entry **entries; /* in ledger order */
+		size_t count;
+	} * lookup_lists;
+	size_t lookup_list_count;
 };
+
+/*
+ * The entries naming incident `id` (not its open), in ledger order, and
+ * how many; NULL and 0 for none. Borrowed from the ledger until it changes.
+ */
+const accord_entry *const *accord_ledger_naming(const accord_ledger *ledger, const char *id,
+						size_t *count);
 
 /*
  * The ledger that a verification's verdicts leave (what counts), taking

@@ -121,6 +121,19 @@ static void memo_digest(unsigned char *out, const unsigned char *domain, const g
 }
 
 /*
+ * The author field holds the Ed25519 key only; the key that signed says
+ * which SSH key type it is, and the rules hold it against the type the
+ * member was admitted with (accord_parties_apply).
+ */
+static void take_signer_type(accord_entry *e, const accord_pubkey *signer)
+{
+	if (!sodium_memcmp(signer->pk, e->author.pk, sizeof(signer->pk))) {
+		e->author.type = signer->type;
+		memcpy(e->author.application, signer->application, sizeof(e->author.application));
+	}
+}
+
+/*
  * A commit checked before (its memo record says who signed it): what
  * accord_verify_item would find, without checking it again. 0 if its entry does
  * not parse after all (then it is checked in full).
@@ -141,11 +154,7 @@ static int checked_before(struct item *it, const accord_pubkey *signer)
 	it->parse_kind = -1;
 	envelope_from_json(it, it->e->json);
 	git_oid_tostr(it->e->commit, sizeof(it->e->commit), &it->oid);
-	if (!sodium_memcmp(signer->pk, it->e->author.pk, sizeof(signer->pk))) {
-		it->e->author.type = signer->type;
-		memcpy(it->e->author.application, signer->application,
-		       sizeof(it->e->author.application));
-	}
+	take_signer_type(it->e, signer);
 	return 1;
 }
 
@@ -290,17 +299,8 @@ void accord_verify_item(struct item *it, accord_sigcache *cache, const unsigned 
 	sig_new = check_signature(it, c, cache, &signer, digest);
 	parse_entry(it, c);
 
-	/*
-	 * The author field holds the Ed25519 key only; the key that signed says
-	 * which SSH key type it is, and the rules hold it against the type the
-	 * member was admitted with (accord_parties_apply).
-	 */
-	if (it->e && it->sig == SIG_OK && it->has_signer &&
-	    !sodium_memcmp(signer.pk, it->e->author.pk, sizeof(signer.pk))) {
-		it->e->author.type = signer.type;
-		memcpy(it->e->author.application, signer.application,
-		       sizeof(it->e->author.application));
-	}
+	if (it->e && it->sig == SIG_OK && it->has_signer)
+		take_signer_type(it->e, &signer);
 
 	check_form(it, c);
 	/* remembered: the whole of pass 1 on its own when it all passed, else the signature */
