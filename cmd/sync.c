@@ -435,7 +435,7 @@ static void say_conflicts(accord_ctx *ctx, cJSON *arr, char **lines, size_t coun
  * Nothing taken, nothing said.
  */
 static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, size_t n, cJSON *doc,
-			   accord_buf *line)
+			   accord_buf *line, accord_ledger **verified)
 {
 	accord_idmap seen = ACCORD_IDMAP_INIT;
 	arrivals a = { 0 };
@@ -445,7 +445,13 @@ static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, siz
 	size_t count = 0, i;
 	int error = 0;
 
-	if (n == 0 || cmd_load(ctx, 0) != 0) {
+	/* the ledger the last sync verified, if the refs still hold it: no second verification */
+	if (n && !ctx->ledger && *verified && accord_ledger_is_current(*verified)) {
+		ctx->ledger = *verified;
+		*verified = NULL;
+		cmd_notice_left_out(ctx);
+	}
+	if (n == 0 || (!ctx->ledger && cmd_load(ctx, 0) != 0)) {
 		if (doc) {
 			cJSON_AddItemToObject(doc, "arrived",
 					      arrivals_json(&a, incidents, disputes));
@@ -523,6 +529,7 @@ static int sync_ledger(accord_ctx *ctx, char **explicit, size_t explicit_count, 
 	char *configured = NULL;
 	git_strarray names = { NULL, 0 };
 	accord_sync_accepted *taken = NULL;
+	accord_ledger *verified = NULL;
 	size_t ntaken = 0;
 	int error, verify_failed = 0, failed = 0;
 	size_t i;
@@ -572,6 +579,7 @@ static int sync_ledger(accord_ctx *ctx, char **explicit, size_t explicit_count, 
 	if (checkpoint)
 		load_checkpoint_key(ctx);
 	so.key = ctx->key;
+	so.keep_ledger = 1;
 	cmd_transport_setup(&so, !json);
 	for (i = 0; i < names.count; i++) {
 		accord_sync_result *r = NULL;
@@ -582,8 +590,13 @@ static int sync_ledger(accord_ctx *ctx, char **explicit, size_t explicit_count, 
 			verify_failed = 1;
 		else if (error < 0)
 			failed = 1;
+		/* only the last remote's: it verified what the earlier ones took */
+		accord_ledger_free(verified);
+		verified = NULL;
 		if (!r)
 			continue;
+		verified = r->ledger;
+		r->ledger = NULL;
 		keep_accepted(&taken, &ntaken, r);
 		if (json) {
 			/* The document carries everything; a failure is also said on stderr. */
@@ -605,7 +618,8 @@ static int sync_ledger(accord_ctx *ctx, char **explicit, size_t explicit_count, 
 	if (!explicit_count)
 		git_strarray_dispose(&names);
 	free(configured);
-	error = report_arrivals(ctx, taken, ntaken, json ? doc : NULL, line);
+	error = report_arrivals(ctx, taken, ntaken, json ? doc : NULL, line, &verified);
+	accord_ledger_free(verified);
 	free(taken);
 	if (error)
 		return error;

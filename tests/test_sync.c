@@ -520,6 +520,66 @@ static void test_sync_verifies_only_new_commits(void **state)
 }
 
 /*
+ * A sync that takes entries verifies the ledger once (issue 14): it used
+ * to verify the local refs before, then the offer, then the CLI loaded
+ * the result a third time. The ledger it verified is handed over
+ * (keep_ledger), its checkpoint included, and holds what a fresh load of
+ * the refs holds; once the refs move it is no longer current.
+ */
+static void test_sync_verifies_once(void **state)
+{
+	static const unsigned char key[ACCORD_SIGCACHE_KEY_LEN] = "a test cache key, never real...";
+	fixture *f = *state;
+	char inc[ACCORD_ID_HEXLEN + 1];
+	accord_sync_options so = ACCORD_SYNC_OPTIONS_INIT;
+	accord_sync_result *res = NULL;
+	accord_ledger *fresh = NULL;
+	accord_key *gary = th_key(f->dir, "gary");
+	accord_store *b;
+	size_t runs, i;
+
+	th_invite(f->store, f->alice, gary, "globex");
+	open_incident(inc, f);
+	add_notes(f, inc, 20);
+	b = memo_copy(f, key);
+	add_notes(f, inc, 7);
+	so.key = gary; /* a member who sees others' new entries: the sync writes a checkpoint */
+	so.keep_ledger = 1;
+	runs = accord_verify_run_count();
+	assert_int_equal(accord_sync_remote(&res, b, "origin", &so), 0);
+	assert_int_equal(accord_verify_run_count() - runs, 1);
+	assert_int_equal(res->accepted_count, 1);
+	assert_int_not_equal(res->checkpoint[0], '\0');
+	assert_non_null(res->ledger);
+	assert_true(accord_ledger_is_current(res->ledger));
+
+	/* the same ledger as a verification of the refs finds */
+	assert_int_equal(accord_ledger_load(&fresh, b), 0);
+	assert_int_equal(accord_ledger_entry_count(res->ledger), accord_ledger_entry_count(fresh));
+	for (i = 0; i < accord_ledger_entry_count(fresh); i++)
+		assert_string_equal(accord_ledger_entry_at(res->ledger, i)->id,
+				    accord_ledger_entry_at(fresh, i)->id);
+	assert_non_null(accord_ledger_entry(res->ledger, res->checkpoint));
+
+	accord_ledger_free(fresh);
+
+	/* without keep_ledger nothing is handed over; the refs moved: the first is stale */
+	add_notes(f, inc, 2);
+	{
+		accord_sync_result *again = NULL;
+
+		assert_int_equal(accord_sync_remote(&again, b, "origin", NULL), 0);
+		assert_int_equal(again->accepted_count, 1);
+		assert_null(again->ledger);
+		accord_sync_result_free(again);
+	}
+	assert_false(accord_ledger_is_current(res->ledger));
+	accord_sync_result_free(res);
+	accord_store_free(b);
+	accord_key_free(gary);
+}
+
+/*
  * A memo file that does not authenticate under the user's cache key, for
  * this repository, is no memo: one changed by a byte, or one made for
  * another repository and put in this one's gitdir. Every commit is then
@@ -646,6 +706,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sync_verifies_only_new_commits, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sync_memo_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_verifies_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_classify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_verify_chain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_verify_loop, setup, teardown),

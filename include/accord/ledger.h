@@ -184,6 +184,13 @@ int accord_ledger_order_cmp(const void *a, const void *b);
 int accord_ledger_in_past(const accord_ledger *ledger, const accord_entry *later,
 			  const accord_entry *earlier);
 
+/*
+ * 1 when the feed refs of the ledger's store are what `ledger` verified:
+ * no ref moved, appeared or went since (evidence refs are not compared).
+ * 0 otherwise, or when the refs cannot be read.
+ */
+int accord_ledger_is_current(const accord_ledger *ledger);
+
 /* The feed of `keyid`, or NULL if that key has written nothing. */
 const accord_feed *accord_ledger_feed(const accord_ledger *ledger, const char *keyid);
 

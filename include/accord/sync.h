@@ -114,12 +114,18 @@ typedef struct {
 	const accord_key *key;		    /* write a checkpoint with it (NULL: none) */
 	const char *expect_ledger;	    /* clone: the ledger id to insist on (NULL: take any) */
 	accord_transport_options transport; /* how git runs (transport.h) */
+	/*
+	 * Hand the ledger this sync verified to the caller (accord_sync_result
+	 * .ledger), so that it need not verify the local refs again.
+	 */
+	int keep_ledger;
 } accord_sync_options;
 
-#define ACCORD_SYNC_OPTIONS_VERSION 1
-#define ACCORD_SYNC_OPTIONS_INIT                                                                   \
-	{                                                                                          \
-		ACCORD_SYNC_OPTIONS_VERSION, NULL, NULL, NULL, NULL, ACCORD_TRANSPORT_OPTIONS_INIT \
+#define ACCORD_SYNC_OPTIONS_VERSION 2
+#define ACCORD_SYNC_OPTIONS_INIT                                     \
+	{                                                            \
+		ACCORD_SYNC_OPTIONS_VERSION, NULL, NULL, NULL, NULL, \
+			ACCORD_TRANSPORT_OPTIONS_INIT, 0             \
 	}
 
 /*
@@ -159,6 +165,13 @@ typedef struct {
 	char *error;			       /* why the sync failed (transport, push), or NULL */
 	size_t verified;		       /* entries in the verified ledger */
 	int rounds; /* rounds of fetch, verify and push (more than 1: the remote moved) */
+	/*
+	 * With opts->keep_ledger: the ledger as the last round verified it,
+	 * its checkpoint included, when the refs then held exactly that (every
+	 * evidence ref offered is ours); else NULL. Owned by the result; check
+	 * accord_ledger_is_current() before trusting it later.
+	 */
+	accord_ledger *ledger;
 } accord_sync_result;
 
 void accord_sync_result_free(accord_sync_result *result);

@@ -245,6 +245,12 @@ int accord_verify_commit(accord_entry **out, accord_finding *finding, const acco
  */
 size_t accord_verify_pass1_count(void);
 
+/*
+ * How many verifications of a whole ledger (pass 1, then every rule over
+ * every entry) this process has run: tests count them.
+ */
+size_t accord_verify_run_count(void);
+
 /* Free what a finding owns. */
 void accord_finding_dispose(accord_finding *f);
 

@@ -691,43 +691,13 @@ static int index_dir(char **out, accord_store *store)
 	return error;
 }
 
-static int find_ref(const accord_head *heads, size_t n, const char *keyid)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(heads[i].keyid, keyid))
-			return 1;
-	return 0;
-}
-
-/* Heads recorded in the state equal the refs: nothing to verify. */
+/* Heads recorded in the state equal the refs, and so does the evidence: nothing to verify. */
 static int up_to_date(accord_ledger *l)
 {
-	accord_head *heads = NULL;
-	size_t n = 0, i;
-	int same;
-
 	char ev[ACCORD_ID_HEXLEN + 1];
 
 	accord_index_evidence_digest(ev, l->store);
-	if (strcmp(ev, l->index->evidence) != 0)
-		return 0;
-	if (accord_ledger_local_heads(&heads, &n, l->store) < 0)
-		return 0;
-	same = 1;
-	for (i = 0; i < n && same; i++) {
-		const accord_feed *f = accord_ledger_feed(l, heads[i].keyid);
-		const accord_beyond *b = accord_ledger_beyond(l, heads[i].keyid);
-
-		same = b ? git_oid_equal(&b->head, &heads[i].head)
-			 : f && git_oid_equal(&f->head, &heads[i].head);
-	}
-	/* and no feed is gone */
-	for (i = 0; i < l->feed_count && same; i++)
-		same = find_ref(heads, n, l->feeds[i].keyid);
-	free(heads);
-	return same;
+	return strcmp(ev, l->index->evidence) == 0 && accord_ledger_is_current(l);
 }
 
 int accord_index_open(accord_ledger **out, accord_store *store, const unsigned char *cache_key)

@@ -389,6 +389,42 @@ const accord_beyond *accord_ledger_beyond(const accord_ledger *ledger, const cha
 	return NULL;
 }
 
+static int has_ref(const accord_head *heads, size_t n, const char *keyid)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(heads[i].keyid, keyid))
+			return 1;
+	return 0;
+}
+
+int accord_ledger_is_current(const accord_ledger *l)
+{
+	accord_head *heads = NULL;
+	size_t n = 0, i;
+	int same = 1;
+
+	if (accord_ledger_local_heads(&heads, &n, l->store) < 0) {
+		accord_error_clear();
+		return 0;
+	}
+	for (i = 0; i < n && same; i++) {
+		const accord_feed *f = accord_ledger_feed(l, heads[i].keyid);
+		const accord_beyond *b = accord_ledger_beyond(l, heads[i].keyid);
+
+		same = b ? git_oid_equal(&b->head, &heads[i].head)
+			 : f && git_oid_equal(&f->head, &heads[i].head);
+	}
+	/* and no feed is gone */
+	for (i = 0; i < l->feed_count && same; i++)
+		same = has_ref(heads, n, l->feeds[i].keyid);
+	for (i = 0; i < l->beyond_count && same; i++)
+		same = has_ref(heads, n, l->beyond[i].keyid);
+	free(heads);
+	return same;
+}
+
 /*
  * The entry of commit `at`, parsed, no signature checked: for commits a
  * verification judged already. `parent` (may be NULL) gets its parent,

@@ -531,6 +531,13 @@ static int cmp_feed(const void *a, const void *b)
 	return strcmp(((const struct feed *)a)->keyid, ((const struct feed *)b)->keyid);
 }
 
+static size_t run_count;
+
+size_t accord_verify_run_count(void)
+{
+	return __atomic_load_n(&run_count, __ATOMIC_RELAXED);
+}
+
 /* Both entry points: `heads` (n) are the feeds; `refs` names their refs, or NULL. */
 static int run_engine(accord_verification **out, accord_store *store, const accord_head *heads,
 		      size_t n, char **refs, accord_verification *v,
@@ -545,6 +552,7 @@ static int run_engine(accord_verification **out, accord_store *store, const acco
 
 	if (!opts)
 		opts = &defaults;
+	__atomic_add_fetch(&run_count, 1, __ATOMIC_RELAXED);
 	memset(&r, 0, sizeof(r));
 	r.v = v;
 	r.store = store;

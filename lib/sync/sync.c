@@ -241,7 +241,7 @@ static int classify_remote(accord_sync_result *res, accord_sync_candidate **cand
 /* Move each feed ref onto what the verification took of its candidate, never past it. */
 static int take_candidates(accord_sync_result *res, accord_store *store,
 			   const accord_sync_candidate *cands, size_t ncands,
-			   const accord_head *local, size_t nlocal, const accord_ledger *before,
+			   const accord_head *local, size_t nlocal, const accord_verification *vv,
 			   const accord_ledger *verified)
 {
 	size_t i;
@@ -249,8 +249,6 @@ static int take_candidates(accord_sync_result *res, accord_store *store,
 
 	for (i = 0; i < ncands; i++) {
 		const accord_head *l = accord_sync_find_head(local, nlocal, cands[i].head.keyid);
-		const accord_feed *was =
-			before ? accord_ledger_feed(before, cands[i].head.keyid) : NULL;
 		const accord_feed *now = accord_ledger_feed(verified, cands[i].head.keyid);
 		accord_sync_accepted *a;
 		accord_buf ref = ACCORD_BUF_INIT;
@@ -270,7 +268,7 @@ static int take_candidates(accord_sync_result *res, accord_store *store,
 			return error;
 		a = PUSH(res->accepted, res->accepted_count);
 		memcpy(a->feed, cands[i].head.keyid, sizeof(a->feed));
-		a->from = was ? was->seq : 0;
+		a->from = accord_sync_local_seq(accord_verification_feed(vv, a->feed), l);
 		a->to = now ? now->seq : 0;
 	}
 	return 0;
@@ -370,24 +368,34 @@ static void record_pushed(accord_sync_result *res, const accord_transport_update
 	}
 }
 
-/* The local ledger as it was before this sync: its feeds at `local`. */
-static int open_before(accord_ledger **out, accord_store *store, accord_head *local, size_t nlocal)
+/*
+ * Whether every evidence ref the remote offered (under `qevidence`) is now
+ * one of ours, at the same commit: then the sync's verification read what
+ * a verification of the local refs would read.
+ */
+static int offered_evidence_held(accord_store *store, const char *qevidence)
 {
-	accord_ledger_options opts_before = ACCORD_LEDGER_OPTIONS_INIT;
-	int error;
+	git_strarray refs = { NULL, 0 };
+	size_t i, plen = strlen(qevidence);
+	int held = 1;
 
-	opts_before.heads = local;
-	opts_before.head_count = nlocal;
-	if ((error = accord_ledger_open(out, store, &opts_before)) < 0) {
-		if (error == ACCORD_ENOTFOUND)
-			error = accord_error_set(
-				ACCORD_ENOTFOUND,
-				"no ledger here to sync (use accord clone URL DIR)");
-		else
-			error = accord_error_wrap(ACCORD_EBADSIG,
-						  "the local ledger does not verify");
+	if (accord_store_ref_list(&refs, store, qevidence) < 0) {
+		accord_error_clear();
+		return 0;
 	}
-	return error;
+	for (i = 0; i < refs.count && held; i++) {
+		accord_buf ours = ACCORD_BUF_INIT;
+		git_oid offered, have;
+
+		accord_buf_printf(&ours, "%s%s", ACCORD_EVIDENCE_PREFIX, refs.strings[i] + plen);
+		held = accord_store_ref_get(&offered, store, refs.strings[i]) == 0 &&
+		       accord_store_ref_get(&have, store, ours.ptr) == 0 &&
+		       git_oid_equal(&offered, &have);
+		accord_buf_dispose(&ours);
+	}
+	accord_error_clear();
+	git_strarray_dispose(&refs);
+	return held;
 }
 
 /* One verification of the local feeds, the candidates and the incoming evidence. */
@@ -417,14 +425,14 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 	accord_head *local = NULL, *remote = NULL, *seen = NULL, *after = NULL;
 	size_t nlocal = 0, nremote = 0, nseen = 0, nafter = 0, ncands = 0, nbad = 0, i;
 	accord_sync_candidate *cands = NULL;
-	accord_ledger *before = NULL, *verified = NULL;
+	accord_ledger *verified = NULL;
 	accord_verification *vv = NULL;
 	char **bad = NULL, *seenfile = NULL;
 	accord_transport_update *pushes = NULL;
 	size_t npushes = 0;
 	accord_buf qfeeds = ACCORD_BUF_INIT, qevidence = ACCORD_BUF_INIT,
 		   quarantine = ACCORD_BUF_INIT;
-	int error, locked = 0;
+	int error, locked = 0, keep = 0;
 
 	/*
 	 * The write lock covers the quarantine refs too, from the fetch to
@@ -440,8 +448,11 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 		goto fail;
 	if ((error = accord_ledger_local_heads(&local, &nlocal, store)) < 0)
 		goto fail;
-	if ((error = open_before(&before, store, local, nlocal)) < 0)
+	if (nlocal == 0) {
+		error = accord_error_set(ACCORD_ENOTFOUND,
+					 "no ledger here to sync (use accord clone URL DIR)");
 		goto fail;
+	}
 	accord_buf_printf(&qfeeds, "%s%s/feeds/", ACCORD_QUARANTINE_PREFIX, name);
 	accord_buf_printf(&qevidence, "%s%s/evidence/", ACCORD_QUARANTINE_PREFIX, name);
 	if ((error = accord_sync_list_feeds(&remote, &nremote, store, qfeeds.ptr, &bad, &nbad)) <
@@ -459,8 +470,7 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 	if (opts && opts->progress)
 		opts->progress(name, "verifying entries", verified->count, verified->count,
 			       opts->payload);
-	if ((error = take_candidates(res, store, cands, ncands, local, nlocal, before, verified)) <
-		    0 ||
+	if ((error = take_candidates(res, store, cands, ncands, local, nlocal, vv, verified)) < 0 ||
 	    (error = accord_sync_take_evidence(res, store, qevidence.ptr, vv, verified)) < 0)
 		goto fail;
 
@@ -474,6 +484,8 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 	if (opts && opts->key && res->refused_count == 0 && res->evidence_count == 0 &&
 	    (error = write_checkpoint(res->checkpoint, verified, opts->key, name)) < 0)
 		goto fail;
+	/* the checkpoint, if any, is in `verified` too: it is the ledger the refs now hold */
+	keep = opts && opts->keep_ledger && offered_evidence_held(store, qevidence.ptr);
 	accord_store_unlock(store);
 	locked = 0;
 
@@ -516,7 +528,11 @@ done:
 	for (i = 0; i < npushes; i++)
 		free((char *)pushes[i].ref);
 	free(pushes);
-	accord_ledger_free(before);
+	if (keep) {
+		accord_ledger_free(res->ledger);
+		res->ledger = verified;
+		verified = NULL;
+	}
 	accord_ledger_free(verified);
 	accord_verification_free(vv);
 	free(local);
@@ -622,6 +638,7 @@ void accord_sync_result_free(accord_sync_result *res)
 		free(res->pushed[i]);
 	free(res->pushed);
 	free(res->error);
+	accord_ledger_free(res->ledger);
 	free(res);
 }
 

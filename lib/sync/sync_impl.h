@@ -77,6 +77,9 @@ int accord_sync_verify_offer(accord_ledger **verified, accord_verification **vv,
 /* The head of feed `keyid` among `heads`, or NULL. */
 const accord_head *accord_sync_find_head(const accord_head *heads, size_t n, const char *keyid);
 
+/* The seq of `local`'s head in the verified feed `vf`, 0 when there is none. */
+int64_t accord_sync_local_seq(const accord_verified_feed *vf, const accord_head *local);
+
 /* ---- sync_evidence.c ------------------------------------------------------- */
 
 /* A ref name's key id part: exactly 32 lowercase hex digits, else NULL. */

@@ -166,8 +166,7 @@ struct early {
 	char commit[GIT_OID_HEXSZ + 1];
 };
 
-/* The seq of `local`'s head in the verified feed `vf`, 0 when there is none. */
-static int64_t local_seq(const accord_verified_feed *vf, const accord_head *was)
+int64_t accord_sync_local_seq(const accord_verified_feed *vf, const accord_head *was)
 {
 	char hex[GIT_OID_HEXSZ + 1];
 	size_t i;
@@ -211,7 +210,7 @@ static int hold_back_early(struct early *x, const accord_sync_candidate *cands, 
 			if (!strcmp(local[j].keyid, e->author.id))
 				was = &local[j];
 		vf = accord_verification_feed(v, e->author.id);
-		from = local_seq(vf, was);
+		from = accord_sync_local_seq(vf, was);
 		if (e->seq <= from || (x[k].seq && x[k].seq <= e->seq))
 			continue;
 		x[k].seq = e->seq;
