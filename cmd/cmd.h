@@ -126,6 +126,13 @@ int cmd_load(accord_ctx *ctx, int lock);
  * membership.
  */
 int cmd_load_incidents(accord_ctx *ctx, int lock);
+
+/*
+ * Keep ctx->ledger, loaded in full and still current, as the index, so the
+ * next command need not verify the ledger again. Failing costs that
+ * command time, never a verdict: nothing is said.
+ */
+void cmd_save_index(accord_ctx *ctx);
 /*
  * The key home (accord_key_home): --home, else $ACCORD_HOME, else
  * ${XDG_CONFIG_HOME:-$HOME/.config}/accord. The caller frees *out.

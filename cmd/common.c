@@ -248,6 +248,15 @@ int cmd_load_incidents(accord_ctx *ctx, int lock)
 	return load(ctx, lock, 0);
 }
 
+void cmd_save_index(accord_ctx *ctx)
+{
+	unsigned char key[ACCORD_LEDGER_CACHE_KEY_LEN];
+
+	if (ctx->ledger && cache_key(key, ctx) && accord_ledger_save_index(ctx->ledger, key) < 0)
+		accord_error_clear();
+	sodium_memzero(key, sizeof(key));
+}
+
 void cmd_notice_left_out(accord_ctx *ctx)
 {
 	const accord_finding *findings, *f;

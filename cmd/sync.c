@@ -512,6 +512,8 @@ static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, siz
 	say_conflicts(ctx, arr, lines, count);
 	if (error < 0)
 		return cmd_fail(error);
+	/* before accord.notify, whose command may well run accord */
+	cmd_save_index(ctx);
 	notify(ctx, all, n, doc);
 	return 0;
 }

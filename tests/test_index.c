@@ -297,6 +297,119 @@ static void test_index_rebuilds_when_damaged_or_rewritten(void **state)
 	free(statefile);
 }
 
+/* The status list shows for f->inc, among other incidents. */
+static const char *status_among(fixture *f)
+{
+	static char status[16];
+	accord_ledger *l = NULL;
+	accord_incident_summary *rows = NULL;
+	size_t n = 0, total = 0, i;
+
+	status[0] = '\0';
+	assert_int_equal(open_cached(&l, f->store), 0);
+	assert_int_equal(accord_ledger_list(&rows, &n, &total, l, NULL, 0, 1900000000), 0);
+	for (i = 0; i < n; i++)
+		if (!strcmp(rows[i].id, f->inc))
+			snprintf(status, sizeof(status), "%s", rows[i].status);
+	free(rows);
+	accord_ledger_free(l);
+	return status;
+}
+
+/* The inode of an incident's index file: a file written again is a new one (rename). */
+static ino_t incident_inode(fixture *f, const char *id)
+{
+	char name[200], *path;
+	struct stat st;
+
+	snprintf(name, sizeof(name), "incidents/%.2s/%s", id, id);
+	path = index_file(f, name);
+	assert_int_equal(lstat(path, &st), 0);
+	free(path);
+	return st.st_ino;
+}
+
+/*
+ * Issue 14: a ledger verified in full (a sync's) becomes the index, so the
+ * next open verifies nothing; only the incident files that changed are
+ * written; what lies in the index folder besides (a planted link, a stray
+ * file) is removed, the link's target untouched; a ledger whose refs moved
+ * since it was verified is refused.
+ */
+static void test_index_adopts_a_verified_ledger(void **state)
+{
+	fixture *f = *state;
+	char other[ACCORD_ID_HEXLEN + 1], target[1024], *link, *stray;
+	accord_ledger *full = NULL, *l = NULL;
+	const accord_entry *open = NULL;
+	char *statefile, *dir00;
+	struct stat st, st2;
+	ino_t kept, changed;
+	size_t runs;
+	FILE *fp;
+
+	assert_int_equal(th_append(other, f->store, f->alice, "open", NULL, open_body), 0);
+	assert_string_equal(status_among(f), "investigating"); /* builds the index */
+	kept = incident_inode(f, other);
+	changed = incident_inode(f, f->inc);
+
+	/* written behind the index's back, then verified in full */
+	assert_int_equal(
+		th_append(NULL, f->store, f->alice, "status", f->inc, "{\"status\":\"mitigated\"}"),
+		0);
+	snprintf(target, sizeof(target), "%s/target", f->dir);
+	fp = fopen(target, "w");
+	fputs("keep me\n", fp);
+	fclose(fp);
+	link = index_file(f, "incidents/00/00aa");
+	stray = index_file(f, "stray");
+	dir00 = index_file(f, "incidents/00");
+	mkdir(dir00, 0700);
+	free(dir00);
+	assert_int_equal(symlink(target, link), 0);
+	fp = fopen(stray, "w");
+	fputs("x\n", fp);
+	fclose(fp);
+	assert_int_equal(accord_ledger_load(&full, f->store), 0);
+	assert_int_equal(accord_ledger_save_index(full, cache_key), 0);
+
+	runs = accord_verify_run_count();
+	statefile = index_file(f, "state");
+	assert_int_equal(lstat(statefile, &st), 0);
+	assert_int_equal(open_cached(&l, f->store), 0);
+	assert_int_equal(accord_ledger_find_incident(&open, l, f->inc), 0);
+	accord_ledger_free(l);
+	assert_string_equal(status_among(f), "mitigated");
+	/* up to date: nothing verified again, nothing caught up (the state is not written) */
+	assert_int_equal(accord_verify_run_count(), runs);
+	assert_int_equal(lstat(statefile, &st2), 0);
+	assert_true(st.st_ino == st2.st_ino);
+	assert_true(incident_inode(f, other) == kept);
+	assert_true(incident_inode(f, f->inc) != changed);
+	assert_int_equal(access(link, F_OK), -1);
+	assert_int_equal(access(stray, F_OK), -1);
+	fp = fopen(target, "r");
+	assert_non_null(fp);
+	assert_non_null(fgets(target, sizeof(target), fp));
+	fclose(fp);
+	assert_string_equal(target, "keep me\n");
+
+	/* the refs moved since `full` was verified: refused, and the index stays right */
+	assert_int_equal(
+		th_append(NULL, f->store, f->alice, "status", f->inc, "{\"status\":\"resolved\"}"),
+		0);
+	assert_int_equal(accord_ledger_save_index(full, cache_key), ACCORD_EMODIFIED);
+	assert_string_equal(status_among(f), "resolved");
+	/* a ledger read through the index is no full one */
+	assert_int_equal(open_cached(&l, f->store), 0);
+	assert_int_equal(accord_ledger_save_index(l, cache_key), ACCORD_EINVALID);
+	accord_ledger_free(l);
+	accord_ledger_free(full);
+	free(link);
+	free(stray);
+	free(statefile);
+}
+
 static void test_index_never_shows_what_it_cannot_verify(void **state)
 {
 	fixture *f = *state;
@@ -435,6 +548,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_index_guard_holds_without_the_index, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_index_guard_holds_with_the_index, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_index_adopts_a_verified_ledger, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_index_rebuilds_when_damaged_or_rewritten,
 						setup, teardown),

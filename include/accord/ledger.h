@@ -185,6 +185,16 @@ int accord_ledger_in_past(const accord_ledger *ledger, const accord_entry *later
 			  const accord_entry *earlier);
 
 /*
+ * Keep `ledger`, loaded in full (ACCORD_LEDGER_OPEN_ENTRIES or a sync's
+ * keep_ledger) and still current, as the cache that everyday commands
+ * read (the index, keyed by `cache_key` as accord_ledger_options), so that
+ * the next open need not verify the ledger again. ACCORD_EMODIFIED when
+ * the refs moved since it was verified; ACCORD_EINVALID for a ledger
+ * opened through the cache.
+ */
+int accord_ledger_save_index(const accord_ledger *ledger, const unsigned char *cache_key);
+
+/*
  * 1 when the feed refs of the ledger's store are what `ledger` verified:
  * no ref moved, appeared or went since (evidence refs are not compared).
  * 0 otherwise, or when the refs cannot be read.

@@ -287,31 +287,113 @@ static int remove_tree(const char *dir)
 	return 0;
 }
 
-int accord_index_rebuild(accord_store *store, const char *dir, const unsigned char *key)
+static int index_dir(char **out, accord_store *store);
+
+/* What folder entry `name` of `dfd` is, links not followed: S_IFREG, S_IFDIR, other, or 0. */
+static mode_t kind_at(int dfd, const char *name)
 {
-	accord_ledger *full = NULL, *shell = NULL;
+	struct stat st;
+
+	return fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 ? (st.st_mode & S_IFMT) : 0;
+}
+
+/*
+ * Clear from the index folder what a rebuild does not write again, so that
+ * nothing stale survives: anything but the state, `opens`, the bucket
+ * folders with their bucket and the files of the incidents in `keep`.
+ * Links and whatever else lies there (a temporary file of an interrupted
+ * write, the file of an incident that no longer counts) are removed, never
+ * followed. What stays is compared byte for byte before it is written
+ * again (accord_index_write_sealed), so a rebuild writes only what changed.
+ */
+static int prune(const char *dir, const accord_idmap *keep)
+{
+	static const char *const top[] = { "state", "opens" };
+	accord_buf path = ACCORD_BUF_INIT;
+	DIR *d = opendir(dir), *sub;
+	struct dirent *de, *se;
+	int error = 0;
+	size_t i;
+
+	if (!d)
+		return errno == ENOENT ? 0
+				       : accord_error_set(ACCORD_ERROR, "can't read %s: %s", dir,
+							  strerror(errno));
+	while (error == 0 && (de = readdir(d)) != NULL) {
+		mode_t k = kind_at(dirfd(d), de->d_name);
+		int ok = 0;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		for (i = 0; i < sizeof(top) / sizeof(top[0]); i++)
+			ok |= k == S_IFREG && !strcmp(de->d_name, top[i]);
+		ok |= k == S_IFDIR && !strcmp(de->d_name, "incidents");
+		accord_buf_clear(&path);
+		accord_buf_printf(&path, "%s/%s", dir, de->d_name);
+		if (!ok)
+			error = remove_tree(path.ptr);
+	}
+	closedir(d);
+	accord_buf_clear(&path);
+	accord_buf_printf(&path, "%s/incidents", dir);
+	if (error < 0 || !(d = opendir(path.ptr)))
+		goto done;
+	while (error == 0 && (de = readdir(d)) != NULL) {
+		accord_buf at = ACCORD_BUF_INIT;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		accord_buf_printf(&at, "%s/incidents/%s", dir, de->d_name);
+		if (strlen(de->d_name) != 2 || !accord_is_lower_hex(de->d_name, 2) ||
+		    kind_at(dirfd(d), de->d_name) != S_IFDIR || !(sub = opendir(at.ptr))) {
+			error = remove_tree(at.ptr);
+			accord_buf_dispose(&at);
+			continue;
+		}
+		while (error == 0 && (se = readdir(sub)) != NULL) {
+			mode_t k = kind_at(dirfd(sub), se->d_name);
+
+			if (!strcmp(se->d_name, ".") || !strcmp(se->d_name, ".."))
+				continue;
+			if (k == S_IFREG && (!strcmp(se->d_name, "bucket") ||
+					     (!strncmp(se->d_name, de->d_name, 2) &&
+					      accord_idmap_get(keep, se->d_name))))
+				continue;
+			accord_buf_clear(&path);
+			accord_buf_printf(&path, "%s/%s", at.ptr, se->d_name);
+			error = remove_tree(path.ptr);
+		}
+		closedir(sub);
+		accord_buf_dispose(&at);
+	}
+	closedir(d);
+done:
+	accord_buf_dispose(&path);
+	return error;
+}
+
+/*
+ * Write the index of `full` (a ledger verified in full) into the shell's
+ * folder: every incident's file (only those that changed reach the disk),
+ * `opens`, the buckets, then the state, the root of the tree of tags.
+ */
+static int write_all(accord_ledger *shell, const accord_ledger *full, const char *dir)
+{
 	accord_buf path = ACCORD_BUF_INIT, opens = ACCORD_BUF_INIT;
+	accord_idmap keep = ACCORD_IDMAP_INIT;
 	loaded_incident **order = NULL;
 	size_t norder = 0, i;
 	int error;
 	char *head, line[OPENS_LINE];
 
-	/* A shell ledger with the full state, to write files with; it keeps the old high marks. */
-	shell = accord_index_shell(store, dir, key);
-	/* taken before the load: evidence that arrives meanwhile makes the next open rebuild */
-	accord_index_evidence_digest(shell->index->evidence, store);
-	if ((error = accord_ledger_load(&full, store)) < 0) {
-		accord_ledger_free(shell);
-		return error;
-	}
-	accord_index_carry_marks(shell->index, dir);
-	/* Start from an empty folder so nothing stale survives. */
-	if ((error = remove_tree(dir)) < 0)
+	accord_index_group_incidents(&order, &norder, full);
+	for (i = 0; i < norder; i++)
+		accord_idmap_put(&keep, order[i]->entries[0]->id, order[i]);
+	if ((error = prune(dir, &keep)) < 0)
 		goto done;
 	accord_buf_printf(&path, "%s/incidents", dir);
 	if ((error = accord_index_mkdir_p(path.ptr)) < 0)
 		goto done;
-	accord_index_group_incidents(&order, &norder, full);
 	for (i = 0; i < norder; i++) {
 		const char *id = order[i]->entries[0]->id;
 
@@ -329,7 +411,7 @@ int accord_index_rebuild(accord_store *store, const char *dir, const unsigned ch
 	accord_buf_printf(&path, "%s/opens", dir);
 	if ((error = accord_index_write_atomic(path.ptr, &opens)) < 0)
 		goto done;
-	/* save_state reads these from the ledger it is given */
+	/* save_state reads these from the ledger it is given; they stay `full`'s */
 	memcpy(shell->id, full->id, sizeof(shell->id));
 	shell->max_lamport = full->max_lamport;
 	shell->feeds = full->feeds;
@@ -349,11 +431,64 @@ int accord_index_rebuild(accord_store *store, const char *dir, const unsigned ch
 	shell->feed_count = 0;
 	accord_parties_init(&shell->parties);
 done:
+	accord_idmap_dispose(&keep);
 	accord_index_free_incidents(order, norder);
-	accord_ledger_free(shell);
-	accord_ledger_free(full);
 	accord_buf_dispose(&path);
 	accord_buf_dispose(&opens);
+	return error;
+}
+
+int accord_index_rebuild(accord_store *store, const char *dir, const unsigned char *key)
+{
+	accord_ledger *full = NULL, *shell = NULL;
+	int error;
+
+	/* A shell ledger with the full state, to write files with; it keeps the old high marks. */
+	shell = accord_index_shell(store, dir, key);
+	/* taken before the load: evidence that arrives meanwhile makes the next open rebuild */
+	accord_index_evidence_digest(shell->index->evidence, store);
+	if ((error = accord_ledger_load(&full, store)) == 0) {
+		accord_index_carry_marks(shell->index, dir);
+		error = write_all(shell, full, dir);
+	}
+	accord_ledger_free(shell);
+	accord_ledger_free(full);
+	return error;
+}
+
+int accord_index_adopt(const accord_ledger *full, const unsigned char *cache_key)
+{
+	unsigned char key[crypto_generichash_KEYBYTES];
+	accord_ledger *shell = NULL;
+	char *dir = NULL;
+	int error, locked_here = 0;
+
+	if (full->index)
+		return accord_error_set(ACCORD_EINVALID, "a ledger read through the index");
+	if ((error = index_dir(&dir, full->store)) < 0)
+		return error;
+	if (accord_store_lock_held(full->store) == 0) {
+		if ((error = accord_store_lock(full->store)) < 0)
+			goto done;
+		locked_here = 1;
+	}
+	/* under the lock: the refs are still what `full` verified */
+	if (!accord_ledger_is_current(full)) {
+		error = accord_error_set(ACCORD_EMODIFIED,
+					 "the ledger moved since it was verified");
+		goto done;
+	}
+	accord_index_derive_key(key, full->store, cache_key);
+	shell = accord_index_shell(full->store, dir, key);
+	sodium_memzero(key, sizeof(key));
+	accord_index_evidence_digest(shell->index->evidence, full->store);
+	accord_index_carry_marks(shell->index, dir);
+	error = write_all(shell, full, dir);
+done:
+	accord_ledger_free(shell);
+	if (locked_here)
+		accord_store_unlock(full->store);
+	free(dir);
 	return error;
 }
 

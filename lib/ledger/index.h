@@ -67,6 +67,15 @@ struct accord_index;
 int accord_index_open(accord_ledger **out, accord_store *store, const unsigned char *key);
 
 /*
+ * Make the index hold `full`, a ledger verified in full (not read through
+ * the index) whose refs have not moved since (checked under the write
+ * lock, taken if the caller does not hold it: ACCORD_EMODIFIED if they
+ * moved). Only the incident files that changed are written. The next open
+ * finds the index up to date instead of verifying the ledger again.
+ */
+int accord_index_adopt(const accord_ledger *full, const unsigned char *key);
+
+/*
  * Resolve an incident id prefix and load that incident's entries (verified)
  * into `ledger`. ACCORD_ENOTFOUND, ACCORD_EAMBIGUOUS or ACCORD_EINVALID as
  * accord_ledger_find_incident.

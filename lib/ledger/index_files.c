@@ -137,16 +137,41 @@ int accord_index_read_sealed(accord_buf *out, unsigned char *tag, const struct a
 	return error;
 }
 
+/*
+ * Whether the regular file at `path` (a link is not followed) holds exactly
+ * `data`: then writing it again would change nothing. Reading a file costs
+ * far less than creating and renaming one, which a rebuild does for every
+ * incident otherwise.
+ */
+static int holds(const char *path, const accord_buf *data)
+{
+	struct stat st;
+	char *have;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), same = 0;
+
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == data->size) {
+		have = accord_xmalloc(data->size + 1);
+		same = read(fd, have, data->size + 1) == (ssize_t)data->size &&
+		       memcmp(have, data->ptr, data->size) == 0;
+		free(have);
+	}
+	close(fd);
+	return same;
+}
+
 /* Seal `data` and write it as index file `name`, atomically; its tag into `tag`. */
 int accord_index_write_sealed(unsigned char *tag, const struct accord_index *ix, const char *name,
 			      accord_buf *data)
 {
 	accord_buf path = ACCORD_BUF_INIT;
-	int error;
+	int error = 0;
 
 	seal(tag, ix, name, data);
 	accord_buf_printf(&path, "%s/%s", ix->dir, name);
-	error = accord_index_write_atomic(path.ptr, data);
+	if (!holds(path.ptr, data))
+		error = accord_index_write_atomic(path.ptr, data);
 	accord_buf_dispose(&path);
 	return error;
 }

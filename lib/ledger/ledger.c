@@ -389,6 +389,11 @@ const accord_beyond *accord_ledger_beyond(const accord_ledger *ledger, const cha
 	return NULL;
 }
 
+int accord_ledger_save_index(const accord_ledger *ledger, const unsigned char *cache_key)
+{
+	return accord_index_adopt(ledger, cache_key);
+}
+
 static int has_ref(const accord_head *heads, size_t n, const char *keyid)
 {
 	size_t i;
