@@ -580,6 +580,46 @@ static void test_sync_verifies_once(void **state)
 }
 
 /*
+ * Issue 14: the hub's hook checks pass 1 (signature, form, schema) on the
+ * pushed commits only, once the hub's own are in its memo: a push of 10
+ * entries onto 302 checks 10 commits, not 312.
+ */
+static void test_sync_hook_checks_only_new_commits(void **state)
+{
+	static const unsigned char key[ACCORD_SIGCACHE_KEY_LEN] = "a test cache key, never real...";
+	fixture *f = *state;
+	char inc[ACCORD_ID_HEXLEN + 1];
+	accord_sigcache *sc = NULL;
+	accord_ledger *l = NULL;
+	accord_ref_update u;
+	git_oid old, pushed;
+	size_t before, checked;
+
+	open_incident(inc, f);
+	add_notes(f, inc, 300);
+	assert_int_equal(accord_sigcache_open(&sc, accord_store_gitdir(f->store), key), 0);
+	accord_store_set_sigcache(f->store, sc);
+	assert_int_equal(accord_ledger_open(&l, f->store, NULL), 0); /* the hub verified its own */
+	accord_ledger_free(l);
+	head(&old, f);
+	add_notes(f, inc, 10);
+	head(&pushed, f);
+	/* the hub's ref back where it was: the 10 commits are only pushed objects */
+	assert_int_equal(
+		git_reference_create(NULL, accord_store_repo(f->store), f->feed, &old, 1, NULL), 0);
+	memset(&u, 0, sizeof(u));
+	u.ref = f->feed;
+	u.old_id = old;
+	u.new_id = pushed;
+	before = accord_verify_pass1_count();
+	assert_int_equal(accord_sync_check_push(f->store, &u, 1), 0);
+	checked = accord_verify_pass1_count() - before;
+	print_message("the hook's check of 10 entries pushed onto 302: pass 1 on %zu commits\n",
+		      checked);
+	assert_true(checked >= 10 && checked <= 12);
+}
+
+/*
  * A memo file that does not authenticate under the user's cache key, for
  * this repository, is no memo: one changed by a byte, or one made for
  * another repository and put in this one's gitdir. Every commit is then
@@ -707,6 +747,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sync_memo_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_verifies_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_hook_checks_only_new_commits, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_sync_classify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_verify_chain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_verify_loop, setup, teardown),
