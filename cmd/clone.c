@@ -1,6 +1,8 @@
 /* accord clone: a copy of a ledger, verified before it is taken. */
 #include <stdlib.h>
 
+#include <sodium.h>
+
 #include "accord/sync.h"
 
 #include "cmd.h"
@@ -29,6 +31,7 @@ int cmd_clone(accord_ctx *ctx, int argc, char **argv)
 	accord_sync_options so = ACCORD_SYNC_OPTIONS_INIT;
 	accord_sync_result *res = NULL;
 	char id[ACCORD_ID_HEXLEN + 1];
+	unsigned char key[ACCORD_LEDGER_CACHE_KEY_LEN];
 	size_t i;
 	int c, error;
 
@@ -49,7 +52,11 @@ int cmd_clone(accord_ctx *ctx, int argc, char **argv)
 	if (argc - optind != 2)
 		return cmd_usage_error(ctx, "clone needs URL and DIR");
 	cmd_transport_setup(&so, 1);
+	/* the copy keeps what the clone verified: its first command need not verify it again */
+	if (cmd_cache_key(key, ctx))
+		so.cache_key = key;
 	error = accord_sync_clone(id, &res, argv[optind], argv[optind + 1], &so);
+	sodium_memzero(key, sizeof(key));
 	cmd_transport_flush();
 	if (error < 0)
 		return error == ACCORD_EINVALID

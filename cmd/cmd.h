@@ -133,6 +133,13 @@ int cmd_load_incidents(accord_ctx *ctx, int lock);
  * command time, never a verdict: nothing is said.
  */
 void cmd_save_index(accord_ctx *ctx);
+
+/*
+ * The user's cache key (index.key in the key home, made on first use) into
+ * `out` (ACCORD_LEDGER_CACHE_KEY_LEN bytes): 1, or 0 when there is none
+ * (no key home, a read-only one). The caller wipes it.
+ */
+int cmd_cache_key(unsigned char *out, accord_ctx *ctx);
 /*
  * The key home (accord_key_home): --home, else $ACCORD_HOME, else
  * ${XDG_CONFIG_HOME:-$HOME/.config}/accord. The caller frees *out.

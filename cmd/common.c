@@ -159,8 +159,6 @@ static int fail_in(accord_ctx *ctx, int error)
 	return cmd_exit_code(error);
 }
 
-static int cache_key(unsigned char *out, accord_ctx *ctx);
-
 int cmd_open_store(accord_ctx *ctx)
 {
 	unsigned char key[ACCORD_LEDGER_CACHE_KEY_LEN];
@@ -172,7 +170,7 @@ int cmd_open_store(accord_ctx *ctx)
 	if ((error = accord_store_open(&ctx->store, ctx->dir)) < 0)
 		return fail_in(ctx, error);
 	/* signatures checked once need not be checked again (sync, the index's catch-up, the hook) */
-	if (cache_key(key, ctx) &&
+	if (cmd_cache_key(key, ctx) &&
 	    accord_sigcache_open(&sc, accord_store_gitdir(ctx->store), key) == 0)
 		accord_store_set_sigcache(ctx->store, sc);
 	sodium_memzero(key, sizeof(key));
@@ -198,7 +196,7 @@ static void make_dirs(char *path)
  * Without one (no home, a read-only one) the ledger is verified in full on
  * every open: slower, never less sound.
  */
-static int cache_key(unsigned char *out, accord_ctx *ctx)
+int cmd_cache_key(unsigned char *out, accord_ctx *ctx)
 {
 	char *home = NULL, *path = NULL;
 	int ok;
@@ -228,7 +226,7 @@ static int load(accord_ctx *ctx, int lock, unsigned int flags)
 	if (lock && (error = accord_store_lock(ctx->store)) < 0)
 		return fail_in(ctx, error);
 	opts.flags = flags;
-	if (cache_key(key, ctx))
+	if (cmd_cache_key(key, ctx))
 		opts.cache_key = key;
 	error = accord_ledger_open(&ctx->ledger, ctx->store, &opts);
 	sodium_memzero(key, sizeof(key));
@@ -252,7 +250,8 @@ void cmd_save_index(accord_ctx *ctx)
 {
 	unsigned char key[ACCORD_LEDGER_CACHE_KEY_LEN];
 
-	if (ctx->ledger && cache_key(key, ctx) && accord_ledger_save_index(ctx->ledger, key) < 0)
+	if (ctx->ledger && cmd_cache_key(key, ctx) &&
+	    accord_ledger_save_index(ctx->ledger, key) < 0)
 		accord_error_clear();
 	sodium_memzero(key, sizeof(key));
 }

@@ -1,4 +1,6 @@
 /* Sync's pure parts: feed relations, the verification loop, rollbacks, hub checks. */
+#include <sys/stat.h>
+
 #include "helpers.h"
 
 #include "accord/sync.h"
@@ -620,6 +622,63 @@ static void test_sync_hook_checks_only_new_commits(void **state)
 }
 
 /*
+ * Issue 14: a clone given the user's cache key keeps what it verified. The
+ * copy's index is current, so its first open verifies nothing, and its memo
+ * holds every commit, so a full verification checks none of them again in
+ * pass 1. Without the key the copy keeps neither.
+ */
+static void test_sync_clone_keeps_what_it_verified(void **state)
+{
+	static const unsigned char key[ACCORD_SIGCACHE_KEY_LEN] = "a test cache key, never real...";
+	fixture *f = *state;
+	char inc[ACCORD_ID_HEXLEN + 1], url[1024], copy[1024], id[ACCORD_ID_HEXLEN + 1], *dir;
+	accord_sync_options so = ACCORD_SYNC_OPTIONS_INIT;
+	accord_ledger_options lo = ACCORD_LEDGER_OPTIONS_INIT;
+	accord_store *b = NULL;
+	accord_sigcache *sc = NULL;
+	accord_ledger *l = NULL;
+	const accord_entry *open = NULL;
+	size_t runs, checked;
+	struct stat st;
+
+	open_incident(inc, f);
+	add_notes(f, inc, 20);
+	snprintf(url, sizeof(url), "%s/repo", f->dir);
+	snprintf(copy, sizeof(copy), "%s/copy", f->dir);
+	so.cache_key = key;
+	assert_int_equal(accord_sync_clone(id, NULL, url, copy, &so), 0);
+	assert_int_equal(accord_store_open(&b, copy), 0);
+	assert_int_equal(accord_sigcache_open(&sc, accord_store_gitdir(b), key), 0);
+	accord_store_set_sigcache(b, sc);
+
+	runs = accord_verify_run_count();
+	lo.cache_key = key;
+	assert_int_equal(accord_ledger_open(&l, b, &lo), 0);
+	assert_int_equal(accord_ledger_find_incident(&open, l, inc), 0);
+	assert_int_equal(accord_verify_run_count(), runs); /* the index was current */
+	accord_ledger_free(l);
+
+	checked = accord_verify_pass1_count();
+	assert_int_equal(accord_ledger_load(&l, b), 0);
+	assert_int_equal(accord_verify_pass1_count(), checked); /* every commit in the memo */
+	assert_int_equal(accord_ledger_entry_count(l), 22);
+	accord_ledger_free(l);
+	accord_store_free(b);
+
+	/* without the key: no index, no memo */
+	snprintf(copy, sizeof(copy), "%s/bare-copy", f->dir);
+	assert_int_equal(accord_sync_clone(id, NULL, url, copy, NULL), 0);
+	assert_int_equal(accord_store_open(&b, copy), 0);
+	assert_int_equal(accord_store_state_path(&dir, b, "index"), 0);
+	assert_int_equal(stat(dir, &st), -1);
+	free(dir);
+	assert_int_equal(accord_store_state_path(&dir, b, "sigcache"), 0);
+	assert_int_equal(stat(dir, &st), -1);
+	free(dir);
+	accord_store_free(b);
+}
+
+/*
  * A memo file that does not authenticate under the user's cache key, for
  * this repository, is no memo: one changed by a byte, or one made for
  * another repository and put in this one's gitdir. Every commit is then
@@ -747,6 +806,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sync_memo_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_verifies_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_clone_keeps_what_it_verified, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_sync_hook_checks_only_new_commits, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sync_classify, setup, teardown),

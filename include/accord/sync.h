@@ -119,13 +119,20 @@ typedef struct {
 	 * .ledger), so that it need not verify the local refs again.
 	 */
 	int keep_ledger;
+	/*
+	 * Clone: the user's cache key (ACCORD_LEDGER_CACHE_KEY_LEN bytes, as
+	 * accord_ledger_options), so that the new copy keeps what the clone
+	 * verified (the memo of checked commits, the index) and its first
+	 * command need not verify it again. NULL: nothing is kept.
+	 */
+	const unsigned char *cache_key;
 } accord_sync_options;
 
 #define ACCORD_SYNC_OPTIONS_VERSION 2
 #define ACCORD_SYNC_OPTIONS_INIT                                     \
 	{                                                            \
 		ACCORD_SYNC_OPTIONS_VERSION, NULL, NULL, NULL, NULL, \
-			ACCORD_TRANSPORT_OPTIONS_INIT, 0             \
+			ACCORD_TRANSPORT_OPTIONS_INIT, 0, NULL       \
 	}
 
 /*

@@ -368,36 +368,6 @@ static void record_pushed(accord_sync_result *res, const accord_transport_update
 	}
 }
 
-/*
- * Whether every evidence ref the remote offered (under `qevidence`) is now
- * one of ours, at the same commit: then the sync's verification read what
- * a verification of the local refs would read.
- */
-static int offered_evidence_held(accord_store *store, const char *qevidence)
-{
-	git_strarray refs = { NULL, 0 };
-	size_t i, plen = strlen(qevidence);
-	int held = 1;
-
-	if (accord_store_ref_list(&refs, store, qevidence) < 0) {
-		accord_error_clear();
-		return 0;
-	}
-	for (i = 0; i < refs.count && held; i++) {
-		accord_buf ours = ACCORD_BUF_INIT;
-		git_oid offered, have;
-
-		accord_buf_printf(&ours, "%s%s", ACCORD_EVIDENCE_PREFIX, refs.strings[i] + plen);
-		held = accord_store_ref_get(&offered, store, refs.strings[i]) == 0 &&
-		       accord_store_ref_get(&have, store, ours.ptr) == 0 &&
-		       git_oid_equal(&offered, &have);
-		accord_buf_dispose(&ours);
-	}
-	accord_error_clear();
-	git_strarray_dispose(&refs);
-	return held;
-}
-
 /* One verification of the local feeds, the candidates and the incoming evidence. */
 int accord_sync_verify_offer(accord_ledger **verified, accord_verification **vv,
 			     accord_store *store, const accord_head *local, size_t nlocal,
@@ -485,7 +455,7 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 	    (error = write_checkpoint(res->checkpoint, verified, opts->key, name)) < 0)
 		goto fail;
 	/* the checkpoint, if any, is in `verified` too: it is the ledger the refs now hold */
-	keep = opts && opts->keep_ledger && offered_evidence_held(store, qevidence.ptr);
+	keep = opts && opts->keep_ledger && accord_sync_offered_evidence_held(store, qevidence.ptr);
 	accord_store_unlock(store);
 	locked = 0;
 

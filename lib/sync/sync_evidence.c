@@ -421,3 +421,33 @@ int accord_sync_take_evidence(accord_sync_result *res, accord_store *store, cons
 	accord_sync_evidence_items_free(items, n);
 	return error;
 }
+
+/*
+ * Whether every evidence ref the remote offered (under `qevidence`) is now
+ * one of ours, at the same commit: then the sync's verification read what
+ * a verification of the local refs would read.
+ */
+int accord_sync_offered_evidence_held(accord_store *store, const char *qevidence)
+{
+	git_strarray refs = { NULL, 0 };
+	size_t i, plen = strlen(qevidence);
+	int held = 1;
+
+	if (accord_store_ref_list(&refs, store, qevidence) < 0) {
+		accord_error_clear();
+		return 0;
+	}
+	for (i = 0; i < refs.count && held; i++) {
+		accord_buf ours = ACCORD_BUF_INIT;
+		git_oid offered, have;
+
+		accord_buf_printf(&ours, "%s%s", ACCORD_EVIDENCE_PREFIX, refs.strings[i] + plen);
+		held = accord_store_ref_get(&offered, store, refs.strings[i]) == 0 &&
+		       accord_store_ref_get(&have, store, ours.ptr) == 0 &&
+		       git_oid_equal(&offered, &have);
+		accord_buf_dispose(&ours);
+	}
+	accord_error_clear();
+	git_strarray_dispose(&refs);
+	return held;
+}

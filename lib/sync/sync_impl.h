@@ -82,6 +82,13 @@ int64_t accord_sync_local_seq(const accord_verified_feed *vf, const accord_head 
 
 /* ---- sync_evidence.c ------------------------------------------------------- */
 
+/*
+ * Whether every evidence ref offered under `qevidence` is now one of ours,
+ * at the same commit: then a verification that read the offer read what a
+ * verification of the local refs reads.
+ */
+int accord_sync_offered_evidence_held(accord_store *store, const char *qevidence);
+
 /* A ref name's key id part: exactly 32 lowercase hex digits, else NULL. */
 const char *accord_sync_feed_keyid(const char *ref, const char *prefix);
 

@@ -23,6 +23,7 @@
 #include "accord/transport.h"
 
 #include "ledger_impl.h"
+#include "sigcache.h"
 #include "sync_impl.h"
 
 /* A config value, or NULL if unset. */
@@ -206,6 +207,19 @@ static int clone_dir(const char *dir, int *created)
 	return 0;
 }
 
+/* With the user's cache key, the new copy's memo of checked commits: the clone fills it. */
+static void keep_memo(accord_store *store, const accord_sync_options *opts)
+{
+	accord_sigcache *sc = NULL;
+
+	if (!opts || !opts->cache_key)
+		return;
+	if (accord_sigcache_open(&sc, accord_store_gitdir(store), opts->cache_key) == 0)
+		accord_store_set_sigcache(store, sc);
+	else
+		accord_error_clear();
+}
+
 int accord_sync_clone(char *out_id, accord_sync_result **out_res, const char *url, const char *dir,
 		      const accord_sync_options *opts)
 {
@@ -229,6 +243,7 @@ int accord_sync_clone(char *out_id, accord_sync_result **out_res, const char *ur
 		abs_url = accord_xstrdup(url);
 	if ((error = accord_store_open_or_init(&store, dir)) < 0)
 		goto done;
+	keep_memo(store, opts);
 	if ((error = accord_transport_fetch(store, url, abs_url, ACCORD_QUARANTINE_PREFIX "origin/",
 					    opts ? &opts->transport : NULL)) < 0)
 		goto done;
@@ -302,6 +317,11 @@ int accord_sync_clone(char *out_id, accord_sync_result **out_res, const char *ur
 	    (error = accord_sync_heads_write(seenfile, heads, n)) < 0)
 		goto done;
 	memcpy(out_id, l->id, ACCORD_ID_HEXLEN + 1);
+	/* what was verified is the copy's index, if nothing offered was left out of the refs */
+	if (opts && opts->cache_key &&
+	    accord_sync_offered_evidence_held(store, ACCORD_QUARANTINE_PREFIX "origin/evidence/") &&
+	    accord_ledger_save_index(l, opts->cache_key) < 0)
+		accord_error_clear(); /* a cache: the first command builds it instead */
 	if (out_res) {
 		*out_res = scratch;
 		scratch = NULL;
