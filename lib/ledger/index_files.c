@@ -523,7 +523,11 @@ int accord_index_write_incident_file(struct accord_index *ix, const accord_ledge
 	for (i = 0; i < li->count; i++)
 		accord_buf_printf(&data, "e %s %s\n", li->entries[i]->commit, li->entries[i]->id);
 	accord_buf_printf(&path, "%s/incidents/%.2s", ix->dir, inc->id);
-	if ((error = accord_index_mkdir_p(path.ptr)) == 0) {
+	/* once per bucket folder: a rebuild writes thousands of incidents */
+	if (!ix->made_dir[accord_index_bucket_of(inc->id)])
+		error = accord_index_mkdir_p(path.ptr);
+	if (error == 0) {
+		ix->made_dir[accord_index_bucket_of(inc->id)] = 1;
 		incident_name(&path, inc->id);
 		if ((error = accord_index_write_sealed(tag, ix, path.ptr, &data)) == 0)
 			bucket_set(bk, inc->id, tag);

@@ -82,6 +82,7 @@ struct accord_index {
 	unsigned char state_tag[TAG_LEN]; /* of the state file read: has it moved since? */
 	unsigned char bucket_tag[BUCKETS][TAG_LEN]; /* as the state records them */
 	unsigned char has_bucket[BUCKETS];	    /* the state records bucket b */
+	unsigned char made_dir[BUCKETS];	    /* incidents/<b>/ made by this process */
 	bucket *buckets[BUCKETS];		    /* read (and authenticated) or changed so far */
 	unsigned char key[crypto_generichash_KEYBYTES]; /* this repository's tag key */
 };
