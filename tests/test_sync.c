@@ -622,6 +622,64 @@ static void test_sync_hook_checks_only_new_commits(void **state)
 }
 
 /*
+ * The ledger a sync hands over is the one a verification of the refs it
+ * leaves finds, also when the remote offers again a proof of equivocation
+ * this copy holds already: its findings and what it leaves out, not only
+ * its entries.
+ */
+static void test_sync_hands_over_what_a_load_finds(void **state)
+{
+	static const unsigned char key[ACCORD_SIGCACHE_KEY_LEN] = "a test cache key, never real...";
+	fixture *f = *state;
+	char inc[ACCORD_ID_HEXLEN + 1], hex[65], body[256], ref[160], commit[GIT_OID_HEXSZ + 1];
+	accord_key *bob = th_key(f->dir, "bob");
+	accord_sync_options so = ACCORD_SYNC_OPTIONS_INIT;
+	accord_sync_result *res = NULL;
+	accord_ledger *fresh = NULL;
+	accord_store *b;
+	git_oid base, side_a;
+	size_t i, n1 = 0, n2 = 0;
+
+	accord_hex_encode(hex, bob->pub.pk, 32);
+	snprintf(body, sizeof(body), "{\"key\":\"%s\",\"member\":\"bob\",\"admin\":false}", hex);
+	th_append_ok(NULL, f->store, f->alice, "member-add", NULL, body);
+	open_incident(inc, f);
+	th_append_ok(NULL, f->store, bob, "note", inc, "{\"text\":\"base\"}");
+	snprintf(ref, sizeof(ref), "%s%s", ACCORD_FEED_PREFIX, bob->pub.id);
+	assert_int_equal(accord_store_ref_get(&base, f->store, ref), 0);
+	th_append_ok(NULL, f->store, bob, "note", inc, "{\"text\":\"side A\"}");
+	assert_int_equal(accord_store_ref_get(&side_a, f->store, ref), 0);
+	/* a second machine that never saw side A */
+	assert_int_equal(
+		git_reference_create(NULL, accord_store_repo(f->store), ref, &base, 1, NULL), 0);
+	th_append_ok(NULL, f->store, bob, "note", inc, "{\"text\":\"side B\"}");
+	git_oid_tostr(commit, sizeof(commit), &side_a);
+	snprintf(ref, sizeof(ref), "%s%s/%s", ACCORD_EVIDENCE_PREFIX, bob->pub.id, commit);
+	assert_int_equal(
+		git_reference_create(NULL, accord_store_repo(f->store), ref, &side_a, 1, NULL), 0);
+
+	b = memo_copy(f, key); /* holds the proof now */
+	add_notes(f, inc, 3);
+	so.keep_ledger = 1;
+	assert_int_equal(accord_sync_remote(&res, b, "origin", &so), 0);
+	assert_non_null(res->ledger);
+	assert_int_equal(accord_ledger_load(&fresh, b), 0);
+	assert_int_equal(accord_ledger_entry_count(res->ledger), accord_ledger_entry_count(fresh));
+	for (i = 0; i < accord_ledger_entry_count(fresh); i++)
+		assert_string_equal(accord_ledger_entry_at(res->ledger, i)->id,
+				    accord_ledger_entry_at(fresh, i)->id);
+	accord_ledger_findings(res->ledger, &n1);
+	accord_ledger_findings(fresh, &n2);
+	assert_true(n2 > 0); /* the equivocation */
+	assert_int_equal(n1, n2);
+	assert_int_equal(accord_ledger_left_out(res->ledger), accord_ledger_left_out(fresh));
+	accord_ledger_free(fresh);
+	accord_sync_result_free(res);
+	accord_store_free(b);
+	accord_key_free(bob);
+}
+
+/*
  * Issue 14: a clone given the user's cache key keeps what it verified. The
  * copy's index is current, so its first open verifies nothing, and its memo
  * holds every commit, so a full verification checks none of them again in
@@ -806,6 +864,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sync_memo_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_verifies_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_hands_over_what_a_load_finds, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_sync_clone_keeps_what_it_verified, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sync_hook_checks_only_new_commits, setup,

@@ -379,9 +379,30 @@ int accord_sync_verify_offer(accord_ledger **verified, accord_verification **vv,
 	int error;
 
 	error = accord_sync_list_evidence(&evh, &evnames, &nev, store, qevidence);
-	if (error == 0)
+	if (error == 0) {
+		/*
+		 * Evidence we hold already is read from our own refs: offered again,
+		 * it would be read twice, and the verification would not be the one
+		 * of the refs this sync leaves (which it hands over, keep_ledger).
+		 */
+		size_t kept = 0;
+
+		for (i = 0; i < nev; i++) {
+			accord_buf ours = ACCORD_BUF_INIT;
+			git_oid have;
+			int held;
+
+			accord_buf_printf(&ours, "%s%s", ACCORD_EVIDENCE_PREFIX, evnames[i]);
+			held = accord_store_ref_get(&have, store, ours.ptr) == 0 &&
+			       git_oid_equal(&have, &evh[i].head);
+			accord_buf_dispose(&ours);
+			if (!held)
+				evh[kept++] = evh[i];
+		}
+		accord_error_clear();
 		error = accord_sync_verify(verified, vv, store, local, nlocal, cands, ncands, evh,
-					   nev);
+					   kept);
+	}
 	for (i = 0; i < nev; i++)
 		free(evnames[i]);
 	free(evnames);
