@@ -250,6 +250,11 @@ int accord_index_read_bucket(bucket **out, struct accord_index *ix, unsigned b)
 			error = accord_error_set(ACCORD_EINVALID,
 						 "index file %s is not the one the state recorded",
 						 name.ptr);
+		/* rows are fixed width: one allocation for all of them */
+		if (error == 0)
+			bk->rows =
+				accord_xcalloc(data.size / (ACCORD_ID_HEXLEN + 2 * TAG_LEN + 2) + 1,
+					       sizeof(*bk->rows));
 		for (line = error ? NULL : strtok_r(data.ptr, "\n", &save); line && error == 0;
 		     line = strtok_r(NULL, "\n", &save)) {
 			bucket_row *r;
@@ -260,10 +265,7 @@ int accord_index_read_bucket(bucket **out, struct accord_index *ix, unsigned b)
 					error = ACCORD_EINVALID;
 				continue;
 			}
-			if (!(r = realloc(bk->rows, (bk->count + 1) * sizeof(*r))))
-				accord_oom();
-			bk->rows = r;
-			r += bk->count;
+			r = bk->rows + bk->count;
 			/* "<id> <tag>", ids in order and of this bucket */
 			if (strlen(line) != ACCORD_ID_HEXLEN + 1 + 2 * TAG_LEN ||
 			    line[ACCORD_ID_HEXLEN] != ' ') {

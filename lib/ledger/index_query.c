@@ -117,10 +117,10 @@ static int ids_matching(char ***out, size_t *count, struct accord_index *ix, con
 	*out = NULL;
 	*count = 0;
 	for (b = 0; b < BUCKETS && error == 0; b++) {
-		char name[3];
+		static const char digits[] = "0123456789abcdef";
+		const char name[3] = { digits[b >> 4], digits[b & 15], '\0' };
 		bucket *bk = NULL;
 
-		snprintf(name, sizeof(name), "%02x", b);
 		if (strncmp(name, prefix, plen < 2 ? plen : 2) != 0 ||
 		    (error = accord_index_read_bucket(&bk, ix, b)) < 0)
 			continue;
