@@ -220,6 +220,22 @@ static void bucket_name(accord_buf *out, unsigned b)
 	accord_buf_printf(out, "incidents/%02x/bucket", b);
 }
 
+/* `n` lowercase hex digits: ids and tags, never secrets, so a table may say. */
+static int lower_hex(const char *s, size_t n)
+{
+	static const unsigned char ok[256] = {
+		['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+		['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1,
+		['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	};
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!ok[(unsigned char)s[i]])
+			return 0;
+	return 1;
+}
+
 /*
  * Bucket `b`, read once per open and checked against the tag the state
  * recorded for it, so that a bucket file put back from earlier does not
@@ -232,6 +248,8 @@ int accord_index_read_bucket(bucket **out, struct accord_index *ix, unsigned b)
 	unsigned char tag[TAG_LEN];
 	char *line, *save = NULL;
 	bucket *bk;
+	static const char digits[] = "0123456789abcdef";
+	const char hb[2] = { digits[b >> 4 & 15], digits[b & 15] }; /* the bucket's two digits */
 	int error = 0, first = 1;
 
 	if (ix->buckets[b]) {
@@ -273,14 +291,14 @@ int accord_index_read_bucket(bucket **out, struct accord_index *ix, unsigned b)
 				break;
 			}
 			line[ACCORD_ID_HEXLEN] = '\0';
-			if (!accord_is_lower_hex(line, ACCORD_ID_HEXLEN) ||
-			    accord_index_bucket_of(line) != b ||
-			    (bk->count && strcmp(r[-1].id, line) >= 0) ||
-			    accord_hex_decode(r->tag, TAG_LEN, line + ACCORD_ID_HEXLEN + 1) < 0) {
+			/* the tag is only compared with one computed here: it needs no check */
+			if (!lower_hex(line, ACCORD_ID_HEXLEN) || line[0] != hb[0] ||
+			    line[1] != hb[1] || (bk->count && strcmp(r[-1].id, line) >= 0)) {
 				error = ACCORD_EINVALID;
 				break;
 			}
 			memcpy(r->id, line, sizeof(r->id));
+			memcpy(r->tag, line + ACCORD_ID_HEXLEN + 1, sizeof(r->tag));
 			bk->count++;
 		}
 		if (error == ACCORD_EINVALID && !first)
@@ -324,6 +342,7 @@ static size_t bucket_place(const bucket *bk, const char *id, int *found)
 /* Record `tag` as the tag of incident `id`'s file in its (loaded) bucket. */
 static void bucket_set(bucket *bk, const char *id, const unsigned char *tag)
 {
+	char hex[2 * TAG_LEN + 1];
 	int found;
 	size_t at = bucket_place(bk, id, &found);
 
@@ -337,7 +356,8 @@ static void bucket_set(bucket *bk, const char *id, const unsigned char *tag)
 		bk->count++;
 		snprintf(r[at].id, sizeof(r[at].id), "%.64s", id);
 	}
-	memcpy(bk->rows[at].tag, tag, TAG_LEN);
+	accord_hex_encode(hex, tag, TAG_LEN);
+	memcpy(bk->rows[at].tag, hex, sizeof(bk->rows[at].tag));
 	bk->dirty = 1;
 }
 
@@ -356,12 +376,9 @@ int accord_index_flush_buckets(struct accord_index *ix)
 			continue;
 		accord_buf_clear(&data);
 		accord_buf_puts(&data, "accord-bucket 1\n");
-		for (i = 0; i < bk->count; i++) {
-			char hex[2 * TAG_LEN + 1];
-
-			accord_hex_encode(hex, bk->rows[i].tag, TAG_LEN);
-			accord_buf_printf(&data, "%s %s\n", bk->rows[i].id, hex);
-		}
+		for (i = 0; i < bk->count; i++)
+			accord_buf_printf(&data, "%s %.*s\n", bk->rows[i].id,
+					  (int)sizeof(bk->rows[i].tag), bk->rows[i].tag);
 		bucket_name(&name, b);
 		if ((error = accord_index_write_sealed(ix->bucket_tag[b], ix, name.ptr, &data)) ==
 		    0) {
@@ -391,6 +408,7 @@ int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, c
 {
 	accord_buf path = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
 	unsigned char tag[TAG_LEN];
+	char hex[2 * TAG_LEN + 1];
 	char *line, *save = NULL;
 	bucket *bk = NULL;
 	size_t at;
@@ -406,7 +424,9 @@ int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, c
 	error = accord_index_read_sealed(&data, tag, ix, path.ptr);
 	if (error == ACCORD_ENOTFOUND)
 		error = accord_error_set(ACCORD_EINVALID, "index file %s is gone", path.ptr);
-	else if (error == 0 && sodium_memcmp(tag, bk->rows[at].tag, TAG_LEN) != 0)
+	else if (error == 0 &&
+		 (accord_hex_encode(hex, tag, TAG_LEN),
+		  sodium_memcmp(hex, bk->rows[at].tag, sizeof(bk->rows[at].tag)) != 0))
 		error = accord_error_set(ACCORD_EINVALID,
 					 "index file %s is not the one its bucket recorded",
 					 path.ptr);

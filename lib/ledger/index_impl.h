@@ -45,10 +45,14 @@ typedef struct {
 	size_t count;
 } loaded_incident;
 
-/* An incident of a bucket and the tag its file must have. */
+/*
+ * An incident of a bucket and the tag its file must have, in hex as the
+ * bucket stores it: a bucket holds hundreds of rows and a command reads
+ * one or two of them, so none is decoded.
+ */
 typedef struct {
 	char id[ACCORD_ID_HEXLEN + 1];
-	unsigned char tag[TAG_LEN];
+	char tag[2 * TAG_LEN];
 } bucket_row;
 
 /* A bucket file, incidents/<ab>/bucket: every incident whose id starts with <ab>. */
