@@ -256,6 +256,34 @@ step_big_report() {
 	put report_warm "$(median <"$W/report.warm")" "median of $i, $(spread <"$W/report.warm") s; peak RSS $((KB / 1024)) MB"
 }
 
+# The clone of the big ledger from a local path (the transfer alone first,
+# as plain git fetches it), then the copy's first command.
+step_big_clone() {
+	local t0 bare
+	need big "$N"
+	use "$W/big"
+	log "clone of $N entries from a local path"
+	bare=$W/transfer.git
+	rm -rf "$bare" "$W/clone"
+	git init -q --bare "$bare"
+	t0=$EPOCHREALTIME
+	git -C "$bare" fetch -q "$W/big" 'refs/accord/*:refs/accord/*' 2>"$W/cmd.err" ||
+		die "git fetch: $(tail -1 "$W/cmd.err")"
+	put transfer "$(echo "$t0 $EPOCHREALTIME" | awk '{ printf "%.2f\n", $2 - $1 }')" \
+		"git fetch of refs/accord/* into an empty repository"
+	rm -rf "$bare"
+	ACCORD_NOW=$LNOW /usr/bin/time -f '%e %M %U %S' -o "$W/time.out" \
+		"$ACCORD" --home "$LHOME" clone "$W/big" "$W/clone" >/dev/null 2>"$W/cmd.err" ||
+		die "accord clone: $(grep -v '^Command exited' "$W/cmd.err" | tail -1)"
+	read -r SECS KB USER_S SYS_S < <(tail -1 "$W/time.out")
+	put clone "$SECS" "from a local path, verification and the copy's index included (CPU: user $USER_S s, system $SYS_S s)"
+	put clone_rss "$(awk -v k="$KB" 'BEGIN { printf "%.1f\n", k / 1024 }')" "maximum resident set size, $KB kB"
+	LDIR=$W/clone
+	once /dev/null list --limit 1 --quiet
+	put clone_first "$SECS" "accord list in the new copy; peak RSS $((KB / 1024)) MB"
+	rm -rf "$W/clone"
+}
+
 step_big_git() {
 	local t0 secs good commits
 	need big "$N"
@@ -281,6 +309,30 @@ step_mid() {
 	audit audit_M
 }
 
+# The hub's side of the same 10,000 entries: a bare mirror of the mid
+# ledger with accord's pre-receive hook, warmed as a hub in use is (its memo
+# of checked commits filled), takes a plain git push from the bigger ledger.
+hook_push() {
+	local hub=$W/hub.git t0 rc=0
+	log "push of $SYNC new entries through the hub's hook"
+	rm -rf "$hub"
+	git clone -q --mirror "$W/mid" "$hub" 2>"$W/cmd.err" || die "git clone --mirror: $(tail -1 "$W/cmd.err")"
+	printf '#!/bin/sh\nACCORD_NOW=%s exec "%s" hook pre-receive\n' "$(cat "$W/ahead.now")" "$ACCORD" \
+		>"$hub/hooks/pre-receive"
+	chmod +x "$hub/hooks/pre-receive"
+	ACCORD_NOW=$(cat "$W/ahead.now") "$ACCORD" -C "$hub" list --limit 1 --quiet >/dev/null 2>"$W/cmd.err" ||
+		die "accord list on the hub: $(tail -1 "$W/cmd.err")"
+	t0=$EPOCHREALTIME
+	git -C "$W/ahead" push -q "$hub" 'refs/accord/feeds/*:refs/accord/feeds/*' >"$W/push.out" 2>&1 || rc=$?
+	if [ "$rc" != 0 ]; then
+		not_measured hook "git push failed (exit $rc): $(tail -1 "$W/push.out")"
+	else
+		put hook "$(echo "$t0 $EPOCHREALTIME" | awk '{ printf "%.3f\n", $2 - $1 }')" \
+			"git push onto $M entries, a local path; the hook verifies the ledger the push would make"
+	fi
+	rm -rf "$hub"
+}
+
 step_sync() {
 	local port dpid url how t0 secs took i rc
 	need mid "$M"
@@ -293,6 +345,7 @@ step_sync() {
 			"$(git -C "$W/ahead" rev-parse "$r")" 2>/dev/null ||
 			die "bench/gen with $((M + SYNC)) entries does not extend $r of the $M-entry ledger"
 	done
+	hook_push
 	# The receiving side's index is warm, as after everyday use.
 	pick "$W/mid"
 	use "$W/mid"
@@ -336,7 +389,7 @@ step_sync() {
 
 # --- the driver --------------------------------------------------------------
 
-STEPS="small big_gen big_first big_everyday big_audit limit big_report big_git mid sync"
+STEPS="small big_gen big_first big_everyday big_audit limit big_report big_clone big_git mid sync"
 
 if [ "${1:-}" = "--step" ]; then
 	cd "$W"
@@ -481,6 +534,11 @@ rows = [
     ("report_cold", "big_report", "`accord report`, cold (index and caches removed)", N, "s", "≤ audit time at N", lambda v: None if val("audit_N_secs") is None else v <= val("audit_N_secs")),
     ("report_warm", "big_report", "`accord report`, warm", N, "s", "< 2 s", lambda v: v < 2),
     ("sync", "sync", f"`accord sync` of {n(SYNC)} new entries over loopback, verification included", M, "s", "< 3 s", lambda v: v < 3),
+    ("hook", "sync", f"`git push` of {n(SYNC)} new entries to a hub with accord's hook", M, "s", "< 3 s", lambda v: v < 3),
+    ("transfer", "big_clone", "git fetch of the ledger's refs (the transfer alone, for scale)", N, "s", "— (no target)", None),
+    ("clone", "big_clone", "`accord clone` from a local path, verification included", N, "s", "≤ audit time + transfer", lambda v: None if val("audit_N_secs") is None or val("transfer") is None else v <= val("audit_N_secs") + val("transfer")),
+    ("clone_rss", "big_clone", "`accord clone` peak RSS", N, "MB", "< 256 MB", lambda v: v < 256),
+    ("clone_first", "big_clone", "first command after clone", N, "s", "≤ audit time at N", lambda v: None if val("audit_N_secs") is None else v <= val("audit_N_secs")),
     ("git_rate", "big_git", "stock git: `git log --show-signature`, 1,000-commit sample", N, "commits/s", "— (baseline)", None),
     ("ratio", "big_git", "audit per entry vs stock git per commit", N, "×", "≥ 400×", lambda v: v >= 400),
 ]
