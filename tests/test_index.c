@@ -410,6 +410,113 @@ static void test_index_adopts_a_verified_ledger(void **state)
 	free(statefile);
 }
 
+static void fp_write(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
+/* Bytes of file `path`, or "" when it cannot be read. */
+static const char *contents(const char *path)
+{
+	static char buf[256];
+	FILE *fp = fopen(path, "r");
+	size_t n = fp ? fread(buf, 1, sizeof(buf) - 1, fp) : 0;
+
+	if (fp)
+		fclose(fp);
+	buf[n] = '\0';
+	return buf;
+}
+
+/*
+ * What whoever can write the repository plants in the index folder is
+ * removed or refused, never followed, and never blocks a reader: the index
+ * folder itself as a link to another folder, a FIFO for the state or for
+ * an incident's file, `opens` as a second name of another file. A hang
+ * would fail the test through alarm().
+ */
+static void test_index_refuses_what_is_planted(void **state)
+{
+	fixture *f = *state;
+	char victim[1024], precious[1100], *dir, *real, *statefile, *opens, name[200], *incfile;
+	struct stat st;
+
+	alarm(60);
+	assert_string_equal(status_of(f), "investigating");
+	dir = index_file(f, "");
+	dir[strlen(dir) - 1] = '\0'; /* <gitdir>/accord/index */
+	snprintf(victim, sizeof(victim), "%s/victim", f->dir);
+	snprintf(precious, sizeof(precious), "%s/precious", victim);
+	assert_int_equal(mkdir(victim, 0700), 0);
+	fclose(fopen(precious, "w"));
+
+	/* the index folder as a link to another folder */
+	real = malloc(strlen(dir) + 6);
+	sprintf(real, "%s.real", dir);
+	assert_int_equal(rename(dir, real), 0);
+	assert_int_equal(symlink(victim, dir), 0);
+	assert_string_equal(status_of(f), "investigating");
+	assert_int_equal(lstat(dir, &st), 0);
+	assert_true(S_ISDIR(st.st_mode)); /* a folder of its own again */
+	assert_int_equal(access(precious, F_OK), 0);
+	assert_int_equal(lstat(victim, &st), 0);
+
+	/* a FIFO for the state, then for the incident's file */
+	statefile = index_file(f, "state");
+	assert_int_equal(unlink(statefile), 0);
+	assert_int_equal(mkfifo(statefile, 0600), 0);
+	assert_string_equal(status_of(f), "investigating");
+	assert_int_equal(lstat(statefile, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	snprintf(name, sizeof(name), "incidents/%.2s/%s", f->inc, f->inc);
+	incfile = index_file(f, name);
+	assert_int_equal(unlink(incfile), 0);
+	assert_int_equal(mkfifo(incfile, 0600), 0);
+	assert_int_equal(indexed_append(f, "status", "{\"status\":\"identified\"}"), 0);
+	assert_string_equal(status_of(f), "identified");
+
+	/* `opens` as a second name of another file: an open never writes through it */
+	opens = index_file(f, "opens");
+	fp_write(precious, "PRECIOUS\n");
+	assert_int_equal(unlink(opens), 0);
+	assert_int_equal(link(precious, opens), 0);
+	assert_int_equal(th_append(NULL, f->store, f->alice, "open", NULL, open_body), 0);
+	assert_non_null(status_among(f));
+	assert_string_equal(contents(precious), "PRECIOUS\n");
+	alarm(0);
+	free(dir);
+	free(real);
+	free(statefile);
+	free(opens);
+	free(incfile);
+}
+
+/* A ledger verified before an evidence ref appeared is not made the index. */
+static void test_index_refuses_a_ledger_older_than_the_evidence(void **state)
+{
+	fixture *f = *state;
+	accord_ledger *full = NULL;
+	git_oid head;
+	char ref[200], hex[GIT_OID_HEXSZ + 1];
+
+	assert_int_equal(accord_ledger_load(&full, f->store), 0);
+	git_oid_cpy(&head, &full->feeds[0].head);
+	git_oid_tostr(hex, sizeof(hex), &head);
+	snprintf(ref, sizeof(ref), "%s%s/%s", ACCORD_EVIDENCE_PREFIX, full->feeds[0].keyid, hex);
+	assert_int_equal(
+		git_reference_create(NULL, accord_store_repo(f->store), ref, &head, 1, NULL), 0);
+	assert_int_equal(accord_ledger_save_index(full, cache_key), ACCORD_EMODIFIED);
+	accord_ledger_free(full);
+	/* a load taken now is current */
+	assert_int_equal(accord_ledger_load(&full, f->store), 0);
+	assert_int_equal(accord_ledger_save_index(full, cache_key), 0);
+	accord_ledger_free(full);
+}
+
 static void test_index_never_shows_what_it_cannot_verify(void **state)
 {
 	fixture *f = *state;
@@ -551,6 +658,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_index_adopts_a_verified_ledger, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_index_refuses_what_is_planted, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_index_refuses_a_ledger_older_than_the_evidence,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_rebuilds_when_damaged_or_rewritten,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_never_shows_what_it_cannot_verify, setup,

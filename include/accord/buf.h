@@ -43,4 +43,12 @@ const char *accord_plural(long long n, const char *one, const char *many);
 /* Read a whole file (at most max_size bytes, else ACCORD_EINVALID). */
 int accord_buf_read_file(accord_buf *out, const char *path, size_t max_size);
 
+/*
+ * accord_buf_read_file for accord's own files in a repository, which
+ * whoever can write the repository can replace: a link is not followed,
+ * and anything but a regular file (a FIFO would block the reader) is
+ * refused with ACCORD_EINVALID; ACCORD_ENOTFOUND when it does not exist.
+ */
+int accord_buf_read_regular(accord_buf *out, const char *path, size_t max_size);
+
 #endif

@@ -380,7 +380,7 @@ int accord_audit_heads_read(accord_verified_head **out, size_t *count, char *led
 		free(path);
 		return error;
 	}
-	if ((error = accord_buf_read_file(&text, path, 64 << 20)) < 0)
+	if ((error = accord_buf_read_regular(&text, path, 64 << 20)) < 0)
 		goto done;
 	for (line = strtok_r(text.ptr ? text.ptr : "", "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {

@@ -125,7 +125,7 @@ void accord_sigcache_load(accord_sigcache *c)
 	if (!c || c->loaded)
 		return;
 	c->loaded = 1;
-	if (accord_buf_read_file(&data, c->path, MAX_FILE) == 0 &&
+	if (accord_buf_read_regular(&data, c->path, MAX_FILE) == 0 &&
 	    data.size >= strlen(MAGIC) + TAG_LEN && !memcmp(data.ptr, MAGIC, strlen(MAGIC))) {
 		tag_of(want, c, data.ptr, data.size - TAG_LEN);
 		if (sodium_memcmp(want, data.ptr + data.size - TAG_LEN, TAG_LEN) == 0)

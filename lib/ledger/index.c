@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,7 +217,7 @@ void accord_index_carry_marks(struct accord_index *ix, const char *dir)
 	char *line, *save = NULL;
 
 	accord_buf_printf(&path, "%s/state", dir);
-	if (accord_buf_read_file(&data, path.ptr, 64 << 20) == 0) {
+	if (accord_buf_read_regular(&data, path.ptr, 64 << 20) == 0) {
 		for (line = strtok_r(data.ptr, "\n", &save); line;
 		     line = strtok_r(NULL, "\n", &save)) {
 			char a[64], b[80];
@@ -231,14 +230,6 @@ void accord_index_carry_marks(struct accord_index *ix, const char *dir)
 	}
 	accord_buf_dispose(&path);
 	accord_buf_dispose(&data);
-}
-
-static int remove_one(const char *path, const struct stat *st, int kind, struct FTW *at)
-{
-	(void)st;
-	(void)kind;
-	(void)at;
-	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
 }
 
 /* The incidents of `l` in ledger order, each with its entries in ledger order, the open first. */
@@ -275,18 +266,6 @@ void accord_index_free_incidents(loaded_incident **order, size_t norder)
 	free(order);
 }
 
-/*
- * Remove `dir` and everything in it, children first, without a shell and
- * without following symbolic links: a link planted in the index is
- * removed, never what it points at.
- */
-static int remove_tree(const char *dir)
-{
-	if (nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS) < 0 && errno != ENOENT)
-		return accord_error_set(ACCORD_ERROR, "can't clear %s: %s", dir, strerror(errno));
-	return 0;
-}
-
 static int index_dir(char **out, accord_store *store);
 
 /* What folder entry `name` of `dfd` is, links not followed: S_IFREG, S_IFDIR, other, or 0. */
@@ -298,77 +277,108 @@ static mode_t kind_at(int dfd, const char *name)
 }
 
 /*
+ * Remove entry `name` of folder `dfd`, and all it holds if it is a folder,
+ * by descriptor: a link is removed, never followed, even one swapped in
+ * while this runs.
+ */
+static int remove_at(int dfd, const char *name)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd, error = 0;
+
+	if (unlinkat(dfd, name, 0) == 0 || errno == ENOENT)
+		return 0;
+	if ((fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+	    !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return accord_error_set(ACCORD_ERROR, "can't remove %s from the index: %s", name,
+					strerror(errno));
+	}
+	while (error == 0 && (de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			error = remove_at(dirfd(d), de->d_name);
+	closedir(d);
+	if (error == 0 && unlinkat(dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		error = accord_error_set(ACCORD_ERROR, "can't remove %s from the index: %s", name,
+					 strerror(errno));
+	return error;
+}
+
+/* Folder `name` of `dfd`, opened without following a link; NULL if it is none. */
+static DIR *open_dir_at(int dfd, const char *name)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+	if (fd >= 0 && !d)
+		close(fd);
+	return d;
+}
+
+/* Whether bucket folder `b` (its two digits) may hold entry `name` of kind `k`. */
+static int bucket_keeps(const char *b, const char *name, mode_t k, const accord_idmap *keep)
+{
+	return k == S_IFREG &&
+	       (!strcmp(name, "bucket") || (!strncmp(name, b, 2) && accord_idmap_get(keep, name)));
+}
+
+/*
  * Clear from the index folder what a rebuild does not write again, so that
  * nothing stale survives: anything but the state, `opens`, the bucket
  * folders with their bucket and the files of the incidents in `keep`.
  * Links and whatever else lies there (a temporary file of an interrupted
  * write, the file of an incident that no longer counts) are removed, never
- * followed. What stays is compared byte for byte before it is written
- * again (accord_index_write_sealed), so a rebuild writes only what changed.
+ * followed: every step goes by descriptor from the index folder, which
+ * index_dir made sure is a folder. What stays is compared byte for byte
+ * before it is written again (accord_index_write_sealed), so a rebuild
+ * writes only what changed.
  */
 static int prune(const char *dir, const accord_idmap *keep)
 {
-	static const char *const top[] = { "state", "opens" };
-	accord_buf path = ACCORD_BUF_INIT;
-	DIR *d = opendir(dir), *sub;
+	DIR *top = NULL, *inc = NULL, *sub;
 	struct dirent *de, *se;
 	int error = 0;
-	size_t i;
 
-	if (!d)
-		return errno == ENOENT ? 0
-				       : accord_error_set(ACCORD_ERROR, "can't read %s: %s", dir,
-							  strerror(errno));
-	while (error == 0 && (de = readdir(d)) != NULL) {
-		mode_t k = kind_at(dirfd(d), de->d_name);
-		int ok = 0;
+	if ((top = open_dir_at(AT_FDCWD, dir)) == NULL)
+		return accord_error_set(ACCORD_ERROR, "can't read the index folder %s: %s", dir,
+					strerror(errno));
+	while (error == 0 && (de = readdir(top)) != NULL) {
+		mode_t k = kind_at(dirfd(top), de->d_name);
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		for (i = 0; i < sizeof(top) / sizeof(top[0]); i++)
-			ok |= k == S_IFREG && !strcmp(de->d_name, top[i]);
-		ok |= k == S_IFDIR && !strcmp(de->d_name, "incidents");
-		accord_buf_clear(&path);
-		accord_buf_printf(&path, "%s/%s", dir, de->d_name);
-		if (!ok)
-			error = remove_tree(path.ptr);
-	}
-	closedir(d);
-	accord_buf_clear(&path);
-	accord_buf_printf(&path, "%s/incidents", dir);
-	if (error < 0 || !(d = opendir(path.ptr)))
-		goto done;
-	while (error == 0 && (de = readdir(d)) != NULL) {
-		accord_buf at = ACCORD_BUF_INIT;
-
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+		if ((k == S_IFREG &&
+		     (!strcmp(de->d_name, "state") || !strcmp(de->d_name, "opens"))) ||
+		    (k == S_IFDIR && !strcmp(de->d_name, "incidents")))
 			continue;
-		accord_buf_printf(&at, "%s/incidents/%s", dir, de->d_name);
-		if (strlen(de->d_name) != 2 || !accord_is_lower_hex(de->d_name, 2) ||
-		    kind_at(dirfd(d), de->d_name) != S_IFDIR || !(sub = opendir(at.ptr))) {
-			error = remove_tree(at.ptr);
-			accord_buf_dispose(&at);
-			continue;
-		}
-		while (error == 0 && (se = readdir(sub)) != NULL) {
-			mode_t k = kind_at(dirfd(sub), se->d_name);
-
-			if (!strcmp(se->d_name, ".") || !strcmp(se->d_name, ".."))
-				continue;
-			if (k == S_IFREG && (!strcmp(se->d_name, "bucket") ||
-					     (!strncmp(se->d_name, de->d_name, 2) &&
-					      accord_idmap_get(keep, se->d_name))))
-				continue;
-			accord_buf_clear(&path);
-			accord_buf_printf(&path, "%s/%s", at.ptr, se->d_name);
-			error = remove_tree(path.ptr);
-		}
-		closedir(sub);
-		accord_buf_dispose(&at);
+		error = remove_at(dirfd(top), de->d_name);
 	}
-	closedir(d);
-done:
-	accord_buf_dispose(&path);
+	if (error == 0 && (inc = open_dir_at(dirfd(top), "incidents")) != NULL) {
+		while (error == 0 && (de = readdir(inc)) != NULL) {
+			const char *b = de->d_name;
+
+			if (!strcmp(b, ".") || !strcmp(b, ".."))
+				continue;
+			if (strlen(b) != 2 || !accord_is_lower_hex(b, 2) ||
+			    kind_at(dirfd(inc), b) != S_IFDIR ||
+			    !(sub = open_dir_at(dirfd(inc), b))) {
+				error = remove_at(dirfd(inc), b);
+				continue;
+			}
+			while (error == 0 && (se = readdir(sub)) != NULL) {
+				if (!strcmp(se->d_name, ".") || !strcmp(se->d_name, "..") ||
+				    bucket_keeps(b, se->d_name, kind_at(dirfd(sub), se->d_name),
+						 keep))
+					continue;
+				error = remove_at(dirfd(sub), se->d_name);
+			}
+			closedir(sub);
+		}
+		closedir(inc);
+	}
+	closedir(top);
 	return error;
 }
 
@@ -460,7 +470,7 @@ int accord_index_adopt(const accord_ledger *full, const unsigned char *cache_key
 {
 	unsigned char key[crypto_generichash_KEYBYTES];
 	accord_ledger *shell = NULL;
-	char *dir = NULL;
+	char *dir = NULL, ev[ACCORD_ID_HEXLEN + 1];
 	int error, locked_here = 0;
 
 	if (full->index)
@@ -472,8 +482,10 @@ int accord_index_adopt(const accord_ledger *full, const unsigned char *cache_key
 			goto done;
 		locked_here = 1;
 	}
-	/* under the lock: the refs are still what `full` verified */
-	if (!accord_ledger_is_current(full)) {
+	/* under the lock: the refs, feeds and evidence, are still what `full` verified */
+	accord_index_evidence_digest(ev, full->store);
+	if (!full->evidence[0] || strcmp(ev, full->evidence) != 0 ||
+	    !accord_ledger_is_current(full)) {
 		error = accord_error_set(ACCORD_EMODIFIED,
 					 "the ledger moved since it was verified");
 		goto done;
@@ -481,7 +493,7 @@ int accord_index_adopt(const accord_ledger *full, const unsigned char *cache_key
 	accord_index_derive_key(key, full->store, cache_key);
 	shell = accord_index_shell(full->store, dir, key);
 	sodium_memzero(key, sizeof(key));
-	accord_index_evidence_digest(shell->index->evidence, full->store);
+	memcpy(shell->index->evidence, ev, sizeof(ev));
 	accord_index_carry_marks(shell->index, dir);
 	error = write_all(shell, full, dir);
 done:
@@ -814,15 +826,26 @@ static int catch_up(accord_ledger *l)
 	return error;
 }
 
+/*
+ * The index folder, made if missing. Whatever else has its name (a link to
+ * a folder elsewhere, a file) is removed first: the index is written and
+ * pruned in a folder of its own, never through a link.
+ */
 static int index_dir(char **out, accord_store *store)
 {
 	int error = accord_store_state_path(out, store, "index");
 
-	if (error == 0 && mkdir(*out, 0700) < 0 && errno != EEXIST) {
+	if (error < 0)
+		return error;
+	if (kind_at(AT_FDCWD, *out) != S_IFDIR && kind_at(AT_FDCWD, *out) != 0 &&
+	    unlink(*out) < 0 && errno != ENOENT)
+		error = accord_error_set(ACCORD_ERROR, "can't remove %s: %s", *out,
+					 strerror(errno));
+	if (error == 0 && mkdir(*out, 0700) < 0 && errno != EEXIST)
 		error = accord_error_set(ACCORD_ERROR, "can't create %s: %s", *out,
 					 strerror(errno));
+	if (error < 0)
 		free(*out);
-	}
 	return error;
 }
 

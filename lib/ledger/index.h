@@ -57,6 +57,9 @@
 
 struct accord_index;
 
+/* A digest of refs/accord/evidence/ (names and targets). */
+void accord_index_evidence_digest(char *out, accord_store *store);
+
 /*
  * Open the ledger through the index, bringing the index up to date first
  * (taking the write lock for that if the caller does not hold it). The

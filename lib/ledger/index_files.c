@@ -130,7 +130,7 @@ int accord_index_read_sealed(accord_buf *out, unsigned char *tag, const struct a
 	int error;
 
 	accord_buf_printf(&path, "%s/%s", ix->dir, name);
-	error = accord_buf_read_file(out, path.ptr, 64 << 20);
+	error = accord_buf_read_regular(out, path.ptr, 64 << 20);
 	accord_buf_dispose(&path);
 	if (error == 0)
 		error = unseal(tag, ix, name, out);
@@ -147,7 +147,7 @@ static int holds(const char *path, const accord_buf *data)
 {
 	struct stat st;
 	char *have;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), same = 0;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), same = 0;
 
 	if (fd < 0)
 		return 0;
@@ -568,14 +568,19 @@ int accord_index_append_open(struct accord_index *ix, const char *id)
 {
 	accord_buf path = ACCORD_BUF_INIT;
 	char line[OPENS_LINE], tag[2 * LINE_TAG_LEN + 1];
+	struct stat st;
 	int fd, error = 0;
 
 	accord_buf_printf(&path, "%s/opens", ix->dir);
-	fd = open(path.ptr, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	fd = open(path.ptr, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
 	accord_index_opens_tag(tag, ix, ix->opens, id, ix->opens_head);
 	accord_index_opens_line(line, id, tag);
-	if (fd < 0 || pwrite(fd, line, sizeof(line), (off_t)(ix->opens * OPENS_LINE)) !=
-			      (ssize_t)sizeof(line)) {
+	/* written in place: only into a file of its own, never through a second name */
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1)) {
+		error = accord_error_set(ACCORD_EINVALID, "index file %s is not a file of its own",
+					 path.ptr);
+	} else if (fd < 0 || pwrite(fd, line, sizeof(line), (off_t)(ix->opens * OPENS_LINE)) !=
+				     (ssize_t)sizeof(line)) {
 		error = accord_error_set(ACCORD_ERROR, "can't write %s: %s", path.ptr,
 					 strerror(errno));
 	} else {

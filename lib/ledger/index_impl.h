@@ -204,9 +204,6 @@ void accord_index_raise_mark(struct accord_index *ix, const char *keyid, int64_t
 /* ACCORD_EBADSIG if key `keyid`'s feed now ends below its furthest verified point. */
 int accord_index_check_mark(const struct accord_index *ix, const char *keyid, int64_t seq);
 
-/* A digest of refs/accord/evidence/ (names and targets). */
-void accord_index_evidence_digest(char *out, accord_store *store);
-
 /* Write the state file (and the buckets that changed) for ledger `l`. */
 int accord_index_save_state(accord_ledger *l);
 

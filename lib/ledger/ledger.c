@@ -199,11 +199,22 @@ int accord_ledger_load(accord_ledger **out, accord_store *store)
 	size_t count = 0;
 	int error;
 
+	char ev[ACCORD_ID_HEXLEN + 1];
+
+	/* taken before the verification: evidence that arrives meanwhile does not match it */
+	accord_ledger_evidence_digest(ev, store);
 	if ((error = accord_ledger_local_heads(&heads, &count, store)) < 0)
 		return error;
 	error = accord_ledger_load_heads(out, store, heads, count);
 	free(heads);
+	if (error == 0)
+		memcpy((*out)->evidence, ev, sizeof(ev));
 	return error;
+}
+
+void accord_ledger_evidence_digest(char *out, accord_store *store)
+{
+	accord_index_evidence_digest(out, store);
 }
 
 int accord_ledger_open(accord_ledger **out, accord_store *store, const accord_ledger_options *opts)

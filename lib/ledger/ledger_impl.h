@@ -12,6 +12,9 @@
 
 struct accord_index;
 
+/* A digest of refs/accord/evidence/ (names and targets) into `out` (64 hex + NUL). */
+void accord_ledger_evidence_digest(char *out, accord_store *store);
+
 struct accord_ledger {
 	accord_store *store; /* borrowed */
 	char id[ACCORD_ID_HEXLEN + 1];
@@ -26,7 +29,13 @@ struct accord_ledger {
 		*orphans; /* checked but not written (a failed append); freed with the ledger */
 	size_t orphan_count;
 	struct accord_index *index; /* the private cache (index.h): entries are only those loaded */
-	accord_finding *findings;   /* why entries were left out, sorted by feed and seq */
+	/*
+	 * Digest of the evidence refs (accord_ledger_evidence_digest) the
+	 * verification of this ledger read, "" when unknown: the index takes
+	 * a ledger only while the refs still have it.
+	 */
+	char evidence[ACCORD_ID_HEXLEN + 1];
+	accord_finding *findings; /* why entries were left out, sorted by feed and seq */
 	size_t finding_count;
 	size_t left_out; /* commits on feeds that do not count */
 	struct accord_beyond

@@ -477,6 +477,9 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 		goto fail;
 	/* the checkpoint, if any, is in `verified` too: it is the ledger the refs now hold */
 	keep = opts && opts->keep_ledger && accord_sync_offered_evidence_held(store, qevidence.ptr);
+	/* what it read: our evidence refs now, under the lock (the index holds to it) */
+	if (keep)
+		accord_ledger_evidence_digest(verified->evidence, store);
 	accord_store_unlock(store);
 	locked = 0;
 

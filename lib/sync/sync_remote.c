@@ -319,9 +319,11 @@ int accord_sync_clone(char *out_id, accord_sync_result **out_res, const char *ur
 	memcpy(out_id, l->id, ACCORD_ID_HEXLEN + 1);
 	/* what was verified is the copy's index, if nothing offered was left out of the refs */
 	if (opts && opts->cache_key &&
-	    accord_sync_offered_evidence_held(store, ACCORD_QUARANTINE_PREFIX "origin/evidence/") &&
-	    accord_ledger_save_index(l, opts->cache_key) < 0)
-		accord_error_clear(); /* a cache: the first command builds it instead */
+	    accord_sync_offered_evidence_held(store, ACCORD_QUARANTINE_PREFIX "origin/evidence/")) {
+		accord_ledger_evidence_digest(l->evidence, store);
+		if (accord_ledger_save_index(l, opts->cache_key) < 0)
+			accord_error_clear(); /* a cache: the first command builds it instead */
+	}
 	if (out_res) {
 		*out_res = scratch;
 		scratch = NULL;

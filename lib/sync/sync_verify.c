@@ -381,7 +381,7 @@ int accord_sync_heads_read(accord_head **out, size_t *count, const char *path)
 	const char *p, *end;
 	int error;
 
-	if ((error = accord_buf_read_file(&text, path, 64 << 20)) < 0) {
+	if ((error = accord_buf_read_regular(&text, path, 64 << 20)) < 0) {
 		accord_buf_dispose(&text);
 		if (access(path, F_OK) < 0 && errno == ENOENT) {
 			*out = accord_xcalloc(1, sizeof(accord_head));

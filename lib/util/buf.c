@@ -133,15 +133,41 @@ void accord_buf_dispose(accord_buf *b)
 	b->size = b->asize = 0;
 }
 
+static int read_fd(accord_buf *out, int fd, const char *path, size_t max_size);
+
 int accord_buf_read_file(accord_buf *out, const char *path, size_t max_size)
 {
-	char chunk[8192];
-	ssize_t n;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return accord_error_set(errno == ENOENT ? ACCORD_ENOTFOUND : ACCORD_ERROR,
 					"can't open %s: %s", path, strerror(errno));
+	return read_fd(out, fd, path, max_size);
+}
+
+int accord_buf_read_regular(accord_buf *out, const char *path, size_t max_size)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+
+	if (fd < 0)
+		return accord_error_set(errno == ENOENT	 ? ACCORD_ENOTFOUND
+					: errno == ELOOP ? ACCORD_EINVALID
+							 : ACCORD_ERROR,
+					"can't open %s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return accord_error_set(ACCORD_EINVALID, "%s is not a regular file", path);
+	}
+	return read_fd(out, fd, path, max_size);
+}
+
+/* Read all of `fd` (closed here) into `out`. */
+static int read_fd(accord_buf *out, int fd, const char *path, size_t max_size)
+{
+	char chunk[8192];
+	ssize_t n;
+
 	accord_buf_clear(out);
 	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (n < 0) {
