@@ -1,4 +1,5 @@
 /* The index: caught up from the refs, rebuilt when it cannot be, never trusted over them. */
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -419,6 +420,20 @@ static void fp_write(const char *path, const char *text)
 	fclose(fp);
 }
 
+/* How many entries folder `dir` holds. */
+static int count_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL)
+		n += strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
 /* Bytes of file `path`, or "" when it cannot be read. */
 static const char *contents(const char *path)
 {
@@ -478,6 +493,19 @@ static void test_index_refuses_what_is_planted(void **state)
 	assert_int_equal(mkfifo(incfile, 0600), 0);
 	assert_int_equal(indexed_append(f, "status", "{\"status\":\"identified\"}"), 0);
 	assert_string_equal(status_of(f), "identified");
+
+	/* the incident's folder swapped for a link: the next write never goes through it */
+	snprintf(name, sizeof(name), "incidents/%.2s", f->inc);
+	free(incfile);
+	incfile = index_file(f, name);
+	snprintf(name, sizeof(name), "%s.moved", incfile);
+	assert_int_equal(rename(incfile, name), 0);
+	assert_int_equal(symlink(victim, incfile), 0);
+	assert_int_equal(indexed_append(f, "status", "{\"status\":\"mitigated\"}"), 0);
+	assert_string_equal(status_of(f), "mitigated");
+	assert_int_equal(lstat(incfile, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(count_files(victim), 1); /* precious alone */
 
 	/* `opens` as a second name of another file: an open never writes through it */
 	opens = index_file(f, "opens");

@@ -401,9 +401,6 @@ static int write_all(accord_ledger *shell, const accord_ledger *full, const char
 		accord_idmap_put(&keep, order[i]->entries[0]->id, order[i]);
 	if ((error = prune(dir, &keep)) < 0)
 		goto done;
-	accord_buf_printf(&path, "%s/incidents", dir);
-	if ((error = accord_index_mkdir_p(path.ptr)) < 0)
-		goto done;
 	for (i = 0; i < norder; i++) {
 		const char *id = order[i]->entries[0]->id;
 
@@ -417,9 +414,7 @@ static int write_all(accord_ledger *shell, const accord_ledger *full, const char
 							 order[i]);
 	if (error < 0)
 		goto done;
-	accord_buf_clear(&path);
-	accord_buf_printf(&path, "%s/opens", dir);
-	if ((error = accord_index_write_atomic(path.ptr, &opens)) < 0)
+	if ((error = accord_index_write_file(shell->index, "opens", &opens)) < 0)
 		goto done;
 	/* save_state reads these from the ledger it is given; they stay `full`'s */
 	memcpy(shell->id, full->id, sizeof(shell->id));

@@ -26,34 +26,6 @@
 #include "index_impl.h"
 #include "alloc.h"
 
-int accord_index_mkdir_p(const char *path)
-{
-	char tmp[4096];
-	size_t i, n = strlen(path);
-
-	if (n >= sizeof(tmp))
-		return accord_error_set(ACCORD_ERROR, "path too long: %s", path);
-	memcpy(tmp, path, n + 1);
-	for (i = 1; i <= n; i++) {
-		if (tmp[i] == '/' || tmp[i] == '\0') {
-			char c = tmp[i];
-
-			tmp[i] = '\0';
-			if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
-				return accord_error_set(ACCORD_ERROR, "can't create %s: %s", tmp,
-							strerror(errno));
-			tmp[i] = c;
-		}
-	}
-	return 0;
-}
-
-/* Replace `path` by `data` atomically: readers see the old file or the new one. */
-int accord_index_write_atomic(const char *path, const accord_buf *data)
-{
-	return accord_file_write_cache(path, data->ptr, data->size, 0600);
-}
-
 /* An incident file's name in the index folder (what its tag covers). */
 static void incident_name(accord_buf *out, const char *id)
 {
@@ -138,16 +110,52 @@ int accord_index_read_sealed(accord_buf *out, unsigned char *tag, const struct a
 }
 
 /*
- * Whether the regular file at `path` (a link is not followed) holds exactly
- * `data`: then writing it again would change nothing. Reading a file costs
- * far less than creating and renaming one, which a rebuild does for every
- * incident otherwise.
+ * The folder of index file `name` ("opens", "incidents/ab/<id>"), opened
+ * by descriptor from the index folder, each folder made if missing and
+ * none of them followed if it is a link: what whoever can write the
+ * repository swaps in never redirects a write. The last part of `name`
+ * into *last; -1 with errno set on failure.
  */
-static int holds(const char *path, const accord_buf *data)
+static int parent_fd(const struct accord_index *ix, const char *name, const char **last)
+{
+	int fd = open(ix->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), next;
+	const char *p = name, *slash;
+	char part[16];
+
+	while (fd >= 0 && (slash = strchr(p, '/')) != NULL) {
+		size_t n = (size_t)(slash - p);
+
+		if (n == 0 || n >= sizeof(part)) {
+			close(fd);
+			errno = EINVAL;
+			return -1;
+		}
+		memcpy(part, p, n);
+		part[n] = '\0';
+		if (mkdirat(fd, part, 0700) < 0 && errno != EEXIST) {
+			close(fd);
+			return -1;
+		}
+		next = openat(fd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(fd);
+		fd = next;
+		p = slash + 1;
+	}
+	*last = p;
+	return fd;
+}
+
+/*
+ * Whether regular file `name` of folder `dfd` (a link is not followed)
+ * holds exactly `data`: then writing it again would change nothing.
+ * Reading a file costs far less than creating and renaming one, which a
+ * rebuild does for every incident otherwise.
+ */
+static int holds(int dfd, const char *name, const accord_buf *data)
 {
 	struct stat st;
 	char *have;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), same = 0;
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), same = 0;
 
 	if (fd < 0)
 		return 0;
@@ -161,19 +169,29 @@ static int holds(const char *path, const accord_buf *data)
 	return same;
 }
 
+int accord_index_write_file(const struct accord_index *ix, const char *name, const accord_buf *data)
+{
+	const char *last;
+	int dfd = parent_fd(ix, name, &last), error = 0;
+
+	/* a link or a file where a folder should be: planted, so the index is re-derived */
+	if (dfd < 0)
+		return accord_error_set(errno == ELOOP || errno == ENOTDIR ? ACCORD_EINVALID
+									   : ACCORD_ERROR,
+					"can't write index file %s: %s", name, strerror(errno));
+	if (!holds(dfd, last, data))
+		error = accord_file_write_atomic_at(dfd, ix->dir, last, data->ptr, data->size, 0600,
+						    ACCORD_FILE_NO_SYNC);
+	close(dfd);
+	return error;
+}
+
 /* Seal `data` and write it as index file `name`, atomically; its tag into `tag`. */
 int accord_index_write_sealed(unsigned char *tag, const struct accord_index *ix, const char *name,
 			      accord_buf *data)
 {
-	accord_buf path = ACCORD_BUF_INIT;
-	int error = 0;
-
 	seal(tag, ix, name, data);
-	accord_buf_printf(&path, "%s/%s", ix->dir, name);
-	if (!holds(path.ptr, data))
-		error = accord_index_write_atomic(path.ptr, data);
-	accord_buf_dispose(&path);
-	return error;
+	return accord_index_write_file(ix, name, data);
 }
 
 /*
@@ -544,16 +562,9 @@ int accord_index_write_incident_file(struct accord_index *ix, const accord_ledge
 	}
 	for (i = 0; i < li->count; i++)
 		accord_buf_printf(&data, "e %s %s\n", li->entries[i]->commit, li->entries[i]->id);
-	accord_buf_printf(&path, "%s/incidents/%.2s", ix->dir, inc->id);
-	/* once per bucket folder: a rebuild writes thousands of incidents */
-	if (!ix->made_dir[accord_index_bucket_of(inc->id)])
-		error = accord_index_mkdir_p(path.ptr);
-	if (error == 0) {
-		ix->made_dir[accord_index_bucket_of(inc->id)] = 1;
-		incident_name(&path, inc->id);
-		if ((error = accord_index_write_sealed(tag, ix, path.ptr, &data)) == 0)
-			bucket_set(bk, inc->id, tag);
-	}
+	incident_name(&path, inc->id);
+	if ((error = accord_index_write_sealed(tag, ix, path.ptr, &data)) == 0)
+		bucket_set(bk, inc->id, tag);
 	accord_incident_free(inc);
 	accord_buf_dispose(&path);
 	accord_buf_dispose(&data);
@@ -568,11 +579,17 @@ int accord_index_append_open(struct accord_index *ix, const char *id)
 {
 	accord_buf path = ACCORD_BUF_INIT;
 	char line[OPENS_LINE], tag[2 * LINE_TAG_LEN + 1];
+	const char *last;
 	struct stat st;
-	int fd, error = 0;
+	int fd, dfd, error = 0;
 
 	accord_buf_printf(&path, "%s/opens", ix->dir);
-	fd = open(path.ptr, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+	dfd = parent_fd(ix, "opens", &last);
+	fd = dfd < 0 ? -1
+		     : openat(dfd, last, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
+			      0600);
+	if (dfd >= 0)
+		close(dfd);
 	accord_index_opens_tag(tag, ix, ix->opens, id, ix->opens_head);
 	accord_index_opens_line(line, id, tag);
 	/* written in place: only into a file of its own, never through a second name */

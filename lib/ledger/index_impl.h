@@ -86,7 +86,6 @@ struct accord_index {
 	unsigned char state_tag[TAG_LEN]; /* of the state file read: has it moved since? */
 	unsigned char bucket_tag[BUCKETS][TAG_LEN]; /* as the state records them */
 	unsigned char has_bucket[BUCKETS];	    /* the state records bucket b */
-	unsigned char made_dir[BUCKETS];	    /* incidents/<b>/ made by this process */
 	bucket *buckets[BUCKETS];		    /* read (and authenticated) or changed so far */
 	unsigned char key[crypto_generichash_KEYBYTES]; /* this repository's tag key */
 };
@@ -149,11 +148,13 @@ int accord_index_rebuild(accord_store *store, const char *dir, const unsigned ch
 
 /* ---- index_files.c --------------------------------------------------------- */
 
-/* Make folder `path` and its parents (0700). */
-int accord_index_mkdir_p(const char *path);
-
-/* Replace `path` by `data` atomically: readers see the old file or the new one. */
-int accord_index_write_atomic(const char *path, const accord_buf *data);
+/*
+ * Replace index file `name` (relative to the index folder) by `data`,
+ * atomically and only if it differs, by descriptor: no link on the way is
+ * followed.
+ */
+int accord_index_write_file(const struct accord_index *ix, const char *name,
+			    const accord_buf *data);
 
 /* The tag key of the index of `store`: the user's cache key, bound to this repository. */
 void accord_index_derive_key(unsigned char *out, accord_store *store,
