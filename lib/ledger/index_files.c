@@ -162,7 +162,7 @@ static int holds(int dfd, const char *name, const accord_buf *data)
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == data->size) {
 		have = accord_xmalloc(data->size + 1);
 		same = read(fd, have, data->size + 1) == (ssize_t)data->size &&
-		       memcmp(have, data->ptr, data->size) == 0;
+		       (data->size == 0 || memcmp(have, data->ptr, data->size) == 0);
 		free(have);
 	}
 	close(fd);
