@@ -387,19 +387,9 @@ int accord_sync_verify_offer(accord_ledger **verified, accord_verification **vv,
 		 */
 		size_t kept = 0;
 
-		for (i = 0; i < nev; i++) {
-			accord_buf ours = ACCORD_BUF_INIT;
-			git_oid have;
-			int held;
-
-			accord_buf_printf(&ours, "%s%s", ACCORD_EVIDENCE_PREFIX, evnames[i]);
-			held = accord_store_ref_get(&have, store, ours.ptr) == 0 &&
-			       git_oid_equal(&have, &evh[i].head);
-			accord_buf_dispose(&ours);
-			if (!held)
+		for (i = 0; i < nev; i++)
+			if (!accord_sync_evidence_is_ours(store, evnames[i], &evh[i].head))
 				evh[kept++] = evh[i];
-		}
-		accord_error_clear();
 		error = accord_sync_verify(verified, vv, store, local, nlocal, cands, ncands, evh,
 					   kept);
 	}

@@ -427,6 +427,19 @@ int accord_sync_take_evidence(accord_sync_result *res, accord_store *store, cons
  * one of ours, at the same commit: then the sync's verification read what
  * a verification of the local refs would read.
  */
+int accord_sync_evidence_is_ours(accord_store *store, const char *rest, const git_oid *at)
+{
+	accord_buf ours = ACCORD_BUF_INIT;
+	git_oid have;
+	int held;
+
+	accord_buf_printf(&ours, "%s%s", ACCORD_EVIDENCE_PREFIX, rest);
+	held = accord_store_ref_get(&have, store, ours.ptr) == 0 && git_oid_equal(&have, at);
+	accord_buf_dispose(&ours);
+	accord_error_clear();
+	return held;
+}
+
 int accord_sync_offered_evidence_held(accord_store *store, const char *qevidence)
 {
 	git_strarray refs = { NULL, 0 };
@@ -438,14 +451,10 @@ int accord_sync_offered_evidence_held(accord_store *store, const char *qevidence
 		return 0;
 	}
 	for (i = 0; i < refs.count && held; i++) {
-		accord_buf ours = ACCORD_BUF_INIT;
-		git_oid offered, have;
+		git_oid offered;
 
-		accord_buf_printf(&ours, "%s%s", ACCORD_EVIDENCE_PREFIX, refs.strings[i] + plen);
 		held = accord_store_ref_get(&offered, store, refs.strings[i]) == 0 &&
-		       accord_store_ref_get(&have, store, ours.ptr) == 0 &&
-		       git_oid_equal(&offered, &have);
-		accord_buf_dispose(&ours);
+		       accord_sync_evidence_is_ours(store, refs.strings[i] + plen, &offered);
 	}
 	accord_error_clear();
 	git_strarray_dispose(&refs);

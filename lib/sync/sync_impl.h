@@ -89,6 +89,9 @@ int64_t accord_sync_local_seq(const accord_verified_feed *vf, const accord_head 
  */
 int accord_sync_offered_evidence_held(accord_store *store, const char *qevidence);
 
+/* Whether our evidence ref `rest` (after the evidence prefix) exists and is at `at`. */
+int accord_sync_evidence_is_ours(accord_store *store, const char *rest, const git_oid *at);
+
 /* A ref name's key id part: exactly 32 lowercase hex digits, else NULL. */
 const char *accord_sync_feed_keyid(const char *ref, const char *prefix);
 
