@@ -671,6 +671,69 @@ static void test_index_follows_a_writer_instead_of_rebuilding(void **state)
 	free(marker);
 }
 
+/*
+ * Issue 14: a causal question about a recent incident (is this impact window
+ * concurrent with that one?) reads the entries since it, not the ledger; a
+ * question reaching further back reads deeper, and every answer is the one
+ * a full verification's frontiers give.
+ */
+static void test_index_causal_questions_read_since_the_earlier_entry(void **state)
+{
+	fixture *f = *state;
+	accord_key *gina = th_key(f->dir, "gina");
+	accord_ledger *l = NULL, *full = NULL;
+	const accord_entry *open = NULL, *old_open, *a, *g, *b;
+	char inc2[ACCORD_ID_HEXLEN + 1], body[256];
+	size_t i, reads;
+	int n;
+
+	th_invite(f->store, f->alice, gina, "globex");
+	for (i = 0; i < 120; i++) {
+		snprintf(body, sizeof(body), "{\"text\":\"old note %zu\"}", i);
+		assert_int_equal(indexed_append(f, "note", body), 0);
+	}
+	th_append_ok(inc2, f->store, f->alice, "open", NULL,
+		     "{\"title\":\"new\",\"severity\":2,\"service\":\"web\","
+		     "\"started_at\":\"2026-11-21T09:00:00Z\",\"parties\":[\"acme\",\"globex\"],"
+		     "\"tickets\":[]}");
+	th_append_ok(NULL, f->store, gina, "impact", inc2,
+		     "{\"customers\":9000,\"start\":\"2026-11-21T09:00:00Z\"}");
+	th_append_ok(NULL, f->store, f->alice, "impact", inc2,
+		     "{\"customers\":12000,\"start\":\"2026-11-21T09:00:00Z\"}");
+
+	assert_int_equal(open_cached(&l, f->store), 0);
+	assert_int_equal(accord_ledger_find_incident(&open, l, inc2), 0);
+	assert_int_equal(l->count, 3);
+	a = l->entries[0]; /* alice's open */
+	g = l->entries[1]; /* gina's window, which saw the open */
+	b = l->entries[2]; /* alice's window, which saw gina's */
+	reads = accord_ledger_causal_read_count();
+	assert_int_equal(accord_ledger_in_past(l, g, a), 1);
+	assert_int_equal(accord_ledger_in_past(l, b, g), 1);
+	assert_int_equal(accord_ledger_in_past(l, a, g), 0);
+	n = (int)(accord_ledger_causal_read_count() - reads);
+	print_message("three questions about a new incident read %d of more than 120 entries\n", n);
+	assert_true(n > 0 && n <= 8); /* its three entries, and the one below them on each feed */
+
+	/* a question about the first incident reads back to it, and answers as the full graph */
+	assert_int_equal(accord_ledger_find_incident(&old_open, l, f->inc), 0);
+	old_open = accord_ledger_entry(l, f->inc);
+	assert_non_null(old_open);
+	reads = accord_ledger_causal_read_count();
+	assert_int_equal(accord_ledger_in_past(l, g, old_open), 1);
+	assert_int_equal(accord_ledger_in_past(l, old_open, g), 0);
+	assert_true(accord_ledger_causal_read_count() - reads > 120);
+	assert_int_equal(accord_ledger_load(&full, f->store), 0);
+	assert_int_equal(accord_ledger_in_past(full, g, a), 1);
+	assert_int_equal(accord_ledger_in_past(full, b, g), 1);
+	assert_int_equal(accord_ledger_in_past(full, a, g), 0);
+	assert_int_equal(accord_ledger_in_past(full, g, old_open), 1);
+	assert_int_equal(accord_ledger_in_past(full, old_open, g), 0);
+	accord_ledger_free(full);
+	accord_ledger_free(l);
+	accord_key_free(gina);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -698,6 +761,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_index_refuses_an_older_file_put_back, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_index_causal_questions_read_since_the_earlier_entry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_follows_a_writer_instead_of_rebuilding,
 						setup, teardown),
 	};

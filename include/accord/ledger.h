@@ -177,12 +177,19 @@ int accord_ledger_order_cmp(const void *a, const void *b);
  * prev and deps; an entry is not in its own past): 1 yes, 0 no. Two
  * entries are concurrent when neither is in the other's past. One
  * comparison of frontiers; a ledger opened through the index builds them
- * on the first call, reading its counted feeds once (the index verified
- * them). Negative (ACCORD_ENOTFOUND, or a read error) when `later` is not
+ * on the first call, reading its counted feeds back to the clock of
+ * `earlier` (the index verified them), and deeper when a later call asks. Negative (ACCORD_ENOTFOUND, or a read error) when `later` is not
  * an entry of this ledger.
  */
 int accord_ledger_in_past(const accord_ledger *ledger, const accord_entry *later,
 			  const accord_entry *earlier);
+
+/*
+ * How many entries this process has read to build the frontiers of ledgers
+ * opened through the index (accord_ledger_in_past reads only the entries
+ * whose clock is at or above the earliest one asked about): tests count them.
+ */
+size_t accord_ledger_causal_read_count(void);
 
 /*
  * Keep `ledger`, loaded in full (ACCORD_LEDGER_OPEN_ENTRIES or a sync's

@@ -43,6 +43,7 @@ struct accord_ledger {
 	size_t beyond_count;
 	struct accord_causal
 		*causal; /* frontiers (causal.h); built on demand when opened through the index */
+	int64_t causal_floor; /* the lowest clock `causal` holds entries from; 0: all of them */
 	char join
 		[65]; /* accord_ledger_set_join: the party a key's first entry accepts, "" to not choose */
 	/*
