@@ -30,6 +30,9 @@
 #include "ledger_impl.h"
 #include "alloc.h"
 
+struct causal_window;
+static void window_free(struct causal_window *w);
+
 void accord_ledger_push_entry(accord_entry ***arr, size_t *count, size_t *alloc, accord_entry *e)
 {
 	if (*count == *alloc) {
@@ -385,6 +388,7 @@ void accord_ledger_free(accord_ledger *ledger)
 	free(ledger->feeds);
 	accord_parties_dispose(&ledger->parties);
 	accord_causal_free(ledger->causal);
+	window_free(ledger->window);
 	accord_index_free(ledger->index);
 	lookups_dispose(ledger);
 	free(ledger);
@@ -480,29 +484,113 @@ size_t accord_ledger_causal_read_count(void)
 }
 
 /*
- * Walk back from `head`, adding each entry not added yet; stop at one that
- * was (the rest is in), or at one whose clock is below `floor`.
+ * The entries a ledger opened through the index read for its frontiers,
+ * kept so that a deeper question reads only what lies below: each feed's
+ * walk resumes where it stopped. Entries keep the fields the graph reads
+ * (ids, author, seq, clock, prev, deps), not their bytes or JSON.
  */
-static int walk_into(accord_entry ***all, size_t *n, accord_idmap *added, const accord_ledger *l,
-		     git_oid at, int64_t left, int64_t floor)
+struct causal_window {
+	accord_entry **all;
+	size_t n;
+	accord_idmap added;
+	struct window_feed {
+		git_oid head;	     /* where the walk began: the feed's head then */
+		git_oid next;	     /* the next commit to read, zero at the root */
+		int64_t left;	     /* entries of the feed that count, not read yet */
+		accord_entry *below; /* read, under the floor: the next to add */
+		git_oid below_parent;
+	} * feeds;
+	size_t nfeeds;
+};
+
+static void window_free(struct causal_window *w)
+{
+	size_t i;
+
+	if (!w)
+		return;
+	for (i = 0; i < w->n; i++)
+		accord_entry_free(w->all[i]);
+	for (i = 0; i < w->nfeeds; i++)
+		accord_entry_free(w->feeds[i].below);
+	free(w->all);
+	free(w->feeds);
+	accord_idmap_dispose(&w->added);
+	free(w);
+}
+
+/* Drop what the graph does not read: most of an entry's memory. */
+static void keep_graph_fields(accord_entry *e)
+{
+	free(e->raw);
+	e->raw = NULL;
+	e->raw_len = 0;
+	cJSON_Delete(e->json);
+	e->json = NULL;
+	e->body = NULL;
+}
+
+/* 1 if `e` was added, 0 if it was there already (the rest of its chain is in). */
+static int window_add(struct causal_window *w, accord_entry *e)
+{
+	if (accord_idmap_get(&w->added, e->id)) {
+		accord_entry_free(e);
+		return 0;
+	}
+	keep_graph_fields(e);
+	ACCORD_PUSH(w->all, w->n, e);
+	accord_idmap_put(&w->added, e->id, e);
+	return 1;
+}
+
+/* Walk feed `f` down to `floor`, from where it stopped. */
+static int window_walk(struct causal_window *w, struct window_feed *f, const accord_ledger *l,
+		       int64_t floor)
 {
 	int error = 0;
 
-	while (error == 0 && left-- > 0 && !git_oid_is_zero(&at)) {
+	if (f->below) {
+		if (f->below->lamport < floor)
+			return 0;
+		if (!window_add(w, f->below))
+			f->left = 0;
+		f->below = NULL;
+		f->next = f->below_parent;
+	}
+	while (f->left > 0 && !git_oid_is_zero(&f->next)) {
 		accord_entry *e = NULL;
+		git_oid parent;
 
 		/* the index verified these, schemas included: parse only (half the walk's time) */
-		if ((error = read_judged(&e, &at, l, &at, 0)) < 0)
+		if ((error = read_judged(&e, &parent, l, &f->next, 0)) < 0)
 			break;
 		__atomic_add_fetch(&causal_reads, 1, __ATOMIC_RELAXED);
-		if (e->lamport < floor || accord_idmap_get(added, e->id)) {
-			accord_entry_free(e);
+		f->left--;
+		if (e->lamport < floor) {
+			f->below = e;
+			f->below_parent = parent;
 			break;
 		}
-		ACCORD_PUSH(*all, *n, e);
-		accord_idmap_put(added, e->id, e);
+		if (!window_add(w, e)) {
+			f->left = 0;
+			break;
+		}
+		f->next = parent;
 	}
 	return error;
+}
+
+/* Whether the window began at the feeds' heads now (an append moves one). */
+static int window_current(const struct causal_window *w, const accord_ledger *l)
+{
+	size_t i;
+
+	if (w->nfeeds != l->feed_count)
+		return 0;
+	for (i = 0; i < l->feed_count; i++)
+		if (!git_oid_equal(&w->feeds[i].head, &l->feeds[i].head))
+			return 0;
+	return 1;
 }
 
 /*
@@ -517,47 +605,60 @@ static int walk_into(accord_entry ***all, size_t *n, accord_idmap *added, const 
  * along every edge, so nothing below the floor has an entry above it in
  * its past, and "is X in Y's past" for an X at or above the floor reads
  * the same in this window as in the whole graph. Showing a recent
- * incident then reads the entries since it, not the ledger (issue 14).
- * The other side of a fork, kept under refs/accord/evidence/, is walked
- * too, and then the whole graph, since its entries count where another
- * key's entry depends on them (attack28 06) and its seqs repeat.
+ * incident then reads the entries since it, not the ledger (issue 14),
+ * and a deeper question reads only what lies below the last window. The
+ * other side of a fork, kept under refs/accord/evidence/, is walked too,
+ * and then the whole graph, since its entries count where another key's
+ * entry depends on them (attack28 06) and its seqs repeat.
  */
 static int build_causal(accord_ledger *l, int64_t floor)
 {
-	accord_idmap added = ACCORD_IDMAP_INIT;
+	struct causal_window *w = l->window;
 	git_strarray ev = { NULL, 0 };
-	accord_entry **all = NULL;
+	accord_entry **sorted = NULL;
 	accord_causal *c = NULL;
-	size_t n = 0, i;
-	int error;
+	size_t i;
+	int error = 0;
 
-	if ((error = accord_store_ref_list(&ev, l->store, ACCORD_EVIDENCE_PREFIX)) < 0)
-		return error;
-	if (ev.count)
-		floor = 0;
-	for (i = 0; i < l->feed_count && error == 0; i++)
-		error = walk_into(&all, &n, &added, l, l->feeds[i].head, l->feeds[i].seq, floor);
+	if (w && !window_current(w, l)) {
+		window_free(w);
+		w = l->window = NULL;
+	}
+	if (!w) {
+		if ((error = accord_store_ref_list(&ev, l->store, ACCORD_EVIDENCE_PREFIX)) < 0)
+			return error;
+		if (ev.count)
+			floor = 0;
+		w = l->window = accord_xcalloc(1, sizeof(*w));
+		w->feeds = accord_xcalloc(l->feed_count + 1, sizeof(*w->feeds));
+		w->nfeeds = l->feed_count;
+		for (i = 0; i < l->feed_count; i++) {
+			w->feeds[i].head = w->feeds[i].next = l->feeds[i].head;
+			w->feeds[i].left = l->feeds[i].seq;
+		}
+	}
+	for (i = 0; i < w->nfeeds && error == 0; i++)
+		error = window_walk(w, &w->feeds[i], l, floor);
 	for (i = 0; i < ev.count && error == 0; i++) {
-		git_oid head;
+		struct window_feed f = { .left = INT64_MAX };
 
 		/* evidence that does not read adds nothing: the engine judged it */
-		if (accord_store_ref_get(&head, l->store, ev.strings[i]) == 0 &&
-		    walk_into(&all, &n, &added, l, head, INT64_MAX, 0) < 0)
+		if (accord_store_ref_get(&f.next, l->store, ev.strings[i]) == 0 &&
+		    window_walk(w, &f, l, 0) < 0)
 			accord_error_clear();
 	}
 	git_strarray_dispose(&ev);
 	if (error == 0 && (error = accord_causal_new(&c)) == 0) {
-		qsort(all, n, sizeof(*all), accord_ledger_order_cmp);
-		for (i = 0; i < n; i++)
-			accord_causal_add(c, all[i]);
+		sorted = accord_xcalloc(w->n + 1, sizeof(*sorted));
+		memcpy(sorted, w->all, w->n * sizeof(*sorted));
+		qsort(sorted, w->n, sizeof(*sorted), accord_ledger_order_cmp);
+		for (i = 0; i < w->n; i++)
+			accord_causal_add(c, sorted[i]);
+		free(sorted);
 		accord_causal_free(l->causal);
 		l->causal = c;
 		l->causal_floor = floor;
 	}
-	accord_idmap_dispose(&added);
-	for (i = 0; i < n; i++)
-		accord_entry_free(all[i]);
-	free(all);
 	return error;
 }
 
@@ -568,11 +669,8 @@ int accord_ledger_in_past(const accord_ledger *ledger, const accord_entry *later
 	int64_t need = earlier->lamport < later->lamport ? earlier->lamport : later->lamport;
 	int error, yes;
 
-	if (!l->causal || need < l->causal_floor) {
-		/* a window below the last one: twice as deep, so queries reaching down read little twice */
-		int64_t floor = !l->causal ? need : need - (l->causal_floor - need);
-
-		if ((error = build_causal(l, floor > 0 ? floor : 0)) < 0)
+	if (!l->causal || need < l->causal_floor || (l->window && !window_current(l->window, l))) {
+		if ((error = build_causal(l, need > 0 ? need : 0)) < 0)
 			return error;
 	}
 	if ((yes = accord_causal_in_past(l->causal, later, earlier)) < 0)

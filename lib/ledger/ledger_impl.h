@@ -44,6 +44,7 @@ struct accord_ledger {
 	struct accord_causal
 		*causal; /* frontiers (causal.h); built on demand when opened through the index */
 	int64_t causal_floor; /* the lowest clock `causal` holds entries from; 0: all of them */
+	struct causal_window *window; /* what built `causal` through the index (ledger.c) */
 	char join
 		[65]; /* accord_ledger_set_join: the party a key's first entry accepts, "" to not choose */
 	/*
