@@ -98,6 +98,14 @@ no_member() {
 			false "$label: $name is no member on $r"
 	done
 }
+# add_key KEY NAME BY REPO: BY (in REPO) admits KEY as member NAME (a device of NAME when
+# NAME is a member already) and syncs; KEY's copy is cloned into $W/KEYrepo.
+add_key() {
+	mkkey "$1"
+	q as "$3" "$4" member add --key "$(pub "$1")" --name "$2"
+	q as "$3" "$4" sync
+	q accord clone "$W/hub.git" "$W/$1repo" --ledger "$LEDGER"
+}
 # aside LABEL REPO ENTRY_ID KIND: the entry is listed set aside with that kind
 aside() {
 	equal "$(as alice "$2" audit --json --no-record 2>/dev/null | jget "[f['kind'] for f in d['set_aside'] if f['entry'] == '$3']")" \
@@ -106,10 +114,7 @@ aside() {
 
 test_colleague_vouch() {
 	base colleague
-	mkkey carol
-	q as alice acme member add --key "$(pub carol)" --name carol
-	q as alice acme sync
-	q accord clone "$W/hub.git" "$W/carolrepo" --ledger "$LEDGER"
+	add_key carol carol alice acme
 	ID=$(as alice acme open --title "db down" --severity 2 --service db --started 2026-12-01T00:00:00Z --parties globex 2>/dev/null)
 	q as alice acme sync; q as bob bobrepo sync; q as carol carolrepo sync
 	q as bob bobrepo note "$ID" "bob here"; q as bob bobrepo sync
@@ -540,10 +545,7 @@ lamport_of() {
 
 test_fork_side_shown() {
 	base forkside
-	mkkey g2
-	q as gina globex member add --key "$(pub g2)" --name gina
-	q as gina globex sync
-	q accord clone "$W/hub.git" "$W/g2repo" --ledger "$LEDGER"
+	add_key g2 gina gina globex
 	q as g2 g2repo sync; q as alice acme sync
 	ID=$(as alice acme open --title outage --severity 2 --service s --started 2026-12-01T00:00:00Z --parties globex 2>/dev/null)
 	R1=$(as alice acme resolve "$ID" --summary "acme config error" 2>/dev/null)
@@ -581,10 +583,7 @@ test_fork_side_shown() {
 # a revocation of that member with a chosen (lower) cut; its second device vouches for it.
 test_fork_chosen_cut() {
 	base forkcut
-	mkkey a2
-	q as alice acme member add --key "$(pub a2)" --name alice
-	q as alice acme sync
-	q accord clone "$W/hub.git" "$W/a2repo" --ledger "$LEDGER"
+	add_key a2 alice alice acme
 	q as a2 a2repo sync; q as bob bobrepo sync; q as gina globex sync; q as alice acme sync
 	AK=$(kid alice)
 	A0C=$(git -C "$W/acme" rev-parse "refs/accord/feeds/$AK")
