@@ -226,19 +226,6 @@ int accord_verify_beyond_cut_authority(struct run *r, const struct round *rd,
 }
 
 /*
- * Whether `it`, an entry of a forked key from the fork on, gives authority.
- * Vouching brings back what other keys built on (notes, cosigns), never an
- * admission, revocation or invitation: else a key that forks below what it
- * saw writes, on the side that saw less, a revocation with the cut it
- * chooses, vouched for by its own other device (attack28 04). A rotation
- * is left to the cut rules: it is the entry its key's cut names.
- */
-int accord_verify_fork_gives_authority(const struct item *it)
-{
-	return it->fork && gives_authority(it->e) && strcmp(it->e->type, "key-rotate") != 0;
-}
-
-/*
  * Set aside an entry that accord_verify_beyond_cut_authority names. Its feed goes on
  * past it: what the key wrote after it still counts as far as the raise
  * covers, since nothing there rests on it through the feed alone.

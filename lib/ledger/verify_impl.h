@@ -233,9 +233,6 @@ void accord_verify_rests_on_refused(struct run *r, struct round *rd, const accor
 int accord_verify_beyond_cut_authority(struct run *r, const struct round *rd,
 				       const accord_parties *p, const struct item *it);
 
-/* Whether an entry of a forked key, from the fork on, gives authority: it never counts. */
-int accord_verify_fork_gives_authority(const struct item *it);
-
 /* Set aside an entry accord_verify_beyond_cut_authority names; its feed goes on. */
 void accord_verify_set_aside_hole(struct run *r, const accord_parties *p, struct item *it);
 

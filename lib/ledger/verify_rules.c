@@ -285,15 +285,6 @@ static int replay_fork(struct run *r, struct round *rd, accord_parties *p, struc
 		it->aside = accord_verify_deps_sound(r, e);
 		return -1;
 	}
-	if (accord_verify_fork_gives_authority(it)) {
-		accord_verify_finding(
-			r, ACCORD_AUDIT_FORKED, e->author.id, it, NULL,
-			"key %s signed two entries with seq %lld; this %s entry (seq %lld) is on one side of the fork and gives authority, which a forked key's entries never do, whoever depends on them",
-			e->author.id, (long long)f->forked_at, e->type, (long long)e->seq);
-		rd->aside[fi] = 1;
-		it->aside = accord_verify_deps_sound(r, e);
-		return -1;
-	}
 	if (deps_count(r, rd, p, e) < 0)
 		return -1;
 	if (accord_parties_apply(p, e) < 0) {
