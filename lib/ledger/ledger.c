@@ -489,19 +489,36 @@ size_t accord_ledger_causal_read_count(void)
  * walk resumes where it stopped. Entries keep the fields the graph reads
  * (ids, author, seq, clock, prev, deps), not their bytes or JSON.
  */
+/* What the graph reads of an entry (accord_causal_add): a quarter of an accord_entry. */
+struct window_entry {
+	char id[ACCORD_ID_HEXLEN + 1];
+	char author[ACCORD_KEYID_HEXLEN + 1];
+	char prev[ACCORD_ID_HEXLEN + 1];
+	int64_t seq, lamport;
+	char (*deps)[ACCORD_ID_HEXLEN + 1];
+	size_t dep_count;
+};
+
 struct causal_window {
-	accord_entry **all;
+	struct window_entry **all;
 	size_t n;
 	accord_idmap added;
 	struct window_feed {
-		git_oid head;	     /* where the walk began: the feed's head then */
-		git_oid next;	     /* the next commit to read, zero at the root */
-		int64_t left;	     /* entries of the feed that count, not read yet */
-		accord_entry *below; /* read, under the floor: the next to add */
+		git_oid head;		    /* where the walk began: the feed's head then */
+		git_oid next;		    /* the next commit to read, zero at the root */
+		int64_t left;		    /* entries of the feed that count, not read yet */
+		struct window_entry *below; /* read, under the floor: the next to add */
 		git_oid below_parent;
 	} * feeds;
 	size_t nfeeds;
 };
+
+static void window_entry_free(struct window_entry *we)
+{
+	if (we)
+		free(we->deps);
+	free(we);
+}
 
 static void window_free(struct causal_window *w)
 {
@@ -510,36 +527,58 @@ static void window_free(struct causal_window *w)
 	if (!w)
 		return;
 	for (i = 0; i < w->n; i++)
-		accord_entry_free(w->all[i]);
+		window_entry_free(w->all[i]);
 	for (i = 0; i < w->nfeeds; i++)
-		accord_entry_free(w->feeds[i].below);
+		window_entry_free(w->feeds[i].below);
 	free(w->all);
 	free(w->feeds);
 	accord_idmap_dispose(&w->added);
 	free(w);
 }
 
-/* Drop what the graph does not read: most of an entry's memory. */
-static void keep_graph_fields(accord_entry *e)
+/* The fields the graph reads, out of `e` (freed). */
+static struct window_entry *window_entry_of(accord_entry *e)
 {
-	free(e->raw);
-	e->raw = NULL;
-	e->raw_len = 0;
-	cJSON_Delete(e->json);
-	e->json = NULL;
-	e->body = NULL;
+	struct window_entry *we = accord_xcalloc(1, sizeof(*we));
+
+	memcpy(we->id, e->id, sizeof(we->id));
+	memcpy(we->author, e->author.id, sizeof(we->author));
+	memcpy(we->prev, e->prev, sizeof(we->prev));
+	we->seq = e->seq;
+	we->lamport = e->lamport;
+	we->deps = e->deps;
+	we->dep_count = e->dep_count;
+	e->deps = NULL;
+	e->dep_count = 0;
+	accord_entry_free(e);
+	return we;
 }
 
-/* 1 if `e` was added, 0 if it was there already (the rest of its chain is in). */
-static int window_add(struct causal_window *w, accord_entry *e)
+static int window_order_cmp(const void *a, const void *b)
 {
-	if (accord_idmap_get(&w->added, e->id)) {
-		accord_entry_free(e);
+	const struct window_entry *x = *(struct window_entry *const *)a,
+				  *y = *(struct window_entry *const *)b;
+	int c;
+
+	/* accord_ledger_order_cmp's order */
+	if (x->lamport != y->lamport)
+		return x->lamport < y->lamport ? -1 : 1;
+	if ((c = strcmp(x->author, y->author)) != 0)
+		return c;
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/* 1 if `we` was added, 0 if it was there already (the rest of its chain is in). */
+static int window_add(struct causal_window *w, struct window_entry *we)
+{
+	if (accord_idmap_get(&w->added, we->id)) {
+		window_entry_free(we);
 		return 0;
 	}
-	keep_graph_fields(e);
-	ACCORD_PUSH(w->all, w->n, e);
-	accord_idmap_put(&w->added, e->id, e);
+	ACCORD_PUSH(w->all, w->n, we);
+	accord_idmap_put(&w->added, we->id, we);
 	return 1;
 }
 
@@ -562,16 +601,19 @@ static int window_walk(struct causal_window *w, struct window_feed *f, const acc
 		git_oid parent;
 
 		/* the index verified these, schemas included: parse only (half the walk's time) */
+		struct window_entry *we;
+
 		if ((error = read_judged(&e, &parent, l, &f->next, 0)) < 0)
 			break;
 		__atomic_add_fetch(&causal_reads, 1, __ATOMIC_RELAXED);
 		f->left--;
-		if (e->lamport < floor) {
-			f->below = e;
+		we = window_entry_of(e);
+		if (we->lamport < floor) {
+			f->below = we;
 			f->below_parent = parent;
 			break;
 		}
-		if (!window_add(w, e)) {
+		if (!window_add(w, we)) {
 			f->left = 0;
 			break;
 		}
@@ -615,7 +657,8 @@ static int build_causal(accord_ledger *l, int64_t floor)
 {
 	struct causal_window *w = l->window;
 	git_strarray ev = { NULL, 0 };
-	accord_entry **sorted = NULL;
+	struct window_entry **sorted = NULL;
+	accord_entry scratch; /* one entry at a time, as accord_causal_add reads it */
 	accord_causal *c = NULL;
 	size_t i;
 	int error = 0;
@@ -651,9 +694,18 @@ static int build_causal(accord_ledger *l, int64_t floor)
 	if (error == 0 && (error = accord_causal_new(&c)) == 0) {
 		sorted = accord_xcalloc(w->n + 1, sizeof(*sorted));
 		memcpy(sorted, w->all, w->n * sizeof(*sorted));
-		qsort(sorted, w->n, sizeof(*sorted), accord_ledger_order_cmp);
-		for (i = 0; i < w->n; i++)
-			accord_causal_add(c, sorted[i]);
+		qsort(sorted, w->n, sizeof(*sorted), window_order_cmp);
+		memset(&scratch, 0, sizeof(scratch));
+		for (i = 0; i < w->n; i++) {
+			memcpy(scratch.id, sorted[i]->id, sizeof(scratch.id));
+			memcpy(scratch.author.id, sorted[i]->author, sizeof(scratch.author.id));
+			memcpy(scratch.prev, sorted[i]->prev, sizeof(scratch.prev));
+			scratch.seq = sorted[i]->seq;
+			scratch.lamport = sorted[i]->lamport;
+			scratch.deps = sorted[i]->deps;
+			scratch.dep_count = sorted[i]->dep_count;
+			accord_causal_add(c, &scratch);
+		}
 		free(sorted);
 		accord_causal_free(l->causal);
 		l->causal = c;
