@@ -178,8 +178,9 @@ int accord_ledger_order_cmp(const void *a, const void *b);
  * entries are concurrent when neither is in the other's past. One
  * comparison of frontiers; a ledger opened through the index builds them
  * on the first call, reading its counted feeds back to the clock of
- * `earlier` (the index verified them), and deeper when a later call asks. Negative (ACCORD_ENOTFOUND, or a read error) when `later` is not
- * an entry of this ledger.
+ * `earlier` (the index verified them), and deeper when a later call asks.
+ * Negative (ACCORD_ENOTFOUND, or a read error) when `later` is not an
+ * entry of this ledger.
  */
 int accord_ledger_in_past(const accord_ledger *ledger, const accord_entry *later,
 			  const accord_entry *earlier);

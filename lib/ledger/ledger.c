@@ -50,18 +50,27 @@ int accord_ledger_verify_commit(accord_entry **out, const accord_commit *c, cons
 	return accord_verify_commit(out, NULL, c, feed, prev, expect_seq);
 }
 
+/* Ledger order on the fields that decide it: clock, author, seq, entry id. */
+static int order_cmp(int64_t lx, const char *ax, int64_t sx, const char *ix, int64_t ly,
+		     const char *ay, int64_t sy, const char *iy)
+{
+	int c;
+
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	if ((c = strcmp(ax, ay)) != 0)
+		return c;
+	if (sx != sy)
+		return sx < sy ? -1 : 1;
+	return strcmp(ix, iy);
+}
+
 int accord_ledger_order_cmp(const void *a, const void *b)
 {
 	const accord_entry *x = *(accord_entry *const *)a, *y = *(accord_entry *const *)b;
-	int c;
 
-	if (x->lamport != y->lamport)
-		return x->lamport < y->lamport ? -1 : 1;
-	if ((c = strcmp(x->author.id, y->author.id)) != 0)
-		return c;
-	if (x->seq != y->seq)
-		return x->seq < y->seq ? -1 : 1;
-	return strcmp(x->id, y->id);
+	return order_cmp(x->lamport, x->author.id, x->seq, x->id, y->lamport, y->author.id, y->seq,
+			 y->id);
 }
 
 int accord_ledger_local_heads(accord_head **out, size_t *count, accord_store *store)
@@ -483,12 +492,6 @@ size_t accord_ledger_causal_read_count(void)
 	return __atomic_load_n(&causal_reads, __ATOMIC_RELAXED);
 }
 
-/*
- * The entries a ledger opened through the index read for its frontiers,
- * kept so that a deeper question reads only what lies below: each feed's
- * walk resumes where it stopped. Entries keep the fields the graph reads
- * (ids, author, seq, clock, prev, deps), not their bytes or JSON.
- */
 /* What the graph reads of an entry (accord_causal_add): a quarter of an accord_entry. */
 struct window_entry {
 	char id[ACCORD_ID_HEXLEN + 1];
@@ -499,6 +502,11 @@ struct window_entry {
 	size_t dep_count;
 };
 
+/*
+ * The entries a ledger opened through the index read for its frontiers,
+ * kept so that a deeper question reads only what lies below: each feed's
+ * walk resumes where it stopped.
+ */
 struct causal_window {
 	struct window_entry **all;
 	size_t n;
@@ -558,16 +566,9 @@ static int window_order_cmp(const void *a, const void *b)
 {
 	const struct window_entry *x = *(struct window_entry *const *)a,
 				  *y = *(struct window_entry *const *)b;
-	int c;
 
-	/* accord_ledger_order_cmp's order */
-	if (x->lamport != y->lamport)
-		return x->lamport < y->lamport ? -1 : 1;
-	if ((c = strcmp(x->author, y->author)) != 0)
-		return c;
-	if (x->seq != y->seq)
-		return x->seq < y->seq ? -1 : 1;
-	return strcmp(x->id, y->id);
+	return order_cmp(x->lamport, x->author, x->seq, x->id, y->lamport, y->author, y->seq,
+			 y->id);
 }
 
 /* 1 if `we` was added, 0 if it was there already (the rest of its chain is in). */
@@ -598,11 +599,10 @@ static int window_walk(struct causal_window *w, struct window_feed *f, const acc
 	}
 	while (f->left > 0 && !git_oid_is_zero(&f->next)) {
 		accord_entry *e = NULL;
+		struct window_entry *we;
 		git_oid parent;
 
 		/* the index verified these, schemas included: parse only (half the walk's time) */
-		struct window_entry *we;
-
 		if ((error = read_judged(&e, &parent, l, &f->next, 0)) < 0)
 			break;
 		__atomic_add_fetch(&causal_reads, 1, __ATOMIC_RELAXED);
@@ -657,7 +657,6 @@ static int build_causal(accord_ledger *l, int64_t floor)
 {
 	struct causal_window *w = l->window;
 	git_strarray ev = { NULL, 0 };
-	struct window_entry **sorted = NULL;
 	accord_entry scratch; /* one entry at a time, as accord_causal_add reads it */
 	accord_causal *c = NULL;
 	size_t i;
@@ -692,21 +691,20 @@ static int build_causal(accord_ledger *l, int64_t floor)
 	}
 	git_strarray_dispose(&ev);
 	if (error == 0 && (error = accord_causal_new(&c)) == 0) {
-		sorted = accord_xcalloc(w->n + 1, sizeof(*sorted));
-		memcpy(sorted, w->all, w->n * sizeof(*sorted));
-		qsort(sorted, w->n, sizeof(*sorted), window_order_cmp);
+		qsort(w->all, w->n, sizeof(*w->all), window_order_cmp);
 		memset(&scratch, 0, sizeof(scratch));
 		for (i = 0; i < w->n; i++) {
-			memcpy(scratch.id, sorted[i]->id, sizeof(scratch.id));
-			memcpy(scratch.author.id, sorted[i]->author, sizeof(scratch.author.id));
-			memcpy(scratch.prev, sorted[i]->prev, sizeof(scratch.prev));
-			scratch.seq = sorted[i]->seq;
-			scratch.lamport = sorted[i]->lamport;
-			scratch.deps = sorted[i]->deps;
-			scratch.dep_count = sorted[i]->dep_count;
+			const struct window_entry *we = w->all[i];
+
+			memcpy(scratch.id, we->id, sizeof(scratch.id));
+			memcpy(scratch.author.id, we->author, sizeof(scratch.author.id));
+			memcpy(scratch.prev, we->prev, sizeof(scratch.prev));
+			scratch.seq = we->seq;
+			scratch.lamport = we->lamport;
+			scratch.deps = we->deps;
+			scratch.dep_count = we->dep_count;
 			accord_causal_add(c, &scratch);
 		}
-		free(sorted);
 		accord_causal_free(l->causal);
 		l->causal = c;
 		l->causal_floor = floor;
@@ -722,7 +720,7 @@ int accord_ledger_in_past(const accord_ledger *ledger, const accord_entry *later
 	int error, yes;
 
 	if (!l->causal || need < l->causal_floor || (l->window && !window_current(l->window, l))) {
-		if ((error = build_causal(l, need > 0 ? need : 0)) < 0)
+		if ((error = build_causal(l, need)) < 0)
 			return error;
 	}
 	if ((yes = accord_causal_in_past(l->causal, later, earlier)) < 0)

@@ -422,11 +422,6 @@ int accord_sync_take_evidence(accord_sync_result *res, accord_store *store, cons
 	return error;
 }
 
-/*
- * Whether every evidence ref the remote offered (under `qevidence`) is now
- * one of ours, at the same commit: then the sync's verification read what
- * a verification of the local refs would read.
- */
 int accord_sync_evidence_is_ours(accord_store *store, const char *rest, const git_oid *at)
 {
 	accord_buf ours = ACCORD_BUF_INIT;
@@ -440,6 +435,11 @@ int accord_sync_evidence_is_ours(accord_store *store, const char *rest, const gi
 	return held;
 }
 
+/*
+ * Whether every evidence ref the remote offered (under `qevidence`) is now
+ * one of ours, at the same commit: then the sync's verification read what
+ * a verification of the local refs would read.
+ */
 int accord_sync_offered_evidence_held(accord_store *store, const char *qevidence)
 {
 	git_strarray refs = { NULL, 0 };
