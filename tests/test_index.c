@@ -748,6 +748,123 @@ static void test_index_causal_questions_read_since_the_earlier_entry(void **stat
 	accord_key_free(gina);
 }
 
+/* Read count of four questions about the old incident: its open `ids[0]`, gina's and alice's windows. */
+static size_t old_questions(fixture *f, char ids[3][ACCORD_ID_HEXLEN + 1], int *answers)
+{
+	accord_ledger *l = NULL;
+	const accord_entry *open = NULL, *a, *g, *b;
+	size_t reads;
+
+	assert_int_equal(open_cached(&l, f->store), 0);
+	assert_int_equal(accord_ledger_find_incident(&open, l, ids[0]), 0);
+	assert_non_null(a = accord_ledger_entry(l, ids[0]));
+	assert_non_null(g = accord_ledger_entry(l, ids[1]));
+	assert_non_null(b = accord_ledger_entry(l, ids[2]));
+	reads = accord_ledger_causal_read_count();
+	answers[0] = accord_ledger_in_past(l, g, a);
+	answers[1] = accord_ledger_in_past(l, b, g);
+	answers[2] = accord_ledger_in_past(l, a, g);
+	answers[3] = accord_ledger_in_past(l, b, a);
+	reads = accord_ledger_causal_read_count() - reads;
+	accord_ledger_free(l);
+	return reads;
+}
+
+static void append_notes(fixture *f, int n)
+{
+	char body[64];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(body, sizeof(body), "{\"text\":\"later note %d\"}", i);
+		th_append_ok(NULL, f->store, f->alice, "note", f->inc, body);
+	}
+}
+
+/*
+ * Issue 14: a causal question about an old incident reads the entries
+ * around it, not those written since: each feed's walk starts at the
+ * index's anchor (every 64th entry) just above the question. The anchors
+ * are extended when the index catches up, written anew when it is
+ * rebuilt, and an anchors file put back from before is not used.
+ */
+static void test_index_old_questions_start_at_anchors(void **state)
+{
+	fixture *f = *state;
+	accord_key *gina = th_key(f->dir, "gina");
+	accord_ledger *l = NULL, *full = NULL;
+	const accord_entry *a, *g, *b;
+	char old[3][ACCORD_ID_HEXLEN + 1], *anchors = index_file(f, "anchors"),
+					   *state_file = index_file(f, "state");
+	int answers[4], want[4];
+	accord_buf before = ACCORD_BUF_INIT;
+	size_t reads;
+	FILE *fp;
+
+	th_invite(f->store, f->alice, gina, "globex");
+	th_append_ok(old[0], f->store, f->alice, "open", NULL,
+		     "{\"title\":\"old\",\"severity\":2,\"service\":\"web\","
+		     "\"started_at\":\"2026-11-21T09:00:00Z\",\"parties\":[\"acme\",\"globex\"],"
+		     "\"tickets\":[]}");
+	th_append_ok(old[1], f->store, gina, "impact", old[0],
+		     "{\"customers\":9000,\"start\":\"2026-11-21T09:00:00Z\"}");
+	th_append_ok(old[2], f->store, f->alice, "impact", old[0],
+		     "{\"customers\":12000,\"start\":\"2026-11-21T09:00:00Z\"}");
+	assert_int_equal(open_cached(&l, f->store), 0); /* the index, before the later notes */
+	accord_ledger_free(l);
+
+	/* 200 notes later, written behind the index's back: its catch-up anchors them */
+	append_notes(f, 200);
+	assert_int_equal(open_cached(&l, f->store), 0);
+	accord_ledger_free(l);
+	reads = old_questions(f, old, answers);
+	print_message("four questions about an incident 200 entries old read %zu entries\n", reads);
+	assert_true(reads > 0 && reads < 100); /* the incident, and at most 64 above it */
+	assert_int_equal(accord_ledger_load(&full, f->store), 0);
+	assert_non_null(a = accord_ledger_entry(full, old[0]));
+	assert_non_null(g = accord_ledger_entry(full, old[1]));
+	assert_non_null(b = accord_ledger_entry(full, old[2]));
+	want[0] = accord_ledger_in_past(full, g, a);
+	want[1] = accord_ledger_in_past(full, b, g);
+	want[2] = accord_ledger_in_past(full, a, g);
+	want[3] = accord_ledger_in_past(full, b, a);
+	accord_ledger_free(full);
+	assert_memory_equal(answers, want, sizeof(want));
+	assert_int_equal(want[0], 1);
+	assert_int_equal(want[2], 0);
+
+	/* an anchors file put back from before is not the state's: walks start at the heads */
+	assert_int_equal(accord_buf_read_file(&before, anchors, 1 << 20), 0);
+	append_notes(f, 70);
+	assert_int_equal(open_cached(&l, f->store), 0); /* catches up: the anchors file changes */
+	accord_ledger_free(l);
+	memset(answers, 0, sizeof(answers));
+	reads = old_questions(f, old, answers);
+	assert_true(reads < 100);
+	assert_memory_equal(answers, want, sizeof(want));
+	assert_non_null(fp = fopen(anchors, "w"));
+	assert_int_equal(fwrite(before.ptr, 1, before.size, fp), before.size);
+	fclose(fp);
+	memset(answers, 0, sizeof(answers));
+	reads = old_questions(f, old, answers);
+	assert_true(reads > 270);
+	assert_memory_equal(answers, want, sizeof(want));
+
+	/* a rebuild anchors every feed anew */
+	assert_int_equal(unlink(state_file), 0);
+	assert_int_equal(open_cached(&l, f->store), 0);
+	accord_ledger_free(l);
+	memset(answers, 0, sizeof(answers));
+	reads = old_questions(f, old, answers);
+	assert_true(reads < 100);
+	assert_memory_equal(answers, want, sizeof(want));
+
+	accord_buf_dispose(&before);
+	free(anchors);
+	free(state_file);
+	accord_key_free(gina);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -777,6 +894,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(
 			test_index_causal_questions_read_since_the_earlier_entry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_old_questions_start_at_anchors, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_index_follows_a_writer_instead_of_rebuilding,
 						setup, teardown),
 	};

@@ -82,6 +82,7 @@ void accord_index_free(struct accord_index *ix)
 	}
 	accord_index_marks_dispose(ix);
 	accord_index_drop_buckets(ix);
+	accord_index_anchors_dispose(ix);
 	sodium_memzero(ix->key, sizeof(ix->key));
 	accord_idmap_dispose(&ix->incidents);
 	accord_idmap_dispose(&ix->loaded);
@@ -326,7 +327,7 @@ static int bucket_keeps(const char *b, const char *name, mode_t k, const accord_
 
 /*
  * Clear from the index folder what a rebuild does not write again, so that
- * nothing stale survives: anything but the state, `opens`, the bucket
+ * nothing stale survives: anything but the state, `opens`, `anchors`, the bucket
  * folders with their bucket and the files of the incidents in `keep`.
  * Links and whatever else lies there (a temporary file of an interrupted
  * write, the file of an incident that no longer counts) are removed, never
@@ -350,7 +351,8 @@ static int prune(const char *dir, const accord_idmap *keep)
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		if ((k == S_IFREG &&
-		     (!strcmp(de->d_name, "state") || !strcmp(de->d_name, "opens"))) ||
+		     (!strcmp(de->d_name, "state") || !strcmp(de->d_name, "opens") ||
+		      !strcmp(de->d_name, "anchors"))) ||
 		    (k == S_IFDIR && !strcmp(de->d_name, "incidents")))
 			continue;
 		error = remove_at(dirfd(top), de->d_name);
@@ -427,6 +429,7 @@ static int write_all(accord_ledger *shell, const accord_ledger *full, const char
 	shell->findings = full->findings;
 	shell->finding_count = full->finding_count;
 	shell->left_out = full->left_out;
+	accord_index_anchors_from(shell->index, full);
 	error = accord_index_save_state(shell);
 	shell->beyond = NULL;
 	shell->beyond_count = 0;

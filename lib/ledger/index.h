@@ -23,7 +23,11 @@
  *   incidents/<ab>/bucket  the ids of the incidents starting with <ab>, each
  *                          with the tag of its file;
  *   incidents/<ab>/<id>    each incident's entry commits in ledger order,
- *                          with its derived summary (for list).
+ *                          with its derived summary (for list);
+ *   anchors                every 64th entry of each feed (seq, clock,
+ *                          commit), where a causal question about old
+ *                          entries starts each feed's walk; its tag is in
+ *                          the state.
  *
  * Why it can be trusted no further than the refs:
  * - Authenticity. Every file carries a keyed BLAKE2b tag (libsodium
@@ -109,6 +113,18 @@ int accord_index_record(accord_ledger *ledger, const accord_entry *entry);
  * file even when it does not authenticate, since a mark can only refuse.
  */
 int accord_index_check_feed(const accord_ledger *ledger, const char *keyid, int64_t seq);
+
+/*
+ * Where a walk down feed `keyid` can start to reach every entry of it
+ * with a clock up to `ceiling`, instead of at its head: the lowest anchor
+ * with a clock at or above it and a seq at most `max_seq` (the feed's
+ * head that counts). 1 and the anchor's commit, seq and clock; 0 if the
+ * walk must start at the head. Reads the anchors file on first use; one
+ * that does not authenticate against the state gives no anchor.
+ */
+int accord_index_anchor_at(git_oid *commit, int64_t *seq, int64_t *lamport,
+			   struct accord_index *index, const char *keyid, int64_t max_seq,
+			   int64_t ceiling);
 
 /* Free what the index part of a ledger holds (called by accord_ledger_free). */
 void accord_index_free(struct accord_index *index);

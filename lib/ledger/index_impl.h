@@ -29,9 +29,9 @@
 	((k)->type == ACCORD_KEY_SK_ED25519 ? ":" : ""), \
 		((k)->type == ACCORD_KEY_SK_ED25519 ? (k)->application : "")
 #define INDEX_VERSION \
-	"accord-index 7" /* 5: a tree of tags from the state down, opens chained; 6: cuts, format 2; 7: agreements */
-#define TAG_LEN 32						 /* a file's tag: BLAKE2b-256 */
-#define LINE_TAG_LEN 16						 /* an opens line's tag */
+	"accord-index 8" /* 5: a tree of tags from the state down, opens chained; 6: cuts, format 2; 7: agreements; 8: anchors */
+#define TAG_LEN 32	 /* a file's tag: BLAKE2b-256 */
+#define LINE_TAG_LEN 16	 /* an opens line's tag */
 #define OPENS_LINE (ACCORD_ID_HEXLEN + 1 + 2 * LINE_TAG_LEN + 1) /* "<id> <tag>\n" */
 #define BUCKETS 256 /* incidents/<ab>/: one bucket per first byte of the id */
 
@@ -62,6 +62,26 @@ typedef struct {
 	int dirty; /* changed since it was read or written */
 } bucket;
 
+/*
+ * Every ANCHOR_EVERY-th entry of each feed, by seq, clock and commit: a
+ * causal question about old entries starts each feed's walk at the anchor
+ * just above them, not at the feed's head (index_anchors.c).
+ */
+#define ANCHOR_EVERY 64
+
+typedef struct {
+	int64_t seq, lamport;
+	git_oid commit;
+} anchor;
+
+/* A feed's anchors, seq ascending, up to `top` (0: none). */
+typedef struct {
+	char keyid[ACCORD_KEYID_HEXLEN + 1];
+	int64_t top;
+	anchor *a;
+	size_t n;
+} anchor_feed;
+
 /* The furthest point of a feed this repository ever verified. */
 typedef struct {
 	char keyid[ACCORD_KEYID_HEXLEN + 1];
@@ -88,6 +108,13 @@ struct accord_index {
 	unsigned char has_bucket[BUCKETS];	    /* the state records bucket b */
 	bucket *buckets[BUCKETS];		    /* read (and authenticated) or changed so far */
 	unsigned char key[crypto_generichash_KEYBYTES]; /* this repository's tag key */
+	/* each feed's anchors: the tops come with the state, the anchors file on first use */
+	anchor_feed *anchors;
+	size_t anchor_feeds;
+	int anchors_read;		    /* the anchors file was read (or there is none) */
+	int anchors_dirty;		    /* changed: written before the state */
+	int has_anchors_tag;		    /* the state records an anchors file */
+	unsigned char anchors_tag[TAG_LEN]; /* its tag, as the state records it */
 };
 
 /*
@@ -195,6 +222,26 @@ int accord_index_write_incident_file(struct accord_index *ix, const accord_ledge
 
 /* Write incident `id` as line ix->opens of `opens`, past which nothing counts. */
 int accord_index_append_open(struct accord_index *ix, const char *id);
+
+/* ---- index_anchors.c ------------------------------------------------------- */
+
+/* The state's lines for the anchors: "anchors <tag>", "anchored <keyid> <top>". */
+void accord_index_anchors_save(accord_buf *state, const struct accord_index *ix);
+
+/* One of those lines back (0), or -1 if it is not one of them or does not read. */
+int accord_index_anchors_line(struct accord_index *ix, const char *line);
+
+/* Anchor every feed of `full` (a ledger verified in full, all its entries held) anew. */
+void accord_index_anchors_from(struct accord_index *ix, const accord_ledger *full);
+
+/*
+ * Extend the anchors of each feed of `l` up to its head, reading the
+ * feed's new commits, and write the anchors file if they changed (its
+ * tag for the state). Under the write lock, before the state is written.
+ */
+int accord_index_anchors_update(accord_ledger *l);
+
+void accord_index_anchors_dispose(struct accord_index *ix);
 
 /* ---- index_state.c --------------------------------------------------------- */
 

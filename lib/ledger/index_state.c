@@ -134,7 +134,8 @@ int accord_index_save_state(accord_ledger *l)
 	int error;
 
 	/* the files below the state first: it must vouch for what is there */
-	if ((error = accord_index_flush_buckets(l->index)) < 0)
+	if ((error = accord_index_flush_buckets(l->index)) < 0 ||
+	    (error = accord_index_anchors_update(l)) < 0)
 		return error;
 	if (!l->index->evidence[0])
 		accord_index_evidence_digest(l->index->evidence, l->store);
@@ -149,6 +150,7 @@ int accord_index_save_state(accord_ledger *l)
 		accord_hex_encode(hex, l->index->bucket_tag[b], TAG_LEN);
 		accord_buf_printf(&data, "bucket %02x %s\n", b, hex);
 	}
+	accord_index_anchors_save(&data, l->index);
 	for (i = 0; i < l->feed_count; i++) {
 		const accord_feed *f = &l->feeds[i];
 		char head[GIT_OID_HEXSZ + 1];
@@ -452,6 +454,8 @@ static int state_line(accord_ledger *l, char *line)
 			return LINE_BAD;
 	} else if (sscanf(line, "high %32s %lld %64s", a, &x, b) == 3) {
 		accord_index_raise_mark(l->index, a, x, b);
+	} else if (!strncmp(line, "anchor", 6)) {
+		return accord_index_anchors_line(l->index, line) < 0 ? LINE_BAD : 0;
 	} else if (strcmp(line, "end") == 0) {
 		return LINE_END;
 	} else {

@@ -511,10 +511,15 @@ struct causal_window {
 	struct window_entry **all;
 	size_t n;
 	accord_idmap added;
+	int64_t ceiling; /* every entry with a clock up to this one is read; INT64_MAX: all */
 	struct window_feed {
-		git_oid head;		    /* where the walk began: the feed's head then */
-		git_oid next;		    /* the next commit to read, zero at the root */
-		int64_t left;		    /* entries of the feed that count, not read yet */
+		char keyid[ACCORD_KEYID_HEXLEN + 1];
+		git_oid head;	    /* the feed's head when the window began */
+		int64_t head_seq;   /* and its seq */
+		git_oid next;	    /* the next commit to read, zero at the root */
+		int64_t left;	    /* entries of the feed that count, not read yet */
+		int64_t anchor_seq; /* the walk began at this anchor: check it (0: none) */
+		int64_t anchor_lamport;
 		struct window_entry *below; /* read, under the floor: the next to add */
 		git_oid below_parent;
 	} * feeds;
@@ -606,6 +611,18 @@ static int window_walk(struct causal_window *w, struct window_feed *f, const acc
 		if ((error = read_judged(&e, &parent, l, &f->next, 0)) < 0)
 			break;
 		__atomic_add_fetch(&causal_reads, 1, __ATOMIC_RELAXED);
+		if (f->anchor_seq) {
+			int holds = e->seq == f->anchor_seq && e->lamport == f->anchor_lamport &&
+				    !strcmp(e->author.id, f->keyid);
+
+			f->anchor_seq = 0;
+			if (!holds) { /* an anchor that does not hold: walk from the head */
+				accord_entry_free(e);
+				f->next = f->head;
+				f->left = f->head_seq;
+				continue;
+			}
+		}
 		f->left--;
 		we = window_entry_of(e);
 		if (we->lamport < floor) {
@@ -648,12 +665,15 @@ static int window_current(const struct causal_window *w, const accord_ledger *l)
  * its past, and "is X in Y's past" for an X at or above the floor reads
  * the same in this window as in the whole graph. Showing a recent
  * incident then reads the entries since it, not the ledger (issue 14),
- * and a deeper question reads only what lies below the last window. The
+ * and a deeper question reads only what lies below the last window.
+ * Likewise nothing above Y's clock is in Y's past: each feed's walk
+ * starts at the index's anchor just above `ceiling` (index_anchors.c),
+ * so an old incident reads the entries around it, not those since. The
  * other side of a fork, kept under refs/accord/evidence/, is walked too,
  * and then the whole graph, since its entries count where another key's
  * entry depends on them (attack28 06) and its seqs repeat.
  */
-static int build_causal(accord_ledger *l, int64_t floor)
+static int build_causal(accord_ledger *l, int64_t floor, int64_t ceiling)
 {
 	struct causal_window *w = l->window;
 	git_strarray ev = { NULL, 0 };
@@ -662,21 +682,36 @@ static int build_causal(accord_ledger *l, int64_t floor)
 	size_t i;
 	int error = 0;
 
-	if (w && !window_current(w, l)) {
+	if (w && (!window_current(w, l) || ceiling > w->ceiling)) {
+		if (l->causal && l->causal_floor < floor)
+			floor = l->causal_floor;
 		window_free(w);
 		w = l->window = NULL;
 	}
 	if (!w) {
 		if ((error = accord_store_ref_list(&ev, l->store, ACCORD_EVIDENCE_PREFIX)) < 0)
 			return error;
-		if (ev.count)
+		if (ev.count) {
 			floor = 0;
+			ceiling = INT64_MAX;
+		}
 		w = l->window = accord_xcalloc(1, sizeof(*w));
 		w->feeds = accord_xcalloc(l->feed_count + 1, sizeof(*w->feeds));
 		w->nfeeds = l->feed_count;
+		w->ceiling = INT64_MAX; /* lowered to the lowest anchor a walk starts at */
 		for (i = 0; i < l->feed_count; i++) {
-			w->feeds[i].head = w->feeds[i].next = l->feeds[i].head;
-			w->feeds[i].left = l->feeds[i].seq;
+			struct window_feed *f = &w->feeds[i];
+
+			memcpy(f->keyid, l->feeds[i].keyid, sizeof(f->keyid));
+			f->head = f->next = l->feeds[i].head;
+			f->head_seq = f->left = l->feeds[i].seq;
+			if (ceiling < INT64_MAX && l->index &&
+			    accord_index_anchor_at(&f->next, &f->left, &f->anchor_lamport, l->index,
+						   f->keyid, f->head_seq, ceiling) == 1) {
+				f->anchor_seq = f->left;
+				if (f->anchor_lamport < w->ceiling)
+					w->ceiling = f->anchor_lamport;
+			}
 		}
 	}
 	for (i = 0; i < w->nfeeds && error == 0; i++)
@@ -712,15 +747,34 @@ static int build_causal(accord_ledger *l, int64_t floor)
 	return error;
 }
 
+/*
+ * The ceiling of a new window for a question up to clock `top`: the
+ * newest entry the ledger holds (a ledger opened through the index holds
+ * the incident being derived), so that the incident's other questions fit
+ * in the same window; INT64_MAX (every walk from the heads) when that is
+ * the ledger's newest clock.
+ */
+static int64_t window_ceiling(const accord_ledger *l, int64_t top)
+{
+	size_t i;
+
+	for (i = 0; i < l->count; i++)
+		if (l->entries[i]->lamport > top)
+			top = l->entries[i]->lamport;
+	return top >= l->max_lamport ? INT64_MAX : top;
+}
+
 int accord_ledger_in_past(const accord_ledger *ledger, const accord_entry *later,
 			  const accord_entry *earlier)
 {
 	accord_ledger *l = (accord_ledger *)ledger; /* the frontiers are a cache */
-	int64_t need = earlier->lamport < later->lamport ? earlier->lamport : later->lamport;
+	int64_t need = earlier->lamport < later->lamport ? earlier->lamport : later->lamport,
+		top = earlier->lamport < later->lamport ? later->lamport : earlier->lamport;
 	int error, yes;
 
-	if (!l->causal || need < l->causal_floor || (l->window && !window_current(l->window, l))) {
-		if ((error = build_causal(l, need)) < 0)
+	if (!l->causal || need < l->causal_floor ||
+	    (l->window && (!window_current(l->window, l) || top > l->window->ceiling))) {
+		if ((error = build_causal(l, need, window_ceiling(l, top))) < 0)
 			return error;
 	}
 	if ((yes = accord_causal_in_past(l->causal, later, earlier)) < 0)
