@@ -1,4 +1,5 @@
 /* accord recover: re-record, under your current key, what an old key of yours wrote that no longer counts. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,8 @@ static const char recover_usage[] =
 	"with the old key: each re-records its own branch (the old key's feed past what\n"
 	"counts). Each entry keeps its type, incident and body;\n"
 	"incidents and proposals it opened get new ids, and later entries follow them.\n"
-	"Membership acts and checkpoints are not re-recorded (they are listed).\n\n"
+	"Membership acts and checkpoints are not re-recorded, nor what was signed with\n"
+	"the old key knowing that it was revoked or replaced (they are listed).\n\n"
 	"  --from KEY   the old key id (or a unique prefix of at least 8 digits)\n"
 	"  --with-evidence  also the other branch kept as evidence (when the machine\n"
 	"               that wrote it is lost; never on both machines)\n"
@@ -54,6 +56,57 @@ static const accord_member *find_old_key(accord_ctx *ctx, const char *prefix)
 		return NULL;
 	}
 	return found;
+}
+
+/*
+ * Which of the old key's excluded entries were written knowing of its
+ * revocation (or rotation) `rev`: `rev` is in their causal past, through a
+ * dep or their feed's earlier entries. Those are not the member's honest
+ * stale work but what someone holding the key wrote after it was retired
+ * (a thief's cosign): re-recording them would launder them (attack32 04).
+ * knew[i] for list[i].
+ */
+static void knew_of_revocation(unsigned char *knew, const accord_ledger *l, accord_entry **list,
+			       size_t n, const accord_entry *rev)
+{
+	accord_idmap at = ACCORD_IDMAP_INIT;
+	size_t i, j;
+	int changed = 1;
+
+	for (i = 0; i < n; i++)
+		accord_idmap_put(&at, list[i]->id, (void *)(uintptr_t)(i + 1));
+	/* what counts: one question to the ledger per reference */
+	for (i = 0; i < n; i++) {
+		const accord_entry *e = list[i], *d;
+
+		for (j = 0; j <= e->dep_count && !knew[i]; j++) {
+			const char *ref = j < e->dep_count ? e->deps[j] : e->prev;
+
+			if (!ref[0])
+				continue;
+			if (!strcmp(ref, rev->id))
+				knew[i] = 1;
+			else if ((d = accord_ledger_entry(l, ref)) &&
+				 accord_ledger_in_past(l, d, rev) == 1)
+				knew[i] = 1;
+		}
+	}
+	/* and through the excluded entries it rests on */
+	while (changed) {
+		changed = 0;
+		for (i = 0; i < n; i++) {
+			const accord_entry *e = list[i];
+
+			for (j = 0; j <= e->dep_count && !knew[i]; j++) {
+				const char *ref = j < e->dep_count ? e->deps[j] : e->prev;
+				size_t k = (size_t)(uintptr_t)accord_idmap_get(&at, ref);
+
+				if (ref[0] && k && knew[k - 1])
+					knew[i] = changed = 1;
+			}
+		}
+	}
+	accord_idmap_dispose(&at);
 }
 
 /* A copy of `body` with every string that names a re-recorded entry renamed. */
@@ -150,6 +203,7 @@ int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 	accord_entry **list = NULL;
 	accord_idmap renamed = ACCORD_IDMAP_INIT;
 	char **ids = NULL;
+	unsigned char *knew = NULL;
 	cJSON *doc = NULL, *rec = NULL, *skip = NULL;
 	size_t n = 0, i, done = 0, skipped = 0;
 	int c, dry = 0, json = 0, with_evidence = 0, error = 0;
@@ -178,8 +232,10 @@ int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 	if ((error = accord_ledger_excluded(&list, &n, ctx->ledger, old->key.id, with_evidence)) <
 	    0)
 		return cmd_fail(error);
-	if (!(ids = calloc(n + 1, sizeof(*ids))))
+	if (!(ids = calloc(n + 1, sizeof(*ids))) || !(knew = calloc(n + 1, 1)))
 		accord_oom();
+	if (old->revoked && old->revocation)
+		knew_of_revocation(knew, ctx->ledger, list, n, old->revocation);
 	if (json) {
 		doc = cJSON_CreateObject();
 		rec = cJSON_AddArrayToObject(doc, "recorded");
@@ -193,6 +249,9 @@ int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 
 		if (is_membership(e->type))
 			why = "membership acts and checkpoints are not re-recorded";
+		else if (knew[i])
+			why = "written knowing that the key was revoked or replaced: not its owner's "
+			      "work from before, never re-recorded";
 		else if (incident && accord_idmap_get(&renamed, incident))
 			incident = accord_idmap_get(&renamed, incident);
 		if (why) {
@@ -236,6 +295,7 @@ done:
 	}
 	free(list);
 	free(ids);
+	free(knew);
 	accord_idmap_dispose(&renamed);
 	return error;
 }

@@ -459,6 +459,79 @@ static int oracle_no(const accord_entry *later, const accord_entry *earlier, voi
 }
 
 /*
+ * A party involved twice at once (two members, or an idle device on
+ * purpose, attack32 06): a close that knew of either involve knew the party
+ * was involved, and waits for its signature. Before, only the first
+ * involve in ledger order was asked about, so a duplicate the closer had
+ * not seen, sorted first, spared the party's signature.
+ */
+static void test_incident_close_knows_any_involve(void **state)
+{
+	two t;
+	accord_ledger *l = NULL;
+	accord_incident *inc = NULL;
+	const accord_entry **list = NULL, **twice = NULL;
+	accord_entry dup;
+	char inc3[65], x[65];
+	size_t n = 0, m = 0, i;
+
+	(void)state;
+	two_setup(&t);
+	assert_int_equal(
+		th_append(inc3, t.s, t.alice, "open", NULL,
+			  "{\"title\":\"t\",\"severity\":1,\"service\":\"web\",\"started_at\":"
+			  "\"2026-11-20T10:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}"),
+		0);
+	assert_int_equal(th_append(x, t.s, t.alice, "involve", inc3, "{\"party\":\"globex\"}"), 0);
+	assert_int_equal(
+		th_append(x, t.s, t.alice, "resolution", inc3,
+			  "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],"
+			  "\"lucky\":[],\"actions\":[]}"),
+		0);
+	assert_int_equal(th_append(x, t.s, t.alice, "status", inc3, "{\"status\":\"resolved\"}"),
+			 0);
+	assert_int_equal(th_append(x, t.s, t.alice, "status", inc3, "{\"status\":\"closed\"}"), 0);
+	assert_int_equal(accord_ledger_load(&l, t.s), 0);
+	for (i = 0; i < accord_ledger_entry_count(l); i++) {
+		const accord_entry *e = accord_ledger_entry_at(l, i);
+
+		if (!strcmp(e->id, inc3) || !strcmp(e->incident, inc3))
+			ACCORD_PUSH(list, n, e);
+	}
+	assert_int_equal(n, 5);
+	assert_string_equal(list[1]->type, "involve");
+	/* globex never signed: the close does not count */
+	assert_int_equal(accord_incident_build_from(&inc, &l->parties, list, n, oracle_no, NULL),
+			 0);
+	assert_string_equal(inc->status, "resolved");
+	assert_null(inc->closed_by);
+	accord_incident_free(inc);
+
+	/* a second involve of globex, written without knowing of anything, sorted first */
+	dup = *list[1];
+	dup.id[0] = dup.id[0] == '0' ? '1' : '0';
+	dup.lamport = list[1]->lamport - 1;
+	dup.dep_count = 0;
+	dup.prev[0] = '\0';
+	dup.author = t.gina->pub; /* another key (an idle device), seen by no one */
+	dup.seq = 1000;
+	for (i = 0; i < n; i++) {
+		if (i == 1)
+			ACCORD_PUSH(twice, m, (const accord_entry *)&dup);
+		ACCORD_PUSH(twice, m, list[i]);
+	}
+	assert_int_equal(accord_incident_build_from(&inc, &l->parties, twice, m, oracle_no, NULL),
+			 0);
+	assert_string_equal(inc->status, "resolved"); /* still waits for globex */
+	assert_null(inc->closed_by);
+	assert_int_equal(inc->party_count, 2);
+	accord_incident_free(inc);
+	free(twice);
+	free(list);
+	two_free(&t, NULL, l);
+}
+
+/*
  * Decisions are judged on their own causal past: a reopen counts only with
  * the close in it. The same entries with the reopen made concurrent (a
  * clock below the close, no deps) leave the incident closed and the reopen
@@ -645,6 +718,7 @@ int main(void)
 		cmocka_unit_test(test_incident_joint_window_clips_not_drops),
 		cmocka_unit_test(test_incident_corrections),
 		cmocka_unit_test(test_incident_reopen_needs_the_close),
+		cmocka_unit_test(test_incident_close_knows_any_involve),
 		cmocka_unit_test(test_incident_action_items),
 	};
 

@@ -87,6 +87,12 @@ typedef struct accord_member_s {
 	int64_t cut;	  /* with revoked: its entries beyond this seq never count */
 	int64_t valid_until; /* with revoked: the time of its last entry that counts (set by the engine) */
 	const accord_entry *revocation; /* the member-revoke, when revoked */
+	/*
+	 * The entry that made it a member (its genesis, party-accept,
+	 * party-recover, or its first entry taking up an offer); NULL when
+	 * restored by the index or not accepted yet.
+	 */
+	const accord_entry *admitted_by;
 	const accord_entry *
 		recovered_by; /* the party-recover that made it root, which its first entry names */
 	const struct accord_member_s
@@ -126,7 +132,8 @@ typedef struct {
 /* What authorization needs to know about an incident. */
 typedef struct {
 	const accord_entry *open;
-	size_t *parties; /* indexes into parties, in order of involvement */
+	size_t *parties;	 /* indexes into parties, in order of involvement */
+	const accord_entry **by; /* beside parties: the open or involve that involved each */
 	size_t party_count;
 } accord_party_incident;
 

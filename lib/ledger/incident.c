@@ -442,15 +442,15 @@ int accord_incident_build_from(accord_incident **out, const accord_parties *part
 			       const accord_entry *const *entries, size_t count,
 			       accord_in_past_fn in_past_fn, void *payload)
 {
-	struct accord_derive d = {
-		in_past_fn, payload, ACCORD_IDMAP_INIT, 0, NULL, 0, NULL, 0, NULL, NULL, 0, NULL,
-		NULL,	    0
-	};
+	struct accord_derive d;
 	accord_incident *inc;
 	const accord_entry *open = count ? entries[0] : NULL;
 	size_t i;
 	int error;
 
+	memset(&d, 0, sizeof(d));
+	d.in_past = in_past_fn;
+	d.payload = payload;
 	if (!open || strcmp(open->type, "open") != 0)
 		return accord_error_set(ACCORD_EINVALID, "an incident starts with its open entry");
 	if (!in_past_fn)
@@ -479,6 +479,7 @@ int accord_incident_build_from(accord_incident **out, const accord_parties *part
 	inc->involved_by = d.party_by;
 	accord_derive_resolution_free(d.rival);
 	free(d.statuses);
+	free(d.also_by);
 	free(d.items);
 	if ((error = d.error) < 0) {
 		accord_incident_free(inc);

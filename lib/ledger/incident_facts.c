@@ -32,7 +32,31 @@ void accord_derive_add_party_name(accord_incident *inc, const char *name, const 
 	if (name && !involved(inc, name)) {
 		ACCORD_PUSH(inc->parties, inc->party_count, name);
 		ACCORD_PUSH(d->party_by, d->party_by_count, by);
+	} else if (name) {
+		ACCORD_PUSH(d->also_by, d->also_by_count, by);
 	}
+}
+
+/*
+ * Whether `e` knew that party i is involved: the open named it, or one of
+ * the involves of it (two members may have written one at once) is in e's
+ * causal past.
+ */
+int accord_derive_knew_involved(accord_incident *inc, const accord_entry *e, size_t i)
+{
+	struct accord_derive *d = inc->derive;
+	size_t j;
+
+	if (d->party_by[i] == inc->open || accord_derive_in_past(inc, e, d->party_by[i]))
+		return 1;
+	for (j = 0; j < d->also_by_count; j++) {
+		const char *name = accord_entry_str(d->also_by[j], "party");
+
+		if (name && !strcmp(name, inc->parties[i]) &&
+		    accord_derive_in_past(inc, e, d->also_by[j]))
+			return 1;
+	}
+	return 0;
 }
 
 /* Undo a party's involvement (an involve the close did not know of). */

@@ -41,6 +41,8 @@ struct accord_derive {
 	size_t step_count;
 	const accord_entry **party_by; /* beside inc->parties: the entry that involved each */
 	size_t party_by_count;
+	const accord_entry **also_by; /* involves of a party already involved (written at once) */
+	size_t also_by_count;
 	accord_resolution *
 		rival; /* the proposal the current one replaced: a cosign that knew only it may still make it joint */
 	const accord_entry **statuses; /* every status entry so far, for a close to judge */
@@ -83,6 +85,9 @@ void accord_derive_settle_conflicts(accord_incident *inc, const char *kind, cons
 
 /* Involve party `name` by entry `by` (the open, or an involve). */
 void accord_derive_add_party_name(accord_incident *inc, const char *name, const accord_entry *by);
+
+/* Whether `e` knew that party i of the incident is involved (any involve of it in its past). */
+int accord_derive_knew_involved(accord_incident *inc, const accord_entry *e, size_t i);
 /* Undo the involvement of party `i` (an involve the close did not know of). */
 void accord_derive_drop_party(accord_incident *inc, size_t i);
 /* Record a ticket of `party`, named by `named_by`: refused unless the party is involved. */

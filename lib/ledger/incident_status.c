@@ -75,15 +75,13 @@ static int is_late(const accord_incident *inc, const accord_entry *e)
  */
 static int close_joint(accord_incident *inc, const accord_entry *close)
 {
-	struct accord_derive *d = inc->derive;
 	accord_resolution *r = inc->resolution;
 	size_t i, j;
 
 	if (!r || (r->entry != close && !accord_derive_in_past(inc, close, r->entry)))
 		return 0;
 	for (i = 0; i < inc->party_count; i++) {
-		if (d->party_by[i] != inc->open &&
-		    !accord_derive_in_past(inc, close, d->party_by[i]))
+		if (!accord_derive_knew_involved(inc, close, i))
 			continue;
 		for (j = 0; j < r->signature_count; j++)
 			if (strcmp(r->signatures[j].party, inc->parties[i]) == 0 &&
@@ -115,8 +113,14 @@ static void apply_close(accord_incident *inc, const accord_parties *p, const acc
 		if (!is_late(inc, d->statuses[i]) && !accord_derive_in_past(inc, e, d->statuses[i]))
 			accord_derive_mark_late(inc, p, d->statuses[i], "close", e);
 	for (i = inc->party_count; i-- > 0;) {
-		if (d->party_by[i] != inc->open && !accord_derive_in_past(inc, e, d->party_by[i])) {
+		if (!accord_derive_knew_involved(inc, e, i)) {
+			size_t j;
+
 			accord_derive_mark_late(inc, p, d->party_by[i], "close", e);
+			for (j = 0; j < d->also_by_count; j++)
+				if (!strcmp(accord_entry_str(d->also_by[j], "party"),
+					    inc->parties[i]))
+					accord_derive_mark_late(inc, p, d->also_by[j], "close", e);
 			accord_derive_drop_party(inc, i);
 		}
 	}

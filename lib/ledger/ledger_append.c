@@ -238,6 +238,8 @@ static int choose_admission(const accord_offer **out, const accord_ledger *l, co
 				  p->parties[o->party].name, o->entry->id, who);
 		if (join[0] && strcmp(p->parties[o->party].name, join) != 0)
 			continue;
+		if (found && found->party == o->party)
+			continue; /* added twice by one party at once: either is that party's */
 		found = o;
 		n++;
 	}

@@ -31,6 +31,7 @@ static void free_incident(accord_party_incident *inc)
 {
 	if (inc) {
 		free(inc->parties);
+		free(inc->by);
 		free(inc);
 	}
 }
@@ -256,6 +257,7 @@ accord_member *accord_parties_add_member(accord_parties *p, const accord_pubkey 
 	m->party = party;
 	m->added = e->time;
 	m->accepted = 1;
+	m->admitted_by = e;
 	nm[p->member_count++] = m;
 	accord_idmap_put(&p->member_by_key, m->key.id, m);
 	return m;
@@ -359,11 +361,24 @@ static int apply_genesis(accord_parties *p, const accord_entry *e)
 static int apply_accept(accord_parties *p, const accord_entry *e)
 {
 	const char *name = accord_entry_str(e, "party"), *which = accord_entry_str(e, "invite");
-	accord_invite *inv = (accord_invite *)accord_parties_pending_invite(p, e->author.id, NULL);
-	accord_member *m;
-	size_t idx;
+	accord_invite *inv = NULL;
+	accord_member *m = (accord_member *)accord_parties_member(p, e->author.id);
+	size_t idx, i;
 	int error;
 
+	/* the invitation it names: a key invited twice at once takes up either */
+	for (i = 0; i < p->invite_count; i++) {
+		accord_invite *x = &p->invites[i];
+
+		if (x->accepted || strcmp(x->key.id, e->author.id) != 0)
+			continue;
+		if (!inv || (which && !strcmp(x->entry_id, which)))
+			inv = x;
+		if (which && !strcmp(x->entry_id, which))
+			break;
+	}
+	if (m && m->accepted)
+		return accord_parties_deny("key %.12s is a member already", e->author.id);
 	if (!inv || strcmp(inv->party, name ? name : "") != 0)
 		return accord_parties_deny("key %.12s was not invited to join %s", e->author.id,
 					   name ? name : "");
@@ -386,9 +401,21 @@ static int apply_accept(accord_parties *p, const accord_entry *e)
 	idx = add_party(p, inv->party, e->time);
 	memcpy(p->parties[idx].joined_by, e->id, sizeof(e->id));
 	accord_parties_commit_recovery(&p->parties[idx], e);
-	m = accord_parties_add_member(p, &inv->key, inv->member, idx, e);
+	if (m) { /* offered elsewhere at the same time, never taken up: the join makes it */
+		m->key = inv->key;
+		snprintf(m->key.name, sizeof(m->key.name), "%s", inv->member);
+		m->party = idx;
+		m->added = e->time;
+		m->accepted = 1;
+		m->admitted_by = e;
+		m->added_by[0] = '\0';
+	} else {
+		m = accord_parties_add_member(p, &inv->key, inv->member, idx, e);
+	}
 	m->root = m->admin = 1;
-	p->parties[idx].root = p->member_count - 1;
+	for (i = 0; i < p->member_count; i++)
+		if (p->members[i] == m)
+			p->parties[idx].root = i;
 	return 0;
 }
 

@@ -31,16 +31,20 @@ static int party_involved(const accord_party_incident *inc, size_t party)
 	return 0;
 }
 
-static void involve(accord_party_incident *inc, size_t party)
+static void involve(accord_party_incident *inc, size_t party, const accord_entry *by)
 {
 	size_t *np;
+	const accord_entry **nb;
 
 	if (party_involved(inc, party))
 		return;
 	np = realloc(inc->parties, (inc->party_count + 1) * sizeof(*np));
-	if (!np)
+	nb = realloc(inc->by, (inc->party_count + 1) * sizeof(*nb));
+	if (!np || !nb)
 		accord_oom();
 	inc->parties = np;
+	inc->by = nb;
+	nb[inc->party_count] = by;
 	np[inc->party_count++] = party;
 }
 
@@ -129,7 +133,7 @@ int accord_parties_apply_open(accord_parties *p, const accord_entry *e, const ac
 	inc->open = e;
 	cJSON_ArrayForEach(item, parties) {
 		accord_parties_party_index(p, e, item->valuestring, &idx);
-		involve(inc, idx);
+		involve(inc, idx, e);
 	}
 	accord_idmap_put(&p->incidents, e->id, inc);
 	return 0;
@@ -281,14 +285,25 @@ static int apply_action(accord_parties *p, const accord_entry *e, const accord_m
 
 static int apply_involve(accord_parties *p, const accord_entry *e, accord_party_incident *inc)
 {
-	size_t idx;
+	size_t idx, i;
 	int error;
 
 	if ((error = accord_parties_party_index(p, e, accord_entry_str(e, "party"), &idx)) < 0)
 		return error;
-	if (party_involved(inc, idx))
+	for (i = 0; i < inc->party_count; i++) {
+		if (inc->parties[i] != idx)
+			continue;
+		/*
+		 * Two members involved the party at once, neither knowing of
+		 * the other: both count, the first in ledger order involved it.
+		 * Refusing this one instead would make whichever sorts second a
+		 * fault, whoever wrote it first (attack32 06, 07).
+		 */
+		if (inc->by[i] && !accord_parties_seen_id(p, e, inc->by[i]->id))
+			return 0;
 		return accord_parties_deny("%s is already involved", p->parties[idx].name);
-	involve(inc, idx);
+	}
+	involve(inc, idx, e);
 	return 0;
 }
 
@@ -425,13 +440,13 @@ int accord_parties_restore_incident(accord_parties *p, const accord_entry *const
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(entries[0]->body, "parties"))
 		if (cJSON_IsString(item) &&
 		    accord_parties_party_index(p, NULL, item->valuestring, &idx) == 0)
-			involve(inc, idx);
+			involve(inc, idx, entries[0]);
 	for (i = 1; i < count; i++) {
 		const accord_entry *e = entries[i];
 
 		if (!strcmp(e->type, "involve") &&
 		    accord_parties_party_index(p, NULL, accord_entry_str(e, "party"), &idx) == 0)
-			involve(inc, idx);
+			involve(inc, idx, e);
 		else if (is_proposal(e))
 			accord_idmap_put(&p->proposals, e->id, (void *)e);
 	}

@@ -21,6 +21,70 @@
 #include "alloc.h"
 
 /*
+ * Whether `e` knew of what makes key `keyid` taken: its membership, an
+ * offer of it, or an invitation of it, each only if in e's causal past. An
+ * entry that did not know is concurrent with it (an idle device, or two
+ * admins at once): refusing it would make whichever sorts second a fault,
+ * and a later-written duplicate could sort first (attack32 08-11). A
+ * state restored by the index has no graph: everything in it was seen.
+ */
+static int saw_member(const accord_parties *p, const accord_entry *e, const accord_member *m)
+{
+	return m && m->accepted &&
+	       accord_parties_seen_id(p, e, m->admitted_by ? m->admitted_by->id : "");
+}
+
+static int saw_offer(const accord_parties *p, const accord_entry *e, const char *keyid,
+		     size_t party, int any_party)
+{
+	size_t i;
+
+	for (i = 0; i < p->offer_count; i++) {
+		const accord_offer *o = &p->offers[i];
+
+		if (!o->withdrawn && !strcmp(o->key.id, keyid) &&
+		    (any_party || o->party == party) && accord_parties_seen_id(p, e, o->entry->id))
+			return 1;
+	}
+	return 0;
+}
+
+static int saw_invite(const accord_parties *p, const accord_entry *e, const char *keyid)
+{
+	size_t i;
+
+	for (i = 0; i < p->invite_count; i++)
+		if (!p->invites[i].accepted && !strcmp(p->invites[i].key.id, keyid) &&
+		    accord_parties_seen_id(p, e, p->invites[i].entry_id))
+			return 1;
+	return 0;
+}
+
+/* Withdraw every offer of `keyid` by `party`; how many there were. */
+static size_t withdraw_offers(accord_parties *p, const char *keyid, size_t party)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->offer_count; i++)
+		if (!p->offers[i].withdrawn && p->offers[i].party == party &&
+		    !strcmp(p->offers[i].key.id, keyid)) {
+			p->offers[i].withdrawn = 1;
+			n++;
+		}
+	return n;
+}
+
+static size_t member_index(const accord_parties *p, const accord_member *m)
+{
+	size_t i;
+
+	for (i = 0; i < p->member_count; i++)
+		if (p->members[i] == m)
+			break;
+	return i;
+}
+
+/*
  * A party's root key replaced by its recovery key: the author must be the
  * key whose hash the party committed to, and must be no member; the old
  * root is revoked, the new key is root, and the next recovery hash takes
@@ -57,7 +121,8 @@ int accord_parties_apply_recover(accord_parties *p, const accord_entry *e)
 		return accord_parties_deny("a recovery key is never a member key");
 	if ((error = accord_parties_body_key(&key, e)) < 0)
 		return error;
-	if (accord_parties_member(p, key.id) || accord_parties_pending_invite(p, key.id, NULL))
+	nm = (accord_member *)accord_parties_member(p, key.id);
+	if ((nm && nm->accepted) || saw_offer(p, e, key.id, 0, 1) || saw_invite(p, e, key.id))
 		return accord_parties_deny("key %.12s is already known", key.id);
 	{
 		/* a recovery key is accord's own, made in the key home: ssh-ed25519 */
@@ -74,10 +139,20 @@ int accord_parties_apply_recover(accord_parties *p, const accord_entry *e)
 	old->revocation = e;
 	/* the old root's entries in the recovery's causal past stand; later ones do not */
 	old->cut = p->causal ? accord_causal_seen(p->causal, e->id, old->key.id) : INT64_MAX;
-	nm = accord_parties_add_member(p, &key, accord_entry_str(e, "member"), idx, e);
+	if (nm) { /* offered elsewhere at the same time, never taken up: the recovery makes it */
+		snprintf(nm->key.name, sizeof(nm->key.name), "%s",
+			 accord_entry_str(e, "member") ? accord_entry_str(e, "member") : "");
+		nm->party = idx;
+		nm->added = e->time;
+		nm->accepted = 1;
+		nm->admitted_by = e;
+		nm->added_by[0] = '\0';
+	} else {
+		nm = accord_parties_add_member(p, &key, accord_entry_str(e, "member"), idx, e);
+	}
 	nm->root = nm->admin = 1;
 	nm->recovered_by = e;
-	p->parties[idx].root = p->member_count - 1;
+	p->parties[idx].root = member_index(p, nm);
 	accord_parties_commit_recovery(&p->parties[idx], e);
 	return 0;
 }
@@ -106,9 +181,13 @@ static int apply_offer(accord_parties *p, const accord_entry *e, const accord_me
 	const char *name = accord_entry_str(e, "member");
 	accord_offer *o;
 
-	if (known && known->accepted)
+	if (known && known->accepted) {
+		if (!saw_member(p, e, known))
+			return 0; /* the key took up another admission meanwhile: this one has no effect */
 		return accord_parties_deny("key %.12s is already known as a member", key->id);
-	if (find_offer(p, key->id, NULL, adder->party, 1))
+	}
+	/* added twice at once (two admins, or an idle device): either offer can be taken up */
+	if (saw_offer(p, e, key->id, adder->party, 0))
 		return accord_parties_deny("key %.12s was already added to %s", key->id,
 					   p->parties[adder->party].name);
 	if (!(o = realloc(p->offers, (p->offer_count + 1) * sizeof(*o))))
@@ -192,6 +271,7 @@ int accord_parties_accept_admission(accord_parties *p, accord_member *m, const a
 	memcpy(m->added_by, o->adder->key.id, sizeof(m->added_by));
 	m->added = o->entry->time;
 	m->accepted = 1;
+	m->admitted_by = e;
 	memcpy(m->key.name, o->name,
 	       sizeof(m->key.name) < sizeof(o->name) ? sizeof(m->key.name) : sizeof(o->name));
 	m->key.name[sizeof(m->key.name) - 1] = '\0';
@@ -236,7 +316,13 @@ int accord_parties_apply_rotate(accord_parties *p, const accord_entry *e, accord
 			"key %.12s is revoked: a revoked key cannot name a successor", m->key.id);
 	if ((error = accord_parties_body_key(&key, e)) < 0)
 		return error;
-	if (accord_parties_member(p, key.id) || accord_parties_pending_invite(p, key.id, NULL))
+	/*
+	 * A successor offered or invited elsewhere without this key knowing
+	 * (its key is public once named) is no reason to refuse the rotation:
+	 * the successor's first entry takes up the rotation (attack32 09).
+	 */
+	nm = (accord_member *)accord_parties_member(p, key.id);
+	if ((nm && nm->accepted) || saw_offer(p, e, key.id, 0, 1) || saw_invite(p, e, key.id))
 		return accord_parties_deny("key-rotate names key %.12s, which is already known",
 					   key.id);
 	if (!(o = realloc(p->offers, (p->offer_count + 1) * sizeof(*o))))
@@ -253,14 +339,16 @@ int accord_parties_apply_rotate(accord_parties *p, const accord_entry *e, accord
 	memcpy(o->name, m->key.name,
 	       sizeof(o->name) < sizeof(m->key.name) ? sizeof(o->name) : sizeof(m->key.name));
 	o->name[sizeof(o->name) - 1] = '\0';
-	nm = accord_parties_add_member(p, &key, o->name, m->party, e);
-	nm->accepted = 0;
-	nm->admin = m->admin;
-	nm->root = m->root;
-	/* below the old key in the admission tree: whoever could revoke it can revoke this one */
-	memcpy(nm->added_by, m->key.id, sizeof(nm->added_by));
+	if (!nm) {
+		nm = accord_parties_add_member(p, &key, o->name, m->party, e);
+		nm->accepted = 0;
+		nm->admin = m->admin;
+		nm->root = m->root;
+		/* below the old key in the admission tree: whoever could revoke it can revoke this one */
+		memcpy(nm->added_by, m->key.id, sizeof(nm->added_by));
+	}
 	if (m->root)
-		p->parties[m->party].root = p->member_count - 1;
+		p->parties[m->party].root = member_index(p, nm);
 	m->revoked = 1;
 	m->revoked_at = e->time;
 	m->cut = e->seq;
@@ -306,14 +394,12 @@ int accord_parties_apply_revoke(accord_parties *p, const accord_entry *e, const 
 		return error;
 	target = (accord_member *)accord_parties_member(p, key.id);
 	if (target && !target->accepted) {
-		accord_offer *o = find_offer(p, key.id, NULL, m->party, 1);
-
-		/* a state restored by the index has the member, not the offer */
-		if (!o && (p->offer_count || target->party != m->party))
+		/* an admission withdrawn before it was accepted (a state restored by the
+		 * index has the member, not the offer) */
+		if (!withdraw_offers(p, key.id, m->party) &&
+		    (p->offer_count || target->party != m->party))
 			return accord_parties_deny("key %.12s is not a member of %s", key.id,
 						   p->parties[m->party].name);
-		if (o)
-			o->withdrawn = 1; /* an admission withdrawn before it was accepted */
 		if (target->party == m->party) {
 			target->revoked = 1; /* shown as revoked until it accepts another party's */
 			target->revoked_at = e->time;
@@ -354,10 +440,7 @@ int accord_parties_apply_revoke(accord_parties *p, const accord_entry *e, const 
 				"%s may revoke only keys it admitted (directly or below)",
 				m->key.name);
 		if (!target->accepted) {
-			accord_offer *o = find_offer(p, target->key.id, NULL, m->party, 1);
-
-			if (o)
-				o->withdrawn = 1;
+			withdraw_offers(p, target->key.id, m->party);
 			cut = 0;
 		} else {
 			cut = p->causal ? accord_causal_seen(p->causal, e->id, target->key.id)
@@ -404,11 +487,12 @@ int accord_parties_apply_admit(accord_parties *p, const accord_entry *e, const a
 					   e->type[0] == 'p' ? "invite a party" : "add members");
 	if ((error = accord_parties_body_key(&key, e)) < 0)
 		return error;
-	if (accord_parties_pending_invite(p, key.id, NULL))
+	/* only what the admin saw: a concurrent invite or offer of the key frames no one */
+	if (saw_invite(p, e, key.id))
 		return accord_parties_deny("key %.12s is already invited", key.id);
 	if (e->type[0] == 'm')
 		return apply_offer(p, e, m, &key);
-	if (accord_parties_member(p, key.id))
+	if (saw_member(p, e, accord_parties_member(p, key.id)) || saw_offer(p, e, key.id, 0, 1))
 		return accord_parties_deny("key %.12s is already known as a member", key.id);
 	/* only what the inviter saw: a concurrent invite of the name frames no one */
 	if (accord_parties_name_taken(p, e, party ? party : "", 1))

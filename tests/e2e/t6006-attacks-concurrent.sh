@@ -1,0 +1,265 @@
+#!/bin/bash
+# A later-written duplicate never makes an earlier entry a fault (attack32
+# findings 06 to 11). "Already involved", "already added", "already known"
+# and "already invited" are judged on what the entry itself had seen: a
+# duplicate written without knowing of the first (two members at once, or an
+# idle device on purpose) has no effect, whichever sorts first, and the entry
+# that counted goes on counting. All with the plain CLI, through a hub whose
+# pre-receive hook runs accord.
+#   involve_at_once   acme and globex involve initech before syncing: both
+#                     stand, neither writer is frozen (finding 07)
+#   idle_involve      an idle device of acme involves the party globex involved
+#                     long ago: globex's involve and what rests on it still
+#                     count (finding 06)
+#   idle_readd        an admin's idle copy adds a member the root added: the
+#                     root's add, the member and its incident still count
+#                     (finding 08)
+#   offer_rotation    another party's idle admin offers the key acme's member
+#                     rotated to: the rotation still counts (finding 09)
+#   invite_root_key   another party's idle admin invites a new party with a
+#                     partner's root key: the partner stays (finding 10)
+#   revoked_invite    a revoked admin's idle copy invites a party with a key the
+#                     root invited: the revocation still holds (finding 11)
+#   recover_thief     accord recover re-records the member's stale work, never
+#                     what was signed with its key knowing of the revocation (a
+#                     thief's cosign, forged with stock ssh-keygen; finding 04)
+. "$(dirname "$0")/lib.sh"
+FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
+unset SSH_AUTH_SOCK
+
+# Each case works in its own folder $W: a hub with the hook, acme (alice
+# root, bob admin) in $W/acme and $W/bobrepo, globex (gina root) in $W/globex,
+# initech (ivan root) in $W/initech.
+mkkey() { accord --home "$W/k-$1" key new --name "$1" --no-passphrase >/dev/null 2>&1 || bad "key new $1"; }
+pub() { accord --home "$W/k-$1" key show | tail -1; }
+as() { local n=$1 r=$2; shift 2; accord -C "$W/$r" --home "$W/k-$n" "$@"; }
+q() { "$@" >"$T/.q" 2>&1 || bad "$*: $(tail -3 "$T/.q")"; }
+# base NAME [late]: with "late", initech is not invited yet (join_initech does it)
+base() {
+	W="$T/$1"
+	mkdir -p "$W"
+	for k in alice bob gina ivan; do mkkey $k; done
+	git init -q --bare "$W/hub.git"
+	printf '#!/bin/sh\nexec "%s" hook pre-receive\n' "$ACCORD_BIN" >"$W/hub.git/hooks/pre-receive"
+	chmod +x "$W/hub.git/hooks/pre-receive"
+	git init -q "$W/acme"
+	LEDGER=$(as alice acme init --party acme --title t 2>/dev/null)
+	q as alice acme party invite globex --key "$(pub gina)"
+	q as alice acme member add --key "$(pub bob)" --name bob --admin
+	q as alice acme remote add hub "$W/hub.git"
+	q as alice acme sync
+	q accord clone "$W/hub.git" "$W/globex" --ledger "$LEDGER"
+	q as gina globex party accept globex --ledger "$LEDGER"
+	q as gina globex sync
+	[ "${2:-}" = late ] || join_initech
+	q as alice acme sync
+	q accord clone "$W/hub.git" "$W/bobrepo" --ledger "$LEDGER"
+	q as bob bobrepo sync
+}
+join_initech() {
+	q as alice acme party invite initech --key "$(pub ivan)"
+	q as alice acme sync
+	q accord clone "$W/hub.git" "$W/initech" --ledger "$LEDGER"
+	q as ivan initech party accept initech --ledger "$LEDGER"
+	q as ivan initech sync
+	q as alice acme sync
+}
+# sync_all NAME:REPO...: each syncs, twice round
+sync_all() {
+	local s
+	for s in "$@" "$@"; do q as "${s%%:*}" "${s#*:}" sync; done
+}
+# clean LABEL REPO: the copy's audit has no finding and sets nothing aside
+clean() {
+	expect 0 as alice "$2" audit --json --no-record
+	equal "$(echo "$OUT" | jget "len(d['findings']) + len(d['set_aside'])")" 0 "$1: audit of $2 is clean"
+}
+fresh() {
+	rm -rf "$W/fresh"
+	q accord clone "$W/hub.git" "$W/fresh" --ledger "$LEDGER"
+}
+
+test_case involve_at_once
+base at_once
+ID=$(as alice acme open --title "db down" --severity 2 --service db --parties acme,globex 2>/dev/null)
+sync_all alice:acme gina:globex
+expect 0 as alice acme involve "$ID" initech
+expect 0 as gina globex involve "$ID" initech
+expect 0 as alice acme sync
+expect 0 as gina globex sync
+sync_all alice:acme gina:globex ivan:initech
+clean involve_at_once acme
+clean involve_at_once hub.git
+expect 0 as gina globex note "$ID" "globex goes on"
+expect 0 as gina globex open --title "unrelated" --severity 4 --service web
+expect 0 as gina globex sync
+expect 0 as ivan initech sync
+expect 0 as ivan initech note "$ID" "initech is in"
+expect 0 as ivan initech show "$ID" --json
+equal "$(echo "$OUT" | jget "d['parties']")" '["acme", "globex", "initech"]' "involve_at_once: initech is involved once"
+
+test_case idle_involve
+base idle_involve
+ID=$(as alice acme open --title "db down" --severity 2 --service db --parties acme,globex 2>/dev/null)
+sync_all alice:acme gina:globex bob:bobrepo
+# bob's copy stays idle from here; globex involves initech and both write
+q as gina globex involve "$ID" initech
+q as gina globex sync
+q as ivan initech sync
+q as ivan initech note "$ID" "initech was here"
+sync_all ivan:initech gina:globex alice:acme
+q as gina globex note "$ID" "globex later"
+sync_all gina:globex alice:acme ivan:initech
+expect 0 as bob bobrepo involve "$ID" initech
+expect 0 as bob bobrepo sync
+sync_all alice:acme gina:globex ivan:initech
+clean idle_involve hub.git
+for who in alice:acme gina:globex ivan:initech; do
+	expect 0 as "${who%%:*}" "${who#*:}" note "$ID" "${who%%:*} goes on"
+	expect 0 as "${who%%:*}" "${who#*:}" sync
+done
+fresh
+expect 0 as alice fresh show "$ID"
+contains "$OUT" "initech was here" "idle_involve: initech's note counts"
+contains "$OUT" "globex later" "idle_involve: globex's later note counts"
+contains "$OUT" "gina goes on" "idle_involve: globex writes on"
+
+test_case idle_readd
+base idle_readd
+mkkey carol
+sync_all bob:bobrepo
+# bob's copy stays idle; the root adds carol, who opens an incident with globex
+q as alice acme member add --key "$(pub carol)" --name carol
+q as alice acme sync
+q accord clone "$W/hub.git" "$W/carolrepo" --ledger "$LEDGER"
+q as carol carolrepo sync
+ID=$(as carol carolrepo open --title "carol's" --severity 2 --service api --parties acme,globex 2>/dev/null)
+sync_all carol:carolrepo gina:globex
+q as gina globex note "$ID" "globex on carol's incident"
+sync_all gina:globex carol:carolrepo alice:acme
+expect 0 as bob bobrepo member add --key "$(pub carol)" --name carol
+expect 0 as bob bobrepo sync
+sync_all alice:acme carol:carolrepo gina:globex
+clean idle_readd hub.git
+expect 0 as alice acme note "$ID" "the root goes on"
+expect 0 as carol carolrepo note "$ID" "carol goes on"
+expect 0 as gina globex sync
+fresh
+expect 0 as alice fresh show "$ID"
+contains "$OUT" "globex on carol's incident" "idle_readd: globex's note counts"
+expect 0 as alice fresh member list --json
+equal "$(echo "$OUT" | jget "[(m['party'], m['active']) for m in d if m['member'] == 'carol']")" '[["acme", true]]' "idle_readd: carol is acme's"
+
+test_case offer_rotation
+base offer_rotation
+mkkey g2
+q as gina globex member add --key "$(pub g2)" --name gina2 --admin
+q as gina globex sync
+q accord clone "$W/hub.git" "$W/g2repo" --ledger "$LEDGER"
+q as g2 g2repo sync
+# g2's copy stays idle; bob rotates his key and writes with the new one
+ID=$(as bob bobrepo open --title "bob's" --severity 2 --service api --parties acme,globex 2>/dev/null)
+sync_all bob:bobrepo gina:globex alice:acme
+q as bob bobrepo key rotate --no-passphrase
+q as bob bobrepo sync
+q as bob bobrepo note "$ID" "bob on his new key"
+sync_all bob:bobrepo gina:globex
+q as gina globex note "$ID" "globex replies"
+sync_all gina:globex alice:acme bob:bobrepo
+# the new key is public: the rotation names it; globex's idle admin offers it to globex
+expect 0 as g2 g2repo member add --key "$(pub bob)" --name zed
+expect 0 as g2 g2repo sync
+sync_all alice:acme bob:bobrepo gina:globex
+clean offer_rotation hub.git
+expect 0 as bob bobrepo note "$ID" "bob goes on"
+expect 0 as bob bobrepo sync
+fresh
+expect 0 as alice fresh show "$ID"
+contains "$OUT" "bob on his new key" "offer_rotation: bob's note on his new key counts"
+contains "$OUT" "globex replies" "offer_rotation: globex's reply counts"
+contains "$OUT" "bob goes on" "offer_rotation: bob writes on"
+expect 0 as alice fresh member list --json
+equal "$(echo "$OUT" | jget "sorted(m['party'] for m in d if m['member'] in ('bob', 'zed') and m['active'])")" '["acme"]' "offer_rotation: the new key is bob's, of acme"
+
+test_case invite_root_key
+base invite_root_key late
+mkkey g2
+q as gina globex member add --key "$(pub g2)" --name gina2 --admin
+q as gina globex sync
+q accord clone "$W/hub.git" "$W/g2repo" --ledger "$LEDGER"
+q as g2 g2repo sync
+join_initech
+ID=$(as ivan initech open --title "initech's" --severity 2 --service api --parties acme,initech 2>/dev/null)
+sync_all ivan:initech alice:acme
+q as alice acme note "$ID" "acme on initech's incident"
+sync_all alice:acme ivan:initech
+# g2's idle copy had not seen initech's invite: it invites "hooli" with ivan's key
+expect 0 as g2 g2repo party invite hooli --key "$(pub ivan)"
+expect 0 as g2 g2repo sync
+sync_all alice:acme ivan:initech gina:globex
+clean invite_root_key hub.git
+expect 0 as alice acme open --title "acme goes on" --severity 4 --service web
+fresh
+expect 0 as alice fresh party list --json
+equal "$(echo "$OUT" | jget "[p['state'] for p in d if p['name'] == 'initech']")" '["joined"]' "invite_root_key: initech is still a party"
+expect 0 as alice fresh show "$ID"
+contains "$OUT" "acme on initech's incident" "invite_root_key: initech's incident and acme's note count"
+
+test_case revoked_invite
+base revoked_invite late
+sync_all bob:bobrepo alice:acme
+# bob's copy stays idle; alice invites initech, then revokes bob; bob invites a party
+# with ivan's key
+join_initech
+q as alice acme member revoke bob --reason fired
+q as alice acme sync
+expect 0 as bob bobrepo party invite hooli --key "$(pub ivan)"
+q as bob bobrepo sync
+mkkey mal
+expect 3 as bob bobrepo member add --key "$(pub mal)" --name mal --admin
+sync_all alice:acme ivan:initech gina:globex
+fresh
+expect 0 as alice fresh member list --json
+equal "$(echo "$OUT" | jget "[m['active'] for m in d if m['member'] == 'bob']")" '[false]' "revoked_invite: bob stays revoked"
+expect 0 as alice fresh party list --json
+equal "$(echo "$OUT" | jget "sorted(p['name'] for p in d)")" '["acme", "globex", "initech"]' "revoked_invite: no hooli"
+expect 0 as alice fresh audit --json --no-record
+equal "$(echo "$OUT" | jget "[f['kind'] for f in d['findings']]")" '[]' "revoked_invite: no fault"
+contains "$(echo "$OUT" | jget "[f['kind'] for f in d['set_aside']]")" past-cut "revoked_invite: bob's invite is set aside"
+expect 0 as alice acme note "$(as alice acme open --title x --severity 4 --service w 2>/dev/null)" "alice goes on"
+
+test_case recover_thief
+base recover_thief
+ID=$(as gina globex open --title "checkout down" --severity 1 --service checkout --parties globex,acme 2>/dev/null)
+q as gina globex resolve "$ID" --summary "acme's deploy caused it" --factor "acme deploy"
+sync_all gina:globex alice:acme bob:bobrepo
+RID=$(as alice acme show "$ID" --json | jget 'd["resolution"]["id"]')
+FULL=$(as alice acme show "$ID" --json | jget 'd["full_id"]')
+q as bob bobrepo note "$ID" "checking our deploy logs" # stale: bob has not heard of what follows
+q as alice acme member revoke bob --reason "key leaked"
+q as alice acme sync
+q as bob bobrepo sync
+# the thief holds bob's key and a copy with the revocation: what it signs knows of it
+q accord clone "$W/hub.git" "$W/thief" --ledger "$LEDGER"
+$FORGE sshkey "$W/k-bob" "$W/ssh-bob" || bad "sshkey bob"
+BOBK=$(accord --home "$W/k-bob" key show --json | jget 'd["id"]')
+$FORGE entry "$W/thief" "$W/ssh-bob" --type cosign --incident "$FULL" --body "{\"proposal\":\"$RID\"}" >/dev/null || bad "forge cosign"
+$FORGE entry "$W/thief" "$W/ssh-bob" --type note --incident "$FULL" --body '{"text":"acme accepts full blame"}' >/dev/null || bad "forge note"
+q git -C "$W/thief" push -q "$W/hub.git" "refs/accord/feeds/$BOBK:refs/accord/feeds/$BOBK"
+q as alice acme sync
+# bob gets a new key and runs the documented recovery
+mkkey bob2
+q as alice acme member add --key "$(pub bob2)" --name bob
+q as alice acme sync
+q accord clone "$W/hub.git" "$W/bob2repo" --ledger "$LEDGER"
+expect 0 as bob2 bob2repo recover --from "$BOBK" --json
+equal "$(echo "$OUT" | jget "[r['type'] for r in d['recorded']]")" '["note"]' "recover_thief: bob's stale note is re-recorded"
+equal "$(echo "$OUT" | jget "sorted(r['type'] for r in d['skipped'] if 'knowing' in r['reason'])")" '["cosign", "note"]' "recover_thief: the thief's entries are not"
+q as bob2 bob2repo sync
+fresh
+expect 0 as alice fresh show "$ID" --json
+equal "$(echo "$OUT" | jget 'd["resolution"]["state"]')" proposed "recover_thief: acme has not signed"
+expect 0 as alice fresh show "$ID"
+contains "$OUT" "checking our deploy logs" "recover_thief: bob's note counts, re-recorded"
+case "$OUT" in *"full blame"*) bad "recover_thief: the thief's note counts" ;; *) ok ;; esac
+finish
