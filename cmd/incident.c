@@ -30,8 +30,9 @@ static const char impact_usage[] =
 	"to close it. Each party's windows are its own: another party's window for the\n"
 	"same time stands beside yours, and overlapping windows of two parties are a\n"
 	"dispute until one is co-signed (accord cosign). A window starts no earlier\n"
-	"than the incident, ends after it starts, is not in the future, and counts at\n"
-	"most 10^10 customers.\n"
+	"than the incident's start if your party opened it, else no earlier than that\n"
+	"or 7 days before it was opened; it ends after it starts, is not in the future,\n"
+	"and counts at most 10^10 customers.\n"
 	"TIME: RFC 3339 with a zone (2026-11-20T09:05:00Z, 2026-11-20T10:05:00+01:00)\n"
 	"or a date, meaning 00:00 UTC (2026-11-20).\n";
 static const char sla_usage[] =
@@ -402,7 +403,7 @@ int cmd_status(accord_ctx *ctx, int argc, char **argv)
 	return incident_write(ctx, argc, argv, &status, &v);
 }
 
-/* A window starts no earlier than the incident's impact (accord amend cannot move that: open says it). */
+/* A window starts no earlier than accord_incident_impact_floor allows for the writer's party. */
 static int impact_after_start(accord_ctx *ctx, const accord_entry *open, int64_t t0,
 			      const char *start)
 {
@@ -413,11 +414,22 @@ static int impact_after_start(accord_ctx *ctx, const accord_entry *open, int64_t
 	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
 		return cmd_fail(error);
 	error = 0;
-	if (t0 < inc->started_at) {
-		accord_time_format(when, inc->started_at);
-		error = cmd_usage_error(ctx,
-					"--start %s is before the incident's impact started (%s)",
-					start, when);
+	{
+		const accord_member *m =
+			accord_parties_member(accord_ledger_parties(ctx->ledger), ctx->key->pub.id);
+		const char *mine =
+			m ? accord_ledger_parties(ctx->ledger)->parties[m->party].name : NULL;
+		int64_t floor = accord_incident_impact_floor(inc, mine);
+
+		if (t0 < floor) {
+			accord_time_format(when, floor);
+			error = cmd_usage_error(
+				ctx,
+				floor == inc->started_at
+					? "--start %s is before the incident's impact started (%s)"
+					: "--start %s is more than 7 days before the incident was opened (%s)",
+				start, when);
+		}
 	}
 	accord_incident_free(inc);
 	return error;
@@ -577,11 +589,17 @@ int cmd_sla(accord_ctx *ctx, int argc, char **argv)
 /* Customer feedback is the customer-facing party's to record: no partner speaks for its customers. */
 static int feedback_party(accord_ctx *ctx, const accord_entry *open)
 {
-	const char *mine = NULL, *theirs = accord_incident_customer_party(
-					 accord_ledger_parties(ctx->ledger), open,
-					 accord_incident_ledger_in_past, ctx->ledger);
+	const char *mine = NULL, *theirs = NULL;
 	const accord_member *m =
 		accord_parties_member(accord_ledger_parties(ctx->ledger), ctx->key->pub.id);
+	accord_incident *inc = NULL;
+
+	/* the incident's, which counts the parties involved after the open too */
+	if (accord_incident_build(&inc, ctx->ledger, open) == 0)
+		theirs = inc->customer_party; /* a name borrowed from the ledger's parties */
+	else
+		accord_error_clear();
+	accord_incident_free(inc);
 
 	if (m)
 		mine = accord_ledger_parties(ctx->ledger)->parties[m->party].name;

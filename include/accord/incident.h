@@ -245,6 +245,7 @@ typedef struct {
 	const char *status;
 	int64_t status_at;
 	const char *customer_party; /* the customer-facing party (accord_incident_customer_party) */
+	const char *opener_party;   /* the party of the member that opened it */
 	accord_impact *figures;	    /* every party's current windows, counted or not */
 	size_t figure_count;
 	accord_impact
@@ -322,6 +323,20 @@ int accord_incident_each(const accord_ledger *ledger, accord_incident_fn fn, voi
 int accord_incident_build_from(accord_incident **out, const accord_parties *parties,
 			       const accord_entry *const *entries, size_t count,
 			       accord_in_past_fn in_past, void *payload);
+
+/*
+ * How far before the open's signed time a window of a party other than the
+ * opener's may start: the opener's `started_at` is its claim, not a bound
+ * on another party's figures (attack32 05).
+ */
+#define ACCORD_IMPACT_LOOKBACK_S (7 * 86400)
+
+/*
+ * The earliest start a window recorded by `party` may have: the incident's
+ * start for the party that opened it, else the earlier of that start and
+ * ACCORD_IMPACT_LOOKBACK_S before the open was signed.
+ */
+int64_t accord_incident_impact_floor(const accord_incident *incident, const char *party);
 
 /* accord_in_past_fn over a ledger (payload: the const accord_ledger *). */
 int accord_incident_ledger_in_past(const accord_entry *later, const accord_entry *earlier,

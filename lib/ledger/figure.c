@@ -141,6 +141,15 @@ int accord_figure_remove(accord_incident *inc, const accord_entry *e)
 	return -1;
 }
 
+int64_t accord_incident_impact_floor(const accord_incident *inc, const char *party)
+{
+	int64_t back = accord_sat_add(inc->opened_at, -ACCORD_IMPACT_LOOKBACK_S);
+
+	if (accord_str_eq(party, inc->opener_party))
+		return inc->started_at;
+	return back < inc->started_at ? back : inc->started_at;
+}
+
 /* Why a window cannot be so, judged against its own entry and the incident's start; NULL if plausible. */
 static const char *implausible(const accord_incident *inc, const accord_impact *w)
 {
@@ -148,8 +157,10 @@ static const char *implausible(const accord_incident *inc, const accord_impact *
 
 	if (w->has_end && w->end < w->start)
 		return "implausible: it ends before it starts";
-	if (w->start < inc->started_at)
-		return "implausible: it starts before the incident's start";
+	if (w->start < accord_incident_impact_floor(inc, w->party))
+		return accord_str_eq(w->party, inc->opener_party)
+			       ? "implausible: it starts before the incident's start"
+			       : "implausible: it starts more than 7 days before the incident was opened";
 	if (w->start > limit || (w->has_end && w->end > limit))
 		return "implausible: it is later than the entry that records it";
 	return NULL;

@@ -43,6 +43,9 @@ struct follows_arg {
 	const accord_entry *open;
 	accord_in_past_fn in_past;
 	void *payload;
+	int vouched;		     /* the caller names both parties, involved in the incident */
+	const char *const *involved; /* the parties involved, NULL: those the open names */
+	size_t involved_count;
 };
 
 static int names_party(const accord_entry *open, const char *party)
@@ -79,12 +82,29 @@ static int open_follows(const accord_agreement *a, void *arg)
 	return yes;
 }
 
-/* open_follows, for an agreement between two parties the open involves. */
+static int involved(const struct follows_arg *x, const char *party)
+{
+	size_t i;
+
+	if (!x->involved)
+		return names_party(x->open, party);
+	for (i = 0; i < x->involved_count; i++)
+		if (x->involved[i] && !strcmp(x->involved[i], party))
+			return 1;
+	return 0;
+}
+
+/*
+ * open_follows, for an agreement between two parties the incident
+ * involves, named by the open or involved later: a provider that opens
+ * alone and involves its customer after is still held to the terms
+ * (attack32 02).
+ */
 static int open_follows_between(const accord_agreement *a, void *arg)
 {
 	struct follows_arg *x = arg;
 
-	return names_party(x->open, a->customer) && names_party(x->open, a->provider) &&
+	return (x->vouched || (involved(x, a->customer) && involved(x, a->provider))) &&
 	       open_follows(a, arg);
 }
 
@@ -92,7 +112,7 @@ const accord_agreement *accord_incident_agreement(const accord_parties *p, const
 						  const char *customer, const char *provider,
 						  accord_in_past_fn in_past, void *payload)
 {
-	struct follows_arg x = { open, in_past, payload };
+	struct follows_arg x = { open, in_past, payload, customer && provider, NULL, 0 };
 
 	return accord_agreement_in_force(p->agreements, p->agreement_count, customer, provider,
 					 accord_entry_str(open, "service"),
@@ -100,15 +120,25 @@ const accord_agreement *accord_incident_agreement(const accord_parties *p, const
 					 open_follows_between, &x);
 }
 
-const char *accord_incident_customer_party(const accord_parties *p, const accord_entry *open,
-					   accord_in_past_fn in_past, void *payload)
+/* The customer-facing party among the parties involved (NULL: those the open names). */
+static const char *customer_among(const accord_parties *p, const accord_entry *open,
+				  const char *const *names, size_t count, accord_in_past_fn in_past,
+				  void *payload)
 {
-	const accord_agreement *a =
-		accord_incident_agreement(p, open, NULL, NULL, in_past, payload);
+	struct follows_arg x = { open, in_past, payload, 0, names, count };
+	const accord_agreement *a = accord_agreement_in_force(
+		p->agreements, p->agreement_count, NULL, NULL, accord_entry_str(open, "service"),
+		accord_entry_int(open, "severity", 0), open_follows_between, &x);
 	const accord_party *party = a ? accord_parties_find(p, a->customer) : NULL;
 
 	/* the customer side of the agreement in force for the incident's service, else the opener */
 	return party ? party->name : accord_party_of(p, open);
+}
+
+const char *accord_incident_customer_party(const accord_parties *p, const accord_entry *open,
+					   accord_in_past_fn in_past, void *payload)
+{
+	return customer_among(p, open, NULL, 0, in_past, payload);
 }
 
 const char *accord_party_of(const accord_parties *p, const accord_entry *e)
@@ -336,6 +366,7 @@ static void apply_entry(accord_incident *inc, const accord_parties *p, const acc
 						 accord_entry_str(e, "ticket"),
 						 accord_party_of(p, e));
 		accord_derive_update_joint(inc, e); /* a newly involved party has not signed yet */
+		accord_derive_closures_involve(inc);
 	} else if (!strcmp(t, "ticket")) {
 		accord_derive_add_ticket(inc, e, accord_entry_str(e, "party"),
 					 accord_entry_str(e, "id"), accord_party_of(p, e));
@@ -359,7 +390,8 @@ static void apply_entry(accord_incident *inc, const accord_parties *p, const acc
 }
 
 /* What the open entry says: the first values, the parties, the tickets its author named. */
-static void apply_open(accord_incident *inc, const accord_parties *p, const accord_entry *open)
+static void apply_open(accord_incident *inc, const accord_parties *p, const accord_entry *open,
+		       const char *const *involved_names, size_t involved_count)
 {
 	const char *by = accord_party_of(p, open);
 	const cJSON *item;
@@ -370,10 +402,11 @@ static void apply_open(accord_incident *inc, const accord_parties *p, const acco
 	inc->service = accord_entry_str(open, "service");
 	inc->severity = accord_entry_int(open, "severity", 0);
 	inc->opened_at = open->time;
+	inc->opener_party = by;
 	accord_derive_time_field(&inc->started_at, open, "started_at");
 	accord_derive_push_step(inc, p, open, "investigating");
-	inc->customer_party =
-		accord_incident_customer_party(p, open, inc->derive->in_past, inc->derive->payload);
+	inc->customer_party = customer_among(p, open, involved_names, involved_count,
+					     inc->derive->in_past, inc->derive->payload);
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(open->body, "parties"))
 		accord_derive_add_party_name(inc, cJSON_IsString(item) ? item->valuestring : NULL,
 					     open);
@@ -462,7 +495,23 @@ int accord_incident_build_from(accord_incident **out, const accord_parties *part
 	for (i = 0; i < count; i++)
 		if (i == 0 || strcmp(entries[i]->incident, open->id) == 0)
 			accord_idmap_put(&d.held, entries[i]->id, (void *)entries[i]);
-	apply_open(inc, parties, open);
+	{
+		/* every party the incident involves, for the customer-facing one */
+		const char **names = NULL;
+		size_t n = 0;
+		const cJSON *item;
+
+		cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(open->body, "parties"))
+			if (cJSON_IsString(item))
+				ACCORD_PUSH(names, n, item->valuestring);
+		for (i = 1; i < count; i++)
+			if (!strcmp(entries[i]->incident, open->id) &&
+			    !strcmp(entries[i]->type, "involve") &&
+			    accord_entry_str(entries[i], "party"))
+				ACCORD_PUSH(names, n, accord_entry_str(entries[i], "party"));
+		apply_open(inc, parties, open, names, n);
+		free(names);
+	}
 	for (i = 1; i < count; i++) {
 		if (strcmp(entries[i]->incident, open->id) != 0)
 			continue;

@@ -126,6 +126,8 @@ void accord_derive_apply_cosign(accord_incident *inc, const accord_parties *p,
 void accord_derive_apply_action(accord_incident *inc, const accord_entry *e);
 void accord_derive_apply_retract(accord_incident *inc, const accord_parties *p,
 				 const accord_entry *e);
+/* A party was involved: a joint void or duplicate it has not signed waits for it. */
+void accord_derive_closures_involve(accord_incident *inc);
 /* A proposal that the incident is void, or a duplicate of another. */
 void accord_derive_apply_closure(accord_incident *inc, const accord_parties *p,
 				 const accord_entry *e);

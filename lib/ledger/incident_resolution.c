@@ -269,6 +269,27 @@ static void update_closures(accord_incident *inc)
 	}
 }
 
+void accord_derive_closures_involve(accord_incident *inc)
+{
+	size_t i;
+
+	/*
+	 * A party involved after a void or duplicate became joint has not
+	 * signed it: it takes effect again once that party co-signs, as a
+	 * resolution does, so no party voids an incident alone and involves
+	 * its partner after (attack32 03).
+	 */
+	for (i = 0; i < inc->closure_count; i++) {
+		accord_closure *c = &inc->closures[i];
+
+		if (c->joint && !all_signed(inc, c->signed_by, c->signed_count))
+			c->joint = 0;
+	}
+	if (inc->closed_as && !inc->closed_as->joint)
+		inc->closed_as = NULL;
+	update_closures(inc);
+}
+
 void accord_derive_apply_closure(accord_incident *inc, const accord_parties *p,
 				 const accord_entry *e)
 {
@@ -516,6 +537,19 @@ void accord_derive_apply_retract(accord_incident *inc, const accord_parties *p,
  * item (a revision may have inherited it). `assign` sets owner, link and
  * due; the other states set the state and its note.
  */
+/* Whether `res` is an earlier revision of the current resolution (on its chain of revises). */
+static int revised_into_current(const accord_incident *inc, const accord_entry *res)
+{
+	const accord_entry *r = inc->resolution ? inc->resolution->entry : NULL;
+	size_t hops = 0;
+	const char *up;
+
+	while (r && hops++ < 100000 && (up = accord_entry_str(r, "revises")))
+		if ((r = accord_idmap_get(&inc->derive->held, up)) == res)
+			return 1;
+	return 0;
+}
+
 void accord_derive_apply_action(accord_incident *inc, const accord_entry *e)
 {
 	const char *s = accord_entry_str(e, "resolution"), *state = accord_entry_str(e, "state");
@@ -533,12 +567,31 @@ void accord_derive_apply_action(accord_incident *inc, const accord_entry *e)
 	 * revision, restating another party's item with itself as owner, would
 	 * otherwise change that party's item in the resolution in effect.
 	 */
-	if (!inc->resolution || inc->resolution->entry != res)
+	if (!inc->resolution || (inc->resolution->entry != res && !revised_into_current(inc, res)))
 		return;
 	actions_of(&items, &count, inc, res);
 	if (n < 1 || (size_t)n > count) {
 		free(items);
 		return;
+	}
+	/*
+	 * An action on the revision before, written while the resolution was
+	 * revised: it is the same item if the revision kept it, with the same
+	 * owners (attack32 01); else it is shown to have had no effect.
+	 */
+	if (inc->resolution->entry != res) {
+		const accord_action *cur = NULL;
+
+		for (i = 0; i < inc->resolution->action_count && !cur; i++)
+			if (!strcmp(inc->resolution->actions[i].id, items[n - 1].id))
+				cur = &inc->resolution->actions[i];
+		if (!cur || !cJSON_Compare(cur->owners, items[n - 1].owners, 1)) {
+			accord_derive_mark(
+				inc, e, "no effect: the resolution was revised without this item",
+				inc->resolution->entry);
+			free(items);
+			return;
+		}
 	}
 	for (i = 0; i < d->item_count && !rec; i++)
 		if (strcmp(d->items[i].id, items[n - 1].id) == 0)

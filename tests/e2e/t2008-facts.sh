@@ -179,8 +179,8 @@ forge entry "$B" "$T/gus.ssh" --type impact --incident "$FULL" \
 	--body '{"customers":5000,"start":"2026-11-20T11:30:00Z","end":"2026-11-20T10:00:00Z"}' --time $((FORGE_NOW + 32)) >/dev/null
 S=$(SHOWJ "$ID")
 equal "$(echo "$S" | jget '[w["why_not"] for w in d["impact"] if w["customers"] == 5000]')" \
-	'["implausible: it starts before the incident'"'"'s start", "implausible: it is later than the entry that records it", "implausible: it ends before it starts"]' \
-	"forged implausible windows are set aside, each saying why"
+	'["implausible: it starts more than 7 days before the incident was opened", "implausible: it is later than the entry that records it", "implausible: it ends before it starts"]' \
+	"forged implausible windows are set aside, each saying why (gus is not of the opener's party: a week before the open)"
 equal "$(echo "$S" | jget 'd["customer_minutes"]')" 162000 "and add nothing"
 # the same verdict whatever the reader's clock says
 equal "$(ACCORD_NOW=2030-01-01T00:00:00Z as alice show "$ID" --json | jget '[w["counts"] for w in d["impact"] if w["customers"] == 5000]')" \

@@ -20,6 +20,15 @@
 #                     partner's root key: the partner stays (finding 10)
 #   revoked_invite    a revoked admin's idle copy invites a party with a key the
 #                     root invited: the revocation still holds (finding 11)
+#   void_then_involve a party voids its incident alone, then involves its partner:
+#                     the void waits for the partner's signature (finding 03)
+#   action_on_revision a partner marks its item done while the resolution is
+#                     revised: the item the revision kept is done (finding 01)
+#   agreement_after_involve a provider opens alone, then involves its customer:
+#                     the agreement applies and the customer is customer-facing
+#                     (finding 02)
+#   window_before_open the customer's window may start before the start the
+#                     provider signed, within 7 days of the open (finding 05)
 #   recover_thief     accord recover re-records the member's stale work, never
 #                     what was signed with its key knowing of the revocation (a
 #                     thief's cosign, forged with stock ssh-keygen; finding 04)
@@ -227,6 +236,87 @@ expect 0 as alice fresh audit --json --no-record
 equal "$(echo "$OUT" | jget "[f['kind'] for f in d['findings']]")" '[]' "revoked_invite: no fault"
 contains "$(echo "$OUT" | jget "[f['kind'] for f in d['set_aside']]")" past-cut "revoked_invite: bob's invite is set aside"
 expect 0 as alice acme note "$(as alice acme open --title x --severity 4 --service w 2>/dev/null)" "alice goes on"
+
+test_case void_then_involve
+base void_then_involve
+S=$(date +%s)
+ST=$(date -u -d "@$((S - 7200))" +%FT%TZ)
+EN=$(date -u -d "@$((S - 3600))" +%FT%TZ)
+ID=$(as gina globex open --title "api outage" --severity 1 --service api --started "$ST" 2>/dev/null)
+expect 0 as gina globex void "$ID" --reason "test alert"
+expect 0 as gina globex involve "$ID" acme
+sync_all gina:globex alice:acme
+expect 0 as alice acme impact "$ID" --customers 5000 --start "$ST" --end "$EN"
+sync_all alice:acme gina:globex
+fresh
+expect 0 as alice fresh show "$ID"
+case "$OUT" in *"agreed by every party"*) bad "void_then_involve: shown void though acme never signed" ;; *) ok ;; esac
+expect 0 as alice fresh report --format json
+equal "$(echo "$OUT" | jget 'd["customer_impact"]["customer_minutes"]')" 300000 "void_then_involve: acme's window counts in the report"
+# acme co-signs the void: now every party agreed, and it takes effect
+VID=$(as alice acme show "$ID" --json | jget 'd["closures"][0]["entry"]')
+expect 0 as alice acme cosign "$VID"
+expect 0 as alice acme show "$ID"
+contains "$OUT" "agreed by every party" "void_then_involve: joint once acme signs"
+
+test_case action_on_revision
+base action_on_revision
+ID=$(as alice acme open --title "db outage" --severity 2 --service api --parties acme,globex 2>/dev/null)
+q as alice acme resolve "$ID" --summary "db fix" --action "add db index@globex:$(date -u -d yesterday +%F)"
+sync_all alice:acme gina:globex
+q as gina globex note "$ID" "working on the index" # globex's clock runs ahead:
+q as gina globex note "$ID" "index built on a replica" # its action sorts after the revision
+# at once: acme revises (the item kept), globex marks the item done on what it saw
+q as alice acme resolve "$ID" --summary "db fix" --factor "missing index"
+expect 0 as gina globex action "$ID" 1 done --note "index added"
+sync_all gina:globex alice:acme
+fresh
+for r in acme fresh; do
+	expect 0 as alice "$r" show "$ID" --json
+	equal "$(echo "$OUT" | jget 'd["resolution"]["actions"][0]["status"]')" done "action_on_revision: the item is done on $r"
+	equal "$(echo "$OUT" | jget 'd["resolution"]["revision"]')" 2 "action_on_revision: on the revision, on $r"
+done
+
+# agreed: acme (customer) and globex (provider) agree on terms for service api
+agreed() {
+	AG=$(as alice acme agreement propose --with globex --service api --acknowledge 5m --mitigate 30m --restore 1h 2>/dev/null)
+	sync_all alice:acme gina:globex
+	q as gina globex cosign "$AG"
+	sync_all gina:globex alice:acme
+}
+
+test_case agreement_after_involve
+base agreement_after_involve
+agreed
+S=$(date +%s)
+ID=$(as gina globex open --title "api outage" --severity 1 --service api --started "$(date -u -d "@$((S - 10800))" +%FT%TZ)" 2>/dev/null)
+q as gina globex involve "$ID" acme
+sync_all gina:globex alice:acme
+expect 0 as alice acme feedback "$ID" --score 1 --comment "customers furious"
+expect 2 as gina globex feedback "$ID" --score 5 --comment "customers happy"
+contains "$ERR" "recorded by acme" "agreement_after_involve: globex cannot speak for acme's customers"
+sync_all alice:acme gina:globex
+fresh
+expect 0 as alice fresh show "$ID" --json
+equal "$(echo "$OUT" | jget 'd["customer_party"]')" acme "agreement_after_involve: acme is customer-facing"
+expect 0 as alice fresh show "$ID"
+contains "$OUT" "agreement $(echo "$AG" | cut -c1-12)" "agreement_after_involve: the agreement applies"
+
+test_case window_before_open
+base window_before_open
+agreed
+S=$(date +%s)
+ID=$(as gina globex open --title "api outage" --severity 1 --service api --parties globex,acme 2>/dev/null)
+sync_all gina:globex alice:acme
+expect 0 as alice acme impact "$ID" --customers 5000 --start "$(date -u -d "@$((S - 10800))" +%FT%TZ)" --end "$(date -u -d "@$((S - 3600))" +%FT%TZ)"
+expect 2 as alice acme impact "$ID" --customers 5 --start "$(date -u -d "@$((S - 8 * 86400))" +%FT%TZ)" --end "$(date -u -d "@$((S - 7 * 86400 - 7200))" +%FT%TZ)"
+contains "$ERR" "more than 7 days before" "window_before_open: a week before the open is refused"
+expect 2 as gina globex impact "$ID" --customers 5 --start "$(date -u -d "@$((S - 3600))" +%FT%TZ)"
+contains "$ERR" "before the incident's impact started" "window_before_open: the opener is held to its own start"
+sync_all alice:acme gina:globex
+fresh
+expect 0 as alice fresh show "$ID" --json
+equal "$(echo "$OUT" | jget 'd["customer_minutes"]')" 600000 "window_before_open: acme's window counts"
 
 test_case recover_thief
 base recover_thief
