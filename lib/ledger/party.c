@@ -263,6 +263,24 @@ accord_member *accord_parties_add_member(accord_parties *p, const accord_pubkey 
 	return m;
 }
 
+accord_member *accord_parties_admit_key(accord_parties *p, const accord_pubkey *key,
+					const char *name, size_t party, const accord_entry *e)
+{
+	accord_member *m = (accord_member *)accord_parties_member(p, key->id);
+
+	if (!m)
+		return accord_parties_add_member(p, key, name, party, e);
+	/* offered elsewhere at the same time, never taken up: this admission makes it */
+	m->key = *key;
+	snprintf(m->key.name, sizeof(m->key.name), "%s", name ? name : "");
+	m->party = party;
+	m->added = e->time;
+	m->accepted = 1;
+	m->admitted_by = e;
+	m->added_by[0] = '\0';
+	return m;
+}
+
 /* The recovery key hash a genesis, party-accept or party-recover commits to. */
 void accord_parties_commit_recovery(accord_party *party, const accord_entry *e)
 {
@@ -401,17 +419,7 @@ static int apply_accept(accord_parties *p, const accord_entry *e)
 	idx = add_party(p, inv->party, e->time);
 	memcpy(p->parties[idx].joined_by, e->id, sizeof(e->id));
 	accord_parties_commit_recovery(&p->parties[idx], e);
-	if (m) { /* offered elsewhere at the same time, never taken up: the join makes it */
-		m->key = inv->key;
-		snprintf(m->key.name, sizeof(m->key.name), "%s", inv->member);
-		m->party = idx;
-		m->added = e->time;
-		m->accepted = 1;
-		m->admitted_by = e;
-		m->added_by[0] = '\0';
-	} else {
-		m = accord_parties_add_member(p, &inv->key, inv->member, idx, e);
-	}
+	m = accord_parties_admit_key(p, &inv->key, inv->member, idx, e);
 	m->root = m->admin = 1;
 	for (i = 0; i < p->member_count; i++)
 		if (p->members[i] == m)

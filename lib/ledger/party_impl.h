@@ -37,6 +37,13 @@ const accord_invite *accord_parties_pending_invite(const accord_parties *p, cons
 /* A new member of party `party`, admitted by `e`. */
 accord_member *accord_parties_add_member(accord_parties *p, const accord_pubkey *key,
 					 const char *name, size_t party, const accord_entry *e);
+/*
+ * A member made by a founding admission (party-accept, party-recover): the
+ * key's record taken over if another party offered it at the same time and
+ * it never took that up, else a new one.
+ */
+accord_member *accord_parties_admit_key(accord_parties *p, const accord_pubkey *key,
+					const char *name, size_t party, const accord_entry *e);
 
 /* Whether party `name`, or one alike, joined (or, with `invites`, was invited) in e's causal past. */
 int accord_parties_name_taken(const accord_parties *p, const accord_entry *e, const char *name,

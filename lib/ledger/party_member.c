@@ -139,17 +139,7 @@ int accord_parties_apply_recover(accord_parties *p, const accord_entry *e)
 	old->revocation = e;
 	/* the old root's entries in the recovery's causal past stand; later ones do not */
 	old->cut = p->causal ? accord_causal_seen(p->causal, e->id, old->key.id) : INT64_MAX;
-	if (nm) { /* offered elsewhere at the same time, never taken up: the recovery makes it */
-		snprintf(nm->key.name, sizeof(nm->key.name), "%s",
-			 accord_entry_str(e, "member") ? accord_entry_str(e, "member") : "");
-		nm->party = idx;
-		nm->added = e->time;
-		nm->accepted = 1;
-		nm->admitted_by = e;
-		nm->added_by[0] = '\0';
-	} else {
-		nm = accord_parties_add_member(p, &key, accord_entry_str(e, "member"), idx, e);
-	}
+	nm = accord_parties_admit_key(p, &key, accord_entry_str(e, "member"), idx, e);
 	nm->root = nm->admin = 1;
 	nm->recovered_by = e;
 	p->parties[idx].root = member_index(p, nm);

@@ -18,6 +18,8 @@
 #                     rotated to: the rotation still counts (finding 09)
 #   invite_root_key   another party's idle admin invites a new party with a
 #                     partner's root key: the partner stays (finding 10)
+#   offer_then_join   another party's idle admin offers the key acme invites a
+#                     new party with: the invited key joins its party as root
 #   revoked_invite    a revoked admin's idle copy invites a party with a key the
 #                     root invited: the revocation still holds (finding 11)
 #   void_then_involve a party voids its incident alone, then involves its partner:
@@ -82,6 +84,14 @@ sync_all() {
 clean() {
 	expect 0 as alice "$2" audit --json --no-record
 	equal "$(echo "$OUT" | jget "len(d['findings']) + len(d['set_aside'])")" 0 "$1: audit of $2 is clean"
+}
+# g2_idle: globex's admin device g2, whose copy ($W/g2repo) stays idle from here
+g2_idle() {
+	mkkey g2
+	q as gina globex member add --key "$(pub g2)" --name gina2 --admin
+	q as gina globex sync
+	q accord clone "$W/hub.git" "$W/g2repo" --ledger "$LEDGER"
+	q as g2 g2repo sync
 }
 fresh() {
 	rm -rf "$W/fresh"
@@ -161,11 +171,7 @@ equal "$(echo "$OUT" | jget "[(m['party'], m['active']) for m in d if m['member'
 
 test_case offer_rotation
 base offer_rotation
-mkkey g2
-q as gina globex member add --key "$(pub g2)" --name gina2 --admin
-q as gina globex sync
-q accord clone "$W/hub.git" "$W/g2repo" --ledger "$LEDGER"
-q as g2 g2repo sync
+g2_idle
 # g2's copy stays idle; bob rotates his key and writes with the new one
 ID=$(as bob bobrepo open --title "bob's" --severity 2 --service api --parties acme,globex 2>/dev/null)
 sync_all bob:bobrepo gina:globex alice:acme
@@ -192,11 +198,7 @@ equal "$(echo "$OUT" | jget "sorted(m['party'] for m in d if m['member'] in ('bo
 
 test_case invite_root_key
 base invite_root_key late
-mkkey g2
-q as gina globex member add --key "$(pub g2)" --name gina2 --admin
-q as gina globex sync
-q accord clone "$W/hub.git" "$W/g2repo" --ledger "$LEDGER"
-q as g2 g2repo sync
+g2_idle
 join_initech
 ID=$(as ivan initech open --title "initech's" --severity 2 --service api --parties acme,initech 2>/dev/null)
 sync_all ivan:initech alice:acme
@@ -213,6 +215,21 @@ expect 0 as alice fresh party list --json
 equal "$(echo "$OUT" | jget "[p['state'] for p in d if p['name'] == 'initech']")" '["joined"]' "invite_root_key: initech is still a party"
 expect 0 as alice fresh show "$ID"
 contains "$OUT" "acme on initech's incident" "invite_root_key: initech's incident and acme's note count"
+
+test_case offer_then_join
+base offer_then_join late
+g2_idle
+# g2 had not seen initech's invite: it offers ivan's key to globex
+expect 0 as g2 g2repo member add --key "$(pub ivan)" --name zed
+expect 0 as g2 g2repo sync
+join_initech
+sync_all alice:acme gina:globex ivan:initech
+clean offer_then_join hub.git
+expect 0 as ivan initech open --title "initech's" --severity 3 --service api
+expect 0 as ivan initech sync
+fresh
+expect 0 as alice fresh member list --json
+equal "$(echo "$OUT" | jget "[(m['party'], m['role'], m['active']) for m in d if m['member'] in ('ivan', 'zed')]")" '[["initech", "root", true]]' "offer_then_join: ivan is initech's root"
 
 test_case revoked_invite
 base revoked_invite late
