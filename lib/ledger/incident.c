@@ -46,6 +46,7 @@ struct follows_arg {
 	int vouched;		     /* the caller names both parties, involved in the incident */
 	const char *const *involved; /* the parties involved, NULL: those the open names */
 	size_t involved_count;
+	const accord_parties *p; /* for customer_top: the agreements */
 };
 
 static int names_party(const accord_entry *open, const char *party)
@@ -112,7 +113,7 @@ const accord_agreement *accord_incident_agreement(const accord_parties *p, const
 						  const char *customer, const char *provider,
 						  accord_in_past_fn in_past, void *payload)
 {
-	struct follows_arg x = { open, in_past, payload, customer && provider, NULL, 0 };
+	struct follows_arg x = { open, in_past, payload, customer && provider, NULL, 0, p };
 
 	return accord_agreement_in_force(p->agreements, p->agreement_count, customer, provider,
 					 accord_entry_str(open, "service"),
@@ -120,18 +121,52 @@ const accord_agreement *accord_incident_agreement(const accord_parties *p, const
 					 open_follows_between, &x);
 }
 
-/* The customer-facing party among the parties involved (NULL: those the open names). */
+/*
+ * open_follows_between, for an agreement whose customer is no provider of
+ * another agreement in force among the parties involved: the end of the
+ * chain is the customer, not a provider that signed terms as the customer
+ * of a party of its own (attack33 02).
+ */
+static int customer_top(const accord_agreement *a, void *arg)
+{
+	struct follows_arg *x = arg;
+
+	return open_follows_between(a, arg) &&
+	       !accord_agreement_in_force(x->p->agreements, x->p->agreement_count, NULL,
+					  a->customer, accord_entry_str(x->open, "service"),
+					  accord_entry_int(x->open, "severity", 0),
+					  open_follows_between, arg);
+}
+
+static const accord_agreement *agreement_among(const accord_parties *p, const accord_entry *open,
+					       const char *const *names, size_t count,
+					       accord_in_past_fn in_past, void *payload)
+{
+	struct follows_arg x = { open, in_past, payload, 0, names, count, p };
+
+	return accord_agreement_in_force(p->agreements, p->agreement_count, NULL, NULL,
+					 accord_entry_str(open, "service"),
+					 accord_entry_int(open, "severity", 0), customer_top, &x);
+}
+
+/*
+ * The customer-facing party: the customer side of the agreement in force
+ * between parties the open names; without one, of an agreement in force
+ * among all the parties involved (`names`; a provider that opens alone and
+ * involves its customer after is held to the terms, attack32 02); else the
+ * opener. An involve never replaces a customer-facing party that the
+ * open's parties' agreement decided.
+ */
 static const char *customer_among(const accord_parties *p, const accord_entry *open,
 				  const char *const *names, size_t count, accord_in_past_fn in_past,
 				  void *payload)
 {
-	struct follows_arg x = { open, in_past, payload, 0, names, count };
-	const accord_agreement *a = accord_agreement_in_force(
-		p->agreements, p->agreement_count, NULL, NULL, accord_entry_str(open, "service"),
-		accord_entry_int(open, "severity", 0), open_follows_between, &x);
-	const accord_party *party = a ? accord_parties_find(p, a->customer) : NULL;
+	const accord_agreement *a = agreement_among(p, open, NULL, 0, in_past, payload);
+	const accord_party *party;
 
-	/* the customer side of the agreement in force for the incident's service, else the opener */
+	if (!a && names)
+		a = agreement_among(p, open, names, count, in_past, payload);
+	party = a ? accord_parties_find(p, a->customer) : NULL;
 	return party ? party->name : accord_party_of(p, open);
 }
 
@@ -471,9 +506,10 @@ static void sort_timeline(accord_incident *inc)
 	free(items);
 }
 
-int accord_incident_build_from(accord_incident **out, const accord_parties *parties,
-			       const accord_entry *const *entries, size_t count,
-			       accord_in_past_fn in_past_fn, void *payload)
+/* Derive the incident, taking its customer-facing party among `names` (apply_open). */
+static int derive(accord_incident **out, const accord_parties *parties,
+		  const accord_entry *const *entries, size_t count, accord_in_past_fn in_past_fn,
+		  void *payload, const char *const *names, size_t n)
 {
 	struct accord_derive d;
 	accord_incident *inc;
@@ -495,23 +531,7 @@ int accord_incident_build_from(accord_incident **out, const accord_parties *part
 	for (i = 0; i < count; i++)
 		if (i == 0 || strcmp(entries[i]->incident, open->id) == 0)
 			accord_idmap_put(&d.held, entries[i]->id, (void *)entries[i]);
-	{
-		/* every party the incident involves, for the customer-facing one */
-		const char **names = NULL;
-		size_t n = 0;
-		const cJSON *item;
-
-		cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(open->body, "parties"))
-			if (cJSON_IsString(item))
-				ACCORD_PUSH(names, n, item->valuestring);
-		for (i = 1; i < count; i++)
-			if (!strcmp(entries[i]->incident, open->id) &&
-			    !strcmp(entries[i]->type, "involve") &&
-			    accord_entry_str(entries[i], "party"))
-				ACCORD_PUSH(names, n, accord_entry_str(entries[i], "party"));
-		apply_open(inc, parties, open, names, n);
-		free(names);
-	}
+	apply_open(inc, parties, open, names, n);
 	for (i = 1; i < count; i++) {
 		if (strcmp(entries[i]->incident, open->id) != 0)
 			continue;
@@ -533,6 +553,53 @@ int accord_incident_build_from(accord_incident **out, const accord_parties *part
 	if ((error = d.error) < 0) {
 		accord_incident_free(inc);
 		return error;
+	}
+	*out = inc;
+	return 0;
+}
+
+int accord_incident_build_from(accord_incident **out, const accord_parties *parties,
+			       const accord_entry *const *entries, size_t count,
+			       accord_in_past_fn in_past_fn, void *payload)
+{
+	const accord_entry *open = count ? entries[0] : NULL;
+	const char **names = NULL, *final;
+	accord_incident *inc = NULL;
+	const cJSON *item;
+	size_t n = 0, i;
+	int error;
+
+	if (!open || strcmp(open->type, "open") != 0 || !in_past_fn)
+		return derive(out, parties, entries, count, in_past_fn, payload, NULL, 0);
+	/* first every party any involve names, then those that stayed involved */
+	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(open->body, "parties"))
+		if (cJSON_IsString(item))
+			ACCORD_PUSH(names, n, item->valuestring);
+	for (i = 1; i < count; i++)
+		if (!strcmp(entries[i]->incident, open->id) &&
+		    !strcmp(entries[i]->type, "involve") && accord_entry_str(entries[i], "party"))
+			ACCORD_PUSH(names, n, accord_entry_str(entries[i], "party"));
+	error = derive(&inc, parties, entries, count, in_past_fn, payload, names, n);
+	free(names);
+	names = NULL;
+	n = 0;
+	if (error < 0)
+		return error;
+	/*
+	 * An involve the close made late (without effect) involves no one: the
+	 * customer-facing party is taken again among the parties that stayed,
+	 * and the incident derived with it (attack33 03).
+	 */
+	final = customer_among(parties, open, inc->parties, inc->party_count, in_past_fn, payload);
+	if (!accord_str_eq(final, inc->customer_party)) {
+		for (i = 0; i < inc->party_count; i++)
+			ACCORD_PUSH(names, n, inc->parties[i]);
+		accord_incident_free(inc);
+		inc = NULL;
+		error = derive(&inc, parties, entries, count, in_past_fn, payload, names, n);
+		free(names);
+		if (error < 0)
+			return error;
 	}
 	*out = inc;
 	return 0;

@@ -225,7 +225,7 @@ static int choose_admission(const accord_offer **out, const accord_ledger *l, co
 	const accord_offer *found = NULL;
 	accord_buf which = ACCORD_BUF_INIT;
 	size_t i, n = 0;
-	int error;
+	int error, differ = 0;
 
 	for (i = 0; i < p->offer_count; i++) {
 		const accord_offer *o = &p->offers[i];
@@ -238,12 +238,31 @@ static int choose_admission(const accord_offer **out, const accord_ledger *l, co
 				  p->parties[o->party].name, o->entry->id, who);
 		if (join[0] && strcmp(p->parties[o->party].name, join) != 0)
 			continue;
-		if (found && found->party == o->party)
-			continue; /* added twice by one party at once: either is that party's */
+		if (found && found->party == o->party) {
+			/*
+			 * Added twice by one party at once: the same offer if its
+			 * name and role agree; else the root's, and between two
+			 * admins accord does not choose (attack33 08).
+			 */
+			if (!strcmp(found->name, o->name) && found->admin == o->admin)
+				continue;
+			if (o->adder->root && !found->adder->root)
+				found = o;
+			else if (!found->adder->root)
+				differ = 1;
+			continue;
+		}
 		found = o;
 		n++;
 	}
-	if (n == 1) {
+	if (n == 1 && differ && !found->adder->root) {
+		error = accord_error_set(
+			ACCORD_EDENIED,
+			"key %.12s was added by two admins of %s with different names or roles (%s); "
+			"accord does not choose: an admin withdraws it (accord member revoke) and adds "
+			"it once",
+			keyid, p->parties[found->party].name, which.ptr);
+	} else if (n == 1) {
 		*out = found;
 		error = 0;
 	} else if (join[0]) {

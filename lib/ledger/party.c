@@ -243,6 +243,18 @@ static size_t add_party(accord_parties *p, const char *name, int64_t joined)
 	return p->party_count++;
 }
 
+/* A zeroed record made the member `e` admitted: key, name, party, accepted. */
+static void member_fill(accord_member *m, const accord_pubkey *key, const char *name, size_t party,
+			const accord_entry *e)
+{
+	m->key = *key;
+	snprintf(m->key.name, sizeof(m->key.name), "%s", name ? name : "");
+	m->party = party;
+	m->added = e->time;
+	m->accepted = 1;
+	m->admitted_by = e;
+}
+
 accord_member *accord_parties_add_member(accord_parties *p, const accord_pubkey *key,
 					 const char *name, size_t party, const accord_entry *e)
 {
@@ -252,12 +264,7 @@ accord_member *accord_parties_add_member(accord_parties *p, const accord_pubkey 
 	if (!m || !nm)
 		accord_oom();
 	p->members = nm;
-	m->key = *key;
-	snprintf(m->key.name, sizeof(m->key.name), "%s", name ? name : "");
-	m->party = party;
-	m->added = e->time;
-	m->accepted = 1;
-	m->admitted_by = e;
+	member_fill(m, key, name, party, e);
 	nm[p->member_count++] = m;
 	accord_idmap_put(&p->member_by_key, m->key.id, m);
 	return m;
@@ -270,14 +277,14 @@ accord_member *accord_parties_admit_key(accord_parties *p, const accord_pubkey *
 
 	if (!m)
 		return accord_parties_add_member(p, key, name, party, e);
-	/* offered elsewhere at the same time, never taken up: this admission makes it */
-	m->key = *key;
-	snprintf(m->key.name, sizeof(m->key.name), "%s", name ? name : "");
-	m->party = party;
-	m->added = e->time;
-	m->accepted = 1;
-	m->admitted_by = e;
-	m->added_by[0] = '\0';
+	/*
+	 * Offered elsewhere at the same time, never taken up: this admission
+	 * makes it, from a clean record. What the offer's party did to its
+	 * offer (withdrew it: "revoked" with cut 0) was about that offer only
+	 * (attack33 05, 06).
+	 */
+	memset(m, 0, sizeof(*m));
+	member_fill(m, key, name, party, e);
 	return m;
 }
 

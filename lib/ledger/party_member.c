@@ -398,6 +398,10 @@ int accord_parties_apply_revoke(accord_parties *p, const accord_entry *e, const 
 		}
 		return 0;
 	}
+	/* its own offer of a key that joined elsewhere meanwhile, unknown to it: withdrawn, no fault */
+	if (target && target->party != m->party && withdraw_offers(p, key.id, m->party) &&
+	    !saw_member(p, e, target))
+		return 0;
 	if (!target || target->party != m->party)
 		return accord_parties_deny("key %.12s is not a member of %s", key.id,
 					   p->parties[m->party].name);
@@ -411,8 +415,18 @@ int accord_parties_apply_revoke(accord_parties *p, const accord_entry *e, const 
 			return accord_parties_deny(
 				"the revocation names cut %lld, but seq %lld of key %.12s is the highest in its causal past",
 				(long long)cut, (long long)seen, key.id);
-		while (target->revoked && target->rotated_to)
+		/*
+		 * Only to a successor that took up this rotation (or has not taken
+		 * up anything yet): a key another party admitted, named by a
+		 * rotation it never accepted, is not this member's (attack33 07).
+		 */
+		while (target->revoked && target->rotated_to &&
+		       (!target->rotated_to->accepted || !target->rotated_to->admitted_by ||
+			!strcmp(target->rotated_to->admitted_by->admission,
+				target->revocation ? target->revocation->id : "")))
 			target = (accord_member *)target->rotated_to;
+		if (target->revoked && target->rotated_to)
+			return 0; /* retired, and its successor is another's: nothing left to cut */
 		if (target->revoked && target->accepted && p->causal &&
 		    revoked_concurrently(p, e, target,
 					 accord_causal_seen(p->causal, e->id, target->key.id)))

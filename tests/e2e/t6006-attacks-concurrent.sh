@@ -33,7 +33,21 @@
 #                     provider signed, within 7 days of the open (finding 05)
 #   recover_thief     accord recover re-records the member's stale work, never
 #                     what was signed with its key knowing of the revocation (a
-#                     thief's cosign, forged with stock ssh-keygen; finding 04)
+#                     thief's cosign, forged with stock ssh-keygen; finding 04),
+#                     nor a decision of the revoked key that left the revocation
+#                     out of its deps (attack33 01)
+# The third round (attack33), on what the second round's fixes opened:
+#   withdrawn_offer   another party's idle admin offers a partner's invited root
+#                     key and withdraws it: the partner's join still counts (05)
+#   foreign_rotation  another party's member rotates (backdated) to acme's member's
+#                     key and its root revokes it: acme's member stays (07)
+#   sock_customer     a provider that opens alone and involves its customer and a
+#                     party of its own it is the customer of: the customer is
+#                     customer-facing (02)
+#   late_involve      an involve the close made late changes no customer-facing
+#                     party (03)
+#   offers_differ     the root and an idle admin add one key with different names
+#                     and roles: the key's first write takes the root's (08)
 . "$(dirname "$0")/lib.sh"
 FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 unset SSH_AUTH_SOCK
@@ -350,7 +364,8 @@ q as bob bobrepo sync
 q accord clone "$W/hub.git" "$W/thief" --ledger "$LEDGER"
 $FORGE sshkey "$W/k-bob" "$W/ssh-bob" || bad "sshkey bob"
 BOBK=$(accord --home "$W/k-bob" key show --json | jget 'd["id"]')
-$FORGE entry "$W/thief" "$W/ssh-bob" --type cosign --incident "$FULL" --body "{\"proposal\":\"$RID\"}" >/dev/null || bad "forge cosign"
+# a cosign that leaves the revocation out of its deps, as if written before it
+$FORGE entry "$W/thief" "$W/ssh-bob" --type cosign --incident "$FULL" --body "{\"proposal\":\"$RID\"}" --deps "$RID" >/dev/null || bad "forge unaware cosign"
 $FORGE entry "$W/thief" "$W/ssh-bob" --type note --incident "$FULL" --body '{"text":"acme accepts full blame"}' >/dev/null || bad "forge note"
 q git -C "$W/thief" push -q "$W/hub.git" "refs/accord/feeds/$BOBK:refs/accord/feeds/$BOBK"
 q as alice acme sync
@@ -361,7 +376,8 @@ q as alice acme sync
 q accord clone "$W/hub.git" "$W/bob2repo" --ledger "$LEDGER"
 expect 0 as bob2 bob2repo recover --from "$BOBK" --json
 equal "$(echo "$OUT" | jget "[r['type'] for r in d['recorded']]")" '["note"]' "recover_thief: bob's stale note is re-recorded"
-equal "$(echo "$OUT" | jget "sorted(r['type'] for r in d['skipped'] if 'knowing' in r['reason'])")" '["cosign", "note"]' "recover_thief: the thief's entries are not"
+equal "$(echo "$OUT" | jget "sorted(r['type'] for r in d['skipped'] if 'knowing' in r['reason'])")" '["note"]' "recover_thief: the thief's note is not"
+equal "$(echo "$OUT" | jget "[r['type'] for r in d['skipped'] if 'decision' in r['reason']]")" '["cosign"]' "recover_thief: nor a decision that left the revocation out"
 q as bob2 bob2repo sync
 fresh
 expect 0 as alice fresh show "$ID" --json
@@ -369,4 +385,127 @@ equal "$(echo "$OUT" | jget 'd["resolution"]["state"]')" proposed "recover_thief
 expect 0 as alice fresh show "$ID"
 contains "$OUT" "checking our deploy logs" "recover_thief: bob's note counts, re-recorded"
 case "$OUT" in *"full blame"*) bad "recover_thief: the thief's note counts" ;; *) ok ;; esac
+test_case withdrawn_offer
+base withdrawn_offer late
+g2_idle
+join_initech
+ID=$(as ivan initech open --title "initech's" --severity 2 --service db --parties initech,acme 2>/dev/null)
+sync_all ivan:initech alice:acme
+q as alice acme note "$ID" "acme looks"
+sync_all alice:acme ivan:initech
+expect 0 as g2 g2repo member add --key "$(pub ivan)" --name zed
+expect 0 as g2 g2repo member revoke "$(accord --home "$W/k-ivan" key show --json | jget 'd["id"]')" --reason "changed our mind"
+expect 0 as g2 g2repo sync
+sync_all alice:acme ivan:initech gina:globex
+clean withdrawn_offer hub.git
+expect 0 as ivan initech note "$ID" "initech goes on"
+expect 0 as ivan initech sync
+fresh
+expect 0 as alice fresh party list --json
+equal "$(echo "$OUT" | jget "[p['state'] for p in d if p['name'] == 'initech']")" '["joined"]' "withdrawn_offer: initech has joined"
+expect 0 as alice fresh show "$ID"
+contains "$OUT" "initech goes on" "withdrawn_offer: initech's incident and note count"
+
+test_case foreign_rotation
+base foreign_rotation
+mkkey g3
+q as gina globex member add --key "$(pub g3)" --name g3
+q as gina globex sync
+q accord clone "$W/hub.git" "$W/g3repo" --ledger "$LEDGER"
+q as g3 g3repo sync
+mkkey carol
+q as alice acme member add --key "$(pub carol)" --name carol
+q as alice acme sync
+q accord clone "$W/hub.git" "$W/carolrepo" --ledger "$LEDGER"
+q as carol carolrepo sync
+ID=$(as carol carolrepo open --title "carol's" --severity 3 --service web 2>/dev/null)
+q as carol carolrepo sync
+# g3's idle copy names carol's public key as its successor, with a low clock
+$FORGE sshkey "$W/k-g3" "$W/ssh-g3" || bad "sshkey g3"
+CPK=$($FORGE keyid "$W/k-carol/key.pub" | cut -d' ' -f1)
+$FORGE entry "$W/g3repo" "$W/ssh-g3" --type key-rotate --extra '{"incident":null}' --body "{\"key\":\"$CPK\"}" >/dev/null || bad "forge rotate"
+G3=$(accord --home "$W/k-g3" key show --json | jget 'd["id"]')
+q git -C "$W/g3repo" push -q "$W/hub.git" "refs/accord/feeds/$G3:refs/accord/feeds/$G3"
+q as gina globex sync
+# globex's root revokes g3 (the CLI says it is retired already: forged, as a hostile root would)
+$FORGE sshkey "$W/k-gina" "$W/ssh-gina" || bad "sshkey gina"
+G3PK=$($FORGE keyid "$W/k-g3/key.pub" | cut -d' ' -f1)
+SEQ=$(git -C "$W/globex" cat-file commit "refs/accord/feeds/$G3" | sed '1,/^$/d' | jget 'd["seq"]')
+$FORGE entry "$W/globex" "$W/ssh-gina" --type member-revoke --extra '{"incident":null}' --body "{\"key\":\"$G3PK\",\"cut\":$SEQ,\"reason\":\"g3 left\"}" >/dev/null || bad "forge revoke"
+GI=$(accord --home "$W/k-gina" key show --json | jget 'd["id"]')
+expect 0 git -C "$W/globex" push -q "$W/hub.git" "refs/accord/feeds/$GI:refs/accord/feeds/$GI"
+sync_all gina:globex alice:acme carol:carolrepo
+expect 0 as carol carolrepo note "$ID" "carol goes on"
+expect 0 as carol carolrepo sync
+fresh
+expect 0 as alice fresh member list --json
+equal "$(echo "$OUT" | jget "[(m['party'], m['active']) for m in d if m['member'] == 'carol']")" '[["acme", true]]' "foreign_rotation: carol is acme's, active"
+expect 0 as alice fresh show "$ID"
+contains "$OUT" "carol goes on" "foreign_rotation: carol's note counts"
+
+test_case sock_customer
+base sock_customer late
+agreed
+# globex has a party of its own (sock), whose customer it is for api at SEV1
+mkkey sock
+q as gina globex party invite globex-ops --key "$(pub sock)"
+q as gina globex sync
+q accord clone "$W/hub.git" "$W/sockrepo" --ledger "$LEDGER"
+q as sock sockrepo party accept globex-ops --ledger "$LEDGER"
+q as sock sockrepo sync
+q as gina globex sync
+SG=$(as gina globex agreement propose --with globex-ops --service api --severity 1 --acknowledge 30d --mitigate 30d --restore 30d 2>/dev/null)
+sync_all gina:globex sock:sockrepo
+q as sock sockrepo cosign "$SG"
+sync_all sock:sockrepo gina:globex alice:acme
+ID=$(as gina globex open --title "api outage" --severity 1 --service api 2>/dev/null)
+q as gina globex involve "$ID" acme
+q as gina globex involve "$ID" globex-ops
+sync_all gina:globex alice:acme
+fresh
+expect 0 as alice fresh show "$ID" --json
+equal "$(echo "$OUT" | jget 'd["customer_party"]')" acme "sock_customer: acme, the end of the chain, is customer-facing"
+
+test_case late_involve
+base late_involve
+agreed
+g2_idle
+ID=$(as gina globex open --title "api outage" --severity 1 --service api 2>/dev/null)
+q as gina globex sync
+q as g2 g2repo sync
+# globex alone resolves and closes; its idle device involves acme meanwhile
+q as gina globex status "$ID" resolved
+R=$(as gina globex resolve "$ID" --summary "fixed" --factor "bug" 2>/dev/null)
+q as gina globex status "$ID" closed
+q as gina globex sync
+expect 0 as g2 g2repo involve "$ID" acme
+q as g2 g2repo sync
+sync_all gina:globex alice:acme
+fresh
+expect 0 as alice fresh show "$ID" --json
+equal "$(echo "$OUT" | jget 'd["status"]')" closed "late_involve: closed"
+equal "$(echo "$OUT" | jget 'd["parties"]')" '["globex"]' "late_involve: acme's late involve involves no one"
+equal "$(echo "$OUT" | jget 'd["customer_party"]')" globex "late_involve: nor changes the customer-facing party"
+: "$R"
+
+test_case offers_differ
+base offers_differ
+mkkey carol
+sync_all bob:bobrepo
+# the root's clock runs ahead: bob's offer sorts first
+ID=$(as alice acme open --title "x" --severity 4 --service web 2>/dev/null)
+q as alice acme note "$ID" "one"
+q as alice acme note "$ID" "two"
+expect 0 as bob bobrepo member add --key "$(pub carol)" --name alice --admin
+q as bob bobrepo sync
+expect 0 as alice acme member add --key "$(pub carol)" --name carol
+q as alice acme sync
+q accord clone "$W/hub.git" "$W/carolrepo" --ledger "$LEDGER"
+q as carol carolrepo sync
+expect 0 as carol carolrepo note "$ID" "carol here"
+q as carol carolrepo sync
+fresh
+expect 0 as alice fresh member list --json
+CK=$(accord --home "$W/k-carol" key show --json | jget 'd["id"]')
+equal "$(echo "$OUT" | jget "[(m['party'], m['member'], m['role']) for m in d for k in m['keys'] if k['key_id'] == '$CK']")" '[["acme", "carol", "member"]]' "offers_differ: the root's offer is taken"
 finish
