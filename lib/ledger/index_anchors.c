@@ -63,17 +63,22 @@ static void push_anchor(anchor_feed *af, int64_t seq, int64_t lamport, const git
 	af->n++;
 }
 
-/* Forget every anchor: walks start at the heads until the next write anchors anew. */
+/* Forget a feed's anchors: its walks start at its head until it is anchored anew. */
+static void forget_feed(anchor_feed *af)
+{
+	free(af->a);
+	af->a = NULL;
+	af->n = 0;
+	af->top = 0;
+}
+
+/* Forget every anchor. */
 static void drop_all(struct accord_index *ix)
 {
 	size_t i;
 
-	for (i = 0; i < ix->anchor_feeds; i++) {
-		free(ix->anchors[i].a);
-		ix->anchors[i].a = NULL;
-		ix->anchors[i].n = 0;
-		ix->anchors[i].top = 0;
-	}
+	for (i = 0; i < ix->anchor_feeds; i++)
+		forget_feed(&ix->anchors[i]);
 }
 
 void accord_index_anchors_dispose(struct accord_index *ix)
@@ -250,10 +255,7 @@ static int extend_feed(accord_ledger *l, anchor_feed *af, const accord_feed *f)
 			if (git_oid_equal(&at, &af->a[af->n - 1].commit))
 				break;
 			/* not on this chain: anchor the feed anew */
-			free(af->a);
-			af->a = NULL;
-			af->n = 0;
-			af->top = 0;
+			forget_feed(af);
 			stop = 0;
 		}
 		if (seq % ANCHOR_EVERY == 0) {
@@ -314,19 +316,12 @@ int accord_index_anchors_update(accord_ledger *l)
 			continue;
 		read_anchors(ix);
 		af = feed_of(ix, f->keyid, 1);
-		if (af->top > want) { /* the head that counts moved down: anchor it anew */
-			free(af->a);
-			af->a = NULL;
-			af->n = 0;
-			af->top = 0;
-		}
+		if (af->top > want) /* the head that counts moved down: anchor it anew */
+			forget_feed(af);
 		if (af->top < want && (error = extend_feed(l, af, f)) < 0) {
 			/* what cannot be read is the verification's to judge: no anchors here */
 			accord_error_clear();
-			free(af->a);
-			af->a = NULL;
-			af->n = 0;
-			af->top = 0;
+			forget_feed(af);
 			error = 0;
 		}
 		ix->anchors_dirty = 1;

@@ -270,6 +270,16 @@ accord_member *accord_parties_add_member(accord_parties *p, const accord_pubkey 
 	return m;
 }
 
+size_t accord_parties_member_index(const accord_parties *p, const accord_member *m)
+{
+	size_t i;
+
+	for (i = 0; i < p->member_count; i++)
+		if (p->members[i] == m)
+			break;
+	return i;
+}
+
 accord_member *accord_parties_admit_key(accord_parties *p, const accord_pubkey *key,
 					const char *name, size_t party, const accord_entry *e)
 {
@@ -428,9 +438,7 @@ static int apply_accept(accord_parties *p, const accord_entry *e)
 	accord_parties_commit_recovery(&p->parties[idx], e);
 	m = accord_parties_admit_key(p, &inv->key, inv->member, idx, e);
 	m->root = m->admin = 1;
-	for (i = 0; i < p->member_count; i++)
-		if (p->members[i] == m)
-			p->parties[idx].root = i;
+	p->parties[idx].root = accord_parties_member_index(p, m);
 	return 0;
 }
 

@@ -37,6 +37,8 @@ const accord_invite *accord_parties_pending_invite(const accord_parties *p, cons
 /* A new member of party `party`, admitted by `e`. */
 accord_member *accord_parties_add_member(accord_parties *p, const accord_pubkey *key,
 					 const char *name, size_t party, const accord_entry *e);
+/* Where member `m` is in p->members (member_count if it is not there). */
+size_t accord_parties_member_index(const accord_parties *p, const accord_member *m);
 /*
  * A member made by a founding admission (party-accept, party-recover): the
  * key's record taken over if another party offered it at the same time and

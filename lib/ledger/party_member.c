@@ -74,16 +74,6 @@ static size_t withdraw_offers(accord_parties *p, const char *keyid, size_t party
 	return n;
 }
 
-static size_t member_index(const accord_parties *p, const accord_member *m)
-{
-	size_t i;
-
-	for (i = 0; i < p->member_count; i++)
-		if (p->members[i] == m)
-			break;
-	return i;
-}
-
 /*
  * A party's root key replaced by its recovery key: the author must be the
  * key whose hash the party committed to, and must be no member; the old
@@ -142,22 +132,20 @@ int accord_parties_apply_recover(accord_parties *p, const accord_entry *e)
 	nm = accord_parties_admit_key(p, &key, accord_entry_str(e, "member"), idx, e);
 	nm->root = nm->admin = 1;
 	nm->recovered_by = e;
-	p->parties[idx].root = member_index(p, nm);
+	p->parties[idx].root = accord_parties_member_index(p, nm);
 	accord_parties_commit_recovery(&p->parties[idx], e);
 	return 0;
 }
 
-static accord_offer *find_offer(accord_parties *p, const char *keyid, const char *entry_id,
-				size_t party, int by_party)
+/* The offer of key `keyid` made by entry `entry_id`, not withdrawn, or NULL. */
+static accord_offer *find_offer(accord_parties *p, const char *keyid, const char *entry_id)
 {
 	size_t i;
 
 	for (i = 0; i < p->offer_count; i++) {
 		accord_offer *o = &p->offers[i];
 
-		if (strcmp(o->key.id, keyid) != 0 || o->withdrawn)
-			continue;
-		if (by_party ? o->party == party : !strcmp(o->entry->id, entry_id))
+		if (!o->withdrawn && !strcmp(o->key.id, keyid) && !strcmp(o->entry->id, entry_id))
 			return o;
 	}
 	return NULL;
@@ -208,7 +196,7 @@ static int apply_offer(accord_parties *p, const accord_entry *e, const accord_me
  */
 int accord_parties_accept_admission(accord_parties *p, accord_member *m, const accord_entry *e)
 {
-	accord_offer *o = e->admission[0] ? find_offer(p, e->author.id, e->admission, 0, 0) : NULL;
+	accord_offer *o = e->admission[0] ? find_offer(p, e->author.id, e->admission) : NULL;
 	int still_revoked = 0;
 
 	/*
@@ -338,7 +326,7 @@ int accord_parties_apply_rotate(accord_parties *p, const accord_entry *e, accord
 		memcpy(nm->added_by, m->key.id, sizeof(nm->added_by));
 	}
 	if (m->root)
-		p->parties[m->party].root = member_index(p, nm);
+		p->parties[m->party].root = accord_parties_member_index(p, nm);
 	m->revoked = 1;
 	m->revoked_at = e->time;
 	m->cut = e->seq;
