@@ -92,12 +92,20 @@ static int cosign_check(const accord_incident *inc, const accord_entry *prop, co
 				ACCORD_EXIT_FAIL,
 				"status %.12s is no pause: only a status waiting on a party is co-signed",
 				prop->id);
-		if (strcmp(on, party) != 0)
+		if (strcmp(on, party) != 0 &&
+		    !(inc->customer_party && !strcmp(inc->customer_party, party)))
 			return cmd_failf(ACCORD_EXIT_FAIL,
-					 "pause %.12s waits on %s: only %s co-signs it", prop->id,
-					 on, on);
+					 "pause %.12s waits on %s: only %s co-signs it%s%s",
+					 prop->id, on, on,
+					 inc->customer_party && strcmp(inc->customer_party, on) != 0
+						 ? ", and the customer-facing "
+						 : "",
+					 inc->customer_party && strcmp(inc->customer_party, on) != 0
+						 ? inc->customer_party
+						 : "");
 		for (i = 0; i < inc->pause_sign_count; i++)
-			if (inc->pause_signs[i].pause == prop)
+			if (inc->pause_signs[i].pause == prop &&
+			    !strcmp(inc->pause_signs[i].party, party))
 				return cmd_failf(ACCORD_EXIT_FAIL,
 						 "%s has already co-signed pause %.12s", party,
 						 prop->id);

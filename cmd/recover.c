@@ -16,10 +16,10 @@ static const char recover_usage[] =
 	"counts). Each entry keeps its type, incident and body;\n"
 	"incidents and proposals it opened get new ids, and later entries follow them.\n"
 	"Membership acts and checkpoints are not re-recorded, nor what was signed with\n"
-	"the old key knowing that it was revoked or replaced, nor, from a revoked or\n"
-	"replaced key, decisions (cosign, resolution, close, void, duplicate,\n"
-	"agreement, dispute, retract, amend): they are listed; sign again what you\n"
-	"stand by.\n\n"
+	"the old key knowing that it was revoked or replaced; from a revoked or\n"
+	"replaced key, only notes, impact windows, SLA measurements and opens (no\n"
+	"status, cosign, proposal, involve, action or other decision): the rest is\n"
+	"listed; sign again what you stand by.\n\n"
 	"  --from KEY   the old key id (or a unique prefix of at least 8 digits)\n"
 	"  --with-evidence  also the other branch kept as evidence (when the machine\n"
 	"               that wrote it is lost; never on both machines)\n"
@@ -41,23 +41,23 @@ static int is_membership(const char *type)
 }
 
 /*
- * Types that decide for the party (a signature, a proposal, a close, a
- * void): from a key that was revoked or replaced they are never
- * re-recorded, since whoever held the key may have left the revocation out
- * of what it depended on, and then its work looks like the member's stale
- * work (attack33 01). The member signs again what it stands by.
+ * What a revoked or replaced key's entries may be re-recorded as: the
+ * member's words and figures (notes, impact windows, SLA measurements, the
+ * opens they rest on). Everything else decides something for the party (a
+ * signature, a proposal, a status, an involve, an action, a void), and
+ * whoever held the key may have left the revocation out of what it
+ * depended on, so that its work looks like the member's stale work
+ * (attack33 01, attack34 04). The member signs again what it stands by.
  */
-static int is_decision(const accord_entry *e)
+static int is_restated(const accord_entry *e)
 {
-	static const char *const kinds[] = { "cosign",	  "resolution", "void",	   "duplicate",
-					     "agreement", "dispute",	"retract", "amend" };
-	const char *status = accord_entry_str(e, "status");
+	static const char *const kinds[] = { "note", "impact", "sla", "open" };
 	size_t i;
 
 	for (i = 0; i < sizeof(kinds) / sizeof(*kinds); i++)
 		if (!strcmp(e->type, kinds[i]))
 			return 1;
-	return !strcmp(e->type, "status") && status && !strcmp(status, "closed");
+	return 0;
 }
 
 /* The member whose key id starts with `prefix`, or NULL (an error is printed). */
@@ -275,9 +275,10 @@ int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 		else if (knew[i])
 			why = "written knowing that the key was revoked or replaced: not its owner's "
 			      "work from before, never re-recorded";
-		else if (old->revoked && is_decision(e))
-			why = "a decision signed with a key since revoked or replaced: not re-recorded, "
-			      "sign it again if you stand by it";
+		else if (old->revoked && !is_restated(e))
+			why = "signed with a key since revoked or replaced: of such a key only notes, "
+			      "impact windows, SLA measurements and opens are re-recorded; sign it again "
+			      "if you stand by it";
 		else if (incident && accord_idmap_get(&renamed, incident))
 			incident = accord_idmap_get(&renamed, incident);
 		if (why) {

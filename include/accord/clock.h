@@ -40,6 +40,13 @@ typedef struct {
 	int has_end;
 	int needs_cosign;		 /* it stops its setter's own clock */
 	const accord_entry *cosigned_by; /* `on`'s co-signature, or NULL */
+	/*
+	 * `on` is not the customer-facing party: the customer's clock it is,
+	 * so the customer co-signs too (a party the setter brings in could
+	 * confirm anything, attack34 05).
+	 */
+	int needs_customer;
+	const accord_entry *customer_cosigned_by; /* the customer-facing party's, or NULL */
 	int counts;
 } accord_pause;
 

@@ -52,13 +52,22 @@ static void find_pauses(accord_clocks *c, const accord_incident *inc, const acco
 		}
 		ps.needs_cosign = ps.setter && ps.on && strcmp(ps.setter, ps.on) != 0 &&
 				  !accord_str_eq(ps.setter, inc->customer_party);
-		for (j = 0; j < inc->pause_sign_count; j++)
-			if (inc->pause_signs[j].pause == e &&
-			    accord_str_eq(inc->pause_signs[j].party, ps.on)) {
-				ps.cosigned_by = inc->pause_signs[j].by;
-				break;
-			}
-		ps.counts = ps.on && (!ps.needs_cosign || ps.cosigned_by);
+		ps.needs_customer = ps.needs_cosign && inc->customer_party &&
+				    !accord_str_eq(ps.on, inc->customer_party);
+		for (j = 0; j < inc->pause_sign_count; j++) {
+			const accord_pause_sign *s = &inc->pause_signs[j];
+
+			if (s->pause != e)
+				continue;
+			if (!ps.cosigned_by && accord_str_eq(s->party, ps.on))
+				ps.cosigned_by = s->by;
+			else if (!ps.customer_cosigned_by &&
+				 accord_str_eq(s->party, inc->customer_party))
+				ps.customer_cosigned_by = s->by;
+		}
+		ps.counts = ps.on &&
+			    (!ps.needs_cosign ||
+			     (ps.cosigned_by && (!ps.needs_customer || ps.customer_cosigned_by)));
 		ACCORD_PUSH(c->pauses, c->pause_count, ps);
 	}
 }
@@ -536,6 +545,9 @@ cJSON *accord_clocks_to_json(const accord_clocks *c, const accord_parties *p)
 		add_time_or_null(o, "end", ps->has_end, ps->end);
 		cJSON_AddBoolToObject(o, "needs_cosign", ps->needs_cosign);
 		add_str_or_null(o, "cosigned_by", ps->cosigned_by ? ps->cosigned_by->id : NULL);
+		cJSON_AddBoolToObject(o, "needs_customer", ps->needs_customer);
+		add_str_or_null(o, "customer_cosigned_by",
+				ps->customer_cosigned_by ? ps->customer_cosigned_by->id : NULL);
 		cJSON_AddBoolToObject(o, "counts", ps->counts);
 		cJSON_AddItemToArray(pauses, o);
 	}

@@ -138,15 +138,38 @@ static int customer_top(const accord_agreement *a, void *arg)
 					  open_follows_between, arg);
 }
 
+/*
+ * The agreement in force among the parties involved (`names`; NULL: those
+ * the open names) whose customer is the end of the chain (customer_top).
+ * Of several ends, the opener's party, else the one involved first: the
+ * more specific terms of a party involved later never displace it
+ * (attack34 03: a provider's sock party, a customer of the provider too).
+ */
 static const accord_agreement *agreement_among(const accord_parties *p, const accord_entry *open,
 					       const char *const *names, size_t count,
 					       accord_in_past_fn in_past, void *payload)
 {
 	struct follows_arg x = { open, in_past, payload, 0, names, count, p };
+	const char *service = accord_entry_str(open, "service"), *opener = accord_party_of(p, open);
+	int64_t severity = accord_entry_int(open, "severity", 0);
+	const accord_agreement *a = NULL;
+	const cJSON *item;
+	size_t i;
 
-	return accord_agreement_in_force(p->agreements, p->agreement_count, NULL, NULL,
-					 accord_entry_str(open, "service"),
-					 accord_entry_int(open, "severity", 0), customer_top, &x);
+	if (opener)
+		a = accord_agreement_in_force(p->agreements, p->agreement_count, opener, NULL,
+					      service, severity, customer_top, &x);
+	if (!names)
+		cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(open->body, "parties"))
+			if (!a && cJSON_IsString(item))
+				a = accord_agreement_in_force(p->agreements, p->agreement_count,
+							      item->valuestring, NULL, service,
+							      severity, customer_top, &x);
+	for (i = 0; names && i < count && !a; i++)
+		if (names[i])
+			a = accord_agreement_in_force(p->agreements, p->agreement_count, names[i],
+						      NULL, service, severity, customer_top, &x);
+	return a;
 }
 
 /*

@@ -419,7 +419,9 @@ void accord_derive_apply_cosign(accord_incident *inc, const accord_parties *p,
 		sign_for(&c->signed_by, &c->signed_count, party);
 		update_closures(inc);
 	} else if ((pause = find_pause(inc, id)) && party &&
-		   accord_str_eq(accord_entry_str(pause, "on"), party)) {
+		   (accord_str_eq(accord_entry_str(pause, "on"), party) ||
+		    accord_str_eq(inc->customer_party, party))) {
+		/* the party waited on, and the customer whose clock it is (lib/ledger/clock.c) */
 		accord_pause_sign ps = { pause, party, e };
 
 		ACCORD_PUSH(inc->pause_signs, inc->pause_sign_count, ps);
@@ -666,16 +668,23 @@ const accord_entry **accord_incident_pending(const accord_incident *inc, const c
 		if (!c->joint && !c->retracted && !listed(c->signed_by, c->signed_count, party))
 			ACCORD_PUSH(out, n, c->entry);
 	}
-	/* a pause that stops its setter's own clock waits for the party waited on (lib/ledger/clock.c) */
+	/*
+	 * A pause that stops its setter's own clock waits for the party waited
+	 * on, and for the customer-facing party when that is another
+	 * (lib/ledger/clock.c).
+	 */
 	for (i = 1; i < inc->step_count; i++) {
 		const accord_status_step *st = &inc->steps[i];
 		const char *on = accord_entry_str(st->entry, "on");
 		size_t j;
 
-		if (strcmp(st->status, "waiting") != 0 || !accord_str_eq(on, party) ||
-		    accord_str_eq(st->party, on) || accord_str_eq(st->party, inc->customer_party))
+		if (strcmp(st->status, "waiting") != 0 || !on || accord_str_eq(st->party, on) ||
+		    accord_str_eq(st->party, inc->customer_party) ||
+		    !(accord_str_eq(on, party) || accord_str_eq(inc->customer_party, party)))
 			continue;
-		for (j = 0; j < inc->pause_sign_count && inc->pause_signs[j].pause != st->entry;
+		for (j = 0; j < inc->pause_sign_count &&
+			    !(inc->pause_signs[j].pause == st->entry &&
+			      accord_str_eq(inc->pause_signs[j].party, party));
 		     j++)
 			;
 		if (j == inc->pause_sign_count)

@@ -294,6 +294,24 @@ int accord_ledger_set_join(accord_ledger *ledger, const char *party)
 }
 
 /*
+ * Whether the first entry of key `m`, made root by a party-recover, takes
+ * up that recovery: no other party added the key, or the user joins the
+ * recovered party (attack34 01: the key's first entry decides).
+ */
+static int recovery_chosen(const accord_ledger *l, const accord_member *m, const char *join)
+{
+	const accord_parties *p = &l->parties;
+	size_t i;
+
+	if (join[0])
+		return !strcmp(p->parties[m->party].name, join);
+	for (i = 0; i < p->offer_count; i++)
+		if (!p->offers[i].withdrawn && !strcmp(p->offers[i].key.id, m->key.id))
+			return 0;
+	return 1;
+}
+
+/*
  * The admission of a key's first entry, and the key id of the admin who
  * made it. Offers are kept by a full load only: a ledger opened through
  * the index loads the ledger once for this (a key's first entry only).
@@ -309,10 +327,17 @@ static int first_admission(char *id, char *adder, const accord_ledger *l, const 
 	if (l->index && (error = accord_ledger_load(&full, l->store)) < 0)
 		return error;
 	m = accord_parties_member(&(full ? full : l)->parties, keyid);
-	if (m && m->recovered_by) {
+	if (m && m->recovered_by && recovery_chosen(full ? full : l, m, l->join)) {
 		memcpy(id, m->recovered_by->id, ACCORD_ID_HEXLEN + 1);
 		memcpy(adder, m->recovered_by->author.id, ACCORD_KEYID_HEXLEN + 1);
 		error = 0;
+	} else if (m && m->recovered_by && !l->join[0]) {
+		error = accord_error_set(
+			ACCORD_EDENIED,
+			"key %.12s was made root of %s by a party-recover, and another party added it "
+			"too. Only the key's first entry decides which it joins; accord does not "
+			"choose: accept one with accord member accept PARTY",
+			keyid, l->parties.parties[m->party].name);
 	} else if ((error = choose_admission(&o, full ? full : l, keyid, l->join)) == 0) {
 		memcpy(id, o->entry->id, ACCORD_ID_HEXLEN + 1);
 		memcpy(adder, o->adder->key.id, ACCORD_KEYID_HEXLEN + 1);

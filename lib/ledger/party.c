@@ -412,7 +412,8 @@ static int apply_accept(accord_parties *p, const accord_entry *e)
 		if (which && !strcmp(x->entry_id, which))
 			break;
 	}
-	if (m && m->accepted)
+	/* made root by a recovery it did not know of, it may still join (attack34 02) */
+	if (m && m->accepted && !(m->recovered_by && e->seq == 1))
 		return accord_parties_deny("key %.12s is a member already", e->author.id);
 	if (!inv || strcmp(inv->party, name ? name : "") != 0)
 		return accord_parties_deny("key %.12s was not invited to join %s", e->author.id,
@@ -436,6 +437,8 @@ static int apply_accept(accord_parties *p, const accord_entry *e)
 	idx = add_party(p, inv->party, e->time);
 	memcpy(p->parties[idx].joined_by, e->id, sizeof(e->id));
 	accord_parties_commit_recovery(&p->parties[idx], e);
+	if (m)
+		accord_parties_release_root(p, m, idx);
 	m = accord_parties_admit_key(p, &inv->key, inv->member, idx, e);
 	m->root = m->admin = 1;
 	p->parties[idx].root = accord_parties_member_index(p, m);

@@ -39,6 +39,8 @@ accord_member *accord_parties_add_member(accord_parties *p, const accord_pubkey 
 					 const char *name, size_t party, const accord_entry *e);
 /* Where member `m` is in p->members (member_count if it is not there). */
 size_t accord_parties_member_index(const accord_parties *p, const accord_member *m);
+/* Key `m` takes up an admission of `party`: parties it was made root of get their old root back. */
+void accord_parties_release_root(accord_parties *p, const accord_member *m, size_t party);
 /*
  * A member made by a founding admission (party-accept, party-recover): the
  * key's record taken over if another party offered it at the same time and

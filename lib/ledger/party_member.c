@@ -112,7 +112,7 @@ int accord_parties_apply_recover(accord_parties *p, const accord_entry *e)
 	if ((error = accord_parties_body_key(&key, e)) < 0)
 		return error;
 	nm = (accord_member *)accord_parties_member(p, key.id);
-	if ((nm && nm->accepted) || saw_offer(p, e, key.id, 0, 1) || saw_invite(p, e, key.id))
+	if (saw_member(p, e, nm) || saw_offer(p, e, key.id, 0, 1) || saw_invite(p, e, key.id))
 		return accord_parties_deny("key %.12s is already known", key.id);
 	{
 		/* a recovery key is accord's own, made in the key home: ssh-ed25519 */
@@ -124,16 +124,27 @@ int accord_parties_apply_recover(accord_parties *p, const accord_entry *e)
 			return error;
 	}
 	old = p->members[found->root];
-	old->revoked = 1;
-	old->revoked_at = e->time;
-	old->revocation = e;
-	/* the old root's entries in the recovery's causal past stand; later ones do not */
-	old->cut = p->causal ? accord_causal_seen(p->causal, e->id, old->key.id) : INT64_MAX;
+	/* revoked already (a root back after a key declined a recovery): its cut stands */
+	if (!old->revoked || !old->revocation) {
+		old->revoked = 1;
+		old->revoked_at = e->time;
+		old->revocation = e;
+		/* the old root's entries in the recovery's causal past stand; later ones do not */
+		old->cut =
+			p->causal ? accord_causal_seen(p->causal, e->id, old->key.id) : INT64_MAX;
+	}
+	accord_parties_commit_recovery(&p->parties[idx], e);
+	/*
+	 * The key took up another admission meanwhile, unknown to the recovery
+	 * (an old copy, an idle party): the recovery revokes the old root, and
+	 * makes no one root (attack34 01, 02, 07). The next recovery key can.
+	 */
+	if (nm && nm->accepted)
+		return 0;
 	nm = accord_parties_admit_key(p, &key, accord_entry_str(e, "member"), idx, e);
 	nm->root = nm->admin = 1;
 	nm->recovered_by = e;
 	p->parties[idx].root = accord_parties_member_index(p, nm);
-	accord_parties_commit_recovery(&p->parties[idx], e);
 	return 0;
 }
 
@@ -160,9 +171,16 @@ static int apply_offer(accord_parties *p, const accord_entry *e, const accord_me
 	accord_offer *o;
 
 	if (known && known->accepted) {
-		if (!saw_member(p, e, known))
-			return 0; /* the key took up another admission meanwhile: this one has no effect */
-		return accord_parties_deny("key %.12s is already known as a member", key->id);
+		if (saw_member(p, e, known))
+			return accord_parties_deny("key %.12s is already known as a member",
+						   key->id);
+		/*
+		 * The key took up another admission meanwhile: this one has no
+		 * effect, unless it is a recovery that the key's first entry may
+		 * still decline for this offer (attack34 01).
+		 */
+		if (!known->recovered_by)
+			return 0;
 	}
 	/* added twice at once (two admins, or an idle device): either offer can be taken up */
 	if (saw_offer(p, e, key->id, adder->party, 0))
@@ -190,6 +208,31 @@ static int apply_offer(accord_parties *p, const accord_entry *e, const accord_me
 }
 
 /*
+ * Key `m` takes up an admission of party `party`: a party whose root
+ * pointer a recovery or a rotation set to it (before its first entry) gets
+ * back the root it replaced, revoked, since the key declined (attack34 01:
+ * else the party's root would be another party's member).
+ */
+void accord_parties_release_root(accord_parties *p, const accord_member *m, size_t party)
+{
+	size_t me = accord_parties_member_index(p, m), j, k;
+
+	for (j = 0; j < p->party_count; j++) {
+		if (j == party || p->parties[j].root != me)
+			continue;
+		for (k = 0; k < p->member_count; k++) {
+			const accord_member *x = p->members[k];
+
+			if (x != m && x->party == j && x->root && x->revocation &&
+			    (x->rotated_to == m || x->revocation == m->recovered_by)) {
+				p->parties[j].root = k;
+				break;
+			}
+		}
+	}
+}
+
+/*
  * A member key's first entry accepts one admission: the member-add it
  * names, which must be in its causal past. Another party cannot claim a
  * key by adding it first (TRUST.md attack 3).
@@ -207,14 +250,18 @@ int accord_parties_accept_admission(accord_parties *p, accord_member *m, const a
 		m->accepted = 1;
 		return 0;
 	}
-	if (m->recovered_by) { /* a root made by party-recover accepts that entry */
-		if (strcmp(e->admission, m->recovered_by->id) != 0 ||
-		    (p->causal && accord_causal_in_past(p->causal, e, m->recovered_by) != 1))
+	if (m->recovered_by && !strcmp(e->admission, m->recovered_by->id)) {
+		/* a root made by party-recover accepts that entry */
+		if (p->causal && accord_causal_in_past(p->causal, e, m->recovered_by) != 1)
 			return accord_parties_deny(
 				"the first entry of key %.12s must name the party-recover that made it root, in its causal past",
 				e->author.id);
 		return 0;
 	}
+	if (m->recovered_by && !o)
+		return accord_parties_deny(
+			"the first entry of key %.12s must name the party-recover that made it root, or another admission of it in effect",
+			e->author.id);
 	if (!o && m->revoked && e->admission[0]) {
 		size_t i;
 
@@ -237,9 +284,12 @@ int accord_parties_accept_admission(accord_parties *p, accord_member *m, const a
 		return accord_parties_deny(
 			"the first entry of key %.12s names admission %.12s, which is not in its causal past",
 			e->author.id, e->admission);
+	/* a recovery or rotation that made this key a party's root, which it declines, leaves it */
+	accord_parties_release_root(p, m, o->party);
+	m->recovered_by = NULL;
 	m->party = o->party;
 	m->admin = o->admin;
-	m->root |= o->root;
+	m->root = o->root;
 	m->key.type = o->key.type; /* the offer accepted says the type, not the first one made */
 	memcpy(m->key.application, o->key.application, sizeof(m->key.application));
 	if (!still_revoked) {

@@ -119,6 +119,24 @@ static int is_entry(const accord_entry *e, const void *id)
 	return !strcmp(e->id, id);
 }
 
+/* match arguments: the authorization state and a party name */
+struct terms_of {
+	const accord_parties *p;
+	const char *party;
+};
+
+/* A co-signature that put in force terms `party` proposed (an agreement it is the customer of). */
+static int cosigns_terms_of(const accord_entry *e, const void *arg)
+{
+	const struct terms_of *t = arg;
+	const accord_agreement *a;
+
+	if (strcmp(e->type, "cosign") != 0 || e->incident[0])
+		return 0;
+	a = accord_parties_agreement(t->p, accord_entry_str(e, "proposal"));
+	return a && !strcmp(a->customer, t->party);
+}
+
 /*
  * How far another party's entry `e` (of member m) raises revoked member
  * x's cut (TRUST.md attack 1: decisions of other parties resting on the
@@ -130,7 +148,9 @@ static int is_entry(const accord_entry *e, const void *id)
  * incident raises it to the open or involve that made it e's party's
  * incident (attack26 12, attack27 01). A checkpoint raises it to x's last
  * open of an incident naming m's party (attack26 07): a party that synced
- * an incident opened for it keeps it. 0 if it raises nothing.
+ * an incident opened for it keeps it. Any entry raises it to x's
+ * co-signature of terms m's party proposed, which that party builds on
+ * (attack34 06). 0 if it raises nothing.
  */
 static int64_t other_party_rests_on(struct run *r, const accord_parties *p, struct feed *g,
 				    const accord_member *x, const accord_member *m,
@@ -141,7 +161,9 @@ static int64_t other_party_rests_on(struct run *r, const accord_parties *p, stru
 			    : !strcmp(e->type, "action") ? accord_entry_str(e, "resolution")
 							 : NULL;
 	struct involving in = { e->incident, p->parties[m->party].name };
-	int64_t signed_on = named ? last_seen_beyond_cut(r, g, x, e, is_entry, named) : 0, s = 0;
+	struct terms_of terms = { p, p->parties[m->party].name };
+	int64_t signed_on = named ? last_seen_beyond_cut(r, g, x, e, is_entry, named) : 0, s = 0,
+		agreed = last_seen_beyond_cut(r, g, x, e, cosigns_terms_of, &terms);
 
 	if (!strcmp(e->type, "status") && st && !strcmp(st, "closed") && e->incident[0])
 		s = last_seen_beyond_cut(r, g, x, e, on_incident, e->incident);
@@ -149,6 +171,8 @@ static int64_t other_party_rests_on(struct run *r, const accord_parties *p, stru
 		s = last_seen_beyond_cut(r, g, x, e, involves, &in);
 	else if (!strcmp(e->type, "checkpoint"))
 		s = last_seen_beyond_cut(r, g, x, e, open_naming, in.party);
+	if (agreed > s)
+		s = agreed;
 	return signed_on > s ? signed_on : s;
 }
 

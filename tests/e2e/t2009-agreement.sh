@@ -350,7 +350,7 @@ test_clocks_pauses() {
 	expect 0 as alice show "$P"
 	contains "$OUT" "waiting on acme, set by globex, 2026-11-02T11:00:00Z to 2026-11-02T12:00:00Z, need the gateway logs: counts, co-signed" \
 		"show: the pause, who set it and why"
-	contains "$OUT" "waiting on globex, set by initech, 2026-11-02T14:00:00Z to 2026-11-02T15:00:00Z: does not count until the party waited on co-signs it" \
+	contains "$OUT" "waiting on globex, set by initech, 2026-11-02T14:00:00Z to 2026-11-02T15:00:00Z: does not count until the party waited on and the customer-facing party co-sign it" \
 		"show: a pause that does not count"
 	contains "$OUT" "gina@globex          waiting on acme: need the gateway logs" "show: the timeline says whom a pause waits on"
 	contains "$OUT" "ivan@initech         waiting on globex" "show: the timeline names the party waited on"

@@ -48,6 +48,21 @@
 #                     party (03)
 #   offers_differ     the root and an idle admin add one key with different names
 #                     and roles: the key's first write takes the root's (08)
+# The fourth round (attack34):
+#   recover_takes_member acme's recovery, on an old copy, names the key of a
+#                     member globex added since: the member stays globex's and
+#                     nobody is frozen (01, 07)
+#   recover_takes_root the same with the root key of a party globex invited (02)
+#   sock_default_open acme opens the default way and involves its provider; the
+#                     provider involves a party of its own that is its customer
+#                     for the service: acme stays customer-facing (03)
+#   recover_reopen    accord recover does not re-record a thief's reopen of a
+#                     jointly closed incident, nor its involve (04)
+#   sock_pause        a provider's pause waiting on a party of its own, co-signed
+#                     by that party, counts only once the customer co-signs (05)
+#   revoked_cosigner  an idle admin revokes the member that co-signed a
+#                     partner's terms with a cut below the co-signature: the
+#                     terms stay in force (06)
 . "$(dirname "$0")/lib.sh"
 FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 unset SSH_AUTH_SOCK
@@ -377,7 +392,7 @@ q accord clone "$W/hub.git" "$W/bob2repo" --ledger "$LEDGER"
 expect 0 as bob2 bob2repo recover --from "$BOBK" --json
 equal "$(echo "$OUT" | jget "[r['type'] for r in d['recorded']]")" '["note"]' "recover_thief: bob's stale note is re-recorded"
 equal "$(echo "$OUT" | jget "sorted(r['type'] for r in d['skipped'] if 'knowing' in r['reason'])")" '["note"]' "recover_thief: the thief's note is not"
-equal "$(echo "$OUT" | jget "[r['type'] for r in d['skipped'] if 'decision' in r['reason']]")" '["cosign"]' "recover_thief: nor a decision that left the revocation out"
+equal "$(echo "$OUT" | jget "[r['type'] for r in d['skipped'] if 'only notes' in r['reason']]")" '["cosign"]' "recover_thief: nor a decision that left the revocation out"
 q as bob2 bob2repo sync
 fresh
 expect 0 as alice fresh show "$ID" --json
@@ -508,4 +523,176 @@ fresh
 expect 0 as alice fresh member list --json
 CK=$(accord --home "$W/k-carol" key show --json | jget 'd["id"]')
 equal "$(echo "$OUT" | jget "[(m['party'], m['member'], m['role']) for m in d for k in m['keys'] if k['key_id'] == '$CK']")" '[["acme", "carol", "member"]]' "offers_differ: the root's offer is taken"
+
+# no_faults LABEL REPO: what the copy's audit finds (set aside by a rule or not) blames no one
+no_faults() {
+	accord -C "$W/$2" --home "$W/k-gina" audit --json --no-record >"$T/.audit" 2>/dev/null
+	equal "$(jget "len(d['findings'])" <"$T/.audit")" 0 "$1: no finding on $2"
+}
+
+test_case recover_takes_member
+base recover_takes_member late
+cp -r "$W/acme" "$W/acme-old" # acme's old copy, idle from here
+ID=$(as gina globex open --title "globex down" --severity 3 --service web --parties globex 2>/dev/null)
+mkkey g3
+q as gina globex member add --key "$(pub g3)" --name g3
+q as gina globex sync
+q accord clone "$W/hub.git" "$W/g3repo" --ledger "$LEDGER"
+q as g3 g3repo note "$ID" "g3 here"
+q as g3 g3repo sync
+sync_all gina:globex alice:acme
+# acme's recovery key, on the old copy, names g3's key: its clock sorts it first
+expect 0 as alice acme-old party recover acme --recovery "$W/k-alice/recovery" --key "$(pub g3)" --name alice
+expect 0 as alice acme-old sync
+sync_all gina:globex g3:g3repo
+expect 0 as g3 g3repo note "$ID" "g3 goes on"
+expect 0 as gina globex note "$ID" "globex goes on"
+sync_all g3:g3repo gina:globex
+fresh
+expect 0 as gina fresh member list --json
+G3=$(accord --home "$W/k-g3" key show --json | jget 'd["id"]')
+equal "$(echo "$OUT" | jget "[(m['party'], m['member'], m['role'], m['active']) for m in d for k in m['keys'] if k['key_id'] == '$G3']")" '[["globex", "g3", "member", true]]' "recover_takes_member: g3 stays globex's"
+expect 0 as gina fresh show "$ID"
+contains "$OUT" "g3 goes on" "recover_takes_member: g3's notes count"
+contains "$OUT" "globex goes on" "recover_takes_member: globex's root writes on"
+no_faults recover_takes_member fresh
+
+test_case recover_takes_root
+base recover_takes_root late
+cp -r "$W/acme" "$W/acme-old"
+q as gina globex party invite initech --key "$(pub ivan)"
+q as gina globex sync
+q accord clone "$W/hub.git" "$W/initech" --ledger "$LEDGER"
+q as ivan initech party accept initech --ledger "$LEDGER"
+q as ivan initech sync
+ID=$(as ivan initech open --title "initech down" --severity 2 --service api --parties initech,globex 2>/dev/null)
+q as ivan initech sync
+sync_all gina:globex alice:acme
+expect 0 as alice acme-old party recover acme --recovery "$W/k-alice/recovery" --key "$(pub ivan)" --name alice
+expect 0 as alice acme-old sync
+sync_all gina:globex ivan:initech
+expect 0 as ivan initech note "$ID" "initech goes on"
+expect 0 as gina globex note "$ID" "globex goes on"
+sync_all ivan:initech gina:globex
+fresh
+expect 0 as gina fresh party list --json
+equal "$(echo "$OUT" | jget "[p['state'] for p in d if p['name'] == 'initech']")" '["joined"]' "recover_takes_root: initech stays"
+expect 0 as gina fresh show "$ID"
+contains "$OUT" "initech goes on" "recover_takes_root: initech's root writes on"
+no_faults recover_takes_root fresh
+
+# sock NAME: globex invites a party of its own, whose root key is "sock"
+sock() {
+	mkkey sock
+	q as gina globex party invite "$1" --key "$(pub sock)"
+	q as gina globex sync
+	q accord clone "$W/hub.git" "$W/sockrepo" --ledger "$LEDGER"
+	q as sock sockrepo party accept "$1" --ledger "$LEDGER"
+	q as sock sockrepo sync
+	q as gina globex sync
+}
+
+test_case sock_default_open
+base sock_default_open late
+agreed
+sock globex-ops
+SG=$(as sock sockrepo agreement propose --with globex --service api --severity 1 --acknowledge 30d --mitigate 30d --restore 30d 2>/dev/null)
+sync_all sock:sockrepo gina:globex
+q as gina globex cosign "$SG"
+sync_all gina:globex sock:sockrepo alice:acme
+ID=$(as alice acme open --title "api outage" --severity 1 --service api 2>/dev/null)
+q as alice acme involve "$ID" globex
+sync_all alice:acme gina:globex
+expect 0 as gina globex involve "$ID" globex-ops
+sync_all gina:globex alice:acme
+fresh
+expect 0 as alice fresh show "$ID" --json
+equal "$(echo "$OUT" | jget 'd["customer_party"]')" acme "sock_default_open: acme, the opener, stays customer-facing"
+
+test_case recover_reopen
+base recover_reopen
+ID=$(as gina globex open --title "checkout down" --severity 1 --service checkout --parties globex,acme 2>/dev/null)
+q as gina globex resolve "$ID" --summary "config fixed" --factor "config"
+sync_all gina:globex bob:bobrepo
+q as bob bobrepo cosign "$ID"
+sync_all bob:bobrepo gina:globex
+q as gina globex status "$ID" resolved
+q as gina globex status "$ID" closed
+sync_all gina:globex alice:acme bob:bobrepo
+FULL=$(as alice acme show "$ID" --json | jget 'd["full_id"]')
+CLOSE=$(as alice acme show "$ID" --json | jget '[t["id"] for t in d["timeline"] if t["type"] == "status" and t["body"].get("status") == "closed"][-1]')
+q as alice acme member revoke bob --reason "laptop stolen"
+q as alice acme sync
+# the thief reopens and involves initech, leaving the revocation out of its deps
+q accord clone "$W/hub.git" "$W/thief" --ledger "$LEDGER"
+$FORGE sshkey "$W/k-bob" "$W/ssh-bob" || bad "sshkey bob"
+BOBK=$(accord --home "$W/k-bob" key show --json | jget 'd["id"]')
+$FORGE entry "$W/thief" "$W/ssh-bob" --type status --incident "$FULL" --body '{"status":"investigating"}' --deps "$CLOSE" >/dev/null || bad "forge reopen"
+$FORGE entry "$W/thief" "$W/ssh-bob" --type involve --incident "$FULL" --body '{"party":"initech"}' --deps "$CLOSE" >/dev/null || bad "forge involve"
+q git -C "$W/thief" push -q "$W/hub.git" "refs/accord/feeds/$BOBK:refs/accord/feeds/$BOBK"
+q as alice acme sync
+mkkey bob2
+q as alice acme member add --key "$(pub bob2)" --name bob
+q as alice acme sync
+q accord clone "$W/hub.git" "$W/bob2repo" --ledger "$LEDGER"
+expect 0 as bob2 bob2repo recover --from "$BOBK" --json
+equal "$(echo "$OUT" | jget "sorted(r['type'] for r in d['recorded'])")" '[]' "recover_reopen: nothing of the thief's is re-recorded"
+equal "$(echo "$OUT" | jget "sorted(r['type'] for r in d['skipped'] if 'only notes' in r['reason'])")" '["involve", "status"]' "recover_reopen: the reopen and the involve are listed"
+q as bob2 bob2repo sync
+fresh
+expect 0 as alice fresh show "$ID" --json
+equal "$(echo "$OUT" | jget 'd["status"]')" closed "recover_reopen: still closed"
+equal "$(echo "$OUT" | jget 'd["parties"]')" '["globex", "acme"]' "recover_reopen: initech is not involved"
+
+test_case sock_pause
+base sock_pause late
+agreed
+sock globex-ops
+ID=$(as alice acme open --title "api outage" --severity 1 --service api --parties acme,globex 2>/dev/null)
+sync_all alice:acme gina:globex
+q as gina globex involve "$ID" globex-ops
+q as gina globex status "$ID" waiting --on globex-ops --note "waiting on our upstream"
+sync_all gina:globex sock:sockrepo
+expect 0 as sock sockrepo cosign "$ID"
+sync_all sock:sockrepo gina:globex alice:acme
+fresh
+expect 0 as alice fresh show "$ID" --json
+equal "$(echo "$OUT" | jget '[(p["on"], p["counts"], p["needs_customer"]) for p in d["pauses"]]')" '[["globex-ops", false, true]]' "sock_pause: co-signed by the party waited on only, it does not count"
+PAUSE=$(echo "$OUT" | jget 'd["pauses"][0]["entry"]')
+expect 1 as gina globex cosign "$PAUSE"
+contains "$ERR" "only globex-ops co-signs it, and the customer-facing acme" "sock_pause: the provider cannot co-sign its own pause"
+expect 0 as alice acme cosign "$PAUSE"
+q as alice acme sync
+fresh
+expect 0 as alice fresh show "$ID" --json
+equal "$(echo "$OUT" | jget '[p["counts"] for p in d["pauses"]]')" '[true]' "sock_pause: the customer's co-signature makes it count"
+
+test_case revoked_cosigner
+base revoked_cosigner
+mkkey dave
+mkkey carol
+q as alice acme member add --key "$(pub dave)" --name dave --admin
+q as alice acme sync
+q accord clone "$W/hub.git" "$W/daverepo" --ledger "$LEDGER"
+q as dave daverepo member add --key "$(pub carol)" --name carol
+q as dave daverepo sync
+q accord clone "$W/hub.git" "$W/carolrepo" --ledger "$LEDGER"
+q as carol carolrepo sync
+q as dave daverepo sync # dave's laptop has seen carol join, and is idle from here
+# globex (the customer) proposes terms to acme; carol co-signs them for acme
+AG=$(as gina globex agreement propose --with acme --service api --acknowledge 5m --mitigate 30m --restore 1h 2>/dev/null)
+sync_all gina:globex carol:carolrepo
+q as carol carolrepo cosign "$AG"
+sync_all carol:carolrepo gina:globex
+ID=$(as gina globex open --title "api outage" --severity 1 --service api --parties globex,acme 2>/dev/null)
+q as gina globex sync # acme's other members have not seen carol's co-signature (they would raise the cut)
+# dave revokes carol from the idle laptop: the cut is what it saw of carol, her join
+expect 0 as dave daverepo member revoke carol --reason "left acme"
+expect 0 as dave daverepo sync
+sync_all gina:globex alice:acme
+fresh
+expect 0 as gina fresh agreement list
+case "$OUT" in *"no agreement is in force"*) bad "revoked_cosigner: the terms are no longer in force" ;; *) ok ;; esac
+expect 0 as gina fresh show "$ID"
+case "$OUT" in *"no agreement in force"*) bad "revoked_cosigner: globex's incident lost its terms" ;; *) ok ;; esac
 finish
