@@ -522,6 +522,7 @@ struct causal_window {
 		int64_t anchor_lamport;
 		struct window_entry *below; /* read, under the floor: the next to add */
 		git_oid below_parent;
+		int unjudged; /* from the ref, past what counts: validated, and read as far as it reads */
 	} * feeds;
 	size_t nfeeds;
 };
@@ -608,8 +609,14 @@ static int window_walk(struct causal_window *w, struct window_feed *f, const acc
 		git_oid parent;
 
 		/* the index verified these, schemas included: parse only (half the walk's time) */
-		if ((error = read_judged(&e, &parent, l, &f->next, 0)) < 0)
+		if ((error = read_judged(&e, &parent, l, &f->next, f->unjudged)) < 0) {
+			if (f->unjudged) { /* what does not read is no one's past: the engine judged it */
+				accord_error_clear();
+				error = 0;
+				f->left = 0;
+			}
 			break;
+		}
 		__atomic_add_fetch(&causal_reads, 1, __ATOMIC_RELAXED);
 		if (f->anchor_seq) {
 			int holds = e->seq == f->anchor_seq && e->lamport == f->anchor_lamport &&
@@ -655,10 +662,12 @@ static int window_current(const struct causal_window *w, const accord_ledger *l)
 /*
  * The frontiers of a ledger opened through the index. The index verified
  * every entry up to each feed's head that counts, so the graph is read
- * from those heads back (prev and deps, parsed, no signature checked
+ * from the refs back (prev and deps, parsed, no signature checked
  * again) and added in ledger order: a walk over the commits, not a second
- * verification. An entry that counts never depends on one that does not,
- * so leaving those out changes no answer.
+ * verification. A feed's entries past what counts are walked too: an
+ * entry that counts may depend on one a rule set aside, and what that one
+ * saw is in its past (attack34 B 01, 02); one that depends on a fault
+ * does not count, so a fault read on the way changes no answer.
  *
  * Only entries with a clock at or above `floor` are read: clocks grow
  * along every edge, so nothing below the floor has an entry above it in
@@ -701,10 +710,18 @@ static int build_causal(accord_ledger *l, int64_t floor, int64_t ceiling)
 		w->ceiling = INT64_MAX; /* lowered to the lowest anchor a walk starts at */
 		for (i = 0; i < l->feed_count; i++) {
 			struct window_feed *f = &w->feeds[i];
+			const accord_beyond *b = accord_ledger_beyond(l, l->feeds[i].keyid);
 
 			memcpy(f->keyid, l->feeds[i].keyid, sizeof(f->keyid));
 			f->head = f->next = l->feeds[i].head;
 			f->head_seq = f->left = l->feeds[i].seq;
+			if (b && !git_oid_is_zero(&b->head)) {
+				/* from the ref: its entries set aside are in others' pasts too */
+				f->next = b->head;
+				f->left = INT64_MAX;
+				f->unjudged = 1;
+				continue;
+			}
 			if (ceiling < INT64_MAX && l->index &&
 			    accord_index_anchor_at(&f->next, &f->left, &f->anchor_lamport, l->index,
 						   f->keyid, f->head_seq, ceiling) == 1) {
@@ -717,12 +734,21 @@ static int build_causal(accord_ledger *l, int64_t floor, int64_t ceiling)
 	for (i = 0; i < w->nfeeds && error == 0; i++)
 		error = window_walk(w, &w->feeds[i], l, floor);
 	for (i = 0; i < ev.count && error == 0; i++) {
-		struct window_feed f = { .left = INT64_MAX };
+		struct window_feed f = { .left = INT64_MAX, .unjudged = 1 };
 
 		/* evidence that does not read adds nothing: the engine judged it */
-		if (accord_store_ref_get(&f.next, l->store, ev.strings[i]) == 0 &&
-		    window_walk(w, &f, l, 0) < 0)
-			accord_error_clear();
+		if (accord_store_ref_get(&f.next, l->store, ev.strings[i]) == 0)
+			window_walk(w, &f, l, 0);
+	}
+	/* a feed none of whose entries counts: set aside, they may be in others' pasts */
+	for (i = 0; i < l->beyond_count && error == 0; i++) {
+		struct window_feed f = { .left = INT64_MAX, .unjudged = 1 };
+
+		if (accord_ledger_feed(l, l->beyond[i].keyid) ||
+		    git_oid_is_zero(&l->beyond[i].head))
+			continue;
+		f.next = l->beyond[i].head;
+		window_walk(w, &f, l, 0);
 	}
 	git_strarray_dispose(&ev);
 	if (error == 0 && (error = accord_causal_new(&c)) == 0) {

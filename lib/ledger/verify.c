@@ -487,10 +487,12 @@ static int gather_evidence(struct run *r, const accord_verify_options *opts)
 	int error;
 
 	for (i = 0; i < opts->evidence_count; i++) {
-		char name[160];
+		char name[160], hex[GIT_OID_HEXSZ + 1];
 
-		snprintf(name, sizeof(name), "%s%s/(pushed)", ACCORD_EVIDENCE_PREFIX,
-			 opts->evidence[i].keyid);
+		/* offered, not stored yet: the name it is stored under (<key id>/<commit>) */
+		git_oid_tostr(hex, sizeof(hex), &opts->evidence[i].head);
+		snprintf(name, sizeof(name), "%s%s/%s", ACCORD_EVIDENCE_PREFIX,
+			 opts->evidence[i].keyid, hex);
 		add_evidence(r, &cap, opts->evidence[i].keyid, name, &opts->evidence[i].head);
 	}
 	if (opts->no_evidence_refs)

@@ -26,6 +26,22 @@ static int oid_line(git_oid *out, const char *p, size_t n, const char *word)
 	return git_oid_fromstrn(out, hex, GIT_OID_HEXSZ) < 0 ? -1 : 0;
 }
 
+int accord_chain_is_commit(accord_store *store, const git_oid *id)
+{
+	git_odb *odb = NULL;
+	git_object_t type;
+	size_t size = 0;
+	int error;
+
+	if ((error = git_repository_odb(&odb, accord_store_repo(store))) < 0)
+		return accord_error_git(error, "opening the object database");
+	error = git_odb_read_header(&size, &type, odb, id);
+	git_odb_free(odb);
+	if (error < 0)
+		return accord_error_git(error, "reading an object");
+	return type == GIT_OBJECT_COMMIT;
+}
+
 /* The first CHAIN_HEADER_MAX bytes (or fewer) of commit `id`, into buf. */
 static int read_head_bytes(char *buf, size_t *len, accord_store *store, const git_oid *id)
 {

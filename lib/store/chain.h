@@ -22,6 +22,9 @@
  */
 int accord_chain_parent(git_oid *out, accord_store *store, const git_oid *id);
 
+/* 1 if object `id` is a commit, 0 if it is another kind (a tag, a tree), negative if unreadable. */
+int accord_chain_is_commit(accord_store *store, const git_oid *id);
+
 /*
  * 1 if `ancestor` is on `commit`'s first-parent chain (not `commit`
  * itself), 0 if not, a negative code if the chain cannot be read.

@@ -303,8 +303,14 @@ static void plan_feed_pushes(accord_transport_update **pushes, size_t *npushes, 
 		}
 		if (early_before(&local[i].head, verified, vv, local[i].keyid) < 0)
 			continue;
-		if (accord_sync_classify(&rel, store, &local[i].head, r ? &r->head : NULL) < 0 ||
-		    (rel != ACCORD_SYNC_MISSING && rel != ACCORD_SYNC_BEHIND))
+		if (accord_sync_classify(&rel, store, &local[i].head, r ? &r->head : NULL) < 0) {
+			/* the remote's ref names a tag or a tree, no feed: put ours back over it */
+			if (!r || accord_chain_is_commit(store, &r->head) != 0)
+				continue;
+			accord_error_clear();
+			rel = ACCORD_SYNC_BEHIND;
+		}
+		if (rel != ACCORD_SYNC_MISSING && rel != ACCORD_SYNC_BEHIND)
 			continue;
 		accord_buf_printf(&ref, "%s%s", ACCORD_FEED_PREFIX, local[i].keyid);
 		u = PUSH(*pushes, *npushes);

@@ -37,6 +37,9 @@ static int check_feed_update(accord_store *store, const accord_ref_update *u, co
 
 	if (deleting)
 		return accord_error_set(ACCORD_EDENIED, "%s: a feed may not be deleted", ref);
+	/* a ref that names a tag or a tree holds no feed: a push puts one back (as for a new ref) */
+	if (!creating && accord_chain_is_commit(store, &u->old_id) == 0)
+		creating = 1;
 	if (!creating && !git_oid_equal(&u->old_id, &u->new_id)) {
 		r = accord_chain_descendant_of(store, &u->new_id, &u->old_id);
 		if (r < 0)

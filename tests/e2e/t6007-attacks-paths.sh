@@ -1,0 +1,153 @@
+#!/bin/bash
+# One verdict on every path (attack34, second tester): what show derives
+# through the index equals what list, report and audit take from the
+# engine, and a warm index says what a rebuilt one says; a hub operator's
+# odd ref is healed by the next sync. Through a hub whose pre-receive hook
+# runs accord; entries with chosen deps signed with stock ssh-keygen.
+#   setaside_reopen   a reopen whose only path to the close runs through a
+#                     revoked member's set-aside note: every path says
+#                     reopened (finding 01)
+#   setaside_close    a close whose only path to the partner's co-signature
+#                     runs through such a note: every path says closed (02)
+#   evidence_named    after a sync that took proof of equivocation, the warm
+#                     index names the evidence ref the copy holds (03)
+#   tag_ref_healed    a hub operator points a feed ref at a tag of its head:
+#                     the member's next sync puts the feed back (04)
+. "$(dirname "$0")/lib.sh"
+FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
+unset SSH_AUTH_SOCK
+
+mkkey() { accord --home "$W/k-$1" key new --name "$1" --no-passphrase >/dev/null 2>&1 || bad "key new $1"; }
+pub() { accord --home "$W/k-$1" key show | tail -1; }
+kid() { accord --home "$W/k-$1" key show --json | jget 'd["id"]'; }
+as() { local n=$1 r=$2; shift 2; accord -C "$W/$r" --home "$W/k-$n" "$@"; }
+q() { "$@" >"$T/.q" 2>&1 || bad "$*: $(tail -3 "$T/.q")"; }
+feed() { echo "refs/accord/feeds/$(kid "$1")"; }
+# the entry id of the commit at REF in REPO: the SHA-256 of its message
+eid() { git -C "$W/$1" cat-file commit "$2" | /usr/bin/python3 -c 'import sys,hashlib; print(hashlib.sha256(sys.stdin.buffer.read().split(b"\n\n",1)[1]).hexdigest())'; }
+# base NAME: acme (alice root, bob member) and globex (gary root) through a hub
+base() {
+	W="$T/$1"
+	mkdir -p "$W"
+	for k in alice bob gary; do mkkey $k; done
+	git init -q --bare "$W/hub.git"
+	printf '#!/bin/sh\nexec "%s" hook pre-receive\n' "$ACCORD_BIN" >"$W/hub.git/hooks/pre-receive"
+	chmod +x "$W/hub.git/hooks/pre-receive"
+	git init -q "$W/acme"
+	LEDGER=$(as alice acme init --party acme --title t 2>/dev/null)
+	q as alice acme party invite globex --key "$(pub gary)"
+	q as alice acme member add --key "$(pub bob)" --name bob
+	q as alice acme remote add origin "$W/hub.git"
+	q as alice acme sync
+	q accord clone "$W/hub.git" "$W/globex" --ledger "$LEDGER"
+	q as gary globex party accept globex --ledger "$LEDGER"
+	q as gary globex sync
+	q accord clone "$W/hub.git" "$W/bobrepo" --ledger "$LEDGER"
+	q as bob bobrepo sync
+	q as alice acme sync
+}
+fresh() {
+	rm -rf "$W/fresh"
+	q accord clone "$W/hub.git" "$W/fresh" --ledger "$LEDGER"
+}
+# agree LABEL ID WANT: show, show --json, list and the report's csv row say status WANT
+agree() {
+	expect 0 as gary fresh show "$2" --json
+	equal "$(echo "$OUT" | jget 'd["status"]')" "$3" "$1: show --json"
+	expect 0 as gary fresh list --all
+	equal "$(echo "$OUT" | awk -v i="$2" '$1==i{print $2}')" "$3" "$1: list"
+	expect 0 as gary fresh report --format csv
+	equal "$(echo "$OUT" | awk -F, 'NR>1{print $5}')" "$3" "$1: report"
+}
+
+test_case setaside_reopen
+base setaside_reopen
+ID=$(as alice acme open --title "outage" --severity 2 --service api --parties acme,globex 2>/dev/null)
+q as alice acme status "$ID" resolved
+q as alice acme resolve "$ID" --summary done
+q as alice acme sync --no-checkpoint
+q as gary globex sync --no-checkpoint
+q as gary globex cosign "$ID"
+q as gary globex sync --no-checkpoint
+q as alice acme sync --no-checkpoint
+q as alice acme status "$ID" closed
+CLOSE=$(git -C "$W/acme" rev-parse "$(feed alice)")
+q as alice acme member revoke bob --reason lost # alice has not seen bob's next entry
+q as alice acme sync --no-checkpoint
+# bob's stale copy holds the close, not the revocation: an honest note, set aside
+q git -C "$W/bobrepo" fetch -q origin "+$(feed gary):$(feed gary)" "+$(feed alice):$(feed alice)"
+q git -C "$W/bobrepo" update-ref "$(feed alice)" "$CLOSE"
+q as bob bobrepo note "$ID" "bob saw the close"
+B=$(eid bobrepo "$(feed bob)")
+q git -C "$W/bobrepo" push -q origin "$(feed bob)"
+# globex reopens, its only path to the close through bob's note
+q git -C "$W/globex" fetch -q origin "+$(feed bob):$(feed bob)" "+$(feed alice):$(feed alice)"
+FULL=$(as gary globex show "$ID" --json | jget 'd["full_id"]')
+$FORGE sshkey "$W/k-gary" "$W/ssh-gary" || bad "sshkey gary"
+$FORGE entry "$W/globex" "$W/ssh-gary" --type status --incident "$FULL" --deps "$B" --body '{"status":"investigating"}' >/dev/null || bad "forge reopen"
+q git -C "$W/globex" push -q origin "$(feed gary)"
+fresh
+agree setaside_reopen "$ID" investigating
+
+test_case setaside_close
+base setaside_close
+ID=$(as alice acme open --title "outage" --severity 2 --service api --parties acme,globex 2>/dev/null)
+q as alice acme status "$ID" resolved
+q as alice acme resolve "$ID" --summary done
+q as alice acme sync --no-checkpoint
+q as gary globex sync --no-checkpoint
+q as gary globex cosign "$ID"
+q git -C "$W/globex" push -q origin "$(feed gary)"
+BEFORE=$(git -C "$W/acme" rev-parse "$(feed alice)")
+q as alice acme member revoke bob --reason lost
+q git -C "$W/acme" push -q origin "$(feed alice)"
+# bob's stale copy holds the co-signature, not the revocation
+q git -C "$W/bobrepo" fetch -q origin "+$(feed gary):$(feed gary)" "+$(feed alice):$(feed alice)"
+q git -C "$W/bobrepo" update-ref "$(feed alice)" "$BEFORE"
+q as bob bobrepo note "$ID" "bob saw the cosign"
+B=$(eid bobrepo "$(feed bob)")
+q git -C "$W/bobrepo" push -q origin "$(feed bob)"
+# acme closes, its only path to globex's co-signature through bob's note
+q git -C "$W/acme" fetch -q origin "+$(feed bob):$(feed bob)" "+$(feed gary):$(feed gary)"
+FULL=$(as alice acme show "$ID" --json | jget 'd["full_id"]')
+$FORGE sshkey "$W/k-alice" "$W/ssh-alice" || bad "sshkey alice"
+$FORGE entry "$W/acme" "$W/ssh-alice" --type status --incident "$FULL" --deps "$B" --body '{"status":"closed"}' >/dev/null || bad "forge close"
+q git -C "$W/acme" push -q origin "$(feed alice)"
+fresh
+agree setaside_close "$ID" closed
+
+test_case evidence_named
+base evidence_named
+ID=$(as alice acme open --title "outage" --severity 2 --service api --parties acme,globex 2>/dev/null)
+q as alice acme sync
+q as bob bobrepo sync --no-checkpoint
+cp -a "$W/bobrepo" "$W/bobrepo2" # the same key on a second machine
+q as bob bobrepo note "$ID" "from the laptop"
+q as bob bobrepo sync --no-checkpoint
+q as bob bobrepo2 note "$ID" "from the desktop"
+as bob bobrepo2 sync --no-checkpoint >/dev/null 2>&1 # finds the fork: exits 3
+as alice acme sync >/dev/null 2>&1                   # takes the proof: exits 3 too
+EV=$(git -C "$W/acme" for-each-ref --format='%(refname)' refs/accord/evidence | head -1)
+[ -n "$EV" ] && ok || bad "evidence_named: acme holds no evidence ref"
+expect 0 as alice acme list --all
+contains "$ERR" "kept under $EV" "evidence_named: the warm index names the ref held"
+case "$ERR" in *"(pushed)"*) bad "evidence_named: a ref that does not exist is named" ;; *) ok ;; esac
+
+test_case tag_ref_healed
+base tag_ref_healed
+ID=$(as alice acme open --title "t" --severity 2 --service api --parties acme,globex 2>/dev/null)
+q as alice acme sync
+q as gary globex sync
+R=$(feed gary)
+C=$(git -C "$W/hub.git" rev-parse "$R")
+TAG=$(printf 'object %s\ntype commit\ntag x\ntagger t <t@t> 1700000000 +0000\n\nx\n' "$C" | git -C "$W/hub.git" mktag)
+q git -C "$W/hub.git" update-ref "$R" "$TAG" # the hub operator's only act
+q as gary globex note "$ID" "globex sees errors"
+N=$(git -C "$W/globex" rev-parse "$R")
+as gary globex sync >/dev/null 2>&1
+equal "$(git -C "$W/hub.git" cat-file -t "$R")" commit "tag_ref_healed: the hub's ref names a commit again"
+equal "$(git -C "$W/hub.git" rev-parse "$R")" "$N" "tag_ref_healed: gary's feed is back, new entry included"
+q as alice acme sync
+expect 0 as alice acme show "$ID"
+contains "$OUT" "globex sees errors" "tag_ref_healed: acme reads globex's note"
+finish
