@@ -46,7 +46,8 @@ struct follows_arg {
 	int vouched;		     /* the caller names both parties, involved in the incident */
 	const char *const *involved; /* the parties involved, NULL: those the open names */
 	size_t involved_count;
-	const accord_parties *p; /* for customer_top: the agreements */
+	const accord_parties *p;       /* for customer_top: the agreements */
+	const accord_entry *const *by; /* beside involved: the open or involve of each, or NULL */
 };
 
 static int names_party(const accord_entry *open, const char *party)
@@ -113,7 +114,7 @@ const accord_agreement *accord_incident_agreement(const accord_parties *p, const
 						  const char *customer, const char *provider,
 						  accord_in_past_fn in_past, void *payload)
 {
-	struct follows_arg x = { open, in_past, payload, customer && provider, NULL, 0, p };
+	struct follows_arg x = { open, in_past, payload, customer && provider, NULL, 0, p, NULL };
 
 	return accord_agreement_in_force(p->agreements, p->agreement_count, customer, provider,
 					 accord_entry_str(open, "service"),
@@ -129,13 +130,33 @@ const accord_agreement *accord_incident_agreement(const accord_parties *p, const
  */
 static int customer_top(const accord_agreement *a, void *arg)
 {
-	struct follows_arg *x = arg;
+	struct follows_arg *x = arg, mine = *x;
+	const char **names = NULL;
+	size_t n = 0, i;
+	int top;
 
-	return open_follows_between(a, arg) &&
-	       !accord_agreement_in_force(x->p->agreements, x->p->agreement_count, NULL,
-					  a->customer, accord_entry_str(x->open, "service"),
-					  accord_entry_int(x->open, "severity", 0),
-					  open_follows_between, arg);
+	if (!open_follows_between(a, arg))
+		return 0;
+	/*
+	 * A provider of parties the open names or that its own party involved:
+	 * another party (its own provider) cannot make it one by involving its
+	 * customer (attack34 04).
+	 */
+	if (x->involved && x->by) {
+		ACCORD_PUSH(names, n, a->customer);
+		for (i = 0; i < x->involved_count; i++)
+			if (x->by[i] == x->open ||
+			    accord_str_eq(accord_party_of(x->p, x->by[i]), a->customer))
+				ACCORD_PUSH(names, n, x->involved[i]);
+		mine.involved = names;
+		mine.involved_count = n;
+	}
+	top = !accord_agreement_in_force(x->p->agreements, x->p->agreement_count, NULL, a->customer,
+					 accord_entry_str(x->open, "service"),
+					 accord_entry_int(x->open, "severity", 0),
+					 open_follows_between, &mine);
+	free(names);
+	return top;
 }
 
 /*
@@ -146,10 +167,11 @@ static int customer_top(const accord_agreement *a, void *arg)
  * (attack34 03: a provider's sock party, a customer of the provider too).
  */
 static const accord_agreement *agreement_among(const accord_parties *p, const accord_entry *open,
-					       const char *const *names, size_t count,
+					       const char *const *names,
+					       const accord_entry *const *by, size_t count,
 					       accord_in_past_fn in_past, void *payload)
 {
-	struct follows_arg x = { open, in_past, payload, 0, names, count, p };
+	struct follows_arg x = { open, in_past, payload, 0, names, count, p, by };
 	const char *service = accord_entry_str(open, "service"), *opener = accord_party_of(p, open);
 	int64_t severity = accord_entry_int(open, "severity", 0);
 	const accord_agreement *a = NULL;
@@ -181,14 +203,14 @@ static const accord_agreement *agreement_among(const accord_parties *p, const ac
  * open's parties' agreement decided.
  */
 static const char *customer_among(const accord_parties *p, const accord_entry *open,
-				  const char *const *names, size_t count, accord_in_past_fn in_past,
-				  void *payload)
+				  const char *const *names, const accord_entry *const *by,
+				  size_t count, accord_in_past_fn in_past, void *payload)
 {
-	const accord_agreement *a = agreement_among(p, open, NULL, 0, in_past, payload);
+	const accord_agreement *a = agreement_among(p, open, NULL, NULL, 0, in_past, payload);
 	const accord_party *party;
 
 	if (!a && names)
-		a = agreement_among(p, open, names, count, in_past, payload);
+		a = agreement_among(p, open, names, by, count, in_past, payload);
 	party = a ? accord_parties_find(p, a->customer) : NULL;
 	return party ? party->name : accord_party_of(p, open);
 }
@@ -196,7 +218,7 @@ static const char *customer_among(const accord_parties *p, const accord_entry *o
 const char *accord_incident_customer_party(const accord_parties *p, const accord_entry *open,
 					   accord_in_past_fn in_past, void *payload)
 {
-	return customer_among(p, open, NULL, 0, in_past, payload);
+	return customer_among(p, open, NULL, NULL, 0, in_past, payload);
 }
 
 const char *accord_party_of(const accord_parties *p, const accord_entry *e)
@@ -449,7 +471,8 @@ static void apply_entry(accord_incident *inc, const accord_parties *p, const acc
 
 /* What the open entry says: the first values, the parties, the tickets its author named. */
 static void apply_open(accord_incident *inc, const accord_parties *p, const accord_entry *open,
-		       const char *const *involved_names, size_t involved_count)
+		       const char *const *involved_names, const accord_entry *const *involved_by,
+		       size_t involved_count)
 {
 	const char *by = accord_party_of(p, open);
 	const cJSON *item;
@@ -463,7 +486,7 @@ static void apply_open(accord_incident *inc, const accord_parties *p, const acco
 	inc->opener_party = by;
 	accord_derive_time_field(&inc->started_at, open, "started_at");
 	accord_derive_push_step(inc, p, open, "investigating");
-	inc->customer_party = customer_among(p, open, involved_names, involved_count,
+	inc->customer_party = customer_among(p, open, involved_names, involved_by, involved_count,
 					     inc->derive->in_past, inc->derive->payload);
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(open->body, "parties"))
 		accord_derive_add_party_name(inc, cJSON_IsString(item) ? item->valuestring : NULL,
@@ -532,7 +555,7 @@ static void sort_timeline(accord_incident *inc)
 /* Derive the incident, taking its customer-facing party among `names` (apply_open). */
 static int derive(accord_incident **out, const accord_parties *parties,
 		  const accord_entry *const *entries, size_t count, accord_in_past_fn in_past_fn,
-		  void *payload, const char *const *names, size_t n)
+		  void *payload, const char *const *names, const accord_entry *const *by, size_t n)
 {
 	struct accord_derive d;
 	accord_incident *inc;
@@ -554,7 +577,7 @@ static int derive(accord_incident **out, const accord_parties *parties,
 	for (i = 0; i < count; i++)
 		if (i == 0 || strcmp(entries[i]->incident, open->id) == 0)
 			accord_idmap_put(&d.held, entries[i]->id, (void *)entries[i]);
-	apply_open(inc, parties, open, names, n);
+	apply_open(inc, parties, open, names, by, n);
 	for (i = 1; i < count; i++) {
 		if (strcmp(entries[i]->incident, open->id) != 0)
 			continue;
@@ -587,23 +610,29 @@ int accord_incident_build_from(accord_incident **out, const accord_parties *part
 {
 	const accord_entry *open = count ? entries[0] : NULL;
 	const char **names = NULL, *final;
+	const accord_entry **by = NULL;
 	accord_incident *inc = NULL;
 	const cJSON *item;
-	size_t n = 0, i;
+	size_t n = 0, nb = 0, i;
 	int error;
 
 	if (!open || strcmp(open->type, "open") != 0 || !in_past_fn)
-		return derive(out, parties, entries, count, in_past_fn, payload, NULL, 0);
+		return derive(out, parties, entries, count, in_past_fn, payload, NULL, NULL, 0);
 	/* first every party any involve names, then those that stayed involved */
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(open->body, "parties"))
-		if (cJSON_IsString(item))
+		if (cJSON_IsString(item)) {
+			ACCORD_PUSH(by, nb, open);
 			ACCORD_PUSH(names, n, item->valuestring);
+		}
 	for (i = 1; i < count; i++)
 		if (!strcmp(entries[i]->incident, open->id) &&
-		    !strcmp(entries[i]->type, "involve") && accord_entry_str(entries[i], "party"))
+		    !strcmp(entries[i]->type, "involve") && accord_entry_str(entries[i], "party")) {
+			ACCORD_PUSH(by, nb, entries[i]);
 			ACCORD_PUSH(names, n, accord_entry_str(entries[i], "party"));
-	error = derive(&inc, parties, entries, count, in_past_fn, payload, names, n);
+		}
+	error = derive(&inc, parties, entries, count, in_past_fn, payload, names, by, n);
 	free(names);
+	free(by);
 	names = NULL;
 	n = 0;
 	if (error < 0)
@@ -613,14 +642,20 @@ int accord_incident_build_from(accord_incident **out, const accord_parties *part
 	 * customer-facing party is taken again among the parties that stayed,
 	 * and the incident derived with it (attack33 03).
 	 */
-	final = customer_among(parties, open, inc->parties, inc->party_count, in_past_fn, payload);
+	final = customer_among(parties, open, inc->parties, inc->involved_by, inc->party_count,
+			       in_past_fn, payload);
 	if (!accord_str_eq(final, inc->customer_party)) {
-		for (i = 0; i < inc->party_count; i++)
+		by = NULL;
+		nb = 0;
+		for (i = 0; i < inc->party_count; i++) {
 			ACCORD_PUSH(names, n, inc->parties[i]);
+			ACCORD_PUSH(by, nb, inc->involved_by[i]);
+		}
 		accord_incident_free(inc);
 		inc = NULL;
-		error = derive(&inc, parties, entries, count, in_past_fn, payload, names, n);
+		error = derive(&inc, parties, entries, count, in_past_fn, payload, names, by, n);
 		free(names);
+		free(by);
 		if (error < 0)
 			return error;
 	}

@@ -306,7 +306,8 @@ static int recovery_chosen(const accord_ledger *l, const accord_member *m, const
 	if (join[0])
 		return !strcmp(p->parties[m->party].name, join);
 	for (i = 0; i < p->offer_count; i++)
-		if (!p->offers[i].withdrawn && !strcmp(p->offers[i].key.id, m->key.id))
+		if (!p->offers[i].withdrawn && p->offers[i].entry != m->recovered_by &&
+		    !strcmp(p->offers[i].key.id, m->key.id))
 			return 0;
 	return 1;
 }
@@ -334,9 +335,9 @@ static int first_admission(char *id, char *adder, const accord_ledger *l, const 
 	} else if (m && m->recovered_by && !l->join[0]) {
 		error = accord_error_set(
 			ACCORD_EDENIED,
-			"key %.12s was made root of %s by a party-recover, and another party added it "
-			"too. Only the key's first entry decides which it joins; accord does not "
-			"choose: accept one with accord member accept PARTY",
+			"key %.12s was made root of %s by a party-recover, and another party added or "
+			"recovered it too. Only the key's first entry decides which it joins; accord "
+			"does not choose: accept one with accord member accept PARTY",
 			keyid, l->parties.parties[m->party].name);
 	} else if ((error = choose_admission(&o, full ? full : l, keyid, l->join)) == 0) {
 		memcpy(id, o->entry->id, ACCORD_ID_HEXLEN + 1);

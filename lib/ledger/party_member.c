@@ -74,6 +74,25 @@ static size_t withdraw_offers(accord_parties *p, const char *keyid, size_t party
 	return n;
 }
 
+/* Record entry e's offer of `key` to `party`, made by `adder` (a member-add, rotation or recovery). */
+static accord_offer *add_offer(accord_parties *p, const accord_entry *e, const accord_pubkey *key,
+			       size_t party, const accord_member *adder, const char *name)
+{
+	accord_offer *o = realloc(p->offers, (p->offer_count + 1) * sizeof(*o));
+
+	if (!o)
+		accord_oom();
+	p->offers = o;
+	o = &o[p->offer_count++];
+	memset(o, 0, sizeof(*o));
+	o->entry = e;
+	o->key = *key;
+	o->party = party;
+	o->adder = adder;
+	snprintf(o->name, sizeof(o->name), "%s", name ? name : "");
+	return o;
+}
+
 /*
  * A party's root key replaced by its recovery key: the author must be the
  * key whose hash the party committed to, and must be no member; the old
@@ -87,6 +106,7 @@ int accord_parties_apply_recover(accord_parties *p, const accord_entry *e)
 	unsigned char hash[32];
 	char hex[ACCORD_ID_HEXLEN + 1];
 	accord_member *old, *nm;
+	accord_offer *o;
 	accord_pubkey key;
 	size_t idx, i;
 	int error;
@@ -139,7 +159,12 @@ int accord_parties_apply_recover(accord_parties *p, const accord_entry *e)
 	 * (an old copy, an idle party): the recovery revokes the old root, and
 	 * makes no one root (attack34 01, 02, 07). The next recovery key can.
 	 */
-	if (nm && nm->accepted)
+	if (nm && nm->accepted && !nm->recovered_by)
+		return 0;
+	/* an offer the key's first entry takes up, like any admission (attack35 03) */
+	o = add_offer(p, e, &key, idx, old, accord_entry_str(e, "member"));
+	o->admin = o->root = 1;
+	if (nm && nm->accepted) /* held by another recovery it did not know of: the key decides */
 		return 0;
 	nm = accord_parties_admit_key(p, &key, accord_entry_str(e, "member"), idx, e);
 	nm->root = nm->admin = 1;
@@ -186,17 +211,8 @@ static int apply_offer(accord_parties *p, const accord_entry *e, const accord_me
 	if (saw_offer(p, e, key->id, adder->party, 0))
 		return accord_parties_deny("key %.12s was already added to %s", key->id,
 					   p->parties[adder->party].name);
-	if (!(o = realloc(p->offers, (p->offer_count + 1) * sizeof(*o))))
-		accord_oom();
-	p->offers = o;
-	o = &o[p->offer_count++];
-	memset(o, 0, sizeof(*o));
-	o->entry = e;
-	o->key = *key;
-	o->party = adder->party;
+	o = add_offer(p, e, key, adder->party, adder, name);
 	o->admin = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e->body, "admin"));
-	o->adder = adder;
-	snprintf(o->name, sizeof(o->name), "%s", name ? name : "");
 	if (!known) {
 		accord_member *nm = accord_parties_add_member(p, key, name, adder->party, e);
 
@@ -213,6 +229,18 @@ static int apply_offer(accord_parties *p, const accord_entry *e, const accord_me
  * back the root it replaced, revoked, since the key declined (attack34 01:
  * else the party's root would be another party's member).
  */
+/* Whether entry e (a party-recover) names key `keyid` as the new root. */
+static int names_key(const accord_entry *e, const char *keyid)
+{
+	accord_pubkey key;
+
+	if (strcmp(e->type, "party-recover") != 0 || accord_parties_body_key(&key, e) < 0) {
+		accord_error_clear();
+		return 0;
+	}
+	return !strcmp(key.id, keyid);
+}
+
 void accord_parties_release_root(accord_parties *p, const accord_member *m, size_t party)
 {
 	size_t me = accord_parties_member_index(p, m), j, k;
@@ -224,7 +252,7 @@ void accord_parties_release_root(accord_parties *p, const accord_member *m, size
 			const accord_member *x = p->members[k];
 
 			if (x != m && x->party == j && x->root && x->revocation &&
-			    (x->rotated_to == m || x->revocation == m->recovered_by)) {
+			    (x->rotated_to == m || names_key(x->revocation, m->key.id))) {
 				p->parties[j].root = k;
 				break;
 			}
@@ -286,10 +314,12 @@ int accord_parties_accept_admission(accord_parties *p, accord_member *m, const a
 			e->author.id, e->admission);
 	/* a recovery or rotation that made this key a party's root, which it declines, leaves it */
 	accord_parties_release_root(p, m, o->party);
-	m->recovered_by = NULL;
+	m->recovered_by = !strcmp(o->entry->type, "party-recover") ? o->entry : NULL;
 	m->party = o->party;
 	m->admin = o->admin;
 	m->root = o->root;
+	if (o->root) /* a rotated or recovered root: its party's root from now on */
+		p->parties[o->party].root = accord_parties_member_index(p, m);
 	m->key.type = o->key.type; /* the offer accepted says the type, not the first one made */
 	memcpy(m->key.application, o->key.application, sizeof(m->key.application));
 	if (!still_revoked) {
@@ -350,23 +380,13 @@ int accord_parties_apply_rotate(accord_parties *p, const accord_entry *e, accord
 	 * the successor's first entry takes up the rotation (attack32 09).
 	 */
 	nm = (accord_member *)accord_parties_member(p, key.id);
-	if ((nm && nm->accepted) || saw_offer(p, e, key.id, 0, 1) || saw_invite(p, e, key.id))
+	if (saw_member(p, e, nm) || saw_offer(p, e, key.id, 0, 1) || saw_invite(p, e, key.id))
 		return accord_parties_deny("key-rotate names key %.12s, which is already known",
 					   key.id);
-	if (!(o = realloc(p->offers, (p->offer_count + 1) * sizeof(*o))))
-		accord_oom();
-	p->offers = o;
-	o = &o[p->offer_count++];
-	memset(o, 0, sizeof(*o));
-	o->entry = e;
-	o->key = key;
-	o->party = m->party;
+	/* a key admitted elsewhere unknown to it (a recovery naming it, attack35 01): it decides */
+	o = add_offer(p, e, &key, m->party, m, m->key.name);
 	o->admin = m->admin;
 	o->root = m->root;
-	o->adder = m;
-	memcpy(o->name, m->key.name,
-	       sizeof(o->name) < sizeof(m->key.name) ? sizeof(o->name) : sizeof(m->key.name));
-	o->name[sizeof(o->name) - 1] = '\0';
 	if (!nm) {
 		nm = accord_parties_add_member(p, &key, o->name, m->party, e);
 		nm->accepted = 0;
@@ -375,7 +395,7 @@ int accord_parties_apply_rotate(accord_parties *p, const accord_entry *e, accord
 		/* below the old key in the admission tree: whoever could revoke it can revoke this one */
 		memcpy(nm->added_by, m->key.id, sizeof(nm->added_by));
 	}
-	if (m->root)
+	if (m->root && !nm->accepted)
 		p->parties[m->party].root = accord_parties_member_index(p, nm);
 	m->revoked = 1;
 	m->revoked_at = e->time;

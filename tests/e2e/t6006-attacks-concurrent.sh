@@ -63,6 +63,14 @@
 #   revoked_cosigner  an idle admin revokes the member that co-signed a
 #                     partner's terms with a cut below the co-signature: the
 #                     terms stay in force (06)
+# The fifth round (attack35), on what those fixes left:
+#   recover_rotation  globex's idle party's recovery names the key acme's member
+#                     rotated to: the rotation and the member stand (01, 02)
+#   recover_recovered globex's idle party's recovery names the key acme's root
+#                     was recovered to: it stays acme's root (03)
+#   customers_customer acme opens the default way, involves its provider; the
+#                     provider involves acme's own customer: acme stays
+#                     customer-facing (04)
 . "$(dirname "$0")/lib.sh"
 FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 unset SSH_AUTH_SOCK
@@ -541,6 +549,27 @@ recover_onto() {
 	sync_all "$1:$2" gina:globex
 	fresh
 }
+# labs_recover_onto WHO REPO: globex's own party globex-labs (root "lab", idle since
+# it joined, from before WHO's key was named) recovers, naming WHO's key; then
+# WHO and globex write on incident $ID. Needs labs_idle first.
+labs_idle() {
+	mkkey lab
+	q as gina globex party invite globex-labs --key "$(pub lab)"
+	q as gina globex sync
+	q accord clone "$W/hub.git" "$W/labrepo" --ledger "$LEDGER"
+	q as lab labrepo party accept globex-labs --ledger "$LEDGER"
+	q as lab labrepo sync
+	sync_all gina:globex alice:acme
+}
+labs_recover_onto() {
+	expect 0 as lab labrepo party recover globex-labs --recovery "$W/k-lab/recovery" --key "$(pub "$1")" --name lab
+	expect 0 as lab labrepo sync
+	sync_all gina:globex alice:acme "$1:$2"
+	expect 0 as "$1" "$2" note "$ID" "$1 goes on"
+	expect 0 as gina globex note "$ID" "globex goes on"
+	sync_all "$1:$2" gina:globex alice:acme
+	fresh
+}
 
 test_case recover_takes_member
 base recover_takes_member late
@@ -694,4 +723,62 @@ expect 0 as gina fresh agreement list
 case "$OUT" in *"no agreement is in force"*) bad "revoked_cosigner: the terms are no longer in force" ;; *) ok ;; esac
 expect 0 as gina fresh show "$ID"
 case "$OUT" in *"no agreement in force"*) bad "revoked_cosigner: globex's incident lost its terms" ;; *) ok ;; esac
+
+test_case recover_rotation
+base recover_rotation late
+labs_idle
+ID=$(as alice acme open --title "payments down" --severity 2 --service pay --parties acme,globex 2>/dev/null)
+mkkey carol
+q as alice acme member add --key "$(pub carol)" --name carol
+q as alice acme sync
+q accord clone "$W/hub.git" "$W/carolrepo" --ledger "$LEDGER"
+q as carol carolrepo note "$ID" "carol here"
+expect 0 as carol carolrepo key rotate --no-passphrase
+q as carol carolrepo sync
+sync_all alice:acme gina:globex
+labs_recover_onto carol carolrepo
+expect 0 as gina fresh member list --json
+CK=$(accord --home "$W/k-carol" key show --json | jget 'd["id"]')
+equal "$(echo "$OUT" | jget "[(m['party'], m['member'], m['active']) for m in d for k in m['keys'] if k['key_id'] == '$CK']")" '[["acme", "carol", true]]' "recover_rotation: carol's new key is carol's"
+expect 0 as gina fresh show "$ID"
+contains "$OUT" "carol goes on" "recover_rotation: carol writes on"
+no_faults recover_rotation fresh
+
+test_case recover_recovered
+base recover_recovered late
+labs_idle
+ID=$(as alice acme open --title "payments down" --severity 2 --service pay --parties acme,globex 2>/dev/null)
+q as alice acme sync
+mkkey k2
+expect 0 as alice acme party recover acme --recovery "$W/k-alice/recovery" --key "$(pub k2)" --name alice
+q as alice acme sync
+q accord clone "$W/hub.git" "$W/k2repo" --ledger "$LEDGER"
+q as k2 k2repo note "$ID" "acme's new root key"
+q as k2 k2repo sync
+sync_all gina:globex
+labs_recover_onto k2 k2repo
+expect 0 as gina fresh party list --json
+K2=$(accord --home "$W/k-k2" key show --json | jget 'd["id"]')
+equal "$(echo "$OUT" | jget "[p['name'] for p in d if p['root_key'] == '$K2']")" '["acme"]' "recover_recovered: k2 is acme's root only"
+expect 0 as gina fresh show "$ID"
+contains "$OUT" "k2 goes on" "recover_recovered: acme's root writes on"
+no_faults recover_recovered fresh
+
+test_case customers_customer
+base customers_customer
+agreed
+# initech buys acme's api: acme is its provider
+IG=$(as ivan initech agreement propose --with acme --service api --acknowledge 1h --mitigate 4h --restore 8h 2>/dev/null)
+sync_all ivan:initech alice:acme
+q as alice acme cosign "$IG"
+sync_all alice:acme ivan:initech gina:globex
+ID=$(as alice acme open --title "api outage" --severity 1 --service api 2>/dev/null)
+q as alice acme involve "$ID" globex
+q as alice acme feedback "$ID" --score 1 --comment "customers furious"
+sync_all alice:acme gina:globex
+expect 0 as gina globex involve "$ID" initech
+sync_all gina:globex alice:acme ivan:initech
+fresh
+expect 0 as alice fresh show "$ID" --json
+equal "$(echo "$OUT" | jget 'd["customer_party"]')" acme "customers_customer: acme, the opener, stays customer-facing"
 finish
