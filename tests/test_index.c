@@ -865,6 +865,74 @@ static void test_index_old_questions_start_at_anchors(void **state)
 	accord_key_free(gina);
 }
 
+/*
+ * attack35 B 01: a revoked member's stale copy writes a long tail past its
+ * cut that no entry that counts depends on. A causal question about an old
+ * incident does not read that tail: the index keeps how far entries that
+ * count saw each feed's part that does not (none of this one's).
+ */
+static void test_index_unseen_tail_not_read(void **state)
+{
+	fixture *f = *state;
+	accord_key *gina = th_key(f->dir, "gina"), *bob = th_key(f->dir, "bob");
+	accord_store *stale = NULL;
+	accord_ledger *l = NULL, *full = NULL;
+	char old[3][ACCORD_ID_HEXLEN + 1], body[256], hex[65], cmd[1024], path[512];
+	int answers[4], want[4], i;
+	size_t reads;
+
+	th_invite(f->store, f->alice, gina, "globex");
+	accord_hex_encode(hex, bob->pub.pk, 32);
+	snprintf(body, sizeof(body), "{\"key\":\"%s\",\"member\":\"bob\",\"admin\":false}", hex);
+	th_append_ok(NULL, f->store, f->alice, "member-add", NULL, body);
+	th_append_ok(NULL, f->store, bob, "note", f->inc, "{\"text\":\"bob joins\"}");
+	th_append_ok(old[0], f->store, f->alice, "open", NULL,
+		     "{\"title\":\"old\",\"severity\":2,\"service\":\"web\","
+		     "\"started_at\":\"2026-11-21T09:00:00Z\",\"parties\":[\"acme\",\"globex\"],"
+		     "\"tickets\":[]}");
+	th_append_ok(old[1], f->store, gina, "impact", old[0],
+		     "{\"customers\":9000,\"start\":\"2026-11-21T09:00:00Z\"}");
+	th_append_ok(old[2], f->store, f->alice, "impact", old[0],
+		     "{\"customers\":12000,\"start\":\"2026-11-21T09:00:00Z\"}");
+	/* bob's copy, taken before his revocation, goes on writing: set aside past the cut */
+	snprintf(cmd, sizeof(cmd), "git clone -q --mirror %s/repo %s/stale", f->dir, f->dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(path, sizeof(path), "%s/stale", f->dir);
+	assert_int_equal(accord_store_open(&stale, path), 0);
+	snprintf(body, sizeof(body), "{\"key\":\"%s\",\"reason\":\"lost\"}", hex);
+	th_append_ok(NULL, f->store, f->alice, "member-revoke", NULL, body);
+	for (i = 0; i < 150; i++) {
+		snprintf(body, sizeof(body), "{\"text\":\"stale note %d\"}", i);
+		th_append_ok(NULL, stale, bob, "note", f->inc, body);
+	}
+	accord_store_free(stale);
+	snprintf(cmd, sizeof(cmd),
+		 "git -C %s/repo fetch -q %s/stale +refs/accord/feeds/%s:refs/accord/feeds/%s",
+		 f->dir, f->dir, bob->pub.id, bob->pub.id);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(open_cached(&l, f->store), 0); /* the tail is new: a full verification */
+	assert_true(accord_ledger_left_out(l) >= 150);
+	accord_ledger_free(l);
+
+	reads = old_questions(f, old, answers);
+	print_message("four questions about an old incident, beside a 150-entry tail: %zu reads\n",
+		      reads);
+	assert_true(reads > 0 && reads < 100);
+	assert_int_equal(accord_ledger_load(&full, f->store), 0);
+	want[0] = accord_ledger_in_past(full, accord_ledger_entry(full, old[1]),
+					accord_ledger_entry(full, old[0]));
+	want[1] = accord_ledger_in_past(full, accord_ledger_entry(full, old[2]),
+					accord_ledger_entry(full, old[1]));
+	want[2] = accord_ledger_in_past(full, accord_ledger_entry(full, old[0]),
+					accord_ledger_entry(full, old[1]));
+	want[3] = accord_ledger_in_past(full, accord_ledger_entry(full, old[2]),
+					accord_ledger_entry(full, old[0]));
+	accord_ledger_free(full);
+	assert_memory_equal(answers, want, sizeof(want));
+	accord_key_free(gina);
+	accord_key_free(bob);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -894,6 +962,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(
 			test_index_causal_questions_read_since_the_earlier_entry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_unseen_tail_not_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_old_questions_start_at_anchors, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_index_follows_a_writer_instead_of_rebuilding,

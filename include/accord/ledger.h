@@ -140,6 +140,13 @@ typedef struct accord_beyond {
 	git_oid first_out; /* the first commit of its chain that does not count (zero: none read) */
 	int64_t first_seq; /* its seq (its place in the chain when it has none) */
 	int holes; /* every entry past what counts is set aside alone: the key may write on */
+	/*
+	 * The highest of its entries past what counts that an entry that counts
+	 * has in its causal past (0: none), and its commit: how far down a
+	 * causal walk reads the part that does not count (attack35 B 01).
+	 */
+	int64_t seen_top;
+	git_oid seen_at;
 } accord_beyond;
 
 /* The ref of feed `keyid` when it points past what counts, else NULL. */

@@ -162,12 +162,14 @@ int accord_index_save_state(accord_ledger *l)
 	}
 	/* Feed refs that point past what counts: unchanged, they need no new verdict. */
 	for (i = 0; i < l->beyond_count; i++) {
-		char head[GIT_OID_HEXSZ + 1], first[GIT_OID_HEXSZ + 1];
+		char head[GIT_OID_HEXSZ + 1], first[GIT_OID_HEXSZ + 1], seen[GIT_OID_HEXSZ + 1];
 
 		git_oid_tostr(head, sizeof(head), &l->beyond[i].head);
 		git_oid_tostr(first, sizeof(first), &l->beyond[i].first_out);
-		accord_buf_printf(&data, "beyond %s %s %s %lld %d\n", l->beyond[i].keyid, head,
-				  first, (long long)l->beyond[i].first_seq, l->beyond[i].holes);
+		git_oid_tostr(seen, sizeof(seen), &l->beyond[i].seen_at);
+		accord_buf_printf(&data, "beyond %s %s %s %lld %d %lld %s\n", l->beyond[i].keyid,
+				  head, first, (long long)l->beyond[i].first_seq,
+				  l->beyond[i].holes, (long long)l->beyond[i].seen_top, seen);
 	}
 	accord_buf_printf(&data, "leftout %zu\n", l->left_out);
 	for (i = 0; i < l->finding_count; i++) {
@@ -308,7 +310,7 @@ accord_ledger *accord_index_shell(accord_store *store, const char *dir, const un
 
 static int state_feed(accord_ledger *l, const char *line)
 {
-	char a[300], b[300], c[300];
+	char a[300], b[300], c[300], d[300];
 	long long x, y, z;
 	int holes = 0;
 
@@ -327,7 +329,8 @@ static int state_feed(accord_ledger *l, const char *line)
 		nf->last = stub_entry(l, c, x, y, z);
 		return 0;
 	}
-	if (sscanf(line, "beyond %32s %40s %40s %lld %d", a, b, c, &x, &holes) >= 4) {
+	if (sscanf(line, "beyond %32s %40s %40s %lld %d %lld %40s", a, b, c, &x, &holes, &y, d) ==
+	    7) {
 		accord_beyond *nb = realloc(l->beyond, (l->beyond_count + 1) * sizeof(*nb));
 
 		if (!nb)
@@ -341,6 +344,9 @@ static int state_feed(accord_ledger *l, const char *line)
 		memcpy(nb->keyid, a, sizeof(nb->keyid));
 		nb->first_seq = x;
 		nb->holes = holes == 1;
+		nb->seen_top = y;
+		if (y < 0 || git_oid_fromstr(&nb->seen_at, d) < 0)
+			return LINE_BAD;
 		return 0;
 	}
 	return LINE_BAD;

@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "causal.h"
+#include "chain.h"
 #include "encode.h"
 #include "accord/error.h"
 #include "file.h"
@@ -105,6 +106,32 @@ fail:
 }
 
 /*
+ * How far the entries of `b`'s key past what counts are in the causal past
+ * of entries that count: the highest such seq, over the last entry that
+ * counts of every feed (a feed's entries see what its earlier ones saw).
+ */
+static void beyond_seen(accord_beyond *b, const accord_ledger *l, const accord_verified_feed *vf)
+{
+	const accord_feed *mine = accord_ledger_feed(l, b->keyid);
+	int64_t top = 0, s;
+	size_t k;
+
+	for (k = 0; l->causal && k < l->feed_count; k++)
+		if (l->feeds[k].last &&
+		    (s = accord_causal_seen(l->causal, l->feeds[k].last->id, b->keyid)) > top)
+			top = s;
+	b->seen_top = 0;
+	if (!vf || top <= (mine ? mine->seq : 0))
+		return;
+	for (k = 0; k < vf->count; k++)
+		if (vf->items[k].seq == top &&
+		    git_oid_fromstr(&b->seen_at, vf->items[k].commit) == 0) {
+			b->seen_top = top;
+			return;
+		}
+}
+
+/*
  * The ledger the engine's verdicts leave: the entries that count, their
  * feeds (each up to its last entry that counts), membership, and the
  * findings about what was left out.
@@ -179,6 +206,8 @@ int accord_ledger_from_verification(accord_ledger **out, accord_store *store,
 		f->seq = vf->valid;
 		f->last = vf->last;
 	}
+	for (i = 0; i < l->beyond_count; i++)
+		beyond_seen(&l->beyond[i], l, accord_verification_feed(v, l->beyond[i].keyid));
 	l->findings = v->findings;
 	l->finding_count = v->finding_count;
 	l->left_out = v->left_out;
@@ -610,12 +639,18 @@ static int window_walk(struct causal_window *w, struct window_feed *f, const acc
 
 		/* the index verified these, schemas included: parse only (half the walk's time) */
 		if ((error = read_judged(&e, &parent, l, &f->next, f->unjudged)) < 0) {
-			if (f->unjudged) { /* what does not read is no one's past: the engine judged it */
+			if (!f->unjudged)
+				break;
+			/* what does not read is no one's past (the engine judged it): on to its parent */
+			accord_error_clear();
+			error = 0;
+			if (accord_chain_parent(&parent, l->store, &f->next) < 0 ||
+			    git_oid_is_zero(&parent)) {
 				accord_error_clear();
-				error = 0;
-				f->left = 0;
+				break;
 			}
-			break;
+			f->next = parent;
+			continue;
 		}
 		__atomic_add_fetch(&causal_reads, 1, __ATOMIC_RELAXED);
 		if (f->anchor_seq) {
@@ -682,6 +717,19 @@ static int window_current(const struct causal_window *w, const accord_ledger *l)
  * and then the whole graph, since its entries count where another key's
  * entry depends on them (attack28 06) and its seqs repeat.
  */
+/*
+ * Whether a causal walk reads feed `b`'s entries past what counts: those
+ * some entry that counts saw (accord_beyond.seen_top), or, with evidence of
+ * a fork (whose counted sides the heads do not show), all of them. A tail
+ * nothing counted depends on is read by no question (attack35 B 01).
+ */
+static int tail_seen(const accord_beyond *b, size_t evidence)
+{
+	if (git_oid_is_zero(&b->head))
+		return 0;
+	return evidence ? 1 : b->seen_top > 0 && !git_oid_is_zero(&b->seen_at);
+}
+
 static int build_causal(accord_ledger *l, int64_t floor, int64_t ceiling)
 {
 	struct causal_window *w = l->window;
@@ -689,7 +737,7 @@ static int build_causal(accord_ledger *l, int64_t floor, int64_t ceiling)
 	accord_entry scratch; /* one entry at a time, as accord_causal_add reads it */
 	accord_causal *c = NULL;
 	size_t i;
-	int error = 0;
+	int error = 0, fresh = 0;
 
 	if (w && (!window_current(w, l) || ceiling > w->ceiling)) {
 		if (l->causal && l->causal_floor < floor)
@@ -698,6 +746,7 @@ static int build_causal(accord_ledger *l, int64_t floor, int64_t ceiling)
 		w = l->window = NULL;
 	}
 	if (!w) {
+		fresh = 1;
 		if ((error = accord_store_ref_list(&ev, l->store, ACCORD_EVIDENCE_PREFIX)) < 0)
 			return error;
 		if (ev.count) {
@@ -715,9 +764,9 @@ static int build_causal(accord_ledger *l, int64_t floor, int64_t ceiling)
 			memcpy(f->keyid, l->feeds[i].keyid, sizeof(f->keyid));
 			f->head = f->next = l->feeds[i].head;
 			f->head_seq = f->left = l->feeds[i].seq;
-			if (b && !git_oid_is_zero(&b->head)) {
-				/* from the ref: its entries set aside are in others' pasts too */
-				f->next = b->head;
+			if (b && tail_seen(b, ev.count)) {
+				/* from what others saw of its entries set aside (all, with a fork) */
+				f->next = ev.count ? b->head : b->seen_at;
 				f->left = INT64_MAX;
 				f->unjudged = 1;
 				continue;
@@ -740,15 +789,15 @@ static int build_causal(accord_ledger *l, int64_t floor, int64_t ceiling)
 		if (accord_store_ref_get(&f.next, l->store, ev.strings[i]) == 0)
 			window_walk(w, &f, l, 0);
 	}
-	/* a feed none of whose entries counts: set aside, they may be in others' pasts */
-	for (i = 0; i < l->beyond_count && error == 0; i++) {
+	/* a feed none of whose entries counts: what others saw of it, once per window */
+	for (i = 0; fresh && i < l->beyond_count && error == 0; i++) {
 		struct window_feed f = { .left = INT64_MAX, .unjudged = 1 };
 
-		if (accord_ledger_feed(l, l->beyond[i].keyid) ||
-		    git_oid_is_zero(&l->beyond[i].head))
-			continue;
-		f.next = l->beyond[i].head;
-		window_walk(w, &f, l, 0);
+		if (!accord_ledger_feed(l, l->beyond[i].keyid) &&
+		    tail_seen(&l->beyond[i], ev.count)) {
+			f.next = ev.count ? l->beyond[i].head : l->beyond[i].seen_at;
+			window_walk(w, &f, l, 0);
+		}
 	}
 	git_strarray_dispose(&ev);
 	if (error == 0 && (error = accord_causal_new(&c)) == 0) {

@@ -13,6 +13,10 @@
 #                     index names the evidence ref the copy holds (03)
 #   tag_ref_healed    a hub operator points a feed ref at a tag of its head:
 #                     the member's next sync puts the feed back (04)
+#   vouch_chain       an admin forks its key and, on the other side, admits a
+#                     chain of keys, each vouching for the next admission:
+#                     vouching settles within 8 replay rounds, so the chain
+#                     costs a bounded number of replays, not one per link (05)
 . "$(dirname "$0")/lib.sh"
 FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 unset SSH_AUTH_SOCK
@@ -152,4 +156,52 @@ equal "$(git -C "$W/hub.git" rev-parse "$R")" "$N" "tag_ref_healed: gary's feed 
 q as alice acme sync
 expect 0 as alice acme show "$ID"
 contains "$OUT" "globex sees errors" "tag_ref_healed: acme reads globex's note"
+
+test_case vouch_chain
+base vouch_chain
+mkkey dan
+q as alice acme member add --key "$(pub dan)" --name dan --admin
+q as alice acme sync
+q accord clone "$W/hub.git" "$W/danrepo" --ledger "$LEDGER"
+q as dan danrepo sync
+q as alice acme sync
+DAN=$(kid dan)
+FORK=$(git -C "$W/acme" rev-parse "$(feed dan)")
+S=$(git -C "$W/acme" cat-file commit "$FORK" | sed '1,/^$/d' | jget 'd["seq"]')
+L=$(git -C "$W/acme" cat-file commit "$FORK" | sed '1,/^$/d' | jget 'd["lamport"]')
+$FORGE sshkey "$W/k-dan" "$W/ssh-dan" || bad "sshkey dan"
+$FORGE sshkey "$W/k-alice" "$W/ssh-alice" || bad "sshkey alice"
+# side A, on dan's feed: one member-add at the fork's seq
+mkkey dummy
+$FORGE entry "$W/acme" "$W/ssh-dan" --type member-add --deps none --body "{\"key\":\"$($FORGE keyid "$W/k-dummy/key.pub" | cut -d' ' -f1)\",\"member\":\"dummy\",\"admin\":false}" >/dev/null || bad "forge side A"
+# side B: member-adds of k2..k13, chained from the same parent
+F=12
+for i in $(seq 2 $((F + 1))); do mkkey "k$i"; done
+for i in $(seq 1 $F); do
+	if [ "$i" = 1 ]; then at="--parent $FORK --seq $((S + 1)) --prev $(eid acme "$FORK") --lamport $((L + 1))"; else at=""; fi
+	# shellcheck disable=SC2086
+	$FORGE entry "$W/acme" "$W/ssh-dan" --ref refs/sideb $at --type member-add --deps none --body "{\"key\":\"$($FORGE keyid "$W/k-k$((i + 1))/key.pub" | cut -d' ' -f1)\",\"member\":\"k$((i + 1))\",\"admin\":false}" >/dev/null || bad "forge link $i"
+done
+LINKS=$(git -C "$W/acme" rev-list --reverse --first-parent "$FORK..refs/sideb")
+set -- $LINKS
+q git -C "$W/acme" update-ref "refs/accord/evidence/$DAN/$1" "$1"
+eval "LAST=\${$#}"
+q git -C "$W/acme" update-ref "refs/accord/evidence/$DAN/$LAST" "$LAST"
+q git -C "$W/acme" update-ref -d refs/sideb
+link() { eval "echo \${$1}" ; }
+# alice (no fork) vouches for link 1; k(i), admitted by link i-1, vouches for link i
+L1=$(eid acme "$1")
+$FORGE entry "$W/acme" "$W/ssh-alice" --type checkpoint --deps "$L1" --body "{\"heads\":[{\"feed\":\"$DAN\",\"seq\":$((S + 1)),\"hash\":\"$L1\"}],\"remote\":\"origin\"}" >/dev/null || bad "forge alice's vouch"
+i=2
+for c in $(echo "$LINKS" | tail -n +2); do
+	PREVC=$(echo "$LINKS" | sed -n "$((i - 1))p")
+	$FORGE sshkey "$W/k-k$i" "$W/ssh-k$i" || bad "sshkey k$i"
+	$FORGE entry "$W/acme" "$W/ssh-k$i" --type checkpoint --deps "$(eid acme "$c")" --admission "$(eid acme "$PREVC")" --body "{\"heads\":[{\"feed\":\"$DAN\",\"seq\":$((S + i)),\"hash\":\"$(eid acme "$c")\"}],\"remote\":\"origin\"}" >/dev/null || bad "forge k$i's vouch"
+	i=$((i + 1))
+done
+expect 3 as alice acme audit --json --no-record
+ROUNDS_OK=$(echo "$OUT" | jget "len([s for s in d['set_aside'] if s['feed'] not in ('$DAN',)])")
+expect 0 as alice acme member list --json
+equal "$(echo "$OUT" | jget "sorted(int(m['member'][1:]) for m in d if m['member'].startswith('k') and m['active'])")" "$(seq 2 9 | tr '\n' ' ' | sed 's/ $//;s/ /, /g;s/^/[/;s/$/]/')" "vouch_chain: the chain counts 8 links deep, the rest is set aside"
+[ "$ROUNDS_OK" -gt 0 ] && ok || bad "vouch_chain: nothing of the chain set aside"
 finish
