@@ -748,6 +748,19 @@ static void test_index_causal_questions_read_since_the_earlier_entry(void **stat
 	accord_key_free(gina);
 }
 
+/* An incident of acme and globex (`old[0]`), with gina's and then alice's impact window. */
+static void old_incident(fixture *f, const accord_key *gina, char old[3][ACCORD_ID_HEXLEN + 1])
+{
+	th_append_ok(old[0], f->store, f->alice, "open", NULL,
+		     "{\"title\":\"old\",\"severity\":2,\"service\":\"web\","
+		     "\"started_at\":\"2026-11-21T09:00:00Z\",\"parties\":[\"acme\",\"globex\"],"
+		     "\"tickets\":[]}");
+	th_append_ok(old[1], f->store, gina, "impact", old[0],
+		     "{\"customers\":9000,\"start\":\"2026-11-21T09:00:00Z\"}");
+	th_append_ok(old[2], f->store, f->alice, "impact", old[0],
+		     "{\"customers\":12000,\"start\":\"2026-11-21T09:00:00Z\"}");
+}
+
 /* Read count of four questions about the old incident: its open `ids[0]`, gina's and alice's windows. */
 static size_t old_questions(fixture *f, char ids[3][ACCORD_ID_HEXLEN + 1], int *answers)
 {
@@ -802,14 +815,7 @@ static void test_index_old_questions_start_at_anchors(void **state)
 	FILE *fp;
 
 	th_invite(f->store, f->alice, gina, "globex");
-	th_append_ok(old[0], f->store, f->alice, "open", NULL,
-		     "{\"title\":\"old\",\"severity\":2,\"service\":\"web\","
-		     "\"started_at\":\"2026-11-21T09:00:00Z\",\"parties\":[\"acme\",\"globex\"],"
-		     "\"tickets\":[]}");
-	th_append_ok(old[1], f->store, gina, "impact", old[0],
-		     "{\"customers\":9000,\"start\":\"2026-11-21T09:00:00Z\"}");
-	th_append_ok(old[2], f->store, f->alice, "impact", old[0],
-		     "{\"customers\":12000,\"start\":\"2026-11-21T09:00:00Z\"}");
+	old_incident(f, gina, old);
 	assert_int_equal(open_cached(&l, f->store), 0); /* the index, before the later notes */
 	accord_ledger_free(l);
 
@@ -886,14 +892,7 @@ static void test_index_unseen_tail_not_read(void **state)
 	snprintf(body, sizeof(body), "{\"key\":\"%s\",\"member\":\"bob\",\"admin\":false}", hex);
 	th_append_ok(NULL, f->store, f->alice, "member-add", NULL, body);
 	th_append_ok(NULL, f->store, bob, "note", f->inc, "{\"text\":\"bob joins\"}");
-	th_append_ok(old[0], f->store, f->alice, "open", NULL,
-		     "{\"title\":\"old\",\"severity\":2,\"service\":\"web\","
-		     "\"started_at\":\"2026-11-21T09:00:00Z\",\"parties\":[\"acme\",\"globex\"],"
-		     "\"tickets\":[]}");
-	th_append_ok(old[1], f->store, gina, "impact", old[0],
-		     "{\"customers\":9000,\"start\":\"2026-11-21T09:00:00Z\"}");
-	th_append_ok(old[2], f->store, f->alice, "impact", old[0],
-		     "{\"customers\":12000,\"start\":\"2026-11-21T09:00:00Z\"}");
+	old_incident(f, gina, old);
 	/* bob's copy, taken before his revocation, goes on writing: set aside past the cut */
 	snprintf(cmd, sizeof(cmd), "git clone -q --mirror %s/repo %s/stale", f->dir, f->dir);
 	assert_int_equal(system(cmd), 0);
