@@ -21,9 +21,10 @@ static const char status_usage[] =
 	"party: accord resolve, accord cosign); setting investigating on a resolved\n"
 	"or closed incident reopens it.\n"
 	"waiting --on PARTY pauses the clocks (accord show) of every party but PARTY\n"
-	"until the next status: say who is waited on and why (--note). A pause that\n"
-	"stops your own party's clock counts once PARTY co-signs it (accord cosign),\n"
-	"and the customer-facing party too when PARTY is another.\n";
+	"until the next status: say who is waited on and why (--note). A pause not\n"
+	"set by the customer-facing party counts once PARTY co-signs it (accord\n"
+	"cosign; its own pause is its word), and the customer-facing party too when\n"
+	"PARTY is another.\n";
 static const char impact_usage[] =
 	"usage: accord impact ID --customers N --start TIME [--end TIME] [--description TEXT]\n\n"
 	"Record a window of customer impact as your party measured it. Without --end\n"

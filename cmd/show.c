@@ -619,7 +619,8 @@ static void print_clocks(const accord_clocks *c)
 		       t1, ps->has_end ? t2 : "now", ps->note ? ", " : "",
 		       ps->note ? cmd_esc(ps->note, 0) : "",
 		       ps->counts ? (ps->cosigned_by ? "counts, co-signed" : "counts")
-		       : ps->needs_customer && ps->cosigned_by
+		       : ps->needs_customer && (ps->cosigned_by || (ps->setter && ps->on &&
+								    !strcmp(ps->setter, ps->on)))
 			       ? "does not count until the customer-facing party co-signs it"
 		       : ps->needs_customer
 			       ? "does not count until the party waited on and the customer-facing party co-sign it"

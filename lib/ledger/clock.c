@@ -50,8 +50,14 @@ static void find_pauses(accord_clocks *c, const accord_incident *inc, const acco
 			ps.end_entry = inc->steps[i + 1].entry;
 			ps.end = ps.end_entry->time;
 		}
-		ps.needs_cosign = ps.setter && ps.on && strcmp(ps.setter, ps.on) != 0 &&
-				  !accord_str_eq(ps.setter, inc->customer_party);
+		/*
+		 * It stops the clocks of every party but `on`, the providers' under
+		 * the customer's terms among them: unless the customer-facing party
+		 * set it, `on` co-signs (setting it on itself is its word) and, when
+		 * `on` is another party, the customer too (attack34 05, attack36 01).
+		 */
+		ps.needs_cosign =
+			ps.setter && ps.on && !accord_str_eq(ps.setter, inc->customer_party);
 		ps.needs_customer = ps.needs_cosign && inc->customer_party &&
 				    !accord_str_eq(ps.on, inc->customer_party);
 		for (j = 0; j < inc->pause_sign_count; j++) {
@@ -65,9 +71,9 @@ static void find_pauses(accord_clocks *c, const accord_incident *inc, const acco
 				 accord_str_eq(s->party, inc->customer_party))
 				ps.customer_cosigned_by = s->by;
 		}
-		ps.counts = ps.on &&
-			    (!ps.needs_cosign ||
-			     (ps.cosigned_by && (!ps.needs_customer || ps.customer_cosigned_by)));
+		ps.counts = ps.on && (!ps.needs_cosign ||
+				      ((ps.cosigned_by || accord_str_eq(ps.setter, ps.on)) &&
+				       (!ps.needs_customer || ps.customer_cosigned_by)));
 		ACCORD_PUSH(c->pauses, c->pause_count, ps);
 	}
 }

@@ -128,6 +128,28 @@ const accord_agreement *accord_incident_agreement(const accord_parties *p, const
  * chain is the customer, not a provider that signed terms as the customer
  * of a party of its own (attack33 02).
  */
+/*
+ * Whether `a`'s customer is in the incident only through an involve its
+ * provider under `a` wrote, on an incident another party opened: a
+ * provider cannot seat a customer of its own (a sock party) in the
+ * opener's place (attack36 02). A provider that opened the incident and
+ * involves its customer is held to the terms (attack32 02).
+ */
+static int involved_by_its_provider(const struct follows_arg *x, const accord_agreement *a)
+{
+	const char *opener = accord_party_of(x->p, x->open);
+	size_t i;
+
+	if (!x->involved || !x->by)
+		return 0;
+	for (i = 0; i < x->involved_count; i++)
+		if (accord_str_eq(x->involved[i], a->customer))
+			return x->by[i] != x->open &&
+			       accord_str_eq(accord_party_of(x->p, x->by[i]), a->provider) &&
+			       !accord_str_eq(a->provider, opener);
+	return 0;
+}
+
 static int customer_top(const accord_agreement *a, void *arg)
 {
 	struct follows_arg *x = arg, mine = *x;
@@ -135,7 +157,7 @@ static int customer_top(const accord_agreement *a, void *arg)
 	size_t n = 0, i;
 	int top;
 
-	if (!open_follows_between(a, arg))
+	if (!open_follows_between(a, arg) || involved_by_its_provider(x, a))
 		return 0;
 	/*
 	 * A provider of parties the open names or that its own party involved:

@@ -678,9 +678,10 @@ const accord_entry **accord_incident_pending(const accord_incident *inc, const c
 		const char *on = accord_entry_str(st->entry, "on");
 		size_t j;
 
-		if (strcmp(st->status, "waiting") != 0 || !on || accord_str_eq(st->party, on) ||
+		if (strcmp(st->status, "waiting") != 0 || !on ||
 		    accord_str_eq(st->party, inc->customer_party) ||
-		    !(accord_str_eq(on, party) || accord_str_eq(inc->customer_party, party)))
+		    !(accord_str_eq(on, party) || accord_str_eq(inc->customer_party, party)) ||
+		    (accord_str_eq(st->party, on) && accord_str_eq(on, party)))
 			continue;
 		for (j = 0; j < inc->pause_sign_count &&
 			    !(inc->pause_signs[j].pause == st->entry &&

@@ -21,8 +21,8 @@
 #include "alloc.h"
 
 /*
- * Whether `e` knew of what makes key `keyid` taken: its membership, an
- * offer of it, or an invitation of it, each only if in e's causal past. An
+ * Whether `e` knew of what makes key `keyid` taken: its membership, or an
+ * offer of it, each only if in e's causal past. An
  * entry that did not know is concurrent with it (an idle device, or two
  * admins at once): refusing it would make whichever sorts second a fault,
  * and a later-written duplicate could sort first (attack32 08-11). A
@@ -46,17 +46,6 @@ static int saw_offer(const accord_parties *p, const accord_entry *e, const char 
 		    (any_party || o->party == party) && accord_parties_seen_id(p, e, o->entry->id))
 			return 1;
 	}
-	return 0;
-}
-
-static int saw_invite(const accord_parties *p, const accord_entry *e, const char *keyid)
-{
-	size_t i;
-
-	for (i = 0; i < p->invite_count; i++)
-		if (!p->invites[i].accepted && !strcmp(p->invites[i].key.id, keyid) &&
-		    accord_parties_seen_id(p, e, p->invites[i].entry_id))
-			return 1;
 	return 0;
 }
 
@@ -132,7 +121,8 @@ int accord_parties_apply_recover(accord_parties *p, const accord_entry *e)
 	if ((error = accord_parties_body_key(&key, e)) < 0)
 		return error;
 	nm = (accord_member *)accord_parties_member(p, key.id);
-	if (saw_member(p, e, nm) || saw_offer(p, e, key.id, 0, 1) || saw_invite(p, e, key.id))
+	/* offered or invited elsewhere, not taken up: one more offer, the key decides (attack36 03) */
+	if (saw_member(p, e, nm))
 		return accord_parties_deny("key %.12s is already known", key.id);
 	{
 		/* a recovery key is accord's own, made in the key home: ssh-ed25519 */
@@ -380,7 +370,8 @@ int accord_parties_apply_rotate(accord_parties *p, const accord_entry *e, accord
 	 * the successor's first entry takes up the rotation (attack32 09).
 	 */
 	nm = (accord_member *)accord_parties_member(p, key.id);
-	if (saw_member(p, e, nm) || saw_offer(p, e, key.id, 0, 1) || saw_invite(p, e, key.id))
+	/* offered or invited elsewhere, not taken up: one more offer (attack36 05) */
+	if (saw_member(p, e, nm))
 		return accord_parties_deny("key-rotate names key %.12s, which is already known",
 					   key.id);
 	/* a key admitted elsewhere unknown to it (a recovery naming it, attack35 01): it decides */
@@ -549,12 +540,14 @@ int accord_parties_apply_admit(accord_parties *p, const accord_entry *e, const a
 					   e->type[0] == 'p' ? "invite a party" : "add members");
 	if ((error = accord_parties_body_key(&key, e)) < 0)
 		return error;
-	/* only what the admin saw: a concurrent invite or offer of the key frames no one */
-	if (saw_invite(p, e, key.id))
-		return accord_parties_deny("key %.12s is already invited", key.id);
+	/*
+	 * Only what the admin saw, and only a member: an invitation or another
+	 * party's offer of the key not taken up is one more offer, and the key's
+	 * first entry decides (attack36 06).
+	 */
 	if (e->type[0] == 'm')
 		return apply_offer(p, e, m, &key);
-	if (saw_member(p, e, accord_parties_member(p, key.id)) || saw_offer(p, e, key.id, 0, 1))
+	if (saw_member(p, e, accord_parties_member(p, key.id)))
 		return accord_parties_deny("key %.12s is already known as a member", key.id);
 	/* only what the inviter saw: a concurrent invite of the name frames no one */
 	if (accord_parties_name_taken(p, e, party ? party : "", 1))

@@ -71,6 +71,16 @@
 #   customers_customer acme opens the default way, involves its provider; the
 #                     provider involves acme's own customer: acme stays
 #                     customer-facing (04)
+# The sixth round (attack36):
+#   self_pause        a party the provider involved pauses the clocks waiting on
+#                     itself: it counts only once the customer co-signs (01)
+#   sock_no_terms     without terms in force for the service, the provider's
+#                     own customer, involved by it, does not take the opener's
+#                     seat (02)
+#   offered_recovery  another party's offer of the key acme recovers to is one
+#                     more offer: the key takes up the recovery (03)
+#   offered_rotation  the same for the key carol rotates to (05)
+#   offered_invite    the same for the key acme invites a party with (06)
 . "$(dirname "$0")/lib.sh"
 FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 unset SSH_AUTH_SOCK
@@ -781,4 +791,106 @@ sync_all gina:globex alice:acme ivan:initech
 fresh
 expect 0 as alice fresh show "$ID" --json
 equal "$(echo "$OUT" | jget 'd["customer_party"]')" acme "customers_customer: acme, the opener, stays customer-facing"
+
+test_case self_pause
+base self_pause late
+agreed
+sock globex-ops
+ID=$(as alice acme open --title "api outage" --severity 1 --service api --parties acme,globex 2>/dev/null)
+sync_all alice:acme gina:globex
+q as gina globex involve "$ID" globex-ops
+sync_all gina:globex sock:sockrepo
+q as sock sockrepo status "$ID" waiting --on globex-ops --note "waiting on our upstream"
+sync_all sock:sockrepo gina:globex alice:acme
+fresh
+expect 0 as alice fresh show "$ID" --json
+equal "$(echo "$OUT" | jget '[(p["on"], p["counts"]) for p in d["pauses"]]')" '[["globex-ops", false]]' "self_pause: a third party's pause on itself waits for the customer"
+PAUSE=$(echo "$OUT" | jget 'd["pauses"][0]["entry"]')
+expect 0 as alice acme cosign "$PAUSE"
+q as alice acme sync
+fresh
+expect 0 as alice fresh show "$ID" --json
+equal "$(echo "$OUT" | jget '[p["counts"] for p in d["pauses"]]')" '[true]' "self_pause: the customer's co-signature makes it count"
+
+test_case sock_no_terms
+base sock_no_terms late
+# terms for web only: none in force for api
+AG=$(as alice acme agreement propose --with globex --service web --acknowledge 5m --mitigate 30m --restore 1h 2>/dev/null)
+sync_all alice:acme gina:globex
+q as gina globex cosign "$AG"
+sock globex-ops
+SG=$(as sock sockrepo agreement propose --with globex --acknowledge 30d --mitigate 30d --restore 30d 2>/dev/null)
+sync_all sock:sockrepo gina:globex
+q as gina globex cosign "$SG"
+sync_all gina:globex sock:sockrepo alice:acme
+ID=$(as alice acme open --title "api outage" --severity 1 --service api 2>/dev/null)
+q as alice acme involve "$ID" globex
+sync_all alice:acme gina:globex
+expect 0 as gina globex involve "$ID" globex-ops
+sync_all gina:globex alice:acme
+fresh
+expect 0 as alice fresh show "$ID" --json
+equal "$(echo "$OUT" | jget 'd["customer_party"]')" acme "sock_no_terms: acme, the opener, stays customer-facing"
+
+test_case offered_recovery
+base offered_recovery late
+mkkey k2
+q as gina globex member add --key "$(pub k2)" --name k2
+sync_all gina:globex alice:acme
+expect 0 as alice acme party recover acme --recovery "$W/k-alice/recovery" --key "$(pub k2)" --name alice
+expect 0 as alice acme sync
+q accord clone "$W/hub.git" "$W/k2repo" --ledger "$LEDGER"
+expect 2 as k2 k2repo note "$(as gina globex list --all --quiet 2>/dev/null | head -1)" "x"
+expect 0 as k2 k2repo member accept acme
+q as k2 k2repo sync
+fresh
+expect 0 as gina fresh party list --json
+K2=$(accord --home "$W/k-k2" key show --json | jget 'd["id"]')
+equal "$(echo "$OUT" | jget "[p['name'] for p in d if p['root_key'] == '$K2']")" '["acme"]' "offered_recovery: k2 is acme's root"
+no_faults offered_recovery fresh
+
+test_case offered_rotation
+base offered_rotation
+mkkey carol
+q as alice acme member add --key "$(pub carol)" --name carol
+q as alice acme sync
+q accord clone "$W/hub.git" "$W/carolrepo" --ledger "$LEDGER"
+q as carol carolrepo sync
+ssh-keygen -q -t ed25519 -N '' -f "$W/hw" -C carol-hw
+eval "$(ssh-agent -s)" >/dev/null
+ssh-add -q "$W/hw" 2>/dev/null
+q as gina globex member add --key "$(cat "$W/hw.pub")" --name hw
+sync_all gina:globex carol:carolrepo
+expect 0 as carol carolrepo key rotate --agent "$W/hw.pub"
+expect 0 as carol carolrepo member accept acme # globex offered the key too: carol chooses
+q as carol carolrepo sync
+ID=$(as alice acme open --title "db latency" --severity 3 --service db --parties acme,globex 2>/dev/null)
+sync_all alice:acme carol:carolrepo
+expect 0 as carol carolrepo note "$ID" "carol here"
+q as carol carolrepo sync
+kill "$SSH_AGENT_PID"
+unset SSH_AUTH_SOCK SSH_AGENT_PID
+fresh
+expect 0 as alice fresh show "$ID"
+contains "$OUT" "carol@acme           carol here" "offered_rotation: the note is carol's, of acme"
+no_faults offered_rotation fresh
+
+test_case offered_invite
+base offered_invite late
+mkkey nick
+q as gina globex member add --key "$(pub nick)" --name nick
+sync_all gina:globex alice:acme
+expect 0 as alice acme party invite newco --key "$(pub nick)" --name nick
+q as alice acme sync
+q accord clone "$W/hub.git" "$W/nickrepo" --ledger "$LEDGER"
+expect 0 as nick nickrepo party accept newco --ledger "$LEDGER"
+q as nick nickrepo sync
+ID=$(as alice acme open --title "acme outage" --severity 2 --service api 2>/dev/null)
+q as alice acme sync
+fresh
+expect 0 as gina fresh party list --json
+equal "$(echo "$OUT" | jget "[p['state'] for p in d if p['name'] == 'newco']")" '["joined"]' "offered_invite: newco joins"
+expect 0 as gina fresh list --all --quiet
+contains "$OUT" "${ID:0:12}" "offered_invite: acme's root writes on"
+no_faults offered_invite fresh
 finish
