@@ -128,28 +128,6 @@ const accord_agreement *accord_incident_agreement(const accord_parties *p, const
  * chain is the customer, not a provider that signed terms as the customer
  * of a party of its own (attack33 02).
  */
-/*
- * Whether `a`'s customer is in the incident only through an involve its
- * provider under `a` wrote, on an incident another party opened: a
- * provider cannot seat a customer of its own (a sock party) in the
- * opener's place (attack36 02). A provider that opened the incident and
- * involves its customer is held to the terms (attack32 02).
- */
-static int involved_by_its_provider(const struct follows_arg *x, const accord_agreement *a)
-{
-	const char *opener = accord_party_of(x->p, x->open);
-	size_t i;
-
-	if (!x->involved || !x->by)
-		return 0;
-	for (i = 0; i < x->involved_count; i++)
-		if (accord_str_eq(x->involved[i], a->customer))
-			return x->by[i] != x->open &&
-			       accord_str_eq(accord_party_of(x->p, x->by[i]), a->provider) &&
-			       !accord_str_eq(a->provider, opener);
-	return 0;
-}
-
 static int customer_top(const accord_agreement *a, void *arg)
 {
 	struct follows_arg *x = arg, mine = *x;
@@ -157,7 +135,7 @@ static int customer_top(const accord_agreement *a, void *arg)
 	size_t n = 0, i;
 	int top;
 
-	if (!open_follows_between(a, arg) || involved_by_its_provider(x, a))
+	if (!open_follows_between(a, arg))
 		return 0;
 	/*
 	 * A provider of parties the open names or that its own party involved:
@@ -197,9 +175,33 @@ static const accord_agreement *agreement_among(const accord_parties *p, const ac
 	const char *service = accord_entry_str(open, "service"), *opener = accord_party_of(p, open);
 	int64_t severity = accord_entry_int(open, "severity", 0);
 	const accord_agreement *a = NULL;
+	const char **mine = NULL;
+	const accord_entry **mine_by = NULL;
 	const cJSON *item;
-	size_t i;
+	size_t i, n = 0, nb = 0;
 
+	/*
+	 * The parties the open names and those its opener's party involved:
+	 * another party's involve never takes the seat from the opener's party,
+	 * whether by a customer of its own, its own provider or a sock (attack36
+	 * 02, attack37 01); a provider that opened alone and involves its
+	 * customer is held to the terms (attack32 02).
+	 */
+	for (i = 0; names && by && i < count; i++)
+		if (by[i] == open || accord_str_eq(accord_party_of(p, by[i]), opener)) {
+			ACCORD_PUSH(mine, n, names[i]);
+			ACCORD_PUSH(mine_by, nb, by[i]);
+		}
+	if (names && by) {
+		x.involved = names = mine;
+		x.by = by = mine_by;
+		x.involved_count = count = n;
+		if (!n) { /* not even the opener's: no chain */
+			free(mine);
+			free(mine_by);
+			return NULL;
+		}
+	}
 	if (opener)
 		a = accord_agreement_in_force(p->agreements, p->agreement_count, opener, NULL,
 					      service, severity, customer_top, &x);
@@ -213,6 +215,8 @@ static const accord_agreement *agreement_among(const accord_parties *p, const ac
 		if (names[i])
 			a = accord_agreement_in_force(p->agreements, p->agreement_count, names[i],
 						      NULL, service, severity, customer_top, &x);
+	free(mine);
+	free(mine_by);
 	return a;
 }
 

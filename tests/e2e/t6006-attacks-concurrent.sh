@@ -81,6 +81,10 @@
 #                     more offer: the key takes up the recovery (03)
 #   offered_rotation  the same for the key carol rotates to (05)
 #   offered_invite    the same for the key acme invites a party with (06)
+# The seventh round (attack37):
+#   upstream_seat     without terms in force for the service, the provider
+#                     involves its own provider: acme, the opener, keeps the
+#                     seat (01)
 . "$(dirname "$0")/lib.sh"
 FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 unset SSH_AUTH_SOCK
@@ -891,6 +895,24 @@ fresh
 expect 0 as gina fresh party list --json
 equal "$(echo "$OUT" | jget "[p['state'] for p in d if p['name'] == 'newco']")" '["joined"]' "offered_invite: newco joins"
 expect 0 as gina fresh list --all --quiet
-contains "$OUT" "${ID:0:12}" "offered_invite: acme's root writes on"
+contains "$OUT" "$(echo "$ID" | cut -c1-12)" "offered_invite: acme's root writes on"
 no_faults offered_invite fresh
+
+test_case upstream_seat
+base upstream_seat
+AG=$(as alice acme agreement propose --with globex --service web --acknowledge 5m --mitigate 30m --restore 1h 2>/dev/null)
+sync_all alice:acme gina:globex
+q as gina globex cosign "$AG"
+# globex is initech's customer, for every service
+GI=$(as gina globex agreement propose --with initech --acknowledge 8h --mitigate 7d --restore 30d 2>/dev/null)
+sync_all gina:globex ivan:initech
+q as ivan initech cosign "$GI"
+sync_all ivan:initech gina:globex alice:acme
+ID=$(as alice acme open --title "api outage" --severity 1 --service api --parties acme,globex 2>/dev/null)
+sync_all alice:acme gina:globex
+expect 0 as gina globex involve "$ID" initech
+sync_all gina:globex alice:acme
+fresh
+expect 0 as alice fresh show "$ID" --json
+equal "$(echo "$OUT" | jget 'd["customer_party"]')" acme "upstream_seat: acme, the opener, keeps the seat"
 finish

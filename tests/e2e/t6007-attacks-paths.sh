@@ -188,7 +188,6 @@ q git -C "$W/acme" update-ref "refs/accord/evidence/$DAN/$1" "$1"
 eval "LAST=\${$#}"
 q git -C "$W/acme" update-ref "refs/accord/evidence/$DAN/$LAST" "$LAST"
 q git -C "$W/acme" update-ref -d refs/sideb
-link() { eval "echo \${$1}" ; }
 # alice (no fork) vouches for link 1; k(i), admitted by link i-1, vouches for link i
 L1=$(eid acme "$1")
 $FORGE entry "$W/acme" "$W/ssh-alice" --type checkpoint --deps "$L1" --body "{\"heads\":[{\"feed\":\"$DAN\",\"seq\":$((S + 1)),\"hash\":\"$L1\"}],\"remote\":\"origin\"}" >/dev/null || bad "forge alice's vouch"
