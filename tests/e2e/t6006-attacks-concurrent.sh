@@ -634,22 +634,32 @@ sock() {
 	q as gina globex sync
 }
 
+# sock_terms ARG...: globex's own party globex-ops is globex's customer, under lax terms (ARG: scope)
+sock_terms() {
+	sock globex-ops
+	SG=$(as sock sockrepo agreement propose --with globex "$@" --acknowledge 30d --mitigate 30d --restore 30d 2>/dev/null)
+	sync_all sock:sockrepo gina:globex
+	q as gina globex cosign "$SG"
+	sync_all gina:globex sock:sockrepo alice:acme
+}
+# seat_kept LABEL PARTY: acme opens the default way and involves globex, globex
+# involves PARTY; acme, the opener, keeps the customer-facing seat
+seat_kept() {
+	ID=$(as alice acme open --title "api outage" --severity 1 --service api 2>/dev/null)
+	q as alice acme involve "$ID" globex
+	sync_all alice:acme gina:globex
+	expect 0 as gina globex involve "$ID" "$2"
+	sync_all gina:globex alice:acme
+	fresh
+	expect 0 as alice fresh show "$ID" --json
+	equal "$(echo "$OUT" | jget 'd["customer_party"]')" acme "$1: acme, the opener, keeps the seat"
+}
+
 test_case sock_default_open
 base sock_default_open late
 agreed
-sock globex-ops
-SG=$(as sock sockrepo agreement propose --with globex --service api --severity 1 --acknowledge 30d --mitigate 30d --restore 30d 2>/dev/null)
-sync_all sock:sockrepo gina:globex
-q as gina globex cosign "$SG"
-sync_all gina:globex sock:sockrepo alice:acme
-ID=$(as alice acme open --title "api outage" --severity 1 --service api 2>/dev/null)
-q as alice acme involve "$ID" globex
-sync_all alice:acme gina:globex
-expect 0 as gina globex involve "$ID" globex-ops
-sync_all gina:globex alice:acme
-fresh
-expect 0 as alice fresh show "$ID" --json
-equal "$(echo "$OUT" | jget 'd["customer_party"]')" acme "sock_default_open: acme, the opener, stays customer-facing"
+sock_terms --service api --severity 1
+seat_kept sock_default_open globex-ops
 
 test_case recover_reopen
 base recover_reopen
@@ -786,15 +796,7 @@ IG=$(as ivan initech agreement propose --with acme --service api --acknowledge 1
 sync_all ivan:initech alice:acme
 q as alice acme cosign "$IG"
 sync_all alice:acme ivan:initech gina:globex
-ID=$(as alice acme open --title "api outage" --severity 1 --service api 2>/dev/null)
-q as alice acme involve "$ID" globex
-q as alice acme feedback "$ID" --score 1 --comment "customers furious"
-sync_all alice:acme gina:globex
-expect 0 as gina globex involve "$ID" initech
-sync_all gina:globex alice:acme ivan:initech
-fresh
-expect 0 as alice fresh show "$ID" --json
-equal "$(echo "$OUT" | jget 'd["customer_party"]')" acme "customers_customer: acme, the opener, stays customer-facing"
+seat_kept customers_customer initech
 
 test_case self_pause
 base self_pause late
@@ -822,19 +824,8 @@ base sock_no_terms late
 AG=$(as alice acme agreement propose --with globex --service web --acknowledge 5m --mitigate 30m --restore 1h 2>/dev/null)
 sync_all alice:acme gina:globex
 q as gina globex cosign "$AG"
-sock globex-ops
-SG=$(as sock sockrepo agreement propose --with globex --acknowledge 30d --mitigate 30d --restore 30d 2>/dev/null)
-sync_all sock:sockrepo gina:globex
-q as gina globex cosign "$SG"
-sync_all gina:globex sock:sockrepo alice:acme
-ID=$(as alice acme open --title "api outage" --severity 1 --service api 2>/dev/null)
-q as alice acme involve "$ID" globex
-sync_all alice:acme gina:globex
-expect 0 as gina globex involve "$ID" globex-ops
-sync_all gina:globex alice:acme
-fresh
-expect 0 as alice fresh show "$ID" --json
-equal "$(echo "$OUT" | jget 'd["customer_party"]')" acme "sock_no_terms: acme, the opener, stays customer-facing"
+sock_terms
+seat_kept sock_no_terms globex-ops
 
 test_case offered_recovery
 base offered_recovery late
