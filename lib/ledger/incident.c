@@ -140,7 +140,7 @@ static int customer_top(const accord_agreement *a, void *arg)
 	/*
 	 * A provider of parties the open names or that its own party involved:
 	 * another party (its own provider) cannot make it one by involving its
-	 * customer (attack34 04).
+	 * customer (attack35 04).
 	 */
 	if (x->involved && x->by) {
 		ACCORD_PUSH(names, n, a->customer);

@@ -22,11 +22,11 @@
 
 /*
  * Whether `e` knew of what makes key `keyid` taken: its membership, or an
- * offer of it, each only if in e's causal past. An
- * entry that did not know is concurrent with it (an idle device, or two
- * admins at once): refusing it would make whichever sorts second a fault,
- * and a later-written duplicate could sort first (attack32 08-11). A
- * state restored by the index has no graph: everything in it was seen.
+ * offer of it, each only if in e's causal past. An entry that did not know
+ * is concurrent with it (an idle device, or two admins at once): refusing
+ * it would make whichever sorts second a fault, and a later-written
+ * duplicate could sort first (attack32 08-11). A state restored by the
+ * index has no graph: everything in it was seen.
  */
 static int saw_member(const accord_parties *p, const accord_entry *e, const accord_member *m)
 {
@@ -213,12 +213,6 @@ static int apply_offer(accord_parties *p, const accord_entry *e, const accord_me
 	return 0;
 }
 
-/*
- * Key `m` takes up an admission of party `party`: a party whose root
- * pointer a recovery or a rotation set to it (before its first entry) gets
- * back the root it replaced, revoked, since the key declined (attack34 01:
- * else the party's root would be another party's member).
- */
 /* Whether entry e (a party-recover) names key `keyid` as the new root. */
 static int names_key(const accord_entry *e, const char *keyid)
 {
@@ -231,6 +225,12 @@ static int names_key(const accord_entry *e, const char *keyid)
 	return !strcmp(key.id, keyid);
 }
 
+/*
+ * Key `m` takes up an admission of party `party`: a party whose root
+ * pointer a recovery or a rotation set to it (before its first entry) gets
+ * back the root it replaced, revoked, since the key declined (attack34 01:
+ * else the party's root would be another party's member).
+ */
 void accord_parties_release_root(accord_parties *p, const accord_member *m, size_t party)
 {
 	size_t me = accord_parties_member_index(p, m), j, k;
