@@ -85,6 +85,9 @@
 #   upstream_seat     without terms in force for the service, the provider
 #                     involves its own provider: acme, the opener, keeps the
 #                     seat (01)
+#   sock_first        the provider opens alone and names or involves its own
+#                     lax customer before acme: acme, held to the stricter
+#                     terms, is customer-facing (02)
 . "$(dirname "$0")/lib.sh"
 FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 unset SSH_AUTH_SOCK
@@ -906,4 +909,19 @@ sync_all gina:globex alice:acme
 fresh
 expect 0 as alice fresh show "$ID" --json
 equal "$(echo "$OUT" | jget 'd["customer_party"]')" acme "upstream_seat: acme, the opener, keeps the seat"
+test_case sock_first
+base sock_first late
+agreed
+sock_terms --service api --severity 1
+# globex opens alone and names (then involves) its own customer first
+ID=$(as gina globex open --title "api outage" --severity 1 --service api --parties globex,globex-ops,acme 2>/dev/null)
+ID2=$(as gina globex open --title "api slow" --severity 1 --service api 2>/dev/null)
+q as gina globex involve "$ID2" globex-ops
+q as gina globex involve "$ID2" acme
+sync_all gina:globex alice:acme
+fresh
+for i in "$ID" "$ID2"; do
+	expect 0 as alice fresh show "$i" --json
+	equal "$(echo "$OUT" | jget '[d["customer_party"]] + [c["agreement"]["restore_s"] for c in d["clocks"] if c["agreement"]]')" '["acme", 3600]' "sock_first: acme, held to the stricter terms, is customer-facing"
+done
 finish
