@@ -250,6 +250,32 @@ static void test_hours_counts_business_time(void **state)
 		2 * 86400 + 18 * 3600);
 }
 
+/* What terms allow in effect: the worst start is a window's close. */
+static void test_hours_worst_wall(void **state)
+{
+	accord_hours h;
+
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	assert_int_equal(accord_hours_parse_week(&h, "Mon-Fri 08:00-18:00"), 0);
+	assert_int_equal(accord_tzrule_parse(&h.tz, "UTC0"), 0);
+	/* 1h from Friday 18:00: Monday 09:00, 63h later */
+	assert_int_equal(accord_hours_worst_wall(&h, 3600), 63 * 3600);
+	/* a business day: Monday 18:00, 72h */
+	assert_int_equal(accord_hours_worst_wall(&h, 10 * 3600), 72 * 3600);
+	/* a business week: the next Friday 18:00; one hour more: the Monday after */
+	assert_int_equal(accord_hours_worst_wall(&h, 50 * 3600), 168 * 3600);
+	assert_int_equal(accord_hours_worst_wall(&h, 51 * 3600), (168 + 63) * 3600);
+	/* 30 days of business time */
+	assert_int_equal(accord_hours_worst_wall(&h, 720 * 3600), (14 * 168 + 96) * 3600);
+	assert_int_equal(accord_hours_worst_wall(&h, 0), 0);
+	/* Saturday alone: from Saturday 18:00, a week less the window to the next one's end */
+	assert_int_equal(accord_hours_parse_week(&h, "Sat 08:00-18:00"), 0);
+	assert_int_equal(accord_hours_worst_wall(&h, 10 * 3600), 168 * 3600);
+	h.always = 1;
+	assert_int_equal(accord_hours_worst_wall(&h, 3600), 3600);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_hours_splits_spec),
 		cmocka_unit_test(test_hours_reads_tzif_footer),
 		cmocka_unit_test(test_hours_counts_business_time),
+		cmocka_unit_test(test_hours_worst_wall),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -65,6 +65,15 @@ int accord_agreement_same_scope(const accord_agreement *a, const accord_agreemen
 int accord_agreement_later(const accord_agreement *a, const accord_agreement *b);
 
 /*
+ * Of two agreements (either NULL), the stricter in effect: the shorter
+ * restore, then mitigate, then acknowledge time, each as the longest
+ * wall-clock time its business hours allow (accord_hours_worst_wall), then
+ * the one co-signed first. Borrowed: `a` or `b`.
+ */
+const accord_agreement *accord_agreement_stricter(const accord_agreement *a,
+						  const accord_agreement *b);
+
+/*
  * The agreement in force among `all` for an incident of `service` and
  * `severity` between `customer` and `provider` (either may be NULL: any):
  * joint, covering it, with `follows` (the incident's open entry has the

@@ -72,4 +72,12 @@ int accord_hours_split(char **week, char **zone, const char *spec);
 /* Seconds of [a, b) that lie within business hours (all of them when always). */
 int64_t accord_hours_between(const accord_hours *h, int64_t a, int64_t b);
 
+/*
+ * The longest wall-clock time in which `seconds` of business time pass,
+ * over every start (the worst: a window's close): `seconds` itself when
+ * always, INT64_MAX for hours with no time in a week. What terms in these
+ * hours allow in effect, to compare terms in different hours.
+ */
+int64_t accord_hours_worst_wall(const accord_hours *h, int64_t seconds);
+
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "accord/agreement.h"
+#include "accord/hours.h"
 #include "encode.h"
 #include "json.h"
 #include "accord/timefmt.h"
@@ -267,4 +268,34 @@ cJSON *accord_agreement_to_json(const accord_agreement *a)
 	}
 	cJSON_Delete(o);
 	return terms;
+}
+
+/* What `seconds` of the terms' clock allow in wall-clock time at worst. */
+static int64_t worst_wall(const accord_agreement *a, int64_t seconds)
+{
+	accord_hours h;
+
+	memset(&h, 0, sizeof(h));
+	h.always = 1;
+	/* an agreement's hours were checked when it counted (lib/ledger/party_agreement.c) */
+	if (a->week && accord_hours_parse_week(&h, a->week) == 0 &&
+	    accord_tzrule_parse(&h.tz, a->tz) == 0)
+		h.always = 0;
+	else
+		h.always = 1;
+	return accord_hours_worst_wall(&h, seconds);
+}
+
+const accord_agreement *accord_agreement_stricter(const accord_agreement *a,
+						  const accord_agreement *b)
+{
+	int64_t x, y;
+
+	if (!a || !b)
+		return a ? a : b;
+	if ((x = worst_wall(a, a->restore_s)) != (y = worst_wall(b, b->restore_s)) ||
+	    (x = worst_wall(a, a->mitigate_s)) != (y = worst_wall(b, b->mitigate_s)) ||
+	    (x = worst_wall(a, a->acknowledge_s)) != (y = worst_wall(b, b->acknowledge_s)))
+		return x < y ? a : b;
+	return accord_agreement_later(a, b) ? b : a;
 }

@@ -420,3 +420,59 @@ int64_t accord_hours_between(const accord_hours *h, int64_t a, int64_t b)
 	}
 	return sum;
 }
+
+/*
+ * The wall-clock time, from `start`, in which `seconds` of business time
+ * pass: day by day over the windows. At most two weeks of days, the rest
+ * in whole weeks (the caller's).
+ */
+static int64_t wall_from(const accord_hours *h, int64_t start, int64_t seconds)
+{
+	int64_t day = floor_div(start + accord_tzrule_offset(&h->tz, start), 86400);
+
+	for (;; day++) {
+		int wd = (weekday_sun0(day) + 6) % 7;
+		int64_t u0, u1;
+
+		if (!(h->days & (1u << wd)))
+			continue;
+		u0 = wall_to_utc(&h->tz, day * 86400 + h->from);
+		u1 = wall_to_utc(&h->tz, day * 86400 + h->to);
+		if (u0 < start)
+			u0 = start;
+		if (u1 <= u0)
+			continue;
+		if (u1 - u0 >= seconds)
+			return u0 + seconds - start;
+		seconds -= u1 - u0;
+	}
+}
+
+int64_t accord_hours_worst_wall(const accord_hours *h, int64_t seconds)
+{
+	/* a Monday, 2024-01-01T00:00:00Z: the week the starts are taken from */
+	const int64_t monday = 1704067200;
+	int64_t week = 0, worst = 0, d;
+	int wd;
+
+	if (h->always || seconds <= 0)
+		return seconds;
+	for (wd = 0; wd < 7; wd++)
+		if (h->days & (1u << wd))
+			week += h->to - h->from;
+	if (week <= 0)
+		return INT64_MAX;
+	/* the worst start is a window's close: the whole gap after it waits */
+	for (wd = 0; wd < 7; wd++) {
+		int64_t at;
+
+		if (!(h->days & (1u << wd)))
+			continue;
+		at = wall_to_utc(&h->tz, (monday / 86400 + wd) * 86400 + h->to);
+		d = wall_from(h, at, (seconds - 1) % week + 1);
+		if (d > worst)
+			worst = d;
+	}
+	d = (seconds - 1) / week;
+	return d > (INT64_MAX - worst) / 604800 ? INT64_MAX : worst + d * 604800;
+}

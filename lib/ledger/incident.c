@@ -160,31 +160,10 @@ static int customer_top(const accord_agreement *a, void *arg)
 }
 
 /*
- * Of two chain ends' agreements (either NULL), the stricter: round the
- * clock before business hours, then the shorter restore, mitigate and
- * acknowledge times, then the one co-signed first. No order of the open's
- * parties or of the involves chooses it, so a provider that opened alone
- * cannot seat a lax customer of its own by naming it first (attack37 02).
- */
-static const accord_agreement *stricter(const accord_agreement *a, const accord_agreement *b)
-{
-	if (!a || !b)
-		return a ? a : b;
-	if (!a->week != !b->week)
-		return a->week ? b : a;
-	if (a->restore_s != b->restore_s)
-		return a->restore_s < b->restore_s ? a : b;
-	if (a->mitigate_s != b->mitigate_s)
-		return a->mitigate_s < b->mitigate_s ? a : b;
-	if (a->acknowledge_s != b->acknowledge_s)
-		return a->acknowledge_s < b->acknowledge_s ? a : b;
-	return accord_agreement_later(a, b) ? b : a;
-}
-
-/*
  * The agreement in force among the parties involved (`names`; NULL: those
  * the open names) whose customer is the end of the chain (customer_top).
- * Of several ends, the opener's party, else the stricter terms (stricter):
+ * Of several ends, the opener's party, else the stricter terms in effect
+ * (accord_agreement_stricter, whatever their business hours):
  * neither the order the opener named or involved them in nor the more
  * specific terms of a sock party displace a customer held to tighter
  * terms (attack34 03, attack37 02).
@@ -233,15 +212,17 @@ static const accord_agreement *agreement_among(const accord_parties *p, const ac
 	if (!names)
 		cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(open->body, "parties"))
 			if (cJSON_IsString(item))
-				a = stricter(a, accord_agreement_in_force(
-							p->agreements, p->agreement_count,
-							item->valuestring, NULL, service, severity,
-							customer_top, &x));
+				a = accord_agreement_stricter(
+					a,
+					accord_agreement_in_force(p->agreements, p->agreement_count,
+								  item->valuestring, NULL, service,
+								  severity, customer_top, &x));
 	for (i = 0; names && i < count; i++)
 		if (names[i])
-			a = stricter(a, accord_agreement_in_force(p->agreements, p->agreement_count,
-								  names[i], NULL, service, severity,
-								  customer_top, &x));
+			a = accord_agreement_stricter(
+				a, accord_agreement_in_force(p->agreements, p->agreement_count,
+							     names[i], NULL, service, severity,
+							     customer_top, &x));
 done:
 	free(mine);
 	free(mine_by);

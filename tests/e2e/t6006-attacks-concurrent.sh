@@ -88,6 +88,8 @@
 #   sock_first        the provider opens alone and names or involves its own
 #                     lax customer before acme: acme, held to the stricter
 #                     terms, is customer-facing (02)
+#   sock_hours        the same with terms in business hours: compared by what
+#                     they allow at worst in wall-clock time (02)
 . "$(dirname "$0")/lib.sh"
 FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 unset SSH_AUTH_SOCK
@@ -924,4 +926,28 @@ for i in "$ID" "$ID2"; do
 	expect 0 as alice fresh show "$i" --json
 	equal "$(echo "$OUT" | jget '[d["customer_party"]] + [c["agreement"]["restore_s"] for c in d["clocks"] if c["agreement"]]')" '["acme", 3600]' "sock_first: acme, held to the stricter terms, is customer-facing"
 done
+test_case sock_hours
+base sock_hours late
+sock globex-ops
+# terms compared in effect: business hours stretch a clock over the weekend
+# web: acme 1h in business hours (63h at worst), the sock 30 days round the clock
+# db: acme 4h round the clock, the sock 1h in business hours (63h at worst)
+A1=$(as alice acme agreement propose --with globex --service web --hours "Mon-Fri 08:00-18:00 UTC" --acknowledge 5m --mitigate 30m --restore 1h 2>/dev/null)
+A2=$(as alice acme agreement propose --with globex --service db --acknowledge 5m --mitigate 30m --restore 4h 2>/dev/null)
+S1=$(as sock sockrepo agreement propose --with globex --service web --acknowledge 30d --mitigate 30d --restore 30d 2>/dev/null)
+S2=$(as sock sockrepo agreement propose --with globex --service db --hours "Mon-Fri 08:00-18:00 UTC" --acknowledge 5m --mitigate 30m --restore 1h 2>/dev/null)
+sync_all alice:acme sock:sockrepo gina:globex
+for a in "$A1" "$A2" "$S1" "$S2"; do q as gina globex cosign "$a"; done
+for s in web db; do
+	I=$(as gina globex open --title "$s outage" --severity 1 --service $s 2>/dev/null)
+	q as gina globex involve "$I" globex-ops
+	q as gina globex involve "$I" acme
+	eval "I_$s=$I"
+done
+sync_all gina:globex alice:acme
+fresh
+expect 0 as alice fresh show "$I_web" --json
+equal "$(echo "$OUT" | jget '[d["customer_party"]] + [c["agreement"]["restore_s"] for c in d["clocks"] if c["agreement"]]')" '["acme", 3600]' "sock_hours: 1h in business hours is stricter than 30 days round the clock"
+expect 0 as alice fresh show "$I_db" --json
+equal "$(echo "$OUT" | jget '[d["customer_party"]] + [c["agreement"]["restore_s"] for c in d["clocks"] if c["agreement"]]')" '["acme", 14400]' "sock_hours: 4h round the clock is stricter than 1h in business hours"
 finish
