@@ -55,7 +55,7 @@ void accord_agreement_free(accord_agreement *a);
 void accord_agreement_save(accord_buf *out, const accord_agreement *a);
 accord_agreement *accord_agreement_load(const char *line);
 
-/* Whether `a` covers an incident of `service` and `severity`. */
+/* Whether `a` covers an incident of `service` and `severity` (-1: any severity). */
 int accord_agreement_covers(const accord_agreement *a, const char *service, int64_t severity);
 
 /* Same parties and the same service and severity: a later joint one supersedes. */

@@ -87,6 +87,13 @@ typedef struct {
 	int64_t dispute_to; /* valid only if stopped */
 	int64_t dispute_elapsed_s;
 	const char *dispute_state; /* "met", "missed", "running", or NULL without an agreement */
+	/*
+	 * Counted apart (neither met nor missed, in no median): a time or start
+	 * dispute by a party other than the clock's own. The measured party's
+	 * own dispute is shown (dispute, start_window) but leaves the verdict
+	 * counted (attack38 06, 07).
+	 */
+	int apart;
 } accord_clock;
 
 #define ACCORD_CLOCKS 3

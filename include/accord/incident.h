@@ -345,12 +345,14 @@ int accord_incident_ledger_in_past(const accord_entry *later, const accord_entry
 /*
  * The agreement in force for the incident opened by `open` (agreement.h):
  * joint, between two parties the open names (`customer` and `provider`
- * those, when not NULL), covering its service and severity, its co-signature in the open
+ * those, when not NULL), covering `service` and `severity` (the incident's
+ * current ones: an amend re-scopes the terms, attack38 02), its co-signature in the open
  * entry's causal past (`in_past` answers), the most specific and then the
  * latest. Borrowed from `parties`; NULL when none.
  */
 const accord_agreement *accord_incident_agreement(const accord_parties *parties,
-						  const accord_entry *open, const char *customer,
+						  const accord_entry *open, const char *service,
+						  int64_t severity, const char *customer,
 						  const char *provider, accord_in_past_fn in_past,
 						  void *payload);
 

@@ -174,7 +174,7 @@ bad:
 int accord_agreement_covers(const accord_agreement *a, const char *service, int64_t severity)
 {
 	return (!a->service || (service && !strcmp(a->service, service))) &&
-	       (!a->severity || a->severity == severity);
+	       (severity < 0 || !a->severity || a->severity == severity);
 }
 
 int accord_agreement_same_scope(const accord_agreement *a, const accord_agreement *b)

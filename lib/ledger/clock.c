@@ -120,16 +120,28 @@ static const accord_impact *disputing_window(const accord_incident *inc)
 	return best;
 }
 
-/* The first effective status at or past `ranks` (a list of names), or NULL. */
+/*
+ * The first effective status among `names` that stood: a later status
+ * outside them (a reopen; waiting is neither) runs the clock again, so a
+ * provider's early "resolved" that the customer reopened stops nothing
+ * (attack38 05). NULL while none stands.
+ */
 static const accord_entry *first_status(const accord_incident *inc, const char *const *names)
 {
+	const accord_entry *stop = NULL;
 	size_t i, k;
 
-	for (i = 1; i < inc->step_count; i++)
-		for (k = 0; names[k]; k++)
-			if (!strcmp(inc->steps[i].status, names[k]))
-				return inc->steps[i].entry;
-	return NULL;
+	for (i = 1; i < inc->step_count; i++) {
+		if (!strcmp(inc->steps[i].status, "waiting"))
+			continue;
+		for (k = 0; names[k] && strcmp(inc->steps[i].status, names[k]) != 0; k++)
+			;
+		if (!names[k])
+			stop = NULL;
+		else if (!stop)
+			stop = inc->steps[i].entry;
+	}
+	return stop;
 }
 
 /*
@@ -257,10 +269,14 @@ static const accord_dispute *clock_dispute(const accord_clocks *c, const accord_
 /*
  * A clock whose time another party disputes: measured again from `dfrom`
  * to `dto` (when stopped) in the disputer's `view`, and, with an agreement,
- * shown disputed beside the verdict on its signer's claim.
+ * shown disputed beside the verdict on its signer's claim. A dispute by
+ * the clock's own party (its provider's window or dispute of the
+ * customer's times) is shown beside it but leaves the verdict on the
+ * signed claim standing: the measured party cannot take its own miss out
+ * of the count (attack38 06, 07).
  */
 static void measure_disputed(accord_clock *ck, const accord_hours *h, const accord_clocks *c,
-			     const accord_incident *inc, const char *party,
+			     const accord_incident *inc, const char *party, const char *disputer,
 			     const accord_agreement *agreement, int64_t dfrom, int64_t dto,
 			     int64_t now, int view)
 {
@@ -272,9 +288,11 @@ static void measure_disputed(accord_clock *ck, const accord_hours *h, const acco
 		view);
 	ck->dispute_elapsed_s = alt.elapsed_s;
 	ck->claimed_state = ck->state;
+	ck->apart = !accord_str_eq(disputer, party);
 	if (agreement) {
 		ck->dispute_state = verdict(alt.elapsed_s, ck->target_s, ck->stopped);
-		ck->state = "disputed";
+		if (ck->apart)
+			ck->state = "disputed";
 	}
 }
 
@@ -315,8 +333,9 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 			continue;
 		memset(&pc, 0, sizeof(pc));
 		pc.party = party;
-		pc.agreement = accord_incident_agreement(p, inc->open, inc->customer_party, party,
-							 in_past, payload);
+		pc.agreement =
+			accord_incident_agreement(p, inc->open, inc->service, inc->severity,
+						  inc->customer_party, party, in_past, payload);
 		hours_of(&h, pc.agreement);
 		if ((error = first_response(&ack, inc, p, party, inc->involved_by[i], in_past,
 					    payload)) < 0)
@@ -351,7 +370,8 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 			if ((ck->dispute = clock_dispute(c, inc, party, ck))) {
 				int64_t dfrom = k == 0 ? when(inc, inc->involved_by[i], 1) : start;
 
-				measure_disputed(ck, &h, c, inc, party, pc.agreement, dfrom,
+				measure_disputed(ck, &h, c, inc, party, ck->dispute->by,
+						 pc.agreement, dfrom,
 						 ck->stopped && when(inc, ends[k], 1) > dfrom
 							 ? when(inc, ends[k], 1)
 							 : dfrom,
@@ -360,7 +380,8 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 				/* its start disputed by another party's window: measured from both starts, the same way */
 				int64_t dfrom = ck->start_window->start;
 
-				measure_disputed(ck, &h, c, inc, party, pc.agreement, dfrom,
+				measure_disputed(ck, &h, c, inc, party, ck->start_window->party,
+						 pc.agreement, dfrom,
 						 ck->stopped && ck->to > dfrom ? ck->to : dfrom,
 						 now, 0);
 			}

@@ -48,6 +48,8 @@ struct follows_arg {
 	size_t involved_count;
 	const accord_parties *p;       /* for customer_top: the agreements */
 	const accord_entry *const *by; /* beside involved: the open or involve of each, or NULL */
+	const char *service;	       /* the scope the terms must cover; severity -1: any */
+	int64_t severity;
 };
 
 static int names_party(const accord_entry *open, const char *party)
@@ -111,15 +113,15 @@ static int open_follows_between(const accord_agreement *a, void *arg)
 }
 
 const accord_agreement *accord_incident_agreement(const accord_parties *p, const accord_entry *open,
+						  const char *service, int64_t severity,
 						  const char *customer, const char *provider,
 						  accord_in_past_fn in_past, void *payload)
 {
-	struct follows_arg x = { open, in_past, payload, customer && provider, NULL, 0, p, NULL };
+	struct follows_arg x = { open, in_past, payload, customer && provider, NULL, 0, p,
+				 NULL, service, severity };
 
 	return accord_agreement_in_force(p->agreements, p->agreement_count, customer, provider,
-					 accord_entry_str(open, "service"),
-					 accord_entry_int(open, "severity", 0),
-					 open_follows_between, &x);
+					 service, severity, open_follows_between, &x);
 }
 
 /*
@@ -152,31 +154,46 @@ static int customer_top(const accord_agreement *a, void *arg)
 		mine.involved_count = n;
 	}
 	top = !accord_agreement_in_force(x->p->agreements, x->p->agreement_count, NULL, a->customer,
-					 accord_entry_str(x->open, "service"),
-					 accord_entry_int(x->open, "severity", 0),
-					 open_follows_between, &mine);
+					 x->service, x->severity, open_follows_between, &mine);
 	free(names);
 	return top;
+}
+
+/*
+ * One more end of the chain: its terms weigh against the others' as
+ * stricter or not (accord_agreement_stricter), those that bind the
+ * opener's party (*bound) before any between other parties (*other): a
+ * customer of a sock's sock, held to any terms, never displaces one the
+ * opener answers to (attack38 04).
+ */
+static void end_of_chain(const accord_agreement **bound, const accord_agreement **other,
+			 const char *opener, const accord_agreement *a)
+{
+	if (a && accord_str_eq(a->provider, opener))
+		*bound = accord_agreement_stricter(*bound, a);
+	else if (a)
+		*other = accord_agreement_stricter(*other, a);
 }
 
 /*
  * The agreement in force among the parties involved (`names`; NULL: those
  * the open names) whose customer is the end of the chain (customer_top).
  * Of several ends, the opener's party, else the stricter terms in effect
- * (accord_agreement_stricter, whatever their business hours):
+ * of those that bind the opener's party, else of any (end_of_chain):
  * neither the order the opener named or involved them in nor the more
  * specific terms of a sock party displace a customer held to tighter
- * terms (attack34 03, attack37 02).
+ * terms (attack34 03, attack37 02, attack38 04).
  */
 static const accord_agreement *agreement_among(const accord_parties *p, const accord_entry *open,
-					       const char *const *names,
+					       int64_t severity, const char *const *names,
 					       const accord_entry *const *by, size_t count,
 					       accord_in_past_fn in_past, void *payload)
 {
-	struct follows_arg x = { open, in_past, payload, 0, names, count, p, by };
 	const char *service = accord_entry_str(open, "service"), *opener = accord_party_of(p, open);
-	int64_t severity = accord_entry_int(open, "severity", 0);
-	const accord_agreement *a = NULL;
+	struct follows_arg x = {
+		open, in_past, payload, 0, names, count, p, by, service, severity
+	};
+	const accord_agreement *a = NULL, *other = NULL;
 	const char **mine = NULL;
 	const accord_entry **mine_by = NULL;
 	const cJSON *item;
@@ -212,17 +229,19 @@ static const accord_agreement *agreement_among(const accord_parties *p, const ac
 	if (!names)
 		cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(open->body, "parties"))
 			if (cJSON_IsString(item))
-				a = accord_agreement_stricter(
-					a,
+				end_of_chain(
+					&a, &other, opener,
 					accord_agreement_in_force(p->agreements, p->agreement_count,
 								  item->valuestring, NULL, service,
 								  severity, customer_top, &x));
 	for (i = 0; names && i < count; i++)
 		if (names[i])
-			a = accord_agreement_stricter(
-				a, accord_agreement_in_force(p->agreements, p->agreement_count,
-							     names[i], NULL, service, severity,
-							     customer_top, &x));
+			end_of_chain(&a, &other, opener,
+				     accord_agreement_in_force(p->agreements, p->agreement_count,
+							       names[i], NULL, service, severity,
+							       customer_top, &x));
+	if (!a)
+		a = other;
 done:
 	free(mine);
 	free(mine_by);
@@ -233,19 +252,27 @@ done:
  * The customer-facing party: the customer side of the agreement in force
  * between parties the open names; without one, of an agreement in force
  * among all the parties involved (`names`; a provider that opens alone and
- * involves its customer after is held to the terms, attack32 02); else the
- * opener. An involve never replaces a customer-facing party that the
- * open's parties' agreement decided.
+ * involves its customer after is held to the terms, attack32 02); without
+ * terms covering the open's severity, the same over terms for its service
+ * at any severity: a provider that files its customer's outage under a
+ * severity no terms cover still answers to that customer, who can amend it
+ * (attack38 01); else the opener. An involve never replaces a
+ * customer-facing party that the open's parties' agreement decided.
  */
 static const char *customer_among(const accord_parties *p, const accord_entry *open,
 				  const char *const *names, const accord_entry *const *by,
 				  size_t count, accord_in_past_fn in_past, void *payload)
 {
-	const accord_agreement *a = agreement_among(p, open, NULL, NULL, 0, in_past, payload);
+	int64_t scopes[2] = { accord_entry_int(open, "severity", 0), -1 };
+	const accord_agreement *a = NULL;
 	const accord_party *party;
+	size_t i;
 
-	if (!a && names)
-		a = agreement_among(p, open, names, by, count, in_past, payload);
+	for (i = 0; i < 2 && !a; i++) {
+		a = agreement_among(p, open, scopes[i], NULL, NULL, 0, in_past, payload);
+		if (!a && names)
+			a = agreement_among(p, open, scopes[i], names, by, count, in_past, payload);
+	}
 	party = a ? accord_parties_find(p, a->customer) : NULL;
 	return party ? party->name : accord_party_of(p, open);
 }

@@ -304,7 +304,7 @@ static void week_add_clocks(accord_report_week *w, const accord_report_incident 
 		for (k = 0; k < ACCORD_CLOCKS; k++) {
 			const accord_clock *ck = &ri->clocks->parties[i].clocks[k];
 
-			if (ck->dispute || ck->start_window || !ck->state ||
+			if (ck->apart || !ck->state ||
 			    !(ck->stopped || !strcmp(ck->state, "missed")))
 				continue;
 			w->clocks_measured++;

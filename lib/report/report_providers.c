@@ -51,7 +51,7 @@ static void provider_add(accord_report *r, accord_report_provider *pv, int64_t *
 		const accord_clock *ck = &pc->clocks[k];
 
 		/* a disputed time: neither met nor missed, and no value a median may take as agreed */
-		if (ck->dispute || ck->start_window) {
+		if (ck->apart) {
 			pv->clocks_disputed++;
 			continue;
 		}

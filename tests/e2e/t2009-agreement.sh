@@ -655,8 +655,9 @@ test_report() {
 
 # --- a disputed impact start: the impact-window mechanism, measured like a disputed time --------
 # api, acme-globex (A3): acknowledge 1h, mitigate 4h, restore 8h, 24x7. acme says impact started 09:00;
-# globex records its own window from 09:45, which overlaps acme's: the windows are disputed, and so
-# is every clock that starts at impact start, measured from both starts and counted apart.
+# globex records its own window from 09:45, which overlaps acme's: the windows are disputed, and
+# every clock that starts at impact start is measured from both starts; globex's own window leaves
+# its clocks' verdicts on acme's start counted (attack38 07).
 test_disputed_start() {
 	AT 2026-12-20T10:00:00Z alice open --title "API slow" --severity 3 --service api \
 		--started 2026-12-20T09:00:00Z --parties globex >"$T/out" && ok || bad "open api"
@@ -679,18 +680,18 @@ test_disputed_start() {
 		'["met", 600, null]' "disputed start: acknowledge is not disputed"
 	# mitigate: from acme's 09:00 to 11:00 = 2h = 7200s (met, 4h); from globex's 09:45 = 1h15m = 4500s (met)
 	equal "$(jget "[[k['state'], k['elapsed_s'], k['start_dispute']['by'], k['start_dispute']['start'], k['start_dispute']['elapsed_s'], k['start_dispute']['state'], k['start_dispute']['claimed_state']] for c in d['clocks'] for k in c['clocks'] if k['name'] == 'mitigate'][0]" <"$T/s.json")" \
-		'["disputed", 7200, "globex", "2026-12-20T09:45:00Z", 4500, "met", "met"]' "disputed start: mitigate measured from both starts"
+		'["met", 7200, "globex", "2026-12-20T09:45:00Z", 4500, "met", "met"]' "disputed start: mitigate measured from both starts"
 	# restore: 09:00-12:30 = 3h30m = 12600s; from 09:45 = 2h45m = 9900s; both met (8h)
 	equal "$(jget "[[k['state'], k['elapsed_s'], k['start_dispute']['elapsed_s']] for c in d['clocks'] for k in c['clocks'] if k['name'] == 'restore'][0]" <"$T/s.json")" \
-		'["disputed", 12600, 9900]' "disputed start: restore measured from both starts"
+		'["met", 12600, 9900]' "disputed start: restore measured from both starts"
 	expect 0 as alice show "$S"
 	contains "$OUT" "START DISPUTED by globex's window: acme says impact started 2026-12-20T09:00:00Z, globex says 2026-12-20T09:45:00Z; from acme's start met, from globex's 1h15m met" \
 		"show: the disputed start, both claims"
-	# the report counts them apart, as disputed times: acknowledge met (1 of 1), 2 disputed
+	# the report counts them on acme's start: the measured party's own window takes nothing apart
 	expect 0 as alice report --since 2026-12-20 --until 2026-12-21 --format json
 	schema_ok report.schema.json "report --json with a disputed start"
 	equal "$(echo "$OUT" | jget '[[p["sla"], p["clocks"]["mitigate"]["n"], p["clocks"]["acknowledge"]["median_s"]] for p in d["providers"] if p["party"] == "globex"][0]')" \
-		'[{"measured": 1, "met": 1, "met_pct": 100, "disputed": 2}, 0, 600]' "report: a disputed start counts apart"
+		'[{"measured": 3, "met": 3, "met_pct": 100, "disputed": 0}, 1, 600]' "report: the provider's own window counts nothing apart"
 	# globex retracts its window: the start is acme's alone, the clocks plain again
 	AT 2026-12-21T09:10:00Z gina retract "$GW" --reason "acme's monitoring saw it first" >/dev/null 2>"$T/err" && ok || bad "retract window: $(cat "$T/err")"
 	equal "$(ACCORD_NOW=2026-12-21T09:20:00Z as alice show "$S" --json | jget "[[k['state'], k['elapsed_s'], k['start_dispute']] for c in d['clocks'] for k in c['clocks'] if k['name'] != 'acknowledge']")" \

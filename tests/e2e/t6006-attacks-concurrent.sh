@@ -90,6 +90,17 @@
 #                     terms, is customer-facing (02)
 #   sock_hours        the same with terms in business hours: compared by what
 #                     they allow at worst in wall-clock time (02)
+# The eighth round (attack38):
+#   scope_escape      the provider files acme's outage under a severity no terms
+#                     cover: acme stays customer-facing and amends it (01)
+#   amend_rescopes    the amend to SEV1 brings the SEV1 terms (02)
+#   sock_sock         terms between two of the provider's socks do not outrank
+#                     acme's terms with the provider (04)
+#   early_resolved    a resolved status acme reopened stops no clock (05)
+#   own_dispute       the provider's dispute of acme's open leaves its miss
+#                     counted (06)
+#   own_window        the provider's own late impact window leaves its missed
+#                     clocks counted (07)
 . "$(dirname "$0")/lib.sh"
 FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 unset SSH_AUTH_SOCK
@@ -950,4 +961,117 @@ expect 0 as alice fresh show "$I_web" --json
 equal "$(echo "$OUT" | jget '[d["customer_party"]] + [c["agreement"]["restore_s"] for c in d["clocks"] if c["agreement"]]')" '["acme", 3600]' "sock_hours: 1h in business hours is stricter than 30 days round the clock"
 expect 0 as alice fresh show "$I_db" --json
 equal "$(echo "$OUT" | jget '[d["customer_party"]] + [c["agreement"]["restore_s"] for c in d["clocks"] if c["agreement"]]')" '["acme", 14400]' "sock_hours: 4h round the clock is stricter than 1h in business hours"
+# clocks ARGS...: globex's clocks on incident $ID, as [restore_s, [states]], on a fresh clone
+clocks() {
+	fresh
+	expect 0 as alice fresh show "$ID" --json "$@"
+	echo "$OUT" | jget "[[c['agreement'] and c['agreement']['restore_s'], [k['state'] for k in c['clocks']]] for c in d['clocks'] if c['party'] == 'globex'][0]"
+}
+at() { date -u -d "@$1" +%FT%TZ; }
+
+test_case scope_escape
+base scope_escape late
+# acme's terms cover api at SEV1 only; globex files a full outage as SEV3
+AG=$(as alice acme agreement propose --with globex --service api --severity 1 --acknowledge 5m --mitigate 30m --restore 1h 2>/dev/null)
+sync_all alice:acme gina:globex
+q as gina globex cosign "$AG"
+sync_all gina:globex alice:acme
+ID=$(as gina globex open --title "api down for all" --severity 3 --service api --parties globex,acme 2>/dev/null)
+sync_all gina:globex alice:acme
+expect 2 as gina globex feedback "$ID" --score 5
+fresh
+expect 0 as alice fresh show "$ID" --json
+equal "$(echo "$OUT" | jget 'd["customer_party"]')" acme "scope_escape: acme, globex's customer, is customer-facing outside its terms' scope"
+expect 0 as alice acme amend "$ID" --severity 1 --reason "full outage"
+q as alice acme sync
+equal "$(clocks)" '[3600, ["met", "running", "running"]]' "scope_escape: acme's amend to SEV1 brings the SEV1 terms"
+
+test_case amend_rescopes
+base amend_rescopes late
+AL=$(as alice acme agreement propose --with globex --service api --acknowledge 1h --mitigate 12h --restore 24h 2>/dev/null)
+A1=$(as alice acme agreement propose --with globex --service api --severity 1 --acknowledge 5m --mitigate 30m --restore 1h 2>/dev/null)
+sync_all alice:acme gina:globex
+q as gina globex cosign "$AL"
+q as gina globex cosign "$A1"
+sync_all gina:globex alice:acme
+S=$(date +%s)
+ID=$(as gina globex open --title "api down" --severity 3 --service api --parties globex,acme --started "$(at $((S - 10800)))" 2>/dev/null)
+sync_all gina:globex alice:acme
+q as alice acme amend "$ID" --severity 1 --reason "full outage"
+sync_all alice:acme gina:globex
+q as gina globex status "$ID" resolved
+sync_all gina:globex alice:acme
+equal "$(clocks)" '[3600, ["met", "missed", "missed"]]' "amend_rescopes: after the amend to SEV1, the SEV1 terms measure globex"
+
+test_case sock_sock
+base sock_sock late
+agreed
+sock globex-ops
+mkkey lab
+q as gina globex party invite globex-lab --key "$(pub lab)"
+q as gina globex sync
+q accord clone "$W/hub.git" "$W/labrepo" --ledger "$LEDGER"
+q as lab labrepo party accept globex-lab --ledger "$LEDGER"
+sync_all lab:labrepo sock:sockrepo
+# the sock holds globex's other sock to 1-second terms
+SG=$(as sock sockrepo agreement propose --with globex-lab --service api --acknowledge 1s --mitigate 1s --restore 1s 2>/dev/null)
+sync_all sock:sockrepo lab:labrepo
+q as lab labrepo cosign "$SG"
+sync_all lab:labrepo sock:sockrepo gina:globex alice:acme
+ID=$(as gina globex open --title "api down" --severity 1 --service api --parties globex,acme,globex-ops,globex-lab 2>/dev/null)
+sync_all gina:globex alice:acme
+fresh
+expect 0 as alice fresh show "$ID" --json
+equal "$(echo "$OUT" | jget 'd["customer_party"]')" acme "sock_sock: terms between two socks do not outrank acme's with globex"
+equal "$(clocks | jget 'd[0]')" 3600 "sock_sock: globex is held to acme's terms"
+
+test_case early_resolved
+base early_resolved late
+agreed
+S=$(date +%s)
+ID=$(as alice acme open --title "api down" --severity 1 --service api --parties acme,globex --started "$(at $((S - 600)))" 2>/dev/null)
+sync_all alice:acme gina:globex
+q as gina globex status "$ID" resolved --note "should be fine now"
+sync_all gina:globex alice:acme
+q as alice acme status "$ID" investigating --note "still down"
+sync_all alice:acme gina:globex
+equal "$(ACCORD_NOW=$(at $((S + 36000))) clocks)" '[3600, ["met", "missed", "missed"]]' "early_resolved: a resolved status acme reopened stops no clock"
+q as gina globex status "$ID" resolved
+sync_all gina:globex alice:acme
+equal "$(ACCORD_NOW=$(at $((S + 36000))) clocks)" '[3600, ["met", "met", "met"]]' "early_resolved: the status that stood stops them"
+
+test_case own_dispute
+base own_dispute late
+AG=$(as alice acme agreement propose --with globex --service api --acknowledge 1s --mitigate 1h --restore 2h 2>/dev/null)
+sync_all alice:acme gina:globex
+q as gina globex cosign "$AG"
+sync_all gina:globex alice:acme
+ID=$(as alice acme open --title "api down" --severity 1 --service api --parties acme,globex 2>/dev/null)
+q as alice acme sync
+sleep 3
+q as gina globex sync
+q as gina globex note "$ID" "looking"
+q as gina globex sync
+equal "$(clocks | jget 'd[1][0]')" missed "own_dispute: globex acknowledged late"
+expect 0 as gina globex dispute "$ID" --reason "paged late"
+sync_all gina:globex alice:acme
+fresh
+expect 0 as alice fresh show "$ID" --json
+equal "$(echo "$OUT" | jget "[[k['state'], k['dispute'] is not None] for c in d['clocks'] if c['party'] == 'globex' for k in c['clocks']][0]")" '["missed", true]' "own_dispute: globex's dispute of acme's open is shown and leaves its miss counted"
+expect 0 as alice fresh report --format json
+equal "$(echo "$OUT" | jget "[[p['sla']['met'], p['sla']['disputed']] for p in d['providers'] if p['party'] == 'globex'][0]")" '[0, 0]' "own_dispute: the report counts the miss"
+
+test_case own_window
+base own_window late
+agreed
+S=$(date +%s)
+ID=$(as alice acme open --title "api down" --severity 1 --service api --parties acme,globex --started "$(at $((S - 10800)))" 2>/dev/null)
+q as alice acme impact "$ID" --customers 1000 --start "$(at $((S - 10800)))" --end "$(at $S)"
+sync_all alice:acme gina:globex
+q as gina globex status "$ID" resolved
+q as gina globex impact "$ID" --customers 1 --start "$(at $((S - 300)))" --end "$(at $S)"
+sync_all gina:globex alice:acme
+equal "$(clocks | jget 'd[1]')" '["met", "missed", "missed"]' "own_window: globex's own late window leaves its missed clocks counted"
+expect 0 as alice fresh report --format json
+equal "$(echo "$OUT" | jget "[[p['sla']['met'], p['sla']['measured'], p['sla']['disputed']] for p in d['providers'] if p['party'] == 'globex'][0]")" '[1, 3, 0]' "own_window: the report counts the misses"
 finish
