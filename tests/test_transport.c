@@ -133,6 +133,43 @@ static void test_transport_push_is_atomic(void **state)
 	assert_ref(f->hs, f->base->feed, &f->head);
 }
 
+/*
+ * Thousands of refs (a hub restored from a backup, every proof of a fork
+ * pushed back): more than one command line holds, pushed in batches
+ * (attack38 paths 02: one push of them all failed with E2BIG).
+ */
+static void test_transport_push_many_refs(void **state)
+{
+	fixture *f = *state;
+	size_t n = 2500, i;
+	accord_transport_update *u = calloc(n, sizeof(*u));
+	char **names = calloc(n, sizeof(*names));
+	char seg[201];
+
+	assert_non_null(u);
+	assert_non_null(names);
+	memset(seg, 'x', sizeof(seg) - 1);
+	seg[sizeof(seg) - 1] = '\0';
+	for (i = 0; i < n; i++) {
+		/* about 1.4 kB of arguments a ref: 3.5 MB in all, past ARG_MAX */
+		names[i] = malloc(700);
+		assert_non_null(names[i]);
+		snprintf(names[i], 700, "refs/accord/checkpoints/%s/%s/%s/%zu", seg, seg, seg, i);
+		u[i].ref = names[i];
+		u[i].new_id = f->head;
+	}
+	if (accord_transport_push(f->base->store, "hub", f->hub, u, n, NULL) != 0)
+		fail_msg("push: %s", accord_error_last());
+	for (i = 0; i < n; i++)
+		assert_int_equal(u[i].status, ACCORD_PUSH_OK);
+	assert_ref(f->hs, names[0], &f->head);
+	assert_ref(f->hs, names[n - 1], &f->head);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(u);
+}
+
 static void test_transport_push_refused_by_hook(void **state)
 {
 	fixture *f = *state;
@@ -312,6 +349,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_transport_push_by_lease, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transport_push_is_atomic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_transport_push_many_refs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transport_push_refused_by_hook, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_transport_fetch_into_quarantine, setup,

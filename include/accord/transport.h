@@ -66,8 +66,10 @@ typedef struct {
 /*
  * Push every update to `remote` in one atomic push, each ref only if the
  * remote still has its old_id (--force-with-lease=REF:OLD), so nothing
- * there is ever overwritten. 0 when all went through; ACCORD_EMODIFIED
- * when a ref had moved (nothing was pushed: fetch, verify and try again);
+ * there is ever overwritten. More refs than one command line holds (about
+ * 4,000) go in several atomic pushes, in the given order, stopping at the
+ * first that fails. 0 when all went through; ACCORD_EMODIFIED
+ * when a ref had moved (nothing of that push went through: fetch, verify and try again);
  * ACCORD_EDENIED when the remote refused (each update says why);
  * ACCORD_ERROR when git failed, with what it said.
  */

@@ -12,6 +12,9 @@
 #include "accord/transport.h"
 #include "alloc.h"
 
+/* A push's refs on git's command line, at most: far below ARG_MAX (2 MB on Linux). */
+#define PUSH_ARG_BYTES (1024 * 1024)
+
 /* Room for the fixed arguments of a fetch or push. */
 #define MAX_ARGS 16
 
@@ -266,11 +269,14 @@ static int push_outcome(accord_transport_update *u, size_t n, int status, const 
 	return error;
 }
 
-int accord_transport_push(accord_store *store, const char *label, const char *remote,
-			  accord_transport_update *u, size_t count,
-			  const accord_transport_options *opts)
+/*
+ * One `git push` of u[0..count): atomic, each ref by lease. Statuses of
+ * refs git did not report stay pending.
+ */
+static int push_batch(accord_store *store, const char *label, const char *remote,
+		      accord_transport_update *u, size_t count,
+		      const accord_transport_options *opts)
 {
-	accord_transport_options none = ACCORD_TRANSPORT_OPTIONS_INIT;
 	accord_buf out = ACCORD_BUF_INIT, err = ACCORD_BUF_INIT;
 	const char **args = calloc(2 * count + MAX_ARGS, sizeof(*args));
 	char **owned = calloc(2 * count + 1, sizeof(*owned));
@@ -279,13 +285,6 @@ int accord_transport_push(accord_store *store, const char *label, const char *re
 
 	if (!args || !owned)
 		accord_oom();
-	if (!opts)
-		opts = &none;
-	if (opts->version != ACCORD_TRANSPORT_OPTIONS_VERSION) {
-		free(args);
-		free(owned);
-		return options_version(opts->version);
-	}
 	args[n++] = "push";
 	args[n++] = "--porcelain";
 	args[n++] = "--atomic";
@@ -300,8 +299,6 @@ int accord_transport_push(accord_store *store, const char *label, const char *re
 			git_oid_tostr(old, sizeof(old), &u[i].old_id);
 		accord_buf_printf(&lease, "--force-with-lease=%s:%s", u[i].ref, old);
 		args[n++] = owned[k++] = accord_buf_detach(&lease);
-		u[i].status = ACCORD_PUSH_PENDING;
-		u[i].why[0] = '\0';
 	}
 	args[n++] = "--";
 	args[n++] = remote;
@@ -324,5 +321,44 @@ int accord_transport_push(accord_store *store, const char *label, const char *re
 	free(args);
 	accord_buf_dispose(&out);
 	accord_buf_dispose(&err);
+	return error;
+}
+
+int accord_transport_push(accord_store *store, const char *label, const char *remote,
+			  accord_transport_update *u, size_t count,
+			  const accord_transport_options *opts)
+{
+	accord_transport_options none = ACCORD_TRANSPORT_OPTIONS_INIT;
+	size_t start = 0, end, i;
+	int error = 0;
+
+	if (!opts)
+		opts = &none;
+	if (opts->version != ACCORD_TRANSPORT_OPTIONS_VERSION)
+		return options_version(opts->version);
+	for (i = 0; i < count; i++) {
+		u[i].status = ACCORD_PUSH_PENDING;
+		u[i].why[0] = '\0';
+	}
+	/*
+	 * Batches of at most PUSH_ARG_BYTES of refs on git's command line, in
+	 * the caller's order (feeds before evidence): thousands of evidence
+	 * refs would pass the kernel's limit on arguments (E2BIG), and then
+	 * nothing, not even the feeds, would be pushed. Each batch is atomic;
+	 * a failed one stops the push and leaves the rest pending.
+	 */
+	while (start < count && error == 0) {
+		size_t bytes = 0;
+
+		for (end = start; end < count; end++) {
+			size_t one = 2 * strlen(u[end].ref) + 2 * GIT_OID_HEXSZ + 64;
+
+			if (end > start && bytes + one > PUSH_ARG_BYTES)
+				break;
+			bytes += one;
+		}
+		error = push_batch(store, label, remote, u + start, end - start, opts);
+		start = end;
+	}
 	return error;
 }
