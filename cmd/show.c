@@ -575,6 +575,10 @@ static void print_clocks(const accord_clocks *c)
 				else
 					printf("; from %s's start %s",
 					       cmd_esc(w->party ? w->party : "?", 0), d1);
+				if (!ck->apart)
+					printf("; %s's own window: counted on %s's start",
+					       cmd_esc(w->party ? w->party : "?", 0),
+					       cmd_esc(c->customer ? c->customer : "?", 0));
 				printf("\n");
 			}
 			if (ck->dispute) {
@@ -595,6 +599,9 @@ static void print_clocks(const accord_clocks *c)
 					       ck->dispute_state);
 				else
 					printf("; on %s's time %s", cmd_esc(d->by, 0), d1);
+				if (!ck->apart)
+					printf("; %s's own clock: counted on the signed time",
+					       cmd_esc(d->by, 0));
 				printf("%s%s\n", d->reason ? ": " : "",
 				       d->reason ? cmd_esc(d->reason, 0) : "");
 			}

@@ -1060,6 +1060,8 @@ expect 0 as alice fresh show "$ID" --json
 equal "$(echo "$OUT" | jget "[[k['state'], k['dispute'] is not None] for c in d['clocks'] if c['party'] == 'globex' for k in c['clocks']][0]")" '["missed", true]' "own_dispute: globex's dispute of acme's open is shown and leaves its miss counted"
 expect 0 as alice fresh report --format json
 equal "$(echo "$OUT" | jget "[[p['sla']['met'], p['sla']['disputed']] for p in d['providers'] if p['party'] == 'globex'][0]")" '[0, 0]' "own_dispute: the report counts the miss"
+expect 0 as alice fresh show "$ID"
+contains "$OUT" "globex's own clock: counted on the signed time" "own_dispute: show says the miss stays counted"
 
 test_case own_window
 base own_window late
