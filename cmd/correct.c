@@ -119,7 +119,7 @@ static int amend_check(accord_ctx *ctx, const accord_incident *inc, const char *
 	if (!inc->customer_party || strcmp(party, inc->customer_party) != 0)
 		return cmd_failf(
 			ACCORD_EXIT_USAGE,
-			"%s opened incident %.12s and is its customer-facing party: only %s amends it (add a note instead)",
+			"%s is the customer-facing party of incident %.12s: only %s amends it (add a note instead)",
 			inc->customer_party ? inc->customer_party : "another party", inc->id,
 			inc->customer_party ? inc->customer_party : "it");
 	if ((!sev || sev == inc->severity) && (!title || !strcmp(title, inc->title)) &&

@@ -575,9 +575,8 @@ static void print_clocks(const accord_clocks *c)
 				else
 					printf("; from %s's start %s",
 					       cmd_esc(w->party ? w->party : "?", 0), d1);
-				if (!ck->apart)
-					printf("; %s's own window: counted on %s's start",
-					       cmd_esc(w->party ? w->party : "?", 0),
+				if (!ck->apart) /* only the customer's dispute counts apart */
+					printf("; counted on %s's start",
 					       cmd_esc(c->customer ? c->customer : "?", 0));
 				printf("\n");
 			}
@@ -600,8 +599,7 @@ static void print_clocks(const accord_clocks *c)
 				else
 					printf("; on %s's time %s", cmd_esc(d->by, 0), d1);
 				if (!ck->apart)
-					printf("; %s's own clock: counted on the signed time",
-					       cmd_esc(d->by, 0));
+					printf("; counted on the signed time");
 				printf("%s%s\n", d->reason ? ": " : "",
 				       d->reason ? cmd_esc(d->reason, 0) : "");
 			}

@@ -89,9 +89,9 @@ typedef struct {
 	const char *dispute_state; /* "met", "missed", "running", or NULL without an agreement */
 	/*
 	 * Counted apart (neither met nor missed, in no median): a time or start
-	 * dispute by a party other than the clock's own. The measured party's
-	 * own dispute is shown (dispute, start_window) but leaves the verdict
-	 * counted (attack38 06, 07).
+	 * dispute by the customer-facing party. Any other party's dispute is
+	 * shown (dispute, start_window) but leaves the verdict counted
+	 * (attack38 06, 07, attack39 01, 02).
 	 */
 	int apart;
 } accord_clock;

@@ -122,17 +122,21 @@ static const accord_impact *disputing_window(const accord_incident *inc)
 
 /*
  * The first effective status among `names` that stood: a later status
- * outside them (a reopen; waiting is neither) runs the clock again, so a
- * provider's early "resolved" that the customer reopened stops nothing
- * (attack38 05). NULL while none stands.
+ * outside them (a reopen) runs the clock again, so a provider's early
+ * "resolved" that the customer reopened stops nothing (attack38 05).
+ * Waiting steps back from resolved (restore runs again: a provider's
+ * "resolved" then "waiting on acme to confirm" restored nothing,
+ * attack39 03) but not from mitigated: a pause after mitigation is not
+ * the impact back (`waiting_neutral`). NULL while none stands.
  */
-static const accord_entry *first_status(const accord_incident *inc, const char *const *names)
+static const accord_entry *first_status(const accord_incident *inc, const char *const *names,
+					int waiting_neutral)
 {
 	const accord_entry *stop = NULL;
 	size_t i, k;
 
 	for (i = 1; i < inc->step_count; i++) {
-		if (!strcmp(inc->steps[i].status, "waiting"))
+		if (waiting_neutral && !strcmp(inc->steps[i].status, "waiting"))
 			continue;
 		for (k = 0; names[k] && strcmp(inc->steps[i].status, names[k]) != 0; k++)
 			;
@@ -269,11 +273,12 @@ static const accord_dispute *clock_dispute(const accord_clocks *c, const accord_
 /*
  * A clock whose time another party disputes: measured again from `dfrom`
  * to `dto` (when stopped) in the disputer's `view`, and, with an agreement,
- * shown disputed beside the verdict on its signer's claim. A dispute by
- * the clock's own party (its provider's window or dispute of the
- * customer's times) is shown beside it but leaves the verdict on the
- * signed claim standing: the measured party cannot take its own miss out
- * of the count (attack38 06, 07).
+ * shown disputed beside the verdict on its signer's claim. The clock is the
+ * customer's: only the customer-facing party's dispute takes it out of the
+ * count. Any other party's (the provider's own window or dispute of the
+ * customer's times, a party it invited, a third party) is shown beside it
+ * and leaves the verdict on the signed claim counted (attack38 06, 07,
+ * attack39 01, 02).
  */
 static void measure_disputed(accord_clock *ck, const accord_hours *h, const accord_clocks *c,
 			     const accord_incident *inc, const char *party, const char *disputer,
@@ -288,7 +293,7 @@ static void measure_disputed(accord_clock *ck, const accord_hours *h, const acco
 		view);
 	ck->dispute_elapsed_s = alt.elapsed_s;
 	ck->claimed_state = ck->state;
-	ck->apart = !accord_str_eq(disputer, party);
+	ck->apart = accord_str_eq(disputer, inc->customer_party);
 	if (agreement) {
 		ck->dispute_state = verdict(alt.elapsed_s, ck->target_s, ck->stopped);
 		if (ck->apart)
@@ -341,8 +346,8 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 					    payload)) < 0)
 			break;
 		ends[0] = ack;
-		ends[1] = first_status(inc, mitigated);
-		ends[2] = first_status(inc, restored);
+		ends[1] = first_status(inc, mitigated, 1);
+		ends[2] = first_status(inc, restored, 0);
 		for (k = 0; k < ACCORD_CLOCKS; k++) {
 			accord_clock *ck = &pc.clocks[k];
 			int64_t from = k == 0 ? when(inc, inc->involved_by[i], 0) : start;

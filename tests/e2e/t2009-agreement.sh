@@ -687,7 +687,7 @@ test_disputed_start() {
 	expect 0 as alice show "$S"
 	contains "$OUT" "START DISPUTED by globex's window: acme says impact started 2026-12-20T09:00:00Z, globex says 2026-12-20T09:45:00Z; from acme's start met, from globex's 1h15m met" \
 		"show: the disputed start, both claims"
-	contains "$OUT" "globex's own window: counted on acme's start" "show: the provider's own window leaves the clock counted"
+	contains "$OUT" "from globex's 1h15m met; counted on acme's start" "show: the provider's own window leaves the clock counted"
 	# the report counts them on acme's start: the measured party's own window takes nothing apart
 	expect 0 as alice report --since 2026-12-20 --until 2026-12-21 --format json
 	schema_ok report.schema.json "report --json with a disputed start"

@@ -101,6 +101,12 @@
 #                     counted (06)
 #   own_window        the provider's own late impact window leaves its missed
 #                     clocks counted (07)
+# The ninth round (attack39):
+#   waiting_reopen    waiting after the provider's resolved runs the restore
+#                     clock again (03)
+#   sock_veto         a party the provider invited and involved disputes
+#                     acme's open and records a late window: no miss leaves
+#                     the count (01, 02)
 . "$(dirname "$0")/lib.sh"
 FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 unset SSH_AUTH_SOCK
@@ -1061,7 +1067,7 @@ equal "$(echo "$OUT" | jget "[[k['state'], k['dispute'] is not None] for c in d[
 expect 0 as alice fresh report --format json
 equal "$(echo "$OUT" | jget "[[p['sla']['met'], p['sla']['disputed']] for p in d['providers'] if p['party'] == 'globex'][0]")" '[0, 0]' "own_dispute: the report counts the miss"
 expect 0 as alice fresh show "$ID"
-contains "$OUT" "globex's own clock: counted on the signed time" "own_dispute: show says the miss stays counted"
+contains "$OUT" "; counted on the signed time" "own_dispute: show says the miss stays counted"
 
 test_case own_window
 base own_window late
@@ -1076,4 +1082,33 @@ sync_all gina:globex alice:acme
 equal "$(clocks | jget 'd[1]')" '["met", "missed", "missed"]' "own_window: globex's own late window leaves its missed clocks counted"
 expect 0 as alice fresh report --format json
 equal "$(echo "$OUT" | jget "[[p['sla']['met'], p['sla']['measured'], p['sla']['disputed']] for p in d['providers'] if p['party'] == 'globex'][0]")" '[1, 3, 0]' "own_window: the report counts the misses"
+test_case waiting_reopen
+base waiting_reopen late
+agreed
+S=$(date +%s)
+ID=$(as alice acme open --title "api down" --severity 1 --service api --parties acme,globex --started "$(at $((S - 600)))" 2>/dev/null)
+sync_all alice:acme gina:globex
+q as gina globex status "$ID" resolved --note "should be fine now"
+q as gina globex status "$ID" waiting --on acme --note "waiting for acme to confirm"
+sync_all gina:globex alice:acme
+equal "$(ACCORD_NOW=$(at $((S + 36000))) clocks)" '[3600, ["met", "met", "missed"]]' "waiting_reopen: waiting after resolved runs the restore clock again"
+
+test_case sock_veto
+base sock_veto late
+agreed
+sock globex-ops
+S=$(date +%s)
+ID=$(as alice acme open --title "api down" --severity 1 --service api --parties acme,globex --started "$(at $((S - 10800)))" 2>/dev/null)
+q as alice acme impact "$ID" --customers 1000 --start "$(at $((S - 10800)))" --end "$(at $S)"
+sync_all alice:acme gina:globex
+q as gina globex involve "$ID" globex-ops
+q as gina globex status "$ID" resolved
+sync_all gina:globex sock:sockrepo
+# the sock records a small late window and disputes acme's open
+q as sock sockrepo impact "$ID" --customers 1 --start "$(at $((S - 300)))" --end "$(at $S)"
+expect 0 as sock sockrepo dispute "$ID" --reason "paged late"
+sync_all sock:sockrepo gina:globex alice:acme
+equal "$(clocks | jget 'd[1]')" '["met", "missed", "missed"]' "sock_veto: a party globex involved takes none of its misses out of the count"
+expect 0 as alice fresh report --format json
+equal "$(echo "$OUT" | jget "[[p['sla']['met'], p['sla']['measured'], p['sla']['disputed']] for p in d['providers'] if p['party'] == 'globex'][0]")" '[1, 3, 0]' "sock_veto: the report counts the misses"
 finish
