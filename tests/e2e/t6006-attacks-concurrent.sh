@@ -1031,13 +1031,18 @@ expect 0 as alice fresh show "$ID" --json
 equal "$(echo "$OUT" | jget 'd["customer_party"]')" acme "sock_sock: terms between two socks do not outrank acme's with globex"
 equal "$(clocks | jget 'd[0]')" 3600 "sock_sock: globex is held to acme's terms"
 
+# resolved_early LABEL: acme's outage began 10 minutes ago; globex says resolved at once
+resolved_early() {
+	base "$1" late
+	agreed
+	S=$(date +%s)
+	ID=$(as alice acme open --title "api down" --severity 1 --service api --parties acme,globex --started "$(at $((S - 600)))" 2>/dev/null)
+	sync_all alice:acme gina:globex
+	q as gina globex status "$ID" resolved --note "should be fine now"
+}
+
 test_case early_resolved
-base early_resolved late
-agreed
-S=$(date +%s)
-ID=$(as alice acme open --title "api down" --severity 1 --service api --parties acme,globex --started "$(at $((S - 600)))" 2>/dev/null)
-sync_all alice:acme gina:globex
-q as gina globex status "$ID" resolved --note "should be fine now"
+resolved_early early_resolved
 sync_all gina:globex alice:acme
 q as alice acme status "$ID" investigating --note "still down"
 sync_all alice:acme gina:globex
@@ -1082,13 +1087,9 @@ sync_all gina:globex alice:acme
 equal "$(clocks | jget 'd[1]')" '["met", "missed", "missed"]' "own_window: globex's own late window leaves its missed clocks counted"
 expect 0 as alice fresh report --format json
 equal "$(echo "$OUT" | jget "[[p['sla']['met'], p['sla']['measured'], p['sla']['disputed']] for p in d['providers'] if p['party'] == 'globex'][0]")" '[1, 3, 0]' "own_window: the report counts the misses"
+
 test_case waiting_reopen
-base waiting_reopen late
-agreed
-S=$(date +%s)
-ID=$(as alice acme open --title "api down" --severity 1 --service api --parties acme,globex --started "$(at $((S - 600)))" 2>/dev/null)
-sync_all alice:acme gina:globex
-q as gina globex status "$ID" resolved --note "should be fine now"
+resolved_early waiting_reopen
 q as gina globex status "$ID" waiting --on acme --note "waiting for acme to confirm"
 sync_all gina:globex alice:acme
 equal "$(ACCORD_NOW=$(at $((S + 36000))) clocks)" '[3600, ["met", "met", "missed"]]' "waiting_reopen: waiting after resolved runs the restore clock again"
