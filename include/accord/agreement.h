@@ -7,6 +7,7 @@
 #include <cJSON.h>
 
 #include "accord/buf.h"
+#include "accord/hours.h"
 
 /*
  * Agreed terms (issue 18): an `agreement` entry proposes, from the
@@ -60,6 +61,9 @@ int accord_agreement_covers(const accord_agreement *a, const char *service, int6
 
 /* Same parties and the same service and severity: a later joint one supersedes. */
 int accord_agreement_same_scope(const accord_agreement *a, const accord_agreement *b);
+
+/* The terms' business hours (always: round the clock, or `a` NULL). */
+void accord_agreement_hours(accord_hours *h, const accord_agreement *a);
 
 /* Whether joint `a` was co-signed later than joint `b` in ledger order. */
 int accord_agreement_later(const accord_agreement *a, const accord_agreement *b);

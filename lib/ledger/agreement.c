@@ -270,19 +270,20 @@ cJSON *accord_agreement_to_json(const accord_agreement *a)
 	return terms;
 }
 
+void accord_agreement_hours(accord_hours *h, const accord_agreement *a)
+{
+	memset(h, 0, sizeof(*h));
+	/* an agreement's hours were checked when it counted (lib/ledger/party_agreement.c) */
+	h->always = !(a && a->week && accord_hours_parse_week(h, a->week) == 0 &&
+		      accord_tzrule_parse(&h->tz, a->tz) == 0);
+}
+
 /* What `seconds` of the terms' clock allow in wall-clock time at worst. */
 static int64_t worst_wall(const accord_agreement *a, int64_t seconds)
 {
 	accord_hours h;
 
-	memset(&h, 0, sizeof(h));
-	h.always = 1;
-	/* an agreement's hours were checked when it counted (lib/ledger/party_agreement.c) */
-	if (a->week && accord_hours_parse_week(&h, a->week) == 0 &&
-	    accord_tzrule_parse(&h.tz, a->tz) == 0)
-		h.always = 0;
-	else
-		h.always = 1;
+	accord_agreement_hours(&h, a);
 	return accord_hours_worst_wall(&h, seconds);
 }
 

@@ -301,18 +301,6 @@ static void measure_disputed(accord_clock *ck, const accord_hours *h, const acco
 	}
 }
 
-static void hours_of(accord_hours *h, const accord_agreement *a)
-{
-	memset(h, 0, sizeof(*h));
-	h->always = 1;
-	/* an agreement's hours were checked when it counted (lib/ledger/party_agreement.c) */
-	if (a && a->week && accord_hours_parse_week(h, a->week) == 0 &&
-	    accord_tzrule_parse(&h->tz, a->tz) == 0)
-		h->always = 0;
-	else
-		h->always = 1;
-}
-
 int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const accord_parties *p,
 			  accord_in_past_fn in_past, void *payload, int64_t now)
 {
@@ -341,7 +329,7 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 		pc.agreement =
 			accord_incident_agreement(p, inc->open, inc->service, inc->severity,
 						  inc->customer_party, party, in_past, payload);
-		hours_of(&h, pc.agreement);
+		accord_agreement_hours(&h, pc.agreement);
 		if ((error = first_response(&ack, inc, p, party, inc->involved_by[i], in_past,
 					    payload)) < 0)
 			break;
