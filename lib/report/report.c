@@ -483,7 +483,7 @@ static void add_experience(accord_report *r, aggregation *ag, const accord_repor
 	r->sla_count += ri->sla_count;
 	r->sla_met += ri->sla_met;
 	r->sla_incidents += ri->sla_count > 0;
-	r->sla_all_met += ri->sla_count > 0 && ri->sla_met == ri->sla_count;
+	r->sla_all_met += ri->green;
 	r->watermelons += ri->watermelon;
 	if ((w = week_of(r, ri->week))) {
 		w->incidents++;

@@ -28,8 +28,12 @@ typedef struct {
 	int64_t lost_sum;
 	size_t sla_count;
 	size_t sla_met;
-	int watermelon; /* every SLA met, mean score <= 2 */
-	int resolved;	/* status resolved or closed */
+	/* clocks decided against terms; without one, the typed measurements (verdicts()) */
+	size_t verdicts, verdicts_met;
+	int from_clocks; /* the verdicts are clocks */
+	int green;	 /* verdicts > 0, all met: green outside */
+	int watermelon;	 /* green, mean score <= 2 */
+	int resolved;	 /* status resolved or closed */
 	int joint;
 	int64_t time_to_joint_s; /* joint_at - started_at, when joint */
 	int revisions;		 /* proposals before the agreed one, when joint */
@@ -126,7 +130,7 @@ struct accord_report_s {
 
 	size_t sla_count, sla_met;
 	size_t sla_incidents; /* with at least one measurement */
-	size_t sla_all_met;   /* with every measurement met */
+	size_t sla_all_met;   /* green: every clock decided, else every measurement, met */
 	size_t watermelons;
 
 	size_t resolved_total; /* resolved + closed */

@@ -554,7 +554,7 @@ static void section_sla(rdoc *d, const accord_report *r)
 				row(b, 1, short_id(ri->incident->id),
 				    accord_xstrdup(ri->incident->title),
 				    accord_xstrdup(ri->incident->service),
-				    fmt("%zu/%zu", ri->sla_met, ri->sla_count),
+				    fmt("%zu/%zu", ri->verdicts_met, ri->verdicts),
 				    mean_text(ri->score_sum, ri->feedback_count),
 				    cnt((long long)ri->feedback_count),
 				    indicators_text(ri->incident),
@@ -563,7 +563,7 @@ static void section_sla(rdoc *d, const accord_report *r)
 				row(b, 1, short_id(ri->incident->id),
 				    accord_xstrdup(ri->incident->title),
 				    accord_xstrdup(ri->incident->service),
-				    fmt("%zu/%zu", ri->sla_met, ri->sla_count),
+				    fmt("%zu/%zu", ri->verdicts_met, ri->verdicts),
 				    mean_text(ri->score_sum, ri->feedback_count),
 				    cnt((long long)ri->feedback_count),
 				    indicators_text(ri->incident));

@@ -210,6 +210,21 @@ static cJSON *disputed_json(const accord_report *r, const accord_report_incident
 	return arr;
 }
 
+/*
+ * "green": whether every SLA verdict was met, and what the verdicts were:
+ * the clocks decided against terms, else the typed measurements
+ * (report_measure.c verdicts()).
+ */
+static void green_json(cJSON *o, const accord_report_incident *ri)
+{
+	cJSON *g = cJSON_AddObjectToObject(o, "green");
+
+	cJSON_AddBoolToObject(g, "all_met", ri->green);
+	cJSON_AddStringToObject(g, "from", ri->from_clocks ? "clocks" : "measurements");
+	add_count(g, "verdicts", ri->verdicts);
+	add_count(g, "met", ri->verdicts_met);
+}
+
 static cJSON *incident_row_json(const accord_report *r, const accord_report_incident *ri)
 {
 	const accord_incident *inc = ri->incident;
@@ -236,6 +251,7 @@ static cJSON *incident_row_json(const accord_report *r, const accord_report_inci
 	cJSON_AddNumberToObject(o, "lost_minutes", (double)ri->lost_sum);
 	add_count(o, "sla_measurements", ri->sla_count);
 	add_count(o, "sla_met", ri->sla_met);
+	green_json(o, ri);
 	cJSON_AddBoolToObject(o, "watermelon", ri->watermelon);
 	cJSON_AddItemToObject(o, "indicators", indicators_json(ri->incident));
 	cJSON_AddStringToObject(o, "resolution", resolution_state(inc));
@@ -453,6 +469,7 @@ static void sla_json(cJSON *doc, const accord_report *r)
 		cJSON_AddStringToObject(item, "title", ri->incident->title);
 		cJSON_AddStringToObject(item, "service", ri->incident->service);
 		add_count(item, "sla_measurements", ri->sla_count);
+		green_json(item, ri);
 		add_mean(item, "mean_score", ri->score_sum, ri->feedback_count);
 		add_count(item, "responses", ri->feedback_count);
 		cJSON_AddItemToArray(a, item);

@@ -109,7 +109,38 @@ static void measure_disputes(accord_report *r, accord_report_incident *ri)
 	}
 }
 
-/* Figures of one incident that need nothing but the incident and the period. */
+/*
+ * What decides whether incident `ri` was green outside: its clocks decided
+ * against terms (stopped, or missed already; none counted apart), and
+ * without one the typed SLA measurements. With terms in force a party's
+ * own typed measurement, met or made up to miss, never decides it
+ * (attack39 05).
+ */
+static void verdicts(accord_report_incident *ri)
+{
+	const accord_clocks *c = ri->clocks;
+	size_t i, k;
+
+	ri->verdicts = ri->verdicts_met = 0;
+	for (i = 0; c && i < c->party_count; i++)
+		for (k = 0; k < ACCORD_CLOCKS; k++) {
+			const accord_clock *ck = &c->parties[i].clocks[k];
+
+			if (ck->apart || !ck->state ||
+			    !(ck->stopped || !strcmp(ck->state, "missed")))
+				continue;
+			ri->verdicts++;
+			ri->verdicts_met += !strcmp(ck->state, "met");
+		}
+	ri->from_clocks = ri->verdicts > 0;
+	if (!ri->verdicts) {
+		ri->verdicts = ri->sla_count;
+		ri->verdicts_met = ri->sla_met;
+	}
+	ri->green = ri->verdicts > 0 && ri->verdicts_met == ri->verdicts;
+}
+
+/* Figures of one incident from the incident, its clocks and the period. */
 static void measure(accord_report *r, accord_report_incident *ri)
 {
 	const accord_incident *inc = ri->incident;
@@ -148,9 +179,10 @@ static void measure(accord_report *r, accord_report_incident *ri)
 		ri->sla_met += inc->sla[i].met != 0;
 	}
 	measure_disputes(r, ri);
+	verdicts(ri);
 	/* mean <= 2 without rounding: sum <= 2n */
-	ri->watermelon = ri->sla_count > 0 && ri->sla_met == ri->sla_count &&
-			 ri->feedback_count > 0 && ri->score_sum <= 2 * (int64_t)ri->feedback_count;
+	ri->watermelon = ri->green && ri->feedback_count > 0 &&
+			 ri->score_sum <= 2 * (int64_t)ri->feedback_count;
 	ri->resolved = !strcmp(inc->status, "resolved") || !strcmp(inc->status, "closed");
 	if (inc->resolution) {
 		const accord_resolution *res = inc->resolution;
@@ -309,15 +341,13 @@ int accord_report_measure_ledger(accord_report *r, const accord_ledger *ledger, 
 		}
 		ri.incident = inc;
 		ri.ledger = index;
-		measure(r, &ri);
 		if ((error = accord_clocks_compute(&ri.clocks, inc, &ledger->parties,
 						   accord_incident_ledger_in_past, (void *)ledger,
 						   r->opts.now)) < 0) {
 			accord_incident_free(inc);
-			free(ri.waiting);
-			free(ri.disputed);
 			break;
 		}
+		measure(r, &ri);
 		ACCORD_PUSH(r->incidents, r->count, ri);
 	}
 	for (i = 0; i < nb; i++) {

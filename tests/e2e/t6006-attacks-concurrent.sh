@@ -107,6 +107,9 @@
 #   sock_veto         a party the provider invited and involved disputes
 #                     acme's open and records a late window: no miss leaves
 #                     the count (01, 02)
+#   sla_unmelon       the provider's own typed SLA measurement, made up to
+#                     miss, does not take acme's unhappy incident off the
+#                     watermelon count (05)
 . "$(dirname "$0")/lib.sh"
 FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 unset SSH_AUTH_SOCK
@@ -1112,4 +1115,28 @@ sync_all sock:sockrepo gina:globex alice:acme
 equal "$(clocks | jget 'd[1]')" '["met", "missed", "missed"]' "sock_veto: a party globex involved takes none of its misses out of the count"
 expect 0 as alice fresh report --format json
 equal "$(echo "$OUT" | jget "[[p['sla']['met'], p['sla']['measured'], p['sla']['disputed']] for p in d['providers'] if p['party'] == 'globex'][0]")" '[1, 3, 0]' "sock_veto: the report counts the misses"
+
+test_case sla_unmelon
+base sla_unmelon late
+agreed
+S=$(date +%s)
+ID=$(as alice acme open --title "api slow" --severity 2 --service api --parties acme,globex --started "$(at $((S - 1200)))" 2>/dev/null)
+sync_all alice:acme gina:globex
+q as gina globex status "$ID" resolved
+q as gina globex sla "$ID" --name restore --target 2h --actual 20m
+sync_all gina:globex alice:acme
+q as alice acme feedback "$ID" --score 1 --response r1
+q as alice acme feedback "$ID" --score 1 --response r2
+sync_all alice:acme gina:globex
+# melons: the ledger-wide count, and what decided the incident green, on a fresh clone
+melons() {
+	fresh
+	expect 0 as alice fresh report --format json
+	echo "$OUT" | jget "[d['watermelon']['count'], [[i['watermelon'], i['green'], i['sla_measurements']] for i in d['rows']]]"
+}
+G='{"all_met": true, "from": "clocks", "verdicts": 3, "met": 3}'
+equal "$(melons)" "[1, [[true, $G, 1]]]" "sla_unmelon: every clock met, the customers unhappy: a watermelon"
+q as gina globex sla "$ID" --name status-page-update --target 1m --actual 61s
+sync_all gina:globex alice:acme
+equal "$(melons)" "[1, [[true, $G, 2]]]" "sla_unmelon: globex's made-up missed measurement leaves it one"
 finish
