@@ -94,6 +94,11 @@ static void report_text(const accord_sync_result *r, const char *label, accord_b
 				r->evidence[i].feed, (long long)r->evidence[i].seq,
 				r->evidence[i].remote, ACCORD_EVIDENCE_PREFIX, r->evidence[i].feed);
 	}
+	if (r->evidence_declined)
+		fprintf(stderr,
+			"accord: %s%s%s%s: declined %zu evidence %s of forks proven here already (at most %d kept per key)\n",
+			in, cmd_esc(label, 0), sep, cmd_esc(r->remote, 0), r->evidence_declined,
+			r->evidence_declined == 1 ? "ref" : "refs", ACCORD_EVIDENCE_PER_KEY);
 	for (i = 0; i < r->rollback_count; i++)
 		fprintf(stderr,
 			"accord: %s%s%s%s: rollback: feed %s moved backwards on the remote (last seen %.12s, now %s%.12s); ours is kept%s\n",

@@ -153,6 +153,15 @@ typedef struct {
 	char remote[GIT_OID_HEXSZ + 1];
 } accord_sync_evidence;
 
+/*
+ * Evidence refs kept per key: enough for every fork an honest copy meets
+ * (each fork leaves the first entry and the tip of both sides). Past it, a
+ * ref is kept only if it keeps an entry another key's counted entry
+ * depends on: a forked key cannot fill every copy with refs (attack38
+ * paths 01).
+ */
+#define ACCORD_EVIDENCE_PER_KEY 32
+
 /* What one sync with one remote did. Free with accord_sync_result_free(). */
 typedef struct {
 	char *remote;
@@ -164,6 +173,8 @@ typedef struct {
 	size_t refused_count;
 	accord_sync_evidence *evidence;
 	size_t evidence_count;
+	/* evidence refs offered of a fork this copy holds proof enough of: not taken */
+	size_t evidence_declined;
 	accord_sync_rollback *rollbacks;
 	size_t rollback_count;
 	char **pushed; /* refs pushed */

@@ -321,31 +321,51 @@ static void plan_feed_pushes(accord_transport_update **pushes, size_t *npushes, 
 	}
 }
 
-/* Our evidence refs (proofs of forks) the remote does not hold. */
+/*
+ * Our evidence refs (proofs of forks) the remote does not hold, but for
+ * those its hook would decline as proving nothing new (a key whose fork it
+ * holds proof enough of, accord_sync_bound_evidence): pushed, they would
+ * fail the whole push.
+ */
 static int plan_evidence_pushes(accord_transport_update **pushes, size_t *npushes,
-				accord_store *store, const char *qevidence)
+				accord_store *store, const char *qevidence, const char *qfeeds,
+				const accord_ledger *l)
 {
 	git_strarray ev = { NULL, 0 };
-	size_t i;
+	evidence_item *items;
+	size_t i, n = 0;
 	int error;
 
 	if ((error = accord_store_ref_list(&ev, store, ACCORD_EVIDENCE_PREFIX)) < 0)
 		return error;
+	items = accord_xcalloc(ev.count + 1, sizeof(*items));
 	for (i = 0; i < ev.count; i++) {
+		const char *rest = ev.strings[i] + strlen(ACCORD_EVIDENCE_PREFIX);
 		accord_buf q = ACCORD_BUF_INIT;
 		git_oid there;
 
-		accord_buf_printf(&q, "%s%s", qevidence,
-				  ev.strings[i] + strlen(ACCORD_EVIDENCE_PREFIX));
+		accord_buf_printf(&q, "%s%s", qevidence, rest);
 		if (accord_store_ref_get(&there, store, q.ptr) == ACCORD_ENOTFOUND &&
 		    accord_store_ref_get(&there, store, ev.strings[i]) == 0) {
-			accord_transport_update *u = PUSH(*pushes, *npushes);
-
-			u->ref = accord_xstrdup(ev.strings[i]);
-			u->new_id = there;
+			snprintf(items[n].keyid, sizeof(items[n].keyid), "%.32s", rest);
+			items[n].commit = there;
+			items[n].ref = ev.strings[i];
+			n++;
 		}
 		accord_buf_dispose(&q);
 	}
+	accord_error_clear();
+	accord_sync_bound_evidence(items, n, l, store, qevidence, qfeeds);
+	for (i = 0; i < n; i++) {
+		accord_transport_update *u;
+
+		if (items[i].declined)
+			continue;
+		u = PUSH(*pushes, *npushes);
+		u->ref = accord_xstrdup(items[i].ref);
+		u->new_id = items[i].commit;
+	}
+	free(items);
 	git_strarray_dispose(&ev);
 	return 0;
 }
@@ -490,7 +510,8 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 		memcpy(after, remote, nremote * sizeof(*after));
 	nafter = nremote;
 	plan_feed_pushes(&pushes, &npushes, store, local, nlocal, remote, nremote, verified, vv);
-	if ((error = plan_evidence_pushes(&pushes, &npushes, store, qevidence.ptr)) < 0)
+	if ((error = plan_evidence_pushes(&pushes, &npushes, store, qevidence.ptr, qfeeds.ptr,
+					  verified)) < 0)
 		goto fail;
 	if (npushes) {
 		error = accord_transport_push(store, name, name, pushes, npushes,
@@ -661,6 +682,7 @@ cJSON *accord_sync_result_json(const accord_sync_result *res)
 		cJSON_AddStringToObject(x, "reason", res->refused[i].reason);
 		cJSON_AddItemToArray(a, x);
 	}
+	cJSON_AddNumberToObject(o, "evidence_declined", (double)res->evidence_declined);
 	a = cJSON_AddArrayToObject(o, "evidence");
 	for (i = 0; i < res->evidence_count; i++) {
 		cJSON *x = cJSON_CreateObject(), *e;

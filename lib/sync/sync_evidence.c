@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "chain.h"
 #include "encode.h"
 #include "accord/error.h"
@@ -113,6 +114,139 @@ void accord_sync_check_evidence(evidence_item *items, size_t n, const accord_ver
 			if (j != i && items[j].e && !items[j].why[0] &&
 			    !strcmp(items[j].keyid, x->keyid) && items[j].e->seq <= x->e->seq)
 				x->why[0] = '\0';
+	}
+}
+
+/* Whether `c` is `ancestor` or one of its descendants. */
+static int reaches(accord_store *store, const git_oid *c, const git_oid *ancestor)
+{
+	int r;
+
+	if (git_oid_equal(c, ancestor))
+		return 1;
+	r = accord_chain_descendant_of(store, c, ancestor);
+	accord_error_clear();
+	return r == 1;
+}
+
+/* The commits of key `keyid` kept under `kept_prefix`, and its feed's head under `feed_prefix`. */
+static size_t kept_commits(git_oid **out, size_t *nrefs, accord_store *store,
+			   const char *kept_prefix, const char *feed_prefix, const char *keyid)
+{
+	accord_buf q = ACCORD_BUF_INIT;
+	git_strarray refs = { NULL, 0 };
+	size_t n = 0, i;
+	git_oid head;
+
+	*out = NULL;
+	accord_buf_printf(&q, "%s%s/", kept_prefix, keyid);
+	if (accord_store_ref_list(&refs, store, q.ptr) == 0) {
+		*out = accord_xcalloc(refs.count + 2, sizeof(**out));
+		for (i = 0; i < refs.count; i++)
+			if (accord_store_ref_get(&(*out)[n], store, refs.strings[i]) == 0)
+				n++;
+	}
+	git_strarray_dispose(&refs);
+	if (!*out)
+		*out = accord_xcalloc(2, sizeof(**out));
+	*nrefs = n;
+	accord_buf_clear(&q);
+	accord_buf_printf(&q, "%s%s", feed_prefix, keyid);
+	if (accord_store_ref_get(&head, store, q.ptr) == 0)
+		(*out)[n++] = head;
+	accord_buf_dispose(&q);
+	accord_error_clear();
+	return n;
+}
+
+/*
+ * Whether `c` keeps an entry of `need` that none of `kept` keeps: the one
+ * reason to keep a ref past the bound, since another key's counted entry
+ * depends on that entry, and it must travel.
+ */
+static int keeps_needed(accord_store *store, const git_oid *c, const accord_entry *const *need,
+			size_t nneed, const git_oid *kept, size_t nkept)
+{
+	size_t i, j;
+
+	for (i = 0; i < nneed; i++) {
+		git_oid t;
+		int covered = 0;
+
+		if (git_oid_fromstr(&t, need[i]->commit) < 0 || !reaches(store, c, &t))
+			continue;
+		for (j = 0; j < nkept && !covered; j++)
+			covered = reaches(store, &kept[j], &t);
+		if (!covered)
+			return 1;
+	}
+	return 0;
+}
+
+/* The entries of `keyid` that a counted entry of another key names as deps. */
+static size_t needed_of(const accord_entry ***out, const accord_ledger *l, const char *keyid)
+{
+	size_t n = 0, i, j, count = l ? accord_ledger_entry_count(l) : 0;
+
+	*out = NULL;
+	for (i = 0; i < count; i++) {
+		const accord_entry *y = accord_ledger_entry_at(l, i);
+
+		if (!strcmp(y->author.id, keyid))
+			continue;
+		for (j = 0; j < y->dep_count; j++) {
+			const accord_entry *t = accord_ledger_entry(l, y->deps[j]);
+
+			if (t && !strcmp(t->author.id, keyid) && t->commit[0])
+				ACCORD_PUSH(*out, n, t);
+		}
+	}
+	return n;
+}
+
+void accord_sync_bound_evidence(evidence_item *items, size_t n, const accord_ledger *l,
+				accord_store *store, const char *kept_prefix,
+				const char *feed_prefix)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		const char *k = items[i].keyid;
+		const accord_entry **need = NULL;
+		git_oid *kept = NULL;
+		size_t nkept, held = 0, nneed = 0, first = 1;
+
+		if (items[i].held || items[i].why[0] || items[i].declined)
+			continue;
+		for (j = 0; j < i && first; j++) /* each key once, at its first new item */
+			first = strcmp(items[j].keyid, k) != 0 || items[j].held || items[j].why[0];
+		if (!first)
+			continue;
+		nkept = kept_commits(&kept, &held, store, kept_prefix, feed_prefix, k);
+		for (j = i; j < n; j++) {
+			evidence_item *x = &items[j];
+
+			if (strcmp(x->keyid, k) != 0 || x->held || x->why[0])
+				continue;
+			if (held < ACCORD_EVIDENCE_PER_KEY) {
+				held++;
+			} else {
+				if (!need && !(nneed = needed_of(&need, l, k)))
+					need = accord_xcalloc(1, sizeof(*need));
+				if (!keeps_needed(store, &x->commit, need, nneed, kept, nkept)) {
+					x->declined = 1;
+					snprintf(
+						x->why, sizeof(x->why),
+						"it adds no proof: %zu refs prove key %.12s's fork here already (at most %d are kept, past them only one that keeps an entry another key depends on)",
+						held, k, ACCORD_EVIDENCE_PER_KEY);
+					continue;
+				}
+			}
+			kept = accord_xrealloc(kept, (nkept + 1) * sizeof(*kept));
+			kept[nkept++] = x->commit;
+		}
+		free(need);
+		free(kept);
 	}
 }
 
@@ -385,9 +519,12 @@ int accord_sync_take_evidence(accord_sync_result *res, accord_store *store, cons
 	if ((error = accord_sync_list_evidence(&heads, &names, &n, store, qprefix)) < 0)
 		return error;
 	items = accord_xcalloc(n + 1, sizeof(*items));
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		accord_sync_read_evidence_item(&items[i], store, names[i], &heads[i].head);
+		items[i].held = accord_sync_evidence_is_ours(store, names[i], &heads[i].head);
+	}
 	accord_sync_check_evidence(items, n, v, l);
+	accord_sync_bound_evidence(items, n, l, store, ACCORD_EVIDENCE_PREFIX, ACCORD_FEED_PREFIX);
 	for (i = 0; i < n && error == 0; i++) {
 		accord_buf local = ACCORD_BUF_INIT;
 		git_oid have;
@@ -397,7 +534,10 @@ int accord_sync_take_evidence(accord_sync_result *res, accord_store *store, cons
 			accord_buf_dispose(&local);
 			continue;
 		}
-		if (!items[i].e || items[i].why[0]) {
+		if (items[i].declined) {
+			/* proof of a fork held here already: not taken, and no fault of the remote */
+			res->evidence_declined++;
+		} else if (!items[i].e || items[i].why[0]) {
 			char hex[GIT_OID_HEXSZ + 1], why[700];
 
 			git_oid_tostr(hex, sizeof(hex), &heads[i].head);

@@ -136,6 +136,8 @@ int accord_sync_check_push(accord_store *store, const accord_ref_update *u, size
 				  cands[i].head.keyid, cands[i].reason);
 	}
 	accord_sync_check_evidence(items, nev, v, l);
+	accord_sync_bound_evidence(items, nev, l, store, ACCORD_EVIDENCE_PREFIX,
+				   ACCORD_FEED_PREFIX);
 	for (i = 0; i < nev; i++)
 		if (items[i].why[0])
 			accord_buf_printf(&why, "%s%s%s/%s: %s", refused++ ? "; " : "",

@@ -56,6 +56,9 @@ typedef struct {
 	git_oid commit;
 	accord_entry *e; /* NULL if it does not verify */
 	int misnamed;	 /* the ref's name does not fit the layout or its commit */
+	const char *ref; /* its ref's full name where the caller needs it (borrowed), else NULL */
+	int held;     /* this copy holds it already: it counts toward the bound, not against it */
+	int declined; /* it proves a fork, but one this copy holds proof enough of */
 	char why[512];
 } evidence_item;
 
@@ -98,6 +101,17 @@ const char *accord_sync_feed_keyid(const char *ref, const char *prefix);
 /* Mark each evidence item that does not prove equivocation by a member key (its `why`). */
 void accord_sync_check_evidence(evidence_item *items, size_t n, const accord_verification *v,
 				const accord_ledger *l);
+
+/*
+ * Decline, past ACCORD_EVIDENCE_PER_KEY refs of a key kept under
+ * `kept_prefix` (with its feed under `feed_prefix`), each new item that
+ * keeps no entry another key's counted entry in `l` depends on and that no
+ * kept ref or earlier item keeps already: `declined` and `why` say so.
+ * The hook, sync's take and sync's push plan all judge by it.
+ */
+void accord_sync_bound_evidence(evidence_item *items, size_t n, const accord_ledger *l,
+				accord_store *store, const char *kept_prefix,
+				const char *feed_prefix);
 
 /* Read evidence ref `rest` (after the evidence prefix) pointing at `target`. */
 void accord_sync_read_evidence_item(evidence_item *x, accord_store *store, const char *rest,

@@ -195,4 +195,72 @@ done
 expect 0 accord -C "$T/fresh" report --format json
 equal "$(echo "$OUT" | jget 'd["incidents"]["closed"]')" 1 "forged fork: the report still counts it closed"
 
+# --- a flood of evidence is bounded (attack38 paths 01) --------------------------
+# gina signs ever more entries with her cosign's seq and pushes each as
+# evidence: past ACCORD_EVIDENCE_PER_KEY (32) refs of her key, the hook refuses
+# them as adding no proof, a sync declines them from a hub without the hook,
+# and an honest copy's own refs past the bound are not pushed, but for one
+# that keeps an entry another key depends on.
+evcount() { git -C "$1" for-each-ref "refs/accord/evidence/$GINA/" | wc -l; }
+FULL2=$(a show "$INC2" --json 2>/dev/null | jget 'd["full_id"]')
+siblings() { # siblings N FROM: N more entries of gina's with her cosign's seq, one per line
+	i=0
+	while [ "$i" -lt "$1" ]; do
+		forge entry "$T/attack.git" "$T/gina.ssh" --type note --incident "$FULL2" \
+			--body "{\"text\":\"side $(($2 + i))\"}" --no-ref
+		i=$((i + 1))
+	done
+}
+push_ev() { # push_ev REPO COMMIT...: each as evidence of gina's key, in one push
+	r=$1
+	shift
+	set -- $(for c in "$@"; do echo "$c:refs/accord/evidence/$GINA/$c"; done)
+	git -C "$T/attack.git" push -q "$r" "$@" 2>"$T/push.err"
+}
+HELD=$(evcount "$HUB")
+ROOM=$((32 - HELD))
+siblings $((ROOM + 3)) 0 >"$T/flood"
+push_ev "$HUB" $(cat "$T/flood")
+equal "$?" 1 "a push of $((ROOM + 3)) more evidence refs of one fork past 32 is refused"
+contains "$(cat "$T/push.err")" "it adds no proof" "the hook says why"
+equal "$(evcount "$HUB")" "$HELD" "the refused push left the hub's evidence as it was"
+push_ev "$HUB" $(head -n "$ROOM" "$T/flood")
+equal "$?" 0 "up to 32 evidence refs of a key are kept"
+equal "$(evcount "$HUB")" 32 "the hub holds 32"
+push_ev "$HUB" $(tail -n 3 "$T/flood" | head -n 1)
+equal "$?" 1 "the 33rd is refused"
+contains "$(cat "$T/push.err")" "32 refs prove key" "the refusal counts what proves the fork already"
+# a hub without the hook (or whose operator floods it) offers them all
+git init -q --bare "$T/nohook.git"
+git -C "$HUB" push -q --mirror "$T/nohook.git"
+push_ev "$T/nohook.git" $(tail -n 3 "$T/flood")
+siblings 5 100 >"$T/flood2"
+push_ev "$T/nohook.git" $(cat "$T/flood2")
+equal "$(evcount "$T/nohook.git")" 40 "the hub without the hook holds 40"
+expect 0 a remote add nohook "$T/nohook.git"
+resync a sync nohook --no-checkpoint
+equal "$(evcount "$A")" 32 "alice's copy takes 32 of gina's evidence refs and no more"
+contains "$ERR" "declined" "the sync says what it declined"
+OUT=$(a sync nohook --no-checkpoint --json 2>"$T/.stderr")
+equal "$?" 0 "declining again is no failure"
+valid sync.schema.json "sync --json with declined evidence"
+equal "$(echo "$OUT" | jget '[r["evidence_declined"] for r in d["remotes"]]')" "[$(($(evcount "$T/nohook.git") - 32))]" \
+	"sync --json counts the refs it declined"
+# alice's copy holds refs the hub does not: at the hub's bound, they stay home
+ONLYA=$(git -C "$A" for-each-ref --format='%(objectname)' "refs/accord/evidence/$GINA/" |
+	while read -r c; do git -C "$HUB" rev-parse -q --verify "refs/accord/evidence/$GINA/$c" >/dev/null || echo "$c"; done)
+[ -n "$ONLYA" ] && ok || bad "alice's copy should hold evidence the hub does not"
+expect 0 a sync hub --no-checkpoint
+equal "$(evcount "$HUB")" 32 "alice's sync pushes none of the refs the hub would decline"
+# past the bound, a ref that keeps an entry another key depends on travels
+DEP=$(echo "$ONLYA" | head -n 1)
+forge sshkey "$T/alice" "$T/alice.ssh"
+ALICE=$(kid alice)
+NOTE=$(forge entry "$A" "$T/alice.ssh" --type note --incident "$FULL2" \
+	--body '{"text":"alice saw that side"}' --deps "$(idof "$A" "$DEP")")
+expect 0 a sync hub --no-checkpoint
+equal "$(evcount "$HUB")" 33 "the side alice's entry depends on is kept past the bound"
+git -C "$HUB" rev-parse -q --verify "refs/accord/evidence/$GINA/$DEP" >/dev/null && ok || bad "the hub keeps the very ref"
+equal "$(git -C "$HUB" rev-parse "refs/accord/feeds/$ALICE")" "$NOTE" "and alice's entry that depends on it"
+
 finish
