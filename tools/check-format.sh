@@ -9,12 +9,18 @@ cf=$(command -v clang-format-14) || {
 	echo "check-format: clang-format not found (apt-get install clang-format-14)" >&2
 	exit 2
 }
-status=0
-for f in $(find lib include cmd tests bench tools fuzz -name '*.[ch]' | sort); do
-	if ! "$cf" --dry-run --Werror "$f" >/dev/null 2>&1; then
-		echo "$f: not formatted as .clang-format says (clang-format -i $f)" >&2
-		status=1
-	fi
+# one clang-format for every file: it names each line that differs
+# shellcheck disable=SC2046
+if out=$("$cf" --dry-run --Werror $(find lib include cmd tests bench tools fuzz -name '*.[ch]' | sort) 2>&1); then
+	echo "format: every C file is formatted"
+	exit 0
+fi
+bad=$(printf '%s\n' "$out" | sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: error:.*/\1/p' | uniq)
+[ -n "$bad" ] || {
+	printf '%s\n' "$out" >&2
+	exit 2
+}
+for f in $bad; do
+	echo "$f: not formatted as .clang-format says (clang-format -i $f)" >&2
 done
-[ "$status" = 0 ] && echo "format: every C file is formatted"
-exit "$status"
+exit 1
