@@ -57,6 +57,7 @@ typedef struct {
 	const char *description; /* NULL if none */
 	accord_figure_state state;
 	const char *aside; /* why it does not count (state ACCORD_FIGURE_ASIDE), else NULL */
+	int covered;	   /* set aside because joint figures cover all of its time */
 	int disputed;	   /* overlaps another party's window and no joint figure settles it */
 	int clipped; /* counts only outside the time joint windows cover (inc->impact holds the parts) */
 	const char **signed_by; /* parties that co-signed this very entry (borrowed names) */

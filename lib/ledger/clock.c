@@ -78,7 +78,12 @@ static void find_pauses(accord_clocks *c, const accord_incident *inc, const acco
 	}
 }
 
-/* Impact start: the earliest start of the customer-facing party's windows that count, else --started. */
+/*
+ * Impact start: the earliest start of the customer-facing party's windows
+ * that count or that joint figures cover, and of the joint figures, else
+ * --started. A window covered by a joint one still says when the impact
+ * began (attack40 01).
+ */
 static int64_t impact_start(const accord_incident *inc, int *disputed)
 {
 	int64_t start = 0;
@@ -89,8 +94,9 @@ static int64_t impact_start(const accord_incident *inc, int *disputed)
 	for (i = 0; i < inc->figure_count; i++) {
 		const accord_impact *w = &inc->figures[i];
 
-		if (w->state == ACCORD_FIGURE_ASIDE ||
-		    !accord_str_eq(w->party, inc->customer_party))
+		if (w->state != ACCORD_FIGURE_JOINT &&
+		    ((w->state == ACCORD_FIGURE_ASIDE && !w->covered) ||
+		     !accord_str_eq(w->party, inc->customer_party)))
 			continue;
 		if (!found || w->start < start) {
 			start = w->start;
@@ -180,15 +186,28 @@ static int first_response(const accord_entry **out, const accord_incident *inc,
 	return 0;
 }
 
-/* The dispute of `e`'s time in effect: the last in ledger order that is not retracted, or NULL. */
+/*
+ * The dispute of `e`'s time in effect, none retracted: the customer-facing
+ * party's last, else the last in ledger order, or NULL. The clock is the
+ * customer's: another party's dispute, even one the signer accepted, never
+ * replaces the customer's (attack40 05).
+ */
 static const accord_dispute *dispute_of(const accord_incident *inc, const accord_entry *e)
 {
+	const accord_dispute *last = NULL;
 	size_t i;
 
-	for (i = inc->dispute_count; e && i-- > 0;)
-		if (inc->disputes[i].target == e && !inc->disputes[i].retracted)
-			return &inc->disputes[i];
-	return NULL;
+	for (i = inc->dispute_count; e && i-- > 0;) {
+		const accord_dispute *d = &inc->disputes[i];
+
+		if (d->target != e || d->retracted)
+			continue;
+		if (accord_str_eq(d->by, inc->customer_party))
+			return d;
+		if (!last)
+			last = d;
+	}
+	return last;
 }
 
 /*
@@ -211,13 +230,20 @@ static const accord_dispute *open_dispute(const accord_incident *inc, const acco
 	return d && !d->accepted_by ? d : NULL;
 }
 
+static int span_cmp(const void *x, const void *y)
+{
+	const int64_t *a = x, *b = y;
+
+	return (a[0] > b[0]) - (a[0] < b[0]);
+}
+
 /* Seconds of [a, b) in the hours, less the pauses that stop `party`'s clock, on the signed or the disputed times. */
 static void measure(accord_clock *k, const accord_hours *h, const accord_clocks *c,
 		    const accord_incident *inc, const char *party, int64_t a, int64_t b,
 		    int64_t now, int view)
 {
-	int64_t paused = 0;
-	size_t i;
+	int64_t paused = 0, (*spans)[2] = NULL;
+	size_t i, n = 0;
 
 	if (b < a)
 		b = a;
@@ -225,15 +251,27 @@ static void measure(accord_clock *k, const accord_hours *h, const accord_clocks 
 		const accord_pause *ps = &c->pauses[i];
 		int64_t start = when(inc, ps->entry, view),
 			end = ps->has_end ? when(inc, ps->end_entry, view) : now;
-		int64_t s = start > a ? start : a, e = end;
+		int64_t span[2] = { start > a ? start : a, end < b ? end : b };
 
-		if (!ps->counts || accord_str_eq(ps->on, party))
+		if (!ps->counts || accord_str_eq(ps->on, party) || span[1] <= span[0])
 			continue;
-		if (e > b)
-			e = b;
-		if (e > s)
-			paused += accord_hours_between(h, s, e);
+		spans = accord_xrealloc(spans, (n + 1) * sizeof(*spans));
+		memcpy(spans[n++], span, sizeof(span));
 	}
+	/* their union: pauses that overlap (two devices, concurrent steps) stop the clock once (attack40 04) */
+	if (n)
+		qsort(spans, n, sizeof(*spans), span_cmp);
+	for (i = 0; i < n; i++) {
+		int64_t s = spans[i][0], e = spans[i][1];
+
+		while (i + 1 < n && spans[i + 1][0] <= e) {
+			if (spans[i + 1][1] > e)
+				e = spans[i + 1][1];
+			i++;
+		}
+		paused += accord_hours_between(h, s, e);
+	}
+	free(spans);
 	k->paused_s = paused;
 	k->elapsed_s = accord_hours_between(h, a, b) - paused;
 	if (k->elapsed_s < 0)

@@ -375,7 +375,7 @@ void accord_figure_settle(accord_incident *inc)
 
 		if (w->state != ACCORD_FIGURE_OWN)
 			continue;
-		if (covered_by_joint(inc, i))
+		if ((w->covered = covered_by_joint(inc, i)))
 			w->aside = "not counted: joint figures cover all of its time";
 		else if (!accord_str_eq(w->party, inc->customer_party) && own)
 			w->aside = "not counted: the customer-facing party's figures count";

@@ -547,6 +547,9 @@ static void apply_open(accord_incident *inc, const accord_parties *p, const acco
 	inc->opened_at = open->time;
 	inc->opener_party = by;
 	accord_derive_time_field(&inc->started_at, open, "started_at");
+	/* an impact cannot start after it was reported: a forged open's later start would move the clocks (attack40 02) */
+	if (inc->started_at > open->time)
+		inc->started_at = open->time;
 	accord_derive_push_step(inc, p, open, "investigating");
 	inc->customer_party = customer_among(p, open, involved_names, involved_by, involved_count,
 					     inc->derive->in_past, inc->derive->payload);

@@ -190,6 +190,8 @@ static void measure(accord_report *r, accord_report_incident *ri)
 		ri->joint = res->joint;
 		if (res->joint) {
 			ri->time_to_joint_s = res->joint_at - inc->started_at;
+			if (ri->time_to_joint_s < 0) /* an agreement signed with an earlier time */
+				ri->time_to_joint_s = 0;
 			ri->revisions = (int)inc->proposal_count - 1;
 		} else {
 			ri->waiting = accord_incident_waiting(inc, &ri->waiting_count);

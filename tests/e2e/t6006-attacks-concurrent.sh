@@ -110,6 +110,17 @@
 #   sla_unmelon       the provider's own typed SLA measurement, made up to
 #                     miss, does not take acme's unhappy incident off the
 #                     watermelon count (05)
+# The tenth round (attack40):
+#   joint_covers_start a joint window identical to acme's, recorded by a party
+#                     of the provider's: the clocks still start where acme's
+#                     window starts, and the misses count (01)
+#   future_started    a forged open whose start is 40 days after its signed
+#                     time: the start is clamped to that time, the incident
+#                     stays in today's report (02)
+#   overlapping_pauses two co-signed pauses that overlap (an offline device)
+#                     stop the clocks for their union, not their sum (04)
+#   sock_dispute_keep the provider accepts its own party's dispute of the
+#                     entry acme disputed: acme's dispute stays in effect (05)
 . "$(dirname "$0")/lib.sh"
 FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 unset SSH_AUTH_SOCK
@@ -1139,4 +1150,141 @@ equal "$(melons)" "[1, [[true, $G, 1]]]" "sla_unmelon: every clock met, the cust
 q as gina globex sla "$ID" --name status-page-update --target 1m --actual 61s
 sync_all gina:globex alice:acme
 equal "$(melons)" "[1, [[true, $G, 2]]]" "sla_unmelon: globex's made-up missed measurement leaves it one"
+
+# tn MIN: the time is B0 + MIN minutes, for the entries written from here (a timeline in the past)
+tn() { ACCORD_NOW=$(at $((B0 + $1 * 60))); export ACCORD_NOW; }
+# gclocks FIELD: FIELD of each of globex's clocks in the show --json document on stdin
+gclocks() { jget "[k['$1'] for c in d['clocks'] if c['party'] == 'globex' for k in c['clocks']]"; }
+# psla: globex's row [met, decided, disputed] in the report --format json on stdin
+psla() { jget "[[p['sla']['met'], p['sla']['measured'], p['sla']['disputed']] for p in d['providers'] if p['party'] == 'globex']"; }
+
+test_case joint_covers_start
+base joint_covers_start late
+agreed
+S=$(date +%s)
+# globex opens at S (its --started: now) acme's outage, which began at S-3h
+ID=$(as gina globex open --title "api errors" --severity 1 --service api --parties globex,acme 2>/dev/null)
+sync_all gina:globex alice:acme
+q as alice acme impact "$ID" --customers 1000 --start "$(at $((S - 10800)))" --end "$(at $S)"
+q as gina globex status "$ID" mitigated
+q as gina globex status "$ID" resolved
+sync_all alice:acme gina:globex
+# globex's own party records the very same window; globex and acme co-sign it
+sock globex-ops
+q as gina globex involve "$ID" globex-ops
+sync_all gina:globex sock:sockrepo alice:acme
+JW=$(as sock sockrepo impact "$ID" --customers 1000 --start "$(at $((S - 10800)))" --end "$(at $S)" 2>/dev/null)
+sync_all sock:sockrepo gina:globex alice:acme
+q as gina globex cosign "$JW"
+q as alice acme cosign "$JW"
+sync_all alice:acme gina:globex sock:sockrepo
+fresh
+expect 0 as alice fresh show "$ID" --json
+equal "$(echo "$OUT" | gclocks state)" '["met", "missed", "missed"]' "joint_covers_start: a joint window identical to acme's leaves globex's misses counted"
+equal "$(echo "$OUT" | gclocks from | jget 'd[2]')" "$(at $((S - 10800)))" "joint_covers_start: the clocks start where acme's window, covered by the joint one, starts"
+expect 0 as alice fresh report --format json
+equal "$(echo "$OUT" | psla)" '[[1, 3, 0]]' "joint_covers_start: the report counts the misses"
+
+test_case future_started
+base future_started late
+agreed
+S=$(date +%s)
+# globex signs at S an open whose impact starts 40 days ahead (the CLI refuses --started in the future)
+$FORGE sshkey "$W/k-gina" "$W/ssh-gina" || bad "sshkey gina"
+$FORGE entry "$W/globex" "$W/ssh-gina" --type open --time "$S" --body "{\"title\":\"api errors\",\"severity\":1,\"service\":\"api\",\"started_at\":\"$(at $((S + 40 * 86400)))\",\"parties\":[\"acme\",\"globex\"],\"tickets\":[]}" >/dev/null || bad "forge open"
+q as gina globex sync
+ID=$(as gina globex list --all --quiet 2>/dev/null | head -1)
+q as gina globex status "$ID" mitigated
+q as gina globex status "$ID" resolved
+q as gina globex resolve "$ID" --summary "fixed"
+sync_all gina:globex alice:acme
+q as alice acme cosign "$ID"
+q as alice acme feedback "$ID" --score 1 --comment "3 hours down"
+sync_all alice:acme gina:globex
+fresh
+expect 0 as alice fresh show "$ID" --json
+equal "$(echo "$OUT" | jget 'd["started_at"]')" "$(at $S)" "future_started: a start after the open's signed time is clamped to it"
+expect 0 as alice fresh report --format json
+equal "$(echo "$OUT" | jget "[[i['started_at'], i['time_to_joint_s'] >= 0] for i in d['rows']]")" "[[\"$(at $S)\", true]]" "future_started: the incident is in today's report, its time to joint resolution not negative"
+equal "$(echo "$OUT" | jget "[d['watermelon']['count']] + [[p['sla']['met'], p['sla']['measured']] for p in d['providers'] if p['party'] == 'globex']")" '[1, [3, 3]]' "future_started: globex's row and acme's unhappy incident count today"
+
+test_case overlapping_pauses
+B0=$(($(date +%s) - 12 * 3600))
+tn 0
+base overlapping_pauses late
+mkkey gina2
+q as gina globex member add --key "$(pub gina2)" --name gina
+q as gina globex sync
+AG=$(as alice acme agreement propose --with globex --service api --acknowledge 10m --mitigate 45m --restore 45m 2>/dev/null)
+sync_all alice:acme gina:globex
+q as gina globex cosign "$AG"
+sync_all gina:globex alice:acme
+q accord clone "$W/hub.git" "$W/g2" --ledger "$LEDGER"
+tn 10
+ID=$(as alice acme open --title "api down" --severity 1 --service api --parties acme,globex --started "$(at $((B0 + 600)))" 2>/dev/null)
+sync_all alice:acme gina:globex
+tn 12; q as gina globex status "$ID" identified
+tn 60; q as gina globex status "$ID" waiting --on acme --note "need your gateway logs"
+sync_all gina:globex alice:acme
+tn 61; q as alice acme cosign "$ID"
+sync_all alice:acme gina:globex
+q as gina2 g2 sync
+# globex's second device is offline from here; its pause, dated 62, sorts after globex's step at 100
+tn 100; q as gina globex status "$ID" identified --note "logs received"
+q as gina globex sync
+tn 62
+n=0; while [ $n -lt 12 ]; do q as gina2 g2 note "$ID" "looking at logs $n"; n=$((n + 1)); done
+q as gina2 g2 status "$ID" identified
+q as gina2 g2 status "$ID" waiting --on acme --note "need the load balancer logs too"
+tn 110; q as gina2 g2 sync
+sync_all gina:globex alice:acme
+tn 115; q as alice acme cosign "$ID"
+sync_all alice:acme gina:globex
+tn 230; q as gina globex status "$ID" resolved
+sync_all gina:globex alice:acme
+tn 240
+fresh
+expect 0 as alice fresh show "$ID" --json
+# restore runs 10 -> 230; the pauses (60 -> 100, 62 -> 230) stop it once, 60 -> 230: 50 min > 45
+equal "$(echo "$OUT" | gclocks paused_s)" '[0, 10200, 10200]' "overlapping_pauses: the clocks are paused for the pauses' union"
+equal "$(echo "$OUT" | gclocks state)" '["met", "missed", "missed"]' "overlapping_pauses: overlapping pauses hide no miss"
+expect 0 as alice fresh report --format json
+equal "$(echo "$OUT" | psla)" '[[1, 3, 0]]' "overlapping_pauses: the report counts the misses"
+unset ACCORD_NOW
+
+test_case sock_dispute_keep
+B0=$(($(date +%s) - 12 * 3600))
+tn 0
+base sock_dispute_keep late
+agreed
+sock globex-ops
+tn 10
+ID=$(as alice acme open --title "api down" --severity 1 --service api --parties acme,globex --started "$(at $((B0 + 600)))" 2>/dev/null)
+sync_all alice:acme gina:globex
+tn 11; q as gina globex status "$ID" identified
+# globex's resolved, dated 35, is written and pushed at 200; acme disputes it
+tn 35; q as gina globex status "$ID" resolved --note "fixed at 35"
+RES=$(as gina globex show "$ID" --json | jget '[t["id"] for t in d["timeline"] if t["type"] == "status" and t["body"].get("status") == "resolved"][-1]')
+tn 200
+sync_all gina:globex alice:acme
+tn 201; q as alice acme dispute "$RES" --reason "still down for our customers until 200"
+sync_all alice:acme gina:globex
+# globex involves its own party, which disputes the entry with the signed time; globex accepts that
+tn 205; q as gina globex involve "$ID" globex-ops
+sync_all gina:globex sock:sockrepo
+tn 206; q as sock sockrepo dispute "$RES" --at "$(at $((B0 + 2101)))" --reason "our probes show recovery at 35"
+sync_all sock:sockrepo gina:globex
+tn 207
+D2=$(as gina globex show "$ID" --json | jget '[x["entry"] for x in d["disputes"] if x["by"] == "globex-ops"][-1]')
+q as gina globex cosign "$D2"
+sync_all gina:globex alice:acme sock:sockrepo
+tn 210
+fresh
+expect 0 as alice fresh show "$ID" --json
+equal "$(echo "$OUT" | gclocks state)" '["met", "disputed", "disputed"]' "sock_dispute_keep: the sock's accepted dispute does not replace acme's"
+equal "$(echo "$OUT" | jget "[k['dispute'] and k['dispute']['by'] for c in d['clocks'] if c['party'] == 'globex' for k in c['clocks']]")" '[null, "acme", "acme"]' "sock_dispute_keep: the dispute on the clocks is acme's"
+expect 0 as alice fresh report --format json
+equal "$(echo "$OUT" | psla)" '[[1, 1, 2]]' "sock_dispute_keep: the report counts them disputed"
+unset ACCORD_NOW
+
 finish
