@@ -246,8 +246,15 @@ typedef struct {
 	const char *status;
 	int64_t status_at;
 	const char *customer_party; /* the customer-facing party (accord_incident_customer_party) */
-	const char *opener_party;   /* the party of the member that opened it */
-	accord_impact *figures;	    /* every party's current windows, counted or not */
+	/*
+	 * The terms that seated it (NULL: none, it opened), and whether other
+	 * customers contested the seat: then, where no terms of its cover the
+	 * incident's scope, those terms measure the provider (lib/ledger/clock.c).
+	 */
+	const accord_agreement *seat_terms;
+	int seat_contested;
+	const char *opener_party; /* the party of the member that opened it */
+	accord_impact *figures;	  /* every party's current windows, counted or not */
 	size_t figure_count;
 	accord_impact
 		*impact; /* the time that counts, a clipped window in parts: what every sum uses */

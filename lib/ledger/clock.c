@@ -367,6 +367,14 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 		pc.agreement =
 			accord_incident_agreement(p, inc->open, inc->service, inc->severity,
 						  inc->customer_party, party, in_past, payload);
+		/*
+		 * Seated over other customers by terms for another severity: a sock
+		 * seated by strict terms where none of its cover the filed severity
+		 * leaves its provider measured on those, never on nothing (attack39 04).
+		 */
+		if (!pc.agreement && inc->seat_contested && inc->seat_terms &&
+		    accord_str_eq(inc->seat_terms->provider, party))
+			pc.agreement = inc->seat_terms;
 		accord_agreement_hours(&h, pc.agreement);
 		if ((error = first_response(&ack, inc, p, party, inc->involved_by[i], in_past,
 					    payload)) < 0)

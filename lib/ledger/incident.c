@@ -167,12 +167,37 @@ static int customer_top(const accord_agreement *a, void *arg)
  * opener answers to (attack38 04).
  */
 static void end_of_chain(const accord_agreement **bound, const accord_agreement **other,
-			 const char *opener, const accord_agreement *a)
+			 const char *opener, const accord_agreement *a, int *ends)
 {
+	*ends += a != NULL;
 	if (a && accord_str_eq(a->provider, opener))
 		*bound = accord_agreement_stricter(*bound, a);
 	else if (a)
 		*other = accord_agreement_stricter(*other, a);
+}
+
+/*
+ * The terms that hold `customer`, an end of the chain (customer_top), to
+ * its provider: those covering the open's severity, else those for its
+ * service at any severity. The severity is the opener's to choose: filed
+ * under one the customer's terms do not cover, a sock's lax terms there
+ * would otherwise outrank the customer's (attack39 04).
+ */
+static const accord_agreement *end_terms(const accord_parties *p, const char *customer,
+					 struct follows_arg *x)
+{
+	const accord_agreement *a;
+	int64_t severity = x->severity;
+
+	a = accord_agreement_in_force(p->agreements, p->agreement_count, customer, NULL, x->service,
+				      severity, customer_top, x);
+	if (!a && severity >= 0) {
+		x->severity = -1;
+		a = accord_agreement_in_force(p->agreements, p->agreement_count, customer, NULL,
+					      x->service, -1, customer_top, x);
+		x->severity = severity;
+	}
+	return a;
 }
 
 /*
@@ -187,7 +212,7 @@ static void end_of_chain(const accord_agreement **bound, const accord_agreement 
 static const accord_agreement *agreement_among(const accord_parties *p, const accord_entry *open,
 					       int64_t severity, const char *const *names,
 					       const accord_entry *const *by, size_t count,
-					       accord_in_past_fn in_past, void *payload)
+					       accord_in_past_fn in_past, void *payload, int *ends)
 {
 	const char *service = accord_entry_str(open, "service"), *opener = accord_party_of(p, open);
 	struct follows_arg x = {
@@ -222,24 +247,19 @@ static const accord_agreement *agreement_among(const accord_parties *p, const ac
 		}
 	}
 	if (opener)
-		a = accord_agreement_in_force(p->agreements, p->agreement_count, opener, NULL,
-					      service, severity, customer_top, &x);
-	if (a)
+		a = end_terms(p, opener, &x);
+	if (a) {
+		*ends = 1;
 		goto done;
+	}
 	if (!names)
 		cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(open->body, "parties"))
 			if (cJSON_IsString(item))
-				end_of_chain(
-					&a, &other, opener,
-					accord_agreement_in_force(p->agreements, p->agreement_count,
-								  item->valuestring, NULL, service,
-								  severity, customer_top, &x));
+				end_of_chain(&a, &other, opener,
+					     end_terms(p, item->valuestring, &x), ends);
 	for (i = 0; names && i < count; i++)
 		if (names[i])
-			end_of_chain(&a, &other, opener,
-				     accord_agreement_in_force(p->agreements, p->agreement_count,
-							       names[i], NULL, service, severity,
-							       customer_top, &x));
+			end_of_chain(&a, &other, opener, end_terms(p, names[i], &x), ends);
 	if (!a)
 		a = other;
 done:
@@ -252,35 +272,44 @@ done:
  * The customer-facing party: the customer side of the agreement in force
  * between parties the open names; without one, of an agreement in force
  * among all the parties involved (`names`; a provider that opens alone and
- * involves its customer after is held to the terms, attack32 02); without
- * terms covering the open's severity, the same over terms for its service
- * at any severity: a provider that files its customer's outage under a
- * severity no terms cover still answers to that customer, who can amend it
- * (attack38 01); else the opener. An involve never replaces a
- * customer-facing party that the open's parties' agreement decided.
+ * involves its customer after is held to the terms, attack32 02); each
+ * customer weighed by its terms covering the open's severity, else by its
+ * terms for the service at any severity (end_terms): a provider that files
+ * its customer's outage under a severity the customer's terms do not cover
+ * still answers to that customer, who can amend it (attack38 01), even
+ * when a sock's lax terms cover that severity (attack39 04); else the
+ * opener. An involve never replaces a customer-facing party that the
+ * open's parties' agreement decided. `*terms` (when not NULL) is the
+ * agreement that decided it, and `*contested` whether other customers
+ * contested the seat.
  */
 static const char *customer_among(const accord_parties *p, const accord_entry *open,
 				  const char *const *names, const accord_entry *const *by,
-				  size_t count, accord_in_past_fn in_past, void *payload)
+				  size_t count, accord_in_past_fn in_past, void *payload,
+				  const accord_agreement **terms, int *contested)
 {
-	int64_t scopes[2] = { accord_entry_int(open, "severity", 0), -1 };
-	const accord_agreement *a = NULL;
+	int64_t severity = accord_entry_int(open, "severity", 0);
+	const accord_agreement *a;
 	const accord_party *party;
-	size_t i;
+	int ends = 0;
 
-	for (i = 0; i < 2 && !a; i++) {
-		a = agreement_among(p, open, scopes[i], NULL, NULL, 0, in_past, payload);
-		if (!a && names)
-			a = agreement_among(p, open, scopes[i], names, by, count, in_past, payload);
+	a = agreement_among(p, open, severity, NULL, NULL, 0, in_past, payload, &ends);
+	if (!a && names) {
+		ends = 0;
+		a = agreement_among(p, open, severity, names, by, count, in_past, payload, &ends);
 	}
 	party = a ? accord_parties_find(p, a->customer) : NULL;
+	if (terms)
+		*terms = party ? a : NULL;
+	if (contested)
+		*contested = party && ends > 1;
 	return party ? party->name : accord_party_of(p, open);
 }
 
 const char *accord_incident_customer_party(const accord_parties *p, const accord_entry *open,
 					   accord_in_past_fn in_past, void *payload)
 {
-	return customer_among(p, open, NULL, NULL, 0, in_past, payload);
+	return customer_among(p, open, NULL, NULL, 0, in_past, payload, NULL, NULL);
 }
 
 const char *accord_party_of(const accord_parties *p, const accord_entry *e)
@@ -552,7 +581,8 @@ static void apply_open(accord_incident *inc, const accord_parties *p, const acco
 		inc->started_at = open->time;
 	accord_derive_push_step(inc, p, open, "investigating");
 	inc->customer_party = customer_among(p, open, involved_names, involved_by, involved_count,
-					     inc->derive->in_past, inc->derive->payload);
+					     inc->derive->in_past, inc->derive->payload,
+					     &inc->seat_terms, &inc->seat_contested);
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(open->body, "parties"))
 		accord_derive_add_party_name(inc, cJSON_IsString(item) ? item->valuestring : NULL,
 					     open);
@@ -708,7 +738,7 @@ int accord_incident_build_from(accord_incident **out, const accord_parties *part
 	 * and the incident derived with it (attack33 03).
 	 */
 	final = customer_among(parties, open, inc->parties, inc->involved_by, inc->party_count,
-			       in_past_fn, payload);
+			       in_past_fn, payload, NULL, NULL);
 	if (!accord_str_eq(final, inc->customer_party)) {
 		by = NULL;
 		nb = 0;

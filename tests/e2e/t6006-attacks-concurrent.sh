@@ -107,6 +107,11 @@
 #   sock_veto         a party the provider invited and involved disputes
 #                     acme's open and records a late window: no miss leaves
 #                     the count (01, 02)
+#   sock_severity     the provider files acme's SEV1 outage as SEV3, where a sock
+#                     holds it to lax terms: acme, held to stricter terms at
+#                     any severity, keeps the seat; a sock seated by strict
+#                     terms at another severity measures the provider on those,
+#                     never on nothing (04)
 #   sla_unmelon       the provider's own typed SLA measurement, made up to
 #                     miss, does not take acme's unhappy incident off the
 #                     watermelon count (05)
@@ -1287,4 +1292,36 @@ expect 0 as alice fresh report --format json
 equal "$(echo "$OUT" | psla)" '[[1, 1, 2]]' "sock_dispute_keep: the report counts them disputed"
 unset ACCORD_NOW
 
+test_case sock_severity
+base sock_severity late
+# acme's terms cover api at SEV1 only; globex's sock holds it to 30 days at SEV3
+AG=$(as alice acme agreement propose --with globex --service api --severity 1 --acknowledge 5m --mitigate 30m --restore 1h 2>/dev/null)
+sync_all alice:acme gina:globex
+q as gina globex cosign "$AG"
+sync_all gina:globex alice:acme
+sock_terms --service api --severity 3
+ID=$(as gina globex open --title "api down for all" --severity 3 --service api --parties globex,acme,globex-ops 2>/dev/null)
+sync_all gina:globex alice:acme sock:sockrepo
+expect 2 as sock sockrepo feedback "$ID" --score 5
+fresh
+expect 0 as alice fresh show "$ID" --json
+equal "$(echo "$OUT" | jget 'd["customer_party"]')" acme "sock_severity: acme, not the sock lax at the filed severity, is customer-facing"
+expect 0 as alice acme amend "$ID" --severity 1 --reason "full outage"
+q as alice acme sync
+equal "$(clocks)" '[3600, ["met", "running", "running"]]' "sock_severity: acme's amend to SEV1 brings its terms"
+# the other way round: the sock holds globex to 1 second at SEV1 only, acme to 4h at SEV3
+base sock_severity_strict late
+AG=$(as alice acme agreement propose --with globex --service api --severity 3 --acknowledge 1h --mitigate 2h --restore 4h 2>/dev/null)
+sync_all alice:acme gina:globex
+q as gina globex cosign "$AG"
+sync_all gina:globex alice:acme
+sock globex-ops
+SG=$(as sock sockrepo agreement propose --with globex --service api --severity 1 --acknowledge 1s --mitigate 1s --restore 1s 2>/dev/null)
+sync_all sock:sockrepo gina:globex
+q as gina globex cosign "$SG"
+sync_all gina:globex sock:sockrepo alice:acme
+ID=$(as gina globex open --title "api slow" --severity 3 --service api --parties globex,acme,globex-ops 2>/dev/null)
+sync_all gina:globex alice:acme
+sleep 2
+equal "$(clocks | jget 'd[0]')" 1 "sock_severity: a sock seated by strict terms at another severity measures globex on them, never on nothing"
 finish
