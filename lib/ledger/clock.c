@@ -218,8 +218,12 @@ static const accord_dispute *dispute_of(const accord_incident *inc, const accord
 static int64_t when(const accord_incident *inc, const accord_entry *e, int disputed_view)
 {
 	const accord_dispute *d = dispute_of(inc, e);
+	/* settled counts only where the customer is one side: a sock's dispute of the provider's pause, accepted, moves nothing (attack41 01) */
+	int settled = d && d->accepted_by &&
+		      (accord_str_eq(d->by, inc->customer_party) ||
+		       accord_str_eq(d->target_party, inc->customer_party));
 
-	return d && (d->accepted_by || disputed_view) ? d->at : e->time;
+	return d && (settled || disputed_view) ? d->at : e->time;
 }
 
 /* An open dispute of `e`'s time, or NULL. */
@@ -368,13 +372,15 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 			accord_incident_agreement(p, inc->open, inc->service, inc->severity,
 						  inc->customer_party, party, in_past, payload);
 		/*
-		 * Seated over other customers by terms for another severity: a sock
-		 * seated by strict terms where none of its cover the filed severity
-		 * leaves its provider measured on those, never on nothing (attack39 04).
+		 * Seated over other customers by its terms: never measured on laxer
+		 * ones. A sock seated by strict terms where none of its cover the
+		 * filed severity leaves its provider measured on those, never on
+		 * nothing (attack39 04), and its amend to a severity where it holds
+		 * the provider to lax terms changes nothing (attack41 02).
 		 */
-		if (!pc.agreement && inc->seat_contested && inc->seat_terms &&
+		if (inc->seat_contested && inc->seat_terms &&
 		    accord_str_eq(inc->seat_terms->provider, party))
-			pc.agreement = inc->seat_terms;
+			pc.agreement = accord_agreement_stricter(pc.agreement, inc->seat_terms);
 		accord_agreement_hours(&h, pc.agreement);
 		if ((error = first_response(&ack, inc, p, party, inc->involved_by[i], in_past,
 					    payload)) < 0)

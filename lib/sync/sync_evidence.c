@@ -183,23 +183,34 @@ static int keeps_needed(accord_store *store, const git_oid *c, const accord_entr
 	return 0;
 }
 
-/* The entries of `keyid` that a counted entry of another key names as deps. */
+/*
+ * The entries of `keyid` that a counted entry of another key names as deps,
+ * one per such entry: an entry names the head it had seen of each other
+ * feed, so one naming several of one key vouches for none of them, and a
+ * second key of the forker's buys one ref past the bound per entry it
+ * writes, never 32 (attack41 03).
+ */
 static size_t needed_of(const accord_entry ***out, const accord_ledger *l, const char *keyid)
 {
 	size_t n = 0, i, j, count = l ? accord_ledger_entry_count(l) : 0;
 
 	*out = NULL;
 	for (i = 0; i < count; i++) {
-		const accord_entry *y = accord_ledger_entry_at(l, i);
+		const accord_entry *y = accord_ledger_entry_at(l, i), *one = NULL;
+		size_t named = 0;
 
 		if (!strcmp(y->author.id, keyid))
 			continue;
 		for (j = 0; j < y->dep_count; j++) {
 			const accord_entry *t = accord_ledger_entry(l, y->deps[j]);
 
-			if (t && !strcmp(t->author.id, keyid) && t->commit[0])
-				ACCORD_PUSH(*out, n, t);
+			if (t && !strcmp(t->author.id, keyid) && t->commit[0]) {
+				one = t;
+				named++;
+			}
 		}
+		if (named == 1)
+			ACCORD_PUSH(*out, n, one);
 	}
 	return n;
 }

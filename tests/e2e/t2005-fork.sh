@@ -263,4 +263,15 @@ equal "$(evcount "$HUB")" 33 "the side alice's entry depends on is kept past the
 git -C "$HUB" rev-parse -q --verify "refs/accord/evidence/$GINA/$DEP" >/dev/null && ok || bad "the hub keeps the very ref"
 equal "$(git -C "$HUB" rev-parse "refs/accord/feeds/$ALICE")" "$NOTE" "and alice's entry that depends on it"
 
+# an entry that names several entries of the forked key vouches for none:
+# another key cannot buy 32 refs past the bound with each entry (attack41 03)
+siblings 3 200 >"$T/flood3"
+git -C "$T/attack.git" fetch -q "$HUB" "refs/accord/feeds/$ALICE:refs/accord/feeds/$ALICE"
+DEPS=$(for c in $(cat "$T/flood3"); do idof "$T/attack.git" "$c"; done | sort | paste -sd, -)
+forge entry "$T/attack.git" "$T/alice.ssh" --type note --incident "$FULL2" --body '{"text":"vouching"}' --deps "$DEPS" >/dev/null
+set -- $(for c in $(cat "$T/flood3"); do echo "$c:refs/accord/evidence/$GINA/$c"; done)
+git -C "$T/attack.git" push -q "$HUB" "refs/accord/feeds/$ALICE:refs/accord/feeds/$ALICE" "$@" 2>"$T/push.err"
+equal "$?" 1 "refs vouched for by one entry naming several entries of the forked key are refused"
+equal "$(evcount "$HUB")" 33 "the hub keeps no more"
+
 finish

@@ -126,6 +126,12 @@
 #                     stop the clocks for their union, not their sum (04)
 #   sock_dispute_keep the provider accepts its own party's dispute of the
 #                     entry acme disputed: acme's dispute stays in effect (05)
+# The eleventh round (attack41), on the tenth's fixes:
+#   sock_pause_end    the provider accepts its own party's dispute of the end
+#                     of a pause acme co-signed: the pause stays as signed (01)
+#   seat_then_amend   a sock seated by strict SEV1 terms amends the outage to
+#                     SEV4, where it holds the provider to 30 days: the
+#                     provider stays measured on the seat's terms (02)
 . "$(dirname "$0")/lib.sh"
 FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 unset SSH_AUTH_SOCK
@@ -1324,4 +1330,52 @@ ID=$(as gina globex open --title "api slow" --severity 3 --service api --parties
 sync_all gina:globex alice:acme
 sleep 2
 equal "$(clocks | jget 'd[0]')" 1 "sock_severity: a sock seated by strict terms at another severity measures globex on them, never on nothing"
+
+test_case sock_pause_end
+B0=$(($(date +%s) - 12 * 3600))
+tn 0
+base sock_pause_end late
+agreed
+sock globex-ops
+tn 10
+ID=$(as alice acme open --title "api down" --severity 1 --service api --parties acme,globex 2>/dev/null)
+sync_all alice:acme gina:globex
+tn 12; q as gina globex status "$ID" identified
+tn 60; P=$(as gina globex status "$ID" waiting --on acme --note "need your gateway logs" 2>/dev/null)
+sync_all gina:globex alice:acme
+tn 61; q as alice acme cosign "$P"
+sync_all alice:acme gina:globex
+tn 70; END=$(as gina globex status "$ID" identified --note "logs received" 2>/dev/null)
+tn 200; q as gina globex status "$ID" resolved
+sync_all gina:globex alice:acme
+tn 205; q as gina globex involve "$ID" globex-ops
+sync_all gina:globex sock:sockrepo
+tn 206; D=$(as sock sockrepo dispute "$END" --at "$(at $((B0 + 199 * 60)))" --reason "logs incomplete until 199" 2>/dev/null)
+sync_all sock:sockrepo gina:globex
+tn 207; q as gina globex cosign "$D"
+sync_all gina:globex alice:acme sock:sockrepo
+tn 210
+fresh
+expect 0 as alice fresh show "$ID" --json
+equal "$(echo "$OUT" | gclocks paused_s)" '[0, 600, 600]' "sock_pause_end: the pause acme co-signed stays 10 minutes"
+equal "$(echo "$OUT" | gclocks state)" '["met", "missed", "missed"]' "sock_pause_end: no miss leaves the count"
+expect 0 as alice fresh report --format json
+equal "$(echo "$OUT" | psla)" '[[1, 3, 0]]' "sock_pause_end: the report counts the misses"
+unset ACCORD_NOW
+
+test_case seat_then_amend
+base seat_then_amend late
+agreed
+sock globex-ops
+for sv in "1 --acknowledge 1m --mitigate 1m --restore 1m" "4 --acknowledge 30d --mitigate 30d --restore 30d"; do
+	SG=$(as sock sockrepo agreement propose --with globex --service api --severity $sv 2>/dev/null)
+	sync_all sock:sockrepo gina:globex
+	q as gina globex cosign "$SG"
+	sync_all gina:globex sock:sockrepo alice:acme
+done
+ID=$(as gina globex open --title "api down" --severity 1 --service api --parties acme,globex,globex-ops 2>/dev/null)
+sync_all gina:globex alice:acme sock:sockrepo
+q as sock sockrepo amend "$ID" --severity 4 --reason "minor"
+sync_all sock:sockrepo gina:globex alice:acme
+equal "$(clocks | jget 'd[0]')" 60 "seat_then_amend: the sock's amend to its lax SEV4 terms leaves globex measured on the 1-minute terms that seated it"
 finish
