@@ -82,7 +82,7 @@ static int agreement_propose(accord_ctx *ctx, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct propose_opts o = { NULL };
+	struct propose_opts o = { 0 };
 	int64_t sev = 0, ack, mit, res, csat = -1, lost = -1;
 	char *week = NULL, *zone = NULL, *rule = NULL;
 	const char *mine;

@@ -355,7 +355,14 @@ static void grow_in_child(size_t prefill, size_t extra)
 	assert_int_equal(WTERMSIG(status), SIGABRT);
 }
 
-#ifdef __SANITIZE_ADDRESS__
+#if defined(__SANITIZE_ADDRESS__) /* gcc */
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) /* clang */
+#define UNDER_ASAN 1
+#endif
+#endif
+#ifdef UNDER_ASAN
 /*
  * Under AddressSanitizer an allocation too large for it ends the process in
  * ASan's own way; let it return NULL as the C library's does, so the child

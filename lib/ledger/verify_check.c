@@ -522,7 +522,8 @@ int accord_verify_read_chain(struct run *r, struct feed *f, const git_oid *head,
 		if (root)
 			break;
 	}
-	pool_post(r->pool, f->items + done, f->n - done);
+	if (f->n > done) /* items is NULL for an empty feed */
+		pool_post(r->pool, f->items + done, f->n - done);
 	pool_finish(r->pool);
 	/* no slack: a feed's items stay for the whole verification */
 	if (f->n && f->n < cap && !(f->items = realloc(f->items, f->n * sizeof(*f->items))))

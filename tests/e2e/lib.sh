@@ -99,4 +99,13 @@ finish() {
 }
 
 # jget EXPR: evaluate a Python expression over the JSON document on stdin (bound to d).
+# copy_tree SRC DST: a copy of the folder SRC (a case's hub and copies, built
+# once and reused by later cases instead of rebuilt), with its repositories'
+# remotes pointed at DST: nothing else there names the folder.
+copy_tree() {
+	cp -a "$1" "$2" || bad "copy_tree $1 $2"
+	for c in "$2"/*/.git/config; do
+		[ -f "$c" ] && sed -i "s|$1/|$2/|g" "$c"
+	done
+}
 jget() { /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); r=eval(sys.argv[1]); print(json.dumps(r) if isinstance(r,(dict,list,bool)) or r is None else r)' "$1"; }

@@ -66,8 +66,18 @@ q() { "$@" >"$T/.q" 2>&1 || bad "$*: $(tail -3 "$T/.q")"; }
 forge() { local n=$1 r=$2; shift 2; $FORGE entry "$W/$r" "$W/ssh-$n" "$@" || bad "forge $n $*"; }
 eid() { git -C "$W/$1" cat-file commit "$2" | sed '1,/^$/d' | sha256sum | cut -d' ' -f1; }
 fullid() { git -C "$W/$1" log --glob=refs/accord/ --format=%H | while read -r c; do eid "$1" "$c"; done | grep "^$2" | head -1; }
+# base NAME: the first base is built, later ones are copies of it
 base() {
+	if [ ! -d "$T/base" ]; then
+		W="$T/base"
+		build_base
+		echo "$LEDGER" >"$W/ledger-id"
+	fi
 	W="$T/$1"
+	copy_tree "$T/base" "$W"
+	LEDGER=$(cat "$W/ledger-id")
+}
+build_base() {
 	mkdir -p "$W"
 	for k in alice bob gina; do mkkey $k; done
 	git init -q --bare "$W/hub.git"

@@ -143,9 +143,24 @@ mkkey() { accord --home "$W/k-$1" key new --name "$1" --no-passphrase >/dev/null
 pub() { accord --home "$W/k-$1" key show | tail -1; }
 as() { local n=$1 r=$2; shift 2; accord -C "$W/$r" --home "$W/k-$n" "$@"; }
 q() { "$@" >"$T/.q" 2>&1 || bad "$*: $(tail -3 "$T/.q")"; }
-# base NAME [late]: with "late", initech is not invited yet (join_initech does it)
+# base NAME [late]: with "late", initech is not invited yet (join_initech does it).
+# The first base of each kind is built (a day back, so that the cases that set
+# ACCORD_NOW hours back still write after it); later ones are copies of it.
 base() {
+	local tpl="$T/base-${2:-full}" now=${ACCORD_NOW-} had=${ACCORD_NOW+x}
+	if [ ! -d "$tpl" ]; then
+		W=$tpl
+		ACCORD_NOW=$(date -u -d "@$(($(date +%s) - 86400))" +%FT%TZ)
+		export ACCORD_NOW
+		build_base "${2:-}"
+		echo "$LEDGER" >"$tpl/ledger-id"
+		if [ -n "$had" ]; then ACCORD_NOW=$now; else unset ACCORD_NOW; fi
+	fi
 	W="$T/$1"
+	copy_tree "$tpl" "$W"
+	LEDGER=$(cat "$W/ledger-id")
+}
+build_base() {
 	mkdir -p "$W"
 	for k in alice bob gina ivan; do mkkey $k; done
 	git init -q --bare "$W/hub.git"
@@ -160,7 +175,7 @@ base() {
 	q accord clone "$W/hub.git" "$W/globex" --ledger "$LEDGER"
 	q as gina globex party accept globex --ledger "$LEDGER"
 	q as gina globex sync
-	[ "${2:-}" = late ] || join_initech
+	[ "${1:-}" = late ] || join_initech
 	q as alice acme sync
 	q accord clone "$W/hub.git" "$W/bobrepo" --ledger "$LEDGER"
 	q as bob bobrepo sync
