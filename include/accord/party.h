@@ -70,7 +70,8 @@ typedef struct {
 	int64_t joined;			     /* time of genesis or accept */
 	char recovery[ACCORD_ID_HEXLEN + 1]; /* SHA-256 hex of its recovery key, "" if none */
 	char joined_by[ACCORD_ID_HEXLEN +
-		       1]; /* its genesis or party-accept entry; "" when restored */
+		       1];   /* its genesis or party-accept entry; "" when restored */
+	char invited_by[65]; /* the party whose admin invited it; "" for the genesis party */
 } accord_party;
 
 typedef struct accord_member_s {
@@ -125,6 +126,7 @@ typedef struct {
 	char party[65];
 	char member[65];
 	char entry_id[ACCORD_ID_HEXLEN + 1]; /* the party-invite entry */
+	char by[65];			     /* the inviting admin's party */
 	int64_t time;
 	int accepted;
 } accord_invite;
@@ -213,6 +215,12 @@ int accord_party_names_alike(const char *a, const char *b);
 
 /* The party named `name`, or NULL. */
 const accord_party *accord_parties_find(const accord_parties *p, const char *name);
+/*
+ * Whether party `by` brought party `name` into the ledger: invited it, or
+ * invited the party that invited it, and so on up to the genesis party.
+ * A party brings in itself.
+ */
+int accord_parties_brought_in(const accord_parties *p, const char *name, const char *by);
 
 /* The pending (not accepted) invite for key `keyid`, or NULL. */
 const accord_invite *accord_parties_invite_for(const accord_parties *p, const char *keyid);

@@ -62,18 +62,29 @@ static int names_party(const accord_entry *open, const char *party)
 	return 0;
 }
 
+/* Whether the open was signed by a member of `party`. */
+static int opened_by(const struct follows_arg *x, const char *party)
+{
+	const accord_member *m = x->p ? accord_parties_member(x->p, x->open->author.id) : NULL;
+
+	return m && !strcmp(x->p->parties[m->party].name, party);
+}
+
 /*
- * Whether the open entry has the agreement's co-signature in its causal
- * past: the oracle answers from the co-signature's place (key, seq, clock).
+ * Whether the terms apply to the open: it has the agreement's
+ * co-signature in its causal past (the oracle answers from the
+ * co-signature's place: key, seq, clock). An open by the provider itself
+ * is held to the terms its party co-signed unless the co-signature saw the
+ * open (it provably came first): a device of the provider's that never
+ * fetches again cannot open its customer's outages outside them (attack40
+ * 07), while what the provider opened before it signed stays as it was.
  */
 static int open_follows(const accord_agreement *a, void *arg)
 {
 	struct follows_arg *x = arg;
 	accord_entry *stub;
-	int yes;
+	int yes = 0;
 
-	if (x->open->lamport <= a->joint_lamport)
-		return 0;
 	if (!(stub = calloc(1, sizeof(*stub))))
 		accord_oom();
 	memcpy(stub->id, a->joint_id, sizeof(stub->id));
@@ -81,7 +92,14 @@ static int open_follows(const accord_agreement *a, void *arg)
 	stub->seq = a->joint_seq;
 	stub->lamport = a->joint_lamport;
 	stub->time = a->joint_at;
-	yes = x->in_past(x->open, stub, x->payload);
+	if (x->open->lamport > a->joint_lamport)
+		yes = x->in_past(x->open, stub, x->payload);
+	if (yes == 0 && opened_by(x, a->provider)) {
+		int first = stub->lamport > x->open->lamport ? x->in_past(stub, x->open, x->payload)
+							     : 0;
+
+		yes = first < 0 ? first : !first;
+	}
 	free(stub);
 	return yes;
 }

@@ -29,9 +29,9 @@
 	((k)->type == ACCORD_KEY_SK_ED25519 ? ":" : ""), \
 		((k)->type == ACCORD_KEY_SK_ED25519 ? (k)->application : "")
 #define INDEX_VERSION \
-	"accord-index 9" /* 5: a tree of tags from the state down, opens chained; 6: cuts, format 2; 7: agreements; 8: anchors; 9: what counted entries saw past a cut */
-#define TAG_LEN 32	 /* a file's tag: BLAKE2b-256 */
-#define LINE_TAG_LEN 16	 /* an opens line's tag */
+	"accord-index 10" /* 5: a tree of tags from the state down, opens chained; 6: cuts, format 2; 7: agreements; 8: anchors; 9: what counted entries saw past a cut; 10: who invited each party */
+#define TAG_LEN 32	  /* a file's tag: BLAKE2b-256 */
+#define LINE_TAG_LEN 16	  /* an opens line's tag */
 #define OPENS_LINE (ACCORD_ID_HEXLEN + 1 + 2 * LINE_TAG_LEN + 1) /* "<id> <tag>\n" */
 #define BUCKETS 256 /* incidents/<ab>/: one bucket per first byte of the id */
 

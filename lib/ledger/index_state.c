@@ -195,9 +195,10 @@ int accord_index_save_state(accord_ledger *l)
 					  h->id);
 	}
 	for (i = 0; i < p->party_count; i++)
-		accord_buf_printf(&data, "party %s %lld %s\n", p->parties[i].name,
+		accord_buf_printf(&data, "party %s %lld %s %s\n", p->parties[i].name,
 				  (long long)p->parties[i].joined,
-				  p->parties[i].recovery[0] ? p->parties[i].recovery : "-");
+				  p->parties[i].recovery[0] ? p->parties[i].recovery : "-",
+				  p->parties[i].invited_by[0] ? p->parties[i].invited_by : "-");
 	for (i = 0; i < p->member_count; i++) {
 		const accord_member *m = p->members[i];
 		char pk[65];
@@ -215,9 +216,10 @@ int accord_index_save_state(accord_ledger *l)
 		char pk[65];
 
 		accord_hex_encode(pk, inv->key.pk, sizeof(inv->key.pk));
-		accord_buf_printf(&data, "invite %s%s%s %s %s %s %lld %d\n", pk,
+		accord_buf_printf(&data, "invite %s%s%s %s %s %s %lld %d %s\n", pk,
 				  KEY_TYPE_SUFFIX(&inv->key), inv->party, inv->member,
-				  inv->entry_id, (long long)inv->time, inv->accepted);
+				  inv->entry_id, (long long)inv->time, inv->accepted,
+				  inv->by[0] ? inv->by : "-");
 	}
 	for (i = 0; i < p->agreement_count; i++) {
 		accord_buf_puts(&data, "agreement ");
@@ -355,11 +357,11 @@ static int state_feed(accord_ledger *l, const char *line)
 /* Lines of the parties' state: party, member, invite, agreement. */
 static int state_parties(accord_ledger *l, const char *line)
 {
-	char a[300], b[300], c[300], d[300];
+	char a[300], b[300], c[300], d[300], e[300];
 	long long x, y, w, cut, until;
 	int accepted, i1, i2, i3;
 
-	if (sscanf(line, "party %299s %lld %299s", a, &x, b) == 3) {
+	if (sscanf(line, "party %299s %lld %299s %299s", a, &x, b, c) == 4) {
 		size_t pi;
 
 		/* a name conflict is resolved by causal pasts, which only the engine has */
@@ -371,6 +373,9 @@ static int state_parties(accord_ledger *l, const char *line)
 				return LINE_BAD;
 			memcpy(l->parties.parties[pi].recovery, b, ACCORD_ID_HEXLEN + 1);
 		}
+		if (strcmp(c, "-") != 0)
+			snprintf(l->parties.parties[pi].invited_by,
+				 sizeof(l->parties.parties[pi].invited_by), "%.64s", c);
 		return 0;
 	}
 	if (sscanf(line, "member %299s %299s %lld %d %d %d %lld %lld %lld %lld %d %299s", a, b, &w,
@@ -397,7 +402,8 @@ static int state_parties(accord_ledger *l, const char *line)
 			l->parties.parties[w].root = l->parties.member_count - 1;
 		return 0;
 	}
-	if (sscanf(line, "invite %299s %299s %299s %299s %lld %d", a, b, c, d, &x, &i1) == 6) {
+	if (sscanf(line, "invite %299s %299s %299s %299s %lld %d %299s", a, b, c, d, &x, &i1, e) ==
+	    7) {
 		accord_invite *inv = accord_parties_restore_invite(&l->parties);
 
 		if (parse_pubkey(&inv->key, a) < 0 || !accord_is_lower_hex(d, 64))
@@ -407,6 +413,8 @@ static int state_parties(accord_ledger *l, const char *line)
 		memcpy(inv->entry_id, d, sizeof(inv->entry_id));
 		inv->time = x;
 		inv->accepted = i1;
+		if (strcmp(e, "-") != 0)
+			snprintf(inv->by, sizeof(inv->by), "%.64s", e);
 		return 0;
 	}
 	if (!strncmp(line, "agreement ", 10)) {

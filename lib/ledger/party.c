@@ -73,6 +73,20 @@ const accord_party *accord_parties_find(const accord_parties *p, const char *nam
 	return NULL;
 }
 
+int accord_parties_brought_in(const accord_parties *p, const char *name, const char *by)
+{
+	const accord_party *at = accord_parties_find(p, name);
+	size_t hops;
+
+	/* each step goes to an earlier party: no more steps than parties */
+	for (hops = 0; at && hops <= p->party_count; hops++) {
+		if (!strcmp(at->name, by))
+			return 1;
+		at = at->invited_by[0] ? accord_parties_find(p, at->invited_by) : NULL;
+	}
+	return 0;
+}
+
 const accord_invite *accord_parties_pending_invite(const accord_parties *p, const char *keyid,
 						   const char *party)
 {
@@ -436,6 +450,7 @@ static int apply_accept(accord_parties *p, const accord_entry *e)
 	inv->accepted = 1;
 	idx = add_party(p, inv->party, e->time);
 	memcpy(p->parties[idx].joined_by, e->id, sizeof(e->id));
+	memcpy(p->parties[idx].invited_by, inv->by, sizeof(inv->by));
 	accord_parties_commit_recovery(&p->parties[idx], e);
 	if (m)
 		accord_parties_release_root(p, m, idx);

@@ -601,7 +601,10 @@ static void aggregate(accord_report *r, char ***owned_keys, size_t *owned_count)
 		const accord_report_incident *ri = &r->incidents[i];
 
 		add_impact(r, &ag, ri);
-		add_experience(r, &ag, ri);
+		if (ri->by_provider)
+			r->brought_in++;
+		else
+			add_experience(r, &ag, ri);
 		add_joint(r, &ag, ri);
 		if (ri->incident->resolution) {
 			add_actions(r, &ag, ri);
@@ -738,6 +741,7 @@ void accord_report_free(accord_report *r)
 	for (i = 0; i < r->count; i++) {
 		accord_incident_free(r->incidents[i].incident);
 		accord_clocks_free(r->incidents[i].clocks);
+		free(r->incidents[i].brought_in);
 		free(r->incidents[i].waiting);
 		free(r->incidents[i].disputed);
 	}

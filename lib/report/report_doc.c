@@ -409,6 +409,13 @@ static void section_incidents(rdoc *d, const accord_report *r)
 		   fmt("%zu void, %zu %s (agreed by every involved party)", r->voided,
 		       r->duplicates,
 		       accord_plural((long long)r->duplicates, "duplicate", "duplicates")));
+	if (r->brought_in)
+		kv(b, 1, "out of experience figures",
+		   fmt("%zu %s faced by a party that a provider of %s invited (counted in impact, "
+		       "not in CSAT, SLA met, watermelons or that provider's figures)",
+		       r->brought_in,
+		       accord_plural((long long)r->brought_in, "incident", "incidents"),
+		       r->brought_in == 1 ? "it" : "theirs"));
 	kv(b, 0, "by severity",
 	   fmt("SEV1 %zu, SEV2 %zu, SEV3 %zu, SEV4 %zu", r->by_severity[1], r->by_severity[2],
 	       r->by_severity[3], r->by_severity[4]));
@@ -984,6 +991,13 @@ static void build_providers(rdoc *d, const accord_report *r)
 		     prev ? cnt((long long)pp->incidents) : NULL,
 		     prev ? change_count((long long)pv->incidents, (long long)pp->incidents)
 			  : NULL);
+		if (pv->brought_in || pp->brought_in)
+			PROW(pv->brought_in > 0, "left out: faced by a party it invited",
+			     cnt((long long)pv->brought_in),
+			     prev ? cnt((long long)pp->brought_in) : NULL,
+			     prev ? change_count((long long)pv->brought_in,
+						 (long long)pp->brought_in)
+				  : NULL);
 		for (k = 0; k < ACCORD_CLOCKS; k++)
 			PROW(0, clock_labels[k], clock_text(pv, k), prev ? clock_text(pp, k) : NULL,
 			     prev ? change_dur(pv->clock_n[k], pv->clock_median_s[k],

@@ -243,6 +243,7 @@ static cJSON *incident_row_json(const accord_report *r, const accord_report_inci
 	cJSON_AddNumberToObject(o, "customers", (double)ri->customers);
 	cJSON_AddNumberToObject(o, "customer_minutes", minutes(ri->customer_seconds));
 	cJSON_AddBoolToObject(o, "customer_minutes_unconfirmed", ri->unconfirmed);
+	cJSON_AddBoolToObject(o, "invited_by_provider", ri->by_provider);
 	cJSON_AddItemToObject(o, "disputed", disputed_json(r, ri));
 	cJSON_AddNumberToObject(o, "longest_minutes", minutes(ri->longest_s));
 	add_count(o, "responses", ri->feedback_count);
@@ -311,6 +312,7 @@ static cJSON *provider_figures_json(const accord_report_provider *pv)
 	cJSON_AddNumberToObject(x, "lost_minutes", (double)pv->lost_sum);
 	add_count(x, "lost_responses", pv->lost_count);
 	add_count(o, "watermelons", pv->watermelons);
+	add_count(o, "invited_by_provider", pv->brought_in);
 	x = cJSON_AddObjectToObject(o, "joint");
 	add_count(x, "resolved", pv->resolved);
 	add_count(x, "joint", pv->resolved_joint);
@@ -383,6 +385,7 @@ static void incidents_json(cJSON *doc, const accord_report *r)
 	add_count(o, "open", r->open);
 	add_count(o, "void", r->voided);
 	add_count(o, "duplicate", r->duplicates);
+	add_count(o, "invited_by_provider", r->brought_in);
 	item = cJSON_AddObjectToObject(o, "by_severity");
 	for (i = 1; i <= 4; i++) {
 		char k[2] = { (char)('0' + i), 0 };

@@ -216,6 +216,49 @@ static void measure(accord_report *r, accord_report_incident *ri)
 	}
 }
 
+/* Whether `customer` holds joint terms of any scope with `provider`. */
+static int customer_of(const accord_parties *parties, const char *customer, const char *provider)
+{
+	size_t i;
+
+	for (i = 0; i < parties->agreement_count; i++) {
+		const accord_agreement *a = parties->agreements[i];
+
+		if (a->joint && !strcmp(a->customer, customer) && !strcmp(a->provider, provider))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Which providers of incident `ri` brought its customer-facing party into
+ * the ledger and hold it as a customer under terms: a party a provider
+ * invited (or one its invitees invited) is a customer it could have made
+ * up, opening incidents under lax terms and scoring them itself. Its
+ * incidents stay listed, but count in no experience figure and in none of
+ * that provider's figures. Without terms between them the two are partners
+ * like any other (every party but the first was invited by someone).
+ */
+static void brought_in(accord_report_incident *ri, const accord_parties *parties)
+{
+	const accord_clocks *c = ri->clocks;
+	const char *customer = ri->incident->customer_party;
+	size_t j;
+
+	if (!c || !c->party_count || !customer)
+		return;
+	ri->brought_in = calloc(c->party_count, 1);
+	if (!ri->brought_in)
+		accord_oom();
+	for (j = 0; j < c->party_count; j++) {
+		const char *by = c->parties[j].party;
+
+		if (strcmp(by, customer) != 0 && customer_of(parties, customer, by) &&
+		    accord_parties_brought_in(parties, customer, by))
+			ri->brought_in[j] = 1, ri->by_provider = 1;
+	}
+}
+
 /* Group entries by incident once, so building every incident stays linear in the ledger. */
 static int collect(bucket **out, size_t *count, const accord_ledger *ledger)
 {
@@ -350,6 +393,7 @@ int accord_report_measure_ledger(accord_report *r, const accord_ledger *ledger, 
 			break;
 		}
 		measure(r, &ri);
+		brought_in(&ri, &ledger->parties);
 		ACCORD_PUSH(r->incidents, r->count, ri);
 	}
 	for (i = 0; i < nb; i++) {

@@ -130,7 +130,10 @@ void accord_report_aggregate_providers(accord_report *r)
 				pv.name = shown;
 				ACCORD_PUSH(r->providers, r->provider_count, pv);
 			}
-			provider_add(r, &r->providers[at], vals[at], &r->incidents[i], pc);
+			if (r->incidents[i].brought_in && r->incidents[i].brought_in[j])
+				r->providers[at].brought_in++;
+			else
+				provider_add(r, &r->providers[at], vals[at], &r->incidents[i], pc);
 		}
 	}
 	for (i = 0; i < r->provider_count; i++) {

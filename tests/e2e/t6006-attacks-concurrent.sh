@@ -132,6 +132,14 @@
 #   seat_then_amend   a sock seated by strict SEV1 terms amends the outage to
 #                     SEV4, where it holds the provider to 30 days: the
 #                     provider stays measured on the seat's terms (02)
+# Left open by the tenth round (attack40):
+#   idle_device_terms a device of the provider's that never fetched the
+#                     co-signature of its terms opens the customer's outage:
+#                     the terms its party signed hold it (07); what the
+#                     provider opened before it signed stays outside them
+#   sock_padding      a party the provider invited opens incidents under lax
+#                     terms and scores them itself: they stay listed, but in
+#                     neither the provider's row nor any experience figure (03)
 . "$(dirname "$0")/lib.sh"
 FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 unset SSH_AUTH_SOCK
@@ -1393,4 +1401,61 @@ sync_all gina:globex alice:acme sock:sockrepo
 q as sock sockrepo amend "$ID" --severity 4 --reason "minor"
 sync_all sock:sockrepo gina:globex alice:acme
 equal "$(clocks | jget 'd[0]')" 60 "seat_then_amend: the sock's amend to its lax SEV4 terms leaves globex measured on the 1-minute terms that seated it"
+test_case sock_padding
+base sock_padding late
+agreed
+sock_terms --service api --severity 2
+S=$(date +%s)
+ID=$(as alice acme open --title "api slow" --severity 2 --service api --parties acme,globex --started "$(at $((S - 7200)))" 2>/dev/null)
+sync_all alice:acme gina:globex
+q as gina globex status "$ID" resolved
+sync_all gina:globex alice:acme
+q as alice acme feedback "$ID" --score 1 --response r1
+sync_all alice:acme gina:globex
+for n in 1 2 3; do
+	P=$(as sock sockrepo open --title "pad $n" --severity 2 --service api --parties globex-ops,globex 2>/dev/null)
+	sync_all sock:sockrepo gina:globex
+	q as gina globex status "$P" resolved
+	sync_all gina:globex sock:sockrepo
+	q as sock sockrepo feedback "$P" --score 5 --response "p$n"
+done
+sync_all sock:sockrepo gina:globex alice:acme
+fresh
+expect 0 as alice fresh report --format json
+equal "$(echo "$OUT" | jget "[[p['incidents'], p['invited_by_provider'], p['experience']['csat_pct'], p['sla']['met'], p['sla']['measured']] for p in d['providers'] if p['party'] == 'globex']")" \
+	'[[1, 3, 0, 1, 3]]' "sock_padding: globex's row counts acme's incident, not the three its own invitee opened and scored"
+equal "$(echo "$OUT" | jget "[d['experience']['csat_pct'], d['experience']['responses'], d['incidents']['total'], d['incidents']['invited_by_provider']]")" \
+	'[0, 1, 4, 3]' "sock_padding: the sock's scores are in no ledger-wide figure; its incidents are still listed"
+equal "$(echo "$OUT" | jget "[r['title'] for r in d['rows'] if r['invited_by_provider']]")" \
+	'["pad 1", "pad 2", "pad 3"]' "sock_padding: each row says so"
+expect 0 as alice fresh report
+contains "$OUT" "left out: faced by a party it invited" "sock_padding: the text report says why"
+for n in 1 2; do # the second from the index's state
+	equal "$(as alice fresh party list --json | jget "[[p['name'], p['invited_by']] for p in d]")" \
+		'[["acme", null], ["globex", "acme"], ["globex-ops", "globex"]]' "sock_padding: party list says who invited whom ($n)"
+done
+test_case idle_device_terms
+base idle_device_terms late
+g2_idle
+S=$(date +%s)
+E=$(as gina globex open --title "api slow (before the terms)" --severity 1 --service api --parties globex,acme --started "$(at $((S - 7200)))" 2>/dev/null)
+sync_all gina:globex alice:acme
+agreed
+ID=$(as g2 g2repo open --title "api errors" --severity 1 --service api --parties globex,acme --started "$(at $((S - 7200)))" 2>/dev/null)
+q as g2 g2repo sync
+sync_all gina:globex alice:acme
+for i in "$E" "$ID"; do q as gina globex status "$i" resolved; done
+sync_all gina:globex alice:acme
+q as alice acme feedback "$ID" --score 1 --response r1
+sync_all alice:acme gina:globex
+fresh
+# terms: [customer-facing party, [[provider, the terms' id, clock states]]]
+terms() { as alice fresh show "$1" --json | jget "[d['customer_party'], [[c['party'], c['agreement'] and c['agreement']['id'][:12]] + [k['state'] for k in c['clocks']] for c in d['clocks']]]"; }
+equal "$(terms "$ID")" "[\"acme\", [[\"globex\", \"${AG%"${AG#????????????}"}\", \"met\", \"missed\", \"missed\"]]]" \
+	"idle_device_terms: globex's device that never fetched the co-signature opens acme's outage under the terms globex signed"
+equal "$(terms "$E")" '["globex", [["acme", null, null, null, null]]]' \
+	"idle_device_terms: what globex opened before it signed, seen by its co-signature, stays outside the terms"
+expect 0 as alice fresh report --format json
+equal "$(echo "$OUT" | psla)" '[[1, 3, 0]]' "idle_device_terms: the report counts globex's misses"
+clean idle_device_terms fresh
 finish
