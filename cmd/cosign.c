@@ -5,8 +5,8 @@
 #include "cmd.h"
 
 static const char cosign_usage[] =
-	"usage: accord cosign PROPOSAL\n"
-	"       accord cosign INCIDENT\n\n"
+	"usage: accord cosign PROPOSAL [--force]\n"
+	"       accord cosign INCIDENT [--force]\n\n"
 	"Co-sign a proposal for your party: a resolution, another party's impact\n"
 	"window (a figure becomes joint once every other involved party co-signs it),\n"
 	"a void or a duplicate, a pause waiting on your party (accord status ID waiting),\n"
@@ -14,7 +14,11 @@ static const char cosign_usage[] =
 	"PROPOSAL is its id or a unique prefix (show and log\n"
 	"list them). Given an INCIDENT, co-sign the one proposal of it that waits for\n"
 	"your party; when several wait, they are listed and nothing is signed (exit 2).\n"
-	"The signature names the proposal by the hash of its exact text.\n";
+	"The signature names the proposal by the hash of its exact text.\n\n"
+	"A duplicate takes its incident's figures out of the report. When you are its\n"
+	"customer-facing party and the incident it names has another customer-facing\n"
+	"party or other terms, cosign refuses (exit 2) and says what would be lost;\n"
+	"--force signs anyway.\n";
 
 static const char *const proposal_types[] = { "resolution", "impact", "void",	"duplicate",
 					      "agreement",  "status", "dispute" };
@@ -163,6 +167,79 @@ static int cosign_duplicate_check(accord_ctx *ctx, const accord_incident *inc,
 	return cmd_failf(ACCORD_EXIT_USAGE, "duplicate %.12s would have %s", prop->id, why);
 }
 
+/* The terms `c` measures `provider` on, or NULL. */
+static const accord_agreement *terms_for(const accord_clocks *c, const char *provider)
+{
+	size_t i;
+
+	for (i = 0; c && i < c->party_count; i++)
+		if (!strcmp(c->parties[i].party, provider))
+			return c->parties[i].agreement;
+	return NULL;
+}
+
+/*
+ * Once joint, a duplicate takes its incident's figures out of the report:
+ * the customer-minutes, the feedback and the clocks against the customer's
+ * terms. Only the incident it names stays, so when the customer-facing
+ * party co-signs, that incident must carry them: the same customer-facing
+ * party and, for each provider, the same terms. Otherwise the signer is
+ * told what it would lose and signs only with --force (attack40 06: a
+ * provider's internal incident of the same outage, outside the terms).
+ */
+static int cosign_duplicate_figures(accord_ctx *ctx, const accord_incident *inc,
+				    const accord_entry *prop, const char *party)
+{
+	const char *of = accord_entry_str(prop, "of");
+	const accord_parties *parties = accord_ledger_parties(ctx->ledger);
+	const accord_entry *other_open = NULL;
+	accord_incident *other = NULL;
+	accord_clocks *mine = NULL, *theirs = NULL;
+	accord_buf why = ACCORD_BUF_INIT;
+	int64_t now = accord_time_now();
+	size_t i;
+	int error;
+
+	if (strcmp(prop->type, "duplicate") != 0 || !of || !inc->customer_party ||
+	    strcmp(inc->customer_party, party) != 0)
+		return 0;
+	if ((error = accord_ledger_find_incident(&other_open, ctx->ledger, of)) < 0 ||
+	    (error = accord_incident_build(&other, ctx->ledger, other_open)) < 0 ||
+	    (error = accord_clocks_compute(&mine, inc, parties, accord_incident_ledger_in_past,
+					   ctx->ledger, now)) < 0 ||
+	    (error = accord_clocks_compute(&theirs, other, parties, accord_incident_ledger_in_past,
+					   ctx->ledger, now)) < 0) {
+		error = cmd_fail(error);
+		goto done;
+	}
+	if (!other->customer_party || strcmp(other->customer_party, party) != 0)
+		accord_buf_printf(&why, "\n  %.12s is faced by %s, not by %s", other->id,
+				  other->customer_party ? other->customer_party : "no party",
+				  party);
+	for (i = 0; i < mine->party_count; i++) {
+		const accord_party_clocks *pc = &mine->parties[i];
+		const accord_agreement *t = terms_for(theirs, pc->party);
+
+		if (pc->agreement && t != pc->agreement)
+			accord_buf_printf(
+				&why, "\n  %s is measured on terms %.12s here, on %s%.12s there",
+				pc->party, pc->agreement->id, t ? "terms " : "no terms",
+				t ? t->id : "");
+	}
+	if (why.size)
+		error = cmd_failf(
+			ACCORD_EXIT_USAGE,
+			"duplicate %.12s would take %.12s out of the report with %s's customer-minutes, feedback and clocks, and %.12s does not carry them:%s\n"
+			"propose it the other way round (accord duplicate %.12s --of %.12s), or sign anyway with --force",
+			prop->id, inc->id, party, other->id, why.ptr, other->id, inc->id);
+done:
+	accord_buf_dispose(&why);
+	accord_clocks_free(mine);
+	accord_clocks_free(theirs);
+	accord_incident_free(other);
+	return error;
+}
+
 /*
  * What the argument names: a proposal (id or unique prefix), else an
  * incident whose one waiting proposal is meant. A prefix of both is ambiguous.
@@ -233,9 +310,18 @@ static int cosign_agreement(accord_ctx *ctx, const accord_entry *prop, const cha
 	return cmd_write(ctx, "cosign", NULL, body);
 }
 
+static int take_force(int c, void *arg)
+{
+	if (c != 'f')
+		return -1;
+	*(int *)arg = 1;
+	return 0;
+}
+
 int cmd_cosign(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -243,9 +329,9 @@ int cmd_cosign(accord_ctx *ctx, int argc, char **argv)
 	accord_incident *inc = NULL;
 	const char *party;
 	cJSON *body;
-	int error;
+	int error, force = 0;
 
-	if ((error = cmd_options(ctx, argc, argv, opts, cosign_usage, NULL, NULL)))
+	if ((error = cmd_options(ctx, argc, argv, opts, cosign_usage, take_force, &force)))
 		return error < 0 ? 0 : error;
 	if (argc - optind < 1 || argc - optind > 2)
 		return cmd_usage_error(ctx, "expected a proposal or an incident id");
@@ -270,7 +356,8 @@ int cmd_cosign(accord_ctx *ctx, int argc, char **argv)
 		return cmd_fail(error);
 	if ((!prop && (error = pick_pending(&prop, inc, party))) ||
 	    (error = cosign_check(inc, prop, party, ctx->key->pub.id)) ||
-	    (error = cosign_duplicate_check(ctx, inc, prop))) {
+	    (error = cosign_duplicate_check(ctx, inc, prop)) ||
+	    (!force && (error = cosign_duplicate_figures(ctx, inc, prop, party)))) {
 		accord_incident_free(inc);
 		return error;
 	}

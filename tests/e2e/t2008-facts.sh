@@ -297,6 +297,15 @@ equal "$(echo "$S" | jget '[t["mark"] for t in d["timeline"] if t["type"] == "re
 expect 0 as alice cosign "$GW2"
 equal "$(SHOWJ "$F2" | jget 'd["customer_minutes"]')" 120 "the new version counts once acme co-signs it"
 
+# a duplicate between two incidents acme faces is co-signed without --force
+expect 0 as alice open --title "SSO slow" --severity 3 --service sso --started 2026-11-22T08:00:00Z --parties globex
+F4=$OUT
+expect 0 as alice open --title "SSO slow (2)" --severity 3 --service sso --started 2026-11-22T08:00:00Z --parties globex
+F4B=$OUT
+expect 0 as gina duplicate "$F4B" --of "$F4" --reason "same"
+expect 0 as alice cosign "$OUT"
+equal "$(SHOWJ "$F4B" | jget 'd["closed_as"]')" duplicate "a duplicate of an incident the signer faces too needs no --force"
+
 # F3: an agreed duplicate counts only while the incident it names counts.
 expect 0 as alice open --title "Login errors" --severity 1 --service login --started 2026-11-22T09:00:00Z --parties globex
 F3=$OUT
@@ -307,7 +316,12 @@ expect 0 as gina open --title "IdP cert" --severity 1 --service login --started 
 Z=$OUT
 expect 0 as gina duplicate "$F3" --of "$Z" --reason "same outage"
 D=$OUT
-expect 0 as alice cosign "$D"
+# acme faces F3, globex faces Z: signed, the duplicate would take acme's figures out (attack40 06)
+expect 2 as alice cosign "$D"
+contains "$ERR" "is faced by globex, not by acme" "co-signing a duplicate whose target another party faces is refused, saying why"
+contains "$ERR" "accord duplicate ${Z%"${Z#????????????}"} --of ${F3%"${F3#????????????}"}" "the refusal says how to keep the figures"
+equal "$(SHOWJ "$F3" | jget 'd["closed_as"]')" null "nothing was signed"
+expect 0 as alice cosign "$D" --force
 equal "$(REP login | jget '[d["incidents"]["total"], d["incidents"]["duplicate"], d["watermelon"]["count"]]')" '[1, 1, 0]' \
 	"an agreed duplicate leaves the report while the incident it names counts"
 expect 0 as gina void "$Z" --reason "not an incident"
@@ -333,7 +347,7 @@ expect 0 as alice impact "$F3B" --customers 400 --start 2026-11-23T09:00:00Z --e
 expect 0 as gina open --title "Index outage" --severity 2 --service search --started 2026-11-23T09:00:00Z
 Z2=$OUT
 expect 0 as gina duplicate "$F3B" --of "$Z2" --reason same
-expect 0 as alice cosign "$OUT"
+expect 0 as alice cosign "$OUT" --force
 expect 2 as gina duplicate "$Z2" --of "$F3B" --reason cycle
 contains "$ERR" "itself a duplicate" "closing a cycle is refused"
 expect 0 as gina open --title "Index outage again" --severity 2 --service search --started 2026-11-23T09:00:00Z
