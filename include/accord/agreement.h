@@ -83,7 +83,11 @@ const accord_agreement *accord_agreement_stricter(const accord_agreement *a,
  * joint, covering it, with `follows` (the incident's open entry has the
  * co-signature in its causal past; NULL: every joint one counts), the most
  * specific scope (a service before a severity before neither), and of
- * those the latest co-signed. Borrowed from `all`; NULL when none.
+ * those the latest co-signed. `follows` may answer 2: the terms bind the
+ * opener although it had not seen them; such terms count only when none
+ * the open had seen does, and of them the stricter wins, so terms signed
+ * out of the opener's sight never replace terms it saw. Borrowed from
+ * `all`; NULL when none.
  */
 const accord_agreement *
 accord_agreement_in_force(accord_agreement *const *all, size_t count, const char *customer,

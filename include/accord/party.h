@@ -218,7 +218,7 @@ const accord_party *accord_parties_find(const accord_parties *p, const char *nam
 /*
  * Whether party `by` brought party `name` into the ledger: invited it, or
  * invited the party that invited it, and so on up to the genesis party.
- * A party brings in itself.
+ * A party brings in itself. 0 through any name that two parties share.
  */
 int accord_parties_brought_in(const accord_parties *p, const char *name, const char *by);
 

@@ -205,23 +205,29 @@ accord_agreement_in_force(accord_agreement *const *all, size_t count, const char
 			  const char *provider, const char *service, int64_t severity,
 			  int (*follows)(const accord_agreement *a, void *payload), void *payload)
 {
-	const accord_agreement *best = NULL;
+	const accord_agreement *best = NULL, *unseen = NULL;
 	size_t i;
 
 	for (i = 0; i < count; i++) {
 		const accord_agreement *a = all[i];
+		int f;
 
 		if (!a->joint || (customer && strcmp(a->customer, customer) != 0) ||
 		    (provider && strcmp(a->provider, provider) != 0) ||
 		    !accord_agreement_covers(a, service, severity))
 			continue;
-		if (follows && follows(a, payload) != 1)
+		f = follows ? follows(a, payload) : 1;
+		if (f == 2 && (!unseen || specificity(a) > specificity(unseen) ||
+			       (specificity(a) == specificity(unseen) &&
+				accord_agreement_stricter(a, unseen) == a)))
+			unseen = a;
+		if (f != 1)
 			continue;
 		if (!best || specificity(a) > specificity(best) ||
 		    (specificity(a) == specificity(best) && accord_agreement_later(a, best)))
 			best = a;
 	}
-	return best;
+	return best ? best : unseen;
 }
 
 cJSON *accord_agreement_to_json(const accord_agreement *a)

@@ -62,22 +62,26 @@ static int names_party(const accord_entry *open, const char *party)
 	return 0;
 }
 
-/* Whether the open was signed by a member of `party`. */
+/* Whether the open was signed by a member of `party`, or of a party it brought into the ledger. */
 static int opened_by(const struct follows_arg *x, const char *party)
 {
 	const accord_member *m = x->p ? accord_parties_member(x->p, x->open->author.id) : NULL;
 
-	return m && !strcmp(x->p->parties[m->party].name, party);
+	return m && accord_parties_brought_in(x->p, x->p->parties[m->party].name, party);
 }
 
 /*
- * Whether the terms apply to the open: it has the agreement's
+ * Whether the terms apply to the open: 1 when it has the agreement's
  * co-signature in its causal past (the oracle answers from the
- * co-signature's place: key, seq, clock). An open by the provider itself
- * is held to the terms its party co-signed unless the co-signature saw the
- * open (it provably came first): a device of the provider's that never
- * fetches again cannot open its customer's outages outside them (attack40
- * 07), while what the provider opened before it signed stays as it was.
+ * co-signature's place: key, seq, clock). An open by the provider, or by
+ * a party the provider brought in, is held to the terms the provider
+ * co-signed unless the co-signature saw the open (it provably came first):
+ * 2, terms that bind it unseen (accord_agreement_in_force). A device of the
+ * provider's, or of its sock, that never fetches again cannot open its
+ * customer's outages outside them (attack40 07, attack42 01), what the
+ * provider opened before it signed stays as it was, and a co-signature
+ * written out of sight of the open never replaces terms the open saw
+ * (attack42 06).
  */
 static int open_follows(const accord_agreement *a, void *arg)
 {
@@ -98,7 +102,7 @@ static int open_follows(const accord_agreement *a, void *arg)
 		int first = stub->lamport > x->open->lamport ? x->in_past(stub, x->open, x->payload)
 							     : 0;
 
-		yes = first < 0 ? first : !first;
+		yes = first < 0 ? first : first ? 0 : 2;
 	}
 	free(stub);
 	return yes;
@@ -126,8 +130,9 @@ static int open_follows_between(const accord_agreement *a, void *arg)
 {
 	struct follows_arg *x = arg;
 
-	return (x->vouched || (involved(x, a->customer) && involved(x, a->provider))) &&
-	       open_follows(a, arg);
+	if (!x->vouched && !(involved(x, a->customer) && involved(x, a->provider)))
+		return 0;
+	return open_follows(a, arg);
 }
 
 const accord_agreement *accord_incident_agreement(const accord_parties *p, const accord_entry *open,
@@ -153,10 +158,10 @@ static int customer_top(const accord_agreement *a, void *arg)
 	struct follows_arg *x = arg, mine = *x;
 	const char **names = NULL;
 	size_t n = 0, i;
-	int top;
+	int top, f;
 
-	if (!open_follows_between(a, arg))
-		return 0;
+	if ((f = open_follows_between(a, arg)) <= 0)
+		return f;
 	/*
 	 * A provider of parties the open names or that its own party involved:
 	 * another party (its own provider) cannot make it one by involving its
@@ -174,7 +179,7 @@ static int customer_top(const accord_agreement *a, void *arg)
 	top = !accord_agreement_in_force(x->p->agreements, x->p->agreement_count, NULL, a->customer,
 					 x->service, x->severity, open_follows_between, &mine);
 	free(names);
-	return top;
+	return top ? f : 0;
 }
 
 /*

@@ -73,16 +73,38 @@ const accord_party *accord_parties_find(const accord_parties *p, const char *nam
 	return NULL;
 }
 
+/* The party named `name` when no other party's name is alike to it, else NULL. */
+static const accord_party *named_alone(const accord_parties *p, const char *name)
+{
+	const accord_party *found = NULL;
+	size_t i;
+
+	for (i = 0; i < p->party_count; i++) {
+		if (!accord_party_names_alike(p->parties[i].name, name))
+			continue;
+		if (found || strcmp(p->parties[i].name, name) != 0)
+			return NULL;
+		found = &p->parties[i];
+	}
+	return found;
+}
+
 int accord_parties_brought_in(const accord_parties *p, const char *name, const char *by)
 {
-	const accord_party *at = accord_parties_find(p, name);
+	const accord_party *at = named_alone(p, name);
 	size_t hops;
 
-	/* each step goes to an earlier party: no more steps than parties */
+	/*
+	 * A name two parties share (a concurrent invitation) says nothing of
+	 * which one is meant: no answer through it (attack42 04). Each step
+	 * goes to an earlier party: no more steps than parties.
+	 */
+	if (!named_alone(p, by))
+		return 0;
 	for (hops = 0; at && hops <= p->party_count; hops++) {
 		if (!strcmp(at->name, by))
 			return 1;
-		at = at->invited_by[0] ? accord_parties_find(p, at->invited_by) : NULL;
+		at = at->invited_by[0] ? named_alone(p, at->invited_by) : NULL;
 	}
 	return 0;
 }

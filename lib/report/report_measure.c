@@ -216,28 +216,15 @@ static void measure(accord_report *r, accord_report_incident *ri)
 	}
 }
 
-/* Whether `customer` holds joint terms of any scope with `provider`. */
-static int customer_of(const accord_parties *parties, const char *customer, const char *provider)
-{
-	size_t i;
-
-	for (i = 0; i < parties->agreement_count; i++) {
-		const accord_agreement *a = parties->agreements[i];
-
-		if (a->joint && !strcmp(a->customer, customer) && !strcmp(a->provider, provider))
-			return 1;
-	}
-	return 0;
-}
-
 /*
  * Which providers of incident `ri` brought its customer-facing party into
- * the ledger and hold it as a customer under terms: a party a provider
- * invited (or one its invitees invited) is a customer it could have made
- * up, opening incidents under lax terms and scoring them itself. Its
- * incidents stay listed, but count in no experience figure and in none of
- * that provider's figures. Without terms between them the two are partners
- * like any other (every party but the first was invited by someone).
+ * the ledger: a party a provider invited (or one its invitees invited) is
+ * a customer it could have made up, opening incidents and scoring them
+ * itself, under lax terms or none. Its incidents stay listed, but count in
+ * no experience figure and in none of that provider's figures. The
+ * ledger's first party is not held to this: every other party joined on
+ * its invitation or its invitees', so that says nothing (a provider that
+ * founds the ledger and invites its customers, attack42 05).
  */
 static void brought_in(accord_report_incident *ri, const accord_parties *parties)
 {
@@ -252,8 +239,9 @@ static void brought_in(accord_report_incident *ri, const accord_parties *parties
 		accord_oom();
 	for (j = 0; j < c->party_count; j++) {
 		const char *by = c->parties[j].party;
+		const accord_party *pb = accord_parties_find(parties, by);
 
-		if (strcmp(by, customer) != 0 && customer_of(parties, customer, by) &&
+		if (strcmp(by, customer) != 0 && pb && pb->invited_by[0] &&
 		    accord_parties_brought_in(parties, customer, by))
 			ri->brought_in[j] = 1, ri->by_provider = 1;
 	}

@@ -132,7 +132,12 @@
 #   seat_then_amend   a sock seated by strict SEV1 terms amends the outage to
 #                     SEV4, where it holds the provider to 30 days: the
 #                     provider stays measured on the seat's terms (02)
-# Left open by the tenth round (attack40):
+# Left open by the tenth round (attack40), and the twelfth (attack42) on those fixes:
+#   sock_idle_open    a party globex invited, whose copy never fetched the
+#                     terms, opens acme's outage: globex is held to them (01)
+#   pad_no_terms      a party globex invited pads nothing, terms or not (02)
+#   terms_unseen      lax terms globex co-signed out of sight of its open do
+#                     not replace the terms the open saw (06)
 #   idle_device_terms a device of the provider's that never fetched the
 #                     co-signature of its terms opens the customer's outage:
 #                     the terms its party signed hold it (07); what the
@@ -1458,4 +1463,60 @@ equal "$(terms "$E")" '["globex", [["acme", null, null, null, null]]]' \
 expect 0 as alice fresh report --format json
 equal "$(echo "$OUT" | psla)" '[[1, 3, 0]]' "idle_device_terms: the report counts globex's misses"
 clean idle_device_terms fresh
+test_case sock_idle_open
+base sock_idle_open late
+sock globex-ops
+agreed
+S=$(date +%s)
+ID=$(as sock sockrepo open --title "api errors" --severity 1 --service api --parties globex-ops,globex,acme --started "$(at $((S - 7200)))" 2>/dev/null)
+q as sock sockrepo sync
+sync_all gina:globex alice:acme
+q as gina globex status "$ID" resolved
+sync_all gina:globex alice:acme
+fresh
+equal "$(terms "$ID")" "[\"acme\", [[\"globex-ops\", null, null, null, null], [\"globex\", \"${AG%"${AG#????????????}"}\", \"met\", \"missed\", \"missed\"]]]" \
+	"sock_idle_open: globex's party whose copy never fetched the terms opens acme's outage: acme faces it, globex is held to its terms"
+
+test_case pad_no_terms
+base pad_no_terms late
+agreed
+S=$(date +%s)
+ID=$(as alice acme open --title "api slow" --severity 2 --service api --parties acme,globex --started "$(at $((S - 7200)))" 2>/dev/null)
+sync_all alice:acme gina:globex
+q as gina globex status "$ID" resolved
+sync_all gina:globex alice:acme
+q as alice acme feedback "$ID" --score 1 --response r1
+sync_all alice:acme gina:globex
+sock globex-ops
+for n in 1 2; do
+	P=$(as sock sockrepo open --title "probe $n" --severity 4 --service api --parties globex-ops,globex 2>/dev/null)
+	sync_all sock:sockrepo gina:globex
+	q as gina globex status "$P" resolved
+	sync_all gina:globex sock:sockrepo
+	q as sock sockrepo feedback "$P" --score 5 --response "p$n"
+done
+sync_all sock:sockrepo gina:globex alice:acme
+fresh
+expect 0 as alice fresh report --format json
+equal "$(echo "$OUT" | jget "[[p['incidents'], p['invited_by_provider'], p['experience']['csat_pct']] for p in d['providers'] if p['party'] == 'globex'] + [d['experience']['csat_pct']]")" \
+	'[[1, 2, 0], 0]' "pad_no_terms: a party globex invited, under no terms, pads neither globex's row nor the ledger's CSAT"
+
+test_case terms_unseen
+base terms_unseen late
+g2_idle
+agreed
+V2=$(as alice acme agreement propose --with globex --service api --acknowledge 1d --mitigate 1d --restore 1d 2>/dev/null)
+sync_all alice:acme gina:globex
+q as g2 g2repo sync
+S=$(date +%s)
+ID=$(as gina globex open --title "api errors" --severity 1 --service api --parties globex,acme --started "$(at $((S - 7200)))" 2>/dev/null)
+q as gina globex sync
+q as g2 g2repo cosign "$V2"
+q as g2 g2repo sync
+sync_all gina:globex alice:acme
+q as gina globex status "$ID" resolved
+sync_all gina:globex alice:acme
+fresh
+equal "$(terms "$ID")" "[\"acme\", [[\"globex\", \"${AG%"${AG#????????????}"}\", \"met\", \"missed\", \"missed\"]]]" \
+	"terms_unseen: lax terms globex co-signed out of sight of its open do not replace the terms the open saw"
 finish
