@@ -167,15 +167,20 @@ static int cosign_duplicate_check(accord_ctx *ctx, const accord_incident *inc,
 	return cmd_failf(ACCORD_EXIT_USAGE, "duplicate %.12s would have %s", prop->id, why);
 }
 
-/* The terms `c` measures `provider` on, or NULL. */
-static const accord_agreement *terms_for(const accord_clocks *c, const char *provider)
+/* The clocks `c` holds for `provider`, or NULL. */
+static const accord_party_clocks *clocks_for(const accord_clocks *c, const char *provider)
 {
 	size_t i;
 
 	for (i = 0; c && i < c->party_count; i++)
 		if (!strcmp(c->parties[i].party, provider))
-			return c->parties[i].agreement;
+			return &c->parties[i];
 	return NULL;
+}
+
+static int missed(const accord_clock *ck)
+{
+	return ck->state && !strcmp(ck->state, "missed");
 }
 
 /*
@@ -183,9 +188,11 @@ static const accord_agreement *terms_for(const accord_clocks *c, const char *pro
  * the customer-minutes, the feedback and the clocks against the customer's
  * terms. Only the incident it names stays, so when the customer-facing
  * party co-signs, that incident must carry them: the same customer-facing
- * party and, for each provider, the same terms. Otherwise the signer is
- * told what it would lose and signs only with --force (attack40 06: a
- * provider's internal incident of the same outage, outside the terms).
+ * party, for each provider the same terms and every clock missed here
+ * missed there too, no fewer responses and no fewer customer-minutes.
+ * Otherwise the signer is told what it would lose and signs only with
+ * --force (attack40 06: a provider's internal incident of the same outage,
+ * outside the terms; attack43 03: its own late record, met).
  */
 static int cosign_duplicate_figures(accord_ctx *ctx, const accord_incident *inc,
 				    const accord_entry *prop, const char *party)
@@ -196,7 +203,7 @@ static int cosign_duplicate_figures(accord_ctx *ctx, const accord_incident *inc,
 	accord_incident *other = NULL;
 	accord_clocks *mine = NULL, *theirs = NULL;
 	accord_buf why = ACCORD_BUF_INIT;
-	int64_t now = accord_time_now();
+	int64_t now = accord_time_now(), cs, other_cs;
 	size_t i;
 	int error;
 
@@ -217,15 +224,31 @@ static int cosign_duplicate_figures(accord_ctx *ctx, const accord_incident *inc,
 				  other->customer_party ? other->customer_party : "no party",
 				  party);
 	for (i = 0; i < mine->party_count; i++) {
-		const accord_party_clocks *pc = &mine->parties[i];
-		const accord_agreement *t = terms_for(theirs, pc->party);
+		const accord_party_clocks *pc = &mine->parties[i],
+					  *oc = clocks_for(theirs, pc->party);
+		const accord_agreement *t = oc ? oc->agreement : NULL;
+		size_t k;
 
-		if (pc->agreement && t != pc->agreement)
+		if (pc->agreement && t != pc->agreement) {
 			accord_buf_printf(
 				&why, "\n  %s is measured on terms %.12s here, on %s%.12s there",
 				pc->party, pc->agreement->id, t ? "terms " : "no terms",
 				t ? t->id : "");
+			continue;
+		}
+		for (k = 0; k < ACCORD_CLOCKS; k++)
+			if (missed(&pc->clocks[k]) && !(oc && missed(&oc->clocks[k])))
+				accord_buf_printf(&why,
+						  "\n  %s missed its %s clock here, not there",
+						  pc->party, pc->clocks[k].name);
 	}
+	if (inc->feedback_count > other->feedback_count)
+		accord_buf_printf(&why, "\n  %zu customer responses here, %zu there",
+				  inc->feedback_count, other->feedback_count);
+	if ((cs = accord_incident_customer_seconds(inc, now, NULL)) >
+	    (other_cs = accord_incident_customer_seconds(other, now, NULL)))
+		accord_buf_printf(&why, "\n  %.1f customer-minutes here, %.1f there",
+				  accord_customer_minutes(cs), accord_customer_minutes(other_cs));
 	if (why.size)
 		error = cmd_failf(
 			ACCORD_EXIT_USAGE,

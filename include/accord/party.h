@@ -72,6 +72,7 @@ typedef struct {
 	char joined_by[ACCORD_ID_HEXLEN +
 		       1];   /* its genesis or party-accept entry; "" when restored */
 	char invited_by[65]; /* the party whose admin invited it; "" for the genesis party */
+	size_t inviter;	     /* that party's index; SIZE_MAX for the genesis party */
 } accord_party;
 
 typedef struct accord_member_s {
@@ -127,6 +128,7 @@ typedef struct {
 	char member[65];
 	char entry_id[ACCORD_ID_HEXLEN + 1]; /* the party-invite entry */
 	char by[65];			     /* the inviting admin's party */
+	size_t by_party;		     /* its index */
 	int64_t time;
 	int accepted;
 } accord_invite;
@@ -218,9 +220,13 @@ const accord_party *accord_parties_find(const accord_parties *p, const char *nam
 /*
  * Whether party `by` brought party `name` into the ledger: invited it, or
  * invited the party that invited it, and so on up to the genesis party.
- * A party brings in itself. 0 through any name that two parties share.
+ * A party brings in itself. Invitations are followed by party, not by
+ * name; a name two parties share (a concurrent invitation) is brought in
+ * only when each party of that name was, and `by` is any party of its name.
  */
 int accord_parties_brought_in(const accord_parties *p, const char *name, const char *by);
+/* The same for the party at index `party`. */
+int accord_parties_index_brought_in(const accord_parties *p, size_t party, const char *by);
 
 /* The pending (not accepted) invite for key `keyid`, or NULL. */
 const accord_invite *accord_parties_invite_for(const accord_parties *p, const char *keyid);

@@ -67,7 +67,7 @@ static int opened_by(const struct follows_arg *x, const char *party)
 {
 	const accord_member *m = x->p ? accord_parties_member(x->p, x->open->author.id) : NULL;
 
-	return m && accord_parties_brought_in(x->p, x->p->parties[m->party].name, party);
+	return m && accord_parties_index_brought_in(x->p, m->party, party);
 }
 
 /*

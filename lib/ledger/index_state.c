@@ -373,9 +373,16 @@ static int state_parties(accord_ledger *l, const char *line)
 				return LINE_BAD;
 			memcpy(l->parties.parties[pi].recovery, b, ACCORD_ID_HEXLEN + 1);
 		}
-		if (strcmp(c, "-") != 0)
+		if (strcmp(c, "-") != 0) {
+			/* its inviter came first; restored state has no name twice */
+			const accord_party *by = accord_parties_find(&l->parties, c);
+
+			if (!by || by == &l->parties.parties[pi])
+				return LINE_BAD;
 			snprintf(l->parties.parties[pi].invited_by,
 				 sizeof(l->parties.parties[pi].invited_by), "%.64s", c);
+			l->parties.parties[pi].inviter = (size_t)(by - l->parties.parties);
+		}
 		return 0;
 	}
 	if (sscanf(line, "member %299s %299s %lld %d %d %d %lld %lld %lld %lld %d %299s", a, b, &w,
@@ -413,8 +420,14 @@ static int state_parties(accord_ledger *l, const char *line)
 		memcpy(inv->entry_id, d, sizeof(inv->entry_id));
 		inv->time = x;
 		inv->accepted = i1;
-		if (strcmp(e, "-") != 0)
+		if (strcmp(e, "-") != 0) {
+			const accord_party *by = accord_parties_find(&l->parties, e);
+
+			if (!by)
+				return LINE_BAD;
 			snprintf(inv->by, sizeof(inv->by), "%.64s", e);
+			inv->by_party = (size_t)(by - l->parties.parties);
+		}
 		return 0;
 	}
 	if (!strncmp(line, "agreement ", 10)) {

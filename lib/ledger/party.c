@@ -73,40 +73,31 @@ const accord_party *accord_parties_find(const accord_parties *p, const char *nam
 	return NULL;
 }
 
-/* The party named `name` when no other party's name is alike to it, else NULL. */
-static const accord_party *named_alone(const accord_parties *p, const char *name)
+int accord_parties_index_brought_in(const accord_parties *p, size_t party, const char *by)
 {
-	const accord_party *found = NULL;
-	size_t i;
+	size_t hops;
 
-	for (i = 0; i < p->party_count; i++) {
-		if (!accord_party_names_alike(p->parties[i].name, name))
-			continue;
-		if (found || strcmp(p->parties[i].name, name) != 0)
-			return NULL;
-		found = &p->parties[i];
+	/* each step goes to an earlier party: no more steps than parties */
+	for (hops = 0; party < p->party_count && hops <= p->party_count; hops++) {
+		if (accord_party_names_alike(p->parties[party].name, by))
+			return 1;
+		party = p->parties[party].inviter;
 	}
-	return found;
+	return 0;
 }
 
 int accord_parties_brought_in(const accord_parties *p, const char *name, const char *by)
 {
-	const accord_party *at = named_alone(p, name);
-	size_t hops;
+	size_t i, found = 0;
 
-	/*
-	 * A name two parties share (a concurrent invitation) says nothing of
-	 * which one is meant: no answer through it (attack42 04). Each step
-	 * goes to an earlier party: no more steps than parties.
-	 */
-	if (!named_alone(p, by))
-		return 0;
-	for (hops = 0; at && hops <= p->party_count; hops++) {
-		if (!strcmp(at->name, by))
-			return 1;
-		at = at->invited_by[0] ? named_alone(p, at->invited_by) : NULL;
+	for (i = 0; i < p->party_count; i++) {
+		if (!accord_party_names_alike(p->parties[i].name, name))
+			continue;
+		if (!accord_parties_index_brought_in(p, i, by))
+			return 0; /* a namesake never hides a party another brought in (attack42 04) */
+		found++;
 	}
-	return 0;
+	return found > 0;
 }
 
 const accord_invite *accord_parties_pending_invite(const accord_parties *p, const char *keyid,
@@ -276,6 +267,7 @@ static size_t add_party(accord_parties *p, const char *name, int64_t joined)
 	memset(&np[p->party_count], 0, sizeof(*np));
 	snprintf(np[p->party_count].name, sizeof(np->name), "%s", name);
 	np[p->party_count].joined = joined;
+	np[p->party_count].inviter = SIZE_MAX;
 	return p->party_count++;
 }
 
@@ -473,6 +465,7 @@ static int apply_accept(accord_parties *p, const accord_entry *e)
 	idx = add_party(p, inv->party, e->time);
 	memcpy(p->parties[idx].joined_by, e->id, sizeof(e->id));
 	memcpy(p->parties[idx].invited_by, inv->by, sizeof(inv->by));
+	p->parties[idx].inviter = inv->by_party;
 	accord_parties_commit_recovery(&p->parties[idx], e);
 	if (m)
 		accord_parties_release_root(p, m, idx);

@@ -601,10 +601,8 @@ static void aggregate(accord_report *r, char ***owned_keys, size_t *owned_count)
 		const accord_report_incident *ri = &r->incidents[i];
 
 		add_impact(r, &ag, ri);
-		if (ri->by_provider)
-			r->brought_in++;
-		else
-			add_experience(r, &ag, ri);
+		r->brought_in += ri->by_provider != 0;
+		add_experience(r, &ag, ri);
 		add_joint(r, &ag, ri);
 		if (ri->incident->resolution) {
 			add_actions(r, &ag, ri);

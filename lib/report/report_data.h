@@ -49,10 +49,11 @@ typedef struct {
 	/*
 	 * Beside clocks->parties: 1 where that provider brought the
 	 * customer-facing party into the ledger (accord_parties_brought_in), a
-	 * customer it could have made up to pad its figures (attack40 03). Owned.
+	 * customer it could have made up to pad its figures (attack40 03): its
+	 * figures go to that provider's row apart. Owned.
 	 */
 	unsigned char *brought_in;
-	int by_provider; /* one of them did: out of every experience figure */
+	int by_provider; /* one of them did */
 } accord_report_incident;
 
 /*
@@ -78,6 +79,7 @@ typedef struct {
 	size_t resolved, resolved_joint;
 	size_t actions_open, actions_overdue;
 	size_t brought_in; /* incidents left out: their customer-facing party is its own invitee */
+	int admitted; /* the row of exactly those: faced by parties it brought in, shown apart */
 } accord_report_provider;
 
 /* A counter keyed by a name (service, party, factor). */
@@ -140,7 +142,7 @@ struct accord_report_s {
 	size_t sla_incidents; /* with at least one measurement */
 	size_t sla_all_met;   /* green: every clock decided, else every measurement, met */
 	size_t watermelons;
-	size_t brought_in; /* left out of the experience figures: faced by a provider's invitee */
+	size_t brought_in; /* faced by a party a provider of theirs brought in */
 
 	size_t resolved_total; /* resolved + closed */
 	size_t resolved_joint; /* of those, with a joint resolution */

@@ -410,12 +410,12 @@ static void section_incidents(rdoc *d, const accord_report *r)
 		       r->duplicates,
 		       accord_plural((long long)r->duplicates, "duplicate", "duplicates")));
 	if (r->brought_in)
-		kv(b, 1, "out of experience figures",
-		   fmt("%zu %s faced by a party that a provider of %s invited (counted in impact, "
-		       "not in CSAT, SLA met, watermelons or that provider's figures)",
+		kv(b, 1, "faced by a provider's invitee",
+		   fmt("%zu %s faced by a party that a provider of %s brought into the ledger "
+		       "(that provider's figures for %s are shown apart, under By provider)",
 		       r->brought_in,
 		       accord_plural((long long)r->brought_in, "incident", "incidents"),
-		       r->brought_in == 1 ? "it" : "theirs"));
+		       r->brought_in == 1 ? "it" : "theirs", r->brought_in == 1 ? "it" : "them"));
 	kv(b, 0, "by severity",
 	   fmt("SEV1 %zu, SEV2 %zu, SEV3 %zu, SEV4 %zu", r->by_severity[1], r->by_severity[2],
 	       r->by_severity[3], r->by_severity[4]));
@@ -961,7 +961,9 @@ static void build_providers(rdoc *d, const accord_report *r)
 	}
 	for (i = 0; i < r->provider_count; i++) {
 		const accord_report_provider *pv = &r->providers[i],
-					     *pp = accord_report_provider_of(r->previous, pv->name);
+					     *pp = accord_report_provider_of(r->previous, pv->name,
+									     pv->admitted);
+		const char *apart = pv->admitted ? ": customers it brought into the ledger" : "";
 		block *b;
 
 		if (!pp)
@@ -969,11 +971,17 @@ static void build_providers(rdoc *d, const accord_report *r)
 		if (r->across) {
 			char *l = ledgers_text(r, pv->ledgers);
 
-			add_text(d, B_H3, fmt("%s (ledgers: %s)", pv->name, l));
+			add_text(d, B_H3, fmt("%s%s (ledgers: %s)", pv->name, apart, l));
 			free(l);
 		} else {
-			add_text(d, B_H3, fmt("%s", pv->name));
+			add_text(d, B_H3, fmt("%s%s", pv->name, apart));
 		}
+		if (pv->admitted)
+			add_text(
+				d, B_P,
+				fmt("Incidents faced by parties %s invited, or its invitees did: such a "
+				    "customer may be one it made up, so they are kept out of %s's own row.",
+				    pv->name, pv->name));
 		b = add_table(d, B_TABLE, prev ? 4 : 2, prev ? 14 : 2);
 		if (prev)
 			row(b, 0, accord_xstrdup("figure"), accord_xstrdup("this period"),
@@ -991,8 +999,8 @@ static void build_providers(rdoc *d, const accord_report *r)
 		     prev ? cnt((long long)pp->incidents) : NULL,
 		     prev ? change_count((long long)pv->incidents, (long long)pp->incidents)
 			  : NULL);
-		if (pv->brought_in || pp->brought_in)
-			PROW(pv->brought_in > 0, "left out: faced by a party it invited",
+		if (!pv->admitted && (pv->brought_in || pp->brought_in))
+			PROW(pv->brought_in > 0, "apart: faced by a party it brought in",
 			     cnt((long long)pv->brought_in),
 			     prev ? cnt((long long)pp->brought_in) : NULL,
 			     prev ? change_count((long long)pv->brought_in,

@@ -134,8 +134,9 @@ void accord_report_indicator_counts(size_t *counts, const accord_incident *inc);
 /* The table per provider party (docs/metrics.md, "By provider"). */
 void accord_report_aggregate_providers(accord_report *r);
 
-/* The provider `name` of report `r`, or NULL. */
-const accord_report_provider *accord_report_provider_of(const accord_report *r, const char *name);
+/* The row of provider `name` of report `r` (`admitted`: of the customers it brought in), or NULL. */
+const accord_report_provider *accord_report_provider_of(const accord_report *r, const char *name,
+							int admitted);
 
 /* ---- report_doc.c: the human formats, one list of blocks ------------------ */
 

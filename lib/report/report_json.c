@@ -331,11 +331,12 @@ static void providers_json(cJSON *doc, const accord_report *r)
 
 	for (i = 0; i < r->provider_count; i++) {
 		const accord_report_provider *pv = &r->providers[i],
-					     *prev = accord_report_provider_of(r->previous,
-									       pv->name);
+					     *prev = accord_report_provider_of(
+						     r->previous, pv->name, pv->admitted);
 		cJSON *o = provider_figures_json(pv);
 
 		cJSON_AddStringToObject(o, "party", pv->name);
+		cJSON_AddBoolToObject(o, "admitted", pv->admitted);
 		add_ledgers(o, r, pv->ledgers);
 		{
 			cJSON *wl = cJSON_AddArrayToObject(o, "watermelon_incidents");

@@ -220,11 +220,10 @@ static void measure(accord_report *r, accord_report_incident *ri)
  * Which providers of incident `ri` brought its customer-facing party into
  * the ledger: a party a provider invited (or one its invitees invited) is
  * a customer it could have made up, opening incidents and scoring them
- * itself, under lax terms or none. Its incidents stay listed, but count in
- * no experience figure and in none of that provider's figures. The
- * ledger's first party is not held to this: every other party joined on
- * its invitation or its invitees', so that says nothing (a provider that
- * founds the ledger and invites its customers, attack42 05).
+ * itself, under lax terms or none. Its incidents go to a row of that
+ * provider's apart, never into its own row (attack40 03, attack42 02); a
+ * real customer it onboarded is shown there too, so nothing is dropped
+ * (attack42 05, attack43 02).
  */
 static void brought_in(accord_report_incident *ri, const accord_parties *parties)
 {
@@ -239,10 +238,8 @@ static void brought_in(accord_report_incident *ri, const accord_parties *parties
 		accord_oom();
 	for (j = 0; j < c->party_count; j++) {
 		const char *by = c->parties[j].party;
-		const accord_party *pb = accord_parties_find(parties, by);
 
-		if (strcmp(by, customer) != 0 && pb && pb->invited_by[0] &&
-		    accord_parties_brought_in(parties, customer, by))
+		if (strcmp(by, customer) != 0 && accord_parties_brought_in(parties, customer, by))
 			ri->brought_in[j] = 1, ri->by_provider = 1;
 	}
 }

@@ -91,10 +91,13 @@ static void provider_add(accord_report *r, accord_report_provider *pv, int64_t *
 	}
 }
 
+/* By name, each provider's own row before the row of the customers it brought in. */
 static int cmp_provider(const void *a, const void *b)
 {
-	return strcmp(((const accord_report_provider *)a)->name,
-		      ((const accord_report_provider *)b)->name);
+	const accord_report_provider *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : x->admitted - y->admitted;
 }
 
 /* The table per provider party (docs/metrics.md, "By provider"). */
@@ -112,9 +115,11 @@ void accord_report_aggregate_providers(accord_report *r)
 
 			const char *shown =
 				accord_report_party_as(r, r->incidents[i].ledger, pc->party);
+			int apart = r->incidents[i].brought_in && r->incidents[i].brought_in[j];
 
 			for (at = 0;
-			     at < r->provider_count && strcmp(r->providers[at].name, shown) != 0;
+			     at < r->provider_count && (strcmp(r->providers[at].name, shown) != 0 ||
+							r->providers[at].admitted != apart);
 			     at++)
 				;
 			if (at == r->provider_count) {
@@ -128,12 +133,10 @@ void accord_report_aggregate_providers(accord_report *r)
 				memset(vals[at], 0, sizeof(vals[at]));
 				memset(&pv, 0, sizeof(pv));
 				pv.name = shown;
+				pv.admitted = apart;
 				ACCORD_PUSH(r->providers, r->provider_count, pv);
 			}
-			if (r->incidents[i].brought_in && r->incidents[i].brought_in[j])
-				r->providers[at].brought_in++;
-			else
-				provider_add(r, &r->providers[at], vals[at], &r->incidents[i], pc);
+			provider_add(r, &r->providers[at], vals[at], &r->incidents[i], pc);
 		}
 	}
 	for (i = 0; i < r->provider_count; i++) {
@@ -146,17 +149,27 @@ void accord_report_aggregate_providers(accord_report *r)
 		}
 	}
 	free(vals);
+	/* each row says how many of its provider's incidents the other row holds */
+	for (i = 0; i < r->provider_count; i++) {
+		const accord_report_provider *other = accord_report_provider_of(
+			r, r->providers[i].name, !r->providers[i].admitted);
+
+		r->providers[i].brought_in = r->providers[i].admitted ? r->providers[i].incidents
+					     : other		      ? other->incidents
+								      : 0;
+	}
 	if (r->provider_count > 1) /* none: providers is NULL, which qsort must not get */
 		qsort(r->providers, r->provider_count, sizeof(*r->providers), cmp_provider);
 }
 
-/* The provider `name` of report `r`, or NULL. */
-const accord_report_provider *accord_report_provider_of(const accord_report *r, const char *name)
+/* The row of provider `name` of report `r` (`admitted`: of the customers it brought in), or NULL. */
+const accord_report_provider *accord_report_provider_of(const accord_report *r, const char *name,
+							int admitted)
 {
 	size_t i;
 
 	for (i = 0; r && i < r->provider_count; i++)
-		if (!strcmp(r->providers[i].name, name))
+		if (!strcmp(r->providers[i].name, name) && r->providers[i].admitted == admitted)
 			return &r->providers[i];
 	return NULL;
 }

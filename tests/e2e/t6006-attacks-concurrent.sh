@@ -135,16 +135,23 @@
 # Left open by the tenth round (attack40), and the twelfth (attack42) on those fixes:
 #   sock_idle_open    a party globex invited, whose copy never fetched the
 #                     terms, opens acme's outage: globex is held to them (01)
-#   pad_no_terms      a party globex invited pads nothing, terms or not (02)
+#   pad_no_terms      a party globex invited pads not globex's row, terms or
+#                     not: its incidents are in a row apart (02)
 #   terms_unseen      lax terms globex co-signed out of sight of its open do
 #                     not replace the terms the open saw (06)
+# The thirteenth round (attack43):
+#   namesake_sock     two parties globex invited under one name: the idle one
+#                     is still held to globex's terms, the other's incidents
+#                     still go apart (01)
+#   dup_met_record    acme is told that "A duplicates B" would drop globex's
+#                     misses, B being globex's own record of the outage, met (03)
 #   idle_device_terms a device of the provider's that never fetched the
 #                     co-signature of its terms opens the customer's outage:
 #                     the terms its party signed hold it (07); what the
 #                     provider opened before it signed stays outside them
 #   sock_padding      a party the provider invited opens incidents under lax
-#                     terms and scores them itself: they stay listed, but in
-#                     neither the provider's row nor any experience figure (03)
+#                     terms and scores them itself: they stay listed, in a
+#                     row of the provider's apart, never in its own row (03)
 . "$(dirname "$0")/lib.sh"
 FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 unset SSH_AUTH_SOCK
@@ -1195,7 +1202,7 @@ tn() { ACCORD_NOW=$(at $((B0 + $1 * 60))); export ACCORD_NOW; }
 # gclocks FIELD: FIELD of each of globex's clocks in the show --json document on stdin
 gclocks() { jget "[k['$1'] for c in d['clocks'] if c['party'] == 'globex' for k in c['clocks']]"; }
 # psla: globex's row [met, decided, disputed] in the report --format json on stdin
-psla() { jget "[[p['sla']['met'], p['sla']['measured'], p['sla']['disputed']] for p in d['providers'] if p['party'] == 'globex']"; }
+psla() { jget "[[p['sla']['met'], p['sla']['measured'], p['sla']['disputed']] for p in d['providers'] if p['party'] == 'globex' and not p['admitted']]"; }
 
 test_case joint_covers_start
 base joint_covers_start late
@@ -1427,14 +1434,15 @@ done
 sync_all sock:sockrepo gina:globex alice:acme
 fresh
 expect 0 as alice fresh report --format json
-equal "$(echo "$OUT" | jget "[[p['incidents'], p['invited_by_provider'], p['experience']['csat_pct'], p['sla']['met'], p['sla']['measured']] for p in d['providers'] if p['party'] == 'globex']")" \
-	'[[1, 3, 0, 1, 3]]' "sock_padding: globex's row counts acme's incident, not the three its own invitee opened and scored"
-equal "$(echo "$OUT" | jget "[d['experience']['csat_pct'], d['experience']['responses'], d['incidents']['total'], d['incidents']['invited_by_provider']]")" \
-	'[0, 1, 4, 3]' "sock_padding: the sock's scores are in no ledger-wide figure; its incidents are still listed"
+equal "$(echo "$OUT" | jget "[[p['admitted'], p['incidents'], p['invited_by_provider'], p['experience']['csat_pct'], p['sla']['met'], p['sla']['measured']] for p in d['providers'] if p['party'] == 'globex']")" \
+	'[[false, 1, 3, 0, 1, 3], [true, 3, 3, 100, 9, 9]]' "sock_padding: globex's row counts acme's incident; the three its own invitee opened and scored are in a row apart"
+equal "$(echo "$OUT" | jget "[d['incidents']['total'], d['incidents']['invited_by_provider']]")" \
+	'[4, 3]' "sock_padding: its incidents are still listed, and counted"
 equal "$(echo "$OUT" | jget "[r['title'] for r in d['rows'] if r['invited_by_provider']]")" \
 	'["pad 1", "pad 2", "pad 3"]' "sock_padding: each row says so"
 expect 0 as alice fresh report
-contains "$OUT" "left out: faced by a party it invited" "sock_padding: the text report says why"
+contains "$OUT" "apart: faced by a party it brought in" "sock_padding: the text report says how many went apart"
+contains "$OUT" "globex: customers it brought into the ledger" "sock_padding: and shows them apart"
 for n in 1 2; do # the second from the index's state
 	equal "$(as alice fresh party list --json | jget "[[p['name'], p['invited_by']] for p in d]")" \
 		'[["acme", null], ["globex", "acme"], ["globex-ops", "globex"]]' "sock_padding: party list says who invited whom ($n)"
@@ -1498,8 +1506,8 @@ done
 sync_all sock:sockrepo gina:globex alice:acme
 fresh
 expect 0 as alice fresh report --format json
-equal "$(echo "$OUT" | jget "[[p['incidents'], p['invited_by_provider'], p['experience']['csat_pct']] for p in d['providers'] if p['party'] == 'globex'] + [d['experience']['csat_pct']]")" \
-	'[[1, 2, 0], 0]' "pad_no_terms: a party globex invited, under no terms, pads neither globex's row nor the ledger's CSAT"
+equal "$(echo "$OUT" | jget "[[p['admitted'], p['incidents'], p['invited_by_provider'], p['experience']['csat_pct']] for p in d['providers'] if p['party'] == 'globex']")" \
+	'[[false, 1, 2, 0], [true, 2, 2, 100]]' "pad_no_terms: a party globex invited, under no terms, does not pad globex's row: its incidents are apart"
 
 test_case terms_unseen
 base terms_unseen late
@@ -1519,4 +1527,54 @@ sync_all gina:globex alice:acme
 fresh
 equal "$(terms "$ID")" "[\"acme\", [[\"globex\", \"${AG%"${AG#????????????}"}\", \"met\", \"missed\", \"missed\"]]]" \
 	"terms_unseen: lax terms globex co-signed out of sight of its open do not replace the terms the open saw"
+test_case namesake_sock
+base namesake_sock late
+g2_idle
+mkkey noc1
+mkkey noc2
+# globex's idle admin device and its laptop each invite a party named globex-noc
+q as g2 g2repo party invite globex-noc --key "$(pub noc1)"
+q accord clone "$W/g2repo" "$W/noc1repo" --ledger "$LEDGER"
+q as noc1 noc1repo party accept globex-noc --ledger "$LEDGER"
+q as gina globex party invite globex-noc --key "$(pub noc2)"
+q as gina globex sync
+q accord clone "$W/hub.git" "$W/noc2repo" --ledger "$LEDGER"
+q as noc2 noc2repo party accept globex-noc --ledger "$LEDGER"
+q as noc2 noc2repo sync
+agreed
+S=$(date +%s)
+# the first, whose copy never saw the terms, opens acme's outage; both copies push their feeds only
+ID=$(as noc1 noc1repo open --title "api errors" --severity 1 --service api --parties globex-noc,globex,acme --started "$(at $((S - 7200)))" 2>/dev/null)
+for k in g2:g2repo noc1:noc1repo; do
+	F=$($FORGE keyid "$W/k-${k%%:*}/key.pub" | cut -d' ' -f2)
+	git -C "$W/${k#*:}" push -q "$W/hub.git" "refs/accord/feeds/$F:refs/accord/feeds/$F" || bad "push ${k#*:}"
+done
+P=$(as noc2 noc2repo open --title "probe" --severity 3 --service api --parties globex-noc,globex 2>/dev/null)
+sync_all noc2:noc2repo gina:globex alice:acme
+for i in "$ID" "$P"; do q as gina globex status "$i" resolved; done
+sync_all gina:globex alice:acme
+fresh
+expect 0 as alice fresh show "$ID" --json
+equal "$(echo "$OUT" | jget "[d['customer_party']] + [k['state'] for c in d['clocks'] if c['party'] == 'globex' for k in c['clocks']]")" \
+	'["acme", "met", "missed", "missed"]' "namesake_sock: a party globex invited under a shared name, idle since before the terms, opens acme's outage: globex is held to them"
+expect 0 as alice fresh report --format json
+equal "$(echo "$OUT" | jget "[[p['admitted'], p['incidents']] for p in d['providers'] if p['party'] == 'globex']")" \
+	'[[false, 1], [true, 1]]' "namesake_sock: the other namesake's probe is in globex's row apart"
+
+test_case dup_met_record
+base dup_met_record late
+agreed
+S=$(date +%s)
+A=$(as alice acme open --title "api down" --severity 1 --service api --parties acme,globex --started "$(at $((S - 7200)))" 2>/dev/null)
+sync_all alice:acme gina:globex
+q as gina globex status "$A" resolved
+B=$(as gina globex open --title "api blip" --severity 1 --service api --parties globex,acme 2>/dev/null)
+q as gina globex status "$B" resolved
+q as gina globex duplicate "$A" --of "$B" --reason "same outage"
+sync_all gina:globex alice:acme
+expect 2 as alice acme cosign "$A"
+contains "$ERR" "globex missed its restore clock here, not there" "dup_met_record: acme is told the duplicate would drop globex's misses"
+expect 0 as alice acme show "$A" --json
+equal "$(echo "$OUT" | jget 'd["closed_as"]')" null "dup_met_record: nothing was signed"
+
 finish
