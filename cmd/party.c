@@ -356,8 +356,9 @@ static int party_list(accord_ctx *ctx, int argc, char **argv)
 			cJSON_AddStringToObject(o, "root_key", root->key.id);
 			cJSON_AddStringToObject(o, "root_member", root->key.name);
 			cJSON_AddStringToObject(o, "joined_at", t);
-			if (p->parties[i].invited_by[0])
-				cJSON_AddStringToObject(o, "invited_by", p->parties[i].invited_by);
+			if (p->parties[i].inviter < p->party_count)
+				cJSON_AddStringToObject(o, "invited_by",
+							p->parties[p->parties[i].inviter].name);
 			else /* the genesis party */
 				cJSON_AddNullToObject(o, "invited_by");
 			cJSON_AddNumberToObject(o, "members", (double)active);
@@ -381,7 +382,7 @@ static int party_list(accord_ctx *ctx, int argc, char **argv)
 			cJSON_AddStringToObject(o, "root_key", inv->key.id);
 			cJSON_AddStringToObject(o, "root_member", inv->member);
 			cJSON_AddStringToObject(o, "invited_at", t);
-			cJSON_AddStringToObject(o, "invited_by", inv->by);
+			cJSON_AddStringToObject(o, "invited_by", p->parties[inv->by_party].name);
 			cJSON_AddNumberToObject(o, "members", 0);
 			cJSON_AddItemToArray(arr, o);
 		} else {

@@ -70,9 +70,8 @@ typedef struct {
 	int64_t joined;			     /* time of genesis or accept */
 	char recovery[ACCORD_ID_HEXLEN + 1]; /* SHA-256 hex of its recovery key, "" if none */
 	char joined_by[ACCORD_ID_HEXLEN +
-		       1];   /* its genesis or party-accept entry; "" when restored */
-	char invited_by[65]; /* the party whose admin invited it; "" for the genesis party */
-	size_t inviter;	     /* that party's index; SIZE_MAX for the genesis party */
+		       1]; /* its genesis or party-accept entry; "" when restored */
+	size_t inviter;	   /* the party whose admin invited it; SIZE_MAX for the genesis party */
 } accord_party;
 
 typedef struct accord_member_s {
@@ -127,8 +126,7 @@ typedef struct {
 	char party[65];
 	char member[65];
 	char entry_id[ACCORD_ID_HEXLEN + 1]; /* the party-invite entry */
-	char by[65];			     /* the inviting admin's party */
-	size_t by_party;		     /* its index */
+	size_t by_party;		     /* the inviting admin's party */
 	int64_t time;
 	int accepted;
 } accord_invite;

@@ -198,7 +198,9 @@ int accord_index_save_state(accord_ledger *l)
 		accord_buf_printf(&data, "party %s %lld %s %s\n", p->parties[i].name,
 				  (long long)p->parties[i].joined,
 				  p->parties[i].recovery[0] ? p->parties[i].recovery : "-",
-				  p->parties[i].invited_by[0] ? p->parties[i].invited_by : "-");
+				  p->parties[i].inviter < p->party_count
+					  ? p->parties[p->parties[i].inviter].name
+					  : "-");
 	for (i = 0; i < p->member_count; i++) {
 		const accord_member *m = p->members[i];
 		char pk[65];
@@ -219,7 +221,7 @@ int accord_index_save_state(accord_ledger *l)
 		accord_buf_printf(&data, "invite %s%s%s %s %s %s %lld %d %s\n", pk,
 				  KEY_TYPE_SUFFIX(&inv->key), inv->party, inv->member,
 				  inv->entry_id, (long long)inv->time, inv->accepted,
-				  inv->by[0] ? inv->by : "-");
+				  p->parties[inv->by_party].name);
 	}
 	for (i = 0; i < p->agreement_count; i++) {
 		accord_buf_puts(&data, "agreement ");
@@ -358,6 +360,7 @@ static int state_feed(accord_ledger *l, const char *line)
 static int state_parties(accord_ledger *l, const char *line)
 {
 	char a[300], b[300], c[300], d[300], e[300];
+	const accord_party *by;
 	long long x, y, w, cut, until;
 	int accepted, i1, i2, i3;
 
@@ -375,12 +378,9 @@ static int state_parties(accord_ledger *l, const char *line)
 		}
 		if (strcmp(c, "-") != 0) {
 			/* its inviter came first; restored state has no name twice */
-			const accord_party *by = accord_parties_find(&l->parties, c);
-
-			if (!by || by == &l->parties.parties[pi])
+			if (!(by = accord_parties_find(&l->parties, c)) ||
+			    by == &l->parties.parties[pi])
 				return LINE_BAD;
-			snprintf(l->parties.parties[pi].invited_by,
-				 sizeof(l->parties.parties[pi].invited_by), "%.64s", c);
 			l->parties.parties[pi].inviter = (size_t)(by - l->parties.parties);
 		}
 		return 0;
@@ -420,14 +420,9 @@ static int state_parties(accord_ledger *l, const char *line)
 		memcpy(inv->entry_id, d, sizeof(inv->entry_id));
 		inv->time = x;
 		inv->accepted = i1;
-		if (strcmp(e, "-") != 0) {
-			const accord_party *by = accord_parties_find(&l->parties, e);
-
-			if (!by)
-				return LINE_BAD;
-			snprintf(inv->by, sizeof(inv->by), "%.64s", e);
-			inv->by_party = (size_t)(by - l->parties.parties);
-		}
+		if (!(by = accord_parties_find(&l->parties, e))) /* every invite has its inviter */
+			return LINE_BAD;
+		inv->by_party = (size_t)(by - l->parties.parties);
 		return 0;
 	}
 	if (!strncmp(line, "agreement ", 10)) {

@@ -464,7 +464,6 @@ static int apply_accept(accord_parties *p, const accord_entry *e)
 	inv->accepted = 1;
 	idx = add_party(p, inv->party, e->time);
 	memcpy(p->parties[idx].joined_by, e->id, sizeof(e->id));
-	memcpy(p->parties[idx].invited_by, inv->by, sizeof(inv->by));
 	p->parties[idx].inviter = inv->by_party;
 	accord_parties_commit_recovery(&p->parties[idx], e);
 	if (m)

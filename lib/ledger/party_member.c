@@ -564,7 +564,6 @@ int accord_parties_apply_admit(accord_parties *p, const accord_entry *e, const a
 	snprintf(ni->party, sizeof(ni->party), "%s", party);
 	snprintf(ni->member, sizeof(ni->member), "%s", name ? name : "root");
 	memcpy(ni->entry_id, e->id, sizeof(e->id));
-	snprintf(ni->by, sizeof(ni->by), "%s", p->parties[m->party].name);
 	ni->by_party = m->party;
 	ni->time = e->time;
 	return 0;
