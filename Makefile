@@ -115,8 +115,14 @@ test:
 	@$(MAKE) --no-print-directory $(TEST_BIN)
 	@ACCORD_BIN=$(CURDIR)/$(ACCORD) BUILD=$(BUILD) sh tests/run $(TEST_BIN)
 
+# intercept_strstr=0: libgit2's init (mbedTLS) finds each certificate of
+# the system's CA bundle with strstr, and ASan's wrapper measures the whole
+# 200 kB rest of the bundle on every call: about 20 ms in every accord
+# process, 15% of this run. Our own code makes 4 strstr calls, on strings
+# the same statements read in full anyway; every other check stays on.
 check:
-	@$(MAKE) --no-print-directory test SANITIZE=1
+	@ASAN_OPTIONS=intercept_strstr=0$${ASAN_OPTIONS:+:$$ASAN_OPTIONS} \
+		$(MAKE) --no-print-directory test SANITIZE=1
 
 # The whole tree, tests included, must build without a single warning.
 warnings:
