@@ -227,7 +227,7 @@ static void print_agreement(const accord_parties *p, const accord_agreement *a)
 	accord_time_format(t, a->proposed_at);
 	printf("\n    proposed %s by %s", t, cmd_esc(a->customer, 0));
 	if (a->joint) {
-		accord_time_format(t, a->joint_at);
+		accord_time_format(t, accord_agreement_since(a));
 		printf(", co-signed %s by %s", t, cmd_esc(a->provider, 0));
 	} else if (a->withdrawn_by[0]) {
 		printf("; withdrawn by %.12s: a co-signature that knew of that does not count",

@@ -553,13 +553,18 @@ static void print_clocks(const accord_clocks *c)
 				accord_duration_format(d3, sizeof(d3), ck->paused_s);
 				printf(", %s paused", d3);
 			}
+			if (ck->from_terms) {
+				accord_time_format(t1, ck->began);
+				printf(", from the terms' co-signature (%s began %s, before them)",
+				       ck->from_entry ? "the involvement" : "the impact", t1);
+			}
 			if (ck->disputed && !ck->start_window)
 				printf(", its start DISPUTED");
 			printf("\n");
 			if (ck->start_window && !ck->dispute) {
 				const accord_impact *w = ck->start_window;
 
-				accord_time_format(t1, ck->from);
+				accord_time_format(t1, ck->began);
 				accord_time_format(t2, w->start);
 				accord_duration_format(d1, sizeof(d1), ck->dispute_elapsed_s);
 				printf("    %-15s START DISPUTED by %s's window: %s says impact started %s, %s says %s",

@@ -135,6 +135,7 @@ static void test_agreement_save_and_load(void **state)
 	assert_non_null(back);
 	assert_string_equal(back->id, a->id);
 	assert_string_equal(back->customer, "acme");
+	assert_int_equal(back->customer_index, a->customer_index);
 	assert_string_equal(back->provider, "globex");
 	assert_string_equal(back->service, "checkout");
 	assert_string_equal(back->tz, a->tz);
@@ -172,9 +173,15 @@ static void test_agreement_save_and_load(void **state)
 		"c") "\",\"proposed_by\":\"" KEYID("a") "\",\"joint_id\":\"short\"}"));
 	assert_null(accord_agreement_load("{\"with\":\"globex\",\"customer\":\"acme\",\"id\":\"" ID(
 		"c") "\",\"proposed_by\":\"" KEYID("a") "\",\"with\":\"initech\"}")); /* twice */
-	assert_non_null(back = accord_agreement_load(
-				"{\"with\":\"globex\",\"customer\":\"acme\",\"id\":\"" ID(
-					"c") "\",\"proposed_by\":\"" KEYID("a") "\"}"));
+	assert_null(accord_agreement_load("{\"with\":\"globex\",\"customer\":\"acme\",\"id\":\"" ID(
+		"c") "\",\"proposed_by\":\"" KEYID("a") "\"}")); /* no customer_index */
+	assert_null(accord_agreement_load("{\"with\":\"globex\",\"customer\":\"acme\",\"id\":\"" ID(
+		"c") "\",\"proposed_by\":\"" KEYID("a") "\",\"customer_index\":-1}"));
+	assert_non_null(
+		back = accord_agreement_load(
+			"{\"with\":\"globex\",\"customer\":\"acme\",\"customer_index\":2,\"id\":\"" ID(
+				"c") "\",\"proposed_by\":\"" KEYID("a") "\"}"));
+	assert_int_equal(back->customer_index, 2);
 	accord_agreement_free(back);
 	accord_buf_dispose(&line);
 	accord_buf_dispose(&again);
@@ -284,6 +291,38 @@ static void test_agreement_in_force(void **state)
 					&not_followed);
 	assert_ptr_equal(got, a[0]);
 	assert_null(accord_agreement_in_force(a, 0, "acme", "globex", "search", 2, NULL, NULL));
+
+	/*
+	 * A namesake (another party named acme, index 1) co-signs laxer terms
+	 * later, and more specific ones: neither replaces acme's, the stricter
+	 * of the two parties' terms in force holds. Its stricter terms would.
+	 */
+	{
+		accord_agreement *ns[3] = { a[1], NULL, NULL };
+
+		ns[1] = terms(k, "{\"with\":\"globex\",\"acknowledge_s\":6000,\"mitigate_s\":12000,"
+				 "\"restore_s\":18000}");
+		made_joint(ns[1], "acme", '6', 20, KEYID("b"), 5);
+		ns[1]->customer_index = 1;
+		ns[2] = terms(k,
+			      "{\"with\":\"globex\",\"service\":\"search\",\"acknowledge_s\":6000,"
+			      "\"mitigate_s\":12000,\"restore_s\":18000}");
+		made_joint(ns[2], "acme", '7', 21, KEYID("b"), 6);
+		ns[2]->customer_index = 1;
+		got = accord_agreement_in_force(ns, 3, "acme", "globex", "search", 2, NULL, NULL);
+		assert_ptr_equal(got, a[1]);
+		/* the same terms from acme's own party: later and more specific, they replace */
+		ns[1]->customer_index = ns[2]->customer_index = 0;
+		got = accord_agreement_in_force(ns, 3, "acme", "globex", "search", 2, NULL, NULL);
+		assert_ptr_equal(got, ns[2]);
+		/* the namesake's stricter terms hold over acme's */
+		ns[1]->customer_index = ns[2]->customer_index = 1;
+		ns[2]->restore_s = 10;
+		got = accord_agreement_in_force(ns, 3, "acme", "globex", "search", 2, NULL, NULL);
+		assert_ptr_equal(got, ns[2]);
+		accord_agreement_free(ns[1]);
+		accord_agreement_free(ns[2]);
+	}
 
 	/* later: by Lamport clock, then co-signer key, then seq */
 	assert_true(accord_agreement_later(a[1], a[0]));

@@ -28,12 +28,17 @@ static int setup(void **state)
 {
 	world *w = calloc(1, sizeof(*w));
 
+	int64_t back = accord_time_now() - 24 * HOUR;
+
 	assert_non_null(w);
 	w->dir = th_tmpdir();
 	w->alice = th_key(w->dir, "alice");
 	w->gina = th_key(w->dir, "gina");
+	/* a day back, so that the terms (agree) can precede the impact start */
+	accord_time_set_now(&back);
 	w->s = th_ledger(w->dir, w->alice, "acme");
 	th_invite(w->s, w->alice, w->gina, "globex");
+	accord_time_set_now(NULL);
 	*state = w;
 	return 0;
 }
@@ -61,16 +66,31 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* acme proposes 30m / 4h / 6h to globex, and globex co-signs: in force. */
-static void agree(world *w)
+/*
+ * acme proposes `terms` to globex and globex co-signs, at `at` (0: now).
+ * An entry's time never goes below what it depends on: setup wrote a day back.
+ */
+static void agree_at(world *w, int64_t at, const char *terms)
 {
 	char ag[ACCORD_ID_HEXLEN + 1], body[256];
 
-	append(ag, w, w->alice, "agreement", NULL,
-	       "{\"with\":\"globex\",\"acknowledge_s\":1800,\"mitigate_s\":14400,"
-	       "\"restore_s\":21600}");
+	if (at)
+		accord_time_set_now(&at);
+	append(ag, w, w->alice, "agreement", NULL, terms);
 	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", ag);
 	append(NULL, w, w->gina, "cosign", NULL, body);
+	accord_time_set_now(NULL);
+}
+
+/*
+ * 30m / 4h / 6h, twelve hours ago: in force before the impact
+ * open_incident files (no clock of the terms runs before their co-signature).
+ */
+static void agree(world *w)
+{
+	agree_at(w, accord_time_now() - 12 * HOUR,
+		 "{\"with\":\"globex\",\"acknowledge_s\":1800,\"mitigate_s\":14400,"
+		 "\"restore_s\":21600}");
 }
 
 /* acme opens an incident involving globex; impact began three hours ago. */
@@ -179,6 +199,46 @@ static void test_clock_measured_against_agreement(void **state)
 	assert_true(pc->clocks[2].stopped);
 	assert_near(pc->clocks[2].elapsed_s, 3 * HOUR);
 	assert_string_equal(pc->clocks[2].state, "met");
+}
+
+/*
+ * Terms measure from their co-signature (attack43 04): an outage filed as
+ * started three hours before the terms were agreed runs their mitigate
+ * and restore clocks from the co-signature, and says so.
+ */
+static void test_clock_terms_not_retroactive(void **state)
+{
+	world *w = *state;
+	const accord_party_clocks *pc;
+	int64_t joint = accord_time_now() - 600;
+
+	/* agreed ten minutes ago */
+	agree_at(w, joint,
+		 "{\"with\":\"globex\",\"acknowledge_s\":1800,\"mitigate_s\":3600,"
+		 "\"restore_s\":7200}");
+	open_incident(w); /* now, t0: impact began at t0 - 3h */
+	pc = compute(w, w->t0 + HOUR / 2);
+	assert_non_null(pc->agreement);
+	assert_int_equal(pc->agreement->joint_at, joint);
+	assert_false(pc->clocks[0].from_terms); /* the involvement: the open, no earlier */
+	for (int k = 1; k < ACCORD_CLOCKS; k++) {
+		assert_true(pc->clocks[k].from_terms);
+		assert_int_equal(pc->clocks[k].from, joint);
+		assert_int_equal(pc->clocks[k].began, w->t0 - 3 * HOUR);
+		assert_near(pc->clocks[k].elapsed_s, w->t0 + HOUR / 2 - joint);
+		assert_string_equal(pc->clocks[k].state, "running");
+	}
+
+	/* stricter terms co-signed now replace them: measured from their own co-signature */
+	agree_at(w, 0,
+		 "{\"with\":\"globex\",\"acknowledge_s\":600,\"mitigate_s\":1800,"
+		 "\"restore_s\":3600}");
+	open_incident(w);
+	pc = compute(w, w->t0 + HOUR / 2);
+	assert_int_equal(pc->agreement->mitigate_s, 1800);
+	assert_true(pc->agreement->joint_at > joint);
+	assert_true(pc->clocks[1].from_terms);
+	assert_int_equal(pc->clocks[1].from, pc->agreement->joint_at);
 }
 
 static void test_clock_without_agreement_has_no_verdict(void **state)
@@ -343,6 +403,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_clock_measured_against_agreement, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_clock_terms_not_retroactive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clock_without_agreement_has_no_verdict, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_clock_brief_reports_verdicts, setup, teardown),

@@ -22,9 +22,22 @@
  * The authorization state (party.h) keeps each agreement as this record,
  * copied out of its entries, so that the index can save it.
  */
+/* A co-signature's place in the ledger: what a causal question about it needs. */
+typedef struct {
+	char id[65];
+	char key[33];
+	int64_t seq, lamport, time;
+} accord_agreement_cosign;
+
 typedef struct {
 	char id[65];
 	char customer[65];
+	/*
+	 * The proposer's party, by index (party.h): two parties can share a
+	 * name (invited concurrently, one from a copy that had not seen the
+	 * other), and a namesake's terms never replace the other's.
+	 */
+	int64_t customer_index;
 	char provider[65];
 	char *service;	  /* NULL: every service */
 	int64_t severity; /* 0: every severity */
@@ -40,6 +53,14 @@ typedef struct {
 	char joint_key[33]; /* its author's key id */
 	int64_t joint_seq, joint_lamport;
 	/*
+	 * The provider's further co-signatures, after the first in ledger
+	 * order: an open that saw any of them follows the terms, so a device
+	 * that co-signs again out of sight (sorting first) cannot take the
+	 * terms out of the past of opens that saw the first (attack44 03).
+	 */
+	accord_agreement_cosign *also;
+	size_t also_count;
+	/*
 	 * Withdrawn while not joint: by a later proposal of the same customer
 	 * for the same scope that has it in its causal past, or by its
 	 * proposer's retract. A co-signature with this entry in its causal
@@ -47,6 +68,9 @@ typedef struct {
 	 */
 	char withdrawn_by[65]; /* "" when not withdrawn */
 } accord_agreement;
+
+/* When the terms took effect: the earliest of their co-signatures' times. */
+int64_t accord_agreement_since(const accord_agreement *a);
 
 /* From an agreement entry's body (fields of the body only); NULL if it does not read. Free with accord_agreement_free. */
 accord_agreement *accord_agreement_from_body(const cJSON *body);

@@ -53,6 +53,13 @@ typedef struct {
 typedef struct {
 	const char *name; /* "acknowledge", "mitigate", "restore" */
 	int64_t from;	  /* where it starts */
+	/*
+	 * 1 when `from` is the agreement's co-signature: the involvement or
+	 * impact began before the terms took effect, and no clock of theirs
+	 * runs before them.
+	 */
+	int from_terms;
+	int64_t began; /* the involvement or impact start, before that */
 	const accord_entry
 		*from_entry; /* the involvement for acknowledge; NULL when an impact start */
 	int64_t to;	     /* where it stopped, valid only if stopped */

@@ -8,6 +8,7 @@
 #include "json.h"
 #include "accord/timefmt.h"
 #include "alloc.h"
+#include "array.h"
 
 static char *dup_or_null(const char *s)
 {
@@ -71,7 +72,19 @@ void accord_agreement_free(accord_agreement *a)
 	free(a->week);
 	free(a->zone);
 	free(a->tz);
+	free(a->also);
 	free(a);
+}
+
+int64_t accord_agreement_since(const accord_agreement *a)
+{
+	int64_t t = a->joint_at;
+	size_t i;
+
+	for (i = 0; i < a->also_count; i++)
+		if (a->also[i].time < t)
+			t = a->also[i].time;
+	return t;
 }
 
 /* The body's own fields, as the entry states them. */
@@ -108,6 +121,7 @@ void accord_agreement_save(accord_buf *out, const accord_agreement *a)
 
 	cJSON_AddStringToObject(o, "id", a->id);
 	cJSON_AddStringToObject(o, "customer", a->customer);
+	cJSON_AddNumberToObject(o, "customer_index", (double)a->customer_index);
 	cJSON_AddNumberToObject(o, "proposed_at", (double)a->proposed_at);
 	cJSON_AddStringToObject(o, "proposed_by", a->proposed_by);
 	if (a->joint) {
@@ -116,6 +130,21 @@ void accord_agreement_save(accord_buf *out, const accord_agreement *a)
 		cJSON_AddStringToObject(o, "joint_key", a->joint_key);
 		cJSON_AddNumberToObject(o, "joint_seq", (double)a->joint_seq);
 		cJSON_AddNumberToObject(o, "joint_lamport", (double)a->joint_lamport);
+	}
+	if (a->also_count) {
+		cJSON *also = cJSON_AddArrayToObject(o, "also");
+		size_t i;
+
+		for (i = 0; i < a->also_count; i++) {
+			cJSON *c = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(c, "id", a->also[i].id);
+			cJSON_AddStringToObject(c, "key", a->also[i].key);
+			cJSON_AddNumberToObject(c, "seq", (double)a->also[i].seq);
+			cJSON_AddNumberToObject(c, "lamport", (double)a->also[i].lamport);
+			cJSON_AddNumberToObject(c, "time", (double)a->also[i].time);
+			cJSON_AddItemToArray(also, c);
+		}
 	}
 	if (a->withdrawn_by[0])
 		cJSON_AddStringToObject(o, "withdrawn_by", a->withdrawn_by);
@@ -150,6 +179,9 @@ accord_agreement *accord_agreement_load(const char *line)
 	    copy_hex(a->proposed_by, sizeof(a->proposed_by), o, "proposed_by") < 0)
 		goto bad;
 	snprintf(a->customer, sizeof(a->customer), "%s", customer);
+	a->customer_index = int_or(o, "customer_index", -1);
+	if (a->customer_index < 0)
+		goto bad;
 	a->proposed_at = int_or(o, "proposed_at", 0);
 	if (accord_json_str(o, "joint_id")) {
 		a->joint = 1;
@@ -163,6 +195,23 @@ accord_agreement *accord_agreement_load(const char *line)
 	if (accord_json_str(o, "withdrawn_by") &&
 	    copy_hex(a->withdrawn_by, sizeof(a->withdrawn_by), o, "withdrawn_by") < 0)
 		goto bad;
+	if (cJSON_GetObjectItemCaseSensitive(o, "also")) {
+		const cJSON *also = cJSON_GetObjectItemCaseSensitive(o, "also"), *c;
+
+		if (!a->joint || !cJSON_IsArray(also) || !cJSON_GetArraySize(also))
+			goto bad;
+		cJSON_ArrayForEach(c, also) {
+			accord_agreement_cosign x = { 0 };
+
+			if (copy_hex(x.id, sizeof(x.id), c, "id") < 0 ||
+			    copy_hex(x.key, sizeof(x.key), c, "key") < 0 ||
+			    accord_json_int(&x.seq, c, "seq") < 0 ||
+			    accord_json_int(&x.lamport, c, "lamport") < 0 ||
+			    accord_json_int(&x.time, c, "time") < 0)
+				goto bad;
+			ACCORD_PUSH(a->also, a->also_count, x);
+		}
+	}
 	cJSON_Delete(o);
 	return a;
 bad:
@@ -179,9 +228,9 @@ int accord_agreement_covers(const accord_agreement *a, const char *service, int6
 
 int accord_agreement_same_scope(const accord_agreement *a, const accord_agreement *b)
 {
-	return !strcmp(a->customer, b->customer) && !strcmp(a->provider, b->provider) &&
-	       !a->service == !b->service && (!a->service || !strcmp(a->service, b->service)) &&
-	       a->severity == b->severity;
+	return a->customer_index == b->customer_index && !strcmp(a->customer, b->customer) &&
+	       !strcmp(a->provider, b->provider) && !a->service == !b->service &&
+	       (!a->service || !strcmp(a->service, b->service)) && a->severity == b->severity;
 }
 
 int accord_agreement_later(const accord_agreement *a, const accord_agreement *b)
@@ -206,7 +255,12 @@ accord_agreement_in_force(accord_agreement *const *all, size_t count, const char
 			  int (*follows)(const accord_agreement *a, void *payload), void *payload)
 {
 	const accord_agreement *best = NULL, *unseen = NULL;
-	size_t i;
+	/* of each proposing party (by index), the terms in force; of namesakes, the stricter */
+	struct {
+		int64_t customer;
+		const accord_agreement *a;
+	} *own = accord_xcalloc(count + 1, sizeof(*own));
+	size_t i, j, n = 0;
 
 	for (i = 0; i < count; i++) {
 		const accord_agreement *a = all[i];
@@ -223,10 +277,25 @@ accord_agreement_in_force(accord_agreement *const *all, size_t count, const char
 			unseen = a;
 		if (f != 1)
 			continue;
-		if (!best || specificity(a) > specificity(best) ||
-		    (specificity(a) == specificity(best) && accord_agreement_later(a, best)))
-			best = a;
+		for (j = 0; j < n && own[j].customer != a->customer_index; j++)
+			;
+		if (j == n) {
+			own[n].customer = a->customer_index;
+			own[n++].a = a;
+		} else if (specificity(a) > specificity(own[j].a) ||
+			   (specificity(a) == specificity(own[j].a) &&
+			    accord_agreement_later(a, own[j].a))) {
+			own[j].a = a;
+		}
 	}
+	/*
+	 * A party that shares a name with the customer (a provider's idle
+	 * device can invite one) never makes the terms laxer for it: of the
+	 * namesakes' terms in force, the stricter holds.
+	 */
+	for (j = 0; j < n; j++)
+		best = best ? accord_agreement_stricter(best, own[j].a) : own[j].a;
+	free(own);
 	return best ? best : unseen;
 }
 
@@ -266,7 +335,7 @@ cJSON *accord_agreement_to_json(const accord_agreement *a)
 		cJSON_AddNullToObject(terms, "lost_minutes_target");
 	accord_json_add_time(terms, "proposed_at", a->proposed_at);
 	if (a->joint) {
-		accord_json_add_time(terms, "joint_at", a->joint_at);
+		accord_json_add_time(terms, "joint_at", accord_agreement_since(a));
 		cJSON_AddStringToObject(terms, "cosigned_by", a->joint_id);
 	} else {
 		cJSON_AddNullToObject(terms, "joint_at");

@@ -349,7 +349,7 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 	static const char *const mitigated[] = { "mitigated", "resolved", "closed", NULL };
 	static const char *const restored[] = { "resolved", "closed", NULL };
 	accord_clocks *c = calloc(1, sizeof(*c));
-	int64_t start;
+	int64_t start, since;
 	int disputed, error = 0;
 	size_t i, k, j;
 
@@ -382,6 +382,7 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 		    accord_str_eq(inc->seat_terms->provider, party))
 			pc.agreement = accord_agreement_stricter(pc.agreement, inc->seat_terms);
 		accord_agreement_hours(&h, pc.agreement);
+		since = pc.agreement ? accord_agreement_since(pc.agreement) : 0;
 		if ((error = first_response(&ack, inc, p, party, inc->involved_by[i], in_past,
 					    payload)) < 0)
 			break;
@@ -392,6 +393,17 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 			accord_clock *ck = &pc.clocks[k];
 			int64_t from = k == 0 ? when(inc, inc->involved_by[i], 0) : start;
 
+			/*
+			 * Terms measure from when they took effect: an outage filed
+			 * as started before the provider co-signed them runs none of
+			 * their clocks before the co-signature (attack43 04), and
+			 * terms that replaced others measure from their own
+			 * (attack44 01).
+			 */
+			ck->began = from;
+			ck->from_terms = pc.agreement && from < since;
+			if (ck->from_terms)
+				from = since;
 			ck->name = clock_names[k];
 			ck->from = from;
 			ck->from_entry = k == 0 ? inc->involved_by[i] : NULL;
@@ -415,6 +427,9 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 			if ((ck->dispute = clock_dispute(c, inc, party, ck))) {
 				int64_t dfrom = k == 0 ? when(inc, inc->involved_by[i], 1) : start;
 
+				if (pc.agreement && dfrom < since)
+					dfrom = since;
+
 				measure_disputed(ck, &h, c, inc, party, ck->dispute->by,
 						 pc.agreement, dfrom,
 						 ck->stopped && when(inc, ends[k], 1) > dfrom
@@ -424,6 +439,9 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 			} else if (ck->disputed && (ck->start_window = disputing_window(inc))) {
 				/* its start disputed by another party's window: measured from both starts, the same way */
 				int64_t dfrom = ck->start_window->start;
+
+				if (pc.agreement && dfrom < since)
+					dfrom = since;
 
 				measure_disputed(ck, &h, c, inc, party, ck->start_window->party,
 						 pc.agreement, dfrom,
@@ -539,6 +557,7 @@ cJSON *accord_clocks_to_json(const accord_clocks *c, const accord_parties *p)
 
 			cJSON_AddStringToObject(x, "name", ck->name);
 			accord_json_add_time(x, "from", ck->from);
+			cJSON_AddBoolToObject(x, "from_terms", ck->from_terms);
 			add_str_or_null(x, "from_entry",
 					ck->from_entry ? ck->from_entry->id : NULL);
 			add_time_or_null(x, "to", ck->stopped, ck->to);
@@ -590,7 +609,7 @@ cJSON *accord_clocks_to_json(const accord_clocks *c, const accord_parties *p)
 
 				add_str_or_null(d, "by", ck->start_window->party);
 				cJSON_AddStringToObject(d, "window", ck->start_window->entry->id);
-				accord_json_add_time(d, "claimed_start", ck->from);
+				accord_json_add_time(d, "claimed_start", ck->began);
 				accord_json_add_time(d, "start", ck->start_window->start);
 				add_time_or_null(d, "to", ck->stopped, ck->dispute_to);
 				cJSON_AddNumberToObject(d, "elapsed_s",

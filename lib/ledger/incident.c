@@ -83,25 +83,43 @@ static int opened_by(const struct follows_arg *x, const char *party)
  * written out of sight of the open never replaces terms the open saw
  * (attack42 06).
  */
+/* The terms' i-th co-signature (0: the one that made them joint) as a stand-in entry. */
+static void cosign_stub(accord_entry *stub, const accord_agreement *a, size_t i)
+{
+	const accord_agreement_cosign *c = i ? &a->also[i - 1] : NULL;
+
+	memcpy(stub->id, c ? c->id : a->joint_id, sizeof(stub->id));
+	memcpy(stub->author.id, c ? c->key : a->joint_key, sizeof(stub->author.id));
+	stub->seq = c ? c->seq : a->joint_seq;
+	stub->lamport = c ? c->lamport : a->joint_lamport;
+	stub->time = c ? c->time : a->joint_at;
+}
+
 static int open_follows(const accord_agreement *a, void *arg)
 {
 	struct follows_arg *x = arg;
 	accord_entry *stub;
-	int yes = 0;
+	size_t i, n = 1 + a->also_count;
+	int yes = 0, first = 1;
 
 	if (!(stub = calloc(1, sizeof(*stub))))
 		accord_oom();
-	memcpy(stub->id, a->joint_id, sizeof(stub->id));
-	memcpy(stub->author.id, a->joint_key, sizeof(stub->author.id));
-	stub->seq = a->joint_seq;
-	stub->lamport = a->joint_lamport;
-	stub->time = a->joint_at;
-	if (x->open->lamport > a->joint_lamport)
-		yes = x->in_past(x->open, stub, x->payload);
+	/*
+	 * Every co-signature of the terms counts: the open follows them if it
+	 * saw any, and came first only if every one saw it (attack44 03).
+	 */
+	for (i = 0; i < n && yes == 0; i++) {
+		cosign_stub(stub, a, i);
+		if (x->open->lamport > stub->lamport)
+			yes = x->in_past(x->open, stub, x->payload);
+	}
 	if (yes == 0 && opened_by(x, a->provider)) {
-		int first = stub->lamport > x->open->lamport ? x->in_past(stub, x->open, x->payload)
-							     : 0;
-
+		for (i = 0; i < n && first > 0; i++) {
+			cosign_stub(stub, a, i);
+			first = stub->lamport > x->open->lamport
+					? x->in_past(stub, x->open, x->payload)
+					: 0;
+		}
 		yes = first < 0 ? first : first ? 0 : 2;
 	}
 	free(stub);

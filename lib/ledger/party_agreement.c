@@ -64,6 +64,7 @@ int accord_parties_apply_agreement(accord_parties *p, const accord_entry *e, con
 	}
 	memcpy(a->id, e->id, sizeof(a->id));
 	snprintf(a->customer, sizeof(a->customer), "%s", p->parties[m->party].name);
+	a->customer_index = (int64_t)m->party;
 	a->proposed_at = e->time;
 	memcpy(a->proposed_by, e->author.id, sizeof(a->proposed_by));
 	withdraw_earlier(p, e, a);
@@ -141,8 +142,17 @@ int accord_parties_apply_agreement_cosign(accord_parties *p, const accord_entry 
 		return accord_parties_deny(
 			"agreement %.12s is between %s and %s: only %s co-signs it", a->id,
 			a->customer, a->provider, a->provider);
-	if (a->joint)
+	if (a->joint) {
+		accord_agreement_cosign x = { 0 };
+
+		memcpy(x.id, e->id, sizeof(x.id));
+		memcpy(x.key, e->author.id, sizeof(x.key));
+		x.seq = e->seq;
+		x.lamport = e->lamport;
+		x.time = e->time;
+		ACCORD_PUSH(a->also, a->also_count, x);
 		return 0;
+	}
 	if (a->withdrawn_by[0] && accord_parties_seen_id(p, e, a->withdrawn_by))
 		return accord_parties_deny(
 			"agreement %.12s was withdrawn by %.12s (new terms for the same scope, or a retract) before this co-signature",

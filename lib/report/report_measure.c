@@ -229,6 +229,15 @@ static void brought_in(accord_report_incident *ri, const accord_parties *parties
 {
 	const accord_clocks *c = ri->clocks;
 	const char *customer = ri->incident->customer_party;
+	const accord_entry *open = ri->incident->open;
+	/*
+	 * The opener's own party, by index: a sock that shares a real party's
+	 * name (invited from an idle device) is known by who signed its opens,
+	 * where its name alone would mix it with the real party (attack42 03).
+	 */
+	const accord_member *m = open ? accord_parties_member(parties, open->author.id) : NULL;
+	int own = m && m->party < parties->party_count &&
+		  accord_party_names_alike(parties->parties[m->party].name, customer);
 	size_t j;
 
 	if (!c || !c->party_count || !customer)
@@ -239,7 +248,9 @@ static void brought_in(accord_report_incident *ri, const accord_parties *parties
 	for (j = 0; j < c->party_count; j++) {
 		const char *by = c->parties[j].party;
 
-		if (strcmp(by, customer) != 0 && accord_parties_brought_in(parties, customer, by))
+		if (strcmp(by, customer) != 0 &&
+		    (accord_parties_brought_in(parties, customer, by) ||
+		     (own && accord_parties_index_brought_in(parties, m->party, by))))
 			ri->brought_in[j] = 1, ri->by_provider = 1;
 	}
 }

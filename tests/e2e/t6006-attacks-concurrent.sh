@@ -427,12 +427,33 @@ for r in acme fresh; do
 	equal "$(echo "$OUT" | jget 'd["resolution"]["revision"]')" 2 "action_on_revision: on the revision, on $r"
 done
 
+# back ARGS: `as ARGS` written 13 hours back, unless a timeline set
+# ACCORD_NOW: terms agreed before the outages the cases file as started
+# hours ago, since no clock of the terms runs before their co-signature
+# (retro_start). An entry's time never goes below what its writer saw, so
+# the syncs between write no checkpoint (sync_terms).
+back() {
+	(ACCORD_NOW=${ACCORD_NOW:-$(date -u -d "@$(($(date +%s) - 13 * 3600))" +%FT%TZ)}
+	export ACCORD_NOW
+	as "$@")
+}
+# then_back / now_again: the entries from here on are written 13 hours
+# back, up to now_again (what comes before a case's outage)
+then_back() {
+	ACCORD_NOW=$(date -u -d "@$(($(date +%s) - 13 * 3600))" +%FT%TZ)
+	export ACCORD_NOW
+}
+now_again() { unset ACCORD_NOW; }
+sync_terms() {
+	local s
+	for s in "$@" "$@"; do q as "${s%%:*}" "${s#*:}" sync --no-checkpoint; done
+}
 # agreed: acme (customer) and globex (provider) agree on terms for service api
 agreed() {
-	AG=$(as alice acme agreement propose --with globex --service api --acknowledge 5m --mitigate 30m --restore 1h 2>/dev/null)
-	sync_all alice:acme gina:globex
-	q as gina globex cosign "$AG"
-	sync_all gina:globex alice:acme
+	AG=$(back alice acme agreement propose --with globex --service api --acknowledge 5m --mitigate 30m --restore 1h 2>/dev/null)
+	sync_terms alice:acme gina:globex
+	q back gina globex cosign "$AG"
+	sync_terms gina:globex alice:acme
 }
 
 test_case agreement_after_involve
@@ -1054,12 +1075,12 @@ equal "$(clocks)" '[3600, ["met", "running", "running"]]' "scope_escape: acme's 
 
 test_case amend_rescopes
 base amend_rescopes late
-AL=$(as alice acme agreement propose --with globex --service api --acknowledge 1h --mitigate 12h --restore 24h 2>/dev/null)
-A1=$(as alice acme agreement propose --with globex --service api --severity 1 --acknowledge 5m --mitigate 30m --restore 1h 2>/dev/null)
-sync_all alice:acme gina:globex
-q as gina globex cosign "$AL"
-q as gina globex cosign "$A1"
-sync_all gina:globex alice:acme
+AL=$(back alice acme agreement propose --with globex --service api --acknowledge 1h --mitigate 12h --restore 24h 2>/dev/null)
+A1=$(back alice acme agreement propose --with globex --service api --severity 1 --acknowledge 5m --mitigate 30m --restore 1h 2>/dev/null)
+sync_terms alice:acme gina:globex
+q back gina globex cosign "$AL"
+q back gina globex cosign "$A1"
+sync_terms gina:globex alice:acme
 S=$(date +%s)
 ID=$(as gina globex open --title "api down" --severity 3 --service api --parties globex,acme --started "$(at $((S - 10800)))" 2>/dev/null)
 sync_all gina:globex alice:acme
@@ -1449,11 +1470,13 @@ for n in 1 2; do # the second from the index's state
 done
 test_case idle_device_terms
 base idle_device_terms late
-g2_idle
 S=$(date +%s)
-E=$(as gina globex open --title "api slow (before the terms)" --severity 1 --service api --parties globex,acme --started "$(at $((S - 7200)))" 2>/dev/null)
+then_back
+g2_idle
+E=$(as gina globex open --title "api slow (before the terms)" --severity 1 --service api --parties globex,acme --started "$(at $((S - 13 * 3600 - 600)))" 2>/dev/null)
 sync_all gina:globex alice:acme
 agreed
+now_again
 ID=$(as g2 g2repo open --title "api errors" --severity 1 --service api --parties globex,acme --started "$(at $((S - 7200)))" 2>/dev/null)
 q as g2 g2repo sync
 sync_all gina:globex alice:acme
@@ -1473,8 +1496,10 @@ equal "$(echo "$OUT" | psla)" '[[1, 3, 0]]' "idle_device_terms: the report count
 clean idle_device_terms fresh
 test_case sock_idle_open
 base sock_idle_open late
+then_back
 sock globex-ops
 agreed
+now_again
 S=$(date +%s)
 ID=$(as sock sockrepo open --title "api errors" --severity 1 --service api --parties globex-ops,globex,acme --started "$(at $((S - 7200)))" 2>/dev/null)
 q as sock sockrepo sync
@@ -1511,11 +1536,13 @@ equal "$(echo "$OUT" | jget "[[p['admitted'], p['incidents'], p['invited_by_prov
 
 test_case terms_unseen
 base terms_unseen late
+then_back
 g2_idle
 agreed
 V2=$(as alice acme agreement propose --with globex --service api --acknowledge 1d --mitigate 1d --restore 1d 2>/dev/null)
 sync_all alice:acme gina:globex
 q as g2 g2repo sync
+now_again
 S=$(date +%s)
 ID=$(as gina globex open --title "api errors" --severity 1 --service api --parties globex,acme --started "$(at $((S - 7200)))" 2>/dev/null)
 q as gina globex sync
@@ -1529,6 +1556,7 @@ equal "$(terms "$ID")" "[\"acme\", [[\"globex\", \"${AG%"${AG#????????????}"}\",
 	"terms_unseen: lax terms globex co-signed out of sight of its open do not replace the terms the open saw"
 test_case namesake_sock
 base namesake_sock late
+then_back
 g2_idle
 mkkey noc1
 mkkey noc2
@@ -1542,6 +1570,7 @@ q accord clone "$W/hub.git" "$W/noc2repo" --ledger "$LEDGER"
 q as noc2 noc2repo party accept globex-noc --ledger "$LEDGER"
 q as noc2 noc2repo sync
 agreed
+now_again
 S=$(date +%s)
 # the first, whose copy never saw the terms, opens acme's outage; both copies push their feeds only
 ID=$(as noc1 noc1repo open --title "api errors" --severity 1 --service api --parties globex-noc,globex,acme --started "$(at $((S - 7200)))" 2>/dev/null)
@@ -1577,4 +1606,120 @@ contains "$ERR" "globex missed its restore clock here, not there" "dup_met_recor
 expect 0 as alice acme show "$A" --json
 equal "$(echo "$OUT" | jget 'd["closed_as"]')" null "dup_met_record: nothing was signed"
 
+test_case retro_start
+base retro_start late
+S=$(date +%s)
+J=$((S - 13 * 3600))
+agreed
+JA=$(as alice acme agreement list --json | jget 'd["agreements"][0]["joint_at"]')
+# acme files, 5 minutes after the terms, an outage that began 3 days before
+# them and one that began a minute after them; globex restores the first 20
+# minutes after the terms, the second after 2 hours
+export ACCORD_NOW
+ACCORD_NOW=$(at $((J + 300)))
+I1=$(as alice acme open --title "api down since last week" --severity 1 --service api --parties acme,globex --started "$(at $((J - 3 * 86400)))" 2>/dev/null)
+I2=$(as alice acme open --title "api down" --severity 1 --service api --parties acme,globex --started "$(at $((J + 60)))" 2>/dev/null)
+sync_all alice:acme gina:globex
+ACCORD_NOW=$(at $((J + 420)))
+for i in "$I1" "$I2"; do q as gina globex note "$i" "looking"; done
+ACCORD_NOW=$(at $((J + 1200)))
+q as gina globex status "$I1" resolved
+ACCORD_NOW=$(at $((J + 7200)))
+q as gina globex status "$I2" resolved
+sync_all gina:globex alice:acme
+unset ACCORD_NOW
+fresh
+expect 0 as alice fresh show "$I1" --json
+equal "$(echo "$OUT" | jget "[[k['state'], k['from_terms'], k['from'] == '$JA'] for c in d['clocks'] if c['party'] == 'globex' for k in c['clocks']]")" \
+	'[["met", false, false], ["met", true, true], ["met", true, true]]' \
+	"retro_start: an outage filed as started 3 days before the terms is measured from their co-signature"
+expect 0 as alice fresh show "$I1"
+contains "$OUT" "from the terms' co-signature (the impact began $(at $((J - 3 * 86400))), before them)" "retro_start: show says where the clock starts, and why"
+expect 0 as alice fresh show "$I2" --json
+equal "$(echo "$OUT" | jget "[[k['state'], k['from_terms']] for c in d['clocks'] if c['party'] == 'globex' for k in c['clocks']][1:]")" \
+	'[["missed", false], ["missed", false]]' "retro_start: one that began after the terms runs from its start"
+expect 0 as alice fresh report --format json
+equal "$(echo "$OUT" | psla)" '[[4, 6, 0]]' "retro_start: the report counts one outage met, the other missed"
+test_case namesake_terms
+base namesake_terms late
+then_back # all but the outages
+g2_idle
+join_initech
+# initech, acme's invitee, agrees strict api terms with globex
+IT=$(as ivan initech agreement propose --with globex --service api --acknowledge 5m --mitigate 30m --restore 1h 2>/dev/null)
+sync_all ivan:initech gina:globex
+q as gina globex cosign "$IT"
+sync_all gina:globex ivan:initech
+# globex's idle admin device, which never saw initech join, invites a party of the same name
+mkkey sock
+q as g2 g2repo party invite initech --key "$(pub sock)"
+q accord clone "$W/g2repo" "$W/sockrepo" --ledger "$LEDGER"
+q as sock sockrepo party accept initech --ledger "$LEDGER"
+for k in g2:g2repo sock:sockrepo; do
+	F=$($FORGE keyid "$W/k-${k%%:*}/key.pub" | cut -d' ' -f2)
+	git -C "$W/${k#*:}" push -q "$W/hub.git" "refs/accord/feeds/$F:refs/accord/feeds/$F" || bad "push ${k#*:}"
+done
+q as sock sockrepo remote add hub "$W/hub.git"
+sync_all sock:sockrepo gina:globex
+expect 0 as gina globex party list --json
+equal "$(echo "$OUT" | jget "sorted(p['invited_by'] for p in d if p['name'] == 'initech')")" '["acme", "globex"]' "namesake_terms: two parties are named initech"
+# the namesake agrees 30-day terms with globex for the same scope, and pads globex's row
+SG=$(as sock sockrepo agreement propose --with globex --service api --acknowledge 30d --mitigate 30d --restore 30d 2>/dev/null)
+sync_all sock:sockrepo gina:globex
+q as gina globex cosign "$SG"
+sync_all gina:globex sock:sockrepo ivan:initech
+now_again
+S=$(date +%s)
+ID=$(as ivan initech open --title "api down" --severity 1 --service api --parties initech,globex --started "$(at $((S - 7200)))" 2>/dev/null)
+sync_all ivan:initech gina:globex
+q as gina globex status "$ID" resolved
+for n in 1 2; do
+	P=$(as sock sockrepo open --title "pad $n" --severity 1 --service api --parties initech,globex 2>/dev/null)
+	sync_all sock:sockrepo gina:globex
+	q as gina globex status "$P" resolved
+	sync_all gina:globex sock:sockrepo
+	q as sock sockrepo feedback "$P" --score 5 --response "p$n"
+done
+sync_all sock:sockrepo gina:globex ivan:initech alice:acme
+fresh
+expect 0 as alice fresh show "$ID" --json
+equal "$(echo "$OUT" | jget "[[c['agreement']['id'][:12], [k['state'] for k in c['clocks']]] for c in d['clocks'] if c['party'] == 'globex']")" \
+	"[[\"$IT\", [\"met\", \"missed\", \"missed\"]]]" "namesake_terms: initech's outage is measured on the terms initech agreed, not its namesake's"
+expect 0 as alice fresh report --format json
+equal "$(echo "$OUT" | jget "[[p['admitted'], p['incidents'], p['sla']['met'], p['sla']['measured']] for p in d['providers'] if p['party'] == 'globex']")" \
+	'[[false, 1, 1, 3], [true, 2, 6, 6]]' "namesake_terms: the namesake's own incidents are in globex's row apart, initech's misses in its own"
+test_case recosign_idle
+base recosign_idle late
+then_back
+mkkey g2
+q as gina globex member add --key "$(pub g2)" --name gina2 --admin
+q as gina globex sync
+AG=$(as alice acme agreement propose --with globex --service api --acknowledge 5m --mitigate 30m --restore 1h 2>/dev/null)
+q as alice acme sync
+# globex's second device takes its copy with the proposal, before globex co-signs
+q accord clone "$W/hub.git" "$W/g2repo" --ledger "$LEDGER"
+sync_all gina:globex
+q as gina globex cosign "$AG"
+sync_all gina:globex alice:acme
+expect 0 as alice acme agreement list --json
+JA=$(echo "$OUT" | jget 'd["agreements"][0]["joint_at"]')
+now_again
+S=$(date +%s)
+ID=$(as alice acme open --title "api down" --severity 1 --service api --parties acme,globex --started "$(at $((S - 7200)))" 2>/dev/null)
+sync_all alice:acme gina:globex
+q as gina globex status "$ID" resolved
+sync_all gina:globex alice:acme
+# after the outage it missed, globex co-signs the same terms again from that
+# device: its short chain sorts the co-signature first, dated today
+q as g2 g2repo cosign "$AG"
+F=$($FORGE keyid "$W/k-g2/key.pub" | cut -d' ' -f2)
+git -C "$W/g2repo" push -q "$W/hub.git" "refs/accord/feeds/$F:refs/accord/feeds/$F" || bad "push g2repo"
+sync_all gina:globex alice:acme
+fresh
+expect 0 as alice fresh agreement list --json
+equal "$(echo "$OUT" | jget '[d["agreements"][0]["joint_at"], d["agreements"][0]["cosigned_by"] != None]')" "[\"$JA\", true]" \
+	"recosign_idle: the terms took effect at the first co-signature, whichever sorts first"
+expect 0 as alice fresh show "$ID" --json
+equal "$(echo "$OUT" | jget "[[c['agreement'] and c['agreement']['id'][:12]] + [k['state'] for k in c['clocks']] for c in d['clocks'] if c['party'] == 'globex']")" \
+	"[[\"${AG%"${AG#????????????}"}\", \"met\", \"missed\", \"missed\"]]" "recosign_idle: acme's outage, which saw the first co-signature, stays measured on the terms"
 finish
