@@ -217,6 +217,42 @@ static void measure(accord_report *r, accord_report_incident *ri)
 }
 
 /*
+ * Whether an incident facing `name`, which several parties share (a
+ * provider's idle device can invite a namesake of its customer), is the
+ * namesake's: no party of that name but those `by` brought in wrote on it
+ * (opened it, scored it, recorded a window, a note). A namesake that scores
+ * incidents its provider opened then pads nothing (attack44 02).
+ */
+static int namesakes_only(const accord_incident *inc, const accord_parties *parties,
+			  const char *name, const char *by)
+{
+	size_t i;
+
+	for (i = 0; i < inc->timeline_count; i++) {
+		const accord_member *m =
+			accord_parties_member(parties, inc->timeline[i]->author.id);
+
+		if (m && m->party < parties->party_count &&
+		    accord_party_names_alike(parties->parties[m->party].name, name) &&
+		    !accord_parties_index_brought_in(parties, m->party, by))
+			return 0;
+	}
+	return 1;
+}
+
+/* Whether some party named alike `name` was brought into the ledger by `by`. */
+static int namesake_of(const accord_parties *parties, const char *name, const char *by)
+{
+	size_t i;
+
+	for (i = 0; i < parties->party_count; i++)
+		if (accord_party_names_alike(parties->parties[i].name, name) &&
+		    accord_parties_index_brought_in(parties, i, by))
+			return 1;
+	return 0;
+}
+
+/*
  * Which providers of incident `ri` brought its customer-facing party into
  * the ledger: a party a provider invited (or one its invitees invited) is
  * a customer it could have made up, opening incidents and scoring them
@@ -229,15 +265,6 @@ static void brought_in(accord_report_incident *ri, const accord_parties *parties
 {
 	const accord_clocks *c = ri->clocks;
 	const char *customer = ri->incident->customer_party;
-	const accord_entry *open = ri->incident->open;
-	/*
-	 * The opener's own party, by index: a sock that shares a real party's
-	 * name (invited from an idle device) is known by who signed its opens,
-	 * where its name alone would mix it with the real party (attack42 03).
-	 */
-	const accord_member *m = open ? accord_parties_member(parties, open->author.id) : NULL;
-	int own = m && m->party < parties->party_count &&
-		  accord_party_names_alike(parties->parties[m->party].name, customer);
 	size_t j;
 
 	if (!c || !c->party_count || !customer)
@@ -248,9 +275,15 @@ static void brought_in(accord_report_incident *ri, const accord_parties *parties
 	for (j = 0; j < c->party_count; j++) {
 		const char *by = c->parties[j].party;
 
+		/*
+		 * A name shared with a party `by` brought in (attack42 03): the
+		 * incident is the namesake's when no other party of that name
+		 * wrote on it, whoever opened it.
+		 */
 		if (strcmp(by, customer) != 0 &&
 		    (accord_parties_brought_in(parties, customer, by) ||
-		     (own && accord_parties_index_brought_in(parties, m->party, by))))
+		     (namesake_of(parties, customer, by) &&
+		      namesakes_only(ri->incident, parties, customer, by))))
 			ri->brought_in[j] = 1, ri->by_provider = 1;
 	}
 }

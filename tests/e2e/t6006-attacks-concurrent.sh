@@ -1655,11 +1655,14 @@ mkkey sock
 q as g2 g2repo party invite initech --key "$(pub sock)"
 q accord clone "$W/g2repo" "$W/sockrepo" --ledger "$LEDGER"
 q as sock sockrepo party accept initech --ledger "$LEDGER"
+SF=$($FORGE keyid "$W/k-sock/key.pub" | cut -d' ' -f2)
+# the idle device takes the namesake's acceptance, and nothing else, ever
+git -C "$W/g2repo" fetch -q "$W/sockrepo" "refs/accord/feeds/$SF:refs/accord/feeds/$SF" || bad "fetch the acceptance"
 for k in g2:g2repo sock:sockrepo; do
 	F=$($FORGE keyid "$W/k-${k%%:*}/key.pub" | cut -d' ' -f2)
 	git -C "$W/${k#*:}" push -q "$W/hub.git" "refs/accord/feeds/$F:refs/accord/feeds/$F" || bad "push ${k#*:}"
 done
-q as sock sockrepo remote add hub "$W/hub.git"
+git -C "$W/sockrepo" remote set-url origin "$W/hub.git"
 sync_all sock:sockrepo gina:globex
 expect 0 as gina globex party list --json
 equal "$(echo "$OUT" | jget "sorted(p['invited_by'] for p in d if p['name'] == 'initech')")" '["acme", "globex"]' "namesake_terms: two parties are named initech"
@@ -1680,6 +1683,15 @@ for n in 1 2; do
 	sync_all gina:globex sock:sockrepo
 	q as sock sockrepo feedback "$P" --score 5 --response "p$n"
 done
+# the idle device, seeing no other initech, opens one facing the name, and
+# the namesake scores it (attack44 02)
+P=$(as g2 g2repo open --title "probe" --severity 1 --service api --parties initech,globex 2>/dev/null)
+F=$($FORGE keyid "$W/k-g2/key.pub" | cut -d' ' -f2)
+git -C "$W/g2repo" push -q "$W/hub.git" "refs/accord/feeds/$F:refs/accord/feeds/$F" || bad "push g2repo"
+sync_all gina:globex sock:sockrepo
+q as gina globex status "$P" resolved
+sync_all gina:globex sock:sockrepo
+q as sock sockrepo feedback "$P" --score 5 --response p3
 sync_all sock:sockrepo gina:globex ivan:initech alice:acme
 fresh
 expect 0 as alice fresh show "$ID" --json
@@ -1687,7 +1699,7 @@ equal "$(echo "$OUT" | jget "[[c['agreement']['id'][:12], [k['state'] for k in c
 	"[[\"$IT\", [\"met\", \"missed\", \"missed\"]]]" "namesake_terms: initech's outage is measured on the terms initech agreed, not its namesake's"
 expect 0 as alice fresh report --format json
 equal "$(echo "$OUT" | jget "[[p['admitted'], p['incidents'], p['sla']['met'], p['sla']['measured']] for p in d['providers'] if p['party'] == 'globex']")" \
-	'[[false, 1, 1, 3], [true, 2, 6, 6]]' "namesake_terms: the namesake's own incidents are in globex's row apart, initech's misses in its own"
+	'[[false, 1, 1, 3], [true, 3, 9, 9]]' "namesake_terms: the incidents only the namesake wrote on are in globex's row apart, initech's misses in its own"
 test_case recosign_idle
 base recosign_idle late
 then_back
