@@ -174,14 +174,19 @@ static void test_agreement_save_and_load(void **state)
 	assert_null(accord_agreement_load("{\"with\":\"globex\",\"customer\":\"acme\",\"id\":\"" ID(
 		"c") "\",\"proposed_by\":\"" KEYID("a") "\",\"with\":\"initech\"}")); /* twice */
 	assert_null(accord_agreement_load("{\"with\":\"globex\",\"customer\":\"acme\",\"id\":\"" ID(
-		"c") "\",\"proposed_by\":\"" KEYID("a") "\"}")); /* no customer_index */
-	assert_null(accord_agreement_load("{\"with\":\"globex\",\"customer\":\"acme\",\"id\":\"" ID(
-		"c") "\",\"proposed_by\":\"" KEYID("a") "\",\"customer_index\":-1}"));
+		"c") "\",\"proposed_by\":\"" KEYID("a") "\",\"provider_index\":1}")); /* no customer_index */
+	assert_null(accord_agreement_load(
+		"{\"with\":\"globex\",\"customer\":\"acme\",\"customer_index\":2,\"id\":\"" ID(
+			"c") "\",\"proposed_by\":\"" KEYID("a") "\"}")); /* no provider_index */
+	assert_null(accord_agreement_load(
+		"{\"with\":\"globex\",\"customer\":\"acme\",\"id\":\"" ID("c") "\",\"proposed_by\":\"" KEYID(
+			"a") "\",\"customer_index\":-1,\"provider_index\":1}"));
 	assert_non_null(
 		back = accord_agreement_load(
-			"{\"with\":\"globex\",\"customer\":\"acme\",\"customer_index\":2,\"id\":\"" ID(
+			"{\"with\":\"globex\",\"customer\":\"acme\",\"customer_index\":2,\"provider_index\":1,\"id\":\"" ID(
 				"c") "\",\"proposed_by\":\"" KEYID("a") "\"}"));
 	assert_int_equal(back->customer_index, 2);
+	assert_int_equal(back->provider_index, 1);
 	accord_agreement_free(back);
 	accord_buf_dispose(&line);
 	accord_buf_dispose(&again);

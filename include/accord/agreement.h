@@ -39,6 +39,8 @@ typedef struct {
 	 */
 	int64_t customer_index;
 	char provider[65];
+	/* the party `provider` names in the proposal's causal past: only its members co-sign */
+	int64_t provider_index;
 	char *service;	  /* NULL: every service */
 	int64_t severity; /* 0: every severity */
 	int64_t acknowledge_s, mitigate_s, restore_s;

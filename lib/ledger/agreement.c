@@ -122,6 +122,7 @@ void accord_agreement_save(accord_buf *out, const accord_agreement *a)
 	cJSON_AddStringToObject(o, "id", a->id);
 	cJSON_AddStringToObject(o, "customer", a->customer);
 	cJSON_AddNumberToObject(o, "customer_index", (double)a->customer_index);
+	cJSON_AddNumberToObject(o, "provider_index", (double)a->provider_index);
 	cJSON_AddNumberToObject(o, "proposed_at", (double)a->proposed_at);
 	cJSON_AddStringToObject(o, "proposed_by", a->proposed_by);
 	if (a->joint) {
@@ -180,7 +181,8 @@ accord_agreement *accord_agreement_load(const char *line)
 		goto bad;
 	snprintf(a->customer, sizeof(a->customer), "%s", customer);
 	a->customer_index = int_or(o, "customer_index", -1);
-	if (a->customer_index < 0)
+	a->provider_index = int_or(o, "provider_index", -1);
+	if (a->customer_index < 0 || a->provider_index < 0)
 		goto bad;
 	a->proposed_at = int_or(o, "proposed_at", 0);
 	if (accord_json_str(o, "joint_id")) {

@@ -65,6 +65,7 @@ int accord_parties_apply_agreement(accord_parties *p, const accord_entry *e, con
 	memcpy(a->id, e->id, sizeof(a->id));
 	snprintf(a->customer, sizeof(a->customer), "%s", p->parties[m->party].name);
 	a->customer_index = (int64_t)m->party;
+	a->provider_index = (int64_t)idx;
 	a->proposed_at = e->time;
 	memcpy(a->proposed_by, e->author.id, sizeof(a->proposed_by));
 	withdraw_earlier(p, e, a);
@@ -142,6 +143,11 @@ int accord_parties_apply_agreement_cosign(accord_parties *p, const accord_entry 
 		return accord_parties_deny(
 			"agreement %.12s is between %s and %s: only %s co-signs it", a->id,
 			a->customer, a->provider, a->provider);
+	/* a namesake of the provider (two parties of one name) never signs for it (attack44 04) */
+	if ((int64_t)m->party != a->provider_index)
+		return accord_parties_deny(
+			"agreement %.12s names the party %s its proposer knew; this co-signature is of another party of that name",
+			a->id, a->provider);
 	if (a->joint) {
 		accord_agreement_cosign x = { 0 };
 

@@ -1734,4 +1734,49 @@ equal "$(echo "$OUT" | jget '[d["agreements"][0]["joint_at"], d["agreements"][0]
 expect 0 as alice fresh show "$ID" --json
 equal "$(echo "$OUT" | jget "[[c['agreement'] and c['agreement']['id'][:12]] + [k['state'] for k in c['clocks']] for c in d['clocks'] if c['party'] == 'globex']")" \
 	"[[\"${AG%"${AG#????????????}"}\", \"met\", \"missed\", \"missed\"]]" "recosign_idle: acme's outage, which saw the first co-signature, stays measured on the terms"
+test_case namesake_provider
+# its own ledger: acme's second admin device takes its copy before globex is invited
+W="$T/namesake_provider"
+mkdir -p "$W"
+for k in alice alice2 gina fakeg; do mkkey $k; done
+git init -q --bare "$W/hub.git"
+printf '#!/bin/sh\nexec "%s" hook pre-receive\n' "$ACCORD_BIN" >"$W/hub.git/hooks/pre-receive"
+chmod +x "$W/hub.git/hooks/pre-receive"
+git init -q "$W/acme"
+LEDGER=$(as alice acme init --party acme --title t 2>/dev/null)
+q as alice acme remote add hub "$W/hub.git"
+q as alice acme member add --key "$(pub alice2)" --name alice2 --admin
+q as alice acme sync
+q accord clone "$W/hub.git" "$W/a2" --ledger "$LEDGER"
+q as alice acme party invite globex --key "$(pub gina)"
+q as alice acme sync
+q accord clone "$W/hub.git" "$W/globex" --ledger "$LEDGER"
+q as gina globex party accept globex --ledger "$LEDGER"
+sync_all gina:globex alice:acme
+# acme proposes terms to globex, which does not sign them
+AG=$(as alice acme agreement propose --with globex --service api --acknowledge 5m --mitigate 30m --restore 1h 2>/dev/null)
+sync_all alice:acme gina:globex
+# the idle device invites a second "globex", which co-signs them (stock tools: the CLI refuses)
+q as alice2 a2 party invite globex --key "$(pub fakeg)"
+q accord clone "$W/a2" "$W/fakeg" --ledger "$LEDGER"
+git -C "$W/fakeg" remote set-url origin "$W/hub.git"
+q as fakeg fakeg party accept globex --ledger "$LEDGER"
+for k in alice2:a2 fakeg:fakeg; do
+	F=$($FORGE keyid "$W/k-${k%%:*}/key.pub" | cut -d' ' -f2)
+	git -C "$W/${k#*:}" push -q "$W/hub.git" "refs/accord/feeds/$F:refs/accord/feeds/$F" || bad "push ${k#*:}"
+done
+q as fakeg fakeg sync
+AGF=$(as fakeg fakeg agreement list --json | jget 'd["agreements"][0]["id"]')
+$FORGE sshkey "$W/k-fakeg" "$W/ssh-fakeg" || bad "sshkey fakeg"
+$FORGE entry "$W/fakeg" "$W/ssh-fakeg" --type cosign --body "{\"proposal\":\"$AGF\"}" >/dev/null || bad "forge cosign"
+F=$($FORGE keyid "$W/k-fakeg/key.pub" | cut -d' ' -f2)
+expect 1 git -C "$W/fakeg" push -q "$W/hub.git" "refs/accord/feeds/$F:refs/accord/feeds/$F"
+contains "$ERR" "this co-signature is of another party of that name" "namesake_provider: the hub refuses a co-signature by the provider's namesake"
+# a hub without the hook takes it: every copy still refuses it
+rm -f "$W/hub.git/hooks/pre-receive"
+git -C "$W/fakeg" push -q "$W/hub.git" "refs/accord/feeds/$F:refs/accord/feeds/$F" || bad "push without the hook"
+fresh
+expect 0 as alice fresh agreement list --json
+equal "$(echo "$OUT" | jget '[[a["id"][:12], a["state"], a["joint_at"]] for a in d["agreements"]]')" \
+	"[[\"${AG%"${AG#????????????}"}\", \"proposed\", null]]" "namesake_provider: the terms globex never signed are not in force on any copy"
 finish
