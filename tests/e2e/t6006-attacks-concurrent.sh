@@ -180,14 +180,20 @@ base() {
 	copy_tree "$tpl" "$W"
 	LEDGER=$(cat "$W/ledger-id")
 }
-build_base() {
+# new_ledger KEY...: in $W, the keys, a hub with accord's hook, and acme's
+# ledger founded by alice ($LEDGER)
+new_ledger() {
+	local k
 	mkdir -p "$W"
-	for k in alice bob gina ivan; do mkkey $k; done
+	for k in "$@"; do mkkey "$k"; done
 	git init -q --bare "$W/hub.git"
 	printf '#!/bin/sh\nexec "%s" hook pre-receive\n' "$ACCORD_BIN" >"$W/hub.git/hooks/pre-receive"
 	chmod +x "$W/hub.git/hooks/pre-receive"
 	git init -q "$W/acme"
 	LEDGER=$(as alice acme init --party acme --title t 2>/dev/null)
+}
+build_base() {
+	new_ledger alice bob gina ivan
 	q as alice acme party invite globex --key "$(pub gina)"
 	q as alice acme member add --key "$(pub bob)" --name bob --admin
 	q as alice acme remote add hub "$W/hub.git"
@@ -1734,16 +1740,11 @@ equal "$(echo "$OUT" | jget '[d["agreements"][0]["joint_at"], d["agreements"][0]
 expect 0 as alice fresh show "$ID" --json
 equal "$(echo "$OUT" | jget "[[c['agreement'] and c['agreement']['id'][:12]] + [k['state'] for k in c['clocks']] for c in d['clocks'] if c['party'] == 'globex']")" \
 	"[[\"${AG%"${AG#????????????}"}\", \"met\", \"missed\", \"missed\"]]" "recosign_idle: acme's outage, which saw the first co-signature, stays measured on the terms"
+
 test_case namesake_provider
 # its own ledger: acme's second admin device takes its copy before globex is invited
 W="$T/namesake_provider"
-mkdir -p "$W"
-for k in alice alice2 gina fakeg; do mkkey $k; done
-git init -q --bare "$W/hub.git"
-printf '#!/bin/sh\nexec "%s" hook pre-receive\n' "$ACCORD_BIN" >"$W/hub.git/hooks/pre-receive"
-chmod +x "$W/hub.git/hooks/pre-receive"
-git init -q "$W/acme"
-LEDGER=$(as alice acme init --party acme --title t 2>/dev/null)
+new_ledger alice alice2 gina fakeg
 q as alice acme remote add hub "$W/hub.git"
 q as alice acme member add --key "$(pub alice2)" --name alice2 --admin
 q as alice acme sync
