@@ -12,7 +12,8 @@ static const char amend_usage[] =
 	"usage: accord amend ID [--severity 1..4] [--title TEXT] [--service NAME] [--reason TEXT]\n\n"
 	"Correct incident ID's severity, title or service. show displays the current\n"
 	"value and every earlier one. The customer-facing party (the one that opened\n"
-	"the incident) amends it; the others add notes.\n";
+	"the incident) amends it; the others add notes. A closed incident is refused\n"
+	"(exit 2): its clocks were judged on its scope; reopen it first.\n";
 static const char retract_usage[] =
 	"usage: accord retract ENTRY --reason TEXT\n\n"
 	"Retract one of your own entries (written with any of your keys): a note, an\n"
@@ -122,6 +123,12 @@ static int amend_check(accord_ctx *ctx, const accord_incident *inc, const char *
 			"%s is the customer-facing party of incident %.12s: only %s amends it (add a note instead)",
 			inc->customer_party ? inc->customer_party : "another party", inc->id,
 			inc->customer_party ? inc->customer_party : "it");
+	/* the engine calls an amend of a closed incident late: its scope was what the close judged */
+	if (inc->closed_by)
+		return cmd_failf(
+			ACCORD_EXIT_USAGE,
+			"incident %.12s is closed on a joint resolution; reopen it first (accord status %.12s investigating)",
+			inc->id, inc->id);
 	if ((!sev || sev == inc->severity) && (!title || !strcmp(title, inc->title)) &&
 	    (!service || !strcmp(service, inc->service)))
 		return cmd_failf(ACCORD_EXIT_USAGE,

@@ -241,6 +241,64 @@ static void test_clock_terms_not_retroactive(void **state)
 	assert_int_equal(pc->clocks[1].from, pc->agreement->joint_at);
 }
 
+/*
+ * A reopen long after a joint close resumes the clocks where the close left
+ * them (attack45 04): the days it stood closed are not charged to the
+ * provider, whose restore was met, and the time after the reopen is.
+ */
+static void test_clock_reopen_resumes_after_close(void **state)
+{
+	world *w = *state;
+	const accord_party_clocks *pc;
+	char res[ACCORD_ID_HEXLEN + 1], body[128];
+	int64_t at;
+
+	agree(w);
+	open_incident(w); /* restore target 6 h; impact began 3 h before t0 */
+	append(NULL, w, w->gina, "note", w->inc, "{\"text\":\"on it\"}");
+	status(NULL, w, w->gina, "{\"status\":\"resolved\"}");
+	append(res, w, w->gina, "resolution", w->inc,
+	       "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],"
+	       "\"lucky\":[],\"actions\":[]}");
+	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", res);
+	append(NULL, w, w->alice, "cosign", w->inc, body);
+	status(NULL, w, w->alice, "{\"status\":\"closed\"}");
+	pc = compute(w, w->t0 + HOUR);
+	assert_string_equal(w->incident->status, "closed");
+	assert_string_equal(pc->clocks[2].state, "met");
+	assert_near(pc->clocks[2].elapsed_s, 3 * HOUR);
+	assert_int_equal(pc->clocks[2].closed_s, 0);
+
+	/* acme reopens three days later: restore runs again, from 3 h, not from 3 days */
+	at = w->t0 + 72 * HOUR;
+	accord_time_set_now(&at);
+	status(NULL, w, w->alice, "{\"status\":\"investigating\"}");
+	pc = compute(w, at + HOUR);
+	assert_string_equal(w->incident->status, "investigating");
+	assert_false(pc->clocks[2].stopped);
+	assert_near(pc->clocks[2].elapsed_s, 4 * HOUR);
+	assert_near(pc->clocks[2].closed_s, 72 * HOUR);
+	assert_string_equal(pc->clocks[2].state, "running");
+
+	/* resolved again at once: met, with the closed days left out */
+	at += 60;
+	accord_time_set_now(&at);
+	status(NULL, w, w->gina, "{\"status\":\"resolved\"}");
+	accord_time_set_now(NULL);
+	pc = compute(w, at + 10 * HOUR);
+	assert_true(pc->clocks[2].stopped);
+	assert_near(pc->clocks[2].elapsed_s, 3 * HOUR + 60);
+	assert_string_equal(pc->clocks[2].state, "met");
+	/* not resolved again for 4 hours: missed (3 h before the close and 4 after the reopen) */
+	at += 4 * HOUR;
+	accord_time_set_now(&at);
+	status(NULL, w, w->alice, "{\"status\":\"investigating\"}");
+	accord_time_set_now(NULL);
+	pc = compute(w, at + 4 * HOUR);
+	assert_false(pc->clocks[2].stopped);
+	assert_string_equal(pc->clocks[2].state, "missed");
+}
+
 static void test_clock_without_agreement_has_no_verdict(void **state)
 {
 	world *w = *state;
@@ -404,6 +462,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_clock_measured_against_agreement, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_clock_terms_not_retroactive, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clock_reopen_resumes_after_close, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_clock_without_agreement_has_no_verdict, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_clock_brief_reports_verdicts, setup, teardown),

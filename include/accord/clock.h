@@ -67,6 +67,7 @@ typedef struct {
 	int stopped;
 	int64_t elapsed_s; /* business seconds less pauses, until `to` (or now) */
 	int64_t paused_s;  /* business seconds the pauses took off */
+	int64_t closed_s;  /* business seconds it stood closed before a reopen, also off */
 	int64_t target_s;  /* the agreement's, -1 without one */
 	const char *state; /* "met", "missed", "running", or NULL without an agreement */
 	/*

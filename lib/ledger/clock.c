@@ -82,7 +82,8 @@ static void find_pauses(accord_clocks *c, const accord_incident *inc, const acco
  * Impact start: the earliest start of the customer-facing party's windows
  * that count or that joint figures cover, and of the joint figures, else
  * --started. A window covered by a joint one still says when the impact
- * began (attack40 01).
+ * began (attack40 01). One first recorded after a close does not: the
+ * clocks were decided at the close (attack45 02).
  */
 static int64_t impact_start(const accord_incident *inc, int *disputed)
 {
@@ -94,9 +95,9 @@ static int64_t impact_start(const accord_incident *inc, int *disputed)
 	for (i = 0; i < inc->figure_count; i++) {
 		const accord_impact *w = &inc->figures[i];
 
-		if (w->state != ACCORD_FIGURE_JOINT &&
-		    ((w->state == ACCORD_FIGURE_ASIDE && !w->covered) ||
-		     !accord_str_eq(w->party, inc->customer_party)))
+		if (w->after_close || (w->state != ACCORD_FIGURE_JOINT &&
+				       ((w->state == ACCORD_FIGURE_ASIDE && !w->covered) ||
+					!accord_str_eq(w->party, inc->customer_party))))
 			continue;
 		if (!found || w->start < start) {
 			start = w->start;
@@ -241,6 +242,37 @@ static int span_cmp(const void *x, const void *y)
 	return (a[0] > b[0]) - (a[0] < b[0]);
 }
 
+/*
+ * Seconds of [a, b) in the hours during which the incident stood resolved
+ * and closed before a reopen: both parties had agreed it was resolved, so
+ * a reopen, however late, resumes the clocks where the close left them
+ * instead of charging the closed days (attack45 04). Spans of sequential
+ * steps: they never overlap each other, nor a pause.
+ */
+static int64_t closed_time(const accord_hours *h, const accord_incident *inc, int64_t a, int64_t b,
+			   int view)
+{
+	int64_t sum = 0;
+	size_t i;
+
+	for (i = 1; i + 1 < inc->step_count; i++) {
+		int64_t s, e;
+
+		if (strcmp(inc->steps[i].status, "closed") != 0)
+			continue;
+		/* a close rests on the resolved step just before it (apply_close) */
+		s = when(inc, inc->steps[i - 1].entry, view);
+		e = when(inc, inc->steps[i + 1].entry, view);
+		if (s < a)
+			s = a;
+		if (e > b)
+			e = b;
+		if (e > s)
+			sum += accord_hours_between(h, s, e);
+	}
+	return sum;
+}
+
 /* Seconds of [a, b) in the hours, less the pauses that stop `party`'s clock, on the signed or the disputed times. */
 static void measure(accord_clock *k, const accord_hours *h, const accord_clocks *c,
 		    const accord_incident *inc, const char *party, int64_t a, int64_t b,
@@ -277,7 +309,8 @@ static void measure(accord_clock *k, const accord_hours *h, const accord_clocks 
 	}
 	free(spans);
 	k->paused_s = paused;
-	k->elapsed_s = accord_hours_between(h, a, b) - paused;
+	k->closed_s = closed_time(h, inc, a, b, view);
+	k->elapsed_s = accord_hours_between(h, a, b) - paused - k->closed_s;
 	if (k->elapsed_s < 0)
 		k->elapsed_s = 0;
 }
@@ -565,6 +598,7 @@ cJSON *accord_clocks_to_json(const accord_clocks *c, const accord_parties *p)
 			cJSON_AddBoolToObject(x, "running", !ck->stopped);
 			cJSON_AddNumberToObject(x, "elapsed_s", (double)ck->elapsed_s);
 			cJSON_AddNumberToObject(x, "paused_s", (double)ck->paused_s);
+			cJSON_AddNumberToObject(x, "closed_s", (double)ck->closed_s);
 			if (ck->target_s >= 0)
 				cJSON_AddNumberToObject(x, "target_s", (double)ck->target_s);
 			else

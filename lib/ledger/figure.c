@@ -75,6 +75,7 @@ void accord_figure_apply(accord_incident *inc, const accord_parties *p, const ac
 		w.has_end = 1;
 	}
 	w.description = accord_entry_str(e, "description");
+	w.after_close = inc->closed_by != NULL;
 	for (i = inc->figure_count; i-- > 0;) {
 		accord_impact *old = &inc->figures[i];
 
@@ -85,6 +86,7 @@ void accord_figure_apply(accord_incident *inc, const accord_parties *p, const ac
 		if (old->was_joint)
 			break;
 		/* a new version: co-signatures named the old bytes, so they stay there */
+		w.after_close = old->after_close; /* the same start */
 		window_free(old);
 		*old = w;
 		return;

@@ -459,8 +459,8 @@ void accord_derive_mark_late(accord_incident *inc, const accord_parties *p, cons
 				  party ? party : "an unknown party", t);
 	else
 		accord_buf_printf(
-			&b,
-			"late: proposed on the incident closed by %s at %s, with no reopen before it",
+			&b, "late: %s the incident closed by %s at %s, with no reopen before it",
+			strcmp(e->type, "amend") == 0 ? "amends" : "proposed on",
 			party ? party : "an unknown party", t);
 	accord_derive_mark(inc, e, keep_text(inc, accord_buf_detach(&b)), decision);
 }

@@ -206,6 +206,18 @@ void accord_derive_apply_amend(accord_incident *inc, const accord_parties *p, co
 				   "no effect: the customer-facing party amends an incident", NULL);
 		return;
 	}
+	/*
+	 * A closed incident's scope is what its clocks were judged on: an
+	 * amend changes it only after a reopen, as a proposal does (attack45
+	 * 02); one that did not know of the close is late (attack45 03, and
+	 * accord_derive_unamend for one sorted before the close).
+	 */
+	if (inc->closed_by) {
+		accord_derive_mark_late(
+			inc, p, e, accord_derive_in_past(inc, e, inc->closed_by) ? NULL : "close",
+			inc->closed_by);
+		return;
+	}
 	if (cJSON_GetObjectItemCaseSensitive(e->body, "severity")) {
 		accord_amendment a = { e, "severity", NULL, accord_entry_int(e, "severity", 0) };
 
@@ -227,4 +239,51 @@ void accord_derive_apply_amend(accord_incident *inc, const accord_parties *p, co
 		inc->service = s;
 		ACCORD_PUSH(inc->amendments, inc->amendment_count, a);
 	}
+}
+
+static int late(const accord_incident *inc, const accord_entry *e)
+{
+	const accord_mark *m = accord_incident_mark(inc, e);
+
+	return m && strncmp(m->mark, "late:", 5) == 0;
+}
+
+/*
+ * A close makes late the amends sorted before it that it did not know of
+ * (an idle device's, concurrent with it): the scope goes back to the open
+ * and the amends the close knew of (attack45 03).
+ */
+void accord_derive_unamend(accord_incident *inc, const accord_parties *p, const accord_entry *close)
+{
+	size_t i, kept = 0;
+
+	inc->title = accord_entry_str(inc->open, "title");
+	inc->service = accord_entry_str(inc->open, "service");
+	inc->severity = accord_entry_int(inc->open, "severity", 0);
+	for (i = 0; i < inc->amendment_count; i++) {
+		accord_amendment *a = &inc->amendments[i];
+
+		if (!accord_derive_in_past(inc, close, a->entry)) {
+			if (!accord_incident_mark(inc, a->entry))
+				accord_derive_mark_late(inc, p, a->entry, "close", close);
+			continue;
+		}
+		if (!strcmp(a->field, "severity"))
+			inc->severity = a->number;
+		else if (!strcmp(a->field, "title"))
+			inc->title = a->text;
+		else
+			inc->service = a->text;
+		inc->amendments[kept++] = *a;
+	}
+	inc->amendment_count = kept;
+	/* a conflict with a late side is no conflict: the late side changes nothing */
+	for (i = 0, kept = 0; i < inc->conflict_count; i++) {
+		const accord_conflict *c = &inc->conflicts[i];
+
+		if (!strcmp(c->kind, "amend") && (late(inc, c->a) || late(inc, c->b)))
+			continue;
+		inc->conflicts[kept++] = *c;
+	}
+	inc->conflict_count = kept;
 }

@@ -69,7 +69,7 @@ int accord_derive_in_past(accord_incident *inc, const accord_entry *later,
 void accord_derive_mark(accord_incident *inc, const accord_entry *e, const char *text,
 			const accord_entry *by);
 
-/* Mark `e` late: written without knowing of `decision` (a `what`; NULL: a proposal on a closed incident). */
+/* Mark `e` late: written without knowing of `decision` (a `what`; NULL: a proposal or an amend on a closed incident). */
 void accord_derive_mark_late(accord_incident *inc, const accord_parties *p, const accord_entry *e,
 			     const char *what, const accord_entry *decision);
 
@@ -101,6 +101,9 @@ void accord_derive_apply_feedback(accord_incident *inc, const accord_parties *p,
 				  const accord_entry *e);
 void accord_derive_apply_amend(accord_incident *inc, const accord_parties *p,
 			       const accord_entry *e);
+/* Make late the amends sorted before `close` that it did not know of, and set the scope back. */
+void accord_derive_unamend(accord_incident *inc, const accord_parties *p,
+			   const accord_entry *close);
 
 /* ---- incident_status.c --------------------------------------------------- */
 

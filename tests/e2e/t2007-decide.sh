@@ -301,6 +301,47 @@ test_figure_conflict() {
 	equal "$(accord -C "$G" show "$INC" --json | jget 'd["conflicts"]')" '[]' "figure conflict: a version knowing both settles it"
 }
 
+# --- an amend of a closed incident: refused, late, and after a reopen in effect ---
+# (attack45 02, 03) the scope is what the close judged the clocks on: acme's
+# amend to SEV1 after the close would turn globex's met clocks missed. The CLI
+# refuses it; a forged one that knew of the close, and one from bob's idle copy
+# that did not (it sorts before or after the close), are late on every copy.
+test_amend_after_close() {
+	C="$T/c10.git" D="$T/d10.git"
+	hub "$J"
+	copy "$J" "$C"
+	copy "$J" "$D"
+	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/alice" -C "$C" status "$INC2" closed
+	expect 0 push "$C"
+	ACCORD_NOW=2026-11-20T11:05:00Z expect 2 accord --home "$T/alice" -C "$C" amend "$INC2" --severity 1
+	contains "$ERR" "is closed on a joint resolution; reopen it first" "amend after close: the CLI refuses"
+	BADC=$(FORGE_NOW=1795182000 $FORGE entry "$C" "$T/alice.ssh" --type amend --incident "$INC2ID" \
+		--body '{"severity":1}') || bad "forge amend"
+	BAD=$(idof "$C" "$BADC")
+	expect 0 push "$C"
+	# bob's copy never saw the close: the CLI writes his amend, the hub takes it
+	ACCORD_NOW=2026-11-20T10:58:00Z expect 0 accord --home "$T/bob" -C "$D" amend "$INC2" --severity 1 --service checkout
+	IDLE=$(lastid "$D" bob)
+	expect 0 env -u ACCORD_NOW git -C "$D" push -q "$HUB" "refs/accord/feeds/$(kid bob)"
+	expect 0 sync alice "$C"
+	for R in "$C" "$HUB"; do
+		equal "$(SHOWJ "$R" | jget '[d["status"], d["severity"], d["service"], d["amendments"]]')" \
+			'["closed", 2, "payments", []]' "amend after close: $(basename "$R") keeps the closed scope"
+	done
+	contains "$(mark_of "$C" "$BAD")" "late: amends the incident closed by acme" "amend after close: the forged one is late"
+	contains "$(mark_of "$C" "$IDLE")" "late: written without knowing of the close by acme" \
+		"amend after close: the idle device's is late"
+	expect 0 accord -C "$C" audit --json --no-record
+	equal "$(echo "$OUT" | jget "sorted(f['kind'] for f in d['findings'] + d['set_aside'] if f['commit'] in ('$BADC', '$(git -C "$D" rev-parse "refs/accord/feeds/$(kid bob)")'))")" \
+		'["late", "late"]' "amend after close: audit reports both late"
+	agree "amend after close" "$C"
+	# after a reopen the customer-facing party amends again, in effect
+	ACCORD_NOW=2026-11-20T12:00:00Z expect 0 accord --home "$T/alice" -C "$C" status "$INC2" investigating
+	ACCORD_NOW=2026-11-20T12:01:00Z expect 0 accord --home "$T/alice" -C "$C" amend "$INC2" --severity 1
+	equal "$(SHOWJ "$C" | jget '[d["status"], d["severity"]]')" '["investigating", 1]' \
+		"amend after close: after a reopen an amend counts"
+}
+
 # --- two members of the customer-facing party amend one field concurrently -------
 test_amend_conflict() {
 	hub "$B"
@@ -387,7 +428,7 @@ test_timeline() {
 
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
-	test_proposal_after_close test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_proposal_after_close test_amend_after_close test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	$t
 done
