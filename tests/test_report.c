@@ -411,6 +411,80 @@ static void test_report_sums_saturate_and_void_leaves(void **state)
 	th_rmdir(dir);
 }
 
+/* globex's row of report `r`: its own (admitted 0) or the one apart (1), or NULL. */
+static const accord_report_provider *row_of(const accord_report *r, int admitted)
+{
+	size_t i;
+
+	for (i = 0; i < r->provider_count; i++)
+		if (!strcmp(r->providers[i].name, "globex") && r->providers[i].admitted == admitted)
+			return &r->providers[i];
+	return NULL;
+}
+
+/*
+ * Probes a provider opens facing its real customer, under their terms, and
+ * resolves at once rest on its word alone: they go to its row apart until
+ * the customer writes on one (attack45 01). A void the customer proposes
+ * says nothing for an incident.
+ */
+static void test_report_silent_customer_apart(void **state)
+{
+	char *dir = th_tmpdir();
+	accord_key *alice = th_key(dir, "alice"), *gina = th_key(dir, "gina");
+	accord_store *s;
+	accord_ledger *l = NULL;
+	accord_report *r;
+	char ag[65], real[65], p1[65], p2[65], x[65], body[128];
+	static const char probe[] =
+		"{\"title\":\"probe\",\"severity\":1,\"service\":\"api\",\"started_at\":\"2026-11-20T09:00:00Z\","
+		"\"parties\":[\"globex\",\"acme\"],\"tickets\":[]}";
+
+	(void)state;
+	th_set_now("2026-11-20T08:00:00Z");
+	s = th_ledger(dir, alice, "acme");
+	th_invite(s, alice, gina, "globex");
+	th_append_ok(ag, s, alice, "agreement", NULL,
+		     "{\"with\":\"globex\",\"service\":\"api\",\"acknowledge_s\":300,"
+		     "\"mitigate_s\":1800,\"restore_s\":3600}");
+	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", ag);
+	th_append_ok(x, s, gina, "cosign", NULL, body);
+	th_set_now("2026-11-20T09:00:00Z");
+	th_append_ok(
+		real, s, alice, "open", NULL,
+		"{\"title\":\"api down\",\"severity\":1,\"service\":\"api\",\"started_at\":\"2026-11-20T09:00:00Z\","
+		"\"parties\":[\"acme\",\"globex\"],\"tickets\":[]}");
+	th_append_ok(p1, s, gina, "open", NULL, probe);
+	th_append_ok(x, s, gina, "status", p1, "{\"status\":\"resolved\"}");
+	th_append_ok(p2, s, gina, "open", NULL, probe);
+	th_append_ok(x, s, gina, "status", p2, "{\"status\":\"resolved\"}");
+	th_append_ok(x, s, alice, "void", p2, "{\"reason\":\"not ours\"}");
+	assert_int_equal(accord_ledger_load(&l, s), 0);
+	r = compute(l, NULL, NULL, "2026-11-20T12:00:00Z", NULL);
+	assert_non_null(row_of(r, 0));
+	assert_int_equal(row_of(r, 0)->incidents, 1);
+	assert_int_equal(row_of(r, 0)->brought_in, 2);
+	assert_non_null(row_of(r, 1));
+	assert_int_equal(row_of(r, 1)->incidents, 2);
+	assert_int_equal(r->brought_in, 2);
+	accord_report_free(r);
+	accord_ledger_free(l);
+
+	/* acme writes on a probe: its word, so it counts in globex's own row */
+	th_append_ok(x, s, alice, "note", p1, "{\"text\":\"seen it\"}");
+	assert_int_equal(accord_ledger_load(&l, s), 0);
+	r = compute(l, NULL, NULL, "2026-11-20T12:00:00Z", NULL);
+	assert_int_equal(row_of(r, 0)->incidents, 2);
+	assert_int_equal(row_of(r, 1)->incidents, 1);
+	accord_report_free(r);
+	accord_ledger_free(l);
+	th_set_now(NULL);
+	accord_store_free(s);
+	accord_key_free(alice);
+	accord_key_free(gina);
+	th_rmdir(dir);
+}
+
 /* One incident of service web, owned action by acme, with lost minutes, in a fresh ledger. */
 static accord_ledger *one_incident(accord_store *s, accord_key *k, int customers, const char *end,
 				   const char *lost)
@@ -537,6 +611,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_report_percentile_nearest_rank),
 		cmocka_unit_test(test_report_sums_saturate_and_void_leaves),
+		cmocka_unit_test(test_report_silent_customer_apart),
 		cmocka_unit_test(test_report_period_and_clipping),
 		cmocka_unit_test(test_report_formats_schema_and_hostile_text),
 		cmocka_unit_test(test_report_csv_defuses_formulas),

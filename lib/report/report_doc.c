@@ -410,12 +410,14 @@ static void section_incidents(rdoc *d, const accord_report *r)
 		       r->duplicates,
 		       accord_plural((long long)r->duplicates, "duplicate", "duplicates")));
 	if (r->brought_in)
-		kv(b, 1, "faced by a provider's invitee",
-		   fmt("%zu %s faced by a party that a provider of %s brought into the ledger "
-		       "(that provider's figures for %s are shown apart, under By provider)",
+		kv(b, 1, "without a customer's word",
+		   fmt("%zu %s faced by a party that a provider of %s brought into the ledger, "
+		       "or on which %s customer-facing party never wrote (that provider's figures "
+		       "for %s are shown apart, under By provider)",
 		       r->brought_in,
 		       accord_plural((long long)r->brought_in, "incident", "incidents"),
-		       r->brought_in == 1 ? "it" : "theirs", r->brought_in == 1 ? "it" : "them"));
+		       r->brought_in == 1 ? "it" : "theirs", r->brought_in == 1 ? "its" : "their",
+		       r->brought_in == 1 ? "it" : "them"));
 	kv(b, 0, "by severity",
 	   fmt("SEV1 %zu, SEV2 %zu, SEV3 %zu, SEV4 %zu", r->by_severity[1], r->by_severity[2],
 	       r->by_severity[3], r->by_severity[4]));
@@ -963,7 +965,7 @@ static void build_providers(rdoc *d, const accord_report *r)
 		const accord_report_provider *pv = &r->providers[i],
 					     *pp = accord_report_provider_of(r->previous, pv->name,
 									     pv->admitted);
-		const char *apart = pv->admitted ? ": customers it brought into the ledger" : "";
+		const char *apart = pv->admitted ? ": customers it brought in, or silent" : "";
 		block *b;
 
 		if (!pp)
@@ -1000,7 +1002,7 @@ static void build_providers(rdoc *d, const accord_report *r)
 		     prev ? change_count((long long)pv->incidents, (long long)pp->incidents)
 			  : NULL);
 		if (!pv->admitted && (pv->brought_in || pp->brought_in))
-			PROW(pv->brought_in > 0, "apart: faced by a party it brought in",
+			PROW(pv->brought_in > 0, "apart: invitee or silent customer",
 			     cnt((long long)pv->brought_in),
 			     prev ? cnt((long long)pp->brought_in) : NULL,
 			     prev ? change_count((long long)pv->brought_in,

@@ -217,21 +217,26 @@ static void measure(accord_report *r, accord_report_incident *ri)
 }
 
 /*
- * Whether an incident facing `name`, which several parties share (a
- * provider's idle device can invite a namesake of its customer), is the
- * namesake's: no party of that name but those `by` brought in wrote on it
- * (opened it, scored it, recorded a window, a note). A namesake that scores
- * incidents its provider opened then pads nothing (attack44 02).
+ * Whether no party named `name` (the customer-facing party, or a namesake
+ * of it) wrote on the incident (opened it, scored it, recorded a window
+ * or a note; a void, a duplicate or a retract says nothing for it), but
+ * those `by` brought in. Such an incident rests on the
+ * providers' word alone: a provider that opens probes facing its real
+ * customer and resolves them at once (attack45 01), or whose namesake of
+ * the customer scores them (attack44 02), pads nothing.
  */
-static int namesakes_only(const accord_incident *inc, const accord_parties *parties,
-			  const char *name, const char *by)
+static int customer_silent(const accord_incident *inc, const accord_parties *parties,
+			   const char *name, const char *by)
 {
 	size_t i;
 
 	for (i = 0; i < inc->timeline_count; i++) {
-		const accord_member *m =
-			accord_parties_member(parties, inc->timeline[i]->author.id);
+		const accord_entry *e = inc->timeline[i];
+		const accord_member *m = accord_parties_member(parties, e->author.id);
 
+		if (!strcmp(e->type, "void") || !strcmp(e->type, "duplicate") ||
+		    !strcmp(e->type, "retract"))
+			continue;
 		if (m && m->party < parties->party_count &&
 		    accord_party_names_alike(parties->parties[m->party].name, name) &&
 		    !accord_parties_index_brought_in(parties, m->party, by))
@@ -240,26 +245,15 @@ static int namesakes_only(const accord_incident *inc, const accord_parties *part
 	return 1;
 }
 
-/* Whether some party named alike `name` was brought into the ledger by `by`. */
-static int namesake_of(const accord_parties *parties, const char *name, const char *by)
-{
-	size_t i;
-
-	for (i = 0; i < parties->party_count; i++)
-		if (accord_party_names_alike(parties->parties[i].name, name) &&
-		    accord_parties_index_brought_in(parties, i, by))
-			return 1;
-	return 0;
-}
-
 /*
- * Which providers of incident `ri` brought its customer-facing party into
- * the ledger: a party a provider invited (or one its invitees invited) is
- * a customer it could have made up, opening incidents and scoring them
- * itself, under lax terms or none. Its incidents go to a row of that
- * provider's apart, never into its own row (attack40 03, attack42 02); a
- * real customer it onboarded is shown there too, so nothing is dropped
- * (attack42 05, attack43 02).
+ * For which providers of incident `ri` no independent customer vouches:
+ * they brought its customer-facing party into the ledger (a party a
+ * provider invited, or one its invitees invited, is a customer it could
+ * have made up, opening incidents and scoring them itself, under lax
+ * terms or none: attack40 03, attack42 02), or that party never wrote on
+ * it. Such incidents go to a row of that provider's apart, never into its
+ * own row; a real customer it onboarded is shown there too, so nothing is
+ * dropped (attack42 05, attack43 02).
  */
 static void brought_in(accord_report_incident *ri, const accord_parties *parties)
 {
@@ -275,15 +269,10 @@ static void brought_in(accord_report_incident *ri, const accord_parties *parties
 	for (j = 0; j < c->party_count; j++) {
 		const char *by = c->parties[j].party;
 
-		/*
-		 * A name shared with a party `by` brought in (attack42 03): the
-		 * incident is the namesake's when no other party of that name
-		 * wrote on it, whoever opened it.
-		 */
+		/* a name shared with a party `by` brought in counts only the other's word (attack42 03) */
 		if (strcmp(by, customer) != 0 &&
 		    (accord_parties_brought_in(parties, customer, by) ||
-		     (namesake_of(parties, customer, by) &&
-		      namesakes_only(ri->incident, parties, customer, by))))
+		     customer_silent(ri->incident, parties, customer, by)))
 			ri->brought_in[j] = 1, ri->by_provider = 1;
 	}
 }
