@@ -311,6 +311,20 @@ void accord_verify_item(struct item *it, accord_sigcache *cache, const unsigned 
 		accord_sigcache_put(cache, digest, &signer);
 }
 
+/*
+ * Items a thread takes at a time: small, so that the last chunk of a
+ * chain, and the wait before the items move, cost little.
+ */
+#define POOL_CHUNK 16
+/*
+ * Items read and not yet taken, at most, before the main thread checks a
+ * chunk itself rather than read on: the raw commits in memory stay
+ * bounded, and reading never gets far ahead of checking.
+ */
+#define POOL_AHEAD 256
+/* A chain shorter than this is checked on the main thread: no thread is started for it. */
+#define POOL_START 128
+
 static void check_chunk(const struct pool *p, struct item *items, size_t i, size_t end)
 {
 	for (; i < end; i++) {
@@ -322,21 +336,25 @@ static void check_chunk(const struct pool *p, struct item *items, size_t i, size
 	}
 }
 
-/* Take chunks of the posted batch until none is left (the lock held on entry and exit). */
-static void take_chunks(struct pool *p)
+/* Whether a chunk waits to be taken (the lock held). */
+static int chunk_ready(const struct pool *p)
 {
-	while (p->next < p->n) {
-		size_t i = p->next, end = i + 64 < p->n ? i + 64 : p->n;
-		struct item *items = p->items; /* stays while busy: pool_finish waits */
+	return !p->held && p->next < p->n && (p->closed || p->n - p->next >= POOL_CHUNK);
+}
 
-		p->next = end;
-		p->busy++;
-		pthread_mutex_unlock(&p->lock);
-		check_chunk(p, items, i, end);
-		pthread_mutex_lock(&p->lock);
-		if (--p->busy == 0 && p->next >= p->n)
-			pthread_cond_broadcast(&p->idle);
-	}
+/* Take and check one chunk (the lock held on entry and exit, and a chunk ready). */
+static void take_chunk(struct pool *p)
+{
+	size_t i = p->next, end = p->n - i > POOL_CHUNK ? i + POOL_CHUNK : p->n;
+	struct item *items = p->items; /* stays while busy: pool_hold waits */
+
+	p->next = end;
+	p->busy++;
+	pthread_mutex_unlock(&p->lock);
+	check_chunk(p, items, i, end);
+	pthread_mutex_lock(&p->lock);
+	if (--p->busy == 0)
+		pthread_cond_broadcast(&p->idle);
 }
 
 static void *worker(void *arg)
@@ -345,11 +363,11 @@ static void *worker(void *arg)
 
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
-		while (!p->stop && p->next >= p->n)
+		while (!p->stop && !chunk_ready(p))
 			pthread_cond_wait(&p->work, &p->lock);
 		if (p->stop)
 			break;
-		take_chunks(p);
+		take_chunk(p);
 	}
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
@@ -368,39 +386,69 @@ void accord_verify_pool_init(struct pool *p, int threads, int lean, accord_sigca
 	pthread_cond_init(&p->idle, NULL);
 }
 
-/* Finish the batch posted, if any: the calling (main) thread helps, then waits for the rest. */
-static void pool_finish(struct pool *p)
-{
-	pthread_mutex_lock(&p->lock);
-	take_chunks(p);
-	while (p->busy)
-		pthread_cond_wait(&p->idle, &p->lock);
-	p->items = NULL;
-	p->n = p->next = 0;
-	pthread_mutex_unlock(&p->lock);
-}
-
 /*
- * Check these items on the pool's threads while the caller goes on; with
- * `lean`, keep of each entry only what the rules read. A batch too small
- * to share is checked at once on the calling thread. The items must not
- * move until pool_finish.
+ * The first `n` items of `items` (the chain read so far) may be checked:
+ * the workers take them by chunks, and the calling (main) thread checks
+ * one itself when too many wait. The items must not move but by pool_hold.
  */
-static void pool_post(struct pool *p, struct item *items, size_t n)
+static void pool_append(struct pool *p, struct item *items, size_t n)
 {
-	pool_finish(p);
-	if (n < 128 || p->want < 2) {
-		check_chunk(p, items, 0, n);
+	if (n - p->n < POOL_CHUNK && p->n) /* p->n changes only here and on this thread */
 		return;
-	}
-	while (p->started < p->want - 1 &&
+	while (n >= POOL_START && p->started < p->want - 1 &&
 	       pthread_create(&p->tids[p->started], NULL, worker, p) == 0)
 		p->started++;
 	pthread_mutex_lock(&p->lock);
 	p->items = items;
 	p->n = n;
-	p->next = 0;
-	pthread_cond_broadcast(&p->work);
+	if (p->started)
+		pthread_cond_broadcast(&p->work);
+	while (p->n - p->next > POOL_AHEAD && chunk_ready(p))
+		take_chunk(p);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* The items are about to move (realloc): wait until no thread checks any. */
+static void pool_hold(struct pool *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->held = 1;
+	while (p->busy)
+		pthread_cond_wait(&p->idle, &p->lock);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* They moved to `items`: take them again. */
+static void pool_release(struct pool *p, struct item *items)
+{
+	pthread_mutex_lock(&p->lock);
+	if (p->n)
+		p->items = items;
+	p->held = 0;
+	if (p->started && chunk_ready(p))
+		pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/*
+ * The chain is all read, its first `n` items: check what is left, the
+ * calling thread helping, and wait until every item is checked.
+ */
+static void pool_finish(struct pool *p, struct item *items, size_t n)
+{
+	pthread_mutex_lock(&p->lock);
+	p->items = items;
+	p->n = n;
+	p->closed = 1;
+	if (p->started)
+		pthread_cond_broadcast(&p->work);
+	while (chunk_ready(p))
+		take_chunk(p);
+	while (p->busy)
+		pthread_cond_wait(&p->idle, &p->lock);
+	p->items = NULL;
+	p->n = p->next = 0;
+	p->closed = 0;
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -408,7 +456,6 @@ void accord_verify_pool_dispose(struct pool *p)
 {
 	int i;
 
-	pool_finish(p);
 	pthread_mutex_lock(&p->lock);
 	p->stop = 1;
 	pthread_cond_broadcast(&p->work);
@@ -422,18 +469,22 @@ void accord_verify_pool_dispose(struct pool *p)
 
 /* ---- reading a chain of commits ---- */
 
-static void push_item(struct feed *f, size_t *cap, const git_oid *oid)
+/* A new item at the end of the feed's chain; the items may move (the pool holds them). */
+static struct item *push_item(struct pool *p, struct feed *f, size_t *cap, const git_oid *oid)
 {
 	struct item *it;
 
 	if (f->n == *cap) {
 		*cap = *cap ? *cap * 2 : 64;
+		pool_hold(p);
 		if (!(f->items = realloc(f->items, *cap * sizeof(*f->items))))
 			accord_oom();
+		pool_release(p, f->items);
 	}
 	it = &f->items[f->n++];
 	memset(it, 0, sizeof(*it));
 	it->oid = *oid;
+	return it;
 }
 
 /*
@@ -463,22 +514,16 @@ static int step_over(struct run *r, struct feed *f, struct item *it, git_oid *at
 }
 
 /*
- * Commits read and not yet verified, at most, in each of the two batches
- * in flight (the one read, the one posted to the pool): each batch is
- * checked on every core as soon as it is read, and its commit bytes
- * freed, so a feed's raw commits are never all in memory at once.
- */
-#define VERIFY_BATCH 256
-
-/*
  * Walk from `head` along first parents to the root (or to a commit for
  * which `stop` says so), verifying each commit on its own (accord_verify_item)
- * in batches as it goes, then put the commits root first.
+ * on the pool as it goes, then put the commits root first. The pool frees
+ * each commit's bytes once checked, so a feed's raw commits are never all
+ * in memory at once.
  */
 int accord_verify_read_chain(struct run *r, struct feed *f, const git_oid *head,
 			     int (*stop)(void *, const git_oid *), void *stop_arg)
 {
-	size_t cap = 0, i, done = 0;
+	size_t cap = 0, i;
 	git_oid at = *head;
 
 	for (;;) {
@@ -488,10 +533,8 @@ int accord_verify_read_chain(struct run *r, struct feed *f, const git_oid *head,
 
 		if (stop && stop(stop_arg, &at))
 			break;
-		if (f->n == cap) /* the items move: the batch posted is checked first */
-			pool_finish(r->pool);
-		push_item(f, &cap, &at);
-		it = &f->items[f->n - 1];
+		/* the items before it may be checked on other threads meanwhile */
+		it = push_item(r->pool, f, &cap, &at);
 		error = accord_commit_read(&c, r->store, &at);
 		if (error == ACCORD_EBADSIG && (over = step_over(r, f, it, &at)) >= 0) {
 			if (over == 0)
@@ -508,23 +551,18 @@ int accord_verify_read_chain(struct run *r, struct feed *f, const git_oid *head,
 			break;
 		}
 		if (error < 0) {
-			pool_finish(r->pool);
+			pool_finish(r->pool, f->items, f->n);
 			return error;
 		}
 		it->c = c;
 		it->readable = 1;
 		root = c->parent_count == 0;
 		at = c->parent;
-		if (f->n - done >= VERIFY_BATCH) { /* frees the batch's commits, c among them */
-			pool_post(r->pool, f->items + done, f->n - done);
-			done = f->n;
-		}
+		pool_append(r->pool, f->items, f->n);
 		if (root)
 			break;
 	}
-	if (f->n > done) /* items is NULL for an empty feed */
-		pool_post(r->pool, f->items + done, f->n - done);
-	pool_finish(r->pool);
+	pool_finish(r->pool, f->items, f->n);
 	/* no slack: a feed's items stay for the whole verification */
 	if (f->n && f->n < cap && !(f->items = realloc(f->items, f->n * sizeof(*f->items))))
 		accord_oom();

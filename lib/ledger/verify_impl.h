@@ -123,21 +123,24 @@ static inline char *xprintf(const char *fmt, ...)
 
 /*
  * The threads that check commits on their own, for the whole run: the
- * main thread reads the next batch of commits out of git while they check
- * the one posted, then helps them finish it (issue 14: reading and
- * checking used to alternate, one core waiting on the other, and every
- * batch of 512 started and joined its threads).
+ * main thread reads a chain's commits out of git and appends them to the
+ * items the pool checks, in chunks, as it goes; whenever more than a few
+ * chunks wait it checks one itself, so no thread waits on another until
+ * the chain's last chunk (issue 14: posting batches of 256 and helping
+ * finish each one left a core idle for a chunk at every batch).
  */
 struct pool {
 	pthread_t tids[8];
 	int started; /* worker threads running */
 	int want;    /* threads to use, the main thread among them */
 	pthread_mutex_t lock;
-	pthread_cond_t work; /* a batch was posted, or stop */
-	pthread_cond_t idle; /* the batch's last chunk is done */
-	struct item *items;  /* the batch posted */
-	size_t n, next;	     /* its size, and the first item no thread took */
+	pthread_cond_t work; /* items were appended, the chain ended, or stop */
+	pthread_cond_t idle; /* no thread is checking a chunk */
+	struct item *items;  /* the chain being read; moves only while held */
+	size_t n, next;	     /* items appended, and the first item no thread took */
 	size_t busy;	     /* threads checking a chunk of it */
+	int closed;	     /* the chain is all read: take its last partial chunk too */
+	int held;	     /* the items are about to move: take nothing */
 	int stop;
 	int lean;
 	accord_sigcache *cache;
