@@ -299,6 +299,37 @@ static void test_clock_reopen_resumes_after_close(void **state)
 	assert_string_equal(pc->clocks[2].state, "missed");
 }
 
+/*
+ * Only the customer's reopen resumes the clocks where the close left them:
+ * a provider that reopens its own closed incident (to re-resolve past a
+ * disputed stop, attack46 07) is charged the closed time.
+ */
+static void test_clock_provider_reopen_resumes_nothing(void **state)
+{
+	world *w = *state;
+	const accord_party_clocks *pc;
+	char res[ACCORD_ID_HEXLEN + 1], body[128];
+	int64_t at;
+
+	agree(w);
+	open_incident(w);
+	status(NULL, w, w->gina, "{\"status\":\"resolved\"}");
+	append(res, w, w->gina, "resolution", w->inc,
+	       "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],"
+	       "\"lucky\":[],\"actions\":[]}");
+	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", res);
+	append(NULL, w, w->alice, "cosign", w->inc, body);
+	status(NULL, w, w->alice, "{\"status\":\"closed\"}");
+	at = w->t0 + 72 * HOUR;
+	accord_time_set_now(&at);
+	status(NULL, w, w->gina, "{\"status\":\"investigating\"}");
+	accord_time_set_now(NULL);
+	pc = compute(w, at + HOUR);
+	assert_int_equal(pc->clocks[2].closed_s, 0);
+	assert_near(pc->clocks[2].elapsed_s, 76 * HOUR);
+	assert_string_equal(pc->clocks[2].state, "missed");
+}
+
 static void test_clock_without_agreement_has_no_verdict(void **state)
 {
 	world *w = *state;
@@ -463,6 +494,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_clock_terms_not_retroactive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clock_reopen_resumes_after_close, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_clock_provider_reopen_resumes_nothing, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_clock_without_agreement_has_no_verdict, setup,
 						teardown),

@@ -435,7 +435,7 @@ static void test_report_silent_customer_apart(void **state)
 	accord_store *s;
 	accord_ledger *l = NULL;
 	accord_report *r;
-	char ag[65], real[65], p1[65], p2[65], x[65], body[128];
+	char ag[65], real[65], p1[65], p2[65], r1[65], x[65], body[256];
 	static const char probe[] =
 		"{\"title\":\"probe\",\"severity\":1,\"service\":\"api\",\"started_at\":\"2026-11-20T09:00:00Z\","
 		"\"parties\":[\"globex\",\"acme\"],\"tickets\":[]}";
@@ -455,7 +455,7 @@ static void test_report_silent_customer_apart(void **state)
 		"{\"title\":\"api down\",\"severity\":1,\"service\":\"api\",\"started_at\":\"2026-11-20T09:00:00Z\","
 		"\"parties\":[\"acme\",\"globex\"],\"tickets\":[]}");
 	th_append_ok(p1, s, gina, "open", NULL, probe);
-	th_append_ok(x, s, gina, "status", p1, "{\"status\":\"resolved\"}");
+	th_append_ok(r1, s, gina, "status", p1, "{\"status\":\"resolved\"}");
 	th_append_ok(p2, s, gina, "open", NULL, probe);
 	th_append_ok(x, s, gina, "status", p2, "{\"status\":\"resolved\"}");
 	th_append_ok(x, s, alice, "void", p2, "{\"reason\":\"not ours\"}");
@@ -467,6 +467,16 @@ static void test_report_silent_customer_apart(void **state)
 	assert_non_null(row_of(r, 1));
 	assert_int_equal(row_of(r, 1)->incidents, 2);
 	assert_int_equal(r->brought_in, 2);
+	accord_report_free(r);
+	accord_ledger_free(l);
+
+	/* acme disputes a probe's time: no word for it either (attack46 09) */
+	snprintf(body, sizeof(body),
+		 "{\"entry\":\"%s\",\"at\":\"2026-11-20T09:00:00Z\",\"reason\":\"r\"}", r1);
+	th_append_ok(x, s, alice, "dispute", p1, body);
+	assert_int_equal(accord_ledger_load(&l, s), 0);
+	r = compute(l, NULL, NULL, "2026-11-20T12:00:00Z", NULL);
+	assert_int_equal(row_of(r, 0)->incidents, 1);
 	accord_report_free(r);
 	accord_ledger_free(l);
 

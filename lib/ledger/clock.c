@@ -244,10 +244,11 @@ static int span_cmp(const void *x, const void *y)
 
 /*
  * Seconds of [a, b) in the hours during which the incident stood resolved
- * and closed before a reopen: both parties had agreed it was resolved, so
- * a reopen, however late, resumes the clocks where the close left them
- * instead of charging the closed days (attack45 04). Spans of sequential
- * steps: they never overlap each other, nor a pause.
+ * and closed before the customer-facing party reopened it: both parties
+ * had agreed it was resolved, so its reopen, however late, resumes the
+ * clocks where the close left them instead of charging the closed days
+ * (attack45 04). Spans of sequential steps: they never overlap each
+ * other, nor a pause.
  */
 static int64_t closed_time(const accord_hours *h, const accord_incident *inc, int64_t a, int64_t b,
 			   int view)
@@ -258,10 +259,14 @@ static int64_t closed_time(const accord_hours *h, const accord_incident *inc, in
 	for (i = 1; i + 1 < inc->step_count; i++) {
 		int64_t s, e;
 
-		if (strcmp(inc->steps[i].status, "closed") != 0)
+		/* the customer's reopen: a provider's own resumes nothing (attack46 07) */
+		if (strcmp(inc->steps[i].status, "closed") != 0 ||
+		    !accord_str_eq(inc->steps[i + 1].party, inc->customer_party))
 			continue;
-		/* a close rests on the resolved step just before it (apply_close) */
-		s = when(inc, inc->steps[i - 1].entry, view);
+		/* a close rests on the resolved step just before it (apply_close), at the later claim */
+		s = when(inc, inc->steps[i - 1].entry, 0);
+		if (when(inc, inc->steps[i - 1].entry, 1) > s)
+			s = when(inc, inc->steps[i - 1].entry, 1);
 		e = when(inc, inc->steps[i + 1].entry, view);
 		if (s < a)
 			s = a;

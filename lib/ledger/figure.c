@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "figure.h"
+#include "incident_impl.h"
 #include "accord/timefmt.h"
 
 int64_t accord_sat_add(int64_t a, int64_t b)
@@ -75,7 +76,7 @@ void accord_figure_apply(accord_incident *inc, const accord_parties *p, const ac
 		w.has_end = 1;
 	}
 	w.description = accord_entry_str(e, "description");
-	w.after_close = inc->closed_by != NULL;
+	w.after_close = inc->closed_by != NULL || inc->derive->closed_once;
 	for (i = inc->figure_count; i-- > 0;) {
 		accord_impact *old = &inc->figures[i];
 

@@ -443,6 +443,18 @@ static const char *keep_text(accord_incident *inc, char *text)
 	return text;
 }
 
+/* What an entry of `type` did to a closed incident, for its late mark. */
+static const char *late_verb(const char *type)
+{
+	if (!strcmp(type, "amend"))
+		return "amends";
+	if (!strcmp(type, "dispute"))
+		return "disputes a time of";
+	if (!strcmp(type, "retract"))
+		return "retracts a window of";
+	return "proposed on";
+}
+
 /* "late: written without knowing of the close by acme at 2026-03-01 14:02" */
 void accord_derive_mark_late(accord_incident *inc, const accord_parties *p, const accord_entry *e,
 			     const char *what, const accord_entry *decision)
@@ -460,8 +472,7 @@ void accord_derive_mark_late(accord_incident *inc, const accord_parties *p, cons
 	else
 		accord_buf_printf(
 			&b, "late: %s the incident closed by %s at %s, with no reopen before it",
-			strcmp(e->type, "amend") == 0 ? "amends" : "proposed on",
-			party ? party : "an unknown party", t);
+			late_verb(e->type), party ? party : "an unknown party", t);
 	accord_derive_mark(inc, e, keep_text(inc, accord_buf_detach(&b)), decision);
 }
 

@@ -210,7 +210,7 @@ void accord_derive_apply_amend(accord_incident *inc, const accord_parties *p, co
 	 * A closed incident's scope is what its clocks were judged on: an
 	 * amend changes it only after a reopen, as a proposal does (attack45
 	 * 02); one that did not know of the close is late (attack45 03, and
-	 * accord_derive_unamend for one sorted before the close).
+	 * accord_derive_close_freeze for one sorted before the close).
 	 */
 	if (inc->closed_by) {
 		accord_derive_mark_late(
@@ -249,11 +249,15 @@ static int late(const accord_incident *inc, const accord_entry *e)
 }
 
 /*
- * A close makes late the amends sorted before it that it did not know of
- * (an idle device's, concurrent with it): the scope goes back to the open
- * and the amends the close knew of (attack45 03).
+ * What a close judged the clocks on, against what was written beside it
+ * (an idle device's entries, sorted before it, that it did not know of):
+ * such amends are late and the scope goes back to the open and the amends
+ * it knew of (attack45 03); such disputes are late (attack46 03); such
+ * windows still count in the figures but move no clock's start (attack46
+ * 01).
  */
-void accord_derive_unamend(accord_incident *inc, const accord_parties *p, const accord_entry *close)
+void accord_derive_close_freeze(accord_incident *inc, const accord_parties *p,
+				const accord_entry *close)
 {
 	size_t i, kept = 0;
 
@@ -286,4 +290,15 @@ void accord_derive_unamend(accord_incident *inc, const accord_parties *p, const 
 		inc->conflicts[kept++] = *c;
 	}
 	inc->conflict_count = kept;
+	for (i = 0, kept = 0; i < inc->dispute_count; i++) {
+		if (!accord_derive_in_past(inc, close, inc->disputes[i].entry)) {
+			accord_derive_mark_late(inc, p, inc->disputes[i].entry, "close", close);
+			continue;
+		}
+		inc->disputes[kept++] = inc->disputes[i];
+	}
+	inc->dispute_count = kept;
+	for (i = 0; i < inc->figure_count; i++)
+		if (!accord_derive_in_past(inc, close, inc->figures[i].entry))
+			inc->figures[i].after_close = 1;
 }

@@ -50,6 +50,7 @@ struct accord_derive {
 	const accord_causal *causal; /* the engine's graph, when the parties came with it */
 	accord_action *items;	     /* every action item's state by id, across revisions */
 	size_t item_count;
+	int closed_once; /* a close took effect: later windows move no clock's start */
 };
 
 /* ---- incident.c ---------------------------------------------------------- */
@@ -101,9 +102,9 @@ void accord_derive_apply_feedback(accord_incident *inc, const accord_parties *p,
 				  const accord_entry *e);
 void accord_derive_apply_amend(accord_incident *inc, const accord_parties *p,
 			       const accord_entry *e);
-/* Make late the amends sorted before `close` that it did not know of, and set the scope back. */
-void accord_derive_unamend(accord_incident *inc, const accord_parties *p,
-			   const accord_entry *close);
+/* Set aside what was written beside `close` that it did not know of (incident_facts.c). */
+void accord_derive_close_freeze(accord_incident *inc, const accord_parties *p,
+				const accord_entry *close);
 
 /* ---- incident_status.c --------------------------------------------------- */
 

@@ -356,6 +356,13 @@ void accord_derive_apply_dispute(accord_incident *inc, const accord_parties *p,
 		accord_derive_mark(inc, e, "no effect: it names no entry of this incident", NULL);
 		return;
 	}
+	/* the times a joint close rested on are settled until a reopen (attack46 03) */
+	if (inc->closed_by) {
+		accord_derive_mark_late(
+			inc, p, e, accord_derive_in_past(inc, e, inc->closed_by) ? NULL : "close",
+			inc->closed_by);
+		return;
+	}
 	memset(&dp, 0, sizeof(dp));
 	dp.entry = e;
 	dp.target = target;
@@ -524,6 +531,11 @@ void accord_derive_apply_retract(accord_incident *inc, const accord_parties *p,
 	else if (!same_member(p, target, e))
 		accord_derive_mark(inc, e, "no effect: a member retracts only its own entries",
 				   NULL);
+	else if (inc->closed_by && accord_figure_find(inc, target->id))
+		/* a window the close judged the clocks' start on stays until a reopen (attack46 02) */
+		accord_derive_mark_late(
+			inc, p, e, accord_derive_in_past(inc, e, inc->closed_by) ? NULL : "close",
+			inc->closed_by);
 	else if (withdraw(inc, target) < 0)
 		accord_derive_mark(
 			inc, e,

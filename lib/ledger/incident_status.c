@@ -124,7 +124,8 @@ static void apply_close(accord_incident *inc, const accord_parties *p, const acc
 			accord_derive_drop_party(inc, i);
 		}
 	}
-	accord_derive_unamend(inc, p, e);
+	accord_derive_close_freeze(inc, p, e);
+	d->closed_once = 1;
 	d->step_count = base + 1;
 	accord_derive_push_step(inc, p, e, "closed");
 	inc->closed_by = e;

@@ -219,7 +219,8 @@ static void measure(accord_report *r, accord_report_incident *ri)
 /*
  * Whether no party named `name` (the customer-facing party, or a namesake
  * of it) wrote on the incident (opened it, scored it, recorded a window
- * or a note; a void, a duplicate or a retract says nothing for it), but
+ * or a note; a void, a duplicate, a retract or a dispute says nothing for
+ * it: attack46 09), but
  * those `by` brought in. Such an incident rests on the
  * providers' word alone: a provider that opens probes facing its real
  * customer and resolves them at once (attack45 01), or whose namesake of
@@ -235,7 +236,7 @@ static int customer_silent(const accord_incident *inc, const accord_parties *par
 		const accord_member *m = accord_parties_member(parties, e->author.id);
 
 		if (!strcmp(e->type, "void") || !strcmp(e->type, "duplicate") ||
-		    !strcmp(e->type, "retract"))
+		    !strcmp(e->type, "retract") || !strcmp(e->type, "dispute"))
 			continue;
 		if (m && m->party < parties->party_count &&
 		    accord_party_names_alike(parties->parties[m->party].name, name) &&

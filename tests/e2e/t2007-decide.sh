@@ -342,6 +342,47 @@ test_amend_after_close() {
 		"amend after close: after a reopen an amend counts"
 }
 
+# --- what a close judged the clocks on stays: windows, retracts, disputes -------
+# (attack46 01, 02, 03) acme's window before the close starts the clocks at
+# 09:45 (the open says 09:30). After the close, acme retracts it and disputes
+# globex's first response, and bob's idle copy (it never saw the close)
+# records a window from 09:30: none of it moves a clock; the retract and the
+# dispute are late.
+test_frozen_after_close() {
+	C="$T/c11.git" D="$T/d11.git"
+	hub "$J"
+	copy "$J" "$D"
+	copy "$J" "$C"
+	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/alice" -C "$C" impact "$INC2" --customers 50 \
+		--start 2026-11-20T09:45:00Z --end 2026-11-20T10:30:00Z
+	W=$(lastid "$C" alice)
+	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/alice" -C "$C" status "$INC2" closed
+	expect 0 push "$C"
+	from() { SHOWJ "$1" | jget "[[k['from'], k['disputed']] for c in d['clocks'] if c['party'] == 'globex' for k in c['clocks']]"; }
+	BEFORE=$(from "$C")
+	contains "$BEFORE" "2026-11-20T09:45:00Z" "frozen: the window starts the clocks"
+	ACK=$(SHOWJ "$C" | jget "[k['to_entry'] for c in d['clocks'] if c['party'] == 'globex' for k in c['clocks']][0]")
+	ACCORD_NOW=2026-11-20T11:10:00Z expect 0 accord --home "$T/alice" -C "$C" retract "$W" --reason "wrong start"
+	RET=$(lastid "$C" alice)
+	# the CLI holds --at to acme's own first sight of it (10:00 here): forged, as late as can be
+	DISC=$(FORGE_NOW=1795176660 $FORGE entry "$C" "$T/alice.ssh" --type dispute --incident "$INC2ID" \
+		--body "{\"entry\":\"$ACK\",\"at\":\"2026-11-20T11:11:00Z\",\"reason\":\"later than that\"}") ||
+		bad "forge dispute"
+	DIS=$(idof "$C" "$DISC")
+	expect 0 push "$C"
+	ACCORD_NOW=2026-11-20T10:59:00Z expect 0 accord --home "$T/bob" -C "$D" impact "$INC2" --customers 50 \
+		--start 2026-11-20T09:30:00Z --end 2026-11-20T10:30:00Z
+	expect 0 env -u ACCORD_NOW git -C "$D" push -q "$HUB" "refs/accord/feeds/$(kid bob)"
+	expect 0 sync alice "$C"
+	for R in "$C" "$HUB"; do
+		equal "$(from "$R")" "$BEFORE" "frozen: $(basename "$R")'s clocks start and read as the close judged them"
+	done
+	contains "$(mark_of "$C" "$RET")" "late: retracts a window of the incident closed by acme" "frozen: the retract is late"
+	contains "$(mark_of "$C" "$DIS")" "late: disputes a time of the incident closed by acme" "frozen: the dispute is late"
+	equal "$(SHOWJ "$C" | jget 'len(d["impact"])')" 2 "frozen: both windows still count in the figures"
+	agree "frozen after close" "$C"
+}
+
 # --- two members of the customer-facing party amend one field concurrently -------
 test_amend_conflict() {
 	hub "$B"
@@ -428,7 +469,7 @@ test_timeline() {
 
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
-	test_proposal_after_close test_amend_after_close test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_proposal_after_close test_amend_after_close test_frozen_after_close test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	$t
 done
