@@ -330,6 +330,58 @@ static void test_clock_provider_reopen_resumes_nothing(void **state)
 	assert_string_equal(pc->clocks[2].state, "missed");
 }
 
+/*
+ * A partner's reopen (or a sock's the customer controls) resumes the
+ * provider's clocks where the close left them, as the customer's does
+ * (attack47 10): only the provider's own reopen is charged the closed time.
+ */
+static void test_clock_partner_reopen_resumes(void **state)
+{
+	world *w = *state;
+	accord_key *ivan = th_key(w->dir, "ivan");
+	const accord_entry *open;
+	const accord_party_clocks *pc = NULL;
+	char res[ACCORD_ID_HEXLEN + 1], body[256];
+	int64_t at;
+	size_t i;
+
+	at = accord_time_now() - 20 * HOUR; /* before the terms agree() backdates */
+	accord_time_set_now(&at);
+	th_invite(w->s, w->alice, ivan, "initech");
+	accord_time_set_now(NULL);
+	agree(w);
+	open_incident(w);
+	append(NULL, w, w->alice, "involve", w->inc, "{\"party\":\"initech\"}");
+	status(NULL, w, w->gina, "{\"status\":\"resolved\"}");
+	append(res, w, w->gina, "resolution", w->inc,
+	       "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],"
+	       "\"lucky\":[],\"actions\":[]}");
+	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", res);
+	append(NULL, w, w->alice, "cosign", w->inc, body);
+	append(NULL, w, ivan, "cosign", w->inc, body);
+	status(NULL, w, w->alice, "{\"status\":\"closed\"}");
+	at = w->t0 + 72 * HOUR;
+	accord_time_set_now(&at);
+	status(NULL, w, ivan, "{\"status\":\"investigating\"}");
+	accord_time_set_now(NULL);
+	forget(w);
+	assert_int_equal(accord_ledger_load(&w->l, w->s), 0);
+	assert_int_equal(accord_ledger_find_incident(&open, w->l, w->inc), 0);
+	assert_int_equal(accord_incident_build(&w->incident, w->l, open), 0);
+	assert_string_equal(w->incident->status, "investigating");
+	assert_int_equal(accord_clocks_compute(&w->c, w->incident, accord_ledger_parties(w->l),
+					       accord_incident_ledger_in_past, w->l, at + HOUR),
+			 0);
+	for (i = 0; i < w->c->party_count; i++)
+		if (!strcmp(w->c->parties[i].party, "globex"))
+			pc = &w->c->parties[i];
+	assert_non_null(pc);
+	assert_near(pc->clocks[2].closed_s, 72 * HOUR);
+	assert_near(pc->clocks[2].elapsed_s, 4 * HOUR);
+	assert_string_equal(pc->clocks[2].state, "running");
+	accord_key_free(ivan);
+}
+
 static void test_clock_without_agreement_has_no_verdict(void **state)
 {
 	world *w = *state;
@@ -497,6 +549,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_clock_provider_reopen_resumes_nothing, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_clock_partner_reopen_resumes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clock_without_agreement_has_no_verdict, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_clock_brief_reports_verdicts, setup, teardown),

@@ -431,7 +431,8 @@ static const accord_report_provider *row_of(const accord_report *r, int admitted
 static void test_report_silent_customer_apart(void **state)
 {
 	char *dir = th_tmpdir();
-	accord_key *alice = th_key(dir, "alice"), *gina = th_key(dir, "gina");
+	accord_key *alice = th_key(dir, "alice"), *gina = th_key(dir, "gina"),
+		   *ivan = th_key(dir, "ivan");
 	accord_store *s;
 	accord_ledger *l = NULL;
 	accord_report *r;
@@ -488,10 +489,31 @@ static void test_report_silent_customer_apart(void **state)
 	assert_int_equal(row_of(r, 1)->incidents, 1);
 	accord_report_free(r);
 	accord_ledger_free(l);
+
+	/*
+	 * acme co-signs globex's void of a third probe, which globex then keeps
+	 * from taking effect by involving a party of its own: acme's signature
+	 * on the void is no word for the probe (attack47 11).
+	 */
+	th_invite(s, gina, ivan, "initech");
+	th_append_ok(p2, s, gina, "open", NULL, probe);
+	th_append_ok(x, s, gina, "status", p2, "{\"status\":\"resolved\"}");
+	th_append_ok(r1, s, gina, "void", p2, "{\"reason\":\"a probe\"}");
+	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", r1);
+	th_append_ok(x, s, alice, "cosign", p2, body);
+	th_append_ok(x, s, gina, "involve", p2, "{\"party\":\"initech\"}");
+	assert_int_equal(accord_ledger_load(&l, s), 0);
+	r = compute(l, NULL, NULL, "2026-11-20T12:00:00Z", NULL);
+	assert_int_equal(r->voided, 0);
+	assert_int_equal(row_of(r, 0)->incidents, 2);
+	assert_int_equal(row_of(r, 1)->incidents, 2);
+	accord_report_free(r);
+	accord_ledger_free(l);
 	th_set_now(NULL);
 	accord_store_free(s);
 	accord_key_free(alice);
 	accord_key_free(gina);
+	accord_key_free(ivan);
 	th_rmdir(dir);
 }
 

@@ -244,29 +244,36 @@ static int span_cmp(const void *x, const void *y)
 
 /*
  * Seconds of [a, b) in the hours during which the incident stood resolved
- * and closed before the customer-facing party reopened it: both parties
- * had agreed it was resolved, so its reopen, however late, resumes the
- * clocks where the close left them instead of charging the closed days
- * (attack45 04). Spans of sequential steps: they never overlap each
- * other, nor a pause.
+ * and closed before another party than `party` reopened it: both parties
+ * had agreed it was resolved, so a reopen, however late, resumes `party`'s
+ * clocks where the close left them instead of charging it the closed days
+ * (attack45 04, a partner's or a sock's reopen too: attack47 10); its own
+ * reopen resumes nothing, so a provider cannot re-resolve at once past a
+ * stop the customer disputed (attack46 07). Spans of sequential steps:
+ * they never overlap each other, nor a pause.
  */
-static int64_t closed_time(const accord_hours *h, const accord_incident *inc, int64_t a, int64_t b,
-			   int view)
+static int64_t closed_time(const accord_hours *h, const accord_incident *inc, const char *party,
+			   int64_t a, int64_t b, int view)
 {
+	const accord_dispute *d;
 	int64_t sum = 0;
 	size_t i;
 
 	for (i = 1; i + 1 < inc->step_count; i++) {
 		int64_t s, e;
 
-		/* the customer's reopen: a provider's own resumes nothing (attack46 07) */
 		if (strcmp(inc->steps[i].status, "closed") != 0 ||
-		    !accord_str_eq(inc->steps[i + 1].party, inc->customer_party))
+		    accord_str_eq(inc->steps[i + 1].party, party))
 			continue;
-		/* a close rests on the resolved step just before it (apply_close), at the later claim */
+		/*
+		 * A close rests on the resolved step just before it (apply_close):
+		 * at its signed time, or later where the customer disputes it
+		 * (another party's dispute moves no clock, attack47 14).
+		 */
 		s = when(inc, inc->steps[i - 1].entry, 0);
-		if (when(inc, inc->steps[i - 1].entry, 1) > s)
-			s = when(inc, inc->steps[i - 1].entry, 1);
+		if ((d = dispute_of(inc, inc->steps[i - 1].entry)) &&
+		    accord_str_eq(d->by, inc->customer_party) && d->at > s)
+			s = d->at;
 		e = when(inc, inc->steps[i + 1].entry, view);
 		if (s < a)
 			s = a;
@@ -314,7 +321,7 @@ static void measure(accord_clock *k, const accord_hours *h, const accord_clocks 
 	}
 	free(spans);
 	k->paused_s = paused;
-	k->closed_s = closed_time(h, inc, a, b, view);
+	k->closed_s = closed_time(h, inc, party, a, b, view);
 	k->elapsed_s = accord_hours_between(h, a, b) - paused - k->closed_s;
 	if (k->elapsed_s < 0)
 		k->elapsed_s = 0;

@@ -219,13 +219,26 @@ static void measure(accord_report *r, accord_report_incident *ri)
 /*
  * Whether no party named `name` (the customer-facing party, or a namesake
  * of it) wrote on the incident (opened it, scored it, recorded a window
- * or a note; a void, a duplicate, a retract or a dispute says nothing for
- * it: attack46 09), but
+ * or a note; a void, a duplicate, a co-signature of either, a retract or
+ * a dispute says nothing for it: attack46 09, attack47 11), but
  * those `by` brought in. Such an incident rests on the
  * providers' word alone: a provider that opens probes facing its real
  * customer and resolves them at once (attack45 01), or whose namesake of
  * the customer scores them (attack44 02), pads nothing.
  */
+/* Whether `e` co-signs a void or duplicate proposal of the incident (attack47 11). */
+static int cosigns_closure(const accord_incident *inc, const accord_entry *e)
+{
+	const char *id = strcmp(e->type, "cosign") == 0 ? accord_entry_str(e, "proposal") : NULL;
+	size_t i;
+
+	for (i = 0; id && i < inc->timeline_count; i++)
+		if (!strcmp(inc->timeline[i]->id, id))
+			return !strcmp(inc->timeline[i]->type, "void") ||
+			       !strcmp(inc->timeline[i]->type, "duplicate");
+	return 0;
+}
+
 static int customer_silent(const accord_incident *inc, const accord_parties *parties,
 			   const char *name, const char *by)
 {
@@ -236,7 +249,8 @@ static int customer_silent(const accord_incident *inc, const accord_parties *par
 		const accord_member *m = accord_parties_member(parties, e->author.id);
 
 		if (!strcmp(e->type, "void") || !strcmp(e->type, "duplicate") ||
-		    !strcmp(e->type, "retract") || !strcmp(e->type, "dispute"))
+		    !strcmp(e->type, "retract") || !strcmp(e->type, "dispute") ||
+		    cosigns_closure(inc, e))
 			continue;
 		if (m && m->party < parties->party_count &&
 		    accord_party_names_alike(parties->parties[m->party].name, name) &&
