@@ -242,6 +242,25 @@ static void test_clock_terms_not_retroactive(void **state)
 }
 
 /*
+ * globex resolves and proposes a resolution, acme (and `also`, when not
+ * NULL) co-signs it, and acme closes the incident on it.
+ */
+static void close_jointly(world *w, const accord_key *also)
+{
+	char res[ACCORD_ID_HEXLEN + 1], body[128];
+
+	status(NULL, w, w->gina, "{\"status\":\"resolved\"}");
+	append(res, w, w->gina, "resolution", w->inc,
+	       "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],"
+	       "\"lucky\":[],\"actions\":[]}");
+	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", res);
+	append(NULL, w, w->alice, "cosign", w->inc, body);
+	if (also)
+		append(NULL, w, also, "cosign", w->inc, body);
+	status(NULL, w, w->alice, "{\"status\":\"closed\"}");
+}
+
+/*
  * A reopen long after a joint close resumes the clocks where the close left
  * them (attack45 04): the days it stood closed are not charged to the
  * provider, whose restore was met, and the time after the reopen is.
@@ -250,19 +269,12 @@ static void test_clock_reopen_resumes_after_close(void **state)
 {
 	world *w = *state;
 	const accord_party_clocks *pc;
-	char res[ACCORD_ID_HEXLEN + 1], body[128];
 	int64_t at;
 
 	agree(w);
 	open_incident(w); /* restore target 6 h; impact began 3 h before t0 */
 	append(NULL, w, w->gina, "note", w->inc, "{\"text\":\"on it\"}");
-	status(NULL, w, w->gina, "{\"status\":\"resolved\"}");
-	append(res, w, w->gina, "resolution", w->inc,
-	       "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],"
-	       "\"lucky\":[],\"actions\":[]}");
-	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", res);
-	append(NULL, w, w->alice, "cosign", w->inc, body);
-	status(NULL, w, w->alice, "{\"status\":\"closed\"}");
+	close_jointly(w, NULL);
 	pc = compute(w, w->t0 + HOUR);
 	assert_string_equal(w->incident->status, "closed");
 	assert_string_equal(pc->clocks[2].state, "met");
@@ -308,18 +320,11 @@ static void test_clock_provider_reopen_resumes_nothing(void **state)
 {
 	world *w = *state;
 	const accord_party_clocks *pc;
-	char res[ACCORD_ID_HEXLEN + 1], body[128];
 	int64_t at;
 
 	agree(w);
 	open_incident(w);
-	status(NULL, w, w->gina, "{\"status\":\"resolved\"}");
-	append(res, w, w->gina, "resolution", w->inc,
-	       "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],"
-	       "\"lucky\":[],\"actions\":[]}");
-	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", res);
-	append(NULL, w, w->alice, "cosign", w->inc, body);
-	status(NULL, w, w->alice, "{\"status\":\"closed\"}");
+	close_jointly(w, NULL);
 	at = w->t0 + 72 * HOUR;
 	accord_time_set_now(&at);
 	status(NULL, w, w->gina, "{\"status\":\"investigating\"}");
@@ -341,7 +346,6 @@ static void test_clock_partner_reopen_resumes(void **state)
 	accord_key *ivan = th_key(w->dir, "ivan");
 	const accord_entry *open;
 	const accord_party_clocks *pc = NULL;
-	char res[ACCORD_ID_HEXLEN + 1], body[256];
 	int64_t at;
 	size_t i;
 
@@ -352,14 +356,7 @@ static void test_clock_partner_reopen_resumes(void **state)
 	agree(w);
 	open_incident(w);
 	append(NULL, w, w->alice, "involve", w->inc, "{\"party\":\"initech\"}");
-	status(NULL, w, w->gina, "{\"status\":\"resolved\"}");
-	append(res, w, w->gina, "resolution", w->inc,
-	       "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],"
-	       "\"lucky\":[],\"actions\":[]}");
-	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", res);
-	append(NULL, w, w->alice, "cosign", w->inc, body);
-	append(NULL, w, ivan, "cosign", w->inc, body);
-	status(NULL, w, w->alice, "{\"status\":\"closed\"}");
+	close_jointly(w, ivan);
 	at = w->t0 + 72 * HOUR;
 	accord_time_set_now(&at);
 	status(NULL, w, ivan, "{\"status\":\"investigating\"}");
