@@ -64,7 +64,7 @@ typedef struct {
 	size_t signed_count;
 	int was_joint; /* every other involved party co-signed it once: no longer retractable */
 	int pending; /* a new version of a joint figure: counts once joint, the old one until then */
-	int after_close; /* first recorded while the incident stood closed: moves no clock's start */
+	int after_close; /* recorded after a close, or beside one that did not know of it: moves no clock's start */
 } accord_impact;
 
 typedef struct {

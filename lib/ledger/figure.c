@@ -76,7 +76,7 @@ void accord_figure_apply(accord_incident *inc, const accord_parties *p, const ac
 		w.has_end = 1;
 	}
 	w.description = accord_entry_str(e, "description");
-	w.after_close = inc->closed_by != NULL || inc->derive->closed_once;
+	w.after_close = inc->derive->closed_once; /* set before closed_by */
 	for (i = inc->figure_count; i-- > 0;) {
 		accord_impact *old = &inc->figures[i];
 

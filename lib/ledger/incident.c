@@ -476,6 +476,21 @@ void accord_derive_mark_late(accord_incident *inc, const accord_parties *p, cons
 	accord_derive_mark(inc, e, keep_text(inc, accord_buf_detach(&b)), decision);
 }
 
+void accord_derive_late_on_close(accord_incident *inc, const accord_parties *p,
+				 const accord_entry *e)
+{
+	accord_derive_mark_late(inc, p, e,
+				accord_derive_in_past(inc, e, inc->closed_by) ? NULL : "close",
+				inc->closed_by);
+}
+
+int accord_derive_is_late(const accord_incident *inc, const accord_entry *e)
+{
+	const accord_mark *m = accord_incident_mark(inc, e);
+
+	return m && strncmp(m->mark, "late:", 5) == 0;
+}
+
 /* A conflict of `kind` between `a` (earlier in ledger order) and `b`. */
 void accord_derive_add_conflict(accord_incident *inc, const char *kind, const char *subject,
 				const accord_entry *a, const accord_entry *b)

@@ -213,9 +213,7 @@ void accord_derive_apply_amend(accord_incident *inc, const accord_parties *p, co
 	 * accord_derive_close_freeze for one sorted before the close).
 	 */
 	if (inc->closed_by) {
-		accord_derive_mark_late(
-			inc, p, e, accord_derive_in_past(inc, e, inc->closed_by) ? NULL : "close",
-			inc->closed_by);
+		accord_derive_late_on_close(inc, p, e);
 		return;
 	}
 	if (cJSON_GetObjectItemCaseSensitive(e->body, "severity")) {
@@ -239,13 +237,6 @@ void accord_derive_apply_amend(accord_incident *inc, const accord_parties *p, co
 		inc->service = s;
 		ACCORD_PUSH(inc->amendments, inc->amendment_count, a);
 	}
-}
-
-static int late(const accord_incident *inc, const accord_entry *e)
-{
-	const accord_mark *m = accord_incident_mark(inc, e);
-
-	return m && strncmp(m->mark, "late:", 5) == 0;
 }
 
 /*
@@ -285,7 +276,8 @@ void accord_derive_close_freeze(accord_incident *inc, const accord_parties *p,
 	for (i = 0, kept = 0; i < inc->conflict_count; i++) {
 		const accord_conflict *c = &inc->conflicts[i];
 
-		if (!strcmp(c->kind, "amend") && (late(inc, c->a) || late(inc, c->b)))
+		if (!strcmp(c->kind, "amend") &&
+		    (accord_derive_is_late(inc, c->a) || accord_derive_is_late(inc, c->b)))
 			continue;
 		inc->conflicts[kept++] = *c;
 	}

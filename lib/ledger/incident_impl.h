@@ -74,6 +74,13 @@ void accord_derive_mark(accord_incident *inc, const accord_entry *e, const char 
 void accord_derive_mark_late(accord_incident *inc, const accord_parties *p, const accord_entry *e,
 			     const char *what, const accord_entry *decision);
 
+/* Mark `e`, written while the incident stood closed, late: knowing of the close or not. */
+void accord_derive_late_on_close(accord_incident *inc, const accord_parties *p,
+				 const accord_entry *e);
+
+/* Whether entry `e` is marked late. */
+int accord_derive_is_late(const accord_incident *inc, const accord_entry *e);
+
 /* A conflict of `kind` between `a` (earlier in ledger order) and `b`. */
 void accord_derive_add_conflict(accord_incident *inc, const char *kind, const char *subject,
 				const accord_entry *a, const accord_entry *b);

@@ -125,9 +125,7 @@ int accord_derive_apply_proposal(accord_incident *inc, const accord_parties *p,
 	 * set is late, whether it knew of the close or not.
 	 */
 	if (inc->closed_by) {
-		accord_derive_mark_late(
-			inc, p, e, accord_derive_in_past(inc, e, inc->closed_by) ? NULL : "close",
-			inc->closed_by);
+		accord_derive_late_on_close(inc, p, e);
 		return -1;
 	}
 	if (old && old->was_joint && old->joint_by &&
@@ -358,9 +356,7 @@ void accord_derive_apply_dispute(accord_incident *inc, const accord_parties *p,
 	}
 	/* the times a joint close rested on are settled until a reopen (attack46 03) */
 	if (inc->closed_by) {
-		accord_derive_mark_late(
-			inc, p, e, accord_derive_in_past(inc, e, inc->closed_by) ? NULL : "close",
-			inc->closed_by);
+		accord_derive_late_on_close(inc, p, e);
 		return;
 	}
 	memset(&dp, 0, sizeof(dp));
@@ -533,9 +529,7 @@ void accord_derive_apply_retract(accord_incident *inc, const accord_parties *p,
 				   NULL);
 	else if (inc->closed_by && accord_figure_find(inc, target->id))
 		/* a window the close judged the clocks' start on stays until a reopen (attack46 02) */
-		accord_derive_mark_late(
-			inc, p, e, accord_derive_in_past(inc, e, inc->closed_by) ? NULL : "close",
-			inc->closed_by);
+		accord_derive_late_on_close(inc, p, e);
 	else if (withdraw(inc, target) < 0)
 		accord_derive_mark(
 			inc, e,

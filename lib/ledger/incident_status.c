@@ -60,14 +60,6 @@ void accord_derive_push_step(accord_incident *inc, const accord_parties *p, cons
 	inc->status_at = e->time;
 }
 
-/* Whether entry `e` is marked late. */
-static int is_late(const accord_incident *inc, const accord_entry *e)
-{
-	const accord_mark *m = accord_incident_mark(inc, e);
-
-	return m && strncmp(m->mark, "late:", 5) == 0;
-}
-
 /*
  * Whether the resolution was joint among the parties the close knew were
  * involved, on signatures the close knew of: an involve or a re-proposal
@@ -110,7 +102,8 @@ static void apply_close(accord_incident *inc, const accord_parties *p, const acc
 		return;
 	/* every status sorted before it that it did not know of, whether it took effect or not */
 	for (i = 0; i < d->status_count; i++)
-		if (!is_late(inc, d->statuses[i]) && !accord_derive_in_past(inc, e, d->statuses[i]))
+		if (!accord_derive_is_late(inc, d->statuses[i]) &&
+		    !accord_derive_in_past(inc, e, d->statuses[i]))
 			accord_derive_mark_late(inc, p, d->statuses[i], "close", e);
 	for (i = inc->party_count; i-- > 0;) {
 		if (!accord_derive_knew_involved(inc, e, i)) {
@@ -143,8 +136,8 @@ static void apply_close(accord_incident *inc, const accord_parties *p, const acc
 		accord_conflict *c = &inc->conflicts[i];
 
 		if (strcmp(c->kind, "status") == 0 &&
-		    (is_late(inc, c->a) || accord_derive_in_past(inc, e, c->a)) &&
-		    (is_late(inc, c->b) || accord_derive_in_past(inc, e, c->b))) {
+		    (accord_derive_is_late(inc, c->a) || accord_derive_in_past(inc, e, c->a)) &&
+		    (accord_derive_is_late(inc, c->b) || accord_derive_in_past(inc, e, c->b))) {
 			memmove(c, c + 1, (inc->conflict_count - i - 1) * sizeof(*c));
 			inc->conflict_count--;
 		} else {
