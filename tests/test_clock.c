@@ -312,27 +312,128 @@ static void test_clock_reopen_resumes_after_close(void **state)
 }
 
 /*
- * Only the customer's reopen resumes the clocks where the close left them:
- * a provider that reopens its own closed incident (to re-resolve past a
- * disputed stop, attack46 07) is charged the closed time.
+ * A provider's own reopen resumes its clocks too, from where the close left
+ * them, disputes included: re-resolving at once does not launder a stop the
+ * customer disputed before the close (attack46 07).
  */
-static void test_clock_provider_reopen_resumes_nothing(void **state)
+static void test_clock_provider_reopen_keeps_dispute(void **state)
+{
+	world *w = *state;
+	const accord_party_clocks *pc;
+	char resolved[ACCORD_ID_HEXLEN + 1], res[ACCORD_ID_HEXLEN + 1], body[256],
+		when[ACCORD_TIME_LEN];
+	int64_t at;
+
+	agree(w);
+	open_incident(w); /* restore target 6 h; impact began 3 h before t0 */
+	status(resolved, w, w->gina, "{\"status\":\"resolved\"}");
+	/* acme says the service came back 4 h later: 7 h, missed */
+	at = w->t0 + 4 * HOUR;
+	accord_time_set_now(&at);
+	accord_time_format(when, at);
+	snprintf(body, sizeof(body), "{\"entry\":\"%s\",\"at\":\"%s\",\"reason\":\"r\"}", resolved,
+		 when);
+	append(NULL, w, w->alice, "dispute", w->inc, body);
+	append(res, w, w->gina, "resolution", w->inc,
+	       "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],"
+	       "\"lucky\":[],\"actions\":[]}");
+	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", res);
+	append(NULL, w, w->alice, "cosign", w->inc, body);
+	status(NULL, w, w->alice, "{\"status\":\"closed\"}");
+	pc = compute(w, at + HOUR);
+	assert_string_equal(pc->clocks[2].state, "disputed");
+	assert_string_equal(pc->clocks[2].dispute_state, "missed");
+
+	/* globex reopens three days later and resolves at once */
+	at = w->t0 + 72 * HOUR;
+	accord_time_set_now(&at);
+	status(NULL, w, w->gina, "{\"status\":\"investigating\"}");
+	at += 60;
+	accord_time_set_now(&at);
+	status(NULL, w, w->gina, "{\"status\":\"resolved\"}");
+	accord_time_set_now(NULL);
+	pc = compute(w, at + HOUR);
+	assert_string_equal(w->incident->status, "resolved");
+	assert_true(pc->clocks[2].stopped);
+	assert_near(pc->clocks[2].elapsed_s, 3 * HOUR + 60);
+	assert_near(pc->clocks[2].closed_s, 68 * HOUR);
+	assert_non_null(pc->clocks[2].dispute);
+	assert_string_equal(pc->clocks[2].state, "disputed");
+	assert_string_equal(pc->clocks[2].dispute_state, "missed");
+	assert_near(pc->clocks[2].dispute_elapsed_s, 7 * HOUR + 60);
+}
+
+/*
+ * After a reopen, mitigate resumes from where it had stopped, not from the
+ * resolved the close rested on (attack47 13): the hours between mitigated
+ * and resolved are not charged again.
+ */
+static void test_clock_mitigate_resumes_where_it_stopped(void **state)
 {
 	world *w = *state;
 	const accord_party_clocks *pc;
 	int64_t at;
 
 	agree(w);
-	open_incident(w);
-	close_jointly(w, NULL);
+	open_incident(w); /* mitigate target 4 h; impact began 3 h before t0 */
+	status(NULL, w, w->gina, "{\"status\":\"mitigated\"}");
+	at = w->t0 + 2 * HOUR;
+	accord_time_set_now(&at);
+	close_jointly(w, NULL); /* resolved 5 h after the impact began */
 	at = w->t0 + 72 * HOUR;
 	accord_time_set_now(&at);
-	status(NULL, w, w->gina, "{\"status\":\"investigating\"}");
+	status(NULL, w, w->alice, "{\"status\":\"investigating\"}");
 	accord_time_set_now(NULL);
+	pc = compute(w, at + HOUR / 2);
+	assert_false(pc->clocks[1].stopped);
+	assert_near(pc->clocks[1].elapsed_s, 3 * HOUR + HOUR / 2);
+	assert_string_equal(pc->clocks[1].state, "running");
+	assert_near(pc->clocks[1].closed_s, 70 * HOUR);
+	assert_near(pc->clocks[2].elapsed_s, 5 * HOUR + HOUR / 2);
+	assert_string_equal(pc->clocks[2].state, "running");
+}
+
+/*
+ * After a reopen, what the close measured from stays: the customer that
+ * retracts the window its clocks started at, or amends the incident to
+ * stricter terms, re-scores nothing before the close (attack47 12,
+ * attack46 04).
+ */
+static void test_clock_reopen_keeps_what_the_close_judged(void **state)
+{
+	world *w = *state;
+	const accord_party_clocks *pc;
+	char window[ACCORD_ID_HEXLEN + 1], body[256], when[ACCORD_TIME_LEN];
+	int64_t at;
+
+	agree(w);
+	agree_at(w, accord_time_now() - 12 * HOUR,
+		 "{\"with\":\"globex\",\"severity\":2,\"acknowledge_s\":60,"
+		 "\"mitigate_s\":60,\"restore_s\":60}");
+	open_incident(w); /* severity 1: restore 6 h; --started 3 h before t0 */
+	accord_time_format(when, w->t0 - HOUR);
+	snprintf(body, sizeof(body), "{\"customers\":100,\"start\":\"%s\"}", when);
+	append(window, w, w->alice, "impact", w->inc, body);
+	at = w->t0 + 4 * HOUR;
+	accord_time_set_now(&at);
+	close_jointly(w, NULL); /* restored 5 h after the window's start */
 	pc = compute(w, at + HOUR);
-	assert_int_equal(pc->clocks[2].closed_s, 0);
-	assert_near(pc->clocks[2].elapsed_s, 76 * HOUR);
-	assert_string_equal(pc->clocks[2].state, "missed");
+	assert_string_equal(pc->clocks[2].state, "met");
+	assert_near(pc->clocks[2].elapsed_s, 5 * HOUR);
+
+	at = w->t0 + 72 * HOUR;
+	accord_time_set_now(&at);
+	status(NULL, w, w->alice, "{\"status\":\"investigating\"}");
+	snprintf(body, sizeof(body), "{\"entry\":\"%s\",\"reason\":\"r\"}", window);
+	append(NULL, w, w->alice, "retract", w->inc, body);
+	append(NULL, w, w->alice, "amend", w->inc, "{\"severity\":2}");
+	accord_time_set_now(NULL);
+	pc = compute(w, at + HOUR / 2);
+	assert_int_equal(w->incident->severity, 2);
+	assert_int_equal(pc->clocks[2].target_s, 21600);
+	assert_near(pc->clocks[2].elapsed_s, 5 * HOUR + HOUR / 2);
+	assert_string_equal(pc->clocks[2].state, "running");
+	assert_int_equal(pc->clocks[0].target_s, 1800);
 }
 
 /*
@@ -544,8 +645,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_clock_terms_not_retroactive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clock_reopen_resumes_after_close, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_clock_provider_reopen_resumes_nothing, setup,
+		cmocka_unit_test_setup_teardown(test_clock_provider_reopen_keeps_dispute, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_clock_mitigate_resumes_where_it_stopped, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_clock_reopen_keeps_what_the_close_judged,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clock_partner_reopen_resumes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clock_without_agreement_has_no_verdict, setup,
 						teardown),

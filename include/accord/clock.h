@@ -113,12 +113,20 @@ typedef struct {
 	accord_clock clocks[ACCORD_CLOCKS]; /* acknowledge, mitigate, restore */
 } accord_party_clocks;
 
-typedef struct {
+typedef struct accord_clocks {
 	const char *customer;	      /* the customer-facing party */
 	accord_party_clocks *parties; /* in order of involvement */
 	size_t party_count;
 	accord_pause *pauses;
 	size_t pause_count;
+	/*
+	 * Where the clocks stood at the last joint close that was reopened: the
+	 * incident as that close judged it (a prefix of its entries) and its
+	 * clocks, which the reopened clocks resume from. NULL when none. Owned:
+	 * the clocks above may point into them.
+	 */
+	accord_incident *frozen_incident;
+	struct accord_clocks *frozen;
 } accord_clocks;
 
 /*

@@ -290,6 +290,9 @@ typedef struct {
 	 */
 	const accord_entry **timeline;
 	size_t timeline_count;
+	/* the same entries in ledger order, the open first: what a close judged is a prefix of it (clock.c) */
+	const accord_entry **ordered;
+	size_t ordered_count;
 	const char **parties; /* involved party names, in order of involvement */
 	size_t party_count;
 	accord_resolution *resolution; /* NULL until one is proposed */

@@ -134,15 +134,16 @@ static const accord_impact *disputing_window(const accord_incident *inc)
  * Waiting steps back from resolved (restore runs again: a provider's
  * "resolved" then "waiting on acme to confirm" restored nothing,
  * attack39 03) but not from mitigated: a pause after mitigation is not
- * the impact back (`waiting_neutral`). NULL while none stands.
+ * the impact back (`waiting_neutral`). Among the steps from `from` on
+ * (0: all of them). NULL while none stands.
  */
 static const accord_entry *first_status(const accord_incident *inc, const char *const *names,
-					int waiting_neutral)
+					int waiting_neutral, size_t from)
 {
 	const accord_entry *stop = NULL;
 	size_t i, k;
 
-	for (i = 1; i < inc->step_count; i++) {
+	for (i = from ? from : 1; i < inc->step_count; i++) {
 		if (waiting_neutral && !strcmp(inc->steps[i].status, "waiting"))
 			continue;
 		for (k = 0; names[k] && strcmp(inc->steps[i].status, names[k]) != 0; k++)
@@ -244,16 +245,14 @@ static int span_cmp(const void *x, const void *y)
 
 /*
  * Seconds of [a, b) in the hours during which the incident stood resolved
- * and closed before another party than `party` reopened it: both parties
- * had agreed it was resolved, so a reopen, however late, resumes `party`'s
- * clocks where the close left them instead of charging it the closed days
- * (attack45 04, a partner's or a sock's reopen too: attack47 10); its own
- * reopen resumes nothing, so a provider cannot re-resolve at once past a
- * stop the customer disputed (attack46 07). Spans of sequential steps:
- * they never overlap each other, nor a pause.
+ * and closed before a reopen: both parties had agreed it was resolved, so
+ * a reopen, however late and whoever's, resumes the clocks where the
+ * close left them instead of charging the closed days (attack45 04,
+ * attack47 10). Spans of sequential steps: they never overlap each other,
+ * nor a pause.
  */
-static int64_t closed_time(const accord_hours *h, const accord_incident *inc, const char *party,
-			   int64_t a, int64_t b, int view)
+static int64_t closed_time(const accord_hours *h, const accord_incident *inc, int64_t a, int64_t b,
+			   int view)
 {
 	const accord_dispute *d;
 	int64_t sum = 0;
@@ -262,8 +261,7 @@ static int64_t closed_time(const accord_hours *h, const accord_incident *inc, co
 	for (i = 1; i + 1 < inc->step_count; i++) {
 		int64_t s, e;
 
-		if (strcmp(inc->steps[i].status, "closed") != 0 ||
-		    accord_str_eq(inc->steps[i + 1].party, party))
+		if (strcmp(inc->steps[i].status, "closed") != 0)
 			continue;
 		/*
 		 * A close rests on the resolved step just before it (apply_close):
@@ -321,7 +319,7 @@ static void measure(accord_clock *k, const accord_hours *h, const accord_clocks 
 	}
 	free(spans);
 	k->paused_s = paused;
-	k->closed_s = closed_time(h, inc, party, a, b, view);
+	k->closed_s = closed_time(h, inc, a, b, view);
 	k->elapsed_s = accord_hours_between(h, a, b) - paused - k->closed_s;
 	if (k->elapsed_s < 0)
 		k->elapsed_s = 0;
@@ -335,10 +333,11 @@ static const char *verdict(int64_t elapsed, int64_t target, int stopped)
 /*
  * An open dispute of a time clock `ck` of `party` reads: where it starts
  * (the involvement, for acknowledge), where it stops, or where a pause
- * that stops it begins or ends. NULL when none.
+ * that stops it begins or ends, of the pauses not over by `since`. NULL
+ * when none.
  */
 static const accord_dispute *clock_dispute(const accord_clocks *c, const accord_incident *inc,
-					   const char *party, const accord_clock *ck)
+					   const char *party, const accord_clock *ck, int64_t since)
 {
 	const accord_dispute *d;
 	size_t i;
@@ -349,7 +348,7 @@ static const accord_dispute *clock_dispute(const accord_clocks *c, const accord_
 		const accord_pause *ps = &c->pauses[i];
 
 		if (!ps->counts || accord_str_eq(ps->on, party) ||
-		    (ck->stopped && ps->start >= ck->to))
+		    (ck->stopped && ps->start >= ck->to) || (ps->has_end && ps->end <= since))
 			continue;
 		if ((d = open_dispute(inc, ps->entry)) || (d = open_dispute(inc, ps->end_entry)))
 			return d;
@@ -388,6 +387,132 @@ static void measure_disputed(accord_clock *ck, const accord_hours *h, const acco
 	}
 }
 
+/* Party `party`'s own typed measurement of clock `k`, and whether it disagrees with `ck`. */
+static void reported(accord_clock *ck, const accord_incident *inc, const char *party, size_t k)
+{
+	size_t j;
+
+	ck->reported = NULL;
+	ck->disagrees = 0;
+	for (j = 0; j < inc->sla_count; j++) {
+		const accord_sla *s = &inc->sla[j];
+
+		if (!accord_str_eq(s->party, party) || !sla_names_clock(s->name, (int)k))
+			continue;
+		ck->reported = s;
+		ck->disagrees = s->actual > ck->elapsed_s + 60 || s->actual + 60 < ck->elapsed_s;
+	}
+}
+
+/* The step of the last joint close that a reopen followed, or 0. */
+static size_t reopened_close(const accord_incident *inc)
+{
+	size_t i;
+
+	for (i = inc->step_count; i-- > 1;)
+		if (i + 1 < inc->step_count && !strcmp(inc->steps[i].status, "closed"))
+			return i;
+	return 0;
+}
+
+/*
+ * Where the clocks stood at close step `ci`: the incident derived from its
+ * entries up to the close in ledger order (what the close judged; an entry
+ * after it that did not know of it is late anyway) and its clocks at the
+ * close. What is written after a reopen (a retract of the window the
+ * close measured from, an amend of the scope, a dispute) cannot change the
+ * time before the close (attack47 12, attack46 04).
+ */
+static int freeze(accord_clocks *c, const accord_incident *inc, const accord_parties *p,
+		  accord_in_past_fn in_past, void *payload, size_t ci)
+{
+	const accord_entry *close = inc->steps[ci].entry;
+	size_t n;
+	int error;
+
+	for (n = 0; n < inc->ordered_count && inc->ordered[n] != close; n++)
+		;
+	if (n == inc->ordered_count)
+		return 0;
+	if ((error = accord_incident_build_from(&c->frozen_incident, p, inc->ordered, n + 1,
+						in_past, payload)) < 0)
+		return error;
+	if (c->frozen_incident->closed_by != close)
+		return 0;
+	return accord_clocks_compute(&c->frozen, c->frozen_incident, p, in_past, payload,
+				     close->time);
+}
+
+/* The clocks `frozen` kept of `party`, or NULL. */
+static const accord_party_clocks *frozen_of(const accord_clocks *frozen, const char *party)
+{
+	size_t i;
+
+	for (i = 0; frozen && i < frozen->party_count; i++)
+		if (accord_str_eq(frozen->parties[i].party, party))
+			return &frozen->parties[i];
+	return NULL;
+}
+
+/*
+ * Mitigate or restore (`k`) of `party` after a reopen (step `ri`) of a
+ * joint close: where the close left it (`f`) plus the time since the
+ * reopen until a status that stands after it stops it again. Mitigate
+ * resumes from where it stopped, not from the resolved the close rested
+ * on (attack47 13). A dispute on either side keeps the clock disputed: a
+ * provider's reopen and quick re-resolve does not launder a stop the
+ * customer disputed before the close (attack46 07).
+ */
+static void resume(accord_clock *ck, const accord_clock *f, const accord_hours *h,
+		   const accord_clocks *c, const accord_incident *inc, const char *party,
+		   const accord_agreement *agreement, size_t k, size_t ri, int64_t now)
+{
+	static const char *const mitigated[] = { "mitigated", "resolved", "closed", NULL };
+	static const char *const restored[] = { "resolved", "closed", NULL };
+	const accord_entry *stop = first_status(inc, k == 1 ? mitigated : restored, k == 1, ri);
+	int64_t rt = when(inc, inc->steps[ri].entry, 0);
+	int had = f->dispute || f->start_window;
+	accord_clock seg;
+
+	if (rt < inc->steps[ri - 1].entry->time)
+		rt = inc->steps[ri - 1].entry->time;
+	memset(&seg, 0, sizeof(seg));
+	seg.target_s = f->target_s;
+	seg.to_entry = stop;
+	seg.stopped = stop != NULL;
+	seg.to = stop ? (when(inc, stop, 0) > rt ? when(inc, stop, 0) : rt) : 0;
+	measure(&seg, h, c, inc, party, rt, seg.stopped ? seg.to : (now > rt ? now : rt), now, 0);
+	if ((seg.dispute = clock_dispute(c, inc, party, &seg, rt)))
+		measure_disputed(&seg, h, c, inc, party, seg.dispute->by, agreement, rt,
+				 seg.stopped && when(inc, stop, 1) > rt ? when(inc, stop, 1) : rt,
+				 now, 1);
+	*ck = *f;
+	ck->to_entry = seg.to_entry;
+	ck->stopped = seg.stopped;
+	ck->to = seg.to;
+	ck->elapsed_s = f->elapsed_s + seg.elapsed_s;
+	ck->paused_s = f->paused_s + seg.paused_s;
+	ck->closed_s = closed_time(h, inc, f->from, rt, 0);
+	ck->state = agreement ? verdict(ck->elapsed_s, ck->target_s, ck->stopped) : NULL;
+	ck->claimed_state = NULL;
+	ck->dispute_state = NULL;
+	ck->dispute_to = 0;
+	if (!had && !seg.dispute)
+		return;
+	ck->dispute_elapsed_s = (had ? f->dispute_elapsed_s : f->elapsed_s) +
+				(seg.dispute ? seg.dispute_elapsed_s : seg.elapsed_s);
+	ck->dispute_to = !ck->stopped ? 0 : seg.dispute ? seg.dispute_to : ck->to;
+	if (!had)
+		ck->dispute = seg.dispute;
+	ck->apart = f->apart || seg.apart;
+	ck->claimed_state = ck->state;
+	if (agreement) {
+		ck->dispute_state = verdict(ck->dispute_elapsed_s, ck->target_s, ck->stopped);
+		if (ck->apart)
+			ck->state = "disputed";
+	}
+}
+
 int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const accord_parties *p,
 			  accord_in_past_fn in_past, void *payload, int64_t now)
 {
@@ -396,16 +521,19 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 	accord_clocks *c = calloc(1, sizeof(*c));
 	int64_t start, since;
 	int disputed, error = 0;
-	size_t i, k, j;
+	size_t i, k, ci;
 
 	if (!c)
 		accord_oom();
 	c->customer = inc->customer_party;
 	find_pauses(c, inc, p);
 	start = impact_start(inc, &disputed);
+	if ((ci = reopened_close(inc)) > 0)
+		error = freeze(c, inc, p, in_past, payload, ci);
 	for (i = 0; i < inc->party_count && error == 0; i++) {
 		const char *party = inc->parties[i];
 		const accord_entry *ends[ACCORD_CLOCKS], *ack = NULL;
+		const accord_party_clocks *fz = frozen_of(c->frozen, party);
 		accord_party_clocks pc;
 		accord_hours h;
 
@@ -413,6 +541,24 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 			continue;
 		memset(&pc, 0, sizeof(pc));
 		pc.party = party;
+		if (fz) {
+			/*
+			 * Measured on the terms the close judged it on, from where
+			 * it left each clock: acknowledge was decided before it.
+			 */
+			pc.agreement = fz->agreement;
+			accord_agreement_hours(&h, pc.agreement);
+			for (k = 0; k < ACCORD_CLOCKS; k++) {
+				if (k == 0)
+					pc.clocks[k] = fz->clocks[k];
+				else
+					resume(&pc.clocks[k], &fz->clocks[k], &h, c, inc, party,
+					       pc.agreement, k, ci + 1, now);
+				reported(&pc.clocks[k], inc, party, k);
+			}
+			ACCORD_PUSH(c->parties, c->party_count, pc);
+			continue;
+		}
 		pc.agreement =
 			accord_incident_agreement(p, inc->open, inc->service, inc->severity,
 						  inc->customer_party, party, in_past, payload);
@@ -432,8 +578,8 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 					    payload)) < 0)
 			break;
 		ends[0] = ack;
-		ends[1] = first_status(inc, mitigated, 1);
-		ends[2] = first_status(inc, restored, 0);
+		ends[1] = first_status(inc, mitigated, 1, 0);
+		ends[2] = first_status(inc, restored, 0, 0);
 		for (k = 0; k < ACCORD_CLOCKS; k++) {
 			accord_clock *ck = &pc.clocks[k];
 			int64_t from = k == 0 ? when(inc, inc->involved_by[i], 0) : start;
@@ -469,7 +615,7 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 				ck->state = verdict(ck->elapsed_s, ck->target_s, ck->stopped);
 			}
 			/* another party disputes a time it reads: measured on both claims, shown disputed */
-			if ((ck->dispute = clock_dispute(c, inc, party, ck))) {
+			if ((ck->dispute = clock_dispute(c, inc, party, ck, 0))) {
 				int64_t dfrom = k == 0 ? when(inc, inc->involved_by[i], 1) : start;
 
 				if (pc.agreement && dfrom < since)
@@ -493,16 +639,7 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 						 ck->stopped && ck->to > dfrom ? ck->to : dfrom,
 						 now, 0);
 			}
-			for (j = 0; j < inc->sla_count; j++) {
-				const accord_sla *s = &inc->sla[j];
-
-				if (!accord_str_eq(s->party, party) ||
-				    !sla_names_clock(s->name, (int)k))
-					continue;
-				ck->reported = s;
-				ck->disagrees = s->actual > ck->elapsed_s + 60 ||
-						s->actual + 60 < ck->elapsed_s;
-			}
+			reported(ck, inc, party, k);
 		}
 		ACCORD_PUSH(c->parties, c->party_count, pc);
 	}
@@ -518,6 +655,8 @@ void accord_clocks_free(accord_clocks *c)
 {
 	if (!c)
 		return;
+	accord_clocks_free(c->frozen);
+	accord_incident_free(c->frozen_incident);
 	free(c->parties);
 	free(c->pauses);
 	free(c);

@@ -747,6 +747,9 @@ static int derive(accord_incident **out, const accord_parties *parties,
 		apply_entry(inc, parties, entries[i]);
 	}
 	accord_figure_settle(inc);
+	inc->ordered = accord_xmalloc((inc->timeline_count + 1) * sizeof(*inc->ordered));
+	memcpy(inc->ordered, inc->timeline, inc->timeline_count * sizeof(*inc->ordered));
+	inc->ordered_count = inc->timeline_count;
 	sort_timeline(inc);
 	inc->derive = NULL;
 	accord_idmap_dispose(&d.held);
@@ -913,6 +916,7 @@ void accord_incident_free(accord_incident *incident)
 		free(incident->texts[i]);
 	free(incident->texts);
 	free(incident->timeline);
+	free(incident->ordered);
 	free(incident->parties);
 	free(incident->involved_by);
 	free(incident->steps);
