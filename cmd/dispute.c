@@ -47,7 +47,8 @@ static int clock_event(const accord_clocks *c, const accord_entry *e)
 	for (i = 0; i < c->party_count; i++)
 		for (k = 0; k < ACCORD_CLOCKS; k++)
 			if (c->parties[i].clocks[k].from_entry == e ||
-			    c->parties[i].clocks[k].to_entry == e)
+			    c->parties[i].clocks[k].to_entry == e ||
+			    c->parties[i].clocks[k].resumed_entry == e)
 				return 1;
 	for (i = 0; i < c->pause_count; i++)
 		if (c->pauses[i].entry == e || c->pauses[i].end_entry == e)

@@ -276,7 +276,10 @@ static void print_resolution(accord_ctx *ctx, const accord_incident *inc)
 	int64_t now = accord_time_now();
 
 	printf("  resolution        %.12s, revision %d: %s%s%s\n", r->entry->id, r->revision,
-	       cmd_sgr(r->joint ? SGR_GREEN : SGR_YELLOW), r->joint ? "JOINT" : "proposed",
+	       cmd_sgr(r->joint ? SGR_GREEN : SGR_YELLOW),
+	       r->joint	     ? "JOINT"
+	       : r->reopened ? "joint, then reopened (a new proposal closes it again)"
+			     : "proposed",
 	       cmd_sgr(SGR_RESET));
 	printf("    %-15s %s\n", "summary", cmd_esc_block(accord_json_str(body, "summary"), 20));
 	print_list("factor", cJSON_GetObjectItemCaseSensitive(body, "factors"));

@@ -361,6 +361,23 @@ static void test_clock_provider_reopen_keeps_dispute(void **state)
 	assert_string_equal(pc->clocks[2].state, "disputed");
 	assert_string_equal(pc->clocks[2].dispute_state, "missed");
 	assert_near(pc->clocks[2].dispute_elapsed_s, 7 * HOUR + 60);
+
+	/*
+	 * acme reopens again and globex takes 4 h: missed on either claim, so
+	 * missed, not shielded by the dispute the record keeps (attack48 03)
+	 */
+	at += HOUR;
+	accord_time_set_now(&at);
+	status(NULL, w, w->alice, "{\"status\":\"investigating\"}");
+	at += 4 * HOUR;
+	accord_time_set_now(&at);
+	status(NULL, w, w->gina, "{\"status\":\"resolved\"}");
+	accord_time_set_now(NULL);
+	pc = compute(w, at + HOUR);
+	assert_string_equal(pc->clocks[2].claimed_state, "missed");
+	assert_string_equal(pc->clocks[2].dispute_state, "missed");
+	assert_string_equal(pc->clocks[2].state, "missed");
+	assert_false(pc->clocks[2].apart);
 }
 
 /*

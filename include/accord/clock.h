@@ -102,6 +102,13 @@ typedef struct {
 	 * (attack38 06, 07, attack39 01, 02).
 	 */
 	int apart;
+	/*
+	 * After a reopen of a joint close: the reopen it resumed from (the
+	 * earliest of that close's reopens, by time) and when, measured from
+	 * the record of the close (accord_clocks.frozen). NULL otherwise.
+	 */
+	const accord_entry *resumed_entry;
+	int64_t resumed_at;
 } accord_clock;
 
 #define ACCORD_CLOCKS 3

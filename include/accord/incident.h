@@ -200,6 +200,7 @@ typedef struct {
 	int was_joint; /* joint once (a party involved later unsets joint): no longer retractable */
 	int64_t joint_at;	      /* time of the signature that made it joint */
 	const accord_entry *joint_by; /* the entry that made it joint: a new round must follow it */
+	int reopened; /* the incident was reopened after a close on it: closing again takes a new proposal */
 	accord_action *actions;
 	size_t action_count;
 } accord_resolution;

@@ -319,7 +319,8 @@ static void measure(accord_clock *k, const accord_hours *h, const accord_clocks 
 	}
 	free(spans);
 	k->paused_s = paused;
-	k->closed_s = closed_time(h, inc, a, b, view);
+	/* after a reopen nothing stands closed: a reopen sorted later does not stretch the close (attack48 02) */
+	k->closed_s = k->resumed_entry ? 0 : closed_time(h, inc, a, b, view);
 	k->elapsed_s = accord_hours_between(h, a, b) - paused - k->closed_s;
 	if (k->elapsed_s < 0)
 		k->elapsed_s = 0;
@@ -374,6 +375,7 @@ static void measure_disputed(accord_clock *ck, const accord_hours *h, const acco
 	accord_clock alt;
 
 	memset(&alt, 0, sizeof(alt));
+	alt.resumed_entry = ck->resumed_entry;
 	ck->dispute_to = ck->stopped ? dto : 0;
 	measure(&alt, h, c, inc, party, dfrom, ck->stopped ? dto : (now > dfrom ? now : dfrom), now,
 		view);
@@ -455,38 +457,88 @@ static const accord_party_clocks *frozen_of(const accord_clocks *frozen, const c
 }
 
 /*
- * Mitigate or restore (`k`) of `party` after a reopen (step `ri`) of a
- * joint close: where the close left it (`f`) plus the time since the
+ * The reopen of close step `ci` the clocks resume from: the earliest by
+ * signed time of the open statuses that knew of the close, before the
+ * next close. Another status than the one that took effect counts too: a
+ * provider's reopen written days later on a device whose feed sorts first
+ * does not move the resume past the customer's (attack48 02); a status
+ * that did not know of the close is late and counts for nothing.
+ */
+static int reopen_of(const accord_entry **out, const accord_incident *inc, size_t ci,
+		     accord_in_past_fn in_past, void *payload)
+{
+	const accord_entry *close = inc->steps[ci].entry, *next = NULL;
+	size_t i, j;
+	int after = 0, yes;
+
+	for (j = ci + 1; j < inc->step_count && !next; j++)
+		if (!strcmp(inc->steps[j].status, "closed"))
+			next = inc->steps[j].entry;
+	*out = inc->steps[ci + 1].entry;
+	for (i = 0; i < inc->ordered_count && inc->ordered[i] != next; i++) {
+		const accord_entry *e = inc->ordered[i];
+		const accord_mark *m = accord_incident_mark(inc, e);
+		const char *to = accord_entry_str(e, "status");
+
+		if (e == close)
+			after = 1;
+		if (!after || strcmp(e->type, "status") != 0 || !to || !strcmp(to, "resolved") ||
+		    !strcmp(to, "closed") || e->time >= (*out)->time ||
+		    (m && !strncmp(m->mark, "late:", 5)))
+			continue;
+		if ((yes = in_past(e, close, payload)) < 0)
+			return yes;
+		if (yes)
+			*out = e;
+	}
+	return 0;
+}
+
+/*
+ * Mitigate or restore (`k`) of `party` after reopen `r` of the joint close
+ * at step `ci`: where the close left it (`f`) plus the time since the
  * reopen until a status that stands after it stops it again. Mitigate
  * resumes from where it stopped, not from the resolved the close rested
  * on (attack47 13). A dispute on either side keeps the clock disputed: a
  * provider's reopen and quick re-resolve does not launder a stop the
- * customer disputed before the close (attack46 07).
+ * customer disputed before the close (attack46 07), but where both claims
+ * give one verdict that is the verdict: a dispute kept in the record
+ * cannot shield a miss after the reopen (attack48 03). The reopen's time
+ * is its signer's claim, disputable like any time a clock reads.
  */
 static void resume(accord_clock *ck, const accord_clock *f, const accord_hours *h,
 		   const accord_clocks *c, const accord_incident *inc, const char *party,
-		   const accord_agreement *agreement, size_t k, size_t ri, int64_t now)
+		   const accord_agreement *agreement, size_t k, size_t ci, const accord_entry *r,
+		   int64_t now)
 {
 	static const char *const mitigated[] = { "mitigated", "resolved", "closed", NULL };
 	static const char *const restored[] = { "resolved", "closed", NULL };
-	const accord_entry *stop = first_status(inc, k == 1 ? mitigated : restored, k == 1, ri);
-	int64_t rt = when(inc, inc->steps[ri].entry, 0);
+	const accord_entry *stop = first_status(inc, k == 1 ? mitigated : restored, k == 1, ci + 1);
+	int64_t closed_at = inc->steps[ci].entry->time, rt = when(inc, r, 0),
+		dfrom = when(inc, r, 1);
 	int had = f->dispute || f->start_window;
 	accord_clock seg;
 
-	if (rt < inc->steps[ri - 1].entry->time)
-		rt = inc->steps[ri - 1].entry->time;
+	if (rt < closed_at)
+		rt = closed_at;
+	if (dfrom < closed_at)
+		dfrom = closed_at;
 	memset(&seg, 0, sizeof(seg));
 	seg.target_s = f->target_s;
+	seg.from_entry = r;
+	seg.resumed_entry = r;
 	seg.to_entry = stop;
 	seg.stopped = stop != NULL;
 	seg.to = stop ? (when(inc, stop, 0) > rt ? when(inc, stop, 0) : rt) : 0;
 	measure(&seg, h, c, inc, party, rt, seg.stopped ? seg.to : (now > rt ? now : rt), now, 0);
 	if ((seg.dispute = clock_dispute(c, inc, party, &seg, rt)))
-		measure_disputed(&seg, h, c, inc, party, seg.dispute->by, agreement, rt,
-				 seg.stopped && when(inc, stop, 1) > rt ? when(inc, stop, 1) : rt,
+		measure_disputed(&seg, h, c, inc, party, seg.dispute->by, agreement, dfrom,
+				 seg.stopped && when(inc, stop, 1) > dfrom ? when(inc, stop, 1)
+									   : dfrom,
 				 now, 1);
 	*ck = *f;
+	ck->resumed_entry = r;
+	ck->resumed_at = rt;
 	ck->to_entry = seg.to_entry;
 	ck->stopped = seg.stopped;
 	ck->to = seg.to;
@@ -508,6 +560,8 @@ static void resume(accord_clock *ck, const accord_clock *f, const accord_hours *
 	ck->claimed_state = ck->state;
 	if (agreement) {
 		ck->dispute_state = verdict(ck->dispute_elapsed_s, ck->target_s, ck->stopped);
+		if (!strcmp(ck->dispute_state, ck->claimed_state))
+			ck->apart = 0;
 		if (ck->apart)
 			ck->state = "disputed";
 	}
@@ -521,6 +575,7 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 	accord_clocks *c = calloc(1, sizeof(*c));
 	int64_t start, since;
 	int disputed, error = 0;
+	const accord_entry *reopen = NULL;
 	size_t i, k, ci;
 
 	if (!c)
@@ -528,8 +583,9 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 	c->customer = inc->customer_party;
 	find_pauses(c, inc, p);
 	start = impact_start(inc, &disputed);
-	if ((ci = reopened_close(inc)) > 0)
-		error = freeze(c, inc, p, in_past, payload, ci);
+	if ((ci = reopened_close(inc)) > 0 &&
+	    (error = freeze(c, inc, p, in_past, payload, ci)) == 0)
+		error = reopen_of(&reopen, inc, ci, in_past, payload);
 	for (i = 0; i < inc->party_count && error == 0; i++) {
 		const char *party = inc->parties[i];
 		const accord_entry *ends[ACCORD_CLOCKS], *ack = NULL;
@@ -553,7 +609,7 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 					pc.clocks[k] = fz->clocks[k];
 				else
 					resume(&pc.clocks[k], &fz->clocks[k], &h, c, inc, party,
-					       pc.agreement, k, ci + 1, now);
+					       pc.agreement, k, ci, reopen, now);
 				reported(&pc.clocks[k], inc, party, k);
 			}
 			ACCORD_PUSH(c->parties, c->party_count, pc);
@@ -750,6 +806,10 @@ cJSON *accord_clocks_to_json(const accord_clocks *c, const accord_parties *p)
 			cJSON_AddNumberToObject(x, "elapsed_s", (double)ck->elapsed_s);
 			cJSON_AddNumberToObject(x, "paused_s", (double)ck->paused_s);
 			cJSON_AddNumberToObject(x, "closed_s", (double)ck->closed_s);
+			add_str_or_null(x, "resumed_entry",
+					ck->resumed_entry ? ck->resumed_entry->id : NULL);
+			add_time_or_null(x, "resumed_at", ck->resumed_entry != NULL,
+					 ck->resumed_at);
 			if (ck->target_s >= 0)
 				cJSON_AddNumberToObject(x, "target_s", (double)ck->target_s);
 			else

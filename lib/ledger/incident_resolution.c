@@ -189,8 +189,8 @@ void accord_derive_update_joint(accord_incident *inc, const accord_entry *e)
 	accord_resolution *r = inc->resolution;
 	size_t i;
 
-	if (!r || inc->closed_by)
-		return; /* a close decided it: only a reopen reopens the question */
+	if (!r || inc->closed_by || r->reopened)
+		return; /* a close decided it: only a reopen reopens the question, and a new proposal answers it */
 	for (i = 0; i < inc->party_count; i++) {
 		if (!has_signed(r, inc->parties[i])) {
 			r->joint = 0;

@@ -70,7 +70,8 @@ static int close_joint(accord_incident *inc, const accord_entry *close)
 	accord_resolution *r = inc->resolution;
 	size_t i, j;
 
-	if (!r || (r->entry != close && !accord_derive_in_past(inc, close, r->entry)))
+	if (!r || r->reopened ||
+	    (r->entry != close && !accord_derive_in_past(inc, close, r->entry)))
 		return 0;
 	for (i = 0; i < inc->party_count; i++) {
 		if (!accord_derive_knew_involved(inc, close, i))
@@ -169,7 +170,13 @@ void accord_derive_apply_status(accord_incident *inc, const accord_parties *p,
 		} else if (accord_incident_transition_ok(inc->status, to) == 0) {
 			inc->closed_by = NULL;
 			accord_derive_push_step(inc, p, e, to);
-			accord_derive_update_joint(inc, e);
+			/* what it closed on did not hold: only a new proposal, made joint, closes it again (attack48 04) */
+			if (inc->resolution) {
+				inc->resolution->joint = 0;
+				inc->resolution->reopened = 1;
+			}
+			if (d->rival)
+				d->rival->reopened = 1;
 		}
 		return;
 	}

@@ -383,6 +383,49 @@ test_frozen_after_close() {
 	agree "frozen after close" "$C"
 }
 
+# --- a reopen round: the earliest reopen counts, closing again takes a new round ---
+test_reopen_round() {
+	C="$T/c12.git"
+	hub "$J"
+	copy "$J" "$C"
+	# a globex device whose feed sorts before alice's: its reopen, written two hours
+	# after acme's and naming only the close, takes effect first (attack48 02)
+	n=0
+	while :; do
+		n=$((n + 1))
+		rm -rf "$T/gx"
+		newkey gx
+		[ "$(kid gx)" \< "$(kid alice)" ] && break
+		[ $n -lt 40 ] || { bad "reopen round: no key sorts before alice's"; return; }
+	done
+	ACCORD_NOW=2026-11-20T10:55:00Z expect 0 accord --home "$T/gina" -C "$C" member add --key "$(pub gx)" --name gx
+	forge sshkey "$T/gx" "$T/gx.ssh"
+	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/alice" -C "$C" status "$INC2" closed
+	CLOSE=$(lastid "$C" alice)
+	ACCORD_NOW=2026-11-20T12:00:00Z expect 0 accord --home "$T/alice" -C "$C" status "$INC2" investigating
+	REOPEN=$(lastid "$C" alice)
+	GXC=$(FORGE_NOW=1795183200 $FORGE entry "$C" "$T/gx.ssh" --type status --incident "$INC2ID" \
+		--body '{"status":"identified","note":"looking again"}' --deps "$CLOSE") || bad "forge reopen"
+	ACCORD_NOW=2026-11-20T14:01:00Z expect 0 accord --home "$T/gina" -C "$C" status "$INC2" resolved
+	expect 0 push "$C"
+	resumed() { SHOWJ "$1" | jget "[[k['resumed_entry'], k['resumed_at']] for c in d['clocks'] if c['party'] == 'globex' for k in c['clocks']][2]"; }
+	for R in "$C" "$HUB"; do
+		equal "$(resumed "$R")" "[\"$REOPEN\", \"2026-11-20T12:00:00Z\"]" \
+			"reopen round: $(basename "$R") resumes restore at acme's reopen, not at the later one that sorted first"
+	done
+	equal "$(SHOWJ "$C" | jget "[k['closed_s'] for c in d['clocks'] if c['party'] == 'globex' for k in c['clocks']][2]")" 7200 \
+		"reopen round: the closed time ends at acme's reopen"
+	# globex closes alone on the resolution of the first round: refused, and a forged close takes no effect (attack48 04)
+	ACCORD_NOW=2026-11-20T14:02:00Z expect 1 accord --home "$T/gina" -C "$C" status "$INC2" closed
+	contains "$ERR" "only once its resolution is joint" "reopen round: the CLI refuses to close on the first round"
+	FCL=$(FORGE_NOW=1795183380 $FORGE entry "$C" "$T/gina.ssh" --type status --incident "$INC2ID" \
+		--body '{"status":"closed"}') || bad "forge close"
+	expect 0 push "$C"
+	equal "$(status_of "$C")" resolved "reopen round: a close on the first round's signatures closes nothing"
+	equal "$(SHOWJ "$C" | jget 'd["resolution"]["state"]')" proposed "reopen round: the first round is no longer joint"
+	agree "reopen round" "$C"
+}
+
 # --- two members of the customer-facing party amend one field concurrently -------
 test_amend_conflict() {
 	hub "$B"
@@ -469,7 +512,7 @@ test_timeline() {
 
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
-	test_proposal_after_close test_amend_after_close test_frozen_after_close test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	$t
 done
