@@ -105,6 +105,18 @@ static inline void path_pop(struct vctx *c)
 	c->npath--;
 }
 
+/*
+ * *dst = *src, but an unset one only as unset: one validation saves and
+ * restores the error state around every alternative it tries.
+ */
+static inline void verr_copy(struct verr *dst, const struct verr *src)
+{
+	if (src->set)
+		*dst = *src;
+	else
+		dst->set = 0;
+}
+
 /* Saved error state around an evaluation whose failure may not count. */
 struct scope {
 	struct verr err, disc;
@@ -122,9 +134,10 @@ struct scope {
  */
 static inline void accord_schema_scope_enter(struct vctx *c, struct scope *sc, int quiet)
 {
+	/* Nothing reads an unset verr past .set: skip copying its 512-byte message. */
 	if (!c->quiet) {
-		sc->err = c->err;
-		sc->disc = c->disc;
+		verr_copy(&sc->err, &c->err);
+		verr_copy(&sc->disc, &c->disc);
 	}
 	sc->type_min = c->type_min;
 	sc->disc_min = c->disc_min;
@@ -141,8 +154,8 @@ static inline void accord_schema_scope_enter(struct vctx *c, struct scope *sc, i
 static inline void accord_schema_scope_leave(struct vctx *c, const struct scope *sc)
 {
 	if (!sc->quiet) {
-		c->err = sc->err;
-		c->disc = sc->disc;
+		verr_copy(&c->err, &sc->err);
+		verr_copy(&c->disc, &sc->disc);
 	}
 	c->type_min = sc->type_min;
 	c->disc_min = sc->disc_min;
