@@ -194,6 +194,12 @@ void accord_schema_snode_free(struct snode *sn)
 {
 	if (!sn)
 		return;
+	if (sn->names) {
+		free(sn->names->names);
+		free(sn->names->slot);
+		free(sn->names->req);
+		free(sn->names);
+	}
 	if (sn->disc) {
 		free(sn->disc->alt);
 		free(sn->disc->want);

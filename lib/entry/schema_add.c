@@ -91,6 +91,54 @@ static unsigned type_bit(const cJSON *v)
 	return 0;
 }
 
+/* The index of `name` in t->names, added (with no subschema) if it is not there yet. */
+static size_t ptable_add(struct ptable *t, const char *name)
+{
+	long k = ptable_find(t, name);
+	size_t i;
+
+	if (k >= 0)
+		return (size_t)k;
+	t->names[t->n].name = name;
+	t->names[t->n].hash = name_hash(name);
+	t->names[t->n].prop = NULL;
+	for (i = t->names[t->n].hash & t->mask; t->slot[i]; i = (i + 1) & t->mask)
+		;
+	t->slot[i] = (uint32_t)++t->n;
+	return t->n - 1;
+}
+
+/* The names of "properties" and "required" (struct ptable), or NULL if it has neither. */
+static struct ptable *ptable_build(const cJSON *const kw[KW_COUNT])
+{
+	const cJSON *props = cJSON_IsObject(kw[KW_PROPERTIES]) ? kw[KW_PROPERTIES] : NULL;
+	const cJSON *req = cJSON_IsArray(kw[KW_REQUIRED]) ? kw[KW_REQUIRED] : NULL, *x;
+	size_t max = 0, cap = 4;
+	struct ptable *t;
+	size_t i;
+
+	if (!props && !req)
+		return NULL;
+	max = (size_t)cJSON_GetArraySize(props) + (size_t)cJSON_GetArraySize(req);
+	while (cap < 2 * max)
+		cap *= 2;
+	t = accord_xcalloc(1, sizeof(*t));
+	t->names = accord_xcalloc(max ? max : 1, sizeof(*t->names));
+	t->slot = accord_xcalloc(cap, sizeof(*t->slot));
+	t->req = accord_xcalloc(max ? max : 1, sizeof(*t->req));
+	t->mask = cap - 1;
+	/* The first member of a name, as cJSON_GetObjectItemCaseSensitive finds it. */
+	cJSON_ArrayForEach(x, props) {
+		i = ptable_add(t, x->string);
+		if (!t->names[i].prop)
+			t->names[i].prop = x;
+	}
+	cJSON_ArrayForEach(x, req)
+		if (cJSON_IsString(x))
+			t->req[t->nreq++] = ptable_add(t, x->valuestring);
+	return t;
+}
+
 /* Record a schema object's keywords (as accord_schema_kw_collect would find them). */
 static void walk_node(struct walk *w, const cJSON *node, const cJSON *const kw[KW_COUNT])
 {
@@ -99,6 +147,7 @@ static void walk_node(struct walk *w, const cJSON *node, const cJSON *const kw[K
 	if (!sn)
 		accord_oom();
 	memcpy(sn->kw, kw, sizeof(sn->kw));
+	sn->names = ptable_build(kw);
 	if (cJSON_IsArray(kw[KW_TYPE])) {
 		const cJSON *t;
 

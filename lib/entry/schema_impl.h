@@ -128,12 +128,56 @@ struct disc {
 };
 
 /*
+ * The member names an object schema looks up in every instance: those of
+ * "properties" and "required", hashed when the schema is added, so that
+ * validation finds a member's subschema and ticks off required fields
+ * without a strcmp down each list per member.
+ */
+struct pname {
+	const char *name;
+	uint32_t hash;
+	const cJSON *prop; /* the first "properties" member of this name, or NULL */
+};
+
+struct ptable {
+	struct pname *names;
+	size_t n;
+	uint32_t *slot; /* open addressing: index into names + 1, 0 for empty */
+	size_t mask;
+	size_t *req; /* "required", in order, as indexes into names */
+	size_t nreq;
+};
+
+/* FNV-1a: member names are short, and this needs no length first. */
+static inline uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* The index in t->names of `name` (not NULL), or -1. */
+static inline long ptable_find(const struct ptable *t, const char *name)
+{
+	uint32_t h = name_hash(name), k;
+	size_t i;
+
+	for (i = h & t->mask; (k = t->slot[i]) != 0; i = (i + 1) & t->mask)
+		if (t->names[k - 1].hash == h && strcmp(t->names[k - 1].name, name) == 0)
+			return (long)k - 1;
+	return -1;
+}
+
+/*
  * A schema object as the add walk compiled it: its keywords found once
  * (instead of by name on every visit), and its "$ref" resolved once the
  * target is in the registry. Validation only reads these.
  */
 struct snode {
 	const cJSON *kw[KW_COUNT];
+	struct ptable *names; /* NULL if it has neither "properties" nor "required" */
 	const cJSON *ref_target;
 	const char *ref_tbase, *ref_base; /* borrowed from the registry */
 	struct disc *disc;

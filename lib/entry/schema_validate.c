@@ -242,15 +242,44 @@ static int pattern_search(struct vctx *c, const cJSON *node, const char *pattern
 	return hit;
 }
 
-static int v_object(struct vctx *c, const cJSON *const kw[KW_COUNT], const char *base,
-		    const cJSON *inst)
+/*
+ * "required" by the schema's name table: one pass over the members ticks
+ * off the names it holds. A member without a name ends the pass, as it
+ * ends cJSON_GetObjectItemCaseSensitive's search.
+ */
+static int v_required(struct vctx *c, const struct ptable *pt, const cJSON *inst)
+{
+	uint64_t seen = 0;
+	const cJSON *m;
+	size_t i;
+	long k;
+	int failed = 0;
+
+	cJSON_ArrayForEach(m, inst) {
+		if (!m->string)
+			break;
+		if ((k = ptable_find(pt, m->string)) >= 0)
+			seen |= (uint64_t)1 << k;
+	}
+	for (i = 0; i < pt->nreq; i++)
+		if (!(seen >> pt->req[i] & 1))
+			STEP(FAIL(c, FK_OTHER, "missing required field \"%s\"",
+				  pt->names[pt->req[i]].name));
+	return failed;
+}
+
+/* `pt`: the schema's name table (struct ptable), NULL for a part the add walk never saw. */
+static int v_object(struct vctx *c, const cJSON *const kw[KW_COUNT], const struct ptable *pt,
+		    const char *base, const cJSON *inst)
 {
 	const cJSON *props = kw[KW_PROPERTIES], *pats = kw[KW_PATTERN_PROPERTIES];
 	const cJSON *addl = kw[KW_ADDITIONAL_PROPERTIES], *m, *p, *sub, *x;
 	char nb[32];
 	int count = cJSON_GetArraySize(inst), failed = 0;
 
-	if (kw[KW_REQUIRED]) {
+	if (pt && pt->nreq && pt->n <= 64) {
+		STEP(v_required(c, pt, inst));
+	} else if (kw[KW_REQUIRED]) {
 		cJSON_ArrayForEach(x, kw[KW_REQUIRED])
 			if (cJSON_IsString(x) &&
 			    !cJSON_GetObjectItemCaseSensitive(inst, x->valuestring))
@@ -259,10 +288,17 @@ static int v_object(struct vctx *c, const cJSON *const kw[KW_COUNT], const char 
 	}
 	cJSON_ArrayForEach(m, inst) {
 		int matched = 0, r;
+		long k;
 
 		path_push(c, m->string, 0);
-		if (cJSON_IsObject(props) &&
-		    (sub = cJSON_GetObjectItemCaseSensitive(props, m->string))) {
+		if (pt)
+			sub = m->string && (k = ptable_find(pt, m->string)) >= 0 ? pt->names[k].prop
+										 : NULL;
+		else
+			sub = cJSON_IsObject(props)
+				      ? cJSON_GetObjectItemCaseSensitive(props, m->string)
+				      : NULL;
+		if (sub) {
 			matched = 1;
 			STEP(accord_schema_eval(c, sub, base, m));
 		}
@@ -629,7 +665,7 @@ static int v_keywords(struct vctx *c, const cJSON *s, const char *base, const cJ
 				  accord_schema_fmt_value(eb, sizeof(eb), kw[KW_ENUM])));
 	}
 	if (cJSON_IsObject(inst))
-		STEP(v_object(c, kw, base, inst));
+		STEP(v_object(c, kw, sn ? sn->names : NULL, base, inst));
 	else if (cJSON_IsArray(inst))
 		STEP(v_array(c, kw, base, inst));
 	else if (cJSON_IsNumber(inst))
