@@ -111,6 +111,51 @@ const struct uri_entry *accord_schema_uri_find(const struct uri_entry *v, size_t
 	return NULL;
 }
 
+const struct uri_entry *accord_schema_uri_get(const accord_schema_registry *reg, const char *uri)
+{
+	uint32_t h, k;
+	size_t i;
+
+	if (!reg->uri_slot)
+		return NULL;
+	h = name_hash(uri);
+	for (i = h & reg->uri_mask; (k = reg->uri_slot[i]) != 0; i = (i + 1) & reg->uri_mask)
+		if (strcmp(reg->uris[k - 1].uri, uri) == 0)
+			return &reg->uris[k - 1];
+	return NULL;
+}
+
+void accord_schema_uri_reindex(accord_schema_registry *reg)
+{
+	size_t cap = 16, i, j;
+
+	while (cap < 2 * reg->nuris)
+		cap *= 2;
+	free(reg->uri_slot);
+	reg->uri_slot = accord_xcalloc(cap, sizeof(*reg->uri_slot));
+	reg->uri_mask = cap - 1;
+	for (i = 0; i < reg->nuris; i++) {
+		for (j = name_hash(reg->uris[i].uri) & reg->uri_mask; reg->uri_slot[j];
+		     j = (j + 1) & reg->uri_mask)
+			;
+		reg->uri_slot[j] = (uint32_t)(i + 1);
+	}
+}
+
+char *accord_schema_base_intern(accord_schema_registry *reg, char *owned)
+{
+	size_t i;
+
+	for (i = 0; i < reg->nbases; i++)
+		if (strcmp(reg->bases[i], owned) == 0) {
+			free(owned);
+			return reg->bases[i];
+		}
+	GROW(reg->bases, reg->nbases, reg->abases);
+	reg->bases[reg->nbases++] = owned;
+	return owned;
+}
+
 /* ---- the node map ---- */
 
 struct node_info *accord_schema_map_slot(accord_schema_registry *reg, const cJSON *node)
@@ -168,23 +213,22 @@ void accord_schema_registry_free(accord_schema_registry *reg)
 		return;
 	for (i = 0; i < reg->ndocs; i++)
 		cJSON_Delete(reg->docs[i]);
-	for (i = 0; i < reg->nuris; i++) {
+	for (i = 0; i < reg->nuris; i++)
 		free(reg->uris[i].uri);
-		free(reg->uris[i].base);
-	}
 	for (i = 0; i < reg->map_cap; i++) {
-		free(reg->map[i].base);
 		accord_regex_free(reg->map[i].re);
 		accord_schema_snode_free(reg->map[i].sn);
 	}
-	for (i = 0; i < reg->nrefs; i++) {
-		free(reg->refs[i].base);
+	for (i = 0; i < reg->nrefs; i++)
 		free(reg->refs[i].where);
-	}
+	for (i = 0; i < reg->nbases; i++)
+		free(reg->bases[i]);
 	if (reg->utf8)
 		freelocale(reg->utf8);
 	free(reg->docs);
 	free(reg->uris);
+	free(reg->uri_slot);
+	free(reg->bases);
 	free(reg->map);
 	free(reg->refs);
 	free(reg);
@@ -268,14 +312,14 @@ int accord_schema_lookup(const accord_schema_registry *reg, const char *uri, con
 	const char *b;
 
 	if (hash && hash[1] && hash[1] != '/') {
-		if ((e = accord_schema_uri_find(reg->uris, reg->nuris, uri)) == NULL)
+		if ((e = accord_schema_uri_get(reg, uri)) == NULL)
 			return ACCORD_ENOTFOUND;
 		*node = e->node;
 		*base = e->base;
 		return 0;
 	}
 	doc = xstrndup(uri, hash ? (size_t)(hash - uri) : strlen(uri));
-	e = accord_schema_uri_find(reg->uris, reg->nuris, doc);
+	e = accord_schema_uri_get(reg, doc);
 	free(doc);
 	if (!e)
 		return ACCORD_ENOTFOUND;

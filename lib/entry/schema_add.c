@@ -57,7 +57,7 @@ static int walk_index(struct walk *w, const char *uri, const cJSON *node, const 
 
 	if (e && e->node == node)
 		return 0;
-	if (e || accord_schema_uri_find(w->reg->uris, w->reg->nuris, uri))
+	if (e || accord_schema_uri_get(w->reg, uri))
 		return accord_error_set(ACCORD_EEXISTS, "schema %s#%s: \"%s\" is already defined",
 					w->doc_uri, w->where.ptr ? w->where.ptr : "", uri);
 	GROW(w->uris, w->nuris, w->auris);
@@ -649,14 +649,16 @@ static int registry_add(accord_schema_registry *reg, cJSON *doc, const char *bas
 	reg->docs[reg->ndocs++] = doc;
 	for (i = 0; i < w.nuris; i++) {
 		GROW(reg->uris, reg->nuris, reg->auris);
+		w.uris[i].base = accord_schema_base_intern(reg, w.uris[i].base);
 		reg->uris[reg->nuris++] = w.uris[i];
 	}
 	w.nuris = 0;
+	accord_schema_uri_reindex(reg);
 	for (i = 0; i < w.ninfos; i++) {
 		struct node_info *info = accord_schema_map_slot(reg, w.infos[i].node);
 
 		if (w.infos[i].base && !info->base) {
-			info->base = w.infos[i].base;
+			info->base = accord_schema_base_intern(reg, w.infos[i].base);
 			w.infos[i].base = NULL;
 		}
 		if (w.infos[i].re && !info->re) {
@@ -670,6 +672,7 @@ static int registry_add(accord_schema_registry *reg, cJSON *doc, const char *bas
 	}
 	for (i = 0; i < w.nrefs; i++) {
 		GROW(reg->refs, reg->nrefs, reg->arefs);
+		w.refs[i].base = accord_schema_base_intern(reg, w.refs[i].base);
 		reg->refs[reg->nrefs++] = w.refs[i];
 	}
 	w.nrefs = 0;

@@ -104,13 +104,13 @@ enum {
 struct uri_entry {
 	char *uri;
 	const cJSON *node;
-	char *base;
+	char *base; /* in a registry, one of its bases */
 };
 
 /* What we know about one node: its base if it has an "$id", its regex if it is a pattern. */
 struct node_info {
 	const cJSON *node;
-	char *base;
+	char *base; /* in a registry, one of its bases */
 	accord_regex *re;
 	struct snode *sn;
 };
@@ -188,7 +188,7 @@ struct snode {
 /* Every "$ref" seen while adding, so accord_schema_registry_check() can resolve them all. */
 struct ref_site {
 	const cJSON *node;
-	char *base;
+	char *base; /* in a registry, one of its bases */
 	char *where;
 };
 
@@ -197,6 +197,14 @@ struct accord_schema_registry {
 	size_t ndocs, adocs;
 	struct uri_entry *uris;
 	size_t nuris, auris;
+	uint32_t *uri_slot; /* uris by name_hash(): index + 1, 0 for empty */
+	size_t uri_mask;
+	/*
+	 * Every base URI of uris, map and refs, each string once: equal bases
+	 * are the same pointer, so validation compares them by address.
+	 */
+	char **bases;
+	size_t nbases, abases;
 	struct node_info *map; /* open addressing keyed by node pointer */
 	size_t map_cap, map_len;
 	struct ref_site *refs;
@@ -308,6 +316,15 @@ struct node_info *accord_schema_map_slot(accord_schema_registry *reg, const cJSO
 /* The entry of `v` (n of them) indexed under `uri`, or NULL. */
 const struct uri_entry *accord_schema_uri_find(const struct uri_entry *v, size_t n,
 					       const char *uri);
+
+/* The registry's entry indexed under `uri`, or NULL: by hash, as validation asks at each start. */
+const struct uri_entry *accord_schema_uri_get(const accord_schema_registry *reg, const char *uri);
+
+/* Index reg->uris by hash again, after an add appended to them. */
+void accord_schema_uri_reindex(accord_schema_registry *reg);
+
+/* The registry's copy of base URI `owned`, which it frees if it has one already. */
+char *accord_schema_base_intern(accord_schema_registry *reg, char *owned);
 
 /*
  * Find the schema named by the absolute URI `uri`: a document or "$id"

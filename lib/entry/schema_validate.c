@@ -742,7 +742,7 @@ int accord_schema_validate(accord_schema_registry *reg, const char *uri, const c
 	 * A URI without fragment that is indexed as it is needs no resolving:
 	 * indexed URIs are already resolved, and resolving is idempotent.
 	 */
-	if (!strchr(uri, '#') && (e = accord_schema_uri_find(reg->uris, reg->nuris, uri)) != NULL) {
+	if (!strchr(uri, '#') && (e = accord_schema_uri_get(reg, uri)) != NULL) {
 		node = e->node;
 		base = e->base;
 		rc = 0;
