@@ -247,6 +247,8 @@ void accord_schema_snode_free(struct snode *sn)
 	if (sn->disc) {
 		free(sn->disc->alt);
 		free(sn->disc->want);
+		free(sn->disc->alt_sn);
+		free(sn->disc->safe);
 		free(sn->disc);
 	}
 	free(sn);
@@ -479,10 +481,31 @@ static const cJSON *disc_const(const accord_schema_registry *reg, const cJSON *a
 }
 
 /*
+ * Which alternatives of `d` cannot end in a hard error (so skipping them
+ * changes nothing but time), and how deep the safe ones nest. Again after
+ * each add until all are: a "$ref" resolved later can make one safe.
+ */
+static void disc_safety(accord_schema_registry *reg, struct disc *d)
+{
+	size_t i;
+	int h;
+
+	d->all_safe = 1;
+	d->height = 0;
+	for (i = 0; i < d->n; i++) {
+		h = safe_height(reg, d->alt[i], 0);
+		d->safe[i] = h >= 0;
+		if (h < 0)
+			d->all_safe = 0;
+		else if (h > d->height)
+			d->height = h;
+	}
+}
+
+/*
  * Give a oneOf its discriminator when its shape allows: a member that every
  * alternative fixes with a different "const" in its "properties" (through
- * "$ref"s), and alternatives that cannot end in a hard error (so skipping
- * them changes nothing but time).
+ * "$ref"s).
  */
 static void disc_build(accord_schema_registry *reg, struct snode *sn)
 {
@@ -490,12 +513,11 @@ static void disc_build(accord_schema_registry *reg, struct snode *sn)
 	const struct snode *first;
 	struct disc *d;
 	size_t n = (size_t)cJSON_GetArraySize(arr), i, j;
-	int height = 0, h;
 
 	if (n < 2 || !(first = follow_refs(reg, arr->child)) ||
 	    !cJSON_IsObject(first->kw[KW_PROPERTIES]))
 		return;
-	d = accord_xrealloc(NULL, sizeof(*d));
+	d = accord_xcalloc(1, sizeof(*d));
 	d->n = n;
 	d->alt = accord_xrealloc(NULL, n * sizeof(*d->alt));
 	d->want = accord_xrealloc(NULL, n * sizeof(*d->want));
@@ -516,20 +538,35 @@ static void disc_build(accord_schema_registry *reg, struct snode *sn)
 	}
 	if (!key)
 		goto none;
-	for (i = 0; i < n; i++) {
-		if ((h = safe_height(reg, d->alt[i], 0)) < 0)
-			goto none;
-		if (h > height)
-			height = h;
-	}
+	d->alt_sn = accord_xrealloc(NULL, n * sizeof(*d->alt_sn));
+	for (i = 0; i < n; i++)
+		d->alt_sn[i] = snode_of(reg, d->alt[i]);
+	d->safe = accord_xcalloc(n, 1);
 	d->key = key->string;
-	d->height = height;
 	sn->disc = d;
 	return;
 none:
 	free(d->alt);
 	free(d->want);
 	free(d);
+}
+
+/*
+ * Copy into `sn` what validation would otherwise ask the node map for: its
+ * base, its pattern's regex, its properties' compiled subschemas. What a
+ * node maps to never changes once added, so doing it again is harmless.
+ */
+static void snode_link(const accord_schema_registry *reg, struct snode *sn, const char *base)
+{
+	const struct node_info *info;
+	size_t i;
+
+	sn->base = base;
+	if (sn->kw[KW_PATTERN] && (info = accord_schema_map_get(reg, sn->kw[KW_PATTERN])) != NULL)
+		sn->pattern_re = info->re;
+	for (i = 0; sn->names && i < sn->names->n; i++)
+		if (sn->names->names[i].prop)
+			sn->names->names[i].prop_sn = snode_of(reg, sn->names->names[i].prop);
 }
 
 /*
@@ -553,17 +590,23 @@ void accord_schema_finalize(accord_schema_registry *reg)
 		uri = accord_uri_resolve(reg->refs[i].base, sn->kw[KW_REF]->valuestring);
 		if (accord_schema_lookup(reg, uri, &node, &base) == 0) {
 			sn->ref_target = node;
+			sn->ref_sn = snode_of(reg, node);
 			sn->ref_tbase = base;
 			sn->ref_base = reg->refs[i].base;
 		}
 		free(uri);
 	}
 	for (i = 0; i < reg->map_cap; i++)
-		if (reg->map[i].sn)
-			reg->map[i].sn->mark = MARK_NONE;
-	for (i = 0; i < reg->map_cap; i++)
+		if ((sn = reg->map[i].sn) != NULL) {
+			sn->mark = MARK_NONE;
+			snode_link(reg, sn, reg->map[i].base);
+		}
+	for (i = 0; i < reg->map_cap; i++) {
 		if ((sn = reg->map[i].sn) && !sn->disc && cJSON_IsArray(sn->kw[KW_ONE_OF]))
 			disc_build(reg, sn);
+		if (sn && sn->disc && !sn->disc->all_safe)
+			disc_safety(reg, sn->disc);
+	}
 }
 
 int accord_schema_registry_check(accord_schema_registry *reg)

@@ -118,13 +118,18 @@ struct node_info {
 /*
  * A oneOf whose alternatives each fix one member with "const" (an entry's
  * "type"): at most the alternative whose const equals the instance's member
- * can match, so it alone is tried first (see one_of_fast()).
+ * can match, so it alone is tried first (see one_of_fast()). An alternative
+ * that cannot end in a hard error ("safe") and whose const differs can only
+ * fail, so the general oneOf skips it too.
  */
 struct disc {
 	const char *key;
 	size_t n;
 	const cJSON **alt, **want;
-	int height; /* deepest evaluation nesting any alternative can reach */
+	const struct snode **alt_sn; /* compiled alt, or NULL */
+	unsigned char *safe;
+	int all_safe;
+	int height; /* deepest evaluation nesting any safe alternative can reach */
 };
 
 /*
@@ -136,7 +141,8 @@ struct disc {
 struct pname {
 	const char *name;
 	uint32_t hash;
-	const cJSON *prop; /* the first "properties" member of this name, or NULL */
+	const cJSON *prop;	     /* the first "properties" member of this name, or NULL */
+	const struct snode *prop_sn; /* what the registry compiled for prop, if anything */
 };
 
 struct ptable {
@@ -178,7 +184,15 @@ static inline long ptable_find(const struct ptable *t, const char *name)
 struct snode {
 	const cJSON *kw[KW_COUNT];
 	struct ptable *names; /* NULL if it has neither "properties" nor "required" */
+	/*
+	 * What the registry's node map holds beside this, copied by
+	 * accord_schema_finalize() so that validation need not ask the map:
+	 * the base of its "$id" and the regex of its "pattern".
+	 */
+	const char *base;
+	const accord_regex *pattern_re;
 	const cJSON *ref_target;
+	const struct snode *ref_sn;	  /* compiled ref_target, or NULL */
 	const char *ref_tbase, *ref_base; /* borrowed from the registry */
 	struct disc *disc;
 	unsigned types;	  /* "type" as TY_* bits (the walk checked its names); 0 if none */

@@ -129,21 +129,25 @@ static size_t utf8_length(const char *s)
 	return n;
 }
 
-/* Valid or not, without messages and without touching the caller's error. */
-static int v_quiet(struct vctx *c, const cJSON *s, const char *base, const cJSON *inst)
+static int eval_sn(struct vctx *c, const cJSON *s, const struct snode *sn, const char *base,
+		   const cJSON *inst);
+
+/* Valid or not, without messages and without touching the caller's error. `sn` as eval_sn(). */
+static int v_quiet(struct vctx *c, const cJSON *s, const struct snode *sn, const char *base,
+		   const cJSON *inst)
 {
 	struct scope sc;
 	int rc;
 
 	accord_schema_scope_enter(c, &sc, 1);
-	rc = accord_schema_eval(c, s, base, inst);
+	rc = eval_sn(c, s, sn, base, inst);
 	accord_schema_scope_leave(c, &sc);
 	return rc;
 }
 
 /* Evaluate the target of a "$ref", refusing to re-enter it on the same value. */
-static int v_ref_target(struct vctx *c, const cJSON *ref, const cJSON *target, const char *tbase,
-			const cJSON *inst)
+static int v_ref_target(struct vctx *c, const cJSON *ref, const cJSON *target,
+			const struct snode *tsn, const char *tbase, const cJSON *inst)
 {
 	size_t i;
 	int rc;
@@ -158,7 +162,7 @@ static int v_ref_target(struct vctx *c, const cJSON *ref, const cJSON *target, c
 	c->refs[c->nrefs].schema = target;
 	c->refs[c->nrefs].inst = inst;
 	c->nrefs++;
-	rc = accord_schema_eval(c, target, tbase, inst);
+	rc = eval_sn(c, target, tsn, tbase, inst);
 	c->nrefs--;
 	return rc;
 }
@@ -179,7 +183,7 @@ static int v_ref(struct vctx *c, const cJSON *ref, const char *base, const cJSON
 		return rc;
 	}
 	free(uri);
-	return v_ref_target(c, ref, target, tbase, inst);
+	return v_ref_target(c, ref, target, NULL, tbase, inst);
 }
 
 /* Step macro: hard errors end everything; failures end early only when quiet. */
@@ -220,21 +224,24 @@ static int v_type(struct vctx *c, const cJSON *t, const cJSON *inst)
 }
 
 /*
- * Search `s` with the pattern held by `node` (compiled when the schema was
- * added; compiled now for parts the add walk never saw). 1 match, 0 none.
+ * Search `s` with the pattern held by `node`: `re` if the caller has it,
+ * else as compiled when the schema was added, else (parts the add walk
+ * never saw) compiled now. 1 match, 0 none.
  */
-static int pattern_search(struct vctx *c, const cJSON *node, const char *pattern, const char *s)
+static int pattern_search(struct vctx *c, const cJSON *node, const accord_regex *re,
+			  const char *pattern, const char *s)
 {
-	const struct node_info *info = accord_schema_map_get(c->reg, node);
+	const struct node_info *info;
 	accord_regex *tmpre = NULL;
 	char err[256];
 	int hit;
 
-	if ((!info || !info->re) &&
-	    accord_regex_compile(&tmpre, pattern, c->reg->utf8, err, sizeof(err)) < 0)
+	if (!re && (info = accord_schema_map_get(c->reg, node)) != NULL)
+		re = info->re;
+	if (!re && accord_regex_compile(&tmpre, pattern, c->reg->utf8, err, sizeof(err)) < 0)
 		return accord_schema_hard(c, ACCORD_EINVALID, "bad regular expression \"%s\": %s",
 					  pattern, err);
-	hit = accord_regex_search(tmpre ? tmpre : info->re, s, c->reg->utf8);
+	hit = accord_regex_search(tmpre ? tmpre : re, s, c->reg->utf8);
 	accord_regex_free(tmpre);
 	if (hit < 0)
 		return accord_schema_hard(c, ACCORD_ERROR, "regular expression \"%s\" failed",
@@ -243,22 +250,44 @@ static int pattern_search(struct vctx *c, const cJSON *node, const char *pattern
 }
 
 /*
+ * Members' indexes in a name table, for the first IDX_LOCAL members of an
+ * instance: v_object() finds them once for "required" and "properties".
+ * NO_NAME marks a member without a name.
+ */
+#define IDX_LOCAL 32
+#define NO_NAME (-2)
+
+struct midx {
+	int16_t v[IDX_LOCAL];
+	size_t n;
+};
+
+/* The index of member `m`, the `i`th of its object, in `pt`; -1 if absent. */
+static long member_index(const struct ptable *pt, const struct midx *mi, size_t i, const cJSON *m)
+{
+	if (i < mi->n)
+		return mi->v[i];
+	return m->string ? ptable_find(pt, m->string) : NO_NAME;
+}
+
+/*
  * "required" by the schema's name table: one pass over the members ticks
  * off the names it holds. A member without a name ends the pass, as it
  * ends cJSON_GetObjectItemCaseSensitive's search.
  */
-static int v_required(struct vctx *c, const struct ptable *pt, const cJSON *inst)
+static int v_required(struct vctx *c, const struct ptable *pt, const struct midx *mi,
+		      const cJSON *inst)
 {
 	uint64_t seen = 0;
 	const cJSON *m;
-	size_t i;
+	size_t i = 0;
 	long k;
 	int failed = 0;
 
 	cJSON_ArrayForEach(m, inst) {
-		if (!m->string)
+		if ((k = member_index(pt, mi, i++, m)) == NO_NAME)
 			break;
-		if ((k = ptable_find(pt, m->string)) >= 0)
+		if (k >= 0)
 			seen |= (uint64_t)1 << k;
 	}
 	for (i = 0; i < pt->nreq; i++)
@@ -274,11 +303,23 @@ static int v_object(struct vctx *c, const cJSON *const kw[KW_COUNT], const struc
 {
 	const cJSON *props = kw[KW_PROPERTIES], *pats = kw[KW_PATTERN_PROPERTIES];
 	const cJSON *addl = kw[KW_ADDITIONAL_PROPERTIES], *m, *p, *sub, *x;
+	const struct snode *subsn;
+	struct midx mi;
 	char nb[32];
-	int count = cJSON_GetArraySize(inst), failed = 0;
+	int addl_false = cJSON_IsFalse(addl), count, failed = 0;
+	size_t i = 0;
 
+	mi.n = 0;
+	if (pt) {
+		cJSON_ArrayForEach(m, inst) {
+			if (mi.n == IDX_LOCAL)
+				break;
+			mi.v[mi.n] = (int16_t)member_index(pt, &mi, mi.n, m);
+			mi.n++;
+		}
+	}
 	if (pt && pt->nreq && pt->n <= 64) {
-		STEP(v_required(c, pt, inst));
+		STEP(v_required(c, pt, &mi, inst));
 	} else if (kw[KW_REQUIRED]) {
 		cJSON_ArrayForEach(x, kw[KW_REQUIRED])
 			if (cJSON_IsString(x) &&
@@ -291,20 +332,23 @@ static int v_object(struct vctx *c, const cJSON *const kw[KW_COUNT], const struc
 		long k;
 
 		path_push(c, m->string, 0);
-		if (pt)
-			sub = m->string && (k = ptable_find(pt, m->string)) >= 0 ? pt->names[k].prop
-										 : NULL;
-		else
+		subsn = NULL;
+		if (pt) {
+			k = member_index(pt, &mi, i++, m);
+			sub = k >= 0 ? pt->names[k].prop : NULL;
+			subsn = k >= 0 ? pt->names[k].prop_sn : NULL;
+		} else {
 			sub = cJSON_IsObject(props)
 				      ? cJSON_GetObjectItemCaseSensitive(props, m->string)
 				      : NULL;
+		}
 		if (sub) {
 			matched = 1;
-			STEP(accord_schema_eval(c, sub, base, m));
+			STEP(eval_sn(c, sub, subsn, base, m));
 		}
 		if (cJSON_IsObject(pats)) {
 			cJSON_ArrayForEach(p, pats) {
-				if ((r = pattern_search(c, p, p->string, m->string)) < 0)
+				if ((r = pattern_search(c, p, NULL, p->string, m->string)) < 0)
 					return r;
 				if (r) {
 					matched = 1;
@@ -312,10 +356,10 @@ static int v_object(struct vctx *c, const cJSON *const kw[KW_COUNT], const struc
 				}
 			}
 		}
-		if (!matched && addl && !cJSON_IsFalse(addl))
+		if (!matched && addl && !addl_false)
 			STEP(accord_schema_eval(c, addl, base, m));
 		path_pop(c);
-		if (!matched && cJSON_IsFalse(addl))
+		if (!matched && addl_false)
 			STEP(FAIL(c, FK_OTHER, accord_schema_unknown_field_fmt, m->string));
 	}
 	if (kw[KW_PROPERTY_NAMES]) {
@@ -340,6 +384,7 @@ static int v_object(struct vctx *c, const cJSON *const kw[KW_COUNT], const struc
 				STEP(r);
 		}
 	}
+	count = kw[KW_MIN_PROPERTIES] || kw[KW_MAX_PROPERTIES] ? cJSON_GetArraySize(inst) : 0;
 	if (is_count(kw[KW_MIN_PROPERTIES]) && count < kw[KW_MIN_PROPERTIES]->valuedouble)
 		STEP(FAIL(
 			c, FK_OTHER, "has %d fields, fewer than minProperties %s", count,
@@ -429,7 +474,7 @@ static int v_array(struct vctx *c, const cJSON *const kw[KW_COUNT], const char *
 		i = 0;
 		cJSON_ArrayForEach(x, inst) {
 			path_push(c, NULL, (size_t)i++);
-			r = v_quiet(c, kw[KW_CONTAINS], base, x);
+			r = v_quiet(c, kw[KW_CONTAINS], NULL, base, x);
 			path_pop(c);
 			if (r < 0)
 				return r;
@@ -491,7 +536,9 @@ static int v_number(struct vctx *c, const cJSON *const kw[KW_COUNT], const cJSON
 	return failed;
 }
 
-static int v_string(struct vctx *c, const cJSON *const kw[KW_COUNT], const cJSON *inst)
+/* `re`: the compiled "pattern", or NULL to ask the registry. */
+static int v_string(struct vctx *c, const cJSON *const kw[KW_COUNT], const accord_regex *re,
+		    const cJSON *inst)
 {
 	const char *s = inst->valuestring;
 	size_t len = kw[KW_MIN_LENGTH] || kw[KW_MAX_LENGTH] ? utf8_length(s) : 0;
@@ -506,7 +553,7 @@ static int v_string(struct vctx *c, const cJSON *const kw[KW_COUNT], const cJSON
 		STEP(FAIL(c, FK_OTHER, "is %zu characters long, longer than maxLength %s", len,
 			  accord_schema_fmt_num(nb, sizeof(nb), k->valuedouble)));
 	if (cJSON_IsString(k = kw[KW_PATTERN])) {
-		int hit = pattern_search(c, k, k->valuestring, s);
+		int hit = pattern_search(c, k, re, k->valuestring, s);
 
 		if (hit < 0)
 			return hit;
@@ -541,18 +588,17 @@ static int one_of_fast(struct vctx *c, const struct disc *d, const char *base, c
 			break;
 	if (i == d->n)
 		return 1;
-	r = v_quiet(c, d->alt[i], base, inst);
+	r = v_quiet(c, d->alt[i], d->alt_sn[i], base, inst);
 	return r < 0 ? r : r > 0;
 }
 
-/* The base for a subschema that has "$id": from the add walk, or worked out now. */
-static const char *id_base(struct vctx *c, const cJSON *s, const cJSON *id, const char *base)
+/* The base for a subschema that has "$id": from the add walk (`known`), or worked out now. */
+static const char *id_base(struct vctx *c, const char *known, const cJSON *id, const char *base)
 {
-	const struct node_info *info = accord_schema_map_get(c->reg, s);
 	char *full;
 
-	if (info && info->base)
-		return info->base;
+	if (known)
+		return known;
 	if (!cJSON_IsString(id) || id->valuestring[0] == '#')
 		return base;
 	full = accord_uri_resolve(base, id->valuestring);
@@ -567,7 +613,7 @@ static int v_any_of(struct vctx *c, const cJSON *any, const char *base, const cJ
 	int r = 0;
 
 	cJSON_ArrayForEach(x, any) {
-		if ((r = v_quiet(c, x, base, inst)) <= 0)
+		if ((r = v_quiet(c, x, NULL, base, inst)) <= 0)
 			break;
 	}
 	if (x && r < 0)
@@ -585,13 +631,21 @@ static int v_any_of(struct vctx *c, const cJSON *any, const char *base, const cJ
 static int v_one_of(struct vctx *c, const cJSON *one, const struct snode *sn, const char *base,
 		    const cJSON *inst)
 {
+	const struct disc *d = sn ? sn->disc : NULL;
 	int matches = 0, first = -1, second = -1, i = 0, r;
-	const cJSON *x;
+	const cJSON *x, *m = NULL;
 
-	if (sn && sn->disc && (r = one_of_fast(c, sn->disc, base, inst)) <= 0)
+	if (d && d->all_safe && (r = one_of_fast(c, d, base, inst)) <= 0)
 		return r; /* exactly one alternative matches, or an error */
+	/* The member whose value rules out the safe alternatives that fix it otherwise. */
+	if (d && cJSON_IsObject(inst) && c->depth + d->height <= EVAL_MAX_DEPTH)
+		m = cJSON_GetObjectItemCaseSensitive(inst, d->key);
 	cJSON_ArrayForEach(x, one) {
-		if ((r = v_quiet(c, x, base, inst)) < 0)
+		if (m && d->safe[i] && !accord_schema_json_equal(d->want[i], m)) {
+			i++;
+			continue; /* it can only fail, and quietly (v_quiet) */
+		}
+		if ((r = v_quiet(c, x, d ? d->alt_sn[i] : NULL, base, inst)) < 0)
 			return r;
 		if (r == 0) {
 			if (matches++ == 0)
@@ -611,15 +665,21 @@ static int v_one_of(struct vctx *c, const cJSON *one, const struct snode *sn, co
 	return 0;
 }
 
-static int v_keywords(struct vctx *c, const cJSON *s, const char *base, const cJSON *inst)
+/* `sn`: what the registry compiled for `s`, or NULL to ask its node map. */
+static int v_keywords(struct vctx *c, const cJSON *s, const struct snode *sn, const char *base,
+		      const cJSON *inst)
 {
-	const struct node_info *info = accord_schema_map_get(c->reg, s);
-	const struct snode *sn = info ? info->sn : NULL;
+	const struct node_info *info;
 	const cJSON *local[KW_COUNT], *x;
 	const cJSON *const *kw;
+	const char *node_base = sn ? sn->base : NULL;
 	char vb[128], eb[128];
 	int failed = 0, r = 0;
 
+	if (!sn && (info = accord_schema_map_get(c->reg, s)) != NULL) {
+		sn = info->sn;
+		node_base = info->base;
+	}
 	if (sn) {
 		kw = sn->kw;
 	} else {
@@ -630,15 +690,16 @@ static int v_keywords(struct vctx *c, const cJSON *s, const char *base, const cJ
 	if (kw[KW_REF]) {
 		if (!cJSON_IsString(kw[KW_REF]))
 			return accord_schema_hard(c, ACCORD_EINVALID, "\"$ref\" is not a string");
-		if (info && info->base)
-			base = info->base;
+		if (node_base)
+			base = node_base;
 		if (sn && sn->ref_target &&
 		    (sn->ref_base == base || strcmp(sn->ref_base, base) == 0))
-			return v_ref_target(c, kw[KW_REF], sn->ref_target, sn->ref_tbase, inst);
+			return v_ref_target(c, kw[KW_REF], sn->ref_target, sn->ref_sn,
+					    sn->ref_tbase, inst);
 		return v_ref(c, kw[KW_REF], base, inst);
 	}
 	if (kw[KW_ID])
-		base = id_base(c, s, kw[KW_ID], base);
+		base = id_base(c, node_base, kw[KW_ID], base);
 
 	/* The bits say the same as v_type() but for the message, made only on failure. */
 	if (kw[KW_TYPE] && !(sn && (sn->types & inst_types(inst))))
@@ -671,7 +732,7 @@ static int v_keywords(struct vctx *c, const cJSON *s, const char *base, const cJ
 	else if (cJSON_IsNumber(inst))
 		STEP(v_number(c, kw, inst));
 	else if (cJSON_IsString(inst))
-		STEP(v_string(c, kw, inst));
+		STEP(v_string(c, kw, sn ? sn->pattern_re : NULL, inst));
 
 	if (cJSON_IsArray(kw[KW_ALL_OF])) {
 		cJSON_ArrayForEach(x, kw[KW_ALL_OF])
@@ -682,13 +743,13 @@ static int v_keywords(struct vctx *c, const cJSON *s, const char *base, const cJ
 	if (cJSON_IsArray(kw[KW_ONE_OF]))
 		STEP(v_one_of(c, kw[KW_ONE_OF], sn, base, inst));
 	if (kw[KW_NOT]) {
-		if ((r = v_quiet(c, kw[KW_NOT], base, inst)) < 0)
+		if ((r = v_quiet(c, kw[KW_NOT], NULL, base, inst)) < 0)
 			return r;
 		if (r == 0)
 			STEP(FAIL(c, FK_OTHER, "must not match the \"not\" schema"));
 	}
 	if (kw[KW_IF]) {
-		if ((r = v_quiet(c, kw[KW_IF], base, inst)) < 0)
+		if ((r = v_quiet(c, kw[KW_IF], NULL, base, inst)) < 0)
 			return r;
 		if (r == 0 && kw[KW_THEN])
 			STEP(accord_schema_eval(c, kw[KW_THEN], base, inst));
@@ -698,8 +759,12 @@ static int v_keywords(struct vctx *c, const cJSON *s, const char *base, const cJ
 	return failed;
 }
 
-/* 0 if `inst` is valid against `s`, 1 if not (message in c->err), or a negative error. */
-int accord_schema_eval(struct vctx *c, const cJSON *s, const char *base, const cJSON *inst)
+/*
+ * accord_schema_eval(), where the caller may know what the registry
+ * compiled for `s` (`sn`; NULL to ask the node map).
+ */
+static int eval_sn(struct vctx *c, const cJSON *s, const struct snode *sn, const char *base,
+		   const cJSON *inst)
 {
 	int rc;
 
@@ -715,9 +780,15 @@ int accord_schema_eval(struct vctx *c, const cJSON *s, const char *base, const c
 					  "schema evaluation nested deeper than %d (a $ref loop?)",
 					  EVAL_MAX_DEPTH);
 	c->depth++;
-	rc = v_keywords(c, s, base, inst);
+	rc = v_keywords(c, s, sn, base, inst);
 	c->depth--;
 	return rc;
+}
+
+/* 0 if `inst` is valid against `s`, 1 if not (message in c->err), or a negative error. */
+int accord_schema_eval(struct vctx *c, const cJSON *s, const char *base, const cJSON *inst)
+{
+	return eval_sn(c, s, NULL, base, inst);
 }
 
 int accord_schema_validate(accord_schema_registry *reg, const char *uri, const cJSON *instance)
