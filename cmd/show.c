@@ -560,6 +560,10 @@ static void print_clocks(const accord_clocks *c)
 				accord_duration_format(d3, sizeof(d3), ck->closed_s);
 				printf(", %s closed before a reopen (not counted)", d3);
 			}
+			if (ck->resumed_entry && k > 0) {
+				accord_time_format(t1, ck->resumed_at);
+				printf(", resumed at the reopen %s", t1);
+			}
 			if (ck->from_terms) {
 				accord_time_format(t1, ck->began);
 				printf(", from the terms' co-signature (%s began %s, before them)",

@@ -381,6 +381,55 @@ static void test_clock_provider_reopen_keeps_dispute(void **state)
 }
 
 /*
+ * The provider's dispute of the customer's reopen is shown beside the
+ * clock and never mixes into the customer's view: with a dispute of the
+ * customer's in the record, it does not take a resumed miss out of the
+ * count (attack49 01).
+ */
+static void test_clock_provider_dispute_of_reopen_counts_nothing(void **state)
+{
+	world *w = *state;
+	const accord_party_clocks *pc;
+	char resolved[ACCORD_ID_HEXLEN + 1], reopen[ACCORD_ID_HEXLEN + 1],
+		res[ACCORD_ID_HEXLEN + 1], body[256], when[ACCORD_TIME_LEN];
+	int64_t at;
+
+	agree(w);
+	open_incident(w); /* restore target 6 h; impact began 3 h before t0 */
+	status(resolved, w, w->gina, "{\"status\":\"resolved\"}");
+	/* acme says 2 minutes later: met on both claims */
+	at = w->t0 + 300;
+	accord_time_set_now(&at);
+	accord_time_format(when, w->t0 + 120);
+	snprintf(body, sizeof(body), "{\"entry\":\"%s\",\"at\":\"%s\",\"reason\":\"r\"}", resolved,
+		 when);
+	append(NULL, w, w->alice, "dispute", w->inc, body);
+	append(res, w, w->gina, "resolution", w->inc,
+	       "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],"
+	       "\"lucky\":[],\"actions\":[]}");
+	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", res);
+	append(NULL, w, w->alice, "cosign", w->inc, body);
+	status(NULL, w, w->alice, "{\"status\":\"closed\"}");
+	at = w->t0 + 24 * HOUR;
+	accord_time_set_now(&at);
+	status(reopen, w, w->alice, "{\"status\":\"investigating\"}");
+	/* globex restores three days later and disputes the reopen's time */
+	at = w->t0 + 96 * HOUR;
+	accord_time_set_now(&at);
+	status(NULL, w, w->gina, "{\"status\":\"resolved\"}");
+	accord_time_format(when, at - 60);
+	snprintf(body, sizeof(body), "{\"entry\":\"%s\",\"at\":\"%s\",\"reason\":\"r\"}", reopen,
+		 when);
+	append(NULL, w, w->gina, "dispute", w->inc, body);
+	accord_time_set_now(NULL);
+	pc = compute(w, at + HOUR);
+	assert_string_equal(pc->clocks[2].resumed_entry->id, reopen);
+	assert_near(pc->clocks[2].elapsed_s, 75 * HOUR);
+	assert_string_equal(pc->clocks[2].state, "missed");
+	assert_false(pc->clocks[2].apart);
+}
+
+/*
  * After a reopen, mitigate resumes from where it had stopped, not from the
  * resolved the close rested on (attack47 13): the hours between mitigated
  * and resolved are not charged again.
@@ -664,6 +713,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_clock_provider_reopen_keeps_dispute, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_clock_provider_dispute_of_reopen_counts_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clock_mitigate_resumes_where_it_stopped, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_clock_reopen_keeps_what_the_close_judged,

@@ -516,7 +516,7 @@ static void resume(accord_clock *ck, const accord_clock *f, const accord_hours *
 	const accord_entry *stop = first_status(inc, k == 1 ? mitigated : restored, k == 1, ci + 1);
 	int64_t closed_at = inc->steps[ci].entry->time, rt = when(inc, r, 0),
 		dfrom = when(inc, r, 1);
-	int had = f->dispute || f->start_window;
+	int had = f->dispute || f->start_window, f_cust, s_cust;
 	accord_clock seg;
 
 	if (rt < closed_at)
@@ -551,12 +551,24 @@ static void resume(accord_clock *ck, const accord_clock *f, const accord_hours *
 	ck->dispute_to = 0;
 	if (!had && !seg.dispute)
 		return;
+	/*
+	 * The view that counts apart is the customer's alone: its disputes on
+	 * either side of the reopen, the signed claims elsewhere. Another
+	 * party's dispute (the provider's of the reopen's time) is shown beside
+	 * and never mixes into it (attack49 01).
+	 */
+	f_cust = had && f->apart;
+	s_cust = seg.dispute && seg.apart;
+	if (f_cust || s_cust) {
+		had = f_cust;
+		seg.dispute = s_cust ? seg.dispute : NULL;
+	}
 	ck->dispute_elapsed_s = (had ? f->dispute_elapsed_s : f->elapsed_s) +
 				(seg.dispute ? seg.dispute_elapsed_s : seg.elapsed_s);
 	ck->dispute_to = !ck->stopped ? 0 : seg.dispute ? seg.dispute_to : ck->to;
 	if (!had)
 		ck->dispute = seg.dispute;
-	ck->apart = f->apart || seg.apart;
+	ck->apart = f_cust || s_cust;
 	ck->claimed_state = ck->state;
 	if (agreement) {
 		ck->dispute_state = verdict(ck->dispute_elapsed_s, ck->target_s, ck->stopped);
