@@ -242,14 +242,13 @@ static void test_clock_terms_not_retroactive(void **state)
 }
 
 /*
- * globex resolves and proposes a resolution, acme (and `also`, when not
- * NULL) co-signs it, and acme closes the incident on it.
+ * globex proposes a resolution, acme (and `also`, when not NULL) co-signs
+ * it, and acme closes the incident on it.
  */
-static void close_jointly(world *w, const accord_key *also)
+static void resolve_and_close(world *w, const accord_key *also)
 {
 	char res[ACCORD_ID_HEXLEN + 1], body[128];
 
-	status(NULL, w, w->gina, "{\"status\":\"resolved\"}");
 	append(res, w, w->gina, "resolution", w->inc,
 	       "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],"
 	       "\"lucky\":[],\"actions\":[]}");
@@ -258,6 +257,24 @@ static void close_jointly(world *w, const accord_key *also)
 	if (also)
 		append(NULL, w, also, "cosign", w->inc, body);
 	status(NULL, w, w->alice, "{\"status\":\"closed\"}");
+}
+
+/* globex resolves, and the incident is closed jointly (resolve_and_close). */
+static void close_jointly(world *w, const accord_key *also)
+{
+	status(NULL, w, w->gina, "{\"status\":\"resolved\"}");
+	resolve_and_close(w, also);
+}
+
+/* `k` disputes the time of entry `event`: it says `event` happened at `said`. */
+static void dispute(world *w, const accord_key *k, const char *event, int64_t said)
+{
+	char body[256], when[ACCORD_TIME_LEN];
+
+	accord_time_format(when, said);
+	snprintf(body, sizeof(body), "{\"entry\":\"%s\",\"at\":\"%s\",\"reason\":\"r\"}", event,
+		 when);
+	append(NULL, w, k, "dispute", w->inc, body);
 }
 
 /*
@@ -320,8 +337,7 @@ static void test_clock_provider_reopen_keeps_dispute(void **state)
 {
 	world *w = *state;
 	const accord_party_clocks *pc;
-	char resolved[ACCORD_ID_HEXLEN + 1], res[ACCORD_ID_HEXLEN + 1], body[256],
-		when[ACCORD_TIME_LEN];
+	char resolved[ACCORD_ID_HEXLEN + 1];
 	int64_t at;
 
 	agree(w);
@@ -330,16 +346,8 @@ static void test_clock_provider_reopen_keeps_dispute(void **state)
 	/* acme says the service came back 4 h later: 7 h, missed */
 	at = w->t0 + 4 * HOUR;
 	accord_time_set_now(&at);
-	accord_time_format(when, at);
-	snprintf(body, sizeof(body), "{\"entry\":\"%s\",\"at\":\"%s\",\"reason\":\"r\"}", resolved,
-		 when);
-	append(NULL, w, w->alice, "dispute", w->inc, body);
-	append(res, w, w->gina, "resolution", w->inc,
-	       "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],"
-	       "\"lucky\":[],\"actions\":[]}");
-	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", res);
-	append(NULL, w, w->alice, "cosign", w->inc, body);
-	status(NULL, w, w->alice, "{\"status\":\"closed\"}");
+	dispute(w, w->alice, resolved, at);
+	resolve_and_close(w, NULL);
 	pc = compute(w, at + HOUR);
 	assert_string_equal(pc->clocks[2].state, "disputed");
 	assert_string_equal(pc->clocks[2].dispute_state, "missed");
@@ -390,8 +398,7 @@ static void test_clock_provider_dispute_of_reopen_counts_nothing(void **state)
 {
 	world *w = *state;
 	const accord_party_clocks *pc;
-	char resolved[ACCORD_ID_HEXLEN + 1], reopen[ACCORD_ID_HEXLEN + 1],
-		res[ACCORD_ID_HEXLEN + 1], body[256], when[ACCORD_TIME_LEN];
+	char resolved[ACCORD_ID_HEXLEN + 1], reopen[ACCORD_ID_HEXLEN + 1];
 	int64_t at;
 
 	agree(w);
@@ -400,16 +407,8 @@ static void test_clock_provider_dispute_of_reopen_counts_nothing(void **state)
 	/* acme says 2 minutes later: met on both claims */
 	at = w->t0 + 300;
 	accord_time_set_now(&at);
-	accord_time_format(when, w->t0 + 120);
-	snprintf(body, sizeof(body), "{\"entry\":\"%s\",\"at\":\"%s\",\"reason\":\"r\"}", resolved,
-		 when);
-	append(NULL, w, w->alice, "dispute", w->inc, body);
-	append(res, w, w->gina, "resolution", w->inc,
-	       "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],"
-	       "\"lucky\":[],\"actions\":[]}");
-	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", res);
-	append(NULL, w, w->alice, "cosign", w->inc, body);
-	status(NULL, w, w->alice, "{\"status\":\"closed\"}");
+	dispute(w, w->alice, resolved, w->t0 + 120);
+	resolve_and_close(w, NULL);
 	at = w->t0 + 24 * HOUR;
 	accord_time_set_now(&at);
 	status(reopen, w, w->alice, "{\"status\":\"investigating\"}");
@@ -417,10 +416,7 @@ static void test_clock_provider_dispute_of_reopen_counts_nothing(void **state)
 	at = w->t0 + 96 * HOUR;
 	accord_time_set_now(&at);
 	status(NULL, w, w->gina, "{\"status\":\"resolved\"}");
-	accord_time_format(when, at - 60);
-	snprintf(body, sizeof(body), "{\"entry\":\"%s\",\"at\":\"%s\",\"reason\":\"r\"}", reopen,
-		 when);
-	append(NULL, w, w->gina, "dispute", w->inc, body);
+	dispute(w, w->gina, reopen, at - 60);
 	accord_time_set_now(NULL);
 	pc = compute(w, at + HOUR);
 	assert_string_equal(pc->clocks[2].resumed_entry->id, reopen);
