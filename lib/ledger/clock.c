@@ -156,6 +156,15 @@ static const accord_entry *first_status(const accord_incident *inc, const char *
 	return stop;
 }
 
+/* Where mitigate (`k` 1) or restore (2) stops, among the steps from `from` on (first_status). */
+static const accord_entry *clock_stop(const accord_incident *inc, size_t k, size_t from)
+{
+	static const char *const mitigated[] = { "mitigated", "resolved", "closed", NULL };
+	static const char *const restored[] = { "resolved", "closed", NULL };
+
+	return first_status(inc, k == 1 ? mitigated : restored, k == 1, from);
+}
+
 /*
  * Party `party`'s first entry on the incident that has `involved` in its
  * causal past (or is it): its acknowledgement. The timeline is in time
@@ -511,9 +520,7 @@ static void resume(accord_clock *ck, const accord_clock *f, const accord_hours *
 		   const accord_agreement *agreement, size_t k, size_t ci, const accord_entry *r,
 		   int64_t now)
 {
-	static const char *const mitigated[] = { "mitigated", "resolved", "closed", NULL };
-	static const char *const restored[] = { "resolved", "closed", NULL };
-	const accord_entry *stop = first_status(inc, k == 1 ? mitigated : restored, k == 1, ci + 1);
+	const accord_entry *stop = clock_stop(inc, k, ci + 1);
 	int64_t closed_at = inc->steps[ci].entry->time, rt = when(inc, r, 0),
 		dfrom = when(inc, r, 1);
 	int had = f->dispute || f->start_window, f_cust, s_cust;
@@ -582,8 +589,6 @@ static void resume(accord_clock *ck, const accord_clock *f, const accord_hours *
 int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const accord_parties *p,
 			  accord_in_past_fn in_past, void *payload, int64_t now)
 {
-	static const char *const mitigated[] = { "mitigated", "resolved", "closed", NULL };
-	static const char *const restored[] = { "resolved", "closed", NULL };
 	accord_clocks *c = calloc(1, sizeof(*c));
 	int64_t start, since;
 	int disputed, error = 0;
@@ -646,8 +651,8 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 					    payload)) < 0)
 			break;
 		ends[0] = ack;
-		ends[1] = first_status(inc, mitigated, 1, 0);
-		ends[2] = first_status(inc, restored, 0, 0);
+		ends[1] = clock_stop(inc, 1, 0);
+		ends[2] = clock_stop(inc, 2, 0);
 		for (k = 0; k < ACCORD_CLOCKS; k++) {
 			accord_clock *ck = &pc.clocks[k];
 			int64_t from = k == 0 ? when(inc, inc->involved_by[i], 0) : start;
