@@ -50,7 +50,9 @@ struct accord_derive {
 	const accord_causal *causal; /* the engine's graph, when the parties came with it */
 	accord_action *items;	     /* every action item's state by id, across revisions */
 	size_t item_count;
-	int closed_once; /* a close took effect: later windows move no clock's start */
+	int closed_once;      /* a close took effect: later windows move no clock's start */
+	size_t reopen_step;   /* steps up to it were decided by an earlier close and its reopen */
+	size_t reopen_status; /* statuses from it on came after that reopen */
 };
 
 /* ---- incident.c ---------------------------------------------------------- */

@@ -91,16 +91,51 @@ static int close_joint(accord_incident *inc, const accord_entry *close)
  * must be resolved, and the resolution joint among what it knew. Status
  * changes and involves it did not know of, sorted before it, are late.
  */
+/*
+ * The status history as close `e` knew it: the steps an earlier close and
+ * its reopen decided, then the statuses since that the close had in its
+ * causal past, replayed through the transitions. A status it did not know
+ * of, sorted anywhere before it, is no step of it: a backdated mitigated,
+ * step back or resolved from an idle device moves no clock and cannot
+ * make the close's own resolved fail to count (attack50 03, 04, 05).
+ */
+static status_step *known_steps(accord_incident *inc, const accord_parties *p,
+				const accord_entry *e, size_t *count)
+{
+	struct accord_derive *d = inc->derive;
+	status_step *steps =
+		accord_xmalloc((d->reopen_step + 1 + d->status_count) * sizeof(*steps));
+	size_t n = d->reopen_step + 1, i;
+
+	memcpy(steps, d->steps, n * sizeof(*steps));
+	for (i = d->reopen_status; i < d->status_count; i++) {
+		const accord_entry *s = d->statuses[i];
+		const char *to = accord_entry_str(s, "status");
+
+		if (accord_derive_is_late(inc, s) || !accord_derive_in_past(inc, e, s) ||
+		    accord_incident_transition_ok(steps[n - 1].status, to) != 0)
+			continue;
+		steps[n].entry = s;
+		steps[n].status = to;
+		steps[n].party = accord_party_of(p, s);
+		n++;
+	}
+	*count = n;
+	return steps;
+}
+
 static void apply_close(accord_incident *inc, const accord_parties *p, const accord_entry *e)
 {
 	struct accord_derive *d = inc->derive;
 	accord_resolution *r = inc->resolution;
-	size_t base = d->step_count, i;
+	status_step *known;
+	size_t n, i;
 
-	while (base-- > 1 && !accord_derive_in_past(inc, e, d->steps[base].entry))
-		;
-	if (strcmp(d->steps[base].status, "resolved") != 0 || !close_joint(inc, e))
+	known = known_steps(inc, p, e, &n);
+	if (strcmp(known[n - 1].status, "resolved") != 0 || !close_joint(inc, e)) {
+		free(known);
 		return;
+	}
 	/* every status sorted before it that it did not know of, whether it took effect or not */
 	for (i = 0; i < d->status_count; i++)
 		if (!accord_derive_is_late(inc, d->statuses[i]) &&
@@ -120,7 +155,9 @@ static void apply_close(accord_incident *inc, const accord_parties *p, const acc
 	}
 	accord_derive_close_freeze(inc, p, e);
 	d->closed_once = 1;
-	d->step_count = base + 1;
+	free(d->steps);
+	d->steps = known;
+	d->step_count = n;
 	accord_derive_push_step(inc, p, e, "closed");
 	inc->closed_by = e;
 	if (!r->joint) {
@@ -170,6 +207,8 @@ void accord_derive_apply_status(accord_incident *inc, const accord_parties *p,
 		} else if (accord_incident_transition_ok(inc->status, to) == 0) {
 			inc->closed_by = NULL;
 			accord_derive_push_step(inc, p, e, to);
+			d->reopen_step = d->step_count - 1;
+			d->reopen_status = d->status_count;
 			/* what it closed on did not hold: only a new proposal, made joint, closes it again (attack48 04) */
 			if (inc->resolution) {
 				inc->resolution->joint = 0;
