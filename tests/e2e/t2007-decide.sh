@@ -425,6 +425,27 @@ test_reopen_round() {
 	agree "reopen round" "$C"
 }
 
+# --- an idle device's status that the close did not know of is no step of it ----
+test_late_status_before_close() {
+	C="$T/c13.git" D="$T/d13.git"
+	hub "$J"
+	copy "$J" "$C"
+	copy "$T/before-cosign.git" "$D"
+	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/alice" -C "$C" status "$INC2" closed
+	expect 0 push "$C"
+	mit() { SHOWJ "$1" | jget "[[k['state'], k['to']] for c in d['clocks'] if c['party'] == 'globex' for k in c['clocks']][1]"; }
+	BEFORE=$(mit "$C")
+	# gus's copy, idle since before the co-signature, backdates a mitigated (attack50 03)
+	ACCORD_NOW=2026-11-20T10:01:00Z expect 0 accord --home "$T/gus" -C "$D" status "$INC2" mitigated
+	LATE=$(lastid "$D" gus)
+	expect 0 env -u ACCORD_NOW git -C "$D" push -q "$HUB" "refs/accord/feeds/$(kid gus)"
+	expect 0 sync alice "$C"
+	equal "$(status_of "$C")" closed "late status: still closed"
+	contains "$(mark_of "$C" "$LATE")" "late: written without knowing of the close" "late status: marked late"
+	equal "$(mit "$C")" "$BEFORE" "late status: mitigate reads as the close judged it"
+	agree "late status" "$C"
+}
+
 # --- two members of the customer-facing party amend one field concurrently -------
 test_amend_conflict() {
 	hub "$B"
@@ -511,7 +532,7 @@ test_timeline() {
 
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
-	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	$t
 done
