@@ -115,11 +115,6 @@ test:
 	@$(MAKE) --no-print-directory $(TEST_BIN)
 	@ACCORD_BIN=$(CURDIR)/$(ACCORD) BUILD=$(BUILD) sh tests/run $(TEST_BIN)
 
-# intercept_strstr=0: libgit2's init (mbedTLS) finds each certificate of
-# the system's CA bundle with strstr, and ASan's wrapper measures the whole
-# 200 kB rest of the bundle on every call: about 20 ms in every accord
-# process, 15% of this run. Our own code makes 4 strstr calls, on strings
-# the same statements read in full anyway; every other check stays on.
 # In the end-to-end scripts (ACCORD_E2E_ASAN_OPTIONS, tests/run) the leak
 # check is off: LeakSanitizer scans the sanitizer's own 9.7 MB of globals
 # at every exit, about 20 ms in each of the thousands of processes the
@@ -127,8 +122,7 @@ test:
 # Leaks are checked by LeakSanitizer in every unit test here, and by
 # valgrind in the unit tests and the scripts of VALGRIND_E2E (make valgrind).
 check:
-	@ASAN_OPTIONS=intercept_strstr=0$${ASAN_OPTIONS:+:$$ASAN_OPTIONS} \
-		ACCORD_E2E_ASAN_OPTIONS=intercept_strstr=0:detect_leaks=0$${ASAN_OPTIONS:+:$$ASAN_OPTIONS} \
+	@ACCORD_E2E_ASAN_OPTIONS=detect_leaks=0$${ASAN_OPTIONS:+:$$ASAN_OPTIONS} \
 		$(MAKE) --no-print-directory test SANITIZE=1
 
 # The whole tree, tests included, must build without a single warning.

@@ -10,6 +10,24 @@
 
 #include "alloc.h"
 
+/*
+ * Debian's libgit2 1.5 (built with mbedTLS) parses the whole system CA
+ * bundle in git_libgit2_init(): 53 million instructions, 82% of an
+ * `accord list` (callgrind), paid by every command and every hook run.
+ * accord never opens a network connection through libgit2 (the system git
+ * carries every fetch and push, README "Sync"), so the certificates are
+ * never used. This definition takes the place of mbedTLS's for libgit2 and
+ * loads none. Were libgit2's https ever used, it would trust no server:
+ * it fails closed.
+ */
+int mbedtls_x509_crt_parse_file(void *chain, const char *path);
+int mbedtls_x509_crt_parse_file(void *chain, const char *path)
+{
+	(void)chain;
+	(void)path;
+	return 0;
+}
+
 /* cJSON follows the library's out-of-memory policy (alloc.h). */
 static cJSON_Hooks json_hooks = { accord_xmalloc, free };
 

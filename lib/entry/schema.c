@@ -15,6 +15,7 @@
 #include <ctype.h>
 #include <limits.h>
 #include <locale.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -634,21 +635,22 @@ int accord_schema_registry_check(accord_schema_registry *reg)
 
 /* ---- accord's own schemas ---- */
 
+/*
+ * Built on first use, not at start: most commands validate nothing (show,
+ * list, a sync with nothing new), and building costs more than the rest of
+ * their run. The lock makes the first use safe from any verifying thread.
+ */
 static accord_schema_registry *builtin;
+static pthread_mutex_t builtin_lock = PTHREAD_MUTEX_INITIALIZER;
+static size_t builtin_builds;
 
-int accord_schema_builtin(accord_schema_registry **out)
+static int builtin_build(accord_schema_registry **out)
 {
 	accord_schema_registry *reg = NULL;
 	const struct accord_embedded_file *f;
 	accord_buf uri = ACCORD_BUF_INIT;
 	int rc;
 
-	if (!out)
-		return accord_error_set(ACCORD_EINVALID, "schema registry: no output pointer");
-	if (builtin) {
-		*out = builtin;
-		return 0;
-	}
 	if ((rc = accord_schema_registry_new(&reg)) < 0)
 		return rc;
 	for (f = accord_schema_files; f->name; f++) {
@@ -669,17 +671,44 @@ int accord_schema_builtin(accord_schema_registry **out)
 	}
 	if ((rc = accord_schema_registry_check(reg)) < 0)
 		goto done;
-	builtin = reg;
+	*out = reg;
 	reg = NULL;
-	*out = builtin;
 done:
 	accord_schema_registry_free(reg);
 	accord_buf_dispose(&uri);
 	return rc;
 }
 
+int accord_schema_builtin(accord_schema_registry **out)
+{
+	int rc = 0;
+
+	if (!out)
+		return accord_error_set(ACCORD_EINVALID, "schema registry: no output pointer");
+	pthread_mutex_lock(&builtin_lock);
+	if (!builtin) {
+		builtin_builds++;
+		rc = builtin_build(&builtin);
+	}
+	*out = builtin;
+	pthread_mutex_unlock(&builtin_lock);
+	return rc;
+}
+
+size_t accord_schema_builtin_builds(void)
+{
+	size_t n;
+
+	pthread_mutex_lock(&builtin_lock);
+	n = builtin_builds;
+	pthread_mutex_unlock(&builtin_lock);
+	return n;
+}
+
 void accord_schema_builtin_free(void)
 {
+	pthread_mutex_lock(&builtin_lock);
 	accord_schema_registry_free(builtin);
 	builtin = NULL;
+	pthread_mutex_unlock(&builtin_lock);
 }

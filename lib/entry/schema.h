@@ -48,6 +48,8 @@ accord_schema_failure accord_schema_last_failure(void);
  */
 int accord_schema_builtin(accord_schema_registry **out);
 void accord_schema_builtin_free(void);
+/* How many times this process has built them (tests count it). */
+size_t accord_schema_builtin_builds(void);
 
 /*
  * Base URI under which the builtin registry knows accord's schemas:

@@ -15,7 +15,6 @@
 #include "encode.h"
 #include "accord/error.h"
 #include "accord/idmap.h"
-#include "schema.h"
 #include "sigcache.h"
 #include "accord/verify.h"
 #include "array.h"
@@ -546,7 +545,6 @@ static int run_engine(accord_verification **out, accord_store *store, const acco
 		      const accord_verify_options *opts)
 {
 	accord_verify_options defaults = ACCORD_VERIFY_OPTIONS_INIT;
-	accord_schema_registry *reg = NULL;
 	struct pool pool;
 	struct run r;
 	size_t i;
@@ -571,9 +569,6 @@ static int run_engine(accord_verification **out, accord_store *store, const acco
 	}
 	accord_verify_pool_init(&pool, r.threads, r.lean, r.sigcache, r.memo ? r.domain : NULL);
 	r.pool = &pool;
-	/* The schema cache is built once, before any worker thread uses it. */
-	if ((error = accord_schema_builtin(&reg)) < 0)
-		goto done;
 	if (!(r.feeds = calloc(n + 1, sizeof(*r.feeds))) ||
 	    !(v->feeds = calloc(n + 1, sizeof(*v->feeds))))
 		accord_oom();
