@@ -225,11 +225,27 @@ static int cmp_item_incident(const void *a, const void *b)
 		      (*(struct item *const *)b)->e->incident);
 }
 
+size_t accord_verify_first_on(struct item *const *items, size_t n, const char *incident)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(items[mid]->e->incident, incident) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && !strcmp(items[lo]->e->incident, incident) ? lo : n;
+}
+
 /*
  * The entries that take part in the replay, in ledger order: every
  * authentic entry within its feed's cut, both sides of each fork, and no
  * entry of another ledger (its feed stops there). Fills r->invites, and
- * r->involves sorted by incident (involve_aside looks them up).
+ * r->involves and r->closes sorted by incident (involve_aside and the
+ * raises of verify_cut.c look them up).
  * Returns how many; `all` holds room for every entry read.
  */
 size_t accord_verify_in_ledger_order(struct run *r, accord_entry **all)
@@ -282,9 +298,15 @@ size_t accord_verify_in_ledger_order(struct run *r, accord_entry **all)
 			ACCORD_PUSH(r->invites, r->ninvites, accord_verify_item_of(r, all[i]));
 		else if (!strcmp(all[i]->type, "involve"))
 			ACCORD_PUSH(r->involves, r->ninvolves, accord_verify_item_of(r, all[i]));
+		else if (!strcmp(all[i]->type, "status") && all[i]->incident[0] &&
+			 accord_entry_str(all[i], "status") &&
+			 !strcmp(accord_entry_str(all[i], "status"), "closed"))
+			ACCORD_PUSH(r->closes, r->ncloses, accord_verify_item_of(r, all[i]));
 	}
 	if (r->ninvolves > 1)
 		qsort(r->involves, r->ninvolves, sizeof(*r->involves), cmp_item_incident);
+	if (r->ncloses > 1)
+		qsort(r->closes, r->ncloses, sizeof(*r->closes), cmp_item_incident);
 	return n;
 }
 
@@ -626,6 +648,7 @@ done:
 	free(r.forks);
 	free(r.invites);
 	free(r.involves);
+	free(r.closes);
 	accord_verification_free(v);
 	return error;
 }

@@ -98,6 +98,33 @@ static int on_incident(const accord_entry *e, const void *incident)
 	return !strcmp(e->incident, incident) || !strcmp(e->id, incident);
 }
 
+/* match arguments: the run and an incident */
+struct decision_on {
+	struct run *r;
+	const char *incident;
+};
+
+/*
+ * A close of the incident, or a reopen of it: a status written knowing of
+ * a close of it (r->closes, sorted by incident).
+ */
+static int decides(const accord_entry *e, const void *arg)
+{
+	const struct decision_on *d = arg;
+	const char *st = accord_entry_str(e, "status");
+	size_t i;
+
+	if (strcmp(e->type, "status") != 0 || strcmp(e->incident, d->incident) != 0 || !st)
+		return 0;
+	if (!strcmp(st, "closed"))
+		return 1;
+	for (i = accord_verify_first_on(d->r->closes, d->r->ncloses, d->incident);
+	     i < d->r->ncloses && !strcmp(d->r->closes[i]->e->incident, d->incident); i++)
+		if (accord_causal_in_past(d->r->v->causal, e, d->r->closes[i]->e) == 1)
+			return 1;
+	return 0;
+}
+
 /* match arguments: an incident and a party name */
 struct involving {
 	const char *incident, *party;
@@ -146,7 +173,12 @@ static int cosigns_terms_of(const accord_entry *e, const void *arg)
  * incident in e's causal past: the cosign, proposal or status it rests on,
  * a pause x co-signed (attack26 finding 11, attack27 03, 04 and 07). Any other entry on an
  * incident raises it to the open or involve that made it e's party's
- * incident (attack26 12, attack27 01). A checkpoint raises it to x's last
+ * incident (attack26 12, attack27 01), and to x's last close or reopen of
+ * it in e's causal past: a decision another party went on from, which a
+ * revoker's cut cannot take away (attack50 01: the customer's closer revoked
+ * from a stale copy, the closed days charged again; 02: the provider's
+ * reopener revoked, the miss after it gone). Another step of x stays set
+ * aside: depending on it only says it was seen. A checkpoint raises it to x's last
  * open of an incident naming m's party (attack26 07): a party that synced
  * an incident opened for it keeps it. Any entry raises it to x's
  * co-signature of terms m's party proposed, which that party builds on
@@ -167,9 +199,14 @@ static int64_t other_party_rests_on(struct run *r, const accord_parties *p, stru
 
 	if (!strcmp(e->type, "status") && st && !strcmp(st, "closed") && e->incident[0])
 		s = last_seen_beyond_cut(r, g, x, e, on_incident, e->incident);
-	else if (e->incident[0])
+	else if (e->incident[0]) {
+		struct decision_on d = { r, e->incident };
+		int64_t step = last_seen_beyond_cut(r, g, x, e, decides, &d);
+
 		s = last_seen_beyond_cut(r, g, x, e, involves, &in);
-	else if (!strcmp(e->type, "checkpoint"))
+		if (step > s)
+			s = step;
+	} else if (!strcmp(e->type, "checkpoint"))
 		s = last_seen_beyond_cut(r, g, x, e, open_naming, in.party);
 	if (agreed > s)
 		s = agreed;

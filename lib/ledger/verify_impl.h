@@ -106,6 +106,8 @@ struct run {
 	size_t ninvites;
 	struct item **involves; /* every involve, for refusals of a party's entry on an incident */
 	size_t ninvolves;
+	struct item **closes; /* every close, sorted by incident: reopens a cut cannot take away */
+	size_t ncloses;
 };
 
 static inline char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -167,6 +169,8 @@ void accord_verify_finding(struct run *r, accord_audit_kind kind, const char *fe
 
 /* The item of seq `seq` in a feed, or NULL (entries normally sit at seq - 1). */
 struct item *accord_verify_item_at(struct feed *f, int64_t seq);
+/* The first of `items` (n, sorted by incident: r->involves, r->closes) on `incident`, or n. */
+size_t accord_verify_first_on(struct item *const *items, size_t n, const char *incident);
 
 /* The feed of key `keyid`, or NULL. */
 struct feed *accord_verify_find_feed(struct run *r, const char *keyid);

@@ -137,20 +137,12 @@ static int involve_aside(struct run *r, const struct round *rd, const accord_par
 			 const accord_entry *e)
 {
 	const accord_member *m = accord_parties_member(p, e->author.id);
-	size_t lo = 0, hi = r->ninvolves, i;
+	size_t i;
 
 	if (!m || !e->incident[0])
 		return 0;
-	while (lo <
-	       hi) { /* the first involve of e's incident (r->involves is sorted by incident) */
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(r->involves[mid]->e->incident, e->incident) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (i = lo; i < r->ninvolves && !strcmp(r->involves[i]->e->incident, e->incident); i++) {
+	for (i = accord_verify_first_on(r->involves, r->ninvolves, e->incident);
+	     i < r->ninvolves && !strcmp(r->involves[i]->e->incident, e->incident); i++) {
 		const accord_entry *inv = r->involves[i]->e;
 		const char *party = accord_entry_str(inv, "party");
 

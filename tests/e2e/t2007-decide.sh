@@ -446,6 +446,64 @@ test_late_status_before_close() {
 	agree "late status" "$C"
 }
 
+# --- a revoker's cut cannot take away a close or reopen another party went on from ---
+# (attack50 01) acme revokes bob, its closer, from alice's copy idle since before
+# the close: the cut falls below bob's close, but globex wrote after the close,
+# so it stands, and the days it stood closed are not charged at the reopen
+test_revoked_closer() {
+	A="$T/a14.git" D="$T/d14.git" G="$T/g14.git"
+	hub "$J"
+	copy "$J" "$A"
+	copy "$J" "$D"
+	copy "$J" "$G"
+	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/bob" -C "$D" status "$INC2" closed
+	CLOSE=$(lastid "$D" bob)
+	expect 0 sync bob "$D"
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-20T11:05:00Z expect 0 accord --home "$T/gina" -C "$G" note "$INC2" "closed on our side too"
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-23T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
+	expect 0 sync alice "$A"
+	ACCORD_NOW=2026-11-23T12:00:00Z expect 0 accord --home "$T/alice" -C "$A" status "$INC2" investigating
+	expect 0 sync alice "$A"
+	restore() { SHOWJ "$1" | jget "[[k['closed_s'], k['resumed_at']] for c in d['clocks'] if c['party'] == 'globex' for k in c['clocks']][2]"; }
+	for R in "$A" "$HUB"; do
+		equal "$(restore "$R")" '[266400, "2026-11-23T12:00:00Z"]' \
+			"revoked closer: $(basename "$R") keeps the close globex went on from, the closed days not charged"
+	done
+	expect 0 accord -C "$A" audit --json --no-record
+	equal "$(echo "$OUT" | jget "[f['kind'] for f in d['findings'] + d['set_aside'] if f.get('entry') == '$CLOSE' or f['commit'] == '$(git -C "$D" rev-parse "refs/accord/feeds/$(kid bob)")']")" \
+		'[]' "revoked closer: the close is not set aside"
+	agree "revoked closer" "$A"
+}
+
+# (attack50 02) globex revokes gus, who reopened, from gina's copy idle since the
+# close: acme wrote on the reopened incident, so the reopen stands
+test_revoked_reopener() {
+	C="$T/c15.git" U="$T/u15.git" S="$T/s15.git"
+	hub "$J"
+	copy "$J" "$C"
+	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/alice" -C "$C" status "$INC2" closed
+	expect 0 sync alice "$C"
+	copy "$HUB" "$U"
+	copy "$HUB" "$S"
+	ACCORD_NOW=2026-11-21T11:00:00Z expect 0 accord --home "$T/gus" -C "$U" status "$INC2" investigating --note "errors are back"
+	REOPEN=$(lastid "$U" gus)
+	expect 0 sync gus "$U"
+	expect 0 sync alice "$C"
+	ACCORD_NOW=2026-11-21T11:10:00Z expect 0 accord --home "$T/alice" -C "$C" note "$INC2" "checkout failing again"
+	expect 0 sync alice "$C"
+	ACCORD_NOW=2026-11-21T12:00:00Z expect 0 accord --home "$T/gina" -C "$S" member revoke gus
+	expect 0 sync gina "$S"
+	expect 0 sync alice "$C"
+	resumed() { SHOWJ "$1" | jget "[k['resumed_entry'] for c in d['clocks'] if c['party'] == 'globex' for k in c['clocks']][2]"; }
+	for R in "$C" "$HUB"; do
+		equal "$(status_of "$R")" investigating "revoked reopener: $(basename "$R") stays reopened"
+		equal "$(resumed "$R")" "$REOPEN" "revoked reopener: $(basename "$R") resumes restore at gus's reopen"
+	done
+	agree "revoked reopener" "$C"
+}
+
 # --- two members of the customer-facing party amend one field concurrently -------
 test_amend_conflict() {
 	hub "$B"
@@ -532,7 +590,7 @@ test_timeline() {
 
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
-	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_reopener test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	$t
 done
