@@ -87,11 +87,6 @@ static int close_joint(accord_incident *inc, const accord_entry *close)
 }
 
 /*
- * A close is judged on its own causal past: the last status it knew of
- * must be resolved, and the resolution joint among what it knew. Status
- * changes and involves it did not know of, sorted before it, are late.
- */
-/*
  * The status history as close `e` knew it: the steps an earlier close and
  * its reopen decided, then the statuses since that the close had in its
  * causal past, replayed through the transitions. A status it did not know
@@ -124,6 +119,11 @@ static status_step *known_steps(accord_incident *inc, const accord_parties *p,
 	return steps;
 }
 
+/*
+ * A close is judged on its own causal past: the last status it knew of
+ * must be resolved, and the resolution joint among what it knew. Status
+ * changes and involves it did not know of, sorted before it, are late.
+ */
 static void apply_close(accord_incident *inc, const accord_parties *p, const accord_entry *e)
 {
 	struct accord_derive *d = inc->derive;

@@ -292,15 +292,16 @@ size_t accord_verify_in_ledger_order(struct run *r, accord_entry **all)
 	n = j;
 	qsort(all, n, sizeof(*all), accord_verify_ledger_order_cmp);
 	for (i = 0; i < n; i++) {
+		const char *st = accord_entry_str(all[i], "status");
+
 		if (!accord_verify_item_of(r, all[i]))
 			continue;
 		if (!strcmp(all[i]->type, "party-invite"))
 			ACCORD_PUSH(r->invites, r->ninvites, accord_verify_item_of(r, all[i]));
 		else if (!strcmp(all[i]->type, "involve"))
 			ACCORD_PUSH(r->involves, r->ninvolves, accord_verify_item_of(r, all[i]));
-		else if (!strcmp(all[i]->type, "status") && all[i]->incident[0] &&
-			 accord_entry_str(all[i], "status") &&
-			 !strcmp(accord_entry_str(all[i], "status"), "closed"))
+		else if (!strcmp(all[i]->type, "status") && all[i]->incident[0] && st &&
+			 !strcmp(st, "closed"))
 			ACCORD_PUSH(r->closes, r->ncloses, accord_verify_item_of(r, all[i]));
 	}
 	if (r->ninvolves > 1)
