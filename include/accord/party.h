@@ -185,6 +185,14 @@ void accord_parties_dispose(accord_parties *p);
 int accord_parties_apply(accord_parties *p, const accord_entry *e);
 
 /*
+ * The first entry of a revoked key, set aside alone (beyond its cut, no
+ * raise covering it): it still accepts the admission it names, which the
+ * key's entries that a raise brings back rest on. Nothing else of it
+ * applies. ACCORD_EDENIED if it names no admission it may accept.
+ */
+int accord_parties_accept_first(accord_parties *p, const accord_entry *e);
+
+/*
  * Rebuilding a state saved by the index (index.h) without replaying every
  * entry. The index saves only what it verified; these do no checks.
  */

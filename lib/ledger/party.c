@@ -500,6 +500,15 @@ static int check_author(accord_parties *p, const accord_entry *e, accord_member 
 	return 0;
 }
 
+int accord_parties_accept_first(accord_parties *p, const accord_entry *e)
+{
+	accord_member *m = (accord_member *)accord_parties_member(p, e->author.id);
+
+	if (!m || e->seq != 1 || m->accepted)
+		return 0;
+	return accord_parties_accept_admission(p, m, e);
+}
+
 /*
  * Three kinds of entry, in this order: those that found a party (genesis,
  * party-accept, party-recover: their author is no member yet), a member's

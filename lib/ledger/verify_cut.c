@@ -53,21 +53,53 @@ static int gives_authority(const accord_entry *e)
 	return 0;
 }
 
+/* What a raise covers an entry by: its incident, else the entry itself. */
+static const char *subject_of(const accord_entry *e)
+{
+	return e->incident[0] ? e->incident : e->id;
+}
+
 /*
- * The last entry of revoked member x beyond its cut that `e` has in its
- * causal past, written unaware of the revocation, and that `match`es;
- * 0 if none. What gives authority on the way stays set aside
- * (accord_verify_beyond_cut_authority), so a raise to it never brings back a revoked
- * admin's backdated member-add.
+ * What another party's raises of one feed cover: by subject, the highest
+ * seq (`map`), and the highest of all (`top`, if any). `grew` is set when
+ * a raise covers more than it did.
  */
-static int64_t last_seen_beyond_cut(struct run *r, struct feed *g, const accord_member *x,
-				    const accord_entry *e,
-				    int (*match)(const accord_entry *, const void *),
-				    const void *arg)
+struct cover {
+	accord_idmap *map;
+	int64_t *top;
+	int grew;
+};
+
+static void cover_entry(struct cover *c, const struct item *it)
+{
+	const char *subject = subject_of(it->e);
+	int64_t had = (int64_t)(uintptr_t)accord_idmap_get(c->map, subject);
+
+	if (it->e->seq <= had)
+		return;
+	accord_idmap_put(c->map, subject, (void *)(uintptr_t)it->e->seq);
+	if (c->top && it->e->seq > *c->top)
+		*c->top = it->e->seq;
+	c->grew = 1;
+}
+
+/*
+ * Cover every entry of revoked member x beyond its cut that `e` has in
+ * its causal past, written unaware of the revocation, and that `match`es:
+ * each by its subject, up to it (attack51 01, 02: a raise to x's close of
+ * one incident brought back, as a bare seq, everything x wrote before it,
+ * a thief's co-signature of a void of another incident among them). What
+ * gives authority on the way stays set aside
+ * (accord_verify_beyond_cut_authority), so a raise to it never brings back
+ * a revoked admin's backdated member-add.
+ */
+static void cover_seen(struct cover *c, struct run *r, struct feed *g, const accord_member *x,
+		       const accord_entry *e, int (*match)(const accord_entry *, const void *),
+		       const void *arg)
 {
 	int64_t upto = accord_verify_unaware_of_revocation(
 		r, g, x, accord_causal_seen(r->v->causal, e->id, x->key.id));
-	int64_t s, target = 0;
+	int64_t s;
 
 	for (s = x->cut + 1; s <= upto; s++) {
 		struct item *it = accord_verify_item_at(g, s);
@@ -75,9 +107,8 @@ static int64_t last_seen_beyond_cut(struct run *r, struct feed *g, const accord_
 		if (!it || !it->e)
 			break;
 		if (match(it->e, arg))
-			target = s;
+			cover_entry(c, it);
 	}
-	return target;
 }
 
 static int open_naming(const accord_entry *e, const void *party)
@@ -98,10 +129,14 @@ static int on_incident(const accord_entry *e, const void *incident)
 	return !strcmp(e->incident, incident) || !strcmp(e->id, incident);
 }
 
-/* match arguments: the run and an incident */
+/* match arguments: the run, the authorization state, an incident (NULL: any) and a party */
 struct decision_on {
 	struct run *r;
+	const accord_parties *p;
 	const char *incident;
+	size_t party;		  /* (cosigns_proposal_of) the proposer's party */
+	const char *name;	  /* (decides_for) a party involved in the incident */
+	const accord_entry *seen; /* (decides_for) the entry that must have seen it involved */
 };
 
 /*
@@ -114,15 +149,66 @@ static int decides(const accord_entry *e, const void *arg)
 	const char *st = accord_entry_str(e, "status");
 	size_t i;
 
-	if (strcmp(e->type, "status") != 0 || strcmp(e->incident, d->incident) != 0 || !st)
+	if (strcmp(e->type, "status") != 0 || !e->incident[0] || !st ||
+	    (d->incident && strcmp(e->incident, d->incident) != 0))
 		return 0;
 	if (!strcmp(st, "closed"))
 		return 1;
-	for (i = accord_verify_first_on(d->r->closes, d->r->ncloses, d->incident);
-	     i < d->r->ncloses && !strcmp(d->r->closes[i]->e->incident, d->incident); i++)
+	for (i = accord_verify_first_on(d->r->closes, d->r->ncloses, e->incident);
+	     i < d->r->ncloses && !strcmp(d->r->closes[i]->e->incident, e->incident); i++)
 		if (accord_causal_in_past(d->r->v->causal, e, d->r->closes[i]->e) == 1)
 			return 1;
 	return 0;
+}
+
+/*
+ * Whether party `name` is involved in `incident` as `seen` knows it: the
+ * open names it, or an involve of it does (r->involves, sorted by incident).
+ */
+static int involved_as_seen(struct run *r, const char *incident, const char *name,
+			    const accord_entry *seen)
+{
+	struct item *open = accord_verify_item_by_id(r, incident);
+	size_t i;
+
+	if (open && open->e && open_naming(open->e, name) &&
+	    accord_causal_in_past(r->v->causal, seen, open->e) == 1)
+		return 1;
+	for (i = accord_verify_first_on(r->involves, r->ninvolves, incident);
+	     i < r->ninvolves && !strcmp(r->involves[i]->e->incident, incident); i++) {
+		const char *party = accord_entry_str(r->involves[i]->e, "party");
+
+		if (party && !strcmp(party, name) &&
+		    accord_causal_in_past(r->v->causal, seen, r->involves[i]->e) == 1)
+			return 1;
+	}
+	return 0;
+}
+
+/* A close or reopen (decides) of an incident party `name` is involved in, as `seen` knows it. */
+static int decides_for(const accord_entry *e, const void *arg)
+{
+	const struct decision_on *d = arg;
+
+	return decides(e, arg) && involved_as_seen(d->r, e->incident, d->name, d->seen);
+}
+
+/*
+ * A co-signature of a proposal on an incident (a resolution, a pause, a
+ * figure, a void or duplicate) that party `party` made.
+ */
+static int cosigns_proposal_of(const accord_entry *e, const void *arg)
+{
+	const struct decision_on *d = arg;
+	struct item *proposal;
+	const accord_member *by;
+
+	if (strcmp(e->type, "cosign") != 0 || !e->incident[0] ||
+	    (d->incident && strcmp(e->incident, d->incident) != 0))
+		return 0;
+	proposal = accord_verify_item_by_id(d->r, accord_entry_str(e, "proposal"));
+	by = proposal && proposal->e ? accord_parties_member(d->p, proposal->e->author.id) : NULL;
+	return by && by->party == d->party;
 }
 
 /* match arguments: an incident and a party name */
@@ -165,52 +251,60 @@ static int cosigns_terms_of(const accord_entry *e, const void *arg)
 }
 
 /*
- * How far another party's entry `e` (of member m) raises revoked member
- * x's cut (TRUST.md attack 1: decisions of other parties resting on the
- * key's entries stand). A cosign raises it to the proposal it signs (a
- * resolution, an agreement's terms, a pause), an action to the resolution
- * it updates (attack27 06). A close raises it to x's last entry on that
- * incident in e's causal past: the cosign, proposal or status it rests on,
- * a pause x co-signed (attack26 finding 11, attack27 03, 04 and 07). Any other entry on an
- * incident raises it to the open or involve that made it e's party's
- * incident (attack26 12, attack27 01), and to x's last close or reopen of
- * it in e's causal past: a decision another party went on from, which a
- * revoker's cut cannot take away (attack50 01: the customer's closer revoked
- * from a stale copy, the closed days charged again; 02: the provider's
- * reopener revoked, the miss after it gone). Another step of x stays set
- * aside: depending on it only says it was seen. A checkpoint raises it to x's last
- * open of an incident naming m's party (attack26 07): a party that synced
- * an incident opened for it keeps it. Any entry raises it to x's
- * co-signature of terms m's party proposed, which that party builds on
- * (attack34 06). 0 if it raises nothing.
+ * What of revoked member x another party's entry `e` (of member m) rests
+ * on, covered in `c` (TRUST.md attack 1: decisions of other parties
+ * resting on the key's entries stand). Each raise covers the incident of
+ * what it names, up to it, not the rest of x's work (attack51 01, 02).
+ *
+ * A cosign raises it to the proposal it signs (a resolution, an
+ * agreement's terms, a pause), an action to the resolution it updates
+ * (attack27 06). A close raises it to x's last entry on that incident in
+ * e's causal past: the cosign, proposal or status it rests on, a pause x
+ * co-signed (attack26 finding 11, attack27 03, 04 and 07). Any other entry
+ * on an incident raises it to the open or involve that made it e's
+ * party's incident (attack26 12, attack27 01), to x's last close or
+ * reopen of it in e's causal past, and to x's co-signatures of m's
+ * party's proposals on it: decisions another party went on from, which a
+ * revoker's cut cannot take away (attack50 01: the customer's closer
+ * revoked from a stale copy, the closed days charged again; 02: the
+ * provider's reopener revoked, the miss after it gone; attack51 05: the
+ * member who co-signed the provider's pause revoked, the wait charged).
+ * Another step of x stays set aside: depending on it only says it was
+ * seen. A checkpoint (a sync) raises it to x's last open of an incident
+ * naming m's party (attack26 07): a party that synced an incident opened
+ * for it keeps it; and to x's closes and reopens of incidents m's party is
+ * involved in, and x's co-signatures of its proposals, as the checkpoint
+ * knows them (attack51 03, 04: a party that only synced went on from them
+ * too). Any entry raises it to x's co-signature of terms m's party
+ * proposed, which that party builds on (attack34 06).
  */
-static int64_t other_party_rests_on(struct run *r, const accord_parties *p, struct feed *g,
-				    const accord_member *x, const accord_member *m,
-				    const accord_entry *e)
+static void other_party_rests_on(struct cover *c, struct run *r, const accord_parties *p,
+				 struct feed *g, const accord_member *x, const accord_member *m,
+				 const accord_entry *e)
 {
 	const char *st = accord_entry_str(e, "status");
 	const char *named = !strcmp(e->type, "cosign")	 ? accord_entry_str(e, "proposal")
 			    : !strcmp(e->type, "action") ? accord_entry_str(e, "resolution")
 							 : NULL;
-	struct involving in = { e->incident, p->parties[m->party].name };
-	struct terms_of terms = { p, p->parties[m->party].name };
-	int64_t signed_on = named ? last_seen_beyond_cut(r, g, x, e, is_entry, named) : 0, s = 0,
-		agreed = last_seen_beyond_cut(r, g, x, e, cosigns_terms_of, &terms);
+	const char *name = p->parties[m->party].name;
+	struct involving in = { e->incident, name };
+	struct terms_of terms = { p, name };
+	struct decision_on d = { r, p, e->incident[0] ? e->incident : NULL, m->party, name, e };
 
-	if (!strcmp(e->type, "status") && st && !strcmp(st, "closed") && e->incident[0])
-		s = last_seen_beyond_cut(r, g, x, e, on_incident, e->incident);
-	else if (e->incident[0]) {
-		struct decision_on d = { r, e->incident };
-		int64_t step = last_seen_beyond_cut(r, g, x, e, decides, &d);
-
-		s = last_seen_beyond_cut(r, g, x, e, involves, &in);
-		if (step > s)
-			s = step;
-	} else if (!strcmp(e->type, "checkpoint"))
-		s = last_seen_beyond_cut(r, g, x, e, open_naming, in.party);
-	if (agreed > s)
-		s = agreed;
-	return signed_on > s ? signed_on : s;
+	if (named)
+		cover_seen(c, r, g, x, e, is_entry, named);
+	cover_seen(c, r, g, x, e, cosigns_terms_of, &terms);
+	if (!strcmp(e->type, "status") && st && !strcmp(st, "closed") && e->incident[0]) {
+		cover_seen(c, r, g, x, e, on_incident, e->incident);
+	} else if (e->incident[0]) {
+		cover_seen(c, r, g, x, e, decides, &d);
+		cover_seen(c, r, g, x, e, involves, &in);
+		cover_seen(c, r, g, x, e, cosigns_proposal_of, &d);
+	} else if (!strcmp(e->type, "checkpoint")) {
+		cover_seen(c, r, g, x, e, open_naming, name);
+		cover_seen(c, r, g, x, e, decides_for, &d);
+		cover_seen(c, r, g, x, e, cosigns_proposal_of, &d);
+	}
 }
 
 /*
@@ -229,15 +323,16 @@ void accord_verify_rests_on_refused(struct run *r, struct round *rd, const accor
 	for (j = 0; m && j < p->member_count; j++) {
 		const accord_member *x = p->members[j];
 		struct feed *g;
-		int64_t seen;
+		struct cover c;
 
 		if (!x->revoked || x->party == m->party ||
 		    !(g = accord_verify_find_feed(r, x->key.id)) ||
 		    (x->revocation && accord_causal_in_past(r->v->causal, e, x->revocation) == 1))
 			continue;
-		seen = other_party_rests_on(r, p, g, x, m, e);
-		if (seen > x->cut && seen > rd->rests[g - r->feeds])
-			rd->rests[g - r->feeds] = seen;
+		c.map = &rd->rested[g - r->feeds];
+		c.top = NULL;
+		c.grew = 0;
+		other_party_rests_on(&c, r, p, g, x, m, e);
 	}
 }
 
@@ -287,11 +382,32 @@ int accord_verify_beyond_cut_authority(struct run *r, const struct round *rd,
 }
 
 /*
+ * Whether `it`, of feed `fi`, lies beyond its key's cut and within the
+ * raise, but neither the key's own party vouched for it (the prefix) nor
+ * does another party's raise cover its subject that far: set aside alone,
+ * as what gives authority is (attack51 01, 02). Cheap for every feed
+ * nothing raised.
+ */
+int accord_verify_raised_over(const struct round *rd, const accord_parties *p,
+			      const struct item *it, size_t fi)
+{
+	const accord_entry *e = it->e, *rev;
+	int64_t cut;
+
+	if (e->seq > rd->raise[fi] || e->seq <= rd->prefix[fi])
+		return 0;
+	if ((cut = cut_now(rd, fi, accord_parties_member(p, e->author.id), &rev)) == INT64_MAX ||
+	    e->seq <= cut)
+		return 0;
+	return e->seq > (int64_t)(uintptr_t)accord_idmap_get(&rd->raised[fi], subject_of(e));
+}
+
+/*
  * Set aside an entry that accord_verify_beyond_cut_authority names. Its feed goes on
  * past it: what the key wrote after it still counts as far as the raise
  * covers, since nothing there rests on it through the feed alone.
  */
-void accord_verify_set_aside_hole(struct run *r, const accord_parties *p, struct item *it)
+void accord_verify_set_aside_hole(struct run *r, accord_parties *p, struct item *it)
 {
 	const accord_entry *e = it->e;
 	const accord_member *m = accord_parties_member(p, e->author.id);
@@ -300,13 +416,39 @@ void accord_verify_set_aside_hole(struct run *r, const accord_parties *p, struct
 
 	accord_verify_finding(
 		r, after ? ACCORD_AUDIT_REVOKED_KEY : ACCORD_AUDIT_PAST_CUT, e->author.id, it, NULL,
-		"key %s was revoked, and this %s entry (seq %lld) is not within its cut: what other keys built on beyond a cut counts, never an entry that gives authority",
-		e->author.id, e->type, (long long)e->seq);
+		"key %s was revoked, and this %s entry (seq %lld) is not within its cut: %s",
+		e->author.id, e->type, (long long)e->seq,
+		gives_authority(e)
+			? "what other keys built on beyond a cut counts, never an entry that gives authority"
+			: "what other parties built on beyond a cut counts, on the incident they went on from, and nothing built on this");
 	it->hole = 1;
 	it->aside = accord_verify_deps_sound(r, e);
+	accord_parties_accept_first(p, e); /* what the raise brings back rests on it */
 }
 
 /* ---- after a round ---- */
+
+/* Cover in feed i's raise what refused entries of other parties rested on. 1 if it grew. */
+static int merge_rests(struct round *rd, size_t i)
+{
+	accord_idmap *from = &rd->rested[i];
+	struct cover c = { &rd->raised[i], &rd->raise[i], 0 };
+	size_t k;
+
+	for (k = 0; k < from->size; k++) {
+		int64_t seq = (int64_t)(uintptr_t)from->values[k];
+		int64_t had;
+
+		if (!from->keys[k] ||
+		    seq <= (had = (int64_t)(uintptr_t)accord_idmap_get(c.map, from->keys[k])))
+			continue;
+		accord_idmap_put(c.map, from->keys[k], (void *)(uintptr_t)seq);
+		if (seq > *c.top)
+			*c.top = seq;
+		c.grew = 1;
+	}
+	return c.grew;
+}
 
 /*
  * After a round: cuts the round learnt too late (entries beyond them sorted
@@ -340,6 +482,7 @@ int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const
 		for (j = 0; j < p->member_count; j++) {
 			const accord_member *x = p->members[j];
 			struct feed *g;
+			size_t gi;
 			int64_t seen;
 
 			if (!x->revoked || x == m || !(g = accord_verify_find_feed(r, x->key.id)))
@@ -354,24 +497,27 @@ int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const
 			if (x->revocation &&
 			    accord_causal_in_past(r->v->causal, e, x->revocation) == 1)
 				continue;
-			if (x->party != m->party)
-				seen = other_party_rests_on(r, p, g, x, m, e);
-			else
-				seen = accord_verify_unaware_of_revocation(
-					r, g, x,
-					accord_causal_seen(r->v->causal, e->id, x->key.id));
-			if (seen > rd->raise[g - r->feeds] && seen > x->cut) {
-				rd->raise[g - r->feeds] = seen;
+			gi = (size_t)(g - r->feeds);
+			if (x->party != m->party) {
+				struct cover c = { &rd->raised[gi], &rd->raise[gi], 0 };
+
+				other_party_rests_on(&c, r, p, g, x, m, e);
+				again |= c.grew;
+				continue;
+			}
+			/* a colleague vouches for everything of x it saw */
+			seen = accord_verify_unaware_of_revocation(
+				r, g, x, accord_causal_seen(r->v->causal, e->id, x->key.id));
+			if (seen > rd->prefix[gi] && seen > x->cut) {
+				rd->prefix[gi] = seen;
+				if (seen > rd->raise[gi])
+					rd->raise[gi] = seen;
 				again = 1;
 			}
 		}
 	}
-	for (i = 0; raising && i < r->nfeeds; i++) {
-		if (rd->rests[i] > rd->raise[i]) {
-			rd->raise[i] = rd->rests[i];
-			again = 1;
-		}
-	}
+	for (i = 0; raising && i < r->nfeeds; i++)
+		again |= merge_rests(rd, i);
 	/*
 	 * A cut holds only while the revocation naming it is within its own
 	 * author's cut: one written past it (an admin revoked meanwhile, on a

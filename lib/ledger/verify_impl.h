@@ -155,9 +155,17 @@ struct round {
 	int *aside;		 /* per feed: stopped by the revocation rule (set aside) */
 	int64_t *precut;	 /* per feed: a cut learnt in an earlier round (INT64_MAX: none) */
 	const accord_entry **by; /* per feed: the revocation that named that cut */
-	int64_t *raise;		 /* per feed: a cut raised to what its party counted on */
+	int64_t *raise;	 /* per feed: a cut raised to what others counted on (the highest) */
+	int64_t *prefix; /* per feed: raised by the key's own party: everything up to it counts */
+	/*
+	 * per feed: what another party's raise covers, by subject (an entry's
+	 * incident, else its own id) -> the highest seq: beyond the cut and
+	 * the prefix, only an entry on a subject, up to its seq, counts
+	 */
+	accord_idmap *raised;
 	int64_t *sound; /* per feed: where faults, forks and missing deps stop it, rules aside */
-	int64_t *rests; /* per feed: a set-aside open another party wrote on, unaware (raised) */
+	/* per feed: what refused entries of other parties, unaware, rested on, as in raised */
+	accord_idmap *rested;
 };
 
 /* ---- verify.c ---- */
@@ -240,8 +248,12 @@ void accord_verify_rests_on_refused(struct run *r, struct round *rd, const accor
 int accord_verify_beyond_cut_authority(struct run *r, const struct round *rd,
 				       const accord_parties *p, const struct item *it);
 
-/* Set aside an entry accord_verify_beyond_cut_authority names; its feed goes on. */
-void accord_verify_set_aside_hole(struct run *r, const accord_parties *p, struct item *it);
+/* Whether an entry of feed `fi` is beyond its cut, within the raise, on no subject it covers. */
+int accord_verify_raised_over(const struct round *rd, const accord_parties *p,
+			      const struct item *it, size_t fi);
+
+/* Set aside an entry either of those names; its feed goes on. */
+void accord_verify_set_aside_hole(struct run *r, accord_parties *p, struct item *it);
 
 /* After a round: cuts and raises learnt. 1 if another round is needed. */
 int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const accord_parties *p,

@@ -264,7 +264,8 @@ static int replay_fork(struct run *r, struct round *rd, accord_parties *p, struc
 		it->aside = accord_verify_deps_sound(r, e);
 		return -1;
 	}
-	if (accord_verify_beyond_cut_authority(r, rd, p, it)) {
+	if (accord_verify_beyond_cut_authority(r, rd, p, it) ||
+	    accord_verify_raised_over(rd, p, it, fi)) {
 		accord_verify_set_aside_hole(r, p, it);
 		return -1;
 	}
@@ -338,7 +339,8 @@ static size_t replay_once(struct run *r, accord_entry **all, size_t n, struct ro
 			accord_verify_item_of(r, e)->aside = accord_verify_deps_sound(r, e);
 			continue;
 		}
-		if (accord_verify_beyond_cut_authority(r, rd, p, it)) {
+		if (accord_verify_beyond_cut_authority(r, rd, p, it) ||
+		    accord_verify_raised_over(rd, p, it, fi)) {
 			accord_verify_set_aside_hole(r, p, it);
 			continue;
 		}
@@ -432,8 +434,10 @@ int accord_verify_replay(struct run *r)
 	    !(rd.precut = calloc(r->nfeeds + 1, sizeof(*rd.precut))) ||
 	    !(rd.by = calloc(r->nfeeds + 1, sizeof(*rd.by))) ||
 	    !(rd.raise = calloc(r->nfeeds + 1, sizeof(*rd.raise))) ||
+	    !(rd.prefix = calloc(r->nfeeds + 1, sizeof(*rd.prefix))) ||
+	    !(rd.raised = calloc(r->nfeeds + 1, sizeof(*rd.raised))) ||
 	    !(rd.sound = calloc(r->nfeeds + 1, sizeof(*rd.sound))) ||
-	    !(rd.rests = calloc(r->nfeeds + 1, sizeof(*rd.rests))))
+	    !(rd.rested = calloc(r->nfeeds + 1, sizeof(*rd.rested))))
 		accord_oom();
 	for (i = 0; i < r->nfeeds; i++)
 		rd.precut[i] = INT64_MAX;
@@ -502,7 +506,13 @@ int accord_verify_replay(struct run *r)
 	free(rd.precut);
 	free(rd.by);
 	free(rd.raise);
+	free(rd.prefix);
+	for (i = 0; i < r->nfeeds; i++) {
+		accord_idmap_dispose(&rd.raised[i]);
+		accord_idmap_dispose(&rd.rested[i]);
+	}
+	free(rd.raised);
 	free(rd.sound);
-	free(rd.rests);
+	free(rd.rested);
 	return 0;
 }

@@ -446,11 +446,11 @@ test_late_status_before_close() {
 	agree "late status" "$C"
 }
 
-# --- a revoker's cut cannot take away a close or reopen another party went on from ---
-# (attack50 01) acme revokes bob, its closer, from alice's copy idle since before
-# the close: the cut falls below bob's close, but globex wrote after the close,
-# so it stands, and the days it stood closed are not charged at the reopen
-test_revoked_closer() {
+# (attack50 01; attack51 03) acme revokes bob, who closed, from alice's copy idle
+# since before the close, and reopens three days later: globex went on from the
+# close, by writing on the incident or by syncing it, so the close stands and the
+# days it stood closed are not charged
+revoked_closer_case() { # NAME note|sync
 	A="$T/a14.git" D="$T/d14.git" G="$T/g14.git"
 	hub "$J"
 	copy "$J" "$A"
@@ -459,8 +459,12 @@ test_revoked_closer() {
 	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/bob" -C "$D" status "$INC2" closed
 	CLOSE=$(lastid "$D" bob)
 	expect 0 sync bob "$D"
-	expect 0 sync gina "$G"
-	ACCORD_NOW=2026-11-20T11:05:00Z expect 0 accord --home "$T/gina" -C "$G" note "$INC2" "closed on our side too"
+	if [ "$2" = note ]; then
+		expect 0 sync gina "$G"
+		ACCORD_NOW=2026-11-20T11:05:00Z expect 0 accord --home "$T/gina" -C "$G" note "$INC2" "closed on our side too"
+	else # a sync that takes the close writes a checkpoint
+		ACCORD_NOW=2026-11-20T11:05:00Z expect 0 accord --home "$T/gina" -C "$G" sync hub
+	fi
 	expect 0 sync gina "$G"
 	ACCORD_NOW=2026-11-23T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
 	expect 0 sync alice "$A"
@@ -469,17 +473,20 @@ test_revoked_closer() {
 	restore() { SHOWJ "$1" | jget "[[k['closed_s'], k['resumed_at']] for c in d['clocks'] if c['party'] == 'globex' for k in c['clocks']][2]"; }
 	for R in "$A" "$HUB"; do
 		equal "$(restore "$R")" '[266400, "2026-11-23T12:00:00Z"]' \
-			"revoked closer: $(basename "$R") keeps the close globex went on from, the closed days not charged"
+			"$1: $(basename "$R") keeps the close globex went on from, the closed days not charged"
 	done
 	expect 0 accord -C "$A" audit --json --no-record
 	equal "$(echo "$OUT" | jget "[f['kind'] for f in d['findings'] + d['set_aside'] if f.get('entry') == '$CLOSE' or f['commit'] == '$(git -C "$D" rev-parse "refs/accord/feeds/$(kid bob)")']")" \
-		'[]' "revoked closer: the close is not set aside"
-	agree "revoked closer" "$A"
+		'[]' "$1: the close is not set aside"
+	agree "$1" "$A"
 }
+test_revoked_closer() { revoked_closer_case "revoked closer" note; }
+test_revoked_closer_synced() { revoked_closer_case "revoked closer, synced" sync; }
 
-# (attack50 02) globex revokes gus, who reopened, from gina's copy idle since the
-# close: acme wrote on the reopened incident, so the reopen stands
-test_revoked_reopener() {
+# (attack50 02; attack51 04) globex revokes gus, who reopened, from gina's copy idle
+# since the close: acme went on from the reopen, by writing on the reopened
+# incident or by syncing it, so the reopen stands
+revoked_reopener_case() { # NAME note|sync
 	C="$T/c15.git" U="$T/u15.git" S="$T/s15.git"
 	hub "$J"
 	copy "$J" "$C"
@@ -490,18 +497,89 @@ test_revoked_reopener() {
 	ACCORD_NOW=2026-11-21T11:00:00Z expect 0 accord --home "$T/gus" -C "$U" status "$INC2" investigating --note "errors are back"
 	REOPEN=$(lastid "$U" gus)
 	expect 0 sync gus "$U"
-	expect 0 sync alice "$C"
-	ACCORD_NOW=2026-11-21T11:10:00Z expect 0 accord --home "$T/alice" -C "$C" note "$INC2" "checkout failing again"
+	if [ "$2" = note ]; then
+		expect 0 sync alice "$C"
+		ACCORD_NOW=2026-11-21T11:10:00Z expect 0 accord --home "$T/alice" -C "$C" note "$INC2" "checkout failing again"
+	else
+		ACCORD_NOW=2026-11-21T11:10:00Z expect 0 accord --home "$T/alice" -C "$C" sync hub
+	fi
 	expect 0 sync alice "$C"
 	ACCORD_NOW=2026-11-21T12:00:00Z expect 0 accord --home "$T/gina" -C "$S" member revoke gus
 	expect 0 sync gina "$S"
 	expect 0 sync alice "$C"
 	resumed() { SHOWJ "$1" | jget "[k['resumed_entry'] for c in d['clocks'] if c['party'] == 'globex' for k in c['clocks']][2]"; }
 	for R in "$C" "$HUB"; do
-		equal "$(status_of "$R")" investigating "revoked reopener: $(basename "$R") stays reopened"
-		equal "$(resumed "$R")" "$REOPEN" "revoked reopener: $(basename "$R") resumes restore at gus's reopen"
+		equal "$(status_of "$R")" investigating "$1: $(basename "$R") stays reopened"
+		equal "$(resumed "$R")" "$REOPEN" "$1: $(basename "$R") resumes restore at gus's reopen"
 	done
-	agree "revoked reopener" "$C"
+	agree "$1" "$C"
+}
+test_revoked_reopener() { revoked_reopener_case "revoked reopener" note; }
+test_revoked_reopener_synced() { revoked_reopener_case "revoked reopener, synced" sync; }
+
+# (attack51 01, 02) a raise covers the incident another party went on from, not
+# the revoked key's other work: a thief with bob's key co-signs globex's void of
+# INC and proposes lax terms, then closes INC2; globex writes on INC2; alice
+# revokes bob from her copy idle since before: the close stands, the void and
+# the terms are set aside
+test_raise_bounded() {
+	A="$T/a16.git" D="$T/d16.git" G="$T/g16.git"
+	hub "$J"
+	copy "$J" "$A"
+	copy "$J" "$D"
+	copy "$J" "$G"
+	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/gina" -C "$G" void "$INC" --reason "false alarm"
+	VOID=$OUT
+	expect 0 sync gina "$G"
+	expect 0 sync bob "$D"
+	ACCORD_NOW=2026-11-20T10:55:00Z expect 0 accord --home "$T/bob" -C "$D" cosign "$VOID"
+	VCOSIGN=$(lastid "$D" bob)
+	ACCORD_NOW=2026-11-20T10:56:00Z expect 0 accord --home "$T/bob" -C "$D" agreement propose --with globex \
+		--service payments --acknowledge 1d --mitigate 30d --restore 30d
+	TERMS=$(lastid "$D" bob)
+	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/bob" -C "$D" status "$INC2" closed
+	expect 0 sync bob "$D"
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-20T11:05:00Z expect 0 accord --home "$T/gina" -C "$G" note "$INC2" "closed on our side too"
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-23T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
+	expect 0 sync alice "$A"
+	expect 0 sync gina "$G"
+	for R in "$A" "$HUB" "$G"; do
+		equal "$(status_of "$R")" closed "raise bounded: $(basename "$R") keeps the close globex went on from"
+		equal "$(accord -C "$R" show "$INC" --json | jget 'd["closed_as"]')" null \
+			"raise bounded: on $(basename "$R") the void is not joint"
+	done
+	expect 0 accord -C "$A" audit --json --no-record
+	equal "$(echo "$OUT" | jget "sorted(f['entry'] for f in d['set_aside'] if f['kind'] == 'past-cut' and f.get('entry') in ('$VCOSIGN', '$TERMS')) == sorted(['$VCOSIGN', '$TERMS'])")" \
+		true "raise bounded: bob's co-signature of the void and his terms are set aside"
+	expect 1 accord --home "$T/gina" -C "$G" cosign "$(echo "$TERMS" | cut -c1-12)"
+	agree "raise bounded" "$A"
+}
+
+# (attack51 05) acme revokes bob, who co-signed globex's pause, from alice's copy
+# idle since before: globex went on from the pause, so it still counts
+test_revoked_pause_cosigner() {
+	A="$T/a17.git" D="$T/d17.git" G="$T/g17.git"
+	hub "$J"
+	copy "$J" "$A"
+	copy "$J" "$D"
+	copy "$J" "$G"
+	ACCORD_NOW=2026-11-20T10:10:00Z expect 0 accord --home "$T/gina" -C "$G" status "$INC" waiting --on acme --note "need your logs"
+	PAUSE=$(lastid "$G" gina)
+	expect 0 sync gina "$G"
+	expect 0 sync bob "$D"
+	ACCORD_NOW=2026-11-20T10:15:00Z expect 0 accord --home "$T/bob" -C "$D" cosign "$(echo "$PAUSE" | cut -c1-12)"
+	expect 0 sync bob "$D"
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-20T13:10:00Z expect 0 accord --home "$T/gina" -C "$G" status "$INC" investigating
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-23T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
+	expect 0 sync alice "$A"
+	for R in "$A" "$HUB"; do
+		equal "$(accord -C "$R" show "$INC" --json | jget "[p['counts'] for p in d['pauses'] if p['entry'] == '$PAUSE']")" \
+			'[true]' "revoked pause cosigner: on $(basename "$R") the pause globex went on from counts"
+	done
 }
 
 # --- two members of the customer-facing party amend one field concurrently -------
@@ -590,7 +668,7 @@ test_timeline() {
 
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
-	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_reopener test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_closer_synced test_revoked_reopener test_revoked_reopener_synced test_raise_bounded test_revoked_pause_cosigner test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	$t
 done

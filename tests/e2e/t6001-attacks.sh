@@ -72,7 +72,7 @@ test_close_stands() {
 	BOBSEQ=$(git -C "$A" log -1 --format=%B "refs/accord/feeds/$(kid bob)" | jget 'd["seq"]')
 	REV=$(forge entry "$A" "$T/alice.ssh" --type member-revoke \
 		--body "{\"key\":\"$(pkhex bob)\",\"cut\":$BOBSEQ}")
-	equal "$BOBSEQ" 2 "close stands: the revocation's cut is below bob's cosign (seq 3)"
+	equal "$BOBSEQ" 2 "close stands: the revocation's cut is below bob's checkpoint (seq 3) and cosign (seq 4)"
 	expect 0 git -C "$A" push -q "$HUB" "refs/accord/feeds/$(kid alice):refs/accord/feeds/$(kid alice)"
 	expect 0 g sync
 	expect 0 b sync
@@ -86,9 +86,10 @@ test_close_stands() {
 		equal "$(accord -C "$R" report --format json | jget 'd["incidents"]["closed"]')" 1 "close stands: report on $n"
 		equal "$(accord -C "$R" audit --json --no-record | jget 'len(d["findings"])')" 0 "close stands: audit on $n finds no fault"
 	done
-	# the raise covers what the close rests on, no more: bob's later checkpoint stays set aside
-	equal "$(accord -C "$G" audit --json --no-record | jget "[(f['kind'], f['seq']) for f in d['set_aside'] if f['feed'] == '$(kid bob)']")" \
-		'[["past-cut", 5]]' "close stands: bob's entry after the cosign stays past the cut"
+	# the raise covers what the close rests on, no more: bob's checkpoints, the one
+	# before the cosign (set aside alone: attack51 01) and the later one, stay set aside
+	equal "$(accord -C "$G" audit --json --no-record | jget "[(f['kind'], f['seq'], 'checkpoint entry' in f['explanation']) for f in d['set_aside'] if f['feed'] == '$(kid bob)']")" \
+		'[["past-cut", 3, true], ["past-cut", 5, true]]' "close stands: bob's checkpoints stay past the cut"
 	# the revoker's member list still names bob revoked
 	expect 0 g member list --json
 	equal "$(echo "$OUT" | jget "[m['active'] for m in d if m['member'] == 'bob'][0]")" false "close stands: bob is revoked"
