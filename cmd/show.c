@@ -275,12 +275,16 @@ static void print_resolution(accord_ctx *ctx, const accord_incident *inc)
 	size_t i, n;
 	int64_t now = accord_time_now();
 
-	printf("  resolution        %.12s, revision %d: %s%s%s\n", r->entry->id, r->revision,
+	printf("  resolution        %.12s, revision %d: %s%s%s", r->entry->id, r->revision,
 	       cmd_sgr(r->joint ? SGR_GREEN : SGR_YELLOW),
 	       r->joint	     ? "JOINT"
 	       : r->reopened ? "joint, then reopened (a new proposal closes it again)"
 			     : "proposed",
 	       cmd_sgr(SGR_RESET));
+	if (inc->kept_joint_revision)
+		printf(" (revision %d is joint and counts until this one is)",
+		       inc->kept_joint_revision);
+	printf("\n");
 	printf("    %-15s %s\n", "summary", cmd_esc_block(accord_json_str(body, "summary"), 20));
 	print_list("factor", cJSON_GetObjectItemCaseSensitive(body, "factors"));
 	print_list("went well", cJSON_GetObjectItemCaseSensitive(body, "went_well"));

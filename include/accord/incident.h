@@ -201,6 +201,7 @@ typedef struct {
 	int64_t joint_at;	      /* time of the signature that made it joint */
 	const accord_entry *joint_by; /* the entry that made it joint: a new round must follow it */
 	int reopened; /* the incident was reopened after a close on it: closing again takes a new proposal */
+	int withdrawn; /* retracted by its author, or late: never the current proposal again */
 	accord_action *actions;
 	size_t action_count;
 } accord_resolution;
@@ -298,6 +299,13 @@ typedef struct {
 	size_t party_count;
 	accord_resolution *resolution; /* NULL until one is proposed */
 	size_t proposal_count;
+	/*
+	 * A joint resolution a later proposal, not joint yet, replaced: it
+	 * keeps counting until that one is joint (docs/metrics.md, "What every
+	 * party signed stays shared"). Its revision, or 0; when it became joint.
+	 */
+	int kept_joint_revision;
+	int64_t kept_joint_at;
 	const accord_entry *
 		*involved_by;	   /* beside parties: the open or involve that involved each */
 	accord_status_step *steps; /* effective status changes, the open's "investigating" first */

@@ -501,8 +501,8 @@ void accord_derive_add_conflict(accord_incident *inc, const char *kind, const ch
 }
 
 /* An entry of `kind` (and `subject`) that has both sides of a conflict in its past settles it. */
-void accord_derive_settle_conflicts(accord_incident *inc, const char *kind, const char *subject,
-				    const accord_entry *e)
+void accord_derive_settle_conflicts(accord_incident *inc, const accord_parties *own,
+				    const char *kind, const char *subject, const accord_entry *e)
 {
 	size_t i = 0;
 
@@ -511,6 +511,7 @@ void accord_derive_settle_conflicts(accord_incident *inc, const char *kind, cons
 
 		if (strcmp(c->kind, kind) == 0 &&
 		    (!subject || accord_str_eq(c->subject, subject)) &&
+		    (!own || accord_str_eq(accord_party_of(own, c->a), accord_party_of(own, e))) &&
 		    (c->a == e || accord_derive_in_past(inc, e, c->a)) &&
 		    (c->b == e || accord_derive_in_past(inc, e, c->b))) {
 			memmove(c, c + 1, (inc->conflict_count - i - 1) * sizeof(*c));
@@ -757,7 +758,16 @@ static int derive(accord_incident **out, const accord_parties *parties,
 	inc->steps = (accord_status_step *)d.steps;
 	inc->step_count = d.step_count;
 	inc->involved_by = d.party_by;
-	accord_derive_resolution_free(d.rival);
+	for (size_t k = d.made_count; inc->resolution && !inc->resolution->joint && k-- > 0;)
+		if (d.made[k] != inc->resolution && d.made[k]->joint && !d.made[k]->withdrawn) {
+			inc->kept_joint_revision = d.made[k]->revision;
+			inc->kept_joint_at = d.made[k]->joint_at;
+			break;
+		}
+	for (size_t k = 0; k < d.made_count; k++)
+		if (d.made[k] != inc->resolution)
+			accord_derive_resolution_free(d.made[k]);
+	free(d.made);
 	free(d.statuses);
 	free(d.also_by);
 	free(d.items);

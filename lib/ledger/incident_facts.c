@@ -99,7 +99,7 @@ void accord_derive_impact_conflict(accord_incident *inc, const accord_parties *p
 
 	if (!start)
 		return;
-	accord_derive_settle_conflicts(inc, "impact", start, e);
+	accord_derive_settle_conflicts(inc, p, "impact", start, e);
 	for (i = inc->figure_count; i-- > 0;) {
 		const accord_impact *w = &inc->figures[i];
 
@@ -126,7 +126,7 @@ void accord_derive_apply_sla(accord_incident *inc, const accord_parties *p, cons
 	for (i = 0; i < inc->sla_count; i++) {
 		if (accord_str_eq(inc->sla[i].party, sla.party) &&
 		    accord_str_eq(inc->sla[i].name, sla.name)) {
-			accord_derive_settle_conflicts(inc, "sla", sla.name, e);
+			accord_derive_settle_conflicts(inc, p, "sla", sla.name, e);
 			if (!accord_derive_in_past(inc, e, inc->sla[i].entry))
 				accord_derive_add_conflict(inc, "sla", sla.name, inc->sla[i].entry,
 							   e);
@@ -161,7 +161,7 @@ void accord_derive_apply_feedback(accord_incident *inc, const accord_parties *p,
 		ACCORD_PUSH(inc->feedback_refused, inc->feedback_refused_count, fb);
 		return;
 	}
-	accord_derive_settle_conflicts(inc, "feedback", fb.response, e);
+	accord_derive_settle_conflicts(inc, NULL, "feedback", fb.response, e);
 	for (i = 0; i < inc->feedback_count; i++) {
 		if (strcmp(inc->feedback[i].response, fb.response) == 0) {
 			/* recorded twice at once: both shown until a version knowing both */
@@ -186,7 +186,7 @@ static void amend_conflict(accord_incident *inc, const accord_entry *e, const ch
 {
 	size_t i;
 
-	accord_derive_settle_conflicts(inc, "amend", field, e);
+	accord_derive_settle_conflicts(inc, NULL, "amend", field, e);
 	for (i = inc->amendment_count; i-- > 0;)
 		if (!strcmp(inc->amendments[i].field, field)) {
 			if (!accord_derive_in_past(inc, e, inc->amendments[i].entry))

@@ -45,6 +45,9 @@ struct accord_derive {
 	size_t also_by_count;
 	accord_resolution *
 		rival; /* the proposal the current one replaced: a cosign that knew only it may still make it joint */
+	accord_resolution *
+		*made; /* every proposal that took effect, in order: owned here, but the current */
+	size_t made_count;
 	const accord_entry **statuses; /* every status entry so far, for a close to judge */
 	size_t status_count;
 	const accord_causal *causal; /* the engine's graph, when the parties came with it */
@@ -87,9 +90,13 @@ int accord_derive_is_late(const accord_incident *inc, const accord_entry *e);
 void accord_derive_add_conflict(accord_incident *inc, const char *kind, const char *subject,
 				const accord_entry *a, const accord_entry *b);
 
-/* An entry of `kind` (and `subject`) that has both sides of a conflict in its past settles it. */
-void accord_derive_settle_conflicts(accord_incident *inc, const char *kind, const char *subject,
-				    const accord_entry *e);
+/*
+ * An entry of `kind` (and `subject`) that has both sides of a conflict in
+ * its past settles it; with `own`, only an entry of the party both sides
+ * are of (a figure is its party's: attack51 B 04).
+ */
+void accord_derive_settle_conflicts(accord_incident *inc, const accord_parties *own,
+				    const char *kind, const char *subject, const accord_entry *e);
 
 /* ---- incident_facts.c ---------------------------------------------------- */
 

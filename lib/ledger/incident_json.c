@@ -122,6 +122,14 @@ static cJSON *resolution_to_json(const accord_incident *inc, int64_t now)
 		accord_json_add_time(o, "joint_at", r->joint_at);
 	else
 		cJSON_AddNullToObject(o, "joint_at");
+	if (inc->kept_joint_revision) { /* the joint one that counts until this one is */
+		cJSON *k = cJSON_AddObjectToObject(o, "kept_joint");
+
+		cJSON_AddNumberToObject(k, "revision", inc->kept_joint_revision);
+		accord_json_add_time(k, "joint_at", inc->kept_joint_at);
+	} else {
+		cJSON_AddNullToObject(o, "kept_joint");
+	}
 	cJSON_AddItemToObject(o, "actions", actions_to_json(r, now));
 	return o;
 }

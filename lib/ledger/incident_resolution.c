@@ -133,16 +133,14 @@ int accord_derive_apply_proposal(accord_incident *inc, const accord_parties *p,
 		accord_derive_mark_late(inc, p, e, "joint resolution", old->joint_by);
 		return -1;
 	}
-	accord_derive_settle_conflicts(inc, "proposal", NULL, e);
+	accord_derive_settle_conflicts(inc, NULL, "proposal", NULL, e);
 	if (!(r = calloc(1, sizeof(*r))))
 		accord_oom();
-	accord_derive_resolution_free(inc->derive->rival);
-	inc->derive->rival = NULL;
+	ACCORD_PUSH(inc->derive->made, inc->derive->made_count, r);
 	if (old && !accord_derive_in_past(inc, e, old->entry))
 		accord_derive_add_conflict(inc, "proposal", NULL, old->entry, e);
 	/* a signature written without knowing of this proposal may still make the old one joint */
 	inc->derive->rival = old;
-	old = NULL;
 	r->entry = e;
 	r->revision = (int)++inc->proposal_count;
 	actions_of(&r->actions, &r->action_count, inc, e);
@@ -153,7 +151,6 @@ int accord_derive_apply_proposal(accord_incident *inc, const accord_parties *p,
 		if (known)
 			item_carry(&r->actions[i], known);
 	}
-	accord_derive_resolution_free(old);
 	inc->resolution = r;
 	return 0;
 }
@@ -409,7 +406,7 @@ void accord_derive_apply_cosign(accord_incident *inc, const accord_parties *p,
 			inc->derive->rival = NULL;
 			accord_derive_mark_late(inc, p, current->entry, "joint resolution", e);
 			drop_conflicts_of(inc, current->entry);
-			accord_derive_resolution_free(current);
+			current->withdrawn = 1;
 			inc->proposal_count--;
 		} else {
 			inc->derive->rival = inc->resolution;
@@ -436,6 +433,44 @@ void accord_derive_apply_cosign(accord_incident *inc, const accord_parties *p,
 	} else {
 		accord_derive_mark(inc, e, "no effect: it names no current proposal", NULL);
 	}
+}
+
+/* The latest proposal before `r` that was not withdrawn, or NULL. */
+static accord_resolution *proposal_before(const struct accord_derive *d, const accord_resolution *r)
+{
+	size_t i = d->made_count;
+
+	while (i > 0 && d->made[i - 1] != r)
+		i--;
+	while (i > 1 && d->made[i - 2]->withdrawn)
+		i--;
+	return i > 1 ? d->made[i - 2] : NULL;
+}
+
+/*
+ * A proposal that never was joint, withdrawn by its author: it is never
+ * current again, and what it replaced is current again (attack51 B 01,
+ * 02: retracting one's own revision dropped the joint resolution it
+ * revised, or another party's proposal and the action items it gave).
+ * Its conflicts go with it. -1 if `target` is no such proposal.
+ */
+static int withdraw_proposal(accord_incident *inc, const accord_entry *target)
+{
+	struct accord_derive *d = inc->derive;
+	accord_resolution *r = NULL;
+	size_t i;
+
+	for (i = 0; i < d->made_count && !r; i++)
+		if (d->made[i]->entry == target)
+			r = d->made[i];
+	if (!r || r->was_joint || r->withdrawn)
+		return -1;
+	r->withdrawn = 1;
+	drop_conflicts_of(inc, target);
+	if (inc->resolution == r)
+		inc->resolution = proposal_before(d, r);
+	d->rival = inc->resolution ? proposal_before(d, inc->resolution) : NULL;
+	return 0;
 }
 
 /*
@@ -477,11 +512,8 @@ static int withdraw(accord_incident *inc, const accord_entry *target)
 			return 0;
 		}
 	}
-	if (inc->resolution && inc->resolution->entry == target && !inc->resolution->was_joint) {
-		accord_derive_resolution_free(inc->resolution);
-		inc->resolution = NULL;
+	if (withdraw_proposal(inc, target) == 0)
 		return 0;
-	}
 	if ((c = find_closure(inc, target->id)) && !c->joint && !c->retracted) {
 		c->retracted = 1;
 		return 0;
@@ -535,8 +567,11 @@ void accord_derive_apply_retract(accord_incident *inc, const accord_parties *p,
 			inc, e,
 			"no effect: that entry cannot be retracted, or every party signed it",
 			NULL);
-	else
+	else {
 		accord_derive_mark(inc, target, "retracted", e);
+		if (inc->resolution) /* a proposal current again: joint as its signers now stand */
+			accord_derive_update_joint(inc, e);
+	}
 }
 
 /*

@@ -223,7 +223,7 @@ void accord_derive_apply_status(accord_incident *inc, const accord_parties *p,
 		apply_close(inc, p, e);
 		return;
 	}
-	accord_derive_settle_conflicts(inc, "status", NULL, e);
+	accord_derive_settle_conflicts(inc, NULL, "status", NULL, e);
 	if (last->entry != inc->open && strcmp(last->status, to) != 0 &&
 	    !accord_derive_in_past(inc, e, last->entry))
 		accord_derive_add_conflict(inc, "status", NULL, last->entry, e);

@@ -192,7 +192,7 @@ static void csv_incident_row(accord_buf *out, const accord_report_incident *ri,
 	csv_num(out, ri->watermelon ? "yes" : "no");
 	csv_num(out, resolution_state(inc));
 	if (ri->joint) {
-		accord_time_format(t, inc->resolution->joint_at);
+		accord_time_format(t, ri->joint_at);
 		csv_num(out, t);
 		snprintf(b, sizeof(b), "%lld", (long long)ri->time_to_joint_s);
 		csv_num(out, b);

@@ -34,7 +34,8 @@ typedef struct {
 	int green;	 /* verdicts > 0, all met: green outside */
 	int watermelon;	 /* green, mean score <= 2 */
 	int resolved;	 /* status resolved or closed */
-	int joint;
+	int joint;	 /* the current resolution, or one it replaced that keeps counting */
+	int64_t joint_at;
 	int64_t time_to_joint_s; /* joint_at - started_at, when joint */
 	int revisions;		 /* proposals before the agreed one, when joint */
 	const char **waiting;	 /* parties yet to sign the current proposal (borrowed names) */

@@ -257,7 +257,7 @@ static cJSON *incident_row_json(const accord_report *r, const accord_report_inci
 	cJSON_AddItemToObject(o, "indicators", indicators_json(ri->incident));
 	cJSON_AddStringToObject(o, "resolution", resolution_state(inc));
 	if (ri->joint) {
-		accord_json_add_time(o, "joint_at", inc->resolution->joint_at);
+		accord_json_add_time(o, "joint_at", ri->joint_at);
 		cJSON_AddNumberToObject(o, "time_to_joint_s", (double)ri->time_to_joint_s);
 		cJSON_AddNumberToObject(o, "revisions", ri->revisions);
 	} else {

@@ -187,15 +187,17 @@ static void measure(accord_report *r, accord_report_incident *ri)
 	if (inc->resolution) {
 		const accord_resolution *res = inc->resolution;
 
-		ri->joint = res->joint;
-		if (res->joint) {
-			ri->time_to_joint_s = res->joint_at - inc->started_at;
+		ri->joint = res->joint || inc->kept_joint_revision;
+		ri->joint_at = res->joint ? res->joint_at : inc->kept_joint_at;
+		if (ri->joint) {
+			ri->time_to_joint_s = ri->joint_at - inc->started_at;
 			if (ri->time_to_joint_s < 0) /* an agreement signed with an earlier time */
 				ri->time_to_joint_s = 0;
-			ri->revisions = (int)inc->proposal_count - 1;
-		} else {
-			ri->waiting = accord_incident_waiting(inc, &ri->waiting_count);
+			ri->revisions = res->joint ? (int)inc->proposal_count - 1
+						   : inc->kept_joint_revision - 1;
 		}
+		if (!res->joint) /* a revision waits even while the joint one it replaced counts */
+			ri->waiting = accord_incident_waiting(inc, &ri->waiting_count);
 		for (i = 0; i < res->action_count; i++) {
 			/* an item that will not be done is neither: the report lists it with its reason */
 			if (res->actions[i].state == ACCORD_ACTION_DONE)

@@ -7,7 +7,7 @@ FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 forge() { $FORGE "$@" || bad "forge $*"; }
 unset SSH_AUTH_SOCK
 
-for k in alice gina gus ivan; do newkey $k; done
+for k in alice gina gus ivan hank; do newkey $k; done
 pub() { accord --home "$T/$1" key show | tail -1; }
 B="$T/l.git"
 git init -q --bare "$B"
@@ -370,6 +370,60 @@ equal "$(REP payouts | jget '[d["incidents"]["total"], d["watermelon"]["count"]]
 expect 0 as gina impact "$F4" --customers 1 --start 2026-12-01T00:00:00Z --end 2026-12-01T00:01:00Z
 equal "$(REP payouts | jget '[d["incidents"]["total"], d["watermelon"]["count"], d["customer_impact"]["customer_minutes"]]')" '[1, 1, 0]' \
 	"globex's unconfirmed December window leaves it in November"
+
+# --- a figure's conflict is its party's: another party's window settles nothing (attack51 B 04)
+RJ() { as alice report --since 2026-12-01 --service "$1" --format json; }
+expect 0 as alice open --title "Search slow" --severity 3 --service search2 --started 2026-12-01T08:00:00Z --parties globex
+I8=$OUT
+expect 0 as gina member add --key "$(pub hank)" --name hank
+rm -rf "$T/hank.git"
+cp -r "$B" "$T/hank.git"
+expect 0 as gina impact "$I8" --customers 50 --start 2026-12-01T08:00:00Z --end 2026-12-01T09:00:00Z
+expect 0 accord --home "$T/hank" -C "$T/hank.git" impact "$I8" --customers 70 --start 2026-12-01T08:00:00Z --end 2026-12-01T09:00:00Z
+expect 0 accord -C "$T/hank.git" remote add main "$B"
+expect 0 accord --home "$T/hank" -C "$T/hank.git" sync main --no-checkpoint
+equal "$(SHOWJ "$I8" | jget '[c["kind"] for c in d["conflicts"]]')" '["impact"]' "two globex members, one window start: a conflict"
+expect 0 as alice impact "$I8" --customers 60 --start 2026-12-01T08:00:00Z --end 2026-12-01T09:00:00Z
+equal "$(SHOWJ "$I8" | jget '[c["kind"] for c in d["conflicts"]]')" '["impact"]' \
+	"acme's window with the same start, knowing both, settles nothing of globex's"
+expect 0 as gina sla "$I8" --name restore --target 1h --actual 20m
+expect 0 accord --home "$T/hank" -C "$T/hank.git" sla "$I8" --name restore --target 1h --actual 2h
+expect 0 accord --home "$T/hank" -C "$T/hank.git" sync main --no-checkpoint
+expect 0 as alice sla "$I8" --name restore --target 1h --actual 30m
+equal "$(SHOWJ "$I8" | jget '[c["kind"] for c in d["conflicts"]]')" '["impact", "sla"]' \
+	"acme's measurement of the same name settles nothing of globex's"
+expect 0 as gina impact "$I8" --customers 70 --start 2026-12-01T08:00:00Z --end 2026-12-01T09:00:00Z
+expect 0 as gina sla "$I8" --name restore --target 1h --actual 2h
+equal "$(SHOWJ "$I8" | jget 'd["conflicts"]')" '[]' "globex's next versions, knowing both, settle them"
+
+# --- a retracted revision gives back what it revised (attack51 B 01, 02) ----------
+expect 0 as alice open --title "Certs" --severity 2 --service certs --started 2026-12-03T09:00:00Z --parties globex
+I10=$OUT
+expect 0 as gina status "$I10" resolved
+expect 0 as gina resolve "$I10" --summary "renewed" --action "expiry alerts@globex:2026-12-04"
+expect 0 as alice cosign "$I10"
+expect 0 as alice resolve "$I10" --summary "renewed (typo fixed)"
+R10=$OUT
+equal "$(SHOWJ "$I10" | jget '[d["resolution"]["state"], d["resolution"]["kept_joint"]["revision"]]')" '["proposed", 1]' \
+	"a revision waits, the joint resolution is kept"
+expect 0 as alice show "$I10"
+contains "$OUT" "revision 1 is joint and counts until this one is" "show says so"
+equal "$(RJ certs | jget '[d["joint"]["resolved_joint"], d["joint"]["joint_pct"]]')" '[1, 100]' \
+	"the report counts the joint resolution while a revision waits"
+expect 0 as alice retract "$R10" --reason "proposed by mistake"
+equal "$(SHOWJ "$I10" | jget '[d["resolution"]["state"], d["resolution"]["revision"], d["resolution"]["kept_joint"]]')" \
+	'["joint", 1, null]' "retracting the revision gives back the joint resolution"
+expect 0 as alice status "$I10" closed
+expect 0 as alice open --title "Certs again" --severity 2 --service certs2 --started 2026-12-03T09:00:00Z --parties globex
+I11=$OUT
+expect 0 as gina status "$I11" resolved
+expect 0 as alice resolve "$I11" --summary "expired cert" --action "expiry alerts@globex:2026-12-04"
+expect 0 as gina resolve "$I11" --summary "see our RCA"
+expect 0 as gina retract "$OUT" --reason "wrong incident"
+equal "$(SHOWJ "$I11" | jget '[d["resolution"]["summary"], [a["owners"] for a in d["resolution"]["actions"]]]')" \
+	'["expired cert", [["globex"]]]' "a partner's retracted revision gives back acme's proposal and its action item"
+equal "$(RJ certs2 | jget '[[p["party"], p["actions"]["overdue"]] for p in d["providers"]]')" '[["globex", 1]]' \
+	"and the overdue item is globex's again in the report"
 
 # every entry written above validates against the schemas
 as alice export >>"$T/export.jsonl"
