@@ -13,8 +13,10 @@ static const char cosign_usage[] =
 	"or an agreement proposed to your party (accord agreement), then in force.\n"
 	"PROPOSAL is its id or a unique prefix (show and log\n"
 	"list them). Given an INCIDENT, co-sign the one proposal of it that waits for\n"
-	"your party; when several wait, they are listed and nothing is signed (exit 2).\n"
-	"The signature names the proposal by the hash of its exact text.\n\n"
+	"your party; when several wait, they are listed and nothing is signed (exit 2),\n"
+	"and another party's impact window over your party's own is signed only when\n"
+	"named (exit 2 says so). The signature names the proposal by the hash of its\n"
+	"exact text; cosign says what it signed.\n\n"
 	"A duplicate takes its incident's figures out of the report. When you are its\n"
 	"customer-facing party and the incident it names has another customer-facing\n"
 	"party or other terms, cosign refuses (exit 2) and says what would be lost;\n"
@@ -333,6 +335,52 @@ static int cosign_agreement(accord_ctx *ctx, const accord_entry *prop, const cha
 	return cmd_write(ctx, "cosign", NULL, body);
 }
 
+/*
+ * The INCIDENT form signs whatever waits: a partner that swaps its
+ * resolution for a window of its own over the signer's would have a
+ * routine cosign replace the signer's customer figures (attack51 B 03).
+ * Such a window is signed only when named.
+ */
+static int own_window_check(const accord_incident *inc, const accord_entry *prop, const char *party)
+{
+	const accord_impact *w = NULL;
+	size_t i;
+
+	for (i = 0; i < inc->figure_count && !w; i++)
+		if (inc->figures[i].entry == prop)
+			w = &inc->figures[i];
+	for (i = 0; w && i < inc->figure_count; i++) {
+		const accord_impact *own = &inc->figures[i];
+
+		if (!own->party || strcmp(own->party, party) != 0 ||
+		    own->state == ACCORD_FIGURE_ASIDE || (w->has_end && own->start >= w->end) ||
+		    (own->has_end && w->start >= own->end))
+			continue;
+		return cmd_failf(
+			ACCORD_EXIT_USAGE,
+			"the proposal of incident %.12s that waits for %s is impact %.12s, %s's window of %lld customer%s, over %s's own window of %lld customer%s: co-signed, it becomes the joint figure for that time in place of yours.\nCheck it (accord show %.12s), then name it to sign: accord cosign %.12s",
+			inc->id, party, prop->id, w->party ? w->party : "another party",
+			(long long)w->customers, w->customers == 1 ? "" : "s", party,
+			(long long)own->customers, own->customers == 1 ? "" : "s", inc->id,
+			prop->id);
+	}
+	return 0;
+}
+
+/* What is signed, in one line (escaped): a cosign names its proposal by id alone. */
+static void what_signed(accord_buf *out, accord_ctx *ctx, const accord_entry *prop)
+{
+	accord_buf line = ACCORD_BUF_INIT;
+	char who[128];
+
+	cmd_author_label(who, sizeof(who), ctx, prop);
+	cmd_entry_summary(&line, prop);
+	accord_buf_printf(out, "co-signed %s %.12s by %s: ", cmd_esc(prop->type, 0), prop->id,
+			  cmd_esc(who, 0));
+	accord_buf_puts(out, cmd_esc(line.ptr ? line.ptr : "", 0));
+	accord_buf_dispose(&line);
+}
+
 static int take_force(int c, void *arg)
 {
 	if (c != 'f')
@@ -350,6 +398,7 @@ int cmd_cosign(accord_ctx *ctx, int argc, char **argv)
 	};
 	const accord_entry *open = NULL, *prop = NULL;
 	accord_incident *inc = NULL;
+	accord_buf said = ACCORD_BUF_INIT;
 	const char *party;
 	cJSON *body;
 	int error, force = 0;
@@ -377,7 +426,8 @@ int cmd_cosign(accord_ctx *ctx, int argc, char **argv)
 				 argv[optind + 1]);
 	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
 		return cmd_fail(error);
-	if ((!prop && (error = pick_pending(&prop, inc, party))) ||
+	if ((!prop && ((error = pick_pending(&prop, inc, party)) ||
+		       (error = own_window_check(inc, prop, party)))) ||
 	    (error = cosign_check(inc, prop, party, ctx->key->pub.id)) ||
 	    (error = cosign_duplicate_check(ctx, inc, prop)) ||
 	    (!force && (error = cosign_duplicate_figures(ctx, inc, prop, party)))) {
@@ -385,7 +435,11 @@ int cmd_cosign(accord_ctx *ctx, int argc, char **argv)
 		return error;
 	}
 	accord_incident_free(inc);
+	what_signed(&said, ctx, prop);
 	body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "proposal", prop->id);
-	return cmd_write(ctx, "cosign", open->id, body);
+	if ((error = cmd_write(ctx, "cosign", open->id, body)) == 0)
+		cmd_warn("%s", said.ptr);
+	accord_buf_dispose(&said);
+	return error;
 }

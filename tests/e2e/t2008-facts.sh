@@ -396,6 +396,20 @@ expect 0 as gina impact "$I8" --customers 70 --start 2026-12-01T08:00:00Z --end 
 expect 0 as gina sla "$I8" --name restore --target 1h --actual 2h
 equal "$(SHOWJ "$I8" | jget 'd["conflicts"]')" '[]' "globex's next versions, knowing both, settle them"
 
+# --- cosign INCIDENT signs a window over the signer's own only when named (attack51 B 03)
+expect 0 as alice open --title "Cart down" --severity 2 --service cart --started 2026-12-02T09:00:00Z --parties globex
+I9=$OUT
+expect 0 as alice impact "$I9" --customers 5000 --start 2026-12-02T09:00:00Z --end 2026-12-02T11:00:00Z
+expect 0 as gina impact "$I9" --customers 1 --start 2026-12-02T09:00:00Z --end 2026-12-02T11:00:00Z
+GW9=$OUT
+expect 2 as alice cosign "$I9"
+contains "$ERR" "over acme's own window of 5000 customers" "cosign INCIDENT refuses a partner's window over the signer's own"
+contains "$ERR" "accord cosign $GW9" "and says how to sign it on purpose"
+equal "$(SHOWJ "$I9" | jget 'd["customer_minutes"]')" 600000 "nothing signed: acme's figure counts"
+expect 0 as alice cosign "$GW9"
+contains "$ERR" "co-signed impact $GW9 by gina@globex: 1 customer" "cosign says what it signed"
+equal "$(SHOWJ "$I9" | jget 'd["customer_minutes"]')" 120 "named, the window is signed and counts"
+
 # --- a retracted revision gives back what it revised (attack51 B 01, 02) ----------
 expect 0 as alice open --title "Certs" --severity 2 --service certs --started 2026-12-03T09:00:00Z --parties globex
 I10=$OUT
