@@ -60,24 +60,38 @@ static const char *subject_of(const accord_entry *e)
 }
 
 /*
+ * The steps of an incident: what a close or reopen rests on and what
+ * makes it a party's incident (its open, involves, statuses, co-signatures).
+ * A raise for a decision covers these alone (attack52 02: a raise to a
+ * thief's close that never took effect brought back its amend of the
+ * incident's service, and the missed clock with it).
+ */
+static int is_step(const accord_entry *e)
+{
+	return !strcmp(e->type, "status") || !strcmp(e->type, "cosign") ||
+	       !strcmp(e->type, "open") || !strcmp(e->type, "involve");
+}
+
+/*
  * What another party's raises of one feed cover: by subject, the highest
- * seq (`map`), and the highest of all (`top`, if any). `grew` is set when
- * a raise covers more than it did.
+ * seq, of every entry (`map`) or of its steps only (`steps`), and the
+ * highest of all (`top`, if any). `grew` is set when a raise covers more
+ * than it did.
  */
 struct cover {
-	accord_idmap *map;
+	accord_idmap *map, *steps;
 	int64_t *top;
 	int grew;
 };
 
-static void cover_entry(struct cover *c, const struct item *it)
+static void cover_entry(struct cover *c, const struct item *it, int steps)
 {
+	accord_idmap *map = steps ? c->steps : c->map;
 	const char *subject = subject_of(it->e);
-	int64_t had = (int64_t)(uintptr_t)accord_idmap_get(c->map, subject);
 
-	if (it->e->seq <= had)
+	if (it->e->seq <= (int64_t)(uintptr_t)accord_idmap_get(map, subject))
 		return;
-	accord_idmap_put(c->map, subject, (void *)(uintptr_t)it->e->seq);
+	accord_idmap_put(map, subject, (void *)(uintptr_t)it->e->seq);
 	if (c->top && it->e->seq > *c->top)
 		*c->top = it->e->seq;
 	c->grew = 1;
@@ -93,9 +107,9 @@ static void cover_entry(struct cover *c, const struct item *it)
  * (accord_verify_beyond_cut_authority), so a raise to it never brings back
  * a revoked admin's backdated member-add.
  */
-static void cover_seen(struct cover *c, struct run *r, struct feed *g, const accord_member *x,
-		       const accord_entry *e, int (*match)(const accord_entry *, const void *),
-		       const void *arg)
+static void cover_seen(struct cover *c, int steps, struct run *r, struct feed *g,
+		       const accord_member *x, const accord_entry *e,
+		       int (*match)(const accord_entry *, const void *), const void *arg)
 {
 	int64_t upto = accord_verify_unaware_of_revocation(
 		r, g, x, accord_causal_seen(r->v->causal, e->id, x->key.id));
@@ -107,7 +121,7 @@ static void cover_seen(struct cover *c, struct run *r, struct feed *g, const acc
 		if (!it || !it->e)
 			break;
 		if (match(it->e, arg))
-			cover_entry(c, it);
+			cover_entry(c, it, steps);
 	}
 }
 
@@ -254,29 +268,32 @@ static int cosigns_terms_of(const accord_entry *e, const void *arg)
  * What of revoked member x another party's entry `e` (of member m) rests
  * on, covered in `c` (TRUST.md attack 1: decisions of other parties
  * resting on the key's entries stand). Each raise covers the incident of
- * what it names, up to it, not the rest of x's work (attack51 01, 02).
+ * what it names, up to it, not the rest of x's work (attack51 01, 02);
+ * one for a decision covers only the incident's steps (is_step).
  *
  * A cosign raises it to the proposal it signs (a resolution, an
  * agreement's terms, a pause), an action to the resolution it updates
  * (attack27 06). A close raises it to x's last entry on that incident in
  * e's causal past: the cosign, proposal or status it rests on, a pause x
  * co-signed (attack26 finding 11, attack27 03, 04 and 07). Any other entry
- * on an incident raises it to the open or involve that made it e's
- * party's incident (attack26 12, attack27 01), to x's last close or
- * reopen of it in e's causal past, and to x's co-signatures of m's
- * party's proposals on it: decisions another party went on from, which a
- * revoker's cut cannot take away (attack50 01: the customer's closer
- * revoked from a stale copy, the closed days charged again; 02: the
+ * on an incident raises it to the steps up to the open or involve that
+ * made it e's party's incident (attack26 12, attack27 01), to x's last
+ * close or reopen of it in e's causal past, and to x's co-signatures of
+ * m's party's proposals on it: decisions another party went on from,
+ * which a revoker's cut cannot take away (attack50 01: the customer's
+ * closer revoked from a stale copy, the closed days charged again; 02: the
  * provider's reopener revoked, the miss after it gone; attack51 05: the
  * member who co-signed the provider's pause revoked, the wait charged).
  * Another step of x stays set aside: depending on it only says it was
- * seen. A checkpoint (a sync) raises it to x's last open of an incident
- * naming m's party (attack26 07): a party that synced an incident opened
- * for it keeps it; and to x's closes and reopens of incidents m's party is
- * involved in, and x's co-signatures of its proposals, as the checkpoint
- * knows them (attack51 03, 04: a party that only synced went on from them
- * too). Any entry raises it to x's co-signature of terms m's party
- * proposed, which that party builds on (attack34 06).
+ * seen. A checkpoint (a sync) raises it to the steps up to x's last open
+ * of an incident naming m's party (attack26 07): a party that synced an
+ * incident opened for it keeps it; and to x's closes and reopens of
+ * incidents m's party is involved in, as the checkpoint knew them
+ * (attack51 03, 04: a party that only synced went on from them too). Not
+ * to x's co-signatures of m's proposals: a sync is no act on them, and a
+ * thief's co-signature of m's void would stand (attack52 01). Any entry
+ * raises it to x's co-signature of terms m's party proposed, which that
+ * party builds on (attack34 06).
  */
 static void other_party_rests_on(struct cover *c, struct run *r, const accord_parties *p,
 				 struct feed *g, const accord_member *x, const accord_member *m,
@@ -292,18 +309,17 @@ static void other_party_rests_on(struct cover *c, struct run *r, const accord_pa
 	struct decision_on d = { r, p, e->incident[0] ? e->incident : NULL, m->party, name, e };
 
 	if (named)
-		cover_seen(c, r, g, x, e, is_entry, named);
-	cover_seen(c, r, g, x, e, cosigns_terms_of, &terms);
+		cover_seen(c, 0, r, g, x, e, is_entry, named);
+	cover_seen(c, 0, r, g, x, e, cosigns_terms_of, &terms);
 	if (!strcmp(e->type, "status") && st && !strcmp(st, "closed") && e->incident[0]) {
-		cover_seen(c, r, g, x, e, on_incident, e->incident);
+		cover_seen(c, 0, r, g, x, e, on_incident, e->incident);
 	} else if (e->incident[0]) {
-		cover_seen(c, r, g, x, e, decides, &d);
-		cover_seen(c, r, g, x, e, involves, &in);
-		cover_seen(c, r, g, x, e, cosigns_proposal_of, &d);
+		cover_seen(c, 1, r, g, x, e, decides, &d);
+		cover_seen(c, 1, r, g, x, e, involves, &in);
+		cover_seen(c, 1, r, g, x, e, cosigns_proposal_of, &d);
 	} else if (!strcmp(e->type, "checkpoint")) {
-		cover_seen(c, r, g, x, e, open_naming, name);
-		cover_seen(c, r, g, x, e, decides_for, &d);
-		cover_seen(c, r, g, x, e, cosigns_proposal_of, &d);
+		cover_seen(c, 1, r, g, x, e, open_naming, name);
+		cover_seen(c, 1, r, g, x, e, decides_for, &d);
 	}
 }
 
@@ -330,6 +346,7 @@ void accord_verify_rests_on_refused(struct run *r, struct round *rd, const accor
 		    (x->revocation && accord_causal_in_past(r->v->causal, e, x->revocation) == 1))
 			continue;
 		c.map = &rd->rested[g - r->feeds];
+		c.steps = &rd->rested_steps[g - r->feeds];
 		c.top = NULL;
 		c.grew = 0;
 		other_party_rests_on(&c, r, p, g, x, m, e);
@@ -399,7 +416,9 @@ int accord_verify_raised_over(const struct round *rd, const accord_parties *p,
 	if ((cut = cut_now(rd, fi, accord_parties_member(p, e->author.id), &rev)) == INT64_MAX ||
 	    e->seq <= cut)
 		return 0;
-	return e->seq > (int64_t)(uintptr_t)accord_idmap_get(&rd->raised[fi], subject_of(e));
+	return e->seq > (int64_t)(uintptr_t)accord_idmap_get(&rd->raised[fi], subject_of(e)) &&
+	       (!is_step(e) || e->seq > (int64_t)(uintptr_t)accord_idmap_get(&rd->raised_steps[fi],
+									     subject_of(e)));
 }
 
 /*
@@ -428,26 +447,31 @@ void accord_verify_set_aside_hole(struct run *r, accord_parties *p, struct item 
 
 /* ---- after a round ---- */
 
-/* Cover in feed i's raise what refused entries of other parties rested on. 1 if it grew. */
-static int merge_rests(struct round *rd, size_t i)
+/* Raise `to` (and *top) to what `from` covers. 1 if it grew. */
+static int merge_cover(accord_idmap *to, int64_t *top, const accord_idmap *from)
 {
-	accord_idmap *from = &rd->rested[i];
-	struct cover c = { &rd->raised[i], &rd->raise[i], 0 };
 	size_t k;
+	int grew = 0;
 
 	for (k = 0; k < from->size; k++) {
 		int64_t seq = (int64_t)(uintptr_t)from->values[k];
-		int64_t had;
 
 		if (!from->keys[k] ||
-		    seq <= (had = (int64_t)(uintptr_t)accord_idmap_get(c.map, from->keys[k])))
+		    seq <= (int64_t)(uintptr_t)accord_idmap_get(to, from->keys[k]))
 			continue;
-		accord_idmap_put(c.map, from->keys[k], (void *)(uintptr_t)seq);
-		if (seq > *c.top)
-			*c.top = seq;
-		c.grew = 1;
+		accord_idmap_put(to, from->keys[k], (void *)(uintptr_t)seq);
+		if (seq > *top)
+			*top = seq;
+		grew = 1;
 	}
-	return c.grew;
+	return grew;
+}
+
+/* Cover in feed i's raise what refused entries of other parties rested on. 1 if it grew. */
+static int merge_rests(struct round *rd, size_t i)
+{
+	return merge_cover(&rd->raised[i], &rd->raise[i], &rd->rested[i]) |
+	       merge_cover(&rd->raised_steps[i], &rd->raise[i], &rd->rested_steps[i]);
 }
 
 /*
@@ -499,7 +523,8 @@ int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const
 				continue;
 			gi = (size_t)(g - r->feeds);
 			if (x->party != m->party) {
-				struct cover c = { &rd->raised[gi], &rd->raise[gi], 0 };
+				struct cover c = { &rd->raised[gi], &rd->raised_steps[gi],
+						   &rd->raise[gi], 0 };
 
 				other_party_rests_on(&c, r, p, g, x, m, e);
 				again |= c.grew;

@@ -163,9 +163,10 @@ struct round {
 	 * the prefix, only an entry on a subject, up to its seq, counts
 	 */
 	accord_idmap *raised;
+	accord_idmap *raised_steps; /* the same, for an incident's steps only (a decision's) */
 	int64_t *sound; /* per feed: where faults, forks and missing deps stop it, rules aside */
 	/* per feed: what refused entries of other parties, unaware, rested on, as in raised */
-	accord_idmap *rested;
+	accord_idmap *rested, *rested_steps;
 };
 
 /* ---- verify.c ---- */

@@ -436,8 +436,10 @@ int accord_verify_replay(struct run *r)
 	    !(rd.raise = calloc(r->nfeeds + 1, sizeof(*rd.raise))) ||
 	    !(rd.prefix = calloc(r->nfeeds + 1, sizeof(*rd.prefix))) ||
 	    !(rd.raised = calloc(r->nfeeds + 1, sizeof(*rd.raised))) ||
+	    !(rd.raised_steps = calloc(r->nfeeds + 1, sizeof(*rd.raised_steps))) ||
 	    !(rd.sound = calloc(r->nfeeds + 1, sizeof(*rd.sound))) ||
-	    !(rd.rested = calloc(r->nfeeds + 1, sizeof(*rd.rested))))
+	    !(rd.rested = calloc(r->nfeeds + 1, sizeof(*rd.rested))) ||
+	    !(rd.rested_steps = calloc(r->nfeeds + 1, sizeof(*rd.rested_steps))))
 		accord_oom();
 	for (i = 0; i < r->nfeeds; i++)
 		rd.precut[i] = INT64_MAX;
@@ -509,10 +511,14 @@ int accord_verify_replay(struct run *r)
 	free(rd.prefix);
 	for (i = 0; i < r->nfeeds; i++) {
 		accord_idmap_dispose(&rd.raised[i]);
+		accord_idmap_dispose(&rd.raised_steps[i]);
 		accord_idmap_dispose(&rd.rested[i]);
+		accord_idmap_dispose(&rd.rested_steps[i]);
 	}
 	free(rd.raised);
+	free(rd.raised_steps);
 	free(rd.sound);
 	free(rd.rested);
+	free(rd.rested_steps);
 	return 0;
 }

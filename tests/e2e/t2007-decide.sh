@@ -541,7 +541,8 @@ test_raise_bounded() {
 	expect 0 sync bob "$D"
 	expect 0 sync gina "$G"
 	ACCORD_NOW=2026-11-20T11:05:00Z expect 0 accord --home "$T/gina" -C "$G" note "$INC2" "closed on our side too"
-	expect 0 sync gina "$G"
+	# a routine sync (a checkpoint) is no act on the void it proposed (attack52 01)
+	ACCORD_NOW=2026-11-20T11:06:00Z expect 0 accord --home "$T/gina" -C "$G" sync hub
 	ACCORD_NOW=2026-11-23T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
 	expect 0 sync alice "$A"
 	expect 0 sync gina "$G"
@@ -555,6 +556,33 @@ test_raise_bounded() {
 		true "raise bounded: bob's co-signature of the void and his terms are set aside"
 	expect 1 accord --home "$T/gina" -C "$G" cosign "$(echo "$TERMS" | cut -c1-12)"
 	agree "raise bounded" "$A"
+}
+
+# (attack52 02) a raise for a decision covers the incident's steps only: a thief
+# with bob's key amends INC's service, then signs a close of INC that never takes
+# effect (INC is not resolved); globex syncs it; alice revokes bob from her copy
+# idle since before: the amend stays set aside
+test_raise_steps_only() {
+	A="$T/a18.git" D="$T/d18.git" G="$T/g18.git"
+	hub "$J"
+	copy "$J" "$A"
+	copy "$J" "$D"
+	copy "$J" "$G"
+	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/bob" -C "$D" amend "$INC" --service web --reason "wrong service"
+	AMEND=$(lastid "$D" bob)
+	FORGE_NOW=1795171920 $FORGE entry "$D" "$T/bob.ssh" --type status --incident "$INCID" \
+		--body '{"status":"closed"}' >/dev/null || bad "forge a close"
+	expect 0 sync bob "$D"
+	ACCORD_NOW=2026-11-20T11:05:00Z expect 0 accord --home "$T/gina" -C "$G" sync hub
+	ACCORD_NOW=2026-11-23T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
+	expect 0 sync alice "$A"
+	for R in "$A" "$HUB"; do
+		equal "$(accord -C "$R" show "$INC" --json | jget 'd["service"]')" checkout \
+			"steps only: on $(basename "$R") bob's amend stays set aside"
+	done
+	expect 0 accord -C "$A" audit --json --no-record
+	equal "$(echo "$OUT" | jget "[f['kind'] for f in d['set_aside'] if f.get('entry') == '$AMEND']")" '["past-cut"]' \
+		"steps only: audit lists the amend as past the cut"
 }
 
 # (attack51 05) acme revokes bob, who co-signed globex's pause, from alice's copy
@@ -668,7 +696,7 @@ test_timeline() {
 
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
-	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_closer_synced test_revoked_reopener test_revoked_reopener_synced test_raise_bounded test_revoked_pause_cosigner test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_closer_synced test_revoked_reopener test_revoked_reopener_synced test_raise_bounded test_raise_steps_only test_revoked_pause_cosigner test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	$t
 done
