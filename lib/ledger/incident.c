@@ -752,18 +752,13 @@ static int derive(accord_incident **out, const accord_parties *parties,
 	memcpy(inc->ordered, inc->timeline, inc->timeline_count * sizeof(*inc->ordered));
 	inc->ordered_count = inc->timeline_count;
 	sort_timeline(inc);
+	accord_derive_keep_joint(inc);
 	inc->derive = NULL;
 	accord_idmap_dispose(&d.held);
 	/* what the clocks (lib/ledger/clock.c) measure: the status history as decided, who involved whom */
 	inc->steps = (accord_status_step *)d.steps;
 	inc->step_count = d.step_count;
 	inc->involved_by = d.party_by;
-	for (size_t k = d.made_count; inc->resolution && !inc->resolution->joint && k-- > 0;)
-		if (d.made[k] != inc->resolution && d.made[k]->joint && !d.made[k]->withdrawn) {
-			inc->kept_joint_revision = d.made[k]->revision;
-			inc->kept_joint_at = d.made[k]->joint_at;
-			break;
-		}
 	for (size_t k = 0; k < d.made_count; k++)
 		if (d.made[k] != inc->resolution)
 			accord_derive_resolution_free(d.made[k]);

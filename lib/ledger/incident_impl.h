@@ -98,6 +98,9 @@ void accord_derive_add_conflict(accord_incident *inc, const char *kind, const ch
 void accord_derive_settle_conflicts(accord_incident *inc, const accord_parties *own,
 				    const char *kind, const char *subject, const accord_entry *e);
 
+/* Before the derivation ends: the joint resolution a later proposal, not joint yet, replaced. */
+void accord_derive_keep_joint(accord_incident *inc);
+
 /* ---- incident_facts.c ---------------------------------------------------- */
 
 /* Involve party `name` by entry `by` (the open, or an involve). */

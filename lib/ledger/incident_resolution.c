@@ -180,6 +180,30 @@ static int has_signed(const accord_resolution *r, const char *party)
 	return 0;
 }
 
+void accord_derive_keep_joint(accord_incident *inc)
+{
+	const struct accord_derive *d = inc->derive;
+	size_t k, i;
+
+	if (!inc->resolution || inc->resolution->joint || inc->resolution->reopened)
+		return;
+	for (k = d->made_count; k-- > 0;) {
+		const accord_resolution *r = d->made[k];
+
+		if (r == inc->resolution || r->withdrawn || !r->joint)
+			continue;
+		/* joint still: no reopen undid it, and every party involved now signed it (attack52 03, 04) */
+		if (r->reopened)
+			return;
+		for (i = 0; i < inc->party_count; i++)
+			if (!has_signed(r, inc->parties[i]))
+				return;
+		inc->kept_joint_revision = r->revision;
+		inc->kept_joint_at = r->joint_at;
+		return;
+	}
+}
+
 /* After a signature or an involve (`e`): joint once every involved party signed. */
 void accord_derive_update_joint(accord_incident *inc, const accord_entry *e)
 {

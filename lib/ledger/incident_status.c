@@ -214,8 +214,8 @@ void accord_derive_apply_status(accord_incident *inc, const accord_parties *p,
 				inc->resolution->joint = 0;
 				inc->resolution->reopened = 1;
 			}
-			if (d->rival)
-				d->rival->reopened = 1;
+			for (size_t k = 0; k < d->made_count; k++)
+				d->made[k]->reopened = 1; /* the rival, and what a revision kept */
 		}
 		return;
 	}

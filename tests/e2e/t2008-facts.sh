@@ -428,6 +428,24 @@ expect 0 as alice retract "$R10" --reason "proposed by mistake"
 equal "$(SHOWJ "$I10" | jget '[d["resolution"]["state"], d["resolution"]["revision"], d["resolution"]["kept_joint"]]')" \
 	'["joint", 1, null]' "retracting the revision gives back the joint resolution"
 expect 0 as alice status "$I10" closed
+# a reopen undoes the close's resolution, and the one a revision kept too (attack52 03)
+expect 0 as alice status "$I10" investigating --note "errors are back"
+expect 0 as gina status "$I10" resolved
+expect 0 as gina resolve "$I10" --summary "second node renewed"
+equal "$(SHOWJ "$I10" | jget '[d["resolution"]["state"], d["resolution"]["kept_joint"]]')" '["proposed", null]' \
+	"after a reopen no earlier resolution is kept joint"
+# a party involved later that never signed: the kept one is not joint either (attack52 04)
+expect 0 as alice open --title "Certs three" --severity 2 --service certs3 --started 2026-12-03T09:00:00Z --parties globex
+I12=$OUT
+expect 0 as gina status "$I12" resolved
+expect 0 as gina resolve "$I12" --summary "renewed"
+expect 0 as alice cosign "$I12"
+expect 0 as gina resolve "$I12" --summary "renewed (reworded)"
+equal "$(SHOWJ "$I12" | jget 'd["resolution"]["kept_joint"]["revision"]')" 1 "the joint resolution is kept while the rewording waits"
+expect 0 as alice party invite initech --key "$(pub ivan)"
+expect 0 as ivan party accept initech
+expect 0 as alice involve "$I12" initech
+equal "$(SHOWJ "$I12" | jget 'd["resolution"]["kept_joint"]')" null "once initech is involved and has not signed it, it is not"
 expect 0 as alice open --title "Certs again" --severity 2 --service certs2 --started 2026-12-03T09:00:00Z --parties globex
 I11=$OUT
 expect 0 as gina status "$I11" resolved
