@@ -13,10 +13,11 @@ static const char cosign_usage[] =
 	"or an agreement proposed to your party (accord agreement), then in force.\n"
 	"PROPOSAL is its id or a unique prefix (show and log\n"
 	"list them). Given an INCIDENT, co-sign the one proposal of it that waits for\n"
-	"your party; when several wait, they are listed and nothing is signed (exit 2),\n"
-	"and another party's impact window over your party's own is signed only when\n"
-	"named (exit 2 says so). The signature names the proposal by the hash of its\n"
-	"exact text; cosign says what it signed.\n\n"
+	"your party; when several wait, they are listed and nothing is signed (exit 2).\n"
+	"A void, a duplicate, or another party's impact window over a window your\n"
+	"party recorded or co-signed is signed only when named (exit 2 says so).\n"
+	"The signature names the proposal by the hash of its exact text; cosign says\n"
+	"what it signed.\n\n"
 	"A duplicate takes its incident's figures out of the report. When you are its\n"
 	"customer-facing party and the incident it names has another customer-facing\n"
 	"party or other terms, cosign refuses (exit 2) and says what would be lost;\n"
@@ -336,32 +337,42 @@ static int cosign_agreement(accord_ctx *ctx, const accord_entry *prop, const cha
 }
 
 /*
- * The INCIDENT form signs whatever waits: a partner that swaps its
- * resolution for a window of its own over the signer's would have a
- * routine cosign replace the signer's customer figures (attack51 B 03).
- * Such a window is signed only when named.
+ * The INCIDENT form signs whatever waits, and a partner chooses what
+ * waits: it could swap its resolution for a window of its own over the
+ * signer's (attack51 B 03), a new version of a window the signer
+ * co-signed (attack52 06), or a void or duplicate, which take the
+ * incident out of the report for good (attack52 05). Those are signed
+ * only when named: exit 2 says what waits and how to name it.
  */
-static int own_window_check(const accord_incident *inc, const accord_entry *prop, const char *party)
+static int incident_form_check(const accord_incident *inc, const accord_entry *prop,
+			       const char *party)
 {
 	const accord_impact *w = NULL;
-	size_t i;
+	size_t i, j;
 
+	if (!strcmp(prop->type, "void") || !strcmp(prop->type, "duplicate"))
+		return cmd_failf(
+			ACCORD_EXIT_USAGE,
+			"the proposal of incident %.12s that waits for %s is a %s (%.12s): co-signed, it takes the incident out of the report.\nCheck it (accord show %.12s), then name it to sign: accord cosign %.12s",
+			inc->id, party, prop->type, prop->id, inc->id, prop->id);
 	for (i = 0; i < inc->figure_count && !w; i++)
 		if (inc->figures[i].entry == prop)
 			w = &inc->figures[i];
 	for (i = 0; w && i < inc->figure_count; i++) {
 		const accord_impact *own = &inc->figures[i];
+		int ours = own->party && !strcmp(own->party, party);
 
-		if (!own->party || strcmp(own->party, party) != 0 ||
-		    own->state == ACCORD_FIGURE_ASIDE || (w->has_end && own->start >= w->end) ||
+		for (j = 0; !ours && j < own->signed_count; j++)
+			ours = !strcmp(own->signed_by[j], party);
+		if (own == w || !ours || (w->has_end && own->start >= w->end) ||
 		    (own->has_end && w->start >= own->end))
 			continue;
 		return cmd_failf(
 			ACCORD_EXIT_USAGE,
-			"the proposal of incident %.12s that waits for %s is impact %.12s, %s's window of %lld customer%s, over %s's own window of %lld customer%s: co-signed, it becomes the joint figure for that time in place of yours.\nCheck it (accord show %.12s), then name it to sign: accord cosign %.12s",
+			"the proposal of incident %.12s that waits for %s is impact %.12s, %s's window of %lld customer%s, over a window of %lld customer%s that %s recorded or co-signed: co-signed, it becomes the joint figure for that time in place of it.\nCheck it (accord show %.12s), then name it to sign: accord cosign %.12s",
 			inc->id, party, prop->id, w->party ? w->party : "another party",
-			(long long)w->customers, w->customers == 1 ? "" : "s", party,
-			(long long)own->customers, own->customers == 1 ? "" : "s", inc->id,
+			(long long)w->customers, w->customers == 1 ? "" : "s",
+			(long long)own->customers, own->customers == 1 ? "" : "s", party, inc->id,
 			prop->id);
 	}
 	return 0;
@@ -401,7 +412,7 @@ int cmd_cosign(accord_ctx *ctx, int argc, char **argv)
 	accord_buf said = ACCORD_BUF_INIT;
 	const char *party;
 	cJSON *body;
-	int error, force = 0;
+	int error, force = 0, picked;
 
 	if ((error = cmd_options(ctx, argc, argv, opts, cosign_usage, take_force, &force)))
 		return error < 0 ? 0 : error;
@@ -426,11 +437,13 @@ int cmd_cosign(accord_ctx *ctx, int argc, char **argv)
 				 argv[optind + 1]);
 	if ((error = accord_incident_build(&inc, ctx->ledger, open)) < 0)
 		return cmd_fail(error);
-	if ((!prop && ((error = pick_pending(&prop, inc, party)) ||
-		       (error = own_window_check(inc, prop, party)))) ||
+	/* what the INCIDENT form picked is checked like a named proposal, then as picked */
+	picked = !prop;
+	if ((picked && (error = pick_pending(&prop, inc, party))) ||
 	    (error = cosign_check(inc, prop, party, ctx->key->pub.id)) ||
 	    (error = cosign_duplicate_check(ctx, inc, prop)) ||
-	    (!force && (error = cosign_duplicate_figures(ctx, inc, prop, party)))) {
+	    (!force && (error = cosign_duplicate_figures(ctx, inc, prop, party))) ||
+	    (picked && (error = incident_form_check(inc, prop, party)))) {
 		accord_incident_free(inc);
 		return error;
 	}
