@@ -593,6 +593,7 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 	int64_t start, since;
 	int disputed, error = 0;
 	const accord_entry *reopen = NULL;
+	const accord_impact *other;
 	size_t i, k, ci;
 
 	if (!c)
@@ -600,6 +601,9 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 	c->customer = inc->customer_party;
 	find_pauses(c, inc, p);
 	start = impact_start(inc, &disputed);
+	/* a window that disputes the count, not when the impact began, disputes no clock */
+	if (disputed && (other = disputing_window(inc)) && other->start == start)
+		disputed = 0;
 	if ((ci = reopened_close(inc)) > 0 &&
 	    (error = freeze(c, inc, p, in_past, payload, ci)) == 0)
 		error = reopen_of(&reopen, inc, ci, in_past, payload);

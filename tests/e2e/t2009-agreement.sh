@@ -699,6 +699,24 @@ test_disputed_start() {
 		'[["met", 7200, null], ["met", 12600, null]]' "a retracted window ends the dispute of the start"
 }
 
+# --- a window with the same start disputes the count, not when the impact began ------------------
+# (attack51 B: "START DISPUTED ... acme says 14:19, globex says 14:19", once per clock)
+test_same_start() {
+	AT 2026-12-22T10:00:00Z alice open --title "API errors" --severity 3 --service api \
+		--started 2026-12-22T09:00:00Z --parties globex >"$T/out" && ok || bad "open api"
+	S=$(cat "$T/out")
+	AT 2026-12-22T10:05:00Z alice impact "$S" --customers 100 --start 2026-12-22T09:00:00Z >/dev/null && ok || bad "acme's window"
+	AT 2026-12-22T10:20:00Z gina impact "$S" --customers 40 --start 2026-12-22T09:00:00Z >/dev/null && ok || bad "globex's window"
+	export ACCORD_NOW=2026-12-22T11:00:00Z
+	expect 0 as alice show "$S" --json
+	equal "$(echo "$OUT" | jget "[[w['party'], w['disputed']] for w in d['impact']]")" '[["acme", true], ["globex", true]]' \
+		"same start: the counts are disputed"
+	equal "$(echo "$OUT" | jget "[k['start_dispute'] for c in d['clocks'] for k in c['clocks']]")" '[null, null, null]' \
+		"same start: no clock's start is disputed"
+	expect 0 as alice show "$S"
+	case "$OUT" in *"START DISPUTED"*) bad "same start: show disputes no start" ;; *) ok ;; esac
+}
+
 test_propose_refused
 test_propose_and_cosign
 test_customer_party
@@ -709,4 +727,5 @@ test_clocks_pauses
 test_report
 test_disputed_time
 test_disputed_start
+test_same_start
 finish
