@@ -244,8 +244,8 @@ size_t accord_verify_first_on(struct item *const *items, size_t n, const char *i
  * The entries that take part in the replay, in ledger order: every
  * authentic entry within its feed's cut, both sides of each fork, and no
  * entry of another ledger (its feed stops there). Fills r->invites, and
- * r->involves and r->closes sorted by incident (involve_aside and the
- * raises of verify_cut.c look them up).
+ * r->involves, r->closes and r->signs sorted by incident (involve_aside
+ * and the raises of verify_cut.c look them up).
  * Returns how many; `all` holds room for every entry read.
  */
 size_t accord_verify_in_ledger_order(struct run *r, accord_entry **all)
@@ -303,11 +303,16 @@ size_t accord_verify_in_ledger_order(struct run *r, accord_entry **all)
 		else if (!strcmp(all[i]->type, "status") && all[i]->incident[0] && st &&
 			 !strcmp(st, "closed"))
 			ACCORD_PUSH(r->closes, r->ncloses, accord_verify_item_of(r, all[i]));
+		else if ((!strcmp(all[i]->type, "resolution") || !strcmp(all[i]->type, "cosign")) &&
+			 all[i]->incident[0])
+			ACCORD_PUSH(r->signs, r->nsigns, accord_verify_item_of(r, all[i]));
 	}
 	if (r->ninvolves > 1)
 		qsort(r->involves, r->ninvolves, sizeof(*r->involves), cmp_item_incident);
 	if (r->ncloses > 1)
 		qsort(r->closes, r->ncloses, sizeof(*r->closes), cmp_item_incident);
+	if (r->nsigns > 1)
+		qsort(r->signs, r->nsigns, sizeof(*r->signs), cmp_item_incident);
 	return n;
 }
 
@@ -650,6 +655,7 @@ done:
 	free(r.invites);
 	free(r.involves);
 	free(r.closes);
+	free(r.signs);
 	accord_verification_free(v);
 	return error;
 }

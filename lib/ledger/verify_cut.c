@@ -154,8 +154,39 @@ struct decision_on {
 };
 
 /*
- * A close of the incident, or a reopen of it: a status written knowing of
- * a close of it (r->closes, sorted by incident).
+ * Whether party `d->party` signed a resolution of `e`'s incident that `e`
+ * knew of: proposed it, or co-signed it (r->signs, sorted by incident).
+ * No close is joint without it, so a close or reopen `e` can only be a
+ * decision that party went on from if it did (attack53 02: a thief's close
+ * that never took effect raised the cut over its backdated statuses).
+ */
+static int party_signed_before(const struct decision_on *d, const accord_entry *e)
+{
+	struct run *r = d->r;
+	size_t i;
+
+	for (i = accord_verify_first_on(r->signs, r->nsigns, e->incident);
+	     i < r->nsigns && !strcmp(r->signs[i]->e->incident, e->incident); i++) {
+		const accord_entry *s = r->signs[i]->e;
+		const accord_member *by = accord_parties_member(d->p, s->author.id);
+		struct item *prop;
+
+		if (!by || by->party != d->party)
+			continue;
+		if (!strcmp(s->type, "cosign") &&
+		    (!(prop = accord_verify_item_by_id(r, accord_entry_str(s, "proposal"))) ||
+		     !prop->e || strcmp(prop->e->type, "resolution") != 0))
+			continue;
+		if (accord_causal_in_past(r->v->causal, e, s) == 1)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A close of the incident, or a reopen of it (a status written knowing of
+ * a close of it: r->closes, sorted by incident), after the deciding
+ * party signed a resolution of it.
  */
 static int decides(const accord_entry *e, const void *arg)
 {
@@ -167,11 +198,11 @@ static int decides(const accord_entry *e, const void *arg)
 	    (d->incident && strcmp(e->incident, d->incident) != 0))
 		return 0;
 	if (!strcmp(st, "closed"))
-		return 1;
+		return party_signed_before(d, e);
 	for (i = accord_verify_first_on(d->r->closes, d->r->ncloses, e->incident);
 	     i < d->r->ncloses && !strcmp(d->r->closes[i]->e->incident, e->incident); i++)
 		if (accord_causal_in_past(d->r->v->causal, e, d->r->closes[i]->e) == 1)
-			return 1;
+			return party_signed_before(d, e);
 	return 0;
 }
 

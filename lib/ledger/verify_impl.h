@@ -108,6 +108,8 @@ struct run {
 	size_t ninvolves;
 	struct item **closes; /* every close, sorted by incident: reopens a cut cannot take away */
 	size_t ncloses;
+	struct item **signs; /* every resolution and cosign on an incident, sorted by incident */
+	size_t nsigns;
 };
 
 static inline char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -558,18 +558,23 @@ test_raise_bounded() {
 	agree "raise bounded" "$A"
 }
 
-# (attack52 02) a raise for a decision covers the incident's steps only: a thief
-# with bob's key amends INC's service, then signs a close of INC that never takes
-# effect (INC is not resolved); globex syncs it; alice revokes bob from her copy
-# idle since before: the amend stays set aside
+# (attack52 02, attack53 02) a raise for a decision covers the incident's steps
+# only, and only for a close the raising party could have gone on from: a thief
+# with bob's key amends INC's service and marks it mitigated, then signs a close
+# of INC that never takes effect (globex signed no resolution of it); globex
+# syncs it; alice revokes bob from her copy idle since before: the amend and
+# the status stay set aside
 test_raise_steps_only() {
 	A="$T/a18.git" D="$T/d18.git" G="$T/g18.git"
 	hub "$J"
 	copy "$J" "$A"
 	copy "$J" "$D"
 	copy "$J" "$G"
+	ST0=$(accord -C "$J" show "$INC" --json | jget 'd["status"]')
 	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/bob" -C "$D" amend "$INC" --service web --reason "wrong service"
 	AMEND=$(lastid "$D" bob)
+	# and steps that would stop globex's clocks early (attack53 02)
+	ACCORD_NOW=2026-11-20T10:51:00Z expect 0 accord --home "$T/bob" -C "$D" status "$INC" mitigated
 	FORGE_NOW=1795171920 $FORGE entry "$D" "$T/bob.ssh" --type status --incident "$INCID" \
 		--body '{"status":"closed"}' >/dev/null || bad "forge a close"
 	expect 0 sync bob "$D"
@@ -577,12 +582,12 @@ test_raise_steps_only() {
 	ACCORD_NOW=2026-11-23T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
 	expect 0 sync alice "$A"
 	for R in "$A" "$HUB"; do
-		equal "$(accord -C "$R" show "$INC" --json | jget 'd["service"]')" checkout \
-			"steps only: on $(basename "$R") bob's amend stays set aside"
+		equal "$(accord -C "$R" show "$INC" --json | jget '[d["service"], d["status"]]')" "[\"checkout\", \"$ST0\"]" \
+			"steps only: on $(basename "$R") bob's amend and status stay set aside"
 	done
 	expect 0 accord -C "$A" audit --json --no-record
-	equal "$(echo "$OUT" | jget "[f['kind'] for f in d['set_aside'] if f.get('entry') == '$AMEND']")" '["past-cut"]' \
-		"steps only: audit lists the amend as past the cut"
+	equal "$(echo "$OUT" | jget "[[f['entries'], f['verified']] for f in d['feeds'] if f['feed'] == '$(kid bob)'] + [f['kind'] for f in d['set_aside'] if f.get('entry') == '$AMEND']")" \
+		'[[4, 1], "past-cut"]' "steps only: no raise (the close never took effect): bob's feed stops past its cut, at the amend"
 }
 
 # (attack51 05) acme revokes bob, who co-signed globex's pause, from alice's copy
