@@ -13,9 +13,9 @@ static const char cosign_usage[] =
 	"or an agreement proposed to your party (accord agreement), then in force.\n"
 	"PROPOSAL is its id or a unique prefix (show and log\n"
 	"list them). Given an INCIDENT, co-sign the one proposal of it that waits for\n"
-	"your party; when several wait, they are listed and nothing is signed (exit 2).\n"
-	"A void, a duplicate, or another party's impact window over a window your\n"
-	"party recorded or co-signed is signed only when named (exit 2 says so).\n"
+	"your party, if it is a resolution; when several wait, they are listed and\n"
+	"nothing is signed (exit 2), and anything else (a figure, a pause, a dispute,\n"
+	"a void or a duplicate) is signed only when named (exit 2 says so).\n"
 	"The signature names the proposal by the hash of its exact text; cosign says\n"
 	"what it signed.\n\n"
 	"A duplicate takes its incident's figures out of the report. When you are its\n"
@@ -337,45 +337,30 @@ static int cosign_agreement(accord_ctx *ctx, const accord_entry *prop, const cha
 }
 
 /*
- * The INCIDENT form signs whatever waits, and a partner chooses what
- * waits: it could swap its resolution for a window of its own over the
- * signer's (attack51 B 03), a new version of a window the signer
- * co-signed (attack52 06), or a void or duplicate, which take the
- * incident out of the report for good (attack52 05). Those are signed
- * only when named: exit 2 says what waits and how to name it.
+ * The INCIDENT form co-signs the resolution that waits, as it always did
+ * (issue 13: "keeps working"). Anything else that waits is signed only
+ * when named: a partner chooses what waits, and swapped its resolution
+ * for a window of its own over the signer's (attack51 B 03), a new
+ * version of a window the signer co-signed (attack52 06), a void (attack52
+ * 05), or a dispute of the signer's own reopen (attack53 01). Exit 2 says
+ * what waits and how to name it.
  */
 static int incident_form_check(const accord_incident *inc, const accord_entry *prop,
 			       const char *party)
 {
-	const accord_impact *w = NULL;
-	size_t i, j;
+	accord_buf line = ACCORD_BUF_INIT;
+	int error;
 
-	if (!strcmp(prop->type, "void") || !strcmp(prop->type, "duplicate"))
-		return cmd_failf(
-			ACCORD_EXIT_USAGE,
-			"the proposal of incident %.12s that waits for %s is a %s (%.12s): co-signed, it takes the incident out of the report.\nCheck it (accord show %.12s), then name it to sign: accord cosign %.12s",
-			inc->id, party, prop->type, prop->id, inc->id, prop->id);
-	for (i = 0; i < inc->figure_count && !w; i++)
-		if (inc->figures[i].entry == prop)
-			w = &inc->figures[i];
-	for (i = 0; w && i < inc->figure_count; i++) {
-		const accord_impact *own = &inc->figures[i];
-		int ours = own->party && !strcmp(own->party, party);
-
-		for (j = 0; !ours && j < own->signed_count; j++)
-			ours = !strcmp(own->signed_by[j], party);
-		if (own == w || !ours || (w->has_end && own->start >= w->end) ||
-		    (own->has_end && w->start >= own->end))
-			continue;
-		return cmd_failf(
-			ACCORD_EXIT_USAGE,
-			"the proposal of incident %.12s that waits for %s is impact %.12s, %s's window of %lld customer%s, over a window of %lld customer%s that %s recorded or co-signed: co-signed, it becomes the joint figure for that time in place of it.\nCheck it (accord show %.12s), then name it to sign: accord cosign %.12s",
-			inc->id, party, prop->id, w->party ? w->party : "another party",
-			(long long)w->customers, w->customers == 1 ? "" : "s",
-			(long long)own->customers, own->customers == 1 ? "" : "s", party, inc->id,
-			prop->id);
-	}
-	return 0;
+	if (!strcmp(prop->type, "resolution"))
+		return 0;
+	cmd_entry_summary(&line, prop);
+	error = cmd_failf(
+		ACCORD_EXIT_USAGE,
+		"what waits for %s on incident %.12s is no resolution: %s %.12s, %s\nCheck it (accord show %.12s), then name it to sign: accord cosign %.12s",
+		party, inc->id, prop->type, prop->id, cmd_esc(line.ptr ? line.ptr : "", 0), inc->id,
+		prop->id);
+	accord_buf_dispose(&line);
+	return error;
 }
 
 /* What is signed, in one line (escaped): a cosign names its proposal by id alone. */

@@ -403,7 +403,7 @@ expect 0 as alice impact "$I9" --customers 5000 --start 2026-12-02T09:00:00Z --e
 expect 0 as gina impact "$I9" --customers 1 --start 2026-12-02T09:00:00Z --end 2026-12-02T11:00:00Z
 GW9=$OUT
 expect 2 as alice cosign "$I9"
-contains "$ERR" "over a window of 5000 customers that acme recorded or co-signed" "cosign INCIDENT refuses a partner's window over the signer's own"
+contains "$ERR" "is no resolution: impact $GW9, 1 customer from" "cosign INCIDENT refuses a partner's window over the signer's own"
 contains "$ERR" "accord cosign $GW9" "and says how to sign it on purpose"
 equal "$(SHOWJ "$I9" | jget 'd["customer_minutes"]')" 600000 "nothing signed: acme's figure counts"
 expect 0 as alice cosign "$GW9"
@@ -413,11 +413,11 @@ equal "$(SHOWJ "$I9" | jget 'd["customer_minutes"]')" 120 "named, the window is 
 expect 0 as gina impact "$I9" --customers 3000 --start 2026-12-02T09:00:00Z --end 2026-12-02T11:00:00Z
 GW9B=$OUT
 expect 2 as alice cosign "$I9"
-contains "$ERR" "that acme recorded or co-signed" "cosign INCIDENT refuses a new version of a window acme co-signed"
+contains "$ERR" "is no resolution: impact $GW9B, 3000 customers from" "cosign INCIDENT refuses a new version of a window acme co-signed"
 expect 0 as alice cosign "$GW9B"
 expect 0 as gina void "$I9" --reason "a test"
 expect 2 as alice cosign "$I9"
-contains "$ERR" "is a void" "cosign INCIDENT refuses a void: it takes the incident out of the report"
+contains "$ERR" "is no resolution: void" "cosign INCIDENT refuses a void: it takes the incident out of the report"
 equal "$(SHOWJ "$I9" | jget 'd["closed_as"]')" null "nothing signed: the incident counts"
 
 # --- a retracted revision gives back what it revised (attack51 B 01, 02) ----------

@@ -317,7 +317,10 @@ test_clocks_pauses() {
 		"a pause stopping its setter's own clock does not count before the co-signature"
 	expect 1 as ivan cosign "$P1"
 	contains "$ERR" "only acme co-signs it" "a pause is co-signed by the party waited on only"
-	AT 2026-11-02T12:05:00Z alice cosign "$P" >/dev/null 2>"$T/err" && ok || bad "acme co-signs the pause: $(cat "$T/err")"
+	# the incident's id co-signs a resolution only: a pause is named (what waits is globex's choice)
+	expect 2 as alice cosign "$P"
+	contains "$ERR" "is no resolution: status $P1, waiting on acme" "cosign INCIDENT says a pause waits, and does not sign it"
+	AT 2026-11-02T12:05:00Z alice cosign "$P1" >/dev/null 2>"$T/err" && ok || bad "acme co-signs the pause: $(cat "$T/err")"
 	# at 12:10: 3h10m less the pause's 1h = 2h10m = 7800s
 	equal "$(ACCORD_NOW=2026-11-02T12:10:00Z CL alice "$P" globex mitigate elapsed_s)" 7800 \
 		"once acme co-signed, the pause stops globex's clock"

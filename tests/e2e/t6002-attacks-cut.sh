@@ -463,9 +463,9 @@ test_partner_signed() {
 	# and globex co-signs them
 	P=$(as bob bobrepo open --title "api down" --severity 2 --service api --started 2026-12-01T00:00:00Z --parties globex 2>/dev/null)
 	q as bob bobrepo sync; q as gina globex sync
-	q as gina globex status "$P" waiting --on acme --note "need acme's logs"
+	PW=$(as gina globex status "$P" waiting --on acme --note "need acme's logs" 2>/dev/null)
 	q as gina globex sync; q as bob bobrepo sync
-	q as bob bobrepo cosign "$P"
+	q as bob bobrepo cosign "$PW"
 	q as bob bobrepo sync; q as gina globex sync
 	q as gina globex status "$P" mitigated
 	q as gina globex resolve "$P" --summary "acme sent the logs"

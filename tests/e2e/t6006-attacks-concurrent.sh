@@ -812,9 +812,9 @@ sock globex-ops
 ID=$(as alice acme open --title "api outage" --severity 1 --service api --parties acme,globex 2>/dev/null)
 sync_all alice:acme gina:globex
 q as gina globex involve "$ID" globex-ops
-q as gina globex status "$ID" waiting --on globex-ops --note "waiting on our upstream"
+PS=$(as gina globex status "$ID" waiting --on globex-ops --note "waiting on our upstream" 2>/dev/null)
 sync_all gina:globex sock:sockrepo
-expect 0 as sock sockrepo cosign "$ID"
+expect 0 as sock sockrepo cosign "$PS"
 sync_all sock:sockrepo gina:globex alice:acme
 fresh
 expect 0 as alice fresh show "$ID" --json
@@ -1297,9 +1297,9 @@ tn 10
 ID=$(as alice acme open --title "api down" --severity 1 --service api --parties acme,globex --started "$(at $((B0 + 600)))" 2>/dev/null)
 sync_all alice:acme gina:globex
 tn 12; q as gina globex status "$ID" identified
-tn 60; q as gina globex status "$ID" waiting --on acme --note "need your gateway logs"
+tn 60; P60=$(as gina globex status "$ID" waiting --on acme --note "need your gateway logs" 2>/dev/null)
 sync_all gina:globex alice:acme
-tn 61; q as alice acme cosign "$ID"
+tn 61; q as alice acme cosign "$P60"
 sync_all alice:acme gina:globex
 q as gina2 g2 sync
 # globex's second device is offline from here; its pause, dated 62, sorts after globex's step at 100
@@ -1308,10 +1308,10 @@ q as gina globex sync
 tn 62
 n=0; while [ $n -lt 12 ]; do q as gina2 g2 note "$ID" "looking at logs $n"; n=$((n + 1)); done
 q as gina2 g2 status "$ID" identified
-q as gina2 g2 status "$ID" waiting --on acme --note "need the load balancer logs too"
+P62=$(as gina2 g2 status "$ID" waiting --on acme --note "need the load balancer logs too" 2>/dev/null)
 tn 110; q as gina2 g2 sync
 sync_all gina:globex alice:acme
-tn 115; q as alice acme cosign "$ID"
+tn 115; q as alice acme cosign "$P62"
 sync_all alice:acme gina:globex
 tn 230; q as gina globex status "$ID" resolved
 sync_all gina:globex alice:acme
