@@ -148,36 +148,56 @@ struct decision_on {
 	struct run *r;
 	const accord_parties *p;
 	const char *incident;
-	size_t party;		  /* (cosigns_proposal_of) the proposer's party */
+	size_t party;		  /* the raising party: (cosigns_proposal_of) the proposer's */
+	size_t xparty;		  /* the revoked key's party */
 	const char *name;	  /* (decides_for) a party involved in the incident */
 	const accord_entry *seen; /* (decides_for) the entry that must have seen it involved */
 };
 
+/* Whether party `party` signed resolution `res` (proposed it, or co-signed it) as `e` knew it. */
+static int signed_as_known(const struct decision_on *d, const accord_entry *res, size_t party,
+			   const accord_entry *e)
+{
+	struct run *r = d->r;
+	const accord_member *by = accord_parties_member(d->p, res->author.id);
+	size_t i;
+
+	if (by && by->party == party)
+		return 1;
+	for (i = accord_verify_first_on(r->signs, r->nsigns, res->incident);
+	     i < r->nsigns && !strcmp(r->signs[i]->e->incident, res->incident); i++) {
+		const accord_entry *s = r->signs[i]->e;
+		const char *named = accord_entry_str(s, "proposal");
+
+		if (!strcmp(s->type, "cosign") && named && !strcmp(named, res->id) &&
+		    (by = accord_parties_member(d->p, s->author.id)) && by->party == party &&
+		    accord_causal_in_past(r->v->causal, e, s) == 1)
+			return 1;
+	}
+	return 0;
+}
+
 /*
- * Whether party `d->party` signed a resolution of `e`'s incident that `e`
- * knew of: proposed it, or co-signed it (r->signs, sorted by incident).
- * No close is joint without it, so a close or reopen `e` can only be a
- * decision that party went on from if it did (attack53 02: a thief's close
- * that never took effect raised the cut over its backdated statuses).
+ * Whether a resolution of `e`'s incident that `e` knew of was signed by
+ * both the raising party (`d->party`) and the revoked key's (`d->xparty`)
+ * (r->signs, sorted by incident). No close is joint without it, so a
+ * close or reopen `e` can only be a decision that party went on from if
+ * so (attack53 02: a thief's close that never took effect raised the cut
+ * over its backdated statuses; attack54 01: so did one on the raising
+ * party's own proposal, which the key's party never signed).
  */
-static int party_signed_before(const struct decision_on *d, const accord_entry *e)
+static int signed_by_both(const struct decision_on *d, const accord_entry *e)
 {
 	struct run *r = d->r;
 	size_t i;
 
 	for (i = accord_verify_first_on(r->signs, r->nsigns, e->incident);
 	     i < r->nsigns && !strcmp(r->signs[i]->e->incident, e->incident); i++) {
-		const accord_entry *s = r->signs[i]->e;
-		const accord_member *by = accord_parties_member(d->p, s->author.id);
-		struct item *prop;
+		const accord_entry *res = r->signs[i]->e;
 
-		if (!by || by->party != d->party)
-			continue;
-		if (!strcmp(s->type, "cosign") &&
-		    (!(prop = accord_verify_item_by_id(r, accord_entry_str(s, "proposal"))) ||
-		     !prop->e || strcmp(prop->e->type, "resolution") != 0))
-			continue;
-		if (accord_causal_in_past(r->v->causal, e, s) == 1)
+		if (!strcmp(res->type, "resolution") &&
+		    accord_causal_in_past(r->v->causal, e, res) == 1 &&
+		    signed_as_known(d, res, d->party, e) && signed_as_known(d, res, d->xparty, e))
 			return 1;
 	}
 	return 0;
@@ -185,8 +205,8 @@ static int party_signed_before(const struct decision_on *d, const accord_entry *
 
 /*
  * A close of the incident, or a reopen of it (a status written knowing of
- * a close of it: r->closes, sorted by incident), after the deciding
- * party signed a resolution of it.
+ * a close of it: r->closes, sorted by incident), after a resolution of it
+ * both parties signed (signed_by_both).
  */
 static int decides(const accord_entry *e, const void *arg)
 {
@@ -198,11 +218,11 @@ static int decides(const accord_entry *e, const void *arg)
 	    (d->incident && strcmp(e->incident, d->incident) != 0))
 		return 0;
 	if (!strcmp(st, "closed"))
-		return party_signed_before(d, e);
+		return signed_by_both(d, e);
 	for (i = accord_verify_first_on(d->r->closes, d->r->ncloses, e->incident);
 	     i < d->r->ncloses && !strcmp(d->r->closes[i]->e->incident, e->incident); i++)
 		if (accord_causal_in_past(d->r->v->causal, e, d->r->closes[i]->e) == 1)
-			return party_signed_before(d, e);
+			return signed_by_both(d, e);
 	return 0;
 }
 
@@ -337,7 +357,8 @@ static void other_party_rests_on(struct cover *c, struct run *r, const accord_pa
 	const char *name = p->parties[m->party].name;
 	struct involving in = { e->incident, name };
 	struct terms_of terms = { p, name };
-	struct decision_on d = { r, p, e->incident[0] ? e->incident : NULL, m->party, name, e };
+	struct decision_on d = { r,    p, e->incident[0] ? e->incident : NULL, m->party, x->party,
+				 name, e };
 
 	if (named)
 		cover_seen(c, 0, r, g, x, e, is_entry, named);

@@ -571,6 +571,10 @@ test_raise_steps_only() {
 	copy "$J" "$D"
 	copy "$J" "$G"
 	ST0=$(accord -C "$J" show "$INC" --json | jget 'd["status"]')
+	# globex proposes a resolution acme never signs: no close of INC can be joint (attack54 01)
+	ACCORD_NOW=2026-11-20T10:40:00Z expect 0 accord --home "$T/gina" -C "$G" resolve "$INC" --summary "fixed on our side"
+	expect 0 sync gina "$G"
+	expect 0 sync bob "$D"
 	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/bob" -C "$D" amend "$INC" --service web --reason "wrong service"
 	AMEND=$(lastid "$D" bob)
 	# and steps that would stop globex's clocks early (attack53 02)
