@@ -110,9 +110,10 @@ static int64_t impact_start(const accord_incident *inc, int *disputed)
 
 /*
  * The other side of a disputed impact start: the earliest disputed window
- * of a party other than the customer-facing one, or NULL.
+ * of a party other than the customer-facing one that starts elsewhere
+ * than the impact (`start`), or NULL.
  */
-static const accord_impact *disputing_window(const accord_incident *inc)
+static const accord_impact *disputing_window(const accord_incident *inc, int64_t start)
 {
 	const accord_impact *best = NULL;
 	size_t i;
@@ -120,8 +121,9 @@ static const accord_impact *disputing_window(const accord_incident *inc)
 	for (i = 0; i < inc->figure_count; i++) {
 		const accord_impact *w = &inc->figures[i];
 
+		/* one that starts where the impact did disputes the count, not the start */
 		if (w->disputed && !accord_str_eq(w->party, inc->customer_party) &&
-		    (!best || w->start < best->start))
+		    w->start != start && (!best || w->start < best->start))
 			best = w;
 	}
 	return best;
@@ -593,7 +595,6 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 	int64_t start, since;
 	int disputed, error = 0;
 	const accord_entry *reopen = NULL;
-	const accord_impact *other;
 	size_t i, k, ci;
 
 	if (!c)
@@ -601,8 +602,8 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 	c->customer = inc->customer_party;
 	find_pauses(c, inc, p);
 	start = impact_start(inc, &disputed);
-	/* a window that disputes the count, not when the impact began, disputes no clock */
-	if (disputed && (other = disputing_window(inc)) && other->start == start)
+	/* only a window that starts elsewhere disputes when the impact began (attack54 05) */
+	if (disputed && !disputing_window(inc, start))
 		disputed = 0;
 	if ((ci = reopened_close(inc)) > 0 &&
 	    (error = freeze(c, inc, p, in_past, payload, ci)) == 0)
@@ -704,7 +705,8 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 							 ? when(inc, ends[k], 1)
 							 : dfrom,
 						 now, 1);
-			} else if (ck->disputed && (ck->start_window = disputing_window(inc))) {
+			} else if (ck->disputed &&
+				   (ck->start_window = disputing_window(inc, start))) {
 				/* its start disputed by another party's window: measured from both starts, the same way */
 				int64_t dfrom = ck->start_window->start;
 

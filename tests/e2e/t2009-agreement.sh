@@ -718,6 +718,12 @@ test_same_start() {
 		"same start: no clock's start is disputed"
 	expect 0 as alice show "$S"
 	case "$OUT" in *"START DISPUTED"*) bad "same start: show disputes no start" ;; *) ok ;; esac
+	# a window that starts elsewhere still disputes it, whoever else starts where acme did (attack54 05)
+	AT 2026-12-22T11:05:00Z alice involve "$S" initech >/dev/null && ok || bad "involve initech"
+	AT 2026-12-22T11:10:00Z ivan impact "$S" --customers 10 --start 2026-12-22T09:00:00Z >/dev/null && ok || bad "initech's window"
+	AT 2026-12-22T11:15:00Z gina impact "$S" --customers 40 --start 2026-12-22T09:30:00Z >/dev/null && ok || bad "globex's later window"
+	equal "$(ACCORD_NOW=2026-12-22T11:20:00Z as alice show "$S" --json | jget "[[c['party'], k['start_dispute']['by'], k['start_dispute']['start']] for c in d['clocks'] for k in c['clocks'] if k['name'] == 'mitigate' and c['party'] == 'globex']")" \
+		'[["globex", "globex", "2026-12-22T09:30:00Z"]]' "same start: a later window of globex still disputes the start"
 }
 
 test_propose_refused
