@@ -61,15 +61,22 @@ static const char *subject_of(const accord_entry *e)
 
 /*
  * The steps of an incident: what a close or reopen rests on and what
- * makes it a party's incident (its open, involves, statuses, co-signatures).
- * A raise for a decision covers these alone (attack52 02: a raise to a
- * thief's close that never took effect brought back its amend of the
- * incident's service, and the missed clock with it).
+ * makes it a party's incident (its open, involves, statuses, and
+ * co-signatures of a resolution or a pause). A raise for a decision
+ * covers these alone (attack52 02: a raise to a thief's close that never
+ * took effect brought back its amend of the incident's service, and the
+ * missed clock with it; attack54 01: its co-signature of a void).
  */
-static int is_step(const accord_entry *e)
+static int is_step(struct run *r, const accord_entry *e)
 {
-	return !strcmp(e->type, "status") || !strcmp(e->type, "cosign") ||
-	       !strcmp(e->type, "open") || !strcmp(e->type, "involve");
+	struct item *prop;
+
+	if (strcmp(e->type, "cosign") != 0)
+		return !strcmp(e->type, "status") || !strcmp(e->type, "open") ||
+		       !strcmp(e->type, "involve");
+	prop = accord_verify_item_by_id(r, accord_entry_str(e, "proposal"));
+	return prop && prop->e &&
+	       (!strcmp(prop->e->type, "resolution") || !strcmp(prop->e->type, "status"));
 }
 
 /*
@@ -457,7 +464,7 @@ int accord_verify_beyond_cut_authority(struct run *r, const struct round *rd,
  * as what gives authority is (attack51 01, 02). Cheap for every feed
  * nothing raised.
  */
-int accord_verify_raised_over(const struct round *rd, const accord_parties *p,
+int accord_verify_raised_over(struct run *r, const struct round *rd, const accord_parties *p,
 			      const struct item *it, size_t fi)
 {
 	const accord_entry *e = it->e, *rev;
@@ -469,8 +476,8 @@ int accord_verify_raised_over(const struct round *rd, const accord_parties *p,
 	    e->seq <= cut)
 		return 0;
 	return e->seq > (int64_t)(uintptr_t)accord_idmap_get(&rd->raised[fi], subject_of(e)) &&
-	       (!is_step(e) || e->seq > (int64_t)(uintptr_t)accord_idmap_get(&rd->raised_steps[fi],
-									     subject_of(e)));
+	       (!is_step(r, e) || e->seq > (int64_t)(uintptr_t)accord_idmap_get(
+						   &rd->raised_steps[fi], subject_of(e)));
 }
 
 /*

@@ -252,7 +252,7 @@ int accord_verify_beyond_cut_authority(struct run *r, const struct round *rd,
 				       const accord_parties *p, const struct item *it);
 
 /* Whether an entry of feed `fi` is beyond its cut, within the raise, on no subject it covers. */
-int accord_verify_raised_over(const struct round *rd, const accord_parties *p,
+int accord_verify_raised_over(struct run *r, const struct round *rd, const accord_parties *p,
 			      const struct item *it, size_t fi);
 
 /* Set aside an entry either of those names; its feed goes on. */

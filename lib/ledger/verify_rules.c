@@ -265,7 +265,7 @@ static int replay_fork(struct run *r, struct round *rd, accord_parties *p, struc
 		return -1;
 	}
 	if (accord_verify_beyond_cut_authority(r, rd, p, it) ||
-	    accord_verify_raised_over(rd, p, it, fi)) {
+	    accord_verify_raised_over(r, rd, p, it, fi)) {
 		accord_verify_set_aside_hole(r, p, it);
 		return -1;
 	}
@@ -340,7 +340,7 @@ static size_t replay_once(struct run *r, accord_entry **all, size_t n, struct ro
 			continue;
 		}
 		if (accord_verify_beyond_cut_authority(r, rd, p, it) ||
-		    accord_verify_raised_over(rd, p, it, fi)) {
+		    accord_verify_raised_over(r, rd, p, it, fi)) {
 			accord_verify_set_aside_hole(r, p, it);
 			continue;
 		}

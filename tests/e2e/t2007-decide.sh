@@ -594,6 +594,33 @@ test_raise_steps_only() {
 		'[[4, 1], "past-cut"]' "steps only: no raise (the close never took effect): bob's feed stops past its cut, at the amend"
 }
 
+# (attack54 01) a close another party synced stands with the steps it rests on, never a
+# co-signature of a void: a thief with bob's key co-signs globex's void of INC2 and
+# closes INC2 on its joint resolution; globex syncs; alice revokes bob from her
+# copy idle since before: INC2 stays closed, and counts
+test_raise_no_void() {
+	A="$T/a19.git" D="$T/d19.git" G="$T/g19.git"
+	hub "$J"
+	copy "$J" "$A"
+	copy "$J" "$D"
+	copy "$J" "$G"
+	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/gina" -C "$G" void "$INC2" --reason "not ours"
+	VOID=$OUT
+	expect 0 sync gina "$G"
+	expect 0 sync bob "$D"
+	ACCORD_NOW=2026-11-20T10:55:00Z expect 0 accord --home "$T/bob" -C "$D" cosign "$VOID"
+	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/bob" -C "$D" status "$INC2" closed
+	expect 0 sync bob "$D"
+	ACCORD_NOW=2026-11-20T11:05:00Z expect 0 accord --home "$T/gina" -C "$G" sync hub
+	ACCORD_NOW=2026-11-23T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
+	expect 0 sync alice "$A"
+	for R in "$A" "$HUB"; do
+		equal "$(accord -C "$R" show "$INC2" --json | jget '[d["status"], d["closed_as"]]')" '["closed", null]' \
+			"no void: on $(basename "$R") the close globex synced stands, the void does not"
+	done
+	agree "no void" "$A"
+}
+
 # (attack51 05) acme revokes bob, who co-signed globex's pause, from alice's copy
 # idle since before: globex went on from the pause, so it still counts
 test_revoked_pause_cosigner() {
@@ -705,7 +732,7 @@ test_timeline() {
 
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
-	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_closer_synced test_revoked_reopener test_revoked_reopener_synced test_raise_bounded test_raise_steps_only test_revoked_pause_cosigner test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_closer_synced test_revoked_reopener test_revoked_reopener_synced test_raise_bounded test_raise_steps_only test_raise_no_void test_revoked_pause_cosigner test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	$t
 done
