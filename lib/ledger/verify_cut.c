@@ -67,6 +67,18 @@ static const char *subject_of(const accord_entry *e)
  * took effect brought back its amend of the incident's service, and the
  * missed clock with it; attack54 01: its co-signature of a void).
  */
+/* A co-signature of a void or a duplicate: what takes an incident out of the report. */
+static int cosigns_removal(struct run *r, const accord_entry *e)
+{
+	struct item *prop;
+
+	if (strcmp(e->type, "cosign") != 0)
+		return 0;
+	prop = accord_verify_item_by_id(r, accord_entry_str(e, "proposal"));
+	return prop && prop->e &&
+	       (!strcmp(prop->e->type, "void") || !strcmp(prop->e->type, "duplicate"));
+}
+
 static int is_step(struct run *r, const accord_entry *e)
 {
 	struct item *prop;
@@ -148,6 +160,25 @@ static int open_naming(const accord_entry *e, const void *party)
 static int on_incident(const accord_entry *e, const void *incident)
 {
 	return !strcmp(e->incident, incident) || !strcmp(e->id, incident);
+}
+
+/* match arguments: the run and an incident */
+struct closed_on {
+	struct run *r;
+	const char *incident;
+};
+
+/*
+ * What another party's close of `incident` rests on: any entry on it but
+ * a co-signature of a void or duplicate, which no close rests on
+ * (attack55 02: the provider's own close brought back a thief's
+ * co-signature of its void, and the missed incident left the report).
+ */
+static int close_rests_on(const accord_entry *e, const void *arg)
+{
+	const struct closed_on *c = arg;
+
+	return on_incident(e, c->incident) && !cosigns_removal(c->r, e);
 }
 
 /* match arguments: the run, the authorization state, an incident (NULL: any) and a party */
@@ -371,7 +402,9 @@ static void other_party_rests_on(struct cover *c, struct run *r, const accord_pa
 		cover_seen(c, 0, r, g, x, e, is_entry, named);
 	cover_seen(c, 0, r, g, x, e, cosigns_terms_of, &terms);
 	if (!strcmp(e->type, "status") && st && !strcmp(st, "closed") && e->incident[0]) {
-		cover_seen(c, 0, r, g, x, e, on_incident, e->incident);
+		struct closed_on on = { r, e->incident };
+
+		cover_seen(c, 0, r, g, x, e, close_rests_on, &on);
 	} else if (e->incident[0]) {
 		cover_seen(c, 1, r, g, x, e, decides, &d);
 		cover_seen(c, 1, r, g, x, e, involves, &in);
@@ -475,7 +508,9 @@ int accord_verify_raised_over(struct run *r, const struct round *rd, const accor
 	if ((cut = cut_now(rd, fi, accord_parties_member(p, e->author.id), &rev)) == INT64_MAX ||
 	    e->seq <= cut)
 		return 0;
-	return e->seq > (int64_t)(uintptr_t)accord_idmap_get(&rd->raised[fi], subject_of(e)) &&
+	/* no other party's raise brings back a co-signature of a void or duplicate (attack55 02) */
+	return (cosigns_removal(r, e) ||
+		e->seq > (int64_t)(uintptr_t)accord_idmap_get(&rd->raised[fi], subject_of(e))) &&
 	       (!is_step(r, e) || e->seq > (int64_t)(uintptr_t)accord_idmap_get(
 						   &rd->raised_steps[fi], subject_of(e)));
 }

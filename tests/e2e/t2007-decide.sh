@@ -621,6 +621,34 @@ test_raise_no_void() {
 	agree "no void" "$A"
 }
 
+# (attack55 02) nor does globex's own close bring back bob's co-signature of its void
+test_close_no_void() {
+	A="$T/a20.git" D="$T/d20.git" G="$T/g20.git"
+	hub "$J"
+	copy "$J" "$A"
+	copy "$J" "$D"
+	copy "$J" "$G"
+	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/gina" -C "$G" void "$INC2" --reason "not ours"
+	VOID=$OUT
+	expect 0 sync gina "$G"
+	expect 0 sync bob "$D"
+	ACCORD_NOW=2026-11-20T10:55:00Z expect 0 accord --home "$T/bob" -C "$D" cosign "$VOID"
+	VCOSIGN=$(lastid "$D" bob)
+	expect 0 sync bob "$D"
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/gina" -C "$G" status "$INC2" closed
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-23T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
+	expect 0 sync alice "$A"
+	for R in "$A" "$HUB"; do
+		equal "$(accord -C "$R" show "$INC2" --json | jget 'd["closed_as"]')" null \
+			"close no void: on $(basename "$R") globex's close brings back no co-signature of its void"
+	done
+	expect 0 accord -C "$A" audit --json --no-record
+	equal "$(echo "$OUT" | jget "[f['kind'] for f in d['set_aside'] if f.get('entry') == '$VCOSIGN']")" '["past-cut"]' \
+		"close no void: audit lists bob's co-signature of the void past the cut"
+}
+
 # (attack51 05) acme revokes bob, who co-signed globex's pause, from alice's copy
 # idle since before: globex went on from the pause, so it still counts
 test_revoked_pause_cosigner() {
@@ -732,7 +760,7 @@ test_timeline() {
 
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
-	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_closer_synced test_revoked_reopener test_revoked_reopener_synced test_raise_bounded test_raise_steps_only test_raise_no_void test_revoked_pause_cosigner test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_closer_synced test_revoked_reopener test_revoked_reopener_synced test_raise_bounded test_raise_steps_only test_raise_no_void test_close_no_void test_revoked_pause_cosigner test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	$t
 done
