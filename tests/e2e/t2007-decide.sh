@@ -62,6 +62,22 @@ agree() { # agree NAME REPO
 }
 status_of() { accord -C "$1" show "$INC2" --json | jget 'd["status"]'; }
 listed_status() { accord -C "$1" list --json | jget "[i['status'] for i in d if i['id'] == '$INC2'][0]"; }
+# copies N: a hub holding J, and from it alice's copy A, bob's D and gina's G
+copies() {
+	A="$T/a$1.git" D="$T/d$1.git" G="$T/g$1.git"
+	hub "$J"
+	copy "$J" "$A"
+	copy "$J" "$D"
+	copy "$J" "$G"
+}
+# void_cosigned INCIDENT REASON: gina proposes a void of it (VOID), bob co-signs it on D
+void_cosigned() {
+	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/gina" -C "$G" void "$1" --reason "$2"
+	VOID=$OUT
+	expect 0 sync gina "$G"
+	expect 0 sync bob "$D"
+	ACCORD_NOW=2026-11-20T10:55:00Z expect 0 accord --home "$T/bob" -C "$D" cosign "$VOID"
+}
 mark_of() { # mark_of REPO ENTRY-ID: the timeline's mark of that entry
 	accord -C "$1" show "$INC2" --json | jget "[t['mark'] for t in d['timeline'] if t['id'] == '$2'][0]"
 }
@@ -451,11 +467,7 @@ test_late_status_before_close() {
 # close, by writing on the incident or by syncing it, so the close stands and the
 # days it stood closed are not charged
 revoked_closer_case() { # NAME note|sync
-	A="$T/a14.git" D="$T/d14.git" G="$T/g14.git"
-	hub "$J"
-	copy "$J" "$A"
-	copy "$J" "$D"
-	copy "$J" "$G"
+	copies 14
 	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/bob" -C "$D" status "$INC2" closed
 	CLOSE=$(lastid "$D" bob)
 	expect 0 sync bob "$D"
@@ -523,16 +535,8 @@ test_revoked_reopener_synced() { revoked_reopener_case "revoked reopener, synced
 # revokes bob from her copy idle since before: the close stands, the void and
 # the terms are set aside
 test_raise_bounded() {
-	A="$T/a16.git" D="$T/d16.git" G="$T/g16.git"
-	hub "$J"
-	copy "$J" "$A"
-	copy "$J" "$D"
-	copy "$J" "$G"
-	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/gina" -C "$G" void "$INC" --reason "false alarm"
-	VOID=$OUT
-	expect 0 sync gina "$G"
-	expect 0 sync bob "$D"
-	ACCORD_NOW=2026-11-20T10:55:00Z expect 0 accord --home "$T/bob" -C "$D" cosign "$VOID"
+	copies 16
+	void_cosigned "$INC" "false alarm"
 	VCOSIGN=$(lastid "$D" bob)
 	ACCORD_NOW=2026-11-20T10:56:00Z expect 0 accord --home "$T/bob" -C "$D" agreement propose --with globex \
 		--service payments --acknowledge 1d --mitigate 30d --restore 30d
@@ -565,11 +569,7 @@ test_raise_bounded() {
 # syncs it; alice revokes bob from her copy idle since before: the amend and
 # the status stay set aside
 test_raise_steps_only() {
-	A="$T/a18.git" D="$T/d18.git" G="$T/g18.git"
-	hub "$J"
-	copy "$J" "$A"
-	copy "$J" "$D"
-	copy "$J" "$G"
+	copies 18
 	ST0=$(accord -C "$J" show "$INC" --json | jget 'd["status"]')
 	# globex proposes a resolution acme never signs: no close of INC can be joint (attack54 01)
 	ACCORD_NOW=2026-11-20T10:40:00Z expect 0 accord --home "$T/gina" -C "$G" resolve "$INC" --summary "fixed on our side"
@@ -599,16 +599,8 @@ test_raise_steps_only() {
 # closes INC2 on its joint resolution; globex syncs; alice revokes bob from her
 # copy idle since before: INC2 stays closed, and counts
 test_raise_no_void() {
-	A="$T/a19.git" D="$T/d19.git" G="$T/g19.git"
-	hub "$J"
-	copy "$J" "$A"
-	copy "$J" "$D"
-	copy "$J" "$G"
-	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/gina" -C "$G" void "$INC2" --reason "not ours"
-	VOID=$OUT
-	expect 0 sync gina "$G"
-	expect 0 sync bob "$D"
-	ACCORD_NOW=2026-11-20T10:55:00Z expect 0 accord --home "$T/bob" -C "$D" cosign "$VOID"
+	copies 19
+	void_cosigned "$INC2" "not ours"
 	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/bob" -C "$D" status "$INC2" closed
 	expect 0 sync bob "$D"
 	ACCORD_NOW=2026-11-20T11:05:00Z expect 0 accord --home "$T/gina" -C "$G" sync hub
@@ -623,16 +615,8 @@ test_raise_no_void() {
 
 # (attack55 02) nor does globex's own close bring back bob's co-signature of its void
 test_close_no_void() {
-	A="$T/a20.git" D="$T/d20.git" G="$T/g20.git"
-	hub "$J"
-	copy "$J" "$A"
-	copy "$J" "$D"
-	copy "$J" "$G"
-	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/gina" -C "$G" void "$INC2" --reason "not ours"
-	VOID=$OUT
-	expect 0 sync gina "$G"
-	expect 0 sync bob "$D"
-	ACCORD_NOW=2026-11-20T10:55:00Z expect 0 accord --home "$T/bob" -C "$D" cosign "$VOID"
+	copies 20
+	void_cosigned "$INC2" "not ours"
 	VCOSIGN=$(lastid "$D" bob)
 	expect 0 sync bob "$D"
 	expect 0 sync gina "$G"
@@ -652,11 +636,7 @@ test_close_no_void() {
 # (attack51 05) acme revokes bob, who co-signed globex's pause, from alice's copy
 # idle since before: globex went on from the pause, so it still counts
 test_revoked_pause_cosigner() {
-	A="$T/a17.git" D="$T/d17.git" G="$T/g17.git"
-	hub "$J"
-	copy "$J" "$A"
-	copy "$J" "$D"
-	copy "$J" "$G"
+	copies 17
 	ACCORD_NOW=2026-11-20T10:10:00Z expect 0 accord --home "$T/gina" -C "$G" status "$INC" waiting --on acme --note "need your logs"
 	PAUSE=$(lastid "$G" gina)
 	expect 0 sync gina "$G"
