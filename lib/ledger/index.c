@@ -135,7 +135,7 @@ int accord_index_load_incident(accord_ledger *l, const char *id)
 
 	if ((li = accord_index_loaded(ix, id, 0)) && li->count)
 		return 0;
-	if ((error = accord_index_read_incident_file(&f, ix, id)) < 0)
+	if ((error = accord_index_read_incident_file(&f, ix, id, 0)) < 0)
 		return error;
 	for (i = 0; i < f.count; i++) {
 		accord_commit *c = NULL;

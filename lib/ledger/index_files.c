@@ -422,7 +422,8 @@ void accord_index_incident_file_dispose(incident_file *f)
  * its bucket, the bucket for the file. ACCORD_ENOTFOUND when its bucket
  * does not list it, ACCORD_EINVALID when a file does not match.
  */
-int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, const char *id)
+int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, const char *id,
+				    int summary_only)
 {
 	accord_buf path = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
 	unsigned char tag[TAG_LEN];
@@ -453,7 +454,8 @@ int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, c
 		accord_buf_dispose(&data);
 		return error;
 	}
-	for (line = strtok_r(data.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	for (line = strtok_r(data.ptr, "\n", &save); line && !(summary_only && f->count);
+	     line = strtok_r(NULL, "\n", &save)) {
 		accord_incident_summary *s = &f->summary;
 
 		if (first) {

@@ -213,8 +213,13 @@ int accord_index_flush_buckets(struct accord_index *ix);
 
 void accord_index_incident_file_dispose(incident_file *f);
 
-/* Read incident `id`'s file, checked down the tree. */
-int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, const char *id);
+/*
+ * Read incident `id`'s file, checked down the tree. With `summary_only` its
+ * entries after the open are not parsed (f->count is 1): a list needs the
+ * summary and windows, and the file's tag still covers every byte.
+ */
+int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, const char *id,
+				    int summary_only);
 
 /* Derive the incident from its loaded entries, write its file, record its tag in its bucket. */
 int accord_index_write_incident_file(struct accord_index *ix, const accord_ledger *l,

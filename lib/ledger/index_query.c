@@ -111,12 +111,15 @@ static int ids_matching(char ***out, size_t *count, struct accord_index *ix, con
 			size_t max)
 {
 	size_t plen = strlen(prefix), i;
-	unsigned b;
+	unsigned b, first, last;
 	int error = 0;
 
 	*out = NULL;
 	*count = 0;
-	for (b = 0; b < BUCKETS && error == 0; b++) {
+	/* a prefix of two digits or more names its bucket: the others are not looked at */
+	first = plen >= 2 ? accord_index_bucket_of(prefix) : 0;
+	last = plen >= 2 ? first + 1 : BUCKETS;
+	for (b = first; b < last && error == 0; b++) {
 		static const char digits[] = "0123456789abcdef";
 		const char name[3] = { digits[b >> 4], digits[b & 15], '\0' };
 		bucket *bk = NULL;
@@ -303,7 +306,7 @@ static int list_once(accord_incident_summary **out, size_t *count, accord_ledger
 			snprintf(trusted, sizeof(trusted), "%.32s", prev);
 			memcpy(id, line, ACCORD_ID_HEXLEN);
 			id[ACCORD_ID_HEXLEN] = '\0';
-			if ((error = accord_index_read_incident_file(&f, ix, id)) < 0) {
+			if ((error = accord_index_read_incident_file(&f, ix, id, 1)) < 0) {
 				error = error == ACCORD_ENOTFOUND ? ACCORD_ENOTFOUND_INDEX : error;
 				break;
 			}

@@ -442,8 +442,13 @@ static int state_line(accord_ledger *l, char *line)
 	char a[300], b[300];
 	long long x;
 
+	/*
+	 * Picked by keyword first: the bucket and anchor lines grow with the
+	 * ledger (an anchor every 64 entries of a feed), and each sscanf tried
+	 * in turn on them would cost as much as reading the line.
+	 */
 	if (!strncmp(line, "bucket ", 7)) {
-		/* "bucket <ab> <tag>": 256 of them, so no sscanf tried in turn */
+		/* "bucket <ab> <tag>" */
 		unsigned bk;
 
 		if (strlen(line) != 7 + 3 + 2 * TAG_LEN || line[9] != ' ')
@@ -455,6 +460,13 @@ static int state_line(accord_ledger *l, char *line)
 		if (accord_hex_decode(l->index->bucket_tag[bk], TAG_LEN, line + 10) < 0)
 			return LINE_BAD;
 		l->index->has_bucket[bk] = 1;
+	} else if (!strncmp(line, "anchor", 6)) {
+		return accord_index_anchors_line(l->index, line) < 0 ? LINE_BAD : 0;
+	} else if (!strncmp(line, "feed ", 5) || !strncmp(line, "beyond ", 7)) {
+		return state_feed(l, line);
+	} else if (!strncmp(line, "finding ", 8)) {
+		if (restore_finding(l, line + 8) < 0)
+			return LINE_BAD;
 	} else if (sscanf(line, "ledger %64s", a) == 1 && accord_is_lower_hex(a, 64)) {
 		memcpy(l->id, a, sizeof(l->id));
 	} else if (sscanf(line, "evidence %64s", a) == 1 && accord_is_lower_hex(a, 64)) {
@@ -467,17 +479,10 @@ static int state_line(accord_ledger *l, char *line)
 			return LINE_BAD;
 		if (x)
 			memcpy(l->index->opens_head, a, sizeof(l->index->opens_head));
-	} else if (!strncmp(line, "feed ", 5) || !strncmp(line, "beyond ", 7)) {
-		return state_feed(l, line);
 	} else if (sscanf(line, "leftout %lld", &x) == 1 && x >= 0) {
 		l->left_out = (size_t)x;
-	} else if (!strncmp(line, "finding ", 8)) {
-		if (restore_finding(l, line + 8) < 0)
-			return LINE_BAD;
 	} else if (sscanf(line, "high %32s %lld %64s", a, &x, b) == 3) {
 		accord_index_raise_mark(l->index, a, x, b);
-	} else if (!strncmp(line, "anchor", 6)) {
-		return accord_index_anchors_line(l->index, line) < 0 ? LINE_BAD : 0;
 	} else if (strcmp(line, "end") == 0) {
 		return LINE_END;
 	} else {
