@@ -244,7 +244,7 @@ size_t accord_verify_first_on(struct item *const *items, size_t n, const char *i
  * The entries that take part in the replay, in ledger order: every
  * authentic entry within its feed's cut, both sides of each fork, and no
  * entry of another ledger (its feed stops there). Fills r->invites, and
- * r->involves, r->closes and r->signs sorted by incident (involve_aside
+ * r->involves, r->statuses and r->signs sorted by incident (involve_aside
  * and the raises of verify_cut.c look them up).
  * Returns how many; `all` holds room for every entry read.
  */
@@ -300,17 +300,16 @@ size_t accord_verify_in_ledger_order(struct run *r, accord_entry **all)
 			ACCORD_PUSH(r->invites, r->ninvites, accord_verify_item_of(r, all[i]));
 		else if (!strcmp(all[i]->type, "involve"))
 			ACCORD_PUSH(r->involves, r->ninvolves, accord_verify_item_of(r, all[i]));
-		else if (!strcmp(all[i]->type, "status") && all[i]->incident[0] && st &&
-			 !strcmp(st, "closed"))
-			ACCORD_PUSH(r->closes, r->ncloses, accord_verify_item_of(r, all[i]));
+		else if (!strcmp(all[i]->type, "status") && all[i]->incident[0] && st)
+			ACCORD_PUSH(r->statuses, r->nstatuses, accord_verify_item_of(r, all[i]));
 		else if ((!strcmp(all[i]->type, "resolution") || !strcmp(all[i]->type, "cosign")) &&
 			 all[i]->incident[0])
 			ACCORD_PUSH(r->signs, r->nsigns, accord_verify_item_of(r, all[i]));
 	}
 	if (r->ninvolves > 1)
 		qsort(r->involves, r->ninvolves, sizeof(*r->involves), cmp_item_incident);
-	if (r->ncloses > 1)
-		qsort(r->closes, r->ncloses, sizeof(*r->closes), cmp_item_incident);
+	if (r->nstatuses > 1)
+		qsort(r->statuses, r->nstatuses, sizeof(*r->statuses), cmp_item_incident);
 	if (r->nsigns > 1)
 		qsort(r->signs, r->nsigns, sizeof(*r->signs), cmp_item_incident);
 	return n;
@@ -654,7 +653,7 @@ done:
 	free(r.forks);
 	free(r.invites);
 	free(r.involves);
-	free(r.closes);
+	free(r.statuses);
 	free(r.signs);
 	accord_verification_free(v);
 	return error;

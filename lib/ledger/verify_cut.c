@@ -59,6 +59,30 @@ static const char *subject_of(const accord_entry *e)
 	return e->incident[0] ? e->incident : e->id;
 }
 
+static int is_removal(const accord_entry *e)
+{
+	return !strcmp(e->type, "void") || !strcmp(e->type, "duplicate");
+}
+
+/*
+ * A void or duplicate, or a co-signature of one: what takes an incident
+ * out of the report. No other party's raise brings one back: only the
+ * key's own party vouches for it (attack55 02: a thief's co-signature of
+ * the provider's void; attack56: its void, co-signed by the provider),
+ * so a revocation errs on showing an incident, never on hiding it.
+ */
+static int removes(struct run *r, const accord_entry *e)
+{
+	struct item *prop;
+
+	if (is_removal(e))
+		return 1;
+	if (strcmp(e->type, "cosign") != 0)
+		return 0;
+	prop = accord_verify_item_by_id(r, accord_entry_str(e, "proposal"));
+	return prop && prop->e && is_removal(prop->e);
+}
+
 /*
  * The steps of an incident: what a close or reopen rests on and what
  * makes it a party's incident (its open, involves, statuses, and
@@ -67,18 +91,6 @@ static const char *subject_of(const accord_entry *e)
  * took effect brought back its amend of the incident's service, and the
  * missed clock with it; attack54 01: its co-signature of a void).
  */
-/* A co-signature of a void or a duplicate: what takes an incident out of the report. */
-static int cosigns_removal(struct run *r, const accord_entry *e)
-{
-	struct item *prop;
-
-	if (strcmp(e->type, "cosign") != 0)
-		return 0;
-	prop = accord_verify_item_by_id(r, accord_entry_str(e, "proposal"));
-	return prop && prop->e &&
-	       (!strcmp(prop->e->type, "void") || !strcmp(prop->e->type, "duplicate"));
-}
-
 static int is_step(struct run *r, const accord_entry *e)
 {
 	struct item *prop;
@@ -91,22 +103,35 @@ static int is_step(struct run *r, const accord_entry *e)
 	       (!strcmp(prop->e->type, "resolution") || !strcmp(prop->e->type, "status"));
 }
 
+/* Whether a raise of `kind` covers an entry like `e` at all. */
+static int of_kind(struct run *r, enum cover_kind kind, const accord_entry *e)
+{
+	if (removes(r, e))
+		return 0;
+	return kind != COVER_STEPS || is_step(r, e);
+}
+
+/* What a raise of `kind` is keyed by: the entry itself, or its subject. */
+static const char *cover_key(enum cover_kind kind, const accord_entry *e)
+{
+	return kind == COVER_ENTRY ? e->id : subject_of(e);
+}
+
 /*
- * What another party's raises of one feed cover: by subject, the highest
- * seq, of every entry (`map`) or of its steps only (`steps`), and the
- * highest of all (`top`, if any). `grew` is set when a raise covers more
- * than it did.
+ * What another party's raises of one feed cover: per kind, by subject,
+ * the highest seq, and the highest of all (`top`, if any). `grew` is set
+ * when a raise covers more than it did.
  */
 struct cover {
-	accord_idmap *map, *steps;
+	accord_idmap *map[COVER_KINDS];
 	int64_t *top;
 	int grew;
 };
 
-static void cover_entry(struct cover *c, const struct item *it, int steps)
+static void cover_entry(struct cover *c, const struct item *it, enum cover_kind kind)
 {
-	accord_idmap *map = steps ? c->steps : c->map;
-	const char *subject = subject_of(it->e);
+	accord_idmap *map = c->map[kind];
+	const char *subject = cover_key(kind, it->e);
 
 	if (it->e->seq <= (int64_t)(uintptr_t)accord_idmap_get(map, subject))
 		return;
@@ -126,7 +151,7 @@ static void cover_entry(struct cover *c, const struct item *it, int steps)
  * (accord_verify_beyond_cut_authority), so a raise to it never brings back
  * a revoked admin's backdated member-add.
  */
-static void cover_seen(struct cover *c, int steps, struct run *r, struct feed *g,
+static void cover_seen(struct cover *c, enum cover_kind kind, struct run *r, struct feed *g,
 		       const accord_member *x, const accord_entry *e,
 		       int (*match)(const accord_entry *, const void *), const void *arg)
 {
@@ -140,7 +165,7 @@ static void cover_seen(struct cover *c, int steps, struct run *r, struct feed *g
 		if (!it || !it->e)
 			break;
 		if (match(it->e, arg))
-			cover_entry(c, it, steps);
+			cover_entry(c, it, kind);
 	}
 }
 
@@ -160,25 +185,6 @@ static int open_naming(const accord_entry *e, const void *party)
 static int on_incident(const accord_entry *e, const void *incident)
 {
 	return !strcmp(e->incident, incident) || !strcmp(e->id, incident);
-}
-
-/* match arguments: the run and an incident */
-struct closed_on {
-	struct run *r;
-	const char *incident;
-};
-
-/*
- * What another party's close of `incident` rests on: any entry on it but
- * a co-signature of a void or duplicate, which no close rests on
- * (attack55 02: the provider's own close brought back a thief's
- * co-signature of its void, and the missed incident left the report).
- */
-static int close_rests_on(const accord_entry *e, const void *arg)
-{
-	const struct closed_on *c = arg;
-
-	return on_incident(e, c->incident) && !cosigns_removal(c->r, e);
 }
 
 /* match arguments: the run, the authorization state, an incident (NULL: any) and a party */
@@ -241,27 +247,59 @@ static int signed_by_both(const struct decision_on *d, const accord_entry *e)
 	return 0;
 }
 
+static int is_close(const accord_entry *e)
+{
+	const char *st = accord_entry_str(e, "status");
+
+	return st && !strcmp(st, "closed");
+}
+
 /*
- * A close of the incident, or a reopen of it (a status written knowing of
- * a close of it: r->closes, sorted by incident), after a resolution of it
- * both parties signed (signed_by_both).
+ * Whether status `e` reopened its incident as `e` knew it: a close of it
+ * is in e's causal past with no other open status after that close there
+ * (r->statuses, sorted by incident). A status written after another
+ * party's reopen only moves a clock (attack56 01: a thief's backdated
+ * stops after the customer's reopen counted as a reopen, raised by the
+ * provider's routine sync).
+ */
+static int reopens(struct run *r, const accord_entry *e)
+{
+	size_t first = accord_verify_first_on(r->statuses, r->nstatuses, e->incident), i, j;
+
+	for (i = first; i < r->nstatuses && !strcmp(r->statuses[i]->e->incident, e->incident);
+	     i++) {
+		const accord_entry *c = r->statuses[i]->e;
+		int reopened = 0;
+
+		if (!is_close(c) || accord_causal_in_past(r->v->causal, e, c) != 1)
+			continue;
+		for (j = first; !reopened && j < r->nstatuses &&
+				!strcmp(r->statuses[j]->e->incident, e->incident);
+		     j++) {
+			const accord_entry *t = r->statuses[j]->e;
+
+			reopened = t != e && !is_close(t) &&
+				   accord_causal_in_past(r->v->causal, t, c) == 1 &&
+				   accord_causal_in_past(r->v->causal, e, t) == 1;
+		}
+		if (!reopened)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A close of the incident, or a reopen of it (reopens), after a
+ * resolution of it both parties signed (signed_by_both).
  */
 static int decides(const accord_entry *e, const void *arg)
 {
 	const struct decision_on *d = arg;
-	const char *st = accord_entry_str(e, "status");
-	size_t i;
 
-	if (strcmp(e->type, "status") != 0 || !e->incident[0] || !st ||
+	if (strcmp(e->type, "status") != 0 || !e->incident[0] || !accord_entry_str(e, "status") ||
 	    (d->incident && strcmp(e->incident, d->incident) != 0))
 		return 0;
-	if (!strcmp(st, "closed"))
-		return signed_by_both(d, e);
-	for (i = accord_verify_first_on(d->r->closes, d->r->ncloses, e->incident);
-	     i < d->r->ncloses && !strcmp(d->r->closes[i]->e->incident, e->incident); i++)
-		if (accord_causal_in_past(d->r->v->causal, e, d->r->closes[i]->e) == 1)
-			return signed_by_both(d, e);
-	return 0;
+	return (is_close(e) || reopens(d->r, e)) && signed_by_both(d, e);
 }
 
 /*
@@ -356,33 +394,34 @@ static int cosigns_terms_of(const accord_entry *e, const void *arg)
 /*
  * What of revoked member x another party's entry `e` (of member m) rests
  * on, covered in `c` (TRUST.md attack 1: decisions of other parties
- * resting on the key's entries stand). Each raise covers the incident of
- * what it names, up to it, not the rest of x's work (attack51 01, 02);
- * one for a decision covers only the incident's steps (is_step).
+ * resting on the key's entries stand). Each raise covers what it names,
+ * not the rest of x's work (attack51 01, 02), and never a void or
+ * duplicate nor a co-signature of one (removes).
  *
  * A cosign raises it to the proposal it signs (a resolution, an
  * agreement's terms, a pause), an action to the resolution it updates
- * (attack27 06). A close raises it to x's last entry on that incident in
- * e's causal past: the cosign, proposal or status it rests on, a pause x
- * co-signed (attack26 finding 11, attack27 03, 04 and 07). Any other entry
- * on an incident raises it to the steps up to the open or involve that
- * made it e's party's incident (attack26 12, attack27 01), to x's last
- * close or reopen of it in e's causal past, and to x's co-signatures of
- * m's party's proposals on it: decisions another party went on from,
- * which a revoker's cut cannot take away (attack50 01: the customer's
- * closer revoked from a stale copy, the closed days charged again; 02: the
- * provider's reopener revoked, the miss after it gone; attack51 05: the
- * member who co-signed the provider's pause revoked, the wait charged).
- * Another step of x stays set aside: depending on it only says it was
- * seen. A checkpoint (a sync) raises it to the steps up to x's last open
- * of an incident naming m's party (attack26 07): a party that synced an
- * incident opened for it keeps it; and to x's closes and reopens of
- * incidents m's party is involved in, as the checkpoint knew them
- * (attack51 03, 04: a party that only synced went on from them too). Not
- * to x's co-signatures of m's proposals: a sync is no act on them, and a
- * thief's co-signature of m's void would stand (attack52 01). Any entry
- * raises it to x's co-signature of terms m's party proposed, which that
- * party builds on (attack34 06).
+ * (attack27 06): that entry alone, and x's open of the incident. A close
+ * raises it to x's entries on that incident in e's causal past: the
+ * cosign, proposal or status it rests on, a pause x co-signed (attack26
+ * finding 11, attack27 03, 04 and 07). Any other entry on an incident
+ * raises it to x's open of it, to the open or involve of x that made it
+ * e's party's incident (attack26 12, attack27 01), to x's co-signatures
+ * of m's party's proposals on it, each alone, and to the steps up to x's
+ * last close or reopen of it in e's causal past: decisions another party
+ * went on from, which a revoker's cut cannot take away (attack50 01: the
+ * customer's closer revoked from a stale copy, the closed days charged
+ * again; 02: the provider's reopener revoked, the miss after it gone;
+ * attack51 05: the member who co-signed the provider's pause revoked, the
+ * wait charged). Another entry of x stays set aside: depending on it only
+ * says it was seen, and x's statuses before an involve or a co-signature
+ * are not what the other party went on from (attack56 02). A checkpoint
+ * (a sync) raises it to x's open of an incident naming m's party
+ * (attack26 07): a party that synced an incident opened for it keeps it;
+ * and to x's closes and reopens of incidents m's party is involved in, as
+ * the checkpoint knew them (attack51 03, 04: a party that only synced went
+ * on from them too). Not to x's co-signatures of m's proposals: a sync is
+ * no act on them (attack52 01). Any entry raises it to x's co-signature
+ * of terms m's party proposed, which that party builds on (attack34 06).
  */
 static void other_party_rests_on(struct cover *c, struct run *r, const accord_parties *p,
 				 struct feed *g, const accord_member *x, const accord_member *m,
@@ -398,32 +437,46 @@ static void other_party_rests_on(struct cover *c, struct run *r, const accord_pa
 	struct decision_on d = { r,    p, e->incident[0] ? e->incident : NULL, m->party, x->party,
 				 name, e };
 
-	if (named)
-		cover_seen(c, 0, r, g, x, e, is_entry, named);
-	cover_seen(c, 0, r, g, x, e, cosigns_terms_of, &terms);
-	if (!strcmp(e->type, "status") && st && !strcmp(st, "closed") && e->incident[0]) {
-		struct closed_on on = { r, e->incident };
-
-		cover_seen(c, 0, r, g, x, e, close_rests_on, &on);
-	} else if (e->incident[0]) {
-		cover_seen(c, 1, r, g, x, e, decides, &d);
-		cover_seen(c, 1, r, g, x, e, involves, &in);
-		cover_seen(c, 1, r, g, x, e, cosigns_proposal_of, &d);
+	if (named) {
+		cover_seen(c, COVER_ENTRY, r, g, x, e, is_entry, named);
+		if (e->incident[0]) /* and the incident, if x opened it */
+			cover_seen(c, COVER_ENTRY, r, g, x, e, is_entry, e->incident);
+	}
+	cover_seen(c, COVER_ALL, r, g, x, e, cosigns_terms_of, &terms);
+	if (!strcmp(e->type, "status") && st && !strcmp(st, "closed") && e->incident[0])
+		cover_seen(c, COVER_ALL, r, g, x, e, on_incident, e->incident);
+	else if (e->incident[0]) {
+		cover_seen(c, COVER_STEPS, r, g, x, e, decides, &d);
+		cover_seen(c, COVER_ENTRY, r, g, x, e, is_entry, e->incident);
+		cover_seen(c, COVER_ENTRY, r, g, x, e, involves, &in);
+		cover_seen(c, COVER_ENTRY, r, g, x, e, cosigns_proposal_of, &d);
 	} else if (!strcmp(e->type, "checkpoint")) {
-		cover_seen(c, 1, r, g, x, e, open_naming, name);
-		cover_seen(c, 1, r, g, x, e, decides_for, &d);
+		cover_seen(c, COVER_ENTRY, r, g, x, e, open_naming, name);
+		cover_seen(c, COVER_STEPS, r, g, x, e, decides_for, &d);
 	}
 }
 
+void accord_verify_note_refused(struct round *rd, const accord_entry *e)
+{
+	if (rd->nrefused == rd->refused_cap) {
+		rd->refused_cap = rd->refused_cap ? 2 * rd->refused_cap : 16;
+		rd->refused = accord_xrealloc(rd->refused, rd->refused_cap * sizeof(*rd->refused));
+	}
+	rd->refused[rd->nrefused++] = e;
+}
+
 /*
- * When `e`, of another party and unaware of a revocation, is refused: the
+ * When `e`, of another party and unaware of a revocation, was refused: the
  * revoked key's entries it rests on (other_party_rests_on) may be what was
- * cut, an open, an involve, what a close rests on. accord_verify_learn_cuts raises the
- * cut to them once the cuts hold, so a revoker cannot hide or undo the
- * work of parties that built on them.
+ * cut, an open, an involve, what a close rests on. Raised once the cuts
+ * hold (merge_rests), so a revoker cannot hide or undo the work of parties
+ * that built on them. Judged after the round, on its whole state: during
+ * it, a refused entry that sorted before the revocation saw the key
+ * unrevoked, and a revoker sorted its revocation last by writing a few
+ * entries first (attack56 03).
  */
-void accord_verify_rests_on_refused(struct run *r, struct round *rd, const accord_parties *p,
-				    const accord_entry *e)
+static void rests_on_refused(struct run *r, struct round *rd, const accord_parties *p,
+			     const accord_entry *e)
 {
 	const accord_member *m = accord_parties_member(p, e->author.id);
 	size_t j;
@@ -431,16 +484,15 @@ void accord_verify_rests_on_refused(struct run *r, struct round *rd, const accor
 	for (j = 0; m && j < p->member_count; j++) {
 		const accord_member *x = p->members[j];
 		struct feed *g;
-		struct cover c;
+		struct cover c = { { NULL }, NULL, 0 };
+		int k;
 
 		if (!x->revoked || x->party == m->party ||
 		    !(g = accord_verify_find_feed(r, x->key.id)) ||
 		    (x->revocation && accord_causal_in_past(r->v->causal, e, x->revocation) == 1))
 			continue;
-		c.map = &rd->rested[g - r->feeds];
-		c.steps = &rd->rested_steps[g - r->feeds];
-		c.top = NULL;
-		c.grew = 0;
+		for (k = 0; k < COVER_KINDS; k++)
+			c.map[k] = &rd->rested[k][g - r->feeds];
 		other_party_rests_on(&c, r, p, g, x, m, e);
 	}
 }
@@ -502,17 +554,18 @@ int accord_verify_raised_over(struct run *r, const struct round *rd, const accor
 {
 	const accord_entry *e = it->e, *rev;
 	int64_t cut;
+	int k;
 
 	if (e->seq > rd->raise[fi] || e->seq <= rd->prefix[fi])
 		return 0;
 	if ((cut = cut_now(rd, fi, accord_parties_member(p, e->author.id), &rev)) == INT64_MAX ||
 	    e->seq <= cut)
 		return 0;
-	/* no other party's raise brings back a co-signature of a void or duplicate (attack55 02) */
-	return (cosigns_removal(r, e) ||
-		e->seq > (int64_t)(uintptr_t)accord_idmap_get(&rd->raised[fi], subject_of(e))) &&
-	       (!is_step(r, e) || e->seq > (int64_t)(uintptr_t)accord_idmap_get(
-						   &rd->raised_steps[fi], subject_of(e)));
+	for (k = 0; k < COVER_KINDS; k++)
+		if (of_kind(r, k, e) && e->seq <= (int64_t)(uintptr_t)accord_idmap_get(
+							  &rd->raised[k][fi], cover_key(k, e)))
+			return 0;
+	return 1;
 }
 
 /*
@@ -564,8 +617,11 @@ static int merge_cover(accord_idmap *to, int64_t *top, const accord_idmap *from)
 /* Cover in feed i's raise what refused entries of other parties rested on. 1 if it grew. */
 static int merge_rests(struct round *rd, size_t i)
 {
-	return merge_cover(&rd->raised[i], &rd->raise[i], &rd->rested[i]) |
-	       merge_cover(&rd->raised_steps[i], &rd->raise[i], &rd->rested_steps[i]);
+	int k, grew = 0;
+
+	for (k = 0; k < COVER_KINDS; k++)
+		grew |= merge_cover(&rd->raised[k][i], &rd->raise[i], &rd->rested[k][i]);
+	return grew;
 }
 
 /*
@@ -617,8 +673,11 @@ int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const
 				continue;
 			gi = (size_t)(g - r->feeds);
 			if (x->party != m->party) {
-				struct cover c = { &rd->raised[gi], &rd->raised_steps[gi],
-						   &rd->raise[gi], 0 };
+				struct cover c = { { &rd->raised[COVER_ALL][gi],
+						     &rd->raised[COVER_STEPS][gi],
+						     &rd->raised[COVER_ENTRY][gi] },
+						   &rd->raise[gi],
+						   0 };
 
 				other_party_rests_on(&c, r, p, g, x, m, e);
 				again |= c.grew;
@@ -635,6 +694,8 @@ int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const
 			}
 		}
 	}
+	for (i = 0; i < rd->nrefused; i++)
+		rests_on_refused(r, rd, p, rd->refused[i]);
 	for (i = 0; raising && i < r->nfeeds; i++)
 		again |= merge_rests(rd, i);
 	/*

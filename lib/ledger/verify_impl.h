@@ -106,8 +106,9 @@ struct run {
 	size_t ninvites;
 	struct item **involves; /* every involve, for refusals of a party's entry on an incident */
 	size_t ninvolves;
-	struct item **closes; /* every close, sorted by incident: reopens a cut cannot take away */
-	size_t ncloses;
+	/* every status on an incident, sorted by incident: closes and reopens a cut cannot take away */
+	struct item **statuses;
+	size_t nstatuses;
 	struct item **signs; /* every resolution and cosign on an incident, sorted by incident */
 	size_t nsigns;
 };
@@ -151,6 +152,15 @@ struct pool {
 	const unsigned char *domain;
 };
 
+/*
+ * What a raise of another party covers of a revoked key's entries
+ * (verify_cut.c): on a subject, every entry but a co-signature of a void
+ * or duplicate, or an incident's steps only (a decision's: its open,
+ * involves, statuses, co-signatures of a resolution or pause); or one
+ * entry alone, the one another party went on from.
+ */
+enum cover_kind { COVER_ALL, COVER_STEPS, COVER_ENTRY, COVER_KINDS };
+
 /* Per-round state of the replay: where each feed stops, and why. */
 struct round {
 	int64_t *stop;		 /* per feed: entries beyond do not count this round */
@@ -160,15 +170,19 @@ struct round {
 	int64_t *raise;	 /* per feed: a cut raised to what others counted on (the highest) */
 	int64_t *prefix; /* per feed: raised by the key's own party: everything up to it counts */
 	/*
-	 * per feed: what another party's raise covers, by subject (an entry's
-	 * incident, else its own id) -> the highest seq: beyond the cut and
-	 * the prefix, only an entry on a subject, up to its seq, counts
+	 * per kind (enum cover_kind), per feed: what another party's raise
+	 * covers, by subject (an entry's incident, else its own id; for
+	 * COVER_ENTRY the entry's id) -> the highest seq: beyond the cut and
+	 * the prefix, only an entry of that kind on a subject, up to its seq,
+	 * counts
 	 */
-	accord_idmap *raised;
-	accord_idmap *raised_steps; /* the same, for an incident's steps only (a decision's) */
+	accord_idmap *raised[COVER_KINDS];
 	int64_t *sound; /* per feed: where faults, forks and missing deps stop it, rules aside */
-	/* per feed: what refused entries of other parties, unaware, rested on, as in raised */
-	accord_idmap *rested, *rested_steps;
+	/* the same, for what refused entries of other parties, unaware, rested on */
+	accord_idmap *rested[COVER_KINDS];
+	/* this round's refused entries, looked at once the round's state is whole */
+	const accord_entry **refused;
+	size_t nrefused, refused_cap;
 };
 
 /* ---- verify.c ---- */
@@ -180,7 +194,7 @@ void accord_verify_finding(struct run *r, accord_audit_kind kind, const char *fe
 
 /* The item of seq `seq` in a feed, or NULL (entries normally sit at seq - 1). */
 struct item *accord_verify_item_at(struct feed *f, int64_t seq);
-/* The first of `items` (n, sorted by incident: r->involves, r->closes) on `incident`, or n. */
+/* The first of `items` (n, sorted by incident: r->involves, r->statuses) on `incident`, or n. */
 size_t accord_verify_first_on(struct item *const *items, size_t n, const char *incident);
 
 /* The feed of key `keyid`, or NULL. */
@@ -243,9 +257,8 @@ void accord_verify_settle_recovered_forks(accord_verification *v);
 int64_t accord_verify_unaware_of_revocation(struct run *r, struct feed *g, const accord_member *x,
 					    int64_t upto);
 
-/* `e`, of another party, is refused: the revoked keys' entries it rests on, to raise. */
-void accord_verify_rests_on_refused(struct run *r, struct round *rd, const accord_parties *p,
-				    const accord_entry *e);
+/* `e` is refused this round: kept for accord_verify_learn_cuts, which may raise what it rests on. */
+void accord_verify_note_refused(struct round *rd, const accord_entry *e);
 
 /* Whether an entry gives authority beyond (or beside) its key's cut. */
 int accord_verify_beyond_cut_authority(struct run *r, const struct round *rd,

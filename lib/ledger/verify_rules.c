@@ -352,7 +352,7 @@ static size_t replay_once(struct run *r, accord_entry **all, size_t n, struct ro
 			int aside;
 
 			snprintf(why, sizeof(why), "%s", accord_error_last());
-			accord_verify_rests_on_refused(r, rd, p, e);
+			accord_verify_note_refused(rd, e);
 			aside = deny_finding(r, rd, p, it, e, why);
 			it->aside = aside && accord_verify_deps_sound(r, e);
 			if (aside == 2) {
@@ -388,6 +388,7 @@ static void start_round(struct run *r, struct round *rd, size_t mark, void **flo
 	}
 	for (i = 0; i < r->nforks; i++)
 		r->forks[i]->counted = r->forks[i]->aside = r->forks[i]->hole = 0;
+	rd->nrefused = 0;
 	accord_parties_dispose(&v->parties);
 	accord_parties_init(&v->parties);
 	v->parties.causal = v->causal;
@@ -422,9 +423,9 @@ int accord_verify_replay(struct run *r)
 {
 	accord_verification *v = r->v;
 	accord_entry **all = NULL, **kept = NULL;
-	struct round rd;
+	struct round rd = { 0 };
 	void *floor_arg[2] = { r, &rd };
-	size_t n = 0, i, k = 0, mark, rounds, vouch_rounds;
+	size_t n = 0, i, j, k = 0, mark, rounds, vouch_rounds;
 	int raising;
 
 	for (i = 0; i < r->nfeeds; i++)
@@ -435,12 +436,12 @@ int accord_verify_replay(struct run *r)
 	    !(rd.by = calloc(r->nfeeds + 1, sizeof(*rd.by))) ||
 	    !(rd.raise = calloc(r->nfeeds + 1, sizeof(*rd.raise))) ||
 	    !(rd.prefix = calloc(r->nfeeds + 1, sizeof(*rd.prefix))) ||
-	    !(rd.raised = calloc(r->nfeeds + 1, sizeof(*rd.raised))) ||
-	    !(rd.raised_steps = calloc(r->nfeeds + 1, sizeof(*rd.raised_steps))) ||
-	    !(rd.sound = calloc(r->nfeeds + 1, sizeof(*rd.sound))) ||
-	    !(rd.rested = calloc(r->nfeeds + 1, sizeof(*rd.rested))) ||
-	    !(rd.rested_steps = calloc(r->nfeeds + 1, sizeof(*rd.rested_steps))))
+	    !(rd.sound = calloc(r->nfeeds + 1, sizeof(*rd.sound))))
 		accord_oom();
+	for (i = 0; i < COVER_KINDS; i++) {
+		rd.raised[i] = accord_xcalloc(r->nfeeds + 1, sizeof(*rd.raised[i]));
+		rd.rested[i] = accord_xcalloc(r->nfeeds + 1, sizeof(*rd.rested[i]));
+	}
 	for (i = 0; i < r->nfeeds; i++)
 		rd.precut[i] = INT64_MAX;
 	accord_verify_causal_pass(r);
@@ -509,16 +510,15 @@ int accord_verify_replay(struct run *r)
 	free(rd.by);
 	free(rd.raise);
 	free(rd.prefix);
-	for (i = 0; i < r->nfeeds; i++) {
-		accord_idmap_dispose(&rd.raised[i]);
-		accord_idmap_dispose(&rd.raised_steps[i]);
-		accord_idmap_dispose(&rd.rested[i]);
-		accord_idmap_dispose(&rd.rested_steps[i]);
+	for (j = 0; j < COVER_KINDS; j++) {
+		for (i = 0; i < r->nfeeds; i++) {
+			accord_idmap_dispose(&rd.raised[j][i]);
+			accord_idmap_dispose(&rd.rested[j][i]);
+		}
+		free(rd.raised[j]);
+		free(rd.rested[j]);
 	}
-	free(rd.raised);
-	free(rd.raised_steps);
 	free(rd.sound);
-	free(rd.rested);
-	free(rd.rested_steps);
+	free(rd.refused);
 	return 0;
 }

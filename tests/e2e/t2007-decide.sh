@@ -47,6 +47,7 @@ sync() { env -u ACCORD_NOW "$ACCORD_BIN" --home "$T/$1" -C "$2" sync hub --no-ch
 push() { env -u ACCORD_NOW git -C "$1" push -q "$HUB" "refs/accord/feeds/*:refs/accord/feeds/*"; }
 idof() { git -C "$1" cat-file commit "$2" | sed '1,/^$/d' | tr -d '\n' | sha256sum | cut -c1-64; }
 lastid() { idof "$1" "$(git -C "$1" rev-parse "refs/accord/feeds/$(kid "$2")")"; } # lastid REPO WHO
+lastlamport() { git -C "$1" cat-file commit "refs/accord/feeds/$(kid "$2")" | sed '1,/^$/d' | jget 'd["lamport"]'; }
 # a fresh copy of REPO: no index, every entry verified from the refs
 fresh() {
 	rm -rf "$T/fresh.git"
@@ -654,6 +655,155 @@ test_revoked_pause_cosigner() {
 	done
 }
 
+# (attack56 01) a status written after another party's reopen reopens nothing:
+# a thief with bob's key, on a copy that saw alice close and reopen INC2, marks
+# it mitigated and resolved a minute after the reopen; globex syncs (a
+# checkpoint); alice revokes bob from her copy idle since: both stay set aside
+test_reopen_once() {
+	copies 21
+	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" status "$INC2" closed
+	ACCORD_NOW=2026-11-21T10:00:00Z expect 0 accord --home "$T/alice" -C "$A" status "$INC2" investigating --note "errors are back"
+	expect 0 sync alice "$A"
+	expect 0 sync bob "$D"
+	ACCORD_NOW=2026-11-21T10:01:00Z expect 0 accord --home "$T/bob" -C "$D" status "$INC2" mitigated
+	ST1=$(lastid "$D" bob)
+	ACCORD_NOW=2026-11-21T10:02:00Z expect 0 accord --home "$T/bob" -C "$D" status "$INC2" resolved
+	expect 0 sync bob "$D"
+	ACCORD_NOW=2026-11-21T10:05:00Z expect 0 accord --home "$T/gina" -C "$G" sync hub
+	ACCORD_NOW=2026-11-21T10:06:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
+	expect 0 sync alice "$A"
+	for R in "$A" "$HUB"; do
+		equal "$(status_of "$R")" investigating \
+			"reopen once: on $(basename "$R") bob's statuses after alice's reopen stay set aside"
+	done
+	expect 0 accord -C "$A" audit --json --no-record
+	equal "$(echo "$OUT" | jget "[[f['entries'], f['verified']] for f in d['feeds'] if f['feed'] == '$(kid bob)'] + [f['kind'] for f in d['set_aside'] if f.get('entry') == '$ST1']")" \
+		'[[3, 1], "past-cut"]' "reopen once: no raise, bob's feed stops past its cut, at the first status"
+	agree "reopen once" "$A"
+}
+
+# (attack56 03) whether another party's work keeps a revoked key's involve does
+# not depend on where the revocation sorts: gus opens INC3 for globex alone and
+# involves acme; alice writes a note and a window on INC3; gina, on a copy idle
+# since the open, writes notes on it first, so that her revocation of gus sorts
+# after alice's entries: acme stays involved and its entries count
+test_revoker_sorts_last() {
+	U="$T/u23.git" S="$T/s23.git" A="$T/a23.git"
+	hub "$J"
+	copy "$J" "$U"
+	ACCORD_NOW=2026-11-20T10:10:00Z expect 0 accord --home "$T/gus" -C "$U" open --title "API errors" \
+		--severity 1 --service api --parties globex
+	INC3=$OUT
+	expect 0 sync gus "$U"
+	copy "$HUB" "$S"
+	ACCORD_NOW=2026-11-20T10:11:00Z expect 0 accord --home "$T/gus" -C "$U" involve "$INC3" acme
+	expect 0 sync gus "$U"
+	copy "$HUB" "$A"
+	ACCORD_NOW=2026-11-20T10:13:00Z expect 0 accord --home "$T/alice" -C "$A" note "$INC3" "customers report 500s"
+	NOTE=$(lastid "$A" alice) NOTEL=$(lastlamport "$A" alice)
+	ACCORD_NOW=2026-11-20T10:14:00Z expect 0 accord --home "$T/alice" -C "$A" impact "$INC3" --customers 5000 \
+		--start 2026-11-20T10:10:00Z
+	expect 0 sync alice "$A"
+	for i in 1 2 3 4 5 6; do
+		ACCORD_NOW=2026-11-20T10:2$i:00Z expect 0 accord --home "$T/gina" -C "$S" note "$INC3" "tracking $i"
+	done
+	ACCORD_NOW=2026-11-20T10:30:00Z expect 0 accord --home "$T/gina" -C "$S" member revoke gus
+	# the premise: the revocation sorts after alice's entries (its clock is higher)
+	equal "$(($(lastlamport "$S" gina) > NOTEL))" 1 "revoker sorts last: gina's revocation sorts after alice's note"
+	expect 0 sync gina "$S"
+	expect 0 sync alice "$A"
+	for R in "$A" "$HUB"; do
+		equal "$(accord -C "$R" show "$INC3" --json | jget '[d["parties"], [w["customers"] for w in d["impact"]]]')" \
+			'[["globex", "acme"], [5000]]' \
+			"revoker sorts last: on $(basename "$R") acme stays involved and its window counts"
+	done
+	expect 0 accord -C "$A" audit --json --no-record
+	equal "$(echo "$OUT" | jget "[f['kind'] for f in d['set_aside'] if f.get('entry') == '$NOTE']")" '[]' \
+		"revoker sorts last: alice's note is not set aside"
+}
+
+# (attack56 02) a raise to the involve another party went on from covers that
+# involve, not the key's statuses before it: a thief with bob's key marks INC
+# mitigated, then involves initech; ivan writes on INC; alice revokes bob from
+# her copy idle since: initech stays involved, bob's status stays set aside
+test_involve_exact() {
+	copies 24
+	ST0=$(accord -C "$J" show "$INC" --json | jget 'd["status"]')
+	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/bob" -C "$D" status "$INC" mitigated
+	ST1=$(lastid "$D" bob)
+	ACCORD_NOW=2026-11-20T10:51:00Z expect 0 accord --home "$T/bob" -C "$D" involve "$INC" initech
+	expect 0 sync bob "$D"
+	I="$T/i24.git"
+	copy "$HUB" "$I"
+	ACCORD_NOW=2026-11-20T10:55:00Z expect 0 accord --home "$T/ivan" -C "$I" note "$INC" "nothing on our side"
+	expect 0 sync ivan "$I"
+	ACCORD_NOW=2026-11-23T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
+	expect 0 sync alice "$A"
+	for R in "$A" "$HUB"; do
+		equal "$(accord -C "$R" show "$INC" --json | jget '[d["status"], "initech" in d["parties"]]')" \
+			"[\"$ST0\", true]" "involve exact: on $(basename "$R") initech stays involved, bob's status does not count"
+	done
+	expect 0 accord -C "$A" audit --json --no-record
+	equal "$(echo "$OUT" | jget "[f['kind'] for f in d['set_aside'] if f.get('entry') == '$ST1']")" '["past-cut"]' \
+		"involve exact: audit lists bob's status past the cut"
+}
+
+# (attack56 02, the co-signature) a raise to a co-signature of globex's proposal
+# covers that co-signature alone: a thief with bob's key marks INC mitigated,
+# then co-signs globex's resolution of it; globex writes on INC; alice revokes
+# bob: the co-signature counts, the status stays set aside
+test_cosign_exact() {
+	copies 25
+	ST0=$(accord -C "$J" show "$INC" --json | jget 'd["status"]')
+	ACCORD_NOW=2026-11-20T10:40:00Z expect 0 accord --home "$T/gina" -C "$G" resolve "$INC" --summary "fixed on our side"
+	RES=$(lastid "$G" gina)
+	expect 0 sync gina "$G"
+	expect 0 sync bob "$D"
+	ACCORD_NOW=2026-11-20T10:41:00Z expect 0 accord --home "$T/bob" -C "$D" status "$INC" mitigated
+	ST1=$(lastid "$D" bob)
+	ACCORD_NOW=2026-11-20T10:42:00Z expect 0 accord --home "$T/bob" -C "$D" cosign "$(echo "$RES" | cut -c1-12)"
+	COSIGN=$(lastid "$D" bob)
+	expect 0 sync bob "$D"
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-20T10:45:00Z expect 0 accord --home "$T/gina" -C "$G" note "$INC" "thanks, closing soon"
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-23T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
+	expect 0 sync alice "$A"
+	for R in "$A" "$HUB"; do
+		equal "$(status_of_inc "$R")" "$ST0" "cosign exact: on $(basename "$R") bob's status does not count"
+	done
+	expect 0 accord -C "$A" audit --json --no-record
+	equal "$(echo "$OUT" | jget "[[f['kind'] for f in d['set_aside'] if f.get('entry') == x] for x in ('$ST1', '$COSIGN')]")" \
+		'[["past-cut"], []]' "cosign exact: the status is past the cut, the co-signature globex went on from counts"
+}
+status_of_inc() { accord -C "$1" show "$INC" --json | jget 'd["status"]'; }
+
+# (attack56, a void) no other party's raise brings back a void: a thief with
+# bob's key proposes a void of INC, and globex co-signs it; alice revokes bob
+# from her copy idle since: INC is not void, it counts
+test_void_not_raised() {
+	copies 26
+	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/bob" -C "$D" void "$INC" --reason "false alarm"
+	VOIDP=$OUT
+	VOIDID=$(lastid "$D" bob)
+	expect 0 sync bob "$D"
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-20T10:55:00Z expect 0 accord --home "$T/gina" -C "$G" cosign "$VOIDP"
+	expect 0 sync gina "$G"
+	equal "$(accord -C "$G" show "$INC" --json | jget 'd["closed_as"] is not None')" true \
+		"void not raised: before the revocation, the void is joint"
+	ACCORD_NOW=2026-11-23T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
+	expect 0 sync alice "$A"
+	expect 0 sync gina "$G"
+	for R in "$A" "$HUB" "$G"; do
+		equal "$(accord -C "$R" show "$INC" --json | jget 'd["closed_as"]')" null \
+			"void not raised: on $(basename "$R") globex's co-signature brings back no void of bob's"
+	done
+	expect 0 accord -C "$A" audit --json --no-record
+	equal "$(echo "$OUT" | jget "[f['kind'] for f in d['set_aside'] if f.get('entry') == '$VOIDID']")" '["past-cut"]' \
+		"void not raised: audit lists bob's void past the cut"
+}
+
 # --- two members of the customer-facing party amend one field concurrently -------
 test_amend_conflict() {
 	hub "$B"
@@ -740,7 +890,8 @@ test_timeline() {
 
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
-	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_closer_synced test_revoked_reopener test_revoked_reopener_synced test_raise_bounded test_raise_steps_only test_raise_no_void test_close_no_void test_revoked_pause_cosigner test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_closer_synced test_revoked_reopener test_revoked_reopener_synced test_raise_bounded test_raise_steps_only test_raise_no_void test_close_no_void test_revoked_pause_cosigner \
+	test_reopen_once test_revoker_sorts_last test_involve_exact test_cosign_exact test_void_not_raised test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	$t
 done
