@@ -289,17 +289,49 @@ static int reopens(struct run *r, const accord_entry *e)
 }
 
 /*
+ * Whether the key's close (or reopen) is one the raising party needs kept.
+ * A party gains by undoing its own member's decision only against the
+ * other side of its terms: a customer by un-closing (the closed days
+ * charged to its provider), a provider by taking a reopen away. So a
+ * raise keeps a close unless the key's party is the raising party's
+ * provider, and a reopen unless it is its customer (attack56 01,
+ * attack57 01: a thief's backdated reopen with the customer's key stood
+ * through the provider's routine sync and charged it the closed day).
+ * Between parties with no terms in force either way, it keeps both.
+ */
+static int favours_raiser(const struct decision_on *d, int close)
+{
+	int x_customer = 0, x_provider = 0;
+	size_t i;
+
+	for (i = 0; i < d->p->agreement_count; i++) {
+		const accord_agreement *a = d->p->agreements[i];
+
+		if (!a->joint)
+			continue;
+		x_customer |= a->customer_index == (int64_t)d->xparty &&
+			      a->provider_index == (int64_t)d->party;
+		x_provider |= a->customer_index == (int64_t)d->party &&
+			      a->provider_index == (int64_t)d->xparty;
+	}
+	return close ? !(x_provider && !x_customer) : !(x_customer && !x_provider);
+}
+
+/*
  * A close of the incident, or a reopen of it (reopens), after a
- * resolution of it both parties signed (signed_by_both).
+ * resolution of it both parties signed (signed_by_both), that favours
+ * the raising party (favours_raiser).
  */
 static int decides(const accord_entry *e, const void *arg)
 {
 	const struct decision_on *d = arg;
+	int close;
 
 	if (strcmp(e->type, "status") != 0 || !e->incident[0] || !accord_entry_str(e, "status") ||
 	    (d->incident && strcmp(e->incident, d->incident) != 0))
 		return 0;
-	return (is_close(e) || reopens(d->r, e)) && signed_by_both(d, e);
+	close = is_close(e);
+	return (close || reopens(d->r, e)) && favours_raiser(d, close) && signed_by_both(d, e);
 }
 
 /*
@@ -373,6 +405,32 @@ static int is_entry(const accord_entry *e, const void *id)
 	return !strcmp(e->id, id);
 }
 
+/* match arguments: what a cosign or an action names, and whether it must be a resolution */
+struct naming {
+	const char *id;
+	int resolution;
+};
+
+/*
+ * The entry a cosign or an action names, if it is one they may name: a
+ * proposal (a resolution, a figure, a pause, a dispute, terms), for an
+ * action a resolution. A cosign naming a plain status or an amend raises
+ * nothing (attack57 02).
+ */
+static int named_proposal(const accord_entry *e, const void *arg)
+{
+	const struct naming *n = arg;
+	const char *st = accord_entry_str(e, "status");
+
+	if (strcmp(e->id, n->id) != 0)
+		return 0;
+	if (n->resolution)
+		return !strcmp(e->type, "resolution");
+	return !strcmp(e->type, "resolution") || !strcmp(e->type, "impact") ||
+	       !strcmp(e->type, "dispute") || !strcmp(e->type, "agreement") ||
+	       (!strcmp(e->type, "status") && st && !strcmp(st, "waiting"));
+}
+
 /* match arguments: the authorization state and a party name */
 struct terms_of {
 	const accord_parties *p;
@@ -407,8 +465,9 @@ static int cosigns_terms_of(const accord_entry *e, const void *arg)
  * raises it to x's open of it, to the open or involve of x that made it
  * e's party's incident (attack26 12, attack27 01), to x's co-signatures
  * of m's party's proposals on it, each alone, and to the steps up to x's
- * last close or reopen of it in e's causal past: decisions another party
- * went on from, which a revoker's cut cannot take away (attack50 01: the
+ * last close or reopen of it in e's causal past that favours m's party
+ * (favours_raiser): decisions another party went on from, which a
+ * revoker's cut cannot take away (attack50 01: the
  * customer's closer revoked from a stale copy, the closed days charged
  * again; 02: the provider's reopener revoked, the miss after it gone;
  * attack51 05: the member who co-signed the provider's pause revoked, the
@@ -438,7 +497,9 @@ static void other_party_rests_on(struct cover *c, struct run *r, const accord_pa
 				 name, e };
 
 	if (named) {
-		cover_seen(c, COVER_ENTRY, r, g, x, e, is_entry, named);
+		struct naming n = { named, !strcmp(e->type, "action") };
+
+		cover_seen(c, COVER_ENTRY, r, g, x, e, named_proposal, &n);
 		if (e->incident[0]) /* and the incident, if x opened it */
 			cover_seen(c, COVER_ENTRY, r, g, x, e, is_entry, e->incident);
 	}
@@ -481,6 +542,11 @@ static void rests_on_refused(struct run *r, struct round *rd, const accord_parti
 	const accord_member *m = accord_parties_member(p, e->author.id);
 	size_t j;
 
+	/* an entry that does not count for its own author's revocation rests on nothing (attack57 02) */
+	if (m && m->revoked &&
+	    (e->seq > m->cut ||
+	     (m->revocation && accord_causal_in_past(r->v->causal, e, m->revocation) == 1)))
+		return;
 	for (j = 0; m && j < p->member_count; j++) {
 		const accord_member *x = p->members[j];
 		struct feed *g;

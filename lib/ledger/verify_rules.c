@@ -352,7 +352,10 @@ static size_t replay_once(struct run *r, accord_entry **all, size_t n, struct ro
 			int aside;
 
 			snprintf(why, sizeof(why), "%s", accord_error_last());
-			accord_verify_note_refused(rd, e);
+			/* refused for its own author's revocation: it rests on nothing (attack57 02) */
+			if (p->last_rule != ACCORD_RULE_AFTER_REVOCATION &&
+			    p->last_rule != ACCORD_RULE_PAST_CUT)
+				accord_verify_note_refused(rd, e);
 			aside = deny_finding(r, rd, p, it, e, why);
 			it->aside = aside && accord_verify_deps_sound(r, e);
 			if (aside == 2) {

@@ -79,6 +79,10 @@ void_cosigned() {
 	expect 0 sync bob "$D"
 	ACCORD_NOW=2026-11-20T10:55:00Z expect 0 accord --home "$T/bob" -C "$D" cosign "$VOID"
 }
+# aside_kinds REPO ENTRY-ID: the audit's findings on that entry, set aside ([] when it counts)
+aside_kinds() { accord -C "$1" audit --json --no-record | jget "[f['kind'] for f in d['set_aside'] if f.get('entry') == '$2']"; }
+# bob_feed REPO: bob's feed as the audit reads it, [entries, verified]
+bob_feed() { accord -C "$1" audit --json --no-record | jget "[[f['entries'], f['verified']] for f in d['feeds'] if f['feed'] == '$(kid bob)'][0]"; }
 mark_of() { # mark_of REPO ENTRY-ID: the timeline's mark of that entry
 	accord -C "$1" show "$INC2" --json | jget "[t['mark'] for t in d['timeline'] if t['id'] == '$2'][0]"
 }
@@ -590,9 +594,8 @@ test_raise_steps_only() {
 		equal "$(accord -C "$R" show "$INC" --json | jget '[d["service"], d["status"]]')" "[\"checkout\", \"$ST0\"]" \
 			"steps only: on $(basename "$R") bob's amend and status stay set aside"
 	done
-	expect 0 accord -C "$A" audit --json --no-record
-	equal "$(echo "$OUT" | jget "[[f['entries'], f['verified']] for f in d['feeds'] if f['feed'] == '$(kid bob)'] + [f['kind'] for f in d['set_aside'] if f.get('entry') == '$AMEND']")" \
-		'[[4, 1], "past-cut"]' "steps only: no raise (the close never took effect): bob's feed stops past its cut, at the amend"
+	equal "$(bob_feed "$A") $(aside_kinds "$A" "$AMEND")" \
+		'[4, 1] ["past-cut"]' "steps only: no raise (the close never took effect): bob's feed stops past its cut, at the amend"
 }
 
 # (attack54 01) a close another party synced stands with the steps it rests on, never a
@@ -629,8 +632,7 @@ test_close_no_void() {
 		equal "$(accord -C "$R" show "$INC2" --json | jget 'd["closed_as"]')" null \
 			"close no void: on $(basename "$R") globex's close brings back no co-signature of its void"
 	done
-	expect 0 accord -C "$A" audit --json --no-record
-	equal "$(echo "$OUT" | jget "[f['kind'] for f in d['set_aside'] if f.get('entry') == '$VCOSIGN']")" '["past-cut"]' \
+	equal "$(aside_kinds "$A" "$VCOSIGN")" '["past-cut"]' \
 		"close no void: audit lists bob's co-signature of the void past the cut"
 }
 
@@ -676,9 +678,8 @@ test_reopen_once() {
 		equal "$(status_of "$R")" investigating \
 			"reopen once: on $(basename "$R") bob's statuses after alice's reopen stay set aside"
 	done
-	expect 0 accord -C "$A" audit --json --no-record
-	equal "$(echo "$OUT" | jget "[[f['entries'], f['verified']] for f in d['feeds'] if f['feed'] == '$(kid bob)'] + [f['kind'] for f in d['set_aside'] if f.get('entry') == '$ST1']")" \
-		'[[3, 1], "past-cut"]' "reopen once: no raise, bob's feed stops past its cut, at the first status"
+	equal "$(bob_feed "$A") $(aside_kinds "$A" "$ST1")" \
+		'[3, 1] ["past-cut"]' "reopen once: no raise, bob's feed stops past its cut, at the first status"
 	agree "reopen once" "$A"
 }
 
@@ -717,8 +718,7 @@ test_revoker_sorts_last() {
 			'[["globex", "acme"], [5000]]' \
 			"revoker sorts last: on $(basename "$R") acme stays involved and its window counts"
 	done
-	expect 0 accord -C "$A" audit --json --no-record
-	equal "$(echo "$OUT" | jget "[f['kind'] for f in d['set_aside'] if f.get('entry') == '$NOTE']")" '[]' \
+	equal "$(aside_kinds "$A" "$NOTE")" '[]' \
 		"revoker sorts last: alice's note is not set aside"
 }
 
@@ -743,8 +743,7 @@ test_involve_exact() {
 		equal "$(accord -C "$R" show "$INC" --json | jget '[d["status"], "initech" in d["parties"]]')" \
 			"[\"$ST0\", true]" "involve exact: on $(basename "$R") initech stays involved, bob's status does not count"
 	done
-	expect 0 accord -C "$A" audit --json --no-record
-	equal "$(echo "$OUT" | jget "[f['kind'] for f in d['set_aside'] if f.get('entry') == '$ST1']")" '["past-cut"]' \
+	equal "$(aside_kinds "$A" "$ST1")" '["past-cut"]' \
 		"involve exact: audit lists bob's status past the cut"
 }
 
@@ -799,9 +798,70 @@ test_void_not_raised() {
 		equal "$(accord -C "$R" show "$INC" --json | jget 'd["closed_as"]')" null \
 			"void not raised: on $(basename "$R") globex's co-signature brings back no void of bob's"
 	done
-	expect 0 accord -C "$A" audit --json --no-record
-	equal "$(echo "$OUT" | jget "[f['kind'] for f in d['set_aside'] if f.get('entry') == '$VOIDID']")" '["past-cut"]' \
+	equal "$(aside_kinds "$A" "$VOIDID")" '["past-cut"]' \
 		"void not raised: audit lists bob's void past the cut"
+}
+
+# (attack57 01) a raise keeps a reopen only for the party it favours: with acme
+# globex's customer, a thief with bob's key, on a copy that saw the close but
+# not alice's reopen, "reopens" INC2 a minute after the close; globex syncs (a
+# checkpoint); alice revokes bob from her copy idle since: the thief's status
+# stays set aside, globex is not charged the closed day on its claim
+test_reopen_concurrent() {
+	copies 27
+	ACCORD_NOW=2026-11-20T10:40:00Z expect 0 accord --home "$T/alice" -C "$A" agreement propose --with globex \
+		--service payments --acknowledge 5m --mitigate 30m --restore 1h
+	TERMS=$(lastid "$A" alice)
+	expect 0 sync alice "$A"
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-20T10:45:00Z expect 0 accord --home "$T/gina" -C "$G" cosign "$(echo "$TERMS" | cut -c1-12)"
+	expect 0 sync gina "$G"
+	expect 0 sync alice "$A"
+	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" status "$INC2" closed
+	expect 0 sync alice "$A"
+	expect 0 sync bob "$D"
+	ACCORD_NOW=2026-11-21T10:00:00Z expect 0 accord --home "$T/alice" -C "$A" status "$INC2" investigating --note "errors are back"
+	expect 0 sync alice "$A"
+	ACCORD_NOW=2026-11-20T11:01:00Z expect 0 accord --home "$T/bob" -C "$D" status "$INC2" mitigated
+	ST1=$(lastid "$D" bob)
+	expect 0 sync bob "$D"
+	ACCORD_NOW=2026-11-21T10:05:00Z expect 0 accord --home "$T/gina" -C "$G" sync hub
+	ACCORD_NOW=2026-11-21T10:06:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
+	expect 0 sync alice "$A"
+	for R in "$A" "$(fresh "$HUB")"; do
+		equal "$(bob_feed "$R") $(aside_kinds "$R" "$ST1")" \
+			'[2, 1] ["past-cut"]' "reopen concurrent: on $(basename "$R") the thief's status is past the cut, not raised as a reopen"
+	done
+}
+
+# (attack57 02) an entry that does not count for its own author's revocation
+# raises nothing, and a cosign raises only what a cosign may name: gina revokes
+# gus; a thief with bob's key marks INC mitigated; alice revokes bob; gus's key,
+# on a copy holding bob's status but not his revocation, signs a cosign naming
+# that status (stock ssh-keygen) and pushes it through the hook
+test_revoked_cosign() {
+	copies 28
+	U="$T/u28.git"
+	ST0=$(accord -C "$J" show "$INC" --json | jget 'd["status"]')
+	ACCORD_NOW=2026-11-20T10:40:00Z expect 0 accord --home "$T/gina" -C "$G" member revoke gus
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/bob" -C "$D" status "$INC" mitigated
+	ST1=$(lastid "$D" bob)
+	expect 0 sync bob "$D"
+	rm -rf "$U"
+	cp -r "$HUB" "$U"
+	ACCORD_NOW=2026-11-20T10:55:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
+	expect 0 sync alice "$A"
+	FORGE_NOW=$(date -u -d 2026-11-20T10:56:00Z +%s) $FORGE entry "$U" "$T/gus.ssh" --type cosign \
+		--incident "$INCID" --body "{\"proposal\":\"$ST1\"}" >/dev/null || bad "forge gus's cosign"
+	expect 0 env -u ACCORD_NOW git -C "$U" push -q "$HUB" "refs/accord/feeds/$(kid gus):refs/accord/feeds/$(kid gus)"
+	expect 0 sync alice "$A"
+	for R in "$A" "$HUB"; do
+		equal "$(accord -C "$R" show "$INC" --json | jget 'd["status"]')" "$ST0" \
+			"revoked cosign: on $(basename "$R") bob's status does not count"
+	done
+	equal "$(bob_feed "$A") $(aside_kinds "$A" "$ST1")" \
+		'[2, 1] ["past-cut"]' "revoked cosign: bob's status is past the cut"
 }
 
 # --- two members of the customer-facing party amend one field concurrently -------
@@ -891,7 +951,8 @@ test_timeline() {
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
 	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_closer_synced test_revoked_reopener test_revoked_reopener_synced test_raise_bounded test_raise_steps_only test_raise_no_void test_close_no_void test_revoked_pause_cosigner \
-	test_reopen_once test_revoker_sorts_last test_involve_exact test_cosign_exact test_void_not_raised test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_reopen_once test_revoker_sorts_last test_involve_exact test_cosign_exact test_void_not_raised \
+	test_reopen_concurrent test_revoked_cosign test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	$t
 done
