@@ -254,31 +254,50 @@ static int is_close(const accord_entry *e)
 	return st && !strcmp(st, "closed");
 }
 
+/* An open status: what reopens a closed incident (not a close, nor "resolved"). */
+static int is_open_status(const accord_entry *e)
+{
+	static const char *const open[] = { "investigating", "identified", "mitigated", "waiting" };
+	const char *st = accord_entry_str(e, "status");
+	size_t i;
+
+	for (i = 0; st && i < sizeof(open) / sizeof(*open); i++)
+		if (!strcmp(st, open[i]))
+			return 1;
+	return 0;
+}
+
 /*
- * Whether status `e` reopened its incident as `e` knew it: a close of it
- * is in e's causal past with no other open status after that close there
- * (r->statuses, sorted by incident). A status written after another
- * party's reopen only moves a clock (attack56 01: a thief's backdated
- * stops after the customer's reopen counted as a reopen, raised by the
- * provider's routine sync).
+ * Whether status `e` reopened its incident as `e` knew it: an open
+ * status with a close of it that counts in its causal past, and no other
+ * open status that counts after that close there (r->statuses, sorted by
+ * incident). A status written after another party's reopen only moves a
+ * clock (attack56 01: a thief's backdated stops after the customer's
+ * reopen counted as a reopen, raised by the provider's routine sync);
+ * a status that took no effect (attack58 02: the provider's "resolved"
+ * on the closed incident, planted to unmake its member's later reopen)
+ * masks nothing.
  */
 static int reopens(struct run *r, const accord_entry *e)
 {
 	size_t first = accord_verify_first_on(r->statuses, r->nstatuses, e->incident), i, j;
 
+	if (!is_open_status(e))
+		return 0;
 	for (i = first; i < r->nstatuses && !strcmp(r->statuses[i]->e->incident, e->incident);
 	     i++) {
 		const accord_entry *c = r->statuses[i]->e;
 		int reopened = 0;
 
-		if (!is_close(c) || accord_causal_in_past(r->v->causal, e, c) != 1)
+		if (!is_close(c) || !r->statuses[i]->counted ||
+		    accord_causal_in_past(r->v->causal, e, c) != 1)
 			continue;
 		for (j = first; !reopened && j < r->nstatuses &&
 				!strcmp(r->statuses[j]->e->incident, e->incident);
 		     j++) {
 			const accord_entry *t = r->statuses[j]->e;
 
-			reopened = t != e && !is_close(t) &&
+			reopened = t != e && r->statuses[j]->counted && is_open_status(t) &&
 				   accord_causal_in_past(r->v->causal, t, c) == 1 &&
 				   accord_causal_in_past(r->v->causal, e, t) == 1;
 		}
@@ -288,39 +307,67 @@ static int reopens(struct run *r, const accord_entry *e)
 	return 0;
 }
 
-/*
- * Whether the key's close (or reopen) is one the raising party needs kept.
- * A party gains by undoing its own member's decision only against the
- * other side of its terms: a customer by un-closing (the closed days
- * charged to its provider), a provider by taking a reopen away. So a
- * raise keeps a close unless the key's party is the raising party's
- * provider, and a reopen unless it is its customer (attack56 01,
- * attack57 01: a thief's backdated reopen with the customer's key stood
- * through the provider's routine sync and charged it the closed day).
- * Between parties with no terms in force either way, it keeps both.
- */
-static int favours_raiser(const struct decision_on *d, int close)
+/* Whether terms `a` cover `incident`: its service as opened, or as an amend names it. */
+static int terms_cover(struct run *r, const accord_agreement *a, const char *incident)
 {
-	int x_customer = 0, x_provider = 0;
+	struct item *open = accord_verify_item_by_id(r, incident);
 	size_t i;
 
-	for (i = 0; i < d->p->agreement_count; i++) {
-		const accord_agreement *a = d->p->agreements[i];
+	if (open && open->e && accord_agreement_covers(a, accord_entry_str(open->e, "service"), -1))
+		return 1;
+	for (i = accord_verify_first_on(r->amends, r->namends, incident);
+	     i < r->namends && !strcmp(r->amends[i]->e->incident, incident); i++) {
+		const char *service = accord_entry_str(r->amends[i]->e, "service");
 
-		if (!a->joint)
-			continue;
-		x_customer |= a->customer_index == (int64_t)d->xparty &&
-			      a->provider_index == (int64_t)d->party;
-		x_provider |= a->customer_index == (int64_t)d->party &&
-			      a->provider_index == (int64_t)d->xparty;
+		if (service && accord_agreement_covers(a, service, -1))
+			return 1;
 	}
-	return close ? !(x_provider && !x_customer) : !(x_customer && !x_provider);
+	return 0;
+}
+
+/*
+ * Whether a raise may keep the revoked key's close (or reopen) of
+ * `incident`. The raises keep a decision so that the key's own party
+ * cannot undo it to its gain: a customer un-closing (the closed days
+ * charged to its providers, attack50 01), a provider taking a reopen
+ * away (the miss after it, attack50 02). Kept, such a decision can harm
+ * only the key's own party. Kept for another, it harms the other side:
+ * a customer's reopen charges its providers, a provider's close stops
+ * its customer's clocks on it. So a raise never keeps the reopen of a
+ * party that is a customer, nor the close of a party that is a provider,
+ * under joint terms covering the incident with a party its open names,
+ * whoever raises (attack57 01, attack58 01: a thief's backdated reopen
+ * with the customer's key stood through the routine sync of the
+ * provider, or of a third party, and charged the provider the closed
+ * day). Without such terms, both are kept. Only the open's parties, which
+ * the opener signed before any of this, count: a party involved later,
+ * a sock of the revoker's among them, would give the revoker the role
+ * that lets it undo its own member's decision (attack59 01, 02).
+ */
+static int harms_only_own(struct run *r, const accord_parties *p, size_t xparty,
+			  const char *incident, int close)
+{
+	struct item *it = accord_verify_item_by_id(r, incident);
+	const accord_entry *open = it ? it->e : NULL;
+	size_t i;
+
+	for (i = 0; i < p->agreement_count; i++) {
+		const accord_agreement *a = p->agreements[i];
+		int64_t own = close ? a->provider_index : a->customer_index;
+		int64_t other = close ? a->customer_index : a->provider_index;
+
+		if (a->joint && own == (int64_t)xparty && other >= 0 &&
+		    (size_t)other < p->party_count && open &&
+		    open_naming(open, p->parties[other].name) && terms_cover(r, a, incident))
+			return 0;
+	}
+	return 1;
 }
 
 /*
  * A close of the incident, or a reopen of it (reopens), after a
- * resolution of it both parties signed (signed_by_both), that favours
- * the raising party (favours_raiser).
+ * resolution of it both parties signed (signed_by_both), that can harm
+ * only the key's own party (harms_only_own).
  */
 static int decides(const accord_entry *e, const void *arg)
 {
@@ -331,7 +378,8 @@ static int decides(const accord_entry *e, const void *arg)
 	    (d->incident && strcmp(e->incident, d->incident) != 0))
 		return 0;
 	close = is_close(e);
-	return (close || reopens(d->r, e)) && favours_raiser(d, close) && signed_by_both(d, e);
+	return (close || reopens(d->r, e)) &&
+	       harms_only_own(d->r, d->p, d->xparty, e->incident, close) && signed_by_both(d, e);
 }
 
 /*
@@ -465,8 +513,8 @@ static int cosigns_terms_of(const accord_entry *e, const void *arg)
  * raises it to x's open of it, to the open or involve of x that made it
  * e's party's incident (attack26 12, attack27 01), to x's co-signatures
  * of m's party's proposals on it, each alone, and to the steps up to x's
- * last close or reopen of it in e's causal past that favours m's party
- * (favours_raiser): decisions another party went on from, which a
+ * last close or reopen of it in e's causal past that can harm only x's
+ * party (harms_only_own): decisions another party went on from, which a
  * revoker's cut cannot take away (attack50 01: the
  * customer's closer revoked from a stale copy, the closed days charged
  * again; 02: the provider's reopener revoked, the miss after it gone;

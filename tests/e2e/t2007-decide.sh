@@ -471,8 +471,19 @@ test_late_status_before_close() {
 # since before the close, and reopens three days later: globex went on from the
 # close, by writing on the incident or by syncing it, so the close stands and the
 # days it stood closed are not charged
-revoked_closer_case() { # NAME note|sync
+revoked_closer_case() { # NAME note|sync [sock]
 	copies 14
+	if [ "${3:-}" = sock ]; then # (attack59 02) initech buys payments from acme: acme is a provider too
+		I="$T/i14.git"
+		copy "$J" "$I"
+		ACCORD_NOW=2026-11-20T10:40:00Z expect 0 accord --home "$T/ivan" -C "$I" agreement propose --with acme \
+			--service payments --acknowledge 5m --mitigate 30m --restore 1h
+		STERMS=$(lastid "$I" ivan)
+		expect 0 sync ivan "$I"
+		expect 0 sync alice "$A"
+		ACCORD_NOW=2026-11-20T10:45:00Z expect 0 accord --home "$T/alice" -C "$A" cosign "$(echo "$STERMS" | cut -c1-12)"
+		expect 0 sync alice "$A"
+	fi
 	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/bob" -C "$D" status "$INC2" closed
 	CLOSE=$(lastid "$D" bob)
 	expect 0 sync bob "$D"
@@ -483,6 +494,8 @@ revoked_closer_case() { # NAME note|sync
 		ACCORD_NOW=2026-11-20T11:05:00Z expect 0 accord --home "$T/gina" -C "$G" sync hub
 	fi
 	expect 0 sync gina "$G"
+	# and names initech on the incident, from her copy idle since before the close
+	[ "${3:-}" = sock ] && ACCORD_NOW=2026-11-23T10:50:00Z expect 0 accord --home "$T/alice" -C "$A" involve "$INC2" initech
 	ACCORD_NOW=2026-11-23T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
 	expect 0 sync alice "$A"
 	ACCORD_NOW=2026-11-23T12:00:00Z expect 0 accord --home "$T/alice" -C "$A" status "$INC2" investigating
@@ -499,11 +512,12 @@ revoked_closer_case() { # NAME note|sync
 }
 test_revoked_closer() { revoked_closer_case "revoked closer" note; }
 test_revoked_closer_synced() { revoked_closer_case "revoked closer, synced" sync; }
+test_revoked_closer_sock() { revoked_closer_case "revoked closer, a sock involved" sync sock; }
 
 # (attack50 02; attack51 04) globex revokes gus, who reopened, from gina's copy idle
 # since the close: acme went on from the reopen, by writing on the reopened
 # incident or by syncing it, so the reopen stands
-revoked_reopener_case() { # NAME note|sync
+revoked_reopener_case() { # NAME note|sync [plant]
 	C="$T/c15.git" U="$T/u15.git" S="$T/s15.git"
 	hub "$J"
 	copy "$J" "$C"
@@ -511,6 +525,26 @@ revoked_reopener_case() { # NAME note|sync
 	expect 0 sync alice "$C"
 	copy "$HUB" "$U"
 	copy "$HUB" "$S"
+	if [ "${3:-}" = plant ]; then # (attack58 02) gina plants a status that takes no effect, the CLI refusing it
+		FORGE_NOW=$(date -u -d 2026-11-20T12:00:00Z +%s) $FORGE entry "$S" "$T/gina.ssh" --type status \
+			--incident "$INC2ID" --body '{"status":"resolved"}' >/dev/null || bad "forge a status on the closed incident"
+		expect 0 sync gina "$S"
+		expect 0 sync gus "$U"
+	elif [ "${3:-}" = sock ]; then # (attack59 01) globex buys payments from initech, named on the closed incident
+		I="$T/i15.git"
+		ACCORD_NOW=2026-11-20T11:10:00Z expect 0 accord --home "$T/gina" -C "$S" agreement propose --with initech \
+			--service payments --acknowledge 5m --mitigate 30m --restore 1h
+		GTERMS=$(lastid "$S" gina)
+		expect 0 sync gina "$S"
+		copy "$HUB" "$I"
+		ACCORD_NOW=2026-11-20T11:15:00Z expect 0 accord --home "$T/ivan" -C "$I" cosign "$(echo "$GTERMS" | cut -c1-12)"
+		expect 0 sync ivan "$I"
+		expect 0 sync gina "$S"
+		FORGE_NOW=$(date -u -d 2026-11-20T12:00:00Z +%s) $FORGE entry "$S" "$T/gina.ssh" --type involve \
+			--incident "$INC2ID" --body '{"party":"initech"}' >/dev/null || bad "forge an involve on the closed incident"
+		expect 0 sync gina "$S"
+		expect 0 sync gus "$U"
+	fi
 	ACCORD_NOW=2026-11-21T11:00:00Z expect 0 accord --home "$T/gus" -C "$U" status "$INC2" investigating --note "errors are back"
 	REOPEN=$(lastid "$U" gus)
 	expect 0 sync gus "$U"
@@ -533,6 +567,8 @@ revoked_reopener_case() { # NAME note|sync
 }
 test_revoked_reopener() { revoked_reopener_case "revoked reopener" note; }
 test_revoked_reopener_synced() { revoked_reopener_case "revoked reopener, synced" sync; }
+test_revoked_reopener_planted() { revoked_reopener_case "revoked reopener, a status planted" note plant; }
+test_revoked_reopener_sock() { revoked_reopener_case "revoked reopener, a sock involved" note sock; }
 
 # (attack51 01, 02) a raise covers the incident another party went on from, not
 # the revoked key's other work: a thief with bob's key co-signs globex's void of
@@ -802,13 +838,14 @@ test_void_not_raised() {
 		"void not raised: audit lists bob's void past the cut"
 }
 
-# (attack57 01) a raise keeps a reopen only for the party it favours: with acme
-# globex's customer, a thief with bob's key, on a copy that saw the close but
-# not alice's reopen, "reopens" INC2 a minute after the close; globex syncs (a
-# checkpoint); alice revokes bob from her copy idle since: the thief's status
+# (attack57 01, attack58 01) a raise never keeps the reopen of the provider's
+# customer, whoever raises: with acme globex's customer, a thief with bob's key,
+# on a copy that saw the close but not alice's reopen, "reopens" INC2 a minute
+# after the close; globex, or initech (involved, with no terms with acme), syncs
+# (a checkpoint); alice revokes bob from her copy idle since: the thief's status
 # stays set aside, globex is not charged the closed day on its claim
-test_reopen_concurrent() {
-	copies 27
+reopen_concurrent_case() { # NAME gina|ivan
+	copies "27$2"
 	ACCORD_NOW=2026-11-20T10:40:00Z expect 0 accord --home "$T/alice" -C "$A" agreement propose --with globex \
 		--service payments --acknowledge 5m --mitigate 30m --restore 1h
 	TERMS=$(lastid "$A" alice)
@@ -816,6 +853,15 @@ test_reopen_concurrent() {
 	expect 0 sync gina "$G"
 	ACCORD_NOW=2026-11-20T10:45:00Z expect 0 accord --home "$T/gina" -C "$G" cosign "$(echo "$TERMS" | cut -c1-12)"
 	expect 0 sync gina "$G"
+	R3="$G"
+	if [ "$2" = ivan ]; then # initech involved, signing the resolution as well
+		R3="$T/i27.git"
+		ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/alice" -C "$A" involve "$INC2" initech
+		expect 0 sync alice "$A"
+		copy "$HUB" "$R3"
+		ACCORD_NOW=2026-11-20T10:55:00Z expect 0 accord --home "$T/ivan" -C "$R3" cosign "$INC2"
+		expect 0 sync ivan "$R3"
+	fi
 	expect 0 sync alice "$A"
 	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" status "$INC2" closed
 	expect 0 sync alice "$A"
@@ -825,14 +871,16 @@ test_reopen_concurrent() {
 	ACCORD_NOW=2026-11-20T11:01:00Z expect 0 accord --home "$T/bob" -C "$D" status "$INC2" mitigated
 	ST1=$(lastid "$D" bob)
 	expect 0 sync bob "$D"
-	ACCORD_NOW=2026-11-21T10:05:00Z expect 0 accord --home "$T/gina" -C "$G" sync hub
+	ACCORD_NOW=2026-11-21T10:05:00Z expect 0 accord --home "$T/$2" -C "$R3" sync hub
 	ACCORD_NOW=2026-11-21T10:06:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
 	expect 0 sync alice "$A"
 	for R in "$A" "$(fresh "$HUB")"; do
 		equal "$(bob_feed "$R") $(aside_kinds "$R" "$ST1")" \
-			'[2, 1] ["past-cut"]' "reopen concurrent: on $(basename "$R") the thief's status is past the cut, not raised as a reopen"
+			'[2, 1] ["past-cut"]' "$1: on $(basename "$R") the thief's status is past the cut, not raised as a reopen"
 	done
 }
+test_reopen_concurrent() { reopen_concurrent_case "reopen concurrent" gina; }
+test_reopen_third_party() { reopen_concurrent_case "reopen, a third party syncs" ivan; }
 
 # (attack57 02) an entry that does not count for its own author's revocation
 # raises nothing, and a cosign raises only what a cosign may name: gina revokes
@@ -952,7 +1000,8 @@ test_timeline() {
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
 	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_closer_synced test_revoked_reopener test_revoked_reopener_synced test_raise_bounded test_raise_steps_only test_raise_no_void test_close_no_void test_revoked_pause_cosigner \
 	test_reopen_once test_revoker_sorts_last test_involve_exact test_cosign_exact test_void_not_raised \
-	test_reopen_concurrent test_revoked_cosign test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_reopen_concurrent test_reopen_third_party test_revoked_cosign test_revoked_reopener_planted \
+	test_revoked_closer_sock test_revoked_reopener_sock test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	$t
 done
