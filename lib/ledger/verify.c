@@ -244,7 +244,7 @@ size_t accord_verify_first_on(struct item *const *items, size_t n, const char *i
  * The entries that take part in the replay, in ledger order: every
  * authentic entry within its feed's cut, both sides of each fork, and no
  * entry of another ledger (its feed stops there). Fills r->invites, and
- * r->involves, r->statuses, r->signs and r->amends sorted by incident (involve_aside
+ * r->involves, r->statuses and r->signs sorted by incident (involve_aside
  * and the raises of verify_cut.c look them up).
  * Returns how many; `all` holds room for every entry read.
  */
@@ -305,8 +305,6 @@ size_t accord_verify_in_ledger_order(struct run *r, accord_entry **all)
 		else if ((!strcmp(all[i]->type, "resolution") || !strcmp(all[i]->type, "cosign")) &&
 			 all[i]->incident[0])
 			ACCORD_PUSH(r->signs, r->nsigns, accord_verify_item_of(r, all[i]));
-		else if (!strcmp(all[i]->type, "amend") && all[i]->incident[0])
-			ACCORD_PUSH(r->amends, r->namends, accord_verify_item_of(r, all[i]));
 	}
 	if (r->ninvolves > 1)
 		qsort(r->involves, r->ninvolves, sizeof(*r->involves), cmp_item_incident);
@@ -314,8 +312,6 @@ size_t accord_verify_in_ledger_order(struct run *r, accord_entry **all)
 		qsort(r->statuses, r->nstatuses, sizeof(*r->statuses), cmp_item_incident);
 	if (r->nsigns > 1)
 		qsort(r->signs, r->nsigns, sizeof(*r->signs), cmp_item_incident);
-	if (r->namends > 1)
-		qsort(r->amends, r->namends, sizeof(*r->amends), cmp_item_incident);
 	return n;
 }
 
@@ -658,7 +654,6 @@ done:
 	free(r.invites);
 	free(r.involves);
 	free(r.statuses);
-	free(r.amends);
 	free(r.signs);
 	accord_verification_free(v);
 	return error;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "accord/incident.h"
 #include "causal.h"
 #include "json.h"
 #include "verify_impl.h"
@@ -307,22 +308,12 @@ static int reopens(struct run *r, const accord_entry *e)
 	return 0;
 }
 
-/* Whether terms `a` cover `incident`: its service as opened, or as an amend names it. */
-static int terms_cover(struct run *r, const accord_agreement *a, const char *incident)
+/* The causal oracle the incident's seat is decided with (accord_in_past_fn). */
+static int seat_in_past(const accord_entry *later, const accord_entry *earlier, void *payload)
 {
-	struct item *open = accord_verify_item_by_id(r, incident);
-	size_t i;
+	struct run *r = payload;
 
-	if (open && open->e && accord_agreement_covers(a, accord_entry_str(open->e, "service"), -1))
-		return 1;
-	for (i = accord_verify_first_on(r->amends, r->namends, incident);
-	     i < r->namends && !strcmp(r->amends[i]->e->incident, incident); i++) {
-		const char *service = accord_entry_str(r->amends[i]->e, "service");
-
-		if (service && accord_agreement_covers(a, service, -1))
-			return 1;
-	}
-	return 0;
+	return accord_causal_in_past(r->v->causal, later, earlier) == 1;
 }
 
 /*
@@ -330,38 +321,29 @@ static int terms_cover(struct run *r, const accord_agreement *a, const char *inc
  * `incident`. The raises keep a decision so that the key's own party
  * cannot undo it to its gain: a customer un-closing (the closed days
  * charged to its providers, attack50 01), a provider taking a reopen
- * away (the miss after it, attack50 02). Kept, such a decision can harm
- * only the key's own party. Kept for another, it harms the other side:
- * a customer's reopen charges its providers, a provider's close stops
- * its customer's clocks on it. So a raise never keeps the reopen of a
- * party that is a customer, nor the close of a party that is a provider,
- * under joint terms covering the incident with a party its open names,
- * whoever raises (attack57 01, attack58 01: a thief's backdated reopen
- * with the customer's key stood through the routine sync of the
- * provider, or of a third party, and charged the provider the closed
- * day). Without such terms, both are kept. Only the open's parties, which
- * the opener signed before any of this, count: a party involved later,
- * a sock of the revoker's among them, would give the revoker the role
- * that lets it undo its own member's decision (attack59 01, 02).
+ * away (the miss after it, attack50 02). Kept for another, it would harm
+ * the other side: a customer's reopen charges its providers, a
+ * provider's close stops its customer's clocks. So a raise keeps a close
+ * only of the incident's customer-facing party, and a reopen only of
+ * another party, whoever raises (attack57 01, attack58 01, attack60 03:
+ * a thief's backdated reopen with the customer's key stood through the
+ * provider's routine sync, or a third party's, and charged the provider
+ * the closed day). The seat is the one show decides from the open and the
+ * terms (accord_incident_customer_party): what the terms between any two
+ * parties say, or a sock involved later, moves nothing here (attack59
+ * 01, 02, attack60 01, 02: a party that made itself a customer or a
+ * provider of a sock got back the power to undo its own member's honest
+ * decision).
  */
 static int harms_only_own(struct run *r, const accord_parties *p, size_t xparty,
 			  const char *incident, int close)
 {
 	struct item *it = accord_verify_item_by_id(r, incident);
-	const accord_entry *open = it ? it->e : NULL;
-	size_t i;
+	const char *seat =
+		it && it->e ? accord_incident_customer_party(p, it->e, seat_in_past, r) : NULL;
+	int customer = seat && !strcmp(seat, p->parties[xparty].name);
 
-	for (i = 0; i < p->agreement_count; i++) {
-		const accord_agreement *a = p->agreements[i];
-		int64_t own = close ? a->provider_index : a->customer_index;
-		int64_t other = close ? a->customer_index : a->provider_index;
-
-		if (a->joint && own == (int64_t)xparty && other >= 0 &&
-		    (size_t)other < p->party_count && open &&
-		    open_naming(open, p->parties[other].name) && terms_cover(r, a, incident))
-			return 0;
-	}
-	return 1;
+	return close ? customer : !customer;
 }
 
 /*

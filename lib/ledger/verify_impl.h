@@ -111,8 +111,6 @@ struct run {
 	size_t nstatuses;
 	struct item **signs; /* every resolution and cosign on an incident, sorted by incident */
 	size_t nsigns;
-	struct item **amends; /* every amend, sorted by incident: the services an incident had */
-	size_t namends;
 };
 
 static inline char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
