@@ -387,6 +387,17 @@ const char *accord_incident_customer_party(const accord_parties *parties, const 
 					   accord_in_past_fn in_past, void *payload);
 
 /*
+ * The same, among the parties the open names and those `count` involves
+ * name (`names`, each written by `by`), as show decides it once the
+ * opener's side involved others (a provider that opened alone and then
+ * involved its customer).
+ */
+const char *accord_incident_customer_party_among(const accord_parties *parties,
+						 const accord_entry *open, const char *const *names,
+						 const accord_entry *const *by, size_t count,
+						 accord_in_past_fn in_past, void *payload);
+
+/*
  * How incident `id` (full id) was closed by every party, for following a
  * duplicate: *kind "void" or "duplicate" (then *of names the other), or
  * NULL when it counts. Strings borrowed from the ledger's entries; negative

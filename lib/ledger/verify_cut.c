@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "accord/incident.h"
+#include "array.h"
 #include "causal.h"
 #include "json.h"
 #include "verify_impl.h"
@@ -328,8 +329,10 @@ static int seat_in_past(const accord_entry *later, const accord_entry *earlier, 
  * another party, whoever raises (attack57 01, attack58 01, attack60 03:
  * a thief's backdated reopen with the customer's key stood through the
  * provider's routine sync, or a third party's, and charged the provider
- * the closed day). The seat is the one show decides from the open and the
- * terms (accord_incident_customer_party): what the terms between any two
+ * the closed day). The seat is the one show decides from the open, the
+ * counted involves and the terms (accord_incident_customer_party_among;
+ * attack61: from the open alone, a provider that opened alone and then
+ * involved its customer sat in the customer's seat): what the terms between any two
  * parties say, or a sock involved later, moves nothing here (attack59
  * 01, 02, attack60 01, 02: a party that made itself a customer or a
  * provider of a sock got back the power to undo its own member's honest
@@ -339,10 +342,31 @@ static int harms_only_own(struct run *r, const accord_parties *p, size_t xparty,
 			  const char *incident, int close)
 {
 	struct item *it = accord_verify_item_by_id(r, incident);
-	const char *seat =
-		it && it->e ? accord_incident_customer_party(p, it->e, seat_in_past, r) : NULL;
-	int customer = seat && !strcmp(seat, p->parties[xparty].name);
+	const accord_entry *open = it ? it->e : NULL;
+	const char **names = NULL, *seat;
+	const accord_entry **by = NULL;
+	const cJSON *item;
+	size_t n = 0, nb = 0, i;
+	int customer;
 
+	if (!open)
+		return 0;
+	/* the open's parties, then those its counted involves name, as the derivation takes them */
+	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(open->body, "parties"))
+		if (cJSON_IsString(item)) {
+			ACCORD_PUSH(by, nb, open);
+			ACCORD_PUSH(names, n, item->valuestring);
+		}
+	for (i = accord_verify_first_on(r->involves, r->ninvolves, incident);
+	     i < r->ninvolves && !strcmp(r->involves[i]->e->incident, incident); i++)
+		if (r->involves[i]->counted && accord_entry_str(r->involves[i]->e, "party")) {
+			ACCORD_PUSH(by, nb, r->involves[i]->e);
+			ACCORD_PUSH(names, n, accord_entry_str(r->involves[i]->e, "party"));
+		}
+	seat = accord_incident_customer_party_among(p, open, names, by, n, seat_in_past, r);
+	free(names);
+	free(by);
+	customer = seat && !strcmp(seat, p->parties[xparty].name);
 	return close ? customer : !customer;
 }
 

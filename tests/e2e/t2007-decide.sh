@@ -915,6 +915,44 @@ test_reopen_involved_provider() {
 	done
 }
 
+# (attack61 01) the seat counts the involves, as show does: under acme's terms,
+# gina opens INC5 for globex alone and involves acme (the customer-facing
+# party, show says); it is resolved jointly and closed; a thief with bob's key
+# "reopens" it a minute after the close; globex syncs; alice revokes bob: the
+# customer's reopen by the thief stays set aside
+test_reopen_provider_opened() {
+	copies 32
+	ACCORD_NOW=2026-11-20T10:30:00Z expect 0 accord --home "$T/alice" -C "$A" agreement propose --with globex \
+		--service payments --acknowledge 5m --mitigate 30m --restore 1h
+	TERMS=$(lastid "$A" alice)
+	expect 0 sync alice "$A"
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-20T10:35:00Z expect 0 accord --home "$T/gina" -C "$G" cosign "$(echo "$TERMS" | cut -c1-12)"
+	ACCORD_NOW=2026-11-20T10:40:00Z expect 0 accord --home "$T/gina" -C "$G" open --title "Payouts late" \
+		--severity 2 --service payments --started 2026-11-20T10:38:00Z --parties globex
+	INC5=$OUT
+	ACCORD_NOW=2026-11-20T10:41:00Z expect 0 accord --home "$T/gina" -C "$G" involve "$INC5" acme
+	ACCORD_NOW=2026-11-20T10:42:00Z expect 0 accord --home "$T/gina" -C "$G" status "$INC5" resolved
+	ACCORD_NOW=2026-11-20T10:43:00Z expect 0 accord --home "$T/gina" -C "$G" resolve "$INC5" --summary "Batch rerun"
+	expect 0 sync gina "$G"
+	expect 0 sync alice "$A"
+	equal "$(accord -C "$A" show "$INC5" --json | jget 'd["customer_party"]')" acme "provider opened: acme is the customer-facing party"
+	ACCORD_NOW=2026-11-20T10:45:00Z expect 0 accord --home "$T/alice" -C "$A" cosign "$INC5"
+	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" status "$INC5" closed
+	expect 0 sync alice "$A"
+	expect 0 sync bob "$D"
+	ACCORD_NOW=2026-11-20T11:01:00Z expect 0 accord --home "$T/bob" -C "$D" status "$INC5" investigating
+	ST1=$(lastid "$D" bob)
+	expect 0 sync bob "$D"
+	ACCORD_NOW=2026-11-21T10:05:00Z expect 0 accord --home "$T/gina" -C "$G" sync hub
+	ACCORD_NOW=2026-11-21T10:06:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
+	expect 0 sync alice "$A"
+	for R in "$A" "$(fresh "$HUB")"; do
+		equal "$(bob_feed "$R") $(aside_kinds "$R" "$ST1") $(accord -C "$R" show "$INC5" --json | jget 'd["status"]')" \
+			'[2, 1] ["past-cut"] closed' "provider opened: on $(basename "$R") the customer's reopen by the thief stays set aside"
+	done
+}
+
 # (attack57 02) an entry that does not count for its own author's revocation
 # raises nothing, and a cosign raises only what a cosign may name: gina revokes
 # gus; a thief with bob's key marks INC mitigated; alice revokes bob; gus's key,
@@ -1034,7 +1072,7 @@ for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated
 	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_closer_synced test_revoked_reopener test_revoked_reopener_synced test_raise_bounded test_raise_steps_only test_raise_no_void test_close_no_void test_revoked_pause_cosigner \
 	test_reopen_once test_revoker_sorts_last test_involve_exact test_cosign_exact test_void_not_raised \
 	test_reopen_concurrent test_reopen_third_party test_revoked_cosign test_revoked_reopener_planted \
-	test_revoked_closer_sock test_revoked_reopener_sock test_reopen_involved_provider test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_revoked_closer_sock test_revoked_reopener_sock test_reopen_involved_provider test_reopen_provider_opened test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	$t
 done
