@@ -882,6 +882,25 @@ reopen_concurrent_case() { # NAME gina|ivan
 test_reopen_concurrent() { reopen_concurrent_case "reopen concurrent" gina; }
 test_reopen_third_party() { reopen_concurrent_case "reopen, a third party syncs" ivan; }
 
+# thief_reopens_closed INCIDENT NAME: alice closes it; a thief with bob's key, on a
+# copy that saw the close, "reopens" it a minute after; globex syncs; alice revokes
+# bob from her copy idle since: the thief's reopen stays set aside, it stays closed
+thief_reopens_closed() {
+	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" status "$1" closed
+	expect 0 sync alice "$A"
+	expect 0 sync bob "$D"
+	ACCORD_NOW=2026-11-20T11:01:00Z expect 0 accord --home "$T/bob" -C "$D" status "$1" investigating
+	ST1=$(lastid "$D" bob)
+	expect 0 sync bob "$D"
+	ACCORD_NOW=2026-11-21T10:05:00Z expect 0 accord --home "$T/gina" -C "$G" sync hub
+	ACCORD_NOW=2026-11-21T10:06:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
+	expect 0 sync alice "$A"
+	for R in "$A" "$(fresh "$HUB")"; do
+		equal "$(bob_feed "$R") $(aside_kinds "$R" "$ST1") $(accord -C "$R" show "$1" --json | jget 'd["status"]')" \
+			'[2, 1] ["past-cut"] closed' "$2: on $(basename "$R") the customer's reopen by the thief stays set aside"
+	done
+}
+
 # (attack60 03) the seat is the incident's, not the open's list: alice opens INC4
 # for acme alone and involves globex; it is resolved jointly and closed; a thief
 # with bob's key, on a copy that saw the close, "reopens" it a minute after;
@@ -900,19 +919,7 @@ test_reopen_involved_provider() {
 	expect 0 sync gina "$G"
 	expect 0 sync alice "$A"
 	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/alice" -C "$A" status "$INC4" resolved
-	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" status "$INC4" closed
-	expect 0 sync alice "$A"
-	expect 0 sync bob "$D"
-	ACCORD_NOW=2026-11-20T11:01:00Z expect 0 accord --home "$T/bob" -C "$D" status "$INC4" investigating
-	ST1=$(lastid "$D" bob)
-	expect 0 sync bob "$D"
-	ACCORD_NOW=2026-11-21T10:05:00Z expect 0 accord --home "$T/gina" -C "$G" sync hub
-	ACCORD_NOW=2026-11-21T10:06:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
-	expect 0 sync alice "$A"
-	for R in "$A" "$(fresh "$HUB")"; do
-		equal "$(bob_feed "$R") $(aside_kinds "$R" "$ST1") $(accord -C "$R" show "$INC4" --json | jget 'd["status"]')" \
-			'[2, 1] ["past-cut"] closed' "reopen, provider involved: on $(basename "$R") the customer's reopen by the thief stays set aside"
-	done
+	thief_reopens_closed "$INC4" "reopen, provider involved"
 }
 
 # (attack61 01) the seat counts the involves, as show does: under acme's terms,
@@ -938,19 +945,7 @@ test_reopen_provider_opened() {
 	expect 0 sync alice "$A"
 	equal "$(accord -C "$A" show "$INC5" --json | jget 'd["customer_party"]')" acme "provider opened: acme is the customer-facing party"
 	ACCORD_NOW=2026-11-20T10:45:00Z expect 0 accord --home "$T/alice" -C "$A" cosign "$INC5"
-	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" status "$INC5" closed
-	expect 0 sync alice "$A"
-	expect 0 sync bob "$D"
-	ACCORD_NOW=2026-11-20T11:01:00Z expect 0 accord --home "$T/bob" -C "$D" status "$INC5" investigating
-	ST1=$(lastid "$D" bob)
-	expect 0 sync bob "$D"
-	ACCORD_NOW=2026-11-21T10:05:00Z expect 0 accord --home "$T/gina" -C "$G" sync hub
-	ACCORD_NOW=2026-11-21T10:06:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
-	expect 0 sync alice "$A"
-	for R in "$A" "$(fresh "$HUB")"; do
-		equal "$(bob_feed "$R") $(aside_kinds "$R" "$ST1") $(accord -C "$R" show "$INC5" --json | jget 'd["status"]')" \
-			'[2, 1] ["past-cut"] closed' "provider opened: on $(basename "$R") the customer's reopen by the thief stays set aside"
-	done
+	thief_reopens_closed "$INC5" "provider opened"
 }
 
 # (attack57 02) an entry that does not count for its own author's revocation
