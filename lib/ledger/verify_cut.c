@@ -553,9 +553,8 @@ static void other_party_rests_on(struct cover *c, struct run *r, const accord_pa
 	if (named) {
 		struct naming n = { named, !strcmp(e->type, "action") };
 
+		/* x's open of the incident, if any, is covered below with every entry on it */
 		cover_seen(c, COVER_ENTRY, r, g, x, e, named_proposal, &n);
-		if (e->incident[0]) /* and the incident, if x opened it */
-			cover_seen(c, COVER_ENTRY, r, g, x, e, is_entry, e->incident);
 	}
 	cover_seen(c, COVER_ALL, r, g, x, e, cosigns_terms_of, &terms);
 	if (!strcmp(e->type, "status") && st && !strcmp(st, "closed") && e->incident[0])
