@@ -54,6 +54,10 @@ void accord_index_drop_buckets(struct accord_index *ix)
 		free(ix->buckets[b]);
 		ix->buckets[b] = NULL;
 	}
+	for (b = 0; b < SHELVES; b++) {
+		free(ix->shelves[b]);
+		ix->shelves[b] = NULL;
+	}
 }
 
 void accord_index_marks_dispose(struct accord_index *ix)
@@ -318,17 +322,19 @@ static DIR *open_dir_at(int dfd, const char *name)
 	return d;
 }
 
-/* Whether bucket folder `b` (its two digits) may hold entry `name` of kind `k`. */
+/* Whether shelf folder `b` (its two digits) may hold entry `name` of kind `k`. */
 static int bucket_keeps(const char *b, const char *name, mode_t k, const accord_idmap *keep)
 {
-	return k == S_IFREG &&
-	       (!strcmp(name, "bucket") || (!strncmp(name, b, 2) && accord_idmap_get(keep, name)));
+	return k == S_IFREG && (!strcmp(name, "shelf") ||
+				(!strncmp(name, "bucket-", 7) && strlen(name) == 8 &&
+				 accord_is_lower_hex(name + 7, 1)) ||
+				(!strncmp(name, b, 2) && accord_idmap_get(keep, name)));
 }
 
 /*
  * Clear from the index folder what a rebuild does not write again, so that
- * nothing stale survives: anything but the state, `opens`, `anchors`, the bucket
- * folders with their bucket and the files of the incidents in `keep`.
+ * nothing stale survives: anything but the state, `opens`, `anchors`, the shelf
+ * folders with their shelf, buckets and the files of the incidents in `keep`.
  * Links and whatever else lies there (a temporary file of an interrupted
  * write, the file of an incident that no longer counts) are removed, never
  * followed: every step goes by descriptor from the index folder, which
@@ -387,7 +393,7 @@ static int prune(const char *dir, const accord_idmap *keep)
 /*
  * Write the index of `full` (a ledger verified in full) into the shell's
  * folder: every incident's file (only those that changed reach the disk),
- * `opens`, the buckets, then the state, the root of the tree of tags.
+ * `opens`, the buckets and shelves, then the state, the root of the tree of tags.
  */
 static int write_all(accord_ledger *shell, const accord_ledger *full, const char *dir)
 {

@@ -16,12 +16,14 @@
  *                          findings, the membership state after the last
  *                          entry, the count of incidents, and each feed's
  *                          furthest verified point (the rollback guard);
- *                          and the tags of the bucket files and of the
+ *                          and the tags of the shelf files and of the
  *                          last line of `opens`;
  *   opens                  incident ids in ledger order, each line's tag
  *                          chained to the line before;
- *   incidents/<ab>/bucket  the ids of the incidents starting with <ab>, each
- *                          with the tag of its file;
+ *   incidents/<ab>/shelf   the tags of the bucket files of <ab>;
+ *   incidents/<ab>/bucket-<c>
+ *                          the ids of the incidents starting with <abc>,
+ *                          each with the tag of its file;
  *   incidents/<ab>/<id>    each incident's entry commits in ledger order,
  *                          with its derived summary (for list);
  *   anchors                every 64th entry of each feed (seq, clock,
@@ -36,9 +38,10 @@
  *   and the repository's path, over the file's name and bytes. Whoever can
  *   write the repository but not the key home cannot make a file that
  *   authenticates, so a checksum recomputed by an editor is worthless here.
- * - Currency. The tags form a tree: the state records each bucket's tag
+ * - Currency. The tags form a tree: the state records each shelf's tag
  *   and the last `opens` line's tag (each line's tag covers its place, its
- *   id and the tag before it); a bucket records each incident file's tag.
+ *   id and the tag before it); a shelf records each of its buckets' tags,
+ *   a bucket each incident file's tag.
  *   So an older file put back, though once authentic, is not the one its
  *   parent records. A file that does not match (edited, truncated,
  *   dropped, put back from earlier, from another repository or user) makes

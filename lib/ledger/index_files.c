@@ -221,21 +221,30 @@ void accord_index_opens_line(char *out, const char *id, const char *tag)
 	out[OPENS_LINE - 1] = '\n';
 }
 
-/* The bucket of an incident id (or of a prefix of two digits or more). */
+/* The bucket of an incident id (or of a prefix of three digits or more). */
 unsigned accord_index_bucket_of(const char *id)
 {
 	unsigned char b = 0;
 	char hex[3] = { id[0], id[1], '\0' };
+	unsigned c = (unsigned)(id[2] >= 'a' ? id[2] - 'a' + 10 : id[2] - '0');
 
 	if (accord_hex_decode(&b, 1, hex) < 0)
 		accord_error_clear(); /* callers pass checked hex */
-	return b;
+	return (unsigned)b * 16 + (c & 15);
+}
+
+static const char hexdigits[] = "0123456789abcdef";
+
+static void shelf_name(accord_buf *out, unsigned s)
+{
+	accord_buf_clear(out);
+	accord_buf_printf(out, "incidents/%02x/shelf", s);
 }
 
 static void bucket_name(accord_buf *out, unsigned b)
 {
 	accord_buf_clear(out);
-	accord_buf_printf(out, "incidents/%02x/bucket", b);
+	accord_buf_printf(out, "incidents/%02x/bucket-%c", b / 16, hexdigits[b % 16]);
 }
 
 /* `n` lowercase hex digits: ids and tags, never secrets, so a table may say. */
@@ -255,37 +264,114 @@ static int lower_hex(const char *s, size_t n)
 }
 
 /*
- * Bucket `b`, read once per open and checked against the tag the state
- * recorded for it, so that a bucket file put back from earlier does not
- * pass; empty when the state records none. ACCORD_EINVALID when it does
- * not match or is gone. Borrowed from the index.
+ * Read sealed index file `name` and check it against `want`, the tag its
+ * parent recorded, so that a file put back from earlier does not pass.
+ */
+static int read_vouched(accord_buf *data, struct accord_index *ix, const char *name,
+			const unsigned char *want)
+{
+	unsigned char tag[TAG_LEN];
+	int error = accord_index_read_sealed(data, tag, ix, name);
+
+	if (error == ACCORD_ENOTFOUND)
+		return accord_error_set(ACCORD_EINVALID, "index file %s is gone", name);
+	if (error == 0 && sodium_memcmp(tag, want, TAG_LEN) != 0)
+		return accord_error_set(ACCORD_EINVALID,
+					"index file %s is not the one its parent recorded", name);
+	return error;
+}
+
+/*
+ * Shelf `s`, read once per open and checked against the tag the state
+ * recorded for it; empty when the state records none. ACCORD_EINVALID
+ * when it does not match or is gone. Borrowed from the index.
+ */
+static int read_shelf(shelf **out, struct accord_index *ix, unsigned s)
+{
+	accord_buf name = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
+	shelf *sh;
+	int error = 0;
+
+	if (ix->shelves[s]) {
+		*out = ix->shelves[s];
+		return 0;
+	}
+	if (!(sh = calloc(1, sizeof(*sh))))
+		accord_oom();
+	if (ix->has_shelf[s]) {
+		const char *p, *end;
+		int last = -1;
+
+		shelf_name(&name, s);
+		error = read_vouched(&data, ix, name.ptr, ix->shelf_tag[s]);
+		p = data.ptr;
+		end = p ? p + data.size : p;
+		/* "accord-shelf 1\n", then "<c> <tag>\n" lines by digit, each at most once */
+		if (error == 0 && (data.size < 15 || memcmp(p, "accord-shelf 1\n", 15) != 0))
+			error = ACCORD_EINVALID;
+		for (p += error ? 0 : 15; error == 0 && p < end; p += 3 + 2 * TAG_LEN) {
+			char hex[2 * TAG_LEN + 1];
+			const char *d;
+			int c;
+
+			if (end - p < 3 + 2 * TAG_LEN || p[1] != ' ' ||
+			    p[2 + 2 * TAG_LEN] != '\n' || !(d = memchr(hexdigits, p[0], 16)) ||
+			    (c = (int)(d - hexdigits)) <= last) {
+				error = ACCORD_EINVALID;
+				break;
+			}
+			memcpy(hex, p + 2, 2 * TAG_LEN);
+			hex[2 * TAG_LEN] = '\0';
+			if (!lower_hex(hex, 2 * TAG_LEN) ||
+			    accord_hex_decode(sh->tag[c], TAG_LEN, hex) < 0) {
+				accord_error_clear();
+				error = ACCORD_EINVALID;
+				break;
+			}
+			sh->has[c] = 1;
+			last = c;
+		}
+		if (error == ACCORD_EINVALID)
+			error = accord_error_set(ACCORD_EINVALID, "index file %s is damaged",
+						 name.ptr);
+	}
+	accord_buf_dispose(&name);
+	accord_buf_dispose(&data);
+	if (error < 0) {
+		free(sh);
+		return error;
+	}
+	ix->shelves[s] = sh;
+	*out = sh;
+	return 0;
+}
+
+/*
+ * Bucket `b`, read once per open and checked against the tag its shelf
+ * recorded for it; empty when the shelf records none. ACCORD_EINVALID when
+ * it does not match or is gone. Borrowed from the index.
  */
 int accord_index_read_bucket(bucket **out, struct accord_index *ix, unsigned b)
 {
 	accord_buf name = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
-	unsigned char tag[TAG_LEN];
 	char *line, *save = NULL;
+	shelf *sh = NULL;
 	bucket *bk;
-	static const char digits[] = "0123456789abcdef";
-	const char hb[2] = { digits[b >> 4 & 15], digits[b & 15] }; /* the bucket's two digits */
+	/* the bucket's three digits */
+	const char hb[3] = { hexdigits[b >> 8 & 15], hexdigits[b >> 4 & 15], hexdigits[b & 15] };
 	int error = 0, first = 1;
 
 	if (ix->buckets[b]) {
 		*out = ix->buckets[b];
 		return 0;
 	}
+	if ((error = read_shelf(&sh, ix, b / 16)) < 0)
+		return error;
 	if (!(bk = calloc(1, sizeof(*bk))))
 		accord_oom();
-	if (ix->has_bucket[b]) {
+	if (sh->has[b % 16]) {
 		bucket_name(&name, b);
-		error = accord_index_read_sealed(&data, tag, ix, name.ptr);
-		if (error == ACCORD_ENOTFOUND)
-			error = accord_error_set(ACCORD_EINVALID, "index file %s is gone",
-						 name.ptr);
-		else if (error == 0 && sodium_memcmp(tag, ix->bucket_tag[b], TAG_LEN) != 0)
-			error = accord_error_set(ACCORD_EINVALID,
-						 "index file %s is not the one the state recorded",
-						 name.ptr);
+		error = read_vouched(&data, ix, name.ptr, sh->tag[b % 16]);
 		/* rows are fixed width: one allocation for all of them */
 		if (error == 0)
 			bk->rows =
@@ -310,8 +396,8 @@ int accord_index_read_bucket(bucket **out, struct accord_index *ix, unsigned b)
 			}
 			line[ACCORD_ID_HEXLEN] = '\0';
 			/* the tag is only compared with one computed here: it needs no check */
-			if (!lower_hex(line, ACCORD_ID_HEXLEN) || line[0] != hb[0] ||
-			    line[1] != hb[1] || (bk->count && strcmp(r[-1].id, line) >= 0)) {
+			if (!lower_hex(line, ACCORD_ID_HEXLEN) || memcmp(line, hb, 3) != 0 ||
+			    (bk->count && strcmp(r[-1].id, line) >= 0)) {
 				error = ACCORD_EINVALID;
 				break;
 			}
@@ -319,7 +405,7 @@ int accord_index_read_bucket(bucket **out, struct accord_index *ix, unsigned b)
 			memcpy(r->tag, line + ACCORD_ID_HEXLEN + 1, sizeof(r->tag));
 			bk->count++;
 		}
-		if (error == ACCORD_EINVALID && !first)
+		if (error == ACCORD_EINVALID)
 			error = accord_error_set(ACCORD_EINVALID, "index file %s is damaged",
 						 name.ptr);
 	}
@@ -379,16 +465,21 @@ static void bucket_set(bucket *bk, const char *id, const unsigned char *tag)
 	bk->dirty = 1;
 }
 
-/* Write the buckets that changed, recording their new tags for the state. */
+/*
+ * Write the buckets that changed, then the shelves whose tags
+ * changed, recording the shelves' new tags for the state: each file is
+ * written before the one that vouches for it.
+ */
 int accord_index_flush_buckets(struct accord_index *ix)
 {
 	accord_buf name = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
-	unsigned b;
+	unsigned b, s;
 	size_t i;
 	int error = 0;
 
 	for (b = 0; b < BUCKETS && error == 0; b++) {
 		bucket *bk = ix->buckets[b];
+		shelf *sh = NULL;
 
 		if (!bk || !bk->dirty)
 			continue;
@@ -398,10 +489,35 @@ int accord_index_flush_buckets(struct accord_index *ix)
 			accord_buf_printf(&data, "%s %.*s\n", bk->rows[i].id,
 					  (int)sizeof(bk->rows[i].tag), bk->rows[i].tag);
 		bucket_name(&name, b);
-		if ((error = accord_index_write_sealed(ix->bucket_tag[b], ix, name.ptr, &data)) ==
-		    0) {
-			ix->has_bucket[b] = 1;
+		/* its shelf was read with it: a bucket is read through its shelf */
+		if ((error = read_shelf(&sh, ix, b / 16)) == 0 &&
+		    (error = accord_index_write_sealed(sh->tag[b % 16], ix, name.ptr, &data)) ==
+			    0) {
+			sh->has[b % 16] = 1;
+			sh->dirty = 1;
 			bk->dirty = 0;
+		}
+	}
+	for (s = 0; s < SHELVES && error == 0; s++) {
+		shelf *sh = ix->shelves[s];
+
+		if (!sh || !sh->dirty)
+			continue;
+		accord_buf_clear(&data);
+		accord_buf_puts(&data, "accord-shelf 1\n");
+		for (i = 0; i < 16; i++) {
+			char hex[2 * TAG_LEN + 1];
+
+			if (!sh->has[i])
+				continue;
+			accord_hex_encode(hex, sh->tag[i], TAG_LEN);
+			accord_buf_printf(&data, "%c %s\n", hexdigits[i], hex);
+		}
+		shelf_name(&name, s);
+		if ((error = accord_index_write_sealed(ix->shelf_tag[s], ix, name.ptr, &data)) ==
+		    0) {
+			ix->has_shelf[s] = 1;
+			sh->dirty = 0;
 		}
 	}
 	accord_buf_dispose(&name);

@@ -29,11 +29,18 @@
 	((k)->type == ACCORD_KEY_SK_ED25519 ? ":" : ""), \
 		((k)->type == ACCORD_KEY_SK_ED25519 ? (k)->application : "")
 #define INDEX_VERSION \
-	"accord-index 12" /* 5: a tree of tags from the state down, opens chained; 6: cuts, format 2; 7: agreements; 8: anchors; 9: what counted entries saw past a cut; 10: who invited each party; 11: an agreement's customer by index; 12: and its provider */
+	"accord-index 13" /* 5: a tree of tags from the state down, opens chained; 6: cuts, format 2; 7: agreements; 8: anchors; 9: what counted entries saw past a cut; 10: who invited each party; 11: an agreement's customer by index; 12: and its provider; 13: shelves of 16 buckets */
 #define TAG_LEN 32	  /* a file's tag: BLAKE2b-256 */
 #define LINE_TAG_LEN 16	  /* an opens line's tag */
 #define OPENS_LINE (ACCORD_ID_HEXLEN + 1 + 2 * LINE_TAG_LEN + 1) /* "<id> <tag>\n" */
-#define BUCKETS 256 /* incidents/<ab>/: one bucket per first byte of the id */
+/*
+ * incidents/<ab>/ holds a shelf: the tags of 16 buckets, incidents/<ab>/bucket-<c>,
+ * one per third digit of the id. A command that reads a few incidents
+ * authenticates a shelf and a bucket for each, about 12 rows each at a
+ * million entries, not one bucket of 190 (issue 14: `accord list`).
+ */
+#define SHELVES 256
+#define BUCKETS (SHELVES * 16)
 
 /* load_state: two parties share a name; every open of this ledger is a full verification */
 #define NAME_CONFLICT 2
@@ -47,7 +54,7 @@ typedef struct {
 
 /*
  * An incident of a bucket and the tag its file must have, in hex as the
- * bucket stores it: a bucket holds hundreds of rows and a command reads
+ * bucket stores it: a bucket holds a dozen rows or more and a command reads
  * one or two of them, so none is decoded.
  */
 typedef struct {
@@ -55,12 +62,19 @@ typedef struct {
 	char tag[2 * TAG_LEN];
 } bucket_row;
 
-/* A bucket file, incidents/<ab>/bucket: every incident whose id starts with <ab>. */
+/* A bucket file, incidents/<ab>/bucket-<c>: every incident whose id starts with <abc>. */
 typedef struct {
 	bucket_row *rows; /* sorted by id */
 	size_t count;
 	int dirty; /* changed since it was read or written */
 } bucket;
+
+/* A shelf file, incidents/<ab>/shelf: the tag of each of its buckets that has incidents. */
+typedef struct {
+	unsigned char tag[16][TAG_LEN];
+	unsigned char has[16];
+	int dirty; /* a bucket's tag changed since it was read or written */
+} shelf;
 
 /*
  * Every ANCHOR_EVERY-th entry of each feed, by seq, clock and commit: a
@@ -101,12 +115,14 @@ struct accord_index {
 	char opens_head[2 * LINE_TAG_LEN + 1]; /* the tag of the last of them ("" for none) */
 	/*
 	 * The tree that makes an older file put back show: the state records
-	 * each bucket file's tag, each bucket each of its incident files' tag.
+	 * each shelf file's tag, each shelf each of its bucket files' tag, each
+	 * bucket each of its incident files' tag.
 	 */
-	unsigned char state_tag[TAG_LEN]; /* of the state file read: has it moved since? */
-	unsigned char bucket_tag[BUCKETS][TAG_LEN]; /* as the state records them */
-	unsigned char has_bucket[BUCKETS];	    /* the state records bucket b */
-	bucket *buckets[BUCKETS];		    /* read (and authenticated) or changed so far */
+	unsigned char state_tag[TAG_LEN];	   /* of the state file read: has it moved since? */
+	unsigned char shelf_tag[SHELVES][TAG_LEN]; /* as the state records them */
+	unsigned char has_shelf[SHELVES];	   /* the state records shelf s */
+	shelf *shelves[SHELVES];		   /* read (and authenticated) or changed so far */
+	bucket *buckets[BUCKETS];		   /* the same */
 	unsigned char key[crypto_generichash_KEYBYTES]; /* this repository's tag key */
 	/* each feed's anchors: the tops come with the state, the anchors file on first use */
 	anchor_feed *anchors;
@@ -118,7 +134,13 @@ struct accord_index {
 };
 
 /*
- * incidents/<ab>/bucket (read_bucket):
+ * incidents/<ab>/shelf (read_shelf):
+ *   accord-shelf 1
+ *   <c> <tag>                      one per bucket of the shelf that has
+ *                                  incidents, by digit: the tag its file
+ *                                  must carry
+ *
+ * incidents/<ab>/bucket-<c> (read_bucket):
  *   accord-bucket 1
  *   <id> <tag>                     one per incident of the bucket, by id: the
  *                                  tag its file must carry
@@ -146,7 +168,7 @@ typedef struct {
 /* Append `item` to the pointer array *arrp; out of memory aborts. */
 void accord_index_push_ptr(void *arrp, size_t *count, const void *item);
 
-/* Forget the buckets read or changed. */
+/* Forget the shelves and buckets read or changed. */
 void accord_index_drop_buckets(struct accord_index *ix);
 
 /* Free the high marks. */
@@ -202,13 +224,13 @@ void accord_index_opens_tag(char *out, const struct accord_index *ix, size_t n, 
 /* A line of `opens`: "<id> <tag>\n" (no NUL). */
 void accord_index_opens_line(char *out, const char *id, const char *tag);
 
-/* The bucket of an incident id (or of a prefix of two digits or more). */
+/* The bucket of an incident id (or of a prefix of three digits or more); its shelf is b / 16. */
 unsigned accord_index_bucket_of(const char *id);
 
-/* Bucket `b`, read once per open and checked against the tag the state recorded for it. */
+/* Bucket `b`, read once per open and checked against the tag its shelf recorded for it. */
 int accord_index_read_bucket(bucket **out, struct accord_index *ix, unsigned b);
 
-/* Write the buckets that changed, recording their new tags for the state. */
+/* Write the buckets and shelves that changed, recording the shelves' new tags for the state. */
 int accord_index_flush_buckets(struct accord_index *ix);
 
 void accord_index_incident_file_dispose(incident_file *f);
@@ -257,7 +279,7 @@ void accord_index_raise_mark(struct accord_index *ix, const char *keyid, int64_t
 /* ACCORD_EBADSIG if key `keyid`'s feed now ends below its furthest verified point. */
 int accord_index_check_mark(const struct accord_index *ix, const char *keyid, int64_t seq);
 
-/* Write the state file (and the buckets that changed) for ledger `l`. */
+/* Write the state file (and the buckets and shelves that changed) for ledger `l`. */
 int accord_index_save_state(accord_ledger *l);
 
 /* A new indexed ledger with no entries, for index folder `dir` of `store`, tagging with `key`. */

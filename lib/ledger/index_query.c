@@ -41,13 +41,13 @@ static void adopt_tree(struct accord_index *ix, const struct accord_index *from)
 	ix->opens = from->opens;
 	memcpy(ix->opens_head, from->opens_head, sizeof(ix->opens_head));
 	memcpy(ix->state_tag, from->state_tag, sizeof(ix->state_tag));
-	memcpy(ix->bucket_tag, from->bucket_tag, sizeof(ix->bucket_tag));
-	memcpy(ix->has_bucket, from->has_bucket, sizeof(ix->has_bucket));
+	memcpy(ix->shelf_tag, from->shelf_tag, sizeof(ix->shelf_tag));
+	memcpy(ix->has_shelf, from->has_shelf, sizeof(ix->has_shelf));
 }
 
 /*
  * An index file turned out not to match the state this ledger read (an
- * incident file, a bucket or `opens` edited, dropped or put back from
+ * incident file, a bucket, a shelf or `opens` edited, dropped or put back from
  * earlier), under the write lock (taken once, *locked says so). First
  * round: if the state moved on since (another process appended), take its
  * tree and try again. Otherwise, or the second time, re-derive the index
@@ -103,9 +103,9 @@ static int repair(accord_ledger *l, int round, int *locked)
 
 /*
  * The incident ids that start with `prefix`, at most `max` of them (0:
- * all), from the buckets the prefix can be in (one when it has two digits
- * or more: O(incidents / 256)). ACCORD_EINVALID when a bucket does not
- * match the state.
+ * all), from the buckets the prefix can be in (one when it has three
+ * digits or more: O(incidents / 4096)). ACCORD_EINVALID when a bucket or
+ * its shelf does not match the state.
  */
 static int ids_matching(char ***out, size_t *count, struct accord_index *ix, const char *prefix,
 			size_t max)
@@ -116,15 +116,15 @@ static int ids_matching(char ***out, size_t *count, struct accord_index *ix, con
 
 	*out = NULL;
 	*count = 0;
-	/* a prefix of two digits or more names its bucket: the others are not looked at */
-	first = plen >= 2 ? accord_index_bucket_of(prefix) : 0;
-	last = plen >= 2 ? first + 1 : BUCKETS;
+	/* a prefix of three digits or more names its bucket: the others are not looked at */
+	first = plen >= 3 ? accord_index_bucket_of(prefix) : 0;
+	last = plen >= 3 ? first + 1 : BUCKETS;
 	for (b = first; b < last && error == 0; b++) {
 		static const char digits[] = "0123456789abcdef";
-		const char name[3] = { digits[b >> 4], digits[b & 15], '\0' };
+		const char name[4] = { digits[b >> 8], digits[b >> 4 & 15], digits[b & 15], '\0' };
 		bucket *bk = NULL;
 
-		if (strncmp(name, prefix, plen < 2 ? plen : 2) != 0 ||
+		if (strncmp(name, prefix, plen < 3 ? plen : 3) != 0 ||
 		    (error = accord_index_read_bucket(&bk, ix, b)) < 0)
 			continue;
 		for (i = 0; i < bk->count && !(max && *count >= max); i++) {

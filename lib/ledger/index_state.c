@@ -142,13 +142,13 @@ int accord_index_save_state(accord_ledger *l)
 	accord_buf_printf(&data, "%s\nledger %s\nlamport %lld\nevidence %s\nopens %zu %s\n",
 			  INDEX_VERSION, l->id, (long long)l->max_lamport, l->index->evidence,
 			  l->index->opens, l->index->opens ? l->index->opens_head : "-");
-	for (b = 0; b < BUCKETS; b++) {
+	for (b = 0; b < SHELVES; b++) {
 		char hex[2 * TAG_LEN + 1];
 
-		if (!l->index->has_bucket[b])
+		if (!l->index->has_shelf[b])
 			continue;
-		accord_hex_encode(hex, l->index->bucket_tag[b], TAG_LEN);
-		accord_buf_printf(&data, "bucket %02x %s\n", b, hex);
+		accord_hex_encode(hex, l->index->shelf_tag[b], TAG_LEN);
+		accord_buf_printf(&data, "shelf %02x %s\n", b, hex);
 	}
 	accord_index_anchors_save(&data, l->index);
 	for (i = 0; i < l->feed_count; i++) {
@@ -443,23 +443,21 @@ static int state_line(accord_ledger *l, char *line)
 	long long x;
 
 	/*
-	 * Picked by keyword first: the bucket and anchor lines grow with the
+	 * Picked by keyword first: the shelf and anchor lines grow with the
 	 * ledger (an anchor every 64 entries of a feed), and each sscanf tried
 	 * in turn on them would cost as much as reading the line.
 	 */
-	if (!strncmp(line, "bucket ", 7)) {
-		/* "bucket <ab> <tag>" */
-		unsigned bk;
+	if (!strncmp(line, "shelf ", 6)) {
+		/* "shelf <ab> <tag>" */
+		unsigned char sh = 0;
 
-		if (strlen(line) != 7 + 3 + 2 * TAG_LEN || line[9] != ' ')
+		if (strlen(line) != 6 + 3 + 2 * TAG_LEN || line[8] != ' ')
 			return LINE_BAD;
-		line[9] = '\0';
-		if (!accord_is_lower_hex(line + 7, 2))
+		line[8] = '\0';
+		if (!accord_is_lower_hex(line + 6, 2) || accord_hex_decode(&sh, 1, line + 6) < 0 ||
+		    accord_hex_decode(l->index->shelf_tag[sh], TAG_LEN, line + 9) < 0)
 			return LINE_BAD;
-		bk = accord_index_bucket_of(line + 7);
-		if (accord_hex_decode(l->index->bucket_tag[bk], TAG_LEN, line + 10) < 0)
-			return LINE_BAD;
-		l->index->has_bucket[bk] = 1;
+		l->index->has_shelf[sh] = 1;
 	} else if (!strncmp(line, "anchor", 6)) {
 		return accord_index_anchors_line(l->index, line) < 0 ? LINE_BAD : 0;
 	} else if (!strncmp(line, "feed ", 5) || !strncmp(line, "beyond ", 7)) {

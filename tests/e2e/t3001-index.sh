@@ -140,9 +140,13 @@ BUCKET1=$(dirname "$REL1")
 # 9. an older copy of one incident file (before its later note)
 cp "$OLDIX/$REL1" "$FILE1"
 agree "older incident file put back"
-# 10. an older bucket file, alone and then with its incident files
-if [ -f "$OLDIX/$BUCKET1/bucket" ]; then cp "$OLDIX/$BUCKET1/bucket" "$IX/$BUCKET1/bucket"; fi
+# 10. an older bucket file, then its shelf, alone and then with its incident files
+BK1="$BUCKET1/bucket-$(basename "$REL1" | cut -c3)"
+if [ -f "$OLDIX/$BK1" ] && [ -f "$OLDIX/$BUCKET1/shelf" ]; then ok; else bad "no bucket $BK1 or shelf in the index"; fi
+cp "$OLDIX/$BK1" "$IX/$BK1"
 agree "older bucket file put back"
+cp "$OLDIX/$BUCKET1/shelf" "$IX/$BUCKET1/shelf"
+agree "older shelf file put back"
 cp -r "$OLDIX/$BUCKET1/." "$IX/$BUCKET1/"
 agree "older bucket folder put back"
 # 11. an older opens list (before the third incident)
