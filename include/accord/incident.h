@@ -248,7 +248,7 @@ typedef struct {
 	int64_t started_at;
 	const char *status;
 	int64_t status_at;
-	const char *customer_party; /* the customer-facing party (accord_incident_customer_party) */
+	const char *customer_party; /* the customer-facing party (customer_among in incident.c) */
 	/*
 	 * The terms that seated it (NULL: none, it opened), and whether other
 	 * customers contested the seat: then, where no terms of its cover the
@@ -376,26 +376,6 @@ const accord_agreement *accord_incident_agreement(const accord_parties *parties,
 						  int64_t severity, const char *customer,
 						  const char *provider, accord_in_past_fn in_past,
 						  void *payload);
-
-/*
- * The customer-facing party of an incident: the customer side of the
- * agreement in force for it (accord_incident_agreement), else the party
- * that opened it. The one place that decides it. Borrowed from `parties`;
- * NULL if the opener is unknown.
- */
-const char *accord_incident_customer_party(const accord_parties *parties, const accord_entry *open,
-					   accord_in_past_fn in_past, void *payload);
-
-/*
- * The same, among the parties the open names and those `count` involves
- * name (`names`, each written by `by`), as show decides it once the
- * opener's side involved others (a provider that opened alone and then
- * involved its customer).
- */
-const char *accord_incident_customer_party_among(const accord_parties *parties,
-						 const accord_entry *open, const char *const *names,
-						 const accord_entry *const *by, size_t count,
-						 accord_in_past_fn in_past, void *payload);
 
 /*
  * How incident `id` (full id) was closed by every party, for following a

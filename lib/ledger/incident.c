@@ -347,20 +347,6 @@ static const char *customer_among(const accord_parties *p, const accord_entry *o
 	return party ? party->name : accord_party_of(p, open);
 }
 
-const char *accord_incident_customer_party(const accord_parties *p, const accord_entry *open,
-					   accord_in_past_fn in_past, void *payload)
-{
-	return customer_among(p, open, NULL, NULL, 0, in_past, payload, NULL, NULL);
-}
-
-const char *accord_incident_customer_party_among(const accord_parties *p, const accord_entry *open,
-						 const char *const *names,
-						 const accord_entry *const *by, size_t count,
-						 accord_in_past_fn in_past, void *payload)
-{
-	return customer_among(p, open, names, by, count, in_past, payload, NULL, NULL);
-}
-
 const char *accord_party_of(const accord_parties *p, const accord_entry *e)
 {
 	const accord_member *m = accord_parties_member(p, e->author.id);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "accord/error.h"
 #include "accord/incident.h"
 #include "array.h"
 #include "causal.h"
@@ -317,56 +318,101 @@ static int seat_in_past(const accord_entry *later, const accord_entry *earlier, 
 	return accord_causal_in_past(r->v->causal, later, earlier) == 1;
 }
 
+static int cmp_kept_on(const void *a, const void *b)
+{
+	const struct kept_on *x = a, *y = b;
+	int c = strcmp(x->incident, y->incident);
+
+	return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
 /*
- * Whether a raise may keep the revoked key's close (or reopen) of
- * `incident`. The raises keep a decision so that the key's own party
- * cannot undo it to its gain: a customer un-closing (the closed days
- * charged to its providers, attack50 01), a provider taking a reopen
- * away (the miss after it, attack50 02). Kept for another, it would harm
- * the other side: a customer's reopen charges its providers, a
- * provider's close stops its customer's clocks. So a raise keeps a close
- * only of the incident's customer-facing party, and a reopen only of
- * another party, whoever raises (attack57 01, attack58 01, attack60 03:
- * a thief's backdated reopen with the customer's key stood through the
- * provider's routine sync, or a third party's, and charged the provider
- * the closed day). The seat is the one show decides from the open, the
- * counted involves and the terms (accord_incident_customer_party_among;
- * attack61: from the open alone, a provider that opened alone and then
- * involved its customer sat in the customer's seat): what the terms between any two
- * parties say, or a sock involved later, moves nothing here (attack59
- * 01, 02, attack60 01, 02: a party that made itself a customer or a
- * provider of a sock got back the power to undo its own member's honest
- * decision).
+ * The customer-facing party of decision `e`'s incident as `e` knew it:
+ * derived, as show derives it (accord_incident_build_from), from the
+ * entries of the incident that count this round and that `e` has in its
+ * causal past. NULL if its open does not count. Borrowed from `p`.
+ *
+ * As show derives it: an involve that a joint close did not know of
+ * seats no one (attack62 01, 02: counted alone, a customer's involve of
+ * a customer of its own, held back past the close, made it a provider
+ * here while show still measured its provider). As `e` knew it: a party
+ * that involves a customer of its own after its member's decision, out
+ * of the decision's sight, does not change what that decision was.
+ */
+static const char *seat_as_known(struct run *r, const accord_parties *p, const accord_entry *e)
+{
+	const accord_entry **list = NULL;
+	accord_incident *inc = NULL;
+	const char *seat = NULL;
+	size_t n = 0, i, lo = 0, hi;
+
+	if (!r->kept_on) {
+		r->kept_on = accord_xcalloc(r->nkept + 1, sizeof(*r->kept_on));
+		for (i = 0; i < r->nkept; i++) {
+			const accord_entry *x = r->kept[i];
+			const char *on = x->incident[0]		    ? x->incident
+					 : !strcmp(x->type, "open") ? x->id
+								    : NULL;
+
+			if (on)
+				r->kept_on[r->nkept_on++] = (struct kept_on){ on, i };
+		}
+		qsort(r->kept_on, r->nkept_on, sizeof(*r->kept_on), cmp_kept_on);
+	}
+	for (hi = r->nkept_on; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(r->kept_on[mid].incident, e->incident) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < r->nkept_on && !strcmp(r->kept_on[i].incident, e->incident); i++) {
+		const accord_entry *x = r->kept[r->kept_on[i].at];
+
+		if (x != e && accord_causal_in_past(r->v->causal, e, x) == 1)
+			ACCORD_PUSH(list, n, x);
+	}
+	if (n && !strcmp(list[0]->id, e->incident) && !strcmp(list[0]->type, "open")) {
+		if (accord_incident_build_from(&inc, p, list, n, seat_in_past, r) == 0)
+			seat = inc->customer_party;
+		else
+			accord_error_clear(); /* no seat: nothing is kept */
+	}
+	accord_incident_free(inc);
+	free(list);
+	return seat;
+}
+
+/*
+ * Whether a raise may keep the revoked key's close (or reopen) `e`. The
+ * raises keep a decision so that the key's own party cannot undo it to
+ * its gain: a customer un-closing (the closed days charged to its
+ * providers, attack50 01), a provider taking a reopen away (the miss
+ * after it, attack50 02). Kept for another, it would harm the other
+ * side: a customer's reopen charges its providers, a provider's close
+ * stops its customer's clocks. So a raise keeps a close only of the
+ * incident's customer-facing party, and a reopen only of another party,
+ * whoever raises (attack57 01, attack58 01, attack60 03: a thief's
+ * backdated reopen with the customer's key stood through the provider's
+ * routine sync, or a third party's, and charged the provider the closed
+ * day). The seat is the one show decides, as the decision knew it
+ * (seat_as_known; attack61: from the open alone, a provider that opened
+ * alone and then involved its customer sat in the customer's seat): what
+ * the terms between any two parties say, or a sock involved later, moves
+ * nothing here (attack59 01, 02, attack60 01, 02: a party that made
+ * itself a customer or a provider of a sock got back the power to undo
+ * its own member's honest decision).
  */
 static int harms_only_own(struct run *r, const accord_parties *p, size_t xparty,
-			  const char *incident, int close)
+			  const accord_entry *e, int close)
 {
-	struct item *it = accord_verify_item_by_id(r, incident);
-	const accord_entry *open = it ? it->e : NULL;
-	const char **names = NULL, *seat;
-	const accord_entry **by = NULL;
-	const cJSON *item;
-	size_t n = 0, nb = 0, i;
+	const char *seat = seat_as_known(r, p, e);
 	int customer;
 
-	if (!open)
+	if (!seat)
 		return 0;
-	/* the open's parties, then those its counted involves name, as the derivation takes them */
-	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(open->body, "parties"))
-		if (cJSON_IsString(item)) {
-			ACCORD_PUSH(by, nb, open);
-			ACCORD_PUSH(names, n, item->valuestring);
-		}
-	for (i = accord_verify_first_on(r->involves, r->ninvolves, incident);
-	     i < r->ninvolves && !strcmp(r->involves[i]->e->incident, incident); i++)
-		if (r->involves[i]->counted && accord_entry_str(r->involves[i]->e, "party")) {
-			ACCORD_PUSH(by, nb, r->involves[i]->e);
-			ACCORD_PUSH(names, n, accord_entry_str(r->involves[i]->e, "party"));
-		}
-	seat = accord_incident_customer_party_among(p, open, names, by, n, seat_in_past, r);
-	free(names);
-	free(by);
-	customer = seat && !strcmp(seat, p->parties[xparty].name);
+	customer = !strcmp(seat, p->parties[xparty].name);
 	return close ? customer : !customer;
 }
 
@@ -384,8 +430,8 @@ static int decides(const accord_entry *e, const void *arg)
 	    (d->incident && strcmp(e->incident, d->incident) != 0))
 		return 0;
 	close = is_close(e);
-	return (close || reopens(d->r, e)) &&
-	       harms_only_own(d->r, d->p, d->xparty, e->incident, close) && signed_by_both(d, e);
+	return (close || reopens(d->r, e)) && signed_by_both(d, e) &&
+	       harms_only_own(d->r, d->p, d->xparty, e, close);
 }
 
 /*
@@ -757,6 +803,8 @@ int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const
 	size_t i, j;
 	int again = 0;
 
+	r->kept = kept;
+	r->nkept = k;
 	for (i = 0; i < k; i++) {
 		const accord_entry *e = kept[i];
 		const accord_member *m = accord_parties_member(p, e->author.id);
@@ -817,6 +865,11 @@ int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const
 		rests_on_refused(r, rd, p, rd->refused[i]);
 	for (i = 0; raising && i < r->nfeeds; i++)
 		again |= merge_rests(rd, i);
+	free(r->kept_on);
+	r->kept_on = NULL;
+	r->nkept_on = 0;
+	r->kept = NULL;
+	r->nkept = 0;
 	/*
 	 * A cut holds only while the revocation naming it is within its own
 	 * author's cut: one written past it (an admin revoked meanwhile, on a

@@ -111,6 +111,18 @@ struct run {
 	size_t nstatuses;
 	struct item **signs; /* every resolution and cosign on an incident, sorted by incident */
 	size_t nsigns;
+	/*
+	 * While cuts are learnt after a round (verify_cut.c): the round's
+	 * counted entries in ledger order, and, once a raise asks for an
+	 * incident's seat, those on an incident sorted by it.
+	 */
+	accord_entry **kept;
+	size_t nkept;
+	struct kept_on {
+		const char *incident; /* its incident's id (an open's own) */
+		size_t at;	      /* in kept */
+	} * kept_on;
+	size_t nkept_on;
 };
 
 static inline char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -10,7 +10,7 @@ FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 forge() { $FORGE "$@" || bad "forge $*"; }
 unset SSH_AUTH_SOCK
 
-for k in alice bob gina gus ivan; do newkey $k; done
+for k in alice bob carl gina gus ivan; do newkey $k; done
 pub() { accord --home "$T/$1" key show | tail -1; }
 kid() { accord --home "$T/$1" key show --json | jget 'd["id"]'; }
 B="$T/base.git"
@@ -471,19 +471,23 @@ test_late_status_before_close() {
 # since before the close, and reopens three days later: globex went on from the
 # close, by writing on the incident or by syncing it, so the close stands and the
 # days it stood closed are not charged
+# initech_buys_from_acme N: initech's terms for payments with acme as its
+# provider, proposed by ivan and co-signed by alice on A: acme is a provider too
+initech_buys_from_acme() {
+	I="$T/i$1.git"
+	copy "$J" "$I"
+	ACCORD_NOW=2026-11-20T10:40:00Z expect 0 accord --home "$T/ivan" -C "$I" agreement propose --with acme \
+		--service payments --acknowledge 5m --mitigate 30m --restore 1h
+	STERMS=$(lastid "$I" ivan)
+	expect 0 sync ivan "$I"
+	expect 0 sync alice "$A"
+	ACCORD_NOW=2026-11-20T10:45:00Z expect 0 accord --home "$T/alice" -C "$A" cosign "$(echo "$STERMS" | cut -c1-12)"
+	expect 0 sync alice "$A"
+}
+
 revoked_closer_case() { # NAME note|sync [sock]
 	copies 14
-	if [ "${3:-}" = sock ]; then # (attack59 02) initech buys payments from acme: acme is a provider too
-		I="$T/i14.git"
-		copy "$J" "$I"
-		ACCORD_NOW=2026-11-20T10:40:00Z expect 0 accord --home "$T/ivan" -C "$I" agreement propose --with acme \
-			--service payments --acknowledge 5m --mitigate 30m --restore 1h
-		STERMS=$(lastid "$I" ivan)
-		expect 0 sync ivan "$I"
-		expect 0 sync alice "$A"
-		ACCORD_NOW=2026-11-20T10:45:00Z expect 0 accord --home "$T/alice" -C "$A" cosign "$(echo "$STERMS" | cut -c1-12)"
-		expect 0 sync alice "$A"
-	fi
+	[ "${3:-}" = sock ] && initech_buys_from_acme 14 # (attack59 02)
 	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/bob" -C "$D" status "$INC2" closed
 	CLOSE=$(lastid "$D" bob)
 	expect 0 sync bob "$D"
@@ -882,9 +886,10 @@ reopen_concurrent_case() { # NAME gina|ivan
 test_reopen_concurrent() { reopen_concurrent_case "reopen concurrent" gina; }
 test_reopen_third_party() { reopen_concurrent_case "reopen, a third party syncs" ivan; }
 
-# thief_reopens_closed INCIDENT NAME: alice closes it; a thief with bob's key, on a
-# copy that saw the close, "reopens" it a minute after; globex syncs; alice revokes
-# bob from her copy idle since: the thief's reopen stays set aside, it stays closed
+# thief_reopens_closed INCIDENT NAME [FEED]: alice closes it; a thief with bob's
+# key, on a copy that saw the close, "reopens" it a minute after; globex syncs;
+# alice revokes bob from her copy idle since: the thief's reopen stays set
+# aside, it stays closed; bob's feed reads FEED ([entries, verified], [2, 1])
 thief_reopens_closed() {
 	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" status "$1" closed
 	expect 0 sync alice "$A"
@@ -897,7 +902,7 @@ thief_reopens_closed() {
 	expect 0 sync alice "$A"
 	for R in "$A" "$(fresh "$HUB")"; do
 		equal "$(bob_feed "$R") $(aside_kinds "$R" "$ST1") $(accord -C "$R" show "$1" --json | jget 'd["status"]')" \
-			'[2, 1] ["past-cut"] closed' "$2: on $(basename "$R") the customer's reopen by the thief stays set aside"
+			"${3:-[2, 1]} [\"past-cut\"] closed" "$2: on $(basename "$R") the customer's reopen by the thief stays set aside"
 	done
 }
 
@@ -906,20 +911,83 @@ thief_reopens_closed() {
 # with bob's key, on a copy that saw the close, "reopens" it a minute after;
 # globex syncs; alice revokes bob from her copy idle since: the reopen of the
 # incident's customer stays set aside
-test_reopen_involved_provider() {
-	copies 31
-	ACCORD_NOW=2026-11-20T10:40:00Z expect 0 accord --home "$T/alice" -C "$A" open --title "Refunds failing" \
+# acme_opens_alone: alice opens INC4 for acme alone on A and involves globex;
+# it is resolved on a joint resolution
+acme_opens_alone() {
+	ACCORD_NOW=2026-11-20T10:46:00Z expect 0 accord --home "$T/alice" -C "$A" open --title "Refunds failing" \
 		--severity 2 --service payments --started 2026-11-20T10:30:00Z
 	INC4=$OUT
-	ACCORD_NOW=2026-11-20T10:41:00Z expect 0 accord --home "$T/alice" -C "$A" involve "$INC4" globex
-	ACCORD_NOW=2026-11-20T10:42:00Z expect 0 accord --home "$T/alice" -C "$A" resolve "$INC4" --summary "Queue drained"
+	ACCORD_NOW=2026-11-20T10:47:00Z expect 0 accord --home "$T/alice" -C "$A" involve "$INC4" globex
+	ACCORD_NOW=2026-11-20T10:48:00Z expect 0 accord --home "$T/alice" -C "$A" resolve "$INC4" --summary "Queue drained"
 	expect 0 sync alice "$A"
 	expect 0 sync gina "$G"
-	ACCORD_NOW=2026-11-20T10:45:00Z expect 0 accord --home "$T/gina" -C "$G" cosign "$INC4"
+	ACCORD_NOW=2026-11-20T10:49:00Z expect 0 accord --home "$T/gina" -C "$G" cosign "$INC4"
 	expect 0 sync gina "$G"
 	expect 0 sync alice "$A"
 	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/alice" -C "$A" status "$INC4" resolved
+}
+
+test_reopen_involved_provider() {
+	copies 31
+	acme_opens_alone
 	thief_reopens_closed "$INC4" "reopen, provider involved"
+}
+
+# (attack62 02) an involve the close did not know of seats no one: initech buys
+# payments from acme; INC4 is opened for acme alone; a thief with bob's key,
+# on a copy that will not see the close, involves initech and pushes it; alice
+# closes, her sync taking the involve in; the thief "reopens" a minute after
+# the close; globex syncs; alice revokes bob: acme is still the customer-facing
+# party (show says so), so the thief's reopen stays set aside
+test_thief_involve_reopen() {
+	copies 34
+	initech_buys_from_acme 34
+	acme_opens_alone
+	expect 0 sync bob "$D"
+	ACCORD_NOW=2026-11-20T10:55:00Z expect 0 accord --home "$T/bob" -C "$D" involve "$INC4" initech
+	expect 0 sync bob "$D"
+	thief_reopens_closed "$INC4" "thief's involve" "[3, 2]"
+	equal "$(accord -C "$A" show "$INC4" --json | jget '[d["customer_party"], d["parties"]]')" '["acme", ["acme", "globex"]]' \
+		"thief's involve: the close did not know it, initech is not involved, acme faces the customer"
+}
+
+# (attack62 01) the same on a close: carl, of acme, involves initech in INC4
+# and keeps it on his copy K; bob closes; globex syncs the close; alice revokes
+# bob from A, idle since before the close, reopens, and closes again with
+# globex; K pushes the involve, which neither close knew of: bob's close stands
+test_late_involve_close() {
+	copies 33
+	initech_buys_from_acme 33
+	ACCORD_NOW=2026-11-20T10:45:30Z expect 0 accord --home "$T/alice" -C "$A" member add --key "$(pub carl)" --name carl
+	acme_opens_alone
+	expect 0 sync alice "$A"
+	K="$T/k33.git"
+	copy "$HUB" "$K"
+	ACCORD_NOW=2026-11-20T10:55:00Z expect 0 accord --home "$T/carl" -C "$K" involve "$INC4" initech
+	expect 0 sync bob "$D"
+	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/bob" -C "$D" status "$INC4" closed
+	CLOSE=$(lastid "$D" bob)
+	expect 0 sync bob "$D"
+	ACCORD_NOW=2026-11-20T11:05:00Z expect 0 accord --home "$T/gina" -C "$G" sync hub
+	ACCORD_NOW=2026-11-23T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
+	expect 0 sync alice "$A"
+	ACCORD_NOW=2026-11-23T12:00:00Z expect 0 accord --home "$T/alice" -C "$A" status "$INC4" investigating
+	expect 0 sync alice "$A"
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-23T12:30:00Z expect 0 accord --home "$T/gina" -C "$G" status "$INC4" resolved
+	ACCORD_NOW=2026-11-23T12:31:00Z expect 0 accord --home "$T/gina" -C "$G" resolve "$INC4" --summary "Queue drained again"
+	expect 0 sync gina "$G"
+	expect 0 sync alice "$A"
+	ACCORD_NOW=2026-11-23T12:35:00Z expect 0 accord --home "$T/alice" -C "$A" cosign "$INC4"
+	ACCORD_NOW=2026-11-23T12:36:00Z expect 0 accord --home "$T/alice" -C "$A" status "$INC4" closed
+	expect 0 sync alice "$A"
+	expect 0 sync carl "$K"
+	expect 0 sync alice "$A"
+	for R in "$A" "$(fresh "$HUB")"; do
+		equal "$(aside_kinds "$R" "$CLOSE") $(accord -C "$R" show "$INC4" --json | jget \
+			"[d['customer_party'], [k['closed_s'] for c in d['clocks'] if c['party'] == 'globex' for k in c['clocks']][2]]")" \
+			'[] ["acme", 263400]' "late involve: on $(basename "$R") bob's close stands, the closed days not charged"
+	done
 }
 
 # (attack61 01) the seat counts the involves, as show does: under acme's terms,
@@ -1067,7 +1135,8 @@ for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated
 	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_closer_synced test_revoked_reopener test_revoked_reopener_synced test_raise_bounded test_raise_steps_only test_raise_no_void test_close_no_void test_revoked_pause_cosigner \
 	test_reopen_once test_revoker_sorts_last test_involve_exact test_cosign_exact test_void_not_raised \
 	test_reopen_concurrent test_reopen_third_party test_revoked_cosign test_revoked_reopener_planted \
-	test_revoked_closer_sock test_revoked_reopener_sock test_reopen_involved_provider test_reopen_provider_opened test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_revoked_closer_sock test_revoked_reopener_sock test_reopen_involved_provider test_reopen_provider_opened \
+	test_thief_involve_reopen test_late_involve_close test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	$t
 done
