@@ -122,12 +122,14 @@ static const char *cover_key(enum cover_kind kind, const accord_entry *e)
 
 /*
  * What another party's raises of one feed cover: per kind, by subject,
- * the highest seq, and the highest of all (`top`, if any). `grew` is set
- * when a raise covers more than it did.
+ * the highest seq, and the highest of all (`top`, if any; `steps_top` for
+ * decisions). `grew` is set when a raise other than a decision covers
+ * more than it did: decisions are judged afresh after every round
+ * (accord_verify_learn_cuts).
  */
 struct cover {
 	accord_idmap *map[COVER_KINDS];
-	int64_t *top;
+	int64_t *top, *steps_top;
 	int grew;
 };
 
@@ -135,13 +137,15 @@ static void cover_entry(struct cover *c, const struct item *it, enum cover_kind 
 {
 	accord_idmap *map = c->map[kind];
 	const char *subject = cover_key(kind, it->e);
+	int64_t *top = kind == COVER_STEPS ? c->steps_top : c->top;
 
 	if (it->e->seq <= (int64_t)(uintptr_t)accord_idmap_get(map, subject))
 		return;
 	accord_idmap_put(map, subject, (void *)(uintptr_t)it->e->seq);
-	if (c->top && it->e->seq > *c->top)
-		*c->top = it->e->seq;
-	c->grew = 1;
+	if (top && it->e->seq > *top)
+		*top = it->e->seq;
+	if (kind != COVER_STEPS)
+		c->grew = 1;
 }
 
 /*
@@ -649,7 +653,7 @@ static void rests_on_refused(struct run *r, struct round *rd, const accord_parti
 	for (j = 0; m && j < p->member_count; j++) {
 		const accord_member *x = p->members[j];
 		struct feed *g;
-		struct cover c = { { NULL }, NULL, 0 };
+		struct cover c = { { NULL }, NULL, NULL, 0 };
 		int k;
 
 		if (!x->revoked || x->party == m->party ||
@@ -701,7 +705,8 @@ int accord_verify_beyond_cut_authority(struct run *r, const struct round *rd,
 	if ((cut = cut_now(rd, fi, m, &rev)) == INT64_MAX)
 		return 0;
 	if (e->seq > cut)
-		return e->seq <= rd->raise[fi]; /* beyond the raise, the cut's own finding */
+		return e->seq <=
+		       accord_verify_raise_of(rd, fi); /* beyond the raise, the cut's own finding */
 	if (!it->fork || (rev && !strcmp(rev->id, e->id)))
 		return 0; /* a rotation is its key's own cut: the entry the cut names */
 	return !rev || accord_causal_in_past(r->v->causal, rev, e) != 1;
@@ -721,7 +726,7 @@ int accord_verify_raised_over(struct run *r, const struct round *rd, const accor
 	int64_t cut;
 	int k;
 
-	if (e->seq > rd->raise[fi] || e->seq <= rd->prefix[fi])
+	if (e->seq > accord_verify_raise_of(rd, fi) || e->seq <= rd->prefix[fi])
 		return 0;
 	if ((cut = cut_now(rd, fi, accord_parties_member(p, e->author.id), &rev)) == INT64_MAX ||
 	    e->seq <= cut)
@@ -779,14 +784,33 @@ static int merge_cover(accord_idmap *to, int64_t *top, const accord_idmap *from)
 	return grew;
 }
 
-/* Cover in feed i's raise what refused entries of other parties rested on. 1 if it grew. */
+/*
+ * Cover in feed i's raise what refused entries of other parties rested
+ * on. 1 if it grew, decisions aside (they are compared as a whole).
+ */
 static int merge_rests(struct round *rd, size_t i)
 {
 	int k, grew = 0;
 
 	for (k = 0; k < COVER_KINDS; k++)
-		grew |= merge_cover(&rd->raised[k][i], &rd->raise[i], &rd->rested[k][i]);
+		if (k == COVER_STEPS)
+			merge_cover(&rd->raised[k][i], &rd->steps_top[i], &rd->rested[k][i]);
+		else
+			grew |= merge_cover(&rd->raised[k][i], &rd->raise[i], &rd->rested[k][i]);
 	return grew;
+}
+
+/* Whether two covers hold the same subjects, each to the same seq. */
+static int same_cover(const accord_idmap *a, const accord_idmap *b)
+{
+	size_t k;
+
+	if (a->count != b->count)
+		return 0;
+	for (k = 0; k < a->size; k++)
+		if (a->keys[k] && accord_idmap_get(b, a->keys[k]) != a->values[k])
+			return 0;
+	return 1;
 }
 
 /*
@@ -800,11 +824,28 @@ static int merge_rests(struct round *rd, size_t i)
 int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const accord_parties *p,
 			     struct round *rd, int raising)
 {
+	accord_idmap *decided = NULL;
 	size_t i, j;
 	int again = 0;
 
 	r->kept = kept;
 	r->nkept = k;
+	/*
+	 * Decisions (a close or reopen kept, COVER_STEPS) are judged afresh on
+	 * each round's state, not kept once raised: a seat decided in an early
+	 * round, before a raise brought back the incident's terms, made a
+	 * thief's reopen stand for good (attack63 01, 02). Raises of other
+	 * kinds only grow, so rounds settle; the round cap ends any swing.
+	 */
+	if (raising) {
+		decided = accord_xcalloc(r->nfeeds + 1, sizeof(*decided));
+		for (i = 0; i < r->nfeeds; i++) {
+			decided[i] = rd->raised[COVER_STEPS][i];
+			memset(&rd->raised[COVER_STEPS][i], 0, sizeof(accord_idmap));
+			accord_idmap_dispose(&rd->rested[COVER_STEPS][i]);
+			rd->steps_top[i] = 0;
+		}
+	}
 	for (i = 0; i < k; i++) {
 		const accord_entry *e = kept[i];
 		const accord_member *m = accord_parties_member(p, e->author.id);
@@ -844,6 +885,7 @@ int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const
 						     &rd->raised[COVER_STEPS][gi],
 						     &rd->raised[COVER_ENTRY][gi] },
 						   &rd->raise[gi],
+						   &rd->steps_top[gi],
 						   0 };
 
 				other_party_rests_on(&c, r, p, g, x, m, e);
@@ -863,8 +905,13 @@ int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const
 	}
 	for (i = 0; i < rd->nrefused; i++)
 		rests_on_refused(r, rd, p, rd->refused[i]);
-	for (i = 0; raising && i < r->nfeeds; i++)
+	for (i = 0; raising && i < r->nfeeds; i++) {
 		again |= merge_rests(rd, i);
+		if (!same_cover(&decided[i], &rd->raised[COVER_STEPS][i]))
+			again = 1;
+		accord_idmap_dispose(&decided[i]);
+	}
+	free(decided);
 	free(r->kept_on);
 	r->kept_on = NULL;
 	r->nkept_on = 0;

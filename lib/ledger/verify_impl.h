@@ -179,7 +179,8 @@ struct round {
 	int *aside;		 /* per feed: stopped by the revocation rule (set aside) */
 	int64_t *precut;	 /* per feed: a cut learnt in an earlier round (INT64_MAX: none) */
 	const accord_entry **by; /* per feed: the revocation that named that cut */
-	int64_t *raise;	 /* per feed: a cut raised to what others counted on (the highest) */
+	int64_t *raise;	    /* per feed: a cut raised to what others counted on (the highest) */
+	int64_t *steps_top; /* per feed: the highest the last round's decisions raised it to */
 	int64_t *prefix; /* per feed: raised by the key's own party: everything up to it counts */
 	/*
 	 * per kind (enum cover_kind), per feed: what another party's raise
@@ -196,6 +197,15 @@ struct round {
 	const accord_entry **refused;
 	size_t nrefused, refused_cap;
 };
+
+/*
+ * How far feed `fi`'s cut is raised: the raises that only grow, and the
+ * decisions (COVER_STEPS) judged afresh after each round.
+ */
+static inline int64_t accord_verify_raise_of(const struct round *rd, size_t fi)
+{
+	return rd->raise[fi] > rd->steps_top[fi] ? rd->raise[fi] : rd->steps_top[fi];
+}
 
 /* ---- verify.c ---- */
 

@@ -21,7 +21,7 @@ static int64_t floor_of(void *arg, const char *keyid)
 	struct round *rd = ((void **)arg)[1];
 	struct feed *f = accord_verify_find_feed(r, keyid);
 
-	return f ? rd->raise[f - r->feeds] : 0;
+	return f ? accord_verify_raise_of(rd, (size_t)(f - r->feeds)) : 0;
 }
 
 /* parties.set_aside: a proposal of e's incident (an agreement: of none) in e's causal past, set aside this round. */
@@ -304,7 +304,8 @@ static size_t replay_once(struct run *r, accord_entry **all, size_t n, struct ro
 		accord_entry *e = all[i];
 		struct feed *f = accord_verify_find_feed(r, e->author.id);
 		size_t fi = (size_t)(f - r->feeds);
-		int64_t pre = rd->precut[fi] > rd->raise[fi] ? rd->precut[fi] : rd->raise[fi];
+		int64_t raise = accord_verify_raise_of(rd, fi);
+		int64_t pre = rd->precut[fi] > raise ? rd->precut[fi] : raise;
 		struct item *it = accord_verify_item_of(r, e);
 		char why[512];
 
@@ -438,6 +439,7 @@ int accord_verify_replay(struct run *r)
 	    !(rd.precut = calloc(r->nfeeds + 1, sizeof(*rd.precut))) ||
 	    !(rd.by = calloc(r->nfeeds + 1, sizeof(*rd.by))) ||
 	    !(rd.raise = calloc(r->nfeeds + 1, sizeof(*rd.raise))) ||
+	    !(rd.steps_top = calloc(r->nfeeds + 1, sizeof(*rd.steps_top))) ||
 	    !(rd.prefix = calloc(r->nfeeds + 1, sizeof(*rd.prefix))) ||
 	    !(rd.sound = calloc(r->nfeeds + 1, sizeof(*rd.sound))))
 		accord_oom();
@@ -512,6 +514,7 @@ int accord_verify_replay(struct run *r)
 	free(rd.precut);
 	free(rd.by);
 	free(rd.raise);
+	free(rd.steps_top);
 	free(rd.prefix);
 	for (j = 0; j < COVER_KINDS; j++) {
 		for (i = 0; i < r->nfeeds; i++) {

@@ -10,7 +10,7 @@ FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 forge() { $FORGE "$@" || bad "forge $*"; }
 unset SSH_AUTH_SOCK
 
-for k in alice bob carl gina gus ivan; do newkey $k; done
+for k in alice bob carl gina gil gus ivan; do newkey $k; done
 pub() { accord --home "$T/$1" key show | tail -1; }
 kid() { accord --home "$T/$1" key show --json | jget 'd["id"]'; }
 B="$T/base.git"
@@ -1016,6 +1016,98 @@ test_reopen_provider_opened() {
 	thief_reopens_closed "$INC5" "provider opened"
 }
 
+# terms_proposed WHO REPO OTHER COSIGNER REPO2: WHO proposes refunds terms with
+# party OTHER on REPO, COSIGNER co-signs them on REPO2 (TERMS)
+terms_proposed() {
+	ACCORD_NOW=2026-11-20T10:40:00Z expect 0 accord --home "$T/$1" -C "$2" agreement propose --with "$3" \
+		--service refunds --acknowledge 5m --mitigate 30m --restore 1h
+	TERMS=$(lastid "$2" "$1")
+	expect 0 sync "$1" "$2"
+	expect 0 sync "$4" "$5"
+	ACCORD_NOW=2026-11-20T10:41:00Z expect 0 accord --home "$T/$4" -C "$5" cosign "$(echo "$TERMS" | cut -c1-12)"
+	expect 0 sync "$4" "$5"
+}
+
+# refunds_down WHO REPO: WHO, of globex, opens INC7 naming acme and globex, marks
+# it resolved and proposes a resolution
+refunds_down() {
+	ACCORD_NOW=2026-11-20T10:42:00Z expect 0 accord --home "$T/$1" -C "$2" open --title "Refund API down" \
+		--severity 1 --service refunds --started 2026-11-20T10:40:00Z --parties acme,globex
+	INC7=$OUT
+	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/$1" -C "$2" status "$INC7" resolved
+	ACCORD_NOW=2026-11-20T10:51:00Z expect 0 accord --home "$T/$1" -C "$2" resolve "$INC7" --summary "Rolled back"
+	expect 0 sync "$1" "$2"
+}
+
+# (attack63 01) a close or reopen kept is judged afresh every round: bob
+# proposed the refunds terms, globex co-signed them; gina opens INC7 naming
+# acme and globex; carl closes it on a joint resolution; a thief with bob's key
+# "reopens" it a minute after; globex syncs; alice revokes bob from her copy
+# idle since before the terms. In the first round that raised cuts, the terms
+# (bob's, past his cut) were not in force yet and globex seemed to face the
+# customer: the reopen was kept for good. It stays set aside.
+test_terms_late_reopen() {
+	copies 35
+	ACCORD_NOW=2026-11-20T10:38:00Z expect 0 accord --home "$T/alice" -C "$A" member add --key "$(pub carl)" --name carl
+	expect 0 sync alice "$A"
+	K="$T/k35.git"
+	copy "$HUB" "$K"
+	expect 0 sync bob "$D"
+	terms_proposed bob "$D" globex gina "$G"
+	refunds_down gina "$G"
+	expect 0 sync carl "$K"
+	ACCORD_NOW=2026-11-20T10:52:00Z expect 0 accord --home "$T/carl" -C "$K" cosign "$INC7"
+	ACCORD_NOW=2026-11-20T10:53:00Z expect 0 accord --home "$T/carl" -C "$K" status "$INC7" closed
+	expect 0 sync carl "$K"
+	expect 0 sync bob "$D"
+	ACCORD_NOW=2026-11-20T10:54:00Z expect 0 accord --home "$T/bob" -C "$D" status "$INC7" investigating
+	ST1=$(lastid "$D" bob)
+	expect 0 sync bob "$D"
+	ACCORD_NOW=2026-11-21T10:05:00Z expect 0 accord --home "$T/gina" -C "$G" sync hub
+	ACCORD_NOW=2026-11-21T10:06:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
+	expect 0 sync alice "$A"
+	for R in "$A" "$(fresh "$HUB")"; do
+		equal "$(aside_kinds "$R" "$ST1") $(accord -C "$R" show "$INC7" --json | jget '[d["status"], d["customer_party"]]')" \
+			'["past-cut"] ["closed", "acme"]' "terms raised late: on $(basename "$R") the customer's reopen by the thief stays set aside"
+	done
+}
+
+# (attack63 02) the mirror: acme proposed the refunds terms, gus co-signed
+# them; gil, of globex, opens INC7, and alice co-signs its resolution; a thief
+# with gus's key closes it at once; acme syncs, and reopens it a day later;
+# gina revokes gus from her copy idle since before the co-signature: the
+# thief's close stays set aside, the day it stood closed is charged
+test_terms_late_close() {
+	copies 36
+	ACCORD_NOW=2026-11-20T10:38:00Z expect 0 accord --home "$T/gina" -C "$G" member add --key "$(pub gil)" --name gil
+	expect 0 sync gina "$G"
+	L="$T/l36.git" U="$T/u36.git"
+	copy "$HUB" "$L"
+	copy "$HUB" "$U"
+	terms_proposed alice "$A" globex gus "$U"
+	expect 0 sync gil "$L"
+	refunds_down gil "$L"
+	expect 0 sync alice "$A"
+	ACCORD_NOW=2026-11-20T10:52:00Z expect 0 accord --home "$T/alice" -C "$A" cosign "$INC7"
+	expect 0 sync alice "$A"
+	expect 0 sync gus "$U"
+	ACCORD_NOW=2026-11-20T10:53:00Z expect 0 accord --home "$T/gus" -C "$U" status "$INC7" closed
+	CLOSE=$(lastid "$U" gus)
+	expect 0 sync gus "$U"
+	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" sync hub
+	ACCORD_NOW=2026-11-21T10:53:00Z expect 0 accord --home "$T/alice" -C "$A" status "$INC7" investigating
+	expect 0 sync alice "$A"
+	ACCORD_NOW=2026-11-21T10:58:00Z expect 0 accord --home "$T/gina" -C "$G" member revoke gus
+	expect 0 sync gina "$G"
+	expect 0 sync alice "$A"
+	for R in "$A" "$(fresh "$HUB")"; do
+		equal "$(aside_kinds "$R" "$CLOSE") $(SHOWJ7 "$R" | jget \
+			"[d['customer_party'], [k['closed_s'] for c in d['clocks'] if c['party'] == 'globex' for k in c['clocks']][2]]")" \
+			'["past-cut"] ["acme", 0]' "terms raised late: on $(basename "$R") the provider's close by the thief stays set aside"
+	done
+}
+SHOWJ7() { accord -C "$1" show "$INC7" --json; }
+
 # (attack57 02) an entry that does not count for its own author's revocation
 # raises nothing, and a cosign raises only what a cosign may name: gina revokes
 # gus; a thief with bob's key marks INC mitigated; alice revokes bob; gus's key,
@@ -1136,7 +1228,7 @@ for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated
 	test_reopen_once test_revoker_sorts_last test_involve_exact test_cosign_exact test_void_not_raised \
 	test_reopen_concurrent test_reopen_third_party test_revoked_cosign test_revoked_reopener_planted \
 	test_revoked_closer_sock test_revoked_reopener_sock test_reopen_involved_provider test_reopen_provider_opened \
-	test_thief_involve_reopen test_late_involve_close test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	$t
 done
