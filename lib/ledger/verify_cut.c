@@ -347,9 +347,12 @@ static const char *seat_as_known(struct run *r, const accord_parties *p, const a
 {
 	const accord_entry **list = NULL;
 	accord_incident *inc = NULL;
-	const char *seat = NULL;
+	const char *seat = accord_idmap_get(&r->seats, e->id);
 	size_t n = 0, i, lo = 0, hi;
 
+	/* asked once per decision a round: every entry of another party that saw it asks */
+	if (seat)
+		return *seat ? seat : NULL;
 	if (!r->kept_on) {
 		r->kept_on = accord_xcalloc(r->nkept + 1, sizeof(*r->kept_on));
 		for (i = 0; i < r->nkept; i++) {
@@ -385,6 +388,7 @@ static const char *seat_as_known(struct run *r, const accord_parties *p, const a
 	}
 	accord_incident_free(inc);
 	free(list);
+	accord_idmap_put(&r->seats, e->id, (void *)(seat ? seat : ""));
 	return seat;
 }
 
@@ -915,6 +919,7 @@ int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const
 	free(r->kept_on);
 	r->kept_on = NULL;
 	r->nkept_on = 0;
+	accord_idmap_dispose(&r->seats);
 	r->kept = NULL;
 	r->nkept = 0;
 	/*

@@ -114,7 +114,8 @@ struct run {
 	/*
 	 * While cuts are learnt after a round (verify_cut.c): the round's
 	 * counted entries in ledger order, and, once a raise asks for an
-	 * incident's seat, those on an incident sorted by it.
+	 * incident's seat, those on an incident sorted by it; the seat found
+	 * for each decision (its id -> the party's name, or "" for none).
 	 */
 	accord_entry **kept;
 	size_t nkept;
@@ -123,6 +124,7 @@ struct run {
 		size_t at;	      /* in kept */
 	} * kept_on;
 	size_t nkept_on;
+	accord_idmap seats;
 };
 
 static inline char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
