@@ -299,17 +299,19 @@ static int read_shelf(shelf **out, struct accord_index *ix, unsigned s)
 	if (!(sh = calloc(1, sizeof(*sh))))
 		accord_oom();
 	if (ix->has_shelf[s]) {
-		const char *p, *end;
+		const char *p = NULL, *end = NULL;
 		int last = -1;
 
 		shelf_name(&name, s);
 		error = read_vouched(&data, ix, name.ptr, ix->shelf_tag[s]);
-		p = data.ptr;
-		end = p ? p + data.size : p;
 		/* "accord-shelf 1\n", then "<c> <tag>\n" lines by digit, each at most once */
-		if (error == 0 && (data.size < 15 || memcmp(p, "accord-shelf 1\n", 15) != 0))
+		if (error == 0 && (data.size < 15 || memcmp(data.ptr, "accord-shelf 1\n", 15) != 0))
 			error = ACCORD_EINVALID;
-		for (p += error ? 0 : 15; error == 0 && p < end; p += 3 + 2 * TAG_LEN) {
+		if (error == 0) {
+			p = data.ptr + 15;
+			end = data.ptr + data.size;
+		}
+		for (; error == 0 && p < end; p += 3 + 2 * TAG_LEN) {
 			char hex[2 * TAG_LEN + 1];
 			const char *d;
 			int c;
