@@ -283,9 +283,20 @@ static int is_open_status(const accord_entry *e)
  * reopen counted as a reopen, raised by the provider's routine sync);
  * a status that took no effect (attack58 02: the provider's "resolved"
  * on the closed incident, planted to unmake its member's later reopen)
- * masks nothing.
+ * masks nothing. Nor does a status of a revoked key beyond its cut: it
+ * counts only through a raise, the one of `e` among them, and masking
+ * `e` with it undid that raise the next round, which brought it back
+ * the round after (attack67 01: the swing ran to the round cap, whose
+ * parity another key's fork chose).
  */
-static int reopens(struct run *r, const accord_entry *e)
+static int past_cut(const accord_parties *p, const accord_entry *t)
+{
+	const accord_member *m = accord_parties_member(p, t->author.id);
+
+	return m && m->revoked && t->seq > m->cut;
+}
+
+static int reopens(struct run *r, const accord_parties *p, const accord_entry *e)
 {
 	size_t first = accord_verify_first_on(r->statuses, r->nstatuses, e->incident), i, j;
 
@@ -305,6 +316,7 @@ static int reopens(struct run *r, const accord_entry *e)
 			const accord_entry *t = r->statuses[j]->e;
 
 			reopened = t != e && r->statuses[j]->counted && is_open_status(t) &&
+				   !past_cut(p, t) &&
 				   accord_causal_in_past(r->v->causal, t, c) == 1 &&
 				   accord_causal_in_past(r->v->causal, e, t) == 1;
 		}
@@ -438,7 +450,7 @@ static int decides(const accord_entry *e, const void *arg)
 	    (d->incident && strcmp(e->incident, d->incident) != 0))
 		return 0;
 	close = is_close(e);
-	return (close || reopens(d->r, e)) && signed_by_both(d, e) &&
+	return (close || reopens(d->r, d->p, e)) && signed_by_both(d, e) &&
 	       harms_only_own(d->r, d->p, d->xparty, e, close);
 }
 
@@ -802,6 +814,19 @@ static int merge_rests(struct round *rd, size_t i)
 		else
 			grew |= merge_cover(&rd->raised[k][i], &rd->raise[i], &rd->rested[k][i]);
 	return grew;
+}
+
+int accord_verify_drop_decisions(struct run *r, struct round *rd)
+{
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < r->nfeeds; i++) {
+		any |= rd->raised[COVER_STEPS][i].count > 0;
+		accord_idmap_dispose(&rd->raised[COVER_STEPS][i]);
+		rd->steps_top[i] = 0;
+	}
+	return any;
 }
 
 /* Whether two covers hold the same subjects, each to the same seq. */

@@ -295,6 +295,9 @@ int accord_verify_raised_over(struct run *r, const struct round *rd, const accor
 /* Set aside an entry either of those names; its feed goes on. */
 void accord_verify_set_aside_hole(struct run *r, accord_parties *p, struct item *it);
 
+/* Forget the decisions kept (COVER_STEPS raises); 1 if there were any. */
+int accord_verify_drop_decisions(struct run *r, struct round *rd);
+
 /* After a round: cuts and raises learnt. 1 if another round is needed. */
 int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const accord_parties *p,
 			     struct round *rd, int raising);

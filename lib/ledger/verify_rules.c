@@ -470,8 +470,19 @@ int accord_verify_replay(struct run *r)
 		 * only), so rounds are bounded by its depth; the cap only
 		 * guarantees an end, the same on every copy.
 		 */
-		if (++rounds > 2 * r->nfeeds + 8 + r->nforks)
+		if (++rounds > 2 * r->nfeeds + 8 + r->nforks) {
+			/*
+			 * Decisions still swinging at the cap: one more round
+			 * without any, so the verdict never depends on the
+			 * round the cap fell on, which another key's fork moves
+			 * (attack67 01).
+			 */
+			if (raising && accord_verify_drop_decisions(r, &rd)) {
+				start_round(r, &rd, mark, floor_arg);
+				k = replay_once(r, all, n, &rd, kept, &v->parties);
+			}
 			break;
+		}
 		/*
 		 * Vouching grows one admission deep a round (a key admitted on a
 		 * fork side vouches for the next admission there), and each round

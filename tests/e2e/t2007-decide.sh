@@ -10,7 +10,7 @@ FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 forge() { $FORGE "$@" || bad "forge $*"; }
 unset SSH_AUTH_SOCK
 
-for k in alice bob carl gina gil gus ivan; do newkey $k; done
+for k in alice bob carl gina gil gus hal ivan; do newkey $k; done
 pub() { accord --home "$T/$1" key show | tail -1; }
 kid() { accord --home "$T/$1" key show --json | jget 'd["id"]'; }
 B="$T/base.git"
@@ -1108,6 +1108,67 @@ test_terms_late_close() {
 }
 SHOWJ7() { accord -C "$1" show "$INC7" --json; }
 
+# (attack67 01) decisions settle, whatever round the cap falls on: under
+# acme's refunds terms, gina opens INC9 for globex alone, resolves and closes it; gus "reopens" it on his copy
+# (s) and keeps it there; gina involves acme and alice co-signs the
+# resolution, both on the closed incident (forged: the CLI refuses them); gus
+# marks it identified (D) knowing both, alice writes on it, and gina revokes
+# gus from her copy that never saw s. D is a reopen acme went on from; its
+# raise brings s back, and s, counting only through that raise, masked D the
+# round after, so the verdict swung until the round cap. A fork of another
+# globex key, one entry longer on one side, moved where the cap fell.
+test_reopen_swing() {
+	copies 37
+	U="$T/u37.git"
+	terms_proposed alice "$A" globex gina "$G"
+	ACCORD_NOW=2026-11-20T10:45:00Z expect 0 accord --home "$T/gina" -C "$G" open --title "Refunds slow" \
+		--severity 2 --service refunds --started 2026-11-20T10:44:00Z --parties globex
+	INC9=$OUT
+	ACCORD_NOW=2026-11-20T10:46:00Z expect 0 accord --home "$T/gina" -C "$G" status "$INC9" resolved
+	ACCORD_NOW=2026-11-20T10:47:00Z expect 0 accord --home "$T/gina" -C "$G" resolve "$INC9" --summary "Reindexed"
+	RES9=$(lastid "$G" gina)
+	ACCORD_NOW=2026-11-20T10:48:00Z expect 0 accord --home "$T/gina" -C "$G" status "$INC9" closed
+	expect 0 sync gina "$G"
+	copy "$HUB" "$U"
+	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/gus" -C "$U" status "$INC9" investigating
+	INC9ID=$(accord -C "$G" show "$INC9" --json | jget 'd["full_id"]')
+	FORGE_NOW=$(date -u -d 2026-11-20T10:51:00Z +%s) forge entry "$G" "$T/gina.ssh" --type involve \
+		--incident "$INC9ID" --body '{"party":"acme"}' >/dev/null
+	expect 0 sync gina "$G"
+	expect 0 sync alice "$A"
+	FORGE_NOW=$(date -u -d 2026-11-20T10:52:00Z +%s) forge entry "$A" "$T/alice.ssh" --type cosign \
+		--incident "$INC9ID" --body "{\"proposal\":\"$RES9\"}" >/dev/null
+	expect 0 sync alice "$A"
+	expect 0 sync gus "$U"
+	ACCORD_NOW=2026-11-20T10:54:00Z expect 0 accord --home "$T/gus" -C "$U" status "$INC9" identified
+	expect 0 sync gus "$U"
+	expect 0 sync alice "$A"
+	ACCORD_NOW=2026-11-20T10:56:00Z expect 0 accord --home "$T/alice" -C "$A" note "$INC9" "reopened here too"
+	expect 0 sync alice "$A"
+	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/gina" -C "$G" member revoke gus
+	expect 0 sync gina "$G"
+	expect 0 sync alice "$A"
+	state9() { accord -C "$1" show "$INC9" --json | jget "[d['status'], [k['state'] for c in d['clocks'] if c['party'] == 'globex' for k in c['clocks']]]"; }
+	BEFORE=$(state9 "$(fresh "$HUB")")
+	equal "$BEFORE" '["identified", ["met", "running", "running"]]' "swing: the reopen acme went on from stands"
+	# globex's key hal on two copies: a checkpoint on one side, an open and a note on the other
+	ACCORD_NOW=2026-11-20T11:05:00Z expect 0 accord --home "$T/gina" -C "$G" member add --key "$(pub hal)" --name hal
+	expect 0 sync gina "$G"
+	X1="$T/x37.git" X2="$T/y37.git"
+	copy "$HUB" "$X1"
+	copy "$HUB" "$X2"
+	env -u ACCORD_NOW "$ACCORD_BIN" --home "$T/hal" -C "$X1" sync hub >/dev/null 2>&1
+	ACCORD_NOW=2026-11-20T11:10:00Z expect 0 accord --home "$T/hal" -C "$X2" open --title "Unrelated" \
+		--severity 4 --service web --parties globex
+	ACCORD_NOW=2026-11-20T11:11:00Z expect 0 accord --home "$T/hal" -C "$X2" note "$OUT" "one more on this side"
+	for R in "$X2" "$X1" "$G" "$A"; do env -u ACCORD_NOW "$ACCORD_BIN" -C "$R" sync hub --no-checkpoint >/dev/null 2>&1; done
+	expect 3 accord -C "$(fresh "$HUB")" audit --no-record
+	contains "$OUT" "equivocation" "swing: hal's fork is proven"
+	for R in "$(fresh "$HUB")" "$A" "$G"; do
+		equal "$(state9 "$R")" "$BEFORE" "swing: on $(basename "$R") a fork elsewhere moves nothing"
+	done
+}
+
 # (attack57 02) an entry that does not count for its own author's revocation
 # raises nothing, and a cosign raises only what a cosign may name: gina revokes
 # gus; a thief with bob's key marks INC mitigated; alice revokes bob; gus's key,
@@ -1228,7 +1289,7 @@ for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated
 	test_reopen_once test_revoker_sorts_last test_involve_exact test_cosign_exact test_void_not_raised \
 	test_reopen_concurrent test_reopen_third_party test_revoked_cosign test_revoked_reopener_planted \
 	test_revoked_closer_sock test_revoked_reopener_sock test_reopen_involved_provider test_reopen_provider_opened \
-	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	$t
 done
