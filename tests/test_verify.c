@@ -2,6 +2,7 @@
 #include "helpers.h"
 
 #include "causal.h"
+#include "verify_impl.h"
 
 static const char *open_body =
 	"{\"title\":\"t\",\"severity\":2,\"service\":\"web\","
@@ -456,6 +457,53 @@ static void test_verify_findings_added_sorted(void **state)
 	assert_false(accord_audit_kind_sets_aside(ACCORD_AUDIT_WRONG_SIGNER));
 }
 
+/*
+ * At the round cap, only the decisions (COVER_STEPS raises) the last two
+ * rounds both kept stay: a swing ends the same whichever round the cap
+ * falls on, and undoes no decision that did not swing (attack67 01).
+ */
+static void test_verify_settle_decisions(void **state)
+{
+	accord_idmap now[2] = { ACCORD_IDMAP_INIT, ACCORD_IDMAP_INIT };
+	accord_idmap prev[2] = { ACCORD_IDMAP_INIT, ACCORD_IDMAP_INIT };
+	int64_t tops[2] = { 5, 4 };
+	struct round rd;
+	struct run r;
+	size_t i;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	memset(&rd, 0, sizeof(rd));
+	r.nfeeds = 2;
+	rd.raised[COVER_STEPS] = now;
+	rd.prev_steps = prev;
+	rd.steps_top = tops;
+	/* feed 0: inc1 kept to seq 5 both times, inc2 swinging (3, then 2) */
+	accord_idmap_put(&now[0], "inc1", (void *)(uintptr_t)5);
+	accord_idmap_put(&now[0], "inc2", (void *)(uintptr_t)3);
+	accord_idmap_put(&prev[0], "inc1", (void *)(uintptr_t)5);
+	accord_idmap_put(&prev[0], "inc2", (void *)(uintptr_t)2);
+	/* feed 1: inc3 kept to seq 4 both times */
+	accord_idmap_put(&now[1], "inc3", (void *)(uintptr_t)4);
+	accord_idmap_put(&prev[1], "inc3", (void *)(uintptr_t)4);
+	assert_int_equal(accord_verify_settle_decisions(&r, &rd), 1);
+	assert_int_equal(now[0].count, 1);
+	assert_ptr_equal(accord_idmap_get(&now[0], "inc1"), (void *)(uintptr_t)5);
+	assert_null(accord_idmap_get(&now[0], "inc2"));
+	assert_int_equal(tops[0], 5);
+	assert_int_equal(now[1].count, 1);
+	assert_int_equal(tops[1], 4);
+	/* what is left was kept both times: nothing more to drop */
+	accord_idmap_dispose(&prev[0]);
+	accord_idmap_put(&prev[0], "inc1", (void *)(uintptr_t)5);
+	assert_int_equal(accord_verify_settle_decisions(&r, &rd), 0);
+	assert_int_equal(now[0].count + now[1].count, 2);
+	for (i = 0; i < 2; i++) {
+		accord_idmap_dispose(&now[i]);
+		accord_idmap_dispose(&prev[i]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -468,6 +516,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_verify_unknown_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_commit_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_findings_added_sorted, setup, teardown),
+		cmocka_unit_test(test_verify_settle_decisions),
 	};
 
 	return cmocka_run_group_tests(tests, th_setup, th_teardown);

@@ -816,17 +816,32 @@ static int merge_rests(struct round *rd, size_t i)
 	return grew;
 }
 
-int accord_verify_drop_decisions(struct run *r, struct round *rd)
+int accord_verify_settle_decisions(struct run *r, struct round *rd)
 {
-	size_t i;
-	int any = 0;
+	size_t i, k;
+	int dropped = 0;
 
 	for (i = 0; i < r->nfeeds; i++) {
-		any |= rd->raised[COVER_STEPS][i].count > 0;
-		accord_idmap_dispose(&rd->raised[COVER_STEPS][i]);
+		accord_idmap *now = &rd->raised[COVER_STEPS][i], both = ACCORD_IDMAP_INIT;
+
 		rd->steps_top[i] = 0;
+		for (k = 0; k < now->size; k++) {
+			int64_t seq = (int64_t)(uintptr_t)now->values[k];
+
+			if (!now->keys[k])
+				continue;
+			if (accord_idmap_get(&rd->prev_steps[i], now->keys[k]) != now->values[k]) {
+				dropped = 1;
+				continue;
+			}
+			accord_idmap_put(&both, now->keys[k], now->values[k]);
+			if (seq > rd->steps_top[i])
+				rd->steps_top[i] = seq;
+		}
+		accord_idmap_dispose(now);
+		*now = both;
 	}
-	return any;
+	return dropped;
 }
 
 /* Whether two covers hold the same subjects, each to the same seq. */
@@ -938,7 +953,9 @@ int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const
 		again |= merge_rests(rd, i);
 		if (!same_cover(&decided[i], &rd->raised[COVER_STEPS][i]))
 			again = 1;
-		accord_idmap_dispose(&decided[i]);
+		/* kept for accord_verify_settle_decisions */
+		accord_idmap_dispose(&rd->prev_steps[i]);
+		rd->prev_steps[i] = decided[i];
 	}
 	free(decided);
 	free(r->kept_on);

@@ -183,6 +183,7 @@ struct round {
 	const accord_entry **by; /* per feed: the revocation that named that cut */
 	int64_t *raise;	    /* per feed: a cut raised to what others counted on (the highest) */
 	int64_t *steps_top; /* per feed: the highest the last round's decisions raised it to */
+	accord_idmap *prev_steps; /* per feed: the decisions of the round before that */
 	int64_t *prefix; /* per feed: raised by the key's own party: everything up to it counts */
 	/*
 	 * per kind (enum cover_kind), per feed: what another party's raise
@@ -295,8 +296,8 @@ int accord_verify_raised_over(struct run *r, const struct round *rd, const accor
 /* Set aside an entry either of those names; its feed goes on. */
 void accord_verify_set_aside_hole(struct run *r, accord_parties *p, struct item *it);
 
-/* Forget the decisions kept (COVER_STEPS raises); 1 if there were any. */
-int accord_verify_drop_decisions(struct run *r, struct round *rd);
+/* Keep only the decisions the last two rounds both kept; 1 if that dropped any. */
+int accord_verify_settle_decisions(struct run *r, struct round *rd);
 
 /* After a round: cuts and raises learnt. 1 if another round is needed. */
 int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const accord_parties *p,

@@ -440,6 +440,7 @@ int accord_verify_replay(struct run *r)
 	    !(rd.by = calloc(r->nfeeds + 1, sizeof(*rd.by))) ||
 	    !(rd.raise = calloc(r->nfeeds + 1, sizeof(*rd.raise))) ||
 	    !(rd.steps_top = calloc(r->nfeeds + 1, sizeof(*rd.steps_top))) ||
+	    !(rd.prev_steps = calloc(r->nfeeds + 1, sizeof(*rd.prev_steps))) ||
 	    !(rd.prefix = calloc(r->nfeeds + 1, sizeof(*rd.prefix))) ||
 	    !(rd.sound = calloc(r->nfeeds + 1, sizeof(*rd.sound))))
 		accord_oom();
@@ -473,11 +474,12 @@ int accord_verify_replay(struct run *r)
 		if (++rounds > 2 * r->nfeeds + 8 + r->nforks) {
 			/*
 			 * Decisions still swinging at the cap: one more round
-			 * without any, so the verdict never depends on the
-			 * round the cap fell on, which another key's fork moves
-			 * (attack67 01).
+			 * with only those the last two rounds both kept, so the
+			 * verdict never depends on the round the cap fell on,
+			 * which another key's fork moves (attack67 01), and a
+			 * swing on one incident undoes no decision elsewhere.
 			 */
-			if (raising && accord_verify_drop_decisions(r, &rd)) {
+			if (raising && accord_verify_settle_decisions(r, &rd)) {
 				start_round(r, &rd, mark, floor_arg);
 				k = replay_once(r, all, n, &rd, kept, &v->parties);
 			}
@@ -526,6 +528,9 @@ int accord_verify_replay(struct run *r)
 	free(rd.by);
 	free(rd.raise);
 	free(rd.steps_top);
+	for (i = 0; i < r->nfeeds; i++)
+		accord_idmap_dispose(&rd.prev_steps[i]);
+	free(rd.prev_steps);
 	free(rd.prefix);
 	for (j = 0; j < COVER_KINDS; j++) {
 		for (i = 0; i < r->nfeeds; i++) {
