@@ -886,13 +886,14 @@ reopen_concurrent_case() { # NAME gina|ivan
 test_reopen_concurrent() { reopen_concurrent_case "reopen concurrent" gina; }
 test_reopen_third_party() { reopen_concurrent_case "reopen, a third party syncs" ivan; }
 
-# thief_reopens_closed INCIDENT NAME [FEED]: alice closes it; a thief with bob's
-# key, on a copy that saw the close, "reopens" it a minute after; globex syncs;
-# alice revokes bob from her copy idle since: the thief's reopen stays set
-# aside, it stays closed; bob's feed reads FEED ([entries, verified], [2, 1])
+# thief_reopens_closed INCIDENT NAME [FEED [WHO REPO]]: WHO (alice on A) closes
+# it; a thief with bob's key, on a copy that saw the close, "reopens" it a
+# minute after; globex syncs; alice revokes bob from A, idle since: the thief's
+# reopen stays set aside, it stays closed; bob's feed reads FEED ([entries,
+# verified], [2, 1])
 thief_reopens_closed() {
-	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" status "$1" closed
-	expect 0 sync alice "$A"
+	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/${4:-alice}" -C "${5:-$A}" status "$1" closed
+	expect 0 sync "${4:-alice}" "${5:-$A}"
 	expect 0 sync bob "$D"
 	ACCORD_NOW=2026-11-20T11:01:00Z expect 0 accord --home "$T/bob" -C "$D" status "$1" investigating
 	ST1=$(lastid "$D" bob)
@@ -1057,19 +1058,8 @@ test_terms_late_reopen() {
 	refunds_down gina "$G"
 	expect 0 sync carl "$K"
 	ACCORD_NOW=2026-11-20T10:52:00Z expect 0 accord --home "$T/carl" -C "$K" cosign "$INC7"
-	ACCORD_NOW=2026-11-20T10:53:00Z expect 0 accord --home "$T/carl" -C "$K" status "$INC7" closed
-	expect 0 sync carl "$K"
-	expect 0 sync bob "$D"
-	ACCORD_NOW=2026-11-20T10:54:00Z expect 0 accord --home "$T/bob" -C "$D" status "$INC7" investigating
-	ST1=$(lastid "$D" bob)
-	expect 0 sync bob "$D"
-	ACCORD_NOW=2026-11-21T10:05:00Z expect 0 accord --home "$T/gina" -C "$G" sync hub
-	ACCORD_NOW=2026-11-21T10:06:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
-	expect 0 sync alice "$A"
-	for R in "$A" "$(fresh "$HUB")"; do
-		equal "$(aside_kinds "$R" "$ST1") $(accord -C "$R" show "$INC7" --json | jget '[d["status"], d["customer_party"]]')" \
-			'["past-cut"] ["closed", "acme"]' "terms raised late: on $(basename "$R") the customer's reopen by the thief stays set aside"
-	done
+	thief_reopens_closed "$INC7" "terms raised late" "[3, 2]" carl "$K"
+	equal "$(accord -C "$A" show "$INC7" --json | jget 'd["customer_party"]')" acme "terms raised late: acme faces the customer"
 }
 
 # (attack63 02) the mirror: acme proposed the refunds terms, gus co-signed
