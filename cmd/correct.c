@@ -33,10 +33,6 @@ static const char duplicate_usage[] =
 	"once every involved party has co-signed it (accord cosign PROPOSAL); for an\n"
 	"incident of one party, at once. A duplicate leaves the report; OTHER stays.\n";
 
-static const char *const retractable[] = { "note",    "impact",	    "sla",  "feedback",
-					   "ticket",  "resolution", "void", "duplicate",
-					   "dispute", "agreement" };
-
 int cmd_find_entry(const accord_entry **out, accord_ctx *ctx, const char *prefix,
 		   const char *const *types, size_t type_count, const char *what)
 {
@@ -281,8 +277,12 @@ int cmd_retract(accord_ctx *ctx, int argc, char **argv)
 	const accord_entry *target, *open;
 	accord_incident *inc = NULL;
 	const char *reason = NULL;
+	size_t ntypes = 0;
 	cJSON *body;
 	int c, error;
+
+	while (accord_retractable_types[ntypes])
+		ntypes++;
 
 	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
 		switch (c) {
@@ -296,8 +296,7 @@ int cmd_retract(accord_ctx *ctx, int argc, char **argv)
 	if (!reason)
 		return cmd_usage_error(ctx, "--reason is required: say why, for the record");
 	if ((error = cmd_check_text(ctx, "--reason", reason, 1)) || (error = cmd_setup(ctx)) ||
-	    (error = cmd_find_entry(&target, ctx, argv[optind], retractable,
-				    sizeof(retractable) / sizeof(*retractable),
+	    (error = cmd_find_entry(&target, ctx, argv[optind], accord_retractable_types, ntypes,
 				    "retractable entry")))
 		return error;
 	if (!strcmp(target->type, "agreement"))

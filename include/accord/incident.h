@@ -92,6 +92,16 @@ typedef struct {
  */
 extern const char *const accord_feedback_indicators[];
 
+/*
+ * The entry types a member may retract (its own): the facts and proposals
+ * that stop counting once withdrawn. An open or involve carries tickets but
+ * is not one of them: retracting it has no effect. NULL-terminated.
+ */
+extern const char *const accord_retractable_types[];
+
+/* 1 if an entry of `type` can be retracted. */
+int accord_retractable(const char *type);
+
 /* A ticket number and who named it. */
 typedef struct {
 	const accord_entry *entry; /* open, involve or ticket */

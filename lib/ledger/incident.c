@@ -30,6 +30,20 @@ const char *const accord_feedback_indicators[] = {
 	"fast", "kept-informed", "slow", "had-to-repeat", "not-fixed", "poor-communication", NULL
 };
 
+const char *const accord_retractable_types[] = { "note",    "impact",	  "sla",  "feedback",
+						 "ticket",  "resolution", "void", "duplicate",
+						 "dispute", "agreement",  NULL };
+
+int accord_retractable(const char *type)
+{
+	size_t i;
+
+	for (i = 0; type && accord_retractable_types[i]; i++)
+		if (strcmp(type, accord_retractable_types[i]) == 0)
+			return 1;
+	return 0;
+}
+
 void accord_derive_time_field(int64_t *out, const accord_entry *e, const char *key)
 {
 	const char *s = accord_entry_str(e, key);

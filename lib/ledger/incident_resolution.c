@@ -580,6 +580,9 @@ void accord_derive_apply_retract(accord_incident *inc, const accord_parties *p,
 	if (!target)
 		accord_derive_mark(inc, e, "no effect: it names no earlier entry of this incident",
 				   NULL);
+	else if (!accord_retractable(target->type))
+		/* an open or involve names tickets, but is no fact of its own (attack70 01) */
+		accord_derive_mark(inc, e, "no effect: that entry cannot be retracted", NULL);
 	else if (!same_member(p, target, e))
 		accord_derive_mark(inc, e, "no effect: a member retracts only its own entries",
 				   NULL);

@@ -19,7 +19,7 @@ expect 0 as gina party accept globex
 expect 0 as gina member add --key "$(pub gus)" --name gus
 expect 0 as alice party invite initech --key "$(pub ivan)"
 expect 0 as ivan party accept initech
-for k in gina gus; do forge sshkey "$T/$k" "$T/$k.ssh"; done
+for k in alice gina gus; do forge sshkey "$T/$k" "$T/$k.ssh"; done
 # forged entries come after every CLI entry (a feed's time never runs backwards)
 export FORGE_NOW=1795177800 # 2026-11-20T12:30:00Z
 SHOWJ() { as alice show "$1" --json; }
@@ -195,6 +195,28 @@ contains "$OUT" "initech" "audit names the forged ticket"
 git -C "$B" update-ref "refs/accord/feeds/$($FORGE keyid "$T/gina.ssh.pub" | cut -d' ' -f2)" \
 	"$(git -C "$B" rev-parse "refs/accord/feeds/$($FORGE keyid "$T/gina.ssh.pub" | cut -d' ' -f2)~1")"
 expect 0 as alice audit
+
+# An open or involve names tickets but is no fact of its own: a forged retract of
+# either (the CLI refuses both) has no effect, and its tickets stay (attack70 01).
+expect 0 as alice open --title "Tickets stay" --severity 3 --service tickets \
+	--started 2026-11-20T11:00:00Z --parties globex --ticket globex:PAY-7
+I7=$OUT
+expect 0 as alice involve "$I7" initech --ticket INI-7
+FULL7=$(SHOWJ "$I7" | jget 'd["full_id"]')
+INV7=$(SHOWJ "$I7" | jget '[t["id"] for t in d["timeline"] if t["type"] == "involve"][0]')
+expect 1 as alice retract "$INV7" --reason "wrong ticket"
+contains "$ERR" "no retractable entry" "the CLI refuses to retract an involve"
+forge entry "$B" "$T/alice.ssh" --type retract --incident "$FULL7" \
+	--body "{\"entry\":\"$FULL7\",\"reason\":\"never was\"}" --time $((FORGE_NOW + 50)) >/dev/null
+forge entry "$B" "$T/alice.ssh" --type retract --incident "$FULL7" \
+	--body "{\"entry\":\"$INV7\",\"reason\":\"wrong ticket\"}" --time $((FORGE_NOW + 51)) >/dev/null
+S=$(SHOWJ "$I7")
+equal "$(echo "$S" | jget '[[(t["party"], t["id"]) for t in d["tickets"]], d["parties"]]')" \
+	'[[["globex", "PAY-7"], ["initech", "INI-7"]], ["acme", "globex", "initech"]]' \
+	"forged retracts of an open and an involve keep their tickets and parties"
+equal "$(echo "$S" | jget '[(t["type"], t.get("mark")) for t in d["timeline"] if t["type"] in ("open", "involve", "retract")]')" \
+	'[["open", null], ["involve", null], ["retract", "no effect: that entry cannot be retracted"], ["retract", "no effect: that entry cannot be retracted"]]' \
+	"the open and the involve are not shown retracted; the retracts, with no effect"
 
 # --- overflow: checked arithmetic saturates, and says so -----------------------------
 expect 0 as alice open --title "Long" --severity 4 --service legacy --started 1000-01-01T00:00:00Z
