@@ -132,21 +132,26 @@ static int party_aside(struct run *r, const struct round *rd, const accord_parti
 	return 0;
 }
 
-/* Whether e's party was involved in e's incident by an involve, in e's causal past, set aside this round. */
-static int involve_aside(struct run *r, const struct round *rd, const accord_parties *p,
-			 const accord_entry *e)
+/*
+ * Whether party `name` was involved in e's incident by an involve, in e's
+ * causal past, set aside this round: e's own party, or the party a ticket
+ * or a pause names (attack71 02: a partner's pause waiting on a party that
+ * a revoked key involved is refused for want of that involve, no fault of
+ * its author).
+ */
+static int involve_aside(struct run *r, const struct round *rd, const accord_entry *e,
+			 const char *name)
 {
-	const accord_member *m = accord_parties_member(p, e->author.id);
 	size_t i;
 
-	if (!m || !e->incident[0])
+	if (!name || !e->incident[0])
 		return 0;
 	for (i = accord_verify_first_on(r->involves, r->ninvolves, e->incident);
 	     i < r->ninvolves && !strcmp(r->involves[i]->e->incident, e->incident); i++) {
 		const accord_entry *inv = r->involves[i]->e;
 		const char *party = accord_entry_str(inv, "party");
 
-		if (party && accord_party_names_alike(party, p->parties[m->party].name) &&
+		if (party && accord_party_names_alike(party, name) &&
 		    rests_on_aside(r, rd, inv->id) &&
 		    accord_causal_in_past(r->v->causal, e, inv) == 1)
 			return 1;
@@ -157,8 +162,9 @@ static int involve_aside(struct run *r, const struct round *rd, const accord_par
 /*
  * Whether `e` refers, other than through its author's own admission, to
  * an entry set aside this round: the incident it is about, the involve
- * that made it its party's incident, the proposal or revision it names, a
- * party whose invitation is set aside. Such an
+ * that made it its party's incident or the involve of a party it names,
+ * the proposal or revision it names, a party whose invitation is set
+ * aside. Such an
  * entry is refused for want of what it names, no fault of its author: it
  * is set aside alone (a hole), and its feed goes on, else a revocation
  * below an admission or invitation would stop every feed that built on it.
@@ -166,13 +172,18 @@ static int involve_aside(struct run *r, const struct round *rd, const accord_par
 static int refers_to_aside(struct run *r, const struct round *rd, const accord_parties *p,
 			   const accord_entry *e)
 {
+	const accord_member *m = accord_parties_member(p, e->author.id);
 	const cJSON *item;
 
 	if (rests_on_aside(r, rd, accord_entry_str(e, "resolution")) ||
 	    rests_on_aside(r, rd, accord_entry_str(e, "proposal")) ||
 	    rests_on_aside(r, rd, accord_entry_str(e, "revises")) ||
-	    (e->incident[0] && rests_on_aside(r, rd, e->incident)) || involve_aside(r, rd, p, e) ||
+	    (e->incident[0] && rests_on_aside(r, rd, e->incident)) ||
+	    (m && involve_aside(r, rd, e, p->parties[m->party].name)) ||
+	    involve_aside(r, rd, e, accord_entry_str(e, "party")) ||
+	    involve_aside(r, rd, e, accord_entry_str(e, "on")) ||
 	    party_aside(r, rd, p, e, accord_entry_str(e, "party")) ||
+	    party_aside(r, rd, p, e, accord_entry_str(e, "on")) ||
 	    party_aside(r, rd, p, e, accord_entry_str(e, "with")))
 		return 1;
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(e->body, "parties"))

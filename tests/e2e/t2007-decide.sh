@@ -1273,13 +1273,48 @@ test_timeline() {
 	case "$OUT" in *"before its deps"*) bad "timeline: an entry earlier than its deps counts" ;; *) ok ;; esac
 }
 
+# (attack71 02) a revoked key's involve, set aside beyond its cut, makes a
+# partner's pause waiting on the party it involved a hole, not a fault: bob
+# (a stolen key) involves initech; gina, honest, pauses INC waiting on
+# initech and writes on; alice revokes bob from a copy that never saw the
+# involve (or names a ticket for initech). The pause is set aside alone;
+# gina's feed goes on on every copy, and she can still write
+revoked_involve_named_case() { # N pause|ticket
+	copies "$1"
+	ACCORD_NOW=2026-11-20T10:10:00Z expect 0 accord --home "$T/bob" -C "$D" involve "$INC" initech
+	expect 0 sync bob "$D"
+	expect 0 sync gina "$G"
+	if [ "$2" = pause ]; then
+		ACCORD_NOW=2026-11-20T10:20:00Z expect 0 accord --home "$T/gina" -C "$G" status "$INC" waiting --on initech
+	else
+		ACCORD_NOW=2026-11-20T10:20:00Z expect 0 accord --home "$T/gina" -C "$G" ticket "$INC" initech:INI-1
+	fi
+	PAUSE=$(lastid "$G" gina)
+	ACCORD_NOW=2026-11-20T10:30:00Z expect 0 accord --home "$T/gina" -C "$G" note "$INC2" "gina writes on"
+	NOTE=$(lastid "$G" gina)
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-23T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
+	expect 0 sync alice "$A"
+	expect 0 sync gina "$G"
+	for R in "$A" "$HUB" "$G" "$(fresh "$HUB")"; do
+		equal "$(accord -C "$R" audit --json --no-record | jget "[[f['entries'] == f['verified'], f['entries']] for f in d['feeds'] if f['feed'] == '$(kid gina)'][0]")" \
+			'[true, 5]' "revoked involve named ($2): on $(basename "$R") gina's feed counts to its head"
+		equal "$(aside_kinds "$R" "$PAUSE")" '["past-cut"]' \
+			"revoked involve named ($2): on $(basename "$R") the $2 naming initech is set aside alone"
+		equal "$(aside_kinds "$R" "$NOTE")" '[]' "revoked involve named ($2): on $(basename "$R") gina's later note counts"
+	done
+	ACCORD_NOW=2026-11-23T12:00:00Z expect 0 accord --home "$T/gina" -C "$G" note "$INC2" "and still writes"
+}
+test_revoked_involve_named() { revoked_involve_named_case 30 pause; }
+test_revoked_involve_ticket() { revoked_involve_named_case 31 ticket; }
+
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
 	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_closer_synced test_revoked_reopener test_revoked_reopener_synced test_raise_bounded test_raise_steps_only test_raise_no_void test_close_no_void test_revoked_pause_cosigner \
 	test_reopen_once test_revoker_sorts_last test_involve_exact test_cosign_exact test_void_not_raised \
 	test_reopen_concurrent test_reopen_third_party test_revoked_cosign test_revoked_reopener_planted \
 	test_revoked_closer_sock test_revoked_reopener_sock test_reopen_involved_provider test_reopen_provider_opened \
-	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	$t
 done
