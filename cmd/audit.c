@@ -169,6 +169,7 @@ static cJSON *audit_json(accord_ctx *ctx, const accord_audit *a, int recorded)
 	cJSON_AddNumberToObject(o, "set_aside", (double)aside);
 	cJSON_AddNumberToObject(o, "evidence", (double)a->evidence);
 	cJSON_AddNumberToObject(o, "checkpoints", (double)a->checkpoints);
+	cJSON_AddNumberToObject(o, "replays", (double)a->replays);
 	o = cJSON_AddObjectToObject(doc, "record");
 	cJSON_AddBoolToObject(o, "compared", a->had_record);
 	cJSON_AddBoolToObject(o, "written", recorded);

@@ -478,26 +478,35 @@ static void test_verify_settle_decisions(void **state)
 	rd.raised[COVER_STEPS] = now;
 	rd.prev_steps = prev;
 	rd.steps_top = tops;
-	/* feed 0: inc1 kept to seq 5 both times, inc2 swinging (3, then 2) */
+	/*
+	 * feed 0: inc1 kept to seq 5 both times; inc2 swinging between two
+	 * decisions (to 3, then to 2: the earlier one both rounds kept, attack71
+	 * 01); inc4 raised this round only
+	 */
 	accord_idmap_put(&now[0], "inc1", (void *)(uintptr_t)5);
 	accord_idmap_put(&now[0], "inc2", (void *)(uintptr_t)3);
+	accord_idmap_put(&now[0], "inc4", (void *)(uintptr_t)6);
 	accord_idmap_put(&prev[0], "inc1", (void *)(uintptr_t)5);
 	accord_idmap_put(&prev[0], "inc2", (void *)(uintptr_t)2);
-	/* feed 1: inc3 kept to seq 4 both times */
+	/* feed 1: inc3 kept to seq 4 both times; inc5 raised the round before only */
 	accord_idmap_put(&now[1], "inc3", (void *)(uintptr_t)4);
 	accord_idmap_put(&prev[1], "inc3", (void *)(uintptr_t)4);
+	accord_idmap_put(&prev[1], "inc5", (void *)(uintptr_t)7);
 	assert_int_equal(accord_verify_settle_decisions(&r, &rd), 1);
-	assert_int_equal(now[0].count, 1);
+	assert_int_equal(now[0].count, 2);
 	assert_ptr_equal(accord_idmap_get(&now[0], "inc1"), (void *)(uintptr_t)5);
-	assert_null(accord_idmap_get(&now[0], "inc2"));
+	assert_ptr_equal(accord_idmap_get(&now[0], "inc2"), (void *)(uintptr_t)2);
+	assert_null(accord_idmap_get(&now[0], "inc4"));
 	assert_int_equal(tops[0], 5);
 	assert_int_equal(now[1].count, 1);
+	assert_null(accord_idmap_get(&now[1], "inc5"));
 	assert_int_equal(tops[1], 4);
 	/* what is left was kept both times: nothing more to drop */
 	accord_idmap_dispose(&prev[0]);
 	accord_idmap_put(&prev[0], "inc1", (void *)(uintptr_t)5);
+	accord_idmap_put(&prev[0], "inc2", (void *)(uintptr_t)2);
 	assert_int_equal(accord_verify_settle_decisions(&r, &rd), 0);
-	assert_int_equal(now[0].count + now[1].count, 2);
+	assert_int_equal(now[0].count + now[1].count, 3);
 	for (i = 0; i < 2; i++) {
 		accord_idmap_dispose(&now[i]);
 		accord_idmap_dispose(&prev[i]);

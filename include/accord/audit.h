@@ -44,6 +44,7 @@ typedef struct {
 	size_t verified; /* of those, entries that count */
 	size_t evidence; /* commits read under refs/accord/evidence/ */
 	size_t checkpoints;
+	size_t replays; /* rounds of the rules' replay (accord_verification.replays) */
 	int64_t first_time, last_time; /* period covered by verified entries (0 if none) */
 	int had_record;		       /* a record of verified heads was compared */
 	accord_parties parties;	       /* authorization state after the replay */

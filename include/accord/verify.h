@@ -141,6 +141,7 @@ typedef struct {
 	size_t left_out;  /* of those, the ones that do not count */
 	size_t fork_side; /* entries of a fork's other side, kept as evidence, that count */
 	size_t evidence;  /* commits read on evidence chains */
+	size_t replays;	  /* times the rules were replayed in ledger order until the cuts held */
 	int64_t max_lamport;
 	int64_t first_time, last_time; /* period covered by the entries that count */
 	struct accord_causal *causal;  /* frontiers of the entries read (causal.h), owned */

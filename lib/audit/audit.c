@@ -323,6 +323,7 @@ int accord_audit_run(accord_audit **out, accord_store *store, const accord_audit
 		v->read + v->fork_side; /* a fork's other side counts where others depend on it */
 	a->verified = v->count;
 	a->evidence = v->evidence;
+	a->replays = v->replays;
 	a->first_time = v->first_time;
 	a->last_time = v->last_time;
 	check_checkpoints(a, v);

@@ -816,6 +816,12 @@ static int merge_rests(struct round *rd, size_t i)
 	return grew;
 }
 
+/*
+ * A decision raise covers an incident's steps up to a seq: what both
+ * rounds kept is the lower of the two. A swing between two of the key's
+ * decisions on one incident must not take the earlier one, which both
+ * rounds kept, with it (attack71 01).
+ */
 int accord_verify_settle_decisions(struct run *r, struct round *rd)
 {
 	size_t i, k;
@@ -826,15 +832,19 @@ int accord_verify_settle_decisions(struct run *r, struct round *rd)
 
 		rd->steps_top[i] = 0;
 		for (k = 0; k < now->size; k++) {
-			int64_t seq = (int64_t)(uintptr_t)now->values[k];
+			int64_t seq = (int64_t)(uintptr_t)now->values[k], was;
 
 			if (!now->keys[k])
 				continue;
-			if (accord_idmap_get(&rd->prev_steps[i], now->keys[k]) != now->values[k]) {
+			was = (int64_t)(uintptr_t)accord_idmap_get(&rd->prev_steps[i],
+								   now->keys[k]);
+			if (was != seq)
 				dropped = 1;
+			if (was < seq)
+				seq = was;
+			if (!seq)
 				continue;
-			}
-			accord_idmap_put(&both, now->keys[k], now->values[k]);
+			accord_idmap_put(&both, now->keys[k], (void *)(uintptr_t)seq);
 			if (seq > rd->steps_top[i])
 				rd->steps_top[i] = seq;
 		}
@@ -870,7 +880,7 @@ int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const
 {
 	accord_idmap *decided = NULL;
 	size_t i, j;
-	int again = 0;
+	int again = 0, changed = 0, repeats = 1;
 
 	r->kept = kept;
 	r->nkept = k;
@@ -952,9 +962,12 @@ int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const
 	for (i = 0; raising && i < r->nfeeds; i++) {
 		again |= merge_rests(rd, i);
 		if (!same_cover(&decided[i], &rd->raised[COVER_STEPS][i]))
-			again = 1;
+			changed = 1;
+		if (!same_cover(&rd->prev_steps[i], &rd->raised[COVER_STEPS][i]))
+			repeats = 0;
 		/* kept for accord_verify_settle_decisions */
-		accord_idmap_dispose(&rd->prev_steps[i]);
+		accord_idmap_dispose(&rd->prev2_steps[i]);
+		rd->prev2_steps[i] = rd->prev_steps[i];
 		rd->prev_steps[i] = decided[i];
 	}
 	free(decided);
@@ -981,7 +994,16 @@ int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const
 			again = 1;
 		}
 	}
-	return again;
+	/*
+	 * Nothing but decisions changed in this round and the one before, and
+	 * they are back to those of two rounds ago: the next round replays
+	 * the one before this, and so on; no further round settles it.
+	 */
+	if (raising) {
+		rd->quiet = again ? 0 : rd->quiet + 1;
+		rd->swing = changed && repeats && rd->quiet >= 2;
+	}
+	return again || changed;
 }
 
 /* A revoked key is valid, for stock git, until the time of its last entry that counts. */

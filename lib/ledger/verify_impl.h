@@ -183,7 +183,15 @@ struct round {
 	const accord_entry **by; /* per feed: the revocation that named that cut */
 	int64_t *raise;	    /* per feed: a cut raised to what others counted on (the highest) */
 	int64_t *steps_top; /* per feed: the highest the last round's decisions raised it to */
-	accord_idmap *prev_steps; /* per feed: the decisions of the round before that */
+	accord_idmap *prev_steps;  /* per feed: the decisions of the round before that */
+	accord_idmap *prev2_steps; /* per feed: those of the round before that one */
+	/*
+	 * Raising rounds in a row in which nothing but decisions changed, and
+	 * whether the decisions just learnt are those of two rounds ago with
+	 * nothing else changed since: a swing of period two, which no further
+	 * round ends (accord_verify_learn_cuts sets it)
+	 */
+	int quiet, swing;
 	int64_t *prefix; /* per feed: raised by the key's own party: everything up to it counts */
 	/*
 	 * per kind (enum cover_kind), per feed: what another party's raise
@@ -296,7 +304,7 @@ int accord_verify_raised_over(struct run *r, const struct round *rd, const accor
 /* Set aside an entry either of those names; its feed goes on. */
 void accord_verify_set_aside_hole(struct run *r, accord_parties *p, struct item *it);
 
-/* Keep only the decisions the last two rounds both kept; 1 if that dropped any. */
+/* Keep only what the last two rounds' decisions both covered; 1 if that dropped any. */
 int accord_verify_settle_decisions(struct run *r, struct round *rd);
 
 /* After a round: cuts and raises learnt. 1 if another round is needed. */

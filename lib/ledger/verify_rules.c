@@ -452,6 +452,7 @@ int accord_verify_replay(struct run *r)
 	    !(rd.raise = calloc(r->nfeeds + 1, sizeof(*rd.raise))) ||
 	    !(rd.steps_top = calloc(r->nfeeds + 1, sizeof(*rd.steps_top))) ||
 	    !(rd.prev_steps = calloc(r->nfeeds + 1, sizeof(*rd.prev_steps))) ||
+	    !(rd.prev2_steps = calloc(r->nfeeds + 1, sizeof(*rd.prev2_steps))) ||
 	    !(rd.prefix = calloc(r->nfeeds + 1, sizeof(*rd.prefix))) ||
 	    !(rd.sound = calloc(r->nfeeds + 1, sizeof(*rd.sound))))
 		accord_oom();
@@ -476,16 +477,19 @@ int accord_verify_replay(struct run *r)
 	for (raising = 0, rounds = vouch_rounds = 0;;) {
 		start_round(r, &rd, mark, floor_arg);
 		k = replay_once(r, all, n, &rd, kept, &v->parties);
+		v->replays++;
 		/*
 		 * A cut dropped because its revoker was cut can revive entries,
 		 * but only down the admission tree (an admin revokes below it
 		 * only), so rounds are bounded by its depth; the cap only
 		 * guarantees an end, the same on every copy.
 		 */
-		if (++rounds > 2 * r->nfeeds + 8 + r->nforks) {
+		if (++rounds > 2 * r->nfeeds + 8 + r->nforks || rd.swing) {
 			/*
-			 * Decisions still swinging at the cap: one more round
-			 * with only those the last two rounds both kept, so the
+			 * Decisions still swinging at the cap, or found to swing
+			 * with period two (each round would replay the whole
+			 * ledger to the cap: attack71): one more round with only
+			 * what the last two rounds' decisions both kept, so the
 			 * verdict never depends on the round the cap fell on,
 			 * which another key's fork moves (attack67 01), and a
 			 * swing on one incident undoes no decision elsewhere.
@@ -493,6 +497,7 @@ int accord_verify_replay(struct run *r)
 			if (raising && accord_verify_settle_decisions(r, &rd)) {
 				start_round(r, &rd, mark, floor_arg);
 				k = replay_once(r, all, n, &rd, kept, &v->parties);
+				v->replays++;
 			}
 			break;
 		}
@@ -506,6 +511,7 @@ int accord_verify_replay(struct run *r)
 		 */
 		if (vouch_rounds < VOUCH_ROUNDS && accord_verify_vouch_forks(r, kept, k)) {
 			vouch_rounds++;
+			rd.quiet = 0;
 			continue;
 		}
 		if (accord_verify_learn_cuts(r, kept, k, &v->parties, &rd, raising))
@@ -539,9 +545,12 @@ int accord_verify_replay(struct run *r)
 	free(rd.by);
 	free(rd.raise);
 	free(rd.steps_top);
-	for (i = 0; i < r->nfeeds; i++)
+	for (i = 0; i < r->nfeeds; i++) {
 		accord_idmap_dispose(&rd.prev_steps[i]);
+		accord_idmap_dispose(&rd.prev2_steps[i]);
+	}
 	free(rd.prev_steps);
+	free(rd.prev2_steps);
 	free(rd.prefix);
 	for (j = 0; j < COVER_KINDS; j++) {
 		for (i = 0; i < r->nfeeds; i++) {

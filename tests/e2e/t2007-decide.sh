@@ -1308,13 +1308,53 @@ revoked_involve_named_case() { # N pause|ticket
 test_revoked_involve_named() { revoked_involve_named_case 30 pause; }
 test_revoked_involve_ticket() { revoked_involve_named_case 31 ticket; }
 
+# (attack71 01) a swing between two decisions of one key on one incident
+# keeps the earlier one both rounds kept: initech buys payments from acme;
+# INC4 (acme alone, globex involved) is resolved jointly; bob closes it (D1)
+# and globex syncs the close; bob's key then forges an involve of initech and
+# a second close (D2), which globex syncs too; alice revokes bob from her copy
+# idle since before D1. Whether D2 is a decision turns on whether the involve
+# counts, which turns on D2's raise: it swings to the round cap, where the
+# settle step keeps what both rounds covered, D1, not nothing
+test_swing_keeps_close() {
+	copies 35
+	initech_buys_from_acme 35
+	acme_opens_alone
+	expect 0 sync alice "$A"
+	expect 0 sync bob "$D"
+	ACCORD_NOW=2026-11-20T11:00:00Z expect 0 accord --home "$T/bob" -C "$D" status "$INC4" closed
+	CLOSE=$(lastid "$D" bob)
+	expect 0 sync bob "$D"
+	ACCORD_NOW=2026-11-20T11:05:00Z expect 0 accord --home "$T/gina" -C "$G" sync hub
+	FULL4=$(accord -C "$D" show "$INC4" --json | jget 'd["full_id"]')
+	forge entry "$D" "$T/bob.ssh" --type involve --incident "$FULL4" --body '{"party":"initech"}' \
+		--time 1795172460 >/dev/null # 11:01
+	forge entry "$D" "$T/bob.ssh" --type status --incident "$FULL4" --body '{"status":"closed"}' \
+		--time 1795172520 >/dev/null # 11:02
+	expect 0 sync bob "$D"
+	ACCORD_NOW=2026-11-20T11:10:00Z expect 0 accord --home "$T/gina" -C "$G" sync hub
+	ACCORD_NOW=2026-11-23T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
+	expect 0 sync alice "$A"
+	ACCORD_NOW=2026-11-23T12:00:00Z expect 0 accord --home "$T/alice" -C "$A" status "$INC4" investigating
+	expect 0 sync alice "$A"
+	expect 0 sync gina "$G"
+	for R in "$A" "$G" "$(fresh "$HUB")"; do
+		equal "$(aside_kinds "$R" "$CLOSE") $(accord -C "$R" show "$INC4" --json | jget \
+			"[k['closed_s'] for c in d['clocks'] if c['party'] == 'globex' for k in c['clocks']][2]")" \
+			'[] 263400' "swing: on $(basename "$R") bob's first close stands, the closed days not charged"
+	done
+	# found to swing with period two, it settles then, not at the cap (2 x 5 feeds + 8 rounds: 20 replays)
+	equal "$(accord -C "$A" audit --json --no-record | jget 'd["totals"]["replays"] <= 8')" true \
+		"swing: settled within 8 replays of the rules"
+}
+
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
 	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_closer_synced test_revoked_reopener test_revoked_reopener_synced test_raise_bounded test_raise_steps_only test_raise_no_void test_close_no_void test_revoked_pause_cosigner \
 	test_reopen_once test_revoker_sorts_last test_involve_exact test_cosign_exact test_void_not_raised \
 	test_reopen_concurrent test_reopen_third_party test_revoked_cosign test_revoked_reopener_planted \
 	test_revoked_closer_sock test_revoked_reopener_sock test_reopen_involved_provider test_reopen_provider_opened \
-	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	$t
 done
