@@ -451,12 +451,21 @@ static void print_closures(const accord_incident *inc)
 
 	for (i = 0; i < inc->closure_count; i++) {
 		const accord_closure *c = &inc->closures[i];
+		const accord_mark *m = accord_incident_mark(inc, c->entry);
+		const char *state = "waiting for every party", *why = "";
 
-		printf("  %-17s %.12s %s%s%.12s: %s, signed for", i ? "" : "proposed", c->entry->id,
-		       c->kind, c->of ? " of " : "", c->of ? c->of : "",
-		       c->retracted ? "retracted"
-		       : c->joint   ? "JOINT, in effect"
-				    : "waiting for every party");
+		if (c->retracted) {
+			state = "retracted";
+		} else if (c->joint && inc->closed_as == c) {
+			state = "JOINT, in effect";
+		} else if (c->joint) {
+			/* every party signed, yet a duplicate of a void, or in a cycle, has no effect */
+			state = "JOINT, ";
+			why = m && !strncmp(m->mark, "no effect", 9) ? m->mark : "no effect";
+		}
+		printf("  %-17s %.12s %s%s%.12s: %s%s, signed for", i ? "" : "proposed",
+		       c->entry->id, c->kind, c->of ? " of " : "", c->of ? c->of : "", state,
+		       cmd_esc(why, 0));
 		for (j = 0; j < c->signed_count; j++)
 			printf("%s%s", j ? ", " : " ", cmd_esc(c->signed_by[j], 0));
 		printf("\n");

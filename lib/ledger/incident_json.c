@@ -303,6 +303,7 @@ static void add_closures(cJSON *o, const accord_incident *inc)
 					c->retracted ? "retracted"
 					: c->joint   ? "joint"
 						     : "proposed");
+		cJSON_AddBoolToObject(item, "in_effect", inc->closed_as == c);
 		cJSON_AddItemToObject(item, "signed_by", names(c->signed_by, c->signed_count));
 		cJSON_AddStringToObject(item, "entry", c->entry->id);
 		cJSON_AddItemToArray(arr, item);

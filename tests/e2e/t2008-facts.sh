@@ -327,6 +327,8 @@ F4B=$OUT
 expect 0 as gina duplicate "$F4B" --of "$F4" --reason "same"
 expect 0 as alice cosign "$OUT"
 equal "$(SHOWJ "$F4B" | jget 'd["closed_as"]')" duplicate "a duplicate of an incident the signer faces too needs no --force"
+expect 0 as alice show "$F4B"
+contains "$OUT" "JOINT, in effect" "show says a joint duplicate in effect is"
 
 # F3: an agreed duplicate counts only while the incident it names counts.
 expect 0 as alice open --title "Login errors" --severity 1 --service login --started 2026-11-22T09:00:00Z --parties globex
@@ -382,6 +384,11 @@ equal "$(REP search | jget '[d["incidents"]["total"], d["incidents"]["duplicate"
 	'[3, 0, 24000]' "a cycle of duplicates: both incidents count"
 equal "$(SHOWJ "$F3B" | jget '[d["closed_as"], [t["mark"] for t in d["timeline"] if t["type"] == "duplicate"]]')" \
 	'[null, ["no effect: the duplicates it leads through form a cycle"]]' "show says so"
+equal "$(SHOWJ "$F3B" | jget '[(c["state"], c["in_effect"]) for c in d["closures"]]')" '[["joint", false]]' \
+	"show --json: signed by every party, yet not in effect"
+expect 0 as alice show "$F3B"
+contains "$OUT" "JOINT, no effect: the duplicates it leads through form a cycle" \
+	"show's summary says a joint duplicate has no effect, and why (attack72 02)"
 
 # F4: a partner's unconfirmed window does not move an incident out of its period.
 expect 0 as alice open --title "Payouts late" --severity 2 --service payouts --started 2026-11-24T08:00:00Z --parties globex
