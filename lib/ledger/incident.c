@@ -499,16 +499,27 @@ int accord_derive_is_late(const accord_incident *inc, const accord_entry *e)
 	return m && strncmp(m->mark, "late:", 5) == 0;
 }
 
-/* A conflict of `kind` between `a` (earlier in ledger order) and `b`. */
+/* A conflict of `kind` between `a` (earlier in ledger order) and `b`, once. */
 void accord_derive_add_conflict(accord_incident *inc, const char *kind, const char *subject,
 				const accord_entry *a, const accord_entry *b)
 {
 	accord_conflict c = { kind, subject, a, b };
+	size_t i;
 
+	for (i = 0; i < inc->conflict_count; i++)
+		if (inc->conflicts[i].a == a && inc->conflicts[i].b == b &&
+		    !strcmp(inc->conflicts[i].kind, kind))
+			return;
 	ACCORD_PUSH(inc->conflicts, inc->conflict_count, c);
 }
 
-/* An entry of `kind` (and `subject`) that has both sides of a conflict in its past settles it. */
+/*
+ * An entry of `kind` (and `subject`) that has both sides of a conflict in
+ * its past settles it. One that has a single side in its past is a later
+ * version of that side, still unaware of the other: the conflict is now
+ * between it and the other side (attack72 01: a corrected figure left the
+ * conflict naming the version it replaced, shown as the one in effect).
+ */
 void accord_derive_settle_conflicts(accord_incident *inc, const accord_parties *own,
 				    const char *kind, const char *subject, const accord_entry *e)
 {
@@ -516,17 +527,26 @@ void accord_derive_settle_conflicts(accord_incident *inc, const accord_parties *
 
 	while (i < inc->conflict_count) {
 		accord_conflict *c = &inc->conflicts[i];
+		int knows_a, knows_b;
 
-		if (strcmp(c->kind, kind) == 0 &&
-		    (!subject || accord_str_eq(c->subject, subject)) &&
-		    (!own || accord_str_eq(accord_party_of(own, c->a), accord_party_of(own, e))) &&
-		    (c->a == e || accord_derive_in_past(inc, e, c->a)) &&
-		    (c->b == e || accord_derive_in_past(inc, e, c->b))) {
+		if (strcmp(c->kind, kind) != 0 ||
+		    (subject && !accord_str_eq(c->subject, subject)) ||
+		    (own && !accord_str_eq(accord_party_of(own, c->a), accord_party_of(own, e)))) {
+			i++;
+			continue;
+		}
+		knows_a = c->a == e || accord_derive_in_past(inc, e, c->a);
+		knows_b = c->b == e || accord_derive_in_past(inc, e, c->b);
+		if (knows_a && knows_b) {
 			memmove(c, c + 1, (inc->conflict_count - i - 1) * sizeof(*c));
 			inc->conflict_count--;
-		} else {
-			i++;
+			continue;
 		}
+		if (knows_a)
+			c->a = c->b;
+		if (knows_a || knows_b)
+			c->b = e;
+		i++;
 	}
 }
 

@@ -424,6 +424,21 @@ equal "$(SHOWJ "$I8" | jget '[c["kind"] for c in d["conflicts"]]')" '["impact", 
 expect 0 as gina impact "$I8" --customers 70 --start 2026-12-01T08:00:00Z --end 2026-12-01T09:00:00Z
 expect 0 as gina sla "$I8" --name restore --target 1h --actual 2h
 equal "$(SHOWJ "$I8" | jget 'd["conflicts"]')" '[]' "globex's next versions, knowing both, settle them"
+# a party's later version of one side, unaware of the other, is that side now (attack72 01)
+rm -rf "$T/hank.git"
+cp -r "$B" "$T/hank.git"
+expect 0 as gina impact "$I8" --customers 100 --start 2026-12-01T08:30:00Z --end 2026-12-01T09:00:00Z
+W100=$OUT
+expect 0 accord --home "$T/hank" -C "$T/hank.git" impact "$I8" --customers 900 --start 2026-12-01T08:30:00Z --end 2026-12-01T09:00:00Z
+W900=$OUT
+expect 0 as gina impact "$I8" --customers 50 --start 2026-12-01T08:30:00Z --end 2026-12-01T09:00:00Z
+W50=$OUT
+expect 0 accord -C "$T/hank.git" remote add main "$B"
+expect 0 accord --home "$T/hank" -C "$T/hank.git" sync main --no-checkpoint
+S=$(SHOWJ "$I8")
+equal "$(echo "$S" | jget '[sorted([c["in_effect"][:12], c["other"][:12]]) for c in d["conflicts"] if c["subject"] == "2026-12-01T08:30:00Z"]')" \
+	"$(/usr/bin/python3 -c 'import json, sys; print(json.dumps([sorted(sys.argv[1:])]))' "$W50" "$W900")" \
+	"a corrected window is its side of the conflict, not the version it replaced (attack72 01)"
 
 # --- cosign INCIDENT signs a window over the signer's own only when named (attack51 B 03)
 expect 0 as alice open --title "Cart down" --severity 2 --service cart --started 2026-12-02T09:00:00Z --parties globex
