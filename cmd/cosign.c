@@ -13,8 +13,9 @@ static const char cosign_usage[] =
 	"or an agreement proposed to your party (accord agreement), then in force.\n"
 	"PROPOSAL is its id or a unique prefix (show and log\n"
 	"list them). Given an INCIDENT, co-sign the one proposal of it that waits for\n"
-	"your party, if it is a resolution; when several wait, they are listed and\n"
-	"nothing is signed (exit 2), and anything else (a figure, a pause, a dispute,\n"
+	"your party, if it is a resolution; when several wait, or two proposals\n"
+	"conflict (neither author knew of the other), they are listed and nothing\n"
+	"is signed (exit 2), and anything else (a figure, a pause, a dispute,\n"
 	"a void or a duplicate) is signed only when named (exit 2 says so).\n"
 	"The signature names the proposal by the hash of its exact text; cosign says\n"
 	"what it signed.\n\n"
@@ -345,6 +346,33 @@ static int cosign_agreement(accord_ctx *ctx, const accord_entry *prop, const cha
  * 05), or a dispute of the signer's own reopen (attack53 01). Exit 2 says
  * what waits and how to name it.
  */
+/*
+ * Two proposals neither of whose authors knew of the other: the INCIDENT
+ * form signed the one that sorts last by key id, a choice the signer never
+ * made (attack74 02). It names both; a proposal that knows both settles it.
+ */
+static int proposal_conflict_check(accord_ctx *ctx, const accord_incident *inc)
+{
+	accord_buf line = ACCORD_BUF_INIT;
+	size_t i;
+	int error;
+
+	for (i = 0; i < inc->conflict_count; i++) {
+		const accord_conflict *c = &inc->conflicts[i];
+
+		if (strcmp(c->kind, "proposal") != 0)
+			continue;
+		accord_conflict_describe(&line, c, accord_ledger_parties(ctx->ledger), NULL);
+		error = cmd_failf(
+			ACCORD_EXIT_USAGE,
+			"proposals on incident %.12s conflict: %s\nCheck them (accord show %.12s), then name the one to sign (accord cosign %.12s, the one in effect), or settle it with a proposal that knows both (accord resolve %.12s)",
+			inc->id, cmd_esc(line.ptr ? line.ptr : "", 0), inc->id, c->b->id, inc->id);
+		accord_buf_dispose(&line);
+		return error;
+	}
+	return 0;
+}
+
 static int incident_form_check(const accord_incident *inc, const accord_entry *prop,
 			       const char *party)
 {
@@ -424,7 +452,8 @@ int cmd_cosign(accord_ctx *ctx, int argc, char **argv)
 		return cmd_fail(error);
 	/* what the INCIDENT form picked is checked like a named proposal, then as picked */
 	picked = !prop;
-	if ((picked && (error = pick_pending(&prop, inc, party))) ||
+	if ((picked && (error = proposal_conflict_check(ctx, inc))) ||
+	    (picked && (error = pick_pending(&prop, inc, party))) ||
 	    (error = cosign_check(inc, prop, party, ctx->key->pub.id)) ||
 	    (error = cosign_duplicate_check(ctx, inc, prop)) ||
 	    (!force && (error = cosign_duplicate_figures(ctx, inc, prop, party))) ||

@@ -1348,13 +1348,43 @@ test_swing_keeps_close() {
 		"swing: settled within 8 replays of the rules"
 }
 
+# (attack74 02) two proposals neither author knew of are a conflict: initech,
+# involved, runs the INCIDENT form of cosign, which signed whichever sorts
+# last; now it signs neither and names them; named by id, the one in effect is
+# signed
+test_cosign_conflict() {
+	copies 36
+	ACCORD_NOW=2026-11-20T10:15:00Z expect 0 accord --home "$T/alice" -C "$A" involve "$INC" initech
+	expect 0 sync alice "$A"
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-20T10:20:00Z expect 0 accord --home "$T/alice" -C "$A" resolve "$INC" --summary "acme says cache"
+	PA=$(lastid "$A" alice)
+	ACCORD_NOW=2026-11-20T10:21:00Z expect 0 accord --home "$T/gina" -C "$G" resolve "$INC" --summary "globex says db"
+	PG=$(lastid "$G" gina)
+	expect 0 sync alice "$A"
+	expect 0 sync gina "$G"
+	I="$T/i36.git"
+	copy "$HUB" "$I"
+	ACCORD_NOW=2026-11-20T10:30:00Z expect 2 accord --home "$T/ivan" -C "$I" cosign "$INC"
+	contains "$ERR" "conflict" "cosign INCIDENT on conflicting proposals: refused, saying they conflict"
+	case "$ERR" in *"${PA%"${PA#????????????}"}"*"${PG%"${PG#????????????}"}"* | *"${PG%"${PG#????????????}"}"*"${PA%"${PA#????????????}"}"*) ok ;;
+	*) bad "cosign INCIDENT on conflicting proposals: both are named: $ERR" ;; esac
+	equal "$(accord -C "$I" show "$INC" --json | jget '[s["party"] for s in d["resolution"]["signatures"]]')" \
+		"$(accord -C "$HUB" show "$INC" --json | jget '[s["party"] for s in d["resolution"]["signatures"]]')" \
+		"cosign INCIDENT on conflicting proposals: nothing signed"
+	EFFECT=$(accord -C "$I" show "$INC" --json | jget '[c["in_effect"] for c in d["conflicts"] if c["kind"] == "proposal"][0]')
+	ACCORD_NOW=2026-11-20T10:31:00Z expect 0 accord --home "$T/ivan" -C "$I" cosign "$(echo "$EFFECT" | cut -c1-12)"
+	equal "$(accord -C "$I" show "$INC" --json | jget '"initech" in [s["party"] for s in d["resolution"]["signatures"]]')" \
+		true "cosign PROPOSAL on a conflict: the one named is signed"
+}
+
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
 	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_closer_synced test_revoked_reopener test_revoked_reopener_synced test_raise_bounded test_raise_steps_only test_raise_no_void test_close_no_void test_revoked_pause_cosigner \
 	test_reopen_once test_revoker_sorts_last test_involve_exact test_cosign_exact test_void_not_raised \
 	test_reopen_concurrent test_reopen_third_party test_revoked_cosign test_revoked_reopener_planted \
 	test_revoked_closer_sock test_revoked_reopener_sock test_reopen_involved_provider test_reopen_provider_opened \
-	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_cosign_conflict test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	$t
 done
