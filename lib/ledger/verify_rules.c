@@ -159,6 +159,40 @@ static int involve_aside(struct run *r, const struct round *rd, const accord_ent
 	return 0;
 }
 
+/* Whether `it` is a member-add of `name`, set aside this round, in e's causal past. */
+static int adds_aside(struct run *r, const struct item *it, const accord_entry *e, const char *name)
+{
+	const char *member = it && it->e ? accord_entry_str(it->e, "member") : NULL;
+
+	return member && it->aside && !strcmp(it->e->type, "member-add") && !strcmp(member, name) &&
+	       accord_causal_in_past(r->v->causal, e, it->e) == 1;
+}
+
+/*
+ * Whether member `name` was admitted, in e's causal past, by an admission
+ * set aside this round (attack73 01: an action assigned to a member a
+ * revoked admin added). A member-add is set aside with its feed's tail or
+ * as a fork side (never alone: it rests on its author's admission), so
+ * only those are looked at, not the whole ledger.
+ */
+static int member_aside(struct run *r, const struct round *rd, const accord_entry *e,
+			const char *name)
+{
+	size_t i;
+	int64_t s;
+
+	if (!name)
+		return 0;
+	for (i = 0; i < r->nfeeds; i++)
+		for (s = rd->stop[i] + 1; rd->aside[i] && s <= (int64_t)r->feeds[i].n; s++)
+			if (adds_aside(r, accord_verify_item_at(&r->feeds[i], s), e, name))
+				return 1;
+	for (i = 0; i < r->nforks; i++)
+		if (adds_aside(r, r->forks[i], e, name))
+			return 1;
+	return 0;
+}
+
 /*
  * Whether `e` refers, other than through its author's own admission, to
  * an entry set aside this round: the incident it is about, the involve
@@ -173,7 +207,7 @@ static int refers_to_aside(struct run *r, const struct round *rd, const accord_p
 			   const accord_entry *e)
 {
 	const accord_member *m = accord_parties_member(p, e->author.id);
-	const cJSON *item;
+	const cJSON *item, *action;
 
 	if (rests_on_aside(r, rd, accord_entry_str(e, "resolution")) ||
 	    rests_on_aside(r, rd, accord_entry_str(e, "proposal")) ||
@@ -184,11 +218,18 @@ static int refers_to_aside(struct run *r, const struct round *rd, const accord_p
 	    involve_aside(r, rd, e, accord_entry_str(e, "on")) ||
 	    party_aside(r, rd, p, e, accord_entry_str(e, "party")) ||
 	    party_aside(r, rd, p, e, accord_entry_str(e, "on")) ||
-	    party_aside(r, rd, p, e, accord_entry_str(e, "with")))
+	    party_aside(r, rd, p, e, accord_entry_str(e, "with")) ||
+	    rests_on_aside(r, rd, accord_entry_str(e, "entry")) ||
+	    member_aside(r, rd, e, accord_entry_str(e, "owner")))
 		return 1;
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(e->body, "parties"))
 		if (cJSON_IsString(item) && party_aside(r, rd, p, e, item->valuestring))
 			return 1;
+	/* a resolution's action items name the parties that own them */
+	cJSON_ArrayForEach(action, cJSON_GetObjectItemCaseSensitive(e->body, "actions"))
+		cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(action, "owners"))
+			if (cJSON_IsString(item) && party_aside(r, rd, p, e, item->valuestring))
+				return 1;
 	return 0;
 }
 

@@ -10,7 +10,7 @@ FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 forge() { $FORGE "$@" || bad "forge $*"; }
 unset SSH_AUTH_SOCK
 
-for k in alice bob carl gina gil gus hal ivan; do newkey $k; done
+for k in alice bob carl dan gina gil gus hal ivan; do newkey $k; done
 pub() { accord --home "$T/$1" key show | tail -1; }
 kid() { accord --home "$T/$1" key show --json | jget 'd["id"]'; }
 B="$T/base.git"
@@ -1378,13 +1378,61 @@ test_cosign_conflict() {
 		true "cosign PROPOSAL on a conflict: the one named is signed"
 }
 
+# (attack73 01) the same for a member a revoked admin added: carl, an admin of
+# acme, adds dan; gina assigns globex's action item to dan (owner), or
+# disputes the time of dan's status (dispute); alice revokes carl from a copy
+# that never saw the add. gina's entry is set aside alone; her feed goes on
+revoked_admin_named_case() { # N owner|dispute
+	copies "$1"
+	ACCORD_NOW=2026-11-20T10:05:00Z expect 0 accord --home "$T/alice" -C "$A" member add --key "$(pub carl)" --name carl --admin
+	expect 0 sync alice "$A"
+	K="$T/k$1.git"
+	copy "$HUB" "$K"
+	ACCORD_NOW=2026-11-20T10:06:00Z expect 0 accord --home "$T/carl" -C "$K" member add --key "$(pub dan)" --name dan
+	expect 0 sync carl "$K"
+	if [ "$2" = dispute ]; then
+		ACCORD_NOW=2026-11-20T10:07:00Z expect 0 accord --home "$T/gina" -C "$G" status "$INC" waiting --on acme
+		expect 0 sync gina "$G"
+		N="$T/n$1.git"
+		copy "$HUB" "$N"
+		ACCORD_NOW=2026-11-20T10:08:00Z expect 0 accord --home "$T/dan" -C "$N" status "$INC" investigating
+		DAN=$(lastid "$N" dan)
+		expect 0 sync dan "$N"
+		expect 0 sync gina "$G"
+		ACCORD_NOW=2026-11-20T10:20:00Z expect 0 accord --home "$T/gina" -C "$G" dispute "$(echo "$DAN" | cut -c1-12)" \
+			--at 2026-11-20T10:15:00Z --reason "we saw it later"
+	else
+		expect 0 sync gina "$G"
+		ACCORD_NOW=2026-11-20T10:19:00Z expect 0 accord --home "$T/gina" -C "$G" resolve "$INC" --summary "Fixed" \
+			--action "Runbook@globex,acme:2026-12-31"
+		ACCORD_NOW=2026-11-20T10:20:00Z expect 0 accord --home "$T/gina" -C "$G" action "$INC" 1 assign --owner dan
+	fi
+	NAMED=$(lastid "$G" gina)
+	ACCORD_NOW=2026-11-20T10:30:00Z expect 0 accord --home "$T/gina" -C "$G" note "$INC2" "gina writes on"
+	NOTE=$(lastid "$G" gina)
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-23T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke carl
+	expect 0 sync alice "$A"
+	expect 0 sync gina "$G"
+	for R in "$A" "$G" "$(fresh "$HUB")"; do
+		equal "$(accord -C "$R" audit --json --no-record | jget "[f['entries'] == f['verified'] for f in d['feeds'] if f['feed'] == '$(kid gina)'][0]")" \
+			true "revoked admin named ($2): on $(basename "$R") gina's feed counts to its head"
+		equal "$(aside_kinds "$R" "$NAMED")" '["past-cut"]' \
+			"revoked admin named ($2): on $(basename "$R") the $2 naming dan is set aside alone"
+		equal "$(aside_kinds "$R" "$NOTE")" '[]' "revoked admin named ($2): on $(basename "$R") gina's later note counts"
+	done
+	ACCORD_NOW=2026-11-23T12:00:00Z expect 0 accord --home "$T/gina" -C "$G" note "$INC2" "and still writes"
+}
+test_revoked_admin_owner() { revoked_admin_named_case 37 owner; }
+test_revoked_admin_dispute() { revoked_admin_named_case 38 dispute; }
+
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
 	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_closer_synced test_revoked_reopener test_revoked_reopener_synced test_raise_bounded test_raise_steps_only test_raise_no_void test_close_no_void test_revoked_pause_cosigner \
 	test_reopen_once test_revoker_sorts_last test_involve_exact test_cosign_exact test_void_not_raised \
 	test_reopen_concurrent test_reopen_third_party test_revoked_cosign test_revoked_reopener_planted \
 	test_revoked_closer_sock test_revoked_reopener_sock test_reopen_involved_provider test_reopen_provider_opened \
-	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_cosign_conflict test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_cosign_conflict test_revoked_admin_owner test_revoked_admin_dispute test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	$t
 done
