@@ -11,7 +11,8 @@ static const char list_usage[] =
 	"                   [--all-ledgers | --ledger NAME...]\n\n"
 	"List the most recent incidents (100 unless --limit or --all), oldest first.\n"
 	"--quiet prints only their ids.\n"
-	"--status filters by status; \"open\" means not yet resolved or closed.\n"
+	"--status filters by status; \"open\" means not yet resolved or closed,\n"
+	"nor void or a duplicate (every party agreed: the status column says so).\n"
 	"--all-ledgers, or --ledger NAME (repeatable): the incidents of the ledgers\n"
 	"listed with 'accord ledgers add', together, each with its ledger.\n";
 
@@ -118,8 +119,9 @@ static int gather_across(list_row **rows, size_t *count, size_t *total, accord_c
 /* 0 when `status` is one list knows, else the usage error (said). */
 static int check_status(accord_ctx *ctx, const char *status)
 {
-	static const char *const valid[] = { "investigating", "identified", "mitigated", "resolved",
-					     "closed",	      "waiting",    "open" };
+	static const char *const valid[] = { "investigating", "identified", "mitigated",
+					     "resolved",      "closed",	    "waiting",
+					     "open",	      "void",	    "duplicate" };
 	size_t i;
 
 	for (i = 0; i < sizeof(valid) / sizeof(*valid); i++)
@@ -127,7 +129,7 @@ static int check_status(accord_ctx *ctx, const char *status)
 			return 0;
 	return cmd_usage_error(
 		ctx,
-		"unknown status '%s' (known: investigating, identified, mitigated, resolved, closed, waiting, open)",
+		"unknown status '%s' (known: investigating, identified, mitigated, resolved, closed, waiting, open, void, duplicate)",
 		status);
 }
 
@@ -147,6 +149,11 @@ static cJSON *row_json(const list_row *lr)
 	cJSON_AddNumberToObject(o, "severity", (double)r->severity);
 	cJSON_AddStringToObject(o, "service", r->service);
 	cJSON_AddStringToObject(o, "status", r->status);
+	/* every party agreed it is void, or a duplicate (of): it leaves the report */
+	if (r->closed_as[0])
+		cJSON_AddStringToObject(o, "closed_as", r->closed_as);
+	else
+		cJSON_AddNullToObject(o, "closed_as");
 	cJSON_AddStringToObject(o, "opened_at", t);
 	accord_time_format(t, r->started_at);
 	cJSON_AddStringToObject(o, "started_at", t);
@@ -165,7 +172,7 @@ static cJSON *row_json(const list_row *lr)
 static void print_row(const list_row *lr, int header, int across, size_t ledger_w)
 {
 	const accord_incident_summary *r = &lr->s;
-	const char *sid = lr->sid;
+	const char *sid = lr->sid, *status = r->closed_as[0] ? r->closed_as : r->status;
 	char t[ACCORD_TIME_LEN], rel[32], opened[64];
 
 	accord_time_format(t, r->opened_at);
@@ -180,8 +187,8 @@ static void print_row(const list_row *lr, int header, int across, size_t ledger_
 	}
 	if (across)
 		printf("%-*s  ", (int)ledger_w, cmd_esc(lr->ledger, 0));
-	printf("%s  %s%-13s%s  SEV%-1lld  %-16.16s  %-27s  %s\n", sid, cmd_status_color(r->status),
-	       cmd_esc(r->status, 0), cmd_sgr(SGR_RESET), (long long)r->severity,
+	printf("%s  %s%-13s%s  SEV%-1lld  %-16.16s  %-27s  %s\n", sid, cmd_status_color(status),
+	       cmd_esc(status, 0), cmd_sgr(SGR_RESET), (long long)r->severity,
 	       cmd_esc(r->service, 0), opened, cmd_esc(r->title, 0));
 }
 

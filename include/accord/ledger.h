@@ -110,6 +110,9 @@ typedef struct {
 	int customer_running;	  /* an open impact window still adds to it */
 	char service[256];
 	char title[256];
+	/* "void" or "duplicate" when every party agreed and it takes effect, else "" */
+	char closed_as[16];
+	char of[ACCORD_ID_HEXLEN + 1]; /* the incident a duplicate names */
 } accord_incident_summary;
 
 /*

@@ -101,8 +101,7 @@ int accord_index_list(accord_incident_summary **out, size_t *count, size_t *tota
 
 /* accord_ledger_list over the entries a ledger without an index holds (all of them). */
 int accord_index_list_entries(accord_incident_summary **out, size_t *count, size_t *total,
-			      const accord_ledger *ledger, const char *status, size_t limit,
-			      int64_t now);
+			      accord_ledger *ledger, const char *status, size_t limit, int64_t now);
 
 /* Record an entry just appended to an indexed ledger (called by accord_ledger_append). */
 int accord_index_record(accord_ledger *ledger, const accord_entry *entry);

@@ -578,7 +578,7 @@ int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, c
 
 		if (first) {
 			first = 0;
-			if (strcmp(line, "accord-incident 2") != 0)
+			if (strcmp(line, "accord-incident 3") != 0)
 				goto bad;
 		} else if (line[0] == 's' && line[1] == ' ') {
 			long long sev, op, st, sa;
@@ -590,6 +590,12 @@ int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, c
 			s->opened_at = op;
 			s->started_at = st;
 			s->status_at = sa;
+		} else if (line[0] == 'c' && line[1] == ' ') {
+			/* the joint void or duplicate; whether a duplicate takes effect is the list's */
+			if (sscanf(line + 2, "%15s %64s", s->closed_as, s->of) != 2)
+				goto bad;
+			if (!strcmp(s->of, "-"))
+				s->of[0] = '\0';
 		} else if (line[0] == 'w' && line[1] == ' ') {
 			accord_impact w = { 0 };
 			long long c, ws, we;
@@ -666,10 +672,13 @@ int accord_index_write_incident_file(struct accord_index *ix, const accord_ledge
 		accord_incident_free(inc);
 		return error;
 	}
-	accord_buf_printf(&data, "accord-incident 2\ns %s %lld %lld %lld %lld\nv %s\nt %s\n",
+	accord_buf_printf(&data, "accord-incident 3\ns %s %lld %lld %lld %lld\nv %s\nt %s\n",
 			  inc->status, (long long)inc->severity, (long long)inc->opened_at,
 			  (long long)inc->started_at, (long long)inc->status_at,
 			  inc->service ? inc->service : "", inc->title ? inc->title : "");
+	if (inc->closed_as)
+		accord_buf_printf(&data, "c %s %s\n", inc->closed_as->kind,
+				  inc->closed_as->of ? inc->closed_as->of : "-");
 	for (i = 0; i < inc->impact_count; i++) {
 		const accord_impact *w = &inc->impact[i];
 

@@ -234,13 +234,52 @@ static void reverse_summaries(accord_incident_summary *res, size_t n)
 	}
 }
 
-static int status_matches(const char *want, const char *status)
+/* A void or duplicate in effect is what list shows and filters by (attack74 03). */
+static int status_matches(const char *want, const accord_incident_summary *s)
 {
+	const char *status = s->closed_as[0] ? s->closed_as : s->status;
+
 	if (!want)
 		return 1;
 	if (!strcmp(want, "open"))
-		return strcmp(status, "resolved") && strcmp(status, "closed");
+		return strcmp(status, "resolved") && strcmp(status, "closed") && !s->closed_as[0];
 	return !strcmp(want, status);
+}
+
+/* How incident `id` was closed, from its index file, for the chain of a duplicate. */
+struct closed_cache {
+	struct accord_index *ix;
+	accord_incident_summary seen[8]; /* accord_duplicate_why_not follows at most a few */
+	size_t n;
+};
+
+static int index_closed_as(const char **kind, const char **of, const char *id, void *payload)
+{
+	struct closed_cache *cc = payload;
+	accord_incident_summary *s;
+	incident_file f;
+
+	if (cc->n == sizeof(cc->seen) / sizeof(cc->seen[0]) ||
+	    accord_index_read_incident_file(&f, cc->ix, id, 1) < 0)
+		return -1;
+	s = &cc->seen[cc->n++];
+	*s = f.summary;
+	accord_index_incident_file_dispose(&f);
+	*kind = s->closed_as[0] ? s->closed_as : NULL;
+	*of = s->of[0] ? s->of : NULL;
+	return 0;
+}
+
+/* A duplicate takes effect only while its chain ends at an incident that counts. */
+static void settle_summary(accord_incident_summary *s, struct accord_index *ix)
+{
+	struct closed_cache cc;
+
+	memset(&cc, 0, sizeof(cc));
+	cc.ix = ix;
+	if (strcmp(s->closed_as, "duplicate") == 0 &&
+	    accord_duplicate_why_not(s->id, s->of, index_closed_as, &cc))
+		s->closed_as[0] = s->of[0] = '\0';
 }
 
 static int list_once(accord_incident_summary **out, size_t *count, accord_ledger *l,
@@ -310,7 +349,8 @@ static int list_once(accord_incident_summary **out, size_t *count, accord_ledger
 				error = error == ACCORD_ENOTFOUND ? ACCORD_ENOTFOUND_INDEX : error;
 				break;
 			}
-			if (status_matches(status, f.summary.status)) {
+			settle_summary(&f.summary, ix);
+			if (status_matches(status, &f.summary)) {
 				f.summary.customer_seconds = accord_impact_customer_seconds(
 					f.windows, f.window_count, now,
 					&f.summary.customer_running);
@@ -350,8 +390,8 @@ int accord_index_list(accord_incident_summary **out, size_t *count, size_t *tota
 }
 
 /* Derive the summary of `li` (its entries in ledger order) as of `now`. */
-static int summarize(accord_incident_summary *out, const accord_ledger *l,
-		     const loaded_incident *li, int64_t now)
+static int summarize(accord_incident_summary *out, accord_ledger *l, const loaded_incident *li,
+		     int64_t now)
 {
 	accord_incident *inc = NULL;
 	int error;
@@ -368,6 +408,12 @@ static int summarize(accord_incident_summary *out, const accord_ledger *l,
 	out->status_at = inc->status_at;
 	snprintf(out->service, sizeof(out->service), "%s", inc->service ? inc->service : "");
 	snprintf(out->title, sizeof(out->title), "%s", inc->title ? inc->title : "");
+	accord_incident_settle_duplicate_in(inc, l);
+	if (inc->closed_as) {
+		snprintf(out->closed_as, sizeof(out->closed_as), "%s", inc->closed_as->kind);
+		snprintf(out->of, sizeof(out->of), "%s",
+			 inc->closed_as->of ? inc->closed_as->of : "");
+	}
 	out->customer_seconds = accord_impact_customer_seconds(inc->impact, inc->impact_count, now,
 							       &out->customer_running);
 	accord_incident_free(inc);
@@ -375,7 +421,7 @@ static int summarize(accord_incident_summary *out, const accord_ledger *l,
 }
 
 int accord_index_list_entries(accord_incident_summary **out, size_t *count, size_t *total,
-			      const accord_ledger *l, const char *status, size_t limit, int64_t now)
+			      accord_ledger *l, const char *status, size_t limit, int64_t now)
 {
 	loaded_incident **order = NULL;
 	accord_incident_summary *res = NULL;
@@ -387,8 +433,7 @@ int accord_index_list_entries(accord_incident_summary **out, size_t *count, size
 	for (i = norder; i-- > 0 && error == 0 && !(limit && n >= limit);) {
 		accord_incident_summary sm;
 
-		if ((error = summarize(&sm, l, order[i], now)) < 0 ||
-		    !status_matches(status, sm.status))
+		if ((error = summarize(&sm, l, order[i], now)) < 0 || !status_matches(status, &sm))
 			continue;
 		if (!(res = realloc(res, (n + 1) * sizeof(*res))))
 			accord_oom();

@@ -348,7 +348,15 @@ equal "$(SHOWJ "$F3" | jget 'd["closed_as"]')" null "nothing was signed"
 expect 0 as alice cosign "$D" --force
 equal "$(REP login | jget '[d["incidents"]["total"], d["incidents"]["duplicate"], d["watermelon"]["count"]]')" '[1, 1, 0]' \
 	"an agreed duplicate leaves the report while the incident it names counts"
+LISTED() { as alice list --all --json | jget "[i['closed_as'] for i in d if i['full_id'] == '$(SHOWJ "$1" | jget 'd["full_id"]')'][0]"; }
+equal "$(LISTED "$F3")" duplicate "list says an agreed duplicate is one (attack74 03)"
 expect 0 as gina void "$Z" --reason "not an incident"
+equal "$(LISTED "$Z") $(LISTED "$F3")" "void null" "list: the voided target is void, the duplicate of it no longer in effect"
+expect 0 as alice list --status open --quiet
+case "$OUT" in *"${Z%"${Z#????????????}"}"*) bad "list --status open lists a void incident" ;; *) ok ;; esac
+contains "$OUT" "${F3%"${F3#????????????}"}" "list --status open lists the incident whose duplicate has no effect"
+expect 0 as alice list --status void --quiet
+contains "$OUT" "${Z%"${Z#????????????}"}" "list --status void lists it"
 equal "$(REP login | jget '[d["incidents"]["total"], d["incidents"]["duplicate"], d["incidents"]["void"], d["watermelon"]["count"], d["customer_impact"]["customer_minutes"]]')" \
 	'[1, 0, 1, 1, 54000]' "globex voiding the target alone brings the incident back, watermelon and all"
 S=$(SHOWJ "$F3")
