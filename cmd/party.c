@@ -9,6 +9,7 @@ static const char party_usage[] =
 	"usage: accord party invite NAME --key PUBKEY [--name MEMBER]\n"
 	"       accord party accept NAME [--ledger ID] [--recovery DIR]\n"
 	"       accord party recover NAME --recovery DIR --key PUBKEY [--name MEMBER]\n"
+	"                            [--offline]\n"
 	"       accord party list [--json]\n\n"
 	"  invite  propose party NAME with PUBKEY as its root key (signed by a root\n"
 	"          or admin of your party). PUBKEY is an OpenSSH ssh-ed25519 line, or\n"
@@ -24,7 +25,10 @@ static const char party_usage[] =
 	"  recover signed by party NAME's recovery key (in DIR): make PUBKEY its root\n"
 	"          key and revoke the old one, when that key is lost, stolen or forked.\n"
 	"          Commits to a next recovery key, made in DIR/next. Needs no other key\n"
-	"          and no other party: no one else can take a party over.\n"
+	"          and no other party: no one else can take a party over. It first\n"
+	"          syncs with every remote, since the old key is cut at its last entry\n"
+	"          this copy holds (its later work, and parties it invited, would be\n"
+	"          set aside); --offline: this copy holds all of it, sync nothing.\n"
 	"  list    parties, their root keys and pending invitations.\n";
 static const char member_usage[] =
 	"usage: accord member add --key PUBKEY [--name NAME] [--admin | --role ROLE]\n"
@@ -213,12 +217,52 @@ static int party_accept(accord_ctx *ctx, int argc, char **argv)
  * Signed by the party's recovery key, which is no member key: it writes on
  * its own feed, and the rules check it against the hash the party committed to.
  */
+/*
+ * A recovery cuts the old root at its last entry this copy holds: on a
+ * copy kept offline since `accord init`, the root's later work, and every
+ * party it invited, would be set aside on every copy (attack74 01; a key
+ * the party cut cannot admit anyone, so accord cannot tell a partner from
+ * a thief's sock). So it takes what every remote holds first, and stops if
+ * one cannot be reached, unless --offline says this copy is all there is.
+ */
+static int recover_take_first(accord_ctx *ctx)
+{
+	accord_sync_options so = ACCORD_SYNC_OPTIONS_INIT;
+	git_strarray names = { NULL, 0 };
+	size_t i;
+	int error;
+
+	if ((error = cmd_open_store(ctx)) != 0)
+		return error;
+	if ((error = accord_sync_remote_list(&names, ctx->store)) < 0)
+		return cmd_fail(error);
+	cmd_transport_setup(&so, 1);
+	for (i = 0, error = 0; i < names.count && !error; i++) {
+		accord_sync_result *r = NULL;
+		int taken = accord_sync_remote(&r, ctx->store, names.strings[i], &so);
+
+		/* entries that do not verify (a fork of the root: why one recovers) are taken as proof */
+		if (taken < 0 && taken != ACCORD_EBADSIG)
+			error = cmd_failf(
+				ACCORD_EXIT_FAIL,
+				"a recovery first takes what remote %s holds, so that the old root's cut covers its work others built on: %s\n"
+				"Run it again once %s is reachable, or with --offline if this copy holds all the old root wrote (the root's later entries, and parties it invited, would be set aside on every copy)",
+				cmd_esc(names.strings[i], 0), accord_error_last(),
+				cmd_esc(names.strings[i], 0));
+		cmd_transport_flush();
+		accord_sync_result_free(r);
+	}
+	git_strarray_dispose(&names);
+	return error;
+}
+
 static int party_recover(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "recovery", required_argument, NULL, 'r' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "name", required_argument, NULL, 'n' },
+		{ "offline", no_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -227,13 +271,14 @@ static int party_recover(accord_ctx *ctx, int argc, char **argv)
 	accord_key *rk = NULL;
 	accord_pubkey pub;
 	cJSON *body = NULL;
-	int c, error;
+	int c, error, offline = 0;
 
 	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'r': dir = optarg; break;
 		case 'k': keyarg = optarg; break;
 		case 'n': name = optarg; break;
+		case 'o': offline = 1; break;
 		case 'h': fputs(party_usage, stdout); return 0;
 		default: return ACCORD_EXIT_USAGE;
 		}
@@ -258,7 +303,7 @@ static int party_recover(accord_ctx *ctx, int argc, char **argv)
 		return cmd_failf(ACCORD_EXIT_FAIL, "recovery key in %s: %s", dir,
 				 accord_error_last());
 	ctx->key = rk; /* the writer of this one entry; freed with the context */
-	if ((error = cmd_setup(ctx)) != 0)
+	if ((!offline && (error = recover_take_first(ctx))) || (error = cmd_setup(ctx)) != 0)
 		return error;
 	if (asprintf(&next, "%s/next", dir) < 0)
 		accord_oom();

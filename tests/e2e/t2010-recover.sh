@@ -155,4 +155,45 @@ expect 0 accord --home "$T/alice-new" -C "$A" member add --key "$(pub carol)" --
 expect 0 accord --home "$T/alice-new" -C "$A" sync --no-checkpoint
 expect 0 accord -C "$A" show "$INC"
 contains "$OUT" "alice at the office" "the root's work is back"
+
+# (attack74 01) a recovery on the copy kept offline with the recovery key since
+# `accord init` cut the old root at the genesis: the partner it invited, and
+# its incident, were set aside on every copy. The CLI now syncs first, and
+# refuses when a remote cannot be reached, unless --offline.
+newkey dora
+newkey gina
+newkey dora-new
+H2="$T/hub2.git" O="$T/o" OFF="$T/o-offline" G2="$T/g2"
+git init -q --bare "$H2"
+printf '#!/bin/sh\nexec "%s" hook pre-receive\n' "$ACCORD_BIN" >"$H2/hooks/pre-receive"
+chmod +x "$H2/hooks/pre-receive"
+d() { accord --home "$T/dora" -C "$O" "$@"; }
+expect 0 accord --home "$T/dora" init --party initech --title "initech and globex" "$O"
+LEDGER2=$OUT
+expect 0 d remote add hub "$H2"
+expect 0 d sync --no-checkpoint
+cp -r "$O" "$OFF" # kept offline with the recovery key
+expect 0 d party invite globex --key "$(pub gina)"
+expect 0 d sync --no-checkpoint
+expect 0 accord --home "$T/gina" clone "$H2" "$G2" --ledger "$LEDGER2"
+expect 0 accord --home "$T/gina" -C "$G2" party accept globex --ledger "$LEDGER2"
+expect 0 accord --home "$T/gina" -C "$G2" sync --no-checkpoint
+expect 0 d sync --no-checkpoint
+expect 0 d open --title "Ledger down" --severity 2 --service ledger --parties globex
+INC3=$OUT
+expect 0 d sync --no-checkpoint
+# a copy whose remote cannot be reached: refused, nothing written
+cp -r "$OFF" "$T/o-lost"
+git -C "$T/o-lost" remote set-url hub "$T/no-such-hub.git"
+expect 1 accord --home "$T/dora" -C "$T/o-lost" party recover initech --recovery "$T/dora/recovery" --key "$(pub dora-new)" --name dora
+contains "$ERR" "--offline" "a recovery that cannot take what a remote holds is refused, saying how to go on"
+equal "$(git -C "$T/o-lost" for-each-ref refs/accord/feeds | wc -l | tr -d ' ')" 1 "and writes nothing"
+# the offline copy itself: it takes what the hub holds first
+expect 0 accord --home "$T/dora" -C "$OFF" party recover initech --recovery "$T/dora/recovery" --key "$(pub dora-new)" --name dora
+expect 0 accord -C "$OFF" sync --no-checkpoint
+rm -rf "$T/f2.git" && git init -q --bare "$T/f2.git" && git -C "$T/f2.git" fetch -q "$H2" "+refs/accord/*:refs/accord/*"
+expect 0 accord -C "$T/f2.git" show "$INC3" --json
+equal "$(echo "$OUT" | jget 'd["parties"]')" '["initech", "globex"]' "a recovery on the offline copy keeps the partner the old root invited"
+expect 0 accord --home "$T/gina" -C "$G2" sync --no-checkpoint
+expect 0 accord --home "$T/gina" -C "$G2" note "$INC3" "globex goes on"
 finish

@@ -664,7 +664,8 @@ no_faults() {
 # recover_onto WHO: acme's recovery key, on the old copy acme-old, names WHO's key
 # (its clock sorts it first); then WHO and globex write on incident $ID
 recover_onto() {
-	expect 0 as alice acme-old party recover acme --recovery "$W/k-alice/recovery" --key "$(pub "$1")" --name alice
+	# --offline: the stale copy is the attack (the CLI syncs first otherwise)
+	expect 0 as alice acme-old party recover acme --recovery "$W/k-alice/recovery" --key "$(pub "$1")" --name alice --offline
 	expect 0 as alice acme-old sync
 	sync_all gina:globex "$1:$2"
 	expect 0 as "$1" "$2" note "$ID" "$1 goes on"
@@ -685,7 +686,7 @@ labs_idle() {
 	sync_all gina:globex alice:acme
 }
 labs_recover_onto() {
-	expect 0 as lab labrepo party recover globex-labs --recovery "$W/k-lab/recovery" --key "$(pub "$1")" --name lab
+	expect 0 as lab labrepo party recover globex-labs --recovery "$W/k-lab/recovery" --key "$(pub "$1")" --name lab --offline
 	expect 0 as lab labrepo sync
 	sync_all gina:globex alice:acme "$1:$2"
 	expect 0 as "$1" "$2" note "$ID" "$1 goes on"
