@@ -1273,6 +1273,30 @@ test_timeline() {
 	case "$OUT" in *"before its deps"*) bad "timeline: an entry earlier than its deps counts" ;; *) ok ;; esac
 }
 
+# gina_goes_on LABEL WHO REPO...: gina's last entry names what WHO wrote; she
+# writes a note; alice revokes WHO from A, idle since before it. On each copy
+# (fresh: a fresh copy of the hub, made then) gina's feed counts to its head,
+# that entry is set aside alone and her note counts; and she writes on
+gina_goes_on() {
+	label=$1 who=$2
+	shift 2
+	named=$(lastid "$G" gina)
+	ACCORD_NOW=2026-11-20T10:30:00Z expect 0 accord --home "$T/gina" -C "$G" note "$INC2" "gina writes on"
+	note=$(lastid "$G" gina)
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-23T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke "$who"
+	expect 0 sync alice "$A"
+	expect 0 sync gina "$G"
+	for R in "$@"; do
+		[ "$R" = fresh ] && R=$(fresh "$HUB")
+		equal "$(accord -C "$R" audit --json --no-record | jget "[f['entries'] == f['verified'] for f in d['feeds'] if f['feed'] == '$(kid gina)'][0]")" \
+			true "$label: on $(basename "$R") gina's feed counts to its head"
+		equal "$(aside_kinds "$R" "$named")" '["past-cut"]' "$label: on $(basename "$R") her entry naming it is set aside alone"
+		equal "$(aside_kinds "$R" "$note")" '[]' "$label: on $(basename "$R") her later note counts"
+	done
+	ACCORD_NOW=2026-11-23T12:00:00Z expect 0 accord --home "$T/gina" -C "$G" note "$INC2" "and still writes"
+}
+
 # (attack71 02) a revoked key's involve, set aside beyond its cut, makes a
 # partner's pause waiting on the party it involved a hole, not a fault: bob
 # (a stolen key) involves initech; gina, honest, pauses INC waiting on
@@ -1289,21 +1313,7 @@ revoked_involve_named_case() { # N pause|ticket
 	else
 		ACCORD_NOW=2026-11-20T10:20:00Z expect 0 accord --home "$T/gina" -C "$G" ticket "$INC" initech:INI-1
 	fi
-	PAUSE=$(lastid "$G" gina)
-	ACCORD_NOW=2026-11-20T10:30:00Z expect 0 accord --home "$T/gina" -C "$G" note "$INC2" "gina writes on"
-	NOTE=$(lastid "$G" gina)
-	expect 0 sync gina "$G"
-	ACCORD_NOW=2026-11-23T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
-	expect 0 sync alice "$A"
-	expect 0 sync gina "$G"
-	for R in "$A" "$HUB" "$G" "$(fresh "$HUB")"; do
-		equal "$(accord -C "$R" audit --json --no-record | jget "[[f['entries'] == f['verified'], f['entries']] for f in d['feeds'] if f['feed'] == '$(kid gina)'][0]")" \
-			'[true, 5]' "revoked involve named ($2): on $(basename "$R") gina's feed counts to its head"
-		equal "$(aside_kinds "$R" "$PAUSE")" '["past-cut"]' \
-			"revoked involve named ($2): on $(basename "$R") the $2 naming initech is set aside alone"
-		equal "$(aside_kinds "$R" "$NOTE")" '[]' "revoked involve named ($2): on $(basename "$R") gina's later note counts"
-	done
-	ACCORD_NOW=2026-11-23T12:00:00Z expect 0 accord --home "$T/gina" -C "$G" note "$INC2" "and still writes"
+	gina_goes_on "revoked involve named ($2)" bob "$A" "$HUB" "$G" fresh
 }
 test_revoked_involve_named() { revoked_involve_named_case 30 pause; }
 test_revoked_involve_ticket() { revoked_involve_named_case 31 ticket; }
@@ -1407,21 +1417,7 @@ revoked_admin_named_case() { # N owner|dispute
 			--action "Runbook@globex,acme:2026-12-31"
 		ACCORD_NOW=2026-11-20T10:20:00Z expect 0 accord --home "$T/gina" -C "$G" action "$INC" 1 assign --owner dan
 	fi
-	NAMED=$(lastid "$G" gina)
-	ACCORD_NOW=2026-11-20T10:30:00Z expect 0 accord --home "$T/gina" -C "$G" note "$INC2" "gina writes on"
-	NOTE=$(lastid "$G" gina)
-	expect 0 sync gina "$G"
-	ACCORD_NOW=2026-11-23T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke carl
-	expect 0 sync alice "$A"
-	expect 0 sync gina "$G"
-	for R in "$A" "$G" "$(fresh "$HUB")"; do
-		equal "$(accord -C "$R" audit --json --no-record | jget "[f['entries'] == f['verified'] for f in d['feeds'] if f['feed'] == '$(kid gina)'][0]")" \
-			true "revoked admin named ($2): on $(basename "$R") gina's feed counts to its head"
-		equal "$(aside_kinds "$R" "$NAMED")" '["past-cut"]' \
-			"revoked admin named ($2): on $(basename "$R") the $2 naming dan is set aside alone"
-		equal "$(aside_kinds "$R" "$NOTE")" '[]' "revoked admin named ($2): on $(basename "$R") gina's later note counts"
-	done
-	ACCORD_NOW=2026-11-23T12:00:00Z expect 0 accord --home "$T/gina" -C "$G" note "$INC2" "and still writes"
+	gina_goes_on "revoked admin named ($2)" carl "$A" "$G" fresh
 }
 test_revoked_admin_owner() { revoked_admin_named_case 37 owner; }
 test_revoked_admin_dispute() { revoked_admin_named_case 38 dispute; }

@@ -9,9 +9,12 @@ newkey alice
 newkey bob
 ALICE=$(kid alice) BOB=$(kid bob)
 HUB="$T/hub.git" A="$T/a" LAPTOP="$T/laptop" DESKTOP="$T/desktop"
-git init -q --bare "$HUB"
-printf '#!/bin/sh\nexec "%s" hook pre-receive\n' "$ACCORD_BIN" >"$HUB/hooks/pre-receive"
-chmod +x "$HUB/hooks/pre-receive"
+hooked_hub() { # a bare hub at $1 with accord's hook
+	git init -q --bare "$1"
+	printf '#!/bin/sh\nexec "%s" hook pre-receive\n' "$ACCORD_BIN" >"$1/hooks/pre-receive"
+	chmod +x "$1/hooks/pre-receive"
+}
+hooked_hub "$HUB"
 a() { accord --home "$T/alice" -C "$A" "$@"; }
 
 expect 0 accord --home "$T/alice" init --party acme --title "acme and its partners" "$A"
@@ -164,9 +167,7 @@ newkey dora
 newkey gina
 newkey dora-new
 H2="$T/hub2.git" O="$T/o" OFF="$T/o-offline" G2="$T/g2"
-git init -q --bare "$H2"
-printf '#!/bin/sh\nexec "%s" hook pre-receive\n' "$ACCORD_BIN" >"$H2/hooks/pre-receive"
-chmod +x "$H2/hooks/pre-receive"
+hooked_hub "$H2"
 d() { accord --home "$T/dora" -C "$O" "$@"; }
 expect 0 accord --home "$T/dora" init --party initech --title "initech and globex" "$O"
 LEDGER2=$OUT
