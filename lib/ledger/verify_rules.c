@@ -171,22 +171,27 @@ static int adds_aside(struct run *r, const struct item *it, const accord_entry *
 /*
  * Whether member `name` was admitted, in e's causal past, by an admission
  * set aside this round (attack73 01: an action assigned to a member a
- * revoked admin added). A member-add is set aside with its feed's tail or
- * as a fork side (never alone: it rests on its author's admission), so
- * only those are looked at, not the whole ledger.
+ * revoked admin added). A member-add is set aside with its feed's tail,
+ * alone beyond a revoked key's cut within a raise (a raise never brings
+ * back authority: attack75 02), or as a fork side, so only those parts
+ * are looked at, not the whole ledger.
  */
 static int member_aside(struct run *r, const struct round *rd, const accord_entry *e,
 			const char *name)
 {
 	size_t i;
-	int64_t s;
+	int64_t s, from;
 
 	if (!name)
 		return 0;
-	for (i = 0; i < r->nfeeds; i++)
-		for (s = rd->stop[i] + 1; rd->aside[i] && s <= (int64_t)r->feeds[i].n; s++)
+	for (i = 0; i < r->nfeeds; i++) {
+		from = rd->aside[i] ? rd->stop[i] : INT64_MAX;
+		if (rd->precut[i] < from)
+			from = rd->precut[i];
+		for (s = from + 1; from != INT64_MAX && s <= (int64_t)r->feeds[i].n; s++)
 			if (adds_aside(r, accord_verify_item_at(&r->feeds[i], s), e, name))
 				return 1;
+	}
 	for (i = 0; i < r->nforks; i++)
 		if (adds_aside(r, r->forks[i], e, name))
 			return 1;
@@ -220,6 +225,7 @@ static int refers_to_aside(struct run *r, const struct round *rd, const accord_p
 	    party_aside(r, rd, p, e, accord_entry_str(e, "on")) ||
 	    party_aside(r, rd, p, e, accord_entry_str(e, "with")) ||
 	    rests_on_aside(r, rd, accord_entry_str(e, "entry")) ||
+	    rests_on_aside(r, rd, accord_entry_str(e, "of")) ||
 	    member_aside(r, rd, e, accord_entry_str(e, "owner")))
 		return 1;
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(e->body, "parties"))

@@ -1422,13 +1422,47 @@ revoked_admin_named_case() { # N owner|dispute
 test_revoked_admin_owner() { revoked_admin_named_case 37 owner; }
 test_revoked_admin_dispute() { revoked_admin_named_case 38 dispute; }
 
+# (attack75 01) the incident a duplicate names, opened by a key revoked below
+# it: bob opens J facing globex; gina marks INC a duplicate of J
+test_revoked_duplicate_of() {
+	copies 39
+	ACCORD_NOW=2026-11-20T10:06:00Z expect 0 accord --home "$T/bob" -C "$D" open --title "Payments again" \
+		--severity 3 --service payments --started 2026-11-20T10:00:00Z --parties globex
+	J39=$OUT
+	expect 0 sync bob "$D"
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-20T10:20:00Z expect 0 accord --home "$T/gina" -C "$G" duplicate "$INC" --of "$J39" --reason same
+	gina_goes_on "revoked duplicate of" bob "$A" "$G" fresh
+}
+
+# (attack75 02) a member-add set aside alone within a raise: carl adds dan and
+# opens J facing globex; gina works on J (which raises carl's cut to the open,
+# never to the member-add) and assigns J's action item to dan
+test_revoked_raise_owner() {
+	copies 40
+	ACCORD_NOW=2026-11-20T10:05:00Z expect 0 accord --home "$T/alice" -C "$A" member add --key "$(pub carl)" --name carl --admin
+	expect 0 sync alice "$A"
+	K="$T/k40.git"
+	copy "$HUB" "$K"
+	ACCORD_NOW=2026-11-20T10:06:00Z expect 0 accord --home "$T/carl" -C "$K" member add --key "$(pub dan)" --name dan
+	ACCORD_NOW=2026-11-20T10:07:00Z expect 0 accord --home "$T/carl" -C "$K" open --title "Payments again" \
+		--severity 3 --service payments --started 2026-11-20T10:00:00Z --parties globex
+	J40=$OUT
+	expect 0 sync carl "$K"
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-20T10:19:00Z expect 0 accord --home "$T/gina" -C "$G" resolve "$J40" --summary "Fixed" \
+		--action "Runbook@globex,acme:2026-12-31"
+	ACCORD_NOW=2026-11-20T10:20:00Z expect 0 accord --home "$T/gina" -C "$G" action "$J40" 1 assign --owner dan
+	gina_goes_on "revoked raise owner" carl "$A" "$G" fresh
+}
+
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
 	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_closer_synced test_revoked_reopener test_revoked_reopener_synced test_raise_bounded test_raise_steps_only test_raise_no_void test_close_no_void test_revoked_pause_cosigner \
 	test_reopen_once test_revoker_sorts_last test_involve_exact test_cosign_exact test_void_not_raised \
 	test_reopen_concurrent test_reopen_third_party test_revoked_cosign test_revoked_reopener_planted \
 	test_revoked_closer_sock test_revoked_reopener_sock test_reopen_involved_provider test_reopen_provider_opened \
-	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_cosign_conflict test_revoked_admin_owner test_revoked_admin_dispute test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_cosign_conflict test_revoked_admin_owner test_revoked_admin_dispute test_revoked_duplicate_of test_revoked_raise_owner test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	$t
 done
