@@ -471,6 +471,58 @@ static accord_resolution *proposal_before(const struct accord_derive *d, const a
 	return i > 1 ? d->made[i - 2] : NULL;
 }
 
+/* Where `r` stands among the proposals made, in ledger order. */
+static size_t made_at(const struct accord_derive *d, const accord_resolution *r)
+{
+	size_t i;
+
+	for (i = 0; i < d->made_count && d->made[i] != r; i++)
+		;
+	return i;
+}
+
+/*
+ * A withdrawn proposal's conflicts go back to the version of its side it
+ * replaced, while that one and the other side still know nothing of each
+ * other; else they are settled (attack75 04: retracting a revision made a
+ * conflict between two standing proposals vanish, and `cosign INCIDENT`
+ * then signed whichever sorts last).
+ */
+static void conflicts_back(accord_incident *inc, const accord_resolution *r)
+{
+	const struct accord_derive *d = inc->derive;
+	const accord_entry *was = NULL, *other;
+	size_t i = made_at(d, r), k = 0;
+
+	while (i-- > 0 && !was)
+		if (!d->made[i]->withdrawn &&
+		    accord_derive_in_past(inc, r->entry, d->made[i]->entry))
+			was = d->made[i]->entry;
+	while (k < inc->conflict_count) {
+		accord_conflict *c = &inc->conflicts[k];
+
+		if (strcmp(c->kind, "proposal") != 0 || (c->a != r->entry && c->b != r->entry)) {
+			k++;
+			continue;
+		}
+		other = c->a == r->entry ? c->b : c->a;
+		if (!was || was == other || accord_derive_in_past(inc, was, other) ||
+		    accord_derive_in_past(inc, other, was)) {
+			memmove(c, c + 1, (inc->conflict_count - k - 1) * sizeof(*c));
+			inc->conflict_count--;
+			continue;
+		}
+		/* a is the earlier in ledger order, b the one in effect */
+		for (i = 0;
+		     i < d->made_count && d->made[i]->entry != was && d->made[i]->entry != other;
+		     i++)
+			;
+		c->a = i < d->made_count && d->made[i]->entry == was ? was : other;
+		c->b = c->a == was ? other : was;
+		k++;
+	}
+}
+
 /*
  * A proposal that never was joint, withdrawn by its author: it is never
  * current again, and what it replaced is current again (attack51 B 01,
@@ -490,7 +542,7 @@ static int withdraw_proposal(accord_incident *inc, const accord_entry *target)
 	if (!r || r->was_joint || r->withdrawn)
 		return -1;
 	r->withdrawn = 1;
-	drop_conflicts_of(inc, target);
+	conflicts_back(inc, r);
 	if (inc->resolution == r)
 		inc->resolution = proposal_before(d, r);
 	d->rival = inc->resolution ? proposal_before(d, inc->resolution) : NULL;

@@ -1456,13 +1456,38 @@ test_revoked_raise_owner() {
 	gina_goes_on "revoked raise owner" carl "$A" "$G" fresh
 }
 
+# (attack75 04) gina revises her proposal and retracts the revision, all
+# before she hears of alice's: the conflict stands between her first version
+# and alice's, and the INCIDENT form still signs neither
+test_retract_revision_conflict() {
+	copies 41
+	ACCORD_NOW=2026-11-20T10:15:00Z expect 0 accord --home "$T/alice" -C "$A" involve "$INC" initech
+	expect 0 sync alice "$A"
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-20T10:20:00Z expect 0 accord --home "$T/alice" -C "$A" resolve "$INC" --summary "acme says cache"
+	PA=$(lastid "$A" alice)
+	ACCORD_NOW=2026-11-20T10:21:00Z expect 0 accord --home "$T/gina" -C "$G" resolve "$INC" --summary "globex says db"
+	PG=$(lastid "$G" gina)
+	ACCORD_NOW=2026-11-20T10:22:00Z expect 0 accord --home "$T/gina" -C "$G" resolve "$INC" --summary "globex says db, twice"
+	ACCORD_NOW=2026-11-20T10:23:00Z expect 0 accord --home "$T/gina" -C "$G" retract "$(lastid "$G" gina | cut -c1-12)" --reason "too soon"
+	expect 0 sync alice "$A"
+	expect 0 sync gina "$G"
+	I="$T/i41.git"
+	copy "$HUB" "$I"
+	equal "$(accord -C "$I" show "$INC" --json | jget '[sorted([c["in_effect"], c["other"]]) for c in d["conflicts"] if c["kind"] == "proposal"]')" \
+		"$(/usr/bin/python3 -c 'import json, sys; print(json.dumps([sorted(sys.argv[1:])]))' "$PA" "$PG")" \
+		"a retracted revision: the conflict goes back to the version it replaced"
+	ACCORD_NOW=2026-11-20T10:30:00Z expect 2 accord --home "$T/ivan" -C "$I" cosign "$INC"
+	contains "$ERR" "conflict" "a retracted revision: cosign INCIDENT still signs neither side"
+}
+
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
 	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_closer_synced test_revoked_reopener test_revoked_reopener_synced test_raise_bounded test_raise_steps_only test_raise_no_void test_close_no_void test_revoked_pause_cosigner \
 	test_reopen_once test_revoker_sorts_last test_involve_exact test_cosign_exact test_void_not_raised \
 	test_reopen_concurrent test_reopen_third_party test_revoked_cosign test_revoked_reopener_planted \
 	test_revoked_closer_sock test_revoked_reopener_sock test_reopen_involved_provider test_reopen_provider_opened \
-	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_cosign_conflict test_revoked_admin_owner test_revoked_admin_dispute test_revoked_duplicate_of test_revoked_raise_owner test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_cosign_conflict test_retract_revision_conflict test_revoked_admin_owner test_revoked_admin_dispute test_revoked_duplicate_of test_revoked_raise_owner test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	$t
 done
