@@ -24,6 +24,7 @@
 
 #include "index.h"
 #include "index_impl.h"
+#include "array.h"
 #include "alloc.h"
 
 /* An incident file's name in the index folder (what its tag covers). */
@@ -532,6 +533,7 @@ void accord_index_incident_file_dispose(incident_file *f)
 	free(f->commits);
 	free(f->ids);
 	free(f->windows);
+	free(f->later);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -591,11 +593,19 @@ int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, c
 			s->started_at = st;
 			s->status_at = sa;
 		} else if (line[0] == 'c' && line[1] == ' ') {
-			/* the joint void or duplicate; whether a duplicate takes effect is the list's */
-			if (sscanf(line + 2, "%15s %64s", s->closed_as, s->of) != 2)
+			/* a joint void or duplicate; which takes effect is the list's to settle */
+			struct index_closure c;
+
+			if (sscanf(line + 2, "%15s %64s", c.kind, c.of) != 2)
 				goto bad;
-			if (!strcmp(s->of, "-"))
-				s->of[0] = '\0';
+			if (!strcmp(c.of, "-"))
+				c.of[0] = '\0';
+			if (!s->closed_as[0]) {
+				memcpy(s->closed_as, c.kind, sizeof(c.kind));
+				memcpy(s->of, c.of, sizeof(c.of));
+			} else {
+				ACCORD_PUSH(f->later, f->later_count, c);
+			}
 		} else if (line[0] == 'w' && line[1] == ' ') {
 			accord_impact w = { 0 };
 			long long c, ws, we;
@@ -676,9 +686,11 @@ int accord_index_write_incident_file(struct accord_index *ix, const accord_ledge
 			  inc->status, (long long)inc->severity, (long long)inc->opened_at,
 			  (long long)inc->started_at, (long long)inc->status_at,
 			  inc->service ? inc->service : "", inc->title ? inc->title : "");
-	if (inc->closed_as)
-		accord_buf_printf(&data, "c %s %s\n", inc->closed_as->kind,
-				  inc->closed_as->of ? inc->closed_as->of : "-");
+	for (i = inc->closed_as ? (size_t)(inc->closed_as - inc->closures) : inc->closure_count;
+	     i < inc->closure_count; i++)
+		if (inc->closures[i].joint && !inc->closures[i].retracted)
+			accord_buf_printf(&data, "c %s %s\n", inc->closures[i].kind,
+					  inc->closures[i].of ? inc->closures[i].of : "-");
 	for (i = 0; i < inc->impact_count; i++) {
 		const accord_impact *w = &inc->impact[i];
 

@@ -148,7 +148,8 @@ struct accord_index {
  * incidents/<ab>/<id>:
  *   accord-incident 3
  *   s <status> <severity> <opened> <started> <status_at>
- *   c void|duplicate <of|->        when every party agreed to close it so
+ *   c void|duplicate <of|->        each void or duplicate every party agreed
+ *                                  to, in order: list settles which is in effect
  *   v <service>
  *   t <title>
  *   w <customers> <start> <end|->  one per impact window: customer-minutes
@@ -162,6 +163,12 @@ typedef struct {
 	size_t count;
 	accord_impact *windows;
 	size_t window_count;
+	/* the joint voids and duplicates after the first (summary.closed_as), in order */
+	struct index_closure {
+		char kind[16];
+		char of[ACCORD_ID_HEXLEN + 1];
+	} * later;
+	size_t later_count;
 } incident_file;
 
 /* ---- index.c --------------------------------------------------------------- */

@@ -246,40 +246,67 @@ static int status_matches(const char *want, const accord_incident_summary *s)
 	return !strcmp(want, status);
 }
 
-/* How incident `id` was closed, from its index file, for the chain of a duplicate. */
+/*
+ * How incident `id` was first closed, from its index file, for the chain
+ * of a duplicate (as show reads a target: its first joint void or
+ * duplicate). Each answer is kept until the list is done with the row.
+ */
+struct closed_node {
+	struct closed_node *next;
+	accord_incident_summary s;
+};
+
 struct closed_cache {
 	struct accord_index *ix;
-	accord_incident_summary seen[8]; /* accord_duplicate_why_not follows at most a few */
-	size_t n;
+	struct closed_node *seen;
 };
 
 static int index_closed_as(const char **kind, const char **of, const char *id, void *payload)
 {
 	struct closed_cache *cc = payload;
-	accord_incident_summary *s;
+	struct closed_node *node;
 	incident_file f;
 
-	if (cc->n == sizeof(cc->seen) / sizeof(cc->seen[0]) ||
-	    accord_index_read_incident_file(&f, cc->ix, id, 1) < 0)
+	if (accord_index_read_incident_file(&f, cc->ix, id, 1) < 0)
 		return -1;
-	s = &cc->seen[cc->n++];
-	*s = f.summary;
+	node = accord_xcalloc(1, sizeof(*node));
+	node->s = f.summary;
+	node->next = cc->seen;
+	cc->seen = node;
 	accord_index_incident_file_dispose(&f);
-	*kind = s->closed_as[0] ? s->closed_as : NULL;
-	*of = s->of[0] ? s->of : NULL;
+	*kind = node->s.closed_as[0] ? node->s.closed_as : NULL;
+	*of = node->s.of[0] ? node->s.of : NULL;
 	return 0;
 }
 
-/* A duplicate takes effect only while its chain ends at an incident that counts. */
-static void settle_summary(accord_incident_summary *s, struct accord_index *ix)
+/*
+ * Which of the row's joint voids and duplicates takes effect, as show
+ * settles it (accord_incident_settle_duplicate): the first void, or the
+ * first duplicate whose chain ends at an incident that counts (attack74
+ * 03, attack75 03).
+ */
+static void settle_summary(incident_file *f, struct accord_index *ix)
 {
-	struct closed_cache cc;
+	accord_incident_summary *s = &f->summary;
+	struct closed_cache cc = { ix, NULL };
+	size_t i = 0;
 
-	memset(&cc, 0, sizeof(cc));
-	cc.ix = ix;
-	if (strcmp(s->closed_as, "duplicate") == 0 &&
-	    accord_duplicate_why_not(s->id, s->of, index_closed_as, &cc))
-		s->closed_as[0] = s->of[0] = '\0';
+	while (s->closed_as[0] && !strcmp(s->closed_as, "duplicate") &&
+	       accord_duplicate_why_not(s->id, s->of, index_closed_as, &cc)) {
+		if (i < f->later_count) {
+			memcpy(s->closed_as, f->later[i].kind, sizeof(s->closed_as));
+			memcpy(s->of, f->later[i].of, sizeof(s->of));
+			i++;
+		} else {
+			s->closed_as[0] = s->of[0] = '\0';
+		}
+	}
+	while (cc.seen) {
+		struct closed_node *next = cc.seen->next;
+
+		free(cc.seen);
+		cc.seen = next;
+	}
 }
 
 static int list_once(accord_incident_summary **out, size_t *count, accord_ledger *l,
@@ -349,7 +376,7 @@ static int list_once(accord_incident_summary **out, size_t *count, accord_ledger
 				error = error == ACCORD_ENOTFOUND ? ACCORD_ENOTFOUND_INDEX : error;
 				break;
 			}
-			settle_summary(&f.summary, ix);
+			settle_summary(&f, ix);
 			if (status_matches(status, &f.summary)) {
 				f.summary.customer_seconds = accord_impact_customer_seconds(
 					f.windows, f.window_count, now,

@@ -519,6 +519,21 @@ equal "$(SHOWJ "$I11" | jget '[d["resolution"]["summary"], [a["owners"] for a in
 equal "$(RJ certs2 | jget '[[p["party"], p["actions"]["overdue"]] for p in d["providers"]]')" '[["globex", 1]]' \
 	"and the overdue item is globex's again in the report"
 
+# list settles which closure takes effect as show does (attack75 03): a
+# duplicate whose target was voided has no effect; a void agreed later does
+expect 0 as alice open --title "Queue stuck" --severity 3 --service queue2 --started 2026-12-01T08:00:00Z --parties globex
+X=$OUT
+expect 0 as gina open --title "Broker down" --severity 3 --service queue2 --started 2026-12-01T08:00:00Z
+Y=$OUT
+expect 0 as gina duplicate "$X" --of "$Y" --reason same
+expect 0 as alice cosign "$OUT" --force
+expect 0 as gina void "$Y" --reason "no outage"
+expect 0 as gina void "$X" --reason "no outage either"
+expect 0 as alice cosign "$OUT"
+equal "$(SHOWJ "$X" | jget 'd["closed_as"]') $(LISTED "$X")" "void void" "show and list: the later void is in effect, not the duplicate"
+expect 0 as alice list --status open --quiet
+case "$OUT" in *"${X%"${X#????????????}"}"*) bad "list --status open lists an incident voided after its duplicate lost effect" ;; *) ok ;; esac
+
 # every entry written above validates against the schemas
 as alice export >>"$T/export.jsonl"
 /usr/bin/python3 "$(dirname "$0")/schema_check.py" "$(cd "$(dirname "$0")/../.." && pwd)/schemas" entry.schema.json "$T/export.jsonl" >/dev/null 2>&1 && ok || bad "exported entries validate against the schemas"
