@@ -1358,12 +1358,9 @@ test_swing_keeps_close() {
 		"swing: settled within 8 replays of the rules"
 }
 
-# (attack74 02) two proposals neither author knew of are a conflict: initech,
-# involved, runs the INCIDENT form of cosign, which signed whichever sorts
-# last; now it signs neither and names them; named by id, the one in effect is
-# signed
-test_cosign_conflict() {
-	copies 36
+# rival_proposals: initech is involved in INC; alice (PA) and gina (PG), each
+# on a copy that has not seen the other's, propose a resolution
+rival_proposals() {
 	ACCORD_NOW=2026-11-20T10:15:00Z expect 0 accord --home "$T/alice" -C "$A" involve "$INC" initech
 	expect 0 sync alice "$A"
 	expect 0 sync gina "$G"
@@ -1371,6 +1368,15 @@ test_cosign_conflict() {
 	PA=$(lastid "$A" alice)
 	ACCORD_NOW=2026-11-20T10:21:00Z expect 0 accord --home "$T/gina" -C "$G" resolve "$INC" --summary "globex says db"
 	PG=$(lastid "$G" gina)
+}
+
+# (attack74 02) two proposals neither author knew of are a conflict: initech,
+# involved, runs the INCIDENT form of cosign, which signed whichever sorts
+# last; now it signs neither and names them; named by id, the one in effect is
+# signed
+test_cosign_conflict() {
+	copies 36
+	rival_proposals
 	expect 0 sync alice "$A"
 	expect 0 sync gina "$G"
 	I="$T/i36.git"
@@ -1461,13 +1467,7 @@ test_revoked_raise_owner() {
 # and alice's, and the INCIDENT form still signs neither
 test_retract_revision_conflict() {
 	copies 41
-	ACCORD_NOW=2026-11-20T10:15:00Z expect 0 accord --home "$T/alice" -C "$A" involve "$INC" initech
-	expect 0 sync alice "$A"
-	expect 0 sync gina "$G"
-	ACCORD_NOW=2026-11-20T10:20:00Z expect 0 accord --home "$T/alice" -C "$A" resolve "$INC" --summary "acme says cache"
-	PA=$(lastid "$A" alice)
-	ACCORD_NOW=2026-11-20T10:21:00Z expect 0 accord --home "$T/gina" -C "$G" resolve "$INC" --summary "globex says db"
-	PG=$(lastid "$G" gina)
+	rival_proposals
 	ACCORD_NOW=2026-11-20T10:22:00Z expect 0 accord --home "$T/gina" -C "$G" resolve "$INC" --summary "globex says db, twice"
 	ACCORD_NOW=2026-11-20T10:23:00Z expect 0 accord --home "$T/gina" -C "$G" retract "$(lastid "$G" gina | cut -c1-12)" --reason "too soon"
 	expect 0 sync alice "$A"
