@@ -95,6 +95,19 @@ static void withdraw_earlier(accord_parties *p, const accord_entry *e,
 	}
 }
 
+/* Whether e has in its causal past a co-signature of agreement a. */
+static int saw_cosign(const accord_parties *p, const accord_entry *e, const accord_agreement *a)
+{
+	size_t i;
+
+	if (accord_parties_seen_id(p, e, a->joint_id))
+		return 1;
+	for (i = 0; i < a->also_count; i++)
+		if (accord_parties_seen_id(p, e, a->also[i].id))
+			return 1;
+	return 0;
+}
+
 /*
  * The proposer's retract of its agreement (a retract with no incident):
  * only its own member (any of its keys, one name), only while not joint.
@@ -113,10 +126,18 @@ int accord_parties_apply_agreement_retract(accord_parties *p, const accord_entry
 		return accord_parties_deny(
 			"agreement %.12s is not %s's: a member retracts only its own proposals",
 			a->id, m->key.name);
-	if (a->joint)
-		return accord_parties_deny(
-			"agreement %.12s is joint: %s co-signed it; propose new terms instead",
-			a->id, a->provider);
+	if (a->joint) {
+		/*
+		 * Judged on the retract's own causal past (attack76 03): one
+		 * concurrent with the co-signature counts, to no effect, as it
+		 * does when it sorts before it; one that saw it is refused.
+		 */
+		if (saw_cosign(p, e, a))
+			return accord_parties_deny(
+				"agreement %.12s is joint: %s co-signed it; propose new terms instead",
+				a->id, a->provider);
+		return 0;
+	}
 	if (!a->withdrawn_by[0])
 		memcpy(a->withdrawn_by, e->id, sizeof(a->withdrawn_by));
 	return 0;

@@ -346,6 +346,37 @@ static int in_subtree(const accord_parties *revoker_state, const accord_member *
 }
 
 /*
+ * Whether admin m may withdraw its party's admission of key `keyid` that
+ * no entry accepted yet: one it made, or one made below it, as it may
+ * revoke (attack77: a sibling admin's withdrawal that sorts before the
+ * key's first entry, its deps leaving that entry out, cut the key at 0).
+ * Without an offer (a state the index restored), the member's adder.
+ * 1 when m's party has nothing to withdraw: the caller says so.
+ */
+static int may_withdraw(const accord_parties *p, const accord_member *m,
+			const accord_member *target, const char *keyid)
+{
+	size_t i;
+	int offers = 0;
+
+	if (m->root)
+		return 1;
+	for (i = 0; i < p->offer_count; i++) {
+		const accord_offer *o = &p->offers[i];
+
+		if (o->withdrawn || o->party != m->party || strcmp(o->key.id, keyid) != 0)
+			continue;
+		offers = 1;
+		if (o->adder == m || (o->adder && in_subtree(p, m, o->adder)))
+			return 1;
+	}
+	if (offers)
+		return 0;
+	/* nothing of m's party to withdraw: what follows says so */
+	return !target || target->party != m->party || in_subtree(p, m, target);
+}
+
+/*
  * A key-rotate: the author names its successor, which takes the author's
  * name, party and role once its first entry accepts this entry (as it
  * would a member-add); the author is cut at this entry's seq, as if
@@ -435,6 +466,11 @@ int accord_parties_apply_revoke(accord_parties *p, const accord_entry *e, const 
 	if (target && !target->accepted) {
 		/* an admission withdrawn before it was accepted (a state restored by the
 		 * index has the member, not the offer) */
+		if (!may_withdraw(p, m, target, key.id))
+			return accord_parties_deny(
+				"%s may withdraw only admissions it made (directly or below); key %.12s was added by %s",
+				m->key.name, key.id,
+				target->added_by[0] ? target->added_by : "another party");
 		if (!withdraw_offers(p, key.id, m->party) &&
 		    (p->offer_count || target->party != m->party))
 			return accord_parties_deny("key %.12s is not a member of %s", key.id,
@@ -448,8 +484,8 @@ int accord_parties_apply_revoke(accord_parties *p, const accord_entry *e, const 
 		return 0;
 	}
 	/* its own offer of a key that joined elsewhere meanwhile, unknown to it: withdrawn, no fault */
-	if (target && target->party != m->party && withdraw_offers(p, key.id, m->party) &&
-	    !saw_member(p, e, target))
+	if (target && target->party != m->party && may_withdraw(p, m, target, key.id) &&
+	    withdraw_offers(p, key.id, m->party) && !saw_member(p, e, target))
 		return 0;
 	if (!target || target->party != m->party)
 		return accord_parties_deny("key %.12s is not a member of %s", key.id,

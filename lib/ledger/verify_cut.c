@@ -682,12 +682,8 @@ static void rests_on_refused(struct run *r, struct round *rd, const accord_parti
 	}
 }
 
-/*
- * Where revoked key `m`'s cut stands this round, and the revocation that
- * names it: learnt in an earlier round, or applied already in this one.
- */
-static int64_t cut_now(const struct round *rd, size_t fi, const accord_member *m,
-		       const accord_entry **rev)
+int64_t accord_verify_cut_now(const struct round *rd, size_t fi, const accord_member *m,
+			      const accord_entry **rev)
 {
 	*rev = rd->by[fi];
 	if (m && m->revoked && m->cut < rd->precut[fi]) {
@@ -718,7 +714,7 @@ int accord_verify_beyond_cut_authority(struct run *r, const struct round *rd,
 		return 0;
 	m = accord_parties_member(p, e->author.id);
 	fi = (size_t)(accord_verify_find_feed(r, e->author.id) - r->feeds);
-	if ((cut = cut_now(rd, fi, m, &rev)) == INT64_MAX)
+	if ((cut = accord_verify_cut_now(rd, fi, m, &rev)) == INT64_MAX)
 		return 0;
 	if (e->seq > cut)
 		return e->seq <=
@@ -744,7 +740,8 @@ int accord_verify_raised_over(struct run *r, const struct round *rd, const accor
 
 	if (e->seq > accord_verify_raise_of(rd, fi) || e->seq <= rd->prefix[fi])
 		return 0;
-	if ((cut = cut_now(rd, fi, accord_parties_member(p, e->author.id), &rev)) == INT64_MAX ||
+	if ((cut = accord_verify_cut_now(rd, fi, accord_parties_member(p, e->author.id), &rev)) ==
+		    INT64_MAX ||
 	    e->seq <= cut)
 		return 0;
 	for (k = 0; k < COVER_KINDS; k++)

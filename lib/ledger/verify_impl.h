@@ -293,6 +293,14 @@ int64_t accord_verify_unaware_of_revocation(struct run *r, struct feed *g, const
 /* `e` is refused this round: kept for accord_verify_learn_cuts, which may raise what it rests on. */
 void accord_verify_note_refused(struct round *rd, const accord_entry *e);
 
+/*
+ * Where feed fi's cut stands this round (INT64_MAX: none), `m` its key's
+ * member, and the revocation that names it in *rev: learnt in an earlier
+ * round, or applied already in this one.
+ */
+int64_t accord_verify_cut_now(const struct round *rd, size_t fi, const accord_member *m,
+			      const accord_entry **rev);
+
 /* Whether an entry gives authority beyond (or beside) its key's cut. */
 int accord_verify_beyond_cut_authority(struct run *r, const struct round *rd,
 				       const accord_parties *p, const struct item *it);

@@ -159,41 +159,50 @@ static int involve_aside(struct run *r, const struct round *rd, const accord_ent
 	return 0;
 }
 
-/* Whether `it` is a member-add of `name`, set aside this round, in e's causal past. */
-static int adds_aside(struct run *r, const struct item *it, const accord_entry *e, const char *name)
+/*
+ * Whether `it` is a member-add whose `field` ("member", the name, or
+ * "key") is `value`, set aside this round, in e's causal past.
+ */
+static int adds_aside(struct run *r, const struct item *it, const accord_entry *e,
+		      const char *field, const char *value)
 {
-	const char *member = it && it->e ? accord_entry_str(it->e, "member") : NULL;
+	const char *named = it && it->e ? accord_entry_str(it->e, field) : NULL;
 
-	return member && it->aside && !strcmp(it->e->type, "member-add") && !strcmp(member, name) &&
+	return named && it->aside && !strcmp(it->e->type, "member-add") && !strcmp(named, value) &&
 	       accord_causal_in_past(r->v->causal, e, it->e) == 1;
 }
 
 /*
- * Whether member `name` was admitted, in e's causal past, by an admission
- * set aside this round (attack73 01: an action assigned to a member a
- * revoked admin added). A member-add is set aside with its feed's tail,
- * alone beyond a revoked key's cut within a raise (a raise never brings
- * back authority: attack75 02), or as a fork side, so only those parts
- * are looked at, not the whole ledger.
+ * Whether the member whose `field` is `value` (a name, or a key) was
+ * admitted, in e's causal past, by an admission set aside this round
+ * (attack73 01: an action assigned to a member a revoked admin added;
+ * attack76 01: the party's root revoking that member's key). A member-add
+ * is set aside with its feed's tail, alone beyond a revoked key's cut (a
+ * raise never brings back authority: attack75 02), whether the cut was
+ * learnt in an earlier round or applied in this one, or as a fork side,
+ * so only those parts are looked at, not the whole ledger.
  */
-static int member_aside(struct run *r, const struct round *rd, const accord_entry *e,
-			const char *name)
+static int member_aside(struct run *r, const struct round *rd, const accord_parties *p,
+			const accord_entry *e, const char *field, const char *value)
 {
+	const accord_entry *rev;
 	size_t i;
-	int64_t s, from;
+	int64_t s, from, cut;
 
-	if (!name)
+	if (!value)
 		return 0;
 	for (i = 0; i < r->nfeeds; i++) {
 		from = rd->aside[i] ? rd->stop[i] : INT64_MAX;
-		if (rd->precut[i] < from)
-			from = rd->precut[i];
+		cut = accord_verify_cut_now(rd, i, accord_parties_member(p, r->feeds[i].keyid),
+					    &rev);
+		if (cut < from)
+			from = cut;
 		for (s = from + 1; from != INT64_MAX && s <= (int64_t)r->feeds[i].n; s++)
-			if (adds_aside(r, accord_verify_item_at(&r->feeds[i], s), e, name))
+			if (adds_aside(r, accord_verify_item_at(&r->feeds[i], s), e, field, value))
 				return 1;
 	}
 	for (i = 0; i < r->nforks; i++)
-		if (adds_aside(r, r->forks[i], e, name))
+		if (adds_aside(r, r->forks[i], e, field, value))
 			return 1;
 	return 0;
 }
@@ -202,8 +211,8 @@ static int member_aside(struct run *r, const struct round *rd, const accord_entr
  * Whether `e` refers, other than through its author's own admission, to
  * an entry set aside this round: the incident it is about, the involve
  * that made it its party's incident or the involve of a party it names,
- * the proposal or revision it names, a party whose invitation is set
- * aside. Such an
+ * the proposal, revision or evidence it names, a party whose invitation
+ * is set aside, a member whose admission is. Such an
  * entry is refused for want of what it names, no fault of its author: it
  * is set aside alone (a hole), and its feed goes on, else a revocation
  * below an admission or invitation would stop every feed that built on it.
@@ -226,7 +235,10 @@ static int refers_to_aside(struct run *r, const struct round *rd, const accord_p
 	    party_aside(r, rd, p, e, accord_entry_str(e, "with")) ||
 	    rests_on_aside(r, rd, accord_entry_str(e, "entry")) ||
 	    rests_on_aside(r, rd, accord_entry_str(e, "of")) ||
-	    member_aside(r, rd, e, accord_entry_str(e, "owner")))
+	    rests_on_aside(r, rd, accord_entry_str(e, "evidence")) ||
+	    member_aside(r, rd, p, e, "member", accord_entry_str(e, "owner")) ||
+	    (!strcmp(e->type, "member-revoke") &&
+	     member_aside(r, rd, p, e, "key", accord_entry_str(e, "key"))))
 		return 1;
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(e->body, "parties"))
 		if (cJSON_IsString(item) && party_aside(r, rd, p, e, item->valuestring))

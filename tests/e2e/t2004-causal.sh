@@ -240,6 +240,27 @@ test_foreign_admin_revoke() {
 	fresh
 	expect 0 accord --home "$T/dave" -C "$C" member revoke frank
 	equal "$(kinds)" "" "subtree: dave revokes the key he admitted"
+	# (attack77) nor withdraw ivan's admission, which dave made and ivan has not
+	# accepted; forged once ivan accepted, depending on the admission alone and
+	# so sorting before ivan's first entry (which saw bob's note too), it cut
+	# ivan at 0
+	fresh
+	expect 0 accord --home "$T/dave" -C "$C" member add --key "$(pub ivan)" --name ivan
+	ADD=$(idof "$(tip "$(kid dave)")")
+	expect 1 accord --home "$T/erin" -C "$C" member revoke ivan
+	contains "$ERR" "only admissions it made" "sibling admin: the CLI refuses erin's withdrawal of ivan's admission"
+	expect 0 accord --home "$T/bob" -C "$C" note "$INC" "bob, meanwhile"
+	expect 0 accord --home "$T/ivan" -C "$C" note "$INC" "ivan accepts"
+	BAD=$(forge entry "$C" "$T/erin.ssh" --type member-revoke --extra '{"incident":null}' --deps "$ADD" \
+		--lamport $(($(git -C "$C" log -1 --format=%B "refs/accord/feeds/$(kid dave)" | jget 'd["lamport"]') + 1)) \
+		--body "{\"key\":\"$(pkhex ivan)\",\"cut\":0}")
+	contained "sibling admin, unaccepted" "$(kid erin)" "$BAD" not-authorized "no such text"
+	expect 0 accord -C "$C" show "$INC"
+	contains "$OUT" "ivan accepts" "sibling admin, unaccepted: ivan's entry still counts"
+	fresh
+	expect 0 accord --home "$T/dave" -C "$C" member add --key "$(pub ivan)" --name ivan
+	expect 0 accord --home "$T/dave" -C "$C" member revoke ivan
+	equal "$(kinds)" "" "subtree: dave withdraws the admission he made"
 }
 
 # --- deps on missing ids pushed to a hub ----------------------------------------

@@ -1273,28 +1273,35 @@ test_timeline() {
 	case "$OUT" in *"before its deps"*) bad "timeline: an entry earlier than its deps counts" ;; *) ok ;; esac
 }
 
-# gina_goes_on LABEL WHO REPO...: gina's last entry names what WHO wrote; she
-# writes a note; alice revokes WHO from A, idle since before it. On each copy
-# (fresh: a fresh copy of the hub, made then) gina's feed counts to its head,
-# that entry is set aside alone and her note counts; and she writes on
+# goes_on LABEL WHO REVOKER RREPO WRITER WREPO REPO...: WRITER's last entry
+# on WREPO names what WHO wrote; WRITER writes a note; REVOKER revokes WHO
+# from RREPO, idle since before it. On each copy (fresh: a fresh copy of the
+# hub, made then) WRITER's feed counts to its head, that entry is set aside
+# alone and the note counts; and WRITER writes on
+goes_on() {
+	label=$1 who=$2 revoker=$3 rrepo=$4 writer=$5 wrepo=$6
+	shift 6
+	named=$(lastid "$wrepo" "$writer")
+	ACCORD_NOW=2026-11-20T10:30:00Z expect 0 accord --home "$T/$writer" -C "$wrepo" note "$INC2" "$writer writes on"
+	note=$(lastid "$wrepo" "$writer")
+	expect 0 sync "$writer" "$wrepo"
+	ACCORD_NOW=2026-11-23T11:00:00Z expect 0 accord --home "$T/$revoker" -C "$rrepo" member revoke "$who"
+	expect 0 sync "$revoker" "$rrepo"
+	expect 0 sync "$writer" "$wrepo"
+	for R in "$@"; do
+		[ "$R" = fresh ] && R=$(fresh "$HUB")
+		equal "$(accord -C "$R" audit --json --no-record | jget "[f['entries'] == f['verified'] for f in d['feeds'] if f['feed'] == '$(kid "$writer")'][0]")" \
+			true "$label: on $(basename "$R") $writer's feed counts to its head"
+		equal "$(aside_kinds "$R" "$named")" '["past-cut"]' "$label: on $(basename "$R") the entry naming it is set aside alone"
+		equal "$(aside_kinds "$R" "$note")" '[]' "$label: on $(basename "$R") $writer's later note counts"
+	done
+	ACCORD_NOW=2026-11-23T12:00:00Z expect 0 accord --home "$T/$writer" -C "$wrepo" note "$INC2" "and still writes"
+}
+# gina_goes_on LABEL WHO REPO...: the same, gina writing, alice revoking from A
 gina_goes_on() {
 	label=$1 who=$2
 	shift 2
-	named=$(lastid "$G" gina)
-	ACCORD_NOW=2026-11-20T10:30:00Z expect 0 accord --home "$T/gina" -C "$G" note "$INC2" "gina writes on"
-	note=$(lastid "$G" gina)
-	expect 0 sync gina "$G"
-	ACCORD_NOW=2026-11-23T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke "$who"
-	expect 0 sync alice "$A"
-	expect 0 sync gina "$G"
-	for R in "$@"; do
-		[ "$R" = fresh ] && R=$(fresh "$HUB")
-		equal "$(accord -C "$R" audit --json --no-record | jget "[f['entries'] == f['verified'] for f in d['feeds'] if f['feed'] == '$(kid gina)'][0]")" \
-			true "$label: on $(basename "$R") gina's feed counts to its head"
-		equal "$(aside_kinds "$R" "$named")" '["past-cut"]' "$label: on $(basename "$R") her entry naming it is set aside alone"
-		equal "$(aside_kinds "$R" "$note")" '[]' "$label: on $(basename "$R") her later note counts"
-	done
-	ACCORD_NOW=2026-11-23T12:00:00Z expect 0 accord --home "$T/gina" -C "$G" note "$INC2" "and still writes"
+	goes_on "$label" "$who" alice "$A" gina "$G" "$@"
 }
 
 # (attack71 02) a revoked key's involve, set aside beyond its cut, makes a
@@ -1481,13 +1488,97 @@ test_retract_revision_conflict() {
 	contains "$ERR" "conflict" "a retracted revision: cosign INCIDENT still signs neither side"
 }
 
+# (attack76 01) a revocation of a member whose admission is set aside: alice
+# makes carl and hal admins; carl adds dan; hal, who saw it, revokes dan;
+# alice revokes carl from a copy that never saw the add. hal's revocation of
+# dan names no member now: it is set aside alone, and hal's feed goes on.
+# gina's note, which carl saw and alice did not, puts alice's revocation
+# before the add in ledger order: the cut is applied in the round that meets
+# the add, which is set aside alone while carl's feed goes on
+test_revoked_admin_revoke() {
+	copies 42
+	ACCORD_NOW=2026-11-20T10:05:00Z expect 0 accord --home "$T/alice" -C "$A" member add --key "$(pub carl)" --name carl --admin
+	ACCORD_NOW=2026-11-20T10:05:00Z expect 0 accord --home "$T/alice" -C "$A" member add --key "$(pub hal)" --name hal --admin
+	expect 0 sync alice "$A"
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-20T10:05:30Z expect 0 accord --home "$T/gina" -C "$G" note "$INC2" "gina, meanwhile"
+	expect 0 sync gina "$G"
+	K="$T/k42.git" H="$T/h42.git"
+	copy "$HUB" "$K"
+	ACCORD_NOW=2026-11-20T10:06:00Z expect 0 accord --home "$T/carl" -C "$K" member add --key "$(pub dan)" --name dan
+	expect 0 sync carl "$K"
+	copy "$HUB" "$H"
+	ACCORD_NOW=2026-11-20T10:20:00Z expect 0 accord --home "$T/hal" -C "$H" member revoke dan
+	goes_on "revoked admin's member revoked" carl alice "$A" hal "$H" "$A" "$HUB" "$H" fresh
+}
+
+# (attack76 02) a dispute's evidence, written by a member a revoked admin
+# added: gina makes carl an admin of globex, carl makes gil one; gil adds hal;
+# gina waits on acme, alice answers; hal, who saw it, notes; gina disputes alice's
+# time, her party's earliest entry that saw it (hal's note) the evidence;
+# carl revokes gil from a copy that never saw the add
+test_revoked_admin_evidence() {
+	copies 43
+	ACCORD_NOW=2026-11-20T10:05:00Z expect 0 accord --home "$T/gina" -C "$G" member add --key "$(pub carl)" --name carl --admin
+	expect 0 sync gina "$G"
+	C="$T/c43.git" L="$T/l43.git"
+	copy "$HUB" "$C"
+	ACCORD_NOW=2026-11-20T10:05:30Z expect 0 accord --home "$T/carl" -C "$C" member add --key "$(pub gil)" --name gil --admin
+	expect 0 sync carl "$C"
+	copy "$HUB" "$L"
+	ACCORD_NOW=2026-11-20T10:06:00Z expect 0 accord --home "$T/gil" -C "$L" member add --key "$(pub hal)" --name hal
+	expect 0 sync gil "$L"
+	ACCORD_NOW=2026-11-20T10:06:30Z expect 0 accord --home "$T/gina" -C "$G" status "$INC" waiting --on acme
+	expect 0 sync gina "$G"
+	expect 0 sync alice "$A"
+	ACCORD_NOW=2026-11-20T10:07:00Z expect 0 accord --home "$T/alice" -C "$A" status "$INC" investigating
+	ALICE=$(lastid "$A" alice)
+	expect 0 sync alice "$A"
+	copy "$HUB" "$L"
+	ACCORD_NOW=2026-11-20T10:08:00Z expect 0 accord --home "$T/hal" -C "$L" note "$INC" "hal saw it"
+	HAL=$(lastid "$L" hal)
+	expect 0 sync hal "$L"
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-20T10:20:00Z expect 0 accord --home "$T/gina" -C "$G" dispute "$(echo "$ALICE" | cut -c1-12)" \
+		--reason "we saw it later"
+	equal "$(git -C "$G" cat-file commit "refs/accord/feeds/$(kid gina)" | sed '1,/^$/d' | jget 'd["body"]["evidence"]')" \
+		"$HAL" "revoked admin's evidence: the dispute names hal's note as its evidence"
+	goes_on "revoked admin's evidence" gil carl "$C" gina "$G" "$C" "$HUB" "$G" fresh
+}
+
+# (attack76 03) alice retracts her terms while gina, unaware, co-signs them:
+# whichever sorts first, the co-signature stands and the retract counts to no
+# effect; alice's feed goes on. Her notes before the retract put it after the
+# co-signature in ledger order, the order in which it was refused as "joint"
+test_retract_cosigned_terms() {
+	copies 44
+	terms_proposed alice "$A" globex gina "$G"
+	for i in 1 2 3; do
+		ACCORD_NOW=2026-11-20T10:42:00Z expect 0 accord --home "$T/alice" -C "$A" note "$INC2" "note $i"
+	done
+	ACCORD_NOW=2026-11-20T10:43:00Z expect 0 accord --home "$T/alice" -C "$A" retract "$(echo "$TERMS" | cut -c1-12)" --reason "too lax"
+	RETRACT=$(lastid "$A" alice)
+	expect 0 sync alice "$A"
+	expect 0 sync gina "$G"
+	for R in "$A" "$HUB" "$G" fresh; do
+		[ "$R" = fresh ] && R=$(fresh "$HUB")
+		equal "$(accord -C "$R" audit --json --no-record | jget "[f['entries'] == f['verified'] for f in d['feeds'] if f['feed'] == '$(kid alice)'][0]") $(aside_kinds "$R" "$RETRACT")" \
+			'true []' "retract of co-signed terms: on $(basename "$R") alice's feed counts to its head, the retract with it"
+		equal "$(accord -C "$R" agreement list --json | jget "[a['state'] for a in d['agreements'] if a['id'] == '$TERMS']")" \
+			'["in-force"]' "retract of co-signed terms: on $(basename "$R") the co-signed terms stay in force"
+	done
+	ACCORD_NOW=2026-11-23T12:00:00Z expect 0 accord --home "$T/alice" -C "$A" note "$INC2" "alice writes on"
+	ACCORD_NOW=2026-11-23T12:01:00Z expect 2 accord --home "$T/alice" -C "$A" retract "$(echo "$TERMS" | cut -c1-12)" --reason "again"
+	contains "$ERR" "joint" "retract of co-signed terms: one that saw the co-signature is refused"
+}
+
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
 	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_closer_synced test_revoked_reopener test_revoked_reopener_synced test_raise_bounded test_raise_steps_only test_raise_no_void test_close_no_void test_revoked_pause_cosigner \
 	test_reopen_once test_revoker_sorts_last test_involve_exact test_cosign_exact test_void_not_raised \
 	test_reopen_concurrent test_reopen_third_party test_revoked_cosign test_revoked_reopener_planted \
 	test_revoked_closer_sock test_revoked_reopener_sock test_reopen_involved_provider test_reopen_provider_opened \
-	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_cosign_conflict test_retract_revision_conflict test_revoked_admin_owner test_revoked_admin_dispute test_revoked_duplicate_of test_revoked_raise_owner test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_cosign_conflict test_retract_revision_conflict test_revoked_admin_owner test_revoked_admin_dispute test_revoked_duplicate_of test_revoked_raise_owner test_revoked_admin_revoke test_revoked_admin_evidence test_retract_cosigned_terms test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	$t
 done
