@@ -108,7 +108,8 @@ static void report_text(const accord_sync_result *r, const char *label, accord_b
 	if (r->error)
 		cmd_warn("%s%s%s%s: %s", in, label, sep, r->remote, r->error);
 	for (i = 0; i < r->accepted_count; i++)
-		entries += (size_t)(r->accepted[i].to - r->accepted[i].from);
+		if (r->accepted[i].to > r->accepted[i].from)
+			entries += (size_t)(r->accepted[i].to - r->accepted[i].from);
 	if (line->size)
 		accord_buf_puts(line, "; ");
 	if (!r->error && entries == 0 && r->pushed_count == 0 && !r->checkpoint[0])

@@ -269,7 +269,10 @@ static int take_candidates(accord_sync_result *res, accord_store *store,
 		a = PUSH(res->accepted, res->accepted_count);
 		memcpy(a->feed, cands[i].head.keyid, sizeof(a->feed));
 		a->from = accord_sync_local_seq(accord_verification_feed(vv, a->feed), l);
-		a->to = now ? now->seq : 0;
+		/* where the ref now stands: beyond what counts when a rule set its tail aside */
+		a->to = accord_sync_seq_of(accord_verification_feed(vv, a->feed), &cands[i].take);
+		if (!a->to && now)
+			a->to = now->seq;
 	}
 	return 0;
 }

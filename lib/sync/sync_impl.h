@@ -83,6 +83,9 @@ const accord_head *accord_sync_find_head(const accord_head *heads, size_t n, con
 /* The seq of `local`'s head in the verified feed `vf`, 0 when there is none. */
 int64_t accord_sync_local_seq(const accord_verified_feed *vf, const accord_head *local);
 
+/* The seq of `commit` in the verified feed `vf`, 0 when it is not there. */
+int64_t accord_sync_seq_of(const accord_verified_feed *vf, const git_oid *commit);
+
 /* ---- sync_evidence.c ------------------------------------------------------- */
 
 /*

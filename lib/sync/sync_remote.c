@@ -304,7 +304,10 @@ int accord_sync_clone(char *out_id, accord_sync_result **out_res, const char *ur
 			const accord_feed *now = accord_ledger_feed(l, heads[i].keyid);
 
 			memcpy(a->feed, heads[i].keyid, sizeof(a->feed));
-			a->to = now ? now->seq : 0;
+			a->to = accord_sync_seq_of(accord_verification_feed(v, a->feed),
+						   &cands[i].take);
+			if (!a->to && now)
+				a->to = now->seq;
 		}
 	}
 	if ((error = accord_sync_take_evidence(

@@ -168,12 +168,17 @@ struct early {
 
 int64_t accord_sync_local_seq(const accord_verified_feed *vf, const accord_head *was)
 {
+	return was ? accord_sync_seq_of(vf, &was->head) : 0;
+}
+
+int64_t accord_sync_seq_of(const accord_verified_feed *vf, const git_oid *commit)
+{
 	char hex[GIT_OID_HEXSZ + 1];
 	size_t i;
 
-	if (!vf || !was)
+	if (!vf)
 		return 0;
-	git_oid_tostr(hex, sizeof(hex), &was->head);
+	git_oid_tostr(hex, sizeof(hex), commit);
 	for (i = 0; i < vf->count; i++)
 		if (!strcmp(vf->items[i].commit, hex))
 			return vf->items[i].seq;

@@ -1572,13 +1572,37 @@ test_retract_cosigned_terms() {
 	contains "$ERR" "joint" "retract of co-signed terms: one that saw the co-signature is refused"
 }
 
+# (attack77 01) a revoked key's tail set aside: bob writes on D that alice,
+# revoking him, never saw; gina syncs it; a thief with bob's key adds two notes.
+# gina's sync says where bob's ref moved (seq 2 to 4) and took 2 entries,
+# where it said "from 2 to 1" and took 2^64 - 1
+test_sync_counts_aside() {
+	copies 45
+	ACCORD_NOW=2026-11-20T10:20:00Z expect 0 accord --home "$T/bob" -C "$D" note "$INC2" "bob, unaware"
+	expect 0 sync bob "$D"
+	ACCORD_NOW=2026-11-23T11:00:00Z expect 0 accord --home "$T/alice" -C "$A" member revoke bob
+	expect 0 sync alice "$A"
+	expect 0 sync gina "$G"
+	FROM=$(git -C "$G" cat-file commit "refs/accord/feeds/$(kid bob)" | sed '1,/^$/d' | jget 'd["seq"]')
+	for i in 1 2; do
+		forge entry "$D" "$T/bob.ssh" --type note --incident "$INC2ID" --body "{\"text\":\"thief $i\"}" >/dev/null
+	done
+	expect 0 env -u ACCORD_NOW git -C "$D" push -q "$HUB" "refs/accord/feeds/$(kid bob):refs/accord/feeds/$(kid bob)"
+	cp -r "$G" "$T/g45-json.git"
+	expect 0 env -u ACCORD_NOW "$ACCORD_BIN" --home "$T/gina" -C "$T/g45-json.git" sync hub --no-checkpoint --json
+	equal "$(echo "$OUT" | jget "[[a['from'], a['to']] for a in d['remotes'][0]['accepted'] if a['feed'] == '$(kid bob)']")" \
+		"[[$FROM, $((FROM + 2))]]" "a tail set aside: sync --json says where the ref moved"
+	expect 0 sync gina "$G"
+	contains "$OUT" "took 2 entries in 1 feed" "a tail set aside: sync counts the entries it took"
+}
+
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
 	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_closer_synced test_revoked_reopener test_revoked_reopener_synced test_raise_bounded test_raise_steps_only test_raise_no_void test_close_no_void test_revoked_pause_cosigner \
 	test_reopen_once test_revoker_sorts_last test_involve_exact test_cosign_exact test_void_not_raised \
 	test_reopen_concurrent test_reopen_third_party test_revoked_cosign test_revoked_reopener_planted \
 	test_revoked_closer_sock test_revoked_reopener_sock test_reopen_involved_provider test_reopen_provider_opened \
-	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_cosign_conflict test_retract_revision_conflict test_revoked_admin_owner test_revoked_admin_dispute test_revoked_duplicate_of test_revoked_raise_owner test_revoked_admin_revoke test_revoked_admin_evidence test_retract_cosigned_terms test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_cosign_conflict test_retract_revision_conflict test_revoked_admin_owner test_revoked_admin_dispute test_revoked_duplicate_of test_revoked_raise_owner test_revoked_admin_revoke test_revoked_admin_evidence test_retract_cosigned_terms test_sync_counts_aside test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	$t
 done
