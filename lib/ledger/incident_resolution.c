@@ -616,14 +616,49 @@ static int same_member(const accord_parties *p, const accord_entry *a, const acc
 }
 
 /*
+ * A co-signature of `target` by a member of another involved party that
+ * neither had retract `e` in its causal past nor was in e's: the two were
+ * written unaware of each other. NULL if none. Scans the incident's
+ * entries, which only a retract does.
+ */
+static const accord_entry *cosigned_concurrently(accord_incident *inc, const accord_parties *p,
+						 const accord_entry *e, const accord_entry *target)
+{
+	const accord_idmap *held = &inc->derive->held;
+	const accord_member *by = accord_parties_member(p, e->author.id), *m;
+	size_t k, i;
+
+	for (k = 0; by && k < held->size; k++) {
+		const accord_entry *c = held->keys[k] ? held->values[k] : NULL;
+		const char *named = c ? accord_entry_str(c, "proposal") : NULL;
+		int involved = 0;
+
+		if (!named || strcmp(c->type, "cosign") != 0 || strcmp(named, target->id) != 0 ||
+		    !(m = accord_parties_member(p, c->author.id)) || m->party == by->party)
+			continue;
+		for (i = 0; i < inc->party_count && !involved; i++)
+			involved = !strcmp(inc->parties[i], p->parties[m->party].name);
+		if (involved && !accord_derive_in_past(inc, c, e) &&
+		    !accord_derive_in_past(inc, e, c))
+			return c;
+	}
+	return NULL;
+}
+
+/*
  * A member retracts its own entry (any of its keys): the entry stays in the
  * log, marked, and stops counting. Anything else is shown with no effect.
+ * One written unaware of another party's co-signature, which was written
+ * unaware of it, has no effect whichever sorts first, as an acceptance sent
+ * before the withdrawal arrived (attack78: sorted first, it made the
+ * co-signature, and the close or void that rested on it, count for
+ * nothing; with deps left out on purpose, after the fact).
  */
 void accord_derive_apply_retract(accord_incident *inc, const accord_parties *p,
 				 const accord_entry *e)
 {
 	const char *id = accord_entry_str(e, "entry");
-	const accord_entry *target = NULL;
+	const accord_entry *target = NULL, *c;
 	size_t i;
 
 	for (i = 0; id && i < inc->timeline_count; i++)
@@ -638,6 +673,11 @@ void accord_derive_apply_retract(accord_incident *inc, const accord_parties *p,
 	else if (!same_member(p, target, e))
 		accord_derive_mark(inc, e, "no effect: a member retracts only its own entries",
 				   NULL);
+	else if ((c = cosigned_concurrently(inc, p, e, target)))
+		accord_derive_mark(
+			inc, e,
+			"no effect: another party co-signed that entry without knowing of this retract",
+			c);
 	else if (inc->closed_by && accord_figure_find(inc, target->id))
 		/* a window the close judged the clocks' start on stays until a reopen (attack46 02) */
 		accord_derive_late_on_close(inc, p, e);

@@ -1488,26 +1488,33 @@ test_retract_revision_conflict() {
 	contains "$ERR" "conflict" "a retracted revision: cosign INCIDENT still signs neither side"
 }
 
+# adds WHO REPO KEY TIME [--admin]: WHO adds KEY (named after it) from its copy REPO, and syncs
+adds() {
+	ACCORD_NOW=$4 expect 0 accord --home "$T/$1" -C "$2" member add --key "$(pub "$3")" --name "$3" ${5:-}
+	expect 0 sync "$1" "$2"
+}
+
 # (attack76 01) a revocation of a member whose admission is set aside: alice
-# makes carl and hal admins; carl adds dan; hal, who saw it, revokes dan;
-# alice revokes carl from a copy that never saw the add. hal's revocation of
-# dan names no member now: it is set aside alone, and hal's feed goes on.
-# gina's note, which carl saw and alice did not, puts alice's revocation
-# before the add in ledger order: the cut is applied in the round that meets
-# the add, which is set aside alone while carl's feed goes on
+# makes hal an admin, hal makes carl one; carl adds dan; hal, who saw it,
+# revokes dan (below him); alice revokes carl from a copy that never saw the
+# add. hal's revocation of dan names no member now: it is set aside alone,
+# and hal's feed goes on. gina's note, which carl saw and alice did not, puts
+# alice's revocation before the add in ledger order: the cut is applied in
+# the round that meets the add, which is set aside alone while carl's feed
+# goes on
 test_revoked_admin_revoke() {
 	copies 42
-	ACCORD_NOW=2026-11-20T10:05:00Z expect 0 accord --home "$T/alice" -C "$A" member add --key "$(pub carl)" --name carl --admin
-	ACCORD_NOW=2026-11-20T10:05:00Z expect 0 accord --home "$T/alice" -C "$A" member add --key "$(pub hal)" --name hal --admin
+	adds alice "$A" hal 2026-11-20T10:05:00Z --admin
+	H="$T/h42.git" K="$T/k42.git"
+	copy "$HUB" "$H"
+	adds hal "$H" carl 2026-11-20T10:05:10Z --admin
 	expect 0 sync alice "$A"
 	expect 0 sync gina "$G"
 	ACCORD_NOW=2026-11-20T10:05:30Z expect 0 accord --home "$T/gina" -C "$G" note "$INC2" "gina, meanwhile"
 	expect 0 sync gina "$G"
-	K="$T/k42.git" H="$T/h42.git"
 	copy "$HUB" "$K"
-	ACCORD_NOW=2026-11-20T10:06:00Z expect 0 accord --home "$T/carl" -C "$K" member add --key "$(pub dan)" --name dan
-	expect 0 sync carl "$K"
-	copy "$HUB" "$H"
+	adds carl "$K" dan 2026-11-20T10:06:00Z
+	expect 0 sync hal "$H"
 	ACCORD_NOW=2026-11-20T10:20:00Z expect 0 accord --home "$T/hal" -C "$H" member revoke dan
 	goes_on "revoked admin's member revoked" carl alice "$A" hal "$H" "$A" "$HUB" "$H" fresh
 }
@@ -1519,15 +1526,12 @@ test_revoked_admin_revoke() {
 # carl revokes gil from a copy that never saw the add
 test_revoked_admin_evidence() {
 	copies 43
-	ACCORD_NOW=2026-11-20T10:05:00Z expect 0 accord --home "$T/gina" -C "$G" member add --key "$(pub carl)" --name carl --admin
-	expect 0 sync gina "$G"
+	adds gina "$G" carl 2026-11-20T10:05:00Z --admin
 	C="$T/c43.git" L="$T/l43.git"
 	copy "$HUB" "$C"
-	ACCORD_NOW=2026-11-20T10:05:30Z expect 0 accord --home "$T/carl" -C "$C" member add --key "$(pub gil)" --name gil --admin
-	expect 0 sync carl "$C"
+	adds carl "$C" gil 2026-11-20T10:05:30Z --admin
 	copy "$HUB" "$L"
-	ACCORD_NOW=2026-11-20T10:06:00Z expect 0 accord --home "$T/gil" -C "$L" member add --key "$(pub hal)" --name hal
-	expect 0 sync gil "$L"
+	adds gil "$L" hal 2026-11-20T10:06:00Z
 	ACCORD_NOW=2026-11-20T10:06:30Z expect 0 accord --home "$T/gina" -C "$G" status "$INC" waiting --on acme
 	expect 0 sync gina "$G"
 	expect 0 sync alice "$A"
@@ -1596,13 +1600,112 @@ test_sync_counts_aside() {
 	contains "$OUT" "took 2 entries in 1 feed" "a tail set aside: sync counts the entries it took"
 }
 
+# acme_proposes N: copies N; alice opens INC8 facing globex, proposes R8 and
+# marks it resolved; both copies sync
+acme_proposes() {
+	copies "$1"
+	ACCORD_NOW=2026-11-20T10:40:00Z expect 0 accord --home "$T/alice" -C "$A" open --title "Search down" \
+		--severity 2 --service search --started 2026-11-20T10:30:00Z --parties globex
+	INC8=$OUT
+	INC8ID=$(accord -C "$A" show "$INC8" --json | jget 'd["full_id"]')
+	ACCORD_NOW=2026-11-20T10:41:00Z expect 0 accord --home "$T/alice" -C "$A" resolve "$INC8" --summary "Index rebuilt"
+	R8=$(lastid "$A" alice)
+	ACCORD_NOW=2026-11-20T10:42:00Z expect 0 accord --home "$T/alice" -C "$A" status "$INC8" resolved
+	expect 0 sync alice "$A"
+	expect 0 sync gina "$G"
+}
+# closed_everywhere NAME: INC8 is closed on A, G and a fresh copy of the hub
+closed_everywhere() {
+	for R in "$A" "$G" "$(fresh "$HUB")"; do
+		equal "$(accord -C "$R" show "$INC8" --json | jget 'd["status"]')" closed "$1: closed on $(basename "$R")"
+	done
+}
+# forged_retract REPO WHO ENTRY: WHO's retract of ENTRY, depending on nothing
+# but its own feed (a low clock: it sorts right after what it names), pushed
+forged_retract() {
+	forge entry "$1" "$T/$2.ssh" --type retract --incident "$INC8ID" --deps none \
+		--body "{\"entry\":\"$3\",\"reason\":\"withdrawn\"}" >/dev/null
+	expect 0 env -u ACCORD_NOW git -C "$1" push -q "$HUB" "refs/accord/feeds/$(kid "$2"):refs/accord/feeds/$(kid "$2")"
+}
+
+# late_cosign WHO REPO ENTRY TIME: WHO notes twice, then co-signs ENTRY: the
+# notes put the co-signature after a retract written at once elsewhere in
+# ledger order
+late_cosign() {
+	for i in 1 2; do
+		ACCORD_NOW=$4 expect 0 accord --home "$T/$1" -C "$2" note "$INC8" "checked $i"
+	done
+	ACCORD_NOW=$4 expect 0 accord --home "$T/$1" -C "$2" cosign "$(echo "$3" | cut -c1-12)"
+}
+
+# (attack78 01) alice retracts her proposal while gina, unaware, co-signs it
+# and closes: the retract sorts first, where it made her co-signature, and
+# the close on it, count for nothing. The retract
+# now has no effect whichever sorts first
+test_retract_concurrent_close() {
+	acme_proposes 46
+	late_cosign gina "$G" "$R8" 2026-11-20T10:44:00Z
+	ACCORD_NOW=2026-11-20T10:45:00Z expect 0 accord --home "$T/gina" -C "$G" status "$INC8" closed
+	ACCORD_NOW=2026-11-20T10:44:00Z expect 0 accord --home "$T/alice" -C "$A" retract "$(echo "$R8" | cut -c1-12)" --reason "too soon"
+	RETRACT=$(lastid "$A" alice)
+	expect 0 sync gina "$G"
+	expect 0 sync alice "$A"
+	expect 0 sync gina "$G"
+	closed_everywhere "retract concurrent with the close"
+	contains "$(accord -C "$G" show "$INC8" --json | jget "[t['mark'] for t in d['timeline'] if t['id'] == '$RETRACT'][0]")" \
+		"no effect" "retract concurrent with the close: the retract is shown with no effect"
+}
+
+# (attack78 02) after a joint close that every copy saw, alice signs a retract
+# of her proposal that claims to have seen nothing of globex's
+test_retract_forged_after_close() {
+	acme_proposes 47
+	late_cosign gina "$G" "$R8" 2026-11-20T10:44:00Z
+	ACCORD_NOW=2026-11-20T10:45:00Z expect 0 accord --home "$T/gina" -C "$G" status "$INC8" closed
+	expect 0 sync gina "$G"
+	expect 0 sync alice "$A"
+	forged_retract "$A" alice "$R8"
+	expect 0 sync gina "$G"
+	closed_everywhere "forged retract after the close"
+}
+
+# (attack78 04, 03) the same for globex's impact window that acme co-signed,
+# and for a void both parties signed
+test_retract_forged_void_window() {
+	acme_proposes 48
+	ACCORD_NOW=2026-11-20T10:43:00Z expect 0 accord --home "$T/gina" -C "$G" impact "$INC8" --customers 100 \
+		--start 2026-11-20T10:30:00Z --end 2026-11-20T10:40:00Z
+	W=$(lastid "$G" gina)
+	expect 0 sync gina "$G"
+	expect 0 sync alice "$A"
+	late_cosign alice "$A" "$W" 2026-11-20T10:45:00Z
+	expect 0 sync alice "$A"
+	expect 0 sync gina "$G"
+	forged_retract "$G" gina "$W"
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-20T10:47:00Z expect 0 accord --home "$T/alice" -C "$A" void "$INC8" --reason "a test page"
+	V=$(lastid "$A" alice)
+	expect 0 sync alice "$A"
+	expect 0 sync gina "$G"
+	late_cosign gina "$G" "$V" 2026-11-20T10:49:00Z
+	expect 0 sync gina "$G"
+	expect 0 sync alice "$A"
+	forged_retract "$A" alice "$V"
+	expect 0 sync alice "$A"
+	expect 0 sync gina "$G"
+	for R in "$A" "$G" "$(fresh "$HUB")"; do
+		equal "$(accord -C "$R" show "$INC8" --json | jget "[d['closed_as'], [w['state'] for w in d['impact']]]")" \
+			'["void", ["joint"]]' "forged retracts of a joint void and window: on $(basename "$R") both stand"
+	done
+}
+
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
 	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_closer_synced test_revoked_reopener test_revoked_reopener_synced test_raise_bounded test_raise_steps_only test_raise_no_void test_close_no_void test_revoked_pause_cosigner \
 	test_reopen_once test_revoker_sorts_last test_involve_exact test_cosign_exact test_void_not_raised \
 	test_reopen_concurrent test_reopen_third_party test_revoked_cosign test_revoked_reopener_planted \
 	test_revoked_closer_sock test_revoked_reopener_sock test_reopen_involved_provider test_reopen_provider_opened \
-	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_cosign_conflict test_retract_revision_conflict test_revoked_admin_owner test_revoked_admin_dispute test_revoked_duplicate_of test_revoked_raise_owner test_revoked_admin_revoke test_revoked_admin_evidence test_retract_cosigned_terms test_sync_counts_aside test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_cosign_conflict test_retract_revision_conflict test_revoked_admin_owner test_revoked_admin_dispute test_revoked_duplicate_of test_revoked_raise_owner test_revoked_admin_revoke test_revoked_admin_evidence test_retract_cosigned_terms test_sync_counts_aside test_retract_concurrent_close test_retract_forged_after_close test_retract_forged_void_window test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	$t
 done

@@ -1193,7 +1193,10 @@ sync_all alice:acme gina:globex
 q as gina globex involve "$ID" globex-ops
 q as gina globex status "$ID" resolved
 sync_all gina:globex sock:sockrepo
-# the sock records a small late window and disputes acme's open
+# the sock records a small late window and disputes acme's open, at least a
+# second after it (a dispute of no delay is no dispute: on a fast machine all
+# of this falls within one second)
+sleep 1
 q as sock sockrepo impact "$ID" --customers 1 --start "$(at $((S - 300)))" --end "$(at $S)"
 expect 0 as sock sockrepo dispute "$ID" --reason "paged late"
 sync_all sock:sockrepo gina:globex alice:acme
