@@ -366,9 +366,12 @@ done:
 static int accept_rotation(accord_ctx *ctx, const accord_key *next)
 {
 	cJSON *body = cmd_heads_body(ctx);
+	accord_key as = *next;
 	int error;
 
-	error = accord_ledger_append(NULL, ctx->ledger, next, "checkpoint", NULL, body);
+	/* what it signs is recorded in the key home it is about to replace the old key in */
+	as.home = ctx->key->home;
+	error = accord_ledger_append(NULL, ctx->ledger, &as, "checkpoint", NULL, body);
 	cJSON_Delete(body);
 	return error;
 }

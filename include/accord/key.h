@@ -67,6 +67,12 @@ typedef struct {
 	accord_pubkey pub;
 	unsigned char *sk; /* crypto_sign_SECRETKEYBYTES, sodium_malloc'd; NULL for an agent key */
 	char *agent;	   /* the ssh-agent socket that signs for it, or NULL */
+	/*
+	 * The key home it was loaded from, or NULL: an append records there
+	 * the last seq this key signed in each ledger, and never signs at or
+	 * below it (lib/ledger/ledger_append.c).
+	 */
+	char *home;
 } accord_key;
 
 /* Fill pub->id from pub->pk. */

@@ -251,6 +251,7 @@ void accord_key_free(accord_key *key)
 		sodium_free(key->sk);
 	}
 	free(key->agent);
+	free(key->home);
 	sodium_memzero(key, sizeof(*key));
 	free(key);
 }

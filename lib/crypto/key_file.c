@@ -640,6 +640,7 @@ int accord_key_load(accord_key **out, const char *home, const char *passphrase)
 				      path, path);
 		goto done;
 	}
+	key->home = accord_xstrdup(home);
 	*out = key;
 	key = NULL;
 	rc = 0;
@@ -743,6 +744,7 @@ int accord_key_load_agent(accord_key **out, const char *home, const char *sock)
 	if (rc < 0)
 		goto fail;
 	key->agent = accord_xstrdup(sock);
+	key->home = accord_xstrdup(home);
 	accord_buf_dispose(&blob);
 	*out = key;
 	return 0;

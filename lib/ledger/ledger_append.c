@@ -27,6 +27,7 @@
 #include "index.h"
 #include "ledger_impl.h"
 #include "alloc.h"
+#include "file.h"
 
 /* The new entry joins the loaded ledger, last in ledger order, as a reload would place it. */
 static void adopt_entry(accord_ledger *l, accord_entry *e, const git_oid *commit)
@@ -462,6 +463,78 @@ static int check_remote_copies(const accord_ledger *l, const char *keyid)
 }
 
 /*
+ * What a key home signed (key->home/signed/LEDGER-KEY: "SEQ ID"): the
+ * last seq this key signed in this ledger. A copy can be short of it
+ * with nothing on any remote to say so, when a hub's refs were rolled
+ * back (a backup restored, an operator's update-ref the hook never sees)
+ * and the member cloned again: the next append would sign a second entry
+ * with a seq partners hold, proof of equivocation against an honest key
+ * (attack79 01). 0 with *seq 0 when there is no record.
+ */
+static void signed_path(accord_buf *out, const accord_key *key, const char *ledger_id)
+{
+	accord_buf_printf(out, "%s/signed/%s-%s", key->home, ledger_id, key->pub.id);
+}
+
+static int signed_last(int64_t *seq, char *id, const accord_key *key, const char *ledger_id)
+{
+	accord_buf path = ACCORD_BUF_INIT;
+	char line[128];
+	long long n = 0;
+	FILE *f;
+
+	*seq = 0;
+	if (!key->home)
+		return 0;
+	signed_path(&path, key, ledger_id);
+	f = fopen(path.ptr, "r");
+	accord_buf_dispose(&path);
+	if (!f)
+		return 0;
+	/* a record that does not read is none: it never stops a write for good */
+	if (fgets(line, sizeof(line), f) && sscanf(line, "%lld %64[0-9a-f]", &n, id) == 2 &&
+	    n > 0 && strlen(id) == ACCORD_ID_HEXLEN)
+		*seq = n;
+	fclose(f);
+	return 0;
+}
+
+static int check_signed(const accord_ledger *l, const accord_key *key, int64_t next)
+{
+	char id[ACCORD_ID_HEXLEN + 1] = "";
+	int64_t seq;
+
+	signed_last(&seq, id, key, l->id);
+	if (seq < next)
+		return 0;
+	return accord_error_set(
+		ACCORD_EBADSIG,
+		"your key %s already signed seq %lld of this ledger (entry %.12s), which this copy does not have: "
+		"writing would sign a second entry with seq %lld, proof of equivocation against your own key. "
+		"Sync with a copy that has it (a partner's, a backup); if none has it any more (a hub restored to an older state), "
+		"ask an admin of your party to add a new key for you, and revoke this one",
+		key->pub.id, (long long)seq, id, (long long)next);
+}
+
+/* Record that `key` signed entry `id` with `seq`; a failure only weakens check_signed. */
+static void record_signed(const accord_key *key, const char *ledger_id, int64_t seq, const char *id)
+{
+	accord_buf path = ACCORD_BUF_INIT, dir = ACCORD_BUF_INIT;
+	char line[128];
+	int n = snprintf(line, sizeof(line), "%lld %s\n", (long long)seq, id);
+
+	if (!key->home)
+		return;
+	accord_buf_printf(&dir, "%s/signed", key->home);
+	signed_path(&path, key, ledger_id);
+	if (accord_file_mkdirs(dir.ptr, 0700) < 0 ||
+	    accord_file_write_atomic(path.ptr, line, (size_t)n, 0600) < 0)
+		accord_error_clear();
+	accord_buf_dispose(&dir);
+	accord_buf_dispose(&path);
+}
+
+/*
  * A feed whose entries past what counts are all set aside alone (holes):
  * the next entry chains on its ref's head, the last of them, as the hub
  * and every copy hold it. `tail` gets that head and its entry (to free).
@@ -488,7 +561,8 @@ int accord_ledger_append(char *out_id, accord_ledger *ledger, const accord_key *
 	accord_entry *tail_entry = NULL;
 	accord_feed tail;
 	const accord_entry *prev;
-	char admission[ACCORD_ID_HEXLEN + 1], adder[ACCORD_KEYID_HEXLEN + 1];
+	char admission[ACCORD_ID_HEXLEN + 1], adder[ACCORD_KEYID_HEXLEN + 1],
+		id[ACCORD_ID_HEXLEN + 1];
 	const char *must = NULL;
 	accord_entry_fields f = { 0 };
 	int64_t now = accord_time_now();
@@ -507,7 +581,8 @@ int accord_ledger_append(char *out_id, accord_ledger *ledger, const accord_key *
 		feed = &tail;
 	}
 	prev = feed ? feed->last : NULL;
-	if ((error = accord_index_check_feed(ledger, key->pub.id, feed ? feed->seq : 0)) < 0)
+	if ((error = accord_index_check_feed(ledger, key->pub.id, feed ? feed->seq : 0)) < 0 ||
+	    (error = check_signed(ledger, key, feed ? feed->seq + 1 : 1)) < 0)
 		goto done;
 	if (!strcmp(type, "member-revoke") && (error = revoke_body(&own, ledger, body, &must)) < 0)
 		goto done;
@@ -546,7 +621,11 @@ int accord_ledger_append(char *out_id, accord_ledger *ledger, const accord_key *
 	f.type = type;
 	f.incident = incident;
 	f.body = own ? own : body;
-	error = append_raw(out_id, ledger->store, key, feed, &f, ledger);
+	if ((error = append_raw(id, ledger->store, key, feed, &f, ledger)) == 0) {
+		record_signed(key, ledger->id, f.seq, id);
+		if (out_id)
+			memcpy(out_id, id, sizeof(id));
+	}
 done:
 	free(deps);
 	free(ids);
@@ -594,6 +673,7 @@ int accord_ledger_create(char *out_id, accord_store *store, const accord_key *ke
 	f.body = body;
 	if ((error = append_raw(out_id, store, key, NULL, &f, NULL)) < 0)
 		goto done;
+	record_signed(key, out_id, 1, out_id);
 	error = accord_store_config_set(store, "accord.ledger", out_id);
 done:
 	git_strarray_dispose(&refs);

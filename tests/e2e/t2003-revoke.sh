@@ -148,6 +148,7 @@ INCID=$(git -C "$HUB" log --format=%B -1 "refs/accord/feeds/$GINA" | jget 'd["in
 N="$T/n.git"
 rm -rf "$N"
 git clone -q --bare --mirror "$HUB" "$N"
+new_machines
 git -C "$N" config accord.ledger "$(git -C "$A" config accord.ledger)"
 expect 0 accord --home "$T/alice" -C "$N" member revoke dave
 BACK=$(git -C "$N" log -1 --format=%ct "refs/accord/feeds/$DAVE")
@@ -196,6 +197,7 @@ case "$OUT" in *mallory*) bad "backdated member-add: member list shows mallory a
 N="$T/n2.git"
 rm -rf "$N"
 git clone -q --bare --mirror "$HUB" "$N"
+new_machines
 git -C "$N" config accord.ledger "$(git -C "$A" config accord.ledger)"
 expect 0 accord --home "$T/gina" -C "$N" resolve "$INC" --summary "cache stampede"
 RES=$(idof "$N" "$(tip "$N" "$GINA")")
@@ -224,6 +226,7 @@ equal "$(state "$N")" "joint True" "cosign past the cut: alice's cosign makes it
 N="$T/n3.git"
 rm -rf "$N"
 git clone -q --bare --mirror "$HUB" "$N"
+new_machines
 git -C "$N" config accord.ledger "$(git -C "$A" config accord.ledger)"
 BRES=$(forge entry "$N" "$T/bob.ssh" --type resolution --incident "$INCID" --deps none \
 	--body '{"summary":"bob proposes","factors":[],"went_well":[],"went_wrong":[],"lucky":[],"actions":[{"text":"fix the cache","owners":["globex"]}]}')
@@ -256,6 +259,7 @@ equal "$(cosigned "$N")" "$OWANT" "cosign of a proposal past the cut: a rebuilt 
 N="$T/n4.git"
 rm -rf "$N"
 git clone -q --bare --mirror "$HUB" "$N"
+new_machines
 git -C "$N" config accord.ledger "$(git -C "$A" config accord.ledger)"
 DV=$(forge entry "$N" "$T/dave.ssh" --type note --incident "$INCID" --deps "$(idof "$N" "$BOBSTATUS")" \
 	--body '{"text":"dave builds on bob"}')
@@ -274,6 +278,7 @@ equal "$(raised "$T/hub5.git")" '[true, true, true, true] []' "same-party raise:
 N="$T/n5.git"
 rm -rf "$N"
 git clone -q --bare --mirror "$HUB" "$N"
+new_machines
 git -C "$N" config accord.ledger "$(git -C "$A" config accord.ledger)"
 # gina, still unaware of the revocation, writes on until her clock is the ledger's
 # highest, so dave's note sorts after everything held (the catch-up's simple path)

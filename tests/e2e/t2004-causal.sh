@@ -55,6 +55,7 @@ fresh() {
 	cp -r "$B" "$HUB"
 	printf '#!/bin/sh\nexec "%s" hook pre-receive\n' "$ACCORD_BIN" >"$HUB/hooks/pre-receive"
 	chmod +x "$HUB/hooks/pre-receive"
+	new_machines
 }
 tip() { git -C "$C" rev-parse "refs/accord/feeds/$1"; }
 syncwith() { # syncwith WHO REPO OTHER: WHO syncs copy REPO with copy OTHER (its exit code)

@@ -20,7 +20,8 @@ chmod +x "$HUB/hooks/pre-receive"
 a() { accord --home "$T/alice" -C "$A" "$@"; }
 g() { accord --home "$T/gina" -C "$G" "$@"; }
 lap() { accord --home "$T/bob" -C "$LAPTOP" "$@"; }
-desk() { accord --home "$T/bob" -C "$DESKTOP" "$@"; }
+# the desktop is a second machine: bob's key home copied to it (below)
+desk() { accord --home "$T/bob-desk" -C "$DESKTOP" "$@"; }
 tip() { git -C "$1" rev-parse "refs/accord/feeds/$2"; }
 idof() { git -C "$1" cat-file commit "$2" | sed '1,/^$/d' | tr -d '\n' | sha256sum | cut -c1-64; }
 # sync that may find or take proof (exit 3) or have nothing new to say of it (0)
@@ -55,7 +56,8 @@ expect 0 accord --home "$T/bob" clone "$HUB" "$LAPTOP"
 expect 0 lap note "$INC" "before the copy"
 expect 0 lap sync --no-checkpoint
 # the honest mistake: bob's key home copied to a stale desktop
-expect 0 accord --home "$T/bob" clone "$HUB" "$DESKTOP"
+cp -r "$T/bob" "$T/bob-desk"
+expect 0 accord --home "$T/bob-desk" clone "$HUB" "$DESKTOP"
 expect 0 lap note "$INC" "from the laptop"
 expect 0 desk note "$INC" "from the desktop"
 LAPNOTE=$(idof "$LAPTOP" "$(tip "$LAPTOP" "$BOB")") DESKNOTE=$(idof "$DESKTOP" "$(tip "$DESKTOP" "$BOB")")

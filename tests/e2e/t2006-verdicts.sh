@@ -71,7 +71,7 @@ OTHER=$OUT
 
 # --- helpers for building cases -----------------------------------------------
 C="$T/case.git"
-fresh() { rm -rf "$C" "$T/chk"; cp -r "$B" "$C"; mkdir "$T/chk"; }
+fresh() { rm -rf "$C" "$T/chk"; cp -r "$B" "$C"; mkdir "$T/chk"; new_machines; }
 tip() { git -C "$C" rev-parse "refs/accord/feeds/$1${2:-}"; }
 msgof() { git -C "$C" cat-file commit "$1" | sed '1,/^$/d'; }
 idof() { msgof "$1" | tr -d '\n' | sha256sum | cut -c1-64; }

@@ -1141,16 +1141,19 @@ test_reopen_swing() {
 	state9() { accord -C "$1" show "$INC9" --json | jget "[d['status'], [k['state'] for c in d['clocks'] if c['party'] == 'globex' for k in c['clocks']]]"; }
 	BEFORE=$(state9 "$(fresh "$HUB")")
 	equal "$BEFORE" '["identified", ["met", "running", "running"]]' "swing: the reopen acme went on from stands"
-	# globex's key hal on two copies: a checkpoint on one side, an open and a note on the other
+	# globex's key hal on two machines (its key home copied): a checkpoint on one
+	# side, an open and a note on the other
 	ACCORD_NOW=2026-11-20T11:05:00Z expect 0 accord --home "$T/gina" -C "$G" member add --key "$(pub hal)" --name hal
 	expect 0 sync gina "$G"
 	X1="$T/x37.git" X2="$T/y37.git"
 	copy "$HUB" "$X1"
 	copy "$HUB" "$X2"
+	rm -rf "$T/hal2"
+	cp -r "$T/hal" "$T/hal2"
 	env -u ACCORD_NOW "$ACCORD_BIN" --home "$T/hal" -C "$X1" sync hub >/dev/null 2>&1
-	ACCORD_NOW=2026-11-20T11:10:00Z expect 0 accord --home "$T/hal" -C "$X2" open --title "Unrelated" \
+	ACCORD_NOW=2026-11-20T11:10:00Z expect 0 accord --home "$T/hal2" -C "$X2" open --title "Unrelated" \
 		--severity 4 --service web --parties globex
-	ACCORD_NOW=2026-11-20T11:11:00Z expect 0 accord --home "$T/hal" -C "$X2" note "$OUT" "one more on this side"
+	ACCORD_NOW=2026-11-20T11:11:00Z expect 0 accord --home "$T/hal2" -C "$X2" note "$OUT" "one more on this side"
 	for R in "$X2" "$X1" "$G" "$A"; do env -u ACCORD_NOW "$ACCORD_BIN" -C "$R" sync hub --no-checkpoint >/dev/null 2>&1; done
 	expect 3 accord -C "$(fresh "$HUB")" audit --no-record
 	contains "$OUT" "equivocation" "swing: hal's fork is proven"
@@ -1707,6 +1710,7 @@ for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated
 	test_revoked_closer_sock test_revoked_reopener_sock test_reopen_involved_provider test_reopen_provider_opened \
 	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_cosign_conflict test_retract_revision_conflict test_revoked_admin_owner test_revoked_admin_dispute test_revoked_duplicate_of test_revoked_raise_owner test_revoked_admin_revoke test_revoked_admin_evidence test_retract_cosigned_terms test_sync_counts_aside test_retract_concurrent_close test_retract_forged_after_close test_retract_forged_void_window test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
+	new_machines
 	$t
 done
 finish

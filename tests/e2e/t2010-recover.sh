@@ -29,14 +29,16 @@ expect 0 accord --home "$T/bob" clone "$HUB" "$LAPTOP"
 expect 0 accord --home "$T/bob" -C "$LAPTOP" note "$INC" "before the copy"
 expect 0 accord --home "$T/bob" -C "$LAPTOP" sync --no-checkpoint
 expect 0 a sync --no-checkpoint
-expect 0 accord --home "$T/bob" clone "$HUB" "$DESKTOP"
+# the second machine: bob's key home copied to it ($T/bob-desk)
+cp -r "$T/bob" "$T/bob-desk"
+expect 0 accord --home "$T/bob-desk" clone "$HUB" "$DESKTOP"
 expect 0 accord --home "$T/bob" -C "$LAPTOP" note "$INC" "from the laptop"
-expect 0 accord --home "$T/bob" -C "$DESKTOP" note "$INC" "from the desktop"
-expect 0 accord --home "$T/bob" -C "$DESKTOP" open --title "Refunds slow" --severity 3 --service refunds
+expect 0 accord --home "$T/bob-desk" -C "$DESKTOP" note "$INC" "from the desktop"
+expect 0 accord --home "$T/bob-desk" -C "$DESKTOP" open --title "Refunds slow" --severity 3 --service refunds
 INC2=$OUT
-expect 0 accord --home "$T/bob" -C "$DESKTOP" note "$INC2" "desktop again"
+expect 0 accord --home "$T/bob-desk" -C "$DESKTOP" note "$INC2" "desktop again"
 expect 0 accord --home "$T/bob" -C "$LAPTOP" sync --no-checkpoint
-expect 3 accord --home "$T/bob" -C "$DESKTOP" sync --no-checkpoint
+expect 3 accord --home "$T/bob-desk" -C "$DESKTOP" sync --no-checkpoint
 contains "$ERR" "equivocation" "the second machine finds the fork"
 expect 3 accord --home "$T/bob" -C "$LAPTOP" sync --no-checkpoint
 expect 3 a sync --no-checkpoint
@@ -125,11 +127,13 @@ equal "$(echo "$OUT" | jget '[f["verified"] == f["entries"] for f in d["feeds"] 
 # --- the forked key is its party's only root: the party's recovery key, committed
 # to in the genesis and kept offline, makes a new root; no other party can
 test -f "$T/alice/recovery/key" && ok || bad "init made a recovery key"
-expect 0 accord --home "$T/alice" clone "$HUB" "$T/a2"
+# alice's key home copied to a machine at home ($T/alice-home): the same mistake
+cp -r "$T/alice" "$T/alice-home"
+expect 0 accord --home "$T/alice-home" clone "$HUB" "$T/a2"
 expect 0 a note "$INC" "alice at the office"
-expect 0 accord --home "$T/alice" -C "$T/a2" note "$INC" "alice at home"
+expect 0 accord --home "$T/alice-home" -C "$T/a2" note "$INC" "alice at home"
 expect 0 a sync --no-checkpoint
-expect 3 accord --home "$T/alice" -C "$T/a2" sync --no-checkpoint
+expect 3 accord --home "$T/alice-home" -C "$T/a2" sync --no-checkpoint
 expect 3 a sync --no-checkpoint
 contains "$ERR" "took proof" "the office copy takes the proof"
 expect 3 a note "$INC" "once more"

@@ -319,11 +319,14 @@ expect 1 sh -c "echo garbage | GIT_DIR='$HUB' '$ACCORD_BIN' hook pre-receive"
 expect 2 accord hook post-receive
 
 # --- equivocation: two entries by one key with the same sequence number -------
+# a second device of alice's: her key home copied to it with the clone
+# (signed/ included), so each device knows what the key signed up to then
 expect 0 a sync
-expect 0 accord --home "$T/alice" clone "$HUB" "$T/a2"
-expect 0 accord --home "$T/alice" -C "$T/a2" note "$INC" "said one way"
+cp -r "$T/alice" "$T/alice2"
+expect 0 accord --home "$T/alice2" clone "$HUB" "$T/a2"
+expect 0 accord --home "$T/alice2" -C "$T/a2" note "$INC" "said one way"
 expect 0 a note "$INC" "said another way"
-expect 0 accord --home "$T/alice" -C "$T/a2" sync --no-checkpoint
+expect 0 accord --home "$T/alice2" -C "$T/a2" sync --no-checkpoint
 BEFORE=$(head_of "$A" "$ALICE")
 expect 3 a sync --json hub
 equal "$(head_of "$A" "$ALICE")" "$BEFORE" "equivocation: our feed unchanged"

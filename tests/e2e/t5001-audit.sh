@@ -64,7 +64,9 @@ expect 1 accord -C "$T/nothing" audit
 
 # A tampered copy of the base ledger for each case.
 C="$T/case"
-fresh() { rm -rf "$C"; cp -a "$B" "$C"; }
+# Each case's writers start on machines that never wrote (new_machines): the
+# copy replays the base, whose later seqs an earlier case's key home signed.
+fresh() { new_machines; rm -rf "$C"; cp -a "$B" "$C"; }
 # found KIND LABEL: audit exits 3 and names KIND among its findings.
 found() {
 	expect 3 accord -C "$C" audit --json --no-record

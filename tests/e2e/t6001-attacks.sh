@@ -50,7 +50,12 @@ BASE="$T/base.git" # before the resolution: the collusion case starts here
 git clone -q --bare --mirror "$HUB" "$BASE"
 git -C "$BASE" config accord.ledger "$(git -C "$A" config accord.ledger)"
 
+# Each case starts on machines that never wrote (new_machines): the cases
+# replay hub, base.git or the shared copies with the same keys, each a
+# history of its own, so a key home's record of what it signed in one case
+# would refuse its writes in the next.
 test_close_stands() {
+	new_machines
 	expect 0 g sync
 	expect 0 g status "$ID" resolved
 	expect 0 g resolve "$ID" --summary "fixed" --factor "x"
@@ -97,6 +102,7 @@ test_close_stands() {
 
 # --- a revoked admin's backdated member-add, then a cosign a partner closes on ---
 test_close_no_authority() {
+	new_machines
 	N="$T/n.git"
 	rm -rf "$N"
 	cp -r "$BASE" "$N"
@@ -136,6 +142,7 @@ test_close_no_authority() {
 # on it; alice, on a copy that never took bob's open, revokes him: the cut falls
 # below the open. The open stands: globex built on it, unaware of the revocation.
 test_open_stands() {
+	new_machines
 	H2="$T/hub2.git" A2="$T/acme2" B2="$T/bob2" G2="$T/globex2"
 	rm -rf "$H2" "$A2" "$B2" "$G2"
 	cp -r "$HUB" "$H2"
@@ -175,6 +182,7 @@ test_open_stands() {
 # globex's recovery key replaces gina with deps naming only her party-accept, so
 # the old root's cut falls below her cosign; acme's close rests on that cosign.
 test_recover_close_stands() {
+	new_machines
 	N="$T/rec.git"
 	rm -rf "$N"
 	cp -r "$BASE" "$N"
@@ -208,6 +216,7 @@ test_recover_close_stands() {
 # finding 02): item ids follow the text, so without a rule it would close our
 # item in the joint resolution.
 test_action_through_own_revision() {
+	new_machines
 	expect 0 a open --title "creds leaked" --severity 2 --service db --started 2026-12-01T00:00:00Z --parties globex
 	AID=$OUT
 	expect 0 a resolve "$AID" --summary "creds leaked" --action "rotate creds@acme:2026-12-10"

@@ -50,8 +50,9 @@ INCID=$(git -C "$T/acme" log --format=%H "refs/accord/feeds/$ALICE" | while read
 	[ "$(git -C "$T/acme" cat-file commit "$c" | sed '1,/^$/d' | jget 'd["type"]')" = open ] && eid acme "$c"; done)
 cp -a "$T/hub.git" "$T/base-hub.git"
 for r in acme globex bobrepo; do cp -a "$T/$r" "$T/base-$r"; done
-# reset: every copy back to the base
-reset() { for r in hub.git acme globex bobrepo; do rm -rf "$T/$r"; cp -a "$T/base-$r" "$T/$r"; done; }
+# reset: every copy back to the base, and every key home on a machine that
+# never wrote (new_machines): each case replays the base with the same keys
+reset() { new_machines; for r in hub.git acme globex bobrepo; do rm -rf "$T/$r"; cp -a "$T/base-$r" "$T/$r"; done; }
 NOW=$(date +%s)
 
 # --- finding 01: a commit time past 2106 ------------------------------------

@@ -13,6 +13,12 @@
 #                     index names the evidence ref the copy holds (03)
 #   tag_ref_healed    a hub operator points a feed ref at a tag of its head:
 #                     the member's next sync puts the feed back (04)
+#   hub_rollback      a hub operator puts every ref back where it was before
+#                     gary's last two notes (git update-ref: no hook runs);
+#                     gary clones again: his key home knows what it signed,
+#                     so his next write is refused, not a second entry with a
+#                     seq acme holds (his key burnt as forked); from acme's
+#                     copy he gets his notes back and writes on (attack79 01)
 #   vouch_chain       an admin forks its key and, on the other side, admits a
 #                     chain of keys, each vouching for the next admission:
 #                     vouching settles within 8 replay rounds, so the chain
@@ -125,11 +131,12 @@ base evidence_named
 ID=$(as alice acme open --title "outage" --severity 2 --service api --parties acme,globex 2>/dev/null)
 q as alice acme sync
 q as bob bobrepo sync --no-checkpoint
-cp -a "$W/bobrepo" "$W/bobrepo2" # the same key on a second machine
+cp -a "$W/bobrepo" "$W/bobrepo2" # the same key on a second machine, its home copied too
+cp -a "$W/k-bob" "$W/k-bob2"
 q as bob bobrepo note "$ID" "from the laptop"
 q as bob bobrepo sync --no-checkpoint
-q as bob bobrepo2 note "$ID" "from the desktop"
-as bob bobrepo2 sync --no-checkpoint >/dev/null 2>&1 # finds the fork: exits 3
+q as bob2 bobrepo2 note "$ID" "from the desktop"
+as bob2 bobrepo2 sync --no-checkpoint >/dev/null 2>&1 # finds the fork: exits 3
 as alice acme sync >/dev/null 2>&1                   # takes the proof: exits 3 too
 expect 0 as alice acme list --all
 EV=$(echo "$ERR" | grep -o 'kept under refs/accord/evidence/[^)]*' | head -1 | cut -d' ' -f3)
@@ -156,6 +163,36 @@ equal "$(git -C "$W/hub.git" rev-parse "$R")" "$N" "tag_ref_healed: gary's feed 
 q as alice acme sync
 expect 0 as alice acme show "$ID"
 contains "$OUT" "globex sees errors" "tag_ref_healed: acme reads globex's note"
+
+test_case hub_rollback
+base hub_rollback
+ID=$(as alice acme open --title "outage" --severity 2 --service api --parties acme,globex 2>/dev/null)
+q as alice acme sync
+q as gary globex sync
+SAVED=$(git -C "$W/hub.git" for-each-ref --format='%(objectname) %(refname)' refs/accord/)
+q as gary globex note "$ID" "globex: first look"
+q as gary globex note "$ID" "globex: found it"
+q as gary globex sync
+q as alice acme sync
+echo "$SAVED" | while read -r o r; do git -C "$W/hub.git" update-ref "$r" "$o"; done
+rm -rf "$W/globex"
+q accord clone "$W/hub.git" "$W/globex" --ledger "$LEDGER"
+HUBHEAD=$(git -C "$W/hub.git" rev-parse "$(feed gary)")
+expect 3 as gary globex note "$ID" "globex: after the clone"
+contains "$ERR" "already signed seq" "hub_rollback: the write is refused, naming the seq the key signed"
+contains "$ERR" "Sync with a copy that has it" "hub_rollback: and what to do"
+as gary globex sync >/dev/null 2>&1
+equal "$(git -C "$W/hub.git" rev-parse "$(feed gary)")" "$HUBHEAD" "hub_rollback: no second entry with that seq reached the hub"
+q as gary globex remote add acme "$W/acme"
+q as gary globex sync acme --no-checkpoint
+q as gary globex note "$ID" "globex: after the clone"
+q as gary globex sync
+q as alice acme sync
+expect 0 as alice acme audit --no-record
+expect 0 as alice acme show "$ID"
+equal "$(echo "$OUT" | grep -c 'globex: ')" 3 "hub_rollback: acme counts all three of gary's notes"
+fresh
+expect 0 as gary fresh audit --no-record
 
 test_case vouch_chain
 base vouch_chain
