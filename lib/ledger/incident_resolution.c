@@ -617,6 +617,7 @@ static int same_member(const accord_parties *p, const accord_entry *a, const acc
 
 /*
  * A co-signature of `target` by a member of another involved party that
+ * may sign it (of a dispute: the party whose time it disputes), that
  * neither had retract `e` in its causal past nor was in e's: the two were
  * written unaware of each other. NULL if none. Scans the incident's
  * entries, which only a retract does.
@@ -625,16 +626,23 @@ static const accord_entry *cosigned_concurrently(accord_incident *inc, const acc
 						 const accord_entry *e, const accord_entry *target)
 {
 	const accord_idmap *held = &inc->derive->held;
-	const accord_member *by = accord_parties_member(p, e->author.id), *m;
+	const accord_member *by = accord_parties_member(p, e->author.id), *m, *owner = NULL;
+	const accord_entry *event = NULL;
 	size_t k, i;
 
+	/* a dispute is co-signed by the party whose time it disputes, and only by it (attack80 01) */
+	if (!strcmp(target->type, "dispute") &&
+	    (!(event = accord_idmap_get(held, accord_entry_str(target, "entry"))) ||
+	     !(owner = accord_parties_member(p, event->author.id))))
+		return NULL;
 	for (k = 0; by && k < held->size; k++) {
 		const accord_entry *c = held->keys[k] ? held->values[k] : NULL;
 		const char *named = c ? accord_entry_str(c, "proposal") : NULL;
 		int involved = 0;
 
 		if (!named || strcmp(c->type, "cosign") != 0 || strcmp(named, target->id) != 0 ||
-		    !(m = accord_parties_member(p, c->author.id)) || m->party == by->party)
+		    !(m = accord_parties_member(p, c->author.id)) || m->party == by->party ||
+		    (owner && m->party != owner->party))
 			continue;
 		for (i = 0; i < inc->party_count && !involved; i++)
 			involved = !strcmp(inc->parties[i], p->parties[m->party].name);

@@ -1702,13 +1702,47 @@ test_retract_forged_void_window() {
 	done
 }
 
+# (attack80 01) only a co-signature that may take effect keeps a retract from
+# counting: alice involves initech and disputes gina's mitigated; initech,
+# which may not co-sign it (only globex, whose time it is), signs a
+# co-signature with stock tools, naming the dispute alone, while alice
+# retracts it unaware. The retract counts on every path
+test_retract_dispute_third_party() {
+	copies 49
+	ACCORD_NOW=2026-11-20T10:10:00Z expect 0 accord --home "$T/alice" -C "$A" involve "$INC" initech
+	expect 0 sync alice "$A"
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-20T10:15:00Z expect 0 accord --home "$T/gina" -C "$G" status "$INC" mitigated
+	M=$(lastid "$G" gina)
+	expect 0 sync gina "$G"
+	expect 0 sync alice "$A"
+	ACCORD_NOW=2026-11-20T10:30:00Z expect 0 accord --home "$T/alice" -C "$A" dispute "$(echo "$M" | cut -c1-12)" \
+		--at 2026-11-20T10:20:00Z --reason "late"
+	DISP=$(lastid "$A" alice)
+	expect 0 sync alice "$A"
+	I="$T/i49.git"
+	copy "$HUB" "$I"
+	expect 1 accord --home "$T/ivan" -C "$I" cosign "$(echo "$DISP" | cut -c1-12)"
+	forge sshkey "$T/ivan" "$T/ivan.ssh"
+	forge entry "$I" "$T/ivan.ssh" --type cosign --incident "$INCID" --deps "$DISP" \
+		--body "{\"proposal\":\"$DISP\"}" >/dev/null
+	expect 0 env -u ACCORD_NOW git -C "$I" push -q "$HUB" "refs/accord/feeds/$(kid ivan):refs/accord/feeds/$(kid ivan)"
+	ACCORD_NOW=2026-11-20T10:35:00Z expect 0 accord --home "$T/alice" -C "$A" retract "$(echo "$DISP" | cut -c1-12)" --reason "withdrawn"
+	expect 0 sync alice "$A"
+	expect 0 sync gina "$G"
+	for R in "$A" "$G" "$(fresh "$HUB")"; do
+		equal "$(accord -C "$R" show "$INC" --json | jget "[x['retracted'] for x in d['disputes']]")" '[true]' \
+			"a co-signature of no effect: on $(basename "$R") alice's dispute is retracted"
+	done
+}
+
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
 	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_closer_synced test_revoked_reopener test_revoked_reopener_synced test_raise_bounded test_raise_steps_only test_raise_no_void test_close_no_void test_revoked_pause_cosigner \
 	test_reopen_once test_revoker_sorts_last test_involve_exact test_cosign_exact test_void_not_raised \
 	test_reopen_concurrent test_reopen_third_party test_revoked_cosign test_revoked_reopener_planted \
 	test_revoked_closer_sock test_revoked_reopener_sock test_reopen_involved_provider test_reopen_provider_opened \
-	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_cosign_conflict test_retract_revision_conflict test_revoked_admin_owner test_revoked_admin_dispute test_revoked_duplicate_of test_revoked_raise_owner test_revoked_admin_revoke test_revoked_admin_evidence test_retract_cosigned_terms test_sync_counts_aside test_retract_concurrent_close test_retract_forged_after_close test_retract_forged_void_window test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_cosign_conflict test_retract_revision_conflict test_revoked_admin_owner test_revoked_admin_dispute test_revoked_duplicate_of test_revoked_raise_owner test_revoked_admin_revoke test_revoked_admin_evidence test_retract_cosigned_terms test_sync_counts_aside test_retract_concurrent_close test_retract_forged_after_close test_retract_forged_void_window test_retract_dispute_third_party test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	new_machines
 	$t
