@@ -110,6 +110,30 @@ static void measure_disputes(accord_report *r, accord_report_incident *ri)
 }
 
 /*
+ * Without a clock decided against terms, the typed SLA measurements of the
+ * customer-facing party decide, as its feedback does: another party's,
+ * made up to miss, would take the customer's unhappy incident off the
+ * watermelon count (attack81 01). If it typed none, every party's count.
+ */
+static void typed_verdicts(accord_report_incident *ri)
+{
+	const accord_incident *inc = ri->incident;
+	const char *customer = inc->customer_party;
+	size_t i;
+
+	for (i = 0; customer && i < inc->sla_count; i++) {
+		if (!inc->sla[i].party || strcmp(inc->sla[i].party, customer) != 0)
+			continue;
+		ri->verdicts++;
+		ri->verdicts_met += inc->sla[i].met != 0;
+	}
+	if (!ri->verdicts) {
+		ri->verdicts = ri->sla_count;
+		ri->verdicts_met = ri->sla_met;
+	}
+}
+
+/*
  * What decides whether incident `ri` was green outside: its clocks decided
  * against terms (stopped, or missed already; none counted apart), and
  * without one the typed SLA measurements. With terms in force a party's
@@ -133,10 +157,8 @@ static void verdicts(accord_report_incident *ri)
 			ri->verdicts_met += !strcmp(ck->state, "met");
 		}
 	ri->from_clocks = ri->verdicts > 0;
-	if (!ri->verdicts) {
-		ri->verdicts = ri->sla_count;
-		ri->verdicts_met = ri->sla_met;
-	}
+	if (!ri->verdicts)
+		typed_verdicts(ri);
 	ri->green = ri->verdicts > 0 && ri->verdicts_met == ri->verdicts;
 }
 

@@ -93,6 +93,17 @@ equal "$(echo "$R" | jget '[(x["party"], x["customers"], x["counts"]) for x in d
 	'[["acme", 1800, true], ["globex", 1, false]]' "report lists the disputed figures beside it, saying which counts"
 expect 0 as alice report
 contains "$OUT" "disputed figures" "the text report lists disputed figures"
+# (attack81 01) with no terms in force, a partner's typed SLA measurement made up
+# to miss does not take the watermelon off: the customer-facing party's own decide
+expect 0 as alice sla "$ID" --name first-response --target 30m --actual 10m
+SLA_A=$OUT
+expect 0 as gina sla "$ID" --name made-up --target 1s --actual 1m
+SLA_G=$OUT
+equal "$(REPORTJ | jget 'd["watermelon"]["count"]')" 1 "a partner's typed SLA made up to miss leaves the customer's watermelon"
+expect 0 as gina retract "$SLA_G" --reason "done showing it"
+RETRACTS="$OUT"
+expect 0 as alice retract "$SLA_A" --reason "done showing it"
+RETRACTS="$RETRACTS $OUT"
 
 # The same with stock ssh-keygen: globex signs nine feedback entries of score 5.
 for n in 1 2 3 4 5 6 7 8 9; do
@@ -167,7 +178,7 @@ forge entry "$B" "$T/gina.ssh" --type retract --incident "$FULL" \
 S=$(SHOWJ "$ID")
 equal "$(echo "$S" | jget '[w["counts"] for w in d["impact"] if w["entry"] == "'"$W_ACME"'"]')" '[true]' \
 	"a forged retract of another party's figure has no effect"
-equal "$(echo "$S" | jget '[t["mark"] for t in d["timeline"] if t["type"] == "retract"]')" \
+equal "$(echo "$S" | jget '[t["mark"] for t in d["timeline"] if t["type"] == "retract" and t["id"][:12] not in "'"$RETRACTS"'".split()]')" \
 	'["no effect: a member retracts only its own entries"]' "and is shown as such"
 
 # --- implausible windows, forged: judged against their own entry, never the reader's clock
