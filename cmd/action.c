@@ -134,6 +134,7 @@ int cmd_action(accord_ctx *ctx, int argc, char **argv)
 	const accord_entry *open;
 	accord_incident *inc = NULL;
 	const accord_action *a;
+	const accord_resolution *items;
 	const char *state, *now;
 	char rid[ACCORD_ID_HEXLEN + 1], day[ACCORD_TIME_LEN];
 	size_t n;
@@ -175,14 +176,16 @@ int cmd_action(accord_ctx *ctx, int argc, char **argv)
 			o.link);
 	if ((error = cmd_prepare(ctx, argv[optind], &open, &inc, 0)))
 		return error;
-	if (!(a = find_action(inc->resolution, argv[optind + 1]))) {
+	/* the items that count: the joint revision's while a later proposal is not joint */
+	items = accord_incident_actions(inc);
+	if (!(a = find_action(items, argv[optind + 1]))) {
 		accord_incident_free(inc);
 		return cmd_failf(ACCORD_EXIT_FAIL, "incident %.12s has no action item %s", open->id,
 				 argv[optind + 1]);
 	}
-	n = (size_t)(a - inc->resolution->actions) + 1;
+	n = (size_t)(a - items->actions) + 1;
 	now = accord_action_state_name(a->state);
-	memcpy(rid, inc->resolution->entry->id, sizeof(rid));
+	memcpy(rid, items->entry->id, sizeof(rid));
 	if (o.owner && (error = check_owner(ctx, a, o.owner))) {
 		accord_incident_free(inc);
 		return error;

@@ -19,7 +19,8 @@ static const char inbox_usage[] =
 
 static const char actions_usage[] =
 	"usage: accord actions [--party P] [--overdue] [--json] [--all-ledgers | --ledger NAME...]\n\n"
-	"The action items of every incident's current resolution: number and id,\n"
+	"The action items that count of every incident (its current resolution's,\n"
+	"or the joint one's while a later proposal is not joint): number and id,\n"
 	"state (open, done, not-doing), due day, owning parties, owner and link.\n"
 	"  --party P   only the items P owns\n"
 	"  --overdue   only open items past their due day ($ACCORD_NOW honoured)\n"
@@ -248,7 +249,7 @@ static void add_str_or_null(cJSON *o, const char *key, const char *s)
 static int actions_visit(const accord_incident *inc, void *payload)
 {
 	struct actions_walk *w = payload;
-	const accord_resolution *r = inc->resolution;
+	const accord_resolution *r = accord_incident_actions(inc);
 	char sid[ACCORD_ID_HEXLEN + 1];
 	size_t i;
 

@@ -316,6 +316,8 @@ typedef struct {
 	 */
 	int kept_joint_revision;
 	int64_t kept_joint_at;
+	/* that revision itself (owned), its items as their owners left them, or NULL */
+	accord_resolution *kept_joint;
 	const accord_entry *
 		*involved_by;	   /* beside parties: the open or involve that involved each */
 	accord_status_step *steps; /* effective status changes, the open's "investigating" first */
@@ -333,6 +335,14 @@ typedef struct {
 int accord_incident_build(accord_incident **out, const accord_ledger *ledger,
 			  const accord_entry *open);
 void accord_incident_free(accord_incident *incident);
+
+/*
+ * The resolution whose action items count: the joint revision a later
+ * proposal replaced, while that one is not joint (what its owners signed,
+ * never rewritten by another party's proposal alone: attack82 01), else
+ * the current one. NULL if none was proposed.
+ */
+const accord_resolution *accord_incident_actions(const accord_incident *inc);
 
 /* Called for each incident by accord_incident_each; a negative return stops the walk with it. */
 typedef int (*accord_incident_fn)(const accord_incident *incident, void *payload);

@@ -788,7 +788,7 @@ static int derive(accord_incident **out, const accord_parties *parties,
 	inc->step_count = d.step_count;
 	inc->involved_by = d.party_by;
 	for (size_t k = 0; k < d.made_count; k++)
-		if (d.made[k] != inc->resolution)
+		if (d.made[k] != inc->resolution && d.made[k] != inc->kept_joint)
 			accord_derive_resolution_free(d.made[k]);
 	free(d.made);
 	free(d.statuses);
@@ -955,6 +955,8 @@ void accord_incident_free(accord_incident *incident)
 	free(incident->steps);
 	free(incident->pause_signs);
 	free(incident->disputes);
+	if (incident->kept_joint != incident->resolution)
+		accord_derive_resolution_free(incident->kept_joint);
 	accord_derive_resolution_free(incident->resolution);
 	free(incident);
 }

@@ -180,6 +180,11 @@ static int has_signed(const accord_resolution *r, const char *party)
 	return 0;
 }
 
+const accord_resolution *accord_incident_actions(const accord_incident *inc)
+{
+	return inc->kept_joint ? inc->kept_joint : inc->resolution;
+}
+
 void accord_derive_keep_joint(accord_incident *inc)
 {
 	const struct accord_derive *d = inc->derive;
@@ -200,6 +205,11 @@ void accord_derive_keep_joint(accord_incident *inc)
 				return;
 		inc->kept_joint_revision = r->revision;
 		inc->kept_joint_at = r->joint_at;
+		inc->kept_joint = (accord_resolution *)r;
+		for (i = 0; i < r->action_count; i++)
+			for (size_t j = 0; j < d->item_count; j++)
+				if (!strcmp(d->items[j].id, r->actions[i].id))
+					item_carry(&r->actions[i], &d->items[j]);
 		return;
 	}
 }
@@ -720,6 +730,24 @@ static int revised_into_current(const accord_incident *inc, const accord_entry *
 	return 0;
 }
 
+/*
+ * Whether `res` is a joint revision that still counts: the current proposal
+ * replaced it but is not joint yet (accord_incident_actions). Its owners
+ * keep acting on its items meanwhile (attack82 01).
+ */
+static int counts_joint(const accord_incident *inc, const accord_entry *res)
+{
+	const struct accord_derive *d = inc->derive;
+	size_t k;
+
+	if (!inc->resolution || inc->resolution->joint || inc->resolution->reopened)
+		return 0;
+	for (k = 0; k < d->made_count; k++)
+		if (d->made[k]->entry == res)
+			return d->made[k]->joint && !d->made[k]->withdrawn && !d->made[k]->reopened;
+	return 0;
+}
+
 void accord_derive_apply_action(accord_incident *inc, const accord_entry *e)
 {
 	const char *s = accord_entry_str(e, "resolution"), *state = accord_entry_str(e, "state");
@@ -749,7 +777,7 @@ void accord_derive_apply_action(accord_incident *inc, const accord_entry *e)
 	 * revised: it is the same item if the revision kept it, with the same
 	 * owners (attack32 01); else it is shown to have had no effect.
 	 */
-	if (inc->resolution->entry != res) {
+	if (inc->resolution->entry != res && !counts_joint(inc, res)) {
 		const accord_action *cur = NULL;
 
 		for (i = 0; i < inc->resolution->action_count && !cur; i++)

@@ -191,7 +191,7 @@ static void add_unanswered(accord_inbox *box, const accord_ledger *l, const acco
 static void add_actions(accord_inbox *box, const accord_ledger *l, const accord_incident *inc,
 			int64_t now)
 {
-	const accord_resolution *r = inc->resolution;
+	const accord_resolution *r = accord_incident_actions(inc);
 	size_t i;
 
 	for (i = 0; r && i < r->action_count; i++) {

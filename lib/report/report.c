@@ -528,7 +528,7 @@ static void add_joint(accord_report *r, aggregation *ag, const accord_report_inc
 /* The current resolution's action items: by owning party, or jointly owned. */
 static void add_actions(accord_report *r, aggregation *ag, const accord_report_incident *ri)
 {
-	const accord_resolution *res = ri->incident->resolution;
+	const accord_resolution *res = accord_incident_actions(ri->incident);
 	accord_report_tally *t;
 	size_t j;
 
@@ -564,7 +564,7 @@ static void add_actions(accord_report *r, aggregation *ag, const accord_report_i
 /* The current resolution's contributing factors, each counted once per incident. */
 static void add_factors(aggregation *ag, const accord_report_incident *ri)
 {
-	const accord_resolution *res = ri->incident->resolution;
+	const accord_resolution *res = accord_incident_actions(ri->incident);
 	const cJSON *f;
 	accord_idmap seen = ACCORD_IDMAP_INIT;
 	accord_report_tally *t;

@@ -692,7 +692,8 @@ static void section_actions(rdoc *d, const accord_report *r)
 			    accord_xstrdup("action"), accord_xstrdup("owners"),
 			    accord_xstrdup("due"));
 		for (i = 0; i < r->count; i++) {
-			const accord_resolution *res = r->incidents[i].incident->resolution;
+			const accord_resolution *res =
+				accord_incident_actions(r->incidents[i].incident);
 
 			for (j = 0; res && j < res->action_count; j++) {
 				accord_buf o = ACCORD_BUF_INIT;
@@ -735,7 +736,8 @@ static void section_not_doing(rdoc *d, const accord_report *r)
 		row(b, 0, accord_xstrdup("incident"), accord_xstrdup("item"),
 		    accord_xstrdup("action"), accord_xstrdup("why not"));
 		for (i = 0; i < r->count; i++) {
-			const accord_resolution *res = r->incidents[i].incident->resolution;
+			const accord_resolution *res =
+				accord_incident_actions(r->incidents[i].incident);
 
 			for (j = 0; res && j < res->action_count; j++)
 				if (res->actions[j].state == ACCORD_ACTION_NOT_DOING)

@@ -551,7 +551,7 @@ static void actions_json(cJSON *doc, const accord_report *r)
 	add_ledgers(item, r, r->joint_ledgers);
 	a = cJSON_AddArrayToObject(o, "overdue_items");
 	for (i = 0; i < r->count; i++) {
-		const accord_resolution *res = r->incidents[i].incident->resolution;
+		const accord_resolution *res = accord_incident_actions(r->incidents[i].incident);
 
 		for (j = 0; res && j < res->action_count; j++) {
 			if (!action_overdue(&res->actions[j], r->opts.now))
@@ -572,7 +572,7 @@ static void actions_json(cJSON *doc, const accord_report *r)
 	add_count(o, "not_doing", r->actions_not_doing);
 	a = cJSON_AddArrayToObject(o, "not_doing_items");
 	for (i = 0; i < r->count; i++) {
-		const accord_resolution *res = r->incidents[i].incident->resolution;
+		const accord_resolution *res = accord_incident_actions(r->incidents[i].incident);
 
 		for (j = 0; res && j < res->action_count; j++) {
 			if (res->actions[j].state != ACCORD_ACTION_NOT_DOING)

@@ -39,15 +39,16 @@ typedef struct {
 
 static int involves(const accord_incident *inc, const char *party)
 {
+	const accord_resolution *items;
 	size_t i;
 	const cJSON *o;
 
 	for (i = 0; i < inc->party_count; i++)
 		if (strcmp(inc->parties[i], party) == 0)
 			return 1;
-	if (inc->resolution)
-		for (i = 0; i < inc->resolution->action_count; i++)
-			cJSON_ArrayForEach(o, inc->resolution->actions[i].owners)
+	if ((items = accord_incident_actions(inc)))
+		for (i = 0; i < items->action_count; i++)
+			cJSON_ArrayForEach(o, items->actions[i].owners)
 				if (cJSON_IsString(o) && strcmp(o->valuestring, party) == 0)
 					return 1;
 	return 0;
@@ -166,6 +167,7 @@ static void verdicts(accord_report_incident *ri)
 static void measure(accord_report *r, accord_report_incident *ri)
 {
 	const accord_incident *inc = ri->incident;
+	const accord_resolution *items;
 	const accord_entry *last = NULL;
 	size_t i;
 
@@ -220,13 +222,14 @@ static void measure(accord_report *r, accord_report_incident *ri)
 		}
 		if (!res->joint) /* a revision waits even while the joint one it replaced counts */
 			ri->waiting = accord_incident_waiting(inc, &ri->waiting_count);
-		for (i = 0; i < res->action_count; i++) {
+		items = accord_incident_actions(inc);
+		for (i = 0; i < items->action_count; i++) {
 			/* an item that will not be done is neither: the report lists it with its reason */
-			if (res->actions[i].state == ACCORD_ACTION_DONE)
+			if (items->actions[i].state == ACCORD_ACTION_DONE)
 				ri->actions_done++;
-			else if (res->actions[i].state == ACCORD_ACTION_OPEN)
+			else if (items->actions[i].state == ACCORD_ACTION_OPEN)
 				ri->actions_open++;
-			ri->actions_overdue += action_overdue(&res->actions[i], r->opts.now);
+			ri->actions_overdue += action_overdue(&items->actions[i], r->opts.now);
 		}
 	}
 	{

@@ -43,6 +43,7 @@ static void provider_add(accord_report *r, accord_report_provider *pv, int64_t *
 			 const accord_report_incident *ri, const accord_party_clocks *pc)
 {
 	const accord_incident *inc = ri->incident;
+	const accord_resolution *items = accord_incident_actions(inc);
 	size_t k, met = 0, missed = 0, i;
 
 	pv->incidents++;
@@ -81,8 +82,8 @@ static void provider_add(accord_report *r, accord_report_provider *pv, int64_t *
 	}
 	pv->resolved += ri->resolved != 0;
 	pv->resolved_joint += ri->resolved && ri->joint;
-	for (i = 0; inc->resolution && i < inc->resolution->action_count; i++) {
-		const accord_action *a = &inc->resolution->actions[i];
+	for (i = 0; items && i < items->action_count; i++) {
+		const accord_action *a = &items->actions[i];
 
 		if (!owned_by(a, pc->party) || a->done)
 			continue;

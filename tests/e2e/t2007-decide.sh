@@ -1736,13 +1736,45 @@ test_retract_dispute_third_party() {
 	done
 }
 
+# (attack82 01) a revision one party proposes alone does not rewrite another
+# party's action items: globex co-signs acme's resolution and marks its item
+# done; acme proposes a revision whose only item is globex's, overdue. Until
+# globex co-signs it, the joint resolution's items count (actions, report,
+# inbox), and globex still acts on them
+test_revision_keeps_partner_items() {
+	copies 50
+	ACCORD_NOW=2026-11-20T10:40:00Z expect 0 accord --home "$T/alice" -C "$A" open --title "Mail down" \
+		--severity 2 --service mail --started 2026-11-20T10:30:00Z --parties globex
+	INC10=$OUT
+	ACCORD_NOW=2026-11-20T10:41:00Z expect 0 accord --home "$T/alice" -C "$A" resolve "$INC10" --summary "Relay fixed" \
+		--action "fix the bug@globex:2026-12-31" --action "write docs@acme"
+	expect 0 sync alice "$A"
+	expect 0 sync gina "$G"
+	ACCORD_NOW=2026-11-20T10:42:00Z expect 0 accord --home "$T/gina" -C "$G" cosign "$INC10"
+	ACCORD_NOW=2026-11-20T10:43:00Z expect 0 accord --home "$T/gina" -C "$G" action "$INC10" 1 done --note shipped
+	expect 0 sync gina "$G"
+	expect 0 sync alice "$A"
+	ACCORD_NOW=2026-11-20T10:44:00Z expect 0 accord --home "$T/alice" -C "$A" resolve "$INC10" --summary "Relay fixed, reworded" \
+		--action "blame@globex:2026-10-01"
+	expect 0 sync alice "$A"
+	expect 0 sync gina "$G"
+	for R in "$A" "$G" "$(fresh "$HUB")"; do
+		equal "$(ACCORD_NOW=2026-11-21T00:00:00Z accord -C "$R" actions --party globex --json | jget "[[a['text'], a['status']] for a in d if a['incident'].startswith('$INC10')]")" \
+			'[["fix the bug", "done"]]' "a revision alone: on $(basename "$R") globex's items are the joint resolution's"
+	done
+	ACCORD_NOW=2026-11-20T10:45:00Z expect 0 accord --home "$T/gina" -C "$G" action "$INC10" 1 reopen --note "regressed"
+	expect 0 sync gina "$G"
+	equal "$(ACCORD_NOW=2026-11-21T00:00:00Z accord -C "$(fresh "$HUB")" actions --party globex --json | jget "[a['status'] for a in d if a['incident'].startswith('$INC10')]")" \
+		'["open"]' "a revision alone: globex still acts on its item of the joint resolution"
+}
+
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
 	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_closer_synced test_revoked_reopener test_revoked_reopener_synced test_raise_bounded test_raise_steps_only test_raise_no_void test_close_no_void test_revoked_pause_cosigner \
 	test_reopen_once test_revoker_sorts_last test_involve_exact test_cosign_exact test_void_not_raised \
 	test_reopen_concurrent test_reopen_third_party test_revoked_cosign test_revoked_reopener_planted \
 	test_revoked_closer_sock test_revoked_reopener_sock test_reopen_involved_provider test_reopen_provider_opened \
-	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_cosign_conflict test_retract_revision_conflict test_revoked_admin_owner test_revoked_admin_dispute test_revoked_duplicate_of test_revoked_raise_owner test_revoked_admin_revoke test_revoked_admin_evidence test_retract_cosigned_terms test_sync_counts_aside test_retract_concurrent_close test_retract_forged_after_close test_retract_forged_void_window test_retract_dispute_third_party test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_cosign_conflict test_retract_revision_conflict test_revoked_admin_owner test_revoked_admin_dispute test_revoked_duplicate_of test_revoked_raise_owner test_revoked_admin_revoke test_revoked_admin_evidence test_retract_cosigned_terms test_sync_counts_aside test_retract_concurrent_close test_retract_forged_after_close test_retract_forged_void_window test_retract_dispute_third_party test_revision_keeps_partner_items test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	new_machines
 	$t
