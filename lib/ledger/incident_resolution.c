@@ -185,11 +185,38 @@ const accord_resolution *accord_incident_actions(const accord_incident *inc)
 	return inc->kept_joint ? inc->kept_joint : inc->resolution;
 }
 
+/*
+ * The resolution whose action items count while `cur`, the current
+ * proposal, is not joint: the last one that every party involved then
+ * signed, not withdrawn, even if a reopen or a later involve undid its
+ * decision (attack83 01, 02): the items are what their owners signed, and
+ * only a joint revision replaces them. NULL when `cur` is joint, or none is.
+ */
+static accord_resolution *items_joint(const struct accord_derive *d, const accord_resolution *cur)
+{
+	size_t k;
+
+	if (!cur || cur->joint)
+		return NULL;
+	for (k = d->made_count; k-- > 0;)
+		if (d->made[k] != cur && !d->made[k]->withdrawn && d->made[k]->was_joint)
+			return d->made[k];
+	return NULL;
+}
+
 void accord_derive_keep_joint(accord_incident *inc)
 {
 	const struct accord_derive *d = inc->derive;
+	accord_resolution *items = items_joint(d, inc->resolution);
 	size_t k, i;
 
+	if (items) {
+		inc->kept_joint = items;
+		for (i = 0; i < items->action_count; i++)
+			for (k = 0; k < d->item_count; k++)
+				if (!strcmp(d->items[k].id, items->actions[i].id))
+					item_carry(&items->actions[i], &d->items[k]);
+	}
 	if (!inc->resolution || inc->resolution->joint || inc->resolution->reopened)
 		return;
 	for (k = d->made_count; k-- > 0;) {
@@ -205,11 +232,6 @@ void accord_derive_keep_joint(accord_incident *inc)
 				return;
 		inc->kept_joint_revision = r->revision;
 		inc->kept_joint_at = r->joint_at;
-		inc->kept_joint = (accord_resolution *)r;
-		for (i = 0; i < r->action_count; i++)
-			for (size_t j = 0; j < d->item_count; j++)
-				if (!strcmp(d->items[j].id, r->actions[i].id))
-					item_carry(&r->actions[i], &d->items[j]);
 		return;
 	}
 }
@@ -626,6 +648,31 @@ static int same_member(const accord_parties *p, const accord_entry *a, const acc
 }
 
 /*
+ * Whether retract `e` had in its causal past a co-signature of `target` by
+ * m's party: it withdrew what that party had accepted, knowing it, so
+ * another co-signature of that party (signed again, its deps left out)
+ * changes nothing (attack83 03).
+ */
+static int knew_party_signed(accord_incident *inc, const accord_parties *p, const accord_entry *e,
+			     const accord_entry *target, const accord_member *m)
+{
+	const accord_idmap *held = &inc->derive->held;
+	const accord_member *x;
+	size_t k;
+
+	for (k = 0; k < held->size; k++) {
+		const accord_entry *c = held->keys[k] ? held->values[k] : NULL;
+		const char *named = c ? accord_entry_str(c, "proposal") : NULL;
+
+		if (named && !strcmp(c->type, "cosign") && !strcmp(named, target->id) &&
+		    (x = accord_parties_member(p, c->author.id)) && x->party == m->party &&
+		    accord_derive_in_past(inc, e, c))
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * A co-signature of `target` by a member of another involved party that
  * may sign it (of a dispute: the party whose time it disputes), that
  * neither had retract `e` in its causal past nor was in e's: the two were
@@ -657,7 +704,7 @@ static const accord_entry *cosigned_concurrently(accord_incident *inc, const acc
 		for (i = 0; i < inc->party_count && !involved; i++)
 			involved = !strcmp(inc->parties[i], p->parties[m->party].name);
 		if (involved && !accord_derive_in_past(inc, c, e) &&
-		    !accord_derive_in_past(inc, e, c))
+		    !accord_derive_in_past(inc, e, c) && !knew_party_signed(inc, p, e, target, m))
 			return c;
 	}
 	return NULL;
@@ -731,21 +778,15 @@ static int revised_into_current(const accord_incident *inc, const accord_entry *
 }
 
 /*
- * Whether `res` is a joint revision that still counts: the current proposal
- * replaced it but is not joint yet (accord_incident_actions). Its owners
- * keep acting on its items meanwhile (attack82 01).
+ * Whether `res` is the joint revision whose items count while the current
+ * proposal is not joint (items_joint, accord_incident_actions): its owners
+ * keep acting on them meanwhile (attack82 01).
  */
 static int counts_joint(const accord_incident *inc, const accord_entry *res)
 {
-	const struct accord_derive *d = inc->derive;
-	size_t k;
+	const accord_resolution *r = items_joint(inc->derive, inc->resolution);
 
-	if (!inc->resolution || inc->resolution->joint || inc->resolution->reopened)
-		return 0;
-	for (k = 0; k < d->made_count; k++)
-		if (d->made[k]->entry == res)
-			return d->made[k]->joint && !d->made[k]->withdrawn && !d->made[k]->reopened;
-	return 0;
+	return r && r->entry == res;
 }
 
 void accord_derive_apply_action(accord_incident *inc, const accord_entry *e)

@@ -1736,13 +1736,15 @@ test_retract_dispute_third_party() {
 	done
 }
 
-# (attack82 01) a revision one party proposes alone does not rewrite another
-# party's action items: globex co-signs acme's resolution and marks its item
-# done; acme proposes a revision whose only item is globex's, overdue. Until
-# globex co-signs it, the joint resolution's items count (actions, report,
+# (attack82 01, attack83 01, 02) a revision one party proposes alone does not
+# rewrite another party's action items: globex co-signs acme's resolution and
+# marks its item done; acme (after closing and reopening the incident, or
+# involving initech, which undo the decision but not what the items' owners
+# signed) proposes a revision whose only item is globex's, overdue. Until the
+# revision is joint, the joint resolution's items count (actions, report,
 # inbox), and globex still acts on them
-test_revision_keeps_partner_items() {
-	copies 50
+revision_items_case() { # N plain|reopen|involve
+	copies "$1"
 	ACCORD_NOW=2026-11-20T10:40:00Z expect 0 accord --home "$T/alice" -C "$A" open --title "Mail down" \
 		--severity 2 --service mail --started 2026-11-20T10:30:00Z --parties globex
 	INC10=$OUT
@@ -1754,18 +1756,57 @@ test_revision_keeps_partner_items() {
 	ACCORD_NOW=2026-11-20T10:43:00Z expect 0 accord --home "$T/gina" -C "$G" action "$INC10" 1 done --note shipped
 	expect 0 sync gina "$G"
 	expect 0 sync alice "$A"
+	case $2 in
+	reopen)
+		ACCORD_NOW=2026-11-20T10:43:20Z expect 0 accord --home "$T/alice" -C "$A" status "$INC10" resolved
+		ACCORD_NOW=2026-11-20T10:43:30Z expect 0 accord --home "$T/alice" -C "$A" status "$INC10" closed
+		ACCORD_NOW=2026-11-20T10:43:40Z expect 0 accord --home "$T/alice" -C "$A" status "$INC10" investigating
+		;;
+	involve) ACCORD_NOW=2026-11-20T10:43:30Z expect 0 accord --home "$T/alice" -C "$A" involve "$INC10" initech ;;
+	esac
 	ACCORD_NOW=2026-11-20T10:44:00Z expect 0 accord --home "$T/alice" -C "$A" resolve "$INC10" --summary "Relay fixed, reworded" \
 		--action "blame@globex:2026-10-01"
 	expect 0 sync alice "$A"
 	expect 0 sync gina "$G"
 	for R in "$A" "$G" "$(fresh "$HUB")"; do
 		equal "$(ACCORD_NOW=2026-11-21T00:00:00Z accord -C "$R" actions --party globex --json | jget "[[a['text'], a['status']] for a in d if a['incident'].startswith('$INC10')]")" \
-			'[["fix the bug", "done"]]' "a revision alone: on $(basename "$R") globex's items are the joint resolution's"
+			'[["fix the bug", "done"]]' "a revision alone ($2): on $(basename "$R") globex's items are the joint resolution's"
 	done
 	ACCORD_NOW=2026-11-20T10:45:00Z expect 0 accord --home "$T/gina" -C "$G" action "$INC10" 1 reopen --note "regressed"
 	expect 0 sync gina "$G"
 	equal "$(ACCORD_NOW=2026-11-21T00:00:00Z accord -C "$(fresh "$HUB")" actions --party globex --json | jget "[a['status'] for a in d if a['incident'].startswith('$INC10')]")" \
-		'["open"]' "a revision alone: globex still acts on its item of the joint resolution"
+		'["open"]' "a revision alone ($2): globex still acts on its item of the joint resolution"
+}
+test_revision_keeps_partner_items() { revision_items_case 50 plain; }
+test_reopen_revision_items() { revision_items_case 51 reopen; }
+test_involve_revision_items() { revision_items_case 52 involve; }
+
+# (attack83 03) a retract that knew of a party's co-signature is not undone by
+# that party signing again: initech co-signs acme's proposal; alice, having
+# seen it, retracts the proposal; initech signs a second co-signature with
+# stock tools, its deps left out. The retract counts on every path
+test_retract_after_cosign_resigned() {
+	copies 53
+	ACCORD_NOW=2026-11-20T10:10:00Z expect 0 accord --home "$T/alice" -C "$A" involve "$INC" initech
+	ACCORD_NOW=2026-11-20T10:11:00Z expect 0 accord --home "$T/alice" -C "$A" resolve "$INC" --summary "acme says cache"
+	P=$(lastid "$A" alice)
+	expect 0 sync alice "$A"
+	I="$T/i53.git"
+	copy "$HUB" "$I"
+	ACCORD_NOW=2026-11-20T10:12:00Z expect 0 accord --home "$T/ivan" -C "$I" cosign "$(echo "$P" | cut -c1-12)"
+	expect 0 sync ivan "$I"
+	expect 0 sync alice "$A"
+	ACCORD_NOW=2026-11-20T10:13:00Z expect 0 accord --home "$T/alice" -C "$A" retract "$(echo "$P" | cut -c1-12)" --reason "not yet"
+	expect 0 sync alice "$A"
+	forge sshkey "$T/ivan" "$T/ivan.ssh"
+	forge entry "$I" "$T/ivan.ssh" --type cosign --incident "$INCID" --deps "$P" \
+		--body "{\"proposal\":\"$P\"}" >/dev/null
+	expect 0 env -u ACCORD_NOW git -C "$I" push -q "$HUB" "refs/accord/feeds/$(kid ivan):refs/accord/feeds/$(kid ivan)"
+	expect 0 sync alice "$A"
+	for R in "$A" "$(fresh "$HUB")"; do
+		equal "$(accord -C "$R" show "$INC" --json | jget "[t['mark'] for t in d['timeline'] if t['id'] == '$P'][0]")" retracted \
+			"a co-signature signed again: on $(basename "$R") the proposal stays retracted"
+	done
 }
 
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
@@ -1774,7 +1815,7 @@ for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated
 	test_reopen_once test_revoker_sorts_last test_involve_exact test_cosign_exact test_void_not_raised \
 	test_reopen_concurrent test_reopen_third_party test_revoked_cosign test_revoked_reopener_planted \
 	test_revoked_closer_sock test_revoked_reopener_sock test_reopen_involved_provider test_reopen_provider_opened \
-	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_cosign_conflict test_retract_revision_conflict test_revoked_admin_owner test_revoked_admin_dispute test_revoked_duplicate_of test_revoked_raise_owner test_revoked_admin_revoke test_revoked_admin_evidence test_retract_cosigned_terms test_sync_counts_aside test_retract_concurrent_close test_retract_forged_after_close test_retract_forged_void_window test_retract_dispute_third_party test_revision_keeps_partner_items test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_cosign_conflict test_retract_revision_conflict test_revoked_admin_owner test_revoked_admin_dispute test_revoked_duplicate_of test_revoked_raise_owner test_revoked_admin_revoke test_revoked_admin_evidence test_retract_cosigned_terms test_sync_counts_aside test_retract_concurrent_close test_retract_forged_after_close test_retract_forged_void_window test_retract_dispute_third_party test_revision_keeps_partner_items test_reopen_revision_items test_involve_revision_items test_retract_after_cosign_resigned test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	new_machines
 	$t
