@@ -81,6 +81,20 @@ static const char *role_of(const accord_member *m)
 	return m->root ? "root" : m->admin ? "admin" : "member";
 }
 
+/*
+ * The admissions of member m's key still waiting for it: several means the
+ * key has not chosen between them, so no name or role is its own yet
+ * (attack79 02: the audit named one of the offers as the member).
+ */
+static size_t pending_offers(const accord_parties *p, const accord_member *m)
+{
+	size_t i, n = 0;
+
+	for (i = 0; !m->accepted && i < p->offer_count; i++)
+		n += !p->offers[i].withdrawn && !strcmp(p->offers[i].key.id, m->key.id);
+	return n;
+}
+
 static void add_time_or_null(cJSON *obj, const char *name, int64_t t)
 {
 	char when[ACCORD_TIME_LEN];
@@ -193,14 +207,17 @@ static cJSON *audit_json(accord_ctx *ctx, const accord_audit *a, int recorded)
 	arr = cJSON_AddArrayToObject(doc, "members");
 	for (i = 0; i < a->parties.member_count; i++) {
 		const accord_member *m = a->parties.members[i];
+		size_t offers = pending_offers(&a->parties, m);
 		cJSON *it = cJSON_CreateObject();
 
-		cJSON_AddStringToObject(it, "name", m->key.name);
+		cJSON_AddStringToObject(it, "name", offers > 1 ? "" : m->key.name);
 		cJSON_AddStringToObject(it, "party", a->parties.parties[m->party].name);
 		cJSON_AddStringToObject(it, "key", m->key.id);
 		cJSON_AddStringToObject(it, "role", role_of(m));
 		add_time_or_null(it, "added", m->added);
 		add_time_or_null(it, "revoked", m->revoked ? m->revoked_at : 0);
+		cJSON_AddBoolToObject(it, "accepted", m->accepted != 0);
+		cJSON_AddNumberToObject(it, "offers", (double)offers);
 		cJSON_AddItemToArray(arr, it);
 	}
 	arr = cJSON_AddArrayToObject(doc, "feeds");
@@ -345,11 +362,17 @@ static void print_parties(const accord_parties *p)
 	printf("\nMembers (%zu)\n", p->member_count);
 	for (i = 0; i < p->member_count; i++) {
 		const accord_member *m = p->members[i];
+		size_t offers = pending_offers(p, m);
 		char label[160];
 
-		snprintf(label, sizeof(label), "%s@%s", m->key.name, p->parties[m->party].name);
+		snprintf(label, sizeof(label), "%s@%s", offers > 1 ? "-" : m->key.name,
+			 p->parties[m->party].name);
 		accord_time_format(t1, m->added);
-		printf("  %-24s %s  %-6s added %s", cmd_esc(label, 0), m->key.id, role_of(m), t1);
+		printf("  %-24s %s  %-6s added %s", cmd_esc(label, 0), m->key.id,
+		       offers > 1 ? "-" : role_of(m), t1);
+		if (!m->accepted)
+			printf(", not accepted yet (%zu admission%s waiting)", offers ? offers : 1,
+			       offers > 1 ? "s" : "");
 		if (m->revoked) {
 			accord_time_format(t2, m->revoked_at);
 			printf(", revoked %s", t2);

@@ -1809,13 +1809,32 @@ test_retract_after_cosign_resigned() {
 	done
 }
 
+# (attack79 02) a key two admins of acme added at once, under two names and
+# roles, has chosen neither: audit names neither offer as the member, as
+# member list does not
+test_audit_two_offers() {
+	copies 54
+	adds alice "$A" carl 2026-11-20T10:05:00Z --admin
+	K="$T/k54.git"
+	copy "$HUB" "$K"
+	ACCORD_NOW=2026-11-20T10:06:00Z expect 0 accord --home "$T/alice" -C "$A" member add --key "$(pub dan)" --name dan
+	ACCORD_NOW=2026-11-20T10:06:00Z expect 0 accord --home "$T/carl" -C "$K" member add --key "$(pub dan)" --name daniel --admin
+	expect 0 sync carl "$K"
+	expect 0 sync alice "$A"
+	equal "$(accord -C "$A" audit --json --no-record | jget "[[m['name'], m['accepted'], m['offers']] for m in d['members'] if m['key'] == '$(kid dan)']")" \
+		'[["", false, 2]]' "two offers: audit --json names neither"
+	accord -C "$A" audit --no-record >"$T/audit54.txt" 2>/dev/null
+	contains "$(grep "$(kid dan)" "$T/audit54.txt")" "-@acme" "two offers: the text names neither"
+	contains "$(grep "$(kid dan)" "$T/audit54.txt")" "not accepted yet (2 admissions waiting)" "two offers: and says the key has not chosen"
+}
+
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
 for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated_reopen test_concurrent_reproposal \
 	test_proposal_after_close test_amend_after_close test_frozen_after_close test_reopen_round test_late_status_before_close test_revoked_closer test_revoked_closer_synced test_revoked_reopener test_revoked_reopener_synced test_raise_bounded test_raise_steps_only test_raise_no_void test_close_no_void test_revoked_pause_cosigner \
 	test_reopen_once test_revoker_sorts_last test_involve_exact test_cosign_exact test_void_not_raised \
 	test_reopen_concurrent test_reopen_third_party test_revoked_cosign test_revoked_reopener_planted \
 	test_revoked_closer_sock test_revoked_reopener_sock test_reopen_involved_provider test_reopen_provider_opened \
-	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_cosign_conflict test_retract_revision_conflict test_revoked_admin_owner test_revoked_admin_dispute test_revoked_duplicate_of test_revoked_raise_owner test_revoked_admin_revoke test_revoked_admin_evidence test_retract_cosigned_terms test_sync_counts_aside test_retract_concurrent_close test_retract_forged_after_close test_retract_forged_void_window test_retract_dispute_third_party test_revision_keeps_partner_items test_reopen_revision_items test_involve_revision_items test_retract_after_cosign_resigned test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_cosign_conflict test_retract_revision_conflict test_revoked_admin_owner test_revoked_admin_dispute test_revoked_duplicate_of test_revoked_raise_owner test_revoked_admin_revoke test_revoked_admin_evidence test_retract_cosigned_terms test_sync_counts_aside test_retract_concurrent_close test_retract_forged_after_close test_retract_forged_void_window test_retract_dispute_third_party test_revision_keeps_partner_items test_reopen_revision_items test_involve_revision_items test_retract_after_cosign_resigned test_audit_two_offers test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	new_machines
 	$t
