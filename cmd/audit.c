@@ -86,12 +86,17 @@ static const char *role_of(const accord_member *m)
  * key has not chosen between them, so no name or role is its own yet
  * (attack79 02: the audit named one of the offers as the member).
  */
-static size_t pending_offers(const accord_parties *p, const accord_member *m)
+static size_t pending_offers(const accord_parties *p, const accord_member *m, int *parties)
 {
 	size_t i, n = 0;
 
+	*parties = 1;
 	for (i = 0; !m->accepted && i < p->offer_count; i++)
-		n += !p->offers[i].withdrawn && !strcmp(p->offers[i].key.id, m->key.id);
+		if (!p->offers[i].withdrawn && !strcmp(p->offers[i].key.id, m->key.id)) {
+			n++;
+			if (p->offers[i].party != m->party)
+				*parties = 2; /* offered by several parties: in none yet */
+		}
 	return n;
 }
 
@@ -207,11 +212,13 @@ static cJSON *audit_json(accord_ctx *ctx, const accord_audit *a, int recorded)
 	arr = cJSON_AddArrayToObject(doc, "members");
 	for (i = 0; i < a->parties.member_count; i++) {
 		const accord_member *m = a->parties.members[i];
-		size_t offers = pending_offers(&a->parties, m);
+		int parties;
+		size_t offers = pending_offers(&a->parties, m, &parties);
 		cJSON *it = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(it, "name", offers > 1 ? "" : m->key.name);
-		cJSON_AddStringToObject(it, "party", a->parties.parties[m->party].name);
+		cJSON_AddStringToObject(it, "party",
+					parties > 1 ? "" : a->parties.parties[m->party].name);
 		cJSON_AddStringToObject(it, "key", m->key.id);
 		cJSON_AddStringToObject(it, "role", role_of(m));
 		add_time_or_null(it, "added", m->added);
@@ -362,11 +369,12 @@ static void print_parties(const accord_parties *p)
 	printf("\nMembers (%zu)\n", p->member_count);
 	for (i = 0; i < p->member_count; i++) {
 		const accord_member *m = p->members[i];
-		size_t offers = pending_offers(p, m);
+		int parties;
+		size_t offers = pending_offers(p, m, &parties);
 		char label[160];
 
 		snprintf(label, sizeof(label), "%s@%s", offers > 1 ? "-" : m->key.name,
-			 p->parties[m->party].name);
+			 parties > 1 ? "-" : p->parties[m->party].name);
 		accord_time_format(t1, m->added);
 		printf("  %-24s %s  %-6s added %s", cmd_esc(label, 0), m->key.id,
 		       offers > 1 ? "-" : role_of(m), t1);

@@ -208,6 +208,8 @@ typedef struct {
 	size_t signature_count;
 	int joint;
 	int was_joint; /* joint once (a party involved later unsets joint): no longer retractable */
+	/* a signature had every party it knew involved signing: its items are what they signed */
+	int joint_as_seen;
 	int64_t joint_at;	      /* time of the signature that made it joint */
 	const accord_entry *joint_by; /* the entry that made it joint: a new round must follow it */
 	int reopened; /* the incident was reopened after a close on it: closing again takes a new proposal */

@@ -199,7 +199,8 @@ static accord_resolution *items_joint(const struct accord_derive *d, const accor
 	if (!cur || cur->joint)
 		return NULL;
 	for (k = d->made_count; k-- > 0;)
-		if (d->made[k] != cur && !d->made[k]->withdrawn && d->made[k]->was_joint)
+		if (d->made[k] != cur && !d->made[k]->withdrawn &&
+		    (d->made[k]->was_joint || d->made[k]->joint_as_seen))
 			return d->made[k];
 	return NULL;
 }
@@ -242,13 +243,25 @@ void accord_derive_update_joint(accord_incident *inc, const accord_entry *e)
 	accord_resolution *r = inc->resolution;
 	size_t i;
 
+	int all = 1, seen = 1;
+
 	if (!r || inc->closed_by || r->reopened)
 		return; /* a close decided it: only a reopen reopens the question, and a new proposal answers it */
-	for (i = 0; i < inc->party_count; i++) {
+	for (i = 0; i < inc->party_count; i++)
 		if (!has_signed(r, inc->parties[i])) {
-			r->joint = 0;
-			return;
+			all = 0;
+			seen = seen && !accord_derive_knew_involved(inc, e, i);
 		}
+	/*
+	 * A signature that every party it knew involved had signed: an
+	 * involve it did not know of (concurrent, or with a low clock) leaves
+	 * the decision open, never what the items' owners signed (attack85 01)
+	 */
+	if (seen && strcmp(e->type, "involve") != 0)
+		r->joint_as_seen = 1;
+	if (!all) {
+		r->joint = 0;
+		return;
 	}
 	if (!r->joint) {
 		r->joint = 1;

@@ -1740,10 +1740,11 @@ test_retract_dispute_third_party() {
 # rewrite another party's action items: globex co-signs acme's resolution and
 # marks its item done; acme (after closing and reopening the incident, or
 # involving initech, which undo the decision but not what the items' owners
-# signed) proposes a revision whose only item is globex's, overdue. Until the
+# signed, or with bob's involve of initech that gina's co-signature did not
+# know of, sorting before it: attack85 01) proposes a revision whose only item is globex's, overdue. Until the
 # revision is joint, the joint resolution's items count (actions, report,
 # inbox), and globex still acts on them
-revision_items_case() { # N plain|reopen|involve
+revision_items_case() { # N plain|reopen|involve|early
 	copies "$1"
 	ACCORD_NOW=2026-11-20T10:40:00Z expect 0 accord --home "$T/alice" -C "$A" open --title "Mail down" \
 		--severity 2 --service mail --started 2026-11-20T10:30:00Z --parties globex
@@ -1752,6 +1753,16 @@ revision_items_case() { # N plain|reopen|involve
 		--action "fix the bug@globex:2026-12-31" --action "write docs@acme"
 	expect 0 sync alice "$A"
 	expect 0 sync gina "$G"
+	if [ "$2" = early ]; then
+		# bob's involve of initech names the open alone: it sorts before gina's co-signature
+		FULL10=$(accord -C "$A" show "$INC10" --json | jget 'd["full_id"]')
+		forge entry "$A" "$T/bob.ssh" --type involve --incident "$FULL10" --deps "$FULL10" \
+			--body '{"party":"initech"}' >/dev/null
+		expect 0 env -u ACCORD_NOW git -C "$A" push -q "$HUB" "refs/accord/feeds/$(kid bob):refs/accord/feeds/$(kid bob)"
+		for i in 1 2; do
+			ACCORD_NOW=2026-11-20T10:41:30Z expect 0 accord --home "$T/gina" -C "$G" note "$INC10" "reading $i"
+		done
+	fi
 	ACCORD_NOW=2026-11-20T10:42:00Z expect 0 accord --home "$T/gina" -C "$G" cosign "$INC10"
 	ACCORD_NOW=2026-11-20T10:43:00Z expect 0 accord --home "$T/gina" -C "$G" action "$INC10" 1 done --note shipped
 	expect 0 sync gina "$G"
@@ -1780,6 +1791,7 @@ revision_items_case() { # N plain|reopen|involve
 test_revision_keeps_partner_items() { revision_items_case 50 plain; }
 test_reopen_revision_items() { revision_items_case 51 reopen; }
 test_involve_revision_items() { revision_items_case 52 involve; }
+test_early_involve_revision_items() { revision_items_case 55 early; }
 
 # (attack83 03) a retract that knew of a party's co-signature is not undone by
 # that party signing again: initech co-signs acme's proposal; alice, having
@@ -1809,9 +1821,9 @@ test_retract_after_cosign_resigned() {
 	done
 }
 
-# (attack79 02) a key two admins of acme added at once, under two names and
-# roles, has chosen neither: audit names neither offer as the member, as
-# member list does not
+# (attack79 02, attack85 02) a key two admins of acme added at once, under two
+# names and roles, or that acme and globex both added, has chosen neither:
+# audit names neither offer as the member, nor files it under a party
 test_audit_two_offers() {
 	copies 54
 	adds alice "$A" carl 2026-11-20T10:05:00Z --admin
@@ -1826,6 +1838,13 @@ test_audit_two_offers() {
 	accord -C "$A" audit --no-record >"$T/audit54.txt" 2>/dev/null
 	contains "$(grep "$(kid dan)" "$T/audit54.txt")" "-@acme" "two offers: the text names neither"
 	contains "$(grep "$(kid dan)" "$T/audit54.txt")" "not accepted yet (2 admissions waiting)" "two offers: and says the key has not chosen"
+	# (attack85 02) offered by two parties: in neither
+	ACCORD_NOW=2026-11-20T10:07:00Z expect 0 accord --home "$T/alice" -C "$A" member add --key "$(pub hal)" --name hal
+	ACCORD_NOW=2026-11-20T10:07:00Z expect 0 accord --home "$T/gina" -C "$G" member add --key "$(pub hal)" --name hal2 --admin
+	expect 0 sync gina "$G"
+	expect 0 sync alice "$A"
+	equal "$(accord -C "$A" audit --json --no-record | jget "[[m['name'], m['party'], m['offers']] for m in d['members'] if m['key'] == '$(kid hal)']")" \
+		'[["", "", 2]]' "two parties' offers: audit --json files the key under neither"
 }
 
 # DECIDE_TESTS="test_x test_y" runs only those (while working on one)
@@ -1834,7 +1853,7 @@ for t in ${DECIDE_TESTS:-test_forged_involve test_offline_involve test_backdated
 	test_reopen_once test_revoker_sorts_last test_involve_exact test_cosign_exact test_void_not_raised \
 	test_reopen_concurrent test_reopen_third_party test_revoked_cosign test_revoked_reopener_planted \
 	test_revoked_closer_sock test_revoked_reopener_sock test_reopen_involved_provider test_reopen_provider_opened \
-	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_cosign_conflict test_retract_revision_conflict test_revoked_admin_owner test_revoked_admin_dispute test_revoked_duplicate_of test_revoked_raise_owner test_revoked_admin_revoke test_revoked_admin_evidence test_retract_cosigned_terms test_sync_counts_aside test_retract_concurrent_close test_retract_forged_after_close test_retract_forged_void_window test_retract_dispute_third_party test_revision_keeps_partner_items test_reopen_revision_items test_involve_revision_items test_retract_after_cosign_resigned test_audit_two_offers test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
+	test_thief_involve_reopen test_late_involve_close test_terms_late_reopen test_terms_late_close test_reopen_swing test_revoked_involve_named test_revoked_involve_ticket test_swing_keeps_close test_cosign_conflict test_retract_revision_conflict test_revoked_admin_owner test_revoked_admin_dispute test_revoked_duplicate_of test_revoked_raise_owner test_revoked_admin_revoke test_revoked_admin_evidence test_retract_cosigned_terms test_sync_counts_aside test_retract_concurrent_close test_retract_forged_after_close test_retract_forged_void_window test_retract_dispute_third_party test_revision_keeps_partner_items test_reopen_revision_items test_involve_revision_items test_early_involve_revision_items test_retract_after_cosign_resigned test_audit_two_offers test_status_conflict test_figure_conflict test_amend_conflict test_feedback_conflict \
 	test_newer_type test_timeline}; do
 	new_machines
 	$t
