@@ -81,25 +81,6 @@ static const char *role_of(const accord_member *m)
 	return m->root ? "root" : m->admin ? "admin" : "member";
 }
 
-/*
- * The admissions of member m's key still waiting for it: several means the
- * key has not chosen between them, so no name or role is its own yet
- * (attack79 02: the audit named one of the offers as the member).
- */
-static size_t pending_offers(const accord_parties *p, const accord_member *m, int *parties)
-{
-	size_t i, n = 0;
-
-	*parties = 1;
-	for (i = 0; !m->accepted && i < p->offer_count; i++)
-		if (!p->offers[i].withdrawn && !strcmp(p->offers[i].key.id, m->key.id)) {
-			n++;
-			if (p->offers[i].party != m->party)
-				*parties = 2; /* offered by several parties: in none yet */
-		}
-	return n;
-}
-
 static void add_time_or_null(cJSON *obj, const char *name, int64_t t)
 {
 	char when[ACCORD_TIME_LEN];
@@ -213,7 +194,7 @@ static cJSON *audit_json(accord_ctx *ctx, const accord_audit *a, int recorded)
 	for (i = 0; i < a->parties.member_count; i++) {
 		const accord_member *m = a->parties.members[i];
 		int parties;
-		size_t offers = pending_offers(&a->parties, m, &parties);
+		size_t offers = accord_parties_pending_offers(&a->parties, m, &parties);
 		cJSON *it = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(it, "name", offers > 1 ? "" : m->key.name);
@@ -370,7 +351,7 @@ static void print_parties(const accord_parties *p)
 	for (i = 0; i < p->member_count; i++) {
 		const accord_member *m = p->members[i];
 		int parties;
-		size_t offers = pending_offers(p, m, &parties);
+		size_t offers = accord_parties_pending_offers(p, m, &parties);
 		char label[160];
 
 		snprintf(label, sizeof(label), "%s@%s", offers > 1 ? "-" : m->key.name,

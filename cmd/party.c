@@ -678,11 +678,9 @@ static void own_key_id(accord_ctx *ctx, char *out)
  */
 static size_t offers_for(const accord_parties *p, const accord_member *m)
 {
-	size_t i, n = 0;
+	int parties;
 
-	for (i = 0; !m->accepted && i < p->offer_count; i++)
-		n += !p->offers[i].withdrawn && !strcmp(p->offers[i].key.id, m->key.id);
-	return n;
+	return accord_parties_pending_offers(p, m, &parties);
 }
 
 static void offers_of(const accord_parties *p, const accord_member *m, const char *mine, cJSON *arr)

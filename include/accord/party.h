@@ -234,6 +234,13 @@ int accord_parties_brought_in(const accord_parties *p, const char *name, const c
 /* The same for the party at index `party`. */
 int accord_parties_index_brought_in(const accord_parties *p, size_t party, const char *by);
 
+/*
+ * The admissions of member m's key no entry accepted yet (0 once it
+ * accepted one); *parties is set to 2 when they come from more than one
+ * party, else 1. Several: the key has not chosen, and is nobody's member.
+ */
+size_t accord_parties_pending_offers(const accord_parties *p, const accord_member *m, int *parties);
+
 /* The pending (not accepted) invite for key `keyid`, or NULL. */
 const accord_invite *accord_parties_invite_for(const accord_parties *p, const char *keyid);
 

@@ -14,7 +14,7 @@
 #include "array.h"
 #include "incident_impl.h"
 
-static int involved(const accord_incident *inc, const char *party)
+int accord_derive_involved(const accord_incident *inc, const char *party)
 {
 	size_t i;
 
@@ -29,7 +29,7 @@ void accord_derive_add_party_name(accord_incident *inc, const char *name, const 
 {
 	struct accord_derive *d = inc->derive;
 
-	if (name && !involved(inc, name)) {
+	if (name && !accord_derive_involved(inc, name)) {
 		ACCORD_PUSH(inc->parties, inc->party_count, name);
 		ACCORD_PUSH(d->party_by, d->party_by_count, by);
 	} else if (name) {
@@ -78,7 +78,7 @@ void accord_derive_add_ticket(accord_incident *inc, const accord_entry *e, const
 {
 	accord_ticket t = { e, party, id, named_by };
 
-	if (!party || !id || !involved(inc, party)) {
+	if (!party || !id || !accord_derive_involved(inc, party)) {
 		accord_derive_mark(inc, e, "ticket refused: its party is not involved", NULL);
 		return;
 	}

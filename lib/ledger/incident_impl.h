@@ -108,6 +108,9 @@ void accord_derive_add_party_name(accord_incident *inc, const char *name, const 
 
 /* Whether `e` knew that party i of the incident is involved (any involve of it in its past). */
 int accord_derive_knew_involved(accord_incident *inc, const accord_entry *e, size_t i);
+
+/* Whether party `party` (NULL: none) is involved in the incident now. */
+int accord_derive_involved(const accord_incident *inc, const char *party);
 /* Undo the involvement of party `i` (an involve the close did not know of). */
 void accord_derive_drop_party(accord_incident *inc, size_t i);
 /* Record a ticket of `party`, named by `named_by`: refused unless the party is involved. */

@@ -242,7 +242,6 @@ void accord_derive_update_joint(accord_incident *inc, const accord_entry *e)
 {
 	accord_resolution *r = inc->resolution;
 	size_t i;
-
 	int all = 1, seen = 1;
 
 	if (!r || inc->closed_by || r->reopened)
@@ -660,6 +659,14 @@ static int same_member(const accord_parties *p, const accord_entry *a, const acc
 	return x && y && x->party == y->party && strcmp(x->key.name, y->key.name) == 0;
 }
 
+/* Whether `c` (NULL: no) is a co-signature naming `target`. */
+static int cosign_of(const accord_entry *c, const accord_entry *target)
+{
+	const char *named = c ? accord_entry_str(c, "proposal") : NULL;
+
+	return named && !strcmp(c->type, "cosign") && !strcmp(named, target->id);
+}
+
 /*
  * Whether retract `e` had in its causal past a co-signature of `target` by
  * m's party: it withdrew what that party had accepted, knowing it, so
@@ -675,11 +682,9 @@ static int knew_party_signed(accord_incident *inc, const accord_parties *p, cons
 
 	for (k = 0; k < held->size; k++) {
 		const accord_entry *c = held->keys[k] ? held->values[k] : NULL;
-		const char *named = c ? accord_entry_str(c, "proposal") : NULL;
 
-		if (named && !strcmp(c->type, "cosign") && !strcmp(named, target->id) &&
-		    (x = accord_parties_member(p, c->author.id)) && x->party == m->party &&
-		    accord_derive_in_past(inc, e, c))
+		if (cosign_of(c, target) && (x = accord_parties_member(p, c->author.id)) &&
+		    x->party == m->party && accord_derive_in_past(inc, e, c))
 			return 1;
 	}
 	return 0;
@@ -698,7 +703,7 @@ static const accord_entry *cosigned_concurrently(accord_incident *inc, const acc
 	const accord_idmap *held = &inc->derive->held;
 	const accord_member *by = accord_parties_member(p, e->author.id), *m, *owner = NULL;
 	const accord_entry *event = NULL;
-	size_t k, i;
+	size_t k;
 
 	/* a dispute is co-signed by the party whose time it disputes, and only by it (attack80 01) */
 	if (!strcmp(target->type, "dispute") &&
@@ -707,17 +712,13 @@ static const accord_entry *cosigned_concurrently(accord_incident *inc, const acc
 		return NULL;
 	for (k = 0; by && k < held->size; k++) {
 		const accord_entry *c = held->keys[k] ? held->values[k] : NULL;
-		const char *named = c ? accord_entry_str(c, "proposal") : NULL;
-		int involved = 0;
 
-		if (!named || strcmp(c->type, "cosign") != 0 || strcmp(named, target->id) != 0 ||
-		    !(m = accord_parties_member(p, c->author.id)) || m->party == by->party ||
-		    (owner && m->party != owner->party))
+		if (!cosign_of(c, target) || !(m = accord_parties_member(p, c->author.id)) ||
+		    m->party == by->party || (owner && m->party != owner->party))
 			continue;
-		for (i = 0; i < inc->party_count && !involved; i++)
-			involved = !strcmp(inc->parties[i], p->parties[m->party].name);
-		if (involved && !accord_derive_in_past(inc, c, e) &&
-		    !accord_derive_in_past(inc, e, c) && !knew_party_signed(inc, p, e, target, m))
+		if (accord_derive_involved(inc, p->parties[m->party].name) &&
+		    !accord_derive_in_past(inc, c, e) && !accord_derive_in_past(inc, e, c) &&
+		    !knew_party_signed(inc, p, e, target, m))
 			return c;
 	}
 	return NULL;

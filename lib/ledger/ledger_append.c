@@ -469,14 +469,14 @@ static int check_remote_copies(const accord_ledger *l, const char *keyid)
  * back (a backup restored, an operator's update-ref the hook never sees)
  * and the member cloned again: the next append would sign a second entry
  * with a seq partners hold, proof of equivocation against an honest key
- * (attack79 01). 0 with *seq 0 when there is no record.
+ * (attack79 01). *seq is 0 when there is no record.
  */
 static void signed_path(accord_buf *out, const accord_key *key, const char *ledger_id)
 {
 	accord_buf_printf(out, "%s/signed/%s-%s", key->home, ledger_id, key->pub.id);
 }
 
-static int signed_last(int64_t *seq, char *id, const accord_key *key, const char *ledger_id)
+static void signed_last(int64_t *seq, char *id, const accord_key *key, const char *ledger_id)
 {
 	accord_buf path = ACCORD_BUF_INIT;
 	char line[128];
@@ -485,18 +485,17 @@ static int signed_last(int64_t *seq, char *id, const accord_key *key, const char
 
 	*seq = 0;
 	if (!key->home)
-		return 0;
+		return;
 	signed_path(&path, key, ledger_id);
 	f = fopen(path.ptr, "r");
 	accord_buf_dispose(&path);
 	if (!f)
-		return 0;
+		return;
 	/* a record that does not read is none: it never stops a write for good */
 	if (fgets(line, sizeof(line), f) && sscanf(line, "%lld %64[0-9a-f]", &n, id) == 2 &&
 	    n > 0 && strlen(id) == ACCORD_ID_HEXLEN)
 		*seq = n;
 	fclose(f);
-	return 0;
 }
 
 static int check_signed(const accord_ledger *l, const accord_key *key, int64_t next)

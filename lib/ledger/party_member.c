@@ -604,3 +604,17 @@ int accord_parties_apply_admit(accord_parties *p, const accord_entry *e, const a
 	ni->time = e->time;
 	return 0;
 }
+
+size_t accord_parties_pending_offers(const accord_parties *p, const accord_member *m, int *parties)
+{
+	size_t i, n = 0;
+
+	*parties = 1;
+	for (i = 0; !m->accepted && i < p->offer_count; i++)
+		if (!p->offers[i].withdrawn && !strcmp(p->offers[i].key.id, m->key.id)) {
+			n++;
+			if (p->offers[i].party != m->party)
+				*parties = 2;
+		}
+	return n;
+}
