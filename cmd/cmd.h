@@ -280,6 +280,7 @@ int cmd_export(accord_ctx *ctx, int argc, char **argv);
 int cmd_allowed_signers(accord_ctx *ctx, int argc, char **argv);
 int cmd_party(accord_ctx *ctx, int argc, char **argv);
 int cmd_member(accord_ctx *ctx, int argc, char **argv);
+int cmd_member_vouch(accord_ctx *ctx, int argc, char **argv); /* cmd/vouch.c */
 int cmd_involve(accord_ctx *ctx, int argc, char **argv);
 int cmd_resolve(accord_ctx *ctx, int argc, char **argv);
 int cmd_cosign(accord_ctx *ctx, int argc, char **argv);

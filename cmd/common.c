@@ -272,11 +272,14 @@ void cmd_notice_left_out(accord_ctx *ctx)
 	/* built whole, then written through cmd_warn: the explanation may quote a forged entry */
 	if (ctx->label)
 		accord_buf_printf(&msg, "ledger %s: ", ctx->label);
-	accord_buf_printf(&msg, "%zu entr%s left out, %s do%s not count", left_out,
-			  left_out == 1 ? "y" : "ies", left_out == 1 ? "it" : "they",
-			  left_out == 1 ? "es" : "");
+	if (left_out)
+		accord_buf_printf(&msg, "%zu entr%s left out, %s do%s not count%s", left_out,
+				  left_out == 1 ? "y" : "ies", left_out == 1 ? "it" : "they",
+				  left_out == 1 ? "es" : "", f ? ": " : "");
+	else /* a fork whose side counts where vouched for: the proof stays, nothing is lost */
+		accord_buf_printf(&msg, "nothing left out, but ");
 	if (f) {
-		accord_buf_printf(&msg, ": %s", accord_audit_kind_name(f->kind));
+		accord_buf_printf(&msg, "%s", accord_audit_kind_name(f->kind));
 		if (f->feed[0])
 			accord_buf_printf(&msg, " on feed %s", f->label[0] ? f->label : f->feed);
 		if (f->seq > 0)

@@ -510,6 +510,12 @@ static int key_rotate(accord_ctx *ctx, int argc, char **argv)
 	cmd_warn(
 		"the old private key is kept as %s/key.old-%s and can no longer write; sync to share the rotation",
 		home, old_id);
+	/* signed by the key it retires: any other copy of that key can contest it until then */
+	cmd_warn(
+		"the rotation is final once another member's entry depends on it (their next sync "
+		"does); until then a copy of the old key used elsewhere makes it stop counting, and "
+		"an admin of %s brings it back with accord member vouch %.12s",
+		cmd_esc(p->parties[me->party].name, 0), next->pub.id);
 	printf("%s\n%s\n", next->pub.id, line.ptr);
 	code = 0;
 done:

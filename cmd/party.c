@@ -34,6 +34,7 @@ static const char member_usage[] =
 	"usage: accord member add --key PUBKEY [--name NAME] [--admin | --role ROLE]\n"
 	"       accord member revoke KEYID|NAME [--reason TEXT]\n"
 	"       accord member accept PARTY\n"
+	"       accord member vouch KEY\n"
 	"       accord member list [--json]\n\n"
 	"  add     add a member key to your party (you must be its root or an admin).\n"
 	"          PUBKEY is an OpenSSH ssh-ed25519 or sk-ssh-ed25519@openssh.com\n"
@@ -51,6 +52,9 @@ static const char member_usage[] =
 	"          member name of your party names its key when it has only one\n"
 	"          active key (else exit 2, listing them: give the key id). The\n"
 	"          member's other device keys stay.\n"
+	"  vouch   after a member's old key was used again past its rotation, make\n"
+	"          the rotation to KEY (the member's new key) count again (you must be\n"
+	"          an admin of its party); accord member vouch --help says more.\n"
 	"  list    every member of every party, its keys grouped under its name:\n"
 	"          role, key id, added, revoked; '*' marks this machine's key.\n";
 
@@ -845,6 +849,7 @@ int cmd_member(accord_ctx *ctx, int argc, char **argv)
 		{ "add", member_add, CMD_WRITES },
 		{ "accept", member_accept, CMD_WRITES },
 		{ "revoke", member_revoke, CMD_WRITES },
+		{ "vouch", cmd_member_vouch, CMD_WRITES },
 		{ "list", member_list, CMD_NEEDS_LEDGER },
 		{ NULL, NULL, 0 },
 	};

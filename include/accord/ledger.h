@@ -241,6 +241,14 @@ int accord_ledger_find_incident(const accord_entry **out, accord_ledger *ledger,
 size_t accord_ledger_short_len(accord_ledger *ledger, const char *id, size_t min);
 
 /*
+ * The party whose member-add a key's first entry accepts (accord_ledger_append)
+ * when several parties added the key: accord never chooses for the key's
+ * owner, since an offer the key never accepted has no effect. NULL or ""
+ * clears it. ACCORD_EINVALID if the name is too long.
+ */
+int accord_ledger_set_join(accord_ledger *ledger, const char *party);
+
+/*
  * Append an entry by `key` to a ledger opened while holding the store's
  * write lock (accord_store_lock, then accord_ledger_open), so that seq,
  * prev and the Lamport clock are current and checks the caller made on
@@ -254,16 +262,20 @@ size_t accord_ledger_short_len(accord_ledger *ledger, const char *id, size_t min
  * NULL) holds the new entry's id. On failure refs/accord/ is unchanged.
  * The caller keeps `body`.
  */
-/*
- * The party whose member-add a key's first entry accepts (accord_ledger_append)
- * when several parties added the key: accord never chooses for the key's
- * owner, since an offer the key never accepted has no effect. NULL or ""
- * clears it. ACCORD_EINVALID if the name is too long.
- */
-int accord_ledger_set_join(accord_ledger *ledger, const char *party);
-
 int accord_ledger_append(char *out_id, accord_ledger *ledger, const accord_key *key,
 			 const char *type, const char *incident, const cJSON *body);
+
+/*
+ * Vouch for `entry`, an entry of another key that this copy holds and that
+ * does not count (a side of a fork of that key): append a checkpoint by
+ * `key` whose deps name `entry` in place of its feed's head, and that
+ * claims it. A side of a fork counts where another key's counted entry
+ * depends on it (docs/format.md), so the next open may count it. As
+ * accord_ledger_append otherwise, but `ledger` is stale afterwards: open
+ * it again (through no index) to see the verdict.
+ */
+int accord_ledger_vouch(char *out_id, accord_ledger *ledger, const accord_key *key,
+			const accord_entry *entry);
 
 /*
  * Write a genesis entry founding party `party` with `key` as its root

@@ -108,6 +108,47 @@ done:
 }
 
 /*
+ * The rotation that named `keyid` as its successor, when a fork of the key
+ * it retires set it aside (attack87 01): its id and that key's. 1 if so.
+ */
+static int rotation_forked(char *rotation, char *old, int64_t *fork_seq, const accord_ledger *l,
+			   const char *keyid)
+{
+	size_t i, j, n;
+	int found = 0;
+
+	for (i = 0; i < l->finding_count && !found; i++) {
+		const accord_finding *f = &l->findings[i];
+		accord_entry **list = NULL;
+
+		if (f->kind != ACCORD_AUDIT_EQUIVOCATION || !f->feed[0] ||
+		    accord_ledger_excluded(&list, &n, l, f->feed, 1) < 0) {
+			accord_error_clear();
+			continue;
+		}
+		for (j = 0; j < n; j++) {
+			const char *hex = accord_entry_str(list[j], "key");
+			accord_pubkey next;
+
+			memset(&next, 0, sizeof(next));
+			if (!found && !strcmp(list[j]->type, "key-rotate") && hex &&
+			    accord_hex_decode(next.pk, sizeof(next.pk), hex) == 0) {
+				accord_pubkey_set_id(&next);
+				if (!strcmp(next.id, keyid)) {
+					memcpy(rotation, list[j]->id, ACCORD_ID_HEXLEN + 1);
+					memcpy(old, f->feed, ACCORD_KEYID_HEXLEN + 1);
+					*fork_seq = f->seq;
+					found = 1;
+				}
+			}
+			accord_entry_free(list[j]);
+		}
+		free(list);
+	}
+	return found;
+}
+
+/*
  * Never write on a feed whose ref holds entries that do not count: the new
  * entry would either chain from one of them (and not count either) or fork
  * the feed (and prove equivocation against this key).
@@ -116,6 +157,8 @@ static int check_own_feed(const accord_ledger *l, const accord_key *key)
 {
 	const accord_beyond *b = accord_ledger_beyond(l, key->pub.id);
 	const accord_finding *why = NULL;
+	char rotation[ACCORD_ID_HEXLEN + 1], old[ACCORD_KEYID_HEXLEN + 1];
+	int64_t fork_seq = 0;
 	size_t i;
 
 	/* a forked key writes nothing new, even where all of its side counts */
@@ -136,6 +179,15 @@ static int check_own_feed(const accord_ledger *l, const accord_key *key)
 			"Have an admin of your party add a new key for you (accord key new on this machine, "
 			"then accord member add), and re-record your excluded entries with accord recover",
 			key->pub.id, (long long)why->seq);
+	if (rotation_forked(rotation, old, &fork_seq, l, key->pub.id))
+		return accord_error_set(
+			ACCORD_EBADSIG,
+			"key %s took its place by the rotation %.12s of key %s, which does not count: "
+			"key %s signed two different entries with seq %lld (a copy of the old key was "
+			"used after the rotation: another machine, a backup, or someone else). An admin "
+			"of your party who knows this key is yours makes the rotation count again with "
+			"accord member vouch %.12s; sync after it. Until then this key must not write",
+			key->pub.id, rotation, old, old, (long long)fork_seq, key->pub.id);
 	return accord_error_set(
 		ACCORD_EBADSIG,
 		"your feed %s holds entries that do not count (%s%s%s); writing would build on them. "
@@ -180,29 +232,38 @@ static int cmp_dep_id(const void *a, const void *b)
  * sync then holds back what depends on it too. Sorted by id. Caller frees
  * *out.
  */
-static size_t choose_deps(struct dep **out, const accord_ledger *l, const accord_entry *prev,
-			  const char *author, const char *must, int64_t limit, int every)
+static void put_dep(struct dep *d, const accord_entry *e, int must)
 {
-	struct dep *d = calloc(l->feed_count + 1, sizeof(*d));
+	memcpy(d->id, e->id, sizeof(d->id));
+	d->lamport = e->lamport;
+	d->time = e->time;
+	d->must = must;
+}
+
+static size_t choose_deps(struct dep **out, const accord_ledger *l, const accord_entry *prev,
+			  const char *author, const char *must, int64_t limit, int every,
+			  const accord_entry *vouch)
+{
+	struct dep *d = calloc(l->feed_count + 2, sizeof(*d));
 	size_t i, n = 0;
 
 	if (!d)
 		accord_oom();
+	/* the entry vouched for stands in for its feed's head, kept whatever the cap */
+	if (vouch)
+		put_dep(&d[n++], vouch, 1);
 	for (i = 0; i < l->feed_count; i++) {
 		const accord_feed *g = &l->feeds[i];
 
-		if (!g->last || !strcmp(g->keyid, author))
+		if (!g->last || !strcmp(g->keyid, author) ||
+		    (vouch && !strcmp(g->keyid, vouch->author.id)))
 			continue;
 		if (!every && prev && l->causal &&
 		    accord_causal_seen(l->causal, prev->id, g->keyid) >= g->seq)
 			continue; /* already in the causal past */
-		d[n].must = must && !strcmp(g->keyid, must);
-		if (every && !d[n].must && g->last->time > limit)
+		if (every && !(must && !strcmp(g->keyid, must)) && g->last->time > limit)
 			continue;
-		memcpy(d[n].id, g->last->id, sizeof(d[n].id));
-		d[n].lamport = g->last->lamport;
-		d[n].time = g->last->time;
-		n++;
+		put_dep(&d[n++], g->last, must && !strcmp(g->keyid, must));
 	}
 	if (n > ACCORD_DEPS_MAX) {
 		qsort(d, n, sizeof(*d), cmp_dep_lamport);
@@ -552,8 +613,10 @@ static int holes_tail(accord_feed *tail, accord_entry **owned, const accord_ledg
 	return 0;
 }
 
-int accord_ledger_append(char *out_id, accord_ledger *ledger, const accord_key *key,
-			 const char *type, const char *incident, const cJSON *body)
+/* accord_ledger_append, with `vouch` (or NULL) among the deps: accord_ledger_vouch. */
+static int append_entry(char *out_id, accord_ledger *ledger, const accord_key *key,
+			const char *type, const char *incident, const cJSON *body,
+			const accord_entry *vouch)
 {
 	const accord_feed *feed = accord_ledger_feed(ledger, key->pub.id);
 	const accord_beyond *beyond = accord_ledger_beyond(ledger, key->pub.id);
@@ -594,7 +657,8 @@ int accord_ledger_append(char *out_id, accord_ledger *ledger, const accord_key *
 		must = adder;
 	}
 	n = choose_deps(&deps, ledger, prev, key->pub.id, must,
-			accord_sat_add(now, ACCORD_FUTURE_SLACK_S), !strcmp(type, "checkpoint"));
+			accord_sat_add(now, ACCORD_FUTURE_SLACK_S), !strcmp(type, "checkpoint"),
+			vouch);
 	if (!(ids = calloc(n + 1, sizeof(*ids))))
 		accord_oom();
 	f.lamport = prev ? prev->lamport : 0;
@@ -630,6 +694,31 @@ done:
 	free(ids);
 	cJSON_Delete(own);
 	accord_entry_free(tail_entry);
+	return error;
+}
+
+int accord_ledger_append(char *out_id, accord_ledger *ledger, const accord_key *key,
+			 const char *type, const char *incident, const cJSON *body)
+{
+	return append_entry(out_id, ledger, key, type, incident, body, NULL);
+}
+
+int accord_ledger_vouch(char *out_id, accord_ledger *ledger, const accord_key *key,
+			const accord_entry *entry)
+{
+	cJSON *body, *head;
+	int error;
+
+	if (!strcmp(entry->author.id, key->pub.id))
+		return accord_error_set(ACCORD_EINVALID, "a key cannot vouch for its own entry");
+	body = cJSON_CreateObject();
+	head = cJSON_CreateObject();
+	cJSON_AddStringToObject(head, "feed", entry->author.id);
+	cJSON_AddNumberToObject(head, "seq", (double)entry->seq);
+	cJSON_AddStringToObject(head, "hash", entry->id);
+	cJSON_AddItemToArray(cJSON_AddArrayToObject(body, "heads"), head);
+	error = append_entry(out_id, ledger, key, "checkpoint", NULL, body, entry);
+	cJSON_Delete(body);
 	return error;
 }
 

@@ -718,46 +718,53 @@ void accord_verify_causal_pass(struct run *r)
 /* ---- forks ---- */
 
 /*
- * After a round: a forked key's entries from the fork on that a counted
- * entry of a key that did not fork has in its causal past are vouched
- * for, on whichever side of the fork they are (found by walking prev and
- * deps by entry id). Vouching only grows, so rounds end; the walk is
- * linear in the entries above the fork's lowest clock. 1 if it grew.
+ * Mark the forked key's entries from the fork on that a counted entry of
+ * a key that did not fork has in its causal past: with `party` SIZE_MAX,
+ * any such key (vouched), else only an admin of `party`, through entries
+ * of that party alone (vouched_own, for the forked keys of that party).
+ * 1 if a mark grew.
  */
-int accord_verify_vouch_forks(struct run *r, accord_entry **kept, size_t k)
+static int vouch_walk(struct run *r, accord_entry **kept, size_t k, int64_t low,
+		      const accord_parties *p, size_t party)
 {
 	accord_idmap seen = ACCORD_IDMAP_INIT;
 	const char **stack = NULL;
 	size_t n = 0, i, j;
-	int64_t low = INT64_MAX;
 	int grew = 0;
 
-	if (!r->nforks)
-		return 0;
-	for (i = 0; i < r->nforks; i++)
-		if (r->forks[i]->e->lamport < low)
-			low = r->forks[i]->e->lamport;
 	for (i = 0; i < k; i++) {
 		struct feed *f = accord_verify_find_feed(r, kept[i]->author.id);
+		const accord_member *m;
 
 		if (f && f->forked_at)
 			continue; /* a forked key vouches for nothing, not even the other side */
+		if (party != SIZE_MAX && (!(m = accord_parties_member(p, kept[i]->author.id)) ||
+					  m->party != party || !(m->admin || m->root)))
+			continue;
 		if (kept[i]->lamport > low)
 			ACCORD_PUSH(stack, n, kept[i]->id);
 	}
 	while (n) {
 		const char *id = stack[--n];
 		struct item *it = accord_verify_item_by_id(r, id);
+		const accord_member *m;
 		const accord_entry *e;
 
 		if (!it || accord_idmap_get(&seen, id))
 			continue;
 		e = it->e;
 		accord_idmap_put(&seen, e->id, it);
-		if (it->fork && !it->vouched) {
-			it->vouched = 1;
-			grew = 1;
-		}
+		/*
+		 * The party's own knowledge only: an admin that saw a side through
+		 * a partner's entry (its checkpoint of another hub) did not choose it.
+		 */
+		if (party != SIZE_MAX &&
+		    !((m = accord_parties_member(p, e->author.id)) && m->party == party))
+			continue;
+		if (it->fork && party == SIZE_MAX && !it->vouched)
+			grew = it->vouched = 1;
+		if (it->fork && party != SIZE_MAX && !it->vouched_own)
+			grew = it->vouched_own = 1;
 		if (e->lamport <= low)
 			continue;
 		if (e->prev[0])
@@ -767,6 +774,43 @@ int accord_verify_vouch_forks(struct run *r, accord_entry **kept, size_t k)
 	}
 	free(stack);
 	accord_idmap_dispose(&seen);
+	return grew;
+}
+
+/*
+ * After a round: a forked key's entries from the fork on that a counted
+ * entry of a key that did not fork has in its causal past are vouched
+ * for, on whichever side of the fork they are (found by walking prev and
+ * deps by entry id), and, for what gives authority, those an admin of the
+ * key's own party vouches for. Vouching only grows, so rounds end; each
+ * walk is linear in the entries above the fork's lowest clock, one walk,
+ * plus one per party with a forked key. 1 if it grew.
+ */
+int accord_verify_vouch_forks(struct run *r, accord_entry **kept, size_t k, const accord_parties *p)
+{
+	size_t i, j, *parties = NULL, np = 0;
+	int64_t low = INT64_MAX;
+	int grew;
+
+	if (!r->nforks)
+		return 0;
+	for (i = 0; i < r->nforks; i++)
+		if (r->forks[i]->e->lamport < low)
+			low = r->forks[i]->e->lamport;
+	grew = vouch_walk(r, kept, k, low, p, SIZE_MAX);
+	for (i = 0; i < r->nforks; i++) {
+		const accord_member *m = accord_parties_member(p, r->forks[i]->e->author.id);
+
+		if (!m)
+			continue;
+		for (j = 0; j < np && parties[j] != m->party; j++)
+			;
+		if (j == np) {
+			ACCORD_PUSH(parties, np, m->party);
+			grew |= vouch_walk(r, kept, k, low, p, m->party);
+		}
+	}
+	free(parties);
 	return grew;
 }
 

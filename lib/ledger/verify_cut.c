@@ -40,8 +40,8 @@ int64_t accord_verify_unaware_of_revocation(struct run *r, struct feed *g, const
 	return upto;
 }
 
-/* A type that gives authority (admits, revokes, invites, founds): never raised over for another party. */
-static int gives_authority(const accord_entry *e)
+/* Never raised over for another party, nor vouched for on a fork by another party. */
+int accord_verify_gives_authority(const accord_entry *e)
 {
 	static const char *const types[] = { "genesis",	     "member-add",   "member-revoke",
 					     "key-rotate",   "party-invite", "party-accept",
@@ -710,7 +710,8 @@ int accord_verify_beyond_cut_authority(struct run *r, const struct round *rd,
 	size_t fi;
 	int64_t cut;
 
-	if (!gives_authority(e)) /* most entries: no lookups on the replay's hot path */
+	if (!accord_verify_gives_authority(
+		    e)) /* most entries: no lookups on the replay's hot path */
 		return 0;
 	m = accord_parties_member(p, e->author.id);
 	fi = (size_t)(accord_verify_find_feed(r, e->author.id) - r->feeds);
@@ -767,7 +768,7 @@ void accord_verify_set_aside_hole(struct run *r, accord_parties *p, struct item 
 		r, after ? ACCORD_AUDIT_REVOKED_KEY : ACCORD_AUDIT_PAST_CUT, e->author.id, it, NULL,
 		"key %s was revoked, and this %s entry (seq %lld) is not within its cut: %s",
 		e->author.id, e->type, (long long)e->seq,
-		gives_authority(e)
+		accord_verify_gives_authority(e)
 			? "what other keys built on beyond a cut counts, never an entry that gives authority"
 			: "what other parties built on beyond a cut counts, on the incident they went on from, and nothing built on this");
 	it->hole = 1;

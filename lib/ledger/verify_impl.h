@@ -67,6 +67,7 @@ struct item {
 	int fork;      /* of a forked key, at or past the fork: counts only if vouched for */
 	int fork_ok;   /* (fork) its chain and clock check out against its prev, found by id */
 	int vouched;   /* (fork) in the causal past of a counted entry of a key that did not fork */
+	int vouched_own; /* (fork) ... of such an entry of an admin of the forked key's party */
 	int hole; /* this round: beyond its key's cut, within a raise, set aside (raised_over) */
 	char *modified_by; /* proof that the bytes changed (who names other bytes) */
 };
@@ -279,7 +280,10 @@ int accord_verify_read_evidence(struct run *r);
 void accord_verify_causal_pass(struct run *r);
 
 /* After a round: vouch for forked keys' entries counted entries rest on. 1 if it grew. */
-int accord_verify_vouch_forks(struct run *r, accord_entry **kept, size_t k);
+int accord_verify_vouch_forks(struct run *r, accord_entry **kept, size_t k,
+			      const accord_parties *p);
+/* A type that gives authority (admits, revokes, invites, founds). */
+int accord_verify_gives_authority(const accord_entry *e);
 
 /* Proofs of forks the forked key's revocation dealt with: set aside as recovered. */
 void accord_verify_settle_recovered_forks(accord_verification *v);

@@ -301,7 +301,8 @@ static int deny_finding(struct run *r, const struct round *rd, const accord_part
  * An entry of a forked key at or past the fork, on either side (TRUST.md
  * attack 2): it counts only where its prev counts, it is within any cut,
  * a counted entry of a key that did not fork has it in its causal past
- * (accord_verify_vouch_forks), and the usual rules hold. Else it is set aside, its
+ * (accord_verify_vouch_forks), one of an admin of its party if it gives
+ * authority, and the usual rules hold. Else it is set aside, its
  * author's signed word that travels; nothing else of the feed stops. 0 if
  * it counts.
  */
@@ -312,6 +313,7 @@ static int replay_fork(struct run *r, struct round *rd, accord_parties *p, struc
 	struct feed *f = accord_verify_find_feed(r, e->author.id);
 	size_t fi = (size_t)(f - r->feeds);
 	struct item *pv = e->seq > 1 ? accord_verify_item_by_id(r, e->prev) : NULL;
+	const accord_member *m;
 	char why[512];
 
 	if (!it->fork_ok || (pv && !pv->counted) || (!pv && e->seq > 1) ||
@@ -321,8 +323,7 @@ static int replay_fork(struct run *r, struct round *rd, accord_parties *p, struc
 		return -1;
 	}
 	if (e->seq > pre) {
-		const accord_member *m = accord_parties_member(p, e->author.id);
-		int after = m && m->revocation &&
+		int after = (m = accord_parties_member(p, e->author.id)) && m->revocation &&
 			    accord_causal_in_past(r->v->causal, e, m->revocation) == 1;
 
 		accord_verify_finding(
@@ -350,6 +351,22 @@ static int replay_fork(struct run *r, struct round *rd, accord_parties *p, struc
 	}
 	if (deps_count(r, rd, p, e) < 0)
 		return -1;
+	if (accord_verify_gives_authority(e) && !it->vouched_own &&
+	    !((m = accord_parties_member(p, e->author.id)) && m->revoked)) {
+		/*
+		 * Who holds a key can sign a rotation (or an admission) on either
+		 * side of its fork, and show each side to different members first:
+		 * only the key's own party chooses who takes its place (attack88 01).
+		 * A revoked key's authority past its cut is refused as past-cut.
+		 */
+		accord_verify_finding(
+			r, ACCORD_AUDIT_FORKED, e->author.id, it, NULL,
+			"key %s signed two entries with seq %lld; this %s entry (seq %lld) is on one side of the fork and gives authority, and no counted entry of an admin of its party depends on it (accord member vouch)",
+			e->author.id, (long long)f->forked_at, e->type, (long long)e->seq);
+		rd->aside[fi] = 1;
+		it->aside = accord_verify_deps_sound(r, e);
+		return -1;
+	}
 	if (accord_parties_apply(p, e) < 0) {
 		snprintf(why, sizeof(why), "%s", accord_error_last());
 		it->aside = deny_finding(r, rd, p, it, e, why) && accord_verify_deps_sound(r, e);
@@ -568,7 +585,8 @@ int accord_verify_replay(struct run *r)
 		 * VOUCH_ROUNDS rounds; what only a deeper link vouches for stays
 		 * set aside, the same on every copy.
 		 */
-		if (vouch_rounds < VOUCH_ROUNDS && accord_verify_vouch_forks(r, kept, k)) {
+		if (vouch_rounds < VOUCH_ROUNDS &&
+		    accord_verify_vouch_forks(r, kept, k, &v->parties)) {
 			vouch_rounds++;
 			rd.quiet = 0;
 			continue;

@@ -175,10 +175,22 @@ test_fork_below_cut() {
 	as alice acme sync >/dev/null 2>&1 # reports the fork's proof
 	q accord clone "$W/hub.git" "$W/fresh" --ledger "$LEDGER"
 	no_member fork_below_cut mal acme globex fresh
-	aside fork_below_cut fresh "$FID" past-cut
+	# set aside before any cut is applied: a member-add on a fork side counts only where an
+	# admin of the key's own party vouched for it (attack88 01), and gina is globex's
+	aside fork_below_cut fresh "$FID" forked
 	expect 0 as alice fresh show "$ID"
 	contains "$OUT" "gina vouches" "fork_below_cut: gina's note counts on its own"
 	expect 1 as mal fresh note "$ID" "mal counts"
+	# alice, the revoker and an admin of acme, vouches for it too: the cut names entry ids,
+	# and the member-add is not the one the revocation saw
+	git -C "$W/acme" fetch -q "$W/bobrepo" "refs/accord/evidence/$BK/$F:refs/accord/evidence/$BK/$F"
+	forge alice acme --type note --incident "$(fullid acme "$ID")" --body '{"text":"alice vouches"}' --deps "$FID" >/dev/null
+	as alice acme sync >/dev/null 2>&1
+	rm -rf "$W/fresh" && q accord clone "$W/hub.git" "$W/fresh" --ledger "$LEDGER"
+	no_member fork_below_cut mal acme fresh
+	aside fork_below_cut fresh "$FID" past-cut
+	expect 0 as alice fresh show "$ID"
+	contains "$OUT" "alice vouches" "fork_below_cut: alice's note counts on its own"
 }
 
 test_race_via_sync() {

@@ -1,0 +1,218 @@
+/*
+ * accord member vouch: an admin vouches for a rotation of its party that a
+ * fork of the retired key set aside (docs/format.md, "Threat model").
+ *
+ * A rotation is signed by the key it retires, so whoever else holds that key
+ * (an old laptop, a backup) can fork it before another member's entry
+ * depends on the rotation; both sides then stop counting, the successor
+ * with them. Nothing in the entries tells the member's side from the
+ * thief's: the same shape is a stolen current key rotated to the thief's
+ * key. Another key's counted entry that depends on one side is what makes
+ * it count, so an admin who knows which successor is the member's names it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const char vouch_usage[] =
+	"usage: accord member vouch KEY\n\n"
+	"When a member's old key was used again after it rotated (a copy of it on\n"
+	"another machine, or in someone else's hands) before another member synced,\n"
+	"the rotation and the member's new key stop counting. If you are an admin of\n"
+	"that member's party and know the new key is the member's, vouch for the\n"
+	"rotation: a checkpoint of yours names it, and it counts again, with the\n"
+	"member's entries up to it and the new key's. The other side of the fork\n"
+	"stays set aside. Sync to share it.\n\n"
+	"  KEY   the new key's id (accord key show, on the member's machine) or the\n"
+	"        old key's, or a unique prefix of at least 8 digits\n";
+
+/* A rotation that does not count here, and the keys on both ends. */
+struct candidate {
+	accord_entry *rotation; /* owned by the list it came from */
+	const accord_member *old;
+	accord_pubkey next;
+	const accord_finding *fork; /* the old key's equivocation, if any */
+};
+
+static const accord_finding *equivocation_of(const accord_ledger *l, const char *keyid)
+{
+	const accord_finding *f = NULL;
+	size_t i, n;
+
+	f = accord_ledger_findings(l, &n);
+	for (i = 0; i < n; i++)
+		if (!strcmp(f[i].feed, keyid) && f[i].kind == ACCORD_AUDIT_EQUIVOCATION)
+			return &f[i];
+	return NULL;
+}
+
+static int prefix_of(const char *arg, const char *id)
+{
+	return !strncmp(id, arg, strlen(arg));
+}
+
+/* Keep each excluded key-rotate of `m` that matches `arg`; free the rest. */
+static void collect(struct candidate **out, size_t *count, accord_entry ***keep, size_t *kept,
+		    const accord_ledger *l, const accord_member *m, const char *arg)
+{
+	accord_entry **list = NULL;
+	size_t i, n = 0;
+
+	if (accord_ledger_excluded(&list, &n, l, m->key.id, 1) < 0) {
+		accord_error_clear();
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		accord_entry *e = list[i];
+		const char *hex = accord_entry_str(e, "key");
+		accord_pubkey next;
+
+		memset(&next, 0, sizeof(next));
+		if (strcmp(e->type, "key-rotate") != 0 || !hex ||
+		    accord_hex_decode(next.pk, sizeof(next.pk), hex) < 0) {
+			accord_entry_free(e);
+			continue;
+		}
+		accord_pubkey_set_id(&next);
+		if (!prefix_of(arg, m->key.id) && !prefix_of(arg, next.id)) {
+			accord_entry_free(e);
+			continue;
+		}
+		if (!(*out = realloc(*out, (*count + 1) * sizeof(**out))) ||
+		    !(*keep = realloc(*keep, (*kept + 1) * sizeof(**keep))))
+			accord_oom();
+		(*keep)[(*kept)++] = e;
+		(*out)[*count].rotation = e;
+		(*out)[*count].old = m;
+		(*out)[*count].next = next;
+		(*out)[*count].fork = equivocation_of(l, m->key.id);
+		(*count)++;
+	}
+	free(list);
+}
+
+/* The ledger as verified in full after the vouch, kept in the index. */
+static int verdict(accord_ctx *ctx, const struct candidate *c, const char *written)
+{
+	accord_ledger_options opts = ACCORD_LEDGER_OPTIONS_INIT;
+	accord_ledger *full = NULL;
+	const accord_member *now;
+	char old[ACCORD_KEYID_HEXLEN + 1];
+	int error;
+
+	/* a full verification: the index would not re-judge entries it already set aside */
+	memcpy(old, c->old->key.id, sizeof(old));
+	opts.flags = ACCORD_LEDGER_OPEN_ENTRIES;
+	if ((error = accord_ledger_open(&full, ctx->store, &opts)) < 0)
+		return cmd_fail(error);
+	accord_ledger_free(ctx->ledger); /* c->old pointed into it */
+	ctx->ledger = full;
+	cmd_save_index(ctx);
+	now = accord_parties_member(accord_ledger_parties(full), c->next.id);
+	if (now && !now->revoked) {
+		printf("vouched for the rotation %.12s (checkpoint %.12s): key %s is %s of %s "
+		       "again, key %s stays retired\n",
+		       c->rotation->id, written, c->next.id, cmd_esc(now->key.name, 0),
+		       cmd_esc(accord_ledger_parties(full)->parties[now->party].name, 0), old);
+		return 0;
+	}
+	return cmd_failf(ACCORD_EXIT_VERIFY,
+			 "checkpoint %.12s names the rotation %.12s, but it still does not count "
+			 "here; run accord audit for why",
+			 written, c->rotation->id);
+}
+
+static int vouch(accord_ctx *ctx, const char *arg)
+{
+	const accord_parties *p = accord_ledger_parties(ctx->ledger);
+	const accord_member *me = accord_parties_member(p, ctx->key->pub.id);
+	struct candidate *cand = NULL, *c;
+	accord_entry **keep = NULL;
+	char written[ACCORD_ID_HEXLEN + 1];
+	size_t i, n = 0, kept = 0;
+	int code;
+
+	if (!me || me->revoked)
+		return cmd_failf(ACCORD_EXIT_FAIL, "key %s is not an active member here",
+				 ctx->key->pub.id);
+	if (!me->admin && !me->root)
+		return cmd_failf(ACCORD_EXIT_FAIL,
+				 "only an admin of %s vouches for a rotation of its members",
+				 p->parties[me->party].name);
+	for (i = 0; i < p->member_count; i++) {
+		const accord_member *m = p->members[i];
+
+		if (m->party == me->party && m != me && !m->revoked)
+			collect(&cand, &n, &keep, &kept, ctx->ledger, m, arg);
+	}
+	if (n == 0) {
+		code = cmd_failf(ACCORD_EXIT_FAIL,
+				 "no rotation of a key of %s that does not count names or is "
+				 "signed by key %s: nothing to vouch for",
+				 cmd_esc(p->parties[me->party].name, 0), arg);
+		goto done;
+	}
+	if (n > 1) {
+		/* a rival rotation (one per side of the fork): the admin chooses, accord does not */
+		code = cmd_failf(
+			ACCORD_EXIT_USAGE,
+			"%s matches %zu rotations; give the new key's id of the one to vouch for:",
+			arg, n);
+		for (i = 0; i < n; i++)
+			fprintf(stderr, "  %s  rotation %.12s of %s (%s), seq %lld\n",
+				cand[i].next.id, cand[i].rotation->id, cand[i].old->key.id,
+				cmd_esc(cand[i].old->key.name, 0),
+				(long long)cand[i].rotation->seq);
+		goto done;
+	}
+	c = &cand[0];
+	if (!c->fork) {
+		/* set aside for something else (a bad entry, a cut): a vouch changes nothing there */
+		code = cmd_failf(ACCORD_EXIT_FAIL,
+				 "the rotation %.12s of key %s does not count, but its key did not "
+				 "fork: a vouch would not change that; run accord audit for why",
+				 c->rotation->id, c->old->key.id);
+		goto done;
+	}
+	if (!strcmp(c->next.id, me->key.id)) {
+		code = cmd_failf(ACCORD_EXIT_FAIL, "a key cannot vouch for its own rotation");
+		goto done;
+	}
+	if ((code = accord_ledger_vouch(written, ctx->ledger, ctx->key, c->rotation)) < 0) {
+		code = cmd_fail(code);
+		goto done;
+	}
+	code = verdict(ctx, c, written);
+done:
+	for (i = 0; i < kept; i++)
+		accord_entry_free(keep[i]);
+	free(keep);
+	free(cand);
+	return code;
+}
+
+int cmd_member_vouch(accord_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, error;
+
+	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
+		switch (c) {
+		case 'h': fputs(vouch_usage, stdout); return 0;
+		default: return ACCORD_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error(ctx, "expected one key id");
+	if (strlen(argv[optind]) < 8 || !accord_is_lower_hex(argv[optind], strlen(argv[optind])) ||
+	    strlen(argv[optind]) > ACCORD_KEYID_HEXLEN)
+		return cmd_usage_error(ctx, "%s is no key id (8 to 32 lowercase hex digits)",
+				       argv[optind]);
+	if ((error = cmd_setup(ctx)))
+		return error;
+	return vouch(ctx, argv[optind]);
+}

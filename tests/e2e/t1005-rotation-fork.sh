@@ -1,0 +1,260 @@
+# A rotation contested by a copy of the key it retires (attack87 01), with the
+# plain CLI, as a thief holding bob's old key home (an old laptop, a backup)
+# and a ledger copy from before the rotation would play it. A rotation is
+# signed by the key it retires, so until another member's entry depends on
+# it, any copy of that key can fork it: both sides stop counting and bob's
+# new key with them. The same entries, seen from outside, are a thief who
+# stole bob's current key and rotated it to a key of its own, so no rule can
+# pick the side; an admin of bob's party who knows which new key is his
+# vouches for it (accord member vouch), and the thief's side stays out.
+# Checked on every path: hook, sync, audit, show, member list, a fresh clone.
+. "$(dirname "$0")/lib.sh"
+
+HUB="$T/w/hub"
+acc() { k=$1; shift; accord --home "$T/w/$k" -C "$T/w/$k.git" "$@"; }
+alice() { acc alice "$@"; }
+bob() { acc bob "$@"; }
+dan() { acc dan "$@"; }
+gina() { acc gina "$@"; }
+thief() { acc thief "$@"; }
+kid() { accord --home "$T/w/$1" key show --json | jget 'd["id"]'; }
+clone() {
+	accord clone "$HUB" "$T/w/$1.git" >/dev/null 2>&1 &&
+		accord -C "$T/w/$1.git" remote add hub "$HUB" || bad "clone $1"
+}
+quiet() { "$@" >/dev/null 2>&1 || bad "$*"; }
+# a sync after the fork: it takes what the hub holds, and exits 3 while the fork stands
+take() { acc "$1" sync hub --no-checkpoint >/dev/null 2>&1; }
+# the feeds and kinds audit sets aside or finds, "feed:kind" sorted, on copy $1
+aside() {
+	accord -C "$T/w/$1.git" audit --json --no-record 2>/dev/null |
+		jget "' '.join(sorted(set(f['feed'][:8] + ':' + f['kind'] for f in d['findings'] + d['set_aside'])))"
+}
+texts() { accord -C "$T/w/$1.git" show "$INC" --json 2>/dev/null | jget '[e["body"].get("text") for e in d["timeline"] if e["type"] == "note"]'; }
+# the same, sorted: two sides of a fork with one clock sort by entry id
+sorted_texts() { texts "$1" | jget 'sorted(d)'; }
+active() { accord -C "$T/w/$1.git" member list --json 2>/dev/null | jget "[k['active'] for m in d for k in m['keys'] if k['key_id'] == '$2']"; }
+
+# world [at]: acme (alice, root; dan, a member; bob) and globex (gina) share
+# a hub; bob opens an incident and writes a note, and the thief copies his
+# key home and ledger; bob writes a second note and rotates ($OLD -> $NEW).
+# With "at", the thief's copy is taken after the second note: its next entry
+# has the rotation's seq; with "late", bob has not pushed the rotation yet.
+steal() { cp -a "$T/w/bob" "$T/w/thief" && cp -a "$T/w/bob.git" "$T/w/thief.git"; }
+world() {
+	rm -rf "$T/w" && mkdir -p "$T/w"
+	git init -q --bare "$HUB"
+	printf '#!/bin/sh\nexec "%s" hook pre-receive\n' "$ACCORD_BIN" >"$HUB/hooks/pre-receive"
+	chmod +x "$HUB/hooks/pre-receive"
+	for k in alice bob dan gina; do
+		accord --home "$T/w/$k" key new --name "$k" --no-passphrase >/dev/null 2>&1 || bad "key new $k"
+	done
+	git init -q --bare "$T/w/alice.git"
+	quiet alice init --party acme
+	quiet alice remote add hub "$HUB"
+	quiet alice member add --key "$T/w/bob/key.pub" --name bob
+	quiet alice member add --key "$T/w/dan/key.pub" --name dan
+	quiet alice party invite globex --key "$T/w/gina/key.pub"
+	quiet alice sync hub
+	for k in bob dan gina; do clone "$k"; done
+	quiet gina party accept globex
+	quiet gina sync hub
+	quiet dan sync hub
+	quiet bob sync hub
+	INC=$(bob open --title "checkout down" --severity 2 --service web --parties acme,globex)
+	quiet bob note "$INC" "bob: first note"
+	quiet bob sync hub --no-checkpoint
+	[ "${1:-}" = at ] || steal
+	quiet bob note "$INC" "bob: second note"
+	[ "${1:-}" = at ] && steal
+	OLD=$(kid bob)
+	expect 0 bob key rotate --no-passphrase
+	ROTATE_ERR=$ERR
+	NEW=$(kid bob)
+	quiet bob note "$INC" "bob: with the new key"
+	[ "${1:-}" = late ] && return
+	quiet bob sync hub --no-checkpoint
+	quiet alice sync hub --no-checkpoint # takes the rotation, vouches for nothing
+}
+
+# the thief writes below the rotation with the old key on its old copy, and
+# pushes: the hub takes the second seq 3 as proof of equivocation
+thief_forks() {
+	expect 0 thief note "$INC" "thief: below the rotation"
+	THIEF=$(git -C "$T/w/thief.git" rev-parse "refs/accord/feeds/$OLD")
+	expect 3 thief sync hub --no-checkpoint
+	for k in alice gina dan; do accord --home "$T/w/$k" -C "$T/w/$k.git" sync hub >/dev/null 2>&1; done
+	expect 0 git -C "$HUB" cat-file -e "$THIEF"
+}
+
+test_case "the thief's fork stops the rotation from counting, on every copy"
+world
+contains "$ROTATE_ERR" "accord member vouch ${NEW%"${NEW#????????????}"}" \
+	"key rotate says how long a copy of the old key can contest it, and the way back"
+thief_forks
+for c in alice gina; do
+	contains " $(aside $c) " " ${OLD%"${OLD#????????}"}:equivocation " "$c: the fork is proven"
+	contains " $(aside $c) " " ${NEW%"${NEW#????????}"}:past-cut " "$c: the new key rests on the rotation"
+	equal "$(active $c "$NEW")" "[]" "$c: the new key is no member"
+	equal "$(texts $c)" '["bob: first note"]' "$c: only what another key vouched for counts"
+done
+take bob
+BEFORE=$(refs "$T/w/bob.git")
+expect 3 bob note "$INC" "bob: after the fork"
+contains "$ERR" "rotation" "bob is told his rotation does not count"
+contains "$ERR" "accord member vouch ${NEW%"${NEW#????????????}"}" "bob is told the way back"
+equal "$(refs "$T/w/bob.git")" "$BEFORE" "nothing written"
+
+test_case "an admin of bob's party vouches for the rotation; the thief's side stays out"
+world
+thief_forks
+take bob
+BEFORE=$(refs "$T/w/gina.git")
+expect 1 gina member vouch "$NEW"
+contains "$ERR" "no rotation of a key of globex" "another party's root cannot vouch for acme's rotation"
+expect 1 dan member vouch "$NEW"
+contains "$ERR" "only an admin of acme" "a member who is no admin cannot vouch"
+expect 1 thief member vouch "$NEW"
+contains "$ERR" "only an admin of acme" "the old key, bob's as a member, cannot vouch"
+equal "$(refs "$T/w/gina.git")" "$BEFORE" "refused vouches write nothing"
+expect 2 alice member vouch zz
+expect 0 alice member vouch "${NEW%"${NEW#????????????}"}"
+contains "$OUT" "is bob of acme again" "alice vouched for bob's new key"
+equal "$(active alice "$NEW")" "[true]" "alice's copy counts the new key at once"
+expect 1 alice member vouch "$NEW"
+contains "$ERR" "nothing to vouch for" "a second vouch writes nothing"
+expect 0 alice sync hub
+for k in gina dan bob; do expect 0 acc "$k" sync hub --no-checkpoint; done
+expect 0 bob note "$INC" "bob: after the vouch"
+expect 0 bob sync hub --no-checkpoint
+clone fresh
+quiet gina sync hub --no-checkpoint
+quiet alice sync hub --no-checkpoint
+for c in alice gina fresh; do
+	equal "$(texts $c)" '["bob: first note", "bob: second note", "bob: with the new key", "bob: after the vouch"]' \
+		"$c: bob's side counts, the thief's note does not"
+	equal "$(active $c "$NEW")" "[true]" "$c: the new key is bob's"
+	equal "$(active $c "$OLD")" "[false]" "$c: the old key stays retired"
+	equal "$(aside $c)" "${OLD%"${OLD#????????}"}:equivocation ${OLD%"${OLD#????????}"}:forked" \
+		"$c: only the thief's entry is out"
+done
+expect 3 thief note "$INC" "thief: again"
+expect 0 accord -C "$T/w/fresh.git" log
+case "$OUT" in *"thief"*) bad "the thief's note is in the fresh clone's log" ;; *) ok ;; esac
+
+test_case "a rival rotation by the thief: the admin names the new key, accord does not choose"
+world
+expect 0 thief note "$INC" "thief: below the rotation"
+expect 0 thief key rotate --no-passphrase
+MALLORY=$(kid thief)
+expect 0 acc thief note "$INC" "thief: as mallory"
+expect 3 thief sync hub --no-checkpoint
+for k in alice gina; do accord --home "$T/w/$k" -C "$T/w/$k.git" sync hub >/dev/null 2>&1; done
+take bob
+equal "$(active alice "$MALLORY")" "[]" "the thief's successor is no member"
+expect 2 alice member vouch "$OLD"
+contains "$ERR" "matches 2 rotations" "two rotations of the old key: alice must choose"
+contains "$ERR" "$MALLORY" "the thief's successor is listed"
+contains "$ERR" "$NEW" "bob's successor is listed"
+expect 0 alice member vouch "$NEW"
+expect 0 alice sync hub
+take gina
+take bob
+for c in alice gina; do
+	equal "$(active $c "$NEW")" "[true]" "$c: bob's successor counts"
+	equal "$(active $c "$MALLORY")" "[]" "$c: the thief's successor is no member"
+	contains "$(texts $c)" "bob: with the new key" "$c: bob's new key's note counts"
+	case "$(texts $c)" in *thief*) bad "$c: a thief's note counts" ;; *) ok ;; esac
+done
+expect 0 bob note "$INC" "bob: after the vouch"
+quiet thief sync hub --no-checkpoint
+expect 3 thief note "$INC" "thief: as mallory, again"
+
+test_case "an admin's checkpoint that depends on the rotation settles it before any fork; a partner's does not"
+world
+quiet gina sync hub # globex's ordinary sync depends on the rotation, but gina is no admin of acme
+thief_forks
+equal "$(active alice "$NEW")" "[]" "a partner's checkpoint does not choose who holds acme's seat"
+world
+quiet alice sync hub # acme's root's ordinary sync depends on the rotation
+thief_forks
+for c in alice gina; do
+	equal "$(active $c "$NEW")" "[true]" "$c: the vouched rotation stands"
+	equal "$(aside $c)" "${OLD%"${OLD#????????}"}:equivocation ${OLD%"${OLD#????????}"}:forked" \
+		"$c: only the thief's entry is out"
+	case "$(texts $c)" in *thief*) bad "$c: the thief's note counts" ;; *) ok ;; esac
+done
+take bob
+expect 0 bob note "$INC" "bob: no vouch needed"
+expect 1 alice member vouch "$NEW"
+contains "$ERR" "nothing to vouch for" "nothing to vouch for once the rotation counts"
+
+test_case "a copy of the old key writing at the rotation's own seq is settled the same way"
+world at
+expect 0 thief note "$INC" "thief: at the rotation's seq"
+expect 3 thief sync hub --no-checkpoint
+take alice
+equal "$(active alice "$NEW")" "[]" "the rotation is contested"
+expect 0 alice member vouch "$NEW"
+equal "$(active alice "$NEW")" "[true]" "vouched for, it counts"
+equal "$(texts alice)" '["bob: first note", "bob: second note", "bob: with the new key"]' \
+	"bob's side counts, the thief's note does not"
+
+test_case "the thief's side reached the hub first: bob's side is the evidence, and is vouched for"
+world late
+expect 0 thief note "$INC" "thief: below the rotation"
+THIEF=$(git -C "$T/w/thief.git" rev-parse "refs/accord/feeds/$OLD")
+expect 0 thief sync hub --no-checkpoint # no fork yet: the hub has not seen bob's seq 3
+# honest members sync before bob does: their checkpoints depend on the thief's note
+for k in alice gina; do expect 0 acc "$k" sync hub; done
+expect 3 bob sync hub --no-checkpoint
+take alice
+equal "$(git -C "$T/w/alice.git" rev-parse "refs/accord/feeds/$OLD")" "$THIEF" "the thief's note is on the feed, bob's side is evidence"
+equal "$(active alice "$NEW")" "[]" "the rotation is contested"
+expect 0 alice member vouch "$NEW"
+expect 0 alice sync hub
+take gina
+take bob
+clone fresh
+for c in alice gina fresh; do
+	equal "$(active $c "$NEW")" "[true]" "$c: bob's successor counts"
+	# both sides are vouched for: the thief's note, by checkpoints of members who could not
+	# know, counts as any vouched side of a fork that gives no authority does
+	equal "$(sorted_texts $c)" '["bob: first note", "bob: second note", "bob: with the new key", "thief: below the rotation"]' \
+		"$c: bob's side counts, from the evidence"
+done
+expect 0 bob note "$INC" "bob: after the vouch"
+take thief
+expect 3 thief note "$INC" "thief: again"
+
+test_case "a rival rotation shown to a partner first, through a second hub, gives the thief no seat"
+world at
+HUB2="$T/w/hub2"
+git init -q --bare "$HUB2" && cp "$HUB/hooks/pre-receive" "$HUB2/hooks/"
+expect 0 thief key rotate --no-passphrase
+MALLORY=$(kid thief)
+expect 0 thief note "$INC" "thief: as bob, on the second hub"
+quiet thief remote add hub2 "$HUB2"
+expect 0 thief sync hub2 --no-checkpoint
+quiet gina remote add hub2 "$HUB2"
+expect 0 gina sync hub2 # globex's checkpoint depends on the thief's rotation, not yet on bob's
+take gina
+take alice
+clone fresh
+for c in alice gina fresh; do
+	equal "$(active $c "$MALLORY")" "[]" "$c: the thief's successor is no member"
+	equal "$(active $c "$NEW")" "[]" "$c: bob's rotation is contested too"
+done
+expect 0 alice member vouch "$NEW"
+expect 0 alice sync hub
+take gina
+rm -rf "$T/w/fresh.git" && clone fresh
+for c in alice gina fresh; do
+	equal "$(active $c "$NEW")" "[true]" "$c: bob's successor counts once acme's root chose it"
+	equal "$(active $c "$MALLORY")" "[]" "$c: the thief's successor is still no member"
+	case "$(texts $c)" in *thief*) bad "$c: the thief's note counts" ;; *) ok ;; esac
+done
+take thief
+expect 3 thief member add --key "$T/w/dan/key.pub" --name dan2 --admin
+
+finish
