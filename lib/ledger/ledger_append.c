@@ -487,6 +487,44 @@ static int checkpoint_body(cJSON **out, const accord_ledger *l, const cJSON *bod
  * What sync last saw there (refs/quarantine/REMOTE/feeds/KEY) must be
  * this copy's head or behind it.
  */
+/*
+ * Whether the chain down from `theirs` holds an entry signed by `keyid`
+ * that is not this copy's (not `mine`, nor below it): a second entry with
+ * a seq this key may sign next. Commits that are no entry of the key (a
+ * hub operator's unsigned junk on the ref, attack90 01) prove nothing and
+ * are walked past. 1 if so.
+ */
+static int signed_beyond(const accord_ledger *l, const char *keyid, const git_oid *theirs,
+			 const git_oid *mine)
+{
+	git_repository *repo = accord_store_repo(l->store);
+	git_oid at = *theirs;
+	int found = 0;
+
+	while (!found) {
+		accord_commit *c = NULL;
+		accord_entry *e = NULL;
+
+		if (mine &&
+		    (git_oid_equal(&at, mine) || git_graph_descendant_of(repo, mine, &at) == 1))
+			break; /* this copy's own chain from here down */
+		if (accord_commit_read(&c, l->store, &at) < 0) {
+			accord_error_clear();
+			break;
+		}
+		found = accord_verify_commit(&e, NULL, c, keyid, NULL, 0) == 0;
+		accord_entry_free(e);
+		accord_error_clear();
+		if (c->parent_count != 1) {
+			accord_commit_free(c);
+			break;
+		}
+		at = c->parent;
+		accord_commit_free(c);
+	}
+	return found;
+}
+
 static int check_remote_copies(const accord_ledger *l, const char *keyid)
 {
 	git_strarray refs = { NULL, 0 };
@@ -507,9 +545,7 @@ static int check_remote_copies(const accord_ledger *l, const char *keyid)
 
 		if (len < n || strcmp(name + len - n, suffix) != 0 ||
 		    accord_store_ref_get(&theirs, l->store, name) < 0 ||
-		    (have && git_oid_equal(&mine, &theirs)) ||
-		    (have &&
-		     git_graph_descendant_of(accord_store_repo(l->store), &mine, &theirs) == 1))
+		    !signed_beyond(l, keyid, &theirs, have ? &mine : NULL))
 			continue;
 		error = accord_error_set(
 			ACCORD_EBADSIG,

@@ -13,6 +13,8 @@
 #                     index names the evidence ref the copy holds (03)
 #   tag_ref_healed    a hub operator points a feed ref at a tag of its head:
 #                     the member's next sync puts the feed back (04)
+#   hub_junk          a hub operator puts an unsigned commit on top of a member's feed:
+#                     the member still writes (attack90 01)
 #   hub_rollback      a hub operator puts every ref back where it was before
 #                     gary's last two notes (git update-ref: no hook runs);
 #                     gary clones again: his key home knows what it signed,
@@ -20,7 +22,7 @@
 #                     seq acme holds (his key burnt as forked); from acme's
 #                     copy he gets his notes back and writes on (attack79 01)
 #   vouch_chain       an admin forks its key and, on the other side, admits a
-#                     chain of keys, each vouching for the next admission:
+#                     chain of admin keys, each vouching for the next admission:
 #                     vouching settles within 8 replay rounds, so the chain
 #                     costs a bounded number of replays, not one per link (05)
 . "$(dirname "$0")/lib.sh"
@@ -194,6 +196,22 @@ equal "$(echo "$OUT" | grep -c 'globex: ')" 3 "hub_rollback: acme counts all thr
 fresh
 expect 0 as gary fresh audit --no-record
 
+test_case hub_junk
+base hub_junk
+ID=$(as alice acme open --title "outage" --severity 2 --service api --parties acme,globex 2>/dev/null)
+q as alice acme sync
+q as gary globex sync
+# the operator (no hook runs) puts an unsigned commit on top of gary's feed on the hub
+R="$(feed gary)"
+J=$(git -C "$W/hub.git" commit-tree -p "$(git -C "$W/hub.git" rev-parse "$R")" -m '{"junk":true}' 4b825dc642cb6eb9a060e54bf8d69288fbee4904)
+git -C "$W/hub.git" update-ref "$R" "$J"
+as gary globex sync >/dev/null 2>&1 # refuses the junk, and remembers what the hub showed
+expect 0 git -C "$W/globex" rev-parse -q --verify "refs/quarantine/origin/feeds/$(kid gary)"
+equal "$OUT" "$J" "hub_junk: sync saw the junk on the hub"
+expect 0 as gary globex note "$ID" "globex: after the junk"
+contains "$(as gary globex show "$ID" 2>/dev/null)" "globex: after the junk" "hub_junk: gary writes on: the junk is no entry of his key"
+expect 0 as gary globex audit --no-record
+
 test_case vouch_chain
 base vouch_chain
 mkkey dan
@@ -211,13 +229,14 @@ $FORGE sshkey "$W/k-alice" "$W/ssh-alice" || bad "sshkey alice"
 # side A, on dan's feed: one member-add at the fork's seq
 mkkey dummy
 $FORGE entry "$W/acme" "$W/ssh-dan" --type member-add --deps none --body "{\"key\":\"$($FORGE keyid "$W/k-dummy/key.pub" | cut -d' ' -f1)\",\"member\":\"dummy\",\"admin\":false}" >/dev/null || bad "forge side A"
-# side B: member-adds of k2..k13, chained from the same parent
+# side B: member-adds of admins k2..k13, chained from the same parent (an admission on a
+# fork side counts only where an admin of the key's party vouches for it: each k is one)
 F=12
 for i in $(seq 2 $((F + 1))); do mkkey "k$i"; done
 for i in $(seq 1 $F); do
 	if [ "$i" = 1 ]; then at="--parent $FORK --seq $((S + 1)) --prev $(eid acme "$FORK") --lamport $((L + 1))"; else at=""; fi
 	# shellcheck disable=SC2086
-	$FORGE entry "$W/acme" "$W/ssh-dan" --ref refs/sideb $at --type member-add --deps none --body "{\"key\":\"$($FORGE keyid "$W/k-k$((i + 1))/key.pub" | cut -d' ' -f1)\",\"member\":\"k$((i + 1))\",\"admin\":false}" >/dev/null || bad "forge link $i"
+	$FORGE entry "$W/acme" "$W/ssh-dan" --ref refs/sideb $at --type member-add --deps none --body "{\"key\":\"$($FORGE keyid "$W/k-k$((i + 1))/key.pub" | cut -d' ' -f1)\",\"member\":\"k$((i + 1))\",\"admin\":true}" >/dev/null || bad "forge link $i"
 done
 LINKS=$(git -C "$W/acme" rev-list --reverse --first-parent "$FORK..refs/sideb")
 set -- $LINKS
