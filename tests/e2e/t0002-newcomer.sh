@@ -157,6 +157,15 @@ equal "$(sort "$A/allowed_signers")" "$(a allowed-signers | sort)" "the README r
 git -C "$A" -c gpg.ssh.allowedSignersFile="$A/allowed_signers" log --show-signature --glob=refs/accord/feeds/ > "$T/gitlog" 2>&1
 contains "$(cat "$T/gitlog")" 'Good "git" signature for gina@globex' "stock git verifies with the recipe's file"
 contains "$(sed -n '/^## For auditors/,/^## /p' "$ROOT/README.md")" "refs/accord/evidence/" "README: the evidence refs the feeds glob skips"
+# after gina rotates her key, on a copy: the recipe ends the old key and names the new one as
+# accord does, and stock git refuses the old key's entry dated after the rotation (attack90 02)
+cp -a "$G" "$T/rot" && cp -a "$T/gina" "$T/rot-home"
+expect 0 accord --home "$T/rot-home" -C "$T/rot" key rotate --no-passphrase
+expect 0 accord --home "$T/rot-home" -C "$T/rot" note "$ID" "gina, with her new key"
+(cd "$T/rot" && sh "$T/signers.sh") && ok || bad "the README recipe runs after a rotation"
+equal "$(sort "$T/rot/allowed_signers")" "$(accord -C "$T/rot" allowed-signers | sort)" "the README recipe gives accord's allowed_signers, rotation included"
+git -C "$T/rot" -c gpg.ssh.allowedSignersFile="$T/rot/allowed_signers" verify-commit "refs/accord/feeds/$(accord --home "$T/rot-home" key show --json | jget 'd["id"]')" 2>&1 |
+	grep -q 'Good "git" signature for gina@globex' && ok || bad "stock git verifies the new key's note with the recipe's file"
 
 # --- audit: what was checked, what is not proven, the incident of each finding -----
 expect 0 a audit --json --no-record
