@@ -201,13 +201,15 @@ static int first_response(const accord_entry **out, const accord_incident *inc,
 
 /*
  * The dispute of `e`'s time in effect, none retracted: the customer-facing
- * party's last, else the last in ledger order, or NULL. The clock is the
- * customer's: another party's dispute, even one the signer accepted, never
- * replaces the customer's (attack40 05).
+ * party's last that the signer accepted, else its last, else the last in
+ * ledger order, or NULL. The clock is the customer's: another party's
+ * dispute, even one the signer accepted, never replaces the customer's
+ * (attack40 05); and a time both agreed stays until they agree on another:
+ * the customer's later dispute of it alone unmakes nothing (attack89 02).
  */
 static const accord_dispute *dispute_of(const accord_incident *inc, const accord_entry *e)
 {
-	const accord_dispute *last = NULL;
+	const accord_dispute *last = NULL, *customer = NULL;
 	size_t i;
 
 	for (i = inc->dispute_count; e && i-- > 0;) {
@@ -215,12 +217,16 @@ static const accord_dispute *dispute_of(const accord_incident *inc, const accord
 
 		if (d->target != e || d->retracted)
 			continue;
-		if (accord_str_eq(d->by, inc->customer_party))
-			return d;
-		if (!last)
+		if (accord_str_eq(d->by, inc->customer_party)) {
+			if (d->accepted_by)
+				return d;
+			if (!customer)
+				customer = d;
+		} else if (!last) {
 			last = d;
+		}
 	}
-	return last;
+	return customer ? customer : last;
 }
 
 /*
@@ -395,6 +401,9 @@ static void measure_disputed(accord_clock *ck, const accord_hours *h, const acco
 	ck->apart = accord_str_eq(disputer, inc->customer_party);
 	if (agreement) {
 		ck->dispute_state = verdict(alt.elapsed_s, ck->target_s, ck->stopped);
+		/* where both claims give one verdict, that is the verdict (attack89 02) */
+		if (ck->apart && ck->state && !strcmp(ck->dispute_state, ck->state))
+			ck->apart = 0;
 		if (ck->apart)
 			ck->state = "disputed";
 	}

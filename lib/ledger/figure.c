@@ -6,7 +6,9 @@
  *    supersedes it;
  *  - it is joint once every other involved party co-signed that very entry;
  *    a new version of a figure that was joint counts only once joint
- *    itself: until then the joint one does (no party unmakes an agreement);
+ *    itself: until then the joint one does (no party unmakes an agreement),
+ *    and a co-signature that never knew of the new version still signs the
+ *    old one, whichever sorts first (accord_figure_cosign_replaced);
  *  - customer-minutes take the joint windows, then the customer-facing
  *    party's windows outside the time the joint windows cover (a window is
  *    clipped, possibly in two, never dropped for a partial overlap); if
@@ -88,7 +90,11 @@ void accord_figure_apply(accord_incident *inc, const accord_parties *p, const ac
 			break;
 		/* a new version: co-signatures named the old bytes, so they stay there */
 		w.after_close = old->after_close; /* the same start */
-		window_free(old);
+		{
+			accord_replaced_figure r = { *old, e };
+
+			ACCORD_PUSH(inc->derive->replaced, inc->derive->replaced_count, r);
+		}
 		*old = w;
 		return;
 	}
@@ -116,6 +122,37 @@ void accord_figure_cosigned(accord_incident *inc, accord_impact *w)
 			return;
 		}
 	}
+}
+
+accord_impact *accord_figure_cosign_replaced(accord_incident *inc, const accord_entry *cosign,
+					     const char *id, const char *party)
+{
+	struct accord_derive *d = inc->derive;
+	accord_replaced_figure *r = NULL;
+	accord_impact *now = NULL;
+	size_t i;
+
+	for (i = 0; i < d->replaced_count && !r; i++)
+		if (!strcmp(d->replaced[i].w.entry->id, id))
+			r = &d->replaced[i];
+	if (!r || accord_derive_in_past(inc, cosign, r->by))
+		return NULL; /* it knew of the new version: a signature of what was replaced */
+	for (i = 0; i < inc->figure_count; i++)
+		if (accord_str_eq(inc->figures[i].party, r->w.party) &&
+		    inc->figures[i].start == r->w.start && !inc->figures[i].pending)
+			now = &inc->figures[i];
+	if (!now || now->was_joint)
+		return NULL;
+	accord_sign_for(&r->w.signed_by, &r->w.signed_count, party);
+	if (!accord_figure_joint(inc, &r->w))
+		return &r->w; /* counted toward it, still replaced */
+	/* joint: it counts again, and the version written without knowing waits to be joint too */
+	r->w.was_joint = 1;
+	now->pending = 1;
+	ACCORD_PUSH(inc->figures, inc->figure_count, r->w);
+	memmove(r, r + 1, (size_t)(d->replaced + d->replaced_count - r - 1) * sizeof(*r));
+	d->replaced_count--;
+	return &inc->figures[inc->figure_count - 1];
 }
 
 accord_impact *accord_figure_find(accord_incident *inc, const char *id)

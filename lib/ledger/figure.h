@@ -19,6 +19,19 @@ static inline int accord_str_eq(const char *a, const char *b)
 	return a && b && strcmp(a, b) == 0;
 }
 
+/* A party in a list of names, added once. */
+static inline void accord_sign_for(const char ***list, size_t *count, const char *party)
+{
+	size_t i;
+
+	if (!party)
+		return;
+	for (i = 0; i < *count; i++)
+		if (strcmp((*list)[i], party) == 0)
+			return;
+	ACCORD_PUSH(*list, *count, party);
+}
+
 /* The party of the member that wrote `e` (borrowed), or NULL. */
 const char *accord_party_of(const accord_parties *p, const accord_entry *e);
 
@@ -26,6 +39,15 @@ const char *accord_party_of(const accord_parties *p, const accord_entry *e);
 void accord_figure_apply(accord_incident *inc, const accord_parties *p, const accord_entry *e);
 /* After a co-signature of `w`: once joint it stays shared, and a new version replaces the old. */
 void accord_figure_cosigned(accord_incident *inc, accord_impact *w);
+/*
+ * A co-signature by `party` of window `id` that a new version of the same
+ * party replaced, when `cosign` never knew of that version: it signs the
+ * old one, and if that makes it joint it counts again and the current
+ * version waits to be joint too. The window signed, or NULL (no such
+ * window, or the co-signature knew it was replaced).
+ */
+accord_impact *accord_figure_cosign_replaced(accord_incident *inc, const accord_entry *cosign,
+					     const char *id, const char *party);
 /* The current window written by entry `id`, or NULL. */
 accord_impact *accord_figure_find(accord_incident *inc, const char *id);
 /* Drop the current window written by `e` (a retraction). 0 if there was one. */

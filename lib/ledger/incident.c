@@ -791,6 +791,9 @@ static int derive(accord_incident **out, const accord_parties *parties,
 		if (d.made[k] != inc->resolution && d.made[k] != inc->kept_joint)
 			accord_derive_resolution_free(d.made[k]);
 	free(d.made);
+	for (i = 0; i < d.replaced_count; i++)
+		free(d.replaced[i].w.signed_by);
+	free(d.replaced);
 	free(d.statuses);
 	free(d.also_by);
 	free(d.items);

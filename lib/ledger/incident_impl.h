@@ -31,6 +31,16 @@
 /* One effective status change: the history a close looks back through (accord_status_step). */
 typedef accord_status_step status_step;
 
+/*
+ * A window a new version of the same party replaced while it was not joint:
+ * a co-signature that never knew of the new version may still make it joint,
+ * whichever sorts first (attack89 01), as for a retract (8a316e8).
+ */
+typedef struct {
+	accord_impact w;	/* with its co-signatures so far (owned) */
+	const accord_entry *by; /* the version that replaced it */
+} accord_replaced_figure;
+
 /* What derivation needs only while it runs. */
 struct accord_derive {
 	accord_in_past_fn in_past;
@@ -53,6 +63,8 @@ struct accord_derive {
 	const accord_causal *causal; /* the engine's graph, when the parties came with it */
 	accord_action *items;	     /* every action item's state by id, across revisions */
 	size_t item_count;
+	accord_replaced_figure *replaced; /* lib/ledger/figure.c */
+	size_t replaced_count;
 	int closed_once;      /* a close took effect: later windows move no clock's start */
 	size_t reopen_step;   /* steps up to it were decided by an earlier close and its reopen */
 	size_t reopen_status; /* statuses from it on came after that reopen */

@@ -290,19 +290,6 @@ void accord_derive_add_signature(accord_incident *inc, const accord_parties *p,
 	accord_derive_update_joint(inc, e);
 }
 
-/* A party in a list of names, added once. */
-static void sign_for(const char ***list, size_t *count, const char *party)
-{
-	size_t i;
-
-	if (!party)
-		return;
-	for (i = 0; i < *count; i++)
-		if (strcmp((*list)[i], party) == 0)
-			return;
-	ACCORD_PUSH(*list, *count, party);
-}
-
 /* Whether every involved party is in `list`: what makes a void or duplicate take effect. */
 static int all_signed(const accord_incident *inc, const char *const *list, size_t count)
 {
@@ -360,7 +347,7 @@ void accord_derive_apply_closure(accord_incident *inc, const accord_parties *p,
 
 	size_t k = inc->closed_as ? (size_t)(inc->closed_as - inc->closures) : 0;
 
-	sign_for(&c.signed_by, &c.signed_count, accord_party_of(p, e));
+	accord_sign_for(&c.signed_by, &c.signed_count, accord_party_of(p, e));
 	ACCORD_PUSH(inc->closures, inc->closure_count, c);
 	/* the array moved: closed_as must point into the new one */
 	if (inc->closed_as)
@@ -481,10 +468,12 @@ void accord_derive_apply_cosign(accord_incident *inc, const accord_parties *p,
 			inc->resolution = current;
 		}
 	} else if ((w = accord_figure_find(inc, id))) {
-		sign_for(&w->signed_by, &w->signed_count, party);
+		accord_sign_for(&w->signed_by, &w->signed_count, party);
 		accord_figure_cosigned(inc, w);
+	} else if (party && accord_figure_cosign_replaced(inc, e, id, party)) {
+		/* signed a window whose new version it never saw (accord_figure_cosign_replaced) */
 	} else if ((c = find_closure(inc, id)) && !c->retracted) {
-		sign_for(&c->signed_by, &c->signed_count, party);
+		accord_sign_for(&c->signed_by, &c->signed_count, party);
 		update_closures(inc);
 	} else if ((pause = find_pause(inc, id)) && party &&
 		   (accord_str_eq(accord_entry_str(pause, "on"), party) ||

@@ -1,0 +1,153 @@
+# What two parties agreed stays agreed until they agree on something else
+# (attack89), with the plain CLI, from a second device that did not know:
+#   figure_cosigned  acme co-signs globex's impact window while globex's idle
+#                    device records a new version of it (same start, 5
+#                    customers): the co-signed window stays joint whichever
+#                    sorts first, and the new version waits to be joint (01)
+#   dispute_settled  globex accepts acme's dispute of its "mitigated" time;
+#                    acme disputes it again (knowing, and from an idle
+#                    device): the accepted time keeps deciding the clock (02)
+#   same_verdict     a dispute whose two times give one verdict is that
+#                    verdict, not a clock counted apart (02, side finding)
+. "$(dirname "$0")/lib.sh"
+
+w() { k=$1; shift; accord --home "$T/w/$k" -C "$T/w/$k.git" "$@"; }
+take() {
+	env -u ACCORD_NOW "$ACCORD_BIN" --home "$T/w/$1" -C "$T/w/$1.git" sync hub --no-checkpoint >"$T/.take" 2>&1 ||
+		bad "$1 sync: $(cat "$T/.take")"
+}
+at() { (
+	ACCORD_NOW=$1
+	export ACCORD_NOW
+	shift
+	"$@"
+); }
+# world MEMBERS: acme (alice, root; bob) and globex (gina, root; hal) through a hub
+world() {
+	rm -rf "$T/w" && mkdir -p "$T/w"
+	git init -q --bare "$T/w/hub"
+	printf '#!/bin/sh\nexec "%s" hook pre-receive\n' "$ACCORD_BIN" >"$T/w/hub/hooks/pre-receive"
+	chmod +x "$T/w/hub/hooks/pre-receive"
+	for k in alice bob gina hal; do
+		accord --home "$T/w/$k" key new --name "$k" --no-passphrase >/dev/null 2>&1 || bad "key new $k"
+	done
+	git init -q --bare "$T/w/alice.git"
+	w alice init --party acme >/dev/null 2>&1 || bad "init"
+	w alice remote add hub "$T/w/hub"
+	w alice party invite globex --key "$T/w/gina/key.pub" >/dev/null 2>&1 || bad "invite"
+	w alice member add --key "$T/w/bob/key.pub" --name bob >/dev/null || bad "add bob"
+	take alice
+	for k in bob gina hal; do
+		accord clone "$T/w/hub" "$T/w/$k.git" >/dev/null 2>&1 && w "$k" remote add hub "$T/w/hub" ||
+			bad "clone $k"
+	done
+	w gina party accept globex >/dev/null 2>&1 || bad "accept"
+	w gina member add --key "$T/w/hal/key.pub" --name hal >/dev/null || bad "add hal"
+	take gina
+	take alice
+	for k in bob hal; do take $k; done
+}
+minutes() { w "$1" show "$INC" --json 2>/dev/null | jget 'd["customer_minutes"]'; }
+
+export ACCORD_NOW=2026-11-20T10:00:00Z
+
+test_case figure_cosigned
+world
+INC=$(w alice open --title outage --severity 2 --service web --parties acme,globex --started 2026-11-20T09:00:00Z)
+take alice
+take gina
+WIN=$(w gina impact "$INC" --customers 1000 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:30:00Z)
+take gina
+take hal # hal's device goes idle here: it saw the window, not the co-signature
+for n in 1 2 3; do w gina note "$INC" "globex: looking $n" >/dev/null; done # acme's co-signature sorts late
+take gina
+take alice
+expect 0 w alice cosign "$WIN"
+take alice
+take gina
+equal "$(minutes gina)" 30000 "figure_cosigned: joint, 1000 customers for 30 minutes"
+expect 0 w hal impact "$INC" --customers 5 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:01:00Z
+take hal
+take alice
+take gina
+rm -rf "$T/w/fresh.git" && accord clone "$T/w/hub" "$T/w/fresh.git" >/dev/null 2>&1 || bad "clone fresh"
+for c in alice gina fresh; do
+	equal "$(minutes $c)" 30000 "figure_cosigned: $c: the co-signed window stays joint beside its unsigned new version"
+	equal "$(w $c show "$INC" --json 2>/dev/null | jget 'sorted([f["customers"], f["state"]] for f in d["impact"])' | tr -d ' ')" \
+		'[[5,"notcounted"],[1000,"joint"]]' "figure_cosigned: $c: both versions shown, the new one waits"
+done
+# the new version counts once acme co-signs it too
+NEWWIN=$(git -C "$T/w/hal.git" cat-file commit "refs/accord/feeds/$(accord --home "$T/w/hal" key show --json | jget 'd["id"]')" |
+	sed '1,/^$/d' | sha256sum | cut -c1-12)
+expect 0 w alice cosign "$NEWWIN"
+equal "$(minutes alice)" 5 "figure_cosigned: the new version, co-signed, replaces the joint one"
+
+test_case dispute_settled
+export ACCORD_NOW=2026-11-20T08:00:00Z
+world
+AG=$(w alice agreement propose --with globex --service web --acknowledge 15m --mitigate 1h --restore 4h --csat-target 80)
+take alice
+take gina
+expect 0 w gina cosign "$AG"
+take gina
+take alice
+INC=$(at 2026-11-20T09:00:00Z w alice open --title outage --severity 2 --service web --parties acme,globex --started 2026-11-20T09:00:00Z)
+take alice
+take gina
+at 2026-11-20T09:05:00Z w gina note "$INC" "looking" >/dev/null
+MIT=$(at 2026-11-20T09:40:00Z w gina status "$INC" mitigated)
+at 2026-11-20T09:50:00Z w gina status "$INC" resolved >/dev/null
+take gina
+take alice
+take bob # bob's device goes idle before the dispute
+DIS=$(at 2026-11-20T10:00:00Z w alice dispute "$MIT" --at 2026-11-20T09:55:00Z --reason "still down at 09:50")
+take alice
+take gina
+expect 0 at 2026-11-20T10:10:00Z w gina cosign "$DIS"
+take gina
+take alice
+export ACCORD_NOW=2026-11-20T12:00:00Z
+apart() { w "$1" report --format json 2>/dev/null | jget '[p["sla"]["disputed"] for p in d["providers"] if p["party"] == "globex"][0]'; }
+mitigate() { w "$1" show "$INC" 2>/dev/null | grep -E '^ +mitigate' | head -1 | tr -s ' '; }
+equal "$(apart alice)" 0 "dispute_settled: accepted, the clock counts on acme's time"
+contains "$(mitigate alice)" "55m of 1h: met" "dispute_settled: on the agreed 09:55"
+expect 2 w alice retract "$DIS" --reason "changed my mind"
+expect 0 at 2026-11-20T12:00:00Z w alice dispute "$MIT" --at 2026-11-20T10:00:00Z --reason again
+take alice
+for n in 1 2 3; do at 2026-11-20T11:5$n:00Z w bob note "$INC" "catching up $n" >/dev/null; done
+expect 0 at 2026-11-20T11:59:00Z w bob dispute "$MIT" --reason "we saw it only now"
+take bob
+take gina
+take alice
+rm -rf "$T/w/fresh.git" && accord clone "$T/w/hub" "$T/w/fresh.git" >/dev/null 2>&1 || bad "clone fresh"
+for c in alice gina fresh; do
+	equal "$(apart $c)" 0 "dispute_settled: $c: acme's later disputes alone unmake no agreed time"
+	contains "$(mitigate $c)" "55m of 1h: met" "dispute_settled: $c: the agreed 09:55 still decides"
+	equal "$(w $c show "$INC" --json 2>/dev/null | jget 'len(d["disputes"])')" 3 "dispute_settled: $c: every dispute is shown"
+done
+
+test_case same_verdict
+export ACCORD_NOW=2026-11-20T08:00:00Z
+world
+AG=$(w alice agreement propose --with globex --service web --acknowledge 15m --mitigate 1h --restore 4h --csat-target 80)
+take alice
+take gina
+expect 0 w gina cosign "$AG"
+take gina
+take alice
+INC=$(at 2026-11-20T09:00:00Z w alice open --title outage --severity 2 --service web --parties acme,globex --started 2026-11-20T09:00:00Z)
+INC2=$(at 2026-11-20T09:00:00Z w alice open --title "outage two" --severity 2 --service web --parties acme,globex --started 2026-11-20T09:00:00Z)
+take alice
+take gina
+MIT=$(at 2026-11-20T09:40:00Z w gina status "$INC" mitigated)
+MIT2=$(at 2026-11-20T09:40:00Z w gina status "$INC2" mitigated)
+take gina
+take alice
+# (a dispute may claim no time later than its party's first entry that saw the event)
+expect 0 at 2026-11-20T10:40:00Z w alice dispute "$MIT2" --at 2026-11-20T10:30:00Z --reason "down until 10:30"
+expect 0 at 2026-11-20T10:45:00Z w alice dispute "$MIT" --at 2026-11-20T09:50:00Z --reason "still down at 09:45"
+export ACCORD_NOW=2026-11-20T12:00:00Z
+equal "$(apart alice)" 1 "same_verdict: only the dispute that turns met into missed is counted apart"
+contains "$(mitigate alice)" "of 1h: met" "same_verdict: the verdict both times give"
+
+finish
