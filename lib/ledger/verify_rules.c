@@ -297,6 +297,22 @@ static int deny_finding(struct run *r, const struct round *rd, const accord_part
 	return 0;
 }
 
+/* Set aside entry `it` on a side of its key's fork, for `why`: its signed word travels. -1. */
+static int fork_side_aside(struct run *r, struct round *rd, struct item *it, size_t fi,
+			   const char *gives, const char *why)
+{
+	const accord_entry *e = it->e;
+
+	accord_verify_finding(
+		r, ACCORD_AUDIT_FORKED, e->author.id, it, NULL,
+		"key %s signed two entries with seq %lld; this %s entry (seq %lld) is on one side of the fork%s, and %s",
+		e->author.id, (long long)r->feeds[fi].forked_at, e->type, (long long)e->seq, gives,
+		why);
+	rd->aside[fi] = 1;
+	it->aside = accord_verify_deps_sound(r, e);
+	return -1;
+}
+
 /*
  * An entry of a forked key at or past the fork, on either side (TRUST.md
  * attack 2): it counts only where its prev counts, it is within any cut,
@@ -340,15 +356,9 @@ static int replay_fork(struct run *r, struct round *rd, accord_parties *p, struc
 		accord_verify_set_aside_hole(r, p, it);
 		return -1;
 	}
-	if (!it->vouched) {
-		accord_verify_finding(
-			r, ACCORD_AUDIT_FORKED, e->author.id, it, NULL,
-			"key %s signed two entries with seq %lld; this %s entry (seq %lld) is on one side of the fork, and no counted entry of another key depends on it",
-			e->author.id, (long long)f->forked_at, e->type, (long long)e->seq);
-		rd->aside[fi] = 1;
-		it->aside = accord_verify_deps_sound(r, e);
-		return -1;
-	}
+	if (!it->vouched)
+		return fork_side_aside(r, rd, it, fi, "",
+				       "no counted entry of another key depends on it");
 	if (deps_count(r, rd, p, e) < 0)
 		return -1;
 	if (accord_verify_gives_authority(e) && !it->vouched_own &&
@@ -359,13 +369,9 @@ static int replay_fork(struct run *r, struct round *rd, accord_parties *p, struc
 		 * only the key's own party chooses who takes its place (attack88 01).
 		 * A revoked key's authority past its cut is refused as past-cut.
 		 */
-		accord_verify_finding(
-			r, ACCORD_AUDIT_FORKED, e->author.id, it, NULL,
-			"key %s signed two entries with seq %lld; this %s entry (seq %lld) is on one side of the fork and gives authority, and no counted entry of an admin of its party depends on it (accord member vouch)",
-			e->author.id, (long long)f->forked_at, e->type, (long long)e->seq);
-		rd->aside[fi] = 1;
-		it->aside = accord_verify_deps_sound(r, e);
-		return -1;
+		return fork_side_aside(
+			r, rd, it, fi, " and gives authority",
+			"no counted entry of an admin of its party depends on it (accord member vouch)");
 	}
 	if (accord_parties_apply(p, e) < 0) {
 		snprintf(why, sizeof(why), "%s", accord_error_last());

@@ -47,6 +47,17 @@ world() {
 	take alice
 	for k in bob hal; do take $k; done
 }
+# terms: the world at 08:00, with terms acme (customer) and globex agreed: mitigate within 1h
+terms() {
+	export ACCORD_NOW=2026-11-20T08:00:00Z
+	world
+	AG=$(w alice agreement propose --with globex --service web --acknowledge 15m --mitigate 1h --restore 4h --csat-target 80)
+	take alice
+	take gina
+	expect 0 w gina cosign "$AG"
+	take gina
+	take alice
+}
 minutes() { w "$1" show "$INC" --json 2>/dev/null | jget 'd["customer_minutes"]'; }
 
 export ACCORD_NOW=2026-11-20T10:00:00Z
@@ -83,14 +94,7 @@ expect 0 w alice cosign "$NEWWIN"
 equal "$(minutes alice)" 5 "figure_cosigned: the new version, co-signed, replaces the joint one"
 
 test_case dispute_settled
-export ACCORD_NOW=2026-11-20T08:00:00Z
-world
-AG=$(w alice agreement propose --with globex --service web --acknowledge 15m --mitigate 1h --restore 4h --csat-target 80)
-take alice
-take gina
-expect 0 w gina cosign "$AG"
-take gina
-take alice
+terms
 INC=$(at 2026-11-20T09:00:00Z w alice open --title outage --severity 2 --service web --parties acme,globex --started 2026-11-20T09:00:00Z)
 take alice
 take gina
@@ -127,14 +131,7 @@ for c in alice gina fresh; do
 done
 
 test_case same_verdict
-export ACCORD_NOW=2026-11-20T08:00:00Z
-world
-AG=$(w alice agreement propose --with globex --service web --acknowledge 15m --mitigate 1h --restore 4h --csat-target 80)
-take alice
-take gina
-expect 0 w gina cosign "$AG"
-take gina
-take alice
+terms
 INC=$(at 2026-11-20T09:00:00Z w alice open --title outage --severity 2 --service web --parties acme,globex --started 2026-11-20T09:00:00Z)
 INC2=$(at 2026-11-20T09:00:00Z w alice open --title "outage two" --severity 2 --service web --parties acme,globex --started 2026-11-20T09:00:00Z)
 take alice
