@@ -89,7 +89,7 @@ _accord() {
 	party) [ $n -eq 0 ] && COMPREPLY=($(compgen -W "invite accept recover list" -- "$cur")) ;;
 	member)
 		if [ $n -eq 0 ]; then
-			COMPREPLY=($(compgen -W "add accept revoke list" -- "$cur"))
+			COMPREPLY=($(compgen -W "add accept revoke vouch list" -- "$cur"))
 		elif [ $n -eq 1 ] && [ "$sub" = revoke ]; then
 			COMPREPLY=($(compgen -W "$(_accord_members "${globals[@]}")" -- "$cur"))
 		fi ;;
