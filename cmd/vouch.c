@@ -143,7 +143,8 @@ static int vouch(accord_ctx *ctx, const char *arg)
 	for (i = 0; i < p->member_count; i++) {
 		const accord_member *m = p->members[i];
 
-		if (m->party == me->party && m != me && !m->revoked)
+		/* revoked ones too: a thief's rival rotation may be the one that counts */
+		if (m->party == me->party && m != me)
 			collect(&cand, &n, &keep, &kept, ctx->ledger, m, arg);
 	}
 	if (n == 0) {
@@ -167,6 +168,23 @@ static int vouch(accord_ctx *ctx, const char *arg)
 		goto done;
 	}
 	c = &cand[0];
+	if (c->old->revoked) {
+		/*
+		 * Retired by its other rotation (an admin of the party had it in its
+		 * causal past first: its choice), or revoked: nothing to vouch back.
+		 */
+		code = cmd_failf(
+			ACCORD_EXIT_FAIL,
+			"the rotation %.12s of key %s to key %s does not count, and key %s is retired or "
+			"revoked here (accord member list shows what took its place). A vouch cannot undo "
+			"that: if the key that took %s's place is not %s's, revoke it (accord member "
+			"revoke) and add %s a new key (accord member add); the member re-records its work "
+			"with accord recover",
+			c->rotation->id, c->old->key.id, c->next.id, c->old->key.id,
+			cmd_esc(c->old->key.name, 0), cmd_esc(c->old->key.name, 0),
+			cmd_esc(c->old->key.name, 0));
+		goto done;
+	}
 	if (!c->fork) {
 		/* set aside for something else (a bad entry, a cut): a vouch changes nothing there */
 		code = cmd_failf(ACCORD_EXIT_FAIL,

@@ -64,6 +64,20 @@ static void window_free(accord_impact *w)
 	w->signed_count = 0;
 }
 
+int accord_figure_replaces(const accord_incident *inc, const accord_parties *p,
+			   const accord_entry *e)
+{
+	const char *party = accord_party_of(p, e);
+	int64_t start;
+	size_t i;
+
+	time_field(&start, e, "start");
+	for (i = 0; i < inc->figure_count; i++)
+		if (accord_str_eq(inc->figures[i].party, party) && inc->figures[i].start == start)
+			return 1;
+	return 0;
+}
+
 void accord_figure_apply(accord_incident *inc, const accord_parties *p, const accord_entry *e)
 {
 	accord_impact w = { 0 };

@@ -35,6 +35,9 @@ static inline void accord_sign_for(const char ***list, size_t *count, const char
 /* The party of the member that wrote `e` (borrowed), or NULL. */
 const char *accord_party_of(const accord_parties *p, const accord_entry *e);
 
+/* Whether window `e` is a new version of a window its party recorded (same start). */
+int accord_figure_replaces(const accord_incident *inc, const accord_parties *p,
+			   const accord_entry *e);
 /* Record window `e`: it replaces the same party's window with the same start. */
 void accord_figure_apply(accord_incident *inc, const accord_parties *p, const accord_entry *e);
 /* After a co-signature of `w`: once joint it stays shared, and a new version replaces the old. */

@@ -616,6 +616,11 @@ static void apply_entry(accord_incident *inc, const accord_parties *p, const acc
 	if (!strcmp(t, "status")) {
 		accord_derive_apply_status(inc, p, e);
 	} else if (!strcmp(t, "impact")) {
+		if (inc->closed_by && accord_figure_replaces(inc, p, e)) {
+			/* a new version is a retract by another name: late while the close stands (attack92 01) */
+			accord_derive_late_on_close(inc, p, e);
+			return;
+		}
 		accord_derive_impact_conflict(inc, p, e);
 		accord_figure_apply(inc, p, e);
 	} else if (!strcmp(t, "sla")) {

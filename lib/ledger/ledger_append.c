@@ -158,6 +158,7 @@ static int check_own_feed(const accord_ledger *l, const accord_key *key)
 	const accord_beyond *b = accord_ledger_beyond(l, key->pub.id);
 	const accord_finding *why = NULL;
 	char rotation[ACCORD_ID_HEXLEN + 1], old[ACCORD_KEYID_HEXLEN + 1];
+	const accord_member *m;
 	int64_t fork_seq = 0;
 	size_t i;
 
@@ -179,6 +180,18 @@ static int check_own_feed(const accord_ledger *l, const accord_key *key)
 			"Have an admin of your party add a new key for you (accord key new on this machine, "
 			"then accord member add), and re-record your excluded entries with accord recover",
 			key->pub.id, (long long)why->seq);
+	if (rotation_forked(rotation, old, &fork_seq, l, key->pub.id) &&
+	    (m = accord_parties_member(&l->parties, old)) && m->revoked)
+		return accord_error_set(
+			ACCORD_EBADSIG,
+			"key %s took its place by the rotation %.12s of key %s, which does not count: key "
+			"%s signed two different entries with seq %lld, and is retired or revoked here "
+			"(its other rotation counts, if an admin of your party depended on it first: "
+			"accord member list). If the key that took your place is not yours, have an admin "
+			"revoke it and add a new key of yours (accord key new --force on this machine, "
+			"then accord member add), and re-record your work with accord recover. This key "
+			"must not write",
+			key->pub.id, rotation, old, old, (long long)fork_seq);
 	if (rotation_forked(rotation, old, &fork_seq, l, key->pub.id))
 		return accord_error_set(
 			ACCORD_EBADSIG,

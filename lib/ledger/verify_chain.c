@@ -721,7 +721,8 @@ void accord_verify_causal_pass(struct run *r)
  * Mark the forked key's entries from the fork on that a counted entry of
  * a key that did not fork has in its causal past: with `party` SIZE_MAX,
  * any such key (vouched), else only an admin of `party`, through entries
- * of that party alone (vouched_own, for the forked keys of that party).
+ * of that party's admins and forked keys alone (vouched_own, for the
+ * forked keys of that party).
  * 1 if a mark grew.
  */
 static int vouch_walk(struct run *r, accord_entry **kept, size_t k, int64_t low,
@@ -755,11 +756,13 @@ static int vouch_walk(struct run *r, accord_entry **kept, size_t k, int64_t low,
 		e = it->e;
 		accord_idmap_put(&seen, e->id, it);
 		/*
-		 * The party's own knowledge only: an admin that saw a side through
-		 * a partner's entry (its checkpoint of another hub) did not choose it.
+		 * What the party's admins saw first-hand only: an admin that saw a
+		 * side through a partner's or a plain member's entry (its
+		 * checkpoint of another hub, attack88 01, attack91 01) did not
+		 * choose it. A forked key's own entries lead down its side.
 		 */
-		if (party != SIZE_MAX &&
-		    !((m = accord_parties_member(p, e->author.id)) && m->party == party))
+		if (party != SIZE_MAX && !((m = accord_parties_member(p, e->author.id)) &&
+					   m->party == party && (it->fork || m->admin || m->root)))
 			continue;
 		if (it->fork && party == SIZE_MAX && !it->vouched)
 			grew = it->vouched = 1;

@@ -39,7 +39,8 @@ active() { accord -C "$T/w/$1.git" member list --json 2>/dev/null | jget "[k['ac
 # a hub; bob opens an incident and writes a note, and the thief copies his
 # key home and ledger; bob writes a second note and rotates ($OLD -> $NEW).
 # With "at", the thief's copy is taken after the second note: its next entry
-# has the rotation's seq; with "late", bob has not pushed the rotation yet.
+# has the rotation's seq; with "late", bob has not pushed the rotation yet
+# (both may be given).
 steal() { cp -a "$T/w/bob" "$T/w/thief" && cp -a "$T/w/bob.git" "$T/w/thief.git"; }
 world() {
 	rm -rf "$T/w" && mkdir -p "$T/w"
@@ -64,15 +65,15 @@ world() {
 	INC=$(bob open --title "checkout down" --severity 2 --service web --parties acme,globex)
 	quiet bob note "$INC" "bob: first note"
 	quiet bob sync hub --no-checkpoint
-	[ "${1:-}" = at ] || steal
+	case " $* " in *" at "*) ;; *) steal ;; esac
 	quiet bob note "$INC" "bob: second note"
-	[ "${1:-}" = at ] && steal
+	case " $* " in *" at "*) steal ;; esac
 	OLD=$(kid bob)
 	expect 0 bob key rotate --no-passphrase
 	ROTATE_ERR=$ERR
 	NEW=$(kid bob)
 	quiet bob note "$INC" "bob: with the new key"
-	[ "${1:-}" = late ] && return
+	case " $* " in *" late "*) return ;; esac
 	quiet bob sync hub --no-checkpoint
 	quiet alice sync hub --no-checkpoint # takes the rotation, vouches for nothing
 }
@@ -256,5 +257,43 @@ for c in alice gina fresh; do
 done
 take thief
 expect 3 thief member add --key "$T/w/dan/key.pub" --name dan2 --admin
+
+test_case "a plain member's sync of the second hub first gives the thief no seat; an admin's is acme's choice"
+world at
+HUB2="$T/w/hub2"
+git init -q --bare "$HUB2" && cp "$HUB/hooks/pre-receive" "$HUB2/hooks/"
+expect 0 thief key rotate --no-passphrase
+MALLORY=$(kid thief)
+quiet thief remote add hub2 "$HUB2"
+expect 0 thief sync hub2 --no-checkpoint
+quiet dan remote add hub2 "$HUB2"
+expect 0 dan sync hub2 # dan, no admin: his checkpoint depends on the thief's rotation
+take dan
+expect 0 dan sync hub
+take alice
+expect 0 alice sync hub # acme's root names dan's checkpoint: it saw the rival only through him
+take alice
+equal "$(active alice "$MALLORY")" "[]" "a plain member's checkpoint hands the thief no seat"
+equal "$(active alice "$NEW")" "[]" "bob's rotation is contested, not lost"
+expect 0 alice member vouch "$NEW"
+equal "$(active alice "$NEW")" "[true]" "and acme's root brings it back"
+# the same, but acme's root syncs the second hub first: it saw the thief's rotation first-hand
+world at late
+git init -q --bare "$HUB2" && cp "$HUB/hooks/pre-receive" "$HUB2/hooks/"
+expect 0 thief key rotate --no-passphrase
+MALLORY=$(kid thief)
+quiet thief remote add hub2 "$HUB2"
+expect 0 thief sync hub2 --no-checkpoint
+quiet alice remote add hub2 "$HUB2"
+expect 0 alice sync hub2
+quiet bob sync hub --no-checkpoint
+take alice
+equal "$(active alice "$MALLORY")" "[true]" "what acme's root saw first-hand is acme's choice"
+expect 1 alice member vouch "$NEW"
+contains "$ERR" "retired or revoked" "member vouch says why it cannot undo that"
+contains "$ERR" "accord member revoke" "and what to do instead"
+take bob
+expect 3 bob note "$INC" "bob: after the rival counted"
+contains "$ERR" "have an admin revoke it" "bob is told what to ask for"
 
 finish

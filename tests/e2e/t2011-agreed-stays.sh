@@ -9,6 +9,9 @@
 #                    device): the accepted time keeps deciding the clock (02)
 #   same_verdict     a dispute whose two times give one verdict is that
 #                    verdict, not a clock counted apart (02, side finding)
+#   rerecord_after_close  a party records its window again (same start) after
+#                    a joint close: late, as a retract is; the figures the
+#                    close judged stand (attack92 01)
 . "$(dirname "$0")/lib.sh"
 
 w() { k=$1; shift; accord --home "$T/w/$k" -C "$T/w/$k.git" "$@"; }
@@ -146,5 +149,45 @@ expect 0 at 2026-11-20T10:45:00Z w alice dispute "$MIT" --at 2026-11-20T09:50:00
 export ACCORD_NOW=2026-11-20T12:00:00Z
 equal "$(apart alice)" 1 "same_verdict: only the dispute that turns met into missed is counted apart"
 contains "$(mitigate alice)" "of 1h: met" "same_verdict: the verdict both times give"
+
+test_case rerecord_after_close
+export ACCORD_NOW=2026-11-20T08:00:00Z
+world
+INC=$(at 2026-11-20T09:00:00Z w alice open --title outage --severity 2 --service web --parties acme,globex --started 2026-11-20T09:00:00Z)
+take alice
+take gina
+WIN=$(at 2026-11-20T09:40:00Z w gina impact "$INC" --customers 1000 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:30:00Z)
+OWN=$(at 2026-11-20T09:41:00Z w alice impact "$INC" --customers 800 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:20:00Z)
+take alice
+take gina
+at 2026-11-20T09:50:00Z w gina status "$INC" resolved >/dev/null
+take gina
+take alice
+RES=$(at 2026-11-20T10:00:00Z w alice resolve "$INC" --summary "bad deploy rolled back" --factor "bad deploy")
+take alice
+take gina
+expect 0 at 2026-11-20T10:05:00Z w gina cosign "$RES"
+take gina
+take alice
+expect 0 at 2026-11-20T10:10:00Z w alice status "$INC" closed
+take alice
+take gina
+export ACCORD_NOW=2026-11-20T11:00:00Z
+BEFORE=$(minutes alice)
+equal "$BEFORE" 16000 "rerecord_after_close: acme's own window counts: 800 customers for 20 minutes"
+# both parties record their window again, same start, on copies that know of the close
+expect 0 w gina impact "$INC" --customers 5 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:01:00Z
+expect 0 w alice impact "$INC" --customers 100000 --start 2026-11-20T09:00:00Z --end 2026-11-20T10:00:00Z
+take gina
+take alice
+take gina
+rm -rf "$T/w/fresh.git" && accord clone "$T/w/hub" "$T/w/fresh.git" >/dev/null 2>&1 || bad "clone fresh"
+for c in alice gina fresh; do
+	equal "$(minutes $c)" "$BEFORE" "rerecord_after_close: $c: the figures the close judged stand"
+	equal "$(w $c report --format json 2>/dev/null | jget 'd["customer_impact"]["customer_minutes"]')" "$BEFORE" \
+		"rerecord_after_close: $c: and the report says so"
+	equal "$(w $c show "$INC" --json 2>/dev/null | jget 'sum(1 for e in d["timeline"] if e["type"] == "impact" and (e.get("mark") or "").startswith("late"))')" 2 \
+		"rerecord_after_close: $c: both new versions are shown late"
+done
 
 finish
