@@ -64,17 +64,25 @@ static void window_free(accord_impact *w)
 	w->signed_count = 0;
 }
 
-int accord_figure_replaces(const accord_incident *inc, const accord_parties *p,
+int accord_figure_rescores(const accord_incident *inc, const accord_parties *p,
 			   const accord_entry *e)
 {
 	const char *party = accord_party_of(p, e);
-	int64_t start;
+	int64_t start, end = 0;
 	size_t i;
 
 	time_field(&start, e, "start");
-	for (i = 0; i < inc->figure_count; i++)
-		if (accord_str_eq(inc->figures[i].party, party) && inc->figures[i].start == start)
-			return 1;
+	if (accord_entry_str(e, "end"))
+		time_field(&end, e, "end");
+	for (i = 0; i < inc->figure_count; i++) {
+		const accord_impact *w = &inc->figures[i];
+
+		if (!accord_str_eq(w->party, party) || w->start != start)
+			continue;
+		/* ending a window still open, by the close at the latest, is how it gets its end (attack94 02) */
+		return w->has_end || !end || end > inc->closed_by->time ||
+		       w->customers != accord_entry_int(e, "customers", 0);
+	}
 	return 0;
 }
 
@@ -151,6 +159,8 @@ accord_impact *accord_figure_cosign_replaced(accord_incident *inc, const accord_
 			r = &d->replaced[i];
 	if (!r || accord_derive_in_past(inc, cosign, r->by))
 		return NULL; /* it knew of the new version: a signature of what was replaced */
+	if (inc->closed_by)
+		return NULL; /* the close judged the new version (attack94 01): late, as a re-record */
 	for (i = 0; i < inc->figure_count; i++)
 		if (accord_str_eq(inc->figures[i].party, r->w.party) &&
 		    inc->figures[i].start == r->w.start && !inc->figures[i].pending)
@@ -162,11 +172,34 @@ accord_impact *accord_figure_cosign_replaced(accord_incident *inc, const accord_
 		return &r->w; /* counted toward it, still replaced */
 	/* joint: it counts again, and the version written without knowing waits to be joint too */
 	r->w.was_joint = 1;
+	r->w.reinstated_by = cosign;
 	now->pending = 1;
 	ACCORD_PUSH(inc->figures, inc->figure_count, r->w);
 	memmove(r, r + 1, (size_t)(d->replaced + d->replaced_count - r - 1) * sizeof(*r));
 	d->replaced_count--;
 	return &inc->figures[inc->figure_count - 1];
+}
+
+void accord_figure_on_close(accord_incident *inc, const accord_parties *p,
+			    const accord_entry *close)
+{
+	size_t i, j;
+
+	for (i = inc->figure_count; i-- > 0;) {
+		accord_impact *w = &inc->figures[i];
+
+		if (!w->reinstated_by || accord_derive_in_past(inc, close, w->reinstated_by))
+			continue;
+		/* the close judged the new version: a co-signature it never saw is late (attack94 01) */
+		accord_derive_mark_late(inc, p, w->reinstated_by, "close", close);
+		for (j = 0; j < inc->figure_count; j++)
+			if (j != i && accord_str_eq(inc->figures[j].party, w->party) &&
+			    inc->figures[j].start == w->start)
+				inc->figures[j].pending = 0;
+		window_free(w);
+		memmove(w, w + 1, (inc->figure_count - i - 1) * sizeof(*w));
+		inc->figure_count--;
+	}
 }
 
 accord_impact *accord_figure_find(accord_incident *inc, const char *id)

@@ -35,8 +35,12 @@ static inline void accord_sign_for(const char ***list, size_t *count, const char
 /* The party of the member that wrote `e` (borrowed), or NULL. */
 const char *accord_party_of(const accord_parties *p, const accord_entry *e);
 
-/* Whether window `e` is a new version of a window its party recorded (same start). */
-int accord_figure_replaces(const accord_incident *inc, const accord_parties *p,
+/*
+ * While a close stands: whether window `e` is a new version of a window its
+ * party recorded (same start) that changes what the close judged, rather
+ * than only end a window still open, by the close's time at the latest.
+ */
+int accord_figure_rescores(const accord_incident *inc, const accord_parties *p,
 			   const accord_entry *e);
 /* Record window `e`: it replaces the same party's window with the same start. */
 void accord_figure_apply(accord_incident *inc, const accord_parties *p, const accord_entry *e);
@@ -51,6 +55,13 @@ void accord_figure_cosigned(accord_incident *inc, accord_impact *w);
  */
 accord_impact *accord_figure_cosign_replaced(accord_incident *inc, const accord_entry *cosign,
 					     const char *id, const char *party);
+/*
+ * At close `close`: a window a co-signature made count again over its new
+ * version, when the close never saw that co-signature, gives way to the
+ * new version the close judged; the co-signature is late.
+ */
+void accord_figure_on_close(accord_incident *inc, const accord_parties *p,
+			    const accord_entry *close);
 /* The current window written by entry `id`, or NULL. */
 accord_impact *accord_figure_find(accord_incident *inc, const char *id);
 /* Drop the current window written by `e` (a retraction). 0 if there was one. */

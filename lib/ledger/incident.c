@@ -616,7 +616,7 @@ static void apply_entry(accord_incident *inc, const accord_parties *p, const acc
 	if (!strcmp(t, "status")) {
 		accord_derive_apply_status(inc, p, e);
 	} else if (!strcmp(t, "impact")) {
-		if (inc->closed_by && accord_figure_replaces(inc, p, e)) {
+		if (inc->closed_by && accord_figure_rescores(inc, p, e)) {
 			/* a new version is a retract by another name: late while the close stands (attack92 01) */
 			accord_derive_late_on_close(inc, p, e);
 			return;

@@ -153,6 +153,7 @@ static void apply_close(accord_incident *inc, const accord_parties *p, const acc
 			accord_derive_drop_party(inc, i);
 		}
 	}
+	accord_figure_on_close(inc, p, e);
 	accord_derive_close_freeze(inc, p, e);
 	d->closed_once = 1;
 	free(d->steps);

@@ -717,6 +717,44 @@ void accord_verify_causal_pass(struct run *r)
 
 /* ---- forks ---- */
 
+/* Whether `x` is `y` or on `y`'s side of its key's fork, down y's prev chain (x->seq <= y->seq). */
+static int same_side(struct run *r, const struct item *x, const struct item *y)
+{
+	while (y && y->e->seq > x->e->seq)
+		y = y->e->prev[0] ? accord_verify_item_by_id(r, y->e->prev) : NULL;
+	return y && !strcmp(y->e->id, x->e->id);
+}
+
+/*
+ * A fork whose sides each hold an entry that gives authority (two
+ * rotations of one key, a rotation against a member-add) is a contest for
+ * a seat: only the key's own party's admins choose (vouched_own). A fork
+ * with authority on one side only is judged as any other (attack93 01: a
+ * restored backup's note at the seq of a member-add others built on).
+ */
+void accord_verify_mark_contested(struct run *r)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->nforks; i++) {
+		struct item *x = r->forks[i];
+		struct feed *f;
+
+		if (!accord_verify_gives_authority(x->e) ||
+		    !(f = accord_verify_find_feed(r, x->e->author.id)) || f->contested)
+			continue;
+		for (j = 0; j < r->nforks && !f->contested; j++) {
+			struct item *y = r->forks[j];
+
+			if (y == x || strcmp(y->e->author.id, x->e->author.id) != 0 ||
+			    !accord_verify_gives_authority(y->e))
+				continue;
+			f->contested =
+				y->e->seq >= x->e->seq ? !same_side(r, x, y) : !same_side(r, y, x);
+		}
+	}
+}
+
 /*
  * Mark the forked key's entries from the fork on that a counted entry of
  * a key that did not fork has in its causal past: with `party` SIZE_MAX,

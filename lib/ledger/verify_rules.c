@@ -318,7 +318,7 @@ static int fork_side_aside(struct run *r, struct round *rd, struct item *it, siz
  * attack 2): it counts only where its prev counts, it is within any cut,
  * a counted entry of a key that did not fork has it in its causal past
  * (accord_verify_vouch_forks), one of an admin of its party if it gives
- * authority, and the usual rules hold. Else it is set aside, its
+ * authority and the other side does too, and the usual rules hold. Else it is set aside, its
  * author's signed word that travels; nothing else of the feed stops. 0 if
  * it counts.
  */
@@ -361,10 +361,10 @@ static int replay_fork(struct run *r, struct round *rd, accord_parties *p, struc
 				       "no counted entry of another key depends on it");
 	if (deps_count(r, rd, p, e) < 0)
 		return -1;
-	if (accord_verify_gives_authority(e) && !it->vouched_own &&
+	if (f->contested && accord_verify_gives_authority(e) && !it->vouched_own &&
 	    !((m = accord_parties_member(p, e->author.id)) && m->revoked)) {
 		/*
-		 * Who holds a key can sign a rotation (or an admission) on either
+		 * Who holds a key can sign a rotation (or an admission) on each
 		 * side of its fork, and show each side to different members first:
 		 * only the key's own party chooses who takes its place (attack88 01).
 		 * A revoked key's authority past its cut is refused as past-cut.
@@ -545,6 +545,7 @@ int accord_verify_replay(struct run *r)
 	for (i = 0; i < r->nfeeds; i++)
 		rd.precut[i] = INT64_MAX;
 	accord_verify_causal_pass(r);
+	accord_verify_mark_contested(r);
 	if (!(all = calloc(n + r->nforks + 1, sizeof(*all))) ||
 	    !(kept = calloc(n + r->nforks + 1, sizeof(*kept))))
 		accord_oom();

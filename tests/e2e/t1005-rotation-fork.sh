@@ -171,11 +171,11 @@ expect 0 bob note "$INC" "bob: after the vouch"
 quiet thief sync hub --no-checkpoint
 expect 3 thief note "$INC" "thief: as mallory, again"
 
-test_case "an admin's checkpoint that depends on the rotation settles it before any fork; a partner's does not"
+test_case "a checkpoint that depends on the rotation settles it before a fork that gives no authority"
 world
-quiet gina sync hub # globex's ordinary sync depends on the rotation, but gina is no admin of acme
+quiet gina sync hub # globex's ordinary sync depends on the rotation; the thief's side has a note only
 thief_forks
-equal "$(active alice "$NEW")" "[]" "a partner's checkpoint does not choose who holds acme's seat"
+equal "$(active alice "$NEW")" "[true]" "a partner's checkpoint settles a rotation no other side contests"
 world
 quiet alice sync hub # acme's root's ordinary sync depends on the rotation
 thief_forks
@@ -295,5 +295,31 @@ contains "$ERR" "accord member revoke" "and what to do instead"
 take bob
 expect 3 bob note "$INC" "bob: after the rival counted"
 contains "$ERR" "have an admin revoke it" "bob is told what to ask for"
+
+test_case "a restored backup writing at the seq of a member-add others built on takes nothing down"
+world
+accord --home "$T/w/erin" key new --name erin --no-passphrase >/dev/null 2>&1 || bad "key new erin"
+cp -a "$T/w/alice" "$T/w/backup" && cp -a "$T/w/alice.git" "$T/w/backup.git" # alice's backup
+expect 0 alice member add --key "$T/w/erin/key.pub" --name erin
+quiet alice sync hub --no-checkpoint
+clone erin
+ERINC=$(acc erin open --title "erin's outage" --severity 2 --service web --parties acme,globex)
+quiet acc erin sync hub --no-checkpoint
+take gina
+expect 0 gina note "$ERINC" "globex: on erin's incident"
+quiet gina sync hub # an ordinary sync: globex's checkpoint depends on erin's incident
+# the backup, restored, writes at the member-add's seq (the same key on two machines)
+expect 0 acc backup note "$INC" "alice, from the restored backup"
+acc backup remote add hub "$HUB" 2>/dev/null
+acc backup sync hub --no-checkpoint >/dev/null 2>&1
+take alice
+take erin
+clone fresh
+for c in alice fresh; do
+	equal "$(active $c "$(kid erin)")" "[true]" "$c: erin stays a member: globex built on her work"
+	expect 0 accord -C "$T/w/$c.git" show "$ERINC"
+	contains "$OUT" "globex: on erin's incident" "$c: erin's incident and globex's note stand"
+done
+expect 0 acc erin note "$ERINC" "erin: still here"
 
 finish

@@ -12,6 +12,10 @@
 #   rerecord_after_close  a party records its window again (same start) after
 #                    a joint close: late, as a retract is; the figures the
 #                    close judged stand (attack92 01)
+#   stale_cosign_after_close  an idle device co-signs, after the close, a
+#                    window its party corrected before it: late (attack94 01)
+#   end_open_window_after_close  a window still open at the close can still
+#                    get its end, by the close's time at the latest (94 02)
 . "$(dirname "$0")/lib.sh"
 
 w() { k=$1; shift; accord --home "$T/w/$k" -C "$T/w/$k.git" "$@"; }
@@ -189,5 +193,60 @@ for c in alice gina fresh; do
 	equal "$(w $c show "$INC" --json 2>/dev/null | jget 'sum(1 for e in d["timeline"] if e["type"] == "impact" and (e.get("mark") or "").startswith("late"))')" 2 \
 		"rerecord_after_close: $c: both new versions are shown late"
 done
+
+# closed WINDOW-OPTIONS...: globex records a window, the parties resolve jointly and acme closes
+closed() {
+	export ACCORD_NOW=2026-11-20T08:00:00Z
+	world
+	INC=$(at 2026-11-20T09:00:00Z w alice open --title outage --severity 2 --service web --parties acme,globex --started 2026-11-20T09:00:00Z)
+	take alice
+	take gina
+	WIN=$(at 2026-11-20T09:35:00Z w gina impact "$INC" "$@")
+	take gina
+	take alice
+	take bob # bob's device sees the window, then stays offline
+	[ -n "${CORRECT:-}" ] && at 2026-11-20T09:45:00Z w gina impact "$INC" $CORRECT >/dev/null
+	at 2026-11-20T09:50:00Z w gina status "$INC" resolved >/dev/null
+	take gina
+	take alice
+	RES=$(at 2026-11-20T09:55:00Z w alice resolve "$INC" --summary fixed)
+	take alice
+	take gina
+	expect 0 at 2026-11-20T10:00:00Z w gina cosign "$RES"
+	take gina
+	take alice
+	expect 0 at 2026-11-20T10:10:00Z w alice status "$INC" closed
+	take alice
+	take gina
+	export ACCORD_NOW=2026-11-20T11:00:00Z # figures are read as of now
+}
+
+test_case stale_cosign_after_close
+CORRECT="--customers 5 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:01:00Z" \
+	closed --customers 1000 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:30:00Z
+BEFORE=$(minutes alice)
+equal "$BEFORE" 5 "stale_cosign_after_close: the close judged globex's correction"
+# bob's idle device, which knew neither the correction nor the close, co-signs the first version
+expect 0 at 2026-11-20T10:30:00Z w bob cosign "$WIN"
+take bob
+take alice
+take gina
+for c in alice gina; do
+	equal "$(minutes $c)" "$BEFORE" "stale_cosign_after_close: $c: the figure the close judged stands"
+done
+
+test_case end_open_window_after_close
+closed --customers 1000 --start 2026-11-20T09:00:00Z
+expect 0 at 2026-11-20T10:20:00Z w gina impact "$INC" --customers 1000 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:01:00Z
+take gina
+take alice
+for when in 2026-11-21T10:00:00Z 2026-12-20T10:00:00Z; do
+	equal "$(ACCORD_NOW=$when w alice report --format json 2>/dev/null | jget 'd["customer_impact"]["customer_minutes"]')" 1000 \
+		"end_open_window_after_close: a window open at the close gets its end ($when)"
+done
+expect 0 at 2026-11-20T10:30:00Z w gina impact "$INC" --customers 1000 --start 2026-11-20T09:00:00Z --end 2026-11-20T10:00:00Z
+take gina
+take alice
+equal "$(minutes alice)" 1000 "end_open_window_after_close: a second new version, once it has its end, is late"
 
 finish
