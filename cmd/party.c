@@ -52,9 +52,10 @@ static const char member_usage[] =
 	"          member name of your party names its key when it has only one\n"
 	"          active key (else exit 2, listing them: give the key id). The\n"
 	"          member's other device keys stay.\n"
-	"  vouch   after a member's old key was used again past its rotation, make\n"
-	"          the rotation to KEY (the member's new key) count again (you must be\n"
-	"          an admin of its party); accord member vouch --help says more.\n"
+	"  vouch   after a member's old key was used again past its rotation, or an\n"
+	"          admin's key forked where it added a member, make the admission of\n"
+	"          KEY count again (you must be an admin of its party); accord member\n"
+	"          vouch --help says more.\n"
 	"  list    every member of every party, its keys grouped under its name:\n"
 	"          role, key id, added, revoked; '*' marks this machine's key.\n";
 

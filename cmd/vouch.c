@@ -1,6 +1,7 @@
 /*
- * accord member vouch: an admin vouches for a rotation of its party that a
- * fork of the retired key set aside (docs/format.md, "Threat model").
+ * accord member vouch: an admin vouches for an admission in its party (a
+ * rotation, a member-add) that a fork of the key that signed it set aside
+ * (docs/format.md, "Threat model").
  *
  * A rotation is signed by the key it retires, so whoever else holds that key
  * (an old laptop, a backup) can fork it before another member's entry
@@ -18,18 +19,19 @@
 static const char vouch_usage[] =
 	"usage: accord member vouch KEY\n\n"
 	"When a member's old key was used again after it rotated (a copy of it on\n"
-	"another machine, or in someone else's hands) before another member synced,\n"
-	"the rotation and the member's new key stop counting. If you are an admin of\n"
-	"that member's party and know the new key is the member's, vouch for the\n"
-	"rotation: a checkpoint of yours names it, and it counts again, with the\n"
-	"member's entries up to it and the new key's. The other side of the fork\n"
-	"stays set aside. Sync to share it.\n\n"
-	"  KEY   the new key's id (accord key show, on the member's machine) or the\n"
-	"        old key's, or a unique prefix of at least 8 digits\n";
+	"another machine, or in someone else's hands), or an admin's key signed two\n"
+	"entries where it added a member, before another member synced, the rotation\n"
+	"or the member-add and the key it admitted stop counting. If you are an admin\n"
+	"of that party and know the admitted key is the member's, vouch for it: a\n"
+	"checkpoint of yours names the admission, and it counts again, with what\n"
+	"rests on it. The other side of the fork stays set aside. Sync to share it.\n\n"
+	"  KEY   the admitted key's id (accord key show, on the member's machine) or\n"
+	"        the id of the key that signed the admission, or a unique prefix of\n"
+	"        at least 8 digits\n";
 
-/* A rotation that does not count here, and the keys on both ends. */
+/* An admission (key-rotate, member-add) that does not count here, and the keys on both ends. */
 struct candidate {
-	accord_entry *rotation; /* owned by the list it came from */
+	accord_entry *rotation; /* the admission; owned by the list it came from */
 	const accord_member *old;
 	accord_pubkey next;
 	const accord_finding *fork; /* the old key's equivocation, if any */
@@ -52,7 +54,7 @@ static int prefix_of(const char *arg, const char *id)
 	return !strncmp(id, arg, strlen(arg));
 }
 
-/* Keep each excluded key-rotate of `m` that matches `arg`; free the rest. */
+/* Keep each excluded key-rotate or member-add of `m` that matches `arg`; free the rest. */
 static void collect(struct candidate **out, size_t *count, accord_entry ***keep, size_t *kept,
 		    const accord_ledger *l, const accord_member *m, const char *arg)
 {
@@ -69,8 +71,8 @@ static void collect(struct candidate **out, size_t *count, accord_entry ***keep,
 		accord_pubkey next;
 
 		memset(&next, 0, sizeof(next));
-		if (strcmp(e->type, "key-rotate") != 0 || !hex ||
-		    accord_hex_decode(next.pk, sizeof(next.pk), hex) < 0) {
+		if ((strcmp(e->type, "key-rotate") != 0 && strcmp(e->type, "member-add") != 0) ||
+		    !hex || accord_hex_decode(next.pk, sizeof(next.pk), hex) < 0) {
 			accord_entry_free(e);
 			continue;
 		}
@@ -110,17 +112,21 @@ static int verdict(accord_ctx *ctx, const struct candidate *c, const char *writt
 	ctx->ledger = full;
 	cmd_save_index(ctx);
 	now = accord_parties_member(accord_ledger_parties(full), c->next.id);
-	if (now && !now->revoked) {
-		printf("vouched for the rotation %.12s (checkpoint %.12s): key %s is %s of %s "
-		       "again, key %s stays retired\n",
-		       c->rotation->id, written, c->next.id, cmd_esc(now->key.name, 0),
-		       cmd_esc(accord_ledger_parties(full)->parties[now->party].name, 0), old);
+	/* the admission itself must count: a rival another admin vouched for may sort first */
+	if (accord_ledger_entry(full, c->rotation->id) && now && !now->revoked) {
+		printf("vouched for the %s %.12s (checkpoint %.12s): key %s is %s of %s again%s%s%s\n",
+		       c->rotation->type, c->rotation->id, written, c->next.id,
+		       cmd_esc(now->key.name, 0),
+		       cmd_esc(accord_ledger_parties(full)->parties[now->party].name, 0),
+		       strcmp(c->rotation->type, "key-rotate") ? "" : ", key ",
+		       strcmp(c->rotation->type, "key-rotate") ? "" : old,
+		       strcmp(c->rotation->type, "key-rotate") ? "" : " stays retired");
 		return 0;
 	}
 	return cmd_failf(ACCORD_EXIT_VERIFY,
-			 "checkpoint %.12s names the rotation %.12s, but it still does not count "
+			 "checkpoint %.12s names the %s %.12s, but it still does not count "
 			 "here; run accord audit for why",
-			 written, c->rotation->id);
+			 written, c->rotation->type, c->rotation->id);
 }
 
 static int vouch(accord_ctx *ctx, const char *arg)
@@ -138,7 +144,7 @@ static int vouch(accord_ctx *ctx, const char *arg)
 				 ctx->key->pub.id);
 	if (!me->admin && !me->root)
 		return cmd_failf(ACCORD_EXIT_FAIL,
-				 "only an admin of %s vouches for a rotation of its members",
+				 "only an admin of %s vouches for an admission of its members",
 				 p->parties[me->party].name);
 	for (i = 0; i < p->member_count; i++) {
 		const accord_member *m = p->members[i];
@@ -148,21 +154,22 @@ static int vouch(accord_ctx *ctx, const char *arg)
 			collect(&cand, &n, &keep, &kept, ctx->ledger, m, arg);
 	}
 	if (n == 0) {
-		code = cmd_failf(ACCORD_EXIT_FAIL,
-				 "no rotation of a key of %s that does not count names or is "
-				 "signed by key %s: nothing to vouch for",
-				 cmd_esc(p->parties[me->party].name, 0), arg);
+		code = cmd_failf(
+			ACCORD_EXIT_FAIL,
+			"no rotation or member-add of a key of %s that does not count names or "
+			"is signed by key %s: nothing to vouch for",
+			cmd_esc(p->parties[me->party].name, 0), arg);
 		goto done;
 	}
 	if (n > 1) {
 		/* a rival rotation (one per side of the fork): the admin chooses, accord does not */
 		code = cmd_failf(
 			ACCORD_EXIT_USAGE,
-			"%s matches %zu rotations; give the new key's id of the one to vouch for:",
+			"%s matches %zu admissions; give the admitted key's id of the one to vouch for:",
 			arg, n);
 		for (i = 0; i < n; i++)
-			fprintf(stderr, "  %s  rotation %.12s of %s (%s), seq %lld\n",
-				cand[i].next.id, cand[i].rotation->id, cand[i].old->key.id,
+			fprintf(stderr, "  %s  %s %.12s by %s (%s), seq %lld\n", cand[i].next.id,
+				cand[i].rotation->type, cand[i].rotation->id, cand[i].old->key.id,
 				cmd_esc(cand[i].old->key.name, 0),
 				(long long)cand[i].rotation->seq);
 		goto done;
@@ -175,26 +182,26 @@ static int vouch(accord_ctx *ctx, const char *arg)
 		 */
 		code = cmd_failf(
 			ACCORD_EXIT_FAIL,
-			"the rotation %.12s of key %s to key %s does not count, and key %s is retired or "
+			"the %s %.12s of key %s to key %s does not count, and key %s is retired or "
 			"revoked here (accord member list shows what took its place). A vouch cannot undo "
 			"that: if the key that took %s's place is not %s's, revoke it (accord member "
 			"revoke) and add %s a new key (accord member add); the member re-records its work "
 			"with accord recover",
-			c->rotation->id, c->old->key.id, c->next.id, c->old->key.id,
-			cmd_esc(c->old->key.name, 0), cmd_esc(c->old->key.name, 0),
+			c->rotation->type, c->rotation->id, c->old->key.id, c->next.id,
+			c->old->key.id, cmd_esc(c->old->key.name, 0), cmd_esc(c->old->key.name, 0),
 			cmd_esc(c->old->key.name, 0));
 		goto done;
 	}
 	if (!c->fork) {
 		/* set aside for something else (a bad entry, a cut): a vouch changes nothing there */
 		code = cmd_failf(ACCORD_EXIT_FAIL,
-				 "the rotation %.12s of key %s does not count, but its key did not "
+				 "the %s %.12s of key %s does not count, but its key did not "
 				 "fork: a vouch would not change that; run accord audit for why",
-				 c->rotation->id, c->old->key.id);
+				 c->rotation->type, c->rotation->id, c->old->key.id);
 		goto done;
 	}
 	if (!strcmp(c->next.id, me->key.id)) {
-		code = cmd_failf(ACCORD_EXIT_FAIL, "a key cannot vouch for its own rotation");
+		code = cmd_failf(ACCORD_EXIT_FAIL, "a key cannot vouch for its own admission");
 		goto done;
 	}
 	if ((code = accord_ledger_vouch(written, ctx->ledger, ctx->key, c->rotation)) < 0) {

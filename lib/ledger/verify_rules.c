@@ -361,7 +361,8 @@ static int replay_fork(struct run *r, struct round *rd, accord_parties *p, struc
 				       "no counted entry of another key depends on it");
 	if (deps_count(r, rd, p, e) < 0)
 		return -1;
-	if (f->contested && accord_verify_gives_authority(e) && !it->vouched_own &&
+	if (f->contested && strcmp(e->type, "party-invite") != 0 &&
+	    accord_verify_gives_authority(e) && !it->vouched_own &&
 	    !((m = accord_parties_member(p, e->author.id)) && m->revoked)) {
 		/*
 		 * Who holds a key can sign a rotation (or an admission) on each

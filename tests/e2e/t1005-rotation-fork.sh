@@ -112,7 +112,7 @@ thief_forks
 take bob
 BEFORE=$(refs "$T/w/gina.git")
 expect 1 gina member vouch "$NEW"
-contains "$ERR" "no rotation of a key of globex" "another party's root cannot vouch for acme's rotation"
+contains "$ERR" "no rotation or member-add of a key of globex" "another party's root cannot vouch for acme's rotation"
 expect 1 dan member vouch "$NEW"
 contains "$ERR" "only an admin of acme" "a member who is no admin cannot vouch"
 expect 1 thief member vouch "$NEW"
@@ -154,7 +154,7 @@ for k in alice gina; do accord --home "$T/w/$k" -C "$T/w/$k.git" sync hub >/dev/
 take bob
 equal "$(active alice "$MALLORY")" "[]" "the thief's successor is no member"
 expect 2 alice member vouch "$OLD"
-contains "$ERR" "matches 2 rotations" "two rotations of the old key: alice must choose"
+contains "$ERR" "matches 2 admissions" "two rotations of the old key: alice must choose"
 contains "$ERR" "$MALLORY" "the thief's successor is listed"
 contains "$ERR" "$NEW" "bob's successor is listed"
 expect 0 alice member vouch "$NEW"
@@ -321,5 +321,69 @@ for c in alice fresh; do
 	contains "$OUT" "globex: on erin's incident" "$c: erin's incident and globex's note stand"
 done
 expect 0 acc erin note "$ERINC" "erin: still here"
+
+test_case "a root's stale laptop adding a member at the seq of an invitation un-invites no one"
+world
+accord --home "$T/w/ivan" key new --name ivan --no-passphrase >/dev/null 2>&1 || bad "key new ivan"
+accord --home "$T/w/zed" key new --name zed --no-passphrase >/dev/null 2>&1 || bad "key new zed"
+cp -a "$T/w/alice" "$T/w/laptop" && cp -a "$T/w/alice.git" "$T/w/laptop.git" # acme's root, only admin
+expect 0 alice party invite initech --key "$T/w/ivan/key.pub"
+quiet alice sync hub --no-checkpoint
+clone ivan
+expect 0 acc ivan party accept initech
+IVANC=$(acc ivan open --title "initech's outage" --severity 2 --service web --parties initech,acme)
+quiet acc ivan sync hub
+take gina
+quiet gina sync hub # globex's ordinary sync depends on the invitation (initech's own entries cannot)
+# the laptop, restored, adds a member at the invitation's seq: a seat on one side only
+expect 0 acc laptop member add --key "$T/w/zed/key.pub" --name zed
+acc laptop remote add hub "$HUB" 2>/dev/null
+acc laptop sync hub --no-checkpoint >/dev/null 2>&1
+take alice
+take ivan
+clone fresh
+for c in alice fresh; do
+	expect 0 accord -C "$T/w/$c.git" party list --json
+	equal "$(echo "$OUT" | jget "[p['state'] for p in d if p['name'] == 'initech']")" '["joined"]' "$c: initech stays a party"
+	expect 0 accord -C "$T/w/$c.git" show "$IVANC"
+done
+expect 0 acc ivan note "$IVANC" "initech: still here"
+
+test_case "an admin's stale copy adding a device at the seq of a member-add: the member waits for an admin's vouch"
+world
+accord --home "$T/w/kim" key new --name kim --no-passphrase >/dev/null 2>&1 || bad "key new kim"
+accord --home "$T/w/erin" key new --name erin --no-passphrase >/dev/null 2>&1 || bad "key new erin"
+accord --home "$T/w/kim2" key new --name kim --no-passphrase >/dev/null 2>&1 || bad "key new kim2"
+expect 0 alice member add --key "$T/w/kim/key.pub" --name kim --admin
+quiet alice sync hub --no-checkpoint
+clone kim
+quiet acc kim sync hub --no-checkpoint
+cp -a "$T/w/kim" "$T/w/kimold" && cp -a "$T/w/kim.git" "$T/w/kimold.git"
+expect 0 acc kim member add --key "$T/w/erin/key.pub" --name erin
+quiet acc kim sync hub --no-checkpoint
+clone erin
+ERINC=$(acc erin open --title "erin's outage" --severity 2 --service web --parties acme,globex)
+quiet acc erin sync hub --no-checkpoint
+take gina
+expect 0 gina note "$ERINC" "globex: on erin's incident"
+quiet gina sync hub
+# kim's stale copy adds a device key at the same seq: a seat on each side, a contest
+expect 0 acc kimold member add --key "$T/w/kim2/key.pub" --name kim
+acc kimold remote add hub "$HUB" 2>/dev/null
+acc kimold sync hub --no-checkpoint >/dev/null 2>&1
+take alice
+equal "$(active alice "$(kid erin)")" "[]" "a contested seat waits for acme's admins: a partner's checkpoint does not decide"
+expect 0 alice member vouch "$(kid erin)"
+contains "$OUT" "is erin of acme again" "acme's root vouches for kim's add of erin"
+expect 0 alice sync hub
+take gina
+take erin
+for c in alice gina; do
+	equal "$(active $c "$(kid erin)")" "[true]" "$c: erin is back"
+	expect 0 accord -C "$T/w/$c.git" show "$ERINC"
+	contains "$OUT" "globex: on erin's incident" "$c: erin's incident and globex's note stand again"
+done
+expect 0 acc erin note "$ERINC" "erin: back"
+equal "$(active alice "$(kid kim2)")" "[]" "the stale copy's device key, on the other side, is no member"
 
 finish
