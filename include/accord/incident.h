@@ -65,8 +65,9 @@ typedef struct {
 	int was_joint; /* every other involved party co-signed it once: no longer retractable */
 	int pending; /* a new version of a joint figure: counts once joint, the old one until then */
 	int after_close; /* recorded after a close, or beside one that did not know of it: moves no clock's start */
-	const accord_entry
-		*reinstated_by; /* the co-signature that made it count again over its new version */
+	const accord_entry *joint_by; /* the co-signature that made it joint, or NULL */
+	/* the new version or retract a co-signature made it count over, or NULL */
+	const accord_entry *reinstated_over;
 } accord_impact;
 
 typedef struct {

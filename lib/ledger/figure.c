@@ -106,6 +106,12 @@ void accord_figure_apply(accord_incident *inc, const accord_parties *p, const ac
 
 		if (!accord_str_eq(old->party, w.party) || old->start != w.start)
 			continue;
+		if (inc->closed_by && old->was_joint && !old->has_end) {
+			/* only its end, by the close (accord_figure_rescores): the agreed window ends (attack96 02) */
+			old->end = w.end;
+			old->has_end = w.has_end;
+			return;
+		}
 		/* a joint figure stays until its new version is joint too */
 		w.pending = old->was_joint || old->pending;
 		if (old->was_joint)
@@ -123,12 +129,14 @@ void accord_figure_apply(accord_incident *inc, const accord_parties *p, const ac
 	ACCORD_PUSH(inc->figures, inc->figure_count, w);
 }
 
-void accord_figure_cosigned(accord_incident *inc, accord_impact *w)
+void accord_figure_cosigned(accord_incident *inc, accord_impact *w, const accord_entry *cosign)
 {
 	size_t i;
 
 	if (!accord_figure_joint(inc, w))
 		return;
+	if (!w->was_joint)
+		w->joint_by = cosign;
 	w->was_joint = 1;
 	if (!w->pending)
 		return;
@@ -165,15 +173,17 @@ accord_impact *accord_figure_cosign_replaced(accord_incident *inc, const accord_
 		if (accord_str_eq(inc->figures[i].party, r->w.party) &&
 		    inc->figures[i].start == r->w.start && !inc->figures[i].pending)
 			now = &inc->figures[i];
-	if (!now || now->was_joint)
+	if (now && now->was_joint)
 		return NULL;
 	accord_sign_for(&r->w.signed_by, &r->w.signed_count, party);
 	if (!accord_figure_joint(inc, &r->w))
 		return &r->w; /* counted toward it, still replaced */
 	/* joint: it counts again, and the version written without knowing waits to be joint too */
 	r->w.was_joint = 1;
-	r->w.reinstated_by = cosign;
-	now->pending = 1;
+	r->w.joint_by = cosign;
+	r->w.reinstated_over = r->by;
+	if (now) /* a new version waits to be joint; a retract has no effect */
+		now->pending = 1;
 	ACCORD_PUSH(inc->figures, inc->figure_count, r->w);
 	memmove(r, r + 1, (size_t)(d->replaced + d->replaced_count - r - 1) * sizeof(*r));
 	d->replaced_count--;
@@ -183,15 +193,58 @@ accord_impact *accord_figure_cosign_replaced(accord_incident *inc, const accord_
 void accord_figure_on_close(accord_incident *inc, const accord_parties *p,
 			    const accord_entry *close)
 {
+	struct accord_derive *d = inc->derive;
 	size_t i, j;
+
+	/*
+	 * A new version or a retract that sorted before the close but that the
+	 * close never saw: the close judged the window it replaced, which comes
+	 * back; the change is late, as it would be after the close (attack96 01).
+	 */
+	for (i = d->replaced_count; i-- > 0;) {
+		accord_replaced_figure r = d->replaced[i];
+
+		if (!accord_derive_in_past(inc, close, r.w.entry) ||
+		    accord_derive_in_past(inc, close, r.by))
+			continue;
+		for (j = inc->figure_count; j-- > 0;) {
+			accord_impact *w = &inc->figures[j];
+
+			/* the versions since, down a chain of them, that the close never saw */
+			if (!accord_str_eq(w->party, r.w.party) || w->start != r.w.start ||
+			    accord_derive_in_past(inc, close, w->entry))
+				continue;
+			accord_derive_mark_late(inc, p, w->entry, "close", close);
+			window_free(w);
+			memmove(w, w + 1, (inc->figure_count - j - 1) * sizeof(*w));
+			inc->figure_count--;
+		}
+		accord_derive_mark_late(inc, p, r.by, "close", close);
+		memmove(&d->replaced[i], &d->replaced[i + 1],
+			(d->replaced_count - i - 1) * sizeof(*d->replaced));
+		d->replaced_count--;
+		ACCORD_PUSH(inc->figures, inc->figure_count, r.w);
+	}
 
 	for (i = inc->figure_count; i-- > 0;) {
 		accord_impact *w = &inc->figures[i];
+		int judged =
+			w->reinstated_over && accord_derive_in_past(inc, close, w->reinstated_over);
 
-		if (!w->reinstated_by || accord_derive_in_past(inc, close, w->reinstated_by))
+		if (!w->joint_by || accord_derive_in_past(inc, close, w->joint_by))
 			continue;
-		/* the close judged the new version: a co-signature it never saw is late (attack94 01) */
-		accord_derive_mark_late(inc, p, w->reinstated_by, "close", close);
+		for (j = 0; j < inc->figure_count && !judged; j++)
+			judged = j != i && inc->figures[j].pending &&
+				 accord_str_eq(inc->figures[j].party, w->party) &&
+				 inc->figures[j].start == w->start &&
+				 accord_derive_in_past(inc, close, inc->figures[j].entry);
+		if (!judged)
+			continue;
+		/*
+		 * The close never saw the window become joint, and judged the version
+		 * (or the retract) that replaced it: the co-signature is late (attack94 01).
+		 */
+		accord_derive_mark_late(inc, p, w->joint_by, "close", close);
 		for (j = 0; j < inc->figure_count; j++)
 			if (j != i && accord_str_eq(inc->figures[j].party, w->party) &&
 			    inc->figures[j].start == w->start)
@@ -212,13 +265,16 @@ accord_impact *accord_figure_find(accord_incident *inc, const char *id)
 	return NULL;
 }
 
-int accord_figure_remove(accord_incident *inc, const accord_entry *e)
+int accord_figure_remove(accord_incident *inc, const accord_entry *e, const accord_entry *by)
 {
 	size_t i;
 
 	for (i = 0; i < inc->figure_count; i++) {
 		if (inc->figures[i].entry == e) {
-			window_free(&inc->figures[i]);
+			accord_replaced_figure r = { inc->figures[i], by };
+
+			/* kept aside as a replaced version: the retract may turn out late (attack96 01) */
+			ACCORD_PUSH(inc->derive->replaced, inc->derive->replaced_count, r);
 			memmove(&inc->figures[i], &inc->figures[i + 1],
 				(inc->figure_count - i - 1) * sizeof(*inc->figures));
 			inc->figure_count--;

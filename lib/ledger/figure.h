@@ -45,7 +45,7 @@ int accord_figure_rescores(const accord_incident *inc, const accord_parties *p,
 /* Record window `e`: it replaces the same party's window with the same start. */
 void accord_figure_apply(accord_incident *inc, const accord_parties *p, const accord_entry *e);
 /* After a co-signature of `w`: once joint it stays shared, and a new version replaces the old. */
-void accord_figure_cosigned(accord_incident *inc, accord_impact *w);
+void accord_figure_cosigned(accord_incident *inc, accord_impact *w, const accord_entry *cosign);
 /*
  * A co-signature by `party` of window `id` that a new version of the same
  * party replaced, when `cosign` never knew of that version: it signs the
@@ -56,16 +56,17 @@ void accord_figure_cosigned(accord_incident *inc, accord_impact *w);
 accord_impact *accord_figure_cosign_replaced(accord_incident *inc, const accord_entry *cosign,
 					     const char *id, const char *party);
 /*
- * At close `close`: a window a co-signature made count again over its new
- * version, when the close never saw that co-signature, gives way to the
- * new version the close judged; the co-signature is late.
+ * At close `close`: a window made joint by a co-signature the close never
+ * saw gives way to the new version (or retract) the close judged; a new
+ * version or retract the close never saw gives way to the window the
+ * close judged. What gives way is marked late.
  */
 void accord_figure_on_close(accord_incident *inc, const accord_parties *p,
 			    const accord_entry *close);
 /* The current window written by entry `id`, or NULL. */
 accord_impact *accord_figure_find(accord_incident *inc, const char *id);
-/* Drop the current window written by `e` (a retraction). 0 if there was one. */
-int accord_figure_remove(accord_incident *inc, const accord_entry *e);
+/* Drop the current window written by `e`, retracted by `by`. 0 if there was one. */
+int accord_figure_remove(accord_incident *inc, const accord_entry *e, const accord_entry *by);
 /* Whether every involved party other than the recording one co-signed window `w`. */
 int accord_figure_joint(const accord_incident *inc, const accord_impact *w);
 /* After the last entry: decide which windows count, which are disputed, and fill inc->impact. */

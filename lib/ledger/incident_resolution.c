@@ -390,6 +390,26 @@ static accord_dispute *find_dispute(accord_incident *inc, const char *id)
 }
 
 /*
+ * A later dispute of the same time by the same party that co-signature
+ * `e` has in its causal past, or NULL: the disputer's claim is the last
+ * one, and accepting one it replaced settles nothing (attack96 03).
+ */
+static const accord_dispute *superseded(accord_incident *inc, const accord_dispute *dp,
+					const accord_entry *e)
+{
+	size_t i;
+
+	for (i = (size_t)(dp - inc->disputes) + 1; i < inc->dispute_count; i++) {
+		const accord_dispute *d = &inc->disputes[i];
+
+		if (d->target == dp->target && !d->retracted && accord_str_eq(d->by, dp->by) &&
+		    accord_derive_in_past(inc, e, d->entry))
+			return d;
+	}
+	return NULL;
+}
+
+/*
  * A dispute of another party's signed time on this incident. Its time is
  * held to the graph: never before the time the entry claims (a dispute
  * says it happened later) nor after the dispute itself, which has it in
@@ -469,7 +489,7 @@ void accord_derive_apply_cosign(accord_incident *inc, const accord_parties *p,
 		}
 	} else if ((w = accord_figure_find(inc, id))) {
 		accord_sign_for(&w->signed_by, &w->signed_count, party);
-		accord_figure_cosigned(inc, w);
+		accord_figure_cosigned(inc, w, e);
 	} else if (party && accord_figure_cosign_replaced(inc, e, id, party)) {
 		/* signed a window whose new version it never saw (accord_figure_cosign_replaced) */
 	} else if ((c = find_closure(inc, id)) && !c->retracted) {
@@ -484,8 +504,14 @@ void accord_derive_apply_cosign(accord_incident *inc, const accord_parties *p,
 		ACCORD_PUSH(inc->pause_signs, inc->pause_sign_count, ps);
 	} else if ((dp = find_dispute(inc, id)) && !dp->retracted && party &&
 		   accord_str_eq(party, accord_party_of(p, dp->target))) {
+		const accord_dispute *later = superseded(inc, dp, e);
+
 		/* the party whose time it disputes accepts the disputer's: settled */
-		if (!dp->accepted_by)
+		if (later)
+			accord_derive_mark(inc, e,
+					   "no effect: the disputer disputed that time again since",
+					   later->entry);
+		else if (!dp->accepted_by)
 			dp->accepted_by = e;
 	} else {
 		accord_derive_mark(inc, e, "no effect: it names no current proposal", NULL);
@@ -587,7 +613,7 @@ static int withdraw_proposal(accord_incident *inc, const accord_entry *target)
  * withdrawn. 0 if it was found. A figure or proposal every party signed
  * once is shared: its author alone cannot take it back.
  */
-static int withdraw(accord_incident *inc, const accord_entry *target)
+static int withdraw(accord_incident *inc, const accord_entry *target, const accord_entry *by)
 {
 	accord_impact *w = accord_figure_find(inc, target->id);
 	accord_closure *c;
@@ -595,7 +621,7 @@ static int withdraw(accord_incident *inc, const accord_entry *target)
 
 	if (w && w->was_joint)
 		return -1;
-	if (w && accord_figure_remove(inc, target) == 0)
+	if (w && accord_figure_remove(inc, target, by) == 0)
 		return 0;
 	for (i = 0; i < inc->sla_count; i++) {
 		if (inc->sla[i].entry == target) {
@@ -749,7 +775,7 @@ void accord_derive_apply_retract(accord_incident *inc, const accord_parties *p,
 	else if (inc->closed_by && accord_figure_find(inc, target->id))
 		/* a window the close judged the clocks' start on stays until a reopen (attack46 02) */
 		accord_derive_late_on_close(inc, p, e);
-	else if (withdraw(inc, target) < 0)
+	else if (withdraw(inc, target, e) < 0)
 		accord_derive_mark(
 			inc, e,
 			"no effect: that entry cannot be retracted, or every party signed it",

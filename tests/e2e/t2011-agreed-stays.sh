@@ -16,6 +16,12 @@
 #                    window its party corrected before it: late (attack94 01)
 #   end_open_window_after_close  a window still open at the close can still
 #                    get its end, by the close's time at the latest (94 02)
+#   stale_rerecord_before_close  a re-record or retract from a device offline
+#                    since it recorded the window sorts before the close the
+#                    close never saw it: late all the same (attack96 01)
+#   joint_open_window_ends  the same end for a joint window (attack96 02)
+#   superseded_dispute  the provider accepting a dispute the customer
+#                    replaced settles nothing (attack96 03)
 . "$(dirname "$0")/lib.sh"
 
 w() { k=$1; shift; accord --home "$T/w/$k" -C "$T/w/$k.git" "$@"; }
@@ -201,10 +207,13 @@ closed() {
 	INC=$(at 2026-11-20T09:00:00Z w alice open --title outage --severity 2 --service web --parties acme,globex --started 2026-11-20T09:00:00Z)
 	take alice
 	take gina
-	WIN=$(at 2026-11-20T09:35:00Z w gina impact "$INC" "$@")
+	take "${RECORDER:-gina}"
+	WIN=$(at 2026-11-20T09:35:00Z w "${RECORDER:-gina}" impact "$INC" "$@")
+	take "${RECORDER:-gina}" # with RECORDER=hal, hal's device then stays offline
 	take gina
 	take alice
 	take bob # bob's device sees the window, then stays offline
+	[ -n "${JOINT:-}" ] && { expect 0 at 2026-11-20T09:40:00Z w alice cosign "$WIN"; take alice; take gina; }
 	[ -n "${CORRECT:-}" ] && at 2026-11-20T09:45:00Z w gina impact "$INC" $CORRECT >/dev/null
 	at 2026-11-20T09:50:00Z w gina status "$INC" resolved >/dev/null
 	take gina
@@ -248,5 +257,54 @@ expect 0 at 2026-11-20T10:30:00Z w gina impact "$INC" --customers 1000 --start 2
 take gina
 take alice
 equal "$(minutes alice)" 1000 "end_open_window_after_close: a second new version, once it has its end, is late"
+
+test_case stale_rerecord_before_close
+for how in rerecord retract; do
+	RECORDER=hal closed --customers 1000 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:30:00Z
+	BEFORE=$(minutes alice)
+	equal "$BEFORE" 30000 "stale_rerecord_before_close: the close judged 1000 customers for 30 minutes"
+	# hal's device, offline since it recorded the window, changes it: its entry sorts before the close
+	if [ $how = rerecord ]; then
+		expect 0 at 2026-11-20T10:30:00Z w hal impact "$INC" --customers 5 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:01:00Z
+	else
+		expect 0 at 2026-11-20T10:30:00Z w hal retract "$WIN" --reason "re-measured"
+	fi
+	take hal
+	take alice
+	for c in alice hal; do
+		equal "$(minutes $c)" "$BEFORE" "stale_rerecord_before_close: $c: a $how the close never saw changes nothing"
+	done
+done
+
+test_case joint_open_window_ends
+JOINT=1 closed --customers 1000 --start 2026-11-20T09:00:00Z
+expect 0 at 2026-11-20T10:20:00Z w gina impact "$INC" --customers 1000 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:15:00Z
+take gina
+take alice
+for when in 2026-11-21T10:00:00Z 2026-12-20T10:00:00Z; do
+	equal "$(ACCORD_NOW=$when w alice report --format json 2>/dev/null | jget 'd["customer_impact"]["customer_minutes"]')" 15000 \
+		"joint_open_window_ends: a joint window open at the close ends too ($when)"
+done
+
+test_case superseded_dispute
+terms
+INC=$(at 2026-11-20T09:00:00Z w alice open --title outage --severity 2 --service web --parties acme,globex --started 2026-11-20T09:00:00Z)
+take alice
+take gina
+MIT=$(at 2026-11-20T09:40:00Z w gina status "$INC" mitigated)
+take gina
+take alice
+D1=$(at 2026-11-20T10:20:00Z w alice dispute "$MIT" --at 2026-11-20T09:50:00Z --reason "still down at 09:45")
+D2=$(at 2026-11-20T10:25:00Z w alice dispute "$MIT" --at 2026-11-20T10:15:00Z --reason "in fact until 10:15")
+take alice
+take gina
+expect 0 at 2026-11-20T10:30:00Z w gina cosign "$D1" # globex knows both, accepts the older claim
+take gina
+take alice
+export ACCORD_NOW=2026-11-20T12:00:00Z
+for c in alice gina; do
+	equal "$(apart $c)" 1 "superseded_dispute: $c: accepting a claim the customer replaced settles nothing"
+	contains "$(mitigate $c)" "disputed" "superseded_dispute: $c: the clock stays disputed"
+done
 
 finish
