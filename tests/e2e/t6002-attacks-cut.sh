@@ -175,9 +175,7 @@ test_fork_below_cut() {
 	as alice acme sync >/dev/null 2>&1 # reports the fork's proof
 	q accord clone "$W/hub.git" "$W/fresh" --ledger "$LEDGER"
 	no_member fork_below_cut mal acme globex fresh
-	# set aside before any cut is applied: a member-add on a fork side counts only where an
-	# admin of the key's own party vouched for it (attack88 01), and gina is globex's
-	aside fork_below_cut fresh "$FID" forked
+	aside fork_below_cut fresh "$FID" past-cut
 	expect 0 as alice fresh show "$ID"
 	contains "$OUT" "gina vouches" "fork_below_cut: gina's note counts on its own"
 	expect 1 as mal fresh note "$ID" "mal counts"
