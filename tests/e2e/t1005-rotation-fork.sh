@@ -23,6 +23,11 @@ clone() {
 		accord -C "$T/w/$1.git" remote add hub "$HUB" || bad "clone $1"
 }
 quiet() { "$@" >/dev/null 2>&1 || bad "$*"; }
+# push_stale NAME: a restored copy pushes what it wrote (its sync exits 3 once it sees the fork)
+push_stale() {
+	acc "$1" remote add hub "$HUB" 2>/dev/null
+	acc "$1" sync hub --no-checkpoint >/dev/null 2>&1
+}
 # a sync after the fork: it takes what the hub holds, and exits 3 while the fork stands
 take() { acc "$1" sync hub --no-checkpoint >/dev/null 2>&1; }
 # the feeds and kinds audit sets aside or finds, "feed:kind" sorted, on copy $1
@@ -310,8 +315,7 @@ expect 0 gina note "$ERINC" "globex: on erin's incident"
 quiet gina sync hub # an ordinary sync: globex's checkpoint depends on erin's incident
 # the backup, restored, writes at the member-add's seq (the same key on two machines)
 expect 0 acc backup note "$INC" "alice, from the restored backup"
-acc backup remote add hub "$HUB" 2>/dev/null
-acc backup sync hub --no-checkpoint >/dev/null 2>&1
+push_stale backup
 take alice
 take erin
 clone fresh
@@ -337,8 +341,7 @@ take gina
 quiet gina sync hub # globex's ordinary sync depends on the invitation (initech's own entries cannot)
 # the laptop, restored, adds a member at the invitation's seq: a seat on one side only
 expect 0 acc laptop member add --key "$T/w/zed/key.pub" --name zed
-acc laptop remote add hub "$HUB" 2>/dev/null
-acc laptop sync hub --no-checkpoint >/dev/null 2>&1
+push_stale laptop
 take alice
 take ivan
 clone fresh
@@ -369,8 +372,7 @@ expect 0 gina note "$ERINC" "globex: on erin's incident"
 quiet gina sync hub
 # kim's stale copy adds a device key at the same seq: a seat on each side, a contest
 expect 0 acc kimold member add --key "$T/w/kim2/key.pub" --name kim
-acc kimold remote add hub "$HUB" 2>/dev/null
-acc kimold sync hub --no-checkpoint >/dev/null 2>&1
+push_stale kimold
 take alice
 equal "$(active alice "$(kid erin)")" "[]" "a contested seat waits for acme's admins: a partner's checkpoint does not decide"
 expect 0 alice member vouch "$(kid erin)"

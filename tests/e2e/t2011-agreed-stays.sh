@@ -75,6 +75,37 @@ minutes() { w "$1" show "$INC" --json 2>/dev/null | jget 'd["customer_minutes"]'
 
 export ACCORD_NOW=2026-11-20T10:00:00Z
 
+# closed WINDOW-OPTIONS...: globex records a window, the parties resolve jointly and acme closes
+closed() {
+	export ACCORD_NOW=2026-11-20T08:00:00Z
+	world
+	INC=$(at 2026-11-20T09:00:00Z w alice open --title outage --severity 2 --service web --parties acme,globex --started 2026-11-20T09:00:00Z)
+	take alice
+	take gina
+	take "${RECORDER:-gina}"
+	WIN=$(at 2026-11-20T09:35:00Z w "${RECORDER:-gina}" impact "$INC" "$@")
+	take "${RECORDER:-gina}" # with RECORDER=hal, hal's device then stays offline
+	take gina
+	take alice
+	take bob # bob's device sees the window, then stays offline
+	[ -n "${JOINT:-}" ] && { expect 0 at 2026-11-20T09:40:00Z w alice cosign "$WIN"; take alice; take gina; }
+	[ -n "${OWN:-}" ] && { at 2026-11-20T09:41:00Z w alice impact "$INC" $OWN >/dev/null; take alice; }
+	[ -n "${CORRECT:-}" ] && at 2026-11-20T09:45:00Z w gina impact "$INC" $CORRECT >/dev/null
+	at 2026-11-20T09:50:00Z w gina status "$INC" resolved >/dev/null
+	take gina
+	take alice
+	RES=$(at 2026-11-20T09:55:00Z w alice resolve "$INC" --summary fixed)
+	take alice
+	take gina
+	expect 0 at 2026-11-20T10:00:00Z w gina cosign "$RES"
+	take gina
+	take alice
+	expect 0 at 2026-11-20T10:10:00Z w alice status "$INC" closed
+	take alice
+	take gina
+	export ACCORD_NOW=2026-11-20T11:00:00Z # figures are read as of now
+}
+
 test_case figure_cosigned
 world
 INC=$(w alice open --title outage --severity 2 --service web --parties acme,globex --started 2026-11-20T09:00:00Z)
@@ -161,27 +192,8 @@ equal "$(apart alice)" 1 "same_verdict: only the dispute that turns met into mis
 contains "$(mitigate alice)" "of 1h: met" "same_verdict: the verdict both times give"
 
 test_case rerecord_after_close
-export ACCORD_NOW=2026-11-20T08:00:00Z
-world
-INC=$(at 2026-11-20T09:00:00Z w alice open --title outage --severity 2 --service web --parties acme,globex --started 2026-11-20T09:00:00Z)
-take alice
-take gina
-WIN=$(at 2026-11-20T09:40:00Z w gina impact "$INC" --customers 1000 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:30:00Z)
-OWN=$(at 2026-11-20T09:41:00Z w alice impact "$INC" --customers 800 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:20:00Z)
-take alice
-take gina
-at 2026-11-20T09:50:00Z w gina status "$INC" resolved >/dev/null
-take gina
-take alice
-RES=$(at 2026-11-20T10:00:00Z w alice resolve "$INC" --summary "bad deploy rolled back" --factor "bad deploy")
-take alice
-take gina
-expect 0 at 2026-11-20T10:05:00Z w gina cosign "$RES"
-take gina
-take alice
-expect 0 at 2026-11-20T10:10:00Z w alice status "$INC" closed
-take alice
-take gina
+OWN="--customers 800 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:20:00Z" \
+	closed --customers 1000 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:30:00Z
 export ACCORD_NOW=2026-11-20T11:00:00Z
 BEFORE=$(minutes alice)
 equal "$BEFORE" 16000 "rerecord_after_close: acme's own window counts: 800 customers for 20 minutes"
@@ -199,36 +211,6 @@ for c in alice gina fresh; do
 	equal "$(w $c show "$INC" --json 2>/dev/null | jget 'sum(1 for e in d["timeline"] if e["type"] == "impact" and (e.get("mark") or "").startswith("late"))')" 2 \
 		"rerecord_after_close: $c: both new versions are shown late"
 done
-
-# closed WINDOW-OPTIONS...: globex records a window, the parties resolve jointly and acme closes
-closed() {
-	export ACCORD_NOW=2026-11-20T08:00:00Z
-	world
-	INC=$(at 2026-11-20T09:00:00Z w alice open --title outage --severity 2 --service web --parties acme,globex --started 2026-11-20T09:00:00Z)
-	take alice
-	take gina
-	take "${RECORDER:-gina}"
-	WIN=$(at 2026-11-20T09:35:00Z w "${RECORDER:-gina}" impact "$INC" "$@")
-	take "${RECORDER:-gina}" # with RECORDER=hal, hal's device then stays offline
-	take gina
-	take alice
-	take bob # bob's device sees the window, then stays offline
-	[ -n "${JOINT:-}" ] && { expect 0 at 2026-11-20T09:40:00Z w alice cosign "$WIN"; take alice; take gina; }
-	[ -n "${CORRECT:-}" ] && at 2026-11-20T09:45:00Z w gina impact "$INC" $CORRECT >/dev/null
-	at 2026-11-20T09:50:00Z w gina status "$INC" resolved >/dev/null
-	take gina
-	take alice
-	RES=$(at 2026-11-20T09:55:00Z w alice resolve "$INC" --summary fixed)
-	take alice
-	take gina
-	expect 0 at 2026-11-20T10:00:00Z w gina cosign "$RES"
-	take gina
-	take alice
-	expect 0 at 2026-11-20T10:10:00Z w alice status "$INC" closed
-	take alice
-	take gina
-	export ACCORD_NOW=2026-11-20T11:00:00Z # figures are read as of now
-}
 
 test_case stale_cosign_after_close
 CORRECT="--customers 5 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:01:00Z" \
