@@ -20,8 +20,8 @@ static const char vouch_usage[] =
 	"usage: accord member vouch KEY\n\n"
 	"When a member's old key was used again after it rotated (a copy of it on\n"
 	"another machine, or in someone else's hands), or an admin's key signed two\n"
-	"entries where it added a member, before another member synced, the rotation\n"
-	"or the member-add and the key it admitted stop counting. If you are an admin\n"
+	"entries where it added a member or invited a party, the rotation, member-add\n"
+	"or invitation and the key it admitted can stop counting. If you are an admin\n"
 	"of that party and know the admitted key is the member's, vouch for it: a\n"
 	"checkpoint of yours names the admission, and it counts again, with what\n"
 	"rests on it. The other side of the fork stays set aside. Sync to share it.\n\n"
@@ -71,7 +71,8 @@ static void collect(struct candidate **out, size_t *count, accord_entry ***keep,
 		accord_pubkey next;
 
 		memset(&next, 0, sizeof(next));
-		if ((strcmp(e->type, "key-rotate") != 0 && strcmp(e->type, "member-add") != 0) ||
+		if ((strcmp(e->type, "key-rotate") != 0 && strcmp(e->type, "member-add") != 0 &&
+		     strcmp(e->type, "party-invite") != 0) ||
 		    !hex || accord_hex_decode(next.pk, sizeof(next.pk), hex) < 0) {
 			accord_entry_free(e);
 			continue;
@@ -156,7 +157,7 @@ static int vouch(accord_ctx *ctx, const char *arg)
 	if (n == 0) {
 		code = cmd_failf(
 			ACCORD_EXIT_FAIL,
-			"no rotation or member-add of a key of %s that does not count names or "
+			"no rotation, member-add or invitation of a key of %s that does not count names or "
 			"is signed by key %s: nothing to vouch for",
 			cmd_esc(p->parties[me->party].name, 0), arg);
 		goto done;

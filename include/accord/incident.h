@@ -65,6 +65,8 @@ typedef struct {
 	int was_joint; /* every other involved party co-signed it once: no longer retractable */
 	int pending; /* a new version of a joint figure: counts once joint, the old one until then */
 	int after_close; /* recorded after a close, or beside one that did not know of it: moves no clock's start */
+	const accord_entry
+		*first; /* the entry that first recorded this window (its first version) */
 	const accord_entry *joint_by; /* the co-signature that made it joint, or NULL */
 	/* the new version or retract a co-signature made it count over, or NULL */
 	const accord_entry *reinstated_over;

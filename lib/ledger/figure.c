@@ -79,6 +79,8 @@ int accord_figure_rescores(const accord_incident *inc, const accord_parties *p,
 
 		if (!accord_str_eq(w->party, party) || w->start != start)
 			continue;
+		if (!accord_derive_in_past((accord_incident *)inc, inc->closed_by, w->first))
+			return 0; /* first recorded after the close: its party corrects it (attack98 03) */
 		/* ending a window still open, by the close at the latest, is how it gets its end (attack94 02) */
 		return w->has_end || !end || end > inc->closed_by->time ||
 		       w->customers != accord_entry_int(e, "customers", 0);
@@ -92,6 +94,7 @@ void accord_figure_apply(accord_incident *inc, const accord_parties *p, const ac
 	size_t i;
 
 	w.entry = e;
+	w.first = e;
 	w.party = accord_party_of(p, e);
 	w.customers = accord_entry_int(e, "customers", 0);
 	time_field(&w.start, e, "start");
@@ -114,10 +117,12 @@ void accord_figure_apply(accord_incident *inc, const accord_parties *p, const ac
 		}
 		/* a joint figure stays until its new version is joint too */
 		w.pending = old->was_joint || old->pending;
+		w.first = old->first;
 		if (old->was_joint)
 			break;
 		/* a new version: co-signatures named the old bytes, so they stay there */
 		w.after_close = old->after_close; /* the same start */
+		w.first = old->first;
 		{
 			accord_replaced_figure r = { *old, e };
 
@@ -220,6 +225,9 @@ void accord_figure_on_close(accord_incident *inc, const accord_parties *p,
 			inc->figure_count--;
 		}
 		accord_derive_mark_late(inc, p, r.by, "close", close);
+		if (!strcmp(r.by->type,
+			    "retract")) /* its "retracted" mark gives way (attack98 02) */
+			accord_derive_mark(inc, r.w.entry, "counts: the close judged it", close);
 		memmove(&d->replaced[i], &d->replaced[i + 1],
 			(d->replaced_count - i - 1) * sizeof(*d->replaced));
 		d->replaced_count--;
@@ -238,8 +246,20 @@ void accord_figure_on_close(accord_incident *inc, const accord_parties *p,
 				 accord_str_eq(inc->figures[j].party, w->party) &&
 				 inc->figures[j].start == w->start &&
 				 accord_derive_in_past(inc, close, inc->figures[j].entry);
-		if (!judged)
+		if (!judged) {
+			/* the close judged it not joint: the co-signature is late (attack98 01) */
+			if (accord_derive_in_past(inc, close, w->entry) && !w->reinstated_over) {
+				const char *late = accord_party_of(p, w->joint_by);
+
+				accord_derive_mark_late(inc, p, w->joint_by, "close", close);
+				for (j = 0; j < w->signed_count; j++)
+					if (accord_str_eq(w->signed_by[j], late))
+						w->signed_by[j] = w->signed_by[--w->signed_count];
+				w->was_joint = 0;
+				w->joint_by = NULL;
+			}
 			continue;
+		}
 		/*
 		 * The close never saw the window become joint, and judged the version
 		 * (or the retract) that replaced it: the co-signature is late (attack94 01).

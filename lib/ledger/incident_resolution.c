@@ -487,6 +487,10 @@ void accord_derive_apply_cosign(accord_incident *inc, const accord_parties *p,
 			inc->derive->rival = inc->resolution;
 			inc->resolution = current;
 		}
+	} else if ((w = accord_figure_find(inc, id)) && inc->closed_by &&
+		   accord_derive_in_past(inc, inc->closed_by, w->first)) {
+		/* a window the close judged: making it joint now re-scores it (attack98 01) */
+		accord_derive_late_on_close(inc, p, e);
 	} else if ((w = accord_figure_find(inc, id))) {
 		accord_sign_for(&w->signed_by, &w->signed_count, party);
 		accord_figure_cosigned(inc, w, e);
@@ -753,6 +757,7 @@ void accord_derive_apply_retract(accord_incident *inc, const accord_parties *p,
 {
 	const char *id = accord_entry_str(e, "entry");
 	const accord_entry *target = NULL, *c;
+	const accord_impact *w;
 	size_t i;
 
 	for (i = 0; id && i < inc->timeline_count; i++)
@@ -772,7 +777,8 @@ void accord_derive_apply_retract(accord_incident *inc, const accord_parties *p,
 			inc, e,
 			"no effect: another party co-signed that entry without knowing of this retract",
 			c);
-	else if (inc->closed_by && accord_figure_find(inc, target->id))
+	else if (inc->closed_by && (w = accord_figure_find(inc, target->id)) &&
+		 accord_derive_in_past(inc, inc->closed_by, w->first))
 		/* a window the close judged the clocks' start on stays until a reopen (attack46 02) */
 		accord_derive_late_on_close(inc, p, e);
 	else if (withdraw(inc, target, e) < 0)

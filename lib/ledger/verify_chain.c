@@ -725,22 +725,13 @@ static int same_side(struct run *r, const struct item *x, const struct item *y)
 	return y && !strcmp(y->e->id, x->e->id);
 }
 
-/* An entry that gives or takes a seat in its author's own party. */
-static int gives_seat(const accord_entry *e)
-{
-	return !strcmp(e->type, "key-rotate") || !strcmp(e->type, "member-add") ||
-	       !strcmp(e->type, "member-revoke");
-}
-
 /*
- * A fork whose sides each hold an entry that gives or takes a seat in the
- * key's party (two rotations of one key, a rotation against a member-add)
- * is a contest for a seat: only the key's own party's admins choose
- * (vouched_own). A fork with such an entry on one side only is judged as
- * any other (attack93 01: a restored backup's note at the seq of a
- * member-add others built on), and so is an invitation, which seats
- * another party that builds on it itself (attack95 01: a root's stale
- * laptop must not un-invite a partner).
+ * A fork whose sides each hold an entry that gives authority (two
+ * rotations of one key, a rotation against an invitation, a member-add
+ * against a member-add) is a contest: only the key's own party's admins
+ * choose (vouched_own; a root's fork excepted, lib/ledger/verify_rules.c).
+ * A fork with authority on one side only is judged as any other (attack93
+ * 01: a restored backup's note at the seq of a member-add others built on).
  */
 void accord_verify_mark_contested(struct run *r)
 {
@@ -750,14 +741,14 @@ void accord_verify_mark_contested(struct run *r)
 		struct item *x = r->forks[i];
 		struct feed *f;
 
-		if (!gives_seat(x->e) || !(f = accord_verify_find_feed(r, x->e->author.id)) ||
-		    f->contested)
+		if (!accord_verify_gives_authority(x->e) ||
+		    !(f = accord_verify_find_feed(r, x->e->author.id)) || f->contested)
 			continue;
 		for (j = 0; j < r->nforks && !f->contested; j++) {
 			struct item *y = r->forks[j];
 
 			if (y == x || strcmp(y->e->author.id, x->e->author.id) != 0 ||
-			    !gives_seat(y->e))
+			    !accord_verify_gives_authority(y->e))
 				continue;
 			f->contested =
 				y->e->seq >= x->e->seq ? !same_side(r, x, y) : !same_side(r, y, x);

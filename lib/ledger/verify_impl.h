@@ -83,7 +83,7 @@ struct feed {
 	int evidence;
 	int64_t cut; /* entries beyond this seq do not count (for good: equivocation, revocation) */
 	int64_t forked_at; /* the seq where proof of equivocation starts, 0 if none */
-	int contested; /* two sides of the fork each give or take a seat (accord_verify_mark_contested) */
+	int contested; /* two sides of the fork each give authority (accord_verify_mark_contested) */
 	int64_t chain; /* where the feed's own checks stop it, before any proof or rule */
 };
 
@@ -283,7 +283,7 @@ void accord_verify_causal_pass(struct run *r);
 /* After a round: vouch for forked keys' entries counted entries rest on. 1 if it grew. */
 int accord_verify_vouch_forks(struct run *r, accord_entry **kept, size_t k,
 			      const accord_parties *p);
-/* Set feed->contested where two sides of a fork each give or take a seat (after the causal pass). */
+/* Set feed->contested where two sides of a fork each give authority (after the causal pass). */
 void accord_verify_mark_contested(struct run *r);
 /* A type that gives authority (admits, revokes, invites, founds). */
 int accord_verify_gives_authority(const accord_entry *e);

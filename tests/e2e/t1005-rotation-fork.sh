@@ -117,7 +117,7 @@ thief_forks
 take bob
 BEFORE=$(refs "$T/w/gina.git")
 expect 1 gina member vouch "$NEW"
-contains "$ERR" "no rotation or member-add of a key of globex" "another party's root cannot vouch for acme's rotation"
+contains "$ERR" "no rotation, member-add or invitation of a key of globex" "another party's root cannot vouch for acme's rotation"
 expect 1 dan member vouch "$NEW"
 contains "$ERR" "only an admin of acme" "a member who is no admin cannot vouch"
 expect 1 thief member vouch "$NEW"
@@ -387,5 +387,56 @@ for c in alice gina; do
 done
 expect 0 acc erin note "$ERINC" "erin: back"
 equal "$(active alice "$(kid kim2)")" "[]" "the stale copy's device key, on the other side, is no member"
+
+test_case "a root's stale laptop adding a member at the seq of the root's own member-add takes no one out"
+world
+accord --home "$T/w/carl" key new --name carl --no-passphrase >/dev/null 2>&1 || bad "key new carl"
+cp -a "$T/w/alice" "$T/w/laptop" && cp -a "$T/w/alice.git" "$T/w/laptop.git" # acme's root: no admin above it
+expect 0 alice member add --key "$T/w/carl/key.pub" --name carl
+quiet alice sync hub --no-checkpoint
+clone carl
+CARLC=$(acc carl open --title "carl's outage" --severity 2 --service web --parties acme,globex)
+quiet acc carl sync hub --no-checkpoint
+take gina
+quiet gina sync hub # globex's ordinary sync depends on carl's incident
+accord --home "$T/w/zed" key new --name zed --no-passphrase >/dev/null 2>&1 || bad "key new zed"
+expect 0 acc laptop member add --key "$T/w/zed/key.pub" --name zed
+push_stale laptop
+take alice
+take carl
+equal "$(active alice "$(kid carl)")" "[true]" "a root's fork is judged as any: carl stays, globex built on him"
+expect 0 accord -C "$T/w/alice.git" show "$CARLC"
+expect 0 acc carl note "$CARLC" "carl: still here"
+
+test_case "a thief's invitation on a retired admin key's fork, shown to a partner first, seats no party"
+world
+HUB2="$T/w/hub2"
+git init -q --bare "$HUB2" && cp "$HUB/hooks/pre-receive" "$HUB2/hooks/"
+accord --home "$T/w/kim" key new --name kim --no-passphrase >/dev/null 2>&1 || bad "key new kim"
+accord --home "$T/w/evil" key new --name evil --no-passphrase >/dev/null 2>&1 || bad "key new evil"
+expect 0 alice member add --key "$T/w/kim/key.pub" --name kim --admin
+quiet alice sync hub --no-checkpoint
+clone kim
+quiet acc kim sync hub --no-checkpoint
+cp -a "$T/w/kim" "$T/w/kimthief" && cp -a "$T/w/kim.git" "$T/w/kimthief.git" # a copy of kim's key home
+expect 0 acc kim key rotate --no-passphrase
+quiet acc kim sync hub --no-checkpoint
+# the thief, on its copy, invites a party of its own with kim's retired key, through a second hub
+expect 0 acc kimthief party invite evilcorp --key "$T/w/evil/key.pub"
+quiet acc kimthief remote add hub2 "$HUB2"
+expect 0 acc kimthief sync hub2 --no-checkpoint
+accord clone "$HUB2" "$T/w/evil.git" >/dev/null 2>&1 || bad "clone evil"
+expect 0 acc evil party accept evilcorp
+quiet acc evil remote add hub2 "$HUB2"
+expect 0 acc evil sync hub2 --no-checkpoint
+quiet gina remote add hub2 "$HUB2"
+expect 0 gina sync hub2 # globex's routine sync depends on the invitation first
+take gina
+take alice
+for c in alice gina; do
+	expect 0 accord -C "$T/w/$c.git" party list --json
+	equal "$(echo "$OUT" | jget "[p['state'] for p in d if p['name'] == 'evilcorp' and p['state'] == 'joined']")" "[]" \
+		"$c: the thief's invitation seats no party"
+done
 
 finish

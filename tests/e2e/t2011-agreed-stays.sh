@@ -22,6 +22,12 @@
 #   joint_open_window_ends  the same end for a joint window (attack96 02)
 #   superseded_dispute  the provider accepting a dispute the customer
 #                    replaced settles nothing (attack96 03)
+#   cosign_after_close  a co-signature that would make a window the close
+#                    judged joint is late, knowing or not (attack98 01)
+#   late_retract_not_shown_retracted  a late retract leaves no "retracted"
+#                    mark on the window (attack98 02)
+#   window_after_close  a window first recorded after the close stays its
+#                    party's to correct and retract (attack98 03)
 . "$(dirname "$0")/lib.sh"
 
 w() { k=$1; shift; accord --home "$T/w/$k" -C "$T/w/$k.git" "$@"; }
@@ -288,5 +294,42 @@ for c in alice gina; do
 	equal "$(apart $c)" 1 "superseded_dispute: $c: accepting a claim the customer replaced settles nothing"
 	contains "$(mitigate $c)" "disputed" "superseded_dispute: $c: the clock stays disputed"
 done
+
+test_case cosign_after_close
+OWN="--customers 800 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:20:00Z" \
+	closed --customers 5 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:30:00Z
+BEFORE=$(minutes alice)
+equal "$BEFORE" 16000 "cosign_after_close: the close judged acme's own window, globex's beside it"
+expect 0 at 2026-11-20T10:30:00Z w alice cosign "$WIN" # knowing of the close
+expect 0 at 2026-11-20T10:31:00Z w bob cosign "$WIN"   # an idle device that never saw it
+take alice
+take bob
+take gina
+for c in alice gina; do
+	equal "$(minutes $c)" "$BEFORE" "cosign_after_close: $c: making a window the close judged joint re-scores nothing"
+done
+
+test_case late_retract_not_shown_retracted
+RECORDER=hal closed --customers 1000 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:30:00Z
+expect 0 at 2026-11-20T10:30:00Z w hal retract "$WIN" --reason "re-measured"
+take hal
+take alice
+expect 0 w alice show "$INC" --json
+equal "$(echo "$OUT" | jget "[e.get('mark') or '' for e in d['timeline'] if e['id'].startswith('$WIN')][0].startswith('retracted')")" false \
+	"late_retract_not_shown_retracted: a retract the close never saw does not mark the window retracted"
+
+test_case window_after_close
+closed --customers 1000 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:30:00Z
+BEFORE=$(minutes alice)
+# a window first recorded after the close, with a typo: its party corrects and ends it
+LATE=$(at 2026-11-20T10:20:00Z w gina impact "$INC" --customers 50000 --start 2026-11-20T10:15:00Z)
+expect 0 at 2026-11-20T10:25:00Z w gina impact "$INC" --customers 500 --start 2026-11-20T10:15:00Z --end 2026-11-20T10:20:00Z
+take gina
+take alice
+equal "$(minutes alice)" $((BEFORE + 2500)) "window_after_close: a window recorded after the close is its party's to correct"
+expect 0 at 2026-11-20T10:30:00Z w gina retract "$(w gina show "$INC" --json | jget "[e['id'] for e in d['timeline'] if e['type'] == 'impact'][-1]" | cut -c1-12)" --reason typo
+take gina
+take alice
+equal "$(minutes alice)" "$BEFORE" "window_after_close: and to retract"
 
 finish
