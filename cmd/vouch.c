@@ -29,7 +29,7 @@ static const char vouch_usage[] =
 	"        the id of the key that signed the admission, or a unique prefix of\n"
 	"        at least 8 digits\n";
 
-/* An admission (key-rotate, member-add) that does not count here, and the keys on both ends. */
+/* A rotation, member-add, invitation or revocation that does not count here, and the keys on both ends. */
 struct candidate {
 	accord_entry *rotation; /* the admission; owned by the list it came from */
 	const accord_member *old;
@@ -54,7 +54,7 @@ static int prefix_of(const char *arg, const char *id)
 	return !strncmp(id, arg, strlen(arg));
 }
 
-/* Keep each excluded key-rotate or member-add of `m` that matches `arg`; free the rest. */
+/* Keep each excluded entry of `m` that admits or revokes a key matching `arg`; free the rest. */
 static void collect(struct candidate **out, size_t *count, accord_entry ***keep, size_t *kept,
 		    const accord_ledger *l, const accord_member *m, const char *arg)
 {
@@ -72,7 +72,8 @@ static void collect(struct candidate **out, size_t *count, accord_entry ***keep,
 
 		memset(&next, 0, sizeof(next));
 		if ((strcmp(e->type, "key-rotate") != 0 && strcmp(e->type, "member-add") != 0 &&
-		     strcmp(e->type, "party-invite") != 0) ||
+		     strcmp(e->type, "party-invite") != 0 &&
+		     strcmp(e->type, "member-revoke") != 0) ||
 		    !hex || accord_hex_decode(next.pk, sizeof(next.pk), hex) < 0) {
 			accord_entry_free(e);
 			continue;
@@ -113,7 +114,14 @@ static int verdict(accord_ctx *ctx, const struct candidate *c, const char *writt
 	ctx->ledger = full;
 	cmd_save_index(ctx);
 	now = accord_parties_member(accord_ledger_parties(full), c->next.id);
-	/* the admission itself must count: a rival another admin vouched for may sort first */
+	/* the entry itself must count: a rival another admin vouched for may sort first */
+	if (accord_ledger_entry(full, c->rotation->id) && now &&
+	    !strcmp(c->rotation->type, "member-revoke")) {
+		printf("vouched for the member-revoke %.12s (checkpoint %.12s): key %s of %s stays "
+		       "revoked\n",
+		       c->rotation->id, written, c->next.id, cmd_esc(now->key.name, 0));
+		return 0;
+	}
 	if (accord_ledger_entry(full, c->rotation->id) && now && !now->revoked) {
 		printf("vouched for the %s %.12s (checkpoint %.12s): key %s is %s of %s again%s%s%s\n",
 		       c->rotation->type, c->rotation->id, written, c->next.id,
@@ -157,7 +165,7 @@ static int vouch(accord_ctx *ctx, const char *arg)
 	if (n == 0) {
 		code = cmd_failf(
 			ACCORD_EXIT_FAIL,
-			"no rotation, member-add or invitation of a key of %s that does not count names or "
+			"no admission or revocation of a key of %s that does not count names or "
 			"is signed by key %s: nothing to vouch for",
 			cmd_esc(p->parties[me->party].name, 0), arg);
 		goto done;

@@ -487,9 +487,12 @@ void accord_derive_apply_cosign(accord_incident *inc, const accord_parties *p,
 			inc->derive->rival = inc->resolution;
 			inc->resolution = current;
 		}
-	} else if ((w = accord_figure_find(inc, id)) && inc->closed_by &&
-		   accord_derive_in_past(inc, inc->closed_by, w->first)) {
-		/* a window the close judged: making it joint now re-scores it (attack98 01) */
+	} else if ((w = accord_figure_find(inc, id)) && inc->closed_by) {
+		/*
+		 * A joint window counts over the others: making one joint while the
+		 * close stands re-scores what it judged, whether the close saw the
+		 * window (attack98 01) or it was recorded after (attack100 01).
+		 */
 		accord_derive_late_on_close(inc, p, e);
 	} else if ((w = accord_figure_find(inc, id))) {
 		accord_sign_for(&w->signed_by, &w->signed_count, party);

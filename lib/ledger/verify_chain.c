@@ -752,6 +752,8 @@ void accord_verify_mark_contested(struct run *r)
 				continue;
 			f->contested =
 				y->e->seq >= x->e->seq ? !same_side(r, x, y) : !same_side(r, y, x);
+			f->rotated = f->contested && (!strcmp(x->e->type, "key-rotate") ||
+						      !strcmp(y->e->type, "key-rotate"));
 		}
 	}
 }

@@ -84,6 +84,7 @@ struct feed {
 	int64_t cut; /* entries beyond this seq do not count (for good: equivocation, revocation) */
 	int64_t forked_at; /* the seq where proof of equivocation starts, 0 if none */
 	int contested; /* two sides of the fork each give authority (accord_verify_mark_contested) */
+	int rotated;   /* (contested) a side rotates the key: a root's seat is contested too */
 	int64_t chain; /* where the feed's own checks stop it, before any proof or rule */
 };
 

@@ -362,14 +362,17 @@ static int replay_fork(struct run *r, struct round *rd, accord_parties *p, struc
 	if (deps_count(r, rd, p, e) < 0)
 		return -1;
 	if (f->contested && accord_verify_gives_authority(e) && !it->vouched_own &&
-	    !((m = accord_parties_member(p, e->author.id)) && (m->revoked || m->root))) {
+	    !((m = accord_parties_member(p, e->author.id)) &&
+	      (m->revoked || (m->root && !f->rotated)))) {
 		/*
 		 * Who holds a key can sign a rotation (or an admission) on each
 		 * side of its fork, and show each side to different members first:
 		 * only the key's own party chooses who takes its place (attack88 01).
 		 * A revoked key's authority past its cut is refused as past-cut. A
 		 * root has no one above it to choose (attack97 01): its fork is
-		 * judged as any other, and its party's recovery key is the way out.
+		 * judged as any other, and its party's recovery key is the way out,
+		 * but for a rival rotation, which would hand a thief the root
+		 * (attack99 01): neither side counts until the recovery key acts.
 		 */
 		return fork_side_aside(
 			r, rd, it, fi, " and gives authority",

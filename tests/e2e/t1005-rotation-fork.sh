@@ -117,7 +117,7 @@ thief_forks
 take bob
 BEFORE=$(refs "$T/w/gina.git")
 expect 1 gina member vouch "$NEW"
-contains "$ERR" "no rotation, member-add or invitation of a key of globex" "another party's root cannot vouch for acme's rotation"
+contains "$ERR" "no admission or revocation of a key of globex" "another party's root cannot vouch for acme's rotation"
 expect 1 dan member vouch "$NEW"
 contains "$ERR" "only an admin of acme" "a member who is no admin cannot vouch"
 expect 1 thief member vouch "$NEW"
@@ -438,5 +438,57 @@ for c in alice gina; do
 	equal "$(echo "$OUT" | jget "[p['state'] for p in d if p['name'] == 'evilcorp' and p['state'] == 'joined']")" "[]" \
 		"$c: the thief's invitation seats no party"
 done
+
+test_case "a thief's rival rotation of a root's retired key, shown to a partner first, makes no one root"
+world at
+HUB2="$T/w/hub2"
+git init -q --bare "$HUB2" && cp "$HUB/hooks/pre-receive" "$HUB2/hooks/"
+cp -a "$T/w/alice" "$T/w/rootthief" && cp -a "$T/w/alice.git" "$T/w/rootthief.git"
+ROOTOLD=$(kid alice)
+expect 0 alice key rotate --no-passphrase
+quiet alice sync hub --no-checkpoint
+expect 0 acc rootthief key rotate --no-passphrase
+ROOTTHIEF=$(kid rootthief)
+quiet acc rootthief remote add hub2 "$HUB2"
+expect 0 acc rootthief sync hub2 --no-checkpoint
+quiet gina remote add hub2 "$HUB2"
+expect 0 gina sync hub2 # globex's routine checkpoint depends on the thief's rotation first
+take gina
+take alice
+for c in alice gina; do
+	expect 0 accord -C "$T/w/$c.git" party list --json
+	case "$(echo "$OUT" | jget "[p['root_key'] for p in d if p['name'] == 'acme']")" in
+	*"$ROOTTHIEF"*) bad "$c: the thief's key is acme's root" ;;
+	*) ok ;;
+	esac
+done
+take rootthief
+expect 3 acc rootthief note "$INC" "thief, as acme's root"
+
+test_case "an admin's stale laptop adding a device at the seq of its revocation: the root vouches and the revocation holds"
+world
+accord --home "$T/w/kim" key new --name kim --no-passphrase >/dev/null 2>&1 || bad "key new kim"
+accord --home "$T/w/xan" key new --name xan --no-passphrase >/dev/null 2>&1 || bad "key new xan"
+accord --home "$T/w/kim2" key new --name kim --no-passphrase >/dev/null 2>&1 || bad "key new kim2"
+expect 0 alice member add --key "$T/w/kim/key.pub" --name kim --admin
+quiet alice sync hub --no-checkpoint
+clone kim
+expect 0 acc kim member add --key "$T/w/xan/key.pub" --name xan
+quiet acc kim sync hub --no-checkpoint
+clone xan
+quiet acc xan sync hub --no-checkpoint
+cp -a "$T/w/kim" "$T/w/kimold" && cp -a "$T/w/kim.git" "$T/w/kimold.git"
+expect 0 acc kim member revoke "$(kid xan)" --reason "laptop stolen"
+quiet acc kim sync hub --no-checkpoint
+expect 0 acc kimold member add --key "$T/w/kim2/key.pub" --name kim # at the revocation's seq
+push_stale kimold
+take alice
+equal "$(active alice "$(kid xan)")" "[true]" "a contested revocation waits for acme's admins"
+expect 0 alice member vouch "$(kid xan)"
+contains "$OUT" "stays revoked" "acme's root vouches for kim's revocation"
+equal "$(active alice "$(kid xan)")" "[false]" "the revocation holds"
+expect 0 alice sync hub
+take gina
+equal "$(active gina "$(kid xan)")" "[false]" "and holds on globex's copy"
 
 finish

@@ -28,6 +28,8 @@
 #                    mark on the window (attack98 02)
 #   window_after_close  a window first recorded after the close stays its
 #                    party's to correct and retract (attack98 03)
+#   cosign_postclose_window  but no co-signature makes it joint while the
+#                    close stands (attack100 01)
 . "$(dirname "$0")/lib.sh"
 
 w() { k=$1; shift; accord --home "$T/w/$k" -C "$T/w/$k.git" "$@"; }
@@ -331,5 +333,21 @@ expect 0 at 2026-11-20T10:30:00Z w gina retract "$(w gina show "$INC" --json | j
 take gina
 take alice
 equal "$(minutes alice)" "$BEFORE" "window_after_close: and to retract"
+
+test_case cosign_postclose_window
+OWN="--customers 1000 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:30:00Z" \
+	closed --customers 1000 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:30:00Z
+BEFORE=$(minutes alice)
+equal "$BEFORE" 30000 "cosign_postclose_window: the close judged acme's own window"
+# after the close globex records a smaller window for the same time, and acme co-signs it
+PC=$(at 2026-11-20T10:20:00Z w gina impact "$INC" --customers 5 --start 2026-11-20T09:05:00Z --end 2026-11-20T09:30:00Z)
+take gina
+take alice
+expect 0 at 2026-11-20T10:30:00Z w alice cosign "$PC"
+take alice
+take gina
+for c in alice gina; do
+	equal "$(minutes $c)" "$BEFORE" "cosign_postclose_window: $c: a window made joint after the close re-scores nothing"
+done
 
 finish
