@@ -184,6 +184,15 @@ static int vouch(accord_ctx *ctx, const char *arg)
 		goto done;
 	}
 	c = &cand[0];
+	if (c->old->root) {
+		/* no admin chooses who holds the root: the party's recovery key does */
+		code = cmd_failf(
+			ACCORD_EXIT_FAIL,
+			"key %s is %s's root: a contest of its rotation waits for the party's "
+			"recovery key (accord party recover), not for an admin's vouch",
+			c->old->key.id, cmd_esc(p->parties[me->party].name, 0));
+		goto done;
+	}
 	if (c->old->revoked) {
 		/*
 		 * Retired by its other rotation (an admin of the party had it in its

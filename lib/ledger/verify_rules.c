@@ -361,9 +361,10 @@ static int replay_fork(struct run *r, struct round *rd, accord_parties *p, struc
 				       "no counted entry of another key depends on it");
 	if (deps_count(r, rd, p, e) < 0)
 		return -1;
-	if (f->contested && accord_verify_gives_authority(e) && !it->vouched_own &&
-	    !((m = accord_parties_member(p, e->author.id)) &&
-	      (m->revoked || (m->root && !f->rotated)))) {
+	m = accord_parties_member(p, e->author.id);
+	if (f->contested && accord_verify_gives_authority(e) && !(m && m->revoked) &&
+	    (m && m->root ? f->rotated /* no admin chooses a root (attack101 02) */
+			  : !it->vouched_own)) {
 		/*
 		 * Who holds a key can sign a rotation (or an admission) on each
 		 * side of its fork, and show each side to different members first:
@@ -372,7 +373,8 @@ static int replay_fork(struct run *r, struct round *rd, accord_parties *p, struc
 		 * root has no one above it to choose (attack97 01): its fork is
 		 * judged as any other, and its party's recovery key is the way out,
 		 * but for a rival rotation, which would hand a thief the root
-		 * (attack99 01): neither side counts until the recovery key acts.
+		 * (attack99 01): neither side counts, whoever vouches (an admin is
+		 * below the root: attack101 02), until the recovery key acts.
 		 */
 		return fork_side_aside(
 			r, rd, it, fi, " and gives authority",

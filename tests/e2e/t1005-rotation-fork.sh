@@ -443,8 +443,11 @@ test_case "a thief's rival rotation of a root's retired key, shown to a partner 
 world at
 HUB2="$T/w/hub2"
 git init -q --bare "$HUB2" && cp "$HUB/hooks/pre-receive" "$HUB2/hooks/"
+accord --home "$T/w/kim" key new --name kim --no-passphrase >/dev/null 2>&1 || bad "key new kim"
+expect 0 alice member add --key "$T/w/kim/key.pub" --name kim --admin
+quiet alice sync hub --no-checkpoint
+clone kim
 cp -a "$T/w/alice" "$T/w/rootthief" && cp -a "$T/w/alice.git" "$T/w/rootthief.git"
-ROOTOLD=$(kid alice)
 expect 0 alice key rotate --no-passphrase
 quiet alice sync hub --no-checkpoint
 expect 0 acc rootthief key rotate --no-passphrase
@@ -464,6 +467,11 @@ for c in alice gina; do
 done
 take rootthief
 expect 3 acc rootthief note "$INC" "thief, as acme's root"
+take kim
+expect 1 acc kim member vouch "$ROOTTHIEF" # an admin is below the root: it chooses no root
+contains "$ERR" "recovery key" "kim is told the recovery key decides a root's contest"
+expect 0 accord -C "$T/w/kim.git" party list --json
+case "$OUT" in *"$ROOTTHIEF"*) bad "an admin's vouch made the thief root" ;; *) ok ;; esac
 
 test_case "an admin's stale laptop adding a device at the seq of its revocation: the root vouches and the revocation holds"
 world
