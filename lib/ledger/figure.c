@@ -80,12 +80,13 @@ int accord_figure_rescores(const accord_incident *inc, const accord_parties *p,
 		if (!accord_str_eq(w->party, party) || w->start != start)
 			continue;
 		if (!accord_derive_in_past((accord_incident *)inc, inc->closed_by, w->first))
-			return 0; /* first recorded after the close: its party corrects it (attack98 03) */
+			return 1; /* recorded after the close: late with it */
 		/* ending a window still open, by the close at the latest, is how it gets its end (attack94 02) */
 		return w->has_end || !end || end > inc->closed_by->time ||
 		       w->customers != accord_entry_int(e, "customers", 0);
 	}
-	return 0;
+	/* a new window re-scores what the close judged as much as a new version (attack102 01) */
+	return 1;
 }
 
 void accord_figure_apply(accord_incident *inc, const accord_parties *p, const accord_entry *e)

@@ -26,10 +26,10 @@
 #                    judged joint is late, knowing or not (attack98 01)
 #   late_retract_not_shown_retracted  a late retract leaves no "retracted"
 #                    mark on the window (attack98 02)
-#   window_after_close  a window first recorded after the close stays its
-#                    party's to correct and retract (attack98 03)
-#   cosign_postclose_window  but no co-signature makes it joint while the
-#                    close stands (attack100 01)
+#   window_after_close  a window first recorded while a close stands is late;
+#                    after a reopen it counts (attack98 03, attack102 01)
+#   cosign_postclose_window  the customer's own window after the close, or a
+#                    co-signed partner's, re-scores nothing (attack100 01, 102 01)
 . "$(dirname "$0")/lib.sh"
 
 w() { k=$1; shift; accord --home "$T/w/$k" -C "$T/w/$k.git" "$@"; }
@@ -323,31 +323,39 @@ equal "$(echo "$OUT" | jget "[e.get('mark') or '' for e in d['timeline'] if e['i
 test_case window_after_close
 closed --customers 1000 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:30:00Z
 BEFORE=$(minutes alice)
-# a window first recorded after the close, with a typo: its party corrects and ends it
-LATE=$(at 2026-11-20T10:20:00Z w gina impact "$INC" --customers 50000 --start 2026-11-20T10:15:00Z)
-expect 0 at 2026-11-20T10:25:00Z w gina impact "$INC" --customers 500 --start 2026-11-20T10:15:00Z --end 2026-11-20T10:20:00Z
+# a window first recorded while the close stands: late, it re-scores nothing until a reopen
+expect 0 at 2026-11-20T10:20:00Z w gina impact "$INC" --customers 500 --start 2026-11-20T10:15:00Z --end 2026-11-20T10:20:00Z
 take gina
 take alice
-equal "$(minutes alice)" $((BEFORE + 2500)) "window_after_close: a window recorded after the close is its party's to correct"
-expect 0 at 2026-11-20T10:30:00Z w gina retract "$(w gina show "$INC" --json | jget "[e['id'] for e in d['timeline'] if e['type'] == 'impact'][-1]" | cut -c1-12)" --reason typo
+equal "$(minutes alice)" "$BEFORE" "window_after_close: a window recorded after the close changes nothing"
+expect 0 w alice show "$INC" --json
+equal "$(echo "$OUT" | jget "[(e.get('mark') or '')[:4] for e in d['timeline'] if e['type'] == 'impact'][-1]")" late \
+	"window_after_close: it is shown late"
+# after a reopen, the same window counts
+expect 0 at 2026-11-20T10:30:00Z w alice status "$INC" investigating
+take alice
+take gina
+expect 0 at 2026-11-20T10:35:00Z w gina impact "$INC" --customers 500 --start 2026-11-20T10:15:00Z --end 2026-11-20T10:20:00Z
 take gina
 take alice
-equal "$(minutes alice)" "$BEFORE" "window_after_close: and to retract"
+equal "$(minutes alice)" $((BEFORE + 2500)) "window_after_close: after a reopen it counts"
 
 test_case cosign_postclose_window
 OWN="--customers 1000 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:30:00Z" \
 	closed --customers 1000 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:30:00Z
 BEFORE=$(minutes alice)
 equal "$BEFORE" 30000 "cosign_postclose_window: the close judged acme's own window"
-# after the close globex records a smaller window for the same time, and acme co-signs it
+# after the close acme records a smaller window of its own for the same time (attack102 01),
+# and globex one that acme co-signs (attack100 01)
+expect 0 at 2026-11-20T10:20:00Z w alice impact "$INC" --customers 5 --start 2026-11-20T09:05:00Z --end 2026-11-20T09:30:00Z
 PC=$(at 2026-11-20T10:20:00Z w gina impact "$INC" --customers 5 --start 2026-11-20T09:05:00Z --end 2026-11-20T09:30:00Z)
 take gina
 take alice
-expect 0 at 2026-11-20T10:30:00Z w alice cosign "$PC"
+expect 1 at 2026-11-20T10:30:00Z w alice cosign "$PC"
 take alice
 take gina
 for c in alice gina; do
-	equal "$(minutes $c)" "$BEFORE" "cosign_postclose_window: $c: a window made joint after the close re-scores nothing"
+	equal "$(minutes $c)" "$BEFORE" "cosign_postclose_window: $c: windows recorded after the close re-score nothing"
 done
 
 finish
