@@ -80,8 +80,13 @@ while [ $i -lt "$N_SYNCKILL" ]; do
 	kill -9 $pid 2>/dev/null
 	wait $pid 2>/dev/null
 done
+# kill -9 stops accord, not the git push or fetch it started: fsck once they are done
+for w in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	pgrep -f "git.*($T/b|$L)" >/dev/null 2>&1 || break
+	sleep 0.25
+done
 git -C "$T/b" fsck --no-dangling >/dev/null 2>"$T/fsck" && ok || bad "git fsck in b after sync kills: $(cat "$T/fsck")"
-git -C "$L" fsck --no-dangling >/dev/null 2>&1 && ok || bad "git fsck in a after sync kills"
+git -C "$L" fsck --no-dangling >/dev/null 2>"$T/fsck" && ok || bad "git fsck in a after sync kills: $(cat "$T/fsck")"
 expect 0 accord --home "$T/bob" -C "$T/b" sync --no-checkpoint
 expect 0 accord -C "$T/b" audit --no-record
 expect 0 accord audit --no-record
