@@ -123,7 +123,10 @@ static int verdict(accord_ctx *ctx, const struct candidate *c, const char *writt
 		return 0;
 	}
 	if (accord_ledger_entry(full, c->rotation->id) && now && !now->revoked) {
-		printf("vouched for the %s %.12s (checkpoint %.12s): key %s is %s of %s again%s%s%s\n",
+		/* another admin may vouch for the other side at once: the first in ledger order wins */
+		printf("vouched for the %s %.12s (checkpoint %.12s): key %s is %s of %s again%s%s%s; "
+		       "sync, and check: if another admin vouched for another side at once, the "
+		       "first in ledger order takes the seat\n",
 		       c->rotation->type, c->rotation->id, written, c->next.id,
 		       cmd_esc(now->key.name, 0),
 		       cmd_esc(accord_ledger_parties(full)->parties[now->party].name, 0),

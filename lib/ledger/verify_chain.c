@@ -834,6 +834,7 @@ int accord_verify_vouch_forks(struct run *r, accord_entry **kept, size_t k, cons
 {
 	size_t i, j, *parties = NULL, np = 0;
 	int64_t low = INT64_MAX;
+	char *was;
 	int grew;
 
 	if (!r->nforks)
@@ -842,6 +843,17 @@ int accord_verify_vouch_forks(struct run *r, accord_entry **kept, size_t k, cons
 		if (r->forks[i]->e->lamport < low)
 			low = r->forks[i]->e->lamport;
 	grew = vouch_walk(r, kept, k, low, p, SIZE_MAX);
+	/*
+	 * An admin's vouch is taken again each round from the entries that count
+	 * now: one a later round sets aside (past its author's cut) chooses
+	 * nothing (attack103 02). The rounds stay bounded by VOUCH_ROUNDS.
+	 */
+	if (!(was = calloc(r->nforks + 1, 1)))
+		accord_oom();
+	for (i = 0; i < r->nforks; i++) {
+		was[i] = (char)r->forks[i]->vouched_own;
+		r->forks[i]->vouched_own = 0;
+	}
 	for (i = 0; i < r->nforks; i++) {
 		const accord_member *m = accord_parties_member(p, r->forks[i]->e->author.id);
 
@@ -851,9 +863,12 @@ int accord_verify_vouch_forks(struct run *r, accord_entry **kept, size_t k, cons
 			;
 		if (j == np) {
 			ACCORD_PUSH(parties, np, m->party);
-			grew |= vouch_walk(r, kept, k, low, p, m->party);
+			vouch_walk(r, kept, k, low, p, m->party);
 		}
 	}
+	for (i = 0; i < r->nforks; i++)
+		grew |= was[i] != (char)r->forks[i]->vouched_own;
+	free(was);
 	free(parties);
 	return grew;
 }

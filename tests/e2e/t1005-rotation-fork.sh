@@ -499,4 +499,28 @@ expect 0 alice sync hub
 take gina
 equal "$(active gina "$(kid xan)")" "[false]" "and holds on globex's copy"
 
+test_case "a revoked admin's vouch, sorting before its revocation, chooses nothing"
+world at late
+accord --home "$T/w/kim" key new --name kim --no-passphrase >/dev/null 2>&1 || bad "key new kim"
+expect 0 alice member add --key "$T/w/kim/key.pub" --name kim --admin
+quiet alice sync hub --no-checkpoint
+clone kim
+quiet bob sync hub --no-checkpoint # bob's rotation, which no admin's entry depends on yet
+expect 0 thief key rotate --no-passphrase # the rival rotation: a contest
+MALLORY=$(kid thief)
+acc thief sync hub --no-checkpoint >/dev/null 2>&1
+take alice
+take kim
+for n in 1 2; do expect 0 alice note "$INC" "alice, busy $n"; done # her revocation sorts after kim's vouch
+expect 0 alice member revoke "$(kid kim)" --reason "laptop lost"
+expect 0 acc kim member vouch "$MALLORY" # kim, unaware of the revocation, picks the thief's side
+take kim
+take alice
+clone fresh
+for c in alice fresh; do
+	equal "$(active $c "$MALLORY")" "[]" "$c: a vouch set aside past its author's cut seats no thief"
+done
+expect 0 alice member vouch "$NEW"
+equal "$(active alice "$NEW")" "[true]" "and the root still brings bob's key back"
+
 finish
