@@ -31,7 +31,7 @@ static const char vouch_usage[] =
 
 /* A rotation, member-add, invitation or revocation that does not count here, and the keys on both ends. */
 struct candidate {
-	accord_entry *rotation; /* the admission; owned by the list it came from */
+	accord_entry *rotation; /* the admission or revocation (owned) */
 	const accord_member *old;
 	accord_pubkey next;
 	const accord_finding *fork; /* the old key's equivocation, if any */
@@ -55,8 +55,8 @@ static int prefix_of(const char *arg, const char *id)
 }
 
 /* Keep each excluded entry of `m` that admits or revokes a key matching `arg`; free the rest. */
-static void collect(struct candidate **out, size_t *count, accord_entry ***keep, size_t *kept,
-		    const accord_ledger *l, const accord_member *m, const char *arg)
+static void collect(struct candidate **out, size_t *count, const accord_ledger *l,
+		    const accord_member *m, const char *arg)
 {
 	accord_entry **list = NULL;
 	size_t i, n = 0;
@@ -83,10 +83,8 @@ static void collect(struct candidate **out, size_t *count, accord_entry ***keep,
 			accord_entry_free(e);
 			continue;
 		}
-		if (!(*out = realloc(*out, (*count + 1) * sizeof(**out))) ||
-		    !(*keep = realloc(*keep, (*kept + 1) * sizeof(**keep))))
+		if (!(*out = realloc(*out, (*count + 1) * sizeof(**out))))
 			accord_oom();
-		(*keep)[(*kept)++] = e;
 		(*out)[*count].rotation = e;
 		(*out)[*count].old = m;
 		(*out)[*count].next = next;
@@ -146,9 +144,8 @@ static int vouch(accord_ctx *ctx, const char *arg)
 	const accord_parties *p = accord_ledger_parties(ctx->ledger);
 	const accord_member *me = accord_parties_member(p, ctx->key->pub.id);
 	struct candidate *cand = NULL, *c;
-	accord_entry **keep = NULL;
 	char written[ACCORD_ID_HEXLEN + 1];
-	size_t i, n = 0, kept = 0;
+	size_t i, n = 0;
 	int code;
 
 	if (!me || me->revoked)
@@ -163,7 +160,7 @@ static int vouch(accord_ctx *ctx, const char *arg)
 
 		/* revoked ones too: a thief's rival rotation may be the one that counts */
 		if (m->party == me->party && m != me)
-			collect(&cand, &n, &keep, &kept, ctx->ledger, m, arg);
+			collect(&cand, &n, ctx->ledger, m, arg);
 	}
 	if (n == 0) {
 		code = cmd_failf(
@@ -231,9 +228,8 @@ static int vouch(accord_ctx *ctx, const char *arg)
 	}
 	code = verdict(ctx, c, written);
 done:
-	for (i = 0; i < kept; i++)
-		accord_entry_free(keep[i]);
-	free(keep);
+	for (i = 0; i < n; i++)
+		accord_entry_free(cand[i].rotation);
 	free(cand);
 	return code;
 }
