@@ -39,9 +39,10 @@ void accord_ledgers_free(accord_ledgers *list);
 /* The item named `name`, borrowed, or NULL. */
 const accord_ledgers_item *accord_ledgers_find(const accord_ledgers *list, const char *name);
 /*
- * Append an item (copies the strings). ACCORD_EEXISTS when the name, or
- * the path, is listed already; ACCORD_EINVALID for an invalid name or a
- * relative path.
+ * Append an item (copies the strings). ACCORD_EEXISTS when the name, the
+ * path or the ledger id is listed already (a ledger is listed once,
+ * whatever copy of it); ACCORD_EINVALID for an invalid name or a relative
+ * path.
  */
 int accord_ledgers_add(accord_ledgers *list, const char *name, const char *path, const char *id);
 /* Drop the item named `name`. ACCORD_ENOTFOUND if there is none. */

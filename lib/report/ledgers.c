@@ -79,6 +79,13 @@ int accord_ledgers_add(accord_ledgers *list, const char *name, const char *path,
 		if (!strcmp(list->items[i].path, path))
 			return accord_error_set(ACCORD_EEXISTS, "%s is listed already, as '%s'",
 						path, list->items[i].name);
+	/* two copies of one ledger would count its incidents twice (attack106 01) */
+	for (i = 0; i < list->count; i++)
+		if (!strcmp(list->items[i].id, id))
+			return accord_error_set(
+				ACCORD_EEXISTS,
+				"ledger %.12s is listed already, as '%s' (%s): a second copy of it would count its incidents twice",
+				id, list->items[i].name, list->items[i].path);
 	if (!(it.name = strdup(name)) || !(it.path = strdup(path)))
 		accord_oom();
 	memcpy(it.id, id, sizeof(it.id));

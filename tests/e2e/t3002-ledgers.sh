@@ -57,6 +57,10 @@ expect 2 accord ledgers add "$T/acme-initech" --name again
 contains "$ERR" "listed already" "the same path twice is refused"
 expect 2 accord ledgers add "$T/acme-globex" --name acme-initech
 contains "$ERR" "a ledger named 'acme-initech' is listed already" "a duplicate name is refused"
+# globex's copy is the same ledger: listing it too would count every incident twice (attack106 01)
+expect 2 accord ledgers add "$T/globex" --name globex-copy
+contains "$ERR" "ledger ${LG%"${LG#????????????}"} is listed already, as 'acme-globex'" "a second copy of a listed ledger is refused"
+contains "$ERR" "count its incidents twice" "the refusal says why"
 mkdir "$T/plain" && git init -q "$T/plain"
 expect 2 accord ledgers add "$T/plain" --name plain
 contains "$ERR" "not an accord ledger" "a repository without a ledger is refused"
@@ -234,6 +238,8 @@ case "$(git -C "$T/tampered" cat-file commit "$HEAD" | sed '1,/^$/d')" in *'"typ
 UNSIGNED=$(git -C "$T/tampered" cat-file commit "$HEAD" | sed '1,/^$/d' |
 	git -C "$T/tampered" commit-tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904 -p "$HEAD^")
 git -C "$T/tampered" update-ref "$FEED" "$UNSIGNED"
+# one copy of a ledger is listed at a time: the tampered one stands in for acme-initech
+expect 0 accord ledgers remove acme-initech
 expect 0 accord ledgers add "$T/tampered" --name tampered-initech
 expect 0 accord report --ledger acme-globex --ledger tampered-initech --format json
 echo "$OUT" > "$T/tampered.json"
@@ -255,6 +261,7 @@ expect 0 accord list --ledger tampered-initech --ledger acme-globex --quiet
 equal "$(echo "$OUT" | wc -l)" "3" "list: the tampered ledger's incidents still listed"
 contains "$ERR" "ledger tampered-initech:" "list names the ledger with findings"
 expect 0 accord ledgers remove tampered-initech
+expect 0 accord ledgers add "$T/acme-initech" --name acme-initech
 
 # ---- a party named like another ledger's partner is shown apart (attack26 finding 06) ----
 # ivan, initech's root, invites a "globex" of his own into acme-initech (a key he holds,
@@ -283,8 +290,9 @@ case "$(cat "$T/apart.txt")" in *"globex (ledgers: acme-globex, acme-initech)"*)
 equal "$(jget '[p for p in d["parties"] if p.startswith("acme")]' <"$T/apart.json")" '["acme"]' "acme is one party across its ledgers"
 
 # ---- sync --all-ledgers goes past a failing ledger and says so ----
-cp -r "$T/acme-globex" "$T/broken"
-git -C "$T/broken" remote set-url hub "$T/no-such-hub.git"
+git init -q "$T/broken"
+at 2026-11-21T00:00:00Z -C "$T/broken" init --party acme --title broken >/dev/null || bad init broken
+accord -C "$T/broken" remote add hub "$T/no-such-hub.git" || bad remote broken
 expect 0 accord ledgers add "$T/broken" --name broken
 expect 1 accord sync --all-ledgers --no-checkpoint
 equal "$(echo "$OUT" | cut -d: -f1 | tr '\n' ' ')" "acme-globex acme-initech broken " "one line per ledger, in the list's order"
