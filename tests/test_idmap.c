@@ -11,7 +11,10 @@
 
 #include "accord/idmap.h"
 
-/* The map's hash (FNV-1a), so the tests can pick keys that collide: white-box. */
+/*
+ * FNV-1a, the unkeyed hash the map used before: what anyone can compute,
+ * and so grind ids against (test_idmap_hostile_keys_spread).
+ */
 static size_t fnv1a(const char *k)
 {
 	uint64_t h = 1469598103934665603ULL;
@@ -19,6 +22,20 @@ static size_t fnv1a(const char *k)
 	for (; *k; k++)
 		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
 	return (size_t)h;
+}
+
+/* The slot `k` lands in when put first into an empty map of 64 slots (white-box, any hash). */
+static size_t home_slot(const char *k)
+{
+	accord_idmap m = ACCORD_IDMAP_INIT;
+	size_t i;
+
+	accord_idmap_put(&m, k, (void *)k);
+	for (i = 0; i < m.size && m.keys[i] != k; i++)
+		;
+	assert_int_equal(m.size, 64);
+	accord_idmap_dispose(&m);
+	return i;
 }
 
 /* Every slot holds a key or nothing, count agrees, and every key maps to its value. */
@@ -182,7 +199,7 @@ static void test_idmap_collisions_in_small_table(void **state)
 		char k[16];
 
 		snprintf(k, sizeof(k), "c%lu", j);
-		if ((fnv1a(k) & 63) != 63)
+		if (home_slot(k) != 63)
 			continue;
 		if (n < 8)
 			memcpy(keys[n++], k, sizeof(k));
@@ -209,6 +226,44 @@ static void test_idmap_collisions_in_small_table(void **state)
 	assert_ptr_equal(accord_idmap_get(&m, keys[7]), keys[7]);
 	assert_map_consistent(&m);
 	accord_idmap_dispose(&m);
+}
+
+/*
+ * Ids are hashes their authors can grind: 600 keys that an unkeyed hash
+ * (FNV-1a, as before) sends to one slot of the 2,048-slot table would make
+ * one run of 600 slots that every lookup walks. The map's hash is keyed
+ * per process, so the same keys spread: the longest run of occupied slots
+ * stays short (about 10 for random keys at this load).
+ */
+static void test_idmap_hostile_keys_spread(void **state)
+{
+	accord_idmap m = ACCORD_IDMAP_INIT;
+	char(*keys)[24] = malloc(600 * sizeof(*keys));
+	size_t n = 0, i, run = 0, longest = 0;
+	unsigned long j;
+
+	(void)state;
+	assert_non_null(keys);
+	for (j = 0; n < 600; j++) {
+		snprintf(keys[n], sizeof(keys[n]), "h%lu", j);
+		if ((fnv1a(keys[n]) & 2047) == 0)
+			n++;
+	}
+	for (i = 0; i < n; i++)
+		accord_idmap_put(&m, keys[i], keys[i]);
+	assert_int_equal(m.size, 2048);
+	for (i = 0; i < 2 * m.size; i++) { /* twice round: a run may wrap */
+		run = m.keys[i & (m.size - 1)] ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	print_message("600 keys sharing an FNV-1a slot: longest run %zu slots\n", longest);
+	assert_true(longest < 100);
+	for (i = 0; i < n; i++)
+		assert_ptr_equal(accord_idmap_get(&m, keys[i]), keys[i]);
+	assert_map_consistent(&m);
+	accord_idmap_dispose(&m);
+	free(keys);
 }
 
 /* The map owns neither keys nor values: a caller frees values by walking the slots. */
@@ -258,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_idmap_many_keys_rehash),
 		cmocka_unit_test(test_idmap_growth_boundary),
 		cmocka_unit_test(test_idmap_collisions_in_small_table),
+		cmocka_unit_test(test_idmap_hostile_keys_spread),
 		cmocka_unit_test(test_idmap_iterate_and_free_values),
 	};
 

@@ -4,8 +4,10 @@
 #include <stddef.h>
 
 /*
- * A hash map from hex ids (entry ids, key ids: already uniformly random)
- * to pointers. Keys are borrowed: they must outlive the map.
+ * A hash map from hex ids (entry ids, key ids) to pointers. Keys are
+ * borrowed: they must outlive the map. The hash is keyed per process, so
+ * the order of the slots differs from one run to the next: a caller that
+ * walks them must not let that order choose anything.
  */
 typedef struct {
 	const char **keys;

@@ -724,7 +724,7 @@ static const accord_entry *cosigned_concurrently(accord_incident *inc, const acc
 {
 	const accord_idmap *held = &inc->derive->held;
 	const accord_member *by = accord_parties_member(p, e->author.id), *m, *owner = NULL;
-	const accord_entry *event = NULL;
+	const accord_entry *event = NULL, *found = NULL;
 	size_t k;
 
 	/* a dispute is co-signed by the party whose time it disputes, and only by it (attack80 01) */
@@ -738,12 +738,14 @@ static const accord_entry *cosigned_concurrently(accord_incident *inc, const acc
 		if (!cosign_of(c, target) || !(m = accord_parties_member(p, c->author.id)) ||
 		    m->party == by->party || (owner && m->party != owner->party))
 			continue;
+		/* the lowest id of them: the map's slots are in no order two copies share */
 		if (accord_derive_involved(inc, p->parties[m->party].name) &&
 		    !accord_derive_in_past(inc, c, e) && !accord_derive_in_past(inc, e, c) &&
-		    !knew_party_signed(inc, p, e, target, m))
-			return c;
+		    !knew_party_signed(inc, p, e, target, m) &&
+		    (!found || strcmp(c->id, found->id) < 0))
+			found = c;
 	}
-	return NULL;
+	return found;
 }
 
 /*
