@@ -484,11 +484,28 @@ void accord_derive_mark_late(accord_incident *inc, const accord_parties *p, cons
 	accord_derive_mark(inc, e, keep_text(inc, accord_buf_detach(&b)), decision);
 }
 
+/* "no effect: closed at once with the close by globex at 2026-03-01 13:05, ..." */
+void accord_derive_mark_closed_at_once(accord_incident *inc, const accord_parties *p,
+				       const accord_entry *e, const accord_entry *close)
+{
+	const char *party = accord_party_of(p, close);
+	char t[ACCORD_TIME_LEN];
+	accord_buf b = ACCORD_BUF_INIT;
+
+	accord_time_format(t, close->time);
+	t[10] = ' ';
+	t[16] = '\0';
+	accord_buf_printf(&b,
+			  "no effect: closed at once with the close by %s at %s, on the same "
+			  "joint resolution",
+			  party ? party : "an unknown party", t);
+	accord_derive_mark(inc, e, keep_text(inc, accord_buf_detach(&b)), close);
+}
+
 void accord_derive_late_on_close(accord_incident *inc, const accord_parties *p,
 				 const accord_entry *e)
 {
-	accord_derive_mark_late(inc, p, e,
-				accord_derive_in_past(inc, e, inc->closed_by) ? NULL : "close",
+	accord_derive_mark_late(inc, p, e, accord_derive_knows_close(inc, e) ? NULL : "close",
 				inc->closed_by);
 }
 
@@ -628,7 +645,7 @@ static void apply_entry(accord_incident *inc, const accord_parties *p, const acc
 	} else if (!strcmp(t, "feedback")) {
 		accord_derive_apply_feedback(inc, p, e);
 	} else if (!strcmp(t, "involve")) {
-		if (inc->closed_by && !accord_derive_in_past(inc, e, inc->closed_by)) {
+		if (inc->closed_by && !accord_derive_knows_close(inc, e)) {
 			accord_derive_mark_late(inc, p, e, "close", inc->closed_by);
 			return;
 		}
@@ -800,6 +817,7 @@ static int derive(accord_incident **out, const accord_parties *parties,
 		free(d.replaced[i].w.signed_by);
 	free(d.replaced);
 	free(d.statuses);
+	free(d.closes);
 	free(d.also_by);
 	free(d.items);
 	if ((error = d.error) < 0) {

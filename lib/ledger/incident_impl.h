@@ -65,6 +65,13 @@ struct accord_derive {
 	size_t item_count;
 	accord_replaced_figure *replaced; /* lib/ledger/figure.c */
 	size_t replaced_count;
+	/*
+	 * Closes of the round inc->closed_by closed, written at once with it
+	 * (neither knew of the other): the same decision, so a reopen that
+	 * knew any of them reopens (attack107 01). Emptied by the reopen.
+	 */
+	const accord_entry **closes;
+	size_t close_count;
 	int closed_once;      /* a close took effect: later windows move no clock's start */
 	size_t reopen_step;   /* steps up to it were decided by an earlier close and its reopen */
 	size_t reopen_status; /* statuses from it on came after that reopen */
@@ -94,6 +101,13 @@ void accord_derive_mark_late(accord_incident *inc, const accord_parties *p, cons
 /* Mark `e`, written while the incident stood closed, late: knowing of the close or not. */
 void accord_derive_late_on_close(accord_incident *inc, const accord_parties *p,
 				 const accord_entry *e);
+
+/* Mark close `e` as one written at once with `close`, on the same joint resolution: no effect. */
+void accord_derive_mark_closed_at_once(accord_incident *inc, const accord_parties *p,
+				       const accord_entry *e, const accord_entry *close);
+
+/* Whether `e` knew the incident was closed: inc->closed_by, or a close written at once with it. */
+int accord_derive_knows_close(accord_incident *inc, const accord_entry *e);
 
 /* Whether entry `e` is marked late. */
 int accord_derive_is_late(const accord_incident *inc, const accord_entry *e);

@@ -185,9 +185,40 @@ static void apply_close(accord_incident *inc, const accord_parties *p, const acc
 	}
 }
 
+int accord_derive_knows_close(accord_incident *inc, const accord_entry *e)
+{
+	struct accord_derive *d = inc->derive;
+	size_t i;
+
+	if (accord_derive_in_past(inc, e, inc->closed_by))
+		return 1;
+	for (i = 0; i < d->close_count; i++)
+		if (accord_derive_in_past(inc, e, d->closes[i]))
+			return 1;
+	return 0;
+}
+
 /*
- * Once closed, only a reopen that knew of the close changes the incident;
- * what did not know of it is late. Before that, statuses follow ledger
+ * Whether close `e`, written without knowing of the close in effect, would
+ * have closed the same round on its own: what it knew ends in resolved,
+ * on the resolution joint among what it knew. Such a close is the same
+ * decision, not a late one: else a provider's close dated just after the
+ * joint signature, sorting first, made the customer's own close late, and
+ * with it the customer's reopen and all it recorded since (attack107 01).
+ */
+static int closes_same_round(accord_incident *inc, const accord_parties *p, const accord_entry *e)
+{
+	size_t n;
+	status_step *known = known_steps(inc, p, e, &n);
+	int same = !strcmp(known[n - 1].status, "resolved") && close_joint(inc, e);
+
+	free(known);
+	return same;
+}
+
+/*
+ * Once closed, only a reopen that knew of the close (or of a close written
+ * at once with it) changes the incident; what did not know of it is late. Before that, statuses follow ledger
  * order, and two written concurrently are a conflict until a later status
  * knows of both.
  */
@@ -203,10 +234,16 @@ void accord_derive_apply_status(accord_incident *inc, const accord_parties *p,
 	if (strcmp(to, "closed") != 0)
 		ACCORD_PUSH(d->statuses, d->status_count, e);
 	if (inc->closed_by) {
-		if (!accord_derive_in_past(inc, e, inc->closed_by)) {
-			accord_derive_mark_late(inc, p, e, "close", inc->closed_by);
+		if (!accord_derive_knows_close(inc, e)) {
+			if (strcmp(to, "closed") == 0 && closes_same_round(inc, p, e)) {
+				ACCORD_PUSH(d->closes, d->close_count, e);
+				accord_derive_mark_closed_at_once(inc, p, e, inc->closed_by);
+			} else {
+				accord_derive_mark_late(inc, p, e, "close", inc->closed_by);
+			}
 		} else if (accord_incident_transition_ok(inc->status, to) == 0) {
 			inc->closed_by = NULL;
+			d->close_count = 0;
 			accord_derive_push_step(inc, p, e, to);
 			d->reopen_step = d->step_count - 1;
 			d->reopen_status = d->status_count;

@@ -30,6 +30,10 @@
 #                    after a reopen it counts (attack98 03, attack102 01)
 #   cosign_postclose_window  the customer's own window after the close, or a
 #                    co-signed partner's, re-scores nothing (attack100 01, 102 01)
+#   close_at_once_reopen  a partner's idle device closes the jointly resolved
+#                    incident without knowing of acme's close, and sorts first:
+#                    the same decision, so acme's reopen, which knew its own
+#                    close, stands with all it recorded since (attack107 01)
 . "$(dirname "$0")/lib.sh"
 
 w() { k=$1; shift; accord --home "$T/w/$k" -C "$T/w/$k.git" "$@"; }
@@ -357,5 +361,44 @@ take gina
 for c in alice gina; do
 	equal "$(minutes $c)" "$BEFORE" "cosign_postclose_window: $c: windows recorded after the close re-score nothing"
 done
+
+test_case close_at_once_reopen
+export ACCORD_NOW=2026-11-20T08:00:00Z
+world
+INC=$(at 2026-11-20T09:00:00Z w alice open --title outage --severity 2 --service web --parties acme,globex --started 2026-11-20T09:00:00Z)
+take alice
+take gina
+at 2026-11-20T09:35:00Z w gina impact "$INC" --customers 100 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:30:00Z >/dev/null
+at 2026-11-20T09:50:00Z w gina status "$INC" resolved >/dev/null
+take gina
+take alice
+RES=$(at 2026-11-20T09:55:00Z w alice resolve "$INC" --summary fixed)
+take alice
+take gina
+expect 0 at 2026-11-20T10:00:00Z w gina cosign "$RES"
+take gina
+take alice
+take hal # hal's device saw the joint resolution, then stays offline
+for n in 1 2 3; do at 2026-11-20T10:0$n:00Z w alice note "$INC" "acme: checking $n" >/dev/null; done
+expect 0 at 2026-11-20T10:10:00Z w alice status "$INC" closed
+expect 0 at 2026-11-20T10:20:00Z w alice status "$INC" investigating
+expect 0 at 2026-11-20T10:25:00Z w alice impact "$INC" --customers 50 --start 2026-11-20T10:20:00Z --end 2026-11-20T10:30:00Z
+take alice
+take gina
+export ACCORD_NOW=2026-11-20T11:00:00Z
+BEFORE=$(minutes alice)
+equal "$BEFORE" 500 "close_at_once_reopen: reopened, acme's own window after the reopen counts (not globex's)"
+# hal, who never saw acme's close, closes too; its clock is lower, so it sorts first
+expect 0 at 2026-11-20T10:40:00Z w hal status "$INC" closed
+take hal
+take alice
+take gina
+rm -rf "$T/w/fresh.git" && accord clone "$T/w/hub" "$T/w/fresh.git" >/dev/null 2>&1 || bad "clone fresh"
+for c in alice gina fresh; do
+	equal "$(w $c show "$INC" --json 2>/dev/null | jget 'd["status"]')" "investigating" "close_at_once_reopen: $c: the reopen stands"
+	equal "$(minutes $c)" "$BEFORE" "close_at_once_reopen: $c: what acme recorded since the reopen counts"
+done
+contains "$(w alice show "$INC" 2>/dev/null)" "no effect: closed at once with the close by" "close_at_once_reopen: the second close is shown as the same decision"
+expect 0 w alice audit
 
 finish
