@@ -193,12 +193,22 @@ static int record(accord_ledger *l, const accord_entry *e)
 	return accord_index_write_incident_file(ix, l, &l->parties, li);
 }
 
+static int may_change_verdicts(const accord_ledger *l, accord_entry *const *news, size_t n);
+
 int accord_index_record(accord_ledger *l, const accord_entry *e)
 {
 	struct accord_index *ix = l->index;
 	int error;
 
 	if (!ix)
+		return 0;
+	/*
+	 * An entry that may change other entries' verdicts (an admin's routine
+	 * checkpoint vouching for a fork side, attack105 02) is left for the
+	 * next open: it sees the index lag behind the refs and has the engine
+	 * judge, as a catch-up of the same entry would.
+	 */
+	if (may_change_verdicts(l, (accord_entry *const *)&e, 1))
 		return 0;
 	if (!accord_idmap_get(&ix->loaded, e->id)) {
 		/* accord_ledger_append put it in l->entries; index it too */
@@ -672,7 +682,8 @@ static int may_change_verdicts(const accord_ledger *l, accord_entry *const *news
 		const accord_finding *f = &l->findings[i];
 		const accord_member *x;
 
-		if (f->kind == ACCORD_AUDIT_PENDING)
+		/* what waits for its deps, or a fork side any new entry may vouch for (attack105 02) */
+		if (f->kind == ACCORD_AUDIT_PENDING || f->kind == ACCORD_AUDIT_FORKED)
 			return 1;
 		if (f->kind != ACCORD_AUDIT_PAST_CUT && f->kind != ACCORD_AUDIT_REVOKED_KEY)
 			continue;

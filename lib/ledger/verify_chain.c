@@ -789,7 +789,7 @@ static int vouch_walk(struct run *r, accord_entry **kept, size_t k, int64_t low,
 	while (n) {
 		const char *id = stack[--n];
 		struct item *it = accord_verify_item_by_id(r, id);
-		const accord_member *m;
+		const accord_member *m = NULL;
 		const accord_entry *e;
 
 		if (!it || accord_idmap_get(&seen, id))
@@ -800,10 +800,15 @@ static int vouch_walk(struct run *r, accord_entry **kept, size_t k, int64_t low,
 		 * What the party's admins saw first-hand only: an admin that saw a
 		 * side through a partner's or a plain member's entry (its
 		 * checkpoint of another hub, attack88 01, attack91 01) did not
-		 * choose it. A forked key's own entries lead down its side.
+		 * choose it, nor through an entry of an admin that does not count
+		 * this round (past its cut: a revoked admin's forged checkpoint
+		 * would carry the rival side along with the root's vouch,
+		 * attack105 01). A forked key's entry that does not count yet
+		 * leads down its own side only (its prev), not through its deps.
 		 */
-		if (party != SIZE_MAX && !((m = accord_parties_member(p, e->author.id)) &&
-					   m->party == party && (it->fork || m->admin || m->root)))
+		if (party != SIZE_MAX &&
+		    !((m = accord_parties_member(p, e->author.id)) && m->party == party &&
+		      (it->fork || (it->counted && (m->admin || m->root)))))
 			continue;
 		if (it->fork && party == SIZE_MAX && !it->vouched)
 			grew = it->vouched = 1;
@@ -813,6 +818,8 @@ static int vouch_walk(struct run *r, accord_entry **kept, size_t k, int64_t low,
 			continue;
 		if (e->prev[0])
 			ACCORD_PUSH(stack, n, e->prev);
+		if (party != SIZE_MAX && it->fork && !(it->counted && m && (m->admin || m->root)))
+			continue;
 		for (j = 0; j < e->dep_count; j++)
 			ACCORD_PUSH(stack, n, e->deps[j]);
 	}
@@ -866,8 +873,25 @@ int accord_verify_vouch_forks(struct run *r, accord_entry **kept, size_t k, cons
 			vouch_walk(r, kept, k, low, p, m->party);
 		}
 	}
-	for (i = 0; i < r->nforks; i++)
-		grew |= was[i] != (char)r->forks[i]->vouched_own;
+	/*
+	 * A vouch that sets itself aside (a side that revokes the admin whose
+	 * entry alone carries the vouch) comes and goes every other round: it
+	 * chooses nothing, on every copy, whichever round the cap fell on
+	 * (attack105 01, the swing round 104 left open). The contest waits
+	 * for a vouch that stands.
+	 */
+	for (i = 0; i < r->nforks; i++) {
+		struct item *it = r->forks[i];
+
+		if (it->own_swing || (it->own_rounds > 0 && it->vouched_own == it->own_before &&
+				      it->vouched_own != was[i])) {
+			it->own_swing = 1;
+			it->vouched_own = 0;
+		}
+		it->own_before = was[i];
+		it->own_rounds++;
+		grew |= was[i] != (char)it->vouched_own;
+	}
 	free(was);
 	free(parties);
 	return grew;

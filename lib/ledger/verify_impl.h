@@ -68,6 +68,9 @@ struct item {
 	int fork_ok;   /* (fork) its chain and clock check out against its prev, found by id */
 	int vouched;   /* (fork) in the causal past of a counted entry of a key that did not fork */
 	int vouched_own; /* (fork) ... of such an entry of an admin of the forked key's party */
+	int own_before; /* (fork) vouched_own two vouching rounds ago (accord_verify_vouch_forks) */
+	int own_rounds; /* (fork) vouching rounds that set vouched_own */
+	int own_swing;	/* (fork) its vouch undid itself and came back: it chooses nothing */
 	int hole; /* this round: beyond its key's cut, within a raise, set aside (raised_over) */
 	char *modified_by; /* proof that the bytes changed (who names other bytes) */
 };
