@@ -1,4 +1,6 @@
 /* The store and the ledger: commits, feeds, verification on load. */
+#include <unistd.h>
+
 #include "helpers.h"
 
 typedef th_fixture fixture;
@@ -525,6 +527,59 @@ static void test_ledger_fork_same_verdict_any_arrival(void **state)
 	free_fork(&w);
 }
 
+/*
+ * attack105 02: while a fork side stands set aside, a new entry may vouch
+ * for it and change other entries' verdicts, which recording it as an
+ * append would not show. So the index leaves it for the next open, which
+ * has the engine judge (a rebuild: the marker left in the index folder
+ * goes), and reaches the verdict of a fresh verification.
+ */
+static void test_ledger_fork_append_rejudged_by_the_engine(void **state)
+{
+	fixture *f = *state;
+	fork_world w;
+	accord_ledger *l = NULL;
+	const accord_entry *open = NULL;
+	accord_ledger_options o = ACCORD_LEDGER_OPTIONS_INIT;
+	cJSON *body = cJSON_Parse("{\"text\":\"alice, routinely\"}");
+	char *dir = NULL, *want, *got, marker[1024];
+	FILE *fp;
+
+	memset(&w, 0, sizeof(w));
+	make_fork(f, &w);
+	o.cache_key = fork_cache_key;
+	assert_int_equal(accord_ledger_open(&l, f->store, &o),
+			 0); /* the index, from a verification */
+	assert_non_null(finding_on(l, ACCORD_AUDIT_FORKED, w.c));
+	accord_ledger_free(l);
+	assert_int_equal(accord_store_state_path(&dir, f->store, "index"), 0);
+	snprintf(marker, sizeof(marker), "%s/marker", dir);
+	assert_non_null(fp = fopen(marker, "w"));
+	fclose(fp);
+	/* an everyday write, through the index */
+	assert_int_equal(accord_store_lock(f->store), 0);
+	assert_int_equal(accord_ledger_open(&l, f->store, &o), 0);
+	assert_int_equal(accord_ledger_find_incident(&open, l, w.inc), 0);
+	assert_int_equal(accord_ledger_append(NULL, l, f->alice, "note", w.inc, body), 0);
+	accord_ledger_free(l);
+	accord_store_unlock(f->store);
+	assert_int_equal(access(marker, F_OK), 0);
+	/* the next open judges it with the engine, and agrees with a fresh verification */
+	assert_int_equal(accord_ledger_open(&l, f->store, &o), 0);
+	assert_int_equal(access(marker, F_OK), -1);
+	got = verdict_text(l, w.inc);
+	accord_ledger_free(l);
+	assert_int_equal(accord_ledger_load(&l, f->store), 0);
+	want = verdict_text(l, w.inc);
+	accord_ledger_free(l);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	free(dir);
+	cJSON_Delete(body);
+	free_fork(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -548,6 +603,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ledger_fork_same_verdict_any_arrival, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_ledger_fork_append_rejudged_by_the_engine,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, th_setup, th_teardown);
