@@ -850,7 +850,7 @@ int cmd_member(accord_ctx *ctx, int argc, char **argv)
 		{ "add", member_add, CMD_WRITES },
 		{ "accept", member_accept, CMD_WRITES },
 		{ "revoke", member_revoke, CMD_WRITES },
-		{ "vouch", cmd_member_vouch, CMD_WRITES },
+		{ "vouch", cmd_member_vouch, CMD_WRITES_ENTRIES }, /* a fork's other side */
 		{ "list", member_list, CMD_NEEDS_LEDGER },
 		{ NULL, NULL, 0 },
 	};

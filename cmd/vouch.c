@@ -139,11 +139,26 @@ static int verdict(accord_ctx *ctx, const struct candidate *c, const char *writt
 			 written, c->rotation->type, c->rotation->id);
 }
 
+/* A counted entry of the key that signed `e`, at e's seq, that is not e: the fork's other side. */
+static const accord_entry *other_side(const accord_ledger *l, const accord_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < accord_ledger_entry_count(l); i++) {
+		const accord_entry *x = accord_ledger_entry_at(l, i);
+
+		if (x->seq == e->seq && !strcmp(x->author.id, e->author.id) && strcmp(x->id, e->id))
+			return x;
+	}
+	return NULL;
+}
+
 static int vouch(accord_ctx *ctx, const char *arg)
 {
 	const accord_parties *p = accord_ledger_parties(ctx->ledger);
 	const accord_member *me = accord_parties_member(p, ctx->key->pub.id);
 	struct candidate *cand = NULL, *c;
+	const accord_entry *won;
 	char written[ACCORD_ID_HEXLEN + 1];
 	size_t i, n = 0;
 	int code;
@@ -220,6 +235,18 @@ static int vouch(accord_ctx *ctx, const char *arg)
 	}
 	if (!strcmp(c->next.id, me->key.id)) {
 		code = cmd_failf(ACCORD_EXIT_FAIL, "a key cannot vouch for its own admission");
+		goto done;
+	}
+	if ((won = other_side(ctx->ledger, c->rotation))) {
+		/* a contest has one winner: the side an admin vouched for first (attack108 02) */
+		code = cmd_failf(
+			ACCORD_EXIT_FAIL,
+			"the %s %.12s of key %s does not count: the %s %.12s at the same seq %lld, "
+			"another side of that fork, counts already (an admin vouched for it first). "
+			"A vouch cannot undo that: if that side is not %s's, undo what it did "
+			"(accord member revoke the key it admitted) and do it again (accord member add)",
+			c->rotation->type, c->rotation->id, c->old->key.id, won->type, won->id,
+			(long long)won->seq, cmd_esc(c->old->key.name, 0));
 		goto done;
 	}
 	if ((code = accord_ledger_vouch(written, ctx->ledger, ctx->key, c->rotation)) < 0) {

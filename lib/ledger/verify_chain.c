@@ -759,11 +759,25 @@ void accord_verify_mark_contested(struct run *r)
 }
 
 /*
+ * Whether entry `e` of member `m` speaks for party `party` first-hand: an
+ * entry of an admin (or root) of it that counts, and within its author's
+ * revocation cut. An entry past the cut that counts only because another
+ * key of the party built on it (a raise) vouches for nothing: a revoked
+ * admin's vouch, written before it heard of its revocation, would seat a
+ * thief once a colleague's routine sync rested on it (attack108 01, 03).
+ */
+static int speaks_for(const accord_member *m, const accord_entry *e, size_t party)
+{
+	return m && m->party == party && (m->admin || m->root) && !(m->revoked && e->seq > m->cut);
+}
+
+/*
  * Mark the forked key's entries from the fork on that a counted entry of
  * a key that did not fork has in its causal past: with `party` SIZE_MAX,
  * any such key (vouched), else only an admin of `party`, through entries
  * of that party's admins and forked keys alone (vouched_own, for the
- * forked keys of that party).
+ * forked keys of that party, each with own_by: the first such entry in
+ * ledger order that has it in its past, which decides a contest).
  * 1 if a mark grew.
  */
 static int vouch_walk(struct run *r, accord_entry **kept, size_t k, int64_t low,
@@ -774,58 +788,107 @@ static int vouch_walk(struct run *r, accord_entry **kept, size_t k, int64_t low,
 	size_t n = 0, i, j;
 	int grew = 0;
 
+	/*
+	 * One walk from each starting entry in ledger order, none entering
+	 * what an earlier one reached: what a node reaches does not depend on
+	 * the path to it, so each is reached first from the earliest entry
+	 * that has it in its past.
+	 */
 	for (i = 0; i < k; i++) {
 		struct feed *f = accord_verify_find_feed(r, kept[i]->author.id);
-		const accord_member *m;
 
 		if (f && f->forked_at)
 			continue; /* a forked key vouches for nothing, not even the other side */
-		if (party != SIZE_MAX && (!(m = accord_parties_member(p, kept[i]->author.id)) ||
-					  m->party != party || !(m->admin || m->root)))
-			continue;
-		if (kept[i]->lamport > low)
-			ACCORD_PUSH(stack, n, kept[i]->id);
-	}
-	while (n) {
-		const char *id = stack[--n];
-		struct item *it = accord_verify_item_by_id(r, id);
-		const accord_member *m = NULL;
-		const accord_entry *e;
-
-		if (!it || accord_idmap_get(&seen, id))
-			continue;
-		e = it->e;
-		accord_idmap_put(&seen, e->id, it);
-		/*
-		 * What the party's admins saw first-hand only: an admin that saw a
-		 * side through a partner's or a plain member's entry (its
-		 * checkpoint of another hub, attack88 01, attack91 01) did not
-		 * choose it, nor through an entry of an admin that does not count
-		 * this round (past its cut: a revoked admin's forged checkpoint
-		 * would carry the rival side along with the root's vouch,
-		 * attack105 01). A forked key's entry that does not count yet
-		 * leads down its own side only (its prev), not through its deps.
-		 */
 		if (party != SIZE_MAX &&
-		    !((m = accord_parties_member(p, e->author.id)) && m->party == party &&
-		      (it->fork || (it->counted && (m->admin || m->root)))))
+		    !speaks_for(accord_parties_member(p, kept[i]->author.id), kept[i], party))
 			continue;
-		if (it->fork && party == SIZE_MAX && !it->vouched)
-			grew = it->vouched = 1;
-		if (it->fork && party != SIZE_MAX && !it->vouched_own)
-			grew = it->vouched_own = 1;
-		if (e->lamport <= low)
+		if (kept[i]->lamport <= low)
 			continue;
-		if (e->prev[0])
-			ACCORD_PUSH(stack, n, e->prev);
-		if (party != SIZE_MAX && it->fork && !(it->counted && m && (m->admin || m->root)))
-			continue;
-		for (j = 0; j < e->dep_count; j++)
-			ACCORD_PUSH(stack, n, e->deps[j]);
+		ACCORD_PUSH(stack, n, kept[i]->id);
+		while (n) {
+			const char *id = stack[--n];
+			struct item *it = accord_verify_item_by_id(r, id);
+			const accord_member *m = NULL;
+			const accord_entry *e;
+			int passes;
+
+			if (!it || accord_idmap_get(&seen, id))
+				continue;
+			e = it->e;
+			accord_idmap_put(&seen, e->id, it);
+			m = accord_parties_member(p, e->author.id);
+			/*
+			 * What the party's admins saw first-hand only: an admin that saw
+			 * a side through a partner's or a plain member's entry (its
+			 * checkpoint of another hub, attack88 01, attack91 01) did not
+			 * choose it, nor through an entry of an admin that does not
+			 * count this round (past its cut: a revoked admin's forged
+			 * checkpoint would carry the rival side along with the root's
+			 * vouch, attack105 01). A forked key's entry that does not
+			 * count yet leads down its own side only (its prev), not
+			 * through its deps.
+			 */
+			passes = it->counted && speaks_for(m, e, party);
+			if (party != SIZE_MAX && !(m && m->party == party && (it->fork || passes)))
+				continue;
+			if (it->fork && party == SIZE_MAX && !it->vouched)
+				grew = it->vouched = 1;
+			if (it->fork && party != SIZE_MAX && !it->vouched_own) {
+				grew = it->vouched_own = 1;
+				it->own_by = i + 1;
+			}
+			if (e->lamport <= low)
+				continue;
+			if (e->prev[0])
+				ACCORD_PUSH(stack, n, e->prev);
+			if (party != SIZE_MAX && it->fork && !passes)
+				continue;
+			for (j = 0; j < e->dep_count; j++)
+				ACCORD_PUSH(stack, n, e->deps[j]);
+		}
 	}
 	free(stack);
 	accord_idmap_dispose(&seen);
 	return grew;
+}
+
+/*
+ * A contest has one winner: of the sides an admin of the key's party
+ * vouched for, the one vouched for first in ledger order (own_by; ties:
+ * the side's entry first in ledger order). Another admin's later vouch
+ * for another side, even knowing the first, chose nothing: else both
+ * sides' admissions counted (attack108 02).
+ */
+static void settle_contests(struct run *r)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->nforks; i++) {
+		struct item *w = r->forks[i];
+		struct feed *f = accord_verify_find_feed(r, w->e->author.id);
+
+		if (!f || !f->contested || !w->vouched_own)
+			continue;
+		/* the earliest-vouched item of this key: its side wins */
+		for (j = 0; j < r->nforks; j++) {
+			struct item *x = r->forks[j];
+
+			if (x->vouched_own && !strcmp(x->e->author.id, w->e->author.id) &&
+			    (x->own_by < w->own_by ||
+			     (x->own_by == w->own_by &&
+			      accord_verify_ledger_order_cmp(&x->e, &w->e) < 0)))
+				w = x;
+		}
+		for (j = 0; j < r->nforks; j++) {
+			struct item *x = r->forks[j];
+
+			if (x == w || !x->vouched_own || strcmp(x->e->author.id, w->e->author.id))
+				continue;
+			if (x->e->seq >= w->e->seq ? !same_side(r, w, x) : !same_side(r, x, w))
+				x->vouched_own =
+					0; /* on another side than the earliest-vouched one */
+		}
+	}
 }
 
 /*
@@ -860,6 +923,7 @@ int accord_verify_vouch_forks(struct run *r, accord_entry **kept, size_t k, cons
 	for (i = 0; i < r->nforks; i++) {
 		was[i] = (char)r->forks[i]->vouched_own;
 		r->forks[i]->vouched_own = 0;
+		r->forks[i]->own_by = 0;
 	}
 	for (i = 0; i < r->nforks; i++) {
 		const accord_member *m = accord_parties_member(p, r->forks[i]->e->author.id);
@@ -873,6 +937,7 @@ int accord_verify_vouch_forks(struct run *r, accord_entry **kept, size_t k, cons
 			vouch_walk(r, kept, k, low, p, m->party);
 		}
 	}
+	settle_contests(r);
 	/*
 	 * A vouch that sets itself aside (a side that revokes the admin whose
 	 * entry alone carries the vouch) comes and goes every other round: it

@@ -71,6 +71,7 @@ struct item {
 	int own_before; /* (fork) vouched_own two vouching rounds ago (accord_verify_vouch_forks) */
 	int own_rounds; /* (fork) vouching rounds that set vouched_own */
 	int own_swing;	/* (fork) its vouch undid itself and came back: it chooses nothing */
+	size_t own_by; /* (fork, vouched_own) 1 + the index of the first vouching entry in ledger order */
 	int hole; /* this round: beyond its key's cut, within a raise, set aside (raised_over) */
 	char *modified_by; /* proof that the bytes changed (who names other bytes) */
 };

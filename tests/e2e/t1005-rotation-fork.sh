@@ -582,4 +582,56 @@ for c in alice fresh; do
 	equal "$(active $c "$(kid bobby)")" "[false]" "$c: bobby stays revoked"
 done
 
+# A thief holds admin kim's laptop and a stale copy of admin eve's key: eve adds
+# nina, the stale copy adds the thief's tom as an admin at the same seq (a
+# contest). The root revokes kim; unaware, kim's laptop vouches for tom, and a
+# plain member's routine sync rests on that vouch before the revocation
+# arrives (attack108 01, 03). Then a contest settled by one admin's vouch is
+# not reopened by another's later vouch for the other side (attack108 02).
+test_case "a revoked admin's vouch past its cut seats no one; a contest has one winner"
+world
+for k in eve kim tom nina lee; do accord --home "$T/w/$k" key new --name "$k" --no-passphrase >/dev/null 2>&1 || bad "key new $k"; done
+expect 0 alice member add --key "$T/w/eve/key.pub" --name eve --admin
+expect 0 alice member add --key "$T/w/lee/key.pub" --name lee --admin
+quiet alice sync hub --no-checkpoint
+clone eve
+clone lee
+quiet acc eve member accept acme
+quiet acc lee member accept acme
+quiet acc lee sync hub --no-checkpoint
+expect 0 acc eve member add --key "$T/w/kim/key.pub" --name kim --admin
+quiet acc eve sync hub --no-checkpoint
+clone kim
+quiet acc kim member accept acme
+quiet acc kim sync hub --no-checkpoint
+for k in eve alice dan gina; do take $k; done
+cp -a "$T/w/eve" "$T/w/evestale" && cp -a "$T/w/eve.git" "$T/w/evestale.git"
+expect 0 acc eve member add --key "$T/w/nina/key.pub" --name nina
+quiet acc eve sync hub --no-checkpoint
+expect 0 acc evestale member add --key "$T/w/tom/key.pub" --name tom --admin # the same seq: a contest
+push_stale evestale
+for k in alice kim dan gina; do take $k; done
+for n in 1 2 3; do expect 0 alice note "$INC" "alice, busy $n"; done # her revocation sorts after kim's vouch
+expect 0 alice member revoke "$(kid kim)" --reason "laptop stolen" # not pushed yet
+expect 0 acc kim member vouch "$(kid tom)" # kim's laptop, unaware of the revocation
+acc kim sync hub >/dev/null 2>&1
+acc dan sync hub >/dev/null 2>&1 # a plain member's routine sync: its checkpoint rests on kim's vouch
+acc alice sync hub >/dev/null 2>&1
+take dan
+clone fresh
+for c in alice dan fresh; do
+	equal "$(active $c "$(kid tom)")" "[]" "$c: a revoked admin's vouch past its cut seats no thief, whoever rested on it"
+done
+expect 0 alice member vouch "$(kid nina)"
+contains "$OUT" "is nina of acme again" "the root vouches for nina"
+quiet alice sync hub
+take lee
+expect 1 acc lee member vouch "$(kid tom)" # another admin, knowing the root's vouch
+contains "$ERR" "counts already" "a settled contest is not reopened by a vouch for the other side"
+rm -rf "$T/w/fresh.git" && clone fresh
+for c in alice fresh; do
+	equal "$(active $c "$(kid nina)")" "[true]" "$c: the side the root vouched for counts"
+	equal "$(active $c "$(kid tom)")" "[]" "$c: the other side stays set aside"
+done
+
 finish
