@@ -133,6 +133,14 @@ static void apply_close(accord_incident *inc, const accord_parties *p, const acc
 
 	known = known_steps(inc, p, e, &n);
 	if (strcmp(known[n - 1].status, "resolved") != 0 || !close_joint(inc, e)) {
+		/* never silent: a close that took no effect says so (attack109 02) */
+		accord_derive_mark(inc, e,
+				   r && r->reopened
+					   ? "no effect: the resolution it closes on was reopened; "
+					     "closing again takes a new proposal every party signs"
+					   : "no effect: the incident was not resolved on a joint "
+					     "resolution, as this close knew it",
+				   NULL);
 		free(known);
 		return;
 	}
