@@ -626,7 +626,7 @@ const accord_mark *accord_incident_mark(const accord_incident *inc, const accord
 	return NULL;
 }
 
-static void apply_entry(accord_incident *inc, const accord_parties *p, const accord_entry *e)
+static void apply_entry_now(accord_incident *inc, const accord_parties *p, const accord_entry *e)
 {
 	const char *t = e->type;
 
@@ -676,6 +676,33 @@ static void apply_entry(accord_incident *inc, const accord_parties *p, const acc
 	} else if (!strcmp(t, "dispute")) {
 		accord_derive_apply_dispute(inc, p, e);
 	}
+}
+
+/*
+ * A window, amend, dispute or retract that sorts after the close in effect
+ * but that a close of the same round, written at once with it and sorting
+ * later, knew of: the decision judged it, as if it sorted before the close
+ * (attack109 01). Else the close that sorts first, the one that knew
+ * least, made it late.
+ */
+static void apply_entry(accord_incident *inc, const accord_parties *p, const accord_entry *e)
+{
+	struct accord_derive *d = inc->derive;
+	const accord_entry *close = inc->closed_by;
+	int once = d->closed_once;
+
+	if (!close ||
+	    (strcmp(e->type, "impact") != 0 && strcmp(e->type, "amend") != 0 &&
+	     strcmp(e->type, "dispute") != 0 && strcmp(e->type, "retract") != 0) ||
+	    !accord_derive_ahead_knew(inc, e)) {
+		apply_entry_now(inc, p, e);
+		return;
+	}
+	inc->closed_by = NULL;
+	d->closed_once = d->once_before;
+	apply_entry_now(inc, p, e);
+	inc->closed_by = close;
+	d->closed_once = once;
 }
 
 /* What the open entry says: the first values, the parties, the tickets its author named. */
@@ -779,6 +806,8 @@ static int derive(accord_incident **out, const accord_parties *parties,
 	memset(&d, 0, sizeof(d));
 	d.in_past = in_past_fn;
 	d.payload = payload;
+	d.all = entries;
+	d.all_count = count;
 	if (!open || strcmp(open->type, "open") != 0)
 		return accord_error_set(ACCORD_EINVALID, "an incident starts with its open entry");
 	if (!in_past_fn)
@@ -818,6 +847,7 @@ static int derive(accord_incident **out, const accord_parties *parties,
 	free(d.replaced);
 	free(d.statuses);
 	free(d.closes);
+	free(d.ahead);
 	free(d.also_by);
 	free(d.items);
 	if ((error = d.error) < 0) {

@@ -241,7 +241,8 @@ void accord_derive_apply_amend(accord_incident *inc, const accord_parties *p, co
 
 /*
  * What a close judged the clocks on, against what was written beside it
- * (an idle device's entries, sorted before it, that it did not know of):
+ * (an idle device's entries, sorted before it, that neither it nor a close
+ * of its round written at once with it knew of):
  * such amends are late and the scope goes back to the open and the amends
  * it knew of (attack45 03); such disputes are late (attack46 03); such
  * windows still count in the figures but move no clock's start (attack46
@@ -258,7 +259,7 @@ void accord_derive_close_freeze(accord_incident *inc, const accord_parties *p,
 	for (i = 0; i < inc->amendment_count; i++) {
 		accord_amendment *a = &inc->amendments[i];
 
-		if (!accord_derive_in_past(inc, close, a->entry)) {
+		if (!accord_derive_decision_knew(inc, close, a->entry)) {
 			if (!accord_incident_mark(inc, a->entry))
 				accord_derive_mark_late(inc, p, a->entry, "close", close);
 			continue;
@@ -283,7 +284,7 @@ void accord_derive_close_freeze(accord_incident *inc, const accord_parties *p,
 	}
 	inc->conflict_count = kept;
 	for (i = 0, kept = 0; i < inc->dispute_count; i++) {
-		if (!accord_derive_in_past(inc, close, inc->disputes[i].entry)) {
+		if (!accord_derive_decision_knew(inc, close, inc->disputes[i].entry)) {
 			accord_derive_mark_late(inc, p, inc->disputes[i].entry, "close", close);
 			continue;
 		}
@@ -291,6 +292,6 @@ void accord_derive_close_freeze(accord_incident *inc, const accord_parties *p,
 	}
 	inc->dispute_count = kept;
 	for (i = 0; i < inc->figure_count; i++)
-		if (!accord_derive_in_past(inc, close, inc->figures[i].entry))
+		if (!accord_derive_decision_knew(inc, close, inc->figures[i].entry))
 			inc->figures[i].after_close = 1;
 }

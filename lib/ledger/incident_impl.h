@@ -72,6 +72,17 @@ struct accord_derive {
 	 */
 	const accord_entry **closes;
 	size_t close_count;
+	/* the entries being derived, in ledger order (derive) */
+	const accord_entry *const *all;
+	size_t all_count;
+	/*
+	 * Closes of the same joint round that sort after the close being
+	 * applied and were written at once with it: what they knew, the
+	 * decision knew (accord_derive_decision_knew, attack109 01).
+	 */
+	const accord_entry **ahead;
+	size_t ahead_count;
+	int once_before;      /* closed_once before the close in effect took effect */
 	int closed_once;      /* a close took effect: later windows move no clock's start */
 	size_t reopen_step;   /* steps up to it were decided by an earlier close and its reopen */
 	size_t reopen_status; /* statuses from it on came after that reopen */
@@ -105,6 +116,13 @@ void accord_derive_late_on_close(accord_incident *inc, const accord_parties *p,
 /* Mark close `e` as one written at once with `close`, on the same joint resolution: no effect. */
 void accord_derive_mark_closed_at_once(accord_incident *inc, const accord_parties *p,
 				       const accord_entry *e, const accord_entry *close);
+
+/* Whether the close being applied, or a close of its round written at once with it, knew `x`. */
+int accord_derive_decision_knew(accord_incident *inc, const accord_entry *close,
+				const accord_entry *x);
+
+/* Whether a close of the round in effect, written at once with it and sorting after it, knew `x`. */
+int accord_derive_ahead_knew(accord_incident *inc, const accord_entry *x);
 
 /* Whether `e` knew the incident was closed: inc->closed_by, or a close written at once with it. */
 int accord_derive_knows_close(accord_incident *inc, const accord_entry *e);

@@ -86,6 +86,57 @@ static int close_joint(accord_incident *inc, const accord_entry *close)
 	return 1;
 }
 
+int accord_derive_ahead_knew(accord_incident *inc, const accord_entry *x)
+{
+	struct accord_derive *d = inc->derive;
+	size_t i;
+
+	for (i = 0; i < d->ahead_count; i++)
+		if (d->ahead[i] != x && accord_derive_in_past(inc, d->ahead[i], x))
+			return 1;
+	return 0;
+}
+
+int accord_derive_decision_knew(accord_incident *inc, const accord_entry *close,
+				const accord_entry *x)
+{
+	return accord_derive_in_past(inc, close, x) || accord_derive_ahead_knew(inc, x);
+}
+
+/*
+ * The closes of this round written at once with close `e` that sort after
+ * it: each would close the round on its own (the resolution joint as it
+ * knew it). The close that sorts first is the one that knew least (a
+ * party's close clocks one above all it saw), so judging the round on its
+ * view alone let a provider's idle device, or a backdated close, make late
+ * the customer's dispute or amend that the customer's own close had
+ * judged (attack109 01).
+ */
+static void find_ahead(accord_incident *inc, const accord_entry *e)
+{
+	struct accord_derive *d = inc->derive;
+	size_t i;
+	int after = 0;
+
+	d->ahead_count = 0;
+	for (i = 0; i < d->all_count; i++) {
+		const accord_entry *s = d->all[i];
+		const char *to;
+
+		if (s == e) {
+			after = 1;
+			continue;
+		}
+		if (!after || strcmp(s->type, "status") != 0 ||
+		    strcmp(s->incident, e->incident) != 0 ||
+		    !(to = accord_entry_str(s, "status")) || strcmp(to, "closed") != 0 ||
+		    accord_derive_in_past(inc, s, e) || accord_derive_in_past(inc, e, s) ||
+		    !close_joint(inc, s))
+			continue;
+		ACCORD_PUSH(d->ahead, d->ahead_count, s);
+	}
+}
+
 /*
  * The status history as close `e` knew it: the steps an earlier close and
  * its reopen decided, then the statuses since that the close had in its
@@ -162,7 +213,9 @@ static void apply_close(accord_incident *inc, const accord_parties *p, const acc
 		}
 	}
 	accord_figure_on_close(inc, p, e);
+	find_ahead(inc, e);
 	accord_derive_close_freeze(inc, p, e);
+	d->once_before = d->closed_once;
 	d->closed_once = 1;
 	free(d->steps);
 	d->steps = known;
@@ -252,6 +305,7 @@ void accord_derive_apply_status(accord_incident *inc, const accord_parties *p,
 		} else if (accord_incident_transition_ok(inc->status, to) == 0) {
 			inc->closed_by = NULL;
 			d->close_count = 0;
+			d->ahead_count = 0;
 			accord_derive_push_step(inc, p, e, to);
 			d->reopen_step = d->step_count - 1;
 			d->reopen_status = d->status_count;

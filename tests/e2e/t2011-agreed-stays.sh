@@ -30,6 +30,9 @@
 #                    after a reopen it counts (attack98 03, attack102 01)
 #   cosign_postclose_window  the customer's own window after the close, or a
 #                    co-signed partner's, re-scores nothing (attack100 01, 102 01)
+#   close_at_once_judges_both  the same, with acme amending the severity after
+#                    the joint resolution: what acme's close knew stands, though
+#                    the idle device's close, which knew less, sorts first (109 01)
 #   close_at_once_reopen  a partner's idle device closes the jointly resolved
 #                    incident without knowing of acme's close, and sorts first:
 #                    the same decision, so acme's reopen, which knew its own
@@ -400,5 +403,37 @@ for c in alice gina fresh; do
 done
 contains "$(w alice show "$INC" 2>/dev/null)" "no effect: closed at once with the close by" "close_at_once_reopen: the second close is shown as the same decision"
 expect 0 w alice audit
+
+test_case close_at_once_judges_both
+export ACCORD_NOW=2026-11-20T08:00:00Z
+world
+INC=$(at 2026-11-20T09:00:00Z w alice open --title outage --severity 2 --service web --parties acme,globex --started 2026-11-20T09:00:00Z)
+take alice
+take gina
+at 2026-11-20T09:50:00Z w gina status "$INC" resolved >/dev/null
+take gina
+take alice
+RES=$(at 2026-11-20T09:55:00Z w alice resolve "$INC" --summary fixed)
+take alice
+take gina
+expect 0 at 2026-11-20T10:00:00Z w gina cosign "$RES"
+take gina
+take alice
+take hal # hal's device saw the joint resolution, then stays offline
+expect 0 at 2026-11-20T10:05:00Z w alice amend "$INC" --severity 1
+expect 0 at 2026-11-20T10:10:00Z w alice status "$INC" closed
+take alice
+take gina
+expect 0 at 2026-11-20T10:40:00Z w hal status "$INC" closed # knew less, sorts first
+take hal
+take alice
+take gina
+export ACCORD_NOW=2026-11-20T11:00:00Z
+rm -rf "$T/w/fresh.git" && accord clone "$T/w/hub" "$T/w/fresh.git" >/dev/null 2>&1 || bad "clone fresh"
+for c in alice gina fresh; do
+	equal "$(w $c show "$INC" --json 2>/dev/null | jget '[d["status"], d["severity"]]' | tr -d ' ')" '["closed",1]' \
+		"close_at_once_judges_both: $c: closed, and acme's amend, which its close knew, stands"
+done
+case "$(w alice show "$INC" 2>/dev/null | grep ' amend ')" in *late*) bad "close_at_once_judges_both: the amend is late" ;; *) ok ;; esac
 
 finish
