@@ -463,24 +463,33 @@ static const char *late_verb(const char *type)
 	return "proposed on";
 }
 
-/* "late: written without knowing of the close by acme at 2026-03-01 14:02" */
-void accord_derive_mark_late(accord_incident *inc, const accord_parties *p, const accord_entry *e,
-			     const char *what, const accord_entry *decision)
+/* Who wrote `decision` and when, as marks name it: "acme", "2026-03-01 14:02". */
+static const char *decided(char t[ACCORD_TIME_LEN], const accord_parties *p,
+			   const accord_entry *decision)
 {
 	const char *party = accord_party_of(p, decision);
-	char t[ACCORD_TIME_LEN];
-	accord_buf b = ACCORD_BUF_INIT;
 
 	accord_time_format(t, decision->time);
 	t[10] = ' ';
 	t[16] = '\0';
+	return party ? party : "an unknown party";
+}
+
+/* "late: written without knowing of the close by acme at 2026-03-01 14:02" */
+void accord_derive_mark_late(accord_incident *inc, const accord_parties *p, const accord_entry *e,
+			     const char *what, const accord_entry *decision)
+{
+	char t[ACCORD_TIME_LEN];
+	const char *party = decided(t, p, decision);
+	accord_buf b = ACCORD_BUF_INIT;
+
 	if (what)
 		accord_buf_printf(&b, "late: written without knowing of the %s by %s at %s", what,
-				  party ? party : "an unknown party", t);
+				  party, t);
 	else
 		accord_buf_printf(
 			&b, "late: %s the incident closed by %s at %s, with no reopen before it",
-			late_verb(e->type), party ? party : "an unknown party", t);
+			late_verb(e->type), party, t);
 	accord_derive_mark(inc, e, keep_text(inc, accord_buf_detach(&b)), decision);
 }
 
@@ -488,17 +497,14 @@ void accord_derive_mark_late(accord_incident *inc, const accord_parties *p, cons
 void accord_derive_mark_closed_at_once(accord_incident *inc, const accord_parties *p,
 				       const accord_entry *e, const accord_entry *close)
 {
-	const char *party = accord_party_of(p, close);
 	char t[ACCORD_TIME_LEN];
+	const char *party = decided(t, p, close);
 	accord_buf b = ACCORD_BUF_INIT;
 
-	accord_time_format(t, close->time);
-	t[10] = ' ';
-	t[16] = '\0';
 	accord_buf_printf(&b,
 			  "no effect: closed at once with the close by %s at %s, on the same "
 			  "joint resolution",
-			  party ? party : "an unknown party", t);
+			  party, t);
 	accord_derive_mark(inc, e, keep_text(inc, accord_buf_detach(&b)), close);
 }
 

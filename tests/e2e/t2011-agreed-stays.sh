@@ -90,22 +90,17 @@ minutes() { w "$1" show "$INC" --json 2>/dev/null | jget 'd["customer_minutes"]'
 
 export ACCORD_NOW=2026-11-20T10:00:00Z
 
-# closed WINDOW-OPTIONS...: globex records a window, the parties resolve jointly and acme closes
-closed() {
+# outage: the world at 08:00, and acme's incident with globex, opened at 09:00
+outage() {
 	export ACCORD_NOW=2026-11-20T08:00:00Z
 	world
 	INC=$(at 2026-11-20T09:00:00Z w alice open --title outage --severity 2 --service web --parties acme,globex --started 2026-11-20T09:00:00Z)
 	take alice
 	take gina
-	take "${RECORDER:-gina}"
-	WIN=$(at 2026-11-20T09:35:00Z w "${RECORDER:-gina}" impact "$INC" "$@")
-	take "${RECORDER:-gina}" # with RECORDER=hal, hal's device then stays offline
-	take gina
-	take alice
-	take bob # bob's device sees the window, then stays offline
-	[ -n "${JOINT:-}" ] && { expect 0 at 2026-11-20T09:40:00Z w alice cosign "$WIN"; take alice; take gina; }
-	[ -n "${OWN:-}" ] && { at 2026-11-20T09:41:00Z w alice impact "$INC" $OWN >/dev/null; take alice; }
-	[ -n "${CORRECT:-}" ] && at 2026-11-20T09:45:00Z w gina impact "$INC" $CORRECT >/dev/null
+}
+
+# resolve_jointly: globex says resolved at 09:50, acme proposes, globex co-signs at 10:00
+resolve_jointly() {
 	at 2026-11-20T09:50:00Z w gina status "$INC" resolved >/dev/null
 	take gina
 	take alice
@@ -115,6 +110,21 @@ closed() {
 	expect 0 at 2026-11-20T10:00:00Z w gina cosign "$RES"
 	take gina
 	take alice
+}
+
+# closed WINDOW-OPTIONS...: globex records a window, the parties resolve jointly and acme closes
+closed() {
+	outage
+	take "${RECORDER:-gina}"
+	WIN=$(at 2026-11-20T09:35:00Z w "${RECORDER:-gina}" impact "$INC" "$@")
+	take "${RECORDER:-gina}" # with RECORDER=hal, hal's device then stays offline
+	take gina
+	take alice
+	take bob # bob's device sees the window, then stays offline
+	[ -n "${JOINT:-}" ] && { expect 0 at 2026-11-20T09:40:00Z w alice cosign "$WIN"; take alice; take gina; }
+	[ -n "${OWN:-}" ] && { at 2026-11-20T09:41:00Z w alice impact "$INC" $OWN >/dev/null; take alice; }
+	[ -n "${CORRECT:-}" ] && at 2026-11-20T09:45:00Z w gina impact "$INC" $CORRECT >/dev/null
+	resolve_jointly
 	expect 0 at 2026-11-20T10:10:00Z w alice status "$INC" closed
 	take alice
 	take gina
@@ -365,23 +375,17 @@ for c in alice gina; do
 	equal "$(minutes $c)" "$BEFORE" "cosign_postclose_window: $c: windows recorded after the close re-score nothing"
 done
 
+# joint_round [WINDOW-OPTIONS...]: globex (optionally with a window) resolves, the
+# resolution is joint at 10:00, and hal's device saw it, then stays offline
+joint_round() {
+	outage
+	[ $# -gt 0 ] && at 2026-11-20T09:35:00Z w gina impact "$INC" "$@" >/dev/null
+	resolve_jointly
+	take hal
+}
+
 test_case close_at_once_reopen
-export ACCORD_NOW=2026-11-20T08:00:00Z
-world
-INC=$(at 2026-11-20T09:00:00Z w alice open --title outage --severity 2 --service web --parties acme,globex --started 2026-11-20T09:00:00Z)
-take alice
-take gina
-at 2026-11-20T09:35:00Z w gina impact "$INC" --customers 100 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:30:00Z >/dev/null
-at 2026-11-20T09:50:00Z w gina status "$INC" resolved >/dev/null
-take gina
-take alice
-RES=$(at 2026-11-20T09:55:00Z w alice resolve "$INC" --summary fixed)
-take alice
-take gina
-expect 0 at 2026-11-20T10:00:00Z w gina cosign "$RES"
-take gina
-take alice
-take hal # hal's device saw the joint resolution, then stays offline
+joint_round --customers 100 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:30:00Z
 for n in 1 2 3; do at 2026-11-20T10:0$n:00Z w alice note "$INC" "acme: checking $n" >/dev/null; done
 expect 0 at 2026-11-20T10:10:00Z w alice status "$INC" closed
 expect 0 at 2026-11-20T10:20:00Z w alice status "$INC" investigating
@@ -405,21 +409,7 @@ contains "$(w alice show "$INC" 2>/dev/null)" "no effect: closed at once with th
 expect 0 w alice audit
 
 test_case close_at_once_judges_both
-export ACCORD_NOW=2026-11-20T08:00:00Z
-world
-INC=$(at 2026-11-20T09:00:00Z w alice open --title outage --severity 2 --service web --parties acme,globex --started 2026-11-20T09:00:00Z)
-take alice
-take gina
-at 2026-11-20T09:50:00Z w gina status "$INC" resolved >/dev/null
-take gina
-take alice
-RES=$(at 2026-11-20T09:55:00Z w alice resolve "$INC" --summary fixed)
-take alice
-take gina
-expect 0 at 2026-11-20T10:00:00Z w gina cosign "$RES"
-take gina
-take alice
-take hal # hal's device saw the joint resolution, then stays offline
+joint_round
 expect 0 at 2026-11-20T10:05:00Z w alice amend "$INC" --severity 1
 expect 0 at 2026-11-20T10:10:00Z w alice status "$INC" closed
 take alice
