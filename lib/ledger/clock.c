@@ -448,16 +448,26 @@ static size_t reopened_close(const accord_incident *inc)
 static int freeze(accord_clocks *c, const accord_incident *inc, const accord_parties *p,
 		  accord_in_past_fn in_past, void *payload, size_t ci)
 {
-	const accord_entry *close = inc->steps[ci].entry;
-	size_t n;
+	const accord_entry *close = inc->steps[ci].entry, **upto;
+	size_t n, k, i;
 	int error;
 
 	for (n = 0; n < inc->ordered_count && inc->ordered[n] != close; n++)
 		;
 	if (n == inc->ordered_count)
 		return 0;
-	if ((error = accord_incident_build_from(&c->frozen_incident, p, inc->ordered, n + 1,
-						in_past, payload)) < 0)
+	/* and the closes of its round written at once with it: what the round's history is (attack112 02) */
+	upto = accord_xmalloc((inc->ordered_count + 1) * sizeof(*upto));
+	memcpy(upto, inc->ordered, (n + 1) * sizeof(*upto));
+	for (k = n + 1, i = n + 1; i < inc->ordered_count; i++) {
+		const accord_mark *m = accord_incident_mark(inc, inc->ordered[i]);
+
+		if (m && m->by == close && !strncmp(m->mark, "no effect: closed at once", 25))
+			upto[k++] = inc->ordered[i];
+	}
+	error = accord_incident_build_from(&c->frozen_incident, p, upto, k, in_past, payload);
+	free(upto);
+	if (error < 0)
 		return error;
 	if (c->frozen_incident->closed_by != close)
 		return 0;

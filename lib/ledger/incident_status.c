@@ -260,6 +260,46 @@ int accord_derive_knows_close(accord_incident *inc, const accord_entry *e)
 }
 
 /*
+ * The status history of a round closed at once by two closes is what both
+ * knew: a status one close knew and the other did not (an idle device's
+ * regression and re-resolve, written beside its own close that sorts
+ * first) is late, and the clocks do not read it (attack112 01). Facts are
+ * what either knew (accord_derive_decision_knew); the history the clocks
+ * are measured on is what both agreed on.
+ */
+static void narrow_steps(accord_incident *inc, const accord_parties *p, const accord_entry *also)
+{
+	struct accord_derive *d = inc->derive;
+	const accord_entry *close = inc->closed_by;
+	status_step *steps =
+		accord_xmalloc((d->reopen_step + 2 + d->status_count) * sizeof(*steps));
+	size_t n = d->reopen_step + 1, i;
+
+	memcpy(steps, d->steps, n * sizeof(*steps));
+	for (i = d->reopen_status; i < d->status_count; i++) {
+		const accord_entry *s = d->statuses[i];
+		const char *to = accord_entry_str(s, "status");
+
+		if (accord_derive_is_late(inc, s) || !accord_derive_in_past(inc, close, s))
+			continue;
+		if (!accord_derive_in_past(inc, also, s)) {
+			accord_derive_mark_late(inc, p, s, "close", also);
+			continue;
+		}
+		if (accord_incident_transition_ok(steps[n - 1].status, to) != 0)
+			continue;
+		steps[n].entry = s;
+		steps[n].status = to;
+		steps[n].party = accord_party_of(p, s);
+		n++;
+	}
+	steps[n] = d->steps[d->step_count - 1]; /* the close in effect */
+	free(d->steps);
+	d->steps = steps;
+	d->step_count = n + 1;
+}
+
+/*
  * Whether close `e`, written without knowing of the close in effect, would
  * have closed the same round on its own: what it knew ends in resolved,
  * on the resolution joint among what it knew. Such a close is the same
@@ -299,6 +339,7 @@ void accord_derive_apply_status(accord_incident *inc, const accord_parties *p,
 			if (strcmp(to, "closed") == 0 && closes_same_round(inc, p, e)) {
 				ACCORD_PUSH(d->closes, d->close_count, e);
 				accord_derive_mark_closed_at_once(inc, p, e, inc->closed_by);
+				narrow_steps(inc, p, e);
 			} else {
 				accord_derive_mark_late(inc, p, e, "close", inc->closed_by);
 			}

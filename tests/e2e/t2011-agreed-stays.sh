@@ -33,6 +33,9 @@
 #   close_at_once_judges_both  the same, with acme amending the severity after
 #                    the joint resolution: what acme's close knew stands, though
 #                    the idle device's close, which knew less, sorts first (109 01)
+#   close_at_once_history  the idle device regresses and re-resolves before its
+#                    close: the history the clocks read is what both closes
+#                    knew, so those statuses are late (attack112 01)
 #   close_at_once_reopen  a partner's idle device closes the jointly resolved
 #                    incident without knowing of acme's close, and sorts first:
 #                    the same decision, so acme's reopen, which knew its own
@@ -425,5 +428,26 @@ for c in alice gina fresh; do
 		"close_at_once_judges_both: $c: closed, and acme's amend, which its close knew, stands"
 done
 case "$(w alice show "$INC" 2>/dev/null | grep ' amend ')" in *late*) bad "close_at_once_judges_both: the amend is late" ;; *) ok ;; esac
+
+test_case close_at_once_history
+joint_round
+for n in 1 2 3; do at 2026-11-20T10:0$n:00Z w alice note "$INC" "acme: checking $n" >/dev/null; done
+expect 0 at 2026-11-20T10:10:00Z w alice status "$INC" closed
+take alice
+take gina
+# hal's device, offline since the joint resolution, goes back and resolves again, then closes
+expect 0 at 2026-11-20T10:40:00Z w hal status "$INC" investigating
+expect 0 at 2026-11-20T10:41:00Z w hal status "$INC" resolved
+expect 0 at 2026-11-20T10:42:00Z w hal status "$INC" closed
+take hal
+take alice
+take gina
+export ACCORD_NOW=2026-11-20T11:00:00Z
+rm -rf "$T/w/fresh.git" && accord clone "$T/w/hub" "$T/w/fresh.git" >/dev/null 2>&1 || bad "clone fresh"
+for c in alice gina fresh; do
+	equal "$(w $c show "$INC" 2>/dev/null | grep -E 'status +hal@globex +(investigating|resolved) \[late: written without knowing of the close by acme' | wc -l)" 2 \
+		"close_at_once_history: $c: hal's statuses that acme's close never knew are late"
+	equal "$(w $c show "$INC" --json 2>/dev/null | jget 'd["status"]')" "closed" "close_at_once_history: $c: closed"
+done
 
 finish
