@@ -23,8 +23,32 @@
  * can make it count (else a revoked admin could add admins through any
  * member of its party).
  */
+/*
+ * x's entry at seq `s` on the side of its fork that `by` has in its causal
+ * past: the feed's, or the evidence's when that is the side `by` saw. A
+ * copy that holds the other side as its feed judges the same entries
+ * (attack113 03: it lost the raise a colleague gave the side it saw).
+ */
+static struct item *side_item(struct run *r, struct feed *g, const accord_entry *by, int64_t s)
+{
+	struct item *it = accord_verify_item_at(g, s);
+	size_t i;
+
+	if (!by || !g->forked_at || s < g->forked_at ||
+	    (it && accord_causal_in_past(r->v->causal, by, it->e) == 1))
+		return it;
+	for (i = 0; i < r->nforks; i++) {
+		struct item *f = r->forks[i];
+
+		if (f->e->seq == s && !strcmp(f->e->author.id, g->keyid) &&
+		    accord_causal_in_past(r->v->causal, by, f->e) == 1)
+			return f;
+	}
+	return it;
+}
+
 int64_t accord_verify_unaware_of_revocation(struct run *r, struct feed *g, const accord_member *x,
-					    int64_t upto)
+					    int64_t upto, const accord_entry *by)
 {
 	const accord_entry *rev = x->revocation;
 	int64_t s;
@@ -32,7 +56,7 @@ int64_t accord_verify_unaware_of_revocation(struct run *r, struct feed *g, const
 	if (!rev)
 		return upto;
 	for (s = x->cut + 1; s <= upto; s++) {
-		struct item *it = accord_verify_item_at(g, s);
+		struct item *it = side_item(r, g, by, s);
 
 		if (!it || accord_causal_seen(r->v->causal, it->id, rev->author.id) >= rev->seq)
 			return s - 1;
@@ -163,11 +187,11 @@ static void cover_seen(struct cover *c, enum cover_kind kind, struct run *r, str
 		       int (*match)(const accord_entry *, const void *), const void *arg)
 {
 	int64_t upto = accord_verify_unaware_of_revocation(
-		r, g, x, accord_causal_seen(r->v->causal, e->id, x->key.id));
+		r, g, x, accord_causal_seen(r->v->causal, e->id, x->key.id), e);
 	int64_t s;
 
 	for (s = x->cut + 1; s <= upto; s++) {
-		struct item *it = accord_verify_item_at(g, s);
+		struct item *it = side_item(r, g, e, s);
 
 		if (!it || !it->e)
 			break;
@@ -946,7 +970,7 @@ int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const
 			}
 			/* a colleague vouches for everything of x it saw */
 			seen = accord_verify_unaware_of_revocation(
-				r, g, x, accord_causal_seen(r->v->causal, e->id, x->key.id));
+				r, g, x, accord_causal_seen(r->v->causal, e->id, x->key.id), e);
 			if (seen > rd->prefix[gi] && seen > x->cut) {
 				rd->prefix[gi] = seen;
 				if (seen > rd->raise[gi])

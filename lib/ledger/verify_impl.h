@@ -298,9 +298,9 @@ void accord_verify_settle_recovered_forks(accord_verification *v);
 
 /* ---- verify_cut.c ---- */
 
-/* How far a raise of revoked member x's cut may go, up to `upto`. */
+/* How far a raise of revoked member x's cut may go, up to `upto`, on the side of a fork `by` saw. */
 int64_t accord_verify_unaware_of_revocation(struct run *r, struct feed *g, const accord_member *x,
-					    int64_t upto);
+					    int64_t upto, const accord_entry *by);
 
 /* `e` is refused this round: kept for accord_verify_learn_cuts, which may raise what it rests on. */
 void accord_verify_note_refused(struct round *rd, const accord_entry *e);

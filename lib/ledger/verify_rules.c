@@ -100,7 +100,7 @@ static int deps_count(struct run *r, const struct round *rd, const accord_partie
 		x = g ? accord_parties_member(p, g->keyid) : NULL;
 		if (m && x && x != m && x->party == m->party && x->revoked && !d->fork &&
 		    rd->aside[g - r->feeds] && seq > rd->stop[g - r->feeds] &&
-		    accord_verify_unaware_of_revocation(r, g, x, seq) >= seq &&
+		    accord_verify_unaware_of_revocation(r, g, x, seq, e) >= seq &&
 		    !(x->revocation && accord_causal_in_past(r->v->causal, e, x->revocation) == 1))
 			continue; /* it raises the cut to cover the dep (accord_verify_learn_cuts), as it does there */
 		accord_verify_finding(

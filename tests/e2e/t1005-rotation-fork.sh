@@ -634,4 +634,31 @@ for c in alice fresh; do
 	equal "$(active $c "$(kid tom)")" "[]" "$c: the other side stays set aside"
 done
 
+# dan's key home restored on a second machine forks his key; a colleague built
+# on dan's window from the first machine before a stale revocation of dan cut
+# below it: every copy counts the window, whichever side it holds as dan's
+# feed, as does every clone of a hub that serves the other side (attack113 03).
+test_case "a colleague's raise of a revoked, forked key holds whichever side a copy keeps as the feed"
+world
+windows() { accord -C "$T/w/$1.git" show "$INC" --json 2>/dev/null | jget '[w["customers"] for w in d["impact"]]'; }
+take dan
+cp -a "$T/w/dan" "$T/w/dan2" && cp -a "$T/w/dan.git" "$T/w/dan2.git"
+cp -a "$T/w/alice" "$T/w/alicestale" && cp -a "$T/w/alice.git" "$T/w/alicestale.git"
+expect 0 dan note "$INC" "dan: looking"
+START=$(alice show "$INC" --json | jget 'd["started_at"]')
+expect 0 dan impact "$INC" --customers 100 --start "$START" --end "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+quiet dan sync hub --no-checkpoint
+take bob
+expect 0 bob note "$INC" "bob: saw dan's window" # a colleague, unaware of what comes
+quiet bob sync hub --no-checkpoint
+expect 0 acc dan2 note "$INC" "dan, second machine" # the same seq as dan's note: a fork
+push_stale dan2
+expect 0 acc alicestale member revoke "$(kid dan)" --reason "machine lost" # cut below dan's note
+push_stale alicestale
+for k in alice dan2 alice dan2; do take $k; done
+clone fresh
+for c in alice dan2 fresh; do
+	equal "$(windows $c)" "[100]" "$c: the window the colleague built on counts"
+done
+
 finish
