@@ -387,6 +387,15 @@ joint_round() {
 	take hal
 }
 
+# hal_arrives: hal's device syncs at last, the others take what it wrote, and a fresh clone
+hal_arrives() {
+	take hal
+	take alice
+	take gina
+	export ACCORD_NOW=2026-11-20T11:00:00Z
+	rm -rf "$T/w/fresh.git" && accord clone "$T/w/hub" "$T/w/fresh.git" >/dev/null 2>&1 || bad "clone fresh"
+}
+
 test_case close_at_once_reopen
 joint_round --customers 100 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:30:00Z
 for n in 1 2 3; do at 2026-11-20T10:0$n:00Z w alice note "$INC" "acme: checking $n" >/dev/null; done
@@ -418,11 +427,7 @@ expect 0 at 2026-11-20T10:10:00Z w alice status "$INC" closed
 take alice
 take gina
 expect 0 at 2026-11-20T10:40:00Z w hal status "$INC" closed # knew less, sorts first
-take hal
-take alice
-take gina
-export ACCORD_NOW=2026-11-20T11:00:00Z
-rm -rf "$T/w/fresh.git" && accord clone "$T/w/hub" "$T/w/fresh.git" >/dev/null 2>&1 || bad "clone fresh"
+hal_arrives
 for c in alice gina fresh; do
 	equal "$(w $c show "$INC" --json 2>/dev/null | jget '[d["status"], d["severity"]]' | tr -d ' ')" '["closed",1]' \
 		"close_at_once_judges_both: $c: closed, and acme's amend, which its close knew, stands"
@@ -439,11 +444,7 @@ take gina
 expect 0 at 2026-11-20T10:40:00Z w hal status "$INC" investigating
 expect 0 at 2026-11-20T10:41:00Z w hal status "$INC" resolved
 expect 0 at 2026-11-20T10:42:00Z w hal status "$INC" closed
-take hal
-take alice
-take gina
-export ACCORD_NOW=2026-11-20T11:00:00Z
-rm -rf "$T/w/fresh.git" && accord clone "$T/w/hub" "$T/w/fresh.git" >/dev/null 2>&1 || bad "clone fresh"
+hal_arrives
 for c in alice gina fresh; do
 	equal "$(w $c show "$INC" 2>/dev/null | grep -E 'status +hal@globex +(investigating|resolved) \[late: written without knowing of the close by acme' | wc -l)" 2 \
 		"close_at_once_history: $c: hal's statuses that acme's close never knew are late"
