@@ -271,28 +271,19 @@ static void narrow_steps(accord_incident *inc, const accord_parties *p, const ac
 {
 	struct accord_derive *d = inc->derive;
 	const accord_entry *close = inc->closed_by;
-	status_step *steps =
-		accord_xmalloc((d->reopen_step + 2 + d->status_count) * sizeof(*steps));
-	size_t n = d->reopen_step + 1, i;
+	status_step *steps;
+	size_t n, i;
 
-	memcpy(steps, d->steps, n * sizeof(*steps));
 	for (i = d->reopen_status; i < d->status_count; i++) {
 		const accord_entry *s = d->statuses[i];
-		const char *to = accord_entry_str(s, "status");
 
-		if (accord_derive_is_late(inc, s) || !accord_derive_in_past(inc, close, s))
-			continue;
-		if (!accord_derive_in_past(inc, also, s)) {
+		if (!accord_derive_is_late(inc, s) && accord_derive_in_past(inc, close, s) &&
+		    !accord_derive_in_past(inc, also, s))
 			accord_derive_mark_late(inc, p, s, "close", also);
-			continue;
-		}
-		if (accord_incident_transition_ok(steps[n - 1].status, to) != 0)
-			continue;
-		steps[n].entry = s;
-		steps[n].status = to;
-		steps[n].party = accord_party_of(p, s);
-		n++;
 	}
+	/* what the close in effect knew, now without what `also` did not */
+	steps = known_steps(inc, p, close, &n);
+	steps = accord_xrealloc(steps, (n + 1) * sizeof(*steps));
 	steps[n] = d->steps[d->step_count - 1]; /* the close in effect */
 	free(d->steps);
 	d->steps = steps;
