@@ -193,6 +193,23 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e);
 int accord_parties_accept_first(accord_parties *p, const accord_entry *e);
 
 /*
+ * Whether member `by` may revoke member `target` at all: an admin or the
+ * root of target's party, target no root, and in by's admission subtree
+ * (the root's: every key of its party).
+ */
+int accord_parties_may_revoke(const accord_parties *p, const accord_member *by,
+			      const accord_member *target);
+
+/*
+ * Key-rotate `e` of member `m`, set aside beyond m's cut and written
+ * before its author learned of revocation `rev`: its successor joins m's
+ * party revoked with cut 0, so a raise can bring back what other keys
+ * built on it. Nothing else of `e` applies.
+ */
+void accord_parties_retire_rotation(accord_parties *p, const accord_entry *e,
+				    const accord_member *m, const accord_entry *rev);
+
+/*
  * Rebuilding a state saved by the index (index.h) without replaying every
  * entry. The index saves only what it verified; these do no checks.
  */

@@ -345,6 +345,13 @@ static int in_subtree(const accord_parties *revoker_state, const accord_member *
 	return 0;
 }
 
+int accord_parties_may_revoke(const accord_parties *p, const accord_member *by,
+			      const accord_member *target)
+{
+	return by && target && (by->admin || by->root) && target->party == by->party &&
+	       !target->root && in_subtree(p, by, target);
+}
+
 /*
  * Whether admin m may withdraw its party's admission of key `keyid` that
  * no entry accepted yet: one it made, or one made below it, as it may
@@ -428,6 +435,38 @@ int accord_parties_apply_rotate(accord_parties *p, const accord_entry *e, accord
 }
 
 /*
+ * A rotation that lies beyond its key's cut, written before its author
+ * learned of revocation `rev`: the member went on with the successor it
+ * names, and the revocation reaches that key too. The successor is the
+ * member's, revoked before it accepted (cut 0: the revoker saw none of
+ * it), so its entries count only as far as what other keys built on
+ * raises them, never one that gives authority (attack113 01, 02: the
+ * provider's close resting on the successor's co-signature, and the terms
+ * it co-signed, fell with the rotation). `e` itself stays set aside.
+ */
+void accord_parties_retire_rotation(accord_parties *p, const accord_entry *e,
+				    const accord_member *m, const accord_entry *rev)
+{
+	accord_member *nm;
+	accord_offer *o;
+	accord_pubkey key;
+
+	if (m->root || accord_parties_body_key(&key, e) < 0 || accord_parties_member(p, key.id))
+		return;
+	o = add_offer(p, e, &key, m->party, m, m->key.name);
+	o->admin = m->admin;
+	o->withdrawn = 1;
+	nm = accord_parties_add_member(p, &key, o->name, m->party, e);
+	nm->accepted = 0;
+	nm->admin = m->admin;
+	memcpy(nm->added_by, m->key.id, sizeof(nm->added_by));
+	nm->revoked = 1;
+	nm->revoked_at = rev->time;
+	nm->cut = 0;
+	nm->revocation = rev;
+}
+
+/*
  * Whether `e` revokes `target` again without having seen its earlier
  * revocation: two admins above one member revoking it at once. That is no
  * fault of either, so the second counts too, and the higher cut holds:
@@ -451,11 +490,28 @@ static int revoked_concurrently(accord_parties *p, const accord_entry *e, accord
 	return 1;
 }
 
+/*
+ * A revocation of a retired key that did not see its rotation names a cut
+ * below it: the key is cut there, and the rotation, with whatever the key
+ * wrote after the cut, lies beyond it (the next round sets it aside, and
+ * accord_parties_retire_rotation revokes its successor). Else a revoked
+ * admin's stale copy adds an admin and rotates, both sorting before the
+ * revocation, and the rotation carried the add past the cut.
+ */
+static void cut_retired(accord_member *retired, const accord_entry *e, int64_t cut)
+{
+	if (cut < 0 || cut >= retired->cut)
+		return;
+	retired->cut = cut;
+	retired->revocation = e;
+	retired->revoked_at = e->time;
+}
+
 int accord_parties_apply_revoke(accord_parties *p, const accord_entry *e, const accord_member *m)
 {
-	accord_member *target;
+	accord_member *target, *retired;
 	accord_pubkey key;
-	int64_t cut = accord_entry_int(e, "cut", -1), seen;
+	int64_t cut = accord_entry_int(e, "cut", -1), seen, named;
 	int error;
 
 	if (!m->admin)
@@ -500,6 +556,8 @@ int accord_parties_apply_revoke(accord_parties *p, const accord_entry *e, const 
 			return accord_parties_deny(
 				"the revocation names cut %lld, but seq %lld of key %.12s is the highest in its causal past",
 				(long long)cut, (long long)seen, key.id);
+		retired = target;
+		named = cut;
 		/*
 		 * Only to a successor that took up this rotation (or has not taken
 		 * up anything yet): a key another party admitted, named by a
@@ -510,12 +568,16 @@ int accord_parties_apply_revoke(accord_parties *p, const accord_entry *e, const 
 			!strcmp(target->rotated_to->admitted_by->admission,
 				target->revocation ? target->revocation->id : "")))
 			target = (accord_member *)target->rotated_to;
-		if (target->revoked && target->rotated_to)
+		if (target->revoked && target->rotated_to) {
+			cut_retired(retired, e, named);
 			return 0; /* retired, and its successor is another's: nothing left to cut */
+		}
 		if (target->revoked && target->accepted && p->causal &&
 		    revoked_concurrently(p, e, target,
-					 accord_causal_seen(p->causal, e->id, target->key.id)))
+					 accord_causal_seen(p->causal, e->id, target->key.id))) {
+			cut_retired(retired, e, named);
 			return 0;
+		}
 		if (target->revoked)
 			return accord_parties_deny(
 				"key %.12s and the key that replaced it are revoked already",
@@ -539,6 +601,7 @@ int accord_parties_apply_revoke(accord_parties *p, const accord_entry *e, const 
 		target->revoked_at = e->time;
 		target->cut = cut;
 		target->revocation = e;
+		cut_retired(retired, e, named);
 		return 0;
 	}
 	if (target->root)

@@ -935,7 +935,14 @@ int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const
 			rd->by[fi] = m->revocation;
 			again = 1;
 		}
-		if (!m || !raising)
+		/*
+		 * An entry past its own author's cut counts only because others
+		 * built on it: it vouches for nothing further (attack114 02: a
+		 * successor's co-signature, raised for a partner's close, vouched
+		 * as a colleague for everything the retired key wrote up to its
+		 * rotation, an amend of another incident among it).
+		 */
+		if (!m || !raising || (m->revoked && e->seq > m->cut))
 			continue;
 		for (j = 0; j < p->member_count; j++) {
 			const accord_member *x = p->members[j];

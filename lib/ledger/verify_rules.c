@@ -390,6 +390,29 @@ static int replay_fork(struct run *r, struct round *rd, accord_parties *p, struc
 }
 
 /*
+ * A rotation set aside beyond its key's cut (past it, or on a feed that
+ * stopped at it, not at a fault below it), written unaware of the
+ * revocation: the successor it names is the member's key, revoked too
+ * (accord_parties_retire_rotation).
+ */
+static void retire_rotation(struct run *r, const struct round *rd, accord_parties *p,
+			    const accord_entry *e, size_t fi)
+{
+	const accord_member *m;
+	const accord_entry *rev;
+	int64_t cut;
+
+	if (strcmp(e->type, "key-rotate") != 0 || !(m = accord_parties_member(p, e->author.id)))
+		return;
+	cut = accord_verify_cut_now(rd, fi, m, &rev);
+	if (cut == INT64_MAX || e->seq <= cut || rd->stop[fi] < cut || !rev ||
+	    strcmp(rev->type, "member-revoke") != 0 ||
+	    accord_causal_in_past(r->v->causal, e, rev) == 1)
+		return;
+	accord_parties_retire_rotation(p, e, m, rev);
+}
+
+/*
  * One replay in ledger order of the entries within each feed's cut. An
  * entry the rules refuse is a finding, and its feed stops there. A cut
  * learnt in an earlier round holds from the start, since entries beyond
@@ -417,6 +440,8 @@ static size_t replay_once(struct run *r, accord_entry **all, size_t n, struct ro
 		if (e->seq > rd->stop[fi]) {
 			struct item *prev = accord_verify_item_at(f, e->seq - 1);
 
+			retire_rotation(r, rd, p, e, fi);
+
 			/* a feed set aside by a rule stays its author's word up to its first fault */
 			if (rd->aside[fi] && e->seq <= rd->sound[fi] && prev && prev->aside &&
 			    accord_verify_deps_sound(r, e))
@@ -428,6 +453,7 @@ static size_t replay_once(struct run *r, accord_entry **all, size_t n, struct ro
 			int after = m && m->revocation &&
 				    accord_causal_in_past(r->v->causal, e, m->revocation) == 1;
 
+			retire_rotation(r, rd, p, e, fi);
 			accord_verify_finding(
 				r, after ? ACCORD_AUDIT_REVOKED_KEY : ACCORD_AUDIT_PAST_CUT,
 				e->author.id, accord_verify_item_of(r, e), NULL,
@@ -442,6 +468,7 @@ static size_t replay_once(struct run *r, accord_entry **all, size_t n, struct ro
 		}
 		if (accord_verify_beyond_cut_authority(r, rd, p, it) ||
 		    accord_verify_raised_over(r, rd, p, it, fi)) {
+			retire_rotation(r, rd, p, e, fi);
 			accord_verify_set_aside_hole(r, p, it);
 			continue;
 		}
@@ -453,6 +480,8 @@ static size_t replay_once(struct run *r, accord_entry **all, size_t n, struct ro
 			int aside;
 
 			snprintf(why, sizeof(why), "%s", accord_error_last());
+			if (p->last_rule == ACCORD_RULE_PAST_CUT)
+				retire_rotation(r, rd, p, e, fi);
 			/* refused for its own author's revocation: it rests on nothing (attack57 02) */
 			if (p->last_rule != ACCORD_RULE_AFTER_REVOCATION &&
 			    p->last_rule != ACCORD_RULE_PAST_CUT)

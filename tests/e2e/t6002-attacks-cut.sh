@@ -50,6 +50,10 @@
 #                     (attack28 finding 05: a re-clone that left out an entry)
 #   partner_signed    plain CLI: terms and a pause the revoked member proposed or co-signed,
 #                     which a partner co-signed or closed on, stand (attack27 06, 07)
+#   rotated_signer    plain CLI: the same when the member rotated his key and co-signed with
+#                     the successor; the successor stays revoked (attack113 01, 02)
+#   rotate_outruns    plain CLI: a revoked admin's stale copy adds an admin, then rotates,
+#                     both sorting before the revocation: the admin is no member
 . "$(dirname "$0")/lib.sh"
 FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 unset SSH_AUTH_SOCK
@@ -623,6 +627,76 @@ test_case_alike() {
 	: "$INV"
 }
 
+# A member rotates his key (routine) and co-signs with the successor; a stale revocation
+# reaches the successor too, and what a partner built on it stands (attack113 01, 02)
+test_rotated_signer() {
+	base rotated
+	mkkey mal
+	Q=$(as alice acme open --title "web slow" --severity 2 --service web --started 2026-12-01T00:00:00Z 2>/dev/null)
+	q as alice acme sync
+	q as bob bobrepo sync
+	# before rotating, bob re-scores alice's other incident (attack114 02: it must not come
+	# back with the successor's co-signature that globex's close rests on)
+	q as bob bobrepo amend "$Q" --severity 1
+	P=$(as bob bobrepo open --title "api down" --severity 2 --service api --started 2026-12-01T00:00:00Z --parties globex 2>/dev/null)
+	q as bob bobrepo sync
+	q as bob bobrepo key rotate --no-passphrase
+	q as bob bobrepo sync; q as gina globex sync
+	q as gina globex status "$P" mitigated
+	q as gina globex resolve "$P" --summary "restarted the api"
+	A=$(as gina globex agreement propose --with acme --acknowledge 30m --mitigate 4h --restore 8h 2>/dev/null)
+	q as gina globex sync; q as bob bobrepo sync
+	# with the successor: the co-signatures globex builds on, and an admin the thief adds
+	q as bob bobrepo cosign "$P"
+	q as bob bobrepo cosign "$A"
+	q as bob bobrepo member add --key "$(pub mal)" --name mal --admin
+	q as bob bobrepo sync; q as gina globex sync
+	q as gina globex status "$P" resolved
+	q as gina globex status "$P" closed
+	q as gina globex sync
+	# alice, who has seen none of it, revokes bob: the cut falls below the rotation
+	q as alice acme member revoke bob --reason "laptop stolen"
+	q as alice acme sync; q as gina globex sync; q as bob bobrepo sync
+	q accord clone "$W/hub.git" "$W/fresh" --ledger "$LEDGER"
+	for r in globex acme fresh; do
+		equal "$(status_of "$r" "$P")" "closed joint" \
+			"rotated_signer: the close on the successor's co-signature stands on $r"
+		equal "$(as gina "$r" agreement list --json | jget '[a["state"] for a in d["agreements"]]')" '["in-force"]' \
+			"rotated_signer: the terms the successor co-signed stay in force on $r"
+		equal "$(as gina "$r" show "$Q" --json | jget 'd["severity"]')" 2 \
+			"rotated_signer: the retired key's amend of another incident stays set aside on $r"
+		no_member "rotated_signer" bob "$r"
+		no_member "rotated_signer" mal "$r"
+		equal "$(faults "$r")" '[]' "rotated_signer: no one is blamed on $r"
+	done
+	# the successor, revoked with the key it replaced, writes nothing more
+	expect 3 as bob bobrepo note "$P" "still here"
+	contains "$ERR" "was revoked" "rotated_signer: the successor is told it was revoked"
+	expect 0 as bob bobrepo sync
+	expect 0 as gina globex sync
+	equal "$(status_of globex "$P")" "closed joint" "rotated_signer: still closed after the successor's last try"
+}
+
+# A revoked admin's copy that has not synced adds an admin, then rotates its key, both
+# sorting before the revocation (the revoker's clock was ahead): the rotation does not
+# carry the member-add past the cut the revocation names
+test_rotate_outruns() {
+	base outrun
+	mkkey mal
+	q as bob bobrepo sync
+	ID=$(as alice acme open --title "api down" --severity 3 --service api --started 2026-12-01T00:00:00Z 2>/dev/null)
+	for i in 1 2 3 4 5 6; do q as alice acme note "$ID" "note $i"; done
+	q as alice acme member revoke bob --reason "laptop stolen"
+	q as alice acme sync
+	q as bob bobrepo member add --key "$(pub mal)" --name mal --admin
+	q as bob bobrepo key rotate --no-passphrase
+	q as bob bobrepo sync
+	q as alice acme sync; q as gina globex sync
+	q accord clone "$W/hub.git" "$W/fresh" --ledger "$LEDGER"
+	no_member "rotate_outruns" mal acme globex fresh
+	no_member "rotate_outruns" bob acme globex fresh
+}
+
 test_colleague_vouch
 test_fork_below_cut
 test_race_via_sync
@@ -639,4 +713,6 @@ test_partner_signed
 test_remote_ahead
 test_involve_aside
 test_fork_side_shown
+test_rotated_signer
+test_rotate_outruns
 finish
