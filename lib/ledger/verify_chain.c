@@ -771,6 +771,64 @@ static int speaks_for(const accord_member *m, const accord_entry *e, size_t part
 	return m && m->party == party && (m->admin || m->root) && !(m->revoked && e->seq > m->cut);
 }
 
+/* A key that a revocation on a side of a contest names, and the cut it names. */
+struct contest_cut {
+	char keyid[ACCORD_KEYID_HEXLEN + 1];
+	int64_t cut;
+};
+
+/*
+ * The revocations on either side of a contest (r->forks), counted or not,
+ * that their author may sign: one no rule lets it sign (a member revoking
+ * the root) cuts no one's vouch (attack114 01: a thief's forged
+ * revocation of the root, at the seq of the member's rotation, made the
+ * root's vouch for it choose nothing).
+ */
+static struct contest_cut *contest_cuts(struct run *r, const accord_parties *p, size_t *n)
+{
+	struct contest_cut *c = NULL;
+	size_t i;
+
+	*n = 0;
+	for (i = 0; i < r->nforks; i++) {
+		const accord_entry *e = r->forks[i]->e;
+		const struct feed *f = accord_verify_find_feed(r, e->author.id);
+		const char *hex = accord_entry_str(e, "key");
+		struct contest_cut one;
+		accord_pubkey key;
+
+		if (!f || !f->contested || strcmp(e->type, "member-revoke") != 0 || !hex ||
+		    accord_hex_decode(key.pk, sizeof(key.pk), hex) < 0)
+			continue;
+		accord_pubkey_set_id(&key);
+		if (!accord_parties_may_revoke(p, accord_parties_member(p, e->author.id),
+					       accord_parties_member(p, key.id)))
+			continue;
+		memcpy(one.keyid, key.id, sizeof(one.keyid));
+		one.cut = accord_entry_int(e, "cut", -1);
+		ACCORD_PUSH(c, *n, one);
+	}
+	return c;
+}
+
+/*
+ * Whether `e` lies beyond the cut a side of a contest names for its
+ * author. It vouches for no side: which side wins decides whether it
+ * counts at all, so a revoked admin's checkpoint resting on the rival
+ * side counted wherever that side sorted first, and carried it along
+ * with the root's vouch for the revocation (attack105 01, in the order
+ * the round's script did not reach).
+ */
+static int cut_by_contest(const struct contest_cut *c, size_t n, const accord_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (e->seq > c[i].cut && !strcmp(c[i].keyid, e->author.id))
+			return 1;
+	return 0;
+}
+
 /*
  * Mark the forked key's entries from the fork on that a counted entry of
  * a key that did not fork has in its causal past: with `party` SIZE_MAX,
@@ -781,7 +839,8 @@ static int speaks_for(const accord_member *m, const accord_entry *e, size_t part
  * 1 if a mark grew.
  */
 static int vouch_walk(struct run *r, accord_entry **kept, size_t k, int64_t low,
-		      const accord_parties *p, size_t party)
+		      const accord_parties *p, size_t party, const struct contest_cut *cuts,
+		      size_t ncuts)
 {
 	accord_idmap seen = ACCORD_IDMAP_INIT;
 	const char **stack = NULL;
@@ -800,7 +859,8 @@ static int vouch_walk(struct run *r, accord_entry **kept, size_t k, int64_t low,
 		if (f && f->forked_at)
 			continue; /* a forked key vouches for nothing, not even the other side */
 		if (party != SIZE_MAX &&
-		    !speaks_for(accord_parties_member(p, kept[i]->author.id), kept[i], party))
+		    (!speaks_for(accord_parties_member(p, kept[i]->author.id), kept[i], party) ||
+		     cut_by_contest(cuts, ncuts, kept[i])))
 			continue;
 		if (kept[i]->lamport <= low)
 			continue;
@@ -828,7 +888,8 @@ static int vouch_walk(struct run *r, accord_entry **kept, size_t k, int64_t low,
 			 * count yet leads down its own side only (its prev), not
 			 * through its deps.
 			 */
-			passes = it->counted && speaks_for(m, e, party);
+			passes = it->counted && speaks_for(m, e, party) &&
+				 !cut_by_contest(cuts, ncuts, e);
 			if (party != SIZE_MAX && !(m && m->party == party && (it->fork || passes)))
 				continue;
 			if (it->fork && party == SIZE_MAX && !it->vouched)
@@ -902,17 +963,19 @@ static void settle_contests(struct run *r)
  */
 int accord_verify_vouch_forks(struct run *r, accord_entry **kept, size_t k, const accord_parties *p)
 {
-	size_t i, j, *parties = NULL, np = 0;
+	size_t i, j, *parties = NULL, np = 0, ncuts;
+	struct contest_cut *cuts;
 	int64_t low = INT64_MAX;
 	char *was;
 	int grew;
 
 	if (!r->nforks)
 		return 0;
+	cuts = contest_cuts(r, p, &ncuts);
 	for (i = 0; i < r->nforks; i++)
 		if (r->forks[i]->e->lamport < low)
 			low = r->forks[i]->e->lamport;
-	grew = vouch_walk(r, kept, k, low, p, SIZE_MAX);
+	grew = vouch_walk(r, kept, k, low, p, SIZE_MAX, NULL, 0);
 	/*
 	 * An admin's vouch is taken again each round from the entries that count
 	 * now: one a later round sets aside (past its author's cut) chooses
@@ -934,7 +997,7 @@ int accord_verify_vouch_forks(struct run *r, accord_entry **kept, size_t k, cons
 			;
 		if (j == np) {
 			ACCORD_PUSH(parties, np, m->party);
-			vouch_walk(r, kept, k, low, p, m->party);
+			vouch_walk(r, kept, k, low, p, m->party, cuts, ncuts);
 		}
 	}
 	settle_contests(r);
@@ -959,6 +1022,7 @@ int accord_verify_vouch_forks(struct run *r, accord_entry **kept, size_t k, cons
 	}
 	free(was);
 	free(parties);
+	free(cuts);
 	return grew;
 }
 

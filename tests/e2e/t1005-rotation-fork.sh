@@ -523,6 +523,102 @@ done
 expect 0 alice member vouch "$NEW"
 equal "$(active alice "$NEW")" "[true]" "and the root still brings bob's key back"
 
+# A thief holds admin bob's key and a stale copy of admin eve's key: eve revokes
+# bob, and the stale copy adds the thief's key as an admin at the same seq (a
+# contest). With bob's key the thief forges a checkpoint naming the revocation,
+# its deps holding its own member-add too (attack105 01, 02).
+FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
+eid() { git -C "$T/w/$1.git" cat-file commit "$2" | sed '1,/^$/d' | sha256sum | cut -d' ' -f1; }
+test_case "a revoked admin's forged checkpoint carries no rival side along with the root's vouch"
+world
+for k in eve bobby tom; do accord --home "$T/w/$k" key new --name "$k" --no-passphrase >/dev/null 2>&1 || bad "key new $k"; done
+expect 0 alice member add --key "$T/w/eve/key.pub" --name eve --admin
+quiet alice sync hub --no-checkpoint
+clone eve
+quiet acc eve member accept acme
+expect 0 acc eve member add --key "$T/w/bobby/key.pub" --name bobby --admin
+quiet acc eve sync hub --no-checkpoint
+clone bobby
+quiet acc bobby member accept acme
+quiet acc bobby sync hub --no-checkpoint
+take eve
+take alice
+cp -a "$T/w/eve" "$T/w/evestale" && cp -a "$T/w/eve.git" "$T/w/evestale.git"
+expect 0 acc eve member revoke "$(kid bobby)" --reason "key stolen"
+quiet acc eve sync hub --no-checkpoint
+expect 0 acc evestale member add --key "$T/w/tom/key.pub" --name tom --admin # the same seq: a contest
+push_stale evestale
+take alice
+take bobby
+EVE=$(kid eve)
+REV=$(eid bobby "refs/accord/feeds/$EVE")
+REVSEQ=$(git -C "$T/w/bobby.git" cat-file commit "refs/accord/feeds/$EVE" | sed '1,/^$/d' | jget 'd["seq"]')
+ADD=""
+for o in $(git -C "$T/w/bobby.git" for-each-ref --format='%(objectname)' refs/accord/evidence/); do
+	git -C "$T/w/bobby.git" cat-file commit "$o" | grep -q '"member-add"' && ADD=$(eid bobby "$o")
+done
+[ -n "$ADD" ] && ok || bad "the thief's member-add is held as evidence"
+# bobby's key forges a checkpoint naming the revocation, resting on the rival add too
+$FORGE sshkey "$T/w/bobby" "$T/w/ssh-bobby" || bad "sshkey bobby"
+BH=$(eid bobby "refs/accord/feeds/$(kid bobby)")
+DEPS=$( (for o in $(git -C "$T/w/bobby.git" for-each-ref --format='%(objectname)' refs/accord/feeds/); do eid bobby "$o"; done; echo "$ADD") |
+	grep -v "^$BH$" | sort -u | paste -sd,)
+$FORGE entry "$T/w/bobby.git" "$T/w/ssh-bobby" --type checkpoint --deps "$DEPS" \
+	--body "{\"heads\":[{\"feed\":\"$EVE\",\"seq\":$REVSEQ,\"hash\":\"$REV\"}]}" >/dev/null || bad "forge the checkpoint"
+expect 0 git -C "$T/w/bobby.git" push -q "$HUB" "refs/accord/feeds/$(kid bobby):refs/accord/feeds/$(kid bobby)"
+quiet alice sync hub # alice's routine sync, with its checkpoint
+clone fresh
+for c in alice fresh; do
+	equal "$(active $c "$(kid tom)")" "[]" "$c: the forged checkpoint seats no thief before any vouch"
+done
+equal "$(active alice "$(kid bobby)")" "$(active fresh "$(kid bobby)")" "alice's copy and a fresh clone agree on bobby"
+equal "$(aside alice)" "$(aside fresh)" "the same entries set aside on alice's copy and a fresh clone"
+expect 0 alice member vouch "$(kid bobby)"
+contains "$OUT" "stays revoked" "the root vouches for the revocation"
+quiet alice sync hub
+rm -rf "$T/w/fresh.git" && clone fresh
+for c in alice fresh; do
+	equal "$(active $c "$(kid tom)")" "[]" "$c: the root's vouch seats the revocation alone, not the thief"
+	equal "$(active $c "$(kid bobby)")" "[false]" "$c: bobby stays revoked"
+done
+
+# A thief with a copy of bob's key from before his rotation forges, at the
+# rotation's seq, a revocation of the root: an entry no rule lets bob sign.
+# It silences no one's vouch: the root vouches, and bob's new key counts
+# (attack114 01).
+test_case "a thief's revocation of the root at the rotation's seq silences no one: the root vouches"
+world at
+$FORGE sshkey "$T/w/thief" "$T/w/ssh-thief" || bad "sshkey thief"
+AK=$(kid alice)
+APK=$($FORGE keyid "$T/w/alice/key.pub" | cut -d' ' -f1)
+ASEQ=$(git -C "$T/w/thief.git" cat-file commit "refs/accord/feeds/$AK" | sed '1,/^$/d' | jget 'd["seq"]')
+$FORGE entry "$T/w/thief.git" "$T/w/ssh-thief" --type member-revoke \
+	--body "{\"key\":\"$APK\",\"reason\":\"stolen\",\"cut\":$ASEQ}" >/dev/null || bad "forge the revocation"
+expect 3 thief sync hub --no-checkpoint
+for k in alice gina dan; do take "$k"; done
+take bob
+expect 0 alice member vouch "$NEW"
+contains "$OUT" "is bob of acme again" "the root vouches for bob's rotation"
+quiet alice sync hub
+take gina
+take bob
+expect 0 bob note "$INC" "bob: after the vouch"
+quiet bob sync hub --no-checkpoint
+clone fresh
+quiet alice sync hub --no-checkpoint
+quiet gina sync hub --no-checkpoint
+for c in alice gina fresh; do
+	equal "$(active $c "$NEW")" "[true]" "$c: bob's new key counts"
+	equal "$(active $c "$AK")" "[true]" "$c: the root stays"
+	contains "$(texts $c)" "bob: after the vouch" "$c: bob's note after the vouch counts"
+done
+
+# A thief holds admin kim's laptop and a stale copy of admin eve's key: eve adds
+# nina, the stale copy adds the thief's tom as an admin at the same seq (a
+# contest). The root revokes kim; unaware, kim's laptop vouches for tom, and a
+# plain member's routine sync rests on that vouch before the revocation
+# arrives (attack108 01, 03). Then a contest settled by one admin's vouch is
+# not reopened by another's later vouch for the other side (attack108 02).
 test_case "a revoked admin's vouch past its cut seats no one; a contest has one winner"
 world
 for k in eve kim tom nina lee; do accord --home "$T/w/$k" key new --name "$k" --no-passphrase >/dev/null 2>&1 || bad "key new $k"; done
