@@ -201,10 +201,11 @@ int accord_parties_may_revoke(const accord_parties *p, const accord_member *by,
 			      const accord_member *target);
 
 /*
- * Key-rotate `e` of member `m`, set aside beyond m's cut and written
- * before its author learned of revocation `rev`: its successor joins m's
- * party revoked with cut 0, so a raise can bring back what other keys
- * built on it. Nothing else of `e` applies.
+ * Key-rotate `e` of member `m`, which does not count (beyond m's cut, or
+ * a side of m's fork) and was written before its author learned of
+ * revocation `rev` (a member-revoke, or a party-recover of a root): its
+ * successor joins m's party revoked with cut 0, so a raise can bring back
+ * what other keys built on it. Nothing else of `e` applies.
  */
 void accord_parties_retire_rotation(accord_parties *p, const accord_entry *e,
 				    const accord_member *m, const accord_entry *rev);

@@ -435,14 +435,16 @@ int accord_parties_apply_rotate(accord_parties *p, const accord_entry *e, accord
 }
 
 /*
- * A rotation that lies beyond its key's cut, written before its author
- * learned of revocation `rev`: the member went on with the successor it
- * names, and the revocation reaches that key too. The successor is the
- * member's, revoked before it accepted (cut 0: the revoker saw none of
- * it), so its entries count only as far as what other keys built on
- * raises them, never one that gives authority (attack113 01, 02: the
- * provider's close resting on the successor's co-signature, and the terms
- * it co-signed, fell with the rotation). `e` itself stays set aside.
+ * A rotation that does not count (beyond its key's cut, or a side of its
+ * key's fork), written before its author learned of revocation `rev` (or
+ * of the recovery that replaced a root): the member went on with the
+ * successor it names, and the revocation reaches that key too. The
+ * successor is the member's, revoked before it accepted (cut 0: it was
+ * never seated), so its entries count only as far as what other keys
+ * built on raises them, never one that gives authority (attack113 01, 02:
+ * the provider's close resting on the successor's co-signature, and the
+ * terms it co-signed, fell with the rotation). It is never a root. `e`
+ * itself stays set aside.
  */
 void accord_parties_retire_rotation(accord_parties *p, const accord_entry *e,
 				    const accord_member *m, const accord_entry *rev)
@@ -451,7 +453,7 @@ void accord_parties_retire_rotation(accord_parties *p, const accord_entry *e,
 	accord_offer *o;
 	accord_pubkey key;
 
-	if (m->root || accord_parties_body_key(&key, e) < 0 || accord_parties_member(p, key.id))
+	if (accord_parties_body_key(&key, e) < 0 || accord_parties_member(p, key.id))
 		return;
 	o = add_offer(p, e, &key, m->party, m, m->key.name);
 	o->admin = m->admin;

@@ -296,6 +296,8 @@ size_t accord_verify_in_ledger_order(struct run *r, accord_entry **all)
 
 		if (!accord_verify_item_of(r, all[i]))
 			continue;
+		if (!strcmp(all[i]->type, "key-rotate"))
+			ACCORD_PUSH(r->rotations, r->nrotations, accord_verify_item_of(r, all[i]));
 		if (!strcmp(all[i]->type, "party-invite"))
 			ACCORD_PUSH(r->invites, r->ninvites, accord_verify_item_of(r, all[i]));
 		else if (!strcmp(all[i]->type, "involve"))
@@ -652,6 +654,7 @@ done:
 	accord_idmap_dispose(&r.byid);
 	free(r.forks);
 	free(r.invites);
+	free(r.rotations);
 	free(r.involves);
 	free(r.statuses);
 	free(r.signs);

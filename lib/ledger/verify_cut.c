@@ -876,6 +876,38 @@ int accord_verify_settle_decisions(struct run *r, struct round *rd)
 	return dropped;
 }
 
+/*
+ * Rotations that did not count this round, of a key revoked (or its root
+ * replaced by a recovery) by an entry the rotation did not know of: the
+ * revocation reaches the successor, which joins revoked with cut 0 from
+ * the next round on, so what other parties built on it can be raised.
+ * With the rotation one side of a fork (another copy of the old key wrote
+ * at its seq), or a root's contested rotation the recovery ended, the
+ * successor was no member at all, and a partner's close resting on its
+ * co-signature fell with the stale revocation (attack115 01, 02). Only
+ * grows, so rounds end. 1 if it grew.
+ */
+static int learn_retired(struct run *r, struct round *rd, const accord_parties *p)
+{
+	size_t i;
+	int grew = 0;
+
+	for (i = 0; i < r->nrotations; i++) {
+		const struct item *it = r->rotations[i];
+		const accord_member *m = accord_parties_member(p, it->e->author.id);
+		const accord_entry *rev = m && m->revoked ? m->revocation : NULL;
+
+		if (it->counted || !rev || accord_idmap_get(&rd->retire, it->e->id) ||
+		    (strcmp(rev->type, "member-revoke") != 0 &&
+		     strcmp(rev->type, "party-recover") != 0) ||
+		    accord_causal_in_past(r->v->causal, it->e, rev) == 1)
+			continue;
+		accord_idmap_put(&rd->retire, it->e->id, (void *)rev);
+		grew = 1;
+	}
+	return grew;
+}
+
 /* Whether two covers hold the same subjects, each to the same seq. */
 static int same_cover(const accord_idmap *a, const accord_idmap *b)
 {
@@ -988,6 +1020,7 @@ int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const
 	}
 	for (i = 0; i < rd->nrefused; i++)
 		rests_on_refused(r, rd, p, rd->refused[i]);
+	again |= learn_retired(r, rd, p);
 	for (i = 0; raising && i < r->nfeeds; i++) {
 		again |= merge_rests(rd, i);
 		if (!same_cover(&decided[i], &rd->raised[COVER_STEPS][i]))

@@ -111,6 +111,8 @@ struct run {
 	size_t nforks;
 	struct item **invites; /* every party-invite, for refusals naming a party set aside */
 	size_t ninvites;
+	struct item **rotations; /* every key-rotate, feeds and forks: successors a cut retires */
+	size_t nrotations;
 	struct item **involves; /* every involve, for refusals of a party's entry on an incident */
 	size_t ninvolves;
 	/* every status on an incident, sorted by incident: closes and reopens a cut cannot take away */
@@ -214,6 +216,12 @@ struct round {
 	/* this round's refused entries, looked at once the round's state is whole */
 	const accord_entry **refused;
 	size_t nrefused, refused_cap;
+	/*
+	 * key-rotate entry id -> the revocation (or recovery) of its key that
+	 * it did not know of, learnt after a round: where the rotation does not
+	 * count, its successor joins revoked (accord_parties_retire_rotation)
+	 */
+	accord_idmap retire;
 };
 
 /*

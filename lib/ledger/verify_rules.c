@@ -390,10 +390,12 @@ static int replay_fork(struct run *r, struct round *rd, accord_parties *p, struc
 }
 
 /*
- * A rotation set aside beyond its key's cut (past it, or on a feed that
- * stopped at it, not at a fault below it), written unaware of the
- * revocation: the successor it names is the member's key, revoked too
- * (accord_parties_retire_rotation).
+ * A rotation that does not count, written unaware of a revocation of its
+ * key: the successor it names is the member's key, revoked too
+ * (accord_parties_retire_rotation). Known from an earlier round
+ * (rd->retire: a fork side, or a recovery of a root), or now: set aside
+ * beyond its key's cut (past it, or on a feed that stopped at it, not at a
+ * fault below it).
  */
 static void retire_rotation(struct run *r, const struct round *rd, accord_parties *p,
 			    const accord_entry *e, size_t fi)
@@ -404,6 +406,10 @@ static void retire_rotation(struct run *r, const struct round *rd, accord_partie
 
 	if (strcmp(e->type, "key-rotate") != 0 || !(m = accord_parties_member(p, e->author.id)))
 		return;
+	if ((rev = accord_idmap_get(&rd->retire, e->id))) {
+		accord_parties_retire_rotation(p, e, m, rev);
+		return;
+	}
 	cut = accord_verify_cut_now(rd, fi, m, &rev);
 	if (cut == INT64_MAX || e->seq <= cut || rd->stop[fi] < cut || !rev ||
 	    strcmp(rev->type, "member-revoke") != 0 ||
@@ -435,6 +441,8 @@ static size_t replay_once(struct run *r, accord_entry **all, size_t n, struct ro
 		if (it && it->fork) {
 			if (replay_fork(r, rd, p, it, pre) == 0)
 				kept[k++] = e;
+			else
+				retire_rotation(r, rd, p, e, fi);
 			continue;
 		}
 		if (e->seq > rd->stop[fi]) {
@@ -682,5 +690,6 @@ int accord_verify_replay(struct run *r)
 	}
 	free(rd.sound);
 	free(rd.refused);
+	accord_idmap_dispose(&rd.retire);
 	return 0;
 }

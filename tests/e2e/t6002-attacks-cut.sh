@@ -54,6 +54,11 @@
 #                     the successor; the successor stays revoked (attack113 01, 02)
 #   rotate_outruns    plain CLI: a revoked admin's stale copy adds an admin, then rotates,
 #                     both sorting before the revocation: the admin is no member
+#   rotated_forked    plain CLI: rotated_signer with the rotation one side of a fork (the old
+#                     laptop writes at its seq): the close stands (attack115 01)
+#   root_rival_recovered plain CLI: a backup of the root's key signs a rival rotation after a
+#                     close rested on the root's successor, and the recovery key replaces the
+#                     root: the close stands, neither successor is seated (attack115 02)
 . "$(dirname "$0")/lib.sh"
 FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 unset SSH_AUTH_SOCK
@@ -697,6 +702,80 @@ test_rotate_outruns() {
 	no_member "rotate_outruns" bob acme globex fresh
 }
 
+# key_active REPO KEYID: whether the key is an active member key on the copy ([] if none)
+key_active() { as gina "$1" member list --json 2>/dev/null | jget "[k['active'] for m in d for k in m['keys'] if k['key_id'] == '$2']"; }
+
+# The same, when bob's old laptop writes at the rotation's seq, so that the rotation is
+# one side of a fork: the successor is bob's, revoked too, and globex's close stands
+# (attack115 01)
+test_rotated_forked() {
+	base rotforked
+	q as bob bobrepo sync
+	P=$(as bob bobrepo open --title "api down" --severity 2 --service api --started 2026-12-01T00:00:00Z --parties globex 2>/dev/null)
+	q as bob bobrepo sync
+	cp -a "$W/k-bob" "$W/k-bobold" && cp -a "$W/bobrepo" "$W/boboldrepo"
+	q as bob bobrepo key rotate --no-passphrase
+	NEWBOB=$(accord --home "$W/k-bob" key show --json | jget 'd["id"]')
+	q as bob bobrepo sync; q as gina globex sync
+	q as gina globex status "$P" mitigated
+	q as gina globex resolve "$P" --summary "restarted the api"
+	q as gina globex sync; q as bob bobrepo sync
+	q as bob bobrepo cosign "$P"
+	q as bob bobrepo sync; q as gina globex sync
+	q as gina globex status "$P" resolved
+	q as gina globex status "$P" closed
+	q as gina globex sync
+	q as bobold boboldrepo note "$P" "from the old laptop"
+	as bobold boboldrepo sync >/dev/null 2>&1 # exits 3 once it sees the fork
+	q as alice acme member revoke bob --reason "left"
+	# the proof of the fork travels: these syncs exit 3
+	as alice acme sync >/dev/null 2>&1
+	as gina globex sync >/dev/null 2>&1
+	q accord clone "$W/hub.git" "$W/fresh" --ledger "$LEDGER"
+	for r in globex acme fresh; do
+		equal "$(status_of "$r" "$P")" "closed joint" \
+			"rotated_forked: the close on the successor's co-signature stands on $r"
+		equal "$(key_active "$r" "$NEWBOB")" "[false]" "rotated_forked: the successor is revoked on $r"
+	done
+}
+
+# A backup of the root's key home signs a rival rotation after globex closed on the
+# co-signature of the root's successor; acme's recovery key replaces the root. Neither
+# successor is root, and the close stands (attack115 02)
+test_root_rival_recovered() {
+	base rootrival
+	mkkey anew
+	P=$(as alice acme open --title "api down" --severity 2 --service api --started 2026-12-01T00:00:00Z --parties globex 2>/dev/null)
+	q as alice acme sync; q as gina globex sync
+	q as gina globex status "$P" resolved
+	q as gina globex resolve "$P" --summary "restarted the api"
+	q as gina globex sync; q as alice acme sync
+	cp -a "$W/k-alice" "$W/k-aliceold" && cp -a "$W/acme" "$W/aliceoldrepo"
+	q as alice acme key rotate --no-passphrase
+	NEWALICE=$(accord --home "$W/k-alice" key show --json | jget 'd["id"]')
+	q as alice acme cosign "$P"
+	q as alice acme sync; q as gina globex sync
+	q as gina globex status "$P" closed
+	q as gina globex sync
+	q as aliceold aliceoldrepo key rotate --no-passphrase
+	RIVAL=$(accord --home "$W/k-aliceold" key show --json | jget 'd["id"]')
+	as aliceold aliceoldrepo sync >/dev/null 2>&1 # exits 3 once it sees the fork
+	as alice acme sync >/dev/null 2>&1
+	as gina globex sync >/dev/null 2>&1
+	q as alice acme party recover acme --recovery "$W/k-alice/recovery" --key "$W/k-anew/key.pub" --name alice
+	q as anew acme sync
+	as gina globex sync >/dev/null 2>&1 # exits 3: the proof of the fork travels
+	q accord clone "$W/hub.git" "$W/fresh" --ledger "$LEDGER"
+	for r in globex acme fresh; do
+		equal "$(status_of "$r" "$P")" "closed joint" \
+			"root_rival_recovered: the close on the successor's co-signature stands on $r"
+		equal "$(key_active "$r" "$NEWALICE") $(key_active "$r" "$RIVAL")" "[false] [false]" \
+			"root_rival_recovered: neither successor is a member on $r"
+		equal "$(key_active "$r" "$(accord --home "$W/k-anew" key show --json | jget 'd["id"]')")" "[true]" \
+			"root_rival_recovered: the recovered root is on $r"
+	done
+}
+
 test_colleague_vouch
 test_fork_below_cut
 test_race_via_sync
@@ -715,4 +794,6 @@ test_involve_aside
 test_fork_side_shown
 test_rotated_signer
 test_rotate_outruns
+test_rotated_forked
+test_root_rival_recovered
 finish
