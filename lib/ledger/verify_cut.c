@@ -58,7 +58,8 @@ int64_t accord_verify_unaware_of_revocation(struct run *r, struct feed *g, const
 	for (s = x->cut + 1; s <= upto; s++) {
 		struct item *it = side_item(r, g, by, s);
 
-		if (!it || accord_causal_seen(r->v->causal, it->id, rev->author.id) >= rev->seq)
+		/* by entry, not seq: a rival rotation as the revocation is one side of a fork */
+		if (!it || !it->e || accord_causal_in_past(r->v->causal, it->e, rev) == 1)
 			return s - 1;
 	}
 	return upto;
@@ -877,6 +878,30 @@ int accord_verify_settle_decisions(struct run *r, struct round *rd)
 }
 
 /*
+ * The first entry, in ledger order, on the other side of a contest from
+ * rotation `it` (one that gives authority, neither in the other's causal
+ * past), or NULL.
+ */
+static const accord_entry *rival_of(struct run *r, const struct item *it)
+{
+	const struct feed *f = accord_verify_find_feed(r, it->e->author.id);
+	size_t i;
+
+	if (!it->fork || !f || !f->contested)
+		return NULL;
+	for (i = 0; i < r->nforks; i++) {
+		const accord_entry *y = r->forks[i]->e;
+
+		if (y != it->e && !strcmp(y->author.id, it->e->author.id) &&
+		    accord_verify_gives_authority(y) &&
+		    accord_causal_in_past(r->v->causal, it->e, y) != 1 &&
+		    accord_causal_in_past(r->v->causal, y, it->e) != 1)
+			return y;
+	}
+	return NULL;
+}
+
+/*
  * Rotations that did not count this round, of a key revoked (or its root
  * replaced by a recovery) by an entry the rotation did not know of: the
  * revocation reaches the successor, which joins revoked with cut 0 from
@@ -884,8 +909,10 @@ int accord_verify_settle_decisions(struct run *r, struct round *rd)
  * With the rotation one side of a fork (another copy of the old key wrote
  * at its seq), or a root's contested rotation the recovery ended, the
  * successor was no member at all, and a partner's close resting on its
- * co-signature fell with the stale revocation (attack115 01, 02). Only
- * grows, so rounds end. 1 if it grew.
+ * co-signature fell with the stale revocation (attack115 01, 02). So it
+ * was when a rival rotation on the other side of a contest set it aside,
+ * with no revocation at all: the rival stands for it (rival_of, attack116
+ * 01, 02). Only grows, so rounds end. 1 if it grew.
  */
 static int learn_retired(struct run *r, struct round *rd, const accord_parties *p)
 {
@@ -897,9 +924,12 @@ static int learn_retired(struct run *r, struct round *rd, const accord_parties *
 		const accord_member *m = accord_parties_member(p, it->e->author.id);
 		const accord_entry *rev = m && m->revoked ? m->revocation : NULL;
 
+		if (rev && strcmp(rev->type, "member-revoke") != 0 &&
+		    strcmp(rev->type, "party-recover") != 0)
+			rev = NULL;
+		if (!rev)
+			rev = rival_of(r, it);
 		if (it->counted || !rev || accord_idmap_get(&rd->retire, it->e->id) ||
-		    (strcmp(rev->type, "member-revoke") != 0 &&
-		     strcmp(rev->type, "party-recover") != 0) ||
 		    accord_causal_in_past(r->v->causal, it->e, rev) == 1)
 			continue;
 		accord_idmap_put(&rd->retire, it->e->id, (void *)rev);

@@ -59,6 +59,9 @@
 #   root_rival_recovered plain CLI: a backup of the root's key signs a rival rotation after a
 #                     close rested on the root's successor, and the recovery key replaces the
 #                     root: the close stands, neither successor is seated (attack115 02)
+#   rival_unsettled   plain CLI: a backup of a member's key signs a rival rotation after a
+#                     partner built on the successor; no revocation: what the partner built
+#                     stands until and after an admin's vouch (attack116 01, 02)
 . "$(dirname "$0")/lib.sh"
 FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 unset SSH_AUTH_SOCK
@@ -776,6 +779,51 @@ test_root_rival_recovered() {
 	done
 }
 
+# bob rotates and co-signs with the new key what globex builds on (its resolution, which
+# it closes on, and its terms); a backup of bob's old key home then signs a rival rotation.
+# No one is revoked: until acme's admin vouches, neither successor holds a seat, and what
+# globex built on bob's successor stands (attack116 01, 02)
+test_rival_unsettled() {
+	base rival
+	q as bob bobrepo sync
+	P=$(as bob bobrepo open --title "api down" --severity 2 --service api --started 2026-12-01T00:00:00Z --parties globex 2>/dev/null)
+	q as bob bobrepo sync; q as gina globex sync
+	q as gina globex status "$P" mitigated
+	q as gina globex resolve "$P" --summary "restarted the api"
+	A=$(as gina globex agreement propose --with acme --acknowledge 30m --mitigate 4h --restore 8h 2>/dev/null)
+	q as gina globex sync; q as bob bobrepo sync
+	cp -a "$W/k-bob" "$W/k-bobold" && cp -a "$W/bobrepo" "$W/boboldrepo"
+	q as bob bobrepo key rotate --no-passphrase
+	NEWBOB=$(accord --home "$W/k-bob" key show --json | jget 'd["id"]')
+	q as bob bobrepo cosign "$P"
+	q as bob bobrepo cosign "$A"
+	q as bob bobrepo sync; q as gina globex sync
+	q as gina globex status "$P" resolved
+	q as gina globex status "$P" closed
+	q as gina globex sync
+	q as bobold boboldrepo key rotate --no-passphrase
+	RIVAL=$(accord --home "$W/k-bobold" key show --json | jget 'd["id"]')
+	as bobold boboldrepo sync >/dev/null 2>&1 # exits 3 once it sees the fork
+	as alice acme sync >/dev/null 2>&1
+	as gina globex sync >/dev/null 2>&1
+	q accord clone "$W/hub.git" "$W/fresh" --ledger "$LEDGER"
+	for r in globex acme fresh; do
+		equal "$(status_of "$r" "$P")" "closed joint" \
+			"rival_unsettled: the close on the successor's co-signature stands on $r"
+		equal "$(as gina "$r" agreement list --json | jget '[a["state"] for a in d["agreements"]]')" '["in-force"]' \
+			"rival_unsettled: the terms the successor co-signed stay in force on $r"
+		equal "$(key_active "$r" "$NEWBOB" | jget 'any(d)') $(key_active "$r" "$RIVAL" | jget 'any(d)')" \
+			"false false" "rival_unsettled: neither successor holds a seat on $r"
+	done
+	# acme's root vouches for bob's successor: it holds the seat, the rival none
+	expect 0 as alice acme member vouch "$NEWBOB"
+	q as alice acme sync
+	as gina globex sync >/dev/null 2>&1
+	equal "$(key_active globex "$NEWBOB") $(key_active globex "$RIVAL" | jget 'any(d)')" "[true] false" \
+		"rival_unsettled: the vouch seats bob's successor alone"
+	equal "$(status_of globex "$P")" "closed joint" "rival_unsettled: the close still stands after the vouch"
+}
+
 test_colleague_vouch
 test_fork_below_cut
 test_race_via_sync
@@ -796,4 +844,5 @@ test_rotated_signer
 test_rotate_outruns
 test_rotated_forked
 test_root_rival_recovered
+test_rival_unsettled
 finish
