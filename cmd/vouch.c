@@ -112,6 +112,10 @@ static int verdict(accord_ctx *ctx, const struct candidate *c, const char *writt
 	ctx->ledger = full;
 	cmd_save_index(ctx);
 	now = accord_parties_member(accord_ledger_parties(full), c->next.id);
+	/* the key vouched for may have rotated again since: its last successor holds the seat */
+	while (now && now->revoked && now->rotated_to && now->revocation &&
+	       !strcmp(now->revocation->author.id, now->key.id))
+		now = now->rotated_to;
 	/* the entry itself must count: a rival another admin vouched for may sort first */
 	if (accord_ledger_entry(full, c->rotation->id) && now &&
 	    !strcmp(c->rotation->type, "member-revoke")) {
@@ -125,7 +129,7 @@ static int verdict(accord_ctx *ctx, const struct candidate *c, const char *writt
 		printf("vouched for the %s %.12s (checkpoint %.12s): key %s is %s of %s again%s%s%s; "
 		       "sync, and check: if another admin vouched for another side at once, the "
 		       "first in ledger order takes the seat\n",
-		       c->rotation->type, c->rotation->id, written, c->next.id,
+		       c->rotation->type, c->rotation->id, written, now->key.id,
 		       cmd_esc(now->key.name, 0),
 		       cmd_esc(accord_ledger_parties(full)->parties[now->party].name, 0),
 		       strcmp(c->rotation->type, "key-rotate") ? "" : ", key ",
@@ -160,7 +164,7 @@ static int vouch(accord_ctx *ctx, const char *arg)
 	struct candidate *cand = NULL, *c;
 	const accord_entry *won;
 	char written[ACCORD_ID_HEXLEN + 1];
-	size_t i, n = 0;
+	size_t i, n = 0, pick, named;
 	int code;
 
 	if (!me || me->revoked)
@@ -184,6 +188,24 @@ static int vouch(accord_ctx *ctx, const char *arg)
 			"is signed by key %s: nothing to vouch for",
 			cmd_esc(p->parties[me->party].name, 0), arg);
 		goto done;
+	}
+	/*
+	 * The admitted key's id picks its admission: a successor that rotated
+	 * again also signed one (attack117 01).
+	 */
+	for (i = 0, pick = n, named = 0; n > 1 && i < n; i++)
+		if (prefix_of(arg, cand[i].next.id)) {
+			pick = i;
+			named++;
+		}
+	if (named == 1) {
+		struct candidate keep = cand[pick];
+
+		cand[pick] = cand[0];
+		cand[0] = keep;
+		for (i = 1; i < n; i++)
+			accord_entry_free(cand[i].rotation);
+		n = 1;
 	}
 	if (n > 1) {
 		/* a rival rotation (one per side of the fork): the admin chooses, accord does not */

@@ -912,7 +912,8 @@ static const accord_entry *rival_of(struct run *r, const struct item *it)
  * co-signature fell with the stale revocation (attack115 01, 02). So it
  * was when a rival rotation on the other side of a contest set it aside,
  * with no revocation at all: the rival stands for it (rival_of, attack116
- * 01, 02). Only grows, so rounds end. 1 if it grew.
+ * 01, 02), and for a successor so retired that rotated again (attack117
+ * 01). Only grows, so rounds end. 1 if it grew.
  */
 static int learn_retired(struct run *r, struct round *rd, const accord_parties *p)
 {
@@ -924,8 +925,8 @@ static int learn_retired(struct run *r, struct round *rd, const accord_parties *
 		const accord_member *m = accord_parties_member(p, it->e->author.id);
 		const accord_entry *rev = m && m->revoked ? m->revocation : NULL;
 
-		if (rev && strcmp(rev->type, "member-revoke") != 0 &&
-		    strcmp(rev->type, "party-recover") != 0)
+		/* retired by its own rotation: no revocation (a successor's is any other key's entry) */
+		if (rev && !strcmp(rev->author.id, it->e->author.id))
 			rev = NULL;
 		if (!rev)
 			rev = rival_of(r, it);

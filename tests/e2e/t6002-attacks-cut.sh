@@ -61,7 +61,8 @@
 #                     root: the close stands, neither successor is seated (attack115 02)
 #   rival_unsettled   plain CLI: a backup of a member's key signs a rival rotation after a
 #                     partner built on the successor; no revocation: what the partner built
-#                     stands until and after an admin's vouch (attack116 01, 02)
+#                     stands until and after an admin's vouch (attack116 01, 02), and when
+#                     the member rotated twice before co-signing (attack117 01)
 . "$(dirname "$0")/lib.sh"
 FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 unset SSH_AUTH_SOCK
@@ -782,9 +783,10 @@ test_root_rival_recovered() {
 # bob rotates and co-signs with the new key what globex builds on (its resolution, which
 # it closes on, and its terms); a backup of bob's old key home then signs a rival rotation.
 # No one is revoked: until acme's admin vouches, neither successor holds a seat, and what
-# globex built on bob's successor stands (attack116 01, 02)
+# globex built on bob's successor stands (attack116 01, 02). With "twice", bob rotates
+# again before co-signing (attack117 01).
 test_rival_unsettled() {
-	base rival
+	base "rival${1:-}"
 	q as bob bobrepo sync
 	P=$(as bob bobrepo open --title "api down" --severity 2 --service api --started 2026-12-01T00:00:00Z --parties globex 2>/dev/null)
 	q as bob bobrepo sync; q as gina globex sync
@@ -794,6 +796,8 @@ test_rival_unsettled() {
 	q as gina globex sync; q as bob bobrepo sync
 	cp -a "$W/k-bob" "$W/k-bobold" && cp -a "$W/bobrepo" "$W/boboldrepo"
 	q as bob bobrepo key rotate --no-passphrase
+	FIRST=$(accord --home "$W/k-bob" key show --json | jget 'd["id"]')
+	[ "${1:-}" = twice ] && q as bob bobrepo key rotate --no-passphrase
 	NEWBOB=$(accord --home "$W/k-bob" key show --json | jget 'd["id"]')
 	q as bob bobrepo cosign "$P"
 	q as bob bobrepo cosign "$A"
@@ -816,7 +820,7 @@ test_rival_unsettled() {
 			"false false" "rival_unsettled: neither successor holds a seat on $r"
 	done
 	# acme's root vouches for bob's successor: it holds the seat, the rival none
-	expect 0 as alice acme member vouch "$NEWBOB"
+	expect 0 as alice acme member vouch "$FIRST"
 	q as alice acme sync
 	as gina globex sync >/dev/null 2>&1
 	equal "$(key_active globex "$NEWBOB") $(key_active globex "$RIVAL" | jget 'any(d)')" "[true] false" \
@@ -845,4 +849,5 @@ test_rotate_outruns
 test_rotated_forked
 test_root_rival_recovered
 test_rival_unsettled
+test_rival_unsettled twice
 finish
