@@ -174,6 +174,28 @@ static int vouch(accord_ctx *ctx, const char *arg)
 		return cmd_failf(ACCORD_EXIT_FAIL,
 				 "only an admin of %s vouches for an admission of its members",
 				 p->parties[me->party].name);
+	/*
+	 * A key that rotated again after a contested rotation (the one `key
+	 * show` gives on the member's machine): the vouch is for the rotation
+	 * that admitted its first successor (attack118 02).
+	 */
+	for (i = 0, named = 0; i < p->member_count; i++)
+		if (p->members[i]->party == me->party && prefix_of(arg, p->members[i]->key.id)) {
+			pick = i;
+			named++;
+		}
+	if (named == 1) {
+		const accord_member *first =
+			accord_parties_contested_successor(p, p->members[pick]);
+
+		if (first && first != p->members[pick]) {
+			fprintf(stderr,
+				"accord: key %s took its place through key %s, whose rotation is "
+				"contested: vouching for that rotation\n",
+				p->members[pick]->key.id, first->key.id);
+			arg = first->key.id;
+		}
+	}
 	for (i = 0; i < p->member_count; i++) {
 		const accord_member *m = p->members[i];
 

@@ -193,6 +193,15 @@ int accord_parties_apply(accord_parties *p, const accord_entry *e);
 int accord_parties_accept_first(accord_parties *p, const accord_entry *e);
 
 /*
+ * When member `m` is the successor of a rotation that a contest set aside
+ * (its rival stands as its revocation), or a successor of one that rotated
+ * again: the key the contested rotation admitted, which `member vouch`
+ * names. NULL otherwise.
+ */
+const accord_member *accord_parties_contested_successor(const accord_parties *p,
+							const accord_member *m);
+
+/*
  * Whether member `by` may revoke member `target` at all: an admin or the
  * root of target's party, target no root, and in by's admission subtree
  * (the root's: every key of its party).

@@ -148,6 +148,61 @@ static int rotation_forked(char *rotation, char *old, int64_t *fork_seq, const a
 	return found;
 }
 
+/* Whether a key-rotate of `parent` that does not count names `keyid`. */
+static int rotated_to_uncounted(const accord_ledger *l, const char *parent, const char *keyid)
+{
+	accord_entry **list = NULL;
+	size_t i, n = 0;
+	int found = 0;
+
+	if (accord_ledger_excluded(&list, &n, l, parent, 1) < 0) {
+		accord_error_clear();
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		const char *hex = accord_entry_str(list[i], "key");
+		accord_pubkey next;
+
+		memset(&next, 0, sizeof(next));
+		if (!found && !strcmp(list[i]->type, "key-rotate") && hex &&
+		    accord_hex_decode(next.pk, sizeof(next.pk), hex) == 0) {
+			accord_pubkey_set_id(&next);
+			found = !strcmp(next.id, keyid);
+		}
+		accord_entry_free(list[i]);
+	}
+	free(list);
+	return found;
+}
+
+/*
+ * The key whose rotation a fork set aside, among `keyid` and the keys it
+ * succeeds by rotations that did not count (a member who rotated again
+ * after the contested rotation, attack118 01): rotation_forked for it.
+ * NULL if none.
+ */
+static const char *forked_ancestor(char *rotation, char *old, int64_t *fork_seq,
+				   const accord_ledger *l, const char *keyid)
+{
+	const accord_member *m;
+	size_t hops, i;
+
+	for (i = 0; i < l->finding_count; i++)
+		if (l->findings[i].kind == ACCORD_AUDIT_EQUIVOCATION)
+			break;
+	if (i == l->finding_count)
+		return NULL; /* no fork: nothing to look up on an everyday write */
+	for (hops = 0; keyid && hops < 64; hops++) {
+		if (rotation_forked(rotation, old, fork_seq, l, keyid))
+			return keyid;
+		m = accord_parties_member(&l->parties, keyid);
+		keyid = m && m->added_by[0] && rotated_to_uncounted(l, m->added_by, keyid)
+				? m->added_by
+				: NULL;
+	}
+	return NULL;
+}
+
 /*
  * Never write on a feed whose ref holds entries that do not count: the new
  * entry would either chain from one of them (and not count either) or fork
@@ -159,6 +214,7 @@ static int check_own_feed(const accord_ledger *l, const accord_key *key)
 	const accord_finding *why = NULL;
 	char rotation[ACCORD_ID_HEXLEN + 1], old[ACCORD_KEYID_HEXLEN + 1];
 	const accord_member *m;
+	const char *first;
 	int64_t fork_seq = 0;
 	size_t i;
 
@@ -167,7 +223,9 @@ static int check_own_feed(const accord_ledger *l, const accord_key *key)
 		if (!strcmp(l->findings[i].feed, key->pub.id) &&
 		    l->findings[i].kind == ACCORD_AUDIT_EQUIVOCATION)
 			why = &l->findings[i];
-	if ((!b || b->holes) && !why)
+	/* a successor of a contested rotation, whatever of its own a raise counts */
+	first = why ? NULL : forked_ancestor(rotation, old, &fork_seq, l, key->pub.id);
+	if ((!b || b->holes) && !why && !first)
 		return 0; /* entries set aside alone, each for what it named: nothing builds on them */
 	for (i = 0; i < l->finding_count && !why; i++)
 		if (!strcmp(l->findings[i].feed, key->pub.id))
@@ -180,8 +238,7 @@ static int check_own_feed(const accord_ledger *l, const accord_key *key)
 			"Have an admin of your party add a new key for you (accord key new on this machine, "
 			"then accord member add), and re-record your excluded entries with accord recover",
 			key->pub.id, (long long)why->seq);
-	if (rotation_forked(rotation, old, &fork_seq, l, key->pub.id) &&
-	    (m = accord_parties_member(&l->parties, old)) && m->revoked)
+	if (first && (m = accord_parties_member(&l->parties, old)) && m->revoked)
 		return accord_error_set(
 			ACCORD_EBADSIG,
 			"key %s took its place by the rotation %.12s of key %s, which does not count: key "
@@ -192,7 +249,7 @@ static int check_own_feed(const accord_ledger *l, const accord_key *key)
 			"then accord member add), and re-record your work with accord recover. This key "
 			"must not write",
 			key->pub.id, rotation, old, old, (long long)fork_seq);
-	if (rotation_forked(rotation, old, &fork_seq, l, key->pub.id))
+	if (first)
 		return accord_error_set(
 			ACCORD_EBADSIG,
 			"key %s took its place by the rotation %.12s of key %s, which does not count: "
@@ -200,7 +257,7 @@ static int check_own_feed(const accord_ledger *l, const accord_key *key)
 			"used after the rotation: another machine, a backup, or someone else). An admin "
 			"of your party who knows this key is yours makes the rotation count again with "
 			"accord member vouch %.12s; sync after it. Until then this key must not write",
-			key->pub.id, rotation, old, old, (long long)fork_seq, key->pub.id);
+			key->pub.id, rotation, old, old, (long long)fork_seq, first);
 	return accord_error_set(
 		ACCORD_EBADSIG,
 		"your feed %s holds entries that do not count (%s%s%s); writing would build on them. "

@@ -468,6 +468,21 @@ void accord_parties_retire_rotation(accord_parties *p, const accord_entry *e,
 	nm->revocation = rev;
 }
 
+const accord_member *accord_parties_contested_successor(const accord_parties *p,
+							const accord_member *m)
+{
+	const accord_entry *rev = m ? m->revocation : NULL;
+	size_t hops = 0;
+
+	if (!m || !m->revoked || !rev || !strcmp(rev->type, "member-revoke") ||
+	    !strcmp(rev->type, "party-recover") || !strcmp(rev->author.id, m->key.id))
+		return NULL;
+	/* up the successors that rotated again, to the one the contested rotation admitted */
+	while (m && strcmp(m->added_by, rev->author.id) != 0 && hops++ < 1000000)
+		m = accord_parties_member(p, m->added_by);
+	return m;
+}
+
 /*
  * Whether `e` revokes `target` again without having seen its earlier
  * revocation: two admins above one member revoking it at once. That is no

@@ -1038,7 +1038,16 @@ int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const
 				again |= c.grew;
 				continue;
 			}
-			/* a colleague vouches for everything of x it saw */
+			/*
+			 * A colleague vouches for everything of x it saw; not for a
+			 * successor a contest retired (its rival is its revocation):
+			 * only an admin's vouch chooses a side, else a thief's rival
+			 * successor's notes counted as the member's once a colleague's
+			 * routine sync saw that side first (attack88 01, attack91 01).
+			 */
+			if (x->revocation && strcmp(x->revocation->type, "member-revoke") != 0 &&
+			    strcmp(x->revocation->type, "party-recover") != 0)
+				continue;
 			seen = accord_verify_unaware_of_revocation(
 				r, g, x, accord_causal_seen(r->v->causal, e->id, x->key.id), e);
 			if (seen > rd->prefix[gi] && seen > x->cut) {

@@ -819,8 +819,14 @@ test_rival_unsettled() {
 		equal "$(key_active "$r" "$NEWBOB" | jget 'any(d)') $(key_active "$r" "$RIVAL" | jget 'any(d)')" \
 			"false false" "rival_unsettled: neither successor holds a seat on $r"
 	done
-	# acme's root vouches for bob's successor: it holds the seat, the rival none
-	expect 0 as alice acme member vouch "$FIRST"
+	# bob's write names the way back; the root vouches with the key bob's machine shows (the
+	# newest): the contested rotation counts, bob's newest key holds the seat, the rival none
+	# (attack118 01, 02)
+	as bob bobrepo sync >/dev/null 2>&1
+	expect 3 as bob bobrepo note "$P" "after the rival"
+	contains "$ERR" "accord member vouch ${FIRST%"${FIRST#????????????}"}" "rival_unsettled: bob is told the way back"
+	expect 0 as alice acme member vouch "$NEWBOB"
+	contains "$OUT" "key $NEWBOB is bob of acme again" "rival_unsettled: the vouch names the key that holds the seat"
 	q as alice acme sync
 	as gina globex sync >/dev/null 2>&1
 	equal "$(key_active globex "$NEWBOB") $(key_active globex "$RIVAL" | jget 'any(d)')" "[true] false" \
