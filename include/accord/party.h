@@ -202,6 +202,12 @@ const accord_member *accord_parties_contested_successor(const accord_parties *p,
 							const accord_member *m);
 
 /*
+ * Whether `x` was retired by a rotation its successor (x->rotated_to) took
+ * up: the same holder, who keeps x's authority over what x admitted.
+ */
+int accord_parties_rotation_taken_up(const accord_parties *p, const accord_member *x);
+
+/*
  * Whether member `by` may revoke member `target` at all: an admin or the
  * root of target's party, target no root, and in by's admission subtree
  * (the root's: every key of its party).

@@ -213,6 +213,11 @@ int accord_index_save_state(accord_ledger *l)
 			(long long)m->cut, (long long)m->valid_until, m->accepted,
 			m->added_by[0] ? m->added_by : "-");
 	}
+	/* a rotation its successor took up: the admin keeps its authority over what its old key admitted */
+	for (i = 0; i < p->member_count; i++)
+		if (accord_parties_rotation_taken_up(p, p->members[i]))
+			accord_buf_printf(&data, "rotated %s %s\n", p->members[i]->key.id,
+					  p->members[i]->rotated_to->key.id);
 	for (i = 0; i < p->invite_count; i++) {
 		const accord_invite *inv = &p->invites[i];
 		char pk[65];
@@ -407,6 +412,15 @@ static int state_parties(accord_ledger *l, const char *line)
 			snprintf(m->added_by, sizeof(m->added_by), "%.32s", c);
 		if (m->root)
 			l->parties.parties[w].root = l->parties.member_count - 1;
+		return 0;
+	}
+	if (sscanf(line, "rotated %299s %299s", a, b) == 2) {
+		accord_member *from = (accord_member *)accord_parties_member(&l->parties, a);
+		const accord_member *to = accord_parties_member(&l->parties, b);
+
+		if (!from || !to || from == to)
+			return LINE_BAD;
+		from->rotated_to = to;
 		return 0;
 	}
 	if (sscanf(line, "invite %299s %299s %299s %299s %lld %d %299s", a, b, c, d, &x, &i1, e) ==

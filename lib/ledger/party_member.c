@@ -327,6 +327,30 @@ int accord_parties_accept_admission(accord_parties *p, accord_member *m, const a
 }
 
 /* An admin revokes keys it admitted, directly or below; the root any key of its party. */
+/*
+ * Whether `x` is `holder`, or a key it replaced by rotations that count
+ * (each successor took up the rotation naming it): an admin that rotated
+ * keeps its authority over the keys its old key admitted (attack119 01).
+ */
+int accord_parties_rotation_taken_up(const accord_parties *p, const accord_member *x)
+{
+	if (!x->rotated_to)
+		return 0;
+	if (!p->causal && !x->revocation)
+		return 1; /* restored by the index, which keeps only rotations taken up */
+	return x->revocation && x->rotated_to->accepted && x->rotated_to->admitted_by &&
+	       !strcmp(x->rotated_to->admitted_by->admission, x->revocation->id);
+}
+
+static int same_holder(const accord_parties *p, const accord_member *x, const accord_member *holder)
+{
+	size_t hops = 0;
+
+	while (x && x != holder && hops++ < 1000000 && accord_parties_rotation_taken_up(p, x))
+		x = x->rotated_to;
+	return x == holder;
+}
+
 static int in_subtree(const accord_parties *revoker_state, const accord_member *revoker,
 		      const accord_member *target)
 {
@@ -337,9 +361,10 @@ static int in_subtree(const accord_parties *revoker_state, const accord_member *
 	if (revoker->root)
 		return 1;
 	for (; *at && hops < 1000000; at = m->added_by, hops++) {
-		if (!strcmp(at, revoker->key.id))
+		m = accord_parties_member(revoker_state, at);
+		if (!strcmp(at, revoker->key.id) || same_holder(revoker_state, m, revoker))
 			return 1;
-		if (!(m = accord_parties_member(revoker_state, at)))
+		if (!m)
 			break;
 	}
 	return 0;
@@ -374,7 +399,7 @@ static int may_withdraw(const accord_parties *p, const accord_member *m,
 		if (o->withdrawn || o->party != m->party || strcmp(o->key.id, keyid) != 0)
 			continue;
 		offers = 1;
-		if (o->adder == m || (o->adder && in_subtree(p, m, o->adder)))
+		if (same_holder(p, o->adder, m) || (o->adder && in_subtree(p, m, o->adder)))
 			return 1;
 	}
 	if (offers)

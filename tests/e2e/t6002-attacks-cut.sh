@@ -63,6 +63,8 @@
 #                     partner built on the successor; no revocation: what the partner built
 #                     stands until and after an admin's vouch (attack116 01, 02), and when
 #                     the member rotated twice before co-signing (attack117 01)
+#   rotated_admin_subtree plain CLI: an admin that rotated revokes a member and withdraws an
+#                     offer its old key made (attack119 01)
 . "$(dirname "$0")/lib.sh"
 FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 unset SSH_AUTH_SOCK
@@ -834,6 +836,31 @@ test_rival_unsettled() {
 	equal "$(status_of globex "$P")" "closed joint" "rival_unsettled: the close still stands after the vouch"
 }
 
+# An admin that rotates its key keeps its authority over the keys its old key admitted: it
+# revokes a member and withdraws an offer with its new key, on every copy (attack119 01)
+test_rotated_admin_subtree() {
+	base subtree
+	mkkey dave
+	mkkey erin
+	q as bob bobrepo sync
+	q as bob bobrepo member add --key "$(pub dave)" --name dave
+	q as bob bobrepo member add --key "$(pub erin)" --name erin
+	q as bob bobrepo sync
+	q accord clone "$W/hub.git" "$W/daverepo" --ledger "$LEDGER"
+	q as dave daverepo sync
+	q as bob bobrepo sync
+	q as bob bobrepo key rotate --no-passphrase
+	q as bob bobrepo sync
+	expect 0 as bob bobrepo member revoke dave --reason "laptop stolen"
+	expect 0 as bob bobrepo member revoke erin --reason "never joined"
+	q as bob bobrepo sync
+	q as alice acme sync
+	q accord clone "$W/hub.git" "$W/fresh" --ledger "$LEDGER"
+	no_member "rotated_admin_subtree" dave acme fresh bobrepo
+	no_member "rotated_admin_subtree" erin acme fresh bobrepo
+	equal "$(faults fresh)" '[]' "rotated_admin_subtree: no one is blamed"
+}
+
 test_colleague_vouch
 test_fork_below_cut
 test_race_via_sync
@@ -856,4 +883,5 @@ test_rotated_forked
 test_root_rival_recovered
 test_rival_unsettled
 test_rival_unsettled twice
+test_rotated_admin_subtree
 finish
