@@ -108,54 +108,17 @@ done:
 }
 
 /*
- * The rotation that named `keyid` as its successor, when a fork of the key
- * it retires set it aside (attack87 01): its id and that key's. 1 if so.
+ * Whether an entry of `feed` that does not count is a key-rotate naming
+ * `keyid`; its id in `rotation` (if not NULL).
  */
-static int rotation_forked(char *rotation, char *old, int64_t *fork_seq, const accord_ledger *l,
-			   const char *keyid)
-{
-	size_t i, j, n;
-	int found = 0;
-
-	for (i = 0; i < l->finding_count && !found; i++) {
-		const accord_finding *f = &l->findings[i];
-		accord_entry **list = NULL;
-
-		if (f->kind != ACCORD_AUDIT_EQUIVOCATION || !f->feed[0] ||
-		    accord_ledger_excluded(&list, &n, l, f->feed, 1) < 0) {
-			accord_error_clear();
-			continue;
-		}
-		for (j = 0; j < n; j++) {
-			const char *hex = accord_entry_str(list[j], "key");
-			accord_pubkey next;
-
-			memset(&next, 0, sizeof(next));
-			if (!found && !strcmp(list[j]->type, "key-rotate") && hex &&
-			    accord_hex_decode(next.pk, sizeof(next.pk), hex) == 0) {
-				accord_pubkey_set_id(&next);
-				if (!strcmp(next.id, keyid)) {
-					memcpy(rotation, list[j]->id, ACCORD_ID_HEXLEN + 1);
-					memcpy(old, f->feed, ACCORD_KEYID_HEXLEN + 1);
-					*fork_seq = f->seq;
-					found = 1;
-				}
-			}
-			accord_entry_free(list[j]);
-		}
-		free(list);
-	}
-	return found;
-}
-
-/* Whether a key-rotate of `parent` that does not count names `keyid`. */
-static int rotated_to_uncounted(const accord_ledger *l, const char *parent, const char *keyid)
+static int excluded_rotation_to(char *rotation, const accord_ledger *l, const char *feed,
+				const char *keyid)
 {
 	accord_entry **list = NULL;
 	size_t i, n = 0;
 	int found = 0;
 
-	if (accord_ledger_excluded(&list, &n, l, parent, 1) < 0) {
+	if (accord_ledger_excluded(&list, &n, l, feed, 1) < 0) {
 		accord_error_clear();
 		return 0;
 	}
@@ -167,12 +130,35 @@ static int rotated_to_uncounted(const accord_ledger *l, const char *parent, cons
 		if (!found && !strcmp(list[i]->type, "key-rotate") && hex &&
 		    accord_hex_decode(next.pk, sizeof(next.pk), hex) == 0) {
 			accord_pubkey_set_id(&next);
-			found = !strcmp(next.id, keyid);
+			if ((found = !strcmp(next.id, keyid)) && rotation)
+				memcpy(rotation, list[i]->id, ACCORD_ID_HEXLEN + 1);
 		}
 		accord_entry_free(list[i]);
 	}
 	free(list);
 	return found;
+}
+
+/*
+ * The rotation that named `keyid` as its successor, when a fork of the key
+ * it retires set it aside (attack87 01): its id and that key's. 1 if so.
+ */
+static int rotation_forked(char *rotation, char *old, int64_t *fork_seq, const accord_ledger *l,
+			   const char *keyid)
+{
+	size_t i;
+
+	for (i = 0; i < l->finding_count; i++) {
+		const accord_finding *f = &l->findings[i];
+
+		if (f->kind == ACCORD_AUDIT_EQUIVOCATION && f->feed[0] &&
+		    excluded_rotation_to(rotation, l, f->feed, keyid)) {
+			memcpy(old, f->feed, ACCORD_KEYID_HEXLEN + 1);
+			*fork_seq = f->seq;
+			return 1;
+		}
+	}
+	return 0;
 }
 
 /*
@@ -192,11 +178,18 @@ static const char *forked_ancestor(char *rotation, char *old, int64_t *fork_seq,
 			break;
 	if (i == l->finding_count)
 		return NULL; /* no fork: nothing to look up on an everyday write */
+	/*
+	 * A key seated by an admission that counts holds its seat, whatever
+	 * a rotation set aside names it: a thief's rival rotation naming
+	 * another party's member froze that member's writes (attack120 01).
+	 */
+	if ((m = accord_parties_member(&l->parties, keyid)) && m->accepted && !m->revoked)
+		return NULL;
 	for (hops = 0; keyid && hops < 64; hops++) {
 		if (rotation_forked(rotation, old, fork_seq, l, keyid))
 			return keyid;
 		m = accord_parties_member(&l->parties, keyid);
-		keyid = m && m->added_by[0] && rotated_to_uncounted(l, m->added_by, keyid)
+		keyid = m && m->added_by[0] && excluded_rotation_to(NULL, l, m->added_by, keyid)
 				? m->added_by
 				: NULL;
 	}

@@ -585,6 +585,20 @@ for c in alice fresh; do
 	equal "$(active $c "$(kid bobby)")" "[false]" "$c: bobby stays revoked"
 done
 
+# The thief's rival rotation names gina's key (globex's root), its deps leaving
+# out gina's admission: gina keeps her seat and writes (attack120 01).
+test_case "a rival rotation naming another party's root freezes no one"
+world at
+$FORGE sshkey "$T/w/thief" "$T/w/ssh-thief" || bad "sshkey thief"
+GPK=$($FORGE keyid "$T/w/gina/key.pub" | cut -d' ' -f1)
+$FORGE entry "$T/w/thief.git" "$T/w/ssh-thief" --type key-rotate --deps none \
+	--body "{\"key\":\"$GPK\"}" >/dev/null || bad "forge the rival rotation"
+expect 3 thief sync hub --no-checkpoint
+take gina
+expect 0 gina note "$INC" "gina: after the rival"
+expect 0 gina sync hub
+equal "$(active gina "$(kid gina)")" "[true]" "gina keeps her seat"
+
 # A thief with a copy of bob's key from before his rotation forges, at the
 # rotation's seq, a revocation of the root: an entry no rule lets bob sign.
 # It silences no one's vouch: the root vouches, and bob's new key counts
