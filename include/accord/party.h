@@ -98,6 +98,11 @@ typedef struct accord_member_s {
 		recovered_by; /* the party-recover that made it root, which its first entry names */
 	const struct accord_member_s
 		*rotated_to; /* with revoked by its own key-rotate: the key it named */
+	/*
+	 * Listed by accord_parties_retire_rotation, never seated: an admission
+	 * that counts, which its first entry takes up, seats it instead
+	 */
+	int retired;
 } accord_member;
 
 /* An admission offered by a member-add, in effect once the key accepts it. */

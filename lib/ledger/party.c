@@ -487,7 +487,8 @@ static int check_author(accord_parties *p, const accord_entry *e, accord_member 
 		return accord_parties_deny("key %.12s is not a member of any party", e->author.id);
 	}
 	/* revoked before it accepted its admission (cut 0): past the cut, set aside, not a fault */
-	if (m->revoked && !m->accepted && e->seq > effective_cut(p, m))
+	if (m->revoked && !m->accepted && e->seq > effective_cut(p, m) &&
+	    !accord_parties_retired_taken_elsewhere(p, m, e))
 		return deny_cut(p, m, e);
 	if (e->seq == 1 && (error = accord_parties_accept_admission(p, m, e)) < 0)
 		return error;

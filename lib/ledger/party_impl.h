@@ -68,6 +68,14 @@ void accord_parties_commit_recovery(accord_party *party, const accord_entry *e);
 /* An admin's member-add (an offer its key accepts) or party-invite. */
 int accord_parties_apply_admit(accord_parties *p, const accord_entry *e, const accord_member *m);
 
+/*
+ * Whether `e`, the first entry of a key accord_parties_retire_rotation
+ * listed, takes up another admission in effect (its own party's rotation
+ * or member-add): that one seats it (attack121 01).
+ */
+int accord_parties_retired_taken_elsewhere(accord_parties *p, const accord_member *m,
+					   const accord_entry *e);
+
 /* A key-rotate: the author names its successor, and is cut at this entry. */
 int accord_parties_apply_rotate(accord_parties *p, const accord_entry *e, accord_member *m);
 

@@ -315,6 +315,7 @@ int accord_parties_accept_admission(accord_parties *p, accord_member *m, const a
 	if (!still_revoked) {
 		m->revoked = 0; /* a withdrawn offer of another party said so */
 		m->revocation = NULL;
+		m->retired = 0;
 	}
 	memcpy(m->added_by, o->adder->key.id, sizeof(m->added_by));
 	m->added = o->entry->time;
@@ -491,6 +492,14 @@ void accord_parties_retire_rotation(accord_parties *p, const accord_entry *e,
 	nm->revoked_at = rev->time;
 	nm->cut = 0;
 	nm->revocation = rev;
+	nm->retired = 1;
+}
+
+int accord_parties_retired_taken_elsewhere(accord_parties *p, const accord_member *m,
+					   const accord_entry *e)
+{
+	return m->retired && !m->accepted && e->seq == 1 && e->admission[0] &&
+	       find_offer(p, m->key.id, e->admission) != NULL;
 }
 
 const accord_member *accord_parties_contested_successor(const accord_parties *p,

@@ -599,6 +599,32 @@ expect 0 gina note "$INC" "gina: after the rival"
 expect 0 gina sync hub
 equal "$(active gina "$(kid gina)")" "[true]" "gina keeps her seat"
 
+# The same rival rotation naming the new key of globex's member kate, who had
+# rotated: kate's own rotation seats it, the rival takes nothing (attack121 01).
+test_case "a rival rotation naming another party's member's new key takes no seat from her"
+world at
+accord --home "$T/w/kate" key new --name kate --no-passphrase >/dev/null 2>&1 || bad "key new kate"
+expect 0 gina member add --key "$T/w/kate/key.pub" --name kate
+quiet gina sync hub
+clone kate
+quiet acc kate member accept globex
+quiet acc kate sync hub --no-checkpoint
+expect 0 acc kate key rotate --no-passphrase
+KNEW=$(kid kate)
+quiet acc kate sync hub --no-checkpoint
+$FORGE sshkey "$T/w/thief" "$T/w/ssh-thief" || bad "sshkey thief"
+KPK=$($FORGE keyid "$T/w/kate/key.pub" | cut -d' ' -f1)
+$FORGE entry "$T/w/thief.git" "$T/w/ssh-thief" --type key-rotate --deps none \
+	--body "{\"key\":\"$KPK\"}" >/dev/null || bad "forge the rival rotation"
+expect 3 thief sync hub --no-checkpoint
+take kate
+expect 0 acc kate note "$INC" "kate: after the rival"
+expect 0 acc kate sync hub
+clone fresh
+for c in kate fresh; do
+	equal "$(active $c "$KNEW")" "[true]" "$c: kate's new key holds her seat"
+done
+
 # A thief with a copy of bob's key from before his rotation forges, at the
 # rotation's seq, a revocation of the root: an entry no rule lets bob sign.
 # It silences no one's vouch: the root vouches, and bob's new key counts
