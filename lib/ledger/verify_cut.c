@@ -17,13 +17,6 @@
 /* ---- how far a cut goes ---- */
 
 /*
- * How far a raise of revoked member x's cut may go, up to `upto`: not past
- * an entry of x that has x's revocation in its causal past. Such an entry
- * was written knowing of the revocation, and no colleague depending on it
- * can make it count (else a revoked admin could add admins through any
- * member of its party).
- */
-/*
  * x's entry at seq `s` on the side of its fork that `by` has in its causal
  * past: the feed's, or the evidence's when that is the side `by` saw. A
  * copy that holds the other side as its feed judges the same entries
@@ -47,6 +40,13 @@ static struct item *side_item(struct run *r, struct feed *g, const accord_entry 
 	return it;
 }
 
+/*
+ * How far a raise of revoked member x's cut may go, up to `upto`: not past
+ * an entry of x that has x's revocation in its causal past. Such an entry
+ * was written knowing of the revocation, and no colleague depending on it
+ * can make it count (else a revoked admin could add admins through any
+ * member of its party).
+ */
 int64_t accord_verify_unaware_of_revocation(struct run *r, struct feed *g, const accord_member *x,
 					    int64_t upto, const accord_entry *by)
 {

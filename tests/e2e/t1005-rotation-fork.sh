@@ -585,15 +585,21 @@ for c in alice fresh; do
 	equal "$(active $c "$(kid bobby)")" "[false]" "$c: bobby stays revoked"
 done
 
+# rival_rotation PUBKEY: the thief's copy of bob's old key signs a rotation naming the key
+# in PUBKEY at the rotation's seq, its deps leaving out everything, and pushes it
+rival_rotation() {
+	$FORGE sshkey "$T/w/thief" "$T/w/ssh-thief" || bad "sshkey thief"
+	$FORGE entry "$T/w/thief.git" "$T/w/ssh-thief" --type key-rotate --deps none \
+		--body "{\"key\":\"$($FORGE keyid "$1" | cut -d' ' -f1)\"}" >/dev/null ||
+		bad "forge the rival rotation"
+	expect 3 thief sync hub --no-checkpoint
+}
+
 # The thief's rival rotation names gina's key (globex's root), its deps leaving
 # out gina's admission: gina keeps her seat and writes (attack120 01).
 test_case "a rival rotation naming another party's root freezes no one"
 world at
-$FORGE sshkey "$T/w/thief" "$T/w/ssh-thief" || bad "sshkey thief"
-GPK=$($FORGE keyid "$T/w/gina/key.pub" | cut -d' ' -f1)
-$FORGE entry "$T/w/thief.git" "$T/w/ssh-thief" --type key-rotate --deps none \
-	--body "{\"key\":\"$GPK\"}" >/dev/null || bad "forge the rival rotation"
-expect 3 thief sync hub --no-checkpoint
+rival_rotation "$T/w/gina/key.pub"
 take gina
 expect 0 gina note "$INC" "gina: after the rival"
 expect 0 gina sync hub
@@ -612,11 +618,7 @@ quiet acc kate sync hub --no-checkpoint
 expect 0 acc kate key rotate --no-passphrase
 KNEW=$(kid kate)
 quiet acc kate sync hub --no-checkpoint
-$FORGE sshkey "$T/w/thief" "$T/w/ssh-thief" || bad "sshkey thief"
-KPK=$($FORGE keyid "$T/w/kate/key.pub" | cut -d' ' -f1)
-$FORGE entry "$T/w/thief.git" "$T/w/ssh-thief" --type key-rotate --deps none \
-	--body "{\"key\":\"$KPK\"}" >/dev/null || bad "forge the rival rotation"
-expect 3 thief sync hub --no-checkpoint
+rival_rotation "$T/w/kate/key.pub"
 take kate
 expect 0 acc kate note "$INC" "kate: after the rival"
 expect 0 acc kate sync hub
