@@ -15,6 +15,7 @@ struct node {
 	char id[ACCORD_ID_HEXLEN + 1]; /* copies: entries may go before the graph */
 	char author[ACCORD_KEYID_HEXLEN + 1];
 	int64_t seq, lamport;
+	int64_t time;	  /* the signed claim: a dispute's evidence bounds its `at` by it */
 	struct node **up; /* prev and deps held in the graph: walked for a forked feed */
 	size_t nup;
 	uint32_t feed;	 /* its author's feed index */
@@ -92,6 +93,7 @@ size_t accord_causal_add(accord_causal *c, const accord_entry *e)
 	memcpy(nd->author, e->author.id, sizeof(nd->author));
 	nd->seq = e->seq;
 	nd->lamport = e->lamport;
+	nd->time = e->time;
 	nd->feed = own;
 	nd->n = (uint32_t)c->nfeeds;
 	if (!(nd->up = malloc((1 + e->dep_count) * sizeof(*nd->up))))
@@ -141,6 +143,16 @@ int accord_causal_find(const accord_causal *c, const char *id, const char **keyi
 		*keyid = nd->author;
 	if (seq)
 		*seq = nd->seq;
+	return 1;
+}
+
+int accord_causal_time(const accord_causal *c, const char *id, int64_t *time)
+{
+	const struct node *nd = id ? accord_idmap_get(&c->nodes, id) : NULL;
+
+	if (!nd)
+		return 0;
+	*time = nd->time;
 	return 1;
 }
 

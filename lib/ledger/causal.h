@@ -33,6 +33,9 @@ size_t accord_causal_add(accord_causal *c, const accord_entry *e);
  */
 int accord_causal_find(const accord_causal *c, const char *id, const char **keyid, int64_t *seq);
 
+/* 1 if entry `id` is in the graph, with the time it claims in *time; else 0. */
+int accord_causal_time(const accord_causal *c, const char *id, int64_t *time);
+
 /*
  * The highest seq of feed `keyid` in the causal past of entry `id` (the
  * entry's own seq for its own feed), 0 when none; -1 if `id` is unknown.

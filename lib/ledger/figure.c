@@ -10,8 +10,10 @@
  *    and a co-signature that never knew of the new version still signs the
  *    old one, whichever sorts first (accord_figure_cosign_replaced);
  *  - customer-minutes take the joint windows, then the customer-facing
- *    party's windows outside the time the joint windows cover (a window is
- *    clipped, possibly in two, never dropped for a partial overlap); if
+ *    party's windows outside the time the other parties' joint windows
+ *    cover (a window is clipped, possibly in two, never dropped for a
+ *    partial overlap); one party's windows add up, so a co-signature of one
+ *    of them never shrinks another (attack123 01); if
  *    that party recorded none, the other parties' windows count so,
  *    marked unconfirmed;
  *  - windows of different parties that overlap, none of them joint, are a
@@ -368,8 +370,11 @@ static int by_start(const void *a, const void *b)
 }
 
 /*
- * The parts of window k that no other joint window covers, in time order:
- * a joint figure replaces only the time it covers. Caller frees *out.
+ * The parts of window k that no joint window of another party covers, in
+ * time order: a joint figure replaces only the time it covers, and only
+ * figures it stands against. The recording party's own windows stand beside
+ * it as they did before it was joint: otherwise co-signing a party's small
+ * window would erase its larger one (attack123 01). Caller frees *out.
  * A window of zero length is one point: kept whole unless covered.
  */
 static size_t uncovered(piece **out, const accord_incident *inc, size_t k)
@@ -384,7 +389,7 @@ static size_t uncovered(piece **out, const accord_incident *inc, size_t k)
 		const accord_impact *j = &inc->figures[i];
 		piece jp = { j->start, j->end, j->has_end };
 
-		if (i != k && j->state == ACCORD_FIGURE_JOINT)
+		if (i != k && j->state == ACCORD_FIGURE_JOINT && !accord_str_eq(j->party, w->party))
 			ACCORD_PUSH(joints, nj, jp);
 	}
 	if (nj)

@@ -29,7 +29,7 @@
 	((k)->type == ACCORD_KEY_SK_ED25519 ? ":" : ""), \
 		((k)->type == ACCORD_KEY_SK_ED25519 ? (k)->application : "")
 #define INDEX_VERSION \
-	"accord-index 18" /* 5: a tree of tags from the state down, opens chained; 6: cuts, format 2; 7: agreements; 8: anchors; 9: what counted entries saw past a cut; 10: who invited each party; 11: an agreement's customer by index; 12: and its provider; 13: shelves of 16 buckets; 14: an incident file says how it was closed; 15: rules changed (a fork side's authority, agreed figures and times): re-derive; 16: closes at once, vouches through counted entries: re-derive; 17: a cut reaches past a rotation it did not see: re-derive; 18: rotations taken up (rotated lines) */
+	"accord-index 19" /* 5: a tree of tags from the state down, opens chained; 6: cuts, format 2; 7: agreements; 8: anchors; 9: what counted entries saw past a cut; 10: who invited each party; 11: an agreement's customer by index; 12: and its provider; 13: shelves of 16 buckets; 14: an incident file says how it was closed; 15: rules changed (a fork side's authority, agreed figures and times): re-derive; 16: closes at once, vouches through counted entries: re-derive; 17: a cut reaches past a rotation it did not see: re-derive; 18: rotations taken up (rotated lines); 19: a dispute bound by its evidence's time: re-derive */
 #define TAG_LEN 32	  /* a file's tag: BLAKE2b-256 */
 #define LINE_TAG_LEN 16	  /* an opens line's tag */
 #define OPENS_LINE (ACCORD_ID_HEXLEN + 1 + 2 * LINE_TAG_LEN + 1) /* "<id> <tag>\n" */

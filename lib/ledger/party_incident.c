@@ -184,7 +184,7 @@ static int apply_dispute(accord_parties *p, const accord_entry *e, const accord_
 	const char *id = accord_entry_str(e, "entry"), *ev = accord_entry_str(e, "evidence");
 	const char *at = accord_entry_str(e, "at"), *keyid = NULL, *evkey = NULL;
 	const accord_member *author, *witness;
-	int64_t t, seq = 0;
+	int64_t t, seq = 0, seen_at = 0;
 
 	if (!id || !at || accord_time_parse_canonical(&t, at) < 0 || t > e->time)
 		return accord_parties_deny(
@@ -208,6 +208,11 @@ static int apply_dispute(accord_parties *p, const accord_entry *e, const accord_
 			return accord_parties_deny(
 				"dispute's evidence %.12s is no entry of %s in its causal past that has entry %.12s in its own",
 				ev, p->parties[m->party].name, id);
+		/* the evidence is when the disputer says it saw the entry: not before it (attack123 02) */
+		if (accord_causal_time(p->causal, ev, &seen_at) && t > seen_at)
+			return accord_parties_deny(
+				"dispute %.12s claims a time after its own evidence %.12s: the entry existed by then",
+				e->id, ev);
 	}
 ok:
 	accord_idmap_put(&p->proposals, e->id, (void *)e);

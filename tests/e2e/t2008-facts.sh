@@ -298,17 +298,33 @@ expect 0 as alice impact "$F1" --customers 1800 --start 2026-11-20T09:05:00Z --e
 expect 0 as alice impact "$F1" --customers 5 --start 2026-11-20T10:34:59Z --end 2026-11-20T10:40:00Z
 expect 0 as gina cosign "$OUT"
 S=$(SHOWJ "$F1")
-# 1800 x (90 min - 1 s) + 5 x 301 s = 9719705 customer-seconds
+# acme's windows add up, as before the co-signature: 1800 x 90 min + 5 x 301 s = 9721505 customer-seconds
 equal "$(echo "$S" | jget '[d["customer_minutes"], [(w["customers"], w["state"], w["clipped"], w["counted_customer_minutes"]) for w in d["impact"]]]')" \
-	'[161995.1, [[1800, "own", true, 161970], [5, "joint", false, 25.1]]]' \
-	"a joint window replaces only the second it shares with acme's window"
-equal "$(REP checkout | jget 'd["customer_impact"]["customer_minutes"]')" 161995.1 "the report agrees"
-expect 0 as alice show "$F1"
-contains "$OUT" "counts outside the joint figures' time" "show says the window is clipped, not dropped"
-# a joint window inside another splits it in two
+	'[162025.1, [[1800, "own", false, 162000], [5, "joint", false, 25.1]]]' \
+	"co-signing one of acme's windows shrinks none of its others"
+equal "$(REP checkout | jget 'd["customer_impact"]["customer_minutes"]')" 162025.1 "the report agrees"
+# attack123 01: globex co-signs acme's first, small estimate; acme's later, larger
+# window inside it must not be covered by it (30,600 customer-minutes, not 600)
+expect 0 as alice open --title "Cards declined" --severity 2 --service cards \
+	--started 2026-11-22T09:00:00Z --parties globex
+F1B=$OUT
+expect 0 as alice impact "$F1B" --customers 10 --start 2026-11-22T09:00:00Z --end 2026-11-22T10:00:00Z
+expect 0 as gina cosign "$OUT"
+expect 0 as alice impact "$F1B" --customers 500 --start 2026-11-22T09:00:01Z --end 2026-11-22T10:00:01Z
+equal "$(SHOWJ "$F1B" | jget '[d["customer_minutes"], d["disputed"], [(w["customers"], w["state"], w["why_not"]) for w in d["impact"]]]')" \
+	'[30600, false, [[10, "joint", null], [500, "own", null]]]' \
+	"a co-signature of acme's small window leaves its later, larger one counting"
+expect 0 as alice show "$F1B"
+case "$OUT" in *"joint figures cover"*) bad "show sets one of acme's windows aside" ;; *) ok ;; esac
+# a joint window of globex's inside acme's splits it in two: it replaces only the time it covers
 expect 0 as gina impact "$F1" --customers 2 --start 2026-11-20T09:30:00Z --end 2026-11-20T09:40:00Z
 expect 0 as alice cosign "$OUT"
-equal "$(SHOWJ "$F1" | jget 'd["customer_minutes"]')" 144015.1 "a window split by a joint one counts on both sides of it"
+S=$(SHOWJ "$F1")
+# 1800 x 80 min + 5 x 301 s + 2 x 10 min
+equal "$(echo "$S" | jget '[d["customer_minutes"], [(w["customers"], w["clipped"]) for w in d["impact"]]]')" \
+	'[144045.1, [[1800, true], [5, false], [2, false]]]' "a window split by a joint one counts on both sides of it"
+expect 0 as alice show "$F1"
+contains "$OUT" "counts outside the joint figures' time" "show says the window is clipped, not dropped"
 
 # F2: a joint figure is no longer its recorder's alone: neither retracted nor replaced.
 expect 0 as alice open --title "Refunds slow" --severity 2 --service refunds --started 2026-11-21T08:00:00Z --parties globex

@@ -487,6 +487,20 @@ test_disputed_time() {
 	BADC=$(forge entry "$C" "$T/alice.ssh" --type dispute --incident "$DF" --time "$(date -u -d 2026-12-10T10:05:30Z +%s)" \
 		--body "{\"entry\":\"$STF\",\"at\":\"2099-01-01T00:00:00Z\",\"reason\":\"later than ever\"}")
 	refused "dispute claiming a time after its own" "$AK" "$BADC" not-authorized
+	# attack123 02: a time after its own evidence's, the moment acme's note shows it had seen the status
+	SEEN=$(as alice show "$D" --json | jget '[e["id"] for e in d["timeline"] if e["type"] == "note" and e["body"]["text"] == "seen, checking"][0]')
+	fresh
+	BADC=$(forge entry "$C" "$T/alice.ssh" --type dispute --incident "$DF" --time "$(date -u -d 2026-12-10T10:05:30Z +%s)" \
+		--body "{\"entry\":\"$STF\",\"at\":\"2026-12-10T10:01:11Z\",\"evidence\":\"$SEEN\",\"reason\":\"later than seen\"}")
+	refused "dispute claiming a time after its evidence's" "$AK" "$BADC" not-authorized
+	contains "$(cat "$T/a.json")" "after its own evidence" "audit says the time is after the evidence's"
+	# the same at the evidence's own time stands (the control)
+	fresh
+	BADC=$(forge entry "$C" "$T/alice.ssh" --type dispute --incident "$DF" --time "$(date -u -d 2026-12-10T10:05:30Z +%s)" \
+		--body "{\"entry\":\"$STF\",\"at\":\"2026-12-10T10:01:10Z\",\"evidence\":\"$SEEN\",\"reason\":\"as seen\"}")
+	expect 0 accord -C "$C" audit --json --no-record
+	equal "$(echo "$OUT" | jget "'$BADC' in [f['commit'] for f in d['findings']]")" false \
+		"a dispute at its evidence's time is no finding"
 	# acme retracts its dispute: the signed claim alone again; then disputes anew
 	AT 2026-12-10T10:03:20Z alice retract "$DISP" --reason "restated below" >/dev/null 2>"$T/err" && ok || bad "retract the dispute: $(cat "$T/err")"
 	equal "$(as alice show "$D" --json | jget "[[k['state'], k['dispute']] for c in d['clocks'] for k in c['clocks'] if k['name'] == 'mitigate'][0]")" \
