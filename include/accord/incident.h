@@ -280,7 +280,13 @@ typedef struct {
 		*impact; /* the time that counts, a clipped window in parts: what every sum uses */
 	size_t impact_count;
 	int unconfirmed; /* some counted window is another party's, unconfirmed */
-	int disputed;	 /* some windows are disputed */
+	/*
+	 * Set by a report only: the duplicate whose counted windows `impact`
+	 * holds instead of this incident's own, since they are more
+	 * customer-minutes (lib/report/report_measure.c, carry_duplicates); else NULL.
+	 */
+	const char *impact_from;
+	int disputed; /* some windows are disputed */
 	accord_sla *sla;
 	size_t sla_count;
 	accord_feedback *feedback; /* the responses that count: the customer-facing party's */

@@ -43,12 +43,14 @@ const accord_report_definition accord_report_definitions[] = {
 	{ "figures", "whose figures count",
 	  "Each party's impact windows are its own. Customer-minutes take the joint windows (co-signed by "
 	  "every other involved party), then the customer-facing party's (the agreement's customer side, else the opener's) windows outside "
-	  "the time joint windows cover; when that party recorded none, the other parties' windows count "
+	  "the time other parties' joint windows cover; when that party recorded none, the other parties' windows count "
 	  "so, marked unconfirmed. Overlapping windows of different parties, none joint, are disputed: "
 	  "listed beside the figure, not added. A duplicate counts only while the incident it names counts." },
 	{ "excluded", "void and duplicate",
 	  "An incident that every involved party agreed is void, or a duplicate of another, is left "
-	  "out of every figure and counted apart." },
+	  "out of every figure and counted apart. Its impact does not leave with it: the incident it "
+	  "duplicates counts the windows of whichever of the two holds more customer-minutes "
+	  "(customer_minutes_from)." },
 	{ "longest_impact", "longest impact",
 	  "The longest single impact window, in minutes within the period." },
 	{ "feedback", "feedback",

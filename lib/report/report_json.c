@@ -243,6 +243,10 @@ static cJSON *incident_row_json(const accord_report *r, const accord_report_inci
 	cJSON_AddNumberToObject(o, "customers", (double)ri->customers);
 	cJSON_AddNumberToObject(o, "customer_minutes", minutes(ri->customer_seconds));
 	cJSON_AddBoolToObject(o, "customer_minutes_unconfirmed", ri->unconfirmed);
+	if (inc->impact_from)
+		cJSON_AddStringToObject(o, "customer_minutes_from", inc->impact_from);
+	else
+		cJSON_AddNullToObject(o, "customer_minutes_from");
 	cJSON_AddBoolToObject(o, "invited_by_provider", ri->by_provider);
 	cJSON_AddItemToObject(o, "disputed", disputed_json(r, ri));
 	cJSON_AddNumberToObject(o, "longest_minutes", minutes(ri->longest_s));

@@ -408,6 +408,60 @@ static int map_closed_as(const char **kind, const char **of, const char *id, voi
 }
 
 /*
+ * A duplicate in effect leaves the report, and the incident its chain ends
+ * at stands for the outage. Its customer-minutes are the larger of its own
+ * and each such duplicate's, judged now: whichever holds the most lends its
+ * counted windows. So the figures the customer recorded on its incident
+ * cannot leave the report with it, whatever the other incident's figures
+ * became after the duplicate was signed (attack124 01: the provider's bait
+ * window on its own incident, shrunk once the customer co-signed).
+ */
+static void carry_duplicates(accord_incident **all, const raw_closure *raw, accord_idmap *map,
+			     size_t nb, int64_t now)
+{
+	size_t *best = accord_xcalloc(nb + 1, sizeof(*best));
+	int64_t *most = accord_xcalloc(nb + 1, sizeof(*most));
+	size_t i, j, steps;
+
+	for (i = 0; i < nb; i++) {
+		best[i] = i;
+		most[i] = accord_incident_customer_seconds(all[i], now, NULL);
+	}
+	for (i = 0; i < nb; i++) {
+		const raw_closure *to;
+
+		if (!all[i]->closed_as || strcmp(all[i]->closed_as->kind, "duplicate") != 0)
+			continue;
+		/* the settled chain ends at an incident that counts; steps bound it anyway */
+		for (j = i, steps = 0; steps <= nb && all[j]->closed_as && all[j]->closed_as->of &&
+				       (to = accord_idmap_get(map, all[j]->closed_as->of));
+		     steps++)
+			j = (size_t)(to - raw);
+		if (all[j]->closed_as || j == i)
+			continue;
+		if (accord_incident_customer_seconds(all[i], now, NULL) > most[j]) {
+			most[j] = accord_incident_customer_seconds(all[i], now, NULL);
+			best[j] = i;
+		}
+	}
+	for (j = 0; j < nb; j++) {
+		const accord_incident *from = all[best[j]];
+		accord_incident *to = all[j];
+
+		if (best[j] == j)
+			continue;
+		free(to->impact);
+		to->impact = accord_xmalloc((from->impact_count + 1) * sizeof(*to->impact));
+		memcpy(to->impact, from->impact, from->impact_count * sizeof(*to->impact));
+		to->impact_count = from->impact_count;
+		to->unconfirmed = from->unconfirmed;
+		to->impact_from = from->id;
+	}
+	free(best);
+	free(most);
+}
+
+/*
  * Measure the incidents of one ledger that belong to the report (period,
  * filters) into r->incidents. Duplicates are settled within the ledger:
  * an incident can only duplicate another of its own ledger.
@@ -425,6 +479,8 @@ int accord_report_measure_ledger(accord_report *r, const accord_ledger *ledger, 
 	if ((error = build_all(&all, &raw, &map, b, nb, ledger)) == 0)
 		for (i = 0; i < nb; i++)
 			accord_incident_settle_duplicate(all[i], map_closed_as, &map);
+	if (error == 0)
+		carry_duplicates(all, raw, &map, nb, r->opts.now);
 	for (i = 0; error == 0 && i < nb; i++) {
 		accord_incident *inc = all[i];
 		accord_report_incident ri = { 0 };
