@@ -165,11 +165,17 @@ void accord_derive_apply_feedback(accord_incident *inc, const accord_parties *p,
 	for (i = 0; i < inc->feedback_count; i++) {
 		if (strcmp(inc->feedback[i].response, fb.response) == 0) {
 			/* recorded twice at once: both shown until a version knowing both */
-			if (!accord_derive_in_past(inc, e, inc->feedback[i].entry))
+			int at_once = !accord_derive_in_past(inc, e, inc->feedback[i].entry);
+
+			if (at_once)
 				accord_derive_add_conflict(inc, "feedback", fb.response,
 							   inc->feedback[i].entry, e);
-			accord_derive_mark(inc, inc->feedback[i].entry,
-					   "superseded: the same response recorded again", e);
+			/* at once, neither replaced the other: the mark says which counts for now (attack124 02) */
+			accord_derive_mark(
+				inc, inc->feedback[i].entry,
+				at_once ? "conflict: the same response recorded at once, the other counts until one knowing both"
+					: "superseded: the same response recorded again",
+				e);
 			inc->feedback[i] = fb;
 			return;
 		}

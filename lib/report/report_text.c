@@ -228,6 +228,13 @@ void accord_report_render_md(accord_buf *out, const rdoc *d)
 		case B_KV:
 		case B_DEFS:
 			for (r = 0; r < b->rows; r++) {
+				if (!b->cells[r * 2][0]) {
+					/* a row with no label goes on the one above: a sub-item (attack124 03) */
+					accord_buf_puts(out, "  - ");
+					md_escape(out, b->cells[r * 2 + 1]);
+					accord_buf_putc(out, '\n');
+					continue;
+				}
 				accord_buf_puts(out, b->alert[r] ? "- **" : "- ");
 				md_escape(out, b->cells[r * 2]);
 				accord_buf_puts(out, b->alert[r] ? ":** " : ": ");

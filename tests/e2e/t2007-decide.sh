@@ -1237,8 +1237,13 @@ test_feedback_conflict() {
 		'[["feedback", "survey-17"]]' "feedback conflict: show --json lists it"
 	equal "$(accord -C "$A" show "$INC" --json | jget 'd')" "$(accord -C "$(fresh "$A")" show "$INC" --json | jget 'd')" \
 		"feedback conflict: index and fresh copy agree"
+	# attack124 02: neither superseded the other: the timeline says so, not "superseded"
+	equal "$(accord -C "$A" show "$INC" --json | jget '[t["mark"][:9] for t in d["timeline"] if t["type"] == "feedback" and t["mark"]]')" \
+		'["conflict:"]' "feedback conflict: the mark says conflict, not superseded"
 	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/alice" -C "$A" feedback "$INC" --score 2 --response survey-17
 	equal "$(accord -C "$A" show "$INC" --json | jget 'd["conflicts"]')" '[]' "feedback conflict: a version knowing both settles it"
+	equal "$(accord -C "$A" show "$INC" --json | jget 'sorted(t["mark"][:11] for t in d["timeline"] if t["type"] == "feedback" and t["mark"])')" \
+		'["conflict: t", "superseded:"]' "feedback conflict: the version knowing both supersedes"
 }
 
 # --- an entry of a type this version does not know -------------------------------

@@ -93,6 +93,10 @@ equal "$(echo "$R" | jget '[(x["party"], x["customers"], x["counts"]) for x in d
 	'[["acme", 1800, true], ["globex", 1, false]]' "report lists the disputed figures beside it, saying which counts"
 expect 0 as alice report
 contains "$OUT" "disputed figures" "the text report lists disputed figures"
+expect 0 as alice report --format md
+contains "$OUT" "
+  - " "markdown: the second disputed figure is a sub-item of the first"
+case "$OUT" in *"- : "*) bad "markdown: a list item with an empty label (attack124 03)" ;; *) ok ;; esac
 # (attack81 01) with no terms in force, a partner's typed SLA measurement made up
 # to miss does not take the watermelon off: the customer-facing party's own decide
 expect 0 as alice sla "$ID" --name first-response --target 30m --actual 10m
@@ -356,6 +360,23 @@ expect 0 as alice cosign "$OUT"
 equal "$(SHOWJ "$F4B" | jget 'd["closed_as"]')" duplicate "a duplicate of an incident the signer faces too needs no --force"
 expect 0 as alice show "$F4B"
 contains "$OUT" "JOINT, in effect" "show says a joint duplicate in effect is"
+# attack124 01: globex baits the duplicate check with its own large window on the incident the
+# duplicate names, then shrinks it once acme has co-signed: acme's figures must not leave with it
+expect 0 as alice open --title "Mail down" --severity 2 --service mail --started 2026-11-24T08:30:00Z --parties globex
+F5=$OUT
+expect 0 as alice open --title "Mail down (2)" --severity 2 --service mail --started 2026-11-24T08:30:00Z --parties globex
+F5B=$OUT
+expect 0 as alice impact "$F5" --customers 1000 --start 2026-11-24T08:30:00Z --end 2026-11-24T09:50:00Z
+expect 0 as gina impact "$F5B" --customers 2000 --start 2026-11-24T08:30:00Z --end 2026-11-24T09:50:00Z
+expect 0 as gina duplicate "$F5" --of "$F5B" --reason "same outage"
+expect 0 as alice cosign "$OUT"
+equal "$(REP mail | jget '[d["incidents"]["duplicate"], d["customer_impact"]["customer_minutes"], [r["customer_minutes_from"] for r in d["rows"]]]')" \
+	'[1, 160000, [null]]' "the named incident counts its own figure while it is the larger"
+expect 0 as gina impact "$F5B" --customers 1 --start 2026-11-24T08:30:00Z --end 2026-11-24T08:31:00Z
+equal "$(REP mail | jget '[d["incidents"]["duplicate"], d["customer_impact"]["customer_minutes"], [r["customer_minutes_from"] for r in d["rows"]]]')" \
+	"[1, 80000, [\"$(SHOWJ "$F5" | jget 'd["full_id"]')\"]]" "globex shrinking its window afterwards leaves acme's 80,000 customer-minutes in the report"
+expect 0 as alice report --since 2026-11-01 --until 2026-12-01 --service mail --format csv
+contains "$OUT" ",80000," "csv: the same figure"
 
 # F3: an agreed duplicate counts only while the incident it names counts.
 expect 0 as alice open --title "Login errors" --severity 1 --service login --started 2026-11-22T09:00:00Z --parties globex
@@ -373,8 +394,8 @@ contains "$ERR" "is faced by globex, not by acme" "co-signing a duplicate whose 
 contains "$ERR" "accord duplicate ${Z%"${Z#????????????}"} --of ${F3%"${F3#????????????}"}" "the refusal says how to keep the figures"
 equal "$(SHOWJ "$F3" | jget 'd["closed_as"]')" null "nothing was signed"
 expect 0 as alice cosign "$D" --force
-equal "$(REP login | jget '[d["incidents"]["total"], d["incidents"]["duplicate"], d["watermelon"]["count"]]')" '[1, 1, 0]' \
-	"an agreed duplicate leaves the report while the incident it names counts"
+equal "$(REP login | jget '[d["incidents"]["total"], d["incidents"]["duplicate"], d["watermelon"]["count"], d["customer_impact"]["customer_minutes"]]')" '[1, 1, 0, 54000]' \
+	"an agreed duplicate leaves the report while the incident it names counts, its customer-minutes there"
 LISTED() { as alice list --all --json | jget "[i['closed_as'] for i in d if i['full_id'] == '$(SHOWJ "$1" | jget 'd["full_id"]')'][0]"; }
 equal "$(LISTED "$F3")" duplicate "list says an agreed duplicate is one (attack74 03)"
 expect 0 as gina void "$Z" --reason "not an incident"
