@@ -148,13 +148,27 @@ int cmd_key_home(char **out, accord_ctx *ctx);
 /* Load the secret key from the key home (asks for a passphrase if needed). */
 int cmd_load_key(accord_ctx *ctx);
 
+/* A recovery key a command commits its party to. */
+typedef struct {
+	char hash[ACCORD_ID_HEXLEN + 1]; /* SHA-256 of its public key: what the entry names */
+	char id[ACCORD_KEYID_HEXLEN + 1];
+	char *dir;
+} cmd_recovery;
+
 /*
- * The recovery key a party commits to when it is founded or joins: the key
- * in `dir`, else in <key home>/recovery, made there (0600, sealed with
- * $ACCORD_PASSPHRASE if set) when there is none. *hash (65 bytes) gets the
- * SHA-256 of its public key; a note on stderr says to move it offline.
+ * The recovery key a party commits to when it is founded, joins or
+ * recovers: the key in `dir`, else in <key home>/recovery, made there
+ * (0600, sealed with $ACCORD_PASSPHRASE if set) when there is none.
+ * Nothing is said until cmd_recovery_end.
  */
-int cmd_recovery_commit(accord_ctx *ctx, const char *dir, const char *party, char *hash);
+int cmd_recovery_commit(accord_ctx *ctx, const char *dir, cmd_recovery *out);
+
+/*
+ * After the command's write (`error` its result, returned): only once it
+ * is written, a note on stderr says the party commits to the key and to
+ * move it offline; a refused command claims no commitment (attack125 01).
+ */
+int cmd_recovery_end(cmd_recovery *rc, const char *party, int error);
 
 /* Read a passphrase: $ACCORD_PASSPHRASE, else the terminal without echo. NULL if neither. */
 char *cmd_read_passphrase(const char *prompt, int confirm);

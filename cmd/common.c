@@ -425,41 +425,57 @@ int cmd_load_key(accord_ctx *ctx)
 	return 0;
 }
 
-int cmd_recovery_commit(accord_ctx *ctx, const char *dir, const char *party, char *hash)
+int cmd_recovery_commit(accord_ctx *ctx, const char *dir, cmd_recovery *out)
 {
-	char *home = NULL, *path = NULL;
+	char *home = NULL;
 	accord_pubkey pub;
 	accord_key *key = NULL;
 	int error;
 
-	if (!dir) {
+	memset(out, 0, sizeof(*out));
+	if (dir) {
+		out->dir = accord_xstrdup(dir);
+	} else {
 		if ((error = cmd_key_home(&home, ctx)) < 0)
 			return cmd_fail(error);
-		if (asprintf(&path, "%s/recovery", home) < 0)
+		if (asprintf(&out->dir, "%s/recovery", home) < 0)
 			accord_oom();
 		free(home);
-		dir = path;
 	}
-	if ((error = accord_key_load_public(&pub, dir)) == ACCORD_ENOTFOUND) {
+	if ((error = accord_key_load_public(&pub, out->dir)) == ACCORD_ENOTFOUND) {
 		const char *pass = getenv("ACCORD_PASSPHRASE");
 
-		if ((error = accord_key_generate(&key, dir, "recovery", pass, 0)) == 0) {
+		if ((error = accord_key_generate(&key, out->dir, "recovery", pass, 0)) == 0) {
 			pub = key->pub;
 			accord_key_free(key);
 		}
 	}
 	if (error < 0) {
-		error = cmd_failf(ACCORD_EXIT_FAIL, "recovery key in %s: %s", dir,
+		error = cmd_failf(ACCORD_EXIT_FAIL, "recovery key in %s: %s", out->dir,
 				  accord_error_last());
-		free(path);
+		free(out->dir);
+		out->dir = NULL;
 		return error;
 	}
-	accord_recovery_hash(hash, &pub);
-	cmd_warn("party %s commits to the recovery key in %s (%.12s): move it offline now; "
-		 "it alone can replace %s's root key (accord party recover)",
-		 party, dir, pub.id, party);
-	free(path);
+	accord_recovery_hash(out->hash, &pub);
+	memcpy(out->id, pub.id, sizeof(out->id));
 	return 0;
+}
+
+int cmd_recovery_end(cmd_recovery *rc, const char *party, int error)
+{
+	/*
+	 * A key made for a refused command stays: the next attempt commits to
+	 * it. Removing it could lose the one key an entry names, were the
+	 * append to fail after its ref moved.
+	 */
+	if (rc->dir && error == 0)
+		cmd_warn("party %s commits to the recovery key in %s (%.12s): move it offline now; "
+			 "it alone can replace %s's root key (accord party recover)",
+			 party, rc->dir, rc->id, party);
+	free(rc->dir);
+	rc->dir = NULL;
+	return error;
 }
 
 int cmd_find_incident(const accord_entry **out, accord_ctx *ctx, const char *arg)

@@ -24,7 +24,8 @@ int cmd_init(accord_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *party = NULL, *title = "", *dir, *recovery = NULL;
-	char id[ACCORD_ID_HEXLEN + 1], hash[ACCORD_ID_HEXLEN + 1];
+	char id[ACCORD_ID_HEXLEN + 1];
+	cmd_recovery rc;
 	int c, error;
 
 	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
@@ -57,12 +58,14 @@ int cmd_init(accord_ctx *ctx, int argc, char **argv)
 		return cmd_fail(error);
 	if ((error = accord_store_lock(ctx->store)) < 0)
 		return cmd_fail(error);
-	if ((error = cmd_recovery_commit(ctx, recovery, party, hash)) != 0)
+	if ((error = cmd_recovery_commit(ctx, recovery, &rc)) != 0)
 		return error;
-	if ((error = accord_ledger_create(id, ctx->store, ctx->key, party, title, hash)) < 0)
-		return cmd_exit_code(error) == ACCORD_EXIT_USAGE
-			       ? cmd_usage_error(ctx, "%s", accord_error_last())
-			       : cmd_fail(error);
+	if ((error = accord_ledger_create(id, ctx->store, ctx->key, party, title, rc.hash)) < 0)
+		return cmd_recovery_end(&rc, party,
+					cmd_exit_code(error) == ACCORD_EXIT_USAGE
+						? cmd_usage_error(ctx, "%s", accord_error_last())
+						: cmd_fail(error));
+	cmd_recovery_end(&rc, party, 0);
 	printf("%s\n", id);
 	return 0;
 }

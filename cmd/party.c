@@ -180,7 +180,7 @@ static int party_accept(accord_ctx *ctx, int argc, char **argv)
 	};
 	const accord_invite *inv;
 	const char *expect = NULL, *recovery = NULL;
-	char hash[ACCORD_ID_HEXLEN + 1];
+	cmd_recovery rc;
 	cJSON *body;
 	int c, error;
 
@@ -209,13 +209,13 @@ static int party_accept(accord_ctx *ctx, int argc, char **argv)
 	if (!inv || strcmp(inv->party, argv[optind]) != 0)
 		return cmd_failf(ACCORD_EXIT_FAIL, "key %s has no pending invitation to join %s",
 				 ctx->key->pub.id, argv[optind]);
-	if ((error = cmd_recovery_commit(ctx, recovery, argv[optind], hash)) != 0)
+	if ((error = cmd_recovery_commit(ctx, recovery, &rc)) != 0)
 		return error;
 	body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "party", argv[optind]);
 	cJSON_AddStringToObject(body, "invite", inv->entry_id);
-	cJSON_AddStringToObject(body, "recovery", hash);
-	return cmd_write(ctx, "party-accept", NULL, body);
+	cJSON_AddStringToObject(body, "recovery", rc.hash);
+	return cmd_recovery_end(&rc, argv[optind], cmd_write(ctx, "party-accept", NULL, body));
 }
 
 /*
@@ -272,7 +272,8 @@ static int party_recover(accord_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *keyarg = NULL, *name = NULL;
-	char hex[ACCORD_ID_HEXLEN + 1], next_hash[ACCORD_ID_HEXLEN + 1], *next = NULL, *pass = NULL;
+	char hex[ACCORD_ID_HEXLEN + 1], *next = NULL, *pass = NULL;
+	cmd_recovery rc;
 	accord_key *rk = NULL;
 	accord_pubkey pub;
 	cJSON *body = NULL;
@@ -312,7 +313,7 @@ static int party_recover(accord_ctx *ctx, int argc, char **argv)
 		return error;
 	if (asprintf(&next, "%s/next", dir) < 0)
 		accord_oom();
-	error = cmd_recovery_commit(ctx, next, argv[optind], next_hash);
+	error = cmd_recovery_commit(ctx, next, &rc);
 	free(next);
 	if (error)
 		return error;
@@ -321,9 +322,9 @@ static int party_recover(accord_ctx *ctx, int argc, char **argv)
 	cJSON_AddStringToObject(body, "party", argv[optind]);
 	cJSON_AddStringToObject(body, "key", hex);
 	cJSON_AddStringToObject(body, "member", name);
-	cJSON_AddStringToObject(body, "recovery", next_hash);
+	cJSON_AddStringToObject(body, "recovery", rc.hash);
 	accord_body_add_key_type(body, &pub);
-	return cmd_write(ctx, "party-recover", NULL, body);
+	return cmd_recovery_end(&rc, argv[optind], cmd_write(ctx, "party-recover", NULL, body));
 }
 
 static int json_flag(accord_ctx *ctx, int argc, char **argv, const char *usage, int *json)

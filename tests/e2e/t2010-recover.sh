@@ -143,6 +143,7 @@ newkey alice-new
 expect 1 accord --home "$T/laptop-bob" -C "$A" party recover acme --recovery "$T/laptop-bob" --key "$(pub alice-new)"
 contains "$ERR" "not the recovery key" "a key the party did not commit to cannot recover it"
 expect 0 accord --home "$T/alice" -C "$A" party recover acme --recovery "$T/alice/recovery" --key "$(pub alice-new)" --name alice
+contains "$ERR" "party acme commits to the recovery key in $T/alice/recovery/next" "a recovery says which key comes next"
 expect 0 accord -C "$A" member list --json
 equal "$(echo "$OUT" | jget '[k["key_id"] for m in d for k in m["keys"] if k["role"] == "root" and k["active"] and m["party"] == "acme"]')" "[\"$(kid alice-new)\"]" "the new key is acme's only live root"
 equal "$(echo "$OUT" | jget '[k["active"] for m in d for k in m["keys"] if k["key_id"] == "'"$ALICE"'"]')" '[false]' "the forked root is revoked"
@@ -153,6 +154,7 @@ equal "$(echo "$OUT" | jget 'sorted(f["feed"][:8] for f in d["set_aside"] if f["
 # the recovery key is used once: the party now commits to the next one
 expect 1 accord --home "$T/alice" -C "$A" party recover acme --recovery "$T/alice/recovery" --key "$(pub laptop-bob)"
 contains "$ERR" "not the recovery key" "a recovery key works once"
+case "$ERR" in *"commits to"*) bad "a refused recovery claims a new recovery key (attack125 01): $ERR" ;; *) ok ;; esac
 test -f "$T/alice/recovery/next/key" && ok || bad "the next recovery key was made"
 # the new root re-records alice's branch, and admin work goes on
 expect 0 accord --home "$T/alice-new" -C "$A" recover --from "$ALICE" --json
