@@ -22,7 +22,8 @@ static const char sync_usage[] =
 	"moved meanwhile, fetch, verify and push again, 3 rounds at most), and\n"
 	"report feeds the remote rolled back. Then record a\n"
 	"checkpoint of the verified heads with your key, if you are a member and\n"
-	"something changed (--no-checkpoint: don't).\n\n"
+	"something changed (--no-checkpoint: don't); a key that may not write yet\n"
+	"(two parties added it: accord member accept) syncs without one, saying why.\n\n"
 	"Exit 0 when everything was exchanged, 3 when something was refused (the\n"
 	"valid feeds are still taken), 1 when a remote could not be reached.\n\n"
 	"  --all-ledgers, --ledger NAME (repeatable)\n"
@@ -107,6 +108,8 @@ static void report_text(const accord_sync_result *r, const char *label, accord_b
 			r->rollbacks[i].now, r->error ? "" : " and pushed back");
 	if (r->error)
 		cmd_warn("%s%s%s%s: %s", in, label, sep, r->remote, r->error);
+	if (r->checkpoint_skipped) /* the sync went through: a notice, not the remote's fault */
+		cmd_warn("%s%s%sno checkpoint written: %s", in, label, sep, r->checkpoint_skipped);
 	for (i = 0; i < r->accepted_count; i++)
 		if (r->accepted[i].to > r->accepted[i].from)
 			entries += (size_t)(r->accepted[i].to - r->accepted[i].from);

@@ -180,9 +180,11 @@ typedef struct {
 	char **pushed; /* refs pushed */
 	size_t pushed_count;
 	char checkpoint[ACCORD_ID_HEXLEN + 1]; /* id of the checkpoint written, or "" */
-	char *error;			       /* why the sync failed (transport, push), or NULL */
-	size_t verified;		       /* entries in the verified ledger */
-	int rounds; /* rounds of fetch, verify and push (more than 1: the remote moved) */
+	/* why none was written though one was due: the rules refuse the key's entry now, or NULL */
+	char *checkpoint_skipped;
+	char *error;	 /* why the sync failed (transport, push), or NULL */
+	size_t verified; /* entries in the verified ledger */
+	int rounds;	 /* rounds of fetch, verify and push (more than 1: the remote moved) */
 	/*
 	 * With opts->keep_ledger: the ledger as the last round verified it,
 	 * its checkpoint included, when the refs then held exactly that (every

@@ -492,7 +492,14 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 		goto fail;
 
 	if (opts && opts->key && res->refused_count == 0 && res->evidence_count == 0 &&
-	    (error = write_checkpoint(res->checkpoint, verified, opts->key, name)) < 0)
+	    (error = write_checkpoint(res->checkpoint, verified, opts->key, name)) ==
+		    ACCORD_EDENIED) {
+		/* optional: a key that may not write yet (two parties' offers) still syncs (attack125 02) */
+		free(res->checkpoint_skipped);
+		res->checkpoint_skipped = accord_xstrdup(accord_error_last());
+		error = 0;
+	}
+	if (error < 0)
 		goto fail;
 	/* the checkpoint, if any, is in `verified` too: it is the ledger the refs now hold */
 	keep = opts && opts->keep_ledger && accord_sync_offered_evidence_held(store, qevidence.ptr);
@@ -644,6 +651,7 @@ void accord_sync_result_free(accord_sync_result *res)
 		return;
 	free(res->remote);
 	free(res->url);
+	free(res->checkpoint_skipped);
 	free(res->accepted);
 	free(res->refused);
 	free(res->evidence);
