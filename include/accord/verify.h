@@ -148,6 +148,13 @@ typedef struct {
 	accord_parties parties;	       /* membership after the last entry that counts */
 	/* private */
 	size_t finding_cap;
+	/*
+	 * Entries read that do not count, owned: the parties may still name
+	 * them (a rotation set aside admits a retired successor, a contest's
+	 * rival stands as its revocation).
+	 */
+	accord_entry **held;
+	size_t held_count;
 } accord_verification;
 
 typedef struct {

@@ -176,6 +176,11 @@ int accord_ledger_from_verification(accord_ledger **out, accord_store *store,
 	v->entries = NULL;
 	v->count = 0;
 	accord_parties_init(&v->parties);
+	/* entries that do not count, which the parties may name: freed with the ledger */
+	l->orphans = v->held;
+	l->orphan_count = v->held_count;
+	v->held = NULL;
+	v->held_count = 0;
 	if (!(l->feeds = calloc(v->feed_count + 1, sizeof(*l->feeds))))
 		accord_oom();
 	if (!(l->beyond = calloc(v->feed_count + 1, sizeof(*l->beyond))))

@@ -399,6 +399,16 @@ static void finish(struct run *r)
 			}
 		}
 	}
+	/* what does not count stays readable: the parties may name it (accord_verification.held) */
+	for (i = 0; i < r->nfeeds + r->nev; i++) {
+		struct feed *f = i < r->nfeeds ? &r->feeds[i] : &r->ev[i - r->nfeeds];
+
+		for (j = 0; j < f->n; j++)
+			if (f->items[j].e) {
+				ACCORD_PUSH(v->held, v->held_count, f->items[j].e);
+				f->items[j].e = NULL;
+			}
+	}
 	accord_verification_sort(v);
 }
 
@@ -777,6 +787,9 @@ void accord_verification_free(accord_verification *v)
 	for (i = 0; i < v->count; i++)
 		accord_entry_free(v->entries[i]);
 	free(v->entries);
+	for (i = 0; i < v->held_count; i++)
+		accord_entry_free(v->held[i]);
+	free(v->held);
 	free(v);
 }
 

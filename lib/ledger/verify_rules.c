@@ -197,7 +197,9 @@ static int member_aside(struct run *r, const struct round *rd, const accord_part
 					    &rev);
 		if (cut < from)
 			from = cut;
-		for (s = from + 1; from != INT64_MAX && s <= (int64_t)r->feeds[i].n; s++)
+		if (from == INT64_MAX)
+			continue; /* nothing of this feed is set aside (and from + 1 would overflow) */
+		for (s = from + 1; s <= (int64_t)r->feeds[i].n; s++)
 			if (adds_aside(r, accord_verify_item_at(&r->feeds[i], s), e, field, value))
 				return 1;
 	}
