@@ -413,10 +413,11 @@ const accord_agreement *accord_incident_agreement(const accord_parties *parties,
 /*
  * How incident `id` (full id) was closed by every party, for following a
  * duplicate: *kind "void" or "duplicate" (then *of names the other), or
- * NULL when it counts. Strings borrowed from the ledger's entries; negative
- * if there is no such incident.
+ * NULL when it counts; *later 1 when a later joint void or duplicate of it
+ * might take effect should that one not. Strings borrowed from the
+ * ledger's entries; negative if there is no such incident.
  */
-typedef int (*accord_closed_as_fn)(const char **kind, const char **of, const char *id,
+typedef int (*accord_closed_as_fn)(const char **kind, const char **of, int *later, const char *id,
 				   void *payload);
 
 /*

@@ -1023,40 +1023,73 @@ void accord_incident_free(accord_incident *incident)
 	free(incident);
 }
 
+/*
+ * A link of the chain that is broken (the incident it names is void, is no
+ * incident, or the links come back to one passed) has no effect, so the
+ * incident holding it counts, and a chain from further back ends there
+ * (attack126 03): A duplicates B, B duplicates C, C void: B counts, A stays
+ * its duplicate. Only when that incident has no later joint void or
+ * duplicate, which might take effect instead (the callback tells); else,
+ * as for a broken first link, the duplicate has no effect.
+ */
 const char *accord_duplicate_why_not(const char *self, const char *of,
 				     accord_closed_as_fn closed_as, void *payload)
 {
 	const char **seen = NULL, *why = NULL, *cur = of;
+	int *later_of = NULL, later = 0;
 	size_t n = 0, i;
 
 	ACCORD_PUSH(seen, n, self);
+	later_of = accord_xcalloc(1, sizeof(*later_of));
 	for (;;) {
 		const char *kind = NULL, *next = NULL;
+		int *grown;
 
 		for (i = 0; i < n && strcmp(seen[i], cur) != 0; i++)
 			;
 		if (i < n) {
-			why = "no effect: the duplicates it leads through form a cycle";
+			/* a cycle: its links have no effect; one not through self ends where it was entered */
+			if (i == 0 || later_of[i])
+				why = "no effect: the duplicates it leads through form a cycle";
 			break;
 		}
-		if (closed_as(&kind, &next, cur, payload) < 0) {
-			why = "no effect: it names no incident of this ledger";
+		if (closed_as(&kind, &next, &later, cur, payload) < 0) {
+			if (n == 1 || later_of[n - 1])
+				why = "no effect: it names no incident of this ledger";
 			break;
 		}
 		if (!kind)
 			break; /* ends at an incident that counts */
 		if (strcmp(kind, "duplicate") != 0 || !next) {
-			why = "no effect: the incident it duplicates is void";
+			if (n == 1 || later_of[n - 1])
+				why = "no effect: the incident it duplicates is void";
 			break;
 		}
 		ACCORD_PUSH(seen, n, cur);
+		if (!(grown = realloc(later_of, n * sizeof(*later_of))))
+			accord_oom();
+		later_of = grown;
+		later_of[n - 1] = later;
 		cur = next;
 	}
 	free(seen);
+	free(later_of);
 	return why;
 }
 
-static int ledger_closed_as(const char **kind, const char **of, const char *id, void *payload)
+static int later_closures(const accord_incident *inc)
+{
+	size_t i;
+
+	for (i = inc->closed_as ? (size_t)(inc->closed_as - inc->closures) + 1 : inc->closure_count;
+	     i < inc->closure_count; i++)
+		if (inc->closures[i].joint && !inc->closures[i].retracted)
+			return 1;
+	return 0;
+}
+
+static int ledger_closed_as(const char **kind, const char **of, int *later, const char *id,
+			    void *payload)
 {
 	accord_ledger *ledger = payload;
 	const accord_entry *open;
@@ -1067,6 +1100,7 @@ static int ledger_closed_as(const char **kind, const char **of, const char *id, 
 		return -1;
 	*kind = inc->closed_as ? inc->closed_as->kind : NULL;
 	*of = inc->closed_as ? inc->closed_as->of : NULL;
+	*later = later_closures(inc);
 	accord_incident_free(inc);
 	return 0;
 }

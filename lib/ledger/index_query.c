@@ -261,7 +261,8 @@ struct closed_cache {
 	struct closed_node *seen;
 };
 
-static int index_closed_as(const char **kind, const char **of, const char *id, void *payload)
+static int index_closed_as(const char **kind, const char **of, int *later, const char *id,
+			   void *payload)
 {
 	struct closed_cache *cc = payload;
 	struct closed_node *node;
@@ -273,6 +274,7 @@ static int index_closed_as(const char **kind, const char **of, const char *id, v
 	node->s = f.summary;
 	node->next = cc->seen;
 	cc->seen = node;
+	*later = f.later_count > 0;
 	accord_index_incident_file_dispose(&f);
 	*kind = node->s.closed_as[0] ? node->s.closed_as : NULL;
 	*of = node->s.of[0] ? node->s.of : NULL;

@@ -353,6 +353,7 @@ static int collect(bucket **out, size_t *count, const accord_ledger *ledger)
 /* How an incident was closed before any duplicate was followed. */
 typedef struct {
 	const char *kind, *of;
+	int later; /* a later joint void or duplicate might take effect (accord_closed_as_fn) */
 } raw_closure;
 
 /*
@@ -387,8 +388,14 @@ static int build_all(accord_incident ***out, raw_closure **raw_out, accord_idmap
 		free(list);
 		if (error < 0)
 			break;
-		if (all[i]->closed_as)
-			raw[i] = (raw_closure){ all[i]->closed_as->kind, all[i]->closed_as->of };
+		if (all[i]->closed_as) {
+			const accord_closure *c = all[i]->closed_as;
+
+			raw[i] = (raw_closure){ c->kind, c->of, 0 };
+			for (j = (size_t)(c - all[i]->closures) + 1; j < all[i]->closure_count; j++)
+				raw[i].later |=
+					all[i]->closures[j].joint && !all[i]->closures[j].retracted;
+		}
 		accord_idmap_put(map, all[i]->id, &raw[i]);
 	}
 	*out = all;
@@ -396,7 +403,8 @@ static int build_all(accord_incident ***out, raw_closure **raw_out, accord_idmap
 	return error < 0 ? error : 0;
 }
 
-static int map_closed_as(const char **kind, const char **of, const char *id, void *payload)
+static int map_closed_as(const char **kind, const char **of, int *later, const char *id,
+			 void *payload)
 {
 	const raw_closure *c = accord_idmap_get(payload, id);
 
@@ -404,20 +412,54 @@ static int map_closed_as(const char **kind, const char **of, const char *id, voi
 		return -1;
 	*kind = c->kind;
 	*of = c->of;
+	*later = c->later;
 	return 0;
+}
+
+/* Customer-seconds of `inc`'s counted windows within the report's period. */
+static int64_t period_seconds(const accord_report *r, const accord_incident *inc)
+{
+	int64_t sum = 0, cs, ce;
+	size_t i;
+
+	for (i = 0; i < inc->impact_count; i++)
+		if (accord_report_window_in_period(r, &inc->impact[i], &cs, &ce))
+			sum = accord_sat_add(sum,
+					     accord_sat_mul(inc->impact[i].customers, ce - cs));
+	return sum;
+}
+
+/* Whether every party involved in `to` is involved in `from` too. */
+static int parties_within(const accord_incident *to, const accord_incident *from)
+{
+	size_t i, j;
+
+	for (i = 0; i < to->party_count; i++) {
+		for (j = 0; j < from->party_count && strcmp(from->parties[j], to->parties[i]) != 0;
+		     j++)
+			;
+		if (j == from->party_count)
+			return 0;
+	}
+	return 1;
 }
 
 /*
  * A duplicate in effect leaves the report, and the incident its chain ends
- * at stands for the outage. Its customer-minutes are the larger of its own
- * and each such duplicate's, judged now: whichever holds the most lends its
- * counted windows. So the figures the customer recorded on its incident
- * cannot leave the report with it, whatever the other incident's figures
- * became after the duplicate was signed (attack124 01: the provider's bait
- * window on its own incident, shrunk once the customer co-signed).
+ * at stands for the outage. Its customer-minutes in the period are the
+ * larger of its own and each such duplicate's: whichever holds the most
+ * lends its counted windows. So the figures the customer recorded on its
+ * incident cannot leave the report with it, whatever the other incident's
+ * figures became after the duplicate was signed (attack124 01: the
+ * provider's bait window on its own incident, shrunk once the customer
+ * co-signed). Only a duplicate that every party involved in that incident
+ * signed lends (its parties include them all: a duplicate is joint among
+ * its own parties): a party alone cannot re-score another's incident with
+ * an incident of its own (attack126 01). Judged within the period, so no
+ * window moves another period's figures into this one or out (attack126 02).
  */
-static void carry_duplicates(accord_incident **all, const raw_closure *raw, accord_idmap *map,
-			     size_t nb, int64_t now)
+static void carry_duplicates(const accord_report *r, accord_incident **all, const raw_closure *raw,
+			     accord_idmap *map, size_t nb)
 {
 	size_t *best = accord_xcalloc(nb + 1, sizeof(*best));
 	int64_t *most = accord_xcalloc(nb + 1, sizeof(*most));
@@ -425,10 +467,11 @@ static void carry_duplicates(accord_incident **all, const raw_closure *raw, acco
 
 	for (i = 0; i < nb; i++) {
 		best[i] = i;
-		most[i] = accord_incident_customer_seconds(all[i], now, NULL);
+		most[i] = period_seconds(r, all[i]);
 	}
 	for (i = 0; i < nb; i++) {
 		const raw_closure *to;
+		int64_t mine;
 
 		if (!all[i]->closed_as || strcmp(all[i]->closed_as->kind, "duplicate") != 0)
 			continue;
@@ -437,10 +480,10 @@ static void carry_duplicates(accord_incident **all, const raw_closure *raw, acco
 				       (to = accord_idmap_get(map, all[j]->closed_as->of));
 		     steps++)
 			j = (size_t)(to - raw);
-		if (all[j]->closed_as || j == i)
+		if (all[j]->closed_as || j == i || !parties_within(all[j], all[i]))
 			continue;
-		if (accord_incident_customer_seconds(all[i], now, NULL) > most[j]) {
-			most[j] = accord_incident_customer_seconds(all[i], now, NULL);
+		if ((mine = period_seconds(r, all[i])) > most[j]) {
+			most[j] = mine;
 			best[j] = i;
 		}
 	}
@@ -480,7 +523,7 @@ int accord_report_measure_ledger(accord_report *r, const accord_ledger *ledger, 
 		for (i = 0; i < nb; i++)
 			accord_incident_settle_duplicate(all[i], map_closed_as, &map);
 	if (error == 0)
-		carry_duplicates(all, raw, &map, nb, r->opts.now);
+		carry_duplicates(r, all, raw, &map, nb);
 	for (i = 0; error == 0 && i < nb; i++) {
 		accord_incident *inc = all[i];
 		accord_report_incident ri = { 0 };

@@ -377,6 +377,44 @@ equal "$(REP mail | jget '[d["incidents"]["duplicate"], d["customer_impact"]["cu
 	"[1, 80000, [\"$(SHOWJ "$F5" | jget 'd["full_id"]')\"]]" "globex shrinking its window afterwards leaves acme's 80,000 customer-minutes in the report"
 expect 0 as alice report --since 2026-11-01 --until 2026-12-01 --service mail --format csv
 contains "$OUT" ",80000," "csv: the same figure"
+# attack126 01: an incident of acme's alone, a duplicate of F5B at once (its one party signed),
+# lends nothing: globex, involved in F5B, never agreed it is the same outage
+expect 0 as alice open --title "Mail down (ours)" --severity 2 --service mail --started 2026-11-24T08:30:00Z
+X5=$OUT
+expect 0 as alice impact "$X5" --customers 100000 --start 2026-11-24T10:00:00Z --end 2026-11-24T11:00:00Z
+expect 0 as alice duplicate "$X5" --of "$F5B" --reason "same"
+equal "$(REP mail | jget '[d["incidents"]["duplicate"], d["customer_impact"]["customer_minutes"], [r["customer_minutes_from"] for r in d["rows"]]]')" \
+	"[2, 80000, [\"$(SHOWJ "$F5" | jget 'd["full_id"]')\"]]" "a duplicate of one party's alone does not re-score an incident of two"
+# attack126 02: a joint duplicate whose windows lie in another period lends nothing to this one
+expect 0 as alice open --title "Mail slow" --severity 2 --service mail --started 2026-11-10T09:00:00Z --parties globex
+Y5=$OUT
+expect 0 as alice impact "$Y5" --customers 5000 --start 2026-11-10T09:00:00Z --end 2026-11-10T10:00:00Z
+expect 0 as gina duplicate "$Y5" --of "$F5B" --reason "same"
+expect 0 as alice cosign "$OUT" --force
+equal "$(REP mail | jget '[d["customer_impact"]["customer_minutes"], [r["customer_minutes_from"][:12] for r in d["rows"]]]')" \
+	"[300000, [\"${Y5%"${Y5#????????????}"}\"]]" "over November, the larger figure is the duplicate's of 10 November"
+equal "$(as alice report --since 2026-11-24 --until 2026-11-25 --service mail --format json | jget '[d["customer_impact"]["customer_minutes"], [r["customer_minutes_from"][:12] for r in d["rows"]]]')" \
+	"[80000, [\"${F5%"${F5#????????????}"}\"]]" "on 24 November, the duplicate's windows of 10 November move nothing"
+LISTED() { as alice list --all --json | jget "[i['closed_as'] for i in d if i['full_id'] == '$(SHOWJ "$1" | jget 'd["full_id"]')'][0]"; }
+# attack126 03: A duplicates B, B duplicates C, C void: B counts again and A stays its duplicate
+expect 0 as alice open --title "Chat down" --severity 2 --service chat --started 2026-11-25T09:00:00Z --parties globex
+CA=$OUT
+expect 0 as alice open --title "Chat down (2)" --severity 2 --service chat --started 2026-11-25T09:00:00Z --parties globex
+CB=$OUT
+expect 0 as alice open --title "Chat test" --severity 4 --service chat --started 2026-11-25T09:00:00Z --parties globex
+CC=$OUT
+expect 0 as alice impact "$CA" --customers 1000 --start 2026-11-25T09:00:00Z --end 2026-11-25T09:01:00Z
+expect 0 as alice impact "$CB" --customers 100 --start 2026-11-25T09:00:00Z --end 2026-11-25T09:01:00Z
+expect 0 as gina duplicate "$CA" --of "$CB" --reason "same"
+expect 0 as alice cosign "$OUT" --force
+expect 0 as gina duplicate "$CB" --of "$CC" --reason "same"
+expect 0 as alice cosign "$OUT" --force
+expect 0 as gina void "$CC" --reason "a test"
+expect 0 as alice cosign "$OUT"
+equal "$(LISTED "$CA") $(LISTED "$CB") $(LISTED "$CC")" "duplicate null void" "list: A a duplicate of B, which counts again, C void"
+equal "$(REP chat | jget '[d["incidents"]["total"], d["incidents"]["duplicate"], d["incidents"]["void"], d["customer_impact"]["customer_minutes"]]')" \
+	'[1, 1, 1, 1000]' "report: one outage, counted once, with the larger figure"
+equal "$(SHOWJ "$CA" | jget 'd["closed_as"]')" duplicate "show: A stays a duplicate"
 
 # F3: an agreed duplicate counts only while the incident it names counts.
 expect 0 as alice open --title "Login errors" --severity 1 --service login --started 2026-11-22T09:00:00Z --parties globex
@@ -396,7 +434,6 @@ equal "$(SHOWJ "$F3" | jget 'd["closed_as"]')" null "nothing was signed"
 expect 0 as alice cosign "$D" --force
 equal "$(REP login | jget '[d["incidents"]["total"], d["incidents"]["duplicate"], d["watermelon"]["count"], d["customer_impact"]["customer_minutes"]]')" '[1, 1, 0, 54000]' \
 	"an agreed duplicate leaves the report while the incident it names counts, its customer-minutes there"
-LISTED() { as alice list --all --json | jget "[i['closed_as'] for i in d if i['full_id'] == '$(SHOWJ "$1" | jget 'd["full_id"]')'][0]"; }
 equal "$(LISTED "$F3")" duplicate "list says an agreed duplicate is one (attack74 03)"
 expect 0 as gina void "$Z" --reason "not an incident"
 equal "$(LISTED "$Z") $(LISTED "$F3")" "void null" "list: the voided target is void, the duplicate of it no longer in effect"
