@@ -202,6 +202,14 @@ int cmd_dispute(accord_ctx *ctx, int argc, char **argv)
 		error = cmd_fail(error);
 		goto done;
 	}
+	/* the engine calls a dispute while a close stands late: the close judged the times (attack126 04) */
+	if (inc->closed_by) {
+		error = cmd_failf(
+			ACCORD_EXIT_USAGE,
+			"incident %.12s is closed on a joint resolution: a dispute now changes nothing; reopen it first (accord status %.12s investigating)",
+			inc->id, inc->id);
+		goto done;
+	}
 	if ((error = check_disputable(inc, clocks, party, open, target)))
 		goto done;
 	if ((error = earliest_witness(&evidence, ctx, party, target)))

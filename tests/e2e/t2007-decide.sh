@@ -385,6 +385,11 @@ test_frozen_after_close() {
 	ACK=$(SHOWJ "$C" | jget "[k['to_entry'] for c in d['clocks'] if c['party'] == 'globex' for k in c['clocks']][0]")
 	ACCORD_NOW=2026-11-20T11:10:00Z expect 0 accord --home "$T/alice" -C "$C" retract "$W" --reason "wrong start"
 	RET=$(lastid "$C" alice)
+	# the CLI refuses a dispute while the close stands: it would change nothing (attack126 04)
+	BEFORE_D=$(refs "$C")
+	ACCORD_NOW=2026-11-20T11:10:30Z expect 2 accord --home "$T/alice" -C "$C" dispute "$ACK" --reason "too late"
+	contains "$ERR" "closed on a joint resolution: a dispute now changes nothing" "frozen: the CLI says a dispute now is late"
+	equal "$(refs "$C")" "$BEFORE_D" "frozen: the refused dispute wrote nothing"
 	# the CLI holds --at to acme's own first sight of it (10:00 here): forged, as late as can be
 	DISC=$(FORGE_NOW=1795176660 $FORGE entry "$C" "$T/alice.ssh" --type dispute --incident "$INC2ID" \
 		--body "{\"entry\":\"$ACK\",\"at\":\"2026-11-20T11:11:00Z\",\"reason\":\"later than that\"}") ||
