@@ -52,8 +52,28 @@ static int evidence_name(char *keyid, git_oid *commit, const char *rest)
 }
 
 /*
+ * Whether `e`'s key signs for this ledger: a member's; one an invitation
+ * names, or a party's committed recovery key, whose first entry (the accept
+ * or recovery) may be the very one that forked, so it never became a member
+ * on a copy holding both sides (attack127 01).
+ */
+static int key_of_ledger(const accord_parties *p, const accord_entry *e)
+{
+	char hash[ACCORD_ID_HEXLEN + 1];
+	size_t i;
+
+	if (accord_parties_member(p, e->author.id) || accord_parties_invite_for(p, e->author.id))
+		return 1;
+	accord_recovery_hash(hash, &e->author);
+	for (i = 0; i < p->party_count; i++)
+		if (p->parties[i].recovery[0] && !strcmp(hash, p->parties[i].recovery))
+			return 1;
+	return 0;
+}
+
+/*
  * Evidence must prove equivocation: an entry of this ledger, signed by a
- * member key, whose seq holds a different signed entry in this copy (on the
+ * key of it (key_of_ledger), whose seq holds a different signed entry in this copy (on the
  * feed, or in another evidence commit). Anything else would be a false
  * charge, kept forever. Each check reads one commit: linear in the push.
  */
@@ -77,7 +97,7 @@ void accord_sync_check_evidence(evidence_item *items, size_t n, const accord_ver
 			snprintf(x->why, sizeof(x->why), "it belongs to another ledger");
 			continue;
 		}
-		if (!accord_parties_member(parties, x->keyid)) {
+		if (!key_of_ledger(parties, x->e)) {
 			snprintf(x->why, sizeof(x->why), "key %.12s is of no party of this ledger",
 				 x->keyid);
 			continue;
