@@ -392,6 +392,30 @@ static void kv_disputed(block *b, const accord_report *r)
 	}
 }
 
+/*
+ * Incidents whose figures rest on concurrent changes not settled yet (a
+ * response recorded twice at once, two statuses...): which one counts
+ * follows ledger order until an entry knowing both settles it, so the
+ * report says so beside the figures (attack124 02).
+ */
+static void kv_conflicts(block *b, const accord_report *r)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < r->count; i++) {
+		const accord_incident *inc = r->incidents[i].incident;
+
+		for (j = 0; j < inc->conflict_count; j++) {
+			const accord_conflict *c = &inc->conflicts[j];
+
+			kv(b, 0, n++ ? "" : "unsettled conflicts",
+			   fmt("%.12s %s%s%s: %.12s in effect, %.12s beside it", inc->id, c->kind,
+			       c->subject ? " " : "", c->subject ? c->subject : "", c->b->id,
+			       c->a->id));
+		}
+	}
+}
+
 /* Incidents by status and severity, and by service. */
 static void section_incidents(rdoc *d, const accord_report *r)
 {
@@ -459,6 +483,7 @@ static void section_impact(rdoc *d, const accord_report *r)
 		       r->unconfirmed,
 		       accord_plural((long long)r->unconfirmed, "incident", "incidents")));
 	kv_disputed(b, r);
+	kv_conflicts(b, r);
 	if (r->longest) {
 		char *m = num1g((double)r->longest_s / 60.0);
 

@@ -249,6 +249,7 @@ static cJSON *incident_row_json(const accord_report *r, const accord_report_inci
 		cJSON_AddNullToObject(o, "customer_minutes_from");
 	cJSON_AddBoolToObject(o, "invited_by_provider", ri->by_provider);
 	cJSON_AddItemToObject(o, "disputed", disputed_json(r, ri));
+	add_count(o, "conflicts", inc->conflict_count);
 	cJSON_AddNumberToObject(o, "longest_minutes", minutes(ri->longest_s));
 	add_count(o, "responses", ri->feedback_count);
 	add_mean(o, "mean_score", ri->score_sum, ri->feedback_count);

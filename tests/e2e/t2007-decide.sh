@@ -1245,6 +1245,12 @@ test_feedback_conflict() {
 	# attack124 02: neither superseded the other: the timeline says so, not "superseded"
 	equal "$(accord -C "$A" show "$INC" --json | jget '[t["mark"][:9] for t in d["timeline"] if t["type"] == "feedback" and t["mark"]]')" \
 		'["conflict:"]' "feedback conflict: the mark says conflict, not superseded"
+	# the report says which incident's figures rest on it (attack124 02)
+	ACCORD_NOW=2026-11-20T10:46:00Z expect 0 accord -C "$A" report --since 2026-11-01 --until 2026-12-01 --format json
+	equal "$(echo "$OUT" | jget "[r['conflicts'] for r in d['rows'] if r['id'].startswith('${INC%"${INC#????????????}"}')]")" '[1]' \
+		"feedback conflict: the report's row counts it"
+	ACCORD_NOW=2026-11-20T10:46:00Z expect 0 accord -C "$A" report --since 2026-11-01 --until 2026-12-01
+	contains "$OUT" "unsettled conflicts" "feedback conflict: the text report lists it beside the figures"
 	ACCORD_NOW=2026-11-20T10:50:00Z expect 0 accord --home "$T/alice" -C "$A" feedback "$INC" --score 2 --response survey-17
 	equal "$(accord -C "$A" show "$INC" --json | jget 'd["conflicts"]')" '[]' "feedback conflict: a version knowing both settles it"
 	equal "$(accord -C "$A" show "$INC" --json | jget 'sorted(t["mark"][:11] for t in d["timeline"] if t["type"] == "feedback" and t["mark"])')" \
