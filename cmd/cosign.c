@@ -246,6 +246,19 @@ static int cosign_duplicate_figures(accord_ctx *ctx, const accord_incident *inc,
 						  "\n  %s missed its %s clock here, not there",
 						  pc->party, pc->clocks[k].name);
 	}
+	/* the report lends this incident's windows only where every party there signed (attack128 01) */
+	for (i = 0; i < other->party_count; i++) {
+		size_t k;
+
+		for (k = 0; k < inc->party_count && strcmp(inc->parties[k], other->parties[i]); k++)
+			;
+		if (k == inc->party_count)
+			accord_buf_printf(
+				&why,
+				"\n  %s is involved in %.12s, not here: the report would not count "
+				"this incident's figures there",
+				other->parties[i], other->id);
+	}
 	if (inc->feedback_count > other->feedback_count)
 		accord_buf_printf(&why, "\n  %zu customer responses here, %zu there",
 				  inc->feedback_count, other->feedback_count);

@@ -429,12 +429,24 @@ static int64_t period_seconds(const accord_report *r, const accord_incident *inc
 	return sum;
 }
 
-/* Whether every party involved in `to` is involved in `from` too. */
-static int parties_within(const accord_incident *to, const accord_incident *from)
+/*
+ * Whether every party involved in `to` when duplicate `from` was proposed
+ * (its involve in the proposal's causal past) is involved in `from` too. A
+ * party involved in `to` since, by one party alone, changes nothing
+ * (attack128 01: the provider involved a sock of its own to stop the lending).
+ */
+static int parties_within(const accord_incident *to, const accord_incident *from,
+			  const accord_ledger *ledger)
 {
+	const accord_entry *proposal = from->closed_as->entry;
 	size_t i, j;
 
 	for (i = 0; i < to->party_count; i++) {
+		const accord_entry *by = to->involved_by ? to->involved_by[i] : NULL;
+
+		if (by && by->incident[0] &&
+		    accord_incident_ledger_in_past(proposal, by, (void *)ledger) != 1)
+			continue; /* involved later, or at once: not when the duplicate was proposed */
 		for (j = 0; j < from->party_count && strcmp(from->parties[j], to->parties[i]) != 0;
 		     j++)
 			;
@@ -459,7 +471,7 @@ static int parties_within(const accord_incident *to, const accord_incident *from
  * window moves another period's figures into this one or out (attack126 02).
  */
 static void carry_duplicates(const accord_report *r, accord_incident **all, const raw_closure *raw,
-			     accord_idmap *map, size_t nb)
+			     accord_idmap *map, size_t nb, const accord_ledger *ledger)
 {
 	size_t *best = accord_xcalloc(nb + 1, sizeof(*best));
 	int64_t *most = accord_xcalloc(nb + 1, sizeof(*most));
@@ -480,7 +492,7 @@ static void carry_duplicates(const accord_report *r, accord_incident **all, cons
 				       (to = accord_idmap_get(map, all[j]->closed_as->of));
 		     steps++)
 			j = (size_t)(to - raw);
-		if (all[j]->closed_as || j == i || !parties_within(all[j], all[i]))
+		if (all[j]->closed_as || j == i || !parties_within(all[j], all[i], ledger))
 			continue;
 		if ((mine = period_seconds(r, all[i])) > most[j]) {
 			most[j] = mine;
@@ -523,7 +535,7 @@ int accord_report_measure_ledger(accord_report *r, const accord_ledger *ledger, 
 		for (i = 0; i < nb; i++)
 			accord_incident_settle_duplicate(all[i], map_closed_as, &map);
 	if (error == 0)
-		carry_duplicates(r, all, raw, &map, nb);
+		carry_duplicates(r, all, raw, &map, nb, ledger);
 	for (i = 0; error == 0 && i < nb; i++) {
 		accord_incident *inc = all[i];
 		accord_report_incident ri = { 0 };

@@ -619,6 +619,21 @@ equal "$(SHOWJ "$X" | jget 'd["closed_as"]') $(LISTED "$X")" "void void" "show a
 expect 0 as alice list --status open --quiet
 case "$OUT" in *"${X%"${X#????????????}"}"*) bad "list --status open lists an incident voided after its duplicate lost effect" ;; *) ok ;; esac
 
+# attack128 01: globex involves a party of its own in F5B after acme co-signed "F5 duplicates F5B":
+# F5's figures stay on F5B (the parties that count are those F5B had when the duplicate was proposed)
+newkey sam
+expect 0 as gina party invite sockco --key "$(pub sam)"
+expect 0 as sam party accept sockco
+expect 0 as gina involve "$F5B" sockco
+equal "$(as alice report --since 2026-11-24 --until 2026-11-25 --service mail --format json | jget '[d["customer_impact"]["customer_minutes"], [r["customer_minutes_from"][:12] for r in d["rows"]]]')" \
+	"[80000, [\"${F5%"${F5#????????????}"}\"]]" "a party involved later by globex alone does not take acme's figures out"
+# and acme is told, before it signs, when the incident named involves a party its own does not
+expect 0 as alice open --title "Mail down (3)" --severity 2 --service mail --started 2026-11-24T08:30:00Z --parties globex
+F6=$OUT
+expect 0 as gina duplicate "$F6" --of "$F5B" --reason "same"
+expect 2 as alice cosign "$OUT"
+contains "$ERR" "sockco is involved in" "co-signing: a party only the named incident involves is named"
+
 # every entry written above validates against the schemas
 as alice export >>"$T/export.jsonl"
 /usr/bin/python3 "$(dirname "$0")/schema_check.py" "$(cd "$(dirname "$0")/../.." && pwd)/schemas" entry.schema.json "$T/export.jsonl" >/dev/null 2>&1 && ok || bad "exported entries validate against the schemas"
