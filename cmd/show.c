@@ -690,9 +690,19 @@ static void print_incident(accord_ctx *ctx, const accord_incident *inc, const ac
 		printf("  %-17s %s\n", i ? "" : "conflict", cmd_esc(line.ptr, 0));
 		accord_buf_dispose(&line);
 	}
-	accord_time_format(t, inc->started_at);
-	cmd_reltime(rel, sizeof(rel), inc->started_at);
-	printf("  %-17s %s (%s)\n", "impact started", t, rel);
+	{
+		/* as the clocks read it; the opener's claim beside it when a window says earlier (attack129 04) */
+		int64_t began = accord_incident_impact_start(inc, NULL);
+
+		accord_time_format(t, began);
+		cmd_reltime(rel, sizeof(rel), began);
+		printf("  %-17s %s (%s)", "impact started", t, rel);
+		if (began != inc->started_at) {
+			accord_time_format(t, inc->started_at);
+			printf(" [opened as started %s]", t);
+		}
+		printf("\n");
+	}
 	accord_time_format(t, inc->opened_at);
 	cmd_reltime(rel, sizeof(rel), inc->opened_at);
 	printf("  %-17s %s (%s)\n", "opened", t, rel);

@@ -484,6 +484,15 @@ int accord_incident_transition_ok(const char *from, const char *to);
 int64_t accord_impact_customer_seconds(const accord_impact *windows, size_t count, int64_t now,
 				       int *running);
 /* The same over an incident's windows. */
+/*
+ * When the impact began, as the clocks read it (docs/metrics.md, "Clocks"):
+ * the earliest start of the customer-facing party's windows that count or
+ * that joint windows cover, and of the joint windows, else the open's
+ * started_at (the opener's claim). *disputed (if not NULL) says whether the
+ * window it comes from is disputed.
+ */
+int64_t accord_incident_impact_start(const accord_incident *incident, int *disputed);
+
 int64_t accord_incident_customer_seconds(const accord_incident *incident, int64_t now,
 					 int *running);
 /* Saturating arithmetic for every figure: INT64_MAX (or 0 below) instead of a wrap. */

@@ -79,36 +79,6 @@ static void find_pauses(accord_clocks *c, const accord_incident *inc, const acco
 }
 
 /*
- * Impact start: the earliest start of the customer-facing party's windows
- * that count or that joint figures cover, and of the joint figures, else
- * --started. A window covered by a joint one still says when the impact
- * began (attack40 01). One first recorded after a close does not: the
- * clocks were decided at the close (attack45 02).
- */
-static int64_t impact_start(const accord_incident *inc, int *disputed)
-{
-	int64_t start = 0;
-	int found = 0;
-	size_t i;
-
-	*disputed = 0;
-	for (i = 0; i < inc->figure_count; i++) {
-		const accord_impact *w = &inc->figures[i];
-
-		if (w->after_close || (w->state != ACCORD_FIGURE_JOINT &&
-				       ((w->state == ACCORD_FIGURE_ASIDE && !w->covered) ||
-					!accord_str_eq(w->party, inc->customer_party))))
-			continue;
-		if (!found || w->start < start) {
-			start = w->start;
-			*disputed = w->disputed;
-		}
-		found = 1;
-	}
-	return found ? start : inc->started_at;
-}
-
-/*
  * The other side of a disputed impact start: the earliest disputed window
  * of a party other than the customer-facing one that starts elsewhere
  * than the impact (`start`), or NULL.
@@ -620,7 +590,7 @@ int accord_clocks_compute(accord_clocks **out, const accord_incident *inc, const
 		accord_oom();
 	c->customer = inc->customer_party;
 	find_pauses(c, inc, p);
-	start = impact_start(inc, &disputed);
+	start = accord_incident_impact_start(inc, &disputed);
 	/* only a window that starts elsewhere disputes when the impact began (attack54 05) */
 	if (disputed && !disputing_window(inc, start))
 		disputed = 0;

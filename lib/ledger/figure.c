@@ -566,6 +566,38 @@ void accord_figure_settle(accord_incident *inc)
 	}
 }
 
+/*
+ * Impact start: the earliest start of the customer-facing party's windows
+ * that count or that joint figures cover, and of the joint figures, else
+ * --started. A window covered by a joint one still says when the impact
+ * began (attack40 01). One first recorded after a close does not: the
+ * clocks were decided at the close (attack45 02).
+ */
+int64_t accord_incident_impact_start(const accord_incident *inc, int *disputed)
+{
+	int64_t start = 0;
+	int found = 0;
+	size_t i;
+
+	if (disputed)
+		*disputed = 0;
+	for (i = 0; i < inc->figure_count; i++) {
+		const accord_impact *w = &inc->figures[i];
+
+		if (w->after_close || (w->state != ACCORD_FIGURE_JOINT &&
+				       ((w->state == ACCORD_FIGURE_ASIDE && !w->covered) ||
+					!accord_str_eq(w->party, inc->customer_party))))
+			continue;
+		if (!found || w->start < start) {
+			start = w->start;
+			if (disputed)
+				*disputed = w->disputed;
+		}
+		found = 1;
+	}
+	return found ? start : inc->started_at;
+}
+
 int64_t accord_impact_window_seconds(const accord_impact *w, int64_t now, int *running)
 {
 	int64_t end = w->has_end && w->end < now ? w->end : now;

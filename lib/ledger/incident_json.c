@@ -407,6 +407,7 @@ cJSON *accord_incident_to_json(const accord_incident *inc, const accord_parties 
 	accord_json_add_time(o, "status_at", inc->status_at);
 	accord_json_add_time(o, "opened_at", inc->opened_at);
 	accord_json_add_time(o, "started_at", inc->started_at);
+	accord_json_add_time(o, "impact_start", accord_incident_impact_start(inc, NULL));
 	accord_parties_label(label, sizeof(label), parties, inc->open->author.id);
 	cJSON_AddStringToObject(o, "opened_by", label);
 	add_str_or_null(o, "customer_party", inc->customer_party);

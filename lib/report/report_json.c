@@ -238,6 +238,7 @@ static cJSON *incident_row_json(const accord_report *r, const accord_report_inci
 	cJSON_AddNumberToObject(o, "severity", (double)inc->severity);
 	cJSON_AddStringToObject(o, "status", inc->status);
 	accord_json_add_time(o, "started_at", inc->started_at);
+	accord_json_add_time(o, "impact_start", accord_incident_impact_start(inc, NULL));
 	cJSON_AddItemToObject(o, "parties", string_array(inc->parties, inc->party_count));
 	add_count(o, "impact_windows", ri->windows);
 	cJSON_AddNumberToObject(o, "customers", (double)ri->customers);

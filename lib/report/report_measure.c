@@ -214,7 +214,9 @@ static void measure(accord_report *r, accord_report_incident *ri)
 		ri->joint = res->joint || inc->kept_joint_revision;
 		ri->joint_at = res->joint ? res->joint_at : inc->kept_joint_at;
 		if (ri->joint) {
-			ri->time_to_joint_s = ri->joint_at - inc->started_at;
+			/* from when the impact began as the clocks read it, not the opener's claim (attack129 04) */
+			ri->time_to_joint_s =
+				ri->joint_at - accord_incident_impact_start(inc, NULL);
 			if (ri->time_to_joint_s < 0) /* an agreement signed with an earlier time */
 				ri->time_to_joint_s = 0;
 			ri->revisions = res->joint ? (int)inc->proposal_count - 1
@@ -233,7 +235,7 @@ static void measure(accord_report *r, accord_report_incident *ri)
 		}
 	}
 	{
-		int64_t t = inc->started_at;
+		int64_t t = accord_incident_impact_start(inc, NULL);
 
 		if (t < r->since)
 			t = r->since;

@@ -740,6 +740,29 @@ test_same_start() {
 		'[["globex", "globex", "2026-12-22T09:30:00Z"]]' "same start: a later window of globex still disputes the start"
 }
 
+# --- the provider opens its customer's outage late: impact start is the customer's window --------
+# (attack129 04) globex opens at 09:00; acme's window says 08:30: show, show --json and the
+# report's time to joint resolution read 08:30, as the clocks do
+test_late_open() {
+	AT 2026-12-23T09:00:00Z gina open --title "API gone" --severity 2 --service api --parties acme >"$T/out" &&
+		ok || bad "globex opens"
+	L=$(cat "$T/out")
+	AT 2026-12-23T09:20:00Z alice impact "$L" --customers 50 --start 2026-12-23T08:30:00Z \
+		--end 2026-12-23T09:15:00Z >/dev/null && ok || bad "acme's window"
+	AT 2026-12-23T10:00:00Z gina status "$L" resolved >/dev/null && ok || bad "resolved"
+	AT 2026-12-23T10:00:00Z gina resolve "$L" --summary "fixed" >"$T/out" && ok || bad "globex proposes"
+	AT 2026-12-23T10:00:00Z alice cosign "$(cat "$T/out")" >/dev/null && ok || bad "acme co-signs"
+	export ACCORD_NOW=2026-12-23T11:00:00Z
+	equal "$(as alice show "$L" --json | jget '[d["started_at"], d["impact_start"]]')" \
+		'["2026-12-23T09:00:00Z", "2026-12-23T08:30:00Z"]' "late open: show --json has the claim and the impact start"
+	expect 0 as alice show "$L"
+	contains "$OUT" "impact started    2026-12-23T08:30:00Z" "late open: show's impact start is acme's window"
+	contains "$OUT" "[opened as started 2026-12-23T09:00:00Z]" "late open: the opener's claim beside it"
+	expect 0 as alice report --since 2026-12-23 --until 2026-12-24 --format json
+	equal "$(echo "$OUT" | jget "[[r['impact_start'], r['time_to_joint_s']] for r in d['rows'] if r['id'].startswith('${L%"${L#????????????}"}')]")" \
+		'[["2026-12-23T08:30:00Z", 5400]]' "late open: time to joint resolution runs from 08:30 (5400 s, not 3600)"
+}
+
 test_propose_refused
 test_propose_and_cosign
 test_customer_party
@@ -751,4 +774,5 @@ test_report
 test_disputed_time
 test_disputed_start
 test_same_start
+test_late_open
 finish
