@@ -92,6 +92,11 @@ static int cosign_check(const accord_incident *inc, const accord_entry *prop, co
 				return cmd_failf(ACCORD_EXIT_FAIL,
 						 "%s has already co-signed impact %.12s", party,
 						 prop->id);
+		/* the engine makes no window joint while a close stands: written, but said (attack129 01) */
+		if (inc->closed_by)
+			cmd_warn(
+				"incident %.12s is closed on a joint resolution: this co-signature is late and makes no window joint, until a reopen (accord status %.12s investigating)",
+				inc->id, inc->id);
 	} else if (!strcmp(prop->type, "status")) {
 		const char *on = accord_entry_str(prop, "on");
 

@@ -406,8 +406,34 @@ int cmd_status(accord_ctx *ctx, int argc, char **argv)
 }
 
 /* A window starts no earlier than accord_incident_impact_floor allows for the writer's party. */
+struct impact_vals {
+	const char *customers, *start, *end, *desc;
+	int64_t n, t0, t1;
+};
+
+/*
+ * While a close stands, a window of `party` changes nothing the close
+ * judged (the engine marks it late: attack102 01), but for ending its own
+ * window still open at the close, with the same customers, by the close's
+ * time at the latest (attack94 02).
+ */
+static int ends_open_window(const accord_incident *inc, const char *party, int64_t t0,
+			    const struct impact_vals *v)
+{
+	size_t i;
+
+	for (i = 0; i < inc->figure_count; i++) {
+		const accord_impact *w = &inc->figures[i];
+
+		if (w->party && party && !strcmp(w->party, party) && w->start == t0)
+			return !w->has_end && v->end && v->t1 <= inc->closed_by->time &&
+			       w->customers == v->n;
+	}
+	return 0;
+}
+
 static int impact_after_start(accord_ctx *ctx, const accord_entry *open, int64_t t0,
-			      const char *start)
+			      const char *start, const struct impact_vals *v)
 {
 	accord_incident *inc = NULL;
 	char when[ACCORD_TIME_LEN];
@@ -432,15 +458,15 @@ static int impact_after_start(accord_ctx *ctx, const accord_entry *open, int64_t
 					: "--start %s is more than 7 days before the incident was opened (%s)",
 				start, when);
 		}
+		/* written all the same (another copy may reopen), but said: it changes nothing now */
+		if (!error && inc->closed_by && !ends_open_window(inc, mine, t0, v))
+			cmd_warn(
+				"incident %.12s is closed on a joint resolution: this window is late and changes nothing the close judged, until a reopen (accord status %.12s investigating)",
+				inc->id, inc->id);
 	}
 	accord_incident_free(inc);
 	return error;
 }
-
-struct impact_vals {
-	const char *customers, *start, *end, *desc;
-	int64_t n, t0, t1;
-};
 
 static int impact_take(int c, void *vals)
 {
@@ -490,7 +516,7 @@ static int impact_body(cJSON **out, accord_ctx *ctx, const accord_entry *open, c
 	cJSON *body;
 	int error;
 
-	if ((error = impact_after_start(ctx, open, v->t0, v->start)))
+	if ((error = impact_after_start(ctx, open, v->t0, v->start, v)))
 		return error;
 	body = cJSON_CreateObject();
 	cJSON_AddNumberToObject(body, "customers", (double)v->n);

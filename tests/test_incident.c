@@ -538,6 +538,62 @@ static void test_incident_close_knows_any_involve(void **state)
  * late, decided from the incident's own entries without asking the oracle;
  * a walk that leaves them asks, and the oracle's error fails the build.
  */
+/*
+ * attack129 02: a disputed window waits for the other party's co-signature
+ * (accord_incident_pending, the inbox's list) until a close stands, when no
+ * co-signature could make it joint any more.
+ */
+static void test_incident_no_cosign_asked_after_close(void **state)
+{
+	two t;
+	accord_ledger *l = NULL;
+	accord_incident *inc;
+	const accord_entry **pending;
+	char res[65], w[65], x[65], body[160];
+	size_t n, i;
+	int asks;
+
+	(void)state;
+	two_setup(&t);
+	assert_int_equal(
+		th_append(
+			x, t.s, t.alice, "impact", t.inc,
+			"{\"customers\":100,\"start\":\"2026-11-20T10:00:00Z\",\"end\":\"2026-11-20T11:00:00Z\"}"),
+		0);
+	assert_int_equal(
+		th_append(
+			w, t.s, t.gina, "impact", t.inc,
+			"{\"customers\":5,\"start\":\"2026-11-20T10:10:00Z\",\"end\":\"2026-11-20T10:20:00Z\"}"),
+		0);
+	inc = two_build(&t, &l);
+	pending = accord_incident_pending(inc, "acme", &n);
+	for (i = 0, asks = 0; i < n; i++)
+		asks |= !strcmp(pending[i]->id, w);
+	free(pending);
+	assert_true(asks); /* disputed: globex's window waits for acme */
+	accord_incident_free(inc);
+	accord_ledger_free(l);
+
+	assert_int_equal(
+		th_append(res, t.s, t.alice, "resolution", t.inc,
+			  "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],"
+			  "\"lucky\":[],\"actions\":[]}"),
+		0);
+	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", res);
+	assert_int_equal(th_append(x, t.s, t.gina, "cosign", t.inc, body), 0);
+	assert_int_equal(th_append(x, t.s, t.alice, "status", t.inc, "{\"status\":\"resolved\"}"),
+			 0);
+	assert_int_equal(th_append(x, t.s, t.alice, "status", t.inc, "{\"status\":\"closed\"}"), 0);
+	inc = two_build(&t, &l);
+	assert_non_null(inc->closed_by);
+	pending = accord_incident_pending(inc, "acme", &n);
+	for (i = 0, asks = 0; i < n; i++)
+		asks |= !strcmp(pending[i]->id, w);
+	free(pending);
+	assert_false(asks);
+	two_free(&t, inc, l);
+}
+
 static void test_incident_reopen_needs_the_close(void **state)
 {
 	two t;
@@ -718,6 +774,7 @@ int main(void)
 		cmocka_unit_test(test_incident_joint_window_clips_not_drops),
 		cmocka_unit_test(test_incident_corrections),
 		cmocka_unit_test(test_incident_reopen_needs_the_close),
+		cmocka_unit_test(test_incident_no_cosign_asked_after_close),
 		cmocka_unit_test(test_incident_close_knows_any_involve),
 		cmocka_unit_test(test_incident_action_items),
 	};

@@ -932,7 +932,8 @@ const accord_entry **accord_incident_pending(const accord_incident *inc, const c
 
 	if (inc->resolution && !inc->resolution->joint && !has_signed(inc->resolution, party))
 		ACCORD_PUSH(out, n, inc->resolution->entry);
-	for (i = 0; i < inc->figure_count; i++) {
+	/* no co-signature makes a window joint while a close stands: nothing to ask (attack129 02) */
+	for (i = 0; i < inc->figure_count && !inc->closed_by; i++) {
 		const accord_impact *w = &inc->figures[i];
 
 		if ((w->disputed || w->pending) && !accord_str_eq(w->party, party) &&

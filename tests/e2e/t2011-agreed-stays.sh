@@ -323,6 +323,7 @@ OWN="--customers 800 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:20:00Z" \
 BEFORE=$(minutes alice)
 equal "$BEFORE" 16000 "cosign_after_close: the close judged acme's own window, globex's beside it"
 expect 0 at 2026-11-20T10:30:00Z w alice cosign "$WIN" # knowing of the close
+contains "$ERR" "this co-signature is late and makes no window joint" "cosign_after_close: the CLI says so (attack129 01)"
 expect 0 at 2026-11-20T10:31:00Z w bob cosign "$WIN"   # an idle device that never saw it
 take alice
 take bob
@@ -345,6 +346,7 @@ closed --customers 1000 --start 2026-11-20T09:00:00Z --end 2026-11-20T09:30:00Z
 BEFORE=$(minutes alice)
 # a window first recorded while the close stands: late, it re-scores nothing until a reopen
 expect 0 at 2026-11-20T10:20:00Z w gina impact "$INC" --customers 500 --start 2026-11-20T10:15:00Z --end 2026-11-20T10:20:00Z
+contains "$ERR" "this window is late and changes nothing the close judged" "window_after_close: the CLI says so (attack129 01)"
 take gina
 take alice
 equal "$(minutes alice)" "$BEFORE" "window_after_close: a window recorded after the close changes nothing"
