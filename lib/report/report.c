@@ -71,8 +71,8 @@ const accord_report_definition accord_report_definitions[] = {
 	  "Resolved incidents (status resolved or closed) whose current resolution is signed by every "
 	  "involved party, divided by resolved incidents, x 100." },
 	{ "time_to_joint", "time to joint resolution",
-	  "Per incident with a joint resolution: from impact start (as the clocks read it: the "
-	  "customer-facing party's earliest window, else --started) to the signature that made the "
+	  "Per incident with a joint resolution: from impact start (as the clocks read it) to the "
+	  "signature that made the "
 	  "resolution joint. Median and p90 by nearest rank, with the count." },
 	{ "revisions", "revised before agreement",
 	  "Joint resolutions agreed on a revision rather than the first proposal, and the proposals "

@@ -163,6 +163,27 @@ static void verdicts(accord_report_incident *ri)
 	ri->green = ri->verdicts > 0 && ri->verdicts_met == ri->verdicts;
 }
 
+/*
+ * Whether a typed SLA measurement counts as met: as typed, unless the
+ * clock it names, computed from the signed timeline under the terms,
+ * disagrees with it (show marks it so): then as the clock says (attack129
+ * 03: a provider's made-up "restore 10m" of a clock it missed by hours).
+ */
+static int typed_met(const accord_report_incident *ri, const accord_sla *s)
+{
+	const accord_clocks *c = ri->clocks;
+	size_t i, k;
+
+	for (i = 0; c && i < c->party_count; i++)
+		for (k = 0; k < ACCORD_CLOCKS; k++) {
+			const accord_clock *ck = &c->parties[i].clocks[k];
+
+			if (ck->reported == s && ck->disagrees && ck->state)
+				return !strcmp(ck->state, "met");
+		}
+	return s->met != 0;
+}
+
 /* Figures of one incident from the incident, its clocks and the period. */
 static void measure(accord_report *r, accord_report_incident *ri)
 {
@@ -200,7 +221,7 @@ static void measure(accord_report *r, accord_report_incident *ri)
 	}
 	for (i = 0; i < inc->sla_count; i++) {
 		ri->sla_count++;
-		ri->sla_met += inc->sla[i].met != 0;
+		ri->sla_met += typed_met(ri, &inc->sla[i]);
 	}
 	measure_disputes(r, ri);
 	verdicts(ri);
