@@ -32,7 +32,7 @@ int cmd_clone(accord_ctx *ctx, int argc, char **argv)
 	accord_sync_result *res = NULL;
 	char id[ACCORD_ID_HEXLEN + 1];
 	unsigned char key[ACCORD_LEDGER_CACHE_KEY_LEN];
-	size_t i;
+	size_t i, feeds;
 	int c, error;
 
 	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
@@ -68,9 +68,12 @@ int cmd_clone(accord_ctx *ctx, int argc, char **argv)
 		cmd_warn("origin: left out%s%s: %s",
 			 res->refused[i].head.keyid[0] ? " from feed " : "",
 			 res->refused[i].head.keyid, res->refused[i].reason);
-	if (res && res->refused_count)
+	/* a refused evidence ref of the remote's is no feed's (attack128 02) */
+	for (i = 0, feeds = 0; res && i < res->refused_count; i++)
+		feeds += res->refused[i].head.keyid[0] != '\0';
+	if (feeds)
 		cmd_warn("%zu feed%s with entries that do not count; run 'accord audit' in %s",
-			 res->refused_count, res->refused_count == 1 ? "" : "s", argv[optind + 1]);
+			 feeds, feeds == 1 ? "" : "s", argv[optind + 1]);
 	accord_sync_result_free(res);
 	return 0;
 }

@@ -571,9 +571,13 @@ int accord_sync_take_evidence(accord_sync_result *res, accord_store *store, cons
 		} else if (!items[i].e || items[i].why[0]) {
 			char hex[GIT_OID_HEXSZ + 1], why[700];
 
+			/* the remote's ref, not the feed's: no member is named as its cause (attack128 02) */
 			git_oid_tostr(hex, sizeof(hex), &heads[i].head);
-			snprintf(why, sizeof(why), "evidence %s: %s", names[i], items[i].why);
-			accord_sync_add_refused(res, items[i].keyid, hex, why);
+			snprintf(
+				why, sizeof(why),
+				"refused its evidence ref %s%s, not taken (nothing of that feed is refused): %s",
+				ACCORD_EVIDENCE_PREFIX, names[i], items[i].why);
+			accord_sync_add_refused(res, "", hex, why);
 		} else if ((error = accord_sync_ref_create(store, local.ptr, &heads[i].head,
 							   NULL)) == 0) {
 			/* proof received: said like proof found, since it changes what counts */
