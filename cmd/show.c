@@ -662,6 +662,35 @@ static void print_clocks(const accord_clocks *c)
 	}
 }
 
+/*
+ * The agreed duplicates that name this incident: reports leave them out and
+ * count here the windows of whichever holds more customer-minutes in their
+ * period (lib/report/report_measure.c), so show says they exist and which
+ * hold more now (attack128 03).
+ */
+static void print_duplicates(accord_ctx *ctx, const accord_incident *inc)
+{
+	accord_incident_summary *s = NULL;
+	size_t n = 0, total = 0, i, shown = 0;
+	int64_t now = accord_time_now(), own;
+
+	if (inc->closed_as || accord_ledger_list(&s, &n, &total, ctx->ledger, NULL, 0, now) < 0) {
+		accord_error_clear();
+		return;
+	}
+	own = accord_incident_customer_seconds(inc, now, NULL);
+	for (i = 0; i < n; i++) {
+		if (strcmp(s[i].closed_as, "duplicate") != 0 || strcmp(s[i].of, inc->id) != 0)
+			continue;
+		printf("  %-17s %.12s (%.1f customer-minutes)%s\n", shown++ ? "" : "duplicates",
+		       s[i].id, accord_customer_minutes(s[i].customer_seconds),
+		       s[i].customer_seconds > own
+			       ? ": more than here; reports count its windows here, where its parties include this incident's"
+			       : "");
+	}
+	free(s);
+}
+
 static void print_incident(accord_ctx *ctx, const accord_incident *inc, const accord_clocks *clocks)
 {
 	char sid[ACCORD_ID_HEXLEN + 1], t[ACCORD_TIME_LEN], rel[32];
@@ -672,9 +701,13 @@ static void print_incident(accord_ctx *ctx, const accord_incident *inc, const ac
 	       inc->severity == 1 ? cmd_sgr(SGR_RED) : "", (long long)inc->severity,
 	       cmd_sgr(SGR_RESET), cmd_esc(inc->service, 0));
 	if (inc->closed_as)
-		printf("  %-17s %s%s%.12s, agreed by every party: it does not count in reports\n",
-		       "closed as", inc->closed_as->kind, inc->closed_as->of ? " of " : "",
-		       inc->closed_as->of ? inc->closed_as->of : "");
+		printf("  %-17s %s%s%.12s, agreed by every party: %s\n", "closed as",
+		       inc->closed_as->kind, inc->closed_as->of ? " of " : "",
+		       inc->closed_as->of ? inc->closed_as->of : "",
+		       inc->closed_as->of
+			       ? "reports count that incident instead, with this one's windows where they hold more customer-minutes"
+			       : "it does not count in reports");
+	print_duplicates(ctx, inc);
 	printf("  %-17s %s\n", "title", cmd_esc(inc->title, 0));
 	print_amendments(ctx, inc);
 	accord_time_format(t, inc->status_at);
