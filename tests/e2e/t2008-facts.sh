@@ -377,6 +377,11 @@ equal "$(REP mail | jget '[d["incidents"]["duplicate"], d["customer_impact"]["cu
 	"[1, 80000, [\"$(SHOWJ "$F5" | jget 'd["full_id"]')\"]]" "globex shrinking its window afterwards leaves acme's 80,000 customer-minutes in the report"
 expect 0 as alice report --since 2026-11-01 --until 2026-12-01 --service mail --format csv
 contains "$OUT" ",80000," "csv: the same figure"
+# attack128 03: show says so on both sides
+expect 0 as alice show "$F5B"
+contains "$OUT" "duplicates        ${F5%"${F5#????????????}"} (80000.0 customer-minutes): more than here" "show lists the duplicate that holds more"
+expect 0 as alice show "$F5"
+contains "$OUT" "reports count that incident instead" "show says the incident a duplicate names stands for it"
 # attack126 01: an incident of acme's alone, a duplicate of F5B at once (its one party signed),
 # lends nothing: globex, involved in F5B, never agreed it is the same outage
 expect 0 as alice open --title "Mail down (ours)" --severity 2 --service mail --started 2026-11-24T08:30:00Z

@@ -70,4 +70,16 @@ expect 0 a bob clone "$T/hub2" "$T/c2"
 expect 0 a bob -C "$T/c2" party recover acme --recovery "$T/rec2" --key "$(pub gus)" --name alice --offline
 expect 0 git -C "$T/c2" push -q "$T/hub2" 'refs/accord/*:refs/accord/*'
 judged_alike
+
+# attack128 02: the hub operator plants an evidence ref that proves nothing (git update-ref, no
+# hook): syncs say it is the remote's ref, refused, and name no member's feed as refused
+test_case junk_evidence
+setup
+A_TIP=$(git -C "$T/hub" for-each-ref --format='%(objectname) %(refname:lstrip=3)' refs/accord/feeds/ | head -1)
+git -C "$T/hub" update-ref "refs/accord/evidence/${A_TIP#* }/${A_TIP%% *}" "${A_TIP%% *}"
+expect 3 a alice -C "$T/alice-r" sync origin
+contains "$ERR" "refused its evidence ref refs/accord/evidence/${A_TIP#* }" "sync names the remote's ref"
+case "$ERR" in *"refused feed"*) bad "sync blames a member's feed: $ERR" ;; *) ok ;; esac
+expect 0 a alice clone "$T/hub" "$T/k1"
+case "$ERR" in *"feed with entries that do not count"*) bad "clone blames a feed: $ERR" ;; *) ok ;; esac
 finish
