@@ -682,8 +682,11 @@ static void print_duplicates(accord_ctx *ctx, const accord_incident *inc)
 	for (i = 0; i < n; i++) {
 		if (strcmp(s[i].closed_as, "duplicate") != 0 || strcmp(s[i].of, inc->id) != 0)
 			continue;
-		printf("  %-17s %.12s (%.1f customer-minutes)%s\n", shown++ ? "" : "duplicates",
-		       s[i].id, accord_customer_minutes(s[i].customer_seconds),
+		double cm = accord_customer_minutes(s[i].customer_seconds);
+
+		/* as the customer-minutes line prints a figure: no ".0" (attack130 02) */
+		printf("  %-17s %.12s (%.*f customer-minutes)%s\n", shown++ ? "" : "duplicates",
+		       s[i].id, cm == (double)(int64_t)cm ? 0 : 1, cm,
 		       s[i].customer_seconds > own
 			       ? ": more than here; reports count its windows here, where its parties include this incident's"
 			       : "");

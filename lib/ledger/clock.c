@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,20 +13,39 @@
 
 static const char *const clock_names[ACCORD_CLOCKS] = { "acknowledge", "mitigate", "restore" };
 
-/* Names a typed `accord sla` measurement may give each clock. */
+/*
+ * Whether a typed `accord sla` measurement's name means clock k. Names are
+ * compared lowercased with separators dropped, and by their roots, so a
+ * provider cannot keep a made-up "Restore" or "time_to_restore" from being
+ * judged against the computed clock (attack130 01). Restore is tried before
+ * acknowledge: "resolution response" is a restore.
+ */
 static int sla_names_clock(const char *name, int k)
 {
-	static const char *const names[ACCORD_CLOCKS][6] = {
-		{ "acknowledge", "ack", "first-response", "response", "time-to-acknowledge", NULL },
-		{ "mitigate", "mitigation", "time-to-mitigate", NULL },
-		{ "restore", "restoration", "resolve", "resolution", "time-to-restore", NULL },
+	static const char *const roots[ACCORD_CLOCKS][5] = {
+		{ "acknowledg", "respon", NULL },
+		{ "mitig", NULL },
+		{ "restor", "resol", "recover", NULL },
 	};
-	size_t i;
+	static const char *const exact[ACCORD_CLOCKS][5] = {
+		{ "ack", "tta", "mtta", NULL },
+		{ "ttm", "mttm", NULL },
+		{ "ttr", "mttr", "ttrs", NULL },
+	};
+	char norm[64];
+	size_t i, n = 0;
+	int c, which = -1;
 
-	for (i = 0; name && names[k][i]; i++)
-		if (!strcmp(name, names[k][i]))
-			return 1;
-	return 0;
+	for (i = 0; name && name[i] && n + 1 < sizeof(norm); i++)
+		if (strchr("-_ .", name[i]) == NULL)
+			norm[n++] = (char)tolower((unsigned char)name[i]);
+	norm[n] = '\0';
+	for (c = ACCORD_CLOCKS - 1; c >= 0 && which < 0; c--)
+		for (i = 0; which < 0 && (roots[c][i] || exact[c][i]); i++)
+			if ((roots[c][i] && strstr(norm, roots[c][i])) ||
+			    (exact[c][i] && !strcmp(norm, exact[c][i])))
+				which = c;
+	return which == k;
 }
 
 /* The pauses: each status waiting, until the next effective status. */

@@ -379,7 +379,7 @@ expect 0 as alice report --since 2026-11-01 --until 2026-12-01 --service mail --
 contains "$OUT" ",80000," "csv: the same figure"
 # attack128 03: show says so on both sides
 expect 0 as alice show "$F5B"
-contains "$OUT" "duplicates        ${F5%"${F5#????????????}"} (80000.0 customer-minutes): more than here" "show lists the duplicate that holds more"
+contains "$OUT" "duplicates        ${F5%"${F5#????????????}"} (80000 customer-minutes): more than here" "show lists the duplicate that holds more"
 expect 0 as alice show "$F5"
 contains "$OUT" "reports count that incident instead" "show says the incident a duplicate names stands for it"
 # attack126 01: an incident of acme's alone, a duplicate of F5B at once (its one party signed),

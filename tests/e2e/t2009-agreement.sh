@@ -762,8 +762,9 @@ test_late_open() {
 	equal "$(echo "$OUT" | jget "[[r['impact_start'], r['time_to_joint_s']] for r in d['rows'] if r['id'].startswith('${L%"${L#????????????}"}')]")" \
 		'[["2026-12-23T08:30:00Z", 5400]]' "late open: time to joint resolution runs from 08:30 (5400 s, not 3600)"
 	# attack129 03: a typed measurement the computed clock disagrees with counts as the clock says
-	# (restore ran 1h30m of the terms' 8h: met, whatever the typed 5h of 1h says)
-	AT 2026-12-23T10:30:00Z gina sla "$L" --name restore --target 1h --actual 5h >/dev/null && ok || bad "typed restore"
+	# (restore ran 1h30m of the terms' 8h: met, whatever the typed 5h of 1h says), under any
+	# spelling of its name (attack130 01)
+	AT 2026-12-23T10:30:00Z gina sla "$L" --name Time_To_Restore --target 1h --actual 5h >/dev/null && ok || bad "typed restore"
 	expect 0 as alice report --since 2026-12-23 --until 2026-12-24 --format json
 	equal "$(echo "$OUT" | jget "[[r['sla_measurements'], r['sla_met']] for r in d['rows'] if r['id'].startswith('${L%"${L#????????????}"}')]")" \
 		'[[1, 1]]' "late open: the report counts the typed measurement as the computed clock decided it"
