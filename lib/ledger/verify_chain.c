@@ -830,6 +830,26 @@ static int cut_by_contest(const struct contest_cut *c, size_t n, const accord_en
 }
 
 /*
+ * The party whose admins choose a side of a fork at an invited key's very
+ * first entry (its accept): the party that invited it. No key of the new
+ * party is above that fork, and each side commits to its own recovery key,
+ * so without it the party could never join (attack127 02). SIZE_MAX when
+ * `keyid` forked elsewhere, or no invitation names it.
+ */
+static size_t accept_chooser(struct run *r, const accord_parties *p, const char *keyid)
+{
+	struct feed *f = accord_verify_find_feed(r, keyid);
+	size_t i;
+
+	if (!f || f->forked_at != 1)
+		return SIZE_MAX;
+	for (i = 0; i < p->invite_count; i++)
+		if (!strcmp(p->invites[i].key.id, keyid))
+			return p->invites[i].by_party;
+	return SIZE_MAX;
+}
+
+/*
  * Mark the forked key's entries from the fork on that a counted entry of
  * a key that did not fork has in its causal past: with `party` SIZE_MAX,
  * any such key (vouched), else only an admin of `party`, through entries
@@ -890,7 +910,9 @@ static int vouch_walk(struct run *r, accord_entry **kept, size_t k, int64_t low,
 			 */
 			passes = it->counted && speaks_for(m, e, party) &&
 				 !cut_by_contest(cuts, ncuts, e);
-			if (party != SIZE_MAX && !(m && m->party == party && (it->fork || passes)))
+			if (party != SIZE_MAX &&
+			    !(m && m->party == party && (it->fork || passes)) &&
+			    !(it->fork && !passes && accept_chooser(r, p, e->author.id) == party))
 				continue;
 			if (it->fork && party == SIZE_MAX && !it->vouched)
 				grew = it->vouched = 1;
@@ -990,14 +1012,19 @@ int accord_verify_vouch_forks(struct run *r, accord_entry **kept, size_t k, cons
 	}
 	for (i = 0; i < r->nforks; i++) {
 		const accord_member *m = accord_parties_member(p, r->forks[i]->e->author.id);
+		size_t chooser[2], c;
 
-		if (!m)
-			continue;
-		for (j = 0; j < np && parties[j] != m->party; j++)
-			;
-		if (j == np) {
-			ACCORD_PUSH(parties, np, m->party);
-			vouch_walk(r, kept, k, low, p, m->party, cuts, ncuts);
+		chooser[0] = m ? m->party : SIZE_MAX;
+		chooser[1] = accept_chooser(r, p, r->forks[i]->e->author.id);
+		for (c = 0; c < 2; c++) {
+			if (chooser[c] == SIZE_MAX)
+				continue;
+			for (j = 0; j < np && parties[j] != chooser[c]; j++)
+				;
+			if (j == np) {
+				ACCORD_PUSH(parties, np, chooser[c]);
+				vouch_walk(r, kept, k, low, p, chooser[c], cuts, ncuts);
+			}
 		}
 	}
 	settle_contests(r);

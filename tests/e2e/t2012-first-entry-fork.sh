@@ -61,6 +61,13 @@ expect 0 a gus2 clone "$T/hub2" "$T/c2"
 expect 0 a gus2 -C "$T/c2" party accept globex --ledger "$LID" --recovery "$T/grec2"
 expect 0 a gus2 -C "$T/c2" sync
 judged_alike
+# attack127 02: the inviter's admin saw the first accept first-hand (its sync's checkpoint
+# depends on it): that side counts, globex joins, and its recovery key is the first's
+state() { a alice -C "$1" party list --json | jget "[p['state'] for p in d if p['name'] == 'globex']"; }
+equal "$(state "$T/alice-r") $(state "$T/k1")" '["joined"] ["joined"]' "globex joins on every copy, with one accept"
+a gus2 -C "$T/c2" sync >/dev/null 2>&1 # takes the proof: exit 3
+expect 1 a gus2 -C "$T/c2" party recover globex --recovery "$T/grec2" --key "$(pub y)" --name gus --offline
+contains "$ERR" "not the recovery key" "the other accept's recovery key is not globex's"
 
 test_case recovery_twice
 setup
