@@ -54,11 +54,15 @@ int cmd_allowed_signers(accord_ctx *ctx, int argc, char **argv)
 		printf("%s@%s namespaces=\"git\",valid-after=\"%s\"", m->key.name,
 		       p->parties[m->party].name, after);
 		if (m->revoked) {
-			/* until its last entry that counts (the cut); ssh-keygen refuses valid-before <= valid-after */
+			/*
+			 * Until its last entry that counts (the cut, or the rotation it
+			 * signed), that second included: ssh-keygen's valid-before is
+			 * inclusive (attack131 01: one second more let a thief's entry
+			 * through). ssh-keygen refuses valid-before <= valid-after.
+			 */
 			int64_t until = m->valid_until ? m->valid_until : m->revoked_at;
 
-			ssh_time(before, sizeof(before),
-				 until > m->added ? until + 1 : m->added + 1);
+			ssh_time(before, sizeof(before), until > m->added ? until : m->added + 1);
 			printf(",valid-before=\"%s\"", before);
 		}
 		printf(" %s %s\n", accord_pubkey_type_name(&m->key), b64.ptr);

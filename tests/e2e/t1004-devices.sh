@@ -202,6 +202,10 @@ expect 0 accord -C "$T/fresh" audit --no-record
 contains "$OUT" "CLEAN" "a fresh clone audits clean after the rotation"
 accord -C "$T/fresh" allowed-signers >"$T/allowed"
 contains "$(grep "$(cut -d' ' -f2 "$T/desktop/key.old-$OLD.pub")" "$T/allowed")" "valid-before=" "the old key is valid only before its retirement"
+# and not a second past its rotation: ssh-keygen's valid-before includes its second (attack131 01)
+ROT=$(TZ=UTC date -d "@$(git -C "$T/fresh" log -1 --format=%ct "refs/accord/feeds/$OLD")" +%Y%m%d%H%M%S)
+contains "$(grep "$(cut -d' ' -f2 "$T/desktop/key.old-$OLD.pub")" "$T/allowed")" "valid-before=\"${ROT}Z\"" \
+	"the old key ends at its rotation's second"
 for k in "$OLD" "$NEW"; do
 	for c in $(git -C "$T/fresh" rev-list "refs/accord/feeds/$k"); do
 		git -C "$T/fresh" -c gpg.ssh.allowedSignersFile="$T/allowed" verify-commit "$c" >/dev/null 2>&1 && ok ||
