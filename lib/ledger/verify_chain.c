@@ -833,20 +833,37 @@ static int cut_by_contest(const struct contest_cut *c, size_t n, const accord_en
  * The party whose admins choose a side of a fork at an invited key's very
  * first entry (its accept): the party that invited it. No key of the new
  * party is above that fork, and each side commits to its own recovery key,
- * so without it the party could never join (attack127 02). SIZE_MAX when
- * `keyid` forked elsewhere, or no invitation names it.
+ * so without it the party could never join (attack127 02). Only when every
+ * side accepts an invitation of that one party: sides that name two
+ * parties' invitations (a thief's accept of another party's stale
+ * invitation of the key, attack132 01) leave no one to choose, and neither
+ * side counts. SIZE_MAX when no party chooses.
  */
 static size_t accept_chooser(struct run *r, const accord_parties *p, const char *keyid)
 {
 	struct feed *f = accord_verify_find_feed(r, keyid);
-	size_t i;
+	size_t i, j, chooser = SIZE_MAX;
 
 	if (!f || f->forked_at != 1)
 		return SIZE_MAX;
-	for (i = 0; i < p->invite_count; i++)
-		if (!strcmp(p->invites[i].key.id, keyid))
-			return p->invites[i].by_party;
-	return SIZE_MAX;
+	for (i = 0; i < r->nforks; i++) {
+		const accord_entry *e = r->forks[i]->e;
+		const char *inv = accord_entry_str(e, "invite");
+		size_t by = SIZE_MAX;
+
+		if (e->seq != 1 || strcmp(e->author.id, keyid) != 0)
+			continue;
+		if (strcmp(e->type, "party-accept") != 0 || !inv)
+			return SIZE_MAX;
+		for (j = 0; j < p->invite_count; j++)
+			if (!strcmp(p->invites[j].entry_id, inv) &&
+			    !strcmp(p->invites[j].key.id, keyid))
+				by = p->invites[j].by_party;
+		if (by == SIZE_MAX || (chooser != SIZE_MAX && chooser != by))
+			return SIZE_MAX;
+		chooser = by;
+	}
+	return chooser;
 }
 
 /*
