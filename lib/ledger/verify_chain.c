@@ -851,15 +851,21 @@ static size_t accept_chooser(struct run *r, const accord_parties *p, const char 
 		const char *inv = accord_entry_str(e, "invite");
 		size_t by = SIZE_MAX;
 
-		if (e->seq != 1 || strcmp(e->author.id, keyid) != 0)
+		if (e->seq != 1 || strcmp(e->author.id, keyid) != 0 ||
+		    strcmp(e->type, "party-accept") != 0 || !inv)
 			continue;
-		if (strcmp(e->type, "party-accept") != 0 || !inv)
-			return SIZE_MAX;
 		for (j = 0; j < p->invite_count; j++)
 			if (!strcmp(p->invites[j].entry_id, inv) &&
 			    !strcmp(p->invites[j].key.id, keyid))
 				by = p->invites[j].by_party;
-		if (by == SIZE_MAX || (chooser != SIZE_MAX && chooser != by))
+		/*
+		 * A side that accepts no invitation of this key can never count
+		 * (the rules deny it): no contender, so a forged accept of a
+		 * made-up invitation keeps no one from choosing (attack133 01).
+		 */
+		if (by == SIZE_MAX)
+			continue;
+		if (chooser != SIZE_MAX && chooser != by)
 			return SIZE_MAX;
 		chooser = by;
 	}
