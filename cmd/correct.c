@@ -96,6 +96,12 @@ static int duplicate_check(accord_ctx *ctx, const accord_entry *open, const acco
 		snprintf(of, sizeof(of), "%s", inc->closed_as->of ? inc->closed_as->of : "");
 	}
 	accord_incident_free(inc);
+	/* its duplicate already: the two would form a cycle, and naming "that one" is this one (attack134 01) */
+	if (kind && !strcmp(kind, "duplicate") && !strcmp(of, open->id))
+		return cmd_failf(
+			ACCORD_EXIT_USAGE,
+			"incident %.12s is already a duplicate of this one (%.12s): the two would form a cycle, and one stands for both already",
+			other->id, open->id);
 	if (kind && !strcmp(kind, "duplicate"))
 		return cmd_failf(ACCORD_EXIT_USAGE,
 				 "incident %.12s is itself a duplicate of %.12s: name that one",

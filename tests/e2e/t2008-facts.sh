@@ -471,7 +471,7 @@ Z2=$OUT
 expect 0 as gina duplicate "$F3B" --of "$Z2" --reason same
 expect 0 as alice cosign "$OUT" --force
 expect 2 as gina duplicate "$Z2" --of "$F3B" --reason cycle
-contains "$ERR" "itself a duplicate" "closing a cycle is refused"
+contains "$ERR" "is already a duplicate of this one" "closing a cycle is refused, naming no command that is refused too (attack134 01)"
 expect 0 as gina open --title "Index outage again" --severity 2 --service search --started 2026-11-23T09:00:00Z
 expect 2 as gina duplicate "$OUT" --of "$F3B"
 contains "$ERR" "itself a duplicate of" "a duplicate of a duplicate is refused, naming the one to name"
