@@ -538,6 +538,38 @@ static void test_incident_close_knows_any_involve(void **state)
  * late, decided from the incident's own entries without asking the oracle;
  * a walk that leaves them asks, and the oracle's error fails the build.
  */
+/* acme proposes a resolution, globex co-signs it, acme resolves and closes: a joint close. */
+static void close_jointly(two *t)
+{
+	char res[65], x[65], body[160];
+
+	assert_int_equal(
+		th_append(res, t->s, t->alice, "resolution", t->inc,
+			  "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],"
+			  "\"lucky\":[],\"actions\":[]}"),
+		0);
+	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", res);
+	assert_int_equal(th_append(x, t->s, t->gina, "cosign", t->inc, body), 0);
+	assert_int_equal(
+		th_append(x, t->s, t->alice, "status", t->inc, "{\"status\":\"resolved\"}"), 0);
+	assert_int_equal(th_append(x, t->s, t->alice, "status", t->inc, "{\"status\":\"closed\"}"),
+			 0);
+}
+
+/* Whether accord_incident_pending asks `party` for a co-signature of entry `id`. */
+static int asks_for(const accord_incident *inc, const char *party, const char *id)
+{
+	const accord_entry **pending;
+	size_t n, i;
+	int asks = 0;
+
+	pending = accord_incident_pending(inc, party, &n);
+	for (i = 0; i < n; i++)
+		asks |= !strcmp(pending[i]->id, id);
+	free(pending);
+	return asks;
+}
+
 /*
  * attack129 02: a disputed window waits for the other party's co-signature
  * (accord_incident_pending, the inbox's list) until a close stands, when no
@@ -548,10 +580,7 @@ static void test_incident_no_cosign_asked_after_close(void **state)
 	two t;
 	accord_ledger *l = NULL;
 	accord_incident *inc;
-	const accord_entry **pending;
-	char res[65], w[65], x[65], body[160];
-	size_t n, i;
-	int asks;
+	char w[65], x[65];
 
 	(void)state;
 	two_setup(&t);
@@ -566,31 +595,14 @@ static void test_incident_no_cosign_asked_after_close(void **state)
 			"{\"customers\":5,\"start\":\"2026-11-20T10:10:00Z\",\"end\":\"2026-11-20T10:20:00Z\"}"),
 		0);
 	inc = two_build(&t, &l);
-	pending = accord_incident_pending(inc, "acme", &n);
-	for (i = 0, asks = 0; i < n; i++)
-		asks |= !strcmp(pending[i]->id, w);
-	free(pending);
-	assert_true(asks); /* disputed: globex's window waits for acme */
+	assert_true(asks_for(inc, "acme", w)); /* disputed: globex's window waits for acme */
 	accord_incident_free(inc);
 	accord_ledger_free(l);
 
-	assert_int_equal(
-		th_append(res, t.s, t.alice, "resolution", t.inc,
-			  "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],"
-			  "\"lucky\":[],\"actions\":[]}"),
-		0);
-	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", res);
-	assert_int_equal(th_append(x, t.s, t.gina, "cosign", t.inc, body), 0);
-	assert_int_equal(th_append(x, t.s, t.alice, "status", t.inc, "{\"status\":\"resolved\"}"),
-			 0);
-	assert_int_equal(th_append(x, t.s, t.alice, "status", t.inc, "{\"status\":\"closed\"}"), 0);
+	close_jointly(&t);
 	inc = two_build(&t, &l);
 	assert_non_null(inc->closed_by);
-	pending = accord_incident_pending(inc, "acme", &n);
-	for (i = 0, asks = 0; i < n; i++)
-		asks |= !strcmp(pending[i]->id, w);
-	free(pending);
-	assert_false(asks);
+	assert_false(asks_for(inc, "acme", w));
 	two_free(&t, inc, l);
 }
 
@@ -601,21 +613,12 @@ static void test_incident_reopen_needs_the_close(void **state)
 	accord_incident *inc, *other = NULL;
 	const accord_entry **list = NULL, *close = NULL;
 	accord_entry late;
-	char res[65], x[65], body[160], missing[1][ACCORD_ID_HEXLEN + 1];
+	char x[65], missing[1][ACCORD_ID_HEXLEN + 1];
 	size_t n = 0, i;
 
 	(void)state;
 	two_setup(&t);
-	assert_int_equal(
-		th_append(res, t.s, t.alice, "resolution", t.inc,
-			  "{\"summary\":\"s\",\"factors\":[],\"went_well\":[],\"went_wrong\":[],"
-			  "\"lucky\":[],\"actions\":[]}"),
-		0);
-	snprintf(body, sizeof(body), "{\"proposal\":\"%s\"}", res);
-	assert_int_equal(th_append(x, t.s, t.gina, "cosign", t.inc, body), 0);
-	assert_int_equal(th_append(x, t.s, t.alice, "status", t.inc, "{\"status\":\"resolved\"}"),
-			 0);
-	assert_int_equal(th_append(x, t.s, t.alice, "status", t.inc, "{\"status\":\"closed\"}"), 0);
+	close_jointly(&t);
 	assert_int_equal(
 		th_append(x, t.s, t.gina, "status", t.inc, "{\"status\":\"investigating\"}"), 0);
 	inc = two_build(&t, &l);

@@ -506,7 +506,6 @@ static void carry_duplicates(const accord_report *r, accord_incident **all, cons
 	}
 	for (i = 0; i < nb; i++) {
 		const raw_closure *to;
-		int64_t mine;
 
 		if (!all[i]->closed_as || strcmp(all[i]->closed_as->kind, "duplicate") != 0)
 			continue;
@@ -517,8 +516,9 @@ static void carry_duplicates(const accord_report *r, accord_incident **all, cons
 			j = (size_t)(to - raw);
 		if (all[j]->closed_as || j == i || !parties_within(all[j], all[i], ledger))
 			continue;
-		if ((mine = period_seconds(r, all[i])) > most[j]) {
-			most[j] = mine;
+		/* most[i] is still i's own: a duplicate is no chain's end, so it lends, never borrows */
+		if (most[i] > most[j]) {
+			most[j] = most[i];
 			best[j] = i;
 		}
 	}
