@@ -98,7 +98,11 @@ size_t accord_verify_pass1_count(void)
 	return __atomic_load_n(&pass1_count, __ATOMIC_RELAXED);
 }
 
-void accord_verify_memo_domain(unsigned char *out)
+static unsigned char memo_domain[32];
+static pthread_once_t memo_domain_once = PTHREAD_ONCE_INIT;
+
+/* Hashing every schema compiled in: once a process, not once a commit read through the memo. */
+static void make_memo_domain(void)
 {
 	unsigned char fp[32];
 	crypto_hash_sha256_state st;
@@ -107,7 +111,13 @@ void accord_verify_memo_domain(unsigned char *out)
 	crypto_hash_sha256_init(&st);
 	crypto_hash_sha256_update(&st, (const unsigned char *)PASS1_CHECKS, sizeof(PASS1_CHECKS));
 	crypto_hash_sha256_update(&st, fp, sizeof(fp));
-	crypto_hash_sha256_final(&st, out);
+	crypto_hash_sha256_final(&st, memo_domain);
+}
+
+void accord_verify_memo_domain(unsigned char *out)
+{
+	pthread_once(&memo_domain_once, make_memo_domain);
+	memcpy(out, memo_domain, sizeof(memo_domain));
 }
 
 static void memo_digest(unsigned char *out, const unsigned char *domain, const git_oid *oid)
@@ -197,21 +207,34 @@ static int check_signature(struct item *it, const accord_commit *c, accord_sigca
 	return sig_new;
 }
 
+/* The id of bytes that are no entry, for naming them in findings. */
+static void id_of_bytes(struct item *it, const accord_commit *c)
+{
+	unsigned char hash[32];
+
+	accord_sha256(hash, c->message, c->message_len);
+	accord_hex_encode(it->id, hash, sizeof(hash));
+}
+
 /* The entry's bytes: parsed and schema-valid (it->e), else the kind of failure and its envelope. */
 static void parse_entry(struct item *it, const accord_commit *c)
 {
 	it->parse_kind = -1;
 	if (c->message_len > ACCORD_ENTRY_MAX) {
+		id_of_bytes(it, c);
 		it->parse_kind = ACCORD_AUDIT_MALFORMED_ENTRY;
 		it->parse_msg = xprintf("the entry is %zu bytes, larger than the %d-byte limit",
 					c->message_len, ACCORD_ENTRY_MAX);
 	} else if (accord_entry_parse(&it->e, c->message, c->message_len) == 0) {
+		memcpy(it->id, it->e->id, sizeof(it->id)); /* hashed once, by the parse */
 		envelope_from_json(it, it->e->json);
 		git_oid_tostr(it->e->commit, sizeof(it->e->commit), &it->oid);
 	} else {
 		char *msg = accord_xstrdup(accord_error_last());
 		int kind = accord_schema_last_failure() == ACCORD_SCHEMA_UNKNOWN_FIELD;
 		cJSON *j = NULL;
+
+		id_of_bytes(it, c);
 
 		if (accord_json_parse_strict(&j, c->message, c->message_len, ACCORD_ENTRY_MAX, 1) <
 		    0) {
@@ -279,7 +302,7 @@ static void check_form(struct item *it, const accord_commit *c)
 void accord_verify_item(struct item *it, accord_sigcache *cache, const unsigned char *domain)
 {
 	const accord_commit *c = it->c;
-	unsigned char hash[32], memo[ACCORD_SIGCACHE_DIGEST_LEN];
+	unsigned char memo[ACCORD_SIGCACHE_DIGEST_LEN];
 	unsigned char digest[ACCORD_SIGCACHE_DIGEST_LEN];
 	int sig_new;
 	accord_pubkey signer;
@@ -293,8 +316,6 @@ void accord_verify_item(struct item *it, accord_sigcache *cache, const unsigned 
 	}
 	__atomic_add_fetch(&pass1_count, 1, __ATOMIC_RELAXED);
 	it->parents = (int)c->parent_count;
-	accord_sha256(hash, c->message, c->message_len);
-	accord_hex_encode(it->id, hash, sizeof(hash));
 
 	sig_new = check_signature(it, c, cache, &signer, digest);
 	parse_entry(it, c);
