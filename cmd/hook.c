@@ -147,6 +147,7 @@ static int pre_receive(accord_ctx *ctx)
 {
 	int64_t limit, count = 0;
 	accord_ref_update *updates = NULL;
+	unsigned char key[ACCORD_LEDGER_CACHE_KEY_LEN];
 	char **lines = NULL, *line = NULL;
 	size_t n = 0, cap = 0, i, len = 0;
 	const char *gitdir = getenv("GIT_DIR");
@@ -201,12 +202,14 @@ static int pre_receive(accord_ctx *ctx)
 			(long long)limit, accord_plural((long long)limit, "entry", "entries"));
 		goto done;
 	}
-	if ((error = accord_sync_check_push(ctx->store, updates, n)) < 0) {
+	if ((error = accord_sync_check_push_cached(ctx->store, updates, n,
+						   cmd_cache_key(key, ctx) ? key : NULL)) < 0) {
 		cmd_warn("push rejected: %s", accord_error_last());
 		code = cmd_exit_code(error) == ACCORD_EXIT_VERIFY ? ACCORD_EXIT_VERIFY
 								  : ACCORD_EXIT_FAIL;
 	}
 done:
+	sodium_memzero(key, sizeof(key));
 	for (i = 0; i < n; i++)
 		free(lines[i]);
 	free(lines);

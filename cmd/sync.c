@@ -537,6 +537,7 @@ static int sync_ledger(accord_ctx *ctx, char **explicit, size_t explicit_count, 
 		       int checkpoint, cJSON *list, cJSON *doc, accord_buf *line)
 {
 	accord_sync_options so = ACCORD_SYNC_OPTIONS_INIT;
+	unsigned char cache_key[ACCORD_LEDGER_CACHE_KEY_LEN];
 	char *configured = NULL;
 	git_strarray names = { NULL, 0 };
 	accord_sync_accepted *taken = NULL;
@@ -591,6 +592,9 @@ static int sync_ledger(accord_ctx *ctx, char **explicit, size_t explicit_count, 
 		load_checkpoint_key(ctx);
 	so.key = ctx->key;
 	so.keep_ledger = 1;
+	/* with the index, a sync that extends what is verified here verifies only the new commits */
+	if (cmd_cache_key(cache_key, ctx))
+		so.cache_key = cache_key;
 	cmd_transport_setup(&so, !json);
 	for (i = 0; i < names.count; i++) {
 		accord_sync_result *r = NULL;
@@ -626,6 +630,7 @@ static int sync_ledger(accord_ctx *ctx, char **explicit, size_t explicit_count, 
 		}
 		accord_sync_result_free(r);
 	}
+	sodium_memzero(cache_key, sizeof(cache_key));
 	if (!explicit_count)
 		git_strarray_dispose(&names);
 	free(configured);

@@ -582,6 +582,80 @@ static void test_sync_verifies_once(void **state)
 }
 
 /*
+ * Issue 14, "incremental everywhere": with the copy's index (the cache
+ * key), a sync whose offer only extends what the copy verified runs no
+ * verification of the whole ledger. Pass 1 checks the 10 new commits (the
+ * incident's 301 older entries, read back to judge them, come from the
+ * memo), the rules judge the new entries alone, and the index takes them,
+ * so the next open verifies nothing. What counts is what a full
+ * verification finds. An offer that changes authority (a member added)
+ * goes through the engine, as before.
+ */
+static void test_sync_through_the_index(void **state)
+{
+	static const unsigned char key[ACCORD_LEDGER_CACHE_KEY_LEN] =
+		"a test cache key, never real...";
+	fixture *f = *state;
+	char inc[ACCORD_ID_HEXLEN + 1], hex[65], body[256];
+	accord_ledger_options lo = ACCORD_LEDGER_OPTIONS_INIT;
+	accord_sync_options so = ACCORD_SYNC_OPTIONS_INIT;
+	accord_sync_result *res = NULL;
+	accord_key *bob = th_key(f->dir, "bob");
+	accord_ledger *l = NULL;
+	accord_store *b;
+	size_t runs, before, checked, c1, f1, l1;
+
+	open_incident(inc, f);
+	add_notes(f, inc, 300);
+	b = memo_copy(f, key);
+	lo.cache_key = key;
+	so.cache_key = key;
+	assert_int_equal(accord_ledger_open(&l, b, &lo),
+			 0); /* the copy's index, as a command makes it */
+	accord_ledger_free(l);
+
+	add_notes(f, inc, 10);
+	runs = accord_verify_run_count();
+	before = accord_verify_pass1_count();
+	assert_int_equal(accord_sync_remote(&res, b, "origin", &so), 0);
+	checked = accord_verify_pass1_count() - before;
+	print_message("sync of 10 new entries onto 302 through the index: pass 1 on %zu commits, "
+		      "%zu verifications of the whole ledger\n",
+		      checked, accord_verify_run_count() - runs);
+	assert_int_equal(accord_verify_run_count(), runs);
+	assert_int_equal(checked, 10);
+	assert_int_equal(res->verified, 10);
+	assert_int_equal(res->accepted_count, 1);
+	assert_int_equal(res->accepted[0].from, 302);
+	assert_int_equal(res->accepted[0].to, 312);
+	accord_sync_result_free(res);
+
+	/* the index holds them: opening it verifies nothing, and the incident has them all */
+	runs = accord_verify_run_count();
+	assert_int_equal(accord_ledger_open(&l, b, &lo), 0);
+	assert_int_equal(accord_verify_run_count(), runs);
+	assert_int_equal(accord_ledger_feed(l, f->alice->pub.id)->seq, 312);
+	accord_ledger_free(l);
+	verdicts(b, 0, &c1, &f1, &l1);
+	assert_int_equal(c1, 312);
+	assert_int_equal(f1, 0);
+	assert_int_equal(l1, 0);
+
+	/* a member added: the engine judges the offer */
+	accord_hex_encode(hex, bob->pub.pk, 32);
+	snprintf(body, sizeof(body), "{\"key\":\"%s\",\"member\":\"bob\",\"admin\":false}", hex);
+	th_append_ok(NULL, f->store, f->alice, "member-add", NULL, body);
+	runs = accord_verify_run_count();
+	assert_int_equal(accord_sync_remote(&res, b, "origin", &so), 0);
+	assert_int_equal(accord_verify_run_count(), runs + 1);
+	assert_int_equal(res->accepted_count, 1);
+	assert_int_equal(res->verified, 313);
+	accord_sync_result_free(res);
+	accord_store_free(b);
+	accord_key_free(bob);
+}
+
+/*
  * Issue 14: the hub's hook checks pass 1 (signature, form, schema) on the
  * pushed commits only, once the hub's own are in its memo: a push of 10
  * entries onto 302 checks 10 commits, not 312.
@@ -619,6 +693,83 @@ static void test_sync_hook_checks_only_new_commits(void **state)
 	print_message("the hook's check of 10 entries pushed onto 302: pass 1 on %zu commits\n",
 		      checked);
 	assert_true(checked >= 10 && checked <= 12);
+}
+
+/*
+ * Issue 14: with the hub's index, a push that extends what the hub
+ * verified is judged through it: no verification of the whole ledger,
+ * pass 1 on the pushed commits. A pushed entry the index cannot judge on
+ * its own (one signed by no member) still meets the engine, which refuses it.
+ */
+static void test_sync_hook_through_the_index(void **state)
+{
+	static const unsigned char key[ACCORD_LEDGER_CACHE_KEY_LEN] =
+		"a test cache key, never real...";
+	fixture *f = *state;
+	char inc[ACCORD_ID_HEXLEN + 1], ref[160];
+	accord_ledger_options lo = ACCORD_LEDGER_OPTIONS_INIT;
+	accord_key *mallory = th_key(f->dir, "mallory");
+	accord_entry_fields fields = { 0 };
+	accord_buf raw = ACCORD_BUF_INIT;
+	cJSON *body = cJSON_Parse("{\"text\":\"mine\"}");
+	accord_sigcache *sc = NULL;
+	accord_ledger *l = NULL;
+	accord_ref_update u;
+	git_oid old, pushed;
+	size_t runs, before, checked;
+
+	open_incident(inc, f);
+	add_notes(f, inc, 300);
+	assert_int_equal(accord_sigcache_open(&sc, accord_store_gitdir(f->store), key), 0);
+	accord_store_set_sigcache(f->store, sc);
+	lo.cache_key = key;
+	assert_int_equal(accord_ledger_open(&l, f->store, &lo), 0); /* the hub's index */
+	accord_ledger_free(l);
+	head(&old, f);
+	add_notes(f, inc, 10);
+	head(&pushed, f);
+	assert_int_equal(
+		git_reference_create(NULL, accord_store_repo(f->store), f->feed, &old, 1, NULL), 0);
+	memset(&u, 0, sizeof(u));
+	u.ref = f->feed;
+	u.old_id = old;
+	u.new_id = pushed;
+	runs = accord_verify_run_count();
+	before = accord_verify_pass1_count();
+	assert_int_equal(accord_sync_check_push_cached(f->store, &u, 1, key), 0);
+	checked = accord_verify_pass1_count() - before;
+	print_message("the hook's check of 10 entries pushed onto 302 through the index: pass 1 "
+		      "on %zu commits, %zu verifications of the whole ledger\n",
+		      checked, accord_verify_run_count() - runs);
+	assert_int_equal(accord_verify_run_count(), runs);
+	assert_int_equal(checked, 10);
+
+	/* a note by a key no one admitted, built as an attacker would: the engine refuses it */
+	assert_int_equal(accord_ledger_open(&l, f->store, &lo), 0);
+	fields.ledger = accord_ledger_id(l);
+	fields.author = &mallory->pub;
+	fields.seq = 1;
+	fields.lamport = 1000;
+	fields.time = accord_time_now();
+	fields.type = "note";
+	fields.incident = inc;
+	fields.body = body;
+	assert_int_equal(accord_entry_build(&raw, &fields), 0);
+	accord_ledger_free(l);
+	snprintf(ref, sizeof(ref), "refs/test/mallory");
+	memset(&u, 0, sizeof(u));
+	assert_int_equal(accord_store_append(&u.new_id, f->store, ref, NULL, raw.ptr, raw.size,
+					     mallory, fields.time),
+			 0);
+	snprintf(ref, sizeof(ref), "%s%s", ACCORD_FEED_PREFIX, mallory->pub.id);
+	u.ref = ref;
+	runs = accord_verify_run_count();
+	assert_int_equal(accord_sync_check_push_cached(f->store, &u, 1, key), ACCORD_EBADSIG);
+	assert_int_equal(accord_verify_run_count(), runs + 1);
+	assert_non_null(strstr(accord_error_last(), mallory->pub.id));
+	accord_buf_dispose(&raw);
+	cJSON_Delete(body);
+	accord_key_free(mallory);
 }
 
 /*
@@ -864,6 +1015,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sync_memo_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_verifies_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_through_the_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_hook_through_the_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_hands_over_what_a_load_finds, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sync_clone_keeps_what_it_verified, setup,

@@ -168,10 +168,12 @@ int accord_ledger_local_heads(accord_head **out, size_t *count, accord_store *st
  * and the ledger id are checked over the whole ledger, not here. With
  * expect_seq 0 the seq and chain checks are skipped (re-reading an entry
  * whose place was verified before); with `keyid` NULL, so is the feed check.
- * ACCORD_EBADSIG with a message naming the commit and the reason.
+ * A commit the store's memo of checked commits holds (accord_store_sigcache)
+ * is not checked again. ACCORD_EBADSIG with a message naming the commit and
+ * the reason.
  */
-int accord_ledger_verify_commit(accord_entry **out, const accord_commit *c, const char *keyid,
-				const accord_entry *prev, int64_t expect_seq);
+int accord_ledger_verify_commit(accord_entry **out, accord_store *store, const accord_commit *c,
+				const char *keyid, const accord_entry *prev, int64_t expect_seq);
 
 void accord_ledger_free(accord_ledger *ledger);
 

@@ -120,10 +120,14 @@ typedef struct {
 	 */
 	int keep_ledger;
 	/*
-	 * Clone: the user's cache key (ACCORD_LEDGER_CACHE_KEY_LEN bytes, as
-	 * accord_ledger_options), so that the new copy keeps what the clone
-	 * verified (the memo of checked commits, the index) and its first
-	 * command need not verify it again. NULL: nothing is kept.
+	 * The user's cache key (ACCORD_LEDGER_CACHE_KEY_LEN bytes, as
+	 * accord_ledger_options). Clone: the new copy keeps what the clone
+	 * verified (the memo of checked commits, the index), so its first
+	 * command need not verify it again. Sync: an offer that only extends
+	 * what this copy verified is judged through its index, verifying only
+	 * the new commits (accord_ledger_offer), with the verdict a full
+	 * verification would reach; any other goes through the engine in full.
+	 * NULL: nothing is kept, every sync verifies the whole ledger.
 	 */
 	const unsigned char *cache_key;
 } accord_sync_options;
@@ -264,5 +268,14 @@ typedef struct {
  * entry.
  */
 int accord_sync_check_push(accord_store *store, const accord_ref_update *updates, size_t count);
+
+/*
+ * The same with the hub user's cache key (ACCORD_LEDGER_CACHE_KEY_LEN
+ * bytes, as accord_ledger_options; NULL: none): a push that only extends
+ * what the hub verified is judged through its index, verifying only the
+ * pushed commits, with the same verdict (docs/performance.md).
+ */
+int accord_sync_check_push_cached(accord_store *store, const accord_ref_update *updates,
+				  size_t count, const unsigned char *cache_key);
 
 #endif

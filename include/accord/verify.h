@@ -247,6 +247,17 @@ int accord_verify_commit(accord_entry **out, accord_finding *finding, const acco
 			 const char *keyid, const accord_entry *prev, int64_t expect_seq);
 
 /*
+ * The same with `memo` (may be NULL), the store's memo of commits that
+ * passed these checks before (accord_store_sigcache): a commit it holds
+ * is parsed without its signature and schema checked again, as pass 1 of
+ * a verification does; one that passes now is remembered (in memory,
+ * until something saves the memo).
+ */
+int accord_verify_commit_memo(accord_entry **out, accord_finding *finding, const accord_commit *c,
+			      const char *keyid, const accord_entry *prev, int64_t expect_seq,
+			      struct accord_sigcache *memo);
+
+/*
  * How many commits this process has checked in full on their own (pass 1:
  * signature, form, schema), not answered by the memo of commits checked
  * before: tests count them.

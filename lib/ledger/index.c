@@ -90,6 +90,9 @@ void accord_index_free(struct accord_index *ix)
 	sodium_memzero(ix->key, sizeof(ix->key));
 	accord_idmap_dispose(&ix->incidents);
 	accord_idmap_dispose(&ix->loaded);
+	accord_idmap_dispose(&ix->taken_seen);
+	free(ix->taken);
+	free(ix->taken_opens);
 	free(ix->dir);
 	free(ix);
 }
@@ -148,7 +151,7 @@ int accord_index_load_incident(accord_ledger *l, const char *id)
 		if (accord_idmap_get(&ix->loaded, f.ids[i]))
 			continue;
 		if ((error = accord_commit_read(&c, l->store, &f.commits[i])) < 0 ||
-		    (error = accord_ledger_verify_commit(&e, c, NULL, NULL, 0)) < 0) {
+		    (error = accord_ledger_verify_commit(&e, l->store, c, NULL, NULL, 0)) < 0) {
 			accord_commit_free(c);
 			error = error == ACCORD_ENOTFOUND ? ACCORD_EBADSIG : error;
 			goto done;
@@ -194,6 +197,7 @@ static int record(accord_ledger *l, const accord_entry *e)
 }
 
 static int may_change_verdicts(const accord_ledger *l, accord_entry *const *news, size_t n);
+static int write_taken(accord_ledger *l);
 
 int accord_index_record(accord_ledger *l, const accord_entry *e)
 {
@@ -220,7 +224,8 @@ int accord_index_record(accord_ledger *l, const accord_entry *e)
 			accord_index_push_ptr(&accord_index_loaded(ix, incident, 1)->entries,
 					      &accord_index_loaded(ix, incident, 1)->count, e);
 	}
-	if ((error = record(l, e)) < 0)
+	/* what an offer took and was not written yet goes first: the state vouches for it too */
+	if ((error = record(l, e)) < 0 || (error = write_taken(l)) < 0)
 		return error;
 	return accord_index_save_state(l);
 }
@@ -557,8 +562,8 @@ static int walk_feed(accord_entry ***news, size_t *nnews, accord_ledger *l, acco
 	for (i = n; i-- > 0;) {
 		accord_entry *e = NULL;
 
-		if ((error = accord_ledger_verify_commit(&e, commits[i], feed->keyid, prev,
-							 feed->seq + (int64_t)(n - i))) < 0)
+		if ((error = accord_ledger_verify_commit(&e, l->store, commits[i], feed->keyid,
+							 prev, feed->seq + (int64_t)(n - i))) < 0)
 			goto done;
 		git_oid_tostr(e->commit, sizeof(e->commit), &commits[i]->id);
 		accord_index_push_ptr(news, nnews, e);
@@ -708,9 +713,50 @@ static int may_change_verdicts(const accord_ledger *l, accord_entry *const *news
 }
 
 /*
- * Check, authorize and record one new entry of a catch-up. Takes *slot
- * (and sets it to NULL) once the ledger holds the entry.
+ * Note entry `e`, now held, as taken: its incident's file and, for an
+ * open, its line of `opens` are written once the last new entry is in
+ * (write_taken), not once per entry.
  */
+static void take(struct accord_index *ix, const accord_entry *e)
+{
+	const char *incident = !strcmp(e->type, "open") ? e->id : e->incident;
+
+	ix->dirty = 1;
+	if (!strcmp(e->type, "open"))
+		accord_index_push_ptr(&ix->taken_opens, &ix->ntaken_opens, e->id);
+	if (!incident[0] || accord_idmap_get(&ix->taken_seen, incident))
+		return;
+	accord_idmap_put(&ix->taken_seen, incident, (void *)incident);
+	accord_index_push_ptr(&ix->taken, &ix->ntaken, incident);
+}
+
+/*
+ * Write what was taken: the opens in ledger order (past the count the
+ * state records a line counts for nothing, so an interrupted write leaves
+ * nothing that counts), then each touched incident's file, derived with
+ * the state after the last new entry.
+ */
+static int write_taken(accord_ledger *l)
+{
+	struct accord_index *ix = l->index;
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < ix->ntaken_opens && error == 0; i++)
+		error = accord_index_append_open(ix, ix->taken_opens[i]);
+	for (i = 0; i < ix->ntaken && error == 0; i++) {
+		loaded_incident *li = accord_index_loaded(ix, ix->taken[i], 0);
+
+		error = li ? accord_index_write_incident_file(ix, l, &l->parties, li)
+			   : accord_error_set(ACCORD_ERROR, "incident %.12s is not loaded",
+					      ix->taken[i]);
+	}
+	ix->ntaken = ix->ntaken_opens = 0;
+	accord_idmap_dispose(&ix->taken_seen);
+	return error;
+}
+
+/* Check and authorize one new entry of a catch-up. Takes *slot (and sets it to NULL) once the ledger holds the entry. */
 static int catch_up_entry(accord_ledger *l, accord_entry **slot)
 {
 	accord_entry *e = *slot;
@@ -756,20 +802,24 @@ static int catch_up_entry(accord_ledger *l, accord_entry **slot)
 	}
 	if (e->lamport > l->max_lamport)
 		l->max_lamport = e->lamport;
-	return record(l, e);
+	take(l->index, e);
+	return 0;
 }
 
 /*
- * Bring `l` (from the state file) up to the refs. Returns 0 when done,
- * NEED_REBUILD when only a full verification can tell, or an error.
+ * Take feeds `heads` (n; every feed the ledger has, each at its recorded
+ * head or beyond it) into `l` in memory, verifying the new commits (pass 1
+ * and authorization) when the index alone can judge them; nothing is
+ * written (write_taken). Returns 0 when done, NEED_REBUILD when only a
+ * full verification can tell (also for a new entry dated after
+ * `not_after`), or an error.
  */
-static int catch_up(accord_ledger *l)
+static int take_heads(accord_ledger *l, const accord_head *heads, size_t nheads, int64_t not_after)
 {
-	accord_head *heads = NULL;
 	accord_entry **news = NULL;
-	size_t nheads = 0, nnews = 0, i, j;
+	size_t nnews = 0, i, j;
 	accord_idmap *lasts = NULL;
-	int error;
+	int error = 0;
 
 	{
 		char ev[ACCORD_ID_HEXLEN + 1];
@@ -785,10 +835,8 @@ static int catch_up(accord_ledger *l)
 	for (i = 0; i < l->finding_count; i++)
 		if (l->findings[i].kind == ACCORD_AUDIT_EQUIVOCATION && !l->findings[i].set_aside)
 			return NEED_REBUILD; /* a recovered fork (cut below it) has nothing left to count */
-	if ((error = accord_ledger_local_heads(&heads, &nheads, l->store)) < 0)
-		return error == ACCORD_EBADSIG ? NEED_REBUILD : error;
 	if (nheads < l->feed_count)
-		error = NEED_REBUILD; /* a feed disappeared */
+		return NEED_REBUILD; /* a feed disappeared */
 	lasts = recorded_lasts(l);
 	for (i = 0; i < nheads && error == 0; i++) {
 		accord_feed *feed = (accord_feed *)accord_ledger_feed(l, heads[i].keyid);
@@ -814,13 +862,15 @@ static int catch_up(accord_ledger *l)
 		}
 		error = walk_feed(&news, &nnews, l, feed, &heads[i].head);
 	}
-	free(heads);
 	if (error == 0 && nnews) {
 		qsort(news, nnews, sizeof(*news), accord_ledger_order_cmp);
 		/* Entries that sort before what is recorded change history's order: rebuild. */
 		if (news[0]->lamport <= l->max_lamport || !causal_simple(l, news, nnews, lasts) ||
 		    may_change_verdicts(l, news, nnews))
 			error = NEED_REBUILD;
+		for (i = 0; i < nnews && error == 0; i++)
+			if (news[i]->time > not_after)
+				error = NEED_REBUILD; /* a policy of sync's: it waits (accord_sync_verify) */
 	}
 	for (i = 0; i < nnews && error == 0; i++)
 		error = catch_up_entry(l, &news[i]);
@@ -836,8 +886,86 @@ static int catch_up(accord_ledger *l)
 	 */
 	if (error == ACCORD_EBADSIG || error == ACCORD_EINVALID)
 		error = NEED_REBUILD;
+	return error;
+}
+
+/*
+ * Bring `l` (from the state file) up to the refs. Returns 0 when done,
+ * NEED_REBUILD when only a full verification can tell, or an error.
+ */
+static int catch_up(accord_ledger *l)
+{
+	accord_head *heads = NULL;
+	size_t nheads = 0;
+	int error;
+
+	if ((error = accord_ledger_local_heads(&heads, &nheads, l->store)) < 0)
+		return error == ACCORD_EBADSIG ? NEED_REBUILD : error;
+	error = take_heads(l, heads, nheads, INT64_MAX);
+	free(heads);
+	/* an index file that is not what it must be (not a file of its own): rebuilt */
+	if (error == 0 && ((error = write_taken(l)) == ACCORD_EBADSIG || error == ACCORD_EINVALID))
+		error = NEED_REBUILD;
 	if (error == 0 && l->index->dirty)
 		error = accord_index_save_state(l);
+	return error;
+}
+
+int accord_index_offer(accord_ledger **out, int64_t *was, accord_store *store,
+		       const unsigned char *cache_key, const accord_head *heads, size_t n,
+		       int64_t not_after)
+{
+	accord_ledger *l = NULL;
+	size_t i;
+	int error;
+
+	*out = NULL;
+	/* no ledger here yet (a hub's first push), or none that verifies: the engine says what */
+	if (accord_index_open(&l, store, cache_key) < 0) {
+		accord_error_clear();
+		return ACCORD_INDEX_NEED_FULL;
+	}
+	/* two parties share a name (the ledger was loaded in full), or what sync reads of a verification */
+	error = !l->index || l->beyond_count ? NEED_REBUILD : 0;
+	for (i = 0; i < l->feed_count && error == 0; i++)
+		if (l->feeds[i].last && l->feeds[i].last->time > not_after)
+			error = NEED_REBUILD; /* an entry here that sync holds back from its push */
+	for (i = 0; i < n && error == 0; i++) {
+		const accord_feed *f = accord_ledger_feed(l, heads[i].keyid);
+
+		was[i] = f ? f->seq : 0;
+	}
+	if (error == 0)
+		error = take_heads(l, heads, n, not_after);
+	if (error != 0) {
+		accord_ledger_free(l);
+		return error == NEED_REBUILD ? ACCORD_INDEX_NEED_FULL : error;
+	}
+	*out = l;
+	return 0;
+}
+
+int accord_index_keep(accord_ledger *l)
+{
+	char ev[ACCORD_ID_HEXLEN + 1];
+	int error, locked_here = 0;
+
+	if (!l->index->dirty && !l->index->ntaken && !l->index->ntaken_opens)
+		return 0;
+	if (accord_store_lock_held(l->store) == 0) {
+		if ((error = accord_store_lock(l->store)) < 0)
+			return error;
+		locked_here = 1;
+	}
+	/* under the lock: the refs still hold what `l` took */
+	accord_index_evidence_digest(ev, l->store);
+	if (strcmp(ev, l->index->evidence) != 0 || !accord_ledger_is_current(l))
+		error = accord_error_set(ACCORD_EMODIFIED,
+					 "the ledger moved since it was verified");
+	else if ((error = write_taken(l)) == 0 && l->index->dirty)
+		error = accord_index_save_state(l);
+	if (locked_here)
+		accord_store_unlock(l->store);
 	return error;
 }
 

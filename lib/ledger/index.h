@@ -128,6 +128,16 @@ int accord_index_anchor_at(git_oid *commit, int64_t *seq, int64_t *lamport,
 			   struct accord_index *index, const char *keyid, int64_t max_seq,
 			   int64_t ceiling);
 
+/*
+ * accord_ledger_offer and accord_ledger_keep (ledger_impl.h) through the
+ * index; ACCORD_INDEX_NEED_FULL when only the engine can judge the offer.
+ */
+#define ACCORD_INDEX_NEED_FULL 1
+int accord_index_offer(accord_ledger **out, int64_t *was, accord_store *store,
+		       const unsigned char *cache_key, const accord_head *heads, size_t n,
+		       int64_t not_after);
+int accord_index_keep(accord_ledger *ledger);
+
 /* Free what the index part of a ledger holds (called by accord_ledger_free). */
 void accord_index_free(struct accord_index *index);
 

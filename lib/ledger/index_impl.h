@@ -131,6 +131,16 @@ struct accord_index {
 	int anchors_dirty;		    /* changed: written before the state */
 	int has_anchors_tag;		    /* the state records an anchors file */
 	unsigned char anchors_tag[TAG_LEN]; /* its tag, as the state records it */
+	/*
+	 * What a catch-up or an offer took in memory and has not written yet:
+	 * the incidents it touched (each once, in the order first touched) and
+	 * the opens it added, in ledger order (index.c, write_taken).
+	 */
+	accord_idmap taken_seen;
+	const char **taken;
+	size_t ntaken;
+	const char **taken_opens;
+	size_t ntaken_opens;
 };
 
 /*

@@ -45,10 +45,11 @@ void accord_ledger_push_entry(accord_entry ***arr, size_t *count, size_t *alloc,
 	(*arr)[(*count)++] = e;
 }
 
-int accord_ledger_verify_commit(accord_entry **out, const accord_commit *c, const char *feed,
-				const accord_entry *prev, int64_t expect_seq)
+int accord_ledger_verify_commit(accord_entry **out, accord_store *store, const accord_commit *c,
+				const char *feed, const accord_entry *prev, int64_t expect_seq)
 {
-	return accord_verify_commit(out, NULL, c, feed, prev, expect_seq);
+	return accord_verify_commit_memo(out, NULL, c, feed, prev, expect_seq,
+					 accord_store_sigcache(store));
 }
 
 /* Ledger order on the fields that decide it: clock, author, seq, entry id. */
@@ -452,6 +453,21 @@ int accord_ledger_save_index(const accord_ledger *ledger, const unsigned char *c
 	return accord_index_adopt(ledger, cache_key);
 }
 
+int accord_ledger_offer(accord_ledger **out, int64_t *was, accord_store *store,
+			const unsigned char *cache_key, const accord_head *heads, size_t n,
+			int64_t not_after)
+{
+	*out = NULL;
+	if (!cache_key)
+		return ACCORD_INDEX_NEED_FULL;
+	return accord_index_offer(out, was, store, cache_key, heads, n, not_after);
+}
+
+int accord_ledger_keep(accord_ledger *l)
+{
+	return l->index ? accord_index_keep(l) : 0;
+}
+
 static int has_ref(const accord_head *heads, size_t n, const char *keyid)
 {
 	size_t i;
@@ -517,6 +533,41 @@ int accord_ledger_read_verified(accord_entry **out, git_oid *parent, const accor
 				const git_oid *at)
 {
 	return read_judged(out, parent, l, at, 1);
+}
+
+/* Whether a finding names entry `seq` of feed `keyid`: within what counts, one set aside alone. */
+static int named_by_finding(const accord_ledger *l, const char *keyid, int64_t seq)
+{
+	size_t i;
+
+	for (i = 0; i < l->finding_count; i++)
+		if (l->findings[i].seq == seq && !strcmp(l->findings[i].feed, keyid))
+			return 1;
+	return 0;
+}
+
+int accord_ledger_walk_feed(const accord_ledger *l, const char *keyid, int64_t down_to,
+			    int (*fn)(const accord_entry *e, void *arg), void *arg)
+{
+	const accord_feed *f = accord_ledger_feed(l, keyid);
+	git_oid at, parent;
+	int64_t seq;
+	int r = 0;
+
+	if (!f)
+		return 0;
+	at = f->head;
+	for (seq = f->seq; seq > down_to && r == 0 && !git_oid_is_zero(&at); seq--) {
+		accord_entry *e = NULL;
+
+		if ((r = accord_ledger_read_verified(&e, &parent, l, &at)) < 0)
+			return r;
+		if (!named_by_finding(l, keyid, e->seq))
+			r = fn(e, arg);
+		accord_entry_free(e);
+		at = parent;
+	}
+	return r;
 }
 
 static size_t causal_reads;

@@ -91,6 +91,41 @@ int accord_ledger_load_heads(accord_ledger **out, accord_store *store, const acc
 /* The same over the feed refs. */
 int accord_ledger_load(accord_ledger **out, accord_store *store);
 
+/*
+ * Take an offer of feed heads (a sync's or a push's: every feed the refs
+ * hold, each at its ref or beyond it, and new feeds) through the index,
+ * verifying only the new commits, when the index alone can judge them as
+ * it does catching up with the refs (docs/performance.md, "Incremental"):
+ * the new entries sort after everything verified here, depend only on
+ * feed heads or on each other, change no authority, wait for nothing, and
+ * none is dated after `not_after`; this copy holds no proof of a fork
+ * that still counts, no feed with entries that do not count, and none
+ * dated after `not_after`. Then 0, *out the ledger with the offer taken
+ * in memory, and was[i] the seq feed heads[i].keyid had here (0 if new):
+ * a full verification of the same heads would count every new entry and
+ * change no verdict. Nothing is written until accord_ledger_keep.
+ * 1 when only a full verification can judge the offer (or there is no
+ * index: `cache_key` NULL), an error otherwise.
+ */
+int accord_ledger_offer(accord_ledger **out, int64_t *was, accord_store *store,
+			const unsigned char *cache_key, const accord_head *heads, size_t n,
+			int64_t not_after);
+
+/*
+ * Write what `l` (from accord_ledger_offer) took into the index, once the
+ * refs hold it, under the write lock. ACCORD_EMODIFIED if they do not.
+ */
+int accord_ledger_keep(accord_ledger *l);
+
+/*
+ * Call `fn` on the entries of feed `keyid` that count, newest first, down
+ * to seq `down_to` + 1, until it returns nonzero (returned). They are read
+ * back from git, so this serves a ledger read through the index as well as
+ * one loaded in full, with the same answer.
+ */
+int accord_ledger_walk_feed(const accord_ledger *l, const char *keyid, int64_t down_to,
+			    int (*fn)(const accord_entry *e, void *arg), void *arg);
+
 /* ---- shared by ledger.c and ledger_append.c ------------------------------ */
 
 /* Append `e` to an array that doubles as it grows; out of memory aborts. */

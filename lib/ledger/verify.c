@@ -827,6 +827,14 @@ int accord_verification_counts(const accord_verification *v, const char *keyid, 
 int accord_verify_commit(accord_entry **out, accord_finding *finding, const accord_commit *c,
 			 const char *keyid, const accord_entry *prev, int64_t expect_seq)
 {
+	return accord_verify_commit_memo(out, finding, c, keyid, prev, expect_seq, NULL);
+}
+
+int accord_verify_commit_memo(accord_entry **out, accord_finding *finding, const accord_commit *c,
+			      const char *keyid, const accord_entry *prev, int64_t expect_seq,
+			      accord_sigcache *memo)
+{
+	unsigned char domain[32];
 	accord_verification v;
 	accord_verified_item pub;
 	struct feed f;
@@ -846,7 +854,11 @@ int accord_verify_commit(accord_entry **out, accord_finding *finding, const acco
 	git_oid_tostr(pub.commit, sizeof(pub.commit), &c->id);
 	it.c = (accord_commit *)c;
 	it.readable = 1;
-	accord_verify_item(&it, NULL, NULL);
+	if (memo) {
+		accord_sigcache_load(memo);
+		accord_verify_memo_domain(domain);
+	}
+	accord_verify_item(&it, memo, memo ? domain : NULL);
 	it.c = NULL;
 	if (!keyid)
 		snprintf(f.keyid, sizeof(f.keyid), "%s", it.author);

@@ -30,10 +30,10 @@
 
 #define ZERO_OID_HEX "0000000000000000000000000000000000000000"
 
-/* Heads each key recorded in its last checkpoint: feed -> seq. */
-static int64_t checkpoint_seq(const accord_entry *cp, const char *feed)
+/* Heads each key recorded in its last checkpoint (`heads`, NULL for none): feed -> seq. */
+static int64_t checkpoint_seq(const cJSON *heads, const char *feed)
 {
-	const cJSON *heads = cJSON_GetObjectItemCaseSensitive(cp->body, "heads"), *h;
+	const cJSON *h;
 
 	cJSON_ArrayForEach(h, heads) {
 		const char *f = accord_json_str(h, "feed");
@@ -43,6 +43,22 @@ static int64_t checkpoint_seq(const accord_entry *cp, const char *feed)
 			return seq;
 	}
 	return 0;
+}
+
+/* accord_ledger_walk_feed: the heads the newest checkpoint records (into *arg), then stop. */
+static int last_checkpoint(const accord_entry *e, void *arg)
+{
+	if (strcmp(e->type, "checkpoint") != 0)
+		return 0;
+	*(cJSON **)arg = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(e->body, "heads"), 1);
+	return 1;
+}
+
+/* accord_ledger_walk_feed: stop at an entry other than a checkpoint. */
+static int not_checkpoint(const accord_entry *e, void *arg)
+{
+	(void)arg;
+	return strcmp(e->type, "checkpoint") != 0;
 }
 
 /*
@@ -56,8 +72,7 @@ static int write_checkpoint(char *out_id, accord_ledger *l, const accord_key *ke
 			    const char *remote)
 {
 	const accord_member *m;
-	const accord_entry *last = NULL;
-	cJSON *body = NULL, *heads;
+	cJSON *body = NULL, *heads, *last = NULL;
 	size_t i, witnessed = 0;
 	int error = 0, changed = 0;
 	int64_t limit = accord_sat_add(accord_time_now(), ACCORD_FUTURE_SLACK_S);
@@ -66,22 +81,23 @@ static int write_checkpoint(char *out_id, accord_ledger *l, const accord_key *ke
 	m = accord_parties_member(&l->parties, key->pub.id);
 	if (!m || m->revoked)
 		goto done; /* not a member here: nothing to witness with */
-	for (i = l->count; i-- > 0;) {
-		const accord_entry *e = l->entries[i];
+	/*
+	 * Feed by feed, newest first, read back from git: a ledger taken
+	 * through the index holds only the entries it loaded.
+	 */
+	if ((error = accord_ledger_walk_feed(l, key->pub.id, 0, last_checkpoint, &last)) < 0)
+		goto done;
+	for (i = 0; i < l->feed_count && !changed; i++) {
+		const accord_feed *f = &l->feeds[i];
 
-		if (strcmp(e->author.id, key->pub.id) == 0 && strcmp(e->type, "checkpoint") == 0) {
-			last = e;
-			break;
-		}
-	}
-	for (i = 0; i < l->count && !changed; i++) {
-		const accord_entry *e = l->entries[i];
-
-		if (strcmp(e->author.id, key->pub.id) == 0 || strcmp(e->type, "checkpoint") == 0)
+		if (strcmp(f->keyid, key->pub.id) == 0)
 			continue;
-		if (!last || e->seq > checkpoint_seq(last, e->author.id))
-			changed = 1;
+		if ((error = accord_ledger_walk_feed(l, f->keyid, checkpoint_seq(last, f->keyid),
+						     not_checkpoint, NULL)) < 0)
+			goto done;
+		changed = error == 1;
 	}
+	error = 0;
 	if (!changed)
 		goto done;
 	body = cJSON_CreateObject();
@@ -109,6 +125,7 @@ static int write_checkpoint(char *out_id, accord_ledger *l, const accord_key *ke
 	error = accord_ledger_append(out_id, l, key, "checkpoint", NULL, body);
 done:
 	cJSON_Delete(body);
+	cJSON_Delete(last);
 	return error;
 }
 
@@ -242,7 +259,7 @@ static int classify_remote(accord_sync_result *res, accord_sync_candidate **cand
 static int take_candidates(accord_sync_result *res, accord_store *store,
 			   const accord_sync_candidate *cands, size_t ncands,
 			   const accord_head *local, size_t nlocal, const accord_verification *vv,
-			   const accord_ledger *verified)
+			   const int64_t *was, const accord_ledger *verified)
 {
 	size_t i;
 	int error;
@@ -268,6 +285,11 @@ static int take_candidates(accord_sync_result *res, accord_store *store,
 			return error;
 		a = PUSH(res->accepted, res->accepted_count);
 		memcpy(a->feed, cands[i].head.keyid, sizeof(a->feed));
+		if (!vv) { /* taken through the index: every new entry counts */
+			a->from = was[i];
+			a->to = now ? now->seq : 0;
+			continue;
+		}
 		a->from = accord_sync_local_seq(accord_verification_feed(vv, a->feed), l);
 		/* where the ref now stands: beyond what counts when a rule set its tail aside */
 		a->to = accord_sync_seq_of(accord_verification_feed(vv, a->feed), &cands[i].take);
@@ -397,6 +419,43 @@ static void record_pushed(accord_sync_result *res, const accord_transport_update
 	}
 }
 
+/*
+ * 1 when neither this copy nor the offer (under `qevidence`) holds
+ * evidence: proof of a fork is the engine's to weigh, and what sync
+ * pushes of it reads a full verification.
+ */
+static int no_evidence(accord_store *store, const char *qevidence)
+{
+	git_strarray ours = { NULL, 0 }, offered = { NULL, 0 };
+	int error;
+
+	if ((error = accord_store_ref_list(&ours, store, ACCORD_EVIDENCE_PREFIX)) < 0)
+		return error;
+	if ((error = accord_store_ref_list(&offered, store, qevidence)) < 0) {
+		git_strarray_dispose(&ours);
+		return error;
+	}
+	error = ours.count == 0 && offered.count == 0;
+	git_strarray_dispose(&ours);
+	git_strarray_dispose(&offered);
+	return error;
+}
+
+/* The entries the candidates brought, taken through the index (accord_sync_verify_fast). */
+static size_t new_entries(const accord_ledger *l, const accord_sync_candidate *cands, size_t ncands,
+			  const int64_t *was)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ncands; i++) {
+		const accord_feed *f = accord_ledger_feed(l, cands[i].head.keyid);
+
+		if (f && f->seq > was[i])
+			n += (size_t)(f->seq - was[i]);
+	}
+	return n;
+}
+
 /* One verification of the local feeds, the candidates and the incoming evidence. */
 int accord_sync_verify_offer(accord_ledger **verified, accord_verification **vv,
 			     accord_store *store, const accord_head *local, size_t nlocal,
@@ -439,10 +498,11 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 	accord_verification *vv = NULL;
 	char **bad = NULL, *seenfile = NULL;
 	accord_transport_update *pushes = NULL;
+	int64_t *was = NULL;
 	size_t npushes = 0;
 	accord_buf qfeeds = ACCORD_BUF_INIT, qevidence = ACCORD_BUF_INIT,
 		   quarantine = ACCORD_BUF_INIT;
-	int error, locked = 0, keep = 0;
+	int error = 0, locked = 0, keep = 0, fast;
 
 	/*
 	 * The write lock covers the quarantine refs too, from the fetch to
@@ -473,15 +533,27 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 		    0)
 		goto fail;
 
-	if ((error = accord_sync_verify_offer(&verified, &vv, store, local, nlocal, cands, ncands,
-					      qevidence.ptr)) < 0)
+	/* only the new commits when the index can judge them, else the whole ledger once */
+	fast = opts && opts->cache_key && (error = no_evidence(store, qevidence.ptr)) == 1
+		       ? accord_sync_verify_fast(&verified, &was, store, local, nlocal, cands,
+						 ncands, opts->cache_key)
+		       : 1;
+	if (error < 0 || (error = fast) < 0)
 		goto fail;
-	res->verified = verified->count;
+	if (fast == 1 && (error = accord_sync_verify_offer(&verified, &vv, store, local, nlocal,
+							   cands, ncands, qevidence.ptr)) < 0)
+		goto fail;
+	res->verified = vv ? verified->count : new_entries(verified, cands, ncands, was);
 	if (opts && opts->progress)
-		opts->progress(name, "verifying entries", verified->count, verified->count,
+		opts->progress(name, "verifying entries", res->verified, res->verified,
 			       opts->payload);
-	if ((error = take_candidates(res, store, cands, ncands, local, nlocal, vv, verified)) < 0 ||
-	    (error = accord_sync_take_evidence(res, store, qevidence.ptr, vv, verified)) < 0)
+	if ((error = take_candidates(res, store, cands, ncands, local, nlocal, vv, was, verified)) <
+		    0 ||
+	    (vv &&
+	     (error = accord_sync_take_evidence(res, store, qevidence.ptr, vv, verified)) < 0))
+		goto fail;
+	/* the refs hold what the index took: it writes it before the checkpoint goes on top */
+	if (!vv && (error = accord_ledger_keep(verified)) < 0)
 		goto fail;
 
 	/* Rollbacks: the remote's heads now against those seen there last time. */
@@ -556,6 +628,7 @@ done:
 	}
 	accord_ledger_free(verified);
 	accord_verification_free(vv);
+	free(was);
 	free(local);
 	free(remote);
 	free(seen);

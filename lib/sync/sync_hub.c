@@ -63,6 +63,25 @@ static int check_feed_update(accord_store *store, const accord_ref_update *u, co
 
 int accord_sync_check_push(accord_store *store, const accord_ref_update *u, size_t count)
 {
+	return accord_sync_check_push_cached(store, u, count, NULL);
+}
+
+/* 1 when the hub holds no evidence ref: proof of a fork is the engine's to weigh. */
+static int hub_without_evidence(accord_store *store)
+{
+	git_strarray ev = { NULL, 0 };
+	int error = accord_store_ref_list(&ev, store, ACCORD_EVIDENCE_PREFIX);
+
+	if (error < 0)
+		return error;
+	error = ev.count == 0;
+	git_strarray_dispose(&ev);
+	return error;
+}
+
+int accord_sync_check_push_cached(accord_store *store, const accord_ref_update *u, size_t count,
+				  const unsigned char *cache_key)
+{
 	accord_head *heads = NULL, *evh = accord_xcalloc(count + 1, sizeof(*evh));
 	accord_sync_candidate *cands = accord_xcalloc(count + 1, sizeof(*cands));
 	evidence_item *items = accord_xcalloc(count + 1, sizeof(*items));
@@ -118,6 +137,22 @@ int accord_sync_check_push(accord_store *store, const accord_ref_update *u, size
 		}
 	}
 	if (!touched)
+		goto done;
+	/*
+	 * A push that extends what the hub verified (the index can judge each
+	 * new entry: accord_ledger_offer) costs what its new commits cost; the
+	 * index takes it only once the refs hold it, at the next command.
+	 */
+	if (cache_key && nev == 0 && (error = hub_without_evidence(store)) == 1) {
+		int64_t *was = NULL;
+
+		error = accord_sync_verify_fast(&l, &was, store, heads, nhub, cands, ncands,
+						cache_key);
+		free(was);
+		if (error <= 0)
+			goto done; /* taken whole, or an error */
+	}
+	if (error < 0)
 		goto done;
 	/* One pass over the hub's feeds with the pushed ones in place: linear in the push. */
 	if ((error = accord_sync_verify(&l, &v, store, heads, nhub, cands, ncands, evh, nev)) < 0) {

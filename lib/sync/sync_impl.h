@@ -68,6 +68,18 @@ typedef struct {
 int accord_sync_seen_path(char **out, accord_store *store, const char *name);
 
 /*
+ * The candidates judged through the index when it alone can
+ * (accord_ledger_offer, ledger_impl.h): only their new commits are
+ * verified. 0: every candidate takes its head, *out is the ledger with
+ * them in memory (accord_ledger_keep writes it once the refs hold them)
+ * and (*was)[i] the seq cands[i]'s feed had here. 1: only a full
+ * verification can judge them (accord_sync_verify). Otherwise an error.
+ */
+int accord_sync_verify_fast(accord_ledger **out, int64_t **was, accord_store *store,
+			    const accord_head *local, size_t nlocal, accord_sync_candidate *cands,
+			    size_t ncands, const unsigned char *cache_key);
+
+/*
  * One verification of the local feeds, the candidates and the incoming
  * evidence (the evidence refs under `qevidence`), as accord_sync_verify.
  */

@@ -97,7 +97,7 @@ static int verify_chain_head(int64_t *out_seq, accord_entry **out_head, accord_s
 	for (i = n; i-- > 0;) {
 		accord_entry *e = NULL;
 
-		if ((error = accord_ledger_verify_commit(&e, commits[i], keyid, prev,
+		if ((error = accord_ledger_verify_commit(&e, store, commits[i], keyid, prev,
 							 (int64_t)(n - i))) < 0)
 			goto done;
 		accord_entry_free(prev);
@@ -136,6 +136,38 @@ static accord_head *merge_heads(size_t *count, const accord_head *local, size_t 
 	}
 	*count = n;
 	return h;
+}
+
+int accord_sync_verify_fast(accord_ledger **out, int64_t **was_out, accord_store *store,
+			    const accord_head *local, size_t nlocal, accord_sync_candidate *cands,
+			    size_t ncands, const unsigned char *cache_key)
+{
+	/* the policy of accord_sync_verify: what is dated ahead of the clock waits (the full path) */
+	int64_t limit = accord_sat_add(accord_time_now(), ACCORD_FUTURE_SLACK_S);
+	size_t n, i, j;
+	accord_head *heads = merge_heads(&n, local, nlocal, cands, ncands);
+	int64_t *was = accord_xcalloc(n + 1, sizeof(*was)),
+		*cwas = accord_xcalloc(ncands + 1, sizeof(*cwas));
+	int error = accord_ledger_offer(out, was, store, cache_key, heads, n, limit);
+
+	if (error == 0) {
+		for (i = 0; i < ncands; i++) {
+			accord_sync_candidate *c = &cands[i];
+
+			c->take = c->head.head; /* every new entry counts */
+			c->refused = 0;
+			c->reason[0] = c->entry[0] = '\0';
+			for (j = 0; j < n; j++)
+				if (!strcmp(heads[j].keyid, c->head.keyid))
+					cwas[i] = was[j];
+		}
+		*was_out = cwas;
+		cwas = NULL;
+	}
+	free(heads);
+	free(was);
+	free(cwas);
+	return error;
 }
 
 /*
