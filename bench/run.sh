@@ -323,14 +323,15 @@ step_mid() {
 	audit audit_M
 }
 
-# The hub's side of the same 10,000 entries: a bare mirror of the mid
-# ledger with accord's pre-receive hook, warmed as a hub in use is (its memo
-# of checked commits filled), takes a plain git push from the bigger ledger.
+# The hub's side of the same 10,000 entries: a bare mirror of BASE (the
+# ledger of COUNT entries) with accord's pre-receive hook, warmed as a hub in
+# use is (its memo of checked commits and its index filled), takes a plain
+# git push from the bigger ledger. KEY: the row.
 hook_push() {
-	local hub=$W/hub.git t0 rc=0
-	log "push of $SYNC new entries through the hub's hook"
+	local base=$1 count=$2 key=$3 hub=$W/hub.git t0 rc=0
+	log "push of $SYNC new entries onto $count through the hub's hook"
 	rm -rf "$hub"
-	git clone -q --mirror "$W/mid" "$hub" 2>"$W/cmd.err" || die "git clone --mirror: $(tail -1 "$W/cmd.err")"
+	git clone -q --mirror "$base" "$hub" 2>"$W/cmd.err" || die "git clone --mirror: $(tail -1 "$W/cmd.err")"
 	printf '#!/bin/sh\nACCORD_NOW=%s exec "%s" hook pre-receive\n' "$(cat "$W/ahead.now")" "$ACCORD" \
 		>"$hub/hooks/pre-receive"
 	chmod +x "$hub/hooks/pre-receive"
@@ -339,30 +340,32 @@ hook_push() {
 	t0=$EPOCHREALTIME
 	git -C "$W/ahead" push -q "$hub" 'refs/accord/feeds/*:refs/accord/feeds/*' >"$W/push.out" 2>&1 || rc=$?
 	if [ "$rc" != 0 ]; then
-		not_measured hook "git push failed (exit $rc): $(tail -1 "$W/push.out")"
+		not_measured "$key" "git push failed (exit $rc): $(tail -1 "$W/push.out")"
 	else
-		put hook "$(echo "$t0 $EPOCHREALTIME" | awk '{ printf "%.3f\n", $2 - $1 }')" \
-			"git push onto $M entries, a local path; the hook verifies the ledger the push would make"
+		put "$key" "$(echo "$t0 $EPOCHREALTIME" | awk '{ printf "%.3f\n", $2 - $1 }')" \
+			"git push onto $count entries, a local path; the hook verifies what the push would add"
 	fi
 	rm -rf "$hub"
 }
 
-step_sync() {
-	local port dpid url how t0 secs took i rc
-	need mid "$M"
-	log "sync of $SYNC new entries"
+# sync_onto NAME COUNT SUFFIX: $SYNC new entries onto ledger $W/NAME (COUNT
+# entries, its index warm), through the hub's hook and by accord sync: rows
+# hookSUFFIX and syncSUFFIX.
+sync_onto() {
+	local name=$1 count=$2 suffix=$3 base=$W/$1 port dpid url how t0 secs took i rc
+	log "sync of $SYNC new entries onto $count"
 	# The same seed writes the same first entries: the bigger ledger extends
 	# every feed of the smaller one by exactly the new entries.
-	gen "$W/ahead" "$((M + SYNC))"
-	for r in $(git -C "$W/mid" for-each-ref --format='%(refname)' refs/accord/feeds/); do
-		git -C "$W/ahead" merge-base --is-ancestor "$(git -C "$W/mid" rev-parse "$r")" \
+	gen "$W/ahead" "$((count + SYNC))"
+	for r in $(git -C "$base" for-each-ref --format='%(refname)' refs/accord/feeds/); do
+		git -C "$W/ahead" merge-base --is-ancestor "$(git -C "$base" rev-parse "$r")" \
 			"$(git -C "$W/ahead" rev-parse "$r")" 2>/dev/null ||
-			die "bench/gen with $((M + SYNC)) entries does not extend $r of the $M-entry ledger"
+			die "bench/gen with $((count + SYNC)) entries does not extend $r of the $count-entry ledger"
 	done
-	hook_push
+	hook_push "$base" "$count" "hook$suffix"
 	# The receiving side's index is warm, as after everyday use.
-	pick "$W/mid"
-	use "$W/mid"
+	[ -f "$base.home" ] || pick "$base"
+	use "$base"
 	acc list --limit 1 --quiet >/dev/null 2>"$W/cmd.err" || die "accord list: $(tail -1 "$W/cmd.err")"
 	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 	git daemon --reuseaddr --listen=127.0.0.1 --port="$port" --base-path="$W" --export-all \
@@ -381,8 +384,8 @@ step_sync() {
 		how="a local path (git daemon did not answer: $(tail -1 "$W/daemon.err"))"
 	fi
 	acc remote add ahead "$url" >/dev/null 2>"$W/cmd.err" || die "accord remote add: $(tail -1 "$W/cmd.err")"
-	# The sync runs at the clock of the ledger it takes from: at mid's, the
-	# new entries (days later) would be "too early" and wait.
+	# The sync runs at the clock of the ledger it takes from: at the base's,
+	# the new entries (days later) would be "too early" and wait.
 	LNOW=$(cat "$W/ahead.now")
 	t0=$EPOCHREALTIME
 	rc=0
@@ -392,18 +395,29 @@ step_sync() {
 	wait "$dpid" 2>/dev/null || true
 	rm -f "$W/daemon.pid"
 	if [ "$rc" != 0 ]; then
-		not_measured sync "accord sync failed (exit $rc): $(tail -1 "$W/cmd.err")"
+		not_measured "sync$suffix" "accord sync failed (exit $rc): $(tail -1 "$W/cmd.err")"
 		return 0
 	fi
-	[ "$(git -C "$W/mid" for-each-ref refs/accord/feeds/)" = "$(git -C "$W/ahead" for-each-ref refs/accord/feeds/)" ] ||
+	[ "$(git -C "$base" for-each-ref refs/accord/feeds/)" = "$(git -C "$W/ahead" for-each-ref refs/accord/feeds/)" ] ||
 		die "accord sync left the feeds different from the remote's: $(head -1 "$W/sync.out")"
+	rm -rf "$W/ahead" "$W/ahead.homes"
 	took=$(grep -o 'took [0-9]* entries' "$W/sync.out" | head -1 || true)
-	put sync "$secs" "onto $M entries, from $how; ${took:-$(head -1 "$W/sync.out")}"
+	put "sync$suffix" "$secs" "onto $count entries, from $how; ${took:-$(head -1 "$W/sync.out")}"
+}
+
+step_big_sync() {
+	need big "$N"
+	sync_onto big "$N" _N
+}
+
+step_sync() {
+	need mid "$M"
+	sync_onto mid "$M" ""
 }
 
 # --- the driver --------------------------------------------------------------
 
-STEPS="small big_gen big_first big_everyday big_audit limit big_report big_clone big_git mid sync"
+STEPS="small big_gen big_first big_everyday big_audit limit big_report big_clone big_git big_sync mid sync"
 
 if [ "${1:-}" = "--step" ]; then
 	cd "$W"
@@ -482,7 +496,7 @@ for s in $STEPS; do
 	echo "step_secs_$s=$(($(date +%s) - st0))" >>"$W/meta.env"
 	# Each ledger goes once its steps are done (a 1M ledger is ~1 GB).
 	case $s in
-	big_git) rm -rf "$W/big" "$W/big.homes" ;;
+	big_sync) rm -rf "$W/big" "$W/big.homes" ;;
 	sync) rm -rf "$W/mid" "$W/mid.homes" "$W/ahead" "$W/ahead.homes" ;;
 	esac
 done
@@ -551,6 +565,8 @@ rows = [
     ("report_warm", "big_report", "`accord report`, warm", N, "s", "< 2 s", lambda v: v < 2),
     ("sync", "sync", f"`accord sync` of {n(SYNC)} new entries over loopback, verification included", M, "s", "< 3 s", lambda v: v < 3),
     ("hook", "sync", f"`git push` of {n(SYNC)} new entries to a hub with accord's hook", M, "s", "< 3 s", lambda v: v < 3),
+    ("sync_N", "big_sync", f"`accord sync` of {n(SYNC)} new entries over loopback, verification included", N, "s", "< 3 s", lambda v: v < 3),
+    ("hook_N", "big_sync", f"`git push` of {n(SYNC)} new entries to a hub with accord's hook", N, "s", "< 3 s", lambda v: v < 3),
     ("transfer", "big_clone", "git fetch of the ledger's refs (the transfer alone, for scale)", N, "s", "— (no target)", None),
     ("clone", "big_clone", "`accord clone` from a local path, verification included", N, "s", "≤ audit time + transfer", lambda v: None if val("audit_N_secs") is None or val("transfer") is None else v <= val("audit_N_secs") + val("transfer")),
     ("clone_rss", "big_clone", "`accord clone` peak RSS", N, "MB", "< 256 MB", lambda v: v < 256),
@@ -645,8 +661,8 @@ for r in out_rows:
 md.append("")
 md.append(f"Quick commands: {doc['parameters']['runs']} timed runs each after a warm-up, median; times include "
           "starting the process. Audits and the cold report run once, under `/usr/bin/time` for the peak RSS. "
-          f"Ledgers: `bench/gen --seed {doc['parameters']['seed']}`; the sync adds {n(SYNC)} entries "
-          f"(the same seed, {n(M + SYNC)} entries, served by the other repository) to a copy of the {n(M)}-entry ledger. "
+          f"Ledgers: `bench/gen --seed {doc['parameters']['seed']}`; the sync and the push add {n(SYNC)} entries "
+          f"(the same seed, {n(M + SYNC)} or {n(N + SYNC)} entries, served by the other repository) to the {n(M)}- or {n(N)}-entry ledger, its index warm. "
           "The same figures, machine-readable: [performance.json](performance.json).")
 table = "\n".join(md) + "\n"
 
