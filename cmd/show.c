@@ -671,17 +671,15 @@ static void print_clocks(const accord_clocks *c)
 static void print_duplicates(accord_ctx *ctx, const accord_incident *inc)
 {
 	accord_incident_summary *s = NULL;
-	size_t n = 0, total = 0, i, shown = 0;
+	size_t n = 0, i, shown = 0;
 	int64_t now = accord_time_now(), own;
 
-	if (inc->closed_as || accord_ledger_list(&s, &n, &total, ctx->ledger, NULL, 0, now) < 0) {
+	if (inc->closed_as || accord_ledger_duplicates(&s, &n, ctx->ledger, inc->id, now) < 0) {
 		accord_error_clear();
 		return;
 	}
 	own = accord_incident_customer_seconds(inc, now, NULL);
 	for (i = 0; i < n; i++) {
-		if (strcmp(s[i].closed_as, "duplicate") != 0 || strcmp(s[i].of, inc->id) != 0)
-			continue;
 		double cm = accord_customer_minutes(s[i].customer_seconds);
 
 		/* as the customer-minutes line prints a figure: no ".0" (attack130 02) */

@@ -454,6 +454,74 @@ static const char *contents(const char *path)
  * an incident's file, `opens` as a second name of another file. A hang
  * would fail the test through alarm().
  */
+/*
+ * Issue 14: show lists the duplicates that name an incident (attack128 03)
+ * by reading those alone, not every incident's file. An incident's file
+ * names the incidents whose duplicate proposals name it, however the
+ * proposal arrived: written through the index, taken by a catch-up of
+ * refs moved by another process, or found by a rebuild.
+ */
+static void test_index_finds_duplicates_without_reading_every_incident(void **state)
+{
+	fixture *f = *state;
+	char a[ACCORD_ID_HEXLEN + 1], b[ACCORD_ID_HEXLEN + 1], body[160];
+	accord_incident_summary *rows = NULL;
+	accord_ledger *l = NULL;
+	const accord_entry *open = NULL;
+	size_t n = 0, reads, i;
+	char *statefile;
+	cJSON *j;
+
+	for (i = 0; i < 40; i++)
+		assert_int_equal(th_append(NULL, f->store, f->alice, "open", NULL, open_body), 0);
+	assert_int_equal(th_append(a, f->store, f->alice, "open", NULL, open_body), 0);
+	assert_int_equal(th_append(b, f->store, f->alice, "open", NULL, open_body), 0);
+	snprintf(body, sizeof(body), "{\"of\":\"%s\"}", f->inc);
+
+	/* written through the index: acme alone is involved, so the duplicate is joint at once */
+	assert_int_equal(accord_store_lock(f->store), 0);
+	assert_int_equal(open_cached(&l, f->store), 0);
+	j = cJSON_Parse(body);
+	assert_int_equal(accord_ledger_find_incident(&open, l, f->inc),
+			 0); /* as the CLI loads both */
+	assert_int_equal(accord_ledger_find_incident(&open, l, a), 0);
+	assert_int_equal(accord_ledger_append(NULL, l, f->alice, "duplicate", a, j), 0);
+	cJSON_Delete(j);
+	accord_ledger_free(l);
+	accord_store_unlock(f->store);
+
+	/* taken by a catch-up: another process wrote it, the refs moved */
+	assert_int_equal(th_append(NULL, f->store, f->alice, "duplicate", b, body), 0);
+
+	assert_int_equal(open_cached(&l, f->store), 0);
+	reads = accord_ledger_index_read_count();
+	assert_int_equal(accord_ledger_duplicates(&rows, &n, l, f->inc, 1900000000), 0);
+	reads = accord_ledger_index_read_count() - reads;
+	print_message("duplicates of an incident among 43: %zu incident files read\n", reads);
+	assert_int_equal(n, 2);
+	assert_true(!strcmp(rows[0].id, a) || !strcmp(rows[1].id, a));
+	assert_true(!strcmp(rows[0].id, b) || !strcmp(rows[1].id, b));
+	assert_true(reads <= 6); /* the incident, the two naming it, what settling them reads */
+	free(rows);
+	accord_ledger_free(l);
+
+	/* the same after a rebuild (a damaged state) */
+	statefile = index_file(f, "state");
+	fp_write(statefile, "nonsense\n");
+	free(statefile);
+	assert_int_equal(open_cached(&l, f->store), 0);
+	assert_int_equal(accord_ledger_duplicates(&rows, &n, l, f->inc, 1900000000), 0);
+	assert_int_equal(n, 2);
+	free(rows);
+	accord_ledger_free(l);
+	/* and without an index, from the entries */
+	assert_int_equal(accord_ledger_open(&l, f->store, NULL), 0);
+	assert_int_equal(accord_ledger_duplicates(&rows, &n, l, f->inc, 1900000000), 0);
+	assert_int_equal(n, 2);
+	free(rows);
+	accord_ledger_free(l);
+}
+
 static void test_index_refuses_what_is_planted(void **state)
 {
 	fixture *f = *state;
@@ -947,6 +1015,9 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_index_adopts_a_verified_ledger, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_index_finds_duplicates_without_reading_every_incident, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(test_index_refuses_what_is_planted, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_index_refuses_a_ledger_older_than_the_evidence,

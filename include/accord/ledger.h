@@ -125,6 +125,15 @@ int accord_ledger_list(accord_incident_summary **out, size_t *count, size_t *tot
 		       accord_ledger *ledger, const char *status, size_t limit, int64_t now);
 
 /*
+ * The summaries (as accord_ledger_list gives them) of the incidents closed
+ * as duplicates of incident `id`, the duplicate in effect: what reports
+ * leave out and count at `id`. Through the index it reads those incidents
+ * alone, not every one. Caller frees *out.
+ */
+int accord_ledger_duplicates(accord_incident_summary **out, size_t *count, accord_ledger *ledger,
+			     const char *id, int64_t now);
+
+/*
  * The entries signed by `keyid` that this copy holds but that do not count
  * (past a fork, a bad entry or a revocation): its feed ref beyond what
  * counts, and with `with_evidence` its evidence chains too (the other
@@ -168,12 +177,10 @@ int accord_ledger_local_heads(accord_head **out, size_t *count, accord_store *st
  * and the ledger id are checked over the whole ledger, not here. With
  * expect_seq 0 the seq and chain checks are skipped (re-reading an entry
  * whose place was verified before); with `keyid` NULL, so is the feed check.
- * A commit the store's memo of checked commits holds (accord_store_sigcache)
- * is not checked again. ACCORD_EBADSIG with a message naming the commit and
- * the reason.
+ * ACCORD_EBADSIG with a message naming the commit and the reason.
  */
-int accord_ledger_verify_commit(accord_entry **out, accord_store *store, const accord_commit *c,
-				const char *keyid, const accord_entry *prev, int64_t expect_seq);
+int accord_ledger_verify_commit(accord_entry **out, const accord_commit *c, const char *keyid,
+				const accord_entry *prev, int64_t expect_seq);
 
 void accord_ledger_free(accord_ledger *ledger);
 
@@ -203,6 +210,9 @@ int accord_ledger_in_past(const accord_ledger *ledger, const accord_entry *later
  * whose clock is at or above the earliest one asked about): tests count them.
  */
 size_t accord_ledger_causal_read_count(void);
+
+/* How many incident files of the index this process has read: tests count them. */
+size_t accord_ledger_index_read_count(void);
 
 /*
  * Keep `ledger`, loaded in full (ACCORD_LEDGER_OPEN_ENTRIES or a sync's

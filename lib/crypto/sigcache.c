@@ -117,6 +117,17 @@ int accord_sigcache_open(accord_sigcache **out, const char *gitdir, const unsign
 	return 0;
 }
 
+size_t accord_sigcache_bytes(const accord_sigcache *c)
+{
+	struct stat st;
+
+	if (!c)
+		return 0;
+	if (c->loaded)
+		return c->n * 65;
+	return stat(c->path, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
+}
+
 void accord_sigcache_load(accord_sigcache *c)
 {
 	accord_buf data = ACCORD_BUF_INIT;

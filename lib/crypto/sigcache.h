@@ -63,6 +63,12 @@ int accord_sigcache_get(accord_pubkey *signer, const accord_sigcache *cache,
 void accord_sigcache_put(accord_sigcache *cache, const unsigned char *digest,
 			 const accord_pubkey *signer);
 
+/*
+ * What loading the memo would read (its file's size, 0 for none), without
+ * loading it: a caller with little to check may rather check it.
+ */
+size_t accord_sigcache_bytes(const accord_sigcache *cache);
+
 /* Records found (it loads) and added so far: tests count them. */
 size_t accord_sigcache_count(accord_sigcache *cache);
 

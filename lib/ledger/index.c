@@ -22,6 +22,7 @@
 #include <sodium.h>
 
 #include "index.h"
+#include "sigcache.h"
 #include "index_impl.h"
 #include "alloc.h"
 
@@ -93,6 +94,15 @@ void accord_index_free(struct accord_index *ix)
 	accord_idmap_dispose(&ix->taken_seen);
 	free(ix->taken);
 	free(ix->taken_opens);
+	for (i = 0; i < ix->named_by.size; i++)
+		if (ix->named_by.keys[i]) {
+			struct named_by *nb = ix->named_by.values[i];
+
+			free((char *)ix->named_by.keys[i]);
+			free(nb->ids);
+			free(nb);
+		}
+	accord_idmap_dispose(&ix->named_by);
 	free(ix->dir);
 	free(ix);
 }
@@ -151,7 +161,9 @@ int accord_index_load_incident(accord_ledger *l, const char *id)
 		if (accord_idmap_get(&ix->loaded, f.ids[i]))
 			continue;
 		if ((error = accord_commit_read(&c, l->store, &f.commits[i])) < 0 ||
-		    (error = accord_ledger_verify_commit(&e, l->store, c, NULL, NULL, 0)) < 0) {
+		    (error = accord_verify_commit_memo(
+			     &e, NULL, c, NULL, NULL, 0,
+			     ix->use_memo ? accord_store_sigcache(l->store) : NULL)) < 0) {
 			accord_commit_free(c);
 			error = error == ACCORD_ENOTFOUND ? ACCORD_EBADSIG : error;
 			goto done;
@@ -179,9 +191,16 @@ static int record(accord_ledger *l, const accord_entry *e)
 {
 	struct accord_index *ix = l->index;
 	loaded_incident *li;
+	const char *of;
 	int error;
 
 	l->index->dirty = 1;
+	/* the incident a duplicate names lists the one proposing it (its d lines) */
+	if ((of = accord_index_name_duplicate(ix, e)) &&
+	    ((error = accord_index_load_incident(l, of)) < 0 ||
+	     (error = accord_index_write_incident_file(ix, l, &l->parties,
+						       accord_index_loaded(ix, of, 0))) < 0))
+		return error;
 	if (!strcmp(e->type, "open")) {
 		li = accord_index_loaded(ix, e->id, 0);
 		if ((error = accord_index_write_incident_file(ix, l, &l->parties, li)) < 0)
@@ -422,6 +441,10 @@ static int write_all(accord_ledger *shell, const accord_ledger *full, const char
 	accord_index_group_incidents(&order, &norder, full);
 	for (i = 0; i < norder; i++)
 		accord_idmap_put(&keep, order[i]->entries[0]->id, order[i]);
+	/* every file anew: the d lines come from the duplicate proposals that count */
+	shell->index->fresh = 1;
+	for (i = 0; i < full->count; i++)
+		(void)accord_index_name_duplicate(shell->index, full->entries[i]);
 	if ((error = prune(dir, &keep)) < 0)
 		goto done;
 	for (i = 0; i < norder; i++) {
@@ -525,6 +548,11 @@ done:
 
 #define NEED_REBUILD 1
 
+/* New entries from which a catch-up reads incidents back through the memo (take_heads)... */
+#define MEMO_WORTH 256
+/* ... or a memo this small (about 60,000 commits), whatever their number. */
+#define MEMO_SMALL (4u << 20)
+
 /*
  * Verify the commits of one feed from its recorded head (or its root) to
  * `head`, appending the new entries to *news. NEED_REBUILD if the recorded
@@ -562,8 +590,8 @@ static int walk_feed(accord_entry ***news, size_t *nnews, accord_ledger *l, acco
 	for (i = n; i-- > 0;) {
 		accord_entry *e = NULL;
 
-		if ((error = accord_ledger_verify_commit(&e, l->store, commits[i], feed->keyid,
-							 prev, feed->seq + (int64_t)(n - i))) < 0)
+		if ((error = accord_ledger_verify_commit(&e, commits[i], feed->keyid, prev,
+							 feed->seq + (int64_t)(n - i))) < 0)
 			goto done;
 		git_oid_tostr(e->commit, sizeof(e->commit), &commits[i]->id);
 		accord_index_push_ptr(news, nnews, e);
@@ -717,17 +745,24 @@ static int may_change_verdicts(const accord_ledger *l, accord_entry *const *news
  * open, its line of `opens` are written once the last new entry is in
  * (write_taken), not once per entry.
  */
-static void take(struct accord_index *ix, const accord_entry *e)
+static void touch(struct accord_index *ix, const char *incident)
 {
-	const char *incident = !strcmp(e->type, "open") ? e->id : e->incident;
-
-	ix->dirty = 1;
-	if (!strcmp(e->type, "open"))
-		accord_index_push_ptr(&ix->taken_opens, &ix->ntaken_opens, e->id);
 	if (!incident[0] || accord_idmap_get(&ix->taken_seen, incident))
 		return;
 	accord_idmap_put(&ix->taken_seen, incident, (void *)incident);
 	accord_index_push_ptr(&ix->taken, &ix->ntaken, incident);
+}
+
+static void take(struct accord_index *ix, const accord_entry *e)
+{
+	const char *of = accord_index_name_duplicate(ix, e);
+
+	ix->dirty = 1;
+	if (!strcmp(e->type, "open"))
+		accord_index_push_ptr(&ix->taken_opens, &ix->ntaken_opens, e->id);
+	touch(ix, !strcmp(e->type, "open") ? e->id : e->incident);
+	if (of) /* its file lists the incident proposing it: loaded by catch_up_entry */
+		touch(ix, of);
 }
 
 /*
@@ -775,6 +810,11 @@ static int catch_up_entry(accord_ledger *l, accord_entry **slot)
 		if (error < 0)
 			return error;
 	}
+	/* the incident a duplicate names: its file will list the one proposing it */
+	if (!strcmp(e->type, "duplicate") && accord_entry_str(e, "of") &&
+	    (error = accord_index_load_incident(l, accord_entry_str(e, "of"))) < 0 &&
+	    error != ACCORD_ENOTFOUND)
+		return error;
 	/* An earlier, interrupted catch-up may have recorded it already: use that copy. */
 	{
 		accord_entry *seen = accord_idmap_get(&l->index->loaded, e->id);
@@ -872,8 +912,17 @@ static int take_heads(accord_ledger *l, const accord_head *heads, size_t nheads,
 			if (news[i]->time > not_after)
 				error = NEED_REBUILD; /* a policy of sync's: it waits (accord_sync_verify) */
 	}
+	/*
+	 * The incidents the new entries touch are read back, their entries
+	 * through the memo of checked commits when loading it costs less than
+	 * checking them again: a small memo, or many new entries (a million
+	 * entries make a 65 MB memo, loaded whole).
+	 */
+	l->index->use_memo = nnews >= MEMO_WORTH ||
+			     accord_sigcache_bytes(accord_store_sigcache(l->store)) <= MEMO_SMALL;
 	for (i = 0; i < nnews && error == 0; i++)
 		error = catch_up_entry(l, &news[i]);
+	l->index->use_memo = 0;
 	for (j = 0; j < nnews; j++)
 		accord_entry_free(news[j]);
 	free(news);

@@ -99,6 +99,10 @@ size_t accord_index_short_len(accord_ledger *ledger, const char *id, size_t min)
 int accord_index_list(accord_incident_summary **out, size_t *count, size_t *total,
 		      accord_ledger *ledger, const char *status, size_t limit, int64_t now);
 
+/* accord_ledger_duplicates through the index. */
+int accord_index_duplicates(accord_incident_summary **out, size_t *count, accord_ledger *ledger,
+			    const char *id, int64_t now);
+
 /* accord_ledger_list over the entries a ledger without an index holds (all of them). */
 int accord_index_list_entries(accord_incident_summary **out, size_t *count, size_t *total,
 			      accord_ledger *ledger, const char *status, size_t limit, int64_t now);

@@ -534,6 +534,7 @@ void accord_index_incident_file_dispose(incident_file *f)
 	free(f->ids);
 	free(f->windows);
 	free(f->later);
+	free(f->named_by);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -542,6 +543,13 @@ void accord_index_incident_file_dispose(incident_file *f)
  * its bucket, the bucket for the file. ACCORD_ENOTFOUND when its bucket
  * does not list it, ACCORD_EINVALID when a file does not match.
  */
+static size_t incident_reads;
+
+size_t accord_ledger_index_read_count(void)
+{
+	return __atomic_load_n(&incident_reads, __ATOMIC_RELAXED);
+}
+
 int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, const char *id,
 				    int summary_only)
 {
@@ -554,6 +562,7 @@ int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, c
 	int error, first = 1, found = 0;
 
 	memset(f, 0, sizeof(*f));
+	__atomic_add_fetch(&incident_reads, 1, __ATOMIC_RELAXED);
 	if ((error = accord_index_read_bucket(&bk, ix, accord_index_bucket_of(id))) < 0)
 		return error;
 	at = bucket_place(bk, id, &found);
@@ -580,7 +589,7 @@ int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, c
 
 		if (first) {
 			first = 0;
-			if (strcmp(line, "accord-incident 3") != 0)
+			if (strcmp(line, "accord-incident 4") != 0)
 				goto bad;
 		} else if (line[0] == 's' && line[1] == ' ') {
 			long long sev, op, st, sa;
@@ -626,6 +635,13 @@ int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, c
 			if (!f->windows)
 				accord_oom();
 			f->windows[f->window_count++] = w;
+		} else if (line[0] == 'd' && line[1] == ' ' && strlen(line) == 2 + 64 &&
+			   accord_is_lower_hex(line + 2, 64)) {
+			f->named_by = realloc(f->named_by,
+					      (f->named_by_count + 1) * sizeof(*f->named_by));
+			if (!f->named_by)
+				accord_oom();
+			memcpy(f->named_by[f->named_by_count++], line + 2, ACCORD_ID_HEXLEN + 1);
 		} else if (line[0] == 'v' && line[1] == ' ') {
 			snprintf(s->service, sizeof(s->service), "%s", line + 2);
 		} else if (line[0] == 't' && line[1] == ' ') {
@@ -660,6 +676,62 @@ bad_noclean:
 	return accord_error_set(ACCORD_EINVALID, "index file of incident %.12s is damaged", id);
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * The d lines of incident `id`: those its file has (unless the index is
+ * written anew) and those learnt since, sorted, each once.
+ */
+static int named_by_lines(accord_buf *out, struct accord_index *ix, const char *id)
+{
+	const struct named_by *nb = accord_idmap_get(&ix->named_by, id);
+	const char **all = NULL;
+	incident_file old;
+	size_t n = 0, i;
+	int error = 0, have = 0;
+
+	memset(&old, 0, sizeof(old));
+	if (!ix->fresh) {
+		error = accord_index_read_incident_file(&old, ix, id, 0);
+		if (error == ACCORD_ENOTFOUND) /* a new incident: no file yet */
+			error = 0;
+		else if (error == 0)
+			have = 1;
+	}
+	if (error < 0)
+		return error;
+	for (i = 0; have && i < old.named_by_count; i++)
+		ACCORD_PUSH(all, n, old.named_by[i]);
+	for (i = 0; nb && i < nb->count; i++)
+		ACCORD_PUSH(all, n, nb->ids[i]);
+	if (n > 1)
+		qsort(all, n, sizeof(*all), cmp_id);
+	for (i = 0; i < n; i++)
+		if (!i || strcmp(all[i], all[i - 1]) != 0)
+			accord_buf_printf(out, "d %s\n", all[i]);
+	free(all);
+	accord_index_incident_file_dispose(&old);
+	return 0;
+}
+
+const char *accord_index_name_duplicate(struct accord_index *ix, const accord_entry *e)
+{
+	const char *of = strcmp(e->type, "duplicate") ? NULL : accord_entry_str(e, "of");
+	struct named_by *nb;
+
+	if (!of || !e->incident[0] || strlen(of) != ACCORD_ID_HEXLEN)
+		return NULL;
+	if (!(nb = accord_idmap_get(&ix->named_by, of))) {
+		nb = accord_xcalloc(1, sizeof(*nb));
+		accord_idmap_put(&ix->named_by, accord_xstrdup(of), nb);
+	}
+	ACCORD_PUSH(nb->ids, nb->count, e->incident);
+	return of;
+}
+
 /*
  * Derive the incident from its loaded entries, write its file and record
  * its tag in its bucket (written with the state, flush_buckets).
@@ -682,7 +754,7 @@ int accord_index_write_incident_file(struct accord_index *ix, const accord_ledge
 		accord_incident_free(inc);
 		return error;
 	}
-	accord_buf_printf(&data, "accord-incident 3\ns %s %lld %lld %lld %lld\nv %s\nt %s\n",
+	accord_buf_printf(&data, "accord-incident 4\ns %s %lld %lld %lld %lld\nv %s\nt %s\n",
 			  inc->status, (long long)inc->severity, (long long)inc->opened_at,
 			  (long long)inc->started_at, (long long)inc->status_at,
 			  inc->service ? inc->service : "", inc->title ? inc->title : "");
@@ -700,6 +772,11 @@ int accord_index_write_incident_file(struct accord_index *ix, const accord_ledge
 			accord_buf_printf(&data, "%lld\n", (long long)w->end);
 		else
 			accord_buf_puts(&data, "-\n");
+	}
+	if ((error = named_by_lines(&data, ix, inc->id)) < 0) {
+		accord_incident_free(inc);
+		accord_buf_dispose(&data);
+		return error;
 	}
 	for (i = 0; i < li->count; i++)
 		accord_buf_printf(&data, "e %s %s\n", li->entries[i]->commit, li->entries[i]->id);

@@ -29,7 +29,7 @@
 	((k)->type == ACCORD_KEY_SK_ED25519 ? ":" : ""), \
 		((k)->type == ACCORD_KEY_SK_ED25519 ? (k)->application : "")
 #define INDEX_VERSION \
-	"accord-index 19" /* 5: a tree of tags from the state down, opens chained; 6: cuts, format 2; 7: agreements; 8: anchors; 9: what counted entries saw past a cut; 10: who invited each party; 11: an agreement's customer by index; 12: and its provider; 13: shelves of 16 buckets; 14: an incident file says how it was closed; 15: rules changed (a fork side's authority, agreed figures and times): re-derive; 16: closes at once, vouches through counted entries: re-derive; 17: a cut reaches past a rotation it did not see: re-derive; 18: rotations taken up (rotated lines); 19: a dispute bound by its evidence's time: re-derive */
+	"accord-index 20" /* 5: a tree of tags from the state down, opens chained; 6: cuts, format 2; 7: agreements; 8: anchors; 9: what counted entries saw past a cut; 10: who invited each party; 11: an agreement's customer by index; 12: and its provider; 13: shelves of 16 buckets; 14: an incident file says how it was closed; 15: rules changed (a fork side's authority, agreed figures and times): re-derive; 16: closes at once, vouches through counted entries: re-derive; 17: a cut reaches past a rotation it did not see: re-derive; 18: rotations taken up (rotated lines); 19: a dispute bound by its evidence's time: re-derive; 20: incident files name the incidents whose duplicate proposals name them (d lines) */
 #define TAG_LEN 32	  /* a file's tag: BLAKE2b-256 */
 #define LINE_TAG_LEN 16	  /* an opens line's tag */
 #define OPENS_LINE (ACCORD_ID_HEXLEN + 1 + 2 * LINE_TAG_LEN + 1) /* "<id> <tag>\n" */
@@ -141,6 +141,22 @@ struct accord_index {
 	size_t ntaken;
 	const char **taken_opens;
 	size_t ntaken_opens;
+	/*
+	 * Incident id -> struct named_by: the incidents whose duplicate
+	 * proposals name it, learnt from entries this process took, added to
+	 * its file's d lines when it is written (accord_index_name_duplicate).
+	 * `fresh`: the files are written anew (a rebuild): d lines come from
+	 * here alone, never from a file already there.
+	 */
+	accord_idmap named_by;
+	int fresh;
+	int use_memo; /* incidents loaded meanwhile come through the store's memo (index.c) */
+};
+
+/* Incidents that name one in duplicate proposals (accord_index.named_by). */
+struct named_by {
+	const char **ids;
+	size_t count;
 };
 
 /*
@@ -179,6 +195,9 @@ typedef struct {
 		char of[ACCORD_ID_HEXLEN + 1];
 	} * later;
 	size_t later_count;
+	/* the incidents with a duplicate proposal naming this one (d lines), sorted */
+	char (*named_by)[ACCORD_ID_HEXLEN + 1];
+	size_t named_by_count;
 } incident_file;
 
 /* ---- index.c --------------------------------------------------------------- */
@@ -261,9 +280,21 @@ void accord_index_incident_file_dispose(incident_file *f);
 int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, const char *id,
 				    int summary_only);
 
-/* Derive the incident from its loaded entries, write its file, record its tag in its bucket. */
+/*
+ * Derive the incident from its loaded entries, write its file, record its
+ * tag in its bucket. Its d lines: those of the file already there (unless
+ * ix->fresh) and those ix->named_by holds for it.
+ */
 int accord_index_write_incident_file(struct accord_index *ix, const accord_ledger *l,
 				     const accord_parties *parties, const loaded_incident *li);
+
+/*
+ * Note that entry `e`, a duplicate proposal on its incident, names incident
+ * `of`: of's file lists e's incident among those that may name it (its d
+ * lines), so show finds them without reading every incident. Returns `of`,
+ * or NULL when `e` names no incident.
+ */
+const char *accord_index_name_duplicate(struct accord_index *ix, const accord_entry *e);
 
 /* Write incident `id` as line ix->opens of `opens`, past which nothing counts. */
 int accord_index_append_open(struct accord_index *ix, const char *id);

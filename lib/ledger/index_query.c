@@ -23,6 +23,7 @@
 
 #include "index.h"
 #include "index_impl.h"
+#include "array.h"
 #include "alloc.h"
 
 static void free_strings(char **list, size_t n)
@@ -415,6 +416,60 @@ int accord_index_list(accord_incident_summary **out, size_t *count, size_t *tota
 					 "the index lists an incident it has no file for");
 	if (error == 0)
 		*total = l->index->opens;
+	return error;
+}
+
+/*
+ * The summaries of the incidents whose duplicate in effect names `id`: only
+ * those its file lists as naming it (d lines) are read and settled, not
+ * every incident (issue 14: show at a million entries).
+ */
+static int duplicates_once(accord_incident_summary **out, size_t *count, accord_ledger *l,
+			   const char *id, int64_t now)
+{
+	accord_incident_summary *res = NULL;
+	incident_file x;
+	size_t n = 0, i;
+	int error;
+
+	*out = NULL;
+	*count = 0;
+	if ((error = accord_index_read_incident_file(&x, l->index, id, 1)) < 0)
+		return error == ACCORD_ENOTFOUND ? ACCORD_ENOTFOUND_INDEX : error;
+	for (i = 0; i < x.named_by_count && error == 0; i++) {
+		incident_file f;
+
+		if ((error = accord_index_read_incident_file(&f, l->index, x.named_by[i], 1)) < 0) {
+			error = error == ACCORD_ENOTFOUND ? ACCORD_ENOTFOUND_INDEX : error;
+			break;
+		}
+		settle_summary(&f, l->index);
+		if (!strcmp(f.summary.closed_as, "duplicate") && !strcmp(f.summary.of, id)) {
+			f.summary.customer_seconds = accord_impact_customer_seconds(
+				f.windows, f.window_count, now, &f.summary.customer_running);
+			ACCORD_PUSH(res, n, f.summary);
+		}
+		accord_index_incident_file_dispose(&f);
+	}
+	accord_index_incident_file_dispose(&x);
+	if (error < 0) {
+		free(res);
+		return error;
+	}
+	*out = res;
+	*count = n;
+	return 0;
+}
+
+int accord_index_duplicates(accord_incident_summary **out, size_t *count, accord_ledger *l,
+			    const char *id, int64_t now)
+{
+	int error;
+
+	WITH_REPAIR(l, duplicates_once(out, count, l, id, now));
+	if (error == ACCORD_ENOTFOUND_INDEX)
+		error = accord_error_set(ACCORD_EINVALID,
+					 "the index lists an incident it has no file for");
 	return error;
 }
 

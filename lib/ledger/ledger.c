@@ -45,11 +45,10 @@ void accord_ledger_push_entry(accord_entry ***arr, size_t *count, size_t *alloc,
 	(*arr)[(*count)++] = e;
 }
 
-int accord_ledger_verify_commit(accord_entry **out, accord_store *store, const accord_commit *c,
-				const char *feed, const accord_entry *prev, int64_t expect_seq)
+int accord_ledger_verify_commit(accord_entry **out, const accord_commit *c, const char *feed,
+				const accord_entry *prev, int64_t expect_seq)
 {
-	return accord_verify_commit_memo(out, NULL, c, feed, prev, expect_seq,
-					 accord_store_sigcache(store));
+	return accord_verify_commit(out, NULL, c, feed, prev, expect_seq);
 }
 
 /* Ledger order on the fields that decide it: clock, author, seq, entry id. */
@@ -1041,6 +1040,26 @@ int accord_ledger_list(accord_incident_summary **out, size_t *count, size_t *tot
 	return ledger->index
 		       ? accord_index_list(out, count, total, ledger, status, limit, now)
 		       : accord_index_list_entries(out, count, total, ledger, status, limit, now);
+}
+
+int accord_ledger_duplicates(accord_incident_summary **out, size_t *count, accord_ledger *ledger,
+			     const char *id, int64_t now)
+{
+	accord_incident_summary *all = NULL;
+	size_t n = 0, total = 0, i, k = 0;
+	int error;
+
+	if (ledger->index)
+		return accord_index_duplicates(out, count, ledger, id, now);
+	/* every entry in memory: the list settles each incident, then the filter */
+	if ((error = accord_index_list_entries(&all, &n, &total, ledger, NULL, 0, now)) < 0)
+		return error;
+	for (i = 0; i < n; i++)
+		if (!strcmp(all[i].closed_as, "duplicate") && !strcmp(all[i].of, id))
+			all[k++] = all[i];
+	*out = all;
+	*count = k;
+	return 0;
 }
 
 static int cmp_time_seq(const void *a, const void *b)

@@ -97,7 +97,7 @@ static int verify_chain_head(int64_t *out_seq, accord_entry **out_head, accord_s
 	for (i = n; i-- > 0;) {
 		accord_entry *e = NULL;
 
-		if ((error = accord_ledger_verify_commit(&e, store, commits[i], keyid, prev,
+		if ((error = accord_ledger_verify_commit(&e, commits[i], keyid, prev,
 							 (int64_t)(n - i))) < 0)
 			goto done;
 		accord_entry_free(prev);
