@@ -61,7 +61,9 @@ static void test_entry_parse_refuses_bad_entries(void **state)
 	expect_refused("\"seq\":2", "\"seq\":0", "");
 	expect_refused("\"seq\":2", "\"seq\":2.5", "");
 	expect_refused("2026-11-23T07:31:19Z", "2026-11-23 07:31:19", "");
-	expect_refused("\"v\":2", "\"v\":1", "");
+	expect_refused("\"v\":2", "\"v\":1", "entry format version 1");
+	/* a newer accord's entry says so, not "3 is not one of 2, 2, 2..." (attack135 01) */
+	expect_refused("\"v\":2", "\"v\":3", "entry format version 3; this accord reads version 2");
 	expect_refused("\"v\":2,", "", "");
 	/* deps: one encoding of a set (sorted, no duplicates), at most 32 */
 	expect_refused(

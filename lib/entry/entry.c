@@ -154,6 +154,18 @@ static int parse(accord_entry **out, const char *raw, size_t len, int validate)
 		goto fail;
 	s = cJSON_IsObject(e->json) ? accord_json_str(e->json, "type") : NULL;
 	e->known = accord_entry_type_known(s);
+	/* another format version: say so, not which value each type's schema wants (attack135 01) */
+	if (validate && cJSON_IsObject(e->json)) {
+		int64_t v;
+
+		if (accord_json_int(&v, e->json, "v") == 0 && v != ACCORD_ENTRY_VERSION) {
+			error = accord_error_set(
+				ACCORD_EINVALID,
+				"/v: entry format version %lld; this accord reads version %d only (a newer accord may read it)",
+				(long long)v, ACCORD_ENTRY_VERSION);
+			goto fail;
+		}
+	}
 	if (validate && ((error = accord_schema_builtin(&reg)) < 0 ||
 			 (error = accord_schema_validate(
 				  reg,
