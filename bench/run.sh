@@ -354,6 +354,7 @@ hook_push() {
 sync_onto() {
 	local name=$1 count=$2 suffix=$3 base=$W/$1 port dpid url how t0 secs took i rc
 	log "sync of $SYNC new entries onto $count"
+	rm -rf "$W/ahead" "$W/ahead.homes"
 	# The same seed writes the same first entries: the bigger ledger extends
 	# every feed of the smaller one by exactly the new entries.
 	gen "$W/ahead" "$((count + SYNC))"
@@ -405,9 +406,23 @@ sync_onto() {
 	put "sync$suffix" "$secs" "onto $count entries, from $how; ${took:-$(head -1 "$W/sync.out")}"
 }
 
+# Right after the index is built, before anything writes on the big
+# ledger (the bigger one must extend every feed); then its refs and its
+# index are put back as they were, so every later row sees N entries.
 step_big_sync() {
+	local gd
 	need big "$N"
+	gd=$(gitdir_of "$W/big")
+	git -C "$W/big" for-each-ref --format='%(refname) %(objectname)' refs/accord/ >"$W/big.refs"
+	rm -rf "$W/big.saved-accord"
+	cp -a "$gd/accord" "$W/big.saved-accord"
 	sync_onto big "$N" _N
+	git -C "$W/big" for-each-ref --format='%(refname)' refs/accord/ | while read -r r; do
+		grep -q "^$r " "$W/big.refs" || git -C "$W/big" update-ref -d "$r"
+	done
+	while read -r r o; do git -C "$W/big" update-ref "$r" "$o"; done <"$W/big.refs"
+	rm -rf "$gd/accord"
+	mv "$W/big.saved-accord" "$gd/accord"
 }
 
 step_sync() {
@@ -417,7 +432,7 @@ step_sync() {
 
 # --- the driver --------------------------------------------------------------
 
-STEPS="small big_gen big_first big_everyday big_audit limit big_report big_clone big_git big_sync mid sync"
+STEPS="small big_gen big_first big_sync big_everyday big_audit limit big_report big_clone big_git mid sync"
 
 if [ "${1:-}" = "--step" ]; then
 	cd "$W"
@@ -496,7 +511,7 @@ for s in $STEPS; do
 	echo "step_secs_$s=$(($(date +%s) - st0))" >>"$W/meta.env"
 	# Each ledger goes once its steps are done (a 1M ledger is ~1 GB).
 	case $s in
-	big_sync) rm -rf "$W/big" "$W/big.homes" ;;
+	big_git) rm -rf "$W/big" "$W/big.homes" ;;
 	sync) rm -rf "$W/mid" "$W/mid.homes" "$W/ahead" "$W/ahead.homes" ;;
 	esac
 done
