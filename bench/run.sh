@@ -421,6 +421,11 @@ step_big_sync() {
 		grep -q "^$r " "$W/big.refs" || git -C "$W/big" update-ref -d "$r"
 	done
 	while read -r r o; do git -C "$W/big" update-ref "$r" "$o"; done <"$W/big.refs"
+	# what the sync left of the remote: its quarantine refs would say it holds
+	# entries of our feeds that this copy does not, and refuse every write
+	git -C "$W/big" for-each-ref --format='%(refname)' refs/quarantine/ |
+		while read -r r; do git -C "$W/big" update-ref -d "$r"; done
+	git -C "$W/big" remote remove ahead 2>/dev/null || true
 	rm -rf "$gd/accord"
 	mv "$W/big.saved-accord" "$gd/accord"
 }
