@@ -656,6 +656,26 @@ static void test_sync_through_the_index(void **state)
 }
 
 /*
+ * `n` notes as a push would bring them: written, then the hub's ref put
+ * back where it was, so the new commits are only pushed objects; *u the
+ * ref update the hook is asked about.
+ */
+static void pushed_notes(accord_ref_update *u, fixture *f, const char *inc, int n)
+{
+	git_oid old, pushed;
+
+	head(&old, f);
+	add_notes(f, inc, n);
+	head(&pushed, f);
+	assert_int_equal(
+		git_reference_create(NULL, accord_store_repo(f->store), f->feed, &old, 1, NULL), 0);
+	memset(u, 0, sizeof(*u));
+	u->ref = f->feed;
+	u->old_id = old;
+	u->new_id = pushed;
+}
+
+/*
  * Issue 14: the hub's hook checks pass 1 (signature, form, schema) on the
  * pushed commits only, once the hub's own are in its memo: a push of 10
  * entries onto 302 checks 10 commits, not 312.
@@ -668,7 +688,6 @@ static void test_sync_hook_checks_only_new_commits(void **state)
 	accord_sigcache *sc = NULL;
 	accord_ledger *l = NULL;
 	accord_ref_update u;
-	git_oid old, pushed;
 	size_t before, checked;
 
 	open_incident(inc, f);
@@ -677,16 +696,7 @@ static void test_sync_hook_checks_only_new_commits(void **state)
 	accord_store_set_sigcache(f->store, sc);
 	assert_int_equal(accord_ledger_open(&l, f->store, NULL), 0); /* the hub verified its own */
 	accord_ledger_free(l);
-	head(&old, f);
-	add_notes(f, inc, 10);
-	head(&pushed, f);
-	/* the hub's ref back where it was: the 10 commits are only pushed objects */
-	assert_int_equal(
-		git_reference_create(NULL, accord_store_repo(f->store), f->feed, &old, 1, NULL), 0);
-	memset(&u, 0, sizeof(u));
-	u.ref = f->feed;
-	u.old_id = old;
-	u.new_id = pushed;
+	pushed_notes(&u, f, inc, 10);
 	before = accord_verify_pass1_count();
 	assert_int_equal(accord_sync_check_push(f->store, &u, 1), 0);
 	checked = accord_verify_pass1_count() - before;
@@ -715,7 +725,6 @@ static void test_sync_hook_through_the_index(void **state)
 	accord_sigcache *sc = NULL;
 	accord_ledger *l = NULL;
 	accord_ref_update u;
-	git_oid old, pushed;
 	size_t runs, before, checked;
 
 	open_incident(inc, f);
@@ -725,15 +734,7 @@ static void test_sync_hook_through_the_index(void **state)
 	lo.cache_key = key;
 	assert_int_equal(accord_ledger_open(&l, f->store, &lo), 0); /* the hub's index */
 	accord_ledger_free(l);
-	head(&old, f);
-	add_notes(f, inc, 10);
-	head(&pushed, f);
-	assert_int_equal(
-		git_reference_create(NULL, accord_store_repo(f->store), f->feed, &old, 1, NULL), 0);
-	memset(&u, 0, sizeof(u));
-	u.ref = f->feed;
-	u.old_id = old;
-	u.new_id = pushed;
+	pushed_notes(&u, f, inc, 10);
 	runs = accord_verify_run_count();
 	before = accord_verify_pass1_count();
 	assert_int_equal(accord_sync_check_push_cached(f->store, &u, 1, key), 0);
