@@ -419,28 +419,6 @@ static void record_pushed(accord_sync_result *res, const accord_transport_update
 	}
 }
 
-/*
- * 1 when neither this copy nor the offer (under `qevidence`) holds
- * evidence: proof of a fork is the engine's to weigh, and what sync
- * pushes of it reads a full verification.
- */
-static int no_evidence(accord_store *store, const char *qevidence)
-{
-	git_strarray ours = { NULL, 0 }, offered = { NULL, 0 };
-	int error;
-
-	if ((error = accord_store_ref_list(&ours, store, ACCORD_EVIDENCE_PREFIX)) < 0)
-		return error;
-	if ((error = accord_store_ref_list(&offered, store, qevidence)) < 0) {
-		git_strarray_dispose(&ours);
-		return error;
-	}
-	error = ours.count == 0 && offered.count == 0;
-	git_strarray_dispose(&ours);
-	git_strarray_dispose(&offered);
-	return error;
-}
-
 /* The entries the candidates brought, taken through the index (accord_sync_verify_fast). */
 static size_t new_entries(const accord_ledger *l, const accord_sync_candidate *cands, size_t ncands,
 			  const int64_t *was)
@@ -534,7 +512,8 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 		goto fail;
 
 	/* only the new commits when the index can judge them, else the whole ledger once */
-	fast = opts && opts->cache_key && (error = no_evidence(store, qevidence.ptr)) == 1
+	fast = opts && opts->cache_key &&
+			       (error = accord_sync_no_evidence(store, qevidence.ptr)) == 1
 		       ? accord_sync_verify_fast(&verified, &was, store, local, nlocal, cands,
 						 ncands, opts->cache_key)
 		       : 1;

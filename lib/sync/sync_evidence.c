@@ -635,3 +635,20 @@ int accord_sync_offered_evidence_held(accord_store *store, const char *qevidence
 	git_strarray_dispose(&refs);
 	return held;
 }
+
+int accord_sync_no_evidence(accord_store *store, const char *offered)
+{
+	git_strarray ours = { NULL, 0 }, theirs = { NULL, 0 };
+	int error;
+
+	if ((error = accord_store_ref_list(&ours, store, ACCORD_EVIDENCE_PREFIX)) < 0)
+		return error;
+	if (offered && (error = accord_store_ref_list(&theirs, store, offered)) < 0) {
+		git_strarray_dispose(&ours);
+		return error;
+	}
+	error = ours.count == 0 && theirs.count == 0;
+	git_strarray_dispose(&ours);
+	git_strarray_dispose(&theirs);
+	return error;
+}

@@ -66,19 +66,6 @@ int accord_sync_check_push(accord_store *store, const accord_ref_update *u, size
 	return accord_sync_check_push_cached(store, u, count, NULL);
 }
 
-/* 1 when the hub holds no evidence ref: proof of a fork is the engine's to weigh. */
-static int hub_without_evidence(accord_store *store)
-{
-	git_strarray ev = { NULL, 0 };
-	int error = accord_store_ref_list(&ev, store, ACCORD_EVIDENCE_PREFIX);
-
-	if (error < 0)
-		return error;
-	error = ev.count == 0;
-	git_strarray_dispose(&ev);
-	return error;
-}
-
 int accord_sync_check_push_cached(accord_store *store, const accord_ref_update *u, size_t count,
 				  const unsigned char *cache_key)
 {
@@ -143,7 +130,7 @@ int accord_sync_check_push_cached(accord_store *store, const accord_ref_update *
 	 * new entry: accord_ledger_offer) costs what its new commits cost; the
 	 * index takes it only once the refs hold it, at the next command.
 	 */
-	if (cache_key && nev == 0 && (error = hub_without_evidence(store)) == 1) {
+	if (cache_key && nev == 0 && (error = accord_sync_no_evidence(store, NULL)) == 1) {
 		int64_t *was = NULL;
 
 		error = accord_sync_verify_fast(&l, &was, store, heads, nhub, cands, ncands,

@@ -107,6 +107,13 @@ int64_t accord_sync_seq_of(const accord_verified_feed *vf, const git_oid *commit
  */
 int accord_sync_offered_evidence_held(accord_store *store, const char *qevidence);
 
+/*
+ * 1 when this copy holds no evidence ref, nor the offer any under
+ * `offered` (NULL: no offer), 0 when either does, or an error: proof of a
+ * fork is the engine's to weigh, so the index's fast path needs none.
+ */
+int accord_sync_no_evidence(accord_store *store, const char *offered);
+
 /* Whether our evidence ref `rest` (after the evidence prefix) exists and is at `at`. */
 int accord_sync_evidence_is_ours(accord_store *store, const char *rest, const git_oid *at);
 
