@@ -1,5 +1,7 @@
 /* Sync's pure parts: feed relations, the verification loop, rollbacks, hub checks. */
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "helpers.h"
 
@@ -656,6 +658,46 @@ static void test_sync_through_the_index(void **state)
 }
 
 /*
+ * A sync killed while it moved a feed ref leaves "<ref>.lock" behind (git's
+ * lock files outlive their process; accord's flock does not). The next
+ * sync holds accord's lock, so that file can only be stale: it takes the
+ * feed all the same, on the full path and on the index's.
+ */
+static void test_sync_clears_a_killed_syncs_ref_lock(void **state)
+{
+	static const unsigned char key[ACCORD_LEDGER_CACHE_KEY_LEN] =
+		"a test cache key, never real...";
+	fixture *f = *state;
+	char inc[ACCORD_ID_HEXLEN + 1], lockpath[1024];
+	accord_sync_options so = ACCORD_SYNC_OPTIONS_INIT;
+	accord_sync_result *res = NULL;
+	accord_store *b;
+	git_oid want, got;
+	struct stat st;
+	int pass, fd;
+
+	open_incident(inc, f);
+	b = memo_copy(f, key);
+	so.cache_key = key;
+	snprintf(lockpath, sizeof(lockpath), "%s%s.lock", accord_store_gitdir(b), f->feed);
+	for (pass = 0; pass < 2; pass++) {
+		add_notes(f, inc, 3);
+		head(&want, f);
+		fd = open(lockpath, O_WRONLY | O_CREAT | O_EXCL, 0644);
+		assert_true(fd >= 0);
+		close(fd);
+		if (accord_sync_remote(&res, b, "origin", pass ? &so : NULL) < 0)
+			print_error("sync over a stale ref lock: %s\n", accord_error_last());
+		accord_sync_result_free(res);
+		res = NULL;
+		assert_int_equal(accord_store_ref_get(&got, b, f->feed), 0);
+		assert_true(git_oid_equal(&got, &want));
+		assert_int_equal(stat(lockpath, &st), -1);
+	}
+	accord_store_free(b);
+}
+
+/*
  * `n` notes as a push would bring them: written, then the hub's ref put
  * back where it was, so the new commits are only pushed objects; *u the
  * ref update the hook is asked about.
@@ -1017,6 +1059,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sync_memo_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_verifies_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_through_the_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_clears_a_killed_syncs_ref_lock, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_sync_hook_through_the_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_hands_over_what_a_load_finds, setup,
 						teardown),

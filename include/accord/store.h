@@ -82,6 +82,16 @@ int accord_store_ref_get(git_oid *out, accord_store *store, const char *refname)
 int accord_store_ref_list(git_strarray *out, accord_store *store, const char *prefix);
 
 /*
+ * Move `refname` to `id` by compare-and-swap from `expect` (NULL: the ref
+ * must not exist yet), with `why` in the reflog. While this handle holds
+ * the write lock, a "<ref>.lock" left by a killed accord is removed and the
+ * write tried again. Returns libgit2's code: GIT_EMODIFIED or GIT_EEXISTS
+ * when the ref moved, GIT_ENOTFOUND when `expect`'s ref is gone.
+ */
+int accord_store_ref_write(accord_store *store, const char *refname, const git_oid *id,
+			   const git_oid *expect, const char *why);
+
+/*
  * The unsigned commit accord writes for `entry` (len bytes) by `key` at
  * `time` (epoch seconds, all 64 bits), with `parent` (NULL for a feed's
  * first entry), into *out (cleared first): what the SSHSIG signs.

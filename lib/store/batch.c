@@ -415,16 +415,13 @@ int accord_batch_commit(accord_batch *b)
 	qsort(b->feeds, b->feed_count, sizeof(*b->feeds), cmp_feed);
 	for (i = 0; i < b->feed_count; i++) {
 		batch_feed *f = b->feeds[i];
-		git_reference *ref = NULL;
-
 		if (!f->touched || (f->has_start && git_oid_equal(&f->start, &f->head)))
 			continue;
 		accord_buf_clear(&name);
 		accord_buf_printf(&name, "%s%s", ACCORD_FEED_PREFIX, f->keyid);
-		error = git_reference_create_matching(&ref, repo, name.ptr, &f->head, f->has_start,
-						      f->has_start ? &f->start : NULL,
-						      "accord: batch append");
-		git_reference_free(ref);
+		error = accord_store_ref_write(b->store, name.ptr, &f->head,
+					       f->has_start ? &f->start : NULL,
+					       "accord: batch append");
 		if (error == GIT_EMODIFIED || error == GIT_EEXISTS) {
 			error = accord_error_set(
 				ACCORD_EMODIFIED,

@@ -209,7 +209,7 @@ static int ensure_empty_tree(git_tree **out, git_repository *repo)
  * Feed refs are written only by accord, under its flock. So while we hold
  * that lock, a "<ref>.lock" file can only be left by an accord process
  * that was killed mid-update (git's lock files outlive their process, the
- * flock does not): remove it rather than refuse every later append.
+ * flock does not): remove it rather than refuse every later write.
  */
 static int remove_stale_ref_lock(accord_store *store, const char *refname)
 {
@@ -219,6 +219,21 @@ static int remove_stale_ref_lock(accord_store *store, const char *refname)
 	accord_buf_printf(&path, "%s%s.lock", accord_store_gitdir(store), refname);
 	error = unlink(path.ptr) == 0 ? 0 : -1;
 	accord_buf_dispose(&path);
+	return error;
+}
+
+int accord_store_ref_write(accord_store *store, const char *refname, const git_oid *id,
+			   const git_oid *expect, const char *why)
+{
+	git_reference *ref = NULL;
+	int error = git_reference_create_matching(&ref, store->repo, refname, id, expect != NULL,
+						  expect, why);
+
+	if (error == GIT_ELOCKED && store->lock_fd >= 0 &&
+	    remove_stale_ref_lock(store, refname) == 0)
+		error = git_reference_create_matching(&ref, store->repo, refname, id,
+						      expect != NULL, expect, why);
+	git_reference_free(ref);
 	return error;
 }
 
@@ -300,7 +315,6 @@ int accord_store_append(git_oid *out, accord_store *store, const char *refname,
 {
 	git_tree *tree = NULL;
 	git_commit *parent_commit = NULL;
-	git_reference *ref = NULL;
 	git_odb *odb = NULL;
 	accord_buf commit = ACCORD_BUF_INIT;
 	git_oid id;
@@ -319,12 +333,7 @@ int accord_store_append(git_oid *out, accord_store *store, const char *refname,
 		error = accord_error_git(error, "writing the commit");
 		goto done;
 	}
-	error = git_reference_create_matching(&ref, store->repo, refname, &id, parent != NULL,
-					      parent, "accord: append");
-	if (error == GIT_ELOCKED && store->lock_fd >= 0 &&
-	    remove_stale_ref_lock(store, refname) == 0)
-		error = git_reference_create_matching(&ref, store->repo, refname, &id,
-						      parent != NULL, parent, "accord: append");
+	error = accord_store_ref_write(store, refname, &id, parent, "accord: append");
 	/* a ref deleted under us (ENOTFOUND for the expected parent) moved as much as any */
 	if (error == GIT_EMODIFIED || error == GIT_EEXISTS || (parent && error == GIT_ENOTFOUND)) {
 		error = accord_error_set(ACCORD_EMODIFIED,
@@ -338,7 +347,6 @@ int accord_store_append(git_oid *out, accord_store *store, const char *refname,
 	git_oid_cpy(out, &id);
 	error = 0;
 done:
-	git_reference_free(ref);
 	git_odb_free(odb);
 	git_commit_free(parent_commit);
 	git_tree_free(tree);

@@ -346,11 +346,8 @@ static int first_after(git_oid *out, accord_store *store, const git_oid *head, c
 int accord_sync_ref_create(accord_store *store, const char *name, const git_oid *id,
 			   const git_oid *expect)
 {
-	git_reference *ref = NULL;
-	int error = git_reference_create_matching(&ref, accord_store_repo(store), name, id,
-						  expect != NULL, expect, "accord: sync");
+	int error = accord_store_ref_write(store, name, id, expect, "accord: sync");
 
-	git_reference_free(ref);
 	if (error == GIT_EMODIFIED || error == GIT_EEXISTS)
 		return accord_error_set(ACCORD_EMODIFIED, "%s moved during the sync", name);
 	return error < 0 ? accord_error_git(error, name) : 0;
