@@ -461,6 +461,66 @@ static void test_store_ref_list(void **state)
 	assert_ref_is(f->store, "refs/accord/feeds/zz", &one);
 }
 
+/*
+ * Refs with their commits in one pass: loose over packed, a symbolic ref
+ * resolved, and a prefix holding glob characters taken literally, not
+ * as a pattern.
+ */
+static void test_store_ref_heads(void **state)
+{
+	fixture *f = *state;
+	git_repository *repo = accord_store_repo(f->store);
+	git_strarray refs = { NULL, 0 };
+	git_reference *sym = NULL;
+	git_refdb *db = NULL;
+	git_oid one, two, *ids = NULL;
+
+	append_ok(&one, f, NULL, "one", T0);
+	append_ok(&two, f, &one, "two", T0 + 1);
+	make_ref(f->store, "refs/accord/feeds/00", &one);
+	make_ref(f->store, "refs/quarantine/r/feeds/bb", &one);
+	make_ref(f->store, "refs/quarantine/r1/feeds/cc", &two);
+	assert_int_equal(git_repository_refdb(&db, repo), 0);
+	assert_int_equal(git_refdb_compress(db), 0);
+	git_refdb_free(db);
+	/* a loose ref over its packed one wins, as git reads it */
+	assert_int_equal(git_reference_create(&sym, repo, "refs/accord/feeds/00", &two, 1, "t"), 0);
+	git_reference_free(sym);
+	assert_int_equal(
+		git_reference_symbolic_create(&sym, repo, "refs/accord/feeds/zz", f->feed, 0, "t"),
+		0);
+	git_reference_free(sym);
+
+	assert_int_equal(accord_store_ref_heads(&refs, &ids, f->store, ACCORD_FEED_PREFIX), 0);
+	assert_int_equal(refs.count, 3);
+	assert_string_equal(refs.strings[0], "refs/accord/feeds/00");
+	assert_true(git_oid_equal(&ids[0], &two));
+	assert_string_equal(refs.strings[1], f->feed);
+	assert_true(git_oid_equal(&ids[1], &two));
+	assert_string_equal(refs.strings[2], "refs/accord/feeds/zz");
+	assert_true(git_oid_equal(&ids[2], &two)); /* resolved through f->feed */
+	git_strarray_dispose(&refs);
+	free(ids);
+
+	/* a prefix is a folder: "r/" is not "r1/" */
+	assert_int_equal(accord_store_ref_heads(&refs, &ids, f->store, "refs/quarantine/r/"), 0);
+	assert_int_equal(refs.count, 1);
+	assert_string_equal(refs.strings[0], "refs/quarantine/r/feeds/bb");
+	assert_true(git_oid_equal(&ids[0], &one));
+	git_strarray_dispose(&refs);
+	free(ids);
+	/* no ref name holds a glob character, so such a prefix matches nothing, not every ref */
+	assert_int_equal(accord_store_ref_list(&refs, f->store, "refs/quarantine/r*"), 0);
+	assert_int_equal(refs.count, 0);
+	git_strarray_dispose(&refs);
+	assert_int_equal(accord_store_ref_list(&refs, f->store, "refs/[aq]"), 0);
+	assert_int_equal(refs.count, 0);
+	git_strarray_dispose(&refs);
+	assert_int_equal(accord_store_ref_list(&refs, f->store, "refs/quarantine/"), 0);
+	assert_int_equal(refs.count, 2);
+	git_strarray_dispose(&refs);
+}
+
 static void test_store_ref_get_errors(void **state)
 {
 	fixture *f = *state;
@@ -681,6 +741,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store_append_clears_stale_ref_lock, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_store_ref_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_ref_heads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_ref_get_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commit_read_errors, setup, teardown),
 		cmocka_unit_test(test_commit_parse_accepts_and_splits),

@@ -80,6 +80,12 @@ int accord_store_ref_get(git_oid *out, accord_store *store, const char *refname)
 
 /* Every ref under `prefix`, sorted by name. Caller frees with git_strarray_dispose(). */
 int accord_store_ref_list(git_strarray *out, accord_store *store, const char *prefix);
+/*
+ * The same with each ref's commit in (*ids)[i] (a symbolic ref resolved),
+ * read in the same pass. Caller frees *ids.
+ */
+int accord_store_ref_heads(git_strarray *out, git_oid **ids, accord_store *store,
+			   const char *prefix);
 
 /*
  * Move `refname` to `id` by compare-and-swap from `expect` (NULL: the ref

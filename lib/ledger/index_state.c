@@ -104,20 +104,20 @@ static accord_entry *stub_entry(accord_ledger *l, const char *id, int64_t seq, i
 void accord_index_evidence_digest(char *out, accord_store *store)
 {
 	git_strarray refs = { NULL, 0 };
+	git_oid *ids = NULL;
 	accord_buf text = ACCORD_BUF_INIT;
 	unsigned char hash[32];
 	size_t i;
 
-	if (accord_store_ref_list(&refs, store, ACCORD_EVIDENCE_PREFIX) == 0) {
+	if (accord_store_ref_heads(&refs, &ids, store, ACCORD_EVIDENCE_PREFIX) == 0) {
 		for (i = 0; i < refs.count; i++) {
-			git_oid oid;
-			char hex[GIT_OID_HEXSZ + 1] = "";
+			char hex[GIT_OID_HEXSZ + 1];
 
-			if (accord_store_ref_get(&oid, store, refs.strings[i]) == 0)
-				git_oid_tostr(hex, sizeof(hex), &oid);
+			git_oid_tostr(hex, sizeof(hex), &ids[i]);
 			accord_buf_printf(&text, "%s %s\n", refs.strings[i], hex);
 		}
 		git_strarray_dispose(&refs);
+		free(ids);
 	}
 	accord_error_clear();
 	accord_sha256(hash, text.ptr ? text.ptr : "", text.size);

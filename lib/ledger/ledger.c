@@ -77,11 +77,12 @@ int accord_ledger_order_cmp(const void *a, const void *b)
 int accord_ledger_local_heads(accord_head **out, size_t *count, accord_store *store)
 {
 	git_strarray refs = { NULL, 0 };
+	git_oid *ids = NULL;
 	accord_head *heads;
 	size_t i, n = 0;
 	int error;
 
-	if ((error = accord_store_ref_list(&refs, store, ACCORD_FEED_PREFIX)) < 0)
+	if ((error = accord_store_ref_heads(&refs, &ids, store, ACCORD_FEED_PREFIX)) < 0)
 		return error;
 	heads = accord_xcalloc(refs.count + 1, sizeof(*heads));
 	for (i = 0; i < refs.count; i++) {
@@ -91,18 +92,14 @@ int accord_ledger_local_heads(accord_head **out, size_t *count, accord_store *st
 		if (!accord_is_lower_hex(keyid, ACCORD_KEYID_HEXLEN))
 			continue;
 		memcpy(heads[n].keyid, keyid, sizeof(heads[n].keyid));
-		if ((error = accord_store_ref_get(&heads[n].head, store, refs.strings[i])) < 0)
-			goto fail;
+		git_oid_cpy(&heads[n].head, &ids[i]);
 		n++;
 	}
 	git_strarray_dispose(&refs);
+	free(ids);
 	*out = heads;
 	*count = n;
 	return 0;
-fail:
-	git_strarray_dispose(&refs);
-	free(heads);
-	return error;
 }
 
 /*

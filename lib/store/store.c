@@ -163,30 +163,107 @@ int accord_store_ref_get(git_oid *out, accord_store *store, const char *refname)
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
+struct named_ref {
+	char *name;
+	git_oid id;
+};
+
+static int cmp_named(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct named_ref *)a)->name, ((const struct named_ref *)b)->name);
+}
+
+/* The ref's commit: its target, or a symbolic ref's resolved as accord_store_ref_get does. */
+static int ref_target(git_oid *out, accord_store *store, git_reference *ref)
+{
+	if (git_reference_type(ref) == GIT_REFERENCE_DIRECT) {
+		git_oid_cpy(out, git_reference_target(ref));
+		return 0;
+	}
+	return accord_store_ref_get(out, store, git_reference_name(ref));
+}
+
+/*
+ * The refs under `prefix`, sorted by name, with their commits if `ids`.
+ * A glob makes libgit2 read only the folder that the prefix names, not
+ * every loose ref of the repository: a command that checks the feeds no
+ * longer reads the evidence, quarantine and branch refs as well.
+ */
+static int list_refs(git_strarray *out, git_oid **ids, accord_store *store, const char *prefix)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref;
+	accord_buf glob = ACCORD_BUF_INIT;
+	struct named_ref *v = NULL;
+	size_t i, n = 0, cap = 0, plen = strlen(prefix);
+	int error;
+
+	out->strings = NULL;
+	out->count = 0;
+	if (ids)
+		*ids = NULL;
+	if (strpbrk(prefix, "*?[\\")) {
+		error = git_reference_iterator_new(&it, store->repo);
+	} else {
+		accord_buf_printf(&glob, "%s*", prefix);
+		error = git_reference_iterator_glob_new(&it, store->repo, glob.ptr);
+	}
+	accord_buf_dispose(&glob);
+	if (error < 0)
+		return accord_error_git(error, "listing refs");
+	while ((error = git_reference_next(&ref, it)) == 0) {
+		const char *name = git_reference_name(ref);
+
+		if (strncmp(name, prefix, plen) == 0) {
+			if (n == cap) {
+				cap = cap ? 2 * cap : 16;
+				v = accord_xrealloc(v, cap * sizeof(*v));
+			}
+			v[n].name = accord_xstrdup(name);
+			memset(&v[n].id, 0, sizeof(v[n].id));
+			n++;
+			if (ids && (error = ref_target(&v[n - 1].id, store, ref)) < 0) {
+				git_reference_free(ref);
+				goto fail;
+			}
+		}
+		git_reference_free(ref);
+	}
+	if (error != GIT_ITEROVER) {
+		error = accord_error_git(error, "listing refs");
+		goto fail;
+	}
+	git_reference_iterator_free(it);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_named);
+	out->strings = accord_xcalloc(n + 1, sizeof(char *));
+	out->count = n;
+	if (ids)
+		*ids = accord_xcalloc(n + 1, sizeof(git_oid));
+	for (i = 0; i < n; i++) {
+		out->strings[i] = v[i].name;
+		if (ids)
+			git_oid_cpy(&(*ids)[i], &v[i].id);
+	}
+	free(v);
+	return 0;
+fail:
+	git_reference_iterator_free(it);
+	for (i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+	return error;
 }
 
 int accord_store_ref_list(git_strarray *out, accord_store *store, const char *prefix)
 {
-	int error = git_reference_list(out, store->repo);
+	return list_refs(out, NULL, store, prefix);
+}
 
-	if (error < 0)
-		return accord_error_git(error, "listing refs");
-	{
-		size_t i, n = 0, plen = strlen(prefix);
-
-		for (i = 0; i < out->count; i++) {
-			if (strncmp(out->strings[i], prefix, plen) == 0)
-				out->strings[n++] = out->strings[i];
-			else
-				free(out->strings[i]);
-		}
-		out->count = n;
-	}
-	qsort(out->strings, out->count, sizeof(char *), cmp_str);
-	return 0;
+int accord_store_ref_heads(git_strarray *out, git_oid **ids, accord_store *store,
+			   const char *prefix)
+{
+	return list_refs(out, ids, store, prefix);
 }
 
 static int ensure_empty_tree(git_tree **out, git_repository *repo)
