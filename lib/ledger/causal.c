@@ -166,6 +166,21 @@ int64_t accord_causal_seen(const accord_causal *c, const char *id, const char *k
 	return f && f->ix < nd->n ? nd->seen[f->ix] : 0;
 }
 
+long accord_causal_feed_index(const accord_causal *c, const char *keyid)
+{
+	const struct feedix *f = accord_idmap_get(&c->feeds, keyid);
+
+	return f ? (long)f->ix : -1;
+}
+
+const uint32_t *accord_causal_frontier(const accord_causal *c, const char *id, size_t *n)
+{
+	const struct node *nd = accord_idmap_get(&c->nodes, id);
+
+	*n = nd ? nd->n : 0;
+	return nd ? nd->seen : NULL;
+}
+
 int64_t accord_causal_fork_at(const accord_causal *c, const char *keyid)
 {
 	const struct feedix *f = accord_idmap_get(&c->feeds, keyid);

@@ -43,6 +43,15 @@ int accord_causal_time(const accord_causal *c, const char *id, int64_t *time);
 int64_t accord_causal_seen(const accord_causal *c, const char *id, const char *keyid);
 
 /*
+ * The same for many feeds at once, with the lookups done once: the index
+ * of feed `keyid` in the graph (-1 if unknown), and entry `id`'s frontier,
+ * *n seqs by feed index (feeds past *n: 0), or NULL if `id` is unknown.
+ * Valid until the next accord_causal_add.
+ */
+long accord_causal_feed_index(const accord_causal *c, const char *keyid);
+const uint32_t *accord_causal_frontier(const accord_causal *c, const char *id, size_t *n);
+
+/*
  * The lowest seq of feed `keyid` at which the graph holds two entries
  * (the feed forked there: equivocation), 0 if none.
  */

@@ -952,6 +952,13 @@ static int same_cover(const accord_idmap *a, const accord_idmap *b)
 	return 1;
 }
 
+/* A revoked key with a feed, for accord_verify_learn_cuts. */
+struct revoked_feed {
+	const accord_member *x;
+	struct feed *g;
+	long cix; /* its feed's index in the causal graph, -1 if none */
+};
+
 /*
  * After a round: cuts the round learnt too late (entries beyond them sorted
  * before their revocation), and cuts to raise because another key of the
@@ -964,11 +971,25 @@ int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const
 			     struct round *rd, int raising)
 {
 	accord_idmap *decided = NULL;
-	size_t i, j;
+	struct revoked_feed *revoked = NULL;
+	size_t i, j, nrev = 0;
 	int again = 0, changed = 0, repeats = 1;
 
 	r->kept = kept;
 	r->nkept = k;
+	/* the revoked keys with a feed, in member order, looked up once: not for every entry */
+	for (j = 0; raising && j < p->member_count; j++) {
+		const accord_member *x = p->members[j];
+		struct feed *g;
+
+		if (!x->revoked || !(g = accord_verify_find_feed(r, x->key.id)))
+			continue;
+		revoked = accord_xrealloc(revoked, (nrev + 1) * sizeof(*revoked));
+		revoked[nrev].x = x;
+		revoked[nrev].g = g;
+		revoked[nrev].cix = accord_causal_feed_index(r->v->causal, x->key.id);
+		nrev++;
+	}
 	/*
 	 * Decisions (a close or reopen kept, COVER_STEPS) are judged afresh on
 	 * each round's state, not kept once raised: a seat decided in an early
@@ -989,7 +1010,8 @@ int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const
 		const accord_entry *e = kept[i];
 		const accord_member *m = accord_parties_member(p, e->author.id);
 		struct feed *f = accord_verify_find_feed(r, e->author.id);
-		size_t fi = (size_t)(f - r->feeds);
+		size_t fi = (size_t)(f - r->feeds), nfrontier;
+		const uint32_t *frontier;
 
 		if (m && m->revoked && m->cut < rd->precut[fi] &&
 		    (e->seq > m->cut ||
@@ -1007,13 +1029,27 @@ int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const
 		 */
 		if (!m || !raising || (m->revoked && e->seq > m->cut))
 			continue;
-		for (j = 0; j < p->member_count; j++) {
-			const accord_member *x = p->members[j];
-			struct feed *g;
+		frontier = accord_causal_frontier(r->v->causal, e->id, &nfrontier);
+		for (j = 0; j < nrev; j++) {
+			const accord_member *x = revoked[j].x;
+			struct feed *g = revoked[j].g;
 			size_t gi;
 			int64_t seen;
 
-			if (!x->revoked || x == m || !(g = accord_verify_find_feed(r, x->key.id)))
+			if (x == m)
+				continue;
+			/*
+			 * Everything below raises or covers only entries of x past its
+			 * cut that e has in its past: when e saw none, skip the rest (the
+			 * cost of an audit grew with entries times revoked keys).
+			 */
+			if (!frontier)
+				seen = -1;
+			else if (revoked[j].cix < 0 || (size_t)revoked[j].cix >= nfrontier)
+				seen = 0;
+			else
+				seen = frontier[revoked[j].cix];
+			if (seen <= x->cut)
 				continue;
 			/*
 			 * Only a colleague unaware of the revocation raises it: one that
@@ -1073,6 +1109,7 @@ int accord_verify_learn_cuts(struct run *r, accord_entry **kept, size_t k, const
 		rd->prev_steps[i] = decided[i];
 	}
 	free(decided);
+	free(revoked);
 	free(r->kept_on);
 	r->kept_on = NULL;
 	r->nkept_on = 0;
