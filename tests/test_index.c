@@ -522,6 +522,135 @@ static void test_index_finds_duplicates_without_reading_every_incident(void **st
 	accord_ledger_free(l);
 }
 
+/* The same rows, field by field. */
+static void assert_same_rows(const accord_incident_summary *a, const accord_incident_summary *b,
+			     size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		assert_string_equal(a[i].id, b[i].id);
+		assert_string_equal(a[i].status, b[i].status);
+		assert_string_equal(a[i].title, b[i].title);
+		assert_string_equal(a[i].service, b[i].service);
+		assert_string_equal(a[i].closed_as, b[i].closed_as);
+		assert_int_equal(a[i].severity, b[i].severity);
+		assert_int_equal(a[i].opened_at, b[i].opened_at);
+		assert_int_equal(a[i].status_at, b[i].status_at);
+		assert_int_equal(a[i].customer_seconds, b[i].customer_seconds);
+	}
+}
+
+/* `accord list` through the index, its incident files read, checked against the entries. */
+static size_t list_through_index(accord_incident_summary **rows, size_t *n, fixture *f,
+				 size_t limit)
+{
+	accord_incident_summary *full = NULL;
+	accord_ledger *l = NULL;
+	size_t total = 0, nfull = 0, reads;
+
+	assert_int_equal(open_cached(&l, f->store), 0);
+	reads = accord_ledger_index_read_count();
+	assert_int_equal(accord_ledger_list(rows, n, &total, l, NULL, limit, 1900000000), 0);
+	reads = accord_ledger_index_read_count() - reads;
+	for (size_t i = 0; i < *n; i++)
+		assert_int_equal(accord_ledger_short_len(l, (*rows)[i].id, 12), 12);
+	accord_ledger_free(l);
+	assert_int_equal(accord_ledger_open(&l, f->store, NULL), 0);
+	assert_int_equal(accord_ledger_list(&full, &nfull, &total, l, NULL, limit, 1900000000), 0);
+	assert_int_equal(nfull, *n);
+	assert_same_rows(*rows, full, nfull);
+	free(full);
+	accord_ledger_free(l);
+	return reads;
+}
+
+/*
+ * Issue 14, `accord list` at a million entries: the newest incidents'
+ * summaries come from one file (`recent`), not from a shelf, a bucket and
+ * a file for each. Counted in incident files read; the rows are those the
+ * entries give, after writes through the index, a catch-up, and an older
+ * `recent` put back.
+ */
+static void test_index_list_reads_one_file_for_the_newest(void **state)
+{
+	fixture *f = *state;
+	accord_incident_summary *rows = NULL;
+	char newest[ACCORD_ID_HEXLEN + 1], *recent, *saved;
+	const accord_entry *open = NULL;
+	accord_ledger *l = NULL;
+	size_t n = 0, i, reads;
+	accord_buf old = ACCORD_BUF_INIT;
+	cJSON *j;
+
+	for (i = 0; i < 149; i++)
+		assert_int_equal(th_append(NULL, f->store, f->alice, "open", NULL, open_body), 0);
+	assert_int_equal(th_append(newest, f->store, f->alice, "open", NULL, open_body), 0);
+	/* the first open catches up with the 150 opens and writes `recent` */
+	assert_int_equal(open_cached(&l, f->store), 0);
+	accord_ledger_free(l);
+
+	reads = list_through_index(&rows, &n, f, 100);
+	print_message("list of 100 of 151 incidents: %zu incident files read\n", reads);
+	assert_int_equal(n, 100);
+	assert_string_equal(rows[99].id, newest);
+	assert_int_equal(reads, 0);
+	free(rows);
+	/* past the newest 128, the files */
+	reads = list_through_index(&rows, &n, f, 0);
+	assert_int_equal(n, 151);
+	assert_int_equal(reads, 151 - 128);
+	free(rows);
+
+	recent = index_file(f, "recent");
+	assert_int_equal(accord_buf_read_file(&old, recent, 1 << 20), 0);
+	/* a change through the index: the newest incident mitigated */
+	assert_int_equal(accord_store_lock(f->store), 0);
+	assert_int_equal(open_cached(&l, f->store), 0);
+	assert_int_equal(accord_ledger_find_incident(&open, l, newest), 0);
+	j = cJSON_Parse("{\"status\":\"mitigated\"}");
+	assert_int_equal(accord_ledger_append(NULL, l, f->alice, "status", newest, j), 0);
+	cJSON_Delete(j);
+	accord_ledger_free(l);
+	accord_store_unlock(f->store);
+	reads = list_through_index(&rows, &n, f, 100);
+	assert_string_equal(rows[99].status, "mitigated");
+	assert_int_equal(reads, 0);
+	free(rows);
+	/* another process: the refs moved, a catch-up takes a new open and a status */
+	assert_int_equal(
+		th_append(NULL, f->store, f->alice, "status", newest, "{\"status\":\"resolved\"}"),
+		0);
+	assert_int_equal(th_append(newest, f->store, f->alice, "open", NULL, open_body), 0);
+	reads = list_through_index(&rows, &n, f, 100);
+	assert_string_equal(rows[99].id, newest);
+	assert_string_equal(rows[98].status, "resolved");
+	assert_int_equal(reads, 0);
+	free(rows);
+
+	/* an older `recent` put back: not the one the state records, so the files are read */
+	fp_write(recent, old.ptr);
+	reads = list_through_index(&rows, &n, f, 100);
+	assert_string_equal(rows[98].status, "resolved");
+	assert_int_equal(reads, 100);
+	free(rows);
+	/* and one that is gone: the same */
+	assert_int_equal(unlink(recent), 0);
+	reads = list_through_index(&rows, &n, f, 100);
+	assert_int_equal(reads, 100);
+	free(rows);
+	/* the next write makes it again */
+	assert_int_equal(indexed_append(f, "note", "{\"text\":\"n\"}"), 0);
+	saved = index_file(f, "recent");
+	assert_int_equal(access(saved, F_OK), 0);
+	reads = list_through_index(&rows, &n, f, 100);
+	assert_int_equal(reads, 0);
+	free(rows);
+	free(saved);
+	free(recent);
+	accord_buf_dispose(&old);
+}
+
 static void test_index_refuses_what_is_planted(void **state)
 {
 	fixture *f = *state;
@@ -1018,6 +1147,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_index_finds_duplicates_without_reading_every_incident, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(test_index_list_reads_one_file_for_the_newest,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_refuses_what_is_planted, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_index_refuses_a_ledger_older_than_the_evidence,

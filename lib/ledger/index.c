@@ -103,6 +103,7 @@ void accord_index_free(struct accord_index *ix)
 			free(nb);
 		}
 	accord_idmap_dispose(&ix->named_by);
+	accord_index_recent_dispose(ix);
 	free(ix->dir);
 	free(ix);
 }

@@ -550,53 +550,27 @@ size_t accord_ledger_index_read_count(void)
 	return __atomic_load_n(&incident_reads, __ATOMIC_RELAXED);
 }
 
-int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, const char *id,
-				    int summary_only)
+/*
+ * Parse the lines of an incident file after its first ("accord-incident
+ * 4"), or of an incident in `recent` (no e lines), into *f (zeroed by the
+ * caller), in place. With `summary_only`, stop at the first e line. -1 on
+ * a line that does not parse; f keeps what it got, for the caller to
+ * dispose.
+ */
+int accord_index_parse_incident(incident_file *f, char *text, int summary_only)
 {
-	accord_buf path = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
-	unsigned char tag[TAG_LEN];
-	char hex[2 * TAG_LEN + 1];
 	char *line, *save = NULL;
-	bucket *bk = NULL;
-	size_t at;
-	int error, first = 1, found = 0;
 
-	memset(f, 0, sizeof(*f));
-	__atomic_add_fetch(&incident_reads, 1, __ATOMIC_RELAXED);
-	if ((error = accord_index_read_bucket(&bk, ix, accord_index_bucket_of(id))) < 0)
-		return error;
-	at = bucket_place(bk, id, &found);
-	if (!found)
-		return accord_error_set(ACCORD_ENOTFOUND, "the index has no incident %.12s", id);
-	incident_name(&path, id);
-	error = accord_index_read_sealed(&data, tag, ix, path.ptr);
-	if (error == ACCORD_ENOTFOUND)
-		error = accord_error_set(ACCORD_EINVALID, "index file %s is gone", path.ptr);
-	else if (error == 0 &&
-		 (accord_hex_encode(hex, tag, TAG_LEN),
-		  sodium_memcmp(hex, bk->rows[at].tag, sizeof(bk->rows[at].tag)) != 0))
-		error = accord_error_set(ACCORD_EINVALID,
-					 "index file %s is not the one its bucket recorded",
-					 path.ptr);
-	accord_buf_dispose(&path);
-	if (error < 0) {
-		accord_buf_dispose(&data);
-		return error;
-	}
-	for (line = strtok_r(data.ptr, "\n", &save); line && !(summary_only && f->count);
+	for (line = strtok_r(text, "\n", &save); line && !(summary_only && f->count);
 	     line = strtok_r(NULL, "\n", &save)) {
 		accord_incident_summary *s = &f->summary;
 
-		if (first) {
-			first = 0;
-			if (strcmp(line, "accord-incident 4") != 0)
-				goto bad;
-		} else if (line[0] == 's' && line[1] == ' ') {
+		if (line[0] == 's' && line[1] == ' ') {
 			long long sev, op, st, sa;
 
 			if (sscanf(line + 2, "%15s %lld %lld %lld %lld", s->status, &sev, &op, &st,
 				   &sa) != 5)
-				goto bad;
+				return -1;
 			s->severity = sev;
 			s->opened_at = op;
 			s->started_at = st;
@@ -606,7 +580,7 @@ int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, c
 			struct index_closure c;
 
 			if (sscanf(line + 2, "%15s %64s", c.kind, c.of) != 2)
-				goto bad;
+				return -1;
 			if (!strcmp(c.of, "-"))
 				c.of[0] = '\0';
 			if (!s->closed_as[0]) {
@@ -621,12 +595,12 @@ int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, c
 			char end[24];
 
 			if (sscanf(line + 2, "%lld %lld %23s", &c, &ws, end) != 3)
-				goto bad;
+				return -1;
 			w.customers = c;
 			w.start = ws;
 			if (strcmp(end, "-") != 0) {
 				if (sscanf(end, "%lld", &we) != 1)
-					goto bad;
+					return -1;
 				w.end = we;
 				w.has_end = 1;
 			}
@@ -652,7 +626,7 @@ int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, c
 			line[42] = '\0';
 			if (git_oid_fromstr(&oid, line + 2) < 0 ||
 			    !accord_is_lower_hex(line + 43, 64))
-				goto bad;
+				return -1;
 			f->commits = realloc(f->commits, (f->count + 1) * sizeof(*f->commits));
 			f->ids = realloc(f->ids, (f->count + 1) * sizeof(*f->ids));
 			if (!f->commits || !f->ids)
@@ -661,19 +635,56 @@ int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, c
 			memcpy(f->ids[f->count], line + 43, 65);
 			f->count++;
 		} else {
-			goto bad;
+			return -1;
 		}
 	}
+	return 0;
+}
+
+int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, const char *id,
+				    int summary_only)
+{
+	static const char head[] = "accord-incident 4\n";
+	accord_buf path = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
+	unsigned char tag[TAG_LEN];
+	char hex[2 * TAG_LEN + 1];
+	bucket *bk = NULL;
+	size_t at;
+	int error, found = 0;
+
+	memset(f, 0, sizeof(*f));
+	__atomic_add_fetch(&incident_reads, 1, __ATOMIC_RELAXED);
+	if ((error = accord_index_read_bucket(&bk, ix, accord_index_bucket_of(id))) < 0)
+		return error;
+	at = bucket_place(bk, id, &found);
+	if (!found)
+		return accord_error_set(ACCORD_ENOTFOUND, "the index has no incident %.12s", id);
+	incident_name(&path, id);
+	error = accord_index_read_sealed(&data, tag, ix, path.ptr);
+	if (error == ACCORD_ENOTFOUND)
+		error = accord_error_set(ACCORD_EINVALID, "index file %s is gone", path.ptr);
+	else if (error == 0 &&
+		 (accord_hex_encode(hex, tag, TAG_LEN),
+		  sodium_memcmp(hex, bk->rows[at].tag, sizeof(bk->rows[at].tag)) != 0))
+		error = accord_error_set(ACCORD_EINVALID,
+					 "index file %s is not the one its bucket recorded",
+					 path.ptr);
+	accord_buf_dispose(&path);
+	if (error < 0) {
+		accord_buf_dispose(&data);
+		return error;
+	}
+	if (data.size < sizeof(head) - 1 || memcmp(data.ptr, head, sizeof(head) - 1) != 0 ||
+	    accord_index_parse_incident(f, data.ptr + sizeof(head) - 1, summary_only) < 0 ||
+	    f->count == 0 || strcmp(f->ids[0], id) != 0) {
+		accord_buf_dispose(&data);
+		accord_index_incident_file_dispose(f);
+		return accord_error_set(ACCORD_EINVALID, "index file of incident %.12s is damaged",
+					id);
+	}
 	accord_buf_dispose(&data);
-	if (f->count == 0 || strcmp(f->ids[0], id) != 0)
-		goto bad_noclean;
 	memcpy(f->summary.id, id, sizeof(f->summary.id));
 	return 0;
-bad:
-	accord_buf_dispose(&data);
-bad_noclean:
-	accord_index_incident_file_dispose(f);
-	return accord_error_set(ACCORD_EINVALID, "index file of incident %.12s is damaged", id);
 }
 
 static int cmp_id(const void *a, const void *b)
@@ -781,8 +792,10 @@ int accord_index_write_incident_file(struct accord_index *ix, const accord_ledge
 	for (i = 0; i < li->count; i++)
 		accord_buf_printf(&data, "e %s %s\n", li->entries[i]->commit, li->entries[i]->id);
 	incident_name(&path, inc->id);
-	if ((error = accord_index_write_sealed(tag, ix, path.ptr, &data)) == 0)
+	if ((error = accord_index_write_sealed(tag, ix, path.ptr, &data)) == 0) {
 		bucket_set(bk, inc->id, tag);
+		accord_index_recent_changed(ix, inc->id);
+	}
 	accord_incident_free(inc);
 	accord_buf_dispose(&path);
 	accord_buf_dispose(&data);
@@ -821,6 +834,7 @@ int accord_index_append_open(struct accord_index *ix, const char *id)
 	} else {
 		ix->opens++;
 		memcpy(ix->opens_head, tag, sizeof(tag));
+		accord_index_recent_opened(ix, id);
 	}
 	if (fd >= 0)
 		close(fd);

@@ -11,6 +11,7 @@
  *                  rollback guard
  *   index_query.c  finding an incident by prefix, listing, repairing a
  *                  damaged index
+ *   index_recent.c the newest incidents' summaries in one file, for list
  */
 #ifndef ACCORD_INDEX_IMPL_H
 #define ACCORD_INDEX_IMPL_H
@@ -29,7 +30,7 @@
 	((k)->type == ACCORD_KEY_SK_ED25519 ? ":" : ""), \
 		((k)->type == ACCORD_KEY_SK_ED25519 ? (k)->application : "")
 #define INDEX_VERSION \
-	"accord-index 20" /* 5: a tree of tags from the state down, opens chained; 6: cuts, format 2; 7: agreements; 8: anchors; 9: what counted entries saw past a cut; 10: who invited each party; 11: an agreement's customer by index; 12: and its provider; 13: shelves of 16 buckets; 14: an incident file says how it was closed; 15: rules changed (a fork side's authority, agreed figures and times): re-derive; 16: closes at once, vouches through counted entries: re-derive; 17: a cut reaches past a rotation it did not see: re-derive; 18: rotations taken up (rotated lines); 19: a dispute bound by its evidence's time: re-derive; 20: incident files name the incidents whose duplicate proposals name them (d lines) */
+	"accord-index 21" /* 5: a tree of tags from the state down, opens chained; 6: cuts, format 2; 7: agreements; 8: anchors; 9: what counted entries saw past a cut; 10: who invited each party; 11: an agreement's customer by index; 12: and its provider; 13: shelves of 16 buckets; 14: an incident file says how it was closed; 15: rules changed (a fork side's authority, agreed figures and times): re-derive; 16: closes at once, vouches through counted entries: re-derive; 17: a cut reaches past a rotation it did not see: re-derive; 18: rotations taken up (rotated lines); 19: a dispute bound by its evidence's time: re-derive; 20: incident files name the incidents whose duplicate proposals name them (d lines); 21: recent */
 #define TAG_LEN 32	  /* a file's tag: BLAKE2b-256 */
 #define LINE_TAG_LEN 16	  /* an opens line's tag */
 #define OPENS_LINE (ACCORD_ID_HEXLEN + 1 + 2 * LINE_TAG_LEN + 1) /* "<id> <tag>\n" */
@@ -151,6 +152,14 @@ struct accord_index {
 	accord_idmap named_by;
 	int fresh;
 	int use_memo; /* incidents loaded meanwhile come through the store's memo (index.c) */
+	/* `recent` (index_recent.c): its tag as the state records it, and what changed since */
+	int has_recent;
+	unsigned char recent_tag[TAG_LEN];
+	accord_idmap recent_changed; /* incident id (owned) -> itself: files written */
+	char **recent_opened;	     /* incidents opened (owned), for their short ids */
+	size_t nrecent_opened;
+	int recent_dirty;      /* any of them, or `recent` must be made anew */
+	struct recent *recent; /* read for a list, or NULL */
 };
 
 /* Incidents that name one in duplicate proposals (accord_index.named_by). */
@@ -281,6 +290,13 @@ int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, c
 				    int summary_only);
 
 /*
+ * The lines of an incident file after its first, or of an incident in
+ * `recent`, parsed in place into *f (zeroed by the caller; `summary_only`:
+ * up to the first e line). -1 on a line that does not parse.
+ */
+int accord_index_parse_incident(incident_file *f, char *text, int summary_only);
+
+/*
  * Derive the incident from its loaded entries, write its file, record its
  * tag in its bucket. Its d lines: those of the file already there (unless
  * ix->fresh) and those ix->named_by holds for it.
@@ -298,6 +314,51 @@ const char *accord_index_name_duplicate(struct accord_index *ix, const accord_en
 
 /* Write incident `id` as line ix->opens of `opens`, past which nothing counts. */
 int accord_index_append_open(struct accord_index *ix, const char *id);
+
+/* ---- index_query.c --------------------------------------------------------- */
+
+/*
+ * The digits that tell incident `id` from every other one the index
+ * lists, at least `min`, into *len (accord_ledger_short_len, without the
+ * repair).
+ */
+int accord_index_short_len_of(size_t *len, struct accord_index *ix, const char *id, size_t min);
+
+/* ---- index_recent.c -------------------------------------------------------- */
+
+/* Incident `id`'s file was written: `recent` is made again. */
+void accord_index_recent_changed(struct accord_index *ix, const char *id);
+
+/* Incident `id` was opened (a line added to `opens`): the same, and it may lengthen short ids. */
+void accord_index_recent_opened(struct accord_index *ix, const char *id);
+
+/*
+ * accord_ledger_short_len of `id` from `recent`, for a `min` of 12 or more;
+ * 0 when `recent` does not hold `id`.
+ */
+size_t accord_index_recent_short_len(struct accord_index *ix, const char *id, size_t min);
+
+/*
+ * Write `recent` anew if anything changed, before the state that records
+ * its tag. Never fails the write: when an incident file cannot be read,
+ * the state records no `recent` and lists read the files.
+ */
+void accord_index_recent_save(struct accord_index *ix);
+
+/*
+ * Incident `id`'s summary from `recent` into *f (as read with summary_only,
+ * no entries): 1, or 0 when `recent` does not hold it or does not match
+ * the state (then the caller reads the incident's file).
+ */
+int accord_index_recent_get(incident_file *f, struct accord_index *ix, const char *id);
+
+/* The state's line for `recent`, and reading it back (0, or -1 if it is not that line). */
+void accord_index_recent_state(accord_buf *state, const struct accord_index *ix);
+int accord_index_recent_line(struct accord_index *ix, const char *line);
+
+/* Forget `recent` as read (the state it matched is gone), or everything at the end. */
+void accord_index_recent_drop(struct accord_index *ix);
+void accord_index_recent_dispose(struct accord_index *ix);
 
 /* ---- index_anchors.c ------------------------------------------------------- */
 

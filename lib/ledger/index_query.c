@@ -44,6 +44,9 @@ static void adopt_tree(struct accord_index *ix, const struct accord_index *from)
 	memcpy(ix->state_tag, from->state_tag, sizeof(ix->state_tag));
 	memcpy(ix->shelf_tag, from->shelf_tag, sizeof(ix->shelf_tag));
 	memcpy(ix->has_shelf, from->has_shelf, sizeof(ix->has_shelf));
+	accord_index_recent_drop(ix);
+	ix->has_recent = from->has_recent;
+	memcpy(ix->recent_tag, from->recent_tag, sizeof(ix->recent_tag));
 }
 
 /*
@@ -196,19 +199,19 @@ int accord_index_find_incident(const accord_entry **out, accord_ledger *l, const
 	return error;
 }
 
-size_t accord_index_short_len(accord_ledger *l, const char *id, size_t min)
+int accord_index_short_len_of(size_t *len, struct accord_index *ix, const char *id, size_t min)
 {
 	char prefix[ACCORD_ID_HEXLEN + 1];
 	char **ids = NULL;
-	size_t n = 0, i, len = min;
+	size_t n = 0, i;
 	int error;
 
 	/* ids that share fewer than `min` digits with `id` never make it longer than `min` */
 	snprintf(prefix, sizeof(prefix), "%.*s",
 		 (int)(min < ACCORD_ID_HEXLEN ? min : ACCORD_ID_HEXLEN), id);
-	WITH_REPAIR(l, ids_matching(&ids, &n, l->index, prefix, 0));
-	if (error < 0)
-		return ACCORD_ID_HEXLEN; /* the full id is unique whatever the index says */
+	if ((error = ids_matching(&ids, &n, ix, prefix, 0)) < 0)
+		return error;
+	*len = min;
 	for (i = 0; i < n; i++) {
 		size_t k = 0;
 
@@ -216,10 +219,24 @@ size_t accord_index_short_len(accord_ledger *l, const char *id, size_t min)
 			continue;
 		while (k < ACCORD_ID_HEXLEN && ids[i][k] == id[k])
 			k++;
-		if (k + 1 > len)
-			len = k + 1;
+		if (k + 1 > *len)
+			*len = k + 1;
 	}
 	free_strings(ids, n);
+	return 0;
+}
+
+size_t accord_index_short_len(accord_ledger *l, const char *id, size_t min)
+{
+	size_t len = min;
+	int error;
+
+	/* a list's ids come from `recent`, which knows them: no bucket read for each */
+	if ((len = accord_index_recent_short_len(l->index, id, min)) > 0)
+		return len;
+	WITH_REPAIR(l, accord_index_short_len_of(&len, l->index, id, min));
+	if (error < 0)
+		return ACCORD_ID_HEXLEN; /* the full id is unique whatever the index says */
 	return len;
 }
 
@@ -375,7 +392,8 @@ static int list_once(accord_incident_summary **out, size_t *count, accord_ledger
 			snprintf(trusted, sizeof(trusted), "%.32s", prev);
 			memcpy(id, line, ACCORD_ID_HEXLEN);
 			id[ACCORD_ID_HEXLEN] = '\0';
-			if ((error = accord_index_read_incident_file(&f, ix, id, 1)) < 0) {
+			if (!accord_index_recent_get(&f, ix, id) &&
+			    (error = accord_index_read_incident_file(&f, ix, id, 1)) < 0) {
 				error = error == ACCORD_ENOTFOUND ? ACCORD_ENOTFOUND_INDEX : error;
 				break;
 			}

@@ -137,6 +137,7 @@ int accord_index_save_state(accord_ledger *l)
 	if ((error = accord_index_flush_buckets(l->index)) < 0 ||
 	    (error = accord_index_anchors_update(l)) < 0)
 		return error;
+	accord_index_recent_save(l->index);
 	if (!l->index->evidence[0])
 		accord_index_evidence_digest(l->index->evidence, l->store);
 	accord_buf_printf(&data, "%s\nledger %s\nlamport %lld\nevidence %s\nopens %zu %s\n",
@@ -151,6 +152,7 @@ int accord_index_save_state(accord_ledger *l)
 		accord_buf_printf(&data, "shelf %02x %s\n", b, hex);
 	}
 	accord_index_anchors_save(&data, l->index);
+	accord_index_recent_state(&data, l->index);
 	for (i = 0; i < l->feed_count; i++) {
 		const accord_feed *f = &l->feeds[i];
 		char head[GIT_OID_HEXSZ + 1];
@@ -472,6 +474,8 @@ static int state_line(accord_ledger *l, char *line)
 		    accord_hex_decode(l->index->shelf_tag[sh], TAG_LEN, line + 9) < 0)
 			return LINE_BAD;
 		l->index->has_shelf[sh] = 1;
+	} else if (!strncmp(line, "recent ", 7)) {
+		return accord_index_recent_line(l->index, line) < 0 ? LINE_BAD : 0;
 	} else if (!strncmp(line, "anchor", 6)) {
 		return accord_index_anchors_line(l->index, line) < 0 ? LINE_BAD : 0;
 	} else if (!strncmp(line, "feed ", 5) || !strncmp(line, "beyond ", 7)) {
