@@ -576,8 +576,9 @@ static void test_index_list_reads_one_file_for_the_newest(void **state)
 {
 	fixture *f = *state;
 	accord_incident_summary *rows = NULL;
-	char newest[ACCORD_ID_HEXLEN + 1], *recent, *saved;
+	char newest[ACCORD_ID_HEXLEN + 1], victim[1024], *recent, *saved;
 	const accord_entry *open = NULL;
+	struct stat st;
 	accord_ledger *l = NULL;
 	size_t n = 0, i, reads;
 	accord_buf old = ACCORD_BUF_INIT;
@@ -643,6 +644,26 @@ static void test_index_list_reads_one_file_for_the_newest(void **state)
 	assert_int_equal(indexed_append(f, "note", "{\"text\":\"n\"}"), 0);
 	saved = index_file(f, "recent");
 	assert_int_equal(access(saved, F_OK), 0);
+	reads = list_through_index(&rows, &n, f, 100);
+	assert_int_equal(reads, 0);
+	free(rows);
+
+	/* written in place, but never through a link or a second name planted there */
+	snprintf(victim, sizeof(victim), "%s/victim", f->dir);
+	fp_write(victim, "precious\n");
+	assert_int_equal(unlink(recent), 0);
+	assert_int_equal(symlink(victim, recent), 0);
+	assert_int_equal(indexed_append(f, "note", "{\"text\":\"m\"}"), 0);
+	assert_int_equal(lstat(recent, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(unlink(recent), 0);
+	assert_int_equal(link(victim, recent), 0);
+	assert_int_equal(indexed_append(f, "note", "{\"text\":\"o\"}"), 0);
+	assert_int_equal(stat(victim, &st), 0);
+	assert_int_equal(st.st_nlink, 1);
+	accord_buf_clear(&old);
+	assert_int_equal(accord_buf_read_file(&old, victim, 1 << 20), 0);
+	assert_string_equal(old.ptr, "precious\n");
 	reads = list_through_index(&rows, &n, f, 100);
 	assert_int_equal(reads, 0);
 	free(rows);

@@ -195,6 +195,42 @@ int accord_index_write_sealed(unsigned char *tag, const struct accord_index *ix,
 	return accord_index_write_file(ix, name, data);
 }
 
+/* Open `last` in `dfd` for writing in place: a regular file of its own, made if missing. */
+static int open_in_place(int dfd, const char *last)
+{
+	struct stat st;
+	int fd = openat(dfd, last, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1)
+		return fd;
+	/* a link, a second name, a FIFO planted there: removed, never written through */
+	if (fd >= 0)
+		close(fd);
+	if (unlinkat(dfd, last, 0) < 0 && errno != ENOENT)
+		return -1;
+	return openat(dfd, last, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+}
+
+int accord_index_write_sealed_in_place(unsigned char *tag, const struct accord_index *ix,
+				       const char *name, accord_buf *data)
+{
+	const char *last;
+	int dfd, fd = -1, error = 0;
+
+	seal(tag, ix, name, data);
+	if ((dfd = parent_fd(ix, name, &last)) >= 0) {
+		fd = open_in_place(dfd, last);
+		close(dfd);
+	}
+	if (fd < 0 || pwrite(fd, data->ptr, data->size, 0) != (ssize_t)data->size ||
+	    ftruncate(fd, (off_t)data->size) < 0)
+		error = accord_error_set(ACCORD_ERROR, "can't write index file %s: %s", name,
+					 strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return error;
+}
+
 /*
  * The tag (hex) of line `n` of `opens`, incident `id`, chained to `prev`,
  * the tag of line n-1 ("" for the first): the state records the last tag,

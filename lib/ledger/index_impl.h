@@ -297,6 +297,15 @@ int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, c
 int accord_index_parse_incident(incident_file *f, char *text, int summary_only);
 
 /*
+ * Seal `data` and write it over index file `name` in place, not through a
+ * new file: for `recent`, a shortcut whose torn write only fails to
+ * authenticate, since creating a file on every append costs more than the
+ * write. Only into a regular file with one name.
+ */
+int accord_index_write_sealed_in_place(unsigned char *tag, const struct accord_index *ix,
+				       const char *name, accord_buf *data);
+
+/*
  * Derive the incident from its loaded entries, write its file, record its
  * tag in its bucket. Its d lines: those of the file already there (unless
  * ix->fresh) and those ix->named_by holds for it.

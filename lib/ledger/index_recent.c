@@ -313,7 +313,7 @@ void accord_index_recent_save(struct accord_index *ix)
 			accord_index_incident_file_dispose(&f);
 		}
 	}
-	if (accord_index_write_sealed(tag, ix, "recent", &out) == 0) {
+	if (accord_index_write_sealed_in_place(tag, ix, "recent", &out) == 0) {
 		memcpy(ix->recent_tag, tag, TAG_LEN);
 		ix->has_recent = 1;
 	}
