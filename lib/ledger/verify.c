@@ -255,7 +255,8 @@ size_t accord_verify_in_ledger_order(struct run *r, accord_entry **all)
 
 	for (i = 0; i < r->nfeeds; i++)
 		for (j = 0; j < r->feeds[i].n; j++)
-			if (r->feeds[i].items[j].authentic && !r->feeds[i].items[j].fork)
+			if (r->feeds[i].items[j].authentic && !r->feeds[i].items[j].fork &&
+			    !accord_verify_misplaced(&r->feeds[i], j))
 				all[n++] = r->feeds[i].items[j].e;
 	for (i = 0; i < r->nforks; i++)
 		all[n++] = r->forks[i]->e; /* of this ledger, both sides of each fork */
@@ -396,6 +397,9 @@ static void finish(struct run *r)
 				pub->verdict = it->flagged ? ACCORD_VERDICT_INVALID
 							   : ACCORD_VERDICT_FOLLOWS;
 				v->left_out++;
+				/* what counts is in v->entries, wherever its item lies: owned there */
+				if (it->counted)
+					it->e = NULL;
 			}
 		}
 	}

@@ -665,7 +665,8 @@ void accord_verify_causal_pass(struct run *r)
 			struct feed *f = &r->feeds[i];
 			struct item *it = &f->items[j];
 
-			if (!it->authentic || (r->v->ledger[0] && !of_this_ledger(r, it->e)))
+			if (!it->authentic || accord_verify_misplaced(f, j) ||
+			    (r->v->ledger[0] && !of_this_ledger(r, it->e)))
 				continue;
 			hold_item(r, &held, every, &n, it);
 			if (f->forked_at && it->seq >= f->forked_at && it->seq <= f->chain) {

@@ -281,6 +281,18 @@ void accord_verify_pool_dispose(struct pool *p);
 
 /* ---- verify_chain.c ---- */
 
+/*
+ * Item j of feed f repeats a seq of the feed's sound chain further down it
+ * (a second entry of seq N on top of the first: equivocation within one
+ * chain, or the same entry twice). It never counts, nor joins the causal
+ * graph: the ledger's rules go by seq, and the chain's own entry holds that
+ * seq (attack136 01: both counted, and the entry was freed twice).
+ */
+static inline int accord_verify_misplaced(const struct feed *f, size_t j)
+{
+	return (int64_t)j >= f->chain && f->items[j].env && f->items[j].seq <= f->chain;
+}
+
 /* Pass 1 for one feed: read, check, the chain; where it stops on its own (f->cut). */
 int accord_verify_read_feed(struct run *r, struct feed *f, accord_verified_feed *o);
 
