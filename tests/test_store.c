@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -413,6 +414,52 @@ static void make_ref(accord_store *store, const char *name, const git_oid *id)
 	git_reference_free(ref);
 }
 
+/*
+ * A "<ref>.lock" a live git holds (a plain fetch, pack-refs in an automatic
+ * gc) is not a killed accord's: accord waits for it to go, and git's update
+ * stands (attack136 02). Here the other writer moves the ref as git does,
+ * its new value written into the lock file, renamed over the ref after
+ * half a second: the append then finds the ref moved and writes nothing.
+ */
+static void test_store_append_waits_for_a_live_ref_lock(void **state)
+{
+	fixture *f = *state;
+	char lockpath[1100], refpath[1024], hex[GIT_OID_HEXSZ + 2];
+	git_oid one, theirs, out;
+	int fd, status;
+	pid_t pid;
+
+	append_ok(&one, f, NULL, "one", T0);
+	make_ref(f->store, "refs/accord/feeds/other", &one);
+	assert_int_equal(accord_store_append(&theirs, f->store, "refs/accord/feeds/other", &one,
+					     "theirs", 6, f->alice, T0 + 1),
+			 0);
+	snprintf(refpath, sizeof(refpath), "%s%s", accord_store_gitdir(f->store), f->feed);
+	snprintf(lockpath, sizeof(lockpath), "%s.lock", refpath);
+	fd = open(lockpath, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	assert_true(fd >= 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		usleep(500 * 1000);
+		git_oid_tostr(hex, sizeof(hex), &theirs);
+		strcat(hex, "\n");
+		_exit(write(fd, hex, strlen(hex)) == (ssize_t)strlen(hex) &&
+				      rename(lockpath, refpath) == 0
+			      ? 0
+			      : 1);
+	}
+	close(fd);
+	assert_int_equal(accord_store_lock(f->store), 0);
+	assert_int_equal(
+		accord_store_append(&out, f->store, f->feed, &one, "two", 3, f->alice, T0 + 2),
+		ACCORD_EMODIFIED);
+	accord_store_unlock(f->store);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0); /* git's rename went through */
+	assert_ref_is(f->store, f->feed, &theirs);
+}
+
 static void test_store_ref_list(void **state)
 {
 	fixture *f = *state;
@@ -737,6 +784,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store_commit_signed_as_libgit2_writes_it,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_append_compare_and_swap, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_store_append_waits_for_a_live_ref_lock, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_store_append_clears_stale_ref_lock, setup,
 						teardown),

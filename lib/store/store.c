@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "encode.h"
@@ -283,18 +284,33 @@ static int ensure_empty_tree(git_tree **out, git_repository *repo)
 }
 
 /*
- * Feed refs are written only by accord, under its flock. So while we hold
- * that lock, a "<ref>.lock" file can only be left by an accord process
- * that was killed mid-update (git's lock files outlive their process, the
- * flock does not): remove it rather than refuse every later write.
+ * Feed refs are written by accord under its flock, and by the system git
+ * only for a moment (a plain fetch, pack-refs in an automatic gc), which
+ * accord cannot see. A "<ref>.lock" that lasts is left by a process killed
+ * mid-update (git's lock files outlive their process, the flock does not):
+ * it is removed rather than refuse every later write. One younger than
+ * STALE_LOCK_S may be a live git's: wait for it to go, or to grow stale.
  */
+#define STALE_LOCK_S 2
+
 static int remove_stale_ref_lock(accord_store *store, const char *refname)
 {
 	accord_buf path = ACCORD_BUF_INIT;
-	int error;
+	struct stat st;
+	int error = 0, waited;
 
 	accord_buf_printf(&path, "%s%s.lock", accord_store_gitdir(store), refname);
-	error = unlink(path.ptr) == 0 ? 0 : -1;
+	for (waited = 0;; waited++) {
+		if (lstat(path.ptr, &st) < 0) {
+			error = errno == ENOENT ? 0 : -1; /* gone: released by its owner */
+			break;
+		}
+		if (time(NULL) - st.st_mtime >= STALE_LOCK_S || waited >= 20 * STALE_LOCK_S + 20) {
+			error = unlink(path.ptr) == 0 || errno == ENOENT ? 0 : -1;
+			break;
+		}
+		usleep(50 * 1000);
+	}
 	accord_buf_dispose(&path);
 	return error;
 }
