@@ -232,6 +232,8 @@ static int classify_remote(accord_sync_result *res, accord_sync_candidate **cand
 	for (i = 0; i < nremote; i++) {
 		const accord_head *l = accord_sync_find_head(local, nlocal, remote[i].keyid);
 		accord_sync_relation rel;
+		git_oid base;
+		int repeat = 0;
 
 		if (accord_sync_classify(&rel, store, l ? &l->head : NULL, &remote[i].head) < 0) {
 			char hex[GIT_OID_HEXSZ + 1];
@@ -240,12 +242,20 @@ static int classify_remote(accord_sync_result *res, accord_sync_candidate **cand
 			accord_sync_add_refused(res, remote[i].keyid, hex, accord_error_last());
 			continue;
 		}
-		if (rel == ACCORD_SYNC_NEW || rel == ACCORD_SYNC_AHEAD) {
+		if (rel == ACCORD_SYNC_FORK &&
+		    (error = accord_sync_repeat_tail(&repeat, &base, store, &l->head,
+						     &remote[i].head)) < 0)
+			return error;
+		if (rel == ACCORD_SYNC_NEW || rel == ACCORD_SYNC_AHEAD ||
+		    (rel == ACCORD_SYNC_FORK && repeat)) {
 			accord_sync_candidate *c = PUSH(*cands, *ncands);
 
+			/* over a tail that never counts, the ref moves from where it is (take_candidates) */
 			c->head = remote[i];
-			res->fetched +=
-				accord_sync_count_new(store, &remote[i].head, l ? &l->head : NULL);
+			res->fetched += accord_sync_count_new(store, &remote[i].head,
+							      repeat ? &base
+							      : l    ? &l->head
+								     : NULL);
 		} else if (rel == ACCORD_SYNC_FORK &&
 			   (error = accord_sync_handle_fork(res, store, remote[i].keyid, &l->head,
 							    &remote[i].head)) < 0) {

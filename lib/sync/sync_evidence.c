@@ -358,6 +358,31 @@ int accord_sync_ref_create(accord_store *store, const char *name, const git_oid 
  * the same sequence number prove equivocation: keep both as evidence.
  * Anything else is a rewritten feed, refused.
  */
+int accord_sync_repeat_tail(int *out, git_oid *base, accord_store *store, const git_oid *local,
+			    const git_oid *remote)
+{
+	accord_commit *c = NULL;
+	accord_entry *e = NULL;
+	git_oid dl;
+	int error;
+
+	*out = 0;
+	if (accord_chain_merge_base(base, store, local, remote) < 0) {
+		accord_error_clear();
+		return 0; /* nothing shared: no tail of ours above it */
+	}
+	if ((error = first_after(&dl, store, local, base)) < 0)
+		return error;
+	/* unreadable or not an entry: the fork's usual path judges it */
+	if (accord_commit_read(&c, store, &dl) == 0 &&
+	    accord_entry_parse(&e, c->message, c->message_len) == 0)
+		*out = e->seq <= (int64_t)accord_chain_count(store, base, NULL, 100000000);
+	accord_entry_free(e);
+	accord_commit_free(c);
+	accord_error_clear();
+	return 0;
+}
+
 int accord_sync_handle_fork(accord_sync_result *res, accord_store *store, const char *keyid,
 			    const git_oid *local, const git_oid *remote)
 {

@@ -149,6 +149,16 @@ size_t accord_sync_count_new(accord_store *store, const git_oid *head, const git
 int accord_sync_ref_create(accord_store *store, const char *name, const git_oid *id,
 			   const git_oid *expect);
 
+/*
+ * Neither head extends the other, and ours went on from where they part
+ * with an entry repeating a seq of what lies below (attack137 01): a tail
+ * that never counts on any copy (verify: accord_verify_misplaced). *out 1
+ * then, with where they part in *base, and the remote's head is a
+ * candidate like one that extends ours.
+ */
+int accord_sync_repeat_tail(int *out, git_oid *base, accord_store *store, const git_oid *local,
+			    const git_oid *remote);
+
 /* Neither head extends the other: equivocation kept as evidence, or a rewritten feed refused. */
 int accord_sync_handle_fork(accord_sync_result *res, accord_store *store, const char *keyid,
 			    const git_oid *local, const git_oid *remote);

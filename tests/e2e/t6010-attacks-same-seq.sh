@@ -5,7 +5,8 @@
 # side of the fork, while the feed's chain held it past its sound part. It
 # must be one refused entry: sync refuses it, the hub's hook refuses a push
 # of it, a copy holding it (plain git fetch) lists, shows and audits, and a
-# clone of a hub whose operator planted it works, without it.
+# clone of a hub whose operator planted it works, without it. A copy that
+# took it by plain git fetch catches up when its author goes on (attack137 01).
 . "$(dirname "$0")/lib.sh"
 FORGE="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/forge/forge.py"
 unset SSH_AUTH_SOCK
@@ -71,7 +72,7 @@ grep -q "free()\|signal" "$T/push.err" && bad "the hook crashed: $(cat "$T/push.
 
 # planted on the hub by its operator: members still push, and a clone does not take it
 mv "$HUB/hooks/pre-receive" "$T/pre-receive"
-git -C "$G" push -q "$HUB" "+refs/accord/feeds/$KG:refs/accord/feeds/$KG" 2>/dev/null || bad "the operator's plant"
+git -C "$G" push -q "$HUB" "+$FORGED:refs/accord/feeds/$KG" 2>/dev/null || bad "the operator's plant"
 mv "$T/pre-receive" "$HUB/hooks/pre-receive"
 equal "$(git -C "$HUB" rev-parse "refs/accord/feeds/$KG")" "$FORGED" "planted on the hub"
 git -C "$A" remote remove gx
@@ -82,4 +83,23 @@ equal "$(git -C "$HUB" rev-parse "refs/accord/feeds/$(kid alice)")" \
 expect 0 accord --home "$T/alice" clone "$HUB" "$T/clone"
 expect 0 accord --home "$T/alice" -C "$T/clone" show "$I"
 contains "$OUT" "after the plant" "the clone's show"
+# attack137 01: the operator puts the hub back; a copy that took the entry by plain git
+# fetch, while gina goes on from her real head and alice builds on that: the copy's next
+# sync takes both, as every other copy does
+git -C "$HUB" update-ref "refs/accord/feeds/$KG" "$FORGED~1"
+expect 0 accord --home "$T/alice" clone "$HUB" "$T/r"
+git -C "$T/r" fetch -q "$G" "+refs/accord/feeds/$KG:refs/accord/feeds/$KG" || bad "plain fetch"
+equal "$(git -C "$T/r" rev-parse "refs/accord/feeds/$KG")" "$FORGED" "the copy holds the repeat"
+git -C "$G" update-ref "refs/accord/feeds/$KG" "$FORGED~1"
+expect 0 g note "$I" "gina goes on"
+expect 0 g sync
+expect 0 a sync
+expect 0 a note "$I" "alice builds on it"
+expect 0 a sync
+expect 0 accord --home "$T/alice" -C "$T/r" sync
+expect 0 accord --home "$T/alice" -C "$T/r" show "$I"
+contains "$OUT" "gina goes on" "the copy that held the repeat takes gina's next entry"
+contains "$OUT" "alice builds on it" "and alice's"
+equal "$(git -C "$T/r" rev-parse "refs/accord/feeds/$KG")" "$(git -C "$HUB" rev-parse "refs/accord/feeds/$KG")" \
+	"its feed ref where the hub's is"
 finish
