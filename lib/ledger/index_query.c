@@ -228,11 +228,11 @@ int accord_index_short_len_of(size_t *len, struct accord_index *ix, const char *
 
 size_t accord_index_short_len(accord_ledger *l, const char *id, size_t min)
 {
-	size_t len = min;
+	/* a list's ids come from `recent`, which knows them: no bucket read for each */
+	size_t len = accord_index_recent_short_len(l->index, id, min);
 	int error;
 
-	/* a list's ids come from `recent`, which knows them: no bucket read for each */
-	if ((len = accord_index_recent_short_len(l->index, id, min)) > 0)
+	if (len > 0)
 		return len;
 	WITH_REPAIR(l, accord_index_short_len_of(&len, l->index, id, min));
 	if (error < 0)

@@ -125,12 +125,11 @@ static struct recent *recent_load(struct accord_index *ix)
 	end = r->data.ptr + r->data.size;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *at = p + 3 + ACCORD_ID_HEXLEN;
+		unsigned long digits = 0;
 		struct recent_row *row;
 
 		/* "i <id> <digits>": the row's summary lines run to the next such line */
-		unsigned long digits = 0;
-		const char *at = p + 3 + ACCORD_ID_HEXLEN;
-
 		if (!nl || nl - p < 4 + ACCORD_ID_HEXLEN || nl - p > 5 + ACCORD_ID_HEXLEN ||
 		    p[0] != 'i' || p[1] != ' ' || p[2 + ACCORD_ID_HEXLEN] != ' ' ||
 		    strspn(p + 2, "0123456789abcdef") != ACCORD_ID_HEXLEN)

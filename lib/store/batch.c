@@ -415,6 +415,7 @@ int accord_batch_commit(accord_batch *b)
 	qsort(b->feeds, b->feed_count, sizeof(*b->feeds), cmp_feed);
 	for (i = 0; i < b->feed_count; i++) {
 		batch_feed *f = b->feeds[i];
+
 		if (!f->touched || (f->has_start && git_oid_equal(&f->start, &f->head)))
 			continue;
 		accord_buf_clear(&name);

@@ -292,6 +292,9 @@ static int ensure_empty_tree(git_tree **out, git_repository *repo)
  * STALE_LOCK_S may be a live git's: wait for it to go, or to grow stale.
  */
 #define STALE_LOCK_S 2
+#define LOCK_POLL_MS 50
+/* polls before a lock counts as stale whatever its time (one dated ahead of the clock never ages) */
+#define LOCK_POLLS ((STALE_LOCK_S + 1) * 1000 / LOCK_POLL_MS)
 
 static int remove_stale_ref_lock(accord_store *store, const char *refname)
 {
@@ -305,11 +308,11 @@ static int remove_stale_ref_lock(accord_store *store, const char *refname)
 			error = errno == ENOENT ? 0 : -1; /* gone: released by its owner */
 			break;
 		}
-		if (time(NULL) - st.st_mtime >= STALE_LOCK_S || waited >= 20 * STALE_LOCK_S + 20) {
+		if (time(NULL) - st.st_mtime >= STALE_LOCK_S || waited >= LOCK_POLLS) {
 			error = unlink(path.ptr) == 0 || errno == ENOENT ? 0 : -1;
 			break;
 		}
-		usleep(50 * 1000);
+		usleep(LOCK_POLL_MS * 1000);
 	}
 	accord_buf_dispose(&path);
 	return error;

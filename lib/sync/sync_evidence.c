@@ -353,11 +353,6 @@ int accord_sync_ref_create(accord_store *store, const char *name, const git_oid 
 	return error < 0 ? accord_error_git(error, name) : 0;
 }
 
-/*
- * Neither head extends the other. Two valid entries by the same key with
- * the same sequence number prove equivocation: keep both as evidence.
- * Anything else is a rewritten feed, refused.
- */
 int accord_sync_repeat_tail(int *out, git_oid *base, accord_store *store, const git_oid *local,
 			    const git_oid *remote)
 {
@@ -383,6 +378,11 @@ int accord_sync_repeat_tail(int *out, git_oid *base, accord_store *store, const 
 	return 0;
 }
 
+/*
+ * Neither head extends the other. Two valid entries by the same key with
+ * the same sequence number prove equivocation: keep both as evidence.
+ * Anything else is a rewritten feed, refused.
+ */
 int accord_sync_handle_fork(accord_sync_result *res, accord_store *store, const char *keyid,
 			    const git_oid *local, const git_oid *remote)
 {
