@@ -106,23 +106,26 @@ void accord_index_anchors_save(accord_buf *state, const struct accord_index *ix)
 					  (long long)ix->anchors[i].top);
 }
 
-int accord_index_anchors_line(struct accord_index *ix, const char *line)
+int accord_index_anchors_line(struct accord_index *ix, char *line)
 {
-	char a[80];
 	long long top;
+	char *f[4];
+	int n = accord_index_fields(f, 4, line);
 
-	if (sscanf(line, "anchors %79s", a) == 1) {
-		if (strlen(a) != 2 * TAG_LEN || accord_hex_decode(ix->anchors_tag, TAG_LEN, a) < 0)
+	if (n == 2 && !strcmp(f[0], "anchors")) {
+		if (strlen(f[1]) != 2 * TAG_LEN ||
+		    accord_hex_decode(ix->anchors_tag, TAG_LEN, f[1]) < 0)
 			return -1;
 		ix->has_anchors_tag = 1;
 		return 0;
 	}
-	if (sscanf(line, "anchored %79s %lld", a, &top) == 2) {
-		if (strlen(a) != ACCORD_KEYID_HEXLEN ||
-		    !accord_is_lower_hex(a, ACCORD_KEYID_HEXLEN) || top <= 0 ||
-		    top % ANCHOR_EVERY || feed_of(ix, a, 0))
+	if (n == 3 && !strcmp(f[0], "anchored")) {
+		if (strlen(f[1]) != ACCORD_KEYID_HEXLEN ||
+		    !accord_is_lower_hex(f[1], ACCORD_KEYID_HEXLEN) ||
+		    accord_index_number(&top, f[2]) < 0 || top <= 0 || top % ANCHOR_EVERY ||
+		    feed_of(ix, f[1], 0))
 			return -1;
-		feed_of(ix, a, 1)->top = top;
+		feed_of(ix, f[1], 1)->top = top;
 		return 0;
 	}
 	return -1;

@@ -27,6 +27,37 @@
 #include "array.h"
 #include "alloc.h"
 
+int accord_index_fields(char **field, int max, char *line)
+{
+	int n = 0;
+
+	for (;;) {
+		char *space = strchr(line, ' ');
+
+		if (n == max || !*line || space == line)
+			return -1;
+		field[n++] = line;
+		if (!space)
+			return n;
+		*space = '\0';
+		line = space + 1;
+	}
+}
+
+int accord_index_number(long long *out, const char *s)
+{
+	size_t sign = s[0] == '-', n = strlen(s), i;
+
+	if (n == sign || n - sign > 19)
+		return -1;
+	for (i = sign; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+	errno = 0;
+	*out = strtoll(s, NULL, 10);
+	return errno ? -1 : 0;
+}
+
 /* An incident file's name in the index folder (what its tag covers). */
 static void incident_name(accord_buf *out, const char *id)
 {
@@ -602,11 +633,18 @@ int accord_index_parse_incident(incident_file *f, char *text, int summary_only)
 		accord_incident_summary *s = &f->summary;
 
 		if (line[0] == 's' && line[1] == ' ') {
+			/* s <status> <severity> <opened> <started> <status changed> */
 			long long sev, op, st, sa;
+			char *fld[7];
 
-			if (sscanf(line + 2, "%15s %lld %lld %lld %lld", s->status, &sev, &op, &st,
-				   &sa) != 5)
+			if (accord_index_fields(fld, 7, line) != 6 ||
+			    strlen(fld[1]) >= sizeof(s->status) ||
+			    accord_index_number(&sev, fld[2]) < 0 ||
+			    accord_index_number(&op, fld[3]) < 0 ||
+			    accord_index_number(&st, fld[4]) < 0 ||
+			    accord_index_number(&sa, fld[5]) < 0)
 				return -1;
+			memcpy(s->status, fld[1], strlen(fld[1]) + 1);
 			s->severity = sev;
 			s->opened_at = op;
 			s->started_at = st;
@@ -626,16 +664,19 @@ int accord_index_parse_incident(incident_file *f, char *text, int summary_only)
 				ACCORD_PUSH(f->later, f->later_count, c);
 			}
 		} else if (line[0] == 'w' && line[1] == ' ') {
+			/* w <customers> <start> <end|-> */
 			accord_impact w = { 0 };
 			long long c, ws, we;
-			char end[24];
+			char *fld[5];
 
-			if (sscanf(line + 2, "%lld %lld %23s", &c, &ws, end) != 3)
+			if (accord_index_fields(fld, 5, line) != 4 ||
+			    accord_index_number(&c, fld[1]) < 0 ||
+			    accord_index_number(&ws, fld[2]) < 0)
 				return -1;
 			w.customers = c;
 			w.start = ws;
-			if (strcmp(end, "-") != 0) {
-				if (sscanf(end, "%lld", &we) != 1)
+			if (strcmp(fld[3], "-") != 0) {
+				if (accord_index_number(&we, fld[3]) < 0)
 					return -1;
 				w.end = we;
 				w.has_end = 1;

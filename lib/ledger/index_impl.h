@@ -209,6 +209,20 @@ typedef struct {
 	size_t named_by_count;
 } incident_file;
 
+/* ---- index_files.c: reading lines --------------------------------------- */
+
+/*
+ * Split `line` in place at single spaces into `field` (at most `max`):
+ * how many, or -1 if there are more or one is empty. The state's lines
+ * that repeat per feed and per member, and the summary lines of the
+ * incidents `list` shows, are read this way: sscanf, tried keyword after
+ * keyword, was a third of a `list` at 55 members (issue 14).
+ */
+int accord_index_fields(char **field, int max, char *line);
+
+/* Field `s` as a decimal number (an optional '-', then digits only) in range: 0, else -1. */
+int accord_index_number(long long *out, const char *s);
+
 /* ---- index.c --------------------------------------------------------------- */
 
 /* Append `item` to the pointer array *arrp; out of memory aborts. */
@@ -375,7 +389,7 @@ void accord_index_recent_dispose(struct accord_index *ix);
 void accord_index_anchors_save(accord_buf *state, const struct accord_index *ix);
 
 /* One of those lines back (0), or -1 if it is not one of them or does not read. */
-int accord_index_anchors_line(struct accord_index *ix, const char *line);
+int accord_index_anchors_line(struct accord_index *ix, char *line);
 
 /* Anchor every feed of `full` (a ledger verified in full, all its entries held) anew. */
 void accord_index_anchors_from(struct accord_index *ix, const accord_ledger *full);

@@ -319,25 +319,37 @@ accord_ledger *accord_index_shell(accord_store *store, const char *dir, const un
 #define LINE_BAD (-1) /* not a line of this version's state file */
 #define LINE_END 1    /* "end": every line before it was written */
 
-static int state_feed(accord_ledger *l, const char *line)
+/* A key id, a commit id or an entry id of exactly its length, in lower-case hex. */
+static int hex_field(const char *s, size_t len)
 {
-	char a[300], b[300], c[300], d[300];
+	return strlen(s) == len && accord_is_lower_hex(s, len);
+}
+
+static int state_feed(accord_ledger *l, char *line)
+{
+	char a[300], b[300], c[300], d[300], *f[8];
 	long long x, y, z;
 	int holes = 0;
 
-	if (sscanf(line, "feed %32s %40s %lld %64s %lld %lld", a, b, &x, c, &y, &z) == 6) {
-		accord_feed *nf = realloc(l->feeds, (l->feed_count + 1) * sizeof(*nf));
+	if (!strncmp(line, "feed ", 5)) {
+		/* feed <keyid> <head> <seq> <last entry> <its lamport> <its time> */
+		accord_feed *nf;
 
-		if (!nf)
+		if (accord_index_fields(f, 8, line) != 7 || !hex_field(f[1], ACCORD_KEYID_HEXLEN) ||
+		    !hex_field(f[2], GIT_OID_HEXSZ) || !hex_field(f[4], ACCORD_ID_HEXLEN) ||
+		    accord_index_number(&x, f[3]) < 0 || accord_index_number(&y, f[5]) < 0 ||
+		    accord_index_number(&z, f[6]) < 0)
+			return LINE_BAD;
+		if (!(nf = realloc(l->feeds, (l->feed_count + 1) * sizeof(*nf))))
 			accord_oom();
 		l->feeds = nf;
 		nf += l->feed_count++;
 		memset(nf, 0, sizeof(*nf));
-		if (!accord_is_lower_hex(a, 32) || git_oid_fromstr(&nf->head, b) < 0)
+		if (git_oid_fromstr(&nf->head, f[2]) < 0)
 			return LINE_BAD;
-		memcpy(nf->keyid, a, sizeof(nf->keyid));
+		memcpy(nf->keyid, f[1], sizeof(nf->keyid));
 		nf->seq = x;
-		nf->last = stub_entry(l, c, x, y, z);
+		nf->last = stub_entry(l, f[4], x, y, z);
 		return 0;
 	}
 	if (sscanf(line, "beyond %32s %40s %40s %lld %d %lld %40s", a, b, c, &x, &holes, &y, d) ==
@@ -364,14 +376,15 @@ static int state_feed(accord_ledger *l, const char *line)
 }
 
 /* Lines of the parties' state: party, member, invite, agreement. */
-static int state_parties(accord_ledger *l, const char *line)
+static int state_parties(accord_ledger *l, char *line)
 {
 	char a[300], b[300], c[300], d[300], e[300];
 	const accord_party *by;
 	long long x, y, w, cut, until;
-	int accepted, i1, i2, i3;
+	int i1;
 
-	if (sscanf(line, "party %299s %lld %299s %299s", a, &x, b, c) == 4) {
+	if (!strncmp(line, "party ", 6) &&
+	    sscanf(line, "party %299s %lld %299s %299s", a, &x, b, c) == 4) {
 		size_t pi;
 
 		/* a name conflict is resolved by causal pasts, which only the engine has */
@@ -392,26 +405,42 @@ static int state_parties(accord_ledger *l, const char *line)
 		}
 		return 0;
 	}
-	if (sscanf(line, "member %299s %299s %lld %d %d %d %lld %lld %lld %lld %d %299s", a, b, &w,
-		   &i1, &i2, &i3, &x, &y, &cut, &until, &accepted, c) == 12) {
+	if (!strncmp(line, "member ", 7)) {
+		/*
+		 * member <key> <name> <party> <root> <admin> <revoked> <added>
+		 * <revoked at> <cut> <valid until> <accepted> <added by|->
+		 */
+		long long flag[4];
 		accord_pubkey k;
 		accord_member *m;
+		char *f[14];
 
-		if (parse_pubkey(&k, a) < 0 || w < 0 || (size_t)w >= l->parties.party_count)
+		if (accord_index_fields(f, 14, line) != 13 || parse_pubkey(&k, f[1]) < 0 ||
+		    accord_index_number(&w, f[3]) < 0 || w < 0 ||
+		    (size_t)w >= l->parties.party_count ||
+		    accord_index_number(&flag[0], f[4]) < 0 ||
+		    accord_index_number(&flag[1], f[5]) < 0 ||
+		    accord_index_number(&flag[2], f[6]) < 0 || accord_index_number(&x, f[7]) < 0 ||
+		    accord_index_number(&y, f[8]) < 0 || accord_index_number(&cut, f[9]) < 0 ||
+		    accord_index_number(&until, f[10]) < 0 ||
+		    accord_index_number(&flag[3], f[11]) < 0)
 			return LINE_BAD;
+		for (i1 = 0; i1 < 4; i1++)
+			if (flag[i1] < 0 || flag[i1] > 1)
+				return LINE_BAD;
 		snprintf(k.name, sizeof(k.name), "%.64s",
-			 b); /* 64 characters, as the name rule allows */
+			 f[2]); /* 64 characters, as the name rule allows */
 		m = accord_parties_restore_member(&l->parties, &k, (size_t)w);
-		m->root = i1;
-		m->admin = i2;
-		m->revoked = i3;
+		m->root = (int)flag[0];
+		m->admin = (int)flag[1];
+		m->revoked = (int)flag[2];
 		m->added = x;
 		m->revoked_at = y;
 		m->cut = cut;
 		m->valid_until = until;
-		m->accepted = accepted;
-		if (strcmp(c, "-") != 0)
-			snprintf(m->added_by, sizeof(m->added_by), "%.32s", c);
+		m->accepted = (int)flag[3];
+		if (strcmp(f[12], "-") != 0)
+			snprintf(m->added_by, sizeof(m->added_by), "%.32s", f[12]);
 		if (m->root)
 			l->parties.parties[w].root = l->parties.member_count - 1;
 		return 0;
@@ -455,7 +484,7 @@ static int state_parties(accord_ledger *l, const char *line)
 /* One line of the state file (after its version line) into `l`. */
 static int state_line(accord_ledger *l, char *line)
 {
-	char a[300], b[300];
+	char a[300];
 	long long x;
 
 	/*
@@ -480,6 +509,16 @@ static int state_line(accord_ledger *l, char *line)
 		return accord_index_anchors_line(l->index, line) < 0 ? LINE_BAD : 0;
 	} else if (!strncmp(line, "feed ", 5) || !strncmp(line, "beyond ", 7)) {
 		return state_feed(l, line);
+	} else if (!strncmp(line, "member ", 7)) {
+		return state_parties(l, line);
+	} else if (!strncmp(line, "high ", 5)) {
+		/* high <keyid> <seq> <entry id> */
+		char *f[5];
+
+		if (accord_index_fields(f, 5, line) != 4 || !hex_field(f[1], ACCORD_KEYID_HEXLEN) ||
+		    accord_index_number(&x, f[2]) < 0 || !hex_field(f[3], ACCORD_ID_HEXLEN))
+			return LINE_BAD;
+		accord_index_raise_mark(l->index, f[1], x, f[3]);
 	} else if (!strncmp(line, "finding ", 8)) {
 		if (restore_finding(l, line + 8) < 0)
 			return LINE_BAD;
@@ -497,8 +536,6 @@ static int state_line(accord_ledger *l, char *line)
 			memcpy(l->index->opens_head, a, sizeof(l->index->opens_head));
 	} else if (sscanf(line, "leftout %lld", &x) == 1 && x >= 0) {
 		l->left_out = (size_t)x;
-	} else if (sscanf(line, "high %32s %lld %64s", a, &x, b) == 3) {
-		accord_index_raise_mark(l->index, a, x, b);
 	} else if (strcmp(line, "end") == 0) {
 		return LINE_END;
 	} else {
