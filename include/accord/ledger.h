@@ -211,6 +211,12 @@ int accord_ledger_in_past(const accord_ledger *ledger, const accord_entry *later
  */
 size_t accord_ledger_causal_read_count(void);
 
+/*
+ * How many entries this process has put into those frontiers, counting an
+ * entry again each time its window's graph is built again: tests count them.
+ */
+size_t accord_ledger_causal_graph_count(void);
+
 /* How many incident files of the index this process has read: tests count them. */
 size_t accord_ledger_index_read_count(void);
 

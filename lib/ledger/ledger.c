@@ -377,9 +377,12 @@ static void lookups_dispose(accord_ledger *l)
 }
 
 /*
- * The ledger's lookups by id and by incident, built again whenever it
- * holds other entries than when they were built (entries are only added,
- * once per append): a cache, so a const ledger may fill it.
+ * The ledger's lookups by id and by incident, extended by the entries it
+ * holds since they were last built: entries are only ever added at the
+ * end (an append, an incident loaded through the index), so going on from
+ * there gives what building them again would. Building them again for
+ * each incident loaded made `list --json` quadratic in the incidents.
+ * A cache, so a const ledger may fill it.
  */
 static accord_ledger *ledger_lookups(const accord_ledger *ledger)
 {
@@ -388,8 +391,11 @@ static accord_ledger *ledger_lookups(const accord_ledger *ledger)
 
 	if (l->lookup_count == l->count)
 		return l;
-	lookups_dispose(l);
-	for (i = 0; i < l->count; i++) {
+	if (l->lookup_count > l->count) { /* entries are not taken away; if they were, start over */
+		lookups_dispose(l);
+		l->lookup_count = 0;
+	}
+	for (i = l->lookup_count; i < l->count; i++) {
 		const accord_entry *e = l->entries[i];
 
 		if (!accord_idmap_get(&l->lookup_ids, e->id))
@@ -566,11 +572,16 @@ int accord_ledger_walk_feed(const accord_ledger *l, const char *keyid, int64_t d
 	return r;
 }
 
-static size_t causal_reads;
+static size_t causal_reads, causal_adds;
 
 size_t accord_ledger_causal_read_count(void)
 {
 	return __atomic_load_n(&causal_reads, __ATOMIC_RELAXED);
+}
+
+size_t accord_ledger_causal_graph_count(void)
+{
+	return __atomic_load_n(&causal_adds, __ATOMIC_RELAXED);
 }
 
 /* What the graph reads of an entry (accord_causal_add): a quarter of an accord_entry. */
@@ -867,6 +878,7 @@ static int build_causal(accord_ledger *l, int64_t floor, int64_t ceiling)
 			scratch.dep_count = we->dep_count;
 			accord_causal_add(c, &scratch);
 		}
+		__atomic_add_fetch(&causal_adds, w->n, __ATOMIC_RELAXED);
 		accord_causal_free(l->causal);
 		l->causal = c;
 		l->causal_floor = floor;
@@ -891,6 +903,27 @@ static int64_t window_ceiling(const accord_ledger *l, int64_t top)
 	return top >= l->max_lamport ? INT64_MAX : top;
 }
 
+/*
+ * The floor of a window that must reach down to clock `need`. Deepening
+ * builds the window's graph again, so it reaches at least twice as far
+ * down as it did: questions about ever older entries (`list --json` of
+ * every incident, newest first) build it a logarithmic number of times,
+ * not once per incident. A lower floor gives the same answers: a path
+ * into an entry's past passes only through higher clocks.
+ */
+static int64_t window_floor(const accord_ledger *l, int64_t need)
+{
+	int64_t top, span;
+
+	if (!l->causal || !l->window || need >= l->causal_floor)
+		return need;
+	top = l->window->ceiling < INT64_MAX ? l->window->ceiling : l->max_lamport;
+	span = top - l->causal_floor;
+	if (span <= 0 || l->causal_floor - need >= span)
+		return need;
+	return l->causal_floor - span > 0 ? l->causal_floor - span : 0;
+}
+
 int accord_ledger_in_past(const accord_ledger *ledger, const accord_entry *later,
 			  const accord_entry *earlier)
 {
@@ -901,7 +934,16 @@ int accord_ledger_in_past(const accord_ledger *ledger, const accord_entry *later
 
 	if (!l->causal || need < l->causal_floor ||
 	    (l->window && (!window_current(l->window, l) || top > l->window->ceiling))) {
-		if ((error = build_causal(l, need, window_ceiling(l, top))) < 0)
+		/*
+		 * A window whose top must rise is read again from its new top
+		 * down: rising once to the heads, not once per incident whose
+		 * newest entry is higher, keeps `list --json` of every incident
+		 * from reading the ledger again and again.
+		 */
+		int64_t ceiling =
+			l->window && top > l->window->ceiling ? INT64_MAX : window_ceiling(l, top);
+
+		if ((error = build_causal(l, window_floor(l, need), ceiling)) < 0)
 			return error;
 	}
 	if ((yes = accord_causal_in_past(l->causal, later, earlier)) < 0)
