@@ -259,14 +259,8 @@ void accord_index_carry_marks(struct accord_index *ix, const char *dir)
 	accord_buf_printf(&path, "%s/state", dir);
 	if (accord_buf_read_regular(&data, path.ptr, 64 << 20) == 0) {
 		for (line = strtok_r(data.ptr, "\n", &save); line;
-		     line = strtok_r(NULL, "\n", &save)) {
-			char a[64], b[80];
-			long long x;
-
-			if (sscanf(line, "high %32s %lld %64s", a, &x, b) == 3 &&
-			    accord_is_lower_hex(a, 32))
-				accord_index_raise_mark(ix, a, x, b);
-		}
+		     line = strtok_r(NULL, "\n", &save))
+			(void)accord_index_high_line(ix, line); /* any other line: not a mark */
 	}
 	accord_buf_dispose(&path);
 	accord_buf_dispose(&data);

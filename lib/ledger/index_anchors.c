@@ -120,8 +120,7 @@ int accord_index_anchors_line(struct accord_index *ix, char *line)
 		return 0;
 	}
 	if (n == 3 && !strcmp(f[0], "anchored")) {
-		if (strlen(f[1]) != ACCORD_KEYID_HEXLEN ||
-		    !accord_is_lower_hex(f[1], ACCORD_KEYID_HEXLEN) ||
+		if (!accord_is_lower_hex(f[1], ACCORD_KEYID_HEXLEN) ||
 		    accord_index_number(&top, f[2]) < 0 || top <= 0 || top % ANCHOR_EVERY ||
 		    feed_of(ix, f[1], 0))
 			return -1;

@@ -409,6 +409,9 @@ void accord_index_anchors_dispose(struct accord_index *ix);
 void accord_index_raise_mark(struct accord_index *ix, const char *keyid, int64_t seq,
 			     const char *id);
 
+/* A state line "high <keyid> <seq> <entry id>" into the marks (split in place); -1 if it is not one. */
+int accord_index_high_line(struct accord_index *ix, char *line);
+
 /* ACCORD_EBADSIG if key `keyid`'s feed now ends below its furthest verified point. */
 int accord_index_check_mark(const struct accord_index *ix, const char *keyid, int64_t seq);
 

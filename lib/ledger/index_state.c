@@ -42,6 +42,19 @@ void accord_index_raise_mark(struct accord_index *ix, const char *keyid, int64_t
 	}
 }
 
+int accord_index_high_line(struct accord_index *ix, char *line)
+{
+	long long seq;
+	char *f[5];
+
+	if (strncmp(line, "high ", 5) != 0 || accord_index_fields(f, 5, line) != 4 ||
+	    !accord_is_lower_hex(f[1], ACCORD_KEYID_HEXLEN) ||
+	    accord_index_number(&seq, f[2]) < 0 || !accord_is_lower_hex(f[3], ACCORD_ID_HEXLEN))
+		return -1;
+	accord_index_raise_mark(ix, f[1], seq, f[3]);
+	return 0;
+}
+
 int accord_index_check_feed(const accord_ledger *l, const char *keyid, int64_t seq)
 {
 	struct accord_index scratch;
@@ -319,12 +332,6 @@ accord_ledger *accord_index_shell(accord_store *store, const char *dir, const un
 #define LINE_BAD (-1) /* not a line of this version's state file */
 #define LINE_END 1    /* "end": every line before it was written */
 
-/* A key id, a commit id or an entry id of exactly its length, in lower-case hex. */
-static int hex_field(const char *s, size_t len)
-{
-	return strlen(s) == len && accord_is_lower_hex(s, len);
-}
-
 static int state_feed(accord_ledger *l, char *line)
 {
 	char a[300], b[300], c[300], d[300], *f[8];
@@ -335,8 +342,10 @@ static int state_feed(accord_ledger *l, char *line)
 		/* feed <keyid> <head> <seq> <last entry> <its lamport> <its time> */
 		accord_feed *nf;
 
-		if (accord_index_fields(f, 8, line) != 7 || !hex_field(f[1], ACCORD_KEYID_HEXLEN) ||
-		    !hex_field(f[2], GIT_OID_HEXSZ) || !hex_field(f[4], ACCORD_ID_HEXLEN) ||
+		if (accord_index_fields(f, 8, line) != 7 ||
+		    !accord_is_lower_hex(f[1], ACCORD_KEYID_HEXLEN) ||
+		    !accord_is_lower_hex(f[2], GIT_OID_HEXSZ) ||
+		    !accord_is_lower_hex(f[4], ACCORD_ID_HEXLEN) ||
 		    accord_index_number(&x, f[3]) < 0 || accord_index_number(&y, f[5]) < 0 ||
 		    accord_index_number(&z, f[6]) < 0)
 			return LINE_BAD;
@@ -512,13 +521,8 @@ static int state_line(accord_ledger *l, char *line)
 	} else if (!strncmp(line, "member ", 7)) {
 		return state_parties(l, line);
 	} else if (!strncmp(line, "high ", 5)) {
-		/* high <keyid> <seq> <entry id> */
-		char *f[5];
-
-		if (accord_index_fields(f, 5, line) != 4 || !hex_field(f[1], ACCORD_KEYID_HEXLEN) ||
-		    accord_index_number(&x, f[2]) < 0 || !hex_field(f[3], ACCORD_ID_HEXLEN))
+		if (accord_index_high_line(l->index, line) < 0)
 			return LINE_BAD;
-		accord_index_raise_mark(l->index, f[1], x, f[3]);
 	} else if (!strncmp(line, "finding ", 8)) {
 		if (restore_finding(l, line + 8) < 0)
 			return LINE_BAD;
