@@ -179,9 +179,9 @@ static int parent_fd(const struct accord_index *ix, const char *name, const char
 
 /*
  * Whether regular file `name` of folder `dfd` (a link is not followed)
- * holds exactly `data`: then writing it again would change nothing.
- * Reading a file costs far less than creating and renaming one, which a
- * rebuild does for every incident otherwise.
+ * holds exactly `data` under this one name: then writing it again would
+ * change nothing. Reading a file costs less than writing it, and a rebuild
+ * would otherwise write every incident's file again.
  */
 static int holds(int dfd, const char *name, const accord_buf *data)
 {
@@ -191,7 +191,8 @@ static int holds(int dfd, const char *name, const accord_buf *data)
 
 	if (fd < 0)
 		return 0;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == data->size) {
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
+	    (size_t)st.st_size == data->size) {
 		have = accord_xmalloc(data->size + 1);
 		same = read(fd, have, data->size + 1) == (ssize_t)data->size &&
 		       (data->size == 0 || memcmp(have, data->ptr, data->size) == 0);
@@ -250,6 +251,11 @@ int accord_index_write_sealed_in_place(unsigned char *tag, const struct accord_i
 
 	seal(tag, ix, name, data);
 	if ((dfd = parent_fd(ix, name, &last)) >= 0) {
+		/* the same bytes are not written again: no reader meets them half-written */
+		if (holds(dfd, last, data)) {
+			close(dfd);
+			return 0;
+		}
 		fd = open_in_place(dfd, last);
 		close(dfd);
 	}
@@ -561,8 +567,8 @@ int accord_index_flush_buckets(struct accord_index *ix)
 		bucket_name(&name, b);
 		/* its shelf was read with it: a bucket is read through its shelf */
 		if ((error = read_shelf(&sh, ix, b / 16)) == 0 &&
-		    (error = accord_index_write_sealed(sh->tag[b % 16], ix, name.ptr, &data)) ==
-			    0) {
+		    (error = accord_index_write_sealed_in_place(sh->tag[b % 16], ix, name.ptr,
+								&data)) == 0) {
 			sh->has[b % 16] = 1;
 			sh->dirty = 1;
 			bk->dirty = 0;
@@ -584,8 +590,8 @@ int accord_index_flush_buckets(struct accord_index *ix)
 			accord_buf_printf(&data, "%c %s\n", hexdigits[i], hex);
 		}
 		shelf_name(&name, s);
-		if ((error = accord_index_write_sealed(ix->shelf_tag[s], ix, name.ptr, &data)) ==
-		    0) {
+		if ((error = accord_index_write_sealed_in_place(ix->shelf_tag[s], ix, name.ptr,
+								&data)) == 0) {
 			ix->has_shelf[s] = 1;
 			sh->dirty = 0;
 		}
@@ -869,7 +875,7 @@ int accord_index_write_incident_file(struct accord_index *ix, const accord_ledge
 	for (i = 0; i < li->count; i++)
 		accord_buf_printf(&data, "e %s %s\n", li->entries[i]->commit, li->entries[i]->id);
 	incident_name(&path, inc->id);
-	if ((error = accord_index_write_sealed(tag, ix, path.ptr, &data)) == 0) {
+	if ((error = accord_index_write_sealed_in_place(tag, ix, path.ptr, &data)) == 0) {
 		bucket_set(bk, inc->id, tag);
 		accord_index_recent_changed(ix, inc->id);
 	}

@@ -312,9 +312,15 @@ int accord_index_parse_incident(incident_file *f, char *text, int summary_only);
 
 /*
  * Seal `data` and write it over index file `name` in place, not through a
- * new file: for `recent`, a shortcut whose torn write only fails to
- * authenticate, since creating a file on every append costs more than the
- * write. Only into a regular file with one name.
+ * new file: for the files the state vouches for through their tags
+ * (incident files, buckets, shelves, `recent`). A torn write, or a reader
+ * that meets a file half-written, only fails to authenticate, and the
+ * reader repairs: it waits for the writer's lock and takes the state
+ * written after the files, or re-derives the index, as it would for a
+ * file renamed in ahead of that state. Creating a file costs more than
+ * writing it on ext4 (a new inode searches past those recently deleted,
+ * and each replaced file deletes one): a sync of 10,000 entries replaced
+ * 1,167 files. Only into a regular file with one name.
  */
 int accord_index_write_sealed_in_place(unsigned char *tag, const struct accord_index *ix,
 				       const char *name, accord_buf *data);
