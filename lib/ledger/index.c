@@ -494,7 +494,8 @@ int accord_index_rebuild(accord_store *store, const char *dir, const unsigned ch
 	shell = accord_index_shell(store, dir, key);
 	/* taken before the load: evidence that arrives meanwhile makes the next open rebuild */
 	accord_index_evidence_digest(shell->index->evidence, store);
-	if ((error = accord_ledger_load(&full, store)) == 0) {
+	/* lean: the files hold no entry's bytes or free text, and a million entries' text is GBs */
+	if ((error = accord_ledger_load_lean(&full, store)) == 0) {
 		accord_index_carry_marks(shell->index, dir);
 		error = write_all(shell, full, dir);
 	}

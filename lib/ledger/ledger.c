@@ -219,8 +219,8 @@ int accord_ledger_from_verification(accord_ledger **out, accord_store *store,
 	return 0;
 }
 
-int accord_ledger_load_heads(accord_ledger **out, accord_store *store, const accord_head *heads,
-			     size_t count)
+static int load_heads(accord_ledger **out, accord_store *store, const accord_head *heads,
+		      size_t count, const accord_verify_options *opts)
 {
 	accord_verification *v = NULL;
 	int error;
@@ -229,14 +229,20 @@ int accord_ledger_load_heads(accord_ledger **out, accord_store *store, const acc
 		return accord_error_set(ACCORD_ENOTFOUND,
 					"%s holds no ledger (create one with accord init)",
 					accord_store_gitdir(store));
-	if ((error = accord_verify_heads(&v, store, heads, count, NULL)) < 0)
+	if ((error = accord_verify_heads(&v, store, heads, count, opts)) < 0)
 		return error;
 	error = accord_ledger_from_verification(out, store, v);
 	accord_verification_free(v);
 	return error;
 }
 
-int accord_ledger_load(accord_ledger **out, accord_store *store)
+int accord_ledger_load_heads(accord_ledger **out, accord_store *store, const accord_head *heads,
+			     size_t count)
+{
+	return load_heads(out, store, heads, count, NULL);
+}
+
+static int load(accord_ledger **out, accord_store *store, const accord_verify_options *opts)
 {
 	accord_head *heads = NULL;
 	size_t count = 0;
@@ -248,11 +254,24 @@ int accord_ledger_load(accord_ledger **out, accord_store *store)
 	accord_ledger_evidence_digest(ev, store);
 	if ((error = accord_ledger_local_heads(&heads, &count, store)) < 0)
 		return error;
-	error = accord_ledger_load_heads(out, store, heads, count);
+	error = load_heads(out, store, heads, count, opts);
 	free(heads);
 	if (error == 0)
 		memcpy((*out)->evidence, ev, sizeof(ev));
 	return error;
+}
+
+int accord_ledger_load(accord_ledger **out, accord_store *store)
+{
+	return load(out, store, NULL);
+}
+
+int accord_ledger_load_lean(accord_ledger **out, accord_store *store)
+{
+	accord_verify_options opts = ACCORD_VERIFY_OPTIONS_INIT;
+
+	opts.lean = 1;
+	return load(out, store, &opts);
 }
 
 void accord_ledger_evidence_digest(char *out, accord_store *store)

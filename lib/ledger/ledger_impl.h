@@ -92,6 +92,14 @@ int accord_ledger_load_heads(accord_ledger **out, accord_store *store, const acc
 int accord_ledger_load(accord_ledger **out, accord_store *store);
 
 /*
+ * The same, keeping of each entry only what the rules read (the
+ * verification's `lean`): the same verdicts, entries without their bytes
+ * or free text. For the index's rebuild, whose files carry neither: show
+ * and report read entries back from the commits.
+ */
+int accord_ledger_load_lean(accord_ledger **out, accord_store *store);
+
+/*
  * Take an offer of feed heads (a sync's or a push's: every feed the refs
  * hold, each at its ref or beyond it, and new feeds) through the index,
  * verifying only the new commits, when the index alone can judge them as

@@ -447,7 +447,8 @@ static size_t new_entries(const accord_ledger *l, const accord_sync_candidate *c
 /* One verification of the local feeds, the candidates and the incoming evidence. */
 int accord_sync_verify_offer(accord_ledger **verified, accord_verification **vv,
 			     accord_store *store, const accord_head *local, size_t nlocal,
-			     accord_sync_candidate *cands, size_t ncands, const char *qevidence)
+			     accord_sync_candidate *cands, size_t ncands, const char *qevidence,
+			     int lean)
 {
 	accord_head *evh = NULL;
 	char **evnames = NULL;
@@ -466,8 +467,8 @@ int accord_sync_verify_offer(accord_ledger **verified, accord_verification **vv,
 		for (i = 0; i < nev; i++)
 			if (!accord_sync_evidence_is_ours(store, evnames[i], &evh[i].head))
 				evh[kept++] = evh[i];
-		error = accord_sync_verify(verified, vv, store, local, nlocal, cands, ncands, evh,
-					   kept);
+		error = (lean ? accord_sync_verify_lean : accord_sync_verify)(
+			verified, vv, store, local, nlocal, cands, ncands, evh, kept);
 	}
 	for (i = 0; i < nev; i++)
 		free(evnames[i]);
@@ -529,8 +530,9 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 		       : 1;
 	if (error < 0 || (error = fast) < 0)
 		goto fail;
+	/* not lean: the ledger stays the command's, which shows what arrived */
 	if (fast == 1 && (error = accord_sync_verify_offer(&verified, &vv, store, local, nlocal,
-							   cands, ncands, qevidence.ptr)) < 0)
+							   cands, ncands, qevidence.ptr, 0)) < 0)
 		goto fail;
 	res->verified = vv ? verified->count : new_entries(verified, cands, ncands, was);
 	if (opts && opts->progress)

@@ -141,8 +141,12 @@ int accord_sync_check_push_cached(accord_store *store, const accord_ref_update *
 	}
 	if (error < 0)
 		goto done;
-	/* One pass over the hub's feeds with the pushed ones in place: linear in the push. */
-	if ((error = accord_sync_verify(&l, &v, store, heads, nhub, cands, ncands, evh, nev)) < 0) {
+	/*
+	 * One pass over the hub's feeds with the pushed ones in place: linear in
+	 * the push. Lean: the hook shows no entry, it judges them.
+	 */
+	if ((error = accord_sync_verify_lean(&l, &v, store, heads, nhub, cands, ncands, evh, nev)) <
+	    0) {
 		error = accord_error_wrap(ACCORD_EBADSIG,
 					  "the ledger this push would make has no valid genesis");
 		goto done;

@@ -81,13 +81,26 @@ int accord_sync_verify_fast(accord_ledger **out, int64_t **was, accord_store *st
 
 /*
  * One verification of the local feeds, the candidates and the incoming
- * evidence (the evidence refs under `qevidence`), as accord_sync_verify.
+ * evidence (the evidence refs under `qevidence`), as accord_sync_verify,
+ * or accord_sync_verify_lean when `lean`.
  */
 int accord_sync_verify_offer(accord_ledger **verified, accord_verification **vv,
 			     accord_store *store, const accord_head *local, size_t nlocal,
-			     accord_sync_candidate *cands, size_t ncands, const char *qevidence);
+			     accord_sync_candidate *cands, size_t ncands, const char *qevidence,
+			     int lean);
 
 /* ---- sync_verify.c --------------------------------------------------------- */
+
+/*
+ * accord_sync_verify keeping of each entry only what the rules read
+ * (accord_verify_options.lean): the same verdicts, a ledger whose entries
+ * have no bytes or free text. For a clone and the hub's hook, which show
+ * no entry (nor does the index a clone writes): a million entries' text
+ * is gigabytes.
+ */
+int accord_sync_verify_lean(accord_ledger **out, accord_verification **out_v, accord_store *store,
+			    const accord_head *local, size_t nlocal, accord_sync_candidate *cands,
+			    size_t ncands, const accord_head *evidence, size_t nevidence);
 
 /* The head of feed `keyid` among `heads`, or NULL. */
 const accord_head *accord_sync_find_head(const accord_head *heads, size_t n, const char *keyid);

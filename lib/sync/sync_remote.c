@@ -266,9 +266,12 @@ int accord_sync_clone(char *out_id, accord_sync_result **out_res, const char *ur
 	cands = accord_xcalloc(n, sizeof(*cands));
 	for (i = 0; i < n; i++)
 		cands[i].head = heads[i];
-	/* A copy of a ledger whose genesis verifies: what counts, its findings, its evidence. */
+	/*
+	 * A copy of a ledger whose genesis verifies: what counts, its findings,
+	 * its evidence. Lean: the clone shows no entry, and its index holds none.
+	 */
 	error = accord_sync_verify_offer(&l, &v, store, NULL, 0, cands, n,
-					 ACCORD_QUARANTINE_PREFIX "origin/evidence/");
+					 ACCORD_QUARANTINE_PREFIX "origin/evidence/", 1);
 	if (error < 0) {
 		error = accord_error_wrap(ACCORD_EBADSIG, "%s does not verify", url);
 		goto done;

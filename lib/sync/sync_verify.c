@@ -285,9 +285,10 @@ static void mark_early(accord_sync_candidate *c, const struct early *x)
 		(long long)x->seq, x->commit, when, ACCORD_FUTURE_SLACK_S / 60);
 }
 
-int accord_sync_verify(accord_ledger **out, accord_verification **out_v, accord_store *store,
-		       const accord_head *local, size_t nlocal, accord_sync_candidate *cands,
-		       size_t ncands, const accord_head *evidence, size_t nevidence)
+/* accord_sync_verify, keeping only what the rules read of each entry when `lean`. */
+static int verify(accord_ledger **out, accord_verification **out_v, accord_store *store,
+		  const accord_head *local, size_t nlocal, accord_sync_candidate *cands,
+		  size_t ncands, const accord_head *evidence, size_t nevidence, int lean)
 {
 	accord_verify_options vo = ACCORD_VERIFY_OPTIONS_INIT;
 	accord_verification *v = NULL;
@@ -309,6 +310,7 @@ int accord_sync_verify(accord_ledger **out, accord_verification **out_v, accord_
 		x[i].head = cands[i].head;
 	vo.evidence = evidence;
 	vo.evidence_count = nevidence;
+	vo.lean = lean;
 	/* One verification of everything: cost linear in the entries, however many feeds are bad. */
 	for (;;) {
 		for (i = nuse = 0; i < ncands; i++)
@@ -403,6 +405,20 @@ fail:
 	free(use);
 	free(x);
 	return error;
+}
+
+int accord_sync_verify(accord_ledger **out, accord_verification **out_v, accord_store *store,
+		       const accord_head *local, size_t nlocal, accord_sync_candidate *cands,
+		       size_t ncands, const accord_head *evidence, size_t nevidence)
+{
+	return verify(out, out_v, store, local, nlocal, cands, ncands, evidence, nevidence, 0);
+}
+
+int accord_sync_verify_lean(accord_ledger **out, accord_verification **out_v, accord_store *store,
+			    const accord_head *local, size_t nlocal, accord_sync_candidate *cands,
+			    size_t ncands, const accord_head *evidence, size_t nevidence)
+{
+	return verify(out, out_v, store, local, nlocal, cands, ncands, evidence, nevidence, 1);
 }
 
 static int cmp_head(const void *a, const void *b)
