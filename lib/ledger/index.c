@@ -50,9 +50,7 @@ void accord_index_drop_buckets(struct accord_index *ix)
 	size_t b;
 
 	for (b = 0; b < BUCKETS; b++) {
-		if (ix->buckets[b])
-			free(ix->buckets[b]->rows);
-		free(ix->buckets[b]);
+		accord_index_bucket_free(ix->buckets[b]);
 		ix->buckets[b] = NULL;
 	}
 	for (b = 0; b < SHELVES; b++) {
@@ -351,27 +349,26 @@ static DIR *open_dir_at(int dfd, const char *name)
 	return d;
 }
 
-/* Whether shelf folder `b` (its two digits) may hold entry `name` of kind `k`. */
-static int bucket_keeps(const char *b, const char *name, mode_t k, const accord_idmap *keep)
+/* Whether a shelf folder may hold entry `name` of kind `k`: its shelf and buckets. */
+static int bucket_keeps(const char *name, mode_t k)
 {
-	return k == S_IFREG && (!strcmp(name, "shelf") ||
-				(!strncmp(name, "bucket-", 7) && strlen(name) == 8 &&
-				 accord_is_lower_hex(name + 7, 1)) ||
-				(!strncmp(name, b, 2) && accord_idmap_get(keep, name)));
+	return k == S_IFREG &&
+	       (!strcmp(name, "shelf") || (!strncmp(name, "bucket-", 7) && strlen(name) == 8 &&
+					   accord_is_lower_hex(name + 7, 1)));
 }
 
 /*
  * Clear from the index folder what a rebuild does not write again, so that
  * nothing stale survives: anything but the state, `opens`, `anchors`, the shelf
- * folders with their shelf, buckets and the files of the incidents in `keep`.
- * Links and whatever else lies there (a temporary file of an interrupted
- * write, the file of an incident that no longer counts) are removed, never
+ * folders with their shelf and buckets. Links and whatever else lies there
+ * (a temporary file of an interrupted write, an incident's file of an
+ * index before version 22) are removed, never
  * followed: every step goes by descriptor from the index folder, which
  * index_dir made sure is a folder. What stays is compared byte for byte
- * before it is written again (accord_index_write_sealed), so a rebuild
- * writes only what changed.
+ * before it is written again (accord_index_write_sealed_in_place), so a
+ * rebuild writes only what changed.
  */
-static int prune(const char *dir, const accord_idmap *keep)
+static int prune(const char *dir)
 {
 	DIR *top = NULL, *inc = NULL, *sub;
 	struct dirent *de, *se;
@@ -406,8 +403,7 @@ static int prune(const char *dir, const accord_idmap *keep)
 			}
 			while (error == 0 && (se = readdir(sub)) != NULL) {
 				if (!strcmp(se->d_name, ".") || !strcmp(se->d_name, "..") ||
-				    bucket_keeps(b, se->d_name, kind_at(dirfd(sub), se->d_name),
-						 keep))
+				    bucket_keeps(se->d_name, kind_at(dirfd(sub), se->d_name)))
 					continue;
 				error = remove_at(dirfd(sub), se->d_name);
 			}
@@ -421,26 +417,32 @@ static int prune(const char *dir, const accord_idmap *keep)
 
 /*
  * Write the index of `full` (a ledger verified in full) into the shell's
- * folder: every incident's file (only those that changed reach the disk),
+ * folder: every incident's lines in its bucket (only the buckets that changed reach the disk),
  * `opens`, the buckets and shelves, then the state, the root of the tree of tags.
  */
+/* Incidents by id: a bucket's incidents one after another. */
+static int cmp_incident_id(const void *a, const void *b)
+{
+	const loaded_incident *x = *(const loaded_incident *const *)a,
+			      *y = *(const loaded_incident *const *)b;
+
+	return strcmp(x->entries[0]->id, y->entries[0]->id);
+}
+
 static int write_all(accord_ledger *shell, const accord_ledger *full, const char *dir)
 {
 	accord_buf path = ACCORD_BUF_INIT, opens = ACCORD_BUF_INIT;
-	accord_idmap keep = ACCORD_IDMAP_INIT;
-	loaded_incident **order = NULL;
+	loaded_incident **order = NULL, **by_id = NULL;
 	size_t norder = 0, i;
 	int error;
 	char *head, line[OPENS_LINE];
 
 	accord_index_group_incidents(&order, &norder, full);
-	for (i = 0; i < norder; i++)
-		accord_idmap_put(&keep, order[i]->entries[0]->id, order[i]);
 	/* every file anew: the d lines come from the duplicate proposals that count */
 	shell->index->fresh = 1;
 	for (i = 0; i < full->count; i++)
 		(void)accord_index_name_duplicate(shell->index, full->entries[i]);
-	if ((error = prune(dir, &keep)) < 0)
+	if ((error = prune(dir)) < 0)
 		goto done;
 	for (i = 0; i < norder; i++) {
 		const char *id = order[i]->entries[0]->id;
@@ -450,9 +452,22 @@ static int write_all(accord_ledger *shell, const accord_ledger *full, const char
 		accord_index_opens_line(line, id, head);
 		accord_buf_put(&opens, line, sizeof(line));
 	}
-	for (i = 0; i < norder && error == 0; i++)
+	/*
+	 * Bucket by bucket, each written once complete: one bucket's incidents
+	 * in memory at a time, not every incident's lines (120 MB at 1M).
+	 */
+	by_id = accord_xcalloc(norder + 1, sizeof(*by_id));
+	memcpy(by_id, order, norder * sizeof(*by_id));
+	qsort(by_id, norder, sizeof(*by_id), cmp_incident_id);
+	for (i = 0; i < norder && error == 0; i++) {
+		unsigned b = accord_index_bucket_of(by_id[i]->entries[0]->id);
+
 		error = accord_index_write_incident_file(shell->index, full, &full->parties,
-							 order[i]);
+							 by_id[i]);
+		if (error == 0 &&
+		    (i + 1 == norder || accord_index_bucket_of(by_id[i + 1]->entries[0]->id) != b))
+			error = accord_index_flush_bucket(shell->index, b);
+	}
 	if (error < 0)
 		goto done;
 	if ((error = accord_index_write_file(shell->index, "opens", &opens)) < 0)
@@ -478,7 +493,7 @@ static int write_all(accord_ledger *shell, const accord_ledger *full, const char
 	shell->feed_count = 0;
 	accord_parties_init(&shell->parties);
 done:
-	accord_idmap_dispose(&keep);
+	free(by_id);
 	accord_index_free_incidents(order, norder);
 	accord_buf_dispose(&path);
 	accord_buf_dispose(&opens);
@@ -737,7 +752,7 @@ static int may_change_verdicts(const accord_ledger *l, accord_entry *const *news
 }
 
 /*
- * Note entry `e`, now held, as taken: its incident's file and, for an
+ * Note entry `e`, now held, as taken: its incident's lines and, for an
  * open, its line of `opens` are written once the last new entry is in
  * (write_taken), not once per entry.
  */
@@ -764,7 +779,7 @@ static void take(struct accord_index *ix, const accord_entry *e)
 /*
  * Write what was taken: the opens in ledger order (past the count the
  * state records a line counts for nothing, so an interrupted write leaves
- * nothing that counts), then each touched incident's file, derived with
+ * nothing that counts), then each touched incident's lines, derived with
  * the state after the last new entry.
  */
 static int write_taken(accord_ledger *l)

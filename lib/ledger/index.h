@@ -41,7 +41,7 @@
  * - Currency. The tags form a tree: the state records each shelf's tag
  *   and the last `opens` line's tag (each line's tag covers its place, its
  *   id and the tag before it); a shelf records each of its buckets' tags,
- *   a bucket each incident file's tag.
+ *   and a bucket holds its incidents' lines.
  *   So an older file put back, though once authentic, is not the one its
  *   parent records. A file that does not match (edited, truncated,
  *   dropped, put back from earlier, from another repository or user) makes
@@ -80,7 +80,7 @@ int accord_index_open(accord_ledger **out, accord_store *store, const unsigned c
  * Make the index hold `full`, a ledger verified in full (not read through
  * the index) whose refs have not moved since (checked under the write
  * lock, taken if the caller does not hold it: ACCORD_EMODIFIED if they
- * moved). Only the incident files that changed are written. The next open
+ * moved). Only the buckets that changed are written. The next open
  * finds the index up to date instead of verifying the ledger again.
  */
 int accord_index_adopt(const accord_ledger *full, const unsigned char *key);

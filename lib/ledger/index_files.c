@@ -1,7 +1,7 @@
 /*
  * The index's files and their authentication: every file carries a keyed
  * BLAKE2b tag, and the tags form a tree from the state down (index.h);
- * the buckets of incident ids, each incident's file, and `opens`.
+ * the shelves, the buckets that hold the incidents' lines, and `opens`.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -56,13 +56,6 @@ int accord_index_number(long long *out, const char *s)
 	errno = 0;
 	*out = strtoll(s, NULL, 10);
 	return errno ? -1 : 0;
-}
-
-/* An incident file's name in the index folder (what its tag covers). */
-static void incident_name(accord_buf *out, const char *id)
-{
-	accord_buf_clear(out);
-	accord_buf_printf(out, "incidents/%.2s/%s", id, id);
 }
 
 /* The tag key of the index of `store`: the user's cache key, bound to this repository. */
@@ -422,6 +415,65 @@ static int read_shelf(shelf **out, struct accord_index *ix, unsigned s)
 	return 0;
 }
 
+/* Free bucket `bk` and its incidents' lines. */
+void accord_index_bucket_free(bucket *bk)
+{
+	size_t i;
+
+	if (!bk)
+		return;
+	for (i = 0; i < bk->count; i++)
+		free(bk->rows[i].text);
+	free(bk->rows);
+	free(bk);
+}
+
+/*
+ * The rows of bucket file `data` ("accord-bucket 2\n", then for each
+ * incident "i <id> <length>\n" and its lines), ids in order and of bucket
+ * `hb` (its three digits). -1 on anything else.
+ */
+static int parse_bucket(bucket *bk, const accord_buf *data, const char *hb)
+{
+	static const char head[] = "accord-bucket 2\n";
+	const char *p = data->ptr, *end = data->ptr + data->size;
+	size_t cap = 0;
+
+	if (data->size < sizeof(head) - 1 || memcmp(p, head, sizeof(head) - 1) != 0)
+		return -1;
+	for (p += sizeof(head) - 1; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		char line[2 + ACCORD_ID_HEXLEN + 1 + 20 + 1], *fld[4];
+		long long len;
+		bucket_row *r;
+
+		/* "i <id> <length>", ids in order and of this bucket, then <length> bytes of lines */
+		if (!nl || (size_t)(nl - p) >= sizeof(line))
+			return -1;
+		memcpy(line, p, (size_t)(nl - p));
+		line[nl - p] = '\0';
+		if (accord_index_fields(fld, 4, line) != 3 || strcmp(fld[0], "i") != 0 ||
+		    strlen(fld[1]) != ACCORD_ID_HEXLEN || !lower_hex(fld[1], ACCORD_ID_HEXLEN) ||
+		    memcmp(fld[1], hb, 3) != 0 ||
+		    (bk->count && strcmp(bk->rows[bk->count - 1].id, fld[1]) >= 0) ||
+		    accord_index_number(&len, fld[2]) < 0 || len <= 0 || len > end - (nl + 1) ||
+		    nl[len] != '\n')
+			return -1;
+		if (bk->count == cap) {
+			cap = cap ? 2 * cap : 16;
+			bk->rows = accord_xrealloc(bk->rows, cap * sizeof(*bk->rows));
+		}
+		r = &bk->rows[bk->count++];
+		memcpy(r->id, fld[1], sizeof(r->id));
+		r->len = (size_t)len;
+		r->text = accord_xmalloc(r->len + 1);
+		memcpy(r->text, nl + 1, r->len);
+		r->text[r->len] = '\0';
+		p = nl + 1 + len;
+	}
+	return 0;
+}
+
 /*
  * Bucket `b`, read once per open and checked against the tag its shelf
  * recorded for it; empty when the shelf records none. ACCORD_EINVALID when
@@ -430,12 +482,11 @@ static int read_shelf(shelf **out, struct accord_index *ix, unsigned s)
 int accord_index_read_bucket(bucket **out, struct accord_index *ix, unsigned b)
 {
 	accord_buf name = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
-	char *line, *save = NULL;
 	shelf *sh = NULL;
 	bucket *bk;
 	/* the bucket's three digits */
 	const char hb[3] = { hexdigits[b >> 8 & 15], hexdigits[b >> 4 & 15], hexdigits[b & 15] };
-	int error = 0, first = 1;
+	int error = 0;
 
 	if (ix->buckets[b]) {
 		*out = ix->buckets[b];
@@ -443,53 +494,18 @@ int accord_index_read_bucket(bucket **out, struct accord_index *ix, unsigned b)
 	}
 	if ((error = read_shelf(&sh, ix, b / 16)) < 0)
 		return error;
-	if (!(bk = calloc(1, sizeof(*bk))))
-		accord_oom();
+	bk = accord_xcalloc(1, sizeof(*bk));
 	if (sh->has[b % 16]) {
 		bucket_name(&name, b);
 		error = read_vouched(&data, ix, name.ptr, sh->tag[b % 16]);
-		/* rows are fixed width: one allocation for all of them */
-		if (error == 0)
-			bk->rows =
-				accord_xcalloc(data.size / (ACCORD_ID_HEXLEN + 2 * TAG_LEN + 2) + 1,
-					       sizeof(*bk->rows));
-		for (line = error ? NULL : strtok_r(data.ptr, "\n", &save); line && error == 0;
-		     line = strtok_r(NULL, "\n", &save)) {
-			bucket_row *r;
-
-			if (first) {
-				first = 0;
-				if (strcmp(line, "accord-bucket 1") != 0)
-					error = ACCORD_EINVALID;
-				continue;
-			}
-			r = bk->rows + bk->count;
-			/* "<id> <tag>", ids in order and of this bucket */
-			if (strlen(line) != ACCORD_ID_HEXLEN + 1 + 2 * TAG_LEN ||
-			    line[ACCORD_ID_HEXLEN] != ' ') {
-				error = ACCORD_EINVALID;
-				break;
-			}
-			line[ACCORD_ID_HEXLEN] = '\0';
-			/* the tag is only compared with one computed here: it needs no check */
-			if (!lower_hex(line, ACCORD_ID_HEXLEN) || memcmp(line, hb, 3) != 0 ||
-			    (bk->count && strcmp(r[-1].id, line) >= 0)) {
-				error = ACCORD_EINVALID;
-				break;
-			}
-			memcpy(r->id, line, sizeof(r->id));
-			memcpy(r->tag, line + ACCORD_ID_HEXLEN + 1, sizeof(r->tag));
-			bk->count++;
-		}
-		if (error == ACCORD_EINVALID)
+		if (error == 0 && parse_bucket(bk, &data, hb) < 0)
 			error = accord_error_set(ACCORD_EINVALID, "index file %s is damaged",
 						 name.ptr);
 	}
 	accord_buf_dispose(&name);
 	accord_buf_dispose(&data);
 	if (error < 0) {
-		free(bk->rows);
-		free(bk);
+		accord_index_bucket_free(bk);
 		return error;
 	}
 	ix->buckets[b] = bk;
@@ -519,26 +535,65 @@ static size_t bucket_place(const bucket *bk, const char *id, int *found)
 	return lo;
 }
 
-/* Record `tag` as the tag of incident `id`'s file in its (loaded) bucket. */
-static void bucket_set(bucket *bk, const char *id, const unsigned char *tag)
+/* Put `text` (taken) as incident `id`'s lines in its (loaded) bucket. */
+static void bucket_set(bucket *bk, const char *id, accord_buf *text)
 {
-	char hex[2 * TAG_LEN + 1];
 	int found;
 	size_t at = bucket_place(bk, id, &found);
 
 	if (!found) {
-		bucket_row *r = realloc(bk->rows, (bk->count + 1) * sizeof(*r));
-
-		if (!r)
-			accord_oom();
-		bk->rows = r;
-		memmove(&r[at + 1], &r[at], (bk->count - at) * sizeof(*r));
+		bk->rows = accord_xrealloc(bk->rows, (bk->count + 1) * sizeof(*bk->rows));
+		memmove(&bk->rows[at + 1], &bk->rows[at], (bk->count - at) * sizeof(*bk->rows));
 		bk->count++;
-		snprintf(r[at].id, sizeof(r[at].id), "%.64s", id);
+		snprintf(bk->rows[at].id, sizeof(bk->rows[at].id), "%.64s", id);
+	} else {
+		free(bk->rows[at].text);
 	}
-	accord_hex_encode(hex, tag, TAG_LEN);
-	memcpy(bk->rows[at].tag, hex, sizeof(bk->rows[at].tag));
+	bk->rows[at].len = text->size;
+	bk->rows[at].text = accord_buf_detach(text);
 	bk->dirty = 1;
+}
+
+/* Write bucket `b` if it changed, and record its new tag in its shelf. */
+static int write_bucket(struct accord_index *ix, unsigned b, accord_buf *name, accord_buf *data)
+{
+	bucket *bk = ix->buckets[b];
+	shelf *sh = NULL;
+	size_t i;
+	int error;
+
+	if (!bk || !bk->dirty)
+		return 0;
+	accord_buf_clear(data);
+	accord_buf_puts(data, "accord-bucket 2\n");
+	for (i = 0; i < bk->count; i++) {
+		accord_buf_printf(data, "i %s %zu\n", bk->rows[i].id, bk->rows[i].len);
+		accord_buf_put(data, bk->rows[i].text, bk->rows[i].len);
+	}
+	bucket_name(name, b);
+	/* its shelf was read with it: a bucket is read through its shelf */
+	if ((error = read_shelf(&sh, ix, b / 16)) == 0 &&
+	    (error = accord_index_write_sealed_in_place(sh->tag[b % 16], ix, name->ptr, data)) ==
+		    0) {
+		sh->has[b % 16] = 1;
+		sh->dirty = 1;
+		bk->dirty = 0;
+	}
+	return error;
+}
+
+int accord_index_flush_bucket(struct accord_index *ix, unsigned b)
+{
+	accord_buf name = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
+	int error = write_bucket(ix, b, &name, &data);
+
+	accord_buf_dispose(&name);
+	accord_buf_dispose(&data);
+	if (error == 0) {
+		accord_index_bucket_free(ix->buckets[b]);
+		ix->buckets[b] = NULL;
+	}
+	return error;
 }
 
 /*
@@ -553,27 +608,8 @@ int accord_index_flush_buckets(struct accord_index *ix)
 	size_t i;
 	int error = 0;
 
-	for (b = 0; b < BUCKETS && error == 0; b++) {
-		bucket *bk = ix->buckets[b];
-		shelf *sh = NULL;
-
-		if (!bk || !bk->dirty)
-			continue;
-		accord_buf_clear(&data);
-		accord_buf_puts(&data, "accord-bucket 1\n");
-		for (i = 0; i < bk->count; i++)
-			accord_buf_printf(&data, "%s %.*s\n", bk->rows[i].id,
-					  (int)sizeof(bk->rows[i].tag), bk->rows[i].tag);
-		bucket_name(&name, b);
-		/* its shelf was read with it: a bucket is read through its shelf */
-		if ((error = read_shelf(&sh, ix, b / 16)) == 0 &&
-		    (error = accord_index_write_sealed_in_place(sh->tag[b % 16], ix, name.ptr,
-								&data)) == 0) {
-			sh->has[b % 16] = 1;
-			sh->dirty = 1;
-			bk->dirty = 0;
-		}
-	}
+	for (b = 0; b < BUCKETS && error == 0; b++)
+		error = write_bucket(ix, b, &name, &data);
 	for (s = 0; s < SHELVES && error == 0; s++) {
 		shelf *sh = ix->shelves[s];
 
@@ -624,9 +660,8 @@ size_t accord_ledger_index_read_count(void)
 }
 
 /*
- * Parse the lines of an incident file after its first ("accord-incident
- * 4"), or of an incident in `recent` (no e lines), into *f (zeroed by the
- * caller), in place. With `summary_only`, stop at the first e line. -1 on
+ * Parse an incident's lines (of its bucket, or of `recent`, which has no
+ * e lines) into *f (zeroed by the caller), in place. With `summary_only`, stop at the first e line. -1 on
  * a line that does not parse; f keeps what it got, for the caller to
  * dispose.
  */
@@ -727,11 +762,8 @@ int accord_index_parse_incident(incident_file *f, char *text, int summary_only)
 int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, const char *id,
 				    int summary_only)
 {
-	static const char head[] = "accord-incident 4\n";
-	accord_buf path = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
-	unsigned char tag[TAG_LEN];
-	char hex[2 * TAG_LEN + 1];
 	bucket *bk = NULL;
+	char *text;
 	size_t at;
 	int error, found = 0;
 
@@ -742,30 +774,17 @@ int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, c
 	at = bucket_place(bk, id, &found);
 	if (!found)
 		return accord_error_set(ACCORD_ENOTFOUND, "the index has no incident %.12s", id);
-	incident_name(&path, id);
-	error = accord_index_read_sealed(&data, tag, ix, path.ptr);
-	if (error == ACCORD_ENOTFOUND)
-		error = accord_error_set(ACCORD_EINVALID, "index file %s is gone", path.ptr);
-	else if (error == 0 &&
-		 (accord_hex_encode(hex, tag, TAG_LEN),
-		  sodium_memcmp(hex, bk->rows[at].tag, sizeof(bk->rows[at].tag)) != 0))
-		error = accord_error_set(ACCORD_EINVALID,
-					 "index file %s is not the one its bucket recorded",
-					 path.ptr);
-	accord_buf_dispose(&path);
-	if (error < 0) {
-		accord_buf_dispose(&data);
-		return error;
-	}
-	if (data.size < sizeof(head) - 1 || memcmp(data.ptr, head, sizeof(head) - 1) != 0 ||
-	    accord_index_parse_incident(f, data.ptr + sizeof(head) - 1, summary_only) < 0 ||
-	    f->count == 0 || strcmp(f->ids[0], id) != 0) {
-		accord_buf_dispose(&data);
+	/* parsed in place: the bucket keeps its copy */
+	text = accord_xmalloc(bk->rows[at].len + 1);
+	memcpy(text, bk->rows[at].text, bk->rows[at].len + 1);
+	if (accord_index_parse_incident(f, text, summary_only) < 0 || f->count == 0 ||
+	    strcmp(f->ids[0], id) != 0) {
+		free(text);
 		accord_index_incident_file_dispose(f);
 		return accord_error_set(ACCORD_EINVALID, "index file of incident %.12s is damaged",
 					id);
 	}
-	accord_buf_dispose(&data);
+	free(text);
 	memcpy(f->summary.id, id, sizeof(f->summary.id));
 	return 0;
 }
@@ -834,11 +853,10 @@ int accord_index_write_incident_file(struct accord_index *ix, const accord_ledge
 				     const accord_parties *parties, const loaded_incident *li)
 {
 	accord_incident *inc = NULL;
-	accord_buf path = ACCORD_BUF_INIT, data = ACCORD_BUF_INIT;
-	unsigned char tag[TAG_LEN];
+	accord_buf data = ACCORD_BUF_INIT;
 	bucket *bk = NULL;
-	size_t i;
-	int error;
+	size_t i, at;
+	int error, found;
 
 	if ((error = accord_incident_build_from(&inc, parties, li->entries, li->count,
 						accord_incident_ledger_in_past, (void *)l)) < 0)
@@ -848,8 +866,8 @@ int accord_index_write_incident_file(struct accord_index *ix, const accord_ledge
 		accord_incident_free(inc);
 		return error;
 	}
-	accord_buf_printf(&data, "accord-incident 4\ns %s %lld %lld %lld %lld\nv %s\nt %s\n",
-			  inc->status, (long long)inc->severity, (long long)inc->opened_at,
+	accord_buf_printf(&data, "s %s %lld %lld %lld %lld\nv %s\nt %s\n", inc->status,
+			  (long long)inc->severity, (long long)inc->opened_at,
 			  (long long)inc->started_at, (long long)inc->status_at,
 			  inc->service ? inc->service : "", inc->title ? inc->title : "");
 	for (i = inc->closed_as ? (size_t)(inc->closed_as - inc->closures) : inc->closure_count;
@@ -874,15 +892,15 @@ int accord_index_write_incident_file(struct accord_index *ix, const accord_ledge
 	}
 	for (i = 0; i < li->count; i++)
 		accord_buf_printf(&data, "e %s %s\n", li->entries[i]->commit, li->entries[i]->id);
-	incident_name(&path, inc->id);
-	if ((error = accord_index_write_sealed_in_place(tag, ix, path.ptr, &data)) == 0) {
-		bucket_set(bk, inc->id, tag);
-		accord_index_recent_changed(ix, inc->id);
-	}
+	/* the same lines again leave the bucket as it is: a rebuild writes only what changed */
+	at = bucket_place(bk, inc->id, &found);
+	if (!found || bk->rows[at].len != data.size ||
+	    memcmp(bk->rows[at].text, data.ptr, data.size) != 0)
+		bucket_set(bk, inc->id, &data);
+	accord_index_recent_changed(ix, inc->id);
 	accord_incident_free(inc);
-	accord_buf_dispose(&path);
 	accord_buf_dispose(&data);
-	return error;
+	return 0;
 }
 
 /*

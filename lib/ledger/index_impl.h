@@ -5,8 +5,8 @@
  *   index.c        opening: the freshness check against the refs,
  *                  catching up with new commits, rebuilding from a full
  *                  verification, recording new entries, loading incidents
- *   index_files.c  the files and their authentication: tags, buckets,
- *                  incident files, `opens`
+ *   index_files.c  the files and their authentication: tags, shelves,
+ *                  buckets with their incidents' lines, `opens`
  *   index_state.c  the state file: feed heads, findings, membership, the
  *                  rollback guard
  *   index_query.c  finding an incident by prefix, listing, repairing a
@@ -30,15 +30,18 @@
 	((k)->type == ACCORD_KEY_SK_ED25519 ? ":" : ""), \
 		((k)->type == ACCORD_KEY_SK_ED25519 ? (k)->application : "")
 #define INDEX_VERSION \
-	"accord-index 21" /* 5: a tree of tags from the state down, opens chained; 6: cuts, format 2; 7: agreements; 8: anchors; 9: what counted entries saw past a cut; 10: who invited each party; 11: an agreement's customer by index; 12: and its provider; 13: shelves of 16 buckets; 14: an incident file says how it was closed; 15: rules changed (a fork side's authority, agreed figures and times): re-derive; 16: closes at once, vouches through counted entries: re-derive; 17: a cut reaches past a rotation it did not see: re-derive; 18: rotations taken up (rotated lines); 19: a dispute bound by its evidence's time: re-derive; 20: incident files name the incidents whose duplicate proposals name them (d lines); 21: recent */
+	"accord-index 22" /* 5: a tree of tags from the state down, opens chained; 6: cuts, format 2; 7: agreements; 8: anchors; 9: what counted entries saw past a cut; 10: who invited each party; 11: an agreement's customer by index; 12: and its provider; 13: shelves of 16 buckets; 14: an incident file says how it was closed; 15: rules changed (a fork side's authority, agreed figures and times): re-derive; 16: closes at once, vouches through counted entries: re-derive; 17: a cut reaches past a rotation it did not see: re-derive; 18: rotations taken up (rotated lines); 19: a dispute bound by its evidence's time: re-derive; 20: incident files name the incidents whose duplicate proposals name them (d lines); 21: recent; 22: incidents kept in their buckets, no file each */
 #define TAG_LEN 32	  /* a file's tag: BLAKE2b-256 */
 #define LINE_TAG_LEN 16	  /* an opens line's tag */
 #define OPENS_LINE (ACCORD_ID_HEXLEN + 1 + 2 * LINE_TAG_LEN + 1) /* "<id> <tag>\n" */
 /*
  * incidents/<ab>/ holds a shelf: the tags of 16 buckets, incidents/<ab>/bucket-<c>,
  * one per third digit of the id. A command that reads a few incidents
- * authenticates a shelf and a bucket for each, about 12 rows each at a
- * million entries, not one bucket of 190 (issue 14: `accord list`).
+ * authenticates a shelf and a bucket for each, about 12 incidents each at a
+ * million entries, not one bucket of 190 (issue 14: `accord list`). A
+ * bucket holds its incidents' lines: a file each made the first command
+ * after a clone create 52,000 files at a million entries, and a sync of
+ * 10,000 entries 1,167 (issue 14: creating a file costs more than writing it).
  */
 #define SHELVES 256
 #define BUCKETS (SHELVES * 16)
@@ -54,13 +57,14 @@ typedef struct {
 } loaded_incident;
 
 /*
- * An incident of a bucket and the tag its file must have, in hex as the
- * bucket stores it: a bucket holds a dozen rows or more and a command reads
- * one or two of them, so none is decoded.
+ * An incident of a bucket and its lines, as the bucket stores them: a
+ * bucket holds a dozen incidents or more and a command reads one or two
+ * of them, so none is parsed until asked for.
  */
 typedef struct {
 	char id[ACCORD_ID_HEXLEN + 1];
-	char tag[2 * TAG_LEN];
+	char *text; /* its lines (the incident's lines below), owned, NUL-terminated */
+	size_t len;
 } bucket_row;
 
 /* A bucket file, incidents/<ab>/bucket-<c>: every incident whose id starts with <abc>. */
@@ -116,8 +120,8 @@ struct accord_index {
 	char opens_head[2 * LINE_TAG_LEN + 1]; /* the tag of the last of them ("" for none) */
 	/*
 	 * The tree that makes an older file put back show: the state records
-	 * each shelf file's tag, each shelf each of its bucket files' tag, each
-	 * bucket each of its incident files' tag.
+	 * each shelf file's tag, each shelf each of its bucket files' tag; a
+	 * bucket holds its incidents' lines.
 	 */
 	unsigned char state_tag[TAG_LEN];	   /* of the state file read: has it moved since? */
 	unsigned char shelf_tag[SHELVES][TAG_LEN]; /* as the state records them */
@@ -176,12 +180,11 @@ struct named_by {
  *                                  must carry
  *
  * incidents/<ab>/bucket-<c> (read_bucket):
- *   accord-bucket 1
- *   <id> <tag>                     one per incident of the bucket, by id: the
- *                                  tag its file must carry
+ *   accord-bucket 2
+ *   i <id> <length>                one per incident of the bucket, by id, each
+ *                                  followed by its lines (<length> bytes):
  *
- * incidents/<ab>/<id>:
- *   accord-incident 3
+ * an incident's lines:
  *   s <status> <severity> <opened> <started> <status_at>
  *   c void|duplicate <of|->        each void or duplicate every party agreed
  *                                  to, in order: list settles which is in effect
@@ -230,6 +233,9 @@ void accord_index_push_ptr(void *arrp, size_t *count, const void *item);
 
 /* Forget the shelves and buckets read or changed. */
 void accord_index_drop_buckets(struct accord_index *ix);
+
+/* Free bucket `bk` and its incidents' lines. */
+void accord_index_bucket_free(bucket *bk);
 
 /* Free the high marks. */
 void accord_index_marks_dispose(struct accord_index *ix);
@@ -293,27 +299,35 @@ int accord_index_read_bucket(bucket **out, struct accord_index *ix, unsigned b);
 /* Write the buckets and shelves that changed, recording the shelves' new tags for the state. */
 int accord_index_flush_buckets(struct accord_index *ix);
 
+/*
+ * Write bucket `b` if it changed, its tag into its shelf, and forget it
+ * (read back from the file if asked for again): a rebuild writes the
+ * incidents bucket by bucket and holds one at a time.
+ */
+int accord_index_flush_bucket(struct accord_index *ix, unsigned b);
+
 void accord_index_incident_file_dispose(incident_file *f);
 
 /*
- * Read incident `id`'s file, checked down the tree. With `summary_only` its
- * entries after the open are not parsed (f->count is 1): a list needs the
- * summary and windows, and the file's tag still covers every byte.
+ * Read incident `id`'s lines from its bucket, checked down the tree. With
+ * `summary_only` its entries after the open are not parsed (f->count is
+ * 1): a list needs the summary and windows, and the bucket's tag still
+ * covers every byte.
  */
 int accord_index_read_incident_file(incident_file *f, struct accord_index *ix, const char *id,
 				    int summary_only);
 
 /*
- * The lines of an incident file after its first, or of an incident in
- * `recent`, parsed in place into *f (zeroed by the caller; `summary_only`:
- * up to the first e line). -1 on a line that does not parse.
+ * An incident's lines (of its bucket, or of `recent`), parsed in place
+ * into *f (zeroed by the caller; `summary_only`: up to the first e line).
+ * -1 on a line that does not parse.
  */
 int accord_index_parse_incident(incident_file *f, char *text, int summary_only);
 
 /*
  * Seal `data` and write it over index file `name` in place, not through a
  * new file: for the files the state vouches for through their tags
- * (incident files, buckets, shelves, `recent`). A torn write, or a reader
+ * (buckets, shelves, `recent`). A torn write, or a reader
  * that meets a file half-written, only fails to authenticate, and the
  * reader repairs: it waits for the writer's lock and takes the state
  * written after the files, or re-derives the index, as it would for a
@@ -326,9 +340,10 @@ int accord_index_write_sealed_in_place(unsigned char *tag, const struct accord_i
 				       const char *name, accord_buf *data);
 
 /*
- * Derive the incident from its loaded entries, write its file, record its
- * tag in its bucket. Its d lines: those of the file already there (unless
- * ix->fresh) and those ix->named_by holds for it.
+ * Derive the incident from its loaded entries and put its lines in its
+ * bucket (written with the state: accord_index_flush_buckets). Its d
+ * lines: those it has already (unless ix->fresh) and those ix->named_by
+ * holds for it.
  */
 int accord_index_write_incident_file(struct accord_index *ix, const accord_ledger *l,
 				     const accord_parties *parties, const loaded_incident *li);
@@ -369,15 +384,15 @@ size_t accord_index_recent_short_len(struct accord_index *ix, const char *id, si
 
 /*
  * Write `recent` anew if anything changed, before the state that records
- * its tag. Never fails the write: when an incident file cannot be read,
- * the state records no `recent` and lists read the files.
+ * its tag. Never fails the write: when an incident cannot be read, the
+ * state records no `recent` and lists read the buckets.
  */
 void accord_index_recent_save(struct accord_index *ix);
 
 /*
  * Incident `id`'s summary from `recent` into *f (as read with summary_only,
  * no entries): 1, or 0 when `recent` does not hold it or does not match
- * the state (then the caller reads the incident's file).
+ * the state (then the caller reads the incident from its bucket).
  */
 int accord_index_recent_get(incident_file *f, struct accord_index *ix, const char *id);
 

@@ -50,8 +50,8 @@ static void adopt_tree(struct accord_index *ix, const struct accord_index *from)
 }
 
 /*
- * An index file turned out not to match the state this ledger read (an
- * incident file, a bucket, a shelf or `opens` edited, dropped or put back from
+ * An index file turned out not to match the state this ledger read (a
+ * bucket, a shelf or `opens` edited, dropped or put back from
  * earlier), under the write lock (taken once, *locked says so). First
  * round: if the state moved on since (another process appended), take its
  * tree and try again. Otherwise, or the second time, re-derive the index

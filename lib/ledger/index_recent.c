@@ -5,14 +5,14 @@
  * three at ten. `recent` holds the summary lines of the incidents of the
  * last RECENT lines of `opens`, sealed like every index file, its tag in
  * the state. It is a shortcut and nothing more: a `recent` that does not
- * match the state is not read (the incident files are), and the next
+ * match the state is not read (the buckets are), and the next
  * write makes it again.
  *
  * recent:
  *   accord-recent 1
  *   i <id> <digits>                newest first: the digits of its short id
  *   s, c, v, t and w lines         (accord_ledger_short_len, 12 at least),
- *                                  then its incident file's summary lines
+ *                                  then its summary lines (as in its bucket)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -201,7 +201,7 @@ int accord_index_recent_get(incident_file *f, struct accord_index *ix, const cha
 	return 1;
 }
 
-/* The summary lines of an incident file as read (before list settles its closes). */
+/* The summary lines of an incident as read (before list settles its closes). */
 static void summary_lines(accord_buf *out, const incident_file *f)
 {
 	const accord_incident_summary *s = &f->summary;

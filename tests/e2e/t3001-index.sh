@@ -38,8 +38,9 @@ LIST_WANT=$(accord -C "$C" list --json 2>/dev/null)
 SHOW2_WANT=$(accord -C "$C" show "$INC2" --json 2>/dev/null | jget '" ".join(sorted(e["id"] for e in d["timeline"]))')
 INCID2=$(echo "$LIST_WANT" | jget '[i["full_id"] for i in d if i["id"] == "'"$INC2"'"][0]')
 IX="$C/accord/index"
-FILE1="$IX/incidents/$(echo "$INCID" | cut -c1-2)/$INCID"
-FILE2="$IX/incidents/$(echo "$INCID2" | cut -c1-2)/$INCID2"
+# the bucket files that hold each incident's lines
+FILE1="$IX/incidents/$(echo "$INCID" | cut -c1-2)/bucket-$(echo "$INCID" | cut -c3)"
+FILE2="$IX/incidents/$(echo "$INCID2" | cut -c1-2)/bucket-$(echo "$INCID2" | cut -c3)"
 if [ -f "$S" ]; then ok; else bad "no index state at $S"; fi
 case " $SHOW_WANT " in *" $AUDIT_IDS "*) bad "show lists the set-aside note" ;; *) ok ;; esac
 
@@ -93,21 +94,21 @@ agree "finding dropped"
 CT=$(git -C "$C" rev-parse "refs/accord/feeds/$CAROL")
 edit_state "w = ['feed', '$CAROL', '$CT'] + w[3:] if w[0] == 'feed' and w[1] == '$CAROL' else w"
 agree "head changed"
-# 4. the state truncated, the list of incidents truncated, an incident file cut short
+# 4. the state truncated, the list of incidents truncated, an incident's bucket cut short
 head -c 100 "$S" > "$S.cut" && mv "$S.cut" "$S"
 agree "state truncated"
 : > "$C/accord/index/opens"
 agree "opens truncated"
 F=$FILE1
 head -n 3 "$F" > "$F.cut" && mv "$F.cut" "$F"
-agree "incident file cut short"
-# 5. an incident file's entry line dropped, its tag line recomputed as a plain checksum would be
+agree "incident's bucket cut short"
+# 5. a bucket's entry lines dropped, its tag line recomputed as a plain checksum would be
 grep -v '^e ' "$F" | grep -v '^mac ' > "$F.cut"
 printf 'mac %s\n' "$(sha256sum < "$F.cut" | cut -c1-64)" >> "$F.cut" && mv "$F.cut" "$F"
 agree "entry line dropped, checksum recomputed"
-# 6. the incident file removed
+# 6. the bucket removed
 rm -f "$F"
-agree "incident file removed"
+agree "incident's bucket removed"
 # 7. an index copied from another repository of the same ledger (another path)
 cp -r "$C" "$T/copy.git"
 git -C "$T/copy.git" update-ref -d "refs/accord/feeds/$CAROL"
@@ -137,14 +138,11 @@ OLDIX="$T/old-index"
 REL1=${FILE1#"$IX"/}
 REL2=${FILE2#"$IX"/}
 BUCKET1=$(dirname "$REL1")
-# 9. an older copy of one incident file (before its later note)
+# 9. an older copy of one incident's bucket (before its later note)
+if [ -f "$OLDIX/$REL1" ] && [ -f "$OLDIX/$BUCKET1/shelf" ]; then ok; else bad "no bucket $REL1 or shelf in the index"; fi
 cp "$OLDIX/$REL1" "$FILE1"
-agree "older incident file put back"
-# 10. an older bucket file, then its shelf, alone and then with its incident files
-BK1="$BUCKET1/bucket-$(basename "$REL1" | cut -c3)"
-if [ -f "$OLDIX/$BK1" ] && [ -f "$OLDIX/$BUCKET1/shelf" ]; then ok; else bad "no bucket $BK1 or shelf in the index"; fi
-cp "$OLDIX/$BK1" "$IX/$BK1"
 agree "older bucket file put back"
+# 10. then its shelf, alone and then with its buckets
 cp "$OLDIX/$BUCKET1/shelf" "$IX/$BUCKET1/shelf"
 agree "older shelf file put back"
 cp -r "$OLDIX/$BUCKET1/." "$IX/$BUCKET1/"
@@ -155,9 +153,9 @@ agree "older opens list put back"
 # 12. an older state with today's files: caught up from the refs
 cp "$OLDIX/state" "$IX/state"
 agree "older state put back"
-# 13. two incidents' files swapped
+# 13. two incidents' buckets swapped (the same bucket once in 4,096 runs: nothing moves then)
 cp "$FILE1" "$T/swap" && cp "$FILE2" "$FILE1" && cp "$T/swap" "$FILE2"
-agree "incident files swapped"
+agree "buckets swapped"
 # 14. the whole older index put back: consistent in itself, caught up from the refs
 rm -rf "$IX" && cp -r "$OLDIX" "$IX"
 agree "whole older index put back"
