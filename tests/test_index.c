@@ -732,7 +732,9 @@ static void test_index_refuses_what_is_planted(void **state)
 {
 	fixture *f = *state;
 	char victim[1024], precious[1100], *dir, *real, *statefile, *opens, name[200], *incfile;
+	char moved[300], *before, *after;
 	struct stat st;
+	int i;
 
 	alarm(60);
 	assert_string_equal(status_of(f), "investigating");
@@ -780,6 +782,33 @@ static void test_index_refuses_what_is_planted(void **state)
 	assert_int_equal(lstat(incfile, &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
 	assert_int_equal(count_files(victim), 1); /* precious alone */
+
+	/*
+	 * The folder of every shelf moved out and a link left to it, so that
+	 * reads through the link still authenticate (attack140 01): no write
+	 * goes through it, and the next reader re-derives the index in a
+	 * folder of its own instead of failing on every command.
+	 */
+	free(incfile);
+	incfile = index_file(f, "incidents");
+	snprintf(name, sizeof(name), "%s/moved-incidents", f->dir);
+	assert_int_equal(rename(incfile, name), 0);
+	assert_int_equal(symlink(name, incfile), 0);
+	snprintf(moved, sizeof(moved), "%s/%.2s/bucket-%c", name, f->inc, f->inc[2]);
+	assert_non_null(before = file_text(moved));
+	(void)indexed_append(f, "status", "{\"status\":\"identified\"}");
+	for (i = 0; i < 2; i++) { /* the rebuild, then what it wrote */
+		const char *status = status_of(f);
+
+		assert_non_null(status);
+		assert_string_equal(status, "identified");
+	}
+	assert_int_equal(lstat(incfile, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_non_null(after = file_text(moved));
+	assert_string_equal(after, before); /* nothing written through the link */
+	free(before);
+	free(after);
 
 	/* `opens` as a second name of another file: an open never writes through it */
 	opens = index_file(f, "opens");

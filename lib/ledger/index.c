@@ -963,11 +963,16 @@ static int catch_up(accord_ledger *l)
 		return error == ACCORD_EBADSIG ? NEED_REBUILD : error;
 	error = take_heads(l, heads, nheads, INT64_MAX);
 	free(heads);
-	/* an index file that is not what it must be (not a file of its own): rebuilt */
+	/*
+	 * An index file that is not what it must be (not a file of its own, a
+	 * link on its way), met taking the entries or writing the buckets and
+	 * the state: rebuilt.
+	 */
 	if (error == 0 && ((error = write_taken(l)) == ACCORD_EBADSIG || error == ACCORD_EINVALID))
 		error = NEED_REBUILD;
-	if (error == 0 && l->index->dirty)
-		error = accord_index_save_state(l);
+	if (error == 0 && l->index->dirty &&
+	    (error = accord_index_save_state(l)) == ACCORD_EINVALID)
+		error = NEED_REBUILD;
 	return error;
 }
 

@@ -243,15 +243,18 @@ int accord_index_write_sealed_in_place(unsigned char *tag, const struct accord_i
 	int dfd, fd = -1, error = 0;
 
 	seal(tag, ix, name, data);
-	if ((dfd = parent_fd(ix, name, &last)) >= 0) {
-		/* the same bytes are not written again: no reader meets them half-written */
-		if (holds(dfd, last, data)) {
-			close(dfd);
-			return 0;
-		}
-		fd = open_in_place(dfd, last);
+	/* a link or a file where a folder should be: planted, so the index is re-derived */
+	if ((dfd = parent_fd(ix, name, &last)) < 0)
+		return accord_error_set(errno == ELOOP || errno == ENOTDIR ? ACCORD_EINVALID
+									   : ACCORD_ERROR,
+					"can't write index file %s: %s", name, strerror(errno));
+	/* the same bytes are not written again: no reader meets them half-written */
+	if (holds(dfd, last, data)) {
 		close(dfd);
+		return 0;
 	}
+	fd = open_in_place(dfd, last);
+	close(dfd);
 	if (fd < 0 || pwrite(fd, data->ptr, data->size, 0) != (ssize_t)data->size ||
 	    ftruncate(fd, (off_t)data->size) < 0)
 		error = accord_error_set(ACCORD_ERROR, "can't write index file %s: %s", name,
