@@ -15,6 +15,7 @@
 
 #include "chain.h"
 #include "encode.h"
+#include "file.h"
 #include "accord/error.h"
 #include "accord/incident.h"
 #include "json.h"
@@ -170,21 +171,45 @@ static int is_local_path(const char *url)
 	return !colon || (slash && slash < colon);
 }
 
-static int dir_is_empty(const char *dir)
+/* Entries of folder `dir` besides "." and ".." (at most 2 counted); -1 if it cannot be read. */
+static int dir_entries(const char *dir, const char **only)
 {
-	accord_buf cmd = ACCORD_BUF_INIT;
 	DIR *d = opendir(dir);
 	struct dirent *de;
-	int empty = 1;
+	int n = 0;
 
-	accord_buf_dispose(&cmd);
 	if (!d)
-		return 0;
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			empty = 0;
+		return -1;
+	while ((de = readdir(d)) && n < 2)
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+			if (only && *only && strcmp(de->d_name, *only) != 0)
+				*only = NULL;
+			n++;
+		}
 	closedir(d);
-	return empty;
+	return n;
+}
+
+/*
+ * The file a clone keeps in the new copy's <gitdir>/accord/ until it is
+ * done: a folder holding only a .git with it is what an interrupted clone
+ * (Ctrl-C, a kill, a crash) left, which a retry removes and starts again.
+ */
+#define CLONE_PENDING "clone-pending"
+
+/* Whether `dir` holds only what an interrupted clone left: a .git with CLONE_PENDING. */
+static int interrupted_clone(const char *dir)
+{
+	accord_buf marker = ACCORD_BUF_INIT;
+	const char *only = ".git";
+	struct stat st;
+	int yes;
+
+	accord_buf_printf(&marker, "%s/.git/accord/" CLONE_PENDING, dir);
+	yes = dir_entries(dir, &only) == 1 && only && lstat(marker.ptr, &st) == 0 &&
+	      S_ISREG(st.st_mode);
+	accord_buf_dispose(&marker);
+	return yes;
 }
 
 /* Where a clone goes: an empty folder, or none yet (then it is made, and *created says so). */
@@ -193,7 +218,9 @@ static int clone_dir(const char *dir, int *created)
 	struct stat st;
 
 	if (stat(dir, &st) == 0) {
-		if (!S_ISDIR(st.st_mode) || !dir_is_empty(dir))
+		if (S_ISDIR(st.st_mode) && interrupted_clone(dir))
+			clone_cleanup(dir, 0); /* its .git: the folder is empty again */
+		if (!S_ISDIR(st.st_mode) || dir_entries(dir, NULL) != 0)
 			return accord_error_set(ACCORD_EEXISTS,
 						"%s exists and is not an empty folder", dir);
 	} else if (errno == ENOENT) {
@@ -205,6 +232,45 @@ static int clone_dir(const char *dir, int *created)
 		return accord_error_set(ACCORD_ERROR, "can't use %s: %s", dir, strerror(errno));
 	}
 	return 0;
+}
+
+/*
+ * Leave CLONE_PENDING in the new copy until the clone is done: made before
+ * the repository is, so that no moment of an interrupted clone lacks it.
+ */
+static int mark_pending(const char *dir)
+{
+	accord_buf path = ACCORD_BUF_INIT;
+	int error;
+
+	accord_buf_printf(&path, "%s/.git", dir);
+	if (mkdir(path.ptr, 0777) < 0 && errno != EEXIST) {
+		error = accord_error_set(ACCORD_ERROR, "can't create %s: %s", path.ptr,
+					 strerror(errno));
+		goto done;
+	}
+	accord_buf_puts(&path, "/accord");
+	if (mkdir(path.ptr, 0700) < 0 && errno != EEXIST) {
+		error = accord_error_set(ACCORD_ERROR, "can't create %s: %s", path.ptr,
+					 strerror(errno));
+		goto done;
+	}
+	accord_buf_puts(&path, "/" CLONE_PENDING);
+	error = accord_file_write_atomic(path.ptr, "", 0, 0600);
+done:
+	accord_buf_dispose(&path);
+	return error;
+}
+
+static void unmark_pending(accord_store *store)
+{
+	char *path = NULL;
+
+	if (accord_store_state_path(&path, store, CLONE_PENDING) == 0)
+		unlink(path);
+	else
+		accord_error_clear();
+	free(path);
 }
 
 /* With the user's cache key, the new copy's memo of checked commits: the clone fills it. */
@@ -241,7 +307,7 @@ int accord_sync_clone(char *out_id, accord_sync_result **out_res, const char *ur
 		abs_url = realpath(url, NULL);
 	if (!abs_url)
 		abs_url = accord_xstrdup(url);
-	if ((error = accord_store_open_or_init(&store, dir)) < 0)
+	if ((error = mark_pending(dir)) < 0 || (error = accord_store_open_or_init(&store, dir)) < 0)
 		goto done;
 	keep_memo(store, opts);
 	if ((error = accord_transport_fetch(store, url, abs_url, ACCORD_QUARANTINE_PREFIX "origin/",
@@ -330,6 +396,7 @@ int accord_sync_clone(char *out_id, accord_sync_result **out_res, const char *ur
 		if (accord_ledger_save_index(l, opts->cache_key) < 0)
 			accord_error_clear(); /* a cache: the first command builds it instead */
 	}
+	unmark_pending(store);
 	if (out_res) {
 		*out_res = scratch;
 		scratch = NULL;

@@ -41,6 +41,20 @@ expect 1 accord clone no-such.git nothing-here
 contains "$ERR" "can't fetch from no-such.git" "a missing source is named"
 contains "$ERR" "does not appear to be a git repository" "and git's words given"
 [ ! -e nothing-here ] && ok || bad "a failed clone leaves nothing behind"
+# a clone killed mid-fetch (Ctrl-C, kill -9, a crash) cleans nothing up: the retry takes the folder up again
+REAL_GIT=$(command -v git)
+mkdir -p "$T/killer"
+printf '#!/bin/sh\ncase "$*" in *fetch*) kill -9 $PPID; exit 1 ;; esac\nexec %s "$@"\n' "$REAL_GIT" >"$T/killer/git"
+chmod +x "$T/killer/git"
+(PATH="$T/killer:$PATH" && export PATH && accord clone hub.git bob-killed) >/dev/null 2>&1
+[ -f bob-killed/.git/accord/clone-pending ] && ok || bad "the killed clone left no folder to retry in"
+expect 0 accord clone hub.git bob-killed
+equal "$(refs bob-killed)" "$(refs hub.git)" "a retry takes up the folder a killed clone left"
+[ ! -e bob-killed/.git/accord/clone-pending ] && ok || bad "a finished clone is not marked pending"
+mkdir -p not-a-clone/.git/accord && : >not-a-clone/.git/accord/clone-pending && : >not-a-clone/mine
+expect 1 accord clone hub.git not-a-clone
+contains "$ERR" "not an empty folder" "a folder holding more than a killed clone's .git is left alone"
+[ -f not-a-clone/mine ] && ok || bad "a file of the user's was removed"
 
 # --- file:// ---------------------------------------------------------------------
 expect 0 accord clone "file://$T/hub.git" bob-file
