@@ -457,7 +457,8 @@ static int write_all(accord_ledger *shell, const accord_ledger *full, const char
 	 * in memory at a time, not every incident's lines (120 MB at 1M).
 	 */
 	by_id = accord_xcalloc(norder + 1, sizeof(*by_id));
-	memcpy(by_id, order, norder * sizeof(*by_id));
+	for (i = 0; i < norder; i++) /* order is NULL when there is no incident yet */
+		by_id[i] = order[i];
 	qsort(by_id, norder, sizeof(*by_id), cmp_incident_id);
 	for (i = 0; i < norder && error == 0; i++) {
 		unsigned b = accord_index_bucket_of(by_id[i]->entries[0]->id);
