@@ -415,11 +415,6 @@ static int prune(const char *dir)
 	return error;
 }
 
-/*
- * Write the index of `full` (a ledger verified in full) into the shell's
- * folder: every incident's lines in its bucket (only the buckets that changed reach the disk),
- * `opens`, the buckets and shelves, then the state, the root of the tree of tags.
- */
 /* Incidents by id: a bucket's incidents one after another. */
 static int cmp_incident_id(const void *a, const void *b)
 {
@@ -429,10 +424,16 @@ static int cmp_incident_id(const void *a, const void *b)
 	return strcmp(x->entries[0]->id, y->entries[0]->id);
 }
 
+/*
+ * Write the index of `full` (a ledger verified in full) into the shell's
+ * folder: every incident's lines in its bucket (only the buckets that
+ * changed reach the disk), `opens`, the shelves, then the state, the root
+ * of the tree of tags.
+ */
 static int write_all(accord_ledger *shell, const accord_ledger *full, const char *dir)
 {
 	accord_buf path = ACCORD_BUF_INIT, opens = ACCORD_BUF_INIT;
-	loaded_incident **order = NULL, **by_id = NULL;
+	loaded_incident **order = NULL;
 	size_t norder = 0, i;
 	int error;
 	char *head, line[OPENS_LINE];
@@ -453,20 +454,19 @@ static int write_all(accord_ledger *shell, const accord_ledger *full, const char
 		accord_buf_put(&opens, line, sizeof(line));
 	}
 	/*
-	 * Bucket by bucket, each written once complete: one bucket's incidents
-	 * in memory at a time, not every incident's lines (120 MB at 1M).
+	 * Then bucket by bucket (the opens are in `opens`: the order is free),
+	 * each written once complete: one bucket's incidents in memory at a
+	 * time, not every incident's lines (120 MB at 1M).
 	 */
-	by_id = accord_xcalloc(norder + 1, sizeof(*by_id));
-	for (i = 0; i < norder; i++) /* order is NULL when there is no incident yet */
-		by_id[i] = order[i];
-	qsort(by_id, norder, sizeof(*by_id), cmp_incident_id);
+	if (norder) /* order is NULL when there is no incident yet */
+		qsort(order, norder, sizeof(*order), cmp_incident_id);
 	for (i = 0; i < norder && error == 0; i++) {
-		unsigned b = accord_index_bucket_of(by_id[i]->entries[0]->id);
+		unsigned b = accord_index_bucket_of(order[i]->entries[0]->id);
 
 		error = accord_index_write_incident_file(shell->index, full, &full->parties,
-							 by_id[i]);
+							 order[i]);
 		if (error == 0 &&
-		    (i + 1 == norder || accord_index_bucket_of(by_id[i + 1]->entries[0]->id) != b))
+		    (i + 1 == norder || accord_index_bucket_of(order[i + 1]->entries[0]->id) != b))
 			error = accord_index_flush_bucket(shell->index, b);
 	}
 	if (error < 0)
@@ -494,7 +494,6 @@ static int write_all(accord_ledger *shell, const accord_ledger *full, const char
 	shell->feed_count = 0;
 	accord_parties_init(&shell->parties);
 done:
-	free(by_id);
 	accord_index_free_incidents(order, norder);
 	accord_buf_dispose(&path);
 	accord_buf_dispose(&opens);

@@ -456,8 +456,7 @@ static int parse_bucket(bucket *bk, const accord_buf *data, const char *hb)
 		memcpy(line, p, (size_t)(nl - p));
 		line[nl - p] = '\0';
 		if (accord_index_fields(fld, 4, line) != 3 || strcmp(fld[0], "i") != 0 ||
-		    strlen(fld[1]) != ACCORD_ID_HEXLEN || !lower_hex(fld[1], ACCORD_ID_HEXLEN) ||
-		    memcmp(fld[1], hb, 3) != 0 ||
+		    !accord_is_lower_hex(fld[1], ACCORD_ID_HEXLEN) || memcmp(fld[1], hb, 3) != 0 ||
 		    (bk->count && strcmp(bk->rows[bk->count - 1].id, fld[1]) >= 0) ||
 		    accord_index_number(&len, fld[2]) < 0 || len <= 0 || len > end - (nl + 1) ||
 		    nl[len] != '\n')
@@ -538,12 +537,18 @@ static size_t bucket_place(const bucket *bk, const char *id, int *found)
 	return lo;
 }
 
-/* Put `text` (taken) as incident `id`'s lines in its (loaded) bucket. */
+/*
+ * Put `text` (taken) as incident `id`'s lines in its (loaded) bucket. The
+ * same lines again leave it as it is: a rebuild writes only what changed.
+ */
 static void bucket_set(bucket *bk, const char *id, accord_buf *text)
 {
 	int found;
 	size_t at = bucket_place(bk, id, &found);
 
+	if (found && bk->rows[at].len == text->size &&
+	    memcmp(bk->rows[at].text, text->ptr, text->size) == 0)
+		return;
 	if (!found) {
 		bk->rows = accord_xrealloc(bk->rows, (bk->count + 1) * sizeof(*bk->rows));
 		memmove(&bk->rows[at + 1], &bk->rows[at], (bk->count - at) * sizeof(*bk->rows));
@@ -664,9 +669,9 @@ size_t accord_ledger_index_read_count(void)
 
 /*
  * Parse an incident's lines (of its bucket, or of `recent`, which has no
- * e lines) into *f (zeroed by the caller), in place. With `summary_only`, stop at the first e line. -1 on
- * a line that does not parse; f keeps what it got, for the caller to
- * dispose.
+ * e lines) into *f (zeroed by the caller), in place. With `summary_only`,
+ * stop at the first e line. -1 on a line that does not parse; f keeps
+ * what it got, for the caller to dispose.
  */
 int accord_index_parse_incident(incident_file *f, char *text, int summary_only)
 {
@@ -858,8 +863,8 @@ int accord_index_write_incident_file(struct accord_index *ix, const accord_ledge
 	accord_incident *inc = NULL;
 	accord_buf data = ACCORD_BUF_INIT;
 	bucket *bk = NULL;
-	size_t i, at;
-	int error, found;
+	size_t i;
+	int error;
 
 	if ((error = accord_incident_build_from(&inc, parties, li->entries, li->count,
 						accord_incident_ledger_in_past, (void *)l)) < 0)
@@ -895,11 +900,7 @@ int accord_index_write_incident_file(struct accord_index *ix, const accord_ledge
 	}
 	for (i = 0; i < li->count; i++)
 		accord_buf_printf(&data, "e %s %s\n", li->entries[i]->commit, li->entries[i]->id);
-	/* the same lines again leave the bucket as it is: a rebuild writes only what changed */
-	at = bucket_place(bk, inc->id, &found);
-	if (!found || bk->rows[at].len != data.size ||
-	    memcmp(bk->rows[at].text, data.ptr, data.size) != 0)
-		bucket_set(bk, inc->id, &data);
+	bucket_set(bk, inc->id, &data);
 	accord_index_recent_changed(ix, inc->id);
 	accord_incident_free(inc);
 	accord_buf_dispose(&data);

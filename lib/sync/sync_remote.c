@@ -172,7 +172,7 @@ static int is_local_path(const char *url)
 }
 
 /* Entries of folder `dir` besides "." and ".." (at most 2 counted); -1 if it cannot be read. */
-static int dir_entries(const char *dir, const char **only)
+static int dir_entries(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -181,11 +181,7 @@ static int dir_entries(const char *dir, const char **only)
 	if (!d)
 		return -1;
 	while ((de = readdir(d)) && n < 2)
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-			if (only && *only && strcmp(de->d_name, *only) != 0)
-				*only = NULL;
-			n++;
-		}
+		n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
 	closedir(d);
 	return n;
 }
@@ -197,17 +193,18 @@ static int dir_entries(const char *dir, const char **only)
  */
 #define CLONE_PENDING "clone-pending"
 
-/* Whether `dir` holds only what an interrupted clone left: a .git with CLONE_PENDING. */
+/*
+ * Whether `dir` holds only what an interrupted clone left: a .git with
+ * CLONE_PENDING (one entry, and the mark found through .git: that entry).
+ */
 static int interrupted_clone(const char *dir)
 {
 	accord_buf marker = ACCORD_BUF_INIT;
-	const char *only = ".git";
 	struct stat st;
 	int yes;
 
 	accord_buf_printf(&marker, "%s/.git/accord/" CLONE_PENDING, dir);
-	yes = dir_entries(dir, &only) == 1 && only && lstat(marker.ptr, &st) == 0 &&
-	      S_ISREG(st.st_mode);
+	yes = dir_entries(dir) == 1 && lstat(marker.ptr, &st) == 0 && S_ISREG(st.st_mode);
 	accord_buf_dispose(&marker);
 	return yes;
 }
@@ -220,7 +217,7 @@ static int clone_dir(const char *dir, int *created)
 	if (stat(dir, &st) == 0) {
 		if (S_ISDIR(st.st_mode) && interrupted_clone(dir))
 			clone_cleanup(dir, 0); /* its .git: the folder is empty again */
-		if (!S_ISDIR(st.st_mode) || dir_entries(dir, NULL) != 0)
+		if (!S_ISDIR(st.st_mode) || dir_entries(dir) != 0)
 			return accord_error_set(ACCORD_EEXISTS,
 						"%s exists and is not an empty folder", dir);
 	} else if (errno == ENOENT) {
