@@ -192,12 +192,16 @@ static void test_sigcache_merges_without_duplicates(void **state)
 	accord_key_free(bob);
 }
 
+static void write_file(const char *path, const void *data, size_t len);
+
 static void test_sigcache_keeps_sk_application(void **state)
 {
 	fixture *f = *state;
 	accord_pubkey sk = f->base->alice->pub, got;
 	unsigned char d[ACCORD_SIGCACHE_DIGEST_LEN];
+	accord_buf data = ACCORD_BUF_INIT;
 	accord_sigcache *c;
+	size_t at;
 
 	sk.type = ACCORD_KEY_SK_ED25519;
 	snprintf(sk.application, sizeof(sk.application), "ssh:accord-test");
@@ -219,6 +223,21 @@ static void test_sigcache_keeps_sk_application(void **state)
 	assert_int_equal(accord_sigcache_get(&got, c, f->d1), 1);
 	assert_true(accord_pubkey_same(&got, &f->base->alice->pub));
 	accord_sigcache_free(c);
+
+	/* the tag covers the application: the plain record made to name the sk one's is not found */
+	assert_int_equal(accord_buf_read_file(&data, f->path, 1 << 20), 0);
+	at = 18 + 1 + 1 + strlen("ssh:accord-test"); /* the application table */
+	assert_int_equal(data.size, at + 2 * 81);
+	at += (unsigned char)data.ptr[at + 64] == 0 ? 64 : 81 + 64;
+	assert_int_equal(data.ptr[at], 0);
+	data.ptr[at] = 1;
+	write_file(f->path, data.ptr, data.size);
+	c = reopen(f);
+	assert_int_equal(accord_sigcache_count(c), 1);
+	assert_int_equal(accord_sigcache_get(&got, c, f->d1), 0);
+	assert_int_equal(accord_sigcache_get(&got, c, d), 1);
+	accord_sigcache_free(c);
+	accord_buf_dispose(&data);
 }
 
 /* Replace the cache file with `len` bytes of `data`. */
@@ -255,8 +274,8 @@ static void test_sigcache_unauthentic_file_is_empty(void **state)
 
 	save_one(f);
 	assert_int_equal(accord_buf_read_file(&good, f->path, 1 << 20), 0);
-	/* "accord-sigcache 1\n", one record of 65 bytes, the tag */
-	assert_int_equal(good.size, 18 + 65 + 32);
+	/* "accord-sigcache 2\n", no application, one record: digest, key, application, tag */
+	assert_int_equal(good.size, 18 + 1 + 32 + 32 + 1 + 16);
 
 	/* another user's cache key: the tag does not authenticate */
 	memset(other_key, 0xa5, sizeof(other_key));
@@ -264,7 +283,7 @@ static void test_sigcache_unauthentic_file_is_empty(void **state)
 	assert_int_equal(accord_sigcache_count(c), 0);
 	accord_sigcache_free(c);
 
-	/* every single changed byte (magic, digest, key, length, tag) makes it untrusted */
+	/* every single changed byte (magic, table, digest, key, application, tag): untrusted */
 	for (i = 0; i < good.size; i++) {
 		accord_buf_clear(&bad);
 		accord_buf_put(&bad, good.ptr, good.size);
@@ -357,6 +376,129 @@ static void test_sigcache_put_from_threads(void **state)
 	accord_sigcache_free(c);
 }
 
+/* Save `n` records for the digests of "commit <from>" .. "commit <from + n - 1>". */
+static void save_range(fixture *f, const accord_pubkey *signer, int from, int n)
+{
+	accord_sigcache *c = reopen(f);
+	struct putter p = { c, signer, from };
+	unsigned char d[ACCORD_SIGCACHE_DIGEST_LEN];
+	char msg[32];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(msg, sizeof(msg), "commit %d", from + i);
+		accord_sigcache_digest(d, "sig", 3, msg, strlen(msg));
+		accord_sigcache_put(p.cache, d, p.signer);
+	}
+	assert_int_equal(accord_sigcache_save(c), 0);
+	accord_sigcache_free(c);
+}
+
+static int found(accord_sigcache *c, int i)
+{
+	unsigned char d[ACCORD_SIGCACHE_DIGEST_LEN];
+	accord_pubkey got;
+	char msg[32];
+
+	snprintf(msg, sizeof(msg), "commit %d", i);
+	accord_sigcache_digest(d, "sig", 3, msg, strlen(msg));
+	return accord_sigcache_get(&got, c, d);
+}
+
+/*
+ * A few records added to a large memo go to a file of their own: the bulk
+ * is not rewritten (same inode, same bytes) until the additions reach an
+ * eighth of it, when they are merged into it.
+ */
+static void test_sigcache_adds_beside_the_bulk(void **state)
+{
+	fixture *f = *state;
+	const accord_pubkey *alice = &f->base->alice->pub;
+	char newpath[700];
+	struct stat bulk, after, st;
+	accord_sigcache *c;
+	int i;
+
+	snprintf(newpath, sizeof(newpath), "%s-new", f->path);
+	save_range(f, alice, 0, 8000);
+	assert_int_equal(stat(f->path, &bulk), 0);
+	assert_int_equal(bulk.st_size, 18 + 1 + 8000 * 81);
+	assert_int_equal(stat(newpath, &st), -1);
+
+	save_range(f, alice, 8000, 600);
+	save_range(f, alice, 8600, 300);
+	assert_int_equal(stat(f->path, &after), 0);
+	assert_int_equal(after.st_ino, bulk.st_ino);
+	assert_int_equal(after.st_size, bulk.st_size);
+	assert_int_equal(stat(newpath, &st), 0);
+	assert_int_equal(st.st_size, 18 + 1 + 900 * 81);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	c = reopen(f);
+	assert_int_equal(accord_sigcache_count(c), 8900);
+	for (i = 0; i < 8900; i++)
+		assert_int_equal(found(c, i), 1);
+	assert_int_equal(found(c, 8900), 0);
+	accord_sigcache_free(c);
+
+	/* records the memo holds already are not added again */
+	save_range(f, alice, 0, 8900);
+	assert_int_equal(stat(newpath, &st), 0);
+	assert_int_equal(st.st_size, 18 + 1 + 900 * 81);
+
+	/* past an eighth of the bulk: one bulk again, each digest once */
+	save_range(f, alice, 8900, 200);
+	assert_int_equal(stat(newpath, &st), -1);
+	assert_int_equal(stat(f->path, &after), 0);
+	assert_int_equal(after.st_size, 18 + 1 + 9100 * 81);
+	c = reopen(f);
+	assert_int_equal(accord_sigcache_count(c), 9100);
+	for (i = 0; i < 9100; i++)
+		assert_int_equal(found(c, i), 1);
+	accord_sigcache_free(c);
+}
+
+/*
+ * Each record is checked on its own when it is found: a changed byte in
+ * one record hides that record, not the others, and a merge drops it.
+ */
+static void test_sigcache_checks_each_record(void **state)
+{
+	fixture *f = *state;
+	accord_buf data = ACCORD_BUF_INIT;
+	accord_sigcache *c;
+	size_t at;
+	int i, lost = -1;
+
+	save_range(f, &f->base->alice->pub, 0, 100);
+	assert_int_equal(accord_buf_read_file(&data, f->path, 1 << 20), 0);
+	assert_int_equal(data.size, 19 + 100 * 81);
+	at = 19 + 40 * 81 + 32 + 5; /* a byte of the 41st record's key */
+	data.ptr[at] ^= 0x40;
+	write_file(f->path, data.ptr, data.size);
+	c = reopen(f);
+	assert_int_equal(accord_sigcache_count(c), 99);
+	for (i = 0; i < 100; i++)
+		if (!found(c, i)) {
+			assert_int_equal(lost, -1);
+			lost = i;
+		}
+	assert_true(lost >= 0);
+	accord_sigcache_free(c);
+
+	/* a merge keeps the 99 that authenticate; the lost one comes back once checked again */
+	save_range(f, &f->base->alice->pub, 100, 20);
+	c = reopen(f);
+	assert_int_equal(accord_sigcache_count(c), 119);
+	assert_int_equal(found(c, lost), 0);
+	accord_sigcache_free(c);
+	save_range(f, &f->base->alice->pub, lost, 1);
+	c = reopen(f);
+	assert_int_equal(accord_sigcache_count(c), 120);
+	assert_int_equal(found(c, lost), 1);
+	accord_sigcache_free(c);
+	accord_buf_dispose(&data);
+}
+
 static void test_sigcache_null_is_an_empty_cache(void **state)
 {
 	accord_pubkey got;
@@ -386,6 +528,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sigcache_unauthentic_file_is_empty, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sigcache_put_from_threads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sigcache_adds_beside_the_bulk, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_sigcache_checks_each_record, setup, teardown),
 		cmocka_unit_test(test_sigcache_null_is_an_empty_cache),
 	};
 

@@ -965,9 +965,15 @@ static void test_sync_memo_refused(void **state)
 
 	for (round = 0; round < 2; round++) {
 		accord_store_free(b);
-		if (round == 0) { /* one byte of the copy's memo changed */
+		if (round == 0) { /* one byte of each record of the copy's memo changed */
+			size_t at;
+
 			assert_int_equal(accord_buf_read_file(&file, path, 16 << 20), 0);
-			file.ptr[file.size / 2] ^= 1;
+			/* "accord-sigcache 2\n", no application, records of 81 bytes */
+			assert_int_equal(file.ptr[18], 0);
+			assert_int_equal((file.size - 19) % 81, 0);
+			for (at = 19; at < file.size; at += 81)
+				file.ptr[at + 40] ^= 1;
 		} else { /* the hub's memo, authentic there, planted here */
 			assert_int_equal(accord_buf_read_file(&file, hub, 16 << 20), 0);
 		}

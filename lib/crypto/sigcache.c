@@ -1,112 +1,206 @@
 /*
- * The memo of signatures that verified (sigcache.h): a sorted table read
- * once, looked up by many threads, and the records added meanwhile, kept
- * apart under a lock until they are saved.
+ * The memo of signatures that verified (sigcache.h), looked up where it
+ * lies on disk: a million commits make an 80 MB memo, and a sync that
+ * checks 10,000 of them should not read, authenticate and rewrite it all.
  *
- * File: "accord-sigcache 1\n", then records (digest[32] | key[32] |
- * application length[1] | application), then the BLAKE2b-256 tag of all
- * that under a key bound to the repository.
+ * Two files of the same form: `sigcache`, the bulk, and `sigcache-new`,
+ * what later runs added, kept below an eighth of the bulk and merged into
+ * it beyond. A file is "accord-sigcache 2\n", a table of the sk
+ * applications its records name (a count byte, then a length byte and the
+ * bytes of each), then records sorted by digest, each REC_LEN bytes:
+ *
+ *	digest[32] | key[32] | application[1] (0: none, k: the k-th) | tag[16]
+ *
+ * The tag is BLAKE2b under a key bound to the repository, over the digest,
+ * the key and the application's own bytes, so each record is checked on
+ * its own when it is found, and a record moved to another file or another
+ * table index still says the same. Every record is a fact about exact
+ * bytes, true for good: a file put back from before, records removed or
+ * reordered cost lookups, never a verdict.
+ *
+ * The files are mapped, not read. accord replaces them only by a rename,
+ * so a mapping never sees a file change under it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
 #include "accord/buf.h"
-#include "encode.h"
 #include "accord/error.h"
 #include "file.h"
 #include "sigcache.h"
 #include "alloc.h"
 
-#define MAGIC "accord-sigcache 1\n"
-#define TAG_LEN 32
-#define MAX_FILE (512u << 20)
+#define MAGIC "accord-sigcache 2\n"
+#define MAGIC_LEN (sizeof(MAGIC) - 1)
+#define DIGEST_LEN ACCORD_SIGCACHE_DIGEST_LEN
+#define TAG_LEN 16
+#define REC_LEN (DIGEST_LEN + 32 + 1 + TAG_LEN)
+#define MAX_APPS 255 /* a record names its application in one byte */
+/* What the bulk may hold before a merge writes the additions into it: 1 in ... */
+#define NEW_SHARE 8
 
-struct rec {
-	unsigned char digest[ACCORD_SIGCACHE_DIGEST_LEN];
+enum { BULK, NEW, NFILES };
+static const char *const file_names[NFILES] = { "sigcache", "sigcache-new" };
+
+/* One file, mapped. */
+struct table {
+	unsigned char *map;
+	size_t maplen;
+	const unsigned char *recs; /* n records, sorted by digest as written */
+	size_t n;
+	const unsigned char *apps[MAX_APPS]; /* each: a length byte, then the bytes */
+	size_t napps;
+};
+
+/* A record added in this run, not yet saved: its application an index into `apps`. */
+struct added {
+	unsigned char digest[DIGEST_LEN];
 	unsigned char pk[32];
-	char *application; /* an sk key's, else NULL */
+	unsigned char app; /* 0 or 1 + an index into accord_sigcache.apps */
 };
 
 struct accord_sigcache {
-	char *path;
+	char *dir; /* <gitdir>/accord */
 	unsigned char key[crypto_generichash_KEYBYTES];
-	int loaded;	  /* the file was read (accord_sigcache_load) */
-	struct rec *recs; /* sorted by digest, read-only once loaded */
-	size_t n;
-	pthread_mutex_t lock; /* guards what follows */
-	struct rec *added;
+	int loaded;
+	struct table files[NFILES]; /* read-only once loaded */
+	pthread_mutex_t lock;	    /* guards what follows */
+	struct added *added;
 	size_t nadded, capadded;
+	char *apps[MAX_APPS]; /* the applications of added records */
+	size_t napps;
 };
 
-static int cmp_rec(const void *a, const void *b)
+static void tag_of(unsigned char *out, const accord_sigcache *c, const unsigned char *rec,
+		   const unsigned char *app, size_t applen)
 {
-	return memcmp(((const struct rec *)a)->digest, ((const struct rec *)b)->digest,
-		      ACCORD_SIGCACHE_DIGEST_LEN);
+	crypto_generichash_state st;
+	unsigned char len = (unsigned char)applen;
+
+	crypto_generichash_init(&st, c->key, sizeof(c->key), TAG_LEN);
+	crypto_generichash_update(&st, rec, DIGEST_LEN + 32);
+	crypto_generichash_update(&st, &len, 1);
+	crypto_generichash_update(&st, app, applen);
+	crypto_generichash_final(&st, out, TAG_LEN);
 }
 
-static void tag_of(unsigned char *out, const accord_sigcache *c, const void *data, size_t len)
+/* The application of record `rec` of `t` (length in *len), or NULL for an index out of range. */
+static const unsigned char *rec_app(const struct table *t, const unsigned char *rec, size_t *len)
 {
-	crypto_generichash(out, TAG_LEN, data, len, c->key, sizeof(c->key));
+	unsigned char k = rec[DIGEST_LEN + 32];
+
+	*len = 0;
+	if (k == 0)
+		return (const unsigned char *)"";
+	if (k > t->napps)
+		return NULL;
+	*len = t->apps[k - 1][0];
+	return t->apps[k - 1] + 1;
 }
 
-/* Parse an authenticated file; anything malformed leaves the cache empty. */
-static void parse(accord_sigcache *c, const unsigned char *p, size_t len)
+/* 1 if the record's tag is the one this cache's key gives it. */
+static int rec_authentic(const accord_sigcache *c, const struct table *t, const unsigned char *rec)
 {
-	const unsigned char *end = p + len;
-	size_t cap = 0;
-	int sorted = 1;
+	unsigned char want[TAG_LEN];
+	const unsigned char *app;
+	size_t applen;
 
-	p += strlen(MAGIC);
-	while (p < end) {
-		struct rec r;
-		size_t applen;
+	if (!(app = rec_app(t, rec, &applen)))
+		return 0;
+	tag_of(want, c, rec, app, applen);
+	return sodium_memcmp(want, rec + REC_LEN - TAG_LEN, TAG_LEN) == 0;
+}
 
-		if ((size_t)(end - p) < 65 || (applen = p[64]) > ACCORD_SK_APPLICATION_MAX ||
-		    (size_t)(end - p) < 65 + applen)
-			goto bad;
-		memset(&r, 0, sizeof(r));
-		memcpy(r.digest, p, 32);
-		memcpy(r.pk, p + 32, 32);
-		if (applen) {
-			if (!(r.application = calloc(1, applen + 1)))
-				accord_oom();
-			memcpy(r.application, p + 65, applen);
-		}
-		p += 65 + applen;
-		if (c->n == cap) {
-			cap = cap ? cap * 2 : 1024;
-			if (!(c->recs = realloc(c->recs, cap * sizeof(*c->recs))))
-				accord_oom();
-		}
-		c->recs[c->n++] = r;
-		sorted = sorted && (c->n < 2 || cmp_rec(&c->recs[c->n - 2], &r) < 0);
+static void table_unmap(struct table *t)
+{
+	if (t->map)
+		munmap(t->map, t->maplen);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Map the file `name`; one that is missing or malformed maps as empty. */
+static void table_map(struct table *t, const accord_sigcache *c, const char *name)
+{
+	const unsigned char *p, *end;
+	struct stat st;
+	void *map;
+	size_t i;
+	int dfd, fd;
+
+	memset(t, 0, sizeof(*t));
+	if ((dfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return;
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	close(dfd);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size < MAGIC_LEN + 1 ||
+	    (uint64_t)st.st_size > SIZE_MAX / 2 ||
+	    (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+		close(fd);
+		return;
 	}
-	if (!sorted) /* saved sorted: only a file written otherwise needs this */
-		qsort(c->recs, c->n, sizeof(*c->recs), cmp_rec);
+	close(fd);
+	t->map = map;
+	t->maplen = (size_t)st.st_size;
+	p = t->map;
+	end = p + t->maplen;
+	if (memcmp(p, MAGIC, MAGIC_LEN) != 0)
+		goto bad;
+	p += MAGIC_LEN;
+	t->napps = *p++;
+	for (i = 0; i < t->napps; i++) {
+		if (p >= end || *p > ACCORD_SK_APPLICATION_MAX || (size_t)(end - p) < 1u + *p)
+			goto bad;
+		t->apps[i] = p;
+		p += 1u + *p;
+	}
+	if ((size_t)(end - p) % REC_LEN != 0)
+		goto bad;
+	t->recs = p;
+	t->n = (size_t)(end - p) / REC_LEN;
 	return;
 bad:
-	for (size_t i = 0; i < c->n; i++)
-		free(c->recs[i].application);
-	free(c->recs);
-	c->recs = NULL;
-	c->n = 0;
+	table_unmap(t);
+}
+
+/* The record of `digest` in `t`, or NULL. */
+static const unsigned char *table_find(const struct table *t, const unsigned char *digest)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const unsigned char *rec = t->recs + mid * REC_LEN;
+		int cmp = memcmp(digest, rec, DIGEST_LEN);
+
+		if (cmp == 0)
+			return rec;
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
 }
 
 int accord_sigcache_open(accord_sigcache **out, const char *gitdir, const unsigned char *cache_key)
 {
-	static const char purpose[] = "accord signature cache";
+	static const char purpose[] = "accord signature cache 2";
 	accord_sigcache *c = accord_xcalloc(1, sizeof(*c));
 	crypto_generichash_state st;
 	size_t glen = strlen(gitdir);
 
 	pthread_mutex_init(&c->lock, NULL);
-	if (asprintf(&c->path, "%s%saccord/sigcache", gitdir,
-		     glen && gitdir[glen - 1] == '/' ? "" : "/") < 0)
+	if (asprintf(&c->dir, "%s%saccord", gitdir, glen && gitdir[glen - 1] == '/' ? "" : "/") < 0)
 		accord_oom();
 	/* bound to this repository and to this use of the cache key */
 	crypto_generichash_init(&st, cache_key, ACCORD_SIGCACHE_KEY_LEN, sizeof(c->key));
@@ -117,33 +211,15 @@ int accord_sigcache_open(accord_sigcache **out, const char *gitdir, const unsign
 	return 0;
 }
 
-size_t accord_sigcache_bytes(const accord_sigcache *c)
-{
-	struct stat st;
-
-	if (!c)
-		return 0;
-	if (c->loaded)
-		return c->n * 65;
-	return stat(c->path, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
-}
-
 void accord_sigcache_load(accord_sigcache *c)
 {
-	accord_buf data = ACCORD_BUF_INIT;
-	unsigned char want[TAG_LEN];
+	int i;
 
 	if (!c || c->loaded)
 		return;
 	c->loaded = 1;
-	if (accord_buf_read_regular(&data, c->path, MAX_FILE) == 0 &&
-	    data.size >= strlen(MAGIC) + TAG_LEN && !memcmp(data.ptr, MAGIC, strlen(MAGIC))) {
-		tag_of(want, c, data.ptr, data.size - TAG_LEN);
-		if (sodium_memcmp(want, data.ptr + data.size - TAG_LEN, TAG_LEN) == 0)
-			parse(c, (const unsigned char *)data.ptr, data.size - TAG_LEN);
-	}
-	accord_error_clear();
-	accord_buf_dispose(&data);
+	for (i = 0; i < NFILES; i++)
+		table_map(&c->files[i], c, file_names[i]);
 }
 
 void accord_sigcache_digest(unsigned char *out, const char *sig, size_t sig_len, const char *msg,
@@ -166,32 +242,59 @@ void accord_sigcache_digest(unsigned char *out, const char *sig, size_t sig_len,
 int accord_sigcache_get(accord_pubkey *signer, const accord_sigcache *cache,
 			const unsigned char *digest)
 {
-	struct rec key;
-	const struct rec *r;
+	int i;
 
-	if (!cache || !cache->n)
+	if (!cache)
 		return 0;
-	memcpy(key.digest, digest, sizeof(key.digest));
-	if (!(r = bsearch(&key, cache->recs, cache->n, sizeof(*cache->recs), cmp_rec)))
-		return 0;
-	memset(signer, 0, sizeof(*signer));
-	memcpy(signer->pk, r->pk, sizeof(signer->pk));
-	if (r->application) {
-		signer->type = ACCORD_KEY_SK_ED25519;
-		snprintf(signer->application, sizeof(signer->application), "%s", r->application);
+	for (i = 0; i < NFILES; i++) {
+		const struct table *t = &cache->files[i];
+		const unsigned char *rec = table_find(t, digest), *app;
+		size_t applen;
+
+		if (!rec || !rec_authentic(cache, t, rec))
+			continue;
+		app = rec_app(t, rec, &applen);
+		memset(signer, 0, sizeof(*signer));
+		memcpy(signer->pk, rec + DIGEST_LEN, sizeof(signer->pk));
+		if (applen) {
+			signer->type = ACCORD_KEY_SK_ED25519;
+			memcpy(signer->application, app, applen);
+		}
+		accord_pubkey_set_id(signer);
+		return 1;
 	}
-	accord_pubkey_set_id(signer);
-	return 1;
+	return 0;
+}
+
+/* The index (1 + k) of application `app` among the added records', 0 when they are full. */
+static unsigned char intern_app(accord_sigcache *c, const char *app)
+{
+	size_t i;
+
+	for (i = 0; i < c->napps; i++)
+		if (!strcmp(c->apps[i], app))
+			return (unsigned char)(i + 1);
+	if (c->napps == MAX_APPS)
+		return 0;
+	c->apps[c->napps] = accord_xstrdup(app);
+	return (unsigned char)++c->napps;
 }
 
 void accord_sigcache_put(accord_sigcache *cache, const unsigned char *digest,
 			 const accord_pubkey *signer)
 {
-	struct rec *r;
+	struct added *r;
+	unsigned char app = 0;
+	int sk;
 
 	if (!cache)
 		return;
+	sk = signer->type == ACCORD_KEY_SK_ED25519 && signer->application[0];
 	pthread_mutex_lock(&cache->lock);
+	if (sk && !(app = intern_app(cache, signer->application))) {
+		pthread_mutex_unlock(&cache->lock); /* a 256th application: not remembered */
+		return;
+	}
 	if (cache->nadded == cache->capadded) {
 		cache->capadded = cache->capadded ? cache->capadded * 2 : 256;
 		if (!(cache->added =
@@ -199,86 +302,226 @@ void accord_sigcache_put(accord_sigcache *cache, const unsigned char *digest,
 			accord_oom();
 	}
 	r = &cache->added[cache->nadded++];
-	memset(r, 0, sizeof(*r));
 	memcpy(r->digest, digest, sizeof(r->digest));
 	memcpy(r->pk, signer->pk, sizeof(r->pk));
-	if (signer->type == ACCORD_KEY_SK_ED25519 && signer->application[0] &&
-	    !(r->application = strdup(signer->application)))
-		accord_oom();
+	r->app = app;
 	pthread_mutex_unlock(&cache->lock);
 }
 
 size_t accord_sigcache_count(accord_sigcache *cache)
 {
+	size_t n = 0, i;
+	int k;
+
+	if (!cache)
+		return 0;
 	accord_sigcache_load(cache);
-	return cache ? cache->n + cache->nadded : 0;
+	for (k = 0; k < NFILES; k++)
+		for (i = 0; i < cache->files[k].n; i++)
+			n += rec_authentic(cache, &cache->files[k],
+					   cache->files[k].recs + i * REC_LEN);
+	return n + cache->nadded;
+}
+
+static int cmp_added(const void *a, const void *b)
+{
+	return memcmp(a, b, DIGEST_LEN);
+}
+
+/* A file being written: its header, then its records. */
+struct out {
+	accord_buf data;
+	int frozen;			     /* the header is written: no more applications */
+	const unsigned char *apps[MAX_APPS]; /* each: a length byte, then the bytes */
+	size_t napps;
+	unsigned char bytes[MAX_APPS][1 + ACCORD_SK_APPLICATION_MAX];
+};
+
+/* The index (1 + k) of an application in the file being written, 0 for none left. */
+static unsigned char out_app(struct out *o, const unsigned char *app, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < o->napps; i++)
+		if (o->apps[i][0] == len && !memcmp(o->apps[i] + 1, app, len))
+			return (unsigned char)(i + 1);
+	if (o->frozen || o->napps == MAX_APPS)
+		return 0;
+	o->bytes[o->napps][0] = (unsigned char)len;
+	memcpy(o->bytes[o->napps] + 1, app, len);
+	o->apps[o->napps] = o->bytes[o->napps];
+	return (unsigned char)++o->napps;
+}
+
+/* Copy a record that authenticates: its tag holds under another index of its application. */
+static int out_copy(struct out *o, const accord_sigcache *c, const struct table *t,
+		    const unsigned char *rec)
+{
+	unsigned char r[REC_LEN];
+	const unsigned char *app;
+	size_t applen;
+
+	if (!rec_authentic(c, t, rec) || !(app = rec_app(t, rec, &applen)))
+		return 0;
+	memcpy(r, rec, REC_LEN);
+	if (applen && !(r[DIGEST_LEN + 32] = out_app(o, app, applen)))
+		return 0;
+	accord_buf_put(&o->data, r, REC_LEN);
+	return 1;
+}
+
+static int out_add(struct out *o, const accord_sigcache *c, const struct added *a)
+{
+	unsigned char r[REC_LEN];
+	const char *app = a->app ? c->apps[a->app - 1] : "";
+	size_t applen = strlen(app);
+
+	memcpy(r, a->digest, DIGEST_LEN);
+	memcpy(r + DIGEST_LEN, a->pk, 32);
+	r[DIGEST_LEN + 32] = 0;
+	if (applen && !(r[DIGEST_LEN + 32] = out_app(o, (const unsigned char *)app, applen)))
+		return 0;
+	tag_of(r + DIGEST_LEN + 33, c, r, (const unsigned char *)app, applen);
+	accord_buf_put(&o->data, r, REC_LEN);
+	return 1;
+}
+
+/*
+ * Write the records of `tables` (sorted as written, each checked again)
+ * and the sorted added ones into `o`, in digest order, each digest once:
+ * an added record wins, then the first that authenticates.
+ */
+static void merge(struct out *o, const accord_sigcache *c, const struct table *const *tables,
+		  size_t ntables, const struct added *add, size_t nadd)
+{
+	size_t pos[NFILES] = { 0 };
+	size_t k, i, total = nadd;
+
+	for (k = 0; k < ntables; k++) {
+		total += tables[k]->n;
+		for (i = 0; i < tables[k]->napps; i++)
+			out_app(o, tables[k]->apps[i] + 1, tables[k]->apps[i][0]);
+	}
+	for (i = 0; i < c->napps; i++)
+		out_app(o, (const unsigned char *)c->apps[i], strlen(c->apps[i]));
+	o->frozen = 1;
+	accord_buf_grow(&o->data, MAGIC_LEN + 1 + o->napps * (1 + ACCORD_SK_APPLICATION_MAX) +
+					  total * REC_LEN);
+	accord_buf_puts(&o->data, MAGIC);
+	accord_buf_putc(&o->data, (char)o->napps);
+	for (i = 0; i < o->napps; i++)
+		accord_buf_put(&o->data, o->apps[i], 1u + o->apps[i][0]);
+	for (;;) {
+		const unsigned char *least = nadd ? add->digest : NULL;
+		unsigned char d[DIGEST_LEN];
+		int done = 0;
+
+		for (k = 0; k < ntables; k++) {
+			const unsigned char *rec;
+
+			if (pos[k] == tables[k]->n)
+				continue;
+			rec = tables[k]->recs + pos[k] * REC_LEN;
+			if (!least || memcmp(rec, least, DIGEST_LEN) < 0)
+				least = rec;
+		}
+		if (!least)
+			break;
+		memcpy(d, least, DIGEST_LEN);
+		if (nadd && !memcmp(add->digest, d, DIGEST_LEN))
+			done = out_add(o, c, add);
+		for (k = 0; k < ntables; k++)
+			for (; pos[k] < tables[k]->n; pos[k]++) {
+				const unsigned char *rec = tables[k]->recs + pos[k] * REC_LEN;
+				int cmp = memcmp(rec, d, DIGEST_LEN);
+
+				if (cmp > 0)
+					break;
+				if (cmp == 0 && !done)
+					done = out_copy(o, c, tables[k], rec);
+			}
+		for (; nadd && memcmp(add->digest, d, DIGEST_LEN) <= 0; nadd--)
+			add++;
+	}
+}
+
+static int write_file(accord_sigcache *c, int which, const struct table *const *tables,
+		      size_t ntables, const struct added *add, size_t nadd)
+{
+	struct out *o = accord_xcalloc(1, sizeof(*o));
+	char *path;
+	int error;
+
+	merge(o, c, tables, ntables, add, nadd);
+	if (asprintf(&path, "%s/%s", c->dir, file_names[which]) < 0)
+		accord_oom();
+	(void)mkdir(c->dir, 0700);
+	/* a cache: every record is checked when found, so a crash may only lose some */
+	error = accord_file_write_cache(path, o->data.ptr, o->data.size, 0600);
+	free(path);
+	accord_buf_dispose(&o->data);
+	free(o);
+	return error;
 }
 
 int accord_sigcache_save(accord_sigcache *cache)
 {
-	accord_buf data = ACCORD_BUF_INIT;
-	unsigned char tag[TAG_LEN];
+	struct table *bulk, *nw;
+	accord_pubkey known;
 	size_t i, n;
-	char *dir, *slash;
-	int error;
+	int error, k;
 
 	if (!cache || !cache->nadded)
 		return 0;
 	accord_sigcache_load(cache);
-	/* merge: the table stays sorted, without duplicates */
-	if (!(cache->recs =
-		      realloc(cache->recs, (cache->n + cache->nadded) * sizeof(*cache->recs))))
-		accord_oom();
-	memcpy(cache->recs + cache->n, cache->added, cache->nadded * sizeof(*cache->added));
-	cache->n += cache->nadded;
+	bulk = &cache->files[BULK];
+	nw = &cache->files[NEW];
+	/* sorted, each digest once, and none the files already hold */
+	qsort(cache->added, cache->nadded, sizeof(*cache->added), cmp_added);
+	for (i = n = 0; i < cache->nadded; i++)
+		if ((!n || cmp_added(&cache->added[n - 1], &cache->added[i]) != 0) &&
+		    !accord_sigcache_get(&known, cache, cache->added[i].digest))
+			cache->added[n++] = cache->added[i];
 	cache->nadded = 0;
-	qsort(cache->recs, cache->n, sizeof(*cache->recs), cmp_rec);
-	for (i = n = 0; i < cache->n; i++) {
-		if (n && !cmp_rec(&cache->recs[n - 1], &cache->recs[i])) {
-			free(cache->recs[i].application);
-			continue;
-		}
-		cache->recs[n++] = cache->recs[i];
-	}
-	cache->n = n;
-	accord_buf_puts(&data, MAGIC);
-	for (i = 0; i < cache->n; i++) {
-		const struct rec *r = &cache->recs[i];
-		unsigned char applen = (unsigned char)(r->application ? strlen(r->application) : 0);
+	if (n == 0)
+		return 0;
+	/* the additions in a file of their own while it is small beside the bulk */
+	if (bulk->n && (nw->n + n) * NEW_SHARE <= bulk->n) {
+		const struct table *from[] = { nw };
 
-		accord_buf_put(&data, (const char *)r->digest, sizeof(r->digest));
-		accord_buf_put(&data, (const char *)r->pk, sizeof(r->pk));
-		accord_buf_put(&data, (const char *)&applen, 1);
-		if (applen)
-			accord_buf_put(&data, r->application, applen);
+		error = write_file(cache, NEW, from, 1, cache->added, n);
+	} else {
+		const struct table *from[] = { bulk, nw };
+		char *path;
+
+		if ((error = write_file(cache, BULK, from, 2, cache->added, n)) == 0) {
+			if (asprintf(&path, "%s/%s", cache->dir, file_names[NEW]) < 0)
+				accord_oom();
+			(void)unlink(path); /* what it held is in the bulk now */
+			free(path);
+		}
 	}
-	tag_of(tag, cache, data.ptr, data.size);
-	accord_buf_put(&data, (const char *)tag, sizeof(tag));
-	if (!(dir = strdup(cache->path)))
-		accord_oom();
-	if ((slash = strrchr(dir, '/')))
-		*slash = '\0';
-	(void)mkdir(dir, 0700);
-	free(dir);
-	error = accord_file_write_atomic(cache->path, data.ptr, data.size, 0600);
-	accord_buf_dispose(&data);
+	/* what the next lookup sees: the files as written */
+	for (k = 0; k < NFILES; k++) {
+		table_unmap(&cache->files[k]);
+		table_map(&cache->files[k], cache, file_names[k]);
+	}
 	return error;
 }
 
 void accord_sigcache_free(accord_sigcache *cache)
 {
 	size_t i;
+	int k;
 
 	if (!cache)
 		return;
-	for (i = 0; i < cache->n; i++)
-		free(cache->recs[i].application);
-	for (i = 0; i < cache->nadded; i++)
-		free(cache->added[i].application);
-	free(cache->recs);
+	for (k = 0; k < NFILES; k++)
+		table_unmap(&cache->files[k]);
+	for (i = 0; i < cache->napps; i++)
+		free(cache->apps[i]);
 	free(cache->added);
+	free(cache->dir);
 	pthread_mutex_destroy(&cache->lock);
-	sodium_memzero(cache->key, sizeof(cache->key));
-	free(cache->path);
 	free(cache);
 }

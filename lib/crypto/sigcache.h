@@ -15,10 +15,12 @@
  * it signs (the commit without its signature header), the value the key
  * inside that signature. A forged or altered commit has other bytes, so
  * other digests, and is verified in full; no verdict on what counts is
- * stored. The file (<gitdir>/accord/sigcache) is tagged with a key
- * derived from the user's cache key (accord_ledger_cache_key), so only
- * the holder of that key can add to it; a file that does not
- * authenticate is ignored, as if empty.
+ * stored. Each record in the files (<gitdir>/accord/sigcache and
+ * sigcache-new) is tagged with a key derived from the user's cache key
+ * (accord_ledger_cache_key), so only the holder of that key can add to
+ * it; a record that does not authenticate is not found. Records are
+ * looked up where they lie in the files (mapped), so a lookup costs the
+ * same in a memo of a hundred commits or of a million.
  *
  * The verification engine keeps a second kind of record in it (verify_check.c,
  * "the memo of pass 1"): the digest names a commit id and the build's
@@ -42,7 +44,7 @@ typedef struct accord_sigcache accord_sigcache;
 int accord_sigcache_open(accord_sigcache **out, const char *gitdir, const unsigned char *cache_key);
 
 /*
- * Read the file, once; a missing or unauthentic file is an empty cache.
+ * Map the files, once; a missing or malformed file is an empty cache.
  * Call before accord_sigcache_get is used from several threads.
  */
 void accord_sigcache_load(accord_sigcache *cache);
@@ -63,16 +65,14 @@ int accord_sigcache_get(accord_pubkey *signer, const accord_sigcache *cache,
 void accord_sigcache_put(accord_sigcache *cache, const unsigned char *digest,
 			 const accord_pubkey *signer);
 
-/*
- * What loading the memo would read (its file's size, 0 for none), without
- * loading it: a caller with little to check may rather check it.
- */
-size_t accord_sigcache_bytes(const accord_sigcache *cache);
-
-/* Records found (it loads) and added so far: tests count them. */
+/* Records that authenticate (it loads) and added so far: tests count them. */
 size_t accord_sigcache_count(accord_sigcache *cache);
 
-/* Write what was added since the open (atomically); 0 when there was nothing to write. */
+/*
+ * Write what was added since the open (atomically, without waiting for the
+ * disk: a crash may only lose records); 0 when there was nothing to write.
+ * Not while other threads look up or add.
+ */
 int accord_sigcache_save(accord_sigcache *cache);
 
 void accord_sigcache_free(accord_sigcache *cache);
