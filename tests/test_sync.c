@@ -390,7 +390,7 @@ static void test_sync_checks_only_new_signatures(void **state)
 	accord_store *b = NULL;
 	accord_sigcache *sc = NULL;
 	accord_sync_result *res = NULL;
-	size_t before, first, second;
+	size_t before, first, second, digests;
 
 	open_incident(inc, f);
 	add_notes(f, inc, 300);
@@ -412,18 +412,25 @@ static void test_sync_checks_only_new_signatures(void **state)
 		accord_sync_result_free(res);
 	}
 	before = accord_sshsig_verify_count();
+	digests = accord_sigcache_digest_count();
 	assert_int_equal(accord_sync_remote(&res, b, "origin", NULL), 0);
 	first = accord_sshsig_verify_count() - before;
 	accord_sync_result_free(res);
 	assert_true(first >= 300); /* the memo was empty: every signature */
 	assert_true(accord_sigcache_count(sc) >= 300);
+	/* and nothing to look up in it: no digest of a whole commit, for each commit */
+	assert_int_equal(accord_sigcache_digest_count() - digests, 0);
 
 	add_notes(f, inc, 10);
 	before = accord_sshsig_verify_count();
+	digests = accord_sigcache_digest_count();
 	assert_int_equal(accord_sync_remote(&res, b, "origin", NULL), 0);
 	second = accord_sshsig_verify_count() - before;
 	assert_int_equal(res->verified, 312);
 	accord_sync_result_free(res);
+	/* a memo to ask now: the new commits' digests, looked up */
+	digests = accord_sigcache_digest_count() - digests;
+	assert_true(digests >= 10 && digests <= 12);
 	print_message(
 		"sync of 10 new entries onto 302: %zu signature checks (the first sync: %zu)\n",
 		second, first);

@@ -222,6 +222,13 @@ void accord_sigcache_load(accord_sigcache *c)
 		table_map(&c->files[i], c, file_names[i]);
 }
 
+static size_t digests;
+
+size_t accord_sigcache_digest_count(void)
+{
+	return __atomic_load_n(&digests, __ATOMIC_RELAXED);
+}
+
 void accord_sigcache_digest(unsigned char *out, const char *sig, size_t sig_len, const char *msg,
 			    size_t msg_len)
 {
@@ -229,6 +236,7 @@ void accord_sigcache_digest(unsigned char *out, const char *sig, size_t sig_len,
 	unsigned char len[8];
 	size_t i;
 
+	__atomic_add_fetch(&digests, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < 8; i++)
 		len[i] = (unsigned char)((uint64_t)sig_len >> (56 - 8 * i));
 	crypto_hash_sha256_init(&st);
@@ -264,6 +272,11 @@ int accord_sigcache_get(accord_pubkey *signer, const accord_sigcache *cache,
 		return 1;
 	}
 	return 0;
+}
+
+int accord_sigcache_empty(const accord_sigcache *cache)
+{
+	return !cache || (cache->files[BULK].n == 0 && cache->files[NEW].n == 0);
 }
 
 /* The index (1 + k) of application `app` among the added records', 0 when they are full. */

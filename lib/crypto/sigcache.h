@@ -65,6 +65,12 @@ int accord_sigcache_get(accord_pubkey *signer, const accord_sigcache *cache,
 void accord_sigcache_put(accord_sigcache *cache, const unsigned char *digest,
 			 const accord_pubkey *signer);
 
+/* Digests computed (accord_sigcache_digest) by this process so far: tests count them. */
+size_t accord_sigcache_digest_count(void);
+
+/* 1 if the files hold no record (as loaded): every lookup would miss. NULL is empty. */
+int accord_sigcache_empty(const accord_sigcache *cache);
+
 /* Records that authenticate (it loads) and added so far: tests count them. */
 size_t accord_sigcache_count(accord_sigcache *cache);
 

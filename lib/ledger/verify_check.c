@@ -168,13 +168,23 @@ static int checked_before(struct item *it, const accord_pubkey *signer)
 	return 1;
 }
 
+/* The memo's digest of the commit's signature and of the bytes it signs. */
+static void sig_digest(unsigned char *digest, const accord_commit *c)
+{
+	accord_sigcache_digest(digest, c->signature.ptr, c->signature.size, c->payload.ptr,
+			       c->payload.size);
+}
+
 /*
  * The commit's signature over the signed commit, the memo of signatures
  * sparing the Ed25519 work for bytes checked before: `signer` is the key
- * that signed, if any. 1 if a good signature is new to the memo (`digest`).
+ * that signed, if any. 1 if a good signature is new to the memo; `digest`
+ * is then computed if *has_digest says so. An empty memo (a first index,
+ * a clone) is not asked: its digest, a SHA-256 of the whole commit, would
+ * cost a million of them for nothing.
  */
 static int check_signature(struct item *it, const accord_commit *c, accord_sigcache *cache,
-			   accord_pubkey *signer, unsigned char *digest)
+			   accord_pubkey *signer, unsigned char *digest, int *has_digest)
 {
 	int sig_new = 0;
 
@@ -187,10 +197,12 @@ static int check_signature(struct item *it, const accord_commit *c, accord_sigca
 	 * Checked before over these exact bytes (signature and signed
 	 * commit): the same result again, only the Ed25519 work skipped.
 	 */
-	if (cache)
-		accord_sigcache_digest(digest, c->signature.ptr, c->signature.size, c->payload.ptr,
-				       c->payload.size);
-	if (cache && accord_sigcache_get(signer, cache, digest)) {
+	*has_digest = 0;
+	if (cache && !accord_sigcache_empty(cache)) {
+		sig_digest(digest, c);
+		*has_digest = 1;
+	}
+	if (*has_digest && accord_sigcache_get(signer, cache, digest)) {
 		it->sig = SIG_OK;
 	} else {
 		it->sig = accord_sshsig_verify(signer, c->signature.ptr, c->signature.size, "git",
@@ -304,7 +316,7 @@ void accord_verify_item(struct item *it, accord_sigcache *cache, const unsigned 
 	const accord_commit *c = it->c;
 	unsigned char memo[ACCORD_SIGCACHE_DIGEST_LEN];
 	unsigned char digest[ACCORD_SIGCACHE_DIGEST_LEN];
-	int sig_new;
+	int sig_new, has_digest;
 	accord_pubkey signer;
 
 	if (!c)
@@ -317,7 +329,7 @@ void accord_verify_item(struct item *it, accord_sigcache *cache, const unsigned 
 	__atomic_add_fetch(&pass1_count, 1, __ATOMIC_RELAXED);
 	it->parents = (int)c->parent_count;
 
-	sig_new = check_signature(it, c, cache, &signer, digest);
+	sig_new = check_signature(it, c, cache, &signer, digest, &has_digest);
 	parse_entry(it, c);
 
 	if (it->e && it->sig == SIG_OK && it->has_signer)
@@ -328,8 +340,11 @@ void accord_verify_item(struct item *it, accord_sigcache *cache, const unsigned 
 	if (cache && domain && it->sig == SIG_OK && it->has_signer && it->e && it->parse_kind < 0 &&
 	    !it->form_msg)
 		accord_sigcache_put(cache, memo, &signer);
-	else if (sig_new)
+	else if (sig_new) {
+		if (!has_digest)
+			sig_digest(digest, c);
 		accord_sigcache_put(cache, digest, &signer);
+	}
 }
 
 /*
