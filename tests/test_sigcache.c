@@ -1,6 +1,8 @@
 /* accord_sigcache: the memo of verified signatures, keyed by exact bytes, trusted only when tagged. */
+#include <fcntl.h>
 #include <pthread.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -499,6 +501,62 @@ static void test_sigcache_checks_each_record(void **state)
 	accord_buf_dispose(&data);
 }
 
+/*
+ * A memo cut short in place (a copy made over it) while a command holds it
+ * loaded: the command reads on from what it read (attack141 01: a mapped
+ * file killed it with SIGBUS), and the next one takes what is left.
+ */
+static void test_sigcache_cut_short_while_loaded(void **state)
+{
+	fixture *f = *state;
+	accord_sigcache *c;
+	int i;
+
+	save_range(f, &f->base->alice->pub, 0, 2000);
+	c = reopen(f);
+	assert_int_equal(truncate(f->path, 19 + 10 * 81), 0);
+	for (i = 0; i < 2000; i++)
+		assert_int_equal(found(c, i), 1);
+	accord_sigcache_free(c);
+	c = reopen(f);
+	assert_int_equal(accord_sigcache_count(c), 10);
+	accord_sigcache_free(c);
+}
+
+/*
+ * A save killed before its rename leaves a copy of the memo behind: the
+ * next save removes those older than an hour, and nothing else.
+ */
+static void test_sigcache_sweeps_old_temporary_files(void **state)
+{
+	fixture *f = *state;
+	static const char *const names[] = {
+		".sigcache.tmp-0123456789abcdef",     /* old: removed */
+		".sigcache-new.tmp-00000000ffffffff", /* old: removed */
+		".sigcache.tmp-fedcba9876543210",     /* new: another save's, kept */
+		".sigcache.tmp-0123",		      /* not one of ours: kept */
+		".index.tmp-0123456789abcdef",	      /* nor this */
+	};
+	struct timespec hours_ago[2] = { { time(NULL) - 7200, 0 }, { time(NULL) - 7200, 0 } };
+	char dir[600], path[700];
+	struct stat st;
+	size_t i;
+
+	save_one(f);
+	snprintf(dir, sizeof(dir), "%s/accord", accord_store_gitdir(f->base->store));
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		write_file(path, "x", 1);
+		if (i != 2)
+			assert_int_equal(utimensat(AT_FDCWD, path, hours_ago, 0), 0);
+	}
+	save_range(f, &f->base->alice->pub, 0, 5);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		assert_int_equal(stat(path, &st), i < 2 ? -1 : 0);
+	}
+}
+
 static void test_sigcache_null_is_an_empty_cache(void **state)
 {
 	accord_pubkey got;
@@ -531,6 +589,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sigcache_adds_beside_the_bulk, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sigcache_checks_each_record, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sigcache_cut_short_while_loaded, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_sigcache_sweeps_old_temporary_files, setup,
+						teardown),
 		cmocka_unit_test(test_sigcache_null_is_an_empty_cache),
 	};
 

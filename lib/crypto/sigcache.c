@@ -1,7 +1,7 @@
 /*
- * The memo of signatures that verified (sigcache.h), looked up where it
- * lies on disk: a million commits make an 80 MB memo, and a sync that
- * checks 10,000 of them should not read, authenticate and rewrite it all.
+ * The memo of signatures that verified (sigcache.h), each record checked
+ * on its own: a million commits make an 80 MB memo, and a sync that
+ * checks 10,000 of them should not authenticate, sort and rewrite it all.
  *
  * Two files of the same form: `sigcache`, the bulk, and `sigcache-new`,
  * what later runs added, kept below an eighth of the bulk and merged into
@@ -18,22 +18,25 @@
  * bytes, true for good: a file put back from before, records removed or
  * reordered cost lookups, never a verdict.
  *
- * The files are mapped, not read. accord replaces them only by a rename,
- * so a mapping never sees a file change under it.
+ * Loading reads the files, about 25 ms for 80 MB here, and checks
+ * nothing: a lookup checks the record it finds. Only a save writes,
+ * and it writes the small file unless the bulk is due.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
 #include "accord/buf.h"
 #include "accord/error.h"
+#include "encode.h"
 #include "file.h"
 #include "sigcache.h"
 #include "alloc.h"
@@ -46,14 +49,15 @@
 #define MAX_APPS 255 /* a record names its application in one byte */
 /* What the bulk may hold before a merge writes the additions into it: 1 in ... */
 #define NEW_SHARE 8
+#define MAX_FILE (1u << 30) /* 13 million records */
 
 enum { BULK, NEW, NFILES };
 static const char *const file_names[NFILES] = { "sigcache", "sigcache-new" };
 
-/* One file, mapped. */
+/* One file, read. */
 struct table {
-	unsigned char *map;
-	size_t maplen;
+	unsigned char *data;
+	size_t size;
 	const unsigned char *recs; /* n records, sorted by digest as written */
 	size_t n;
 	const unsigned char *apps[MAX_APPS]; /* each: a length byte, then the bytes */
@@ -119,19 +123,39 @@ static int rec_authentic(const accord_sigcache *c, const struct table *t, const 
 	return sodium_memcmp(want, rec + REC_LEN - TAG_LEN, TAG_LEN) == 0;
 }
 
-static void table_unmap(struct table *t)
+static void table_free(struct table *t)
 {
-	if (t->map)
-		munmap(t->map, t->maplen);
+	free(t->data);
 	memset(t, 0, sizeof(*t));
 }
 
-/* Map the file `name`; one that is missing or malformed maps as empty. */
-static void table_map(struct table *t, const accord_sigcache *c, const char *name)
+/*
+ * Read the whole of `fd` (`size` bytes by its fstat) into `t`: read, not
+ * mapped, since a mapping of a file someone cuts short in place (a copy
+ * made over it) kills the reader. What it holds is checked when found.
+ */
+static void table_read(struct table *t, int fd, size_t size)
+{
+	size_t have = 0;
+
+	t->data = accord_xmalloc(size ? size : 1);
+	while (have < size) {
+		ssize_t n = read(fd, t->data + have, size - have);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+	}
+	t->size = have; /* cut short meanwhile: what was read, likely malformed */
+}
+
+/* Read the file `name`; one that is missing or malformed is empty. */
+static void table_load(struct table *t, const accord_sigcache *c, const char *name)
 {
 	const unsigned char *p, *end;
 	struct stat st;
-	void *map;
 	size_t i;
 	int dfd, fd;
 
@@ -143,17 +167,15 @@ static void table_map(struct table *t, const accord_sigcache *c, const char *nam
 	if (fd < 0)
 		return;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size < MAGIC_LEN + 1 ||
-	    (uint64_t)st.st_size > SIZE_MAX / 2 ||
-	    (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+	    (uint64_t)st.st_size > MAX_FILE) {
 		close(fd);
 		return;
 	}
+	table_read(t, fd, (size_t)st.st_size);
 	close(fd);
-	t->map = map;
-	t->maplen = (size_t)st.st_size;
-	p = t->map;
-	end = p + t->maplen;
-	if (memcmp(p, MAGIC, MAGIC_LEN) != 0)
+	p = t->data;
+	end = p + t->size;
+	if (t->size < MAGIC_LEN + 1 || memcmp(p, MAGIC, MAGIC_LEN) != 0)
 		goto bad;
 	p += MAGIC_LEN;
 	t->napps = *p++;
@@ -169,7 +191,7 @@ static void table_map(struct table *t, const accord_sigcache *c, const char *nam
 	t->n = (size_t)(end - p) / REC_LEN;
 	return;
 bad:
-	table_unmap(t);
+	table_free(t);
 }
 
 /* The record of `digest` in `t`, or NULL. */
@@ -219,7 +241,7 @@ void accord_sigcache_load(accord_sigcache *c)
 		return;
 	c->loaded = 1;
 	for (i = 0; i < NFILES; i++)
-		table_map(&c->files[i], c, file_names[i]);
+		table_load(&c->files[i], c, file_names[i]);
 }
 
 static size_t digests;
@@ -272,6 +294,30 @@ int accord_sigcache_get(accord_pubkey *signer, const accord_sigcache *cache,
 		return 1;
 	}
 	return 0;
+}
+
+size_t accord_sigcache_bytes(const accord_sigcache *c)
+{
+	size_t n = 0;
+	int k;
+
+	if (!c)
+		return 0;
+	for (k = 0; k < NFILES; k++) {
+		struct stat st;
+		char *path;
+
+		if (c->loaded) {
+			n += c->files[k].size;
+			continue;
+		}
+		if (asprintf(&path, "%s/%s", c->dir, file_names[k]) < 0)
+			accord_oom();
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			n += (size_t)st.st_size;
+		free(path);
+	}
+	return n;
 }
 
 int accord_sigcache_empty(const accord_sigcache *cache)
@@ -458,6 +504,44 @@ static void merge(struct out *o, const accord_sigcache *c, const struct table *c
 	}
 }
 
+/* A temporary file of the memo's (accord_file_write_cache): ".<file>.tmp-" and 16 hex digits. */
+static int is_temp(const char *name)
+{
+	int k;
+
+	for (k = 0; k < NFILES; k++) {
+		size_t n = strlen(file_names[k]);
+
+		if (name[0] == '.' && !strncmp(name + 1, file_names[k], n) &&
+		    !strncmp(name + 1 + n, ".tmp-", 5) && strlen(name + n + 6) == 16 &&
+		    accord_is_lower_hex(name + n + 6, 16))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Remove the temporary files a save killed before its rename left, a copy
+ * of the memo each: those older than an hour, so that no save still
+ * writing loses its own.
+ */
+static void sweep_temps(const accord_sigcache *c)
+{
+	DIR *d = opendir(c->dir);
+	struct dirent *de;
+	struct stat st;
+	time_t old = time(NULL) - 3600;
+
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL)
+		if (is_temp(de->d_name) &&
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && st.st_mtime < old)
+			(void)unlinkat(dirfd(d), de->d_name, 0);
+	closedir(d);
+}
+
 static int write_file(accord_sigcache *c, int which, const struct table *const *tables,
 		      size_t ntables, const struct added *add, size_t nadd)
 {
@@ -482,7 +566,7 @@ int accord_sigcache_save(accord_sigcache *cache)
 	struct table *bulk, *nw;
 	accord_pubkey known;
 	size_t i, n;
-	int error, k;
+	int error, k, wrote_new;
 
 	if (!cache || !cache->nadded)
 		return 0;
@@ -498,8 +582,9 @@ int accord_sigcache_save(accord_sigcache *cache)
 	cache->nadded = 0;
 	if (n == 0)
 		return 0;
+	sweep_temps(cache);
 	/* the additions in a file of their own while it is small beside the bulk */
-	if (bulk->n && (nw->n + n) * NEW_SHARE <= bulk->n) {
+	if ((wrote_new = bulk->n && (nw->n + n) * NEW_SHARE <= bulk->n)) {
 		const struct table *from[] = { nw };
 
 		error = write_file(cache, NEW, from, 1, cache->added, n);
@@ -515,10 +600,11 @@ int accord_sigcache_save(accord_sigcache *cache)
 		}
 	}
 	/* what the next lookup sees: the files as written */
-	for (k = 0; k < NFILES; k++) {
-		table_unmap(&cache->files[k]);
-		table_map(&cache->files[k], cache, file_names[k]);
-	}
+	for (k = 0; k < NFILES; k++)
+		if (k == NEW || !wrote_new) {
+			table_free(&cache->files[k]);
+			table_load(&cache->files[k], cache, file_names[k]);
+		}
 	return error;
 }
 
@@ -530,7 +616,7 @@ void accord_sigcache_free(accord_sigcache *cache)
 	if (!cache)
 		return;
 	for (k = 0; k < NFILES; k++)
-		table_unmap(&cache->files[k]);
+		table_free(&cache->files[k]);
 	for (i = 0; i < cache->napps; i++)
 		free(cache->apps[i]);
 	free(cache->added);

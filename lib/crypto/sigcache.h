@@ -18,9 +18,9 @@
  * stored. Each record in the files (<gitdir>/accord/sigcache and
  * sigcache-new) is tagged with a key derived from the user's cache key
  * (accord_ledger_cache_key), so only the holder of that key can add to
- * it; a record that does not authenticate is not found. Records are
- * looked up where they lie in the files (mapped), so a lookup costs the
- * same in a memo of a hundred commits or of a million.
+ * it; a record that does not authenticate is not found. Nothing is
+ * checked when the files are read, so loading a memo of a million
+ * commits costs reading 80 MB, and a save writes what it adds.
  *
  * The verification engine keeps a second kind of record in it (verify_check.c,
  * "the memo of pass 1"): the digest names a commit id and the build's
@@ -44,7 +44,7 @@ typedef struct accord_sigcache accord_sigcache;
 int accord_sigcache_open(accord_sigcache **out, const char *gitdir, const unsigned char *cache_key);
 
 /*
- * Map the files, once; a missing or malformed file is an empty cache.
+ * Read the files, once; a missing or malformed file is an empty cache.
  * Call before accord_sigcache_get is used from several threads.
  */
 void accord_sigcache_load(accord_sigcache *cache);
@@ -64,6 +64,12 @@ int accord_sigcache_get(accord_pubkey *signer, const accord_sigcache *cache,
 /* Remember that the signature of `digest`, by `signer`, verified. Thread-safe. */
 void accord_sigcache_put(accord_sigcache *cache, const unsigned char *digest,
 			 const accord_pubkey *signer);
+
+/*
+ * What loading the memo reads (its files' sizes, 0 for none), without
+ * loading it: a caller with little to look up may rather check again.
+ */
+size_t accord_sigcache_bytes(const accord_sigcache *cache);
 
 /* Digests computed (accord_sigcache_digest) by this process so far: tests count them. */
 size_t accord_sigcache_digest_count(void);

@@ -160,8 +160,9 @@ int accord_index_load_incident(accord_ledger *l, const char *id)
 		if (accord_idmap_get(&ix->loaded, f.ids[i]))
 			continue;
 		if ((error = accord_commit_read(&c, l->store, &f.commits[i])) < 0 ||
-		    (error = accord_verify_commit_memo(&e, NULL, c, NULL, NULL, 0,
-						       accord_store_sigcache(l->store))) < 0) {
+		    (error = accord_verify_commit_memo(
+			     &e, NULL, c, NULL, NULL, 0,
+			     ix->use_memo ? accord_store_sigcache(l->store) : NULL)) < 0) {
 			accord_commit_free(c);
 			error = error == ACCORD_ENOTFOUND ? ACCORD_EBADSIG : error;
 			goto done;
@@ -558,6 +559,11 @@ done:
 
 #define NEED_REBUILD 1
 
+/* New entries from which a catch-up reads incidents back through the memo (take_heads)... */
+#define MEMO_WORTH 256
+/* ... or a memo this small (about 50,000 commits), whatever their number. */
+#define MEMO_SMALL (4u << 20)
+
 /*
  * Verify the commits of one feed from its recorded head (or its root) to
  * `head`, appending the new entries to *news. NEED_REBUILD if the recorded
@@ -917,9 +923,17 @@ static int take_heads(accord_ledger *l, const accord_head *heads, size_t nheads,
 			if (news[i]->time > not_after)
 				error = NEED_REBUILD; /* a policy of sync's: it waits (accord_sync_verify) */
 	}
-	/* the incidents the new entries touch are read back (through the memo of checked commits) */
+	/*
+	 * The incidents the new entries touch are read back, their entries
+	 * through the memo of checked commits when reading it costs less than
+	 * checking them again: a small memo, or many new entries (a million
+	 * entries make an 80 MB memo, read whole).
+	 */
+	l->index->use_memo = nnews >= MEMO_WORTH ||
+			     accord_sigcache_bytes(accord_store_sigcache(l->store)) <= MEMO_SMALL;
 	for (i = 0; i < nnews && error == 0; i++)
 		error = catch_up_entry(l, &news[i]);
+	l->index->use_memo = 0;
 	for (j = 0; j < nnews; j++)
 		accord_entry_free(news[j]);
 	free(news);

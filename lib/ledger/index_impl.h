@@ -155,6 +155,7 @@ struct accord_index {
 	 */
 	accord_idmap named_by;
 	int fresh;
+	int use_memo; /* incidents loaded meanwhile come through the store's memo (index.c) */
 	/* `recent` (index_recent.c): its tag as the state records it, and what changed since */
 	int has_recent;
 	unsigned char recent_tag[TAG_LEN];
