@@ -141,6 +141,12 @@ void cmd_save_index(accord_ctx *ctx);
  */
 int cmd_cache_key(unsigned char *out, accord_ctx *ctx);
 /*
+ * Give `store` the memo of checked commits of its repository, under the
+ * cache key `key`: signatures checked once are not checked again (sync,
+ * the index's catch-up, the hook's full verification).
+ */
+void cmd_keep_memo(accord_store *store, const unsigned char *key);
+/*
  * The key home (accord_key_home): --home, else $ACCORD_HOME, else
  * ${XDG_CONFIG_HOME:-$HOME/.config}/accord. The caller frees *out.
  */

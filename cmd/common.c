@@ -159,20 +159,25 @@ static int fail_in(accord_ctx *ctx, int error)
 	return cmd_exit_code(error);
 }
 
+void cmd_keep_memo(accord_store *store, const unsigned char *key)
+{
+	accord_sigcache *sc = NULL;
+
+	if (accord_sigcache_open(&sc, accord_store_gitdir(store), key) == 0)
+		accord_store_set_sigcache(store, sc);
+}
+
 int cmd_open_store(accord_ctx *ctx)
 {
 	unsigned char key[ACCORD_LEDGER_CACHE_KEY_LEN];
-	accord_sigcache *sc = NULL;
 	int error;
 
 	if (ctx->store)
 		return 0;
 	if ((error = accord_store_open(&ctx->store, ctx->dir)) < 0)
 		return fail_in(ctx, error);
-	/* signatures checked once need not be checked again (sync, the index's catch-up, the hook) */
-	if (cmd_cache_key(key, ctx) &&
-	    accord_sigcache_open(&sc, accord_store_gitdir(ctx->store), key) == 0)
-		accord_store_set_sigcache(ctx->store, sc);
+	if (cmd_cache_key(key, ctx))
+		cmd_keep_memo(ctx->store, key);
 	sodium_memzero(key, sizeof(key));
 	return 0;
 }

@@ -151,7 +151,7 @@ static int pre_receive(accord_ctx *ctx)
 	char **lines = NULL, *line = NULL;
 	size_t n = 0, cap = 0, i, len = 0;
 	const char *gitdir = getenv("GIT_DIR");
-	int error, code = 0;
+	int error, code = 0, have_key;
 
 	while (getline(&line, &len, stdin) > 0) {
 		size_t l = strlen(line);
@@ -202,8 +202,15 @@ static int pre_receive(accord_ctx *ctx)
 			(long long)limit, accord_plural((long long)limit, "entry", "entries"));
 		goto done;
 	}
-	if ((error = accord_sync_check_push_cached(ctx->store, updates, n,
-						   cmd_cache_key(key, ctx) ? key : NULL)) < 0) {
+	/*
+	 * With the hub user's cache key, its index and its memo of checked
+	 * commits: a push the index cannot judge goes to a full verification,
+	 * which then checks again only the commits the hub has not seen.
+	 */
+	if ((have_key = cmd_cache_key(key, ctx)))
+		cmd_keep_memo(ctx->store, key);
+	if ((error = accord_sync_check_push_cached(ctx->store, updates, n, have_key ? key : NULL)) <
+	    0) {
 		cmd_warn("push rejected: %s", accord_error_last());
 		code = cmd_exit_code(error) == ACCORD_EXIT_VERIFY ? ACCORD_EXIT_VERIFY
 								  : ACCORD_EXIT_FAIL;

@@ -287,6 +287,10 @@ contains "$ERR" "rollback: feed $CAROL" "a deleted feed is a rollback"
 equal "$(head_of "$HUB" "$CAROL")" "$(head_of "$A" "$CAROL")" "deleted feed restored by the push"
 
 # --- the hub's pre-receive hook, driven by stock git push --------------------
+# the pushes so far met full verifications on the hub (it has no index): they
+# kept the hub's memo of checked commits, so the next one checks only what
+# is new; what follows shows the memo makes no forged push pass
+[ -s "$HUB/accord/sigcache" ] && ok || bad "the hook keeps no memo of the commits it checked"
 HUBREFS=$(refs "$HUB")
 expect 1 git -C "$A" push "$HUB" "+$(head_of "$A" "$ALICE")~1:refs/accord/feeds/$ALICE"
 contains "$ERR" "not a fast-forward" "hook rejects a non-fast-forward push"
