@@ -152,6 +152,7 @@ static int pre_receive(accord_ctx *ctx)
 	size_t n = 0, cap = 0, i, len = 0;
 	const char *gitdir = getenv("GIT_DIR");
 	int error, code = 0, have_key;
+	accord_sigcache *memo;
 
 	while (getline(&line, &len, stdin) > 0) {
 		size_t l = strlen(line);
@@ -205,15 +206,23 @@ static int pre_receive(accord_ctx *ctx)
 	/*
 	 * With the hub user's cache key, its index and its memo of checked
 	 * commits: a push the index cannot judge goes to a full verification,
-	 * which then checks again only the commits the hub has not seen.
+	 * which then checks again only the commits the hub has not seen. The
+	 * memo keeps what a push taught it only if the push is accepted: a
+	 * member pushing refused commits again and again cannot grow it.
 	 */
 	if ((have_key = cmd_cache_key(key, ctx)))
 		cmd_keep_memo(ctx->store, key);
+	memo = accord_store_sigcache(ctx->store);
+	accord_sigcache_hold(memo, 1);
 	if ((error = accord_sync_check_push_cached(ctx->store, updates, n, have_key ? key : NULL)) <
 	    0) {
 		cmd_warn("push rejected: %s", accord_error_last());
 		code = cmd_exit_code(error) == ACCORD_EXIT_VERIFY ? ACCORD_EXIT_VERIFY
 								  : ACCORD_EXIT_FAIL;
+	} else {
+		accord_sigcache_hold(memo, 0);
+		if (accord_sigcache_save(memo) < 0)
+			accord_error_clear(); /* costs the next push time, never a verdict */
 	}
 done:
 	sodium_memzero(key, sizeof(key));

@@ -75,6 +75,7 @@ struct accord_sigcache {
 	char *dir; /* <gitdir>/accord */
 	unsigned char key[crypto_generichash_KEYBYTES];
 	int loaded;
+	int held;		    /* saves write nothing (accord_sigcache_hold) */
 	struct table files[NFILES]; /* read-only once loaded */
 	pthread_mutex_t lock;	    /* guards what follows */
 	struct added *added;
@@ -561,6 +562,12 @@ static int write_file(accord_sigcache *c, int which, const struct table *const *
 	return error;
 }
 
+void accord_sigcache_hold(accord_sigcache *cache, int held)
+{
+	if (cache)
+		cache->held = held;
+}
+
 int accord_sigcache_save(accord_sigcache *cache)
 {
 	struct table *bulk, *nw;
@@ -568,7 +575,7 @@ int accord_sigcache_save(accord_sigcache *cache)
 	size_t i, n;
 	int error, k, wrote_new;
 
-	if (!cache || !cache->nadded)
+	if (!cache || !cache->nadded || cache->held)
 		return 0;
 	accord_sigcache_load(cache);
 	bulk = &cache->files[BULK];

@@ -87,6 +87,13 @@ size_t accord_sigcache_count(accord_sigcache *cache);
  */
 int accord_sigcache_save(accord_sigcache *cache);
 
+/*
+ * While `held`, a save writes nothing and keeps what was added: the hook
+ * keeps what a push taught it only once it accepts the push, so that
+ * pushes it refuses cannot grow the hub's memo.
+ */
+void accord_sigcache_hold(accord_sigcache *cache, int held);
+
 void accord_sigcache_free(accord_sigcache *cache);
 
 #endif

@@ -287,10 +287,12 @@ contains "$ERR" "rollback: feed $CAROL" "a deleted feed is a rollback"
 equal "$(head_of "$HUB" "$CAROL")" "$(head_of "$A" "$CAROL")" "deleted feed restored by the push"
 
 # --- the hub's pre-receive hook, driven by stock git push --------------------
-# the pushes so far met full verifications on the hub (it has no index): they
-# kept the hub's memo of checked commits, so the next one checks only what
-# is new; what follows shows the memo makes no forged push pass
+# the pushes so far, accepted, kept the hub's memo of the commits its full
+# verifications checked, so the next one checks only what is new; what
+# follows shows the memo makes no forged push pass
 [ -s "$HUB/accord/sigcache" ] && ok || bad "the hook keeps no memo of the commits it checked"
+memo_size() { cat "$HUB/accord/sigcache" "$HUB/accord/sigcache-new" 2>/dev/null | wc -c; }
+MEMO=$(memo_size)
 HUBREFS=$(refs "$HUB")
 expect 1 git -C "$A" push "$HUB" "+$(head_of "$A" "$ALICE")~1:refs/accord/feeds/$ALICE"
 contains "$ERR" "not a fast-forward" "hook rejects a non-fast-forward push"
@@ -313,6 +315,8 @@ expect 0 accord --home "$T/mallory" init --party evil "$T/m"
 expect 1 git -C "$T/m" push "$HUB" "refs/accord/feeds/*:refs/accord/feeds/*"
 contains "$ERR" "second genesis" "hook rejects another ledger's genesis"
 equal "$(refs "$HUB")" "$HUBREFS" "rejected pushes changed nothing on the hub"
+# nor its memo: a member pushing refused commits again and again cannot grow it
+equal "$(memo_size)" "$MEMO" "rejected pushes add nothing to the hub's memo"
 # valid pushes pass: a feed that grows, and branches are not the hook's business
 expect 0 b note "$INC" "pushed with git"
 expect 0 git -C "$B" push "$HUB" "refs/accord/feeds/$BOB:refs/accord/feeds/$BOB"
