@@ -557,6 +557,31 @@ static void test_sigcache_sweeps_old_temporary_files(void **state)
 	}
 }
 
+/*
+ * A held memo writes nothing when saved and keeps what was added; released,
+ * it writes it (the hook: what a refused push taught is never kept).
+ */
+static void test_sigcache_hold_defers_saves(void **state)
+{
+	fixture *f = *state;
+	accord_sigcache *c = open_cache(f, f->key);
+	struct stat st;
+
+	accord_sigcache_hold(c, 1);
+	accord_sigcache_put(c, f->d1, &f->base->alice->pub);
+	assert_int_equal(accord_sigcache_save(c), 0);
+	assert_int_equal(stat(f->path, &st), -1);
+	assert_int_equal(accord_sigcache_count(c), 1); /* still added */
+	accord_sigcache_hold(c, 0);
+	assert_int_equal(accord_sigcache_save(c), 0);
+	assert_int_equal(stat(f->path, &st), 0);
+	accord_sigcache_free(c);
+	c = reopen(f);
+	assert_int_equal(accord_sigcache_count(c), 1);
+	accord_sigcache_free(c);
+	accord_sigcache_hold(NULL, 1); /* no memo: nothing to hold */
+}
+
 static void test_sigcache_null_is_an_empty_cache(void **state)
 {
 	accord_pubkey got;
@@ -593,6 +618,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sigcache_sweeps_old_temporary_files, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_sigcache_hold_defers_saves, setup, teardown),
 		cmocka_unit_test(test_sigcache_null_is_an_empty_cache),
 	};
 

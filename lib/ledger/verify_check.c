@@ -188,6 +188,7 @@ static int check_signature(struct item *it, const accord_commit *c, accord_sigca
 {
 	int sig_new = 0;
 
+	*has_digest = 0;
 	memset(signer, 0, sizeof(*signer));
 	if (!c->signature.size) {
 		it->sig = SIG_NONE;
@@ -197,7 +198,6 @@ static int check_signature(struct item *it, const accord_commit *c, accord_sigca
 	 * Checked before over these exact bytes (signature and signed
 	 * commit): the same result again, only the Ed25519 work skipped.
 	 */
-	*has_digest = 0;
 	if (cache && !accord_sigcache_empty(cache)) {
 		sig_digest(digest, c);
 		*has_digest = 1;
