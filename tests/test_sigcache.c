@@ -324,6 +324,15 @@ static void test_sigcache_unauthentic_file_is_empty(void **state)
 	accord_buf_dispose(&bad);
 }
 
+/* The digest of a made-up commit "commit <i>", signed "sig". */
+static void commit_digest(unsigned char *d, int i)
+{
+	char msg[32];
+
+	snprintf(msg, sizeof(msg), "commit %d", i);
+	accord_sigcache_digest(d, "sig", 3, msg, strlen(msg));
+}
+
 struct putter {
 	accord_sigcache *cache;
 	const accord_pubkey *signer;
@@ -334,11 +343,9 @@ static void *put_many(void *arg)
 {
 	struct putter *p = arg;
 	unsigned char d[ACCORD_SIGCACHE_DIGEST_LEN];
-	char msg[32];
 
 	for (int i = 0; i < 5000; i++) {
-		snprintf(msg, sizeof(msg), "commit %d", p->from + i);
-		accord_sigcache_digest(d, "sig", 3, msg, strlen(msg));
+		commit_digest(d, p->from + i);
 		accord_sigcache_put(p->cache, d, p->signer);
 	}
 	return NULL;
@@ -369,10 +376,7 @@ static void test_sigcache_put_from_threads(void **state)
 	c = reopen(f);
 	assert_int_equal(accord_sigcache_count(c), 12500);
 	for (i = 0; i < 12500; i++) {
-		char msg[32];
-
-		snprintf(msg, sizeof(msg), "commit %d", i);
-		accord_sigcache_digest(d, "sig", 3, msg, strlen(msg));
+		commit_digest(d, i);
 		assert_int_equal(accord_sigcache_get(&got, c, d), 1);
 	}
 	accord_sigcache_free(c);
@@ -382,15 +386,12 @@ static void test_sigcache_put_from_threads(void **state)
 static void save_range(fixture *f, const accord_pubkey *signer, int from, int n)
 {
 	accord_sigcache *c = reopen(f);
-	struct putter p = { c, signer, from };
 	unsigned char d[ACCORD_SIGCACHE_DIGEST_LEN];
-	char msg[32];
 	int i;
 
 	for (i = 0; i < n; i++) {
-		snprintf(msg, sizeof(msg), "commit %d", from + i);
-		accord_sigcache_digest(d, "sig", 3, msg, strlen(msg));
-		accord_sigcache_put(p.cache, d, p.signer);
+		commit_digest(d, from + i);
+		accord_sigcache_put(c, d, signer);
 	}
 	assert_int_equal(accord_sigcache_save(c), 0);
 	accord_sigcache_free(c);
@@ -400,10 +401,8 @@ static int found(accord_sigcache *c, int i)
 {
 	unsigned char d[ACCORD_SIGCACHE_DIGEST_LEN];
 	accord_pubkey got;
-	char msg[32];
 
-	snprintf(msg, sizeof(msg), "commit %d", i);
-	accord_sigcache_digest(d, "sig", 3, msg, strlen(msg));
+	commit_digest(d, i);
 	return accord_sigcache_get(&got, c, d);
 }
 

@@ -152,12 +152,12 @@ static void table_read(struct table *t, int fd, size_t size)
 	t->size = have; /* cut short meanwhile: what was read, likely malformed */
 }
 
+static void table_parse(struct table *t);
+
 /* Read the file `name`; one that is missing or malformed is empty. */
 static void table_load(struct table *t, const accord_sigcache *c, const char *name)
 {
-	const unsigned char *p, *end;
 	struct stat st;
-	size_t i;
 	int dfd, fd;
 
 	memset(t, 0, sizeof(*t));
@@ -174,6 +174,15 @@ static void table_load(struct table *t, const accord_sigcache *c, const char *na
 	}
 	table_read(t, fd, (size_t)st.st_size);
 	close(fd);
+	table_parse(t);
+}
+
+/* Find the parts of the file in t->data; one that is malformed leaves `t` empty. */
+static void table_parse(struct table *t)
+{
+	const unsigned char *p, *end;
+	size_t i;
+
 	p = t->data;
 	end = p + t->size;
 	if (t->size < MAGIC_LEN + 1 || memcmp(p, MAGIC, MAGIC_LEN) != 0)
@@ -391,10 +400,9 @@ static int cmp_added(const void *a, const void *b)
 /* A file being written: its header, then its records. */
 struct out {
 	accord_buf data;
-	int frozen;			     /* the header is written: no more applications */
-	const unsigned char *apps[MAX_APPS]; /* each: a length byte, then the bytes */
+	int frozen; /* the header is written: no more applications */
+	unsigned char apps[MAX_APPS][1 + ACCORD_SK_APPLICATION_MAX]; /* a length byte, the bytes */
 	size_t napps;
-	unsigned char bytes[MAX_APPS][1 + ACCORD_SK_APPLICATION_MAX];
 };
 
 /* The index (1 + k) of an application in the file being written, 0 for none left. */
@@ -407,9 +415,8 @@ static unsigned char out_app(struct out *o, const unsigned char *app, size_t len
 			return (unsigned char)(i + 1);
 	if (o->frozen || o->napps == MAX_APPS)
 		return 0;
-	o->bytes[o->napps][0] = (unsigned char)len;
-	memcpy(o->bytes[o->napps] + 1, app, len);
-	o->apps[o->napps] = o->bytes[o->napps];
+	o->apps[o->napps][0] = (unsigned char)len;
+	memcpy(o->apps[o->napps] + 1, app, len);
 	return (unsigned char)++o->napps;
 }
 
@@ -543,10 +550,15 @@ static void sweep_temps(const accord_sigcache *c)
 	closedir(d);
 }
 
+/*
+ * Write file `which` from `tables` and the added records; once written,
+ * its table holds those bytes (what the next lookup sees), not read back.
+ */
 static int write_file(accord_sigcache *c, int which, const struct table *const *tables,
 		      size_t ntables, const struct added *add, size_t nadd)
 {
 	struct out *o = accord_xcalloc(1, sizeof(*o));
+	struct table *t = &c->files[which];
 	char *path;
 	int error;
 
@@ -555,7 +567,12 @@ static int write_file(accord_sigcache *c, int which, const struct table *const *
 		accord_oom();
 	(void)mkdir(c->dir, 0700);
 	/* a cache: every record is checked when found, so a crash may only lose some */
-	error = accord_file_write_cache(path, o->data.ptr, o->data.size, 0600);
+	if ((error = accord_file_write_cache(path, o->data.ptr, o->data.size, 0600)) == 0) {
+		table_free(t);
+		t->size = o->data.size;
+		t->data = (unsigned char *)accord_buf_detach(&o->data);
+		table_parse(t);
+	}
 	free(path);
 	accord_buf_dispose(&o->data);
 	free(o);
@@ -573,7 +590,7 @@ int accord_sigcache_save(accord_sigcache *cache)
 	struct table *bulk, *nw;
 	accord_pubkey known;
 	size_t i, n;
-	int error, k, wrote_new;
+	int error;
 
 	if (!cache || !cache->nadded || cache->held)
 		return 0;
@@ -591,7 +608,7 @@ int accord_sigcache_save(accord_sigcache *cache)
 		return 0;
 	sweep_temps(cache);
 	/* the additions in a file of their own while it is small beside the bulk */
-	if ((wrote_new = bulk->n && (nw->n + n) * NEW_SHARE <= bulk->n)) {
+	if (bulk->n && (nw->n + n) * NEW_SHARE <= bulk->n) {
 		const struct table *from[] = { nw };
 
 		error = write_file(cache, NEW, from, 1, cache->added, n);
@@ -604,14 +621,9 @@ int accord_sigcache_save(accord_sigcache *cache)
 				accord_oom();
 			(void)unlink(path); /* what it held is in the bulk now */
 			free(path);
+			table_free(nw);
 		}
 	}
-	/* what the next lookup sees: the files as written */
-	for (k = 0; k < NFILES; k++)
-		if (k == NEW || !wrote_new) {
-			table_free(&cache->files[k]);
-			table_load(&cache->files[k], cache, file_names[k]);
-		}
 	return error;
 }
 
