@@ -40,8 +40,8 @@ static void free_incidents(accord_idmap *map)
 	size_t i;
 
 	for (i = 0; i < map->size; i++)
-		if (map->keys[i])
-			accord_incident_free(map->values[i]);
+		if (map->slots[i].key)
+			accord_incident_free(map->slots[i].value);
 	accord_idmap_dispose(map);
 }
 

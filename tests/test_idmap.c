@@ -31,7 +31,7 @@ static size_t home_slot(const char *k)
 	size_t i;
 
 	accord_idmap_put(&m, k, (void *)k);
-	for (i = 0; i < m.size && m.keys[i] != k; i++)
+	for (i = 0; i < m.size && m.slots[i].key != k; i++)
 		;
 	assert_int_equal(m.size, 64);
 	accord_idmap_dispose(&m);
@@ -50,12 +50,12 @@ static void assert_map_consistent(const accord_idmap *m)
 	assert_int_equal(m->size & (m->size - 1), 0); /* a power of two */
 	assert_true(m->count * 2 <= m->size);	      /* never more than half full */
 	for (i = 0; i < m->size; i++) {
-		if (!m->keys[i]) {
-			assert_null(m->values[i]);
+		if (!m->slots[i].key) {
+			assert_null(m->slots[i].value);
 			continue;
 		}
 		used++;
-		assert_ptr_equal(accord_idmap_get(m, m->keys[i]), m->values[i]);
+		assert_ptr_equal(accord_idmap_get(m, m->slots[i].key), m->slots[i].value);
 	}
 	assert_int_equal(used, m->count);
 }
@@ -71,7 +71,7 @@ static void test_idmap_empty(void **state)
 	assert_int_equal(m.size, 0);
 	accord_idmap_dispose(&m); /* nothing to free */
 	accord_idmap_dispose(&m);
-	assert_null(m.keys);
+	assert_null(m.slots);
 }
 
 static void test_idmap_put_get_replace(void **state)
@@ -112,6 +112,36 @@ static void test_idmap_put_get_replace(void **state)
 	/* usable again after dispose */
 	accord_idmap_put(&m, "again", &b);
 	assert_ptr_equal(accord_idmap_get(&m, "again"), &b);
+	accord_idmap_dispose(&m);
+}
+
+/* add: inserts what is absent, and for a key held returns its value and changes nothing. */
+static void test_idmap_add_keeps_what_is_held(void **state)
+{
+	accord_idmap m = ACCORD_IDMAP_INIT;
+	char keys[200][16], other[] = "k7";
+	int vals[200];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 200; i++) { /* through several growths */
+		snprintf(keys[i], sizeof(keys[i]), "k%zu", i);
+		vals[i] = (int)i;
+		assert_null(accord_idmap_add(&m, keys[i], &vals[i]));
+		assert_int_equal(m.count, i + 1);
+	}
+	for (i = 0; i < 200; i++) {
+		int x = -1;
+
+		assert_ptr_equal(accord_idmap_add(&m, keys[i], &x), &vals[i]);
+		assert_ptr_equal(accord_idmap_get(&m, keys[i]), &vals[i]);
+	}
+	assert_int_equal(m.count, 200);
+	/* an equal string elsewhere is the same key; the pointer kept is the first */
+	assert_ptr_equal(accord_idmap_add(&m, other, &vals[0]), &vals[7]);
+	for (i = 0; i < m.size; i++)
+		assert_true(m.slots[i].key != other);
+	assert_map_consistent(&m);
 	accord_idmap_dispose(&m);
 }
 
@@ -213,7 +243,7 @@ static void test_idmap_collisions_in_small_table(void **state)
 	/* linear probing from slot 63: 63, 0, 1, ... 6 in insertion order */
 	for (i = 0; i < 8; i++) {
 		slot = (63 + i) & 63;
-		assert_string_equal(m.keys[slot], keys[i]);
+		assert_string_equal(m.slots[slot].key, keys[i]);
 	}
 	for (i = 0; i < 8; i++)
 		assert_ptr_equal(accord_idmap_get(&m, keys[i]), keys[i]);
@@ -253,7 +283,7 @@ static void test_idmap_hostile_keys_spread(void **state)
 		accord_idmap_put(&m, keys[i], keys[i]);
 	assert_int_equal(m.size, 2048);
 	for (i = 0; i < 2 * m.size; i++) { /* twice round: a run may wrap */
-		run = m.keys[i & (m.size - 1)] ? run + 1 : 0;
+		run = m.slots[i & (m.size - 1)].key ? run + 1 : 0;
 		if (run > longest)
 			longest = run;
 	}
@@ -285,30 +315,30 @@ static void test_idmap_iterate_and_free_values(void **state)
 		accord_idmap_put(&m, keys[i], v);
 	}
 	for (i = 0; i < m.size; i++) {
-		int *v = m.values[i];
+		int *v = m.slots[i].value;
 
-		if (!m.keys[i])
+		if (!m.slots[i].key)
 			continue;
 		visited++;
 		assert_non_null(v);
 		assert_true(*v >= 0 && *v < 100);
-		assert_int_equal(seen[*v]++, 0);       /* each key once */
-		assert_ptr_equal(m.keys[i], keys[*v]); /* borrowed: the very pointer given */
+		assert_int_equal(seen[*v]++, 0);	    /* each key once */
+		assert_ptr_equal(m.slots[i].key, keys[*v]); /* borrowed: the very pointer given */
 		sum += *v;
 		free(v);
-		m.values[i] = NULL;
+		m.slots[i].value = NULL;
 	}
 	assert_int_equal(visited, 100);
 	assert_int_equal(sum, 99 * 100 / 2);
 	accord_idmap_dispose(&m); /* valgrind: nothing left behind */
-	assert_null(m.keys);
-	assert_null(m.values);
+	assert_null(m.slots);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_idmap_empty),
+		cmocka_unit_test(test_idmap_add_keeps_what_is_held),
 		cmocka_unit_test(test_idmap_put_get_replace),
 		cmocka_unit_test(test_idmap_many_keys_rehash),
 		cmocka_unit_test(test_idmap_growth_boundary),

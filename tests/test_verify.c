@@ -513,6 +513,45 @@ static void test_verify_settle_decisions(void **state)
 	}
 }
 
+/*
+ * An entry's record is found by the number the run gave it (its `held`),
+ * checked against the entry: a number another run left, or one past the
+ * run's records, names nothing here, and the lookup goes by id and feed
+ * as before. Without the check, a copy of an entry (same id, another
+ * struct) would be taken for the one this run holds.
+ */
+static void test_verify_item_of_checks_held(void **state)
+{
+	accord_entry e, copy, stray;
+	struct item it, *held[1];
+	struct run r;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	memset(&it, 0, sizeof(it));
+	memset(&e, 0, sizeof(e));
+	memset(&e.id, 'a', ACCORD_ID_HEXLEN);
+	memset(&e.author.id, 'b', ACCORD_KEYID_HEXLEN);
+	e.seq = 1;
+	it.e = &e;
+	held[0] = &it;
+	r.held = held;
+	r.nheld = 1;
+	e.held = 1;
+	assert_ptr_equal(accord_verify_item_of(&r, &e), &it);
+	copy = e; /* the same bytes and number, another entry */
+	assert_null(accord_verify_item_of(&r, &copy));
+	stray = e;
+	stray.held = 2; /* past the run's records */
+	assert_null(accord_verify_item_of(&r, &stray));
+	/* by id, as before the number: the entry held, not its copy */
+	e.held = 0;
+	accord_idmap_put(&r.byid, e.id, &it);
+	assert_ptr_equal(accord_verify_item_of(&r, &e), &it);
+	assert_null(accord_verify_item_of(&r, &copy));
+	accord_idmap_dispose(&r.byid);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -526,6 +565,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_verify_commit_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_findings_added_sorted, setup, teardown),
 		cmocka_unit_test(test_verify_settle_decisions),
+		cmocka_unit_test(test_verify_item_of_checks_held),
 	};
 
 	return cmocka_run_group_tests(tests, th_setup, th_teardown);

@@ -58,6 +58,13 @@ typedef struct {
 	const cJSON *body; /* borrowed from json */
 
 	char commit[41]; /* the git commit holding it, hex; set by the ledger layer */
+	/*
+	 * Set by a verification while it runs: 1 + its own number for the
+	 * record holding this entry, so finding that record is an array
+	 * read, not a hash of the id (verify.c). Checked before it is used:
+	 * a number left by another run names another entry.
+	 */
+	size_t held;
 } accord_entry;
 
 /* What the writer supplies; accord_entry_build serializes it in the fixed order above. */

@@ -84,12 +84,14 @@ size_t accord_causal_add(accord_causal *c, const accord_entry *e)
 	size_t missing = 0, i;
 	uint32_t own;
 
-	if (accord_idmap_get(&c->nodes, e->id))
-		return 0;
 	own = feed_index(c, e->author.id);
 	if (!(nd = calloc(1, sizeof(*nd) + c->nfeeds * sizeof(uint32_t))))
 		accord_oom();
 	memcpy(nd->id, e->id, sizeof(nd->id));
+	if (accord_idmap_add(&c->nodes, nd->id, nd)) { /* held already */
+		free(nd);
+		return 0;
+	}
 	memcpy(nd->author, e->author.id, sizeof(nd->author));
 	nd->seq = e->seq;
 	nd->lamport = e->lamport;
@@ -129,7 +131,6 @@ size_t accord_causal_add(accord_causal *c, const accord_entry *e)
 			accord_oom();
 	}
 	c->all[c->count++] = nd;
-	accord_idmap_put(&c->nodes, nd->id, nd);
 	return missing;
 }
 

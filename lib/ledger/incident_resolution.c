@@ -703,7 +703,7 @@ static int knew_party_signed(accord_incident *inc, const accord_parties *p, cons
 	size_t k;
 
 	for (k = 0; k < held->size; k++) {
-		const accord_entry *c = held->keys[k] ? held->values[k] : NULL;
+		const accord_entry *c = held->slots[k].key ? held->slots[k].value : NULL;
 
 		if (cosign_of(c, target) && (x = accord_parties_member(p, c->author.id)) &&
 		    x->party == m->party && accord_derive_in_past(inc, e, c))
@@ -733,7 +733,7 @@ static const accord_entry *cosigned_concurrently(accord_incident *inc, const acc
 	     !(owner = accord_parties_member(p, event->author.id))))
 		return NULL;
 	for (k = 0; by && k < held->size; k++) {
-		const accord_entry *c = held->keys[k] ? held->values[k] : NULL;
+		const accord_entry *c = held->slots[k].key ? held->slots[k].value : NULL;
 
 		if (!cosign_of(c, target) || !(m = accord_parties_member(p, c->author.id)) ||
 		    m->party == by->party || (owner && m->party != owner->party))

@@ -64,8 +64,8 @@ void accord_index_marks_dispose(struct accord_index *ix)
 	size_t i;
 
 	for (i = 0; i < ix->high.size; i++)
-		if (ix->high.keys[i])
-			free(ix->high.values[i]);
+		if (ix->high.slots[i].key)
+			free(ix->high.slots[i].value);
 	accord_idmap_dispose(&ix->high);
 }
 
@@ -76,7 +76,8 @@ void accord_index_free(struct accord_index *ix)
 	if (!ix)
 		return;
 	for (i = 0; i < ix->incidents.size; i++) {
-		loaded_incident *li = ix->incidents.keys[i] ? ix->incidents.values[i] : NULL;
+		loaded_incident *li =
+			ix->incidents.slots[i].key ? ix->incidents.slots[i].value : NULL;
 
 		if (li) {
 			free(li->entries);
@@ -93,10 +94,10 @@ void accord_index_free(struct accord_index *ix)
 	free(ix->taken);
 	free(ix->taken_opens);
 	for (i = 0; i < ix->named_by.size; i++)
-		if (ix->named_by.keys[i]) {
-			struct named_by *nb = ix->named_by.values[i];
+		if (ix->named_by.slots[i].key) {
+			struct named_by *nb = ix->named_by.slots[i].value;
 
-			free((char *)ix->named_by.keys[i]);
+			free((char *)ix->named_by.slots[i].key);
 			free(nb->ids);
 			free(nb);
 		}

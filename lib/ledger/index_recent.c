@@ -65,7 +65,7 @@ static void forget_changes(struct accord_index *ix)
 	size_t i;
 
 	for (i = 0; i < ix->recent_changed.size; i++)
-		free((char *)ix->recent_changed.keys[i]);
+		free((char *)ix->recent_changed.slots[i].key);
 	accord_idmap_dispose(&ix->recent_changed);
 	for (i = 0; i < ix->nrecent_opened; i++)
 		free(ix->recent_opened[i]);

@@ -203,7 +203,8 @@ int accord_index_save_state(accord_ledger *l)
 		accord_index_raise_mark(l->index, l->feeds[i].keyid, l->feeds[i].seq,
 					l->feeds[i].last->id);
 	for (i = 0; i < l->index->high.size; i++) {
-		const high_mark *h = l->index->high.keys[i] ? l->index->high.values[i] : NULL;
+		const high_mark *h =
+			l->index->high.slots[i].key ? l->index->high.slots[i].value : NULL;
 
 		if (h)
 			accord_buf_printf(&data, "high %s %lld %s\n", h->keyid, (long long)h->seq,

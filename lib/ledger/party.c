@@ -43,8 +43,8 @@ void accord_parties_dispose(accord_parties *p)
 	for (i = 0; i < p->member_count; i++)
 		free(p->members[i]);
 	for (i = 0; i < p->incidents.size; i++)
-		if (p->incidents.keys[i])
-			free_incident(p->incidents.values[i]);
+		if (p->incidents.slots[i].key)
+			free_incident(p->incidents.slots[i].value);
 	for (i = 0; i < p->agreement_count; i++)
 		accord_agreement_free(p->agreements[i]);
 	free(p->agreements);

@@ -184,9 +184,12 @@ struct feed *accord_verify_find_feed(struct run *r, const char *keyid)
 
 struct item *accord_verify_item_of(struct run *r, const accord_entry *e)
 {
-	struct item *it = accord_idmap_get(&r->byid, e->id);
+	struct item *it;
 	struct feed *f;
 
+	if (e->held && e->held <= r->nheld && r->held[e->held - 1]->e == e)
+		return r->held[e->held - 1];
+	it = accord_idmap_get(&r->byid, e->id);
 	if (it && it->e == e)
 		return it;
 	/* an entry held but not in the graph (of another ledger): on its feed */
@@ -666,6 +669,7 @@ done:
 		free_feed(&r.ev[i]);
 	free(r.ev);
 	accord_idmap_dispose(&r.byid);
+	free(r.held);
 	free(r.forks);
 	free(r.invites);
 	free(r.rotations);

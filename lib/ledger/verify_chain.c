@@ -509,8 +509,7 @@ int accord_verify_read_evidence(struct run *r)
  * pending), none of its own feed, the Lamport clock exactly one above the
  * highest of prev and deps, and time not before any of them. 0 if it holds.
  */
-static int causal_check(struct run *r, struct feed *f, struct item *it, const accord_entry *prev,
-			const accord_idmap *held)
+static int causal_check(struct run *r, struct feed *f, struct item *it, const accord_entry *prev)
 {
 	const accord_entry *e = it->e;
 	int64_t want = prev ? prev->lamport : 0;
@@ -518,7 +517,8 @@ static int causal_check(struct run *r, struct feed *f, struct item *it, const ac
 	size_t i;
 
 	for (i = 0; i < e->dep_count; i++) {
-		const accord_entry *d = accord_idmap_get(held, e->deps[i]);
+		const struct item *di = accord_idmap_get(&r->byid, e->deps[i]);
+		const accord_entry *d = di ? di->e : NULL;
 
 		if (!d) {
 			accord_verify_finding(
@@ -606,14 +606,13 @@ static int checkpoint_check(struct run *r, struct feed *f, struct item *it)
  * order (deps first when clocks are right); those within their feed's cut
  * are checked against their deps, and a failure cuts the feed there.
  */
-static void hold_item(struct run *r, accord_idmap *held, accord_entry **every, size_t *n,
-		      struct item *it)
+static void hold_item(struct run *r, accord_entry **every, size_t *n, struct item *it)
 {
-	if (accord_idmap_get(&r->byid, it->e->id))
+	if (accord_idmap_add(&r->byid, it->e->id, it))
 		return; /* the same entry on the feed and as evidence (another commit of it) */
 	every[(*n)++] = it->e;
-	accord_idmap_put(held, it->e->id, it->e);
-	accord_idmap_put(&r->byid, it->e->id, it);
+	r->held[r->nheld++] = it; /* room for every item: accord_verify_causal_pass */
+	it->e->held = r->nheld;
 }
 
 /*
@@ -649,7 +648,6 @@ static int fork_chain_ok(struct run *r, const struct feed *f, const accord_entry
  */
 void accord_verify_causal_pass(struct run *r)
 {
-	accord_idmap held = ACCORD_IDMAP_INIT;
 	accord_entry **every;
 	size_t n = 0, i, j;
 
@@ -657,7 +655,8 @@ void accord_verify_causal_pass(struct run *r)
 		n += r->feeds[i].n;
 	for (i = 0; i < r->nev; i++)
 		n += r->ev[i].n;
-	if (!(every = calloc(n + 1, sizeof(*every))))
+	if (!(every = calloc(n + 1, sizeof(*every))) ||
+	    !(r->held = realloc(r->held, (r->nheld + n + 1) * sizeof(*r->held))))
 		accord_oom();
 	n = 0;
 	for (i = 0; i < r->nfeeds; i++)
@@ -668,7 +667,7 @@ void accord_verify_causal_pass(struct run *r)
 			if (!it->authentic || accord_verify_misplaced(f, j) ||
 			    (r->v->ledger[0] && !of_this_ledger(r, it->e)))
 				continue;
-			hold_item(r, &held, every, &n, it);
+			hold_item(r, every, &n, it);
 			if (f->forked_at && it->seq >= f->forked_at && it->seq <= f->chain) {
 				it->fork = 1;
 				ACCORD_PUSH(r->forks, r->nforks, it);
@@ -683,7 +682,7 @@ void accord_verify_causal_pass(struct run *r)
 			    strcmp(it->e->author.id, f->keyid) != 0 || !of_this_ledger(r, it->e) ||
 			    accord_idmap_get(&r->byid, it->e->id))
 				continue;
-			hold_item(r, &held, every, &n, it);
+			hold_item(r, every, &n, it);
 			it->fork = 1;
 			ACCORD_PUSH(r->forks, r->nforks, it);
 		}
@@ -699,11 +698,11 @@ void accord_verify_causal_pass(struct run *r)
 
 		if (it && it->fork) {
 			it->fork_ok = fork_chain_ok(r, f, e, &prev) == 0 &&
-				      causal_check(r, f, it, prev, &held) == 0;
+				      causal_check(r, f, it, prev) == 0;
 		} else if (it && e->seq <= f->cut) {
 			struct item *p = e->seq > 1 ? accord_verify_item_at(f, e->seq - 1) : NULL;
 
-			if (causal_check(r, f, it, p ? p->e : NULL, &held) < 0)
+			if (causal_check(r, f, it, p ? p->e : NULL) < 0)
 				f->cut = e->seq - 1;
 		}
 		accord_causal_add(r->v->causal, e);
@@ -712,7 +711,6 @@ void accord_verify_causal_pass(struct run *r)
 		    checkpoint_check(r, f, it) < 0)
 			f->cut = e->seq - 1;
 	}
-	accord_idmap_dispose(&held);
 	free(every);
 }
 

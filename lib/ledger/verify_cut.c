@@ -810,12 +810,12 @@ static int merge_cover(accord_idmap *to, int64_t *top, const accord_idmap *from)
 	int grew = 0;
 
 	for (k = 0; k < from->size; k++) {
-		int64_t seq = (int64_t)(uintptr_t)from->values[k];
+		int64_t seq = (int64_t)(uintptr_t)from->slots[k].value;
 
-		if (!from->keys[k] ||
-		    seq <= (int64_t)(uintptr_t)accord_idmap_get(to, from->keys[k]))
+		if (!from->slots[k].key ||
+		    seq <= (int64_t)(uintptr_t)accord_idmap_get(to, from->slots[k].key))
 			continue;
-		accord_idmap_put(to, from->keys[k], (void *)(uintptr_t)seq);
+		accord_idmap_put(to, from->slots[k].key, (void *)(uintptr_t)seq);
 		if (seq > *top)
 			*top = seq;
 		grew = 1;
@@ -855,19 +855,19 @@ int accord_verify_settle_decisions(struct run *r, struct round *rd)
 
 		rd->steps_top[i] = 0;
 		for (k = 0; k < now->size; k++) {
-			int64_t seq = (int64_t)(uintptr_t)now->values[k], was;
+			int64_t seq = (int64_t)(uintptr_t)now->slots[k].value, was;
 
-			if (!now->keys[k])
+			if (!now->slots[k].key)
 				continue;
 			was = (int64_t)(uintptr_t)accord_idmap_get(&rd->prev_steps[i],
-								   now->keys[k]);
+								   now->slots[k].key);
 			if (was != seq)
 				dropped = 1;
 			if (was < seq)
 				seq = was;
 			if (!seq)
 				continue;
-			accord_idmap_put(&both, now->keys[k], (void *)(uintptr_t)seq);
+			accord_idmap_put(&both, now->slots[k].key, (void *)(uintptr_t)seq);
 			if (seq > rd->steps_top[i])
 				rd->steps_top[i] = seq;
 		}
@@ -947,7 +947,7 @@ static int same_cover(const accord_idmap *a, const accord_idmap *b)
 	if (a->count != b->count)
 		return 0;
 	for (k = 0; k < a->size; k++)
-		if (a->keys[k] && accord_idmap_get(b, a->keys[k]) != a->values[k])
+		if (a->slots[k].key && accord_idmap_get(b, a->slots[k].key) != a->slots[k].value)
 			return 0;
 	return 1;
 }

@@ -23,7 +23,7 @@ static void hash_init(void)
  * every lookup. Keyed, no one knows where an id lands; and over 64 hex
  * digits it costs half of what FNV-1a did. Nothing reads the slots' order.
  */
-static size_t hash_key(const char *k)
+static uint64_t hash_key(const char *k)
 {
 	unsigned char out[crypto_shorthash_BYTES];
 	uint64_t h;
@@ -31,61 +31,83 @@ static size_t hash_key(const char *k)
 	pthread_once(&hash_once, hash_init);
 	crypto_shorthash(out, (const unsigned char *)k, strlen(k), hash_secret);
 	memcpy(&h, out, sizeof(h));
-	return (size_t)h;
+	return h;
 }
 
+/* The slot holding `key` (hash `h`), or the free slot where it would go. */
+static accord_idmap_slot *probe(const accord_idmap *map, const char *key, uint64_t h)
+{
+	size_t mask = map->size - 1, i;
+
+	for (i = (size_t)h & mask; map->slots[i].key; i = (i + 1) & mask)
+		if (map->slots[i].hash == h && strcmp(map->slots[i].key, key) == 0)
+			break;
+	return &map->slots[i];
+}
+
+/* Twice the slots; the hashes kept are reused, no key is read. */
 static void grow(accord_idmap *map)
 {
-	accord_idmap bigger = ACCORD_IDMAP_INIT;
-	size_t i;
+	size_t size = map->size ? map->size * 2 : 64, mask = size - 1, i, j;
+	accord_idmap_slot *slots = calloc(size, sizeof(*slots));
 
-	bigger.size = map->size ? map->size * 2 : 64;
-	bigger.keys = calloc(bigger.size, sizeof(*bigger.keys));
-	bigger.values = calloc(bigger.size, sizeof(*bigger.values));
-	if (!bigger.keys || !bigger.values)
+	if (!slots)
 		accord_oom();
-	for (i = 0; i < map->size; i++)
-		if (map->keys[i])
-			accord_idmap_put(&bigger, map->keys[i], map->values[i]);
-	free(map->keys);
-	free(map->values);
-	*map = bigger;
+	for (i = 0; i < map->size; i++) {
+		if (!map->slots[i].key)
+			continue;
+		for (j = (size_t)map->slots[i].hash & mask; slots[j].key; j = (j + 1) & mask)
+			;
+		slots[j] = map->slots[i];
+	}
+	free(map->slots);
+	map->slots = slots;
+	map->size = size;
 }
 
 void accord_idmap_put(accord_idmap *map, const char *key, void *value)
 {
-	size_t i;
+	uint64_t h = hash_key(key);
+	accord_idmap_slot *s;
 
 	if ((map->count + 1) * 2 > map->size)
 		grow(map);
-	for (i = hash_key(key) & (map->size - 1); map->keys[i]; i = (i + 1) & (map->size - 1)) {
-		if (strcmp(map->keys[i], key) == 0) {
-			map->values[i] = value;
-			return;
-		}
+	s = probe(map, key, h);
+	if (!s->key) {
+		s->hash = h;
+		s->key = key;
+		map->count++;
 	}
-	map->keys[i] = key;
-	map->values[i] = value;
+	s->value = value;
+}
+
+void *accord_idmap_add(accord_idmap *map, const char *key, void *value)
+{
+	uint64_t h = hash_key(key);
+	accord_idmap_slot *s;
+
+	if ((map->count + 1) * 2 > map->size)
+		grow(map);
+	s = probe(map, key, h);
+	if (s->key)
+		return s->value;
+	s->hash = h;
+	s->key = key;
+	s->value = value;
 	map->count++;
+	return NULL;
 }
 
 void *accord_idmap_get(const accord_idmap *map, const char *key)
 {
-	size_t i;
-
 	if (!map->size)
 		return NULL;
-	for (i = hash_key(key) & (map->size - 1); map->keys[i]; i = (i + 1) & (map->size - 1))
-		if (strcmp(map->keys[i], key) == 0)
-			return map->values[i];
-	return NULL;
+	return probe(map, key, hash_key(key))->value;
 }
 
 void accord_idmap_dispose(accord_idmap *map)
 {
-	free(map->keys);
-	free(map->values);
-	map->keys = NULL;
-	map->values = NULL;
+	free(map->slots);
+	map->slots = NULL;
 	map->size = map->count = 0;
 }
