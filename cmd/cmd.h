@@ -119,6 +119,8 @@ int cmd_open_store(accord_ctx *ctx);
  * that counts (log, export, report). With `lock`, take the write lock first.
  */
 int cmd_load(accord_ctx *ctx, int lock);
+/* The same, entries without their bytes (every field and body kept): for report. */
+int cmd_load_fields(accord_ctx *ctx, int lock);
 /*
  * The same, holding only the entries of the incidents found with
  * cmd_find_incident, so that the cost need not grow with the ledger. For
@@ -356,12 +358,17 @@ int cmd_ledgers_load(accord_ledgers **out, accord_ctx *ctx);
  */
 int cmd_ledgers_pick(cmd_ledger_view **out, size_t *count, accord_ctx *ctx,
 		     const cmd_ledger_pick *pick);
+/* What cmd_ledger_view_open loads. */
+enum {
+	CMD_VIEW_INCIDENTS = 0, /* cmd_load_incidents */
+	CMD_VIEW_ENTRIES = 1,	/* cmd_load */
+	CMD_VIEW_FIELDS = 2,	/* cmd_load_fields */
+};
 /*
- * Open one (cmd_load with `entries`, else cmd_load_incidents) in v->ctx;
- * exit 1 when its path now holds another ledger than the one listed.
- * Messages name the ledger.
+ * Open one (as `what` says, CMD_VIEW_*) in v->ctx; exit 1 when its path
+ * now holds another ledger than the one listed. Messages name the ledger.
  */
-int cmd_ledger_view_open(cmd_ledger_view *v, accord_ctx *ctx, int entries);
+int cmd_ledger_view_open(cmd_ledger_view *v, accord_ctx *ctx, int what);
 void cmd_ledger_views_free(cmd_ledger_view *v, size_t count);
 /* "no ledger named 'NAME' is listed (listed: a, b)", exit 2. */
 int cmd_no_such_ledger(accord_ctx *ctx, const accord_ledgers *list, const char *name);

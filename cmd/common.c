@@ -246,6 +246,11 @@ int cmd_load(accord_ctx *ctx, int lock)
 	return load(ctx, lock, ACCORD_LEDGER_OPEN_ENTRIES);
 }
 
+int cmd_load_fields(accord_ctx *ctx, int lock)
+{
+	return load(ctx, lock, ACCORD_LEDGER_OPEN_ENTRIES | ACCORD_LEDGER_OPEN_NO_BYTES);
+}
+
 int cmd_load_incidents(accord_ctx *ctx, int lock)
 {
 	return load(ctx, lock, 0);

@@ -184,7 +184,7 @@ int cmd_inbox(accord_ctx *ctx, int argc, char **argv)
 		if ((error = cmd_ledgers_pick(&v, &n, ctx, &pick)) != 0)
 			return error;
 		for (i = 0; i < n; i++)
-			if (cmd_ledger_view_open(&v[i], ctx, 1) != 0 ||
+			if (cmd_ledger_view_open(&v[i], ctx, CMD_VIEW_ENTRIES) != 0 ||
 			    gather(&rows, &count, &boxes, &nboxes, &v[i].ctx, v[i].name, given) !=
 				    0)
 				failed++;
@@ -381,7 +381,7 @@ int cmd_actions(accord_ctx *ctx, int argc, char **argv)
 			return error;
 		}
 		for (i = 0; i < n; i++) {
-			if (cmd_ledger_view_open(&v[i], ctx, 1) != 0 ||
+			if (cmd_ledger_view_open(&v[i], ctx, CMD_VIEW_ENTRIES) != 0 ||
 			    actions_of(&v[i].ctx, v[i].name, party, overdue, arr) != 0)
 				failed++;
 			cmd_ctx_release(&v[i].ctx);

@@ -267,7 +267,7 @@ int cmd_ledgers_pick(cmd_ledger_view **out, size_t *count, accord_ctx *ctx,
 	return 0;
 }
 
-int cmd_ledger_view_open(cmd_ledger_view *v, accord_ctx *ctx, int entries)
+int cmd_ledger_view_open(cmd_ledger_view *v, accord_ctx *ctx, int what)
 {
 	int error;
 
@@ -275,7 +275,10 @@ int cmd_ledger_view_open(cmd_ledger_view *v, accord_ctx *ctx, int entries)
 	v->ctx.home = ctx->home;
 	v->ctx.command = ctx->command;
 	v->ctx.label = v->name;
-	if ((error = entries ? cmd_load(&v->ctx, 0) : cmd_load_incidents(&v->ctx, 0)) != 0)
+	error = what == CMD_VIEW_FIELDS	   ? cmd_load_fields(&v->ctx, 0)
+		: what == CMD_VIEW_ENTRIES ? cmd_load(&v->ctx, 0)
+					   : cmd_load_incidents(&v->ctx, 0);
+	if (error != 0)
 		return error;
 	/* the path may have come to hold another ledger since it was listed */
 	if (strcmp(accord_ledger_id(v->ctx.ledger), v->id) != 0)

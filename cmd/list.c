@@ -105,7 +105,7 @@ static int gather_across(list_row **rows, size_t *count, size_t *total, accord_c
 	if ((error = cmd_ledgers_pick(&v, &n, ctx, pick)) != 0)
 		return -error;
 	for (i = 0; i < n; i++) {
-		if (cmd_ledger_view_open(&v[i], ctx, 0) != 0 ||
+		if (cmd_ledger_view_open(&v[i], ctx, CMD_VIEW_INCIDENTS) != 0 ||
 		    gather(rows, count, total, &v[i].ctx, v[i].name, status, 0, with_clocks) != 0)
 			(*failed)++;
 		cmd_ctx_release(&v[i].ctx);

@@ -89,7 +89,7 @@ static int load_ledger(accord_ctx *ctx, accord_report_meta *meta, char **message
 {
 	int error;
 
-	if ((error = cmd_load(ctx, 0)) != 0)
+	if ((error = cmd_load_fields(ctx, 0)) != 0)
 		return error;
 	describe_ledger(ctx->ledger, meta, message, cuts);
 	return 0;
@@ -314,7 +314,7 @@ static int report_across(accord_ctx *ctx, const cmd_ledger_pick *pick,
 	for (i = 0; i < n; i++) {
 		accord_report_meta *m = &lm[opened];
 
-		if (cmd_ledger_view_open(&v[i], ctx, 1) != 0) {
+		if (cmd_ledger_view_open(&v[i], ctx, CMD_VIEW_FIELDS) != 0) {
 			failed++;
 			accord_buf_printf(&partial, "%sledger %s could not be read",
 					  partial.size ? "; " : "", v[i].name);

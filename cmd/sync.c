@@ -678,7 +678,7 @@ static int sync_across(accord_ctx *ctx, const cmd_ledger_pick *pick, int json, i
 			remotes = cJSON_AddArrayToObject(o, "remotes");
 		}
 		/* a path that now holds another ledger is not synced as the listed one */
-		if ((error = cmd_ledger_view_open(&v[i], ctx, 0)) == 0) {
+		if ((error = cmd_ledger_view_open(&v[i], ctx, CMD_VIEW_INCIDENTS)) == 0) {
 			/* opened only to check it is the listed ledger: sync reads the refs afresh */
 			accord_ledger_free(v[i].ctx.ledger);
 			v[i].ctx.ledger = NULL;

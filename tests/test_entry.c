@@ -100,6 +100,37 @@ static void test_entry_parse_keeps_unknown_type(void **state)
 	accord_entry_free(e);
 }
 
+/*
+ * drop_bytes frees the bytes and the envelope's tree and keeps the body
+ * whole; done twice it changes nothing more, even for a body (of a type
+ * this version does not know) that holds a "body" of its own.
+ */
+static void test_entry_drop_bytes_keeps_body(void **state)
+{
+	char buf[4096];
+	const char *at = strstr(good_note, "\"type\":\"note\""),
+		   *b = strstr(good_note, "\"body\":");
+	accord_entry *e = NULL;
+	const cJSON *inner;
+
+	(void)state;
+	assert_non_null(b);
+	snprintf(buf, sizeof(buf),
+		 "%.*s\"type\":\"escalation\"%.*s\"body\":{\"body\":{\"x\":1},\"y\":2}}",
+		 (int)(at - good_note), good_note, (int)(b - at - strlen("\"type\":\"note\"")),
+		 at + strlen("\"type\":\"note\""));
+	assert_int_equal(accord_entry_parse(&e, buf, strlen(buf)), 0);
+	accord_entry_drop_bytes(e);
+	assert_null(e->raw);
+	assert_ptr_equal(e->json, e->body);
+	assert_int_equal(accord_entry_int(e, "y", 0), 2);
+	accord_entry_drop_bytes(e);
+	assert_int_equal(accord_entry_int(e, "y", 0), 2);
+	assert_non_null(inner = cJSON_GetObjectItemCaseSensitive(e->body, "body"));
+	assert_true(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(inner, "x")));
+	accord_entry_free(e);
+}
+
 /* key-rotate (format 2): the successor's key and nothing else, outside any incident. */
 static void test_entry_key_rotate_schema(void **state)
 {
@@ -200,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_entry_parse_refuses_bad_entries),
 		cmocka_unit_test(test_entry_parse_refuses_oversized),
 		cmocka_unit_test(test_entry_parse_keeps_unknown_type),
+		cmocka_unit_test(test_entry_drop_bytes_keeps_body),
 		cmocka_unit_test(test_entry_key_rotate_schema),
 		cmocka_unit_test(test_entry_build_round_trips),
 	};

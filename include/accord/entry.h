@@ -135,6 +135,14 @@ void accord_entry_free(accord_entry *entry);
  */
 void accord_entry_drop_text(accord_entry *entry);
 
+/*
+ * Free only a parsed entry's bytes (raw becomes NULL) and the JSON tree
+ * of its envelope, whose fields are in the struct: its body stays whole.
+ * For readers of fields and bodies that never print an entry's bytes
+ * (the report), a third of what an entry holds.
+ */
+void accord_entry_drop_bytes(accord_entry *entry);
+
 /* Whether this version interprets entries of `type` (else they are kept, verified, not read). */
 int accord_entry_type_known(const char *type);
 

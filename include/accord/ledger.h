@@ -33,6 +33,12 @@ typedef struct accord_ledger accord_ledger;
 
 /* Hold every entry of the ledger, not only the incidents asked for (log, export, report). */
 #define ACCORD_LEDGER_OPEN_ENTRIES 1u
+/*
+ * With ACCORD_LEDGER_OPEN_ENTRIES: entries without their bytes (raw is
+ * NULL), every field and body kept (accord_entry_drop_bytes), for a reader
+ * that prints no entry's bytes (report).
+ */
+#define ACCORD_LEDGER_OPEN_NO_BYTES 2u
 
 typedef struct {
 	unsigned int version;

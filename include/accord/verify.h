@@ -168,7 +168,9 @@ typedef struct {
 	 * schema are checked (accord_entry_drop_text): the verdicts are the
 	 * same, the entries in the result have no raw bytes and no free text.
 	 * For the audit, which shows no entry; memory then stays far below
-	 * the ledger's size.
+	 * the ledger's size. ACCORD_VERIFY_LEAN_BYTES drops only the bytes
+	 * and the envelope's tree (accord_entry_drop_bytes), for readers of
+	 * bodies: the report.
 	 */
 	int lean;
 	/*
@@ -177,6 +179,8 @@ typedef struct {
 	 */
 	int no_signature_cache;
 } accord_verify_options;
+
+#define ACCORD_VERIFY_LEAN_BYTES 2 /* lean: no bytes, every body whole */
 
 #define ACCORD_VERIFY_OPTIONS_VERSION 1
 #define ACCORD_VERIFY_OPTIONS_INIT                                 \

@@ -277,20 +277,27 @@ static const struct {
 	{ "void", "reason" },	     { "member-revoke", "reason" },
 };
 
-void accord_entry_drop_text(accord_entry *e)
+void accord_entry_drop_bytes(accord_entry *e)
 {
 	cJSON *body;
-	size_t i;
 
 	free(e->raw);
 	e->raw = NULL;
 	e->raw_len = 0;
 	/* the envelope is in the struct's fields: of the tree, only the body is read */
-	if ((body = cJSON_DetachItemFromObjectCaseSensitive(e->json, "body"))) {
+	if (e->json != e->body && /* not dropped already: a body may hold a "body" */
+	    (body = cJSON_DetachItemFromObjectCaseSensitive(e->json, "body"))) {
 		cJSON_Delete(e->json);
 		e->json = body;
 		e->body = body;
 	}
+}
+
+void accord_entry_drop_text(accord_entry *e)
+{
+	size_t i;
+
+	accord_entry_drop_bytes(e);
 	if (!e->known)
 		return;
 	for (i = 0; i < sizeof(free_text) / sizeof(*free_text); i++) {

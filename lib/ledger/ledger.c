@@ -294,6 +294,12 @@ int accord_ledger_open(accord_ledger **out, accord_store *store, const accord_le
 	/* The cache holds incidents, not every entry: those who need them all verify them all. */
 	if (opts->cache_key && !(opts->flags & ACCORD_LEDGER_OPEN_ENTRIES))
 		return accord_index_open(out, store, opts->cache_key);
+	if (opts->flags & ACCORD_LEDGER_OPEN_NO_BYTES) {
+		accord_verify_options vo = ACCORD_VERIFY_OPTIONS_INIT;
+
+		vo.lean = ACCORD_VERIFY_LEAN_BYTES;
+		return load(out, store, &vo);
+	}
 	return accord_ledger_load(out, store);
 }
 

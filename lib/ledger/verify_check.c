@@ -365,7 +365,9 @@ static void check_chunk(const struct pool *p, struct item *items, size_t i, size
 {
 	for (; i < end; i++) {
 		accord_verify_item(&items[i], p->cache, p->domain);
-		if (p->lean && items[i].e)
+		if (p->lean == ACCORD_VERIFY_LEAN_BYTES && items[i].e)
+			accord_entry_drop_bytes(items[i].e);
+		else if (p->lean && items[i].e)
 			accord_entry_drop_text(items[i].e);
 		accord_commit_free(items[i].c);
 		items[i].c = NULL;
