@@ -190,6 +190,13 @@ static void test_verify_clean_ledger(void **state)
 	assert_false(accord_verification_counts(v, alice, 5, f->notes[1]));
 	assert_false(accord_verification_counts(v, f->bob->pub.id, 1, f->notes[0]));
 
+	/*
+	 * the run numbered every entry it held (the slot that finds its record
+	 * without hashing its id): 1 to 4, each once, in ledger order here
+	 */
+	for (size_t i = 0; i < v->count; i++)
+		assert_int_equal(v->entries[i]->slot, i + 1);
+
 	/* the causal graph of what was read */
 	assert_non_null(v->causal);
 	assert_int_equal(accord_causal_seen(v->causal, f->notes[1], alice), 4);
@@ -520,7 +527,7 @@ static void test_verify_settle_decisions(void **state)
  * as before. Without the check, a copy of an entry (same id, another
  * struct) would be taken for the one this run holds.
  */
-static void test_verify_item_of_checks_held(void **state)
+static void test_verify_item_of_checks_slot(void **state)
 {
 	accord_entry e, copy, stray;
 	struct item it, *held[1];
@@ -535,17 +542,17 @@ static void test_verify_item_of_checks_held(void **state)
 	e.seq = 1;
 	it.e = &e;
 	held[0] = &it;
-	r.held = held;
-	r.nheld = 1;
-	e.held = 1;
+	r.slots = held;
+	r.nslots = 1;
+	e.slot = 1;
 	assert_ptr_equal(accord_verify_item_of(&r, &e), &it);
 	copy = e; /* the same bytes and number, another entry */
 	assert_null(accord_verify_item_of(&r, &copy));
 	stray = e;
-	stray.held = 2; /* past the run's records */
+	stray.slot = 2; /* past the run's records */
 	assert_null(accord_verify_item_of(&r, &stray));
 	/* by id, as before the number: the entry held, not its copy */
-	e.held = 0;
+	e.slot = 0;
 	accord_idmap_put(&r.byid, e.id, &it);
 	assert_ptr_equal(accord_verify_item_of(&r, &e), &it);
 	assert_null(accord_verify_item_of(&r, &copy));
@@ -565,7 +572,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_verify_commit_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_findings_added_sorted, setup, teardown),
 		cmocka_unit_test(test_verify_settle_decisions),
-		cmocka_unit_test(test_verify_item_of_checks_held),
+		cmocka_unit_test(test_verify_item_of_checks_slot),
 	};
 
 	return cmocka_run_group_tests(tests, th_setup, th_teardown);

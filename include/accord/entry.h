@@ -64,7 +64,7 @@ typedef struct {
 	 * read, not a hash of the id (verify.c). Checked before it is used:
 	 * a number left by another run names another entry.
 	 */
-	size_t held;
+	size_t slot;
 } accord_entry;
 
 /* What the writer supplies; accord_entry_build serializes it in the fixed order above. */

@@ -19,7 +19,7 @@
 typedef struct {
 	uint64_t hash;
 	const char *key; /* NULL: the slot is free */
-	void *value;
+	void *value;	 /* NULL in a free slot: a lookup that ends there returns it */
 } accord_idmap_slot;
 
 typedef struct {

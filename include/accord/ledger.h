@@ -36,7 +36,8 @@ typedef struct accord_ledger accord_ledger;
 /*
  * With ACCORD_LEDGER_OPEN_ENTRIES: entries without their bytes (raw is
  * NULL), every field and body kept (accord_entry_drop_bytes), for a reader
- * that prints no entry's bytes (report).
+ * that prints no entry's bytes (report). Not with opts->heads: those
+ * entries are whole.
  */
 #define ACCORD_LEDGER_OPEN_NO_BYTES 2u
 

@@ -88,6 +88,11 @@ size_t accord_causal_add(accord_causal *c, const accord_entry *e)
 	if (!(nd = calloc(1, sizeof(*nd) + c->nfeeds * sizeof(uint32_t))))
 		accord_oom();
 	memcpy(nd->id, e->id, sizeof(nd->id));
+	/*
+	 * In the map before it is filled: no entry names itself in prev or
+	 * deps (its id is the hash of those very bytes), so the lookups below
+	 * never find it.
+	 */
 	if (accord_idmap_add(&c->nodes, nd->id, nd)) { /* held already */
 		free(nd);
 		return 0;

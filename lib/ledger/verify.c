@@ -187,8 +187,8 @@ struct item *accord_verify_item_of(struct run *r, const accord_entry *e)
 	struct item *it;
 	struct feed *f;
 
-	if (e->held && e->held <= r->nheld && r->held[e->held - 1]->e == e)
-		return r->held[e->held - 1];
+	if (e->slot && e->slot <= r->nslots && r->slots[e->slot - 1]->e == e)
+		return r->slots[e->slot - 1];
 	it = accord_idmap_get(&r->byid, e->id);
 	if (it && it->e == e)
 		return it;
@@ -686,7 +686,7 @@ done:
 		free_feed(&r.ev[i]);
 	free(r.ev);
 	accord_idmap_dispose(&r.byid);
-	free(r.held);
+	free(r.slots);
 	free(r.forks);
 	free(r.invites);
 	free(r.rotations);

@@ -611,8 +611,8 @@ static void hold_item(struct run *r, accord_entry **every, size_t *n, struct ite
 	if (accord_idmap_add(&r->byid, it->e->id, it))
 		return; /* the same entry on the feed and as evidence (another commit of it) */
 	every[(*n)++] = it->e;
-	r->held[r->nheld++] = it; /* room for every item: accord_verify_causal_pass */
-	it->e->held = r->nheld;
+	r->slots[r->nslots++] = it; /* room for every item: accord_verify_causal_pass */
+	it->e->slot = r->nslots;
 }
 
 /*
@@ -656,7 +656,7 @@ void accord_verify_causal_pass(struct run *r)
 	for (i = 0; i < r->nev; i++)
 		n += r->ev[i].n;
 	if (!(every = calloc(n + 1, sizeof(*every))) ||
-	    !(r->held = realloc(r->held, (r->nheld + n + 1) * sizeof(*r->held))))
+	    !(r->slots = realloc(r->slots, (r->nslots + n + 1) * sizeof(*r->slots))))
 		accord_oom();
 	n = 0;
 	for (i = 0; i < r->nfeeds; i++)

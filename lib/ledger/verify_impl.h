@@ -107,8 +107,8 @@ struct run {
 	size_t nev;
 	accord_idmap
 		byid; /* entry id -> item: every authentic entry of the ledger, feeds and forks */
-	struct item **held; /* the same items, in the order held: an entry's `held` - 1 */
-	size_t nheld;
+	struct item **slots; /* the same items, in the order held: an entry's `slot` - 1 */
+	size_t nslots;
 	struct item **forks; /* entries of forked keys from the fork on, both sides */
 	size_t nforks;
 	struct item **invites; /* every party-invite, for refusals naming a party set aside */
