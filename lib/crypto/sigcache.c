@@ -130,53 +130,6 @@ static void table_free(struct table *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/*
- * Read the whole of `fd` (`size` bytes by its fstat) into `t`: read, not
- * mapped, since a mapping of a file someone cuts short in place (a copy
- * made over it) kills the reader. What it holds is checked when found.
- */
-static void table_read(struct table *t, int fd, size_t size)
-{
-	size_t have = 0;
-
-	t->data = accord_xmalloc(size ? size : 1);
-	while (have < size) {
-		ssize_t n = read(fd, t->data + have, size - have);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		have += (size_t)n;
-	}
-	t->size = have; /* cut short meanwhile: what was read, likely malformed */
-}
-
-static void table_parse(struct table *t);
-
-/* Read the file `name`; one that is missing or malformed is empty. */
-static void table_load(struct table *t, const accord_sigcache *c, const char *name)
-{
-	struct stat st;
-	int dfd, fd;
-
-	memset(t, 0, sizeof(*t));
-	if ((dfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return;
-	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	close(dfd);
-	if (fd < 0)
-		return;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size < MAGIC_LEN + 1 ||
-	    (uint64_t)st.st_size > MAX_FILE) {
-		close(fd);
-		return;
-	}
-	table_read(t, fd, (size_t)st.st_size);
-	close(fd);
-	table_parse(t);
-}
-
 /* Find the parts of the file in t->data; one that is malformed leaves `t` empty. */
 static void table_parse(struct table *t)
 {
@@ -202,6 +155,31 @@ static void table_parse(struct table *t)
 	return;
 bad:
 	table_free(t);
+}
+
+/*
+ * Read the file `name`; one that is missing, no regular file, or
+ * malformed is empty. Read, not mapped: a mapping of a file someone cuts
+ * short in place (a copy made over it) kills the reader. What it holds is
+ * checked when found.
+ */
+static void table_load(struct table *t, const accord_sigcache *c, const char *name)
+{
+	accord_buf b = ACCORD_BUF_INIT;
+	char *path;
+
+	memset(t, 0, sizeof(*t));
+	if (asprintf(&path, "%s/%s", c->dir, name) < 0)
+		accord_oom();
+	if (accord_buf_read_regular(&b, path, MAX_FILE) == 0) {
+		t->size = b.size;
+		t->data = (unsigned char *)accord_buf_detach(&b);
+		table_parse(t);
+	} else {
+		accord_error_clear();
+	}
+	accord_buf_dispose(&b);
+	free(path);
 }
 
 /* The record of `digest` in `t`, or NULL. */

@@ -585,7 +585,6 @@ size_t accord_verify_run_count(void)
 	return __atomic_load_n(&run_count, __ATOMIC_RELAXED);
 }
 
-/* Both entry points: `heads` (n) are the feeds; `refs` names their refs, or NULL. */
 /* Write the memo (a thread's body): failing to costs time next run, never a verdict. */
 static void *save_memo(void *memo)
 {
@@ -593,6 +592,8 @@ static void *save_memo(void *memo)
 		accord_error_clear();
 	return NULL;
 }
+
+/* Both entry points: `heads` (n) are the feeds; `refs` names their refs, or NULL. */
 
 static int run_engine(accord_verification **out, accord_store *store, const accord_head *heads,
 		      size_t n, char **refs, accord_verification *v,

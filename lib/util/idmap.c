@@ -65,7 +65,8 @@ static void grow(accord_idmap *map)
 	map->size = size;
 }
 
-void accord_idmap_put(accord_idmap *map, const char *key, void *value)
+/* The slot of `key`, taken for it (value NULL) unless *held says it was already. */
+static accord_idmap_slot *slot_of(accord_idmap *map, const char *key, int *held)
 {
 	uint64_t h = hash_key(key);
 	accord_idmap_slot *s;
@@ -73,28 +74,29 @@ void accord_idmap_put(accord_idmap *map, const char *key, void *value)
 	if ((map->count + 1) * 2 > map->size)
 		grow(map);
 	s = probe(map, key, h);
-	if (!s->key) {
+	if (!(*held = s->key != NULL)) {
 		s->hash = h;
 		s->key = key;
 		map->count++;
 	}
-	s->value = value;
+	return s;
+}
+
+void accord_idmap_put(accord_idmap *map, const char *key, void *value)
+{
+	int held;
+
+	slot_of(map, key, &held)->value = value;
 }
 
 void *accord_idmap_add(accord_idmap *map, const char *key, void *value)
 {
-	uint64_t h = hash_key(key);
-	accord_idmap_slot *s;
+	int held;
+	accord_idmap_slot *s = slot_of(map, key, &held);
 
-	if ((map->count + 1) * 2 > map->size)
-		grow(map);
-	s = probe(map, key, h);
-	if (s->key)
+	if (held)
 		return s->value;
-	s->hash = h;
-	s->key = key;
 	s->value = value;
-	map->count++;
 	return NULL;
 }
 
