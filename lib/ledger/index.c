@@ -102,9 +102,27 @@ void accord_index_free(struct accord_index *ix)
 			free(nb);
 		}
 	accord_idmap_dispose(&ix->named_by);
+	for (i = 0; i < ix->past.size; i++)
+		if (ix->past.slots[i].key)
+			free(ix->past.slots[i].value);
+	accord_idmap_dispose(&ix->past);
 	accord_index_recent_dispose(ix);
 	free(ix->dir);
 	free(ix);
+}
+
+int accord_index_past(const struct accord_index *ix, const char *later, const char *earlier)
+{
+	char key[2 * ACCORD_ID_HEXLEN + 1];
+	const struct index_past *q;
+
+	if (!ix->past.count || strlen(later) != ACCORD_ID_HEXLEN ||
+	    strlen(earlier) != ACCORD_ID_HEXLEN)
+		return -1;
+	memcpy(key, later, ACCORD_ID_HEXLEN);
+	memcpy(key + ACCORD_ID_HEXLEN, earlier, ACCORD_ID_HEXLEN + 1);
+	q = accord_idmap_get(&ix->past, key);
+	return q ? q->yes : -1;
 }
 
 loaded_incident *accord_index_loaded(struct accord_index *ix, const char *id, int create)
@@ -182,6 +200,13 @@ int accord_index_load_incident(accord_ledger *l, const char *id)
 	error = li ? accord_parties_restore_incident(&l->parties, li->entries, li->count)
 		   : accord_error_set(ACCORD_EINVALID, "index file of incident %.12s is damaged",
 				      id);
+	for (i = 0; error == 0 && i < f.past_count; i++) {
+		struct index_past *q = accord_xmalloc(sizeof(*q));
+
+		*q = f.past[i];
+		if (accord_idmap_add(&ix->past, q->key, q))
+			free(q);
+	}
 done:
 	accord_index_incident_file_dispose(&f);
 	return error;

@@ -142,6 +142,12 @@ int accord_index_offer(accord_ledger **out, int64_t *was, accord_store *store,
 		       int64_t not_after);
 int accord_index_keep(accord_ledger *ledger);
 
+/*
+ * Whether entry `earlier` is in entry `later`'s past, as an incident loaded
+ * through the index recorded it (its p lines): 1 or 0, -1 if none did.
+ */
+int accord_index_past(const struct accord_index *index, const char *later, const char *earlier);
+
 /* Free what the index part of a ledger holds (called by accord_ledger_free). */
 void accord_index_free(struct accord_index *index);
 

@@ -17,6 +17,7 @@
 #include "accord/error.h"
 #include "file.h"
 #include "json.h"
+#include "accord/clock.h"
 #include "accord/incident.h"
 #include "accord/timefmt.h"
 
@@ -652,6 +653,7 @@ void accord_index_incident_file_dispose(incident_file *f)
 	free(f->windows);
 	free(f->later);
 	free(f->named_by);
+	free(f->past);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -665,6 +667,23 @@ static size_t incident_reads;
 size_t accord_ledger_index_read_count(void)
 {
 	return __atomic_load_n(&incident_reads, __ATOMIC_RELAXED);
+}
+
+/*
+ * One side of a p line into `out` (ACCORD_ID_HEXLEN + 1 bytes): an
+ * entry's id, or its place among the e lines read so far. -1 if neither.
+ */
+static int past_side(char *out, const incident_file *f, const char *s)
+{
+	long long at;
+
+	if (strlen(s) == ACCORD_ID_HEXLEN && accord_is_lower_hex(s, ACCORD_ID_HEXLEN))
+		memcpy(out, s, ACCORD_ID_HEXLEN + 1);
+	else if (accord_index_number(&at, s) == 0 && at >= 0 && (size_t)at < f->count)
+		memcpy(out, f->ids[at], ACCORD_ID_HEXLEN + 1);
+	else
+		return -1;
+	return 0;
 }
 
 /*
@@ -742,6 +761,18 @@ int accord_index_parse_incident(incident_file *f, char *text, int summary_only)
 			if (!f->named_by)
 				accord_oom();
 			memcpy(f->named_by[f->named_by_count++], line + 2, ACCORD_ID_HEXLEN + 1);
+		} else if (line[0] == 'p' && line[1] == ' ') {
+			/* p <later> <earlier> 0|1, after the e lines it may name by place */
+			struct index_past q;
+			char *fld[5];
+
+			if (accord_index_fields(fld, 5, line) != 4 ||
+			    past_side(q.key, f, fld[1]) < 0 ||
+			    past_side(q.key + ACCORD_ID_HEXLEN, f, fld[2]) < 0 ||
+			    (strcmp(fld[3], "0") && strcmp(fld[3], "1")))
+				return -1;
+			q.yes = fld[3][0] == '1';
+			ACCORD_PUSH(f->past, f->past_count, q);
 		} else if (line[0] == 'v' && line[1] == ' ') {
 			snprintf(s->service, sizeof(s->service), "%s", line + 2);
 		} else if (line[0] == 't' && line[1] == ' ') {
@@ -853,25 +884,84 @@ const char *accord_index_name_duplicate(struct accord_index *ix, const accord_en
 	return of;
 }
 
+/* The causal questions a derivation asks, with their answers: the p lines. */
+struct asked {
+	const accord_ledger *ledger;
+	struct index_past *q;
+	size_t n;
+};
+
+static int ask(const accord_entry *later, const accord_entry *earlier, void *payload)
+{
+	struct asked *a = payload;
+	int yes = accord_incident_ledger_in_past(later, earlier, (void *)a->ledger);
+	struct index_past q;
+	size_t i;
+
+	if (yes < 0)
+		return yes;
+	memcpy(q.key, later->id, ACCORD_ID_HEXLEN);
+	memcpy(q.key + ACCORD_ID_HEXLEN, earlier->id, ACCORD_ID_HEXLEN + 1);
+	q.yes = yes;
+	for (i = 0; i < a->n; i++)
+		if (!memcmp(a->q[i].key, q.key, sizeof(q.key)))
+			return yes;
+	ACCORD_PUSH(a->q, a->n, q);
+	return yes;
+}
+
+/* One side of a p line: the entry's place among the incident's e lines, else its id. */
+static void past_side_line(accord_buf *out, const loaded_incident *li, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < li->count; i++)
+		if (!memcmp(li->entries[i]->id, id, ACCORD_ID_HEXLEN)) {
+			accord_buf_printf(out, " %zu", i);
+			return;
+		}
+	accord_buf_printf(out, " %.*s", ACCORD_ID_HEXLEN, id);
+}
+
 /*
  * Derive the incident from its loaded entries, write its file and record
- * its tag in its bucket (written with the state, flush_buckets).
+ * its tag in its bucket (written with the state, flush_buckets). The
+ * clocks are computed too, for the causal questions they ask: what show
+ * asks, answered here once (p lines).
  */
 int accord_index_write_incident_file(struct accord_index *ix, const accord_ledger *l,
 				     const accord_parties *parties, const loaded_incident *li)
 {
+	struct asked asked = { l, NULL, 0 };
 	accord_incident *inc = NULL;
+	accord_clocks *clocks = NULL;
 	accord_buf data = ACCORD_BUF_INIT;
 	bucket *bk = NULL;
+	int64_t last = 0;
 	size_t i;
 	int error;
 
-	if ((error = accord_incident_build_from(&inc, parties, li->entries, li->count,
-						accord_incident_ledger_in_past, (void *)l)) < 0)
+	if ((error = accord_incident_build_from(&inc, parties, li->entries, li->count, ask,
+						&asked)) < 0) {
+		free(asked.q);
 		return error;
+	}
+	/*
+	 * No question the clocks ask depends on when they are read; the
+	 * newest entry's time keeps their sums in range. Clocks that cannot be
+	 * computed fail show, as before, not the index: their questions are
+	 * simply not kept.
+	 */
+	for (i = 0; i < li->count; i++)
+		if (li->entries[i]->time > last)
+			last = li->entries[i]->time;
+	if (accord_clocks_compute(&clocks, inc, parties, ask, &asked, last) < 0)
+		accord_error_clear();
+	accord_clocks_free(clocks);
 	/* a bucket that does not match is not written on: the next open re-derives it */
 	if ((error = accord_index_read_bucket(&bk, ix, accord_index_bucket_of(inc->id))) < 0) {
 		accord_incident_free(inc);
+		free(asked.q);
 		return error;
 	}
 	accord_buf_printf(&data, "s %s %lld %lld %lld %lld\nv %s\nt %s\n", inc->status,
@@ -896,14 +986,22 @@ int accord_index_write_incident_file(struct accord_index *ix, const accord_ledge
 	if ((error = named_by_lines(&data, ix, inc->id)) < 0) {
 		accord_incident_free(inc);
 		accord_buf_dispose(&data);
+		free(asked.q);
 		return error;
 	}
 	for (i = 0; i < li->count; i++)
 		accord_buf_printf(&data, "e %s %s\n", li->entries[i]->commit, li->entries[i]->id);
+	for (i = 0; i < asked.n; i++) {
+		accord_buf_puts(&data, "p");
+		past_side_line(&data, li, asked.q[i].key);
+		past_side_line(&data, li, asked.q[i].key + ACCORD_ID_HEXLEN);
+		accord_buf_printf(&data, " %d\n", asked.q[i].yes);
+	}
 	bucket_set(bk, inc->id, &data);
 	accord_index_recent_changed(ix, inc->id);
 	accord_incident_free(inc);
 	accord_buf_dispose(&data);
+	free(asked.q);
 	return 0;
 }
 
