@@ -1383,6 +1383,20 @@ static void test_index_lines_read_back_exactly(void **state)
 	accord_key_free(bob);
 }
 
+/* Assert that two JSON documents print the same, and free them. */
+static void same_json(cJSON *a, cJSON *b)
+{
+	char *sa = cJSON_PrintUnformatted(a), *sb = cJSON_PrintUnformatted(b);
+
+	assert_non_null(sa);
+	assert_non_null(sb);
+	assert_string_equal(sa, sb);
+	cJSON_free(sa);
+	cJSON_free(sb);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+}
+
 /*
  * `list --json` builds every incident in one ledger opened through the
  * index, newest first, and their causal questions share one window. It
@@ -1443,8 +1457,6 @@ static void every_incident(void **state, int recorded)
 		const accord_entry *open = NULL;
 		accord_incident *a = NULL, *b = NULL;
 		accord_clocks *ca = NULL, *cb = NULL;
-		cJSON *ja, *jb;
-		char *sa, *sb;
 
 		assert_int_equal(accord_ledger_find_incident(&open, l, ids[i][0]), 0);
 		if (!recorded)
@@ -1452,15 +1464,8 @@ static void every_incident(void **state, int recorded)
 		assert_int_equal(accord_incident_build(&a, l, open), 0);
 		assert_int_equal(
 			accord_incident_build(&b, full, accord_ledger_entry(full, ids[i][0])), 0);
-		ja = accord_incident_to_json(a, accord_ledger_parties(l), 1900000000);
-		jb = accord_incident_to_json(b, accord_ledger_parties(full), 1900000000);
-		sa = cJSON_PrintUnformatted(ja);
-		sb = cJSON_PrintUnformatted(jb);
-		assert_string_equal(sa, sb);
-		cJSON_free(sa);
-		cJSON_free(sb);
-		cJSON_Delete(ja);
-		cJSON_Delete(jb);
+		same_json(accord_incident_to_json(a, accord_ledger_parties(l), 1900000000),
+			  accord_incident_to_json(b, accord_ledger_parties(full), 1900000000));
 		/* and the clocks, whose questions (the first response to an involve) show asks too */
 		assert_int_equal(accord_clocks_compute(&ca, a, accord_ledger_parties(l),
 						       accord_incident_ledger_in_past, l,
@@ -1470,15 +1475,8 @@ static void every_incident(void **state, int recorded)
 						       accord_incident_ledger_in_past, full,
 						       1900000000),
 				 0);
-		ja = accord_clocks_to_json(ca, accord_ledger_parties(l));
-		jb = accord_clocks_to_json(cb, accord_ledger_parties(full));
-		sa = cJSON_PrintUnformatted(ja);
-		sb = cJSON_PrintUnformatted(jb);
-		assert_string_equal(sa, sb);
-		cJSON_free(sa);
-		cJSON_free(sb);
-		cJSON_Delete(ja);
-		cJSON_Delete(jb);
+		same_json(accord_clocks_to_json(ca, accord_ledger_parties(l)),
+			  accord_clocks_to_json(cb, accord_ledger_parties(full)));
 		accord_clocks_free(ca);
 		accord_clocks_free(cb);
 		accord_incident_free(a);
