@@ -527,11 +527,14 @@ static void test_index_finds_duplicates_without_reading_every_incident(void **st
 	size_t n = 0, reads, i;
 	char *statefile;
 	cJSON *j;
+	th_writer w;
 
+	th_writer_start(&w, f->store);
 	for (i = 0; i < 40; i++)
-		assert_int_equal(th_append(NULL, f->store, f->alice, "open", NULL, open_body), 0);
-	assert_int_equal(th_append(a, f->store, f->alice, "open", NULL, open_body), 0);
-	assert_int_equal(th_append(b, f->store, f->alice, "open", NULL, open_body), 0);
+		th_write_ok(&w, NULL, f->alice, "open", NULL, open_body);
+	th_write_ok(&w, a, f->alice, "open", NULL, open_body);
+	th_write_ok(&w, b, f->alice, "open", NULL, open_body);
+	th_writer_end(&w);
 	snprintf(body, sizeof(body), "{\"of\":\"%s\"}", f->inc);
 
 	/* written through the index: acme alone is involved, so the duplicate is joint at once */
@@ -639,10 +642,13 @@ static void test_index_list_reads_one_file_for_the_newest(void **state)
 	size_t n = 0, i, reads;
 	accord_buf old = ACCORD_BUF_INIT;
 	cJSON *j;
+	th_writer w;
 
+	th_writer_start(&w, f->store);
 	for (i = 0; i < 149; i++)
-		assert_int_equal(th_append(NULL, f->store, f->alice, "open", NULL, open_body), 0);
-	assert_int_equal(th_append(newest, f->store, f->alice, "open", NULL, open_body), 0);
+		th_write_ok(&w, NULL, f->alice, "open", NULL, open_body);
+	th_write_ok(&w, newest, f->alice, "open", NULL, open_body);
+	th_writer_end(&w);
 	/* the first open catches up with the 150 opens and writes `recent` */
 	assert_int_equal(open_cached(&l, f->store), 0);
 	accord_ledger_free(l);
@@ -1106,15 +1112,25 @@ static size_t old_questions(fixture *f, char ids[3][ACCORD_ID_HEXLEN + 1], int *
 	return reads;
 }
 
-static void append_notes(fixture *f, int n)
+/* n notes by alice on the fixture's incident, through w */
+static void write_notes(th_writer *w, fixture *f, int n)
 {
 	char body[64];
 	int i;
 
 	for (i = 0; i < n; i++) {
 		snprintf(body, sizeof(body), "{\"text\":\"later note %d\"}", i);
-		th_append_ok(NULL, f->store, f->alice, "note", f->inc, body);
+		th_write_ok(w, NULL, f->alice, "note", f->inc, body);
 	}
+}
+
+static void append_notes(fixture *f, int n)
+{
+	th_writer w;
+
+	th_writer_start(&w, f->store);
+	write_notes(&w, f, n);
+	th_writer_end(&w);
 }
 
 /*
@@ -1205,6 +1221,7 @@ static void test_index_unseen_tail_not_read(void **state)
 	fixture *f = *state;
 	accord_key *gina = th_key(f->dir, "gina"), *bob = th_key(f->dir, "bob");
 	accord_store *stale = NULL;
+	th_writer w;
 	accord_ledger *l = NULL, *full = NULL;
 	char old[3][ACCORD_ID_HEXLEN + 1], body[256], hex[65], cmd[1024], path[512];
 	int answers[4], want[4], i;
@@ -1223,10 +1240,12 @@ static void test_index_unseen_tail_not_read(void **state)
 	assert_int_equal(accord_store_open(&stale, path), 0);
 	snprintf(body, sizeof(body), "{\"key\":\"%s\",\"reason\":\"lost\"}", hex);
 	th_append_ok(NULL, f->store, f->alice, "member-revoke", NULL, body);
+	th_writer_start(&w, stale);
 	for (i = 0; i < 150; i++) {
 		snprintf(body, sizeof(body), "{\"text\":\"stale note %d\"}", i);
-		th_append_ok(NULL, stale, bob, "note", f->inc, body);
+		th_write_ok(&w, NULL, bob, "note", f->inc, body);
 	}
+	th_writer_end(&w);
 	accord_store_free(stale);
 	snprintf(cmd, sizeof(cmd),
 		 "git -C %s/repo fetch -q %s/stale +refs/accord/feeds/%s:refs/accord/feeds/%s",
@@ -1415,25 +1434,27 @@ static void every_incident(void **state, int recorded)
 	accord_ledger *l = NULL, *full = NULL;
 	char ids[INCIDENTS][3][ACCORD_ID_HEXLEN + 1], side[ACCORD_ID_HEXLEN + 1];
 	size_t reads, adds, i, answers = 0;
+	th_writer w;
 
 	th_invite(f->store, f->alice, gina, "globex");
-	th_append_ok(side, f->store, f->alice, "open", NULL,
-		     "{\"title\":\"side\",\"severity\":3,\"service\":\"web\","
-		     "\"started_at\":\"2026-11-21T08:00:00Z\",\"parties\":[\"acme\",\"globex\"],"
-		     "\"tickets\":[]}");
+	th_writer_start(&w, f->store);
+	th_write_ok(&w, side, f->alice, "open", NULL,
+		    "{\"title\":\"side\",\"severity\":3,\"service\":\"web\","
+		    "\"started_at\":\"2026-11-21T08:00:00Z\",\"parties\":[\"acme\",\"globex\"],"
+		    "\"tickets\":[]}");
 	for (i = 0; i < INCIDENTS; i++) {
 		/* alice's status knew gina's through a note elsewhere: only the ledger can tell */
-		th_append_ok(
-			ids[i][0], f->store, f->alice, "open", NULL,
+		th_write_ok(
+			&w, ids[i][0], f->alice, "open", NULL,
 			"{\"title\":\"old\",\"severity\":2,\"service\":\"web\","
 			"\"started_at\":\"2026-11-21T09:00:00Z\",\"parties\":[\"acme\",\"globex\"],"
 			"\"tickets\":[]}");
-		th_append_ok(ids[i][1], f->store, gina, "status", ids[i][0],
-			     "{\"status\":\"identified\"}");
-		th_append_ok(NULL, f->store, gina, "note", side, "{\"text\":\"elsewhere\"}");
-		th_append_ok(ids[i][2], f->store, f->alice, "status", ids[i][0],
-			     "{\"status\":\"mitigated\"}");
-		append_notes(f, 3);
+		th_write_ok(&w, ids[i][1], gina, "status", ids[i][0],
+			    "{\"status\":\"identified\"}");
+		th_write_ok(&w, NULL, gina, "note", side, "{\"text\":\"elsewhere\"}");
+		th_write_ok(&w, ids[i][2], f->alice, "status", ids[i][0],
+			    "{\"status\":\"mitigated\"}");
+		write_notes(&w, f, 3);
 	}
 	/*
 	 * Older incidents with newer entries, the older the newer: the
@@ -1442,10 +1463,10 @@ static void every_incident(void **state, int recorded)
 	 * begins its walk.
 	 */
 	for (i = INCIDENTS; i >= 8; i -= 8) {
-		th_append_ok(NULL, f->store, gina, "status", ids[i - 8][0],
-			     "{\"status\":\"resolved\"}");
-		append_notes(f, 64);
+		th_write_ok(&w, NULL, gina, "status", ids[i - 8][0], "{\"status\":\"resolved\"}");
+		write_notes(&w, f, 64);
 	}
+	th_writer_end(&w);
 	assert_int_equal(open_cached(&l, f->store), 0); /* caught up */
 	accord_ledger_free(l);
 	assert_int_equal(accord_ledger_load(&full, f->store), 0);
