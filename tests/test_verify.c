@@ -1,4 +1,6 @@
 /* The verification engine called directly: verdicts, findings and containment on real feeds. */
+#include <unistd.h>
+
 #include "helpers.h"
 
 #include "causal.h"
@@ -427,6 +429,128 @@ static void test_verify_commit_alone(void **state)
 	accord_verification_free(v);
 }
 
+/* Alice's commits of seq 2 to 1 + n, oldest first, read from her feed `feed`. */
+static accord_commit **alice_commits(fixture *f, const accord_verified_feed *feed, size_t n)
+{
+	accord_commit **c = calloc(n, sizeof(*c));
+	git_oid id;
+
+	assert_non_null(c);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(git_oid_fromstr(&id, feed->items[i + 1].commit), 0);
+		assert_int_equal(accord_commit_read(&c[i], f->base->store, &id), 0);
+	}
+	return c;
+}
+
+static void free_entries(accord_entry **e, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		accord_entry_free(e[i]);
+}
+
+/*
+ * Issue 14: a chain of new commits, as a catch-up, sync or the hook takes
+ * it, checked on every core: the same entries and verdicts as commit by
+ * commit, each commit checked once, and the first fault stops the chain
+ * there, whichever thread met it.
+ */
+static void test_verify_chain_of_commits(void **state)
+{
+	enum { N = 100 };
+	fixture *f = *state;
+	const char *alice = f->base->alice->pub.id;
+	accord_verification *v;
+	const accord_verified_feed *feed;
+	accord_entry *out[N];
+	accord_commit **c;
+	accord_finding fd;
+	th_writer w;
+	size_t i, checks, threads;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	char *at;
+
+	th_writer_start(&w, f->base->store);
+	for (i = 4; i < N + 1; i++)
+		th_write_ok(&w, NULL, f->base->alice, "note", f->inc, "{\"text\":\"more\"}");
+	th_writer_end(&w);
+	v = verify(f);
+	assert_non_null(feed = accord_verification_feed(v, alice));
+	assert_int_equal(feed->valid, N + 1);
+
+	/* every commit after the genesis, checked once each */
+	c = alice_commits(f, feed, N);
+	checks = accord_verify_pass1_count();
+	threads = accord_verify_thread_count();
+	assert_int_equal(accord_verify_chain(out, NULL, c, N, alice, v->entries[0], 2), 0);
+	assert_int_equal(accord_verify_pass1_count() - checks, N);
+	/* on every core (up to 8): a thread beside this one for each other core */
+	assert_int_equal(accord_verify_thread_count() - threads, (size_t)(cpus < 8 ? cpus : 8) - 1);
+	for (i = 0; i < N; i++) {
+		assert_null(c[i]); /* taken */
+		assert_non_null(out[i]);
+		assert_string_equal(out[i]->id, feed->items[i + 1].id);
+		assert_string_equal(out[i]->commit, feed->items[i + 1].commit);
+		assert_int_equal(out[i]->seq, (int64_t)i + 2);
+	}
+	free_entries(out, N);
+	free(c);
+
+	/* one byte changed after signing, deep in the chain: the entries before it, none after */
+	c = alice_commits(f, feed, N);
+	at = strstr(c[70]->payload.ptr, "\"text\":\"more\"");
+	assert_non_null(at);
+	at[9] = 'M';
+	memset(&fd, 0, sizeof(fd));
+	assert_int_equal(accord_verify_chain(out, &fd, c, N, alice, v->entries[0], 2),
+			 ACCORD_EBADSIG);
+	assert_int_equal(fd.kind, ACCORD_AUDIT_SIGNATURE_MISMATCH);
+	assert_string_equal(fd.commit, feed->items[71].commit);
+	accord_finding_dispose(&fd);
+	for (i = 0; i < N; i++)
+		if (i < 70)
+			assert_string_equal(out[i]->id, feed->items[i + 1].id);
+		else
+			assert_null(out[i]);
+	free_entries(out, N);
+	free(c);
+
+	/* two commits swapped: a reordering, found at the first out of place */
+	c = alice_commits(f, feed, N);
+	{
+		accord_commit *t = c[40];
+
+		c[40] = c[41];
+		c[41] = t;
+	}
+	memset(&fd, 0, sizeof(fd));
+	assert_int_equal(accord_verify_chain(out, &fd, c, N, alice, v->entries[0], 2),
+			 ACCORD_EBADSIG);
+	assert_int_equal(fd.kind, ACCORD_AUDIT_REORDERED);
+	assert_int_equal(fd.seq, 43);
+	accord_finding_dispose(&fd);
+	assert_non_null(out[39]);
+	assert_null(out[40]);
+	free_entries(out, N);
+	free(c);
+
+	/* the chain must follow `prev`: the same commits after another entry, or in another feed */
+	c = alice_commits(f, feed, N);
+	assert_int_equal(accord_verify_chain(out, NULL, c, N, alice, v->entries[1], 2),
+			 ACCORD_EBADSIG);
+	assert_null(out[0]);
+	free(c);
+	c = alice_commits(f, feed, N);
+	memset(&fd, 0, sizeof(fd));
+	assert_int_equal(accord_verify_chain(out, &fd, c, N, f->bob->pub.id, v->entries[0], 2),
+			 ACCORD_EBADSIG);
+	assert_int_equal(fd.kind, ACCORD_AUDIT_WRONG_FEED);
+	accord_finding_dispose(&fd);
+	assert_null(out[0]);
+	free(c);
+	accord_verification_free(v);
+}
+
 static void test_verify_findings_added_sorted(void **state)
 {
 	fixture *f = *state;
@@ -570,6 +694,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_verify_chain_faults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_unknown_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_commit_alone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify_chain_of_commits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_findings_added_sorted, setup, teardown),
 		cmocka_unit_test(test_verify_settle_decisions),
 		cmocka_unit_test(test_verify_item_of_checks_slot),

@@ -262,11 +262,25 @@ int accord_verify_commit_memo(accord_entry **out, accord_finding *finding, const
 			      struct accord_sigcache *memo);
 
 /*
+ * Verify a chain of `n` commits of feed `keyid`, oldest first, that follow
+ * `prev` (NULL: the first is the feed's first) from seq first_seq (> 0):
+ * accord_verify_commit on each, the checks of each commit on its own run
+ * on every core. The commits are taken (freed, and set to NULL). out[i]
+ * gets commit i's entry, its `commit` set; on ACCORD_EBADSIG (*finding, may
+ * be NULL, says why) those before the first that fails, the rest NULL.
+ */
+int accord_verify_chain(accord_entry **out, accord_finding *finding, accord_commit **commits,
+			size_t n, const char *keyid, const accord_entry *prev, int64_t first_seq);
+
+/*
  * How many commits this process has checked in full on their own (pass 1:
  * signature, form, schema), not answered by the memo of commits checked
  * before: tests count them.
  */
 size_t accord_verify_pass1_count(void);
+
+/* How many threads this process has started to check commits on: tests count them. */
+size_t accord_verify_thread_count(void);
 
 /*
  * How many verifications of a whole ledger (pass 1, then every rule over

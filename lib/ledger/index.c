@@ -599,6 +599,7 @@ static int walk_feed(accord_entry ***news, size_t *nnews, accord_ledger *l, acco
 		     const git_oid *head)
 {
 	accord_commit **commits = NULL;
+	accord_entry **entries;
 	size_t n = 0, i;
 	git_oid at = *head;
 	const accord_entry *prev = feed->last;
@@ -624,16 +625,22 @@ static int walk_feed(accord_entry ***news, size_t *nnews, accord_ledger *l, acco
 		error = NEED_REBUILD;
 		goto done;
 	}
-	for (i = n; i-- > 0;) {
-		accord_entry *e = NULL;
+	/* oldest first, checked on every core */
+	for (i = 0; i < n / 2; i++) {
+		accord_commit *c = commits[i];
 
-		if ((error = accord_ledger_verify_commit(&e, commits[i], feed->keyid, prev,
-							 feed->seq + (int64_t)(n - i))) < 0)
-			goto done;
-		git_oid_tostr(e->commit, sizeof(e->commit), &commits[i]->id);
-		accord_index_push_ptr(news, nnews, e);
-		prev = e;
+		commits[i] = commits[n - 1 - i];
+		commits[n - 1 - i] = c;
 	}
+	entries = accord_xcalloc(n + 1, sizeof(*entries));
+	error = accord_verify_chain(entries, NULL, commits, n, feed->keyid, prev, feed->seq + 1);
+	for (i = 0; i < n && entries[i]; i++) {
+		accord_index_push_ptr(news, nnews, entries[i]);
+		prev = entries[i];
+	}
+	free(entries);
+	if (error < 0)
+		goto done;
 	if (n) {
 		feed->head = *head;
 		feed->seq += (int64_t)n;

@@ -585,6 +585,14 @@ size_t accord_verify_run_count(void)
 	return __atomic_load_n(&run_count, __ATOMIC_RELAXED);
 }
 
+/* One thread per core, up to 8. */
+static int default_threads(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return cpus > 0 ? (int)(cpus < 8 ? cpus : 8) : 1;
+}
+
 /* Write the memo (a thread's body): failing to costs time next run, never a verdict. */
 static void *save_memo(void *memo)
 {
@@ -618,11 +626,8 @@ static int run_engine(accord_verification **out, accord_store *store, const acco
 	accord_sigcache_load(r.sigcache); /* before any worker thread looks in it */
 	if ((r.memo = r.sigcache != NULL))
 		accord_verify_memo_domain(r.domain);
-	if (r.threads <= 0) {
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
-		r.threads = cpus > 0 ? (int)(cpus < 8 ? cpus : 8) : 1;
-	}
+	if (r.threads <= 0)
+		r.threads = default_threads();
 	accord_verify_pool_init(&pool, r.threads, r.lean, r.sigcache, r.memo ? r.domain : NULL);
 	r.pool = &pool;
 	if (!(r.feeds = calloc(n + 1, sizeof(*r.feeds))) ||
@@ -856,86 +861,142 @@ int accord_verify_commit(accord_entry **out, accord_finding *finding, const acco
 	return accord_verify_commit_memo(out, finding, c, keyid, prev, expect_seq, NULL);
 }
 
-int accord_verify_commit_memo(accord_entry **out, accord_finding *finding, const accord_commit *c,
-			      const char *keyid, const accord_entry *prev, int64_t expect_seq,
-			      accord_sigcache *memo)
+/* An item for commit `c` alone, its public view in *pub; `c` stays the caller's. */
+static void item_for(struct item *it, accord_verified_item *pub, const accord_commit *c)
 {
-	unsigned char domain[32];
+	memset(it, 0, sizeof(*it));
+	memset(pub, 0, sizeof(*pub));
+	it->oid = c->id;
+	it->pub = pub;
+	git_oid_tostr(pub->commit, sizeof(pub->commit), &c->id);
+	it->c = (accord_commit *)c;
+	it->readable = 1;
+}
+
+static void item_dispose(struct item *it)
+{
+	accord_entry_free(it->e);
+	free(it->sig_msg);
+	free(it->parse_msg);
+	free(it->form_msg);
+	free(it->modified_by);
+	memset(it, 0, sizeof(*it));
+}
+
+/*
+ * The verdict on `it`, checked on its own already, as a commit with
+ * `parents` parents (see accord_verify_commit for the rest): *out gets its
+ * entry. The item is disposed.
+ */
+static int judge_commit(accord_entry **out, accord_finding *finding, struct item *it,
+			const char *keyid, const accord_entry *prev, int64_t expect_seq,
+			unsigned parents)
+{
 	accord_verification v;
-	accord_verified_item pub;
 	struct feed f;
-	struct item it;
 	struct run r;
 	int error = 0;
 
 	memset(&v, 0, sizeof(v));
-	memset(&pub, 0, sizeof(pub));
 	memset(&f, 0, sizeof(f));
-	memset(&it, 0, sizeof(it));
 	memset(&r, 0, sizeof(r));
 	r.v = &v;
-	snprintf(f.keyid, sizeof(f.keyid), "%s", keyid ? keyid : "");
-	it.oid = c->id;
-	it.pub = &pub;
-	git_oid_tostr(pub.commit, sizeof(pub.commit), &c->id);
-	it.c = (accord_commit *)c;
-	it.readable = 1;
-	if (memo) {
-		accord_sigcache_load(memo);
-		accord_verify_memo_domain(domain);
-	}
-	accord_verify_item(&it, memo, memo ? domain : NULL);
-	it.c = NULL;
-	if (!keyid)
-		snprintf(f.keyid, sizeof(f.keyid), "%s", it.author);
-	accord_verify_item_findings(&r, &f, &it);
-	if (it.sigfail)
-		accord_verify_finding(&r, ACCORD_AUDIT_SIGNATURE_MISMATCH, f.keyid, &it, NULL,
+	snprintf(f.keyid, sizeof(f.keyid), "%s", keyid ? keyid : it->author);
+	accord_verify_item_findings(&r, &f, it);
+	if (it->sigfail)
+		accord_verify_finding(&r, ACCORD_AUDIT_SIGNATURE_MISMATCH, f.keyid, it, NULL,
 				      "the signature does not verify over this commit: %s",
-				      it.sig_msg ? it.sig_msg : "bad signature");
-	if (!v.finding_count && !it.authentic)
-		accord_verify_finding(&r, ACCORD_AUDIT_MALFORMED_ENTRY, f.keyid, &it, NULL,
+				      it->sig_msg ? it->sig_msg : "bad signature");
+	if (!v.finding_count && !it->authentic)
+		accord_verify_finding(&r, ACCORD_AUDIT_MALFORMED_ENTRY, f.keyid, it, NULL,
 				      "not an entry");
 	if (!v.finding_count && expect_seq > 0) {
-		if (it.seq != expect_seq)
+		if (it->seq != expect_seq)
 			accord_verify_finding(
-				&r, ACCORD_AUDIT_REORDERED, f.keyid, &it, NULL,
+				&r, ACCORD_AUDIT_REORDERED, f.keyid, it, NULL,
 				"sequence number %lld where %lld was expected (entry removed, reordered or replayed)",
-				(long long)it.seq, (long long)expect_seq);
-		else if (prev && (c->parent_count != 1 || strcmp(it.prev, prev->id) != 0))
+				(long long)it->seq, (long long)expect_seq);
+		else if (prev && (parents != 1 || strcmp(it->prev, prev->id) != 0))
 			accord_verify_finding(
-				&r, ACCORD_AUDIT_CHAIN_BROKEN, f.keyid, &it, NULL,
+				&r, ACCORD_AUDIT_CHAIN_BROKEN, f.keyid, it, NULL,
 				"hash chain broken: prev does not name the previous entry %.16s",
 				prev->id);
-		else if (prev && it.lamport <= prev->lamport)
-			accord_verify_finding(&r, ACCORD_AUDIT_CHAIN_BROKEN, f.keyid, &it, NULL,
+		else if (prev && it->lamport <= prev->lamport)
+			accord_verify_finding(&r, ACCORD_AUDIT_CHAIN_BROKEN, f.keyid, it, NULL,
 					      "Lamport clock does not increase");
-		else if (prev && it.time < prev->time)
-			accord_verify_finding(&r, ACCORD_AUDIT_TIME_BACKWARDS, f.keyid, &it, NULL,
+		else if (prev && it->time < prev->time)
+			accord_verify_finding(&r, ACCORD_AUDIT_TIME_BACKWARDS, f.keyid, it, NULL,
 					      "the entry's time is before the previous entry's");
-		else if (!prev && (c->parent_count != 0 || it.prev[0]))
-			accord_verify_finding(&r, ACCORD_AUDIT_CHAIN_BROKEN, f.keyid, &it, NULL,
+		else if (!prev && (parents != 0 || it->prev[0]))
+			accord_verify_finding(&r, ACCORD_AUDIT_CHAIN_BROKEN, f.keyid, it, NULL,
 					      "the first entry of a feed has a predecessor");
 	}
 	if (v.finding_count) {
 		error = accord_error_set(ACCORD_EBADSIG, "entry %s (feed %s, seq %lld): %s",
-					 pub.commit, f.keyid, (long long)v.findings[0].seq,
+					 it->pub->commit, f.keyid, (long long)v.findings[0].seq,
 					 v.findings[0].explanation);
 		if (finding) {
 			*finding = v.findings[0];
 			v.findings[0].ref = v.findings[0].explanation = NULL;
 		}
 	} else {
-		*out = it.e;
-		it.e = NULL;
+		*out = it->e;
+		it->e = NULL;
 	}
 	for (size_t i = 0; i < v.finding_count; i++)
 		accord_finding_dispose(&v.findings[i]);
 	free(v.findings);
-	accord_entry_free(it.e);
-	free(it.sig_msg);
-	free(it.parse_msg);
-	free(it.form_msg);
-	free(it.modified_by);
+	item_dispose(it);
+	return error;
+}
+
+int accord_verify_commit_memo(accord_entry **out, accord_finding *finding, const accord_commit *c,
+			      const char *keyid, const accord_entry *prev, int64_t expect_seq,
+			      accord_sigcache *memo)
+{
+	unsigned char domain[32];
+	accord_verified_item pub;
+	struct item it;
+
+	item_for(&it, &pub, c);
+	if (memo) {
+		accord_sigcache_load(memo);
+		accord_verify_memo_domain(domain);
+	}
+	accord_verify_item(&it, memo, memo ? domain : NULL);
+	it.c = NULL;
+	return judge_commit(out, finding, &it, keyid, prev, expect_seq, c->parent_count);
+}
+
+int accord_verify_chain(accord_entry **out, accord_finding *finding, accord_commit **commits,
+			size_t n, const char *keyid, const accord_entry *prev, int64_t first_seq)
+{
+	struct item *items = accord_xcalloc(n + 1, sizeof(*items));
+	accord_verified_item *pubs = accord_xcalloc(n + 1, sizeof(*pubs));
+	unsigned *parents = accord_xcalloc(n + 1, sizeof(*parents));
+	size_t i;
+	int error = 0;
+
+	for (i = 0; i < n; i++) {
+		item_for(&items[i], &pubs[i], commits[i]);
+		parents[i] = commits[i]->parent_count;
+		commits[i] = NULL; /* freed once checked */
+		out[i] = NULL;
+	}
+	/* the checks of each commit on its own on every core; the chain's in order */
+	accord_verify_check_items(items, n, default_threads(), NULL, NULL);
+	for (i = 0; i < n; i++) {
+		if (error < 0) {
+			item_dispose(&items[i]);
+			continue;
+		}
+		error = judge_commit(&out[i], finding, &items[i], keyid, i ? out[i - 1] : prev,
+				     first_seq + (int64_t)i, parents[i]);
+		if (error == 0)
+			memcpy(out[i]->commit, pubs[i].commit, sizeof(out[i]->commit));
+	}
+	free(items);
+	free(pubs);
+	free(parents);
 	return error;
 }

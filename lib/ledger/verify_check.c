@@ -91,11 +91,16 @@ static int schema_kind(const cJSON *j)
  */
 #define PASS1_CHECKS "accord pass 1, version 1"
 
-static size_t pass1_count;
+static size_t pass1_count, threads_started;
 
 size_t accord_verify_pass1_count(void)
 {
 	return __atomic_load_n(&pass1_count, __ATOMIC_RELAXED);
+}
+
+size_t accord_verify_thread_count(void)
+{
+	return __atomic_load_n(&threads_started, __ATOMIC_RELAXED);
 }
 
 static unsigned char memo_domain[32];
@@ -416,6 +421,7 @@ void accord_verify_pool_init(struct pool *p, int threads, int lean, accord_sigca
 {
 	memset(p, 0, sizeof(*p));
 	p->want = threads > 8 ? 8 : threads;
+	p->start = POOL_START;
 	p->lean = lean;
 	p->cache = cache;
 	p->domain = domain;
@@ -433,9 +439,11 @@ static void pool_append(struct pool *p, struct item *items, size_t n)
 {
 	if (n - p->n < POOL_CHUNK && p->n) /* p->n changes only here and on this thread */
 		return;
-	while (n >= POOL_START && p->started < p->want - 1 &&
-	       pthread_create(&p->tids[p->started], NULL, worker, p) == 0)
+	while (n >= p->start && p->started < p->want - 1 &&
+	       pthread_create(&p->tids[p->started], NULL, worker, p) == 0) {
 		p->started++;
+		__atomic_add_fetch(&threads_started, 1, __ATOMIC_RELAXED);
+	}
 	pthread_mutex_lock(&p->lock);
 	p->items = items;
 	p->n = n;
@@ -503,6 +511,18 @@ void accord_verify_pool_dispose(struct pool *p)
 	pthread_cond_destroy(&p->work);
 	pthread_cond_destroy(&p->idle);
 	pthread_mutex_destroy(&p->lock);
+}
+
+void accord_verify_check_items(struct item *items, size_t n, int threads, accord_sigcache *cache,
+			       const unsigned char *domain)
+{
+	struct pool p;
+
+	accord_verify_pool_init(&p, threads, 0, cache, domain);
+	p.start = 2 * POOL_CHUNK; /* all read already: a thread pays from two chunks on */
+	pool_append(&p, items, n);
+	pool_finish(&p, items, n);
+	accord_verify_pool_dispose(&p);
 }
 
 /* ---- reading a chain of commits ---- */

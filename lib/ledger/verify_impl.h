@@ -170,6 +170,7 @@ struct pool {
 	size_t n, next;	     /* items appended, and the first item no thread took */
 	size_t busy;	     /* threads checking a chunk of it */
 	int closed;	     /* the chain is all read: take its last partial chunk too */
+	size_t start;	     /* items appended before a thread is started */
 	int held;	     /* the items are about to move: take nothing */
 	int stop;
 	int lean;
@@ -280,6 +281,13 @@ int accord_verify_read_chain(struct run *r, struct feed *f, const git_oid *head,
 void accord_verify_pool_init(struct pool *p, int threads, int lean, accord_sigcache *cache,
 			     const unsigned char *domain);
 void accord_verify_pool_dispose(struct pool *p);
+/*
+ * Check items[0..n), read already, each on its own (accord_verify_item)
+ * on `threads` threads, the calling one among them; each item's commit
+ * is freed once checked.
+ */
+void accord_verify_check_items(struct item *items, size_t n, int threads, accord_sigcache *cache,
+			       const unsigned char *domain);
 
 /* ---- verify_chain.c ---- */
 
