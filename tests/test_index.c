@@ -1426,6 +1426,69 @@ static void same_json(cJSON *a, cJSON *b)
  * more than five minutes, 14 s after. Counted here, and every incident
  * derived as the whole ledger derives it.
  */
+/*
+ * Issue 14: a catch-up (a sync, the hook, an open after writes behind the
+ * index's back) writes the incidents its new entries touch, and their
+ * causal questions walk those very entries: it keeps what it verified of
+ * them rather than read them from git again. Only the entry just below
+ * them is read, on each feed whose walk goes that far.
+ */
+static void test_index_catch_up_reads_new_entries_once(void **state)
+{
+	fixture *f = *state;
+	accord_key *gina = th_key(f->dir, "gina");
+	accord_ledger *l = NULL, *full = NULL;
+	const accord_entry *open = NULL;
+	accord_incident *a = NULL, *b = NULL;
+	char inc2[ACCORD_ID_HEXLEN + 1], body[64];
+	size_t reads, answers;
+	th_writer w;
+	int i;
+
+	th_invite(f->store, f->alice, gina, "globex");
+	append_notes(f, 20);
+	assert_int_equal(open_cached(&l, f->store), 0);
+	accord_ledger_free(l);
+
+	th_writer_start(&w, f->store);
+	th_write_ok(&w, inc2, f->alice, "open", NULL,
+		    "{\"title\":\"new\",\"severity\":2,\"service\":\"web\","
+		    "\"started_at\":\"2026-11-21T09:00:00Z\",\"parties\":[\"acme\",\"globex\"],"
+		    "\"tickets\":[]}");
+	th_write_ok(&w, NULL, gina, "status", inc2, "{\"status\":\"identified\"}");
+	for (i = 0; i < 40; i++) {
+		snprintf(body, sizeof(body), "{\"text\":\"step %d\"}", i);
+		th_write_ok(&w, NULL, i % 2 ? gina : f->alice, "note", inc2, body);
+	}
+	th_write_ok(&w, NULL, f->alice, "status", inc2, "{\"status\":\"mitigated\"}");
+	th_writer_end(&w);
+
+	reads = accord_ledger_causal_read_count();
+	assert_int_equal(open_cached(&l, f->store), 0); /* takes the 43, writes inc2's answers */
+	reads = accord_ledger_causal_read_count() - reads;
+	accord_ledger_free(l);
+	assert_int_equal(open_cached(&l, f->store), 0); /* up to date: inc2 from its file */
+	assert_int_equal(accord_ledger_find_incident(&open, l, inc2), 0);
+	answers = l->index->past.count;
+	print_message(
+		"a catch-up of 43 entries, %zu causal answers kept: %zu entries read from git\n",
+		answers, reads);
+	assert_true(answers > 0);
+	assert_true(reads <= 2);
+
+	/* what it answered is what the whole ledger says */
+	assert_int_equal(accord_ledger_load(&full, f->store), 0);
+	assert_int_equal(accord_incident_build(&a, l, open), 0);
+	assert_int_equal(accord_incident_build(&b, full, accord_ledger_entry(full, inc2)), 0);
+	same_json(accord_incident_to_json(a, accord_ledger_parties(l), 1900000000),
+		  accord_incident_to_json(b, accord_ledger_parties(full), 1900000000));
+	accord_incident_free(a);
+	accord_incident_free(b);
+	accord_ledger_free(full);
+	accord_ledger_free(l);
+	accord_key_free(gina);
+}
+
 static void every_incident(void **state, int recorded)
 {
 	enum { INCIDENTS = 24 };
@@ -1600,6 +1663,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_index_every_incident_reads_the_ledger_once,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_keeps_causal_answers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_catch_up_reads_new_entries_once, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, th_setup, th_teardown);

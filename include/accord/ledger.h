@@ -212,9 +212,10 @@ int accord_ledger_in_past(const accord_ledger *ledger, const accord_entry *later
 			  const accord_entry *earlier);
 
 /*
- * How many entries this process has read to build the frontiers of ledgers
- * opened through the index (accord_ledger_in_past reads only the entries
- * whose clock is at or above the earliest one asked about): tests count them.
+ * How many entries this process has read from git to build the frontiers
+ * of ledgers opened through the index (accord_ledger_in_past reads only the
+ * entries whose clock is at or above the earliest one asked about; those a
+ * catch-up just took are not read again): tests count them.
  */
 size_t accord_ledger_causal_read_count(void);
 

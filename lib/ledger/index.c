@@ -600,6 +600,7 @@ static int walk_feed(accord_entry ***news, size_t *nnews, accord_ledger *l, acco
 {
 	accord_commit **commits = NULL;
 	accord_entry **entries;
+	git_oid *parents;
 	size_t n = 0, i;
 	git_oid at = *head;
 	const accord_entry *prev = feed->last;
@@ -626,19 +627,25 @@ static int walk_feed(accord_entry ***news, size_t *nnews, accord_ledger *l, acco
 		goto done;
 	}
 	/* oldest first, checked on every core */
+	parents = accord_xcalloc(n + 1, sizeof(*parents));
 	for (i = 0; i < n / 2; i++) {
 		accord_commit *c = commits[i];
 
 		commits[i] = commits[n - 1 - i];
 		commits[n - 1 - i] = c;
 	}
+	for (i = 0; i < n; i++)
+		if (commits[i]->parent_count)
+			parents[i] = commits[i]->parent;
 	entries = accord_xcalloc(n + 1, sizeof(*entries));
 	error = accord_verify_chain(entries, NULL, commits, n, feed->keyid, prev, feed->seq + 1);
 	for (i = 0; i < n && entries[i]; i++) {
+		accord_ledger_keep_taken(l, entries[i], &parents[i]);
 		accord_index_push_ptr(news, nnews, entries[i]);
 		prev = entries[i];
 	}
 	free(entries);
+	free(parents);
 	if (error < 0)
 		goto done;
 	if (n) {

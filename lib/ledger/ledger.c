@@ -33,6 +33,7 @@
 
 struct causal_window;
 static void window_free(struct causal_window *w);
+static void taken_dispose(accord_ledger *l);
 
 void accord_ledger_push_entry(accord_entry ***arr, size_t *count, size_t *alloc, accord_entry *e)
 {
@@ -460,6 +461,7 @@ void accord_ledger_free(accord_ledger *ledger)
 	accord_parties_dispose(&ledger->parties);
 	accord_causal_free(ledger->causal);
 	window_free(ledger->window);
+	taken_dispose(ledger);
 	accord_index_free(ledger->index);
 	lookups_dispose(ledger);
 	free(ledger);
@@ -651,6 +653,48 @@ static void window_entry_free(struct window_entry *we)
 	free(we);
 }
 
+/* A commit a catch-up took: its entry as the window reads it, and its parent. */
+struct taken_entry {
+	char commit[GIT_OID_HEXSZ + 1]; /* the key */
+	git_oid parent;
+	struct window_entry we;
+};
+
+void accord_ledger_keep_taken(accord_ledger *l, const accord_entry *e, const git_oid *parent)
+{
+	struct taken_entry *t = accord_xcalloc(1, sizeof(*t));
+
+	memcpy(t->commit, e->commit, sizeof(t->commit));
+	t->parent = *parent;
+	memcpy(t->we.id, e->id, sizeof(t->we.id));
+	memcpy(t->we.author, e->author.id, sizeof(t->we.author));
+	memcpy(t->we.prev, e->prev, sizeof(t->we.prev));
+	t->we.seq = e->seq;
+	t->we.lamport = e->lamport;
+	if ((t->we.dep_count = e->dep_count)) {
+		t->we.deps = accord_xcalloc(e->dep_count, sizeof(*t->we.deps));
+		memcpy(t->we.deps, e->deps, e->dep_count * sizeof(*t->we.deps));
+	}
+	if (accord_idmap_add(&l->taken, t->commit, t)) {
+		free(t->we.deps);
+		free(t);
+	}
+}
+
+static void taken_dispose(accord_ledger *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->taken.size; i++)
+		if (l->taken.slots[i].key) {
+			struct taken_entry *t = l->taken.slots[i].value;
+
+			free(t->we.deps);
+			free(t);
+		}
+	accord_idmap_dispose(&l->taken);
+}
+
 static void window_free(struct causal_window *w)
 {
 	size_t i;
@@ -694,6 +738,38 @@ static int window_order_cmp(const void *a, const void *b)
 			 y->id);
 }
 
+/*
+ * What the window reads of the commit at `at`, and its parent: kept by a
+ * catch-up that took it, else read from git (read_judged).
+ */
+static int walk_read(struct window_entry **out, git_oid *parent, const accord_ledger *l,
+		     const git_oid *at, int validate)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	const struct taken_entry *t;
+	accord_entry *e = NULL;
+	int error;
+
+	git_oid_tostr(hex, sizeof(hex), at);
+	if ((t = accord_idmap_get(&l->taken, hex))) {
+		struct window_entry *we = accord_xmalloc(sizeof(*we));
+
+		*we = t->we;
+		if (we->dep_count) {
+			we->deps = accord_xcalloc(we->dep_count, sizeof(*we->deps));
+			memcpy(we->deps, t->we.deps, we->dep_count * sizeof(*we->deps));
+		}
+		*parent = t->parent;
+		*out = we;
+		return 0;
+	}
+	if ((error = read_judged(&e, parent, l, at, validate)) < 0)
+		return error;
+	__atomic_add_fetch(&causal_reads, 1, __ATOMIC_RELAXED);
+	*out = window_entry_of(e);
+	return 0;
+}
+
 /* 1 if `we` was added, 0 if it was there already (the rest of its chain is in). */
 static int window_add(struct causal_window *w, struct window_entry *we)
 {
@@ -721,12 +797,11 @@ static int window_walk(struct causal_window *w, struct window_feed *f, const acc
 		f->next = f->below_parent;
 	}
 	while (f->left > 0 && !git_oid_is_zero(&f->next)) {
-		accord_entry *e = NULL;
-		struct window_entry *we;
+		struct window_entry *we = NULL;
 		git_oid parent;
 
 		/* the index verified these, schemas included: parse only (half the walk's time) */
-		if ((error = read_judged(&e, &parent, l, &f->next, f->unjudged)) < 0) {
+		if ((error = walk_read(&we, &parent, l, &f->next, f->unjudged)) < 0) {
 			if (!f->unjudged)
 				break;
 			/* what does not read is no one's past (the engine judged it): on to its parent */
@@ -740,21 +815,19 @@ static int window_walk(struct causal_window *w, struct window_feed *f, const acc
 			f->next = parent;
 			continue;
 		}
-		__atomic_add_fetch(&causal_reads, 1, __ATOMIC_RELAXED);
 		if (f->anchor_seq) {
-			int holds = e->seq == f->anchor_seq && e->lamport == f->anchor_lamport &&
-				    !strcmp(e->author.id, f->keyid);
+			int holds = we->seq == f->anchor_seq && we->lamport == f->anchor_lamport &&
+				    !strcmp(we->author, f->keyid);
 
 			f->anchor_seq = 0;
 			if (!holds) { /* an anchor that does not hold: walk from the head */
-				accord_entry_free(e);
+				window_entry_free(we);
 				f->next = f->head;
 				f->left = f->head_seq;
 				continue;
 			}
 		}
 		f->left--;
-		we = window_entry_of(e);
 		if (we->lamport < floor) {
 			f->below = we;
 			f->below_parent = parent;

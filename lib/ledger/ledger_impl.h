@@ -45,6 +45,12 @@ struct accord_ledger {
 		*causal; /* frontiers (causal.h); built on demand when opened through the index */
 	int64_t causal_floor; /* the lowest clock `causal` holds entries from; 0: all of them */
 	struct causal_window *window; /* what built `causal` through the index (ledger.c) */
+	/*
+	 * What the causal window reads of the commits a catch-up verified and
+	 * took, by commit (accord_ledger_keep_taken): the incidents it then
+	 * writes ask about those very entries, which were read from git again.
+	 */
+	accord_idmap taken;
 	char join
 		[65]; /* accord_ledger_set_join: the party a key's first entry accepts, "" to not choose */
 	/*
@@ -144,6 +150,14 @@ void accord_ledger_push_entry(accord_entry ***arr, size_t *count, size_t *alloc,
  * verification judged already. `parent` (may be NULL) gets its parent,
  * zero for a root.
  */
+/*
+ * Keep what the causal window reads of `e`, just verified and taken by a
+ * catch-up, its commit's parent `parent` (zero for a feed's root): a walk
+ * over that commit reads it from here, not from git. Bytes under a commit
+ * id never change, so this is what reading them again would give.
+ */
+void accord_ledger_keep_taken(accord_ledger *l, const accord_entry *e, const git_oid *parent);
+
 int accord_ledger_read_verified(accord_entry **out, git_oid *parent, const accord_ledger *l,
 				const git_oid *at);
 
