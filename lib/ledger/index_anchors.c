@@ -267,6 +267,17 @@ void accord_index_anchors_from(struct accord_index *ix, const accord_ledger *ful
 	}
 }
 
+static void push_found(anchor **found, size_t *n, int64_t seq, int64_t lamport,
+		       const git_oid *commit)
+{
+	if (!(*found = realloc(*found, (*n + 1) * sizeof(**found))))
+		accord_oom();
+	(*found)[*n].seq = seq;
+	(*found)[*n].lamport = lamport;
+	(*found)[*n].commit = *commit;
+	(*n)++;
+}
+
 /*
  * Anchor feed `f` up to its head: read its commits down to the last
  * anchor, which must be on its chain (else the feed is anchored anew, down
@@ -283,6 +294,8 @@ static int extend_feed(accord_ledger *l, anchor_feed *af, const accord_feed *f)
 	while (seq > 0 && !git_oid_is_zero(&at)) {
 		accord_commit *c = NULL;
 		accord_entry *e = NULL;
+		int64_t tseq, tlamport;
+		git_oid parent;
 
 		if (seq == stop && stop > 0) {
 			if (git_oid_equal(&at, &af->a[af->n - 1].commit))
@@ -290,6 +303,20 @@ static int extend_feed(accord_ledger *l, anchor_feed *af, const accord_feed *f)
 			/* not on this chain: anchor the feed anew */
 			forget_feed(af);
 			stop = 0;
+		}
+		/* just taken by the catch-up: known without reading it again */
+		if (accord_ledger_taken_at(l, &at, &tseq, &tlamport, &parent)) {
+			if (tseq != seq) {
+				error = accord_error_set(ACCORD_EINVALID,
+							 "feed %s is not a chain of seqs",
+							 f->keyid);
+				break;
+			}
+			if (seq % ANCHOR_EVERY == 0)
+				push_found(&found, &nfound, seq, tlamport, &at);
+			at = parent;
+			seq--;
+			continue;
 		}
 		if (seq % ANCHOR_EVERY == 0) {
 			if ((error = accord_commit_read(&c, l->store, &at)) < 0 ||
@@ -303,12 +330,7 @@ static int extend_feed(accord_ledger *l, anchor_feed *af, const accord_feed *f)
 							 "feed %s is not a chain of seqs",
 							 f->keyid);
 			} else {
-				if (!(found = realloc(found, (nfound + 1) * sizeof(*found))))
-					accord_oom();
-				found[nfound].seq = seq;
-				found[nfound].lamport = e->lamport;
-				found[nfound].commit = at;
-				nfound++;
+				push_found(&found, &nfound, seq, e->lamport, &at);
 			}
 			accord_entry_free(e);
 		} else if ((error = accord_commit_read(&c, l->store, &at)) < 0) {

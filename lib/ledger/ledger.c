@@ -681,6 +681,23 @@ void accord_ledger_keep_taken(accord_ledger *l, const accord_entry *e, const git
 	}
 }
 
+int accord_ledger_taken_at(const accord_ledger *l, const git_oid *at, int64_t *seq,
+			   int64_t *lamport, git_oid *parent)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	const struct taken_entry *t;
+
+	if (!l->taken.count)
+		return 0;
+	git_oid_tostr(hex, sizeof(hex), at);
+	if (!(t = accord_idmap_get(&l->taken, hex)))
+		return 0;
+	*seq = t->we.seq;
+	*lamport = t->we.lamport;
+	*parent = t->parent;
+	return 1;
+}
+
 static void taken_dispose(accord_ledger *l)
 {
 	size_t i;

@@ -158,6 +158,10 @@ void accord_ledger_push_entry(accord_entry ***arr, size_t *count, size_t *alloc,
  */
 void accord_ledger_keep_taken(accord_ledger *l, const accord_entry *e, const git_oid *parent);
 
+/* 1 with the seq, clock and parent of the commit `at` if a catch-up took it here, else 0. */
+int accord_ledger_taken_at(const accord_ledger *l, const git_oid *at, int64_t *seq,
+			   int64_t *lamport, git_oid *parent);
+
 int accord_ledger_read_verified(accord_entry **out, git_oid *parent, const accord_ledger *l,
 				const git_oid *at);
 
