@@ -1489,6 +1489,93 @@ static void test_index_catch_up_reads_new_entries_once(void **state)
 	accord_key_free(gina);
 }
 
+/* Commit `id`'s entry again, on `parent`, signed by `signer`: the new commit in *out. */
+static void recommit(git_oid *out, fixture *f, const git_oid *id, const git_oid *parent,
+		     const accord_key *signer)
+{
+	accord_commit *c = NULL;
+	accord_buf raw = ACCORD_BUF_INIT;
+	git_odb *odb = NULL;
+
+	assert_int_equal(accord_commit_read(&c, f->store, id), 0);
+	assert_int_equal(accord_commit_signed(&raw, parent, signer, c->message, c->message_len,
+					      c->committer_time),
+			 0);
+	assert_int_equal(git_repository_odb(&odb, accord_store_repo(f->store)), 0);
+	assert_int_equal(git_odb_write(out, odb, raw.ptr, raw.size, GIT_OBJECT_COMMIT), 0);
+	git_odb_free(odb);
+	accord_buf_dispose(&raw);
+	accord_commit_free(c);
+}
+
+/*
+ * Issue 14: a catch-up checks a run of new commits on every core. The
+ * 70th of 100 signed by another key (its bytes alice's, the rest of the
+ * run signed by alice on top of it) stops the run there whichever thread
+ * met it: the index is rebuilt from the refs, and the verdict is the full
+ * verification's, the 69 before it counting and nothing after.
+ */
+static void test_index_catch_up_stops_at_a_bad_commit_in_a_run(void **state)
+{
+	enum { RUN = 100, BAD = 69 };
+	fixture *f = *state;
+	accord_key *gina = th_key(f->dir, "gina");
+	accord_ledger *l = NULL, *full = NULL;
+	const accord_finding *fa, *fb;
+	accord_commit *c = NULL;
+	git_oid chain[RUN], at;
+	size_t na, nb, i;
+	char body[64], feed[128];
+	int64_t before;
+	th_writer w;
+
+	snprintf(feed, sizeof(feed), "%s%s", ACCORD_FEED_PREFIX, f->alice->pub.id);
+	assert_int_equal(open_cached(&l, f->store), 0);
+	before = accord_ledger_feed(l, f->alice->pub.id)->seq;
+	accord_ledger_free(l);
+	th_writer_start(&w, f->store);
+	for (i = 0; i < RUN; i++) {
+		snprintf(body, sizeof(body), "{\"text\":\"run %zu\"}", i);
+		th_write_ok(&w, NULL, f->alice, "note", f->inc, body);
+	}
+	th_writer_end(&w);
+
+	/* the run's commits, oldest first */
+	assert_int_equal(accord_store_ref_get(&at, f->store, feed), 0);
+	for (i = RUN; i-- > 0;) {
+		chain[i] = at;
+		assert_int_equal(accord_commit_read(&c, f->store, &at), 0);
+		at = c->parent;
+		accord_commit_free(c);
+	}
+	/* the 70th signed by gina, each after it by alice again on its new parent */
+	assert_int_equal(accord_commit_read(&c, f->store, &chain[BAD]), 0);
+	recommit(&at, f, &chain[BAD], &c->parent, gina);
+	accord_commit_free(c);
+	for (i = BAD + 1; i < RUN; i++)
+		recommit(&at, f, &chain[i], &at, f->alice);
+	assert_int_equal(
+		git_reference_create(NULL, accord_store_repo(f->store), feed, &at, 1, NULL), 0);
+
+	assert_int_equal(open_cached(&l, f->store), 0);
+	assert_int_equal(accord_ledger_load(&full, f->store), 0);
+	assert_int_equal(accord_ledger_feed(l, f->alice->pub.id)->seq, before + BAD);
+	assert_int_equal(accord_ledger_feed(full, f->alice->pub.id)->seq, before + BAD);
+	fa = accord_ledger_findings(l, &na);
+	fb = accord_ledger_findings(full, &nb);
+	assert_int_equal(na, nb);
+	assert_true(na > 0);
+	assert_int_equal(fa[0].kind, ACCORD_AUDIT_WRONG_SIGNER);
+	assert_int_equal(fa[0].seq, before + BAD + 1);
+	for (i = 0; i < na; i++) {
+		assert_int_equal(fa[i].kind, fb[i].kind);
+		assert_int_equal(fa[i].seq, fb[i].seq);
+	}
+	accord_ledger_free(full);
+	accord_ledger_free(l);
+	accord_key_free(gina);
+}
+
 static void every_incident(void **state, int recorded)
 {
 	enum { INCIDENTS = 24 };
@@ -1665,6 +1752,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_index_keeps_causal_answers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_catch_up_reads_new_entries_once, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_index_catch_up_stops_at_a_bad_commit_in_a_run,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, th_setup, th_teardown);

@@ -484,8 +484,10 @@ static void test_verify_chain_of_commits(void **state)
 	threads = accord_verify_thread_count();
 	assert_int_equal(accord_verify_chain(out, NULL, c, N, alice, v->entries[0], 2), 0);
 	assert_int_equal(accord_verify_pass1_count() - checks, N);
-	/* on every core (up to 8): a thread beside this one for each other core */
-	assert_int_equal(accord_verify_thread_count() - threads, (size_t)(cpus < 8 ? cpus : 8) - 1);
+	/* on every core (up to 8): a thread beside this one for each other core it could start */
+	threads = accord_verify_thread_count() - threads;
+	assert_true(threads <= (size_t)(cpus < 8 ? cpus : 8) - 1);
+	assert_true(cpus < 2 || threads >= 1);
 	for (i = 0; i < N; i++) {
 		assert_null(c[i]); /* taken */
 		assert_non_null(out[i]);

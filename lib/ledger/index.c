@@ -639,6 +639,11 @@ static int walk_feed(accord_entry ***news, size_t *nnews, accord_ledger *l, acco
 			parents[i] = commits[i]->parent;
 	entries = accord_xcalloc(n + 1, sizeof(*entries));
 	error = accord_verify_chain(entries, NULL, commits, n, feed->keyid, prev, feed->seq + 1);
+	/*
+	 * Those before a commit that fails are kept too: what a commit id
+	 * reads as is the same whatever the verdict (a failed catch-up frees
+	 * this ledger before any question is asked).
+	 */
 	for (i = 0; i < n && entries[i]; i++) {
 		accord_ledger_keep_taken(l, entries[i], &parents[i]);
 		accord_index_push_ptr(news, nnews, entries[i]);

@@ -146,11 +146,6 @@ int accord_ledger_walk_feed(const accord_ledger *l, const char *keyid, int64_t d
 void accord_ledger_push_entry(accord_entry ***arr, size_t *count, size_t *alloc, accord_entry *e);
 
 /*
- * The entry of commit `at`, parsed, no signature checked: for commits a
- * verification judged already. `parent` (may be NULL) gets its parent,
- * zero for a root.
- */
-/*
  * Keep what the causal window reads of `e`, just verified and taken by a
  * catch-up, its commit's parent `parent` (zero for a feed's root): a walk
  * over that commit reads it from here, not from git. Bytes under a commit
@@ -162,6 +157,11 @@ void accord_ledger_keep_taken(accord_ledger *l, const accord_entry *e, const git
 int accord_ledger_taken_at(const accord_ledger *l, const git_oid *at, int64_t *seq,
 			   int64_t *lamport, git_oid *parent);
 
+/*
+ * The entry of commit `at`, parsed, no signature checked: for commits a
+ * verification judged already. `parent` (may be NULL) gets its parent,
+ * zero for a root.
+ */
 int accord_ledger_read_verified(accord_entry **out, git_oid *parent, const accord_ledger *l,
 				const git_oid *at);
 
