@@ -653,6 +653,26 @@ static void window_entry_free(struct window_entry *we)
 	free(we);
 }
 
+/* The fields the graph reads of `e` into `we`, but the deps. */
+static void window_set(struct window_entry *we, const accord_entry *e)
+{
+	memcpy(we->id, e->id, sizeof(we->id));
+	memcpy(we->author, e->author.id, sizeof(we->author));
+	memcpy(we->prev, e->prev, sizeof(we->prev));
+	we->seq = e->seq;
+	we->lamport = e->lamport;
+}
+
+/* A copy of `n` deps into `we` (its own). */
+static void window_set_deps(struct window_entry *we, const char (*deps)[ACCORD_ID_HEXLEN + 1],
+			    size_t n)
+{
+	if ((we->dep_count = n)) {
+		we->deps = accord_xcalloc(n, sizeof(*we->deps));
+		memcpy(we->deps, deps, n * sizeof(*we->deps));
+	}
+}
+
 /* A commit a catch-up took: its entry as the window reads it, and its parent. */
 struct taken_entry {
 	char commit[GIT_OID_HEXSZ + 1]; /* the key */
@@ -666,31 +686,31 @@ void accord_ledger_keep_taken(accord_ledger *l, const accord_entry *e, const git
 
 	memcpy(t->commit, e->commit, sizeof(t->commit));
 	t->parent = *parent;
-	memcpy(t->we.id, e->id, sizeof(t->we.id));
-	memcpy(t->we.author, e->author.id, sizeof(t->we.author));
-	memcpy(t->we.prev, e->prev, sizeof(t->we.prev));
-	t->we.seq = e->seq;
-	t->we.lamport = e->lamport;
-	if ((t->we.dep_count = e->dep_count)) {
-		t->we.deps = accord_xcalloc(e->dep_count, sizeof(*t->we.deps));
-		memcpy(t->we.deps, e->deps, e->dep_count * sizeof(*t->we.deps));
-	}
+	window_set(&t->we, e);
+	window_set_deps(&t->we, (const char(*)[ACCORD_ID_HEXLEN + 1]) e->deps, e->dep_count);
 	if (accord_idmap_add(&l->taken, t->commit, t)) {
 		free(t->we.deps);
 		free(t);
 	}
 }
 
+/* What a catch-up took of commit `at` here, or NULL. */
+static const struct taken_entry *taken_get(const accord_ledger *l, const git_oid *at)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	if (!l->taken.count)
+		return NULL;
+	git_oid_tostr(hex, sizeof(hex), at);
+	return accord_idmap_get(&l->taken, hex);
+}
+
 int accord_ledger_taken_at(const accord_ledger *l, const git_oid *at, int64_t *seq,
 			   int64_t *lamport, git_oid *parent)
 {
-	char hex[GIT_OID_HEXSZ + 1];
-	const struct taken_entry *t;
+	const struct taken_entry *t = taken_get(l, at);
 
-	if (!l->taken.count)
-		return 0;
-	git_oid_tostr(hex, sizeof(hex), at);
-	if (!(t = accord_idmap_get(&l->taken, hex)))
+	if (!t)
 		return 0;
 	*seq = t->we.seq;
 	*lamport = t->we.lamport;
@@ -733,11 +753,7 @@ static struct window_entry *window_entry_of(accord_entry *e)
 {
 	struct window_entry *we = accord_xcalloc(1, sizeof(*we));
 
-	memcpy(we->id, e->id, sizeof(we->id));
-	memcpy(we->author, e->author.id, sizeof(we->author));
-	memcpy(we->prev, e->prev, sizeof(we->prev));
-	we->seq = e->seq;
-	we->lamport = e->lamport;
+	window_set(we, e);
 	we->deps = e->deps;
 	we->dep_count = e->dep_count;
 	e->deps = NULL;
@@ -762,20 +778,16 @@ static int window_order_cmp(const void *a, const void *b)
 static int walk_read(struct window_entry **out, git_oid *parent, const accord_ledger *l,
 		     const git_oid *at, int validate)
 {
-	char hex[GIT_OID_HEXSZ + 1];
-	const struct taken_entry *t;
+	const struct taken_entry *t = taken_get(l, at);
 	accord_entry *e = NULL;
 	int error;
 
-	git_oid_tostr(hex, sizeof(hex), at);
-	if ((t = accord_idmap_get(&l->taken, hex))) {
-		struct window_entry *we = accord_xmalloc(sizeof(*we));
+	if (t) {
+		struct window_entry *we = accord_xcalloc(1, sizeof(*we));
 
 		*we = t->we;
-		if (we->dep_count) {
-			we->deps = accord_xcalloc(we->dep_count, sizeof(*we->deps));
-			memcpy(we->deps, t->we.deps, we->dep_count * sizeof(*we->deps));
-		}
+		window_set_deps(we, (const char(*)[ACCORD_ID_HEXLEN + 1]) t->we.deps,
+				t->we.dep_count);
 		*parent = t->parent;
 		*out = we;
 		return 0;
