@@ -90,6 +90,43 @@ static void test_sync_verify_chain(void **state)
 }
 
 /*
+ * A long chain (a fork's side, say) is checked on every core, in runs of
+ * 512 that each follow the one before: 600 notes after the open, each
+ * commit checked once, a thread started beside this one on 2 cores or
+ * more, and a bad commit in the second run refused.
+ */
+static void test_sync_verify_chain_long(void **state)
+{
+	fixture *f = *state;
+	char inc[ACCORD_ID_HEXLEN + 1];
+	git_oid h, mid, side;
+	th_writer w;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t checks, threads, i;
+	int64_t seq = 0;
+
+	open_incident(inc, f);
+	th_writer_start(&w, f->store);
+	for (i = 0; i < 600; i++) {
+		th_write_ok(&w, NULL, f->alice, "note", inc, "{\"text\":\"more\"}");
+		if (i == 548)
+			head(&mid, f); /* seq 551: in the chain's second run */
+	}
+	th_writer_end(&w);
+	head(&h, f);
+	checks = accord_verify_pass1_count();
+	threads = accord_verify_thread_count();
+	assert_int_equal(accord_sync_verify_chain(&seq, f->store, f->alice->pub.id, &h), 0);
+	assert_int_equal(seq, 602); /* the genesis, the open and 600 notes */
+	assert_int_equal(accord_verify_pass1_count() - checks, 602);
+	threads = accord_verify_thread_count() - threads;
+	assert_true(cpus < 2 || threads >= 1);
+	side_commit(&side, f, &mid, "{\"not\":\"an entry\"}");
+	assert_int_equal(accord_sync_verify_chain(&seq, f->store, f->alice->pub.id, &side),
+			 ACCORD_EBADSIG);
+}
+
+/*
  * The loop sets aside what fails and takes the rest: a second genesis
  * (another ledger's) is refused, alice's valid growth is accepted.
  */
@@ -1083,6 +1120,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sync_classify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_verify_chain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_verify_chain_long, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_verify_loop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_heads_and_rollbacks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_check_push, setup, teardown),

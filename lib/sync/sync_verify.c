@@ -68,13 +68,20 @@ int accord_sync_verify_chain(int64_t *out_seq, accord_store *store, const char *
 	return verify_chain_head(out_seq, NULL, store, keyid, head);
 }
 
+/*
+ * Commits of a chain checked per call of accord_verify_chain: each is
+ * checked on every core, and only one run's entries are held at a time,
+ * whatever the chain's length.
+ */
+#define CHAIN_RUN 512
+
 /* accord_sync_verify_chain, also handing over the head's entry (*out_head, caller frees). */
 static int verify_chain_head(int64_t *out_seq, accord_entry **out_head, accord_store *store,
 			     const char *keyid, const git_oid *head)
 {
 	accord_commit **commits = NULL;
-	accord_entry *prev = NULL;
-	size_t n = 0, i;
+	accord_entry *prev = NULL, **run = NULL;
+	size_t n = 0, i, k;
 	git_oid at = *head;
 	int error = 0;
 
@@ -94,14 +101,26 @@ static int verify_chain_head(int64_t *out_seq, accord_entry **out_head, accord_s
 		}
 		at = c->parent;
 	}
-	for (i = n; i-- > 0;) {
-		accord_entry *e = NULL;
+	/* root first, as the chain is judged */
+	for (i = 0; i < n / 2; i++) {
+		accord_commit *t = commits[i];
 
-		if ((error = accord_ledger_verify_commit(&e, commits[i], keyid, prev,
-							 (int64_t)(n - i))) < 0)
-			goto done;
+		commits[i] = commits[n - 1 - i];
+		commits[n - 1 - i] = t;
+	}
+	run = accord_xcalloc(CHAIN_RUN, sizeof(*run));
+	for (i = 0; i < n; i += k) {
+		size_t j;
+
+		k = n - i < CHAIN_RUN ? n - i : CHAIN_RUN;
+		error = accord_verify_chain(run, NULL, commits + i, k, keyid, prev, (int64_t)i + 1);
 		accord_entry_free(prev);
-		prev = e;
+		prev = error < 0 ? NULL : run[k - 1];
+		for (j = 0; j < k; j++)
+			if (error < 0 || j < k - 1)
+				accord_entry_free(run[j]);
+		if (error < 0)
+			goto done;
 	}
 	if (out_seq)
 		*out_seq = (int64_t)n;
@@ -112,8 +131,9 @@ static int verify_chain_head(int64_t *out_seq, accord_entry **out_head, accord_s
 done:
 	accord_entry_free(prev);
 	for (i = 0; i < n; i++)
-		accord_commit_free(commits[i]);
+		accord_commit_free(commits[i]); /* those accord_verify_chain did not take */
 	free(commits);
+	free(run);
 	return error;
 }
 
