@@ -184,13 +184,13 @@ int cmd_inbox(accord_ctx *ctx, int argc, char **argv)
 		if ((error = cmd_ledgers_pick(&v, &n, ctx, &pick)) != 0)
 			return error;
 		for (i = 0; i < n; i++)
-			if (cmd_ledger_view_open(&v[i], ctx, CMD_VIEW_ENTRIES) != 0 ||
+			if (cmd_ledger_view_open(&v[i], ctx, CMD_VIEW_FIELDS) != 0 ||
 			    gather(&rows, &count, &boxes, &nboxes, &v[i].ctx, v[i].name, given) !=
 				    0)
 				failed++;
 		if (count > 1)
 			qsort(rows, count, sizeof(*rows), cmp_row);
-	} else if (!(error = cmd_load(ctx, 0))) {
+	} else if (!(error = cmd_load_fields(ctx, 0))) {
 		error = gather(&rows, &count, &boxes, &nboxes, ctx, NULL, given);
 	}
 	if (!error && json) {
@@ -381,13 +381,13 @@ int cmd_actions(accord_ctx *ctx, int argc, char **argv)
 			return error;
 		}
 		for (i = 0; i < n; i++) {
-			if (cmd_ledger_view_open(&v[i], ctx, CMD_VIEW_ENTRIES) != 0 ||
+			if (cmd_ledger_view_open(&v[i], ctx, CMD_VIEW_FIELDS) != 0 ||
 			    actions_of(&v[i].ctx, v[i].name, party, overdue, arr) != 0)
 				failed++;
 			cmd_ctx_release(&v[i].ctx);
 		}
 		cmd_ledger_views_free(v, n);
-	} else if (!(error = cmd_load(ctx, 0))) {
+	} else if (!(error = cmd_load_fields(ctx, 0))) {
 		error = actions_of(ctx, NULL, party, overdue, arr);
 	}
 	if (error) {
