@@ -61,9 +61,13 @@ typedef struct {
 #define CMD_NEEDS_LEDGER 0x04  /* the ledger, its incidents (cmd_load_incidents) */
 #define CMD_NEEDS_ENTRIES 0x08 /* the ledger, every entry (cmd_load) */
 #define CMD_LOCK 0x10	       /* the ledger under the write lock */
-/* A command that writes (key, incidents, lock); one that names entries of the whole ledger. */
+#define CMD_NEEDS_FIELDS 0x20  /* every entry, fields and body, no bytes (cmd_load_fields) */
+/*
+ * A command that writes (key, incidents, lock); one that names entries of
+ * the whole ledger, reading their fields and bodies, never their bytes.
+ */
 #define CMD_WRITES (CMD_NEEDS_KEY | CMD_NEEDS_LEDGER | CMD_LOCK)
-#define CMD_WRITES_ENTRIES (CMD_NEEDS_KEY | CMD_NEEDS_ENTRIES | CMD_LOCK)
+#define CMD_WRITES_ENTRIES (CMD_NEEDS_KEY | CMD_NEEDS_FIELDS | CMD_LOCK)
 
 /*
  * Do the set-up ctx->setup asks for: load the key, then open the ledger

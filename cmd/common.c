@@ -658,6 +658,8 @@ int cmd_setup(accord_ctx *ctx)
 		return error;
 	if (ctx->setup & CMD_NEEDS_ENTRIES)
 		return cmd_load(ctx, lock);
+	if (ctx->setup & CMD_NEEDS_FIELDS)
+		return cmd_load_fields(ctx, lock);
 	if (ctx->setup & CMD_NEEDS_LEDGER)
 		return cmd_load_incidents(ctx, lock);
 	return 0;

@@ -246,7 +246,7 @@ int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 	if (!from)
 		return cmd_usage_error(ctx, "recover needs --from KEY (the old key id)");
 	/* the full ledger: what counts must be known entry by entry */
-	if ((error = cmd_load_key(ctx)) != 0 || (error = cmd_load(ctx, 1)) != 0)
+	if ((error = cmd_load_key(ctx)) != 0 || (error = cmd_load_fields(ctx, 1)) != 0)
 		return error;
 	if (!(old = find_old_key(ctx, from)))
 		return ACCORD_EXIT_FAIL;
