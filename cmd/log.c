@@ -113,7 +113,7 @@ int cmd_log(accord_ctx *ctx, int argc, char **argv)
 	if (argc - optind > 1)
 		return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind + 1]);
 	/* One incident's log needs only that incident: go through the index. */
-	if ((error = argc - optind == 1 ? cmd_load_incidents(ctx, 0) : cmd_load(ctx, 0)))
+	if ((error = argc - optind == 1 ? cmd_load_incidents(ctx, 0) : cmd_load_fields(ctx, 0)))
 		return error;
 	if (argc - optind == 1 && (error = cmd_find_incident(&open, ctx, argv[optind])))
 		return error;

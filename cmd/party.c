@@ -764,7 +764,7 @@ static int member_list(accord_ctx *ctx, int argc, char **argv)
 		if (!p->members[i]->accepted) {
 			accord_ledger_free(ctx->ledger);
 			ctx->ledger = NULL;
-			if ((error = cmd_load(ctx, 0)))
+			if ((error = cmd_load_fields(ctx, 0)))
 				return error;
 			p = accord_ledger_parties(ctx->ledger);
 			break;

@@ -460,7 +460,7 @@ static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, siz
 		*verified = NULL;
 		cmd_notice_left_out(ctx);
 	}
-	if (n == 0 || (!ctx->ledger && cmd_load(ctx, 0) != 0)) {
+	if (n == 0 || (!ctx->ledger && cmd_load_fields(ctx, 0) != 0)) {
 		if (doc) {
 			cJSON_AddItemToObject(doc, "arrived",
 					      arrivals_json(&a, incidents, disputes));
