@@ -134,7 +134,7 @@ static void verify_loop_once(fixture *f, const char *name)
 {
 	accord_key *mallory = th_key(f->dir, name);
 	accord_head *local = NULL;
-	size_t nlocal = 0;
+	size_t nlocal = 0, i;
 	accord_sync_candidate cands[2];
 	accord_ledger *l = NULL;
 	accord_buf raw = ACCORD_BUF_INIT;
@@ -172,6 +172,12 @@ static void verify_loop_once(fixture *f, const char *name)
 	assert_int_equal(cands[1].refused, 0);
 	assert_non_null(accord_ledger_feed(l, f->alice->pub.id));
 	assert_null(accord_ledger_feed(l, mallory->pub.id));
+	/* sync shows arrivals from fields and bodies: no entry keeps its bytes */
+	assert_true(accord_ledger_entry_count(l) >= 2);
+	for (i = 0; i < accord_ledger_entry_count(l); i++) {
+		assert_null(accord_ledger_entry_at(l, i)->raw);
+		assert_non_null(accord_ledger_entry_at(l, i)->body);
+	}
 	accord_ledger_free(l);
 	/* local heads that do not verify are an error, not a refusal */
 	memcpy(local[0].keyid, mallory->pub.id, sizeof(local[0].keyid));

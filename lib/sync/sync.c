@@ -530,7 +530,7 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 		       : 1;
 	if (error < 0 || (error = fast) < 0)
 		goto fail;
-	/* not lean: the ledger stays the command's, which shows what arrived */
+	/* bodies kept whole (not lean): the ledger stays the command's, which shows what arrived */
 	if (fast == 1 && (error = accord_sync_verify_offer(&verified, &vv, store, local, nlocal,
 							   cands, ncands, qevidence.ptr, 0)) < 0)
 		goto fail;

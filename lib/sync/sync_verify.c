@@ -330,7 +330,8 @@ static int verify(accord_ledger **out, accord_verification **out_v, accord_store
 		x[i].head = cands[i].head;
 	vo.evidence = evidence;
 	vo.evidence_count = nevidence;
-	vo.lean = lean;
+	/* the command shows what arrived from entries' fields and bodies, never their bytes */
+	vo.lean = lean ? 1 : ACCORD_VERIFY_LEAN_BYTES;
 	/* One verification of everything: cost linear in the entries, however many feeds are bad. */
 	for (;;) {
 		for (i = nuse = 0; i < ncands; i++)
