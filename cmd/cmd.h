@@ -59,7 +59,7 @@ typedef struct {
 #define CMD_READS 0x01	       /* a reading command: takes --strict */
 #define CMD_NEEDS_KEY 0x02     /* the signing key (cmd_load_key) */
 #define CMD_NEEDS_LEDGER 0x04  /* the ledger, its incidents (cmd_load_incidents) */
-#define CMD_NEEDS_ENTRIES 0x08 /* the ledger, every entry (cmd_load) */
+#define CMD_NEEDS_ENTRIES 0x08 /* every entry with its bytes (cmd_load): export */
 #define CMD_LOCK 0x10	       /* the ledger under the write lock */
 #define CMD_NEEDS_FIELDS 0x20  /* every entry, fields and body, no bytes (cmd_load_fields) */
 /*
@@ -365,8 +365,7 @@ int cmd_ledgers_pick(cmd_ledger_view **out, size_t *count, accord_ctx *ctx,
 /* What cmd_ledger_view_open loads. */
 enum {
 	CMD_VIEW_INCIDENTS = 0, /* cmd_load_incidents */
-	CMD_VIEW_ENTRIES = 1,	/* cmd_load */
-	CMD_VIEW_FIELDS = 2,	/* cmd_load_fields */
+	CMD_VIEW_FIELDS = 1,	/* cmd_load_fields: every entry, no bytes */
 };
 /*
  * Open one (as `what` says, CMD_VIEW_*) in v->ctx; exit 1 when its path

@@ -275,9 +275,8 @@ int cmd_ledger_view_open(cmd_ledger_view *v, accord_ctx *ctx, int what)
 	v->ctx.home = ctx->home;
 	v->ctx.command = ctx->command;
 	v->ctx.label = v->name;
-	error = what == CMD_VIEW_FIELDS	   ? cmd_load_fields(&v->ctx, 0)
-		: what == CMD_VIEW_ENTRIES ? cmd_load(&v->ctx, 0)
-					   : cmd_load_incidents(&v->ctx, 0);
+	error = what == CMD_VIEW_FIELDS ? cmd_load_fields(&v->ctx, 0)
+					: cmd_load_incidents(&v->ctx, 0);
 	if (error != 0)
 		return error;
 	/* the path may have come to hold another ledger since it was listed */
