@@ -288,6 +288,37 @@ static void test_buf_read_file(void **state)
 	free(data);
 }
 
+/*
+ * A large file (the memo of checked commits) is read into storage the
+ * kernel may back with huge pages: every byte arrives, whether it does
+ * or not, and the buffer grows and frees as any other.
+ */
+static void test_buf_read_regular_large(void **state)
+{
+	accord_buf b = ACCORD_BUF_INIT;
+	size_t len = ((size_t)9 << 20) + 4097, i; /* past the 8 MB of BIG_READ, pages unaligned */
+	char *data = malloc(len), *path;
+
+	(void)state;
+	assert_non_null(data);
+	for (i = 0; i < len; i++)
+		data[i] = (char)(i * 131 % 253);
+	path = write_temp(data, len);
+	assert_int_equal(accord_buf_read_regular(&b, path, len), 0);
+	assert_int_equal(b.size, len);
+	assert_memory_equal(b.ptr, data, len);
+	assert_buf_sane(&b);
+	accord_buf_put(&b, "tail", 4); /* still an ordinary buffer */
+	assert_memory_equal(b.ptr + len, "tail", 4);
+	/* over the cap: refused before a byte is taken */
+	assert_int_equal(accord_buf_read_regular(&b, path, len - 1), ACCORD_EINVALID);
+	accord_error_clear();
+	accord_buf_dispose(&b);
+	unlink(path);
+	free(path);
+	free(data);
+}
+
 static void test_buf_read_empty_file(void **state)
 {
 	accord_buf b = ACCORD_BUF_INIT;
@@ -397,6 +428,7 @@ int main(void)
 		cmocka_unit_test(test_buf_json_str),
 		cmocka_unit_test(test_buf_clear_detach_dispose),
 		cmocka_unit_test(test_buf_read_file),
+		cmocka_unit_test(test_buf_read_regular_large),
 		cmocka_unit_test(test_buf_read_empty_file),
 		cmocka_unit_test(test_buf_plural),
 		cmocka_unit_test(test_buf_grow_aborts_at_the_limits),

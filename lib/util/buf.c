@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -168,12 +169,38 @@ int accord_buf_read_regular(accord_buf *out, const char *path, size_t max_size)
  * a large file (the memo of checked commits: 80 MB at 1M) is not copied
  * chunk by chunk through doublings.
  */
+/*
+ * Ask for huge pages under a large buffer about to be filled: reading the
+ * 80 MB memo at 1M entries took 0.23 s of a 3 s sync on this VM, most of
+ * it faulting in 20,000 fresh 4 kB pages one by one (issue 14); about 40
+ * 2 MB pages cost next to nothing. Only the 2 MB-aligned part can use
+ * them. A hint: where the kernel says no, nothing changes.
+ */
+#define BIG_READ ((size_t)8 << 20)
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+
+static void advise_huge(void *ptr, size_t len)
+{
+	uintptr_t lo = ((uintptr_t)ptr + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	uintptr_t hi = ((uintptr_t)ptr + len) & ~(HUGE_PAGE - 1);
+
+#ifdef MADV_HUGEPAGE
+	if (hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+	(void)lo;
+	(void)hi;
+#endif
+}
+
 static int read_fd(accord_buf *out, int fd, const char *path, size_t max_size, size_t hint)
 {
 	ssize_t n;
 
 	accord_buf_clear(out);
 	accord_buf_grow(out, hint <= max_size ? hint : 0);
+	if (hint <= max_size && hint >= BIG_READ)
+		advise_huge(out->ptr, out->asize);
 	for (;;) {
 		if (out->asize - out->size <= 1)
 			accord_buf_grow(out, 8192);
