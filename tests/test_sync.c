@@ -6,6 +6,7 @@
 #include "helpers.h"
 
 #include "accord/sync.h"
+#include "sync_impl.h" /* accord_sync_classify_counting, accord_sync_count_new */
 
 typedef th_fixture fixture;
 #define setup th_fixture_setup
@@ -67,6 +68,43 @@ static void test_sync_classify(void **state)
 	assert_int_equal(accord_sync_classify(&rel, f->store, &h2, &side), 0);
 	assert_int_equal(rel, ACCORD_SYNC_FORK);
 	assert_int_not_equal(accord_sync_classify(&rel, f->store, NULL, NULL), 0);
+}
+
+/* The walk that finds our head on the remote's chain counts the new commits (sync's "fetched"). */
+static void test_sync_classify_counting(void **state)
+{
+	fixture *f = *state;
+	char inc[ACCORD_ID_HEXLEN + 1];
+	git_oid h1, h2, h4, side;
+	accord_sync_relation rel;
+	size_t ahead = 99;
+
+	head(&h1, f);
+	open_incident(inc, f);
+	head(&h2, f);
+	open_incident(inc, f);
+	open_incident(inc, f);
+	head(&h4, f);
+	assert_int_equal(accord_sync_classify_counting(&rel, &ahead, f->store, &h1, &h2), 0);
+	assert_int_equal(rel, ACCORD_SYNC_AHEAD);
+	assert_int_equal(ahead, 1);
+	assert_int_equal(accord_sync_classify_counting(&rel, &ahead, f->store, &h1, &h4), 0);
+	assert_int_equal(rel, ACCORD_SYNC_AHEAD);
+	assert_int_equal(ahead, 3);
+	assert_int_equal(ahead, accord_sync_count_new(f->store, &h4, &h1));
+	assert_int_equal(accord_sync_classify_counting(&rel, &ahead, f->store, &h2, &h4), 0);
+	assert_int_equal(ahead, 2);
+	/* nothing new on any other relation */
+	assert_int_equal(accord_sync_classify_counting(&rel, &ahead, f->store, &h4, &h1), 0);
+	assert_int_equal(rel, ACCORD_SYNC_BEHIND);
+	assert_int_equal(ahead, 0);
+	assert_int_equal(accord_sync_classify_counting(&rel, &ahead, f->store, &h4, &h4), 0);
+	assert_int_equal(rel, ACCORD_SYNC_EQUAL);
+	assert_int_equal(ahead, 0);
+	side_commit(&side, f, &h1, "{\"not\":\"an entry, but a commit\"}");
+	assert_int_equal(accord_sync_classify_counting(&rel, &ahead, f->store, &h4, &side), 0);
+	assert_int_equal(rel, ACCORD_SYNC_FORK);
+	assert_int_equal(ahead, 0);
 }
 
 static void test_sync_verify_chain(void **state)
@@ -1125,6 +1163,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sync_hook_checks_only_new_commits, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sync_classify, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_classify_counting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_verify_chain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_verify_chain_long, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_verify_loop, setup, teardown),

@@ -119,21 +119,34 @@ int accord_chain_parent(git_oid *out, accord_store *store, const git_oid *id)
 	return 0;
 }
 
-int accord_chain_descendant_of(accord_store *store, const git_oid *commit, const git_oid *ancestor)
+int accord_chain_steps_to(size_t *steps, accord_store *store, const git_oid *commit,
+			  const git_oid *ancestor)
 {
 	git_oid at = *commit;
+	size_t n = 0;
 	int error;
 
+	*steps = 0;
 	if (git_oid_equal(commit, ancestor))
 		return 0;
 	for (;;) {
 		if ((error = accord_chain_parent(&at, store, &at)) < 0)
 			return error;
+		n++;
 		if (git_oid_is_zero(&at))
 			return 0;
-		if (git_oid_equal(&at, ancestor))
+		if (git_oid_equal(&at, ancestor)) {
+			*steps = n;
 			return 1;
+		}
 	}
+}
+
+int accord_chain_descendant_of(accord_store *store, const git_oid *commit, const git_oid *ancestor)
+{
+	size_t steps;
+
+	return accord_chain_steps_to(&steps, store, commit, ancestor);
 }
 
 size_t accord_chain_count(accord_store *store, const git_oid *head, const git_oid *stop,

@@ -31,6 +31,10 @@ int accord_chain_is_commit(accord_store *store, const git_oid *id);
  */
 int accord_chain_descendant_of(accord_store *store, const git_oid *commit, const git_oid *ancestor);
 
+/* The same, with the commits from `commit` down to `ancestor` (exclusive) into *steps when 1. */
+int accord_chain_steps_to(size_t *steps, accord_store *store, const git_oid *commit,
+			  const git_oid *ancestor);
+
 /*
  * The number of commits from `head` back to `stop` (exclusive; NULL: to the
  * root) along first parents, counting at most `limit`. Stops quietly where

@@ -235,9 +235,11 @@ static int classify_remote(accord_sync_result *res, accord_sync_candidate **cand
 		const accord_head *l = accord_sync_find_head(local, nlocal, remote[i].keyid);
 		accord_sync_relation rel;
 		git_oid base;
+		size_t ahead;
 		int repeat = 0;
 
-		if (accord_sync_classify(&rel, store, l ? &l->head : NULL, &remote[i].head) < 0) {
+		if (accord_sync_classify_counting(&rel, &ahead, store, l ? &l->head : NULL,
+						  &remote[i].head) < 0) {
 			char hex[GIT_OID_HEXSZ + 1];
 
 			git_oid_tostr(hex, sizeof(hex), &remote[i].head);
@@ -254,10 +256,10 @@ static int classify_remote(accord_sync_result *res, accord_sync_candidate **cand
 
 			/* over a tail that never counts, the ref moves from where it is (take_candidates) */
 			c->head = remote[i];
-			res->fetched += accord_sync_count_new(store, &remote[i].head,
-							      repeat ? &base
-							      : l    ? &l->head
-								     : NULL);
+			res->fetched += rel == ACCORD_SYNC_AHEAD
+						? ahead
+						: accord_sync_count_new(store, &remote[i].head,
+									repeat ? &base : NULL);
 		} else if (rel == ACCORD_SYNC_FORK &&
 			   (error = accord_sync_handle_fork(res, store, remote[i].keyid, &l->head,
 							    &remote[i].head)) < 0) {

@@ -158,6 +158,14 @@ void accord_sync_evidence_items_free(evidence_item *items, size_t n);
 /* Number of commits from `head` back to `stop` (exclusive) or the root. */
 size_t accord_sync_count_new(accord_store *store, const git_oid *head, const git_oid *stop);
 
+/*
+ * accord_sync_classify, with the remote's commits past ours into *ahead
+ * when it is ACCORD_SYNC_AHEAD (else 0): the walk that finds ours on its
+ * chain counts them, instead of a second walk reading them again.
+ */
+int accord_sync_classify_counting(accord_sync_relation *out, size_t *ahead, accord_store *store,
+				  const git_oid *local, const git_oid *remote);
+
 /* Create ref `name` at `id`, only if it is at `expect` (NULL: only if it does not exist). */
 int accord_sync_ref_create(accord_store *store, const char *name, const git_oid *id,
 			   const git_oid *expect);

@@ -30,8 +30,17 @@
 int accord_sync_classify(accord_sync_relation *out, accord_store *store, const git_oid *local,
 			 const git_oid *remote)
 {
+	size_t ahead;
+
+	return accord_sync_classify_counting(out, &ahead, store, local, remote);
+}
+
+int accord_sync_classify_counting(accord_sync_relation *out, size_t *ahead, accord_store *store,
+				  const git_oid *local, const git_oid *remote)
+{
 	int r;
 
+	*ahead = 0;
 	if (!local && !remote)
 		return accord_error_set(ACCORD_EINVALID, "nothing to classify");
 	if (!local) {
@@ -47,7 +56,7 @@ int accord_sync_classify(accord_sync_relation *out, accord_store *store, const g
 		return 0;
 	}
 	/* along first parents read raw: a commit libgit2 cannot parse is the engine's to judge */
-	if ((r = accord_chain_descendant_of(store, remote, local)) < 0)
+	if ((r = accord_chain_steps_to(ahead, store, remote, local)) < 0)
 		return accord_error_wrap(r, "comparing feed heads");
 	if (r) {
 		*out = ACCORD_SYNC_AHEAD;
