@@ -9,7 +9,6 @@
 #include <fcntl.h>
 #include <dirent.h>
 #include <ftw.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +26,6 @@
 #include "accord/transport.h"
 
 #include "ledger_impl.h"
-#include "sigcache.h"
 #include "sync_impl.h"
 
 #define ZERO_OID_HEX "0000000000000000000000000000000000000000"
@@ -481,33 +479,6 @@ int accord_sync_verify_offer(accord_ledger **verified, accord_verification **vv,
 	return error;
 }
 
-static void *read_memo(void *cache)
-{
-	accord_sigcache_load(cache);
-	return NULL;
-}
-
-/*
- * Fetch into the quarantine, reading the memo of checked commits on
- * another thread meanwhile: a sync that takes new commits reads it to
- * check the incidents they touch again, and at a million entries its
- * 80 MB took 0.2 s of a 2.7 s sync after a 1 s fetch that leaves the
- * cores idle (issue 14). Nothing else touches the memo until it is read.
- */
-static int fetch_reading_memo(accord_store *store, const char *name, const char *quarantine,
-			      const accord_sync_options *opts)
-{
-	accord_sigcache *memo = accord_store_sigcache(store);
-	pthread_t t;
-	int reading = memo && pthread_create(&t, NULL, read_memo, memo) == 0;
-	int error = accord_transport_fetch(store, name, name, quarantine,
-					   opts ? &opts->transport : NULL);
-
-	if (reading)
-		pthread_join(t, NULL);
-	return error;
-}
-
 static int sync_once(accord_sync_result *res, accord_store *store, const char *name,
 		     const accord_sync_options *opts)
 {
@@ -533,7 +504,8 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 		goto fail;
 	locked = 1;
 	accord_buf_printf(&quarantine, "%s%s/", ACCORD_QUARANTINE_PREFIX, name);
-	if ((error = fetch_reading_memo(store, name, quarantine.ptr, opts)) < 0)
+	if ((error = accord_transport_fetch(store, name, name, quarantine.ptr,
+					    opts ? &opts->transport : NULL)) < 0)
 		goto fail;
 	if ((error = accord_ledger_local_heads(&local, &nlocal, store)) < 0)
 		goto fail;
