@@ -1032,11 +1032,16 @@ static int64_t window_ceiling(const accord_ledger *l, int64_t top)
 
 /*
  * The floor of a window that must reach down to clock `need`. Deepening
- * builds the window's graph again, so it reaches at least twice as far
- * down as it did: questions about ever older entries (`list --json` of
- * every incident, newest first) build it a logarithmic number of times,
- * not once per incident. A lower floor gives the same answers: a path
- * into an entry's past passes only through higher clocks.
+ * builds the window's graph again, so it reaches further down than asked:
+ * an eighth, a quarter, then half of what the window spans the first
+ * three times, as far again every time after. Questions about ever older
+ * entries (`list --json` of every incident, newest first) build it a
+ * logarithmic number of times, not once per incident; a question a little
+ * below the window reads a little more. A sync's 10,000 new entries onto
+ * 1M asked about an involve 17 clock ticks below them, and reaching twice
+ * as far down read 9,994 entries from git for it (issue 14). A lower floor
+ * gives the same answers: a path into an entry's past passes only through
+ * higher clocks.
  */
 static int64_t window_floor(const accord_ledger *l, int64_t need)
 {
@@ -1045,7 +1050,7 @@ static int64_t window_floor(const accord_ledger *l, int64_t need)
 	if (!l->causal || !l->window || need >= l->causal_floor)
 		return need;
 	top = l->window->ceiling < INT64_MAX ? l->window->ceiling : l->max_lamport;
-	span = top - l->causal_floor;
+	span = (top - l->causal_floor) >> (l->causal_deeper < 3 ? 3 - l->causal_deeper : 0);
 	if (span <= 0 || l->causal_floor - need >= span)
 		return need;
 	return l->causal_floor - span > 0 ? l->causal_floor - span : 0;
@@ -1072,8 +1077,11 @@ int accord_ledger_in_past(const accord_ledger *ledger, const accord_entry *later
 		 */
 		int64_t ceiling =
 			l->window && top > l->window->ceiling ? INT64_MAX : window_ceiling(l, top);
+		int64_t floor = window_floor(l, need);
 
-		if ((error = build_causal(l, window_floor(l, need), ceiling)) < 0)
+		if (l->causal && need < l->causal_floor)
+			l->causal_deeper++;
+		if ((error = build_causal(l, floor, ceiling)) < 0)
 			return error;
 	}
 	if ((yes = accord_causal_in_past(l->causal, later, earlier)) < 0)
