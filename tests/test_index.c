@@ -13,7 +13,7 @@ typedef struct {
 	char inc[65];
 } fixture;
 
-static const char two_parties[] =
+static const char open_body[] =
 	"{\"title\":\"t\",\"severity\":2,\"service\":\"web\","
 	"\"started_at\":\"2026-11-20T09:00:00Z\",\"parties\":[\"acme\"],\"tickets\":[]}";
 
@@ -24,7 +24,7 @@ static int setup(void **state)
 	f->dir = th_tmpdir();
 	f->alice = th_key(f->dir, "alice");
 	f->store = th_ledger(f->dir, f->alice, "acme");
-	assert_int_equal(th_append(f->inc, f->store, f->alice, "open", NULL, two_parties), 0);
+	assert_int_equal(th_append(f->inc, f->store, f->alice, "open", NULL, open_body), 0);
 	*state = f;
 	return 0;
 }
@@ -396,7 +396,7 @@ static void test_index_adopts_a_verified_ledger(void **state)
 	size_t runs;
 	FILE *fp;
 
-	assert_int_equal(th_append(other, f->store, f->alice, "open", NULL, two_parties), 0);
+	assert_int_equal(th_append(other, f->store, f->alice, "open", NULL, open_body), 0);
 	assert_string_equal(status_among(f), "investigating"); /* builds the index */
 	kept = incident_stamp(f, other);
 	changed = incident_stamp(f, f->inc);
@@ -531,9 +531,9 @@ static void test_index_finds_duplicates_without_reading_every_incident(void **st
 
 	th_writer_start(&w, f->store);
 	for (i = 0; i < 40; i++)
-		th_write_ok(&w, NULL, f->alice, "open", NULL, two_parties);
-	th_write_ok(&w, a, f->alice, "open", NULL, two_parties);
-	th_write_ok(&w, b, f->alice, "open", NULL, two_parties);
+		th_write_ok(&w, NULL, f->alice, "open", NULL, open_body);
+	th_write_ok(&w, a, f->alice, "open", NULL, open_body);
+	th_write_ok(&w, b, f->alice, "open", NULL, open_body);
 	th_writer_end(&w);
 	snprintf(body, sizeof(body), "{\"of\":\"%s\"}", f->inc);
 
@@ -646,8 +646,8 @@ static void test_index_list_reads_one_file_for_the_newest(void **state)
 
 	th_writer_start(&w, f->store);
 	for (i = 0; i < 149; i++)
-		th_write_ok(&w, NULL, f->alice, "open", NULL, two_parties);
-	th_write_ok(&w, newest, f->alice, "open", NULL, two_parties);
+		th_write_ok(&w, NULL, f->alice, "open", NULL, open_body);
+	th_write_ok(&w, newest, f->alice, "open", NULL, open_body);
 	th_writer_end(&w);
 	/* the first open catches up with the 150 opens and writes `recent` */
 	assert_int_equal(open_cached(&l, f->store), 0);
@@ -684,7 +684,7 @@ static void test_index_list_reads_one_file_for_the_newest(void **state)
 	assert_int_equal(
 		th_append(NULL, f->store, f->alice, "status", newest, "{\"status\":\"resolved\"}"),
 		0);
-	assert_int_equal(th_append(newest, f->store, f->alice, "open", NULL, two_parties), 0);
+	assert_int_equal(th_append(newest, f->store, f->alice, "open", NULL, open_body), 0);
 	reads = list_through_index(&rows, &n, f, 100);
 	assert_string_equal(rows[99].id, newest);
 	assert_string_equal(rows[98].status, "resolved");
@@ -821,7 +821,7 @@ static void test_index_refuses_what_is_planted(void **state)
 	fp_write(precious, "PRECIOUS\n");
 	assert_int_equal(unlink(opens), 0);
 	assert_int_equal(link(precious, opens), 0);
-	assert_int_equal(th_append(NULL, f->store, f->alice, "open", NULL, two_parties), 0);
+	assert_int_equal(th_append(NULL, f->store, f->alice, "open", NULL, open_body), 0);
 	assert_non_null(status_among(f));
 	assert_string_equal(contents(precious), "PRECIOUS\n");
 	alarm(0);
@@ -1184,7 +1184,8 @@ static void test_index_window_deepens_a_little_first(void **state)
 	assert_int_equal(accord_ledger_in_past(l, below, status), 0);
 	reads = accord_ledger_causal_read_count() - reads;
 	print_message("a question 4 ticks below a window of 162 entries read %zu more\n", reads);
-	assert_true(reads > 0 && reads <= 40);
+	/* an eighth of the window's span (20), not a quarter (40) nor all of it (161) */
+	assert_true(reads > 0 && reads <= 28);
 
 	/* the answers a full verification's frontiers give */
 	assert_int_equal(accord_ledger_load(&full, f->store), 0);
@@ -1750,7 +1751,12 @@ static void every_incident(void **state, int recorded)
 	 * into graphs.
 	 */
 	assert_true(reads > 0 && 2 * reads <= 3 * full->count);
-	assert_true(adds <= 4 * full->count);
+	/*
+	 * Deepening as far again after the first three times: 779 put into
+	 * graphs here; 2,015 if it never reached further than an eighth,
+	 * 1,044 when it reached twice as far from the first time.
+	 */
+	assert_true(2 * adds <= 5 * full->count);
 	accord_ledger_free(l);
 	accord_ledger_free(full);
 	accord_key_free(gina);

@@ -1050,7 +1050,7 @@ static int64_t window_floor(const accord_ledger *l, int64_t need)
 	if (!l->causal || !l->window || need >= l->causal_floor)
 		return need;
 	top = l->window->ceiling < INT64_MAX ? l->window->ceiling : l->max_lamport;
-	span = (top - l->causal_floor) >> (l->causal_deeper < 3 ? 3 - l->causal_deeper : 0);
+	span = (top - l->causal_floor) >> (3 - l->causal_deeper);
 	if (span <= 0 || l->causal_floor - need >= span)
 		return need;
 	return l->causal_floor - span > 0 ? l->causal_floor - span : 0;
@@ -1077,12 +1077,12 @@ int accord_ledger_in_past(const accord_ledger *ledger, const accord_entry *later
 		 */
 		int64_t ceiling =
 			l->window && top > l->window->ceiling ? INT64_MAX : window_ceiling(l, top);
-		int64_t floor = window_floor(l, need);
+		int deeper = l->causal && need < l->causal_floor;
 
-		if (l->causal && need < l->causal_floor)
-			l->causal_deeper++;
-		if ((error = build_causal(l, floor, ceiling)) < 0)
+		if ((error = build_causal(l, window_floor(l, need), ceiling)) < 0)
 			return error;
+		if (deeper && l->causal_deeper < 3)
+			l->causal_deeper++;
 	}
 	if ((yes = accord_causal_in_past(l->causal, later, earlier)) < 0)
 		return accord_error_set(ACCORD_ENOTFOUND,

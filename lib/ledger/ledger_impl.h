@@ -44,7 +44,7 @@ struct accord_ledger {
 	struct accord_causal
 		*causal; /* frontiers (causal.h); built on demand when opened through the index */
 	int64_t causal_floor; /* the lowest clock `causal` holds entries from; 0: all of them */
-	int causal_deeper;    /* times a window was built again to reach further down (ledger.c) */
+	int causal_deeper; /* times a window was built again to reach further down, up to 3 (ledger.c) */
 	struct causal_window *window; /* what built `causal` through the index (ledger.c) */
 	/*
 	 * What the causal window reads of the commits a catch-up verified and
