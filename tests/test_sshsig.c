@@ -660,6 +660,52 @@ static void test_sshsig_unsupported_hash(void **state)
 	assert_int_equal(verify_blob(blob, BLOB_LEN, "git", fixture_msg), ACCORD_EBADSIG);
 }
 
+/* `armor` as accord writes it: rearmor()'s text less its final newline. */
+static int canonical_of(const void *blob, size_t len)
+{
+	accord_buf text = ACCORD_BUF_INIT;
+	int yes;
+
+	rearmor(&text, blob, len, 70);
+	yes = accord_sshsig_is_canonical(text.ptr, text.size - 1);
+	accord_buf_dispose(&text);
+	return yes;
+}
+
+/*
+ * One encoding per commit (explore60c 03): the key holder can sign the same
+ * bytes again with ssh-keygen -O hashalg=sha256, or with bytes in the
+ * reserved field, and both verify; neither is the armor accord writes.
+ */
+static void test_sshsig_canonical_fields(void **state)
+{
+	struct fx *f = *state;
+	accord_buf armor = ACCORD_BUF_INIT, blob = ACCORD_BUF_INIT, b = ACCORD_BUF_INIT;
+
+	accord_sshsig_sign(&armor, f->key, "git", fixture_msg, strlen(fixture_msg));
+	assert_true(accord_sshsig_is_canonical(armor.ptr, armor.size));
+	/* ssh-keygen's sha512 signature, less its final newline, is in the same encoding */
+	assert_true(accord_sshsig_is_canonical(f->fixture_sig.ptr, f->fixture_sig.size - 1));
+	assert_true(canonical_of(f->blob, BLOB_LEN));
+	/* its sha256 signature of the same message verifies, and is not */
+	assert_int_equal(accord_sshsig_verify(NULL, f->fixture_sig256.ptr, f->fixture_sig256.size,
+					      "git", fixture_msg, strlen(fixture_msg)),
+			 0);
+	assert_int_equal(test_dearmor(&blob, f->fixture_sig256.ptr), 0);
+	assert_false(canonical_of(blob.ptr, blob.size));
+	assert_false(accord_sshsig_is_canonical(f->fixture_sig256.ptr, f->fixture_sig256.size - 1));
+	/* a reserved field that is not empty */
+	accord_buf_put(&b, f->blob, OFF_RESLEN);
+	accord_buf_put_sshstr(&b, "x", 1);
+	accord_buf_put(&b, f->blob + OFF_ALG - 4, BLOB_LEN - (OFF_ALG - 4));
+	assert_false(canonical_of(b.ptr, b.size));
+	/* and a blob that does not parse */
+	assert_false(canonical_of(f->blob, BLOB_LEN - 1));
+	accord_buf_dispose(&armor);
+	accord_buf_dispose(&blob);
+	accord_buf_dispose(&b);
+}
+
 static void test_sshsig_every_corrupted_byte(void **state)
 {
 	struct fx *f = *state;
@@ -999,6 +1045,7 @@ int main(void)
 		T(test_sshsig_wrong_key_type),
 		T(test_sshsig_signature_type_mismatch),
 		T(test_sshsig_unsupported_hash),
+		T(test_sshsig_canonical_fields),
 		T(test_sshsig_every_corrupted_byte),
 		T(test_sshsig_line_lengths),
 		T(test_sshsig_garbage_inputs),

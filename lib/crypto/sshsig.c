@@ -465,18 +465,27 @@ done:
 	return rc;
 }
 
+static int sshsig_parse(sshsig_fields *f, const accord_buf *blob);
+
 int accord_sshsig_is_canonical(const char *armored, size_t len)
 {
 	accord_buf blob = ACCORD_BUF_INIT, again = ACCORD_BUF_INIT;
+	sshsig_fields f;
 	int same;
 
-	if (dearmor(&blob, armored, len) < 0) {
+	if (dearmor(&blob, armored, len) < 0 || sshsig_parse(&f, &blob) < 0) {
 		accord_buf_dispose(&blob);
 		accord_error_clear();
 		return 0;
 	}
+	/*
+	 * The fields accord_sshsig_sign() fixes: the key holder could sign the
+	 * same bytes again with sha256, or with bytes in `reserved`, and make a
+	 * second valid commit of one entry (explore60c 03).
+	 */
 	armor(&again, &blob);
-	same = again.size == len && memcmp(again.ptr, armored, len) == 0;
+	same = again.size == len && memcmp(again.ptr, armored, len) == 0 &&
+	       bytes_eq(f.alg, f.alg_len, "sha512") && f.reserved_len == 0;
 	accord_buf_dispose(&blob);
 	accord_buf_dispose(&again);
 	return same;

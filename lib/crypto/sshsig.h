@@ -67,8 +67,9 @@ size_t accord_sshsig_verify_count(void);
 /*
  * 1 if `armored` is byte for byte the armor accord_sshsig_sign() writes
  * for the blob it holds (BEGIN line, base64 wrapped at 70 columns, END
- * line, no final newline). Any other wrapping of the same signature is a
- * second encoding of the same commit, which accord refuses.
+ * line, no final newline), with the hash sha512 and nothing reserved. Any
+ * other wrapping or signature of the same bytes is a second encoding of
+ * the same commit, which accord refuses.
  */
 int accord_sshsig_is_canonical(const char *armored, size_t len);
 

@@ -89,7 +89,7 @@ static int schema_kind(const cJSON *j)
  * (accord_entry_checks_fingerprint), so a memo written by another build
  * is not used.
  */
-#define PASS1_CHECKS "accord pass 1, version 1"
+#define PASS1_CHECKS "accord pass 1, version 2" /* 2: sha512 only, nothing reserved */
 
 static size_t pass1_count, threads_started;
 

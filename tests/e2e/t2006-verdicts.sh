@@ -92,12 +92,13 @@ later() {
 	setref "$2" "$LATER"
 }
 # sign_commit FILE KEY: FILE holds an unsigned commit; sign it with stock ssh-keygen
-# (namespace git, over exactly those bytes, as git does), add the gpgsig header
+# (namespace git, over exactly those bytes, as git does; SIGN_HASH=sha256 for
+# ssh-keygen's other hash), add the gpgsig header
 # last among the headers, write the object, print its id.
 sign_commit() {
 	cp "$1" "$T/payload"
 	rm -f "$T/payload.sig"
-	ssh-keygen -q -Y sign -n git -f "$2" "$T/payload" || bad "ssh-keygen sign"
+	ssh-keygen -q -Y sign -n git ${SIGN_HASH:+-O hashalg=$SIGN_HASH} -f "$2" "$T/payload" || bad "ssh-keygen sign"
 	{
 		sed '/^$/q' "$1" | sed '$d'
 		sed -e '1s/^/gpgsig /' -e '2,$s/^/ /' "$T/payload.sig"
@@ -233,6 +234,23 @@ case_armor_rewrapped() { # alice's head re-wrapped at 64 columns with text tools
 	accord -C "$C" allowed-signers >"$T/allowed" 2>/dev/null
 	expect 0 git -C "$C" -c gpg.ssh.allowedSignersFile="$T/allowed" verify-commit "$BAD"
 	contains "$ERR" 'Good "git" signature' "armor: stock git verify-commit says Good"
+	setref "$ALICE" "$BAD"
+	later "$T/alice.ssh" "$ALICE" 10
+	KIND=bad-commit
+}
+case_sig_sha256() { # alice re-signs her own head with ssh-keygen -O hashalg=sha256: stock git says Good
+	H=$(tip "$ALICE")
+	# the payload git signs: the commit less its gpgsig header (the message has no final newline)
+	git -C "$C" cat-file commit "$H" | awk '/^gpgsig / { s = 1; next } s && /^ / { next } { s = 0; print }' |
+		sed '/^$/q' >"$T/c"
+	git -C "$C" cat-file commit "$H" | sed '1,/^$/d' >>"$T/c"
+	BAD=$(SIGN_HASH=sha256 sign_commit "$T/c" "$T/alice.ssh")
+	[ "$BAD" != "$H" ] && ok || bad "sha256: the re-signed commit is another commit"
+	equal "$(idof "$BAD")" "$(idof "$H")" "sha256: same entry bytes"
+	contains "$(git -C "$C" cat-file commit "$BAD")" "$(git -C "$C" cat-file commit "$H" | sed -n 1,4p)" "sha256: the same headers"
+	accord -C "$C" allowed-signers >"$T/allowed" 2>/dev/null
+	expect 0 git -C "$C" -c gpg.ssh.allowedSignersFile="$T/allowed" verify-commit "$BAD"
+	contains "$ERR" 'Good "git" signature' "sha256: stock git verify-commit says Good"
 	setref "$ALICE" "$BAD"
 	later "$T/alice.ssh" "$ALICE" 10
 	KIND=bad-commit
@@ -653,7 +671,7 @@ kid_of() { case $1 in alice) echo "$ALICE" ;; bob) echo "$BOB" ;; gina) echo "$G
 
 CASES="entry_modified wrong_signer entry_missing reordered unsigned extra_header tree committer_time
 commit_identity commit_name
-armor_rewrapped malformed duplicate_key unknown_field unknown_type schema_violation unknown_key
+armor_rewrapped sig_sha256 malformed duplicate_key unknown_field unknown_type schema_violation unknown_key
 revoked_key revoked_backdated foreign_ledger time_backwards bad_cosign chain_broken wrong_feed
 not_authorized invalid_utf8 oversize sig_first garbage_commit"
 for c in ${VERDICT_CASES:-$CASES}; do
