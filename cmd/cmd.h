@@ -68,6 +68,13 @@ typedef struct {
  */
 #define CMD_WRITES (CMD_NEEDS_KEY | CMD_NEEDS_LEDGER | CMD_LOCK)
 #define CMD_WRITES_ENTRIES (CMD_NEEDS_KEY | CMD_NEEDS_FIELDS | CMD_LOCK)
+/*
+ * A write that changes who may sign (an admission, revocation, rotation,
+ * invitation, accept or recovery): judged on the whole ledger, since the
+ * index keeps no pending offers and no causal graph, and a state restored
+ * from it let a second member-add of a pending key through (explore60a 02).
+ */
+#define CMD_WRITES_AUTHORITY CMD_WRITES_ENTRIES
 
 /*
  * Do the set-up ctx->setup asks for: load the key, then open the ledger

@@ -584,7 +584,7 @@ int cmd_key(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct cmd_sub subs[] = {
 		{ "new", key_new, 0 },	     { "show", key_show, 0 },
-		{ "import", key_import, 0 }, { "rotate", key_rotate, CMD_WRITES },
+		{ "import", key_import, 0 }, { "rotate", key_rotate, CMD_WRITES_AUTHORITY },
 		{ NULL, NULL, 0 },
 	};
 

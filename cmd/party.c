@@ -447,9 +447,9 @@ static int party_list(accord_ctx *ctx, int argc, char **argv)
 int cmd_party(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct cmd_sub subs[] = {
-		{ "invite", party_invite, CMD_WRITES },
-		{ "accept", party_accept, CMD_WRITES },
-		{ "recover", party_recover, CMD_NEEDS_LEDGER | CMD_LOCK },
+		{ "invite", party_invite, CMD_WRITES_AUTHORITY },
+		{ "accept", party_accept, CMD_WRITES_AUTHORITY },
+		{ "recover", party_recover, CMD_NEEDS_FIELDS | CMD_LOCK },
 		{ "list", party_list, CMD_NEEDS_LEDGER },
 		{ NULL, NULL, 0 },
 	};
@@ -848,9 +848,9 @@ static int member_list(accord_ctx *ctx, int argc, char **argv)
 int cmd_member(accord_ctx *ctx, int argc, char **argv)
 {
 	static const struct cmd_sub subs[] = {
-		{ "add", member_add, CMD_WRITES },
-		{ "accept", member_accept, CMD_WRITES },
-		{ "revoke", member_revoke, CMD_WRITES },
+		{ "add", member_add, CMD_WRITES_AUTHORITY },
+		{ "accept", member_accept, CMD_WRITES_AUTHORITY },
+		{ "revoke", member_revoke, CMD_WRITES_AUTHORITY },
 		{ "vouch", cmd_member_vouch, CMD_WRITES_ENTRIES }, /* a fork's other side */
 		{ "list", member_list, CMD_NEEDS_LEDGER },
 		{ NULL, NULL, 0 },

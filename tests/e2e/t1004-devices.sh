@@ -62,6 +62,14 @@ expect 0 laptop sync
 # --- the laptop adds the desktop's key under its own name ----------------------------
 expect 0 laptop member add --key "$T/desktop/key.pub" --name alice
 contains "$ERR" "another device key of alice (acme), role admin" "member add says it is a device key, with the member's role"
+# The same key again before it is accepted (explore60a 02): refused before anything is
+# written, on this copy whose index is warm (a state restored from the index holds no offers).
+expect 0 laptop list
+HEAD_BEFORE=$(tip "$T/laptop-copy" "$LAPTOP")
+expect 1 laptop member add --key "$T/desktop/key.pub" --name alice
+contains "$ERR" "was already added to acme" "a second add of a key not accepted yet is refused"
+equal "$(tip "$T/laptop-copy" "$LAPTOP")" "$HEAD_BEFORE" "the refused add writes nothing"
+expect 0 laptop audit --no-record
 expect 0 laptop member list --json
 equal "$(echo "$OUT" | jget '[(m["party"], m["member"], m["role"], len(m["keys"])) for m in d if m["member"] == "alice"]')" \
 	'[["acme", "alice", "admin", 2]]' "member list groups alice's two keys under one name"
