@@ -849,6 +849,15 @@ int accord_ledger_create(char *out_id, accord_store *store, const accord_key *ke
 	cJSON_AddStringToObject(body, "title", title ? title : "");
 	cJSON_AddStringToObject(body, "party", party);
 	cJSON_AddStringToObject(body, "member", key->pub.name);
+	{
+		/* the genesis' id is the ledger's: founding alike in one second must not repeat it */
+		unsigned char nonce[32];
+		char hex[2 * sizeof(nonce) + 1];
+
+		randombytes_buf(nonce, sizeof(nonce));
+		accord_hex_encode(hex, nonce, sizeof(nonce));
+		cJSON_AddStringToObject(body, "nonce", hex);
+	}
 	if (recovery)
 		cJSON_AddStringToObject(body, "recovery", recovery);
 	accord_body_add_key_type(body, &key->pub);

@@ -67,6 +67,17 @@ expect 0 accord --home "$T/alice" init --party acme "$T/bare.git"
 git init -q --bare "$T/bare2.git"
 expect 0 accord --home "$T/alice" -C "$T/bare2.git" init --party acme
 equal "$(git -C "$T/bare2.git" rev-parse --is-bare-repository)" true "bare ledger"
+test_case "two ledgers founded alike in one second get two ids, and both take writes"
+# a ledger per partner, made in a loop (explore60a 01): one key, party and title, one second
+for p in globex initech; do
+	ACCORD_NOW=2026-11-20T09:00:00Z expect 0 accord --home "$T/alice" init --party acme "$T/loop-$p.git"
+	eval "LOOP_$p=\$OUT"
+done
+[ -n "$LOOP_globex" ] && [ "$LOOP_globex" != "$LOOP_initech" ] && ok ||
+	bad "two ledgers founded alike share the id $LOOP_globex"
+for p in globex initech; do
+	expect 0 accord --home "$T/alice" -C "$T/loop-$p.git" open --title "in $p" --severity 3 --service s
+done
 
 export ACCORD_HOME="$T/alice" ACCORD_DIR="$L"
 
