@@ -108,6 +108,17 @@ static void report_text(const accord_sync_result *r, const char *label, accord_b
 			r->rollbacks[i].now, r->error ? "" : " and pushed back");
 	if (r->error)
 		cmd_warn("%s%s%s%s: %s", in, label, sep, r->remote, r->error);
+	if (r->held_seq) {
+		char when[ACCORD_TIME_LEN];
+
+		accord_time_format(when, r->held_time);
+		cmd_warn(
+			"%s%s%s%s: held back your entries from seq %lld on: dated %s, more than %d "
+			"minutes ahead of this machine's clock, the remote would refuse them until "
+			"then (check the clock and ACCORD_NOW)",
+			in, label, sep, r->remote, (long long)r->held_seq, when,
+			ACCORD_FUTURE_SLACK_S / 60);
+	}
 	if (r->checkpoint_skipped) /* the sync went through: a notice, not the remote's fault */
 		cmd_warn("%s%s%sno checkpoint written: %s", in, label, sep, r->checkpoint_skipped);
 	for (i = 0; i < r->accepted_count; i++)
@@ -115,7 +126,7 @@ static void report_text(const accord_sync_result *r, const char *label, accord_b
 			entries += (size_t)(r->accepted[i].to - r->accepted[i].from);
 	if (line->size)
 		accord_buf_puts(line, "; ");
-	if (!r->error && entries == 0 && r->pushed_count == 0 && !r->checkpoint[0])
+	if (!r->error && entries == 0 && r->pushed_count == 0 && !r->checkpoint[0] && !r->held_seq)
 		accord_buf_printf(line, "%s: up to date", cmd_esc(r->remote, 0));
 	else if (!r->error || entries)
 		accord_buf_printf(
@@ -613,6 +624,9 @@ static int sync_ledger(accord_ctx *ctx, char **explicit, size_t explicit_count, 
 		verified = r->ledger;
 		r->ledger = NULL;
 		keep_accepted(&taken, &ntaken, r);
+		/* our own entries did not go: the sync did not do its job, whatever else it did */
+		if (r->held_seq)
+			failed = 1;
 		if (json) {
 			/* The document carries everything; a failure is also said on stderr. */
 			cJSON_AddItemToArray(list, accord_sync_result_json(r));

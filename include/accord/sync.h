@@ -186,6 +186,13 @@ typedef struct {
 	char checkpoint[ACCORD_ID_HEXLEN + 1]; /* id of the checkpoint written, or "" */
 	/* why none was written though one was due: the rules refuse the key's entry now, or NULL */
 	char *checkpoint_skipped;
+	/*
+	 * The signing key's own entries not pushed, from held_seq on (0: none):
+	 * dated held_time, more than the slack ahead of this machine's clock
+	 * (a stale ACCORD_NOW, a clock that was fast), which the remote's hook
+	 * would refuse until then.
+	 */
+	int64_t held_seq, held_time;
 	char *error;	 /* why the sync failed (transport, push), or NULL */
 	size_t verified; /* entries in the verified ledger */
 	int rounds;	 /* rounds of fetch, verify and push (more than 1: the remote moved) */

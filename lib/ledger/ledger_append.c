@@ -771,6 +771,27 @@ static int append_entry(char *out_id, accord_ledger *ledger, const accord_key *k
 			f.time = deps[i].time;
 	}
 	f.lamport++;
+	/*
+	 * After an entry dated ahead of the clock (a stale ACCORD_NOW, a clock
+	 * that was fast) every entry takes that date, since a feed's time never
+	 * runs back: partners refuse such entries until then and sync holds them
+	 * back, so the writer would be cut off unawares (explore60a 04).
+	 */
+	if (f.time > accord_sat_add(now, ACCORD_FUTURE_SLACK_S)) {
+		char when[ACCORD_TIME_LEN], clock[ACCORD_TIME_LEN];
+
+		accord_time_format(when, f.time);
+		accord_time_format(clock, now);
+		error = accord_error_set(
+			ACCORD_EDENIED,
+			"your feed's last entry is dated %s, ahead of this machine's clock (%s): an entry "
+			"after it cannot be dated earlier, and partners take no entry dated more than %d "
+			"minutes ahead, so they would refuse it until then; nothing was written. Check "
+			"the clock and ACCORD_NOW; if that date was the mistake, ask an admin of your "
+			"party to add a new key for you and revoke this one",
+			when, clock, ACCORD_FUTURE_SLACK_S / 60);
+		goto done;
+	}
 	if (!strcmp(type, "checkpoint") &&
 	    (error = checkpoint_body(&own, ledger, body, prev, deps, n)) < 0)
 		goto done;

@@ -135,8 +135,8 @@ done:
  * plain git): pushed, the hook would refuse it, and the whole push with it.
  * -1 when nothing of the feed is before it.
  */
-static int early_before(git_oid *head, const accord_ledger *l, const accord_verification *v,
-			const char *keyid)
+static int early_before(git_oid *head, int64_t *held, int64_t *held_time, const accord_ledger *l,
+			const accord_verification *v, const char *keyid)
 {
 	int64_t limit = accord_sat_add(accord_time_now(), ACCORD_FUTURE_SLACK_S), first = 0;
 	const accord_verified_item *it;
@@ -145,11 +145,14 @@ static int early_before(git_oid *head, const accord_ledger *l, const accord_veri
 	for (i = 0; i < l->count; i++) {
 		const accord_entry *e = l->entries[i];
 
-		if (e->time > limit && !strcmp(e->author.id, keyid) && (!first || e->seq < first))
+		if (e->time > limit && !strcmp(e->author.id, keyid) && (!first || e->seq < first)) {
 			first = e->seq;
+			*held_time = e->time;
+		}
 	}
 	if (!first)
 		return 0;
+	*held = first;
 	if (first == 1 ||
 	    !(it = accord_verified_feed_item(accord_verification_feed(v, keyid), first - 1)))
 		return -1;
@@ -319,7 +322,8 @@ static int take_candidates(accord_sync_result *res, accord_store *store,
 static void plan_feed_pushes(accord_transport_update **pushes, size_t *npushes, accord_store *store,
 			     accord_head *local, size_t nlocal, const accord_head *remote,
 			     size_t nremote, const accord_ledger *verified,
-			     const accord_verification *vv)
+			     const accord_verification *vv, accord_sync_result *res,
+			     const char *own)
 {
 	size_t i;
 
@@ -338,7 +342,16 @@ static void plan_feed_pushes(accord_transport_update **pushes, size_t *npushes, 
 				continue;
 			local[i].head = f->kept_head;
 		}
-		if (early_before(&local[i].head, verified, vv, local[i].keyid) < 0)
+		int64_t held = 0, held_time = 0;
+		int none = early_before(&local[i].head, &held, &held_time, verified, vv,
+					local[i].keyid);
+
+		/* ours: the writer must hear of it, or it would think them delivered */
+		if (held && own && !strcmp(own, local[i].keyid)) {
+			res->held_seq = held;
+			res->held_time = held_time;
+		}
+		if (none < 0)
 			continue;
 		if (accord_sync_classify(&rel, store, &local[i].head, r ? &r->head : NULL) < 0) {
 			/* the remote's ref names a tag or a tree, no feed: put ours back over it */
@@ -584,7 +597,8 @@ static int sync_once(accord_sync_result *res, accord_store *store, const char *n
 	if (nremote)
 		memcpy(after, remote, nremote * sizeof(*after));
 	nafter = nremote;
-	plan_feed_pushes(&pushes, &npushes, store, local, nlocal, remote, nremote, verified, vv);
+	plan_feed_pushes(&pushes, &npushes, store, local, nlocal, remote, nremote, verified, vv,
+			 res, opts && opts->key ? opts->key->pub.id : NULL);
 	if ((error = plan_evidence_pushes(&pushes, &npushes, store, qevidence.ptr, qfeeds.ptr,
 					  verified)) < 0)
 		goto fail;
@@ -790,6 +804,16 @@ cJSON *accord_sync_result_json(const accord_sync_result *res)
 		cJSON_AddStringToObject(o, "checkpoint", res->checkpoint);
 	else
 		cJSON_AddNullToObject(o, "checkpoint");
+	if (res->held_seq) {
+		char when[ACCORD_TIME_LEN];
+		cJSON *x = cJSON_AddObjectToObject(o, "held_back");
+
+		accord_time_format(when, res->held_time);
+		cJSON_AddNumberToObject(x, "seq", (double)res->held_seq);
+		cJSON_AddStringToObject(x, "time", when);
+	} else {
+		cJSON_AddNullToObject(o, "held_back");
+	}
 	cJSON_AddNumberToObject(o, "verified", (double)res->verified);
 	cJSON_AddNumberToObject(o, "rounds", (double)res->rounds);
 	if (res->error)

@@ -68,6 +68,20 @@ test_time_past_2106() {
 	expect 0 as alice acme audit --no-record
 	contains "$OUT" "CLEAN" "2106: the writer's own entry is no bad-commit"
 	ACCORD_NOW=2200-01-01T00:01:00Z expect 0 as alice acme note "$INC" "and the writer can go on"
+	# the clock right again (explore60a 04): a later entry would take 2200's date (a feed's
+	# time never runs back), which partners refuse until then: the write says so and
+	# writes nothing, and sync says it holds the writer's entries back, exit 1
+	H=$(git -C "$T/acme" rev-parse "refs/accord/feeds/$ALICE")
+	expect 1 as alice acme note "$INC" "the clock is right again"
+	contains "$ERR" "ahead of this machine's clock" "future: a write after a far-future entry is refused, saying why"
+	equal "$(git -C "$T/acme" rev-parse "refs/accord/feeds/$ALICE")" "$H" "future: the refused write wrote nothing"
+	expect 1 as alice acme sync
+	contains "$ERR" "held back your entries from seq" "future: sync says it holds the writer's entries back"
+	case "$OUT" in *"up to date"*) bad "future: sync says up to date" ;; *) ok ;; esac
+	expect 1 as alice acme sync --json
+	equal "$(echo "$OUT" | jget 'd["remotes"][0]["held_back"]["time"]')" "2200-01-01T00:00:00Z" \
+		"future: sync --json names the date"
+	equal "$(git -C "$T/acme" rev-parse "refs/accord/feeds/$ALICE")" "$H" "future: sync wrote no checkpoint after it"
 }
 
 # --- finding 02: one member's far-future time in everyone's signatures -------
@@ -80,7 +94,8 @@ test_future_time_contained() {
 	forge entry "$T/globex" "$T/gina.ssh" --type note --incident "$INCID" \
 		--body '{"text":"from the future"}' --time 2208988800 >/dev/null
 	before=$(git -C "$T/hub.git" rev-parse "refs/accord/feeds/$GINA")
-	expect 0 as gina globex sync
+	expect 1 as gina globex sync
+	contains "$ERR" "held back your entries from seq" "future: sync tells the writer it holds them back"
 	equal "$(git -C "$T/hub.git" rev-parse "refs/accord/feeds/$GINA")" "$before" "future: sync does not push it"
 	git -C "$T/globex" push -q "$T/hub.git" "refs/accord/feeds/$GINA" 2>"$T/push.err" && bad "future: the hook took it" || ok
 	contains "$(cat "$T/push.err")" "too early" "future: the hook refuses it, saying why"
