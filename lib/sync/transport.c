@@ -251,6 +251,23 @@ static int push_outcome(accord_transport_update *u, size_t n, int status, const 
 		refused += u[i].status == ACCORD_PUSH_REJECTED;
 		unknown += u[i].status == ACCORD_PUSH_PENDING;
 	}
+	/*
+	 * The lease checked on the remote: another push moved a ref after git
+	 * advertised it, while the hook ran. Its transaction then fails with
+	 * "cannot lock ref ...: is at X but expected Y", every ref rejected
+	 * (explore60b 01): the remote moved, as with "(stale info)".
+	 */
+	if (!stale && refused && err->ptr && strstr(err->ptr, "but expected ")) {
+		size_t lost = 0;
+
+		for (i = 0; i < n; i++)
+			lost += u[i].status == ACCORD_PUSH_REJECTED &&
+				(strstr(u[i].why, "(atomic transaction failed)") ||
+				 strstr(u[i].why, "(failed to update ref)") ||
+				 strstr(u[i].why, "(atomic push failure)"));
+		if (lost == refused)
+			stale = refused;
+	}
 	if (stale) {
 		error = accord_error_set(ACCORD_EMODIFIED, "%s moved since the fetch", label);
 	} else if (refused) {

@@ -152,6 +152,28 @@ rm acme/.git/hooks/reference-transaction
 expect 0 accord -C acme sync --no-checkpoint hub
 equal "$(head_of hub.git "$ALICE")" "$(head_of acme "$ALICE")" "once the hub holds still the sync completes"
 
+# The same race on the hub's side (explore60b 01): another push lands while the
+# hub's hook checks ours, so the lease held when git advertised the refs but not
+# when the hub updates them ("cannot lock ref ...: is at X but expected Y", the
+# atomic transaction failed). The remote moved: fetch, verify and push again.
+expect 0 accord -C acme note "$INC" "pushed while another push lands"
+WON=$(git -C hub.git rev-parse "refs/accord/feeds/$ALICE~1")
+cat >hub.git/hooks/pre-receive <<EOF
+#!/bin/sh
+cat >/dev/null
+[ -e "$T/leased" ] && exit 0
+touch "$T/leased"
+# the other push: alice's feed moves to an older head the hub holds (outside the quarantine)
+env -u GIT_QUARANTINE_PATH git update-ref refs/accord/feeds/$ALICE $WON || echo "move failed" >"$T/lease.log"
+EOF
+chmod +x hub.git/hooks/pre-receive
+expect 0 accord -C acme sync --json --no-checkpoint hub
+[ -e "$T/leased" ] && [ ! -e "$T/lease.log" ] && ok || bad "the hub's hook moved the feed"
+equal "$(echo "$OUT" | jget 'd["remotes"][0]["rounds"]')" 2 "the hub's lease: a second round"
+equal "$(echo "$OUT" | jget '"error" in d["remotes"][0]')" false "the hub's lease: no error"
+equal "$(head_of hub.git "$ALICE")" "$(head_of acme "$ALICE")" "the hub's lease: the hub ends with alice's head"
+rm hub.git/hooks/pre-receive
+
 # --- https:// through lighttpd, git http-backend, a test CA and basic auth --------
 if [ ! -x /usr/sbin/lighttpd ] || [ ! -e /usr/lib/lighttpd/mod_openssl.so ]; then
 	skip "https:// case: apt-get install lighttpd lighttpd-mod-openssl"
