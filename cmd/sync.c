@@ -166,6 +166,23 @@ static int was_taken(const accord_sync_accepted *all, size_t n, const accord_ent
 	return 0;
 }
 
+/*
+ * Whether `l` holds every entry the syncs took. A ledger one sync verified
+ * through the index holds only what that sync took: after several remotes,
+ * the last one's may lack what the earlier ones took (explore60b 03).
+ */
+static int holds_taken(const accord_ledger *l, const accord_sync_accepted *all, size_t n)
+{
+	size_t i, want = 0, held = 0;
+
+	for (i = 0; i < n; i++)
+		if (all[i].to > all[i].from)
+			want += (size_t)(all[i].to - all[i].from);
+	for (i = 0; i < accord_ledger_entry_count(l) && held < want; i++)
+		held += was_taken(all, n, accord_ledger_entry_at(l, i));
+	return held == want;
+}
+
 /* What a sync took, by what it means to a reader: the summary's counts. */
 typedef struct {
 	size_t incidents, status_changes, proposals, cosignatures, figures, actions, notes,
@@ -466,7 +483,8 @@ static int report_arrivals(accord_ctx *ctx, const accord_sync_accepted *all, siz
 	int error = 0;
 
 	/* the ledger the last sync verified, if the refs still hold it: no second verification */
-	if (n && !ctx->ledger && *verified && accord_ledger_is_current(*verified)) {
+	if (n && !ctx->ledger && *verified && accord_ledger_is_current(*verified) &&
+	    holds_taken(*verified, all, n)) {
 		ctx->ledger = *verified;
 		*verified = NULL;
 		cmd_notice_left_out(ctx);

@@ -475,4 +475,21 @@ ACCORD_NOW=2026-11-22T09:50:00Z expect 0 as hank "$I" inbox
 contains "$OUT" "acknowledge clock 40m of 30m: missed" "inbox text: the clock missed"
 git -C "$I" config --unset accord.notify
 
+# --- two remotes (explore60b 03): what the first brings is said and notified --------
+# globex's copy syncs with acme's repository first, then the hub, which brings nothing
+# more: the second remote's verification holds none of what the first took
+git -C "$G" config accord.notify "$T/keep.sh"
+: >"$T/notified.jsonl"
+expect 0 as gina "$G" remote add acme "$A"
+expect 0 as gina "$G" sync
+export ACCORD_NOW=2026-11-22T10:00:00Z
+expect 0 as alice "$A" open --title "Checkout down again" --severity 1 --service checkout \
+	--started 2026-11-22T09:55:00Z --parties globex
+TWO=$OUT
+expect 0 as gina "$G" sync acme origin
+contains "$OUT" "arrived: 1 new incident" "two remotes: sync says what the first one brought"
+contains "$OUT" "new incident $TWO SEV1: Checkout down again" "two remotes: sync names the incident"
+contains "$(cat "$T/notified.jsonl")" "Checkout down again" "two remotes: notify gets the new item"
+git -C "$G" config --unset accord.notify
+
 finish
