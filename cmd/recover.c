@@ -19,7 +19,8 @@ static const char recover_usage[] =
 	"the old key knowing that it was revoked or replaced; from a revoked or\n"
 	"replaced key, only notes, impact windows, SLA measurements and opens (no\n"
 	"status, cosign, proposal, involve, action or other decision): the rest is\n"
-	"listed; sign again what you stand by.\n\n"
+	"listed; sign again what you stand by. What another key of the party recorded\n"
+	"already (an earlier recover) is not recorded twice.\n\n"
 	"  --from KEY   the old key id (or a unique prefix of at least 8 digits)\n"
 	"  --with-evidence  also the other branch kept as evidence (when the machine\n"
 	"               that wrote it is lost; never on both machines)\n"
@@ -177,6 +178,62 @@ static int check_keys(const accord_member **nowp, accord_ctx *ctx, const accord_
 	return 0;
 }
 
+/*
+ * Entries of the old key's party written by its other keys: where an
+ * earlier recover put what it re-recorded (any machine may have run it).
+ */
+static const accord_entry **party_entries(size_t *count, const accord_ledger *l,
+					  const accord_member *old)
+{
+	const accord_parties *p = accord_ledger_parties(l);
+	const accord_entry **out = NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < accord_ledger_entry_count(l); i++) {
+		const accord_entry *e = accord_ledger_entry_at(l, i);
+		const accord_member *m = accord_parties_member(p, e->author.id);
+
+		if (!m || m == old || m->party != old->party || is_membership(e->type))
+			continue;
+		if (!(n & (n + 1))) { /* grow at 1, 3, 7, ... */
+			const accord_entry **grown = realloc(out, (2 * n + 2) * sizeof(*out));
+
+			if (!grown)
+				accord_oom();
+			out = grown;
+		}
+		out[n++] = e;
+	}
+	*count = n;
+	return out;
+}
+
+/*
+ * The entry that already re-records `e` as `incident` and `body` (renamed):
+ * the same type, incident and body, by another key of its party, not
+ * matched to another entry yet; or NULL. Recover run twice (plain, then
+ * --with-evidence, or again after a sync) must not record an incident or a
+ * window twice, doubling the customer-minutes (explore60b 02).
+ */
+static const accord_entry *recorded_before(const accord_entry **cands, size_t n,
+					   unsigned char *used, const accord_entry *e,
+					   const char *incident, const cJSON *body)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const accord_entry *c = cands[i];
+
+		if (used[i] || strcmp(c->type, e->type) != 0 ||
+		    strcmp(c->incident, incident ? incident : "") != 0 ||
+		    !cJSON_Compare(c->body, body, 1))
+			continue;
+		used[i] = 1;
+		return c;
+	}
+	return NULL;
+}
+
 /* Say that entry `e` is not re-recorded, and why: into `skip` with --json, else on stdout. */
 static void say_skipped(cJSON *skip, const accord_entry *e, const char *why)
 {
@@ -224,9 +281,11 @@ int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 	const char *from = NULL;
 	const accord_member *old, *now;
 	accord_entry **list = NULL;
+	const accord_entry **before = NULL;
 	accord_idmap renamed = ACCORD_IDMAP_INIT;
 	char **ids = NULL;
-	unsigned char *knew = NULL;
+	unsigned char *knew = NULL, *used = NULL;
+	size_t nbefore = 0;
 	cJSON *doc = NULL, *rec = NULL, *skip = NULL;
 	size_t n = 0, i, done = 0, skipped = 0;
 	int c, dry = 0, json = 0, with_evidence = 0, error = 0;
@@ -259,6 +318,9 @@ int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 		accord_oom();
 	if (old->revoked && old->revocation)
 		knew_of_revocation(knew, ctx->ledger, list, n, old->revocation);
+	before = party_entries(&nbefore, ctx->ledger, old);
+	if (!(used = calloc(nbefore + 1, 1)))
+		accord_oom();
 	if (json) {
 		doc = cJSON_CreateObject();
 		rec = cJSON_AddArrayToObject(doc, "recorded");
@@ -287,6 +349,23 @@ int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 			continue;
 		}
 		body = remap_body(e->body, &renamed);
+		{
+			const accord_entry *was =
+				recorded_before(before, nbefore, used, e, incident, body);
+
+			if (was) {
+				char said[96];
+
+				/* later entries follow it, as they follow what this run records */
+				accord_idmap_put(&renamed, e->id, (void *)was->id);
+				snprintf(said, sizeof(said), "re-recorded already, as %.12s",
+					 was->id);
+				cJSON_Delete(body);
+				skipped++;
+				say_skipped(skip, e, said);
+				continue;
+			}
+		}
 		if (!dry) {
 			error = accord_ledger_append(id, ctx->ledger, ctx->key, e->type, incident,
 						     body);
@@ -323,6 +402,8 @@ done:
 	free(list);
 	free(ids);
 	free(knew);
+	free(before);
+	free(used);
 	accord_idmap_dispose(&renamed);
 	return error;
 }

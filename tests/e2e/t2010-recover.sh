@@ -98,6 +98,12 @@ NEWINC=$(echo "$OUT" | jget 'd["recorded"][1]["new"]')
 for d in "$LAPTOP" "$DESKTOP" "$A" "$LAPTOP"; do
 	accord --home "$T/alice" -C "$d" sync --no-checkpoint >/dev/null 2>&1
 done
+# again, with the other branch too (explore60b 02): what either machine re-recorded
+# already is not recorded twice (an open twice would count its customer-minutes twice)
+expect 0 accord --home "$T/desktop-bob" -C "$DESKTOP" recover --from "$BOB" --with-evidence --json
+equal "$(echo "$OUT" | jget '[r["type"] for r in d["recorded"]]')" '[]' "recover again records nothing twice"
+equal "$(echo "$OUT" | jget 'sorted(s["type"] for s in d["skipped"] if s["reason"].startswith("re-recorded already"))')" \
+	'["note", "note", "note", "open"]' "recover again: both machines' entries named as re-recorded already"
 
 accord --home "$T/alice" -C "$A" sync --no-checkpoint >/dev/null 2>&1
 # re-recorded, but the forked key is still a member: the fork stays a fault
