@@ -40,6 +40,9 @@ int64_t accord_time_now(void);
  */
 void accord_time_set_now(const int64_t *t);
 
+/* 1 while accord_time_set_now() fixes the time: a simulated clock, not this machine's. */
+int accord_time_now_fixed(void);
+
 /*
  * Parse a duration: one or more <integer><unit> groups with units
  * d, h, m, s in decreasing order, each at most once: "45s", "30m", "4h",

@@ -323,6 +323,11 @@ void accord_time_set_now(const int64_t *t)
 	now_value = t ? *t : 0;
 }
 
+int accord_time_now_fixed(void)
+{
+	return now_fixed;
+}
+
 int64_t accord_time_now(void)
 {
 	if (now_fixed)
