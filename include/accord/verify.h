@@ -87,6 +87,7 @@ typedef struct {
 	char *explanation;
 	char label[160]; /* member@party of the feed, or the key id prefix */
 	int set_aside;	 /* left out by a documented rule (past a revocation), not a fault found */
+	char dep[ACCORD_ID_HEXLEN + 1]; /* (pending) the dep this copy holds no entry of, or "" */
 } accord_finding;
 
 /* Whether findings of `kind` set entries aside by a rule rather than report a fault. */

@@ -205,6 +205,140 @@ static void check_record(accord_audit *a, accord_verification *v, accord_store *
 	free(heads);
 }
 
+/* A head a checkpoint claims that no feed of this copy holds. */
+struct lack {
+	char feed[ACCORD_KEYID_HEXLEN + 1];
+	int64_t seq;
+};
+
+/* Every head a checkpoint in `list` claims that is not in `held`, into `out` (id -> struct lack). */
+static void claimed_lacks(accord_idmap *out, const accord_idmap *held, accord_entry *const *list,
+			  size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const cJSON *h;
+
+		if (strcmp(list[i]->type, "checkpoint") != 0)
+			continue;
+		cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(list[i]->body, "heads")) {
+			const char *f = accord_json_str(h, "feed"),
+				   *hash = accord_json_str(h, "hash");
+			struct lack *l;
+			int64_t seq;
+
+			if (!f || !hash || accord_json_int(&seq, h, "seq") < 0 ||
+			    accord_idmap_get(held, hash) || accord_idmap_get(out, hash))
+				continue;
+			l = accord_xcalloc(1, sizeof(*l));
+			snprintf(l->feed, sizeof(l->feed), "%s", f);
+			l->seq = seq;
+			accord_idmap_put(out, hash, l);
+		}
+	}
+}
+
+/* The entry-missing finding for `id`, a head a checkpoint claims as seq `l->seq` of `l->feed`. */
+static void lack_claimed(accord_verification *v, const char *id, const struct lack *l)
+{
+	const accord_verified_feed *f = accord_verification_feed(v, l->feed);
+	const accord_verified_item *there = f ? accord_verified_feed_item(f, l->seq) : NULL;
+	accord_finding *x;
+
+	if (there && there->id[0])
+		accord_verification_add(
+			v, ACCORD_AUDIT_ENTRY_MISSING, l->feed, NULL, f->ref,
+			"entry %.16s is in no feed of this copy; a checkpoint names it as seq %lld of this feed, which holds another signed entry there (%.16s): the feed was rewritten, or the checkpoint is false",
+			id, (long long)l->seq, there->id);
+	else
+		accord_verification_add(
+			v, ACCORD_AUDIT_ENTRY_MISSING, l->feed, NULL, f ? f->ref : NULL,
+			"entry %.16s is in no feed of this copy; a checkpoint names it as seq %lld of this feed, which this copy holds to seq %lld only: cut back, deleted or withheld",
+			id, (long long)l->seq,
+			f && f->count ? (long long)f->items[f->count - 1].seq : 0LL);
+	x = &v->findings[v->finding_count - 1];
+	x->seq = l->seq;
+	memcpy(x->entry, id, ACCORD_ID_HEXLEN + 1);
+}
+
+/*
+ * Entries here that depend on an entry no feed of this copy holds, in any
+ * form, prove the copy incomplete: withheld, deleted, or rewritten by its
+ * own author (explore60c 01); so do checkpoints naming heads it holds no
+ * entry of. Pending is a wait, no verdict on those entries; but an audit
+ * that finds nothing else wrong must not call such a copy clean, or a hub
+ * that withheld a revocation would pass. Each missing entry is an
+ * entry-missing finding, with the feed and seq a checkpoint names it as,
+ * where one does. With other faults the copy is not clean anyway, and
+ * their pending entries say what they wait for.
+ */
+static void check_missing(accord_verification *v)
+{
+	accord_idmap held = ACCORD_IDMAP_INIT, done = ACCORD_IDMAP_INIT, lacks = ACCORD_IDMAP_INIT;
+	struct wait {
+		char dep[ACCORD_ID_HEXLEN + 1];
+		char feed[ACCORD_KEYID_HEXLEN + 1];
+		int64_t seq;
+	} *waits = NULL;
+	size_t i, j, n = 0;
+
+	for (i = 0; i < v->finding_count; i++)
+		if (!v->findings[i].set_aside)
+			return;
+	/* copied out: adding findings moves them, and the maps borrow their keys */
+	for (i = 0; i < v->finding_count; i++) {
+		const accord_finding *p = &v->findings[i];
+
+		if (p->kind != ACCORD_AUDIT_PENDING || !p->dep[0])
+			continue;
+		if (!(n & (n + 1)) && !(waits = realloc(waits, (2 * n + 2) * sizeof(*waits))))
+			accord_oom();
+		memcpy(waits[n].dep, p->dep, sizeof(waits[n].dep));
+		memcpy(waits[n].feed, p->feed, sizeof(waits[n].feed));
+		waits[n++].seq = p->seq;
+	}
+	for (i = 0; i < v->feed_count; i++)
+		for (j = 0; j < v->feeds[i].count; j++)
+			if (v->feeds[i].items[j].id[0])
+				accord_idmap_put(&held, v->feeds[i].items[j].id, &v->feeds[i]);
+	claimed_lacks(&lacks, &held, v->entries, v->count);
+	claimed_lacks(&lacks, &held, v->held, v->held_count);
+	for (i = 0; i < n; i++) {
+		const struct lack *l;
+		char who[160];
+		accord_finding *x;
+
+		if (accord_idmap_get(&held, waits[i].dep) || accord_idmap_get(&done, waits[i].dep))
+			continue;
+		accord_idmap_put(&done, waits[i].dep, v);
+		if ((l = accord_idmap_get(&lacks, waits[i].dep))) {
+			lack_claimed(v, waits[i].dep, l);
+			continue;
+		}
+		label_key(who, sizeof(who), v, waits[i].feed);
+		accord_verification_add(
+			v, ACCORD_AUDIT_ENTRY_MISSING, NULL, NULL, NULL,
+			"entry %.16s, which %s's seq %lld depends on, is in no feed of this copy: deleted or withheld (its dependants wait for it)",
+			waits[i].dep, who, (long long)waits[i].seq);
+		x = &v->findings[v->finding_count - 1];
+		memcpy(x->entry, waits[i].dep, sizeof(x->entry));
+	}
+	/* heads claimed by checkpoints that no entry's deps named first */
+	for (i = 0; i < lacks.size; i++) {
+		const char *id = lacks.slots[i].key;
+
+		if (id && !accord_idmap_get(&done, id))
+			lack_claimed(v, id, lacks.slots[i].value);
+	}
+	for (i = 0; i < lacks.size; i++)
+		free(lacks.slots[i].value);
+	accord_idmap_dispose(&lacks);
+	accord_idmap_dispose(&held);
+	accord_idmap_dispose(&done);
+	free(waits);
+}
+
 static int causal_in_past(const accord_entry *later, const accord_entry *earlier, void *payload)
 {
 	int yes = accord_causal_in_past(payload, later, earlier);
@@ -328,6 +462,7 @@ int accord_audit_run(accord_audit **out, accord_store *store, const accord_audit
 	a->last_time = v->last_time;
 	check_checkpoints(a, v);
 	check_record(a, v, store);
+	check_missing(v);
 	if ((error = check_late(v)) < 0) {
 		free(a->feeds);
 		free(a);

@@ -525,6 +525,9 @@ static int causal_check(struct run *r, struct feed *f, struct item *it, const ac
 				r, ACCORD_AUDIT_PENDING, f->keyid, it, NULL,
 				"depends on entry %.16s, which this copy does not hold: pending until it arrives",
 				e->deps[i]);
+			/* the audit asks whether any feed here holds it, in any form */
+			memcpy(r->v->findings[r->v->finding_count - 1].dep, e->deps[i],
+			       sizeof(e->deps[i]));
 			return -1;
 		}
 		if (!strcmp(d->author.id, e->author.id)) {

@@ -274,11 +274,42 @@ found false-checkpoint "a claim beyond its causal past is false"
 equal "$(jget '[f["feed"] for f in d["findings"]]' < "$T/last.json")" "[\"$GINA\"]" "claim beyond: against the checkpoint's author"
 contains "$(jget '[f["explanation"] for f in d["findings"]][0]' < "$T/last.json")" "not in its causal past" "claim beyond: says why"
 # a witness that is ahead of this copy depends on what it claims: pending here
-# (its deps are missing), never false, and it counts once they arrive
+# (its deps are missing), never false, and it counts once they arrive. But the
+# copy is provably incomplete: not clean (explore60c 01), the missing entry named
+# as the head the checkpoint claims
 fresh
 MISSING=$(printf missing | sha256sum | cut -c1-64)
 forge entry "$C" "$T/gina.ssh" --type checkpoint --deps "$MISSING" --body "{\"heads\":[{\"feed\":\"$BOB\",\"seq\":9,\"hash\":\"$MISSING\"}]}" >/dev/null
-aside pending "a witness ahead of this copy"
+expect 3 accord -C "$C" audit --json --no-record
+equal "$(echo "$OUT" | jget '" ".join(sorted(set(f["kind"] for f in d["set_aside"])))')" pending "a witness ahead: set aside as pending"
+equal "$(echo "$OUT" | jget '" ".join("%s %s %s %s" % (f["kind"], f["feed"], f["seq"], f["entry"]) for f in d["findings"])')" \
+	"entry-missing $BOB 9 $MISSING" "a witness ahead: the missing entry is a fault, named as bob's seq 9"
+equal "$(echo "$OUT" | jget 'd["clean"]')" false "a witness ahead: not clean"
+contains "$(echo "$OUT" | jget 'd["findings"][0]["explanation"]')" "cut back, deleted or withheld" "a witness ahead: says what may have happened"
+# alice's feed cut back below her revocation of carol (a hub withholding it): what
+# depended on it proves it exists, so the audit of a copy that never saw it (no
+# record of a previous audit here) is not clean
+fresh
+rm "$C/.git/accord/verified-heads"
+git -C "$C" update-ref "refs/accord/feeds/$ALICE" "$(tip "$ALICE" ~3)"
+expect 3 accord -C "$C" audit --json --no-record
+# gina's note depends on the revocation (seq 6), which no checkpoint names; her
+# checkpoint and cosign on alice's seq 8, which hers names
+equal "$(echo "$OUT" | jget '" | ".join(sorted("%s %s %s" % (f["kind"], f["feed"], f["seq"]) for f in d["findings"]))')" \
+	"entry-missing $ALICE 8 | entry-missing None None" "cut back: two missing entries, one named as alice's seq 8 by gina's checkpoint"
+contains "$(echo "$OUT" | jget '" ".join(f["explanation"] for f in d["findings"])')" "holds to seq 5 only" "cut back: says how far this copy holds the feed"
+contains "$(echo "$OUT" | jget '" ".join(f["explanation"] for f in d["findings"])')" "deleted or withheld" "cut back: the other one says what may have happened"
+expect 3 accord -C "$C" audit --no-record
+contains "$OUT" "entry-missing" "cut back: the text report names it"
+# alice rewrites her own last entry (signed, another body): the checkpoint names the original
+fresh
+rm "$C/.git/accord/verified-heads"
+git -C "$C" update-ref "refs/accord/feeds/$ALICE" "$(tip "$ALICE" ~1)"
+forge entry "$C" "$T/alice.ssh" --type note --incident "$INCID" --body '{"text":"rewritten"}' >/dev/null
+expect 3 accord -C "$C" audit --json --no-record
+equal "$(echo "$OUT" | jget '" ".join(sorted(set("%s %s %s" % (f["kind"], f["feed"], f["seq"]) for f in d["findings"])))')" \
+	"entry-missing $ALICE 8" "rewritten: entry-missing, named as alice's seq 8"
+contains "$(echo "$OUT" | jget 'd["findings"][0]["explanation"]')" "holds another signed entry there" "rewritten: says the feed holds another entry"
 
 # --- timestamps running backwards: accord never writes one, so no reader's
 # tolerance decides it; one second back is enough, and every path agrees
