@@ -19,7 +19,8 @@ static const char report_usage[] =
 	"measurements and resolutions count whenever they were recorded.\n"
 	"docs/metrics.md and every report define each figure. TIME: RFC 3339 with a\n"
 	"zone (2026-11-23T07:31:00Z) or a date, meaning 00:00 UTC (2026-11-23).\n\n"
-	"  --service NAME      only incidents of this service\n"
+	"  --service NAME      only incidents of this service (their current one, after\n"
+	"                      any amend)\n"
 	"  --party NAME        only incidents involving this party (or owing it an action)\n"
 	"  --format F          text (default), json (schemas/report.schema.json), csv (a\n"
 	"                      header row and one row per incident, nothing else), md\n"
@@ -28,7 +29,7 @@ static const char report_usage[] =
 	"  -o, --output FILE   write to FILE (atomically) instead of standard output\n"
 	"  --meta FILE         with csv: write what the rows do not say (generation time,\n"
 	"                      ledger, filters, verification, definitions) to FILE, as a\n"
-	"                      CSV of key,value rows\n"
+	"                      CSV of key,value rows (not the -o file)\n"
 	"  --strict            exit 3 when entries were left out because they do not\n"
 	"                      count (the report always covers only what counts, and\n"
 	"                      names what it left out)\n"
@@ -139,42 +140,110 @@ static int write_atomic(const char *path, const char *data, size_t len)
 }
 
 /*
- * A filter naming what the ledger does not hold would give an empty report
- * that looks like good news: refuse it, naming the values that exist.
+ * A --service that no incident of `ledgers` has would give an empty report
+ * that reads as good news: refuse it, naming the services there are
+ * (`where`: "this ledger" or "the ledgers reported on"). An incident's
+ * service is its current one, after any amend, as list and the report's
+ * by-service table show it: the service it was opened under refused an
+ * amended incident and let a service no incident has any more through
+ * (explore60b 06). A NULL ledger (one that could not be read) is skipped.
  */
-static int check_filters(accord_ctx *ctx, const accord_report_options *ro)
+static int check_service(accord_ledger *const *ledgers, size_t n, const char *service, int64_t now,
+			 const char *where)
 {
-	const accord_parties *p = accord_ledger_parties(ctx->ledger);
+	accord_incident_summary *all = NULL;
 	accord_buf known = ACCORD_BUF_INIT;
 	accord_idmap seen = ACCORD_IDMAP_INIT;
+	size_t count = 0, i;
 	int found = 0, code = 0;
-	size_t i;
 
-	if (ro->party && !accord_parties_find(p, ro->party)) {
-		code = cmd_no_such_party(ctx, ro->party);
-		goto done;
-	}
-	if (!ro->service)
-		goto done;
-	for (i = 0; i < accord_ledger_entry_count(ctx->ledger) && !found; i++) {
-		const accord_entry *e = accord_ledger_entry_at(ctx->ledger, i);
-		const char *service =
-			strcmp(e->type, "open") ? NULL : accord_entry_str(e, "service");
+	for (i = 0; i < n; i++) {
+		accord_incident_summary *s = NULL;
+		size_t k = 0, total = 0;
+		int error;
 
-		if (!service || accord_idmap_get(&seen, service))
+		if (!ledgers[i])
 			continue;
-		found = !strcmp(service, ro->service);
-		accord_idmap_put(&seen, service, (void *)service);
-		accord_buf_printf(&known, "%s%s", known.size ? ", " : "", service);
+		if ((error = accord_ledger_list(&s, &k, &total, ledgers[i], NULL, 0, now)) < 0) {
+			code = cmd_fail(error);
+			goto done;
+		}
+		if (k && !(all = realloc(all, (count + k) * sizeof(*all))))
+			accord_oom();
+		if (k)
+			memcpy(all + count, s, k * sizeof(*s));
+		count += k;
+		free(s);
+	}
+	/* the map borrows its keys from `all`, complete by now */
+	for (i = 0; i < count; i++) {
+		found |= !strcmp(all[i].service, service);
+		if (accord_idmap_add(&seen, all[i].service, &all[i]))
+			continue;
+		accord_buf_printf(&known, "%s%s", known.size ? ", " : "", all[i].service);
 	}
 	if (!found)
 		code = cmd_failf(ACCORD_EXIT_FAIL,
-				 "there is no incident of service '%s' in this ledger (known: %s)",
-				 ro->service, known.ptr ? known.ptr : "none");
+				 "there is no incident of service '%s' in %s (known: %s)", service,
+				 where, known.ptr ? known.ptr : "none");
 done:
 	accord_idmap_dispose(&seen);
 	accord_buf_dispose(&known);
+	free(all);
 	return code;
+}
+
+/* A filter naming what the ledger does not hold: refused, as check_service says why. */
+static int check_filters(accord_ctx *ctx, const accord_report_options *ro)
+{
+	if (ro->party && !accord_parties_find(accord_ledger_parties(ctx->ledger), ro->party))
+		return cmd_no_such_party(ctx, ro->party);
+	return ro->service ? check_service(&ctx->ledger, 1, ro->service, ro->now, "this ledger")
+			   : 0;
+}
+
+/* `path` with its folder resolved through links (it may not exist yet), or NULL. Caller frees. */
+static char *resolved_path(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir, *real, *out = NULL;
+
+	if (!slash)
+		dir = strdup(".");
+	else
+		dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+	if (!dir)
+		accord_oom();
+	real = realpath(dir, NULL);
+	if (real && asprintf(&out, "%s/%s", real, slash ? slash + 1 : path) < 0)
+		accord_oom();
+	free(real);
+	free(dir);
+	return out;
+}
+
+/*
+ * Whether -o and --meta name one file, however spelled: then one output
+ * would replace the other unsaid (explore60a 08). Asked before anything is
+ * written, so a file that does not exist yet is compared by its resolved
+ * path; two that exist, by device and inode.
+ */
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	char *ra, *rb;
+	int same;
+
+	if (!strcmp(a, b))
+		return 1;
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	ra = resolved_path(a);
+	rb = resolved_path(b);
+	same = ra && rb && !strcmp(ra, rb);
+	free(ra);
+	free(rb);
+	return same;
 }
 
 /* The JSON report is checked against its own schema before anyone sees it. */
@@ -251,31 +320,25 @@ static void generated_by(accord_ctx *ctx, accord_report_meta *meta, accord_pubke
  */
 static int check_filters_across(cmd_ledger_view *v, size_t n, const accord_report_options *ro)
 {
-	size_t i, j;
-	int party = !ro->party, service = !ro->service;
+	accord_ledger **ledgers;
+	size_t i;
+	int party = !ro->party, code;
 
-	for (i = 0; i < n; i++) {
-		const accord_ledger *l = v[i].ctx.ledger;
-
-		if (!l)
-			continue;
-		party = party || accord_parties_find(accord_ledger_parties(l), ro->party);
-		for (j = 0; !service && j < accord_ledger_entry_count(l); j++) {
-			const accord_entry *e = accord_ledger_entry_at(l, j);
-			const char *s =
-				strcmp(e->type, "open") ? NULL : accord_entry_str(e, "service");
-
-			service = s && !strcmp(s, ro->service);
-		}
-	}
+	for (i = 0; i < n && !party; i++)
+		party = v[i].ctx.ledger &&
+			accord_parties_find(accord_ledger_parties(v[i].ctx.ledger), ro->party);
 	if (!party)
 		return cmd_failf(ACCORD_EXIT_FAIL,
 				 "there is no party '%s' in the ledgers reported on", ro->party);
-	if (!service)
-		return cmd_failf(ACCORD_EXIT_FAIL,
-				 "there is no incident of service '%s' in the ledgers reported on",
-				 ro->service);
-	return 0;
+	if (!ro->service)
+		return 0;
+	if (!(ledgers = calloc(n, sizeof(*ledgers))))
+		accord_oom();
+	for (i = 0; i < n; i++)
+		ledgers[i] = v[i].ctx.ledger;
+	code = check_service(ledgers, n, ro->service, ro->now, "the ledgers reported on");
+	free(ledgers);
+	return code;
 }
 
 /*
@@ -433,6 +496,9 @@ int cmd_report(accord_ctx *ctx, int argc, char **argv)
 		return cmd_usage_error(ctx, "-o needs a file name");
 	if (meta_file && (!*meta_file || format != ACCORD_REPORT_CSV))
 		return cmd_usage_error(ctx, "--meta FILE goes with --format csv");
+	if (meta_file && output && same_file(output, meta_file))
+		return cmd_usage_error(
+			ctx, "-o and --meta name the same file (%s): give each its own", meta_file);
 	ro.has_since = since != NULL;
 	ro.has_until = until != NULL;
 	if (ro.has_since && ro.has_until && ro.until <= ro.since)

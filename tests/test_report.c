@@ -320,6 +320,10 @@ static void test_report_formats_schema_and_hostile_text(void **state)
 			assert_non_null(strstr(b.ptr, "&lt;script&gt;"));
 			assert_null(strstr(b.ptr, "<script"));
 			assert_non_null(strstr(b.ptr, "<svg"));
+			/* the histogram's own labels too: a raw "< 1h" made the SVG no XML (explore60a 07) */
+			assert_non_null(strstr(b.ptr, ">&lt; 1h</text>"));
+			assert_non_null(strstr(b.ptr, ">&gt;= 30d</text>"));
+			assert_null(strstr(b.ptr, ">< 1h"));
 		}
 		if (all[i] == ACCORD_REPORT_CSV) {
 			/* formulas are defused */

@@ -60,13 +60,21 @@ const accord_report_definition accord_report_definitions[] = {
 	{ "lost_minutes", "lost minutes",
 	  "Minutes of productive time customers reported losing: sum and median over the responses that "
 	  "gave a figure (their count is shown)." },
+	/* the rules report_measure.c applies (typed_met, verdicts), not an older reading: explore60b 05 */
 	{ "sla", "SLA met %",
-	  "SLA measurements recorded for incidents in the period; a measurement is met when actual <= "
-	  "target. Met % = met / measurements x 100." },
+	  "The typed SLA measurements (accord sla) of the incidents in the period, every party's. A "
+	  "measurement is met when actual <= target, unless the computed clock it names disagrees "
+	  "with it (show marks it): then it counts as that clock decided it. Met % = met / "
+	  "measurements x 100. Incidents with every SLA met are those green outside (see "
+	  "watermelon); SLA met (computed clocks) is the provider table's (see by provider)." },
 	{ "watermelon", "watermelon",
-	  "An incident whose SLA measurements (at least one) were all met while its customers were "
-	  "unhappy: mean feedback score <= 2 (at least one response). Rate = watermelon incidents / "
-	  "incidents with every SLA measurement met x 100, shown beside SLA met %." },
+	  "An incident green outside while its customers were unhappy: mean feedback score <= 2 (at "
+	  "least one response). Green outside: every SLA verdict it has (at least one) was met. Its "
+	  "verdicts are its computed clocks decided against the terms in force (stopped, or missed "
+	  "already; a clock counted apart is neither), over every provider; only an incident without "
+	  "such a clock falls back to its typed SLA measurements, the customer-facing party's (every "
+	  "party's when it typed none). Rate = watermelons / incidents green outside x 100, shown "
+	  "beside SLA met %." },
 	{ "joint_share", "joint resolutions",
 	  "Resolved incidents (status resolved or closed) whose current resolution is signed by every "
 	  "involved party, divided by resolved incidents, x 100." },
@@ -81,30 +89,42 @@ const accord_report_definition accord_report_definitions[] = {
 	  "Incidents whose current proposal still lacks the signature of an involved party, and which "
 	  "parties." },
 	{ "actions", "action items",
-	  "Items of each incident's current resolution: done, open, and overdue (open after its due day "
-	  "has ended, UTC). By owning party when one party owns the item; jointly owned when several do." },
+	  "Items of each incident's current resolution (while it is not joint, of the last one every "
+	  "involved party signed): done, open, and overdue (open after its due day has ended, UTC); an "
+	  "item closed without doing it is neither, listed with its reason. By owning party when one "
+	  "party owns the item; jointly owned when several do." },
 	{ "factors", "contributing factors",
 	  "Factors of each incident's current resolution, counted once per incident, compared ignoring "
-	  "case and surrounding spaces; the most frequent first. Never attributed to a party." },
+	  "case, surrounding spaces and runs of inner spaces; the 20 most frequent first. Never "
+	  "attributed to a party." },
 	{ "percentile", "percentiles",
 	  "Nearest rank: the p-th percentile of n sorted values is the value at rank ceil(p/100 x n); "
 	  "the median is p50." },
 	{ "weeks", "weeks",
-	  "Weeks start on Monday 00:00 UTC. Customer-minutes are split across the weeks they fall in; "
-	  "SLA and feedback are charted in the week of the incident's impact start (or of the period "
-	  "start, if earlier)." },
+	  "Weeks start on Monday 00:00 UTC, from the week of the period start (or of the earliest "
+	  "incident in it) to that of the period end or now, whichever is earlier; at most the last 156. "
+	  "Customer-minutes are split across the weeks they fall in; SLA met %, clocks met % (the "
+	  "computed clocks decided against an agreement, as by provider) and CSAT% are over the "
+	  "incidents charted in the week of their impact start (or of the period start, if earlier). "
+	  "The HTML chart's SLA bar is the clocks met % where an agreement decided any clock that "
+	  "week, else the typed measurements' SLA met %." },
 	{ "rounding", "rounding",
 	  "Percentages and minutes are rounded to one decimal, mean scores to two. Text, Markdown and HTML "
 	  "group thousands (1,500); JSON and CSV never do." },
 	{ "clocks", "clocks",
 	  "Per provider party (every involved party but the customer-facing one), computed from the signed "
-	  "timeline: time to acknowledge (its involvement to its first entry that knew of it), to mitigate "
-	  "and to restore (impact start to the first status mitigated, resolved), in the business hours "
-	  "of the agreement in force at the incident's start, less pauses (status waiting on another "
-	  "party; one that stops its setter's own clock counts once co-signed)." },
+	  "timeline, never typed: time to acknowledge (its involvement to its first entry that knew of "
+	  "it), to mitigate and to restore (impact start, as the clocks read it, to the first status "
+	  "mitigated or resolved, or a later one, that stood), never before the terms took effect, in "
+	  "the business hours of the agreement in force at the incident's start, less pauses (status "
+	  "waiting on another party; one that stops its setter's own clock counts once co-signed). "
+	  "Verdict: met, missed (past the target, stopped or not), running, or disputed (counted "
+	  "apart: neither met nor missed)." },
 	{ "by_provider", "by provider",
-	  "Over the incidents of the period that involve the provider: median and p90 of each stopped "
-	  "clock; SLA met = clocks met / clocks decided against a target (stopped, or past it already); "
+	  "Over the incidents of the period that involve the provider (those no independent customer "
+	  "vouches for, its customer one it brought in or silent, in a row of their own): median and "
+	  "p90 of each stopped clock; SLA met = clocks met / clocks decided against a target (stopped, "
+	  "or past it already; disputed ones counted apart); "
 	  "CSAT% and lost minutes of those incidents' responses; watermelons = incidents with all three "
 	  "clocks met and the agreement's experience target missed (CSAT% below its target, or lost "
 	  "minutes above it; without targets, mean score <= 2); joint resolutions among resolved "

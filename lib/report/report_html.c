@@ -90,8 +90,10 @@ static void svg_axes(accord_buf *out, double max, const char *suffix)
 			PL, y, PL + PW, y, i ? "#e3e6ee" : "#556");
 		accord_buf_printf(
 			out,
-			"<text x=\"%d\" y=\"%.1f\" font-size=\"12\" text-anchor=\"end\" fill=\"#445\">%s%s</text>",
-			PL - 6, y + 4, d, suffix);
+			"<text x=\"%d\" y=\"%.1f\" font-size=\"12\" text-anchor=\"end\" fill=\"#445\">%s",
+			PL - 6, y + 4, d);
+		html_escape(out, suffix);
+		accord_buf_puts(out, "</text>");
 	}
 }
 
@@ -121,8 +123,10 @@ static void svg_empty(accord_buf *out, const char *what)
 {
 	accord_buf_printf(
 		out,
-		"<text x=\"%d\" y=\"%d\" font-size=\"14\" text-anchor=\"middle\" fill=\"#667\">%s</text>",
-		PL + PW / 2, PT + PH / 2, what);
+		"<text x=\"%d\" y=\"%d\" font-size=\"14\" text-anchor=\"middle\" fill=\"#667\">",
+		PL + PW / 2, PT + PH / 2);
+	html_escape(out, what);
+	accord_buf_puts(out, "</text>");
 }
 
 static void chart_minutes(accord_buf *out, const accord_report *r)
@@ -259,17 +263,23 @@ static void chart_joint(accord_buf *out, const accord_report *r)
 	for (k = 0; k < nb; k++) {
 		double h = (double)PH * (double)counts[k] / max;
 
-		if (counts[k])
+		/* "< 1h" and ">= 30d": raw, they made the SVG no XML (explore60a 07) */
+		if (counts[k]) {
 			accord_buf_printf(
 				out,
-				"<rect class=\"bar-joint\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#7a5aa6\"><title>%s: %zu %s</title></rect>",
-				PL + bw * (double)k + bw * 0.15, PT + PH - h, bw * 0.7, h,
-				buckets[k].label, counts[k],
+				"<rect class=\"bar-joint\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#7a5aa6\"><title>",
+				PL + bw * (double)k + bw * 0.15, PT + PH - h, bw * 0.7, h);
+			html_escape(out, buckets[k].label);
+			accord_buf_printf(
+				out, ": %zu %s</title></rect>", counts[k],
 				accord_plural((long long)counts[k], "incident", "incidents"));
+		}
 		accord_buf_printf(
 			out,
-			"<text x=\"%.1f\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\" fill=\"#445\">%s</text>",
-			PL + bw * ((double)k + 0.5), PT + PH + 18, buckets[k].label);
+			"<text x=\"%.1f\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\" fill=\"#445\">",
+			PL + bw * ((double)k + 0.5), PT + PH + 18);
+		html_escape(out, buckets[k].label);
+		accord_buf_puts(out, "</text>");
 	}
 	if (r->joint_total) {
 		char *m = accord_report_dur_text(r->joint_median_s),
@@ -282,9 +292,10 @@ static void chart_joint(accord_buf *out, const accord_report *r)
 	} else {
 		snprintf(caption, sizeof(caption), "no joint resolutions in the period (n=0)");
 	}
-	accord_buf_printf(out,
-			  "<text x=\"%d\" y=\"%d\" font-size=\"13\" fill=\"#1d2330\">%s</text>", PL,
-			  PT + PH + 38, caption);
+	accord_buf_printf(out, "<text x=\"%d\" y=\"%d\" font-size=\"13\" fill=\"#1d2330\">", PL,
+			  PT + PH + 38);
+	html_escape(out, caption);
+	accord_buf_puts(out, "</text>");
 	accord_buf_puts(
 		out,
 		"</svg><figcaption>Incidents with a joint resolution, by time from impact start to the last needed signature.</figcaption></figure>\n");

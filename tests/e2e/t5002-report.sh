@@ -289,6 +289,107 @@ git -C "$L" update-ref "$FEED" "$HEADC"
 expect 0 accord $A report --format json
 equal "$(echo "$OUT" | jget 'd["verification"]["status"]')" verified "verified again"
 
+# --- what the report says of itself, and of its own files
+test_case "the definitions state the rules the SLA and watermelon figures follow"
+# a second ledger with terms: typed measurements that the computed clocks contradict (explore60b 05)
+L2="$T/ledger2"
+git init -q "$L2"
+in2() { t=$1; shift; ACCORD_NOW=$t ACCORD_DIR=$L2 accord "$@"; }
+in2 2026-11-01T00:00:00Z $A init --party acme --title "acme and globex, with terms" >/dev/null || bad init 2
+in2 2026-11-01T00:01:00Z $A party invite globex --key "$(accord $G key show | tail -1)" >/dev/null || bad invite 2
+in2 2026-11-01T00:02:00Z $G party accept globex >/dev/null || bad accept 2
+AG=$(in2 2026-11-20T08:10:00Z $A agreement propose --with globex --service checkout \
+	--acknowledge 30m --mitigate 4h --restore 6h) || bad propose terms
+in2 2026-11-20T08:20:00Z $G cosign "$AG" >/dev/null || bad cosign terms
+# D1: acknowledged and mitigated in 10m, restored after 8h of 6h: missed; globex types "restore 5h", met as typed
+D1=$(in2 2026-11-20T09:00:00Z $A open --title "Outage A" --severity 1 --service checkout \
+	--started 2026-11-20T09:00:00Z --parties globex) || bad open D1
+in2 2026-11-20T09:10:00Z $G status "$D1" mitigated >/dev/null || bad status D1
+in2 2026-11-20T17:00:00Z $G status "$D1" resolved >/dev/null || bad resolved D1
+in2 2026-11-20T17:01:00Z $G sla "$D1" --name restore --target 6h --actual 5h >/dev/null || bad sla D1
+# D2: nothing typed; every clock met in 5m, the customer scores 1: a watermelon by its clocks
+D2=$(in2 2026-11-20T17:10:00Z $A open --title "Outage B" --severity 2 --service checkout \
+	--started 2026-11-20T17:10:00Z --parties globex) || bad open D2
+in2 2026-11-20T17:11:00Z $A feedback "$D2" --score 1 >/dev/null || bad feedback D2
+in2 2026-11-20T17:15:00Z $G status "$D2" resolved >/dev/null || bad resolved D2
+expect 0 in2 2026-11-20T18:00:00Z $A report --format json
+D=$OUT
+# the figures: D1's typed "met" counts as its restore clock decided it; D2 is green by its clocks alone
+equal "$(echo "$D" | jget '[d["sla"][k] for k in ("measurements","met","incidents_measured","incidents_all_met")]')" \
+	"[1, 0, 1, 1]" "terms: SLA met 0 of 1, one incident green outside"
+equal "$(echo "$D" | jget '[d["watermelon"]["count"], [w["title"] for w in d["watermelon"]["incidents"]]]')" \
+	'[1, ["Outage B"]]' "terms: the watermelon has no typed measurement"
+# and the definitions beside them say so, as docs/metrics.md does ("SLA", "Watermelons")
+SLADEF=$(echo "$D" | jget 'd["definitions"]["sla"]')
+WMDEF=$(echo "$D" | jget 'd["definitions"]["watermelon"]')
+contains "$SLADEF" "unless the computed clock it names disagrees with it" "sla definition: the clock decides a contradicted measurement"
+contains "$SLADEF" "Incidents with every SLA met are those green outside" "sla definition: incidents with every SLA met"
+contains "$WMDEF" "its computed clocks decided against the terms in force" "watermelon definition: the clocks first"
+contains "$WMDEF" "only an incident without such a clock falls back to its typed SLA measurements" \
+	"watermelon definition: typed measurements only without clocks"
+contains "$WMDEF" "Rate = watermelons / incidents green outside" "watermelon definition: the rate"
+contains "$(sed -n '/^## Watermelons/,/^## /p' "$HERE/../../docs/metrics.md" | tr '\n' ' ' | tr -s ' ')" \
+	"only an incident without such a clock falls back to the typed" "docs/metrics.md says the same"
+
+test_case "--service knows an incident by its current service, after an amend"
+# D3 filed under search, amended to payments: no incident has search any more (explore60b 06)
+D3=$(in2 2026-11-20T17:20:00Z $A open --title "Card payments fail" --severity 2 --service search \
+	--started 2026-11-20T17:20:00Z) || bad open D3
+in2 2026-11-20T17:25:00Z $A amend "$D3" --service payments --reason "it was the payments service" >/dev/null || bad amend D3
+expect 0 in2 2026-11-20T18:00:00Z $A report --service payments --format json
+equal "$(echo "$OUT" | jget '[d["incidents"]["total"], [r["title"] for r in d["rows"]], d["incidents"]["by_service"][0]["service"]]')" \
+	'[1, ["Card payments fail"], "payments"]' "--service payments: the amended incident"
+expect 1 in2 2026-11-20T18:00:00Z $A report --service search --format json
+equal "$OUT" "" "--service search: no report"
+contains "$ERR" "there is no incident of service 'search' in this ledger (known: checkout, payments)" \
+	"--service search: refused, naming the current services"
+# across ledgers the same
+expect 0 accord $A ledgers add "$L2" --name terms
+expect 0 in2 2026-11-20T18:00:00Z $A report --ledger terms --service payments --format json
+equal "$(echo "$OUT" | jget 'd["incidents"]["total"]')" 1 "--ledger --service payments: the amended incident"
+expect 1 in2 2026-11-20T18:00:00Z $A report --ledger terms --service search
+contains "$ERR" "there is no incident of service 'search' in the ledgers reported on (known: checkout, payments)" \
+	"--ledger --service search: refused"
+
+test_case "every SVG of the html report is well-formed XML"
+# the histogram's "< 1h" and ">= 30d" were written raw (explore60a 07)
+expect 0 accord $A report --format html -o "$T/wf.html"
+equal "$(/usr/bin/python3 -c 'import re, sys, xml.dom.minidom
+svgs = re.findall(r"<svg.*?</svg>", open(sys.argv[1]).read(), re.S)
+ok = 0
+for s in svgs:
+    try:
+        xml.dom.minidom.parseString(s)
+        ok += 1
+    except Exception as e:
+        print(e, file=sys.stderr)
+print(len(svgs), ok)' "$T/wf.html")" "3 3" "html: three charts, each well-formed"
+contains "$(cat "$T/wf.html")" ">&lt; 1h</text>" "html: the histogram's labels escaped"
+
+test_case "-o and --meta naming one file are refused, nothing written"
+# one would overwrite the other, however the two paths spell it (explore60a 08)
+mkdir -p "$T/out/sub"
+ln -s sub "$T/out/alias"
+expect 2 accord $A report --format csv -o "$T/out/sub/r.csv" --meta "$T/out/sub/r.csv"
+contains "$ERR" "-o and --meta name the same file" "same path: says why"
+expect 2 accord $A report --format csv -o "$T/out/sub/r.csv" --meta "$T/out/sub/../sub/./r.csv"
+expect 2 accord $A report --format csv -o "$T/out/sub/r.csv" --meta "$T/out/alias/r.csv"
+cd "$T/out/sub" || bad "cd"
+expect 2 accord $A report --format csv -o r.csv --meta "$T/out/sub/r.csv"
+cd "$HERE" || bad "cd back"
+equal "$(ls -A "$T/out/sub")" "" "nothing written while the file does not exist"
+# files that exist: the same file through a linked folder, or a hard link, is left as it was
+echo old > "$T/out/sub/r.csv"
+ln "$T/out/sub/r.csv" "$T/out/sub/hard.csv"
+expect 2 accord $A report --format csv -o "$T/out/sub/r.csv" --meta "$T/out/alias/r.csv"
+expect 2 accord $A report --format csv -o "$T/out/sub/r.csv" --meta "$T/out/sub/hard.csv"
+equal "$(cat "$T/out/sub/r.csv")" old "an existing file is left as it was"
+# two files: both written
+expect 0 accord $A report --format csv -o "$T/out/sub/r.csv" --meta "$T/out/alias/meta.csv"
+equal "$(head -c 3 "$T/out/sub/r.csv")$(head -c 9 "$T/out/sub/meta.csv")" "id,key,value" "two files: the rows and the meta"
+
+test_case "the html page in headless Chromium"
+
 # --- headless Chromium: the page loads without console errors and the screenshot shows the charts
 if ! command -v chromium >/dev/null 2>&1; then
 	skip "chromium is not installed (apt-get install chromium): html not checked in a browser"
