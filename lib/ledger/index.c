@@ -1111,6 +1111,25 @@ static int up_to_date(accord_ledger *l)
 	return strcmp(ev, l->index->evidence) == 0 && accord_ledger_is_current(l);
 }
 
+/*
+ * A copy this process cannot write: a read-only mount, a backup, the hub's
+ * repository owned by its git user. It keeps no index, so it is verified
+ * in memory, as report and export read it (explore60a 05).
+ */
+static int cannot_write(accord_store *store)
+{
+	accord_buf state = ACCORD_BUF_INIT;
+	const char *gitdir = accord_store_gitdir(store);
+	int no;
+
+	accord_buf_printf(&state, "%s/accord", gitdir);
+	no = (access(gitdir, W_OK) != 0 && (errno == EROFS || errno == EACCES || errno == EPERM)) ||
+	     (access(state.ptr, F_OK) == 0 && access(state.ptr, W_OK) != 0 &&
+	      (errno == EROFS || errno == EACCES || errno == EPERM));
+	accord_buf_dispose(&state);
+	return no;
+}
+
 int accord_index_open(accord_ledger **out, accord_store *store, const unsigned char *cache_key)
 {
 	unsigned char key[crypto_generichash_KEYBYTES];
@@ -1118,8 +1137,12 @@ int accord_index_open(accord_ledger **out, accord_store *store, const unsigned c
 	char *dir = NULL;
 	int error, attempt, locked_here = 0;
 
-	if ((error = index_dir(&dir, store)) < 0)
-		return error;
+	if ((error = index_dir(&dir, store)) < 0) {
+		if (!cannot_write(store))
+			return error;
+		accord_error_clear();
+		return accord_ledger_load(out, store);
+	}
 	accord_index_derive_key(key, store, cache_key);
 	for (attempt = 0; attempt < 2; attempt++) {
 		error = accord_index_load_state(&l, store, dir, key);
@@ -1152,9 +1175,11 @@ int accord_index_open(accord_ledger **out, accord_store *store, const unsigned c
 		break;
 	}
 done:
-	if (error == NAME_CONFLICT) {
+	/* an index that is not current, on a copy it cannot be written to: verified in memory */
+	if (error == NAME_CONFLICT || (error < 0 && !locked_here && cannot_write(store))) {
 		accord_ledger_free(l);
 		l = NULL;
+		accord_error_clear();
 		error = accord_ledger_load(&l, store);
 	}
 	sodium_memzero(key, sizeof(key));

@@ -193,4 +193,32 @@ FULL=$(names)    # a full verification, which writes the index
 WARM=$(names)    # read back from the index
 contains "$FULL" "$LONG" "the full verification has the 64-character name"
 equal "$WARM" "$FULL" "the index gives the 64-character name whole"
+
+# --- a copy this process cannot write (explore60a 05): the hub's repository owned by
+# its git user, a read-only mount, a backup. The reading commands verify it in memory,
+# with no index or a stale one, and write nothing
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+	ro() { unshare -m --propagation private sh -c 'd=$1; shift; mount --bind "$d" "$d" && mount -o remount,bind,ro "$d" && exec "$@"' ro "$C" "$@"; }
+	WANT=$(accord -C "$C" list --json 2>/dev/null)
+	rm -rf "$C/accord"
+	expect 0 ro "$ACCORD_BIN" -C "$C" list --json
+	equal "$OUT" "$WANT" "read-only, no index: list as on a copy that can be written"
+	for c in "member list" "party list" "agreement list" allowed-signers log; do
+		expect 0 ro "$ACCORD_BIN" -C "$C" $c
+	done
+	[ ! -e "$C/accord" ] && ok || bad "read-only: nothing written"
+	expect 0 a open --title "after the index" --severity 3 --service s # an index, up to date
+	RO=$OUT
+	# an entry written on another copy, fetched by plain git: the index lags
+	cp -r "$C" "$T/elsewhere.git"
+	expect 0 accord --home "$T/long64" -C "$T/elsewhere.git" note "$RO" "written while the index lags"
+	git -C "$C" fetch -q "$T/elsewhere.git" '+refs/accord/*:refs/accord/*' || bad "fetch"
+	WANT=$(cp -r "$T/elsewhere.git" "$T/rocheck" && accord -C "$T/rocheck" list --json 2>/dev/null)
+	expect 0 ro "$ACCORD_BIN" -C "$C" show "$RO"
+	contains "$OUT" "written while the index lags" "read-only, stale index: show reads what the index lacks"
+	expect 0 ro "$ACCORD_BIN" -C "$C" list --json
+	equal "$OUT" "$WANT" "read-only, stale index: list as a fresh copy gives it"
+else
+	skip "a read-only copy: needs root and unshare"
+fi
 finish
