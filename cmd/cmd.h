@@ -219,6 +219,15 @@ int cmd_parse_json_flag(accord_ctx *ctx, int argc, char **argv, const char *usag
  * in *open, when open is not NULL) and, when inc is not NULL, its derived
  * state.
  */
+/*
+ * Whether marking `inc` a duplicate of incident `of` loses what the report
+ * counts for `party`, its customer-facing party (customer-minutes, feedback,
+ * clocks): 0, or the exit code once it said what (cosign.c). `prop_id` is
+ * the proposal co-signed, NULL for one being proposed.
+ */
+int cmd_duplicate_figures(accord_ctx *ctx, const accord_incident *inc, const char *of,
+			  const char *party, const char *prop_id);
+
 int cmd_prepare(accord_ctx *ctx, const char *arg, const accord_entry **open, accord_incident **inc,
 		int flags);
 

@@ -28,10 +28,13 @@ static const char void_usage[] =
 	"effect once every involved party has co-signed it (accord cosign PROPOSAL);\n"
 	"for an incident of one party, at once. A void incident leaves the report.\n";
 static const char duplicate_usage[] =
-	"usage: accord duplicate ID --of OTHER [--reason TEXT]\n\n"
+	"usage: accord duplicate ID --of OTHER [--reason TEXT] [--force]\n\n"
 	"Propose that incident ID is a duplicate of incident OTHER. It takes effect\n"
 	"once every involved party has co-signed it (accord cosign PROPOSAL); for an\n"
-	"incident of one party, at once. A duplicate leaves the report; OTHER stays.\n";
+	"incident of one party, at once. A duplicate leaves the report; OTHER stays.\n"
+	"Proposed by ID's customer-facing party, it is refused when OTHER does not\n"
+	"carry ID's customer-minutes, feedback and clocks (as accord cosign says);\n"
+	"--force proposes it anyway.\n";
 
 int cmd_find_entry(const accord_entry **out, accord_ctx *ctx, const char *prefix,
 		   const char *const *types, size_t type_count, const char *what)
@@ -360,23 +363,28 @@ static int closure_command(accord_ctx *ctx, int argc, char **argv, const char *t
 	static const struct option opts[] = {
 		{ "reason", required_argument, NULL, 'r' },
 		{ "of", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *reason = NULL, *of = NULL;
 	const accord_entry *open, *other = NULL;
+	const accord_member *me;
 	accord_incident *inc = NULL;
 	cJSON *body;
-	int c, error;
+	int c, error, force = 0;
 
 	while ((c = cmd_getopt(ctx, argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'r': reason = optarg; break;
 		case 'o': of = optarg; break;
+		case 'f': force = 1; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: return ACCORD_EXIT_USAGE;
 		}
 	}
+	if (force && type[0] == 'v')
+		return cmd_usage_error(ctx, "--force belongs to accord duplicate");
 	if (argc - optind != 1)
 		return cmd_usage_error(ctx, "expected one incident id");
 	if (type[0] == 'v' && (of || !reason))
@@ -397,6 +405,19 @@ static int closure_command(accord_ctx *ctx, int argc, char **argv, const char *t
 						  "an incident is no duplicate of itself")
 				      : cmd_failf(ACCORD_EXIT_FAIL, "incident %.12s is already %s",
 						  open->id, inc->closed_as->kind);
+		accord_incident_free(inc);
+		return error;
+	}
+	/*
+	 * The proposal is its author's party's signature: the customer-facing
+	 * party proposing it is checked as its co-signature would be
+	 * (explore60b 07: else a provider need only ask its customer's engineer).
+	 */
+	me = accord_parties_member(accord_ledger_parties(ctx->ledger), ctx->key->pub.id);
+	if (other && !force && me &&
+	    (error = cmd_duplicate_figures(
+		     ctx, inc, other->id,
+		     accord_ledger_parties(ctx->ledger)->parties[me->party].name, NULL))) {
 		accord_incident_free(inc);
 		return error;
 	}

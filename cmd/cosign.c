@@ -203,10 +203,9 @@ static int missed(const accord_clock *ck)
  * --force (attack40 06: a provider's internal incident of the same outage,
  * outside the terms; attack43 03: its own late record, met).
  */
-static int cosign_duplicate_figures(accord_ctx *ctx, const accord_incident *inc,
-				    const accord_entry *prop, const char *party)
+int cmd_duplicate_figures(accord_ctx *ctx, const accord_incident *inc, const char *of,
+			  const char *party, const char *prop_id)
 {
-	const char *of = accord_entry_str(prop, "of");
 	const accord_parties *parties = accord_ledger_parties(ctx->ledger);
 	const accord_entry *other_open = NULL;
 	accord_incident *other = NULL;
@@ -216,8 +215,7 @@ static int cosign_duplicate_figures(accord_ctx *ctx, const accord_incident *inc,
 	size_t i;
 	int error;
 
-	if (strcmp(prop->type, "duplicate") != 0 || !of || !inc->customer_party ||
-	    strcmp(inc->customer_party, party) != 0)
+	if (!of || !inc->customer_party || strcmp(inc->customer_party, party) != 0)
 		return 0;
 	if ((error = accord_ledger_find_incident(&other_open, ctx->ledger, of)) < 0 ||
 	    (error = accord_incident_build(&other, ctx->ledger, other_open)) < 0 ||
@@ -271,12 +269,18 @@ static int cosign_duplicate_figures(accord_ctx *ctx, const accord_incident *inc,
 	    (other_cs = accord_incident_customer_seconds(other, now, NULL)))
 		accord_buf_printf(&why, "\n  %.1f customer-minutes here, %.1f there",
 				  accord_customer_minutes(cs), accord_customer_minutes(other_cs));
-	if (why.size)
+	if (why.size && prop_id)
 		error = cmd_failf(
 			ACCORD_EXIT_USAGE,
 			"duplicate %.12s would take %.12s out of the report with %s's customer-minutes, feedback and clocks, and %.12s does not carry them:%s\n"
 			"propose it the other way round (accord duplicate %.12s --of %.12s), or sign anyway with --force",
-			prop->id, inc->id, party, other->id, why.ptr, other->id, inc->id);
+			prop_id, inc->id, party, other->id, why.ptr, other->id, inc->id);
+	else if (why.size) /* the customer proposing it signs it for its party as a cosign would */
+		error = cmd_failf(
+			ACCORD_EXIT_USAGE,
+			"a duplicate of %.12s would take %.12s out of the report with %s's customer-minutes, feedback and clocks, and %.12s does not carry them:%s\n"
+			"propose it the other way round (accord duplicate %.12s --of %.12s), or propose it anyway with --force",
+			other->id, inc->id, party, other->id, why.ptr, other->id, inc->id);
 done:
 	accord_buf_dispose(&why);
 	accord_clocks_free(mine);
@@ -474,7 +478,9 @@ int cmd_cosign(accord_ctx *ctx, int argc, char **argv)
 	    (picked && (error = pick_pending(&prop, inc, party))) ||
 	    (error = cosign_check(inc, prop, party, ctx->key->pub.id)) ||
 	    (error = cosign_duplicate_check(ctx, inc, prop)) ||
-	    (!force && (error = cosign_duplicate_figures(ctx, inc, prop, party))) ||
+	    (!force && !strcmp(prop->type, "duplicate") &&
+	     (error = cmd_duplicate_figures(ctx, inc, accord_entry_str(prop, "of"), party,
+					    prop->id))) ||
 	    (picked && (error = incident_form_check(inc, prop, party)))) {
 		accord_incident_free(inc);
 		return error;

@@ -387,7 +387,10 @@ contains "$OUT" "reports count that incident instead" "show says the incident a 
 expect 0 as alice open --title "Mail down (ours)" --severity 2 --service mail --started 2026-11-24T08:30:00Z
 X5=$OUT
 expect 0 as alice impact "$X5" --customers 100000 --start 2026-11-24T10:00:00Z --end 2026-11-24T11:00:00Z
-expect 0 as alice duplicate "$X5" --of "$F5B" --reason "same"
+# (acme's own proposal is checked as its co-signature would be: explore60b 07)
+expect 2 as alice duplicate "$X5" --of "$F5B" --reason "same"
+contains "$ERR" "propose it anyway with --force" "the customer's own duplicate proposal says what it would lose"
+expect 0 as alice duplicate "$X5" --of "$F5B" --reason "same" --force
 equal "$(REP mail | jget '[d["incidents"]["duplicate"], d["customer_impact"]["customer_minutes"], [r["customer_minutes_from"] for r in d["rows"]]]')" \
 	"[2, 80000, [\"$(SHOWJ "$F5" | jget 'd["full_id"]')\"]]" "a duplicate of one party's alone does not re-score an incident of two"
 # attack126 02: a joint duplicate whose windows lie in another period lends nothing to this one
