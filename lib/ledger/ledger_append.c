@@ -858,7 +858,7 @@ int accord_ledger_create(char *out_id, accord_store *store, const accord_key *ke
 	git_strarray refs = { NULL, 0 };
 	accord_entry_fields f = { 0 };
 	cJSON *body = cJSON_CreateObject();
-	int error;
+	int error, tries;
 
 	if (!body)
 		return accord_error_set(ACCORD_ENOMEM, "out of memory");
@@ -872,15 +872,6 @@ int accord_ledger_create(char *out_id, accord_store *store, const accord_key *ke
 	cJSON_AddStringToObject(body, "title", title ? title : "");
 	cJSON_AddStringToObject(body, "party", party);
 	cJSON_AddStringToObject(body, "member", key->pub.name);
-	{
-		/* the genesis' id is the ledger's: founding alike in one second must not repeat it */
-		unsigned char nonce[32];
-		char hex[2 * sizeof(nonce) + 1];
-
-		randombytes_buf(nonce, sizeof(nonce));
-		accord_hex_encode(hex, nonce, sizeof(nonce));
-		cJSON_AddStringToObject(body, "nonce", hex);
-	}
 	if (recovery)
 		cJSON_AddStringToObject(body, "recovery", recovery);
 	accord_body_add_key_type(body, &key->pub);
@@ -890,6 +881,31 @@ int accord_ledger_create(char *out_id, accord_store *store, const accord_key *ke
 	f.time = accord_time_now();
 	f.type = "genesis";
 	f.body = body;
+	/*
+	 * The genesis' id is the ledger's. One key founding a ledger per
+	 * partner within a second signed the same bytes twice: two ledgers, one
+	 * id (explore60a 01). The key home records every ledger its key founded
+	 * (check_signed): a genesis whose id it holds takes the next second. No
+	 * field is added, so every build reads the ledger.
+	 */
+	for (tries = 0; tries < 3600; tries++) {
+		accord_buf raw = ACCORD_BUF_INIT;
+		unsigned char hash[32];
+		char id[ACCORD_ID_HEXLEN + 1], last[ACCORD_ID_HEXLEN + 1] = "";
+		int64_t seq;
+
+		if ((error = accord_entry_build(&raw, &f)) < 0) {
+			accord_buf_dispose(&raw);
+			goto done;
+		}
+		accord_sha256(hash, raw.ptr, raw.size);
+		accord_hex_encode(id, hash, sizeof(hash));
+		accord_buf_dispose(&raw);
+		signed_last(&seq, last, key, id);
+		if (!seq)
+			break;
+		f.time++;
+	}
 	if ((error = append_raw(out_id, store, key, NULL, &f, NULL)) < 0)
 		goto done;
 	record_signed(key, out_id, 1, out_id);
