@@ -41,33 +41,41 @@ int cmd_find_entry(const accord_entry **out, accord_ctx *ctx, const char *prefix
 {
 	size_t i, j, n = strlen(prefix), found = 0;
 	accord_buf list = ACCORD_BUF_INIT;
-	const accord_entry *match = NULL;
+	const accord_entry *match = NULL, *only = NULL;
 
 	if (n < 4 || n > ACCORD_ID_HEXLEN || strspn(prefix, "0123456789abcdef") != n)
 		return cmd_usage_error(
 			ctx, "'%s' is not an entry id (4 to 64 lowercase hex digits)", prefix);
+	/*
+	 * A prefix that names two entries is ambiguous whatever their types: the
+	 * user may mean the one of another type, and a retraction is for good
+	 * (explore60a 09: 55ee named an open and a note, and the note went).
+	 */
 	for (i = 0; i < accord_ledger_entry_count(ctx->ledger); i++) {
 		const accord_entry *e = accord_ledger_entry_at(ctx->ledger, i);
 
 		if (strncmp(e->id, prefix, n) != 0)
 			continue;
+		accord_buf_printf(&list, "\n  %.12s %s", e->id, e->type);
+		found++;
+		only = e;
 		for (j = 0; j < type_count && strcmp(e->type, types[j]) != 0; j++)
 			;
-		if (type_count && j == type_count)
-			continue;
-		accord_buf_printf(&list, "\n  %.12s %s", e->id, e->type);
-		match = e;
-		found++;
+		if (!type_count || j < type_count)
+			match = e;
 	}
-	if (found == 1)
-		*out = match;
-	if (found == 0)
+	if (found > 1)
+		cmd_failf(ACCORD_EXIT_USAGE, "entry %s is ambiguous; give more digits:%s", prefix,
+			  list.ptr);
+	else if (found == 0)
 		cmd_failf(ACCORD_EXIT_FAIL, "no %s %s", what, prefix);
-	else if (found > 1)
-		cmd_failf(ACCORD_EXIT_USAGE, "%s %s is ambiguous; give more digits:%s", what,
-			  prefix, list.ptr);
+	else if (!match)
+		cmd_failf(ACCORD_EXIT_FAIL, "no %s %s: it names %.12s, a %s entry", what, prefix,
+			  only->id, only->type);
+	else
+		*out = match;
 	accord_buf_dispose(&list);
-	return found == 1 ? 0 : found ? ACCORD_EXIT_USAGE : ACCORD_EXIT_FAIL;
+	return found == 1 && match ? 0 : found > 1 ? ACCORD_EXIT_USAGE : ACCORD_EXIT_FAIL;
 }
 
 int cmd_own_party(const char **out, accord_ctx *ctx)
