@@ -323,6 +323,15 @@ static int resolve_cosign_target(const accord_entry **prop, const accord_entry *
 		}
 		return cmd_find_incident(open, ctx, (*prop)->incident);
 	}
+	/* neither: most often a proposal this copy has not synced yet (explore60b 13) */
+	if (n >= 4 && strspn(arg, "0123456789abcdef") == n &&
+	    accord_ledger_find_incident(open, ctx->ledger, arg) == ACCORD_ENOTFOUND) {
+		accord_error_clear();
+		return cmd_failf(
+			ACCORD_EXIT_FAIL,
+			"no proposal or incident %s in this copy: if it was just proposed, sync first (accord sync)",
+			arg);
+	}
 	if ((error = cmd_find_incident(open, ctx, arg)))
 		return error;
 	*prop = NULL;

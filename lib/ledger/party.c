@@ -159,7 +159,9 @@ static int deny_cut(accord_parties *p, const accord_member *m, const accord_entr
 		"key %.12s (%s@%s) was revoked with cut %lld; this %s entry is seq %lld, beyond it%s",
 		e->author.id, m->key.name, p->parties[m->party].name, (long long)m->cut, e->type,
 		(long long)e->seq,
-		p->last_rule == ACCORD_RULE_AFTER_REVOCATION
+		/* without a graph (a state the index restored) neither can be told */
+		!p->causal ? ""
+		: p->last_rule == ACCORD_RULE_AFTER_REVOCATION
 			? ", written after the revocation"
 			: " (written before its author learned of the revocation)");
 }
