@@ -780,18 +780,35 @@ static int append_entry(char *out_id, accord_ledger *ledger, const accord_key *k
 	 * times, and the entry takes its prev's, as a clock set back would.
 	 */
 	if (!accord_time_now_fixed() && f.time > accord_sat_add(now, ACCORD_FUTURE_SLACK_S)) {
-		char when[ACCORD_TIME_LEN], clock[ACCORD_TIME_LEN];
+		char when[ACCORD_TIME_LEN], clock[ACCORD_TIME_LEN], who[160] = "";
+		const accord_entry *dep = NULL;
 
 		accord_time_format(when, f.time);
 		accord_time_format(clock, now);
-		error = accord_error_set(
-			ACCORD_EDENIED,
-			"your feed's last entry is dated %s, ahead of this machine's clock (%s): an entry "
-			"after it cannot be dated earlier, and partners take no entry dated more than %d "
-			"minutes ahead, so they would refuse it until then; nothing was written. Check "
-			"the clock and ACCORD_NOW; if that date was the mistake, ask an admin of your "
-			"party to add a new key for you and revoke this one",
-			when, clock, ACCORD_FUTURE_SLACK_S / 60);
+		/* the writer's own feed, or a head of another it must depend on (review60 F3) */
+		for (i = 0; !dep && i < ledger->feed_count && !(prev && prev->time == f.time); i++)
+			if (ledger->feeds[i].last && ledger->feeds[i].last->time == f.time &&
+			    strcmp(ledger->feeds[i].keyid, key->pub.id) != 0) {
+				dep = ledger->feeds[i].last;
+				/* by its feed: a head the index restored carries no author */
+				accord_parties_label(who, sizeof(who), &ledger->parties,
+						     ledger->feeds[i].keyid);
+			}
+		if (dep && !(prev && prev->time == f.time)) {
+			error = accord_error_set(
+				ACCORD_EDENIED,
+				"entry %.12s of %s, which this entry must depend on, is dated %s, ahead of this machine's clock (%s): an entry after it cannot be dated earlier, and partners take no entry dated more than %d minutes ahead; nothing was written. Wait until then, or check the clocks (this machine's, and %s's)",
+				dep->id, who, when, clock, ACCORD_FUTURE_SLACK_S / 60, who);
+		} else {
+			error = accord_error_set(
+				ACCORD_EDENIED,
+				"your feed's last entry is dated %s, ahead of this machine's clock (%s): an entry "
+				"after it cannot be dated earlier, and partners take no entry dated more than %d "
+				"minutes ahead, so they would refuse it until then; nothing was written. Check "
+				"the clock and ACCORD_NOW; if that date was the mistake, ask an admin of your "
+				"party to add a new key for you and revoke this one",
+				when, clock, ACCORD_FUTURE_SLACK_S / 60);
+		}
 		goto done;
 	}
 	if (!strcmp(type, "checkpoint") &&

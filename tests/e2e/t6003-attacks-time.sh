@@ -117,6 +117,10 @@ test_future_time_contained() {
 	git -C "$T/acme" fetch -q "$T/open.git" "+refs/accord/feeds/$GINA:refs/accord/feeds/$GINA" || bad "fetch"
 	expect 0 as alice acme audit --no-record
 	FUT=$(eid acme "$(git -C "$T/acme" rev-parse "refs/accord/feeds/$GINA")")
+	# a note would depend on it and take its date: refused, naming whose entry (review60 F3)
+	expect 1 as alice acme note "$INC" "after the entry from the future"
+	contains "$ERR" "which this entry must depend on, is dated 2040-01-01T00:00:00Z" "future: a write that would take a dep's date is refused, naming it"
+	contains "$ERR" "gina@globex" "future: and whose entry it is"
 	expect 0 as alice acme sync hub
 	equal "$(git -C "$T/hub.git" log --format=%B "refs/accord/feeds/$ALICE" | grep -c '"resolved"')" 1 \
 		"future: alice's own entries still reach the hub"
