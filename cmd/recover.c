@@ -179,11 +179,14 @@ static int check_keys(const accord_member **nowp, accord_ctx *ctx, const accord_
 }
 
 /*
- * Entries of the old key's party written by its other keys: where an
- * earlier recover put what it re-recorded (any machine may have run it).
+ * Where an earlier recover may have put what it re-recorded (any machine
+ * may have run it): entries of the old key's party by its other keys.
+ * fresh[i]: by a key added since the old key's first entry that no longer
+ * counts, as a recovering key is.
  */
-static const accord_entry **party_entries(size_t *count, const accord_ledger *l,
-					  const accord_member *old)
+static const accord_entry **party_entries(size_t *count, unsigned char **fresh,
+					  const accord_ledger *l, const accord_member *old,
+					  int64_t since)
 {
 	const accord_parties *p = accord_ledger_parties(l);
 	const accord_entry **out = NULL;
@@ -197,11 +200,14 @@ static const accord_entry **party_entries(size_t *count, const accord_ledger *l,
 			continue;
 		if (!(n & (n + 1))) { /* grow at 1, 3, 7, ... */
 			const accord_entry **grown = realloc(out, (2 * n + 2) * sizeof(*out));
+			unsigned char *f = realloc(*fresh, 2 * n + 2);
 
-			if (!grown)
+			if (!grown || !f)
 				accord_oom();
 			out = grown;
+			*fresh = f;
 		}
+		(*fresh)[n] = m->added >= since;
 		out[n++] = e;
 	}
 	*count = n;
@@ -215,16 +221,25 @@ static const accord_entry **party_entries(size_t *count, const accord_ledger *l,
  * --with-evidence, or again after a sync) must not record an incident or a
  * window twice, doubling the customer-minutes (explore60b 02).
  */
-static const accord_entry *recorded_before(const accord_entry **cands, size_t n,
-					   unsigned char *used, const accord_entry *e,
-					   const char *incident, const cJSON *body)
+static const accord_entry *recorded_before(const accord_entry **cands, const unsigned char *fresh,
+					   size_t n, unsigned char *used, const accord_member *old,
+					   const accord_entry *e, const char *incident,
+					   const cJSON *body)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		const accord_entry *c = cands[i];
 
-		if (used[i] || strcmp(c->type, e->type) != 0 ||
+		/*
+		 * A re-recording comes after its original (a second later at
+		 * least), by a key added since or after the old key's revocation:
+		 * another member's incident opened alike before it is no
+		 * re-recording (review60 F4).
+		 */
+		if (used[i] || c->time <= e->time ||
+		    !(fresh[i] || (old->revoked && c->time > old->revoked_at)) ||
+		    strcmp(c->type, e->type) != 0 ||
 		    strcmp(c->incident, incident ? incident : "") != 0 ||
 		    !cJSON_Compare(c->body, body, 1))
 			continue;
@@ -284,7 +299,7 @@ int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 	const accord_entry **before = NULL;
 	accord_idmap renamed = ACCORD_IDMAP_INIT;
 	char **ids = NULL;
-	unsigned char *knew = NULL, *used = NULL;
+	unsigned char *knew = NULL, *used = NULL, *fresh = NULL;
 	size_t nbefore = 0;
 	cJSON *doc = NULL, *rec = NULL, *skip = NULL;
 	size_t n = 0, i, done = 0, skipped = 0;
@@ -318,7 +333,14 @@ int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 		accord_oom();
 	if (old->revoked && old->revocation)
 		knew_of_revocation(knew, ctx->ledger, list, n, old->revocation);
-	before = party_entries(&nbefore, ctx->ledger, old);
+	{
+		int64_t since = INT64_MAX;
+
+		for (i = 0; i < n; i++)
+			if (list[i]->time < since)
+				since = list[i]->time;
+		before = party_entries(&nbefore, &fresh, ctx->ledger, old, since);
+	}
 	if (!(used = calloc(nbefore + 1, 1)))
 		accord_oom();
 	if (json) {
@@ -350,8 +372,8 @@ int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 		}
 		body = remap_body(e->body, &renamed);
 		{
-			const accord_entry *was =
-				recorded_before(before, nbefore, used, e, incident, body);
+			const accord_entry *was = recorded_before(before, fresh, nbefore, used, old,
+								  e, incident, body);
 
 			if (was) {
 				char said[96];
@@ -404,6 +426,7 @@ done:
 	free(knew);
 	free(before);
 	free(used);
+	free(fresh);
 	accord_idmap_dispose(&renamed);
 	return error;
 }

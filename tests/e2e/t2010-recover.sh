@@ -209,4 +209,31 @@ expect 0 accord -C "$T/f2.git" show "$INC3" --json
 equal "$(echo "$OUT" | jget 'd["parties"]')" '["initech", "globex"]' "a recovery on the offline copy keeps the partner the old root invited"
 expect 0 accord --home "$T/gina" -C "$G2" sync --no-checkpoint
 expect 0 accord --home "$T/gina" -C "$G2" note "$INC3" "globex goes on"
+
+# --- recover finds only re-recordings (review60 F4): another member's incident opened
+# alike before the old key's is no re-recording of it, so the old key's own is recorded
+newkey fay
+newkey fay-new
+L4="$T/l4.git"
+git init -q --bare "$L4"
+f4() { who=$1; shift; accord --home "$T/$who" -C "$L4" "$@"; }
+expect 0 f4 alice init --party acme
+expect 0 f4 alice member add --key "$(pub fay)" --name fay
+expect 0 f4 fay member accept acme
+alike() { f4 "$1" open --title "DB latency alert" --severity 3 --service db --started 2026-11-20T10:00:00Z; }
+expect 0 alike alice
+MINE=$OUT
+sleep 1 # fay's, on her laptop, a second later: a re-recording could not be earlier
+cp -r "$L4" "$T/fay-laptop.git"
+expect 0 accord --home "$T/fay" -C "$T/fay-laptop.git" open --title "DB latency alert" --severity 3 --service db --started 2026-11-20T10:00:00Z
+FAYS=$OUT
+expect 0 accord --home "$T/fay" -C "$T/fay-laptop.git" impact "$FAYS" --customers 500 --start 2026-11-20T10:00:00Z --end 2026-11-20T11:00:00Z
+expect 0 f4 alice member revoke fay --reason "laptop lost"
+git -C "$L4" fetch -q "$T/fay-laptop.git" "+refs/accord/feeds/$(kid fay):refs/accord/feeds/$(kid fay)" || bad "fetch fay's feed"
+expect 0 f4 alice member add --key "$(pub fay-new)" --name fay
+expect 0 f4 fay-new member accept acme
+expect 0 f4 fay-new recover --from "$(kid fay)" --json
+equal "$(echo "$OUT" | jget '[r["type"] for r in d["recorded"]]')" '["open", "impact"]' "recover: fay's own incident is recorded, not merged into alice's"
+expect 0 f4 alice list --json --all
+equal "$(echo "$OUT" | jget 'len([i for i in d if i["title"] == "DB latency alert"])')" 2 "recover: two incidents, as opened"
 finish
