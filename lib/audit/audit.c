@@ -205,15 +205,16 @@ static void check_record(accord_audit *a, accord_verification *v, accord_store *
 	free(heads);
 }
 
-/* A head a checkpoint claims that no feed of this copy holds. */
+/* A head a checkpoint claims that no feed of this copy holds, and whose checkpoint claims it. */
 struct lack {
 	char feed[ACCORD_KEYID_HEXLEN + 1];
 	int64_t seq;
+	char by[160];
 };
 
 /* Every head a checkpoint in `list` claims that is not in `held`, into `out` (id -> struct lack). */
 static void claimed_lacks(accord_idmap *out, const accord_idmap *held, accord_entry *const *list,
-			  size_t n)
+			  size_t n, const accord_verification *v)
 {
 	size_t i;
 
@@ -234,31 +235,38 @@ static void claimed_lacks(accord_idmap *out, const accord_idmap *held, accord_en
 			l = accord_xcalloc(1, sizeof(*l));
 			snprintf(l->feed, sizeof(l->feed), "%s", f);
 			l->seq = seq;
+			label_key(l->by, sizeof(l->by), v, list[i]->author.id);
 			accord_idmap_put(out, hash, l);
 		}
 	}
 }
 
-/* The entry-missing finding for `id`, a head a checkpoint claims as seq `l->seq` of `l->feed`. */
+/*
+ * The entry-missing finding for `id`, a head a checkpoint claims as seq
+ * `l->seq` of `l->feed`. The claim is told, not taken: such a checkpoint
+ * does not count here (it waits on what it claims), and a false one must
+ * not set the finding against the feed it names (review60 F1).
+ */
 static void lack_claimed(accord_verification *v, const char *id, const struct lack *l)
 {
 	const accord_verified_feed *f = accord_verification_feed(v, l->feed);
 	const accord_verified_item *there = f ? accord_verified_feed_item(f, l->seq) : NULL;
+	char feed[160];
 	accord_finding *x;
 
+	label_key(feed, sizeof(feed), v, l->feed);
 	if (there && there->id[0])
 		accord_verification_add(
-			v, ACCORD_AUDIT_ENTRY_MISSING, l->feed, NULL, f->ref,
-			"entry %.16s is in no feed of this copy; a checkpoint names it as seq %lld of this feed, which holds another signed entry there (%.16s): the feed was rewritten, or the checkpoint is false",
-			id, (long long)l->seq, there->id);
+			v, ACCORD_AUDIT_ENTRY_MISSING, NULL, NULL, NULL,
+			"entry %.16s is in no feed of this copy; a checkpoint of %s names it as seq %lld of feed %s (%s), which holds another signed entry there (%.16s): that feed was rewritten, or the checkpoint is false",
+			id, l->by, (long long)l->seq, l->feed, feed, there->id);
 	else
 		accord_verification_add(
-			v, ACCORD_AUDIT_ENTRY_MISSING, l->feed, NULL, f ? f->ref : NULL,
-			"entry %.16s is in no feed of this copy; a checkpoint names it as seq %lld of this feed, which this copy holds to seq %lld only: cut back, deleted or withheld",
-			id, (long long)l->seq,
+			v, ACCORD_AUDIT_ENTRY_MISSING, NULL, NULL, NULL,
+			"entry %.16s is in no feed of this copy; a checkpoint of %s names it as seq %lld of feed %s (%s), which this copy holds to seq %lld only: cut back, deleted or withheld, or the checkpoint is false",
+			id, l->by, (long long)l->seq, l->feed, feed,
 			f && f->count ? (long long)f->items[f->count - 1].seq : 0LL);
 	x = &v->findings[v->finding_count - 1];
-	x->seq = l->seq;
 	memcpy(x->entry, id, ACCORD_ID_HEXLEN + 1);
 }
 
@@ -269,9 +277,10 @@ static void lack_claimed(accord_verification *v, const char *id, const struct la
  * entry of. Pending is a wait, no verdict on those entries; but an audit
  * that finds nothing else wrong must not call such a copy clean, or a hub
  * that withheld a revocation would pass. Each missing entry is an
- * entry-missing finding, with the feed and seq a checkpoint names it as,
- * where one does. With other faults the copy is not clean anyway, and
- * their pending entries say what they wait for.
+ * entry-missing finding, telling as which feed and seq a checkpoint names
+ * it where one does (told, not taken: no finding is set against a feed).
+ * With other faults the copy is not clean anyway, and their pending
+ * entries say what they wait for.
  */
 static void check_missing(accord_verification *v)
 {
@@ -302,8 +311,8 @@ static void check_missing(accord_verification *v)
 		for (j = 0; j < v->feeds[i].count; j++)
 			if (v->feeds[i].items[j].id[0])
 				accord_idmap_put(&held, v->feeds[i].items[j].id, &v->feeds[i]);
-	claimed_lacks(&lacks, &held, v->entries, v->count);
-	claimed_lacks(&lacks, &held, v->held, v->held_count);
+	claimed_lacks(&lacks, &held, v->entries, v->count, v);
+	claimed_lacks(&lacks, &held, v->held, v->held_count, v);
 	for (i = 0; i < n; i++) {
 		const struct lack *l;
 		char who[160];
