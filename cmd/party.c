@@ -387,8 +387,19 @@ static int party_list(accord_ctx *ctx, int argc, char **argv)
 		size_t active = 0, same = 0;
 		const char *state;
 
-		for (j = 0; j < p->member_count; j++)
-			active += p->members[j]->party == i && !p->members[j]->revoked;
+		/* members, not keys: a member's device keys share its name (explore60b 12) */
+		for (j = 0; j < p->member_count; j++) {
+			const accord_member *m = p->members[j];
+			size_t k;
+
+			if (m->party != i || m->revoked)
+				continue;
+			for (k = 0; k < j; k++)
+				if (p->members[k]->party == i && !p->members[k]->revoked &&
+				    !strcmp(p->members[k]->key.name, m->key.name))
+					break;
+			active += k == j;
+		}
 		for (j = 0; j < p->party_count; j++)
 			same += accord_party_names_alike(p->parties[j].name, p->parties[i].name);
 		/* two joins of one name (concurrent invitations) are shown, never one hidden */

@@ -197,7 +197,8 @@ static void count_arrival(arrivals *a, const accord_entry *e)
 		a->incidents++;
 	else if (!strcmp(t, "status"))
 		a->status_changes++;
-	else if (!strcmp(t, "resolution") || !strcmp(t, "void") || !strcmp(t, "duplicate"))
+	else if (!strcmp(t, "resolution") || !strcmp(t, "void") || !strcmp(t, "duplicate") ||
+		 !strcmp(t, "agreement")) /* terms waiting for a cosign too (explore60b 09) */
 		a->proposals++;
 	else if (!strcmp(t, "cosign"))
 		a->cosignatures++;

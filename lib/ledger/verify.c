@@ -784,7 +784,7 @@ int accord_verify_refs(accord_verification **out, accord_store *store,
 		}
 		accord_verify_finding(
 			&r, ACCORD_AUDIT_UNKNOWN_REF, NULL, NULL, name,
-			"ref %s (-> %s) lies outside the layout (%s<key id>, %s<key id>/<name>)",
+			"ref %s (-> %s) lies outside the layout (%s<key id>, %s<key id>/<commit id>)",
 			name, hex[0] ? hex : "?", ACCORD_FEED_PREFIX, ACCORD_EVIDENCE_PREFIX);
 	}
 	error = run_engine(out, store, heads, n, names, v, opts);

@@ -75,6 +75,9 @@ equal "$(echo "$OUT" | jget '[(m["party"], m["member"], m["role"], len(m["keys"]
 	'[["acme", "alice", "admin", 2]]' "member list groups alice's two keys under one name"
 equal "$(echo "$OUT" | jget '[(k["key_id"], k["role"], k["this_machine"]) for m in d if m["member"] == "alice" for k in m["keys"]]')" \
 	"[[\"$LAPTOP\", \"admin\", true], [\"$DESKTOP\", \"admin\", false]]" "each key with its role; the laptop's is this machine's"
+# party list counts members, not keys (explore60b 12): boss, alice (two keys) and bob
+expect 0 laptop party list --json
+equal "$(echo "$OUT" | jget '[p["members"] for p in d if p["name"] == "acme"]')" '[3]' "party list counts alice once"
 expect 0 laptop member list
 contains "$(echo "$OUT" | grep "$LAPTOP")" "this machine" "member list marks this machine's key"
 case "$(echo "$OUT" | grep "$DESKTOP")" in *"this machine"*) bad "the desktop's key is not the laptop's" ;; *) ok ;; esac

@@ -437,6 +437,7 @@ expect 0 as alice "$A" agreement propose --with hooli --service billing --acknow
 AG=$OUT
 expect 0 as alice "$A" sync
 expect 0 as hank "$I" sync
+contains "$OUT" "arrived: 1 proposal" "sync counts terms waiting for a cosign as a proposal (explore60b 09)"
 notified agree
 equal "$(jget '[(d["kind"], d["incident"], d["proposal"]["type"], d["proposal"]["by"]) for d in [d]]' <"$T/agree.jsonl")" \
 	'[["proposal", null, "agreement", "acme"]]' "notify: the agreement waiting for hooli, of no incident"
