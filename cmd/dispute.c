@@ -216,6 +216,17 @@ int cmd_dispute(accord_ctx *ctx, int argc, char **argv)
 		goto done;
 	if (!at_arg)
 		at = evidence ? evidence->time : now;
+	/* no --at given: the default is the evidence, and it may tell nothing later (explore60b 10) */
+	if (!at_arg && at <= target->time) {
+		char signed_at[ACCORD_TIME_LEN];
+
+		accord_time_format(signed_at, target->time);
+		error = cmd_failf(
+			ACCORD_EXIT_USAGE,
+			"%s's entry %.12s, the first that knew of %s %.12s, is of the second it was signed (%s): there is no later time to claim, nothing to dispute",
+			party, evidence ? evidence->id : "", target->type, target->id, signed_at);
+		goto done;
+	}
 	if ((error = check_at(at, now, target, of, evidence, party)))
 		goto done;
 	accord_time_format(when, at);

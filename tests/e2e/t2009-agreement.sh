@@ -414,6 +414,17 @@ test_disputed_time() {
 	contains "$ERR" "must lie after the time globex signed" "dispute: --at before the claim is refused"
 	expect 2 as alice dispute "$STID" --at 2026-12-10T10:02:00Z --reason "x"
 	contains "$ERR" "already had the event in its causal past" "dispute: --at after acme's own evidence is refused"
+	# no --at, and acme's first entry that knew of the event is of its very second: nothing
+	# to dispute, said so, not as a complaint about an --at never given (explore60b 10)
+	S2="$T/same.git" # a copy, written from a copy of alice's key home: $B goes on unchanged
+	rm -rf "$S2" "$T/alice-same" && cp -r "$B" "$S2" && cp -r "$T/alice" "$T/alice-same"
+	ST2=$(FORGE_NOW=0 $FORGE entry "$S2" "$T/gina.ssh" --type status --incident "$DF" \
+		--time "$(date -u -d 2026-12-10T10:04:00Z +%s)" --body '{"status":"resolved"}') || bad "forge the status"
+	ST2ID=$(git -C "$S2" cat-file commit "$ST2" | sed '1,/^$/d' | tr -d '\n' | sha256sum | cut -c1-12)
+	ACCORD_NOW=2026-12-10T10:04:00Z expect 0 accord --home "$T/alice-same" -C "$S2" note "$D" "seen at once"
+	expect 2 accord --home "$T/alice-same" -C "$S2" dispute "$ST2ID" --reason "x"
+	contains "$ERR" "there is no later time to claim" "dispute: evidence of the same second says there is nothing to dispute"
+	rm -rf "$S2" "$T/alice-same"
 	# globex's own copy, made before the dispute: its next sync must say a dispute arrived, and whose
 	rm -rf "$T/globex.git"
 	git init -q --bare "$T/globex.git"
