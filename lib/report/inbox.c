@@ -352,9 +352,12 @@ static int visit(const accord_incident *inc, void *payload)
 	struct build *b = payload;
 
 	if (involves(inc, b->box->party)) {
-		add_proposals(b->box, b->l, inc);
+		/* agreed void or a duplicate by every party: its figures ask nothing more (explore60b 08) */
+		if (!inc->closed_as)
+			add_proposals(b->box, b->l, inc);
 		add_unanswered(b->box, b->l, inc, b->now);
-		add_conflicts(b->box, b->l, inc);
+		if (!inc->closed_as)
+			add_conflicts(b->box, b->l, inc);
 	}
 	add_actions(b->box, b->l, inc,
 		    b->now); /* owning an item is enough: owners must be involved anyway */

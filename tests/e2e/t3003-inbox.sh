@@ -493,4 +493,29 @@ contains "$OUT" "new incident $TWO SEV1: Checkout down again" "two remotes: sync
 contains "$(cat "$T/notified.jsonl")" "Checkout down again" "two remotes: notify gets the new item"
 git -C "$G" config --unset accord.notify
 
+# --- an incident every party agreed void asks nothing more (explore60b 08): the other
+# party's window, which waited for acme's cosignature, leaves both inboxes
+export ACCORD_NOW=2026-11-22T11:00:00Z
+expect 0 as alice "$A" open --title "Alert storm" --severity 3 --service web \
+	--started 2026-11-22T10:30:00Z --parties globex
+VI=$OUT
+expect 0 as alice "$A" impact "$VI" --customers 100 --start 2026-11-22T10:30:00Z
+expect 0 as alice "$A" sync
+expect 0 as gina "$G" sync
+expect 0 as gina "$G" impact "$VI" --customers 40 --start 2026-11-22T10:30:00Z
+expect 0 as gina "$G" void "$VI" --reason "a monitoring glitch"
+VP=$OUT
+expect 0 as gina "$G" sync
+expect 0 as alice "$A" sync
+expect 0 as alice "$A" inbox --json
+contains "$OUT" "impact figure" "void: before it is joint, globex's window waits for acme"
+expect 0 as alice "$A" cosign "$VP"
+expect 0 as alice "$A" sync
+expect 0 as gina "$G" sync
+for who in alice:"$A" gina:"$G"; do
+	expect 0 as "${who%%:*}" "${who#*:}" inbox --json
+	equal "$(echo "$OUT" | jget "[i['kind'] for i in d['items'] if i['incident'] and i['incident']['id'].startswith('$VI')]")" \
+		"[]" "void: nothing of the void incident waits on ${who%%:*}"
+done
+
 finish
