@@ -323,10 +323,20 @@ static int resolve_cosign_target(const accord_entry **prop, const accord_entry *
 		}
 		return cmd_find_incident(open, ctx, (*prop)->incident);
 	}
-	/* neither: most often a proposal this copy has not synced yet (explore60b 13) */
+	/* neither: an entry of another kind (explore60a 11 b), or a proposal not synced yet (60b 13) */
 	if (n >= 4 && strspn(arg, "0123456789abcdef") == n &&
 	    accord_ledger_find_incident(open, ctx->ledger, arg) == ACCORD_ENOTFOUND) {
 		accord_error_clear();
+		for (i = 0; i < accord_ledger_entry_count(ctx->ledger); i++) {
+			const accord_entry *e = accord_ledger_entry_at(ctx->ledger, i);
+
+			if (!strncmp(e->id, arg, n))
+				return cmd_failf(
+					ACCORD_EXIT_FAIL,
+					"%.12s is a %s entry: cosign takes a proposal, or an "
+					"incident with one waiting",
+					e->id, e->type);
+		}
 		return cmd_failf(
 			ACCORD_EXIT_FAIL,
 			"no proposal or incident %s in this copy: if it was just proposed, sync first (accord sync)",

@@ -132,6 +132,10 @@ case "$ERR" in *"before its author learned"*) bad "a revoked key is told it wrot
 # an id this copy does not hold: most often a proposal not synced yet (explore60b 13)
 expect 1 accord --home "$T/gina" cosign 0123456789ab
 contains "$ERR" "sync first" "cosign of an id not here says to sync first"
+# an entry of another kind is named as such, not as "no incident" (explore60a 11 b)
+NOTEID=$(accord log --json | jget '[e["id"] for e in d if e["type"] == "note"][0]')
+expect 1 accord --home "$T/gina" cosign "$(echo "$NOTEID" | cut -c1-12)"
+contains "$ERR" "is a note entry: cosign takes a proposal" "cosign of a note says it is a note"
 expect 1 accord --home "$T/gus" cosign "$ID"
 equal "$(refs "$L")" "$BEFORE" "refs unchanged after the revoked key tried"
 expect 0 accord show "$ID2"
