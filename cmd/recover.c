@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "accord/idmap.h"
+#include "array.h"
 #include "cmd.h"
 
 static const char recover_usage[] =
@@ -178,39 +179,35 @@ static int check_keys(const accord_member **nowp, accord_ctx *ctx, const accord_
 	return 0;
 }
 
+/* An entry an earlier recover may have written, and whether it matched one already. */
+struct candidate {
+	const accord_entry *e;
+	int fresh; /* by a key added since the old key's first entry that no longer counts */
+	int used;
+};
+
 /*
  * Where an earlier recover may have put what it re-recorded (any machine
  * may have run it): entries of the old key's party by its other keys.
- * fresh[i]: by a key added since the old key's first entry that no longer
- * counts, as a recovering key is.
  */
-static const accord_entry **party_entries(size_t *count, unsigned char **fresh,
-					  const accord_ledger *l, const accord_member *old,
-					  int64_t since)
+static struct candidate *party_entries(size_t *count, const accord_ledger *l,
+				       const accord_member *old, int64_t since)
 {
 	const accord_parties *p = accord_ledger_parties(l);
-	const accord_entry **out = NULL;
-	size_t i, n = 0;
+	struct candidate *out = NULL;
+	size_t i;
 
+	*count = 0;
 	for (i = 0; i < accord_ledger_entry_count(l); i++) {
 		const accord_entry *e = accord_ledger_entry_at(l, i);
 		const accord_member *m = accord_parties_member(p, e->author.id);
+		struct candidate c = { e, 0, 0 };
 
 		if (!m || m == old || m->party != old->party || is_membership(e->type))
 			continue;
-		if (!(n & (n + 1))) { /* grow at 1, 3, 7, ... */
-			const accord_entry **grown = realloc(out, (2 * n + 2) * sizeof(*out));
-			unsigned char *f = realloc(*fresh, 2 * n + 2);
-
-			if (!grown || !f)
-				accord_oom();
-			out = grown;
-			*fresh = f;
-		}
-		(*fresh)[n] = m->added >= since;
-		out[n++] = e;
+		c.fresh = m->added >= since;
+		ACCORD_PUSH(out, *count, c);
 	}
-	*count = n;
 	return out;
 }
 
@@ -221,15 +218,14 @@ static const accord_entry **party_entries(size_t *count, unsigned char **fresh,
  * --with-evidence, or again after a sync) must not record an incident or a
  * window twice, doubling the customer-minutes (explore60b 02).
  */
-static const accord_entry *recorded_before(const accord_entry **cands, const unsigned char *fresh,
-					   size_t n, unsigned char *used, const accord_member *old,
-					   const accord_entry *e, const char *incident,
-					   const cJSON *body)
+static const accord_entry *recorded_before(struct candidate *cands, size_t n,
+					   const accord_member *old, const accord_entry *e,
+					   const char *incident, const cJSON *body)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		const accord_entry *c = cands[i];
+		const accord_entry *c = cands[i].e;
 
 		/*
 		 * A re-recording comes after its original (a second later at
@@ -237,13 +233,13 @@ static const accord_entry *recorded_before(const accord_entry **cands, const uns
 		 * another member's incident opened alike before it is no
 		 * re-recording (review60 F4).
 		 */
-		if (used[i] || c->time <= e->time ||
-		    !(fresh[i] || (old->revoked && c->time > old->revoked_at)) ||
+		if (cands[i].used || c->time <= e->time ||
+		    !(cands[i].fresh || (old->revoked && c->time > old->revoked_at)) ||
 		    strcmp(c->type, e->type) != 0 ||
 		    strcmp(c->incident, incident ? incident : "") != 0 ||
 		    !cJSON_Compare(c->body, body, 1))
 			continue;
-		used[i] = 1;
+		cands[i].used = 1;
 		return c;
 	}
 	return NULL;
@@ -296,10 +292,10 @@ int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 	const char *from = NULL;
 	const accord_member *old, *now;
 	accord_entry **list = NULL;
-	const accord_entry **before = NULL;
+	struct candidate *before = NULL;
 	accord_idmap renamed = ACCORD_IDMAP_INIT;
 	char **ids = NULL;
-	unsigned char *knew = NULL, *used = NULL, *fresh = NULL;
+	unsigned char *knew = NULL;
 	size_t nbefore = 0;
 	cJSON *doc = NULL, *rec = NULL, *skip = NULL;
 	size_t n = 0, i, done = 0, skipped = 0;
@@ -339,10 +335,8 @@ int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 		for (i = 0; i < n; i++)
 			if (list[i]->time < since)
 				since = list[i]->time;
-		before = party_entries(&nbefore, &fresh, ctx->ledger, old, since);
+		before = party_entries(&nbefore, ctx->ledger, old, since);
 	}
-	if (!(used = calloc(nbefore + 1, 1)))
-		accord_oom();
 	if (json) {
 		doc = cJSON_CreateObject();
 		rec = cJSON_AddArrayToObject(doc, "recorded");
@@ -372,8 +366,8 @@ int cmd_recover(accord_ctx *ctx, int argc, char **argv)
 		}
 		body = remap_body(e->body, &renamed);
 		{
-			const accord_entry *was = recorded_before(before, fresh, nbefore, used, old,
-								  e, incident, body);
+			const accord_entry *was =
+				recorded_before(before, nbefore, old, e, incident, body);
 
 			if (was) {
 				char said[96];
@@ -425,8 +419,6 @@ done:
 	free(ids);
 	free(knew);
 	free(before);
-	free(used);
-	free(fresh);
 	accord_idmap_dispose(&renamed);
 	return error;
 }

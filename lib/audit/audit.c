@@ -21,6 +21,7 @@
 #include "json.h"
 #include "accord/timefmt.h"
 #include "alloc.h"
+#include "array.h"
 
 #define HEADS_FILE "verified-heads"
 
@@ -289,7 +290,7 @@ static void check_missing(accord_verification *v)
 		char dep[ACCORD_ID_HEXLEN + 1];
 		char feed[ACCORD_KEYID_HEXLEN + 1];
 		int64_t seq;
-	} *waits = NULL;
+	} *waits = NULL, w;
 	size_t i, j, n = 0;
 
 	for (i = 0; i < v->finding_count; i++)
@@ -301,11 +302,10 @@ static void check_missing(accord_verification *v)
 
 		if (p->kind != ACCORD_AUDIT_PENDING || !p->dep[0])
 			continue;
-		if (!(n & (n + 1)) && !(waits = realloc(waits, (2 * n + 2) * sizeof(*waits))))
-			accord_oom();
-		memcpy(waits[n].dep, p->dep, sizeof(waits[n].dep));
-		memcpy(waits[n].feed, p->feed, sizeof(waits[n].feed));
-		waits[n++].seq = p->seq;
+		memcpy(w.dep, p->dep, sizeof(w.dep));
+		memcpy(w.feed, p->feed, sizeof(w.feed));
+		w.seq = p->seq;
+		ACCORD_PUSH(waits, n, w);
 	}
 	/*
 	 * A checkpoint that counts names heads in its own causal past, held

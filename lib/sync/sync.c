@@ -333,6 +333,8 @@ static void plan_feed_pushes(accord_transport_update **pushes, size_t *npushes, 
 		accord_sync_relation rel;
 		accord_buf ref = ACCORD_BUF_INIT;
 		accord_transport_update *u;
+		int64_t held = 0, held_time = 0;
+		int none;
 
 		if (beyond && git_oid_equal(&beyond->head, &local[i].head)) {
 			const accord_verified_feed *f =
@@ -342,9 +344,8 @@ static void plan_feed_pushes(accord_transport_update **pushes, size_t *npushes, 
 				continue;
 			local[i].head = f->kept_head;
 		}
-		int64_t held = 0, held_time = 0;
-		int none = early_before(&local[i].head, &held, &held_time, verified, vv,
-					local[i].keyid);
+		none = early_before(&local[i].head, &held, &held_time, verified, vv,
+				    local[i].keyid);
 
 		/* ours: the writer must hear of it, or it would think them delivered */
 		if (held && own && !strcmp(own, local[i].keyid)) {
